@@ -1,0 +1,4 @@
+/** Boxscope's bpf module; see DEVELOPERS.md for what lives here and what it may depend on. */
+module io.boxscope.bpf {
+
+}

@@ -1,0 +1,155 @@
+package io.boxscope.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupLimits;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.Discovery;
+import io.boxscope.proc.json.Json;
+
+/** Text and JSON renderings of containers, shared by the commands that show them. */
+final class ContainerViews {
+    private ContainerViews() {}
+
+    static final List<String> HEADER = List.of("ID", "NAME", "RUNTIME", "PIDS", "CPUS", "MEM LIMIT", "MEM USAGE", "CGROUP ID");
+
+    static String table(List<ContainerInfo> containers) {
+        List<List<String>> rows = new ArrayList<>();
+        for (ContainerInfo c : containers) {
+            CgroupLimits l = c.limits();
+            rows.add(List.of(c.ref().shortId(), c.name().isEmpty() ? "-" : c.name(), c.ref().runtime().label(),
+                    Integer.toString(c.pids().size()),
+                    l.cpus().isPresent() ? Text.cpus(l.cpus().getAsDouble()) : "-",
+                    l.memoryLimitBytes().isPresent() ? Text.bytes(l.memoryLimitBytes().getAsLong()) : "-",
+                    l.memoryUsageBytes().isPresent() ? Text.bytes(l.memoryUsageBytes().getAsLong()) : "-",
+                    c.cgroupId().isPresent() ? Long.toString(c.cgroupId().getAsLong()) : "-"));
+        }
+        return Text.table(HEADER, rows);
+    }
+
+    /** The one-container view: every figure with where it came from. */
+    static String detail(ContainerInfo c) {
+        CgroupLimits l = c.limits();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ID", c.ref().id()));
+        rows.add(List.of("NAME", c.name().isEmpty() ? "-" : c.name()));
+        rows.add(List.of("IMAGE", c.image().isEmpty() ? "-" : c.image()));
+        rows.add(List.of("RUNTIME", c.ref().runtime().label()));
+        c.ref().pod().ifPresent(p -> rows.add(List.of("POD", p.uid() + " (QoS " + p.qos().label() + ")")));
+        rows.add(List.of("PIDS", c.pids().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("-")));
+        rows.add(List.of("CPUS", l.cpus().isPresent()
+                ? Text.cpus(l.cpus().getAsDouble()) + " (period " + l.cpuPeriodUs() + " us, cgroup " + version(l.cpuFrom()) + ")"
+                : "unlimited"));
+        rows.add(List.of("CPUSET", l.cpuset().isEmpty() ? "-" : l.cpuset()));
+        if (l.cpuShares().isPresent()) {
+            rows.add(List.of("CPU SHARES", Long.toString(l.cpuShares().getAsLong())));
+        }
+        if (l.cpuWeight().isPresent()) {
+            rows.add(List.of("CPU WEIGHT", Long.toString(l.cpuWeight().getAsLong())));
+        }
+        CgroupLimits.CpuThrottling t = l.throttling();
+        rows.add(List.of("THROTTLED", String.format(Locale.ROOT, "%d of %d periods (%.1f%%), %.3f s in total",
+                t.throttledPeriods(), t.periods(), 100 * t.throttledShare(), t.throttledNanos() / 1e9)));
+        rows.add(List.of("MEM LIMIT", l.memoryLimitBytes().isPresent() ? Text.bytes(l.memoryLimitBytes().getAsLong())
+                + " (" + l.memoryLimitBytes().getAsLong() + " bytes, cgroup " + version(l.memoryFrom()) + ")" : "unlimited"));
+        rows.add(List.of("MEM USAGE", l.memoryUsageBytes().isPresent() ? Text.bytes(l.memoryUsageBytes().getAsLong()) : "-"));
+        rows.add(List.of("PIDS LIMIT", l.pidsLimit().isPresent() ? Long.toString(l.pidsLimit().getAsLong()) : "unlimited"));
+        rows.add(List.of("CGROUP V2", c.unifiedPath().isEmpty() ? "-" : c.unifiedPath()
+                + (c.cgroupId().isPresent() ? " (cgroup id " + c.cgroupId().getAsLong() + ")" : "")));
+        for (CgroupEntry e : c.cgroups().entries()) {
+            if (!e.isUnified()) {
+                rows.add(List.of("CGROUP V1", String.join(",", e.controllers()) + ": " + e.path()));
+            }
+        }
+        for (String p : l.problems()) {
+            rows.add(List.of("UNREADABLE", p));
+        }
+        return Text.table(List.of("", ""), rows).lines().skip(1).map(s -> s + "\n").reduce("", String::concat);
+    }
+
+    private static String version(CgroupLimits.CgroupVersion v) {
+        return switch (v) {
+            case V1 -> "v1";
+            case V2 -> "v2";
+            case NONE -> "none";
+        };
+    }
+
+    static Map<String, Object> json(Discovery d) {
+        Map<String, Object> o = Json.object();
+        o.put("containers", d.containers().stream().map(ContainerViews::json).toList());
+        o.put("hostProcesses", d.hostProcesses());
+        o.put("skippedProcesses", d.skippedProcesses());
+        o.put("notices", d.notices());
+        return o;
+    }
+
+    static Map<String, Object> json(ContainerInfo c) {
+        Map<String, Object> o = Json.object();
+        o.put("id", c.ref().id());
+        o.put("shortId", c.ref().shortId());
+        o.put("name", c.name());
+        o.put("image", c.image());
+        o.put("runtime", c.ref().runtime().label());
+        o.put("pod", c.ref().pod().map(p -> {
+            Map<String, Object> pod = Json.object();
+            pod.put("uid", p.uid());
+            pod.put("qos", p.qos().label());
+            return pod;
+        }));
+        o.put("pids", c.pids());
+        o.put("cgroup", cgroupJson(c.cgroups(), c));
+        o.put("limits", limitsJson(c.limits()));
+        return o;
+    }
+
+    static Map<String, Object> ref(ContainerRef r) {
+        Map<String, Object> o = Json.object();
+        o.put("runtime", r.runtime().label());
+        o.put("id", r.id());
+        o.put("shortId", r.shortId());
+        return o;
+    }
+
+    private static Map<String, Object> cgroupJson(CgroupMembership m, ContainerInfo c) {
+        Map<String, Object> o = Json.object();
+        o.put("v2Path", m.unifiedPath());
+        o.put("id", c.cgroupId());
+        Map<String, Object> v1 = new LinkedHashMap<>();
+        for (CgroupEntry e : m.entries()) {
+            if (!e.isUnified()) {
+                v1.put(String.join(",", e.controllers()), e.path());
+            }
+        }
+        o.put("v1", v1);
+        return o;
+    }
+
+    static Map<String, Object> limitsJson(CgroupLimits l) {
+        Map<String, Object> o = Json.object();
+        o.put("cpus", l.cpus());
+        o.put("cpuPeriodUs", l.cpuPeriodUs());
+        o.put("cpuset", l.cpuset());
+        o.put("cpuShares", l.cpuShares());
+        o.put("cpuWeight", l.cpuWeight());
+        o.put("cpuFrom", l.cpuFrom());
+        o.put("memoryLimitBytes", l.memoryLimitBytes());
+        o.put("memoryUsageBytes", l.memoryUsageBytes());
+        o.put("memoryFrom", l.memoryFrom());
+        o.put("pidsLimit", l.pidsLimit());
+        o.put("pidsCurrent", l.pidsCurrent());
+        Map<String, Object> t = Json.object();
+        t.put("periods", l.throttling().periods());
+        t.put("throttledPeriods", l.throttling().throttledPeriods());
+        t.put("throttledNanos", l.throttling().throttledNanos());
+        o.put("throttling", t);
+        o.put("problems", l.problems());
+        return o;
+    }
+}

@@ -1,0 +1,128 @@
+package io.boxscope.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.proc.NoSuchProcessException;
+import io.boxscope.proc.container.UnknownContainerException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Entry point. The single place that turns exceptions into messages and exit codes (see
+ * {@link ExitCode}): no stack traces for users unless BOXSCOPE_DEBUG is set.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (Boolean.getBoolean("boxscope.aot.training")) {
+            train();
+            return;
+        }
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
+    }
+
+    /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = Commands.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler(new ParameterErrors());
+        cl.setExecutionExceptionHandler(new Errors());
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return code;
+    }
+
+    private static final class ParameterErrors implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println("boxscope: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCode.USAGE;
+        }
+    }
+
+    private static final class Errors implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+            PrintWriter err = cmd.getErr();
+            if (System.getenv("BOXSCOPE_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return switch (ex) {
+                case UsageException u -> {
+                    err.println("boxscope: " + u.getMessage());
+                    yield ExitCode.USAGE;
+                }
+                case UnknownContainerException u -> {
+                    err.println("boxscope: " + u.getMessage());
+                    err.println(u.known().isEmpty() ? "There are no containers on this host."
+                            : "Containers on this host: " + String.join(", ", u.known().stream().map(Text::safe).toList()));
+                    yield ExitCode.USAGE;
+                }
+                case PrivilegeException p -> {
+                    err.println("boxscope: " + p.getMessage());
+                    yield ExitCode.PRIVILEGE;
+                }
+                case AccessDeniedException a -> {
+                    err.println("boxscope: permission denied reading " + a.getFile() + ": run as root");
+                    yield ExitCode.PRIVILEGE;
+                }
+                case NoSuchProcessException n -> {
+                    err.println("boxscope: " + n.getMessage());
+                    yield ExitCode.FAILURE;
+                }
+                default -> {
+                    err.println("boxscope: " + describe(ex));
+                    yield ExitCode.FAILURE;
+                }
+            };
+        }
+
+        private static String describe(Throwable t) {
+            String m = t.getMessage();
+            return m == null || m.isBlank() ? t.getClass().getSimpleName() + " (set BOXSCOPE_DEBUG=1 for details)" : m;
+        }
+    }
+
+    /**
+     * The AOT cache's training run (see src/main/launcher/aot-train): loads and links the classes
+     * of start-up, help for every command, and JSON rendering, in one JVM, printing nothing.
+     */
+    static void train() {
+        PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        List<String[]> runs = new ArrayList<>();
+        runs.add(new String[] {"--version"});
+        runs.add(new String[] {"--help"});
+        runs.add(new String[] {"--no-such-option"});
+        CommandLine cl = Commands.commandLine();
+        for (String name : cl.getSubcommands().keySet()) {
+            runs.add(new String[] {name, "--help"});
+        }
+        runs.add(new String[] {"completion"});
+        runs.add(new String[] {"containers", "--json"});
+        runs.add(new String[] {"containers"});
+        for (String[] args : runs) {
+            try {
+                run(args, devNull, devNull);
+            } catch (RuntimeException e) {
+                // Training covers what it can; a failing command still loaded its classes.
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.boxscope.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Terminal rendering helpers. Process names, paths and container names are chosen by whoever runs
+ * the process: {@link #safe} makes control characters visible ({@code \x1b}) so they can neither
+ * move the cursor nor forge lines.
+ */
+public final class Text {
+    private Text() {}
+
+    public static String safe(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+            if (bad || c == '\\') {
+                if (sb == null) {
+                    sb = new StringBuilder(s.substring(0, i));
+                }
+                sb.append(c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    /** Binary units as docker stats prints them: 512KiB, 128MiB, 1.5GiB. */
+    public static String bytes(long b) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = b;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        if (u == 0 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%d%s", (long) v, units[u]);
+        }
+        return String.format(Locale.ROOT, "%.1f%s", v, units[u]);
+    }
+
+    /** "0.5", "2", "1.25": CPUs as docker --cpus writes them. */
+    public static String cpus(double c) {
+        String s = String.format(Locale.ROOT, "%.2f", c);
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** A left-aligned table with two spaces between columns; cells are made {@link #safe}. */
+    public static String table(List<String> header, List<List<String>> rows) {
+        int[] w = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        for (List<String> r : rows) {
+            all.add(r.stream().map(Text::safe).toList());
+        }
+        for (List<String> r : all) {
+            for (int i = 0; i < r.size(); i++) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (List<String> r : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                line.append(i + 1 < r.size() ? pad(r.get(i), w[i]) + "  " : r.get(i));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String pad(String s, int w) {
+        return s.length() >= w ? s : s + " ".repeat(w - s.length());
+    }
+}

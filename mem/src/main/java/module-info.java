@@ -1,0 +1,4 @@
+/** Boxscope's mem module; see DEVELOPERS.md for what lives here and what it may depend on. */
+module io.boxscope.mem {
+    requires io.boxscope.proc;
+}

@@ -1,0 +1,123 @@
+package io.boxscope.proc.container;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.NoSuchProcessException;
+import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.Procfs;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.cgroup.CgroupLimitsReader;
+import io.boxscope.proc.cgroup.CgroupMembership;
+
+/**
+ * Finds the containers on a host by reading every process's {@code /proc/PID/cgroup} and
+ * recognising its path ({@link ContainerRecognizer}), then asks the runtimes for names.
+ */
+public final class ContainerDiscovery {
+    private final Procfs procfs;
+    private final CgroupFs cgroupFs;
+    private final RuntimeApis apis;
+
+    public ContainerDiscovery(HostPaths paths, RuntimeApis apis) {
+        this.procfs = new Procfs(paths);
+        this.cgroupFs = new CgroupFs(paths);
+        this.apis = apis;
+    }
+
+    public static ContainerDiscovery of(HostPaths paths) {
+        return new ContainerDiscovery(paths, RuntimeApis.defaults());
+    }
+
+    /** A process's cgroups and the container they place it in. */
+    public record Placement(int pid, CgroupMembership cgroups, ContainerRef ref) {}
+
+    /** Where one PID is. Throws {@link NoSuchProcessException} if it does not exist. */
+    public Placement placement(int pid) throws IOException {
+        CgroupMembership m = CgroupMembership.parse(procfs.read(pid, "cgroup"));
+        return new Placement(pid, m, ContainerRecognizer.recognize(m.identifyingPath()));
+    }
+
+    /** Scans every process; never throws for a single process that vanishes or cannot be read. */
+    public Discovery scan() throws IOException {
+        Map<ContainerRef, List<Placement>> groups = new LinkedHashMap<>();
+        int host = 0;
+        int skipped = 0;
+        for (int pid : procfs.pids()) {
+            Placement p;
+            try {
+                p = placement(pid);
+            } catch (NoSuchProcessException | IOException | ProcParseException e) {
+                skipped++;
+                continue;
+            }
+            if (p.ref().isHost()) {
+                host++;
+            } else {
+                groups.computeIfAbsent(p.ref(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        List<String> notices = new ArrayList<>();
+        Map<String, RuntimeContainer> names = Map.of();
+        if (!groups.isEmpty()) {
+            RuntimeApis.Lookup lookup = apis.lookup();
+            names = lookup.byId();
+            notices.addAll(lookup.notices());
+        }
+        List<ContainerInfo> out = new ArrayList<>();
+        for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
+            out.add(describe(e.getKey(), e.getValue(), names.get(e.getKey().id())));
+        }
+        out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
+        return new Discovery(out, host, skipped, notices);
+    }
+
+    private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api) {
+        // The container's own cgroup is the shortest path among its processes (a process may sit in a child).
+        Placement top = members.stream()
+                .min((a, b) -> Integer.compare(a.cgroups().identifyingPath().length(), b.cgroups().identifyingPath().length()))
+                .orElseThrow();
+        CgroupMembership m = top.cgroups();
+        Optional<Path> dir = cgroupFs.unifiedDir(m);
+        OptionalLong id = OptionalLong.empty();
+        if (dir.isPresent()) {
+            try {
+                id = OptionalLong.of(CgroupFs.cgroupId(dir.get()));
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // Reported as an absent id: the table shows "-".
+            }
+        }
+        return new ContainerInfo(ref, api == null ? "" : api.name(), api == null ? "" : api.image(),
+                members.stream().map(Placement::pid).toList(), m, m.unifiedPath().orElse(""), id,
+                new CgroupLimitsReader(cgroupFs).read(m));
+    }
+
+    /**
+     * The container named {@code query}: exact name, full id, or a unique id prefix (as docker
+     * accepts). Throws {@link UnknownContainerException} listing the containers that exist.
+     */
+    public static ContainerInfo find(Discovery d, String query) {
+        List<String> known = d.containers().stream().map(ContainerInfo::displayName).toList();
+        for (ContainerInfo c : d.containers()) {
+            if (c.name().equals(query) || c.ref().id().equals(query)) {
+                return c;
+            }
+        }
+        List<ContainerInfo> prefix = d.containers().stream()
+                .filter(c -> !query.isEmpty() && c.ref().id().startsWith(query)).toList();
+        if (prefix.size() == 1) {
+            return prefix.getFirst();
+        }
+        if (prefix.size() > 1) {
+            throw new UnknownContainerException("container id prefix '" + query + "' is ambiguous: it matches "
+                    + prefix.stream().map(ContainerInfo::displayName).toList(), known);
+        }
+        throw new UnknownContainerException("no container named '" + query + "'", known);
+    }
+}

@@ -1,0 +1,86 @@
+package io.boxscope.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What a kernel or Docker test needs from the machine. A developer without root may skip these
+ * tests; CI (environment variable {@code CI} set) and root runs may not: there a missing
+ * requirement fails the test, because a green build that tested nothing is worse than a red one.
+ */
+public final class Requirements {
+    /** The image every container test runs; built by scripts/setup-env with {@code docker import}. */
+    public static final String TEST_IMAGE = "boxscope-test/busybox:latest";
+
+    private Requirements() {}
+
+    /** True where skipping is not allowed: under CI or as root. */
+    public static boolean strict() {
+        String ci = System.getenv("CI");
+        return (ci != null && !ci.isEmpty() && !ci.equals("false")) || isRoot();
+    }
+
+    public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** Skips (developer) or fails (CI, root) with {@code why} unless {@code ok}. */
+    public static void require(boolean ok, String why) {
+        if (ok) {
+            return;
+        }
+        if (strict()) {
+            Assertions.fail("required by this test but missing (CI and root runs do not skip): " + why
+                    + " — run scripts/setup-env as root");
+        }
+        Assumptions.abort("skipped, not root and not CI: " + why);
+    }
+
+    public static void requireRoot() {
+        require(isRoot(), "root privileges (bpf(2), perf_event_open(2), cgroup files)");
+    }
+
+    public static void requireTracefs() {
+        requireRoot();
+        require(Files.isDirectory(Path.of("/sys/kernel/tracing/events"))
+                || Files.isDirectory(Path.of("/sys/kernel/debug/tracing/events")),
+                "tracefs mounted at /sys/kernel/tracing");
+    }
+
+    public static void requireDocker() {
+        requireRoot();
+        require(run("docker", "info") == 0, "a running dockerd (`docker info` failed)");
+        require(run("docker", "image", "inspect", TEST_IMAGE) == 0, "the test image " + TEST_IMAGE);
+    }
+
+    /** Exit status of a short command, or -1 if it cannot start or takes over 30 s. */
+    public static int run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
