@@ -1,0 +1,106 @@
+package io.boxscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import picocli.CommandLine;
+
+class CliTest {
+    @Test
+    void version() {
+        Cli r = Cli.run("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("boxscope "), r.out());
+    }
+
+    /** Every command, at every depth, documents itself and ends its help with EXAMPLES. */
+    @TestFactory
+    List<DynamicTest> everyHelpEndsWithExamples() {
+        List<DynamicTest> tests = new ArrayList<>();
+        collect(Commands.commandLine(), new ArrayList<>(), tests);
+        assertTrue(tests.size() >= 4);
+        return tests;
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<DynamicTest> tests) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--help");
+        tests.add(DynamicTest.dynamicTest(String.join(" ", args), () -> {
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            String help = r.out().strip();
+            int examples = help.lastIndexOf("\nEXAMPLES\n");
+            assertTrue(examples > 0, "no EXAMPLES section in:\n" + help);
+            assertTrue(help.substring(examples).lines().count() >= 2, "EXAMPLES is empty");
+        }));
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getValue().getCommandSpec().aliases().length > 0
+                    && List.of(e.getValue().getCommandSpec().aliases()).contains(e.getKey())) {
+                continue;
+            }
+            if (e.getValue().getCommandSpec().name().equals(e.getKey())) {
+                List<String> sub = new ArrayList<>(path);
+                sub.add(e.getKey());
+                collect(e.getValue(), sub, tests);
+            }
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        Cli r = Cli.run("no-such-command");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("boxscope --help"), r.err());
+        assertEquals(ExitCode.USAGE, Cli.run("containers", "--no-such-option").code());
+        assertEquals(ExitCode.USAGE, Cli.run("containers", "--pid", "abc").code());
+        assertEquals(ExitCode.USAGE, Cli.run().code());
+    }
+
+    @Test
+    void missingPidExitsOneWithAClearMessage() {
+        Cli r = Cli.run("containers", "--pid", "2147483647");
+        assertEquals(ExitCode.FAILURE, r.code());
+        assertTrue(r.err().contains("no process with PID 2147483647"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void unknownContainerExitsTwoAndListsNames() {
+        Cli r = Cli.run("containers", "--container", "no-such-container-\u001b[31m");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("no container named"), r.err());
+        assertTrue(r.err().contains("Containers on this host") || r.err().contains("no containers"), r.err());
+    }
+
+    @Test
+    void ownPidIsFound() {
+        long pid = ProcessHandle.current().pid();
+        Cli r = Cli.run("--json", "containers", "--pid", Long.toString(pid));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"pid\": " + pid), r.out());
+    }
+
+    @Test
+    void completionScript() {
+        Cli r = Cli.run("completion");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("complete -F"), r.out());
+        assertTrue(r.out().contains("containers"));
+    }
+
+    @Test
+    void terminalEscaping() {
+        assertEquals("a\\x1b[31mb\\x0a", Text.safe("a\u001b[31mb\n"));
+        assertEquals("plain name", Text.safe("plain name"));
+        assertEquals("128MiB", Text.bytes(134217728));
+        assertEquals("1.5GiB", Text.bytes(1610612736));
+        assertEquals("0.5", Text.cpus(0.5));
+        assertEquals("2", Text.cpus(2.0));
+    }
+}

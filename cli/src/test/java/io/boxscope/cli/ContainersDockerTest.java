@@ -1,0 +1,64 @@
+package io.boxscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import org.junit.jupiter.api.Test;
+
+/** `boxscope containers` against a real container with known limits. */
+@DockerTest
+class ContainersDockerTest {
+    @Test
+    void findsLimitedContainerByNameWithItsPidsLimitsAndCgroupId() throws Exception {
+        String name = "boxscope-test-containers";
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.5", "--memory=128m"), "sleep", "300")) {
+            int pid = c.pid();
+            Cli r = Cli.run("containers", "--json");
+            assertEquals(0, r.code(), r.err());
+            Map<String, Object> doc = Json.asObject(Json.parse(r.out()));
+            Map<String, Object> found = null;
+            for (Object o : Json.asList(doc.get("containers"))) {
+                Map<String, Object> m = Json.asObject(o);
+                if (name.equals(m.get("name"))) {
+                    found = m;
+                }
+            }
+            assertTrue(found != null, "container " + name + " not in " + r.out());
+            assertEquals(c.id(), found.get("id"));
+            assertEquals("docker", found.get("runtime"));
+            assertTrue(Json.asList(found.get("pids")).contains((long) pid), found.toString());
+            Map<String, Object> limits = Json.asObject(found.get("limits"));
+            assertEquals(0.5, ((Number) limits.get("cpus")).doubleValue());
+            assertEquals(128L * 1024 * 1024, limits.get("memoryLimitBytes"));
+            Map<String, Object> cgroup = Json.asObject(found.get("cgroup"));
+            String v2 = (String) cgroup.get("v2Path");
+            Path dir = unifiedRoot().resolve(v2.substring(1));
+            long inode = ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+            assertEquals(inode, cgroup.get("id"));
+
+            Cli byPid = Cli.run("containers", "--pid", Integer.toString(pid));
+            assertEquals(0, byPid.code(), byPid.err());
+            assertTrue(byPid.out().contains("is in container " + name), byPid.out());
+
+            Cli table = Cli.run("containers");
+            assertTrue(table.out().lines().anyMatch(l -> l.startsWith(c.id().substring(0, 12)) && l.contains(name)
+                    && l.contains("0.5") && l.contains("128MiB")), table.out());
+
+            Cli byPrefix = Cli.run("containers", "--container", c.id().substring(0, 8));
+            assertEquals(0, byPrefix.code(), byPrefix.err());
+            assertTrue(byPrefix.out().contains("128MiB"), byPrefix.out());
+        }
+    }
+
+    private static Path unifiedRoot() {
+        Path root = Path.of("/sys/fs/cgroup");
+        return Files.exists(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
+    }
+}

@@ -1,0 +1,54 @@
+package io.boxscope.proc.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import io.boxscope.proc.Fixtures;
+import org.junit.jupiter.api.Test;
+
+class RuntimeApisTest {
+    /** A real response of Docker 20.10's GET /containers/json, headers included. */
+    @Test
+    void parsesRealEngineApiResponse() throws IOException {
+        byte[] raw = Files.readAllBytes(Fixtures.path("docker/containers-json.http"));
+        UnixHttp.Response r = UnixHttp.parse(raw);
+        assertEquals(200, r.status());
+        List<RuntimeContainer> list = RuntimeApis.parseList(r.body());
+        assertEquals(1, list.size());
+        assertEquals("t1", list.getFirst().name());
+        assertEquals("boxscope-test/busybox", list.getFirst().image());
+        assertEquals(64, list.getFirst().id().length());
+    }
+
+    /** The same body sent with chunked transfer coding, as newer engines do. */
+    @Test
+    void chunkedBody() throws IOException {
+        String body = Fixtures.text("docker/containers-json.json");
+        String chunked = Integer.toHexString(10) + "\r\n" + body.substring(0, 10) + "\r\n"
+                + Integer.toHexString(body.length() - 10) + ";ext=1\r\n" + body.substring(10) + "\r\n0\r\n\r\n";
+        byte[] raw = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked).getBytes(StandardCharsets.UTF_8);
+        assertEquals(body, UnixHttp.parse(raw).body());
+    }
+
+    @Test
+    void garbageResponses() {
+        assertThrows(IOException.class, () -> UnixHttp.parse("SSH-2.0\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 abc\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** No socket at all: a notice, never an exception. */
+    @Test
+    void missingSocketIsANotice() {
+        RuntimeApis.Lookup l = new RuntimeApis(List.of(Path.of("/nonexistent/docker.sock"))).lookup();
+        assertTrue(l.byId().isEmpty());
+        assertEquals(1, l.notices().size());
+        assertTrue(l.notices().getFirst().contains("showing ids"));
+    }
+}

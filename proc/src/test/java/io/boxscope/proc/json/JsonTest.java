@@ -1,0 +1,49 @@
+package io.boxscope.proc.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void roundTrip() {
+        Map<String, Object> o = Json.object();
+        o.put("name", "web");
+        o.put("pids", List.of(1, 2));
+        o.put("cpus", 0.5);
+        o.put("limit", OptionalLong.empty());
+        o.put("pod", Optional.empty());
+        o.put("ok", true);
+        String text = Json.write(o);
+        assertEquals("{\"name\":\"web\",\"pids\":[1,2],\"cpus\":0.5,\"limit\":null,\"pod\":null,\"ok\":true}", text);
+        assertEquals(Json.parse(text), Json.parse(Json.pretty(o)));
+    }
+
+    /** Process names are attacker-chosen: quotes, backslashes, control and line-separator characters. */
+    @Test
+    void hostileStringsStayInsideTheirString() {
+        String evil = "a\"b\\c\n\u001b[31m\u2028}\u0000\ud800";
+        String text = Json.write(Map.of("comm", evil));
+        assertTrue(text.chars().noneMatch(c -> c < 0x20), text);
+        assertTrue(!text.contains("\u2028"));
+        Map<String, Object> back = Json.asObject(Json.parse(text));
+        assertEquals(evil, back.get("comm"));
+    }
+
+    @Test
+    void parseErrorsNameTheOffset() {
+        JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\": [1, 2,, 3]}"));
+        assertTrue(e.getMessage().contains("offset 12"), e.getMessage());
+        assertThrows(JsonException.class, () -> Json.parse("[".repeat(10000)));
+        assertThrows(JsonException.class, () -> Json.parse("{} x"));
+        assertThrows(JsonException.class, () -> Json.parse("\"abc"));
+        assertEquals(12345678901234L, Json.parse("12345678901234"));
+        assertEquals(-1.5e3, Json.parse("-1.5e3"));
+    }
+}
