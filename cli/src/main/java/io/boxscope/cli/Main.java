@@ -34,7 +34,7 @@ public final class Main {
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = Commands.commandLine();
+        CommandLine cl = Commands.commandLineFor(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(new ParameterErrors());
