@@ -18,7 +18,8 @@ final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String script = AutoComplete.bash("boxscope", spec.root().commandLine());
+        // The full tree: Main builds only the invoked command's model.
+        String script = AutoComplete.bash("boxscope", Commands.commandLine());
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
