@@ -62,11 +62,14 @@ final class ContainerViews {
         rows.add(List.of("PIDS LIMIT", l.pidsLimit().isPresent() ? Long.toString(l.pidsLimit().getAsLong()) : "unlimited"));
         rows.add(List.of("CGROUP V2", c.unifiedPath().isEmpty() ? "-" : c.unifiedPath()
                 + (c.cgroupId().isPresent() ? " (cgroup id " + c.cgroupId().getAsLong() + ")" : "")));
+        // One line per distinct v1 path: Docker puts every controller at the same path.
+        Map<String, List<String>> v1 = new LinkedHashMap<>();
         for (CgroupEntry e : c.cgroups().entries()) {
             if (!e.isUnified()) {
-                rows.add(List.of("CGROUP V1", String.join(",", e.controllers()) + ": " + e.path()));
+                v1.computeIfAbsent(e.path(), k -> new ArrayList<>()).addAll(e.controllers());
             }
         }
+        v1.forEach((path, controllers) -> rows.add(List.of("CGROUP V1", path + " (" + String.join(",", controllers) + ")")));
         for (String p : l.problems()) {
             rows.add(List.of("UNREADABLE", p));
         }

@@ -83,6 +83,11 @@ public final class Main {
                     err.println("boxscope: permission denied reading " + a.getFile() + ": run as root");
                     yield ExitCode.PRIVILEGE;
                 }
+                case java.nio.file.NoSuchFileException n -> {
+                    err.println("boxscope: cannot read " + n.getFile() + ": no such file or directory"
+                            + " (is --proc-root or --sys-root right?)");
+                    yield ExitCode.FAILURE;
+                }
                 case NoSuchProcessException n -> {
                     err.println("boxscope: " + n.getMessage());
                     yield ExitCode.FAILURE;

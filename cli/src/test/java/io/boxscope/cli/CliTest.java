@@ -87,6 +87,13 @@ class CliTest {
     }
 
     @Test
+    void wrongProcRootIsAClearFailure() {
+        Cli r = Cli.run("containers", "--proc-root", "/nonexistent-proc");
+        assertEquals(ExitCode.FAILURE, r.code());
+        assertTrue(r.err().contains("cannot read /nonexistent-proc"), r.err());
+    }
+
+    @Test
     void completionScript() {
         Cli r = Cli.run("completion");
         assertEquals(0, r.code());

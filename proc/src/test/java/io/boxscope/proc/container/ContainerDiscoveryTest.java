@@ -1,0 +1,49 @@
+package io.boxscope.proc.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import io.boxscope.proc.Fixtures;
+import io.boxscope.proc.HostPaths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Discovery through injected roots, as `--proc-root /host/proc --sys-root /host/sys` uses it. */
+class ContainerDiscoveryTest {
+    @Test
+    void scansAnInjectedProcAndSysRoot(@TempDir Path proc) throws IOException {
+        write(proc, 1, Fixtures.text("cgroup/host-pid1-hybrid.cgroup"));
+        write(proc, 4170, Fixtures.text("cgroup/docker-cgroupfs-hybrid.cgroup"));
+        write(proc, 4171, Fixtures.text("cgroup/docker-cgroupfs-hybrid.cgroup"));
+        Files.createDirectories(proc.resolve("4172")); // exited mid-scan: no cgroup file
+        Files.createDirectories(proc.resolve("self"));
+        HostPaths paths = new HostPaths(proc, Fixtures.path("sysfs-hybrid"));
+        ContainerDiscovery discovery = new ContainerDiscovery(paths, new RuntimeApis(List.of(Path.of("/nonexistent.sock"))));
+        Discovery d = discovery.scan();
+        assertEquals(1, d.containers().size());
+        ContainerInfo c = d.containers().getFirst();
+        assertEquals(List.of(4170, 4171), c.pids());
+        assertEquals("f6e7ee405536", c.displayName(), "no runtime socket: the short id stands in for the name");
+        assertEquals(0.5, c.limits().cpus().getAsDouble());
+        assertTrue(c.cgroupId().isPresent());
+        assertEquals(1, d.hostProcesses());
+        assertEquals(1, d.skippedProcesses());
+        assertEquals(1, d.notices().size());
+
+        assertEquals(c, ContainerDiscovery.find(d, "f6e7ee"));
+        assertEquals(c, ContainerDiscovery.find(d, c.ref().id()));
+        UnknownContainerException e = assertThrows(UnknownContainerException.class, () -> ContainerDiscovery.find(d, "web"));
+        assertEquals(List.of("f6e7ee405536"), e.known());
+        assertTrue(discovery.placement(1).ref().isHost());
+    }
+
+    private static void write(Path proc, int pid, String cgroup) throws IOException {
+        Files.createDirectories(proc.resolve(Integer.toString(pid)));
+        Files.writeString(proc.resolve(pid + "/cgroup"), cgroup);
+    }
+}
