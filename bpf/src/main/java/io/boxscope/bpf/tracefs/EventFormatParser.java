@@ -18,6 +18,7 @@ import java.util.List;
  * print fmt: "filename=%s ...", __get_str(filename), ...
  * </pre>
  *
+ * The {@code print fmt:} text runs to the end of the file, newlines included.
  * A field line without a usable name, offset or size is not guessed at: it is recorded in
  * {@link EventFormat#problems()}, as is any line of unknown shape. Only a file without a {@code name:}
  * line is rejected outright, because then it is not a format file at all.
@@ -47,7 +48,11 @@ public final class EventFormatParser {
                     problems.add("line " + lineNo + ": ID is not a number: " + line);
                 }
             } else if (line.startsWith("print fmt:")) {
-                printFmt = line.substring("print fmt:".length()).strip();
+                // The last section; its C string may hold raw newlines (ext4:ext4_fc_stats does), so the
+                // rest of the file belongs to it.
+                String rest = String.join("\n", java.util.Arrays.asList(lines).subList(n, lines.length));
+                printFmt = rest.strip().substring("print fmt:".length()).strip();
+                break;
             } else if (line.startsWith("field:") || line.startsWith("field special:")) {
                 try {
                     fields.add(field(line));

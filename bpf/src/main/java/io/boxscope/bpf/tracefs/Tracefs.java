@@ -127,12 +127,14 @@ public final class Tracefs {
         return out.stream().distinct().toList();
     }
 
-    /** Tracepoints whose {@code system:event} name matches {@code pattern}, e.g. {@code syscalls:sys_enter_*}. */
+    /**
+     * Tracepoints whose whole {@code system:event} name matches the glob, as bpftrace matches
+     * {@code tracepoint:PATTERN}: {@code syscalls:sys_enter_*}, {@code *:*openat} and {@code *openat} all work
+     * ({@code *} also matches the colon).
+     */
     public List<TracepointId> events(String pattern) throws IOException {
-        int colon = pattern.indexOf(':');
-        Glob sys = Glob.of(colon < 0 ? pattern : pattern.substring(0, colon));
-        Glob ev = Glob.of(colon < 0 ? "*" : pattern.substring(colon + 1));
-        return events().stream().filter(t -> sys.matches(t.system()) && ev.matches(t.event())).toList();
+        Glob g = Glob.of(pattern);
+        return events().stream().filter(t -> g.matches(t.toString())).toList();
     }
 
     /** The parsed {@code format} file of one tracepoint. */
