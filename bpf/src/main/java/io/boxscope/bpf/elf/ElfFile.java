@@ -188,6 +188,7 @@ public final class ElfFile {
         long n = s.size() / SYM_SIZE;
         int base = check(s.offset(), n * SYM_SIZE);
         Map<Integer, String> versionNames = table == ElfSymbol.Table.DYNSYM ? versionNames() : Map.of();
+        // Indexes defined by this file (verdef) are stored as-is; needed ones (verneed) are stored negated.
         ElfSection versym = table == ElfSymbol.Table.DYNSYM ? versym(s.index()) : null;
         for (int i = 1; i < n; i++) {
             int p = base + i * SYM_SIZE;
@@ -196,16 +197,21 @@ public final class ElfFile {
             int other = buf.get(p + 5) & 0xff;
             int shndx = u16(p + 6);
             String version = "";
-            boolean hidden = false;
+            boolean isDefault = false;
             if (versym != null && (long) i * 2 + 2 <= versym.size()) {
                 int v = u16(check(versym.offset() + i * 2L, 2));
-                hidden = (v & 0x8000) != 0;
                 int idx = v & 0x7fff;
                 if (idx > 1) { // 0 local, 1 global: no version
-                    version = versionNames.getOrDefault(idx, "");
+                    String def = versionNames.get(idx);
+                    if (def != null) {
+                        version = def;
+                        isDefault = (v & 0x8000) == 0 && shndx != ElfSymbol.SHN_UNDEF;
+                    } else {
+                        version = versionNames.getOrDefault(-idx, "");
+                    }
                 }
             }
-            out.add(new ElfSymbol(table, i, name, version, hidden, buf.getLong(p + 8), buf.getLong(p + 16),
+            out.add(new ElfSymbol(table, i, name, version, isDefault, buf.getLong(p + 8), buf.getLong(p + 16),
                     ElfSymbol.Type.of(info & 0xf), ElfSymbol.Bind.of(info >>> 4), other & 0x3, shndx));
         }
     }
@@ -254,7 +260,7 @@ public final class ElfFile {
                     long a = p + Integer.toUnsignedLong(buf.getInt(e + 8));
                     for (int k = 0; k < cnt && a + 16 <= end; k++) {
                         int x = check(a, 16);
-                        names.put(u16(x + 6), cString(str.offset(), str.size(), Integer.toUnsignedLong(buf.getInt(x + 8))));
+                        names.put(-u16(x + 6), cString(str.offset(), str.size(), Integer.toUnsignedLong(buf.getInt(x + 8))));
                         long next = Integer.toUnsignedLong(buf.getInt(x + 12));
                         if (next == 0) {
                             break;

@@ -9,10 +9,12 @@ package io.boxscope.bpf.elf;
  *                       ({@code malloc}); for .symtab possibly with one the linker wrote in
  *                       ({@code _IO_do_write@@GLIBC_2.2.5}). bpftrace lists these names as they are.
  * @param version        the .gnu.version name of a .dynsym entry ({@code GLIBC_2.2.5}), empty if none
- * @param hiddenVersion  true if the version is not the default one (readelf prints {@code name@VER}, not {@code @@})
+ * @param defaultVersion true if the version is this file's default definition of the name (readelf prints
+ *                       {@code name@@VER}); false for a hidden definition or a version needed from another
+ *                       object ({@code name@VER})
  * @param sectionIndex   st_shndx: 0 = undefined (SHN_UNDEF), 0xfff1 = absolute, 0xfff2 = common
  */
-public record ElfSymbol(Table table, int index, String name, String version, boolean hiddenVersion, long value, long size,
+public record ElfSymbol(Table table, int index, String name, String version, boolean defaultVersion, long value, long size,
                         Type type, Bind bind, int visibility, int sectionIndex) {
     public static final int SHN_UNDEF = 0;
 
@@ -62,11 +64,14 @@ public record ElfSymbol(Table table, int index, String name, String version, boo
         return type == Type.FUNC || type == Type.IFUNC;
     }
 
-    /** The name as {@code readelf -Ws} prints it: {@code malloc@@GLIBC_2.2.5}, {@code memcpy@GLIBC_2.2.5}. */
+    /**
+     * The name as {@code readelf -Ws} and {@code nm -D} print it: {@code malloc@@GLIBC_2.2.5},
+     * {@code memcpy@GLIBC_2.2.5}; a version's own definition symbol ({@code GLIBC_2.10}) stays bare.
+     */
     public String displayName() {
-        if (version.isEmpty()) {
+        if (version.isEmpty() || version.equals(name)) {
             return name;
         }
-        return name + (hiddenVersion || !isDefined() ? "@" : "@@") + version;
+        return name + (defaultVersion ? "@@" : "@") + version;
     }
 }
