@@ -78,7 +78,7 @@ public final class ProbeCommand implements Callable<Integer> {
         GlobalOptions g = BoxscopeCommand.global(spec);
         Listing listing;
         try {
-            listing = new ProbeLister(g.paths()).list(pattern, verbose);
+            listing = new ProbeLister(g.paths().sysRoot()).list(pattern, verbose);
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }

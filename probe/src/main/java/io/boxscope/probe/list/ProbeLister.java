@@ -18,7 +18,6 @@ import io.boxscope.bpf.tracefs.EventFormat;
 import io.boxscope.bpf.tracefs.Glob;
 import io.boxscope.bpf.tracefs.TracepointId;
 import io.boxscope.bpf.tracefs.Tracefs;
-import io.boxscope.proc.HostPaths;
 
 /**
  * {@code bpftrace -l}: lists probes matching a pattern such as {@code tracepoint:syscalls:sys_enter_*},
@@ -31,8 +30,9 @@ public final class ProbeLister {
     private final Path sysRoot;
     private final Path debugRoot;
 
-    public ProbeLister(HostPaths paths) {
-        this(paths.sysRoot(), DebugFiles.DEFAULT_ROOT);
+    /** Lists against {@code sysRoot} (normally /sys; the host's /sys from inside a container) and /usr/lib/debug. */
+    public ProbeLister(Path sysRoot) {
+        this(sysRoot, DebugFiles.DEFAULT_ROOT);
     }
 
     public ProbeLister(Path sysRoot, Path debugRoot) {
