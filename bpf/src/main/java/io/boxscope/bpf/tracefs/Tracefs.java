@@ -2,6 +2,7 @@ package io.boxscope.bpf.tracefs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,10 +40,14 @@ public final class Tracefs {
      * Finds tracefs under {@code sysRoot} (normally {@code /sys}): {@code kernel/tracing}, else
      * {@code kernel/debug/tracing}. Does not mount anything.
      */
-    public static Tracefs locate(Path sysRoot) throws TracefsException {
+    public static Tracefs locate(Path sysRoot) throws IOException {
         for (Path p : candidates(sysRoot)) {
             if (Files.isDirectory(p.resolve("events"))) {
                 return new Tracefs(p);
+            }
+            if (Files.isDirectory(p) && !Files.isReadable(p)) {
+                // tracefs is mode 0700: say "permission denied", not "not mounted"
+                throw new AccessDeniedException(p.toString(), null, "tracefs is readable by root only");
             }
         }
         throw new TracefsException("tracefs is not mounted: neither " + candidates(sysRoot).get(0) + "/events nor "
@@ -54,7 +59,7 @@ public final class Tracefs {
      * {@link #locate}, and if tracefs is not mounted and we are root, mounts it at
      * {@code <sysRoot>/kernel/tracing} with mount(8) (the kernel creates that directory for this purpose).
      */
-    public static Tracefs locateOrMount(Path sysRoot) throws TracefsException {
+    public static Tracefs locateOrMount(Path sysRoot) throws IOException {
         try {
             return locate(sysRoot);
         } catch (TracefsException notMounted) {

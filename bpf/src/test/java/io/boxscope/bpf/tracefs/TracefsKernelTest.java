@@ -35,6 +35,27 @@ class TracefsKernelTest {
         assertTrue(fields > all.size() * 4);
     }
 
+    /** The mount path for real: tracefs mounted a second time on a scratch directory, then unmounted. */
+    @Test
+    void mountsTracefsWhereItIsMissing() throws Exception {
+        Requirements.requireTracefs();
+        Path sys = Files.createTempDirectory("boxscope-sysroot");
+        Path target = Files.createDirectories(sys.resolve("kernel/tracing"));
+        try {
+            Tracefs t = Tracefs.locateOrMount(sys);
+            assertEquals(target, t.root());
+            assertTrue(t.events("sched:sched_switch").size() == 1, "the fresh mount lists tracepoints");
+        } finally {
+            Process p = new ProcessBuilder("umount", target.toString()).inheritIO().start();
+            p.waitFor();
+            if (!Files.exists(target.resolve("events"))) { // only delete once nothing is mounted there
+                Files.delete(target);
+                Files.delete(sys.resolve("kernel"));
+                Files.delete(sys);
+            }
+        }
+    }
+
     @Test
     void globAgreesWithTheEventsDirectory() throws Exception {
         Requirements.requireTracefs();
