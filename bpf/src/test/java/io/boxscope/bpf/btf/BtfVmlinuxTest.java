@@ -181,7 +181,7 @@ class BtfVmlinuxTest {
         int f = btf.findId("schedule", BtfKind.FUNC).orElseThrow();
         assertEquals("schedule", btf.name(f));
         assertTrue(btf.findIds("task_struct").contains(btf.requireId("task_struct", BtfKind.STRUCT)));
-        assertEquals(3, btf.findId(".data..percpu", BtfKind.DATASEC).isPresent() ? 3 : 0);
+        assertTrue(btf.findId(".data..percpu", BtfKind.DATASEC).isPresent(), "the per-CPU DATASEC");
         assertEquals(8, btf.sizeOf(btf.requireId("u64", BtfKind.TYPEDEF)));
     }
 }
