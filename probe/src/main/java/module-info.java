@@ -2,4 +2,6 @@
 module io.boxscope.probe {
     requires io.boxscope.bpf;
     requires io.boxscope.proc;
+
+    exports io.boxscope.probe.list;
 }

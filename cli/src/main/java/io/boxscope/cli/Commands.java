@@ -15,6 +15,7 @@ public final class Commands {
     static final List<Class<?>> ALL = List.of(
             DemoCommand.class,
             ContainersCommand.class,
+            io.boxscope.cli.probe.ProbeCommand.class,
             CompletionCommand.class);
 
     private Commands() {}

@@ -1,0 +1,129 @@
+package io.boxscope.cli.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.cli.Main;
+import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Requirements;
+import org.junit.jupiter.api.Test;
+
+/** {@code boxscope probe -l} prints the same probes as {@code bpftrace -l}, both run live on this machine. */
+@KernelTest
+class ProbeListParityTest {
+    static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
+
+    record Run(int code, String out, String err) {}
+
+    static Run boxscope(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static List<String> bpftrace(String... args) throws IOException, InterruptedException {
+        Requirements.requireTracefs();
+        Path out = Files.createTempFile("boxscope-bpftrace", ".txt");
+        try {
+            String[] cmd = new String[args.length + 1];
+            cmd[0] = "bpftrace";
+            System.arraycopy(args, 0, cmd, 1, args.length);
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bpftrace finished");
+            Requirements.require(p.exitValue() == 0, "bpftrace (Debian package bpftrace) exited " + p.exitValue());
+            return Files.readAllLines(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    static void assertSameLines(String pattern) throws Exception {
+        List<String> theirs = bpftrace("-l", pattern);
+        Run ours = boxscope("probe", "-l", pattern);
+        assertEquals(0, ours.code(), ours.err());
+        assertTrue(!theirs.isEmpty(), "bpftrace listed " + theirs.size() + " probes for " + pattern);
+        assertEquals(new TreeSet<>(theirs), new TreeSet<>(ours.out().lines().toList()), pattern);
+        assertEquals(theirs, ours.out().lines().toList(), "same order too: " + pattern);
+    }
+
+    @Test
+    void syscallEntryTracepoints() throws Exception {
+        assertSameLines("tracepoint:syscalls:sys_enter_*");
+    }
+
+    @Test
+    void schedTracepoints() throws Exception {
+        assertSameLines("tracepoint:sched:*");
+    }
+
+    @Test
+    void everyTracepointAndAlias() throws Exception {
+        assertSameLines("tracepoint:*");
+        assertSameLines("t:*:*openat");
+    }
+
+    @Test
+    void libcUprobes() throws Exception {
+        assertSameLines("uprobe:" + LIBC + ":*");
+        assertSameLines("uretprobe:" + LIBC + ":mall*");
+    }
+
+    @Test
+    void verboseSchedTracepointsMatchBpftraceLv() throws Exception {
+        List<String> theirs = bpftrace("-lv", "tracepoint:sched:*");
+        Run ours = boxscope("probe", "-lv", "tracepoint:sched:*");
+        assertEquals(0, ours.code(), ours.err());
+        assertEquals(theirs, ours.out().lines().toList());
+        assertTrue(ours.out().contains("    __data_loc char[] filename\n"));
+    }
+
+    @Test
+    void rawTracepointsComeFromBtfWithArgumentTypes() {
+        Run r = boxscope("probe", "-lv", "rawtracepoint:sched_switch");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("rawtracepoint:sched_switch", "    bool", "    struct task_struct *", "    struct task_struct *",
+                "    unsigned int"), r.out().lines().toList());
+        Run all = boxscope("probe", "-l", "rt:*");
+        assertTrue(all.out().lines().count() > 500, "raw tracepoints: " + all.out().lines().count());
+        assertTrue(all.out().lines().noneMatch(l -> l.startsWith("rawtracepoint:sys_enter_")), "syscall wrappers are no raw tracepoints");
+    }
+
+    @Test
+    void jsonListing() {
+        Run r = boxscope("--json", "probe", "-l", "software:*");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> o = Json.asObject(Json.parse(r.out()));
+        assertEquals(11L, ((Number) o.get("count")).longValue());
+        assertEquals("software:cpu-clock:", Json.asObject(Json.asList(o.get("probes")).get(3)).get("name"));
+    }
+
+    @Test
+    void programsAreHonestlyNotImplemented() {
+        Run e = boxscope("probe", "-e", "tracepoint:sched:sched_switch { @[comm] = count(); }");
+        assertEquals(1, e.code());
+        assertTrue(e.err().contains("not implemented yet"), e.err());
+        assertEquals("", e.out());
+        Run f = boxscope("probe", "prog.bt");
+        assertEquals(1, f.code());
+        assertTrue(f.err().contains("not implemented yet"));
+        assertEquals(2, boxscope("probe").code());
+        assertEquals(2, boxscope("probe", "-l", "-e", "x").code());
+        Run bad = boxscope("probe", "-l", "uprobe:/no/such/lib.so:*");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("is not a file"), bad.err());
+        Run help = boxscope("probe", "--help");
+        assertTrue(help.out().contains("EXAMPLES"));
+    }
+}

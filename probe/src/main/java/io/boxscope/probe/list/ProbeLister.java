@@ -1,0 +1,183 @@
+package io.boxscope.probe.list;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.FuncSignature;
+import io.boxscope.bpf.elf.DebugFiles;
+import io.boxscope.bpf.elf.ElfFile;
+import io.boxscope.bpf.elf.ElfSymbol;
+import io.boxscope.bpf.tracefs.EventField;
+import io.boxscope.bpf.tracefs.EventFormat;
+import io.boxscope.bpf.tracefs.Glob;
+import io.boxscope.bpf.tracefs.TracepointId;
+import io.boxscope.bpf.tracefs.Tracefs;
+
+/**
+ * {@code bpftrace -l}: lists probes matching a pattern such as {@code tracepoint:syscalls:sys_enter_*},
+ * {@code rawtracepoint:sched_*}, {@code uprobe:/lib/x86_64-linux-gnu/libc.so.6:mall*} or {@code software:*},
+ * with the same names bpftrace prints. Sources: tracefs {@code available_events} (tracepoints), kernel BTF
+ * typedefs {@code btf_trace_*} (raw tracepoints), ELF symbol tables plus the separate debug file (uprobes,
+ * as bcc's bcc_elf_foreach_sym does for bpftrace), and bpftrace's list of perf software events.
+ */
+public final class ProbeLister {
+    private final Path sysRoot;
+    private final Path debugRoot;
+
+    /** Lists against {@code sysRoot} (normally /sys; the host's /sys from inside a container) and /usr/lib/debug. */
+    public ProbeLister(Path sysRoot) {
+        this(sysRoot, DebugFiles.DEFAULT_ROOT);
+    }
+
+    public ProbeLister(Path sysRoot, Path debugRoot) {
+        this.sysRoot = sysRoot;
+        this.debugRoot = debugRoot;
+    }
+
+    /** Lists probes matching {@code pattern} (null or empty: every tracepoint, raw tracepoint and software event). */
+    public Listing list(String pattern, boolean verbose) throws IOException, ProbeListException {
+        TreeMap<String, ListedProbe> out = new TreeMap<>(); // String order = byte order for these ASCII names
+        List<String> notices = new ArrayList<>();
+        String p = pattern == null || pattern.isBlank() ? "*" : pattern.strip();
+        int colon = p.indexOf(':');
+        Optional<ProbeType> type = colon > 0 ? ProbeType.of(p.substring(0, colon)) : Optional.empty();
+        if (type.isPresent()) {
+            list(type.get(), p.substring(colon + 1), verbose, out, notices);
+        } else {
+            // No provider named: match the whole probe name across the providers that need no path.
+            Glob g = Glob.of(p);
+            TreeMap<String, ListedProbe> all = new TreeMap<>();
+            for (ProbeType t : List.of(ProbeType.TRACEPOINT, ProbeType.RAWTRACEPOINT, ProbeType.SOFTWARE)) {
+                list(t, "*", verbose, all, notices);
+            }
+            all.forEach((name, probe) -> {
+                if (g.matches(name)) {
+                    out.put(name, probe);
+                }
+            });
+        }
+        return new Listing(List.copyOf(out.values()), notices);
+    }
+
+    private void list(ProbeType type, String rest, boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices)
+            throws IOException, ProbeListException {
+        switch (type) {
+            case TRACEPOINT -> tracepoints(rest, verbose, out, notices);
+            case RAWTRACEPOINT -> rawTracepoints(rest, verbose, out, notices);
+            case UPROBE, URETPROBE -> uprobes(type, rest, out, notices);
+            case SOFTWARE -> {
+                int c = rest.indexOf(':');
+                Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
+                for (SoftwareEvent e : SoftwareEvent.ALL) {
+                    if (g.matches(e.name()) || !e.alias().isEmpty() && g.matches(e.alias()) && !g.isWildcard()) {
+                        String name = "software:" + e.name() + ":";
+                        out.put(name, new ListedProbe(type, name, List.of()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void tracepoints(String rest, boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices)
+            throws IOException {
+        Tracefs tracefs = Tracefs.locateOrMount(sysRoot);
+        for (TracepointId tp : tracefs.events(rest)) {
+            List<String> args = List.of();
+            if (verbose) {
+                try {
+                    EventFormat f = tracefs.format(tp);
+                    args = f.argFields().stream().map(EventField::declaration).toList();
+                    if (!f.problems().isEmpty()) {
+                        notices.add(tp + ": " + f.problems().size() + " unreadable line(s) in its format file, first: "
+                                + f.problems().getFirst());
+                    }
+                } catch (IOException e) {
+                    notices.add(tp + ": arguments unknown: " + e.getMessage());
+                }
+            }
+            String name = "tracepoint:" + tp;
+            out.put(name, new ListedProbe(ProbeType.TRACEPOINT, name, args));
+        }
+    }
+
+    private void rawTracepoints(String rest, boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices)
+            throws IOException {
+        Glob g = Glob.of(rest);
+        Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
+        if (Files.isReadable(vmlinux)) {
+            Btf btf = Btf.read(vmlinux);
+            for (String tp : btf.rawTracepoints()) {
+                if (g.matches(tp)) {
+                    List<String> args = List.of();
+                    if (verbose) {
+                        FuncSignature s = btf.rawTracepointSignature(tp);
+                        args = s.params().stream().map(FuncSignature.Arg::type).toList();
+                    }
+                    String name = "rawtracepoint:" + tp;
+                    out.put(name, new ListedProbe(ProbeType.RAWTRACEPOINT, name, args));
+                }
+            }
+            return;
+        }
+        // Without BTF: every tracefs event but the syscall wrappers is a raw tracepoint of the same name.
+        notices.add("no kernel BTF at " + vmlinux + ": raw tracepoints listed from tracefs events instead (without arguments)");
+        Tracefs tracefs = Tracefs.locateOrMount(sysRoot);
+        TreeSet<String> names = new TreeSet<>();
+        for (TracepointId tp : tracefs.events()) {
+            if (!tp.system().equals("syscalls") && g.matches(tp.event())) {
+                names.add(tp.event());
+            }
+        }
+        for (String n : names) {
+            out.put("rawtracepoint:" + n, new ListedProbe(ProbeType.RAWTRACEPOINT, "rawtracepoint:" + n, List.of()));
+        }
+    }
+
+    private void uprobes(ProbeType type, String rest, TreeMap<String, ListedProbe> out, List<String> notices)
+            throws IOException, ProbeListException {
+        int c = rest.lastIndexOf(':');
+        String target = c < 0 ? rest : rest.substring(0, c);
+        Glob g = Glob.of(c < 0 ? "*" : rest.substring(c + 1));
+        Path file = UprobeTargets.resolve(target);
+        ElfFile elf = ElfFile.read(file);
+        TreeSet<String> names = new TreeSet<>();
+        addFunctionNames(elf, names);
+        Optional<Path> debug = DebugFiles.find(elf, file, debugRoot);
+        if (debug.isPresent()) {
+            try {
+                addFunctionNames(ElfFile.read(debug.get()), names);
+            } catch (IOException e) {
+                notices.add("debug file " + debug.get() + " of " + file + " could not be read, its local functions are missing: "
+                        + e.getMessage());
+            }
+        } else if (!elf.hasSymtab()) {
+            notices.add(file + " is stripped and has no debug file under " + debugRoot
+                    + ": only its exported (.dynsym) functions are listed");
+        }
+        for (String n : names) {
+            if (g.matches(n)) {
+                String name = type.label() + ":" + file + ":" + n;
+                out.put(name, new ListedProbe(type, name, List.of()));
+            }
+        }
+    }
+
+    /**
+     * bpftrace's rule (bcc_elf_foreach_sym with STT_FUNC|STT_GNU_IFUNC): named, nonzero address, both tables;
+     * minus GCC's partial-inlining fragments ({@code foo.part.0}), which are not whole functions and which
+     * bpftrace does not list either (checked against bpftrace 0.17 on libc, libm, ld.so and libjvm).
+     */
+    private static void addFunctionNames(ElfFile elf, TreeSet<String> names) throws IOException {
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.isFunction() && s.value() != 0 && !s.name().isEmpty() && !s.name().contains(".part.")) {
+                names.add(s.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.boxscope.probe.list;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns the target of {@code uprobe:TARGET:FUNC} into a file, as bpftrace does: a path is used as given; a
+ * bare name is looked up on $PATH ({@code bash}) and then in the standard library directories
+ * ({@code libc} → {@code /lib/x86_64-linux-gnu/libc.so.6}), taking only ELF files (Debian's
+ * {@code libc.so} linker script is skipped).
+ */
+public final class UprobeTargets {
+    static final List<String> LIB_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+            "/lib", "/usr/lib", "/usr/local/lib");
+
+    private UprobeTargets() {}
+
+    public static Path resolve(String target) throws ProbeListException {
+        if (target.isEmpty()) {
+            throw new ProbeListException("uprobe needs a binary or library: uprobe:/path/to/file:FUNCTION");
+        }
+        if (target.contains("/")) {
+            Path p = Path.of(target);
+            if (!Files.isRegularFile(p)) {
+                throw new ProbeListException("uprobe target " + target + " is not a file");
+            }
+            return p;
+        }
+        String pathEnv = System.getenv("PATH");
+        if (pathEnv != null) {
+            for (String dir : pathEnv.split(":")) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path p = Path.of(dir, target);
+                if (Files.isRegularFile(p) && Files.isExecutable(p) && isElf(p)) {
+                    return p;
+                }
+            }
+        }
+        Optional<Path> lib = library(target);
+        if (lib.isPresent()) {
+            return lib.get();
+        }
+        throw new ProbeListException("uprobe target '" + target + "' is neither a path, a program on $PATH, nor a library in "
+                + String.join(", ", LIB_DIRS) + "; give the full path, e.g. uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc");
+    }
+
+    static Optional<Path> library(String name) {
+        String base = name.startsWith("lib") ? name : "lib" + name;
+        for (String d : LIB_DIRS) {
+            Path dir = Path.of(d);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            List<Path> hits = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, base + ".so*")) {
+                for (Path p : ds) {
+                    String f = p.getFileName().toString();
+                    if ((f.equals(base + ".so") || f.startsWith(base + ".so.")) && Files.isRegularFile(p) && isElf(p)) {
+                        hits.add(p);
+                    }
+                }
+            } catch (IOException e) {
+                continue; // an unreadable directory is just not searched
+            }
+            hits.sort(null);
+            if (!hits.isEmpty()) {
+                return Optional.of(hits.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isElf(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] m = in.readNBytes(4);
+            return m.length == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.boxscope.probe.list;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Listing against a fake sys root holding real format files captured from this machine. */
+class ProbeListerTest {
+    @TempDir
+    Path sys;
+
+    ProbeLister lister;
+
+    @BeforeEach
+    void tree() throws Exception {
+        Path tracing = sys.resolve("kernel/tracing");
+        Files.createDirectories(tracing.resolve("events"));
+        Files.writeString(tracing.resolve("available_events"),
+                "sched:sched_switch\nsyscalls:sys_enter_openat\nsched:sched_process_exec\n");
+        for (String ev : List.of("sched/sched_switch", "syscalls/sys_enter_openat", "sched/sched_process_exec")) {
+            Path dir = tracing.resolve("events").resolve(ev);
+            Files.createDirectories(dir);
+            try (var in = getClass().getResourceAsStream("formats/" + ev.replace('/', '_'))) {
+                Files.write(dir.resolve("format"), in.readAllBytes());
+            }
+        }
+        lister = new ProbeLister(sys, sys.resolve("no-debug"));
+    }
+
+    static List<String> names(Listing l) {
+        return l.probes().stream().map(ListedProbe::name).toList();
+    }
+
+    @Test
+    void tracepointsByGlobAndAlias() throws Exception {
+        assertEquals(List.of("tracepoint:sched:sched_process_exec", "tracepoint:sched:sched_switch"),
+                names(lister.list("tracepoint:sched:*", false)));
+        assertEquals(List.of("tracepoint:syscalls:sys_enter_openat"), names(lister.list("t:*openat", false)));
+        assertEquals(List.of(), names(lister.list("tracepoint:nosuch:*", false)));
+    }
+
+    @Test
+    void verboseArgsAreTheFormatDeclarations() throws Exception {
+        Listing l = lister.list("tracepoint:sched:sched_process_exec", true);
+        assertEquals(List.of("__data_loc char[] filename", "pid_t pid", "pid_t old_pid"), l.probes().getFirst().args());
+        assertEquals(List.of(), l.notices());
+    }
+
+    @Test
+    void rawTracepointsWithoutBtfFallBackToTracefsWithANotice() throws Exception {
+        Listing l = lister.list("rawtracepoint:*", false);
+        assertEquals(List.of("rawtracepoint:sched_process_exec", "rawtracepoint:sched_switch"), names(l));
+        assertTrue(l.notices().getFirst().contains("no kernel BTF"), l.notices().toString());
+    }
+
+    @Test
+    void noProviderMatchesWholeNamesEverywhere() throws Exception {
+        assertEquals(List.of("rawtracepoint:sched_switch", "tracepoint:sched:sched_switch"), names(lister.list("*sched_switch*", false)));
+        assertEquals(16, lister.list(null, false).probes().size(), "3 tracepoints, 2 raw tracepoints, 11 software events");
+    }
+
+    @Test
+    void softwareEvents() throws Exception {
+        assertEquals(List.of("software:cpu-clock:", "software:cpu-migrations:"), names(lister.list("software:cpu*", false)));
+        assertEquals(List.of("software:context-switches:"), names(lister.list("s:cs:", false)));
+    }
+
+    @Test
+    void uprobesOnAStrippedLibraryWithoutDebugFileSayWhatIsMissing() throws Exception {
+        Listing l = lister.list("uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc", false);
+        assertEquals(List.of("uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc"), names(l));
+        assertTrue(l.notices().getFirst().contains("stripped"), l.notices().toString());
+        assertEquals(List.of("uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc"), names(lister.list("uprobe:libc:malloc", false)));
+        assertThrows(ProbeListException.class, () -> lister.list("uprobe:no_such_library_boxscope:*", false));
+        assertThrows(ProbeListException.class, () -> lister.list("uprobe::*", false));
+    }
+}
