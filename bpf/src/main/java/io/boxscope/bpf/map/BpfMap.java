@@ -214,8 +214,37 @@ public final class BpfMap implements AutoCloseable {
         return out;
     }
 
-    /** The batch walk, or null if this kernel or map type has no batch lookup. */
+    /**
+     * Every entry, deleting each as it is read: BPF_MAP_LOOKUP_AND_DELETE_BATCH for hash maps where
+     * available (no increment is lost between read and delete), else read-then-delete per key (a
+     * program's update between the two is lost; the window is one system call).
+     */
+    public List<Entry> takeAll() {
+        if (spec.type().isArray()) {
+            throw new IllegalStateException("array map " + spec.name() + " cannot delete entries");
+        }
+        if (spec.type() != MapType.STACK_TRACE && spec.type() != MapType.RINGBUF) {
+            List<Entry> batch = batch(Sys.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+            if (batch != null) {
+                return batch;
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (byte[] k : keys()) {
+            byte[] v = lookup(k);
+            if (v != null && delete(k)) {
+                out.add(new Entry(k, v));
+            }
+        }
+        return out;
+    }
+
     List<Entry> lookupBatch() {
+        return batch(Sys.BPF_MAP_LOOKUP_BATCH);
+    }
+
+    /** The batch walk, or null if this kernel or map type has no such batch command. */
+    private List<Entry> batch(int cmd) {
         int chunk = Math.min(Math.max(spec.maxEntries(), 1), 4096);
         int vsize = valueBufferSize();
         List<Entry> out = new ArrayList<>();
@@ -235,7 +264,7 @@ public final class BpfMap implements AutoCloseable {
                 attr.set(ValueLayout.JAVA_LONG, 24, values.address());
                 attr.set(ValueLayout.JAVA_INT, 32, chunk);
                 attr.set(ValueLayout.JAVA_INT, 36, fd());
-                Sys.Result r = Sys.bpfRaw(Sys.BPF_MAP_LOOKUP_BATCH, attr);
+                Sys.Result r = Sys.bpfRaw(cmd, attr);
                 boolean done = false;
                 if (r.failed()) {
                     int e = r.errno();

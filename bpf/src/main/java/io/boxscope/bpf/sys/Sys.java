@@ -39,6 +39,7 @@ public final class Sys {
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_RAW_TRACEPOINT_OPEN = 17;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
+    public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
     public static final int BPF_LINK_CREATE = 28;
 
     /** Result of a raw call: the return value, or -1 with the errno. */
