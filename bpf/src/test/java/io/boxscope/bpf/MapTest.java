@@ -58,6 +58,22 @@ class MapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"HASH", "PERCPU_HASH"})
+    void takeAllEmptiesTheMapInOneWalk(MapType type) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_take", type, 4, 8, 128))) {
+            TypedMap<Integer, Long> t = m.typed(Codec.U32, Codec.U64);
+            for (int i = 0; i < 100; i++) {
+                t.put(i, 1L);
+            }
+            var taken = m.takeAll();
+            assertEquals(100, taken.size());
+            assertEquals(type.perCpu() ? Cpus.possible() : 1L, m.sumLong(taken.get(0).value()));
+            assertTrue(m.keys().isEmpty());
+            assertTrue(m.takeAll().isEmpty());
+        }
+    }
+
     @Test
     void perCpuSumKeepsTrailingBytes() {
         try (BpfMap m = BpfMap.create(MapSpec.of("test_sum", MapType.PERCPU_HASH, 4, 20, 4))) {
