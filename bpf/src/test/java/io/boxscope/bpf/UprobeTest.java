@@ -14,7 +14,6 @@ import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.testkit.KernelTest;
-import org.junit.jupiter.api.Test;
 
 /**
  * A uprobe on libc's kill(): dash's {@code kill} builtin calls it once per invocation, so a child
@@ -33,8 +32,9 @@ class UprobeTest {
         throw new AssertionError("no libc.so.6 found");
     }
 
-    @Test
-    void countsEveryKillCallOfAChildShell() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void countsEveryKillCallOfAChildShell(boolean retprobe) throws Exception {
         int n = 73;
         Process child = new ProcessBuilder("/bin/dash", "-c",
                 "read go; i=0; while [ $i -lt " + n + " ]; do kill -0 $$; i=$((i+1)); done")
@@ -42,7 +42,7 @@ class UprobeTest {
         int pid = (int) child.pid();
         try (BpfMap count = Counting.counter();
                 Program p = Program.load(ProgramSpec.of("uprobe_kill", ProgramType.KPROBE, Counting.countIf(count, pid, true)));
-                Link l = Attach.uprobe(p, libc(), "kill", false, pid)) {
+                Link l = Attach.uprobe(p, libc(), "kill", retprobe, pid)) {
             try (OutputStream in = child.getOutputStream()) {
                 in.write("go\n".getBytes());
             }
