@@ -13,6 +13,7 @@ public final class Commands {
             DemoCommand.class,
             ContainersCommand.class,
             io.boxscope.cli.syscount.SyscountCommand.class,
+            io.boxscope.cli.bpf.BpfCommand.class,
             CompletionCommand.class);
 
     private Commands() {}
