@@ -19,6 +19,9 @@ public final class Asm {
     private final List<Fixup> fixups = new ArrayList<>();
     private int labels;
 
+    /** An empty program. */
+    public Asm() {}
+
     private record Fixup(int at, Label label) {}
 
     public Label newLabel() {

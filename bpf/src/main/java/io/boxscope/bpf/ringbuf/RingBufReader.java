@@ -17,6 +17,7 @@ import io.boxscope.bpf.sys.Sys;
  * {@link #poll} checks the producer position with sleeps that grow while the ring is idle. Not
  * thread-safe: one consumer thread per ring.
  */
+@SuppressWarnings("restricted") // reinterpret of the kernel's mmap'd ring: sized by the map, checked at creation
 public final class RingBufReader implements AutoCloseable {
     /** Flag for bpf_ringbuf_submit/output: do not wake up a waiting consumer (we poll). */
     public static final int BPF_RB_NO_WAKEUP = 1;

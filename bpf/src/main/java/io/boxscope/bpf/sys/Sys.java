@@ -15,6 +15,7 @@ import io.boxscope.bpf.BpfException;
  * no JNI, no native library of our own. errno is captured by the linker
  * ({@link Linker.Option#captureCallState}) right after the call, before the JVM can clobber it.
  */
+@SuppressWarnings("restricted") // the one downcall of the module; callers need --enable-native-access
 public final class Sys {
     public static final Arch ARCH = Arch.current();
     private static final Linker LINKER = Linker.nativeLinker();
@@ -27,7 +28,7 @@ public final class Sys {
                     ValueLayout.JAVA_LONG),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
     private static final ThreadLocal<MemorySegment> STATE_BUF =
-            ThreadLocal.withInitial(() -> Arena.global().allocate(STATE));
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
 
     // bpf(2) commands (include/uapi/linux/bpf.h, enum bpf_cmd).
     public static final int BPF_MAP_CREATE = 0;

@@ -222,7 +222,9 @@ public final class SyscountCommand implements Callable<Integer> {
         } else if (!rows.isEmpty()) {
             out.print(SyscountFormat.text(rows, table, process, latency, milliseconds, time));
             if (dropped > 0) {
-                out.println("notice: " + dropped + " syscalls not counted: the count map is full (10240 keys)");
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("notice: " + dropped + " syscalls not counted: the count map is full (10240 keys)");
+                err.flush();
             }
         }
         out.flush();
