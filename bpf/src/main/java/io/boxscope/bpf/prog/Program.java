@@ -90,7 +90,9 @@ public final class Program implements AutoCloseable {
         String[] lines = log.strip().split("\n");
         int from = Math.max(0, lines.length - 12);
         StringBuilder sb = new StringBuilder();
-        sb.append(op).append(": the verifier rejected it (").append(Errno.describe(errno)).append(")\n");
+        Errno e = Errno.of(errno);
+        // the verifier answers EACCES or EINVAL: not a privilege problem, so name it without strerror's words
+        sb.append(op).append(": the verifier rejected it (").append(e == null ? "errno " + errno : e.name()).append(")\n");
         sb.append("verifier log (last ").append(lines.length - from).append(" of ").append(lines.length).append(" lines):\n");
         for (int i = from; i < lines.length; i++) {
             sb.append("  ").append(lines[i]).append('\n');

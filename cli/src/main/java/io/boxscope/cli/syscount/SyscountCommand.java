@@ -223,7 +223,8 @@ public final class SyscountCommand implements Callable<Integer> {
             out.print(SyscountFormat.text(rows, table, process, latency, milliseconds, time));
             if (dropped > 0) {
                 PrintWriter err = spec.commandLine().getErr();
-                err.println("notice: " + dropped + " syscalls not counted: the count map is full (10240 keys)");
+                err.println("notice: " + dropped + " syscalls not counted: a BPF map was full (more than 8192 processes,"
+                        + " or more than 10240 threads inside a syscall with -L)");
                 err.flush();
             }
         }

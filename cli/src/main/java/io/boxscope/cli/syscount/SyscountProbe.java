@@ -35,7 +35,11 @@ import io.boxscope.bpf.sys.Sys;
  */
 final class SyscountProbe implements AutoCloseable {
     static final int VALUE_SIZE = 32; // u64 count, u64 total_ns, char comm[16]
-    private static final int MAX_KEYS = 10240;
+    /** Syscall numbers stay below 1024 on x86_64 and aarch64; processes get libbpf-tools' 8192. */
+    private static final int MAX_SYSCALL_KEYS = 1024;
+    private static final int MAX_PROCESS_KEYS = 8192;
+    /** Threads in a system call at once (latency mode's start timestamps). */
+    private static final int MAX_THREADS = 10240;
 
     /** What to count. {@code cgroupDir} is a cgroup v2 directory (descendants included). */
     record Options(Integer pid, Path cgroupDir, boolean failures, Integer errno, boolean latency, boolean byProcess) {}
@@ -49,13 +53,14 @@ final class SyscountProbe implements AutoCloseable {
 
     SyscountProbe(Options o) {
         try {
-            data = own(BpfMap.create(MapSpec.of("syscount_data", MapType.PERCPU_HASH, 4, VALUE_SIZE, MAX_KEYS)));
+            data = own(BpfMap.create(MapSpec.of("syscount_data", MapType.PERCPU_HASH, 4, VALUE_SIZE,
+                    o.byProcess() ? MAX_PROCESS_KEYS : MAX_SYSCALL_KEYS)));
             drops = own(new DropCounter("syscount_drops"));
             BpfMap cgroup = o.cgroupDir() == null ? null : own(cgroupMap(o.cgroupDir()));
-            BpfMap start = o.latency() ? own(BpfMap.create(MapSpec.of("syscount_start", MapType.HASH, 4, 8, MAX_KEYS))) : null;
+            BpfMap start = o.latency() ? own(BpfMap.create(MapSpec.of("syscount_start", MapType.HASH, 4, 8, MAX_THREADS))) : null;
             if (o.latency()) {
                 Program enter = own(Program.load(ProgramSpec.of("syscount_enter", ProgramType.TRACEPOINT,
-                        enterProgram(o, cgroup, start))));
+                        enterProgram(o, cgroup, start, drops))));
                 own(Attach.tracepoint(enter, "raw_syscalls", "sys_enter"));
             }
             Program exit = own(Program.load(ProgramSpec.of("syscount_exit", ProgramType.TRACEPOINT,
@@ -107,7 +112,7 @@ final class SyscountProbe implements AutoCloseable {
         }
     }
 
-    static List<Insn> enterProgram(Options o, BpfMap cgroup, BpfMap start) {
+    static List<Insn> enterProgram(Options o, BpfMap cgroup, BpfMap start, DropCounter drops) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         a.call(Helper.GET_CURRENT_PID_TGID).mov(Reg.R7, Reg.R0);
@@ -116,7 +121,9 @@ final class SyscountProbe implements AutoCloseable {
                 .stx(Size.W, Reg.R10, -12, Reg.R7)
                 .ldMapFd(Reg.R1, start.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, -12)
                 .mov(Reg.R3, Reg.R10).add(Reg.R3, -8).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
-                .bind(out).movImm(Reg.R0, 0).exit();
+                .jmp(JmpOp.JEQ, Reg.R0, 0, out);
+        drops.emitIncrement(a, -16); // start map full: this call's exit will not be counted
+        a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }
 
@@ -193,7 +200,7 @@ final class SyscountProbe implements AutoCloseable {
         return rows;
     }
 
-    /** Calls not counted because the map was full (its 10240 keys in use). */
+    /** Calls not counted because a map was full (count map keys, or threads in flight for -L). */
     long dropped() {
         return drops.dropped();
     }
