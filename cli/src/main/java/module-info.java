@@ -11,4 +11,6 @@ module io.boxscope.cli {
     requires info.picocli;
     opens io.boxscope.cli to info.picocli;
     opens io.boxscope.cli.probe to info.picocli;
+    opens io.boxscope.cli.syscount to info.picocli;
+    opens io.boxscope.cli.bpf to info.picocli;
 }

@@ -16,6 +16,8 @@ public final class Commands {
             DemoCommand.class,
             ContainersCommand.class,
             io.boxscope.cli.probe.ProbeCommand.class,
+            io.boxscope.cli.syscount.SyscountCommand.class,
+            io.boxscope.cli.bpf.BpfCommand.class,
             CompletionCommand.class);
 
     private Commands() {}

@@ -1,0 +1,282 @@
+package io.boxscope.bpf.link;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.bpf.BpfException;
+import io.boxscope.bpf.Errno;
+import io.boxscope.bpf.prog.AttachType;
+import io.boxscope.bpf.prog.Program;
+import io.boxscope.bpf.prog.ProgramType;
+import io.boxscope.bpf.sys.Cpus;
+import io.boxscope.bpf.sys.Fd;
+import io.boxscope.bpf.sys.Sys;
+
+/**
+ * Attaching programs to events; each method returns a {@link Link} to close. Perf-event based
+ * attachments (tracepoints, software events, uprobes) open the event with perf_event_open(2) and bind
+ * the program with BPF_LINK_CREATE (attach type BPF_PERF_EVENT, Linux 5.15+), falling back to
+ * PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE on kernels without perf links.
+ */
+public final class Attach {
+    static final int PERF_TYPE_SOFTWARE = 1;
+    static final int PERF_TYPE_TRACEPOINT = 2;
+    static final long PERF_FLAG_FD_CLOEXEC = 8;
+    static final long IOC_ENABLE = 0x2400;
+    static final long IOC_SET_BPF = 0x40042408L;
+    private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+
+    /** perf software event configs (include/uapi/linux/perf_event.h, enum perf_sw_ids). */
+    public enum SoftwareEvent {
+        CPU_CLOCK(0), TASK_CLOCK(1), PAGE_FAULTS(2), CONTEXT_SWITCHES(3), CPU_MIGRATIONS(4);
+
+        final long config;
+
+        SoftwareEvent(long config) {
+            this.config = config;
+        }
+    }
+
+    private Attach() {}
+
+    /** The tracefs directory (events/ inside), preferring /sys/kernel/tracing. */
+    static Path tracefs() {
+        for (Path p : TRACEFS) {
+            if (Files.isDirectory(p.resolve("events"))) {
+                return p;
+            }
+        }
+        throw new BpfException("find tracefs", Errno.ENOENT.number(),
+                "mount it: mount -t tracefs nodev /sys/kernel/tracing");
+    }
+
+    /** The numeric id of tracepoint category:name, from tracefs events/CAT/NAME/id. */
+    public static int tracepointId(String category, String name) {
+        checkName(category);
+        checkName(name);
+        Path id = tracefs().resolve("events").resolve(category).resolve(name).resolve("id");
+        try {
+            return Integer.parseInt(Files.readString(id).strip());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BpfException("find tracepoint " + category + ":" + name, Errno.ENOENT.number(),
+                    "no such tracepoint; list them with: boxscope probe -l 'tracepoint:" + category + ":*'");
+        } catch (IOException | NumberFormatException e) {
+            throw new BpfException("read " + id, 0, e.getMessage());
+        }
+    }
+
+    private static void checkName(String s) {
+        if (s.isEmpty() || s.contains("/") || s.equals("..") || s.equals(".")) {
+            throw new IllegalArgumentException("invalid tracepoint name part '" + s + "'");
+        }
+    }
+
+    /** Attaches a TRACEPOINT program to category:name. */
+    public static Link tracepoint(Program p, String category, String name) {
+        String op = "attach tracepoint " + category + ":" + name;
+        requireType(p, op, ProgramType.TRACEPOINT);
+        int id = tracepointId(category, name);
+        Fd ev = perfEventOpen(op, PERF_TYPE_TRACEPOINT, id, 1, false, -1, 0, 0, 0);
+        return bindPerf(op + " → " + p.name(), p, ev);
+    }
+
+    /**
+     * Attaches to every tracepoint matching the globs ({@code *} and {@code ?}), e.g.
+     * ("syscalls", "sys_enter_open*"). Fails if nothing matches; closes what it attached on failure.
+     */
+    public static Link tracepoints(Program p, String categoryGlob, String nameGlob) {
+        List<String[]> found = new ArrayList<>();
+        Path events = tracefs().resolve("events");
+        try (DirectoryStream<Path> cats = Files.newDirectoryStream(events, categoryGlob)) {
+            for (Path c : cats) {
+                if (!Files.isDirectory(c)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> names = Files.newDirectoryStream(c, nameGlob)) {
+                    for (Path n : names) {
+                        if (Files.isRegularFile(n.resolve("id"))) {
+                            found.add(new String[] {c.getFileName().toString(), n.getFileName().toString()});
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BpfException("list tracepoints " + categoryGlob + ":" + nameGlob, 0, e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new BpfException("attach tracepoints " + categoryGlob + ":" + nameGlob, Errno.ENOENT.number(),
+                    "no tracepoint matches");
+        }
+        List<Link> links = new ArrayList<>();
+        try {
+            for (String[] f : found) {
+                links.add(tracepoint(p, f[0], f[1]));
+            }
+        } catch (RuntimeException e) {
+            links.forEach(Link::close);
+            throw e;
+        }
+        return Link.group("tracepoints " + categoryGlob + ":" + nameGlob + " (" + links.size() + ") → " + p.name(), links);
+    }
+
+    /** Attaches a RAW_TRACEPOINT program by tracepoint name (e.g. "sys_enter"). */
+    public static Link rawTracepoint(Program p, String name) {
+        String op = "attach raw tracepoint " + name;
+        requireType(p, op, ProgramType.RAW_TRACEPOINT);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(24, 8);
+            attr.set(ValueLayout.JAVA_LONG, 0, a.allocateFrom(name).address());
+            attr.set(ValueLayout.JAVA_INT, 8, p.fd());
+            long fd = Sys.bpf(op, Sys.BPF_RAW_TRACEPOINT_OPEN, attr);
+            return new Link(op + " → " + p.name(), List.of(new Fd((int) fd)));
+        }
+    }
+
+    /** Attaches a tp_btf TRACING program (its target was fixed at load by attach_btf_id). */
+    public static Link tracing(Program p) {
+        String op = "attach tp_btf program " + p.name();
+        requireType(p, op, ProgramType.TRACING);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(24, 8);
+            attr.set(ValueLayout.JAVA_INT, 8, p.fd());
+            long fd = Sys.bpf(op, Sys.BPF_RAW_TRACEPOINT_OPEN, attr);
+            return new Link(op, List.of(new Fd((int) fd)));
+        }
+    }
+
+    /** Attaches a PERF_EVENT program to a software event sampled at {@code hz} on every online CPU. */
+    public static Link perfEvent(Program p, SoftwareEvent event, long hz) {
+        String op = "attach perf event " + event.name().toLowerCase(java.util.Locale.ROOT) + " at " + hz + " Hz";
+        requireType(p, op, ProgramType.PERF_EVENT);
+        List<Link> links = new ArrayList<>();
+        try {
+            for (int cpu : Cpus.online()) {
+                Fd ev = perfEventOpen(op + " on CPU " + cpu, PERF_TYPE_SOFTWARE, event.config, hz, true, -1, cpu, 0, 0);
+                links.add(bindPerf(op + " cpu " + cpu, p, ev));
+            }
+        } catch (RuntimeException e) {
+            links.forEach(Link::close);
+            throw e;
+        }
+        return Link.group(op + " (" + links.size() + " CPUs) → " + p.name(), links);
+    }
+
+    /**
+     * Attaches a KPROBE-type program as a uprobe (or uretprobe) on {@code symbol} in {@code binary},
+     * through the uprobe PMU (/sys/bus/event_source/devices/uprobe). {@code pid} &gt; 0 fires only in
+     * that process; -1 in every process that maps the file.
+     */
+    public static Link uprobe(Program p, Path binary, String symbol, boolean retprobe, int pid) {
+        String op = "attach " + (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
+        long offset;
+        try {
+            offset = ElfSymbols.fileOffset(binary, symbol);
+        } catch (IOException e) {
+            throw new BpfException(op, Errno.ENOENT.number(), e.getMessage());
+        }
+        return uprobeAt(p, binary, offset, retprobe, pid, op);
+    }
+
+    /** Like {@link #uprobe} at a file offset. */
+    public static Link uprobeAt(Program p, Path binary, long offset, boolean retprobe, int pid, String op) {
+        requireType(p, op, ProgramType.KPROBE);
+        int type = pmuType("uprobe", op);
+        long config = retprobe ? 1L << retprobeBit("uprobe") : 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment path = a.allocateFrom(binary.toString());
+            Fd ev = perfEventOpen(op, type, config, 1, false, pid, pid > 0 ? -1 : 0, path.address(), offset);
+            return bindPerf(op + " → " + p.name(), p, ev);
+        }
+    }
+
+    /** Attaches a KPROBE program to kernel function {@code function} through the kprobe PMU. */
+    public static Link kprobe(Program p, String function, boolean retprobe) {
+        String op = "attach " + (retprobe ? "kretprobe " : "kprobe ") + function;
+        requireType(p, op, ProgramType.KPROBE);
+        int type = pmuType("kprobe", op);
+        long config = retprobe ? 1L << retprobeBit("kprobe") : 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fn = a.allocateFrom(function);
+            Fd ev = perfEventOpen(op, type, config, 1, false, -1, 0, fn.address(), 0);
+            return bindPerf(op + " → " + p.name(), p, ev);
+        }
+    }
+
+    static int pmuType(String pmu, String op) {
+        Path t = Path.of("/sys/bus/event_source/devices", pmu, "type");
+        try {
+            return Integer.parseInt(Files.readString(t).strip());
+        } catch (IOException | NumberFormatException e) {
+            throw new BpfException(op, Errno.ENODEV.number(), "no " + pmu + " PMU (" + t
+                    + " missing): kernel built without CONFIG_" + pmu.toUpperCase(java.util.Locale.ROOT) + "_EVENTS?");
+        }
+    }
+
+    private static int retprobeBit(String pmu) {
+        try {
+            String f = Files.readString(Path.of("/sys/bus/event_source/devices", pmu, "format", "retprobe")).strip();
+            return Integer.parseInt(f.substring(f.indexOf(':') + 1));
+        } catch (IOException | RuntimeException e) {
+            return 0; // "config:0" on every kernel that has the file
+        }
+    }
+
+    private static void requireType(Program p, String op, ProgramType want) {
+        if (p.type() != want) {
+            throw new IllegalArgumentException(op + ": program " + p.name() + " is " + p.type() + ", this needs " + want);
+        }
+    }
+
+    /** perf_event_open(2) with a struct perf_event_attr of PERF_ATTR_SIZE_VER5 (112 bytes). */
+    static Fd perfEventOpen(String op, int type, long config, long periodOrFreq, boolean freq, int pid, int cpu,
+            long config1, long config2) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(112, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, type);
+            attr.set(ValueLayout.JAVA_INT, 4, 112);
+            attr.set(ValueLayout.JAVA_LONG, 8, config);
+            attr.set(ValueLayout.JAVA_LONG, 16, periodOrFreq);
+            attr.set(ValueLayout.JAVA_LONG, 40, freq ? 1L << 10 : 0);
+            attr.set(ValueLayout.JAVA_INT, 48, 1); // wakeup_events
+            attr.set(ValueLayout.JAVA_LONG, 56, config1);
+            attr.set(ValueLayout.JAVA_LONG, 64, config2);
+            Sys.Result r = Sys.perfEventOpen(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+            if (r.failed()) {
+                throw BpfException.of(op, r.errno());
+            }
+            return new Fd((int) r.value());
+        }
+    }
+
+    /** BPF_LINK_CREATE on the perf event, or SET_BPF + ENABLE where perf links are missing. */
+    static Link bindPerf(String description, Program p, Fd ev) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(48, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, p.fd());
+            attr.set(ValueLayout.JAVA_INT, 4, ev.value());
+            attr.set(ValueLayout.JAVA_INT, 8, AttachType.PERF_EVENT.id());
+            Sys.Result r = Sys.bpfRaw(Sys.BPF_LINK_CREATE, attr);
+            if (!r.failed()) {
+                return new Link(description, List.of(ev, new Fd((int) r.value())));
+            }
+            if (r.errno() != Errno.EINVAL.number()) {
+                ev.close();
+                throw BpfException.of(description.replace(" → ", " with program "), r.errno());
+            }
+            try {
+                Sys.ioctl(description, ev.value(), IOC_SET_BPF, p.fd());
+                Sys.ioctl(description, ev.value(), IOC_ENABLE, 0);
+            } catch (RuntimeException e) {
+                ev.close();
+                throw e;
+            }
+            return new Link(description, List.of(ev));
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package io.boxscope.bpf.map;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import io.boxscope.bpf.BpfException;
+import io.boxscope.bpf.Errno;
+import io.boxscope.bpf.sys.Cpus;
+import io.boxscope.bpf.sys.Fd;
+import io.boxscope.bpf.sys.Sys;
+
+/**
+ * A kernel BPF map (bpf(2) BPF_MAP_CREATE and the BPF_MAP_*_ELEM commands). Keys and values are raw
+ * bytes in the kernel's native layout; {@link TypedMap} adds codecs. Per-CPU maps return one value per
+ * possible CPU, each padded to 8 bytes; {@link #sumPerCpu} folds them. Closing drops this process's
+ * reference; the kernel frees the map once no program or descriptor holds it.
+ */
+public final class BpfMap implements AutoCloseable {
+    /** Update flags: create or replace, create only, replace only. */
+    public static final long ANY = 0, NOEXIST = 1, EXIST = 2;
+
+    private final MapSpec spec;
+    private final Fd fd;
+
+    private BpfMap(MapSpec spec, Fd fd) {
+        this.spec = spec;
+        this.fd = fd;
+    }
+
+    /** Creates the map; the name is truncated to the kernel's 15 characters. */
+    public static BpfMap create(MapSpec spec) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(72);
+            attr.set(ValueLayout.JAVA_INT, 0, spec.type().id());
+            attr.set(ValueLayout.JAVA_INT, 4, spec.keySize());
+            attr.set(ValueLayout.JAVA_INT, 8, spec.valueSize());
+            attr.set(ValueLayout.JAVA_INT, 12, spec.maxEntries());
+            attr.set(ValueLayout.JAVA_INT, 16, spec.flags());
+            byte[] name = kernelName(spec.name());
+            MemorySegment.copy(name, 0, attr, ValueLayout.JAVA_BYTE, 28, name.length);
+            long fd = Sys.bpf("create " + spec.type().name().toLowerCase(java.util.Locale.ROOT) + " map " + spec.name(),
+                    Sys.BPF_MAP_CREATE, attr);
+            return new BpfMap(spec, new Fd((int) fd));
+        }
+    }
+
+    /** Object names: at most 15 bytes of [A-Za-z0-9_.], as the kernel accepts (bpf_obj_name_cpy). */
+    public static byte[] kernelName(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (sb.length() == 15) {
+                break;
+            }
+            sb.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.' ? c : '_');
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public MapSpec spec() {
+        return spec;
+    }
+
+    public MapType type() {
+        return spec.type();
+    }
+
+    public int fd() {
+        return fd.value();
+    }
+
+    /** Bytes of one lookup result: valueSize, or per-CPU stride (valueSize rounded up to 8) × possible CPUs. */
+    public int valueBufferSize() {
+        return spec.type().perCpu() ? perCpuStride() * Cpus.possible() : spec.valueSize();
+    }
+
+    public int perCpuStride() {
+        return (spec.valueSize() + 7) & ~7;
+    }
+
+    /** The kernel's id for this map (bpf_map_info.id), as bpftool map show lists it. */
+    public int id() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = a.allocate(96);
+            MemorySegment attr = a.allocate(16);
+            attr.set(ValueLayout.JAVA_INT, 0, fd());
+            attr.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
+            attr.set(ValueLayout.JAVA_LONG, 8, info.address());
+            Sys.bpf("get info of map " + spec.name(), Sys.BPF_OBJ_GET_INFO_BY_FD, attr);
+            return info.get(ValueLayout.JAVA_INT, 4);
+        }
+    }
+
+    private String op(String what) {
+        return what + " in map " + spec.name();
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length != spec.keySize()) {
+            throw new IllegalArgumentException(op("key") + ": key is " + key.length + " bytes, map wants " + spec.keySize());
+        }
+    }
+
+    /** The value (all CPUs for per-CPU maps), or null if the key is absent. */
+    public byte[] lookup(byte[] key) {
+        checkKey(key);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment k = a.allocateFrom(ValueLayout.JAVA_BYTE, key);
+            MemorySegment v = a.allocate(Math.max(1, valueBufferSize()), 8);
+            MemorySegment attr = elemAttr(a, k, v, 0);
+            Sys.Result r = Sys.bpfRaw(Sys.BPF_MAP_LOOKUP_ELEM, attr);
+            if (r.failed()) {
+                if (r.errno() == Errno.ENOENT.number()) {
+                    return null;
+                }
+                throw BpfException.of(op("lookup"), r.errno());
+            }
+            return v.asSlice(0, valueBufferSize()).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /**
+     * Creates or replaces ({@link #ANY}), creates only ({@link #NOEXIST}) or replaces only ({@link #EXIST}).
+     * For per-CPU maps a value of plain valueSize is written to every CPU.
+     */
+    public void update(byte[] key, byte[] value, long flags) {
+        checkKey(key);
+        byte[] v = value;
+        if (spec.type().perCpu() && value.length == spec.valueSize()) {
+            v = new byte[valueBufferSize()];
+            for (int c = 0; c < Cpus.possible(); c++) {
+                System.arraycopy(value, 0, v, c * perCpuStride(), value.length);
+            }
+        }
+        if (v.length != valueBufferSize()) {
+            throw new IllegalArgumentException(op("update") + ": value is " + value.length + " bytes, map wants "
+                    + spec.valueSize() + (spec.type().perCpu() ? " (or " + valueBufferSize() + " for all CPUs)" : ""));
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = elemAttr(a, a.allocateFrom(ValueLayout.JAVA_BYTE, key),
+                    a.allocateFrom(ValueLayout.JAVA_BYTE, v), flags);
+            Sys.bpf(op("update"), Sys.BPF_MAP_UPDATE_ELEM, attr);
+        }
+    }
+
+    /** Deletes the key; false if it was absent. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = elemAttr(a, a.allocateFrom(ValueLayout.JAVA_BYTE, key), MemorySegment.NULL, 0);
+            Sys.Result r = Sys.bpfRaw(Sys.BPF_MAP_DELETE_ELEM, attr);
+            if (r.failed()) {
+                if (r.errno() == Errno.ENOENT.number()) {
+                    return false;
+                }
+                throw BpfException.of(op("delete"), r.errno());
+            }
+            return true;
+        }
+    }
+
+    /** The key after {@code key} (null: the first key), or null at the end. */
+    public byte[] nextKey(byte[] key) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment k = key == null ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_BYTE, key);
+            MemorySegment next = a.allocate(Math.max(1, spec.keySize()));
+            MemorySegment attr = elemAttr(a, k, next, 0);
+            Sys.Result r = Sys.bpfRaw(Sys.BPF_MAP_GET_NEXT_KEY, attr);
+            if (r.failed()) {
+                if (r.errno() == Errno.ENOENT.number()) {
+                    return null;
+                }
+                throw BpfException.of(op("iterate"), r.errno());
+            }
+            return next.asSlice(0, spec.keySize()).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** Every key, by BPF_MAP_GET_NEXT_KEY. Concurrent deletes by a program may restart a hash walk. */
+    public List<byte[]> keys() {
+        List<byte[]> out = new ArrayList<>();
+        byte[] k = nextKey(null);
+        while (k != null && out.size() <= spec.maxEntries()) {
+            out.add(k);
+            k = nextKey(k);
+        }
+        return out;
+    }
+
+    /** A key with its value bytes (all CPUs for per-CPU maps). */
+    public record Entry(byte[] key, byte[] value) {}
+
+    /**
+     * Every entry: one BPF_MAP_LOOKUP_BATCH walk where the kernel has it for this map type (5.6+ for
+     * hash and array maps), otherwise key iteration plus lookups. Keys deleted meanwhile are skipped.
+     */
+    public List<Entry> entries() {
+        if (spec.type() != MapType.STACK_TRACE && spec.type() != MapType.RINGBUF) {
+            List<Entry> batch = lookupBatch();
+            if (batch != null) {
+                return batch;
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (byte[] k : keys()) {
+            byte[] v = lookup(k);
+            if (v != null) {
+                out.add(new Entry(k, v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every entry, deleting each as it is read: BPF_MAP_LOOKUP_AND_DELETE_BATCH for hash maps where
+     * available (no increment is lost between read and delete), else read-then-delete per key (a
+     * program's update between the two is lost; the window is one system call).
+     */
+    public List<Entry> takeAll() {
+        if (spec.type().isArray()) {
+            throw new IllegalStateException("array map " + spec.name() + " cannot delete entries");
+        }
+        if (spec.type() != MapType.STACK_TRACE && spec.type() != MapType.RINGBUF) {
+            List<Entry> batch = batch(Sys.BPF_MAP_LOOKUP_AND_DELETE_BATCH);
+            if (batch != null) {
+                return batch;
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        for (byte[] k : keys()) {
+            byte[] v = lookup(k);
+            if (v != null && delete(k)) {
+                out.add(new Entry(k, v));
+            }
+        }
+        return out;
+    }
+
+    List<Entry> lookupBatch() {
+        return batch(Sys.BPF_MAP_LOOKUP_BATCH);
+    }
+
+    /** The batch walk, or null if this kernel or map type has no such batch command. */
+    private List<Entry> batch(int cmd) {
+        int chunk = Math.min(Math.max(spec.maxEntries(), 1), 4096);
+        int vsize = valueBufferSize();
+        List<Entry> out = new ArrayList<>();
+        try (Arena a = Arena.ofConfined()) {
+            int tokenSize = Math.max(spec.keySize(), 8);
+            MemorySegment inBatch = a.allocate(tokenSize, 8);
+            MemorySegment outBatch = a.allocate(tokenSize, 8);
+            MemorySegment keys = a.allocate((long) chunk * spec.keySize(), 8);
+            MemorySegment values = a.allocate((long) chunk * vsize, 8);
+            MemorySegment attr = a.allocate(56, 8);
+            boolean first = true;
+            while (true) {
+                attr.fill((byte) 0);
+                attr.set(ValueLayout.JAVA_LONG, 0, first ? 0 : inBatch.address());
+                attr.set(ValueLayout.JAVA_LONG, 8, outBatch.address());
+                attr.set(ValueLayout.JAVA_LONG, 16, keys.address());
+                attr.set(ValueLayout.JAVA_LONG, 24, values.address());
+                attr.set(ValueLayout.JAVA_INT, 32, chunk);
+                attr.set(ValueLayout.JAVA_INT, 36, fd());
+                Sys.Result r = Sys.bpfRaw(cmd, attr);
+                boolean done = false;
+                if (r.failed()) {
+                    int e = r.errno();
+                    if (e == Errno.ENOENT.number()) {
+                        done = true;
+                    } else if (first && (e == Errno.EINVAL.number() || e == Errno.ENOTSUPP.number()
+                            || e == Errno.EOPNOTSUPP.number())) {
+                        return null;
+                    } else {
+                        throw BpfException.of(op("batch lookup"), e);
+                    }
+                }
+                int n = attr.get(ValueLayout.JAVA_INT, 32);
+                for (int i = 0; i < n; i++) {
+                    out.add(new Entry(keys.asSlice((long) i * spec.keySize(), spec.keySize()).toArray(ValueLayout.JAVA_BYTE),
+                            values.asSlice((long) i * vsize, vsize).toArray(ValueLayout.JAVA_BYTE)));
+                }
+                if (done) {
+                    return out;
+                }
+                MemorySegment.copy(outBatch, 0, inBatch, 0, tokenSize);
+                first = false;
+            }
+        }
+    }
+
+    /**
+     * Folds a per-CPU value: the first {@code counterWords} u64 fields are summed over CPUs; the
+     * remaining bytes (e.g. a comm) are taken from the first CPU where they are not all zero.
+     */
+    public byte[] sumPerCpu(byte[] raw, int counterWords) {
+        if (!spec.type().perCpu()) {
+            return raw;
+        }
+        int stride = perCpuStride();
+        int vs = spec.valueSize();
+        MemorySegment in = MemorySegment.ofArray(raw);
+        MemorySegment out = MemorySegment.ofArray(new byte[vs]);
+        for (int c = 0; c < raw.length / stride; c++) {
+            long base = (long) c * stride;
+            for (int w = 0; w < counterWords; w++) {
+                long sum = out.get(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L)
+                        + in.get(ValueLayout.JAVA_LONG_UNALIGNED, base + w * 8L);
+                out.set(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L, sum);
+            }
+        }
+        int rest = counterWords * 8;
+        if (rest < vs) {
+            for (int c = 0; c < raw.length / stride; c++) {
+                byte[] tail = Arrays.copyOfRange(raw, c * stride + rest, c * stride + vs);
+                if (!allZero(tail)) {
+                    MemorySegment.copy(tail, 0, out, ValueLayout.JAVA_BYTE, rest, tail.length);
+                    break;
+                }
+            }
+        }
+        return out.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Sum over CPUs of a u64 value (per-CPU counters); the value itself for other maps. */
+    public long sumLong(byte[] raw) {
+        return MemorySegment.ofArray(sumPerCpu(raw, 1)).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+    }
+
+    /** The instruction pointers of a stack id in a {@link MapType#STACK_TRACE} map, zeros trimmed; null if absent. */
+    public long[] stack(int stackId) {
+        if (spec.type() != MapType.STACK_TRACE) {
+            throw new IllegalStateException("map " + spec.name() + " is " + spec.type() + ", not a stack trace map");
+        }
+        byte[] v = lookup(TypedMap.Codec.U32.encode(stackId));
+        if (v == null) {
+            return null;
+        }
+        long[] ips = MemorySegment.ofArray(v).toArray(ValueLayout.JAVA_LONG_UNALIGNED);
+        int n = 0;
+        while (n < ips.length && ips[n] != 0) {
+            n++;
+        }
+        return Arrays.copyOf(ips, n);
+    }
+
+    /** A typed view of this map. */
+    public <K, V> TypedMap<K, V> typed(TypedMap.Codec<K> keys, TypedMap.Codec<V> values) {
+        return new TypedMap<>(this, keys, values);
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private MemorySegment elemAttr(Arena a, MemorySegment key, MemorySegment value, long flags) {
+        MemorySegment attr = a.allocate(32, 8);
+        attr.set(ValueLayout.JAVA_INT, 0, fd());
+        attr.set(ValueLayout.JAVA_LONG, 8, key.address());
+        attr.set(ValueLayout.JAVA_LONG, 16, value.address());
+        attr.set(ValueLayout.JAVA_LONG, 24, flags);
+        return attr;
+    }
+
+    public boolean isClosed() {
+        return fd.isClosed();
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return spec.type() + " map " + spec.name() + " (" + fd + ")";
+    }
+}

@@ -1,0 +1,138 @@
+package io.boxscope.bpf.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import io.boxscope.bpf.BpfException;
+
+/**
+ * Raw Linux system calls through libc's {@code syscall(2)} with the Foreign Function &amp; Memory API:
+ * no JNI, no native library of our own. errno is captured by the linker
+ * ({@link Linker.Option#captureCallState}) right after the call, before the JVM can clobber it.
+ */
+@SuppressWarnings("restricted") // the one downcall of the module; callers need --enable-native-access
+public final class Sys {
+    public static final Arch ARCH = Arch.current();
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    private static final ThreadLocal<MemorySegment> STATE_BUF =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
+
+    // bpf(2) commands (include/uapi/linux/bpf.h, enum bpf_cmd).
+    public static final int BPF_MAP_CREATE = 0;
+    public static final int BPF_MAP_LOOKUP_ELEM = 1;
+    public static final int BPF_MAP_UPDATE_ELEM = 2;
+    public static final int BPF_MAP_DELETE_ELEM = 3;
+    public static final int BPF_MAP_GET_NEXT_KEY = 4;
+    public static final int BPF_PROG_LOAD = 5;
+    public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+    public static final int BPF_RAW_TRACEPOINT_OPEN = 17;
+    public static final int BPF_MAP_LOOKUP_BATCH = 24;
+    public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
+    public static final int BPF_LINK_CREATE = 28;
+
+    /** Result of a raw call: the return value, or -1 with the errno. */
+    public record Result(long value, int errno) {
+        public boolean failed() {
+            return value == -1 && errno != 0;
+        }
+    }
+
+    private Sys() {}
+
+    /** syscall(nr, a..e); never throws for a kernel error, see {@link Result}. */
+    public static Result raw(long nr, long a, long b, long c, long d, long e) {
+        return raw(nr, a, b, c, d, e, 0);
+    }
+
+    /** syscall(nr, ...) throwing {@link BpfException} (with {@code operation} as context) on failure. */
+    public static long call(String operation, long nr, long a, long b, long c, long d, long e) {
+        Result r = raw(nr, a, b, c, d, e);
+        if (r.failed()) {
+            throw BpfException.of(operation, r.errno());
+        }
+        return r.value();
+    }
+
+    /** bpf(cmd, attr, size); retries EAGAIN a few times as libbpf does for PROG_LOAD. */
+    public static Result bpfRaw(int cmd, MemorySegment attr) {
+        Result r = null;
+        for (int i = 0; i < 5; i++) {
+            r = raw(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
+            if (!r.failed() || r.errno() != 11) {
+                return r;
+            }
+        }
+        return r;
+    }
+
+    public static long bpf(String operation, int cmd, MemorySegment attr) {
+        Result r = bpfRaw(cmd, attr);
+        if (r.failed()) {
+            throw BpfException.of(operation, r.errno());
+        }
+        return r.value();
+    }
+
+    /** perf_event_open(attr, pid, cpu, group_fd, flags) → fd. */
+    public static Result perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
+        return raw(ARCH.perfEventOpen, attr.address(), pid, cpu, groupFd, flags);
+    }
+
+    public static long ioctl(String operation, int fd, long request, long arg) {
+        return call(operation, ARCH.ioctl, fd, request, arg, 0, 0);
+    }
+
+    /** mmap(NULL, len, prot, MAP_SHARED, fd, off) → address. */
+    public static long mmapShared(String operation, int fd, long len, int prot, long offset) {
+        Result r = raw(ARCH.mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);
+        if (r.failed()) {
+            throw BpfException.of(operation, r.errno());
+        }
+        return r.value();
+    }
+
+    /** syscall(nr, a..f): the six-argument form (mmap). */
+    public static Result raw(long nr, long a, long b, long c, long d, long e, long f) {
+        MemorySegment st = STATE_BUF.get();
+        try {
+            long r = (long) SYSCALL.invokeExact(st, nr, a, b, c, d, e, f);
+            return new Result(r, r == -1 ? (int) ERRNO.get(st, 0L) : 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("syscall(" + nr + ") downcall failed: " + t, t);
+        }
+    }
+
+    public static void munmap(long addr, long len) {
+        raw(ARCH.munmap, addr, len, 0, 0, 0);
+    }
+
+    public static void close(int fd) {
+        raw(ARCH.close, fd, 0, 0, 0, 0);
+    }
+
+    public static int gettid() {
+        return (int) raw(ARCH.gettid, 0, 0, 0, 0, 0).value();
+    }
+
+    public static int getpid() {
+        return (int) raw(ARCH.getpid, 0, 0, 0, 0, 0).value();
+    }
+
+    /** openat(AT_FDCWD, path, flags) → fd; for cgroup directories and tests that count openat calls. */
+    public static Result openat(MemorySegment cPath, int flags) {
+        return raw(ARCH.openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
+    }
+}

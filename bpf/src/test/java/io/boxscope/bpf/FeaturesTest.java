@@ -1,0 +1,50 @@
+package io.boxscope.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Features;
+import io.boxscope.bpf.feature.Support;
+import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.prog.ProgramType;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Probes against the machine's kernel. What this machine can do is documented in helper-common:
+ * tracepoints, raw tracepoints, tp_btf, uprobes, perf software events and ring buffers work; kprobes
+ * are not built.
+ */
+@KernelTest
+class FeaturesTest {
+    @Test
+    void whatThisKernelSupports() {
+        for (ProgramType t : ProgramType.values()) {
+            assertTrue(Features.programType(t).isSupported(), t + ": " + Features.programType(t));
+        }
+        for (MapType t : MapType.values()) {
+            assertTrue(Features.mapType(t).isSupported(), t + ": " + Features.mapType(t));
+        }
+        for (AttachKind k : new AttachKind[] {AttachKind.TRACEPOINT, AttachKind.RAW_TRACEPOINT, AttachKind.TP_BTF,
+                AttachKind.PERF_EVENT_SOFTWARE, AttachKind.UPROBE}) {
+            assertTrue(Features.attach(k).isSupported(), k + ": " + Features.attach(k));
+        }
+        assertTrue(Features.helper(ProgramType.TRACEPOINT, Helper.RINGBUF_RESERVE).isSupported());
+        assertTrue(Features.helper(ProgramType.TRACEPOINT, Helper.GET_CURRENT_CGROUP_ID).isSupported());
+    }
+
+    @Test
+    void unsupportedAnswersSayWhy() {
+        Support s = Features.helper(ProgramType.TRACEPOINT, Helper.SKB_STORE_BYTES);
+        Support.Unsupported u = assertInstanceOf(Support.Unsupported.class, s);
+        assertTrue(u.reason().contains("skb_store_bytes"), u.reason());
+        Support.Unsupported k = assertInstanceOf(Support.Unsupported.class, Features.attach(AttachKind.KPROBE));
+        assertTrue(k.reason().contains("kprobe"), k.reason());
+        assertSame(s, Features.helper(ProgramType.TRACEPOINT, Helper.SKB_STORE_BYTES), "answers are cached");
+        assertEquals(Features.attach(AttachKind.KPROBE), k);
+    }
+}

@@ -1,0 +1,100 @@
+package io.boxscope.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.map.MapSpec;
+import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.map.TypedMap;
+import io.boxscope.bpf.map.TypedMap.Codec;
+import io.boxscope.bpf.sys.Cpus;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+@KernelTest
+class MapTest {
+    @ParameterizedTest
+    @EnumSource(names = {"HASH", "PERCPU_HASH", "LRU_HASH", "LRU_PERCPU_HASH"})
+    void hashMapsUpdateLookupDeleteAndIterate(MapType type) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_" + type, type, 4, 8, 64))) {
+            TypedMap<Integer, Long> t = m.typed(Codec.U32, Codec.U64);
+            for (int i = 0; i < 40; i++) {
+                t.put(i, i * 10L);
+            }
+            long mult = type.perCpu() ? Cpus.possible() : 1; // a plain value is written to every CPU
+            assertEquals(70L * mult, t.get(7));
+            assertNull(t.get(1000));
+            assertTrue(t.remove(7));
+            assertFalse(t.remove(7));
+            Map<Integer, Long> all = t.entries();
+            assertEquals(39, all.size());
+            assertEquals(390L * mult, all.get(39));
+            assertEquals(39, m.keys().size());
+            assertThrows(BpfException.class, () -> m.update(Codec.U32.encode(1), Codec.U64.encode(1L), BpfMap.NOEXIST));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"ARRAY", "PERCPU_ARRAY"})
+    void arraysHoldEveryIndex(MapType type) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_arr", type, 4, 8, 8))) {
+            TypedMap<Integer, Long> t = m.typed(Codec.U32, Codec.U64);
+            assertEquals(0L, t.get(3));
+            t.put(3, 5L);
+            assertEquals(8, t.entries().size());
+            assertEquals(type.perCpu() ? 5L * Cpus.possible() : 5L, t.get(3));
+            if (type.perCpu()) {
+                byte[] raw = m.lookup(Codec.U32.encode(3));
+                assertEquals(8 * Cpus.possible(), raw.length);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"HASH", "PERCPU_HASH"})
+    void takeAllEmptiesTheMapInOneWalk(MapType type) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_take", type, 4, 8, 128))) {
+            TypedMap<Integer, Long> t = m.typed(Codec.U32, Codec.U64);
+            for (int i = 0; i < 100; i++) {
+                t.put(i, 1L);
+            }
+            var taken = m.takeAll();
+            assertEquals(100, taken.size());
+            assertEquals(type.perCpu() ? Cpus.possible() : 1L, m.sumLong(taken.get(0).value()));
+            assertTrue(m.keys().isEmpty());
+            assertTrue(m.takeAll().isEmpty());
+        }
+    }
+
+    @Test
+    void perCpuSumKeepsTrailingBytes() {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_sum", MapType.PERCPU_HASH, 4, 20, 4))) {
+            byte[] v = new byte[20];
+            v[0] = 2;
+            v[16] = 'x';
+            m.update(new byte[4], v, BpfMap.ANY);
+            byte[] sum = m.sumPerCpu(m.lookup(new byte[4]), 2);
+            assertEquals(2 * Cpus.possible(), sum[0]);
+            assertEquals('x', sum[16]);
+        }
+    }
+
+    @Test
+    void stackTraceMapAndIdsAndWrongSizes() {
+        try (BpfMap s = BpfMap.create(MapSpec.stackTrace("test_stacks", 16, 32))) {
+            assertNull(s.stack(1));
+            assertTrue(s.id() > 0);
+            assertThrows(IllegalArgumentException.class, () -> s.lookup(new byte[3]));
+        }
+        assertArrayEquals(new byte[] {'a', '_', 'b'}, BpfMap.kernelName("a-b"));
+        assertEquals(15, BpfMap.kernelName("a_very_long_map_name_indeed").length);
+    }
+}
