@@ -1,0 +1,82 @@
+package io.boxscope.cli.mem;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.UsageException;
+import io.boxscope.mem.pmap.Pmap;
+import io.boxscope.mem.pmap.PmapOptions;
+import io.boxscope.mem.pmap.PmapProcess;
+import io.boxscope.mem.smaps.ProcMemReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** procps pmap(1), byte for byte. */
+@Command(name = "pmap", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"A process's memory map, printed exactly as procps-ng pmap 4.0.2 prints it",
+                "(same columns, widths, labels and totals), read from /proc/PID/maps or smaps."},
+        footerHeading = "%nEXAMPLES%n",
+        footer = {"  boxscope mem pmap 4242                  like 'pmap 4242'",
+                "  boxscope mem pmap -x 4242               Kbytes, RSS and Dirty per mapping",
+                "  boxscope mem pmap -XX -p 4242           every smaps field, VmFlags and full paths",
+                "  boxscope mem pmap -x -A 7f0000000000, 4242   only mappings from that address up"})
+final class PmapCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "The process (a thread id means its process).")
+    int pid;
+
+    @Option(names = {"-x", "--extended"}, description = "Show Kbytes, RSS and Dirty (reads smaps).")
+    boolean extended;
+
+    @Option(names = "-X", description = "Show the kernel's smaps fields (-XX: all of them, with VmFlags).")
+    boolean[] more = new boolean[0];
+
+    @Option(names = {"-q", "--quiet"}, description = "No header and footer lines.")
+    boolean quiet;
+
+    @Option(names = {"-p", "--show-path"}, description = "Show the whole path in the mapping column.")
+    boolean showPath;
+
+    @Option(names = {"-A", "--range"}, paramLabel = "LOW[,HIGH]",
+            description = "Only mappings overlapping [LOW, HIGH] (hex); one value means LOW=HIGH.")
+    String range;
+
+    @Override
+    public Integer call() throws IOException {
+        GlobalOptions g = BoxscopeCommand.global(spec);
+        if (extended && more.length > 0) {
+            throw new UsageException("options -x and -X are mutually exclusive");
+        }
+        PmapOptions.Mode mode = more.length >= 2 ? PmapOptions.Mode.ALL
+                : more.length == 1 ? PmapOptions.Mode.MORE : extended ? PmapOptions.Mode.EXTENDED : PmapOptions.Mode.MAPS;
+        long low = 0;
+        long high = PmapOptions.NO_HIGH;
+        if (range != null) {
+            try {
+                long[] r = PmapOptions.parseRange(range);
+                low = r[0];
+                high = r[1];
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("-A: " + e.getMessage());
+            }
+        }
+        PmapOptions o = new PmapOptions(mode, quiet, showPath, low, high);
+        PmapProcess p = PmapProcess.read(new ProcMemReader(g.paths()), pid, mode);
+        PrintWriter out = spec.commandLine().getOut();
+        if (g.json()) {
+            out.println(MemJson.pmap(p));
+        } else {
+            out.print(Pmap.render(p, o));
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,77 @@
+package io.boxscope.mem.pmap;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.io.IOException;
+import io.boxscope.mem.smaps.Mapping;
+import io.boxscope.mem.smaps.ProcMemReader;
+
+/**
+ * What pmap needs to know of one process: its thread-group id, the command line it prints in the
+ * first line, the stack start (to label "[ stack ]"), the SysV shm device minor (to label "[ shmid=0x.. ]")
+ * (the device minor of SysV shm, -1 if none) and the mappings (from maps for the plain layout, from smaps for -x/-X/-XX).
+ */
+public record PmapProcess(int tgid, String command, long startStack, int shmMinor, List<Mapping> mappings) {
+    public PmapProcess {
+        mappings = List.copyOf(mappings);
+    }
+
+    /**
+     * Reads what pmap reads for {@code pid}: maps for the plain layout, smaps otherwise. A thread id
+     * is resolved to its process (pmap prints the thread group).
+     */
+    public static PmapProcess read(ProcMemReader r, int pid, PmapOptions.Mode mode) throws IOException {
+        int tgid = r.status(pid).tgid();
+        if (tgid <= 0) {
+            tgid = pid;
+        }
+        String stat = r.readRaw(tgid, "stat");
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String comm = open >= 0 && close > open ? stat.substring(open + 1, close) : "";
+        String command = command(r.cmdline(tgid), comm);
+        long startStack = r.startStack(tgid);
+        List<Mapping> ms = mode == PmapOptions.Mode.MAPS ? r.maps(tgid) : r.smaps(tgid);
+        boolean sysv = ms.stream().anyMatch(m -> m.deviceMajor() == 0 && m.name().contains("/SYSV"));
+        return new PmapProcess(tgid, command, startStack, sysv ? SysvShm.minor() : -1, ms);
+    }
+
+    /**
+     * The first line's command, as procps shows it: the arguments joined by spaces, or
+     * {@code [comm]} when the command line is empty (kernel threads, zombies); control characters and
+     * invalid UTF-8 become '?'. {@code rawCmdline} is a byte string (one char per byte).
+     */
+    public static String command(String rawCmdline, String comm) {
+        String s = rawCmdline;
+        while (s.endsWith("\0")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty()) {
+            return "[" + clean(comm) + "]";
+        }
+        return clean(s.replace('\0', ' '));
+    }
+
+    private static String clean(String byteString) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith("?");
+        String text;
+        try {
+            CharBuffer cb = d.decode(ByteBuffer.wrap(byteString.getBytes(StandardCharsets.ISO_8859_1)));
+            text = cb.toString();
+        } catch (CharacterCodingException e) {
+            text = byteString;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' ? '?' : c);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package io.boxscope.mem.smaps;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.NoSuchProcessException;
+
+/**
+ * Reads the per-process memory files under the proc root. A process that does not exist, or exits
+ * while being read (the kernel then returns ESRCH or an empty file), becomes
+ * {@link NoSuchProcessException}; another user's process without privilege becomes
+ * {@link AccessDeniedException} (smaps needs PTRACE_MODE_READ, proc(5)).
+ */
+public final class ProcMemReader {
+    private final HostPaths paths;
+
+    public ProcMemReader(HostPaths paths) {
+        this.paths = paths;
+    }
+
+    public HostPaths paths() {
+        return paths;
+    }
+
+    /** The file's bytes as a byte string (one char per byte). */
+    public String readRaw(int pid, String file) throws IOException {
+        Path p = paths.pidFile(pid, file);
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
+                throw new NoSuchProcessException(pid, paths.procRoot().toString());
+            }
+            throw e;
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (IOException e) {
+            // Reading smaps of a process that exited after open() fails with ESRCH.
+            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))
+                    || String.valueOf(e.getMessage()).contains("No such process")) {
+                throw new NoSuchProcessException(pid, paths.procRoot().toString());
+            }
+            throw e;
+        }
+    }
+
+    /** Every mapping with its smaps details. */
+    public List<Mapping> smaps(int pid) throws IOException {
+        return SmapsParser.parse(readRaw(pid, "smaps"), paths.pidFile(pid, "smaps").toString());
+    }
+
+    /** Every mapping, without details (cheaper: the kernel does not walk page tables). */
+    public List<Mapping> maps(int pid) throws IOException {
+        return SmapsParser.parse(readRaw(pid, "maps"), paths.pidFile(pid, "maps").toString());
+    }
+
+    /**
+     * smaps_rollup (Linux 4.14+), or empty when the kernel has no such file. An empty file (kernel
+     * thread, or a process whose memory is gone) gives an empty rollup, not an error.
+     */
+    public Optional<Rollup> rollup(int pid) throws IOException {
+        Path p = paths.pidFile(pid, "smaps_rollup");
+        String text;
+        try {
+            text = readRaw(pid, "smaps_rollup");
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        List<Mapping> m = SmapsParser.parse(text, p.toString());
+        return Optional.of(m.isEmpty() ? Rollup.EMPTY : Rollup.of(m.getFirst().fields(), Rollup.Source.ROLLUP));
+    }
+
+    /** smaps_rollup if the kernel has it, else the sum of smaps (as smem does everywhere). */
+    public Rollup rollupOrSum(int pid) throws IOException {
+        Optional<Rollup> r = rollup(pid);
+        return r.isPresent() ? r.get() : Rollup.sum(smaps(pid));
+    }
+
+    public ProcStatus status(int pid) throws IOException {
+        return ProcStatus.parse(Mapping.decode(readRaw(pid, "status")));
+    }
+
+    /** The raw command line: arguments separated by NUL bytes. */
+    public String cmdline(int pid) throws IOException {
+        return readRaw(pid, "cmdline");
+    }
+
+    /**
+     * Field 28 of /proc/PID/stat, startstack: the address of the bottom of the main thread's stack,
+     * which pmap uses to label the mapping that contains it "[ stack ]".
+     */
+    public long startStack(int pid) throws IOException {
+        String stat = readRaw(pid, "stat");
+        int close = stat.lastIndexOf(')');
+        String[] f = stat.substring(close + 2).strip().split(" ");
+        // f[0] is field 3 (state); startstack is field 28.
+        return f.length > 25 ? Long.parseUnsignedLong(f[25]) : 0;
+    }
+}
