@@ -38,6 +38,9 @@ public final class SmapsParser {
                 eol = n;
             }
             lineNo++;
+            if (eol == n && eol > pos && !lastLineUsable(text, pos, eol)) {
+                break; // a read cut short mid-line (the process exited): keep what was complete
+            }
             if (eol > pos) {
                 char c = text.charAt(pos);
                 if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
@@ -88,6 +91,22 @@ public final class SmapsParser {
             finish(out, h, schema, keys, vals, count, vmFlags);
         }
         return out;
+    }
+
+    /** The unterminated last line of a truncated read is used only if it is a whole header or field. */
+    private static boolean lastLineUsable(String text, int pos, int eol) {
+        char c = text.charAt(pos);
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+            int spaces = 0;
+            for (int i = pos; i < eol; i++) {
+                if (text.charAt(i) == ' ') {
+                    spaces++;
+                }
+            }
+            return spaces >= 5;
+        }
+        int colon = text.indexOf(':', pos);
+        return colon > 0 && colon < eol;
     }
 
     private record Header(String startHex, String endHex, long start, long end, String perms, String offset,
