@@ -3,5 +3,8 @@ module io.boxscope.mem {
     requires io.boxscope.proc;
 
     exports io.boxscope.mem.smaps;
+    exports io.boxscope.mem;
     exports io.boxscope.mem.pmap;
+    exports io.boxscope.mem.top;
+    exports io.boxscope.mem.cgroup;
 }

@@ -42,11 +42,27 @@ public final class ProcMemReader {
             throw e;
         } catch (IOException e) {
             // Reading smaps of a process that exited after open() fails with ESRCH.
-            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))
-                    || String.valueOf(e.getMessage()).contains("No such process")) {
+            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
                 throw new NoSuchProcessException(pid, paths.procRoot().toString());
             }
+            if (esrch(e)) {
+                // The directory is still there but the memory is gone: a kernel thread, a zombie.
+                throw new NoMemoryException(pid, file);
+            }
             throw e;
+        }
+    }
+
+    static boolean esrch(IOException e) {
+        return String.valueOf(e.getMessage()).contains("No such process");
+    }
+
+    /** /proc/PID exists but has no address space to show (kernel thread or zombie): ESRCH on smaps_rollup. */
+    public static final class NoMemoryException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public NoMemoryException(int pid, String file) {
+            super("process " + pid + " has no memory of its own (kernel thread or zombie): " + file + " is empty");
         }
     }
 
@@ -71,6 +87,8 @@ public final class ProcMemReader {
             text = readRaw(pid, "smaps_rollup");
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (NoMemoryException e) {
+            return Optional.of(Rollup.EMPTY);
         }
         List<Mapping> m = SmapsParser.parse(text, p.toString());
         return Optional.of(m.isEmpty() ? Rollup.EMPTY : Rollup.of(m.getFirst().fields(), Rollup.Source.ROLLUP));
@@ -84,6 +102,23 @@ public final class ProcMemReader {
 
     public ProcStatus status(int pid) throws IOException {
         return ProcStatus.parse(Mapping.decode(readRaw(pid, "status")));
+    }
+
+    /** The UID owning /proc/PID: the process's effective UID while it is dumpable (proc(5)). */
+    public int owner(int pid) throws IOException {
+        Path dir = paths.procRoot().resolve(Integer.toString(pid));
+        try {
+            return ((Number) Files.getAttribute(dir, "unix:uid")).intValue();
+        } catch (NoSuchFileException e) {
+            throw new NoSuchProcessException(pid, paths.procRoot().toString());
+        } catch (UnsupportedOperationException e) {
+            return status(pid).uid();
+        }
+    }
+
+    /** The command name (comm, up to 15 bytes), decoded as UTF-8. */
+    public String comm(int pid) throws IOException {
+        return Mapping.decode(readRaw(pid, "comm").strip());
     }
 
     /** The raw command line: arguments separated by NUL bytes. */

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The parts of {@code /proc/PID/status} memory analysis needs (proc(5)): Name, Tgid, the real
- * UID, and every {@code Vm*}/{@code Rss*} line in kB. VmSize is the VSZ of ps, VmRSS the RSS,
+ * The parts of {@code /proc/PID/status} memory analysis needs (proc(5)): Name, Tgid, the
+ * effective UID (second Uid field: the owner of /proc/PID, which smem and ps show), and every {@code Vm*}/{@code Rss*} line in kB. VmSize is the VSZ of ps, VmRSS the RSS,
  * VmSwap the swapped-out anonymous memory (since Linux 2.6.34).
  */
 public record ProcStatus(String name, int tgid, int uid, Map<String, Long> kb) {
@@ -30,8 +30,8 @@ public record ProcStatus(String name, int tgid, int uid, Map<String, Long> kb) {
                 case "Name" -> name = value;
                 case "Tgid" -> tgid = parseInt(value);
                 case "Uid" -> {
-                    int sp = value.indexOf('\t');
-                    uid = parseInt(sp < 0 ? value : value.substring(0, sp));
+                    String[] ids = value.split("\\s+");
+                    uid = parseInt(ids.length > 1 ? ids[1] : ids[0]);
                 }
                 default -> {
                     if ((key.startsWith("Vm") || key.startsWith("Rss") || key.startsWith("Hugetlb")) && value.endsWith(" kB")) {
