@@ -39,8 +39,10 @@ final class SmapsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "The process.")
     int pid;
 
+    enum Key { rss, pss, size, swap }
+
     @Option(names = "--sort", paramLabel = "rss|pss|size|swap", description = "Order groups by this field, biggest first (default rss).")
-    SmapsGroups.Sort sort = SmapsGroups.Sort.RSS;
+    Key sortKey = Key.rss;
 
     @Option(names = "--top", paramLabel = "N", description = "Show only the N biggest groups (the rest are summed in one line).")
     Integer top;
@@ -60,6 +62,12 @@ final class SmapsCommand implements Callable<Integer> {
         ProcMemReader r = new ProcMemReader(g.paths());
         List<Mapping> ms = r.smaps(pid);
         String name = r.status(pid).name();
+        SmapsGroups.Sort sort = switch (sortKey) {
+            case rss -> SmapsGroups.Sort.RSS;
+            case pss -> SmapsGroups.Sort.PSS;
+            case size -> SmapsGroups.Sort.SIZE;
+            case swap -> SmapsGroups.Sort.SWAP;
+        };
         List<SmapsGroups.Group> groups = SmapsGroups.group(ms, sort);
         long[] totals = SmapsGroups.totals(groups);
         PrintWriter out = spec.commandLine().getOut();
