@@ -47,4 +47,22 @@ class PmapFixtureTest {
         PmapProcess p = new PmapProcess(pid, PmapProcess.command(cmdline, "python3"), Long.parseUnsignedLong(f[25]), 1, ms);
         assertEquals(Fixtures.raw("pmap/tenk.x.txt.gz"), Pmap.render(p, PmapOptions.of(PmapOptions.Mode.EXTENDED)));
     }
+
+    @org.junit.jupiter.api.Test
+    void sysvSegmentsAreRecognisedByNameAndDevice() {
+        String text = "7f0000000000-7f0000010000 rw-s 00000000 00:1a 77 /dev/shm/SYSV00000001\n"
+                + "7f0000010000-7f0000020000 rw-s 00000000 00:1a 78 /tmp/SYSVfake (deleted)\n"
+                + "7f0000020000-7f0000030000 rw-s 00000000 00:01 32813 /SYSV0000abcd (deleted)\n";
+        var ms = SmapsParser.parse(text, "maps");
+        int minor = PmapProcess.shmMinor(new ProcMemReader(Fixtures.paths()), ms);
+        assertEquals(1, minor);
+        PmapProcess p = new PmapProcess(9, "x", 0, minor, ms);
+        assertEquals("""
+                9:   x
+                00007f0000000000     64K rw-s- SYSV00000001
+                00007f0000010000     64K rw-s- SYSVfake (deleted)
+                00007f0000020000     64K rw-s-   [ shmid=0x802d ]
+                 total              192K
+                """, Pmap.render(p, PmapOptions.of(PmapOptions.Mode.MAPS)));
+    }
 }

@@ -65,7 +65,7 @@ public final class Pmap {
     /** The mapping column of the plain and -x layouts. */
     static String name(Mapping m, PmapProcess p, boolean showPath) {
         String n = printable(m.name());
-        if (m.deviceMajor() == 0 && m.deviceMinor() == p.shmMinor() && n.contains("/SYSV")) {
+        if (p.shmMinor() >= 0 && m.deviceMajor() == 0 && m.deviceMinor() == p.shmMinor() && n.contains("/SYSV")) {
             return "  [ shmid=0x" + Long.toHexString(m.inodeNumber()) + " ]";
         }
         int last = n.lastIndexOf('/');

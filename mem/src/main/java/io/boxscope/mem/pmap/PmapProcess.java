@@ -37,9 +37,37 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
         String command = command(r.cmdline(tgid), comm);
         long startStack = r.startStack(tgid);
         List<Mapping> ms = mode == PmapOptions.Mode.MAPS ? r.maps(tgid) : r.smaps(tgid);
-        boolean sysv = ms.stream().anyMatch(m -> m.deviceMajor() == 0 && m.name().contains("/SYSV"));
-        return new PmapProcess(tgid, command, startStack, sysv ? SysvShm.minor() : -1, ms);
+        return new PmapProcess(tgid, command, startStack, shmMinor(r, ms), ms);
     }
+
+    /**
+     * The device minor of the kernel's internal SysV shm filesystem, as seen in these mappings, or -1.
+     * procps finds it by attaching a segment of its own; we recognise a segment instead: device major
+     * 0 and either an inode listed in /proc/sysvipc/shm, or the exact name the kernel gives segments,
+     * {@code /SYSV<8 hex digits> (deleted)} (segments already marked for removal are no longer
+     * listed). A tmpfs file would need that exact name at the root of its mount, and be deleted, to be
+     * mistaken for one.
+     */
+    public static int shmMinor(ProcMemReader r, List<Mapping> ms) {
+        java.util.Set<Long> inodes = null;
+        for (Mapping m : ms) {
+            if (m.deviceMajor() != 0 || !m.name().contains("/SYSV")) {
+                continue;
+            }
+            if (SYSV_NAME.matcher(m.name()).matches()) {
+                return m.deviceMinor();
+            }
+            if (inodes == null) {
+                inodes = r.sysvShmInodes();
+            }
+            if (inodes.contains(m.inodeNumber())) {
+                return m.deviceMinor();
+            }
+        }
+        return -1;
+    }
+
+    private static final java.util.regex.Pattern SYSV_NAME = java.util.regex.Pattern.compile("/SYSV[0-9a-f]{8} \\(deleted\\)");
 
     /**
      * The first line's command, as procps shows it: the arguments joined by spaces, or

@@ -30,9 +30,14 @@ public final class ProcMemReader {
 
     /** The file's bytes as a byte string (one char per byte). */
     public String readRaw(int pid, String file) throws IOException {
+        return new String(readBytes(pid, file), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The file's bytes; errors mapped as described in the class comment. */
+    public byte[] readBytes(int pid, String file) throws IOException {
         Path p = paths.pidFile(pid, file);
         try {
-            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            return readFully(p);
         } catch (NoSuchFileException e) {
             if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
                 throw new NoSuchProcessException(pid, paths.procRoot().toString());
@@ -53,6 +58,31 @@ public final class ProcMemReader {
         }
     }
 
+    /**
+     * Reads a /proc file (its size is reported as 0) with large reads: the kernel formats smaps a
+     * buffer at a time, so few big reads beat many small ones for 10,000-mapping processes.
+     */
+    static byte[] readFully(Path p) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+            byte[] buf = new byte[64 * 1024];
+            int len = 0;
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+            while (true) {
+                int n = ch.read(bb);
+                if (n < 0) {
+                    break;
+                }
+                len += n;
+                if (len == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 4);
+                    bb = java.nio.ByteBuffer.wrap(buf);
+                    bb.position(len);
+                }
+            }
+            return len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+        }
+    }
+
     static boolean esrch(IOException e) {
         return String.valueOf(e.getMessage()).contains("No such process");
     }
@@ -68,12 +98,14 @@ public final class ProcMemReader {
 
     /** Every mapping with its smaps details. */
     public List<Mapping> smaps(int pid) throws IOException {
-        return SmapsParser.parse(readRaw(pid, "smaps"), paths.pidFile(pid, "smaps").toString());
+        byte[] b = readBytes(pid, "smaps");
+        return SmapsParser.parse(b, b.length, paths.pidFile(pid, "smaps").toString());
     }
 
     /** Every mapping, without details (cheaper: the kernel does not walk page tables). */
     public List<Mapping> maps(int pid) throws IOException {
-        return SmapsParser.parse(readRaw(pid, "maps"), paths.pidFile(pid, "maps").toString());
+        byte[] b = readBytes(pid, "maps");
+        return SmapsParser.parse(b, b.length, paths.pidFile(pid, "maps").toString());
     }
 
     /**
@@ -136,5 +168,27 @@ public final class ProcMemReader {
         String[] f = stat.substring(close + 2).strip().split(" ");
         // f[0] is field 3 (state); startstack is field 28.
         return f.length > 25 ? Long.parseUnsignedLong(f[25]) : 0;
+    }
+
+    /** Inodes of SysV shared memory segments, from /proc/sysvipc/shm (column "inode"); empty if unreadable. */
+    public java.util.Set<Long> sysvShmInodes() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        try {
+            List<String> lines = Files.readAllLines(paths.procRoot().resolve("sysvipc").resolve("shm"));
+            if (lines.isEmpty()) {
+                return out;
+            }
+            List<String> head = List.of(lines.getFirst().strip().split("\\s+"));
+            int col = head.indexOf("inode");
+            for (String l : lines.subList(1, lines.size())) {
+                String[] f = l.strip().split("\\s+");
+                if (col >= 0 && col < f.length) {
+                    out.add(Long.parseLong(f[col]));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // No SysV IPC here, or not readable: no mapping is recognised by inode.
+        }
+        return out;
     }
 }
