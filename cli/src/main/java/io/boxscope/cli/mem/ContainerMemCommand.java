@@ -30,11 +30,12 @@ import picocli.CommandLine.Spec;
 
 /** A container's memory as its cgroup counts it, beside the sum of its processes, and why they differ. */
 @Command(name = "container", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A container's memory: the cgroup's usage, limit, peak, failures/OOM kills and memory.stat",
-                "(v1 or v2), beside its processes' PSS and USS, the docker stats figure, the working set and",
-                "the reasons the numbers differ (page cache, kernel memory, sockets)."},
+        description = {"A container's memory as its cgroup counts it, beside its processes' PSS and USS.",
+                "Usage, limit, peak, failcnt or OOM kills and memory.stat (cgroup v1 or v2), the figure",
+                "docker stats shows, the working set, and why the numbers differ (page cache, kernel",
+                "memory, sockets)."},
         footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem container web              the cgroup's view beside its processes' view",
+        footer = {"  boxscope mem container web              the cgroup beside its processes",
                 "  boxscope mem container 3f2a --json      exact bytes and kB for scripts"})
 final class ContainerMemCommand implements Callable<Integer> {
     @Spec

@@ -19,19 +19,19 @@ import picocli.CommandLine.Spec;
 
 /** procps pmap(1), byte for byte. */
 @Command(name = "pmap", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A process's memory map, printed exactly as procps-ng pmap 4.0.2 prints it",
-                "(same columns, widths, labels and totals), read from /proc/PID/maps or smaps."},
+        description = {"A process's memory map, byte for byte as procps-ng pmap 4.0.2 prints it.",
+                "Same columns, widths, labels and totals; read from /proc/PID/maps or smaps."},
         footerHeading = "%nEXAMPLES%n",
         footer = {"  boxscope mem pmap 4242                  like 'pmap 4242'",
                 "  boxscope mem pmap -x 4242               Kbytes, RSS and Dirty per mapping",
-                "  boxscope mem pmap -XX -p 4242           every smaps field, VmFlags and full paths",
-                "  boxscope mem pmap -x -A 7f0000000000, 4242   only mappings from that address up"})
+                "  boxscope mem pmap -XX -p 4242           all smaps fields, VmFlags, full paths",
+                "  boxscope mem pmap -x -A 7f0000000000, 4242   mappings from that address up"})
 final class PmapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PID", description = "The process (a thread id means its process).")
-    int pid;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (a thread id means its process); or --pid.")
+    Integer pid;
 
     @Option(names = {"-x", "--extended"}, description = "Show Kbytes, RSS and Dirty (reads smaps).")
     boolean extended;
@@ -69,7 +69,7 @@ final class PmapCommand implements Callable<Integer> {
             }
         }
         PmapOptions o = new PmapOptions(mode, quiet, showPath, low, high);
-        PmapProcess p = PmapProcess.read(new ProcMemReader(g.paths()), pid, mode);
+        PmapProcess p = PmapProcess.read(new ProcMemReader(g.paths()), MemCommand.pid(pid, g), mode);
         PrintWriter out = spec.commandLine().getOut();
         if (g.json()) {
             out.println(MemJson.pmap(p));

@@ -24,21 +24,22 @@ import picocli.CommandLine.Spec;
 
 /** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
 @Command(name = "rollup", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"One process's memory totals: VSZ, RSS, PSS, USS and swap side by side, exact in kB,",
-                "from /proc/PID/smaps_rollup (or the sum of smaps on kernels before 4.14) and /proc/PID/status."},
+        description = {"One process's VSZ, RSS, PSS, USS and swap, exact in kB, and how they relate.",
+                "From /proc/PID/smaps_rollup (the sum of smaps on kernels before 4.14) and /proc/PID/status."},
         footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem rollup 4242          every figure and how RSS, PSS and USS relate",
+        footer = {"  boxscope mem rollup 4242          every figure; how RSS, PSS, USS relate",
                 "  boxscope mem rollup --json 4242   the same in kB for scripts"})
 final class RollupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PID", description = "The process.")
-    int pid;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (or --pid).")
+    Integer pidArg;
 
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = BoxscopeCommand.global(spec);
+        int pid = MemCommand.pid(pidArg, g);
         ProcMemReader r = new ProcMemReader(g.paths());
         Rollup rollup = r.rollupOrSum(pid);
         ProcStatus st = r.status(pid);

@@ -24,20 +24,21 @@ import picocli.CommandLine.Spec;
 
 /** Every mapping of a process with its smaps fields, grouped by kind with subtotals. */
 @Command(name = "smaps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Where a process's memory is: its mappings grouped by kind (heap, stack, anonymous, each",
-                "library or file, vdso/vvar, shared memory) with Size, Rss, Pss, Pss_Dirty, Shared/Private",
-                "Clean/Dirty, Swap, AnonHugePages and Locked subtotals, in kB. --mappings lists every mapping."},
+        description = {"Where a process's memory is: its mappings grouped by kind, with subtotals.",
+                "Groups: heap, stack, anonymous, each library or file, vdso/vvar, shared memory; columns: Size,",
+                "Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty, Swap, AnonHugePages, Locked (kB).",
+                "--mappings lists every mapping under its group, with its VmFlags."},
         footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem smaps 4242                     one line per group, biggest RSS first",
+        footer = {"  boxscope mem smaps 4242                     groups, biggest RSS first",
                 "  boxscope mem smaps 4242 --sort pss --top 10 the 10 groups with most PSS",
-                "  boxscope mem smaps 4242 --mappings          every mapping under its group, with VmFlags",
+                "  boxscope mem smaps 4242 --mappings          every mapping, with VmFlags",
                 "  boxscope mem smaps 4242 --json              every mapping and every field"})
 final class SmapsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PID", description = "The process.")
-    int pid;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (or --pid).")
+    Integer pidArg;
 
     enum Key { rss, pss, size, swap }
 
@@ -59,6 +60,7 @@ final class SmapsCommand implements Callable<Integer> {
         if (top != null && top < 1) {
             throw new UsageException("--top must be at least 1");
         }
+        int pid = MemCommand.pid(pidArg, g);
         ProcMemReader r = new ProcMemReader(g.paths());
         List<Mapping> ms = r.smaps(pid);
         String name = r.status(pid).name();

@@ -35,11 +35,11 @@ import picocli.CommandLine.Spec;
 
 /** smem for every process: swap, USS, PSS, RSS, with the container each process is in. */
 @Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"smem for every process: PID, USER, COMMAND, CONTAINER, SWAP, USS, PSS, RSS, with totals,",
-                "from smaps_rollup (one read per process), by process, container or user."},
+        description = {"smem for every process: swap, USS, PSS and RSS, with each process's container.",
+                "One smaps_rollup read per process; rows per process, container or user, with totals."},
         footerHeading = "%nEXAMPLES%n",
         footer = {"  boxscope mem top                          every process, biggest PSS first",
-                "  boxscope mem top --by container           one line per container (and the host)",
+                "  boxscope mem top --by container           one line per container",
                 "  boxscope mem top --container web          only the processes of container web",
                 "  boxscope mem top --filter java --sort uss",
                 "  boxscope mem top --json                   exact kB for scripts"})
