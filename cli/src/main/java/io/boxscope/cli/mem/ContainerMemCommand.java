@@ -90,7 +90,7 @@ final class ContainerMemCommand implements Callable<Integer> {
         if (cg.oomKills().isPresent()) {
             rows.add(List.of("oom / oom_kill", cg.events().getOrDefault("oom", 0L) + " / " + cg.oomKills().getAsLong(), "", "memory.events"));
         }
-        out.print(Text.table(List.of("", "bytes", "", ""), rows));
+        out.print(TopCommand.rightAligned(List.of("", "bytes", "", ""), rows, null, 1, true));
         out.println();
         out.println("memory.stat:");
         List<List<String>> stat = new ArrayList<>();
@@ -105,7 +105,7 @@ final class ContainerMemCommand implements Callable<Integer> {
                         Long.toString(cg.stat(k)), Units.bytes(cg.stat(k))));
             }
         }
-        out.print(Text.table(List.of("", "", ""), stat).lines().skip(1).map(l -> l + "\n").reduce("", String::concat));
+        out.print(TopCommand.rightAligned(List.of("", "", ""), stat, null, 1).lines().skip(1).map(l -> l + "\n").reduce("", String::concat));
         out.println();
         out.println("Why the numbers differ:");
         for (String r : rep.reasons()) {

@@ -227,16 +227,23 @@ final class TopCommand implements Callable<Integer> {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    /** A table whose first {@code textColumns} columns are left-aligned and the sizes right-aligned, with a totals line. */
+    /** A table whose first {@code textColumns} columns are left-aligned and the sizes right-aligned, with a totals line unless {@code total} is null; text columns after the sizes are left-aligned too. */
     static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns) {
+        return rightAligned(header, rows, total, textColumns, false);
+    }
+
+    static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns,
+            boolean trailingText) {
         List<List<String>> all = new ArrayList<>();
         all.add(header);
         for (List<String> r : rows) {
             all.add(r.stream().map(Text::safe).toList());
         }
-        List<String> t = new ArrayList<>(total);
-        t.set(0, "TOTAL");
-        all.add(t);
+        if (total != null) {
+            List<String> t = new ArrayList<>(total);
+            t.set(0, "TOTAL");
+            all.add(t);
+        }
         int[] w = new int[header.size()];
         for (List<String> r : all) {
             for (int i = 0; i < r.size(); i++) {
@@ -246,7 +253,7 @@ final class TopCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         for (int n = 0; n < all.size(); n++) {
             List<String> r = all.get(n);
-            if (n == all.size() - 1) {
+            if (total != null && n == all.size() - 1) {
                 int width = 0;
                 for (int x : w) {
                     width += x + 2;
@@ -257,7 +264,8 @@ final class TopCommand implements Callable<Integer> {
             for (int i = 0; i < r.size(); i++) {
                 String cell = r.get(i);
                 String fill = " ".repeat(w[i] - cell.length());
-                line.append(i < textColumns ? cell + fill : fill + cell);
+                boolean text = i < textColumns || (trailingText && i == r.size() - 1);
+                line.append(text ? cell + fill : fill + cell);
                 if (i + 1 < r.size()) {
                     line.append("  ");
                 }
