@@ -41,6 +41,35 @@ public final class LiveProcesses implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Sleeper.class.getName()));
     }
 
+    /**
+     * A child JVM of another installed JDK (17), run from source with -Xshare:off: it then shares no
+     * page with this JDK's JVMs, which other builds on the host start and stop all the time (their
+     * comings and goings change the Pss of every mapping of libjvm.so and classes.jsa).
+     */
+    public long otherJvm() throws IOException {
+        Path jdk = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        if (!Files.isExecutable(jdk.resolve("bin/java"))) {
+            throw new IllegalStateException("JDK 17 is not installed at " + jdk + " (apt-get install openjdk-17-jdk-headless)");
+        }
+        Path dir = Files.createTempDirectory("boxscope-mem-jvm");
+        dirs.add(dir);
+        Path src = dir.resolve("Sleeper17.java");
+        Files.writeString(src, """
+                public class Sleeper17 {
+                    public static void main(String[] a) throws Exception {
+                        byte[] hold = new byte[8 << 20];
+                        for (int i = 0; i < hold.length; i += 4096) hold[i] = 1;
+                        System.out.println("ready " + ProcessHandle.current().pid());
+                        System.out.flush();
+                        Thread.sleep(600_000);
+                        System.out.println(hold.length);
+                    }
+                }
+                """);
+        return startReady(List.of(jdk.resolve("bin/java").toString(), "-Xshare:off", "-Xint", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-Xmx64m", src.toString()));
+    }
+
     private long startReady(List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(p);
