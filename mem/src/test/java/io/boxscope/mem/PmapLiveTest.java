@@ -83,6 +83,35 @@ class PmapLiveTest {
         }
     }
 
+    /**
+     * Several PIDs in one run: -X/-XX carry column widths and running totals from one process to the
+     * next, and a kernel thread in between still gets the footer. Two static busybox children share
+     * only each other's pages, so nothing changes between the runs.
+     */
+    @Test
+    void severalPidsInOneRun() throws Exception {
+        long b1 = live.busybox();
+        long b2 = live.busybox();
+        long[] pids = {b1, b2, 2, b1};
+        for (String[] flags : FLAG_SETS) {
+            List<String> cmd = new ArrayList<>(List.of("pmap"));
+            cmd.addAll(List.of(flags));
+            for (long p : pids) {
+                cmd.add(Long.toString(p));
+            }
+            Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String theirs = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            proc.waitFor();
+            PmapOptions o = options(flags);
+            Pmap.Session session = new Pmap.Session(o);
+            StringBuilder ours = new StringBuilder();
+            for (long p : pids) {
+                ours.append(session.render(PmapProcess.read(READER, (int) p, o.mode())));
+            }
+            assertEquals(theirs, ours.toString(), "pmap " + String.join(" ", flags) + " " + List.of(b1, b2, 2, b1));
+        }
+    }
+
     @Test
     void kernelThread() throws Exception {
         for (String[] f : FLAG_SETS) {
@@ -191,6 +220,11 @@ class PmapLiveTest {
     }
 
     static String render(long pid, String[] flags) throws IOException {
+        PmapOptions o = options(flags);
+        return Pmap.render(PmapProcess.read(READER, (int) pid, o.mode()), o);
+    }
+
+    static PmapOptions options(String[] flags) {
         boolean x = false;
         int bigX = 0;
         boolean q = false;
@@ -214,7 +248,6 @@ class PmapLiveTest {
         }
         PmapOptions.Mode mode = bigX == 2 ? PmapOptions.Mode.ALL : bigX == 1 ? PmapOptions.Mode.MORE
                 : x ? PmapOptions.Mode.EXTENDED : PmapOptions.Mode.MAPS;
-        PmapProcess proc = PmapProcess.read(READER, (int) pid, mode);
-        return Pmap.render(proc, new PmapOptions(mode, q, path, low, high));
+        return new PmapOptions(mode, q, path, low, high);
     }
 }

@@ -2,6 +2,9 @@ package io.boxscope.cli.mem;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
@@ -11,6 +14,7 @@ import io.boxscope.mem.pmap.Pmap;
 import io.boxscope.mem.pmap.PmapOptions;
 import io.boxscope.mem.pmap.PmapProcess;
 import io.boxscope.mem.smaps.ProcMemReader;
+import io.boxscope.proc.NoSuchProcessException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +34,8 @@ final class PmapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (a thread id means its process); or --pid.")
-    Integer pid;
+    @Parameters(arity = "0..*", paramLabel = "PID", description = "The processes (a thread id means its process); or --pid.")
+    List<Integer> pids = new ArrayList<>();
 
     @Option(names = {"-x", "--extended"}, description = "Show Kbytes, RSS and Dirty (reads smaps).")
     boolean extended;
@@ -69,14 +73,34 @@ final class PmapCommand implements Callable<Integer> {
             }
         }
         PmapOptions o = new PmapOptions(mode, quiet, showPath, low, high);
-        PmapProcess p = PmapProcess.read(new ProcMemReader(g.paths()), MemCommand.pid(pid, g), mode);
+        ProcMemReader reader = new ProcMemReader(g.paths());
         PrintWriter out = spec.commandLine().getOut();
-        if (g.json()) {
-            out.println(MemJson.pmap(p));
-        } else {
-            out.print(Pmap.render(p, o));
+        if (pids.size() <= 1) {
+            PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.isEmpty() ? null : pids.getFirst(), g), mode);
+            out.print(g.json() ? MemJson.pmap(p) + "\n" : Pmap.render(p, o));
+            out.flush();
+            return ExitCode.OK;
+        }
+        // Several PIDs, as pmap takes them: the ones that cannot be read are reported, the others printed.
+        Pmap.Session session = new Pmap.Session(o);
+        List<String> failures = new ArrayList<>();
+        int code = ExitCode.OK;
+        for (int pid : pids) {
+            try {
+                PmapProcess p = PmapProcess.read(reader, pid, mode);
+                out.print(g.json() ? MemJson.pmap(p) + "\n" : session.render(p));
+            } catch (NoSuchProcessException e) {
+                failures.add(e.getMessage());
+                code = Math.max(code, ExitCode.FAILURE);
+            } catch (AccessDeniedException e) {
+                failures.add("permission denied reading " + e.getFile() + ": run as root");
+                code = ExitCode.PRIVILEGE;
+            }
         }
         out.flush();
-        return ExitCode.OK;
+        for (String f : failures) {
+            spec.commandLine().getErr().println("boxscope: " + f);
+        }
+        return code;
     }
 }

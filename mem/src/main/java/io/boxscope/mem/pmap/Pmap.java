@@ -29,16 +29,40 @@ import io.boxscope.mem.smaps.SmapsFields;
 public final class Pmap {
     private Pmap() {}
 
-    /** The whole output, first line included, each line ending in '\n'. */
+    /** The whole output for one process, first line included, each line ending in '\n'. */
     public static String render(PmapProcess p, PmapOptions o) {
-        StringBuilder sb = new StringBuilder(128 + p.mappings().size() * 100);
-        sb.append(p.tgid()).append(":   ").append(p.command()).append('\n');
-        switch (o.mode()) {
-            case MAPS -> plain(sb, p, o);
-            case EXTENDED -> extended(sb, p, o);
-            case MORE, ALL -> detailed(sb, p, o);
+        return new Session(o).render(p);
+    }
+
+    /**
+     * Several processes in one pmap run ({@code pmap PID PID...}): plain and -x outputs are simply
+     * one after the other, but -X/-XX keep each field column's width from one process to the next
+     * and their totals: procps 4.0.2 keeps its column list across PIDs, only ever widens it, and
+     * never resets the totals, so each later footer is the running sum over the processes so far.
+     */
+    public static final class Session {
+        private final PmapOptions options;
+        private int[] widths;
+        private long[] totals;
+
+        public Session(PmapOptions options) {
+            this.options = options;
         }
-        return sb.toString();
+
+        public String render(PmapProcess p) {
+            StringBuilder sb = new StringBuilder(128 + p.mappings().size() * 100);
+            sb.append(p.tgid()).append(":   ").append(p.command()).append('\n');
+            switch (options.mode()) {
+                case MAPS -> plain(sb, p, options);
+                case EXTENDED -> extended(sb, p, options);
+                case MORE, ALL -> {
+                    long[][] carry = {totals};
+                    widths = detailed(sb, p, options, widths, carry);
+                    totals = carry[0];
+                }
+            }
+            return sb.toString();
+        }
     }
 
     private static boolean below(Mapping m, PmapOptions o) {
@@ -172,10 +196,15 @@ public final class Pmap {
         };
     }
 
-    private static void detailed(StringBuilder sb, PmapProcess p, PmapOptions o) {
+    private static int[] detailed(StringBuilder sb, PmapProcess p, PmapOptions o, int[] carried, long[][] carriedTotals) {
         List<Mapping> ms = p.mappings();
         if (ms.isEmpty()) {
-            return;
+            // No mappings (a kernel thread): procps still prints the footer of the columns it
+            // already knows from an earlier process, with all position widths 0.
+            if (carried != null && !o.quiet()) {
+                footer(sb, 5, carried, carriedTotals[0]);
+            }
+            return carried;
         }
         boolean all = o.mode() == PmapOptions.Mode.ALL;
         SmapsFields schema = ms.getFirst().fields();
@@ -193,10 +222,11 @@ public final class Pmap {
         int w5 = 0;
         int wv = 0;
         boolean hasFlags = false;
-        long[] totals = new long[nc];
+        long[] totals = carriedTotals[0] != null && carriedTotals[0].length == nc ? carriedTotals[0] : new long[nc];
+        carriedTotals[0] = totals;
         int[] widths = new int[nc];
         for (int c = 0; c < nc; c++) {
-            widths[c] = o.quiet() ? 0 : schema.name(cols.get(c)).length();
+            widths[c] = carried != null && carried.length == nc ? carried[c] : o.quiet() ? 0 : schema.name(cols.get(c)).length();
         }
         for (Mapping m : ms) {
             if (!m.fields().sameNames(schema)) {
@@ -265,19 +295,9 @@ public final class Pmap {
             sb.append(' ').append(noControls(Mapping.decode(desc))).append('\n');
         }
         if (!o.quiet()) {
-            int gap = w1 + 1 + w2 + 1 + w3 + 1 + w4 + 1 + w5 + 1;
-            sb.repeat(' ', gap);
-            for (int c = 0; c < nc; c++) {
-                sb.repeat('=', widths[c]).append(' ');
-            }
-            sb.append('\n');
-            sb.repeat(' ', gap);
-            for (int c = 0; c < nc; c++) {
-                pad(sb, Long.toString(totals[c]), widths[c], true);
-                sb.append(' ');
-            }
-            sb.append("KB \n");
+            footer(sb, w1 + 1 + w2 + 1 + w3 + 1 + w4 + 1 + w5 + 1, widths, totals);
         }
+        return widths;
     }
 
     private static String noControls(String s) {
@@ -293,6 +313,20 @@ public final class Pmap {
             }
         }
         return sb == null ? s : sb.toString();
+    }
+
+    private static void footer(StringBuilder sb, int gap, int[] widths, long[] totals) {
+        sb.repeat(' ', gap);
+        for (int w : widths) {
+            sb.repeat('=', w).append(' ');
+        }
+        sb.append('\n');
+        sb.repeat(' ', gap);
+        for (int c = 0; c < widths.length; c++) {
+            pad(sb, Long.toString(totals[c]), widths[c], true);
+            sb.append(' ');
+        }
+        sb.append("KB \n");
     }
 
     private static int head(StringBuilder sb, String title, int width) {
