@@ -33,6 +33,7 @@ class PmapLiveTest {
         {}, {"-x"}, {"-X"}, {"-XX"}, {"-q"}, {"-x", "-q"}, {"-X", "-q"}, {"-XX", "-q"}, {"-p"}, {"-x", "-p"},
         {"-X", "-p"}, {"-XX", "-p"}, {"-x", "-A", "7f0000000000,7fffffffffff"}, {"-A", ",7f0000000000"},
         {"-x", "-A", "7f0000000000,"}, {"-X", "-A", "1000,2000"}, {"-x", "-q", "-p"}, {"-A", "ffffffffff600000"},
+        {"-d"}, {"-d", "-q"}, {"-d", "-p", "-A", "7f0000000000,"},
     };
 
     static LiveProcesses live;
@@ -226,6 +227,7 @@ class PmapLiveTest {
 
     static PmapOptions options(String[] flags) {
         boolean x = false;
+        boolean dev = false;
         int bigX = 0;
         boolean q = false;
         boolean path = false;
@@ -234,6 +236,7 @@ class PmapLiveTest {
         for (int i = 0; i < flags.length; i++) {
             switch (flags[i]) {
                 case "-x" -> x = true;
+                case "-d" -> dev = true;
                 case "-X" -> bigX = 1;
                 case "-XX" -> bigX = 2;
                 case "-q" -> q = true;
@@ -247,7 +250,7 @@ class PmapLiveTest {
             }
         }
         PmapOptions.Mode mode = bigX == 2 ? PmapOptions.Mode.ALL : bigX == 1 ? PmapOptions.Mode.MORE
-                : x ? PmapOptions.Mode.EXTENDED : PmapOptions.Mode.MAPS;
+                : x ? PmapOptions.Mode.EXTENDED : dev ? PmapOptions.Mode.DEVICE : PmapOptions.Mode.MAPS;
         return new PmapOptions(mode, q, path, low, high);
     }
 }

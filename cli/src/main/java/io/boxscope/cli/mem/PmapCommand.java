@@ -43,6 +43,9 @@ final class PmapCommand implements Callable<Integer> {
     @Option(names = "-X", description = "Show the kernel's smaps fields (-XX: all of them, with VmFlags).")
     boolean[] more = new boolean[0];
 
+    @Option(names = {"-d", "--device"}, description = "Show offset and device, and a mapped/writeable/shared summary.")
+    boolean device;
+
     @Option(names = {"-q", "--quiet"}, description = "No header and footer lines.")
     boolean quiet;
 
@@ -56,11 +59,11 @@ final class PmapCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = BoxscopeCommand.global(spec);
-        if (extended && more.length > 0) {
-            throw new UsageException("options -x and -X are mutually exclusive");
+        if ((extended ? 1 : 0) + (more.length > 0 ? 1 : 0) + (device ? 1 : 0) > 1) {
+            throw new UsageException("options -d, -x, -X are mutually exclusive");
         }
-        PmapOptions.Mode mode = more.length >= 2 ? PmapOptions.Mode.ALL
-                : more.length == 1 ? PmapOptions.Mode.MORE : extended ? PmapOptions.Mode.EXTENDED : PmapOptions.Mode.MAPS;
+        PmapOptions.Mode mode = more.length >= 2 ? PmapOptions.Mode.ALL : more.length == 1 ? PmapOptions.Mode.MORE
+                : extended ? PmapOptions.Mode.EXTENDED : device ? PmapOptions.Mode.DEVICE : PmapOptions.Mode.MAPS;
         long low = 0;
         long high = PmapOptions.NO_HIGH;
         if (range != null) {

@@ -7,7 +7,7 @@ import io.boxscope.mem.smaps.SmapsFields;
 
 /**
  * Renders a process's mappings exactly as procps-ng 4.0.2's pmap(1) does, for the plain layout,
- * -x, -X and -XX, with -q, -p and -A. Behaviour was established by running pmap on many processes
+ * -x, -X, -XX and -d, with -q, -p and -A, for one process or several. Behaviour was established by running pmap on many processes
  * of this host and comparing byte for byte (see PmapLiveTest); the rules, in our own words:
  *
  * <ul>
@@ -55,6 +55,7 @@ public final class Pmap {
             switch (options.mode()) {
                 case MAPS -> plain(sb, p, options);
                 case EXTENDED -> extended(sb, p, options);
+                case DEVICE -> device(sb, p, options);
                 case MORE, ALL -> {
                     long[][] carry = {totals};
                     widths = detailed(sb, p, options, widths, carry);
@@ -143,6 +144,52 @@ public final class Pmap {
             sb.append(" total ");
             pad(sb, Long.toString(total >>> 10) + "K", 17, true);
             sb.append('\n');
+        }
+    }
+
+    /** -d: offset and device per mapping; the footer splits the total into private-writeable and shared. */
+    private static void device(StringBuilder sb, PmapProcess p, PmapOptions o) {
+        if (!o.quiet()) {
+            sb.append("Address           Kbytes Mode  Offset           Device    Mapping\n");
+        }
+        long total = 0;
+        long writeable = 0;
+        long shared = 0;
+        for (Mapping m : p.mappings()) {
+            if (below(m, o)) {
+                continue;
+            }
+            if (above(m, o)) {
+                break;
+            }
+            long size = m.sizeBytes();
+            total += size;
+            if (m.shared()) {
+                shared += size;
+            } else if (m.perms().length() > 1 && m.perms().charAt(1) == 'w') {
+                writeable += size;
+            }
+            hex16(sb, m.start());
+            sb.append(' ');
+            pad(sb, Long.toUnsignedString(size >>> 10), 7, true);
+            sb.append(' ').append(mode(m)).append(' ');
+            long offset;
+            try {
+                offset = Long.parseUnsignedLong(m.offsetHex(), 16);
+            } catch (NumberFormatException e) {
+                offset = 0;
+            }
+            hex16(sb, offset);
+            sb.append(' ');
+            String major = Integer.toHexString(m.deviceMajor());
+            String minor = Integer.toHexString(m.deviceMinor());
+            sb.repeat('0', Math.max(0, 3 - major.length())).append(major).append(':');
+            sb.repeat('0', Math.max(0, 5 - minor.length())).append(minor);
+            sb.append(' ').append(name(m, p, o.showPath())).append('\n');
+        }
+        if (!o.quiet()) {
+            sb.append("mapped: ").append(total >>> 10).append("K    writeable/private: ").append(writeable >>> 10)
+                    .append("K    shared: ").append(shared >>> 10).append("K\n");
         }
     }
 

@@ -13,6 +13,8 @@ public record PmapOptions(Mode mode, boolean quiet, boolean showPath, long low, 
         MAPS,
         /** -x: reads smaps; adds RSS and Dirty. */
         EXTENDED,
+        /** -d: reads maps; adds offset and device, and a mapped/writeable/shared summary. */
+        DEVICE,
         /** -X: every smaps field but the page sizes, clean/dirty split, AnonHugePages and VmFlags. */
         MORE,
         /** -XX: everything the kernel prints, VmFlags included. */

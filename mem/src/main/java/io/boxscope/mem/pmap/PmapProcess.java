@@ -36,7 +36,7 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
         String comm = open >= 0 && close > open ? stat.substring(open + 1, close) : "";
         String command = command(r.cmdline(tgid), comm);
         long startStack = r.startStack(tgid);
-        List<Mapping> ms = mode == PmapOptions.Mode.MAPS ? r.maps(tgid) : r.smaps(tgid);
+        List<Mapping> ms = mode == PmapOptions.Mode.MAPS || mode == PmapOptions.Mode.DEVICE ? r.maps(tgid) : r.smaps(tgid);
         return new PmapProcess(tgid, command, startStack, shmMinor(r, ms), ms);
     }
 
