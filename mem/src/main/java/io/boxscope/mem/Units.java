@@ -22,20 +22,19 @@ public final class Units {
         return bytes(kb * 1024);
     }
 
-    /** smem -k's style: 184.0K, 76.8M, 1.2G (the input is kB). */
+    /** smem -k's style: 184.0K, 76.8M, 1.2G (the input is kB). Formatted by hand: thousands of rows. */
     public static String smem(long kb) {
         if (kb == 0) {
             return "0";
         }
         double x = kb * 1024.0;
-        String s = "";
-        for (String unit : new String[] {"", "K", "M", "G", "T"}) {
-            s = unit;
-            if (x < 1024) {
-                break;
-            }
+        String[] units = {"", "K", "M", "G", "T"};
+        int u = 0;
+        while (x >= 1024 && u < units.length - 1) {
             x /= 1024.0;
+            u++;
         }
-        return String.format(Locale.ROOT, "%.1f%s", x, s);
+        long tenths = Math.round(x * 10);
+        return (tenths / 10) + "." + (tenths % 10) + units[u];
     }
 }

@@ -23,7 +23,6 @@ import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.top.MemTop;
 import io.boxscope.mem.top.ProcessMemory;
-import io.boxscope.proc.Procfs;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
@@ -95,7 +94,7 @@ final class TopCommand implements Callable<Integer> {
             ContainerInfo c = ContainerDiscovery.find(d, g.container());
             pids = c.pids();
         } else {
-            pids = new Procfs(g.paths()).pids();
+            pids = MemTop.pids(g.paths());
         }
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads);
         if (d == null) {

@@ -37,7 +37,7 @@ public final class ProcMemReader {
     public byte[] readBytes(int pid, String file) throws IOException {
         Path p = paths.pidFile(pid, file);
         try {
-            return readFully(p);
+            return readFully(p, file.startsWith("smaps") && !file.equals("smaps_rollup") || file.equals("maps") ? 256 * 1024 : 4096);
         } catch (NoSuchFileException e) {
             if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
                 throw new NoSuchProcessException(pid, paths.procRoot().toString());
@@ -62,9 +62,9 @@ public final class ProcMemReader {
      * Reads a /proc file (its size is reported as 0) with large reads: the kernel formats smaps a
      * buffer at a time, so few big reads beat many small ones for 10,000-mapping processes.
      */
-    static byte[] readFully(Path p) throws IOException {
+    static byte[] readFully(Path p, int initial) throws IOException {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
-            byte[] buf = new byte[64 * 1024];
+            byte[] buf = new byte[initial];
             int len = 0;
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
             while (true) {

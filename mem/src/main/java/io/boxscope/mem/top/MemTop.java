@@ -33,6 +33,26 @@ public final class MemTop {
         }
     }
 
+    /** Every numeric entry of the proc root (a plain loop: this runs before the JIT has warmed up). */
+    public static List<Integer> pids(io.boxscope.proc.HostPaths paths) throws IOException {
+        String[] names = paths.procRoot().toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + paths.procRoot());
+        }
+        List<Integer> out = new ArrayList<>(names.length);
+        for (String n : names) {
+            boolean digits = !n.isEmpty();
+            for (int i = 0; digits && i < n.length(); i++) {
+                char c = n.charAt(i);
+                digits = c >= '0' && c <= '9';
+            }
+            if (digits) {
+                out.add(Integer.parseInt(n));
+            }
+        }
+        return out;
+    }
+
     /** Reads every pid in {@code pids} with {@code threads} threads. */
     public static Scan scan(ProcMemReader reader, Collection<Integer> pids, int threads) {
         AtomicInteger exited = new AtomicInteger();
