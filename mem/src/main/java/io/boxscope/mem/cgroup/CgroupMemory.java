@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,8 @@ public record CgroupMemory(Version version, Path dir, long usage, OptionalLong l
         Map<String, Long> events, List<String> problems) {
 
     public CgroupMemory {
-        stat = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stat));
-        events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
+        stat = Collections.unmodifiableMap(new LinkedHashMap<>(stat));
+        events = Collections.unmodifiableMap(new LinkedHashMap<>(events));
         problems = List.copyOf(problems);
     }
 

@@ -1,5 +1,6 @@
 package io.boxscope.mem.pmap;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,7 +8,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.io.IOException;
+import java.util.Set;
+import java.util.regex.Pattern;
 import io.boxscope.mem.smaps.Mapping;
 import io.boxscope.mem.smaps.ProcMemReader;
 
@@ -49,7 +51,7 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
      * mistaken for one.
      */
     public static int shmMinor(ProcMemReader r, List<Mapping> ms) {
-        java.util.Set<Long> inodes = null;
+        Set<Long> inodes = null;
         for (Mapping m : ms) {
             if (m.deviceMajor() != 0 || !m.name().contains("/SYSV")) {
                 continue;
@@ -67,7 +69,7 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
         return -1;
     }
 
-    private static final java.util.regex.Pattern SYSV_NAME = java.util.regex.Pattern.compile("/SYSV[0-9a-f]{8} \\(deleted\\)");
+    private static final Pattern SYSV_NAME = Pattern.compile("/SYSV[0-9a-f]{8} \\(deleted\\)");
 
     /**
      * The first line's command, as procps shows it: the arguments joined by spaces, or

@@ -1,13 +1,18 @@
 package io.boxscope.mem.smaps;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.NoSuchProcessException;
 
@@ -63,10 +68,10 @@ public final class ProcMemReader {
      * buffer at a time, so few big reads beat many small ones for 10,000-mapping processes.
      */
     static byte[] readFully(Path p, int initial) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+        try (FileChannel ch = FileChannel.open(p)) {
             byte[] buf = new byte[initial];
             int len = 0;
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+            ByteBuffer bb = ByteBuffer.wrap(buf);
             while (true) {
                 int n = ch.read(bb);
                 if (n < 0) {
@@ -74,12 +79,12 @@ public final class ProcMemReader {
                 }
                 len += n;
                 if (len == buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 4);
-                    bb = java.nio.ByteBuffer.wrap(buf);
+                    buf = Arrays.copyOf(buf, buf.length * 4);
+                    bb = ByteBuffer.wrap(buf);
                     bb.position(len);
                 }
             }
-            return len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
         }
     }
 
@@ -171,8 +176,8 @@ public final class ProcMemReader {
     }
 
     /** Inodes of SysV shared memory segments, from /proc/sysvipc/shm (column "inode"); empty if unreadable. */
-    public java.util.Set<Long> sysvShmInodes() {
-        java.util.Set<Long> out = new java.util.HashSet<>();
+    public Set<Long> sysvShmInodes() {
+        Set<Long> out = new HashSet<>();
         try {
             List<String> lines = Files.readAllLines(paths.procRoot().resolve("sysvipc").resolve("shm"));
             if (lines.isEmpty()) {
