@@ -80,7 +80,8 @@ public record ContainerMemoryReport(CgroupMemory cgroup, MemTop.Scan scan, Sums 
                 Units.bytes(cache), Units.bytes(Math.min(mapped, cache)), Units.bytes(Math.max(0, cache - mapped)),
                 shmem > 0 ? " (shmem/tmpfs " + Units.bytes(shmem) + ": not reclaimable without swap)" : ""));
         why.add(String.format(Locale.ROOT, "kernel memory %s is charged to the cgroup and never appears in any process's RSS, PSS or USS", Units.bytes(kernel)));
-        why.add(String.format(Locale.ROOT, "the processes' PSS (%s) includes %s of file pages (libraries, mapped files) shared with processes outside, charged to whichever cgroup read them first",
+        why.add(String.format(Locale.ROOT, "the processes' PSS (%s) includes %s of file-backed pages (binaries, libraries, mapped files); "
+                + "a page cached before this container read it stays charged to the cgroup that read it first",
                 Units.kb(pss), Units.kb(pssFile)));
         long inactive = cg.inactiveFile();
         why.add(String.format(Locale.ROOT, "docker stats shows %s: usage %s minus %s %s", Units.bytes(cg.dockerStatsUsage()), Units.bytes(usage),
