@@ -13,4 +13,5 @@ module io.boxscope.cli {
     opens io.boxscope.cli.probe to info.picocli;
     opens io.boxscope.cli.syscount to info.picocli;
     opens io.boxscope.cli.bpf to info.picocli;
+    opens io.boxscope.cli.mem to info.picocli;
 }

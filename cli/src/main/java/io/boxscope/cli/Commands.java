@@ -18,6 +18,7 @@ public final class Commands {
             io.boxscope.cli.probe.ProbeCommand.class,
             io.boxscope.cli.syscount.SyscountCommand.class,
             io.boxscope.cli.bpf.BpfCommand.class,
+            io.boxscope.cli.mem.MemCommand.class,
             CompletionCommand.class);
 
     private Commands() {}

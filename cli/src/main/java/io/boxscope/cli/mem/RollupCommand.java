@@ -1,0 +1,110 @@
+package io.boxscope.cli.mem;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Text;
+import io.boxscope.mem.Units;
+import io.boxscope.mem.smaps.ProcMemReader;
+import io.boxscope.mem.smaps.ProcStatus;
+import io.boxscope.mem.smaps.Rollup;
+import io.boxscope.mem.top.MemTop;
+import io.boxscope.proc.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
+@Command(name = "rollup", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"One process's VSZ, RSS, PSS, USS and swap, exact in kB, and how they relate.",
+                "From /proc/PID/smaps_rollup (the sum of smaps on kernels before 4.14) and /proc/PID/status."},
+        footerHeading = "%nEXAMPLES%n",
+        footer = {"  boxscope mem rollup 4242          every figure; how RSS, PSS, USS relate",
+                "  boxscope mem rollup --json 4242   the same in kB for scripts"})
+final class RollupCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (or --pid).")
+    Integer pidArg;
+
+    @Override
+    public Integer call() throws IOException {
+        GlobalOptions g = BoxscopeCommand.global(spec);
+        int pid = MemCommand.pid(pidArg, g);
+        ProcMemReader r = new ProcMemReader(g.paths());
+        Rollup rollup = r.rollupOrSum(pid);
+        ProcStatus st = r.status(pid);
+        var top = MemTop.scan(r, List.of(pid), 1);
+        String command = top.processes().isEmpty() ? "[" + st.name() + "]" : top.processes().getFirst().command();
+        PrintWriter out = spec.commandLine().getOut();
+        String sentence = sentence(rollup);
+        if (g.json()) {
+            Map<String, Object> o = Json.object();
+            o.put("pid", pid);
+            o.put("name", st.name());
+            o.put("command", command);
+            o.put("source", rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "smaps (summed)");
+            o.put("vsz_kb", st.get("VmSize").orElse(0));
+            o.put("vmrss_kb", st.get("VmRSS").orElse(0));
+            o.put("vmswap_kb", st.get("VmSwap").orElse(0));
+            o.put("rss_kb", rollup.rss());
+            o.put("pss_kb", rollup.pss());
+            o.put("uss_kb", rollup.uss());
+            o.put("swap_kb", rollup.swap());
+            o.put("rollup_kb", MemJson.fields(rollup.fields()));
+            o.put("status_kb", st.kb());
+            o.put("explanation", sentence);
+            out.println(Json.pretty(o));
+            return ExitCode.OK;
+        }
+        out.println("PID " + pid + " (" + Text.safe(st.name()) + "): " + Text.safe(command));
+        List<List<String>> rows = new ArrayList<>();
+        row(rows, "VSZ", st.get("VmSize").orElse(0), "status VmSize: address space mapped, resident or not");
+        row(rows, "RSS", rollup.rss(), "resident pages this process maps, shared ones counted in full");
+        if (st.get("VmRSS").isPresent() && st.get("VmRSS").getAsLong() != rollup.rss()) {
+            row(rows, "VmRSS", st.get("VmRSS").getAsLong(), "status's RSS counters (updated lazily; smaps walks the page tables)");
+        }
+        row(rows, "PSS", rollup.pss(), "RSS with each shared page divided by the number of processes mapping it");
+        row(rows, "USS", rollup.uss(), "Private_Clean + Private_Dirty: what exiting would free");
+        row(rows, "SWAP", rollup.swap(), "swapped-out anonymous pages (status VmSwap: " + st.get("VmSwap").orElse(0) + " kB)");
+        out.print(TopCommand.rightAligned(List.of("", "kB", "", ""), rows, null, 1, true));
+        out.println();
+        List<List<String>> fields = new ArrayList<>();
+        for (int i = 0; i < rollup.fields().size(); i++) {
+            fields.add(List.of(rollup.fields().name(i), Long.toString(rollup.fields().value(i)), Units.kb(rollup.fields().value(i))));
+        }
+        out.print(TopCommand.rightAligned(List.of(rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "sum of smaps (no smaps_rollup on this kernel)",
+                "kB", ""), fields, null, 1));
+        out.println();
+        out.println(sentence);
+        return ExitCode.OK;
+    }
+
+    private static void row(List<List<String>> rows, String name, long kb, String what) {
+        rows.add(List.of(name, Long.toString(kb), Units.kb(kb), what));
+    }
+
+    /** The one sentence: how RSS, PSS and USS relate for this process. */
+    static String sentence(Rollup r) {
+        long shared = r.sharedRss();
+        long pssOfShared = Math.max(0, r.pss() - r.uss());
+        if (r.rss() == 0) {
+            return "This process has no resident memory (a kernel thread, or everything is swapped out).";
+        }
+        if (shared == 0) {
+            return String.format(Locale.ROOT, "Nothing resident is shared with other processes, so RSS, PSS and USS are all %s.", Units.kb(r.rss()));
+        }
+        return String.format(Locale.ROOT, "RSS counts %s of pages shared with other processes (libraries, shared memory); PSS charges it %s of them "
+                + "(its share), so PSS is %s; USS, %s, is what it alone holds and what exiting would free.",
+                Units.kb(shared), Units.kb(pssOfShared), Units.kb(r.pss()), Units.kb(r.uss()));
+    }
+}

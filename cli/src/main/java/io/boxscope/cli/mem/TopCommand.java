@@ -1,0 +1,301 @@
+package io.boxscope.cli.mem;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.mem.Units;
+import io.boxscope.mem.smaps.ProcMemReader;
+import io.boxscope.mem.top.MemTop;
+import io.boxscope.mem.top.ProcessMemory;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.Discovery;
+import io.boxscope.proc.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** smem for every process: swap, USS, PSS, RSS, with the container each process is in. */
+@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"smem for every process: swap, USS, PSS and RSS, with each process's container.",
+                "One smaps_rollup read per process; rows per process, container or user, with totals."},
+        footerHeading = "%nEXAMPLES%n",
+        footer = {"  boxscope mem top                          every process, biggest PSS first",
+                "  boxscope mem top --by container           one line per container",
+                "  boxscope mem top --container web          only the processes of container web",
+                "  boxscope mem top --filter java --sort uss",
+                "  boxscope mem top --json                   exact kB for scripts"})
+final class TopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    enum By { process, container, user }
+
+    enum Key { pid, user, command, container, swap, uss, pss, rss }
+
+    @Option(names = "--by", paramLabel = "process|container|user", description = "Rows per process (default), container or user.")
+    By by = By.process;
+
+    @Option(names = "--sort", paramLabel = "KEY", description = "pid, user, command, container, swap, uss, pss (default) or rss; sizes biggest first.")
+    Key sort = Key.pss;
+
+    @Option(names = {"-r", "--reverse"}, description = "Reverse the order.")
+    boolean reverse;
+
+    @Option(names = {"-P", "--filter"}, paramLabel = "REGEX", description = "Only processes whose command line matches REGEX.")
+    String filter;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Reader threads (default: the number of CPUs, at most 4).")
+    int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+    /** A row: one process or a sum. */
+    record Row(String pid, String user, String command, String container, long swap, long uss, long pss, long rss, int count) {}
+
+    @Override
+    public Integer call() throws IOException {
+        GlobalOptions g = BoxscopeCommand.global(spec);
+        Pattern p = null;
+        if (filter != null) {
+            try {
+                p = Pattern.compile(filter);
+            } catch (PatternSyntaxException e) {
+                throw new UsageException("--filter: not a regular expression: " + e.getDescription());
+            }
+        }
+        ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
+        CompletableFuture<Discovery> found = CompletableFuture.supplyAsync(() -> {
+            try {
+                return discovery.scan();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        List<Integer> pids;
+        Discovery d = null;
+        if (g.container() != null) {
+            d = found.join();
+            ContainerInfo c = ContainerDiscovery.find(d, g.container());
+            pids = c.pids();
+        } else {
+            pids = MemTop.pids(g.paths());
+        }
+        MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads);
+        if (d == null) {
+            d = found.join();
+        }
+        Map<Integer, String> containerOf = new HashMap<>();
+        for (ContainerInfo c : d.containers()) {
+            for (int pid : c.pids()) {
+                containerOf.put(pid, c.displayName());
+            }
+        }
+        Map<Integer, String> users = users(g.paths().procRoot());
+        List<Row> rows = new ArrayList<>();
+        for (ProcessMemory m : scan.processes()) {
+            if (p != null && !p.matcher(m.command()).find()) {
+                continue;
+            }
+            rows.add(new Row(Integer.toString(m.pid()), users.getOrDefault(m.uid(), Integer.toString(m.uid())), m.command(),
+                    containerOf.getOrDefault(m.pid(), "-"), m.swap(), m.uss(), m.pss(), m.rss(), 1));
+        }
+        rows = switch (by) {
+            case process -> rows;
+            case container -> sum(rows, Row::container);
+            case user -> sum(rows, Row::user);
+        };
+        rows.sort(order());
+        Row total = new Row("", "", "", "", rows.stream().mapToLong(Row::swap).sum(), rows.stream().mapToLong(Row::uss).sum(),
+                rows.stream().mapToLong(Row::pss).sum(), rows.stream().mapToLong(Row::rss).sum(), rows.stream().mapToInt(Row::count).sum());
+        PrintWriter out = spec.commandLine().getOut();
+        if (g.json()) {
+            Map<String, Object> o = Json.object();
+            o.put("by", by.name());
+            o.put("unit", "kB");
+            o.put("rows", rows.stream().map(r -> json(r, by)).toList());
+            o.put("total", json(total, by));
+            o.put("skipped_exited", scan.exited());
+            o.put("skipped_permission_denied", scan.denied());
+            o.put("skipped_unparsable", scan.unparsable());
+            o.put("kernel_threads", scan.kernelThreads());
+            out.println(Json.pretty(o));
+            return ExitCode.OK;
+        }
+        List<String> header = switch (by) {
+            case process -> List.of("PID", "USER", "COMMAND", "CONTAINER", "SWAP", "USS", "PSS", "RSS");
+            case container -> List.of("CONTAINER", "PROCS", "SWAP", "USS", "PSS", "RSS");
+            case user -> List.of("USER", "PROCS", "SWAP", "USS", "PSS", "RSS");
+        };
+        List<List<String>> cells = new ArrayList<>();
+        for (Row r : rows) {
+            cells.add(cells(r, by));
+        }
+        out.print(rightAligned(header, cells, cells(total, by), by == By.process ? 4 : 1));
+        List<String> notes = new ArrayList<>();
+        if (scan.exited() > 0) {
+            notes.add(scan.exited() + " exited during the scan");
+        }
+        if (scan.denied() > 0) {
+            notes.add(scan.denied() + " could not be read (permission denied: run as root)");
+        }
+        if (scan.unparsable() > 0) {
+            notes.add(scan.unparsable() + " had unreadable smaps");
+        }
+        out.println(rows.size() + " rows, " + total.count() + " processes (" + scan.kernelThreads() + " kernel threads left out"
+                + (notes.isEmpty() ? "" : "; skipped: " + String.join(", ", notes)) + "). Sizes like smem -k; exact kB with --json.");
+        return ExitCode.OK;
+    }
+
+    private static List<Row> sum(List<Row> rows, java.util.function.Function<Row, String> key) {
+        Map<String, Row> m = new LinkedHashMap<>();
+        for (Row r : rows) {
+            String k = key.apply(r);
+            Row prev = m.get(k);
+            m.put(k, prev == null ? new Row("", r.user(), "", r.container(), r.swap(), r.uss(), r.pss(), r.rss(), 1)
+                    : new Row("", prev.user(), "", prev.container(), prev.swap() + r.swap(), prev.uss() + r.uss(),
+                            prev.pss() + r.pss(), prev.rss() + r.rss(), prev.count() + 1));
+        }
+        return new ArrayList<>(m.values());
+    }
+
+    private Comparator<Row> order() {
+        Comparator<Row> c = switch (sort) {
+            case pid -> Comparator.comparingLong(r -> r.pid().isEmpty() ? 0 : Long.parseLong(r.pid()));
+            case user -> Comparator.comparing(Row::user);
+            case command -> Comparator.comparing(Row::command);
+            case container -> Comparator.comparing(Row::container);
+            case swap -> Comparator.comparingLong(Row::swap).reversed();
+            case uss -> Comparator.comparingLong(Row::uss).reversed();
+            case pss -> Comparator.comparingLong(Row::pss).reversed();
+            case rss -> Comparator.comparingLong(Row::rss).reversed();
+        };
+        return reverse ? c.reversed() : c;
+    }
+
+    private static List<String> cells(Row r, By by) {
+        List<String> sizes = List.of(Units.smem(r.swap()), Units.smem(r.uss()), Units.smem(r.pss()), Units.smem(r.rss()));
+        List<String> out = new ArrayList<>();
+        switch (by) {
+            case process -> out.addAll(List.of(r.pid(), r.user(), abbreviate(r.command(), 48), r.container()));
+            case container -> out.addAll(List.of(r.container(), Integer.toString(r.count())));
+            case user -> out.addAll(List.of(r.user(), Integer.toString(r.count())));
+        }
+        out.addAll(sizes);
+        return out;
+    }
+
+    private static Map<String, Object> json(Row r, By by) {
+        Map<String, Object> o = Json.object();
+        switch (by) {
+            case process -> {
+                if (!r.pid().isEmpty()) {
+                    o.put("pid", Integer.parseInt(r.pid()));
+                    o.put("user", r.user());
+                    o.put("command", r.command());
+                    o.put("container", r.container().equals("-") ? null : r.container());
+                }
+            }
+            case container -> o.put("container", r.container().equals("-") ? null : r.container());
+            case user -> o.put("user", r.user());
+        }
+        o.put("processes", r.count());
+        o.put("swap_kb", r.swap());
+        o.put("uss_kb", r.uss());
+        o.put("pss_kb", r.pss());
+        o.put("rss_kb", r.rss());
+        return o;
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    /** A table whose first {@code textColumns} columns are left-aligned and the sizes right-aligned, with a totals line unless {@code total} is null; text columns after the sizes are left-aligned too. */
+    static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns) {
+        return rightAligned(header, rows, total, textColumns, false);
+    }
+
+    static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns,
+            boolean trailingText) {
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        for (List<String> r : rows) {
+            all.add(r.stream().map(Text::safe).toList());
+        }
+        if (total != null) {
+            List<String> t = new ArrayList<>(total);
+            t.set(0, "TOTAL");
+            all.add(t);
+        }
+        int[] w = new int[header.size()];
+        for (List<String> r : all) {
+            for (int i = 0; i < r.size(); i++) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < all.size(); n++) {
+            List<String> r = all.get(n);
+            if (total != null && n == all.size() - 1) {
+                int width = 0;
+                for (int x : w) {
+                    width += x + 2;
+                }
+                sb.append("-".repeat(width - 2)).append('\n');
+            }
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                String cell = r.get(i);
+                String fill = " ".repeat(w[i] - cell.length());
+                boolean text = i < textColumns || (trailingText && i == r.size() - 1);
+                line.append(text ? cell + fill : fill + cell);
+                if (i + 1 < r.size()) {
+                    line.append("  ");
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** uid → user name from the passwd file next to the proc root (/etc/passwd, or /host/etc/passwd for /host/proc). */
+    static Map<Integer, String> users(Path procRoot) {
+        Map<Integer, String> m = new HashMap<>();
+        Path parent = procRoot.toAbsolutePath().getParent();
+        Path passwd = parent == null ? Path.of("/etc/passwd") : parent.resolve("etc/passwd");
+        if (!Files.exists(passwd)) {
+            passwd = Path.of("/etc/passwd");
+        }
+        try {
+            for (String line : Files.readAllLines(passwd)) {
+                String[] f = line.split(":");
+                if (f.length > 2) {
+                    try {
+                        m.putIfAbsent(Integer.parseInt(f[2]), f[0]);
+                    } catch (NumberFormatException e) {
+                        // malformed line: skipped
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no user names: numeric uids are shown
+        }
+        return m;
+    }
+}
