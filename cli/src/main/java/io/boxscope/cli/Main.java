@@ -106,8 +106,10 @@ public final class Main {
     }
 
     /**
-     * The AOT cache's training run (see src/main/launcher/aot-train): loads and links the classes
-     * of start-up, help for every command, and JSON rendering, in one JVM, printing nothing.
+     * The AOT cache's training run (see src/main/launcher/aot-train): in one JVM, printing nothing,
+     * it runs start-up, help for every command, and the read-only commands users run most, on this
+     * process itself, so that their classes are loaded and linked and their method profiles
+     * recorded (JEP 483, 515). Nothing here loads BPF programs or changes the machine.
      */
     static void train() {
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -122,6 +124,16 @@ public final class Main {
         runs.add(new String[] {"completion"});
         runs.add(new String[] {"containers", "--json"});
         runs.add(new String[] {"containers"});
+        String self = Long.toString(ProcessHandle.current().pid());
+        for (int round = 0; round < 3; round++) {
+            runs.add(new String[] {"mem", "top"});
+            runs.add(new String[] {"mem", "top", "--json"});
+            runs.add(new String[] {"mem", "pmap", "-x", self});
+            runs.add(new String[] {"mem", "pmap", "-XX", self});
+            runs.add(new String[] {"mem", "rollup", self});
+            runs.add(new String[] {"mem", "smaps", self});
+            runs.add(new String[] {"probe", "-l", "tracepoint:syscalls:*"});
+        }
         for (String[] args : runs) {
             try {
                 run(args, devNull, devNull);
