@@ -10,4 +10,5 @@ module io.boxscope.cli {
     requires io.boxscope.bpf;
     requires info.picocli;
     opens io.boxscope.cli to info.picocli;
+    opens io.boxscope.cli.bench to info.picocli;
 }

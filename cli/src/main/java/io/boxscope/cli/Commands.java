@@ -12,6 +12,7 @@ public final class Commands {
     static final List<Class<?>> ALL = List.of(
             DemoCommand.class,
             ContainersCommand.class,
+            io.boxscope.cli.bench.BenchCommand.class,
             CompletionCommand.class);
 
     private Commands() {}
