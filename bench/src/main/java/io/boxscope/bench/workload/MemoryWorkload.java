@@ -140,12 +140,25 @@ public final class MemoryWorkload implements Workload {
 
         @Override
         public void execute() {
+            // Eight independent sums so the loads are not serialised behind one chain of additions
+            // (sysbench's loads are independent of each other too).
             long[] b = buf;
-            long s = 0;
-            for (int i = 0; i < b.length; i++) {
-                s += b[i];
+            long s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int i = 0;
+            for (; i + 7 < b.length; i += 8) {
+                s0 += b[i];
+                s1 += b[i + 1];
+                s2 += b[i + 2];
+                s3 += b[i + 3];
+                s4 += b[i + 4];
+                s5 += b[i + 5];
+                s6 += b[i + 6];
+                s7 += b[i + 7];
             }
-            sink += s;
+            for (; i < b.length; i++) {
+                s0 += b[i];
+            }
+            sink += s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
         }
     }
 
