@@ -83,19 +83,19 @@ public record IoLimit(String device, long readBps, long writeBps, long readIops,
         return out;
     }
 
-    /** "8:0 read 1.0 MiB/s, write unlimited, ..." */
+    /** "8:0 read 1.0 MiB/s, write 100 IOPS": per direction the byte and operation limits, or "unlimited". */
     public String describe() {
-        return device + " read " + rate(readBps, true) + " " + rate(readIops, false)
-                + ", write " + rate(writeBps, true) + " " + rate(writeIops, false);
+        return device + " read " + direction(readBps, readIops) + ", write " + direction(writeBps, writeIops);
     }
 
-    private static String rate(long v, boolean bytes) {
-        if (v < 0) {
-            return bytes ? "unlimited" : "";
+    private static String direction(long bps, long iops) {
+        List<String> parts = new ArrayList<>();
+        if (bps >= 0) {
+            parts.add(String.format(java.util.Locale.ROOT, "%.1f MiB/s", bps / 1048576.0));
         }
-        if (!bytes) {
-            return v + " IOPS";
+        if (iops >= 0) {
+            parts.add(iops + " IOPS");
         }
-        return String.format(java.util.Locale.ROOT, "%.1f MiB/s", v / 1048576.0);
+        return parts.isEmpty() ? "unlimited" : String.join(" and ", parts);
     }
 }
