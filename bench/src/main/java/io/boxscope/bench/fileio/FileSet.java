@@ -62,12 +62,17 @@ public final class FileSet {
                     + mib(free) + " is available; use a smaller --file-total-size or another --file-dir");
         }
         List<Path> created = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Thread cleaner = new Thread(() -> {
-            for (Path p : created) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // the JVM is exiting; nothing more can be done
+            // Ctrl-C or kill: no new file may be created after this, then ours are removed.
+            synchronized (created) {
+                stopping.set(true);
+                for (Path p : created) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        // the JVM is exiting; nothing more can be done
+                    }
                 }
             }
         }, "bench-fileio-prepare-cleanup");
@@ -79,10 +84,14 @@ public final class FileSet {
             MemorySegment st = Posix.state(arena);
             for (int i = 0; i < o.fileNum(); i++) {
                 Path p = o.file(i);
-                boolean existed = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
-                int fd = Posix.open(p.toString(), Posix.O_CREAT | Posix.O_WRONLY | Posix.O_NOFOLLOW | o.openFlags(), 0600);
-                if (!existed) {
-                    synchronized (created) {
+                int fd;
+                synchronized (created) {
+                    if (stopping.get()) {
+                        throw new IOException("prepare interrupted");
+                    }
+                    boolean existed = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+                    fd = Posix.open(p.toString(), Posix.O_CREAT | Posix.O_WRONLY | Posix.O_NOFOLLOW | o.openFlags(), 0600);
+                    if (!existed) {
                         created.add(p);
                     }
                 }
@@ -96,6 +105,9 @@ public final class FileSet {
                         log.accept("Creating file " + FileIoOptions.fileName(i));
                     }
                     for (; offset < fileSize; offset += o.blockSize()) {
+                        if (stopping.get()) {
+                            throw new IOException("prepare interrupted");
+                        }
                         long n = Posix.pwrite(st, fd, buf, o.blockSize(), offset);
                         if (n != o.blockSize()) {
                             throw new IOException("failed to write " + p + ": "

@@ -114,6 +114,16 @@ final class FileIoBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Mode m = mode == null ? null : Enums.parse(Mode.class, "--file-test-mode", mode);
+        if (!command.equals("run")) {
+            // prepare and cleanup inside the container's cgroups too (its I/O limits apply to them)
+            var g = BoxscopeCommand.global(spec);
+            if (g.container() != null) {
+                return ContainerRun.delegate(spec, g);
+            }
+            if (common.joinCgroupsOf != null) {
+                ContainerRun.join(common.joinCgroupsOf, g.paths());
+            }
+        }
         return switch (command) {
             case "prepare" -> prepare(m);
             case "cleanup" -> cleanup();

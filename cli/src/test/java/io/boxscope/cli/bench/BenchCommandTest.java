@@ -118,6 +118,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void interruptedPrepareRemovesTheFilesItCreated() throws Exception {
+        Files.writeString(dir.resolve("mine.txt"), "keep");
+        java.util.List<String> cmd = new java.util.ArrayList<>(ContainerRun.javaCommand());
+        cmd.addAll(List.of("bench", "fileio", "prepare", "--file-total-size=2G", "--file-num=4", "--file-dir=" + dir));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && !line.startsWith("Creating file test_file.0")) {
+            // wait until prepare is writing
+        }
+        p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
+        p.waitFor();
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("mine.txt")), s.toList());
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void runsSaveAndCompare() throws Exception {
         Path a = dir.resolve("a.json");
