@@ -14,4 +14,5 @@ module io.boxscope.cli {
     opens io.boxscope.cli.syscount to info.picocli;
     opens io.boxscope.cli.bpf to info.picocli;
     opens io.boxscope.cli.mem to info.picocli;
+    opens io.boxscope.cli.bench to info.picocli;
 }

@@ -19,6 +19,7 @@ public final class Commands {
             io.boxscope.cli.syscount.SyscountCommand.class,
             io.boxscope.cli.bpf.BpfCommand.class,
             io.boxscope.cli.mem.MemCommand.class,
+            io.boxscope.cli.bench.BenchCommand.class,
             CompletionCommand.class);
 
     private Commands() {}

@@ -1,0 +1,34 @@
+package io.boxscope.bench.engine;
+
+import java.io.IOException;
+
+/** A benchmark: creates one {@link Worker} per thread and exposes its cumulative counters. */
+public interface Workload extends AutoCloseable {
+    /** sysbench's test name: cpu, memory, fileio, threads, mutex. */
+    String name();
+
+    Worker worker(int threadId) throws IOException;
+
+    /**
+     * The workload's own cumulative counters (e.g. fileio bytes read), read racily by the interval
+     * reporter; names come from {@link #counterNames()}.
+     */
+    default long[] counters() {
+        return new long[0];
+    }
+
+    default String[] counterNames() {
+        return new String[0];
+    }
+
+    /** Whether the workload stops by itself (memory's total size, mutex's one event per thread). */
+    default boolean selfLimited() {
+        return false;
+    }
+
+    /** Resets counters between a warm-up and the measured run. */
+    default void reset() {}
+
+    @Override
+    default void close() throws IOException {}
+}

@@ -1,0 +1,318 @@
+package io.boxscope.bench.fileio;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import io.boxscope.bench.Sizes;
+import io.boxscope.bench.engine.Worker;
+import io.boxscope.bench.engine.Workload;
+import io.boxscope.bench.fileio.FileIoOptions.Mode;
+import io.boxscope.bench.workload.Xoroshiro;
+
+/**
+ * sysbench's fileio test (the "run" step). Requests come from one generator shared by all threads,
+ * as in sysbench's sb_fileio.c:
+ * <ul>
+ * <li>sequential modes walk the files block by block (or --file-merged-requests blocks at a time)
+ * from test_file.0 to the last and start over;</li>
+ * <li>random modes pick a block-aligned offset uniformly over the total size;</li>
+ * <li>rndrw reads while (reads+1)/(writes+1) is below --file-rw-ratio and writes otherwise, so the
+ * mix is exactly the ratio;</li>
+ * <li>every --file-fsync-freq requests, if anything was written since, the next N events are
+ * fsyncs of the N files in turn (each fsync is one event);</li>
+ * <li>at the end each thread fsyncs every file (--file-fsync-end), counted as fsyncs but not events.</li>
+ * </ul>
+ * I/O is pread/pwrite on page-aligned buffers (required by O_DIRECT) through {@link Posix}.
+ */
+public final class FileIoWorkload implements Workload {
+    static final int OP_READ = 0;
+    static final int OP_WRITE = 1;
+    static final int OP_FSYNC = 2;
+
+    private final FileIoOptions o;
+    private final int[] fds;
+    private final long fileSize;
+    private final long totalSize;
+    private final Object lock = new Object();
+    // generator state, guarded by lock
+    private long position;
+    private int currentFile;
+    private int fsyncedFile;
+    private long reqPerformed;
+    private boolean dirty;
+    // statistics, guarded by lock
+    private long readOps;
+    private long writeOps;
+    private long otherOps;
+    private long bytesRead;
+    private long bytesWritten;
+    private final Arena arena = Arena.ofShared();
+
+    public FileIoWorkload(FileIoOptions o) throws IOException {
+        this.o = o;
+        this.fileSize = o.fileSize();
+        this.totalSize = fileSize * o.fileNum();
+        this.fds = new int[o.fileNum()];
+        java.util.Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < o.fileNum(); i++) {
+                Path p = o.file(i);
+                String name = FileIoOptions.fileName(i);
+                if (o.mode() == Mode.SEQWR) {
+                    // sysbench removes and re-creates the files for the creation test
+                    FileSet.requireOurs(p);
+                    Files.deleteIfExists(p);
+                    int fd = Posix.open(p.toString(), Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600);
+                    Posix.close(fd);
+                }
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("cannot open file '" + name + "' in " + o.dir()
+                            + ": it does not exist. Did you forget to run the prepare step (boxscope bench fileio prepare)?");
+                }
+                FileSet.requireOurs(p);
+                fds[i] = Posix.open(p.toString(), Posix.O_RDWR | Posix.O_NOFOLLOW | o.openFlags(), 0600);
+                if (o.mode() != Mode.SEQWR) {
+                    long size = Files.size(p);
+                    if (size < fileSize) {
+                        throw new IOException("size of file '" + name + "' is " + Sizes.sysbenchUnits(size) + "B, but at least "
+                                + Sizes.sysbenchUnits(fileSize) + "B is expected. Did you run 'prepare' with different "
+                                + "--file-total-size or --file-num values?");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public FileIoOptions options() {
+        return o;
+    }
+
+    @Override
+    public String name() {
+        return "fileio";
+    }
+
+    @Override
+    public String[] counterNames() {
+        return new String[] {"reads", "writes", "fsyncs", "bytes_read", "bytes_written"};
+    }
+
+    @Override
+    public long[] counters() {
+        synchronized (lock) {
+            return new long[] {readOps, writeOps, otherOps, bytesRead, bytesWritten};
+        }
+    }
+
+    @Override
+    public void reset() {
+        synchronized (lock) {
+            readOps = writeOps = otherOps = bytesRead = bytesWritten = 0;
+        }
+    }
+
+    /** The next request into {@code r}; what sysbench's file_get_seq_request / file_get_rnd_request do. */
+    void nextRequest(Request r, Xoroshiro rnd) {
+        synchronized (lock) {
+            if (o.mode().random()) {
+                nextRandom(r, rnd);
+            } else {
+                nextSequential(r);
+            }
+        }
+    }
+
+    private boolean fsyncDue(int op) {
+        return o.fsyncFreq() != 0 && op == OP_WRITE && dirty && reqPerformed % o.fsyncFreq() == 0;
+    }
+
+    private void fsyncRequest(Request r) {
+        r.op = OP_FSYNC;
+        r.file = fsyncedFile;
+        r.pos = 0;
+        r.size = 0;
+        if (++fsyncedFile == fds.length) {
+            fsyncedFile = 0;
+            dirty = false;
+        }
+    }
+
+    private void nextSequential(Request r) {
+        int op = o.mode() == Mode.SEQRD ? OP_READ : OP_WRITE;
+        if (fsyncDue(op)) {
+            fsyncRequest(r);
+            return;
+        }
+        reqPerformed++;
+        if (op == OP_WRITE) {
+            dirty = true;
+        }
+        if (currentFile == fds.length) {
+            currentFile = 0;
+            position = 0;
+        }
+        r.op = op;
+        r.file = currentFile;
+        r.pos = position;
+        r.size = Math.min(o.requestSize(), fileSize - position);
+        position += r.size;
+        if (position == fileSize) {
+            currentFile++;
+            position = 0;
+        }
+    }
+
+    private void nextRandom(Request r, Xoroshiro rnd) {
+        int op = switch (o.mode()) {
+            case RNDRD -> OP_READ;
+            case RNDWR -> OP_WRITE;
+            case RNDRW -> (double) (readOps + 1) / (writeOps + 1) < o.rwRatio() ? OP_READ : OP_WRITE;
+            case SEQWR, SEQREWR, SEQRD -> throw new IllegalStateException("not a random mode");
+        };
+        if (o.fsyncFreq() != 0 && dirty && reqPerformed % o.fsyncFreq() == 0) {
+            fsyncRequest(r);
+            return;
+        }
+        long p = (long) (rnd.nextDouble() * totalSize);
+        p -= p % o.blockSize();
+        r.op = op;
+        r.file = (int) (p / fileSize);
+        r.pos = p % fileSize;
+        r.size = Math.min(o.blockSize(), fileSize - r.pos);
+        reqPerformed++;
+        if (op == OP_WRITE) {
+            dirty = true;
+        }
+    }
+
+    /** Picks the rndrw operation for given counts: the pure rule, for tests. */
+    public static boolean readNext(long reads, long writes, double ratio) {
+        return (double) (reads + 1) / (writes + 1) < ratio;
+    }
+
+    private void counted(int op, long size) {
+        synchronized (lock) {
+            switch (op) {
+                case OP_READ -> {
+                    readOps++;
+                    bytesRead += size;
+                }
+                case OP_WRITE -> {
+                    writeOps++;
+                    bytesWritten += size;
+                }
+                default -> otherOps++;
+            }
+        }
+    }
+
+    static final class Request {
+        int op;
+        int file;
+        long pos;
+        long size;
+    }
+
+    @Override
+    public Worker worker(int threadId) {
+        MemorySegment buf = arena.allocate(o.requestSize(), 4096);
+        MemorySegment st = Posix.state(arena);
+        Xoroshiro rnd = new Xoroshiro(System.nanoTime() ^ (31L * (threadId + 1)));
+        Request r = new Request();
+        return new Worker() {
+            @Override
+            public boolean next() {
+                nextRequest(r, rnd);
+                return true;
+            }
+
+            @Override
+            public void execute() throws IOException {
+                int fd = fds[r.file];
+                try {
+                    switch (r.op) {
+                        case OP_READ -> {
+                            long n = Posix.pread(st, fd, buf, r.size, r.pos);
+                            if (n != r.size) {
+                                throw failure("read", r, n, st);
+                            }
+                        }
+                        case OP_WRITE -> {
+                            long n = Posix.pwrite(st, fd, buf, r.size, r.pos);
+                            if (n != r.size) {
+                                throw failure("write", r, n, st);
+                            }
+                            if (o.fsyncAll()) {
+                                sync(fd, r.file);
+                            }
+                        }
+                        default -> {
+                            if (o.fsyncAll()) {
+                                return; // already syncing after every write
+                            }
+                            sync(fd, r.file);
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IOException("I/O call failed: " + t, t);
+                }
+                counted(r.op, r.size);
+            }
+
+            private void sync(int fd, int file) throws Throwable {
+                if (Posix.fsync(st, fd, o.fdatasync()) != 0) {
+                    int e = Posix.errno(st);
+                    throw new IOException("failed to fsync file " + FileIoOptions.fileName(file) + ": " + Posix.strerror(e));
+                }
+                counted(OP_FSYNC, 0);
+            }
+
+            @Override
+            public void done() throws IOException {
+                if (o.fsyncEnd() && o.mode().writes()) {
+                    for (int i = 0; i < fds.length; i++) {
+                        try {
+                            sync(fds[i], i);
+                        } catch (IOException e) {
+                            throw e;
+                        } catch (Throwable t) {
+                            throw new IOException("fsync failed: " + t, t);
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    private IOException failure(String what, Request r, long n, MemorySegment st) {
+        String why = n < 0 ? Posix.strerror(Posix.errno(st)) : "short transfer of " + n + " of " + r.size + " bytes";
+        String hint = o.extraFlags().contains(FileIoOptions.ExtraFlag.DIRECT) && n < 0
+                ? " (O_DIRECT: the file system may not support it, or the block size is not a multiple of its sector size)" : "";
+        return new IOException("failed to " + what + " file " + FileIoOptions.fileName(r.file) + " at offset " + r.pos + ": "
+                + why + hint);
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] >= 0) {
+                Posix.close(fds[i]);
+                fds[i] = -1;
+            }
+        }
+        try {
+            arena.close();
+        } catch (IllegalStateException e) {
+            // a worker thread is still alive only if the run failed; the arena goes with the JVM
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.boxscope.bench.fileio;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls fileio makes, through FFM, so the requests are the very syscalls sysbench
+ * makes (open(2) with O_DIRECT/O_SYNC/O_DSYNC, pread(2), pwrite(2), fsync(2), fdatasync(2)) with no
+ * copies or locks in between. errno is captured right after each call (Linker.Option.captureCallState).
+ */
+final class Posix {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_DSYNC = 010000;
+    static final int O_DIRECT = 040000;
+    static final int O_SYNC = 04010000;
+    static final int O_CLOEXEC = 02000000;
+    static final int O_NOFOLLOW = 0400000;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle PREAD = handle("pread", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    private static final MethodHandle PWRITE = handle("pwrite", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    private static final MethodHandle FSYNC = handle("fsync", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle FDATASYNC = handle("fdatasync", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+
+    private Posix() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, CAPTURE);
+    }
+
+    /** Per-thread scratch for errno. */
+    static MemorySegment state(Arena arena) {
+        return arena.allocate(STATE);
+    }
+
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    static int open(String path, int flags, int mode) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
+            if (fd < 0) {
+                int e = errno(st);
+                throw new PosixException("cannot open " + path + ": " + strerror(e), e);
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("open " + path + ": " + t, t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int r = (int) CLOSE.invokeExact(scratch(), fd);
+        } catch (Throwable t) {
+            // closing is best effort; the benchmark figures are already taken
+        }
+    }
+
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> state(Arena.global()));
+
+    static MemorySegment scratch() {
+        return SCRATCH.get();
+    }
+
+    static long pread(MemorySegment st, int fd, MemorySegment buf, long count, long offset) throws Throwable {
+        return (long) PREAD.invokeExact(st, fd, buf, count, offset);
+    }
+
+    static long pwrite(MemorySegment st, int fd, MemorySegment buf, long count, long offset) throws Throwable {
+        return (long) PWRITE.invokeExact(st, fd, buf, count, offset);
+    }
+
+    static int fsync(MemorySegment st, int fd, boolean dataOnly) throws Throwable {
+        return dataOnly ? (int) FDATASYNC.invokeExact(st, fd) : (int) FSYNC.invokeExact(st, fd);
+    }
+
+    /** An I/O error with its errno. */
+    static final class PosixException extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        PosixException(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.boxscope.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.bench.Histogram;
+import io.boxscope.bench.engine.Interval;
+import io.boxscope.bench.engine.RunOptions;
+import io.boxscope.bench.engine.RunResult;
+import io.boxscope.bench.engine.Workload;
+import io.boxscope.bench.env.Environment;
+import io.boxscope.bench.env.IoLimit;
+import io.boxscope.bench.stats.Summary;
+import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
+import io.boxscope.proc.json.Json;
+
+/**
+ * The JSON form of a benchmark (--json output and --save files): test, options, environment, every
+ * run's figures and throttling, and per-metric summaries (mean, stddev, 95% CI). {@code compare}
+ * reads it back; unknown fields are ignored so later versions can add to it.
+ */
+public final class BenchDocument {
+    public static final int FORMAT = 1;
+
+    private BenchDocument() {}
+
+    /** One measured run with the CPU throttling that happened during it. */
+    public record Run(RunResult result, CpuThrottling throttling) {}
+
+    public static Map<String, Object> build(String version, Workload w, RunOptions o, Environment env, List<Run> runs) {
+        Map<String, Object> doc = Json.object();
+        doc.put("format", FORMAT);
+        doc.put("tool", "boxscope " + version);
+        doc.put("compatible_with", "sysbench 1.0.20");
+        doc.put("test", w.name());
+        Map<String, Object> opts = Json.object();
+        opts.put("threads", o.threads());
+        opts.put("time", o.timeSeconds());
+        opts.put("events", o.events());
+        opts.put("rate", o.rate());
+        opts.put("report-interval", o.reportInterval());
+        opts.put("percentile", o.percentile());
+        opts.put("warmup-time", o.warmupSeconds());
+        opts.putAll(Metrics.options(w));
+        doc.put("options", opts);
+        doc.put("environment", environment(env));
+        List<Object> rs = new ArrayList<>();
+        Map<String, List<Double>> byMetric = new LinkedHashMap<>();
+        for (Run run : runs) {
+            Map<String, Double> m = Metrics.of(w, run.result());
+            m.forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            rs.add(run(w, run, m));
+        }
+        doc.put("runs", rs);
+        Map<String, Object> summary = Json.object();
+        byMetric.forEach((k, v) -> summary.put(k, summary(Summary.of(v))));
+        doc.put("summary", summary);
+        return doc;
+    }
+
+    static Map<String, Object> summary(Summary s) {
+        Map<String, Object> m = Json.object();
+        m.put("n", s.n());
+        m.put("mean", s.mean());
+        m.put("stddev", s.stddev());
+        m.put("ci95_low", s.hasInterval() ? s.ciLow() : null);
+        m.put("ci95_high", s.hasInterval() ? s.ciHigh() : null);
+        return m;
+    }
+
+    static Map<String, Object> run(Workload w, Run run, Map<String, Double> metrics) {
+        RunResult r = run.result();
+        Map<String, Object> m = Json.object();
+        m.put("metrics", metrics);
+        Map<String, Object> general = Json.object();
+        general.put("total_time_s", r.seconds());
+        general.put("events", r.events());
+        m.put("general", general);
+        Map<String, Object> lat = Json.object();
+        lat.put("min", r.latencyMinMs());
+        lat.put("avg", r.latencyAvgMs());
+        lat.put("max", r.latencyMaxMs());
+        lat.put("percentile", r.options().percentile());
+        lat.put("percentile_value", r.options().percentile() == 0 ? null : r.latencyPercentileMs());
+        lat.put("sum", r.latencySumMs());
+        m.put("latency_ms", lat);
+        List<Object> threads = new ArrayList<>();
+        for (int i = 0; i < r.threadEvents().length; i++) {
+            Map<String, Object> t = Json.object();
+            t.put("events", r.threadEvents()[i]);
+            t.put("execution_time_s", r.threadNanos()[i] / 1e9);
+            threads.add(t);
+        }
+        m.put("threads", threads);
+        if (r.counterNames().length > 0) {
+            Map<String, Object> c = Json.object();
+            for (int i = 0; i < r.counterNames().length; i++) {
+                c.put(r.counterNames()[i], r.counters()[i]);
+            }
+            m.put("counters", c);
+        }
+        List<Object> ivs = new ArrayList<>();
+        for (Interval iv : r.intervals()) {
+            Map<String, Object> x = Json.object();
+            x.put("time_s", iv.elapsedSeconds());
+            x.put("interval_s", iv.intervalSeconds());
+            x.put("threads", iv.threads());
+            x.put("events", iv.events());
+            x.put("events_per_second", iv.eventsPerSecond());
+            x.put("latency_percentile_ms", iv.latencyPercentileMs());
+            for (int i = 0; i < iv.counters().length && i < r.counterNames().length; i++) {
+                x.put(r.counterNames()[i], iv.counters()[i]);
+            }
+            if (r.options().rate() > 0) {
+                x.put("queue_length", iv.queueLength());
+                x.put("concurrency", iv.concurrency());
+            }
+            ivs.add(x);
+        }
+        m.put("intervals", ivs);
+        if (r.options().histogram()) {
+            List<Object> h = new ArrayList<>();
+            Histogram hist = r.histogram();
+            for (int i = 0; i < Histogram.SIZE; i++) {
+                if (hist.count(i) > 0) {
+                    h.add(List.of(Histogram.value(i), hist.count(i)));
+                }
+            }
+            m.put("histogram_ms", h);
+        }
+        m.put("throttling", throttling(run.throttling()));
+        return m;
+    }
+
+    public static Map<String, Object> throttling(CpuThrottling t) {
+        Map<String, Object> m = Json.object();
+        m.put("nr_periods", t.periods());
+        m.put("nr_throttled", t.throttledPeriods());
+        m.put("throttled_s", t.throttledNanos() / 1e9);
+        m.put("throttled_share", t.throttledShare());
+        return m;
+    }
+
+    public static Map<String, Object> environment(Environment e) {
+        Map<String, Object> m = Json.object();
+        m.put("cpu_model", e.cpuModel());
+        m.put("online_cpus", e.onlineCpus());
+        m.put("available_processors", e.availableProcessors());
+        m.put("kernel", e.kernel());
+        m.put("jvm", e.jvm());
+        m.put("cgroup", e.cgroupPath());
+        m.put("cpu_quota", e.cpuQuota());
+        m.put("cpu_period_us", e.cpuPeriodUs());
+        m.put("cpuset", e.cpuset());
+        m.put("memory_limit_bytes", e.memoryLimit());
+        List<Object> io = new ArrayList<>();
+        for (IoLimit l : e.ioLimits()) {
+            Map<String, Object> x = Json.object();
+            x.put("device", l.device());
+            x.put("rbps", l.readBps() < 0 ? null : l.readBps());
+            x.put("wbps", l.writeBps() < 0 ? null : l.writeBps());
+            x.put("riops", l.readIops() < 0 ? null : l.readIops());
+            x.put("wiops", l.writeIops() < 0 ? null : l.writeIops());
+            io.add(x);
+        }
+        m.put("io_limits", io);
+        m.put("problems", e.problems());
+        return m;
+    }
+}

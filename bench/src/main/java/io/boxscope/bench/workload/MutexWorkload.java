@@ -1,0 +1,102 @@
+package io.boxscope.bench.workload;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
+import io.boxscope.bench.engine.Worker;
+import io.boxscope.bench.engine.Workload;
+
+/**
+ * sysbench's mutex test: every thread does exactly one event, which --mutex-locks times spins an
+ * empty loop of --mutex-loops iterations, then locks a random one of --mutex-num mutexes, increments
+ * a shared variable and unlocks. The empty loop reads a field with an opaque load per iteration so
+ * the JIT cannot delete it (sysbench uses a compiler barrier for the same purpose).
+ */
+public final class MutexWorkload implements Workload {
+    private static final VarHandle SPIN;
+
+    static {
+        try {
+            SPIN = MethodHandles.lookup().findVarHandle(MutexWorkload.class, "spin", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ReentrantLock[] locks;
+    private final int lockCount;
+    private final int loops;
+    @SuppressWarnings("unused") // read through SPIN
+    private int spin;
+    private long shared;
+
+    public MutexWorkload(int num, int lockCount, int loops) {
+        if (num < 1 || lockCount < 0 || loops < 0) {
+            throw new IllegalArgumentException("--mutex-num must be at least 1, --mutex-locks and --mutex-loops at least 0");
+        }
+        this.locks = new ReentrantLock[num];
+        for (int i = 0; i < num; i++) {
+            locks[i] = new ReentrantLock();
+        }
+        this.lockCount = lockCount;
+        this.loops = loops;
+    }
+
+    public int num() {
+        return locks.length;
+    }
+
+    public int lockCount() {
+        return lockCount;
+    }
+
+    public int loops() {
+        return loops;
+    }
+
+    @Override
+    public String name() {
+        return "mutex";
+    }
+
+    @Override
+    public boolean selfLimited() {
+        return true;
+    }
+
+    @Override
+    public Worker worker(int threadId) {
+        Xoroshiro rnd = new Xoroshiro(System.nanoTime() + threadId);
+        return new Worker() {
+            private boolean done;
+            long sink;
+
+            @Override
+            public boolean next() {
+                if (done) {
+                    return false;
+                }
+                done = true;
+                return true;
+            }
+
+            @Override
+            public void execute() {
+                int c = 0;
+                for (int k = 0; k < lockCount; k++) {
+                    ReentrantLock l = locks[(int) (rnd.nextDouble() * locks.length)];
+                    for (int i = 0; i < loops; i++) {
+                        c += (int) SPIN.getOpaque(MutexWorkload.this);
+                    }
+                    l.lock();
+                    try {
+                        shared++;
+                    } finally {
+                        l.unlock();
+                    }
+                }
+                sink += c;
+            }
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package io.boxscope.bench.workload;
+
+/**
+ * xoroshiro128+ (Blackman and Vigna), the generator behind sysbench's sb_rand_uniform_double: a
+ * double in [0, 1) from the top 53 bits. One per thread; not thread-safe.
+ */
+public final class Xoroshiro {
+    private long s0;
+    private long s1;
+
+    public Xoroshiro(long seed) {
+        // splitmix64 spreads one seed over the two words of state, which must not both be zero.
+        s0 = mix(seed += 0x9E3779B97F4A7C15L);
+        s1 = mix(seed + 0x9E3779B97F4A7C15L);
+        if ((s0 | s1) == 0) {
+            s1 = 1;
+        }
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public long nextLong() {
+        long a = s0;
+        long b = s1;
+        long result = a + b;
+        b ^= a;
+        s0 = Long.rotateLeft(a, 24) ^ b ^ (b << 16);
+        s1 = Long.rotateLeft(b, 37);
+        return result;
+    }
+
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+}

@@ -1,0 +1,39 @@
+package io.boxscope.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SizesTest {
+    @Test
+    void parsesSysbenchSizes() {
+        assertEquals(1024, Sizes.parse("1K"));
+        assertEquals(1024, Sizes.parse("1k"));
+        assertEquals(16384, Sizes.parse("16384"));
+        assertEquals(2L << 30, Sizes.parse("2G"));
+        assertEquals(100L << 30, Sizes.parse("100G"));
+        assertEquals(1L << 40, Sizes.parse("1T"));
+        assertEquals(16 << 10, Sizes.parse("16KiB"));
+        assertEquals(1 << 20, Sizes.parse("1MB"));
+        assertEquals(0, Sizes.parse("0"));
+    }
+
+    @Test
+    void rejectsBadSizesWithAClearMessage() {
+        for (String bad : new String[] {"10Q", "", "K", "-1", "1.5G", "1 G x", "0x10", "99999999999T", "12345678901234567890"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
+            assertTrue(e.getMessage().contains("size"), e.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sizes.parse("10Q")).getMessage().contains("K, M, G or T"));
+    }
+
+    @Test
+    void printsSizesLikeSysbench() {
+        assertEquals("16Mi", Sizes.sysbenchUnits(16 << 20));
+        assertEquals("16Ki", Sizes.sysbenchUnits(16384));
+        assertEquals("64Mi", Sizes.sysbenchUnits(64 << 20));
+        assertEquals("100", Sizes.sysbenchUnits(100));
+    }
+}

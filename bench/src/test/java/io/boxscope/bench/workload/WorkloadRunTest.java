@@ -1,0 +1,82 @@
+package io.boxscope.bench.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.bench.engine.Engine;
+import io.boxscope.bench.engine.RunOptions;
+import io.boxscope.bench.engine.RunResult;
+import org.junit.jupiter.api.Test;
+
+/** Short real runs of each in-memory workload; figures are checked for consistency, never for speed. */
+class WorkloadRunTest {
+    static RunResult run(io.boxscope.bench.engine.Workload w, RunOptions o) throws Exception {
+        return new Engine(w, o, null).run();
+    }
+
+    @Test
+    void primeCountingIsSysbenchs() {
+        // sysbench counts the primes in [3, max): all primes below 10000 but 2
+        assertEquals(1228, CpuWorkload.primes(10000));
+        assertEquals(3, CpuWorkload.primes(8)); // 3, 5, 7
+        assertEquals(0, CpuWorkload.primes(3));
+        assertEquals(1, CpuWorkload.primes(4)); // 3
+        assertEquals(7, CpuWorkload.primes(20)); // 3 5 7 11 13 17 19
+    }
+
+    @Test
+    void eventsLimitGivesExactlyThatManyEvents() throws Exception {
+        RunResult r = run(new CpuWorkload(10000), new RunOptions(2, 0, 100, 0, 0, 95, false, 0));
+        assertEquals(100, r.events());
+        assertEquals(2, r.threadEvents().length);
+        assertTrue(r.latencyMinMs() > 0 && r.latencyMinMs() <= r.latencyAvgMs() && r.latencyAvgMs() <= r.latencyMaxMs());
+        assertTrue(r.latencyPercentileMs() > 0);
+        assertEquals(100, r.histogram().total());
+    }
+
+    @Test
+    void timeLimitStopsTheRun() throws Exception {
+        RunResult r = run(new CpuWorkload(2000), new RunOptions(1, 0.3, 0, 0, 0.1, 95, true, 0));
+        assertTrue(r.seconds() >= 0.3 && r.events() > 0);
+        assertTrue(r.intervals().size() >= 2, "interval reports: " + r.intervals());
+    }
+
+    @Test
+    void memoryDoesTotalOverBlockOverThreadsEventsPerThread() throws Exception {
+        MemoryWorkload w = new MemoryWorkload(1024, 1 << 20, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.SEQ, 2);
+        RunResult r = run(w, new RunOptions(2, 0, 0, 0, 0, 95, false, 0));
+        assertEquals(1024, r.events());
+        assertEquals(512, r.threadEvents()[0]);
+        assertEquals(512, r.threadEvents()[1]);
+        for (MemoryWorkload.Oper op : MemoryWorkload.Oper.values()) {
+            for (MemoryWorkload.Access a : MemoryWorkload.Access.values()) {
+                MemoryWorkload m = new MemoryWorkload(4096, 1 << 20, MemoryWorkload.Scope.LOCAL, op, a, 1);
+                assertEquals(256, run(m, new RunOptions(1, 0, 0, 0, 0, 95, false, 0)).events(), op + " " + a);
+            }
+        }
+    }
+
+    @Test
+    void memoryRejectsBadBlocks() {
+        assertThrows(IllegalArgumentException.class, () -> new MemoryWorkload(1000, 1 << 20, MemoryWorkload.Scope.GLOBAL,
+                MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.SEQ, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MemoryWorkload(4, 1 << 20, MemoryWorkload.Scope.GLOBAL,
+                MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.SEQ, 1));
+    }
+
+    @Test
+    void threadsAndMutex() throws Exception {
+        RunResult t = run(new ThreadsWorkload(100, 8), new RunOptions(2, 0, 50, 0, 0, 95, false, 0));
+        assertEquals(50, t.events());
+        RunResult m = run(new MutexWorkload(64, 1000, 100), new RunOptions(2, 10, 0, 0, 0, 95, false, 0));
+        assertEquals(2, m.events(), "the mutex test is one event per thread");
+    }
+
+    @Test
+    void rateLimitedRunsAndWarmup() throws Exception {
+        RunResult r = run(new CpuWorkload(100), new RunOptions(1, 0.5, 0, 100, 0, 95, false, 0.2));
+        assertTrue(r.events() > 10 && r.events() < 200, "about 50 events at 100/s in 0.5 s, got " + r.events());
+    }
+}

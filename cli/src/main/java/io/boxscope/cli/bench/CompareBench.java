@@ -1,0 +1,124 @@
+package io.boxscope.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import io.boxscope.bench.report.CompareDocuments;
+import io.boxscope.bench.report.CompareDocuments.Row;
+import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.proc.json.Json;
+import io.boxscope.proc.json.JsonException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare two results saved with --save: each metric's change in percent with its 95% confidence",
+                "interval (Welch's t), 'no significant difference' where the interval spans zero, and a warning when",
+                "the environments (CPU, limits, kernel, options) differ."},
+        footerHeading = "%nEXAMPLES%n",
+        footer = {"  boxscope bench cpu --runs 5 --save before.json",
+                "  docker update --cpus 0.5 web; boxscope --container web bench cpu --runs 5 --save after.json",
+                "  boxscope bench compare before.json after.json"})
+final class CompareBench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A.json", description = "The baseline.")
+    Path a;
+
+    @Parameters(index = "1", paramLabel = "B.json", description = "The result to compare with the baseline.")
+    Path b;
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> load(Path p) throws IOException {
+        try {
+            Object o = Json.parse(Files.readString(p, StandardCharsets.UTF_8));
+            if (!(o instanceof Map<?, ?> m)) {
+                throw new UsageException(p + " is not a saved benchmark (expected a JSON object)");
+            }
+            return (Map<String, Object>) m;
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such file: " + p);
+        } catch (JsonException e) {
+            throw new UsageException(p + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        CompareDocuments.Result r;
+        try {
+            r = CompareDocuments.compare(load(a), load(b));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (BoxscopeCommand.global(spec).json()) {
+            Map<String, Object> doc = Json.object();
+            doc.put("test", r.test());
+            doc.put("a", a.toString());
+            doc.put("b", b.toString());
+            List<Object> rows = new ArrayList<>();
+            for (Row row : r.rows()) {
+                Map<String, Object> m = Json.object();
+                m.put("metric", row.metric());
+                m.put("a_mean", row.a().mean());
+                m.put("a_runs", row.a().n());
+                m.put("b_mean", row.b().mean());
+                m.put("b_runs", row.b().n());
+                m.put("change_percent", finite(row.change().changePercent()));
+                m.put("ci95_low_percent", row.change().hasInterval() ? finite(row.change().ciLowPercent()) : null);
+                m.put("ci95_high_percent", row.change().hasInterval() ? finite(row.change().ciHighPercent()) : null);
+                m.put("significant", row.change().significant());
+                m.put("lower_is_better", row.lowerIsBetter());
+                rows.add(m);
+            }
+            doc.put("metrics", rows);
+            doc.put("environment_differences", r.differences());
+            out.println(Json.pretty(doc));
+            return ExitCode.OK;
+        }
+        out.printf("Comparing %s (A) with %s (B), test %s%n%n", Text.safe(a.toString()), Text.safe(b.toString()), Text.safe(r.test()));
+        out.printf(Locale.ROOT, "%-26s %14s %14s %9s  %s%n", "metric", "A", "B", "change", "95% CI of change");
+        for (Row row : r.rows()) {
+            var c = row.change();
+            String verdict;
+            if (!c.hasInterval()) {
+                verdict = "no interval (single run: use --runs N on both sides)";
+            } else if (!c.significant()) {
+                verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] no significant difference", c.ciLowPercent(), c.ciHighPercent());
+            } else {
+                boolean better = (c.changePercent() > 0) != row.lowerIsBetter();
+                verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s", c.ciLowPercent(), c.ciHighPercent(),
+                        better ? "better" : "worse");
+            }
+            out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", row.metric(), row.a().mean(), row.b().mean(),
+                    c.changePercent(), verdict);
+        }
+        if (!r.differences().isEmpty()) {
+            out.println();
+            out.println("WARNING: the environments differ; the change may come from these:");
+            for (String d : r.differences()) {
+                out.println("    " + Text.safe(d));
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static Double finite(double d) {
+        return Double.isFinite(d) ? d : null;
+    }
+}

@@ -1,0 +1,145 @@
+package io.boxscope.cli.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.PrivilegeException;
+import io.boxscope.cli.UsageException;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+
+/**
+ * --container: the benchmark runs in a second JVM that first moves itself into the container's
+ * cgroups (writing its PID to cgroup.procs of every v1 hierarchy the container is in and of its v2
+ * cgroup, cgroups(7)), so the container's CPU quota, cpuset, memory and I/O limits apply to it and
+ * its throttling is the container's. The child prints the report itself; this process relays it.
+ * The child stays in the host's namespaces, so files and /proc look the same as here.
+ */
+final class ContainerRun {
+    private ContainerRun() {}
+
+    static int delegate(picocli.CommandLine.Model.CommandSpec spec, GlobalOptions g) throws IOException, InterruptedException {
+        ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
+        ContainerInfo c = ContainerDiscovery.find(discovery.scan(), g.container());
+        if (c.pids().isEmpty()) {
+            throw new UsageException("container " + c.displayName() + " has no processes (is it running?)");
+        }
+        int target = c.pids().get(0);
+        List<String> args = new ArrayList<>(stripContainer(spec.root().commandLine().getParseResult().originalArgs()));
+        args.add("--join-cgroups-of=" + target);
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Thread e = Thread.ofPlatform().daemon().start(() -> relay(p.getErrorStream(), err));
+        relay(p.getInputStream(), out);
+        int code = p.waitFor();
+        e.join(5000);
+        return code;
+    }
+
+    /** The original arguments without --container NAME / --container=NAME. */
+    static List<String> stripContainer(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--container")) {
+                i++;
+            } else if (!a.startsWith("--container=")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** java + the same class or module path + Main, so the child is this very Boxscope. */
+    static List<String> javaCommand() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4"));
+        String modulePath = System.getProperty("jdk.module.path");
+        String classPath = System.getProperty("java.class.path", "");
+        if (modulePath != null && !modulePath.isEmpty()) {
+            cmd.add("--enable-native-access=ALL-UNNAMED,io.boxscope.bench,io.boxscope.cli");
+            cmd.addAll(List.of("-p", modulePath));
+            if (!classPath.isEmpty()) {
+                cmd.addAll(List.of("-cp", classPath));
+            }
+            cmd.addAll(List.of("-m", "io.boxscope.cli/io.boxscope.cli.Main"));
+        } else {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.addAll(List.of("-cp", classPath, "io.boxscope.cli.Main"));
+        }
+        return cmd;
+    }
+
+    private static void relay(InputStream in, PrintWriter to) {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buf = new char[8192];
+            int n;
+            while ((n = r.read(buf)) > 0) {
+                to.write(buf, 0, n);
+                to.flush();
+            }
+        } catch (IOException e) {
+            to.println("boxscope: lost the benchmark's output: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Moves this process into every cgroup of {@code pid}: each v1 hierarchy (by its first
+     * controller's mount) and the v2 cgroup. A hierarchy we cannot join is an error, since the
+     * figures would then not be the container's.
+     */
+    static void join(int pid, HostPaths paths) throws IOException {
+        String text;
+        try {
+            text = Files.readString(paths.pidFile(pid, "cgroup"));
+        } catch (IOException e) {
+            throw new IOException("cannot read the cgroups of PID " + pid + " (" + e.getMessage() + "): did the container stop?", e);
+        }
+        CgroupMembership m = CgroupMembership.parse(text);
+        CgroupFs fs = new CgroupFs(paths);
+        String self = Long.toString(ProcessHandle.current().pid());
+        List<String> failed = new ArrayList<>();
+        for (CgroupEntry e : m.entries()) {
+            Optional<Path> dir;
+            if (e.isUnified()) {
+                dir = fs.unifiedDir(m);
+            } else if (e.controllers().isEmpty()) {
+                continue;
+            } else {
+                dir = fs.v1Root(e.controllers().get(0)).map(root -> root.resolve(e.path().replaceFirst("^/", "")));
+            }
+            if (dir.isEmpty()) {
+                continue; // hierarchy not mounted here
+            }
+            Path procs = dir.get().resolve("cgroup.procs");
+            try {
+                Files.writeString(procs, self);
+            } catch (java.nio.file.AccessDeniedException ex) {
+                throw new PrivilegeException("cannot join the container's cgroup " + dir.get() + ": permission denied; run as root");
+            } catch (IOException ex) {
+                failed.add(procs + ": " + ex.getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException("could not join the container's cgroups: " + String.join("; ", failed));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.boxscope.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.cli.Main;
+import io.boxscope.proc.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench command end to end, in process: short real runs, JSON, bad input, save and compare. */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    record Out(int code, String out, String err) {}
+
+    static Out run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void cpuTextShowsLimitsSysbenchFiguresAndThrottling() {
+        Out r = run("bench", "cpu", "--events=50", "--time=0", "run");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("boxscope "), r.out());
+        assertTrue(r.out().contains("Cgroup limits (cgroup "), r.out());
+        assertTrue(r.out().contains("    CPU:     "), r.out());
+        assertTrue(r.out().contains("Prime numbers limit: 10000\n"), r.out());
+        assertTrue(r.out().contains("    total number of events:              50\n"), r.out());
+        assertTrue(r.out().contains("    events per second: "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("CPU ")), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonForEveryTest() throws Exception {
+        Out cpu = run("--json", "bench", "cpu", "--events=20", "--cpu-max-prime=2000");
+        assertEquals(0, cpu.code(), cpu.err());
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(cpu.out());
+        assertEquals("cpu", doc.get("test"));
+        assertEquals(2000L, ((Number) ((Map<String, Object>) doc.get("options")).get("cpu-max-prime")).longValue());
+        Map<String, Object> run0 = (Map<String, Object>) ((List<Object>) doc.get("runs")).get(0);
+        assertEquals(20L, ((Number) ((Map<String, Object>) run0.get("general")).get("events")).longValue());
+        assertTrue(((Map<String, Object>) doc.get("environment")).containsKey("cpu_quota"));
+        assertTrue(run0.containsKey("throttling"));
+
+        Out mem = run("bench", "memory", "--memory-total-size=8M", "--json");
+        assertEquals(0, mem.code(), mem.err());
+        Map<String, Object> md = (Map<String, Object>) Json.parse(mem.out());
+        assertTrue(((Map<String, Object>) md.get("summary")).containsKey("mib_per_second"));
+
+        for (String[] args : List.of(new String[] {"--json", "bench", "threads", "--events=10", "--thread-yields=10"},
+                new String[] {"--json", "bench", "mutex", "--mutex-locks=100", "--mutex-loops=10", "--threads=2"})) {
+            Out o = run(args);
+            assertEquals(0, o.code(), o.err());
+            assertTrue(Json.parse(o.out()) instanceof Map);
+        }
+    }
+
+    @Test
+    void badInputExitsTwoWithAClearMessage() {
+        Out q = run("bench", "memory", "--memory-block-size=10Q");
+        assertEquals(2, q.code());
+        assertTrue(q.err().contains("10Q") && q.err().contains("K, M, G or T"), q.err());
+        Out pow = run("bench", "memory", "--memory-block-size=1000");
+        assertEquals(2, pow.code());
+        assertTrue(pow.err().contains("power of two"), pow.err());
+        Out mode = run("bench", "memory", "--memory-oper=copy");
+        assertEquals(2, mode.code());
+        assertTrue(mode.err().contains("read, write, none"), mode.err());
+        assertEquals(2, run("bench", "cpu", "--time=0", "--events=0").code());
+        assertEquals(2, run("bench", "cpu", "prepare").code());
+        assertEquals(2, run("bench", "cpu", "--threads=0").code());
+        assertEquals(2, run("bench", "cpu", "--percentile=101").code());
+        Out fio = run("bench", "fileio", "run", "--file-dir=" + dir);
+        assertEquals(2, fio.code());
+        assertTrue(fio.err().contains("--file-test-mode"), fio.err());
+        assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndxx", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndrd", "--file-io-mode=async", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndrd", "--file-extra-flags=odd", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "fileio", "prepare", "--file-total-size=16K", "--file-num=4", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "fileio", "destroy", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "compare", dir.resolve("nope.json").toString(), dir.resolve("nope2.json").toString()).code());
+    }
+
+    @Test
+    void fileioPrepareRunCleanup() throws Exception {
+        String[] common = {"--file-dir=" + dir, "--file-num=2", "--file-total-size=2M"};
+        Out p = run(cat(new String[] {"bench", "fileio", "prepare"}, common));
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("2 files, 1024Kb each, 2Mb total\nCreating files for the test...\nExtra file open flags: (none)\n"
+                + "Creating file test_file.0\nCreating file test_file.1\n2097152 bytes written in "), p.out());
+        Out r = run(cat(new String[] {"bench", "fileio", "run", "--file-test-mode=rndrw", "--events=300"}, common));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Doing random r/w test\n") && r.out().contains("File operations:\n    reads/s:"), r.out());
+        Out c = run(cat(new String[] {"bench", "fileio", "cleanup"}, common));
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("Removing test files...\n"));
+        try (var s = Files.list(dir)) {
+            assertEquals(0, s.count());
+        }
+        Out missing = run(cat(new String[] {"bench", "fileio", "run", "--file-test-mode=seqrd", "--events=10"}, common));
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("prepare"), missing.err());
+    }
+
+    @Test
+    void interruptedPrepareRemovesTheFilesItCreated() throws Exception {
+        Files.writeString(dir.resolve("mine.txt"), "keep");
+        java.util.List<String> cmd = new java.util.ArrayList<>(ContainerRun.javaCommand());
+        cmd.addAll(List.of("bench", "fileio", "prepare", "--file-total-size=2G", "--file-num=4", "--file-dir=" + dir));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && !line.startsWith("Creating file test_file.0")) {
+            // wait until prepare is writing
+        }
+        p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
+        p.waitFor();
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("mine.txt")), s.toList());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void runsSaveAndCompare() throws Exception {
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        Out ra = run("bench", "cpu", "--cpu-max-prime=3000", "--events=30", "--runs", "3", "--save", a.toString());
+        assertEquals(0, ra.code(), ra.err());
+        assertTrue(ra.out().contains("Run 3 of 3:\n"), ra.out());
+        assertTrue(ra.out().contains("Summary of 3 runs"), ra.out());
+        assertTrue(ra.out().contains("events_per_second:"), ra.out());
+        Map<String, Object> saved = (Map<String, Object>) Json.parse(Files.readString(a));
+        assertEquals(3, ((List<Object>) saved.get("runs")).size());
+        Out rb = run("bench", "cpu", "--cpu-max-prime=6000", "--events=30", "--runs=3", "--save=" + b);
+        assertEquals(0, rb.code(), rb.err());
+        Out cmp = run("bench", "compare", a.toString(), b.toString());
+        assertEquals(0, cmp.code(), cmp.err());
+        assertTrue(cmp.out().contains("events_per_second"), cmp.out());
+        assertTrue(cmp.out().contains("WARNING: the environments differ"), cmp.out());
+        assertTrue(cmp.out().contains("option --cpu-max-prime: 3000 → 6000"), cmp.out());
+        Out same = run("bench", "compare", a.toString(), a.toString());
+        assertTrue(same.out().contains("no significant difference"), same.out());
+        assertFalse(same.out().contains("WARNING"), same.out());
+        Out js = run("--json", "bench", "compare", a.toString(), b.toString());
+        assertTrue(Json.parse(js.out()) instanceof Map);
+        Path mem = dir.resolve("m.json");
+        run("bench", "memory", "--memory-total-size=1M", "--save=" + mem);
+        Out mixed = run("bench", "compare", a.toString(), mem.toString());
+        assertEquals(2, mixed.code());
+    }
+
+    @Test
+    void helpEndsWithExamples() {
+        for (String t : new String[] {"cpu", "memory", "fileio", "threads", "mutex", "compare"}) {
+            Out h = run("bench", t, "--help");
+            assertEquals(0, h.code());
+            assertTrue(h.out().contains("EXAMPLES"), t);
+        }
+    }
+
+    static String[] cat(String[] a, String[] b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
