@@ -32,7 +32,17 @@ class CliTest {
         List<String> args = new ArrayList<>(path);
         args.add("--help");
         tests.add(DynamicTest.dynamicTest(String.join(" ", args), () -> {
-            Cli r = Cli.run(args.toArray(String[]::new));
+            // picocli reports a malformed help string (e.g. an unescaped %) on System.err.
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+            Cli r;
+            try {
+                System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+                r = Cli.run(args.toArray(String[]::new));
+            } finally {
+                System.setErr(stderr);
+            }
+            assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(0, r.code(), r.err());
             String help = r.out().strip();
             int examples = help.lastIndexOf("\nEXAMPLES\n");

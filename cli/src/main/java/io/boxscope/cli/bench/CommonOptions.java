@@ -33,7 +33,7 @@ final class CommonOptions {
             description = "Run the workload this long first and discard the figures (JIT warm-up; default: ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--runs", paramLabel = "N", description = "Repeat the run N times and report mean, stddev and 95% CI (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", paramLabel = "N", description = "Repeat the run N times and report mean, stddev and 95%% CI (default: ${DEFAULT-VALUE}).")
     int runs = 1;
 
     @Option(names = "--save", paramLabel = "FILE.json", description = "Save the result with its environment, for 'boxscope bench compare'.")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare two results saved with --save: each metric's change in percent with its 95% confidence",
+        description = {"Compare two results saved with --save: each metric's change in percent with its 95%% confidence",
                 "interval (Welch's t), 'no significant difference' where the interval spans zero, and a warning when",
                 "the environments (CPU, limits, kernel, options) differ."},
         footerHeading = "%nEXAMPLES%n",

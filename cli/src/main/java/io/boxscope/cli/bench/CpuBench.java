@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nEXAMPLES%n",
         footer = {"  boxscope bench cpu                               10 s, one thread, primes below 10000",
                 "  boxscope bench cpu --threads=2 --time=30        the sysbench option form works",
-                "  boxscope bench cpu --runs 5 --save base.json    a baseline with a 95% confidence interval",
+                "  boxscope bench cpu --runs 5 --save base.json    a baseline with a 95%% confidence interval",
                 "  boxscope --container web bench cpu --time=5     the same inside container web's cgroups"})
 final class CpuBench implements Callable<Integer> {
     @Spec
