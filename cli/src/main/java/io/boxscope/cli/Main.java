@@ -50,7 +50,7 @@ public final class Main {
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("boxscope: " + ex.getMessage());
+            err.println("boxscope: " + Text.safeLines(ex.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE;
@@ -64,39 +64,39 @@ public final class Main {
             if (System.getenv("BOXSCOPE_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
+            // Messages carry container names, paths and process names: escaped like every other output.
             return switch (ex) {
-                case UsageException u -> {
-                    err.println("boxscope: " + u.getMessage());
-                    yield ExitCode.USAGE;
-                }
+                case UsageException u -> print(err, u.getMessage(), ExitCode.USAGE);
                 case UnknownContainerException u -> {
-                    err.println("boxscope: " + u.getMessage());
+                    print(err, u.getMessage(), ExitCode.USAGE);
                     err.println(u.known().isEmpty() ? "There are no containers on this host."
                             : "Containers on this host: " + String.join(", ", u.known().stream().map(Text::safe).toList()));
                     yield ExitCode.USAGE;
                 }
-                case PrivilegeException p -> {
-                    err.println("boxscope: " + p.getMessage());
-                    yield ExitCode.PRIVILEGE;
-                }
-                case AccessDeniedException a -> {
-                    err.println("boxscope: permission denied reading " + a.getFile() + ": run as root");
-                    yield ExitCode.PRIVILEGE;
-                }
-                case java.nio.file.NoSuchFileException n -> {
-                    err.println("boxscope: cannot read " + n.getFile() + ": no such file or directory"
-                            + " (is --proc-root or --sys-root right?)");
-                    yield ExitCode.FAILURE;
-                }
-                case NoSuchProcessException n -> {
-                    err.println("boxscope: " + n.getMessage());
-                    yield ExitCode.FAILURE;
-                }
-                default -> {
-                    err.println("boxscope: " + describe(ex));
-                    yield ExitCode.FAILURE;
-                }
+                case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
+                case AccessDeniedException a -> print(err, "permission denied reading " + a.getFile() + ": run as root",
+                        ExitCode.PRIVILEGE);
+                case java.nio.file.NoSuchFileException n -> print(err, "cannot read " + n.getFile()
+                        + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
+                case NoSuchProcessException n -> print(err, n.getMessage(), ExitCode.FAILURE);
+                default -> isBug(ex)
+                        ? print(err, "internal error in '" + cmd.getCommandSpec().qualifiedName() + "' ("
+                                + ex.getClass().getSimpleName() + "): please report it with the output of BOXSCOPE_DEBUG=1",
+                                ExitCode.FAILURE)
+                        : print(err, describe(ex), ExitCode.FAILURE);
             };
+        }
+
+        private static int print(PrintWriter err, String message, int code) {
+            err.println("boxscope: " + Text.safeLines(message == null ? "" : message));
+            return code;
+        }
+
+        /** Exceptions that mean a programming error, whose message would mislead a user. */
+        private static boolean isBug(Exception e) {
+            return e instanceof NullPointerException || e instanceof ClassCastException
+                    || e instanceof IndexOutOfBoundsException || e instanceof ArithmeticException
+                    || e instanceof NegativeArraySizeException || e instanceof IllegalMonitorStateException;
         }
 
         private static String describe(Throwable t) {

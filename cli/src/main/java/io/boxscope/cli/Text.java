@@ -29,6 +29,21 @@ public final class Text {
         return sb == null ? s : sb.toString();
     }
 
+    /** {@link #safe} for each line of a multi-line text (a verifier log, say): newlines and tabs are kept. */
+    public static String safeLines(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (String line : s.split("\n", -1)) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            for (String cell : line.split("\t", -1)) {
+                sb.append(safe(cell)).append('\t');
+            }
+            sb.setLength(sb.length() - 1);
+        }
+        return sb.toString();
+    }
+
     /** Binary units as docker stats prints them: 512KiB, 128MiB, 1.5GiB. */
     public static String bytes(long b) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

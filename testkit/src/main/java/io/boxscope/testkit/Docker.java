@@ -42,13 +42,23 @@ public final class Docker {
         command.add("docker");
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("docker " + String.join(" ", args) + " failed: " + err.strip());
+            java.nio.file.Path errFile = java.nio.file.Files.createTempFile("boxscope-docker", ".err");
+            try {
+                // stderr to a file: reading two pipes one after the other can deadlock.
+                Process p = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
+                }
+                if (p.exitValue() != 0) {
+                    throw new AssertionError("docker " + String.join(" ", args) + " failed: "
+                            + java.nio.file.Files.readString(errFile).strip());
+                }
+                return out;
+            } finally {
+                java.nio.file.Files.deleteIfExists(errFile);
             }
-            return out;
         } catch (IOException e) {
             throw new AssertionError("cannot run docker: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -115,7 +115,9 @@ public final class FileSet {
                         }
                         written += n;
                     }
-                    Posix.fsync(st, fd, false);
+                    if (Posix.fsync(st, fd, false) != 0) {
+                        throw new IOException("failed to fsync " + p + ": " + Posix.strerror(Posix.errno(st)));
+                    }
                 } finally {
                     Posix.close(fd);
                 }

@@ -43,14 +43,31 @@ final class ContainerRun {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Thread e = Thread.ofPlatform().daemon().start(() -> relay(p.getErrorStream(), err));
-        relay(p.getInputStream(), out);
-        int code = p.waitFor();
-        e.join(5000);
-        return code;
+        // The child runs inside the container's cgroups: it must not outlive us, however we end.
+        Thread reaper = new Thread(p::destroyForcibly, "boxscope-bench-child-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            p.getOutputStream().close();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Thread e = Thread.ofPlatform().daemon().start(() -> relay(p.getErrorStream(), err));
+            relay(p.getInputStream(), out);
+            int code = p.waitFor();
+            e.join(5000);
+            if (e.isAlive()) {
+                err.println("notice: the benchmark's error output was still arriving after it exited; the rest is not shown");
+            }
+            return code;
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting: the hook runs and removes the child.
+            }
+        }
     }
 
     /** The original arguments without --container NAME / --container=NAME. */

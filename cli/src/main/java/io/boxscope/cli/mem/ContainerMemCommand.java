@@ -116,8 +116,9 @@ final class ContainerMemCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "WARNING: the working set is %.1f%% of the limit: this container is one allocation spike from an OOM kill.",
                     100 * rep.workingSetShare()));
         }
-        if (scan.exited() + scan.denied() > 0) {
-            out.println("(" + scan.exited() + " processes exited during the scan, " + scan.denied() + " could not be read)");
+        if (scan.exited() + scan.denied() + scan.unparsable() > 0) {
+            out.println("(" + scan.exited() + " processes exited during the scan, " + scan.denied() + " could not be read, "
+                    + scan.unparsable() + " had smaps that could not be parsed: left out of the sums above)");
         }
         for (String p : cg.problems()) {
             out.println("unreadable: " + Text.safe(p));
@@ -155,6 +156,7 @@ final class ContainerMemCommand implements Callable<Integer> {
         p.put("swap_kb", s.swap());
         p.put("skipped_exited", rep.scan().exited());
         p.put("skipped_permission_denied", rep.scan().denied());
+        p.put("skipped_unparsable", rep.scan().unparsable());
         List<Object> list = new ArrayList<>();
         for (ProcessMemory m : rep.scan().processes()) {
             Map<String, Object> x = Json.object();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Text;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.UsageException;
 import io.boxscope.mem.pmap.Pmap;
@@ -15,6 +16,7 @@ import io.boxscope.mem.pmap.PmapOptions;
 import io.boxscope.mem.pmap.PmapProcess;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.proc.NoSuchProcessException;
+import io.boxscope.proc.ProcParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,11 +100,14 @@ final class PmapCommand implements Callable<Integer> {
             } catch (AccessDeniedException e) {
                 failures.add("permission denied reading " + e.getFile() + ": run as root");
                 code = ExitCode.PRIVILEGE;
+            } catch (IOException | ProcParseException e) {
+                failures.add("PID " + pid + ": " + e.getMessage());
+                code = code == ExitCode.PRIVILEGE ? code : ExitCode.FAILURE;
             }
         }
         out.flush();
         for (String f : failures) {
-            spec.commandLine().getErr().println("boxscope: " + f);
+            spec.commandLine().getErr().println("boxscope: " + Text.safe(f));
         }
         return code;
     }

@@ -90,7 +90,7 @@ final class TopCommand implements Callable<Integer> {
         List<Integer> pids;
         Discovery d = null;
         if (g.container() != null) {
-            d = found.join();
+            d = joinScan(found);
             ContainerInfo c = ContainerDiscovery.find(d, g.container());
             pids = c.pids();
         } else {
@@ -98,7 +98,7 @@ final class TopCommand implements Callable<Integer> {
         }
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads);
         if (d == null) {
-            d = found.join();
+            d = joinScan(found);
         }
         Map<Integer, String> containerOf = new HashMap<>();
         for (ContainerInfo c : d.containers()) {
@@ -297,5 +297,20 @@ final class TopCommand implements Callable<Integer> {
             // no user names: numeric uids are shown
         }
         return m;
+    }
+
+    /** The discovery result, with the scan's own exception rethrown as itself (so Main maps it to its exit code). */
+    private static Discovery joinScan(CompletableFuture<Discovery> found) throws IOException {
+        try {
+            return found.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 }

@@ -57,7 +57,7 @@ final class SyscountProbe implements AutoCloseable {
                     o.byProcess() ? MAX_PROCESS_KEYS : MAX_SYSCALL_KEYS)));
             drops = own(new DropCounter("syscount_drops"));
             BpfMap cgroup = o.cgroupDir() == null ? null : own(cgroupMap(o.cgroupDir()));
-            BpfMap start = o.latency() ? own(BpfMap.create(MapSpec.of("syscount_start", MapType.HASH, 4, 8, MAX_THREADS))) : null;
+            BpfMap start = o.latency() ? own(BpfMap.create(MapSpec.of("syscount_start", MapType.LRU_HASH, 4, 8, MAX_THREADS))) : null;
             if (o.latency()) {
                 Program enter = own(Program.load(ProgramSpec.of("syscount_enter", ProgramType.TRACEPOINT,
                         enterProgram(o, cgroup, start, drops))));

@@ -72,13 +72,13 @@ public final class ContainerDiscovery {
         }
         List<ContainerInfo> out = new ArrayList<>();
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
-            out.add(describe(e.getKey(), e.getValue(), names.get(e.getKey().id())));
+            out.add(describe(e.getKey(), e.getValue(), names.get(e.getKey().id()), notices));
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
         return new Discovery(out, host, skipped, notices);
     }
 
-    private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api) {
+    private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api, List<String> notices) {
         // The container's own cgroup is the shortest path among its processes (a process may sit in a child).
         Placement top = members.stream()
                 .min((a, b) -> Integer.compare(a.cgroups().identifyingPath().length(), b.cgroups().identifyingPath().length()))
@@ -89,8 +89,8 @@ public final class ContainerDiscovery {
         if (dir.isPresent()) {
             try {
                 id = OptionalLong.of(CgroupFs.cgroupId(dir.get()));
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // Reported as an absent id: the table shows "-".
+            } catch (IOException | UnsupportedOperationException e) {
+                notices.add("cannot read the cgroup id of container " + ref.shortId() + " (" + dir.get() + "): " + e.getMessage());
             }
         }
         return new ContainerInfo(ref, api == null ? "" : api.name(), api == null ? "" : api.image(),

@@ -94,9 +94,9 @@ final class UnixHttp {
                 throw new IOException("truncated chunked body");
             }
             String sizeText = new String(b, p, eol - p, StandardCharsets.US_ASCII).split(";")[0].strip();
-            int size;
+            long size;
             try {
-                size = Integer.parseInt(sizeText, 16);
+                size = Long.parseLong(sizeText, 16);
             } catch (NumberFormatException e) {
                 throw new IOException("bad chunk size '" + sizeText + "'");
             }
@@ -104,11 +104,11 @@ final class UnixHttp {
             if (size == 0) {
                 break;
             }
-            if (p + size > b.length) {
-                throw new IOException("truncated chunk");
+            if (size < 0 || size > b.length - p) {
+                throw new IOException("truncated or impossible chunk of " + size + " bytes");
             }
-            out.write(b, p, size);
-            p += size + 2;
+            out.write(b, p, (int) size);
+            p += (int) size + 2;
         }
         return out.toByteArray();
     }

@@ -41,6 +41,8 @@ class RuntimeApisTest {
         assertThrows(IOException.class, () -> UnixHttp.parse("SSH-2.0\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 abc\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> UnixHttp.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffff\r\nabc\r\n".getBytes(StandardCharsets.UTF_8)));
     }
 
     /** No socket at all: a notice, never an exception. */
