@@ -2,8 +2,13 @@ package io.boxscope.bench.engine;
 
 import java.io.IOException;
 
-/** A benchmark: creates one {@link Worker} per thread and exposes its cumulative counters. */
-public interface Workload extends AutoCloseable {
+/**
+ * A benchmark: creates one {@link Worker} per thread and exposes its cumulative counters. Sealed:
+ * the reports switch over the five sysbench tests, and a new one must be added to each of them.
+ */
+public sealed interface Workload extends AutoCloseable permits io.boxscope.bench.workload.CpuWorkload,
+        io.boxscope.bench.workload.MemoryWorkload, io.boxscope.bench.fileio.FileIoWorkload,
+        io.boxscope.bench.workload.ThreadsWorkload, io.boxscope.bench.workload.MutexWorkload {
     /** sysbench's test name: cpu, memory, fileio, threads, mutex. */
     String name();
 

@@ -38,7 +38,9 @@ public final class Metrics {
                 m.put("read_mib_per_second", r.counter("bytes_read") / 1048576.0 / s);
                 m.put("written_mib_per_second", r.counter("bytes_written") / 1048576.0 / s);
             }
-            default -> { }
+            case CpuWorkload c -> { }
+            case ThreadsWorkload t -> { }
+            case MutexWorkload mx -> { }
         }
         m.put("events_per_second", r.eventsPerSecond());
         m.put("total_time_s", s);
@@ -94,7 +96,6 @@ public final class Metrics {
                 m.put("mutex-locks", mx.lockCount());
                 m.put("mutex-loops", mx.loops());
             }
-            default -> { }
         }
         return m;
     }

@@ -7,6 +7,8 @@ import io.boxscope.bench.engine.Interval;
 import io.boxscope.bench.engine.RunOptions;
 import io.boxscope.bench.engine.RunResult;
 import io.boxscope.bench.engine.Workload;
+import io.boxscope.bench.workload.MutexWorkload;
+import io.boxscope.bench.workload.ThreadsWorkload;
 import io.boxscope.bench.fileio.FileIoOptions;
 import io.boxscope.bench.fileio.FileIoWorkload;
 import io.boxscope.bench.workload.CpuWorkload;
@@ -57,7 +59,8 @@ public final class SysbenchText {
                     + "  operation: " + MemoryWorkload.lower(m.oper()) + "\n"
                     + "  scope: " + MemoryWorkload.lower(m.scope()) + "\n\n";
             case FileIoWorkload fw -> fileioMode(fw.options());
-            default -> "";
+            case ThreadsWorkload t -> "";
+            case MutexWorkload mx -> "";
         };
     }
 
@@ -97,6 +100,11 @@ public final class SysbenchText {
     }
 
     /** One interval report line (two with --rate), as the test's report_intermediate prints it. */
+    private static String eventsLine(String ts, Interval iv, RunOptions o) {
+        return ts + f("thds: %d eps: %4.2f lat (ms,%d%%): %4.2f", iv.threads(), iv.eventsPerSecond(),
+                o.percentile(), iv.latencyPercentileMs());
+    }
+
     public static String interval(Workload w, Interval iv, RunOptions o) {
         String ts = f("[ %.0fs ] ", iv.elapsedSeconds());
         String line = switch (w) {
@@ -105,8 +113,9 @@ public final class SysbenchText {
             case FileIoWorkload fw -> ts + f("reads: %4.2f MiB/s writes: %4.2f MiB/s fsyncs: %4.2f/s latency (ms,%d%%): %4.3f",
                     iv.counters()[3] / 1048576.0 / iv.intervalSeconds(), iv.counters()[4] / 1048576.0 / iv.intervalSeconds(),
                     iv.counters()[2] / iv.intervalSeconds(), o.percentile(), iv.latencyPercentileMs());
-            default -> ts + f("thds: %d eps: %4.2f lat (ms,%d%%): %4.2f", iv.threads(), iv.eventsPerSecond(),
-                    o.percentile(), iv.latencyPercentileMs());
+            case CpuWorkload c -> eventsLine(ts, iv, o);
+            case ThreadsWorkload t -> eventsLine(ts, iv, o);
+            case MutexWorkload mx -> eventsLine(ts, iv, o);
         };
         String out = line + "\n";
         if (o.rate() > 0 && !(w instanceof MemoryWorkload) && !(w instanceof FileIoWorkload)) {
@@ -158,7 +167,8 @@ public final class SysbenchText {
                     + "    written, MiB/s:               %4.2f\n",
                     r.counter("reads") / s, r.counter("writes") / s, r.counter("fsyncs") / s,
                     r.counter("bytes_read") / 1048576.0 / s, r.counter("bytes_written") / 1048576.0 / s));
-            default -> { }
+            case ThreadsWorkload t -> { }
+            case MutexWorkload mx -> { }
         }
         sb.append("\nGeneral statistics:\n");
         sb.append(f("    total time:                          %.4fs\n", s));

@@ -23,6 +23,7 @@ import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.top.MemTop;
 import io.boxscope.mem.top.ProcessMemory;
+import io.boxscope.proc.Passwd;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
@@ -106,7 +107,13 @@ final class TopCommand implements Callable<Integer> {
                 containerOf.put(pid, c.displayName());
             }
         }
-        Map<Integer, String> users = users(g.paths().procRoot());
+        Map<Integer, String> users;
+        try {
+            users = Passwd.read(g.paths());
+        } catch (IOException e) {
+            users = Map.of();
+            spec.commandLine().getErr().println("notice: no user names (" + Text.safe(e.toString()) + "): showing uids");
+        }
         List<Row> rows = new ArrayList<>();
         for (ProcessMemory m : scan.processes()) {
             if (p != null && !p.matcher(m.command()).find()) {
@@ -157,7 +164,7 @@ final class TopCommand implements Callable<Integer> {
         if (scan.unparsable() > 0) {
             notes.add(scan.unparsable() + " had unreadable smaps");
         }
-        out.println(rows.size() + " rows, " + total.count() + " processes (" + scan.kernelThreads() + " kernel threads left out"
+        out.println(rows.size() + " rows, " + total.count() + " processes (" + scan.kernelThreads() + " without user memory (kernel threads, zombies) left out"
                 + (notes.isEmpty() ? "" : "; skipped: " + String.join(", ", notes)) + "). Sizes like smem -k; exact kB with --json.");
         return ExitCode.OK;
     }
@@ -272,31 +279,6 @@ final class TopCommand implements Callable<Integer> {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
-    }
-
-    /** uid → user name from the passwd file next to the proc root (/etc/passwd, or /host/etc/passwd for /host/proc). */
-    static Map<Integer, String> users(Path procRoot) {
-        Map<Integer, String> m = new HashMap<>();
-        Path parent = procRoot.toAbsolutePath().getParent();
-        Path passwd = parent == null ? Path.of("/etc/passwd") : parent.resolve("etc/passwd");
-        if (!Files.exists(passwd)) {
-            passwd = Path.of("/etc/passwd");
-        }
-        try {
-            for (String line : Files.readAllLines(passwd)) {
-                String[] f = line.split(":");
-                if (f.length > 2) {
-                    try {
-                        m.putIfAbsent(Integer.parseInt(f[2]), f[0]);
-                    } catch (NumberFormatException e) {
-                        // malformed line: skipped
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no user names: numeric uids are shown
-        }
-        return m;
     }
 
     /** The discovery result, with the scan's own exception rethrown as itself (so Main maps it to its exit code). */
