@@ -15,7 +15,7 @@ import io.boxscope.bpf.asm.AtomicOp;
 import io.boxscope.bpf.link.Attach;
 import io.boxscope.bpf.link.Link;
 import io.boxscope.bpf.map.BpfMap;
-import io.boxscope.bpf.prog.KernelBtf;
+import io.boxscope.bpf.prog.AttachTargets;
 import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
@@ -77,7 +77,7 @@ class AttachTest {
             a.ldx(Size.DW, Reg.R6, Reg.R1, 8).jmp(JmpOp.JNE, Reg.R6, (int) Sys.ARCH.openatNumber(), out);
             Counting.emitCountIf(a, count, tid, false, out);
             try (Program p = Program.load(ProgramSpec.tpBtf("btf_openat", a.build(),
-                    KernelBtf.tracepointTypeId("sys_enter"))); Link l = Attach.tracing(p)) {
+                    AttachTargets.rawTracepoint("sys_enter"))); Link l = Attach.tracing(p)) {
                 Counting.openatMissing(N);
                 assertEquals(N, Counting.read(count), l.description());
             }

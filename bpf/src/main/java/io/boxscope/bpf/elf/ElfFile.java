@@ -293,11 +293,19 @@ public final class ElfFile {
 
     /**
      * The defined function named {@code name}: the exact string-table name first (so
-     * {@code _IO_do_write@@GLIBC_2.2.5} works), then a .dynsym name with its version ({@code malloc@@GLIBC_2.2.5}
+     * {@code _IO_do_write@@GLIBC_2.2.5} works; among equal names the unversioned or default-version one), then a
+     * .dynsym name with its version ({@code malloc@@GLIBC_2.2.5}
      * or {@code memcpy@GLIBC_2.2.5}), then the plain name with the default version.
      */
     public Optional<ElfSymbol> function(String name) throws ElfException {
         List<ElfSymbol> fns = functions();
+        // A plain name may appear several times in .dynsym (memcpy@GLIBC_2.2.5 and memcpy@@GLIBC_2.14):
+        // the dynamic linker binds a plain reference to the default version, so prefer that one.
+        for (ElfSymbol s : fns) {
+            if (s.name().equals(name) && (s.version().isEmpty() || s.defaultVersion())) {
+                return Optional.of(s);
+            }
+        }
         for (ElfSymbol s : fns) {
             if (s.name().equals(name)) {
                 return Optional.of(s);

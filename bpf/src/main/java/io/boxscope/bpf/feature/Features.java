@@ -15,8 +15,8 @@ import io.boxscope.bpf.link.Link;
 import io.boxscope.bpf.map.BpfMap;
 import io.boxscope.bpf.map.MapSpec;
 import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.prog.AttachTargets;
 import io.boxscope.bpf.prog.AttachType;
-import io.boxscope.bpf.prog.KernelBtf;
 import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
@@ -54,7 +54,7 @@ public final class Features {
     public static Support programType(ProgramType t) {
         return cached("prog:" + t, () -> attempt(() -> {
             ProgramSpec spec = t == ProgramType.TRACING
-                    ? ProgramSpec.tpBtf("probe_tracing", returnZero(), KernelBtf.tracepointTypeId("sys_enter"))
+                    ? ProgramSpec.tpBtf("probe_tracing", returnZero(), AttachTargets.rawTracepoint("sys_enter"))
                     : ProgramSpec.of("probe_" + t.name().toLowerCase(java.util.Locale.ROOT), t, returnZero());
             Program.load(spec).close();
         }));
@@ -90,7 +90,7 @@ public final class Features {
             }
             List<Insn> insns = a.call(h).movImm(Reg.R0, 0).exit().build();
             ProgramSpec spec = t == ProgramType.TRACING
-                    ? ProgramSpec.tpBtf("probe_helper", insns, KernelBtf.tracepointTypeId("sys_enter"))
+                    ? ProgramSpec.tpBtf("probe_helper", insns, AttachTargets.rawTracepoint("sys_enter"))
                     : ProgramSpec.of("probe_helper", t, insns);
             try {
                 Program.load(spec).close();
@@ -126,7 +126,7 @@ public final class Features {
                 }
                 case TP_BTF -> {
                     try (Program p = Program.load(ProgramSpec.tpBtf("probe_tp_btf", returnZero(),
-                            KernelBtf.tracepointTypeId("sys_enter"))); Link l = Attach.tracing(p)) {
+                            AttachTargets.rawTracepoint("sys_enter"))); Link l = Attach.tracing(p)) {
                         l.size();
                     }
                 }
@@ -149,7 +149,7 @@ public final class Features {
                     }
                 }
                 case FENTRY -> {
-                    int fn = KernelBtf.typeId(KernelBtf.KIND_FUNC, "do_sys_openat2");
+                    int fn = AttachTargets.function("do_sys_openat2");
                     try (Program p = Program.load(new ProgramSpec("probe_fentry", ProgramType.TRACING, returnZero(), "GPL",
                             AttachType.TRACE_FENTRY, fn)); Link l = Attach.tracing(p)) {
                         l.size();

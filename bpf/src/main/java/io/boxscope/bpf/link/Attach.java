@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.Errno;
+import io.boxscope.bpf.elf.DebugFiles;
+import io.boxscope.bpf.elf.ElfException;
+import io.boxscope.bpf.elf.ElfFile;
+import io.boxscope.bpf.elf.ElfSymbol;
 import io.boxscope.bpf.prog.AttachType;
 import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramType;
@@ -169,18 +174,50 @@ public final class Attach {
 
     /**
      * Attaches a KPROBE-type program as a uprobe (or uretprobe) on {@code symbol} in {@code binary},
-     * through the uprobe PMU (/sys/bus/event_source/devices/uprobe). {@code pid} &gt; 0 fires only in
+     * through the uprobe PMU (/sys/bus/event_source/devices/uprobe); see {@link #uprobeOffset}. {@code pid} &gt; 0 fires only in
      * that process; -1 in every process that maps the file.
      */
     public static Link uprobe(Program p, Path binary, String symbol, boolean retprobe, int pid) {
         String op = "attach " + (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
         long offset;
         try {
-            offset = ElfSymbols.fileOffset(binary, symbol);
+            offset = uprobeOffset(binary, symbol);
         } catch (IOException e) {
             throw new BpfException(op, Errno.ENOENT.number(), e.getMessage());
         }
         return uprobeAt(p, binary, offset, retprobe, pid, op);
+    }
+
+    /**
+     * The file offset a uprobe on function {@code symbol} of {@code binary} is placed at (the uprobe PMU's
+     * config2). The symbol is looked up in the file's .symtab and .dynsym, then in its separate debug file
+     * (found by build id or .gnu_debuglink under /usr/lib/debug, as {@code boxscope probe -l} lists them);
+     * a debug file's program headers do not describe file contents, so a symbol found there is placed
+     * with the real file's PT_LOAD segments: {@code binary.fileOffsetOf(debugSymbol.value())}. GNU
+     * indirect functions are refused: their address is the resolver, which runs once at load time.
+     */
+    public static long uprobeOffset(Path binary, String symbol) throws IOException {
+        ElfFile elf = ElfFile.read(binary);
+        Optional<ElfSymbol> s = elf.function(symbol);
+        String where = binary.toString();
+        if (s.isEmpty()) {
+            Optional<Path> debug = DebugFiles.find(elf, binary, DebugFiles.DEFAULT_ROOT);
+            if (debug.isPresent()) {
+                s = ElfFile.read(debug.get()).function(symbol);
+                where = binary + " (debug file " + debug.get() + ")";
+            }
+        }
+        if (s.isEmpty()) {
+            throw new ElfException("no function '" + symbol + "' in " + binary + (elf.hasSymtab() ? "" : " (stripped; "
+                    + "no debug file under " + DebugFiles.DEFAULT_ROOT + " has it either)")
+                    + "; list them with: boxscope probe -l 'uprobe:" + binary + ":*'");
+        }
+        if (s.get().type() == ElfSymbol.Type.IFUNC) {
+            throw new ElfException("'" + symbol + "' in " + where + " is a GNU indirect function (IFUNC): its address is "
+                    + "the resolver that picks an implementation once at load time, so a uprobe there would not see calls; "
+                    + "probe the implementation instead (list them with: boxscope probe -l 'uprobe:" + binary + ":*')");
+        }
+        return elf.fileOffsetOf(s.get().value());
     }
 
     /** Like {@link #uprobe} at a file offset. */

@@ -134,6 +134,34 @@ public final class Program implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a RAW_TRACEPOINT program once, now, on this CPU, with {@code args} as its context (the
+     * {@code u64 args[]} a raw tracepoint passes), and returns its return value. This is bpf(2)
+     * BPF_PROG_TEST_RUN (BPF_PROG_RUN; Documentation/bpf/bpf_prog_run.rst), which bpftrace uses for BEGIN
+     * and END probes; the kernel allows at most 12 arguments and no repeat count for this type.
+     */
+    public int run(long... args) {
+        String op = "run program " + spec.name();
+        if (spec.type() != ProgramType.RAW_TRACEPOINT) {
+            throw new IllegalArgumentException(op + ": only RAW_TRACEPOINT programs can be run directly, this is " + spec.type());
+        }
+        if (args.length > 12) {
+            throw new IllegalArgumentException(op + ": " + args.length + " arguments, the kernel takes at most 12");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(80, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, fd());
+            if (args.length > 0) {
+                MemorySegment ctx = a.allocate(8L * args.length, 8);
+                MemorySegment.copy(args, 0, ctx, ValueLayout.JAVA_LONG, 0, args.length);
+                attr.set(ValueLayout.JAVA_INT, 40, (int) ctx.byteSize()); // ctx_size_in
+                attr.set(ValueLayout.JAVA_LONG, 48, ctx.address());       // ctx_in
+            }
+            Sys.bpf(op, Sys.BPF_PROG_TEST_RUN, attr);
+            return attr.get(ValueLayout.JAVA_INT, 4); // retval
+        }
+    }
+
     public boolean isClosed() {
         return fd.isClosed();
     }

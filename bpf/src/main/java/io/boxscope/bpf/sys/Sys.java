@@ -37,6 +37,7 @@ public final class Sys {
     public static final int BPF_MAP_DELETE_ELEM = 3;
     public static final int BPF_MAP_GET_NEXT_KEY = 4;
     public static final int BPF_PROG_LOAD = 5;
+    public static final int BPF_PROG_TEST_RUN = 10;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_RAW_TRACEPOINT_OPEN = 17;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
