@@ -82,7 +82,7 @@ public final class ElfFile {
                     buf.getLong(p + 24), buf.getLong(p + 32), buf.getLong(p + 40), buf.getLong(p + 48)));
         }
         segments = List.copyOf(segs);
-        if (shnum > 65536 * 16) {
+        if (shnum < 0 || shnum > 65536 * 16) {
             throw new ElfException(origin + ": implausible section count " + shnum);
         }
         long[][] raw = new long[(int) shnum][];

@@ -1,5 +1,7 @@
 package io.boxscope.bpf.link;
 
+import io.boxscope.bpf.tracefs.Tracefs;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,7 +37,11 @@ public final class Attach {
     static final long PERF_FLAG_FD_CLOEXEC = 8;
     static final long IOC_ENABLE = 0x2400;
     static final long IOC_SET_BPF = 0x40042408L;
-    private static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+    /**
+     * Attaching happens in the running kernel, so attach paths (tracefs, the uprobe PMU) are this
+     * kernel's {@code /sys}, never a {@code --sys-root} that describes another host's files.
+     */
+    private static final Path SYS = Path.of("/sys");
 
     /** perf software event configs (include/uapi/linux/perf_event.h, enum perf_sw_ids). */
     public enum SoftwareEvent {
@@ -50,15 +56,15 @@ public final class Attach {
 
     private Attach() {}
 
-    /** The tracefs directory (events/ inside), preferring /sys/kernel/tracing. */
+    /** The tracefs directory (events/ inside), found as the tracefs package finds it. */
     static Path tracefs() {
-        for (Path p : TRACEFS) {
-            if (Files.isDirectory(p.resolve("events"))) {
-                return p;
-            }
+        try {
+            return Tracefs.locate(SYS).root();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new BpfException("find tracefs", Errno.EACCES.number(), e.getMessage() + ": run as root");
+        } catch (IOException e) {
+            throw new BpfException("find tracefs", Errno.ENOENT.number(), e.getMessage());
         }
-        throw new BpfException("find tracefs", Errno.ENOENT.number(),
-                "mount it: mount -t tracefs nodev /sys/kernel/tracing");
     }
 
     /** The numeric id of tracepoint category:name, from tracefs events/CAT/NAME/id. */
@@ -246,7 +252,7 @@ public final class Attach {
     }
 
     static int pmuType(String pmu, String op) {
-        Path t = Path.of("/sys/bus/event_source/devices", pmu, "type");
+        Path t = SYS.resolve("bus/event_source/devices").resolve(pmu).resolve("type");
         try {
             return Integer.parseInt(Files.readString(t).strip());
         } catch (IOException | NumberFormatException e) {
@@ -257,7 +263,7 @@ public final class Attach {
 
     private static int retprobeBit(String pmu) {
         try {
-            String f = Files.readString(Path.of("/sys/bus/event_source/devices", pmu, "format", "retprobe")).strip();
+            String f = Files.readString(SYS.resolve("bus/event_source/devices").resolve(pmu).resolve("format/retprobe")).strip();
             return Integer.parseInt(f.substring(f.indexOf(':') + 1));
         } catch (IOException | RuntimeException e) {
             return 0; // "config:0" on every kernel that has the file

@@ -179,12 +179,20 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /** Every key, by BPF_MAP_GET_NEXT_KEY. Concurrent deletes by a program may restart a hash walk. */
+    /**
+     * Every key, by BPF_MAP_GET_NEXT_KEY. A key deleted by a program during the walk makes the
+     * kernel restart a hash walk from the first key: keys already seen are not returned twice, and
+     * the walk stops after maxEntries distinct keys.
+     */
     public List<byte[]> keys() {
         List<byte[]> out = new ArrayList<>();
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
         byte[] k = nextKey(null);
-        while (k != null && out.size() <= spec.maxEntries()) {
-            out.add(k);
+        int steps = 0;
+        while (k != null && out.size() < spec.maxEntries() && steps++ < 4 * spec.maxEntries() + 16) {
+            if (seen.add(java.nio.ByteBuffer.wrap(k))) {
+                out.add(k);
+            }
             k = nextKey(k);
         }
         return out;

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import io.boxscope.bpf.BpfException;
+import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.map.BpfMap;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.sys.Sys;
@@ -80,9 +81,11 @@ public final class RingBufReader implements AutoCloseable {
                 }
             }
         } catch (java.io.IOException e) {
-            // fall through
+            throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
+                    e.getMessage() + "; the ring buffer's layout depends on it: is /proc mounted?");
         }
-        return 4096;
+        throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
+                "no AT_PAGESZ entry; the ring buffer's layout depends on it");
     }
 
     /** Consumes every record available now; returns how many were handed to {@code h}. */
