@@ -104,6 +104,20 @@ class CliTest {
     }
 
     @Test
+    void unknownProbeTypeIsAUsageError() {
+        Cli r = Cli.run("probe", "-l", "bogus:*");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("unknown probe type 'bogus'"), r.err());
+    }
+
+    @Test
+    void syscountOfAMissingPidFailsBeforeTracing() {
+        Cli r = Cli.run("syscount", "-p", "2147483647", "-d", "1");
+        assertEquals(ExitCode.FAILURE, r.code());
+        assertTrue(r.err().contains("no process with PID 2147483647"), r.err());
+    }
+
+    @Test
     void completionScript() {
         Cli r = Cli.run("completion");
         assertEquals(0, r.code());

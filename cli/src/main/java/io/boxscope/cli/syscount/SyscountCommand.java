@@ -131,6 +131,9 @@ public final class SyscountCommand implements Callable<Integer> {
         if (target != null && target <= 0) {
             throw new UsageException("invalid PID " + target);
         }
+        if (target != null && !new io.boxscope.proc.Procfs(g.paths()).exists(target)) {
+            throw new io.boxscope.proc.NoSuchProcessException(target, g.paths().procRoot().toString());
+        }
         Integer err = null;
         if (errno != null) {
             Errno e = Errno.parse(errno);

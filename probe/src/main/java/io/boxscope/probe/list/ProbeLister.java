@@ -47,6 +47,11 @@ public final class ProbeLister {
         String p = pattern == null || pattern.isBlank() ? "*" : pattern.strip();
         int colon = p.indexOf(':');
         Optional<ProbeType> type = colon > 0 ? ProbeType.of(p.substring(0, colon)) : Optional.empty();
+        if (type.isEmpty() && colon > 0 && p.substring(0, colon).chars().noneMatch(c -> c == '*' || c == '?')) {
+            throw new ProbeListException("unknown probe type '" + p.substring(0, colon) + "': Boxscope lists "
+                    + java.util.Arrays.stream(ProbeType.values()).map(ProbeType::label).toList()
+                    + " (kprobe, fentry and hardware probes are not listed)");
+        }
         if (type.isPresent()) {
             list(type.get(), p.substring(colon + 1), verbose, out, notices);
         } else {
