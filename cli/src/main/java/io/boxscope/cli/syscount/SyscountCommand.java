@@ -1,5 +1,7 @@
 package io.boxscope.cli.syscount;
 
+import io.boxscope.tools.syscount.SyscountProbe;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.boxscope.cli.syscount;
 
+import io.boxscope.tools.syscount.SyscountProbe;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.boxscope.cli.syscount;
+package io.boxscope.tools.syscount;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,7 +33,7 @@ import io.boxscope.bpf.sys.Sys;
  * costs nothing. Field offsets are those of the raw_syscalls tracepoint format (tracefs
  * events/raw_syscalls/sys_exit/format: {@code long id} at 8, {@code long ret} at 16), stable since 2.6.
  */
-final class SyscountProbe implements AutoCloseable {
+public final class SyscountProbe implements AutoCloseable {
     static final int VALUE_SIZE = 32; // u64 count, u64 total_ns, char comm[16]
     /** Syscall numbers stay below 1024 on x86_64 and aarch64; processes get libbpf-tools' 8192. */
     private static final int MAX_SYSCALL_KEYS = 1024;
@@ -42,16 +42,16 @@ final class SyscountProbe implements AutoCloseable {
     private static final int MAX_THREADS = 10240;
 
     /** What to count. {@code cgroupDir} is a cgroup v2 directory (descendants included). */
-    record Options(Integer pid, Path cgroupDir, boolean failures, Integer errno, boolean latency, boolean byProcess) {}
+    public record Options(Integer pid, Path cgroupDir, boolean failures, Integer errno, boolean latency, boolean byProcess) {}
 
     /** One row: syscall number or PID, calls, summed latency, process name (by-process only). */
-    record Row(int key, long count, long totalNs, String comm) {}
+    public record Row(int key, long count, long totalNs, String comm) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap data;
     private final DropCounter drops;
 
-    SyscountProbe(Options o) {
+    public SyscountProbe(Options o) {
         try {
             data = own(BpfMap.create(MapSpec.of("syscount_data", MapType.PERCPU_HASH, 4, VALUE_SIZE,
                     o.byProcess() ? MAX_PROCESS_KEYS : MAX_SYSCALL_KEYS)));
@@ -184,7 +184,7 @@ final class SyscountProbe implements AutoCloseable {
     }
 
     /** Everything counted since the last take, summed over CPUs; the map is emptied as it is read. */
-    List<Row> take() {
+    public List<Row> take() {
         List<Row> rows = new ArrayList<>();
         for (BpfMap.Entry e : data.takeAll()) {
             MemorySegment v = MemorySegment.ofArray(data.sumPerCpu(e.value(), 2));
@@ -201,7 +201,7 @@ final class SyscountProbe implements AutoCloseable {
     }
 
     /** Calls not counted because a map was full (count map keys, or threads in flight for -L). */
-    long dropped() {
+    public long dropped() {
         return drops.dropped();
     }
 
