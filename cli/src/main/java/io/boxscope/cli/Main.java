@@ -74,8 +74,8 @@ public final class Main {
                     yield ExitCode.USAGE;
                 }
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
-                case AccessDeniedException a -> print(err, "permission denied reading " + a.getFile() + ": run as root",
-                        ExitCode.PRIVILEGE);
+                case AccessDeniedException a -> print(err, "permission denied: " + a.getFile()
+                        + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": run as root", ExitCode.PRIVILEGE);
                 case java.nio.file.NoSuchFileException n -> print(err, "cannot read " + n.getFile()
                         + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
                 case NoSuchProcessException n -> print(err, n.getMessage(), ExitCode.FAILURE);

@@ -6,18 +6,13 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import io.boxscope.cli.GlobalOptions;
-import io.boxscope.cli.PrivilegeException;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
-import io.boxscope.proc.cgroup.CgroupEntry;
-import io.boxscope.proc.cgroup.CgroupFs;
-import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.cgroup.CgroupJoin;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 
@@ -118,45 +113,8 @@ final class ContainerRun {
         }
     }
 
-    /**
-     * Moves this process into every cgroup of {@code pid}: each v1 hierarchy (by its first
-     * controller's mount) and the v2 cgroup. A hierarchy we cannot join is an error, since the
-     * figures would then not be the container's.
-     */
+    /** Moves this process into the cgroups of {@code pid} (see {@link CgroupJoin}). */
     static void join(int pid, HostPaths paths) throws IOException {
-        String text;
-        try {
-            text = Files.readString(paths.pidFile(pid, "cgroup"));
-        } catch (IOException e) {
-            throw new IOException("cannot read the cgroups of PID " + pid + " (" + e.getMessage() + "): did the container stop?", e);
-        }
-        CgroupMembership m = CgroupMembership.parse(text);
-        CgroupFs fs = new CgroupFs(paths);
-        String self = Long.toString(ProcessHandle.current().pid());
-        List<String> failed = new ArrayList<>();
-        for (CgroupEntry e : m.entries()) {
-            Optional<Path> dir;
-            if (e.isUnified()) {
-                dir = fs.unifiedDir(m);
-            } else if (e.controllers().isEmpty()) {
-                continue;
-            } else {
-                dir = fs.v1Root(e.controllers().get(0)).map(root -> root.resolve(e.path().replaceFirst("^/", "")));
-            }
-            if (dir.isEmpty()) {
-                continue; // hierarchy not mounted here
-            }
-            Path procs = dir.get().resolve("cgroup.procs");
-            try {
-                Files.writeString(procs, self);
-            } catch (java.nio.file.AccessDeniedException ex) {
-                throw new PrivilegeException("cannot join the container's cgroup " + dir.get() + ": permission denied; run as root");
-            } catch (IOException ex) {
-                failed.add(procs + ": " + ex.getMessage());
-            }
-        }
-        if (!failed.isEmpty()) {
-            throw new IOException("could not join the container's cgroups: " + String.join("; ", failed));
-        }
+        CgroupJoin.joinCgroupsOf(pid, paths);
     }
 }
