@@ -128,8 +128,14 @@ class BenchCommandTest {
         while ((line = in.readLine()) != null && !line.startsWith("Creating file test_file.0")) {
             // wait until prepare is writing
         }
+        assertTrue(line != null, "prepare never started writing test_file.0");
+        java.nio.file.Path first = dir.resolve("test_file.0");
+        for (int i = 0; i < 200 && !(Files.exists(first) && Files.size(first) > 0); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Files.exists(first), "test_file.0 was never created: the interruption would test nothing");
         p.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
-        p.waitFor();
+        assertTrue(p.waitFor() != 0 || !Files.exists(first), "prepare was not interrupted");
         try (var s = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("mine.txt")), s.toList());
         }
@@ -155,14 +161,18 @@ class BenchCommandTest {
         assertTrue(cmp.out().contains("WARNING: the environments differ"), cmp.out());
         assertTrue(cmp.out().contains("option --cpu-max-prime: 3000 → 6000"), cmp.out());
         Out same = run("bench", "compare", a.toString(), a.toString());
+        assertEquals(0, same.code(), same.err());
         assertTrue(same.out().contains("no significant difference"), same.out());
         assertFalse(same.out().contains("WARNING"), same.out());
         Out js = run("--json", "bench", "compare", a.toString(), b.toString());
+        assertEquals(0, js.code(), js.err());
         assertTrue(Json.parse(js.out()) instanceof Map);
         Path mem = dir.resolve("m.json");
-        run("bench", "memory", "--memory-total-size=1M", "--save=" + mem);
+        Out memSaved = run("bench", "memory", "--memory-total-size=1M", "--save=" + mem);
+        assertEquals(0, memSaved.code(), memSaved.err());
+        assertTrue(Files.exists(mem), "--save wrote nothing");
         Out mixed = run("bench", "compare", a.toString(), mem.toString());
-        assertEquals(2, mixed.code());
+        assertEquals(2, mixed.code(), "comparing a cpu result with a memory result is a usage error: " + mixed.err());
     }
 
     @Test

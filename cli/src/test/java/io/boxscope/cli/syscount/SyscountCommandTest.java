@@ -52,11 +52,11 @@ class SyscountCommandTest {
         Process child = new ProcessBuilder("/bin/dash", "-c",
                 "read go; i=0; while [ $i -lt " + KILLS + " ]; do kill -0 $$; i=$((i+1)); done").start();
         String pid = Long.toString(child.pid());
-        Process peer = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/syscount", "-p", pid, "-d", "4").redirectErrorStream(true).start();
+        Process peer = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/syscount", "-p", pid, "-d", "10").redirectErrorStream(true).start();
         ByteArrayOutputStream mine = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(mine, true, StandardCharsets.UTF_8);
         CompletableFuture<Integer> ours = CompletableFuture.supplyAsync(
-                () -> Main.run(new String[] {"syscount", "-p", pid, "-d", "4"}, out, out));
+                () -> Main.run(new String[] {"syscount", "-p", pid, "-d", "10"}, out, out));
         try {
             BufferedReader peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
             String first = peerOut.readLine();
@@ -76,7 +76,8 @@ class SyscountCommandTest {
                 rest.append(line).append('\n');
             }
             String peerText = rest.toString();
-            assertTrue(peer.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(peer.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, peer.exitValue(), "libbpf-tools syscount failed");
             String text = mine.toString(StandardCharsets.UTF_8);
             Map<String, Long> got = table(text);
             assertEquals(KILLS, got.get("kill"), text);
@@ -96,9 +97,9 @@ class SyscountCommandTest {
         ByteArrayOutputStream mine = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(mine, true, StandardCharsets.UTF_8);
         CompletableFuture<Integer> ours = CompletableFuture.supplyAsync(
-                () -> Main.run(new String[] {"syscount", "--pid", pid, "-P", "-L", "-d", "3", "--json"}, out, out));
+                () -> Main.run(new String[] {"syscount", "--pid", pid, "-P", "-L", "-d", "8", "--json"}, out, out));
         try {
-            Thread.sleep(1500); // JSON mode prints no banner; attach takes well under a second
+            Thread.sleep(3000); // JSON mode prints no banner; attach takes well under a second, even loaded
             try (OutputStream in = child.getOutputStream()) {
                 in.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }

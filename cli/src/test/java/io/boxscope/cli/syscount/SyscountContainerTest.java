@@ -29,15 +29,16 @@ class SyscountContainerTest {
             ByteArrayOutputStream mine = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(mine, true, StandardCharsets.UTF_8);
             CompletableFuture<Integer> ours = CompletableFuture.supplyAsync(
-                    () -> Main.run(new String[] {"syscount", "--container", c.name(), "-d", "5", "-T", "0"}, out, out));
+                    () -> Main.run(new String[] {"syscount", "--container", c.name(), "-d", "15", "-T", "0"}, out, out));
             long until = System.nanoTime() + 20_000_000_000L;
             while (!mine.toString(StandardCharsets.UTF_8).contains("Tracing syscalls") && System.nanoTime() < until) {
                 Thread.sleep(20);
             }
-            Docker.run("exec", c.id(), "sh", "-c", "i=0; while [ $i -lt 40 ]; do kill -0 $$; i=$((i+1)); done");
-            // the same loop on the host must not be counted
+            assertTrue(mine.toString(StandardCharsets.UTF_8).contains("Tracing syscalls"), "syscount never started: " + mine);
+            // the same loop on the host, at the same time, must not be counted
             Process host = new ProcessBuilder("/bin/dash", "-c", "i=0; while [ $i -lt 25 ]; do kill -0 $$; i=$((i+1)); done")
                     .start();
+            Docker.run("exec", c.id(), "sh", "-c", "i=0; while [ $i -lt 40 ]; do kill -0 $$; i=$((i+1)); done");
             assertTrue(host.waitFor(20, TimeUnit.SECONDS));
             assertEquals(0, (int) ours.get(30, TimeUnit.SECONDS), mine.toString(StandardCharsets.UTF_8));
             String text = mine.toString(StandardCharsets.UTF_8);
