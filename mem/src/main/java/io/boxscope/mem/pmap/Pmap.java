@@ -66,6 +66,20 @@ public final class Pmap {
         }
     }
 
+    /** The mappings inside -A LOW,HIGH (all of them without -A), in address order. */
+    private static java.util.List<Mapping> inRange(PmapProcess p, PmapOptions o) {
+        java.util.List<Mapping> out = new java.util.ArrayList<>();
+        for (Mapping m : p.mappings()) {
+            if (above(m, o)) {
+                break;
+            }
+            if (!below(m, o)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     private static boolean below(Mapping m, PmapOptions o) {
         return Long.compareUnsigned(m.end() - 1, o.low()) < 0;
     }
@@ -126,13 +140,7 @@ public final class Pmap {
 
     private static void plain(StringBuilder sb, PmapProcess p, PmapOptions o) {
         long total = 0;
-        for (Mapping m : p.mappings()) {
-            if (below(m, o)) {
-                continue;
-            }
-            if (above(m, o)) {
-                break;
-            }
+        for (Mapping m : inRange(p, o)) {
             long size = m.sizeBytes();
             total += size;
             hex16(sb, m.start());
@@ -155,13 +163,7 @@ public final class Pmap {
         long total = 0;
         long writeable = 0;
         long shared = 0;
-        for (Mapping m : p.mappings()) {
-            if (below(m, o)) {
-                continue;
-            }
-            if (above(m, o)) {
-                break;
-            }
+        for (Mapping m : inRange(p, o)) {
             long size = m.sizeBytes();
             total += size;
             if (m.shared()) {
