@@ -9,10 +9,4 @@ module io.boxscope.cli {
     requires io.boxscope.proc;
     requires io.boxscope.bpf;
     requires info.picocli;
-    opens io.boxscope.cli to info.picocli;
-    opens io.boxscope.cli.probe to info.picocli;
-    opens io.boxscope.cli.syscount to info.picocli;
-    opens io.boxscope.cli.bpf to info.picocli;
-    opens io.boxscope.cli.mem to info.picocli;
-    opens io.boxscope.cli.bench to info.picocli;
 }

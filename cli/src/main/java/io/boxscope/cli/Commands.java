@@ -3,24 +3,24 @@ package io.boxscope.cli;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * Every boxscope command, registered here and nowhere else. Add a new command's class to
- * {@link #ALL}; {@link Main} and the AOT training run pick it up.
+ * Every boxscope command, registered here and nowhere else. Add a new command's constructor to
+ * {@link #ALL}; {@link Main}, --help, completion and the AOT training run pick it up.
  */
 public final class Commands {
     /** Top-level subcommands, in the order --help lists them. */
-    static final List<Class<?>> ALL = List.of(
-            DemoCommand.class,
-            ContainersCommand.class,
-            io.boxscope.cli.probe.ProbeCommand.class,
-            io.boxscope.cli.syscount.SyscountCommand.class,
-            io.boxscope.cli.bpf.BpfCommand.class,
-            io.boxscope.cli.mem.MemCommand.class,
-            io.boxscope.cli.bench.BenchCommand.class,
-            CompletionCommand.class);
+    static final List<Supplier<CliCommand>> ALL = List.of(
+            DemoCommand::new,
+            ContainersCommand::new,
+            io.boxscope.cli.probe.ProbeCommand::new,
+            io.boxscope.cli.syscount.SyscountCommand::new,
+            io.boxscope.cli.bpf.BpfCommand::new,
+            io.boxscope.cli.mem.MemCommand::new,
+            io.boxscope.cli.bench.BenchCommand::new,
+            CompletionCommand::new);
 
     private Commands() {}
 
@@ -29,35 +29,39 @@ public final class Commands {
 
     /** A fresh command line: root command plus every registered subcommand. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new BoxscopeCommand());
-        for (Class<?> c : ALL) {
-            cl.addSubcommand(c);
+        CommandLine cl = new BoxscopeCommand().commandLine();
+        for (Supplier<CliCommand> make : ALL) {
+            add(cl, make.get());
         }
         return cl;
     }
 
     /**
      * The command line needed for {@code args}: when they name a registered command, only that
-     * command's model is built, and with no command and no help request only the root's (picocli builds models eagerly by reflection, and start-up is the
-     * cost users feel most in a CLI run dozens of times a day); otherwise the full tree.
+     * command's model is built, and with no command and no help request only the root's; otherwise
+     * the full tree. (Commands are cheap to construct; their picocli models are what costs.)
      */
     public static CommandLine commandLineFor(String[] args) {
         String name = commandName(args);
         if (name == null && !Arrays.asList(args).contains("--help") && !Arrays.asList(args).contains("-h")) {
             // --version, or a usage error that needs no command list.
-            return new CommandLine(new BoxscopeCommand());
+            return new BoxscopeCommand().commandLine();
         }
         if (name != null) {
-            for (Class<?> c : ALL) {
-                Command a = c.getAnnotation(Command.class);
-                if (a.name().equals(name) || Arrays.asList(a.aliases()).contains(name)) {
-                    CommandLine cl = new CommandLine(new BoxscopeCommand());
-                    cl.addSubcommand(c);
+            for (Supplier<CliCommand> make : ALL) {
+                CliCommand c = make.get();
+                if (c.name().equals(name) || c.aliases().contains(name)) {
+                    CommandLine cl = new BoxscopeCommand().commandLine();
+                    add(cl, c);
                     return cl;
                 }
             }
         }
         return commandLine();
+    }
+
+    private static void add(CommandLine root, CliCommand c) {
+        root.addSubcommand(c.name(), c.commandLine());
     }
 
     private static String commandName(String[] args) {

@@ -4,36 +4,31 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import io.boxscope.proc.ProcStat;
 import io.boxscope.proc.Procfs;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** Lists the containers on this host, one container's details, or the container of a PID. */
-@Command(name = "containers", aliases = "ps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List containers (Docker, containerd, CRI-O, Podman, Kubernetes pods, LXC) with their",
-                "CPU and memory limits, usage and v2 cgroup id, found from /proc/PID/cgroup."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope containers                       every container on this host",
+final class ContainersCommand extends CliCommand {
+    ContainersCommand() {
+        super("containers", "List containers (Docker, containerd, CRI-O, Podman, Kubernetes pods, LXC) with their",
+                "CPU and memory limits, usage and v2 cgroup id, found from /proc/PID/cgroup.");
+        aliases("ps");
+        examples("  boxscope containers                       every container on this host",
                 "  boxscope containers --container web       one container: limits, throttling, cgroup paths",
                 "  boxscope containers --pid 4242            which container (or the host) PID 4242 is in",
                 "  boxscope containers --json | jq '.containers[].limits.cpus'",
-                "  boxscope containers --proc-root /host/proc --sys-root /host/sys   from inside a container"})
-final class ContainersCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+                "  boxscope containers --proc-root /host/proc --sys-root /host/sys   from inside a container");
+    }
 
     @Override
     public Integer call() throws IOException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        GlobalOptions g = global();
+        PrintWriter out = out();
+        PrintWriter err = err();
         ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
         if (g.pid() != null) {
             return showPid(discovery, g, out, err);

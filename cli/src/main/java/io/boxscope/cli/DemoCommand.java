@@ -5,67 +5,58 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The built-in demo: starts a CPU-bound container limited to half a CPU and 128 MiB, shows what
  * Boxscope finds (the containers table, then the container's limits and throttling), and removes
  * the container. Later issues turn this into a full diagnosis.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start a CPU-bound test container (--cpus=0.5 --memory=128m), show what Boxscope sees,",
-                "then remove it. Needs root and a running dockerd with the test image",
-                "(./boxscope demo sets both up on a fresh machine)."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  ./boxscope demo                 the full demo",
-                "  ./boxscope demo --seconds 5     let the container run (and be throttled) longer first",
-                "  ./boxscope demo --json          the same figures as JSON"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends CliCommand {
     static final String IMAGE = "boxscope-test/busybox:latest";
+
+    DemoCommand() {
+        super("demo", "Start a CPU-bound test container (--cpus=0.5 --memory=128m), show what Boxscope sees,",
+                "then remove it. Needs root and a running dockerd with the test image",
+                "(./boxscope demo sets both up on a fresh machine).");
+        examples("  ./boxscope demo                 the full demo",
+                "  ./boxscope demo --seconds 5     let the container run (and be throttled) longer first",
+                "  ./boxscope demo --json          the same figures as JSON");
+    }
     static final String NAME = "boxscope-demo";
 
-    @Spec
-    CommandSpec spec;
+    final Opt<Integer> seconds = option(int.class, 0, "--seconds").label("N").defaultValue("2")
+            .help("How long the container burns CPU before Boxscope looks (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "2",
-            description = "How long the container burns CPU before Boxscope looks (default: ${DEFAULT-VALUE}).")
-    int seconds;
-
-    @Option(names = "--image", paramLabel = "IMAGE", defaultValue = IMAGE,
-            description = "Image to run; it needs /bin/sh (default: ${DEFAULT-VALUE}).")
-    String image;
+    final Opt<String> image = option(String.class, null, "--image").label("IMAGE").defaultValue(IMAGE)
+            .help("Image to run; it needs /bin/sh (default: ${DEFAULT-VALUE}).");
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (seconds < 0 || seconds > 600) {
-            throw new UsageException("--seconds must be between 0 and 600, not " + seconds);
+        if (seconds.value() < 0 || seconds.value() > 600) {
+            throw new UsageException("--seconds must be between 0 and 600, not " + seconds.value());
         }
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        PrintWriter out = spec.commandLine().getOut();
+        GlobalOptions g = global();
+        PrintWriter out = out();
         docker("rm", "-f", NAME);
-        String started = docker("run", "-d", "--name", NAME, "--cpus=0.5", "--memory=128m", image,
+        String started = docker("run", "-d", "--name", NAME, "--cpus=0.5", "--memory=128m", image.value(),
                 "sh", "-c", "while :; do :; done");
         if (started == null) {
             throw new IllegalStateException("could not start the demo container: is dockerd running and is "
-                    + image + " present? As root, scripts/setup-env docker sets both up");
+                    + image.value() + " present? As root, scripts/setup-env docker sets both up");
         }
         try {
             if (!g.json()) {
-                out.println("Started container " + NAME + " (" + image + ", --cpus=0.5 --memory=128m) running a busy loop;");
-                out.println("letting it run " + seconds + " s so its CPU limit throttles it...");
+                out.println("Started container " + NAME + " (" + image.value() + ", --cpus=0.5 --memory=128m) running a busy loop;");
+                out.println("letting it run " + seconds.value() + " s so its CPU limit throttles it...");
                 out.println();
                 out.flush();
             }
-            Thread.sleep(seconds * 1000L);
+            Thread.sleep(seconds.value() * 1000L);
             Discovery d = ContainerDiscovery.of(g.paths()).scan();
             ContainerInfo demo = ContainerDiscovery.find(d, NAME);
             if (g.json()) {

@@ -2,45 +2,43 @@ package io.boxscope.cli;
 
 import java.nio.file.Path;
 import io.boxscope.proc.HostPaths;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /**
  * Options every command accepts, before or after the command name
  * ({@code boxscope --json containers} and {@code boxscope containers --json} are the same).
+ * Declared on the root command and inherited by every subcommand.
  */
 public final class GlobalOptions {
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of text.")
-    boolean json;
+    private final Opt<Boolean> json;
+    private final Opt<Path> procRoot;
+    private final Opt<Path> sysRoot;
+    private final Opt<String> container;
+    private final Opt<Integer> pid;
 
-    @Option(names = "--proc-root", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where the host's /proc is (default: /proc), e.g. /host/proc inside a container.")
-    Path procRoot = Path.of("/proc");
-
-    @Option(names = "--sys-root", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where the host's /sys is (default: /sys), e.g. /host/sys inside a container.")
-    Path sysRoot = Path.of("/sys");
-
-    @Option(names = "--container", scope = ScopeType.INHERIT, paramLabel = "NAME|ID",
-            description = "Target one container, by name, full id or unique id prefix.")
-    String container;
-
-    @Option(names = "--pid", scope = ScopeType.INHERIT, paramLabel = "PID", description = "Target one process.")
-    Integer pid;
+    GlobalOptions(CliCommand root) {
+        json = root.flag("--json").inherited().help("Print JSON instead of text.");
+        procRoot = root.option(Path.class, Path.of("/proc"), "--proc-root").inherited().label("DIR")
+                .help("Where the host's /proc is (default: /proc), e.g. /host/proc inside a container.");
+        sysRoot = root.option(Path.class, Path.of("/sys"), "--sys-root").inherited().label("DIR")
+                .help("Where the host's /sys is (default: /sys), e.g. /host/sys inside a container.");
+        container = root.<String>option(String.class, null, "--container").inherited().label("NAME|ID")
+                .help("Target one container, by name, full id or unique id prefix.");
+        pid = root.<Integer>option(Integer.class, null, "--pid").inherited().label("PID").help("Target one process.");
+    }
 
     public boolean json() {
-        return json;
+        return json.value();
     }
 
     public HostPaths paths() {
-        return new HostPaths(procRoot, sysRoot);
+        return new HostPaths(procRoot.value(), sysRoot.value());
     }
 
     public String container() {
-        return container;
+        return container.value();
     }
 
     public Integer pid() {
-        return pid;
+        return pid.value();
     }
 }

@@ -47,11 +47,11 @@ final class BenchRunner {
         if (g.container() != null) {
             return ContainerRun.delegate(spec, g);
         }
-        if (c.joinCgroupsOf != null) {
-            ContainerRun.join(c.joinCgroupsOf, g.paths());
+        if (c.joinCgroupsOf.value() != null) {
+            ContainerRun.join(c.joinCgroupsOf.value(), g.paths());
         }
-        if (c.runs < 1) {
-            throw new UsageException("--runs must be at least 1, got " + c.runs);
+        if (c.runs.value() < 1) {
+            throw new UsageException("--runs must be at least 1, got " + c.runs.value());
         }
         RunOptions o;
         try {
@@ -101,9 +101,9 @@ final class BenchRunner {
             out.flush();
         }
         List<BenchDocument.Run> runs = new ArrayList<>();
-        for (int i = 0; i < c.runs; i++) {
-            if (!json && c.runs > 1) {
-                out.print("Run " + (i + 1) + " of " + c.runs + ":\n");
+        for (int i = 0; i < c.runs.value(); i++) {
+            if (!json && c.runs.value() > 1) {
+                out.print("Run " + (i + 1) + " of " + c.runs.value() + ":\n");
             }
             CpuThrottling before = Environment.throttling(g.paths());
             Engine engine = new Engine(w, o, iv -> {
@@ -119,7 +119,7 @@ final class BenchRunner {
             } finally {
                 progress.stop();
             }
-            if (i + 1 < c.runs) {
+            if (i + 1 < c.runs.value()) {
                 w.reset();
             }
             CpuThrottling t = Environment.delta(before, Environment.throttling(g.paths()));
@@ -134,13 +134,13 @@ final class BenchRunner {
             }
         }
         Map<String, Object> doc = BenchDocument.build(version(), w, o, env, runs);
-        if (!json && c.runs > 1) {
+        if (!json && c.runs.value() > 1) {
             out.print(summary(w, runs));
         }
-        if (c.save != null) {
-            Files.writeString(c.save, Json.pretty(doc) + "\n", StandardCharsets.UTF_8);
+        if (c.save.value() != null) {
+            Files.writeString(c.save.value(), Json.pretty(doc) + "\n", StandardCharsets.UTF_8);
             if (!json) {
-                out.print("Saved to " + Text.safe(c.save.toString()) + "\n");
+                out.print("Saved to " + Text.safe(c.save.value().toString()) + "\n");
             }
         }
         if (json) {

@@ -1,49 +1,51 @@
 package io.boxscope.cli.bench;
 
 import java.nio.file.Path;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.bench.engine.RunOptions;
-import picocli.CommandLine.Option;
 
-/** sysbench's general options, plus Boxscope's --warmup-time, --runs and --save. */
+/** sysbench's general options, plus Boxscope's --warmup-time, --runs and --save, declared on each test's command. */
 final class CommonOptions {
-    @Option(names = {"--threads", "--num-threads"}, paramLabel = "N", description = "Number of threads to use (default: ${DEFAULT-VALUE}).")
-    int threads = 1;
-
-    @Option(names = {"--time", "--max-time"}, paramLabel = "SECONDS",
-            description = "Limit for total execution time in seconds; 0 for none (default: ${DEFAULT-VALUE}).")
-    double time = 10;
-
-    @Option(names = {"--events", "--max-requests"}, paramLabel = "N", description = "Limit for total number of events; 0 for none (default: ${DEFAULT-VALUE}).")
-    long events;
-
-    @Option(names = {"--rate", "--tx-rate"}, paramLabel = "N", description = "Average events per second; 0 for unlimited (default: ${DEFAULT-VALUE}).")
-    double rate;
-
-    @Option(names = "--report-interval", paramLabel = "SECONDS", description = "Print intermediate results every SECONDS; 0 disables (default: ${DEFAULT-VALUE}).")
-    double reportInterval;
-
-    @Option(names = "--percentile", paramLabel = "N", description = "Latency percentile to report (1-100); 0 disables (default: ${DEFAULT-VALUE}).")
-    int percentile = 95;
-
-    @Option(names = "--histogram", arity = "0..1", fallbackValue = "on", paramLabel = "on|off",
-            converter = Converters.OnOff.class, description = "Print the latency histogram (default: off).")
-    boolean histogram;
-
-    @Option(names = "--warmup-time", paramLabel = "SECONDS",
-            description = "Run the workload this long first and discard the figures (JIT warm-up; default: ${DEFAULT-VALUE}).")
-    double warmup;
-
-    @Option(names = "--runs", paramLabel = "N", description = "Repeat the run N times and report mean, stddev and 95%% CI (default: ${DEFAULT-VALUE}).")
-    int runs = 1;
-
-    @Option(names = "--save", paramLabel = "FILE.json", description = "Save the result with its environment, for 'boxscope bench compare'.")
-    Path save;
-
+    final Opt<Integer> threads;
+    final Opt<Double> time;
+    final Opt<Long> events;
+    final Opt<Double> rate;
+    final Opt<Double> reportInterval;
+    final Opt<Integer> percentile;
+    final Opt<Boolean> histogram;
+    final Opt<Double> warmup;
+    final Opt<Integer> runs;
+    final Opt<Path> save;
     /** Internal: the child process of --container joins this PID's cgroups before running. */
-    @Option(names = "--join-cgroups-of", hidden = true, paramLabel = "PID")
-    Integer joinCgroupsOf;
+    final Opt<Integer> joinCgroupsOf;
+
+    CommonOptions(CliCommand c) {
+        threads = c.option(int.class, 1, "--threads", "--num-threads").label("N")
+                .help("Number of threads to use (default: ${DEFAULT-VALUE}).");
+        time = c.option(double.class, 10.0, "--time", "--max-time").label("SECONDS")
+                .help("Limit for total execution time in seconds; 0 for none (default: ${DEFAULT-VALUE}).");
+        events = c.option(long.class, 0L, "--events", "--max-requests").label("N")
+                .help("Limit for total number of events; 0 for none (default: ${DEFAULT-VALUE}).");
+        rate = c.option(double.class, 0.0, "--rate", "--tx-rate").label("N")
+                .help("Average events per second; 0 for unlimited (default: ${DEFAULT-VALUE}).");
+        reportInterval = c.option(double.class, 0.0, "--report-interval").label("SECONDS")
+                .help("Print intermediate results every SECONDS; 0 disables (default: ${DEFAULT-VALUE}).");
+        percentile = c.option(int.class, 95, "--percentile").label("N")
+                .help("Latency percentile to report (1-100); 0 disables (default: ${DEFAULT-VALUE}).");
+        histogram = c.flag("--histogram").arity("0..1").fallback("on").label("on|off").converter(new Converters.OnOff())
+                .help("Print the latency histogram (default: off).");
+        warmup = c.option(double.class, 0.0, "--warmup-time").label("SECONDS")
+                .help("Run the workload this long first and discard the figures (JIT warm-up; default: ${DEFAULT-VALUE}).");
+        runs = c.option(int.class, 1, "--runs").label("N")
+                .help("Repeat the run N times and report mean, stddev and 95%% CI (default: ${DEFAULT-VALUE}).");
+        save = c.<Path>option(Path.class, null, "--save").label("FILE.json")
+                .help("Save the result with its environment, for 'boxscope bench compare'.");
+        joinCgroupsOf = c.<Integer>option(Integer.class, null, "--join-cgroups-of").label("PID").hidden();
+    }
 
     RunOptions toRunOptions() {
-        return new RunOptions(threads, time, events, rate, reportInterval, percentile, histogram, warmup);
+        return new RunOptions(threads.value(), time.value(), events.value(), rate.value(), reportInterval.value(),
+                percentile.value(), histogram.value(), warmup.value());
     }
 }

@@ -10,37 +10,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.bench.report.CompareDocuments;
 import io.boxscope.bench.report.CompareDocuments.Row;
-import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.json.Json;
 import io.boxscope.proc.json.JsonException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare two results saved with --save: each metric's change in percent with its 95%% confidence",
+final class CompareBench extends CliCommand {
+    final Opt<Path> a = positional(Path.class, null).index("0").label("A.json")
+            .help("The baseline.");
+
+    final Opt<Path> b = positional(Path.class, null).index("1").label("B.json")
+            .help("The result to compare with the baseline.");
+
+    CompareBench() {
+        super("compare", "Compare two results saved with --save: each metric's change in percent with its 95%% confidence",
                 "interval (Welch's t), 'no significant difference' where the interval spans zero, and a warning when",
-                "the environments (CPU, limits, kernel, options) differ."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope bench cpu --runs 5 --save before.json",
+                "the environments (CPU, limits, kernel, options) differ.");
+        examples("  boxscope bench cpu --runs 5 --save before.json",
                 "  docker update --cpus 0.5 web; boxscope --container web bench cpu --runs 5 --save after.json",
-                "  boxscope bench compare before.json after.json"})
-final class CompareBench implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "A.json", description = "The baseline.")
-    Path a;
-
-    @Parameters(index = "1", paramLabel = "B.json", description = "The result to compare with the baseline.")
-    Path b;
+                "  boxscope bench compare before.json after.json");
+    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> load(Path p) throws IOException {
@@ -61,16 +55,16 @@ final class CompareBench implements Callable<Integer> {
     public Integer call() throws IOException {
         CompareDocuments.Result r;
         try {
-            r = CompareDocuments.compare(load(a), load(b));
+            r = CompareDocuments.compare(load(a.value()), load(b.value()));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (BoxscopeCommand.global(spec).json()) {
+        PrintWriter out = out();
+        if (global().json()) {
             Map<String, Object> doc = Json.object();
             doc.put("test", r.test());
-            doc.put("a", a.toString());
-            doc.put("b", b.toString());
+            doc.put("a", a.value().toString());
+            doc.put("b", b.value().toString());
             List<Object> rows = new ArrayList<>();
             for (Row row : r.rows()) {
                 Map<String, Object> m = Json.object();
@@ -91,7 +85,7 @@ final class CompareBench implements Callable<Integer> {
             out.println(Json.pretty(doc));
             return ExitCode.OK;
         }
-        out.printf("Comparing %s (A) with %s (B), test %s%n%n", Text.safe(a.toString()), Text.safe(b.toString()), Text.safe(r.test()));
+        out.printf("Comparing %s (A) with %s (B), test %s%n%n", Text.safe(a.value().toString()), Text.safe(b.value().toString()), Text.safe(r.test()));
         out.printf(Locale.ROOT, "%-26s %14s %14s %9s  %s%n", "metric", "A", "B", "change", "95% CI of change");
         for (Row row : r.rows()) {
             var c = row.change();

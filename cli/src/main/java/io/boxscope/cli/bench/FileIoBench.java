@@ -6,106 +6,91 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.bench.fileio.FileIoOptions;
 import io.boxscope.bench.fileio.FileIoOptions.ExtraFlag;
 import io.boxscope.bench.fileio.FileIoOptions.Mode;
 import io.boxscope.bench.fileio.FileIoWorkload;
 import io.boxscope.bench.fileio.FileSet;
 import io.boxscope.bench.report.SysbenchText;
-import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(name = "fileio", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"sysbench's fileio test: 'prepare' creates test_file.0..N-1 in --file-dir, 'run' does the",
-                "--file-test-mode requests on them, 'cleanup' removes them. Nothing else is ever written."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope bench fileio prepare --file-total-size=256M --file-num=4 --file-dir=/tmp/t",
+final class FileIoBench extends CliCommand {
+    final CommonOptions common = new CommonOptions(this);
+
+    final Opt<String> command = positional(String.class, null).index("0").label("prepare|run|cleanup")
+            .help("The step to do.");
+
+    final Opt<Path> dir = option(Path.class, Path.of("."), "--file-dir").label("DIR")
+            .help("Directory of the test files (default: the current directory).");
+
+    final Opt<Integer> fileNum = option(int.class, 128, "--file-num").label("N")
+            .help("Number of files to create (default: ${DEFAULT-VALUE}).");
+
+    final Opt<Long> blockSize = option(long.class, 16384L, "--file-block-size").label("SIZE").converter(new Converters.Size())
+            .help("Block size to use in all I/O operations (default: 16384).");
+
+    final Opt<Long> totalSize = option(long.class, 2L << 30, "--file-total-size").label("SIZE").converter(new Converters.Size())
+            .help("Total size of files to create (default: 2G).");
+
+    final Opt<String> mode = option(String.class, null, "--file-test-mode").label("MODE")
+            .help("seqwr, seqrewr, seqrd, rndrd, rndwr or rndrw (required for run).");
+
+    final Opt<String> ioMode = option(String.class, "sync", "--file-io-mode").label("sync")
+            .help("File operations mode: only sync (default: sync).");
+
+    final Opt<List<String>> extraFlags = options(String.class, "--file-extra-flags").label("LIST").split(",")
+            .help("Additional flags to open files with: sync, dsync, direct (default: none).");
+
+    final Opt<Integer> fsyncFreq = option(int.class, 100, "--file-fsync-freq").label("N")
+            .help("fsync() after this number of requests; 0 - never (default: ${DEFAULT-VALUE}).");
+
+    final Opt<Boolean> fsyncAll = flag("--file-fsync-all").arity("0..1").label("on|off").fallback("on").converter(new Converters.OnOff())
+            .help("fsync() after each write operation (default: off).");
+
+    final Opt<Boolean> fsyncEnd = option(boolean.class, true, "--file-fsync-end").arity("0..1").label("on|off").fallback("on").converter(new Converters.OnOff())
+            .help("fsync() at the end of the test (default: on).");
+
+    final Opt<String> fsyncMode = option(String.class, "fsync", "--file-fsync-mode").label("fsync|fdatasync")
+            .help("Which call synchronizes (default: fsync).");
+
+    final Opt<Integer> merged = option(int.class, 0, "--file-merged-requests").label("N")
+            .help("Merge at most this number of sequential requests; 0 - don't (default: ${DEFAULT-VALUE}).");
+
+    final Opt<Double> rwRatio = option(double.class, 1.5, "--file-rw-ratio").label("N")
+            .help("Reads/writes ratio for rndrw (default: ${DEFAULT-VALUE}).");
+
+    FileIoBench() {
+        super("fileio", "sysbench's fileio test: 'prepare' creates test_file.0..N-1 in --file-dir, 'run' does the",
+                "--file-test-mode requests on them, 'cleanup' removes them. Nothing else is ever written.");
+        examples("  boxscope bench fileio prepare --file-total-size=256M --file-num=4 --file-dir=/tmp/t",
                 "  boxscope bench fileio run --file-total-size=256M --file-num=4 --file-dir=/tmp/t --file-test-mode=rndrw",
                 "  boxscope bench fileio run ... --file-test-mode=rndrd --file-extra-flags=direct   bypass the page cache",
-                "  boxscope bench fileio cleanup --file-total-size=256M --file-num=4 --file-dir=/tmp/t"})
-final class FileIoBench implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common = new CommonOptions();
-
-    @Parameters(index = "0", paramLabel = "prepare|run|cleanup", description = "The step to do.")
-    String command;
-
-    @Option(names = "--file-dir", paramLabel = "DIR", description = "Directory of the test files (default: the current directory).")
-    Path dir = Path.of(".");
-
-    @Option(names = "--file-num", paramLabel = "N", description = "Number of files to create (default: ${DEFAULT-VALUE}).")
-    int fileNum = 128;
-
-    @Option(names = "--file-block-size", paramLabel = "SIZE", converter = Converters.Size.class,
-            description = "Block size to use in all I/O operations (default: 16384).")
-    long blockSize = 16384;
-
-    @Option(names = "--file-total-size", paramLabel = "SIZE", converter = Converters.Size.class,
-            description = "Total size of files to create (default: 2G).")
-    long totalSize = 2L << 30;
-
-    @Option(names = "--file-test-mode", paramLabel = "MODE", description = "seqwr, seqrewr, seqrd, rndrd, rndwr or rndrw (required for run).")
-    String mode;
-
-    @Option(names = "--file-io-mode", paramLabel = "sync", description = "File operations mode: only sync (default: sync).")
-    String ioMode = "sync";
-
-    @Option(names = "--file-extra-flags", paramLabel = "LIST", split = ",",
-            description = "Additional flags to open files with: sync, dsync, direct (default: none).")
-    List<String> extraFlags = List.of();
-
-    @Option(names = "--file-fsync-freq", paramLabel = "N", description = "fsync() after this number of requests; 0 - never (default: ${DEFAULT-VALUE}).")
-    int fsyncFreq = 100;
-
-    @Option(names = "--file-fsync-all", arity = "0..1", fallbackValue = "on", converter = Converters.OnOff.class, paramLabel = "on|off",
-            description = "fsync() after each write operation (default: off).")
-    boolean fsyncAll;
-
-    @Option(names = "--file-fsync-end", arity = "0..1", fallbackValue = "on", converter = Converters.OnOff.class, paramLabel = "on|off",
-            description = "fsync() at the end of the test (default: on).")
-    boolean fsyncEnd = true;
-
-    @Option(names = "--file-fsync-mode", paramLabel = "fsync|fdatasync", description = "Which call synchronizes (default: fsync).")
-    String fsyncMode = "fsync";
-
-    @Option(names = "--file-merged-requests", paramLabel = "N", description = "Merge at most this number of sequential requests; 0 - don't (default: ${DEFAULT-VALUE}).")
-    int merged;
-
-    @Option(names = "--file-rw-ratio", paramLabel = "N", description = "Reads/writes ratio for rndrw (default: ${DEFAULT-VALUE}).")
-    double rwRatio = 1.5;
-
+                "  boxscope bench fileio cleanup --file-total-size=256M --file-num=4 --file-dir=/tmp/t");
+    }
     FileIoOptions options(Mode m) {
-        if (!ioMode.equals("sync")) {
-            throw new UsageException("--file-io-mode=" + io.boxscope.cli.Text.safe(ioMode)
+        if (!ioMode.value().equals("sync")) {
+            throw new UsageException("--file-io-mode=" + io.boxscope.cli.Text.safe(ioMode.value())
                     + " is not supported: only sync (async and mmap are not implemented)");
         }
         EnumSet<ExtraFlag> flags = EnumSet.noneOf(ExtraFlag.class);
-        for (String f : extraFlags) {
+        for (String f : extraFlags.value()) {
             if (!f.isBlank()) {
                 flags.add(Enums.parse(ExtraFlag.class, "--file-extra-flags", f.strip()));
             }
         }
-        boolean fdatasync = switch (fsyncMode) {
+        boolean fdatasync = switch (fsyncMode.value()) {
             case "fsync" -> false;
             case "fdatasync" -> true;
-            default -> throw new UsageException("invalid --file-fsync-mode '" + io.boxscope.cli.Text.safe(fsyncMode)
+            default -> throw new UsageException("invalid --file-fsync-mode '" + io.boxscope.cli.Text.safe(fsyncMode.value())
                     + "' (choose fsync or fdatasync)");
         };
         try {
-            return new FileIoOptions(dir, fileNum, totalSize, blockSize, m, flags, fsyncFreq, fsyncAll, fsyncEnd, fdatasync,
-                    rwRatio, merged);
+            return new FileIoOptions(dir.value(), fileNum.value(), totalSize.value(), blockSize.value(), m, flags, fsyncFreq.value(), fsyncAll.value(), fsyncEnd.value(), fdatasync,
+                    rwRatio.value(), merged.value());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -113,18 +98,18 @@ final class FileIoBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Mode m = mode == null ? null : Enums.parse(Mode.class, "--file-test-mode", mode);
-        if (!command.equals("run")) {
+        Mode m = mode.value() == null ? null : Enums.parse(Mode.class, "--file-test-mode", mode.value());
+        if (!command.value().equals("run")) {
             // prepare and cleanup inside the container's cgroups too (its I/O limits apply to them)
-            var g = BoxscopeCommand.global(spec);
+            var g = global();
             if (g.container() != null) {
-                return ContainerRun.delegate(spec, g);
+                return ContainerRun.delegate(spec(), g);
             }
-            if (common.joinCgroupsOf != null) {
-                ContainerRun.join(common.joinCgroupsOf, g.paths());
+            if (common.joinCgroupsOf.value() != null) {
+                ContainerRun.join(common.joinCgroupsOf.value(), g.paths());
             }
         }
-        return switch (command) {
+        return switch (command.value()) {
             case "prepare" -> prepare(m);
             case "cleanup" -> cleanup();
             case "run" -> {
@@ -133,17 +118,17 @@ final class FileIoBench implements Callable<Integer> {
                             + "(seqwr, seqrewr, seqrd, rndrd, rndwr or rndrw)");
                 }
                 FileIoOptions fo = options(m);
-                yield BenchRunner.run(spec, common, o -> new FileIoWorkload(fo));
+                yield BenchRunner.run(spec(), common, o -> new FileIoWorkload(fo));
             }
-            default -> throw new UsageException("unknown command '" + io.boxscope.cli.Text.safe(command)
+            default -> throw new UsageException("unknown command '" + io.boxscope.cli.Text.safe(command.value())
                     + "' for fileio: use prepare, run or cleanup");
         };
     }
 
     private int prepare(Mode m) throws Exception {
         FileIoOptions o = options(m == null ? Mode.RNDRD : m);
-        boolean json = BoxscopeCommand.global(spec).json();
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = global().json();
+        PrintWriter out = out();
         if (m == Mode.SEQWR) {
             // sysbench: the creation test needs the files absent
             return cleanup();
@@ -183,8 +168,8 @@ final class FileIoBench implements Callable<Integer> {
 
     private int cleanup() throws Exception {
         FileIoOptions o = options(Mode.RNDRD);
-        boolean json = BoxscopeCommand.global(spec).json();
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = global().json();
+        PrintWriter out = out();
         if (!json) {
             out.print("boxscope " + BenchRunner.version() + " (sysbench 1.0.20 compatible)\n\n");
             out.println("Removing test files...");

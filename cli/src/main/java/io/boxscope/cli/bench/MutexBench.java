@@ -1,42 +1,34 @@
 package io.boxscope.cli.bench;
 
-import java.util.concurrent.Callable;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.bench.workload.MutexWorkload;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(name = "mutex", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"sysbench's mutex test: each thread does one event of --mutex-locks lock/unlock pairs",
-                "on random mutexes, with --mutex-loops empty iterations between them."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope bench mutex --threads=2",
-                "  boxscope bench mutex --mutex-num=16 --mutex-locks=100000 --mutex-loops=0 --threads=2"})
-final class MutexBench implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class MutexBench extends CliCommand {
+    final CommonOptions common = new CommonOptions(this);
 
-    @Mixin
-    CommonOptions common = new CommonOptions();
+    final Opt<Integer> num = option(int.class, 4096, "--mutex-num").label("N")
+            .help("Total size of mutex array (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--mutex-num", paramLabel = "N", description = "Total size of mutex array (default: ${DEFAULT-VALUE}).")
-    int num = 4096;
+    final Opt<Integer> locks = option(int.class, 50000, "--mutex-locks").label("N")
+            .help("Number of mutex locks to do per thread (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--mutex-locks", paramLabel = "N", description = "Number of mutex locks to do per thread (default: ${DEFAULT-VALUE}).")
-    int locks = 50000;
+    final Opt<Integer> loops = option(int.class, 10000, "--mutex-loops").label("N")
+            .help("Number of empty loops to do outside mutex lock (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--mutex-loops", paramLabel = "N", description = "Number of empty loops to do outside mutex lock (default: ${DEFAULT-VALUE}).")
-    int loops = 10000;
+    final Opt<String> command = positional(String.class, null).arity("0..1").label("run")
+            .help("sysbench's command word; only 'run' exists for this test.");
 
-    @Parameters(arity = "0..1", paramLabel = "run", description = "sysbench's command word; only 'run' exists for this test.")
-    String command;
+    MutexBench() {
+        super("mutex", "sysbench's mutex test: each thread does one event of --mutex-locks lock/unlock pairs",
+                "on random mutexes, with --mutex-loops empty iterations between them.");
+        examples("  boxscope bench mutex --threads=2",
+                "  boxscope bench mutex --mutex-num=16 --mutex-locks=100000 --mutex-loops=0 --threads=2");
+    }
 
     @Override
     public Integer call() throws Exception {
-        SubcommandSupport.onlyRun("mutex", command);
-        return BenchRunner.run(spec, common, o -> new MutexWorkload(num, locks, loops));
+        SubcommandSupport.onlyRun("mutex", command.value());
+        return BenchRunner.run(spec(), common, o -> new MutexWorkload(num.value(), locks.value(), loops.value()));
     }
 }

@@ -1,38 +1,30 @@
 package io.boxscope.cli.bench;
 
-import java.util.concurrent.Callable;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.bench.workload.ThreadsWorkload;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(name = "threads", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"sysbench's threads test: scheduler performance, lock/yield/unlock loops on a few mutexes."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope bench threads --threads=4 --time=5",
-                "  boxscope bench threads --thread-yields=100 --thread-locks=2 --events=10000"})
-final class ThreadsBench implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class ThreadsBench extends CliCommand {
+    final CommonOptions common = new CommonOptions(this);
 
-    @Mixin
-    CommonOptions common = new CommonOptions();
+    final Opt<Integer> yields = option(int.class, 1000, "--thread-yields").label("N")
+            .help("Number of yields to do per event (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--thread-yields", paramLabel = "N", description = "Number of yields to do per event (default: ${DEFAULT-VALUE}).")
-    int yields = 1000;
+    final Opt<Integer> locks = option(int.class, 8, "--thread-locks").label("N")
+            .help("Number of locks (default: ${DEFAULT-VALUE}).");
 
-    @Option(names = "--thread-locks", paramLabel = "N", description = "Number of locks (default: ${DEFAULT-VALUE}).")
-    int locks = 8;
+    final Opt<String> command = positional(String.class, null).arity("0..1").label("run")
+            .help("sysbench's command word; only 'run' exists for this test.");
 
-    @Parameters(arity = "0..1", paramLabel = "run", description = "sysbench's command word; only 'run' exists for this test.")
-    String command;
+    ThreadsBench() {
+        super("threads", "sysbench's threads test: scheduler performance, lock/yield/unlock loops on a few mutexes.");
+        examples("  boxscope bench threads --threads=4 --time=5",
+                "  boxscope bench threads --thread-yields=100 --thread-locks=2 --events=10000");
+    }
 
     @Override
     public Integer call() throws Exception {
-        SubcommandSupport.onlyRun("threads", command);
-        return BenchRunner.run(spec, common, o -> new ThreadsWorkload(yields, locks));
+        SubcommandSupport.onlyRun("threads", command.value());
+        return BenchRunner.run(spec(), common, o -> new ThreadsWorkload(yields.value(), locks.value()));
     }
 }

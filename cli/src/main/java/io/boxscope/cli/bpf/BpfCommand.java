@@ -5,36 +5,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import io.boxscope.cli.CliCommand;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.feature.AttachKind;
 import io.boxscope.bpf.feature.Features;
 import io.boxscope.bpf.feature.Support;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.prog.ProgramType;
-import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.Text;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** eBPF diagnostics: what this kernel lets Boxscope do. */
-@Command(name = "bpf", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "eBPF diagnostics for this host.",
-        subcommands = BpfCommand.FeaturesCommand.class,
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope bpf features           which program types, maps, helpers and attach kinds work here",
-                "  boxscope bpf features --json    the same for scripts"})
-public final class BpfCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+public final class BpfCommand extends CliCommand {
+    public BpfCommand() {
+        super("bpf", "eBPF diagnostics for this host.");
+        subcommands(FeaturesCommand::new);
+        examples("  boxscope bpf features           which program types, maps, helpers and attach kinds work here",
+                "  boxscope bpf features --json    the same for scripts");
+    }
 
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: try 'boxscope bpf --help'");
+    public Integer call() {
+        return requireSubcommand("a subcommand is required: try 'boxscope bpf --help'");
     }
 
     /** Helpers Boxscope's programs use, probed for tracepoint programs. */
@@ -43,14 +36,12 @@ public final class BpfCommand implements Runnable {
             Helper.PROBE_READ_USER, Helper.PROBE_READ_USER_STR, Helper.PROBE_READ_KERNEL, Helper.RINGBUF_RESERVE,
             Helper.RINGBUF_OUTPUT, Helper.PERF_EVENT_OUTPUT);
 
-    @Command(name = "features", mixinStandardHelpOptions = true,
-            description = {"Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
-                    "and attach kinds, each tried for real (never by kernel version). Needs root."},
-            footerHeading = "%nEXAMPLES%n",
-            footer = {"  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'"})
-    static final class FeaturesCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+    static final class FeaturesCommand extends CliCommand {
+        FeaturesCommand() {
+            super("features", "Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
+                    "and attach kinds, each tried for real (never by kernel version). Needs root.");
+            examples("  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'");
+        }
 
         record Row(String kind, String name, Support support) {}
 
@@ -69,8 +60,8 @@ public final class BpfCommand implements Runnable {
             for (AttachKind k : AttachKind.values()) {
                 rows.add(new Row("attach", lower(k.name()), Features.attach(k)));
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (BoxscopeCommand.global(spec).json()) {
+            PrintWriter out = out();
+            if (global().json()) {
                 out.println(Json.pretty(rows.stream().map(r -> {
                     Map<String, Object> o = Json.object();
                     o.put("kind", r.kind());

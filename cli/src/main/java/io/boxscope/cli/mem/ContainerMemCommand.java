@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Text;
@@ -23,31 +23,25 @@ import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** A container's memory as its cgroup counts it, beside the sum of its processes, and why they differ. */
-@Command(name = "container", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A container's memory as its cgroup counts it, beside its processes' PSS and USS.",
+final class ContainerMemCommand extends CliCommand {
+    final Opt<String> name = positional(String.class, null).index("0").arity("0..1").label("NAME|ID")
+            .help("Container name, id or unique id prefix (or --container).");
+
+    ContainerMemCommand() {
+        super("container", "A container's memory as its cgroup counts it, beside its processes' PSS and USS.",
                 "Usage, limit, peak, failcnt or OOM kills and memory.stat (cgroup v1 or v2), the figure",
                 "docker stats shows, the working set, and why the numbers differ (page cache, kernel",
-                "memory, sockets)."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem container web              the cgroup beside its processes",
-                "  boxscope mem container 3f2a --json      exact bytes and kB for scripts"})
-final class ContainerMemCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|ID", description = "Container name, id or unique id prefix (or --container).")
-    String name;
+                "memory, sockets).");
+        examples("  boxscope mem container web              the cgroup beside its processes",
+                "  boxscope mem container 3f2a --json      exact bytes and kB for scripts");
+    }
 
     @Override
     public Integer call() throws IOException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        String query = name != null ? name : g.container();
+        GlobalOptions g = global();
+        String query = name.value() != null ? name.value() : g.container();
         if (query == null) {
             throw new UsageException("which container? give NAME|ID (see 'boxscope containers')");
         }
@@ -57,7 +51,7 @@ final class ContainerMemCommand implements Callable<Integer> {
                 "container " + c.displayName() + " has no memory cgroup (neither a v1 memory hierarchy nor memory.current in v2)"));
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), c.pids(), Math.min(4, Runtime.getRuntime().availableProcessors()));
         ContainerMemoryReport rep = ContainerMemoryReport.of(cg, scan);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (g.json()) {
             out.println(Json.pretty(json(c, rep)));
             return ExitCode.OK;

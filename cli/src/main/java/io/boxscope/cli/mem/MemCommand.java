@@ -1,25 +1,19 @@
 package io.boxscope.cli.mem;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import io.boxscope.cli.CliCommand;
 
 /** {@code boxscope mem ...}: where memory goes, per mapping, per process and per container. */
-@Command(name = "mem", mixinStandardHelpOptions = true,
-        description = {"Where memory goes: pmap, smaps, rollup, an smem-style top, and containers.",
-                "VSZ, RSS, PSS, USS, docker stats and the cgroup's usage, exact and side by side."},
-        subcommands = {PmapCommand.class, SmapsCommand.class, RollupCommand.class, TopCommand.class,
-                ContainerMemCommand.class},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem pmap -x 4242         exactly what 'pmap -x 4242' prints",
+public final class MemCommand extends CliCommand {
+    public MemCommand() {
+        super("mem", "Where memory goes: pmap, smaps, rollup, an smem-style top, and containers.",
+                "VSZ, RSS, PSS, USS, docker stats and the cgroup's usage, exact and side by side.");
+        subcommands(PmapCommand::new, SmapsCommand::new, RollupCommand::new, TopCommand::new, ContainerMemCommand::new);
+        examples("  boxscope mem pmap -x 4242         exactly what 'pmap -x 4242' prints",
                 "  boxscope mem smaps 4242 --top 10  the 10 biggest groups of mappings",
                 "  boxscope mem rollup 4242          RSS, PSS, USS, swap, and why they differ",
                 "  boxscope mem top --by container   smem, summed per container",
-                "  boxscope mem container web        the cgroup beside its processes"})
-public final class MemCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+                "  boxscope mem container web        the cgroup beside its processes");
+    }
 
     /** The positional PID, else --pid; a usage error if neither was given. */
     static int pid(Integer positional, io.boxscope.cli.GlobalOptions g) {
@@ -33,7 +27,7 @@ public final class MemCommand implements Runnable {
     }
 
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: pmap, smaps, rollup, top or container");
+    public Integer call() {
+        return requireSubcommand("a subcommand is required: pmap, smaps, rollup, top or container");
     }
 }

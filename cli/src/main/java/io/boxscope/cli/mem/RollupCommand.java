@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Text;
@@ -17,35 +17,29 @@ import io.boxscope.mem.smaps.ProcStatus;
 import io.boxscope.mem.smaps.Rollup;
 import io.boxscope.mem.top.MemTop;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
-@Command(name = "rollup", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"One process's VSZ, RSS, PSS, USS and swap, exact in kB, and how they relate.",
-                "From /proc/PID/smaps_rollup (the sum of smaps on kernels before 4.14) and /proc/PID/status."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem rollup 4242          every figure; how RSS, PSS, USS relate",
-                "  boxscope mem rollup --json 4242   the same in kB for scripts"})
-final class RollupCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class RollupCommand extends CliCommand {
+    final Opt<Integer> pidArg = positional(Integer.class, null).index("0").arity("0..1").label("PID")
+            .help("The process (or --pid).");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (or --pid).")
-    Integer pidArg;
+    RollupCommand() {
+        super("rollup", "One process's VSZ, RSS, PSS, USS and swap, exact in kB, and how they relate.",
+                "From /proc/PID/smaps_rollup (the sum of smaps on kernels before 4.14) and /proc/PID/status.");
+        examples("  boxscope mem rollup 4242          every figure; how RSS, PSS, USS relate",
+                "  boxscope mem rollup --json 4242   the same in kB for scripts");
+    }
 
     @Override
     public Integer call() throws IOException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        int pid = MemCommand.pid(pidArg, g);
+        GlobalOptions g = global();
+        int pid = MemCommand.pid(pidArg.value(), g);
         ProcMemReader r = new ProcMemReader(g.paths());
         Rollup rollup = r.rollupOrSum(pid);
         ProcStatus st = r.status(pid);
         var top = MemTop.scan(r, List.of(pid), 1);
         String command = top.processes().isEmpty() ? "[" + st.name() + "]" : top.processes().getFirst().command();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         String sentence = sentence(rollup);
         if (g.json()) {
             Map<String, Object> o = Json.object();

@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Text;
@@ -16,55 +16,47 @@ import io.boxscope.mem.smaps.Mapping;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.SmapsGroups;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** Every mapping of a process with its smaps fields, grouped by kind with subtotals. */
-@Command(name = "smaps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Where a process's memory is: its mappings grouped by kind, with subtotals.",
-                "Groups: heap, stack, anonymous, each library or file, vdso/vvar, shared memory; columns: Size,",
-                "Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty, Swap, AnonHugePages, Locked (kB).",
-                "--mappings lists every mapping under its group, with its VmFlags."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem smaps 4242                     groups, biggest RSS first",
-                "  boxscope mem smaps 4242 --sort pss --top 10 the 10 groups with most PSS",
-                "  boxscope mem smaps 4242 --mappings          every mapping, with VmFlags",
-                "  boxscope mem smaps 4242 --json              every mapping and every field"})
-final class SmapsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The process (or --pid).")
-    Integer pidArg;
+final class SmapsCommand extends CliCommand {
+    final Opt<Integer> pidArg = positional(Integer.class, null).index("0").arity("0..1").label("PID")
+            .help("The process (or --pid).");
 
     enum Key { rss, pss, size, swap }
 
-    @Option(names = "--sort", paramLabel = "rss|pss|size|swap", description = "Order groups by this field, biggest first (default rss).")
-    Key sortKey = Key.rss;
+    final Opt<Key> sortKey = option(Key.class, Key.rss, "--sort").label("rss|pss|size|swap")
+            .help("Order groups by this field, biggest first (default rss).");
 
-    @Option(names = "--top", paramLabel = "N", description = "Show only the N biggest groups (the rest are summed in one line).")
-    Integer top;
+    final Opt<Integer> top = option(Integer.class, null, "--top").label("N")
+            .help("Show only the N biggest groups (the rest are summed in one line).");
 
-    @Option(names = {"-m", "--mappings"}, description = "List every mapping under its group.")
-    boolean mappings;
+    final Opt<Boolean> mappings = flag("-m", "--mappings")
+            .help("List every mapping under its group.");
 
+    SmapsCommand() {
+        super("smaps", "Where a process's memory is: its mappings grouped by kind, with subtotals.",
+                "Groups: heap, stack, anonymous, each library or file, vdso/vvar, shared memory; columns: Size,",
+                "Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty, Swap, AnonHugePages, Locked (kB).",
+                "--mappings lists every mapping under its group, with its VmFlags.");
+        examples("  boxscope mem smaps 4242                     groups, biggest RSS first",
+                "  boxscope mem smaps 4242 --sort pss --top 10 the 10 groups with most PSS",
+                "  boxscope mem smaps 4242 --mappings          every mapping, with VmFlags",
+                "  boxscope mem smaps 4242 --json              every mapping and every field");
+    }
     static final List<String> HEAD = List.of("KIND", "NAME", "MAPS", "SIZE", "RSS", "PSS", "PSS_DIRTY", "SH_CLEAN", "SH_DIRTY",
             "PRIV_CLEAN", "PRIV_DIRTY", "SWAP", "ANON_HUGE", "LOCKED");
 
     @Override
     public Integer call() throws IOException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        if (top != null && top < 1) {
+        GlobalOptions g = global();
+        if (top.value() != null && top.value() < 1) {
             throw new UsageException("--top must be at least 1");
         }
-        int pid = MemCommand.pid(pidArg, g);
+        int pid = MemCommand.pid(pidArg.value(), g);
         ProcMemReader r = new ProcMemReader(g.paths());
         List<Mapping> ms = r.smaps(pid);
         String name = r.status(pid).name();
-        SmapsGroups.Sort sort = switch (sortKey) {
+        SmapsGroups.Sort sort = switch (sortKey.value()) {
             case rss -> SmapsGroups.Sort.RSS;
             case pss -> SmapsGroups.Sort.PSS;
             case size -> SmapsGroups.Sort.SIZE;
@@ -72,7 +64,7 @@ final class SmapsCommand implements Callable<Integer> {
         };
         List<SmapsGroups.Group> groups = SmapsGroups.group(ms, sort);
         long[] totals = SmapsGroups.totals(groups);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (g.json()) {
             Map<String, Object> o = Json.object();
             o.put("pid", pid);
@@ -93,11 +85,11 @@ final class SmapsCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         List<List<String>> rows = new ArrayList<>();
-        int shown = top == null ? groups.size() : Math.min(top, groups.size());
+        int shown = top.value() == null ? groups.size() : Math.min(top.value(), groups.size());
         for (int i = 0; i < shown; i++) {
             SmapsGroups.Group gr = groups.get(i);
             rows.add(row(gr.kind().label(), gr.name(), gr.mappings().size(), gr.totals()));
-            if (mappings) {
+            if (mappings.value()) {
                 for (Mapping m : gr.mappings()) {
                     long[] t = new long[SmapsGroups.FIELDS.size()];
                     for (int f = 0; f < t.length; f++) {

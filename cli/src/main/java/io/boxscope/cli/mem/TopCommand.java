@@ -10,11 +10,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Text;
@@ -28,54 +28,48 @@ import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** smem for every process: swap, USS, PSS, RSS, with the container each process is in. */
-@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"smem for every process: swap, USS, PSS and RSS, with each process's container.",
-                "One smaps_rollup read per process; rows per process, container or user, with totals."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope mem top                          every process, biggest PSS first",
-                "  boxscope mem top --by container           one line per container",
-                "  boxscope mem top --container web          only the processes of container web",
-                "  boxscope mem top --filter java --sort uss",
-                "  boxscope mem top --json                   exact kB for scripts"})
-final class TopCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class TopCommand extends CliCommand {
     enum By { process, container, user }
 
     enum Key { pid, user, command, container, swap, uss, pss, rss }
 
-    @Option(names = "--by", paramLabel = "process|container|user", description = "Rows per process (default), container or user.")
-    By by = By.process;
+    final Opt<By> by = option(By.class, By.process, "--by").label("process|container|user")
+            .help("Rows per process (default), container or user.");
 
-    @Option(names = "--sort", paramLabel = "KEY", description = "pid, user, command, container, swap, uss, pss (default) or rss; sizes biggest first.")
-    Key sort = Key.pss;
+    final Opt<Key> sort = option(Key.class, Key.pss, "--sort").label("KEY")
+            .help("pid, user, command, container, swap, uss, pss (default) or rss; sizes biggest first.");
 
-    @Option(names = {"-r", "--reverse"}, description = "Reverse the order.")
-    boolean reverse;
+    final Opt<Boolean> reverse = flag("-r", "--reverse")
+            .help("Reverse the order.");
 
-    @Option(names = {"-P", "--filter"}, paramLabel = "REGEX", description = "Only processes whose command line matches REGEX.")
-    String filter;
+    final Opt<String> filter = option(String.class, null, "-P", "--filter").label("REGEX")
+            .help("Only processes whose command line matches REGEX.");
 
-    @Option(names = "--threads", paramLabel = "N", description = "Reader threads (default: the number of CPUs, at most 4).")
-    int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+    final Opt<Integer> threads = option(int.class, Math.min(4, Runtime.getRuntime().availableProcessors()), "--threads").label("N")
+            .help("Reader threads (default: the number of CPUs, at most 4).");
 
     /** A row: one process or a sum. */
     record Row(String pid, String user, String command, String container, long swap, long uss, long pss, long rss, int count) {}
 
+    TopCommand() {
+        super("top", "smem for every process: swap, USS, PSS and RSS, with each process's container.",
+                "One smaps_rollup read per process; rows per process, container or user, with totals.");
+        examples("  boxscope mem top                          every process, biggest PSS first",
+                "  boxscope mem top --by container           one line per container",
+                "  boxscope mem top --container web          only the processes of container web",
+                "  boxscope mem top --filter java --sort uss",
+                "  boxscope mem top --json                   exact kB for scripts");
+    }
+
     @Override
     public Integer call() throws IOException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
+        GlobalOptions g = global();
         Pattern p = null;
-        if (filter != null) {
+        if (filter.value() != null) {
             try {
-                p = Pattern.compile(filter);
+                p = Pattern.compile(filter.value());
             } catch (PatternSyntaxException e) {
                 throw new UsageException("--filter: not a regular expression: " + e.getDescription());
             }
@@ -97,7 +91,7 @@ final class TopCommand implements Callable<Integer> {
         } else {
             pids = MemTop.pids(g.paths());
         }
-        MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads);
+        MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads.value());
         if (d == null) {
             d = joinScan(found);
         }
@@ -112,7 +106,7 @@ final class TopCommand implements Callable<Integer> {
             users = Passwd.read(g.paths());
         } catch (IOException e) {
             users = Map.of();
-            spec.commandLine().getErr().println("notice: no user names (" + Text.safe(e.toString()) + "): showing uids");
+            err().println("notice: no user names (" + Text.safe(e.toString()) + "): showing uids");
         }
         List<Row> rows = new ArrayList<>();
         for (ProcessMemory m : scan.processes()) {
@@ -122,7 +116,7 @@ final class TopCommand implements Callable<Integer> {
             rows.add(new Row(Integer.toString(m.pid()), users.getOrDefault(m.uid(), Integer.toString(m.uid())), m.command(),
                     containerOf.getOrDefault(m.pid(), "-"), m.swap(), m.uss(), m.pss(), m.rss(), 1));
         }
-        rows = switch (by) {
+        rows = switch (by.value()) {
             case process -> rows;
             case container -> sum(rows, Row::container);
             case user -> sum(rows, Row::user);
@@ -130,13 +124,13 @@ final class TopCommand implements Callable<Integer> {
         rows.sort(order());
         Row total = new Row("", "", "", "", rows.stream().mapToLong(Row::swap).sum(), rows.stream().mapToLong(Row::uss).sum(),
                 rows.stream().mapToLong(Row::pss).sum(), rows.stream().mapToLong(Row::rss).sum(), rows.stream().mapToInt(Row::count).sum());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (g.json()) {
             Map<String, Object> o = Json.object();
-            o.put("by", by.name());
+            o.put("by", by.value().name());
             o.put("unit", "kB");
-            o.put("rows", rows.stream().map(r -> json(r, by)).toList());
-            o.put("total", json(total, by));
+            o.put("rows", rows.stream().map(r -> json(r, by.value())).toList());
+            o.put("total", json(total, by.value()));
             o.put("skipped_exited", scan.exited());
             o.put("skipped_permission_denied", scan.denied());
             o.put("skipped_unparsable", scan.unparsable());
@@ -144,16 +138,16 @@ final class TopCommand implements Callable<Integer> {
             out.println(Json.pretty(o));
             return ExitCode.OK;
         }
-        List<String> header = switch (by) {
+        List<String> header = switch (by.value()) {
             case process -> List.of("PID", "USER", "COMMAND", "CONTAINER", "SWAP", "USS", "PSS", "RSS");
             case container -> List.of("CONTAINER", "PROCS", "SWAP", "USS", "PSS", "RSS");
             case user -> List.of("USER", "PROCS", "SWAP", "USS", "PSS", "RSS");
         };
         List<List<String>> cells = new ArrayList<>();
         for (Row r : rows) {
-            cells.add(cells(r, by));
+            cells.add(cells(r, by.value()));
         }
-        out.print(rightAligned(header, cells, cells(total, by), by == By.process ? 4 : 1));
+        out.print(rightAligned(header, cells, cells(total, by.value()), by.value() == By.process ? 4 : 1));
         List<String> notes = new ArrayList<>();
         if (scan.exited() > 0) {
             notes.add(scan.exited() + " exited during the scan");
@@ -182,7 +176,7 @@ final class TopCommand implements Callable<Integer> {
     }
 
     private Comparator<Row> order() {
-        Comparator<Row> c = switch (sort) {
+        Comparator<Row> c = switch (sort.value()) {
             case pid -> Comparator.comparingLong(r -> r.pid().isEmpty() ? 0 : Long.parseLong(r.pid()));
             case user -> Comparator.comparing(Row::user);
             case command -> Comparator.comparing(Row::command);
@@ -192,7 +186,7 @@ final class TopCommand implements Callable<Integer> {
             case pss -> Comparator.comparingLong(Row::pss).reversed();
             case rss -> Comparator.comparingLong(Row::rss).reversed();
         };
-        return reverse ? c.reversed() : c;
+        return reverse.value() ? c.reversed() : c;
     }
 
     private static List<String> cells(Row r, By by) {

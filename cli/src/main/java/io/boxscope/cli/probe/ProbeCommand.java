@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Text;
@@ -15,22 +15,34 @@ import io.boxscope.probe.list.Listing;
 import io.boxscope.probe.list.ProbeListException;
 import io.boxscope.probe.list.ProbeLister;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code boxscope probe}: the bpftrace-class front end. Today it lists probes ({@code -l}, like
  * {@code bpftrace -l}); running programs ({@code -e}, files) is the probe language, not written yet.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
+public final class ProbeCommand extends CliCommand {
+    static final String NOT_YET = "not implemented yet: the probe language (boxscope probe -e PROGRAM, boxscope probe FILE) "
+            + "is planned (issue 3) and cannot run anything today; only listing works: boxscope probe -l [PATTERN]";
+
+    final Opt<Boolean> list = flag("-l", "--list")
+            .help("List probes matching PATTERN (default: every tracepoint, raw tracepoint "
+            + "and software event).");
+
+    final Opt<Boolean> verbose = flag("-v", "--verbose")
+            .help("With -l: also print each tracepoint's arguments (args->NAME), "
+            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.");
+
+    final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
+            .help("Run a probe program (not implemented yet).");
+
+    final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
+            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).");
+
+    public ProbeCommand() {
+        super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
-                "Running programs (-e PROGRAM, a program FILE) is not implemented yet."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
+                "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
+        examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
                 "  boxscope probe -l 'rawtracepoint:sched_*'               raw tracepoints (from kernel BTF)",
                 "  boxscope probe -lv rawtracepoint:sched_switch           with its BTF argument types",
@@ -38,47 +50,27 @@ import picocli.CommandLine.Spec;
                 "  boxscope probe -l 'uprobe:libc:*'                       library by name, like bpftrace",
                 "  boxscope probe -l 'software:*'                          perf software events",
                 "  boxscope probe -l '*sched_switch*'                      any provider",
-                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'"})
-public final class ProbeCommand implements Callable<Integer> {
-    static final String NOT_YET = "not implemented yet: the probe language (boxscope probe -e PROGRAM, boxscope probe FILE) "
-            + "is planned (issue 3) and cannot run anything today; only listing works: boxscope probe -l [PATTERN]";
-
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = {"-l", "--list"}, description = "List probes matching PATTERN (default: every tracepoint, raw tracepoint "
-            + "and software event).")
-    boolean list;
-
-    @Option(names = {"-v", "--verbose"}, description = "With -l: also print each tracepoint's arguments (args->NAME), "
-            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.")
-    boolean verbose;
-
-    @Option(names = "-e", paramLabel = "PROGRAM", description = "Run a probe program (not implemented yet).")
-    String program;
-
-    @Parameters(arity = "0..1", paramLabel = "PATTERN|FILE",
-            description = "With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).")
-    String pattern;
+                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'");
+    }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (!list) {
-            if (program == null && pattern == null) {
+        PrintWriter out = out();
+        PrintWriter err = err();
+        if (!list.value()) {
+            if (program.value() == null && pattern.value() == null) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
             err.println("boxscope: " + NOT_YET);
             return ExitCode.FAILURE;
         }
-        if (program != null) {
+        if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");
         }
-        GlobalOptions g = BoxscopeCommand.global(spec);
+        GlobalOptions g = global();
         Listing listing;
         try {
-            listing = new ProbeLister(g.paths().sysRoot()).list(pattern, verbose);
+            listing = new ProbeLister(g.paths().sysRoot()).list(pattern.value(), verbose.value());
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,5 +1,7 @@
 package io.boxscope.cli.syscount;
 
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.Opt;
 import io.boxscope.tools.syscount.SyscountProbe;
 
 import java.io.IOException;
@@ -13,13 +15,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.syscalls.SyscallTable;
-import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.PrivilegeException;
@@ -29,21 +29,50 @@ import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * libbpf-tools' syscount in pure Java: system call counts (and latencies) per call or per process,
  * counted in the kernel by a per-CPU hash on raw_syscalls:sys_enter/sys_exit. Same options and the
  * same output format as /usr/sbin/syscount, plus {@code --container} and {@code --json}.
  */
-@Command(name = "syscount", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Summarize system call counts and latencies, counted in the kernel (eBPF on",
-                "raw_syscalls:sys_exit), like libbpf-tools syscount. Needs root (CAP_BPF + CAP_PERFMON)."},
-        footerHeading = "%nEXAMPLES%n",
-        footer = {"  boxscope syscount                      top 10 syscalls by count, printed at Ctrl+C",
+public final class SyscountCommand extends CliCommand {
+    final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID")
+            .help("Process PID to trace (same as the global --pid).");
+
+    final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("PATH")
+            .help("Trace processes in this cgroup v2 directory and below, e.g. /sys/fs/cgroup/system.slice/x.scope.");
+
+    final Opt<Integer> top = option(int.class, 0, "-T", "--top").label("TOP").defaultValue("10")
+            .help("Print only the top syscalls (default ${DEFAULT-VALUE}; 0 for all).");
+
+    final Opt<Boolean> latency = flag("-L", "--latency")
+            .help("Collect syscall latency; sort by total time.");
+
+    final Opt<Boolean> milliseconds = flag("-m", "--milliseconds")
+            .help("Display latency in milliseconds (default: microseconds).");
+
+    final Opt<Boolean> process = flag("-P", "--process")
+            .help("Count by process and not by syscall.");
+
+    final Opt<Boolean> failures = flag("-x", "--failures")
+            .help("Trace only failed syscalls.");
+
+    final Opt<String> errno = option(String.class, null, "-e", "--errno").label("ERRNO")
+            .help("Trace only syscalls that return this error (numeric or EPERM, etc.).");
+
+    final Opt<Integer> interval = option(int.class, 0, "-i", "--interval").label("INTERVAL").defaultValue("0")
+            .help("Print summary at this interval (seconds), 0 for infinite wait (default).");
+
+    final Opt<Integer> duration = option(int.class, 0, "-d", "--duration").label("DURATION").defaultValue("0")
+            .help("Total tracing duration (seconds).");
+
+    final Opt<Boolean> list = flag("-l", "--list")
+            .help("Print list of recognized syscalls and exit.");
+
+    public SyscountCommand() {
+        super("syscount", "Summarize system call counts and latencies, counted in the kernel (eBPF on",
+                "raw_syscalls:sys_exit), like libbpf-tools syscount. Needs root (CAP_BPF + CAP_PERFMON).");
+        examples("  boxscope syscount                      top 10 syscalls by count, printed at Ctrl+C",
                 "  boxscope syscount -p 4242 -d 5         only process 4242, for 5 seconds",
                 "  boxscope syscount --container web -i 1 a container's syscalls, every second",
                 "  boxscope syscount -L -m                sort by total latency, in milliseconds",
@@ -51,55 +80,15 @@ import picocli.CommandLine.Spec;
                 "  boxscope syscount -x -i 5              only failed syscalls, every 5 seconds",
                 "  boxscope syscount -e ENOENT -d 10      only syscalls failing with ENOENT",
                 "  boxscope syscount -c /sys/fs/cgroup/system.slice/docker.service -d 5",
-                "  boxscope syscount --json -d 5 | jq '.syscalls[0]'"})
-public final class SyscountCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "-p", paramLabel = "PID", description = "Process PID to trace (same as the global --pid).")
-    Integer pid;
-
-    @Option(names = {"-c", "--cgroup"}, paramLabel = "PATH",
-            description = "Trace processes in this cgroup v2 directory and below, e.g. /sys/fs/cgroup/system.slice/x.scope.")
-    Path cgroup;
-
-    @Option(names = {"-T", "--top"}, paramLabel = "TOP", defaultValue = "10",
-            description = "Print only the top syscalls (default ${DEFAULT-VALUE}; 0 for all).")
-    int top;
-
-    @Option(names = {"-L", "--latency"}, description = "Collect syscall latency; sort by total time.")
-    boolean latency;
-
-    @Option(names = {"-m", "--milliseconds"}, description = "Display latency in milliseconds (default: microseconds).")
-    boolean milliseconds;
-
-    @Option(names = {"-P", "--process"}, description = "Count by process and not by syscall.")
-    boolean process;
-
-    @Option(names = {"-x", "--failures"}, description = "Trace only failed syscalls.")
-    boolean failures;
-
-    @Option(names = {"-e", "--errno"}, paramLabel = "ERRNO",
-            description = "Trace only syscalls that return this error (numeric or EPERM, etc.).")
-    String errno;
-
-    @Option(names = {"-i", "--interval"}, paramLabel = "INTERVAL", defaultValue = "0",
-            description = "Print summary at this interval (seconds), 0 for infinite wait (default).")
-    int interval;
-
-    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "0",
-            description = "Total tracing duration (seconds).")
-    int duration;
-
-    @Option(names = {"-l", "--list"}, description = "Print list of recognized syscalls and exit.")
-    boolean list;
+                "  boxscope syscount --json -d 5 | jq '.syscalls[0]'");
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        GlobalOptions g = BoxscopeCommand.global(spec);
-        PrintWriter out = spec.commandLine().getOut();
+        GlobalOptions g = global();
+        PrintWriter out = out();
         SyscallTable table = SyscallTable.current();
-        if (list) {
+        if (list.value()) {
             for (Map.Entry<Integer, String> e : table.all().entrySet()) {
                 out.printf(Locale.ROOT, "%3d: %s%n", e.getKey(), e.getValue());
             }
@@ -114,7 +103,7 @@ public final class SyscountCommand implements Callable<Integer> {
         }
         try (probe) {
             if (!g.json()) {
-                out.println("Tracing syscalls, printing top " + (top > 0 ? top : "all") + "... Ctrl+C to quit.");
+                out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
             }
             run(probe, table, g.json(), out);
@@ -123,13 +112,13 @@ public final class SyscountCommand implements Callable<Integer> {
     }
 
     SyscountProbe.Options options(GlobalOptions g) throws IOException {
-        if (top < 0 || interval < 0 || duration < 0) {
+        if (top.value() < 0 || interval.value() < 0 || duration.value() < 0) {
             throw new UsageException("-T, -i and -d take non-negative numbers");
         }
-        if (pid != null && g.pid() != null && !pid.equals(g.pid())) {
-            throw new UsageException("-p " + pid + " and --pid " + g.pid() + " disagree: give one");
+        if (pid.value() != null && g.pid() != null && !pid.value().equals(g.pid())) {
+            throw new UsageException("-p " + pid.value() + " and --pid " + g.pid() + " disagree: give one");
         }
-        Integer target = pid != null ? pid : g.pid();
+        Integer target = pid.value() != null ? pid.value() : g.pid();
         if (target != null && target <= 0) {
             throw new UsageException("invalid PID " + target);
         }
@@ -137,14 +126,14 @@ public final class SyscountCommand implements Callable<Integer> {
             throw new io.boxscope.proc.NoSuchProcessException(target, g.paths().procRoot().toString());
         }
         Integer err = null;
-        if (errno != null) {
-            Errno e = Errno.parse(errno);
+        if (errno.value() != null) {
+            Errno e = Errno.parse(errno.value());
             if (e == null) {
-                throw new UsageException("invalid errno: " + Text.safe(errno) + " (give a name such as ENOENT or a number)");
+                throw new UsageException("invalid errno: " + Text.safe(errno.value()) + " (give a name such as ENOENT or a number)");
             }
             err = e.number();
         }
-        Path dir = cgroup;
+        Path dir = cgroup.value();
         if (g.container() != null) {
             if (dir != null) {
                 throw new UsageException("--container and -c/--cgroup both select a cgroup: give one");
@@ -156,7 +145,7 @@ public final class SyscountCommand implements Callable<Integer> {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new UsageException("cgroup directory " + Text.safe(dir.toString()) + " does not exist");
         }
-        return new SyscountProbe.Options(target, dir, failures, err, latency, process);
+        return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }
 
     private void run(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) throws InterruptedException {
@@ -191,11 +180,11 @@ public final class SyscountCommand implements Callable<Integer> {
                 }
                 seconds++;
                 printedLast = false;
-                if (interval > 0 && seconds % interval == 0) {
+                if (interval.value() > 0 && seconds % interval.value() == 0) {
                     print(probe, table, json, out);
                     printedLast = true;
                 }
-                if (duration > 0 && seconds >= duration) {
+                if (duration.value() > 0 && seconds >= duration.value()) {
                     break;
                 }
             }
@@ -216,18 +205,18 @@ public final class SyscountCommand implements Callable<Integer> {
     void print(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) {
         List<SyscountProbe.Row> rows = new ArrayList<>(probe.take());
         long dropped = probe.dropped();
-        rows.sort(latency ? Comparator.comparingLong(SyscountProbe.Row::totalNs).reversed()
+        rows.sort(latency.value() ? Comparator.comparingLong(SyscountProbe.Row::totalNs).reversed()
                 : Comparator.comparingLong(SyscountProbe.Row::count).reversed());
-        if (top > 0 && rows.size() > top) {
-            rows = rows.subList(0, top);
+        if (top.value() > 0 && rows.size() > top.value()) {
+            rows = rows.subList(0, top.value());
         }
         String time = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
         if (json) {
-            out.println(Json.write(SyscountFormat.json(rows, table, process, latency, time, dropped)));
+            out.println(Json.write(SyscountFormat.json(rows, table, process.value(), latency.value(), time, dropped)));
         } else if (!rows.isEmpty()) {
-            out.print(SyscountFormat.text(rows, table, process, latency, milliseconds, time));
+            out.print(SyscountFormat.text(rows, table, process.value(), latency.value(), milliseconds.value(), time));
             if (dropped > 0) {
-                PrintWriter err = spec.commandLine().getErr();
+                PrintWriter err = err();
                 err.println("notice: " + dropped + " syscalls not counted: a BPF map was full (more than 8192 processes,"
                         + " or more than 10240 threads inside a syscall with -L)");
                 err.flush();

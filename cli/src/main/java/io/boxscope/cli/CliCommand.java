@@ -1,0 +1,150 @@
+package io.boxscope.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * A boxscope command: its name, description, examples, options (typed {@link Opt} fields) and
+ * subcommands, declared in code, and its work in {@link #call()}.
+ *
+ * <p>Why in code and not with picocli's annotations: picocli reads annotations by reflection, and
+ * the JDK turns each annotation type into a dynamic proxy class, which the AOT cache (JEP 483) cannot
+ * store. At every start that cost about 65 ms, more than the whole JVM start-up; picocli's
+ * programmatic model (picocli.info, "Programmatic API") is built in a few milliseconds. See
+ * docs/benchmarks.md, "CLI start-up".
+ *
+ * <p>A subclass passes its name and description to the constructor, declares its options as
+ * {@code final} fields with {@link #option}, {@link #flag} and {@link #positional} (in the order
+ * --help lists them), adds {@link #examples} and, for a group, {@link #subcommands}. Every command
+ * gets -h/--help and -V/--version; the root's global options are inherited by all.
+ */
+public abstract class CliCommand implements Callable<Integer> {
+    private final String name;
+    private final String[] description;
+    private final List<Opt<?>> args = new ArrayList<>();
+    private final List<Supplier<? extends CliCommand>> subcommands = new ArrayList<>();
+    private String[] aliases = {};
+    private String[] examples = {};
+    private boolean autoWidth;
+    private CommandSpec spec;
+
+    protected CliCommand(String name, String... description) {
+        this.name = name;
+        this.description = description;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final List<String> aliases() {
+        return List.of(aliases);
+    }
+
+    /** Other names for this command ({@code containers} is also {@code ps}). */
+    protected final void aliases(String... names) {
+        this.aliases = names;
+    }
+
+    /** Lines of the EXAMPLES section that ends every --help. */
+    protected final void examples(String... lines) {
+        this.examples = lines;
+    }
+
+    /** Subcommands, in the order --help lists them; each is built only when this command is. */
+    @SafeVarargs
+    protected final void subcommands(Supplier<? extends CliCommand>... makers) {
+        subcommands.addAll(List.of(makers));
+    }
+
+    /** Wrap help text to the terminal's width rather than 80 columns. */
+    protected final void autoWidth() {
+        this.autoWidth = true;
+    }
+
+    /** An option with a value of {@code type}; {@code initial} is its value when not given. */
+    public final <T> Opt<T> option(Class<T> type, T initial, String... names) {
+        return add(Opt.option(type, initial, names));
+    }
+
+    /** An option without a value: true when given. */
+    public final Opt<Boolean> flag(String... names) {
+        return add(Opt.option(boolean.class, false, names));
+    }
+
+    /** A positional parameter; give {@link Opt#index} when there are several. */
+    public final <T> Opt<T> positional(Class<T> type, T initial) {
+        return add(Opt.positional(type, initial));
+    }
+
+    /** Positional parameters collected in a list (empty when none are given); give the arity. */
+    public final <E> Opt<List<E>> positionals(Class<E> element) {
+        return add(Opt.<List<E>>positional(List.class, new ArrayList<>()).elements(element));
+    }
+
+    /** An option that may be repeated, its values collected in a list (empty when not given). */
+    public final <E> Opt<List<E>> options(Class<E> element, String... names) {
+        return add(Opt.<List<E>>option(List.class, new ArrayList<>(), names).elements(element));
+    }
+
+    private <T> Opt<T> add(Opt<T> a) {
+        if (spec != null) {
+            throw new IllegalStateException("options must be declared before the command is built");
+        }
+        args.add(a);
+        return a;
+    }
+
+    /** This command's picocli model, built on first use. */
+    public final CommandSpec spec() {
+        if (spec == null) {
+            CommandSpec s = CommandSpec.wrapWithoutInspection(this);
+            s.name(name).aliases(aliases).versionProvider(new VersionProvider());
+            s.usageMessage().description(description).sortOptions(false).autoWidth(autoWidth)
+                    .footerHeading("%nEXAMPLES%n").footer(examples);
+            for (Opt<?> a : args) {
+                a.addTo(s);
+            }
+            s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+            s.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                    .description("Print version information and exit.").build());
+            spec = s;
+        }
+        return spec;
+    }
+
+    /** A command line for this command and its subcommands (their models are built now). */
+    public final CommandLine commandLine() {
+        CommandLine cl = new CommandLine(spec());
+        for (Supplier<? extends CliCommand> make : subcommands) {
+            CliCommand sub = make.get();
+            cl.addSubcommand(sub.name(), sub.commandLine());
+        }
+        return cl;
+    }
+
+    /** The global options (--json, --proc-root, ...), wherever on the command line they were given. */
+    protected final GlobalOptions global() {
+        return BoxscopeCommand.global(spec());
+    }
+
+    protected final PrintWriter out() {
+        return spec().commandLine().getOut();
+    }
+
+    protected final PrintWriter err() {
+        return spec().commandLine().getErr();
+    }
+
+    /** For a command that only groups subcommands: being run alone is a usage error. */
+    protected final Integer requireSubcommand(String message) {
+        throw new CommandLine.ParameterException(spec().commandLine(), message);
+    }
+}
