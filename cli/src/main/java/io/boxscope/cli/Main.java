@@ -25,7 +25,9 @@ public final class Main {
     public static void main(String[] args) {
         if (Boolean.getBoolean("boxscope.aot.training")) {
             train();
-            return;
+            // Through System.exit like a real run: Runtime.exit initialises the JDK's logging
+            // (to log the exit), whose classes then come from the cache too.
+            System.exit(0);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
