@@ -160,7 +160,7 @@ public final class Pmap {
     }
 
     /** Whether the name contains "/SYSV" at or after {@code from}. */
-    private static boolean sysv(Mapping m, int from) {
+    static boolean sysv(Mapping m, int from) {
         int len = m.nameLength();
         for (int i = from; i + SYSV.length <= len; i++) {
             int k = 0;

@@ -25,8 +25,18 @@ import io.boxscope.proc.NoSuchProcessException;
 public final class ProcMemReader {
     private final HostPaths paths;
 
+    /** The proc root with a trailing '/': file names are built as strings, no Path per read. */
+    private final String root;
+
     public ProcMemReader(HostPaths paths) {
         this.paths = paths;
+        String r = paths.procRoot().toString();
+        this.root = r.endsWith("/") ? r : r + "/";
+    }
+
+    /** {@code <proc-root>/PID/FILE} as a string. */
+    private String fileName(int pid, String file) {
+        return new StringBuilder(root.length() + 24).append(root).append(pid).append('/').append(file).toString();
     }
 
     public HostPaths paths() {
@@ -60,8 +70,8 @@ public final class ProcMemReader {
 
     /** Reads the whole file into {@code b} (grown as needed) and returns its length. */
     private int readSmall(int pid, String file, Buffer b) throws IOException {
-        Path p = paths.pidFile(pid, file);
-        try (FileInputStream in = open(p)) {
+        String name = fileName(pid, file);
+        try (FileInputStream in = open(name)) {
             int len = 0;
             while (true) {
                 if (len == b.bytes.length) {
@@ -108,9 +118,9 @@ public final class ProcMemReader {
      * reads straight into the array, where a channel copies through a temporary direct buffer.
      */
     private List<Mapping> parsed(int pid, String file) throws IOException {
-        Path p = paths.pidFile(pid, file);
-        SmapsParser parser = new SmapsParser(p.toString());
-        try (FileInputStream in = open(p)) {
+        String name = fileName(pid, file);
+        SmapsParser parser = new SmapsParser(name);
+        try (FileInputStream in = open(name)) {
             byte[] buf = new byte[CHUNK];
             int n;
             while ((n = in.read(buf, 0, CHUNK)) >= 0) {
@@ -123,13 +133,17 @@ public final class ProcMemReader {
     }
 
     /** Opens a file, failing as the NIO calls do: NoSuchFileException or AccessDeniedException. */
-    private static FileInputStream open(Path p) throws IOException {
+    private static FileInputStream open(String name) throws IOException {
         try {
-            return new FileInputStream(p.toFile());
+            return new FileInputStream(name);
         } catch (FileNotFoundException e) {
             // FileInputStream reports every failed open so (missing, denied, ESRCH for a kernel
-            // thread's smaps_rollup); on this rare path NIO opens it again to say which.
-            Files.newByteChannel(p).close();
+            // thread's smaps_rollup). ESRCH is common in mem top (every kernel thread) and its
+            // message is what esrch() recognises; for the rest NIO opens the file again to say which.
+            if (esrch(e)) {
+                throw e;
+            }
+            Files.newByteChannel(Path.of(name)).close();
             throw e;
         }
     }
@@ -171,7 +185,7 @@ public final class ProcMemReader {
         } catch (NoMemoryException e) {
             return Optional.of(Rollup.EMPTY);
         }
-        SmapsParser parser = new SmapsParser(paths.pidFile(pid, "smaps_rollup").toString(), rollupSchema);
+        SmapsParser parser = new SmapsParser(fileName(pid, "smaps_rollup"), rollupSchema);
         parser.feed(b.bytes, 0, n);
         List<Mapping> m = parser.finish();
         if (m.isEmpty()) {

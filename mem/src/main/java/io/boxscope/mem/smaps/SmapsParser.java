@@ -30,7 +30,7 @@ public final class SmapsParser {
     private byte[][] schemaBytes = new byte[0][];
     private int lineNo;
     /** The incomplete line at the end of the last chunk fed. */
-    private byte[] carry = new byte[512];
+    private byte[] carry = NO_BYTES;
     private int carryLen;
     private boolean finished;
     // The entry being read: its header, detail fields so far and VmFlags.
@@ -48,7 +48,8 @@ public final class SmapsParser {
     private long[] vals = new long[32];
     private int count;
     private String vmFlags = "";
-    private final Interner flags = new Interner();
+    private Interner flags;
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** A parser for one file, fed in chunks; {@code file} names the source in errors. */
     public SmapsParser(String file) {
@@ -139,7 +140,7 @@ public final class SmapsParser {
     private void keep(byte[] b, int from, int to) {
         int n = to - from;
         if (carryLen + n > carry.length) {
-            carry = Arrays.copyOf(carry, Math.max(carry.length * 2, carryLen + n));
+            carry = Arrays.copyOf(carry, Math.max(Math.max(512, carry.length * 2), carryLen + n));
         }
         System.arraycopy(b, from, carry, carryLen, n);
         carryLen += n;
@@ -229,6 +230,9 @@ public final class SmapsParser {
             }
             while (e > s && whitespace(b[e - 1])) {
                 e--;
+            }
+            if (flags == null) {
+                flags = new Interner();
             }
             vmFlags = flags.get(b, s, e);
         } else if (digits > 0) {

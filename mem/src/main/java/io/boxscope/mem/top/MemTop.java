@@ -118,7 +118,10 @@ public final class MemTop {
         final AtomicInteger kernel = new AtomicInteger();
         final AtomicInteger bad = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        /** Container by cgroup path: most processes share a few paths, and recognising one takes regexes. */
+        /**
+         * Container by the text of /proc/PID/cgroup: most processes share a few such texts, and
+         * parsing one and recognising its path takes splits and regexes.
+         */
         final Map<String, ContainerRef> containers = new ConcurrentHashMap<>();
 
         Worker(ProcMemReader reader, int[] pids) {
@@ -188,11 +191,10 @@ public final class MemTop {
             } catch (NoSuchFileException e) {
                 return ContainerRef.HOST; // a kernel without cgroups
             }
-            String path = CgroupMembership.parse(text).identifyingPath();
-            ContainerRef ref = containers.get(path);
+            ContainerRef ref = containers.get(text);
             if (ref == null) {
-                ref = ContainerRecognizer.recognize(path);
-                containers.put(path, ref);
+                ref = ContainerRecognizer.recognize(CgroupMembership.parse(text).identifyingPath());
+                containers.put(text, ref);
             }
             return ref;
         }
