@@ -152,6 +152,64 @@ public final class SmapsParser {
      * One pass over the bytes: detail lines (nine in ten) are read key, value, newline.
      */
     private int line(byte[] b, int pos, int to) {
+        if (count < schemaBytes.length && head != null) {
+            int next = expectedDetail(b, pos, to);
+            if (next != 0) {
+                return next;
+            }
+        }
+        return anyLine(b, pos, to);
+    }
+
+    /**
+     * The common case in a small method (which the JIT compiles early): the detail line whose key
+     * is the one at the same place in the previous entry, with a number. Returns where the next line
+     * starts, -1 if the line is incomplete, or 0, having changed nothing, for anything else.
+     */
+    private int expectedDetail(byte[] b, int pos, int to) {
+        byte[] k = schemaBytes[count];
+        int colon = pos + k.length;
+        if (colon >= to || b[colon] != ':') {
+            return 0;
+        }
+        for (int i = 0; i < k.length; i++) {
+            if (b[pos + i] != k[i]) {
+                return 0;
+            }
+        }
+        int v = colon + 1;
+        while (v < to && b[v] == ' ') {
+            v++;
+        }
+        long value = 0;
+        int start = v;
+        byte d;
+        while (v < to && (d = b[v]) >= '0' && d <= '9') {
+            value = value * 10 + (d - '0');
+            v++;
+        }
+        if (v == start) {
+            return 0;
+        }
+        while (v < to && b[v] != '\n') {
+            v++;
+        }
+        if (v == to) {
+            return -1;
+        }
+        lineNo++;
+        if (count == keys.length) {
+            keys = Arrays.copyOf(keys, count * 2);
+            vals = Arrays.copyOf(vals, count * 2);
+        }
+        keys[count] = schema[count];
+        vals[count] = value;
+        count++;
+        return v + 1;
+    }
+
+    /** Any line: header, detail line, VmFlags, blank; the same contract as {@link #expectedDetail} but never 0. */
+    private int anyLine(byte[] b, int pos, int to) {
         byte c = b[pos];
         if (c == '\n') {
             lineNo++;
