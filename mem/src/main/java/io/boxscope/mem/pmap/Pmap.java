@@ -269,18 +269,25 @@ public final class Pmap {
             if (below(m, o)) {
                 continue;
             }
-            long size = m.sizeBytes();
-            total += size;
-            sb.hex16(m.start()).ch(' ').right(size >>> 10, 7).ch(' ').right(rss, 7).ch(' ').right(dirty, 7).ch(' ');
-            mode(sb, m);
-            sb.ch(' ');
-            name(sb, m, p, o.showPath());
-            sb.ch('\n');
+            total += m.sizeBytes();
+            extendedRow(sb, m, p, o.showPath(), rss, dirty);
         }
         if (!o.quiet()) {
             sb.text("---------------- ------- ------- ------- \n");
             sb.text("total kB         ").right(total >>> 10, 7).ch(' ').right(totalRss, 7).ch(' ').right(totalDirty, 7).ch('\n');
         }
+    }
+
+    /**
+     * One -x row. A method of its own so that it is compiled after a few hundred rows: the loop
+     * around it runs once, interpreted, in a JVM that has just started.
+     */
+    private static void extendedRow(Out sb, Mapping m, PmapProcess p, boolean showPath, long rss, long dirty) {
+        sb.hex16(m.start()).ch(' ').right(m.sizeBytes() >>> 10, 7).ch(' ').right(rss, 7).ch(' ').right(dirty, 7).ch(' ');
+        mode(sb, m);
+        sb.ch(' ');
+        name(sb, m, p, showPath);
+        sb.ch('\n');
     }
 
     /** Fields -X leaves out (procps calls them unimportant); -XX shows them. */
