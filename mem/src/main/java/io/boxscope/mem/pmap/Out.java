@@ -37,6 +37,14 @@ final class Out {
         return this;
     }
 
+    /** ASCII bytes as they are (labels prepared once). */
+    Out ascii(byte[] a) {
+        room(a.length);
+        System.arraycopy(a, 0, b, n, a.length);
+        n += a.length;
+        return this;
+    }
+
     Out repeat(char c, int count) {
         if (count > 0) {
             room(count);

@@ -115,16 +115,11 @@ public final class Pmap {
     }
 
     private static final byte[] SYSV = {'/', 'S', 'Y', 'S', 'V'};
-
-    /** The mapping column of the plain and -x layouts. */
-    static String name(Mapping m, PmapProcess p, boolean showPath) {
-        Out o = new Out(64);
-        name(o, m, p, showPath);
-        return o.toString();
-    }
+    private static final byte[] STACK = "  [ stack ]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ANON = "  [ anon ]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
-     * The mapping column, written byte by byte: every byte outside 0x20..0x7e becomes '?', as
+     * The mapping column of the plain, -x and -d layouts, written byte by byte: every byte outside 0x20..0x7e becomes '?', as
      * procps does to maps lines.
      */
     private static void name(Out sb, Mapping m, PmapProcess p, boolean showPath) {
@@ -152,11 +147,7 @@ public final class Pmap {
             return;
         }
         long ss = p.startStack();
-        if (Long.compareUnsigned(ss, m.start()) >= 0 && Long.compareUnsigned(ss, m.end()) <= 0) {
-            sb.text("  [ stack ]");
-        } else {
-            sb.text("  [ anon ]");
-        }
+        sb.ascii(Long.compareUnsigned(ss, m.start()) >= 0 && Long.compareUnsigned(ss, m.end()) <= 0 ? STACK : ANON);
     }
 
     /** Whether the name contains "/SYSV" at or after {@code from}. */
@@ -177,21 +168,25 @@ public final class Pmap {
     private static void plain(Out sb, PmapProcess p, PmapOptions o) {
         long total = 0;
         for (Mapping m : inRange(p, o)) {
-            long size = m.sizeBytes();
-            total += size;
-            sb.hex16(m.start()).ch(' ');
-            sizeK(sb, size >>> 10, 7);
-            sb.ch(' ');
-            mode(sb, m);
-            sb.ch(' ');
-            name(sb, m, p, o.showPath());
-            sb.ch('\n');
+            total += m.sizeBytes();
+            plainRow(sb, m, p, o.showPath());
         }
         if (!o.quiet()) {
             sb.text(" total ");
             sizeK(sb, total >>> 10, 17);
             sb.ch('\n');
         }
+    }
+
+    /** One row of the plain layout (a method of its own for the JIT, as {@link #extendedRow}). */
+    private static void plainRow(Out sb, Mapping m, PmapProcess p, boolean showPath) {
+        sb.hex16(m.start()).ch(' ');
+        sizeK(sb, m.sizeBytes() >>> 10, 7);
+        sb.ch(' ');
+        mode(sb, m);
+        sb.ch(' ');
+        name(sb, m, p, showPath);
+        sb.ch('\n');
     }
 
     /** "{kB}K" right-aligned in {@code width} columns. */
