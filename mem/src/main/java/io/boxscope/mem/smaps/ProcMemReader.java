@@ -47,14 +47,18 @@ public final class ProcMemReader {
     public String readRaw(int pid, String file) throws IOException {
         Buffer b = BUFFER.get();
         int n = readSmall(pid, file, b);
-        return new String(b.bytes, 0, n, StandardCharsets.ISO_8859_1);
+        String text = new String(b.bytes, 0, n, StandardCharsets.ISO_8859_1);
+        b.shrink();
+        return text;
     }
 
     /** The file's bytes; errors mapped as described in the class comment. */
     public byte[] readBytes(int pid, String file) throws IOException {
         Buffer b = BUFFER.get();
         int n = readSmall(pid, file, b);
-        return Arrays.copyOf(b.bytes, n);
+        byte[] bytes = Arrays.copyOf(b.bytes, n);
+        b.shrink();
+        return bytes;
     }
 
     /**
@@ -63,7 +67,15 @@ public final class ProcMemReader {
      * than the read in a JVM that has just started.
      */
     private static final class Buffer {
-        byte[] bytes = new byte[16 * 1024];
+        static final int SIZE = 16 * 1024;
+        byte[] bytes = new byte[SIZE];
+
+        /** A long-lived thread does not keep the memory of one huge command line. */
+        void shrink() {
+            if (bytes.length > 64 * SIZE) {
+                bytes = new byte[SIZE];
+            }
+        }
     }
 
     private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
@@ -114,8 +126,8 @@ public final class ProcMemReader {
      * Parses maps or smaps as it is read, a chunk at a time into one buffer: a 10,000-mapping smaps
      * is 7 MB, which would otherwise be copied into ever larger arrays before parsing could start.
      * (Reading on a second thread, to overlap the kernel's formatting with parsing, was measured
-     * slower on two cores: the JIT compiler threads want them too.) A plain FileInputStream: it
-     * reads straight into the array, where a channel copies through a temporary direct buffer.
+     * slower on two cores: the JIT compiler threads want them too.) A plain FileInputStream: in a
+     * JVM that has just started it was measured cheaper to open and read than a FileChannel.
      */
     private List<Mapping> parsed(int pid, String file) throws IOException {
         String name = fileName(pid, file);
@@ -187,6 +199,7 @@ public final class ProcMemReader {
         }
         SmapsParser parser = new SmapsParser(fileName(pid, "smaps_rollup"), rollupSchema);
         parser.feed(b.bytes, 0, n);
+        b.shrink();
         List<Mapping> m = parser.finish();
         if (m.isEmpty()) {
             return Optional.of(Rollup.EMPTY);

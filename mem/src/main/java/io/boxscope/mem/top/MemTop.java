@@ -77,7 +77,7 @@ public final class MemTop {
         Worker w = new Worker(reader, list);
         Thread[] helpers = new Thread[Math.max(1, Math.min(threads, list.length)) - 1];
         for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = Thread.ofPlatform().daemon().name("boxscope-memtop-" + i).start(w);
+            helpers[i] = Thread.ofPlatform().daemon().name("boxscope-memtop").start(w);
         }
         w.run();
         boolean interrupted = false;
