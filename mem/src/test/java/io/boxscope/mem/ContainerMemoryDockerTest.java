@@ -59,6 +59,12 @@ class ContainerMemoryDockerTest {
             ContainerMemoryReport rep = ContainerMemoryReport.of(cg, scan);
             ProcessMemory sh = scan.processes().stream().filter(p -> p.command().startsWith("sh ")).findFirst().orElseThrow();
             assertTrue(sh.uss() >= 50 * 1024, "the shell holds the string privately: USS " + sh.uss());
+            // The scan places each process in its container from the same pass (its cgroup file).
+            for (ProcessMemory m : scan.processes()) {
+                assertEquals(info.ref(), m.container(), m.command());
+            }
+            assertEquals(c.name(), MemTop.containerNames(scan).get(info.ref().id()));
+            assertEquals(c.name(), MemTop.containerLabel(sh.container(), MemTop.containerNames(scan)));
             assertTrue(rep.processKb().anonymous() * 1024 >= 50 * MIB, "processes' anonymous: " + rep.processKb().anonymous());
             assertTrue(rep.processKb().pss() * 1024 >= 50 * MIB && rep.processKb().pss() * 1024 < 80 * MIB);
             assertTrue(rep.reasons().get(1).contains("they agree"), rep.reasons().get(1));

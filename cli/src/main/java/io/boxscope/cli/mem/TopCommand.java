@@ -6,11 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import io.boxscope.cli.CliCommand;
@@ -26,7 +24,6 @@ import io.boxscope.mem.top.ProcessMemory;
 import io.boxscope.proc.Passwd;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
-import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
 
 /** smem for every process: swap, USS, PSS, RSS, with the container each process is in. */
@@ -74,33 +71,17 @@ final class TopCommand extends CliCommand {
                 throw new UsageException("--filter: not a regular expression: " + e.getDescription());
             }
         }
-        ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
-        CompletableFuture<Discovery> found = CompletableFuture.supplyAsync(() -> {
-            try {
-                return discovery.scan();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
         List<Integer> pids;
-        Discovery d = null;
         if (g.container() != null) {
-            d = joinScan(found);
-            ContainerInfo c = ContainerDiscovery.find(d, g.container());
+            ContainerInfo c = ContainerDiscovery.find(ContainerDiscovery.of(g.paths()).scan(), g.container());
             pids = c.pids();
         } else {
             pids = MemTop.pids(g.paths());
         }
+        // Each process's container comes from the same pass; the runtimes are asked for names only
+        // when some process is in a container.
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads.value());
-        if (d == null) {
-            d = joinScan(found);
-        }
-        Map<Integer, String> containerOf = new HashMap<>();
-        for (ContainerInfo c : d.containers()) {
-            for (int pid : c.pids()) {
-                containerOf.put(pid, c.displayName());
-            }
-        }
+        Map<String, String> containerNames = MemTop.containerNames(scan);
         Map<Integer, String> users;
         try {
             users = Passwd.read(g.paths());
@@ -114,7 +95,7 @@ final class TopCommand extends CliCommand {
                 continue;
             }
             rows.add(new Row(Integer.toString(m.pid()), users.getOrDefault(m.uid(), Integer.toString(m.uid())), m.command(),
-                    containerOf.getOrDefault(m.pid(), "-"), m.swap(), m.uss(), m.pss(), m.rss(), 1));
+                    MemTop.containerLabel(m.container(), containerNames), m.swap(), m.uss(), m.pss(), m.rss(), 1));
         }
         rows = switch (by.value()) {
             case process -> rows;
@@ -273,20 +254,5 @@ final class TopCommand extends CliCommand {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
-    }
-
-    /** The discovery result, with the scan's own exception rethrown as itself (so Main maps it to its exit code). */
-    private static Discovery joinScan(CompletableFuture<Discovery> found) throws IOException {
-        try {
-            return found.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.io.UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }

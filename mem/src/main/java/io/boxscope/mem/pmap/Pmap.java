@@ -34,6 +34,11 @@ public final class Pmap {
         return new Session(o).render(p);
     }
 
+    /** {@link #render} as UTF-8 bytes (ASCII but for -X/-XX names), for writing straight to a stream. */
+    public static byte[] renderBytes(PmapProcess p, PmapOptions o) {
+        return new Session(o).renderBytes(p);
+    }
+
     /**
      * Several processes in one pmap run ({@code pmap PID PID...}): plain and -x outputs are simply
      * one after the other, but -X/-XX keep each field column's width from one process to the next
@@ -50,8 +55,17 @@ public final class Pmap {
         }
 
         public String render(PmapProcess p) {
-            StringBuilder sb = new StringBuilder(128 + p.mappings().size() * 100);
-            sb.append(p.tgid()).append(":   ").append(p.command()).append('\n');
+            return out(p).toString();
+        }
+
+        /** {@link #render} as UTF-8 bytes. */
+        public byte[] renderBytes(PmapProcess p) {
+            return out(p).bytes();
+        }
+
+        private Out out(PmapProcess p) {
+            Out sb = new Out(128 + p.mappings().size() * 100);
+            sb.dec(p.tgid()).text(":   ").text(p.command()).ch('\n');
             switch (options.mode()) {
                 case MAPS -> plain(sb, p, options);
                 case EXTENDED -> extended(sb, p, options);
@@ -62,13 +76,16 @@ public final class Pmap {
                     totals = carry[0];
                 }
             }
-            return sb.toString();
+            return sb;
         }
     }
 
     /** The mappings inside -A LOW,HIGH (all of them without -A), in address order. */
-    private static java.util.List<Mapping> inRange(PmapProcess p, PmapOptions o) {
-        java.util.List<Mapping> out = new java.util.ArrayList<>();
+    private static List<Mapping> inRange(PmapProcess p, PmapOptions o) {
+        if (o.low() == 0 && o.high() == PmapOptions.NO_HIGH) {
+            return p.mappings();
+        }
+        List<Mapping> out = new ArrayList<>();
         for (Mapping m : p.mappings()) {
             if (above(m, o)) {
                 break;
@@ -88,77 +105,99 @@ public final class Pmap {
         return Long.compareUnsigned(o.high(), m.start()) < 0;
     }
 
-    private static String mode(Mapping m) {
-        String perms = m.perms();
-        char[] c = new char[5];
+    /** The mode column: rwx, '-' for private or 's' for shared, then '-'. */
+    private static void mode(Out sb, Mapping m) {
         for (int i = 0; i < 4; i++) {
-            c[i] = i < perms.length() ? perms.charAt(i) : '\0';
+            char c = m.perm(i);
+            sb.raw(c >= 0x80 ? '?' : i == 3 && c == 'p' ? '-' : c);
         }
-        if (c[3] == 'p') {
-            c[3] = '-';
-        }
-        c[4] = '-';
-        return new String(c);
+        sb.ch('-');
     }
 
-    /** The mapping column of the plain and -x layouts. */
-    static String name(Mapping m, PmapProcess p, boolean showPath) {
-        String n = printable(m.name());
-        if (p.shmMinor() >= 0 && m.deviceMajor() == 0 && m.deviceMinor() == p.shmMinor() && n.contains("/SYSV")) {
-            return "  [ shmid=0x" + Long.toHexString(m.inodeNumber()) + " ]";
-        }
-        int last = n.lastIndexOf('/');
-        if (last >= 0) {
-            if (showPath) {
-                return n.substring(n.indexOf('/'));
+    private static final byte[] SYSV = {'/', 'S', 'Y', 'S', 'V'};
+    private static final byte[] STACK = "  [ stack ]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ANON = "  [ anon ]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The mapping column of the plain, -x and -d layouts, written byte by byte: every byte outside 0x20..0x7e becomes '?', as
+     * procps does to maps lines.
+     */
+    private static void name(Out sb, Mapping m, PmapProcess p, boolean showPath) {
+        int len = m.nameLength();
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < len; i++) {
+            if (m.nameByte(i) == '/') {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
             }
-            return last + 1 < n.length() ? n.substring(last + 1) : n.substring(last);
+        }
+        if (first >= 0 && p.shmMinor() >= 0 && m.deviceMajor() == 0 && m.deviceMinor() == p.shmMinor() && sysv(m, first)) {
+            sb.text("  [ shmid=0x").text(Long.toHexString(m.inodeNumber())).text(" ]");
+            return;
+        }
+        if (last >= 0) {
+            int from = showPath ? first : last + 1 < len ? last + 1 : last;
+            for (int i = from; i < len; i++) {
+                int c = m.nameByte(i);
+                sb.raw(c < 0x20 || c > 0x7e ? '?' : c);
+            }
+            return;
         }
         long ss = p.startStack();
-        if (Long.compareUnsigned(ss, m.start()) >= 0 && Long.compareUnsigned(ss, m.end()) <= 0) {
-            return "  [ stack ]";
-        }
-        return "  [ anon ]";
+        sb.ascii(Long.compareUnsigned(ss, m.start()) >= 0 && Long.compareUnsigned(ss, m.end()) <= 0 ? STACK : ANON);
     }
 
-    /** Every byte outside 0x20..0x7e becomes '?', as procps does to maps lines. */
-    static String printable(String byteString) {
-        StringBuilder sb = null;
-        for (int i = 0; i < byteString.length(); i++) {
-            char c = byteString.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                if (sb == null) {
-                    sb = new StringBuilder(byteString.substring(0, i));
-                }
-                sb.append('?');
-            } else if (sb != null) {
-                sb.append(c);
+    /** Whether the name contains "/SYSV" at or after {@code from}. */
+    static boolean sysv(Mapping m, int from) {
+        int len = m.nameLength();
+        for (int i = from; i + SYSV.length <= len; i++) {
+            int k = 0;
+            while (k < SYSV.length && m.nameByte(i + k) == SYSV[k]) {
+                k++;
+            }
+            if (k == SYSV.length) {
+                return true;
             }
         }
-        return sb == null ? byteString : sb.toString();
+        return false;
     }
 
-    private static void plain(StringBuilder sb, PmapProcess p, PmapOptions o) {
+    private static void plain(Out sb, PmapProcess p, PmapOptions o) {
         long total = 0;
         for (Mapping m : inRange(p, o)) {
-            long size = m.sizeBytes();
-            total += size;
-            hex16(sb, m.start());
-            sb.append(' ');
-            pad(sb, Long.toUnsignedString(size >>> 10) + "K", 7, true);
-            sb.append(' ').append(mode(m)).append(' ').append(name(m, p, o.showPath())).append('\n');
+            total += m.sizeBytes();
+            plainRow(sb, m, p, o.showPath());
         }
         if (!o.quiet()) {
-            sb.append(" total ");
-            pad(sb, Long.toString(total >>> 10) + "K", 17, true);
-            sb.append('\n');
+            sb.text(" total ");
+            sizeK(sb, total >>> 10, 17);
+            sb.ch('\n');
         }
+    }
+
+    /** One row of the plain layout (a method of its own for the JIT, as {@link #extendedRow}). */
+    private static void plainRow(Out sb, Mapping m, PmapProcess p, boolean showPath) {
+        sb.hex16(m.start()).ch(' ');
+        sizeK(sb, m.sizeBytes() >>> 10, 7);
+        sb.ch(' ');
+        mode(sb, m);
+        sb.ch(' ');
+        name(sb, m, p, showPath);
+        sb.ch('\n');
+    }
+
+    /** "{kB}K" right-aligned in {@code width} columns. */
+    private static void sizeK(Out sb, long kb, int width) {
+        sb.right(kb, width - 1).ch('K');
     }
 
     /** -d: offset and device per mapping; the footer splits the total into private-writeable and shared. */
-    private static void device(StringBuilder sb, PmapProcess p, PmapOptions o) {
+    private static void device(Out sb, PmapProcess p, PmapOptions o) {
         if (!o.quiet()) {
-            sb.append("Address           Kbytes Mode  Offset           Device    Mapping\n");
+            sb.text("Address           Kbytes Mode  Offset           Device    Mapping\n");
         }
         long total = 0;
         long writeable = 0;
@@ -168,72 +207,82 @@ public final class Pmap {
             total += size;
             if (m.shared()) {
                 shared += size;
-            } else if (m.perms().length() > 1 && m.perms().charAt(1) == 'w') {
+            } else if (m.perm(1) == 'w') {
                 writeable += size;
             }
-            hex16(sb, m.start());
-            sb.append(' ');
-            pad(sb, Long.toUnsignedString(size >>> 10), 7, true);
-            sb.append(' ').append(mode(m)).append(' ');
+            sb.hex16(m.start()).ch(' ').right(size >>> 10, 7).ch(' ');
+            mode(sb, m);
+            sb.ch(' ');
             long offset;
             try {
                 offset = Long.parseUnsignedLong(m.offsetHex(), 16);
             } catch (NumberFormatException e) {
                 offset = 0;
             }
-            hex16(sb, offset);
-            sb.append(' ');
+            sb.hex16(offset).ch(' ');
             String major = Integer.toHexString(m.deviceMajor());
             String minor = Integer.toHexString(m.deviceMinor());
-            sb.repeat('0', Math.max(0, 3 - major.length())).append(major).append(':');
-            sb.repeat('0', Math.max(0, 5 - minor.length())).append(minor);
-            sb.append(' ').append(name(m, p, o.showPath())).append('\n');
+            sb.repeat('0', 3 - major.length()).text(major).ch(':');
+            sb.repeat('0', 5 - minor.length()).text(minor);
+            sb.ch(' ');
+            name(sb, m, p, o.showPath());
+            sb.ch('\n');
         }
         if (!o.quiet()) {
-            sb.append("mapped: ").append(total >>> 10).append("K    writeable/private: ").append(writeable >>> 10)
-                    .append("K    shared: ").append(shared >>> 10).append("K\n");
+            sb.text("mapped: ").dec(total >>> 10).text("K    writeable/private: ").dec(writeable >>> 10)
+                    .text("K    shared: ").dec(shared >>> 10).text("K\n");
         }
     }
 
-    private static void extended(StringBuilder sb, PmapProcess p, PmapOptions o) {
+    private static void extended(Out sb, PmapProcess p, PmapOptions o) {
         if (!o.quiet()) {
-            sb.append("Address           Kbytes     RSS   Dirty Mode  Mapping\n");
+            sb.text("Address           Kbytes     RSS   Dirty Mode  Mapping\n");
         }
         long total = 0;
         long totalRss = 0;
         long totalDirty = 0;
+        // Entries of one file share their field names: look the three columns up once per schema.
+        SmapsFields schema = null;
+        int rssAt = -1;
+        int sharedDirtyAt = -1;
+        int privateDirtyAt = -1;
         for (Mapping m : p.mappings()) {
             if (above(m, o)) {
                 break;
             }
-            long rss = m.kb("Rss");
-            long dirty = m.kb("Shared_Dirty") + m.kb("Private_Dirty");
+            SmapsFields f = m.fields();
+            if (schema == null || !f.sameNames(schema)) {
+                schema = f;
+                rssAt = f.index("Rss");
+                sharedDirtyAt = f.index("Shared_Dirty");
+                privateDirtyAt = f.index("Private_Dirty");
+            }
+            long rss = rssAt < 0 ? 0 : f.value(rssAt);
+            long dirty = (sharedDirtyAt < 0 ? 0 : f.value(sharedDirtyAt)) + (privateDirtyAt < 0 ? 0 : f.value(privateDirtyAt));
             totalRss += rss;
             totalDirty += dirty;
             if (below(m, o)) {
                 continue;
             }
-            long size = m.sizeBytes();
-            total += size;
-            hex16(sb, m.start());
-            sb.append(' ');
-            pad(sb, Long.toUnsignedString(size >>> 10), 7, true);
-            sb.append(' ');
-            pad(sb, Long.toString(rss), 7, true);
-            sb.append(' ');
-            pad(sb, Long.toString(dirty), 7, true);
-            sb.append(' ').append(mode(m)).append(' ').append(name(m, p, o.showPath())).append('\n');
+            total += m.sizeBytes();
+            extendedRow(sb, m, p, o.showPath(), rss, dirty);
         }
         if (!o.quiet()) {
-            sb.append("---------------- ------- ------- ------- \n");
-            sb.append("total kB         ");
-            pad(sb, Long.toString(total >>> 10), 7, true);
-            sb.append(' ');
-            pad(sb, Long.toString(totalRss), 7, true);
-            sb.append(' ');
-            pad(sb, Long.toString(totalDirty), 7, true);
-            sb.append('\n');
+            sb.text("---------------- ------- ------- ------- \n");
+            sb.text("total kB         ").right(total >>> 10, 7).ch(' ').right(totalRss, 7).ch(' ').right(totalDirty, 7).ch('\n');
         }
+    }
+
+    /**
+     * One -x row. A method of its own so that it is compiled after a few hundred rows: the loop
+     * around it runs once, interpreted, in a JVM that has just started.
+     */
+    private static void extendedRow(Out sb, Mapping m, PmapProcess p, boolean showPath, long rss, long dirty) {
+        sb.hex16(m.start()).ch(' ').right(m.sizeBytes() >>> 10, 7).ch(' ').right(rss, 7).ch(' ').right(dirty, 7).ch(' ');
+        mode(sb, m);
+        sb.ch(' ');
+        name(sb, m, p, showPath);
+        sb.ch('\n');
     }
 
     /** Fields -X leaves out (procps calls them unimportant); -XX shows them. */
@@ -245,7 +294,7 @@ public final class Pmap {
         };
     }
 
-    private static int[] detailed(StringBuilder sb, PmapProcess p, PmapOptions o, int[] carried, long[][] carriedTotals) {
+    private static int[] detailed(Out sb, PmapProcess p, PmapOptions o, int[] carried, long[][] carriedTotals) {
         List<Mapping> ms = p.mappings();
         if (ms.isEmpty()) {
             // No mappings (a kernel thread): procps still prints the footer of the columns it
@@ -291,7 +340,7 @@ public final class Pmap {
                 long v = m.fields().value(cols.get(c));
                 totals[c] += v;
                 if (o.quiet()) {
-                    widths[c] = Math.max(widths[c], Long.toString(v).length());
+                    widths[c] = Math.max(widths[c], Out.width(v));
                 }
             }
             if (!m.vmFlags().isEmpty()) {
@@ -301,7 +350,7 @@ public final class Pmap {
         }
         if (!o.quiet()) {
             for (int c = 0; c < nc; c++) {
-                widths[c] = Math.max(widths[c], Long.toString(totals[c]).length());
+                widths[c] = Math.max(widths[c], Out.width(totals[c]));
             }
             w1 = head(sb, "Address", w1);
             w2 = head(sb, "Perm", w2);
@@ -314,25 +363,16 @@ public final class Pmap {
             if (hasFlags && all) {
                 wv = head(sb, "VmFlags", wv);
             }
-            sb.append("Mapping\n");
+            sb.text("Mapping\n");
         }
         for (Mapping m : ms) {
-            pad(sb, m.startHex(), w1, true);
-            sb.append(' ');
-            pad(sb, m.perms(), w2, true);
-            sb.append(' ');
-            pad(sb, m.offsetHex(), w3, true);
-            sb.append(' ');
-            pad(sb, m.device(), w4, true);
-            sb.append(' ');
-            pad(sb, m.inode(), w5, true);
+            sb.right(m.startHex(), w1).ch(' ').right(m.perms(), w2).ch(' ').right(m.offsetHex(), w3).ch(' ')
+                    .right(m.device(), w4).ch(' ').right(m.inode(), w5);
             for (int c = 0; c < nc; c++) {
-                sb.append(' ');
-                pad(sb, Long.toString(m.fields().value(cols.get(c))), widths[c], true);
+                sb.ch(' ').right(m.fields().value(cols.get(c)), widths[c]);
             }
             if (hasFlags && all) {
-                sb.append(' ');
-                pad(sb, m.vmFlags(), wv, true);
+                sb.ch(' ').right(m.vmFlags(), wv);
             }
             String desc = m.name().length() > 127 ? m.name().substring(0, 127) : m.name();
             if (!o.showPath()) {
@@ -341,7 +381,7 @@ public final class Pmap {
                     desc = desc.substring(slash + 1);
                 }
             }
-            sb.append(' ').append(noControls(Mapping.decode(desc))).append('\n');
+            sb.ch(' ').text(noControls(Mapping.decode(desc))).ch('\n');
         }
         if (!o.quiet()) {
             footer(sb, w1 + 1 + w2 + 1 + w3 + 1 + w4 + 1 + w5 + 1, widths, totals);
@@ -364,40 +404,22 @@ public final class Pmap {
         return sb == null ? s : sb.toString();
     }
 
-    private static void footer(StringBuilder sb, int gap, int[] widths, long[] totals) {
+    private static void footer(Out sb, int gap, int[] widths, long[] totals) {
         sb.repeat(' ', gap);
         for (int w : widths) {
-            sb.repeat('=', w).append(' ');
+            sb.repeat('=', w).ch(' ');
         }
-        sb.append('\n');
+        sb.ch('\n');
         sb.repeat(' ', gap);
         for (int c = 0; c < widths.length; c++) {
-            pad(sb, Long.toString(totals[c]), widths[c], true);
-            sb.append(' ');
+            sb.right(totals[c], widths[c]).ch(' ');
         }
-        sb.append("KB \n");
+        sb.text("KB \n");
     }
 
-    private static int head(StringBuilder sb, String title, int width) {
+    private static int head(Out sb, String title, int width) {
         int w = Math.max(width, title.length());
-        pad(sb, title, w, true);
-        sb.append(' ');
+        sb.right(title, w).ch(' ');
         return w;
-    }
-
-    private static void hex16(StringBuilder sb, long v) {
-        String h = Long.toHexString(v);
-        sb.repeat('0', 16 - h.length()).append(h);
-    }
-
-    private static void pad(StringBuilder sb, String s, int width, boolean right) {
-        int fill = width - s.length();
-        if (right && fill > 0) {
-            sb.repeat(' ', fill);
-        }
-        sb.append(s);
-        if (!right && fill > 0) {
-            sb.repeat(' ', fill);
-        }
     }
 }

@@ -1,8 +1,8 @@
 package io.boxscope.mem.smaps;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -25,8 +25,18 @@ import io.boxscope.proc.NoSuchProcessException;
 public final class ProcMemReader {
     private final HostPaths paths;
 
+    /** The proc root with a trailing '/': file names are built as strings, no Path per read. */
+    private final String root;
+
     public ProcMemReader(HostPaths paths) {
         this.paths = paths;
+        String r = paths.procRoot().toString();
+        this.root = r.endsWith("/") ? r : r + "/";
+    }
+
+    /** {@code <proc-root>/PID/FILE} as a string. */
+    private String fileName(int pid, String file) {
+        return new StringBuilder(root.length() + 24).append(root).append(pid).append('/').append(file).toString();
     }
 
     public HostPaths paths() {
@@ -35,56 +45,118 @@ public final class ProcMemReader {
 
     /** The file's bytes as a byte string (one char per byte). */
     public String readRaw(int pid, String file) throws IOException {
-        return new String(readBytes(pid, file), StandardCharsets.ISO_8859_1);
+        Buffer b = BUFFER.get();
+        int n = readSmall(pid, file, b);
+        String text = new String(b.bytes, 0, n, StandardCharsets.ISO_8859_1);
+        b.shrink();
+        return text;
     }
 
     /** The file's bytes; errors mapped as described in the class comment. */
     public byte[] readBytes(int pid, String file) throws IOException {
-        Path p = paths.pidFile(pid, file);
-        try {
-            return readFully(p, file.startsWith("smaps") && !file.equals("smaps_rollup") || file.equals("maps") ? 256 * 1024 : 4096);
-        } catch (NoSuchFileException e) {
-            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
-                throw new NoSuchProcessException(pid, paths.procRoot().toString());
+        Buffer b = BUFFER.get();
+        int n = readSmall(pid, file, b);
+        byte[] bytes = Arrays.copyOf(b.bytes, n);
+        b.shrink();
+        return bytes;
+    }
+
+    /**
+     * One reusable read buffer per thread: mem top reads three small files for each of hundreds
+     * of processes, and a fresh array (or a channel's temporary direct buffer) for each costs more
+     * than the read in a JVM that has just started.
+     */
+    private static final class Buffer {
+        static final int SIZE = 16 * 1024;
+        byte[] bytes = new byte[SIZE];
+
+        /** A long-lived thread does not keep the memory of one huge command line. */
+        void shrink() {
+            if (bytes.length > 64 * SIZE) {
+                bytes = new byte[SIZE];
             }
-            throw e;
-        } catch (AccessDeniedException e) {
-            throw e;
+        }
+    }
+
+    private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
+
+    /** Reads the whole file into {@code b} (grown as needed) and returns its length. */
+    private int readSmall(int pid, String file, Buffer b) throws IOException {
+        String name = fileName(pid, file);
+        try (FileInputStream in = open(name)) {
+            int len = 0;
+            while (true) {
+                if (len == b.bytes.length) {
+                    b.bytes = Arrays.copyOf(b.bytes, len * 2);
+                }
+                int n = in.read(b.bytes, len, b.bytes.length - len);
+                if (n < 0) {
+                    return len;
+                }
+                len += n;
+            }
         } catch (IOException e) {
-            // Reading smaps of a process that exited after open() fails with ESRCH.
-            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
-                throw new NoSuchProcessException(pid, paths.procRoot().toString());
-            }
-            if (esrch(e)) {
-                // The directory is still there but the memory is gone: a kernel thread, a zombie.
-                throw new NoMemoryException(pid, file);
-            }
-            throw e;
+            throw translate(pid, file, e);
         }
     }
 
     /**
-     * Reads a /proc file (its size is reported as 0) with large reads: the kernel formats smaps a
-     * buffer at a time, so few big reads beat many small ones for 10,000-mapping processes.
+     * A read error on /proc/PID/file as the exception the class comment promises (to be thrown);
+     * throws {@link NoSuchProcessException} itself.
      */
-    static byte[] readFully(Path p, int initial) throws IOException {
-        try (FileChannel ch = FileChannel.open(p)) {
-            byte[] buf = new byte[initial];
-            int len = 0;
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            while (true) {
-                int n = ch.read(bb);
-                if (n < 0) {
-                    break;
-                }
-                len += n;
-                if (len == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 4);
-                    bb = ByteBuffer.wrap(buf);
-                    bb.position(len);
-                }
+    private IOException translate(int pid, String file, IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return e;
+        }
+        // Reading smaps of a process that exited after open() fails with ESRCH.
+        if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
+            throw new NoSuchProcessException(pid, paths.procRoot().toString());
+        }
+        if (!(e instanceof NoSuchFileException) && esrch(e)) {
+            // The directory is still there but the memory is gone: a kernel thread, a zombie.
+            return new NoMemoryException(pid, file);
+        }
+        return e;
+    }
+
+    /** Read size for maps and smaps: big enough that the kernel fills many entries per read call. */
+    static final int CHUNK = 128 * 1024;
+
+    /**
+     * Parses maps or smaps as it is read, a chunk at a time into one buffer: a 10,000-mapping smaps
+     * is 7 MB, which would otherwise be copied into ever larger arrays before parsing could start.
+     * (Reading on a second thread, to overlap the kernel's formatting with parsing, was measured
+     * slower on two cores: the JIT compiler threads want them too.) A plain FileInputStream: in a
+     * JVM that has just started it was measured cheaper to open and read than a FileChannel.
+     */
+    private List<Mapping> parsed(int pid, String file) throws IOException {
+        String name = fileName(pid, file);
+        SmapsParser parser = new SmapsParser(name);
+        try (FileInputStream in = open(name)) {
+            byte[] buf = new byte[CHUNK];
+            int n;
+            while ((n = in.read(buf, 0, CHUNK)) >= 0) {
+                parser.feed(buf, 0, n);
             }
-            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        } catch (IOException e) {
+            throw translate(pid, file, e);
+        }
+        return parser.finish();
+    }
+
+    /** Opens a file, failing as the NIO calls do: NoSuchFileException or AccessDeniedException. */
+    private static FileInputStream open(String name) throws IOException {
+        try {
+            return new FileInputStream(name);
+        } catch (FileNotFoundException e) {
+            // FileInputStream reports every failed open so (missing, denied, ESRCH for a kernel
+            // thread's smaps_rollup). ESRCH is common in mem top (every kernel thread) and its
+            // message is what esrch() recognises; for the rest NIO opens the file again to say which.
+            if (esrch(e)) {
+                throw e;
+            }
+            Files.newByteChannel(Path.of(name)).close();
+            throw e;
         }
     }
 
@@ -103,14 +175,12 @@ public final class ProcMemReader {
 
     /** Every mapping with its smaps details. */
     public List<Mapping> smaps(int pid) throws IOException {
-        byte[] b = readBytes(pid, "smaps");
-        return SmapsParser.parse(b, b.length, paths.pidFile(pid, "smaps").toString());
+        return parsed(pid, "smaps");
     }
 
     /** Every mapping, without details (cheaper: the kernel does not walk page tables). */
     public List<Mapping> maps(int pid) throws IOException {
-        byte[] b = readBytes(pid, "maps");
-        return SmapsParser.parse(b, b.length, paths.pidFile(pid, "maps").toString());
+        return parsed(pid, "maps");
     }
 
     /**
@@ -118,18 +188,29 @@ public final class ProcMemReader {
      * thread, or a process whose memory is gone) gives an empty rollup, not an error.
      */
     public Optional<Rollup> rollup(int pid) throws IOException {
-        Path p = paths.pidFile(pid, "smaps_rollup");
-        String text;
+        Buffer b = BUFFER.get();
+        int n;
         try {
-            text = readRaw(pid, "smaps_rollup");
+            n = readSmall(pid, "smaps_rollup", b);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (NoMemoryException e) {
             return Optional.of(Rollup.EMPTY);
         }
-        List<Mapping> m = SmapsParser.parse(text, p.toString());
-        return Optional.of(m.isEmpty() ? Rollup.EMPTY : Rollup.of(m.getFirst().fields(), Rollup.Source.ROLLUP));
+        SmapsParser parser = new SmapsParser(fileName(pid, "smaps_rollup"), rollupSchema);
+        parser.feed(b.bytes, 0, n);
+        b.shrink();
+        List<Mapping> m = parser.finish();
+        if (m.isEmpty()) {
+            return Optional.of(Rollup.EMPTY);
+        }
+        SmapsFields f = m.getFirst().fields();
+        rollupSchema = f;
+        return Optional.of(Rollup.of(f, Rollup.Source.ROLLUP));
     }
+
+    /** The last rollup's fields: every process's rollup has the same keys, so their Strings are shared. */
+    private volatile SmapsFields rollupSchema = SmapsFields.EMPTY;
 
     /** smaps_rollup if the kernel has it, else the sum of smaps (as smem does everywhere). */
     public Rollup rollupOrSum(int pid) throws IOException {

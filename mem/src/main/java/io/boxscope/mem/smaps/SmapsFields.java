@@ -40,6 +40,11 @@ public final class SmapsFields {
         return values[i];
     }
 
+    /** The shared name array (not to be modified). */
+    String[] namesArray() {
+        return names.length == values.length ? names : Arrays.copyOf(names, values.length);
+    }
+
     public List<String> names() {
         return List.of(Arrays.copyOf(names, values.length));
     }
@@ -61,6 +66,34 @@ public final class SmapsFields {
             }
         }
         return -1;
+    }
+
+    /**
+     * Where {@code name} is, or -1. Entries parsed from one file share their name array, so a
+     * renderer can look an index up once and reuse it while {@link #sameNames} holds.
+     */
+    public int index(String name) {
+        return indexOf(name);
+    }
+
+    /** Same names, same order, same values. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SmapsFields f && sameNames(f) && Arrays.equals(values, f.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(names[i]).append('=').append(values[i]);
+        }
+        return sb.append('}').toString();
     }
 
     /** Same field names in the same order (pmap -X requires it of every entry). */

@@ -5,15 +5,23 @@ import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
+import java.util.Map;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.mem.smaps.Mapping;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.Rollup;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.container.ContainerRecognizer;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.RuntimeApis;
+import io.boxscope.proc.container.RuntimeContainer;
 
 /**
  * smem's per-process table for many processes, fast: one smaps_rollup read per process (the kernel
@@ -22,6 +30,8 @@ import io.boxscope.proc.ProcParseException;
  *
  * <p>A process that exits during the scan, or whose smaps we may not read, is skipped and counted,
  * never an error. Kernel threads and zombies (no memory of their own) are left out, as smem does.
+ * Each process's cgroup file is read in the same pass, so a table with a CONTAINER column needs no
+ * second walk over /proc.
  */
 public final class MemTop {
     private MemTop() {}
@@ -53,67 +63,168 @@ public final class MemTop {
         return out;
     }
 
-    /** Reads every pid in {@code pids} with {@code threads} threads. */
+    /**
+     * Reads every pid in {@code pids} with {@code threads} threads: the calling thread and
+     * {@code threads - 1} more, each taking the next pid in turn (plain threads: a parallel stream
+     * costs more to start than the scan itself in a fresh JVM).
+     */
     public static Scan scan(ProcMemReader reader, Collection<Integer> pids, int threads) {
-        AtomicInteger exited = new AtomicInteger();
-        AtomicInteger denied = new AtomicInteger();
-        AtomicInteger kernel = new AtomicInteger();
-        AtomicInteger bad = new AtomicInteger();
-        List<Integer> list = new ArrayList<>(pids);
-        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
-        List<ProcessMemory> out;
-        try {
-            out = pool.submit(() -> list.parallelStream().map(pid -> {
-                try {
-                    return one(reader, pid, kernel);
-                } catch (NoSuchProcessException e) {
-                    exited.incrementAndGet();
-                } catch (AccessDeniedException e) {
-                    denied.incrementAndGet();
-                } catch (ProcParseException e) {
-                    bad.incrementAndGet();
-                } catch (IOException e) {
-                    // Other read errors on /proc/PID files happen when the process is being torn down.
-                    if (reader.paths().procRoot().resolve(Integer.toString(pid)).toFile().isDirectory()) {
-                        bad.incrementAndGet();
-                    } else {
-                        exited.incrementAndGet();
-                    }
-                }
-                return null;
-            }).filter(p -> p != null).toList()).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading processes", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("reading processes failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdown();
+        int[] list = new int[pids.size()];
+        int k = 0;
+        for (int pid : pids) {
+            list[k++] = pid;
         }
-        List<ProcessMemory> sorted = new ArrayList<>(out);
+        Worker w = new Worker(reader, list);
+        Thread[] helpers = new Thread[Math.max(1, Math.min(threads, list.length)) - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = Thread.ofPlatform().daemon().name("boxscope-memtop").start(w);
+        }
+        w.run();
+        boolean interrupted = false;
+        for (Thread t : helpers) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (w.failure.get() != null) {
+            Throwable e = w.failure.get();
+            throw new IllegalStateException("reading processes failed: " + e.getMessage(), e);
+        }
+        List<ProcessMemory> sorted = new ArrayList<>(list.length);
+        for (ProcessMemory m : w.out) {
+            if (m != null) {
+                sorted.add(m);
+            }
+        }
         sorted.sort(Comparator.comparingInt(ProcessMemory::pid));
-        return new Scan(sorted, exited.get(), denied.get(), kernel.get(), bad.get());
+        return new Scan(sorted, w.exited.get(), w.denied.get(), w.kernel.get(), w.bad.get());
     }
 
-    private static ProcessMemory one(ProcMemReader reader, int pid, AtomicInteger kernel) throws IOException {
-        Rollup r = reader.rollupOrSum(pid);
-        String cmdline = reader.cmdline(pid);
-        if (r.fields().size() == 0) {
-            kernel.incrementAndGet();
+    /** The shared state of one scan's threads; each process's result goes to its own slot. */
+    private static final class Worker implements Runnable {
+        final ProcMemReader reader;
+        final int[] pids;
+        final ProcessMemory[] out;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger exited = new AtomicInteger();
+        final AtomicInteger denied = new AtomicInteger();
+        final AtomicInteger kernel = new AtomicInteger();
+        final AtomicInteger bad = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /**
+         * Container by the text of /proc/PID/cgroup: most processes share a few such texts, and
+         * parsing one and recognising its path takes splits and regexes.
+         */
+        final Map<String, ContainerRef> containers = new ConcurrentHashMap<>();
+
+        Worker(ProcMemReader reader, int[] pids) {
+            this.reader = reader;
+            this.pids = pids;
+            this.out = new ProcessMemory[pids.length];
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (int i = next.getAndIncrement(); i < pids.length; i = next.getAndIncrement()) {
+                    out[i] = read(pids[i]);
+                }
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+                next.set(pids.length);
+            }
+        }
+
+        private ProcessMemory read(int pid) {
+            try {
+                return one(pid);
+            } catch (NoSuchProcessException e) {
+                exited.incrementAndGet();
+            } catch (AccessDeniedException e) {
+                denied.incrementAndGet();
+            } catch (ProcParseException e) {
+                bad.incrementAndGet();
+            } catch (IOException e) {
+                // Other read errors on /proc/PID files happen when the process is being torn down.
+                if (reader.paths().procRoot().resolve(Integer.toString(pid)).toFile().isDirectory()) {
+                    bad.incrementAndGet();
+                } else {
+                    exited.incrementAndGet();
+                }
+            }
             return null;
         }
-        // The owner of /proc/PID is the effective UID (what smem shows); a stat is cheaper than status.
-        int uid = reader.owner(pid);
-        String command = Mapping.decode(stripTrailingNuls(cmdline)).replace('\0', ' ');
-        String name;
-        if (command.isEmpty()) {
-            name = reader.comm(pid);
-            command = "[" + name + "]";
-        } else {
-            String argv0 = command.split(" ", 2)[0];
-            name = argv0.substring(argv0.lastIndexOf('/') + 1);
+
+        private ProcessMemory one(int pid) throws IOException {
+            Rollup r = reader.rollupOrSum(pid);
+            if (r.fields().size() == 0) {
+                kernel.incrementAndGet();
+                return null;
+            }
+            String cmdline = reader.cmdline(pid);
+            // The owner of /proc/PID is the effective UID (what smem shows); a stat is cheaper than status.
+            int uid = reader.owner(pid);
+            String command = Mapping.decode(stripTrailingNuls(cmdline)).replace('\0', ' ');
+            String name;
+            if (command.isEmpty()) {
+                name = reader.comm(pid);
+                command = "[" + name + "]";
+            } else {
+                String argv0 = command.split(" ", 2)[0];
+                name = argv0.substring(argv0.lastIndexOf('/') + 1);
+            }
+            return new ProcessMemory(pid, uid, name, command, r, container(pid));
         }
-        return new ProcessMemory(pid, uid, name, command, r);
+
+        /** The container of {@code pid}, from /proc/PID/cgroup (cgroups(7)); HOST if the file is absent. */
+        private ContainerRef container(int pid) throws IOException {
+            String text;
+            try {
+                text = reader.readRaw(pid, "cgroup");
+            } catch (NoSuchFileException e) {
+                return ContainerRef.HOST; // a kernel without cgroups
+            }
+            ContainerRef ref = containers.get(text);
+            if (ref == null) {
+                ref = ContainerRecognizer.recognize(CgroupMembership.parse(text).identifyingPath());
+                containers.put(text, ref);
+            }
+            return ref;
+        }
+    }
+
+    /**
+     * Container names by full id, from the runtimes' APIs (Docker, Podman), asked only if some
+     * process of {@code scan} is in a container: on a host without containers no socket is touched.
+     * Containers the runtimes do not name are absent (show {@link ContainerRef#shortId()}).
+     */
+    public static Map<String, String> containerNames(Scan scan) {
+        boolean any = false;
+        for (ProcessMemory m : scan.processes()) {
+            any |= !m.container().isHost();
+        }
+        if (!any) {
+            return Map.of();
+        }
+        Map<String, String> names = new HashMap<>();
+        for (Map.Entry<String, RuntimeContainer> e : RuntimeApis.defaults().lookup().byId().entrySet()) {
+            if (!e.getValue().name().isEmpty()) {
+                names.put(e.getKey(), e.getValue().name());
+            }
+        }
+        return names;
+    }
+
+    /** What a table shows for a process's container: its name, else its short id; "-" on the host. */
+    public static String containerLabel(ContainerRef ref, Map<String, String> names) {
+        return ref.isHost() ? "-" : names.getOrDefault(ref.id(), ref.shortId());
     }
 
     private static String stripTrailingNuls(String s) {
