@@ -120,7 +120,7 @@ public abstract class CliCommand implements Callable<Integer> {
         return spec;
     }
 
-    /** A command line for this command and its subcommands (their models are built now). */
+    /** A command line for this command and all its subcommands (their models are built now). */
     public final CommandLine commandLine() {
         CommandLine cl = new CommandLine(spec());
         for (Supplier<? extends CliCommand> make : subcommands) {
@@ -128,6 +128,28 @@ public abstract class CliCommand implements Callable<Integer> {
             cl.addSubcommand(sub.name(), sub.commandLine());
         }
         return cl;
+    }
+
+    /**
+     * A command line with only the subcommand that {@code words} (the command line after this
+     * command's name) names, at every depth; all of them when none is named, for help listings.
+     * Constructing a command is cheap, building its model is not, and a run needs one model per level.
+     */
+    final CommandLine commandLineFor(List<String> words) {
+        int at = Commands.firstCommandWord(words);
+        String next = at < 0 ? null : words.get(at);
+        if (next != null) {
+            for (Supplier<? extends CliCommand> make : subcommands) {
+                CliCommand sub = make.get();
+                if (sub.name().equals(next) || sub.aliases().contains(next)) {
+                    CommandLine cl = new CommandLine(spec());
+                    List<String> rest = words.subList(at + 1, words.size());
+                    cl.addSubcommand(sub.name(), sub.commandLineFor(rest));
+                    return cl;
+                }
+            }
+        }
+        return commandLine();
     }
 
     /** The global options (--json, --proc-root, ...), wherever on the command line they were given. */

@@ -37,13 +37,16 @@ public final class Commands {
     }
 
     /**
-     * The command line needed for {@code args}: when they name a registered command, only that
-     * command's model is built, and with no command and no help request only the root's; otherwise
-     * the full tree. (Commands are cheap to construct; their picocli models are what costs.)
+     * The command line needed for {@code args}: when they name a registered command (and
+     * subcommand), only those models are built, and with no command and no help request only the
+     * root's; otherwise the full tree. (Commands are cheap to construct; their picocli models are what
+     * costs, and start-up is what users feel most in a CLI run dozens of times a day.)
      */
     public static CommandLine commandLineFor(String[] args) {
-        String name = commandName(args);
-        if (name == null && !Arrays.asList(args).contains("--help") && !Arrays.asList(args).contains("-h")) {
+        List<String> words = Arrays.asList(args);
+        int at = firstCommandWord(words);
+        String name = at < 0 ? null : words.get(at);
+        if (name == null && !words.contains("--help") && !words.contains("-h")) {
             // --version, or a usage error that needs no command list.
             return new BoxscopeCommand().commandLine();
         }
@@ -52,7 +55,7 @@ public final class Commands {
                 CliCommand c = make.get();
                 if (c.name().equals(name) || c.aliases().contains(name)) {
                     CommandLine cl = new BoxscopeCommand().commandLine();
-                    add(cl, c);
+                    cl.addSubcommand(c.name(), c.commandLineFor(words.subList(at + 1, words.size())));
                     return cl;
                 }
             }
@@ -64,19 +67,20 @@ public final class Commands {
         root.addSubcommand(c.name(), c.commandLine());
     }
 
-    private static String commandName(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
+    /** The index of the first word that is neither an option nor a global option's value, or -1. */
+    static int firstCommandWord(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
             if (a.equals("--")) {
-                return null;
+                return -1;
             }
             if (!a.startsWith("-")) {
-                return a;
+                return i;
             }
             if (VALUE_OPTIONS.contains(a)) {
                 i++;
             }
         }
-        return null;
+        return -1;
     }
 }
