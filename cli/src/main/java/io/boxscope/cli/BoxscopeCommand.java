@@ -1,10 +1,13 @@
 package io.boxscope.cli;
 
+import java.io.PrintStream;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The root command; its subcommands are listed once, in {@link Commands}. */
 public final class BoxscopeCommand extends CliCommand {
     final GlobalOptions global = new GlobalOptions(this);
+    /** Where {@link CliCommand#printBytes} writes: the stream behind picocli's out writer (set by Main). */
+    PrintStream stdout = System.out;
 
     BoxscopeCommand() {
         super("boxscope", "Why is this container slow: CPU, memory or I/O?",

@@ -1,5 +1,6 @@
 package io.boxscope.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,17 @@ public abstract class CliCommand implements Callable<Integer> {
 
     protected final PrintWriter err() {
         return spec().commandLine().getErr();
+    }
+
+    /**
+     * Writes bytes as they are to standard output, after whatever {@link #out()} holds: for output
+     * that is already encoded (a megabyte of pmap rows), so it is not decoded and encoded again.
+     */
+    protected final void printBytes(byte[] bytes) {
+        out().flush();
+        PrintStream raw = ((BoxscopeCommand) spec().root().userObject()).stdout;
+        raw.write(bytes, 0, bytes.length);
+        raw.flush();
     }
 
     /** For a command that only groups subcommands: being run alone is a usage error. */

@@ -37,6 +37,7 @@ public final class Main {
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = Commands.commandLineFor(args);
+        ((BoxscopeCommand) cl.getCommandSpec().userObject()).stdout = out;
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(new ParameterErrors());

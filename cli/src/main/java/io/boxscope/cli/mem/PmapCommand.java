@@ -74,8 +74,12 @@ final class PmapCommand extends CliCommand {
         PrintWriter out = out();
         if (pids.value().size() <= 1) {
             PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.value().isEmpty() ? null : pids.value().getFirst(), g), mode);
-            out.print(g.json() ? MemJson.pmap(p) + "\n" : Pmap.render(p, o));
-            out.flush();
+            if (g.json()) {
+                out.print(MemJson.pmap(p) + "\n");
+                out.flush();
+            } else {
+                printBytes(Pmap.renderBytes(p, o));
+            }
             return ExitCode.OK;
         }
         // Several PIDs, as pmap takes them: the ones that cannot be read are reported, the others printed.
@@ -85,7 +89,11 @@ final class PmapCommand extends CliCommand {
         for (int pid : pids.value()) {
             try {
                 PmapProcess p = PmapProcess.read(reader, pid, mode);
-                out.print(g.json() ? MemJson.pmap(p) + "\n" : session.render(p));
+                if (g.json()) {
+                    out.print(MemJson.pmap(p) + "\n");
+                } else {
+                    printBytes(session.renderBytes(p));
+                }
             } catch (NoSuchProcessException e) {
                 failures.add(e.getMessage());
                 code = Math.max(code, ExitCode.FAILURE);
