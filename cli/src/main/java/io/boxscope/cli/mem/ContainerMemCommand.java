@@ -84,7 +84,7 @@ final class ContainerMemCommand extends CliCommand {
         if (cg.oomKills().isPresent()) {
             rows.add(List.of("oom / oom_kill", cg.events().getOrDefault("oom", 0L) + " / " + cg.oomKills().getAsLong(), "", "memory.events"));
         }
-        out.print(TopCommand.rightAligned(List.of("", "bytes", "", ""), rows, null, 1, true));
+        out.print(Table.render(List.of("", "bytes", "", ""), rows, null, 1, true));
         out.println();
         out.println("memory.stat:");
         List<List<String>> stat = new ArrayList<>();
@@ -99,7 +99,7 @@ final class ContainerMemCommand extends CliCommand {
                         Long.toString(cg.stat(k)), Units.bytes(cg.stat(k))));
             }
         }
-        out.print(TopCommand.rightAligned(List.of("", "", ""), stat, null, 1).lines().skip(1).map(l -> l + "\n").reduce("", String::concat));
+        out.print(Table.render(List.of("", "", ""), stat, null, 1).lines().skip(1).map(l -> l + "\n").reduce("", String::concat));
         out.println();
         out.println("Why the numbers differ:");
         for (String r : rep.reasons()) {

@@ -70,13 +70,13 @@ final class RollupCommand extends CliCommand {
         row(rows, "PSS", rollup.pss(), "RSS with each shared page divided by the number of processes mapping it");
         row(rows, "USS", rollup.uss(), "Private_Clean + Private_Dirty: what exiting would free");
         row(rows, "SWAP", rollup.swap(), "swapped-out anonymous pages (status VmSwap: " + st.get("VmSwap").orElse(0) + " kB)");
-        out.print(TopCommand.rightAligned(List.of("", "kB", "", ""), rows, null, 1, true));
+        out.print(Table.render(List.of("", "kB", "", ""), rows, null, 1, true));
         out.println();
         List<List<String>> fields = new ArrayList<>();
         for (int i = 0; i < rollup.fields().size(); i++) {
             fields.add(List.of(rollup.fields().name(i), Long.toString(rollup.fields().value(i)), Units.kb(rollup.fields().value(i))));
         }
-        out.print(TopCommand.rightAligned(List.of(rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "sum of smaps (no smaps_rollup on this kernel)",
+        out.print(Table.render(List.of(rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "sum of smaps (no smaps_rollup on this kernel)",
                 "kB", ""), fields, null, 1));
         out.println();
         out.println(sentence);

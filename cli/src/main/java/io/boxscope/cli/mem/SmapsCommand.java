@@ -106,7 +106,7 @@ final class SmapsCommand extends CliCommand {
         }
         out.println("PID " + pid + " (" + Text.safe(name) + "): " + ms.size() + " mappings in " + groups.size() + " groups, kB");
         List<String> totalRow = row("TOTAL", "", ms.size(), totals);
-        out.print(TopCommand.rightAligned(HEAD, rows, totalRow, 2));
+        out.print(Table.render(HEAD, rows, totalRow, 2));
         out.println("RSS " + Units.kb(totals[1]) + ", PSS " + Units.kb(totals[2]) + ", USS " + Units.kb(totals[6] + totals[7])
                 + ", swap " + Units.kb(totals[8]) + ", address space " + Units.kb(totals[0]) + ".");
         return ExitCode.OK;

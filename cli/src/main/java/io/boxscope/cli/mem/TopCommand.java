@@ -128,7 +128,7 @@ final class TopCommand extends CliCommand {
         for (Row r : rows) {
             cells.add(cells(r, by.value()));
         }
-        out.print(rightAligned(header, cells, cells(total, by.value()), by.value() == By.process ? 4 : 1));
+        out.print(Table.render(header, cells, cells(total, by.value()), by.value() == By.process ? 4 : 1));
         List<String> notes = new ArrayList<>();
         if (scan.exited() > 0) {
             notes.add(scan.exited() + " exited during the scan");
@@ -206,53 +206,5 @@ final class TopCommand extends CliCommand {
 
     private static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    /** A table whose first {@code textColumns} columns are left-aligned and the sizes right-aligned, with a totals line unless {@code total} is null; text columns after the sizes are left-aligned too. */
-    static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns) {
-        return rightAligned(header, rows, total, textColumns, false);
-    }
-
-    static String rightAligned(List<String> header, List<List<String>> rows, List<String> total, int textColumns,
-            boolean trailingText) {
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        for (List<String> r : rows) {
-            all.add(r.stream().map(Text::safe).toList());
-        }
-        if (total != null) {
-            List<String> t = new ArrayList<>(total);
-            t.set(0, "TOTAL");
-            all.add(t);
-        }
-        int[] w = new int[header.size()];
-        for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
-                w[i] = Math.max(w[i], r.get(i).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int n = 0; n < all.size(); n++) {
-            List<String> r = all.get(n);
-            if (total != null && n == all.size() - 1) {
-                int width = 0;
-                for (int x : w) {
-                    width += x + 2;
-                }
-                sb.append("-".repeat(width - 2)).append('\n');
-            }
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                String cell = r.get(i);
-                String fill = " ".repeat(w[i] - cell.length());
-                boolean text = i < textColumns || (trailingText && i == r.size() - 1);
-                line.append(text ? cell + fill : fill + cell);
-                if (i + 1 < r.size()) {
-                    line.append("  ");
-                }
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
     }
 }
