@@ -29,14 +29,19 @@ import org.junit.jupiter.api.Test;
  * and private to the shell (its USS). "sleep; echo" keeps the shell alive: as the last command,
  * sleep would replace it (exec) and the string would be gone.
  *
- * <p>Why this test used to be flaky: while the string is being built the container has four
- * processes (sh, the substitution's subshell, head, tr) and its anonymous memory passes 50 MiB
- * and peaks above 60 MiB (the pipe's data, the growing buffer and the variable's copy) before it
- * settles. A wait for "anon >= 50 MiB and 2 processes" could stop in the middle of that, with the
- * usage still moving. Now the test waits for a well-defined state: the container's processes are
- * exactly the shell and its sleep (sleep is forked only once the string is assigned and the
- * subshell reaped), both asleep, and the cgroup's figures unchanged across two reads. In that
- * state nothing in the container allocates, so the comparisons below can be exact.
+ * <p>Why this test used to be flaky. (1) It used a fixed container name, and Docker.start removes
+ * a container of that name first: a run in another worktree on the same dockerd replaced this
+ * run's container, whose lookup by name then found the other run's, mid-fill (reproduced by
+ * replacing the container during a run). Now the name carries this JVM's PID. (2) While the string
+ * is being built the container has four processes (sh, the substitution's subshell, head, tr)
+ * and its anonymous memory climbs, peaks above 60 MiB (the pipe's data, the growing buffer and the
+ * variable's copy) and settles at about 50 MiB. The old wait, "anon >= 50 MiB and at least 2
+ * processes", did not exclude stopping in that phase with the usage still moving (sampled every
+ * few ms on the development host it only held once settled, but nothing in it guarantees that).
+ * Now the test waits for a well-defined state: the container's processes are exactly the shell
+ * and its sleep (forked only once the string is assigned and the subshell reaped), both asleep,
+ * and the cgroup's figures unchanged across two reads 100 ms apart. In that state nothing in the
+ * container allocates, so the comparisons below can be exact.
  *
  * <p>Every expected value comes from an oracle independent of the code under test, named at each
  * assertion: the workload's known 50 MiB, the cgroup files and /proc files read by this test with
@@ -170,7 +175,12 @@ class ContainerMemoryDockerTest {
 
     @Test
     void fiftyMegabytesOfAnonymousMemory() throws Exception {
-        try (Docker.Container c = Docker.start("boxscope-test-mem-anon", List.of("-m", "256m"),
+        // A name of this run's own: Docker.start removes any container of the same name first, so
+        // a fixed name let two runs at once (several worktrees share this dockerd) remove or
+        // replace each other's container, and the lookup by name then found the other run's
+        // container mid-fill. --memory-swap equal to -m: no swap, so the 50 MiB stay resident.
+        String name = "boxscope-test-mem-anon-" + ProcessHandle.current().pid();
+        try (Docker.Container c = Docker.start(name, List.of("-m", "256m", "--memory-swap", "256m"),
                 "sh", "-c", "x=$(head -c 52428800 /dev/zero | tr '\\0' a); sleep 300; echo ${#x}")) {
             int shell = c.pid();
             Path dir = memoryCgroupDir(shell);

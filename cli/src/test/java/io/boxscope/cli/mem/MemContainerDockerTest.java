@@ -33,7 +33,9 @@ class MemContainerDockerTest {
 
     @Test
     void containerViewAndTopByContainer() throws Exception {
-        try (Docker.Container c = Docker.start("boxscope-test-mem-cli", List.of("-m", "200m"),
+        // A name of this run's own: Docker.start first removes a container of the same name, which
+        // may belong to a run in another worktree on the same dockerd.
+        try (Docker.Container c = Docker.start("boxscope-test-mem-cli-" + ProcessHandle.current().pid(), List.of("-m", "200m"),
                 "sh", "-c", "x=$(head -c 52428800 /dev/zero | tr '\\0' a); sleep 300; echo ${#x}")) {
             waitForShellAndSleep(c);
             Map<String, Object> j = Json.asObject(Json.parse(MemCommandTest.run("--json", "mem", "container", c.name()).out()));
