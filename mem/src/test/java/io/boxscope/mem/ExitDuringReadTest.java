@@ -88,9 +88,10 @@ class ExitDuringReadTest {
 
     /**
      * A process with 10,000 mappings (smaps read in many chunks) killed while this thread reads it
-     * again and again. Every read either returns every mapping or throws NoSuchProcessException:
-     * a read that the exit cut short (the kernel ends the file early once the memory is gone) must
-     * not pass for a process with fewer mappings. Where the kill lands is up to the scheduler; the
+     * again and again. Every read returns every mapping, or none, or throws NoSuchProcessException:
+     * a read that the exit cut short (the kernel ends the file early, without an error, once the
+     * memory is gone) must not pass for a process with fewer mappings. Before ProcMemReader checked
+     * for that, this test failed with reads of 955 and 1265 of ~10,120 mappings. Where the kill lands is up to the scheduler; the
      * outcome allowed is the same wherever it lands.
      */
     @Test
@@ -111,7 +112,9 @@ class ExitDuringReadTest {
                 reads.incrementAndGet();
                 try {
                     List<Mapping> ms = READER.smaps(pid);
-                    assertTrue(ms.size() >= complete - 16, "read " + i + ": " + ms.size() + " of " + complete + " mappings, no error");
+                    // Empty is the kernel's answer once the exit has released the memory but the
+                    // process is not yet reaped (what a zombie shows, and procps pmap too).
+                    assertTrue(ms.isEmpty() || ms.size() == complete, "read " + i + ": " + ms.size() + " of " + complete + " mappings, no error");
                 } catch (NoSuchProcessException e) {
                     gone = true;
                 }
