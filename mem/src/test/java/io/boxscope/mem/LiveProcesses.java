@@ -82,6 +82,40 @@ public final class LiveProcesses implements AutoCloseable {
         return p.pid();
     }
 
+    /** PF_KTHREAD in the flags of /proc/PID/stat (field 9): include/linux/sched.h. */
+    static final long PF_KTHREAD = 0x00200000;
+
+    /**
+     * A kernel thread's PID, found by its flags rather than assumed: PID 2 is kthreadd on a
+     * host, but in a PID namespace (tests run in a container) it may be any process, or none.
+     * Kernel threads do not exit, so the PID stays valid for the test.
+     */
+    public static int kernelThread() throws IOException {
+        int best = -1;
+        String[] names = new java.io.File("/proc").list();
+        for (String n : names == null ? new String[0] : names) {
+            if (n.isEmpty() || !n.chars().allMatch(Character::isDigit)) {
+                continue;
+            }
+            String stat;
+            try {
+                stat = Files.readString(Path.of("/proc", n, "stat"));
+            } catch (IOException e) {
+                continue; // exited while listing
+            }
+            // Fields after "(comm)": f[0] is field 3 (state), so field 9 (flags) is f[6].
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            int pid = Integer.parseInt(n);
+            if ((Long.parseUnsignedLong(f[6]) & PF_KTHREAD) != 0 && (best < 0 || pid < best)) {
+                best = pid;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalStateException("no kernel thread visible in /proc (a PID namespace without the host's processes?)");
+        }
+        return best;
+    }
+
     /** Waits until the process is in state S (it reached its sleep). */
     static void waitSleeping(long pid) {
         for (int i = 0; i < 200; i++) {

@@ -72,8 +72,8 @@ class MemTopLiveTest {
     }
 
     @Test
-    void kernelThreadsAreLeftOut() {
-        MemTop.Scan scan = MemTop.scan(new ProcMemReader(HostPaths.DEFAULT), List.of(2), 1);
+    void kernelThreadsAreLeftOut() throws Exception {
+        MemTop.Scan scan = MemTop.scan(new ProcMemReader(HostPaths.DEFAULT), List.of(LiveProcesses.kernelThread()), 1);
         assertEquals(0, scan.processes().size());
         assertEquals(1, scan.kernelThreads());
     }

@@ -132,16 +132,41 @@ public final class ProcMemReader {
     private List<Mapping> parsed(int pid, String file) throws IOException {
         String name = fileName(pid, file);
         SmapsParser parser = new SmapsParser(name);
+        long total = 0;
         try (FileInputStream in = open(name)) {
             byte[] buf = new byte[CHUNK];
             int n;
             while ((n = in.read(buf, 0, CHUNK)) >= 0) {
                 parser.feed(buf, 0, n);
+                total += n;
             }
         } catch (IOException e) {
             throw translate(pid, file, e);
         }
+        if (total > 0 && !hasMemory(pid)) {
+            // The kernel ends maps/smaps early, without an error, once the address space is gone
+            // (fs/proc/task_mmu.c, m_start: no mm, no more entries): what was read may be cut short.
+            throw new NoSuchProcessException(pid, paths.procRoot().toString());
+        }
         return parser.finish();
+    }
+
+    /**
+     * Whether the process still has its address space after a read of maps or smaps: it is not a
+     * zombie (state Z or X) and its virtual size (stat field 23) is not 0. A process that exits
+     * releases its memory (exit_mm) before it turns into a zombie, so the size is what tells.
+     * Throws {@link NoSuchProcessException} if it is gone altogether.
+     */
+    private boolean hasMemory(int pid) throws IOException {
+        String stat = readRaw(pid, "stat");
+        int close = stat.lastIndexOf(')');
+        if (close < 0 || close + 2 >= stat.length()) {
+            return true; // not the format proc(5) describes: do not guess
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
+        // f[0] is field 3 (state); vsize is field 23.
+        return state != 'Z' && state != 'X' && state != 'x' && !(f.length > 20 && f[20].equals("0"));
     }
 
     /** Opens a file, failing as the NIO calls do: NoSuchFileException or AccessDeniedException. */
