@@ -1,5 +1,6 @@
 package io.boxscope.mem;
 
+import io.boxscope.testkit.Unprivileged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.boxscope.cli.mem;
 
+import io.boxscope.testkit.Unprivileged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.boxscope.cli.mem;
+package io.boxscope.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,16 +19,16 @@ import java.util.stream.Stream;
  * <p>The class path is copied to a temporary directory with mode 0755/0644 first: the checkout and
  * ~/.m2 need not be readable by nobody, and no permission outside that directory is changed.
  */
-final class Unprivileged implements AutoCloseable {
-    static final int NOBODY = 65534;
+public final class Unprivileged implements AutoCloseable {
+    public static final int NOBODY = 65534;
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
     private final Path dir;
     private final String classPath;
 
-    Unprivileged() throws IOException {
-        dir = Files.createTempDirectory("boxscope-cli-mem-nobody");
+    public Unprivileged() throws IOException {
+        dir = Files.createTempDirectory("boxscope-test-nobody");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> entries = new ArrayList<>();
         int i = 0;
@@ -65,7 +65,7 @@ final class Unprivileged implements AutoCloseable {
     }
 
     /** {@code java [jvmArgs] -cp COPY mainClass args} as nobody; standard output and error captured. */
-    Result java(List<String> jvmArgs, String mainClass, String... args) throws IOException, InterruptedException {
+    public Result java(List<String> jvmArgs, String mainClass, String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--",
                 java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"));
