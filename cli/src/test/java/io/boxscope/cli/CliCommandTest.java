@@ -1,0 +1,94 @@
+package io.boxscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The programmatic command model: what each kind of declared option parses to. */
+class CliCommandTest {
+    /** A command with one option of each kind, recording what its call() saw. */
+    static final class Sample extends CliCommand {
+        static final AtomicReference<Sample> LAST = new AtomicReference<>();
+        final Opt<Boolean> quiet = flag("-q", "--quiet").help("Quiet.");
+        final Opt<Integer> count = option(int.class, 7, "--count").label("N").help("Count (default: ${DEFAULT-VALUE}).");
+        final Opt<String> name = option(String.class, null, "--name").label("NAME");
+        final Opt<Integer> fromText = option(int.class, null, "--from-text").defaultValue("42");
+        final Opt<boolean[]> more = option(boolean[].class, new boolean[0], "-X").arity("0");
+        final Opt<List<String>> words = positionals(String.class).arity("0..*").label("WORD");
+
+        Sample() {
+            super("sample", "A sample command.");
+            examples("  boxscope sample -q a b");
+        }
+
+        @Override
+        public Integer call() {
+            LAST.set(this);
+            return 0;
+        }
+    }
+
+    private static Sample parse(String... args) {
+        CommandLine root = new BoxscopeCommand().commandLine();
+        root.addSubcommand("sample", new Sample().commandLine());
+        assertEquals(0, root.execute(args));
+        return Sample.LAST.get();
+    }
+
+    @Test
+    void initialValuesWhenNotGiven() {
+        Sample s = parse("sample");
+        assertFalse(s.quiet.value());
+        assertEquals(7, s.count.value());
+        assertNull(s.name.value());
+        assertEquals(42, s.fromText.value(), "a default given as text is converted");
+        assertArrayEquals(new boolean[0], s.more.value());
+        assertEquals(List.of(), s.words.value());
+    }
+
+    @Test
+    void givenValues() {
+        Sample s = parse("sample", "-q", "--count", "3", "--name=x", "-XX", "a", "b");
+        assertTrue(s.quiet.value());
+        assertEquals(3, s.count.value());
+        assertEquals("x", s.name.value());
+        assertEquals(2, s.more.value().length, "-XX is -X twice");
+        assertEquals(List.of("a", "b"), s.words.value());
+    }
+
+    @Test
+    void globalOptionsBeforeOrAfterTheCommand() {
+        Sample after = parse("sample", "--json", "--pid", "5");
+        assertTrue(after.global().json());
+        assertEquals(5, after.global().pid());
+        Sample before = parse("--json", "--proc-root", "/host/proc", "sample");
+        assertTrue(before.global().json());
+        assertEquals("/host/proc", before.global().paths().procRoot().toString());
+    }
+
+    @Test
+    void helpShowsDefaultsAndExamples() {
+        CommandLine root = new BoxscopeCommand().commandLine();
+        root.addSubcommand("sample", new Sample().commandLine());
+        String help = root.getSubcommands().get("sample").getUsageMessage();
+        assertTrue(help.contains("Count (default: 7)."), help);
+        assertTrue(help.contains("--json"), "inherited global options are listed: " + help);
+        assertTrue(help.strip().endsWith("boxscope sample -q a b"), help);
+    }
+
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        CommandLine cl = Commands.commandLineFor(new String[] {"mem", "pmap", "-x", "1"});
+        assertEquals(List.of("mem"), List.copyOf(cl.getSubcommands().keySet()));
+        assertEquals(List.of("pmap"), List.copyOf(cl.getSubcommands().get("mem").getSubcommands().keySet()));
+        CommandLine help = Commands.commandLineFor(new String[] {"mem", "--help"});
+        assertEquals(5, help.getSubcommands().get("mem").getSubcommands().size(), "a group's help lists all");
+    }
+}
