@@ -17,12 +17,14 @@ import io.boxscope.cli.Main;
 import io.boxscope.proc.json.Json;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Requirements;
+import io.boxscope.testkit.SystemLibs;
 import org.junit.jupiter.api.Test;
 
 /** {@code boxscope probe -l} prints the same probes as {@code bpftrace -l}, both run live on this machine. */
 @KernelTest
 class ProbeListParityTest {
-    static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
+    /** Where the loader finds libc on this machine (ldd), given to bpftrace and to us alike. */
+    static final String LIBC = SystemLibs.libc().toString();
 
     record Run(int code, String out, String err) {}
 

@@ -1,0 +1,99 @@
+package io.boxscope.tools.syscount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SyscountProbe's kernel side on its own, filtered on a child dash whose system calls are known in advance:
+ * the child blocks in its {@code read} builtin until the probe is attached, then its {@code kill} builtin makes
+ * exactly one kill(2) per invocation. Oracles: the loop count we chose, and the syscall number of kill as
+ * {@code strace -n} reports it, not a number table of our own code.
+ */
+@KernelTest
+class SyscountProbeTest {
+    private static final int KILLS = 23;
+
+    /**
+     * The number of kill(2) as strace sees it: {@code strace -n} prints each traced call with its syscall number,
+     * e.g. {@code [  62] kill(23546, 0) = 0} on x86_64.
+     */
+    static int killNumber() throws Exception {
+        Process p = new ProcessBuilder("strace", "-qq", "-n", "-e", "trace=kill", "/bin/dash", "-c", "kill -0 $$")
+                .redirectErrorStream(true).start();
+        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "strace (Debian package strace): " + out);
+        Matcher m = Pattern.compile("^\\[\\s*(\\d+)\\] kill\\(").matcher(out.getFirst());
+        assertTrue(m.find(), "strace -n printed " + out);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** A dash that waits for a line on stdin, then runs {@code kill -0 TARGET} KILLS times. */
+    static Process child(String target) throws Exception {
+        return new ProcessBuilder("/bin/dash", "-c",
+                "read go; i=0; while [ $i -lt " + KILLS + " ]; do kill -0 " + target + " 2>/dev/null; i=$((i+1)); done; exit 0")
+                .redirectErrorStream(true).start();
+    }
+
+    static void release(Process child) throws Exception {
+        try (OutputStream in = child.getOutputStream()) {
+            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
+        assertEquals(0, child.exitValue(), new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void countsExactlyTheKillCallsOfTheFilteredChild() throws Exception {
+        int kill = killNumber();
+        Process child = child("$$");
+        int pid = (int) child.pid();
+        try (SyscountProbe probe = new SyscountProbe(new SyscountProbe.Options(pid, null, false, null, false, false))) {
+            release(child);
+            Map<Integer, Long> bySyscall = new TreeMap<>();
+            for (SyscountProbe.Row r : probe.take()) {
+                bySyscall.put(r.key(), r.count());
+            }
+            assertEquals(KILLS, bySyscall.get(kill), "kill is syscall " + kill + ": " + bySyscall);
+            assertEquals(0, probe.dropped());
+            assertEquals(List.of(), probe.take(), "take() empties the map");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * By process, failures with ESRCH only: {@code kill -0} of a PID above any pid_max (2^22 on 64-bit) fails
+     * with ESRCH (kill(2)) and dash makes no other call that can fail so; with latency, every one of these calls
+     * started after the attach, so all are timed.
+     */
+    @Test
+    void byProcessCountsOnlyTheFailuresAskedFor() throws Exception {
+        int esrch = 3; // errno-base.h
+        Process child = child("99999999");
+        int pid = (int) child.pid();
+        try (SyscountProbe probe = new SyscountProbe(new SyscountProbe.Options(pid, null, true, esrch, true, true))) {
+            release(child);
+            List<SyscountProbe.Row> rows = probe.take();
+            assertEquals(1, rows.size(), rows.toString());
+            SyscountProbe.Row r = rows.getFirst();
+            assertEquals(pid, r.key());
+            assertEquals(KILLS, r.count(), r.toString());
+            assertEquals("dash", r.comm());
+            assertTrue(r.totalNs() > 0, r.toString());
+            assertEquals(0, probe.dropped());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+}
