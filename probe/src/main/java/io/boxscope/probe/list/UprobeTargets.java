@@ -16,8 +16,8 @@ import java.util.Optional;
  * {@code libc.so} linker script is skipped).
  */
 public final class UprobeTargets {
-    static final List<String> LIB_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
-            "/lib", "/usr/lib", "/usr/local/lib");
+    static final List<String> LIB_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib");
 
     private UprobeTargets() {}
 
