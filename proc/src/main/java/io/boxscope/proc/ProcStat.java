@@ -3,11 +3,12 @@ package io.boxscope.proc;
 import java.util.Arrays;
 
 /**
- * The fields of {@code /proc/PID/stat} that Boxscope uses (proc(5)). The command name is the text
+ * The fields of {@code /proc/PID/stat} that Boxscope uses (proc(5)); {@code startStack} is the
+ * address of the bottom of the main thread's stack (field 28, which pmap uses to label "[ stack ]"). The command name is the text
  * between the first '(' and the <em>last</em> ')': a process may name itself {@code a) b (c}.
  */
 public record ProcStat(int pid, String comm, char state, int ppid, long utimeTicks, long stimeTicks,
-        int numThreads, long startTimeTicks, long vsizeBytes, long rssPages) {
+        int numThreads, long startTimeTicks, long vsizeBytes, long rssPages, long startStack) {
 
     /** Parses one stat line. Throws {@link ProcParseException} on text that is not a stat line. */
     public static ProcStat parse(String text) {
@@ -24,9 +25,18 @@ public record ProcStat(int pid, String comm, char state, int ppid, long utimeTic
             throw new ProcParseException("stat", "expected at least 24 fields, found " + (f.length + 2)
                     + " in: " + abbreviate(text));
         }
+        // startstack (field 28) is 0 where the kernel hides it or prints fewer fields.
+        long startStack = 0;
+        if (f.length > 25) {
+            try {
+                startStack = Long.parseUnsignedLong(f[25]);
+            } catch (NumberFormatException e) {
+                throw new ProcParseException("stat", "startstack is not a number: " + abbreviate(f[25]));
+            }
+        }
         return new ProcStat(pid, comm, f[0].charAt(0), parseInt(f[1], "ppid"),
                 parseLong(f[11], "utime"), parseLong(f[12], "stime"), parseInt(f[17], "num_threads"),
-                parseLong(f[19], "starttime"), parseLong(f[20], "vsize"), parseLong(f[21], "rss"));
+                parseLong(f[19], "starttime"), parseLong(f[20], "vsize"), parseLong(f[21], "rss"), startStack);
     }
 
     private static int parseInt(String s, String field) {

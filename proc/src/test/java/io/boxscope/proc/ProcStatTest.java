@@ -15,6 +15,7 @@ class ProcStatTest {
         ProcStat s = ProcStat.parse(Fixtures.text("proc/stat-cat.txt"));
         assertEquals("cat", s.comm());
         assertEquals('R', s.state());
+        assertEquals(140723637573952L, s.startStack(), "field 28 of the captured line");
     }
 
     /** A process named "a) b (c" (captured from a real process): comm ends at the last ')'. */

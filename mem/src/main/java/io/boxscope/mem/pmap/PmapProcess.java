@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import io.boxscope.mem.smaps.Mapping;
 import io.boxscope.mem.smaps.ProcMemReader;
+import io.boxscope.proc.ProcStat;
 
 /**
  * What pmap needs to know of one process: its thread-group id, the command line it prints in the
@@ -32,12 +33,9 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
         if (tgid <= 0) {
             tgid = pid;
         }
-        String stat = r.readRaw(tgid, "stat");
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        String comm = open >= 0 && close > open ? stat.substring(open + 1, close) : "";
-        String command = command(r.cmdline(tgid), comm);
-        long startStack = r.startStack(tgid);
+        ProcStat stat = r.stat(tgid);
+        String command = command(r.cmdline(tgid), stat.comm());
+        long startStack = stat.startStack();
         List<Mapping> ms = mode == PmapOptions.Mode.MAPS || mode == PmapOptions.Mode.DEVICE ? r.maps(tgid) : r.smaps(tgid);
         return new PmapProcess(tgid, command, startStack, shmMinor(r, ms), ms);
     }

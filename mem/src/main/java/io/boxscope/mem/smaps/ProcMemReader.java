@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.NoSuchProcessException;
+import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.ProcStat;
 
 /**
  * Reads the per-process memory files under the proc root. A process that does not exist, or exits
@@ -158,15 +160,13 @@ public final class ProcMemReader {
      * Throws {@link NoSuchProcessException} if it is gone altogether.
      */
     private boolean hasMemory(int pid) throws IOException {
-        String stat = readRaw(pid, "stat");
-        int close = stat.lastIndexOf(')');
-        if (close < 0 || close + 2 >= stat.length()) {
+        ProcStat st;
+        try {
+            st = stat(pid);
+        } catch (ProcParseException e) {
             return true; // not the format proc(5) describes: do not guess
         }
-        String[] f = stat.substring(close + 2).split(" ");
-        char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
-        // f[0] is field 3 (state); vsize is field 23.
-        return state != 'Z' && state != 'X' && state != 'x' && !(f.length > 20 && f[20].equals("0"));
+        return st.state() != 'Z' && st.state() != 'X' && st.state() != 'x' && st.vsizeBytes() != 0;
     }
 
     /** Opens a file, failing as the NIO calls do: NoSuchFileException or AccessDeniedException. */
@@ -269,16 +269,9 @@ public final class ProcMemReader {
         return readRaw(pid, "cmdline");
     }
 
-    /**
-     * Field 28 of /proc/PID/stat, startstack: the address of the bottom of the main thread's stack,
-     * which pmap uses to label the mapping that contains it "[ stack ]".
-     */
-    public long startStack(int pid) throws IOException {
-        String stat = readRaw(pid, "stat");
-        int close = stat.lastIndexOf(')');
-        String[] f = stat.substring(close + 2).strip().split(" ");
-        // f[0] is field 3 (state); startstack is field 28.
-        return f.length > 25 ? Long.parseUnsignedLong(f[25]) : 0;
+    /** /proc/PID/stat, parsed (comm, state, vsize, startstack...). */
+    public ProcStat stat(int pid) throws IOException {
+        return ProcStat.parse(readRaw(pid, "stat"));
     }
 
     /** Inodes of SysV shared memory segments, from /proc/sysvipc/shm (column "inode"); empty if unreadable. */
