@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -61,7 +62,11 @@ public abstract class CliCommand implements Callable<Integer> {
     /** Subcommands, in the order --help lists them; each is built only when this command is. */
     @SafeVarargs
     protected final void subcommands(Supplier<? extends CliCommand>... makers) {
-        subcommands.addAll(List.of(makers));
+        subcommands(List.of(makers));
+    }
+
+    protected final void subcommands(List<? extends Supplier<? extends CliCommand>> makers) {
+        subcommands.addAll(makers);
     }
 
     /** Wrap help text to the terminal's width rather than 80 columns. */
@@ -132,25 +137,47 @@ public abstract class CliCommand implements Callable<Integer> {
     }
 
     /**
-     * A command line with only the subcommand that {@code words} (the command line after this
-     * command's name) names, at every depth; all of them when none is named, for help listings.
-     * Constructing a command is cheap, building its model is not, and a run needs one model per level.
+     * The command line {@code words} (what follows this command's name) need: when they name a
+     * subcommand, only that one is built, at every depth; with no subcommand named, only this
+     * command, unless help is asked for (it lists the subcommands); with an unknown word, all of them
+     * (for picocli's "did you mean"). Constructing a command is cheap, building its model is not, and
+     * start-up is what users feel most in a CLI run dozens of times a day.
      */
     final CommandLine commandLineFor(List<String> words) {
-        int at = Commands.firstCommandWord(words);
-        String next = at < 0 ? null : words.get(at);
-        if (next != null) {
-            for (Supplier<? extends CliCommand> make : subcommands) {
-                CliCommand sub = make.get();
-                if (sub.name().equals(next) || sub.aliases().contains(next)) {
-                    CommandLine cl = new CommandLine(spec());
-                    List<String> rest = words.subList(at + 1, words.size());
-                    cl.addSubcommand(sub.name(), sub.commandLineFor(rest));
-                    return cl;
-                }
+        int at = firstCommandWord(words);
+        if (at < 0) {
+            return words.contains("--help") || words.contains("-h") ? commandLine() : new CommandLine(spec());
+        }
+        String next = words.get(at);
+        for (Supplier<? extends CliCommand> make : subcommands) {
+            CliCommand sub = make.get();
+            if (sub.name().equals(next) || sub.aliases().contains(next)) {
+                CommandLine cl = new CommandLine(spec());
+                cl.addSubcommand(sub.name(), sub.commandLineFor(words.subList(at + 1, words.size())));
+                return cl;
             }
         }
         return commandLine();
+    }
+
+    /** Global options that take a value: the word after them is not a command name. */
+    private static final Set<String> VALUE_OPTIONS = Set.of("--proc-root", "--sys-root", "--container", "--pid");
+
+    /** The index of the first word that is neither an option nor a global option's value, or -1. */
+    private static int firstCommandWord(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--")) {
+                return -1;
+            }
+            if (!a.startsWith("-")) {
+                return i;
+            }
+            if (VALUE_OPTIONS.contains(a)) {
+                i++;
+            }
+        }
+        return -1;
     }
 
     /** The global options (--json, --proc-root, ...), wherever on the command line they were given. */
