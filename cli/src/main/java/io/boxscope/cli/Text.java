@@ -1,6 +1,5 @@
 package io.boxscope.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -68,29 +67,6 @@ public final class Text {
 
     /** A left-aligned table with two spaces between columns; cells are made {@link #safe}. */
     public static String table(List<String> header, List<List<String>> rows) {
-        int[] w = new int[header.size()];
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        for (List<String> r : rows) {
-            all.add(r.stream().map(Text::safe).toList());
-        }
-        for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
-                w[i] = Math.max(w[i], r.get(i).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (List<String> r : all) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                line.append(i + 1 < r.size() ? pad(r.get(i), w[i]) + "  " : r.get(i));
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String pad(String s, int w) {
-        return s.length() >= w ? s : s + " ".repeat(w - s.length());
+        return Table.render(header, rows, null, header.size());
     }
 }

@@ -10,6 +10,7 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Table;
 import io.boxscope.cli.Text;
 import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;

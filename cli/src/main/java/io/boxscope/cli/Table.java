@@ -1,20 +1,19 @@
-package io.boxscope.cli.mem;
+package io.boxscope.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import io.boxscope.cli.Text;
 
 /**
- * The mem commands' tables: the first columns left-aligned text, the sizes right-aligned (as smem
- * and pmap align them), an optional totals line under a rule. Cells are escaped with
+ * Boxscope's text tables: the first columns left-aligned text, the sizes right-aligned (as smem
+ * and pmap align them), an optional totals line under a rule; two spaces between columns. Cells are escaped with
  * {@link Text#safe}. Written as one pass into one buffer: {@code mem top} prints hundreds of rows
  * from a JVM that has just started, where every call and temporary string costs.
  */
-final class Table {
+public final class Table {
     private Table() {}
 
     /** Without text after the sizes. */
-    static String render(List<String> header, List<List<String>> rows, List<String> total, int textColumns) {
+    public static String render(List<String> header, List<List<String>> rows, List<String> total, int textColumns) {
         return render(header, rows, total, textColumns, false);
     }
 
@@ -22,7 +21,7 @@ final class Table {
      * {@code textColumns} leading columns are left-aligned; with {@code trailingText} the last column
      * is too. {@code total}, if not null, is printed last under a rule, with "TOTAL" in its first cell.
      */
-    static String render(List<String> header, List<List<String>> rows, List<String> total, int textColumns,
+    public static String render(List<String> header, List<List<String>> rows, List<String> total, int textColumns,
             boolean trailingText) {
         List<String[]> all = new ArrayList<>(rows.size() + 2);
         all.add(header.toArray(new String[0]));
