@@ -78,7 +78,7 @@ public final class Main {
                 }
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
                 case AccessDeniedException a -> print(err, "permission denied: " + a.getFile()
-                        + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": run as root", ExitCode.PRIVILEGE);
+                        + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": " + PrivilegeException.advice(), ExitCode.PRIVILEGE);
                 case java.nio.file.NoSuchFileException n -> print(err, "cannot read " + n.getFile()
                         + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
                 case NoSuchProcessException n -> print(err, n.getMessage(), ExitCode.FAILURE);

@@ -8,6 +8,7 @@ import java.util.List;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.PrivilegeException;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.UsageException;
@@ -98,7 +99,7 @@ final class PmapCommand extends CliCommand {
                 failures.add(e.getMessage());
                 code = Math.max(code, ExitCode.FAILURE);
             } catch (AccessDeniedException e) {
-                failures.add("permission denied reading " + e.getFile() + ": run as root");
+                failures.add("permission denied reading " + e.getFile() + ": " + PrivilegeException.advice());
                 code = ExitCode.PRIVILEGE;
             } catch (IOException | ProcParseException e) {
                 failures.add("PID " + pid + ": " + e.getMessage());

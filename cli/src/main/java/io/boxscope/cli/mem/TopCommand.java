@@ -16,6 +16,7 @@ import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Table;
+import io.boxscope.cli.PrivilegeException;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.mem.Units;
@@ -135,7 +136,7 @@ final class TopCommand extends CliCommand {
             notes.add(scan.exited() + " exited during the scan");
         }
         if (scan.denied() > 0) {
-            notes.add(scan.denied() + " could not be read (permission denied: run as root)");
+            notes.add(scan.denied() + " could not be read (permission denied: " + PrivilegeException.advice() + ")");
         }
         if (scan.unparsable() > 0) {
             notes.add(scan.unparsable() + " had unreadable smaps");
