@@ -15,15 +15,34 @@ public final class MemCommand extends CliCommand {
                 "  boxscope mem container web        the cgroup beside its processes");
     }
 
-    /** The positional PID, else --pid; a usage error if neither was given. */
+    /** The positional PID, else --pid; a usage error if neither was given, or two different ones. */
     static int pid(Integer positional, io.boxscope.cli.GlobalOptions g) {
         if (positional != null) {
+            if (g.pid() != null && !g.pid().equals(positional)) {
+                throw new io.boxscope.cli.UsageException("two processes given (" + positional + " and --pid " + g.pid()
+                        + "): give the PID once");
+            }
             return positional;
         }
         if (g.pid() != null) {
             return g.pid();
         }
         throw new io.boxscope.cli.UsageException("which process? give PID (or --pid PID)");
+    }
+
+    /**
+     * Reads a PID argument: picocli's own message for "abc" ("'abc' is not an int") does not say
+     * what was expected.
+     */
+    static final class PidConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Integer.valueOf(value.strip());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a PID (a process ID is a number, see ps)");
+            }
+        }
     }
 
     @Override

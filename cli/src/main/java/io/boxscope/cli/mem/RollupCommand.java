@@ -21,7 +21,7 @@ import io.boxscope.proc.json.Json;
 
 /** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
 final class RollupCommand extends CliCommand {
-    final Opt<Integer> pidArg = positional(Integer.class, null).index("0").arity("0..1").label("PID")
+    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new MemCommand.PidConverter()).index("0").arity("0..1").label("PID")
             .help("The process (or --pid).");
 
     RollupCommand() {
@@ -38,14 +38,15 @@ final class RollupCommand extends CliCommand {
         ProcMemReader r = new ProcMemReader(g.paths());
         Rollup rollup = r.rollupOrSum(pid);
         ProcStatus st = r.status(pid);
+        String name = r.comm(pid);
         var top = MemTop.scan(r, List.of(pid), 1);
-        String command = top.processes().isEmpty() ? "[" + st.name() + "]" : top.processes().getFirst().command();
+        String command = top.processes().isEmpty() ? "[" + name + "]" : top.processes().getFirst().command();
         PrintWriter out = out();
         String sentence = sentence(rollup);
         if (g.json()) {
             Map<String, Object> o = Json.object();
             o.put("pid", pid);
-            o.put("name", st.name());
+            o.put("name", name);
             o.put("command", command);
             o.put("source", rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "smaps (summed)");
             o.put("vsz_kb", st.get("VmSize").orElse(0));
@@ -61,12 +62,14 @@ final class RollupCommand extends CliCommand {
             out.println(Json.pretty(o));
             return ExitCode.OK;
         }
-        out.println("PID " + pid + " (" + Text.safe(st.name()) + "): " + Text.safe(command));
+        out.println("PID " + pid + " (" + Text.safe(name) + "): " + Text.safe(command));
         List<List<String>> rows = new ArrayList<>();
         row(rows, "VSZ", st.get("VmSize").orElse(0), "status VmSize: address space mapped, resident or not");
         row(rows, "RSS", rollup.rss(), "resident pages this process maps, shared ones counted in full");
-        if (st.get("VmRSS").isPresent() && st.get("VmRSS").getAsLong() != rollup.rss()) {
-            row(rows, "VmRSS", st.get("VmRSS").getAsLong(), "status's RSS counters (updated lazily; smaps walks the page tables)");
+        if (st.get("VmRSS").isPresent()) {
+            long vmrss = st.get("VmRSS").getAsLong();
+            row(rows, "VmRSS", vmrss, vmrss == rollup.rss() ? "status VmRSS: the same as RSS"
+                    : "status VmRSS: the kernel's RSS counters, updated lazily (RSS above walks the page tables)");
         }
         row(rows, "PSS", rollup.pss(), "RSS with each shared page divided by the number of processes mapping it");
         row(rows, "USS", rollup.uss(), "Private_Clean + Private_Dirty: what exiting would free");
@@ -98,8 +101,11 @@ final class RollupCommand extends CliCommand {
         if (shared == 0) {
             return String.format(Locale.ROOT, "Nothing resident is shared with other processes, so RSS, PSS and USS are all %s.", Units.kb(r.rss()));
         }
-        return String.format(Locale.ROOT, "RSS counts %s of pages shared with other processes (libraries, shared memory); PSS charges it %s of them "
+        // PSS charges a page mapped by n processes 1/n of its size, so shared / (its PSS) is the
+        // size-weighted harmonic mean of n: how many processes map these pages, on average.
+        String sharers = pssOfShared == 0 ? "" : String.format(Locale.ROOT, ", each mapped by %.1f processes on average", (double) shared / pssOfShared);
+        return String.format(Locale.ROOT, "RSS counts %s of pages shared with other processes (libraries, shared memory)%s; PSS charges it %s of them "
                 + "(its share), so PSS is %s; USS, %s, is what it alone holds and what exiting would free.",
-                Units.kb(shared), Units.kb(pssOfShared), Units.kb(r.pss()), Units.kb(r.uss()));
+                Units.kb(shared), sharers, Units.kb(pssOfShared), Units.kb(r.pss()), Units.kb(r.uss()));
     }
 }

@@ -20,7 +20,7 @@ import io.boxscope.proc.json.Json;
 
 /** Every mapping of a process with its smaps fields, grouped by kind with subtotals. */
 final class SmapsCommand extends CliCommand {
-    final Opt<Integer> pidArg = positional(Integer.class, null).index("0").arity("0..1").label("PID")
+    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new MemCommand.PidConverter()).index("0").arity("0..1").label("PID")
             .help("The process (or --pid).");
 
     enum Key { rss, pss, size, swap }
@@ -56,7 +56,7 @@ final class SmapsCommand extends CliCommand {
         int pid = MemCommand.pid(pidArg.value(), g);
         ProcMemReader r = new ProcMemReader(g.paths());
         List<Mapping> ms = r.smaps(pid);
-        String name = r.status(pid).name();
+        String name = r.comm(pid);
         SmapsGroups.Sort sort = switch (sortKey.value()) {
             case rss -> SmapsGroups.Sort.RSS;
             case pss -> SmapsGroups.Sort.PSS;
@@ -65,6 +65,17 @@ final class SmapsCommand extends CliCommand {
         };
         List<SmapsGroups.Group> groups = SmapsGroups.group(ms, sort);
         long[] totals = SmapsGroups.totals(groups);
+        // A field this kernel does not print (Pss_Dirty before 6.0, ...) is shown as "-", not as 0.
+        boolean[] absent = new boolean[SmapsGroups.FIELDS.size()];
+        for (int f = 1; f < absent.length; f++) {
+            absent[f] = !ms.isEmpty();
+            for (Mapping m : ms) {
+                if (m.fields().has(SmapsGroups.FIELDS.get(f))) {
+                    absent[f] = false;
+                    break;
+                }
+            }
+        }
         PrintWriter out = out();
         if (g.json()) {
             Map<String, Object> o = Json.object();
@@ -76,12 +87,12 @@ final class SmapsCommand extends CliCommand {
                 Map<String, Object> x = Json.object();
                 x.put("kind", gr.kind().label());
                 x.put("name", gr.name());
-                x.put("totals_kb", totals(gr.totals()));
+                x.put("totals_kb", totals(gr.totals(), absent));
                 x.put("mappings", MemJson.mappings(gr.mappings()));
                 gs.add(x);
             }
             o.put("groups", gs);
-            o.put("totals_kb", totals(totals));
+            o.put("totals_kb", totals(totals, absent));
             out.println(Json.pretty(o));
             return ExitCode.OK;
         }
@@ -89,42 +100,45 @@ final class SmapsCommand extends CliCommand {
         int shown = top.value() == null ? groups.size() : Math.min(top.value(), groups.size());
         for (int i = 0; i < shown; i++) {
             SmapsGroups.Group gr = groups.get(i);
-            rows.add(row(gr.kind().label(), gr.name(), gr.mappings().size(), gr.totals()));
+            rows.add(row(gr.kind().label(), gr.name(), gr.mappings().size(), gr.totals(), absent));
             if (mappings.value()) {
                 for (Mapping m : gr.mappings()) {
                     long[] t = new long[SmapsGroups.FIELDS.size()];
                     for (int f = 0; f < t.length; f++) {
                         t[f] = f == 0 ? m.sizeBytes() >>> 10 : m.kb(SmapsGroups.FIELDS.get(f));
                     }
-                    rows.add(row("", "  " + m.startHex() + "-" + m.endHex() + " " + m.perms() + " " + m.vmFlags(), 1, t));
+                    rows.add(row("", "  " + m.startHex() + "-" + m.endHex() + " " + m.perms() + " " + m.vmFlags(), 1, t, absent));
                 }
             }
         }
         if (shown < groups.size()) {
             long[] rest = SmapsGroups.totals(groups.subList(shown, groups.size()));
             int n = groups.subList(shown, groups.size()).stream().mapToInt(x -> x.mappings().size()).sum();
-            rows.add(row("", (groups.size() - shown) + " more groups", n, rest));
+            rows.add(row("", (groups.size() - shown) + " more groups", n, rest, absent));
         }
         out.println("PID " + pid + " (" + Text.safe(name) + "): " + ms.size() + " mappings in " + groups.size() + " groups, kB");
-        List<String> totalRow = row("TOTAL", "", ms.size(), totals);
+        List<String> totalRow = row("TOTAL", "", ms.size(), totals, absent);
         out.print(Table.render(HEAD, rows, totalRow, 2));
         out.println("RSS " + Units.kb(totals[1]) + ", PSS " + Units.kb(totals[2]) + ", USS " + Units.kb(totals[6] + totals[7])
                 + ", swap " + Units.kb(totals[8]) + ", address space " + Units.kb(totals[0]) + ".");
         return ExitCode.OK;
     }
 
-    private static List<String> row(String kind, String name, int count, long[] t) {
+    private static List<String> row(String kind, String name, int count, long[] t, boolean[] absent) {
         List<String> r = new ArrayList<>(List.of(kind, name, Integer.toString(count)));
-        for (long v : t) {
-            r.add(Long.toString(v));
+        for (int i = 0; i < t.length; i++) {
+            r.add(absent[i] ? "-" : Long.toString(t[i]));
         }
         return r;
     }
 
-    private static Map<String, Object> totals(long[] t) {
+    /** The totals by field name; fields the kernel does not print are left out. */
+    private static Map<String, Object> totals(long[] t, boolean[] absent) {
         Map<String, Object> o = Json.object();
         for (int i = 0; i < t.length; i++) {
-            o.put(SmapsGroups.FIELDS.get(i), t[i]);
+            if (!absent[i]) {
+                o.put(SmapsGroups.FIELDS.get(i), t[i]);
+            }
         }
         return o;
     }

@@ -23,6 +23,7 @@ import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.top.MemTop;
 import io.boxscope.mem.top.ProcessMemory;
+import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.Passwd;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
@@ -56,6 +57,7 @@ final class TopCommand extends CliCommand {
         super("top", "smem for every process: swap, USS, PSS and RSS, with each process's container.",
                 "One smaps_rollup read per process; rows per process, container or user, with totals.");
         examples("  boxscope mem top                          every process, biggest PSS first",
+                "  boxscope mem top --pid 4242               one process",
                 "  boxscope mem top --by container           one line per container",
                 "  boxscope mem top --container web          only the processes of container web",
                 "  boxscope mem top --filter java --sort uss",
@@ -73,10 +75,22 @@ final class TopCommand extends CliCommand {
                 throw new UsageException("--filter: not a regular expression: " + e.getDescription());
             }
         }
+        if (threads.value() < 1) {
+            throw new UsageException("--threads: must be at least 1, not " + threads.value());
+        }
+        if (g.pid() != null && g.container() != null) {
+            throw new UsageException("give --pid or --container, not both");
+        }
         List<Integer> pids;
         if (g.container() != null) {
             ContainerInfo c = ContainerDiscovery.find(ContainerDiscovery.of(g.paths()).scan(), g.container());
             pids = c.pids();
+        } else if (g.pid() != null) {
+            // One process, as smem -P would narrow it; an absent PID is an error, not an empty table.
+            if (!Files.isDirectory(g.paths().procRoot().resolve(Integer.toString(g.pid())))) {
+                throw new NoSuchProcessException(g.pid(), g.paths().procRoot().toString());
+            }
+            pids = List.of(g.pid());
         } else {
             pids = MemTop.pids(g.paths());
         }

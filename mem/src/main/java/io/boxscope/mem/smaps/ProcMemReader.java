@@ -259,9 +259,19 @@ public final class ProcMemReader {
         }
     }
 
-    /** The command name (comm, up to 15 bytes), decoded as UTF-8. */
+    /**
+     * The command name (comm, up to 15 bytes) exactly as the process set it, decoded as UTF-8: only
+     * the newline the kernel appends is removed (a name may end in spaces or hold a newline, and
+     * status's Name line escapes it, so this is the file to read; proc(5)).
+     */
     public String comm(int pid) throws IOException {
-        return Mapping.decode(readRaw(pid, "comm").strip());
+        String raw;
+        try {
+            raw = readRaw(pid, "comm");
+        } catch (NoSuchFileException e) {
+            return status(pid).name(); // a copied proc tree without comm (Linux < 2.6.33 had none)
+        }
+        return Mapping.decode(raw.endsWith("\n") ? raw.substring(0, raw.length() - 1) : raw);
     }
 
     /** The raw command line: arguments separated by NUL bytes. */
