@@ -48,6 +48,27 @@ public final class Main {
         return code;
     }
 
+    /** Names shown after an unknown container before "and N more": enough to spot a typo, one line. */
+    static final int KNOWN_SHOWN = 5;
+
+    /**
+     * One line: the message with the containers that do exist, the first {@link #KNOWN_SHOWN}
+     * then how many more. Every part is made {@link Text#safe} (the query and the names are
+     * anyone's choice; a newline in them must not start a second line).
+     */
+    static String unknownContainer(UnknownContainerException u) {
+        List<String> known = u.known();
+        String list;
+        if (known.isEmpty()) {
+            list = "no containers are running on this host";
+        } else {
+            List<String> shown = known.stream().limit(KNOWN_SHOWN).map(Text::safe).toList();
+            list = "running: " + String.join(", ", shown)
+                    + (known.size() > shown.size() ? " and " + (known.size() - shown.size()) + " more" : "");
+        }
+        return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")";
+    }
+
     private static final class ParameterErrors implements IParameterExceptionHandler {
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
@@ -71,9 +92,7 @@ public final class Main {
             return switch (ex) {
                 case UsageException u -> print(err, u.getMessage(), ExitCode.USAGE);
                 case UnknownContainerException u -> {
-                    print(err, u.getMessage(), ExitCode.USAGE);
-                    err.println(u.known().isEmpty() ? "There are no containers on this host."
-                            : "Containers on this host: " + String.join(", ", u.known().stream().map(Text::safe).toList()));
+                    err.println("boxscope: " + unknownContainer(u));
                     yield ExitCode.USAGE;
                 }
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);

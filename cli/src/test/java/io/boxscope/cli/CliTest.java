@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import io.boxscope.proc.container.UnknownContainerException;
 import picocli.CommandLine;
 
 class CliTest {
@@ -85,7 +86,19 @@ class CliTest {
         Cli r = Cli.run("containers", "--container", "no-such-container-\u001b[31m");
         assertEquals(ExitCode.USAGE, r.code());
         assertTrue(r.err().contains("no container named"), r.err());
-        assertTrue(r.err().contains("Containers on this host") || r.err().contains("no containers"), r.err());
+        assertTrue(r.err().contains("(running: ") || r.err().contains("(no containers are running on this host)"), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains("no-such-container-\\x1b[31m"), "escaped: " + r.err());
+    }
+
+    @Test
+    void unknownContainerListIsOneShortEscapedLine() {
+        // Oracle: the names given, escaped by hand.
+        List<String> names = List.of("web", "db\nforged: line", "c", "d", "e", "f", "g");
+        String line = Main.unknownContainer(new UnknownContainerException("no container named 'x\n'", names));
+        assertEquals("no container named 'x\\x0a' (running: web, db\\x0aforged: line, c, d, e and 2 more)", line);
+        assertEquals("no container named 'x' (no containers are running on this host)",
+                Main.unknownContainer(new UnknownContainerException("no container named 'x'", List.of())));
     }
 
     @Test

@@ -43,6 +43,10 @@ final class ContainerMemCommand extends CliCommand {
     public Integer call() throws IOException {
         GlobalOptions g = global();
         String query = name.value() != null ? name.value() : g.container();
+        if (name.value() != null && g.container() != null && !name.value().equals(g.container())) {
+            throw new UsageException("two containers given: NAME '" + name.value() + "' and --container '" + g.container()
+                    + "'; give one (either way)");
+        }
         if (query == null) {
             throw new UsageException("which container? give NAME|ID (see 'boxscope containers')");
         }
@@ -82,9 +86,21 @@ final class ContainerMemCommand extends CliCommand {
         if (cg.failcnt().isPresent()) {
             rows.add(List.of("failcnt", Long.toString(cg.failcnt().getAsLong()), "", "times usage hit the limit (memory.failcnt)"));
         }
-        if (cg.oomKills().isPresent()) {
-            rows.add(List.of("oom / oom_kill", cg.events().getOrDefault("oom", 0L) + " / " + cg.oomKills().getAsLong(), "", "memory.events"));
+        if (cg.version() == CgroupMemory.Version.V2 && cg.oomKills().isPresent()) {
+            rows.add(List.of("oom / oom_kill", cg.events().getOrDefault("oom", 0L) + " / " + cg.oomKills().getAsLong(), "",
+                    "allocations about to fail at the limit / processes killed by the OOM killer (memory.events)"));
         }
+        cg.oomControl().ifPresent(o -> {
+            if (o.oomKills().isPresent()) {
+                rows.add(List.of("oom_kill", Long.toString(o.oomKills().getAsLong()), "", "processes killed by the OOM killer (memory.oom_control)"));
+            }
+            if (o.underOom()) {
+                rows.add(List.of("under_oom", "1", "", "out of memory right now (memory.oom_control)"));
+            }
+            if (o.killDisabled()) {
+                rows.add(List.of("oom_kill_disable", "1", "", "no OOM kills: processes at the limit wait, stopped (memory.oom_control)"));
+            }
+        });
         out.print(Table.render(List.of("", "bytes", "", ""), rows, null, 1, true));
         out.println();
         out.println("memory.stat:");
@@ -106,8 +122,13 @@ final class ContainerMemCommand extends CliCommand {
         for (String r : rep.reasons()) {
             out.println("  - " + r);
         }
-        if (rep.nearOom()) {
+        if (!rep.oomAlerts().isEmpty() || rep.nearOom()) {
             out.println();
+        }
+        for (String a : rep.oomAlerts()) {
+            out.println("WARNING: " + a + ".");
+        }
+        if (rep.nearOom() && !cg.underOom()) {
             out.println(String.format(Locale.ROOT, "WARNING: the working set is %.1f%% of the limit: this container is one allocation spike from an OOM kill.",
                     100 * rep.workingSetShare()));
         }
@@ -139,6 +160,13 @@ final class ContainerMemCommand extends CliCommand {
         g.put("docker_stats_usage_bytes", cg.dockerStatsUsage());
         g.put("stat", cg.stat());
         g.put("events", cg.events());
+        cg.oomControl().ifPresent(oc -> {
+            Map<String, Object> x = Json.object();
+            x.put("oom_kill_disable", oc.killDisabled() ? 1 : 0);
+            x.put("under_oom", oc.underOom() ? 1 : 0);
+            x.put("oom_kill", oc.oomKills());
+            g.put("oom_control", x);
+        });
         g.put("problems", cg.problems());
         o.put("cgroup", g);
         ContainerMemoryReport.Sums s = rep.processKb();
@@ -167,6 +195,7 @@ final class ContainerMemCommand extends CliCommand {
         o.put("processes", p);
         o.put("working_set_share_of_limit", rep.workingSetShare());
         o.put("near_oom", rep.nearOom());
+        o.put("oom_alerts", rep.oomAlerts());
         o.put("reasons", rep.reasons());
         return o;
     }

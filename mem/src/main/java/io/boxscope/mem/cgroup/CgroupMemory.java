@@ -18,22 +18,30 @@ import io.boxscope.proc.cgroup.CgroupMembership;
 /**
  * A cgroup's memory controller files, from whichever hierarchy carries it: cgroup v1
  * (Documentation/admin-guide/cgroup-v1/memory.rst: memory.usage_in_bytes, limit_in_bytes,
- * max_usage_in_bytes, failcnt, memory.stat) or v2 (cgroup-v2.rst: memory.current, max, peak,
+ * max_usage_in_bytes, failcnt, memory.stat, memory.oom_control) or v2 (cgroup-v2.rst: memory.current, max, peak,
  * memory.events, memory.stat). All figures in bytes. On a hybrid host the v2 tree may exist without
  * the memory controller; then v1 is used.
  *
  * @param stat memory.stat as written (v1 has both local and {@code total_*} hierarchical keys)
- * @param events memory.events (v2 only: low, high, max, oom, oom_kill, ...)
+ * @param events v2: memory.events as written (low, high, max, oom, oom_kill, ...); v1 has no such
+ *     file, so this holds what v1 tells under v2's names where the meaning is the same: only
+ *     {@code oom_kill}, from memory.oom_control (absent before Linux 4.13). Scripts read one key on both.
+ * @param oomControl v1's memory.oom_control; empty on v2 and where the file is missing or unreadable
  * @param problems files that exist but could not be read or parsed
  */
 public record CgroupMemory(Version version, Path dir, long usage, OptionalLong limit, OptionalLong peak,
         OptionalLong failcnt, OptionalLong swapUsage, OptionalLong kernelUsage, Map<String, Long> stat,
-        Map<String, Long> events, List<String> problems) {
+        Map<String, Long> events, Optional<OomControl> oomControl, List<String> problems) {
 
     public CgroupMemory {
         stat = Collections.unmodifiableMap(new LinkedHashMap<>(stat));
         events = Collections.unmodifiableMap(new LinkedHashMap<>(events));
         problems = List.copyOf(problems);
+    }
+
+    /** v1 only: memory.oom_control says the cgroup is in an OOM state right now. */
+    public boolean underOom() {
+        return oomControl.map(OomControl::underOom).orElse(false);
     }
 
     /** Which hierarchy the figures came from. */
@@ -65,9 +73,26 @@ public record CgroupMemory(Version version, Path dir, long usage, OptionalLong l
         }
         OptionalLong memsw = number(dir, "memory.memsw.usage_in_bytes", problems);
         OptionalLong swap = memsw.isPresent() ? OptionalLong.of(Math.max(0, memsw.getAsLong() - usage)) : OptionalLong.empty();
+        Optional<OomControl> oom = oomControl(dir, problems);
+        Map<String, Long> events = new LinkedHashMap<>();
+        if (oom.isPresent() && oom.get().oomKills().isPresent()) {
+            events.put("oom_kill", oom.get().oomKills().getAsLong());
+        }
         return new CgroupMemory(Version.V1, dir, usage, limit, number(dir, "memory.max_usage_in_bytes", problems),
                 number(dir, "memory.failcnt", problems), swap, number(dir, "memory.kmem.usage_in_bytes", problems),
-                keyValues(dir, "memory.stat", problems), Map.of(), problems);
+                keyValues(dir, "memory.stat", problems), events, oom, problems);
+    }
+
+    private static Optional<OomControl> oomControl(Path dir, List<String> problems) {
+        Path p = dir.resolve("memory.oom_control");
+        try {
+            return Optional.of(OomControl.parse(new String(Files.readAllBytes(p), StandardCharsets.US_ASCII)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add(p + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public static CgroupMemory readV2(Path dir) throws IOException {
@@ -79,7 +104,7 @@ public record CgroupMemory(Version version, Path dir, long usage, OptionalLong l
         return new CgroupMemory(Version.V2, dir, usage, number(dir, "memory.max", problems),
                 number(dir, "memory.peak", problems), OptionalLong.empty(), number(dir, "memory.swap.current", problems),
                 kernel == null ? OptionalLong.empty() : OptionalLong.of(kernel), stat,
-                keyValues(dir, "memory.events", problems), problems);
+                keyValues(dir, "memory.events", problems), Optional.empty(), problems);
     }
 
     /** A memory.stat key, preferring v1's hierarchical {@code total_KEY}; 0 if absent. */
@@ -130,7 +155,10 @@ public record CgroupMemory(Version version, Path dir, long usage, OptionalLong l
         return Math.max(0, usage - inactiveFile());
     }
 
-    /** The OOM-kill count: v2 memory.events oom_kill; v1 has none outside memory.oom_control. */
+    /**
+     * Processes the OOM killer killed because this cgroup hit its limit: v2 memory.events
+     * {@code oom_kill}, v1 memory.oom_control {@code oom_kill}; empty where the kernel does not say.
+     */
     public OptionalLong oomKills() {
         Long v = events.get("oom_kill");
         return v == null ? OptionalLong.empty() : OptionalLong.of(v);

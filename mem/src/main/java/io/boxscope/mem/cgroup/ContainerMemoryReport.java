@@ -16,9 +16,12 @@ import io.boxscope.mem.top.ProcessMemory;
  * A process's PSS counts only pages it maps, shares divided among mappers, wherever charged.
  *
  * @param processKb sums over the container's processes, in kB: Rss, Pss, USS, Anonymous, Swap, Pss_File
+ * @param oomAlerts what the cgroup says of the OOM killer, one sentence each: processes it killed
+ *     (v2 memory.events or v1 memory.oom_control {@code oom_kill}) and a v1 cgroup under OOM now;
+ *     empty when there is nothing to tell
  */
 public record ContainerMemoryReport(CgroupMemory cgroup, MemTop.Scan scan, Sums processKb, List<String> reasons,
-        double workingSetShare, boolean nearOom) {
+        double workingSetShare, boolean nearOom, List<String> oomAlerts) {
 
     /** The processes' totals in kB. */
     public record Sums(long rss, long pss, long uss, long anonymous, long swap, long pssFile, long pssShmem) {}
@@ -28,6 +31,7 @@ public record ContainerMemoryReport(CgroupMemory cgroup, MemTop.Scan scan, Sums 
 
     public ContainerMemoryReport {
         reasons = List.copyOf(reasons);
+        oomAlerts = List.copyOf(oomAlerts);
     }
 
     public static ContainerMemoryReport of(CgroupMemory cg, MemTop.Scan scan) {
@@ -87,6 +91,25 @@ public record ContainerMemoryReport(CgroupMemory cgroup, MemTop.Scan scan, Sums 
         why.add(String.format(Locale.ROOT, "docker stats shows %s: usage %s minus %s %s", Units.bytes(cg.dockerStatsUsage()), Units.bytes(usage),
                 cg.version() == CgroupMemory.Version.V1 ? "total_inactive_file" : "inactive_file", Units.bytes(inactive)));
         double share = cg.limit().isPresent() && cg.limit().getAsLong() > 0 ? (double) cg.workingSet() / cg.limit().getAsLong() : 0;
-        return new ContainerMemoryReport(cg, scan, sums, why, share, share > OOM_WARNING_SHARE);
+        return new ContainerMemoryReport(cg, scan, sums, why, share, share > OOM_WARNING_SHARE, oomAlerts(cg));
+    }
+
+    static List<String> oomAlerts(CgroupMemory cg) {
+        List<String> out = new ArrayList<>();
+        boolean v1 = cg.version() == CgroupMemory.Version.V1;
+        long kills = cg.oomKills().orElse(0);
+        if (kills > 0) {
+            out.add(String.format(Locale.ROOT, "%d %s of this container %s killed by the OOM killer (%s oom_kill %d): "
+                    + "the container reached its memory limit and the kernel could not reclaim enough",
+                    kills, kills == 1 ? "process" : "processes", kills == 1 ? "was" : "were",
+                    v1 ? "memory.oom_control" : "memory.events", kills));
+        }
+        if (cg.underOom()) {
+            boolean waits = cg.oomControl().map(OomControl::killDisabled).orElse(false);
+            out.add("the container is out of memory right now (memory.oom_control under_oom 1)"
+                    + (waits ? ": oom_kill_disable is 1, so instead of being killed its processes wait, stopped, until memory is freed or the limit is raised"
+                            : ": the OOM killer is choosing a process to kill"));
+        }
+        return out;
     }
 }

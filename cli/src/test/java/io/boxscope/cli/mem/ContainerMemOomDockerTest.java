@@ -1,0 +1,101 @@
+package io.boxscope.cli.mem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A container whose child the OOM killer killed, and which keeps running: with a 32 MiB limit, a
+ * subshell reads a 64 MB string into its heap and is killed; the container's shell (small) survives
+ * and sleeps. The oracle is the container's memory cgroup as this test reads it: memory.oom_control
+ * (cgroup v1) or memory.events (v2), found from /proc/PID/cgroup and /proc/mounts by plain string
+ * handling here.
+ */
+@DockerTest
+class ContainerMemOomDockerTest {
+    /** The memory cgroup directory of {@code pid}: its v1 memory line, or on a v2-only host its "0::" line. */
+    static Path memoryCgroupDir(int pid) throws IOException {
+        Path v1Mount = null;
+        Path v2Mount = null;
+        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+            String[] f = line.split(" ");
+            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
+                v1Mount = Path.of(f[1]);
+            } else if (f[2].equals("cgroup2")) {
+                v2Mount = Path.of(f[1]);
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (v1Mount != null && List.of(f[1].split(",")).contains("memory")) {
+                return Path.of(v1Mount + f[2]);
+            }
+            if (v1Mount == null && v2Mount != null && f[0].equals("0")) {
+                return Path.of(v2Mount + f[2]);
+            }
+        }
+        throw new AssertionError("no memory cgroup for " + pid);
+    }
+
+    /** The "oom_kill N" line of memory.oom_control (v1) or memory.events (v2), read here; -1 if absent. */
+    static long oomKills(Path dir) throws IOException {
+        Path f = Files.exists(dir.resolve("memory.oom_control")) ? dir.resolve("memory.oom_control") : dir.resolve("memory.events");
+        for (String line : Files.readAllLines(f)) {
+            if (line.startsWith("oom_kill ")) {
+                return Long.parseLong(line.substring("oom_kill ".length()).strip());
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void oomKillOfAChildIsShown() throws Exception {
+        String name = "boxscope-test-cgfix-oom-" + ProcessHandle.current().pid();
+        // "; echo" keeps the shell (as the last command, sleep would replace it by exec); the
+        // parentheses put the allocation in a child, the OOM killer's victim (the largest process).
+        try (Docker.Container c = Docker.start(name, List.of("--memory=32m", "--memory-swap=32m"),
+                "sh", "-c", "(x=$(head -c 64000000 /dev/zero | tr '\\0' a)); sleep 300; echo $?")) {
+            int shell = c.pid();
+            Path dir = memoryCgroupDir(shell);
+            long kills = -1;
+            List<String> seen = List.of();
+            for (int i = 0; i < 200 && !(kills >= 1 && seen.equals(List.of("sh", "sleep"))); i++) {
+                Thread.sleep(100);
+                kills = oomKills(dir);
+                seen = Docker.run("top", c.id(), "-o", "pid,comm").lines().skip(1)
+                        .map(l -> l.strip().split("\\s+")).map(f -> f[f.length - 1]).sorted().toList();
+            }
+            // Oracle: the cgroup file, read here, before anything of boxscope runs.
+            long n = kills;
+            assertTrue(n >= 1, "the workload was not OOM-killed in 20 s: oom_kill " + kills + ", processes " + seen);
+            assertEquals(List.of("sh", "sleep"), seen, "the container's shell survived and sleeps");
+            assertEquals("true", Docker.run("inspect", "--format", "{{.State.Running}}", c.id()).strip());
+
+            ContainerMemCommandTest.Result text = ContainerMemCommandTest.run("mem", "container", name);
+            assertEquals(0, text.code(), text.err());
+            String plural = kills == 1 ? "1 process of this container was" : kills + " processes of this container were";
+            assertTrue(text.out().contains("WARNING: " + plural + " killed by the OOM killer"), text.out());
+            boolean v1 = Files.exists(dir.resolve("memory.oom_control"));
+            assertTrue(text.out().lines().anyMatch(l -> v1 ? l.matches("oom_kill +" + n + " +processes killed .*memory\\.oom_control.*")
+                    : l.matches("oom / oom_kill +\\d+ / " + n + " .*")), text.out());
+
+            Map<String, Object> j = Json.asObject(Json.parse(ContainerMemCommandTest.run("--json", "mem", "container", name).out()));
+            Map<String, Object> cg = Json.asObject(j.get("cgroup"));
+            // The same key on v1 and v2: events.oom_kill.
+            assertEquals(kills, ((Number) Json.asObject(cg.get("events")).get("oom_kill")).longValue(), cg.toString());
+            if (v1) {
+                assertEquals(kills, ((Number) Json.asObject(cg.get("oom_control")).get("oom_kill")).longValue(), cg.toString());
+            }
+            assertTrue(j.get("oom_alerts").toString().contains(plural), j.toString());
+        }
+    }
+}
