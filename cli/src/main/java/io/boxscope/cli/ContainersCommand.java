@@ -35,7 +35,7 @@ final class ContainersCommand extends CliCommand {
         }
         Discovery d = discovery.scan();
         if (g.container() != null) {
-            ContainerInfo c = ContainerDiscovery.find(d, g.container());
+            ContainerInfo c = discovery.locate(d, g.container());
             out.print(g.json() ? Json.pretty(ContainerViews.json(c)) + "\n" : ContainerViews.detail(c));
             notices(d, err, g.json());
             return ExitCode.OK;

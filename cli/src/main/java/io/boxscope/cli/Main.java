@@ -90,7 +90,11 @@ public final class Main {
             }
             // Messages carry container names, paths and process names: escaped like every other output.
             return switch (ex) {
-                case UsageException u -> print(err, u.getMessage(), ExitCode.USAGE);
+                // A usage error quotes what the user typed: a newline in it must not start a second line.
+                case UsageException u -> {
+                    err.println("boxscope: " + Text.safe(u.getMessage() == null ? "" : u.getMessage()));
+                    yield ExitCode.USAGE;
+                }
                 case UnknownContainerException u -> {
                     err.println("boxscope: " + unknownContainer(u));
                     yield ExitCode.USAGE;

@@ -61,4 +61,29 @@ class ContainersDockerTest {
         Path root = Path.of("/sys/fs/cgroup");
         return Files.exists(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
     }
+
+    /** A container that exists but does not run: the error says so instead of "no container named". */
+    @Test
+    void aStoppedContainerIsNamedAsNotRunning() throws Exception {
+        String created = "boxscope-test-containers-created";
+        String exited = "boxscope-test-containers-exited";
+        try {
+            Docker.run("rm", "-f", created, exited);
+            Docker.run("create", "--name", created, io.boxscope.testkit.Requirements.TEST_IMAGE, "sleep", "300");
+            Docker.run("run", "--name", exited, io.boxscope.testkit.Requirements.TEST_IMAGE, "true"); // runs to its end
+            for (String[] args : List.of(new String[] {"containers", "--container", created},
+                    new String[] {"mem", "container", created}, new String[] {"mem", "top", "--container", created})) {
+                Cli r = Cli.run(args);
+                assertEquals(2, r.code(), r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().startsWith("boxscope: container '" + created + "' is not running (state: created)"), r.err());
+            }
+            Cli r = Cli.run("mem", "container", exited);
+            assertTrue(r.err().startsWith("boxscope: container '" + exited + "' is not running (state: exited)"), r.err());
+            Cli none = Cli.run("mem", "container", "boxscope-test-no-such-container");
+            assertTrue(none.err().startsWith("boxscope: no container named 'boxscope-test-no-such-container'"), none.err());
+        } finally {
+            Docker.run("rm", "-f", created, exited);
+        }
+    }
 }

@@ -28,7 +28,7 @@ final class ContainerRun {
 
     static int delegate(picocli.CommandLine.Model.CommandSpec spec, GlobalOptions g) throws IOException, InterruptedException {
         ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
-        ContainerInfo c = ContainerDiscovery.find(discovery.scan(), g.container());
+        ContainerInfo c = discovery.locate(g.container());
         if (c.pids().isEmpty()) {
             throw new UsageException("container " + c.displayName() + " has no processes (is it running?)");
         }

@@ -50,8 +50,9 @@ final class ContainerMemCommand extends CliCommand {
         if (query == null) {
             throw new UsageException("which container? give NAME|ID (see 'boxscope containers')");
         }
-        Discovery d = ContainerDiscovery.of(g.paths()).scan();
-        ContainerInfo c = ContainerDiscovery.find(d, query);
+        ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
+        Discovery d = discovery.scan();
+        ContainerInfo c = discovery.locate(d, query);
         CgroupMemory cg = CgroupMemory.read(new CgroupFs(g.paths()), c.cgroups()).orElseThrow(() -> new IOException(
                 "container " + c.displayName() + " has no memory cgroup (neither a v1 memory hierarchy nor memory.current in v2)"));
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), c.pids(), Math.min(4, Runtime.getRuntime().availableProcessors()));

@@ -83,7 +83,7 @@ final class TopCommand extends CliCommand {
         }
         List<Integer> pids;
         if (g.container() != null) {
-            ContainerInfo c = ContainerDiscovery.find(ContainerDiscovery.of(g.paths()).scan(), g.container());
+            ContainerInfo c = ContainerDiscovery.of(g.paths()).locate(g.container());
             pids = c.pids();
         } else if (g.pid() != null) {
             // One process, as smem -P would narrow it; an absent PID is an error, not an empty table.

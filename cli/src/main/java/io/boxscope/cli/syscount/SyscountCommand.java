@@ -138,7 +138,7 @@ public final class SyscountCommand extends CliCommand {
             if (dir != null) {
                 throw new UsageException("--container and -c/--cgroup both select a cgroup: give one");
             }
-            ContainerInfo c = ContainerDiscovery.find(ContainerDiscovery.of(g.paths()).scan(), g.container());
+            ContainerInfo c = ContainerDiscovery.of(g.paths()).locate(g.container());
             dir = new CgroupFs(g.paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
                     "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; syscount filters on cgroup v2"));
         }

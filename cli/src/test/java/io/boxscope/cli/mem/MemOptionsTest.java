@@ -64,6 +64,8 @@ class MemOptionsTest {
         oneLineError(run("mem", "top", "--pid", "999999999"), 1, "no process with PID 999999999");
         oneLineError(run("mem", "top", "--pid", "1", "--container", "x"), 2, "not both");
         oneLineError(run("mem", "top", "--threads", "0"), 2, "--threads");
+        // What the user typed is quoted escaped: a newline in it does not make a second line.
+        oneLineError(run("mem", "container", "a\nb", "--container", "c"), 2, "two containers given");
     }
 
     @Test

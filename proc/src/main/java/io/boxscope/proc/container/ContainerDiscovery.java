@@ -99,6 +99,36 @@ public final class ContainerDiscovery {
     }
 
     /**
+     * {@link #find(Discovery, String)}, and when no running container matches, asks the runtimes
+     * about stopped ones too, so that "no container named 'web'" becomes "container 'web' is not
+     * running (exited)" when that is the reason. Asked only on a miss: a hit costs no API call.
+     */
+    public ContainerInfo locate(String query) throws IOException {
+        return locate(scan(), query);
+    }
+
+    /** {@link #locate(String)} in a scan already made. */
+    public ContainerInfo locate(Discovery d, String query) {
+        try {
+            return find(d, query);
+        } catch (UnknownContainerException e) {
+            List<RuntimeContainer> idle = new ArrayList<>();
+            for (RuntimeContainer c : apis.lookup(true).byId().values()) {
+                boolean named = c.name().equals(query) || c.id().equals(query) || (!query.isEmpty() && c.id().startsWith(query));
+                if (named && !c.state().equals("running")) {
+                    idle.add(c);
+                }
+            }
+            if (idle.size() == 1) {
+                RuntimeContainer c = idle.getFirst();
+                String who = c.name().isEmpty() || c.name().equals(query) ? "'" + query + "'" : "'" + query + "' (" + c.name() + ")";
+                throw new UnknownContainerException("container " + who + " is not running (state: " + c.state() + ")", e.known());
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The container named {@code query}: exact name, full id, or a unique id prefix (as docker
      * accepts). Throws {@link UnknownContainerException} listing the containers that exist.
      */

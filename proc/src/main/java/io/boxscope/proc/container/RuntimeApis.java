@@ -39,7 +39,16 @@ public final class RuntimeApis {
     /** Result: containers by full id, and one notice per socket that could not be asked. */
     public record Lookup(Map<String, RuntimeContainer> byId, List<String> notices) {}
 
+    /** The running containers of every runtime that answers. */
     public Lookup lookup() {
+        return lookup(false);
+    }
+
+    /**
+     * The containers of every runtime that answers; with {@code all}, also those created, stopped or
+     * exited ({@code GET /containers/json?all=1}, Docker Engine API; Podman's compatible API).
+     */
+    public Lookup lookup(boolean all) {
         Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();
         boolean anySocket = false;
@@ -49,7 +58,7 @@ public final class RuntimeApis {
             }
             anySocket = true;
             try {
-                UnixHttp.Response r = UnixHttp.get(socket, "/containers/json", TIMEOUT_MS);
+                UnixHttp.Response r = UnixHttp.get(socket, all ? "/containers/json?all=1" : "/containers/json", TIMEOUT_MS);
                 if (r.status() != 200) {
                     notices.add(socket + " answered HTTP " + r.status() + ": container names unavailable, showing ids");
                     continue;
