@@ -38,8 +38,13 @@ final class Out {
         return this;
     }
 
-    /** Bytes as they are: labels prepared once, the command line procps-escaped. */
+    /** ASCII bytes as they are (labels prepared once). */
     Out ascii(byte[] a) {
+        return raw(a);
+    }
+
+    /** Bytes as they are, whatever they are (the command line, already escaped as procps does). */
+    Out raw(byte[] a) {
         room(a.length);
         System.arraycopy(a, 0, b, n, a.length);
         n += a.length;

@@ -70,7 +70,7 @@ public final class Pmap {
 
         private Out out(PmapProcess p) {
             Out sb = new Out(128 + p.mappings().size() * 100);
-            sb.dec(p.tgid()).text(":   ").ascii(p.command().terminal()).ch('\n');
+            sb.dec(p.tgid()).text(":   ").raw(p.command().terminal()).ch('\n');
             switch (options.mode()) {
                 case MAPS -> plain(sb, p, options);
                 case EXTENDED -> extended(sb, p, options);
