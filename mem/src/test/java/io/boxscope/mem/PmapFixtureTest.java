@@ -3,6 +3,7 @@ package io.boxscope.mem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import io.boxscope.mem.pmap.CommandLine;
 import io.boxscope.mem.pmap.Pmap;
 import io.boxscope.mem.pmap.PmapOptions;
 import io.boxscope.mem.pmap.PmapProcess;
@@ -44,7 +45,7 @@ class PmapFixtureTest {
         String cmdline = Fixtures.raw("proc/" + pid + "/cmdline");
         String stat = Fixtures.raw("proc/" + pid + "/stat");
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        PmapProcess p = new PmapProcess(pid, PmapProcess.command(cmdline, "python3"), Long.parseUnsignedLong(f[25]), 1, ms);
+        PmapProcess p = new PmapProcess(pid, new CommandLine(cmdline, "python3", 'S'), Long.parseUnsignedLong(f[25]), 1, ms);
         assertEquals(Fixtures.raw("pmap/tenk.x.txt.gz"), Pmap.render(p, PmapOptions.of(PmapOptions.Mode.EXTENDED)));
     }
 
@@ -56,7 +57,7 @@ class PmapFixtureTest {
         var ms = SmapsParser.parse(text, "maps");
         int minor = PmapProcess.shmMinor(new ProcMemReader(Fixtures.paths()), ms);
         assertEquals(1, minor);
-        PmapProcess p = new PmapProcess(9, "x", 0, minor, ms);
+        PmapProcess p = new PmapProcess(9, CommandLine.of("x"), 0, minor, ms);
         assertEquals("""
                 9:   x
                 00007f0000000000     64K rw-s- SYSV00000001

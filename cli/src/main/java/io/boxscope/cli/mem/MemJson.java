@@ -12,12 +12,21 @@ import io.boxscope.proc.json.Json;
 final class MemJson {
     private MemJson() {}
 
-    static String pmap(PmapProcess p) {
+    /**
+     * One process as {@code mem pmap --json} gives it: the exact command line (not the escaped
+     * terminal form: arguments joined by spaces, decoded as UTF-8 with U+FFFD for invalid bytes;
+     * Json escapes control characters), its arguments, the command name and the state letter (empty
+     * command and argv for zombies and kernel threads, which pmap shows as {@code [comm]}).
+     */
+    static Map<String, Object> pmap(PmapProcess p) {
         Map<String, Object> o = Json.object();
         o.put("pid", p.tgid());
-        o.put("command", p.command());
+        o.put("command", p.command().text());
+        o.put("argv", p.command().argv());
+        o.put("comm", p.command().name());
+        o.put("state", String.valueOf(p.command().state()));
         o.put("mappings", mappings(p.mappings()));
-        return Json.pretty(o);
+        return o;
     }
 
     static List<Object> mappings(List<Mapping> ms) {

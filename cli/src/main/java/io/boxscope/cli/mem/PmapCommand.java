@@ -18,11 +18,12 @@ import io.boxscope.mem.pmap.PmapProcess;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.json.Json;
 
 /** procps pmap(1), byte for byte. */
 final class PmapCommand extends CliCommand {
     final Opt<List<Integer>> pids = positionals(Integer.class).arity("0..*").label("PID")
-            .help("The processes (a thread id means its process); or --pid.");
+            .help("The processes (a thread id means its process); or one with --pid, not both.");
 
     final Opt<Boolean> extended = flag("-x", "--extended")
             .help("Show Kbytes, RSS and Dirty (reads smaps).");
@@ -73,25 +74,30 @@ final class PmapCommand extends CliCommand {
         PmapOptions o = new PmapOptions(mode, quiet.value(), showPath.value(), low, high);
         ProcMemReader reader = new ProcMemReader(g.paths());
         PrintWriter out = out();
+        if (g.pid() != null && !pids.value().isEmpty()) {
+            throw new UsageException("give the PIDs either as arguments or with --pid, not both");
+        }
         if (pids.value().size() <= 1) {
             PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.value().isEmpty() ? null : pids.value().getFirst(), g), mode);
             if (g.json()) {
-                out.print(MemJson.pmap(p) + "\n");
+                out.print(Json.pretty(MemJson.pmap(p)) + "\n");
                 out.flush();
             } else {
                 printBytes(Pmap.renderBytes(p, o));
             }
             return ExitCode.OK;
         }
-        // Several PIDs, as pmap takes them: the ones that cannot be read are reported, the others printed.
+        // Several PIDs, as pmap takes them: the ones that cannot be read are reported, the others
+        // printed (--json: one array of the processes read).
         Pmap.Session session = new Pmap.Session(o);
         List<String> failures = new ArrayList<>();
+        List<Object> json = new ArrayList<>();
         int code = ExitCode.OK;
         for (int pid : pids.value()) {
             try {
                 PmapProcess p = PmapProcess.read(reader, pid, mode);
                 if (g.json()) {
-                    out.print(MemJson.pmap(p) + "\n");
+                    json.add(MemJson.pmap(p));
                 } else {
                     printBytes(session.renderBytes(p));
                 }
@@ -105,6 +111,9 @@ final class PmapCommand extends CliCommand {
                 failures.add("PID " + pid + ": " + e.getMessage());
                 code = code == ExitCode.PRIVILEGE ? code : ExitCode.FAILURE;
             }
+        }
+        if (g.json()) {
+            out.print(Json.pretty(json) + "\n");
         }
         out.flush();
         for (String f : failures) {

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * pmap's output as UTF-8 bytes, built directly: a -x listing of 10,000 mappings is a megabyte
  * rendered in a JVM that has just started, where formatting numbers into a byte array costs a
- * fraction of String and StringBuilder calls. Everything but the -X/-XX names is ASCII.
+ * fraction of String and StringBuilder calls. Everything but the -X/-XX names and the first line's
+ * command is ASCII.
  */
 final class Out {
     private byte[] b;
@@ -39,6 +40,11 @@ final class Out {
 
     /** ASCII bytes as they are (labels prepared once). */
     Out ascii(byte[] a) {
+        return raw(a);
+    }
+
+    /** Bytes as they are, whatever they are (the command line, already escaped as procps does). */
+    Out raw(byte[] a) {
         room(a.length);
         System.arraycopy(a, 0, b, n, a.length);
         n += a.length;

@@ -23,18 +23,23 @@ import io.boxscope.mem.smaps.SmapsFields;
  * heading and the total (-q: the widest value), and the mapping name as the kernel wrote it, cut
  * at 127 bytes (basename unless -p).</li>
  * </ul>
- * One deliberate difference: under -X/-XX, control characters in names print as '?' instead of raw
- * (a file name must not be able to drive the terminal).
+ * The first line is the PID and the command line, escaped as {@link CommandLine} describes.
+ * Deliberate differences: under -X/-XX, control characters in names print as '?' instead of raw,
+ * and so do control bytes procps swallows into a broken multibyte sequence of the command line
+ * (a file name or an argument must not be able to drive the terminal).
  */
 public final class Pmap {
     private Pmap() {}
 
-    /** The whole output for one process, first line included, each line ending in '\n'. */
+    /**
+     * The whole output for one process, first line included, each line ending in '\n', decoded as
+     * UTF-8 ({@link #renderBytes} is exact where the command line holds bytes that are not UTF-8).
+     */
     public static String render(PmapProcess p, PmapOptions o) {
         return new Session(o).render(p);
     }
 
-    /** {@link #render} as UTF-8 bytes (ASCII but for -X/-XX names), for writing straight to a stream. */
+    /** The bytes procps prints (ASCII but for the command and -X/-XX names), for writing straight to a stream. */
     public static byte[] renderBytes(PmapProcess p, PmapOptions o) {
         return new Session(o).renderBytes(p);
     }
@@ -65,7 +70,7 @@ public final class Pmap {
 
         private Out out(PmapProcess p) {
             Out sb = new Out(128 + p.mappings().size() * 100);
-            sb.dec(p.tgid()).text(":   ").text(p.command()).ch('\n');
+            sb.dec(p.tgid()).text(":   ").raw(p.command().terminal()).ch('\n');
             switch (options.mode()) {
                 case MAPS -> plain(sb, p, options);
                 case EXTENDED -> extended(sb, p, options);

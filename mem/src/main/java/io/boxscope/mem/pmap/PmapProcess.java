@@ -1,12 +1,6 @@
 package io.boxscope.mem.pmap;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -15,11 +9,12 @@ import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.proc.ProcStat;
 
 /**
- * What pmap needs to know of one process: its thread-group id, the command line it prints in the
- * first line, the stack start (to label "[ stack ]"), the SysV shm device minor (to label "[ shmid=0x.. ]")
- * (the device minor of SysV shm, -1 if none) and the mappings (from maps for the plain layout, from smaps for -x/-X/-XX).
+ * What pmap needs to know of one process: its thread-group id, its command line, name and state
+ * (the first line: see {@link CommandLine}), the stack start (to label "[ stack ]"), the SysV shm
+ * device minor (to label "[ shmid=0x.. ]"; -1 if none) and the mappings (from maps for the plain
+ * layout and -d, from smaps for -x/-X/-XX).
  */
-public record PmapProcess(int tgid, String command, long startStack, int shmMinor, List<Mapping> mappings) {
+public record PmapProcess(int tgid, CommandLine command, long startStack, int shmMinor, List<Mapping> mappings) {
     public PmapProcess {
         mappings = List.copyOf(mappings);
     }
@@ -34,7 +29,7 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
             tgid = pid;
         }
         ProcStat stat = r.stat(tgid);
-        String command = command(r.cmdline(tgid), stat.comm());
+        CommandLine command = new CommandLine(r.cmdline(tgid), stat.comm(), stat.state());
         long startStack = stat.startStack();
         List<Mapping> ms = mode == PmapOptions.Mode.MAPS || mode == PmapOptions.Mode.DEVICE ? r.maps(tgid) : r.smaps(tgid);
         return new PmapProcess(tgid, command, startStack, shmMinor(r, ms), ms);
@@ -68,38 +63,4 @@ public record PmapProcess(int tgid, String command, long startStack, int shmMino
     }
 
     private static final Pattern SYSV_NAME = Pattern.compile("/SYSV[0-9a-f]{8} \\(deleted\\)");
-
-    /**
-     * The first line's command, as procps shows it: the arguments joined by spaces, or
-     * {@code [comm]} when the command line is empty (kernel threads, zombies); control characters and
-     * invalid UTF-8 become '?'. {@code rawCmdline} is a byte string (one char per byte).
-     */
-    public static String command(String rawCmdline, String comm) {
-        String s = rawCmdline;
-        while (s.endsWith("\0")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.isEmpty()) {
-            return "[" + clean(comm) + "]";
-        }
-        return clean(s.replace('\0', ' '));
-    }
-
-    private static String clean(String byteString) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith("?");
-        String text;
-        try {
-            CharBuffer cb = d.decode(ByteBuffer.wrap(byteString.getBytes(StandardCharsets.ISO_8859_1)));
-            text = cb.toString();
-        } catch (CharacterCodingException e) {
-            text = byteString;
-        }
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' ? '?' : c);
-        }
-        return sb.toString();
-    }
 }
