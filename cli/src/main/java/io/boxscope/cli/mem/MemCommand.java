@@ -40,8 +40,21 @@ public final class MemCommand extends CliCommand {
             try {
                 return Integer.valueOf(value.strip());
             } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a PID (a process ID is a number, see ps)");
+                throw new picocli.CommandLine.TypeConversionException(message(value));
             }
+        }
+
+        /** {@link #convert} for arguments read as text: a usage error with the same message. */
+        static int parse(String value) {
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new io.boxscope.cli.UsageException(message(value));
+            }
+        }
+
+        private static String message(String value) {
+            return "'" + value + "' is not a PID (a process ID is a number, see ps)";
         }
     }
 

@@ -22,7 +22,8 @@ import io.boxscope.proc.json.Json;
 
 /** procps pmap(1), byte for byte. */
 final class PmapCommand extends CliCommand {
-    final Opt<List<Integer>> pids = positionals(Integer.class).arity("0..*").label("PID")
+    // Read as text: picocli reports a list element it cannot convert as "Unmatched argument".
+    final Opt<List<String>> pidArgs = positionals(String.class).arity("0..*").label("PID")
             .help("The processes (a thread id means its process); or one with --pid, not both.");
 
     final Opt<Boolean> extended = flag("-x", "--extended")
@@ -74,11 +75,15 @@ final class PmapCommand extends CliCommand {
         PmapOptions o = new PmapOptions(mode, quiet.value(), showPath.value(), low, high);
         ProcMemReader reader = new ProcMemReader(g.paths());
         PrintWriter out = out();
-        if (g.pid() != null && !pids.value().isEmpty()) {
+        List<Integer> pids = new ArrayList<>();
+        for (String a : pidArgs.value()) {
+            pids.add(MemCommand.PidConverter.parse(a));
+        }
+        if (g.pid() != null && !pids.isEmpty()) {
             throw new UsageException("give the PIDs either as arguments or with --pid, not both");
         }
-        if (pids.value().size() <= 1) {
-            PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.value().isEmpty() ? null : pids.value().getFirst(), g), mode);
+        if (pids.size() <= 1) {
+            PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.isEmpty() ? null : pids.getFirst(), g), mode);
             if (g.json()) {
                 out.print(Json.pretty(MemJson.pmap(p)) + "\n");
                 out.flush();
@@ -93,7 +98,7 @@ final class PmapCommand extends CliCommand {
         List<String> failures = new ArrayList<>();
         List<Object> json = new ArrayList<>();
         int code = ExitCode.OK;
-        for (int pid : pids.value()) {
+        for (int pid : pids) {
             try {
                 PmapProcess p = PmapProcess.read(reader, pid, mode);
                 if (g.json()) {

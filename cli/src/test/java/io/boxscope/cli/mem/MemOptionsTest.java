@@ -78,7 +78,7 @@ class MemOptionsTest {
 
     @Test
     void aPidThatIsNotANumberSaysSo() {
-        for (String cmd : List.of("rollup", "smaps")) {
+        for (String cmd : List.of("rollup", "smaps", "pmap")) {
             Result r = run("mem", cmd, "abc");
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().lines().findFirst().orElseThrow().contains("'abc' is not a PID"), r.err());
