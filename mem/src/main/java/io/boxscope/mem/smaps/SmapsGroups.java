@@ -1,7 +1,6 @@
 package io.boxscope.mem.smaps;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,11 @@ public final class SmapsGroups {
             case SIZE -> "Size";
             case SWAP -> "Swap";
         };
-        out.sort(Comparator.comparingLong((Group g) -> g.total(field)).reversed().thenComparing(Group::name));
+        // Plain comparisons: Comparator's factory lambdas are spun at run time in a cold JVM.
+        out.sort((a, b) -> {
+            int bySize = Long.compare(b.total(field), a.total(field));
+            return bySize != 0 ? bySize : a.name().compareTo(b.name());
+        });
         return out;
     }
 

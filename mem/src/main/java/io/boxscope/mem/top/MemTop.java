@@ -103,7 +103,7 @@ public final class MemTop {
                 sorted.add(m);
             }
         }
-        sorted.sort(Comparator.comparingInt(ProcessMemory::pid));
+        sorted.sort((a, b) -> Integer.compare(a.pid(), b.pid())); // not Comparator.comparingInt: see TopCommand.order
         return new Scan(sorted, w.exited.get(), w.denied.get(), w.kernel.get(), w.bad.get());
     }
 
