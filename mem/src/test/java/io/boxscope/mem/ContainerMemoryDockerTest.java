@@ -99,33 +99,6 @@ class ContainerMemoryDockerTest {
         return new String[] {f[0], f[1]};
     }
 
-    /**
-     * The memory cgroup directory of {@code pid} found by the test itself: /proc/PID/cgroup's line
-     * for the memory controller (v1) or its "0::" line (v2), under the mount point /proc/mounts gives.
-     */
-    static Path memoryCgroupDir(int pid) throws IOException {
-        Path v1Mount = null;
-        Path v2Mount = null;
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
-                v1Mount = Path.of(f[1]);
-            } else if (f[2].equals("cgroup2")) {
-                v2Mount = Path.of(f[1]);
-            }
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
-            String[] f = line.split(":", 3);
-            if (v1Mount != null && List.of(f[1].split(",")).contains("memory")) {
-                return Path.of(v1Mount + f[2]);
-            }
-            if (v1Mount == null && v2Mount != null && f[0].equals("0")) {
-                return Path.of(v2Mount + f[2]);
-            }
-        }
-        throw new AssertionError("no memory cgroup for " + pid);
-    }
-
     /** The PIDs in cgroup.procs, read by the test. */
     static Set<Integer> procs(Path dir) throws IOException {
         Set<Integer> out = new TreeSet<>();
@@ -183,7 +156,7 @@ class ContainerMemoryDockerTest {
         try (Docker.Container c = Docker.start(name, List.of("-m", "256m", "--memory-swap", "256m"),
                 "sh", "-c", "x=$(head -c 52428800 /dev/zero | tr '\\0' a); sleep 300; echo ${#x}")) {
             int shell = c.pid();
-            Path dir = memoryCgroupDir(shell);
+            Path dir = io.boxscope.testkit.CgroupFiles.memoryDir(shell);
             boolean v1 = Files.exists(dir.resolve("memory.usage_in_bytes"));
             int sleep = waitForSteadyState(shell, dir, v1);
 

@@ -22,30 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @DockerTest
 class ContainerMemOomDockerTest {
-    /** The memory cgroup directory of {@code pid}: its v1 memory line, or on a v2-only host its "0::" line. */
-    static Path memoryCgroupDir(int pid) throws IOException {
-        Path v1Mount = null;
-        Path v2Mount = null;
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
-                v1Mount = Path.of(f[1]);
-            } else if (f[2].equals("cgroup2")) {
-                v2Mount = Path.of(f[1]);
-            }
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
-            String[] f = line.split(":", 3);
-            if (v1Mount != null && List.of(f[1].split(",")).contains("memory")) {
-                return Path.of(v1Mount + f[2]);
-            }
-            if (v1Mount == null && v2Mount != null && f[0].equals("0")) {
-                return Path.of(v2Mount + f[2]);
-            }
-        }
-        throw new AssertionError("no memory cgroup for " + pid);
-    }
-
     /** The "oom_kill N" line of memory.oom_control (v1) or memory.events (v2), read here; -1 if absent. */
     static long oomKills(Path dir) throws IOException {
         Path f = Files.exists(dir.resolve("memory.oom_control")) ? dir.resolve("memory.oom_control") : dir.resolve("memory.events");
@@ -65,7 +41,7 @@ class ContainerMemOomDockerTest {
         try (Docker.Container c = Docker.start(name, List.of("--memory=32m", "--memory-swap=32m"),
                 "sh", "-c", "(x=$(head -c 64000000 /dev/zero | tr '\\0' a)); sleep 300; echo $?")) {
             int shell = c.pid();
-            Path dir = memoryCgroupDir(shell);
+            Path dir = io.boxscope.testkit.CgroupFiles.memoryDir(shell);
             long kills = -1;
             List<String> seen = List.of();
             for (int i = 0; i < 200 && !(kills >= 1 && seen.equals(List.of("sh", "sleep"))); i++) {
