@@ -23,7 +23,8 @@ public final class GlobalOptions {
                 .help("Where the host's /sys is (default: /sys), e.g. /host/sys inside a container.");
         container = root.<String>option(String.class, null, "--container").inherited().label("NAME|ID")
                 .help("Target one container, by name, full id or unique id prefix.");
-        pid = root.<Integer>option(Integer.class, null, "--pid").inherited().label("PID").help("Target one process.");
+        pid = root.<Integer>option(Integer.class, null, "--pid").inherited().label("PID").converter(new PidConverter())
+                .help("Target one process.");
     }
 
     public boolean json() {

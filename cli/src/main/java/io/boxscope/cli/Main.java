@@ -74,7 +74,7 @@ public final class Main {
         public int handleParseException(ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("boxscope: " + Text.safeLines(ex.getMessage()));
+            err.println("boxscope: " + Text.safe(ex.getMessage() == null ? "" : ex.getMessage())); // one line, whatever was typed
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCode.USAGE;

@@ -65,8 +65,9 @@ class ContainersDockerTest {
     /** A container that exists but does not run: the error says so instead of "no container named". */
     @Test
     void aStoppedContainerIsNamedAsNotRunning() throws Exception {
-        String created = "boxscope-test-containers-created";
-        String exited = "boxscope-test-containers-exited";
+        // Names of this run only: another run on the same dockerd must not remove them, nor we its.
+        String created = "boxscope-test-containers-created-" + ProcessHandle.current().pid();
+        String exited = "boxscope-test-containers-exited-" + ProcessHandle.current().pid();
         try {
             Docker.run("rm", "-f", created, exited);
             Docker.run("create", "--name", created, io.boxscope.testkit.Requirements.TEST_IMAGE, "sleep", "300");

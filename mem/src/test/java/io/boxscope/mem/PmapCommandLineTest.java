@@ -65,10 +65,20 @@ class PmapCommandLineTest {
     }
 
     @Test
-    void validUtf8C1AndSeparatorsPrintRaw() {
-        for (String s : List.of("c3a9e6bca2f09f9880", "61c29b62", "61e280a862e280a963", "61eda08062", "f49080807a", "61c2a062e2808b63efbbbf64")) {
+    void validUtf8PrintsRawAsProcpsPrintsIt() {
+        // Including surrogates and code points above U+10FFFF: terminals show U+FFFD for those.
+        for (String s : List.of("c3a9e6bca2f09f9880", "61eda08062", "f49080807a", "61c2a062e2808b63efbbbf64")) {
             assertEquals(s + "2078", utf8(s + "00" + hex("x") + "00"), s);
         }
+    }
+
+    @Test
+    void whatATerminalActsOnPrintsAsAQuestionMarkWhereProcpsPrintsItRaw() {
+        assertEquals("613f62", utf8("61c29b6200"));              // U+009B, CSI
+        assertEquals("613f623f63", utf8("61e280a862e280a96300")); // U+2028, U+2029
+        assertEquals("61e63f9b62", utf8("61e6c29b6200"));         // C2 would start a character: then 9B alone
+        assertEquals("613f3f3f62", utf8("61e0829b6200"));         // overlong CSI
+        assertEquals("613f3f3f3f62", utf8("61f08082bb6200"));     // overlong 4-byte form
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.boxscope.cli.bench;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 
 final class Enums {
@@ -16,7 +15,7 @@ final class Enums {
                 return e;
             }
         }
-        throw new UsageException("invalid value for " + option + ": '" + Text.safe(value) + "' (choose "
+        throw new UsageException("invalid value for " + option + ": '" + value + "' (choose "
                 + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
                         .collect(Collectors.joining(", ")) + ")");
     }

@@ -73,7 +73,7 @@ final class FileIoBench extends CliCommand {
     }
     FileIoOptions options(Mode m) {
         if (!ioMode.value().equals("sync")) {
-            throw new UsageException("--file-io-mode=" + io.boxscope.cli.Text.safe(ioMode.value())
+            throw new UsageException("--file-io-mode=" + ioMode.value()
                     + " is not supported: only sync (async and mmap are not implemented)");
         }
         EnumSet<ExtraFlag> flags = EnumSet.noneOf(ExtraFlag.class);
@@ -85,7 +85,7 @@ final class FileIoBench extends CliCommand {
         boolean fdatasync = switch (fsyncMode.value()) {
             case "fsync" -> false;
             case "fdatasync" -> true;
-            default -> throw new UsageException("invalid --file-fsync-mode '" + io.boxscope.cli.Text.safe(fsyncMode.value())
+            default -> throw new UsageException("invalid --file-fsync-mode '" + fsyncMode.value()
                     + "' (choose fsync or fdatasync)");
         };
         try {
@@ -120,7 +120,7 @@ final class FileIoBench extends CliCommand {
                 FileIoOptions fo = options(m);
                 yield BenchRunner.run(spec(), common, o -> new FileIoWorkload(fo));
             }
-            default -> throw new UsageException("unknown command '" + io.boxscope.cli.Text.safe(command.value())
+            default -> throw new UsageException("unknown command '" + command.value()
                     + "' for fileio: use prepare, run or cleanup");
         };
     }

@@ -13,6 +13,6 @@ final class SubcommandSupport {
         if (command.equals("prepare") || command.equals("cleanup")) {
             throw new UsageException("the " + test + " test does not have the '" + command + "' command");
         }
-        throw new UsageException("unknown command '" + io.boxscope.cli.Text.safe(command) + "' for " + test + ": only 'run'");
+        throw new UsageException("unknown command '" + command + "' for " + test + ": only 'run'");
     }
 }

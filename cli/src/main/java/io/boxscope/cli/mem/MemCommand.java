@@ -30,34 +30,6 @@ public final class MemCommand extends CliCommand {
         throw new io.boxscope.cli.UsageException("which process? give PID (or --pid PID)");
     }
 
-    /**
-     * Reads a PID argument: picocli's own message for "abc" ("'abc' is not an int") does not say
-     * what was expected.
-     */
-    static final class PidConverter implements picocli.CommandLine.ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            try {
-                return Integer.valueOf(value.strip());
-            } catch (NumberFormatException e) {
-                throw new picocli.CommandLine.TypeConversionException(message(value));
-            }
-        }
-
-        /** {@link #convert} for arguments read as text: a usage error with the same message. */
-        static int parse(String value) {
-            try {
-                return Integer.parseInt(value.strip());
-            } catch (NumberFormatException e) {
-                throw new io.boxscope.cli.UsageException(message(value));
-            }
-        }
-
-        private static String message(String value) {
-            return "'" + value + "' is not a PID (a process ID is a number, see ps)";
-        }
-    }
-
     @Override
     public Integer call() {
         return requireSubcommand("a subcommand is required: pmap, smaps, rollup, top or container");

@@ -77,7 +77,7 @@ final class PmapCommand extends CliCommand {
         PrintWriter out = out();
         List<Integer> pids = new ArrayList<>();
         for (String a : pidArgs.value()) {
-            pids.add(MemCommand.PidConverter.parse(a));
+            pids.add(io.boxscope.cli.PidConverter.parse(a));
         }
         if (g.pid() != null && !pids.isEmpty()) {
             throw new UsageException("give the PIDs either as arguments or with --pid, not both");

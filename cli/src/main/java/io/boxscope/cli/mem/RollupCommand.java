@@ -21,7 +21,7 @@ import io.boxscope.proc.json.Json;
 
 /** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
 final class RollupCommand extends CliCommand {
-    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new MemCommand.PidConverter()).index("0").arity("0..1").label("PID")
+    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new io.boxscope.cli.PidConverter()).index("0").arity("0..1").label("PID")
             .help("The process (or --pid).");
 
     RollupCommand() {
@@ -101,9 +101,9 @@ final class RollupCommand extends CliCommand {
         if (shared == 0) {
             return String.format(Locale.ROOT, "Nothing resident is shared with other processes, so RSS, PSS and USS are all %s.", Units.kb(r.rss()));
         }
-        // PSS charges a page mapped by n processes 1/n of its size, so shared / (its PSS) is the
-        // size-weighted harmonic mean of n: how many processes map these pages, on average.
-        String sharers = pssOfShared == 0 ? "" : String.format(Locale.ROOT, ", each mapped by %.1f processes on average", (double) shared / pssOfShared);
+        // PSS charges a page mapped n times 1/n of its size (n counts mappings: usually one per
+        // process), so shared / (its PSS) is the size-weighted harmonic mean of n.
+        String sharers = pssOfShared == 0 ? "" : String.format(Locale.ROOT, ", each mapped %.1f times on average", (double) shared / pssOfShared);
         return String.format(Locale.ROOT, "RSS counts %s of pages shared with other processes (libraries, shared memory)%s; PSS charges it %s of them "
                 + "(its share), so PSS is %s; USS, %s, is what it alone holds and what exiting would free.",
                 Units.kb(shared), sharers, Units.kb(pssOfShared), Units.kb(r.pss()), Units.kb(r.uss()));

@@ -20,7 +20,7 @@ import io.boxscope.proc.json.Json;
 
 /** Every mapping of a process with its smaps fields, grouped by kind with subtotals. */
 final class SmapsCommand extends CliCommand {
-    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new MemCommand.PidConverter()).index("0").arity("0..1").label("PID")
+    final Opt<Integer> pidArg = positional(Integer.class, null).converter(new io.boxscope.cli.PidConverter()).index("0").arity("0..1").label("PID")
             .help("The process (or --pid).");
 
     enum Key { rss, pss, size, swap }

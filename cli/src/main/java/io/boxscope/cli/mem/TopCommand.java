@@ -86,11 +86,14 @@ final class TopCommand extends CliCommand {
             ContainerInfo c = ContainerDiscovery.of(g.paths()).locate(g.container());
             pids = c.pids();
         } else if (g.pid() != null) {
-            // One process, as smem -P would narrow it; an absent PID is an error, not an empty table.
+            // One process; a PID that does not exist is an error, not an empty table (a kernel
+            // thread or zombie gives an empty one, counted in the footer). A thread id means its
+            // process, as in pmap: /proc/TID exists but is not listed, and its memory is the process's.
             if (!Files.isDirectory(g.paths().procRoot().resolve(Integer.toString(g.pid())))) {
                 throw new NoSuchProcessException(g.pid(), g.paths().procRoot().toString());
             }
-            pids = List.of(g.pid());
+            int tgid = new ProcMemReader(g.paths()).status(g.pid()).tgid();
+            pids = List.of(tgid > 0 ? tgid : g.pid());
         } else {
             pids = MemTop.pids(g.paths());
         }

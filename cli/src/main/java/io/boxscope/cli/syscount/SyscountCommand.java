@@ -36,7 +36,7 @@ import io.boxscope.proc.json.Json;
  * same output format as /usr/sbin/syscount, plus {@code --container} and {@code --json}.
  */
 public final class SyscountCommand extends CliCommand {
-    final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID")
+    final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new io.boxscope.cli.PidConverter())
             .help("Process PID to trace (same as the global --pid).");
 
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("PATH")
@@ -129,7 +129,7 @@ public final class SyscountCommand extends CliCommand {
         if (errno.value() != null) {
             Errno e = Errno.parse(errno.value());
             if (e == null) {
-                throw new UsageException("invalid errno: " + Text.safe(errno.value()) + " (give a name such as ENOENT or a number)");
+                throw new UsageException("invalid errno: " + errno.value() + " (give a name such as ENOENT or a number)");
             }
             err = e.number();
         }
@@ -143,7 +143,7 @@ public final class SyscountCommand extends CliCommand {
                     "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; syscount filters on cgroup v2"));
         }
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new UsageException("cgroup directory " + Text.safe(dir.toString()) + " does not exist");
+            throw new UsageException("cgroup directory " + dir + " does not exist");
         }
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }

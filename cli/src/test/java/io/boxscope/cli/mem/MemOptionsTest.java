@@ -79,11 +79,31 @@ class MemOptionsTest {
     @Test
     void aPidThatIsNotANumberSaysSo() {
         for (String cmd : List.of("rollup", "smaps", "pmap")) {
-            Result r = run("mem", cmd, "abc");
-            assertEquals(2, r.code(), r.err());
-            assertTrue(r.err().lines().findFirst().orElseThrow().contains("'abc' is not a PID"), r.err());
-            assertFalse(r.err().contains("Exception"), r.err());
+            for (String bad : List.of("abc", "0", "a\nboxscope: forged")) {
+                Result r = run("mem", cmd, bad);
+                assertEquals(2, r.code(), r.err());
+                assertTrue(r.err().lines().findFirst().orElseThrow().contains("is not a PID"), r.err());
+                assertEquals(1, r.err().lines().filter(l -> l.startsWith("boxscope:")).count(), r.err());
+                assertFalse(r.err().contains("Exception"), r.err());
+            }
         }
+        Result global = run("mem", "top", "--pid", "a\nb");
+        assertEquals(2, global.code(), global.err());
+        assertTrue(global.err().startsWith("boxscope: ") && global.err().contains("'a\\x0ab' is not a PID"), global.err());
+    }
+
+    @Test
+    void topWithAThreadIdShowsItsProcess() throws Exception {
+        long self = ProcessHandle.current().pid(); // a JVM: many threads
+        long tid;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            tid = tasks.mapToLong(t -> Long.parseLong(t.getFileName().toString())).filter(t -> t != self).max().orElseThrow();
+        }
+        Result r = run("--json", "mem", "top", "--pid", Long.toString(tid));
+        assertEquals(0, r.code(), r.err());
+        List<Object> rows = Json.asList(Json.asObject(Json.parse(r.out())).get("rows"));
+        assertEquals(1, rows.size(), r.out());
+        assertEquals(self, ((Number) Json.asObject(rows.getFirst()).get("pid")).longValue());
     }
 
     @Test
@@ -105,7 +125,7 @@ class MemOptionsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("VmRSS ")), r.out());
         // This JVM maps libc and libjvm pages that other processes map too.
-        assertTrue(r.out().contains("processes on average"), r.out());
+        assertTrue(r.out().contains("times on average"), r.out());
     }
 
     @Test

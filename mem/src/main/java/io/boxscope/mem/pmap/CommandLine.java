@@ -35,9 +35,18 @@ import java.util.List;
  * by the end of the string, the rest of the string is escaped as in a non-UTF-8 locale. There,
  * ASCII controls print as '.' and every byte from 0x80 as '?'.</li>
  * </ol>
- * One deliberate difference: bytes that procps swallows into a multibyte sequence are printed raw
- * by procps even when they are ASCII controls ({@code \xe6\x1b[2J} reaches the terminal as an
- * escape sequence); Boxscope prints such a control byte as '?', like any other.
+ * Deliberate differences, because the command line is anyone's to choose and must not drive the
+ * terminal of the root user who runs pmap (the same characters Text.safe escapes everywhere else):
+ * <ul>
+ * <li>A character procps prints raw that terminals act on prints as one '?': the C1 controls
+ * U+0080..U+009F (U+009B is CSI, like ESC [), and U+2028/U+2029 (line and paragraph separator).</li>
+ * <li>Inside a sequence whose continuation bytes procps does not check, a byte that is an ASCII
+ * control, or one that would start a new character (0xC0 and up: {@code \xe6\xc2\x9b} would reach
+ * the terminal as U+FFFD and then CSI), prints as '?'. So does every byte of an overlong form
+ * ({@code \xe0\x82\x9b} is CSI to a lax decoder).</li>
+ * </ul>
+ * Everything else, including valid UTF-8, surrogates and code points above U+10FFFF (terminals
+ * show U+FFFD for those), is byte for byte what procps prints.
  */
 public record CommandLine(String raw, String comm, char state) {
     /** The most procps reads of a cmdline: its 128 KiB buffer less one byte for the NUL. */
@@ -108,9 +117,20 @@ public record CommandLine(String raw, String comm, char state) {
             if (n < 0 || i + n > len) {
                 break;
             }
-            for (int k = i; k < i + n; k++) {
-                int x = s[k] & 0xff;
-                out.write(x < 0x20 || x == 0x7f ? '?' : x);
+            if (n == 1) {
+                out.write(c < 0x20 || c == 0x7f ? '?' : c);
+            } else if (unsafeCharacter(s, i, n)) {
+                out.write('?');
+            } else if (overlong(s, i, n)) {
+                for (int k = 0; k < n; k++) {
+                    out.write('?');
+                }
+            } else {
+                out.write(c);
+                for (int k = i + 1; k < i + n; k++) {
+                    int x = s[k] & 0xff;
+                    out.write(x < 0x20 || x == 0x7f || x >= 0xc0 ? '?' : x);
+                }
             }
             i += n;
         }
@@ -118,6 +138,23 @@ public record CommandLine(String raw, String comm, char state) {
             int x = s[i] & 0xff;
             out.write(x < 0x20 || x == 0x7f ? '.' : x >= 0x80 ? '?' : x);
         }
+    }
+
+    /** A well-formed C1 control (C2 80..C2 9F) or U+2028/U+2029 (E2 80 A8, E2 80 A9) at {@code s[i]}. */
+    private static boolean unsafeCharacter(byte[] s, int i, int n) {
+        int b0 = s[i] & 0xff;
+        int b1 = s[i + 1] & 0xff;
+        if (n == 2) {
+            return b0 == 0xc2 && b1 >= 0x80 && b1 <= 0x9f;
+        }
+        return n == 3 && b0 == 0xe2 && b1 == 0x80 && ((s[i + 2] & 0xff) == 0xa8 || (s[i + 2] & 0xff) == 0xa9);
+    }
+
+    /** A 3- or 4-byte form of a code point that fits in fewer bytes (E0 80..9F, F0 80..8F). */
+    private static boolean overlong(byte[] s, int i, int n) {
+        int b0 = s[i] & 0xff;
+        int b1 = s[i + 1] & 0xff;
+        return (n == 3 && b0 == 0xe0 && b1 >= 0x80 && b1 < 0xa0) || (n == 4 && b0 == 0xf0 && b1 >= 0x80 && b1 < 0x90);
     }
 
     /**

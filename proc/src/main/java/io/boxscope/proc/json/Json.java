@@ -111,7 +111,8 @@ public final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)
+                    // C1 controls too: valid raw in JSON, but `cat`ing the output would hand them to a terminal.
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)
                             && !validSurrogate(s, i)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {

@@ -28,9 +28,9 @@ class JsonTest {
     /** Process names are attacker-chosen: quotes, backslashes, control and line-separator characters. */
     @Test
     void hostileStringsStayInsideTheirString() {
-        String evil = "a\"b\\c\n\u001b[31m\u2028}\u0000\ud800";
+        String evil = "a\"b\\c\n\u001b[31m\u2028}\u0000\ud800\u009b2J\u0085\u007f";
         String text = Json.write(Map.of("comm", evil));
-        assertTrue(text.chars().noneMatch(c -> c < 0x20), text);
+        assertTrue(text.chars().noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f), text);
         assertTrue(!text.contains("\u2028"));
         Map<String, Object> back = Json.asObject(Json.parse(text));
         assertEquals(evil, back.get("comm"));
