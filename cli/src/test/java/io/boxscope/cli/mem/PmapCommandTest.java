@@ -192,4 +192,35 @@ class PmapCommandTest {
             assertTrue(r.err().startsWith("boxscope: ") && r.err().contains("either as arguments or with --pid"), r.err());
         }
     }
+
+    /**
+     * The locale decides, through the JVM's native.encoding, as it does for procps: UTF-8 prints
+     * "café 漢" raw, the C locale "caf?? ???". Run in child JVMs, since a JVM reads its locale once.
+     */
+    @Test
+    void theLocaleDecidesAsItDoesForProcps() throws Exception {
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        long pid = start(new ProcessBuilder(python, "-c",
+                "import os; os.execv('/bin/sleep', [b'caf\\xc3\\xa9 \\xe6\\xbc\\xa2', b'1800'])"), "sleep");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        for (String locale : List.of("C.UTF-8", "C")) {
+            byte[] theirs = output(List.of("pmap", Long.toString(pid)), locale);
+            byte[] ours = output(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), "io.boxscope.cli.Main", "mem", "pmap", Long.toString(pid)), locale);
+            assertEquals(new String(theirs, StandardCharsets.ISO_8859_1), new String(ours, StandardCharsets.ISO_8859_1), locale);
+            String first = new String(theirs, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+            assertEquals(pid + ":   " + (locale.equals("C") ? "caf?? ??? 1800" : "café 漢 1800"), first, locale);
+        }
+    }
+
+    /** A command's standard output, run with LC_ALL={@code locale} and no other locale variable. */
+    static byte[] output(List<String> command, String locale) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+        pb.environment().put("LC_ALL", locale);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), command + " failed");
+        return out;
+    }
 }
