@@ -11,24 +11,32 @@ import picocli.CommandLine.TypeConversionException;
 public final class PidConverter implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
-        try {
-            return parse(value);
-        } catch (UsageException e) {
-            throw new TypeConversionException(e.getMessage());
+        int pid = valueOf(value);
+        if (pid <= 0) {
+            throw new TypeConversionException(message(value));
         }
+        return pid;
     }
 
     /** {@link #convert} for arguments read as text: a usage error when it is not a PID. */
     public static int parse(String value) {
-        int pid;
-        try {
-            pid = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            pid = 0;
-        }
+        int pid = valueOf(value);
         if (pid <= 0) {
-            throw new UsageException("'" + value + "' is not a PID (a process ID is a number from 1, see ps)");
+            throw new UsageException(message(value));
         }
         return pid;
+    }
+
+    /** The number, or 0 when it is none. */
+    private static int valueOf(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String message(String value) {
+        return "'" + value + "' is not a PID (a process ID is a number from 1, see ps)";
     }
 }

@@ -39,8 +39,10 @@ final class RollupCommand extends CliCommand {
         Rollup rollup = r.rollupOrSum(pid);
         ProcStatus st = r.status(pid);
         String name = r.comm(pid);
-        var top = MemTop.scan(r, List.of(pid), 1);
-        String command = top.processes().isEmpty() ? "[" + name + "]" : top.processes().getFirst().command();
+        String command = MemTop.commandLine(r.cmdline(pid));
+        if (command.isEmpty()) {
+            command = "[" + name + "]";
+        }
         PrintWriter out = out();
         String sentence = sentence(rollup);
         if (g.json()) {

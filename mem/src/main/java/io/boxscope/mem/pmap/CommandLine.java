@@ -1,9 +1,7 @@
 package io.boxscope.mem.pmap;
 
+import io.boxscope.mem.smaps.Mapping;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,10 +174,10 @@ public record CommandLine(String raw, String comm, char state) {
         while (true) {
             int nul = raw.indexOf('\0', start);
             if (nul < 0 || nul >= end) {
-                out.add(utf8(raw.substring(start, end)));
+                out.add(Mapping.decode(raw.substring(start, end)));
                 return out;
             }
-            out.add(utf8(raw.substring(start, nul)));
+            out.add(Mapping.decode(raw.substring(start, nul)));
             start = nul + 1;
         }
     }
@@ -191,24 +189,6 @@ public record CommandLine(String raw, String comm, char state) {
 
     /** The command name (comm), decoded as UTF-8 with U+FFFD for invalid bytes. */
     public String name() {
-        return utf8(comm);
-    }
-
-    /** A byte string decoded as UTF-8, each malformed sequence replaced by U+FFFD. */
-    static String utf8(String byteString) {
-        boolean ascii = true;
-        for (int i = 0; i < byteString.length() && ascii; i++) {
-            ascii = byteString.charAt(i) < 0x80;
-        }
-        if (ascii) {
-            return byteString;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(byteString.getBytes(StandardCharsets.ISO_8859_1))).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("a replacing decoder threw", e);
-        }
+        return Mapping.decode(comm);
     }
 }

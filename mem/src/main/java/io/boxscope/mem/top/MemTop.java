@@ -171,7 +171,7 @@ public final class MemTop {
             String cmdline = reader.cmdline(pid);
             // The owner of /proc/PID is the effective UID (what smem shows); a stat is cheaper than status.
             int uid = reader.owner(pid);
-            String command = Mapping.decode(stripTrailingNuls(cmdline)).replace('\0', ' ');
+            String command = commandLine(cmdline);
             String name;
             if (command.isEmpty()) {
                 name = reader.comm(pid);
@@ -225,6 +225,14 @@ public final class MemTop {
     /** What a table shows for a process's container: its name, else its short id; "-" on the host. */
     public static String containerLabel(ContainerRef ref, Map<String, String> names) {
         return ref.isHost() ? "-" : names.getOrDefault(ref.id(), ref.shortId());
+    }
+
+    /**
+     * A raw /proc/PID/cmdline as smem shows it: the arguments joined by spaces, decoded as UTF-8;
+     * empty for kernel threads and zombies (callers show "[comm]" then).
+     */
+    public static String commandLine(String rawCmdline) {
+        return Mapping.decode(stripTrailingNuls(rawCmdline)).replace('\0', ' ');
     }
 
     private static String stripTrailingNuls(String s) {
