@@ -47,9 +47,13 @@ public final class LiveProcesses implements AutoCloseable {
      * comings and goings change the Pss of every mapping of libjvm.so and classes.jsa).
      */
     public long otherJvm() throws IOException {
-        Path jdk = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
-        if (!Files.isExecutable(jdk.resolve("bin/java"))) {
-            throw new IllegalStateException("JDK 17 is not installed at " + jdk + " (apt-get install openjdk-17-jdk-headless)");
+        // Debian names the directory after the architecture (java-17-openjdk-amd64, -arm64, ...).
+        Path jdk;
+        try (var dirs17 = Files.newDirectoryStream(Path.of("/usr/lib/jvm"), "java-17-openjdk-*")) {
+            jdk = java.util.stream.StreamSupport.stream(dirs17.spliterator(), false)
+                    .filter(d -> Files.isExecutable(d.resolve("bin/java"))).sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no JDK 17 in /usr/lib/jvm/java-17-openjdk-* (apt-get install openjdk-17-jdk-headless)"));
         }
         Path dir = Files.createTempDirectory("boxscope-mem-jvm");
         dirs.add(dir);
