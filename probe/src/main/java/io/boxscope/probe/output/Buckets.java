@@ -10,7 +10,11 @@ public final class Buckets {
 
     private Buckets() {}
 
-    /** {@code hist()}: 0 for negative values, 1 for zero, else {@code floor(log2(v)) + 2}. */
+    /**
+     * {@code hist()}: 0 for negative values, 1 for zero, else {@code floor(log2(v)) + 2}, with
+     * log2 capped at 31 as bpftrace 0.17's generated log2 (five shift steps, 16 down to 1) does:
+     * every value from 2^31 up lands in bucket 33, printed {@code [2G, 4G)}.
+     */
     public static int hist(long v) {
         if (v < 0) {
             return 0;
@@ -18,7 +22,7 @@ public final class Buckets {
         if (v == 0) {
             return 1;
         }
-        return 63 - Long.numberOfLeadingZeros(v) + 2;
+        return Math.min(63 - Long.numberOfLeadingZeros(v), 31) + 2;
     }
 
     /** {@code lhist()}: 0 below min, {@code inner + 1} at or above max, else {@code (v - min) / step + 1}. */
