@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * </pre>
  * Events: {@code attached N}, {@code printf "FMT" ARGS...}, {@code print @NAME [TOP [DIV]]},
  * {@code print VALUE}, {@code time "FMT"|- LOCALTIME}, {@code join "DELIM" "ARG"...},
- * {@code lost N}, {@code exit}.
+ * {@code cat "OUTPUT"}, {@code system "OUTPUT"}, {@code lost N}, {@code exit}.
  */
 final class CorpusInput {
     private record Decl(MapKind kind, boolean keyed, boolean signed, LinearRange range) {}
@@ -72,6 +72,8 @@ final class CorpusInput {
                 }
                 events.add(new Event.Join(args, delim));
             }
+            case "cat" -> events.add(new Event.Message(MessageType.CAT, r.quoted()));
+            case "system" -> events.add(new Event.Message(MessageType.SYSCALL, r.quoted()));
             case "exit" -> events.add(new Event.Exit(dumps()));
             default -> throw new IllegalArgumentException("unknown command " + cmd);
         }
