@@ -4,7 +4,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.time.temporal.IsoFields;
-import java.time.temporal.WeekFields;
 import java.util.Locale;
 
 /**
@@ -52,6 +51,12 @@ public final class Strftime {
         return sb.toString();
     }
 
+    /** The zone's abbreviation (CET, CEST); a bare UTC offset of zero is "UTC", as glibc names it. */
+    private static String zoneName(ZonedDateTime t) {
+        String z = DateTimeFormatter.ofPattern("z", Locale.US).format(t);
+        return z.equals("Z") ? "UTC" : z;
+    }
+
     private static String two(int v) {
         return v < 10 ? "0" + v : Integer.toString(v);
     }
@@ -59,10 +64,10 @@ public final class Strftime {
     private static String conversion(char k, ZonedDateTime t) {
         int hour12 = t.getHour() % 12 == 0 ? 12 : t.getHour() % 12;
         return switch (k) {
-            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
-            case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT);
+            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.US);
+            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US);
+            case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.US);
+            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.US);
             case 'c' -> format("%a %b %e %H:%M:%S %Y", t);
             case 'C' -> two(t.getYear() / 100);
             case 'd' -> two(t.getDayOfMonth());
@@ -88,16 +93,16 @@ public final class Strftime {
             case 't' -> "\t";
             case 'T' -> format("%H:%M:%S", t);
             case 'u' -> Integer.toString(t.getDayOfWeek().getValue());
-            case 'U' -> two(t.get(WeekFields.SUNDAY_START.weekOfYear()));
+            case 'U' -> two((t.getDayOfYear() - 1 + 7 - t.getDayOfWeek().getValue() % 7) / 7);
             case 'V' -> two(t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
             case 'w' -> Integer.toString(t.getDayOfWeek().getValue() % 7);
-            case 'W' -> two(t.get(WeekFields.of(java.time.DayOfWeek.MONDAY, 7).weekOfYear()));
+            case 'W' -> two((t.getDayOfYear() - 1 + 7 - (t.getDayOfWeek().getValue() + 6) % 7) / 7);
             case 'x' -> format("%m/%d/%y", t);
             case 'X' -> format("%H:%M:%S", t);
             case 'y' -> two(t.getYear() % 100);
             case 'Y' -> Integer.toString(t.getYear());
-            case 'z' -> DateTimeFormatter.ofPattern("xx", Locale.ROOT).format(t);
-            case 'Z' -> t.getZone().getDisplayName(TextStyle.SHORT, Locale.ROOT);
+            case 'z' -> DateTimeFormatter.ofPattern("xx", Locale.US).format(t);
+            case 'Z' -> zoneName(t);
             case '%' -> "%";
             default -> null;
         };
