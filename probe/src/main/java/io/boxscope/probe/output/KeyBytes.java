@@ -12,7 +12,7 @@ final class KeyBytes {
 
     static byte[] of(Value v) {
         return switch (v) {
-            case Value.Int i -> littleEndian(i.bits(), i.width() / 8);
+            case Value.Int i -> littleEndian(i.bits(), 8); // keys hold integers promoted to 64 bits
             case Value.Str s -> s.text().getBytes(StandardCharsets.UTF_8);
             case Value.Buffer b -> withLength(b.bytes());
             case Value.Pointer p -> littleEndian(p.address(), 8);

@@ -120,9 +120,9 @@ final class MapOrder {
         }
     }
 
+    /** The key argument as stored: promoted to 64 bits, compared unsigned. */
     private static long unsignedKey(MapDump.Entry e, int arg) {
-        Value.Int v = (Value.Int) e.key().get(arg);
-        return v.width() == 32 ? v.bits() & 0xffffffffL : v.bits();
+        return ((Value.Int) e.key().get(arg)).bits();
     }
 
     private static byte[] utf8(Value v) {

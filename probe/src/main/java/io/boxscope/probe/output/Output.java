@@ -157,10 +157,14 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
         return sb.toString();
     }
 
-    /** {@code MapKey::argument_value}: a key argument as text (integers signed at their width). */
+    /**
+     * {@code MapKey::argument_value}: a key argument as text. Integer keys are promoted to 64 bits
+     * (sign- or zero-extended by their type) and printed as signed 64-bit: {@code (uint64)-1} is
+     * {@code -1}, {@code (uint32)-1} is {@code 4294967295}.
+     */
     static String keyArgument(Value v) {
         return switch (v) {
-            case Value.Int i -> Long.toString(Value.Int.normalize(i.bits(), i.width(), true));
+            case Value.Int i -> Long.toString(i.bits());
             case Value.Pointer p -> "0x" + Long.toHexString(p.address());
             case Value.Str s -> s.text();
             case Value.Buffer b -> Escapes.buffer(b.bytes(), true, true);
