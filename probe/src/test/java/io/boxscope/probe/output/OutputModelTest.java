@@ -39,6 +39,29 @@ class OutputModelTest {
     }
 
     @Test
+    void kernelStackInPerfModeAsBpftracePrintsIt() {
+        // captured from bpftrace 0.17 here: BEGIN { @k = kstack(perf, 2); @s = kstack(3); exit(); }
+        // (not in the corpus: the frames belong to another program and change between runs)
+        Value perf = new Value.Stack(StackMode.PERF, List.of(
+                new Value.Frame(0xffffffffc002701dL, "bpf_prog_b384d88950b7bbb9_sys_enter+15501"),
+                new Value.Frame(0xffffffff81f53f8aL, "__bpf_prog_test_run_raw_tp+106")));
+        Value plain = new Value.Stack(StackMode.BPFTRACE, List.of(
+                new Value.Frame(0, "bpf_prog_b384d88950b7bbb9_sys_enter+15560"),
+                new Value.Frame(0, "__bpf_prog_test_run_raw_tp+106"),
+                new Value.Frame(0, "bpf_prog_test_run_raw_tp+310")));
+        List<MapDump> maps = List.of(
+                new MapDump("@k", MapKind.VALUE, false, List.of(new MapDump.Entry(List.of(), new MapValue.Plain(perf)))),
+                new MapDump("@s", MapKind.VALUE, false, List.of(new MapDump.Entry(List.of(), new MapValue.Plain(plain)))));
+        assertEquals("Attaching 1 probe...\n\n\n"
+                + "@k: \n\tffffffffc002701d bpf_prog_b384d88950b7bbb9_sys_enter+15501\n"
+                + "\tffffffff81f53f8a __bpf_prog_test_run_raw_tp+106\n\n"
+                + "@s: \n        bpf_prog_b384d88950b7bbb9_sys_enter+15560\n"
+                + "        __bpf_prog_test_run_raw_tp+106\n"
+                + "        bpf_prog_test_run_raw_tp+310\n\n",
+                Output.text().attached(1) + Output.text().exit(maps));
+    }
+
+    @Test
     void perCpuReduction() {
         assertEquals(6, PerCpu.sum(1, 2, 3));
         assertEquals(-1, PerCpu.max(5, -1, 7), "max compares unsigned: -1 is the largest");
