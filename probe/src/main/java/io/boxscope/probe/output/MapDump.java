@@ -28,6 +28,18 @@ public record MapDump(String name, MapKind kind, boolean keyed, LinearRange rang
         }
         for (Entry e : entries) {
             check(name, kind, keyed, range, e);
+            sameType(name, entries.getFirst(), e);
+        }
+    }
+
+    /** A map has one value type: the first entry's decides how all are sorted and printed. */
+    private static void sameType(String name, Entry first, Entry e) {
+        if (first.value() instanceof MapValue.Plain(Value a) && e.value() instanceof MapValue.Plain(Value b)) {
+            boolean same = a.getClass() == b.getClass()
+                    && (!(a instanceof Value.Int x) || (x.width() == ((Value.Int) b).width() && x.signed() == ((Value.Int) b).signed()));
+            if (!same) {
+                throw new IllegalArgumentException(name + ": all values of a map have one type, found " + a + " and " + b);
+            }
         }
     }
 

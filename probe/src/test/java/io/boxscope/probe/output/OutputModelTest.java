@@ -98,6 +98,9 @@ class OutputModelTest {
         assertThrows(IllegalArgumentException.class, () -> new LinearRange(5, 5, 1));
         assertThrows(IllegalArgumentException.class, () -> new MapValue.Hist(new long[66]));
         assertThrows(IllegalArgumentException.class, () -> new Value.Int(1, 12, true));
+        List<MapDump.Entry> mixed = List.of(new MapDump.Entry(List.of(Value.i64(1)), new MapValue.Plain(Value.i64(1))),
+                new MapDump.Entry(List.of(Value.i64(2)), new MapValue.Plain(Value.str("x"))));
+        assertThrows(IllegalArgumentException.class, () -> new MapDump("@m", MapKind.VALUE, true, mixed));
     }
 
     @Test
