@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Reads the corpus input language: typed values ({@code i64:-5}, {@code u8:255}, {@code "text"},
  * {@code buf:"a\x01"}, {@code ptr:0x10}, {@code (a, b)}, {@code ksym:"name"},
- * {@code ts:"%H"@2026-12-04T18:21:18}, {@code stack:perf[7f00 "sym" ...]}), bare words and
+ * {@code ts:"%H"@2026-12-04T18:21:18}, {@code stack:perf[7f00 "sym" ...]}, {@code array:(i64:1 i64:2)},
+ * {@code record:(a=i64:1 s="x")}), bare words and
  * numbers, from one line.
  */
 final class Literal {
@@ -140,8 +141,35 @@ final class Literal {
             case "buf" -> new Value.Buffer(quotedBytes());
             case "ts" -> timestamp();
             case "stack" -> stack();
+            case "array" -> new Value.Array(elements());
+            case "record" -> record();
             default -> new Value.Resolved(ResolvedKind.valueOf(type.toUpperCase(Locale.ROOT)), quoted());
         };
+    }
+
+    /** {@code (v v ...)}. */
+    private List<Value> elements() {
+        expect('(');
+        List<Value> elems = new ArrayList<>();
+        while (!peek(')')) {
+            elems.add(value());
+        }
+        expect(')');
+        return elems;
+    }
+
+    /** {@code record:(name=VALUE name=VALUE)}. */
+    private Value record() {
+        expect('(');
+        List<Value.Field> fields = new ArrayList<>();
+        while (!peek(')')) {
+            int eq = s.indexOf('=', pos);
+            String name = s.substring(pos, eq).trim();
+            pos = eq + 1;
+            fields.add(new Value.Field(name, value()));
+        }
+        expect(')');
+        return new Value.Record(fields);
     }
 
     /** {@code ts:"FMT"@LOCALTIME}: strftime() resolved at that local time. */
