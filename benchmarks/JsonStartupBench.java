@@ -47,7 +47,10 @@ public final class JsonStartupBench {
             default -> throw new IllegalArgumentException(mode);
         };
         long t1 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "mode=%s first_use_ms=%.1f items=%d%n", mode, (t1 - t0) / 1e6, size);
+        // CPU time of the whole process (JVM start included, the same for every mode): unlike wall time,
+        // it hardly moves when other processes compete for the CPUs.
+        long cpuNs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+        System.out.printf(Locale.ROOT, "mode=%s first_use_ms=%.1f process_cpu_ms=%.1f items=%d%n", mode, (t1 - t0) / 1e6, cpuNs / 1e6, size);
     }
 
     /** 300 rows shaped like mem top --json's. */
