@@ -179,6 +179,7 @@ class JsonKeysTest {
         document("probe", "probe", "-lv", "--json", "tracepoint:sched:sched_switch");
         document("syscount", "syscount", "--json", "-d", "1", "-L", "-p", self());
         document("syscount", "syscount", "--json", "-d", "1", "-P");
+        document("syscount", "syscount", "--json", "-l");
     }
 
     /** A stream prints one JSON object per line (NDJSON): syscount with an interval. */

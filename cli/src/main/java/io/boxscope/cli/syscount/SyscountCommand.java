@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +21,10 @@ import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.PrivilegeException;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
+import io.boxscope.proc.json.Json;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.container.ContainerDiscovery;
@@ -84,10 +89,7 @@ public final class SyscountCommand extends CliCommand {
         PrintWriter out = out();
         SyscallTable table = SyscallTable.current();
         if (list.value()) {
-            for (Map.Entry<Integer, String> e : table.all().entrySet()) {
-                out.printf(Locale.ROOT, "%3d: %s%n", e.getKey(), e.getValue());
-            }
-            return ExitCode.OK;
+            return show(table.all(), LIST);
         }
         SyscountProbe.Options opts = options(g);
         SyscountProbe probe;
@@ -142,6 +144,30 @@ public final class SyscountCommand extends CliCommand {
         }
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }
+
+    /** -l: libbpf-tools' "%3d: %s" lines; JSON: {@code {syscalls: [{nr, name}]}}. */
+    static final View<Map<Integer, String>> LIST = new View<>() {
+        @Override
+        public void text(Map<Integer, String> all, Terminal t) {
+            for (Map.Entry<Integer, String> e : all.entrySet()) {
+                t.out().printf(Locale.ROOT, "%3d: %s%n", e.getKey(), e.getValue());
+            }
+        }
+
+        @Override
+        public Object json(Map<Integer, String> all) {
+            List<Object> list = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : all.entrySet()) {
+                Map<String, Object> o = Json.object();
+                o.put("nr", e.getKey());
+                o.put("name", e.getValue());
+                list.add(o);
+            }
+            Map<String, Object> o = Json.object();
+            o.put("syscalls", list);
+            return o;
+        }
+    };
 
     /**
      * Runs the session ({@link SyscountSession}: its schedule, sorting and top N live in tools) and

@@ -47,4 +47,17 @@ class JsonTest {
         assertEquals(12345678901234L, Json.parse("12345678901234"));
         assertEquals(-1.5e3, Json.parse("-1.5e3"));
     }
+
+    /** Kernel field names (smaps, status) as JSON keys: docs/json.md. */
+    @Test
+    void kernelNamesInSnakeCase() {
+        Map<String, String> cases = Map.ofEntries(Map.entry("Private_Clean", "private_clean"), Map.entry("Rss", "rss"),
+                Map.entry("Pss_Dirty", "pss_dirty"), Map.entry("AnonHugePages", "anon_huge_pages"),
+                Map.entry("MMUPageSize", "mmu_page_size"), Map.entry("KernelPageSize", "kernel_page_size"),
+                Map.entry("THPeligible", "thp_eligible"), Map.entry("VmRSS", "vm_rss"), Map.entry("VmHWM", "vm_hwm"),
+                Map.entry("RssAnon", "rss_anon"), Map.entry("HugetlbPages", "hugetlb_pages"), Map.entry("SwapPss", "swap_pss"),
+                Map.entry("KSM", "ksm"), Map.entry("Shared_Hugetlb", "shared_hugetlb"), Map.entry("ShmemPmdMapped", "shmem_pmd_mapped"),
+                Map.entry("cpu.max", "cpu_max"), Map.entry("Locked", "locked"));
+        cases.forEach((kernel, key) -> assertEquals(key, Json.snakeCase(kernel), kernel));
+    }
 }
