@@ -59,15 +59,22 @@ final class DemoCommand extends CliCommand {
             Thread.sleep(seconds.value() * 1000L);
             Discovery d = ContainerDiscovery.of(g.paths()).scan();
             ContainerInfo demo = ContainerDiscovery.find(d, NAME);
-            if (g.json()) {
-                var o = Json.object();
-                o.put("containers", ContainerViews.json(d).get("containers"));
-                o.put("demo", ContainerViews.json(demo));
-                out.println(Json.pretty(o));
-                return ExitCode.OK;
-            }
+            return show(new Result(d, demo), VIEW);
+        } finally {
+            docker("rm", "-f", NAME);
+        }
+    }
+
+    /** What the demo found: every container, and the demo's own. */
+    record Result(Discovery scan, ContainerInfo demo) {}
+
+    static final View<Result> VIEW = new View<>() {
+        @Override
+        public void text(Result r, Terminal t) {
+            PrintWriter out = t.out();
+            ContainerInfo demo = r.demo();
             out.println("$ boxscope containers");
-            out.print(ContainerViews.table(d.containers()));
+            out.print(ContainerViews.table(r.scan().containers()));
             out.println();
             out.println("$ boxscope containers --container " + NAME);
             out.print(ContainerViews.detail(demo));
@@ -81,11 +88,16 @@ final class DemoCommand extends CliCommand {
                         NAME, 100 * share);
             }
             out.println("(Later versions of this demo run the full `boxscope diagnose`.)");
-            return ExitCode.OK;
-        } finally {
-            docker("rm", "-f", NAME);
         }
-    }
+
+        @Override
+        public Object json(Result r) {
+            var o = Json.object();
+            o.put("containers", ContainerViews.json(r.scan()).get("containers"));
+            o.put("demo", ContainerViews.json(r.demo()));
+            return o;
+        }
+    };
 
     /** Runs the docker CLI; returns its output, or null if it failed or is not installed. */
     private static String docker(String... args) throws InterruptedException {
