@@ -74,6 +74,28 @@ class MapTest {
         }
     }
 
+    /**
+     * A per-CPU array of u32: CPU c holds c + 1 (written as the whole per-CPU buffer), so the typed read must
+     * be 1 + 2 + ... + possible CPUs. It used to sum u64 words only (4 / 8 = none) and return CPU 0's value.
+     */
+    @Test
+    void typedPerCpuU32ValuesAreSummedOverEveryCpu() {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_u32sum", MapType.PERCPU_ARRAY, 4, 4, 1))) {
+            int cpus = Cpus.possible();
+            byte[] all = new byte[m.valueBufferSize()];
+            java.lang.foreign.MemorySegment seg = java.lang.foreign.MemorySegment.ofArray(all);
+            int expected = 0;
+            for (int c = 0; c < cpus; c++) {
+                seg.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, (long) c * m.perCpuStride(), c + 1);
+                expected += c + 1;
+            }
+            m.update(new byte[4], all, BpfMap.ANY);
+            TypedMap<Integer, Integer> t = m.typed(Codec.U32, Codec.U32);
+            assertEquals(expected, t.get(0));
+            assertEquals(Map.of(0, expected), t.entries());
+        }
+    }
+
     @Test
     void perCpuSumKeepsTrailingBytes() {
         try (BpfMap m = BpfMap.create(MapSpec.of("test_sum", MapType.PERCPU_HASH, 4, 20, 4))) {

@@ -33,8 +33,21 @@ public final class Features {
 
     private Features() {}
 
+    /**
+     * The cached answer, or the probe's. The probe runs outside the map: probes call other probes
+     * ({@link #helper} asks {@link #programType} first), and a nested {@code computeIfAbsent} on one
+     * ConcurrentHashMap throws {@code IllegalStateException("Recursive update")} whenever the two keys
+     * share a bin (or the table resizes meanwhile), which depends on the hash codes, so it showed up on
+     * a fresh JVM only. Two threads may probe the same thing at once; the first answer stored wins.
+     */
     private static Support cached(String key, Supplier<Support> probe) {
-        return CACHE.computeIfAbsent(key, k -> probe.get());
+        Support known = CACHE.get(key);
+        if (known != null) {
+            return known;
+        }
+        Support answer = probe.get();
+        Support raced = CACHE.putIfAbsent(key, answer);
+        return raced != null ? raced : answer;
     }
 
     private static Support attempt(Runnable r) {

@@ -304,22 +304,46 @@ public final class BpfMap implements AutoCloseable {
      * remaining bytes (e.g. a comm) are taken from the first CPU where they are not all zero.
      */
     public byte[] sumPerCpu(byte[] raw, int counterWords) {
+        return sumPerCpu(raw, counterWords, 8);
+    }
+
+    /**
+     * Folds a per-CPU value whose leading {@code counters} fields are unsigned integers of {@code width}
+     * bytes (1, 2, 4 or 8; summed with wrap-around, as the kernel's own counters of that width wrap); the
+     * bytes after them are taken from the first CPU where they are not all zero.
+     */
+    public byte[] sumPerCpu(byte[] raw, int counters, int width) {
         if (!spec.type().perCpu()) {
             return raw;
         }
+        if (width != 1 && width != 2 && width != 4 && width != 8) {
+            throw new IllegalArgumentException("counter width " + width + " bytes: must be 1, 2, 4 or 8");
+        }
         int stride = perCpuStride();
         int vs = spec.valueSize();
+        if ((long) counters * width > vs) {
+            throw new IllegalArgumentException(counters + " counters of " + width + " bytes do not fit the "
+                    + vs + "-byte values of map " + spec.name());
+        }
         MemorySegment in = MemorySegment.ofArray(raw);
         MemorySegment out = MemorySegment.ofArray(new byte[vs]);
         for (int c = 0; c < raw.length / stride; c++) {
             long base = (long) c * stride;
-            for (int w = 0; w < counterWords; w++) {
-                long sum = out.get(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L)
-                        + in.get(ValueLayout.JAVA_LONG_UNALIGNED, base + w * 8L);
-                out.set(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L, sum);
+            for (int w = 0; w < counters; w++) {
+                long at = (long) w * width;
+                switch (width) {
+                    case 8 -> out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, out.get(ValueLayout.JAVA_LONG_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_LONG_UNALIGNED, base + at));
+                    case 4 -> out.set(ValueLayout.JAVA_INT_UNALIGNED, at, out.get(ValueLayout.JAVA_INT_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_INT_UNALIGNED, base + at));
+                    case 2 -> out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) (out.get(ValueLayout.JAVA_SHORT_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_SHORT_UNALIGNED, base + at)));
+                    default -> out.set(ValueLayout.JAVA_BYTE, at, (byte) (out.get(ValueLayout.JAVA_BYTE, at)
+                            + in.get(ValueLayout.JAVA_BYTE, base + at)));
+                }
             }
         }
-        int rest = counterWords * 8;
+        int rest = counters * width;
         if (rest < vs) {
             for (int c = 0; c < raw.length / stride; c++) {
                 byte[] tail = Arrays.copyOfRange(raw, c * stride + rest, c * stride + vs);
