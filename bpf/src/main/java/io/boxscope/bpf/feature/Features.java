@@ -28,6 +28,7 @@ import io.boxscope.bpf.sys.Sys;
  * program, create a one-entry map, attach and detach) and never by comparing version strings, which
  * lie on distribution and vendor kernels. Answers are cached for the life of the process.
  */
+@SuppressWarnings("restricted") // the downcall to libc getpid for the uprobe cookie probe
 public final class Features {
     private static final Map<String, Support> CACHE = new ConcurrentHashMap<>();
 
@@ -170,6 +171,108 @@ public final class Features {
                 }
             }
         }));
+    }
+
+    private static final long COOKIE = 0x0b0c5c09e_c00c1eL;
+
+    /**
+     * Does a BPF cookie given when attaching this way reach the program? Attaches a program that stores
+     * {@code bpf_get_attach_cookie(ctx)} for real, makes the event fire (a syscall or a libc call of this
+     * thread; a 1 ms cpu-clock event for PERF_EVENT_SOFTWARE) and compares. Unsupported answers say whether
+     * the verifier refused the helper for that program type, the kernel refused the cookie when attaching
+     * (raw tracepoints take one since Linux 6.10, perf links since 5.15), or the program read back something
+     * else. Kinds without a probe (KPROBE and FENTRY, which this project cannot attach) answer Unsupported.
+     */
+    public static Support cookie(AttachKind k) {
+        return cached("cookie:" + k, () -> {
+            ProgramType type = switch (k) {
+                case TRACEPOINT -> ProgramType.TRACEPOINT;
+                case RAW_TRACEPOINT -> ProgramType.RAW_TRACEPOINT;
+                case PERF_EVENT_SOFTWARE -> ProgramType.PERF_EVENT;
+                case UPROBE -> ProgramType.KPROBE;
+                case TP_BTF, KPROBE, FENTRY -> null;
+            };
+            if (type == null) {
+                return new Support.Unsupported("cookies are not probed for " + k + " attachments");
+            }
+            Support attach = attach(k);
+            if (!attach.isSupported()) {
+                return attach;
+            }
+            int tid = k == AttachKind.PERF_EVENT_SOFTWARE ? -1 : Sys.gettid();
+            try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {
+                Program p;
+                try {
+                    p = Program.load(ProgramSpec.of("probe_cookie", type, cookieProgram(slot, tid)));
+                } catch (VerifierException e) {
+                    return new Support.Unsupported("the verifier refuses bpf_get_attach_cookie in " + type + " programs");
+                }
+                try (p; Link l = switch (k) {
+                    case TRACEPOINT -> Attach.tracepoint(p, "raw_syscalls", "sys_enter", COOKIE);
+                    case RAW_TRACEPOINT -> Attach.rawTracepoint(p, "sys_enter", COOKIE);
+                    case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
+                            Attach.Sampling.period(1_000_000), io.boxscope.bpf.sys.Cpus.online().get(0), COOKIE);
+                    case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
+                    case TP_BTF, KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
+                }) {
+                    long deadline = System.nanoTime() + 2_000_000_000L;
+                    long seen;
+                    do {
+                        if (k == AttachKind.UPROBE) {
+                            libcGetpid();
+                        } else {
+                            Sys.getpid();
+                        }
+                        byte[] v = slot.lookup(new byte[4]);
+                        seen = v == null ? 0 : java.lang.foreign.MemorySegment.ofArray(v)
+                                .get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        if (seen == 0 && k == AttachKind.PERF_EVENT_SOFTWARE) {
+                            Thread.sleep(5);
+                        }
+                    } while (seen == 0 && System.nanoTime() < deadline);
+                    if (seen == COOKIE) {
+                        return new Support.Supported();
+                    }
+                    return new Support.Unsupported(seen == 0 ? "the " + k + " program did not run within 2 s"
+                            : "the program read cookie 0x" + Long.toHexString(seen) + ", not the one attached");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Support.Unsupported("interrupted while probing cookies for " + k);
+            } catch (RuntimeException e) {
+                return new Support.Unsupported("attaching with a cookie failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** slot[0] = bpf_get_attach_cookie(ctx), for thread {@code tid} only (all threads when -1). */
+    private static List<Insn> cookieProgram(BpfMap slot, int tid) {
+        Asm a = new Asm();
+        io.boxscope.bpf.asm.Label out = a.newLabel("out");
+        a.mov(Reg.R6, Reg.R1);
+        if (tid >= 0) {
+            a.call(Helper.GET_CURRENT_PID_TGID).jmp32(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, tid, out);
+        }
+        a.mov(Reg.R1, Reg.R6).call(Helper.GET_ATTACH_COOKIE).mov(Reg.R7, Reg.R0)
+                .st(io.boxscope.bpf.asm.Size.W, Reg.R10, -4, 0).ldMapFd(Reg.R1, slot.fd())
+                .mov(Reg.R2, Reg.R10).add(Reg.R2, -4).call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, out)
+                .stx(io.boxscope.bpf.asm.Size.DW, Reg.R0, 0, Reg.R7)
+                .bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    private static final java.lang.invoke.MethodHandle GETPID = java.lang.foreign.Linker.nativeLinker().downcallHandle(
+            java.lang.foreign.Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+            java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT));
+
+    /** libc's getpid(), the function the uprobe probe attaches to (Sys.getpid is a raw syscall, not this). */
+    private static void libcGetpid() {
+        try {
+            int unused = (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling libc getpid failed", t);
+        }
     }
 
     /** The C library this JVM runs on (for the uprobe probe). */
