@@ -45,6 +45,25 @@ public final class AttachTargets {
         return b;
     }
 
+    private static volatile io.boxscope.bpf.btf.PtRegs ptRegs;
+
+    /**
+     * The running kernel's {@code struct pt_regs} layout for this architecture (argument, return value,
+     * stack and instruction pointer offsets for uprobe/kprobe and perf-event programs), from its BTF.
+     */
+    public static io.boxscope.bpf.btf.PtRegs ptRegs() {
+        io.boxscope.bpf.btf.PtRegs r = ptRegs;
+        if (r == null) {
+            try {
+                r = io.boxscope.bpf.btf.PtRegs.of(vmlinux(), io.boxscope.bpf.sys.Arch.current());
+            } catch (io.boxscope.bpf.btf.BtfException e) {
+                throw new BpfException("find struct pt_regs in kernel BTF", 0, e.getMessage());
+            }
+            ptRegs = r;
+        }
+        return r;
+    }
+
     /** The attach_btf_id of a tp_btf program on raw tracepoint {@code tracepoint} (e.g. "sched_switch"). */
     public static int rawTracepoint(String tracepoint) {
         return require(lookup(() -> vmlinux().rawTracepointTypeId(tracepoint)), "btf_trace_" + tracepoint,
