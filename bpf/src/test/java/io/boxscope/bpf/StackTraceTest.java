@@ -47,6 +47,20 @@ class StackTraceTest {
             for (long ip : ips) {
                 assertTrue(ip < 0, "kernel addresses are in the upper half: 0x" + Long.toHexString(ip));
             }
+            // kstack: every frame resolves through /proc/kallsyms, and one is the openat syscall's own code
+            // (__x64_sys_openat or __arm64_sys_openat, do_sys_openat2: named so on every architecture)
+            io.boxscope.bpf.symbols.KernelSymbols k;
+            try {
+                k = io.boxscope.bpf.symbols.KernelSymbols.read(java.nio.file.Path.of("/proc"));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            java.util.List<String> frames = new java.util.ArrayList<>();
+            for (long ip : ips) {
+                frames.add(k.resolve(ip).orElseThrow(() -> new AssertionError("0x" + Long.toHexString(ip))).withOffset());
+            }
+            assertTrue(frames.stream().anyMatch(f -> f.contains("openat")),
+                    frames.toString());
         }
     }
 }
