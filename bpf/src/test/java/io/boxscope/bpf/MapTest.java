@@ -71,6 +71,7 @@ class MapTest {
             assertEquals(type.perCpu() ? Cpus.possible() : 1L, m.sumLong(taken.get(0).value()));
             assertTrue(m.keys().isEmpty());
             assertTrue(m.takeAll().isEmpty());
+            assertEquals(0, m.nonAtomicTakes(), "this kernel has BPF_MAP_LOOKUP_AND_DELETE_BATCH for " + type);
         }
     }
 

@@ -25,6 +25,7 @@ public final class BpfMap implements AutoCloseable {
 
     private final MapSpec spec;
     private final Fd fd;
+    private final java.util.concurrent.atomic.AtomicLong nonAtomicTakes = new java.util.concurrent.atomic.AtomicLong();
 
     private BpfMap(MapSpec spec, Fd fd) {
         this.spec = spec;
@@ -223,9 +224,21 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * Every entry, deleting each as it is read: BPF_MAP_LOOKUP_AND_DELETE_BATCH for hash maps where
-     * available (no increment is lost between read and delete), else read-then-delete per key (a
-     * program's update between the two is lost; the window is one system call).
+     * Every entry, deleting each as it is read (bpftrace's {@code print} then {@code clear}, syscount's
+     * interval). Uses BPF_MAP_LOOKUP_AND_DELETE_BATCH where the kernel has it (hash maps, 5.6+): each
+     * bucket's values are copied and the elements deleted under the bucket lock. Else read-then-delete per
+     * key, two system calls apart; {@link #nonAtomicTakes()} counts the entries taken that way.
+     *
+     * <p><b>The window, which no take can close from user space:</b> a program that counts does
+     * {@code p = bpf_map_lookup_elem(); atomic_add(p, 1)} and never takes the bucket lock. If the take copies
+     * the value between the program's lookup and its add, that add lands on the deleted element and is lost
+     * (with a preallocated hash map the element may even have been reused for another key: the add is then
+     * counted there). The window is the few instructions between a program's lookup and its add, so losses
+     * need a take racing an update of the same key; they are rare but not impossible, and bpftrace's
+     * {@code clear()} has the same window. Where no loss is acceptable, do not delete: read with
+     * {@link #entries()} and report differences from the previous read (the map must then have room for
+     * every key), or have programs write to one of two maps chosen by a generation number and take the one
+     * not in use.
      */
     public List<Entry> takeAll() {
         if (spec.type().isArray()) {
@@ -242,9 +255,19 @@ public final class BpfMap implements AutoCloseable {
             byte[] v = lookup(k);
             if (v != null && delete(k)) {
                 out.add(new Entry(k, v));
+                nonAtomicTakes.incrementAndGet();
             }
         }
         return out;
+    }
+
+    /**
+     * Entries {@link #takeAll} read and deleted with two system calls (the kernel has no batch
+     * lookup-and-delete for this map): for each, an update between the two was lost. 0 where the batch
+     * command works (the in-kernel window described at {@link #takeAll} remains).
+     */
+    public long nonAtomicTakes() {
+        return nonAtomicTakes.get();
     }
 
     List<Entry> lookupBatch() {
