@@ -46,10 +46,25 @@ class CollectionTest {
         return a;
     }
 
+    /**
+     * This process's BPF descriptors (links to "anon_inode:bpf-map", "bpf-prog", "bpf_link"): other descriptors
+     * come and go with the JVM's own work, so they are not counted.
+     */
     static long openFds() throws Exception {
+        long n = 0;
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
+            for (Path fd : s.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("anon_inode:bpf")) {
+                        n++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing (the listing's own descriptor, or the JVM's)
+                }
+            }
         }
+        return n;
     }
 
     @Test
@@ -75,7 +90,7 @@ class CollectionTest {
         assertTrue(c.programs().get("count_openat").isClosed());
         assertTrue(c.maps().values().stream().allMatch(BpfMap::isClosed));
         assertThrows(IllegalStateException.class, () -> c.map("count"));
-        assertEquals(fdsBefore, openFds(), "every descriptor of the collection is closed");
+        assertEquals(fdsBefore, openFds(), "every BPF descriptor of the collection is closed");
     }
 
     @Test
@@ -98,6 +113,9 @@ class CollectionTest {
                         ProgramSpec.of("bad", ProgramType.TRACEPOINT, bad)));
         assertThrows(VerifierException.class, () -> BpfCollection.load(spec));
         assertEquals(fdsBefore, openFds(), "the map and the first program were closed");
+        try (BpfMap probe = BpfMap.create(MapSpec.of("fd_probe", MapType.ARRAY, 4, 8, 1))) {
+            assertEquals(fdsBefore + 1, openFds(), "the oracle sees a BPF map descriptor");
+        }
     }
 
     @Test
