@@ -118,6 +118,37 @@ class CollectionTest {
         }
     }
 
+    /** A ring, a drop counter and a program that names both, as generated code will: delivered + dropped = produced. */
+    @Test
+    void aRingAndADropCounterByName() {
+        int tid = Sys.gettid();
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        Label full = a.newLabel("full");
+        a.ldx(Size.DW, Reg.R1, Reg.R1, 40).jmp(JmpOp.JNE, Reg.R1, Counting.MAGIC_MODE, out)
+                .call(Helper.GET_CURRENT_PID_TGID).jmp32(JmpOp.JNE, Reg.R0, tid, out)
+                .ldMap(Reg.R1, "events").movImm(Reg.R2, 16).movImm(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, full)
+                .st(Size.DW, Reg.R0, 0, 7).st(Size.DW, Reg.R0, 8, 7)
+                .mov(Reg.R1, Reg.R0).movImm(Reg.R2, io.boxscope.bpf.ringbuf.RingBufReader.BPF_RB_NO_WAKEUP)
+                .call(Helper.RINGBUF_SUBMIT).ja(out)
+                .bind(full);
+        io.boxscope.bpf.ringbuf.DropCounter.emitIncrement(a, "drops", -8);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        CollectionSpec spec = new CollectionSpec(List.of(MapSpec.ringBuffer("events", 4096),
+                io.boxscope.bpf.ringbuf.DropCounter.spec("drops")), List.of(ProgramSpec.of("emit", ProgramType.TRACEPOINT, a)));
+        try (BpfCollection c = BpfCollection.load(spec);
+                io.boxscope.bpf.ringbuf.RingBufReader r = new io.boxscope.bpf.ringbuf.RingBufReader(c.map("events"))) {
+            c.attach("emit", p -> Attach.tracepoint(p, "syscalls", "sys_enter_openat"));
+            Counting.openatMissing(500);
+            long[] delivered = {0};
+            r.drain(rec -> delivered[0]++);
+            long dropped = new io.boxscope.bpf.ringbuf.DropCounter(c.map("drops")).dropped();
+            assertTrue(dropped > 0, "a 4 KiB ring cannot hold 500 records");
+            assertEquals(500, delivered[0] + dropped);
+        }
+    }
+
     @Test
     void mapValueReferencesCarryTheirOffset() {
         Asm a = new Asm();

@@ -138,7 +138,7 @@ class PerfEventTest {
             }
         }
         for (AttachKind k : List.of(AttachKind.RAW_TRACEPOINT, AttachKind.TRACEPOINT, AttachKind.PERF_EVENT_SOFTWARE,
-                AttachKind.UPROBE)) {
+                AttachKind.UPROBE, AttachKind.TP_BTF)) {
             Features.reset();
             Support s = Features.cookie(k);
             assertTrue(s.isSupported(), k + ": " + s);

@@ -181,7 +181,7 @@ public final class Features {
      * thread; a 1 ms cpu-clock event for PERF_EVENT_SOFTWARE) and compares. Unsupported answers say whether
      * the verifier refused the helper for that program type, the kernel refused the cookie when attaching
      * (raw tracepoints take one since Linux 6.10, perf links since 5.15), or the program read back something
-     * else. Kinds without a probe (KPROBE and FENTRY, which this project cannot attach) answer Unsupported.
+     * else. KPROBE and FENTRY are not probed (this project cannot attach them here) and answer Unsupported.
      */
     public static Support cookie(AttachKind k) {
         return cached("cookie:" + k, () -> {
@@ -190,7 +190,8 @@ public final class Features {
                 case RAW_TRACEPOINT -> ProgramType.RAW_TRACEPOINT;
                 case PERF_EVENT_SOFTWARE -> ProgramType.PERF_EVENT;
                 case UPROBE -> ProgramType.KPROBE;
-                case TP_BTF, KPROBE, FENTRY -> null;
+                case TP_BTF -> ProgramType.TRACING;
+                case KPROBE, FENTRY -> null;
             };
             if (type == null) {
                 return new Support.Unsupported("cookies are not probed for " + k + " attachments");
@@ -203,7 +204,10 @@ public final class Features {
             try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {
                 Program p;
                 try {
-                    p = Program.load(ProgramSpec.of("probe_cookie", type, cookieProgram(slot, tid)));
+                    List<Insn> insns = cookieProgram(slot, tid);
+                    p = Program.load(type == ProgramType.TRACING
+                            ? ProgramSpec.tpBtf("probe_cookie", insns, AttachTargets.rawTracepoint("sys_enter"))
+                            : ProgramSpec.of("probe_cookie", type, insns));
                 } catch (VerifierException e) {
                     return new Support.Unsupported("the verifier refuses bpf_get_attach_cookie in " + type + " programs");
                 }
@@ -213,7 +217,8 @@ public final class Features {
                     case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
                             Attach.Sampling.period(1_000_000), io.boxscope.bpf.sys.Cpus.online().get(0), COOKIE);
                     case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
-                    case TP_BTF, KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
+                    case TP_BTF -> Attach.tracing(p, COOKIE);
+                    case KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
                 }) {
                     long deadline = System.nanoTime() + 2_000_000_000L;
                     long seen;

@@ -172,11 +172,22 @@ public final class Attach {
 
     /** Attaches a tp_btf TRACING program (its target was fixed at load by attach_btf_id). */
     public static Link tracing(Program p) {
-        String op = "attach tp_btf program " + p.name();
+        return tracing(p, 0);
+    }
+
+    /**
+     * Attaches a tp_btf TRACING program with a BPF cookie: BPF_RAW_TRACEPOINT_OPEN's {@code cookie} serves
+     * tp_btf as well as raw tracepoints (kernel/bpf/syscall.c, bpf_raw_tp_link_attach; Linux 6.10+).
+     */
+    public static Link tracing(Program p, long cookie) {
+        String op = "attach tp_btf program " + p.name() + (cookie != 0 ? " with cookie " + cookie : "");
         requireType(p, op, ProgramType.TRACING);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment attr = a.allocate(24, 8);
+            MemorySegment attr = a.allocate(cookie != 0 ? 24 : 16, 8);
             attr.set(ValueLayout.JAVA_INT, 8, p.fd());
+            if (cookie != 0) {
+                attr.set(ValueLayout.JAVA_LONG, 16, cookie);
+            }
             long fd = Sys.bpf(op, Sys.BPF_RAW_TRACEPOINT_OPEN, attr);
             return new Link(op, List.of(new Fd((int) fd)));
         }
