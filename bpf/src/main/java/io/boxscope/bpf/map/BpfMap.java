@@ -235,10 +235,9 @@ public final class BpfMap implements AutoCloseable {
      * (with a preallocated hash map the element may even have been reused for another key: the add is then
      * counted there). The window is the few instructions between a program's lookup and its add, so losses
      * need a take racing an update of the same key; they are rare but not impossible, and bpftrace's
-     * {@code clear()} has the same window. Where no loss is acceptable, do not delete: read with
-     * {@link #entries()} and report differences from the previous read (the map must then have room for
-     * every key), or have programs write to one of two maps chosen by a generation number and take the one
-     * not in use.
+     * {@code clear()} has the same window. Where no loss is acceptable, do not delete: {@link CounterDeltas}
+     * reads without deleting and reports each key's growth (the map must then have room for every key), or
+     * have programs write to one of two maps chosen by a generation number and take the one not in use.
      */
     public List<Entry> takeAll() {
         if (spec.type().isArray()) {
