@@ -1,5 +1,10 @@
 package io.boxscope.bpf.feature;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +14,10 @@ import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Insn;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
 import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
 import io.boxscope.bpf.link.Attach;
 import io.boxscope.bpf.link.Link;
 import io.boxscope.bpf.map.BpfMap;
@@ -21,6 +29,7 @@ import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.bpf.prog.VerifierException;
+import io.boxscope.bpf.sys.Cpus;
 import io.boxscope.bpf.sys.Sys;
 
 /**
@@ -215,7 +224,7 @@ public final class Features {
                     case TRACEPOINT -> Attach.tracepoint(p, "raw_syscalls", "sys_enter", COOKIE);
                     case RAW_TRACEPOINT -> Attach.rawTracepoint(p, "sys_enter", COOKIE);
                     case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
-                            Attach.Sampling.period(1_000_000), io.boxscope.bpf.sys.Cpus.online().get(0), COOKIE);
+                            Attach.Sampling.period(1_000_000), Cpus.online().get(0), COOKIE);
                     case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
                     case TP_BTF -> Attach.tracing(p, COOKIE);
                     case KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
@@ -229,8 +238,8 @@ public final class Features {
                             Sys.getpid();
                         }
                         byte[] v = slot.lookup(new byte[4]);
-                        seen = v == null ? 0 : java.lang.foreign.MemorySegment.ofArray(v)
-                                .get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        seen = v == null ? 0 : MemorySegment.ofArray(v)
+                                .get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
                         if (seen == 0 && k == AttachKind.PERF_EVENT_SOFTWARE) {
                             Thread.sleep(5);
                         }
@@ -253,23 +262,23 @@ public final class Features {
     /** slot[0] = bpf_get_attach_cookie(ctx), for thread {@code tid} only (all threads when -1). */
     private static List<Insn> cookieProgram(BpfMap slot, int tid) {
         Asm a = new Asm();
-        io.boxscope.bpf.asm.Label out = a.newLabel("out");
+        Label out = a.newLabel("out");
         a.mov(Reg.R6, Reg.R1);
         if (tid >= 0) {
-            a.call(Helper.GET_CURRENT_PID_TGID).jmp32(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, tid, out);
+            a.call(Helper.GET_CURRENT_PID_TGID).jmp32(JmpOp.JNE, Reg.R0, tid, out);
         }
         a.mov(Reg.R1, Reg.R6).call(Helper.GET_ATTACH_COOKIE).mov(Reg.R7, Reg.R0)
-                .st(io.boxscope.bpf.asm.Size.W, Reg.R10, -4, 0).ldMapFd(Reg.R1, slot.fd())
+                .st(Size.W, Reg.R10, -4, 0).ldMapFd(Reg.R1, slot.fd())
                 .mov(Reg.R2, Reg.R10).add(Reg.R2, -4).call(Helper.MAP_LOOKUP_ELEM)
-                .jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, out)
-                .stx(io.boxscope.bpf.asm.Size.DW, Reg.R0, 0, Reg.R7)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, out)
+                .stx(Size.DW, Reg.R0, 0, Reg.R7)
                 .bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }
 
-    private static final java.lang.invoke.MethodHandle GETPID = java.lang.foreign.Linker.nativeLinker().downcallHandle(
-            java.lang.foreign.Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
-            java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     /** libc's getpid(), the function the uprobe probe attaches to (Sys.getpid is a raw syscall, not this). */
     private static void libcGetpid() {

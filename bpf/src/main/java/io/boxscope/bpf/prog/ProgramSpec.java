@@ -1,10 +1,13 @@
 package io.boxscope.bpf.prog;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Objects;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Insn;
 import io.boxscope.bpf.asm.MapRef;
+import io.boxscope.bpf.map.BpfMap;
 
 /**
  * What to load: type, instructions, license (GPL-only helpers such as bpf_probe_read_kernel and
@@ -45,13 +48,13 @@ public record ProgramSpec(String name, ProgramType type, List<Insn> insns, Strin
     }
 
     /** This spec with its map references resolved to descriptors: what the kernel loads. */
-    public List<Insn> resolvedInsns(java.util.function.Function<String, io.boxscope.bpf.map.BpfMap> maps) {
+    public List<Insn> resolvedInsns(Function<String, BpfMap> maps) {
         if (mapRefs.isEmpty()) {
             return insns;
         }
-        List<Insn> out = new java.util.ArrayList<>(insns);
+        List<Insn> out = new ArrayList<>(insns);
         for (MapRef r : mapRefs) {
-            io.boxscope.bpf.map.BpfMap m = maps.apply(r.map());
+            BpfMap m = maps.apply(r.map());
             if (m == null) {
                 throw new IllegalArgumentException("program " + name + ": instruction " + r.insn() + " refers to map '"
                         + r.map() + "', which is not among the maps given at load");

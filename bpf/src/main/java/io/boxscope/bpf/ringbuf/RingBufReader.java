@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.map.BpfMap;
@@ -42,7 +43,7 @@ public final class RingBufReader implements AutoCloseable {
     private final MemorySegment data;
     private long records;
     private long discarded;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closeRequested;
     private boolean draining;
     private boolean unmapped;
