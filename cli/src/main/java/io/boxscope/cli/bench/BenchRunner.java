@@ -2,8 +2,6 @@ package io.boxscope.cli.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +20,7 @@ import io.boxscope.bench.stats.Summary;
 import io.boxscope.cli.BoxscopeCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.OutputFile;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.VersionProvider;
@@ -138,7 +137,7 @@ final class BenchRunner {
             out.print(summary(w, runs));
         }
         if (c.save.value() != null) {
-            Files.writeString(c.save.value(), Json.pretty(doc) + "\n", StandardCharsets.UTF_8);
+            OutputFile.write(c.save.value(), Json.pretty(doc) + "\n");
             if (!json) {
                 out.print("Saved to " + Text.safe(c.save.value().toString()) + "\n");
             }

@@ -40,6 +40,7 @@ public final class BpfCommand extends CliCommand {
         FeaturesCommand() {
             super("features", "Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
                     "and attach kinds, each tried for real (never by kernel version). Needs root.");
+        globals("--json");
             examples("  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'");
         }
 

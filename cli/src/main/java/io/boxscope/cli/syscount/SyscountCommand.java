@@ -15,14 +15,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
-import io.boxscope.cli.PrivilegeException;
+import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.cgroup.CgroupFs;
@@ -72,6 +69,7 @@ public final class SyscountCommand extends CliCommand {
     public SyscountCommand() {
         super("syscount", "Summarize system call counts and latencies, counted in the kernel (eBPF on",
                 "raw_syscalls:sys_exit), like libbpf-tools syscount. Needs root (CAP_BPF + CAP_PERFMON).");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         examples("  boxscope syscount                      top 10 syscalls by count, printed at Ctrl+C",
                 "  boxscope syscount -p 4242 -d 5         only process 4242, for 5 seconds",
                 "  boxscope syscount --container web -i 1 a container's syscalls, every second",
@@ -95,13 +93,8 @@ public final class SyscountCommand extends CliCommand {
             return ExitCode.OK;
         }
         SyscountProbe.Options opts = options(g);
-        SyscountProbe probe;
-        try {
-            probe = new SyscountProbe(opts);
-        } catch (BpfPermissionException e) {
-            throw new PrivilegeException(e.getMessage());
-        }
-        try (probe) {
+        // EPERM from bpf(2) is a BpfPermissionException: Main decides whether a privilege is missing.
+        try (SyscountProbe probe = new SyscountProbe(opts)) {
             if (!g.json()) {
                 out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
@@ -148,41 +141,25 @@ public final class SyscountCommand extends CliCommand {
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }
 
+    /**
+     * Counts until -d runs out, SIGINT or SIGTERM ({@link StopSignals}), or standard output closes
+     * ({@code | head}), printing every -i seconds and once at the end (unless the last interval was
+     * just printed). The probe is closed (detached) by the caller after this returns.
+     */
     private void run(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) throws InterruptedException {
-        Thread main = Thread.currentThread();
-        CountDownLatch finished = new CountDownLatch(1);
-        boolean[] stopping = {false};
-        Thread hook = new Thread(() -> {
-            synchronized (stopping) {
-                stopping[0] = true;
-            }
-            main.interrupt();
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "syscount-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (StopSignals stop = StopSignals.install()) {
             long startNs = System.nanoTime();
             long seconds = 0;
             boolean printedLast = false;
-            while (true) {
-                long next = startNs + (seconds + 1) * 1_000_000_000L;
-                try {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                } catch (InterruptedException e) {
-                    break;
-                }
+            while (!stop.await(startNs + (seconds + 1) * 1_000_000_000L - System.nanoTime())) {
                 seconds++;
                 printedLast = false;
                 if (interval.value() > 0 && seconds % interval.value() == 0) {
                     print(probe, table, json, out);
                     printedLast = true;
+                    if (out.checkError()) {
+                        return; // nobody reads any more: Main reports it
+                    }
                 }
                 if (duration.value() > 0 && seconds >= duration.value()) {
                     break;
@@ -190,14 +167,6 @@ public final class SyscountCommand extends CliCommand {
             }
             if (!printedLast) {
                 print(probe, table, json, out);
-            }
-        } finally {
-            finished.countDown();
-            Thread.interrupted(); // a late Ctrl+C must not leak an interrupt into the caller
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already: the hook is running and waits for "finished"
             }
         }
     }
