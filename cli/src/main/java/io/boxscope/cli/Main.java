@@ -141,6 +141,42 @@ public final class Main {
         return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")";
     }
 
+    /**
+     * EPERM/EACCES from bpf(2) or perf_event_open(2): a missing privilege (exit 3) when this
+     * process lacks CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN); with them, the kernel forbids the
+     * operation itself (lockdown, a security module), and no privilege would help (exit 1).
+     */
+    static int bpfRefused(PrintWriter err, BpfPermissionException b, Privileges p) {
+        if (!p.canTrace()) {
+            return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — " + PrivilegeException.bpfAdvice(p),
+                    ExitCode.PRIVILEGE);
+        }
+        return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — refused although this process has"
+                + " CAP_BPF and CAP_PERFMON: kernel lockdown or a security module forbids it", ExitCode.FAILURE);
+    }
+
+    private static HostPaths paths(CommandLine cmd) {
+        try {
+            return BoxscopeCommand.global(cmd.getCommandSpec()).paths();
+        } catch (RuntimeException e) {
+            return HostPaths.DEFAULT;
+        }
+    }
+
+    /** Under /proc, /sys or the --proc-root/--sys-root given: a file of the system, not of the user. */
+    static boolean isSystemFile(String file, HostPaths paths) {
+        if (file == null) {
+            return false;
+        }
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        for (Path root : List.of(paths.procRoot(), paths.sysRoot(), HostPaths.DEFAULT.procRoot(), HostPaths.DEFAULT.sysRoot())) {
+            if (p.startsWith(root.toAbsolutePath().normalize())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final class ParameterErrors implements IParameterExceptionHandler {
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
@@ -193,43 +229,7 @@ public final class Main {
             };
         }
 
-        /**
-         * EPERM/EACCES from bpf(2) or perf_event_open(2): a missing privilege (exit 3) when this
-         * process lacks CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN); with them, the kernel forbids the
-         * operation itself (lockdown, a security module), and no privilege would help (exit 1).
-         */
-        static int bpfRefused(PrintWriter err, BpfPermissionException b, Privileges p) {
-            if (!p.canTrace()) {
-                return print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — " + PrivilegeException.bpfAdvice(p),
-                        ExitCode.PRIVILEGE);
-            }
-            return print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — refused although this process has"
-                    + " CAP_BPF and CAP_PERFMON: kernel lockdown or a security module forbids it", ExitCode.FAILURE);
-        }
-
-        private static HostPaths paths(CommandLine cmd) {
-            try {
-                return BoxscopeCommand.global(cmd.getCommandSpec()).paths();
-            } catch (RuntimeException e) {
-                return HostPaths.DEFAULT;
-            }
-        }
-
-        /** Under /proc, /sys or the --proc-root/--sys-root given: a file of the system, not of the user. */
-        static boolean isSystemFile(String file, HostPaths paths) {
-            if (file == null) {
-                return false;
-            }
-            Path p = Path.of(file).toAbsolutePath().normalize();
-            for (Path root : List.of(paths.procRoot(), paths.sysRoot(), HostPaths.DEFAULT.procRoot(), HostPaths.DEFAULT.sysRoot())) {
-                if (p.startsWith(root.toAbsolutePath().normalize())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static int print(PrintWriter err, String message, int code) {
+        static int print(PrintWriter err, String message, int code) {
             err.println("boxscope: " + Text.safeLines(message == null ? "" : message));
             return code;
         }

@@ -19,7 +19,10 @@ public final class PrivilegeException extends RuntimeException {
      * user name.
      */
     public static String advice() {
-        Privileges p = Privileges.self();
+        return advice(Privileges.self());
+    }
+
+    static String advice(Privileges p) {
         if (p.has(Privileges.CAP_SYS_PTRACE)) {
             return "the kernel refuses it even to root (another user namespace, or a ptrace policy such as Yama)";
         }
@@ -31,7 +34,7 @@ public final class PrivilegeException extends RuntimeException {
      * The message for a BPF operation the kernel refused with EPERM or EACCES; whether that is a
      * missing privilege is decided by {@link Privileges#canTrace()}.
      */
-    static String bpfAdvice(Privileges p) {
+    public static String bpfAdvice(Privileges p) {
         return p.isRoot() ? "grant CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): root in a container lacks them by default"
                 : "run as root, or grant CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
     }

@@ -29,7 +29,7 @@ class PrivilegesTest {
 
     @Test
     void effectiveUidIsTheSecondField() {
-        Privileges p = Privileges.parse("Uid:\t1000\t0\t0\t0\nCapEff:\t0000000000000000\n");
+        Privileges p = Privileges.parse("Uid:\t0\t1000\t0\t0\nCapEff:\t0000000000000000\n"); // real root, effective 1000
         assertFalse(p.isRoot());
         assertEquals(0, Privileges.parse("Uid:\t1000\t0\t1000\t1000\n").effectiveUid());
     }

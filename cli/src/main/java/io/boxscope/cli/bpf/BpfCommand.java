@@ -13,6 +13,8 @@ import io.boxscope.bpf.feature.Support;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.PrivilegeException;
+import io.boxscope.proc.Privileges;
 import io.boxscope.cli.Text;
 import io.boxscope.proc.json.Json;
 
@@ -48,6 +50,13 @@ public final class BpfCommand extends CliCommand {
 
         @Override
         public Integer call() {
+            // Without the capabilities every probe fails with EPERM: that is a missing privilege to
+            // report (exit 3), not a kernel on which nothing is supported.
+            Privileges p = Privileges.self();
+            if (!p.canTrace()) {
+                throw new PrivilegeException("bpf features loads test programs and creates maps, which needs CAP_BPF and"
+                        + " CAP_PERFMON (or CAP_SYS_ADMIN): " + PrivilegeException.bpfAdvice(p));
+            }
             List<Row> rows = new ArrayList<>();
             for (ProgramType t : ProgramType.values()) {
                 rows.add(new Row("program", lower(t.name()), Features.programType(t)));
