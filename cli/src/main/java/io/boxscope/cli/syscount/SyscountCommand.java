@@ -93,13 +93,15 @@ public final class SyscountCommand extends CliCommand {
             return ExitCode.OK;
         }
         SyscountProbe.Options opts = options(g);
-        // EPERM from bpf(2) is a BpfPermissionException: Main decides whether a privilege is missing.
-        try (SyscountProbe probe = new SyscountProbe(opts)) {
+        // The handlers first: a Ctrl+C while the programs attach still ends with a summary and
+        // detaches; and once the header is out, a signal is always handled. EPERM from bpf(2) is a
+        // BpfPermissionException: Main decides whether a privilege is missing.
+        try (StopSignals stop = StopSignals.install(); SyscountProbe probe = new SyscountProbe(opts)) {
             if (!g.json()) {
                 out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
             }
-            run(probe, table, g.json(), out);
+            run(probe, table, g.json(), out, stop);
         }
         return ExitCode.OK;
     }
@@ -146,28 +148,27 @@ public final class SyscountCommand extends CliCommand {
      * ({@code | head}), printing every -i seconds and once at the end (unless the last interval was
      * just printed). The probe is closed (detached) by the caller after this returns.
      */
-    private void run(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) throws InterruptedException {
-        try (StopSignals stop = StopSignals.install()) {
-            long startNs = System.nanoTime();
-            long seconds = 0;
-            boolean printedLast = false;
-            while (!stop.await(startNs + (seconds + 1) * 1_000_000_000L - System.nanoTime())) {
-                seconds++;
-                printedLast = false;
-                if (interval.value() > 0 && seconds % interval.value() == 0) {
-                    print(probe, table, json, out);
-                    printedLast = true;
-                    if (out.checkError()) {
-                        return; // nobody reads any more: Main reports it
-                    }
-                }
-                if (duration.value() > 0 && seconds >= duration.value()) {
-                    break;
-                }
-            }
-            if (!printedLast) {
+    private void run(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out, StopSignals stop)
+            throws InterruptedException {
+        long startNs = System.nanoTime();
+        long seconds = 0;
+        boolean printedLast = false;
+        while (!stop.await(startNs + (seconds + 1) * 1_000_000_000L - System.nanoTime())) {
+            seconds++;
+            printedLast = false;
+            if (interval.value() > 0 && seconds % interval.value() == 0) {
                 print(probe, table, json, out);
+                printedLast = true;
+                if (out.checkError()) {
+                    return; // nobody reads any more: Main reports it
+                }
             }
+            if (duration.value() > 0 && seconds >= duration.value()) {
+                break;
+            }
+        }
+        if (!printedLast) {
+            print(probe, table, json, out);
         }
     }
 
