@@ -211,15 +211,16 @@ public final class Main {
                 case BpfPermissionException b -> bpfRefused(err, b, Privileges.self());
                 // Another process's /proc files, cgroup and tracefs files: a privilege is missing.
                 // A file the user named (--save, --file-dir): its own permissions, exit 1.
-                case AccessDeniedException a when isSystemFile(a.getFile(), paths(cmd)) -> print(err, "permission denied: "
+                case AccessDeniedException a when isSystemFile(a.getFile(), paths(cmd)) -> printLine(err, "permission denied: "
                         + a.getFile() + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": "
                         + PrivilegeException.advice(), ExitCode.PRIVILEGE);
-                case AccessDeniedException a -> print(err, "permission denied: " + a.getFile()
+                case AccessDeniedException a -> printLine(err, "permission denied: " + a.getFile()
                         + (a.getReason() != null ? " (" + a.getReason() + ")" : "")
                         + " (check the permissions of the file and its directory, or choose another path)", ExitCode.FAILURE);
-                case NoSuchFileException n when isSystemFile(n.getFile(), paths(cmd)) -> print(err, "cannot read " + n.getFile()
+                case NoSuchFileException n when isSystemFile(n.getFile(), paths(cmd)) -> printLine(err, "cannot read " + n.getFile()
                         + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
-                case NoSuchFileException n -> print(err, n.getFile() + ": no such file or directory", ExitCode.FAILURE);
+                case NoSuchFileException n -> printLine(err, n.getFile() + ": no such file or directory", ExitCode.FAILURE);
+                case OutputFile.WriteException w -> printLine(err, w.getMessage(), ExitCode.FAILURE);
                 case NoSuchProcessException n -> print(err, n.getMessage(), ExitCode.FAILURE);
                 default -> isBug(ex)
                         ? print(err, "internal error in '" + cmd.getCommandSpec().qualifiedName() + "' ("
@@ -227,6 +228,12 @@ public final class Main {
                                 ExitCode.FAILURE)
                         : print(err, describe(ex), ExitCode.FAILURE);
             };
+        }
+
+        /** One line whatever the message holds: for messages with file names, which may contain newlines. */
+        static int printLine(PrintWriter err, String message, int code) {
+            err.println("boxscope: " + Text.safe(message));
+            return code;
         }
 
         static int print(PrintWriter err, String message, int code) {

@@ -22,11 +22,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class OutputFile {
     private OutputFile() {}
 
-    /** Writes {@code text} (UTF-8) to {@code file}; the message of a failure names the file and says why. */
+    /** Writes {@code text} (UTF-8) to {@code file}; a failure is a {@link WriteException}. */
     public static void write(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("cannot write " + file + ": it is a directory");
+            throw new WriteException("cannot write " + file + ": it is a directory");
         }
         Path dir = target.getParent();
         Path tmp;
@@ -35,26 +35,41 @@ public final class OutputFile {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
         } catch (AccessDeniedException e) {
-            throw new IOException("cannot write " + file + ": permission denied in directory " + dir
+            throw new WriteException("cannot write " + file + ": permission denied in directory " + dir
                     + " (choose a directory you may write to)", e);
         } catch (NoSuchFileException e) {
-            throw new IOException("cannot write " + file + ": directory " + dir + " does not exist", e);
+            throw new WriteException("cannot write " + file + ": directory " + dir + " does not exist", e);
         } catch (FileSystemException e) {
-            throw new IOException("cannot write " + file + ": " + reason(e), e);
+            throw new WriteException("cannot write " + file + ": " + reason(e), e);
         }
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot write " + file + ": cannot rename a file in " + dir, e);
+                throw new WriteException("cannot write " + file + ": cannot rename a file in " + dir, e);
             }
+        } catch (WriteException e) {
+            throw e;
         } catch (FileSystemException e) {
-            throw new IOException("cannot write " + file + ": " + reason(e), e);
+            throw new WriteException("cannot write " + file + ": " + reason(e), e);
         } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writing a file the user named failed; the message (one line) names the file and says why. */
+    public static final class WriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        WriteException(String message) {
+            super(message);
         }
     }
 

@@ -68,6 +68,17 @@ class ExitCodesTest {
     }
 
     @Test
+    void aFileNameCannotForgeASecondLineOfAnError() {
+        Path file = dir.resolve("no\nboxscope: forged/base.json");
+        Cli save = Cli.run("bench", "cpu", "--events=5", "--time=0", "--save", file.toString());
+        assertEquals(ExitCode.FAILURE, save.code(), save.err());
+        assertEquals(1, save.err().lines().count(), save.err());
+        Cli compare = Cli.run("bench", "compare", file.toString(), file.toString());
+        assertEquals(ExitCode.USAGE, compare.code(), compare.err());
+        assertEquals(1, compare.err().lines().count(), compare.err());
+    }
+
+    @Test
     void saveReplacesASymbolicLinkInsteadOfWritingThroughIt() throws Exception {
         Path victim = dir.resolve("victim");
         Files.writeString(victim, "precious\n");
