@@ -110,6 +110,30 @@ public abstract class CliCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Hides from --help and completion, in every command of {@code root}'s tree, the global options
+     * the command refuses ({@link #globals}): picocli copies the root's inherited options into each
+     * subcommand, and help should not offer what {@link #checkGlobals} then refuses. They are still
+     * parsed, so that the refusal names them.
+     */
+    static CommandLine hideRefusedGlobals(CommandLine root) {
+        for (CommandLine sub : root.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.userObject() instanceof CliCommand command) {
+                for (OptionSpec o : List.copyOf(spec.options())) {
+                    if (o.inherited() && !o.hidden() && GlobalOptions.NAMES.contains(o.longestName())
+                            && !command.globals.contains(o.longestName())) {
+                        spec.remove(o);
+                        // LOCAL: an INHERIT copy would be added to the subcommands again.
+                        spec.addOption(o.toBuilder().hidden(true).scopeType(picocli.CommandLine.ScopeType.LOCAL).build());
+                    }
+                }
+            }
+            hideRefusedGlobals(sub);
+        }
+        return root;
+    }
+
     /** Wrap help text to the terminal's width rather than 80 columns. */
     protected final void autoWidth() {
         this.autoWidth = true;

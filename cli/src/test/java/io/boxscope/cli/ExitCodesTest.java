@@ -46,8 +46,12 @@ class ExitCodesTest {
         usage(Cli.run("bpf", "features", "--sys-root", "/sys"), "--sys-root");
         usage(Cli.run("probe", "-l", "--container", "web", "software:*"), "--container");
         usage(Cli.run("completion", "--json"), "--json");
-        // Help is answered whatever else is on the line.
-        assertEquals(0, Cli.run("bench", "cpu", "--pid", SELF, "--help").code());
+        // Help is answered whatever else is on the line, and does not offer what is refused.
+        Cli help = Cli.run("bench", "cpu", "--pid", SELF, "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--container") && !help.out().contains("--pid"), help.out());
+        assertTrue(Cli.run("mem", "smaps", "--help").out().contains("--pid"));
+        assertFalse(Cli.run("mem", "smaps", "--help").out().contains("--container"));
     }
 
     @Test
