@@ -78,6 +78,16 @@ class PrivilegeExitCodesTest {
     }
 
     @Test
+    void comparingAFileNobodyMayNotReadIsAFailureNamingTheFile() throws Exception {
+        Path secret = rootsDir.resolve("secret.json");
+        Files.writeString(secret, "{}");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Unprivileged.Result r = asNobody("bench", "compare", secret.toString(), secret.toString());
+        oneLine(r, ExitCode.FAILURE);
+        assertTrue(r.err().startsWith("boxscope: permission denied: " + secret), r.err());
+    }
+
+    @Test
     void fileioInADirectoryNobodyMayNotWriteIsAFailureNamingTheFile() throws Exception {
         String[] common = {"--file-dir=" + rootsDir, "--file-num=1", "--file-total-size=16K"};
         Unprivileged.Result cleanup = asNobody(cat(new String[] {"bench", "fileio", "cleanup"}, common));
