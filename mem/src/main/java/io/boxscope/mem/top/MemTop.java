@@ -17,6 +17,7 @@ import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.Rollup;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupMembership;
 import io.boxscope.proc.container.ContainerRecognizer;
 import io.boxscope.proc.container.ContainerRef;
@@ -123,9 +124,12 @@ public final class MemTop {
          * parsing one and recognising its path takes splits and regexes.
          */
         final Map<String, ContainerRef> containers = new ConcurrentHashMap<>();
+        /** Puts paths relative to a private cgroup namespace into the host's tree before recognising them. */
+        final CgroupFs cgroups;
 
         Worker(ProcMemReader reader, int[] pids) {
             this.reader = reader;
+            this.cgroups = new CgroupFs(reader.paths());
             this.pids = pids;
             this.out = new ProcessMemory[pids.length];
         }
@@ -193,7 +197,7 @@ public final class MemTop {
             }
             ContainerRef ref = containers.get(text);
             if (ref == null) {
-                ref = ContainerRecognizer.recognize(CgroupMembership.parse(text).identifyingPath());
+                ref = ContainerRecognizer.recognize(cgroups.hostView(CgroupMembership.parse(text)).identifyingPath());
                 containers.put(text, ref);
             }
             return ref;

@@ -40,7 +40,7 @@ public final class ContainerDiscovery {
 
     /** Where one PID is. Throws {@link NoSuchProcessException} if it does not exist. */
     public Placement placement(int pid) throws IOException {
-        CgroupMembership m = CgroupMembership.parse(procfs.read(pid, "cgroup"));
+        CgroupMembership m = cgroupFs.hostView(CgroupMembership.parse(procfs.read(pid, "cgroup")));
         return new Placement(pid, m, ContainerRecognizer.recognize(m.identifyingPath()));
     }
 
