@@ -24,8 +24,12 @@ public final class ContainerDiscovery {
     private final Procfs procfs;
     private final CgroupFs cgroupFs;
     private final RuntimeApis apis;
+    private final HostPaths paths;
+    /** containerd's tasks by cgroup path, read once per discovery (see {@link ContainerdTasks}). */
+    private volatile ContainerdTasks.Scan containerd;
 
     public ContainerDiscovery(HostPaths paths, RuntimeApis apis) {
+        this.paths = paths;
         this.procfs = new Procfs(paths);
         this.cgroupFs = new CgroupFs(paths);
         this.apis = apis;
@@ -41,7 +45,42 @@ public final class ContainerDiscovery {
     /** Where one PID is. Throws {@link NoSuchProcessException} if it does not exist. */
     public Placement placement(int pid) throws IOException {
         CgroupMembership m = cgroupFs.hostView(CgroupMembership.parse(procfs.read(pid, "cgroup")));
-        return new Placement(pid, m, ContainerRecognizer.recognize(m.identifyingPath()));
+        ContainerRef ref = ContainerRecognizer.recognize(m.identifyingPath());
+        return new Placement(pid, m, ref.isHost() ? containerdTask(m.identifyingPath()) : ref);
+    }
+
+    /**
+     * The containerd task whose cgroup is {@code path} or one of its ancestors (a process may sit
+     * in a child), as {@link Runtime#CONTAINERD} with the task's id; else the host.
+     */
+    private ContainerRef containerdTask(String path) {
+        ContainerdTasks.Scan tasks = containerd();
+        if (tasks.tasks().isEmpty() || path.equals("/")) {
+            return ContainerRef.HOST;
+        }
+        String p = path;
+        while (true) {
+            for (ContainerdTasks.Task t : tasks.tasks()) {
+                if (t.cgroupPath().equals(p)) {
+                    return new ContainerRef(Runtime.CONTAINERD, t.id(), Optional.empty());
+                }
+            }
+            int slash = p.lastIndexOf('/');
+            if (slash <= 0) {
+                break;
+            }
+            p = p.substring(0, slash);
+        }
+        return ContainerRef.HOST;
+    }
+
+    private ContainerdTasks.Scan containerd() {
+        ContainerdTasks.Scan s = containerd;
+        if (s == null) {
+            s = ContainerdTasks.read(paths);
+            containerd = s;
+        }
+        return s;
     }
 
     /** Scans every process; never throws for a single process that vanishes or cannot be read. */
@@ -70,9 +109,21 @@ public final class ContainerDiscovery {
             names = lookup.byId();
             notices.addAll(lookup.notices());
         }
+        notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
+        int unnamedContainerd = 0;
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
-            out.add(describe(e.getKey(), e.getValue(), names.get(e.getKey().id()), notices));
+            RuntimeContainer api = names.get(e.getKey().id());
+            if (api == null && e.getKey().runtime() == Runtime.CONTAINERD && !ContainerRecognizer.isHexId(e.getKey().id())) {
+                // Started with ctr: the id is the name given to `ctr run`; containerd has no other.
+                api = new RuntimeContainer(e.getKey().id(), e.getKey().id(), "", "running");
+                unnamedContainerd++;
+            }
+            out.add(describe(e.getKey(), e.getValue(), api, notices));
+        }
+        if (unnamedContainerd > 0) {
+            notices.add("containerd: " + unnamedContainerd + " container(s) named by their containerd id; image unknown"
+                    + " (containerd's metadata database is not read)");
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
         return new Discovery(out, host, skipped, notices);
