@@ -111,19 +111,22 @@ public final class ContainerDiscovery {
         }
         notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
-        int unnamedContainerd = 0;
+        int noImage = 0;
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
             RuntimeContainer api = names.get(e.getKey().id());
-            if (api == null && e.getKey().runtime() == Runtime.CONTAINERD && !ContainerRecognizer.isHexId(e.getKey().id())) {
+            if (api == null && e.getKey().runtime() == Runtime.CONTAINERD) {
                 // Started with ctr: the id is the name given to `ctr run`; containerd has no other.
-                api = new RuntimeContainer(e.getKey().id(), e.getKey().id(), "", "running");
-                unnamedContainerd++;
+                String image = containerd().tasks().stream().filter(t -> t.id().equals(e.getKey().id()))
+                        .map(ContainerdTasks.Task::image).findFirst().orElse("");
+                api = new RuntimeContainer(e.getKey().id(), e.getKey().id(), image, "running");
+                noImage += image.isEmpty() ? 1 : 0;
             }
             out.add(describe(e.getKey(), e.getValue(), api, notices));
         }
-        if (unnamedContainerd > 0) {
-            notices.add("containerd: " + unnamedContainerd + " container(s) named by their containerd id; image unknown"
-                    + " (containerd's metadata database is not read)");
+        if (noImage > 0) {
+            String why = containerd().imagesUnknown();
+            notices.add("containerd: " + noImage + " container(s) shown by id and cgroup, image unknown ("
+                    + (why.isEmpty() ? "not in containerd's metadata" : why) + ")");
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
         return new Discovery(out, host, skipped, notices);

@@ -31,11 +31,20 @@ public final class ContainerdTasks {
 
     private ContainerdTasks() {}
 
-    /** One task: its namespace, container id, and cgroup path (as in /proc/PID/cgroup). */
-    public record Task(String namespace, String id, String cgroupPath) {}
+    /** containerd's metadata database under its default root, /var/lib/containerd (containerd(8)). */
+    static final String METADATA = "var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
 
-    /** What was found, and why nothing could be (empty if containerd's state was simply absent). */
-    public record Scan(List<Task> tasks, List<String> problems) {
+    /**
+     * One task: its namespace, container id, cgroup path (as in /proc/PID/cgroup), and image
+     * reference from containerd's metadata ("" when it could not be read).
+     */
+    public record Task(String namespace, String id, String cgroupPath, String image) {}
+
+    /**
+     * What was found; {@code problems} says why a task could not be read, and
+     * {@code imagesUnknown} why images are missing ("" when they were read).
+     */
+    public record Scan(List<Task> tasks, List<String> problems, String imagesUnknown) {
         public Scan {
             tasks = List.copyOf(tasks);
             problems = List.copyOf(problems);
@@ -43,24 +52,71 @@ public final class ContainerdTasks {
     }
 
     /**
-     * The tasks under {@code <proc-root>/1/root/run/containerd}; with the default {@code /proc},
-     * under {@code /run/containerd} when PID 1's root cannot be entered (ptrace access to PID 1 is
-     * denied in some sandboxes, even to root).
+     * The tasks under {@code <proc-root>/1/root/run/containerd}, with their images from
+     * {@code <proc-root>/1/root/var/lib/containerd}; with the default {@code /proc}, under
+     * {@code /} when PID 1's root cannot be entered (ptrace access to PID 1 is denied in some
+     * sandboxes, even to root).
      */
     public static Scan read(HostPaths paths) {
-        Path viaInit = paths.procRoot().resolve("1").resolve("root").resolve(STATE);
-        if (!Files.isDirectory(viaInit) && paths.procRoot().equals(HostPaths.DEFAULT.procRoot())) {
-            return read(Path.of("/").resolve(STATE));
+        Path root = paths.procRoot().resolve("1").resolve("root");
+        if (!Files.isDirectory(root.resolve(STATE)) && paths.procRoot().equals(HostPaths.DEFAULT.procRoot())) {
+            root = Path.of("/");
         }
-        return read(viaInit);
+        return read(root.resolve(STATE), root.resolve(METADATA));
     }
+
+    static Scan read(Path state, Path metadata) {
+        Scan s = read(state);
+        if (s.tasks().isEmpty()) {
+            return s;
+        }
+        BoltDb db;
+        try {
+            db = BoltDb.open(metadata);
+        } catch (IOException e) {
+            return new Scan(s.tasks(), s.problems(), "cannot read containerd's metadata " + metadata + ": " + e.getMessage());
+        }
+        List<Task> named = new ArrayList<>();
+        String unknown = "";
+        for (Task t : s.tasks()) {
+            String image = "";
+            try {
+                image = image(db, t.namespace(), t.id()).orElse("");
+            } catch (IOException | RuntimeException e) {
+                unknown = "cannot read containerd's metadata " + metadata + ": " + e.getMessage();
+            }
+            named.add(new Task(t.namespace(), t.id(), t.cgroupPath(), image));
+        }
+        return new Scan(named, s.problems(), unknown);
+    }
+
+    /** {@code v1/<namespace>/containers/<id>/image} (containerd metadata/buckets.go). */
+    static Optional<String> image(BoltDb db, String namespace, String id) throws IOException {
+        Optional<BoltDb.Bucket> c = db.root().bucket("v1");
+        for (String name : List.of(namespace, "containers", id)) {
+            if (c.isEmpty()) {
+                return Optional.empty();
+            }
+            c = c.get().bucket(name);
+        }
+        Optional<String> image = c.isEmpty() ? Optional.empty() : c.get().text("image");
+        if (image.isPresent() && !REFERENCE.matcher(image.get()).matches()) {
+            // bbolt's data pages carry no checksum: a value read in a race or from a damaged file
+            // shows here, and is refused rather than shown.
+            throw new IOException("the image of " + namespace + "/" + id + " is not an image reference (damaged or changing database)");
+        }
+        return image;
+    }
+
+    /** The characters of an image reference (distribution/reference's grammar), bounded. */
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,511}");
 
     static Scan read(Path state) {
         Path tasks = state.resolve(TASKS);
         List<Task> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (!Files.isDirectory(tasks)) {
-            return new Scan(out, problems);
+            return new Scan(out, problems, "");
         }
         try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(tasks, Files::isDirectory)) {
             for (Path ns : namespaces) {
@@ -69,7 +125,7 @@ public final class ContainerdTasks {
                         Path config = bundle.resolve("config.json");
                         try {
                             cgroupPath(Files.readString(config, StandardCharsets.UTF_8)).ifPresent(cg ->
-                                    out.add(new Task(ns.getFileName().toString(), bundle.getFileName().toString(), cg)));
+                                    out.add(new Task(ns.getFileName().toString(), bundle.getFileName().toString(), cg, "")));
                         } catch (java.nio.file.NoSuchFileException e) {
                             // a task being created or deleted
                         } catch (IOException | JsonException e) {
@@ -81,7 +137,7 @@ public final class ContainerdTasks {
         } catch (IOException e) {
             problems.add("cannot read containerd's tasks in " + tasks + " (" + e.getMessage() + ")");
         }
-        return new Scan(out, problems);
+        return new Scan(out, problems, "");
     }
 
     /**
