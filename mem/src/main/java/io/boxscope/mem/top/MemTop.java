@@ -17,9 +17,8 @@ import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.Rollup;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
-import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupMembership;
-import io.boxscope.proc.container.ContainerRecognizer;
+import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerRef;
 import io.boxscope.proc.container.RuntimeApis;
 import io.boxscope.proc.container.RuntimeContainer;
@@ -124,12 +123,12 @@ public final class MemTop {
          * parsing one and recognising its path takes splits and regexes.
          */
         final Map<String, ContainerRef> containers = new ConcurrentHashMap<>();
-        /** Puts paths relative to a private cgroup namespace into the host's tree before recognising them. */
-        final CgroupFs cgroups;
+        /** Recognises containers as `containers` does (private cgroup namespaces, ctr containers included). */
+        final ContainerDiscovery discovery;
 
         Worker(ProcMemReader reader, int[] pids) {
             this.reader = reader;
-            this.cgroups = new CgroupFs(reader.paths());
+            this.discovery = ContainerDiscovery.of(reader.paths());
             this.pids = pids;
             this.out = new ProcessMemory[pids.length];
         }
@@ -197,7 +196,7 @@ public final class MemTop {
             }
             ContainerRef ref = containers.get(text);
             if (ref == null) {
-                ref = ContainerRecognizer.recognize(cgroups.hostView(CgroupMembership.parse(text)).identifyingPath());
+                ref = discovery.recognize(CgroupMembership.parse(text));
                 containers.put(text, ref);
             }
             return ref;

@@ -45,8 +45,21 @@ public final class ContainerDiscovery {
     /** Where one PID is. Throws {@link NoSuchProcessException} if it does not exist. */
     public Placement placement(int pid) throws IOException {
         CgroupMembership m = cgroupFs.hostView(CgroupMembership.parse(procfs.read(pid, "cgroup")));
+        return new Placement(pid, m, recognizeHostView(m));
+    }
+
+    /**
+     * The container of a process whose {@code /proc/PID/cgroup} parsed to {@code m}: its path put in
+     * the host's tree ({@link CgroupFs#hostView}), recognised by its layout
+     * ({@link ContainerRecognizer}), else matched against containerd's tasks.
+     */
+    public ContainerRef recognize(CgroupMembership m) {
+        return recognizeHostView(cgroupFs.hostView(m));
+    }
+
+    private ContainerRef recognizeHostView(CgroupMembership m) {
         ContainerRef ref = ContainerRecognizer.recognize(m.identifyingPath());
-        return new Placement(pid, m, ref.isHost() ? containerdTask(m.identifyingPath()) : ref);
+        return ref.isHost() ? containerdTask(m.identifyingPath()) : ref;
     }
 
     /**
