@@ -65,8 +65,11 @@ public final class RuntimeApis {
             }
             anySocket = true;
             try {
+                // One budget per socket for both calls: a hung daemon costs TIMEOUT_MS, not twice that.
+                long start = System.nanoTime();
                 String version = apiVersion(socket);
-                UnixHttp.Response r = UnixHttp.get(socket, "/v" + version + (all ? "/containers/json?all=1" : "/containers/json"), TIMEOUT_MS);
+                long left = Math.max(1, TIMEOUT_MS - (System.nanoTime() - start) / 1_000_000);
+                UnixHttp.Response r = UnixHttp.get(socket, "/v" + version + (all ? "/containers/json?all=1" : "/containers/json"), left);
                 if (r.status() != 200) {
                     notices.add(socket + " answered HTTP " + r.status() + " to GET /v" + version + "/containers/json"
                             + errorMessage(r.body()) + ": container names unavailable, showing ids");
