@@ -23,6 +23,7 @@ public final class CgroupFs {
     /** Namespace roots found so far, by hierarchy mount (see {@link #hostView}). */
     private final Map<Path, String> namespaceRoots = new ConcurrentHashMap<>();
     private volatile CgroupMembership pid1;
+    private volatile java.util.Set<String> privateHierarchies;
 
     public CgroupFs(HostPaths paths) {
         this.paths = paths;
@@ -38,6 +39,9 @@ public final class CgroupFs {
      * Read every membership through this before recognising a container or reading its files.
      */
     public CgroupMembership hostView(CgroupMembership m) {
+        if (privateHierarchies().isEmpty()) {
+            return m; // the usual case, decided once: no file is touched per process
+        }
         List<CgroupEntry> out = new ArrayList<>();
         boolean changed = false;
         for (CgroupEntry e : m.entries()) {
@@ -49,11 +53,14 @@ public final class CgroupFs {
     }
 
     private String hostPath(CgroupEntry e) {
+        Optional<String> init = initPath(e);
+        if (init.isEmpty() || !privateHierarchies().contains(e.hierarchyId() + ":" + e.controllers())) {
+            return e.path(); // not in a private namespace for this hierarchy (or nothing to resolve against)
+        }
         Optional<Path> hierarchy = e.isUnified() ? unifiedRoot()
                 : e.controllers().isEmpty() ? Optional.empty() : v1Root(e.controllers().getFirst());
-        Optional<String> init = initPath(e);
-        if (hierarchy.isEmpty() || init.isEmpty() || !CgroupNamespace.climbs(init.get())) {
-            return e.path(); // not in a private namespace for this hierarchy (or nothing to resolve against)
+        if (hierarchy.isEmpty()) {
+            return e.path(); // not mounted under the sys root: never read
         }
         String label = e.isUnified() ? "v2" : String.join(",", e.controllers());
         String example = "PID 1 is at " + init.get();
@@ -65,12 +72,28 @@ public final class CgroupFs {
 
     /** PID 1's path in the hierarchy of {@code e}; empty if {@code <proc-root>/1/cgroup} cannot be read. */
     private Optional<String> initPath(CgroupEntry e) {
+        return samePlace(init(), e);
+    }
+
+    private CgroupMembership init() {
         CgroupMembership init = pid1;
         if (init == null) {
             init = readMembership(paths.pidFile(1, "cgroup")).orElse(new CgroupMembership(List.of()));
             pid1 = init;
         }
-        return samePlace(init, e);
+        return init;
+    }
+
+    /** The hierarchies where PID 1's path climbs out of our namespace, as "id:[controllers]"; read once. */
+    private java.util.Set<String> privateHierarchies() {
+        java.util.Set<String> s = privateHierarchies;
+        if (s == null) {
+            s = init().entries().stream().filter(x -> CgroupNamespace.climbs(x.path()))
+                    .map(x -> x.hierarchyId() + ":" + x.controllers())
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            privateHierarchies = s;
+        }
+        return s;
     }
 
     private Optional<String> selfPath(CgroupEntry e) {

@@ -125,6 +125,9 @@ public final class ContainerDiscovery {
         notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
         int noImage = 0;
+        if (groups.keySet().stream().anyMatch(r -> r.runtime() == Runtime.CONTAINERD)) {
+            containerd = ContainerdTasks.withImages(paths, containerd()); // the metadata only when there is a use for it
+        }
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
             RuntimeContainer api = names.get(e.getKey().id());
             if (api == null && e.getKey().runtime() == Runtime.CONTAINERD) {

@@ -29,6 +29,13 @@ public final class ContainerdTasks {
     static final String STATE = "run/containerd";
     private static final String TASKS = "io.containerd.runtime.v2.task";
 
+    /**
+     * Namespaces whose containers {@link ContainerRecognizer} knows by their cgroup path alone:
+     * Kubernetes' (CRI, under kubepods) and Docker's ({@code /docker/<id>}). Skipping them keeps a
+     * node with hundreds of pods from costing a config.json each.
+     */
+    private static final java.util.Set<String> RECOGNISED_BY_PATH = java.util.Set.of("k8s.io", "moby");
+
     private ContainerdTasks() {}
 
     /** containerd's metadata database under its default root, /var/lib/containerd (containerd(8)). */
@@ -52,21 +59,32 @@ public final class ContainerdTasks {
     }
 
     /**
-     * The tasks under {@code <proc-root>/1/root/run/containerd}, with their images from
-     * {@code <proc-root>/1/root/var/lib/containerd}; with the default {@code /proc}, under
-     * {@code /} when PID 1's root cannot be entered (ptrace access to PID 1 is denied in some
-     * sandboxes, even to root).
+     * The tasks under {@code <proc-root>/1/root/run/containerd}, images not yet read; with the
+     * default {@code /proc}, under {@code /} when PID 1's root cannot be entered (ptrace access to
+     * PID 1 is denied in some sandboxes, even to root).
      */
     public static Scan read(HostPaths paths) {
+        return read(hostRoot(paths).resolve(STATE));
+    }
+
+    /** {@code tasks} with their images from containerd's metadata under the same root. */
+    public static Scan withImages(HostPaths paths, Scan tasks) {
+        return withImages(tasks, hostRoot(paths).resolve(METADATA));
+    }
+
+    private static Path hostRoot(HostPaths paths) {
         Path root = paths.procRoot().resolve("1").resolve("root");
         if (!Files.isDirectory(root.resolve(STATE)) && paths.procRoot().equals(HostPaths.DEFAULT.procRoot())) {
-            root = Path.of("/");
+            return Path.of("/");
         }
-        return read(root.resolve(STATE), root.resolve(METADATA));
+        return root;
     }
 
     static Scan read(Path state, Path metadata) {
-        Scan s = read(state);
+        return withImages(read(state), metadata);
+    }
+
+    static Scan withImages(Scan s, Path metadata) {
         if (s.tasks().isEmpty()) {
             return s;
         }
@@ -120,6 +138,9 @@ public final class ContainerdTasks {
         }
         try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(tasks, Files::isDirectory)) {
             for (Path ns : namespaces) {
+                if (RECOGNISED_BY_PATH.contains(ns.getFileName().toString())) {
+                    continue;
+                }
                 try (DirectoryStream<Path> ids = Files.newDirectoryStream(ns, Files::isDirectory)) {
                     for (Path bundle : ids) {
                         Path config = bundle.resolve("config.json");
