@@ -130,12 +130,13 @@ public final class ContainerDiscovery {
         }
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
             RuntimeContainer api = names.get(e.getKey().id());
-            if (api == null && e.getKey().runtime() == Runtime.CONTAINERD) {
+            Optional<ContainerdTasks.Task> task = e.getKey().runtime() != Runtime.CONTAINERD ? Optional.empty()
+                    : containerd().tasks().stream().filter(t -> t.id().equals(e.getKey().id())).findFirst();
+            if (api == null && task.isPresent()) {
                 // Started with ctr: the id is the name given to `ctr run`; containerd has no other.
-                String image = containerd().tasks().stream().filter(t -> t.id().equals(e.getKey().id()))
-                        .map(ContainerdTasks.Task::image).findFirst().orElse("");
-                api = new RuntimeContainer(e.getKey().id(), e.getKey().id(), image, "running");
-                noImage += image.isEmpty() ? 1 : 0;
+                // (CRI containers, recognised by their kubepods path, keep their short id as before.)
+                api = new RuntimeContainer(task.get().id(), task.get().id(), task.get().image(), "running");
+                noImage += task.get().image().isEmpty() ? 1 : 0;
             }
             out.add(describe(e.getKey(), e.getValue(), api, notices));
         }

@@ -72,6 +72,23 @@ class ContainerDiscoveryTest {
         assertEquals(List.of(5301), with.containers().getFirst().pids());
     }
 
+    /** A Kubernetes (CRI) container keeps its short id: containerd's tasks name only ctr-started ones. */
+    @Test
+    void aCriContainerIsNotNamedFromContainerdsTasks(@TempDir Path proc) throws IOException {
+        write(proc, 1, Fixtures.text("cgroup/host-pid1-hybrid.cgroup"));
+        write(proc, 77, Fixtures.text("cgroup/k8s-containerd-systemd-v2-burstable.cgroup"));
+        write(proc, 5301, Fixtures.text("containerd/ctr-task-hybrid.cgroup"));
+        ContainerdTasksTest.state(proc.resolve("1/root"));
+        Discovery d = new ContainerDiscovery(new HostPaths(proc, Fixtures.path("sysfs-hybrid")),
+                new RuntimeApis(List.of(Path.of("/nonexistent.sock")))).scan();
+        assertEquals(2, d.containers().size(), d.toString());
+        ContainerInfo cri = d.containers().stream().filter(c -> c.ref().pod().isPresent()).findFirst().orElseThrow();
+        assertEquals(Runtime.CONTAINERD, cri.ref().runtime());
+        assertEquals("", cri.name());
+        assertEquals(12, cri.displayName().length());
+        assertEquals(1, d.notices().stream().filter(n -> n.startsWith("containerd: 1 container(s)")).count(), d.notices().toString());
+    }
+
     private static void write(Path proc, int pid, String cgroup) throws IOException {
         Files.createDirectories(proc.resolve(Integer.toString(pid)));
         Files.writeString(proc.resolve(pid + "/cgroup"), cgroup);
