@@ -66,6 +66,47 @@ public final class Requirements {
         require(run("docker", "image", "inspect", TEST_IMAGE) == 0, "the test image " + TEST_IMAGE);
     }
 
+    public static void requirePodman() {
+        requireRoot();
+        require(run("podman", "image", "exists", TEST_IMAGE) == 0, "podman and the test image " + TEST_IMAGE + " in it");
+        require(Files.exists(Path.of(Podman.SOCKET)),
+                "podman's API socket " + Podman.SOCKET + " (podman system service)");
+    }
+
+    public static void requireContainerd() {
+        requireRoot();
+        require(run("ctr", "version") == 0, "a running containerd on /run/containerd/containerd.sock (`ctr version` failed)");
+        require(output(java.util.List.of("ctr", "-n", Containerd.NAMESPACE, "image", "ls", "-q")).lines().anyMatch(Containerd.IMAGE::equals),
+                "the test image " + Containerd.IMAGE + " in containerd namespace " + Containerd.NAMESPACE);
+    }
+
+    /** Standard output of a command; fails the test on a non-zero exit or after 60 s. */
+    public static String output(java.util.List<String> command) {
+        try {
+            Path errFile = Files.createTempFile("boxscope-cmd", ".err");
+            try {
+                // stderr to a file: reading two pipes one after the other can deadlock.
+                Process p = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+                }
+                if (p.exitValue() != 0) {
+                    throw new AssertionError(String.join(" ", command) + " failed: " + Files.readString(errFile).strip());
+                }
+                return out;
+            } finally {
+                Files.deleteIfExists(errFile);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Exit status of a short command, or -1 if it cannot start or takes over 30 s. */
     public static int run(String... command) {
         try {

@@ -5,12 +5,18 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** Checks {@link KernelTest} and {@link DockerTest} requirements before each test. */
+/** Checks {@link KernelTest}, {@link DockerTest}, {@link PodmanTest} and {@link ContainerdTest} requirements before each test. */
 public final class RequirementsExtension implements BeforeEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         if (annotated(context, DockerTest.class)) {
             Requirements.requireDocker();
+        }
+        if (annotated(context, PodmanTest.class)) {
+            Requirements.requirePodman();
+        }
+        if (annotated(context, ContainerdTest.class)) {
+            Requirements.requireContainerd();
         }
         if (annotated(context, KernelTest.class)) {
             Requirements.requireTracefs();

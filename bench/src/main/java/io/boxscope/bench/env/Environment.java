@@ -81,8 +81,8 @@ public record Environment(String cpuModel, int onlineCpus, int availableProcesso
         static CgroupState read(HostPaths paths, List<String> problems) {
             try {
                 String text = Files.readString(paths.procRoot().resolve("self/cgroup"), StandardCharsets.UTF_8);
-                CgroupMembership m = CgroupMembership.parse(text);
                 CgroupFs fs = new CgroupFs(paths);
+                CgroupMembership m = fs.hostView(CgroupMembership.parse(text));
                 CgroupLimits limits = new CgroupLimitsReader(fs).read(m);
                 problems.addAll(limits.problems());
                 return new CgroupState(m.identifyingPath(), limits, ioLimits(fs, m, problems));

@@ -18,7 +18,7 @@ import io.boxscope.mem.smaps.Rollup;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
 import io.boxscope.proc.cgroup.CgroupMembership;
-import io.boxscope.proc.container.ContainerRecognizer;
+import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerRef;
 import io.boxscope.proc.container.RuntimeApis;
 import io.boxscope.proc.container.RuntimeContainer;
@@ -123,9 +123,12 @@ public final class MemTop {
          * parsing one and recognising its path takes splits and regexes.
          */
         final Map<String, ContainerRef> containers = new ConcurrentHashMap<>();
+        /** Recognises containers as `containers` does (private cgroup namespaces, ctr containers included). */
+        final ContainerDiscovery discovery;
 
         Worker(ProcMemReader reader, int[] pids) {
             this.reader = reader;
+            this.discovery = ContainerDiscovery.of(reader.paths());
             this.pids = pids;
             this.out = new ProcessMemory[pids.length];
         }
@@ -193,7 +196,7 @@ public final class MemTop {
             }
             ContainerRef ref = containers.get(text);
             if (ref == null) {
-                ref = ContainerRecognizer.recognize(CgroupMembership.parse(text).identifyingPath());
+                ref = discovery.recognize(CgroupMembership.parse(text));
                 containers.put(text, ref);
             }
             return ref;

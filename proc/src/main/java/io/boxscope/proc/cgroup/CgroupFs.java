@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import io.boxscope.proc.HostPaths;
 
 /**
@@ -16,9 +20,97 @@ import io.boxscope.proc.HostPaths;
  */
 public final class CgroupFs {
     private final HostPaths paths;
+    /** Namespace roots found so far, by hierarchy mount (see {@link #hostView}). */
+    private final Map<Path, String> namespaceRoots = new ConcurrentHashMap<>();
+    private volatile CgroupMembership pid1;
+    private volatile java.util.Set<String> privateHierarchies;
 
     public CgroupFs(HostPaths paths) {
         this.paths = paths;
+    }
+
+    /**
+     * {@code m} with every path made a path of the host's tree. Outside a private cgroup namespace
+     * that is {@code m} itself. Inside one ({@code <proc-root>/1/cgroup} climbs out with {@code /..},
+     * as it does from a container started with {@code --cgroupns=private}), each path is put under
+     * the namespace root's host path ({@link CgroupNamespace}), so {@code /../<id>} becomes
+     * {@code /docker/<id>} and the container's own {@code /} its own cgroup; if that root cannot be
+     * found, throws {@link CgroupNamespaceException} saying to run with {@code --cgroupns=host}.
+     * Read every membership through this before recognising a container or reading its files.
+     */
+    public CgroupMembership hostView(CgroupMembership m) {
+        if (privateHierarchies().isEmpty()) {
+            return m; // the usual case, decided once: no file is touched per process
+        }
+        List<CgroupEntry> out = new ArrayList<>();
+        boolean changed = false;
+        for (CgroupEntry e : m.entries()) {
+            String path = hostPath(e);
+            changed |= !path.equals(e.path());
+            out.add(new CgroupEntry(e.hierarchyId(), e.controllers(), path));
+        }
+        return changed ? new CgroupMembership(out) : m;
+    }
+
+    private String hostPath(CgroupEntry e) {
+        Optional<String> init = initPath(e);
+        if (init.isEmpty() || !privateHierarchies().contains(e.hierarchyId() + ":" + e.controllers())) {
+            return e.path(); // not in a private namespace for this hierarchy (or nothing to resolve against)
+        }
+        Optional<Path> hierarchy = e.isUnified() ? unifiedRoot()
+                : e.controllers().isEmpty() ? Optional.empty() : v1Root(e.controllers().getFirst());
+        if (hierarchy.isEmpty()) {
+            return e.path(); // not mounted under the sys root: never read
+        }
+        String label = e.isUnified() ? "v2" : String.join(",", e.controllers());
+        String example = "PID 1 is at " + init.get();
+        String root = namespaceRoots.computeIfAbsent(hierarchy.get(),
+                h -> CgroupNamespace.hostRoot(paths, h, label, selfPath(e).orElse("/"), example));
+        return CgroupNamespace.join(root, e.path()).orElseThrow(() -> CgroupNamespace.unresolvable(label, example,
+                "the path " + e.path() + " climbs above the host's root from this namespace's root " + root));
+    }
+
+    /** PID 1's path in the hierarchy of {@code e}; empty if {@code <proc-root>/1/cgroup} cannot be read. */
+    private Optional<String> initPath(CgroupEntry e) {
+        return samePlace(init(), e);
+    }
+
+    private CgroupMembership init() {
+        CgroupMembership init = pid1;
+        if (init == null) {
+            init = readMembership(paths.pidFile(1, "cgroup")).orElse(new CgroupMembership(List.of()));
+            pid1 = init;
+        }
+        return init;
+    }
+
+    /** The hierarchies where PID 1's path climbs out of our namespace, as "id:[controllers]"; read once. */
+    private java.util.Set<String> privateHierarchies() {
+        java.util.Set<String> s = privateHierarchies;
+        if (s == null) {
+            s = init().entries().stream().filter(x -> CgroupNamespace.climbs(x.path()))
+                    .map(x -> x.hierarchyId() + ":" + x.controllers())
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            privateHierarchies = s;
+        }
+        return s;
+    }
+
+    private Optional<String> selfPath(CgroupEntry e) {
+        return readMembership(paths.procRoot().resolve("self").resolve("cgroup")).flatMap(m -> samePlace(m, e));
+    }
+
+    private static Optional<String> samePlace(CgroupMembership m, CgroupEntry e) {
+        return m.entries().stream().filter(x -> x.hierarchyId() == e.hierarchyId() && x.controllers().equals(e.controllers()))
+                .map(CgroupEntry::path).findFirst();
+    }
+
+    private static Optional<CgroupMembership> readMembership(Path file) {
+        try {
+            return Optional.of(CgroupMembership.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The v2 mount: the root itself on pure v2, {@code unified/} on hybrid hosts. */
@@ -63,8 +155,18 @@ public final class CgroupFs {
         return ((Number) ino).longValue();
     }
 
+    /**
+     * The directory of {@code cgroupPath} under a hierarchy's mount. A path that climbs above the
+     * root ({@code /../x}: relative to a private cgroup namespace, not put through
+     * {@link #hostView}) is an error, never a directory outside the mount.
+     */
     static Path under(Path root, String cgroupPath) {
-        String rel = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
+        String norm = CgroupNamespace.normalize(cgroupPath.startsWith("/") ? cgroupPath : "/" + cgroupPath).orElseThrow();
+        if (norm.startsWith("/..")) {
+            throw CgroupNamespace.unresolvable(root.getFileName() == null ? root.toString() : root.getFileName().toString(),
+                    "a process is at " + cgroupPath, "the path climbs out of " + root);
+        }
+        String rel = norm.substring(1);
         return rel.isEmpty() ? root : root.resolve(rel);
     }
 

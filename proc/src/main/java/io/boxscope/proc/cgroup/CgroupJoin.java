@@ -31,8 +31,8 @@ public final class CgroupJoin {
         } catch (IOException e) {
             throw new IOException("cannot read the cgroups of PID " + pid + " (" + e.getMessage() + "): did the container stop?", e);
         }
-        CgroupMembership m = CgroupMembership.parse(text);
         CgroupFs fs = new CgroupFs(paths);
+        CgroupMembership m = fs.hostView(CgroupMembership.parse(text));
         String self = Long.toString(ProcessHandle.current().pid());
         List<String> failed = new ArrayList<>();
         for (CgroupEntry e : m.entries()) {

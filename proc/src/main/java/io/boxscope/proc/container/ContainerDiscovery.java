@@ -24,8 +24,12 @@ public final class ContainerDiscovery {
     private final Procfs procfs;
     private final CgroupFs cgroupFs;
     private final RuntimeApis apis;
+    private final HostPaths paths;
+    /** containerd's tasks by cgroup path, read once per discovery (see {@link ContainerdTasks}). */
+    private volatile ContainerdTasks.Scan containerd;
 
     public ContainerDiscovery(HostPaths paths, RuntimeApis apis) {
+        this.paths = paths;
         this.procfs = new Procfs(paths);
         this.cgroupFs = new CgroupFs(paths);
         this.apis = apis;
@@ -40,8 +44,56 @@ public final class ContainerDiscovery {
 
     /** Where one PID is. Throws {@link NoSuchProcessException} if it does not exist. */
     public Placement placement(int pid) throws IOException {
-        CgroupMembership m = CgroupMembership.parse(procfs.read(pid, "cgroup"));
-        return new Placement(pid, m, ContainerRecognizer.recognize(m.identifyingPath()));
+        CgroupMembership m = cgroupFs.hostView(CgroupMembership.parse(procfs.read(pid, "cgroup")));
+        return new Placement(pid, m, recognizeHostView(m));
+    }
+
+    /**
+     * The container of a process whose {@code /proc/PID/cgroup} parsed to {@code m}: its path put in
+     * the host's tree ({@link CgroupFs#hostView}), recognised by its layout
+     * ({@link ContainerRecognizer}), else matched against containerd's tasks.
+     */
+    public ContainerRef recognize(CgroupMembership m) {
+        return recognizeHostView(cgroupFs.hostView(m));
+    }
+
+    private ContainerRef recognizeHostView(CgroupMembership m) {
+        ContainerRef ref = ContainerRecognizer.recognize(m.identifyingPath());
+        return ref.isHost() ? containerdTask(m.identifyingPath()) : ref;
+    }
+
+    /**
+     * The containerd task whose cgroup is {@code path} or one of its ancestors (a process may sit
+     * in a child), as {@link Runtime#CONTAINERD} with the task's id; else the host.
+     */
+    private ContainerRef containerdTask(String path) {
+        ContainerdTasks.Scan tasks = containerd();
+        if (tasks.tasks().isEmpty() || path.equals("/")) {
+            return ContainerRef.HOST;
+        }
+        String p = path;
+        while (true) {
+            for (ContainerdTasks.Task t : tasks.tasks()) {
+                if (t.cgroupPath().equals(p)) {
+                    return new ContainerRef(Runtime.CONTAINERD, t.id(), Optional.empty());
+                }
+            }
+            int slash = p.lastIndexOf('/');
+            if (slash <= 0) {
+                break;
+            }
+            p = p.substring(0, slash);
+        }
+        return ContainerRef.HOST;
+    }
+
+    private ContainerdTasks.Scan containerd() {
+        ContainerdTasks.Scan s = containerd;
+        if (s == null) {
+            s = ContainerdTasks.read(paths);
+            containerd = s;
+        }
+        return s;
     }
 
     /** Scans every process; never throws for a single process that vanishes or cannot be read. */
@@ -70,9 +122,28 @@ public final class ContainerDiscovery {
             names = lookup.byId();
             notices.addAll(lookup.notices());
         }
+        notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
+        int noImage = 0;
+        if (groups.keySet().stream().anyMatch(r -> r.runtime() == Runtime.CONTAINERD)) {
+            containerd = ContainerdTasks.withImages(paths, containerd()); // the metadata only when there is a use for it
+        }
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
-            out.add(describe(e.getKey(), e.getValue(), names.get(e.getKey().id()), notices));
+            RuntimeContainer api = names.get(e.getKey().id());
+            Optional<ContainerdTasks.Task> task = e.getKey().runtime() != Runtime.CONTAINERD ? Optional.empty()
+                    : containerd().tasks().stream().filter(t -> t.id().equals(e.getKey().id())).findFirst();
+            if (api == null && task.isPresent()) {
+                // Started with ctr: the id is the name given to `ctr run`; containerd has no other.
+                // (CRI containers, recognised by their kubepods path, keep their short id as before.)
+                api = new RuntimeContainer(task.get().id(), task.get().id(), task.get().image(), "running");
+                noImage += task.get().image().isEmpty() ? 1 : 0;
+            }
+            out.add(describe(e.getKey(), e.getValue(), api, notices));
+        }
+        if (noImage > 0) {
+            String why = containerd().imagesUnknown();
+            notices.add("containerd: " + noImage + " container(s) shown by id and cgroup, image unknown ("
+                    + (why.isEmpty() ? "not in containerd's metadata" : why) + ")");
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
         return new Discovery(out, host, skipped, notices);

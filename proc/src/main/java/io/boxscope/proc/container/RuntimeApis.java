@@ -18,6 +18,13 @@ import io.boxscope.proc.json.JsonException;
  */
 public final class RuntimeApis {
     private static final long TIMEOUT_MS = 3000;
+    /**
+     * The newest Engine API version whose container list this code reads (Docker 27; the fields
+     * read, Id, Names, Image and State, are the same since 1.24). Podman's compatible API says 1.41.
+     */
+    static final String API_VERSION = "1.47";
+    /** What to ask a daemon whose {@code /_ping} names no version: Docker 20.10's, which Podman also speaks. */
+    static final String FALLBACK_VERSION = "1.41";
     private final List<Path> sockets;
 
     public RuntimeApis(List<Path> sockets) {
@@ -58,23 +65,75 @@ public final class RuntimeApis {
             }
             anySocket = true;
             try {
-                UnixHttp.Response r = UnixHttp.get(socket, all ? "/containers/json?all=1" : "/containers/json", TIMEOUT_MS);
+                // One budget per socket for both calls: a hung daemon costs TIMEOUT_MS, not twice that.
+                long start = System.nanoTime();
+                String version = apiVersion(socket);
+                long left = Math.max(1, TIMEOUT_MS - (System.nanoTime() - start) / 1_000_000);
+                UnixHttp.Response r = UnixHttp.get(socket, "/v" + version + (all ? "/containers/json?all=1" : "/containers/json"), left);
                 if (r.status() != 200) {
-                    notices.add(socket + " answered HTTP " + r.status() + ": container names unavailable, showing ids");
+                    notices.add(socket + " answered HTTP " + r.status() + " to GET /v" + version + "/containers/json"
+                            + errorMessage(r.body()) + ": container names unavailable, showing ids");
                     continue;
                 }
                 for (RuntimeContainer c : parseList(r.body())) {
                     byId.putIfAbsent(c.id(), c);
                 }
             } catch (IOException | JsonException | SecurityException e) {
-                notices.add("cannot ask " + socket + " for container names (" + e.getMessage()
-                        + "): showing ids; run as root or join the docker group");
+                // connect(2) on a socket file we may not write to fails with EACCES (unix(7)).
+                boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
+                notices.add("cannot ask " + socket + " for container names (" + e.getMessage() + "): showing ids"
+                        + (denied ? "; run as root" : ""));
             }
         }
         if (!anySocket) {
             notices.add("no container runtime socket found (" + sockets.getFirst() + "): showing ids, not names");
         }
         return new Lookup(byId, notices);
+    }
+
+    /**
+     * The Engine API version to ask in: the daemon's own ({@code Api-Version} header of
+     * {@code GET /_ping}) if it is older than {@link #API_VERSION}, else {@link #API_VERSION}; the
+     * way the docker CLI negotiates. An unversioned path would get whatever the daemon's latest
+     * is, whose answer may change shape; a fixed old one is refused by daemons whose minimum moved
+     * past it (Docker 29 accepts 1.44 and later).
+     */
+    static String apiVersion(Path socket) throws IOException {
+        UnixHttp.Response ping = UnixHttp.get(socket, "/_ping", TIMEOUT_MS);
+        return negotiate(ping.header("Api-Version"));
+    }
+
+    /** {@code min(server, API_VERSION)}; {@link #FALLBACK_VERSION} when the server names none. */
+    static String negotiate(String server) {
+        int[] s = parseVersion(server);
+        if (s == null) {
+            return FALLBACK_VERSION;
+        }
+        int[] mine = parseVersion(API_VERSION);
+        boolean older = s[0] < mine[0] || (s[0] == mine[0] && s[1] < mine[1]);
+        return older ? s[0] + "." + s[1] : API_VERSION;
+    }
+
+    private static int[] parseVersion(String v) {
+        String[] p = v.strip().split("\\.");
+        if (p.length != 2) {
+            return null;
+        }
+        try {
+            return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The Engine API's error document {@code {"message": "..."}}, as " (message)", or "". */
+    private static String errorMessage(String body) {
+        try {
+            Object m = Json.asObject(Json.parse(body)).get("message");
+            return m == null ? "" : " (" + m + ")";
+        } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+            return "";
+        }
     }
 
     /** Parses the Engine API's container list (Id, Names, Image, State). */

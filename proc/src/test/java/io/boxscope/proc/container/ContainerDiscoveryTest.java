@@ -42,6 +42,53 @@ class ContainerDiscoveryTest {
         assertTrue(discovery.placement(1).ref().isHost());
     }
 
+    /**
+     * A ctr container: found through containerd's state under {@code <proc-root>/1/root}, named by
+     * its id, its image from containerd's metadata; without the metadata, one notice line says so.
+     */
+    @Test
+    void findsACtrContainerThroughContainerdsStateUnderTheProcRoot(@TempDir Path proc) throws IOException {
+        write(proc, 1, Fixtures.text("cgroup/host-pid1-hybrid.cgroup"));
+        write(proc, 5301, Fixtures.text("containerd/ctr-task-hybrid.cgroup"));
+        Path hostRoot = proc.resolve("1/root");
+        ContainerdTasksTest.state(hostRoot);
+        HostPaths paths = new HostPaths(proc, Fixtures.path("sysfs-hybrid"));
+        RuntimeApis none = new RuntimeApis(List.of(Path.of("/nonexistent.sock")));
+
+        Discovery without = new ContainerDiscovery(paths, none).scan();
+        assertEquals(1, without.containers().size(), without.toString());
+        ContainerInfo c = without.containers().getFirst();
+        assertEquals(Runtime.CONTAINERD, c.ref().runtime());
+        assertEquals(ContainerdTasksTest.ID, c.name());
+        assertEquals("", c.image());
+        assertEquals(1, without.notices().stream().filter(n -> n.startsWith("containerd:")).count(), without.notices().toString());
+
+        Path meta = hostRoot.resolve(ContainerdTasks.METADATA);
+        Files.createDirectories(meta.getParent());
+        Files.copy(Fixtures.path("containerd/meta.db"), meta);
+        Discovery with = new ContainerDiscovery(paths, none).scan();
+        assertEquals("docker.io/boxscope-test/busybox:latest", with.containers().getFirst().image());
+        assertEquals(0, with.notices().stream().filter(n -> n.startsWith("containerd:")).count(), with.notices().toString());
+        assertEquals(List.of(5301), with.containers().getFirst().pids());
+    }
+
+    /** A Kubernetes (CRI) container keeps its short id: containerd's tasks name only ctr-started ones. */
+    @Test
+    void aCriContainerIsNotNamedFromContainerdsTasks(@TempDir Path proc) throws IOException {
+        write(proc, 1, Fixtures.text("cgroup/host-pid1-hybrid.cgroup"));
+        write(proc, 77, Fixtures.text("cgroup/k8s-containerd-systemd-v2-burstable.cgroup"));
+        write(proc, 5301, Fixtures.text("containerd/ctr-task-hybrid.cgroup"));
+        ContainerdTasksTest.state(proc.resolve("1/root"));
+        Discovery d = new ContainerDiscovery(new HostPaths(proc, Fixtures.path("sysfs-hybrid")),
+                new RuntimeApis(List.of(Path.of("/nonexistent.sock")))).scan();
+        assertEquals(2, d.containers().size(), d.toString());
+        ContainerInfo cri = d.containers().stream().filter(c -> c.ref().pod().isPresent()).findFirst().orElseThrow();
+        assertEquals(Runtime.CONTAINERD, cri.ref().runtime());
+        assertEquals("", cri.name());
+        assertEquals(12, cri.displayName().length());
+        assertEquals(1, d.notices().stream().filter(n -> n.startsWith("containerd: 1 container(s)")).count(), d.notices().toString());
+    }
+
     private static void write(Path proc, int pid, String cgroup) throws IOException {
         Files.createDirectories(proc.resolve(Integer.toString(pid)));
         Files.writeString(proc.resolve(pid + "/cgroup"), cgroup);
