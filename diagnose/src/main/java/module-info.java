@@ -1,10 +1,9 @@
-/** Boxscope's diagnose module; see DEVELOPERS.md for what lives here and what it may depend on. */
+/**
+ * Boxscope's diagnose module: "why is this container slow: CPU, memory or I/O?" — samples a
+ * target's cgroup and threads, and turns the figures into a verdict with its evidence.
+ */
 module io.boxscope.diagnose {
-    requires io.boxscope.bench;
     requires io.boxscope.mem;
-    requires io.boxscope.trace;
-    requires io.boxscope.probe;
-    requires io.boxscope.tools;
     requires io.boxscope.proc;
-    requires io.boxscope.bpf;
+    exports io.boxscope.diagnose;
 }
