@@ -6,4 +6,5 @@ module io.boxscope.diagnose {
     requires io.boxscope.mem;
     requires io.boxscope.proc;
     exports io.boxscope.diagnose;
+    exports io.boxscope.diagnose.report;
 }

@@ -25,6 +25,7 @@ public final class DiagnoseCommand extends CliCommand {
         examples("  boxscope diagnose web                    watch container web for 10 s, then the verdict",
                 "  boxscope diagnose --duration 30s 4242     process 4242, for 30 s",
                 "  boxscope diagnose /system.slice/nginx.service",
+                "  boxscope diagnose web --html web.html     the same, plus a self-contained HTML report",
                 "  boxscope --json diagnose web | jq .verdict.kind");
     }
 
@@ -34,6 +35,9 @@ public final class DiagnoseCommand extends CliCommand {
             .help("How long to watch: 10s (default), 500ms, 2m; a plain number is seconds.");
     final Opt<String> interval = option(String.class, "100ms", "--sample").label("TIME")
             .help("How often thread states are sampled (default 100ms).");
+
+    final Opt<java.nio.file.Path> html = option(java.nio.file.Path.class, null, "--html").label("FILE")
+            .help("Also write the report as one self-contained HTML file (no network needed to view it).");
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -65,6 +69,12 @@ public final class DiagnoseCommand extends CliCommand {
             out.println(Json.pretty(DiagnoseViews.json(d)));
         } else {
             out.print(DiagnoseViews.text(d));
+        }
+        if (html.value() != null) {
+            ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
+            if (!g.json()) {
+                out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
+            }
         }
         return ExitCode.OK;
     }
