@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.proc.container.ContainerDiscovery;
-import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.cli.diagnose.DiagnoseViews;
 import io.boxscope.diagnose.Diagnose;
 import io.boxscope.diagnose.Diagnosis;
@@ -16,6 +15,9 @@ import io.boxscope.diagnose.Targets;
 import java.time.Duration;
 import io.boxscope.proc.container.Discovery;
 import io.boxscope.proc.json.Json;
+import io.boxscope.proc.cgroup.CgroupSandbox;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The built-in demo: starts a test container running a known workload (the lab's "slow app" by
@@ -26,41 +28,15 @@ final class DemoCommand extends CliCommand {
     static final String IMAGE = "boxscope-test/busybox:latest";
     static final String NAME = "boxscope-demo";
 
-    /** The demo workloads: each is a busybox shell script and the docker flags that make it what it is. */
-    enum Workload {
-        SLOW_APP("the lab's slow app: a little CPU work, a 10 kB file append, then a random 0.1-0.5 s sleep",
-                List.of("--cpus=0.5", "--memory=128m"),
-                "while :; do i=0; while [ $i -lt 300 ]; do i=$((i+1)); done; "
-                        + "dd if=/dev/zero of=/tmp/out bs=10000 count=1 oflag=append conv=notrunc 2>/dev/null; "
-                        + "usleep $((100000 + RANDOM % 400000)); done"),
-        THROTTLED("a busy loop under a 0.5 CPU limit", List.of("--cpus=0.5", "--memory=128m"), "while :; do :; done"),
-        CPU_BOUND("two busy loops sharing one CPU (no limit)", List.of("--cpuset-cpus=0"),
-                "while :; do :; done & while :; do :; done"),
-        MEMORY_BOUND("a process that keeps 125 MB under a 128 MiB limit (and starts again when OOM-killed)",
-                List.of("--memory=128m", "--memory-swap=128m"), "while :; do tail -c 125000000 /dev/zero >/dev/null; done"),
-        IO_BOUND("a loop of 4 KiB appends, each followed by fsync", List.of(),
-                "while :; do dd if=/dev/zero of=/tmp/f bs=4096 count=1 oflag=append conv=notrunc,fsync 2>/dev/null; done"),
-        IDLE("a container that sleeps", List.of(), "sleep 100000");
-
-        final String description;
-        final List<String> dockerFlags;
-        final String script;
-
-        Workload(String description, List<String> dockerFlags, String script) {
-            this.description = description;
-            this.dockerFlags = dockerFlags;
-            this.script = script;
-        }
-    }
-
     DemoCommand() {
         super("demo", "Start a test container running a known workload (the lab's slow app, or --throttled,",
                 "--cpu-bound, --memory-bound, --io-bound, --idle), show what Boxscope sees, diagnose it with",
-                "`boxscope diagnose`, then remove it. Needs root and a running dockerd with the test image",
-                "(./boxscope demo sets both up on a fresh machine).");
+                "`boxscope diagnose`, then remove it. Without a Docker daemon (or its test image), the workload",
+                "runs in a cgroup of its own with the same limits. Needs root.");
         examples("  ./boxscope demo                 the lab's slow app, diagnosed",
                 "  ./boxscope demo --throttled     a busy loop under --cpus=0.5: CPU-throttled",
                 "  ./boxscope demo --io-bound --seconds 10",
+                "  ./boxscope demo --no-docker     the same in a cgroup of its own (what happens without Docker)",
                 "  ./boxscope demo --json          the containers and the diagnosis as JSON");
     }
 
@@ -73,28 +49,30 @@ final class DemoCommand extends CliCommand {
     final Opt<Boolean> memoryBound = flag("--memory-bound").help("A process that fills its 128 MiB limit.");
     final Opt<Boolean> ioBound = flag("--io-bound").help("Small appends, each followed by fsync.");
     final Opt<Boolean> idle = flag("--idle").help("A container that only sleeps.");
+    final Opt<Boolean> noDocker = flag("--no-docker")
+            .help("Run the workload in a cgroup of its own even when Docker is there (what happens without Docker).");
 
-    Workload workload() {
-        List<Workload> chosen = new ArrayList<>();
+    DemoWorkload workload() {
+        List<DemoWorkload> chosen = new ArrayList<>();
         if (throttled.value()) {
-            chosen.add(Workload.THROTTLED);
+            chosen.add(DemoWorkload.THROTTLED);
         }
         if (cpuBound.value()) {
-            chosen.add(Workload.CPU_BOUND);
+            chosen.add(DemoWorkload.CPU_BOUND);
         }
         if (memoryBound.value()) {
-            chosen.add(Workload.MEMORY_BOUND);
+            chosen.add(DemoWorkload.MEMORY_BOUND);
         }
         if (ioBound.value()) {
-            chosen.add(Workload.IO_BOUND);
+            chosen.add(DemoWorkload.IO_BOUND);
         }
         if (idle.value()) {
-            chosen.add(Workload.IDLE);
+            chosen.add(DemoWorkload.IDLE);
         }
         if (chosen.size() > 1) {
             throw new UsageException("choose one workload, not " + chosen.size());
         }
-        return chosen.isEmpty() ? Workload.SLOW_APP : chosen.getFirst();
+        return chosen.isEmpty() ? DemoWorkload.SLOW_APP : chosen.getFirst();
     }
 
     @Override
@@ -102,21 +80,25 @@ final class DemoCommand extends CliCommand {
         if (seconds.value() < 1 || seconds.value() > 600) {
             throw new UsageException("--seconds must be between 1 and 600, not " + seconds.value());
         }
-        Workload w = workload();
+        DemoWorkload w = workload();
         GlobalOptions g = global();
         PrintWriter out = out();
+        String why = noDocker.value() ? "--no-docker was given" : dockerMissing();
+        if (why != null) {
+            return inCgroup(w, g, out, why);
+        }
         docker("rm", "-f", NAME);
-        List<String> run = new ArrayList<>(List.of("run", "-d", "--name", NAME));
-        run.addAll(w.dockerFlags);
+        List<String> run = new ArrayList<>(List.of("run", "-d", "--name", NAME, "-e", "D=/tmp"));
+        run.addAll(w.dockerFlags());
         run.addAll(List.of(image.value(), "sh", "-c", w.script));
         String started = docker(run.toArray(String[]::new));
         if (started == null) {
-            throw new IllegalStateException("could not start the demo container: is dockerd running and is "
-                    + image.value() + " present? As root, scripts/setup-env docker sets both up");
+            throw new IllegalStateException("could not start the demo container from " + image.value()
+                    + "; run with --no-docker to use a cgroup of its own instead");
         }
         try {
             if (!g.json()) {
-                out.println(Text.safe("Started container " + NAME + " (" + image.value() + " " + String.join(" ", w.dockerFlags)
+                out.println(Text.safe("Started container " + NAME + " (" + image.value() + " " + String.join(" ", w.dockerFlags())
                         + ") running " + w.description + "."));
                 out.println();
                 out.flush();
@@ -129,23 +111,74 @@ final class DemoCommand extends CliCommand {
                 out.println("$ boxscope containers");
                 out.print(ContainerViews.table(d.containers()));
                 out.println();
-                out.println("$ boxscope diagnose " + NAME + " --duration " + seconds.value() + "s");
-                out.flush();
             }
-            Diagnosis diagnosis = Diagnose.run(target, g.paths(), Duration.ofSeconds(seconds.value()), Duration.ofMillis(100));
-            if (g.json()) {
-                var o = Json.object();
-                o.put("workload", w.name().toLowerCase(java.util.Locale.ROOT));
-                o.put("containers", ContainerViews.json(d).get("containers"));
-                o.put("diagnosis", DiagnoseViews.json(diagnosis));
-                out.println(Json.pretty(o));
-            } else {
-                out.print(DiagnoseViews.text(diagnosis));
-            }
-            return ExitCode.OK;
+            return diagnose(w, target, NAME, ContainerViews.json(d).get("containers"), g, out);
         } finally {
             docker("rm", "-f", NAME);
         }
+    }
+
+    /** Without Docker: the same workload in a cgroup of its own, with the same limits. */
+    private Integer inCgroup(DemoWorkload w, GlobalOptions g, PrintWriter out, String why)
+            throws IOException, InterruptedException {
+        String name = "boxscope-demo-" + ProcessHandle.current().pid();
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("boxscope-demo");
+        try (CgroupSandbox box = CgroupSandbox.create(g.paths(), name,
+                w.cpus > 0 ? OptionalDouble.of(w.cpus) : OptionalDouble.empty(),
+                w.memoryMiB > 0 ? OptionalLong.of(w.memoryMiB << 20) : OptionalLong.empty())) {
+            String script = "D='" + scratch + "'; export D; " + (w.cpu0 ? "exec taskset -c 0 /bin/sh -c '" + w.script.replace("'", "'\\''") + "'" : w.script);
+            Process p = box.start(script);
+            if (!g.json()) {
+                out.println(Text.safe("Docker is not used (" + why + "): running the workload in a cgroup of its own, "
+                        + box.path() + (w.cpus > 0 ? ", " + w.cpus + " CPU" : "") + (w.memoryMiB > 0 ? ", " + w.memoryMiB + " MiB" : "")
+                        + ": " + w.description + "."));
+                out.println();
+                out.flush();
+            }
+            Thread.sleep(1000);
+            if (!p.isAlive() && p.exitValue() == 97) {
+                throw new IOException("could not move the workload into cgroup " + box.path());
+            }
+            Target target = Targets.resolve(box.path(), g.paths(), ContainerDiscovery.of(g.paths()));
+            return diagnose(w, target, box.path(), null, g, out);
+        } finally {
+            try (var files = java.nio.file.Files.list(scratch)) {
+                for (var f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+            java.nio.file.Files.deleteIfExists(scratch);
+        }
+    }
+
+    private Integer diagnose(DemoWorkload w, Target target, String shownName, Object containers, GlobalOptions g, PrintWriter out)
+            throws IOException, InterruptedException {
+        if (!g.json()) {
+            out.println("$ boxscope diagnose " + Text.safe(shownName) + " --duration " + seconds.value() + "s");
+            out.flush();
+        }
+        Diagnosis diagnosis = Diagnose.run(target, g.paths(), Duration.ofSeconds(seconds.value()), Duration.ofMillis(100));
+        if (g.json()) {
+            var o = Json.object();
+            o.put("workload", w.name().toLowerCase(java.util.Locale.ROOT));
+            o.put("containers", containers);
+            o.put("diagnosis", DiagnoseViews.json(diagnosis));
+            out.println(Json.pretty(o));
+        } else {
+            out.print(DiagnoseViews.text(diagnosis));
+        }
+        return ExitCode.OK;
+    }
+
+    /** Why Docker cannot run the demo, or null if it can (the daemon answers and has the image). */
+    private String dockerMissing() throws InterruptedException {
+        if (docker("version", "--format", "{{.Server.Version}}") == null) {
+            return "no Docker daemon answers";
+        }
+        if (docker("image", "inspect", "--format", "{{.Id}}", image.value()) == null) {
+            return "the image " + image.value() + " is not present";
+        }
+        return null;
     }
 
     /** Runs the docker CLI; returns its output, or null if it failed or is not installed. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `boxscope diagnose` on the demo's workloads in real containers: each must get its verdict. The
- * workloads are the demo's own (DemoCommand.Workload), so the demo's variants are tested here too.
+ * workloads are the demo's own (DemoWorkload), so the demo's variants are tested here too.
  * Run one at a time: a busy loop in one would be CPU contention for the next.
  */
 @DockerTest
@@ -34,9 +34,11 @@ class DiagnoseDockerTest {
         return Json.asObject(Json.parse(r.out()));
     }
 
-    private static Map<String, Object> verdictOf(DemoCommand.Workload w) throws InterruptedException {
+    private static Map<String, Object> verdictOf(DemoWorkload w) throws InterruptedException {
         String name = name(w.name().toLowerCase().replace('_', '-'));
-        try (Docker.Container c = Docker.start(name, w.dockerFlags, "sh", "-c", w.script)) {
+        List<String> flags = new java.util.ArrayList<>(w.dockerFlags());
+        flags.addAll(List.of("-e", "D=/tmp"));
+        try (Docker.Container c = Docker.start(name, flags, "sh", "-c", w.script)) {
             Thread.sleep(1000);
             Map<String, Object> d = diagnose(name);
             assertEquals(c.id(), Json.asObject(d.get("target")).get("container_id"));
@@ -53,31 +55,31 @@ class DiagnoseDockerTest {
 
     @Test
     void ioBound() throws Exception {
-        assertVerdict("io_bound", verdictOf(DemoCommand.Workload.IO_BOUND));
+        assertVerdict("io_bound", verdictOf(DemoWorkload.IO_BOUND));
     }
 
     @Test
     void throttled() throws Exception {
-        Map<String, Object> d = verdictOf(DemoCommand.Workload.THROTTLED);
+        Map<String, Object> d = verdictOf(DemoWorkload.THROTTLED);
         assertVerdict("cpu_throttled", d);
         assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
     }
 
     @Test
     void cpuBoundOnAContendedCpu() throws Exception {
-        Map<String, Object> d = verdictOf(DemoCommand.Workload.CPU_BOUND);
+        Map<String, Object> d = verdictOf(DemoWorkload.CPU_BOUND);
         assertVerdict("cpu_bound", d);
         assertTrue(((Number) Json.asObject(d.get("cpu")).get("run_queue_wait_share")).doubleValue() > 0.2, d.toString());
     }
 
     @Test
     void memoryBound() throws Exception {
-        assertVerdict("memory_pressure", verdictOf(DemoCommand.Workload.MEMORY_BOUND));
+        assertVerdict("memory_pressure", verdictOf(DemoWorkload.MEMORY_BOUND));
     }
 
     @Test
     void idle() throws Exception {
-        assertVerdict("mostly_idle", verdictOf(DemoCommand.Workload.IDLE));
+        assertVerdict("mostly_idle", verdictOf(DemoWorkload.IDLE));
     }
 
     @Test
@@ -102,6 +104,23 @@ class DiagnoseDockerTest {
         assertTrue(r.out().contains("$ boxscope diagnose boxscope-demo --duration 2s"), r.out());
         assertTrue(r.out().contains("VERDICT     CPU-throttled (limit too low)"), r.out());
         assertTrue(r.out().contains("boxscope containers --container boxscope-demo"), r.out());
+    }
+
+    @Test
+    void withoutDockerTheDemoRunsInACgroupOfItsOwnAndCleansUp() throws Exception {
+        Cli r = Cli.run("--json", "demo", "--no-docker", "--throttled", "--seconds", "2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        Map<String, Object> d = Json.asObject(Json.asObject(Json.parse(r.out())).get("diagnosis"));
+        Map<String, Object> target = Json.asObject(d.get("target"));
+        assertEquals("cgroup", target.get("kind"));
+        String path = (String) target.get("label");
+        assertTrue(path.startsWith("/boxscope-demo-"), path);
+        assertVerdict("cpu_throttled", d);
+        assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
+        for (String h : List.of("unified", "cpu", "memory", "")) {
+            java.nio.file.Path dir = java.nio.file.Path.of("/sys/fs/cgroup", h, path.substring(1));
+            assertTrue(!java.nio.file.Files.exists(dir), dir + " was left behind");
+        }
     }
 
     @Test
