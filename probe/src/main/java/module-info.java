@@ -4,4 +4,5 @@ module io.boxscope.probe {
     requires io.boxscope.proc;
 
     exports io.boxscope.probe.list;
+    exports io.boxscope.probe.output;
 }

@@ -1,12 +1,12 @@
 package io.boxscope.cli;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import io.boxscope.proc.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -198,10 +198,47 @@ public abstract class CliCommand implements Callable<Integer> {
      * that is already encoded (a megabyte of pmap rows), so it is not decoded and encoded again.
      */
     protected final void printBytes(byte[] bytes) {
-        out().flush();
-        PrintStream raw = ((BoxscopeCommand) spec().root().userObject()).stdout;
-        raw.write(bytes, 0, bytes.length);
-        raw.flush();
+        terminal().bytes(bytes);
+    }
+
+    /** Standard output and error for a {@link View}'s text. */
+    protected final Terminal terminal() {
+        return new Terminal(out(), err(), ((BoxscopeCommand) spec().root().userObject()).stdout);
+    }
+
+    /**
+     * Shows a command's one result: its JSON view, indented, with --json; else its text view.
+     * Returns {@link ExitCode#OK}, for {@code return show(result, VIEW);}.
+     */
+    public final <R> Integer show(R result, View<R> view) {
+        if (global().json()) {
+            PrintWriter out = out();
+            out.print(Json.pretty(view.json(result)));
+            out.print('\n');
+            out.flush();
+        } else {
+            view.text(result, terminal());
+            out().flush();
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * Shows one record of a stream (a syscount interval, later a trace event): with --json one
+     * JSON object on one line (NDJSON, so {@code jq -c}, {@code while read} and log shippers take
+     * each as it comes), else its text view. Flushed at once: a stream is read while it runs.
+     */
+    public final <R> void emit(R record, View<R> view) {
+        if (global().json()) {
+            PrintWriter out = out();
+            out.print(Json.write(view.json(record)));
+            out.print('\n');
+            out.flush();
+        } else {
+            view.text(record, terminal());
+            out().flush();
+            err().flush();
+        }
     }
 
     /** For a command that only groups subcommands: being run alone is a usage error. */

@@ -17,6 +17,51 @@ import io.boxscope.proc.json.Json;
 final class ContainerViews {
     private ContainerViews() {}
 
+    /** {@code boxscope containers}: the table (notices on standard error), or the document with them. */
+    static final View<Discovery> LIST = new View<>() {
+        @Override
+        public void text(Discovery d, Terminal t) {
+            if (d.containers().isEmpty()) {
+                t.out().println("No containers: all " + d.hostProcesses() + " processes are on the host.");
+            } else {
+                t.out().print(table(d.containers()));
+            }
+            notices(d, t);
+        }
+
+        @Override
+        public Object json(Discovery d) {
+            return ContainerViews.json(d);
+        }
+    };
+
+    /** One container, with the scan it was found in (for the scan's notices). */
+    record Detail(ContainerInfo container, Discovery scan) {}
+
+    /** {@code boxscope containers --container NAME}. */
+    static final View<Detail> DETAIL = new View<>() {
+        @Override
+        public void text(Detail r, Terminal t) {
+            t.out().print(detail(r.container()));
+            notices(r.scan(), t);
+        }
+
+        @Override
+        public Object json(Detail r) {
+            return ContainerViews.json(r.container());
+        }
+    };
+
+    /** The scan's notices and skipped processes, on standard error (JSON carries them in the document). */
+    static void notices(Discovery d, Terminal t) {
+        for (String n : d.notices()) {
+            t.notice(n);
+        }
+        if (d.skippedProcesses() > 0) {
+            t.notice(d.skippedProcesses() + " processes could not be read (exited during the scan or permission denied)");
+        }
+    }
+
     static final List<String> HEADER = List.of("ID", "NAME", "RUNTIME", "PIDS", "CPUS", "MEM LIMIT", "MEM USAGE", "CGROUP ID");
 
     static String table(List<ContainerInfo> containers) {
@@ -87,8 +132,8 @@ final class ContainerViews {
     static Map<String, Object> json(Discovery d) {
         Map<String, Object> o = Json.object();
         o.put("containers", d.containers().stream().map(ContainerViews::json).toList());
-        o.put("hostProcesses", d.hostProcesses());
-        o.put("skippedProcesses", d.skippedProcesses());
+        o.put("host_processes", d.hostProcesses());
+        o.put("skipped_processes", d.skippedProcesses());
         o.put("notices", d.notices());
         return o;
     }
@@ -96,7 +141,7 @@ final class ContainerViews {
     static Map<String, Object> json(ContainerInfo c) {
         Map<String, Object> o = Json.object();
         o.put("id", c.ref().id());
-        o.put("shortId", c.ref().shortId());
+        o.put("short_id", c.ref().shortId());
         o.put("name", c.name());
         o.put("image", c.image());
         o.put("runtime", c.ref().runtime().label());
@@ -116,18 +161,22 @@ final class ContainerViews {
         Map<String, Object> o = Json.object();
         o.put("runtime", r.runtime().label());
         o.put("id", r.id());
-        o.put("shortId", r.shortId());
+        o.put("short_id", r.shortId());
         return o;
     }
 
     private static Map<String, Object> cgroupJson(CgroupMembership m, ContainerInfo c) {
         Map<String, Object> o = Json.object();
-        o.put("v2Path", m.unifiedPath());
+        o.put("v2_path", m.unifiedPath());
         o.put("id", c.cgroupId());
-        Map<String, Object> v1 = new LinkedHashMap<>();
+        // A list, not an object keyed by "cpu,cpuacct": keys are names, never data (docs/json.md).
+        List<Object> v1 = new ArrayList<>();
         for (CgroupEntry e : m.entries()) {
             if (!e.isUnified()) {
-                v1.put(String.join(",", e.controllers()), e.path());
+                Map<String, Object> h = Json.object();
+                h.put("controllers", e.controllers());
+                h.put("path", e.path());
+                v1.add(h);
             }
         }
         o.put("v1", v1);
@@ -137,20 +186,20 @@ final class ContainerViews {
     static Map<String, Object> limitsJson(CgroupLimits l) {
         Map<String, Object> o = Json.object();
         o.put("cpus", l.cpus());
-        o.put("cpuPeriodUs", l.cpuPeriodUs());
+        o.put("cpu_period_us", l.cpuPeriodUs());
         o.put("cpuset", l.cpuset());
-        o.put("cpuShares", l.cpuShares());
-        o.put("cpuWeight", l.cpuWeight());
-        o.put("cpuFrom", l.cpuFrom());
-        o.put("memoryLimitBytes", l.memoryLimitBytes());
-        o.put("memoryUsageBytes", l.memoryUsageBytes());
-        o.put("memoryFrom", l.memoryFrom());
-        o.put("pidsLimit", l.pidsLimit());
-        o.put("pidsCurrent", l.pidsCurrent());
+        o.put("cpu_shares", l.cpuShares());
+        o.put("cpu_weight", l.cpuWeight());
+        o.put("cpu_from", l.cpuFrom());
+        o.put("memory_limit_bytes", l.memoryLimitBytes());
+        o.put("memory_usage_bytes", l.memoryUsageBytes());
+        o.put("memory_from", l.memoryFrom());
+        o.put("pids_limit", l.pidsLimit());
+        o.put("pids_current", l.pidsCurrent());
         Map<String, Object> t = Json.object();
         t.put("periods", l.throttling().periods());
-        t.put("throttledPeriods", l.throttling().throttledPeriods());
-        t.put("throttledNanos", l.throttling().throttledNanos());
+        t.put("throttled_periods", l.throttling().throttledPeriods());
+        t.put("throttled_ns", l.throttling().throttledNanos());
         o.put("throttling", t);
         o.put("problems", l.problems());
         return o;

@@ -27,44 +27,25 @@ final class ContainersCommand extends CliCommand {
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
-        PrintWriter out = out();
-        PrintWriter err = err();
         ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
         if (g.pid() != null) {
-            return showPid(discovery, g, out, err);
+            return show(placement(discovery, g), PLACEMENT);
         }
         Discovery d = discovery.scan();
         if (g.container() != null) {
             ContainerInfo c = discovery.locate(d, g.container());
-            out.print(g.json() ? Json.pretty(ContainerViews.json(c)) + "\n" : ContainerViews.detail(c));
-            notices(d, err, g.json());
-            return ExitCode.OK;
+            return show(new ContainerViews.Detail(c, d), ContainerViews.DETAIL);
         }
-        if (g.json()) {
-            out.println(Json.pretty(ContainerViews.json(d)));
-        } else if (d.containers().isEmpty()) {
-            out.println("No containers: all " + d.hostProcesses() + " processes are on the host.");
-        } else {
-            out.print(ContainerViews.table(d.containers()));
-        }
-        notices(d, err, g.json());
-        return ExitCode.OK;
+        return show(d, ContainerViews.LIST);
     }
 
-    private static void notices(Discovery d, PrintWriter err, boolean json) {
-        if (json) {
-            return; // the JSON document carries notices and counts itself
-        }
-        for (String n : d.notices()) {
-            err.println("notice: " + Text.safe(n));
-        }
-        if (d.skippedProcesses() > 0) {
-            err.println("notice: " + d.skippedProcesses() + " processes could not be read (exited during the scan or permission denied)");
-        }
-    }
+    /**
+     * Where one process is: its cgroups, and its container (null on the host, or when the
+     * container was not found in the scan) with the scan's notices ({@code scan} null on the host).
+     */
+    record Placement(int pid, String comm, ContainerDiscovery.Placement placement, ContainerInfo container, Discovery scan) {}
 
-    private static Integer showPid(ContainerDiscovery discovery, GlobalOptions g, PrintWriter out, PrintWriter err)
-            throws IOException {
+    private static Placement placement(ContainerDiscovery discovery, GlobalOptions g) throws IOException {
         int pid = g.pid();
         ContainerDiscovery.Placement p = discovery.placement(pid);
         String comm = "";
@@ -75,18 +56,43 @@ final class ContainersCommand extends CliCommand {
             // The name is a courtesy: a process that just exited still has its placement printed.
         }
         ContainerInfo info = null;
+        Discovery d = null;
         if (!p.ref().isHost()) {
-            Discovery d = discovery.scan();
+            d = discovery.scan();
             info = d.containers().stream().filter(c -> c.ref().equals(p.ref())).findFirst().orElse(null);
-            if (!g.json()) {
-                notices(d, err, false);
+        }
+        return new Placement(pid, comm, p, info, d);
+    }
+
+    static final View<Placement> PLACEMENT = new View<>() {
+        @Override
+        public void text(Placement r, Terminal t) {
+            ContainerDiscovery.Placement p = r.placement();
+            ContainerInfo info = r.container();
+            if (r.scan() != null) {
+                ContainerViews.notices(r.scan(), t);
+            }
+            PrintWriter out = t.out();
+            String where = p.ref().isHost() ? "the host (no container)"
+                    : "container " + (info != null ? info.displayName() : p.ref().shortId()) + " (" + p.ref().runtime().label()
+                            + " " + p.ref().shortId() + ")";
+            out.println("PID " + r.pid() + " (" + Text.safe(r.comm()) + ") is in " + Text.safe(where));
+            if (info != null) {
+                out.print(ContainerViews.detail(info));
+            } else {
+                for (var e : p.cgroups().entries()) {
+                    out.println("  " + (e.isUnified() ? "v2" : String.join(",", e.controllers())) + ": " + Text.safe(e.path()));
+                }
             }
         }
-        if (g.json()) {
+
+        @Override
+        public Object json(Placement r) {
+            ContainerDiscovery.Placement p = r.placement();
             Map<String, Object> o = Json.object();
-            o.put("pid", pid);
-            o.put("comm", comm);
-            o.put("container", info != null ? ContainerViews.json(info) : ContainerViews.ref(p.ref()));
+            o.put("pid", r.pid());
+            o.put("comm", r.comm());
+            o.put("container", r.container() != null ? ContainerViews.json(r.container()) : ContainerViews.ref(p.ref()));
             o.put("cgroups", p.cgroups().entries().stream().map(e -> {
                 Map<String, Object> c = Json.object();
                 c.put("hierarchy", e.hierarchyId());
@@ -94,22 +100,9 @@ final class ContainersCommand extends CliCommand {
                 c.put("path", e.path());
                 return c;
             }).toList());
-            out.println(Json.pretty(o));
-            return ExitCode.OK;
+            return o;
         }
-        String where = p.ref().isHost() ? "the host (no container)"
-                : "container " + (info != null ? info.displayName() : p.ref().shortId()) + " (" + p.ref().runtime().label()
-                        + " " + p.ref().shortId() + ")";
-        out.println("PID " + pid + " (" + Text.safe(comm) + ") is in " + Text.safe(where));
-        if (info != null) {
-            out.print(ContainerViews.detail(info));
-        } else {
-            for (var e : p.cgroups().entries()) {
-                out.println("  " + (e.isUnified() ? "v2" : String.join(",", e.controllers())) + ": " + Text.safe(e.path()));
-            }
-        }
-        return ExitCode.OK;
-    }
+    };
 
     static List<String> names(Discovery d) {
         return d.containers().stream().map(ContainerInfo::displayName).toList();

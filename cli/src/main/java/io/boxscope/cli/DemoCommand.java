@@ -158,17 +158,28 @@ final class DemoCommand extends CliCommand {
             out.flush();
         }
         Diagnosis diagnosis = Diagnose.run(target, g.paths(), Duration.ofSeconds(seconds.value()), Duration.ofMillis(100));
-        if (g.json()) {
-            var o = Json.object();
-            o.put("workload", w.name().toLowerCase(java.util.Locale.ROOT));
-            o.put("containers", containers);
-            o.put("diagnosis", DiagnoseViews.json(diagnosis));
-            out.println(Json.pretty(o));
-        } else {
-            out.print(DiagnoseViews.text(diagnosis));
-        }
-        return ExitCode.OK;
+        return show(new Result(w, containers, diagnosis), VIEW);
     }
+
+    /** What the demo ran, the containers it saw (JSON, null without Docker) and the diagnosis. */
+    record Result(DemoWorkload workload, Object containers, Diagnosis diagnosis) {}
+
+    /** Text: the diagnosis (the preface was printed while it ran); JSON: {workload, containers, diagnosis}. */
+    static final View<Result> VIEW = new View<>() {
+        @Override
+        public void text(Result r, Terminal t) {
+            DiagnoseViews.VIEW.text(r.diagnosis(), t);
+        }
+
+        @Override
+        public Object json(Result r) {
+            var o = Json.object();
+            o.put("workload", r.workload().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("containers", r.containers());
+            o.put("diagnosis", DiagnoseViews.json(r.diagnosis()));
+            return o;
+        }
+    };
 
     /** Why Docker cannot run the demo, or null if it can (the daemon answers and has the image). */
     private String dockerMissing() throws InterruptedException {

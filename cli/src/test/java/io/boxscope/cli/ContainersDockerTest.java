@@ -36,9 +36,9 @@ class ContainersDockerTest {
             assertTrue(Json.asList(found.get("pids")).contains((long) pid), found.toString());
             Map<String, Object> limits = Json.asObject(found.get("limits"));
             assertEquals(0.5, ((Number) limits.get("cpus")).doubleValue());
-            assertEquals(128L * 1024 * 1024, limits.get("memoryLimitBytes"));
+            assertEquals(128L * 1024 * 1024, limits.get("memory_limit_bytes"));
             Map<String, Object> cgroup = Json.asObject(found.get("cgroup"));
-            String v2 = (String) cgroup.get("v2Path");
+            String v2 = (String) cgroup.get("v2_path");
             Path dir = unifiedRoot().resolve(v2.substring(1));
             long inode = ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
             assertEquals(inode, cgroup.get("id"));

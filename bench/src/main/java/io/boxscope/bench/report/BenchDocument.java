@@ -21,7 +21,8 @@ import io.boxscope.proc.json.Json;
  * reads it back; unknown fields are ignored so later versions can add to it.
  */
 public final class BenchDocument {
-    public static final int FORMAT = 1;
+    /** 2: keys in snake_case with units (docs/json.md); 1 had sysbench's option names ({@link #upgrade}). */
+    public static final int FORMAT = 2;
 
     private BenchDocument() {}
 
@@ -36,12 +37,12 @@ public final class BenchDocument {
         doc.put("test", w.name());
         Map<String, Object> opts = Json.object();
         opts.put("threads", o.threads());
-        opts.put("time", o.timeSeconds());
+        opts.put("time_s", o.timeSeconds());
         opts.put("events", o.events());
         opts.put("rate", o.rate());
-        opts.put("report-interval", o.reportInterval());
+        opts.put("report_interval_s", o.reportInterval());
         opts.put("percentile", o.percentile());
-        opts.put("warmup-time", o.warmupSeconds());
+        opts.put("warmup_time_s", o.warmupSeconds());
         opts.putAll(Metrics.options(w));
         doc.put("options", opts);
         doc.put("environment", environment(env));
@@ -78,13 +79,13 @@ public final class BenchDocument {
         general.put("events", r.events());
         m.put("general", general);
         Map<String, Object> lat = Json.object();
-        lat.put("min", r.latencyMinMs());
-        lat.put("avg", r.latencyAvgMs());
-        lat.put("max", r.latencyMaxMs());
+        lat.put("min_ms", r.latencyMinMs());
+        lat.put("avg_ms", r.latencyAvgMs());
+        lat.put("max_ms", r.latencyMaxMs());
         lat.put("percentile", r.options().percentile());
-        lat.put("percentile_value", r.options().percentile() == 0 ? null : r.latencyPercentileMs());
-        lat.put("sum", r.latencySumMs());
-        m.put("latency_ms", lat);
+        lat.put("percentile_ms", r.options().percentile() == 0 ? null : r.latencyPercentileMs());
+        lat.put("sum_ms", r.latencySumMs());
+        m.put("latency", lat);
         List<Object> threads = new ArrayList<>();
         for (int i = 0; i < r.threadEvents().length; i++) {
             Map<String, Object> t = Json.object();
@@ -131,6 +132,25 @@ public final class BenchDocument {
         }
         m.put("throttling", throttling(run.throttling()));
         return m;
+    }
+
+    /**
+     * A document as this version writes it: format 1 (before snake_case) named its options as
+     * sysbench does ({@code cpu-max-prime}, {@code time}); their keys are renamed
+     * ({@link Metrics#optionKey}), so files saved before still compare. The other keys compare
+     * reads were the same in format 1.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> upgrade(Map<String, Object> doc) {
+        if (!(doc.get("format") instanceof Number n) || n.intValue() != 1 || !(doc.get("options") instanceof Map<?, ?> old)) {
+            return doc;
+        }
+        Map<String, Object> opts = new LinkedHashMap<>();
+        ((Map<String, Object>) old).forEach((k, v) -> opts.put(Metrics.optionKey(k), v));
+        Map<String, Object> out = new LinkedHashMap<>(doc);
+        out.put("options", opts);
+        out.put("format", FORMAT);
+        return out;
     }
 
     public static Map<String, Object> throttling(CpuThrottling t) {

@@ -25,10 +25,12 @@ public final class CompareDocuments {
     static final List<String> ENV_KEYS = List.of("cpu_model", "online_cpus", "available_processors", "cpu_quota",
             "cpuset", "memory_limit_bytes", "io_limits", "kernel", "jvm");
     /** Options that only change how long a run is or how it is reported. */
-    static final Set<String> NEUTRAL_OPTIONS = Set.of("time", "events", "report-interval", "percentile", "warmup-time", "file-dir");
+    static final Set<String> NEUTRAL_OPTIONS = Set.of("time_s", "events", "report_interval_s", "percentile", "warmup_time_s", "file_dir");
 
     @SuppressWarnings("unchecked")
     public static Result compare(Map<String, Object> a, Map<String, Object> b) {
+        a = BenchDocument.upgrade(a);
+        b = BenchDocument.upgrade(b);
         String ta = String.valueOf(a.get("test"));
         String tb = String.valueOf(b.get("test"));
         if (!ta.equals(tb)) {
@@ -48,7 +50,7 @@ public final class CompareDocuments {
         keys.addAll(ob.keySet());
         for (String k : keys) {
             if (!NEUTRAL_OPTIONS.contains(k) && !Objects.equals(oa.get(k), ob.get(k))) {
-                diffs.add("option --" + k + ": " + show(oa.get(k)) + " → " + show(ob.get(k)));
+                diffs.add("option " + Metrics.optionName(k) + ": " + show(oa.get(k)) + " → " + show(ob.get(k)));
             }
         }
         Map<String, List<Double>> va = values(a);

@@ -59,42 +59,61 @@ public final class Metrics {
         return metric.endsWith("_ms");
     }
 
-    /** The workload's own options, by sysbench option name. */
+    /**
+     * The option a document key stands for: {@code memory_block_size_bytes} is
+     * {@code --memory-block-size}, {@code warmup_time_s} {@code --warmup-time} (keys are the option
+     * names in snake_case, with the unit of sizes and durations appended: docs/json.md).
+     */
+    public static String optionName(String key) {
+        String k = key.endsWith("_bytes") ? key.substring(0, key.length() - 6) : key.endsWith("_s") ? key.substring(0, key.length() - 2) : key;
+        return "--" + k.replace('_', '-');
+    }
+
+    /** The document key of a sysbench option name ({@code --}-less), as {@link #options} writes it. */
+    public static String optionKey(String name) {
+        String k = name.replace('-', '_');
+        if (k.equals("time") || k.equals("report_interval") || k.equals("warmup_time")) {
+            return k + "_s";
+        }
+        return k.endsWith("_size") ? k + "_bytes" : k;
+    }
+
+    /** The workload's own options, by document key ({@link #optionKey}). */
     public static Map<String, Object> options(Workload w) {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (w) {
-            case CpuWorkload c -> m.put("cpu-max-prime", c.maxPrime());
+            case CpuWorkload c -> m.put("cpu_max_prime", c.maxPrime());
             case MemoryWorkload mw -> {
-                m.put("memory-block-size", mw.blockSize());
-                m.put("memory-total-size", mw.totalSize());
-                m.put("memory-scope", MemoryWorkload.lower(mw.scope()));
-                m.put("memory-oper", MemoryWorkload.lower(mw.oper()));
-                m.put("memory-access-mode", MemoryWorkload.lower(mw.access()));
+                m.put("memory_block_size_bytes", mw.blockSize());
+                m.put("memory_total_size_bytes", mw.totalSize());
+                m.put("memory_scope", MemoryWorkload.lower(mw.scope()));
+                m.put("memory_oper", MemoryWorkload.lower(mw.oper()));
+                m.put("memory_access_mode", MemoryWorkload.lower(mw.access()));
             }
             case FileIoWorkload fw -> {
                 var o = fw.options();
-                m.put("file-dir", o.dir().toString());
-                m.put("file-num", o.fileNum());
-                m.put("file-total-size", o.totalSize());
-                m.put("file-block-size", o.blockSize());
-                m.put("file-test-mode", o.mode().name().toLowerCase(java.util.Locale.ROOT));
-                m.put("file-io-mode", "sync");
-                m.put("file-extra-flags", o.extraFlags().stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList());
-                m.put("file-fsync-freq", o.fsyncFreq());
-                m.put("file-fsync-all", o.fsyncAll());
-                m.put("file-fsync-end", o.fsyncEnd());
-                m.put("file-fsync-mode", o.fdatasync() ? "fdatasync" : "fsync");
-                m.put("file-rw-ratio", o.rwRatio());
-                m.put("file-merged-requests", o.mergedRequests());
+                m.put("file_dir", o.dir().toString());
+                m.put("file_num", o.fileNum());
+                m.put("file_total_size_bytes", o.totalSize());
+                m.put("file_block_size_bytes", o.blockSize());
+                m.put("file_test_mode", o.mode().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("file_io_mode", "sync");
+                m.put("file_extra_flags", o.extraFlags().stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList());
+                m.put("file_fsync_freq", o.fsyncFreq());
+                m.put("file_fsync_all", o.fsyncAll());
+                m.put("file_fsync_end", o.fsyncEnd());
+                m.put("file_fsync_mode", o.fdatasync() ? "fdatasync" : "fsync");
+                m.put("file_rw_ratio", o.rwRatio());
+                m.put("file_merged_requests", o.mergedRequests());
             }
             case ThreadsWorkload t -> {
-                m.put("thread-yields", t.yields());
-                m.put("thread-locks", t.locks());
+                m.put("thread_yields", t.yields());
+                m.put("thread_locks", t.locks());
             }
             case MutexWorkload mx -> {
-                m.put("mutex-num", mx.num());
-                m.put("mutex-locks", mx.lockCount());
-                m.put("mutex-loops", mx.loops());
+                m.put("mutex_num", mx.num());
+                m.put("mutex_locks", mx.lockCount());
+                m.put("mutex_loops", mx.loops());
             }
         }
         return m;

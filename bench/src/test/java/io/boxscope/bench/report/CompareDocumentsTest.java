@@ -18,7 +18,7 @@ class CompareDocumentsTest {
             runs.append(runs.isEmpty() ? "" : ",").append("{\"metrics\":{\"events_per_second\":").append(e)
                     .append(",\"latency_avg_ms\":").append(1000 / e).append(",\"total_time_s\":10}}");
         }
-        return (Map<String, Object>) Json.parse("{\"test\":\"" + test + "\",\"options\":{\"threads\":1,\"time\":10},"
+        return (Map<String, Object>) Json.parse("{\"format\":2,\"test\":\"" + test + "\",\"options\":{\"threads\":1,\"time_s\":10},"
                 + "\"environment\":{\"cpu_model\":\"AMD EPYC\",\"cpu_quota\":" + quota + "},\"runs\":[" + runs + "]}");
     }
 
@@ -46,5 +46,22 @@ class CompareDocumentsTest {
     void refusesDifferentTestsAndEmptyDocuments() {
         assertThrows(IllegalArgumentException.class, () -> CompareDocuments.compare(doc("cpu", null, 1, 2), doc("memory", null, 1, 2)));
         assertThrows(IllegalArgumentException.class, () -> CompareDocuments.compare(doc("cpu", null), doc("cpu", null, 1)));
+    }
+
+    /** Files saved before keys were snake_case (format 1: sysbench's option names) still compare. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void formatOneFilesCompareWithFormatTwo() {
+        Map<String, Object> old = (Map<String, Object>) Json.parse("{\"format\":1,\"test\":\"memory\",\"options\":{\"threads\":1,"
+                + "\"time\":10,\"warmup-time\":0,\"memory-block-size\":1024,\"memory-oper\":\"write\"},"
+                + "\"environment\":{},\"runs\":[{\"metrics\":{\"events_per_second\":100}}]}");
+        Map<String, Object> now = (Map<String, Object>) Json.parse("{\"format\":2,\"test\":\"memory\",\"options\":{\"threads\":1,"
+                + "\"time_s\":30,\"warmup_time_s\":2,\"memory_block_size_bytes\":1048576,\"memory_oper\":\"write\"},"
+                + "\"environment\":{},\"runs\":[{\"metrics\":{\"events_per_second\":90}}]}");
+        var r = CompareDocuments.compare(old, now);
+        assertEquals(List.of("option --memory-block-size: 1024 → 1048576"), r.differences());
+        assertEquals("--warmup-time", Metrics.optionName("warmup_time_s"));
+        assertEquals("memory_total_size_bytes", Metrics.optionKey("memory-total-size"));
+        assertEquals("time_s", Metrics.optionKey("time"));
     }
 }

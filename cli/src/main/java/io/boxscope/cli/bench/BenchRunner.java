@@ -4,24 +4,23 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import io.boxscope.bench.engine.Engine;
 import io.boxscope.bench.engine.RunOptions;
-import io.boxscope.bench.engine.RunResult;
+import io.boxscope.bench.engine.Interval;
 import io.boxscope.bench.engine.Workload;
 import io.boxscope.bench.env.Environment;
 import io.boxscope.bench.env.IoLimit;
 import io.boxscope.bench.report.BenchDocument;
+import io.boxscope.bench.report.BenchSession;
 import io.boxscope.bench.report.Metrics;
 import io.boxscope.bench.report.SysbenchText;
-import io.boxscope.bench.stats.Summary;
 import io.boxscope.cli.BoxscopeCommand;
+import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.VersionProvider;
@@ -100,54 +99,68 @@ final class BenchRunner {
             out.print(SysbenchText.header(w, o));
             out.flush();
         }
-        List<BenchDocument.Run> runs = new ArrayList<>();
-        for (int i = 0; i < c.runs.value(); i++) {
-            if (!json && c.runs.value() > 1) {
-                out.print("Run " + (i + 1) + " of " + c.runs.value() + ":\n");
+        int count = c.runs.value();
+        BenchSession.Result result = BenchSession.run(version(), w, o, env, g.paths(), count, new BenchSession.Listener() {
+            private Progress progress;
+
+            @Override
+            public void starting(int index, int of, Engine engine) {
+                if (!json && of > 1) {
+                    out.print("Run " + (index + 1) + " of " + of + ":\n");
+                }
+                progress = Progress.startIfUseful(engine, o, json, err);
             }
-            CpuThrottling before = Environment.throttling(g.paths());
-            Engine engine = new Engine(w, o, iv -> {
+
+            @Override
+            public void interval(Interval iv) {
                 if (!json) {
                     out.print(SysbenchText.interval(w, iv, o));
                     out.flush();
                 }
-            });
-            Progress progress = Progress.startIfUseful(engine, o, json, err);
-            RunResult r;
-            try {
-                r = engine.run();
-            } finally {
+            }
+
+            @Override
+            public void stopped(Engine engine) {
                 progress.stop();
             }
-            if (i + 1 < c.runs.value()) {
-                w.reset();
-            }
-            CpuThrottling t = Environment.delta(before, Environment.throttling(g.paths()));
-            runs.add(new BenchDocument.Run(r, t));
-            if (!json) {
-                if (o.histogram()) {
-                    out.print(SysbenchText.histogram(r.histogram()));
+
+            @Override
+            public void finished(int index, BenchDocument.Run run) {
+                if (!json) {
+                    if (o.histogram()) {
+                        out.print(SysbenchText.histogram(run.result().histogram()));
+                    }
+                    out.print(SysbenchText.body(w, run.result()));
+                    out.print(throttling(env, run.throttling()));
+                    out.flush();
                 }
-                out.print(SysbenchText.body(w, r));
-                out.print(throttling(env, t));
-                out.flush();
             }
-        }
-        Map<String, Object> doc = BenchDocument.build(version(), w, o, env, runs);
-        if (!json && c.runs.value() > 1) {
-            out.print(summary(w, runs));
-        }
+        });
         if (c.save.value() != null) {
-            Files.writeString(c.save.value(), Json.pretty(doc) + "\n", StandardCharsets.UTF_8);
-            if (!json) {
-                out.print("Saved to " + Text.safe(c.save.value().toString()) + "\n");
+            Files.writeString(c.save.value(), Json.pretty(result.document()) + "\n", StandardCharsets.UTF_8);
+        }
+        return ((CliCommand) spec.userObject()).show(result, new View(c.save.value()));
+    }
+
+    /**
+     * After the runs (whose sysbench text was printed as they went): the summary of several runs and
+     * where the result was saved; JSON: the whole document, as --save writes it.
+     */
+    record View(Path saved) implements io.boxscope.cli.View<BenchSession.Result> {
+        @Override
+        public void text(BenchSession.Result r, Terminal t) {
+            if (r.runs().size() > 1) {
+                t.out().print(summary(r));
+            }
+            if (saved != null) {
+                t.out().print("Saved to " + Text.safe(saved.toString()) + "\n");
             }
         }
-        if (json) {
-            out.println(Json.pretty(doc));
+
+        @Override
+        public Object json(BenchSession.Result r) {
+            return r.document();
         }
-        out.flush();
-        return ExitCode.OK;
     }
 
     static String trim(double d) {
@@ -193,18 +206,13 @@ final class BenchRunner {
         return "CPU throttling: none (no CPU quota)\n";
     }
 
-    static String summary(Workload w, List<BenchDocument.Run> runs) {
-        Map<String, List<Double>> by = new LinkedHashMap<>();
-        for (BenchDocument.Run r : runs) {
-            Metrics.of(w, r.result()).forEach((k, v) -> by.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-        }
+    static String summary(BenchSession.Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Summary of ").append(runs.size()).append(" runs (mean ± stddev, 95% confidence interval of the mean):\n");
-        by.forEach((k, v) -> {
+        sb.append("Summary of ").append(r.runs().size()).append(" runs (mean ± stddev, 95% confidence interval of the mean):\n");
+        r.summaries().forEach((k, s) -> {
             if (Metrics.EXTENSIVE.contains(k)) {
                 return;
             }
-            Summary s = Summary.of(v);
             sb.append(String.format(Locale.ROOT, "    %-24s %12.2f ± %-10.2f [%.2f, %.2f]%n", k + ":", s.mean(), s.stddev(),
                     s.ciLow(), s.ciHigh()));
         });

@@ -14,8 +14,9 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.bench.report.CompareDocuments;
 import io.boxscope.bench.report.CompareDocuments.Row;
-import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.json.Json;
 import io.boxscope.proc.json.JsonException;
@@ -59,12 +60,51 @@ final class CompareBench extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        PrintWriter out = out();
-        if (global().json()) {
+        return show(new Compared(a.value(), b.value(), r), VIEW);
+    }
+
+    /** The comparison of two saved files. */
+    record Compared(Path a, Path b, CompareDocuments.Result result) {}
+
+    /** One line per metric with the verdict, then the environment differences; JSON: the same figures. */
+    static final View<Compared> VIEW = new View<>() {
+        @Override
+        public void text(Compared cmp, Terminal t) {
+            PrintWriter out = t.out();
+            CompareDocuments.Result r = cmp.result();
+            out.printf("Comparing %s (A) with %s (B), test %s%n%n", Text.safe(cmp.a().toString()), Text.safe(cmp.b().toString()), Text.safe(r.test()));
+            out.printf(Locale.ROOT, "%-26s %14s %14s %9s  %s%n", "metric", "A", "B", "change", "95% CI of change");
+            for (Row row : r.rows()) {
+                var c = row.change();
+                String verdict;
+                if (!c.hasInterval()) {
+                    verdict = "no interval (single run: use --runs N on both sides)";
+                } else if (!c.significant()) {
+                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] no significant difference", c.ciLowPercent(), c.ciHighPercent());
+                } else {
+                    boolean better = (c.changePercent() > 0) != row.lowerIsBetter();
+                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s", c.ciLowPercent(), c.ciHighPercent(),
+                            better ? "better" : "worse");
+                }
+                out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", row.metric(), row.a().mean(), row.b().mean(),
+                        c.changePercent(), verdict);
+            }
+            if (!r.differences().isEmpty()) {
+                out.println();
+                out.println("WARNING: the environments differ; the change may come from these:");
+                for (String d : r.differences()) {
+                    out.println("    " + Text.safe(d));
+                }
+            }
+        }
+
+        @Override
+        public Object json(Compared cmp) {
+            CompareDocuments.Result r = cmp.result();
             Map<String, Object> doc = Json.object();
             doc.put("test", r.test());
-            doc.put("a", a.value().toString());
-            doc.put("b", b.value().toString());
+            doc.put("a", cmp.a().toString());
+            doc.put("b", cmp.b().toString());
             List<Object> rows = new ArrayList<>();
             for (Row row : r.rows()) {
                 Map<String, Object> m = Json.object();
@@ -82,35 +122,9 @@ final class CompareBench extends CliCommand {
             }
             doc.put("metrics", rows);
             doc.put("environment_differences", r.differences());
-            out.println(Json.pretty(doc));
-            return ExitCode.OK;
+            return doc;
         }
-        out.printf("Comparing %s (A) with %s (B), test %s%n%n", Text.safe(a.value().toString()), Text.safe(b.value().toString()), Text.safe(r.test()));
-        out.printf(Locale.ROOT, "%-26s %14s %14s %9s  %s%n", "metric", "A", "B", "change", "95% CI of change");
-        for (Row row : r.rows()) {
-            var c = row.change();
-            String verdict;
-            if (!c.hasInterval()) {
-                verdict = "no interval (single run: use --runs N on both sides)";
-            } else if (!c.significant()) {
-                verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] no significant difference", c.ciLowPercent(), c.ciHighPercent());
-            } else {
-                boolean better = (c.changePercent() > 0) != row.lowerIsBetter();
-                verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s", c.ciLowPercent(), c.ciHighPercent(),
-                        better ? "better" : "worse");
-            }
-            out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", row.metric(), row.a().mean(), row.b().mean(),
-                    c.changePercent(), verdict);
-        }
-        if (!r.differences().isEmpty()) {
-            out.println();
-            out.println("WARNING: the environments differ; the change may come from these:");
-            for (String d : r.differences()) {
-                out.println("    " + Text.safe(d));
-            }
-        }
-        return ExitCode.OK;
-    }
+    };
 
     private static Double finite(double d) {
         return Double.isFinite(d) ? d : null;

@@ -15,7 +15,9 @@ import io.boxscope.bench.fileio.FileIoWorkload;
 import io.boxscope.bench.fileio.FileSet;
 import io.boxscope.bench.report.SysbenchText;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.UsageException;
+import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 
 final class FileIoBench extends CliCommand {
@@ -147,24 +149,37 @@ final class FileIoBench extends CliCommand {
                 out.flush();
             }
         });
-        double s = p.nanos() / 1e9;
-        if (json) {
+        return show(new Prepared(o, p), PREPARED);
+    }
+
+    /** What prepare did: the file set and the bytes it wrote. */
+    record Prepared(FileIoOptions options, FileSet.Prepared result) {}
+
+    /** sysbench's last prepare line; JSON: the files and what was written. */
+    static final View<Prepared> PREPARED = new View<>() {
+        @Override
+        public void text(Prepared r, Terminal t) {
+            double s = r.result().nanos() / 1e9;
+            if (r.result().bytesWritten() > 0) {
+                t.out().printf(Locale.ROOT, "%d bytes written in %.2f seconds (%.2f MiB/sec).%n", r.result().bytesWritten(), s,
+                        r.result().bytesWritten() / 1048576.0 / s);
+            } else {
+                t.out().println("No bytes written.");
+            }
+        }
+
+        @Override
+        public Object json(Prepared r) {
             Map<String, Object> doc = Json.object();
             doc.put("command", "prepare");
-            doc.put("dir", o.dir().toString());
-            doc.put("files", o.fileNum());
-            doc.put("file_size", o.fileSize());
-            doc.put("bytes_written", p.bytesWritten());
-            doc.put("seconds", s);
-            out.println(Json.pretty(doc));
-        } else if (p.bytesWritten() > 0) {
-            out.printf(Locale.ROOT, "%d bytes written in %.2f seconds (%.2f MiB/sec).%n", p.bytesWritten(), s,
-                    p.bytesWritten() / 1048576.0 / s);
-        } else {
-            out.println("No bytes written.");
+            doc.put("dir", r.options().dir().toString());
+            doc.put("files", r.options().fileNum());
+            doc.put("file_size_bytes", r.options().fileSize());
+            doc.put("bytes_written", r.result().bytesWritten());
+            doc.put("elapsed_s", r.result().nanos() / 1e9);
+            return doc;
         }
-        return ExitCode.OK;
-    }
+    };
 
     private int cleanup() throws Exception {
         FileIoOptions o = options(Mode.RNDRD);
@@ -174,14 +189,25 @@ final class FileIoBench extends CliCommand {
             out.print("boxscope " + BenchRunner.version() + " (sysbench 1.0.20 compatible)\n\n");
             out.println("Removing test files...");
         }
-        int removed = FileSet.cleanup(o);
-        if (json) {
+        return show(new Removed(o, FileSet.cleanup(o)), REMOVED);
+    }
+
+    /** What cleanup removed. */
+    record Removed(FileIoOptions options, int files) {}
+
+    /** sysbench prints nothing more after "Removing test files..."; JSON says how many went. */
+    static final View<Removed> REMOVED = new View<>() {
+        @Override
+        public void text(Removed r, Terminal t) {
+        }
+
+        @Override
+        public Object json(Removed r) {
             Map<String, Object> doc = Json.object();
             doc.put("command", "cleanup");
-            doc.put("dir", o.dir().toString());
-            doc.put("files_removed", removed);
-            out.println(Json.pretty(doc));
+            doc.put("dir", r.options().dir().toString());
+            doc.put("files_removed", r.files());
+            return doc;
         }
-        return ExitCode.OK;
-    }
+    };
 }

@@ -1,6 +1,5 @@
 package io.boxscope.cli.bpf;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,9 @@ import io.boxscope.bpf.feature.Support;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 
 /** eBPF diagnostics: what this kernel lets Boxscope do. */
@@ -39,7 +40,7 @@ public final class BpfCommand extends CliCommand {
     static final class FeaturesCommand extends CliCommand {
         FeaturesCommand() {
             super("features", "Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
-                    "and attach kinds, each tried for real (never by kernel version). Needs root.");
+                    "attach kinds and BPF cookies per attach kind, each tried for real (never by kernel version). Needs root.");
             examples("  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'");
         }
 
@@ -60,9 +61,27 @@ public final class BpfCommand extends CliCommand {
             for (AttachKind k : AttachKind.values()) {
                 rows.add(new Row("attach", lower(k.name()), Features.attach(k)));
             }
-            PrintWriter out = out();
-            if (global().json()) {
-                out.println(Json.pretty(rows.stream().map(r -> {
+            for (AttachKind k : AttachKind.values()) {
+                rows.add(new Row("cookie", lower(k.name()), Features.cookie(k)));
+            }
+            return show(rows, VIEW);
+        }
+
+        /** One row per feature: a table, or an array of {kind, name, supported, reason}. */
+        static final View<List<Row>> VIEW = new View<>() {
+            @Override
+            public void text(List<Row> rows, Terminal t) {
+                t.out().print(Text.table(List.of("KIND", "NAME", "SUPPORTED", "REASON"), rows.stream().map(r -> List.of(
+                        r.kind(), r.name(), r.support().isSupported() ? "yes" : "no",
+                        switch (r.support()) {
+                            case Support.Supported s -> "";
+                            case Support.Unsupported u -> u.reason();
+                        })).toList()));
+            }
+
+            @Override
+            public Object json(List<Row> rows) {
+                return rows.stream().map(r -> {
                     Map<String, Object> o = Json.object();
                     o.put("kind", r.kind());
                     o.put("name", r.name());
@@ -70,18 +89,10 @@ public final class BpfCommand extends CliCommand {
                     if (r.support() instanceof Support.Unsupported u) {
                         o.put("reason", u.reason());
                     }
-                    return o;
-                }).toList()));
-            } else {
-                out.print(Text.table(List.of("KIND", "NAME", "SUPPORTED", "REASON"), rows.stream().map(r -> List.of(
-                        r.kind(), r.name(), r.support().isSupported() ? "yes" : "no",
-                        switch (r.support()) {
-                            case Support.Supported s -> "";
-                            case Support.Unsupported u -> u.reason();
-                        })).toList()));
+                    return (Object) o;
+                }).toList();
             }
-            return ExitCode.OK;
-        }
+        };
 
         private static String lower(String s) {
             return s.toLowerCase(Locale.ROOT);

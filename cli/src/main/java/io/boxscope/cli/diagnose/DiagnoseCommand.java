@@ -14,7 +14,6 @@ import io.boxscope.diagnose.Diagnosis;
 import io.boxscope.diagnose.Target;
 import io.boxscope.diagnose.Targets;
 import io.boxscope.proc.container.ContainerDiscovery;
-import io.boxscope.proc.json.Json;
 
 /** {@code boxscope diagnose TARGET}: why is it slow — CPU, memory or I/O? */
 public final class DiagnoseCommand extends CliCommand {
@@ -65,16 +64,12 @@ public final class DiagnoseCommand extends CliCommand {
             out.flush();
         }
         Diagnosis d = Diagnose.run(t, g.paths(), window, step);
-        if (g.json()) {
-            out.println(Json.pretty(DiagnoseViews.json(d)));
-        } else {
-            out.print(DiagnoseViews.text(d));
-        }
         if (html.value() != null) {
             ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
-            if (!g.json()) {
-                out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
-            }
+        }
+        show(d, DiagnoseViews.VIEW);
+        if (html.value() != null && !g.json()) {
+            out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
         }
         return ExitCode.OK;
     }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.diagnose.Diagnosis;
 import io.boxscope.diagnose.Metrics;
 import io.boxscope.diagnose.OffCpu;
@@ -15,6 +17,19 @@ import io.boxscope.proc.json.Json;
 /** The text and JSON views of a {@link Diagnosis}. Every name from the system goes through Text.safe. */
 public final class DiagnoseViews {
     private DiagnoseViews() {}
+
+    /** {@code boxscope diagnose}'s view, also used by the demo. */
+    public static final View<Diagnosis> VIEW = new View<>() {
+        @Override
+        public void text(Diagnosis d, Terminal t) {
+            t.out().print(DiagnoseViews.text(d));
+        }
+
+        @Override
+        public Object json(Diagnosis d) {
+            return DiagnoseViews.json(d);
+        }
+    };
 
     public static String describe(Target t) {
         return switch (t.kind()) {

@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Table;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.cli.UsageException;
 import io.boxscope.mem.Units;
 import io.boxscope.mem.cgroup.CgroupMemory;
@@ -56,12 +57,28 @@ final class ContainerMemCommand extends CliCommand {
         CgroupMemory cg = CgroupMemory.read(new CgroupFs(g.paths()), c.cgroups()).orElseThrow(() -> new IOException(
                 "container " + c.displayName() + " has no memory cgroup (neither a v1 memory hierarchy nor memory.current in v2)"));
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), c.pids(), Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ContainerMemoryReport rep = ContainerMemoryReport.of(cg, scan);
-        PrintWriter out = out();
-        if (g.json()) {
-            out.println(Json.pretty(json(c, rep)));
-            return ExitCode.OK;
+        return show(new Result(c, ContainerMemoryReport.of(cg, scan)), VIEW);
+    }
+
+    /** The container and its memory report. */
+    record Result(ContainerInfo container, ContainerMemoryReport report) {}
+
+    /** The figures side by side with where each comes from, memory.stat, and why they differ. */
+    static final View<Result> VIEW = new View<>() {
+        @Override
+        public void text(Result result, Terminal t) {
+            ContainerMemCommand.text(result.container(), result.report(), t.out());
         }
+
+        @Override
+        public Object json(Result result) {
+            return ContainerMemCommand.json(result.container(), result.report());
+        }
+    };
+
+    private static void text(ContainerInfo c, ContainerMemoryReport rep, PrintWriter out) {
+        CgroupMemory cg = rep.cgroup();
+        MemTop.Scan scan = rep.scan();
         out.println("Container " + Text.safe(c.displayName()) + " (" + c.ref().shortId() + "), memory cgroup "
                 + (cg.version() == CgroupMemory.Version.V1 ? "v1" : "v2") + " " + Text.safe(cg.dir().toString()));
         out.println();
@@ -106,16 +123,8 @@ final class ContainerMemCommand extends CliCommand {
         out.println();
         out.println("memory.stat:");
         List<List<String>> stat = new ArrayList<>();
-        List<String> keys = cg.version() == CgroupMemory.Version.V1
-                ? List.of("cache", "rss", "rss_huge", "shmem", "mapped_file", "dirty", "writeback", "swap", "active_anon",
-                        "inactive_anon", "active_file", "inactive_file", "unevictable")
-                : List.of("anon", "file", "kernel", "kernel_stack", "pagetables", "sock", "shmem", "file_mapped", "file_dirty",
-                        "file_writeback", "anon_thp", "slab", "active_anon", "inactive_anon", "active_file", "inactive_file", "unevictable");
-        for (String k : keys) {
-            if (cg.hasStat(k)) {
-                stat.add(List.of("  " + (cg.version() == CgroupMemory.Version.V1 && cg.stat().containsKey("total_" + k) ? "total_" + k : k),
-                        Long.toString(cg.stat(k)), Units.bytes(cg.stat(k))));
-            }
+        for (ContainerMemoryReport.StatLine l : rep.statLines()) {
+            stat.add(List.of("  " + l.name(), Long.toString(l.bytes()), Units.bytes(l.bytes())));
         }
         out.print(Table.render(List.of("", "", ""), stat, null, 1).lines().skip(1).map(l -> l + "\n").reduce("", String::concat));
         out.println();
@@ -140,7 +149,6 @@ final class ContainerMemCommand extends CliCommand {
         for (String p : cg.problems()) {
             out.println("unreadable: " + Text.safe(p));
         }
-        return ExitCode.OK;
     }
 
     private static Map<String, Object> json(ContainerInfo c, ContainerMemoryReport rep) {

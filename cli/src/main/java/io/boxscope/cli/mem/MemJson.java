@@ -47,18 +47,34 @@ final class MemJson {
         o.put("device", m.device());
         o.put("inode", m.inode());
         o.put("name", m.displayName());
-        o.put("fields_kb", fields(m.fields()));
+        fields(o, "fields_kb", m.fields());
         if (!m.vmFlags().isEmpty()) {
             o.put("vm_flags", List.of(m.vmFlags().split(" ")));
         }
         return o;
     }
 
-    static Map<String, Object> fields(SmapsFields f) {
-        Map<String, Object> o = Json.object();
+    /**
+     * The kernel's smaps fields under {@code key} (kB), named in snake_case ({@code Private_Clean}
+     * is {@code private_clean}); the two that are not sizes, THPeligible (0 or 1) and ProtectionKey,
+     * go beside it as {@code thp_eligible} and {@code protection_key}.
+     */
+    static void fields(Map<String, Object> o, String key, SmapsFields f) {
+        Map<String, Object> kb = Json.object();
         for (int i = 0; i < f.size(); i++) {
-            o.put(f.name(i), f.value(i));
+            String name = f.name(i);
+            if (!NOT_KB.contains(name)) {
+                kb.put(Json.snakeCase(name), f.value(i));
+            }
         }
-        return o;
+        o.put(key, kb);
+        for (String name : NOT_KB) {
+            if (f.has(name)) {
+                o.put(Json.snakeCase(name), f.get(name, 0));
+            }
+        }
     }
+
+    /** smaps lines without " kB" (proc(5)). */
+    static final List<String> NOT_KB = List.of("THPeligible", "ProtectionKey");
 }

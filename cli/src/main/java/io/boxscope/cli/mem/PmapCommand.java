@@ -9,6 +9,7 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.PrivilegeException;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.UsageException;
@@ -82,19 +83,13 @@ final class PmapCommand extends CliCommand {
         if (g.pid() != null && !pids.isEmpty()) {
             throw new UsageException("give the PIDs either as arguments or with --pid, not both");
         }
+        Pmap.Session session = new Pmap.Session(o);
+        View view = new View(session);
         if (pids.size() <= 1) {
-            PmapProcess p = PmapProcess.read(reader, MemCommand.pid(pids.isEmpty() ? null : pids.getFirst(), g), mode);
-            if (g.json()) {
-                out.print(Json.pretty(MemJson.pmap(p)) + "\n");
-                out.flush();
-            } else {
-                printBytes(Pmap.renderBytes(p, o));
-            }
-            return ExitCode.OK;
+            return show(PmapProcess.read(reader, MemCommand.pid(pids.isEmpty() ? null : pids.getFirst(), g), mode), view);
         }
         // Several PIDs, as pmap takes them: the ones that cannot be read are reported, the others
-        // printed (--json: one array of the processes read).
-        Pmap.Session session = new Pmap.Session(o);
+        // printed as they are read (--json: one array of the processes read).
         List<String> failures = new ArrayList<>();
         List<Object> json = new ArrayList<>();
         int code = ExitCode.OK;
@@ -102,9 +97,9 @@ final class PmapCommand extends CliCommand {
             try {
                 PmapProcess p = PmapProcess.read(reader, pid, mode);
                 if (g.json()) {
-                    json.add(MemJson.pmap(p));
+                    json.add(view.json(p));
                 } else {
-                    printBytes(session.renderBytes(p));
+                    view.text(p, terminal());
                 }
             } catch (NoSuchProcessException e) {
                 failures.add(e.getMessage());
@@ -125,5 +120,21 @@ final class PmapCommand extends CliCommand {
             err().println("boxscope: " + Text.safe(f));
         }
         return code;
+    }
+
+    /**
+     * pmap's text, byte for byte (one session for all the PIDs of a run: -X keeps its columns from
+     * one process to the next); JSON: the process with every mapping and its smaps fields.
+     */
+    record View(Pmap.Session session) implements io.boxscope.cli.View<PmapProcess> {
+        @Override
+        public void text(PmapProcess p, Terminal t) {
+            t.bytes(session.renderBytes(p));
+        }
+
+        @Override
+        public Object json(PmapProcess p) {
+            return MemJson.pmap(p);
+        }
     }
 }

@@ -4,19 +4,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Table;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.ProcStatus;
 import io.boxscope.mem.smaps.Rollup;
-import io.boxscope.mem.top.MemTop;
+import io.boxscope.mem.top.RollupReport;
 import io.boxscope.proc.json.Json;
 
 /** smaps_rollup with status's VSZ/RSS/swap and USS, and one sentence relating RSS, PSS and USS. */
@@ -35,21 +35,48 @@ final class RollupCommand extends CliCommand {
     public Integer call() throws IOException {
         GlobalOptions g = global();
         int pid = MemCommand.pid(pidArg.value(), g);
-        ProcMemReader r = new ProcMemReader(g.paths());
-        Rollup rollup = r.rollupOrSum(pid);
-        ProcStatus st = r.status(pid);
-        String name = r.comm(pid);
-        String command = MemTop.commandLine(r.cmdline(pid));
-        if (command.isEmpty()) {
-            command = "[" + name + "]";
+        return show(RollupReport.read(new ProcMemReader(g.paths()), pid), VIEW);
+    }
+
+    /** The figures with what each means, the kernel's fields, and the sentence; JSON in kB. */
+    static final View<RollupReport> VIEW = new View<>() {
+        @Override
+        public void text(RollupReport report, Terminal t) {
+            PrintWriter out = t.out();
+            Rollup rollup = report.rollup();
+            ProcStatus st = report.status();
+            out.println("PID " + report.pid() + " (" + Text.safe(report.name()) + "): " + Text.safe(report.command()));
+            List<List<String>> rows = new ArrayList<>();
+            row(rows, "VSZ", st.get("VmSize").orElse(0), "status VmSize: address space mapped, resident or not");
+            row(rows, "RSS", rollup.rss(), "resident pages this process maps, shared ones counted in full");
+            if (st.get("VmRSS").isPresent()) {
+                long vmrss = st.get("VmRSS").getAsLong();
+                row(rows, "VmRSS", vmrss, vmrss == rollup.rss() ? "status VmRSS: the same as RSS"
+                        : "status VmRSS: the kernel's RSS counters, updated lazily (RSS above walks the page tables)");
+            }
+            row(rows, "PSS", rollup.pss(), "RSS with each shared page divided by the number of processes mapping it");
+            row(rows, "USS", rollup.uss(), "Private_Clean + Private_Dirty: what exiting would free");
+            row(rows, "SWAP", rollup.swap(), "swapped-out anonymous pages (status VmSwap: " + st.get("VmSwap").orElse(0) + " kB)");
+            out.print(Table.render(List.of("", "kB", "", ""), rows, null, 1, true));
+            out.println();
+            List<List<String>> fields = new ArrayList<>();
+            for (int i = 0; i < rollup.fields().size(); i++) {
+                fields.add(List.of(rollup.fields().name(i), Long.toString(rollup.fields().value(i)), Units.kb(rollup.fields().value(i))));
+            }
+            out.print(Table.render(List.of(rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "sum of smaps (no smaps_rollup on this kernel)",
+                    "kB", ""), fields, null, 1));
+            out.println();
+            out.println(report.explanation());
         }
-        PrintWriter out = out();
-        String sentence = sentence(rollup);
-        if (g.json()) {
+
+        @Override
+        public Object json(RollupReport report) {
+            Rollup rollup = report.rollup();
+            ProcStatus st = report.status();
             Map<String, Object> o = Json.object();
-            o.put("pid", pid);
-            o.put("name", name);
-            o.put("command", command);
+            o.put("pid", report.pid());
+            o.put("name", report.name());
+            o.put("command", report.command());
             o.put("source", rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "smaps (summed)");
             o.put("vsz_kb", st.get("VmSize").orElse(0));
             o.put("vmrss_kb", st.get("VmRSS").orElse(0));
@@ -58,56 +85,17 @@ final class RollupCommand extends CliCommand {
             o.put("pss_kb", rollup.pss());
             o.put("uss_kb", rollup.uss());
             o.put("swap_kb", rollup.swap());
-            o.put("rollup_kb", MemJson.fields(rollup.fields()));
-            o.put("status_kb", st.kb());
-            o.put("explanation", sentence);
-            out.println(Json.pretty(o));
-            return ExitCode.OK;
+            MemJson.fields(o, "rollup_kb", rollup.fields());
+            Map<String, Object> status = Json.object();
+            st.kb().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> status.put(Json.snakeCase(e.getKey()), e.getValue()));
+            o.put("status_kb", status);
+            o.put("explanation", report.explanation());
+            return o;
         }
-        out.println("PID " + pid + " (" + Text.safe(name) + "): " + Text.safe(command));
-        List<List<String>> rows = new ArrayList<>();
-        row(rows, "VSZ", st.get("VmSize").orElse(0), "status VmSize: address space mapped, resident or not");
-        row(rows, "RSS", rollup.rss(), "resident pages this process maps, shared ones counted in full");
-        if (st.get("VmRSS").isPresent()) {
-            long vmrss = st.get("VmRSS").getAsLong();
-            row(rows, "VmRSS", vmrss, vmrss == rollup.rss() ? "status VmRSS: the same as RSS"
-                    : "status VmRSS: the kernel's RSS counters, updated lazily (RSS above walks the page tables)");
-        }
-        row(rows, "PSS", rollup.pss(), "RSS with each shared page divided by the number of processes mapping it");
-        row(rows, "USS", rollup.uss(), "Private_Clean + Private_Dirty: what exiting would free");
-        row(rows, "SWAP", rollup.swap(), "swapped-out anonymous pages (status VmSwap: " + st.get("VmSwap").orElse(0) + " kB)");
-        out.print(Table.render(List.of("", "kB", "", ""), rows, null, 1, true));
-        out.println();
-        List<List<String>> fields = new ArrayList<>();
-        for (int i = 0; i < rollup.fields().size(); i++) {
-            fields.add(List.of(rollup.fields().name(i), Long.toString(rollup.fields().value(i)), Units.kb(rollup.fields().value(i))));
-        }
-        out.print(Table.render(List.of(rollup.source() == Rollup.Source.ROLLUP ? "smaps_rollup" : "sum of smaps (no smaps_rollup on this kernel)",
-                "kB", ""), fields, null, 1));
-        out.println();
-        out.println(sentence);
-        return ExitCode.OK;
-    }
+    };
 
     private static void row(List<List<String>> rows, String name, long kb, String what) {
         rows.add(List.of(name, Long.toString(kb), Units.kb(kb), what));
-    }
-
-    /** The one sentence: how RSS, PSS and USS relate for this process. */
-    static String sentence(Rollup r) {
-        long shared = r.sharedRss();
-        long pssOfShared = Math.max(0, r.pss() - r.uss());
-        if (r.rss() == 0) {
-            return "This process has no resident memory (a kernel thread, or everything is swapped out).";
-        }
-        if (shared == 0) {
-            return String.format(Locale.ROOT, "Nothing resident is shared with other processes, so RSS, PSS and USS are all %s.", Units.kb(r.rss()));
-        }
-        // PSS charges a page mapped n times 1/n of its size (n counts mappings: usually one per
-        // process), so shared / (its PSS) is the size-weighted harmonic mean of n.
-        String sharers = pssOfShared == 0 ? "" : String.format(Locale.ROOT, ", each mapped %.1f times on average", (double) shared / pssOfShared);
-        return String.format(Locale.ROOT, "RSS counts %s of pages shared with other processes (libraries, shared memory)%s; PSS charges it %s of them "
-                + "(its share), so PSS is %s; USS, %s, is what it alone holds and what exiting would free.",
-                Units.kb(shared), sharers, Units.kb(pssOfShared), Units.kb(r.pss()), Units.kb(r.uss()));
     }
 }

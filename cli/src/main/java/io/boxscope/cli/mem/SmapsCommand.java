@@ -7,15 +7,16 @@ import java.util.List;
 import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Table;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.Mapping;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.smaps.SmapsGroups;
+import io.boxscope.mem.smaps.SmapsReport;
 import io.boxscope.proc.json.Json;
 
 /** Every mapping of a process with its smaps fields, grouped by kind with subtotals. */
@@ -55,73 +56,70 @@ final class SmapsCommand extends CliCommand {
         }
         int pid = MemCommand.pid(pidArg.value(), g);
         ProcMemReader r = new ProcMemReader(g.paths());
-        List<Mapping> ms = r.smaps(pid);
-        String name = r.comm(pid);
         SmapsGroups.Sort sort = switch (sortKey.value()) {
             case rss -> SmapsGroups.Sort.RSS;
             case pss -> SmapsGroups.Sort.PSS;
             case size -> SmapsGroups.Sort.SIZE;
             case swap -> SmapsGroups.Sort.SWAP;
         };
-        List<SmapsGroups.Group> groups = SmapsGroups.group(ms, sort);
-        long[] totals = SmapsGroups.totals(groups);
-        // A field this kernel does not print (Pss_Dirty before 6.0, ...) is shown as "-", not as 0.
-        boolean[] absent = new boolean[SmapsGroups.FIELDS.size()];
-        for (int f = 1; f < absent.length; f++) {
-            absent[f] = !ms.isEmpty();
-            for (Mapping m : ms) {
-                if (m.fields().has(SmapsGroups.FIELDS.get(f))) {
-                    absent[f] = false;
-                    break;
+        List<Mapping> ms = r.smaps(pid);
+        return show(SmapsReport.of(pid, r.comm(pid), ms, sort), new View(top.value(), mappings.value()));
+    }
+
+    /**
+     * The groups table with a TOTAL line, the first {@code top} groups (the rest summed in one
+     * line), every mapping under its group with {@code mappings}; JSON: every group and mapping.
+     */
+    record View(Integer top, boolean mappings) implements io.boxscope.cli.View<SmapsReport> {
+        @Override
+        public void text(SmapsReport report, Terminal t) {
+            List<SmapsGroups.Group> groups = report.groups();
+            boolean[] absent = report.absent();
+            List<List<String>> rows = new ArrayList<>();
+            int shown = top == null ? groups.size() : Math.min(top, groups.size());
+            for (int i = 0; i < shown; i++) {
+                SmapsGroups.Group gr = groups.get(i);
+                rows.add(row(gr.kind().label(), gr.name(), gr.mappings().size(), gr.totals(), absent));
+                if (mappings) {
+                    for (Mapping m : gr.mappings()) {
+                        rows.add(row("", "  " + m.startHex() + "-" + m.endHex() + " " + m.perms() + " " + m.vmFlags(), 1,
+                                SmapsReport.fields(m), absent));
+                    }
                 }
             }
+            if (shown < groups.size()) {
+                SmapsReport.Rest rest = report.rest(shown);
+                rows.add(row("", rest.groups() + " more groups", rest.mappings(), rest.totals(), absent));
+            }
+            PrintWriter out = t.out();
+            out.println("PID " + report.pid() + " (" + Text.safe(report.name()) + "): " + report.mappings() + " mappings in "
+                    + groups.size() + " groups, kB");
+            List<String> totalRow = row("TOTAL", "", report.mappings(), report.totals(), absent);
+            out.print(Table.render(HEAD, rows, totalRow, 2));
+            out.println("RSS " + Units.kb(report.totalKb("Rss")) + ", PSS " + Units.kb(report.totalKb("Pss")) + ", USS "
+                    + Units.kb(report.ussKb()) + ", swap " + Units.kb(report.totalKb("Swap")) + ", address space "
+                    + Units.kb(report.totalKb("Size")) + ".");
         }
-        PrintWriter out = out();
-        if (g.json()) {
+
+        @Override
+        public Object json(SmapsReport report) {
             Map<String, Object> o = Json.object();
-            o.put("pid", pid);
-            o.put("name", name);
+            o.put("pid", report.pid());
+            o.put("name", report.name());
             o.put("unit", "kB");
             List<Object> gs = new ArrayList<>();
-            for (SmapsGroups.Group gr : groups) {
+            for (SmapsGroups.Group gr : report.groups()) {
                 Map<String, Object> x = Json.object();
                 x.put("kind", gr.kind().label());
                 x.put("name", gr.name());
-                x.put("totals_kb", totals(gr.totals(), absent));
+                x.put("totals_kb", totals(gr.totals(), report.absent()));
                 x.put("mappings", MemJson.mappings(gr.mappings()));
                 gs.add(x);
             }
             o.put("groups", gs);
-            o.put("totals_kb", totals(totals, absent));
-            out.println(Json.pretty(o));
-            return ExitCode.OK;
+            o.put("totals_kb", totals(report.totals(), report.absent()));
+            return o;
         }
-        List<List<String>> rows = new ArrayList<>();
-        int shown = top.value() == null ? groups.size() : Math.min(top.value(), groups.size());
-        for (int i = 0; i < shown; i++) {
-            SmapsGroups.Group gr = groups.get(i);
-            rows.add(row(gr.kind().label(), gr.name(), gr.mappings().size(), gr.totals(), absent));
-            if (mappings.value()) {
-                for (Mapping m : gr.mappings()) {
-                    long[] t = new long[SmapsGroups.FIELDS.size()];
-                    for (int f = 0; f < t.length; f++) {
-                        t[f] = f == 0 ? m.sizeBytes() >>> 10 : m.kb(SmapsGroups.FIELDS.get(f));
-                    }
-                    rows.add(row("", "  " + m.startHex() + "-" + m.endHex() + " " + m.perms() + " " + m.vmFlags(), 1, t, absent));
-                }
-            }
-        }
-        if (shown < groups.size()) {
-            long[] rest = SmapsGroups.totals(groups.subList(shown, groups.size()));
-            int n = groups.subList(shown, groups.size()).stream().mapToInt(x -> x.mappings().size()).sum();
-            rows.add(row("", (groups.size() - shown) + " more groups", n, rest, absent));
-        }
-        out.println("PID " + pid + " (" + Text.safe(name) + "): " + ms.size() + " mappings in " + groups.size() + " groups, kB");
-        List<String> totalRow = row("TOTAL", "", ms.size(), totals, absent);
-        out.print(Table.render(HEAD, rows, totalRow, 2));
-        out.println("RSS " + Units.kb(totals[1]) + ", PSS " + Units.kb(totals[2]) + ", USS " + Units.kb(totals[6] + totals[7])
-                + ", swap " + Units.kb(totals[8]) + ", address space " + Units.kb(totals[0]) + ".");
-        return ExitCode.OK;
     }
 
     private static List<String> row(String kind, String name, int count, long[] t, boolean[] absent) {
@@ -132,12 +130,12 @@ final class SmapsCommand extends CliCommand {
         return r;
     }
 
-    /** The totals by field name; fields the kernel does not print are left out. */
+    /** The totals by field name (snake_case); fields the kernel does not print are left out. */
     private static Map<String, Object> totals(long[] t, boolean[] absent) {
         Map<String, Object> o = Json.object();
         for (int i = 0; i < t.length; i++) {
             if (!absent[i]) {
-                o.put(SmapsGroups.FIELDS.get(i), t[i]);
+                o.put(Json.snakeCase(SmapsGroups.FIELDS.get(i)), t[i]);
             }
         }
         return o;

@@ -5,24 +5,24 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Table;
+import io.boxscope.cli.Terminal;
+import io.boxscope.cli.View;
 import io.boxscope.cli.PrivilegeException;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.mem.Units;
 import io.boxscope.mem.smaps.ProcMemReader;
 import io.boxscope.mem.top.MemTop;
-import io.boxscope.mem.top.ProcessMemory;
+import io.boxscope.mem.top.MemTopReport;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.Passwd;
 import io.boxscope.proc.container.ContainerDiscovery;
@@ -49,9 +49,6 @@ final class TopCommand extends CliCommand {
 
     final Opt<Integer> threads = option(int.class, Math.min(4, Runtime.getRuntime().availableProcessors()), "--threads").label("N")
             .help("Reader threads (default: the number of CPUs, at most 4).");
-
-    /** A row: one process or a sum. */
-    record Row(String pid, String user, String command, String container, long swap, long uss, long pss, long rss, int count) {}
 
     TopCommand() {
         super("top", "smem for every process: swap, USS, PSS and RSS, with each process's container.",
@@ -108,129 +105,93 @@ final class TopCommand extends CliCommand {
             users = Map.of();
             err().println("notice: no user names (" + Text.safe(e.toString()) + "): showing uids");
         }
-        List<Row> rows = new ArrayList<>();
-        for (ProcessMemory m : scan.processes()) {
-            if (p != null && !p.matcher(m.command()).find()) {
-                continue;
+        MemTopReport report = MemTopReport.of(scan, containerNames, users, p,
+                MemTopReport.By.valueOf(by.value().name().toUpperCase(Locale.ROOT)),
+                MemTopReport.Key.valueOf(sort.value().name().toUpperCase(Locale.ROOT)), reverse.value());
+        return show(report, VIEW);
+    }
+
+    /** smem's columns (sizes like smem -k) and a footer with what was skipped; JSON in exact kB. */
+    static final View<MemTopReport> VIEW = new View<>() {
+        @Override
+        public void text(MemTopReport report, Terminal t) {
+            MemTopReport.By by = report.by();
+            List<String> header = switch (by) {
+                case PROCESS -> List.of("PID", "USER", "COMMAND", "CONTAINER", "SWAP", "USS", "PSS", "RSS");
+                case CONTAINER -> List.of("CONTAINER", "PROCS", "SWAP", "USS", "PSS", "RSS");
+                case USER -> List.of("USER", "PROCS", "SWAP", "USS", "PSS", "RSS");
+            };
+            List<List<String>> cells = new ArrayList<>();
+            for (MemTopReport.Row r : report.rows()) {
+                cells.add(cells(r, by));
             }
-            rows.add(new Row(Integer.toString(m.pid()), users.getOrDefault(m.uid(), Integer.toString(m.uid())), m.command(),
-                    MemTop.containerLabel(m.container(), containerNames), m.swap(), m.uss(), m.pss(), m.rss(), 1));
+            PrintWriter out = t.out();
+            out.print(Table.render(header, cells, cells(report.total(), by), by == MemTopReport.By.PROCESS ? 4 : 1));
+            MemTop.Scan scan = report.scan();
+            List<String> notes = new ArrayList<>();
+            if (scan.exited() > 0) {
+                notes.add(scan.exited() + " exited during the scan");
+            }
+            if (scan.denied() > 0) {
+                notes.add(scan.denied() + " could not be read (permission denied: " + PrivilegeException.advice() + ")");
+            }
+            if (scan.unparsable() > 0) {
+                notes.add(scan.unparsable() + " had unreadable smaps");
+            }
+            out.println(report.rows().size() + " rows, " + report.total().count() + " processes (" + scan.kernelThreads()
+                    + " without user memory (kernel threads, zombies) left out"
+                    + (notes.isEmpty() ? "" : "; skipped: " + String.join(", ", notes)) + "). Sizes like smem -k; exact kB with --json.");
         }
-        rows = switch (by.value()) {
-            case process -> rows;
-            case container -> sum(rows, Row::container);
-            case user -> sum(rows, Row::user);
-        };
-        rows.sort(order());
-        Row total = new Row("", "", "", "", rows.stream().mapToLong(Row::swap).sum(), rows.stream().mapToLong(Row::uss).sum(),
-                rows.stream().mapToLong(Row::pss).sum(), rows.stream().mapToLong(Row::rss).sum(), rows.stream().mapToInt(Row::count).sum());
-        PrintWriter out = out();
-        if (g.json()) {
+
+        @Override
+        public Object json(MemTopReport report) {
+            MemTop.Scan scan = report.scan();
             Map<String, Object> o = Json.object();
-            o.put("by", by.value().name());
+            o.put("by", report.by());
             o.put("unit", "kB");
-            o.put("rows", rows.stream().map(r -> json(r, by.value())).toList());
-            o.put("total", json(total, by.value()));
+            o.put("rows", report.rows().stream().map(r -> json(r, report.by())).toList());
+            o.put("total", json(report.total(), report.by()));
             o.put("skipped_exited", scan.exited());
             o.put("skipped_permission_denied", scan.denied());
             o.put("skipped_unparsable", scan.unparsable());
             o.put("kernel_threads", scan.kernelThreads());
-            out.println(Json.pretty(o));
-            return ExitCode.OK;
+            return o;
         }
-        List<String> header = switch (by.value()) {
-            case process -> List.of("PID", "USER", "COMMAND", "CONTAINER", "SWAP", "USS", "PSS", "RSS");
-            case container -> List.of("CONTAINER", "PROCS", "SWAP", "USS", "PSS", "RSS");
-            case user -> List.of("USER", "PROCS", "SWAP", "USS", "PSS", "RSS");
-        };
-        List<List<String>> cells = new ArrayList<>();
-        for (Row r : rows) {
-            cells.add(cells(r, by.value()));
-        }
-        out.print(Table.render(header, cells, cells(total, by.value()), by.value() == By.process ? 4 : 1));
-        List<String> notes = new ArrayList<>();
-        if (scan.exited() > 0) {
-            notes.add(scan.exited() + " exited during the scan");
-        }
-        if (scan.denied() > 0) {
-            notes.add(scan.denied() + " could not be read (permission denied: " + PrivilegeException.advice() + ")");
-        }
-        if (scan.unparsable() > 0) {
-            notes.add(scan.unparsable() + " had unreadable smaps");
-        }
-        out.println(rows.size() + " rows, " + total.count() + " processes (" + scan.kernelThreads() + " without user memory (kernel threads, zombies) left out"
-                + (notes.isEmpty() ? "" : "; skipped: " + String.join(", ", notes)) + "). Sizes like smem -k; exact kB with --json.");
-        return ExitCode.OK;
-    }
 
-    private static List<Row> sum(List<Row> rows, java.util.function.Function<Row, String> key) {
-        Map<String, Row> m = new LinkedHashMap<>();
-        for (Row r : rows) {
-            String k = key.apply(r);
-            Row prev = m.get(k);
-            m.put(k, prev == null ? new Row("", r.user(), "", r.container(), r.swap(), r.uss(), r.pss(), r.rss(), 1)
-                    : new Row("", prev.user(), "", prev.container(), prev.swap() + r.swap(), prev.uss() + r.uss(),
-                            prev.pss() + r.pss(), prev.rss() + r.rss(), prev.count() + 1));
+        private static Map<String, Object> json(MemTopReport.Row r, MemTopReport.By by) {
+            Map<String, Object> o = Json.object();
+            switch (by) {
+                case PROCESS -> {
+                    if (r.pid() != 0) {
+                        o.put("pid", r.pid());
+                        o.put("user", r.user());
+                        o.put("command", r.command());
+                        o.put("container", r.container().equals("-") ? null : r.container());
+                    }
+                }
+                case CONTAINER -> o.put("container", r.container().equals("-") ? null : r.container());
+                case USER -> o.put("user", r.user());
+            }
+            o.put("processes", r.count());
+            o.put("swap_kb", r.swapKb());
+            o.put("uss_kb", r.ussKb());
+            o.put("pss_kb", r.pssKb());
+            o.put("rss_kb", r.rssKb());
+            return o;
         }
-        return new ArrayList<>(m.values());
-    }
+    };
 
-    /**
-     * The rows' order. Written as plain comparisons, not Comparator.comparing(...): those factories'
-     * lambdas live in java.util.Comparator and are spun at run time (the AOT cache does not keep
-     * them), which costs a cold mem top a few milliseconds.
-     */
-    private Comparator<Row> order() {
-        Key key = sort.value();
-        int sign = reverse.value() ? -1 : 1;
-        return (a, b) -> sign * switch (key) {
-            case pid -> Long.compare(pidOf(a), pidOf(b));
-            case user -> a.user().compareTo(b.user());
-            case command -> a.command().compareTo(b.command());
-            case container -> a.container().compareTo(b.container());
-            case swap -> Long.compare(b.swap(), a.swap());
-            case uss -> Long.compare(b.uss(), a.uss());
-            case pss -> Long.compare(b.pss(), a.pss());
-            case rss -> Long.compare(b.rss(), a.rss());
-        };
-    }
-
-    private static long pidOf(Row r) {
-        return r.pid().isEmpty() ? 0 : Long.parseLong(r.pid());
-    }
-
-    private static List<String> cells(Row r, By by) {
-        List<String> sizes = List.of(Units.smem(r.swap()), Units.smem(r.uss()), Units.smem(r.pss()), Units.smem(r.rss()));
+    private static List<String> cells(MemTopReport.Row r, MemTopReport.By by) {
+        List<String> sizes = List.of(Units.smem(r.swapKb()), Units.smem(r.ussKb()), Units.smem(r.pssKb()), Units.smem(r.rssKb()));
         List<String> out = new ArrayList<>();
         switch (by) {
-            case process -> out.addAll(List.of(r.pid(), r.user(), abbreviate(r.command(), 48), r.container()));
-            case container -> out.addAll(List.of(r.container(), Integer.toString(r.count())));
-            case user -> out.addAll(List.of(r.user(), Integer.toString(r.count())));
+            case PROCESS -> out.addAll(List.of(r.pid() == 0 ? "" : Integer.toString(r.pid()), r.user(), abbreviate(r.command(), 48),
+                    r.container()));
+            case CONTAINER -> out.addAll(List.of(r.container(), Integer.toString(r.count())));
+            case USER -> out.addAll(List.of(r.user(), Integer.toString(r.count())));
         }
         out.addAll(sizes);
         return out;
-    }
-
-    private static Map<String, Object> json(Row r, By by) {
-        Map<String, Object> o = Json.object();
-        switch (by) {
-            case process -> {
-                if (!r.pid().isEmpty()) {
-                    o.put("pid", Integer.parseInt(r.pid()));
-                    o.put("user", r.user());
-                    o.put("command", r.command());
-                    o.put("container", r.container().equals("-") ? null : r.container());
-                }
-            }
-            case container -> o.put("container", r.container().equals("-") ? null : r.container());
-            case user -> o.put("user", r.user());
-        }
-        o.put("processes", r.count());
-        o.put("swap_kb", r.swap());
-        o.put("uss_kb", r.uss());
-        o.put("pss_kb", r.pss());
-        o.put("rss_kb", r.rss());
-        return o;
     }
 
     private static String abbreviate(String s, int max) {

@@ -8,7 +8,9 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.cli.UsageException;
 import io.boxscope.probe.list.ListedProbe;
 import io.boxscope.probe.list.Listing;
@@ -74,24 +76,32 @@ public final class ProbeCommand extends CliCommand {
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }
-        if (g.json()) {
-            out.println(Json.pretty(json(listing)));
-            return ExitCode.OK;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (ListedProbe p : listing.probes()) {
-            sb.append(Text.safe(p.name())).append('\n');
-            for (String a : p.args()) {
-                sb.append("    ").append(Text.safe(a)).append('\n');
+        return show(listing, VIEW);
+    }
+
+    /** bpftrace -l's lines (with -v, each probe's arguments indented under it); notices on standard error. */
+    static final View<Listing> VIEW = new View<>() {
+        @Override
+        public void text(Listing listing, Terminal t) {
+            StringBuilder sb = new StringBuilder();
+            for (ListedProbe p : listing.probes()) {
+                sb.append(Text.safe(p.name())).append('\n');
+                for (String a : p.args()) {
+                    sb.append("    ").append(Text.safe(a)).append('\n');
+                }
+            }
+            t.out().print(sb);
+            t.out().flush();
+            for (String n : listing.notices()) {
+                t.notice(n);
             }
         }
-        out.print(sb);
-        out.flush();
-        for (String n : listing.notices()) {
-            err.println("notice: " + Text.safe(n));
+
+        @Override
+        public Object json(Listing listing) {
+            return ProbeCommand.json(listing);
         }
-        return ExitCode.OK;
-    }
+    };
 
     static Map<String, Object> json(Listing listing) {
         Map<String, Object> o = Json.object();

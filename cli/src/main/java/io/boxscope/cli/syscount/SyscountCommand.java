@@ -3,15 +3,13 @@ package io.boxscope.cli.syscount;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.tools.syscount.SyscountProbe;
+import io.boxscope.tools.syscount.SyscountSession;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,12 +21,14 @@ import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.PrivilegeException;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
+import io.boxscope.proc.json.Json;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
-import io.boxscope.proc.json.Json;
 
 /**
  * libbpf-tools' syscount in pure Java: system call counts (and latencies) per call or per process,
@@ -84,15 +84,12 @@ public final class SyscountCommand extends CliCommand {
     }
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         GlobalOptions g = global();
         PrintWriter out = out();
         SyscallTable table = SyscallTable.current();
         if (list.value()) {
-            for (Map.Entry<Integer, String> e : table.all().entrySet()) {
-                out.printf(Locale.ROOT, "%3d: %s%n", e.getKey(), e.getValue());
-            }
-            return ExitCode.OK;
+            return show(table.all(), LIST);
         }
         SyscountProbe.Options opts = options(g);
         SyscountProbe probe;
@@ -106,7 +103,7 @@ public final class SyscountCommand extends CliCommand {
                 out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
             }
-            run(probe, table, g.json(), out);
+            run(probe, opts, new SyscountFormat(table, milliseconds.value()));
         }
         return ExitCode.OK;
     }
@@ -148,14 +145,39 @@ public final class SyscountCommand extends CliCommand {
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }
 
-    private void run(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) throws InterruptedException {
+    /** -l: libbpf-tools' "%3d: %s" lines; JSON: {@code {syscalls: [{nr, name}]}}. */
+    static final View<Map<Integer, String>> LIST = new View<>() {
+        @Override
+        public void text(Map<Integer, String> all, Terminal t) {
+            for (Map.Entry<Integer, String> e : all.entrySet()) {
+                t.out().printf(Locale.ROOT, "%3d: %s%n", e.getKey(), e.getValue());
+            }
+        }
+
+        @Override
+        public Object json(Map<Integer, String> all) {
+            List<Object> list = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : all.entrySet()) {
+                Map<String, Object> o = Json.object();
+                o.put("nr", e.getKey());
+                o.put("name", e.getValue());
+                list.add(o);
+            }
+            Map<String, Object> o = Json.object();
+            o.put("syscalls", list);
+            return o;
+        }
+    };
+
+    /**
+     * Runs the session ({@link SyscountSession}: its schedule, sorting and top N live in tools) and
+     * emits each summary: text blocks, or one JSON object per line (NDJSON). Ctrl+C interrupts the
+     * session, which then emits its last summary before the JVM exits.
+     */
+    private void run(SyscountProbe probe, SyscountProbe.Options opts, SyscountFormat view) {
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
-        boolean[] stopping = {false};
         Thread hook = new Thread(() -> {
-            synchronized (stopping) {
-                stopping[0] = true;
-            }
             main.interrupt();
             try {
                 finished.await(5, TimeUnit.SECONDS);
@@ -165,32 +187,7 @@ public final class SyscountCommand extends CliCommand {
         }, "syscount-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            long startNs = System.nanoTime();
-            long seconds = 0;
-            boolean printedLast = false;
-            while (true) {
-                long next = startNs + (seconds + 1) * 1_000_000_000L;
-                try {
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                } catch (InterruptedException e) {
-                    break;
-                }
-                seconds++;
-                printedLast = false;
-                if (interval.value() > 0 && seconds % interval.value() == 0) {
-                    print(probe, table, json, out);
-                    printedLast = true;
-                }
-                if (duration.value() > 0 && seconds >= duration.value()) {
-                    break;
-                }
-            }
-            if (!printedLast) {
-                print(probe, table, json, out);
-            }
+            new SyscountSession(top.value(), interval.value(), duration.value()).run(probe, opts, s -> emit(s, view));
         } finally {
             finished.countDown();
             Thread.interrupted(); // a late Ctrl+C must not leak an interrupt into the caller
@@ -200,28 +197,5 @@ public final class SyscountCommand extends CliCommand {
                 // shutting down already: the hook is running and waits for "finished"
             }
         }
-    }
-
-    void print(SyscountProbe probe, SyscallTable table, boolean json, PrintWriter out) {
-        List<SyscountProbe.Row> rows = new ArrayList<>(probe.take());
-        long dropped = probe.dropped();
-        rows.sort(latency.value() ? Comparator.comparingLong(SyscountProbe.Row::totalNs).reversed()
-                : Comparator.comparingLong(SyscountProbe.Row::count).reversed());
-        if (top.value() > 0 && rows.size() > top.value()) {
-            rows = rows.subList(0, top.value());
-        }
-        String time = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
-        if (json) {
-            out.println(Json.write(SyscountFormat.json(rows, table, process.value(), latency.value(), time, dropped)));
-        } else if (!rows.isEmpty()) {
-            out.print(SyscountFormat.text(rows, table, process.value(), latency.value(), milliseconds.value(), time));
-            if (dropped > 0) {
-                PrintWriter err = err();
-                err.println("notice: " + dropped + " syscalls not counted: a BPF map was full (more than 8192 processes,"
-                        + " or more than 10240 threads inside a syscall with -L)");
-                err.flush();
-            }
-        }
-        out.flush();
     }
 }

@@ -1,22 +1,44 @@
 package io.boxscope.cli.syscount;
 
 import io.boxscope.tools.syscount.SyscountProbe;
+import io.boxscope.tools.syscount.SyscountSession;
 
-import java.util.List;
+import java.io.PrintWriter;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 
-/** syscount's output: the text columns of libbpf-tools syscount (printf widths included), and JSON. */
-final class SyscountFormat {
-    private SyscountFormat() {}
+/**
+ * syscount's output: the text columns of libbpf-tools syscount (printf widths included), and JSON,
+ * one object per summary (emitted as NDJSON, one line each).
+ */
+record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<SyscountSession.Summary> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    static String text(List<SyscountProbe.Row> rows, SyscallTable table, boolean process, boolean latency,
-            boolean milliseconds, String time) {
+    @Override
+    public void text(SyscountSession.Summary s, Terminal t) {
+        if (s.rows().isEmpty()) {
+            return; // libbpf-tools prints nothing for an empty interval
+        }
+        t.out().print(text(s, table, milliseconds));
+        if (s.dropped() > 0) {
+            t.out().flush();
+            PrintWriter err = t.err();
+            err.println("notice: " + s.dropped() + " syscalls not counted: a BPF map was full (more than 8192 processes,"
+                    + " or more than 10240 threads inside a syscall with -L)");
+        }
+    }
+
+    static String text(SyscountSession.Summary s, SyscallTable table, boolean milliseconds) {
+        boolean process = s.byProcess();
+        boolean latency = s.latency();
         StringBuilder sb = new StringBuilder();
-        sb.append('[').append(time).append("]\n");
+        sb.append('[').append(s.time().format(TIME)).append("]\n");
         String head = process ? String.format(Locale.ROOT, "%-6s %-15s", "PID", "COMM")
                 : String.format(Locale.ROOT, "%-22s", "SYSCALL");
         sb.append(head).append(String.format(Locale.ROOT, " %8s", "COUNT"));
@@ -25,7 +47,7 @@ final class SyscountFormat {
         }
         sb.append('\n');
         double div = milliseconds ? 1e6 : 1e3;
-        for (SyscountProbe.Row r : rows) {
+        for (SyscountProbe.Row r : s.rows()) {
             if (process) {
                 String comm = Text.safe(r.comm());
                 sb.append(String.format(Locale.ROOT, "%-6d %-15.15s", r.key(), comm));
@@ -42,12 +64,13 @@ final class SyscountFormat {
         return sb.toString();
     }
 
-    static Map<String, Object> json(List<SyscountProbe.Row> rows, SyscallTable table, boolean process, boolean latency,
-            String time, long dropped) {
+    @Override
+    public Object json(SyscountSession.Summary s) {
+        boolean process = s.byProcess();
         Map<String, Object> o = Json.object();
-        o.put("time", time);
+        o.put("time", s.time().format(TIME));
         o.put("by", process ? "process" : "syscall");
-        o.put(process ? "processes" : "syscalls", rows.stream().map(r -> {
+        o.put(process ? "processes" : "syscalls", s.rows().stream().map(r -> {
             Map<String, Object> e = Json.object();
             if (process) {
                 e.put("pid", r.key());
@@ -57,12 +80,12 @@ final class SyscountFormat {
                 e.put("nr", r.key());
             }
             e.put("count", r.count());
-            if (latency) {
+            if (s.latency()) {
                 e.put("total_ns", r.totalNs());
             }
-            return e;
+            return (Object) e;
         }).toList());
-        o.put("dropped", dropped);
+        o.put("dropped", s.dropped());
         return o;
     }
 }

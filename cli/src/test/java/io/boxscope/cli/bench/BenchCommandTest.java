@@ -51,7 +51,7 @@ class BenchCommandTest {
         assertEquals(0, cpu.code(), cpu.err());
         Map<String, Object> doc = (Map<String, Object>) Json.parse(cpu.out());
         assertEquals("cpu", doc.get("test"));
-        assertEquals(2000L, ((Number) ((Map<String, Object>) doc.get("options")).get("cpu-max-prime")).longValue());
+        assertEquals(2000L, ((Number) ((Map<String, Object>) doc.get("options")).get("cpu_max_prime")).longValue());
         Map<String, Object> run0 = (Map<String, Object>) ((List<Object>) doc.get("runs")).get(0);
         assertEquals(20L, ((Number) ((Map<String, Object>) run0.get("general")).get("events")).longValue());
         assertTrue(((Map<String, Object>) doc.get("environment")).containsKey("cpu_quota"));

@@ -135,8 +135,8 @@ class MemCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("RSS counts ") && r.out().contains("PSS charges it"), r.out());
         Map<String, Object> j = Json.asObject(Json.parse(run("--json", "mem", "rollup", Long.toString(busybox.pid())).out()));
-        assertEquals(((Number) j.get("uss_kb")).longValue(), ((Number) Json.asObject(j.get("rollup_kb")).get("Private_Clean")).longValue()
-                + ((Number) Json.asObject(j.get("rollup_kb")).get("Private_Dirty")).longValue());
+        assertEquals(((Number) j.get("uss_kb")).longValue(), ((Number) Json.asObject(j.get("rollup_kb")).get("private_clean")).longValue()
+                + ((Number) Json.asObject(j.get("rollup_kb")).get("private_dirty")).longValue());
     }
 
     @Test

@@ -146,7 +146,7 @@ class MemOptionsTest {
         assertEquals("-", total.trim().split(" +")[col - 1], total); // TOTAL's name cell is empty
         Map<String, Object> j = Json.asObject(Json.parse(run("--json", "--proc-root", root.toString(), "mem", "smaps", "4242").out()));
         Map<String, Object> totals = Json.asObject(j.get("totals_kb"));
-        assertFalse(totals.containsKey("Pss_Dirty"), totals.toString());
-        assertTrue(totals.containsKey("Pss"), totals.toString());
+        assertFalse(totals.containsKey("pss_dirty"), totals.toString());
+        assertTrue(totals.containsKey("pss"), totals.toString());
     }
 }

@@ -26,6 +26,32 @@ public record ContainerMemoryReport(CgroupMemory cgroup, MemTop.Scan scan, Sums 
     /** The processes' totals in kB. */
     public record Sums(long rss, long pss, long uss, long anonymous, long swap, long pssFile, long pssShmem) {}
 
+    /**
+     * The memory.stat lines that explain a container's memory, in the order shown: v1's totals
+     * (cgroup-v1/memory.rst section 5.2) and v2's breakdown (cgroup-v2.rst, "memory.stat").
+     */
+    public static final List<String> V1_STAT_KEYS = List.of("cache", "rss", "rss_huge", "shmem", "mapped_file", "dirty",
+            "writeback", "swap", "active_anon", "inactive_anon", "active_file", "inactive_file", "unevictable");
+    public static final List<String> V2_STAT_KEYS = List.of("anon", "file", "kernel", "kernel_stack", "pagetables", "sock",
+            "shmem", "file_mapped", "file_dirty", "file_writeback", "anon_thp", "slab", "active_anon", "inactive_anon",
+            "active_file", "inactive_file", "unevictable");
+
+    /** One memory.stat line as the kernel names it ({@code total_cache} in v1 when hierarchical), in bytes. */
+    public record StatLine(String name, long bytes) {}
+
+    /** The lines of {@link #V1_STAT_KEYS} or {@link #V2_STAT_KEYS} this cgroup has. */
+    public List<StatLine> statLines() {
+        CgroupMemory cg = cgroup;
+        boolean v1 = cg.version() == CgroupMemory.Version.V1;
+        List<StatLine> out = new ArrayList<>();
+        for (String k : v1 ? V1_STAT_KEYS : V2_STAT_KEYS) {
+            if (cg.hasStat(k)) {
+                out.add(new StatLine(v1 && cg.stat().containsKey("total_" + k) ? "total_" + k : k, cg.stat(k)));
+            }
+        }
+        return out;
+    }
+
     /** Share of the limit above which the working set is reported as close to an OOM kill. */
     public static final double OOM_WARNING_SHARE = 0.90;
 

@@ -5,9 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Recursive-descent JSON reader; numbers become Long when integral, else Double. */
+/**
+ * Recursive-descent JSON reader, strict to RFC 8259's grammar: numbers without leading zeros or bare
+ * dots, {@code \\u} escapes of exactly four hex digits, surrogates only in pairs, no raw control
+ * characters in strings, no trailing commas, whitespace only space, tab, CR and LF, nesting at most
+ * {@link #MAX_DEPTH} deep (a deeper document would overflow the stack). Every error names its offset.
+ * Numbers become Long when integral and within range, else Double.
+ */
 final class JsonParser {
-    private static final int MAX_DEPTH = 512;
+    static final int MAX_DEPTH = 512;
     private final String s;
     private int i;
     private int depth;
@@ -57,6 +63,9 @@ final class JsonParser {
         }
         while (true) {
             ws();
+            if (peek() == '}') {
+                throw error("trailing comma");
+            }
             if (peek() != '"') {
                 throw error("expected a string key");
             }
@@ -87,6 +96,10 @@ final class JsonParser {
             return l;
         }
         while (true) {
+            ws();
+            if (peek() == ']') {
+                throw error("trailing comma");
+            }
             l.add(value());
             ws();
             char c = next();
@@ -118,43 +131,114 @@ final class JsonParser {
                     case 'r' -> sb.append('\r');
                     case 't' -> sb.append('\t');
                     case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            throw error("short \\u escape");
+                        char u = hex4();
+                        if (Character.isHighSurrogate(u)) {
+                            if (!s.startsWith("\\u", i)) {
+                                i -= 6;
+                                throw error(loneSurrogate(u));
+                            }
+                            i += 2;
+                            char low = hex4();
+                            if (!Character.isLowSurrogate(low)) {
+                                i -= 12;
+                                throw error(loneSurrogate(u));
+                            }
+                            sb.append(u).append(low);
+                        } else if (Character.isLowSurrogate(u)) {
+                            i -= 6;
+                            throw error(loneSurrogate(u));
+                        } else {
+                            sb.append(u);
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
-                        }
-                        i += 4;
                     }
                     default -> throw error("bad escape '\\" + e + "'");
                 }
             } else if (c < 0x20) {
-                throw error("control character in string");
+                i--;
+                throw error(String.format("raw control character U+%04x in a string (escape it as %s\\u%04x)", (int) c,
+                        c == '\n' ? "\\n or " : c == '\t' ? "\\t or " : c == '\r' ? "\\r or " : "", (int) c));
+            } else if (Character.isHighSurrogate(c) && i < s.length() && Character.isLowSurrogate(s.charAt(i))) {
+                sb.append(c).append(s.charAt(i++));
+            } else if (Character.isSurrogate(c)) {
+                i--;
+                throw error("lone surrogate U+" + Integer.toHexString(c) + " (not Unicode text)");
             } else {
                 sb.append(c);
             }
         }
     }
 
+    /**
+     * {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?} (RFC 8259 section 6).
+     */
     private Object number() {
         int start = i;
         if (peek() == '-') i++;
-        while (i < s.length() && "0123456789.eE+-".indexOf(s.charAt(i)) >= 0) i++;
-        String t = s.substring(start, i);
-        try {
-            if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
-                return Long.parseLong(t);
+        if (peek() == '0') {
+            i++;
+            if (isDigit(peek())) {
+                i--;
+                throw error("leading zero in a number");
             }
-            return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
+        } else if (isDigit(peek())) {
+            digits();
+        } else {
+            throw error("expected a digit");
+        }
+        boolean integral = true;
+        if (peek() == '.') {
+            i++;
+            if (!isDigit(peek())) {
+                throw error("expected a digit after '.'");
+            }
+            digits();
+            integral = false;
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            i++;
+            if (peek() == '+' || peek() == '-') i++;
+            if (!isDigit(peek())) {
+                throw error("expected a digit in the exponent");
+            }
+            digits();
+            integral = false;
+        }
+        String t = s.substring(start, i);
+        if (integral) {
             try {
-                return Double.parseDouble(t);
-            } catch (NumberFormatException e2) {
-                throw error("bad number '" + t + "'");
+                return Long.parseLong(t);
+            } catch (NumberFormatException e) {
+                // beyond a long: a double, as other parsers read it
             }
         }
+        return Double.parseDouble(t);
+    }
+
+    private void digits() {
+        while (isDigit(peek())) i++;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Four hex digits after backslash-u; the offset moves past them. */
+    private char hex4() {
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            int d = i + k < s.length() ? Character.digit(s.charAt(i + k), 16) : -1;
+            if (d < 0 || s.charAt(i + k) > 'f') {
+                i += k;
+                throw error("\\u must be followed by four hexadecimal digits");
+            }
+            v = v << 4 | d;
+        }
+        i += 4;
+        return (char) v;
+    }
+
+    private static String loneSurrogate(char c) {
+        return "lone surrogate \\u" + Integer.toHexString(c);
     }
 
     private Object literal(String word, Object v) {

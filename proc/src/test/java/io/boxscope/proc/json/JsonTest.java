@@ -33,7 +33,8 @@ class JsonTest {
         assertTrue(text.chars().noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f), text);
         assertTrue(!text.contains("\u2028"));
         Map<String, Object> back = Json.asObject(Json.parse(text));
-        assertEquals(evil, back.get("comm"));
+        // A lone surrogate is not text: written as U+FFFD, the rest round-trips exactly.
+        assertEquals(evil.replace('\ud800', '\ufffd'), back.get("comm"));
     }
 
     @Test
@@ -45,5 +46,18 @@ class JsonTest {
         assertThrows(JsonException.class, () -> Json.parse("\"abc"));
         assertEquals(12345678901234L, Json.parse("12345678901234"));
         assertEquals(-1.5e3, Json.parse("-1.5e3"));
+    }
+
+    /** Kernel field names (smaps, status) as JSON keys: docs/json.md. */
+    @Test
+    void kernelNamesInSnakeCase() {
+        Map<String, String> cases = Map.ofEntries(Map.entry("Private_Clean", "private_clean"), Map.entry("Rss", "rss"),
+                Map.entry("Pss_Dirty", "pss_dirty"), Map.entry("AnonHugePages", "anon_huge_pages"),
+                Map.entry("MMUPageSize", "mmu_page_size"), Map.entry("KernelPageSize", "kernel_page_size"),
+                Map.entry("THPeligible", "thp_eligible"), Map.entry("VmRSS", "vm_rss"), Map.entry("VmHWM", "vm_hwm"),
+                Map.entry("RssAnon", "rss_anon"), Map.entry("HugetlbPages", "hugetlb_pages"), Map.entry("SwapPss", "swap_pss"),
+                Map.entry("KSM", "ksm"), Map.entry("Shared_Hugetlb", "shared_hugetlb"), Map.entry("ShmemPmdMapped", "shmem_pmd_mapped"),
+                Map.entry("cpu.max", "cpu_max"), Map.entry("Locked", "locked"));
+        cases.forEach((kernel, key) -> assertEquals(key, Json.snakeCase(kernel), kernel));
     }
 }

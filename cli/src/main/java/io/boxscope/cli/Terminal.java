@@ -1,0 +1,40 @@
+package io.boxscope.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/**
+ * Where a {@link View} writes its text: standard output and error as picocli holds them, and the
+ * byte stream behind standard output for text already encoded (pmap's rows).
+ */
+public final class Terminal {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final PrintStream raw;
+
+    Terminal(PrintWriter out, PrintWriter err, PrintStream raw) {
+        this.out = out;
+        this.err = err;
+        this.raw = raw;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    /** Writes bytes as they are to standard output, after whatever {@link #out()} holds. */
+    public void bytes(byte[] bytes) {
+        out.flush();
+        raw.write(bytes, 0, bytes.length);
+        raw.flush();
+    }
+
+    /** "notice: ..." on standard error, made {@link Text#safe}. */
+    public void notice(String message) {
+        err.println("notice: " + Text.safe(message));
+    }
+}

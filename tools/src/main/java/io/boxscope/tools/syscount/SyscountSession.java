@@ -1,0 +1,82 @@
+package io.boxscope.tools.syscount;
+
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * syscount's session: wakes every second on a fixed schedule (no drift), hands a {@link Summary}
+ * to the caller every {@code interval} seconds, stops after {@code duration} seconds or when the
+ * calling thread is interrupted (Ctrl+C), and then hands the last one unless it just did, as
+ * libbpf-tools syscount does. Sorting and the top N are done here, so any front end (the command,
+ * the diagnosis) gets the same figures.
+ *
+ * @param top      rows kept, 0 for all
+ * @param interval seconds between summaries, 0 for one at the end
+ * @param duration seconds to run, 0 until interrupted
+ */
+public record SyscountSession(int top, int interval, int duration) {
+    public SyscountSession {
+        if (top < 0 || interval < 0 || duration < 0) {
+            throw new IllegalArgumentException("top, interval and duration must not be negative");
+        }
+    }
+
+    /**
+     * One summary: the counts since the previous one, biggest first (by total time with latency,
+     * else by count), the first {@code top}; {@code dropped} calls not counted (a full map).
+     */
+    public record Summary(LocalTime time, boolean byProcess, boolean latency, List<SyscountProbe.Row> rows, long dropped) {
+        public Summary {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** Runs until the duration ends or the thread is interrupted; the interrupt is consumed. */
+    public void run(SyscountProbe probe, SyscountProbe.Options options, Consumer<Summary> sink) {
+        long startNs = System.nanoTime();
+        long seconds = 0;
+        boolean printedLast = false;
+        while (true) {
+            long next = startNs + (seconds + 1) * 1_000_000_000L;
+            try {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            seconds++;
+            printedLast = false;
+            if (interval > 0 && seconds % interval == 0) {
+                sink.accept(take(probe, options));
+                printedLast = true;
+            }
+            if (duration > 0 && seconds >= duration) {
+                break;
+            }
+        }
+        if (!printedLast) {
+            sink.accept(take(probe, options));
+        }
+    }
+
+    /** The counts since the last call, sorted and cut to {@code top}. */
+    public Summary take(SyscountProbe probe, SyscountProbe.Options options) {
+        List<SyscountProbe.Row> rows = new ArrayList<>(probe.take());
+        long dropped = probe.dropped();
+        // Plain comparisons: Comparator's factory lambdas are spun at run time in a cold JVM.
+        if (options.latency()) {
+            rows.sort((a, b) -> Long.compare(b.totalNs(), a.totalNs()));
+        } else {
+            rows.sort((a, b) -> Long.compare(b.count(), a.count()));
+        }
+        if (top > 0 && rows.size() > top) {
+            rows = rows.subList(0, top);
+        }
+        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped);
+    }
+}
