@@ -1,6 +1,7 @@
 /**
  * Boxscope's diagnose module: "why is this container slow: CPU, memory or I/O?" — samples a
- * target's cgroup and threads, and turns the figures into a verdict with its evidence.
+ * target's cgroup and threads, turns the figures into a verdict with its evidence, and renders the
+ * HTML report. It requires a module when its code uses one (ModuleGraphTest in cli).
  */
 module io.boxscope.diagnose {
     requires io.boxscope.mem;

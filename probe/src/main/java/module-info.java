@@ -1,7 +1,6 @@
 /** Boxscope's probe module; see DEVELOPERS.md for what lives here and what it may depend on. */
 module io.boxscope.probe {
-    requires transitive io.boxscope.bpf;
-    requires io.boxscope.proc;
+    requires io.boxscope.bpf;
 
     exports io.boxscope.probe.list;
     exports io.boxscope.probe.output;

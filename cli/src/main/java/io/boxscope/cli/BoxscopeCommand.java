@@ -13,6 +13,7 @@ public final class BoxscopeCommand extends CliCommand {
         super("boxscope", "Why is this container slow: CPU, memory or I/O?",
                 "Benchmarks, memory maps, syscall capture and eBPF tracing for Linux hosts and their containers.");
         autoWidth();
+        globals(GlobalOptions.NAMES.toArray(String[]::new)); // alone it only says a command is required
         subcommands(Commands.ALL);
         examples("  boxscope demo                      start a limited test container and show what Boxscope sees",
                 "  boxscope containers                list containers with their limits and cgroup ids",

@@ -10,6 +10,7 @@ import io.boxscope.proc.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * A boxscope command: its name, description, examples, options (typed {@link Opt} fields) and
@@ -34,6 +35,7 @@ public abstract class CliCommand implements Callable<Integer> {
     private String[] aliases = {};
     private String[] examples = {};
     private boolean autoWidth;
+    private Set<String> globals = Set.of("--json", "--proc-root", "--sys-root");
     private CommandSpec spec;
 
     protected CliCommand(String name, String... description) {
@@ -67,6 +69,69 @@ public abstract class CliCommand implements Callable<Integer> {
 
     protected final void subcommands(List<? extends Supplier<? extends CliCommand>> makers) {
         subcommands.addAll(makers);
+    }
+
+    /**
+     * The global options (see {@link GlobalOptions}) this command acts on; by default --json,
+     * --proc-root and --sys-root. Any other global option given to it is a usage error
+     * ({@link #checkGlobals}): a --pid or --container that is silently ignored measures or shows
+     * something other than what the user asked for.
+     */
+    protected final void globals(String... names) {
+        this.globals = Set.of(names);
+    }
+
+    /**
+     * Refuses a global option the command being run does not act on (exit 2). Help and version
+     * requests are answered whatever else was given.
+     */
+    static void checkGlobals(ParseResult parsed) {
+        List<ParseResult> chain = new ArrayList<>();
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return;
+            }
+            chain.add(p);
+        }
+        ParseResult last = chain.getLast();
+        if (!(last.commandSpec().userObject() instanceof CliCommand command)) {
+            return;
+        }
+        for (ParseResult p : chain) {
+            for (OptionSpec o : p.matchedOptions()) {
+                String name = o.longestName();
+                if (GlobalOptions.NAMES.contains(name) && !command.globals.contains(name)) {
+                    throw new CommandLine.ParameterException(last.commandSpec().commandLine(), "'"
+                            + last.commandSpec().qualifiedName() + "' does not take " + name + " (it would be ignored)"
+                            + (command.globals.isEmpty() ? "" : "; its global options: "
+                                    + String.join(", ", GlobalOptions.NAMES.stream().filter(command.globals::contains).toList())));
+                }
+            }
+        }
+    }
+
+    /**
+     * Hides from --help and completion, in every command of {@code root}'s tree, the global options
+     * the command refuses ({@link #globals}): picocli copies the root's inherited options into each
+     * subcommand, and help should not offer what {@link #checkGlobals} then refuses. They are still
+     * parsed, so that the refusal names them.
+     */
+    static CommandLine hideRefusedGlobals(CommandLine root) {
+        for (CommandLine sub : root.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.userObject() instanceof CliCommand command) {
+                for (OptionSpec o : List.copyOf(spec.options())) {
+                    if (o.inherited() && !o.hidden() && GlobalOptions.NAMES.contains(o.longestName())
+                            && !command.globals.contains(o.longestName())) {
+                        spec.remove(o);
+                        // LOCAL: an INHERIT copy would be added to the subcommands again.
+                        spec.addOption(o.toBuilder().hidden(true).scopeType(picocli.CommandLine.ScopeType.LOCAL).build());
+                    }
+                }
+            }
+            hideRefusedGlobals(sub);
+        }
+        return root;
     }
 
     /** Wrap help text to the terminal's width rather than 80 columns. */

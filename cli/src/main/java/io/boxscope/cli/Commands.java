@@ -26,11 +26,11 @@ public final class Commands {
 
     /** A fresh command line: root command plus every registered subcommand. */
     public static CommandLine commandLine() {
-        return new BoxscopeCommand().commandLine();
+        return CliCommand.hideRefusedGlobals(new BoxscopeCommand().commandLine());
     }
 
     /** The command line {@code args} need: only the models of the commands they name are built. */
     public static CommandLine commandLineFor(String[] args) {
-        return new BoxscopeCommand().commandLineFor(Arrays.asList(args));
+        return CliCommand.hideRefusedGlobals(new BoxscopeCommand().commandLineFor(Arrays.asList(args)));
     }
 }

@@ -6,6 +6,7 @@ import picocli.AutoComplete;
 final class CompletionCommand extends CliCommand {
     CompletionCommand() {
         super("completion", "Print a bash completion script for boxscope.");
+        globals();
         examples("  source <(boxscope completion)                           this shell only",
                 "  boxscope completion > /etc/bash_completion.d/boxscope   every new shell");
     }

@@ -16,6 +16,7 @@ final class ContainersCommand extends CliCommand {
     ContainersCommand() {
         super("containers", "List containers (Docker, containerd, CRI-O, Podman, Kubernetes pods, LXC) with their",
                 "CPU and memory limits, usage and v2 cgroup id, found from /proc/PID/cgroup.");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         aliases("ps");
         examples("  boxscope containers                       every container on this host",
                 "  boxscope containers --container web       one container: limits, throttling, cgroup paths",
@@ -27,6 +28,9 @@ final class ContainersCommand extends CliCommand {
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
+        if (g.pid() != null && g.container() != null) {
+            throw new UsageException("--pid shows the container of a process and --container one container: give one of them");
+        }
         ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
         if (g.pid() != null) {
             return show(placement(discovery, g), PLACEMENT);

@@ -9,6 +9,10 @@ import io.boxscope.proc.HostPaths;
  * Declared on the root command and inherited by every subcommand.
  */
 public final class GlobalOptions {
+    /** Their long names, in the order --help lists them; a command says which it acts on (CliCommand#globals). */
+    public static final java.util.List<String> NAMES = java.util.List.of("--json", "--proc-root", "--sys-root", "--container", "--pid");
+
+
     private final Opt<Boolean> json;
     private final Opt<Path> procRoot;
     private final Opt<Path> sysRoot;

@@ -1,13 +1,24 @@
 package io.boxscope.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.bpf.BpfPermissionException;
+import io.boxscope.bpf.Errno;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.NoSuchProcessException;
+import io.boxscope.proc.Privileges;
 import io.boxscope.proc.container.UnknownContainerException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -29,9 +40,66 @@ public final class Main {
             // (to log the exit), whose classes then come from the cache too.
             System.exit(0);
         }
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
+        PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 8192), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err));
+        int code = run(args, out, err);
+        if (out.checkError() && stdout.failure != null) {
+            code = outputFailed(stdout.failure, err, code);
+        }
+        System.exit(code);
+    }
+
+    /**
+     * Standard output that remembers why a write failed: PrintStream and PrintWriter swallow
+     * IOExceptions and keep only a flag ({@link PrintStream#checkError}), so {@code > /dev/full}
+     * would otherwise end with exit 0 and the output lost.
+     */
+    static final class StandardOutput extends FilterOutputStream {
+        volatile IOException failure;
+
+        StandardOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The exit code once standard output could not be written. A closed pipe ({@code | head -1})
+     * means the reader has all it wanted: nothing is printed (a C tool would have died of SIGPIPE
+     * silently; the JVM ignores SIGPIPE, so the write fails with EPIPE instead) but the exit code is
+     * not 0, as it is not for a tool killed by SIGPIPE. Any other error ({@code > /dev/full}: ENOSPC,
+     * EIO) lost output, which is said, with exit 1. A command that failed already keeps its code.
+     */
+    static int outputFailed(IOException e, PrintStream err, int code) {
+        if (!"Broken pipe".equals(e.getMessage())) {
+            err.println("boxscope: cannot write standard output: " + Text.safe(String.valueOf(e.getMessage())));
+        }
+        return code == ExitCode.OK ? ExitCode.FAILURE : code;
     }
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
@@ -42,6 +110,10 @@ public final class Main {
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(new ParameterErrors());
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setExecutionStrategy(parsed -> {
+            CliCommand.checkGlobals(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         int code = cl.execute(args);
         cl.getOut().flush();
         cl.getErr().flush();
@@ -67,6 +139,42 @@ public final class Main {
                     + (known.size() > shown.size() ? " and " + (known.size() - shown.size()) + " more" : "");
         }
         return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")";
+    }
+
+    /**
+     * EPERM/EACCES from bpf(2) or perf_event_open(2): a missing privilege (exit 3) when this
+     * process lacks CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN); with them, the kernel forbids the
+     * operation itself (lockdown, a security module), and no privilege would help (exit 1).
+     */
+    static int bpfRefused(PrintWriter err, BpfPermissionException b, Privileges p) {
+        if (!p.canTrace()) {
+            return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — " + PrivilegeException.bpfAdvice(p),
+                    ExitCode.PRIVILEGE);
+        }
+        return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — refused although this process has"
+                + " CAP_BPF and CAP_PERFMON: kernel lockdown or a security module forbids it", ExitCode.FAILURE);
+    }
+
+    private static HostPaths paths(CommandLine cmd) {
+        try {
+            return BoxscopeCommand.global(cmd.getCommandSpec()).paths();
+        } catch (RuntimeException e) {
+            return HostPaths.DEFAULT;
+        }
+    }
+
+    /** Under /proc, /sys or the --proc-root/--sys-root given: a file of the system, not of the user. */
+    static boolean isSystemFile(String file, HostPaths paths) {
+        if (file == null) {
+            return false;
+        }
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        for (Path root : List.of(paths.procRoot(), paths.sysRoot(), HostPaths.DEFAULT.procRoot(), HostPaths.DEFAULT.sysRoot())) {
+            if (p.startsWith(root.toAbsolutePath().normalize())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final class ParameterErrors implements IParameterExceptionHandler {
@@ -100,10 +208,19 @@ public final class Main {
                     yield ExitCode.USAGE;
                 }
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
-                case AccessDeniedException a -> print(err, "permission denied: " + a.getFile()
-                        + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": " + PrivilegeException.advice(), ExitCode.PRIVILEGE);
-                case java.nio.file.NoSuchFileException n -> print(err, "cannot read " + n.getFile()
+                case BpfPermissionException b -> bpfRefused(err, b, Privileges.self());
+                // Another process's /proc files, cgroup and tracefs files: a privilege is missing.
+                // A file the user named (--save, --file-dir): its own permissions, exit 1.
+                case AccessDeniedException a when isSystemFile(a.getFile(), paths(cmd)) -> printLine(err, "permission denied: "
+                        + a.getFile() + (a.getReason() != null ? " (" + a.getReason() + ")" : "") + ": "
+                        + PrivilegeException.advice(), ExitCode.PRIVILEGE);
+                case AccessDeniedException a -> printLine(err, "permission denied: " + a.getFile()
+                        + (a.getReason() != null ? " (" + a.getReason() + ")" : "")
+                        + " (check the permissions of the file and its directory, or choose another path)", ExitCode.FAILURE);
+                case NoSuchFileException n when isSystemFile(n.getFile(), paths(cmd)) -> printLine(err, "cannot read " + n.getFile()
                         + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
+                case NoSuchFileException n -> printLine(err, n.getFile() + ": no such file or directory", ExitCode.FAILURE);
+                case OutputFile.WriteException w -> printLine(err, w.getMessage(), ExitCode.FAILURE);
                 case NoSuchProcessException n -> print(err, n.getMessage(), ExitCode.FAILURE);
                 default -> isBug(ex)
                         ? print(err, "internal error in '" + cmd.getCommandSpec().qualifiedName() + "' ("
@@ -113,7 +230,13 @@ public final class Main {
             };
         }
 
-        private static int print(PrintWriter err, String message, int code) {
+        /** One line whatever the message holds: for messages with file names, which may contain newlines. */
+        static int printLine(PrintWriter err, String message, int code) {
+            err.println("boxscope: " + Text.safe(message));
+            return code;
+        }
+
+        static int print(PrintWriter err, String message, int code) {
             err.println("boxscope: " + Text.safeLines(message == null ? "" : message));
             return code;
         }

@@ -5,27 +5,42 @@ import java.util.Locale;
 
 /**
  * Terminal rendering helpers. Process names, paths and container names are chosen by whoever runs
- * the process: {@link #safe} makes control characters visible ({@code \x1b}) so they can neither
- * move the cursor nor forge lines.
+ * the process: {@link #safe} makes control characters visible ({@code \x1b}, {@code &#92;u202e}) so
+ * they can neither move the cursor, forge lines, nor reorder what follows them on the line.
  */
 public final class Text {
     private Text() {}
 
+    /**
+     * {@code s} with every character that could change how the terminal shows the rest of the line
+     * written as an escape: C0 and C1 controls and DEL as {@code \xNN}, the line and paragraph
+     * separators and the Unicode bidirectional controls as {@code &#92;uNNNN}, and the backslash doubled
+     * so an escape cannot be forged. The bidi controls (embeddings and overrides U+202A..U+202E,
+     * isolates U+2066..U+2069, and the marks U+200E, U+200F, U+061C; Unicode UAX #9) reorder the
+     * characters after them: a process named "x", U+202E (right-to-left override), "exe.sh" would show
+     * as "xhs.exe" (CVE-2021-42574, "Trojan Source").
+     */
     public static String safe(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
-            if (bad || c == '\\') {
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+            if (control || c == '\\' || isFormatting(c)) {
                 if (sb == null) {
                     sb = new StringBuilder(s.substring(0, i));
                 }
-                sb.append(c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
+                sb.append(c == '\\' ? "\\\\" : control ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
             } else if (sb != null) {
                 sb.append(c);
             }
         }
         return sb == null ? s : sb.toString();
+    }
+
+    /** Line and paragraph separators and the bidirectional controls (see {@link #safe}). */
+    private static boolean isFormatting(char c) {
+        return c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200e' || c == '\u200f' || c == '\u061c';
     }
 
     /** {@link #safe} for each line of a multi-line text (a verifier log, say): newlines and tabs are kept. */

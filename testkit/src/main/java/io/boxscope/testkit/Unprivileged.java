@@ -64,11 +64,35 @@ public final class Unprivileged implements AutoCloseable {
         }
     }
 
+    /** setpriv(1) options that make the child user nobody, without supplementary groups. */
+    public static final List<String> AS_NOBODY = List.of("--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups");
+
+    /**
+     * setpriv(1) options that keep the child root (uid 0) but take {@code capabilities} (setpriv's
+     * names, e.g. "bpf", "sys_ptrace") out of its bounding set, so its exec does not get them: root
+     * as in a container started without them (capabilities(7), "Capabilities and execution of
+     * programs by root").
+     */
+    public static List<String> rootWithout(String... capabilities) {
+        StringBuilder drop = new StringBuilder();
+        for (String c : capabilities) {
+            drop.append(drop.isEmpty() ? "" : ",").append('-').append(c);
+        }
+        return List.of("--bounding-set=" + drop, "--inh-caps=" + drop);
+    }
+
     /** {@code java [jvmArgs] -cp COPY mainClass args} as nobody; standard output and error captured. */
     public Result java(List<String> jvmArgs, String mainClass, String... args) throws IOException, InterruptedException {
+        return javaWith(AS_NOBODY, jvmArgs, mainClass, args);
+    }
+
+    /** The same with other setpriv options ({@link #AS_NOBODY}, {@link #rootWithout}). */
+    public Result javaWith(List<String> setpriv, List<String> jvmArgs, String mainClass, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--",
-                java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of("setpriv"));
+        cmd.addAll(setpriv);
+        cmd.addAll(List.of("--", java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", classPath, mainClass));
         cmd.addAll(List.of(args));

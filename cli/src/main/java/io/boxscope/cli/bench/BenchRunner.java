@@ -21,6 +21,7 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Terminal;
+import io.boxscope.cli.OutputFile;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.VersionProvider;
@@ -137,7 +138,7 @@ final class BenchRunner {
             }
         });
         if (c.save.value() != null) {
-            Files.writeString(c.save.value(), Json.pretty(result.document()) + "\n", StandardCharsets.UTF_8);
+            OutputFile.write(c.save.value(), Json.pretty(result.document()) + "\n");
         }
         return ((CliCommand) spec.userObject()).show(result, new View(c.save.value()));
     }

@@ -32,6 +32,7 @@ final class CompareBench extends CliCommand {
         super("compare", "Compare two results saved with --save: each metric's change in percent with its 95%% confidence",
                 "interval (Welch's t), 'no significant difference' where the interval spans zero, and a warning when",
                 "the environments (CPU, limits, kernel, options) differ.");
+        globals("--json");
         examples("  boxscope bench cpu --runs 5 --save before.json",
                 "  docker update --cpus 0.5 web; boxscope --container web bench cpu --runs 5 --save after.json",
                 "  boxscope bench compare before.json after.json");
@@ -86,7 +87,7 @@ final class CompareBench extends CliCommand {
                     verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s", c.ciLowPercent(), c.ciHighPercent(),
                             better ? "better" : "worse");
                 }
-                out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", row.metric(), row.a().mean(), row.b().mean(),
+                out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", Text.safe(row.metric()), row.a().mean(), row.b().mean(),
                         c.changePercent(), verdict);
             }
             if (!r.differences().isEmpty()) {

@@ -16,6 +16,7 @@ final class CpuBench extends CliCommand {
     CpuBench() {
         super("cpu", "sysbench's cpu test: each event finds the primes below --cpu-max-prime by trial division.",
                 "Events per second are comparable with 'sysbench cpu run' (see docs/bench.md).");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope bench cpu                               10 s, one thread, primes below 10000",
                 "  boxscope bench cpu --threads=2 --time=30        the sysbench option form works",
                 "  boxscope bench cpu --runs 5 --save base.json    a baseline with a 95%% confidence interval",

@@ -68,6 +68,7 @@ final class FileIoBench extends CliCommand {
     FileIoBench() {
         super("fileio", "sysbench's fileio test: 'prepare' creates test_file.0..N-1 in --file-dir, 'run' does the",
                 "--file-test-mode requests on them, 'cleanup' removes them. Nothing else is ever written.");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope bench fileio prepare --file-total-size=256M --file-num=4 --file-dir=/tmp/t",
                 "  boxscope bench fileio run --file-total-size=256M --file-num=4 --file-dir=/tmp/t --file-test-mode=rndrw",
                 "  boxscope bench fileio run ... --file-test-mode=rndrd --file-extra-flags=direct   bypass the page cache",

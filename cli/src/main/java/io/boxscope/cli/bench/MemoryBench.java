@@ -30,6 +30,7 @@ final class MemoryBench extends CliCommand {
     MemoryBench() {
         super("memory", "sysbench's memory test: each event reads or writes one block, word by word.",
                 "MiB/sec are comparable with 'sysbench memory run' (see docs/bench.md).");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope bench memory                                    1K blocks, 100G in total or 10 s",
                 "  boxscope bench memory --memory-block-size=1M --memory-oper=read",
                 "  boxscope bench memory --memory-access-mode=rnd --memory-scope=local --threads=2",

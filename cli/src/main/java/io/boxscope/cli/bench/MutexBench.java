@@ -22,6 +22,7 @@ final class MutexBench extends CliCommand {
     MutexBench() {
         super("mutex", "sysbench's mutex test: each thread does one event of --mutex-locks lock/unlock pairs",
                 "on random mutexes, with --mutex-loops empty iterations between them.");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope bench mutex --threads=2",
                 "  boxscope bench mutex --mutex-num=16 --mutex-locks=100000 --mutex-loops=0 --threads=2");
     }

@@ -18,6 +18,7 @@ final class ThreadsBench extends CliCommand {
 
     ThreadsBench() {
         super("threads", "sysbench's threads test: scheduler performance, lock/yield/unlock loops on a few mutexes.");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope bench threads --threads=4 --time=5",
                 "  boxscope bench threads --thread-yields=100 --thread-locks=2 --events=10000");
     }

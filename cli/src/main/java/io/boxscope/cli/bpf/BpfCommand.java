@@ -13,6 +13,8 @@ import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.Terminal;
+import io.boxscope.cli.PrivilegeException;
+import io.boxscope.proc.Privileges;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
@@ -41,6 +43,7 @@ public final class BpfCommand extends CliCommand {
         FeaturesCommand() {
             super("features", "Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
                     "attach kinds and BPF cookies per attach kind, each tried for real (never by kernel version). Needs root.");
+        globals("--json");
             examples("  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'");
         }
 
@@ -48,6 +51,13 @@ public final class BpfCommand extends CliCommand {
 
         @Override
         public Integer call() {
+            // Without the capabilities every probe fails with EPERM: that is a missing privilege to
+            // report (exit 3), not a kernel on which nothing is supported.
+            Privileges p = Privileges.self();
+            if (!p.canTrace()) {
+                throw new PrivilegeException("bpf features loads test programs and creates maps, which needs CAP_BPF and"
+                        + " CAP_PERFMON (or CAP_SYS_ADMIN): " + PrivilegeException.bpfAdvice(p));
+            }
             List<Row> rows = new ArrayList<>();
             for (ProgramType t : ProgramType.values()) {
                 rows.add(new Row("program", lower(t.name()), Features.programType(t)));

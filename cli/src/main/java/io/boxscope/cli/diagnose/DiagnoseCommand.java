@@ -21,6 +21,7 @@ public final class DiagnoseCommand extends CliCommand {
         super("diagnose", "Why is this container (or process, or cgroup) slow: CPU, memory or I/O? Watches it",
                 "for a window and gives a verdict with the figures that drove it, what was ruled out, and what",
                 "to run next. TARGET is a container name or id, a PID, or a cgroup path such as /docker/ID.");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         examples("  boxscope diagnose web                    watch container web for 10 s, then the verdict",
                 "  boxscope diagnose --duration 30s 4242     process 4242, for 30 s",
                 "  boxscope diagnose /system.slice/nginx.service",

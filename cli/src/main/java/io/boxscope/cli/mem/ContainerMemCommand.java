@@ -36,6 +36,7 @@ final class ContainerMemCommand extends CliCommand {
                 "Usage, limit, peak, failcnt or OOM kills and memory.stat (cgroup v1 or v2), the figure",
                 "docker stats shows, the working set, and why the numbers differ (page cache, kernel",
                 "memory, sockets).");
+        globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope mem container web              the cgroup beside its processes",
                 "  boxscope mem container 3f2a --json      exact bytes and kB for scripts");
     }

@@ -48,6 +48,7 @@ final class PmapCommand extends CliCommand {
     PmapCommand() {
         super("pmap", "A process's memory map, byte for byte as procps-ng pmap 4.0.2 prints it.",
                 "Same columns, widths, labels and totals; read from /proc/PID/maps or smaps.");
+        globals("--json", "--proc-root", "--sys-root", "--pid");
         examples("  boxscope mem pmap 4242                  like 'pmap 4242'",
                 "  boxscope mem pmap -x 4242               Kbytes, RSS and Dirty per mapping",
                 "  boxscope mem pmap -XX -p 4242           all smaps fields, VmFlags, full paths",

@@ -27,6 +27,7 @@ final class RollupCommand extends CliCommand {
     RollupCommand() {
         super("rollup", "One process's VSZ, RSS, PSS, USS and swap, exact in kB, and how they relate.",
                 "From /proc/PID/smaps_rollup (the sum of smaps on kernels before 4.14) and /proc/PID/status.");
+        globals("--json", "--proc-root", "--sys-root", "--pid");
         examples("  boxscope mem rollup 4242          every figure; how RSS, PSS, USS relate",
                 "  boxscope mem rollup --json 4242   the same in kB for scripts");
     }

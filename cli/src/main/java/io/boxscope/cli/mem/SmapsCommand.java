@@ -40,6 +40,7 @@ final class SmapsCommand extends CliCommand {
                 "Groups: heap, stack, anonymous, each library or file, vdso/vvar, shared memory; columns: Size,",
                 "Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty, Swap, AnonHugePages, Locked (kB).",
                 "--mappings lists every mapping under its group, with its VmFlags.");
+        globals("--json", "--proc-root", "--sys-root", "--pid");
         examples("  boxscope mem smaps 4242                     groups, biggest RSS first",
                 "  boxscope mem smaps 4242 --sort pss --top 10 the 10 groups with most PSS",
                 "  boxscope mem smaps 4242 --mappings          every mapping, with VmFlags",

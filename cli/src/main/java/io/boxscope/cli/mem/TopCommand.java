@@ -53,6 +53,7 @@ final class TopCommand extends CliCommand {
     TopCommand() {
         super("top", "smem for every process: swap, USS, PSS and RSS, with each process's container.",
                 "One smaps_rollup read per process; rows per process, container or user, with totals.");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         examples("  boxscope mem top                          every process, biggest PSS first",
                 "  boxscope mem top --pid 4242               one process",
                 "  boxscope mem top --by container           one line per container",

@@ -44,6 +44,7 @@ public final class ProbeCommand extends CliCommand {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
                 "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
+        globals("--json", "--sys-root");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
                 "  boxscope probe -l 'rawtracepoint:sched_*'               raw tracepoints (from kernel BTF)",

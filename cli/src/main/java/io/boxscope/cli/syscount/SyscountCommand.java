@@ -13,15 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.PrivilegeException;
 import io.boxscope.cli.Terminal;
+import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
@@ -72,6 +70,7 @@ public final class SyscountCommand extends CliCommand {
     public SyscountCommand() {
         super("syscount", "Summarize system call counts and latencies, counted in the kernel (eBPF on",
                 "raw_syscalls:sys_exit), like libbpf-tools syscount. Needs root (CAP_BPF + CAP_PERFMON).");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         examples("  boxscope syscount                      top 10 syscalls by count, printed at Ctrl+C",
                 "  boxscope syscount -p 4242 -d 5         only process 4242, for 5 seconds",
                 "  boxscope syscount --container web -i 1 a container's syscalls, every second",
@@ -92,18 +91,15 @@ public final class SyscountCommand extends CliCommand {
             return show(table.all(), LIST);
         }
         SyscountProbe.Options opts = options(g);
-        SyscountProbe probe;
-        try {
-            probe = new SyscountProbe(opts);
-        } catch (BpfPermissionException e) {
-            throw new PrivilegeException(e.getMessage());
-        }
-        try (probe) {
+        // The handlers first: a Ctrl+C while the programs attach still ends with a summary and
+        // detaches; and once the header is out, a signal is always handled. EPERM from bpf(2) is a
+        // BpfPermissionException: Main decides whether a privilege is missing.
+        try (StopSignals stop = StopSignals.install(); SyscountProbe probe = new SyscountProbe(opts)) {
             if (!g.json()) {
                 out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
             }
-            run(probe, opts, new SyscountFormat(table, milliseconds.value()));
+            run(probe, opts, new SyscountFormat(table, milliseconds.value()), stop);
         }
         return ExitCode.OK;
     }
@@ -171,31 +167,15 @@ public final class SyscountCommand extends CliCommand {
 
     /**
      * Runs the session ({@link SyscountSession}: its schedule, sorting and top N live in tools) and
-     * emits each summary: text blocks, or one JSON object per line (NDJSON). Ctrl+C interrupts the
-     * session, which then emits its last summary before the JVM exits.
+     * emits each summary: text blocks, or one JSON object per line (NDJSON). It ends when -d runs
+     * out, on SIGINT or SIGTERM ({@link StopSignals}), or when standard output closes ({@code | head});
+     * the probe is closed (detached) by the caller after this returns.
      */
-    private void run(SyscountProbe probe, SyscountProbe.Options opts, SyscountFormat view) {
-        Thread main = Thread.currentThread();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            main.interrupt();
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "syscount-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            new SyscountSession(top.value(), interval.value(), duration.value()).run(probe, opts, s -> emit(s, view));
-        } finally {
-            finished.countDown();
-            Thread.interrupted(); // a late Ctrl+C must not leak an interrupt into the caller
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already: the hook is running and waits for "finished"
-            }
-        }
+    private void run(SyscountProbe probe, SyscountProbe.Options opts, SyscountFormat view, StopSignals stop) {
+        PrintWriter out = out();
+        new SyscountSession(top.value(), interval.value(), duration.value()).run(probe, opts, stop::await, s -> {
+            emit(s, view);
+            return !out.checkError(); // nobody reads any more: Main reports it
+        });
     }
 }

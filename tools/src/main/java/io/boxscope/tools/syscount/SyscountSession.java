@@ -34,17 +34,48 @@ public record SyscountSession(int top, int interval, int duration) {
         }
     }
 
+    /** How the caller ends a session early: a wait that returns true when it should stop (Ctrl+C, SIGTERM). */
+    @FunctionalInterface
+    public interface Stop {
+        /** Waits up to {@code nanos} (or not at all if not positive); true if the session must end now. */
+        boolean await(long nanos) throws InterruptedException;
+
+        /** Stops when the calling thread is interrupted. */
+        Stop ON_INTERRUPT = nanos -> {
+            if (nanos > 0) {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            }
+            return false;
+        };
+    }
+
+    /** Where summaries go; returns false when nobody reads any more (a closed pipe): the session then ends at once. */
+    @FunctionalInterface
+    public interface Sink {
+        boolean accept(Summary summary);
+    }
+
     /** Runs until the duration ends or the thread is interrupted; the interrupt is consumed. */
     public void run(SyscountProbe probe, SyscountProbe.Options options, Consumer<Summary> sink) {
+        run(probe, options, Stop.ON_INTERRUPT, s -> {
+            sink.accept(s);
+            return true;
+        });
+    }
+
+    /**
+     * Runs until the duration ends, {@code stop} says so, the thread is interrupted, or the sink
+     * reports that its reader is gone; hands the last summary unless it just did (or nobody reads).
+     */
+    public void run(SyscountProbe probe, SyscountProbe.Options options, Stop stop, Sink sink) {
         long startNs = System.nanoTime();
         long seconds = 0;
         boolean printedLast = false;
         while (true) {
             long next = startNs + (seconds + 1) * 1_000_000_000L;
             try {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+                if (stop.await(next - System.nanoTime())) {
+                    break;
                 }
             } catch (InterruptedException e) {
                 break;
@@ -52,7 +83,9 @@ public record SyscountSession(int top, int interval, int duration) {
             seconds++;
             printedLast = false;
             if (interval > 0 && seconds % interval == 0) {
-                sink.accept(take(probe, options));
+                if (!sink.accept(take(probe, options))) {
+                    return;
+                }
                 printedLast = true;
             }
             if (duration > 0 && seconds >= duration) {
