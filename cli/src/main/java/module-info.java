@@ -4,6 +4,7 @@ module io.boxscope.cli {
     requires io.boxscope.mem;
     requires io.boxscope.probe;
     requires io.boxscope.tools;
+    requires io.boxscope.diagnose;
     requires io.boxscope.proc;
     requires io.boxscope.bpf;
     requires info.picocli;

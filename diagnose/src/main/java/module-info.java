@@ -1,7 +1,11 @@
 /**
- * Boxscope's diagnose module; see DEVELOPERS.md for what lives here and what it may depend on (all
- * the library modules). Empty so far: it requires a module when its code uses one (ModuleGraphTest
- * in cli).
+ * Boxscope's diagnose module: "why is this container slow: CPU, memory or I/O?" — samples a
+ * target's cgroup and threads, turns the figures into a verdict with its evidence, and renders the
+ * HTML report. It requires a module when its code uses one (ModuleGraphTest in cli).
  */
 module io.boxscope.diagnose {
+    requires io.boxscope.mem;
+    requires io.boxscope.proc;
+    exports io.boxscope.diagnose;
+    exports io.boxscope.diagnose.report;
 }

@@ -19,6 +19,7 @@ public final class Commands {
             io.boxscope.cli.bpf.BpfCommand::new,
             io.boxscope.cli.mem.MemCommand::new,
             io.boxscope.cli.bench.BenchCommand::new,
+            io.boxscope.cli.diagnose.DiagnoseCommand::new,
             CompletionCommand::new);
 
     private Commands() {}

@@ -1,0 +1,94 @@
+package io.boxscope.cli.diagnose;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Opt;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.diagnose.Diagnose;
+import io.boxscope.diagnose.Diagnosis;
+import io.boxscope.diagnose.Target;
+import io.boxscope.diagnose.Targets;
+import io.boxscope.proc.container.ContainerDiscovery;
+
+/** {@code boxscope diagnose TARGET}: why is it slow — CPU, memory or I/O? */
+public final class DiagnoseCommand extends CliCommand {
+    public DiagnoseCommand() {
+        super("diagnose", "Why is this container (or process, or cgroup) slow: CPU, memory or I/O? Watches it",
+                "for a window and gives a verdict with the figures that drove it, what was ruled out, and what",
+                "to run next. TARGET is a container name or id, a PID, or a cgroup path such as /docker/ID.");
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
+        examples("  boxscope diagnose web                    watch container web for 10 s, then the verdict",
+                "  boxscope diagnose --duration 30s 4242     process 4242, for 30 s",
+                "  boxscope diagnose /system.slice/nginx.service",
+                "  boxscope diagnose web --html web.html     the same, plus a self-contained HTML report",
+                "  boxscope --json diagnose web | jq .verdict.kind");
+    }
+
+    final Opt<String> target = positional(String.class, null).arity("0..1").label("TARGET")
+            .help("Container name or id, PID, or cgroup path (or use --container / --pid).");
+    final Opt<String> duration = option(String.class, "10s", "-d", "--duration").label("TIME")
+            .help("How long to watch: 10s (default), 500ms, 2m; a plain number is seconds.");
+    final Opt<String> interval = option(String.class, "100ms", "--sample").label("TIME")
+            .help("How often thread states are sampled (default 100ms).");
+
+    final Opt<java.nio.file.Path> html = option(java.nio.file.Path.class, null, "--html").label("FILE")
+            .help("Also write the report as one self-contained HTML file (no network needed to view it).");
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        GlobalOptions g = global();
+        String spec = spec(g);
+        Duration window = Durations.parse("--duration", duration.value());
+        Duration step = Durations.parse("--sample", interval.value());
+        if (window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new UsageException("--duration may be at most 1h, not " + duration.value());
+        }
+        if (step.compareTo(Duration.ofMillis(10)) < 0 || step.compareTo(window) > 0) {
+            throw new UsageException("--sample must be between 10ms and the --duration, not " + interval.value());
+        }
+        Target t;
+        try {
+            t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter out = out();
+        if (!g.json()) {
+            out.println(Text.safe("Diagnosing " + DiagnoseViews.describe(t)) + String.format(java.util.Locale.ROOT,
+                    " for %.1f s...", window.toMillis() / 1000.0));
+            out.println();
+            out.flush();
+        }
+        Diagnosis d = Diagnose.run(t, g.paths(), window, step);
+        if (html.value() != null) {
+            ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
+        }
+        show(d, DiagnoseViews.VIEW);
+        if (html.value() != null && !g.json()) {
+            out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
+        }
+        return ExitCode.OK;
+    }
+
+    private String spec(GlobalOptions g) {
+        int given = (target.value() != null ? 1 : 0) + (g.container() != null ? 1 : 0) + (g.pid() != null ? 1 : 0);
+        if (given == 0) {
+            throw new UsageException("diagnose needs a TARGET: a container name or id, a PID, or a cgroup path");
+        }
+        if (given > 1) {
+            throw new UsageException("give one target: TARGET, --container or --pid, not several");
+        }
+        if (g.container() != null) {
+            return g.container();
+        }
+        if (g.pid() != null) {
+            return Integer.toString(g.pid());
+        }
+        return target.value();
+    }
+}

@@ -1,0 +1,225 @@
+package io.boxscope.cli.diagnose;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import io.boxscope.cli.Terminal;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
+import io.boxscope.diagnose.Diagnosis;
+import io.boxscope.diagnose.Metrics;
+import io.boxscope.diagnose.OffCpu;
+import io.boxscope.diagnose.Target;
+import io.boxscope.diagnose.Verdict;
+import io.boxscope.proc.json.Json;
+
+/** The text and JSON views of a {@link Diagnosis}. Every name from the system goes through Text.safe. */
+public final class DiagnoseViews {
+    private DiagnoseViews() {}
+
+    /** {@code boxscope diagnose}'s view, also used by the demo. */
+    public static final View<Diagnosis> VIEW = new View<>() {
+        @Override
+        public void text(Diagnosis d, Terminal t) {
+            t.out().print(DiagnoseViews.text(d));
+        }
+
+        @Override
+        public Object json(Diagnosis d) {
+            return DiagnoseViews.json(d);
+        }
+    };
+
+    public static String describe(Target t) {
+        return switch (t.kind()) {
+            case CONTAINER -> t.label() + t.container().map(c -> " (container " + c.ref().shortId()
+                    + (c.image().isEmpty() ? "" : ", image " + c.image()) + ")").orElse("");
+            case PROCESS -> t.label();
+            case CGROUP -> "cgroup " + t.label();
+        };
+    }
+
+    public static String text(Diagnosis d) {
+        Verdict v = d.verdict();
+        Metrics m = d.metrics();
+        StringBuilder b = new StringBuilder();
+        b.append("VERDICT     ").append(v.kind().text()).append("   (confidence: ")
+                .append(v.confidence().name().toLowerCase(Locale.ROOT)).append(")\n");
+        b.append("  ").append(Text.safe(v.summary())).append("\n\n");
+        section(b, "EVIDENCE", v.evidence());
+        section(b, "RULED OUT", v.ruledOut());
+        section(b, "NOT MEASURED", v.unmeasured());
+        b.append("FIGURES (").append(String.format(Locale.ROOT, "%.1f s, %d samples", m.seconds(), m.samples())).append(")\n");
+        b.append(String.format(Locale.ROOT, "  CPU        %.2f CPUs used; limit %s; %d CPU(s) available; throttled in %.0f%% of periods (%.2f s); run-queue wait %.0f%% of runnable time%n",
+                m.cpuCores(), m.cpuQuota().isPresent() ? String.format(Locale.ROOT, "%.2f CPUs", m.cpuQuota().getAsDouble()) : "none",
+                m.cpusAvailable(), 100 * m.throttledShare(), m.throttledSeconds(), 100 * m.runWaitShare()));
+        b.append(String.format(Locale.ROOT, "  THREADS    %d process(es), %d thread(s), %d active: on CPU %.0f%%, I/O wait %.0f%%, locks %.0f%%, sleep %.0f%%, input %.0f%%, other %.0f%%; %.1f wake-ups/s%n",
+                m.processes(), m.threads(), m.activeThreads(), pct(m, OffCpu.RUNNING), pct(m, OffCpu.IO), pct(m, OffCpu.LOCK),
+                pct(m, OffCpu.SLEEP), pct(m, OffCpu.WAIT_INPUT), pct(m, OffCpu.OTHER), m.wakeupsPerSecond()));
+        if (m.memoryKnown()) {
+            b.append(String.format(Locale.ROOT, "  MEMORY     %s used (peak %s in the window, %s%s); working set %s; page cache %s; limit %s; %.1f major faults/s; OOM kills %s%n",
+                    bytes(m.memoryUsageBytes()), bytes(m.memoryPeakBytes()), m.memoryGrowthBytes() >= 0 ? "+" : "-",
+                    bytes(Math.abs(m.memoryGrowthBytes())), bytes(m.workingSetBytes()), bytes(m.pageCacheBytes()),
+                    m.memoryLimitBytes() > 0 ? bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
+                    m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills())));
+        } else {
+            b.append("  MEMORY     not measured\n");
+        }
+        if (m.ioKnown()) {
+            b.append(String.format(Locale.ROOT, "  BLOCK I/O  %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)%n",
+                    bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond()));
+        } else {
+            b.append("  BLOCK I/O  not measured\n");
+        }
+        var p = m.pressure();
+        b.append(String.format(Locale.ROOT, "  PRESSURE   (%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%%n",
+                p.scope().name().toLowerCase(Locale.ROOT), 100 * p.cpuSome(), 100 * p.memorySome(), 100 * p.memoryFull(),
+                100 * p.ioSome(), 100 * p.ioFull()));
+        if (!m.topCommsByCpu().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
+            b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
+        }
+        b.append('\n');
+        section(b, "NEXT", v.nextCommands());
+        if (d.vanishedThreads() > 0 || !d.problems().isEmpty()) {
+            List<String> notes = new ArrayList<>();
+            if (d.vanishedThreads() > 0) {
+                notes.add(d.vanishedThreads() + " thread reads skipped: the thread exited between listing and reading");
+            }
+            notes.addAll(d.problems());
+            section(b, "NOTICES", notes);
+        }
+        return b.toString();
+    }
+
+    private static double pct(Metrics m, OffCpu s) {
+        return 100 * m.stateShare(s);
+    }
+
+    private static void section(StringBuilder b, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        b.append(title).append('\n');
+        for (String l : lines) {
+            b.append(title.equals("NEXT") ? "  " : "  - ").append(Text.safe(l)).append('\n');
+        }
+        b.append('\n');
+    }
+
+    private static String bytes(long v) {
+        if (v < 1024) {
+            return v + "B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double x = v;
+        int i = -1;
+        while (x >= 1024 && i < units.length - 1) {
+            x /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, x >= 100 ? "%.0f%s" : "%.1f%s", x, units[i]);
+    }
+
+    public static Map<String, Object> json(Diagnosis d) {
+        Map<String, Object> o = Json.object();
+        Target t = d.target();
+        Map<String, Object> target = Json.object();
+        target.put("kind", t.kind().name().toLowerCase(Locale.ROOT));
+        target.put("label", t.label());
+        t.container().ifPresent(c -> {
+            target.put("container_id", c.ref().id());
+            target.put("container_name", c.name());
+            target.put("image", c.image());
+            target.put("runtime", c.ref().runtime().name().toLowerCase(Locale.ROOT));
+        });
+        if (t.pid().isPresent()) {
+            target.put("pid", t.pid().getAsInt());
+        }
+        o.put("target", target);
+        Verdict v = d.verdict();
+        Map<String, Object> verdict = Json.object();
+        verdict.put("kind", v.kind().name().toLowerCase(Locale.ROOT));
+        verdict.put("text", v.kind().text());
+        verdict.put("confidence", v.confidence().name().toLowerCase(Locale.ROOT));
+        verdict.put("summary", v.summary());
+        verdict.put("evidence", v.evidence());
+        verdict.put("ruled_out", v.ruledOut());
+        verdict.put("not_measured", v.unmeasured());
+        verdict.put("next_commands", v.nextCommands());
+        o.put("verdict", verdict);
+        Metrics m = d.metrics();
+        Map<String, Object> cpu = Json.object();
+        cpu.put("used_cpus", m.cpuCores());
+        cpu.put("limit_cpus", m.cpuQuota().isPresent() ? m.cpuQuota().getAsDouble() : null);
+        cpu.put("available_cpus", m.cpusAvailable());
+        cpu.put("throttled_share", m.throttledShare());
+        cpu.put("throttled_s", m.throttledSeconds());
+        cpu.put("run_queue_wait_share", m.runWaitShare());
+        cpu.put("threads_wanting_cpu", m.threadsWantingCpu());
+        cpu.put("wakeups_per_s", m.wakeupsPerSecond());
+        Map<String, Object> top = Json.object();
+        m.topCommsByCpu().forEach(top::put);
+        cpu.put("top_commands_cpus", top);
+        o.put("cpu", cpu);
+        Map<String, Object> threads = Json.object();
+        threads.put("processes", m.processes());
+        threads.put("threads", m.threads());
+        threads.put("active_threads", m.activeThreads());
+        Map<String, Object> states = Json.object();
+        for (OffCpu s : OffCpu.values()) {
+            states.put(s.name().toLowerCase(Locale.ROOT), m.stateShare(s));
+        }
+        threads.put("state_share", states);
+        o.put("threads", threads);
+        Map<String, Object> mem = Json.object();
+        mem.put("measured", m.memoryKnown());
+        mem.put("usage_bytes", m.memoryUsageBytes());
+        mem.put("peak_bytes", m.memoryPeakBytes());
+        mem.put("limit_bytes", m.memoryLimitBytes() > 0 ? m.memoryLimitBytes() : null);
+        mem.put("working_set_bytes", m.workingSetBytes());
+        mem.put("page_cache_bytes", m.pageCacheBytes());
+        mem.put("growth_bytes", m.memoryGrowthBytes());
+        mem.put("major_faults_per_s", m.majorFaultsPerSecond());
+        mem.put("oom_kills", m.oomKills() < 0 ? null : m.oomKills());
+        o.put("memory", mem);
+        Map<String, Object> io = Json.object();
+        io.put("measured", m.ioKnown());
+        io.put("read_bytes_per_s", m.readBytesPerSecond());
+        io.put("write_bytes_per_s", m.writeBytesPerSecond());
+        io.put("read_ops_per_s", m.readOpsPerSecond());
+        io.put("write_ops_per_s", m.writeOpsPerSecond());
+        o.put("block_io", io);
+        var p = m.pressure();
+        Map<String, Object> psi = Json.object();
+        psi.put("scope", p.scope().name().toLowerCase(Locale.ROOT));
+        psi.put("cpu_some_share", p.cpuSome());
+        psi.put("memory_some_share", p.memorySome());
+        psi.put("memory_full_share", p.memoryFull());
+        psi.put("io_some_share", p.ioSome());
+        psi.put("io_full_share", p.ioFull());
+        o.put("pressure", psi);
+        Map<String, Object> window = Json.object();
+        window.put("duration_s", m.seconds());
+        window.put("samples", m.samples());
+        window.put("target_exited", d.targetExited());
+        window.put("vanished_threads", d.vanishedThreads());
+        window.put("problems", d.problems());
+        o.put("window", window);
+        List<Object> timeline = new ArrayList<>();
+        for (Diagnosis.Point pt : d.timeline()) {
+            Map<String, Object> x = Json.object();
+            x.put("t_s", pt.seconds());
+            x.put("used_cpus", pt.cpuCores());
+            x.put("throttled_periods", pt.throttledPeriods());
+            x.put("memory_usage_bytes", pt.memoryUsageBytes());
+            x.put("running_threads", pt.running());
+            x.put("io_wait_threads", pt.ioWait());
+            timeline.add(x);
+        }
+        o.put("timeline", timeline);
+        return o;
+    }
+}

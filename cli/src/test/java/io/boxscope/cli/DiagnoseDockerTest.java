@@ -1,0 +1,135 @@
+package io.boxscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `boxscope diagnose` on the demo's workloads in real containers: each must get its verdict. The
+ * workloads are the demo's own (DemoWorkload), so the demo's variants are tested here too.
+ * Run one at a time: a busy loop in one would be CPU contention for the next.
+ */
+@DockerTest
+class DiagnoseDockerTest {
+    private static String name(String what) {
+        return "boxscope-test-diag-" + what + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private static Map<String, Object> diagnose(String... target) {
+        String[] args = new String[target.length + 4];
+        args[0] = "--json";
+        args[1] = "diagnose";
+        args[2] = "--duration";
+        args[3] = "3s";
+        System.arraycopy(target, 0, args, 4, target.length);
+        Cli r = Cli.run(args);
+        assertEquals(0, r.code(), r.err() + r.out());
+        return Json.asObject(Json.parse(r.out()));
+    }
+
+    private static Map<String, Object> verdictOf(DemoWorkload w) throws InterruptedException {
+        String name = name(w.name().toLowerCase().replace('_', '-'));
+        List<String> flags = new java.util.ArrayList<>(w.dockerFlags());
+        flags.addAll(List.of("-e", "D=/tmp"));
+        try (Docker.Container c = Docker.start(name, flags, "sh", "-c", w.script)) {
+            Thread.sleep(1000);
+            Map<String, Object> d = diagnose(name);
+            assertEquals(c.id(), Json.asObject(d.get("target")).get("container_id"));
+            return d;
+        }
+    }
+
+    private static void assertVerdict(String expected, Map<String, Object> d) {
+        Map<String, Object> v = Json.asObject(d.get("verdict"));
+        assertEquals(expected, v.get("kind"), () -> Json.pretty(d.get("verdict")) + "\n" + Json.pretty(d.get("cpu"))
+                + Json.pretty(d.get("threads")) + Json.pretty(d.get("memory")) + Json.pretty(d.get("pressure")));
+        assertTrue(!Json.asList(v.get("evidence")).isEmpty(), v.toString());
+    }
+
+    @Test
+    void ioBound() throws Exception {
+        assertVerdict("io_bound", verdictOf(DemoWorkload.IO_BOUND));
+    }
+
+    @Test
+    void throttled() throws Exception {
+        Map<String, Object> d = verdictOf(DemoWorkload.THROTTLED);
+        assertVerdict("cpu_throttled", d);
+        assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
+    }
+
+    @Test
+    void cpuBoundOnAContendedCpu() throws Exception {
+        Map<String, Object> d = verdictOf(DemoWorkload.CPU_BOUND);
+        assertVerdict("cpu_bound", d);
+        assertTrue(((Number) Json.asObject(d.get("cpu")).get("run_queue_wait_share")).doubleValue() > 0.2, d.toString());
+    }
+
+    @Test
+    void memoryBound() throws Exception {
+        assertVerdict("memory_pressure", verdictOf(DemoWorkload.MEMORY_BOUND));
+    }
+
+    @Test
+    void idle() throws Exception {
+        assertVerdict("mostly_idle", verdictOf(DemoWorkload.IDLE));
+    }
+
+    @Test
+    void aPidAndACgroupPathAreTargetsToo() throws Exception {
+        String name = name("pid");
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.5"), "sh", "-c", "while :; do :; done")) {
+            Thread.sleep(500);
+            Map<String, Object> byPid = diagnose(Integer.toString(c.pid()));
+            assertEquals("process", Json.asObject(byPid.get("target")).get("kind"));
+            assertEquals((long) c.pid(), Json.asObject(byPid.get("target")).get("pid"));
+            assertVerdict("cpu_throttled", byPid);
+            Map<String, Object> byPath = diagnose("/docker/" + c.id());
+            assertEquals("cgroup", Json.asObject(byPath.get("target")).get("kind"));
+            assertVerdict("cpu_throttled", byPath);
+        }
+    }
+
+    @Test
+    void theDemoRunsAVariantEndToEnd() {
+        Cli r = Cli.run("demo", "--throttled", "--seconds", "2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("$ boxscope diagnose boxscope-demo --duration 2s"), r.out());
+        assertTrue(r.out().contains("VERDICT     CPU-throttled (limit too low)"), r.out());
+        assertTrue(r.out().contains("boxscope containers --container boxscope-demo"), r.out());
+    }
+
+    @Test
+    void withoutDockerTheDemoRunsInACgroupOfItsOwnAndCleansUp() throws Exception {
+        Cli r = Cli.run("--json", "demo", "--no-docker", "--throttled", "--seconds", "2");
+        assertEquals(0, r.code(), r.err() + r.out());
+        Map<String, Object> d = Json.asObject(Json.asObject(Json.parse(r.out())).get("diagnosis"));
+        Map<String, Object> target = Json.asObject(d.get("target"));
+        assertEquals("cgroup", target.get("kind"));
+        String path = (String) target.get("label");
+        assertTrue(path.startsWith("/boxscope-demo-"), path);
+        assertVerdict("cpu_throttled", d);
+        assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
+        for (String h : List.of("unified", "cpu", "memory", "")) {
+            java.nio.file.Path dir = java.nio.file.Path.of("/sys/fs/cgroup", h, path.substring(1));
+            assertTrue(!java.nio.file.Files.exists(dir), dir + " was left behind");
+        }
+    }
+
+    @Test
+    void badTargetsAreUsageErrors() {
+        assertEquals(2, Cli.run("diagnose").code());
+        assertEquals(2, Cli.run("diagnose", "no-such-container-" + name("x")).code());
+        assertEquals(2, Cli.run("diagnose", "--duration", "0s", "x").code());
+        assertEquals(2, Cli.run("diagnose", "--duration", "5 parsecs", "x").code());
+        assertEquals(2, Cli.run("diagnose", "/a/../../etc").code());
+        assertEquals(2, Cli.run("demo", "--throttled", "--idle").code());
+    }
+}

@@ -1,0 +1,50 @@
+package io.boxscope.diagnose;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.proc.HostPaths;
+
+/**
+ * Samples a target every {@code step} for {@code duration}. Thread states are sampled (as top and
+ * the kernel's load average see them), so a state shorter than a step is seen in proportion to
+ * the time spent in it; CPU time, waits and I/O are exact counters read at both ends.
+ */
+public final class Collector {
+    private final Sampler sampler;
+
+    public Collector(Target target, HostPaths paths) {
+        this.sampler = new Sampler(target, paths);
+    }
+
+    /** Blocks for {@code duration}; ends early (and says so) when every process of the target is gone. */
+    public Window collect(Duration duration, Duration step) throws IOException, InterruptedException {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("the window must be longer than zero, not " + duration);
+        }
+        if (step.isNegative() || step.isZero()) {
+            throw new IllegalArgumentException("the sampling step must be longer than zero, not " + step);
+        }
+        List<Snapshot> out = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        boolean exited = false;
+        out.add(sampler.sample());
+        long next = start + step.toNanos();
+        while (next <= end) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            Snapshot s = sampler.sample();
+            out.add(s);
+            if (s.processes() == 0 && out.getFirst().processes() > 0) {
+                exited = true;
+                break;
+            }
+            next += step.toNanos();
+        }
+        return new Window(out, sampler.problems(), sampler.vanished(), exited);
+    }
+}

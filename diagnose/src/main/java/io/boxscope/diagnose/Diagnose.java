@@ -1,0 +1,106 @@
+package io.boxscope.diagnose;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.cgroup.CgroupLimits;
+import io.boxscope.proc.cgroup.CgroupLimitsReader;
+
+/**
+ * {@code boxscope diagnose}: watches a target for a window and says whether it is CPU-bound,
+ * CPU-throttled, short of memory, I/O-bound, lock/sleep-bound or idle, with the evidence.
+ * This version measures from /proc and the cgroup files only; the eBPF collectors (run-queue
+ * latency histograms, profiles, block I/O latency, syscall profiles) are listed as unmeasured.
+ */
+public final class Diagnose {
+    /** What this version does not measure yet, said in every verdict rather than silently missing. */
+    static final List<String> NOT_YET = List.of(
+            "run-queue latency histogram, on-CPU profile and off-CPU stacks (eBPF collectors not in this version; "
+                    + "run-queue wait is measured in total from schedstat)",
+            "block I/O latency and per-file I/O (eBPF collectors not in this version)");
+
+    private Diagnose() {}
+
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step)
+            throws IOException, InterruptedException {
+        CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
+        Window w = new Collector(target, paths).collect(window, step);
+        OptionalDouble quota = limits.cpus();
+        int cpus = cpuCount(limits.cpuset());
+        if (cpus <= 0) {
+            cpus = onlineCpus(paths);
+        }
+        Metrics m = Metrics.of(w, quota, cpus);
+        List<String> unmeasured = new ArrayList<>(NOT_YET);
+        if (w.targetExited()) {
+            unmeasured.add(String.format(java.util.Locale.ROOT,
+                    "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
+        }
+        Verdict v = Rules.judge(target, m, unmeasured);
+        List<String> problems = new ArrayList<>(w.problems());
+        problems.addAll(limits.problems());
+        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited());
+    }
+
+    static List<Diagnosis.Point> timeline(Window w) {
+        List<Diagnosis.Point> out = new ArrayList<>();
+        Snapshot prev = null;
+        for (Snapshot s : w.snapshots()) {
+            double t = (s.monoNs() - w.first().monoNs()) / 1e9;
+            double cores = 0;
+            long throttled = 0;
+            if (prev != null && s.cpuUsageNs().isPresent() && prev.cpuUsageNs().isPresent() && s.monoNs() > prev.monoNs()) {
+                cores = (double) (s.cpuUsageNs().getAsLong() - prev.cpuUsageNs().getAsLong()) / (s.monoNs() - prev.monoNs());
+                throttled = s.throttling().throttledPeriods() - prev.throttling().throttledPeriods();
+            }
+            int running = 0;
+            int io = 0;
+            for (TaskSample task : s.tasks()) {
+                if (task.state() == 'R') {
+                    running++;
+                } else if (task.state() == 'D') {
+                    io++;
+                }
+            }
+            out.add(new Diagnosis.Point(t, cores, throttled, s.memory().usage(), running, io));
+            prev = s;
+        }
+        return out;
+    }
+
+    /** CPUs in a cpuset list such as {@code 0-3,8,10-11}; 0 for an empty or unreadable list. */
+    static int cpuCount(String list) {
+        int n = 0;
+        for (String part : list.strip().split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                int dash = part.indexOf('-');
+                n += dash < 0 ? 1 : Integer.parseInt(part.substring(dash + 1).strip()) - Integer.parseInt(part.substring(0, dash).strip()) + 1;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return n;
+    }
+
+    private static int onlineCpus(HostPaths paths) {
+        try {
+            Path online = paths.sysRoot().resolve("devices/system/cpu/online");
+            int n = cpuCount(Files.readString(online));
+            if (n > 0) {
+                return n;
+            }
+        } catch (IOException e) {
+            // fall through: the JVM's view is the best left
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+}

@@ -1,0 +1,23 @@
+package io.boxscope.diagnose;
+
+import java.util.List;
+
+/**
+ * The result of {@code boxscope diagnose}: what was diagnosed, the figures, the verdict, and a
+ * timeline (one point per sample) for charts.
+ */
+public record Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
+        int vanishedThreads, boolean targetExited) {
+
+    public Diagnosis {
+        timeline = List.copyOf(timeline);
+        problems = List.copyOf(problems);
+    }
+
+    /**
+     * One sample's view: seconds since the start, CPUs used since the previous sample, throttled
+     * periods since the previous sample, memory usage, and threads on a CPU or runnable, in I/O wait.
+     */
+    public record Point(double seconds, double cpuCores, long throttledPeriods, long memoryUsageBytes,
+            int running, int ioWait) {}
+}

@@ -1,0 +1,158 @@
+package io.boxscope.diagnose;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The figures a verdict is made from, computed from a {@link Window}: rates over the window and
+ * shares of sampled thread states. Every field is a plain number so the JSON and HTML views and the
+ * rules read the same values.
+ *
+ * @param cpuCores CPU time used per second of the window (1.0 = one CPU busy); NaN if unknown
+ * @param cpuQuota the CPU limit in CPUs (cpu.max or cfs quota); empty when unlimited
+ * @param cpusAvailable CPUs it may run on: its cpuset, else the host's online CPUs
+ * @param throttledShare throttled periods / periods in the window, 0..1
+ * @param throttledSeconds time the cgroup spent throttled in the window
+ * @param runWaitShare run-queue wait / (wait + on-CPU time) of its threads: how much of the time it
+ *     wanted a CPU it did not get one (schedstat's run_delay, the sum runqlat's histogram shows)
+ * @param threadsWantingCpu average number of its threads on a CPU or waiting for one
+ * @param activeThreads threads that ran at least once in the window (or were seen running or in D)
+ * @param stateShare share of samples of active threads in each state
+ * @param wakeupsPerSecond times its threads were put on a CPU, per second (schedstat timeslices)
+ * @param memoryLimitBytes 0 if none
+ * @param oomKills OOM kills in the window (-1 if the kernel does not say)
+ * @param pressure some/full stall shares (0..1) over the window, per resource, and their scope
+ */
+public record Metrics(double seconds, int samples, int processes, int threads, double cpuCores,
+        OptionalDouble cpuQuota, int cpusAvailable, double throttledShare, double throttledSeconds,
+        double runWaitShare, double threadsWantingCpu, int activeThreads, Map<OffCpu, Double> stateShare,
+        double wakeupsPerSecond, boolean memoryKnown, long memoryUsageBytes, long memoryPeakBytes,
+        long memoryLimitBytes, long workingSetBytes, long pageCacheBytes, long memoryGrowthBytes,
+        double majorFaultsPerSecond, long oomKills, boolean ioKnown, double readBytesPerSecond,
+        double writeBytesPerSecond, double readOpsPerSecond, double writeOpsPerSecond,
+        PressureShares pressure, Map<String, Double> topCommsByCpu) {
+
+    /** Stall shares over the window (0..1), from the PSI totals. */
+    public record PressureShares(Snapshot.Scope scope, double cpuSome, double memorySome, double memoryFull,
+            double ioSome, double ioFull) {}
+
+    public double stateShare(OffCpu s) {
+        return stateShare.getOrDefault(s, 0.0);
+    }
+
+    /** Working set over the limit, 0..1; 0 without a limit. */
+    public double workingSetOfLimit() {
+        return memoryLimitBytes <= 0 ? 0 : (double) workingSetBytes / memoryLimitBytes;
+    }
+
+    /** Computes the metrics of a window; {@code quota} and {@code cpus} come from the cgroup limits. */
+    public static Metrics of(Window w, OptionalDouble quota, int cpus) {
+        Snapshot a = w.first();
+        Snapshot b = w.last();
+        double secs = Math.max(w.seconds(), 1e-9);
+
+        // Per thread: first and last schedstat seen, and whether it ran (or was seen running/in D).
+        Map<Integer, long[]> first = new HashMap<>();
+        Map<Integer, long[]> last = new HashMap<>();
+        Map<Integer, String> comm = new HashMap<>();
+        Map<Integer, Boolean> seenBusy = new HashMap<>();
+        for (Snapshot s : w.snapshots()) {
+            for (TaskSample t : s.tasks()) {
+                long[] v = {t.runNs(), t.waitNs(), t.timeslices()};
+                first.putIfAbsent(t.tid(), v);
+                last.put(t.tid(), v);
+                comm.put(t.tid(), t.comm());
+                if (t.state() == 'R' || t.state() == 'D') {
+                    seenBusy.put(t.tid(), true);
+                }
+            }
+        }
+        long run = 0;
+        long wait = 0;
+        long slices = 0;
+        Map<String, Double> byComm = new HashMap<>();
+        java.util.Set<Integer> active = new java.util.HashSet<>();
+        for (var e : last.entrySet()) {
+            long[] f = first.get(e.getKey());
+            long[] l = e.getValue();
+            long dr = Math.max(0, l[0] - f[0]);
+            run += dr;
+            wait += Math.max(0, l[1] - f[1]);
+            slices += Math.max(0, l[2] - f[2]);
+            byComm.merge(comm.get(e.getKey()), dr / 1e9 / secs, Double::sum);
+            if (l[2] > f[2] || seenBusy.getOrDefault(e.getKey(), false)) {
+                active.add(e.getKey());
+            }
+        }
+        Map<OffCpu, Double> share = new EnumMap<>(OffCpu.class);
+        int activeSamples = 0;
+        for (Snapshot s : w.snapshots()) {
+            for (TaskSample t : s.tasks()) {
+                if (active.contains(t.tid()) && t.reason() != OffCpu.CHILD && t.reason() != OffCpu.GONE) {
+                    share.merge(t.reason(), 1.0, Double::sum);
+                    activeSamples++;
+                }
+            }
+        }
+        for (var e : share.entrySet()) {
+            e.setValue(e.getValue() / activeSamples);
+        }
+
+        double cpuCores = a.cpuUsageNs().isPresent() && b.cpuUsageNs().isPresent()
+                ? (b.cpuUsageNs().getAsLong() - a.cpuUsageNs().getAsLong()) / 1e9 / secs
+                : run / 1e9 / secs;
+        long periods = b.throttling().periods() - a.throttling().periods();
+        long throttled = b.throttling().throttledPeriods() - a.throttling().throttledPeriods();
+        double throttledSecs = (b.throttling().throttledNanos() - a.throttling().throttledNanos()) / 1e9;
+
+        Snapshot.MemorySample ma = a.memory();
+        Snapshot.MemorySample mb = b.memory();
+        long peak = 0;
+        for (Snapshot s : w.snapshots()) {
+            peak = Math.max(peak, s.memory().usage());
+        }
+        long oom = mb.oomKillsKnown() ? mb.oomKills() - ma.oomKills() : -1;
+
+        double rB = 0;
+        double wB = 0;
+        double rO = 0;
+        double wO = 0;
+        boolean ioKnown = a.io().isPresent() && b.io().isPresent();
+        if (ioKnown) {
+            var d = b.io().get().minus(a.io().get());
+            rB = d.readBytes() / secs;
+            wB = d.writeBytes() / secs;
+            rO = d.readOps() / secs;
+            wO = d.writeOps() / secs;
+        }
+        double us = secs * 1e6;
+        var pa = a.pressure();
+        var pb = b.pressure();
+        PressureShares psi = new PressureShares(pb.scope(),
+                clamp((pb.cpu().some().totalUs() - pa.cpu().some().totalUs()) / us),
+                clamp((pb.memory().some().totalUs() - pa.memory().some().totalUs()) / us),
+                clamp((pb.memory().full().totalUs() - pa.memory().full().totalUs()) / us),
+                clamp((pb.io().some().totalUs() - pa.io().some().totalUs()) / us),
+                clamp((pb.io().full().totalUs() - pa.io().full().totalUs()) / us));
+
+        Map<String, Double> top = new java.util.LinkedHashMap<>();
+        byComm.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(5)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        int maxProcs = 0;
+        for (Snapshot s : w.snapshots()) {
+            maxProcs = Math.max(maxProcs, s.processes());
+        }
+        return new Metrics(w.seconds(), w.snapshots().size(), maxProcs, last.size(), cpuCores, quota, cpus,
+                periods <= 0 ? 0 : (double) throttled / periods, throttledSecs,
+                run + wait == 0 ? 0 : (double) wait / (run + wait), (run + wait) / 1e9 / secs, active.size(), share,
+                slices / secs, mb.present(), mb.usage(), peak, mb.limit(), mb.workingSet(), mb.pageCache(),
+                mb.usage() - ma.usage(), (mb.majorFaults() - ma.majorFaults()) / secs, oom, ioKnown, rB, wB, rO, wO,
+                psi, top);
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+}

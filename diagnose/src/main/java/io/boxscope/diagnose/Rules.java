@@ -1,0 +1,216 @@
+package io.boxscope.diagnose;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns {@link Metrics} into a {@link Verdict}. The rules and every threshold are explained in
+ * docs/diagnose.md; they are tried in the order of {@link Verdict.Kind}: a memory limit being hit
+ * or a CPU quota throttling the target explains the other symptoms (a throttled or reclaiming
+ * task is still "running"), so those come first; then whichever of I/O waits, CPU, or chosen
+ * sleeps/locks takes the largest share of the active threads' time; else the target is idle.
+ */
+public final class Rules {
+    /** Working set at this share of the limit leaves no headroom: the kernel reclaims and the OOM killer is next. */
+    static final double WORKING_SET_FULL = 0.90;
+    /** Memory PSI "some" above this share of the window: tasks stalled on memory a tenth of the time. */
+    static final double MEMORY_STALL = 0.10;
+    /** Throttled in at least this share of the CFS periods in which the cgroup ran. */
+    static final double THROTTLED = 0.20;
+    /** Share of active threads' samples in a state that makes it the explanation. */
+    static final double DOMINANT = 0.30;
+    static final double CPU_DOMINANT = 0.50;
+    /** Run-queue wait share above which other work competes for the target's CPUs. */
+    static final double CONTENDED = 0.20;
+    /** Below this CPU use (CPUs) and without active threads a target is idle. */
+    static final double IDLE_CPU = 0.05;
+
+    private Rules() {}
+
+    public static Verdict judge(Target target, Metrics m, List<String> unmeasured) {
+        String who = target.label();
+        List<String> ruledOut = new ArrayList<>();
+        List<String> unmeasuredAll = new ArrayList<>(unmeasured);
+        if (m.pressure().scope() == Snapshot.Scope.SYSTEM) {
+            unmeasuredAll.add("pressure (PSI) of the target's own cgroup: it has no v2 pressure files, so the system's is shown");
+        } else if (m.pressure().scope() == Snapshot.Scope.NONE) {
+            unmeasuredAll.add("pressure (PSI): the kernel does not report it (CONFIG_PSI, or psi=0 on the command line)");
+        }
+        if (!m.memoryKnown()) {
+            unmeasuredAll.add("memory: no cgroup memory controller for the target");
+        }
+        if (!m.ioKnown()) {
+            unmeasuredAll.add("block I/O bytes: no io.stat or blkio files for the target's cgroup");
+        } else if (m.readOpsPerSecond() == 0 && m.writeOpsPerSecond() == 0 && m.pressure().ioSome() > 0
+                && m.pressure().scope() == Snapshot.Scope.CGROUP) {
+            unmeasuredAll.add("block I/O bytes: the cgroup's I/O counters did not move although its tasks stalled on I/O "
+                    + "(cgroup v1 blkio.throttle.* counters stay at 0 on some kernels); I/O wait comes from thread states and PSI");
+        }
+
+        // 1. Memory.
+        List<String> memEvidence = new ArrayList<>();
+        Verdict.Confidence memConf = null;
+        if (m.oomKills() > 0) {
+            memEvidence.add(m.oomKills() + " process(es) OOM-killed in the window");
+            memConf = Verdict.Confidence.HIGH;
+        }
+        if (m.memoryLimitBytes() > 0 && m.workingSetOfLimit() >= WORKING_SET_FULL) {
+            memEvidence.add(String.format(Locale.ROOT, "working set %s is %.0f%% of the %s limit",
+                    bytes(m.workingSetBytes()), 100 * m.workingSetOfLimit(), bytes(m.memoryLimitBytes())));
+            memConf = stronger(memConf, m.workingSetOfLimit() >= 0.97 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM);
+        }
+        if (m.pressure().scope() == Snapshot.Scope.CGROUP && m.pressure().memorySome() >= MEMORY_STALL) {
+            memEvidence.add(String.format(Locale.ROOT, "its tasks stalled on memory %.0f%% of the window (PSI some)",
+                    100 * m.pressure().memorySome()));
+            memConf = stronger(memConf, m.pressure().memorySome() >= 2 * MEMORY_STALL ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM);
+        }
+        if (memConf != null) {
+            if (m.majorFaultsPerSecond() >= 1) {
+                memEvidence.add(String.format(Locale.ROOT, "%.0f major page faults/s (pages read back from disk)", m.majorFaultsPerSecond()));
+            }
+            return verdict(Verdict.Kind.MEMORY_PRESSURE, memConf,
+                    who + " is short of memory: " + memEvidence.getFirst() + ".", memEvidence, ruledOut, unmeasuredAll, target);
+        }
+        ruledOut.add(memoryRuledOut(m));
+
+        // 2. CPU quota.
+        if (m.cpuQuota().isPresent() && m.throttledShare() >= THROTTLED) {
+            List<String> ev = new ArrayList<>();
+            ev.add(String.format(Locale.ROOT, "throttled in %.0f%% of its CPU periods, %.2f s in total over %.1f s",
+                    100 * m.throttledShare(), m.throttledSeconds(), m.seconds()));
+            ev.add(String.format(Locale.ROOT, "used %.2f CPUs of its %.2f CPU limit", m.cpuCores(), m.cpuQuota().getAsDouble()));
+            return verdict(Verdict.Kind.CPU_THROTTLED,
+                    m.throttledShare() >= 2 * THROTTLED ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
+                    String.format(Locale.ROOT, "%s is held back by its CPU limit: throttled in %.0f%% of scheduling periods "
+                            + "(limit %.2f CPUs).", who, 100 * m.throttledShare(), m.cpuQuota().getAsDouble()),
+                    ev, ruledOut, unmeasuredAll, target);
+        }
+        ruledOut.add(m.cpuQuota().isPresent()
+                ? String.format(Locale.ROOT, "CPU limit: throttled in only %.0f%% of periods (limit %.2f CPUs)",
+                        100 * m.throttledShare(), m.cpuQuota().getAsDouble())
+                : "CPU limit: none set, so nothing throttles it");
+
+        // 3. Whichever state dominates the active threads' time.
+        double io = m.stateShare(OffCpu.IO);
+        double cpu = m.stateShare(OffCpu.RUNNING);
+        double chosen = m.stateShare(OffCpu.LOCK) + m.stateShare(OffCpu.SLEEP);
+        boolean ioPsi = m.pressure().scope() == Snapshot.Scope.CGROUP && m.pressure().ioSome() >= 0.2;
+        String states = String.format(Locale.ROOT,
+                "its %d active thread(s) were on or waiting for a CPU %.0f%%, in I/O wait %.0f%%, on locks %.0f%%, "
+                        + "sleeping %.0f%%, waiting for input %.0f%% of the samples",
+                m.activeThreads(), 100 * cpu, 100 * io, 100 * m.stateShare(OffCpu.LOCK), 100 * m.stateShare(OffCpu.SLEEP),
+                100 * m.stateShare(OffCpu.WAIT_INPUT));
+        if ((io >= DOMINANT && io >= cpu && io >= chosen) || (ioPsi && io >= cpu)) {
+            List<String> ev = new ArrayList<>(List.of(states));
+            if (m.ioKnown()) {
+                ev.add(String.format(Locale.ROOT, "block I/O: %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)",
+                        bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), bytes((long) m.writeBytesPerSecond()),
+                        m.writeOpsPerSecond()));
+            }
+            ev.add(String.format(Locale.ROOT, "I/O pressure (%s): some %.0f%%, full %.0f%%", scope(m),
+                    100 * m.pressure().ioSome(), 100 * m.pressure().ioFull()));
+            return verdict(Verdict.Kind.IO_BOUND, io >= 2 * DOMINANT ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
+                    String.format(Locale.ROOT, "%s mostly waits for I/O: its active threads were in uninterruptible "
+                            + "I/O wait in %.0f%% of the samples.", who, 100 * io), ev, ruledOut, unmeasuredAll, target);
+        }
+        // State R is on a CPU or waiting for one: both are demand for CPU. A thread that is mostly R but
+        // uses little CPU time is starved by other work (run-queue wait), which is the contended case.
+        if (cpu >= CPU_DOMINANT && cpu >= chosen && (m.cpuCores() >= 0.1 || m.runWaitShare() >= CONTENDED)) {
+            List<String> ev = new ArrayList<>(List.of(states));
+            ev.add(String.format(Locale.ROOT, "used %.2f CPUs of the %d it may run on", m.cpuCores(), m.cpusAvailable()));
+            ev.add(String.format(Locale.ROOT, "waited for a CPU %.0f%% of the time it was runnable (schedstat run delay)",
+                    100 * m.runWaitShare()));
+            if (!m.topCommsByCpu().isEmpty()) {
+                ev.add("CPU by command: " + topComms(m));
+            }
+            boolean contended = m.runWaitShare() >= CONTENDED;
+            String summary = contended
+                    ? String.format(Locale.ROOT, "%s is CPU-bound and contended: its active threads were on or waiting for a "
+                            + "CPU in %.0f%% of the samples and waited %.0f%% of the time they were runnable: other work "
+                            + "competes for its CPUs.",
+                            who, 100 * cpu, 100 * m.runWaitShare())
+                    : String.format(Locale.ROOT, "%s is CPU-bound: its active threads were on a CPU in %.0f%% of the samples, "
+                            + "using %.2f CPUs.", who, 100 * cpu, m.cpuCores());
+            return verdict(Verdict.Kind.CPU_BOUND, cpu >= 0.8 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
+                    summary, ev, ruledOut, unmeasuredAll, target);
+        }
+        ruledOut.add(String.format(Locale.ROOT, "I/O: active threads in I/O wait in %.0f%% of the samples, I/O pressure %.0f%% (%s)",
+                100 * io, 100 * m.pressure().ioSome(), scope(m)));
+        ruledOut.add(String.format(Locale.ROOT, "CPU: on a CPU in %.0f%% of the samples, %.2f CPUs used", 100 * cpu, m.cpuCores()));
+
+        if (m.activeThreads() > 0 && chosen >= CPU_DOMINANT) {
+            String why = m.stateShare(OffCpu.LOCK) >= m.stateShare(OffCpu.SLEEP) ? "waiting on locks or condition variables (futex)"
+                    : "sleeping by its own choice (nanosleep)";
+            return verdict(Verdict.Kind.LOCK_SLEEP_BOUND, chosen >= 0.8 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
+                    String.format(Locale.ROOT, "%s is off the CPU but not on I/O: its active threads spent %.0f%% of the "
+                            + "samples %s.", who, 100 * chosen, why),
+                    List.of(states, String.format(Locale.ROOT, "%.1f wake-ups/s, %.2f CPUs used", m.wakeupsPerSecond(), m.cpuCores())),
+                    ruledOut, unmeasuredAll, target);
+        }
+        if (m.cpuCores() < IDLE_CPU && (m.activeThreads() == 0 || cpu + io < 0.2)) {
+            String detail = m.activeThreads() == 0 ? "none of its threads ran during the window"
+                    : String.format(Locale.ROOT, "%.1f wake-ups/s, mostly waiting for input", m.wakeupsPerSecond());
+            return verdict(Verdict.Kind.MOSTLY_IDLE, m.activeThreads() == 0 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
+                    String.format(Locale.ROOT, "%s is mostly idle: %.3f CPUs used; %s.", who, m.cpuCores(), detail),
+                    List.of(states), ruledOut, unmeasuredAll, target);
+        }
+        // Nothing crossed a threshold: name the largest share, with low confidence.
+        Verdict.Kind kind = io >= cpu && io >= chosen ? Verdict.Kind.IO_BOUND
+                : cpu >= chosen ? Verdict.Kind.CPU_BOUND : Verdict.Kind.LOCK_SLEEP_BOUND;
+        return verdict(kind, Verdict.Confidence.LOW,
+                String.format(Locale.ROOT, "%s shows no dominant bottleneck; the largest share of its active time is %s.",
+                        who, kind.text()),
+                List.of(states), ruledOut, unmeasuredAll, target);
+    }
+
+    private static Verdict verdict(Verdict.Kind kind, Verdict.Confidence c, String summary, List<String> evidence,
+            List<String> ruledOut, List<String> unmeasured, Target t) {
+        return new Verdict(kind, c, summary, evidence, ruledOut, unmeasured, NextSteps.of(kind, t));
+    }
+
+    private static String memoryRuledOut(Metrics m) {
+        if (!m.memoryKnown()) {
+            return "memory: not measured (no memory controller)";
+        }
+        String limit = m.memoryLimitBytes() > 0
+                ? String.format(Locale.ROOT, "working set %s, %.0f%% of the %s limit", bytes(m.workingSetBytes()),
+                        100 * m.workingSetOfLimit(), bytes(m.memoryLimitBytes()))
+                : "working set " + bytes(m.workingSetBytes()) + ", no limit";
+        return String.format(Locale.ROOT, "memory: %s, %s OOM kills, memory pressure %.0f%% (%s)", limit,
+                m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills()), 100 * m.pressure().memorySome(), scope(m));
+    }
+
+    private static String scope(Metrics m) {
+        return switch (m.pressure().scope()) {
+            case CGROUP -> "its cgroup";
+            case SYSTEM -> "whole system";
+            case NONE -> "not reported";
+        };
+    }
+
+    private static String topComms(Metrics m) {
+        List<String> parts = new ArrayList<>();
+        m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
+        return String.join(", ", parts);
+    }
+
+    private static Verdict.Confidence stronger(Verdict.Confidence a, Verdict.Confidence b) {
+        return a == null || b.ordinal() < a.ordinal() ? b : a;
+    }
+
+    /** Binary units as the rest of boxscope prints them (KiB, MiB, GiB). */
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + "B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = b;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f%s" : "%.1f%s", v, units[i]);
+    }
+}

@@ -1,0 +1,227 @@
+package io.boxscope.diagnose;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import io.boxscope.mem.cgroup.CgroupMemory;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.ProcParseException;
+import io.boxscope.proc.ProcStat;
+import io.boxscope.proc.TaskSchedStat;
+import io.boxscope.proc.cgroup.CgroupFiles;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.cgroup.CgroupIo;
+import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
+import io.boxscope.proc.cgroup.CpuUsage;
+import io.boxscope.proc.cgroup.Pressure;
+
+/**
+ * Takes {@link Snapshot}s of one target from /proc and the cgroup files (no BPF): CPU time and
+ * throttling (v2 cpu.stat, or v1 cpuacct.usage and cpu.stat), memory (the memory controller of
+ * either version), block I/O (v2 io.stat, or v1 blkio), pressure (the cgroup's v2 *.pressure, else
+ * /proc/pressure), and every thread of the target's processes (stat, schedstat, wchan). Files that
+ * vanish between listing and reading (a thread that exits) are skipped and counted, never fatal.
+ */
+public final class Sampler {
+    private final Target target;
+    private final HostPaths paths;
+    private final CgroupFs fs;
+    private final Set<String> problems = new LinkedHashSet<>();
+    private int vanished;
+
+    public Sampler(Target target, HostPaths paths) {
+        this.target = target;
+        this.paths = paths;
+        this.fs = new CgroupFs(paths);
+    }
+
+    /** Files that exist but could not be read or parsed, each named once. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Threads or processes that exited between being listed and being read. */
+    public int vanished() {
+        return vanished;
+    }
+
+    public Snapshot sample() throws IOException {
+        long now = System.nanoTime();
+        Optional<Path> v2 = fs.unifiedDir(target.cgroups()).filter(Files::isDirectory);
+        Optional<Path> cpu1 = fs.v1Dir(target.cgroups(), "cpu").filter(Files::isDirectory);
+        Optional<Path> cpuacct1 = fs.v1Dir(target.cgroups(), "cpuacct").filter(Files::isDirectory);
+        Optional<Path> blkio1 = fs.v1Dir(target.cgroups(), "blkio").filter(Files::isDirectory);
+
+        OptionalLong usage = OptionalLong.empty();
+        CpuThrottling throttling = CpuThrottling.NONE;
+        Optional<String> cpuStat2 = v2.flatMap(d -> read(d.resolve("cpu.stat")));
+        if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
+            usage = parse(() -> CpuUsage.fromV2CpuStat(cpuStat2.get()), OptionalLong.empty());
+        } else {
+            usage = cpuacct1.flatMap(d -> read(d.resolve("cpuacct.usage")))
+                    .map(t -> parse(() -> OptionalLong.of(CpuUsage.fromCpuacctUsage(t)), OptionalLong.empty()))
+                    .orElse(OptionalLong.empty());
+        }
+        // Throttling lives where the quota is set: v2 if cpu.max exists, else v1's cpu controller.
+        if (v2.isPresent() && Files.exists(v2.get().resolve("cpu.max")) && cpuStat2.isPresent()) {
+            throttling = parse(() -> CgroupFiles.cpuStat(cpuStat2.get()), CpuThrottling.NONE);
+        } else if (cpu1.isPresent()) {
+            throttling = cpu1.flatMap(d -> read(d.resolve("cpu.stat")))
+                    .map(t -> parse(() -> CgroupFiles.cpuStat(t), CpuThrottling.NONE)).orElse(CpuThrottling.NONE);
+        }
+
+        Optional<CgroupIo> io = Optional.empty();
+        Optional<String> ioStat = v2.flatMap(d -> read(d.resolve("io.stat")));
+        if (ioStat.isPresent() && !ioStat.get().isBlank()) {
+            io = Optional.of(parse(() -> CgroupIo.parseV2(ioStat.get()), CgroupIo.ZERO));
+        } else if (blkio1.isPresent()) {
+            Optional<String> bytes = read(blkio1.get().resolve("blkio.throttle.io_service_bytes_recursive"))
+                    .or(() -> read(blkio1.get().resolve("blkio.throttle.io_service_bytes")));
+            Optional<String> ops = read(blkio1.get().resolve("blkio.throttle.io_serviced_recursive"))
+                    .or(() -> read(blkio1.get().resolve("blkio.throttle.io_serviced")));
+            if (bytes.isPresent() && ops.isPresent()) {
+                io = Optional.of(parse(() -> CgroupIo.parseV1(bytes.get(), ops.get()), CgroupIo.ZERO));
+            }
+        } else if (ioStat.isPresent()) {
+            io = Optional.of(CgroupIo.ZERO); // an empty io.stat: no I/O reached a device yet
+        }
+
+        Snapshot.MemorySample memory = memory();
+        Snapshot.PressureSet pressure = pressure(v2);
+        List<Integer> pids = pids(v2, cpu1);
+        List<TaskSample> tasks = new ArrayList<>();
+        for (int pid : pids) {
+            tasks(pid, tasks);
+        }
+        return new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());
+    }
+
+    private Snapshot.MemorySample memory() throws IOException {
+        Optional<CgroupMemory> m = CgroupMemory.read(fs, target.cgroups());
+        if (m.isEmpty()) {
+            return Snapshot.MemorySample.ABSENT;
+        }
+        CgroupMemory c = m.get();
+        problems.addAll(c.problems());
+        OptionalLong kills = c.oomKills();
+        return new Snapshot.MemorySample(true, c.usage(), c.limit().orElse(0), c.workingSet(), c.pageCache(),
+                c.stat("pgmajfault"), kills.orElse(0), kills.isPresent());
+    }
+
+    private Snapshot.PressureSet pressure(Optional<Path> v2) {
+        if (v2.isPresent() && Files.exists(v2.get().resolve("cpu.pressure"))) {
+            Path d = v2.get();
+            return new Snapshot.PressureSet(psi(d.resolve("cpu.pressure")), psi(d.resolve("memory.pressure")),
+                    psi(d.resolve("io.pressure")), Snapshot.Scope.CGROUP);
+        }
+        Path sys = paths.procRoot().resolve("pressure");
+        if (Files.exists(sys.resolve("cpu"))) {
+            return new Snapshot.PressureSet(psi(sys.resolve("cpu")), psi(sys.resolve("memory")), psi(sys.resolve("io")),
+                    Snapshot.Scope.SYSTEM);
+        }
+        return Snapshot.PressureSet.ABSENT;
+    }
+
+    private Pressure psi(Path file) {
+        return read(file).map(t -> parse(() -> Pressure.parse(file.toString(), t), Pressure.NONE)).orElse(Pressure.NONE);
+    }
+
+    /** The processes to sample: the one PID, or everything in the cgroup now (forks included). */
+    private List<Integer> pids(Optional<Path> v2, Optional<Path> cpu1) {
+        if (target.pid().isPresent()) {
+            int pid = target.pid().getAsInt();
+            return Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid))) ? List.of(pid) : List.of();
+        }
+        // Where the processes are listed: the v1 cpu hierarchy on hybrid hosts with a cgroupfs driver
+        // (the v2 directory may not list them there), else v2.
+        Optional<String> procs = cpu1.flatMap(d -> read(d.resolve("cgroup.procs")))
+                .or(() -> v2.flatMap(d -> read(d.resolve("cgroup.procs"))));
+        List<Integer> out = new ArrayList<>();
+        for (String line : procs.orElse("").split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    out.add(Integer.parseInt(line.strip()));
+                } catch (NumberFormatException e) {
+                    problems.add("cgroup.procs: not a PID: '" + line.strip() + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    private void tasks(int pid, List<TaskSample> out) {
+        Path taskDir = paths.procRoot().resolve(Integer.toString(pid)).resolve("task");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(taskDir)) {
+            for (Path t : dir) {
+                String name = t.getFileName().toString();
+                int tid;
+                try {
+                    tid = Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                task(pid, tid, t).ifPresent(out::add);
+            }
+        } catch (NoSuchFileException e) {
+            vanished++;
+        } catch (IOException e) {
+            problems.add(taskDir + ": " + e.getMessage());
+        }
+    }
+
+    private Optional<TaskSample> task(int pid, int tid, Path dir) {
+        try {
+            ProcStat st = ProcStat.parse(readRaw(dir.resolve("stat")));
+            TaskSchedStat ss = TaskSchedStat.parse(readRaw(dir.resolve("schedstat")));
+            String wchan = "";
+            if (st.state() == 'S' || st.state() == 'D' || st.state() == 'I') {
+                wchan = readRaw(dir.resolve("wchan")).strip();
+            }
+            return Optional.of(new TaskSample(pid, tid, st.comm(), st.state(), ss.runNs(), ss.waitNs(), ss.timeslices(), wchan));
+        } catch (NoSuchFileException e) {
+            vanished++;
+        } catch (IOException e) {
+            if (Files.exists(dir)) {
+                problems.add(dir + ": " + e.getMessage());
+            } else {
+                vanished++;
+            }
+        } catch (ProcParseException e) {
+            problems.add(e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static String readRaw(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+
+    private Optional<String> read(Path p) {
+        try {
+            return Optional.of(readRaw(p));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            problems.add(p + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private <T> T parse(java.util.function.Supplier<T> parser, T fallback) {
+        try {
+            return parser.get();
+        } catch (ProcParseException e) {
+            problems.add(e.getMessage());
+            return fallback;
+        }
+    }
+}

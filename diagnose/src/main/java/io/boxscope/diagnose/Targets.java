@@ -1,0 +1,49 @@
+package io.boxscope.diagnose;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.Procfs;
+import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+
+/**
+ * Resolves what the user typed into a {@link Target}: a number is a PID, a string starting with
+ * {@code /} is a cgroup path (relative to the cgroup root, as {@code /proc/PID/cgroup} prints it,
+ * e.g. {@code /docker/<id>} or {@code /system.slice/nginx.service}), anything else a container name
+ * or id (prefix) as {@code docker} accepts it.
+ */
+public final class Targets {
+    private Targets() {}
+
+    public static Target resolve(String spec, HostPaths paths, ContainerDiscovery discovery) throws IOException {
+        if (!spec.isEmpty() && spec.chars().allMatch(Character::isDigit)) {
+            int pid;
+            try {
+                pid = Integer.parseInt(spec);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + spec + "' is not a PID (too large)");
+            }
+            Procfs procfs = new Procfs(paths);
+            String comm = procfs.stat(pid).comm();
+            CgroupMembership m = CgroupMembership.parse(procfs.read(pid, "cgroup"));
+            return new Target(Target.Kind.PROCESS, "pid " + pid + " (" + comm + ")", Optional.empty(), m, OptionalInt.of(pid));
+        }
+        if (spec.startsWith("/")) {
+            if (spec.contains("/../") || spec.endsWith("/..")) {
+                throw new IllegalArgumentException("cgroup path '" + spec + "' may not contain '..'");
+            }
+            // The same path in every hierarchy: v2, and each v1 controller (on hybrid hosts runtimes
+            // create the same path under each).
+            CgroupMembership m = new CgroupMembership(List.of(new CgroupEntry(0, List.of(), spec),
+                    new CgroupEntry(1, List.of("cpu", "cpuacct", "memory", "blkio", "pids", "cpuset"), spec)));
+            return new Target(Target.Kind.CGROUP, spec, Optional.empty(), m, OptionalInt.empty());
+        }
+        ContainerInfo c = discovery.locate(spec);
+        return new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(), OptionalInt.empty());
+    }
+}

@@ -1,0 +1,102 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.diagnose.report.Html;
+import io.boxscope.diagnose.report.HtmlReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTML report rendered by a real browser (Debian's headless Chromium, which scripts/setup-env
+ * installs): it loads without console errors or network requests, a screenshot is taken, and a
+ * hostile process name is inert text in the rendered DOM.
+ */
+class HtmlReportTest {
+    static final String XSS = "<img src=x onerror=alert(1)>";
+
+    static Diagnosis hostile() {
+        Target t = new Target(Target.Kind.PROCESS, "pid 7 (" + XSS + ")", Optional.empty(), RulesTest.CGROUP.cgroups(),
+                OptionalInt.of(7));
+        Window w = RulesTest.window(new RulesTest.Step(RulesTest.S / 2, 10, 9, 100 << 20, 128 << 20, 0, 0, 0),
+                new RulesTest.Thread(1, "R", "", RulesTest.S / 2, RulesTest.S / 2, 10));
+        Metrics m = Metrics.of(w, OptionalDouble.of(0.5), 2);
+        Verdict v = Rules.judge(t, m, List.of("a thing named " + XSS));
+        return new Diagnosis(t, m, v, Diagnose.timeline(w), List.of("/proc/7/" + XSS + ": gone"), 3, false);
+    }
+
+    @Test
+    void escapesEverythingFromTheSystem() {
+        String html = HtmlReport.render(hostile());
+        assertFalse(html.contains(XSS), "raw hostile name in the report");
+        assertTrue(html.contains(Html.text(XSS)));
+        assertFalse(html.contains("<script"), "the report needs no script");
+        for (String ref : new String[] {"http:", "https:", "src=\"", "href=\"", "url(", "@import"}) {
+            assertFalse(html.contains(ref), "the report would make a request: " + ref);
+        }
+        assertEquals("&amp;&lt;&gt;&quot;&#39;\uFFFD\uFFFD\uFFFD", Html.text("&<>\"'\u0007\u202e\u2028"));
+    }
+
+    @Test
+    void rendersInHeadlessChromiumWithoutErrorsOrRequests(@TempDir Path dir) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assertTrue(Files.isExecutable(chromium), "Debian's chromium is needed (scripts/setup-env installs it)");
+        Path page = dir.resolve("report.html");
+        Files.writeString(page, HtmlReport.render(hostile()), StandardCharsets.UTF_8);
+
+        Run dom = chromium(dir, "--dump-dom", page.toUri().toString());
+        assertEquals(0, dom.code, dom.err);
+        // The DOM the browser built: the hostile name is text, not an element.
+        assertFalse(dom.out.contains("<img"), "an <img> element was created from a process name");
+        assertTrue(dom.out.contains("&lt;img src=x onerror=alert(1)&gt;"), dom.out);
+        assertTrue(dom.out.contains("CPU-throttled"), dom.out);
+        assertFalse(dom.err.contains("CONSOLE"), "console messages: " + dom.err);
+        assertFalse(dom.err.contains("net::ERR"), "network requests: " + dom.err);
+        assertFalse(dom.err.contains("Refused to"), "blocked loads: " + dom.err);
+
+        Path png = dir.resolve("report.png");
+        Run shot = chromium(dir, "--screenshot=" + png, "--window-size=1000,1400", page.toUri().toString());
+        assertEquals(0, shot.code, shot.err);
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 10_000, "screenshot too small: " + bytes.length);
+        assertEquals((byte) 0x89, bytes[0]);
+        assertEquals('P', bytes[1]);
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run chromium(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir=" + dir.resolve("profile")));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        var out = new java.io.ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                p.getInputStream().transferTo(out);
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish in 120 s");
+        }
+        reader.join();
+        return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8), err);
+    }
+}

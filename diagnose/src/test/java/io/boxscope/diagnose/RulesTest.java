@@ -1,0 +1,198 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupIo;
+import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.cgroup.Pressure;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verdict rules on windows whose figures are written out by hand: each case states the
+ * snapshots a workload produces (ten one-second steps) and the verdict docs/diagnose.md promises.
+ */
+class RulesTest {
+    static final Target CGROUP = new Target(Target.Kind.CGROUP, "/test", Optional.empty(),
+            new CgroupMembership(List.of(new CgroupEntry(0, List.of(), "/test"))), OptionalInt.empty());
+
+    /** One thread's sampled state per step, with schedstat counters advanced by the given ns per step. */
+    record Thread(int tid, String states, String wchan, long runPerStep, long waitPerStep, long slicesPerStep) {}
+
+    record Step(long cpuNsPerStep, long periodsPerStep, long throttledPerStep, long memUsage, long memLimit,
+            long oomPerStep, double memStallShare, double ioStallShare) {}
+
+    static Window window(Step step, Thread... threads) {
+        List<Snapshot> snaps = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            List<TaskSample> tasks = new ArrayList<>();
+            for (Thread t : threads) {
+                char state = t.states().charAt(i % t.states().length());
+                tasks.add(new TaskSample(t.tid(), t.tid(), "t" + t.tid(), state, i * t.runPerStep(), i * t.waitPerStep(),
+                        i * t.slicesPerStep(), state == 'S' || state == 'D' ? t.wchan() : ""));
+            }
+            long us = i * 1_000_000L;
+            Snapshot.PressureSet psi = new Snapshot.PressureSet(Pressure.NONE,
+                    new Pressure(new Pressure.Line(0, 0, 0, (long) (us * step.memStallShare())), Pressure.Line.ZERO),
+                    new Pressure(new Pressure.Line(0, 0, 0, (long) (us * step.ioStallShare())), Pressure.Line.ZERO),
+                    Snapshot.Scope.CGROUP);
+            snaps.add(new Snapshot(i * 1_000_000_000L, OptionalLong.of(i * step.cpuNsPerStep()),
+                    new CpuThrottling(i * step.periodsPerStep(), i * step.throttledPerStep(), i * step.throttledPerStep() * 50_000_000L),
+                    new Snapshot.MemorySample(true, step.memUsage(), step.memLimit(), step.memUsage(), 0, 0, i * step.oomPerStep(), true),
+                    Optional.of(CgroupIo.ZERO), psi, tasks, 1));
+        }
+        return new Window(snaps, List.of(), 0, false);
+    }
+
+    static Verdict judge(Window w, OptionalDouble quota) {
+        return Rules.judge(CGROUP, Metrics.of(w, quota, 2), List.of());
+    }
+
+    static final long S = 1_000_000_000L;
+
+    @Test
+    void busyLoopUnderHalfCpuQuotaIsThrottled() {
+        Window w = window(new Step(S / 2, 10, 9, 1 << 20, 128 << 20, 0, 0, 0),
+                new Thread(1, "R", "", S / 2, S / 2, 10));
+        Verdict v = judge(w, OptionalDouble.of(0.5));
+        assertEquals(Verdict.Kind.CPU_THROTTLED, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+        assertTrue(v.summary().contains("90%"), v.summary());
+    }
+
+    @Test
+    void lightThrottlingIsRuledOut() {
+        Window w = window(new Step(S / 2, 10, 1, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "R", "", S / 2, 0, 10));
+        Verdict v = judge(w, OptionalDouble.of(2));
+        assertEquals(Verdict.Kind.CPU_BOUND, v.kind(), v.toString());
+        assertTrue(v.ruledOut().stream().anyMatch(r -> r.contains("throttled in only 10%")), v.ruledOut().toString());
+    }
+
+    @Test
+    void twoLoopsOnOneCpuAreCpuBoundAndContended() {
+        Window w = window(new Step(S, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "R", "", S / 2, S / 2, 100), new Thread(2, "R", "", S / 2, S / 2, 100));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.CPU_BOUND, v.kind());
+        assertTrue(v.summary().contains("contended"), v.summary());
+    }
+
+    @Test
+    void oomKillsMeanMemoryPressureWhateverTheCpuDoes() {
+        Window w = window(new Step(S, 0, 0, 60 << 20, 64 << 20, 1, 0, 0),
+                new Thread(1, "R", "", S, 0, 10));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.MEMORY_PRESSURE, v.kind());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+        assertTrue(v.evidence().getFirst().startsWith("10 process(es) OOM-killed"), v.evidence().toString());
+    }
+
+    @Test
+    void workingSetAtTheLimitIsMemoryPressure() {
+        Window w = window(new Step(S / 10, 0, 0, 120 << 20, 128 << 20, 0, 0, 0),
+                new Thread(1, "S", "hrtimer_nanosleep", S / 10, 0, 10));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.MEMORY_PRESSURE, v.kind());
+        assertEquals(Verdict.Confidence.MEDIUM, v.confidence());
+    }
+
+    @Test
+    void memoryStallsFromPsiAreMemoryPressure() {
+        Window w = window(new Step(S / 10, 0, 0, 10 << 20, 0, 0, 0.25, 0),
+                new Thread(1, "RD", "folio_wait_bit", S / 10, 0, 10));
+        assertEquals(Verdict.Kind.MEMORY_PRESSURE, judge(w, OptionalDouble.empty()).kind());
+    }
+
+    @Test
+    void threadsMostlyInDAreIoBound() {
+        Window w = window(new Step(S / 20, 0, 0, 1 << 20, 0, 0, 0, 0.7),
+                new Thread(1, "DDDDR", "", S / 20, 0, 200));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.IO_BOUND, v.kind());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+    }
+
+    @Test
+    void aParentWaitingForItsChildDoesNotHideTheChildsIoWait() {
+        Window w = window(new Step(S / 20, 0, 0, 1 << 20, 0, 0, 0, 0.5),
+                new Thread(1, "S", "do_wait", 0, 0, 100), new Thread(2, "DDR", "", S / 20, 0, 100));
+        assertEquals(Verdict.Kind.IO_BOUND, judge(w, OptionalDouble.empty()).kind());
+    }
+
+    @Test
+    void sleepingBetweenShortBurstsIsSleepBound() {
+        Window w = window(new Step(S / 100, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "SSSSSSSSSR", "hrtimer_nanosleep", S / 100, 0, 3));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.LOCK_SLEEP_BOUND, v.kind());
+        assertTrue(v.summary().contains("nanosleep"), v.summary());
+    }
+
+    @Test
+    void futexWaitsAreLockBound() {
+        Window w = window(new Step(S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "SSSR", "futex_do_wait", S / 20, 0, 50), new Thread(2, "SSSR", "futex_do_wait", S / 20, 0, 50));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.LOCK_SLEEP_BOUND, v.kind());
+        assertTrue(v.summary().contains("futex"), v.summary());
+    }
+
+    @Test
+    void aThreadThatNeverRunsIsIdle() {
+        Window w = window(new Step(0, 0, 0, 1 << 20, 0, 0, 0, 0), new Thread(1, "S", "hrtimer_nanosleep", 0, 0, 0));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, v.kind());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+    }
+
+    @Test
+    void anEventLoopWaitingForInputIsIdle() {
+        Window w = window(new Step(S / 1000, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "S", "ep_poll", S / 1000, 0, 2));
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, judge(w, OptionalDouble.empty()).kind());
+    }
+
+    @Test
+    void everyVerdictSaysWhatWasNotMeasuredAndWhatToRunNext() {
+        Window w = window(new Step(S / 2, 10, 9, 1 << 20, 128 << 20, 0, 0, 0), new Thread(1, "R", "", S / 2, S / 2, 10));
+        Verdict v = Rules.judge(new Target(Target.Kind.PROCESS, "pid 42 (x)", Optional.empty(), CGROUP.cgroups(), OptionalInt.of(42)),
+                Metrics.of(w, OptionalDouble.empty(), 2), List.of("profiles"));
+        assertTrue(v.unmeasured().contains("profiles"));
+        assertTrue(v.nextCommands().contains("boxscope syscount -p 42 -L"), v.nextCommands().toString());
+    }
+
+    @Test
+    void metricsFromCounters() {
+        Window w = window(new Step(S / 2, 10, 5, 1 << 20, 4 << 20, 0, 0.3, 0.1),
+                new Thread(1, "RS", "hrtimer_nanosleep", S / 4, S / 4, 7));
+        Metrics m = Metrics.of(w, OptionalDouble.of(1), 2);
+        assertEquals(10.0, m.seconds(), 1e-9);
+        assertEquals(0.5, m.cpuCores(), 1e-9);
+        assertEquals(0.5, m.throttledShare(), 1e-9);
+        assertEquals(0.5, m.runWaitShare(), 1e-9);
+        assertEquals(7.0, m.wakeupsPerSecond(), 1e-9);
+        assertEquals(0.3, m.pressure().memorySome(), 1e-9);
+        assertEquals(0.1, m.pressure().ioSome(), 1e-9);
+        assertEquals(0.25, m.workingSetOfLimit(), 1e-9);
+        // 11 samples alternating R,S,R,...: 6 R and 5 S.
+        assertEquals(6 / 11.0, m.stateShare(OffCpu.RUNNING), 1e-9);
+        assertEquals(5 / 11.0, m.stateShare(OffCpu.SLEEP), 1e-9);
+    }
+
+    @Test
+    void cpusetLists() {
+        assertEquals(4, Diagnose.cpuCount("0-3"));
+        assertEquals(5, Diagnose.cpuCount("0-1,4,8-9\n"));
+        assertEquals(0, Diagnose.cpuCount(""));
+        assertEquals(0, Diagnose.cpuCount("x-y"));
+    }
+}
