@@ -208,6 +208,7 @@ class JsonKeysTest {
             document("containers", "--json", "containers", "--container", name);
             document("containers", "--json", "containers", "--pid", Integer.toString(c.pid()));
             document("mem container", "mem", "container", name, "--json");
+            document("diagnose", "--json", "diagnose", "--duration", "1s", name);
             Object all = document("containers", "containers", "--json");
             // demo prints ContainerViews.json of every container and of its own: these keys
             COVERED.addAll(CHECKED_ELSEWHERE);
@@ -225,7 +226,7 @@ class JsonKeysTest {
             Set<String> missing = new TreeSet<>(leaves);
             missing.removeAll(COVERED);
             missing.removeAll(Set.of("bpf features", "probe", "syscount")); // @KernelTest: skipped off-root
-            missing.removeAll(Set.of("mem container", "demo")); // @DockerTest
+            missing.removeAll(Set.of("mem container", "demo", "diagnose")); // @DockerTest
             assertEquals(Set.of(), missing, "commands whose --json no test walks: add them to JsonKeysTest");
         }
     }

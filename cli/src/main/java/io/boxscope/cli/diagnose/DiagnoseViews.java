@@ -160,9 +160,14 @@ public final class DiagnoseViews {
         cpu.put("run_queue_wait_share", m.runWaitShare());
         cpu.put("threads_wanting_cpu", m.threadsWantingCpu());
         cpu.put("wakeups_per_s", m.wakeupsPerSecond());
-        Map<String, Object> top = Json.object();
-        m.topCommsByCpu().forEach(top::put);
-        cpu.put("top_commands_cpus", top);
+        List<Object> top = new ArrayList<>();
+        m.topCommsByCpu().forEach((comm, cores) -> {
+            Map<String, Object> x = Json.object();
+            x.put("command", comm);
+            x.put("used_cpus", cores);
+            top.add(x);
+        });
+        cpu.put("top_commands", top);
         o.put("cpu", cpu);
         Map<String, Object> threads = Json.object();
         threads.put("processes", m.processes());
