@@ -46,6 +46,24 @@ class DiagnoseDockerTest {
         }
     }
 
+    /**
+     * The verdict a workload gets on a machine with CPU to spare; on one whose CPUs are saturated by
+     * other work (another build, other tests) the honest verdict for a throttled loop or an fsync loop
+     * is "CPU-bound, contended" (it cannot reach its quota; its wake-ups wait in the run queue), and
+     * then the figures must show that contention.
+     */
+    private static void assertVerdictUnlessContended(String expected, Map<String, Object> d) {
+        Map<String, Object> v = Json.asObject(d.get("verdict"));
+        double wait = ((Number) Json.asObject(d.get("cpu")).get("run_queue_wait_share")).doubleValue();
+        if (!expected.equals(v.get("kind")) && "cpu_bound".equals(v.get("kind")) && wait >= 0.2) {
+            System.err.printf("DiagnoseDockerTest: expected %s, got cpu_bound with %.0f%% run-queue wait: the machine is busy%n",
+                    expected, 100 * wait);
+            assertTrue(((String) v.get("summary")).contains("contended"), v.toString());
+            return;
+        }
+        assertVerdict(expected, d);
+    }
+
     private static void assertVerdict(String expected, Map<String, Object> d) {
         Map<String, Object> v = Json.asObject(d.get("verdict"));
         assertEquals(expected, v.get("kind"), () -> Json.pretty(d.get("verdict")) + "\n" + Json.pretty(d.get("cpu"))
@@ -55,13 +73,13 @@ class DiagnoseDockerTest {
 
     @Test
     void ioBound() throws Exception {
-        assertVerdict("io_bound", verdictOf(DemoWorkload.IO_BOUND));
+        assertVerdictUnlessContended("io_bound", verdictOf(DemoWorkload.IO_BOUND));
     }
 
     @Test
     void throttled() throws Exception {
         Map<String, Object> d = verdictOf(DemoWorkload.THROTTLED);
-        assertVerdict("cpu_throttled", d);
+        assertVerdictUnlessContended("cpu_throttled", d);
         assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
     }
 
@@ -90,20 +108,21 @@ class DiagnoseDockerTest {
             Map<String, Object> byPid = diagnose(Integer.toString(c.pid()));
             assertEquals("process", Json.asObject(byPid.get("target")).get("kind"));
             assertEquals((long) c.pid(), Json.asObject(byPid.get("target")).get("pid"));
-            assertVerdict("cpu_throttled", byPid);
+            assertVerdictUnlessContended("cpu_throttled", byPid);
             Map<String, Object> byPath = diagnose("/docker/" + c.id());
             assertEquals("cgroup", Json.asObject(byPath.get("target")).get("kind"));
-            assertVerdict("cpu_throttled", byPath);
+            assertVerdictUnlessContended("cpu_throttled", byPath);
         }
     }
 
     @Test
     void theDemoRunsAVariantEndToEnd() {
-        Cli r = Cli.run("demo", "--throttled", "--seconds", "2");
+        Cli r = Cli.run("demo", "--memory-bound", "--seconds", "2");
         assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("$ boxscope containers"), r.out());
         assertTrue(r.out().contains("$ boxscope diagnose boxscope-demo --duration 2s"), r.out());
-        assertTrue(r.out().contains("VERDICT     CPU-throttled (limit too low)"), r.out());
-        assertTrue(r.out().contains("boxscope containers --container boxscope-demo"), r.out());
+        assertTrue(r.out().contains("VERDICT     memory pressure"), r.out());
+        assertTrue(r.out().contains("boxscope mem container boxscope-demo"), r.out());
     }
 
     @Test
@@ -115,7 +134,7 @@ class DiagnoseDockerTest {
         assertEquals("cgroup", target.get("kind"));
         String path = (String) target.get("label");
         assertTrue(path.startsWith("/boxscope-demo-"), path);
-        assertVerdict("cpu_throttled", d);
+        assertVerdictUnlessContended("cpu_throttled", d);
         assertEquals(0.5, ((Number) Json.asObject(d.get("cpu")).get("limit_cpus")).doubleValue());
         for (String h : List.of("unified", "cpu", "memory", "")) {
             java.nio.file.Path dir = java.nio.file.Path.of("/sys/fs/cgroup", h, path.substring(1));
