@@ -84,7 +84,7 @@ public final class EventTable {
                     case "event" -> {
                         Map<String, String> params = new LinkedHashMap<>();
                         if (f.length > 5 && !f[5].isEmpty()) {
-                            for (String p : f[5].split(" ")) {
+                            for (String p : f[5].split(",")) {
                                 int colon = p.lastIndexOf(':');
                                 params.putIfAbsent(p.substring(0, colon), p.substring(colon + 1));
                             }

@@ -107,7 +107,6 @@ final class FieldResolver {
             case "PT_RELTIME" -> FieldType.RELTIME;
             case "PT_ABSTIME" -> FieldType.ABSTIME;
             case "PT_CHARBUF", "PT_FSPATH", "PT_FSRELPATH" -> FieldType.CHARBUF;
-            case "PT_BYTEBUF" -> FieldType.BYTEBUF;
             case "PT_BOOL" -> FieldType.BOOL;
             case "PT_PORT" -> FieldType.PORT;
             default -> throw new FilterException(filter, pos, name + " has type " + pt

@@ -104,7 +104,7 @@ final class ValueParser {
     }
 
     private static Value address(String s, String filter, int pos, String shown) {
-        if (s.indexOf('.') >= 0 && s.indexOf(':') < 0) {
+        if (s.indexOf('.') >= 0) { // sysdig: a '.' anywhere means IPv4 (so ::ffff:1.2.3.4 is refused)
             byte[] b = ipv4(s);
             if (b == null) {
                 throw new FilterException(filter, pos, "unrecognized IPv4 address " + shown);
@@ -113,7 +113,7 @@ final class ValueParser {
         }
         byte[] b = ipv6(s);
         if (b == null) {
-            throw new FilterException(filter, pos, (s.indexOf('.') >= 0 ? "unrecognized IPv4 address " : "unrecognized IPv6 address ") + shown);
+            throw new FilterException(filter, pos, "unrecognized IPv6 address " + shown);
         }
         return new Value.Addr(b);
     }
