@@ -53,6 +53,13 @@ public final class FieldListing {
         out.append(s).append(" ".repeat(Math.max(0, RIGHT_BLOCK - s.length())));
     }
 
+    /** {@code text} word-wrapped as sysdig's wrapstring() does, continuation lines indented to column 30. */
+    static String wrapped(String text) {
+        StringBuilder sb = new StringBuilder();
+        wrap(sb, text);
+        return sb.toString();
+    }
+
     private static void wrap(StringBuilder out, String text) {
         int len = 0;
         for (String word : text.trim().split("\\s+")) {
