@@ -116,11 +116,11 @@ public final class FilterParser {
             switch (a) {
                 case 0 -> {
                     if (nest != 0) {
-                        throw error(size, "filter error: unexpected end of filter (a '(' at column "
-                                + (cur.openPos + 1) + " is not closed)");
+                        throw error(size, "filter error: unexpected end of filter: expected ')' to close the '(' at column "
+                                + (cur.openPos + 1));
                     }
                     if (needExpression) {
-                        throw error(size, "filter error: unexpected end of filter");
+                        throw error(size, "filter error: unexpected end of filter: expected a comparison (FIELD OPERATOR VALUE)");
                     }
                     checkAmbiguity(root);
                     return new Parsed(toAst(root), notes);
@@ -265,7 +265,8 @@ public final class FilterParser {
                 return op;
             }
         }
-        throw error(start, "filter error: unrecognized comparison operator after " + s.substring(0, Math.min(start, size)));
+        throw error(start, "filter error: unrecognized comparison operator after " + s.substring(0, Math.min(start, size))
+                + " (expected one of = != < <= > >= contains icontains startswith endswith glob in pmatch exists)");
     }
 
     /** sysdig's next_operand: a field name (first) or a value, with its quoting and escapes. */
