@@ -144,10 +144,20 @@ public final class Filter {
     /** A string or buffer value as bytes, one char per byte. */
     private static String bytes(Value v, Expr.Check c) {
         return switch (v) {
-            case Value.Text t -> new String(t.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            case Value.Text t -> ascii(t.value()) ? t.value() : new String(t.value().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
             case Value.Bytes b -> new String(b.bytes(), StandardCharsets.ISO_8859_1);
             default -> throw mismatch(c, v);
         };
+    }
+
+    /** ASCII text is its own UTF-8: the common case skips the re-encoding. */
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What C's string functions see: up to the first NUL. */
