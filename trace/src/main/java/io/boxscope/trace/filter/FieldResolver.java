@@ -133,7 +133,11 @@ final class FieldResolver {
         } catch (FilterException e) {
             throw unknown(name, pos); // sysdig catches the number error here and reports the field
         }
-        return new FieldRef(field, null, index, field.type());
+        // sysdig: [-1] is its "any ancestor" marker, and a loop of N parent steps takes none for N < 0.
+        if (index == -1) {
+            return FieldRef.of(field);
+        }
+        return new FieldRef(field, null, Math.max(0, index), field.type());
     }
 
     /** Whether sysdig 0.29 would accept this field name (from the list its -l prints). */
