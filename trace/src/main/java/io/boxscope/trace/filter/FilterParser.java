@@ -32,6 +32,9 @@ public final class FilterParser {
     private static final int OR = 2;
     private static final int AND = 4;
 
+    /** Deeper nesting is refused: the tree is walked recursively (sysdig sets no limit). */
+    static final int MAX_NESTING = 1000;
+
     /** The tree and what sysdig's reading does that a reader might not expect. */
     public record Parsed(Ast root, List<String> notes) {
         public Parsed {
@@ -128,6 +131,9 @@ public final class FilterParser {
                 case '(' -> {
                     if (!needExpression) {
                         throw error(pos, "unexpected '(' after " + s.substring(0, pos));
+                    }
+                    if (nest >= MAX_NESTING) {
+                        throw error(pos, "filter error: more than " + MAX_NESTING + " nested parentheses");
                     }
                     Group g = new Group(cur, pos);
                     cur.terms.add(new Term(lastBoolop, lastBoolopPos, g));

@@ -35,6 +35,9 @@ public record KernelFilter(Set<Long> pids, Set<Long> tids, Set<Long> cgroupIds, 
         eventTypes = frozen(eventTypes);
         syscalls = frozen(syscalls);
         otherEvents = frozen(otherEvents);
+        if ((eventTypes == null) != (syscalls == null) || (eventTypes == null) != (otherEvents == null)) {
+            throw new IllegalArgumentException("eventTypes, syscalls and otherEvents are given together or not at all");
+        }
     }
 
     /** Passes everything. */

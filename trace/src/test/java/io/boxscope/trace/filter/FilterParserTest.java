@@ -107,6 +107,18 @@ class FilterParserTest {
     }
 
     @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        int n = FilterParser.MAX_NESTING;
+        String ok = "(".repeat(n) + "proc.pid=1" + ")".repeat(n);
+        org.junit.jupiter.api.Assertions.assertTrue(Filter.compile(ok, ServiceNames.none()).matches(Events.of("proc.pid", 1)));
+        FilterException e = error("(".repeat(100_000) + "proc.pid=1" + ")".repeat(100_000));
+        assertEquals(n, e.position());
+        assertTrue(e.problem().contains("nested parentheses"), e.problem());
+        String longChain = String.join(" or ", java.util.Collections.nCopies(50_000, "proc.pid=1"));
+        assertTrue(Filter.compile(longChain, ServiceNames.none()).matches(Events.of("proc.pid", 1)), "long flat chains are fine");
+    }
+
+    @Test
     void hostileInputNeverEscapesAsAnythingButFilterException() {
         java.util.Random r = new java.util.Random(42);
         String alphabet = "proc.name=\"'()\\x,! <>andornotexistsinpmatch 0123456789[]evt.arg.fd\t\n";
