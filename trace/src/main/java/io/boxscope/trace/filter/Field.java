@@ -1,6 +1,7 @@
 package io.boxscope.trace.filter;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,17 +63,24 @@ public enum Field {
     FD_NAME(FieldClass.FD, "fd.name", FieldType.CHARBUF, Arg.NONE, "the file descriptor's full name: a file's path, or a socket's connection tuple."),
     FD_DIRECTORY(FieldClass.FD, "fd.directory", FieldType.CHARBUF, Arg.NONE, "for a file, the directory it is in."),
     FD_FILENAME(FieldClass.FD, "fd.filename", FieldType.CHARBUF, Arg.NONE, "for a file, its name without the directory."),
+    FD_IP(FieldClass.FD, "fd.ip", FieldType.IPADDR, Arg.NONE, "matches when the client or the server IP address matches: = and in when either does, != when neither does."),
     FD_CIP(FieldClass.FD, "fd.cip", FieldType.IPADDR, Arg.NONE, "the client's IP address."),
     FD_SIP(FieldClass.FD, "fd.sip", FieldType.IPADDR, Arg.NONE, "the server's IP address."),
     FD_LIP(FieldClass.FD, "fd.lip", FieldType.IPADDR, Arg.NONE, "the local IP address."),
     FD_RIP(FieldClass.FD, "fd.rip", FieldType.IPADDR, Arg.NONE, "the remote IP address."),
+    FD_PORT(FieldClass.FD, "fd.port", FieldType.PORT, Arg.NONE, "matches when the client or the server port matches: =, <, >, in ... when either does, != when neither does."),
     FD_CPORT(FieldClass.FD, "fd.cport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the client's port."),
     FD_SPORT(FieldClass.FD, "fd.sport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the server's port."),
     FD_LPORT(FieldClass.FD, "fd.lport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the local port."),
     FD_RPORT(FieldClass.FD, "fd.rport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the remote port."),
     FD_L4PROTO(FieldClass.FD, "fd.l4proto", FieldType.CHARBUF, Arg.NONE, "a socket's IP protocol: 'tcp', 'udp', 'icmp' or 'raw'."),
     FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
-    FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection.");
+    FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
+    FD_NET(FieldClass.FD, "fd.net", FieldType.IPNET, Arg.NONE, "matches when the client or the server IP address is in the network (e.g. fd.net=10.0.0.0/8); != when neither is."),
+    FD_CNET(FieldClass.FD, "fd.cnet", FieldType.IPNET, Arg.NONE, "matches when the client IP address is in the network."),
+    FD_SNET(FieldClass.FD, "fd.snet", FieldType.IPNET, Arg.NONE, "matches when the server IP address is in the network."),
+    FD_LNET(FieldClass.FD, "fd.lnet", FieldType.IPNET, Arg.NONE, "matches when the local IP address is in the network."),
+    FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network.");
 
     /** Which argument a field takes after its name. */
     public enum Arg {
@@ -86,6 +94,9 @@ public enum Field {
     }
 
     private static final Map<String, Field> BY_NAME = new HashMap<>();
+    private static final Map<Field, List<Field>> COMPARES = Map.of(
+            FD_IP, List.of(FD_CIP, FD_SIP), FD_PORT, List.of(FD_CPORT, FD_SPORT), FD_NET, List.of(FD_CIP, FD_SIP),
+            FD_CNET, List.of(FD_CIP), FD_SNET, List.of(FD_SIP), FD_LNET, List.of(FD_LIP), FD_RNET, List.of(FD_RIP));
 
     static {
         for (Field f : values()) {
@@ -127,6 +138,19 @@ public enum Field {
 
     public String description() {
         return description;
+    }
+
+    /**
+     * sysdig's "FILTER ONLY" fields have no value of their own: they compare other fields (fd.ip
+     * compares fd.cip and fd.sip). Those fields, or an empty list for an ordinary field.
+     */
+    public List<Field> compares() {
+        return COMPARES.getOrDefault(this, List.of());
+    }
+
+    /** Whether this field can only be used in filters (sysdig -l tags it "(FILTER ONLY)"). */
+    public boolean filterOnly() {
+        return !compares().isEmpty();
     }
 
     /** The field with exactly this name, or null. */

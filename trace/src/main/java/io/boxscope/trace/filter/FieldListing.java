@@ -29,7 +29,10 @@ public final class FieldListing {
             } else {
                 pad(out, f.fieldName());
             }
-            String desc = verbose ? "(Type: " + f.type().label() + ") " + f.description() : f.description();
+            String desc = (f.filterOnly() ? "(FILTER ONLY) " : "") + f.description();
+            if (verbose) {
+                desc = "(Type: " + f.type().label() + ") " + desc;
+            }
             wrap(out, desc);
             out.append('\n');
         }

@@ -25,13 +25,15 @@ public enum FieldType {
     BOOL("BOOL", Kind.BOOL, 32),
     /** An IPv4 or IPv6 address: =, !=, in. */
     IPADDR("IPADDR", Kind.ADDRESS, 0),
+    /** An IP network, for filter-only fields: "a.b.c.d/N", or an IPv6 address standing for its /64. */
+    IPNET("IPNET", Kind.NETWORK, 0),
     /** A TCP/UDP port: a number or a service name from /etc/services. */
     PORT("PORT", Kind.UNSIGNED, 16),
     /** The type of the event argument named, found when the field is parsed (evt.rawarg.NAME). */
     DYNAMIC("DYNAMIC", Kind.STRING, 0);
 
     /** How values of a type compare. */
-    public enum Kind { STRING, BUFFER, SIGNED, UNSIGNED, BOOL, ADDRESS }
+    public enum Kind { STRING, BUFFER, SIGNED, UNSIGNED, BOOL, ADDRESS, NETWORK }
 
     private final String label;
     private final Kind kind;

@@ -97,6 +97,21 @@ public final class Filter {
 
     private static boolean check(Expr.Check c, FieldSource src) {
         FieldRef ref = c.field();
+        List<Field> compares = ref.field().compares();
+        if (!compares.isEmpty()) {
+            // sysdig's filter-only fields (fd.ip, fd.port, fd.net...): = and the others hold when one
+            // of the fields holds, != when all of them do, over the fields the event has.
+            int present = 0;
+            int held = 0;
+            for (Field f : compares) {
+                Value v = src.get(FieldRef.of(f));
+                if (v != null) {
+                    present++;
+                    held += compare(c, v) ? 1 : 0;
+                }
+            }
+            return present > 0 && (c.op() == CmpOp.NE ? held == present : held > 0);
+        }
         if (ref.anyAncestor()) {
             for (int n = 1; n <= MAX_ANCESTORS; n++) {
                 Value v = src.get(ref.ancestor(n));
@@ -122,6 +137,17 @@ public final class Filter {
             case STRING -> compareString(c.op(), cString(bytes(v, c)), c.values());
             case BUFFER -> compareBuffer(c.op(), bytes(v, c), c.values());
             case SIGNED, UNSIGNED, BOOL -> compareNumber(c.op(), type, number(v, c), c.values());
+            case NETWORK -> {
+                byte[] a = switch (v) {
+                    case Value.Addr addr -> addr.bytes();
+                    default -> throw mismatch(c, v);
+                };
+                boolean any = false;
+                for (Value w : c.values()) {
+                    any |= inNetwork(a, (Value.Net) w);
+                }
+                yield c.op() == CmpOp.NE ? !any : any;
+            }
             case ADDRESS -> {
                 byte[] a = switch (v) {
                     case Value.Addr addr -> addr.bytes();
@@ -257,6 +283,26 @@ public final class Filter {
             case Value.Bool b -> b.value() ? 1 : 0;
             default -> throw new IllegalStateException("not a number: " + v);
         };
+    }
+
+    /** Whether an address is in a network; an address of the other family never is. */
+    static boolean inNetwork(byte[] a, Value.Net net) {
+        byte[] n = net.address().bytes();
+        if (a.length != n.length) {
+            return false;
+        }
+        int bits = net.prefixBits();
+        for (int i = 0; i < bits / 8; i++) {
+            if (a[i] != n[i]) {
+                return false;
+            }
+        }
+        int rest = bits % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xff << (8 - rest)) & 0xff;
+        return (a[bits / 8] & mask) == (n[bits / 8] & mask);
     }
 
     /** A number as a field of this width holds it: sign-extended or zero-extended. */

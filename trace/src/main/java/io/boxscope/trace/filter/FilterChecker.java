@@ -52,6 +52,17 @@ final class FilterChecker {
         CmpOp op = c.op();
         FieldType type = field.type();
         int at = c.opPos();
+        boolean ordering = op == CmpOp.LT || op == CmpOp.LE || op == CmpOp.GT || op == CmpOp.GE;
+        if (field.field().filterOnly()) {
+            boolean ok = op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN || (type == FieldType.PORT && ordering);
+            if (!ok) {
+                throw new FilterException(filter, at, switch (type.kind()) {
+                    case UNSIGNED -> "filter error: unsupported port comparison operator (" + field + " takes = != < <= > >= in)";
+                    default -> "filter error: IP filter only supports '=' and '!=' operators (and in)";
+                });
+            }
+            return;
+        }
         if (op == CmpOp.EXISTS || op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN) {
             return;
         }
@@ -61,7 +72,6 @@ final class FilterChecker {
             }
             return;
         }
-        boolean ordering = op == CmpOp.LT || op == CmpOp.LE || op == CmpOp.GT || op == CmpOp.GE;
         switch (type.kind()) {
             case STRING -> { }
             case SIGNED, UNSIGNED, BOOL -> {
@@ -69,7 +79,7 @@ final class FilterChecker {
                     throw new FilterException(filter, at, "'" + op.spelling() + "' not supported for numeric filters (" + field + " is " + label(field) + ")");
                 }
             }
-            case ADDRESS -> throw new FilterException(filter, at, ordering
+            case ADDRESS, NETWORK -> throw new FilterException(filter, at, ordering
                     ? "comparison operator not supported for IP addresses (" + field + " takes =, !=, in and exists)"
                     : "'" + op.spelling() + "' not supported for numeric filters (" + field + " is " + label(field) + ")");
             case BUFFER -> {

@@ -46,6 +46,12 @@ public sealed interface Value {
         }
     }
 
+    /**
+     * An IP network, only ever a filter's value (a source returns addresses): an IPv4 address with
+     * a prefix length, or an IPv6 address whose first 64 bits are the network (sysdig's in_subnet).
+     */
+    record Net(Addr address, int prefixBits) implements Value {}
+
     /** A binary buffer. */
     record Bytes(byte[] bytes) implements Value {
         public Bytes {

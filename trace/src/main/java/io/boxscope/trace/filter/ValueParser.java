@@ -48,6 +48,7 @@ final class ValueParser {
             };
             case IPADDR -> address(cstr(bytes), filter, pos, v.text());
             case PORT -> port(cstr(bytes), services, filter, pos, v.text());
+            case IPNET -> network(cstr(bytes), filter, pos, v.text());
         };
     }
 
@@ -116,6 +117,34 @@ final class ValueParser {
             throw new FilterException(filter, pos, "unrecognized IPv6 address " + shown);
         }
         return new Value.Addr(b);
+    }
+
+    /**
+     * sysdig's PT_IPNET: with a '.', "a.b.c.d/N" (N read as %u and kept to 8 bits, at most 32);
+     * without, an IPv6 address (no prefix length: sysdig compares the first 64 bits).
+     */
+    private static Value network(String s, String filter, int pos, String shown) {
+        if (s.indexOf('.') < 0) {
+            byte[] b = ipv6(s);
+            if (b == null) {
+                throw new FilterException(filter, pos, "unrecognized IPv6 address " + shown);
+            }
+            return new Value.Net(new Value.Addr(b), 64);
+        }
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            throw new FilterException(filter, pos, "unrecognized IP network " + shown);
+        }
+        byte[] ip = ipv4(s.substring(0, slash));
+        if (ip == null) {
+            throw new FilterException(filter, pos, "unrecognized IP address " + shown);
+        }
+        String mask = s.substring(slash + 1);
+        int bits = (int) parseUnsigned(mask, 8, filter, pos, mask);
+        if (bits > 32) {
+            throw new FilterException(filter, pos, "invalid netmask " + mask);
+        }
+        return new Value.Net(new Value.Addr(ip), bits);
     }
 
     /** inet_pton(AF_INET): four decimal parts 0-255, no leading zeros (glibc's inet_pton4). */

@@ -126,6 +126,40 @@ class FilterEvalTest {
     }
 
     @Test
+    void filterOnlyFieldsCompareClientOrServer() {
+        Value lo = new Value.Addr(new byte[] {127, 0, 0, 1});
+        Value ten = new Value.Addr(new byte[] {10, 1, 2, 3});
+        Events conn = Events.of("fd.cip", ten, "fd.sip", lo, "fd.lip", ten, "fd.rip", lo,
+                "fd.cport", 41000, "fd.sport", 8080);
+        assertTrue(matches("fd.ip = 127.0.0.1", conn));
+        assertTrue(matches("fd.ip = 10.1.2.3", conn));
+        assertFalse(matches("fd.ip != 10.1.2.3", conn), "!= needs both sides to differ");
+        assertTrue(matches("fd.ip != 192.168.0.1", conn));
+        assertTrue(matches("fd.port = 8080", conn));
+        assertTrue(matches("fd.port < 9000", conn), "ordering holds when either port does");
+        assertFalse(matches("fd.port != 41000", conn));
+        assertTrue(matches("fd.net = 10.0.0.0/8", conn));
+        assertTrue(matches("fd.cnet = 10.0.0.0/8", conn));
+        assertFalse(matches("fd.snet = 10.0.0.0/8", conn));
+        assertTrue(matches("fd.snet = 127.0.0.0/264", conn), "the prefix length keeps 8 bits: /264 is /8");
+        assertTrue(matches("fd.rnet != 10.0.0.0/8", conn));
+        assertTrue(matches("fd.net = 0.0.0.0/0", conn));
+        Events listening = Events.of("fd.sip", lo, "fd.sport", 80);
+        assertTrue(matches("fd.ip = 127.0.0.1", listening), "a server socket has only its own address");
+        assertTrue(matches("fd.port != 443", listening));
+        Events file = Events.of("fd.name", "/etc/passwd");
+        assertFalse(matches("fd.ip != 1.2.3.4", file), "no address at all: false, != included");
+        assertFalse(matches("fd.port > 0", file));
+        byte[] v6 = new byte[16];
+        v6[0] = 0x20;
+        v6[1] = 0x01;
+        v6[15] = 9;
+        assertTrue(matches("fd.net = 2001::1", Events.of("fd.sip", new Value.Addr(v6))), "IPv6: the first 64 bits");
+        assertFalse(matches("fd.net = 2002::1", Events.of("fd.sip", new Value.Addr(v6))));
+        assertFalse(matches("fd.net = 10.0.0.0/8", Events.of("fd.sip", new Value.Addr(v6))), "other family: never in");
+    }
+
+    @Test
     void valuesAreBytesAfterEscapes() {
         assertTrue(matches("proc.name = \\x41", Events.of("proc.name", "A")));
         assertTrue(matches("proc.name = \"a\\\"b\"", Events.of("proc.name", "a\"b")));

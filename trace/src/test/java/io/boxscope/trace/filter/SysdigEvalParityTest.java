@@ -76,7 +76,7 @@ class SysdigEvalParityTest {
                     case STRING, BUFFER -> new Value.Text(v);
                     case SIGNED, UNSIGNED -> new Value.Num(Long.parseLong(v));
                     case BOOL -> new Value.Bool(Boolean.parseBoolean(v));
-                    case ADDRESS -> new Value.Addr(v.contains(".") ? ValueParser.ipv4(v) : ValueParser.ipv6(v));
+                    case ADDRESS, NETWORK -> new Value.Addr(v.contains(".") ? ValueParser.ipv4(v) : ValueParser.ipv6(v));
                 };
             });
         }
