@@ -26,10 +26,10 @@ public final class TraceCommand extends CliCommand {
     public TraceCommand() {
         super("trace", "sysdig-style system call tracing. -l lists the fields of sysdig's filter language",
                 "(sysdig 0.29's grammar and semantics). Capturing is not implemented yet.");
-        examples("  boxscope trace -l                          fields filters can use",
-                "  boxscope trace -lv                         with their types",
-                "  boxscope trace --check-filter 'proc.name=nginx and evt.type in (connect, accept)'",
-                "                                             what the kernel filters, what Java filters",
+        examples("  boxscope trace -l                     fields filters can use",
+                "  boxscope trace -lv                    with their types",
+                "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'",
+                "                                        what the kernel decides, what Java does",
                 "  boxscope --json trace -l | jq -r '.classes[].fields[].name'");
     }
 
