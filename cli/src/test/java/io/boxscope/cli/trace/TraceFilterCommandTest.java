@@ -13,7 +13,7 @@ import io.boxscope.trace.filter.FieldListing;
 import org.junit.jupiter.api.Test;
 
 /** {@code boxscope trace -l} and {@code --check-filter}, run as a user runs them. */
-class TraceCommandTest {
+class TraceFilterCommandTest {
     @Test
     void listPrintsTheCatalogueInSysdigsLayout() {
         Cli r = Cli.run("trace", "-l");
