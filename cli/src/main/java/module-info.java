@@ -5,6 +5,7 @@ module io.boxscope.cli {
     requires io.boxscope.probe;
     requires io.boxscope.tools;
     requires io.boxscope.diagnose;
+    requires io.boxscope.trace;
     requires io.boxscope.proc;
     requires io.boxscope.bpf;
     requires info.picocli;

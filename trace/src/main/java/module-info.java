@@ -1,6 +1,9 @@
 /**
- * Boxscope's trace module; see DEVELOPERS.md for what lives here and what it may depend on (bpf,
- * proc). Empty so far: it requires a module when its code uses one (ModuleGraphTest in cli).
+ * Boxscope's trace module: sysdig-class capture, filter language, chisels and capture files; see
+ * DEVELOPERS.md. It requires a module when its code uses one (ModuleGraphTest in cli).
  */
 module io.boxscope.trace {
+    requires io.boxscope.proc;
+
+    exports io.boxscope.trace.filter;
 }

@@ -15,6 +15,7 @@ public final class Commands {
             DemoCommand::new,
             ContainersCommand::new,
             io.boxscope.cli.probe.ProbeCommand::new,
+            io.boxscope.cli.trace.TraceCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new,
             io.boxscope.cli.bpf.BpfCommand::new,
             io.boxscope.cli.mem.MemCommand::new,

@@ -1,0 +1,160 @@
+package io.boxscope.trace.filter;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields boxscope's filters and {@code trace -l} support: a subset of sysdig 0.29's, with
+ * sysdig's names and types (so a filter means the same in both), in sysdig's {@code -l} order.
+ * The descriptions are boxscope's. A live capture answers for each through a {@link FieldSource}.
+ */
+public enum Field {
+    EVT_NUM(FieldClass.EVT_ALL, "evt.num", FieldType.UINT64, Arg.NONE, "the event's number, counted from 1 in the capture."),
+    EVT_TIME(FieldClass.EVT_ALL, "evt.time", FieldType.CHARBUF, Arg.NONE, "when the event happened, as time of day with nanoseconds (e.g. 15:04:05.123456789)."),
+
+    EVT_LATENCY(FieldClass.EVT_SYSCALL, "evt.latency", FieldType.RELTIME, Arg.NONE, "for an exit event, the nanoseconds since its enter event; 0 for enter events."),
+    EVT_DIR(FieldClass.EVT_SYSCALL, "evt.dir", FieldType.CHARBUF, Arg.NONE, "'>' for an enter event, '<' for an exit event."),
+    EVT_TYPE(FieldClass.EVT_SYSCALL, "evt.type", FieldType.CHARBUF, Arg.NONE, "the event's name, e.g. 'open' or 'connect'; for system calls without an event of their own, the system call's name."),
+    EVT_CATEGORY(FieldClass.EVT_SYSCALL, "evt.category", FieldType.CHARBUF, Arg.NONE, "what the event is about: 'file', 'net', 'memory', 'process', 'io', 'ipc' and so on."),
+    EVT_CPU(FieldClass.EVT_SYSCALL, "evt.cpu", FieldType.INT16, Arg.NONE, "the CPU the event happened on."),
+    EVT_ARGS(FieldClass.EVT_SYSCALL, "evt.args", FieldType.CHARBUF, Arg.NONE, "every argument of the event in one string, as NAME=VALUE pairs."),
+    EVT_ARG(FieldClass.EVT_SYSCALL, "evt.arg", FieldType.CHARBUF, Arg.NAME_OR_INDEX, "one argument of the event, by name (evt.arg.fd) or by position from 0 (evt.arg[0]), as text: file descriptors and return codes are shown resolved where possible."),
+    EVT_RAWARG(FieldClass.EVT_SYSCALL, "evt.rawarg", FieldType.DYNAMIC, Arg.NAME, "one argument of the event by name (evt.rawarg.res), with its own type, so numbers compare as numbers."),
+    EVT_INFO(FieldClass.EVT_SYSCALL, "evt.info", FieldType.CHARBUF, Arg.NONE, "what the event did, in words: usually the same as evt.args."),
+    EVT_BUFLEN(FieldClass.EVT_SYSCALL, "evt.buflen", FieldType.UINT64, Arg.NONE, "the size of the data buffer of events that carry one, such as read, write and sendto."),
+    EVT_RES(FieldClass.EVT_SYSCALL, "evt.res", FieldType.CHARBUF, Arg.NONE, "the event's result as text: 'SUCCESS', or the error's name (e.g. 'ENOENT') when it failed."),
+    EVT_RAWRES(FieldClass.EVT_SYSCALL, "evt.rawres", FieldType.INT64, Arg.NONE, "the event's result as a number (e.g. -2), for range comparisons."),
+    EVT_FAILED(FieldClass.EVT_SYSCALL, "evt.failed", FieldType.BOOL, Arg.NONE, "'true' when the event returned an error."),
+    EVT_IS_IO(FieldClass.EVT_SYSCALL, "evt.is_io", FieldType.BOOL, Arg.NONE, "'true' for events that read from or write to a file descriptor (read, send, recvfrom, ...)."),
+    EVT_IS_IO_READ(FieldClass.EVT_SYSCALL, "evt.is_io_read", FieldType.BOOL, Arg.NONE, "'true' for events that read from a file descriptor (read, recv, recvfrom, ...)."),
+    EVT_IS_IO_WRITE(FieldClass.EVT_SYSCALL, "evt.is_io_write", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor (write, send, ...)."),
+
+    PROC_PID(FieldClass.PROCESS, "proc.pid", FieldType.INT64, Arg.NONE, "the process ID of the process that made the call."),
+    PROC_EXE(FieldClass.PROCESS, "proc.exe", FieldType.CHARBUF, Arg.NONE, "the process's first command-line argument (usually the program, as it was started)."),
+    PROC_NAME(FieldClass.PROCESS, "proc.name", FieldType.CHARBUF, Arg.NONE, "the name of the process's program, without its directory."),
+    PROC_ARGS(FieldClass.PROCESS, "proc.args", FieldType.CHARBUF, Arg.NONE, "the process's command-line arguments after the first, separated by spaces."),
+    PROC_CMDLINE(FieldClass.PROCESS, "proc.cmdline", FieldType.CHARBUF, Arg.NONE, "proc.name followed by proc.args."),
+    PROC_CWD(FieldClass.PROCESS, "proc.cwd", FieldType.CHARBUF, Arg.NONE, "the process's current working directory."),
+    PROC_PPID(FieldClass.PROCESS, "proc.ppid", FieldType.INT64, Arg.NONE, "the process ID of the process's parent."),
+    PROC_PNAME(FieldClass.PROCESS, "proc.pname", FieldType.CHARBUF, Arg.NONE, "the program name (without directory) of the process's parent."),
+    PROC_APID(FieldClass.PROCESS, "proc.apid", FieldType.INT64, Arg.ANCESTOR, "the process ID of an ancestor: proc.apid[1] is the parent's, proc.apid[2] the grandparent's, proc.apid[0] the process's own. Without [N], in filters only, it matches when any ancestor matches, e.g. proc.apid=1234."),
+    PROC_ANAME(FieldClass.PROCESS, "proc.aname", FieldType.CHARBUF, Arg.ANCESTOR, "the program name of an ancestor: proc.aname[1] is the parent's, proc.aname[2] the grandparent's, proc.aname[0] the process's own. Without [N], in filters only, it matches when any ancestor matches, e.g. proc.aname=bash."),
+    THREAD_TID(FieldClass.PROCESS, "thread.tid", FieldType.INT64, Arg.NONE, "the thread ID of the thread that made the call."),
+    THREAD_ISMAIN(FieldClass.PROCESS, "thread.ismain", FieldType.BOOL, Arg.NONE, "'true' when the thread is the process's main thread (its thread ID is the process ID)."),
+    THREAD_VTID(FieldClass.PROCESS, "thread.vtid", FieldType.INT64, Arg.NONE, "the thread ID as the thread's own PID namespace numbers it (inside its container)."),
+    PROC_VPID(FieldClass.PROCESS, "proc.vpid", FieldType.INT64, Arg.NONE, "the process ID as the process's own PID namespace numbers it (inside its container)."),
+    PROC_EXEPATH(FieldClass.PROCESS, "proc.exepath", FieldType.CHARBUF, Arg.NONE, "the full path of the process's executable."),
+
+    USER_UID(FieldClass.USER, "user.uid", FieldType.UINT32, Arg.NONE, "the user ID."),
+    USER_NAME(FieldClass.USER, "user.name", FieldType.CHARBUF, Arg.NONE, "the user's name."),
+
+    GROUP_GID(FieldClass.GROUP, "group.gid", FieldType.UINT64, Arg.NONE, "the group ID."),
+    GROUP_NAME(FieldClass.GROUP, "group.name", FieldType.CHARBUF, Arg.NONE, "the group's name."),
+
+    CONTAINER_ID(FieldClass.CONTAINER, "container.id", FieldType.CHARBUF, Arg.NONE, "the container's ID (its first 12 characters for Docker), or 'host'."),
+    CONTAINER_NAME(FieldClass.CONTAINER, "container.name", FieldType.CHARBUF, Arg.NONE, "the container's name, or 'host'."),
+    CONTAINER_IMAGE(FieldClass.CONTAINER, "container.image", FieldType.CHARBUF, Arg.NONE, "the container's image name (e.g. busybox:latest)."),
+    CONTAINER_TYPE(FieldClass.CONTAINER, "container.type", FieldType.CHARBUF, Arg.NONE, "the container runtime, e.g. docker, containerd, cri-o, podman."),
+
+    FD_NUM(FieldClass.FD, "fd.num", FieldType.INT64, Arg.NONE, "the file descriptor's number."),
+    FD_TYPE(FieldClass.FD, "fd.type", FieldType.CHARBUF, Arg.NONE, "the kind of file descriptor: 'file', 'directory', 'ipv4', 'ipv6', 'unix', 'pipe', 'event', 'signalfd', 'eventpoll', 'inotify' or 'timerfd'."),
+    FD_TYPECHAR(FieldClass.FD, "fd.typechar", FieldType.CHARBUF, Arg.NONE, "the kind of file descriptor in one character: 'f' file, '4' IPv4 socket, '6' IPv6 socket, 'u' unix socket, 'p' pipe, 'e' eventfd, 's' signalfd, 'l' eventpoll, 'i' inotify, 'o' other."),
+    FD_NAME(FieldClass.FD, "fd.name", FieldType.CHARBUF, Arg.NONE, "the file descriptor's full name: a file's path, or a socket's connection tuple."),
+    FD_DIRECTORY(FieldClass.FD, "fd.directory", FieldType.CHARBUF, Arg.NONE, "for a file, the directory it is in."),
+    FD_FILENAME(FieldClass.FD, "fd.filename", FieldType.CHARBUF, Arg.NONE, "for a file, its name without the directory."),
+    FD_IP(FieldClass.FD, "fd.ip", FieldType.IPADDR, Arg.NONE, "matches when the client or the server IP address matches: = and in when either does, != when neither does."),
+    FD_CIP(FieldClass.FD, "fd.cip", FieldType.IPADDR, Arg.NONE, "the client's IP address."),
+    FD_SIP(FieldClass.FD, "fd.sip", FieldType.IPADDR, Arg.NONE, "the server's IP address."),
+    FD_LIP(FieldClass.FD, "fd.lip", FieldType.IPADDR, Arg.NONE, "the local IP address."),
+    FD_RIP(FieldClass.FD, "fd.rip", FieldType.IPADDR, Arg.NONE, "the remote IP address."),
+    FD_PORT(FieldClass.FD, "fd.port", FieldType.PORT, Arg.NONE, "matches when the client or the server port matches: =, <, >, in ... when either does, != when neither does."),
+    FD_CPORT(FieldClass.FD, "fd.cport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the client's port."),
+    FD_SPORT(FieldClass.FD, "fd.sport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the server's port."),
+    FD_LPORT(FieldClass.FD, "fd.lport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the local port."),
+    FD_RPORT(FieldClass.FD, "fd.rport", FieldType.PORT, Arg.NONE, "for TCP and UDP, the remote port."),
+    FD_L4PROTO(FieldClass.FD, "fd.l4proto", FieldType.CHARBUF, Arg.NONE, "a socket's IP protocol: 'tcp', 'udp', 'icmp' or 'raw'."),
+    FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
+    FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
+    FD_NET(FieldClass.FD, "fd.net", FieldType.IPNET, Arg.NONE, "matches when the client or the server IP address is in the network (e.g. fd.net=10.0.0.0/8); != when neither is."),
+    FD_CNET(FieldClass.FD, "fd.cnet", FieldType.IPNET, Arg.NONE, "matches when the client IP address is in the network."),
+    FD_SNET(FieldClass.FD, "fd.snet", FieldType.IPNET, Arg.NONE, "matches when the server IP address is in the network."),
+    FD_LNET(FieldClass.FD, "fd.lnet", FieldType.IPNET, Arg.NONE, "matches when the local IP address is in the network."),
+    FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network.");
+
+    /** Which argument a field takes after its name. */
+    public enum Arg {
+        NONE,
+        /** {@code .NAME} (an event argument's name) or {@code [N]} (its position). */
+        NAME_OR_INDEX,
+        /** {@code .NAME} only. */
+        NAME,
+        /** {@code [N]} (N generations up), or none: any ancestor. */
+        ANCESTOR
+    }
+
+    private static final Map<String, Field> BY_NAME = new HashMap<>();
+    private static final Map<Field, List<Field>> COMPARES = Map.of(
+            FD_IP, List.of(FD_CIP, FD_SIP), FD_PORT, List.of(FD_CPORT, FD_SPORT), FD_NET, List.of(FD_CIP, FD_SIP),
+            FD_CNET, List.of(FD_CIP), FD_SNET, List.of(FD_SIP), FD_LNET, List.of(FD_LIP), FD_RNET, List.of(FD_RIP));
+
+    static {
+        for (Field f : values()) {
+            BY_NAME.put(f.fieldName, f);
+        }
+    }
+
+    private final FieldClass fieldClass;
+    private final String fieldName;
+    private final FieldType type;
+    private final Arg arg;
+    private final String description;
+
+    Field(FieldClass fieldClass, String fieldName, FieldType type, Arg arg, String description) {
+        this.fieldClass = fieldClass;
+        this.fieldName = fieldName;
+        this.type = type;
+        this.arg = arg;
+        this.description = description;
+    }
+
+    /** The field's name as written in filters, e.g. "proc.name". */
+    public String fieldName() {
+        return fieldName;
+    }
+
+    public FieldClass fieldClass() {
+        return fieldClass;
+    }
+
+    /** The declared type ({@link FieldType#DYNAMIC} for evt.rawarg: see {@link FieldRef#type()}). */
+    public FieldType type() {
+        return type;
+    }
+
+    public Arg arg() {
+        return arg;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /**
+     * sysdig's "FILTER ONLY" fields have no value of their own: they compare other fields (fd.ip
+     * compares fd.cip and fd.sip). Those fields, or an empty list for an ordinary field.
+     */
+    public List<Field> compares() {
+        return COMPARES.getOrDefault(this, List.of());
+    }
+
+    /** Whether this field can only be used in filters (sysdig -l tags it "(FILTER ONLY)"). */
+    public boolean filterOnly() {
+        return !compares().isEmpty();
+    }
+
+    /** The field with exactly this name, or null. */
+    public static Field byName(String name) {
+        return BY_NAME.get(name);
+    }
+}

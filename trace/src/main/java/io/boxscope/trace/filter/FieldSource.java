@@ -1,0 +1,21 @@
+package io.boxscope.trace.filter;
+
+/**
+ * What a filter reads an event through: one method, so the filter does not depend on how events
+ * are captured or stored (live ring buffer, .scap file, test data).
+ *
+ * <p>Contract: return the field's value for this event in the {@link Value} variant of its
+ * {@link FieldRef#type()}, or {@code null} when the event has no such value (an event without a
+ * file descriptor has no {@code fd.name}; a process with two ancestors has no
+ * {@code proc.aname[3]}). A comparison on an absent field is false, except {@code exists}, which
+ * is exactly "not absent" (sysdig's rule). For {@code proc.aname}/{@code proc.apid} without [N]
+ * the filter asks for [1], [2], ... until the source answers null.
+ *
+ * <p>For push-down to be sound, a live capture must answer {@code proc.pid}, {@code thread.tid},
+ * {@code evt.type} and {@code evt.failed} for every event with the values the kernel side saw
+ * (see {@link KernelFilter}).
+ */
+@FunctionalInterface
+public interface FieldSource {
+    Value get(FieldRef field);
+}

@@ -1,0 +1,130 @@
+package io.boxscope.trace.filter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Syntax tree → typed {@link Expr}: resolves each field in the catalogue, parses each value for
+ * the field's type, and checks that the operator applies to the type. sysdig 0.29 finds operator
+ * misuse ({@code proc.pid contains 1}) only when the first event is compared, and then stops with
+ * an exception; boxscope reports it here, with sysdig's message, before anything runs.
+ */
+final class FilterChecker {
+    private final String filter;
+    private final EventTable events;
+    private final ServiceNames services;
+    private final FieldResolver resolver;
+
+    FilterChecker(String filter, EventTable events, ServiceNames services) {
+        this.filter = filter;
+        this.events = events;
+        this.services = services;
+        this.resolver = new FieldResolver(events, filter);
+    }
+
+    Expr check(Ast node) {
+        return switch (node) {
+            case Ast.And a -> new Expr.And(a.terms().stream().map(this::check).toList());
+            case Ast.Or o -> new Expr.Or(o.terms().stream().map(this::check).toList());
+            case Ast.Not n -> new Expr.Not(check(n.term()));
+            case Ast.Empty e -> new Expr.Const(true);
+            case Ast.Compare c -> compare(c);
+        };
+    }
+
+    private Expr compare(Ast.Compare c) {
+        FieldRef field = resolver.resolve(c.field(), c.fieldPos());
+        FieldType type = field.type();
+        checkOperator(field, c);
+        List<Value> values = new ArrayList<>();
+        for (Ast.Operand v : c.values()) {
+            Value parsed = ValueParser.parse(type, v, services, filter);
+            if (field.field() == Field.EVT_TYPE && !events.isEventType(((Value.Text) parsed).value())) {
+                throw new FilterException(filter, v.pos(), "unknown event type " + v.text());
+            }
+            values.add(parsed);
+        }
+        return new Expr.Check(field, c.op(), values, source(c));
+    }
+
+    /** What sysdig's flt_compare_* would throw at the first event, thrown now. */
+    private void checkOperator(FieldRef field, Ast.Compare c) {
+        CmpOp op = c.op();
+        FieldType type = field.type();
+        int at = c.opPos();
+        boolean ordering = op == CmpOp.LT || op == CmpOp.LE || op == CmpOp.GT || op == CmpOp.GE;
+        if (field.field().filterOnly()) {
+            boolean ok = op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN || (type == FieldType.PORT && ordering);
+            if (!ok) {
+                throw new FilterException(filter, at, switch (type.kind()) {
+                    case UNSIGNED -> "filter error: unsupported port comparison operator (" + field + " takes = != < <= > >= in)";
+                    default -> "filter error: IP filter only supports '=' and '!=' operators (and in)";
+                });
+            }
+            return;
+        }
+        if (op == CmpOp.EXISTS || op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN) {
+            return;
+        }
+        if (op == CmpOp.PMATCH) {
+            if (type != FieldType.CHARBUF || (field.field() == Field.EVT_RAWARG && !"PT_CHARBUF".equals(events.paramType(field.argName())))) {
+                throw new FilterException(filter, at, "pmatch requires all charbuf arguments (" + field + " is " + label(field) + ")");
+            }
+            return;
+        }
+        switch (type.kind()) {
+            case STRING -> { }
+            case SIGNED, UNSIGNED, BOOL -> {
+                if (!ordering) {
+                    throw new FilterException(filter, at, "'" + op.spelling() + "' not supported for numeric filters (" + field + " is " + label(field) + ")");
+                }
+            }
+            case ADDRESS, NETWORK -> throw new FilterException(filter, at, ordering
+                    ? "comparison operator not supported for IP addresses (" + field + " takes =, !=, in and exists)"
+                    : "'" + op.spelling() + "' not supported for numeric filters (" + field + " is " + label(field) + ")");
+            case BUFFER -> {
+                if (ordering || op == CmpOp.ICONTAINS || op == CmpOp.GLOB) {
+                    throw new FilterException(filter, at, "'" + op.spelling() + "' not supported for buffer filters");
+                }
+            }
+        }
+    }
+
+    private static String label(FieldRef f) {
+        return f.type().label();
+    }
+
+    private String source(Ast.Compare c) {
+        StringBuilder sb = new StringBuilder(c.field()).append(' ').append(c.op().spelling());
+        if (c.op().takesList()) {
+            sb.append(" (");
+            for (int i = 0; i < c.values().size(); i++) {
+                sb.append(i > 0 ? ", " : "").append(quote(c.values().get(i).text()));
+            }
+            sb.append(')');
+        } else if (!c.values().isEmpty()) {
+            sb.append(' ').append(quote(c.values().getFirst().text()));
+        }
+        return sb.toString();
+    }
+
+    /** A value as one would write it again: bare when it can be, else double-quoted. */
+    static String quote(String v) {
+        boolean bare = !v.isEmpty() && v.chars().noneMatch(ch -> ch <= ' ' || ch == '(' || ch == ')' || ch == ','
+                || ch == '"' || ch == '\'' || ch == '\\' || ch == 0x7f);
+        if (bare) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : v.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                sb.append('\\').append(ch);
+            } else if (ch < ' ' || ch == 0x7f || ch == '\'') {
+                sb.append(String.format("\\x%02x", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,93 @@
+package io.boxscope.trace.filter;
+
+import java.util.Arrays;
+
+/**
+ * A field's value for one event, as a {@link FieldSource} returns it. Which variant goes with which
+ * {@link FieldType}: CHARBUF → {@link Text}; BYTEBUF → {@link Bytes}; numbers, times and ports →
+ * {@link Num}; BOOL → {@link Bool}; IPADDR → {@link Addr}.
+ */
+public sealed interface Value {
+    /** A string. */
+    record Text(String value) implements Value {}
+
+    /** A number; unsigned types use all 64 bits (compared as unsigned). */
+    record Num(long value) implements Value {}
+
+    record Bool(boolean value) implements Value {}
+
+    /** An IPv4 (4 bytes) or IPv6 (16 bytes) address, network order. */
+    record Addr(byte[] bytes) implements Value {
+        public Addr {
+            if (bytes.length != 4 && bytes.length != 16) {
+                throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + bytes.length);
+            }
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Addr a && Arrays.equals(a.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Addr" + Arrays.toString(bytes);
+        }
+    }
+
+    /**
+     * An IP network, only ever a filter's value (a source returns addresses): an IPv4 address with
+     * a prefix length, or an IPv6 address whose first 64 bits are the network (sysdig's in_subnet).
+     */
+    record Net(Addr address, int prefixBits) implements Value {}
+
+    /** A binary buffer. */
+    record Bytes(byte[] bytes) implements Value {
+        public Bytes {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes b && Arrays.equals(b.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Bytes" + Arrays.toString(bytes);
+        }
+    }
+
+    static Value text(String s) {
+        return new Text(s);
+    }
+
+    static Value num(long n) {
+        return new Num(n);
+    }
+
+    static Value bool(boolean b) {
+        return new Bool(b);
+    }
+}
