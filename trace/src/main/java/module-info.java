@@ -3,6 +3,7 @@
  * DEVELOPERS.md. It requires a module when its code uses one (ModuleGraphTest in cli).
  */
 module io.boxscope.trace {
+    requires io.boxscope.bpf;
     requires io.boxscope.proc;
 
     exports io.boxscope.trace.filter;

@@ -129,6 +129,12 @@ class JsonKeysTest {
     }
 
     @Test
+    void traceFieldListingAndFilterCheck() {
+        document("trace", "--json", "trace", "-lv");
+        document("trace", "--json", "trace", "--check-filter", "proc.name=sh and evt.type in (open, openat) and evt.failed=true");
+    }
+
+    @Test
     void containersAndProcesses() {
         document("containers", "containers", "--json");
         document("containers", "--json", "containers", "--pid", self());

@@ -35,12 +35,12 @@ class TraceCheckFilterDockerTest {
                 Map<String, Object> o = Json.asObject(Json.parse(r.out()));
                 Map<String, Object> k = Json.asObject(o.get("kernel"));
                 if (filter.contains("nosuch")) {
-                    assertEquals(null, k.get("cgroupIds"), "one unknown name: containers stay in user space");
+                    assertEquals(null, k.get("cgroup_ids"), "one unknown name: containers stay in user space");
                     assertTrue(o.get("notes").toString().contains("nosuch-" + name), o.toString());
                 } else {
-                    assertEquals(List.of(inode), Json.asList(k.get("cgroupIds")).stream().map(x -> ((Number) x).longValue()).toList(), filter);
+                    assertEquals(List.of(inode), Json.asList(k.get("cgroup_ids")).stream().map(x -> ((Number) x).longValue()).toList(), filter);
                 }
-                assertTrue(((String) o.get("userSpace")).startsWith("container."), "and checked again in Java: " + o);
+                assertTrue(((String) o.get("user_space")).startsWith("container."), "and checked again in Java: " + o);
             }
         }
     }

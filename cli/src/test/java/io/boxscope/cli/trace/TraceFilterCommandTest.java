@@ -87,9 +87,9 @@ class TraceFilterCommandTest {
         Map<String, Object> o = Json.asObject(Json.parse(r.out()));
         Map<String, Object> k = Json.asObject(o.get("kernel"));
         assertEquals(List.of(5L, 6L), Json.asList(k.get("tids")).stream().map(x -> ((Number) x).longValue()).toList());
-        assertEquals(true, k.get("failedOnly"));
+        assertEquals(true, k.get("failed_only"));
         assertNull(k.get("pids"));
-        assertNull(o.get("userSpace"), "the kernel decides the whole filter");
+        assertNull(o.get("user_space"), "the kernel decides the whole filter");
     }
 
     @Test
