@@ -58,6 +58,10 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
         Map<Integer, long[]> last = new HashMap<>();
         Map<Integer, String> comm = new HashMap<>();
         Map<Integer, Boolean> seenBusy = new HashMap<>();
+        java.util.Set<Integer> atStart = new java.util.HashSet<>();
+        for (TaskSample t : a.tasks()) {
+            atStart.add(t.tid());
+        }
         for (Snapshot s : w.snapshots()) {
             for (TaskSample t : s.tasks()) {
                 long[] v = {t.runNs(), t.waitNs(), t.timeslices()};
@@ -82,7 +86,10 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
             wait += Math.max(0, l[1] - f[1]);
             slices += Math.max(0, l[2] - f[2]);
             byComm.merge(comm.get(e.getKey()), dr / 1e9 / secs, Double::sum);
-            if (l[2] > f[2] || seenBusy.getOrDefault(e.getKey(), false)) {
+            // Active: it ran in the window, or was seen running or in D, or was born in the window (a
+            // short-lived child such as a shell loop's `sleep` is the workload's time even if it
+            // only slept while we looked).
+            if (l[2] > f[2] || seenBusy.getOrDefault(e.getKey(), false) || !atStart.contains(e.getKey())) {
                 active.add(e.getKey());
             }
         }

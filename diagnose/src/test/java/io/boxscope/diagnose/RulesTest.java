@@ -137,6 +137,22 @@ class RulesTest {
         assertTrue(v.summary().contains("nanosleep"), v.summary());
     }
 
+    /** A shell loop: the parent waits in wait4 while a new `sleep` child, never seen running, sleeps. */
+    @Test
+    void aShellLoopWhoseChildrenSleepIsSleepBound() {
+        List<Snapshot> snaps = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            List<TaskSample> tasks = new ArrayList<>();
+            tasks.add(new TaskSample(1, 1, "sh", 'S', i * S / 200, 0, i * 3L, "do_wait"));
+            tasks.add(new TaskSample(100 + i / 3, 100 + i / 3, "sleep", 'S', 1_000_000, 0, 1, "hrtimer_nanosleep"));
+            snaps.add(new Snapshot(i * S, OptionalLong.of(i * S / 200), CpuThrottling.NONE,
+                    new Snapshot.MemorySample(true, 1 << 20, 0, 1 << 20, 0, 0, 0, true), Optional.of(CgroupIo.ZERO),
+                    Snapshot.PressureSet.ABSENT, tasks, 2));
+        }
+        Verdict v = judge(new Window(snaps, List.of(), 0, false), OptionalDouble.empty());
+        assertEquals(Verdict.Kind.LOCK_SLEEP_BOUND, v.kind(), v.toString());
+    }
+
     @Test
     void futexWaitsAreLockBound() {
         Window w = window(new Step(S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
