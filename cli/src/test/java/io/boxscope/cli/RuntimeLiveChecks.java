@@ -36,8 +36,8 @@ final class RuntimeLiveChecks {
         assertTrue(Json.asList(found.get("pids")).contains((long) pid), found.toString());
         Map<String, Object> limits = Json.asObject(found.get("limits"));
         assertEquals(0.5, ((Number) limits.get("cpus")).doubleValue());
-        assertEquals(MEM_LIMIT, limits.get("memoryLimitBytes"));
-        String cgroup = (String) Json.asObject(found.get("cgroup")).get("v2Path");
+        assertEquals(MEM_LIMIT, limits.get("memory_limit_bytes"));
+        String cgroup = (String) Json.asObject(found.get("cgroup")).get("v2_path");
 
         Cli one = Cli.run("containers", "--container", name);
         assertEquals(0, one.code(), one.err());

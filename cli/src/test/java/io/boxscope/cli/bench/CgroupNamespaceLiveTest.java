@@ -74,7 +74,7 @@ class CgroupNamespaceLiveTest {
                 assertTrue(Json.asList(found.get("pids")).contains((long) c.pid()), found.toString());
                 Map<String, Object> limits = Json.asObject(found.get("limits"));
                 assertEquals(0.25, ((Number) limits.get("cpus")).doubleValue());
-                assertEquals(64L << 20, limits.get("memoryLimitBytes"));
+                assertEquals(64L << 20, limits.get("memory_limit_bytes"));
             } finally {
                 Files.deleteIfExists(err);
             }
