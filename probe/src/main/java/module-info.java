@@ -4,4 +4,7 @@ module io.boxscope.probe {
     requires io.boxscope.proc;
 
     exports io.boxscope.probe.list;
+    exports io.boxscope.probe.lang.ast;
+    exports io.boxscope.probe.lang.diag;
+    exports io.boxscope.probe.lang.parse;
 }
