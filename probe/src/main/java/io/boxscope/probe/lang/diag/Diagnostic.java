@@ -22,7 +22,7 @@ public record Diagnostic(Severity severity, Span span, String message, List<Stri
     }
 
     public Diagnostic {
-        hints = List.copyOf(hints);
+        hints = hints.stream().filter(h -> h != null && !h.isBlank()).toList();
     }
 
     public static Diagnostic error(Span span, String message, String... hints) {
