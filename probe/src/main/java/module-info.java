@@ -7,4 +7,5 @@ module io.boxscope.probe {
     exports io.boxscope.probe.lang.ast;
     exports io.boxscope.probe.lang.diag;
     exports io.boxscope.probe.lang.parse;
+    exports io.boxscope.probe.lang.sema;
 }

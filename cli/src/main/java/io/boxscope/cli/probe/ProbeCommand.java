@@ -33,7 +33,14 @@ public final class ProbeCommand extends CliCommand {
             + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.");
 
     final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
-            .help("Run a probe program (not implemented yet).");
+            .help("Run a probe program (not implemented yet; with -d, check it and print its typed AST).");
+
+    final Opt<Boolean> dump = flag("-d")
+            .help("Parse and check the program (-e PROGRAM or FILE) and print its typed AST instead of running it; "
+            + "errors are printed as FILE:LINE:COL: error: ... with exit status 2.");
+
+    final Opt<Boolean> unsafe = flag("--unsafe")
+            .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
 
     final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
             .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).");
@@ -41,6 +48,7 @@ public final class ProbeCommand extends CliCommand {
     public ProbeCommand() {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
+                "-d checks a program (-e PROGRAM or FILE) and prints its typed AST.",
                 "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
@@ -50,13 +58,21 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l 'uprobe:libc:*'                       library by name, like bpftrace",
                 "  boxscope probe -l 'software:*'                          perf software events",
                 "  boxscope probe -l '*sched_switch*'                      any provider",
-                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'");
+                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
+                "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
+                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file");
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = out();
         PrintWriter err = err();
+        if (dump.value()) {
+            if (list.value()) {
+                throw new UsageException("-l lists probes and -d checks a program: give one of them");
+            }
+            return ProbeCheck.run(program.value(), pattern.value(), unsafe.value(), global().paths().sysRoot(), out, err);
+        }
         if (!list.value()) {
             if (program.value() == null && pattern.value() == null) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");

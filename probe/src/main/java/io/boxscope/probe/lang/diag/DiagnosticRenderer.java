@@ -28,15 +28,10 @@ public final class DiagnosticRenderer {
     private static void render(SourceText src, Diagnostic d, StringBuilder sb) {
         int line = src.line(d.span().start());
         int col = src.column(d.span().start());
-        sb.append(src.name()).append(':').append(line).append(':').append(col).append(": ")
-                .append(d.severity().label()).append(": ").append(d.message()).append('\n');
+        sb.append(clean(src.name())).append(':').append(line).append(':').append(col).append(": ")
+                .append(d.severity().label()).append(": ").append(clean(d.message())).append('\n');
         String text = src.lineText(line);
-        StringBuilder shown = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            shown.append(c == '\t' ? '\t' : (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) ? '?' : c);
-        }
-        sb.append(shown).append('\n');
+        sb.append(clean(text)).append('\n');
         StringBuilder marks = new StringBuilder();
         int from = col - 1;
         for (int i = 0; i < from && i < text.length(); i++) {
@@ -50,7 +45,18 @@ public final class DiagnosticRenderer {
         }
         sb.append(marks).append('\n');
         for (String h : d.hints()) {
-            sb.append("hint: ").append(h).append('\n');
+            sb.append("hint: ").append(clean(h)).append('\n');
         }
+    }
+
+    /** Control characters (except tab) as {@code ?}, one character each so columns stay aligned. */
+    static String clean(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean bad = c != '\t' && (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029');
+            shown.append(bad ? '?' : c);
+        }
+        return shown.toString();
     }
 }

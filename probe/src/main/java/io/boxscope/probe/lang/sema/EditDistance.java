@@ -1,7 +1,6 @@
 package io.boxscope.probe.lang.sema;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /** Levenshtein distance, for "did you mean" hints. */
@@ -28,17 +27,18 @@ public final class EditDistance {
     }
 
     /**
-     * The closest candidates (at most {@code max}) within a distance of a third of the word's length
-     * (at least 2), nearest first, ties in the candidates' order.
+     * The closest candidates (at most {@code max}): those at the smallest distance found, if it is within a
+     * third of the word's length (at least 2), in the candidates' order.
      */
     public static List<String> closest(String word, Collection<String> candidates, int max) {
         int limit = Math.max(2, word.length() / 3);
         record Scored(String s, int d) {}
-        return candidates.stream().distinct()
+        List<Scored> near = candidates.stream().distinct()
                 .filter(c -> Math.abs(c.length() - word.length()) <= limit)
                 .map(c -> new Scored(c, between(word, c)))
                 .filter(s -> s.d() <= limit && s.d() > 0)
-                .sorted(Comparator.comparingInt(Scored::d))
-                .limit(max).map(Scored::s).toList();
+                .toList();
+        int best = near.stream().mapToInt(Scored::d).min().orElse(0);
+        return near.stream().filter(s -> s.d() == best).limit(max).map(Scored::s).toList();
     }
 }

@@ -27,34 +27,52 @@ public final class LiveKernel implements KernelInfo {
         Support attach(AttachKind kind);
     }
 
-    private final Tracefs tracefs;
+    private final Path sysRoot;
+    private Tracefs tracefs;
     private final Path btfFile;
     private final FeatureOracle features;
     private List<TracepointId> events;
     private Optional<Btf> btf;
 
     public LiveKernel(Tracefs tracefs, Path btfFile, FeatureOracle features) {
+        this.sysRoot = null;
         this.tracefs = tracefs;
         this.btfFile = btfFile;
         this.features = features;
     }
 
-    /** The running system seen through {@code sysRoot} (usually {@code /sys}). */
-    public static LiveKernel of(Path sysRoot) throws IOException {
-        return new LiveKernel(Tracefs.locate(sysRoot), sysRoot.resolve("kernel/btf/vmlinux"), Features::attach);
+    private LiveKernel(Path sysRoot) {
+        this.sysRoot = sysRoot;
+        this.btfFile = sysRoot.resolve("kernel/btf/vmlinux");
+        this.features = Features::attach;
+    }
+
+    /**
+     * The running system seen through {@code sysRoot} (usually {@code /sys}); tracefs is located when
+     * a tracepoint is first resolved, so programs without tracepoints need none.
+     */
+    public static LiveKernel of(Path sysRoot) {
+        return new LiveKernel(sysRoot);
+    }
+
+    private synchronized Tracefs tracefs() throws IOException {
+        if (tracefs == null) {
+            tracefs = Tracefs.locate(sysRoot);
+        }
+        return tracefs;
     }
 
     @Override
     public synchronized List<TracepointId> tracepoints() throws IOException {
         if (events == null) {
-            events = tracefs.events();
+            events = tracefs().events();
         }
         return events;
     }
 
     @Override
     public EventFormat format(TracepointId tp) throws IOException {
-        return tracefs.format(tp);
+        return tracefs().format(tp);
     }
 
     @Override
