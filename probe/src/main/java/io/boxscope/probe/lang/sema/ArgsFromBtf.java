@@ -39,13 +39,34 @@ final class ArgsFromBtf {
             sig = btf.signature(id.getAsInt());
             prefix = "struct _kfunc_";
         }
+        List<String> names = a.kind() == ProbeKind.RAWTRACEPOINT ? paramNames(btf, name, sig.params().size()) : List.of();
         List<SType.RecordField> fields = new ArrayList<>();
         long off = 0;
         for (FuncSignature.Arg arg : sig.params()) {
-            String n = arg.name().isEmpty() ? "arg" + fields.size() : arg.name();
+            int i = fields.size();
+            String n = !arg.name().isEmpty() ? arg.name() : i < names.size() && !names.get(i).isEmpty() ? names.get(i) : "arg" + i;
             fields.add(new SType.RecordField(n, factory.fromBtf(arg.typeId()), off, FieldAccess.Layout.PLAIN));
             off += 8;
         }
         return new SType.Record(prefix + name, off, -1, fields);
+    }
+
+    /**
+     * A raw tracepoint's prototype (typedef btf_trace_X) has no parameter names; the kernel's
+     * {@code __bpf_trace_X} (or, since 6.10, {@code __probestub_X}) function has them after its
+     * {@code void *__data} (include/trace/bpf_probe.h).
+     */
+    private static List<String> paramNames(Btf btf, String tp, int count) throws BtfException {
+        for (String fn : List.of("__bpf_trace_" + tp, "__probestub_" + tp)) {
+            OptionalInt id = btf.findId(fn, BtfKind.FUNC);
+            if (id.isEmpty()) {
+                continue;
+            }
+            List<FuncSignature.Arg> ps = btf.signature(id.getAsInt()).params();
+            if (ps.size() == count + 1) {
+                return ps.subList(1, ps.size()).stream().map(FuncSignature.Arg::name).toList();
+            }
+        }
+        return List.of();
     }
 }

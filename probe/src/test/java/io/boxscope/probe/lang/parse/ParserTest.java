@@ -16,8 +16,8 @@ import io.boxscope.probe.lang.diag.SourceText;
 import org.junit.jupiter.api.Test;
 
 /** The parser on the lab's one-liners and on the constructs bpftrace 0.17 accepts. */
-class ParserTest {
-    static final List<String> LAB = List.of(
+public class ParserTest {
+    public static final List<String> LAB = List.of(
             "tracepoint:syscalls:sys_enter_* { @[probe] = count(); }",
             "tracepoint:syscalls:sys_enter_execve { printf(\"%s ran %s\\n\", comm, str(args->filename)); }",
             "tracepoint:syscalls:sys_enter_read { @start[tid] = nsecs; } tracepoint:syscalls:sys_exit_read /@start[tid]/ "
