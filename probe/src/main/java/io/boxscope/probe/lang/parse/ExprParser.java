@@ -38,9 +38,15 @@ final class ExprParser {
         }
     }
 
+    /** Longest chain of binary operators in one expression ({@code 1+1+...}): the tree is that deep. */
+    static final int MAX_CHAIN = 500;
+
     private Expr binary(int minPrec) {
         Expr left = unary();
-        while (true) {
+        for (int n = 0; ; n++) {
+            if (n > MAX_CHAIN) {
+                throw c.error(left.span(), "expression is too long (more than " + MAX_CHAIN + " operators in a row)");
+            }
             BinaryOp op = binaryOp(c.tok().kind());
             if (op == null || op.precedence() < minPrec) {
                 return left;

@@ -37,7 +37,10 @@ final class StmtParser {
                 stmts.add(s);
                 boolean compound = s instanceof Stmt.If || s instanceof Stmt.Unroll || s instanceof Stmt.While;
                 if (!compound && !c.at(TokenKind.RBRACE)) {
-                    c.expect(TokenKind.SEMI);
+                    if (!c.at(TokenKind.SEMI)) {
+                        throw c.unexpected("';' or '}'");
+                    }
+                    c.advance();
                 }
             }
             Token close = c.tok();

@@ -25,6 +25,16 @@ public final class Analyzer {
 
     public static CheckedProgram check(SourceText source, Program program, KernelInfo kernel, CheckOptions options)
             throws ProgramException {
+        try {
+            return checkNested(source, program, kernel, options);
+        } catch (StackOverflowError e) {
+            throw new ProgramException(source, List.of(Diagnostic.error(program.span(),
+                    "program is nested too deeply to check")));
+        }
+    }
+
+    private static CheckedProgram checkNested(SourceText source, Program program, KernelInfo kernel, CheckOptions options)
+            throws ProgramException {
         Diags diags = new Diags();
         Optional<Btf> btf;
         try {

@@ -267,7 +267,7 @@ final class CallTyper {
         Expr first = c.args().getFirst();
         if (first instanceof Expr.MapRef m && m.keys().isEmpty()) {
             if (!t.maps.known(m.name())) {
-                return t.collecting() ? ExprTyper.ERROR : err(m, "Undefined map: " + m.display());
+                return t.collecting() ? ExprTyper.ERROR : t.undefinedMap(m);
             }
             t.types.put(m, t.maps.value(m.name()));
         } else {
@@ -295,7 +295,7 @@ final class CallTyper {
             return err(c, c.name() + "() expects a map to be provided");
         }
         if (!t.maps.known(m.name())) {
-            return t.collecting() ? ExprTyper.ERROR : err(m, "Undefined map: " + m.display());
+            return t.collecting() ? ExprTyper.ERROR : t.undefinedMap(m);
         }
         if (c.name().equals("delete")) {
             SType key = t.keyType(m);

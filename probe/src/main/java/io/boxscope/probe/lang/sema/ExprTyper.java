@@ -124,7 +124,7 @@ final class ExprTyper {
             if (collecting()) {
                 return ERROR;
             }
-            return error(m.span(), "Undefined map: " + m.display(), "assign it somewhere (" + m.display() + " = ...)");
+            return undefinedMap(m);
         }
         keyCheck(m, key);
         SType v = maps.value(m.name());
@@ -137,6 +137,14 @@ final class ExprTyper {
             };
         }
         return v;
+    }
+
+    /** bpftrace's "Undefined map", with the nearest defined map's name as a hint. */
+    SType undefinedMap(Expr.MapRef m) {
+        List<String> near = EditDistance.closest(m.name(), maps.names(), 2);
+        return error(m.span(), "Undefined map: " + m.display(), near.isEmpty()
+                ? "assign it somewhere (" + m.display() + " = ...)"
+                : "did you mean " + ProbeResolver.quoteAll(near.stream().map(n -> "@" + n).toList()) + "?");
     }
 
     /** True during the first pass, which only gathers map types (reads of maps defined later are fine then). */

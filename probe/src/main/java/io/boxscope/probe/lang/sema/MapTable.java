@@ -30,6 +30,11 @@ final class MapTable {
         return maps.containsKey(name);
     }
 
+    /** Names of the maps that have a value type. */
+    List<String> names() {
+        return maps.entrySet().stream().filter(e -> e.getValue().value != null).map(Map.Entry::getKey).toList();
+    }
+
     SType value(String name) {
         Entry e = maps.get(name);
         return e == null ? null : e.value;

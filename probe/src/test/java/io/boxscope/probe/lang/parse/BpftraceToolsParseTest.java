@@ -43,4 +43,20 @@ class BpftraceToolsParseTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    /** Prints how long parsing every tool takes (no assertion on time: shared machines vary). */
+    @Test
+    void parseTime() throws IOException, ProgramException {
+        List<byte[]> texts = new ArrayList<>();
+        for (Path p : scripts()) {
+            texts.add(Files.readAllBytes(p));
+        }
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            for (byte[] b : texts) {
+                ProgramParser.parse(ProgramParser.decode("tool", b));
+            }
+            System.out.printf("parsed %d /usr/sbin/*.bt in %.1f ms (round %d)%n", texts.size(), (System.nanoTime() - t0) / 1e6, round + 1);
+        }
+    }
 }
