@@ -42,8 +42,9 @@ public final class ProbeCommand extends CliCommand {
     final Opt<Boolean> unsafe = flag("--unsafe")
             .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
 
-    final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
-            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).");
+    final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE [ARG...]")
+            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file, then the program's "
+            + "positional parameters $1, $2, ... (after -e PROGRAM, all words are parameters).");
 
     public ProbeCommand() {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
@@ -71,10 +72,13 @@ public final class ProbeCommand extends CliCommand {
             if (list.value()) {
                 throw new UsageException("-l lists probes and -d checks a program: give one of them");
             }
-            return ProbeCheck.run(program.value(), pattern.value(), unsafe.value(), global().paths().sysRoot(), out, err);
+            List<String> w = words.value();
+            String file = program.value() == null && !w.isEmpty() ? w.getFirst() : null;
+            List<String> params = program.value() == null && !w.isEmpty() ? w.subList(1, w.size()) : w;
+            return ProbeCheck.run(program.value(), file, params, unsafe.value(), global().paths().sysRoot(), out, err);
         }
         if (!list.value()) {
-            if (program.value() == null && pattern.value() == null) {
+            if (program.value() == null && words.value().isEmpty()) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
             err.println("boxscope: " + NOT_YET);
@@ -86,7 +90,11 @@ public final class ProbeCommand extends CliCommand {
         GlobalOptions g = global();
         Listing listing;
         try {
-            listing = new ProbeLister(g.paths().sysRoot()).list(pattern.value(), verbose.value());
+            if (words.value().size() > 1) {
+                throw new UsageException("-l takes one PATTERN (got " + words.value().size() + "); quote a pattern with spaces");
+            }
+            listing = new ProbeLister(g.paths().sysRoot()).list(words.value().isEmpty() ? null : words.value().getFirst(),
+                    verbose.value());
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }
