@@ -183,6 +183,17 @@ class AnalyzerTest {
     }
 
     @Test
+    void sizeofAndOffsetofValuesForCodegen() throws Exception {
+        Btf btf = Fixtures.KERNEL.btf().orElseThrow();
+        int task = btf.requireId("task_struct", BtfKind.STRUCT);
+        CheckedProgram cp = check("BEGIN { @a = sizeof(struct task_struct); @b = offsetof(struct task_struct, pid); "
+                + "@c = sizeof(uint16); @d = sizeof(comm); }");
+        List<Long> values = exprs(cp).stream().filter(e -> e instanceof Expr.SizeofType || e instanceof Expr.Offsetof
+                || e instanceof Expr.SizeofExpr).map(cp::constant).toList();
+        assertEquals(List.of(btf.sizeOf(task), btf.member(task, "pid").byteOffset(), 2L, 16L), values);
+    }
+
+    @Test
     void rawTracepointArgsAreTypedFromBtf() throws Exception {
         CheckedProgram cp = check("rawtracepoint:sched_switch { @[args->next->comm] = count(); }");
         assertEquals("struct task_struct *", typeOf(cp, "->next"));
