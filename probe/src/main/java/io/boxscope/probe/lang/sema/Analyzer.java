@@ -66,6 +66,20 @@ public final class Analyzer {
             expansions.add(m);
             kinds.add(ks);
         }
+        for (ProbeKind once : List.of(ProbeKind.BEGIN, ProbeKind.END)) {
+            boolean seen = false;
+            for (Probe p : program.probes()) {
+                for (AttachPoint ap : p.attachPoints()) {
+                    if (ProbeKind.of(ap.provider()) == once) {
+                        if (seen) {
+                            diags.error(ap.span(), "More than one " + once.label() + " probe defined",
+                                    "put all the " + once.label() + " actions in one probe");
+                        }
+                        seen = true;
+                    }
+                }
+            }
+        }
         MapTable maps = new MapTable();
         Constants constants = new Constants(btf.orElse(null), program.includes());
         ExprTyper learn = new ExprTyper(new Diags(), factory, kernel, maps, options);

@@ -131,15 +131,9 @@ final class ExprTyper {
             return undefinedMap(m);
         }
         keyCheck(m, key);
+        // an aggregation's value is its own type: bpftrace 0.17 rejects it in arithmetic and comparisons
+        // ("Type mismatch for '>': comparing 'count' with 'int64'"); print/clear/zero/delete take it
         SType v = maps.value(m.name());
-        if (v instanceof SType.Agg a) {
-            return switch (a.kind()) {
-                case COUNT -> SType.Int.U64;
-                case SUM, MIN, MAX, AVG -> SType.Int.I64;
-                case STATS, HIST, LHIST -> error(m.span(), m.display() + " holds " + a.kind().label()
-                        + "() values, which can only be printed, cleared or deleted, not used in an expression");
-            };
-        }
         return v;
     }
 
@@ -333,8 +327,8 @@ final class ExprTyper {
                 return type(v);
             }
             types.put(v, t);
-            return t instanceof SType.Int ? t : error(i.span(), "'" + op + "' needs an integer variable; $" + v.name() + " is "
-                    + t.display());
+            return t instanceof SType.Int ? t : error(i.span(), "The " + op + " operator can not be used on expressions of type '"
+                    + t.display() + "'");
         }
         Expr.MapRef m = (Expr.MapRef) i.target();
         SType key = keyType(m);
@@ -348,8 +342,8 @@ final class ExprTyper {
             v = SType.Int.I64;
         }
         types.put(m, v);
-        return v instanceof SType.Int ? v : error(i.span(), "'" + op + "' needs an integer map; " + m.display() + " holds "
-                + v.display());
+        return v instanceof SType.Int ? v : error(i.span(), "The " + op + " operator can not be used on expressions of type '"
+                + v.display() + "'");
     }
 
     private SType ternary(Expr.Ternary t) {
