@@ -32,7 +32,12 @@ class DifferentialTest {
         List<String> failed = new ArrayList<>();
         for (String p : programs("good-programs.txt")) {
             try {
-                Fixtures.check(p);
+                CheckedProgram cp = Fixtures.check(p);
+                for (var e : AnalyzerTest.exprs(cp)) {
+                    if (cp.type(e) == ExprTyper.ERROR) {
+                        failed.add("untyped node " + e + " in " + p);
+                    }
+                }
             } catch (ProgramException e) {
                 failed.add(e.getMessage());
             }
