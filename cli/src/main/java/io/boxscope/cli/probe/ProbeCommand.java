@@ -42,7 +42,7 @@ public final class ProbeCommand extends CliCommand {
     final Opt<Boolean> unsafe = flag("--unsafe")
             .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
 
-    final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE [ARG...]")
+    final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE|ARG")
             .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file, then the program's "
             + "positional parameters $1, $2, ... (after -e PROGRAM, all words are parameters).");
 
