@@ -274,6 +274,8 @@ class AnalyzerTest {
         String k = errors("kprobe:do_sys_openat2 { @ = count(); }");
         assertTrue(k.contains("error: kprobes are not available on this kernel"), k);
         assertTrue(k.contains("hint: use tracepoint:syscalls:sys_enter_openat2 instead"), k);
+        assertTrue(errors("kretprobe:vfs_read { @ = count(); }").contains("hint: use tracepoint:syscalls:sys_exit_read instead"));
+        assertTrue(errors("kfunc:do_nanosleep { @ = count(); }").contains("kfunc/fentry probes are not available on this kernel"));
         assertTrue(errors("interval:x:1 { }").contains("x is not an accepted unit of time"));
         assertTrue(errors("foo:bar { }").contains("Invalid probe type: foo"));
         assertTrue(errors("tracepoint:nosuch:* { }").contains("tracepoints not found: nosuch:*"));
