@@ -226,7 +226,7 @@ final class CallTyper {
             c.args().forEach(t::type);
             return ExprTyper.ERROR;
         }
-        if (!arity(c, 1, 8)) {
+        if (!arity(c, 1, 65)) {
             return ExprTyper.ERROR;
         }
         String fmt = stringLiteral(c, 0);
