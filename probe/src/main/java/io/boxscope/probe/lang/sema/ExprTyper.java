@@ -275,7 +275,8 @@ final class ExprTyper {
             return ERROR;
         }
         BinaryOp op = b.op();
-        if ((op == BinaryOp.EQ || op == BinaryOp.NE) && l instanceof SType.Str && r instanceof SType.Str) {
+        if ((op == BinaryOp.EQ || op == BinaryOp.NE) && (l instanceof SType.Str && r instanceof SType.Str
+                || l instanceof SType.Special && l.equals(r))) {
             return SType.Int.I64;
         }
         boolean li = l.isIntegerLike() || l instanceof SType.Special s && s.kind() == SpecialKind.CONTAINER;
