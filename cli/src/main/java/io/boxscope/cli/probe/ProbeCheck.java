@@ -26,8 +26,9 @@ import io.boxscope.probe.lang.sema.LiveKernel;
 final class ProbeCheck {
     private ProbeCheck() {}
 
+    /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
     static int run(String program, String file, List<String> params, boolean unsafe, Path sysRoot, PrintWriter out,
-                   PrintWriter err) {
+                   PrintWriter err) throws IOException {
         if ((program == null) == (file == null)) {
             throw new UsageException("-d needs a program: -e PROGRAM or a FILE (not both)");
         }

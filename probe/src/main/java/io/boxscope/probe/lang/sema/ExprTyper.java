@@ -249,6 +249,8 @@ final class ExprTyper {
                 for (Attach a : scope.attaches) {
                     scope.args.add(argsRecord(a));
                 }
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new java.io.UncheckedIOException(e);
             } catch (IOException e) {
                 return error(b.span(), "cannot read the arguments of " + scope.attaches.getFirst().name() + ": " + e.getMessage());
             }

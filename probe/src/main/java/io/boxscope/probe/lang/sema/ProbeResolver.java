@@ -49,6 +49,8 @@ final class ProbeResolver {
                 case SOFTWARE -> software(ap);
                 case HARDWARE -> hardware(ap);
             };
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (IOException e) {
             diags.error(ap.span(), "cannot resolve " + ap.text() + ": " + e.getMessage());
             return List.of();

@@ -300,6 +300,46 @@ class AnalyzerTest {
         assertTrue(errors("BEGIN { $x = (struct nosuch *)0; }").contains("Unknown struct/union: 'struct nosuch'"));
     }
 
+    /** Not being allowed to read tracefs is missing privilege (exit 3 in the CLI), not a program error. */
+    @Test
+    void unreadableTracefsIsAccessDenied() {
+        KernelInfo k = Fixtures.KERNEL;
+        KernelInfo denied = new KernelInfo() {
+            @Override
+            public List<io.boxscope.bpf.tracefs.TracepointId> tracepoints() throws java.io.IOException {
+                throw new java.nio.file.AccessDeniedException("/sys/kernel/tracing", null, "tracefs is readable by root only");
+            }
+
+            @Override
+            public io.boxscope.bpf.tracefs.EventFormat format(io.boxscope.bpf.tracefs.TracepointId tp) throws java.io.IOException {
+                return k.format(tp);
+            }
+
+            @Override
+            public java.util.Optional<Btf> btf() throws java.io.IOException {
+                return k.btf();
+            }
+
+            @Override
+            public io.boxscope.bpf.feature.Support attach(io.boxscope.bpf.feature.AttachKind kind) {
+                return k.attach(kind);
+            }
+
+            @Override
+            public java.nio.file.Path uprobeTarget(String target) throws java.io.IOException {
+                return k.uprobeTarget(target);
+            }
+
+            @Override
+            public List<String> functions(java.nio.file.Path elf) throws java.io.IOException {
+                return k.functions(elf);
+            }
+        };
+        var src = new io.boxscope.probe.lang.diag.SourceText("stdin", "tracepoint:sched:sched_switch { @ = count(); }");
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.AccessDeniedException.class, () ->
+                Analyzer.check(src, io.boxscope.probe.lang.parse.ProgramParser.parse(src), denied, CheckOptions.defaults()));
+    }
+
     @Test
     void uprobeOnLibraryName() throws Exception {
         CheckedProgram cp = check("u:libc:malloc { @[retval] = count(); }".replace("retval", "arg0"));

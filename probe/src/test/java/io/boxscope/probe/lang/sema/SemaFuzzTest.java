@@ -64,7 +64,7 @@ class SemaFuzzTest {
     }
 
     @Test
-    void neverCrashes() {
+    void neverCrashes() throws Exception {
         int ok = 0;
         for (int i = 0; i < 1500; i++) {
             StringBuilder sb = new StringBuilder();
