@@ -3,5 +3,9 @@ module io.boxscope.probe {
     requires io.boxscope.bpf;
 
     exports io.boxscope.probe.list;
+    exports io.boxscope.probe.lang.ast;
+    exports io.boxscope.probe.lang.diag;
+    exports io.boxscope.probe.lang.parse;
+    exports io.boxscope.probe.lang.sema;
     exports io.boxscope.probe.output;
 }

@@ -35,14 +35,23 @@ public final class ProbeCommand extends CliCommand {
             + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.");
 
     final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
-            .help("Run a probe program (not implemented yet).");
+            .help("Run a probe program (not implemented yet; with -d, check it and print its typed AST).");
 
-    final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
-            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).");
+    final Opt<Boolean> dump = flag("-d")
+            .help("Parse and check the program (-e PROGRAM or FILE) and print its typed AST instead of running it; "
+            + "errors are printed as FILE:LINE:COL: error: ... with exit status 2.");
+
+    final Opt<Boolean> unsafe = flag("--unsafe")
+            .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
+
+    final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE|ARG")
+            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file, then the program's "
+            + "positional parameters $1, $2, ... (after -e PROGRAM, all words are parameters).");
 
     public ProbeCommand() {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
+                "-d checks a program (-e PROGRAM or FILE) and prints its typed AST.",
                 "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
         globals("--json", "--sys-root");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
@@ -53,15 +62,26 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l 'uprobe:libc:*'                       library by name, like bpftrace",
                 "  boxscope probe -l 'software:*'                          perf software events",
                 "  boxscope probe -l '*sched_switch*'                      any provider",
-                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'");
+                "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
+                "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
+                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file");
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = out();
         PrintWriter err = err();
+        if (dump.value()) {
+            if (list.value()) {
+                throw new UsageException("-l lists probes and -d checks a program: give one of them");
+            }
+            List<String> w = words.value();
+            String file = program.value() == null && !w.isEmpty() ? w.getFirst() : null;
+            List<String> params = program.value() == null && !w.isEmpty() ? w.subList(1, w.size()) : w;
+            return ProbeCheck.run(program.value(), file, params, unsafe.value(), global().paths().sysRoot(), out, err);
+        }
         if (!list.value()) {
-            if (program.value() == null && pattern.value() == null) {
+            if (program.value() == null && words.value().isEmpty()) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
             err.println("boxscope: " + NOT_YET);
@@ -73,7 +93,11 @@ public final class ProbeCommand extends CliCommand {
         GlobalOptions g = global();
         Listing listing;
         try {
-            listing = new ProbeLister(g.paths().sysRoot()).list(pattern.value(), verbose.value());
+            if (words.value().size() > 1) {
+                throw new UsageException("-l takes one PATTERN (got " + words.value().size() + "); quote a pattern with spaces");
+            }
+            listing = new ProbeLister(g.paths().sysRoot()).list(words.value().isEmpty() ? null : words.value().getFirst(),
+                    verbose.value());
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }

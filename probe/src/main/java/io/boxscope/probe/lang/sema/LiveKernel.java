@@ -1,0 +1,111 @@
+package io.boxscope.probe.lang.sema;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.elf.ElfFile;
+import io.boxscope.bpf.elf.ElfSymbol;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Features;
+import io.boxscope.bpf.feature.Support;
+import io.boxscope.bpf.tracefs.EventFormat;
+import io.boxscope.bpf.tracefs.Tracefs;
+import io.boxscope.bpf.tracefs.TracepointId;
+import io.boxscope.probe.list.ProbeListException;
+import io.boxscope.probe.list.UprobeTargets;
+
+/**
+ * {@link KernelInfo} from a tracefs tree, an optional BTF and a feature oracle. {@link #of(Path)} reads the
+ * running system under a sys root (feature answers come from attaching for real, {@link Features#attach}).
+ * The event list and BTF are read once, when first asked for.
+ */
+public final class LiveKernel implements KernelInfo {
+    public interface FeatureOracle {
+        Support attach(AttachKind kind);
+    }
+
+    private final Path sysRoot;
+    private Tracefs tracefs;
+    private final Path btfFile;
+    private final FeatureOracle features;
+    private List<TracepointId> events;
+    private Optional<Btf> btf;
+
+    public LiveKernel(Tracefs tracefs, Path btfFile, FeatureOracle features) {
+        this.sysRoot = null;
+        this.tracefs = tracefs;
+        this.btfFile = btfFile;
+        this.features = features;
+    }
+
+    private LiveKernel(Path sysRoot) {
+        this.sysRoot = sysRoot;
+        this.btfFile = sysRoot.resolve("kernel/btf/vmlinux");
+        this.features = Features::attach;
+    }
+
+    /**
+     * The running system seen through {@code sysRoot} (usually {@code /sys}); tracefs is located when
+     * a tracepoint is first resolved, so programs without tracepoints need none.
+     */
+    public static LiveKernel of(Path sysRoot) {
+        return new LiveKernel(sysRoot);
+    }
+
+    private synchronized Tracefs tracefs() throws IOException {
+        if (tracefs == null) {
+            tracefs = Tracefs.locate(sysRoot);
+        }
+        return tracefs;
+    }
+
+    @Override
+    public synchronized List<TracepointId> tracepoints() throws IOException {
+        if (events == null) {
+            events = tracefs().events();
+        }
+        return events;
+    }
+
+    @Override
+    public EventFormat format(TracepointId tp) throws IOException {
+        return tracefs().format(tp);
+    }
+
+    @Override
+    public synchronized Optional<Btf> btf() throws IOException {
+        if (btf == null) {
+            btf = btfFile != null && java.nio.file.Files.isRegularFile(btfFile) ? Optional.of(Btf.read(btfFile)) : Optional.empty();
+        }
+        return btf;
+    }
+
+    @Override
+    public Support attach(AttachKind kind) {
+        return features.attach(kind);
+    }
+
+    @Override
+    public Path uprobeTarget(String target) throws IOException {
+        try {
+            return UprobeTargets.resolve(target);
+        } catch (ProbeListException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Named functions of both symbol tables, as {@code probe -l} lists them. */
+    @Override
+    public List<String> functions(Path elf) throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        for (ElfSymbol s : ElfFile.read(elf).symbols()) {
+            if (s.isFunction() && s.value() != 0 && !s.name().isEmpty() && !s.name().contains(".part.")) {
+                names.add(s.name());
+            }
+        }
+        return List.copyOf(names);
+    }
+}

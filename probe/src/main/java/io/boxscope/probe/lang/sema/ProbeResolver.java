@@ -1,0 +1,318 @@
+package io.boxscope.probe.lang.sema;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.BtfKind;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Support;
+import io.boxscope.bpf.tracefs.Glob;
+import io.boxscope.bpf.tracefs.TracepointId;
+import io.boxscope.probe.lang.ast.AttachPoint;
+import io.boxscope.probe.list.SoftwareEvent;
+
+/**
+ * Turns attach points as written into concrete {@link Attach}es: aliases to canonical names, wildcards
+ * expanded against the kernel's lists (tracefs events, BTF raw tracepoints and functions, ELF symbols),
+ * units and periods checked. Errors use bpftrace's wording ("tracepoint not found: ...") plus hints:
+ * nearest real names by edit distance, and for kprobes/kfuncs on a kernel that cannot attach them, the
+ * tracepoint to use instead.
+ */
+final class ProbeResolver {
+    static final List<String> HARDWARE = List.of("cpu-cycles", "cycles", "instructions", "cache-references",
+            "cache-misses", "branch-instructions", "branches", "branch-misses", "bus-cycles", "frontend-stalls",
+            "backend-stalls", "ref-cycles");
+
+    private final KernelInfo kernel;
+    private final Diags diags;
+
+    ProbeResolver(KernelInfo kernel, Diags diags) {
+        this.kernel = kernel;
+        this.diags = diags;
+    }
+
+    /** The attach points; empty (with a diagnostic) when it cannot be resolved. */
+    List<Attach> resolve(AttachPoint ap, ProbeKind kind) {
+        try {
+            return switch (kind) {
+                case BEGIN, END -> special(ap, kind);
+                case TRACEPOINT -> tracepoint(ap);
+                case RAWTRACEPOINT -> rawTracepoint(ap);
+                case KPROBE, KRETPROBE -> kernelFunction(ap, kind, AttachKind.KPROBE);
+                case KFUNC, KRETFUNC -> kernelFunction(ap, kind, AttachKind.FENTRY);
+                case UPROBE, URETPROBE -> uprobe(ap, kind);
+                case USDT -> usdt(ap);
+                case INTERVAL, PROFILE -> timer(ap, kind);
+                case SOFTWARE -> software(ap);
+                case HARDWARE -> hardware(ap);
+            };
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            diags.error(ap.span(), "cannot resolve " + ap.text() + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private boolean arity(AttachPoint ap, ProbeKind kind, int min, int max) {
+        int n = ap.parts().size();
+        if (n < min || n > max) {
+            String want = min == max ? Integer.toString(min) : min + " to " + max;
+            diags.error(ap.span(), kind.label() + " probe type requires " + want + " argument" + (max == 1 ? "" : "s")
+                    + " (" + n + " given)");
+            return false;
+        }
+        return true;
+    }
+
+    private List<Attach> special(AttachPoint ap, ProbeKind kind) {
+        if (!arity(ap, kind, 0, 0)) {
+            return List.of();
+        }
+        return List.of(new Attach(kind, kind.label(), List.of(), 0));
+    }
+
+    private List<Attach> tracepoint(AttachPoint ap) throws IOException {
+        if (!arity(ap, ProbeKind.TRACEPOINT, 2, 2)) {
+            return List.of();
+        }
+        Glob cat = Glob.of(ap.parts().get(0));
+        Glob ev = Glob.of(ap.parts().get(1));
+        List<Attach> out = new ArrayList<>();
+        for (TracepointId tp : kernel.tracepoints()) {
+            if (cat.matches(tp.system()) && ev.matches(tp.event())) {
+                out.add(new Attach(ProbeKind.TRACEPOINT, "tracepoint:" + tp.system() + ":" + tp.event(),
+                        List.of(tp.system(), tp.event()), 0));
+            }
+        }
+        if (out.isEmpty()) {
+            String what = ap.parts().get(0) + ":" + ap.parts().get(1);
+            boolean wild = cat.isWildcard() || ev.isWildcard();
+            List<String> names = kernel.tracepoints().stream().map(TracepointId::toString).toList();
+            List<String> near = wild ? List.of() : EditDistance.closest(what, names, 3);
+            List<String> hints = new ArrayList<>();
+            if (!near.isEmpty()) {
+                hints.add("did you mean " + String.join(" or ", near.stream().map(n -> "`" + n.substring(n.indexOf(':') + 1)
+                        + "`" + (n.startsWith(ap.parts().get(0) + ":") ? "" : " (tracepoint:" + n + ")")).toList()) + "?");
+            }
+            hints.add("list them with: boxscope probe -l 'tracepoint:" + ap.parts().get(0) + ":*'");
+            diags.error(ap.span(), (wild ? "tracepoints not found: " : "tracepoint not found: ") + what,
+                    hints.toArray(String[]::new));
+        }
+        return out;
+    }
+
+    private List<Attach> rawTracepoint(AttachPoint ap) throws IOException {
+        if (!arity(ap, ProbeKind.RAWTRACEPOINT, 1, 1)) {
+            return List.of();
+        }
+        String pat = ap.parts().getFirst();
+        var btf = kernel.btf();
+        if (btf.isEmpty()) {
+            if (Glob.of(pat).isWildcard()) {
+                diags.error(ap.span(), "rawtracepoint wildcards need the kernel's BTF (/sys/kernel/btf/vmlinux), which this kernel lacks");
+                return List.of();
+            }
+            return List.of(new Attach(ProbeKind.RAWTRACEPOINT, "rawtracepoint:" + pat, List.of(pat), 0));
+        }
+        List<String> all = btf.get().rawTracepoints();
+        Glob g = Glob.of(pat);
+        List<Attach> out = new ArrayList<>();
+        for (String n : all) {
+            if (g.matches(n)) {
+                out.add(new Attach(ProbeKind.RAWTRACEPOINT, "rawtracepoint:" + n, List.of(n), 0));
+            }
+        }
+        if (out.isEmpty()) {
+            List<String> near = g.isWildcard() ? List.of() : EditDistance.closest(pat, all, 3);
+            diags.error(ap.span(), "rawtracepoint not found: " + pat, near.isEmpty()
+                    ? new String[] {"list them with: boxscope probe -l 'rawtracepoint:*'"}
+                    : new String[] {"did you mean " + quoteAll(near) + "?"});
+        }
+        return out;
+    }
+
+    private List<Attach> kernelFunction(AttachPoint ap, ProbeKind kind, AttachKind how) throws IOException {
+        if (!arity(ap, kind, 1, 2)) {
+            return List.of();
+        }
+        String fn = ap.parts().getLast();
+        Support s = kernel.attach(how);
+        if (s instanceof Support.Unsupported u) {
+            String what = how == AttachKind.KPROBE ? "kprobes" : "kfunc/fentry probes";
+            diags.error(ap.span(), what + " are not available on this kernel", insteadHint(fn, kind),
+                    "why: " + u.reason());
+            return List.of();
+        }
+        var btf = kernel.btf();
+        List<String> names = new ArrayList<>();
+        if (btf.isPresent()) {
+            Btf b = btf.get();
+            Glob g = Glob.of(fn);
+            if (g.isWildcard()) {
+                String prefix = fn.substring(0, firstWild(fn));
+                for (int id : b.idsWithPrefix(BtfKind.FUNC, prefix)) {
+                    String n = b.name(id);
+                    if (g.matches(n) && !names.contains(n)) {
+                        names.add(n);
+                    }
+                }
+            } else if (b.findId(fn, BtfKind.FUNC).isPresent()) {
+                names.add(fn);
+            } else if (kind == ProbeKind.KFUNC || kind == ProbeKind.KRETFUNC) {
+                diags.error(ap.span(), "kfunc not found in the kernel's BTF: " + fn);
+                return List.of();
+            } else {
+                names.add(fn);
+            }
+        } else {
+            names.add(fn);
+        }
+        if (names.isEmpty()) {
+            diags.error(ap.span(), "no kernel functions match " + fn);
+        }
+        return names.stream().map(n -> new Attach(kind, kind.label() + ":" + n, List.of(n), 0)).toList();
+    }
+
+    private static int firstWild(String s) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) != '*' && s.charAt(i) != '?' && s.charAt(i) != '[') {
+            i++;
+        }
+        return i;
+    }
+
+    /** "use tracepoint:syscalls:sys_enter_X" when the function is a syscall, else rawtracepoints in general. */
+    private String insteadHint(String fn, ProbeKind kind) {
+        String sys = fn.replaceFirst("^(__x64_sys_|__arm64_sys_|__se_sys_|__do_sys_|ksys_|do_sys_|sys_|vfs_|do_)", "");
+        boolean exit = kind == ProbeKind.KRETPROBE || kind == ProbeKind.KRETFUNC;
+        try {
+            for (String cand : List.of(sys, sys.replaceFirst("2$", ""), sys.replaceFirst("at2?$", ""))) {
+                TracepointId tp = new TracepointId("syscalls", (exit ? "sys_exit_" : "sys_enter_") + cand);
+                if (!cand.equals(fn) && kernel.tracepoints().contains(tp)) {
+                    return "use tracepoint:syscalls:" + tp.event() + " instead";
+                }
+            }
+        } catch (IOException e) {
+            // no tracepoint list: fall through to the general hint
+        }
+        return "use a tracepoint (tracepoint:syscalls:…, list with boxscope probe -l) or a raw tracepoint instead";
+    }
+
+    private List<Attach> uprobe(AttachPoint ap, ProbeKind kind) throws IOException {
+        if (!arity(ap, kind, 2, 2)) {
+            return List.of();
+        }
+        Path file;
+        try {
+            file = kernel.uprobeTarget(ap.parts().get(0));
+        } catch (IOException e) {
+            diags.error(ap.span(), e.getMessage());
+            return List.of();
+        }
+        String fn = ap.parts().get(1);
+        Glob g = Glob.of(fn);
+        List<String> fns;
+        if (g.isWildcard()) {
+            fns = kernel.functions(file).stream().filter(g::matches).toList();
+            if (fns.isEmpty()) {
+                diags.error(ap.span(), "no functions of " + file + " match " + fn);
+            }
+        } else {
+            fns = List.of(fn);
+        }
+        return fns.stream().map(f -> new Attach(kind, kind.label() + ":" + file + ":" + f, List.of(file.toString(), f), 0))
+                .toList();
+    }
+
+    private List<Attach> usdt(AttachPoint ap) throws IOException {
+        if (!arity(ap, ProbeKind.USDT, 2, 3)) {
+            return List.of();
+        }
+        Path file;
+        try {
+            file = kernel.uprobeTarget(ap.parts().get(0));
+        } catch (IOException e) {
+            diags.error(ap.span(), e.getMessage());
+            return List.of();
+        }
+        List<String> t = new ArrayList<>(ap.parts());
+        t.set(0, file.toString());
+        return List.of(new Attach(ProbeKind.USDT, "usdt:" + String.join(":", t), t, 0));
+    }
+
+    private List<Attach> timer(AttachPoint ap, ProbeKind kind) {
+        if (!arity(ap, kind, 2, 2)) {
+            return List.of();
+        }
+        String unit = ap.parts().get(0);
+        if (!List.of("s", "ms", "us", "hz").contains(unit)) {
+            diags.error(ap.span(), unit + " is not an accepted unit of time", "units are s, ms, us and hz");
+            return List.of();
+        }
+        long n = positive(ap, ap.parts().get(1));
+        if (n <= 0) {
+            return List.of();
+        }
+        return List.of(new Attach(kind, kind.label() + ":" + unit + ":" + n, List.of(unit), n));
+    }
+
+    private long positive(AttachPoint ap, String s) {
+        try {
+            long n = Long.parseLong(s.replace("_", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        diags.error(ap.span(), "invalid count or rate '" + s + "': expected a positive integer");
+        return -1;
+    }
+
+    private List<Attach> software(AttachPoint ap) {
+        if (!arity(ap, ProbeKind.SOFTWARE, 1, 2)) {
+            return List.of();
+        }
+        String name = ap.parts().get(0);
+        for (SoftwareEvent e : SoftwareEvent.ALL) {
+            if (e.name().equals(name) || (!e.alias().isEmpty() && e.alias().equals(name))) {
+                long n = ap.parts().size() == 2 ? positive(ap, ap.parts().get(1)) : e.defaultPeriod();
+                if (n <= 0) {
+                    return List.of();
+                }
+                return List.of(new Attach(ProbeKind.SOFTWARE, "software:" + e.name() + ":" + n, List.of(e.name()), n));
+            }
+        }
+        List<String> near = EditDistance.closest(name, SoftwareEvent.ALL.stream().map(SoftwareEvent::name).toList(), 3);
+        diags.error(ap.span(), "unknown software event: " + name, near.isEmpty()
+                ? new String[] {"list them with: boxscope probe -l 'software:*'"}
+                : new String[] {"did you mean " + quoteAll(near) + "?"});
+        return List.of();
+    }
+
+    private List<Attach> hardware(AttachPoint ap) {
+        if (!arity(ap, ProbeKind.HARDWARE, 1, 2)) {
+            return List.of();
+        }
+        String name = ap.parts().get(0).toLowerCase(Locale.ROOT);
+        if (!HARDWARE.contains(name)) {
+            List<String> near = EditDistance.closest(name, HARDWARE, 3);
+            diags.error(ap.span(), "unknown hardware event: " + ap.parts().get(0),
+                    near.isEmpty() ? new String[] {"events: " + String.join(", ", HARDWARE)} : new String[] {"did you mean " + quoteAll(near) + "?"});
+            return List.of();
+        }
+        long n = ap.parts().size() == 2 ? positive(ap, ap.parts().get(1)) : 1_000_000;
+        if (n <= 0) {
+            return List.of();
+        }
+        return List.of(new Attach(ProbeKind.HARDWARE, "hardware:" + name + ":" + n, List.of(name), n));
+    }
+
+    static String quoteAll(List<String> names) {
+        return String.join(" or ", names.stream().map(n -> "`" + n + "`").toList());
+    }
+}
