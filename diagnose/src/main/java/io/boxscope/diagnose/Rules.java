@@ -1,5 +1,6 @@
 package io.boxscope.diagnose;
 
+import io.boxscope.mem.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ public final class Rules {
         }
         if (m.memoryLimitBytes() > 0 && m.workingSetOfLimit() >= WORKING_SET_FULL) {
             memEvidence.add(String.format(Locale.ROOT, "working set %s is %.0f%% of the %s limit",
-                    bytes(m.workingSetBytes()), 100 * m.workingSetOfLimit(), bytes(m.memoryLimitBytes())));
+                    Units.bytes(m.workingSetBytes()), 100 * m.workingSetOfLimit(), Units.bytes(m.memoryLimitBytes())));
             memConf = stronger(memConf, m.workingSetOfLimit() >= 0.97 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM);
         }
         if (m.pressure().scope() == Snapshot.Scope.CGROUP && m.pressure().memorySome() >= MEMORY_STALL) {
@@ -105,7 +106,7 @@ public final class Rules {
             List<String> ev = new ArrayList<>(List.of(states));
             if (m.ioKnown()) {
                 ev.add(String.format(Locale.ROOT, "block I/O: %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)",
-                        bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), bytes((long) m.writeBytesPerSecond()),
+                        Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()),
                         m.writeOpsPerSecond()));
             }
             ev.add(String.format(Locale.ROOT, "I/O pressure (%s): some %.0f%%, full %.0f%%", scope(m),
@@ -174,9 +175,9 @@ public final class Rules {
             return "memory: not measured (no memory controller)";
         }
         String limit = m.memoryLimitBytes() > 0
-                ? String.format(Locale.ROOT, "working set %s, %.0f%% of the %s limit", bytes(m.workingSetBytes()),
-                        100 * m.workingSetOfLimit(), bytes(m.memoryLimitBytes()))
-                : "working set " + bytes(m.workingSetBytes()) + ", no limit";
+                ? String.format(Locale.ROOT, "working set %s, %.0f%% of the %s limit", Units.bytes(m.workingSetBytes()),
+                        100 * m.workingSetOfLimit(), Units.bytes(m.memoryLimitBytes()))
+                : "working set " + Units.bytes(m.workingSetBytes()) + ", no limit";
         return String.format(Locale.ROOT, "memory: %s, %s OOM kills, memory pressure %.0f%% (%s)", limit,
                 m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills()), 100 * m.pressure().memorySome(), scope(m));
     }
@@ -199,18 +200,4 @@ public final class Rules {
         return a == null || b.ordinal() < a.ordinal() ? b : a;
     }
 
-    /** Binary units as the rest of boxscope prints them (KiB, MiB, GiB). */
-    static String bytes(long b) {
-        if (b < 1024) {
-            return b + "B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f%s" : "%.1f%s", v, units[i]);
-    }
 }

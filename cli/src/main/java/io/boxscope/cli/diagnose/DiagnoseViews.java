@@ -1,5 +1,6 @@
 package io.boxscope.cli.diagnose;
 
+import io.boxscope.mem.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,16 +60,16 @@ public final class DiagnoseViews {
                 pct(m, OffCpu.SLEEP), pct(m, OffCpu.WAIT_INPUT), pct(m, OffCpu.OTHER), m.wakeupsPerSecond()));
         if (m.memoryKnown()) {
             b.append(String.format(Locale.ROOT, "  MEMORY     %s used (peak %s in the window, %s%s); working set %s; page cache %s; limit %s; %.1f major faults/s; OOM kills %s%n",
-                    bytes(m.memoryUsageBytes()), bytes(m.memoryPeakBytes()), m.memoryGrowthBytes() >= 0 ? "+" : "-",
-                    bytes(Math.abs(m.memoryGrowthBytes())), bytes(m.workingSetBytes()), bytes(m.pageCacheBytes()),
-                    m.memoryLimitBytes() > 0 ? bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
+                    Units.bytes(m.memoryUsageBytes()), Units.bytes(m.memoryPeakBytes()), m.memoryGrowthBytes() >= 0 ? "+" : "-",
+                    Units.bytes(Math.abs(m.memoryGrowthBytes())), Units.bytes(m.workingSetBytes()), Units.bytes(m.pageCacheBytes()),
+                    m.memoryLimitBytes() > 0 ? Units.bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
                     m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills())));
         } else {
             b.append("  MEMORY     not measured\n");
         }
         if (m.ioKnown()) {
             b.append(String.format(Locale.ROOT, "  BLOCK I/O  %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)%n",
-                    bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond()));
+                    Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond()));
         } else {
             b.append("  BLOCK I/O  not measured\n");
         }
@@ -109,19 +110,6 @@ public final class DiagnoseViews {
         b.append('\n');
     }
 
-    private static String bytes(long v) {
-        if (v < 1024) {
-            return v + "B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double x = v;
-        int i = -1;
-        while (x >= 1024 && i < units.length - 1) {
-            x /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, x >= 100 ? "%.0f%s" : "%.1f%s", x, units[i]);
-    }
 
     public static Map<String, Object> json(Diagnosis d) {
         Map<String, Object> o = Json.object();

@@ -1,5 +1,6 @@
 package io.boxscope.diagnose.report;
 
+import io.boxscope.mem.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,11 +71,11 @@ public final class HtmlReport {
         row(b, "Threads", String.format(Locale.ROOT, "%d process(es), %d thread(s), %d active; %.1f wake-ups/s",
                 m.processes(), m.threads(), m.activeThreads(), m.wakeupsPerSecond()));
         row(b, "Memory", m.memoryKnown() ? String.format(Locale.ROOT, "%s used (peak %s); working set %s; page cache %s; limit %s; %.1f major faults/s; OOM kills %s",
-                bytes(m.memoryUsageBytes()), bytes(m.memoryPeakBytes()), bytes(m.workingSetBytes()), bytes(m.pageCacheBytes()),
-                m.memoryLimitBytes() > 0 ? bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
+                Units.bytes(m.memoryUsageBytes()), Units.bytes(m.memoryPeakBytes()), Units.bytes(m.workingSetBytes()), Units.bytes(m.pageCacheBytes()),
+                m.memoryLimitBytes() > 0 ? Units.bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
                 m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills())) : "not measured");
         row(b, "Block I/O", m.ioKnown() ? String.format(Locale.ROOT, "%s/s read (%.0f ops/s), %s/s written (%.0f ops/s)",
-                bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond())
+                Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond())
                 : "not measured");
         var p = m.pressure();
         row(b, "Pressure", String.format(Locale.ROOT, "(%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%",
@@ -172,7 +173,7 @@ public final class HtmlReport {
             max = Math.max(max, lim);
         }
         double end = t.isEmpty() ? 0 : t.getLast().seconds();
-        return Svg.lines("Memory used over time", series, end, Math.max(max, 1), v -> bytes((long) v));
+        return Svg.lines("Memory used over time", series, end, Math.max(max, 1), v -> Units.bytes((long) v));
     }
 
     private static String threadChart(Diagnosis d) {
@@ -201,17 +202,4 @@ public final class HtmlReport {
                 List.of("#2471a3", "#d35400", "#8e44ad", "#a569bd", "#27ae60", "#95a5a6"));
     }
 
-    static String bytes(long v) {
-        if (v < 1024) {
-            return v + "B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double x = v;
-        int i = -1;
-        while (x >= 1024 && i < units.length - 1) {
-            x /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, x >= 100 ? "%.0f%s" : "%.1f%s", x, units[i]);
-    }
 }
