@@ -2,4 +2,6 @@
 module io.boxscope.trace {
     requires io.boxscope.bpf;
     requires io.boxscope.proc;
+
+    exports io.boxscope.trace.scap;
 }

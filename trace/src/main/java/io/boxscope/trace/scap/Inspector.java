@@ -1,0 +1,241 @@
+package io.boxscope.trace.scap;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The thread and fd tables an event stream implies, kept up to date event by event the way libsinsp's
+ * parsers do (userspace/libsinsp/parsers.cpp) for the events this module renders: clone/fork/vfork/clone3
+ * create threads, execve renames them, open/openat/openat2/creat/socket add fds, connect names a socket
+ * after its tuple, close removes the fd, procexit removes the thread after its event.
+ *
+ * <p>Starts from a capture file's tables, so {@code -r} needs nothing from the live machine.
+ */
+public final class Inspector {
+    /** A thread as the inspector knows it; fds are shared by the threads of a process. */
+    public static final class Thread {
+        final long tid;
+        long pid;
+        String comm;
+        String cwd;
+        Map<Long, Fd> fds;
+        ScapEvent lastEnter;
+
+        Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
+            this.tid = tid;
+            this.pid = pid;
+            this.comm = comm;
+            this.cwd = cwd;
+            this.fds = fds;
+        }
+
+        public String comm() {
+            return comm;
+        }
+
+        public long pid() {
+            return pid;
+        }
+    }
+
+    /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
+    public record Fd(FdType type, String name, int l4proto) {
+        char protoChar() {
+            return switch (l4proto) {
+                case 2 -> 't';
+                case 3 -> 'u';
+                case 4 -> 'i';
+                case 5 -> 'r';
+                default -> 0;
+            };
+        }
+    }
+
+    private final Map<Long, Thread> threads = new HashMap<>();
+    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, String> groups = new HashMap<>();
+    private long removeAfter = -1;
+    private Fd eventFd;
+
+    public Inspector(CaptureTables tables) {
+        Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
+        for (ThreadInfo t : tables.threads()) {
+            Map<Long, Fd> fds = byPid.computeIfAbsent(t.pid(), k -> new HashMap<>());
+            threads.put(t.tid(), new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds));
+        }
+        for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
+            Thread t = threads.get(e.getKey());
+            if (t == null) {
+                continue;
+            }
+            for (FdInfo f : e.getValue()) {
+                t.fds.put(f.fd(), fromTable(f));
+            }
+        }
+        tables.users().forEach(u -> users.put(u.uid(), u.name()));
+        tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
+    }
+
+    private static Fd fromTable(FdInfo f) {
+        FdInfo.SocketInfo s = f.socket();
+        return switch (f.type()) {
+            case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto());
+            case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
+            default -> new Fd(f.type(), f.name(), 0);
+        };
+    }
+
+    /** The thread {@code tid}, or null. */
+    public Thread thread(long tid) {
+        return threads.get(tid);
+    }
+
+    /** The user named by uid {@code uid} in the capture's user table, or null. */
+    public String user(int uid) {
+        return users.get(uid);
+    }
+
+    public String group(int gid) {
+        return groups.get(gid);
+    }
+
+    /**
+     * Applies {@code e} to the tables. Call before rendering it: sysdig prints an event with the state its
+     * own parsing produced (an execve's exit already shows the new name).
+     */
+    public void apply(ScapEvent e) {
+        if (removeAfter >= 0) {
+            threads.remove(removeAfter);
+            removeAfter = -1;
+        }
+        eventFd = null;
+        EventInfo info = e.info().orElse(null);
+        if (info == null) {
+            return;
+        }
+        Thread t = threads.get(e.tid());
+        if (t != null && info.flags().contains("EF_USES_FD")) {
+            ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
+            long fd = withFd == null ? -1 : num(withFd, "fd");
+            eventFd = fd >= 0 ? t.fds.get(fd) : null;
+        }
+        if (info.isEnter()) {
+            if (t != null && !info.category().equals("INTERNAL")) {
+                t.lastEnter = e;
+            }
+            if (info.name().equals("procexit")) {
+                removeAfter = e.tid();
+            }
+            return;
+        }
+        switch (info.name()) {
+            case "clone", "fork", "vfork", "clone3" -> applyClone(e, t);
+            case "execve", "execveat" -> {
+                if (t != null && num(e, "res") == 0) {
+                    String comm = text(e, "comm");
+                    t.comm = comm != null ? comm : basename(text(e, "exe"));
+                    String cwd = text(e, "cwd");
+                    if (cwd != null) {
+                        t.cwd = cwd;
+                    }
+                }
+            }
+            case "open", "openat", "openat2", "creat" -> {
+                long fd = num(e, "fd");
+                String name = text(e, "name");
+                if (t != null && fd >= 0 && name != null) {
+                    t.fds.put(fd, new Fd(FdType.FILE_V2, absolute(t, name), 0));
+                }
+            }
+            case "socket" -> {
+                long fd = num(e, "fd");
+                if (t != null && fd >= 0 && t.lastEnter != null && t.lastEnter.info().map(i -> i.name().equals("socket")).orElse(false)) {
+                    long domain = num(t.lastEnter, "domain");
+                    FdType type = domain == 1 ? FdType.UNIX_SOCK : domain == 2 ? FdType.IPV4_SOCK
+                            : domain == 10 ? FdType.IPV6_SOCK : FdType.UNKNOWN;
+                    t.fds.put(fd, new Fd(type, "", 0));
+                }
+            }
+            case "connect" -> {
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+                        String name = st.family() == 1 ? st.path()
+                                : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
+                        int l4 = old.l4proto() == 0 && st.family() != 1 ? 2 : old.l4proto();
+                        t.fds.put(fd, new Fd(old.type(), name, l4));
+                    }
+                }
+            }
+            case "close" -> {
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                    t.fds.remove(num(t.lastEnter, "fd"));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
+    public Fd eventFd(ScapEvent e) {
+        if (eventFd != null) {
+            return eventFd;
+        }
+        Thread t = threads.get(e.tid());
+        long fd = num(e, "fd");
+        if (t == null || !e.info().map(i -> i.flags().contains("EF_CREATES_FD")).orElse(false)) {
+            return null;
+        }
+        String name = text(e, "name");
+        if (fd < 0 && name != null) {
+            return new Fd(FdType.FILE_V2, absolute(t, name), 0); // a failed open: sysdig names the path it tried
+        }
+        return fd >= 0 ? t.fds.get(fd) : null;
+    }
+
+    private void applyClone(ScapEvent e, Thread parent) {
+        long res = num(e, "res");
+        String comm = text(e, "comm");
+        if (comm == null) {
+            comm = basename(text(e, "exe"));
+        }
+        long flags = num(e, "flags");
+        boolean sameProcess = (flags & (1 << 13)) != 0; // PPM_CL_CLONE_THREAD
+        if (res > 0 && !threads.containsKey(res)) {
+            long pid = sameProcess && parent != null ? parent.pid : res;
+            Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
+            String cwd = parent != null ? parent.cwd : text(e, "cwd");
+            threads.put(res, new Thread(res, pid, comm, cwd, fds));
+        } else if (res == 0 && parent == null) {
+            long pid = num(e, "pid");
+            threads.put(e.tid(), new Thread(e.tid(), pid, comm, text(e, "cwd"), new HashMap<>()));
+        }
+    }
+
+    private static String absolute(Thread t, String name) {
+        if (name.startsWith("/") || t.cwd == null) {
+            return name;
+        }
+        String cwd = t.cwd.endsWith("/") ? t.cwd : t.cwd + "/";
+        return cwd + name;
+    }
+
+    private static String basename(String s) {
+        if (s == null) {
+            return "";
+        }
+        int i = s.lastIndexOf('/');
+        return i < 0 ? s : s.substring(i + 1);
+    }
+
+    static long num(ScapEvent e, String name) {
+        return e.value(name).orElse(null) instanceof ParamValue.Num n ? n.value() : Long.MIN_VALUE;
+    }
+
+    static String text(ScapEvent e, String name) {
+        return e.value(name).orElse(null) instanceof ParamValue.Text t ? t.string() : null;
+    }
+}

@@ -1,0 +1,594 @@
+package io.boxscope.trace.scap;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import io.boxscope.trace.scap.ScapFormatException.Kind;
+
+/**
+ * Reads sysdig capture files (plain or gzipped, as {@code sysdig -w} and {@code -z} write them): the
+ * header blocks into {@link CaptureTables}, then events one at a time.
+ *
+ * <p>Stricter than libscap, which trusts block lengths: every block's trailing length must repeat its
+ * leading one and an event's own length must fit its block, so a cut or damaged file stops with one
+ * {@link ScapFormatException} at the offset of the first bad block, never with another exception, and the
+ * events before it stay valid. Events with numbers newer than the event table are skipped, as libscap
+ * does, and counted ({@link #skippedUnknown()}).
+ */
+public final class ScapReader implements Closeable {
+    /** Largest block accepted: libscap's reader refuses event blocks above this too (READER_BUF_SIZE is 64 KiB for non-large blocks). */
+    private static final int MAX_BLOCK = 256 << 20;
+
+    private final Input in;
+    private final CaptureTables tables;
+    private long skippedUnknown;
+    private ScapFormatException failure;
+    private byte[] pending;
+    private int pendingType;
+    private long pendingOffset;
+
+    private ScapReader(Input in) throws ScapFormatException {
+        this.in = in;
+        this.tables = readHeader();
+    }
+
+    /** Opens {@code path} and reads its header blocks. */
+    public static ScapReader open(Path path) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        try {
+            return of(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Reads from {@code stream} (gzip detected by its magic) and reads its header blocks. */
+    public static ScapReader of(InputStream stream) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(stream, 1 << 16);
+        b.mark(2);
+        int m0 = b.read();
+        int m1 = b.read();
+        b.reset();
+        InputStream s = b;
+        if (m0 == 0x1f && m1 == 0x8b) {
+            s = new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16);
+        }
+        return new ScapReader(new Input(s));
+    }
+
+    /**
+     * Reads a whole file: its tables, every event up to the end or the first bad block, and that block's
+     * error. Never throws for a damaged file, only when it cannot be opened.
+     */
+    public static ScapCapture readAll(Path path) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        ScapReader r;
+        try {
+            r = of(raw);
+        } catch (ScapFormatException e) {
+            raw.close();
+            return new ScapCapture(null, List.of(), 0, e);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        try (r) {
+            List<ScapEvent> events = new ArrayList<>();
+            for (ScapEvent e; (e = r.nextOrNull()) != null; ) {
+                events.add(e);
+            }
+            return new ScapCapture(r.tables(), events, r.skippedUnknown(), r.failure());
+        }
+    }
+
+    public CaptureTables tables() {
+        return tables;
+    }
+
+    /** Events skipped because their number is beyond the event table (newer drivers). */
+    public long skippedUnknown() {
+        return skippedUnknown;
+    }
+
+    /** The error that ended reading, or null while the file reads cleanly. */
+    public ScapFormatException failure() {
+        return failure;
+    }
+
+    /** The next event, or null at the end of the file or after an error ({@link #failure()} tells which). */
+    public ScapEvent nextOrNull() {
+        if (failure != null) {
+            return null;
+        }
+        try {
+            return next();
+        } catch (ScapFormatException e) {
+            failure = e;
+            return null;
+        }
+    }
+
+    /** The next event, or null at a clean end of file; a damaged block throws (and ends reading). */
+    public ScapEvent next() throws ScapFormatException {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            while (true) {
+                int type;
+                long start;
+                byte[] body;
+                if (pending != null) {
+                    type = pendingType;
+                    body = pending;
+                    start = pendingOffset;
+                    pending = null;
+                } else {
+                    start = in.offset;
+                    int[] hdr = in.blockHeader();
+                    if (hdr == null) {
+                        return null;
+                    }
+                    type = hdr[0];
+                    if (type == BlockType.SHB) {
+                        throw new ScapFormatException(Kind.CORRUPT, start,
+                                "a second section (concatenated capture files) is not supported; split the file");
+                    }
+                    if (!BlockType.isEvent(type)) {
+                        throw new ScapFormatException(Kind.CORRUPT, start,
+                                "unexpected " + BlockType.name(type) + " block among the events");
+                    }
+                    body = bytes(in.blockBody(start, hdr[1]));
+                }
+                ScapEvent e = parseEvent(type, body, start);
+                if (e != null) {
+                    return e;
+                }
+                skippedUnknown++;
+            }
+        } catch (ScapFormatException e) {
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            failure = new ScapFormatException(Kind.CORRUPT, in.offset, "unreadable block (" + e + ")");
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.stream.close();
+    }
+
+    private CaptureTables readHeader() throws ScapFormatException {
+        try {
+            return readHeaderBlocks();
+        } catch (ScapFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ScapFormatException(Kind.CORRUPT, in.offset, "unreadable header block (" + e + ")");
+        }
+    }
+
+    private CaptureTables readHeaderBlocks() throws ScapFormatException {
+        int[] shb = in.blockHeader();
+        if (shb == null) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is empty");
+        }
+        if (shb[0] != BlockType.SHB) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, String.format(
+                    "it starts with 0x%08x, not the section header block 0x0a0d0d0a", shb[0]));
+        }
+        ByteBuffer s = in.blockBody(0, shb[1]);
+        if (s.remaining() < 16 || s.getInt() != BlockType.SHB_MAGIC) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "bad byte-order magic (not 0x1a2b3c4d, little-endian)");
+        }
+        int major = Short.toUnsignedInt(s.getShort());
+        if (major > 1) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "format version " + major + " is newer than 1");
+        }
+        MachineInfo machine = null;
+        List<InterfaceInfo> ifs = new ArrayList<>();
+        List<UserInfo> users = new ArrayList<>();
+        List<GroupInfo> groups = new ArrayList<>();
+        List<ThreadInfo> threads = new ArrayList<>();
+        Map<Long, List<FdInfo>> fds = new LinkedHashMap<>();
+        while (true) {
+            long start = in.offset;
+            int[] hdr = in.blockHeader();
+            if (hdr == null) {
+                break;
+            }
+            if (BlockType.isEvent(hdr[0])) {
+                pending = bytes(in.blockBody(start, hdr[1]));
+                pendingType = hdr[0];
+                pendingOffset = start;
+                break;
+            }
+            ByteBuffer b = in.blockBody(start, hdr[1]);
+            Body body = new Body(b, start + 8);
+            int t = hdr[0];
+            switch (t) {
+                case BlockType.MI, BlockType.MI_INT -> machine = new MachineInfo(body.i32(), body.i64(), body.i64(),
+                        body.cString(128));
+                case BlockType.IL, BlockType.IL_INT, BlockType.IL_V2 -> readInterfaces(body, t == BlockType.IL_V2, ifs);
+                case BlockType.UL, BlockType.UL_INT, BlockType.UL_V2 -> readUsers(body, t == BlockType.UL_V2, users, groups);
+                case BlockType.FDL, BlockType.FDL_INT, BlockType.FDL_V2 -> {
+                    long tid = body.i64();
+                    List<FdInfo> l = fds.computeIfAbsent(tid, k -> new ArrayList<>());
+                    while (body.remaining() >= 4 && !body.onlyPadding()) {
+                        l.add(readFd(body, t == BlockType.FDL_V2));
+                    }
+                }
+                default -> {
+                    if (t == BlockType.PL_V9) {
+                        while (body.remaining() >= 4 && !body.onlyPadding()) {
+                            threads.add(readThreadV9(body));
+                        }
+                    } else if (BlockType.isProcessList(t)) {
+                        throw new ScapFormatException(Kind.NOT_A_CAPTURE, start, "process list block version 0x"
+                                + Integer.toHexString(t) + " (older than sysdig 0.26) is not supported; rewrite the file"
+                                + " with a newer sysdig (sysdig -r OLD -w NEW)");
+                    }
+                    // other unknown blocks are skipped, as libscap does
+                }
+            }
+        }
+        return new CaptureTables(machine, ifs, users, groups, threads, fds);
+    }
+
+    private static ThreadInfo readThreadV9(Body b) throws ScapFormatException {
+        long entryStart = b.offset();
+        int len = b.i32();
+        Body e = b.sub(len - 4, entryStart);
+        long tid = e.i64(), pid = e.i64(), ptid = e.i64(), sid = e.i64(), vpgid = e.i64();
+        String comm = e.str16(), exe = e.str16(), exepath = e.str16();
+        List<String> args = e.list16();
+        String cwd = e.str16();
+        long fdlimit = e.i64();
+        int flags = e.i32(), uid = e.i32(), gid = e.i32(), vmsize = e.i32(), vmrss = e.i32(), vmswap = e.i32();
+        long pfmaj = e.i64(), pfmin = e.i64();
+        List<String> env = e.list16();
+        long vtid = e.i64(), vpid = e.i64();
+        List<String> cgroups = e.list16();
+        String root = e.str16();
+        int loginuid = e.remaining() >= 4 ? e.i32() : -1;
+        boolean writable = e.remaining() >= 1 && e.u8() != 0;
+        return new ThreadInfo(tid, pid, ptid, sid, vpgid, comm, exe, exepath, args, cwd, fdlimit, flags, uid, gid,
+                vmsize, vmrss, vmswap, pfmaj, pfmin, env, vtid, vpid, cgroups, root, loginuid, writable);
+    }
+
+    private static FdInfo readFd(Body b, boolean v2) throws ScapFormatException {
+        long entryStart = b.offset();
+        Body e = b;
+        if (v2) {
+            int len = b.i32();
+            e = b.sub(len - 4, entryStart);
+        }
+        long fd = e.i64();
+        long ino = e.i64();
+        int typeNum = e.u8();
+        FdType type = FdType.of(typeNum);
+        if (type == null) {
+            throw new ScapFormatException(Kind.CORRUPT, entryStart, "fd " + fd + " has unknown type " + typeNum);
+        }
+        return switch (type) {
+            case IPV4_SOCK -> {
+                byte[] sip = e.raw(4), dip = e.raw(4);
+                int sport = e.u16(), dport = e.u16(), l4 = e.u8();
+                yield new FdInfo(fd, ino, type, "", 0, 0, new FdInfo.SocketInfo(sip, sport, dip, dport, l4, 0, 0));
+            }
+            case IPV4_SERVSOCK -> {
+                byte[] ip = e.raw(4);
+                int port = e.u16(), l4 = e.u8();
+                yield new FdInfo(fd, ino, type, "", 0, 0, new FdInfo.SocketInfo(ip, port, null, 0, l4, 0, 0));
+            }
+            case IPV6_SOCK -> {
+                byte[] sip = e.raw(16), dip = e.raw(16);
+                int sport = e.u16(), dport = e.u16(), l4 = e.u8();
+                yield new FdInfo(fd, ino, type, "", 0, 0, new FdInfo.SocketInfo(sip, sport, dip, dport, l4, 0, 0));
+            }
+            case IPV6_SERVSOCK -> {
+                byte[] ip = e.raw(16);
+                int port = e.u16(), l4 = e.u8();
+                yield new FdInfo(fd, ino, type, "", 0, 0, new FdInfo.SocketInfo(ip, port, null, 0, l4, 0, 0));
+            }
+            case UNIX_SOCK -> {
+                long src = e.i64(), dst = e.i64();
+                yield new FdInfo(fd, ino, type, e.str16(), 0, 0, new FdInfo.SocketInfo(null, 0, null, 0, 0, src, dst));
+            }
+            case FILE_V2 -> {
+                int flags = e.i32();
+                String name = e.str16();
+                yield new FdInfo(fd, ino, type, name, flags, e.i32(), null);
+            }
+            case UNKNOWN, FIFO, FILE, DIRECTORY, UNSUPPORTED, EVENT, SIGNALFD, EVENTPOLL, INOTIFY, TIMERFD, NETLINK ->
+                    new FdInfo(fd, ino, type, e.str16(), 0, 0, null);
+        };
+    }
+
+    private static void readUsers(Body b, boolean v2, List<UserInfo> users, List<GroupInfo> groups)
+            throws ScapFormatException {
+        while (b.remaining() >= 4 && !b.onlyPadding()) {
+            long entryStart = b.offset();
+            Body e = b;
+            if (v2) {
+                int len = b.i32();
+                e = b.sub(len - 4, entryStart);
+            }
+            int kind = e.u8();
+            if (kind == 0) {
+                users.add(new UserInfo(e.i32(), e.i32(), e.str16(), e.str16(), e.str16()));
+            } else if (kind == 1) {
+                groups.add(new GroupInfo(e.i32(), e.str16()));
+            } else {
+                throw new ScapFormatException(Kind.CORRUPT, entryStart, "user list entry of unknown kind " + kind);
+            }
+        }
+    }
+
+    private static void readInterfaces(Body b, boolean v2, List<InterfaceInfo> ifs) throws ScapFormatException {
+        while (b.remaining() >= 4 && !b.onlyPadding()) {
+            long entryStart = b.offset();
+            Body e = b;
+            if (v2) {
+                int len = b.i32();
+                e = b.sub(len, entryStart);
+            }
+            int type = e.u16();
+            int namelen = e.u16();
+            int alen = type == 2 || type == 4 ? 16 : 4;
+            byte[] addr = e.raw(alen), mask = e.raw(alen), bcast = e.raw(alen);
+            long speed = type == 1 || type == 2 || v2 ? e.i64() : 0;
+            String name = new String(e.raw(namelen), StandardCharsets.UTF_8);
+            ifs.add(new InterfaceInfo(type, name, addr, mask, bcast, speed));
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] r = new byte[b.remaining()];
+        b.duplicate().get(r);
+        return r;
+    }
+
+    private static ScapEvent parseEvent(int blockType, byte[] block, long start) throws ScapFormatException {
+        boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
+                || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
+        boolean large = blockType == BlockType.EV_V2_LARGE || blockType == BlockType.EVF_V2_LARGE;
+        boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
+        ByteBuffer b = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+        int hdrLen = v2 ? ScapEvent.HEADER_SIZE : ScapEvent.HEADER_SIZE - 4;
+        int fixed = 2 + (withFlags ? 4 : 0);
+        if (block.length < fixed + hdrLen) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event block of " + (block.length + 12)
+                    + " bytes is shorter than an event header");
+        }
+        int cpu = Short.toUnsignedInt(b.getShort());
+        int flags = withFlags ? b.getInt() : 0;
+        int evStart = b.position();
+        long ts = b.getLong();
+        long tid = b.getLong();
+        long len = Integer.toUnsignedLong(b.getInt());
+        int type = Short.toUnsignedInt(b.getShort());
+        if (len < hdrLen || len > block.length - evStart || BlockType.padded((int) (fixed + len)) != block.length) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event length " + len + " does not fit its block of "
+                    + (block.length + 12) + " bytes");
+        }
+        EventInfo info = EventTable.get().info(type).orElse(null);
+        if (info == null) {
+            return null;
+        }
+        long nparams;
+        if (v2) {
+            nparams = Integer.toUnsignedLong(b.getInt());
+        } else {
+            nparams = info.params().size();
+        }
+        int lenSize = large ? 4 : 2;
+        if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
+                    + " parameters; the table has " + info.params().size());
+        }
+        int[] lens = new int[(int) nparams];
+        long sum = hdrLen + nparams * lenSize;
+        for (int i = 0; i < nparams; i++) {
+            lens[i] = large ? b.getInt() : Short.toUnsignedInt(b.getShort());
+            if (lens[i] < 0) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
+            }
+            sum += lens[i];
+        }
+        if (sum != len) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
+                    + sum + " bytes, its header says " + len);
+        }
+        List<byte[]> params = new ArrayList<>((int) nparams);
+        for (int l : lens) {
+            byte[] p = new byte[l];
+            b.get(p);
+            params.add(p);
+        }
+        return new ScapEvent(ts, tid, cpu, type, params, flags);
+    }
+
+    /** The input with a running offset; reads whole blocks. */
+    private static final class Input {
+        final InputStream stream;
+        long offset;
+
+        Input(InputStream stream) {
+            this.stream = stream;
+        }
+
+        /** Block type and total length, or null at a clean end of file. */
+        int[] blockHeader() throws ScapFormatException {
+            byte[] h = new byte[8];
+            int n = readFully(h, 0, 8);
+            if (n == 0) {
+                return null;
+            }
+            long start = offset - n;
+            if (n < 8) {
+                throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + n
+                        + " bytes into a block header");
+            }
+            ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+            int type = b.getInt();
+            int total = b.getInt();
+            if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
+                throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(type) + " block with impossible length "
+                        + Integer.toUnsignedLong(total));
+            }
+            return new int[] {type, total};
+        }
+
+        /** The body (without header and trailer) of a block whose header was just read; checks the trailer. */
+        ByteBuffer blockBody(long start, int total) throws ScapFormatException {
+            byte[] body = new byte[total - 8];
+            int n = readFully(body, 0, body.length);
+            if (n < body.length) {
+                throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + (n + 8) + " bytes into a "
+                        + total + "-byte block");
+            }
+            int trailer = ByteBuffer.wrap(body, body.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (trailer != total) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "block length " + total + " and trailing length "
+                        + Integer.toUnsignedLong(trailer) + " differ");
+            }
+            return ByteBuffer.wrap(body, 0, body.length - 4).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        private int readFully(byte[] b, int off, int len) throws ScapFormatException {
+            int done = 0;
+            try {
+                while (done < len) {
+                    int n = stream.read(b, off + done, len - done);
+                    if (n < 0) {
+                        break;
+                    }
+                    done += n;
+                }
+            } catch (EOFException e) {
+                // a gzip stream cut short: treat as the end
+            } catch (ZipException e) {
+                offset += done;
+                throw new ScapFormatException(Kind.CORRUPT, offset, "gzip data is damaged (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                offset += done;
+                throw new ScapFormatException(Kind.TRUNCATED, offset, "read failed (" + e.getMessage() + ")");
+            }
+            offset += done;
+            return done;
+        }
+    }
+
+    /** A block body being parsed; every read is bounds-checked into a {@link ScapFormatException}. */
+    private static final class Body {
+        private final ByteBuffer b;
+        private final long base;
+
+        Body(ByteBuffer b, long base) {
+            this.b = b;
+            this.base = base;
+        }
+
+        long offset() {
+            return base + b.position();
+        }
+
+        int remaining() {
+            return b.remaining();
+        }
+
+        boolean onlyPadding() {
+            if (b.remaining() > 3) {
+                return false;
+            }
+            for (int i = b.position(); i < b.limit(); i++) {
+                if (b.get(i) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void need(int n) throws ScapFormatException {
+            if (n < 0 || b.remaining() < n) {
+                throw new ScapFormatException(Kind.CORRUPT, offset(), "a table entry runs past its block ("
+                        + n + " bytes needed, " + b.remaining() + " left)");
+            }
+        }
+
+        /** The next {@code len} bytes as their own body (an entry with a length prefix). */
+        Body sub(int len, long entryStart) throws ScapFormatException {
+            if (len < 0 || len > b.remaining()) {
+                throw new ScapFormatException(Kind.CORRUPT, entryStart, "table entry length " + len
+                        + " runs past its block (" + b.remaining() + " bytes left)");
+            }
+            ByteBuffer s = b.slice(b.position(), len).order(ByteOrder.LITTLE_ENDIAN);
+            long o = offset();
+            b.position(b.position() + len);
+            return new Body(s, o);
+        }
+
+        int u8() throws ScapFormatException {
+            need(1);
+            return Byte.toUnsignedInt(b.get());
+        }
+
+        int u16() throws ScapFormatException {
+            need(2);
+            return Short.toUnsignedInt(b.getShort());
+        }
+
+        int i32() throws ScapFormatException {
+            need(4);
+            return b.getInt();
+        }
+
+        long i64() throws ScapFormatException {
+            need(8);
+            return b.getLong();
+        }
+
+        byte[] raw(int n) throws ScapFormatException {
+            need(n);
+            byte[] r = new byte[n];
+            b.get(r);
+            return r;
+        }
+
+        String str16() throws ScapFormatException {
+            return new String(raw(u16()), StandardCharsets.UTF_8);
+        }
+
+        List<String> list16() throws ScapFormatException {
+            byte[] r = raw(u16());
+            return new ParamValue.Bytes(r).strings();
+        }
+
+        String cString(int n) throws ScapFormatException {
+            byte[] r = raw(n);
+            int l = 0;
+            while (l < n && r[l] != 0) {
+                l++;
+            }
+            return new String(r, 0, l, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.boxscope.trace.scap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A representative capture: a shell (pid 4000) forks a child that execs cat, which opens, reads, writes and
+ * closes a file, fails to open a missing one, and connects a TCP socket. Values mirror what the driver
+ * records for these calls on Linux (PPM_O_* flags, PPM_AF_* families, AT_FDCWD = -100).
+ */
+final class Fixtures {
+    static final long T0 = 1_700_000_000_123_456_789L;
+    static final byte[] LOCALHOST = {127, 0, 0, 1};
+
+    private Fixtures() {}
+
+    static CaptureTables tables() {
+        ThreadInfo bash = new ThreadInfo(4000, 4000, 1, 4000, 4000, "bash", "/bin/bash", "/usr/bin/bash", List.of("-i"),
+                "/root/", 1024, 0, 0, 0, 8000, 4000, 0, 1, 2, List.of("HOME=/root", "TERM=xterm"), 4000, 4000,
+                List.of("cpu=/user.slice", "memory=/user.slice"), "/", 0, false);
+        ThreadInfo init = ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0);
+        return new CaptureTables(new MachineInfo(2, 4L << 30, 4194304, "boxscope-test"), List.of(),
+                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(65534, 65534, "nobody", "/nonexistent", "/usr/sbin/nologin")),
+                List.of(new GroupInfo(0, "root"), new GroupInfo(65534, "nogroup")),
+                List.of(init, bash),
+                Map.of(4000L, List.of(FdInfo.file(0, 3, "/dev/pts/0", 3, 0x88), FdInfo.file(1, 3, "/dev/pts/0", 3, 0x88),
+                        FdInfo.file(2, 3, "/dev/pts/0", 3, 0x88), FdInfo.named(255, 0, FdType.DIRECTORY, "/root"))));
+    }
+
+    static byte[] nul(String... parts) {
+        StringBuilder b = new StringBuilder();
+        for (String p : parts) {
+            b.append(p).append('\0');
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<ScapEvent> events() {
+        List<ScapEvent> l = new ArrayList<>();
+        long ts = T0;
+        int c = 1;
+        // bash forks 4242
+        l.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, 4000, c).build());
+        l.add(clone(ts += 1000, 4000, 4242, c));
+        l.add(clone(ts += 1000, 4242, 0, 0));
+        l.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_E", ts += 1000, 4242, 0).str("/bin/cat").build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_X", ts += 1000, 4242, 0).num(0).str("cat")
+                .bytes(nul("/etc/passwd", "/nonexistent")).num(4242).num(4242).num(4000).str("/root/").num(1024)
+                .num(0).num(12).num(2000).num(500).num(0).str("cat").bytes(nul("cpu=/user.slice", "memory=/user.slice"))
+                .bytes(nul("HOME=/root", "TERM=xterm")).num(34816).num(4242).num(0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 4242, 0).num(-100).str("/etc/passwd")
+                .num(1 | 4096).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 4242, 0).num(3).num(-100).str("/etc/passwd")
+                .num(1 | 4096).num(0).num(0x803).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4242, 0).num(3).num(4096).build());
+        byte[] data = "root:x:0:0:root:/root:/bin/bash\n\u0001\tz".getBytes(StandardCharsets.UTF_8);
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4242, 0).num(data.length).bytes(data).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 1000, 4242, 0).num(1).num(data.length).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 1000, 4242, 0).num(data.length).bytes(data).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 4242, 0).num(3).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 4242, 0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 4242, 0).num(-100).str("/nonexistent")
+                .num(1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 4242, 0).num(-2).num(-100).str("/nonexistent")
+                .num(1).num(0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_E", ts += 1000, 4242, 0).num(2).num(1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_X", ts += 1000, 4242, 0).num(3).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_E", ts += 1000, 4242, 0).num(3)
+                .bytes(ParamValue.SockAddr.ipv4(LOCALHOST, 8080).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_X", ts += 1000, 4242, 0).num(0)
+                .bytes(ParamValue.SockTuple.ipv4(LOCALHOST, 41000, LOCALHOST, 8080).encode()).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 1000, 4242, 0).num(3).num(4).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 1000, 4242, 0).num(4).bytes("GET ".getBytes(StandardCharsets.UTF_8)).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 4242, 0).num(3).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 4242, 0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4000, c).num(0).num(1).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4000, c).num(-11).bytes(new byte[0]).build());
+        l.add(ScapEvent.builder("PPME_PROCEXIT_1_E", ts += 1000, 4242, 0).num(0).num(0).num(0).num(0).build());
+        return l;
+    }
+
+    private static ScapEvent clone(long ts, long tid, long res, int cpu) {
+        return ScapEvent.builder("PPME_SYSCALL_CLONE_20_X", ts, tid, cpu).num(res).str("/bin/bash").bytes(nul("-i"))
+                .num(tid).num(tid).num(res == 0 ? 4000 : 1).str("/root/").num(1024).num(0).num(5).num(8000).num(4000)
+                .num(0).str("bash").bytes(nul("cpu=/user.slice", "memory=/user.slice")).num(0x800000 | 0x1000000).num(0).num(0)
+                .num(tid).num(tid).build();
+    }
+}
