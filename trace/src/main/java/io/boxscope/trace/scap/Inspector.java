@@ -177,6 +177,12 @@ public final class Inspector {
             default -> {
             }
         }
+        if (eventFd != null && t.lastEnter != null) {
+            Fd now = t.fds.get(num(t.lastEnter, "fd"));
+            if (now != null) {
+                eventFd = now; // connect renamed it; close removed it and the name before stays
+            }
+        }
     }
 
     /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
@@ -186,7 +192,7 @@ public final class Inspector {
         }
         Thread t = threads.get(e.tid());
         long fd = num(e, "fd");
-        if (t == null || !e.info().map(i -> i.flags().contains("EF_CREATES_FD")).orElse(false)) {
+        if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
             return null;
         }
         String name = text(e, "name");
