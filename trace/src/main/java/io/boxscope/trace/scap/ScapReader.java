@@ -186,7 +186,7 @@ public final class ScapReader implements Closeable {
     }
 
     private CaptureTables readHeaderBlocks() throws ScapFormatException {
-        int[] shb = in.blockHeader();
+        int[] shb = in.blockHeader(false);
         if (shb == null) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is empty");
         }
@@ -437,6 +437,11 @@ public final class ScapReader implements Closeable {
 
         /** Block type and total length, or null at a clean end of file. */
         int[] blockHeader() throws ScapFormatException {
+            return blockHeader(true);
+        }
+
+        /** As {@link #blockHeader()}; the section header's type is checked before its length when {@code !lengthFirst}. */
+        int[] blockHeader(boolean lengthFirst) throws ScapFormatException {
             byte[] h = new byte[8];
             int n = readFully(h, 0, 8);
             if (n == 0) {
@@ -450,6 +455,9 @@ public final class ScapReader implements Closeable {
             ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
             int type = b.getInt();
             int total = b.getInt();
+            if (!lengthFirst && type != BlockType.SHB) {
+                return new int[] {type, total};
+            }
             if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
                 throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(type) + " block with impossible length "
                         + Integer.toUnsignedLong(total));
