@@ -55,6 +55,9 @@ public final class EventFormatter {
                 EventInfo.ParamInfo p = info.params().get(i);
                 b.append(p.name()).append('=');
                 value(b, t, p, e.params().get(i));
+                if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+                    resolved(b, t, e, p);
+                }
                 b.append(' ');
             }
         }
@@ -128,6 +131,43 @@ public final class EventFormatter {
         }
     }
 
+    /** A relative path is followed by its resolution against the cwd or the dirfd's path, as sinsp does. */
+    private static void resolved(StringBuilder b, Inspector.Thread t, ScapEvent e, EventInfo.ParamInfo p) {
+        String path = Inspector.text(e, p.name());
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.startsWith("<NA>")) {
+            return;
+        }
+        String base = t.cwd == null ? "/" : t.cwd;
+        if (p.info().startsWith("DIRFD_PARAM(")) {
+            int idx = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
+            long dirfd = idx < e.params().size() && e.value(idx) instanceof ParamValue.Num n ? n.value() : -100;
+            if (dirfd != -100) {
+                Inspector.Fd fd = t.fds.get(dirfd);
+                if (fd == null) {
+                    return;
+                }
+                base = fd.name();
+            }
+        }
+        b.append('(').append(normalize(base.endsWith("/") ? base + path : base + "/" + path)).append(')');
+    }
+
+    /** Removes {@code .} and {@code ..} components and repeated slashes (sinsp_utils::concatenate_paths). */
+    private static String normalize(String path) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : path.split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
     private void number(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, ParamValue.Num n) {
         long v = n.value();
         switch (p.type()) {
@@ -190,7 +230,7 @@ public final class EventFormatter {
     private static void format(StringBuilder b, EventInfo.ParamInfo p, long v) {
         switch (p.format()) {
             case "HEX" -> b.append(Long.toHexString(v).toUpperCase(Locale.ROOT));
-            case "OCT" -> b.append(Long.toOctalString(v));
+            case "OCT" -> b.append(v == 0 ? "0" : "0" + Long.toOctalString(v)); // %#o
             default -> b.append(p.type() == ParamType.UINT64 ? Long.toString(v) : Long.toString(v));
         }
     }
