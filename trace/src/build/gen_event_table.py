@@ -3,7 +3,7 @@
 
 Usage: gen_event_table.py LIBS_CHECKOUT OUT_DIR
 LIBS_CHECKOUT is a tree of falcosecurity/libs at commit e5c53d64 (the libs Debian's sysdig 0.29.3 is
-built on: package libfalcosecurity0 0.1.1dev+git20220316.e5c53d64). Writes events.tsv and flags.tsv.
+built on: package libfalcosecurity0 0.1.1dev+git20220316.e5c53d64). Writes events.tsv, flags.tsv and syscalls.tsv.
 """
 import re, sys, os
 
@@ -53,3 +53,12 @@ with open(os.path.join(out, 'events.tsv'), 'w') as f:
         f.write('%d\t%s\t%s\t%s\t%s\t%s\n' % (n, ppme, name, cat[3:], fl.strip().replace(' ', ''), ';'.join(params)))
         n += 1
 assert n == 336, n
+
+# PPM_SC_* names (userspace/libscap/syscall_info_table.c): what generic events' ID parameter means
+sc = open(os.path.join(src, 'userspace/libscap/syscall_info_table.c')).read()
+names = re.findall(r'^\s*/\*\s*(\w+)\s*\*/\s*\{[^}]*"([^"]*)"\s*\}', sc, re.M)
+assert len(names) == 329, len(names)
+with open(os.path.join(out, 'syscalls.tsv'), 'w') as f:
+    f.write('# PPM_SC_* ids of falcosecurity/libs e5c53d64 userspace/libscap/syscall_info_table.c: id, name\n')
+    for i, (_, name) in enumerate(names):
+        f.write('%d\t%s\n' % (i, name))

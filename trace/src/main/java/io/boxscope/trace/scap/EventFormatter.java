@@ -42,15 +42,16 @@ public final class EventFormatter {
         num++;
         inspector.apply(e);
         EventInfo info = e.info().orElse(null);
-        if (info == null || info.category().equals("INTERNAL")) {
+        if (info == null || info.category().equals("INTERNAL") || e.stateOnly()) {
             return null;
         }
+        String type = typeName(e);
         Inspector.Thread t = inspector.thread(e.tid());
         StringBuilder b = new StringBuilder(160);
         b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
                 .append(t == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
-                .append(info.direction()).append(' ').append(info.name()).append(' ');
-        if (!info.name().equals("syscall")) {
+                .append(info.direction()).append(' ').append(type).append(' ');
+        if (!isGeneric(info)) {
             for (int i = 0; i < e.params().size(); i++) {
                 EventInfo.ParamInfo p = info.params().get(i);
                 b.append(p.name()).append('=');
@@ -62,6 +63,25 @@ public final class EventFormatter {
             }
         }
         return b.toString();
+    }
+
+    private static boolean isGeneric(EventInfo info) {
+        return info.id() == 0 || info.id() == 1; // PPME_GENERIC_E/X
+    }
+
+    /**
+     * sysdig's evt.type: the table's name, except for generic events ({@code syscall}), which are named by
+     * their PPM_SC_* ID parameter.
+     */
+    public static String typeName(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        if (info == null) {
+            return "<unknown>";
+        }
+        if (isGeneric(info) && !e.params().isEmpty() && e.value(0) instanceof ParamValue.Num n) {
+            return EventTable.get().syscallName((int) n.value()).orElse("<unknown>");
+        }
+        return info.name();
     }
 
     /**
@@ -133,39 +153,10 @@ public final class EventFormatter {
 
     /** A relative path is followed by its resolution against the cwd or the dirfd's path, as sinsp does. */
     private static void resolved(StringBuilder b, Inspector.Thread t, ScapEvent e, EventInfo.ParamInfo p) {
-        String path = Inspector.text(e, p.name());
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.startsWith("<NA>")) {
-            return;
+        String r = Inspector.resolve(t, e, p);
+        if (r != null) {
+            b.append('(').append(r).append(')');
         }
-        String base = t.cwd == null ? "/" : t.cwd;
-        if (p.info().startsWith("DIRFD_PARAM(")) {
-            int idx = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
-            long dirfd = idx < e.params().size() && e.value(idx) instanceof ParamValue.Num n ? n.value() : -100;
-            if (dirfd != -100) {
-                Inspector.Fd fd = t.fds.get(dirfd);
-                if (fd == null) {
-                    return;
-                }
-                base = fd.name();
-            }
-        }
-        b.append('(').append(normalize(base.endsWith("/") ? base + path : base + "/" + path)).append(')');
-    }
-
-    /** Removes {@code .} and {@code ..} components and repeated slashes (sinsp_utils::concatenate_paths). */
-    private static String normalize(String path) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String c : path.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(c);
-            }
-        }
-        return "/" + String.join("/", parts);
     }
 
     private void number(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, ParamValue.Num n) {
@@ -280,9 +271,17 @@ public final class EventFormatter {
         }
     }
 
+    /** Buffers print at most 80 characters, the last three replaced by {@code ...} (sysdig's max_evt_output_len). */
+    static final int MAX_BUFFER_OUTPUT = 80;
+
     private static void dots(StringBuilder b, byte[] bytes) {
-        for (byte c : bytes) {
+        int n = bytes.length > MAX_BUFFER_OUTPUT ? MAX_BUFFER_OUTPUT - 3 : bytes.length;
+        for (int i = 0; i < n; i++) {
+            byte c = bytes[i];
             b.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        if (n < bytes.length) {
+            b.append("...");
         }
     }
 
@@ -298,10 +297,51 @@ public final class EventFormatter {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
         }
-        try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return new String(a, StandardCharsets.ISO_8859_1);
+        if (a.length != 16) {
+            return "";
         }
+        return ipv6(a);
+    }
+
+    /** inet_ntop(3)'s IPv6 text: lowercase groups without leading zeros, the longest run of 2+ zero groups as {@code ::}. */
+    static String ipv6(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        boolean mapped = bestStart == 0 && (bestLen == 6 || (bestLen == 5 && g[5] == 0xffff));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (mapped && i == 6) {
+                b.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff).append('.').append(a[15] & 0xff);
+                break;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        return b.toString();
     }
 }

@@ -29,10 +29,12 @@ public final class EventTable {
     private final EventInfo[] events;
     private final Map<String, List<FlagName>> flagTables;
     private final Map<String, EventInfo> byConstant = new HashMap<>();
+    private final String[] syscalls;
 
-    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables) {
+    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls) {
         this.events = events;
         this.flagTables = flagTables;
+        this.syscalls = syscalls;
         for (EventInfo e : events) {
             byConstant.put(e.constant(), e);
         }
@@ -67,6 +69,14 @@ public final class EventTable {
         return flagTables.getOrDefault(name, List.of());
     }
 
+    /**
+     * The name of PPM_SC_* system call {@code id} (userspace/libscap/syscall_info_table.c): what sysdig
+     * prints as evt.type for generic events ({@code syscall} with an ID parameter), or empty.
+     */
+    public Optional<String> syscallName(int id) {
+        return id >= 0 && id < syscalls.length ? Optional.of(syscalls[id]) : Optional.empty();
+    }
+
     /** One name of a flag table. */
     public record FlagName(String name, long value) {}
 
@@ -94,7 +104,11 @@ public final class EventTable {
             if (events.size() != EVENT_MAX) {
                 throw new IllegalStateException("events.tsv has " + events.size() + " events, expected " + EVENT_MAX);
             }
-            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags));
+            List<String> sc = new ArrayList<>();
+            for (String line : lines("syscalls.tsv")) {
+                sc.add(line.split("\t")[1]);
+            }
+            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the scap event table from the jar", e);
         }

@@ -115,6 +115,13 @@ public final class Inspector {
             return;
         }
         Thread t = threads.get(e.tid());
+        if (t != null && info.isEnter() && info.name().equals("connect")
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+            }
+        }
         if (t != null && info.flags().contains("EF_USES_FD")) {
             ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
             long fd = withFd == null ? -1 : num(withFd, "fd");
@@ -143,9 +150,9 @@ public final class Inspector {
             }
             case "open", "openat", "openat2", "creat" -> {
                 long fd = num(e, "fd");
-                String name = text(e, "name");
+                String name = resolvedName(t, e);
                 if (t != null && fd >= 0 && name != null) {
-                    t.fds.put(fd, new Fd(FdType.FILE_V2, absolute(t, name), 0));
+                    t.fds.put(fd, new Fd(FdType.FILE_V2, name, 0));
                 }
             }
             case "socket" -> {
@@ -158,11 +165,12 @@ public final class Inspector {
                 }
             }
             case "connect" -> {
-                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                if (t != null && t.lastEnter != null) { // a failed connect still names the socket after its tuple
                     long fd = num(t.lastEnter, "fd");
                     Fd old = t.fds.get(fd);
                     if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
-                        String name = st.family() == 1 ? st.path()
+                        String name = st.family() == 1
+                                ? Long.toHexString(st.unixSource()) + "->" + Long.toHexString(st.unixDest()) + " " + st.path()
                                 : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
                         int l4 = old.l4proto() == 0 && st.family() != 1 ? 2 : old.l4proto();
                         t.fds.put(fd, new Fd(old.type(), name, l4));
@@ -195,9 +203,9 @@ public final class Inspector {
         if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
             return null;
         }
-        String name = text(e, "name");
+        String name = resolvedName(t, e);
         if (fd < 0 && name != null) {
-            return new Fd(FdType.FILE_V2, absolute(t, name), 0); // a failed open: sysdig names the path it tried
+            return new Fd(FdType.FILE_V2, name, 0); // a failed open: sysdig names the path it tried
         }
         return fd >= 0 ? t.fds.get(fd) : null;
     }
@@ -221,12 +229,50 @@ public final class Inspector {
         }
     }
 
-    private static String absolute(Thread t, String name) {
-        if (name.startsWith("/") || t.cwd == null) {
-            return name;
+    private static String resolvedName(Thread t, ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        int i = info == null ? -1 : info.indexOf("name");
+        if (t == null || i < 0 || i >= e.params().size()) {
+            return null;
         }
-        String cwd = t.cwd.endsWith("/") ? t.cwd : t.cwd + "/";
-        return cwd + name;
+        String r = resolve(t, e, info.params().get(i));
+        return r != null ? r : text(e, "name");
+    }
+
+    /**
+     * A path parameter made absolute against the thread's cwd, or the directory fd its DIRFD_PARAM names,
+     * with {@code .} and {@code ..} removed (sinsp_utils::concatenate_paths); null when it cannot be (an
+     * absolute or empty path, an unknown directory fd).
+     */
+    static String resolve(Thread t, ScapEvent e, EventInfo.ParamInfo p) {
+        String path = text(e, p.name());
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.startsWith("<NA>")) {
+            return null;
+        }
+        String base = t.cwd == null ? "/" : t.cwd;
+        if (p.info().startsWith("DIRFD_PARAM(")) {
+            int idx = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
+            long dirfd = idx < e.params().size() && e.value(idx) instanceof ParamValue.Num n ? n.value() : -100;
+            if (dirfd != -100) {
+                Fd fd = t.fds.get(dirfd);
+                if (fd == null) {
+                    return null;
+                }
+                base = fd.name();
+            }
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : (base + "/" + path).split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
     }
 
     private static String basename(String s) {

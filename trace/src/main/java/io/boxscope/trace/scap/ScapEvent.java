@@ -27,6 +27,13 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     public static final int HEADER_SIZE = 26;
 
     public ScapEvent {
+        if (!largePayload(type)) {
+            for (byte[] p : params) {
+                if (p.length > 0xffff) {
+                    throw new IllegalArgumentException("a parameter of " + p.length + " bytes does not fit a 16-bit length");
+                }
+            }
+        }
         List<byte[]> copy = new ArrayList<>(params.size());
         for (byte[] p : params) {
             copy.add(p.clone());
@@ -55,14 +62,23 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
         return info().map(i -> i.indexOf(name)).filter(i -> i >= 0 && i < params.size()).map(this::value);
     }
 
-    /** True when a parameter is too long for 16-bit lengths: written as an EV_LARGE block. */
+    /**
+     * True for EF_LARGE_PAYLOAD event types, whose parameter lengths are 32-bit (and which are written as
+     * EV_LARGE blocks). libsinsp 0.29 decides the width by the event type, not the block type: it reads
+     * every other event with 16-bit lengths even from a large block, so no other event may carry a
+     * parameter over 65,535 bytes.
+     */
     public boolean large() {
-        for (byte[] p : params) {
-            if (p.length > 0xffff) {
-                return true;
-            }
-        }
-        return info().map(i -> i.flags().contains("EF_LARGE_PAYLOAD")).orElse(false);
+        return largePayload(type);
+    }
+
+    static boolean largePayload(int type) {
+        return EventTable.get().info(type).map(i -> i.flags().contains("EF_LARGE_PAYLOAD")).orElse(false);
+    }
+
+    /** SCAP_DF_STATE_ONLY: the event updates state but sysdig does not print it. */
+    public boolean stateOnly() {
+        return (dumpFlags & 1) != 0;
     }
 
     /** Encoded length of the event: header, parameter lengths and parameters (ppm_evt_hdr.len). */
@@ -205,6 +221,14 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
             if (params.size() != info.params().size()) {
                 throw new IllegalArgumentException(info.constant() + " needs " + info.params().size() + " parameters, got "
                         + params.size());
+            }
+            if (!largePayload(info.id())) {
+                for (int i = 0; i < params.size(); i++) {
+                    if (params.get(i).length > 0xffff) {
+                        throw new IllegalArgumentException(info.constant() + " parameter " + info.params().get(i).name()
+                                + " has " + params.get(i).length + " bytes; at most 65535 fit (cut buffers to the snap length)");
+                    }
+                }
             }
             return new ScapEvent(ts, tid, cpu, info.id(), params, flags);
         }

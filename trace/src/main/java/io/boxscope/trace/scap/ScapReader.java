@@ -30,7 +30,7 @@ import io.boxscope.trace.scap.ScapFormatException.Kind;
  * does, and counted ({@link #skippedUnknown()}).
  */
 public final class ScapReader implements Closeable {
-    /** Largest block accepted: libscap's reader refuses event blocks above this too (READER_BUF_SIZE is 64 KiB for non-large blocks). */
+    /** Largest block accepted (256 MiB): a larger length is taken for damage rather than allocated. */
     private static final int MAX_BLOCK = 256 << 20;
 
     private final Input in;
@@ -369,7 +369,6 @@ public final class ScapReader implements Closeable {
     private static ScapEvent parseEvent(int blockType, byte[] block, long start) throws ScapFormatException {
         boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
                 || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
-        boolean large = blockType == BlockType.EV_V2_LARGE || blockType == BlockType.EVF_V2_LARGE;
         boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
         ByteBuffer b = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = v2 ? ScapEvent.HEADER_SIZE : ScapEvent.HEADER_SIZE - 4;
@@ -399,7 +398,8 @@ public final class ScapReader implements Closeable {
         } else {
             nparams = info.params().size();
         }
-        int lenSize = large ? 4 : 2;
+        // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
+        int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
         if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
             throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
                     + " parameters; the table has " + info.params().size());
@@ -407,7 +407,7 @@ public final class ScapReader implements Closeable {
         int[] lens = new int[(int) nparams];
         long sum = hdrLen + nparams * lenSize;
         for (int i = 0; i < nparams; i++) {
-            lens[i] = large ? b.getInt() : Short.toUnsignedInt(b.getShort());
+            lens[i] = lenSize == 4 ? b.getInt() : Short.toUnsignedInt(b.getShort());
             if (lens[i] < 0) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
             }

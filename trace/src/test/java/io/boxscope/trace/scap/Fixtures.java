@@ -21,7 +21,14 @@ final class Fixtures {
                 "/root/", 1024, 0, 0, 0, 8000, 4000, 0, 1, 2, List.of("HOME=/root", "TERM=xterm"), 4000, 4000,
                 List.of("cpu=/user.slice", "memory=/user.slice"), "/", 0, false);
         ThreadInfo init = ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0);
-        return new CaptureTables(new MachineInfo(2, 4L << 30, 4194304, "boxscope-test"), List.of(),
+        byte[] v6lo = new byte[16];
+        v6lo[15] = 1;
+        byte[] v6mask = new byte[16];
+        java.util.Arrays.fill(v6mask, (byte) 0xff);
+        List<InterfaceInfo> ifs = List.of(
+                new InterfaceInfo(1, "lo", LOCALHOST, new byte[] {(byte) 255, 0, 0, 0}, LOCALHOST, 0),
+                new InterfaceInfo(2, "lo", v6lo, v6mask, v6lo, 0));
+        return new CaptureTables(new MachineInfo(2, 4L << 30, 4194304, "boxscope-test"), ifs,
                 List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(65534, 65534, "nobody", "/nonexistent", "/usr/sbin/nologin")),
                 List.of(new GroupInfo(0, "root"), new GroupInfo(65534, "nogroup")),
                 List.of(init, bash),
@@ -77,6 +84,47 @@ final class Fixtures {
         l.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 4242, 0).num(0).build());
         l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4000, c).num(0).num(1).build());
         l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4000, c).num(-11).bytes(new byte[0]).build());
+        // more parameter types: long buffers, unix and IPv6 sockets, fd lists, signals, times, uids, flags
+        byte[] longBuf = new byte[300];
+        for (int i = 0; i < longBuf.length; i++) {
+            longBuf[i] = (byte) ('a' + i % 26);
+        }
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 1000, 4242, 0).num(1).num(300).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 1000, 4242, 0).num(300).bytes(longBuf).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 4242, 0).num(255).str("../etc/./hosts")
+                .num(1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 4242, 0).num(4).num(255).str("../etc/./hosts")
+                .num(1).num(0).num(0x803).dumpFlags(1).build()); // state only: applied, not printed
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4242, 0).num(4).num(10).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4242, 0).num(6)
+                .bytes("éÿ~".getBytes(StandardCharsets.UTF_8)).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_E", ts += 1000, 4242, 0).num(1).num(1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_X", ts += 1000, 4242, 0).num(5).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_E", ts += 1000, 4242, 0).num(5)
+                .bytes(new ParamValue.SockAddr(1, new byte[0], 0, "/run/x.sock").encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_X", ts += 1000, 4242, 0).num(0)
+                .bytes(new ParamValue.SockTuple(1, new byte[0], 0, new byte[0], 0, 0xffff1234L, 0xabcdL, "/run/x.sock").encode()).build());
+        byte[] v6 = new byte[16];
+        v6[15] = 1;
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_E", ts += 1000, 4242, 0).num(10).num(1).num(6).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_X", ts += 1000, 4242, 0).num(6).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_E", ts += 1000, 4242, 0).num(6)
+                .bytes(new ParamValue.SockAddr(10, v6, 443, "").encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_X", ts += 1000, 4242, 0).num(-111)
+                .bytes(new ParamValue.SockTuple(10, v6, 5000, v6, 443, 0, 0, "").encode()).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_POLL_E", ts += 1000, 4242, 0).bytes(new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+                5, 0, 0, 0, 0, 0, 0, 0, 4, 0}).num(1000).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_POLL_X", ts += 1000, 4242, 0).num(1).bytes(new byte[] {1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 4, 0}).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 4242, 0).num(4000).num(15).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 4242, 0).num(-1).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_NANOSLEEP_E", ts += 1000, 4242, 0).num(1_500_000_000L).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_NANOSLEEP_X", ts += 1000, 4242, 0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_SETUID_E", ts += 1000, 4242, 0).num(65534).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_SETUID_X", ts += 1000, 4242, 0).num(0).build());
+        l.add(ScapEvent.builder("PPME_GENERIC_E", ts += 1000, 4242, 0).num(3).num(0).build());
+        l.add(ScapEvent.builder("PPME_GENERIC_X", ts += 1000, 4242, 0).num(3).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_MMAP_E", ts += 1000, 4242, 0).num(0).num(4096).num(3).num(34).num(-1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_MMAP_X", ts += 1000, 4242, 0).num(0x7f0000001000L).num(2000).num(500).num(0).build());
         l.add(ScapEvent.builder("PPME_PROCEXIT_1_E", ts += 1000, 4242, 0).num(0).num(0).num(0).num(0).build());
         return l;
     }
