@@ -90,14 +90,18 @@ public final class EventFormatter {
      */
     public static String result(ScapEvent e) {
         EventInfo info = e.info().orElse(null);
-        if (info == null || info.isEnter() || e.params().isEmpty()) {
+        if (info == null) {
             return "<NA>";
         }
-        ParamType t = info.params().get(0).type();
-        if (t != ParamType.ERRNO && t != ParamType.FD && t != ParamType.PID) {
+        // the "res" parameter wherever it is (filterchecks.cpp TYPE_RESSTR); else the fd an exit creates
+        int i = info.indexOf("res");
+        if (i < 0 && !info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
+            i = info.indexOf("fd");
+        }
+        if (i < 0 || i >= e.params().size() || e.params().get(i).length != 8) {
             return "<NA>";
         }
-        long v = Inspector.num(e, info.params().get(0).name());
+        long v = java.nio.ByteBuffer.wrap(e.params().get(i)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         if (v >= 0) {
             return "SUCCESS";
         }
