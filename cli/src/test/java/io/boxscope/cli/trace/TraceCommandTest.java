@@ -29,6 +29,10 @@ class TraceCommandTest {
     Path dir;
 
     private Path capture(int events) throws Exception {
+        return capture(events, null);
+    }
+
+    private Path capture(int events, long[] drops) throws Exception {
         Path p = dir.resolve("c.scap");
         ThreadInfo sh = ThreadInfo.of(700, 700, 1, "sh", "/bin/sh", List.of(), "/tmp/", 0, 0);
         CaptureTables t = new CaptureTables(new MachineInfo(1, 1L << 30, 32768, "h"), List.of(), List.of(), List.of(),
@@ -40,6 +44,9 @@ class TraceCommandTest {
                 w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 7, 700, 0).num(3).num(-100).str("notes.txt").num(4 | 2 | 256).num(0644).num(0x801).build());
                 w.write(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 7, 700, 0).num(1).num(3).build());
                 w.write(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 7, 700, 0).num(-9).bytes("hi\n".getBytes(StandardCharsets.UTF_8)).build());
+            }
+            if (drops != null) {
+                w.writeDrops(ts + 1, drops);
             }
         }
         return p;
@@ -79,6 +86,45 @@ class TraceCommandTest {
         assertEquals(0, ours.code(), ours.err());
         assertEquals(sysdig("-r", p.toString(), "-n", "5"), ours.out());
         assertEquals(5, ours.out().lines().count());
+    }
+
+    @Test
+    void verboseShowsTheDropsRecordedInTheFile() throws Exception {
+        Path p = capture(8, new long[] {0, 42});
+        Cli ours = Cli.run("trace", "-r", p.toString(), "-v");
+        assertEquals(0, ours.code(), ours.err());
+        assertEquals(sysdig("-r", p.toString()), ours.out(), "the drop record is hidden like sysdig hides it");
+        assertTrue(ours.err().contains("Drops: cpu0=0 cpu1=42"), ours.err());
+        Cli none = Cli.run("trace", "-r", capture(8).toString(), "-v");
+        assertTrue(none.err().contains("Drops: none recorded in the file"), none.err());
+    }
+
+    @Test
+    void withoutAFileIsAUsageError() {
+        Cli ours = Cli.run("trace");
+        assertEquals(2, ours.code());
+        assertTrue(ours.err().contains("-r FILE"), ours.err());
+    }
+
+    @Test
+    void notACaptureIsOneLine() throws Exception {
+        Path p = dir.resolve("text.scap");
+        Files.writeString(p, "hello\n");
+        Cli ours = Cli.run("trace", "-r", p.toString());
+        assertEquals(1, ours.code());
+        assertEquals(1, ours.err().strip().lines().count(), ours.err());
+        assertTrue(ours.err().contains("not a sysdig capture file at byte offset 0"), ours.err());
+    }
+
+    @Test
+    void jsonHasOneObjectPerPrintedEvent() throws Exception {
+        Cli ours = Cli.run("--json", "trace", "-r", capture(8).toString());
+        assertEquals(0, ours.code(), ours.err());
+        List<String> lines = ours.out().lines().toList();
+        assertEquals(8, lines.size());
+        Map<String, Object> first = io.boxscope.proc.json.Json.asObject(io.boxscope.proc.json.Json.parse(lines.get(0)));
+        assertEquals("openat", first.get("evt.type"));
+        assertEquals(">", first.get("evt.dir"));
     }
 
     @Test

@@ -186,7 +186,13 @@ public final class ScapReader implements Closeable {
     }
 
     private CaptureTables readHeaderBlocks() throws ScapFormatException {
-        int[] shb = in.blockHeader(false);
+        int[] shb;
+        try {
+            shb = in.blockHeader(false);
+        } catch (ScapFormatException e) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is only " + in.offset
+                    + " bytes long, shorter than a block header");
+        }
         if (shb == null) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is empty");
         }
