@@ -29,6 +29,22 @@ final class BlockType {
                 || t == PL_V8 || t == PL_V9 || t == PL_V1_INT || t == PL_V2_INT || t == PL_V3_INT;
     }
 
+    /** The process list block's version (1 to 9), or 0 for other blocks. */
+    static int processListVersion(int t) {
+        return switch (t) {
+            case PL_V1, PL_V1_INT -> 1;
+            case PL_V2, PL_V2_INT -> 2;
+            case PL_V3, PL_V3_INT -> 3;
+            case PL_V4 -> 4;
+            case PL_V5 -> 5;
+            case PL_V6 -> 6;
+            case PL_V7 -> 7;
+            case PL_V8 -> 8;
+            case PL_V9 -> 9;
+            default -> 0;
+        };
+    }
+
     /** Rounds a length up to the next multiple of 4, as every block body is padded. */
     static int padded(int n) {
         return (n + 3) & ~3;

@@ -49,7 +49,7 @@ public final class EventFormatter {
         Inspector.Thread t = inspector.thread(e.tid());
         StringBuilder b = new StringBuilder(160);
         b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
-                .append(t == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
+                .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
                 .append(info.direction()).append(' ').append(type).append(' ');
         if (!isGeneric(info)) {
             for (int i = 0; i < e.params().size(); i++) {
@@ -192,7 +192,7 @@ public final class EventFormatter {
             case PID -> {
                 b.append(v);
                 Inspector.Thread pt = inspector.thread(v);
-                if (pt != null) {
+                if (pt != null && pt.comm() != null && !pt.comm().isEmpty()) {
                     b.append('(').append(pt.comm()).append(')');
                 }
             }

@@ -30,6 +30,7 @@ public final class Inspector {
             this.fds = fds;
         }
 
+        /** The thread's name, or null while unknown (sysdig prints {@code <NA>}). */
         public String comm() {
             return comm;
         }
@@ -40,7 +41,11 @@ public final class Inspector {
     }
 
     /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
-    public record Fd(FdType type, String name, int l4proto) {
+    public record Fd(FdType type, String name, int l4proto, int intendedL4) {
+        public Fd(FdType type, String name, int l4proto) {
+            this(type, name, l4proto, 0);
+        }
+
         char protoChar() {
             return switch (l4proto) {
                 case 2 -> 't';
@@ -115,6 +120,11 @@ public final class Inspector {
             return;
         }
         Thread t = threads.get(e.tid());
+        if (t == null && !info.category().equals("INTERNAL")) {
+            // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
+            t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
+            threads.put(e.tid(), t);
+        }
         if (t != null && info.isEnter() && info.name().equals("connect")
                 && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
             Fd old = t.fds.get(num(e, "fd"));
@@ -159,21 +169,61 @@ public final class Inspector {
                 long fd = num(e, "fd");
                 if (t != null && fd >= 0 && t.lastEnter != null && t.lastEnter.info().map(i -> i.name().equals("socket")).orElse(false)) {
                     long domain = num(t.lastEnter, "domain");
+                    long stype = num(t.lastEnter, "type") & 0xff;
+                    long proto = num(t.lastEnter, "proto");
                     FdType type = domain == 1 ? FdType.UNIX_SOCK : domain == 2 ? FdType.IPV4_SOCK
                             : domain == 10 ? FdType.IPV6_SOCK : FdType.UNKNOWN;
-                    t.fds.put(fd, new Fd(type, "", 0));
+                    // SOCK_RAW 3; IPPROTO_TCP 6, IPPROTO_UDP 17, IPPROTO_IP 0 with SOCK_STREAM 1 / SOCK_DGRAM 2
+                    int l4 = proto == 6 ? (stype == 3 ? 5 : 2) : proto == 17 ? (stype == 3 ? 5 : 3)
+                            : proto == 0 ? (stype == 1 ? 2 : stype == 2 ? 3 : 0) : 0;
+                    // sysdig shows a new socket without its protocol until connect or bind names it
+                    t.fds.put(fd, new Fd(type, "", 0, l4));
                 }
             }
             case "connect" -> {
-                if (t != null && t.lastEnter != null) { // a failed connect still names the socket after its tuple
+                long res = num(e, "res");
+                if (t != null && t.lastEnter != null && (res >= 0 || res == -115)) { // parse_connect_exit: success or EINPROGRESS
                     long fd = num(t.lastEnter, "fd");
                     Fd old = t.fds.get(fd);
                     if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
                         String name = st.family() == 1
                                 ? Long.toHexString(st.unixSource()) + "->" + Long.toHexString(st.unixDest()) + " " + st.path()
                                 : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
-                        int l4 = old.l4proto() == 0 && st.family() != 1 ? 2 : old.l4proto();
-                        t.fds.put(fd, new Fd(old.type(), name, l4));
+                        t.fds.put(fd, new Fd(old.type(), name, st.family() == 1 ? 0 : named(old), old.intendedL4()));
+                    }
+                }
+            }
+            case "bind" -> {
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0
+                        && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    if (old != null) {
+                        // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
+                        int l4 = a.port() != 0 ? named(old) : old.l4proto();
+                        t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4()));
+                    }
+                }
+            }
+            case "accept", "accept4" -> {
+                long fd = num(e, "fd");
+                if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+                    if (st.family() == 1) {
+                        t.fds.put(fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
+                                + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
+                    } else {
+                        t.fds.put(fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
+                                EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2));
+                    }
+                }
+            }
+            case "pipe", "pipe2" -> {
+                if (t != null && num(e, "res") >= 0) {
+                    for (String p : new String[] {"fd1", "fd2"}) {
+                        long fd = num(e, p);
+                        if (fd >= 0) {
+                            t.fds.put(fd, new Fd(FdType.FIFO, "", 0));
+                        }
                     }
                 }
             }
@@ -193,8 +243,18 @@ public final class Inspector {
         }
     }
 
+    /** A socket's protocol once connect or bind names it: what its socket() call asked for, TCP when unknown. */
+    private static int named(Fd old) {
+        return old.l4proto() != 0 ? old.l4proto() : old.intendedL4() != 0 ? old.intendedL4() : 2;
+    }
+
     /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
     public Fd eventFd(ScapEvent e) {
+        EventInfo ei = e.info().orElse(null);
+        if (ei != null && !ei.isEnter() && ei.name().equals("connect") && eventFd != null
+                && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
+            return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto());
+        }
         if (eventFd != null) {
             return eventFd;
         }
@@ -223,9 +283,11 @@ public final class Inspector {
             Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
             String cwd = parent != null ? parent.cwd : text(e, "cwd");
             threads.put(res, new Thread(res, pid, comm, cwd, fds));
-        } else if (res == 0 && parent == null) {
-            long pid = num(e, "pid");
-            threads.put(e.tid(), new Thread(e.tid(), pid, comm, text(e, "cwd"), new HashMap<>()));
+        } else if (res == 0 && parent != null && parent.comm == null) {
+            // the child's side of a clone whose parent's side was not seen
+            parent.comm = comm;
+            parent.pid = num(e, "pid");
+            parent.cwd = text(e, "cwd");
         }
     }
 

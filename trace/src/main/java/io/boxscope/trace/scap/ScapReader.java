@@ -242,14 +242,11 @@ public final class ScapReader implements Closeable {
                     }
                 }
                 default -> {
-                    if (t == BlockType.PL_V9) {
+                    int version = BlockType.processListVersion(t);
+                    if (version > 0) {
                         while (body.remaining() >= 4 && !body.onlyPadding()) {
-                            threads.add(readThreadV9(body));
+                            threads.add(readThread(body, version));
                         }
-                    } else if (BlockType.isProcessList(t)) {
-                        throw new ScapFormatException(Kind.NOT_A_CAPTURE, start, "process list block version 0x"
-                                + Integer.toHexString(t) + " (older than sysdig 0.26) is not supported; rewrite the file"
-                                + " with a newer sysdig (sysdig -r OLD -w NEW)");
                     }
                     // other unknown blocks are skipped, as libscap does
                 }
@@ -258,23 +255,50 @@ public final class ScapReader implements Closeable {
         return new CaptureTables(machine, ifs, users, groups, threads, fds);
     }
 
-    private static ThreadInfo readThreadV9(Body b) throws ScapFormatException {
+    /**
+     * One process list entry of block version 1 to 9 (scap_read_proclist): later versions append fields;
+     * version 9 entries start with their length, so fields newer than this reader are skipped.
+     */
+    private static ThreadInfo readThread(Body b, int v) throws ScapFormatException {
         long entryStart = b.offset();
-        int len = b.i32();
-        Body e = b.sub(len - 4, entryStart);
-        long tid = e.i64(), pid = e.i64(), ptid = e.i64(), sid = e.i64(), vpgid = e.i64();
-        String comm = e.str16(), exe = e.str16(), exepath = e.str16();
+        Body e = b;
+        if (v >= 9) {
+            int len = b.i32();
+            e = b.sub(len - 4, entryStart);
+        }
+        long tid = e.i64(), pid = e.i64(), ptid = e.i64();
+        long sid = v >= 6 ? e.i64() : -1;
+        long vpgid = v >= 8 ? e.i64() : -1;
+        String comm = e.str16(), exe = e.str16();
+        String exepath = v >= 7 ? e.str16() : "";
         List<String> args = e.list16();
         String cwd = e.str16();
         long fdlimit = e.i64();
-        int flags = e.i32(), uid = e.i32(), gid = e.i32(), vmsize = e.i32(), vmrss = e.i32(), vmswap = e.i32();
-        long pfmaj = e.i64(), pfmin = e.i64();
-        List<String> env = e.list16();
-        long vtid = e.i64(), vpid = e.i64();
-        List<String> cgroups = e.list16();
-        String root = e.str16();
-        int loginuid = e.remaining() >= 4 ? e.i32() : -1;
-        boolean writable = e.remaining() >= 1 && e.u8() != 0;
+        int flags = e.i32(), uid = e.i32(), gid = e.i32();
+        int vmsize = 0, vmrss = 0, vmswap = 0;
+        long pfmaj = 0, pfmin = 0, vtid = -1, vpid = -1;
+        List<String> env = List.of(), cgroups = List.of();
+        String root = "";
+        if (v >= 2) {
+            vmsize = e.i32();
+            vmrss = e.i32();
+            vmswap = e.i32();
+            pfmaj = e.i64();
+            pfmin = e.i64();
+        }
+        if (v >= 3) {
+            env = e.list16();
+        }
+        if (v >= 4) {
+            vtid = e.i64();
+            vpid = e.i64();
+            cgroups = e.list16();
+        }
+        if (v >= 5) {
+            root = e.str16();
+        }
+        int loginuid = v >= 9 && e.remaining() >= 4 ? e.i32() : -1;
+        boolean writable = v >= 9 && e.remaining() >= 1 && e.u8() != 0;
         return new ThreadInfo(tid, pid, ptid, sid, vpgid, comm, exe, exepath, args, cwd, fdlimit, flags, uid, gid,
                 vmsize, vmrss, vmswap, pfmaj, pfmin, env, vtid, vpid, cgroups, root, loginuid, writable);
     }
@@ -321,7 +345,8 @@ public final class ScapReader implements Closeable {
             case FILE_V2 -> {
                 int flags = e.i32();
                 String name = e.str16();
-                yield new FdInfo(fd, ino, type, name, flags, e.i32(), null);
+                int dev = e.remaining() >= 4 ? e.i32() : 0; // dev was appended later: older files end before it
+                yield new FdInfo(fd, ino, type, name, flags, dev, null);
             }
             case UNKNOWN, FIFO, FILE, DIRECTORY, UNSUPPORTED, EVENT, SIGNALFD, EVENTPOLL, INOTIFY, TIMERFD, NETLINK ->
                     new FdInfo(fd, ino, type, e.str16(), 0, 0, null);
@@ -390,7 +415,8 @@ public final class ScapReader implements Closeable {
         long tid = b.getLong();
         long len = Integer.toUnsignedLong(b.getInt());
         int type = Short.toUnsignedInt(b.getShort());
-        if (len < hdrLen || len > block.length - evStart || BlockType.padded((int) (fixed + len)) != block.length) {
+        // libscap ignores bytes between an event and its block's end (test captures put comments there)
+        if (len < hdrLen || len > block.length - evStart) {
             throw new ScapFormatException(Kind.CORRUPT, start, "event length " + len + " does not fit its block of "
                     + (block.length + 12) + " bytes");
         }
@@ -398,38 +424,68 @@ public final class ScapReader implements Closeable {
         if (info == null) {
             return null;
         }
-        long nparams;
-        if (v2) {
-            nparams = Integer.toUnsignedLong(b.getInt());
-        } else {
-            nparams = info.params().size();
-        }
-        // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
         int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
-        if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
-            throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
-                    + " parameters; the table has " + info.params().size());
-        }
-        int[] lens = new int[(int) nparams];
-        long sum = hdrLen + nparams * lenSize;
-        for (int i = 0; i < nparams; i++) {
-            lens[i] = lenSize == 4 ? b.getInt() : Short.toUnsignedInt(b.getShort());
-            if (lens[i] < 0) {
-                throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
+        int[] lens;
+        if (v2) {
+            long nparams = Integer.toUnsignedLong(b.getInt());
+            // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
+            if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
+                        + " parameters; the table has " + info.params().size() + " and the event " + len + " bytes");
             }
-            sum += lens[i];
+            lens = new int[(int) nparams];
+            long sum = hdrLen + nparams * lenSize;
+            for (int i = 0; i < nparams; i++) {
+                lens[i] = lenSize == 4 ? b.getInt() : Short.toUnsignedInt(b.getShort());
+                if (lens[i] < 0) {
+                    throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
+                }
+                sum += lens[i];
+            }
+            if (sum != len) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
+                        + sum + " bytes, its header says " + len);
+            }
+        } else {
+            lens = oldEventLengths(b, info, hdrLen, (int) len, start);
         }
-        if (sum != len) {
-            throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
-                    + sum + " bytes, its header says " + len);
-        }
-        List<byte[]> params = new ArrayList<>((int) nparams);
+        List<byte[]> params = new ArrayList<>(lens.length);
         for (int l : lens) {
             byte[] p = new byte[l];
             b.get(p);
             params.add(p);
         }
         return new ScapEvent(ts, tid, cpu, type, params, flags);
+    }
+
+    /**
+     * Parameter lengths of a version 1 event block, whose header has no parameter count: as libscap does
+     * (scap_next_offline), the largest count up to the table's whose lengths add up to the event's length.
+     * Event types gained parameters over time, so old files hold fewer than the table lists.
+     */
+    private static int[] oldEventLengths(ByteBuffer b, EventInfo info, int hdrLen, int len, long start)
+            throws ScapFormatException {
+        int at = b.position();
+        for (int n = info.params().size(); n >= 0; n--) {
+            long sum = hdrLen + 2L * n;
+            if (sum > len) {
+                continue;
+            }
+            int[] lens = new int[n];
+            for (int i = 0; i < n; i++) {
+                lens[i] = Short.toUnsignedInt(b.getShort(at + 2 * i));
+                sum += lens[i];
+            }
+            if (sum == len) {
+                b.position(at + 2 * n);
+                return lens;
+            }
+            if (sum < len) {
+                break;
+            }
+        }
+        throw new ScapFormatException(Kind.CORRUPT, start, "old-format event " + info.name()
+                + ": no parameter count fits its length of " + len + " bytes");
     }
 
     /** The input with a running offset; reads whole blocks. */
