@@ -16,6 +16,11 @@ final class Sysdig {
     private Sysdig() {}
 
     static List<String> run(String... args) throws IOException, InterruptedException {
+        return runIn(null, args);
+    }
+
+    /** Runs sysdig with {@code cwd} as working directory (it writes some files there), or the JVM's when null. */
+    static List<String> runIn(Path cwd, String... args) throws IOException, InterruptedException {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {
             fail("sysdig is not installed: run scripts/setup-env (Debian package sysdig 0.29)");
@@ -24,6 +29,9 @@ final class Sysdig {
         cmd.add(sysdig.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
         pb.environment().put("TZ", "UTC");
         Path err = Files.createTempFile("sysdig", ".err");
         pb.redirectError(err.toFile());
