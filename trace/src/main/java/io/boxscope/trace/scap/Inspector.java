@@ -217,6 +217,25 @@ public final class Inspector {
                     }
                 }
             }
+            case "dup" -> {
+                long res = num(e, "res");
+                Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
+                if (res >= 0 && old != null) {
+                    t.fds.put(res, old);
+                }
+            }
+            case "eventfd", "signalfd", "timerfd_create", "inotify_init" -> {
+                long res = num(e, "res");
+                if (t != null && res >= 0) {
+                    FdType type = switch (info.name()) {
+                        case "eventfd" -> FdType.EVENT;
+                        case "signalfd" -> FdType.SIGNALFD;
+                        case "timerfd_create" -> FdType.TIMERFD;
+                        default -> FdType.INOTIFY;
+                    };
+                    t.fds.put(res, new Fd(type, "", 0));
+                }
+            }
             case "pipe", "pipe2" -> {
                 if (t != null && num(e, "res") >= 0) {
                     for (String p : new String[] {"fd1", "fd2"}) {
@@ -259,7 +278,9 @@ public final class Inspector {
             return eventFd;
         }
         Thread t = threads.get(e.tid());
-        long fd = num(e, "fd");
+        long fd = e.value("fd").isPresent() ? num(e, "fd")
+                : e.info().map(i -> i.indexOf("res") == 0 && i.params().get(0).type() == ParamType.FD).orElse(false)
+                ? num(e, "res") : Long.MIN_VALUE;
         if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
             return null;
         }

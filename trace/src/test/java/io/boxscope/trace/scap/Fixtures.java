@@ -125,6 +125,21 @@ final class Fixtures {
         l.add(ScapEvent.builder("PPME_GENERIC_X", ts += 1000, 4242, 0).num(3).build());
         l.add(ScapEvent.builder("PPME_SYSCALL_MMAP_E", ts += 1000, 4242, 0).num(0).num(4096).num(3).num(34).num(-1).num(0).build());
         l.add(ScapEvent.builder("PPME_SYSCALL_MMAP_X", ts += 1000, 4242, 0).num(0x7f0000001000L).num(2000).num(500).num(0).build());
+        // fds other calls create: dup copies, eventfd, signalfd, timerfd, inotify
+        l.add(ScapEvent.builder("PPME_SYSCALL_DUP_E", ts += 1000, 4242, 0).num(1).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_DUP_X", ts += 1000, 4242, 0).num(7).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_EVENTFD_E", ts += 1000, 4242, 0).num(0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_EVENTFD_X", ts += 1000, 4242, 0).num(8).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_SIGNALFD_E", ts += 1000, 4242, 0).num(-1).num(2).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_SIGNALFD_X", ts += 1000, 4242, 0).num(9).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_TIMERFD_CREATE_E", ts += 1000, 4242, 0).num(1).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_TIMERFD_CREATE_X", ts += 1000, 4242, 0).num(10).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_INOTIFY_INIT_E", ts += 1000, 4242, 0).num(0).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_INOTIFY_INIT_X", ts += 1000, 4242, 0).num(11).build());
+        for (int fd = 7; fd <= 11; fd++) {
+            l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4242, 0).num(fd).num(8).build());
+            l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4242, 0).num(-11).bytes(new byte[0]).build());
+        }
         l.add(ScapEvent.builder("PPME_PROCEXIT_1_E", ts += 1000, 4242, 0).num(0).num(0).num(0).num(0).build());
         return l;
     }
