@@ -33,12 +33,14 @@ public final class ScapWriter implements Closeable {
 
     private final OutputStream out;
     private final GZIPOutputStream gzip;
+    private final boolean ownsStream;
     private long offset;
     private boolean closed;
 
-    private ScapWriter(OutputStream out, GZIPOutputStream gzip) {
+    private ScapWriter(OutputStream out, GZIPOutputStream gzip, boolean ownsStream) {
         this.out = out;
         this.gzip = gzip;
+        this.ownsStream = ownsStream;
     }
 
     /**
@@ -53,7 +55,7 @@ public final class ScapWriter implements Closeable {
         try {
             Files.setPosixFilePermissions(path, OWNER_ONLY);
             GZIPOutputStream gz = compress ? new GZIPOutputStream(raw, 1 << 16, true) : null;
-            ScapWriter w = new ScapWriter(new BufferedOutputStream(gz != null ? gz : raw, 1 << 16), gz);
+            ScapWriter w = new ScapWriter(new BufferedOutputStream(gz != null ? gz : raw, 1 << 16), gz, true);
             w.writeHeader(tables);
             return w;
         } catch (IOException | RuntimeException e) {
@@ -64,7 +66,7 @@ public final class ScapWriter implements Closeable {
 
     /** Writes to {@code out} (not closed by {@link #close()} beyond a flush: the caller owns it). */
     public static ScapWriter to(OutputStream out, CaptureTables tables) throws IOException {
-        ScapWriter w = new ScapWriter(out, null);
+        ScapWriter w = new ScapWriter(out, null, false);
         w.writeHeader(tables);
         return w;
     }
@@ -124,7 +126,9 @@ public final class ScapWriter implements Closeable {
         if (gzip != null) {
             gzip.finish();
         }
-        out.close();
+        if (ownsStream) {
+            out.close();
+        }
     }
 
     private void writeHeader(CaptureTables t) throws IOException {
