@@ -41,9 +41,13 @@ public final class Inspector {
     }
 
     /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
-    public record Fd(FdType type, String name, int l4proto, int intendedL4) {
+    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
         public Fd(FdType type, String name, int l4proto) {
-            this(type, name, l4proto, 0);
+            this(type, name, l4proto, 0, null);
+        }
+
+        public Fd(FdType type, String name, int l4proto, int intendedL4) {
+            this(type, name, l4proto, intendedL4, null);
         }
 
         char protoChar() {
@@ -60,6 +64,7 @@ public final class Inspector {
     private final Map<Long, Thread> threads = new HashMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
+    private final List<InterfaceInfo> interfaces;
     private long removeAfter = -1;
     private Fd eventFd;
 
@@ -78,6 +83,7 @@ public final class Inspector {
                 t.fds.put(f.fd(), fromTable(f));
             }
         }
+        interfaces = tables.interfaces();
         tables.users().forEach(u -> users.put(u.uid(), u.name()));
         tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
     }
@@ -130,6 +136,13 @@ public final class Inspector {
             Fd old = t.fds.get(num(e, "fd"));
             if (old != null) {
                 t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+            }
+        }
+        if (t != null && info.isEnter() && info.name().equals("connect")
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
             }
         }
         if (t != null && info.flags().contains("EF_USES_FD")) {
@@ -186,10 +199,30 @@ public final class Inspector {
                     long fd = num(t.lastEnter, "fd");
                     Fd old = t.fds.get(fd);
                     if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
-                        String name = st.family() == 1
-                                ? Long.toHexString(st.unixSource()) + "->" + Long.toHexString(st.unixDest()) + " " + st.path()
-                                : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
-                        t.fds.put(fd, new Fd(old.type(), name, st.family() == 1 ? 0 : named(old), old.intendedL4()));
+                        if (st.family() == 1) {
+                            t.fds.put(fd, new Fd(old.type(), Long.toHexString(st.unixSource()) + "->"
+                                    + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4()));
+                        } else {
+                            Fd now = SocketTuples.update(old, st, named(old), interfaces);
+                            t.fds.put(fd, now != null ? now : SocketTuples.renamed(old, named(old)));
+                        }
+                    }
+                }
+            }
+            case "sendto", "sendmsg", "recvfrom", "recvmsg" -> {
+                // a datagram socket learns its peer from these calls' tuples (parse_rw_exit: tuple of sendto's and
+                // sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    ScapEvent withTuple = info.name().startsWith("send") ? t.lastEnter : e;
+                    if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK)
+                            && (old.name().isEmpty() || old.l4proto() != 2)
+                            && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
+                        Fd now = SocketTuples.update(old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces);
+                        if (now != null) {
+                            t.fds.put(fd, now);
+                        }
                     }
                 }
             }

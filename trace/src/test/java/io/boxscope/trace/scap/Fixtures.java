@@ -140,6 +140,28 @@ final class Fixtures {
             l.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4242, 0).num(fd).num(8).build());
             l.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4242, 0).num(-11).bytes(new byte[0]).build());
         }
+        // a UDP socket learns its peer from sendto's tuple (source filled from the interface list), keeps it
+        // through a connect to the same peer and a connect elsewhere, and a recvfrom from a third address
+        byte[] any = {0, 0, 0, 0};
+        byte[] other = {10, 0, 0, 1};
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_E", ts += 1000, 4242, 0).num(2).num(2).num(0).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SOCKET_X", ts += 1000, 4242, 0).num(12).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SENDTO_E", ts += 1000, 4242, 0).num(12).num(4)
+                .bytes(ParamValue.SockTuple.ipv4(any, 0, LOCALHOST, 53).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_SENDTO_X", ts += 1000, 4242, 0).num(4).bytes(new byte[] {1, 2, 3, 4}).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_E", ts += 1000, 4242, 0).num(12)
+                .bytes(ParamValue.SockAddr.ipv4(LOCALHOST, 53).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_X", ts += 1000, 4242, 0).num(0)
+                .bytes(ParamValue.SockTuple.ipv4(LOCALHOST, 40000, LOCALHOST, 53).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_E", ts += 1000, 4242, 0).num(12)
+                .bytes(ParamValue.SockAddr.ipv4(other, 53).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_CONNECT_X", ts += 1000, 4242, 0).num(0)
+                .bytes(ParamValue.SockTuple.ipv4(LOCALHOST, 40000, other, 53).encode()).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_RECVFROM_E", ts += 1000, 4242, 0).num(12).num(512).build());
+        l.add(ScapEvent.builder("PPME_SOCKET_RECVFROM_X", ts += 1000, 4242, 0).num(2).bytes(new byte[] {5, 6})
+                .bytes(ParamValue.SockTuple.ipv4(other, 53, LOCALHOST, 40001).encode()).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 1000, 4242, 0).num(12).num(1).build());
+        l.add(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 1000, 4242, 0).num(1).bytes(new byte[] {7}).build());
         l.add(ScapEvent.builder("PPME_PROCEXIT_1_E", ts += 1000, 4242, 0).num(0).num(0).num(0).num(0).build());
         return l;
     }
