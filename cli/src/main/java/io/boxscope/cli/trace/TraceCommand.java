@@ -32,10 +32,11 @@ public final class TraceCommand extends CliCommand {
 
     public TraceCommand() {
         super("trace", "Read sysdig capture files (.scap): print their events as sysdig prints them, or rewrite them.");
-        examples("  boxscope trace -r capture.scap             every event, in sysdig's default format",
-                "  boxscope trace -r capture.scap -n 100      the first 100 events",
-                "  boxscope trace -r capture.scap -w copy.scap -z   rewrite it gzipped",
-                "  boxscope --json trace -r capture.scap      one JSON object per event");
+        examples("  boxscope trace -r cap.scap                  every event, as sysdig -r prints it",
+                "  boxscope trace -r cap.scap -n 100           the first 100 events",
+                "  boxscope trace -r cap.scap -w copy.scap -z  rewrite it, gzipped",
+                "  boxscope trace -r cap.scap -v               and the drops recorded in it",
+                "  boxscope --json trace -r cap.scap           one JSON object per event");
     }
 
     @Override
