@@ -32,7 +32,7 @@ public final class TraceCommand extends CliCommand {
 
     public TraceCommand() {
         super("trace", "Read sysdig capture files (.scap): print their events as sysdig prints them, or rewrite them.");
-        examples("  boxscope trace -r cap.scap                  every event, as sysdig -r prints it",
+        examples("  boxscope trace -r cap.scap                  every event, as sysdig -r does",
                 "  boxscope trace -r cap.scap -n 100           the first 100 events",
                 "  boxscope trace -r cap.scap -w copy.scap -z  rewrite it, gzipped",
                 "  boxscope trace -r cap.scap -v               and the drops recorded in it",
