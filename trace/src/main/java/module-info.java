@@ -7,4 +7,5 @@ module io.boxscope.trace {
     requires io.boxscope.proc;
 
     exports io.boxscope.trace.filter;
+    exports io.boxscope.trace.scap;
 }

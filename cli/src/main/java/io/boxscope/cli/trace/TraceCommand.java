@@ -1,53 +1,74 @@
 package io.boxscope.cli.trace;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import io.boxscope.cli.CliCommand;
-import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
+import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 
 /**
- * {@code boxscope trace}: the sysdig-class front end. Today: the filter language's field list
- * ({@code -l}, {@code -lv}, like {@code sysdig -l}) and {@code --check-filter}. Capturing (live,
- * {@code -r}, {@code -w}) is the capture side's and not here yet.
+ * {@code boxscope trace}: the sysdig-class front end. Capture files: {@code -r FILE} prints every
+ * event in sysdig's default line format, byte for byte what {@code sysdig -r FILE} prints for the
+ * event types Boxscope renders, and {@code -w} rewrites them ({@link TraceReadCli}). The filter
+ * language: {@code -l}/{@code -lv} list its fields as {@code sysdig -l} does, {@code --check-filter}
+ * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Live capture is
+ * not here yet.
  */
 public final class TraceCommand extends CliCommand {
+    final Opt<Path> read = option(Path.class, null, "-r", "--read").label("FILE")
+            .help("Read events from a sysdig capture file (plain or gzipped) instead of the live system.");
+    final Opt<Path> write = option(Path.class, null, "-w", "--write").label("FILE")
+            .help("Write the events read to FILE in sysdig's capture format (mode 0600).");
+    final Opt<Boolean> compress = flag("-z", "--compress")
+            .help("With -w: gzip the file, as sysdig -z does.");
+    final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
+            .help("Stop after NUM events.");
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List the fields filters can use, with a description (sysdig -l's layout).");
-
     final Opt<Boolean> verbose = flag("-v", "--verbose")
-            .help("With -l: each field's type too (sysdig -lv).");
-
+            .help("With -l: each field's type too (sysdig -lv). With -r: the events lost before they reached "
+                    + "the file (per CPU), as recorded in it.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
+    final Opt<List<String>> filter = positionals(String.class).arity("0..*").label("FILTER")
+            .help("A sysdig filter expression (not applied to -r yet).");
 
     public TraceCommand() {
-        super("trace", "sysdig-style system call tracing. -l lists the fields of sysdig's filter language",
-                "(sysdig 0.29's grammar and semantics). Capturing is not implemented yet.");
-        examples("  boxscope trace -l                     fields filters can use",
-                "  boxscope trace -lv                    with their types",
-                "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'",
-                "                                        what the kernel decides, what Java does",
-                "  boxscope --json trace -l | jq -r '.classes[].fields[].name'");
+        super("trace", "sysdig-style system call tracing: read sysdig capture files (.scap) and print their",
+                "events as sysdig does, or rewrite them; list the fields of sysdig's filter language and",
+                "check filters. Live capture is not implemented yet.");
+        examples("  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
+                "  boxscope trace -r capture.scap -n 100   the first 100 events",
+                "  boxscope trace -r in.scap -w out.scap -z   rewrite it gzipped",
+                "  boxscope --json trace -r capture.scap   one JSON object per event",
+                "  boxscope trace -l                       fields filters can use (-lv: with types)",
+                "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
     }
 
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
         if (list.value()) {
-            if (checkFilter.value() != null) {
-                throw new UsageException("-l lists fields and --check-filter checks a filter: give one of them");
+            if (checkFilter.value() != null || read.value() != null) {
+                throw new UsageException("-l lists fields: give it alone (not with --check-filter or -r)");
             }
             return TraceFilterCli.listFields(out(), verbose.value(), g.json());
         }
         if (checkFilter.value() != null) {
             return TraceFilterCli.checkFilter(out(), err(), checkFilter.value(), g.paths(), g.json());
         }
-        err().println("boxscope: not implemented yet: capturing (boxscope trace [FILTER], -r FILE, -w FILE) is planned; "
-                + "today: boxscope trace -l (fields) and --check-filter FILTER");
-        err().flush();
-        return ExitCode.FAILURE;
+        if (!filter.value().isEmpty()) {
+            throw new UsageException("filters are not applied to events yet (--check-filter compiles one): "
+                    + Text.safe(String.join(" ", filter.value())));
+        }
+        if (read.value() == null) {
+            throw new UsageException("live capture is not implemented yet: give a capture file with -r FILE");
+        }
+        return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
+                count.value(), verbose.value(), g.json()));
     }
 }

@@ -1,0 +1,107 @@
+package io.boxscope.cli.trace;
+
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.proc.json.Json;
+import io.boxscope.trace.scap.EventFormatter;
+import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.scap.ParamValue;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapFormatException;
+import io.boxscope.trace.scap.ScapReader;
+import io.boxscope.trace.scap.ScapWriter;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * {@code boxscope trace -r FILE}: prints a capture file's events in sysdig's default line format, or
+ * rewrites them ({@code -w}, {@code -z}). Kept apart from {@link TraceCommand}'s option parsing so the
+ * capture side and the filter side each own their half of the command.
+ */
+final class TraceReadCli {
+    private TraceReadCli() {}
+
+    /** What {@code -r} was asked to do. */
+    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {}
+
+    static int read(PrintWriter out, PrintWriter err, Request q) throws IOException {
+        if (q.count() != null && q.count() < 0) {
+            throw new UsageException("-n takes a non-negative number of events");
+        }
+        if (q.compress() && q.write() == null) {
+            throw new UsageException("-z needs -w FILE");
+        }
+        ScapReader reader;
+        try {
+            reader = ScapReader.open(q.read());
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such capture file: " + Text.safe(q.read().toString()));
+        } catch (ScapFormatException e) {
+            err.println("boxscope trace: " + Text.safe(q.read().toString()) + ": " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        String drops = null;
+        try (reader; ScapWriter writer = q.write() == null ? null
+                : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
+            EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
+            long limit = q.count() == null ? Long.MAX_VALUE : q.count();
+            long n = 0;
+            for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; n++) {
+                String d = dropRecord(e);
+                if (d != null) {
+                    drops = d;
+                }
+                String line = fmt.next(e);
+                if (writer != null) {
+                    if (!e.stateOnly()) {
+                        writer.write(e);
+                    }
+                } else if (line != null) {
+                    out.println(q.json() ? Json.write(jsonOf(n + 1, e, line)) : Text.safe(line));
+                }
+            }
+            out.flush();
+            if (q.verbose()) {
+                err.println(drops == null ? "Drops: none recorded in the file" : "Drops: " + drops);
+            }
+            if (reader.skippedUnknown() > 0) {
+                err.println("boxscope trace: skipped " + reader.skippedUnknown()
+                        + " events of types newer than sysdig 0.29's event table");
+            }
+            if (reader.failure() != null) {
+                err.println("boxscope trace: " + Text.safe(q.read().toString()) + ": " + reader.failure().getMessage());
+                return ExitCode.FAILURE;
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */
+    private static String dropRecord(ScapEvent e) {
+        if (e.info().map(i -> i.name().equals("infra")).orElse(false)
+                && e.value("source").orElse(null) instanceof ParamValue.Text s && s.string().equals("boxscope")
+                && e.value("name").orElse(null) instanceof ParamValue.Text n && n.string().equals("drops")
+                && e.value("description").orElse(null) instanceof ParamValue.Text d) {
+            return d.string();
+        }
+        return null;
+    }
+
+    private static Map<String, Object> jsonOf(long num, ScapEvent e, String line) {
+        Map<String, Object> o = Json.object();
+        o.put("evt.num", num);
+        o.put("evt.rawtime", e.ts());
+        o.put("evt.cpu", e.cpu());
+        o.put("thread.tid", e.tid());
+        o.put("evt.dir", String.valueOf(e.info().orElseThrow().direction()));
+        o.put("evt.type", EventFormatter.typeName(e));
+        o.put("line", line);
+        return o;
+    }
+}

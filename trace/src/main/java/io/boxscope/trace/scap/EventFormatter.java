@@ -1,0 +1,351 @@
+package io.boxscope.trace.scap;
+
+import io.boxscope.bpf.Errno;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders events as sysdig 0.29 prints them by default:
+ * {@code %evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info}.
+ *
+ * <p>evt.info is every parameter as {@code name=value }, each followed by a space, a value resolved as
+ * libsinsp's sinsp_evt::get_param_as_str does: fds as {@code 3(<f>/etc/passwd)}, negative results as
+ * {@code -2(ENOENT)}, pids with their thread's name, flags with their names ({@code 4097(O_RDONLY|O_CLOEXEC)}),
+ * buffers with a dot for every byte that is not printable ASCII. Internal events (category INTERNAL,
+ * e.g. Boxscope's drop record) are not printed, as sysdig hides them, but are numbered.
+ */
+public final class EventFormatter {
+    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
+        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+
+    private final Inspector inspector;
+    private final ZoneId zone;
+    private long num;
+
+    public EventFormatter(Inspector inspector, ZoneId zone) {
+        this.inspector = inspector;
+        this.zone = zone;
+    }
+
+    /**
+     * Applies {@code e} to the inspector and returns its line, or null for an event sysdig does not print
+     * (internal events, numbers beyond the table). Every event advances evt.num.
+     */
+    public String next(ScapEvent e) {
+        num++;
+        inspector.apply(e);
+        EventInfo info = e.info().orElse(null);
+        if (info == null || info.category().equals("INTERNAL") || e.stateOnly()) {
+            return null;
+        }
+        String type = typeName(e);
+        Inspector.Thread t = inspector.thread(e.tid());
+        StringBuilder b = new StringBuilder(160);
+        b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
+                .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
+                .append(info.direction()).append(' ').append(type).append(' ');
+        if (!isGeneric(info)) {
+            for (int i = 0; i < e.params().size(); i++) {
+                EventInfo.ParamInfo p = info.params().get(i);
+                b.append(p.name()).append('=');
+                value(b, t, p, e.params().get(i));
+                if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+                    resolved(b, t, e, p);
+                }
+                b.append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean isGeneric(EventInfo info) {
+        return info.id() == 0 || info.id() == 1; // PPME_GENERIC_E/X
+    }
+
+    /**
+     * sysdig's evt.type: the table's name, except for generic events ({@code syscall}), which are named by
+     * their PPM_SC_* ID parameter.
+     */
+    public static String typeName(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        if (info == null) {
+            return "<unknown>";
+        }
+        if (isGeneric(info) && !e.params().isEmpty() && e.value(0) instanceof ParamValue.Num n) {
+            return EventTable.get().syscallName((int) n.value()).orElse("<unknown>");
+        }
+        return info.name();
+    }
+
+    /**
+     * sysdig's evt.res for an exit event: {@code SUCCESS}, the errno name of a negative result, or
+     * {@code <NA>} for enter events and events without a result.
+     */
+    public static String result(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        if (info == null) {
+            return "<NA>";
+        }
+        // the "res" parameter wherever it is (filterchecks.cpp TYPE_RESSTR); else the fd an exit creates
+        int i = info.indexOf("res");
+        if (i < 0 && !info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
+            i = info.indexOf("fd");
+        }
+        if (i < 0 || i >= e.params().size() || e.params().get(i).length != 8) {
+            return "<NA>";
+        }
+        long v = java.nio.ByteBuffer.wrap(e.params().get(i)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        if (v >= 0) {
+            return "SUCCESS";
+        }
+        Errno en = v >= Integer.MIN_VALUE ? Errno.of((int) -v) : null;
+        return en == null ? Long.toString(v) : en.name();
+    }
+
+    /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
+    String time(long ts) {
+        ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
+        return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
+    }
+
+    private void value(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
+        ParamValue v = ParamValue.decode(p.type(), raw);
+        switch (v) {
+            case ParamValue.Num n -> number(b, t, p, n);
+            case ParamValue.Text s -> b.append(s.string());
+            case ParamValue.Bytes bytes -> dots(b, bytes.bytes());
+            case ParamValue.SockAddr a -> {
+                if (a.family() == 1) {
+                    b.append(a.path());
+                } else if (a.family() == 2 || a.family() == 10) {
+                    b.append(address(a.addr(), a.port()));
+                } else {
+                    b.append("family ").append(a.family());
+                }
+            }
+            case ParamValue.SockTuple s -> {
+                if (s.family() == 1) {
+                    b.append(Long.toHexString(s.unixSource())).append("->").append(Long.toHexString(s.unixDest()))
+                            .append(' ').append(s.path());
+                } else {
+                    b.append(tuple(s.sip(), s.sport(), s.dip(), s.dport()));
+                }
+            }
+            case ParamValue.FdList l -> {
+                for (int i = 0; i < l.fds().length; i++) {
+                    Inspector.Fd fd = t == null ? null : t.fds.get(l.fds()[i]);
+                    b.append(i == 0 ? "" : " ").append(l.fds()[i]).append(':').append(fd == null ? '?' : fd.type().typeChar())
+                            .append(Integer.toHexString(l.flags()[i]));
+                }
+            }
+            case ParamValue.Raw r -> {
+                if (r.bytes().length == 0 && (p.type() == ParamType.SOCKADDR || p.type() == ParamType.SOCKTUPLE)) {
+                    b.append("NULL");
+                } else {
+                    dots(b, r.bytes());
+                }
+            }
+        }
+    }
+
+    /** A relative path is followed by its resolution against the cwd or the dirfd's path, as sinsp does. */
+    private static void resolved(StringBuilder b, Inspector.Thread t, ScapEvent e, EventInfo.ParamInfo p) {
+        String r = Inspector.resolve(t, e, p);
+        if (r != null) {
+            b.append('(').append(r).append(')');
+        }
+    }
+
+    private void number(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, ParamValue.Num n) {
+        long v = n.value();
+        switch (p.type()) {
+            case FD -> {
+                b.append(v);
+                if (v == -100) {
+                    b.append("(AT_FDCWD)");
+                } else if (v < 0) {
+                    errno(b, v);
+                } else if (t != null) {
+                    Inspector.Fd fd = t.fds.get(v);
+                    if (fd != null) {
+                        b.append("(<").append(fd.type().typeChar());
+                        if (fd.protoChar() != 0) {
+                            b.append(fd.protoChar());
+                        }
+                        b.append('>').append(fd.name()).append(')');
+                    }
+                }
+            }
+            case ERRNO -> {
+                b.append(v);
+                if (v < 0) {
+                    errno(b, v);
+                }
+            }
+            case PID -> {
+                b.append(v);
+                Inspector.Thread pt = inspector.thread(v);
+                if (pt != null && pt.comm() != null && !pt.comm().isEmpty()) {
+                    b.append('(').append(pt.comm()).append(')');
+                }
+            }
+            case FLAGS8, FLAGS16, FLAGS32, MODE -> flags(b, p, v);
+            case UID, GID -> {
+                if (v == 0xffffffffL) {
+                    b.append("-1(<NONE>)");
+                } else {
+                    String name = p.type() == ParamType.UID ? inspector.user((int) v) : inspector.group((int) v);
+                    b.append(v).append('(').append(name == null ? "<NA>" : name).append(')');
+                }
+            }
+            case SIGTYPE -> {
+                b.append(v);
+                if (v > 0 && v < SIGNALS.length) {
+                    b.append('(').append(SIGNALS[(int) v]).append(')');
+                }
+            }
+            case RELTIME -> {
+                if (v == -1) {
+                    b.append("none");
+                } else {
+                    b.append(Long.toUnsignedString(v)).append('(').append(seconds(v)).append("s)");
+                }
+            }
+            default -> format(b, p, v);
+        }
+    }
+
+    private static void format(StringBuilder b, EventInfo.ParamInfo p, long v) {
+        switch (p.format()) {
+            case "HEX" -> b.append(Long.toHexString(v).toUpperCase(Locale.ROOT));
+            case "OCT" -> b.append(v == 0 ? "0" : "0" + Long.toOctalString(v)); // %#o
+            default -> b.append(p.type() == ParamType.UINT64 ? Long.toString(v) : Long.toString(v));
+        }
+    }
+
+    /** %lg of seconds: six significant digits, no trailing zeros. */
+    private static String seconds(long ns) {
+        String s = String.format(Locale.ROOT, "%.6g", ns / 1e9);
+        if (s.contains("e")) {
+            return s;
+        }
+        if (s.contains(".")) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
+    }
+
+    private static void errno(StringBuilder b, long v) {
+        Errno e = v >= Integer.MIN_VALUE ? Errno.of((int) -v) : null;
+        if (e != null) {
+            b.append('(').append(e.name()).append(')');
+        }
+    }
+
+    /** Flag names as sinsp resolves them: table order, each matching value removed once named. */
+    private static void flags(StringBuilder b, EventInfo.ParamInfo p, long value) {
+        if (p.type() == ParamType.MODE) {
+            format(b, p, value);
+        } else {
+            b.append(value);
+        }
+        List<EventTable.FlagName> table = p.info().isEmpty() ? List.of() : EventTable.get().flags(p.info());
+        StringBuilder names = new StringBuilder();
+        long val = value;
+        int i = 0;
+        for (; i < table.size() && table.get(i).value() != value; i++) {
+            long f = table.get(i).value();
+            if ((f == 0 && value == 0) || (f != 0 && (val & f) == f && val != 0)) {
+                names.append(names.isEmpty() ? "" : "|").append(table.get(i).name());
+                val &= ~f;
+            }
+        }
+        if (i < table.size()) {
+            names.append(names.isEmpty() ? "" : "|").append(table.get(i).name());
+        }
+        if (!names.isEmpty()) {
+            b.append('(').append(names).append(')');
+        }
+    }
+
+    /** Buffers print at most 80 characters, the last three replaced by {@code ...} (sysdig's max_evt_output_len). */
+    static final int MAX_BUFFER_OUTPUT = 80;
+
+    private static void dots(StringBuilder b, byte[] bytes) {
+        int n = bytes.length > MAX_BUFFER_OUTPUT ? MAX_BUFFER_OUTPUT - 3 : bytes.length;
+        for (int i = 0; i < n; i++) {
+            byte c = bytes[i];
+            b.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        if (n < bytes.length) {
+            b.append("...");
+        }
+    }
+
+    static String address(byte[] ip, int port) {
+        return ip(ip) + ":" + port;
+    }
+
+    static String tuple(byte[] sip, int sport, byte[] dip, int dport) {
+        return address(sip, sport) + "->" + address(dip, dport);
+    }
+
+    private static String ip(byte[] a) {
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        if (a.length != 16) {
+            return "";
+        }
+        return ipv6(a);
+    }
+
+    /** inet_ntop(3)'s IPv6 text: lowercase groups without leading zeros, the longest run of 2+ zero groups as {@code ::}. */
+    static String ipv6(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        boolean mapped = bestStart == 0 && (bestLen == 6 || (bestLen == 5 && g[5] == 0xffff));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (mapped && i == 6) {
+                b.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff).append('.').append(a[15] & 0xff);
+                break;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,132 @@
+package io.boxscope.trace.scap;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The event table and flag tables of falcosecurity/libs at commit e5c53d64 (March 2022), the libs
+ * Debian's sysdig 0.29.3 is built on ({@code libfalcosecurity0 0.1.1dev+git20220316.e5c53d64}). The
+ * facts live as data in {@code events.tsv} and {@code flags.tsv} next to this class, generated from
+ * driver/event_table.c and driver/flags_table.c by {@code trace/src/build/gen_event_table.py}.
+ */
+public final class EventTable {
+    /** PPM_EVENT_MAX of that libs version: event numbers at or above it are from newer drivers. */
+    public static final int EVENT_MAX = 336;
+
+    private static final EventTable INSTANCE = load();
+
+    private final EventInfo[] events;
+    private final Map<String, List<FlagName>> flagTables;
+    private final Map<String, EventInfo> byConstant = new HashMap<>();
+    private final String[] syscalls;
+
+    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls) {
+        this.events = events;
+        this.flagTables = flagTables;
+        this.syscalls = syscalls;
+        for (EventInfo e : events) {
+            byConstant.put(e.constant(), e);
+        }
+    }
+
+    /** The table sysdig 0.29 uses. */
+    public static EventTable get() {
+        return INSTANCE;
+    }
+
+    /** The event numbered {@code id}, or empty when the number is beyond this table. */
+    public Optional<EventInfo> info(int id) {
+        return id >= 0 && id < events.length ? Optional.of(events[id]) : Optional.empty();
+    }
+
+    /** The event whose PPME_* constant is {@code constant}, e.g. {@code PPME_SYSCALL_OPENAT_2_X}. */
+    public EventInfo byConstant(String constant) {
+        EventInfo e = byConstant.get(constant);
+        if (e == null) {
+            throw new IllegalArgumentException("no event " + constant + " in the event table");
+        }
+        return e;
+    }
+
+    /** Every event, by number. */
+    public List<EventInfo> all() {
+        return Arrays.asList(events.clone());
+    }
+
+    /** The flag table named {@code name} (e.g. {@code file_flags}), in the driver's order. */
+    public List<FlagName> flags(String name) {
+        return flagTables.getOrDefault(name, List.of());
+    }
+
+    /**
+     * The name of PPM_SC_* system call {@code id} (userspace/libscap/syscall_info_table.c): what sysdig
+     * prints as evt.type for generic events ({@code syscall} with an ID parameter), or empty.
+     */
+    public Optional<String> syscallName(int id) {
+        return id >= 0 && id < syscalls.length ? Optional.of(syscalls[id]) : Optional.empty();
+    }
+
+    /** One name of a flag table. */
+    public record FlagName(String name, long value) {}
+
+    private static EventTable load() {
+        try {
+            List<EventInfo> events = new ArrayList<>();
+            for (String line : lines("events.tsv")) {
+                String[] f = line.split("\t", -1);
+                List<EventInfo.ParamInfo> params = new ArrayList<>();
+                if (!f[5].isEmpty()) {
+                    for (String p : f[5].split(";")) {
+                        String[] q = p.split("\\|", -1);
+                        params.add(new EventInfo.ParamInfo(q[0], ParamType.valueOf(q[1]), q[2], q[3]));
+                    }
+                }
+                events.add(new EventInfo(Integer.parseInt(f[0]), f[1], f[2], f[3],
+                        java.util.Set.of(f[4].split("\\|")), params));
+            }
+            Map<String, List<FlagName>> flags = new LinkedHashMap<>();
+            for (String line : lines("flags.tsv")) {
+                String[] f = line.split("\t");
+                flags.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new FlagName(f[1], Long.parseLong(f[2])));
+            }
+            flags.replaceAll((k, v) -> List.copyOf(v));
+            if (events.size() != EVENT_MAX) {
+                throw new IllegalStateException("events.tsv has " + events.size() + " events, expected " + EVENT_MAX);
+            }
+            List<String> sc = new ArrayList<>();
+            for (String line : lines("syscalls.tsv")) {
+                sc.add(line.split("\t")[1]);
+            }
+            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the scap event table from the jar", e);
+        }
+    }
+
+    private static List<String> lines(String resource) throws IOException {
+        try (InputStream in = EventTable.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException(resource + " is missing from the jar");
+            }
+            List<String> out = new ArrayList<>();
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String l; (l = r.readLine()) != null; ) {
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    out.add(l);
+                }
+            }
+            return out;
+        }
+    }
+}

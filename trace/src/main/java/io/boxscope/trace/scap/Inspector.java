@@ -1,0 +1,409 @@
+package io.boxscope.trace.scap;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The thread and fd tables an event stream implies, kept up to date event by event the way libsinsp's
+ * parsers do (userspace/libsinsp/parsers.cpp) for the events this module renders: clone/fork/vfork/clone3
+ * create threads, execve renames them, open/openat/openat2/creat/socket add fds, connect names a socket
+ * after its tuple, close removes the fd, procexit removes the thread after its event.
+ *
+ * <p>Starts from a capture file's tables, so {@code -r} needs nothing from the live machine.
+ */
+public final class Inspector {
+    /** A thread as the inspector knows it; fds are shared by the threads of a process. */
+    public static final class Thread {
+        final long tid;
+        long pid;
+        String comm;
+        String cwd;
+        Map<Long, Fd> fds;
+        ScapEvent lastEnter;
+
+        Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
+            this.tid = tid;
+            this.pid = pid;
+            this.comm = comm;
+            this.cwd = cwd;
+            this.fds = fds;
+        }
+
+        /** The thread's name, or null while unknown (sysdig prints {@code <NA>}). */
+        public String comm() {
+            return comm;
+        }
+
+        public long pid() {
+            return pid;
+        }
+    }
+
+    /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
+    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
+        public Fd(FdType type, String name, int l4proto) {
+            this(type, name, l4proto, 0, null);
+        }
+
+        public Fd(FdType type, String name, int l4proto, int intendedL4) {
+            this(type, name, l4proto, intendedL4, null);
+        }
+
+        char protoChar() {
+            return switch (l4proto) {
+                case 2 -> 't';
+                case 3 -> 'u';
+                case 4 -> 'i';
+                case 5 -> 'r';
+                default -> 0;
+            };
+        }
+    }
+
+    private final Map<Long, Thread> threads = new HashMap<>();
+    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, String> groups = new HashMap<>();
+    private final List<InterfaceInfo> interfaces;
+    private long removeAfter = -1;
+    private Fd eventFd;
+
+    public Inspector(CaptureTables tables) {
+        Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
+        for (ThreadInfo t : tables.threads()) {
+            Map<Long, Fd> fds = byPid.computeIfAbsent(t.pid(), k -> new HashMap<>());
+            threads.put(t.tid(), new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds));
+        }
+        for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
+            Thread t = threads.get(e.getKey());
+            if (t == null) {
+                continue;
+            }
+            for (FdInfo f : e.getValue()) {
+                t.fds.put(f.fd(), fromTable(f));
+            }
+        }
+        interfaces = tables.interfaces();
+        tables.users().forEach(u -> users.put(u.uid(), u.name()));
+        tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
+    }
+
+    private static Fd fromTable(FdInfo f) {
+        FdInfo.SocketInfo s = f.socket();
+        return switch (f.type()) {
+            case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto());
+            case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
+            default -> new Fd(f.type(), f.name(), 0);
+        };
+    }
+
+    /** The thread {@code tid}, or null. */
+    public Thread thread(long tid) {
+        return threads.get(tid);
+    }
+
+    /** The user named by uid {@code uid} in the capture's user table, or null. */
+    public String user(int uid) {
+        return users.get(uid);
+    }
+
+    public String group(int gid) {
+        return groups.get(gid);
+    }
+
+    /**
+     * Applies {@code e} to the tables. Call before rendering it: sysdig prints an event with the state its
+     * own parsing produced (an execve's exit already shows the new name).
+     */
+    public void apply(ScapEvent e) {
+        if (removeAfter >= 0) {
+            threads.remove(removeAfter);
+            removeAfter = -1;
+        }
+        eventFd = null;
+        EventInfo info = e.info().orElse(null);
+        if (info == null) {
+            return;
+        }
+        Thread t = threads.get(e.tid());
+        if (t == null && !info.category().equals("INTERNAL")) {
+            // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
+            t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
+            threads.put(e.tid(), t);
+        }
+        if (t != null && info.isEnter() && info.name().equals("connect")
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+            }
+        }
+        if (t != null && info.isEnter() && info.name().equals("connect")
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
+            }
+        }
+        if (t != null && info.flags().contains("EF_USES_FD")) {
+            ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
+            long fd = withFd == null ? -1 : num(withFd, "fd");
+            eventFd = fd >= 0 ? t.fds.get(fd) : null;
+        }
+        if (info.isEnter()) {
+            if (t != null && !info.category().equals("INTERNAL")) {
+                t.lastEnter = e;
+            }
+            if (info.name().equals("procexit")) {
+                removeAfter = e.tid();
+            }
+            return;
+        }
+        switch (info.name()) {
+            case "clone", "fork", "vfork", "clone3" -> applyClone(e, t);
+            case "execve", "execveat" -> {
+                if (t != null && num(e, "res") == 0) {
+                    String comm = text(e, "comm");
+                    t.comm = comm != null ? comm : basename(text(e, "exe"));
+                    String cwd = text(e, "cwd");
+                    if (cwd != null) {
+                        t.cwd = cwd;
+                    }
+                }
+            }
+            case "open", "openat", "openat2", "creat" -> {
+                long fd = num(e, "fd");
+                String name = resolvedName(t, e);
+                if (t != null && fd >= 0 && name != null) {
+                    t.fds.put(fd, new Fd(FdType.FILE_V2, name, 0));
+                }
+            }
+            case "socket" -> {
+                long fd = num(e, "fd");
+                if (t != null && fd >= 0 && t.lastEnter != null && t.lastEnter.info().map(i -> i.name().equals("socket")).orElse(false)) {
+                    long domain = num(t.lastEnter, "domain");
+                    long stype = num(t.lastEnter, "type") & 0xff;
+                    long proto = num(t.lastEnter, "proto");
+                    FdType type = domain == 1 ? FdType.UNIX_SOCK : domain == 2 ? FdType.IPV4_SOCK
+                            : domain == 10 ? FdType.IPV6_SOCK : FdType.UNKNOWN;
+                    // SOCK_RAW 3; IPPROTO_TCP 6, IPPROTO_UDP 17, IPPROTO_IP 0 with SOCK_STREAM 1 / SOCK_DGRAM 2
+                    int l4 = proto == 6 ? (stype == 3 ? 5 : 2) : proto == 17 ? (stype == 3 ? 5 : 3)
+                            : proto == 0 ? (stype == 1 ? 2 : stype == 2 ? 3 : 0) : 0;
+                    // sysdig shows a new socket without its protocol until connect or bind names it
+                    t.fds.put(fd, new Fd(type, "", 0, l4));
+                }
+            }
+            case "connect" -> {
+                long res = num(e, "res");
+                if (t != null && t.lastEnter != null && (res >= 0 || res == -115)) { // parse_connect_exit: success or EINPROGRESS
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+                        if (st.family() == 1) {
+                            t.fds.put(fd, new Fd(old.type(), Long.toHexString(st.unixSource()) + "->"
+                                    + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4()));
+                        } else {
+                            Fd now = SocketTuples.update(old, st, named(old), interfaces);
+                            t.fds.put(fd, now != null ? now : SocketTuples.renamed(old, named(old)));
+                        }
+                    }
+                }
+            }
+            case "sendto", "sendmsg", "recvfrom", "recvmsg" -> {
+                // a datagram socket learns its peer from these calls' tuples (parse_rw_exit: tuple of sendto's and
+                // sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    ScapEvent withTuple = info.name().startsWith("send") ? t.lastEnter : e;
+                    if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK)
+                            && (old.name().isEmpty() || old.l4proto() != 2)
+                            && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
+                        Fd now = SocketTuples.update(old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces);
+                        if (now != null) {
+                            t.fds.put(fd, now);
+                        }
+                    }
+                }
+            }
+            case "bind" -> {
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0
+                        && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    if (old != null) {
+                        // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
+                        int l4 = a.port() != 0 ? named(old) : old.l4proto();
+                        t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4()));
+                    }
+                }
+            }
+            case "accept", "accept4" -> {
+                long fd = num(e, "fd");
+                if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+                    if (st.family() == 1) {
+                        t.fds.put(fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
+                                + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
+                    } else {
+                        t.fds.put(fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
+                                EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2));
+                    }
+                }
+            }
+            case "dup" -> {
+                long res = num(e, "res");
+                Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
+                if (res >= 0 && old != null) {
+                    t.fds.put(res, old);
+                }
+            }
+            case "eventfd", "signalfd", "timerfd_create", "inotify_init" -> {
+                long res = num(e, "res");
+                if (t != null && res >= 0) {
+                    FdType type = switch (info.name()) {
+                        case "eventfd" -> FdType.EVENT;
+                        case "signalfd" -> FdType.SIGNALFD;
+                        case "timerfd_create" -> FdType.TIMERFD;
+                        default -> FdType.INOTIFY;
+                    };
+                    t.fds.put(res, new Fd(type, "", 0));
+                }
+            }
+            case "pipe", "pipe2" -> {
+                if (t != null && num(e, "res") >= 0) {
+                    for (String p : new String[] {"fd1", "fd2"}) {
+                        long fd = num(e, p);
+                        if (fd >= 0) {
+                            t.fds.put(fd, new Fd(FdType.FIFO, "", 0));
+                        }
+                    }
+                }
+            }
+            case "close" -> {
+                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+                    t.fds.remove(num(t.lastEnter, "fd"));
+                }
+            }
+            default -> {
+            }
+        }
+        if (eventFd != null && t.lastEnter != null) {
+            Fd now = t.fds.get(num(t.lastEnter, "fd"));
+            if (now != null) {
+                eventFd = now; // connect renamed it; close removed it and the name before stays
+            }
+        }
+    }
+
+    /** A socket's protocol once connect or bind names it: what its socket() call asked for, TCP when unknown. */
+    private static int named(Fd old) {
+        return old.l4proto() != 0 ? old.l4proto() : old.intendedL4() != 0 ? old.intendedL4() : 2;
+    }
+
+    /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
+    public Fd eventFd(ScapEvent e) {
+        EventInfo ei = e.info().orElse(null);
+        if (ei != null && !ei.isEnter() && ei.name().equals("connect") && eventFd != null
+                && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
+            return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto());
+        }
+        if (eventFd != null) {
+            return eventFd;
+        }
+        Thread t = threads.get(e.tid());
+        long fd = e.value("fd").isPresent() ? num(e, "fd")
+                : e.info().map(i -> i.indexOf("res") == 0 && i.params().get(0).type() == ParamType.FD).orElse(false)
+                ? num(e, "res") : Long.MIN_VALUE;
+        if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
+            return null;
+        }
+        String name = resolvedName(t, e);
+        if (fd < 0 && name != null) {
+            return new Fd(FdType.FILE_V2, name, 0); // a failed open: sysdig names the path it tried
+        }
+        return fd >= 0 ? t.fds.get(fd) : null;
+    }
+
+    private void applyClone(ScapEvent e, Thread parent) {
+        long res = num(e, "res");
+        String comm = text(e, "comm");
+        if (comm == null) {
+            comm = basename(text(e, "exe"));
+        }
+        long flags = num(e, "flags");
+        boolean sameProcess = (flags & (1 << 13)) != 0; // PPM_CL_CLONE_THREAD
+        if (res > 0 && !threads.containsKey(res)) {
+            long pid = sameProcess && parent != null ? parent.pid : res;
+            Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
+            String cwd = parent != null ? parent.cwd : text(e, "cwd");
+            threads.put(res, new Thread(res, pid, comm, cwd, fds));
+        } else if (res == 0 && parent != null && parent.comm == null) {
+            // the child's side of a clone whose parent's side was not seen
+            parent.comm = comm;
+            parent.pid = num(e, "pid");
+            parent.cwd = text(e, "cwd");
+        }
+    }
+
+    private static String resolvedName(Thread t, ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        int i = info == null ? -1 : info.indexOf("name");
+        if (t == null || i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        String r = resolve(t, e, info.params().get(i));
+        return r != null ? r : text(e, "name");
+    }
+
+    /**
+     * A path parameter made absolute against the thread's cwd, or the directory fd its DIRFD_PARAM names,
+     * with {@code .} and {@code ..} removed (sinsp_utils::concatenate_paths); null when it cannot be (an
+     * absolute or empty path, an unknown directory fd).
+     */
+    static String resolve(Thread t, ScapEvent e, EventInfo.ParamInfo p) {
+        String path = text(e, p.name());
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.startsWith("<NA>")) {
+            return null;
+        }
+        String base = t.cwd == null ? "/" : t.cwd;
+        if (p.info().startsWith("DIRFD_PARAM(")) {
+            int idx = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
+            long dirfd = idx < e.params().size() && e.value(idx) instanceof ParamValue.Num n ? n.value() : -100;
+            if (dirfd != -100) {
+                Fd fd = t.fds.get(dirfd);
+                if (fd == null) {
+                    return null;
+                }
+                base = fd.name();
+            }
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : (base + "/" + path).split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    private static String basename(String s) {
+        if (s == null) {
+            return "";
+        }
+        int i = s.lastIndexOf('/');
+        return i < 0 ? s : s.substring(i + 1);
+    }
+
+    static long num(ScapEvent e, String name) {
+        return e.value(name).orElse(null) instanceof ParamValue.Num n ? n.value() : Long.MIN_VALUE;
+    }
+
+    static String text(ScapEvent e, String name) {
+        return e.value(name).orElse(null) instanceof ParamValue.Text t ? t.string() : null;
+    }
+}

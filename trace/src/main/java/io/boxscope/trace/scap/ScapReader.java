@@ -1,0 +1,432 @@
+package io.boxscope.trace.scap;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import io.boxscope.trace.scap.ScapFormatException.Kind;
+
+/**
+ * Reads sysdig capture files (plain or gzipped, as {@code sysdig -w} and {@code -z} write them): the
+ * header blocks into {@link CaptureTables}, then events one at a time.
+ *
+ * <p>Stricter than libscap, which trusts block lengths: every block's trailing length must repeat its
+ * leading one and an event's own length must fit its block, so a cut or damaged file stops with one
+ * {@link ScapFormatException} at the offset of the first bad block, never with another exception, and the
+ * events before it stay valid. Events with numbers newer than the event table are skipped, as libscap
+ * does, and counted ({@link #skippedUnknown()}).
+ */
+public final class ScapReader implements Closeable {
+    /** Largest block accepted (256 MiB): a larger length is taken for damage rather than allocated. */
+    private static final int MAX_BLOCK = 256 << 20;
+
+    private final Input in;
+    private final CaptureTables tables;
+    private long skippedUnknown;
+    private ScapFormatException failure;
+    private byte[] pending;
+    private int pendingType;
+    private long pendingOffset;
+
+    private ScapReader(Input in) throws ScapFormatException {
+        this.in = in;
+        this.tables = readHeader();
+    }
+
+    /** Opens {@code path} and reads its header blocks. */
+    public static ScapReader open(Path path) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        try {
+            return of(raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Reads from {@code stream} (gzip detected by its magic) and reads its header blocks. */
+    public static ScapReader of(InputStream stream) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(stream, 1 << 16);
+        b.mark(2);
+        int m0 = b.read();
+        int m1 = b.read();
+        b.reset();
+        InputStream s = b;
+        if (m0 == 0x1f && m1 == 0x8b) {
+            s = new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16);
+        }
+        return new ScapReader(new Input(s));
+    }
+
+    /**
+     * Reads a whole file: its tables, every event up to the end or the first bad block, and that block's
+     * error. Never throws for a damaged file, only when it cannot be opened.
+     */
+    public static ScapCapture readAll(Path path) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        ScapReader r;
+        try {
+            r = of(raw);
+        } catch (ScapFormatException e) {
+            raw.close();
+            return new ScapCapture(null, List.of(), 0, e);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        try (r) {
+            List<ScapEvent> events = new ArrayList<>();
+            for (ScapEvent e; (e = r.nextOrNull()) != null; ) {
+                events.add(e);
+            }
+            return new ScapCapture(r.tables(), events, r.skippedUnknown(), r.failure());
+        }
+    }
+
+    public CaptureTables tables() {
+        return tables;
+    }
+
+    /** Events skipped because their number is beyond the event table (newer drivers). */
+    public long skippedUnknown() {
+        return skippedUnknown;
+    }
+
+    /** The error that ended reading, or null while the file reads cleanly. */
+    public ScapFormatException failure() {
+        return failure;
+    }
+
+    /** The next event, or null at the end of the file or after an error ({@link #failure()} tells which). */
+    public ScapEvent nextOrNull() {
+        if (failure != null) {
+            return null;
+        }
+        try {
+            return next();
+        } catch (ScapFormatException e) {
+            failure = e;
+            return null;
+        }
+    }
+
+    /** The next event, or null at a clean end of file; a damaged block throws (and ends reading). */
+    public ScapEvent next() throws ScapFormatException {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            while (true) {
+                int type;
+                long start;
+                byte[] body;
+                if (pending != null) {
+                    type = pendingType;
+                    body = pending;
+                    start = pendingOffset;
+                    pending = null;
+                } else {
+                    start = in.offset;
+                    int[] hdr = in.blockHeader();
+                    if (hdr == null) {
+                        return null;
+                    }
+                    type = hdr[0];
+                    if (type == BlockType.SHB) {
+                        throw new ScapFormatException(Kind.CORRUPT, start,
+                                "a second section (concatenated capture files) is not supported; split the file");
+                    }
+                    if (!BlockType.isEvent(type)) {
+                        throw new ScapFormatException(Kind.CORRUPT, start,
+                                "unexpected " + BlockType.name(type) + " block among the events");
+                    }
+                    body = bytes(in.blockBody(start, hdr[1]));
+                }
+                ScapEvent e = parseEvent(type, body, start);
+                if (e != null) {
+                    return e;
+                }
+                skippedUnknown++;
+            }
+        } catch (ScapFormatException e) {
+            failure = e;
+            throw e;
+        } catch (RuntimeException e) {
+            failure = new ScapFormatException(Kind.CORRUPT, in.offset, "unreadable block (" + e + ")");
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.stream.close();
+    }
+
+    private CaptureTables readHeader() throws ScapFormatException {
+        try {
+            return readHeaderBlocks();
+        } catch (ScapFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ScapFormatException(Kind.CORRUPT, in.offset, "unreadable header block (" + e + ")");
+        }
+    }
+
+    private CaptureTables readHeaderBlocks() throws ScapFormatException {
+        int[] shb;
+        try {
+            shb = in.blockHeader(false);
+        } catch (ScapFormatException e) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is only " + in.offset
+                    + " bytes long, shorter than a block header");
+        }
+        if (shb == null) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is empty");
+        }
+        if (shb[0] != BlockType.SHB) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, String.format(
+                    "it starts with 0x%08x, not the section header block 0x0a0d0d0a", shb[0]));
+        }
+        ByteBuffer s = in.blockBody(0, shb[1]);
+        if (s.remaining() < 16 || s.getInt() != BlockType.SHB_MAGIC) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "bad byte-order magic (not 0x1a2b3c4d, little-endian)");
+        }
+        int major = Short.toUnsignedInt(s.getShort());
+        if (major > 1) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "format version " + major + " is newer than 1");
+        }
+        MachineInfo machine = null;
+        List<InterfaceInfo> ifs = new ArrayList<>();
+        List<UserInfo> users = new ArrayList<>();
+        List<GroupInfo> groups = new ArrayList<>();
+        List<ThreadInfo> threads = new ArrayList<>();
+        Map<Long, List<FdInfo>> fds = new LinkedHashMap<>();
+        while (true) {
+            long start = in.offset;
+            int[] hdr = in.blockHeader();
+            if (hdr == null) {
+                break;
+            }
+            if (BlockType.isEvent(hdr[0])) {
+                pending = bytes(in.blockBody(start, hdr[1]));
+                pendingType = hdr[0];
+                pendingOffset = start;
+                break;
+            }
+            ByteBuffer b = in.blockBody(start, hdr[1]);
+            BlockBody body = new BlockBody(b, start + 8);
+            int t = hdr[0];
+            switch (t) {
+                case BlockType.MI, BlockType.MI_INT -> machine = new MachineInfo(body.i32(), body.i64(), body.i64(),
+                        body.cString(128));
+                case BlockType.IL, BlockType.IL_INT, BlockType.IL_V2 -> BlockBody.readInterfaces(body, t == BlockType.IL_V2, ifs);
+                case BlockType.UL, BlockType.UL_INT, BlockType.UL_V2 -> BlockBody.readUsers(body, t == BlockType.UL_V2, users, groups);
+                case BlockType.FDL, BlockType.FDL_INT, BlockType.FDL_V2 -> {
+                    long tid = body.i64();
+                    List<FdInfo> l = fds.computeIfAbsent(tid, k -> new ArrayList<>());
+                    while (body.remaining() >= 4 && !body.onlyPadding()) {
+                        l.add(BlockBody.readFd(body, t == BlockType.FDL_V2));
+                    }
+                }
+                default -> {
+                    int version = BlockType.processListVersion(t);
+                    if (version > 0) {
+                        while (body.remaining() >= 4 && !body.onlyPadding()) {
+                            threads.add(BlockBody.readThread(body, version));
+                        }
+                    }
+                    // other unknown blocks are skipped, as libscap does
+                }
+            }
+        }
+        return new CaptureTables(machine, ifs, users, groups, threads, fds);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] r = new byte[b.remaining()];
+        b.duplicate().get(r);
+        return r;
+    }
+
+    private static ScapEvent parseEvent(int blockType, byte[] block, long start) throws ScapFormatException {
+        boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
+                || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
+        boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
+        ByteBuffer b = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+        int hdrLen = v2 ? ScapEvent.HEADER_SIZE : ScapEvent.HEADER_SIZE - 4;
+        int fixed = 2 + (withFlags ? 4 : 0);
+        if (block.length < fixed + hdrLen) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event block of " + (block.length + 12)
+                    + " bytes is shorter than an event header");
+        }
+        int cpu = Short.toUnsignedInt(b.getShort());
+        int flags = withFlags ? b.getInt() : 0;
+        int evStart = b.position();
+        long ts = b.getLong();
+        long tid = b.getLong();
+        long len = Integer.toUnsignedLong(b.getInt());
+        int type = Short.toUnsignedInt(b.getShort());
+        // libscap ignores bytes between an event and its block's end (test captures put comments there)
+        if (len < hdrLen || len > block.length - evStart) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event length " + len + " does not fit its block of "
+                    + (block.length + 12) + " bytes");
+        }
+        EventInfo info = EventTable.get().info(type).orElse(null);
+        if (info == null) {
+            return null;
+        }
+        int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
+        int[] lens;
+        if (v2) {
+            long nparams = Integer.toUnsignedLong(b.getInt());
+            // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
+            if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
+                        + " parameters; the table has " + info.params().size() + " and the event " + len + " bytes");
+            }
+            lens = new int[(int) nparams];
+            long sum = hdrLen + nparams * lenSize;
+            for (int i = 0; i < nparams; i++) {
+                lens[i] = lenSize == 4 ? b.getInt() : Short.toUnsignedInt(b.getShort());
+                if (lens[i] < 0) {
+                    throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
+                }
+                sum += lens[i];
+            }
+            if (sum != len) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
+                        + sum + " bytes, its header says " + len);
+            }
+        } else {
+            lens = oldEventLengths(b, info, hdrLen, (int) len, start);
+        }
+        List<byte[]> params = new ArrayList<>(lens.length);
+        for (int l : lens) {
+            byte[] p = new byte[l];
+            b.get(p);
+            params.add(p);
+        }
+        return new ScapEvent(ts, tid, cpu, type, params, flags);
+    }
+
+    /**
+     * Parameter lengths of a version 1 event block, whose header has no parameter count: as libscap does
+     * (scap_next_offline), the largest count up to the table's whose lengths add up to the event's length.
+     * Event types gained parameters over time, so old files hold fewer than the table lists.
+     */
+    private static int[] oldEventLengths(ByteBuffer b, EventInfo info, int hdrLen, int len, long start)
+            throws ScapFormatException {
+        int at = b.position();
+        for (int n = info.params().size(); n >= 0; n--) {
+            long sum = hdrLen + 2L * n;
+            if (sum > len) {
+                continue;
+            }
+            int[] lens = new int[n];
+            for (int i = 0; i < n; i++) {
+                lens[i] = Short.toUnsignedInt(b.getShort(at + 2 * i));
+                sum += lens[i];
+            }
+            if (sum == len) {
+                b.position(at + 2 * n);
+                return lens;
+            }
+            if (sum < len) {
+                break;
+            }
+        }
+        throw new ScapFormatException(Kind.CORRUPT, start, "old-format event " + info.name()
+                + ": no parameter count fits its length of " + len + " bytes");
+    }
+
+    /** The input with a running offset; reads whole blocks. */
+    private static final class Input {
+        final InputStream stream;
+        long offset;
+
+        Input(InputStream stream) {
+            this.stream = stream;
+        }
+
+        /** Block type and total length, or null at a clean end of file. */
+        int[] blockHeader() throws ScapFormatException {
+            return blockHeader(true);
+        }
+
+        /** As {@link #blockHeader()}; the section header's type is checked before its length when {@code !lengthFirst}. */
+        int[] blockHeader(boolean lengthFirst) throws ScapFormatException {
+            byte[] h = new byte[8];
+            int n = readFully(h, 0, 8);
+            if (n == 0) {
+                return null;
+            }
+            long start = offset - n;
+            if (n < 8) {
+                throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + n
+                        + " bytes into a block header");
+            }
+            ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+            int type = b.getInt();
+            int total = b.getInt();
+            if (!lengthFirst && type != BlockType.SHB) {
+                return new int[] {type, total};
+            }
+            if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
+                throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(type) + " block with impossible length "
+                        + Integer.toUnsignedLong(total));
+            }
+            return new int[] {type, total};
+        }
+
+        /** The body (without header and trailer) of a block whose header was just read; checks the trailer. */
+        ByteBuffer blockBody(long start, int total) throws ScapFormatException {
+            byte[] body = new byte[total - 8];
+            int n = readFully(body, 0, body.length);
+            if (n < body.length) {
+                throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + (n + 8) + " bytes into a "
+                        + total + "-byte block");
+            }
+            int trailer = ByteBuffer.wrap(body, body.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (trailer != total) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "block length " + total + " and trailing length "
+                        + Integer.toUnsignedLong(trailer) + " differ");
+            }
+            return ByteBuffer.wrap(body, 0, body.length - 4).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        private int readFully(byte[] b, int off, int len) throws ScapFormatException {
+            int done = 0;
+            try {
+                while (done < len) {
+                    int n = stream.read(b, off + done, len - done);
+                    if (n < 0) {
+                        break;
+                    }
+                    done += n;
+                }
+            } catch (EOFException e) {
+                // a gzip stream cut short: treat as the end
+            } catch (ZipException e) {
+                offset += done;
+                throw new ScapFormatException(Kind.CORRUPT, offset, "gzip data is damaged (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                offset += done;
+                throw new ScapFormatException(Kind.TRUNCATED, offset, "read failed (" + e.getMessage() + ")");
+            }
+            offset += done;
+            return done;
+        }
+    }
+}

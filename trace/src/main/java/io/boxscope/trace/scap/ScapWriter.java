@@ -1,0 +1,324 @@
+package io.boxscope.trace.scap;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes sysdig's capture format as libscap 0.29 writes it (scap_savefile.c): section header, machine
+ * info, user list, process list (version 9), fd lists (version 2), then one EV_V2 block per event
+ * (EVF_V2 when the event has dump flags, the _LARGE variants when a parameter exceeds 64 KiB).
+ *
+ * <p>Each block goes to the file in one write of the whole block once {@link #flush()} runs or the buffer
+ * fills, so a capture killed at any moment ends in complete blocks plus at most one partial block, which
+ * {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
+ * the contents of every buffer read and written.
+ */
+public final class ScapWriter implements Closeable {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final OutputStream out;
+    private final GZIPOutputStream gzip;
+    private final boolean ownsStream;
+    private long offset;
+    private boolean closed;
+
+    private ScapWriter(OutputStream out, GZIPOutputStream gzip, boolean ownsStream) {
+        this.out = out;
+        this.gzip = gzip;
+        this.ownsStream = ownsStream;
+    }
+
+    /**
+     * Creates (or truncates) {@code path}, mode 0600, and writes the header blocks.
+     *
+     * @param compress gzip the file, as {@code sysdig -z} does (libscap writes through gzopen)
+     */
+    public static ScapWriter create(Path path, CaptureTables tables, boolean compress) throws IOException {
+        var ch = Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        OutputStream raw = Channels.newOutputStream(ch);
+        try {
+            Files.setPosixFilePermissions(path, OWNER_ONLY);
+            GZIPOutputStream gz = compress ? new GZIPOutputStream(raw, 1 << 16, true) : null;
+            ScapWriter w = new ScapWriter(new BufferedOutputStream(gz != null ? gz : raw, 1 << 16), gz, true);
+            w.writeHeader(tables);
+            return w;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Writes to {@code out} (not closed by {@link #close()} beyond a flush: the caller owns it). */
+    public static ScapWriter to(OutputStream out, CaptureTables tables) throws IOException {
+        ScapWriter w = new ScapWriter(out, null, false);
+        w.writeHeader(tables);
+        return w;
+    }
+
+    /** Bytes written so far, before compression (what sysdig's -C compares against). */
+    public long offset() {
+        return offset;
+    }
+
+    /** Appends one event block. */
+    public void write(ScapEvent e) throws IOException {
+        byte[] body = e.encode();
+        boolean flags = e.dumpFlags() != 0;
+        int type = e.large() ? (flags ? BlockType.EVF_V2_LARGE : BlockType.EV_V2_LARGE)
+                : (flags ? BlockType.EVF_V2 : BlockType.EV_V2);
+        Block b = new Block(type);
+        b.u16(e.cpu());
+        if (flags) {
+            b.u32(e.dumpFlags());
+        }
+        b.bytes(body);
+        emit(b);
+    }
+
+    /**
+     * Records events lost before they reached this file, per CPU, as an {@code infra} event (source
+     * {@code boxscope}, name {@code drops}, description {@code cpu0=N cpu1=M ...}): sysdig 0.29's format has
+     * no block for drop counts, this event is kept by {@code sysdig -r ... -w} and hidden from its default
+     * output like every internal event.
+     */
+    public void writeDrops(long ts, long[] dropsPerCpu) throws IOException {
+        StringBuilder d = new StringBuilder();
+        long total = 0;
+        for (int cpu = 0; cpu < dropsPerCpu.length; cpu++) {
+            d.append(cpu == 0 ? "" : " ").append("cpu").append(cpu).append('=').append(dropsPerCpu[cpu]);
+            total += dropsPerCpu[cpu];
+        }
+        write(ScapEvent.builder("PPME_INFRASTRUCTURE_EVENT_E", ts, 0, 0)
+                .str(DROPS_SOURCE).str(DROPS_NAME).str(d.toString()).str("total=" + total).build());
+    }
+
+    static final String DROPS_SOURCE = "boxscope";
+    static final String DROPS_NAME = "drops";
+
+    /** Pushes buffered blocks to the file (through gzip's sync flush when compressing). */
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        out.flush();
+        if (gzip != null) {
+            gzip.finish();
+        }
+        if (ownsStream) {
+            out.close();
+        }
+    }
+
+    private void writeHeader(CaptureTables t) throws IOException {
+        Block shb = new Block(BlockType.SHB);
+        shb.u32(BlockType.SHB_MAGIC).u16(1).u16(2).u64(-1L);
+        emit(shb);
+        if (t.machine() != null) {
+            MachineInfo m = t.machine();
+            Block mi = new Block(BlockType.MI);
+            byte[] host = new byte[128];
+            byte[] h = m.hostname().getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(h, 0, host, 0, Math.min(h.length, 127));
+            mi.u32(m.numCpus()).u64(m.memoryBytes()).u64(m.maxPid()).bytes(host).u64(0).u64(0).u64(0).u64(0);
+            emit(mi);
+        }
+        if (!t.interfaces().isEmpty()) {
+            emit(interfaceList(t.interfaces()));
+        }
+        if (!t.users().isEmpty() || !t.groups().isEmpty()) {
+            emit(userList(t.users(), t.groups()));
+        }
+        Block pl = new Block(BlockType.PL_V9);
+        for (ThreadInfo th : t.threads()) {
+            pl.bytes(threadEntry(th));
+        }
+        emit(pl);
+        for (ThreadInfo th : t.threads()) {
+            List<FdInfo> fds = t.fds().get(th.tid());
+            if (fds != null) {
+                Block fdl = new Block(BlockType.FDL_V2);
+                fdl.u64(th.tid());
+                for (FdInfo fd : fds) {
+                    fdl.bytes(fdEntry(fd));
+                }
+                emit(fdl);
+            }
+        }
+    }
+
+    private static Block interfaceList(List<InterfaceInfo> ifs) {
+        Block b = new Block(BlockType.IL_V2);
+        for (InterfaceInfo i : ifs) {
+            byte[] name = i.name().getBytes(StandardCharsets.UTF_8);
+            int alen = i.ipv6() ? 16 : 4;
+            Block e = new Block(0);
+            e.u16(i.type()).u16(name.length).fixed(i.addr(), alen).fixed(i.netmask(), alen).fixed(i.broadcast(), alen)
+                    .u64(i.linkSpeed()).bytes(name);
+            byte[] entry = e.body();
+            b.u32(entry.length).bytes(entry);
+        }
+        return b;
+    }
+
+    private static Block userList(List<UserInfo> users, List<GroupInfo> groups) {
+        Block b = new Block(BlockType.UL_V2);
+        for (UserInfo u : users) {
+            Block e = new Block(0);
+            e.u8(0).u32(u.uid()).u32(u.gid()).str16(u.name()).str16(u.home()).str16(u.shell());
+            byte[] entry = e.body();
+            b.u32(entry.length + 4).bytes(entry);
+        }
+        for (GroupInfo g : groups) {
+            Block e = new Block(0);
+            e.u8(1).u32(g.gid()).str16(g.name());
+            byte[] entry = e.body();
+            b.u32(entry.length + 4).bytes(entry);
+        }
+        return b;
+    }
+
+    /** One PL v9 entry, its leading u32 length included (scap_write_proclist_entry_bufs). */
+    private static byte[] threadEntry(ThreadInfo t) {
+        Block e = new Block(0);
+        e.u64(t.tid()).u64(t.pid()).u64(t.ptid()).u64(t.sid()).u64(t.vpgid())
+                .str16(t.comm()).str16(t.exe()).str16(t.exepath()).list16(t.args()).str16(t.cwd())
+                .u64(t.fdlimit()).u32(t.flags()).u32(t.uid()).u32(t.gid())
+                .u32(t.vmsizeKb()).u32(t.vmrssKb()).u32(t.vmswapKb()).u64(t.pfMajor()).u64(t.pfMinor())
+                .list16(t.env()).u64(t.vtid()).u64(t.vpid()).list16(t.cgroups()).str16(t.root())
+                .u32(t.loginuid()).u8(t.exeWritable() ? 1 : 0);
+        byte[] body = e.body();
+        return new Block(0).u32(body.length + 4).bytes(body).body();
+    }
+
+    /** One FDL v2 entry, its leading u32 length included (scap_fd_write_to_disk). */
+    private static byte[] fdEntry(FdInfo f) {
+        Block e = new Block(0);
+        e.u64(f.fd()).u64(f.ino()).u8(f.type().ordinal());
+        FdInfo.SocketInfo s = f.socket();
+        switch (f.type()) {
+            case IPV4_SOCK -> e.fixed(s.sip(), 4).fixed(s.dip(), 4).u16(s.sport()).u16(s.dport()).u8(s.l4proto());
+            case IPV4_SERVSOCK -> e.fixed(s.sip(), 4).u16(s.sport()).u8(s.l4proto());
+            case IPV6_SOCK -> e.fixed(s.sip(), 16).fixed(s.dip(), 16).u16(s.sport()).u16(s.dport()).u8(s.l4proto());
+            case IPV6_SERVSOCK -> e.fixed(s.sip(), 16).u16(s.sport()).u8(s.l4proto());
+            case UNIX_SOCK -> e.u64(s.unixSource()).u64(s.unixDest()).str16(f.name());
+            case FILE_V2 -> e.u32(f.openFlags()).str16(f.name()).u32(f.dev());
+            case FIFO, FILE, DIRECTORY, UNSUPPORTED, EVENT, SIGNALFD, EVENTPOLL, INOTIFY, TIMERFD, NETLINK -> e.str16(f.name());
+            case UNKNOWN -> throw new IllegalArgumentException("fd " + f.fd() + " has type UNKNOWN: libscap writes no such entry");
+        }
+        byte[] body = e.body();
+        return new Block(0).u32(body.length + 4).bytes(body).body();
+    }
+
+    private void emit(Block b) throws IOException {
+        byte[] bytes = b.finish();
+        out.write(bytes);
+        offset += bytes.length;
+    }
+
+    /** A block under construction: a little-endian body, framed by {@link #finish()}. */
+    static final class Block {
+        private final int type;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final ByteBuffer scratch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+
+        Block(int type) {
+            this.type = type;
+        }
+
+        Block u8(int v) {
+            body.write(v);
+            return this;
+        }
+
+        Block u16(int v) {
+            scratch.clear();
+            body.write(scratch.putShort((short) v).array(), 0, 2);
+            return this;
+        }
+
+        Block u32(int v) {
+            scratch.clear();
+            body.write(scratch.putInt(v).array(), 0, 4);
+            return this;
+        }
+
+        Block u64(long v) {
+            scratch.clear();
+            body.write(scratch.putLong(v).array(), 0, 8);
+            return this;
+        }
+
+        Block bytes(byte[] b) {
+            body.write(b, 0, b.length);
+            return this;
+        }
+
+        /** Exactly {@code n} bytes: {@code b} cut or zero-filled. */
+        Block fixed(byte[] b, int n) {
+            byte[] f = new byte[n];
+            System.arraycopy(b, 0, f, 0, Math.min(n, b.length));
+            return bytes(f);
+        }
+
+        /** A u16 length then the string's bytes, no NUL (libscap's on-disk strings); cut at 65535 bytes. */
+        Block str16(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(b.length, 0xffff);
+            u16(n);
+            body.write(b, 0, n);
+            return this;
+        }
+
+        /** A u16 length then the entries, each NUL-terminated (argv, environ, cgroups). */
+        Block list16(List<String> l) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            for (String s : l) {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                if (o.size() + b.length + 1 > 0xffff) {
+                    break;
+                }
+                o.write(b, 0, b.length);
+                o.write(0);
+            }
+            u16(o.size());
+            body.write(o.toByteArray(), 0, o.size());
+            return this;
+        }
+
+        byte[] body() {
+            return body.toByteArray();
+        }
+
+        byte[] finish() {
+            byte[] b = body.toByteArray();
+            int total = 8 + BlockType.padded(b.length) + 4;
+            ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+            out.putInt(type).putInt(total).put(b);
+            out.position(total - 4);
+            out.putInt(total);
+            return out.array();
+        }
+    }
+}
