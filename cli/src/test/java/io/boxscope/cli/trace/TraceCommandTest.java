@@ -131,7 +131,7 @@ class TraceCommandTest {
     void filtersAreAUsageErrorForNow() throws Exception {
         Cli ours = Cli.run("trace", "-r", capture(4).toString(), "evt.type=open");
         assertEquals(2, ours.code());
-        assertTrue(ours.err().contains("filters are not supported yet"), ours.err());
+        assertTrue(ours.err().contains("filters are not applied to events yet"), ours.err());
         assertEquals(1, ours.err().strip().lines().count(), ours.err());
     }
 

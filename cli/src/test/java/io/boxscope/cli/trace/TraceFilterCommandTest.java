@@ -95,8 +95,8 @@ class TraceFilterCommandTest {
     @Test
     void captureIsNotThereYetAndSaysSo() {
         Cli r = Cli.run("trace");
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("not implemented yet"), r.err());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("live capture is not implemented yet"), r.err());
         assertEquals(2, Cli.run("trace", "-l", "--check-filter", "proc.pid=1").code());
     }
 }
