@@ -68,8 +68,8 @@ class ContainerCollectorTest {
         assertTrue(text.contains("boxscope_container_cpu_cfs_periods_total" + l + "} 119.0\n"), text);
         assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_periods_total" + l + "} 86.0\n"), text);
         assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_seconds_total" + l + "} 2.574458939\n"), text);
-        // cpuacct/docker/ID/cpuacct.usage: 5443922905 ns
-        assertTrue(text.contains("boxscope_container_cpu_usage_seconds_total" + l + "} 5.443922905\n"), text);
+        // unified/docker/ID/cpu.stat: usage_usec 5770955 (v2's core stats, preferred over v1's cpuacct.usage)
+        assertTrue(text.contains("boxscope_container_cpu_usage_seconds_total" + l + "} 5.770955\n"), text);
         // cpu.cfs_quota_us 50000 / cpu.cfs_period_us 100000
         assertTrue(text.contains("boxscope_container_cpu_limit_cpus" + l + "} 0.5\n"), text);
         // memory.limit_in_bytes 67108864, memory.usage_in_bytes 671744, inactive_file 0, oom_kill 0
@@ -106,7 +106,7 @@ class ContainerCollectorTest {
             }
         });
         Files.writeString(root.resolve("sys/fs/cgroup/cpu/docker/" + bad + "/cpu.stat"), "nr_periods twelve\n");
-        Files.writeString(root.resolve("sys/fs/cgroup/cpuacct/docker/" + bad + "/cpuacct.usage"), "-\n");
+        Files.writeString(root.resolve("sys/fs/cgroup/unified/docker/" + bad + "/cpu.stat"), "usage_usec -\n");
         ContainerInfo good = container(root, ID, "good");
         ContainerInfo broken = container(root, bad, "broken");
         ContainerInfo gone = container(root, "b".repeat(64), "gone");
