@@ -28,13 +28,13 @@ public final class ServeCommand extends CliCommand {
     static final String DEFAULT_LISTEN = "127.0.0.1:9464";
 
     public ServeCommand() {
-        super("serve", "Serve Prometheus metrics of every container's cgroups (CPU, throttling, memory, pressure,",
-                "block I/O) at http://HOST:PORT/metrics until Ctrl-C. Loopback only, unless --listen names",
-                "another address.");
+        super("serve", "Serve Prometheus metrics of every container's cgroups (CPU, throttling,",
+                "memory, pressure, block I/O) at http://HOST:PORT/metrics until Ctrl-C;",
+                "loopback only unless --listen names another address.");
         globals("--proc-root", "--sys-root");
         examples("  boxscope serve                            http://127.0.0.1:9464/metrics",
                 "  boxscope serve --listen 127.0.0.1:0       any free port (printed at start)",
-                "  boxscope serve --listen 0.0.0.0:9464      every interface: anyone who can reach it can read it");
+                "  boxscope serve --listen 0.0.0.0:9464      all interfaces: readable by anyone");
     }
 
     final Opt<String> listen = option(String.class, DEFAULT_LISTEN, "-l", "--listen").label("HOST:PORT")
