@@ -64,7 +64,11 @@ public final class ContainerCollector implements MultiCollector {
         this.maxContainers = maxContainers;
     }
 
-    /** What went wrong in the latest scrape (file and reason), for a caller that shows it. */
+    /**
+     * What went wrong in the latest scrape (file and reason; counted in
+     * {@code boxscope_scrape_read_errors_total}), then discovery's notices of the latest rescan (such
+     * as "no runtime socket, showing ids": said, not counted as errors), for a caller that shows them.
+     */
     public synchronized List<String> lastProblems() {
         return lastProblems;
     }
@@ -74,8 +78,9 @@ public final class ContainerCollector implements MultiCollector {
         long start = System.nanoTime();
         scrapesTotal++;
         List<String> problems = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         Families f = new Families();
-        Optional<Discovery> discovery = discovery(start, problems);
+        Optional<Discovery> discovery = discovery(start, problems, notices);
         List<ContainerInfo> containers = discovery.map(Discovery::containers).orElse(List.of());
         int dropped = Math.max(0, containers.size() - maxContainers);
         int exported = 0;
@@ -100,6 +105,7 @@ public final class ContainerCollector implements MultiCollector {
             add(f, labels(c), c, s);
         }
         readErrorsTotal += problems.size();
+        problems.addAll(notices);
         lastProblems = List.copyOf(problems);
         double seconds = (System.nanoTime() - start) / 1e9;
         Labels none = Labels.EMPTY;
@@ -118,12 +124,12 @@ public final class ContainerCollector implements MultiCollector {
         return f.build();
     }
 
-    private Optional<Discovery> discovery(long now, List<String> problems) {
+    private Optional<Discovery> discovery(long now, List<String> problems, List<String> notices) {
         if (cached == null || now - cachedAt >= discoveryMaxAgeNanos) {
             try {
                 cached = scanner.scan();
                 cachedAt = now;
-                problems.addAll(cached.notices().stream().map(n -> "discovery: " + n).toList());
+                notices.addAll(cached.notices().stream().map(n -> "discovery: " + n).toList());
             } catch (IOException | RuntimeException e) {
                 problems.add("container discovery failed: " + e.getMessage());
                 cached = null;

@@ -138,6 +138,18 @@ class ContainerCollectorTest {
         assertFalse(text.contains("container=\"c2\""), text);
     }
 
+    /** Discovery's notices are said (lastProblems) but are not read errors. */
+    @Test
+    void noticesAreShownNotCounted() throws Exception {
+        Path root = fixture();
+        ContainerInfo web = container(root, ID, "web");
+        ContainerCollector c = new ContainerCollector(() -> new Discovery(List.of(web), 1, 0,
+                List.of("no runtime socket answered: showing ids")), new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, 10);
+        String text = exposition(c.collect());
+        assertTrue(text.contains("boxscope_scrape_read_errors_total 0.0\n"), text);
+        assertEquals(List.of("discovery: no runtime socket answered: showing ids"), c.lastProblems());
+    }
+
     @Test
     void aFailedDiscoveryIsCountedNotThrown() throws Exception {
         ContainerCollector c = new ContainerCollector(() -> {
