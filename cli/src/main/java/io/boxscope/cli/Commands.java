@@ -21,6 +21,7 @@ public final class Commands {
             io.boxscope.cli.mem.MemCommand::new,
             io.boxscope.cli.bench.BenchCommand::new,
             io.boxscope.cli.diagnose.DiagnoseCommand::new,
+            io.boxscope.cli.serve.ServeCommand::new,
             CompletionCommand::new);
 
     private Commands() {}

@@ -55,6 +55,18 @@ public final class Sampler {
     }
 
     public Snapshot sample() throws IOException {
+        return sample(true);
+    }
+
+    /**
+     * The cgroup figures only: no thread is read ({@link Snapshot#tasks()} is empty), the process
+     * count still comes from cgroup.procs. What the Prometheus exporter reads on every scrape.
+     */
+    public Snapshot sampleCgroup() throws IOException {
+        return sample(false);
+    }
+
+    private Snapshot sample(boolean withTasks) throws IOException {
         long now = System.nanoTime();
         Optional<Path> v2 = fs.unifiedDir(target.cgroups()).filter(Files::isDirectory);
         Optional<Path> cpu1 = fs.v1Dir(target.cgroups(), "cpu").filter(Files::isDirectory);
@@ -99,7 +111,7 @@ public final class Sampler {
         Snapshot.PressureSet pressure = pressure(v2);
         List<Integer> pids = pids(v2, cpu1);
         List<TaskSample> tasks = new ArrayList<>();
-        for (int pid : pids) {
+        for (int pid : withTasks ? pids : List.<Integer>of()) {
             tasks(pid, tasks);
         }
         return new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());

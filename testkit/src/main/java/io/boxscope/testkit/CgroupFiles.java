@@ -17,11 +17,16 @@ public final class CgroupFiles {
      * there is one, else under the unified (v2) mount, from the process's "0::" line.
      */
     public static Path memoryDir(int pid) throws IOException {
+        return controllerDir(pid, "memory");
+    }
+
+    /** The cgroup directory of {@code pid} for a controller ("cpu", "memory"): v1's mount if there is one, else v2's. */
+    public static Path controllerDir(int pid, String controller) throws IOException {
         Path v1Mount = null;
         Path v2Mount = null;
         for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
             String[] f = line.split(" ");
-            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
+            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains(controller)) {
                 v1Mount = Path.of(f[1]);
             } else if (f[2].equals("cgroup2")) {
                 v2Mount = Path.of(f[1]);
@@ -29,13 +34,13 @@ public final class CgroupFiles {
         }
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
             String[] f = line.split(":", 3);
-            if (v1Mount != null && List.of(f[1].split(",")).contains("memory")) {
+            if (v1Mount != null && List.of(f[1].split(",")).contains(controller)) {
                 return Path.of(v1Mount + f[2]);
             }
             if (v1Mount == null && v2Mount != null && f[0].equals("0")) {
                 return Path.of(v2Mount + f[2]);
             }
         }
-        throw new AssertionError("no memory cgroup for " + pid);
+        throw new AssertionError("no " + controller + " cgroup for " + pid);
     }
 }

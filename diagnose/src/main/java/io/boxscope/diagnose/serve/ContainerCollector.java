@@ -1,0 +1,238 @@
+package io.boxscope.diagnose.serve;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.boxscope.diagnose.Sampler;
+import io.boxscope.diagnose.Snapshot;
+import io.boxscope.diagnose.Target;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.Pressure;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.Discovery;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * The per-container cgroup metrics of {@code boxscope serve}, built on each scrape (a Prometheus
+ * client {@link MultiCollector}): the containers come from {@code proc}'s discovery (rescanned at
+ * most every {@code discoveryMaxAgeNanos}), their counters from the cgroup files read afresh by
+ * {@link Sampler#sampleCgroup()} (cpu.stat / cpuacct.usage, memory controller, io.stat / blkio, PSI).
+ * Series follow cAdvisor's meanings where it has one (working set = usage minus inactive_file).
+ *
+ * <p>Cardinality is bounded: labels are {@code container}, {@code container_id}, {@code image} plus
+ * fixed small sets ({@code resource}, {@code kind}, {@code operation}), and at most
+ * {@code maxContainers} containers are exported per scrape; the rest are counted in
+ * {@code boxscope_scrape_containers_dropped}. Files that exist but cannot be read or parsed, and a
+ * discovery that fails, are counted in {@code boxscope_scrape_read_errors_total}: nothing is lost
+ * silently.
+ */
+public final class ContainerCollector implements MultiCollector {
+    /** How the containers are found: {@code ContainerDiscovery::scan} in production, a fixture list in tests. */
+    @FunctionalInterface
+    public interface Scanner {
+        Discovery scan() throws IOException;
+    }
+
+    private final Scanner scanner;
+    private final HostPaths paths;
+    private final long discoveryMaxAgeNanos;
+    private final int maxContainers;
+    private Discovery cached;
+    private long cachedAt;
+    private long readErrorsTotal;
+    private long scrapesTotal;
+    private List<String> lastProblems = List.of();
+
+    public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers) {
+        if (maxContainers < 1) {
+            throw new IllegalArgumentException("maxContainers must be at least 1, not " + maxContainers);
+        }
+        this.scanner = scanner;
+        this.paths = paths;
+        this.discoveryMaxAgeNanos = discoveryMaxAgeNanos;
+        this.maxContainers = maxContainers;
+    }
+
+    /**
+     * What went wrong in the latest scrape (file and reason; counted in
+     * {@code boxscope_scrape_read_errors_total}), then discovery's notices of the latest rescan (such
+     * as "no runtime socket, showing ids": said, not counted as errors), for a caller that shows them.
+     */
+    public synchronized List<String> lastProblems() {
+        return lastProblems;
+    }
+
+    @Override
+    public synchronized MetricSnapshots collect() {
+        long start = System.nanoTime();
+        scrapesTotal++;
+        List<String> problems = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        Families f = new Families();
+        Optional<Discovery> discovery = discovery(start, problems, notices);
+        List<ContainerInfo> containers = discovery.map(Discovery::containers).orElse(List.of());
+        int dropped = Math.max(0, containers.size() - maxContainers);
+        int exported = 0;
+        int vanished = 0;
+        for (ContainerInfo c : containers.subList(0, Math.min(containers.size(), maxContainers))) {
+            Sampler sampler = new Sampler(new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(),
+                    java.util.OptionalInt.empty()), paths);
+            Snapshot s;
+            try {
+                s = sampler.sampleCgroup();
+            } catch (IOException e) {
+                problems.add(c.displayName() + ": " + e.getMessage());
+                continue;
+            } finally {
+                problems.addAll(sampler.problems().stream().map(p -> c.displayName() + ": " + p).toList());
+            }
+            if (s.cpuUsageNs().isEmpty() && !s.memory().present()) {
+                vanished++; // its cgroup went away between discovery and now: the container stopped
+                continue;
+            }
+            exported++;
+            add(f, labels(c), c, s);
+        }
+        readErrorsTotal += problems.size();
+        problems.addAll(notices);
+        lastProblems = List.copyOf(problems);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Labels none = Labels.EMPTY;
+        f.gauge("boxscope_scrape_duration_seconds", "Time this collection took to discover containers and read their cgroups.",
+                Unit.SECONDS, none, seconds);
+        f.gauge("boxscope_scrape_containers", "Containers exported in this scrape.", null, none, exported);
+        f.gauge("boxscope_scrape_containers_dropped", "Containers found but not exported: over the limit of "
+                + maxContainers + " containers per scrape.", null, none, dropped);
+        f.gauge("boxscope_scrape_containers_vanished", "Containers found by discovery whose cgroup was gone when read.",
+                null, none, vanished);
+        f.gauge("boxscope_scrape_skipped_processes", "Processes the container discovery could not read (exited or denied).",
+                null, none, discovery.map(Discovery::skippedProcesses).orElse(0));
+        f.counter("boxscope_scrape_read_errors", "Cgroup files that exist but could not be read or parsed, and failed discoveries, since start.",
+                null, none, readErrorsTotal);
+        f.counter("boxscope_scrapes", "Collections since start.", null, none, scrapesTotal);
+        return f.build();
+    }
+
+    private Optional<Discovery> discovery(long now, List<String> problems, List<String> notices) {
+        if (cached == null || now - cachedAt >= discoveryMaxAgeNanos) {
+            try {
+                cached = scanner.scan();
+                cachedAt = now;
+                notices.addAll(cached.notices().stream().map(n -> "discovery: " + n).toList());
+            } catch (IOException | RuntimeException e) {
+                problems.add("container discovery failed: " + e.getMessage());
+                cached = null;
+                return Optional.empty();
+            }
+        }
+        return Optional.of(cached);
+    }
+
+    private static Labels labels(ContainerInfo c) {
+        return Labels.of("container", c.displayName(), "container_id", c.ref().id(), "image", c.image());
+    }
+
+    private static void add(Families f, Labels l, ContainerInfo c, Snapshot s) {
+        if (s.cpuUsageNs().isPresent()) {
+            f.counter("boxscope_container_cpu_usage_seconds", "CPU time the container's cgroup used (cpu.stat usage_usec, cpuacct.usage).",
+                    Unit.SECONDS, l, s.cpuUsageNs().getAsLong() / 1e9);
+            f.counter("boxscope_container_cpu_cfs_periods", "CFS enforcement periods elapsed (cpu.stat nr_periods).", null, l,
+                    s.throttling().periods());
+            f.counter("boxscope_container_cpu_cfs_throttled_periods", "CFS periods in which the container was throttled (cpu.stat nr_throttled).",
+                    null, l, s.throttling().throttledPeriods());
+            f.counter("boxscope_container_cpu_cfs_throttled_seconds", "Time the container's tasks were throttled (cpu.stat throttled_usec, throttled_time).",
+                    Unit.SECONDS, l, s.throttling().throttledNanos() / 1e9);
+        }
+        if (c.limits().cpus().isPresent()) {
+            f.gauge("boxscope_container_cpu_limit_cpus", "CPU quota in CPUs (cpu.max, cpu.cfs_quota_us / cpu.cfs_period_us); absent when unlimited.",
+                    null, l, c.limits().cpus().getAsDouble());
+        }
+        Snapshot.MemorySample m = s.memory();
+        if (m.present()) {
+            f.gauge("boxscope_container_memory_usage_bytes", "Memory charged to the cgroup (memory.current, memory.usage_in_bytes).",
+                    Unit.BYTES, l, m.usage());
+            f.gauge("boxscope_container_memory_working_set_bytes", "Usage minus inactive file pages (as cAdvisor and kubelet count it).",
+                    Unit.BYTES, l, m.workingSet());
+            if (m.limit() > 0) {
+                f.gauge("boxscope_container_memory_limit_bytes", "Memory limit (memory.max, memory.limit_in_bytes); absent when unlimited.",
+                        Unit.BYTES, l, m.limit());
+            }
+            if (m.oomKillsKnown()) {
+                f.counter("boxscope_container_memory_oom_kills", "Processes the OOM killer killed in this cgroup (memory.events / memory.oom_control oom_kill).",
+                        null, l, m.oomKills());
+            }
+        }
+        if (s.pressure().scope() == Snapshot.Scope.CGROUP) {
+            String help = "Time tasks of the cgroup stalled on a resource (cgroup v2 *.pressure total=, Documentation/accounting/psi.rst).";
+            pressure(f, help, l, "cpu", s.pressure().cpu());
+            pressure(f, help, l, "memory", s.pressure().memory());
+            pressure(f, help, l, "io", s.pressure().io());
+        }
+        if (s.io().isPresent()) {
+            String help = "Bytes the cgroup read from and wrote to block devices (io.stat rbytes/wbytes, blkio io_service_bytes).";
+            f.counter("boxscope_container_io_bytes", help, Unit.BYTES, l.add("operation", "read"), s.io().get().readBytes());
+            f.counter("boxscope_container_io_bytes", help, Unit.BYTES, l.add("operation", "write"), s.io().get().writeBytes());
+            String opsHelp = "Block I/O operations of the cgroup (io.stat rios/wios, blkio io_serviced).";
+            f.counter("boxscope_container_io_operations", opsHelp, null, l.add("operation", "read"), s.io().get().readOps());
+            f.counter("boxscope_container_io_operations", opsHelp, null, l.add("operation", "write"), s.io().get().writeOps());
+        }
+        f.gauge("boxscope_container_processes", "Processes in the container's cgroup (cgroup.procs).", null, l, s.processes());
+    }
+
+    private static void pressure(Families f, String help, Labels l, String resource, Pressure p) {
+        Labels r = l.add("resource", resource);
+        f.counter("boxscope_container_pressure_stall_seconds", help, Unit.SECONDS, r.add("kind", "some"), p.some().totalUs() / 1e6);
+        f.counter("boxscope_container_pressure_stall_seconds", help, Unit.SECONDS, r.add("kind", "full"), p.full().totalUs() / 1e6);
+    }
+
+    /** The families of one scrape, data points grouped by name in first-seen order. */
+    private static final class Families {
+        private record Family(boolean counter, String help, Unit unit, List<Object> points) {}
+
+        private final Map<String, Family> byName = new LinkedHashMap<>();
+
+        void counter(String name, String help, Unit unit, Labels labels, double value) {
+            byName.computeIfAbsent(name, n -> new Family(true, help, unit, new ArrayList<>()))
+                    .points().add(CounterDataPointSnapshot.builder().labels(labels).value(value).build());
+        }
+
+        void gauge(String name, String help, Unit unit, Labels labels, double value) {
+            byName.computeIfAbsent(name, n -> new Family(false, help, unit, new ArrayList<>()))
+                    .points().add(GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
+        }
+
+        MetricSnapshots build() {
+            List<MetricSnapshot> out = new ArrayList<>();
+            for (Map.Entry<String, Family> e : byName.entrySet()) {
+                Family fam = e.getValue();
+                if (fam.counter()) {
+                    CounterSnapshot.Builder b = CounterSnapshot.builder().name(e.getKey()).help(fam.help());
+                    if (fam.unit() != null) {
+                        b.unit(fam.unit());
+                    }
+                    fam.points().forEach(p -> b.dataPoint((CounterDataPointSnapshot) p));
+                    out.add(b.build());
+                } else {
+                    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(e.getKey()).help(fam.help());
+                    if (fam.unit() != null) {
+                        b.unit(fam.unit());
+                    }
+                    fam.points().forEach(p -> b.dataPoint((GaugeDataPointSnapshot) p));
+                    out.add(b.build());
+                }
+            }
+            return new MetricSnapshots(out);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.boxscope.diagnose.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.cgroup.CgroupLimitsReader;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.Discovery;
+import io.boxscope.proc.container.Runtime;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector against a cgroup tree captured on this machine (a hybrid v1+v2 host, Docker's
+ * cgroupfs driver) from a busybox container run with {@code --cpus=0.5 --memory=64m} and a busy
+ * loop: the expected values are the numbers in the captured files, written out here.
+ */
+class ContainerCollectorTest {
+    static final String ID = "d00cd096611ab615a917dd40567702e836593b0869fdaffe438ffe30951e53c4";
+
+    static Path fixture() throws URISyntaxException {
+        return Path.of(ContainerCollectorTest.class.getResource("hybrid").toURI());
+    }
+
+    static ContainerInfo container(Path root, String id, String name) throws IOException, URISyntaxException {
+        HostPaths paths = new HostPaths(root.resolve("proc"), root.resolve("sys"));
+        CgroupMembership m = CgroupMembership.parse(Files.readString(fixture().resolve("cgroup-of-container"))
+                .replace(ID, id));
+        return new ContainerInfo(new ContainerRef(Runtime.DOCKER, id, Optional.empty()), name, "boxscope-test/busybox:latest",
+                List.of(23411), m, m.unifiedPath().orElse(""), OptionalLong.empty(),
+                new CgroupLimitsReader(new CgroupFs(paths)).read(m));
+    }
+
+    static String exposition(MetricSnapshots s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, s);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static ContainerCollector collector(Path root, List<ContainerInfo> cs, int max) {
+        return new ContainerCollector(() -> new Discovery(cs, 10, 2, List.of()),
+                new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, max);
+    }
+
+    @Test
+    void readsTheCapturedContainer() throws Exception {
+        Path root = fixture();
+        String text = exposition(collector(root, List.of(container(root, ID, "web")), 100).collect());
+        String l = "{container=\"web\",container_id=\"" + ID + "\",image=\"boxscope-test/busybox:latest\"";
+        // cpu/docker/ID/cpu.stat: nr_periods 119, nr_throttled 86, throttled_time 2574458939 (ns)
+        assertTrue(text.contains("boxscope_container_cpu_cfs_periods_total" + l + "} 119.0\n"), text);
+        assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_periods_total" + l + "} 86.0\n"), text);
+        assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_seconds_total" + l + "} 2.574458939\n"), text);
+        // unified/docker/ID/cpu.stat: usage_usec 5770955 (v2's core stats, preferred over v1's cpuacct.usage)
+        assertTrue(text.contains("boxscope_container_cpu_usage_seconds_total" + l + "} 5.770955\n"), text);
+        // cpu.cfs_quota_us 50000 / cpu.cfs_period_us 100000
+        assertTrue(text.contains("boxscope_container_cpu_limit_cpus" + l + "} 0.5\n"), text);
+        // memory.limit_in_bytes 67108864, memory.usage_in_bytes 671744, inactive_file 0, oom_kill 0
+        assertTrue(text.contains("boxscope_container_memory_limit_bytes" + l + "} 6.7108864E7\n"), text);
+        assertTrue(text.contains("boxscope_container_memory_usage_bytes" + l + "} 671744.0\n"), text);
+        assertTrue(text.contains("boxscope_container_memory_working_set_bytes" + l + "} 671744.0\n"), text);
+        assertTrue(text.contains("boxscope_container_memory_oom_kills_total" + l + "} 0.0\n"), text);
+        // unified/docker/ID/cpu.pressure: some total=4981879, full total=4980666 (us)
+        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"cpu\"} 4.981879\n"), text);
+        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"full\",resource=\"cpu\"} 4.980666\n"), text);
+        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"io\"} 0.0\n"), text);
+        // blkio: "Total 0"
+        assertTrue(text.contains("boxscope_container_io_bytes_total" + l + ",operation=\"read\"} 0.0\n"), text);
+        // cgroup.procs: one PID
+        assertTrue(text.contains("boxscope_container_processes" + l + "} 1.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_containers 1.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_read_errors_total 0.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_skipped_processes 2.0\n"), text);
+        assertTrue(text.contains("# TYPE boxscope_container_cpu_cfs_periods_total counter\n")
+                || text.contains("# TYPE boxscope_container_cpu_cfs_periods counter\n"), text);
+    }
+
+    /** Hostile input: a cpu.stat that is not one, and a container whose cgroup is gone, are counted. */
+    @Test
+    void countsUnreadableFilesAndVanishedContainers(@TempDir Path tmp) throws Exception {
+        Path root = copy(fixture(), tmp.resolve("hybrid"));
+        String bad = "a".repeat(64);
+        Files.walk(root).filter(p -> p.getFileName().toString().equals(ID)).toList().forEach(p -> {
+            try {
+                copy(p, p.resolveSibling(bad));
+                Files.writeString(p.resolveSibling(bad).resolve("cgroup.procs"), "23411\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Files.writeString(root.resolve("sys/fs/cgroup/cpu/docker/" + bad + "/cpu.stat"), "nr_periods twelve\n");
+        Files.writeString(root.resolve("sys/fs/cgroup/unified/docker/" + bad + "/cpu.stat"), "usage_usec -\n");
+        ContainerInfo good = container(root, ID, "good");
+        ContainerInfo broken = container(root, bad, "broken");
+        ContainerInfo gone = container(root, "b".repeat(64), "gone");
+        ContainerCollector c = collector(root, List.of(broken, gone, good), 100);
+        String text = exposition(c.collect());
+        assertTrue(text.contains("boxscope_scrape_containers 2.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_containers_vanished 1.0\n"), text);
+        assertFalse(text.contains("container=\"gone\""), text);
+        assertTrue(text.contains("boxscope_scrape_read_errors_total 2.0\n"), text);
+        assertEquals(2, c.lastProblems().size(), c.lastProblems().toString());
+        assertTrue(c.lastProblems().stream().anyMatch(p -> p.startsWith("broken: ") && p.contains("cpu.stat")), c.lastProblems().toString());
+        // the broken container still has its memory series; the good one all of its CPU series
+        assertTrue(text.contains("boxscope_container_memory_limit_bytes{container=\"broken\""), text);
+        assertTrue(text.contains("boxscope_container_cpu_cfs_periods_total{container=\"good\""), text);
+        // errors accumulate across scrapes
+        assertTrue(exposition(c.collect()).contains("boxscope_scrape_read_errors_total 4.0\n"));
+    }
+
+    @Test
+    void boundsTheNumberOfContainersAndCountsTheRest() throws Exception {
+        Path root = fixture();
+        List<ContainerInfo> many = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            many.add(container(root, ID, "c" + i));
+        }
+        String text = exposition(collector(root, many, 2).collect());
+        assertTrue(text.contains("boxscope_scrape_containers 2.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_containers_dropped 1.0\n"), text);
+        assertFalse(text.contains("container=\"c2\""), text);
+    }
+
+    /** Discovery's notices are said (lastProblems) but are not read errors. */
+    @Test
+    void noticesAreShownNotCounted() throws Exception {
+        Path root = fixture();
+        ContainerInfo web = container(root, ID, "web");
+        ContainerCollector c = new ContainerCollector(() -> new Discovery(List.of(web), 1, 0,
+                List.of("no runtime socket answered: showing ids")), new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, 10);
+        String text = exposition(c.collect());
+        assertTrue(text.contains("boxscope_scrape_read_errors_total 0.0\n"), text);
+        assertEquals(List.of("discovery: no runtime socket answered: showing ids"), c.lastProblems());
+    }
+
+    @Test
+    void aFailedDiscoveryIsCountedNotThrown() throws Exception {
+        ContainerCollector c = new ContainerCollector(() -> {
+            throw new IOException("/proc: permission denied");
+        }, new HostPaths(fixture().resolve("proc"), fixture().resolve("sys")), 0, 10);
+        String text = exposition(c.collect());
+        assertTrue(text.contains("boxscope_scrape_read_errors_total 1.0\n"), text);
+        assertTrue(text.contains("boxscope_scrape_containers 0.0\n"), text);
+        assertEquals(List.of("container discovery failed: /proc: permission denied"), c.lastProblems());
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return to;
+    }
+}
