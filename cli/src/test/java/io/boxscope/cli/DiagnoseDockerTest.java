@@ -149,6 +149,8 @@ class DiagnoseDockerTest {
         assertEquals(2, Cli.run("diagnose", "--duration", "0s", "x").code());
         assertEquals(2, Cli.run("diagnose", "--duration", "5 parsecs", "x").code());
         assertEquals(2, Cli.run("diagnose", "/a/../../etc").code());
+        assertEquals(2, Cli.run("diagnose", "/no/such/cgroup-" + name("x")).code());
+        assertEquals(2, Cli.run("diagnose", "--html", "/no/such/dir/report.html", "1").code());
         assertEquals(2, Cli.run("demo", "--throttled", "--idle").code());
     }
 }

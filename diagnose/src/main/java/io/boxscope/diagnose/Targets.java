@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Procfs;
 import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupMembership;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
@@ -41,6 +42,15 @@ public final class Targets {
             // create the same path under each).
             CgroupMembership m = new CgroupMembership(List.of(new CgroupEntry(0, List.of(), spec),
                     new CgroupEntry(1, List.of("cpu", "cpuacct", "memory", "blkio", "pids", "cpuset"), spec)));
+            CgroupFs fs = new CgroupFs(paths);
+            boolean exists = fs.unifiedDir(m).filter(java.nio.file.Files::isDirectory).isPresent();
+            for (String c : List.of("cpu", "cpuacct", "memory")) {
+                exists |= fs.v1Dir(m, c).filter(java.nio.file.Files::isDirectory).isPresent();
+            }
+            if (!exists) {
+                throw new IllegalArgumentException("no cgroup " + spec + " under " + paths.cgroupRoot()
+                        + " (neither in the v2 tree nor in a v1 hierarchy): give the path as /proc/PID/cgroup prints it");
+            }
             return new Target(Target.Kind.CGROUP, spec, Optional.empty(), m, OptionalInt.empty());
         }
         ContainerInfo c = discovery.locate(spec);

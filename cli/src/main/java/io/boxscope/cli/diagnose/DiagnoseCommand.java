@@ -51,6 +51,12 @@ public final class DiagnoseCommand extends CliCommand {
         if (step.compareTo(Duration.ofMillis(10)) < 0 || step.compareTo(window) > 0) {
             throw new UsageException("--sample must be between 10ms and the --duration, not " + interval.value());
         }
+        if (html.value() != null) {
+            java.nio.file.Path dir = html.value().toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+                throw new UsageException("--html " + html.value() + ": the directory " + dir + " does not exist");
+            }
+        }
         Target t;
         try {
             t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));
