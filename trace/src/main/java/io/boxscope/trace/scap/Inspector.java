@@ -368,6 +368,25 @@ public final class Inspector {
                     }
                 }
             }
+            case "setuid", "setresuid", "setgid", "setresgid" -> {
+                // parse_setuid_exit and friends: the thread's effective id from the enter event, when it changed
+                String param = switch (info.name()) {
+                    case "setuid" -> "uid";
+                    case "setresuid" -> "euid";
+                    case "setgid" -> "gid";
+                    default -> "egid";
+                };
+                if (t != null && t.lastEnter != null && t.lastEnter.type() == e.type() - 1 && num(e, "res") >= 0) {
+                    long id = num(t.lastEnter, param);
+                    if (id >= 0 && id < 0xffffffffL) {
+                        if (param.endsWith("uid")) {
+                            t.uid = id;
+                        } else {
+                            t.gid = id;
+                        }
+                    }
+                }
+            }
             case "close" -> {
                 if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
                     t.fds.remove(num(t.lastEnter, "fd"));

@@ -26,6 +26,8 @@ public final class ScapFields implements FieldSource {
     private final EventInfo info;
     private final Inspector.Thread t;
     private final Inspector.Fd fd;
+    /** A failed connect's exit: sysdig names its fd after the tuple (extract_fdname_from_creator). */
+    private final boolean failedConnect;
 
     public ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e) {
         this.fmt = fmt;
@@ -36,7 +38,8 @@ public final class ScapFields implements FieldSource {
         Long res = info == null ? null : rawres();
         // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
         boolean failedCreate = info != null && !info.isEnter() && res != null && res < 0
-                && (info.flags().contains("EF_CREATES_FD") || info.name().equals("connect"));
+                && info.flags().contains("EF_CREATES_FD");
+        this.failedConnect = info != null && !info.isEnter() && res != null && res < 0 && info.name().equals("connect");
         this.fd = info == null || failedCreate ? null : inspector.eventFd(e);
     }
 
@@ -123,14 +126,16 @@ public final class ScapFields implements FieldSource {
             }
             case FD_TYPE -> fd == null || fdNum() == null ? null : text(fdTypeName(fd.type()));
             case FD_TYPECHAR -> fdNum() == null ? null : text(String.valueOf(fd != null ? fd.type().typeChar() : creatorTypeChar()));
-            case FD_NAME -> fdNum() == null ? null : fd != null ? text(fd.name()) : text(creatorName());
+            case FD_NAME -> fdNum() == null ? null : fd != null && !failedConnect ? text(fd.name()) : text(creatorName());
             case FD_DIRECTORY -> fdNum() == null ? null : directory();
             case FD_FILENAME -> fdNum() == null || fd == null ? null : filename();
             case FD_CIP -> socket(0);
             case FD_SIP -> socket(1);
             case FD_LIP -> socket(local() ? 0 : 1);
             case FD_RIP -> socket(local() ? 1 : 0);
-            case FD_CPORT -> port(0);
+            case FD_CPORT -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
+                    ? num(0) // a unix socket with a role: sysdig's client port falls through to an empty protocol string
+                    : port(0);
             case FD_SPORT -> port(1);
             case FD_LPORT -> port(local() ? 0 : 1);
             case FD_RPORT -> port(local() ? 1 : 0);
@@ -146,8 +151,7 @@ public final class ScapFields implements FieldSource {
                 case UNIX_SOCK -> text("unix");
                 default -> null;
             };
-            case FD_IS_SERVER -> fd == null || fdNum() == null ? null
-                    : new Value.Bool(fd.type() == FdType.IPV4_SERVSOCK || fd.type() == FdType.IPV6_SERVSOCK);
+            case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
             // filter-only fields: Filter compares the fields they stand for and never asks for them
             case FD_IP, FD_PORT, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
         };
@@ -169,18 +173,38 @@ public final class ScapFields implements FieldSource {
         return e.ts() - t.lastEnter().ts();
     }
 
-    /** sinsp_evt::get_category as filterchecks.cpp names it; I/O events by the kind of their fd. */
+    /**
+     * sinsp_evt::get_category as filterchecks.cpp names it: a generic event's is its system call's; an I/O
+     * event's is the kind of its fd ("unknown" for a generic one, which has no fd).
+     */
     private String category() {
-        return switch (info.category()) {
-            case "IO_READ", "IO_WRITE", "IO_OTHER" -> fd == null ? "unknown" : switch (fd.type()) {
+        boolean generic = info.id() == 0 || info.id() == 1;
+        String cat = info.category();
+        if (generic) {
+            cat = e.params().isEmpty() || !(e.value(0) instanceof ParamValue.Num n) ? "UNKNOWN"
+                    : EventTable.get().syscallCategory((int) n.value()).orElse("UNKNOWN");
+        }
+        return switch (cat) {
+            case "IO_READ", "IO_WRITE", "IO_OTHER" -> fd == null || generic ? "unknown" : switch (fd.type()) {
                 case FILE, FILE_V2, DIRECTORY -> "file";
                 case IPV4_SOCK, IPV6_SOCK, IPV4_SERVSOCK, IPV6_SERVSOCK -> "net";
                 case FIFO, UNIX_SOCK, EVENT, SIGNALFD, INOTIFY -> "ipc";
                 case UNSUPPORTED, EVENTPOLL, TIMERFD, NETLINK, UNKNOWN -> "unknown";
             };
             case "IPC" -> "IPC";
-            case "OTHER" -> "other";
-            default -> info.category().toLowerCase(java.util.Locale.ROOT);
+            case "OTHER", "FILE", "NET", "MEMORY", "PROCESS", "SLEEP", "SYSTEM", "SIGNAL", "USER", "TIME", "WAIT",
+                 "SCHEDULER", "INTERNAL" -> cat.toLowerCase(java.util.Locale.ROOT);
+            default -> "unknown";
+        };
+    }
+
+    /** fd.is_server: a listening socket, or a connected one whose server end is this machine's address. */
+    private boolean isServer() {
+        return switch (fd.type()) {
+            case IPV4_SERVSOCK, IPV6_SERVSOCK -> true;
+            case IPV4_SOCK -> fd.ends() != null && isLocal(fd.ends().dip());
+            case IPV6_SOCK -> isLocal(fd.ends() != null ? fd.ends().dip() : new byte[16]); // a new socket's is ::
+            default -> false;
         };
     }
 
@@ -209,6 +233,9 @@ public final class ScapFields implements FieldSource {
         int i = ref.index() != null ? ref.index() : info.indexOf(ref.argName());
         if (i < 0 || i >= e.params().size()) {
             return null;
+        }
+        if (info.params().get(i).type() == ParamType.SYSCALLID && e.value(i) instanceof ParamValue.Num n) {
+            return text(EventTable.get().syscallName((int) n.value()).orElse("<unknown>")); // printed as its name
         }
         String[] v = fmt.argument(e, i);
         return text(v[1].isEmpty() ? v[0] : v[1]);
@@ -387,6 +414,12 @@ public final class ScapFields implements FieldSource {
 
     /** A client socket's endpoints (client = source of its tuple), or null while its role is not settled. */
     private SocketTuples.Endpoints ends() {
+        if (failedConnect) {
+            // a failed connect does not give the socket a role: what it had before, if anything
+            Long n = fdNum();
+            Inspector.Fd before = t == null || n == null ? null : t.fd(n);
+            return before == null || before.ends() == null || before.name().isEmpty() ? null : before.ends();
+        }
         if (fd == null || fd.ends() == null || fd.name().isEmpty()
                 || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
             return null;
@@ -405,14 +438,25 @@ public final class ScapFields implements FieldSource {
         return s == null ? null : num(which == 0 ? s.sport() : s.dport());
     }
 
-    /** sysdig's is_ipv4addr_in_local_machine: the client address is one of the capture's interfaces'. */
+    /** Whether the client address is this machine's (fd.lip/fd.lport then name the client end). */
     private boolean local() {
         SocketTuples.Endpoints s = ends();
-        if (s == null) {
-            return false;
-        }
+        return s != null && isLocal(s.sip());
+    }
+
+    /**
+     * sinsp_network_interfaces::is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine (ifinfo.cpp):
+     * an IPv4 address equal to an interface's, an IPv6 address whose first 64 bits are an interface's
+     * (so {@code ::} is local when the capture lists {@code ::1}). Containers' own addresses are not in
+     * the file.
+     */
+    private boolean isLocal(byte[] addr) {
         for (InterfaceInfo i : inspector.interfaces()) {
-            if (Arrays.equals(i.addr(), s.sip())) {
+            byte[] a = i.addr();
+            if (addr.length == 4 && a.length == 4 && Arrays.equals(a, addr)) {
+                return true;
+            }
+            if (addr.length == 16 && a.length == 16 && Arrays.equals(a, 0, 8, addr, 0, 8)) {
                 return true;
             }
         }
