@@ -28,7 +28,7 @@ public final class TraceCommand extends CliCommand {
     final Opt<Boolean> compress = flag("-z", "--compress")
             .help("With -w: gzip the file, as sysdig -z does.");
     final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
-            .help("Stop after NUM events.");
+            .help("Stop after NUM events (with a filter, NUM events it keeps, as sysdig -n counts).");
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List the fields filters can use, with a description (sysdig -l's layout).");
     final Opt<Boolean> verbose = flag("-v", "--verbose")
@@ -43,8 +43,9 @@ public final class TraceCommand extends CliCommand {
 
     public TraceCommand() {
         super("trace", "sysdig-style system call tracing: read sysdig capture files (.scap) and print their",
-                "events as sysdig does, or rewrite them; list the fields of sysdig's filter language and",
-                "check filters. Live capture is not implemented yet.");
+                "events as sysdig does (a filter after the options keeps the matching ones), or",
+                "rewrite them; list the fields of sysdig's filter language and check filters. Live",
+                "capture is not implemented yet.");
         examples("  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
