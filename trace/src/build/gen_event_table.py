@@ -56,9 +56,9 @@ assert n == 336, n
 
 # PPM_SC_* names (userspace/libscap/syscall_info_table.c): what generic events' ID parameter means
 sc = open(os.path.join(src, 'userspace/libscap/syscall_info_table.c')).read()
-names = re.findall(r'^\s*/\*\s*(\w+)\s*\*/\s*\{[^}]*"([^"]*)"\s*\}', sc, re.M)
+names = re.findall(r'^\s*/\*\s*(\w+)\s*\*/\s*\{\s*EC_(\w+)[^}]*"([^"]*)"\s*\}', sc, re.M)
 assert len(names) == 329, len(names)
 with open(os.path.join(out, 'syscalls.tsv'), 'w') as f:
-    f.write('# PPM_SC_* ids of falcosecurity/libs e5c53d64 userspace/libscap/syscall_info_table.c: id, name\n')
-    for i, (_, name) in enumerate(names):
-        f.write('%d\t%s\n' % (i, name))
+    f.write('# PPM_SC_* ids of falcosecurity/libs e5c53d64 userspace/libscap/syscall_info_table.c: id, name, category\n')
+    for i, (_, cat, name) in enumerate(names):
+        f.write('%d\t%s\t%s\n' % (i, name, cat))

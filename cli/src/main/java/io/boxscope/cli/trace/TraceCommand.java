@@ -8,11 +8,14 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.FilterException;
 
 /**
  * {@code boxscope trace}: the sysdig-class front end. Capture files: {@code -r FILE} prints every
  * event in sysdig's default line format, byte for byte what {@code sysdig -r FILE} prints for the
- * event types Boxscope renders, and {@code -w} rewrites them ({@link TraceReadCli}). The filter
+ * event types Boxscope renders, and {@code -w} rewrites them ({@link TraceReadCli}); a filter after the
+ * options keeps only the events it matches, as {@code sysdig -r FILE FILTER} does. The filter
  * language: {@code -l}/{@code -lv} list its fields as {@code sysdig -l} does, {@code --check-filter}
  * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Live capture is
  * not here yet.
@@ -25,7 +28,7 @@ public final class TraceCommand extends CliCommand {
     final Opt<Boolean> compress = flag("-z", "--compress")
             .help("With -w: gzip the file, as sysdig -z does.");
     final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
-            .help("Stop after NUM events.");
+            .help("Stop after NUM events (with a filter, NUM events it keeps, as sysdig -n counts).");
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List the fields filters can use, with a description (sysdig -l's layout).");
     final Opt<Boolean> verbose = flag("-v", "--verbose")
@@ -35,14 +38,17 @@ public final class TraceCommand extends CliCommand {
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
     final Opt<List<String>> filter = positionals(String.class).arity("0..*").label("FILTER")
-            .help("A sysdig filter expression (not applied to -r yet).");
+            .help("A sysdig filter expression: only matching events are printed (or written with -w). "
+                    + "Several words are joined with spaces, as sysdig joins them.");
 
     public TraceCommand() {
         super("trace", "sysdig-style system call tracing: read sysdig capture files (.scap) and print their",
-                "events as sysdig does, or rewrite them; list the fields of sysdig's filter language and",
-                "check filters. Live capture is not implemented yet.");
+                "events as sysdig does (a filter after the options keeps the matching ones), or",
+                "rewrite them; list the fields of sysdig's filter language and check filters. Live",
+                "capture is not implemented yet.");
         examples("  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
+                "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
                 "  boxscope trace -r in.scap -w out.scap -z   rewrite it gzipped",
                 "  boxscope --json trace -r capture.scap   one JSON object per event",
                 "  boxscope trace -l                       fields filters can use (-lv: with types)",
@@ -61,14 +67,19 @@ public final class TraceCommand extends CliCommand {
         if (checkFilter.value() != null) {
             return TraceFilterCli.checkFilter(out(), err(), checkFilter.value(), g.paths(), g.json());
         }
-        if (!filter.value().isEmpty()) {
-            throw new UsageException("filters are not applied to events yet (--check-filter compiles one): "
-                    + Text.safe(String.join(" ", filter.value())));
-        }
         if (read.value() == null) {
             throw new UsageException("live capture is not implemented yet: give a capture file with -r FILE");
         }
+        Filter compiled = null;
+        if (!filter.value().isEmpty()) {
+            // sysdig joins the words after its options with spaces into one filter
+            try {
+                compiled = TraceFilterCli.compile(String.join(" ", filter.value()));
+            } catch (FilterException e) {
+                return TraceFilterCli.printFilterError(err(), e);
+            }
+        }
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
-                count.value(), verbose.value(), g.json()));
+                count.value(), verbose.value(), g.json(), compiled));
     }
 }

@@ -6,7 +6,9 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.proc.json.Json;
 import io.boxscope.trace.scap.EventFormatter;
 import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.scap.ParamValue;
+import io.boxscope.trace.scap.ScapFields;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ScapFormatException;
 import io.boxscope.trace.scap.ScapReader;
@@ -28,7 +30,17 @@ final class TraceReadCli {
     private TraceReadCli() {}
 
     /** What {@code -r} was asked to do. */
-    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {}
+    /**
+     * What {@code -r} was asked to do.
+     *
+     * @param filter the compiled filter, or null for every event
+     * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
+     */
+    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter) {
+        Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {
+            this(read, write, compress, count, verbose, json, null);
+        }
+    }
 
     static int read(PrintWriter out, PrintWriter err, Request q) throws IOException {
         if (q.count() != null && q.count() < 0) {
@@ -49,21 +61,28 @@ final class TraceReadCli {
         String drops = null;
         try (reader; ScapWriter writer = q.write() == null ? null
                 : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
-            EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
+            Inspector inspector = new Inspector(reader.tables());
+            EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
-            for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; n++) {
+            for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
                     drops = d;
                 }
                 String line = fmt.next(e);
+                // sysdig evaluates the filter after parsing the event (state updated), and counts -n
+                // in events that pass it; -w with a filter writes only the matching events
+                if (q.filter() != null && !q.filter().matches(new ScapFields(fmt, inspector, e))) {
+                    continue;
+                }
+                n++;
                 if (writer != null) {
                     if (!e.stateOnly()) {
                         writer.write(e);
                     }
                 } else if (line != null) {
-                    out.println(q.json() ? Json.write(jsonOf(n + 1, e, line)) : Text.safe(line));
+                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line)) : Text.safe(line));
                 }
             }
             out.flush();

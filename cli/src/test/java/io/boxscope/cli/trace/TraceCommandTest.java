@@ -128,11 +128,13 @@ class TraceCommandTest {
     }
 
     @Test
-    void filtersAreAUsageErrorForNow() throws Exception {
-        Cli ours = Cli.run("trace", "-r", capture(4).toString(), "evt.type=open");
-        assertEquals(2, ours.code());
-        assertTrue(ours.err().contains("filters are not applied to events yet"), ours.err());
-        assertEquals(1, ours.err().strip().lines().count(), ours.err());
+    void aFilterKeepsWhatSysdigKeeps() throws Exception {
+        Path p = capture(40);
+        for (String f : List.of("evt.type=write", "evt.failed=true", "fd.name contains notes", "evt.dir=< and evt.res=EBADF")) {
+            Cli ours = Cli.run("trace", "-r", p.toString(), f);
+            assertEquals(0, ours.code(), ours.err());
+            assertEquals(sysdig("-r", p.toString(), f), ours.out(), f);
+        }
     }
 
     @Test

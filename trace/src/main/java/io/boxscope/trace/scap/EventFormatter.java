@@ -51,18 +51,53 @@ public final class EventFormatter {
         b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
                 .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
                 .append(info.direction()).append(' ').append(type).append(' ');
-        if (!isGeneric(info)) {
-            for (int i = 0; i < e.params().size(); i++) {
-                EventInfo.ParamInfo p = info.params().get(i);
-                b.append(p.name()).append('=');
-                value(b, t, p, e.params().get(i));
-                if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
-                    resolved(b, t, e, p);
-                }
-                b.append(' ');
-            }
-        }
+        args(b, e);
         return b.toString();
+    }
+
+    /** The number of the last event passed to {@link #next} (sysdig's evt.num). */
+    public long num() {
+        return num;
+    }
+
+    /** sysdig's evt.args (and evt.info) of the last event passed to {@link #next}: every {@code name=value }. */
+    public String args(ScapEvent e) {
+        StringBuilder b = new StringBuilder(128);
+        args(b, e);
+        return b.toString();
+    }
+
+    private void args(StringBuilder b, ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        if (info == null || isGeneric(info)) {
+            return;
+        }
+        for (int i = 0; i < e.params().size(); i++) {
+            b.append(info.params().get(i).name()).append('=');
+            String[] v = argument(e, i);
+            b.append(v[0]);
+            if (!v[1].isEmpty()) {
+                b.append('(').append(v[1]).append(')');
+            }
+            b.append(' ');
+        }
+    }
+
+    /**
+     * Parameter {@code i} of the last event passed to {@link #next} as sinsp_evt::get_param_as_str renders it:
+     * its value and its resolved form ("" when none), e.g. {@code {"3", "<f>/etc/passwd"}} or
+     * {@code {"-2", "ENOENT"}}. sysdig's evt.arg is the resolved form when there is one, else the value.
+     */
+    public String[] argument(ScapEvent e, int i) {
+        EventInfo.ParamInfo p = e.info().orElseThrow().params().get(i);
+        Inspector.Thread t = inspector.thread(e.tid());
+        StringBuilder b = new StringBuilder();
+        String resolved = value(b, t, p, e.params().get(i));
+        if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+            String r = Inspector.resolve(t, e, p);
+            resolved = r != null ? r : "";
+        }
+        return new String[] {b.toString(), resolved};
     }
 
     private static boolean isGeneric(EventInfo info) {
@@ -115,10 +150,15 @@ public final class EventFormatter {
         return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
     }
 
-    private void value(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
+    /** Appends the value; returns its resolved form, or "". */
+    private String value(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
         ParamValue v = ParamValue.decode(p.type(), raw);
         switch (v) {
-            case ParamValue.Num n -> number(b, t, p, n);
+            case ParamValue.Num n -> {
+                StringBuilder r = new StringBuilder();
+                number(b, r, t, p, n);
+                return r.toString();
+            }
             case ParamValue.Text s -> b.append(s.string());
             case ParamValue.Bytes bytes -> dots(b, bytes.bytes());
             case ParamValue.SockAddr a -> {
@@ -153,69 +193,66 @@ public final class EventFormatter {
                 }
             }
         }
+        return "";
     }
 
-    /** A relative path is followed by its resolution against the cwd or the dirfd's path, as sinsp does. */
-    private static void resolved(StringBuilder b, Inspector.Thread t, ScapEvent e, EventInfo.ParamInfo p) {
-        String r = Inspector.resolve(t, e, p);
-        if (r != null) {
-            b.append('(').append(r).append(')');
-        }
-    }
-
-    private void number(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, ParamValue.Num n) {
+    /** Appends a number to {@code b} and its resolved form (an fd's name, an errno's, flags' names...) to {@code r}. */
+    private void number(StringBuilder b, StringBuilder r, Inspector.Thread t, EventInfo.ParamInfo p, ParamValue.Num n) {
         long v = n.value();
         switch (p.type()) {
             case FD -> {
                 b.append(v);
                 if (v == -100) {
-                    b.append("(AT_FDCWD)");
+                    r.append("AT_FDCWD");
                 } else if (v < 0) {
-                    errno(b, v);
+                    errno(r, v);
                 } else if (t != null) {
                     Inspector.Fd fd = t.fds.get(v);
                     if (fd != null) {
-                        b.append("(<").append(fd.type().typeChar());
+                        r.append('<').append(fd.type().typeChar());
                         if (fd.protoChar() != 0) {
-                            b.append(fd.protoChar());
+                            r.append(fd.protoChar());
                         }
-                        b.append('>').append(fd.name()).append(')');
+                        r.append('>').append(fd.name());
                     }
                 }
             }
             case ERRNO -> {
                 b.append(v);
                 if (v < 0) {
-                    errno(b, v);
+                    errno(r, v);
                 }
             }
             case PID -> {
                 b.append(v);
                 Inspector.Thread pt = inspector.thread(v);
                 if (pt != null && pt.comm() != null && !pt.comm().isEmpty()) {
-                    b.append('(').append(pt.comm()).append(')');
+                    r.append(pt.comm());
                 }
             }
-            case FLAGS8, FLAGS16, FLAGS32, MODE -> flags(b, p, v);
+            case FLAGS8, FLAGS16, FLAGS32, MODE -> flags(b, r, p, v);
             case UID, GID -> {
                 if (v == 0xffffffffL) {
-                    b.append("-1(<NONE>)");
+                    b.append("-1");
+                    r.append("<NONE>");
                 } else {
                     String name = p.type() == ParamType.UID ? inspector.user((int) v) : inspector.group((int) v);
-                    b.append(v).append('(').append(name == null ? "<NA>" : name).append(')');
+                    b.append(v);
+                    r.append(name == null ? "<NA>" : name);
                 }
             }
             case SIGTYPE -> {
                 b.append(v);
                 if (v > 0 && v < SIGNALS.length) {
-                    b.append('(').append(SIGNALS[(int) v]).append(')');
+                    r.append(SIGNALS[(int) v]);
                 }
             }
             case RELTIME -> {
                 if (v == -1) {
                     b.append("none");
                 } else {
-                    b.append(Long.toUnsignedString(v)).append('(').append(seconds(v)).append("s)");
+                    b.append(Long.toUnsignedString(v));
+                    r.append(seconds(v)).append('s');
                 }
             }
             default -> format(b, p, v);
@@ -242,15 +279,15 @@ public final class EventFormatter {
         return s;
     }
 
-    private static void errno(StringBuilder b, long v) {
+    private static void errno(StringBuilder r, long v) {
         Errno e = v >= Integer.MIN_VALUE ? Errno.of((int) -v) : null;
         if (e != null) {
-            b.append('(').append(e.name()).append(')');
+            r.append(e.name());
         }
     }
 
     /** Flag names as sinsp resolves them: table order, each matching value removed once named. */
-    private static void flags(StringBuilder b, EventInfo.ParamInfo p, long value) {
+    private static void flags(StringBuilder b, StringBuilder r, EventInfo.ParamInfo p, long value) {
         if (p.type() == ParamType.MODE) {
             format(b, p, value);
         } else {
@@ -270,9 +307,7 @@ public final class EventFormatter {
         if (i < table.size()) {
             names.append(names.isEmpty() ? "" : "|").append(table.get(i).name());
         }
-        if (!names.isEmpty()) {
-            b.append('(').append(names).append(')');
-        }
+        r.append(names);
     }
 
     /** Buffers print at most 80 characters, the last three replaced by {@code ...} (sysdig's max_evt_output_len). */

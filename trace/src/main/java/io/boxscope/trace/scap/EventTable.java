@@ -30,8 +30,11 @@ public final class EventTable {
     private final Map<String, List<FlagName>> flagTables;
     private final Map<String, EventInfo> byConstant = new HashMap<>();
     private final String[] syscalls;
+    private final String[] syscallCategories;
 
-    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls) {
+    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls,
+                       String[] syscallCategories) {
+        this.syscallCategories = syscallCategories;
         this.events = events;
         this.flagTables = flagTables;
         this.syscalls = syscalls;
@@ -77,6 +80,11 @@ public final class EventTable {
         return id >= 0 && id < syscalls.length ? Optional.of(syscalls[id]) : Optional.empty();
     }
 
+    /** The category (without EC_) of PPM_SC_* system call {@code id}: a generic event's category, or empty. */
+    public Optional<String> syscallCategory(int id) {
+        return id >= 0 && id < syscallCategories.length ? Optional.of(syscallCategories[id]) : Optional.empty();
+    }
+
     /** One name of a flag table. */
     public record FlagName(String name, long value) {}
 
@@ -105,10 +113,14 @@ public final class EventTable {
                 throw new IllegalStateException("events.tsv has " + events.size() + " events, expected " + EVENT_MAX);
             }
             List<String> sc = new ArrayList<>();
+            List<String> cats = new ArrayList<>();
             for (String line : lines("syscalls.tsv")) {
-                sc.add(line.split("\t")[1]);
+                String[] f = line.split("\t");
+                sc.add(f[1]);
+                cats.add(f[2]);
             }
-            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new));
+            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new),
+                    cats.toArray(String[]::new));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the scap event table from the jar", e);
         }

@@ -21,6 +21,16 @@ public final class Inspector {
         String cwd;
         Map<Long, Fd> fds;
         ScapEvent lastEnter;
+        /** Parent's tid, -1 while unknown; argv[0]; the executable's path; argv[1..]; ids (sinsp_threadinfo). */
+        long ptid = -1;
+        String exe;
+        String exepath;
+        List<String> args = List.of();
+        long uid = -1;
+        long gid = -1;
+        long vtid;
+        long vpid;
+        List<String> cgroups = List.of();
 
         Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
             this.tid = tid;
@@ -28,6 +38,68 @@ public final class Inspector {
             this.comm = comm;
             this.cwd = cwd;
             this.fds = fds;
+            this.vtid = tid;
+            this.vpid = pid;
+        }
+
+        public long tid() {
+            return tid;
+        }
+
+        /** The parent's thread id, or -1 when unknown. */
+        public long ptid() {
+            return ptid;
+        }
+
+        /** argv[0], or null when unknown. */
+        public String exe() {
+            return exe;
+        }
+
+        /** The executable's full path, or null when unknown. */
+        public String exepath() {
+            return exepath;
+        }
+
+        public List<String> args() {
+            return args;
+        }
+
+        /** The working directory, or null when unknown. */
+        public String cwd() {
+            return cwd;
+        }
+
+        /** The effective uid, or -1 when unknown. */
+        public long uid() {
+            return uid;
+        }
+
+        public long gid() {
+            return gid;
+        }
+
+        public long vtid() {
+            return vtid;
+        }
+
+        public long vpid() {
+            return vpid;
+        }
+
+        /** {@code subsys=path} entries, as the process list or the last clone/execve gave them. */
+        public List<String> cgroups() {
+            return cgroups;
+        }
+
+        /** The fd {@code fd} of this thread's process, or null. */
+        public Fd fd(long fd) {
+            return fds.get(fd);
+        }
+
+        /** The last enter event of this thread (its exit's parameters live there), or null. */
+        public ScapEvent lastEnter() {
+            return lastEnter;
         }
 
         /** The thread's name, or null while unknown (sysdig prints {@code <NA>}). */
@@ -72,7 +144,17 @@ public final class Inspector {
         Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
         for (ThreadInfo t : tables.threads()) {
             Map<Long, Fd> fds = byPid.computeIfAbsent(t.pid(), k -> new HashMap<>());
-            threads.put(t.tid(), new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds));
+            Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds);
+            th.ptid = t.ptid();
+            th.exe = t.exe();
+            th.exepath = t.exepath();
+            th.args = t.args();
+            th.uid = Integer.toUnsignedLong(t.uid());
+            th.gid = Integer.toUnsignedLong(t.gid());
+            th.vtid = t.vtid();
+            th.vpid = t.vpid();
+            th.cgroups = t.cgroups();
+            threads.put(t.tid(), th);
         }
         for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
             Thread t = threads.get(e.getKey());
@@ -91,7 +173,8 @@ public final class Inspector {
     private static Fd fromTable(FdInfo f) {
         FdInfo.SocketInfo s = f.socket();
         return switch (f.type()) {
-            case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto());
+            case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
+                    0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()));
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
             default -> new Fd(f.type(), f.name(), 0);
         };
@@ -109,6 +192,11 @@ public final class Inspector {
 
     public String group(int gid) {
         return groups.get(gid);
+    }
+
+    /** The capture's interface list (which addresses are this machine's). */
+    public List<InterfaceInfo> interfaces() {
+        return interfaces;
     }
 
     /**
@@ -169,6 +257,7 @@ public final class Inspector {
                     if (cwd != null) {
                         t.cwd = cwd;
                     }
+                    execed(t, e);
                 }
             }
             case "open", "openat", "openat2", "creat" -> {
@@ -279,6 +368,25 @@ public final class Inspector {
                     }
                 }
             }
+            case "setuid", "setresuid", "setgid", "setresgid" -> {
+                // parse_setuid_exit and friends: the thread's effective id from the enter event, when it changed
+                String param = switch (info.name()) {
+                    case "setuid" -> "uid";
+                    case "setresuid" -> "euid";
+                    case "setgid" -> "gid";
+                    default -> "egid";
+                };
+                if (t != null && t.lastEnter != null && t.lastEnter.type() == e.type() - 1 && num(e, "res") >= 0) {
+                    long id = num(t.lastEnter, param);
+                    if (id >= 0 && id < 0xffffffffL) {
+                        if (param.endsWith("uid")) {
+                            t.uid = id;
+                        } else {
+                            t.gid = id;
+                        }
+                    }
+                }
+            }
             case "close" -> {
                 if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
                     t.fds.remove(num(t.lastEnter, "fd"));
@@ -305,7 +413,8 @@ public final class Inspector {
         EventInfo ei = e.info().orElse(null);
         if (ei != null && !ei.isEnter() && ei.name().equals("connect") && eventFd != null
                 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
-            return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto());
+            return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
+                    eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()));
         }
         if (eventFd != null) {
             return eventFd;
@@ -324,6 +433,35 @@ public final class Inspector {
         return fd >= 0 ? t.fds.get(fd) : null;
     }
 
+    /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
+    private static void execed(Thread t, ScapEvent e) {
+        String exe = text(e, "exe");
+        if (exe != null) {
+            t.exe = exe;
+        }
+        if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
+            t.args = List.copyOf(a.strings());
+        }
+        long pid = num(e, "pid");
+        if (pid != Long.MIN_VALUE) {
+            t.pid = pid;
+        }
+        if (t.ptid == -1 && num(e, "ptid") != Long.MIN_VALUE) {
+            t.ptid = num(e, "ptid");
+        }
+        if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
+            t.cgroups = List.copyOf(c.strings());
+        }
+        ScapEvent enter = t.lastEnter;
+        if (enter != null && enter.type() == e.type() - 1 && e.info().map(i -> i.name().equals("execve")).orElse(false)) {
+            String filename = text(enter, "filename");
+            if (filename != null) {
+                t.exepath = filename.startsWith("<NA>") ? "<NA>"
+                        : resolvePath(t.cwd == null ? "/" : t.cwd, filename);
+            }
+        }
+    }
+
     private void applyClone(ScapEvent e, Thread parent) {
         long res = num(e, "res");
         String comm = text(e, "comm");
@@ -336,12 +474,32 @@ public final class Inspector {
             long pid = sameProcess && parent != null ? parent.pid : res;
             Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
             String cwd = parent != null ? parent.cwd : text(e, "cwd");
-            threads.put(res, new Thread(res, pid, comm, cwd, fds));
+            Thread child = new Thread(res, pid, comm, cwd, fds);
+            child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
+            child.exe = parent != null && parent.exe != null ? parent.exe : text(e, "exe");
+            child.exepath = parent != null ? parent.exepath : null;
+            child.args = e.value("args").orElse(null) instanceof ParamValue.Bytes a ? List.copyOf(a.strings())
+                    : parent != null ? parent.args : List.of();
+            child.uid = num(e, "uid") != Long.MIN_VALUE ? num(e, "uid") : parent != null ? parent.uid : -1;
+            child.gid = num(e, "gid") != Long.MIN_VALUE ? num(e, "gid") : parent != null ? parent.gid : -1;
+            child.cgroups = e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c ? List.copyOf(c.strings())
+                    : parent != null ? parent.cgroups : List.of();
+            threads.put(res, child);
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
             parent.comm = comm;
             parent.pid = num(e, "pid");
             parent.cwd = text(e, "cwd");
+            parent.exe = text(e, "exe");
+            if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
+                parent.args = List.copyOf(a.strings());
+            }
+            parent.ptid = num(e, "ptid");
+            parent.vpid = parent.pid;
+            if (num(e, "uid") != Long.MIN_VALUE) {
+                parent.uid = num(e, "uid");
+                parent.gid = num(e, "gid");
+            }
         }
     }
 
@@ -377,8 +535,13 @@ public final class Inspector {
                 base = fd.name();
             }
         }
+        return resolvePath(base, path);
+    }
+
+    /** {@code path} against {@code base} ({@code path} itself when absolute), {@code .} and {@code ..} removed. */
+    static String resolvePath(String base, String path) {
         java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String c : (base + "/" + path).split("/")) {
+        for (String c : ((path.startsWith("/") ? "" : base + "/") + path).split("/")) {
             if (c.isEmpty() || c.equals(".")) {
                 continue;
             }

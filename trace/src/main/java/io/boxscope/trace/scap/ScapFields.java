@@ -1,0 +1,470 @@
+package io.boxscope.trace.scap;
+
+import io.boxscope.proc.container.ContainerRecognizer;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.trace.filter.FieldRef;
+import io.boxscope.trace.filter.FieldSource;
+import io.boxscope.trace.filter.Value;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The filter's view of one event read from a capture file: every field of the catalogue
+ * ({@link io.boxscope.trace.filter.Field}) answered from the event and the {@link Inspector}'s state
+ * after the event was applied, as sysdig 0.29 evaluates a filter after parsing the event
+ * (userspace/libsinsp/filterchecks.cpp). A field the file has no value for is null (absent), per the
+ * {@link FieldSource} contract: an event without an fd has no {@code fd.*}, a thread the file never
+ * described has no {@code proc.exe}.
+ *
+ * <p>Make one per event, right after {@link EventFormatter#next}; it reads the state as it is then.
+ */
+public final class ScapFields implements FieldSource {
+    private final EventFormatter fmt;
+    private final Inspector inspector;
+    private final ScapEvent e;
+    private final EventInfo info;
+    private final Inspector.Thread t;
+    private final Inspector.Fd fd;
+    /** A failed connect's exit: sysdig names its fd after the tuple (extract_fdname_from_creator). */
+    private final boolean failedConnect;
+
+    public ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e) {
+        this.fmt = fmt;
+        this.inspector = inspector;
+        this.e = e;
+        this.info = e.info().orElse(null);
+        this.t = inspector.thread(e.tid());
+        Long res = info == null ? null : rawres();
+        // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
+        boolean failedCreate = info != null && !info.isEnter() && res != null && res < 0
+                && info.flags().contains("EF_CREATES_FD");
+        this.failedConnect = info != null && !info.isEnter() && res != null && res < 0 && info.name().equals("connect");
+        this.fd = info == null || failedCreate ? null : inspector.eventFd(e);
+    }
+
+    @Override
+    public Value get(FieldRef ref) {
+        if (info == null) {
+            return null;
+        }
+        return switch (ref.field()) {
+            case EVT_NUM -> num(fmt.num());
+            case EVT_TIME -> text(fmt.time(e.ts()));
+            case EVT_LATENCY -> num(latency());
+            case EVT_DIR -> text(String.valueOf(info.direction()));
+            case EVT_TYPE -> text(EventFormatter.typeName(e));
+            case EVT_CATEGORY -> text(category());
+            case EVT_CPU -> num(e.cpu());
+            case EVT_ARGS, EVT_INFO -> text(fmt.args(e));
+            case EVT_ARG -> arg(ref);
+            case EVT_RAWARG -> rawarg(ref);
+            case EVT_BUFLEN -> buflen();
+            case EVT_RES -> {
+                String r = EventFormatter.result(e);
+                yield r.equals("<NA>") ? null : text(r);
+            }
+            case EVT_RAWRES -> {
+                Long r = rawres();
+                yield r == null ? null : num(r);
+            }
+            case EVT_FAILED -> {
+                Long r = rawres();
+                yield new Value.Bool(r != null && r < 0);
+            }
+            case EVT_IS_IO -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD") || info.flags().contains("EF_WRITES_TO_FD"));
+            case EVT_IS_IO_READ -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD"));
+            case EVT_IS_IO_WRITE -> new Value.Bool(info.flags().contains("EF_WRITES_TO_FD"));
+            case PROC_PID -> t == null ? null : num(t.pid());
+            case PROC_EXE -> t == null ? null : text(t.exe());
+            case PROC_NAME -> t == null ? null : text(t.comm());
+            case PROC_ARGS -> t == null || t.comm() == null ? null : text(String.join(" ", t.args()));
+            case PROC_CMDLINE -> t == null || t.comm() == null ? null
+                    : text(t.args().isEmpty() ? t.comm() : t.comm() + " " + String.join(" ", t.args()));
+            case PROC_CWD -> t == null ? null : text(t.cwd());
+            case PROC_PPID -> {
+                Inspector.Thread main = main(t);
+                yield main == null || main.ptid() < 0 ? null : num(main.ptid());
+            }
+            case PROC_PNAME -> {
+                Inspector.Thread p = ancestor(1);
+                yield p == null ? null : text(p.comm());
+            }
+            case PROC_APID -> {
+                Inspector.Thread a = ancestor(ref.index() == null ? 1 : ref.index());
+                yield a == null ? null : num(a.pid());
+            }
+            case PROC_ANAME -> {
+                Inspector.Thread a = ancestor(ref.index() == null ? 1 : ref.index());
+                yield a == null ? null : text(a.comm());
+            }
+            case THREAD_TID -> num(e.tid());
+            case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
+            case THREAD_VTID -> t == null ? null : num(t.vtid());
+            case PROC_VPID -> t == null ? null : num(t.vpid());
+            case PROC_EXEPATH -> t == null ? null : text(t.exepath());
+            case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
+            case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
+            case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
+            case GROUP_NAME -> t == null || t.gid() < 0 ? null : text(inspector.group((int) t.gid()));
+            case CONTAINER_ID -> {
+                ContainerRef c = container();
+                yield c == null ? null : text(c.isHost() ? "host" : c.shortId());
+            }
+            case CONTAINER_NAME -> {
+                ContainerRef c = container();
+                yield c != null && c.isHost() ? text("host") : null; // names come from the runtime, not the file
+            }
+            case CONTAINER_TYPE -> {
+                ContainerRef c = container();
+                yield c == null ? null : text(c.runtime().label());
+            }
+            case CONTAINER_IMAGE -> null; // the file carries no container metadata this reader decodes
+            case FD_NUM -> {
+                Long n = fdNum();
+                yield n == null ? null : num(n);
+            }
+            case FD_TYPE -> fd == null || fdNum() == null ? null : text(fdTypeName(fd.type()));
+            case FD_TYPECHAR -> fdNum() == null ? null : text(String.valueOf(fd != null ? fd.type().typeChar() : creatorTypeChar()));
+            case FD_NAME -> fdNum() == null ? null : fd != null && !failedConnect ? text(fd.name()) : text(creatorName());
+            case FD_DIRECTORY -> fdNum() == null ? null : directory();
+            case FD_FILENAME -> fdNum() == null || fd == null ? null : filename();
+            case FD_CIP -> socket(0);
+            case FD_SIP -> socket(1);
+            case FD_LIP -> socket(local() ? 0 : 1);
+            case FD_RIP -> socket(local() ? 1 : 0);
+            case FD_CPORT -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
+                    ? num(0) // a unix socket with a role: sysdig's client port falls through to an empty protocol string
+                    : port(0);
+            case FD_SPORT -> port(1);
+            case FD_LPORT -> port(local() ? 0 : 1);
+            case FD_RPORT -> port(local() ? 1 : 0);
+            case FD_L4PROTO -> fd == null || fdNum() == null ? null : switch (fd.l4proto()) {
+                case 2 -> text("tcp");
+                case 3 -> text("udp");
+                case 4 -> text("icmp");
+                case 5 -> text("raw");
+                default -> null;
+            };
+            case FD_SOCKFAMILY -> fd == null || fdNum() == null ? null : switch (fd.type()) {
+                case IPV4_SOCK, IPV6_SOCK, IPV4_SERVSOCK, IPV6_SERVSOCK -> text("ip");
+                case UNIX_SOCK -> text("unix");
+                default -> null;
+            };
+            case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
+            // filter-only fields: Filter compares the fields they stand for and never asks for them
+            case FD_IP, FD_PORT, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
+        };
+    }
+
+    private static Value text(String s) {
+        return s == null ? null : new Value.Text(s);
+    }
+
+    private static Value num(long n) {
+        return new Value.Num(n);
+    }
+
+    /** Nanoseconds since this exit's enter event, 0 for enter events and exits whose enter was not seen. */
+    private long latency() {
+        if (info.isEnter() || t == null || t.lastEnter() == null || t.lastEnter().type() != e.type() - 1) {
+            return 0;
+        }
+        return e.ts() - t.lastEnter().ts();
+    }
+
+    /**
+     * sinsp_evt::get_category as filterchecks.cpp names it: a generic event's is its system call's; an I/O
+     * event's is the kind of its fd ("unknown" for a generic one, which has no fd).
+     */
+    private String category() {
+        boolean generic = info.id() == 0 || info.id() == 1;
+        String cat = info.category();
+        if (generic) {
+            cat = e.params().isEmpty() || !(e.value(0) instanceof ParamValue.Num n) ? "UNKNOWN"
+                    : EventTable.get().syscallCategory((int) n.value()).orElse("UNKNOWN");
+        }
+        return switch (cat) {
+            case "IO_READ", "IO_WRITE", "IO_OTHER" -> fd == null || generic ? "unknown" : switch (fd.type()) {
+                case FILE, FILE_V2, DIRECTORY -> "file";
+                case IPV4_SOCK, IPV6_SOCK, IPV4_SERVSOCK, IPV6_SERVSOCK -> "net";
+                case FIFO, UNIX_SOCK, EVENT, SIGNALFD, INOTIFY -> "ipc";
+                case UNSUPPORTED, EVENTPOLL, TIMERFD, NETLINK, UNKNOWN -> "unknown";
+            };
+            case "IPC" -> "IPC";
+            case "OTHER", "FILE", "NET", "MEMORY", "PROCESS", "SLEEP", "SYSTEM", "SIGNAL", "USER", "TIME", "WAIT",
+                 "SCHEDULER", "INTERNAL" -> cat.toLowerCase(java.util.Locale.ROOT);
+            default -> "unknown";
+        };
+    }
+
+    /** fd.is_server: a listening socket, or a connected one whose server end is this machine's address. */
+    private boolean isServer() {
+        return switch (fd.type()) {
+            case IPV4_SERVSOCK, IPV6_SERVSOCK -> true;
+            case IPV4_SOCK -> fd.ends() != null && isLocal(fd.ends().dip());
+            case IPV6_SOCK -> isLocal(fd.ends() != null ? fd.ends().dip() : new byte[16]); // a new socket's is ::
+            default -> false;
+        };
+    }
+
+    /** The "res" parameter, or the fd an exit creates (TYPE_RESRAW, TYPE_FAILED), or null. */
+    private Long rawres() {
+        int i = info.indexOf("res");
+        if (i < 0 && !info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
+            i = info.indexOf("fd");
+        }
+        if (i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Num n)) {
+            return null;
+        }
+        return n.value();
+    }
+
+    /** evt.buflen: the byte count of a successful I/O exit (extract_buflen), else absent. */
+    private Value buflen() {
+        if (fd == null || !info.category().startsWith("IO_") || info.isEnter()) {
+            return null;
+        }
+        Long r = rawres();
+        return r == null || r < 0 ? null : num(r);
+    }
+
+    private Value arg(FieldRef ref) {
+        int i = ref.index() != null ? ref.index() : info.indexOf(ref.argName());
+        if (i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        if (info.params().get(i).type() == ParamType.SYSCALLID && e.value(i) instanceof ParamValue.Num n) {
+            return text(EventTable.get().syscallName((int) n.value()).orElse("<unknown>")); // printed as its name
+        }
+        String[] v = fmt.argument(e, i);
+        return text(v[1].isEmpty() ? v[0] : v[1]);
+    }
+
+    private Value rawarg(FieldRef ref) {
+        int i = info.indexOf(ref.argName());
+        if (i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        return switch (e.value(i)) {
+            case ParamValue.Num n -> ref.type().numeric() ? num(n.value()) : null;
+            case ParamValue.Text s -> ref.type().kind() == io.boxscope.trace.filter.FieldType.Kind.STRING ? text(s.string()) : null;
+            default -> null;
+        };
+    }
+
+    /** The process's main thread (whose ptid is the process's parent), or the thread itself. */
+    private Inspector.Thread main(Inspector.Thread th) {
+        if (th == null) {
+            return null;
+        }
+        Inspector.Thread m = inspector.thread(th.pid());
+        return m != null ? m : th;
+    }
+
+    /** The n-th ancestor (0 the process itself), as sinsp walks get_parent_thread, or null. */
+    private Inspector.Thread ancestor(int n) {
+        Inspector.Thread a = main(t);
+        for (int i = 0; i < n && a != null; i++) {
+            a = a.ptid() < 0 ? null : main(inspector.thread(a.ptid()));
+        }
+        return a;
+    }
+
+    private ContainerRef container() {
+        if (t == null) {
+            return null;
+        }
+        for (String cg : t.cgroups()) {
+            int eq = cg.indexOf('=');
+            ContainerRef c = ContainerRecognizer.recognize(eq >= 0 ? cg.substring(eq + 1) : cg);
+            if (!c.isHost()) {
+                return c;
+            }
+        }
+        return ContainerRef.HOST;
+    }
+
+    /** The fd number the event is about: its fd parameter, its enter event's, or the fd an exit created. */
+    private Long fdNum() {
+        if (!info.flags().contains("EF_USES_FD") && !info.flags().contains("EF_CREATES_FD")
+                && !info.flags().contains("EF_DESTROYS_FD")) {
+            return null;
+        }
+        if (!info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
+            Long r = rawres();
+            if (r != null && r < 0) {
+                return -1L; // m_lastevent_fd stays -1 when the call created nothing
+            }
+        }
+        ScapEvent with = info.isEnter() || info.flags().contains("EF_CREATES_FD") ? e : t == null ? null : t.lastEnter();
+        if (with == null) {
+            return null;
+        }
+        EventInfo wi = with.info().orElse(null);
+        int i = wi == null ? -1 : wi.indexOf("fd");
+        if (i < 0 && with == e && !info.isEnter()) {
+            i = info.indexOf("res");
+        }
+        if (i < 0 || i >= with.params().size() || !(with.value(i) instanceof ParamValue.Num n)) {
+            return info.isEnter() && info.flags().contains("EF_CREATES_FD") ? -1L : null;
+        }
+        return n.value();
+    }
+
+    /** fd.directory (filterchecks.cpp TYPE_DIRECTORY): a file's directory, a directory itself. */
+    private Value directory() {
+        String name;
+        if (fd == null) {
+            name = creatorName();
+            if (name == null) {
+                return null;
+            }
+        } else if (fd.type() == FdType.DIRECTORY) {
+            return text(fd.name());
+        } else if (fd.type() == FdType.FILE || fd.type() == FdType.FILE_V2) {
+            name = fd.name();
+        } else {
+            return null;
+        }
+        int pos = name.lastIndexOf('/');
+        if (pos > 0) {
+            return text(pos < name.length() - 1 ? name.substring(0, pos) : name);
+        }
+        return text("/");
+    }
+
+    /** fd.filename (TYPE_FILENAME): a file's last path component. */
+    private Value filename() {
+        if (fd.type() != FdType.FILE && fd.type() != FdType.FILE_V2) {
+            return null;
+        }
+        String name = fd.name();
+        int pos = name.lastIndexOf('/');
+        if (pos < 0) {
+            return text("/");
+        }
+        return text(pos < name.length() - 1 ? name.substring(pos + 1) : name);
+    }
+
+    /**
+     * fd.name of an event whose fd sysdig has no entry for (extract_fdname_from_creator): nothing for an enter
+     * event, the path or tuple an open, accept, creat or connect exit names, "" for others.
+     */
+    private String creatorName() {
+        if (info.isEnter()) {
+            return null;
+        }
+        return switch (info.name()) {
+            case "open", "creat", "accept", "accept4", "connect" -> {
+                if (e.params().size() < 2) {
+                    yield "";
+                }
+                String[] v = fmt.argument(e, 1);
+                yield v[1].isEmpty() ? v[0] : v[1];
+            }
+            case "openat", "openat2" -> {
+                ScapEvent with = info.indexOf("name") >= 0 ? e : t == null ? null : t.lastEnter();
+                if (with == null || t == null || with.info().isEmpty()) {
+                    yield null;
+                }
+                EventInfo wi = with.info().get();
+                int i = wi.indexOf("name");
+                if (i < 0 || i >= with.params().size()) {
+                    yield null;
+                }
+                String r = Inspector.resolve(t, with, wi.params().get(i));
+                yield r != null ? r : with.value(i) instanceof ParamValue.Text s ? s.string() : "";
+            }
+            default -> "";
+        };
+    }
+
+    /** fd.typechar of an event whose fd sysdig has no entry for: by the kind of call (TYPE_FDTYPECHAR). */
+    private char creatorTypeChar() {
+        return switch (info.name()) {
+            case "open", "openat", "openat2", "creat" -> 'f';
+            case "socket", "accept", "accept4" -> '4';
+            case "pipe", "pipe2" -> 'p';
+            case "eventfd" -> 'e';
+            case "signalfd" -> 's';
+            case "timerfd_create" -> 't';
+            case "inotify_init" -> 'i';
+            default -> 'o';
+        };
+    }
+
+    private static String fdTypeName(FdType type) {
+        return switch (type) {
+            case FILE, FILE_V2 -> "file";
+            case DIRECTORY -> "directory";
+            case IPV4_SOCK, IPV4_SERVSOCK -> "ipv4";
+            case IPV6_SOCK, IPV6_SERVSOCK -> "ipv6";
+            case UNIX_SOCK -> "unix";
+            case FIFO -> "pipe";
+            case EVENT -> "event";
+            case SIGNALFD -> "signalfd";
+            case EVENTPOLL -> "eventpoll";
+            case INOTIFY -> "inotify";
+            case TIMERFD -> "timerfd";
+            case NETLINK -> "netlink";
+            case UNKNOWN, UNSUPPORTED -> "<NA>";
+        };
+    }
+
+    /** A client socket's endpoints (client = source of its tuple), or null while its role is not settled. */
+    private SocketTuples.Endpoints ends() {
+        if (failedConnect) {
+            // a failed connect does not give the socket a role: what it had before, if anything
+            Long n = fdNum();
+            Inspector.Fd before = t == null || n == null ? null : t.fd(n);
+            return before == null || before.ends() == null || before.name().isEmpty() ? null : before.ends();
+        }
+        if (fd == null || fd.ends() == null || fd.name().isEmpty()
+                || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
+            return null;
+        }
+        return fd.ends();
+    }
+
+    /** 0 the client's address, 1 the server's. */
+    private Value socket(int which) {
+        SocketTuples.Endpoints s = ends();
+        return s == null ? null : new Value.Addr(which == 0 ? s.sip() : s.dip());
+    }
+
+    private Value port(int which) {
+        SocketTuples.Endpoints s = ends();
+        return s == null ? null : num(which == 0 ? s.sport() : s.dport());
+    }
+
+    /** Whether the client address is this machine's (fd.lip/fd.lport then name the client end). */
+    private boolean local() {
+        SocketTuples.Endpoints s = ends();
+        return s != null && isLocal(s.sip());
+    }
+
+    /**
+     * sinsp_network_interfaces::is_ipv4addr_in_local_machine / is_ipv6addr_in_local_machine (ifinfo.cpp):
+     * an IPv4 address equal to an interface's, an IPv6 address whose first 64 bits are an interface's
+     * (so {@code ::} is local when the capture lists {@code ::1}). Containers' own addresses are not in
+     * the file.
+     */
+    private boolean isLocal(byte[] addr) {
+        for (InterfaceInfo i : inspector.interfaces()) {
+            byte[] a = i.addr();
+            if (addr.length == 4 && a.length == 4 && Arrays.equals(a, addr)) {
+                return true;
+            }
+            if (addr.length == 16 && a.length == 16 && Arrays.equals(a, 0, 8, addr, 0, 8)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For tests and -v: the values a list of fields has for this event. */
+    List<Value> values(List<FieldRef> refs) {
+        return refs.stream().map(this::get).toList();
+    }
+}
