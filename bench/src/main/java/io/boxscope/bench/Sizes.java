@@ -1,5 +1,8 @@
 package io.boxscope.bench;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
@@ -50,18 +53,31 @@ public final class Sizes {
     }
 
     /**
-     * sysbench's {@code sb_print_value_size}: the largest binary unit that divides the value exactly
-     * is not required; it shows the value in the largest unit in which it is at least 1, truncated,
-     * e.g. 16777216 → "16Mi", 16384 → "16Ki", 100 → "100".
+     * sysbench's {@code sb_print_value_size} (src/sb_options.c): the value divided by 1024 while it
+     * is at least 1024, printed with C's {@code %.5g} and the unit: 16777216 → "16Mi", 16384 →
+     * "16Ki", 100 → "100", 1572864000 → "1.4648Gi", 715827882 → "682.67Mi".
      */
     public static String sysbenchUnits(long v) {
-        String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+        String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
         int i = 0;
         double d = v;
         while (d >= 1024 && i < units.length - 1) {
             d /= 1024;
             i++;
         }
-        return ((long) d) + units[i];
+        return g5(d) + units[i];
+    }
+
+    /**
+     * C's {@code printf("%.5g", d)} for 0 <= d < 100000, the range sysbenchUnits produces: five
+     * significant digits, rounded half-even on the exact binary value as glibc does, trailing
+     * zeros and a trailing point removed.
+     */
+    static String g5(double d) {
+        if (d == 0) {
+            return "0";
+        }
+        BigDecimal r = new BigDecimal(d).round(new MathContext(5, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return r.toPlainString();
     }
 }

@@ -35,5 +35,13 @@ class SizesTest {
         assertEquals("16Ki", Sizes.sysbenchUnits(16384));
         assertEquals("64Mi", Sizes.sysbenchUnits(64 << 20));
         assertEquals("100", Sizes.sysbenchUnits(100));
+        // C's %.5g, as sysbench 1.0.20 printed these sizes on this machine
+        assertEquals("1.4648Gi", Sizes.sysbenchUnits(1500L << 20));
+        assertEquals("214.29Mi", Sizes.sysbenchUnits((1500L << 20) / 7));
+        assertEquals("2.9297Ki", Sizes.sysbenchUnits(3000));
+        assertEquals("8.7891Ki", Sizes.sysbenchUnits(9000));
+        assertEquals("1023", Sizes.sysbenchUnits(1023));
+        assertEquals("1Ki", Sizes.sysbenchUnits(1024));
+        assertEquals("0", Sizes.sysbenchUnits(0));
     }
 }

@@ -17,16 +17,18 @@ import java.lang.invoke.VarHandle;
  * copies or locks in between. errno is captured right after each call (Linker.Option.captureCallState).
  */
 final class Posix {
-    static final int O_RDONLY = 0;
-    static final int O_WRONLY = 1;
-    static final int O_RDWR = 2;
-    static final int O_CREAT = 0100;
-    static final int O_EXCL = 0200;
-    static final int O_DSYNC = 010000;
-    static final int O_DIRECT = 040000;
-    static final int O_SYNC = 04010000;
-    static final int O_CLOEXEC = 02000000;
-    static final int O_NOFOLLOW = 0400000;
+    /** The running architecture's open(2) flags: O_DIRECT and O_NOFOLLOW differ on arm64 and powerpc. */
+    static final OpenFlags FLAGS = OpenFlags.current();
+    static final int O_RDONLY = OpenFlags.O_RDONLY;
+    static final int O_WRONLY = OpenFlags.O_WRONLY;
+    static final int O_RDWR = OpenFlags.O_RDWR;
+    static final int O_CREAT = OpenFlags.O_CREAT;
+    static final int O_EXCL = OpenFlags.O_EXCL;
+    static final int O_DSYNC = OpenFlags.O_DSYNC;
+    static final int O_DIRECT = FLAGS.direct();
+    static final int O_SYNC = OpenFlags.O_SYNC;
+    static final int O_CLOEXEC = OpenFlags.O_CLOEXEC;
+    static final int O_NOFOLLOW = FLAGS.noFollow();
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();

@@ -179,6 +179,8 @@ public final class SysbenchText {
         sb.append(f("         max:%40.2f\n", r.latencyMaxMs()));
         if (r.options().percentile() > 0) {
             sb.append(f("        %3dth percentile:%28.2f\n", r.options().percentile(), r.latencyPercentileMs()));
+        } else {
+            sb.append("         percentile stats:               disabled\n"); // sysbench.c report_cumulative
         }
         sb.append(f("         sum:%40.2f\n", r.latencySumMs()));
         int n = r.threadEvents().length;

@@ -1,5 +1,7 @@
 package io.boxscope.bench.workload;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Locale;
 import io.boxscope.bench.engine.Worker;
 import io.boxscope.bench.engine.Workload;
@@ -25,8 +27,6 @@ public final class MemoryWorkload implements Workload {
     private final Access access;
     private final int threads;
     private final long[] global;
-    /** Sequential reads use a block of 32-bit words: see {@link SeqRead}. */
-    private final int[] globalInts;
 
     public MemoryWorkload(long blockSize, long totalSize, Scope scope, Oper oper, Access access, int threads) {
         if (blockSize < 8 || (blockSize & (blockSize - 1)) != 0) {
@@ -45,9 +45,7 @@ public final class MemoryWorkload implements Workload {
         this.oper = oper;
         this.access = access;
         this.threads = threads;
-        boolean ints = access == Access.SEQ && oper == Oper.READ;
-        this.global = scope == Scope.GLOBAL && !ints ? new long[(int) (blockSize / 8)] : null;
-        this.globalInts = scope == Scope.GLOBAL && ints ? new int[(int) (blockSize / 4)] : null;
+        this.global = scope == Scope.GLOBAL ? new long[(int) (blockSize / 8)] : null;
     }
 
     public long blockSize() {
@@ -84,27 +82,50 @@ public final class MemoryWorkload implements Workload {
     public Worker worker(int threadId) {
         long quota = totalSize > 0 ? totalSize / blockSize / threads : -1;
         long seed = System.nanoTime() ^ (0x9E3779B97F4A7C15L * (threadId + 1));
-        if (access == Access.SEQ && oper == Oper.READ) {
-            return new SeqRead(globalInts != null ? globalInts : new int[(int) (blockSize / 4)], quota);
-        }
         long[] buf = global != null ? global : new long[(int) (blockSize / 8)];
         return switch (access) {
             case SEQ -> switch (oper) {
                 case WRITE -> new SeqWrite(buf, quota);
-                case READ -> throw new IllegalStateException("handled above");
+                case READ -> new SeqRead(buf, quota);
                 case NONE -> new SeqNone(buf, quota);
             };
-            case RND -> new Rnd(buf, quota, oper, new Xoroshiro(seed));
+            case RND -> switch (oper) {
+                case WRITE -> new RndWrite(buf, quota, new Xoroshiro(seed));
+                case READ -> new RndRead(buf, quota, new Xoroshiro(seed));
+                case NONE -> new RndNone(buf, quota, new Xoroshiro(seed));
+            };
         };
+    }
+
+    /** The block a worker walks: the shared one (global scope) or the worker's own (local). */
+    static long[] block(Worker w) {
+        return ((Base) w).buf;
     }
 
     public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Opaque access to the block's words: one plain 8-byte load or store that the JIT may neither
+     * drop, merge with its neighbours nor vectorise, the Java counterpart of ConcurrencyKit's
+     * ck_pr_load_64/ck_pr_store_64 that sysbench 1.0.20 uses (a single mov behind a compiler
+     * barrier, src/tests/memory/sb_memory.c). Opaque is the weakest mode with that guarantee: no
+     * fence is emitted on x86_64 or arm64.
+     */
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * A value no word of the block ever holds, nor an XOR of its words (words hold counts and
+     * offsets below 2^35), so the comparisons the read loops make against it are never true.
+     * See {@link SeqRead}.
+     */
+    private static final long NEVER = 0xB0C5_C0FE_0000_0000L | 1L << 62;
+
     private abstract static class Base implements Worker {
         final long[] buf;
         long left;
+        /** Where a never-true comparison would write: keeps the loads observable to the JIT. */
         long sink;
 
         Base(long[] buf, long quota) {
@@ -125,6 +146,7 @@ public final class MemoryWorkload implements Workload {
         }
     }
 
+    /** sysbench's event_seq_write: each word, in order, gets the number of words left to the block's end. */
     static final class SeqWrite extends Base {
         SeqWrite(long[] buf, long quota) {
             super(buf, quota);
@@ -135,52 +157,83 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int n = b.length;
             for (int i = 0; i < n; i++) {
-                b[i] = n - i; // the distance to the block's end, as sysbench stores
+                WORDS.setOpaque(b, i, (long) (n - i));
             }
         }
     }
 
     /**
-     * Reads every byte of the block once, in order. sysbench loads word after word and discards the
-     * values; here the JDK's vectorised Arrays.hashCode reads the block (as 32-bit words) with wide
-     * loads and the hash is kept, so the JIT cannot drop the reads.
+     * sysbench's event_seq_read: one 8-byte load per word, in order, value discarded. The JIT
+     * deletes a plain or opaque load whose value is unused (measured: 400+ GiB/s), and summing the
+     * values into one accumulator makes a chain of dependent adds at half sysbench's speed. So the
+     * words are loaded sixteen at a time (sixteen independent plain loads), folded with a tree of
+     * XORs and the fold compared with {@link #NEVER}, a value no fold of the block's words can take
+     * (they are all below 2^35; it has bit 62 set). The never-taken branch keeps every load alive
+     * and, being control flow in the loop, keeps C2 from vectorising it; one branch per sixteen
+     * words (rather than per word or per eight) leaves the loop bound by its loads, like
+     * sysbench's. The measurements behind the choice are in docs/bench.md.
      */
     static final class SeqRead extends Base {
-        private final int[] ints;
-
-        SeqRead(int[] ints, long quota) {
-            super(null, quota);
-            this.ints = ints;
+        SeqRead(long[] buf, long quota) {
+            super(buf, quota);
         }
 
         @Override
         public void execute() {
-            sink += java.util.Arrays.hashCode(ints);
+            long[] b = buf;
+            int n = b.length;
+            int i = 0;
+            for (; i + 16 <= n; i += 16) {
+                long x = ((b[i] ^ b[i + 1]) ^ (b[i + 2] ^ b[i + 3])) ^ ((b[i + 4] ^ b[i + 5]) ^ (b[i + 6] ^ b[i + 7]));
+                long y = ((b[i + 8] ^ b[i + 9]) ^ (b[i + 10] ^ b[i + 11]))
+                        ^ ((b[i + 12] ^ b[i + 13]) ^ (b[i + 14] ^ b[i + 15]));
+                if ((x ^ y) == NEVER) {
+                    sink = x;
+                }
+            }
+            for (; i < n; i++) { // blocks of 8 to 120 bytes
+                long v = b[i];
+                if (v == NEVER) {
+                    sink = v;
+                }
+            }
         }
     }
 
+    /**
+     * sysbench's event_seq_none: a loop over the block's words with a compiler barrier and no
+     * memory access. Here each word's index is compared with a value it never equals, which the
+     * JIT cannot prove and so keeps one iteration per word.
+     */
     static final class SeqNone extends Base {
+        private final int never;
+
         SeqNone(long[] buf, long quota) {
             super(buf, quota);
+            this.never = -1 - (int) (System.nanoTime() & 0xFFFF);
         }
 
         @Override
         public void execute() {
-            long s = 0;
-            for (int i = 0; i < buf.length; i++) {
-                s ^= i;
+            int n = buf.length;
+            int x = never;
+            for (int i = 0; i < n; i++) {
+                if (i == x) {
+                    sink = i;
+                }
             }
-            sink += s;
         }
     }
 
-    static final class Rnd extends Base {
-        private final Oper oper;
+    /**
+     * sysbench's event_rnd_write: as many stores as the block has words, each at
+     * {@code (size_t) (uniform_double * words)}, storing the loop's byte offset (0, 8, 16, ...).
+     */
+    static final class RndWrite extends Base {
         private final Xoroshiro rnd;
 
-        Rnd(long[] buf, long quota, Oper oper, Xoroshiro rnd) {
+        RndWrite(long[] buf, long quota, Xoroshiro rnd) {
             super(buf, quota);
-            this.oper = oper;
             this.rnd = rnd;
         }
 
@@ -188,23 +241,49 @@ public final class MemoryWorkload implements Workload {
         public void execute() {
             long[] b = buf;
             int words = b.length;
+            for (int i = 0; i < words; i++) {
+                WORDS.setOpaque(b, (int) (rnd.nextDouble() * words), (long) i * 8);
+            }
+        }
+    }
+
+    /** sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. */
+    static final class RndRead extends Base {
+        private final Xoroshiro rnd;
+
+        RndRead(long[] buf, long quota, Xoroshiro rnd) {
+            super(buf, quota);
+            this.rnd = rnd;
+        }
+
+        @Override
+        public void execute() {
+            long[] b = buf;
+            int words = b.length;
+            for (int i = 0; i < words; i++) {
+                long v = b[(int) (rnd.nextDouble() * words)];
+                if (v == NEVER) {
+                    sink = v;
+                }
+            }
+        }
+    }
+
+    /** sysbench's event_rnd_none: computes the random index and nothing more. */
+    static final class RndNone extends Base {
+        private final Xoroshiro rnd;
+
+        RndNone(long[] buf, long quota, Xoroshiro rnd) {
+            super(buf, quota);
+            this.rnd = rnd;
+        }
+
+        @Override
+        public void execute() {
+            int words = buf.length;
             long s = 0;
-            switch (oper) {
-                case WRITE -> {
-                    for (int i = 0; i < words; i++) {
-                        b[(int) (rnd.nextDouble() * words)] = i;
-                    }
-                }
-                case READ -> {
-                    for (int i = 0; i < words; i++) {
-                        s += b[(int) (rnd.nextDouble() * words)];
-                    }
-                }
-                case NONE -> {
-                    for (int i = 0; i < words; i++) {
-                        s += (int) (rnd.nextDouble() * words);
-                    }
-                }
+            for (int i = 0; i < words; i++) {
+                s += (int) (rnd.nextDouble() * words);
             }
             sink += s;
         }

@@ -179,4 +179,54 @@ class SysbenchTextTest {
             }
         }
     }
+
+    /** fileio's header as sysbench 1.0.20 printed it on this machine for the options below. */
+    static final String FILEIO_HEADER_1500M_7_3000_3 = """
+            Extra file open flags: (none)
+            7 files, 214.29MiB each
+            1.4648GiB total file size
+            Block size 2.9297KiB
+            Merging requests up to 8.7891KiB for sequential IO.
+            Periodic FSYNC enabled, calling fsync() each 100 requests.
+            Calling fsync() at the end of test, Enabled.
+            Using synchronous I/O mode
+            Doing sequential read test
+            """;
+
+    @Test
+    void fileioHeaderNumbersAreSysbenchsDigitForDigit() throws Exception {
+        FileIoOptions o = new FileIoOptions(dir, 7, 1500L << 20, 3000, Mode.SEQRD, EnumSet.noneOf(ExtraFlag.class), 100,
+                false, true, false, 1.5, 3);
+        assertEquals(FILEIO_HEADER_1500M_7_3000_3, SysbenchText.fileioMode(o));
+        // and against sysbench itself where it is installed: it prints the header, then fails on the missing files
+        Path sysbench = Path.of("/usr/bin/sysbench");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(sysbench), "sysbench not installed");
+        Process p = new ProcessBuilder(sysbench.toString(), "fileio", "--file-total-size=1500M", "--file-num=7",
+                "--file-block-size=3000", "--file-merged-requests=3", "--file-test-mode=seqrd", "run")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        int from = out.indexOf("Extra file open flags:");
+        int to = out.indexOf("Doing sequential read test\n");
+        assertTrue(from >= 0 && to > from, out);
+        assertEquals(out.substring(from, to + "Doing sequential read test\n".length()), SysbenchText.fileioMode(o));
+    }
+
+    @Test
+    void percentileZeroSaysDisabledAsSysbenchDoes() throws Exception {
+        // sysbench 1.0.20 --percentile=0: "         percentile stats:               disabled" between max and sum
+        CpuWorkload w = new CpuWorkload(100);
+        RunResult r = new Engine(w, new RunOptions(1, 0, 5, 0, 0, 0, false, 0), null).run();
+        String text = SysbenchText.body(w, r);
+        List<String> lines = text.lines().toList();
+        int max = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("         max:")) {
+                max = i;
+            }
+        }
+        assertTrue(max > 0, text);
+        assertEquals("         percentile stats:               disabled", lines.get(max + 1));
+        assertTrue(lines.get(max + 2).startsWith("         sum:"), text);
+    }
 }

@@ -59,6 +59,40 @@ class WorkloadRunTest {
     }
 
     @Test
+    void memoryWritesWhatSysbenchWrites() throws Exception {
+        // sb_memory.c (1.0.20) event_seq_write: each word gets the number of words left to the end
+        MemoryWorkload seq = new MemoryWorkload(64, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.SEQ, 1);
+        io.boxscope.bench.engine.Worker w = seq.worker(0);
+        w.execute();
+        assertEquals(java.util.List.of(8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L),
+                java.util.Arrays.stream(MemoryWorkload.block(w)).boxed().toList());
+        // event_rnd_write stores the loop's byte offset (0, 8, ..., block - 8) at random words
+        MemoryWorkload rnd = new MemoryWorkload(4096, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.RND, 1);
+        io.boxscope.bench.engine.Worker r = rnd.worker(0);
+        r.execute();
+        long[] b = MemoryWorkload.block(r);
+        long nonZero = java.util.Arrays.stream(b).filter(v -> v != 0).count();
+        assertTrue(nonZero > 256, "512 random stores over 512 words leave about 323 distinct words: " + nonZero);
+        for (long v : b) {
+            assertTrue(v % 8 == 0 && v >= 0 && v < 4096, "a byte offset within the block: " + v);
+        }
+        assertTrue(java.util.Arrays.stream(b).anyMatch(v -> v > 511 * 1), "byte offsets, not word indexes");
+    }
+
+    @Test
+    void memoryGlobalScopeSharesOneBlockAndLocalDoesNot() throws Exception {
+        MemoryWorkload g = new MemoryWorkload(1024, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.SEQ, 2);
+        assertTrue(MemoryWorkload.block(g.worker(0)) == MemoryWorkload.block(g.worker(1)));
+        MemoryWorkload l = new MemoryWorkload(1024, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.SEQ, 2);
+        assertTrue(MemoryWorkload.block(l.worker(0)) != MemoryWorkload.block(l.worker(1)));
+        assertEquals(128, MemoryWorkload.block(l.worker(0)).length, "1K block = 128 eight-byte words");
+    }
+
+    @Test
     void memoryRejectsBadBlocks() {
         assertThrows(IllegalArgumentException.class, () -> new MemoryWorkload(1000, 1 << 20, MemoryWorkload.Scope.GLOBAL,
                 MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.SEQ, 1));

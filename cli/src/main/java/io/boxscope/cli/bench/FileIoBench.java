@@ -101,7 +101,11 @@ final class FileIoBench extends CliCommand {
 
     @Override
     public Integer call() throws Exception {
-        Mode m = mode.value() == null ? null : Enums.parse(Mode.class, "--file-test-mode", mode.value());
+        if (command.value() == null) {
+            // sysbench 1.0.20 (src/sysbench.c): this message on stderr and exit status 1
+            err().println("boxscope: The 'fileio' test requires a command argument. See 'boxscope bench fileio --help'");
+            return ExitCode.FAILURE;
+        }
         if (!command.value().equals("run")) {
             // prepare and cleanup inside the container's cgroups too (its I/O limits apply to them)
             var g = global();
@@ -113,9 +117,12 @@ final class FileIoBench extends CliCommand {
             }
         }
         return switch (command.value()) {
-            case "prepare" -> prepare(m);
+            case "prepare" -> prepare();
             case "cleanup" -> cleanup();
             case "run" -> {
+                // sysbench parses --file-test-mode for 'run' only (sb_fileio.c parse_arguments):
+                // prepare and cleanup ignore it, whatever it says
+                Mode m = mode.value() == null ? null : Enums.parse(Mode.class, "--file-test-mode", mode.value());
                 if (m == null) {
                     throw new UsageException("missing required option --file-test-mode for 'run' "
                             + "(seqwr, seqrewr, seqrd, rndrd, rndwr or rndrw)");
@@ -128,14 +135,15 @@ final class FileIoBench extends CliCommand {
         };
     }
 
-    private int prepare(Mode m) throws Exception {
-        FileIoOptions o = options(m == null ? Mode.RNDRD : m);
+    /**
+     * Creates the files whatever --file-test-mode says. sysbench 1.0.20's file_cmd_prepare removes
+     * them for seqwr only in intent: the mode is parsed for 'run' alone, so on 'prepare' it is
+     * always the default (read) and the files are created; that is what users see and script on.
+     */
+    private int prepare() throws Exception {
+        FileIoOptions o = options(Mode.RNDRD);
         boolean json = global().json();
         PrintWriter out = out();
-        if (m == Mode.SEQWR) {
-            // sysbench: the creation test needs the files absent
-            return cleanup();
-        }
         if (!json) {
             out.print("boxscope " + BenchRunner.version() + " (sysbench 1.0.20 compatible)\n\n");
             out.printf(Locale.ROOT, "%d files, %dKb each, %dMb total%n", o.fileNum(), o.fileSize() / 1024,

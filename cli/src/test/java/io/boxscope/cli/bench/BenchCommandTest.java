@@ -118,6 +118,31 @@ class BenchCommandTest {
     }
 
     @Test
+    void fileioWithoutACommandFailsAsSysbenchDoes() {
+        // sysbench 1.0.20: "The 'fileio' test requires a command argument. See 'sysbench fileio help'", exit 1
+        Out r = run("bench", "fileio", "--file-dir=" + dir);
+        assertEquals(1, r.code(), r.err());
+        assertEquals("boxscope: The 'fileio' test requires a command argument. See 'boxscope bench fileio --help'\n",
+                r.err());
+        assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    @Test
+    void seqwrPrepareCreatesTheFilesAsSysbenchDoes() throws Exception {
+        // sysbench 1.0.20 reads --file-test-mode only for 'run': prepare creates the files whatever the
+        // mode says (checked with 'sysbench fileio --file-test-mode=seqwr prepare'), even an unknown one.
+        String[] common = {"--file-dir=" + dir, "--file-num=2", "--file-total-size=2M"};
+        Out p = run(cat(new String[] {"bench", "fileio", "--file-test-mode=seqwr", "prepare"}, common));
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("Creating file test_file.0\nCreating file test_file.1\n2097152 bytes written in "), p.out());
+        assertFalse(p.out().contains("Removing"), p.out());
+        assertEquals(1 << 20, Files.size(dir.resolve("test_file.1")));
+        assertEquals(0, run(cat(new String[] {"bench", "fileio", "--file-test-mode=nonsense", "prepare"}, common)).code());
+        assertEquals(0, run(cat(new String[] {"bench", "fileio", "--file-test-mode=seqwr", "cleanup"}, common)).code());
+        assertFalse(Files.exists(dir.resolve("test_file.0")));
+    }
+
+    @Test
     void interruptedPrepareRemovesTheFilesItCreated() throws Exception {
         Files.writeString(dir.resolve("mine.txt"), "keep");
         java.util.List<String> cmd = new java.util.ArrayList<>(ContainerRun.javaCommand());

@@ -1,0 +1,43 @@
+package io.boxscope.bench.fileio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** open(2) flags: the running system's values (asked of Python's os module) and the arm64 table. */
+class OpenFlagsTest {
+    @Test
+    void runningArchitectureMatchesWhatPythonsOsModuleSays() throws Exception {
+        // Python's os.O_* come from the C library headers of this machine: an independent source.
+        Process p = new ProcessBuilder("python3", "-c",
+                "import os; print(os.O_DIRECT, os.O_NOFOLLOW, os.O_CREAT, os.O_EXCL, os.O_DSYNC, os.O_SYNC, "
+                        + "os.O_CLOEXEC, os.O_WRONLY, os.O_RDWR)")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), out);
+        OpenFlags f = OpenFlags.current();
+        assertEquals(out, f.direct() + " " + f.noFollow() + " " + OpenFlags.O_CREAT + " " + OpenFlags.O_EXCL + " "
+                + OpenFlags.O_DSYNC + " " + OpenFlags.O_SYNC + " " + OpenFlags.O_CLOEXEC + " " + OpenFlags.O_WRONLY + " "
+                + OpenFlags.O_RDWR, "os.arch=" + System.getProperty("os.arch"));
+        assertEquals(f.direct(), Posix.O_DIRECT);
+        assertEquals(f.noFollow(), Posix.O_NOFOLLOW);
+    }
+
+    @Test
+    void arm64IsNotX86() {
+        // arch/arm64/include/uapi/asm/fcntl.h vs include/uapi/asm-generic/fcntl.h
+        OpenFlags arm = OpenFlags.forArch("aarch64");
+        OpenFlags x86 = OpenFlags.forArch("amd64");
+        assertEquals(65536, arm.direct());
+        assertEquals(32768, arm.noFollow());
+        assertEquals(16384, x86.direct());
+        assertEquals(131072, x86.noFollow());
+        assertNotEquals(arm.noFollow(), x86.noFollow());
+        assertThrows(UnsupportedOperationException.class, () -> OpenFlags.forArch("mips64el"));
+    }
+}
