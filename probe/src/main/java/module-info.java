@@ -8,4 +8,5 @@ module io.boxscope.probe {
     exports io.boxscope.probe.lang.diag;
     exports io.boxscope.probe.lang.parse;
     exports io.boxscope.probe.lang.sema;
+    exports io.boxscope.probe.output;
 }

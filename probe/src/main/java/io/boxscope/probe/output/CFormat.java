@@ -1,0 +1,202 @@
+package io.boxscope.probe.output;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * C's {@code snprintf} (glibc) for one piece of a bpftrace format string with its one argument,
+ * integers passed as 64-bit values as bpftrace passes them: {@code %d} and {@code %u} see the
+ * low 32 bits, {@code %hd} 16, {@code %hhu} 8, {@code %c} a byte, {@code %ld}/{@code %lld}/
+ * {@code %j}/{@code %z}/{@code %t} all 64; {@code %p} is {@code 0x...} or {@code (nil)}. Widths
+ * and precisions count bytes, as C does. {@code %%} is a percent sign. The first conversion takes
+ * the argument; a later one (undefined behaviour in C, where it reads garbage) is kept literally.
+ */
+final class CFormat {
+    private CFormat() {}
+
+    static String apply(String piece, Object arg) {
+        StringBuilder out = new StringBuilder();
+        boolean used = false;
+        int i = 0;
+        while (i < piece.length()) {
+            char ch = piece.charAt(i);
+            if (ch != '%') {
+                out.append(ch);
+                i++;
+                continue;
+            }
+            Spec spec = Spec.parse(piece, i);
+            if (spec == null) {
+                out.append(ch);
+                i++;
+                continue;
+            }
+            if (spec.conversion == '%') {
+                out.append('%');
+            } else if (!used) {
+                out.append(spec.format(arg));
+                used = true;
+            } else {
+                out.append(piece, i, spec.end);
+            }
+            i = spec.end;
+        }
+        return out.toString();
+    }
+
+    /** One parsed conversion: {@code %[flags][width][.precision][length]conversion}. */
+    private static final class Spec {
+        boolean left;
+        boolean zero;
+        boolean plus;
+        boolean space;
+        boolean alt;
+        int width;
+        int precision = -1;
+        String length = "";
+        char conversion;
+        int end;
+
+        static Spec parse(String s, int start) {
+            Spec p = new Spec();
+            int i = start + 1;
+            for (; i < s.length() && "-+ #0".indexOf(s.charAt(i)) >= 0; i++) {
+                switch (s.charAt(i)) {
+                    case '-' -> p.left = true;
+                    case '+' -> p.plus = true;
+                    case ' ' -> p.space = true;
+                    case '#' -> p.alt = true;
+                    default -> p.zero = true;
+                }
+            }
+            for (; i < s.length() && Character.isDigit(s.charAt(i)); i++) {
+                p.width = p.width * 10 + (s.charAt(i) - '0');
+            }
+            if (i < s.length() && s.charAt(i) == '.') {
+                p.precision = 0;
+                for (i++; i < s.length() && Character.isDigit(s.charAt(i)); i++) {
+                    p.precision = p.precision * 10 + (s.charAt(i) - '0');
+                }
+            }
+            int lenStart = i;
+            while (i < s.length() && "hljztLq".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
+            p.length = s.substring(lenStart, i);
+            if (i >= s.length() || "diouxXcspn%".indexOf(s.charAt(i)) < 0) {
+                return null;
+            }
+            p.conversion = s.charAt(i);
+            p.end = i + 1;
+            return p;
+        }
+
+        String format(Object arg) {
+            return switch (conversion) {
+                case 's' -> pad(truncate(String.valueOf(arg)));
+                case 'c' -> pad(String.valueOf((char) (bits(arg) & 0xff)));
+                case 'p' -> pointer(bits(arg));
+                case 'd', 'i' -> integer(signedValue(bits(arg)), 10, false);
+                case 'u' -> integer(unsignedValue(bits(arg)), 10, false);
+                case 'o' -> integer(unsignedValue(bits(arg)), 8, false);
+                case 'x' -> integer(unsignedValue(bits(arg)), 16, false);
+                case 'X' -> integer(unsignedValue(bits(arg)), 16, true);
+                default -> "";
+            };
+        }
+
+        private static long bits(Object arg) {
+            return switch (arg) {
+                case Value.Int i -> i.bits();
+                case Value.Pointer p -> p.address();
+                default -> throw new FormatException("an integer conversion was given " + arg);
+            };
+        }
+
+        private String truncate(String s) {
+            if (precision < 0) {
+                return s;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return b.length <= precision ? s : new String(Arrays.copyOf(b, precision), StandardCharsets.UTF_8);
+        }
+
+        private boolean wide() {
+            return length.startsWith("l") || length.equals("j") || length.equals("z") || length.equals("t")
+                    || length.equals("q") || length.equals("L");
+        }
+
+        private long signedValue(long v) {
+            if (wide()) {
+                return v;
+            }
+            return switch (length) {
+                case "hh" -> (byte) v;
+                case "h" -> (short) v;
+                default -> (int) v;
+            };
+        }
+
+        private long unsignedValue(long v) {
+            if (wide()) {
+                return v;
+            }
+            return switch (length) {
+                case "hh" -> v & 0xff;
+                case "h" -> v & 0xffff;
+                default -> v & 0xffffffffL;
+            };
+        }
+
+        private String integer(long v, int radix, boolean upper) {
+            boolean signed = conversion == 'd' || conversion == 'i';
+            boolean negative = signed && v < 0;
+            String digits = signed ? (negative ? Long.toString(v).substring(1) : Long.toString(v))
+                    : Long.toUnsignedString(v, radix);
+            if (upper) {
+                digits = digits.toUpperCase(java.util.Locale.ROOT);
+            }
+            if (precision == 0 && v == 0) {
+                digits = "";
+            }
+            if (precision > digits.length()) {
+                digits = "0".repeat(precision - digits.length()) + digits;
+            }
+            String prefix = negative ? "-" : signed && plus ? "+" : signed && space ? " " : "";
+            if (alt && conversion == 'o' && !digits.startsWith("0")) {
+                digits = "0" + digits;
+            } else if (alt && v != 0 && (conversion == 'x' || conversion == 'X')) {
+                prefix = upper ? "0X" : "0x";
+            }
+            if (zero && !left && precision < 0) {
+                int fill = width - prefix.length() - digits.length();
+                if (fill > 0) {
+                    digits = "0".repeat(fill) + digits;
+                }
+            }
+            return pad(prefix + digits);
+        }
+
+        private String pointer(long v) {
+            if (v == 0) {
+                return pad("(nil)");
+            }
+            String digits = Long.toHexString(v);
+            if (zero && !left) {
+                int fill = width - 2 - digits.length();
+                if (fill > 0) {
+                    digits = "0".repeat(fill) + digits;
+                }
+            }
+            return pad("0x" + digits);
+        }
+
+        private String pad(String s) {
+            int fill = width - s.getBytes(StandardCharsets.UTF_8).length;
+            if (fill <= 0) {
+                return s;
+            }
+            return left ? s + " ".repeat(fill) : " ".repeat(fill) + s;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.boxscope.probe.output;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Objects;
+
+/** What the runtime hands the output stage, from the ring buffer or at exit. */
+public sealed interface Event {
+    /** {@code Attaching N probes...}, once all probes are attached. */
+    record Attached(long probes) implements Event {}
+
+    /** {@code printf(fmt, args...)}. */
+    record Printf(String format, List<Value> args) implements Event {
+        public Printf {
+            Objects.requireNonNull(format, "format");
+            args = List.copyOf(args);
+        }
+    }
+
+    /** {@code time(fmt)} at local time {@code at} (format null: {@code %H:%M:%S\n}). */
+    record Time(String format, ZonedDateTime at) implements Event {
+        public Time {
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /** {@code join(array, delim)}: the strings read from the array; the first empty one ends it. */
+    record Join(List<String> args, String delimiter) implements Event {
+        public Join {
+            args = List.copyOf(args);
+            Objects.requireNonNull(delimiter, "delimiter");
+        }
+    }
+
+    /** Output of {@code cat()} or {@code system()}, already read or run. */
+    record Message(MessageType type, String text) implements Event {}
+
+    /** {@code print(value)} of a non-map value. */
+    record Print(Value value) implements Event {}
+
+    /** {@code print(@map, top, div)}. */
+    record PrintMap(MapDump map, long top, long div) implements Event {}
+
+    /** The ring buffer reported {@code events} lost. */
+    record Lost(long events) implements Event {}
+
+    /** The program ended ({@code exit()}, Ctrl-C): every map as it is now. */
+    record Exit(List<MapDump> maps) implements Event {
+        public Exit {
+            maps = List.copyOf(maps);
+        }
+    }
+}

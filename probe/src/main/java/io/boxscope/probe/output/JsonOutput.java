@@ -1,0 +1,106 @@
+package io.boxscope.probe.output;
+
+import java.util.List;
+
+/**
+ * bpftrace 0.17's {@code JsonOutput} ({@code -f json}): one JSON document a line, with its exact
+ * spacing ({@code {"type": "map", "data": {"@x": 1}}}). Kept as bpftrace writes it, even where
+ * that is not valid JSON (bare strerror, cgroup_path, strftime and macaddr values).
+ */
+public final class JsonOutput extends Output {
+    JsonOutput() {}
+
+    @Override
+    public String attached(long probes) {
+        return counter("attached_probes", "probes", probes);
+    }
+
+    @Override
+    public String lostEvents(long lost) {
+        return counter("lost_events", "events", lost);
+    }
+
+    private static String counter(String type, String field, long n) {
+        return "{\"type\": \"" + type + "\", \"data\": {\"" + field + "\": " + Long.toUnsignedString(n) + "}}\n";
+    }
+
+    @Override
+    public String message(MessageType type, String text, boolean newline) {
+        return "{\"type\": \"" + type.jsonName() + "\", \"data\": \"" + Escapes.json(text) + "\"}\n";
+    }
+
+    @Override
+    public String value(Value v) {
+        return "{\"type\": \"value\", \"data\": " + valueText(v) + "}\n";
+    }
+
+    /** Strings, buffers, stacks and the quoted resolved kinds in quotes; the rest bare. */
+    @Override
+    String valueText(Value v) {
+        String s = value(v, this::valueText);
+        boolean quoted = switch (v) {
+            case Value.Str x -> true;
+            case Value.Buffer x -> true;
+            case Value.Stack x -> true;
+            case Value.Resolved r -> r.kind().quotedInJson();
+            default -> false;
+        };
+        return quoted ? "\"" + Escapes.json(s) + "\"" : s;
+    }
+
+    /** The key arguments joined by a bare comma into one string: {@code "2,b"}. */
+    @Override
+    String key(MapDump map, List<Value> key) {
+        if (key.isEmpty()) {
+            return "";
+        }
+        return "\"" + Escapes.json(String.join(",", key.stream().map(Output::keyArgument).toList())) + "\"";
+    }
+
+    @Override
+    String keyValue(MapDump map, String key, String value) {
+        return key.isEmpty() ? value : key + ": " + value;
+    }
+
+    @Override
+    String delimiter(MapDump map) {
+        return ", ";
+    }
+
+    /** Nothing at all for an empty map. */
+    @Override
+    String mapDocument(MapDump map, String body) {
+        if (map.entries().isEmpty()) {
+            return "";
+        }
+        String open = map.keyed() ? "{" : "";
+        String close = map.keyed() ? "}" : "";
+        return "{\"type\": \"" + map.kind().jsonType() + "\", \"data\": {\"" + Escapes.json(map.name()) + "\": "
+                + open + body + close + "}}\n";
+    }
+
+    @Override
+    String tuple(List<String> elems) {
+        return "[" + String.join(",", elems) + "]";
+    }
+
+    @Override
+    String field(String name, String value) {
+        return "\"" + name + "\": " + value;
+    }
+
+    @Override
+    String stats(long count, long average, long total) {
+        return "{\"count\": " + count + ", \"average\": " + average + ", \"total\": " + total + "}";
+    }
+
+    @Override
+    String hist(long[] buckets, long div) {
+        return HistFormat.histJson(buckets, div);
+    }
+
+    @Override
+    String lhist(long[] buckets, LinearRange range) {
+        return HistFormat.lhistJson(buckets, range);
+    }
+}

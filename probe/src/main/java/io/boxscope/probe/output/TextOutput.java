@@ -1,0 +1,96 @@
+package io.boxscope.probe.output;
+
+import java.util.List;
+
+/** bpftrace 0.17's {@code TextOutput}: what it prints without {@code -f json}. */
+public final class TextOutput extends Output {
+    TextOutput() {}
+
+    @Override
+    public String attached(long probes) {
+        return "Attaching " + probes + (probes == 1 ? " probe...\n" : " probes...\n");
+    }
+
+    @Override
+    public String lostEvents(long lost) {
+        return "Lost " + lost + " events\n";
+    }
+
+    @Override
+    public String message(MessageType type, String text, boolean newline) {
+        return newline ? text + "\n" : text;
+    }
+
+    @Override
+    public String value(Value v) {
+        return valueText(v) + "\n";
+    }
+
+    @Override
+    String valueText(Value v) {
+        return value(v, this::valueText);
+    }
+
+    @Override
+    String key(MapDump map, List<Value> key) {
+        if (key.isEmpty()) {
+            return map.name();
+        }
+        return map.name() + "[" + String.join(", ", key.stream().map(Output::keyArgument).toList()) + "]";
+    }
+
+    @Override
+    String keyValue(MapDump map, String key, String value) {
+        boolean hist = map.kind() == MapKind.HIST || map.kind() == MapKind.LHIST;
+        return key + ": " + (hist ? "\n" : "") + value;
+    }
+
+    /** One entry a line, except maps of stacks, ksym, usym and inet, whose entries run together. */
+    @Override
+    String delimiter(MapDump map) {
+        if (map.kind() == MapKind.VALUE && !map.entries().isEmpty()
+                && map.entries().getFirst().value() instanceof MapValue.Plain p) {
+            boolean glued = switch (p.value()) {
+                case Value.Stack s -> true;
+                case Value.Resolved r -> r.kind().noMapDelimiter();
+                default -> false;
+            };
+            if (glued) {
+                return "";
+            }
+        }
+        return "\n";
+    }
+
+    /** Plain maps and hists end with one newline, avg and stats with two; an empty map is still a newline. */
+    @Override
+    String mapDocument(MapDump map, String body) {
+        boolean stats = map.kind() == MapKind.AVG || map.kind() == MapKind.STATS;
+        return body + (stats ? "\n\n" : "\n");
+    }
+
+    @Override
+    String tuple(List<String> elems) {
+        return "(" + String.join(", ", elems) + ")";
+    }
+
+    @Override
+    String field(String name, String value) {
+        return "." + name + " = " + value;
+    }
+
+    @Override
+    String stats(long count, long average, long total) {
+        return "count " + count + ", average " + average + ", total " + total;
+    }
+
+    @Override
+    String hist(long[] buckets, long div) {
+        return HistFormat.histText(buckets, div);
+    }
+
+    @Override
+    String lhist(long[] buckets, LinearRange range) {
+        return HistFormat.lhistText(buckets, range);
+    }
+}
