@@ -12,4 +12,6 @@ module io.boxscope.bpf {
     exports io.boxscope.bpf.feature;
     exports io.boxscope.bpf.syscalls;
     exports io.boxscope.bpf.sys;
+    exports io.boxscope.bpf.collection;
+    exports io.boxscope.bpf.symbols;
 }

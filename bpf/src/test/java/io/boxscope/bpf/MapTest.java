@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.map.CounterDeltas;
 import io.boxscope.bpf.map.MapSpec;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.map.TypedMap;
@@ -71,6 +72,81 @@ class MapTest {
             assertEquals(type.perCpu() ? Cpus.possible() : 1L, m.sumLong(taken.get(0).value()));
             assertTrue(m.keys().isEmpty());
             assertTrue(m.takeAll().isEmpty());
+            assertEquals(0, m.nonAtomicTakes(), "this kernel has BPF_MAP_LOOKUP_AND_DELETE_BATCH for " + type);
+        }
+    }
+
+    /**
+     * A per-CPU array of u32: CPU c holds c + 1 (written as the whole per-CPU buffer), so the typed read must
+     * be 1 + 2 + ... + possible CPUs. It used to sum u64 words only (4 / 8 = none) and return CPU 0's value.
+     */
+    @Test
+    void typedPerCpuU32ValuesAreSummedOverEveryCpu() {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_u32sum", MapType.PERCPU_ARRAY, 4, 4, 1))) {
+            int cpus = Cpus.possible();
+            byte[] all = new byte[m.valueBufferSize()];
+            java.lang.foreign.MemorySegment seg = java.lang.foreign.MemorySegment.ofArray(all);
+            int expected = 0;
+            for (int c = 0; c < cpus; c++) {
+                seg.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, (long) c * m.perCpuStride(), c + 1);
+                expected += c + 1;
+            }
+            m.update(new byte[4], all, BpfMap.ANY);
+            TypedMap<Integer, Integer> t = m.typed(Codec.U32, Codec.U32);
+            assertEquals(expected, t.get(0));
+            assertEquals(Map.of(0, expected), t.entries());
+        }
+    }
+
+    /**
+     * A program adds 1 per openat of a helper thread while this thread reads deltas as fast as it can: the deltas
+     * add up to exactly the calls made (nothing is deleted, so no add can be lost), on a per-CPU hash.
+     */
+    @Test
+    void counterDeltasLoseNothingUnderConcurrentUpdates() throws Exception {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_delta", MapType.PERCPU_HASH, 4, 8, 16))) {
+            int[] tid = {0};
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            int calls = 20_000;
+            Thread worker = Thread.ofPlatform().start(() -> {
+                tid[0] = io.boxscope.bpf.sys.Sys.gettid();
+                started.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Counting.openatMissing(calls);
+            });
+            started.await();
+            io.boxscope.bpf.asm.Asm a = new io.boxscope.bpf.asm.Asm();
+            io.boxscope.bpf.asm.Label out = a.newLabel("out");
+            a.ldx(io.boxscope.bpf.asm.Size.DW, io.boxscope.bpf.asm.Reg.R1, io.boxscope.bpf.asm.Reg.R1, 40)
+                    .jmp(io.boxscope.bpf.asm.JmpOp.JNE, io.boxscope.bpf.asm.Reg.R1, Counting.MAGIC_MODE, out);
+            Counting.emitCountIf(a, m, tid[0], false, out);
+            // emitCountIf looks up key 0; a per-CPU hash needs the key to exist
+            m.update(new byte[4], new byte[8], BpfMap.ANY);
+            long total = 0;
+            int reads = 0;
+            CounterDeltas d = new CounterDeltas(m, 1);
+            try (io.boxscope.bpf.prog.Program p = io.boxscope.bpf.prog.Program.load(io.boxscope.bpf.prog.ProgramSpec.of(
+                    "delta_openat", io.boxscope.bpf.prog.ProgramType.TRACEPOINT, a.build()));
+                    io.boxscope.bpf.link.Link l = io.boxscope.bpf.link.Attach.tracepoint(p, "syscalls", "sys_enter_openat")) {
+                go.countDown();
+                while (worker.isAlive()) {
+                    for (BpfMap.Entry e : d.next()) {
+                        total += Codec.U64.decode(e.value()); // already summed over CPUs
+                    }
+                    reads++;
+                }
+                worker.join();
+                for (BpfMap.Entry e : d.next()) {
+                    total += Codec.U64.decode(e.value());
+                }
+            }
+            assertEquals(calls, total, "sum of deltas over " + reads + " reads");
+            assertTrue(d.next().isEmpty(), "nothing grew since");
         }
     }
 

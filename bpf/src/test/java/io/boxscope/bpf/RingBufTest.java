@@ -104,6 +104,29 @@ class RingBufTest {
     }
 
     /**
+     * A RAW_TRACEPOINT program: run with args (first, max), it submits records {seq, seq ^ key} of 16 bytes
+     * for seq = first, first + 1, ... until max records or a failed reservation, and returns how many.
+     */
+    static List<Insn> fill(BpfMap ring, long key) {
+        Asm a = new Asm();
+        Label loop = a.newLabel("loop");
+        Label done = a.newLabel("done");
+        a.ldx(Size.DW, Reg.R7, Reg.R1, 0).ldx(Size.DW, Reg.R9, Reg.R1, 8).movImm(Reg.R8, 0)
+                .bind(loop)
+                .jmp(JmpOp.JGE, Reg.R8, 1024, done)
+                .jmp(JmpOp.JGE, Reg.R8, Reg.R9, done)
+                .ldMapFd(Reg.R1, ring.fd()).movImm(Reg.R2, 16).movImm(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, done)
+                .mov(Reg.R1, Reg.R7).add(Reg.R1, Reg.R8).stx(Size.DW, Reg.R0, 0, Reg.R1)
+                .ldImm64(Reg.R2, key).alu64(AluOp.XOR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R0, 8, Reg.R1)
+                .mov(Reg.R1, Reg.R0).movImm(Reg.R2, RingBufReader.BPF_RB_NO_WAKEUP).call(Helper.RINGBUF_SUBMIT)
+                .add(Reg.R8, 1)
+                .ja(loop)
+                .bind(done).mov(Reg.R0, Reg.R8).exit();
+        return a.build();
+    }
+
+    /**
      * A RAW_TRACEPOINT program run by this thread (Program.run, BPF_PROG_TEST_RUN) fills the ring with
      * {seq, seq ^ KEY} records until a reservation fails, no consumer running; one drain must then hand
      * over every record, in order and intact, and leave nothing pending (benchmarks/ringbuf-drain times this).
@@ -113,22 +136,7 @@ class RingBufTest {
         long key = 0x5a5a5a5a5a5a5a5aL;
         int size = 1 << 20;
         try (BpfMap ring = BpfMap.create(MapSpec.ringBuffer("test_fill", size))) {
-            Asm a = new Asm();
-            Label loop = a.newLabel("loop");
-            Label done = a.newLabel("done");
-            a.ldx(Size.DW, Reg.R7, Reg.R1, 0).ldx(Size.DW, Reg.R9, Reg.R1, 8).movImm(Reg.R8, 0)
-                    .bind(loop)
-                    .jmp(JmpOp.JGE, Reg.R8, 1024, done)
-                    .jmp(JmpOp.JGE, Reg.R8, Reg.R9, done)
-                    .ldMapFd(Reg.R1, ring.fd()).movImm(Reg.R2, 16).movImm(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
-                    .jmp(JmpOp.JEQ, Reg.R0, 0, done)
-                    .mov(Reg.R1, Reg.R7).add(Reg.R1, Reg.R8).stx(Size.DW, Reg.R0, 0, Reg.R1)
-                    .ldImm64(Reg.R2, key).alu64(AluOp.XOR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R0, 8, Reg.R1)
-                    .mov(Reg.R1, Reg.R0).movImm(Reg.R2, RingBufReader.BPF_RB_NO_WAKEUP).call(Helper.RINGBUF_SUBMIT)
-                    .add(Reg.R8, 1)
-                    .ja(loop)
-                    .bind(done).mov(Reg.R0, Reg.R8).exit();
-            try (Program p = Program.load(ProgramSpec.of("rb_fill", ProgramType.RAW_TRACEPOINT, a.build()));
+            try (Program p = Program.load(ProgramSpec.of("rb_fill", ProgramType.RAW_TRACEPOINT, fill(ring, key)));
                     RingBufReader r = new RingBufReader(ring)) {
                 assertEquals(10, p.run(0, 10), "run returns the program's r0");
                 long n = 10;

@@ -20,6 +20,8 @@ public final class Asm {
     private int labels;
 
     /** An empty program. */
+    private final List<MapRef> mapRefs = new ArrayList<>();
+
     public Asm() {}
 
     private record Fixup(int at, Label label) {}
@@ -188,6 +190,27 @@ public final class Asm {
     /** dst = address of the value of the single-element array map {@code mapFd}, plus off. */
     public Asm ldMapValue(Reg dst, int mapFd, int off) {
         return wide(dst, Insn.PSEUDO_MAP_VALUE, mapFd, off);
+    }
+
+    /**
+     * dst = pointer to the map named {@code mapName}, resolved when the program is loaded
+     * ({@code BpfCollection}, or {@code Program.load(spec, maps)}): no descriptor number is baked into the
+     * instructions, so programs can be built before their maps exist and the disassembly is stable.
+     */
+    public Asm ldMap(Reg dst, String mapName) {
+        mapRefs.add(new MapRef(insns.size(), mapName, false, 0));
+        return wide(dst, Insn.PSEUDO_MAP_FD, 0, 0);
+    }
+
+    /** dst = address of the value of the single-element array map named {@code mapName}, plus off (resolved at load). */
+    public Asm ldMapValue(Reg dst, String mapName, int off) {
+        mapRefs.add(new MapRef(insns.size(), mapName, true, off));
+        return wide(dst, Insn.PSEUDO_MAP_VALUE, 0, off);
+    }
+
+    /** The symbolic map references made so far ({@link #ldMap}, {@link #ldMapValue(Reg, String, int)}). */
+    public List<MapRef> mapRefs() {
+        return List.copyOf(mapRefs);
     }
 
     private Asm wide(Reg dst, int src, int lo, int hi) {

@@ -1,5 +1,10 @@
 package io.boxscope.bpf.feature;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +14,10 @@ import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Insn;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
 import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
 import io.boxscope.bpf.link.Attach;
 import io.boxscope.bpf.link.Link;
 import io.boxscope.bpf.map.BpfMap;
@@ -21,6 +29,7 @@ import io.boxscope.bpf.prog.Program;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.bpf.prog.VerifierException;
+import io.boxscope.bpf.sys.Cpus;
 import io.boxscope.bpf.sys.Sys;
 
 /**
@@ -28,13 +37,27 @@ import io.boxscope.bpf.sys.Sys;
  * program, create a one-entry map, attach and detach) and never by comparing version strings, which
  * lie on distribution and vendor kernels. Answers are cached for the life of the process.
  */
+@SuppressWarnings("restricted") // the downcall to libc getpid for the uprobe cookie probe
 public final class Features {
     private static final Map<String, Support> CACHE = new ConcurrentHashMap<>();
 
     private Features() {}
 
+    /**
+     * The cached answer, or the probe's. The probe runs outside the map: probes call other probes
+     * ({@link #helper} asks {@link #programType} first), and a nested {@code computeIfAbsent} on one
+     * ConcurrentHashMap throws {@code IllegalStateException("Recursive update")} whenever the two keys
+     * share a bin (or the table resizes meanwhile), which depends on the hash codes, so it showed up on
+     * a fresh JVM only. Two threads may probe the same thing at once; the first answer stored wins.
+     */
     private static Support cached(String key, Supplier<Support> probe) {
-        return CACHE.computeIfAbsent(key, k -> probe.get());
+        Support known = CACHE.get(key);
+        if (known != null) {
+            return known;
+        }
+        Support answer = probe.get();
+        Support raced = CACHE.putIfAbsent(key, answer);
+        return raced != null ? raced : answer;
     }
 
     private static Support attempt(Runnable r) {
@@ -157,6 +180,113 @@ public final class Features {
                 }
             }
         }));
+    }
+
+    private static final long COOKIE = 0x0b0c5c09e_c00c1eL;
+
+    /**
+     * Does a BPF cookie given when attaching this way reach the program? Attaches a program that stores
+     * {@code bpf_get_attach_cookie(ctx)} for real, makes the event fire (a syscall or a libc call of this
+     * thread; a 1 ms cpu-clock event for PERF_EVENT_SOFTWARE) and compares. Unsupported answers say whether
+     * the verifier refused the helper for that program type, the kernel refused the cookie when attaching
+     * (raw tracepoints take one since Linux 6.10, perf links since 5.15), or the program read back something
+     * else. KPROBE and FENTRY are not probed (this project cannot attach them here) and answer Unsupported.
+     */
+    public static Support cookie(AttachKind k) {
+        return cached("cookie:" + k, () -> {
+            ProgramType type = switch (k) {
+                case TRACEPOINT -> ProgramType.TRACEPOINT;
+                case RAW_TRACEPOINT -> ProgramType.RAW_TRACEPOINT;
+                case PERF_EVENT_SOFTWARE -> ProgramType.PERF_EVENT;
+                case UPROBE -> ProgramType.KPROBE;
+                case TP_BTF -> ProgramType.TRACING;
+                case KPROBE, FENTRY -> null;
+            };
+            if (type == null) {
+                return new Support.Unsupported("cookies are not probed for " + k + " attachments");
+            }
+            Support attach = attach(k);
+            if (!attach.isSupported()) {
+                return attach;
+            }
+            int tid = k == AttachKind.PERF_EVENT_SOFTWARE ? -1 : Sys.gettid();
+            try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {
+                Program p;
+                try {
+                    List<Insn> insns = cookieProgram(slot, tid);
+                    p = Program.load(type == ProgramType.TRACING
+                            ? ProgramSpec.tpBtf("probe_cookie", insns, AttachTargets.rawTracepoint("sys_enter"))
+                            : ProgramSpec.of("probe_cookie", type, insns));
+                } catch (VerifierException e) {
+                    return new Support.Unsupported("the verifier refuses bpf_get_attach_cookie in " + type + " programs");
+                }
+                try (p; Link l = switch (k) {
+                    case TRACEPOINT -> Attach.tracepoint(p, "raw_syscalls", "sys_enter", COOKIE);
+                    case RAW_TRACEPOINT -> Attach.rawTracepoint(p, "sys_enter", COOKIE);
+                    case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
+                            Attach.Sampling.period(1_000_000), Cpus.online().get(0), COOKIE);
+                    case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
+                    case TP_BTF -> Attach.tracing(p, COOKIE);
+                    case KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
+                }) {
+                    long deadline = System.nanoTime() + 2_000_000_000L;
+                    long seen;
+                    do {
+                        if (k == AttachKind.UPROBE) {
+                            libcGetpid();
+                        } else {
+                            Sys.getpid();
+                        }
+                        byte[] v = slot.lookup(new byte[4]);
+                        seen = v == null ? 0 : MemorySegment.ofArray(v)
+                                .get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        if (seen == 0 && k == AttachKind.PERF_EVENT_SOFTWARE) {
+                            Thread.sleep(5);
+                        }
+                    } while (seen == 0 && System.nanoTime() < deadline);
+                    if (seen == COOKIE) {
+                        return new Support.Supported();
+                    }
+                    return new Support.Unsupported(seen == 0 ? "the " + k + " program did not run within 2 s"
+                            : "the program read cookie 0x" + Long.toHexString(seen) + ", not the one attached");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Support.Unsupported("interrupted while probing cookies for " + k);
+            } catch (RuntimeException e) {
+                return new Support.Unsupported("attaching with a cookie failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** slot[0] = bpf_get_attach_cookie(ctx), for thread {@code tid} only (all threads when -1). */
+    private static List<Insn> cookieProgram(BpfMap slot, int tid) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        a.mov(Reg.R6, Reg.R1);
+        if (tid >= 0) {
+            a.call(Helper.GET_CURRENT_PID_TGID).jmp32(JmpOp.JNE, Reg.R0, tid, out);
+        }
+        a.mov(Reg.R1, Reg.R6).call(Helper.GET_ATTACH_COOKIE).mov(Reg.R7, Reg.R0)
+                .st(Size.W, Reg.R10, -4, 0).ldMapFd(Reg.R1, slot.fd())
+                .mov(Reg.R2, Reg.R10).add(Reg.R2, -4).call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, out)
+                .stx(Size.DW, Reg.R0, 0, Reg.R7)
+                .bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    /** libc's getpid(), the function the uprobe probe attaches to (Sys.getpid is a raw syscall, not this). */
+    private static void libcGetpid() {
+        try {
+            int unused = (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling libc getpid failed", t);
+        }
     }
 
     /** The C library this JVM runs on (for the uprobe probe). */

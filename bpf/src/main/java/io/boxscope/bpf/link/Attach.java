@@ -90,11 +90,20 @@ public final class Attach {
 
     /** Attaches a TRACEPOINT program to category:name. */
     public static Link tracepoint(Program p, String category, String name) {
+        return tracepoint(p, category, name, 0);
+    }
+
+    /**
+     * Attaches a TRACEPOINT program to category:name with a BPF cookie: the program reads {@code cookie} with
+     * {@code bpf_get_attach_cookie} (Linux 5.15+, perf links), so one program can serve several tracepoints
+     * and know which one fired.
+     */
+    public static Link tracepoint(Program p, String category, String name, long cookie) {
         String op = "attach tracepoint " + category + ":" + name;
         requireType(p, op, ProgramType.TRACEPOINT);
         int id = tracepointId(category, name);
         Fd ev = perfEventOpen(op, PERF_TYPE_TRACEPOINT, id, 1, false, -1, 0, 0, 0);
-        return bindPerf(op + " → " + p.name(), p, ev);
+        return bindPerf(op + " → " + p.name(), p, ev, cookie);
     }
 
     /**
@@ -138,12 +147,24 @@ public final class Attach {
 
     /** Attaches a RAW_TRACEPOINT program by tracepoint name (e.g. "sys_enter"). */
     public static Link rawTracepoint(Program p, String name) {
-        String op = "attach raw tracepoint " + name;
+        return rawTracepoint(p, name, 0);
+    }
+
+    /**
+     * Attaches a RAW_TRACEPOINT program with a BPF cookie ({@code bpf_get_attach_cookie}): the
+     * {@code raw_tracepoint.cookie} field of BPF_RAW_TRACEPOINT_OPEN, Linux 6.10+. An older kernel rejects a
+     * non-zero cookie (E2BIG: it does not know the field); {@code Features.cookie(RAW_TRACEPOINT)} says which.
+     */
+    public static Link rawTracepoint(Program p, String name, long cookie) {
+        String op = "attach raw tracepoint " + name + (cookie != 0 ? " with cookie " + cookie : "");
         requireType(p, op, ProgramType.RAW_TRACEPOINT);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment attr = a.allocate(24, 8);
+            MemorySegment attr = a.allocate(cookie != 0 ? 24 : 16, 8);
             attr.set(ValueLayout.JAVA_LONG, 0, a.allocateFrom(name).address());
             attr.set(ValueLayout.JAVA_INT, 8, p.fd());
+            if (cookie != 0) {
+                attr.set(ValueLayout.JAVA_LONG, 16, cookie); // union bpf_attr.raw_tracepoint.cookie
+            }
             long fd = Sys.bpf(op, Sys.BPF_RAW_TRACEPOINT_OPEN, attr);
             return new Link(op + " → " + p.name(), List.of(new Fd((int) fd)));
         }
@@ -151,11 +172,22 @@ public final class Attach {
 
     /** Attaches a tp_btf TRACING program (its target was fixed at load by attach_btf_id). */
     public static Link tracing(Program p) {
-        String op = "attach tp_btf program " + p.name();
+        return tracing(p, 0);
+    }
+
+    /**
+     * Attaches a tp_btf TRACING program with a BPF cookie: BPF_RAW_TRACEPOINT_OPEN's {@code cookie} serves
+     * tp_btf as well as raw tracepoints (kernel/bpf/syscall.c, bpf_raw_tp_link_attach; Linux 6.10+).
+     */
+    public static Link tracing(Program p, long cookie) {
+        String op = "attach tp_btf program " + p.name() + (cookie != 0 ? " with cookie " + cookie : "");
         requireType(p, op, ProgramType.TRACING);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment attr = a.allocate(24, 8);
+            MemorySegment attr = a.allocate(cookie != 0 ? 24 : 16, 8);
             attr.set(ValueLayout.JAVA_INT, 8, p.fd());
+            if (cookie != 0) {
+                attr.set(ValueLayout.JAVA_LONG, 16, cookie);
+            }
             long fd = Sys.bpf(op, Sys.BPF_RAW_TRACEPOINT_OPEN, attr);
             return new Link(op, List.of(new Fd((int) fd)));
         }
@@ -163,13 +195,63 @@ public final class Attach {
 
     /** Attaches a PERF_EVENT program to a software event sampled at {@code hz} on every online CPU. */
     public static Link perfEvent(Program p, SoftwareEvent event, long hz) {
-        String op = "attach perf event " + event.name().toLowerCase(java.util.Locale.ROOT) + " at " + hz + " Hz";
+        return perfEventEveryCpu(p, event, Sampling.frequency(hz), 0);
+    }
+
+    /**
+     * How often a perf event fires (perf_event_open(2): {@code sample_period} or, with {@code freq},
+     * {@code sample_freq}). For {@link SoftwareEvent#CPU_CLOCK} and {@link SoftwareEvent#TASK_CLOCK} a period
+     * is in nanoseconds; for the counting events (page faults, context switches) it is a number of events.
+     *
+     * @param value     the period, or the frequency in Hz
+     * @param frequency true for {@code value} Hz (the kernel adjusts the period to reach it), false for a fixed period
+     */
+    public record Sampling(long value, boolean frequency) {
+        public Sampling {
+            if (value <= 0) {
+                throw new IllegalArgumentException((frequency ? "frequency " : "period ") + value + " must be positive");
+            }
+        }
+
+        /** {@code hz} samples a second (bpftrace {@code profile:hz:N}). */
+        public static Sampling frequency(long hz) {
+            return new Sampling(hz, true);
+        }
+
+        /** One sample every {@code period} events; nanoseconds for the clocks (bpftrace {@code interval:ms:N} is N×10⁶). */
+        public static Sampling period(long period) {
+            return new Sampling(period, false);
+        }
+
+        @Override
+        public String toString() {
+            return frequency ? value + " Hz" : "every " + value;
+        }
+    }
+
+    /**
+     * Attaches a PERF_EVENT program to a software event on one CPU (any task there), e.g. bpftrace's
+     * {@code interval:ms:100}: {@code CPU_CLOCK}, {@code Sampling.period(100_000_000)}, on the first online
+     * CPU. {@code cookie} is what {@code bpf_get_attach_cookie} returns in the program (0: none).
+     */
+    public static Link perfEvent(Program p, SoftwareEvent event, Sampling sampling, int cpu, long cookie) {
+        String op = "attach perf event " + event.name().toLowerCase(java.util.Locale.ROOT) + " " + sampling + " on CPU " + cpu;
+        requireType(p, op, ProgramType.PERF_EVENT);
+        Fd ev = perfEventOpen(op, PERF_TYPE_SOFTWARE, event.config, sampling.value(), sampling.frequency(), -1, cpu, 0, 0);
+        return bindPerf(op + " → " + p.name(), p, ev, cookie);
+    }
+
+    /**
+     * Attaches a PERF_EVENT program to a software event on every online CPU, e.g. bpftrace's
+     * {@code profile:hz:99}: {@code CPU_CLOCK}, {@code Sampling.frequency(99)}. Closes what it opened on failure.
+     */
+    public static Link perfEventEveryCpu(Program p, SoftwareEvent event, Sampling sampling, long cookie) {
+        String op = "attach perf event " + event.name().toLowerCase(java.util.Locale.ROOT) + " " + sampling;
         requireType(p, op, ProgramType.PERF_EVENT);
         List<Link> links = new ArrayList<>();
         try {
             for (int cpu : Cpus.online()) {
-                Fd ev = perfEventOpen(op + " on CPU " + cpu, PERF_TYPE_SOFTWARE, event.config, hz, true, -1, cpu, 0, 0);
-                links.add(bindPerf(op + " cpu " + cpu, p, ev));
+                links.add(perfEvent(p, event, sampling, cpu, cookie));
             }
         } catch (RuntimeException e) {
             links.forEach(Link::close);
@@ -184,6 +266,11 @@ public final class Attach {
      * that process; -1 in every process that maps the file.
      */
     public static Link uprobe(Program p, Path binary, String symbol, boolean retprobe, int pid) {
+        return uprobe(p, binary, symbol, retprobe, pid, 0);
+    }
+
+    /** {@link #uprobe(Program, Path, String, boolean, int)} with a BPF cookie for {@code bpf_get_attach_cookie}. */
+    public static Link uprobe(Program p, Path binary, String symbol, boolean retprobe, int pid, long cookie) {
         String op = "attach " + (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
         long offset;
         try {
@@ -191,7 +278,7 @@ public final class Attach {
         } catch (IOException e) {
             throw new BpfException(op, Errno.ENOENT.number(), e.getMessage());
         }
-        return uprobeAt(p, binary, offset, retprobe, pid, op);
+        return uprobeAt(p, binary, offset, retprobe, pid, op, cookie);
     }
 
     /**
@@ -228,13 +315,18 @@ public final class Attach {
 
     /** Like {@link #uprobe} at a file offset. */
     public static Link uprobeAt(Program p, Path binary, long offset, boolean retprobe, int pid, String op) {
+        return uprobeAt(p, binary, offset, retprobe, pid, op, 0);
+    }
+
+    /** Like {@link #uprobe} at a file offset, with a BPF cookie. */
+    public static Link uprobeAt(Program p, Path binary, long offset, boolean retprobe, int pid, String op, long cookie) {
         requireType(p, op, ProgramType.KPROBE);
         int type = pmuType("uprobe", op);
         long config = retprobe ? 1L << retprobeBit("uprobe") : 0;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment path = a.allocateFrom(binary.toString());
             Fd ev = perfEventOpen(op, type, config, 1, false, pid, pid > 0 ? -1 : 0, path.address(), offset);
-            return bindPerf(op + " → " + p.name(), p, ev);
+            return bindPerf(op + " → " + p.name(), p, ev, cookie);
         }
     }
 
@@ -297,16 +389,29 @@ public final class Attach {
         }
     }
 
-    /** BPF_LINK_CREATE on the perf event, or SET_BPF + ENABLE where perf links are missing. */
     static Link bindPerf(String description, Program p, Fd ev) {
+        return bindPerf(description, p, ev, 0);
+    }
+
+    /**
+     * BPF_LINK_CREATE on the perf event (with {@code link_create.perf_event.bpf_cookie} at offset 16), or
+     * SET_BPF + ENABLE where perf links are missing (before 5.15; no cookie possible there: refused).
+     */
+    static Link bindPerf(String description, Program p, Fd ev, long cookie) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment attr = a.allocate(48, 8);
             attr.set(ValueLayout.JAVA_INT, 0, p.fd());
             attr.set(ValueLayout.JAVA_INT, 4, ev.value());
             attr.set(ValueLayout.JAVA_INT, 8, AttachType.PERF_EVENT.id());
+            attr.set(ValueLayout.JAVA_LONG, 16, cookie);
             Sys.Result r = Sys.bpfRaw(Sys.BPF_LINK_CREATE, attr);
             if (!r.failed()) {
                 return new Link(description, List.of(ev, new Fd((int) r.value())));
+            }
+            if (r.errno() == Errno.EINVAL.number() && cookie != 0) {
+                ev.close();
+                throw new BpfException(description.replace(" → ", " with program "), r.errno(),
+                        "this kernel has no BPF perf links (Linux 5.15+), which carry BPF cookies; attach without a cookie");
             }
             if (r.errno() != Errno.EINVAL.number()) {
                 ev.close();

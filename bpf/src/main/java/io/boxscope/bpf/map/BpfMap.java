@@ -25,6 +25,7 @@ public final class BpfMap implements AutoCloseable {
 
     private final MapSpec spec;
     private final Fd fd;
+    private final java.util.concurrent.atomic.AtomicLong nonAtomicTakes = new java.util.concurrent.atomic.AtomicLong();
 
     private BpfMap(MapSpec spec, Fd fd) {
         this.spec = spec;
@@ -223,9 +224,20 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
-     * Every entry, deleting each as it is read: BPF_MAP_LOOKUP_AND_DELETE_BATCH for hash maps where
-     * available (no increment is lost between read and delete), else read-then-delete per key (a
-     * program's update between the two is lost; the window is one system call).
+     * Every entry, deleting each as it is read (bpftrace's {@code print} then {@code clear}, syscount's
+     * interval). Uses BPF_MAP_LOOKUP_AND_DELETE_BATCH where the kernel has it (hash maps, 5.6+): each
+     * bucket's values are copied and the elements deleted under the bucket lock. Else read-then-delete per
+     * key, two system calls apart; {@link #nonAtomicTakes()} counts the entries taken that way.
+     *
+     * <p><b>The window, which no take can close from user space:</b> a program that counts does
+     * {@code p = bpf_map_lookup_elem(); atomic_add(p, 1)} and never takes the bucket lock. If the take copies
+     * the value between the program's lookup and its add, that add lands on the deleted element and is lost
+     * (with a preallocated hash map the element may even have been reused for another key: the add is then
+     * counted there). The window is the few instructions between a program's lookup and its add, so losses
+     * need a take racing an update of the same key; they are rare but not impossible, and bpftrace's
+     * {@code clear()} has the same window. Where no loss is acceptable, do not delete: {@link CounterDeltas}
+     * reads without deleting and reports each key's growth (the map must then have room for every key), or
+     * have programs write to one of two maps chosen by a generation number and take the one not in use.
      */
     public List<Entry> takeAll() {
         if (spec.type().isArray()) {
@@ -242,9 +254,19 @@ public final class BpfMap implements AutoCloseable {
             byte[] v = lookup(k);
             if (v != null && delete(k)) {
                 out.add(new Entry(k, v));
+                nonAtomicTakes.incrementAndGet();
             }
         }
         return out;
+    }
+
+    /**
+     * Entries {@link #takeAll} read and deleted with two system calls (the kernel has no batch
+     * lookup-and-delete for this map): for each, an update between the two was lost. 0 where the batch
+     * command works (the in-kernel window described at {@link #takeAll} remains).
+     */
+    public long nonAtomicTakes() {
+        return nonAtomicTakes.get();
     }
 
     List<Entry> lookupBatch() {
@@ -304,22 +326,46 @@ public final class BpfMap implements AutoCloseable {
      * remaining bytes (e.g. a comm) are taken from the first CPU where they are not all zero.
      */
     public byte[] sumPerCpu(byte[] raw, int counterWords) {
+        return sumPerCpu(raw, counterWords, 8);
+    }
+
+    /**
+     * Folds a per-CPU value whose leading {@code counters} fields are unsigned integers of {@code width}
+     * bytes (1, 2, 4 or 8; summed with wrap-around, as the kernel's own counters of that width wrap); the
+     * bytes after them are taken from the first CPU where they are not all zero.
+     */
+    public byte[] sumPerCpu(byte[] raw, int counters, int width) {
         if (!spec.type().perCpu()) {
             return raw;
         }
+        if (width != 1 && width != 2 && width != 4 && width != 8) {
+            throw new IllegalArgumentException("counter width " + width + " bytes: must be 1, 2, 4 or 8");
+        }
         int stride = perCpuStride();
         int vs = spec.valueSize();
+        if ((long) counters * width > vs) {
+            throw new IllegalArgumentException(counters + " counters of " + width + " bytes do not fit the "
+                    + vs + "-byte values of map " + spec.name());
+        }
         MemorySegment in = MemorySegment.ofArray(raw);
         MemorySegment out = MemorySegment.ofArray(new byte[vs]);
         for (int c = 0; c < raw.length / stride; c++) {
             long base = (long) c * stride;
-            for (int w = 0; w < counterWords; w++) {
-                long sum = out.get(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L)
-                        + in.get(ValueLayout.JAVA_LONG_UNALIGNED, base + w * 8L);
-                out.set(ValueLayout.JAVA_LONG_UNALIGNED, w * 8L, sum);
+            for (int w = 0; w < counters; w++) {
+                long at = (long) w * width;
+                switch (width) {
+                    case 8 -> out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, out.get(ValueLayout.JAVA_LONG_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_LONG_UNALIGNED, base + at));
+                    case 4 -> out.set(ValueLayout.JAVA_INT_UNALIGNED, at, out.get(ValueLayout.JAVA_INT_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_INT_UNALIGNED, base + at));
+                    case 2 -> out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) (out.get(ValueLayout.JAVA_SHORT_UNALIGNED, at)
+                            + in.get(ValueLayout.JAVA_SHORT_UNALIGNED, base + at)));
+                    default -> out.set(ValueLayout.JAVA_BYTE, at, (byte) (out.get(ValueLayout.JAVA_BYTE, at)
+                            + in.get(ValueLayout.JAVA_BYTE, base + at)));
+                }
             }
         }
-        int rest = counterWords * 8;
+        int rest = counters * width;
         if (rest < vs) {
             for (int c = 0; c < raw.length / stride; c++) {
                 byte[] tail = Arrays.copyOfRange(raw, c * stride + rest, c * stride + vs);

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A typed view of a {@link BpfMap}: codecs turn keys and values into the kernel's byte layout. On
  * per-CPU maps {@link #get} and {@link #entries} return the value summed over CPUs (the codec's
- * {@link Codec#counterWords} leading u64 fields are summed; see {@link BpfMap#sumPerCpu}).
+ * {@link Codec#counterWords} leading counters of {@link Codec#counterWidth} bytes are summed; see
+ * {@link BpfMap#sumPerCpu(byte[], int, int)}).
  */
 public final class TypedMap<K, V> {
     private final BpfMap map;
@@ -29,9 +30,18 @@ public final class TypedMap<K, V> {
 
         T decode(byte[] bytes);
 
-        /** Leading u64 counters that per-CPU reads sum (all words for plain numbers). */
+        /** Leading counters that per-CPU reads sum (all of them for plain numbers). */
         default int counterWords() {
-            return size() / 8;
+            return size() / counterWidth();
+        }
+
+        /**
+         * Bytes of one counter: 8 (u64) unless the codec says otherwise. A u32 value is one 4-byte
+         * counter; summing it as u64 words summed nothing (size / 8 = 0 words) and took the first
+         * non-zero CPU's value instead of the total.
+         */
+        default int counterWidth() {
+            return 8;
         }
 
         Codec<Integer> U32 = new Codec<>() {
@@ -47,6 +57,10 @@ public final class TypedMap<K, V> {
 
             public Integer decode(byte[] b) {
                 return MemorySegment.ofArray(b).get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+            }
+
+            public int counterWidth() {
+                return 4;
             }
         };
 
@@ -70,7 +84,7 @@ public final class TypedMap<K, V> {
     /** The value (summed over CPUs for per-CPU maps), or null. */
     public V get(K key) {
         byte[] raw = map.lookup(keys.encode(key));
-        return raw == null ? null : values.decode(map.sumPerCpu(raw, values.counterWords()));
+        return raw == null ? null : values.decode(map.sumPerCpu(raw, values.counterWords(), values.counterWidth()));
     }
 
     public void put(K key, V value) {
@@ -85,7 +99,7 @@ public final class TypedMap<K, V> {
     public Map<K, V> entries() {
         Map<K, V> out = new LinkedHashMap<>();
         for (BpfMap.Entry e : map.entries()) {
-            out.put(keys.decode(e.key()), values.decode(map.sumPerCpu(e.value(), values.counterWords())));
+            out.put(keys.decode(e.key()), values.decode(map.sumPerCpu(e.value(), values.counterWords(), values.counterWidth())));
         }
         return out;
     }

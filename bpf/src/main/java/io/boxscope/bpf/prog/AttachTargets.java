@@ -7,7 +7,10 @@ import java.util.OptionalInt;
 import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.BtfException;
 import io.boxscope.bpf.btf.BtfKind;
+import io.boxscope.bpf.btf.PtRegs;
+import io.boxscope.bpf.sys.Arch;
 
 /**
  * BTF type ids that TRACING programs name as their {@code attach_btf_id}: the typedef
@@ -43,6 +46,25 @@ public final class AttachTargets {
             }
         }
         return b;
+    }
+
+    private static volatile PtRegs ptRegs;
+
+    /**
+     * The running kernel's {@code struct pt_regs} layout for this architecture (argument, return value,
+     * stack and instruction pointer offsets for uprobe/kprobe and perf-event programs), from its BTF.
+     */
+    public static PtRegs ptRegs() {
+        PtRegs r = ptRegs;
+        if (r == null) {
+            try {
+                r = PtRegs.of(vmlinux(), Arch.current());
+            } catch (BtfException e) {
+                throw new BpfException("find struct pt_regs in kernel BTF", 0, e.getMessage());
+            }
+            ptRegs = r;
+        }
+        return r;
     }
 
     /** The attach_btf_id of a tp_btf program on raw tracepoint {@code tracepoint} (e.g. "sched_switch"). */

@@ -33,11 +33,26 @@ public final class Program implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** Loads a program without symbolic map references (those need {@link #load(ProgramSpec, java.util.function.Function)}). */
     public static Program load(ProgramSpec spec) {
+        if (!spec.mapRefs().isEmpty()) {
+            throw new IllegalArgumentException("program " + spec.name() + " refers to maps by name ("
+                    + spec.mapRefs().get(0).map() + ", ...): load it with its maps, through BpfCollection or "
+                    + "Program.load(spec, maps)");
+        }
+        return load(spec, name -> null);
+    }
+
+    /**
+     * Loads a program, resolving its symbolic map references ({@code Asm.ldMap}) with {@code maps} (name →
+     * open map; null for an unknown name, which fails with the name and the instruction).
+     */
+    public static Program load(ProgramSpec spec, java.util.function.Function<String, BpfMap> maps) {
         String op = "load " + spec.type().name().toLowerCase(Locale.ROOT) + " program " + spec.name();
+        List<Insn> code = spec.resolvedInsns(maps);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment insns = a.allocate(spec.insns().size() * 8L, 8);
-            Insn.encode(spec.insns(), insns);
+            MemorySegment insns = a.allocate(code.size() * 8L, 8);
+            Insn.encode(code, insns);
             MemorySegment license = a.allocateFrom(spec.license());
             MemorySegment attr = a.allocate(144, 8);
             attr.set(ValueLayout.JAVA_INT, 0, spec.type().id());
@@ -71,7 +86,7 @@ public final class Program implements AutoCloseable {
                         continue;
                     }
                     String text = log.getString(0, StandardCharsets.UTF_8);
-                    throw rejected(op, spec.insns(), r.errno(), text);
+                    throw rejected(op, code, r.errno(), text);
                 }
             }
             throw BpfException.of(op, firstErrno);

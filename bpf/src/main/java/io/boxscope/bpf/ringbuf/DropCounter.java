@@ -20,7 +20,36 @@ public final class DropCounter implements AutoCloseable {
     private final BpfMap map;
 
     public DropCounter(String name) {
-        this.map = BpfMap.create(MapSpec.of(name, MapType.PERCPU_ARRAY, 4, 8, 1));
+        this.map = BpfMap.create(spec(name));
+    }
+
+    /** A drop counter over an existing map of {@link #spec} (e.g. one a {@code BpfCollection} created). */
+    public DropCounter(BpfMap map) {
+        if (map.type() != MapType.PERCPU_ARRAY || map.spec().valueSize() != 8 || map.spec().keySize() != 4) {
+            throw new IllegalArgumentException(map + " is not a drop counter (a per-CPU array of one u64)");
+        }
+        this.map = map;
+    }
+
+    /** The map a drop counter needs, for a {@code CollectionSpec}. */
+    public static MapSpec spec(String name) {
+        return MapSpec.of(name, MapType.PERCPU_ARRAY, 4, 8, 1);
+    }
+
+    /**
+     * Emits "counter += 1" for the drop counter map named {@code mapName} (resolved at load, see
+     * {@link Asm#ldMap}). Clobbers R0–R5 and the 4-byte stack slot at {@code stackOffset}.
+     */
+    public static void emitIncrement(Asm a, String mapName, int stackOffset) {
+        Label skip = a.newLabel("drop_done");
+        a.st(Size.W, Reg.R10, stackOffset, 0)
+                .ldMap(Reg.R1, mapName)
+                .mov(Reg.R2, Reg.R10).add(Reg.R2, stackOffset)
+                .call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, skip)
+                .movImm(Reg.R1, 1)
+                .atomic(Size.DW, AtomicOp.ADD, Reg.R0, 0, Reg.R1)
+                .bind(skip);
     }
 
     public BpfMap map() {

@@ -1,9 +1,11 @@
 package io.boxscope.bpf.ringbuf;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import io.boxscope.bpf.BpfException;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.map.BpfMap;
@@ -14,9 +16,9 @@ import io.boxscope.bpf.sys.Sys;
  * Consumer side of a BPF ring buffer map (Documentation/bpf/ringbuf.rst). Maps the consumer page
  * read-write and the producer page plus the data area (mapped twice back to back by the kernel, so a
  * record that wraps is still contiguous) read-only, and hands out zero-copy {@link MemorySegment}
- * views. No epoll and no per-record wakeups: programs submit with {@link #BPF_RB_NO_WAKEUP} and
+ * views (read-only, each scoped to its handler call). No epoll and no per-record wakeups: programs submit with {@link #BPF_RB_NO_WAKEUP} and
  * {@link #poll} checks the producer position with sleeps that grow while the ring is idle. Not
- * thread-safe: one consumer thread per ring.
+ * thread-safe for consuming (one consumer thread per ring); {@link #close} may come from any thread.
  */
 @SuppressWarnings("restricted") // reinterpret of the kernel's mmap'd ring: sized by the map, checked at creation
 public final class RingBufReader implements AutoCloseable {
@@ -41,9 +43,15 @@ public final class RingBufReader implements AutoCloseable {
     private final MemorySegment data;
     private long records;
     private long discarded;
-    private boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closeRequested;
+    private boolean draining;
+    private boolean unmapped;
 
-    /** Receives one record; the view is valid only during the call (copy what you keep). */
+    /**
+     * Receives one record: a read-only view valid only during the call, on the calling thread (copy what
+     * you keep, e.g. {@code record.toArray(ValueLayout.JAVA_BYTE)}).
+     */
     @FunctionalInterface
     public interface Handler {
         void onRecord(MemorySegment record);
@@ -88,34 +96,68 @@ public final class RingBufReader implements AutoCloseable {
                 "no AT_PAGESZ entry; the ring buffer's layout depends on it");
     }
 
-    /** Consumes every record available now; returns how many were handed to {@code h}. */
+    /**
+     * Consumes the records available now (the producer position is read once, so a ring that is refilled
+     * as fast as it drains still ends the call); returns how many were handed to {@code h}.
+     */
     public int drain(Handler h) {
-        ensureOpen();
-        long cons = (long) LONG.getAcquire(consumer, 0L);
-        int n = 0;
-        while (true) {
-            long prod = (long) LONG.getAcquire(producer, 0L);
-            if (cons >= prod) {
-                break;
+        return drain(h, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Consumes at most {@code budget} of the records available now and returns how many were handed to
+     * {@code h}. Each record is a <em>read-only</em> view scoped to its {@link Handler#onRecord} call: a
+     * write throws instead of faulting on the read-only mapping, and a view kept past the call (or used from
+     * another thread) throws {@link IllegalStateException} (or {@link WrongThreadException}) instead of
+     * reading whatever the producer wrote there since. Copy what you keep. A handler that throws stops the
+     * drain after its record, which counts as consumed. {@link #close} from a handler, or from another thread,
+     * ends the drain after the current record; the mapping is released only once no record view is live.
+     */
+    public int drain(Handler h, int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("drain budget " + budget + " is negative");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            draining = true;
+            try {
+                return drainLocked(h, budget);
+            } finally {
+                draining = false;
+                if (closeRequested) {
+                    unmap();
+                }
             }
-            while (cons < prod) {
-                long off = cons & mask;
-                int len = (int) INT.getAcquire(data, off);
-                if ((len & BUSY) != 0) {
-                    // reserved but not yet submitted: stop here, records after it wait for it (ordering)
-                    LONG.setRelease(consumer, 0L, cons);
-                    return n;
-                }
-                int payload = len & ~(BUSY | DISCARD);
-                long total = (payload + HEADER + 7) & ~7L;
-                if ((len & DISCARD) == 0) {
-                    h.onRecord(data.asSlice(off + HEADER, payload));
-                    n++;
-                    records++;
-                } else {
-                    discarded++;
-                }
-                cons += total;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int drainLocked(Handler h, int budget) {
+        long cons = (long) LONG.getAcquire(consumer, 0L);
+        long prod = (long) LONG.getAcquire(producer, 0L);
+        int n = 0;
+        while (cons < prod && n < budget && !closeRequested) {
+            long off = cons & mask;
+            int len = (int) INT.getAcquire(data, off);
+            if ((len & BUSY) != 0) {
+                break; // reserved but not yet submitted: records after it wait for it (ordering)
+            }
+            int payload = len & ~(BUSY | DISCARD);
+            long total = (payload + HEADER + 7) & ~7L;
+            cons += total;
+            if ((len & DISCARD) != 0) {
+                discarded++;
+                LONG.setRelease(consumer, 0L, cons);
+                continue;
+            }
+            n++;
+            records++;
+            try (Arena call = Arena.ofConfined()) {
+                h.onRecord(data.asSlice(off + HEADER, payload).reinterpret(call, null).asReadOnly());
+            } finally {
+                // published even when the handler throws: that record was handed over and is not redelivered
                 LONG.setRelease(consumer, 0L, cons);
             }
         }
@@ -128,15 +170,20 @@ public final class RingBufReader implements AutoCloseable {
      * busy one drains in batches without a wakeup per record.
      */
     public int poll(Handler h, Duration timeout) throws InterruptedException {
+        return poll(h, timeout, Integer.MAX_VALUE);
+    }
+
+    /** {@link #poll(Handler, Duration)} consuming at most {@code budget} records (see {@link #drain(Handler, int)}). */
+    public int poll(Handler h, Duration timeout, int budget) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = MIN_SLEEP_NS;
         while (true) {
-            int n = drain(h);
+            int n = drain(h, budget);
             if (n > 0) {
                 return n;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 || closeRequested) {
                 return 0;
             }
             long s = Math.min(sleep, left);
@@ -147,7 +194,13 @@ public final class RingBufReader implements AutoCloseable {
 
     /** Bytes produced but not yet consumed. */
     public long pending() {
-        return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);
+        lock.lock();
+        try {
+            ensureOpen();
+            return (long) LONG.getAcquire(producer, 0L) - (long) LONG.getAcquire(consumer, 0L);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records handed to handlers so far. */
@@ -165,16 +218,32 @@ public final class RingBufReader implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closeRequested) {
             throw new IllegalStateException("ring buffer reader for " + map.spec().name() + " is closed");
         }
     }
 
-    /** Unmaps the ring; the map itself stays open (close it separately). */
+    /**
+     * Unmaps the ring; the map itself stays open (close it separately). Safe from a handler (the drain stops
+     * after that record) and from another thread (waits for the running drain's current record, at most one
+     * handler call, then unmaps).
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        closeRequested = true;
+        lock.lock();
+        try {
+            if (!draining) {
+                unmap();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unmap() {
+        if (!unmapped) {
+            unmapped = true;
             Sys.munmap(producerAddr, page + 2 * size);
             Sys.munmap(consumerAddr, page);
         }

@@ -1,0 +1,84 @@
+package io.boxscope.bpf.btf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import io.boxscope.bpf.sys.Arch;
+
+/**
+ * Where a probed function's arguments and return value sit in {@code struct pt_regs}, the context of
+ * kprobe-type programs (uprobes, kprobes) and of perf-event programs. Offsets come from the kernel's
+ * BTF description of {@code struct pt_regs}, never typed in: members are chosen by the architecture's
+ * calling convention (the register names of arch/*&#47;include/asm/ptrace.h), their offsets read from BTF.
+ * <ul>
+ * <li>x86_64 (System V AMD64 ABI): arguments in di, si, dx, cx, r8, r9; return in ax; stack pointer sp;
+ *     instruction pointer ip; syscall number orig_ax.</li>
+ * <li>aarch64 (AAPCS64): arguments in regs[0]–regs[7]; return in regs[0]; sp; pc; syscall number syscallno.</li>
+ * </ul>
+ * Arguments past the register ones are on the stack and not described here.
+ *
+ * @param arch      the architecture the layout was made for
+ * @param args      byte offsets of the register arguments, in order (bpftrace {@code arg0}, {@code arg1}, ...)
+ * @param ret       offset of the return value register (bpftrace {@code retval})
+ * @param sp        offset of the stack pointer
+ * @param ip        offset of the instruction pointer
+ * @param syscallNr offset of the syscall number saved at system call entry
+ */
+public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int syscallNr) {
+    public PtRegs {
+        args = List.copyOf(args);
+    }
+
+    /** The layout of {@code struct pt_regs} in {@code btf} for {@code arch}'s calling convention. */
+    public static PtRegs of(Btf btf, Arch arch) throws BtfException {
+        return switch (arch) {
+            case X86_64 -> new PtRegs(arch, offsets(btf, "di", "si", "dx", "cx", "r8", "r9"), offset(btf, "ax"),
+                    offset(btf, "sp"), offset(btf, "ip"), offset(btf, "orig_ax"));
+            case AARCH64 -> new PtRegs(arch, offsets(btf, "regs[0]", "regs[1]", "regs[2]", "regs[3]", "regs[4]", "regs[5]",
+                    "regs[6]", "regs[7]"), offset(btf, "regs[0]"), offset(btf, "sp"), offset(btf, "pc"), offset(btf, "syscallno"));
+        };
+    }
+
+    /** Offset of argument {@code i} (0-based); fails for an argument passed on the stack. */
+    public int arg(int i) {
+        if (i < 0 || i >= args.size()) {
+            throw new IllegalArgumentException("arg" + i + ": " + arch + " passes " + args.size()
+                    + " arguments in registers (arg0-arg" + (args.size() - 1) + "); later ones are on the stack");
+        }
+        return args.get(i);
+    }
+
+    private static List<Integer> offsets(Btf btf, String... regs) throws BtfException {
+        List<Integer> out = new ArrayList<>();
+        for (String r : regs) {
+            out.add(offset(btf, r));
+        }
+        return out;
+    }
+
+    /** Byte offset of member {@code reg} ({@code name} or {@code name[i]}) of struct pt_regs. */
+    static int offset(Btf btf, String reg) throws BtfException {
+        OptionalInt id = btf.findId("pt_regs", BtfKind.STRUCT);
+        if (id.isEmpty()) {
+            throw new BtfException("the kernel's BTF has no struct pt_regs");
+        }
+        int bracket = reg.indexOf('[');
+        String name = bracket < 0 ? reg : reg.substring(0, bracket);
+        MemberLocation m = btf.member(id.getAsInt(), name);
+        if (m.isBitfield() || m.bitOffset() % 8 != 0) {
+            throw new BtfException("pt_regs." + name + " is a bitfield");
+        }
+        long off = m.byteOffset();
+        if (bracket >= 0) {
+            int index = Integer.parseInt(reg.substring(bracket + 1, reg.length() - 1));
+            if (!(btf.type(btf.resolve(m.typeId())) instanceof BtfType.Array a)) {
+                throw new BtfException("pt_regs." + name + " is " + btf.typeName(m.typeId()) + ", not an array");
+            }
+            if (index >= Integer.toUnsignedLong(a.length())) {
+                throw new BtfException("pt_regs." + reg + ": the array has " + a.length() + " elements");
+            }
+            off += index * btf.sizeOf(a.elementType());
+        }
+        return Math.toIntExact(off);
+    }
+}
