@@ -307,9 +307,9 @@ final class ExprTyper {
             return ERROR;
         }
         return switch (u.op()) {
-            case NOT -> t.isIntegerLike() ? SType.Int.I64 : badUnary(u, t);
+            case NOT -> t instanceof SType.Int i ? new SType.Int(8, i.signed()) : t instanceof SType.Ptr ? SType.Int.U64 : badUnary(u, t);
             case BNOT -> t instanceof SType.Int i ? new SType.Int(8, i.signed()) : badUnary(u, t);
-            case NEG -> t instanceof SType.Int ? SType.Int.I64 : badUnary(u, t);
+            case NEG -> t instanceof SType.Int i ? new SType.Int(8, i.signed()) : badUnary(u, t);
             case DEREF -> t instanceof SType.Ptr p ? (p.pointee() instanceof SType.None ? SType.Int.U64 : p.pointee())
                     : t instanceof SType.Int ? SType.Int.U64 : badUnary(u, t);
             case ADDR -> u.operand() instanceof Expr.Field ? new SType.Ptr(t)
@@ -479,9 +479,8 @@ final class ExprTyper {
                 yield a.element();
             }
             case SType.Ptr p -> p.pointee() instanceof SType.None ? SType.Int.U64 : p.pointee();
-            case SType.Str s -> new SType.Int(1, true);
             default -> error(i.span(), "The array index operator [] can only be used on arrays and pointers, found "
-                    + base.display());
+                    + base.display() + ".");
         };
     }
 

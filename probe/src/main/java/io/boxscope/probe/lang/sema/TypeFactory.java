@@ -215,12 +215,29 @@ final class TypeFactory {
                                 Math.max(0, f.arrayLength()));
                 case FLEXIBLE_ARRAY -> t = new SType.Array(scalar(f.type(), 1, f.signed()), 0);
                 case POINTER -> t = pointer(f.type());
-                case SCALAR -> t = new SType.Int(clamp(f.size()), f.signed());
+                case SCALAR -> t = scalarField(f);
                 default -> t = SType.Int.U64;
             }
             fields.add(new SType.RecordField(f.name(), t, f.offset(), layout));
         }
         return new SType.Record("struct _tracepoint_" + system + "_" + event, size, -1, fields);
+    }
+
+    /**
+     * A scalar tracepoint field, typed by its C type as bpftrace does (syscall formats say signed:0 for
+     * every argument): {@code int}/{@code unsigned int} in an 8-byte slot become 64-bit (bpftrace's
+     * TracepointFormatParser::adjust_integer_types); other known types keep their own size.
+     */
+    private SType scalarField(EventField f) throws BtfException {
+        String c = f.type().replace("const ", "").replace("volatile ", "").strip();
+        if (f.size() == 8 && (c.equals("int") || c.equals("unsigned int"))) {
+            return new SType.Int(8, c.equals("int"));
+        }
+        SType t = named(c);
+        if (t instanceof SType.Int i && i.bytes() <= f.size()) {
+            return i;
+        }
+        return new SType.Int(clamp(f.size()), f.signed());
     }
 
     private static int clamp(int size) {
