@@ -9,4 +9,5 @@ module io.boxscope.cli {
     requires io.boxscope.proc;
     requires io.boxscope.bpf;
     requires info.picocli;
+    requires jdk.unsupported; // sun.misc.Signal, see StopSignals
 }

@@ -21,19 +21,16 @@ import io.boxscope.proc.json.Json;
  * {@code bpftrace -l}); running programs ({@code -e}, files) is the probe language, not written yet.
  */
 public final class ProbeCommand extends CliCommand {
-    static final String NOT_YET = "not implemented yet: the probe language (boxscope probe -e PROGRAM, boxscope probe FILE) "
-            + "is planned (issue 3) and cannot run anything today; only listing works: boxscope probe -l [PATTERN]";
-
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List probes matching PATTERN (default: every tracepoint, raw tracepoint "
             + "and software event).");
 
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: also print each tracepoint's arguments (args->NAME), "
-            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.");
+            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types. With a program: print its BPF instructions.");
 
     final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
-            .help("Run a probe program (not implemented yet; with -d, check it and print its typed AST).");
+            .help("Run a probe program (with -d, check it and print its typed AST instead).");
 
     final Opt<Boolean> dump = flag("-d")
             .help("Parse and check the program (-e PROGRAM or FILE) and print its typed AST instead of running it; "
@@ -42,14 +39,24 @@ public final class ProbeCommand extends CliCommand {
     final Opt<Boolean> unsafe = flag("--unsafe")
             .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
 
+    final Opt<Boolean> quiet = flag("-q")
+            .help("Do not print 'Attaching N probes...'.");
+
+    final Opt<String> format = option(String.class, "text", "-f").label("FORMAT")
+            .help("Output format of a running program: text (default) or json (bpftrace's NDJSON).");
+
+    final Opt<String> outFile = option(String.class, null, "-o").label("FILE")
+            .help("Write the program's output to FILE instead of standard output.");
+
     final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
-            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file (not implemented yet).");
+            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file.");
 
     public ProbeCommand() {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
                 "-d checks a program (-e PROGRAM or FILE) and prints its typed AST.",
-                "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
+                "-e PROGRAM or a program FILE runs it until exit(), Ctrl-C or SIGTERM, printing what bpftrace prints;",
+                "docs/probe.md lists the language features that run today.");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
                 "  boxscope probe -l 'rawtracepoint:sched_*'               raw tracepoints (from kernel BTF)",
@@ -60,7 +67,8 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l '*sched_switch*'                      any provider",
                 "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
                 "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
-                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file");
+                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file",
+                "  boxscope probe -e 'tracepoint:syscalls:sys_enter_execve { printf(\"%s ran %s\\n\", comm, str(args->filename)); }'");
     }
 
     @Override
@@ -77,8 +85,12 @@ public final class ProbeCommand extends CliCommand {
             if (program.value() == null && pattern.value() == null) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
-            err.println("boxscope: " + NOT_YET);
-            return ExitCode.FAILURE;
+            if (!format.value().equals("text") && !format.value().equals("json")) {
+                throw new UsageException("-f takes text or json, not '" + Text.safe(format.value()) + "'");
+            }
+            return ProbeRun.run(new ProbeRun.Options(program.value(), program.value() != null ? null : pattern.value(),
+                    unsafe.value(), quiet.value(), format.value().equals("json"), outFile.value(), verbose.value(),
+                    List.of(), global().paths().sysRoot()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

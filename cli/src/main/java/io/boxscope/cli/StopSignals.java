@@ -1,0 +1,115 @@
+package io.boxscope.cli;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * How a long-running command (syscount today; probe, trace and the tools later) ends on SIGINT and
+ * SIGTERM: the signal only asks it to stop; the command's own thread then prints its final output,
+ * closes what it attached (programs, links, maps) and returns exit 0, as bpftrace and the
+ * libbpf-tools do on Ctrl+C. A second signal exits at once (128 + signal number, through the JVM's
+ * shutdown) for a command that does not stop.
+ *
+ * <pre>
+ * try (StopSignals stop = StopSignals.install()) {
+ *     while (!stop.await(nanosUntilNextReport)) { report(); }
+ * }
+ * finalReport();
+ * </pre>
+ *
+ * <p>Why this and not a shutdown hook. A shutdown hook runs while the JVM is already exiting,
+ * racing the command's own thread; and it never runs for a job a script started in the background
+ * ({@code boxscope syscount & kill -INT $!}): without job control the shell starts asynchronous
+ * commands with SIGINT ignored (POSIX, "Shell Command Language", 2.9.3), the JVM then leaves SIGINT
+ * ignored (HotSpot's JVM_RegisterSignal does not install a handler for a shutdown signal that is
+ * ignored at start-up), and {@code kill -INT} does nothing. So, while a command runs, its
+ * handlers replace the JVM's for SIGINT and SIGTERM, through {@code sun.misc.Signal} (module
+ * jdk.unsupported, kept exported for this use by JEP 260; {@code jdk.internal.misc.Signal} is not
+ * exported). When the JVM reports the signal as ignored, its disposition is first reset to SIG_DFL
+ * with libc's signal(2) through FFM, so that the JVM installs its handler; bpftrace likewise
+ * installs its SIGINT handler whatever it inherited. {@link #close} puts the previous handlers
+ * (or SIG_IGN) back.
+ */
+public final class StopSignals implements AutoCloseable {
+    private static final String[] SIGNALS = {"INT", "TERM"};
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+    private volatile String received;
+
+    private StopSignals() {}
+
+    /** Installs the handlers for SIGINT and SIGTERM until {@link #close}. */
+    public static StopSignals install() {
+        StopSignals s = new StopSignals();
+        SignalHandler handler = s::onSignal;
+        for (String name : SIGNALS) {
+            Signal sig = new Signal(name);
+            SignalHandler old = Signal.handle(sig, handler);
+            if (old == SignalHandler.SIG_IGN) {
+                // The JVM kept the inherited SIG_IGN and installed nothing: reset, then install.
+                resetToDefault(sig.getNumber());
+                Signal.handle(sig, handler);
+            }
+            s.previous.put(sig, old);
+        }
+        return s;
+    }
+
+    private void onSignal(Signal sig) {
+        if (received != null) {
+            // Asked twice: the command does not stop by itself, so the JVM exits as it would have.
+            Runtime.getRuntime().exit(128 + sig.getNumber());
+            return;
+        }
+        received = "SIG" + sig.getName();
+        stop.countDown();
+    }
+
+    /** Waits up to {@code nanos} for a stop signal; true when one came (now or before). */
+    public boolean await(long nanos) throws InterruptedException {
+        return stop.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** True once SIGINT or SIGTERM arrived. */
+    public boolean requested() {
+        return received != null;
+    }
+
+    /** "SIGINT" or "SIGTERM", or null when no signal came. */
+    public String signal() {
+        return received;
+    }
+
+    /** Puts back the handlers that were there before {@link #install} (the JVM's, or SIG_IGN). */
+    @Override
+    public void close() {
+        previous.forEach(Signal::handle);
+        previous.clear();
+    }
+
+    /**
+     * signal(sig, SIG_DFL) in libc (signal(2)); only the disposition changes, so the glibc wrapper's
+     * BSD flags do not matter. FFM needs native access (the jar's manifest enables it).
+     */
+    @SuppressWarnings("restricted")
+    private static void resetToDefault(int sig) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle signal = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            MemorySegment unused = (MemorySegment) signal.invokeExact(sig, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot reset the disposition of signal " + sig + ": " + t, t);
+        }
+    }
+}

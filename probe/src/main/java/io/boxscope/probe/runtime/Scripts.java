@@ -1,0 +1,30 @@
+package io.boxscope.probe.runtime;
+
+import java.nio.file.Path;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Features;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.codegen.ProbeCompiler;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.parse.ProgramParser;
+import io.boxscope.probe.lang.sema.Analyzer;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.lang.sema.CheckedProgram;
+import io.boxscope.probe.lang.sema.LiveKernel;
+
+/** The whole front half of the pipeline for the running kernel: parse, check, compile. */
+public final class Scripts {
+    private Scripts() {}
+
+    /**
+     * Parses, checks and compiles {@code source} against the running kernel (tracefs and BTF under
+     * {@code sysRoot}). Links carry BPF cookies when the kernel accepts them on tracepoints and perf events.
+     */
+    public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options) throws ProgramException {
+        CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), LiveKernel.of(sysRoot), options);
+        boolean cookies = Features.cookie(AttachKind.TRACEPOINT).isSupported()
+                && Features.cookie(AttachKind.PERF_EVENT_SOFTWARE).isSupported();
+        return ProbeCompiler.compile(checked, cookies);
+    }
+}

@@ -1,0 +1,74 @@
+package io.boxscope.probe.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.probe.codegen.Layouts;
+import io.boxscope.probe.lang.sema.SType;
+import io.boxscope.probe.lang.sema.SpecialKind;
+import io.boxscope.probe.output.ResolvedKind;
+import io.boxscope.probe.output.Value;
+
+/**
+ * Bytes written by the generated code (map keys and values, ring-buffer records) back to the output
+ * model's {@link Value}s, by the script type that wrote them ({@link Layouts} says where each part is).
+ */
+final class ValueDecoder {
+    private final List<String> probeNames;
+
+    ValueDecoder(List<String> probeNames) {
+        this.probeNames = probeNames;
+    }
+
+    static long u64(byte[] b, int off) {
+        return ByteBuffer.wrap(b, off, 8).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    /** A value of type {@code t} at {@code off}; integers at their declared width ({@code promote}: 64 bits, as keys print). */
+    Value decode(SType t, byte[] b, int off, boolean promote) {
+        return switch (t) {
+            case SType.Int i -> new Value.Int(u64(b, off), promote ? 64 : i.bytes() * 8, i.signed());
+            case SType.Ptr p -> promote ? new Value.Pointer(u64(b, off)) : new Value.Int(u64(b, off), 64, false);
+            case SType.Str s -> new Value.Str(cString(b, off, Math.min(s.bytes(), b.length - off)));
+            case SType.Tuple tu -> {
+                List<Value> els = new ArrayList<>();
+                for (int k = 0; k < tu.elements().size(); k++) {
+                    els.add(decode(tu.elements().get(k), b, off + Layouts.tupleOffset(tu, k), false));
+                }
+                yield new Value.Tuple(els);
+            }
+            case SType.Special s when s.kind() == SpecialKind.PROBE -> {
+                long id = u64(b, off);
+                String name = id >= 0 && id < probeNames.size() ? probeNames.get((int) id) : "probe#" + id;
+                yield new Value.Resolved(ResolvedKind.PROBE, name, id);
+            }
+            default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
+        };
+    }
+
+    /** Key arguments: one value per {@code @m[a, b]} argument (a tuple key is its elements). */
+    List<Value> key(SType t, byte[] b) {
+        if (t instanceof SType.None) {
+            return List.of();
+        }
+        if (t instanceof SType.Tuple tu) {
+            List<Value> out = new ArrayList<>();
+            for (int k = 0; k < tu.elements().size(); k++) {
+                out.add(decode(tu.elements().get(k), b, Layouts.tupleOffset(tu, k), true));
+            }
+            return out;
+        }
+        return List.of(decode(t, b, 0, true));
+    }
+
+    /** A NUL-terminated string of at most {@code max} bytes, decoded as UTF-8 (bpftrace prints the bytes). */
+    static String cString(byte[] b, int off, int max) {
+        int n = 0;
+        while (n < max && b[off + n] != 0) {
+            n++;
+        }
+        return new String(b, off, n, StandardCharsets.UTF_8);
+    }
+}
