@@ -96,7 +96,12 @@ final class AggGen {
         a.ldx(Size.DW, Reg.R2, Reg.R10, arg);
         switch (kind) {
             case COUNT, HIST, LHIST -> a.st(Size.DW, Reg.R10, val, 1);
-            case SUM, MAX -> a.stx(Size.DW, Reg.R10, val, Reg.R2);
+            case SUM -> a.stx(Size.DW, Reg.R10, val, Reg.R2);
+            case MAX -> {
+                // bpftrace 0.17 compares with 0 when the key is absent: max(-5) stores nothing
+                a.jmp(JmpOp.JSLE, Reg.R2, 0, done);
+                a.stx(Size.DW, Reg.R10, val, Reg.R2);
+            }
             case MIN -> {
                 a.stx(Size.DW, Reg.R10, val, Reg.R2);
                 a.st(Size.DW, Reg.R10, val + 8, 1);

@@ -38,6 +38,9 @@ final class StmtGen {
             int mark = g.frame.mark();
             stmt(s);
             g.frame.release(mark);
+            if (s instanceof Stmt.Return || s instanceof Stmt.ExprStmt e && e.expr() instanceof Expr.Call c && c.name().equals("exit")) {
+                return; // exit() returns from the probe in bpftrace 0.17: what follows never runs
+            }
         }
     }
 
@@ -139,7 +142,7 @@ final class StmtGen {
     }
 
     private void printf(Expr.Call c) {
-        String format = ((Expr.StrLit) c.args().getFirst()).value();
+        String format = utf8(((Expr.StrLit) c.args().getFirst()).bytes());
         List<Expr> args = c.args().subList(1, c.args().size());
         List<SType> types = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
@@ -151,6 +154,11 @@ final class StmtGen {
             off += Layouts.size(t);
         }
         record(g.action(new Action.Printf(format, types, offsets, off)), args, types, c);
+    }
+
+    /** A literal's bytes as the text bpftrace writes (UTF-8 source stays UTF-8). */
+    static String utf8(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
