@@ -48,6 +48,10 @@ public final class ProbeCommand extends CliCommand {
     final Opt<String> outFile = option(String.class, null, "-o").label("FILE")
             .help("Write the program's output to FILE instead of standard output.");
 
+    final Opt<String> command = option(String.class, null, "-c").label("CMD")
+            .help("Run CMD (split at spaces) once the probes are attached, as bpftrace -c: cpid is its pid, "
+            + "and the program ends when it exits.");
+
     final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
             .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file.");
 
@@ -90,7 +94,7 @@ public final class ProbeCommand extends CliCommand {
             }
             return ProbeRun.run(new ProbeRun.Options(program.value(), program.value() != null ? null : pattern.value(),
                     unsafe.value(), quiet.value(), format.value().equals("json"), outFile.value(), verbose.value(),
-                    List.of(), global().paths().sysRoot()), out, err);
+                    List.of(), global().paths().sysRoot(), command.value()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

@@ -22,6 +22,7 @@ import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.parse.ProgramParser;
 import io.boxscope.probe.lang.sema.CheckOptions;
 import io.boxscope.probe.output.Output;
+import io.boxscope.probe.runtime.ChildCommand;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.probe.runtime.Scripts;
@@ -34,7 +35,7 @@ import io.boxscope.probe.runtime.Scripts;
  */
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                   boolean verbose, List<String> positionals, Path sysRoot) {}
+                   boolean verbose, List<String> positionals, Path sysRoot, String command) {}
 
     private ProbeRun() {}
 
@@ -89,18 +90,29 @@ final class ProbeRun {
             w.print(terminal ? Text.safeLines(s) : s);
             w.flush();
         };
+        ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
              ProbeSession session = ProbeSession.load(script, o.json() ? Output.json() : Output.text(), src.name())) {
+            if (o.command() != null) {
+                child = ChildCommand.start(o.command());
+                session.setCommandPid(child.pid());
+            }
             String attached = session.attach();
             if (!o.quiet()) {
                 sink.accept(attached);
             }
             session.begin(sink);
-            while (!session.exited() && !stop.requested()) {
+            if (child != null) {
+                child.release();
+            }
+            while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
                 session.poll(Duration.ofMillis(100), sink);
             }
             session.finish(sink);
             return ExitCode.OK;
+        } catch (IOException e) {
+            err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));
+            return ExitCode.FAILURE;
         } catch (ProbeRunException e) {
             err.println("boxscope: " + Text.safe(e.getMessage()));
             return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
@@ -113,6 +125,13 @@ final class ProbeRun {
         } finally {
             if (file) {
                 w.close();
+            }
+            if (child != null) {
+                try {
+                    child.close();
+                } catch (IOException e) {
+                    err.println("boxscope: " + Text.safe(String.valueOf(e.getMessage())));
+                }
             }
         }
     }

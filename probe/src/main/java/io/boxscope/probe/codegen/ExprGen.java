@@ -132,6 +132,10 @@ final class ExprGen {
             case "cpu" -> a.call(Helper.GET_SMP_PROCESSOR_ID);
             case "cgroup" -> a.call(Helper.GET_CURRENT_CGROUP_ID);
             case "rand" -> a.call(Helper.GET_PRANDOM_U32);
+            case "cpid" -> {
+                a.ldMapValue(Reg.R0, Gen.CPID, 0);
+                a.ldx(Size.DW, Reg.R0, Reg.R0, 0);
+            }
             case "probe" -> {
                 if (g.probeId >= 0) {
                     a.ldImm64(Reg.R0, g.probeId);
@@ -372,6 +376,16 @@ final class ExprGen {
             case Expr.Call c when c.name().equals("str") -> str(c, cap, base, off);
             case Expr.Variable v -> g.copy(base, off, Reg.R10, slot(v), Math.min(Layouts.size(t), Layouts.round(cap) & ~7), Reg.R0);
             case Expr.Field f -> fieldString(f, cap, base, off);
+            case Expr.Ternary te -> {
+                Label no = a.newLabel(), end = a.newLabel();
+                truth(te.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, no);
+                string(te.then(), type(te.then()), cap, base, off);
+                a.ja(end);
+                a.bind(no);
+                string(te.orElse(), type(te.orElse()), cap, base, off);
+                a.bind(end);
+            }
             case Expr.MapRef m -> {
                 int mark = g.frame.mark();
                 int keep = g.frame.alloc(8, m.span());

@@ -26,6 +26,8 @@ final class Gen {
     static final Reg RECORD = Reg.R9;
     /** The collection's ring buffer and lost-record counter. */
     static final String RINGBUF = "events", LOST = "lost";
+    /** {@code cpid}: the pid of the {@code -c} command, written by the runtime before the command runs (0 without one). */
+    static final String CPID = "cpid";
 
     final Asm asm = new Asm();
     final Frame frame = new Frame();

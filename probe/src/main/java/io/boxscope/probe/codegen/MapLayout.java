@@ -19,8 +19,10 @@ import io.boxscope.probe.output.MapKind;
  *                   longer than the kernel's 15 bytes)
  * @param keySize    bytes of the script key (8 for an unkeyed map, 4 for the unkeyed count array)
  * @param valueSize  bytes of one (per-CPU) value
+ * @param signedSum  for sum(): whether its argument is signed (bpftrace 0.17 prints the sum that way)
  */
-public record MapLayout(MapInfo info, String kernelName, MapType type, int keySize, int valueSize, int maxEntries) {
+public record MapLayout(MapInfo info, String kernelName, MapType type, int keySize, int valueSize, int maxEntries,
+                        boolean signedSum) {
     /** The default capacity of bpftrace 0.17's maps (BPFTRACE_MAP_KEYS_MAX). */
     public static final int MAX_KEYS = 4096;
 
@@ -30,14 +32,18 @@ public record MapLayout(MapInfo info, String kernelName, MapType type, int keySi
         int keySize = keyed ? Layouts.size(info.key()) : 8;
         if (info.value() instanceof SType.Agg a) {
             return switch (a.kind()) {
-                case COUNT -> keyed ? new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS)
-                        : new MapLayout(info, name, MapType.PERCPU_ARRAY, 4, 8, 1);
-                case SUM, MAX -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS);
-                case MIN, AVG, STATS -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 16, MAX_KEYS);
-                case HIST, LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, MAX_KEYS * 8);
+                case COUNT -> keyed ? new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS, false)
+                        : new MapLayout(info, name, MapType.PERCPU_ARRAY, 4, 8, 1, false);
+                case SUM, MAX -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS, false);
+                case MIN, AVG, STATS -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 16, MAX_KEYS, false);
+                case HIST, LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, MAX_KEYS * 8, false);
             };
         }
-        return new MapLayout(info, name, MapType.HASH, keySize, Layouts.size(info.value()), MAX_KEYS);
+        return new MapLayout(info, name, MapType.HASH, keySize, Layouts.size(info.value()), MAX_KEYS, false);
+    }
+
+    MapLayout withSignedSum(boolean signed) {
+        return new MapLayout(info, kernelName, type, keySize, valueSize, maxEntries, signed);
     }
 
     public MapSpec spec() {

@@ -12,6 +12,7 @@ import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.probe.lang.ast.Expr;
 import io.boxscope.probe.lang.ast.Node;
+import io.boxscope.probe.lang.ast.Stmt;
 import io.boxscope.probe.lang.diag.Diagnostic;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.lang.sema.Attach;
@@ -55,6 +56,14 @@ public final class ProbeCompiler {
             }
             maps.put(m.name(), MapLayout.of(m, i++));
         }
+        for (CheckedProbe p : checked.probes()) {
+            collect(p.probe(), Stmt.Assign.class, a -> {
+                if (a.target() instanceof Expr.MapRef m && a.value() instanceof Expr.Call c && c.name().equals("sum")
+                        && checked.type(c.args().getFirst()) instanceof SType.Int t && t.signed()) {
+                    maps.computeIfPresent(m.name(), (n, l) -> l.withSignedSum(true));
+                }
+            });
+        }
         List<Action> actions = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<ProgramSpec> programs = new ArrayList<>();
@@ -97,6 +106,7 @@ public final class ProbeCompiler {
         maps.values().forEach(l -> specs.add(l.spec()));
         specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
     }
 
@@ -132,13 +142,18 @@ public final class ProbeCompiler {
     /** The offsets {@code args->FIELD} reads at for one attach point: attach points that agree share a program. */
     private static List<FieldAccess> layoutSignature(CheckedProgram checked, CheckedProbe p, Attach at) {
         List<FieldAccess> out = new ArrayList<>();
-        collect(p.probe(), f -> out.add(checked.field(f, at)));
+        collect(p.probe(), Expr.Field.class, f -> {
+            if (f.base() instanceof Expr.Builtin b && b.name().equals("args")) {
+                out.add(checked.field(f, at));
+            }
+        });
         return out;
     }
 
-    private static void collect(Object node, java.util.function.Consumer<Expr.Field> out) {
-        if (node instanceof Expr.Field f && f.base() instanceof Expr.Builtin b && b.name().equals("args")) {
-            out.accept(f);
+    /** Every node of class {@code kind} under {@code node} (records' components, lists, blocks), in source order. */
+    private static <T> void collect(Object node, Class<T> kind, java.util.function.Consumer<T> out) {
+        if (kind.isInstance(node)) {
+            out.accept(kind.cast(node));
         }
         if (node instanceof Record r) {
             for (var c : r.getClass().getRecordComponents()) {
@@ -146,12 +161,10 @@ public final class ProbeCompiler {
                     Object v = c.getAccessor().invoke(r);
                     if (v instanceof Node || v instanceof List<?>) {
                         if (v instanceof List<?> l) {
-                            l.forEach(e -> collect(e, out));
+                            l.forEach(e -> collect(e, kind, out));
                         } else {
-                            collect(v, out);
+                            collect(v, kind, out);
                         }
-                    } else if (v instanceof io.boxscope.probe.lang.ast.Block blk) {
-                        collect(blk, out);
                     }
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);

@@ -33,32 +33,40 @@ final class StmtGen {
         this.agg = new AggGen(g, x);
     }
 
-    void block(Block b) {
+    /** Generates a block; true when it ends the probe (exit() or return: no code may follow, it would be unreachable). */
+    boolean block(Block b) {
         for (Stmt s : b.statements()) {
             int mark = g.frame.mark();
-            stmt(s);
+            boolean ends = stmt(s);
             g.frame.release(mark);
-            if (s instanceof Stmt.Return || s instanceof Stmt.ExprStmt e && e.expr() instanceof Expr.Call c && c.name().equals("exit")) {
-                return; // exit() returns from the probe in bpftrace 0.17: what follows never runs
+            if (ends) {
+                return true; // exit() returns from the probe in bpftrace 0.17: what follows never runs
             }
         }
+        return false;
     }
 
-    private void stmt(Stmt s) {
+    private boolean stmt(Stmt s) {
         switch (s) {
-            case Stmt.ExprStmt e -> exprStmt(e.expr());
+            case Stmt.ExprStmt e -> {
+                exprStmt(e.expr());
+                return e.expr() instanceof Expr.Call c && c.name().equals("exit");
+            }
             case Stmt.Assign as -> assign(as);
             case Stmt.If i -> {
                 Label no = a.newLabel(), end = a.newLabel();
                 x.truth(i.condition());
                 a.jmp(JmpOp.JEQ, Reg.R0, 0, no);
-                block(i.then());
-                a.ja(end);
-                a.bind(no);
-                if (i.orElse() != null) {
-                    block(i.orElse());
+                boolean thenEnds = block(i.then());
+                if (!thenEnds) {
+                    a.ja(end);
                 }
+                a.bind(no);
+                boolean elseEnds = i.orElse() != null && block(i.orElse());
                 a.bind(end);
+                if (thenEnds && elseEnds) {
+                    throw new CodegenException(i.span(), "not supported by code generation yet: code after an if/else whose both branches exit");
+                }
             }
             case Stmt.Unroll u -> {
                 long n = u.count() instanceof Expr.IntLit l ? l.value() : 0;
@@ -66,14 +74,20 @@ final class StmtGen {
                     throw ExprGen.unsupported(u.count(), "unroll with a count that is not a literal");
                 }
                 for (long i = 0; i < n; i++) {
-                    block(u.body());
+                    if (block(u.body())) {
+                        return true;
+                    }
                 }
             }
-            case Stmt.Return r -> a.ja(g.exit);
+            case Stmt.Return r -> {
+                a.ja(g.exit);
+                return true;
+            }
             case Stmt.While w -> throw new CodegenException(w.span(), "not supported by code generation yet: while loops");
             case Stmt.Break b -> throw new CodegenException(b.span(), "not supported by code generation yet: break");
             case Stmt.Continue c -> throw new CodegenException(c.span(), "not supported by code generation yet: continue");
         }
+        return false;
     }
 
     private void exprStmt(Expr e) {

@@ -73,10 +73,9 @@ final class MapReader {
         if (agg == null) {
             return new MapValue.Plain(values.decode(l.info().value(), v, 0, false));
         }
-        boolean signed = false;
         return switch (agg) {
             case COUNT -> new MapValue.Count(PerCpu.sum(slots(map, v, 0)));
-            case SUM -> new MapValue.Sum(PerCpu.sum(slots(map, v, 0)), signed || sumSigned(l));
+            case SUM -> new MapValue.Sum(PerCpu.sum(slots(map, v, 0)), l.signedSum());
             case MAX -> new MapValue.Max(PerCpu.max(slots(map, v, 0)));
             case MIN -> {
                 long[] vals = slots(map, v, 0), seen = slots(map, v, 8);
@@ -90,11 +89,6 @@ final class MapReader {
             case STATS -> new MapValue.Stats(PerCpu.sum(slots(map, v, 0)), PerCpu.sum(slots(map, v, 8)));
             case HIST, LHIST -> throw new IllegalStateException("bucketed maps are read above");
         };
-    }
-
-    /** bpftrace 0.17 prints sum() signed (its map value type is int64). */
-    private static boolean sumSigned(MapLayout l) {
-        return true;
     }
 
     /** The u64 at {@code off} of every CPU's slot (one slot for a map that is not per-CPU). */

@@ -108,6 +108,12 @@ public final class ProbeSession implements AutoCloseable {
         };
     }
 
+    /** Sets {@code cpid} (the {@code -c} command's pid) before the command runs. */
+    public void setCommandPid(long pid) {
+        byte[] v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(pid).array();
+        collection.map("cpid").update(new byte[4], v, BpfMap.ANY);
+    }
+
     /** Runs the BEGIN probes and writes what they print. */
     public void begin(Consumer<String> out) {
         runSpecial(ProbeKind.BEGIN);
