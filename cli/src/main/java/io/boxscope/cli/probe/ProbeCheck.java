@@ -26,7 +26,9 @@ import io.boxscope.probe.lang.sema.LiveKernel;
 final class ProbeCheck {
     private ProbeCheck() {}
 
-    static int run(String program, String file, boolean unsafe, Path sysRoot, PrintWriter out, PrintWriter err) {
+    /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
+    static int run(String program, String file, List<String> params, boolean unsafe, Path sysRoot, PrintWriter out,
+                   PrintWriter err) throws IOException {
         if ((program == null) == (file == null)) {
             throw new UsageException("-d needs a program: -e PROGRAM or a FILE (not both)");
         }
@@ -47,7 +49,7 @@ final class ProbeCheck {
         }
         try {
             CheckedProgram cp = Analyzer.check(src, ProgramParser.parse(src), LiveKernel.of(sysRoot),
-                    new CheckOptions(unsafe, List.of()));
+                    new CheckOptions(unsafe, params));
             out.print(cp.dump());
             out.flush();
             if (!cp.warnings().isEmpty()) {

@@ -52,8 +52,9 @@ public final class ProbeCommand extends CliCommand {
             .help("Run CMD (split at spaces) once the probes are attached, as bpftrace -c: cpid is its pid, "
             + "and the program ends when it exits.");
 
-    final Opt<String> pattern = positional(String.class, null).arity("0..1").label("PATTERN|FILE")
-            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file.");
+    final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE|ARG")
+            .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file, then the program's "
+            + "positional parameters $1, $2, ... (after -e PROGRAM, all words are parameters).");
 
     public ProbeCommand() {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
@@ -83,18 +84,24 @@ public final class ProbeCommand extends CliCommand {
             if (list.value()) {
                 throw new UsageException("-l lists probes and -d checks a program: give one of them");
             }
-            return ProbeCheck.run(program.value(), pattern.value(), unsafe.value(), global().paths().sysRoot(), out, err);
+            List<String> w = words.value();
+            String file = program.value() == null && !w.isEmpty() ? w.getFirst() : null;
+            List<String> params = program.value() == null && !w.isEmpty() ? w.subList(1, w.size()) : w;
+            return ProbeCheck.run(program.value(), file, params, unsafe.value(), global().paths().sysRoot(), out, err);
         }
         if (!list.value()) {
-            if (program.value() == null && pattern.value() == null) {
+            if (program.value() == null && words.value().isEmpty()) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
             if (!format.value().equals("text") && !format.value().equals("json")) {
                 throw new UsageException("-f takes text or json, not '" + Text.safe(format.value()) + "'");
             }
-            return ProbeRun.run(new ProbeRun.Options(program.value(), program.value() != null ? null : pattern.value(),
-                    unsafe.value(), quiet.value(), format.value().equals("json"), outFile.value(), verbose.value(),
-                    List.of(), global().paths().sysRoot(), command.value()), out, err);
+            List<String> w = words.value();
+            String file = program.value() == null ? w.getFirst() : null;
+            List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
+            return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
+                    format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
+                    command.value()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");
@@ -102,7 +109,11 @@ public final class ProbeCommand extends CliCommand {
         GlobalOptions g = global();
         Listing listing;
         try {
-            listing = new ProbeLister(g.paths().sysRoot()).list(pattern.value(), verbose.value());
+            if (words.value().size() > 1) {
+                throw new UsageException("-l takes one PATTERN (got " + words.value().size() + "); quote a pattern with spaces");
+            }
+            listing = new ProbeLister(g.paths().sysRoot()).list(words.value().isEmpty() ? null : words.value().getFirst(),
+                    verbose.value());
         } catch (ProbeListException e) {
             throw new UsageException(e.getMessage());
         }

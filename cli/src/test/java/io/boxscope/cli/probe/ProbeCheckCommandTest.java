@@ -68,6 +68,14 @@ class ProbeCheckCommandTest {
     }
 
     @Test
+    void positionalParameters() {
+        Cli r = Cli.run("probe", "-d", "-e", "BEGIN { printf(\"%s %d %d\\n\", str($1), $2, $#); }", "bash", "42");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("param: $1 :: string[5]"), r.out());
+        assertTrue(r.out().contains("param: $2 :: int64"), r.out());
+    }
+
+    @Test
     void unsafeFlag() {
         assertEquals(2, Cli.run("probe", "-d", "-e", "BEGIN { system(\"true\"); }").code());
         Cli r = Cli.run("probe", "-d", "--unsafe", "-e", "BEGIN { system(\"true\"); }");

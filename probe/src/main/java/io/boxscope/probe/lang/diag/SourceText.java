@@ -51,6 +51,9 @@ public final class SourceText {
     public String lineText(int line) {
         int start = lineStarts[line - 1];
         int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();
+        if (end > start && text.charAt(end - 1) == '\r') {
+            end--;
+        }
         return text.substring(start, Math.max(start, end));
     }
 

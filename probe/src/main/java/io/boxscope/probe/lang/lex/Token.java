@@ -23,7 +23,10 @@ public record Token(TokenKind kind, String text, long value, boolean unsigned64,
     /** How an error message shows this token. */
     public String describe() {
         return switch (kind) {
-            case IDENT -> "identifier '" + text + "'";
+            case IDENT -> switch (text) {
+                case "if", "else", "while", "unroll", "return", "break", "continue" -> "'" + text + "'";
+                default -> "identifier '" + text + "'";
+            };
             case INT -> "integer " + text;
             case STRING -> "string";
             case VARIABLE -> "variable $" + text;

@@ -267,7 +267,14 @@ final class ExprParser {
         return new Expr.MapRef(t.text(), keys, t.span().to(close.span()));
     }
 
+    /** Statement keywords: never an expression. */
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("if", "else", "while", "unroll", "return",
+            "break", "continue");
+
     private Expr identifier() {
+        if (KEYWORDS.contains(c.tok().text())) {
+            throw c.unexpected(null);
+        }
         Token t = c.advance();
         String name = t.text();
         if (name.equals("sizeof")) {

@@ -128,9 +128,13 @@ public final class ProgramParser {
         int start = lexer.pos();
         String line = lexer.readLine().stripTrailing();
         Span span = new Span(start, start + line.length());
-        String body = line.substring(1).strip();
-        String word = body.split("[ \t]", 2)[0];
-        String arg = body.substring(word.length()).strip();
+        String body = stripComment(line.substring(1)).strip();
+        int w = 0;
+        while (w < body.length() && Character.isLetter(body.charAt(w))) {
+            w++;
+        }
+        String word = body.substring(0, w);
+        String arg = body.substring(w).strip();
         switch (word) {
             case "include" -> {
                 if (arg.length() >= 2 && (arg.startsWith("<") && arg.endsWith(">") || arg.startsWith("\"") && arg.endsWith("\""))) {
@@ -165,6 +169,14 @@ public final class ProgramParser {
         }
     }
 
+    /** A directive line without a trailing {@code //} or {@code /* ... *}{@code /} comment. */
+    private static String stripComment(String line) {
+        int sl = line.indexOf("//");
+        int bl = line.indexOf("/*");
+        int cut = sl < 0 ? bl : bl < 0 ? sl : Math.min(sl, bl);
+        return cut < 0 ? line : line.substring(0, cut);
+    }
+
     /**
      * Skips an inactive section up to its {@code #else} (which starts an active one) or
      * {@code #endif}, counting nested conditionals.
@@ -176,7 +188,7 @@ public final class ProgramParser {
             if (!line.startsWith("#")) {
                 continue;
             }
-            String w = line.substring(1).strip().split("[ \t]", 2)[0];
+            String w = line.substring(1).strip().replaceFirst("^([a-z]*).*$", "$1");
             if (w.startsWith("if")) {
                 nested++;
             } else if (w.equals("endif")) {

@@ -1,6 +1,7 @@
 package io.boxscope.probe.lang.sema;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,19 @@ import io.boxscope.probe.lang.diag.SourceText;
 public final class Analyzer {
     private Analyzer() {}
 
+    /**
+     * Checks a program. A kernel source we may not read (tracefs as non-root) is not a program error: it
+     * comes out as the {@link AccessDeniedException}, for the caller to report as missing privilege.
+     */
     public static CheckedProgram check(SourceText source, Program program, KernelInfo kernel, CheckOptions options)
-            throws ProgramException {
+            throws ProgramException, AccessDeniedException {
         try {
             return checkNested(source, program, kernel, options);
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof AccessDeniedException ade) {
+                throw ade;
+            }
+            throw e;
         } catch (StackOverflowError e) {
             throw new ProgramException(source, List.of(Diagnostic.error(program.span(),
                     "program is nested too deeply to check")));
@@ -65,6 +75,20 @@ public final class Analyzer {
             }
             expansions.add(m);
             kinds.add(ks);
+        }
+        for (ProbeKind once : List.of(ProbeKind.BEGIN, ProbeKind.END)) {
+            boolean seen = false;
+            for (Probe p : program.probes()) {
+                for (AttachPoint ap : p.attachPoints()) {
+                    if (ProbeKind.of(ap.provider()) == once) {
+                        if (seen) {
+                            diags.error(ap.span(), "More than one " + once.label() + " probe defined",
+                                    "put all the " + once.label() + " actions in one probe");
+                        }
+                        seen = true;
+                    }
+                }
+            }
         }
         MapTable maps = new MapTable();
         Constants constants = new Constants(btf.orElse(null), program.includes());

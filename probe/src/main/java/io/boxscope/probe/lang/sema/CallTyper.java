@@ -226,7 +226,7 @@ final class CallTyper {
             c.args().forEach(t::type);
             return ExprTyper.ERROR;
         }
-        if (!arity(c, 1, 8)) {
+        if (!arity(c, 1, 65)) {
             return ExprTyper.ERROR;
         }
         String fmt = stringLiteral(c, 0);
@@ -265,7 +265,12 @@ final class CallTyper {
             return ExprTyper.ERROR;
         }
         Expr first = c.args().getFirst();
-        if (first instanceof Expr.MapRef m && m.keys().isEmpty()) {
+        if (first instanceof Expr.MapRef m && !m.keys().isEmpty()) {
+            m.keys().forEach(t::type);
+            return err(c, "The map passed to print() should not be indexed by a key",
+                    "print the whole map (print(" + m.display() + ")), or the value with printf");
+        }
+        if (first instanceof Expr.MapRef m) {
             if (!t.maps.known(m.name())) {
                 return t.collecting() ? ExprTyper.ERROR : t.undefinedMap(m);
             }
@@ -317,7 +322,11 @@ final class CallTyper {
         if (a == ExprTyper.ERROR) {
             return a;
         }
-        if (!a.isIntegerLike() && !(a instanceof SType.Str) && !(a instanceof SType.Array)) {
+        Expr e = c.args().getFirst();
+        boolean dataLoc = e instanceof Expr.Field f && t.fields.get(f) != null
+                && t.fields.get(f).layout() != FieldAccess.Layout.PLAIN && t.fields.get(f).layout() != FieldAccess.Layout.BITFIELD;
+        boolean stringOk = a instanceof SType.Str && (e instanceof Expr.Positional || dataLoc);
+        if (!a.isIntegerLike() && !stringOk && !(a instanceof SType.Array)) {
             return err(c, "str() expects an integer or a pointer type as first argument (" + a.display() + " provided)");
         }
         if (c.args().size() == 2 && !intArg(c, 1)) {

@@ -20,7 +20,7 @@ public final class CheckedProgram {
     private final IdentityHashMap<Expr, SType> types;
     private final IdentityHashMap<Expr.Field, FieldAccess> fields;
     private final IdentityHashMap<Expr.Field, Map<Attach, FieldAccess>> argsFields;
-    private final IdentityHashMap<Expr.Identifier, Long> constants;
+    private final IdentityHashMap<Expr, Long> constants;
     private final Map<String, MapInfo> maps;
     private final List<CheckedProbe> probes;
     private final List<Diagnostic> warnings;
@@ -28,7 +28,7 @@ public final class CheckedProgram {
 
     CheckedProgram(SourceText source, Program program, IdentityHashMap<Expr, SType> types,
                    IdentityHashMap<Expr.Field, FieldAccess> fields,
-                   IdentityHashMap<Expr.Field, Map<Attach, FieldAccess>> argsFields, IdentityHashMap<Expr.Identifier, Long> constants,
+                   IdentityHashMap<Expr.Field, Map<Attach, FieldAccess>> argsFields, IdentityHashMap<Expr, Long> constants,
                    Map<String, MapInfo> maps, List<CheckedProbe> probes,
                    List<Diagnostic> warnings, CheckOptions options) {
         this.source = source;
@@ -76,11 +76,14 @@ public final class CheckedProgram {
         return fa != null ? fa : fields.get(f);
     }
 
-    /** The value of a bare identifier (a BTF enumerator or a known header constant such as AF_INET). */
-    public long constant(Expr.Identifier id) {
-        Long v = constants.get(id);
+    /**
+     * The value the checker computed for a constant expression: a bare identifier (a BTF enumerator or a
+     * header constant such as AF_INET), {@code sizeof(...)}, {@code offsetof(...)}.
+     */
+    public long constant(Expr e) {
+        Long v = constants.get(e);
         if (v == null) {
-            throw new IllegalArgumentException("not a constant of this program: " + id.name());
+            throw new IllegalArgumentException("not a constant of this program: " + e);
         }
         return v;
     }

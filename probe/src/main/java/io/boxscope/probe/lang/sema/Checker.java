@@ -129,7 +129,7 @@ final class Checker {
                 return;
             }
             if (!(cur instanceof SType.Int) || !(val.isIntegerLike())) {
-                t.error(a.span(), "Type mismatch for '" + a.op().symbol() + "': comparing '" + cur.display() + "' with '"
+                t.error(a.span(), "Type mismatch for '" + a.op().binary().symbol() + "': comparing '" + cur.display() + "' with '"
                         + val.display() + "'");
             }
             return;
@@ -148,6 +148,11 @@ final class Checker {
             return;
         }
         SType u = MapTable.unify(old, val);
+        if (u == null && old instanceof SType.Tuple && val instanceof SType.Tuple) {
+            t.error(v.span(), "Tuple type mismatch: " + old.display() + " != " + val.display() + ".");
+            t.types.put(v, old);
+            return;
+        }
         if (u == null) {
             t.error(v.span(), "Type mismatch for $" + v.name() + ": trying to assign value of type '" + val.display()
                     + "' when variable already contains a value of type '" + old.display() + "'");
@@ -171,10 +176,11 @@ final class Checker {
             aggArgs = t.calls.lastAggArgs;
         } else if (a.op() != AssignOp.ASSIGN) {
             val = t.type(a.value());
-            if (val != ExprTyper.ERROR && !val.isIntegerLike()) {
-                val = t.error(a.value().span(), "'" + a.op().symbol() + "' needs an integer value, not " + val.display());
-            }
             SType cur = t.maps.value(m.name());
+            if (val != ExprTyper.ERROR && !val.isIntegerLike()) {
+                val = t.error(a.span(), "Type mismatch for '" + a.op().binary().symbol() + "': comparing '"
+                        + (cur == null ? "int64" : cur.display()) + "' with '" + val.display() + "'");
+            }
             if (val != ExprTyper.ERROR && cur != null && !(cur instanceof SType.Int)) {
                 val = t.error(m.span(), "'" + a.op().symbol() + "' needs an integer map; " + m.display() + " holds " + cur.display());
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import io.boxscope.bpf.btf.BtfKind;
 import io.boxscope.bpf.tracefs.TracepointId;
 import io.boxscope.probe.lang.ast.BinaryOp;
 import io.boxscope.probe.lang.ast.Expr;
@@ -29,9 +28,11 @@ final class ExprTyper {
     final IdentityHashMap<Expr.Field, FieldAccess> fields = new IdentityHashMap<>();
     /** For {@code args.X} in a probe with several attach points: where X is in each one's record. */
     final IdentityHashMap<Expr.Field, java.util.Map<Attach, FieldAccess>> argsFields = new IdentityHashMap<>();
-    final IdentityHashMap<Expr.Identifier, Long> constants = new IdentityHashMap<>();
+    /** Values known when checking: enumerators and header constants, sizeof, offsetof. */
+    final IdentityHashMap<Expr, Long> constants = new IdentityHashMap<>();
     Constants knownConstants;
     final CallTyper calls;
+    final MemberTyper members;
     Scope scope;
 
     ExprTyper(Diags diags, TypeFactory factory, KernelInfo kernel, MapTable maps, CheckOptions options) {
@@ -41,6 +42,7 @@ final class ExprTyper {
         this.maps = maps;
         this.options = options;
         this.calls = new CallTyper(this);
+        this.members = new MemberTyper(this);
     }
 
     SType type(Expr e) {
@@ -69,16 +71,18 @@ final class ExprTyper {
             case Expr.Unary u -> unary(u);
             case Expr.IncDec i -> incDec(i);
             case Expr.Ternary t -> ternary(t);
-            case Expr.Field f -> field(f);
-            case Expr.Index i -> index(i);
+            case Expr.Field f -> members.field(f);
+            case Expr.Index i -> members.index(i);
             case Expr.Cast c -> cast(c);
             case Expr.SizeofType s -> {
                 SType t = resolve(s.type());
+                constants.put(s, t.size());
                 yield t == ERROR ? ERROR : SType.Int.U64;
             }
             case Expr.SizeofExpr s -> {
-                type(s.operand());
-                yield SType.Int.U64;
+                SType t = type(s.operand());
+                constants.put(s, t.size());
+                yield t == ERROR ? ERROR : SType.Int.U64;
             }
             case Expr.Offsetof o -> offsetof(o);
             case Expr.Tuple t -> tuple(t);
@@ -127,15 +131,9 @@ final class ExprTyper {
             return undefinedMap(m);
         }
         keyCheck(m, key);
+        // an aggregation's value is its own type: bpftrace 0.17 rejects it in arithmetic and comparisons
+        // ("Type mismatch for '>': comparing 'count' with 'int64'"); print/clear/zero/delete take it
         SType v = maps.value(m.name());
-        if (v instanceof SType.Agg a) {
-            return switch (a.kind()) {
-                case COUNT -> SType.Int.U64;
-                case SUM, MIN, MAX, AVG -> SType.Int.I64;
-                case STATS, HIST, LHIST -> error(m.span(), m.display() + " holds " + a.kind().label()
-                        + "() values, which can only be printed, cleared or deleted, not used in an expression");
-            };
-        }
         return v;
     }
 
@@ -251,6 +249,8 @@ final class ExprTyper {
                 for (Attach a : scope.attaches) {
                     scope.args.add(argsRecord(a));
                 }
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new java.io.UncheckedIOException(e);
             } catch (IOException e) {
                 return error(b.span(), "cannot read the arguments of " + scope.attaches.getFirst().name() + ": " + e.getMessage());
             }
@@ -277,7 +277,8 @@ final class ExprTyper {
             return ERROR;
         }
         BinaryOp op = b.op();
-        if ((op == BinaryOp.EQ || op == BinaryOp.NE) && l instanceof SType.Str && r instanceof SType.Str) {
+        if ((op == BinaryOp.EQ || op == BinaryOp.NE) && (l instanceof SType.Str && r instanceof SType.Str
+                || l instanceof SType.Special && l.equals(r))) {
             return SType.Int.I64;
         }
         boolean li = l.isIntegerLike() || l instanceof SType.Special s && s.kind() == SpecialKind.CONTAINER;
@@ -329,8 +330,8 @@ final class ExprTyper {
                 return type(v);
             }
             types.put(v, t);
-            return t instanceof SType.Int ? t : error(i.span(), "'" + op + "' needs an integer variable; $" + v.name() + " is "
-                    + t.display());
+            return t instanceof SType.Int ? t : error(i.span(), "The " + op + " operator can not be used on expressions of type '"
+                    + t.display() + "'");
         }
         Expr.MapRef m = (Expr.MapRef) i.target();
         SType key = keyType(m);
@@ -344,8 +345,8 @@ final class ExprTyper {
             v = SType.Int.I64;
         }
         types.put(m, v);
-        return v instanceof SType.Int ? v : error(i.span(), "'" + op + "' needs an integer map; " + m.display() + " holds "
-                + v.display());
+        return v instanceof SType.Int ? v : error(i.span(), "The " + op + " operator can not be used on expressions of type '"
+                + v.display() + "'");
     }
 
     private SType ternary(Expr.Ternary t) {
@@ -364,124 +365,6 @@ final class ExprTyper {
                     + b.display() + "'");
         }
         return u;
-    }
-
-    private SType field(Expr.Field f) {
-        SType base = type(f.base());
-        if (base == ERROR) {
-            return ERROR;
-        }
-        if (base instanceof SType.Tuple tu) {
-            return tupleElement(f, tu);
-        }
-        boolean isArgs = f.base() instanceof Expr.Builtin b && b.name().equals("args");
-        SType.Record rec;
-        if (base instanceof SType.Ptr p && p.pointee() instanceof SType.Record r) {
-            if (!f.arrow() && !isArgs) {
-                return error(f.span(), "Can not access field '" + f.field() + "' on type '" + base.display()
-                        + "'. Try dereferencing it first, or using '->'");
-            }
-            rec = r;
-        } else if (base instanceof SType.Record r) {
-            if (f.arrow()) {
-                return error(f.span(), "Can not access field '" + f.field() + "' with '->' on type '" + base.display()
-                        + "': it is not a pointer; use '.'");
-            }
-            rec = r;
-        } else {
-            return error(f.span(), "Can not access field '" + f.field() + "' on expression of type '" + base.display() + "'",
-                    base instanceof SType.Int ? "cast it to a struct pointer first: ((struct NAME *)expr)->" + f.field() : "");
-        }
-        if (isArgs && scope.args != null && scope.args.size() > 1) {
-            return argsField(f, rec);
-        }
-        return recordField(f, rec);
-    }
-
-    private SType recordField(Expr.Field f, SType.Record rec) {
-        try {
-            if (rec.size() == 0 && rec.btfId() > 0 && factory.btf().kind(rec.btfId()) == BtfKind.FWD) {
-                return error(f.span(), "'" + rec.name() + "' is only declared in the kernel's BTF, not defined: its fields are unknown");
-            }
-            FieldAccess fa = factory.field(rec, f.field());
-            if (fa == null) {
-                List<String> near = EditDistance.closest(f.field(), factory.fieldNames(rec), 3);
-                return error(f.span(), "Struct/union of type '" + rec.name() + "' does not contain a field named '" + f.field() + "'",
-                        near.isEmpty() ? "" : "did you mean " + ProbeResolver.quoteAll(near) + "?");
-            }
-            fields.put(f, fa);
-            return fa.type();
-        } catch (IOException e) {
-            return error(f.span(), "cannot read the layout of " + rec.name() + ": " + e.getMessage());
-        }
-    }
-
-    /** {@code args.X} on a probe that expanded to several tracepoints: X must mean the same in each. */
-    private SType argsField(Expr.Field f, SType.Record first) {
-        SType t = recordField(f, first);
-        if (t == ERROR) {
-            return t;
-        }
-        java.util.Map<Attach, FieldAccess> each = new java.util.LinkedHashMap<>();
-        each.put(scope.attaches.getFirst(), fields.get(f));
-        for (int i = 1; i < scope.args.size(); i++) {
-            SType.Record r = scope.args.get(i);
-            try {
-                FieldAccess other = factory.field(r, f.field());
-                if (other == null || !other.type().equals(t)) {
-                    return error(f.span(), "args->" + f.field() + " is not the same in all " + scope.args.size()
-                            + " matched probes: " + scope.attaches.getFirst().name() + " has it as " + t.display() + ", "
-                            + scope.attaches.get(i).name() + (other == null ? " has no such field" : " as " + other.type().display()),
-                            "narrow the wildcard, or give each tracepoint its own probe");
-                }
-                each.put(scope.attaches.get(i), other);
-            } catch (IOException e) {
-                return error(f.span(), e.getMessage());
-            }
-        }
-        argsFields.put(f, each);
-        return t;
-    }
-
-    private SType tupleElement(Expr.Field f, SType.Tuple tu) {
-        int idx;
-        try {
-            idx = Integer.parseInt(f.field());
-        } catch (NumberFormatException e) {
-            return error(f.span(), "a tuple's elements are numbered: use ." + "0, .1, ...");
-        }
-        if (idx < 0 || idx >= tu.elements().size()) {
-            return error(f.span(), "Invalid tuple index: " + idx + ". Found " + tu.elements().size() + " elements in tuple.");
-        }
-        long off = 0;
-        for (int i = 0; i < idx; i++) {
-            off += (tu.elements().get(i).size() + 7) / 8 * 8;
-        }
-        SType t = tu.elements().get(idx);
-        fields.put(f, new FieldAccess(off, t, FieldAccess.Layout.TUPLE_ELEMENT, 0, 0));
-        return t;
-    }
-
-    private SType index(Expr.Index i) {
-        SType base = type(i.base());
-        SType idx = type(i.index());
-        if (base == ERROR || idx == ERROR) {
-            return ERROR;
-        }
-        if (!(idx instanceof SType.Int)) {
-            return error(i.index().span(), "The array index operator [] needs an integer index, not " + idx.display());
-        }
-        return switch (base) {
-            case SType.Array a -> {
-                if (i.index() instanceof Expr.IntLit lit && a.length() > 0 && (lit.value() < 0 || lit.value() >= a.length())) {
-                    yield error(i.index().span(), "the index " + lit.text() + " is out of bounds for array of size " + a.length());
-                }
-                yield a.element();
-            }
-            case SType.Ptr p -> p.pointee() instanceof SType.None ? SType.Int.U64 : p.pointee();
-            default -> error(i.span(), "The array index operator [] can only be used on arrays and pointers, found "
-                    + base.display() + ".");
-        };
     }
 
     SType resolve(io.boxscope.probe.lang.ast.TypeName tn) {
@@ -521,6 +404,7 @@ final class ExprTyper {
             return ERROR;
         }
         SType cur = t;
+        long offset = 0;
         for (String f : o.fieldPath()) {
             if (!(cur instanceof SType.Record r)) {
                 return error(o.span(), "offsetof: '" + cur.display() + "' is not a struct or union");
@@ -531,10 +415,12 @@ final class ExprTyper {
                     return error(o.span(), "Struct/union of type '" + r.name() + "' does not contain a field named '" + f + "'");
                 }
                 cur = fa.type();
+                offset += fa.offset();
             } catch (IOException e) {
                 return error(o.span(), e.getMessage());
             }
         }
+        constants.put(o, offset);
         return SType.Int.U64;
     }
 

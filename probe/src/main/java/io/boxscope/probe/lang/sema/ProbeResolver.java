@@ -49,6 +49,8 @@ final class ProbeResolver {
                 case SOFTWARE -> software(ap);
                 case HARDWARE -> hardware(ap);
             };
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (IOException e) {
             diags.error(ap.span(), "cannot resolve " + ap.text() + ": " + e.getMessage());
             return List.of();
@@ -185,7 +187,7 @@ final class ProbeResolver {
 
     /** "use tracepoint:syscalls:sys_enter_X" when the function is a syscall, else rawtracepoints in general. */
     private String insteadHint(String fn, ProbeKind kind) {
-        String sys = fn.replaceFirst("^(__x64_sys_|__arm64_sys_|__se_sys_|__do_sys_|ksys_|do_sys_|sys_)", "");
+        String sys = fn.replaceFirst("^(__x64_sys_|__arm64_sys_|__se_sys_|__do_sys_|ksys_|do_sys_|sys_|vfs_|do_)", "");
         boolean exit = kind == ProbeKind.KRETPROBE || kind == ProbeKind.KRETFUNC;
         try {
             for (String cand : List.of(sys, sys.replaceFirst("2$", ""), sys.replaceFirst("at2?$", ""))) {

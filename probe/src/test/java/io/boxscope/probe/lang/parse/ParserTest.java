@@ -136,6 +136,15 @@ public class ParserTest {
     }
 
     @Test
+    void directivesWithCommentsNoSpaceAndCrlf() throws Exception {
+        Program p = parse("#include<linux/sched.h> // tasks\r\n#include <net/sock.h> /* sockets */\r\nBEGIN { exit(); }\r\n");
+        assertEquals(List.of("linux/sched.h", "net/sock.h"), p.includes().stream().map(i -> i.path()).toList());
+        ProgramException e = org.junit.jupiter.api.Assertions.assertThrows(ProgramException.class,
+                () -> parse("BEGIN {\r\n  $x = ;\r\n}\r\n"));
+        assertEquals("stdin:2:8: error: syntax error, unexpected ';'\n  $x = ;\n       ^\n", e.getMessage());
+    }
+
+    @Test
     void preprocessorWithBtf() throws Exception {
         Program p = parse("""
                 #ifndef BPFTRACE_HAVE_BTF

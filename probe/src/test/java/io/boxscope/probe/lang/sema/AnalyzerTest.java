@@ -151,7 +151,9 @@ class AnalyzerTest {
                 .resolve("events/syscalls/sys_enter_openat/format"))).field("flags").orElseThrow();
         Expr.Field f = (Expr.Field) exprs(b).stream().filter(e -> e instanceof Expr.Field x && x.field().equals("flags")).findFirst().orElseThrow();
         assertEquals(flags.offset(), b.field(f).offset());
-        assertEquals(new SType.Int(flags.size(), flags.signed()), b.type(f));
+        // the format says "int flags; size:8; signed:0"; bpftrace types it by its C type, widened: int64
+        assertEquals("int", flags.type());
+        assertEquals(new SType.Int(8, true), b.type(f));
     }
 
     @Test
@@ -178,6 +180,17 @@ class AnalyzerTest {
         assertEquals("string[16]", typeOf(cp, "->comm"));
         assertEquals("struct mm_struct *", typeOf(cp, "->mm"));
         assertEquals("struct task_struct *", typeOf(cp, "$t"));
+    }
+
+    @Test
+    void sizeofAndOffsetofValuesForCodegen() throws Exception {
+        Btf btf = Fixtures.KERNEL.btf().orElseThrow();
+        int task = btf.requireId("task_struct", BtfKind.STRUCT);
+        CheckedProgram cp = check("BEGIN { @a = sizeof(struct task_struct); @b = offsetof(struct task_struct, pid); "
+                + "@c = sizeof(uint16); @d = sizeof(comm); }");
+        List<Long> values = exprs(cp).stream().filter(e -> e instanceof Expr.SizeofType || e instanceof Expr.Offsetof
+                || e instanceof Expr.SizeofExpr).map(cp::constant).toList();
+        assertEquals(List.of(btf.sizeOf(task), btf.member(task, "pid").byteOffset(), 2L, 16L), values);
     }
 
     @Test
@@ -261,6 +274,8 @@ class AnalyzerTest {
         String k = errors("kprobe:do_sys_openat2 { @ = count(); }");
         assertTrue(k.contains("error: kprobes are not available on this kernel"), k);
         assertTrue(k.contains("hint: use tracepoint:syscalls:sys_enter_openat2 instead"), k);
+        assertTrue(errors("kretprobe:vfs_read { @ = count(); }").contains("hint: use tracepoint:syscalls:sys_exit_read instead"));
+        assertTrue(errors("kfunc:do_nanosleep { @ = count(); }").contains("kfunc/fentry probes are not available on this kernel"));
         assertTrue(errors("interval:x:1 { }").contains("x is not an accepted unit of time"));
         assertTrue(errors("foo:bar { }").contains("Invalid probe type: foo"));
         assertTrue(errors("tracepoint:nosuch:* { }").contains("tracepoints not found: nosuch:*"));
@@ -283,6 +298,46 @@ class AnalyzerTest {
         assertTrue(errors("BEGIN { break; }").contains("break used outside of a loop"));
         assertTrue(errors("BEGIN { @x = 1 + \"a\"; }").contains("Type mismatch for '+': comparing 'int64' with 'string[2]'"));
         assertTrue(errors("BEGIN { $x = (struct nosuch *)0; }").contains("Unknown struct/union: 'struct nosuch'"));
+    }
+
+    /** Not being allowed to read tracefs is missing privilege (exit 3 in the CLI), not a program error. */
+    @Test
+    void unreadableTracefsIsAccessDenied() {
+        KernelInfo k = Fixtures.KERNEL;
+        KernelInfo denied = new KernelInfo() {
+            @Override
+            public List<io.boxscope.bpf.tracefs.TracepointId> tracepoints() throws java.io.IOException {
+                throw new java.nio.file.AccessDeniedException("/sys/kernel/tracing", null, "tracefs is readable by root only");
+            }
+
+            @Override
+            public io.boxscope.bpf.tracefs.EventFormat format(io.boxscope.bpf.tracefs.TracepointId tp) throws java.io.IOException {
+                return k.format(tp);
+            }
+
+            @Override
+            public java.util.Optional<Btf> btf() throws java.io.IOException {
+                return k.btf();
+            }
+
+            @Override
+            public io.boxscope.bpf.feature.Support attach(io.boxscope.bpf.feature.AttachKind kind) {
+                return k.attach(kind);
+            }
+
+            @Override
+            public java.nio.file.Path uprobeTarget(String target) throws java.io.IOException {
+                return k.uprobeTarget(target);
+            }
+
+            @Override
+            public List<String> functions(java.nio.file.Path elf) throws java.io.IOException {
+                return k.functions(elf);
+            }
+        };
+        var src = new io.boxscope.probe.lang.diag.SourceText("stdin", "tracepoint:sched:sched_switch { @ = count(); }");
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.AccessDeniedException.class, () ->
+                Analyzer.check(src, io.boxscope.probe.lang.parse.ProgramParser.parse(src), denied, CheckOptions.defaults()));
     }
 
     @Test

@@ -39,11 +39,11 @@ final class Fixtures {
 
     static final KernelInfo KERNEL = kernel();
 
-    static CheckedProgram check(String text) throws ProgramException {
+    static CheckedProgram check(String text) throws ProgramException, java.nio.file.AccessDeniedException {
         return check(text, CheckOptions.defaults());
     }
 
-    static CheckedProgram check(String text, CheckOptions options) throws ProgramException {
+    static CheckedProgram check(String text, CheckOptions options) throws ProgramException, java.nio.file.AccessDeniedException {
         SourceText src = new SourceText("stdin", text);
         Program p = ProgramParser.parse(src);
         return Analyzer.check(src, p, KERNEL, options);
@@ -59,6 +59,8 @@ final class Fixtures {
             check(text, options);
         } catch (ProgramException e) {
             return e.getMessage();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new AssertionError(e);
         }
         throw new AssertionError("expected an error for: " + text);
     }

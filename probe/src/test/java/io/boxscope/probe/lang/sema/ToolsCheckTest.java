@@ -58,6 +58,9 @@ class ToolsCheckTest {
             try {
                 CheckedProgram cp = Analyzer.check(src, ProgramParser.parse(src), kernel, new CheckOptions(true, List.of("1")));
                 cp.dump();
+                for (var x : AnalyzerTest.exprs(cp)) {
+                    cp.type(x);
+                }
                 ok++;
             } catch (ProgramException e) {
                 boolean onlyAttach = e.diagnostics().stream().allMatch(d -> d.message().contains("are not available on this kernel"));
