@@ -190,7 +190,8 @@ public final class Features {
      * thread; a 1 ms cpu-clock event for PERF_EVENT_SOFTWARE) and compares. Unsupported answers say whether
      * the verifier refused the helper for that program type, the kernel refused the cookie when attaching
      * (raw tracepoints take one since Linux 6.10, perf links since 5.15), or the program read back something
-     * else. KPROBE and FENTRY are not probed (this project cannot attach them here) and answer Unsupported.
+     * else; an attach kind that does not work at all answers with its reason. KPROBE and FENTRY cookies are not
+     * probed where those attachments do work (not on the machines this was written on).
      */
     public static Support cookie(AttachKind k) {
         return cached("cookie:" + k, () -> {
@@ -202,12 +203,11 @@ public final class Features {
                 case TP_BTF -> ProgramType.TRACING;
                 case KPROBE, FENTRY -> null;
             };
+            if (attach(k) instanceof Support.Unsupported u) {
+                return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
+            }
             if (type == null) {
                 return new Support.Unsupported("cookies are not probed for " + k + " attachments");
-            }
-            Support attach = attach(k);
-            if (!attach.isSupported()) {
-                return attach;
             }
             int tid = k == AttachKind.PERF_EVENT_SOFTWARE ? -1 : Sys.gettid();
             try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {

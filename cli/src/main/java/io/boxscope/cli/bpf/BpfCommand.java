@@ -39,7 +39,7 @@ public final class BpfCommand extends CliCommand {
     static final class FeaturesCommand extends CliCommand {
         FeaturesCommand() {
             super("features", "Probe the running kernel: program types, map types, helpers (for tracepoint programs)",
-                    "and attach kinds, each tried for real (never by kernel version). Needs root.");
+                    "attach kinds and BPF cookies per attach kind, each tried for real (never by kernel version). Needs root.");
             examples("  boxscope bpf features", "  boxscope bpf features --json | jq '.[] | select(.supported == false)'");
         }
 
@@ -59,6 +59,9 @@ public final class BpfCommand extends CliCommand {
             }
             for (AttachKind k : AttachKind.values()) {
                 rows.add(new Row("attach", lower(k.name()), Features.attach(k)));
+            }
+            for (AttachKind k : AttachKind.values()) {
+                rows.add(new Row("cookie", lower(k.name()), Features.cookie(k)));
             }
             PrintWriter out = out();
             if (global().json()) {

@@ -22,15 +22,20 @@ class BpfFeaturesCommandTest {
         List<Object> rows = Json.asList(Json.parse(b.toString(StandardCharsets.UTF_8)));
         assertTrue(rows.size() > 30);
         boolean tracepoint = false;
+        int cookies = 0;
         for (Object o : rows) {
             var r = Json.asObject(o);
             if (Boolean.FALSE.equals(r.get("supported"))) {
                 assertTrue(!((String) r.get("reason")).isBlank(), r.toString());
+            }
+            if ("cookie".equals(r.get("kind"))) {
+                cookies++;
             }
             if ("attach".equals(r.get("kind")) && "tracepoint".equals(r.get("name"))) {
                 tracepoint = Boolean.TRUE.equals(r.get("supported"));
             }
         }
         assertTrue(tracepoint, "tracepoint attach works on every machine Boxscope supports");
+        assertEquals(io.boxscope.bpf.feature.AttachKind.values().length, cookies, "one cookie row per attach kind");
     }
 }
