@@ -39,7 +39,8 @@ final class ProbeRun {
 
     private ProbeRun() {}
 
-    static int run(Options o, PrintWriter out, PrintWriter err) {
+    /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
+    static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
         if ((o.program() == null) == (o.file() == null)) {
             throw new UsageException("give a program: -e PROGRAM or a FILE (not both)");
         }

@@ -20,8 +20,11 @@ public final class Scripts {
     /**
      * Parses, checks and compiles {@code source} against the running kernel (tracefs and BTF under
      * {@code sysRoot}). Links carry BPF cookies when the kernel accepts them on tracepoints and perf events.
+     *
+     * @throws java.nio.file.AccessDeniedException when tracefs or BTF cannot be read (not root)
      */
-    public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options) throws ProgramException {
+    public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options)
+            throws ProgramException, java.nio.file.AccessDeniedException {
         CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), LiveKernel.of(sysRoot), options);
         boolean cookies = Features.cookie(AttachKind.TRACEPOINT).isSupported()
                 && Features.cookie(AttachKind.PERF_EVENT_SOFTWARE).isSupported();
