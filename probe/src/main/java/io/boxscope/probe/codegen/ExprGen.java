@@ -144,8 +144,27 @@ final class ExprGen {
                     a.call(Helper.GET_ATTACH_COOKIE);
                 }
             }
-            default -> throw unsupported(b, "the builtin " + b.name());
+            case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
+            default -> {
+                if (b.name().matches("arg[0-9]+")) {
+                    int i = Integer.parseInt(b.name().substring(3));
+                    try {
+                        a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).arg(i));
+                    } catch (IllegalArgumentException e) {
+                        throw new CodegenException(b.span(), e.getMessage());
+                    }
+                    return;
+                }
+                throw unsupported(b, "the builtin " + b.name());
+            }
         }
+    }
+
+    private io.boxscope.bpf.btf.PtRegs regs(Expr.Builtin b) {
+        if (g.regs == null) {
+            throw new CodegenException(b.span(), b.name() + " needs the layout of struct pt_regs from kernel BTF, which is not readable");
+        }
+        return g.regs;
     }
 
     /** A map read as an integer: the value, or 0 when the key is absent. */
@@ -330,6 +349,14 @@ final class ExprGen {
             case 4 -> Size.W;
             default -> Size.DW;
         };
+        if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
+            // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
+            a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());
+            if (bytes < 8) {
+                extend(bytes, t instanceof SType.Int i && i.signed());
+            }
+            return;
+        }
         a.ldx(s, Reg.R0, Gen.CTX, (int) fa.offset());
         if (t instanceof SType.Int i && i.signed()) {
             extend(bytes, true);

@@ -43,9 +43,12 @@ final class Gen {
     final long probeId;
     /** {@code nsecs} when the script started: elapsed is measured from it. */
     final long startNanos;
+    /** Register offsets in {@code struct pt_regs} (uprobe arguments and return values); null without BTF. */
+    final io.boxscope.bpf.btf.PtRegs regs;
 
     Gen(CheckedProgram program, CheckedProbe probe, Attach representative, Map<String, MapLayout> maps,
-        List<Action> actions, long probeId, long startNanos) {
+        List<Action> actions, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {
+        this.regs = regs;
         this.program = program;
         this.probe = probe;
         this.representative = representative;

@@ -33,21 +33,34 @@ public final class ProbeCompiler {
     /** Ring buffer size: 1 MiB (bpftrace's default perf buffer is 64 pages per CPU). */
     public static final int RING_BYTES = 1 << 20;
 
+    /** Probe types code generation and the runtime handle. */
+    static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
+            ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE);
+
     private ProbeCompiler() {}
 
     /**
      * @param cookies whether links may carry BPF cookies (Features.cookie for tracepoints and perf events)
      */
     public static CompiledScript compile(CheckedProgram checked, boolean cookies) throws ProgramException {
+        return compile(checked, cookies, null);
+    }
+
+    /**
+     * @param regs where {@code struct pt_regs} keeps arguments and the return value (uprobe {@code arg0..},
+     *             {@code retval}); null when kernel BTF is not readable
+     */
+    public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs)
+            throws ProgramException {
         try {
-            return build(checked, cookies);
+            return build(checked, cookies, regs);
         } catch (CodegenException e) {
             throw new ProgramException(checked.source(), List.of(Diagnostic.error(e.span, e.getMessage(),
                     e.hints.toArray(String[]::new))));
         }
     }
 
-    private static CompiledScript build(CheckedProgram checked, boolean cookies) {
+    private static CompiledScript build(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs) {
         Map<String, MapLayout> maps = new LinkedHashMap<>();
         int i = 0;
         for (MapInfo m : checked.maps().values()) {
@@ -71,11 +84,19 @@ public final class ProbeCompiler {
         long start = System.nanoTime();
         int probeIndex = 0;
         for (CheckedProbe p : checked.probes()) {
+            for (Attach at : p.attaches()) {
+                if (!RUNS.contains(at.kind())) {
+                    throw new CodegenException(p.probe().attachPoints().getFirst().span(),
+                            "not supported by code generation yet: " + at.kind().label() + " probes",
+                            "docs/probe.md lists the probe types that run today");
+                }
+            }
             Map<List<Object>, List<Attach>> groups = new LinkedHashMap<>();
             for (Attach at : p.attaches()) {
                 List<Object> sig = new ArrayList<>(layoutSignature(checked, p, at));
-                if (!cookies || at.kind() == ProbeKind.BEGIN || at.kind() == ProbeKind.END
-                        || at.kind() == ProbeKind.INTERVAL) {
+                if (!cookies || at.kind() != ProbeKind.TRACEPOINT && at.kind() != ProbeKind.PROFILE) {
+                    // one program per attach point: BEGIN/END run alone; raw tracepoints take cookies only
+                    // from Linux 6.10, and uprobes are kept simple
                     sig.add(at);
                 }
                 groups.computeIfAbsent(sig, k -> new ArrayList<>()).add(at);
@@ -94,7 +115,7 @@ public final class ProbeCompiler {
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
-                Gen g = new Gen(checked, p, rep, maps, actions, constId, start);
+                Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
                 body(g);
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 units.add(new CompiledScript.Unit(name, rep.kind(), targets,
@@ -116,7 +137,7 @@ public final class ProbeCompiler {
             case BEGIN, END, RAWTRACEPOINT -> ProgramType.RAW_TRACEPOINT;
             case INTERVAL, PROFILE, SOFTWARE -> ProgramType.PERF_EVENT;
             case UPROBE, URETPROBE, KPROBE, KRETPROBE -> ProgramType.KPROBE;
-            default -> throw new CodegenException(null, "not supported by code generation yet: " + k.label() + " probes");
+            default -> throw new IllegalArgumentException(k.label() + " probes have no program type here");
         };
     }
 

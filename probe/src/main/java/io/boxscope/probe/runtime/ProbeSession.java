@@ -82,6 +82,14 @@ public final class ProbeSession implements AutoCloseable {
                         case INTERVAL -> links.add(collection.attach(u.program(), x -> Attach.perfEvent(x,
                                 Attach.SoftwareEvent.CPU_CLOCK, Attach.Sampling.period(periodNanos(t.attach().target().getFirst(),
                                         t.attach().number())), Cpus.online().getFirst(), t.cookie())));
+                        case RAWTRACEPOINT -> links.add(collection.attach(u.program(),
+                                x -> Attach.rawTracepoint(x, target.getFirst())));
+                        case PROFILE -> links.add(collection.attach(u.program(), x -> Attach.perfEventEveryCpu(x,
+                                Attach.SoftwareEvent.CPU_CLOCK, target.getFirst().equals("hz")
+                                        ? Attach.Sampling.frequency(t.attach().number())
+                                        : Attach.Sampling.period(periodNanos(target.getFirst(), t.attach().number())), t.cookie())));
+                        case UPROBE, URETPROBE -> links.add(collection.attach(u.program(), x -> Attach.uprobe(x,
+                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, -1)));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);

@@ -1,7 +1,9 @@
 package io.boxscope.probe.runtime;
 
 import java.nio.file.Path;
+import io.boxscope.bpf.btf.PtRegs;
 import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.sys.Arch;
 import io.boxscope.bpf.feature.Features;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.codegen.ProbeCompiler;
@@ -25,9 +27,16 @@ public final class Scripts {
      */
     public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options)
             throws ProgramException, java.nio.file.AccessDeniedException {
-        CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), LiveKernel.of(sysRoot), options);
+        LiveKernel kernel = LiveKernel.of(sysRoot);
+        CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), kernel, options);
         boolean cookies = Features.cookie(AttachKind.TRACEPOINT).isSupported()
                 && Features.cookie(AttachKind.PERF_EVENT_SOFTWARE).isSupported();
-        return ProbeCompiler.compile(checked, cookies);
+        PtRegs regs;
+        try {
+            regs = kernel.btf().isPresent() ? PtRegs.of(kernel.btf().get(), Arch.current()) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            regs = null; // uprobe arguments then fail to compile with a message saying why
+        }
+        return ProbeCompiler.compile(checked, cookies, regs);
     }
 }

@@ -105,9 +105,41 @@ class RuntimeKernelTest {
     }
 
     @Test
+    void rawTracepointSeesWhatTheTracepointSees() throws Throwable {
+        int tid = Libc.gettid();
+        String out = Runs.run("rawtracepoint:sys_enter /tid == " + tid + "/ { @raw[args->id] = count(); }"
+                + " tracepoint:raw_syscalls:sys_enter /tid == " + tid + "/ { @tp[args->id] = count(); }", false, RUN,
+                () -> call(() -> Libc.getppid(321))).out();
+        List<String> raw = out.lines().filter(l -> l.startsWith("@raw[")).map(l -> l.substring(4)).sorted().toList();
+        List<String> tp = out.lines().filter(l -> l.startsWith("@tp[")).map(l -> l.substring(3)).sorted().toList();
+        // the two attach at different moments, so only the workload's line must agree: [getppid's number]: 321
+        String getppid = tp.stream().filter(l -> l.endsWith("]: 321")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertTrue(raw.contains(getppid), out);
+    }
+
+    @Test
+    void profileFiresOnTheBusyThread() throws Throwable {
+        int tid = Libc.gettid();
+        String out = Runs.run("profile:hz:97 /tid == " + tid + "/ { @samples = count(); }", false, Duration.ofMillis(100),
+                () -> {
+                    long end = System.nanoTime() + 1_500_000_000L;
+                    long x = 0;
+                    while (System.nanoTime() < end) {
+                        x += System.nanoTime() % 7;
+                    }
+                    assertTrue(x >= 0);
+                }).out();
+        Matcher m = Pattern.compile("(?m)^@samples: (\\d+)$").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Long.parseLong(m.group(1)) > 0, out);
+    }
+
+    @Test
     void nothingStaysAttached() throws Exception {
         int before = bpfDescriptors();
-        Runs.run("tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:50 { @i = count(); }", false,
+        Runs.run("tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:50 { @i = count(); }"
+                + " uprobe:libc:getppid { @u = count(); } uretprobe:libc:getppid { @r = count(); } profile:hz:99 { @p = count(); }"
+                + " rawtracepoint:sys_exit { @x = count(); }", false,
                 Duration.ofMillis(200), null);
         assertEquals(before, bpfDescriptors(), "BPF maps, programs, links and perf events of this process after the run");
     }
