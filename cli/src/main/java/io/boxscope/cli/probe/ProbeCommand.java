@@ -62,6 +62,7 @@ public final class ProbeCommand extends CliCommand {
                 "-d checks a program (-e PROGRAM or FILE) and prints its typed AST.",
                 "-e PROGRAM or a program FILE runs it until exit(), Ctrl-C or SIGTERM, printing what bpftrace prints;",
                 "docs/probe.md lists the language features that run today.");
+        aliases("bpftrace");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
                 "  boxscope probe -l 'rawtracepoint:sched_*'               raw tracepoints (from kernel BTF)",
@@ -73,7 +74,9 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
                 "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
                 "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file",
-                "  boxscope probe -e 'tracepoint:syscalls:sys_enter_execve { printf(\"%s ran %s\\n\", comm, str(args->filename)); }'");
+                "  boxscope probe -e 'tracepoint:syscalls:sys_enter_execve { printf(\"%%s ran %%s\\n\", comm, str(args->filename)); }'",
+                "  boxscope probe -c '/usr/bin/ls' -e 't:syscalls:sys_enter_openat /pid == cpid/ { @[str(args->filename)] = count(); }'",
+                "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
 
     @Override

@@ -65,6 +65,13 @@ class ProbeRunCommandTest {
     }
 
     @Test
+    void bpftraceIsAnAliasOfProbe() {
+        Cli r = Cli.run("bpftrace", "-q", "-e", "BEGIN { printf(\"%d\\n\", 6 * 7); exit(); }");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("42\n\n\n", r.out());
+    }
+
+    @Test
     void programFile() throws Exception {
         Path bt = dir.resolve("p.bt");
         Files.writeString(bt, "#!/usr/bin/env bpftrace\nBEGIN\n{\n  printf(\"from a file\\n\");\n  exit();\n}\n");
