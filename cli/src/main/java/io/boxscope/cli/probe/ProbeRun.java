@@ -94,6 +94,10 @@ final class ProbeRun {
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
              ProbeSession session = ProbeSession.load(script, o.json() ? Output.json() : Output.text(), src.name())) {
+            session.onError(e -> {
+                err.println("boxscope: " + Text.safe(e));
+                err.flush();
+            });
             if (o.command() != null) {
                 child = ChildCommand.start(o.command());
                 session.setCommandPid(child.pid());

@@ -30,6 +30,17 @@ public sealed interface Action {
     /** {@code zero(@map)}. */
     record Zero(String map) implements Action {}
 
+    /** {@code time(format)}; format null for bpftrace's default {@code %H:%M:%S\n}. */
+    record Time(String format) implements Action {}
+
+    /** {@code cat(format, args...)}: the file named by the formatted path, read in user space. */
+    record Cat(String format, List<SType> types, List<Integer> offsets) implements Action {
+        public Cat {
+            types = List.copyOf(types);
+            offsets = List.copyOf(offsets);
+        }
+    }
+
     /** {@code exit()}. */
     record Exit() implements Action {}
 }

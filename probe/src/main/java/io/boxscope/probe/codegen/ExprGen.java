@@ -115,7 +115,7 @@ final class ExprGen {
                 a.call(Helper.GET_CURRENT_PID_TGID);
                 a.alu32(AluOp.MOV, Reg.R0, Reg.R0);
             }
-            case "uid" -> {
+            case "uid", "username" -> {
                 a.call(Helper.GET_CURRENT_UID_GID);
                 a.alu32(AluOp.MOV, Reg.R0, Reg.R0);
             }
@@ -377,7 +377,8 @@ final class ExprGen {
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
-        } else if (t.isIntegerLike() || t instanceof SType.Special s && s.kind() == SpecialKind.PROBE) {
+        } else if (t.isIntegerLike() || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
+                || s.kind() == SpecialKind.USERNAME)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);
         } else {

@@ -115,6 +115,9 @@ final class StmtGen {
                 g.emitAction(g.action(c.name().equals("clear") ? new Action.Clear(map) : new Action.Zero(map)), c.span());
             }
             case "print" -> print(c);
+            case "time" -> record(g.action(new Action.Time(c.args().isEmpty() ? null
+                    : utf8(((Expr.StrLit) c.args().getFirst()).bytes()))), List.of(), List.of(), c);
+            case "cat" -> printf(c);
             case "delete" -> {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
@@ -167,7 +170,9 @@ final class StmtGen {
             offsets.add(off);
             off += Layouts.size(t);
         }
-        record(g.action(new Action.Printf(format, types, offsets, off)), args, types, c);
+        Action action = c.name().equals("cat") ? new Action.Cat(format, types, offsets)
+                : new Action.Printf(format, types, offsets, off);
+        record(g.action(action), args, types, c);
     }
 
     /** A literal's bytes as the text bpftrace writes (UTF-8 source stays UTF-8). */

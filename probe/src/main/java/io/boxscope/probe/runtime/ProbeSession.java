@@ -40,6 +40,7 @@ public final class ProbeSession implements AutoCloseable {
     private final RingBufReader ring;
     private final List<Link> links = new ArrayList<>();
     private boolean exited;
+    private Consumer<String> errors = e -> { };
     private long lostReported;
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output) {
@@ -114,6 +115,11 @@ public final class ProbeSession implements AutoCloseable {
             case "hz" -> 1_000_000_000L / Math.max(1, n);
             default -> throw new IllegalArgumentException("interval unit " + unit);
         };
+    }
+
+    /** Where run-time errors of actions go (a {@code cat()} of a missing file), one line each; ignored by default. */
+    public void onError(Consumer<String> sink) {
+        this.errors = sink;
     }
 
     /** Sets {@code cpid} (the {@code -c} command's pid) before the command runs. */
@@ -211,6 +217,20 @@ public final class ProbeSession implements AutoCloseable {
             case Action.Clear c -> clear(script.maps().get(c.map()), false);
             case Action.Zero z -> clear(script.maps().get(z.map()), true);
             case Action.Exit e -> exited = true;
+            case Action.Time t -> out.accept(output.render(new Event.Time(t.format(), java.time.ZonedDateTime.now())));
+            case Action.Cat c -> {
+                List<Value> args = new ArrayList<>();
+                for (int i = 0; i < c.types().size(); i++) {
+                    args.add(values.decode(c.types().get(i), rec, c.offsets().get(i), false));
+                }
+                String path = new io.boxscope.probe.output.Printf(c.format()).apply(args);
+                try {
+                    out.accept(output.render(new Event.Message(io.boxscope.probe.output.MessageType.CAT,
+                            java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8))));
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    errors.accept("cat(): failed to open file '" + path + "': " + e.getMessage());
+                }
+            }
         }
     }
 

@@ -17,9 +17,22 @@ import io.boxscope.probe.output.Value;
  */
 final class ValueDecoder {
     private final List<String> probeNames;
+    private java.util.Map<Integer, String> users;
 
     ValueDecoder(List<String> probeNames) {
         this.probeNames = probeNames;
+    }
+
+    /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
+    private String userName(long uid) {
+        if (users == null) {
+            try {
+                users = io.boxscope.proc.Passwd.parse(java.nio.file.Files.readString(java.nio.file.Path.of("/etc/passwd")));
+            } catch (java.io.IOException e) {
+                users = java.util.Map.of();
+            }
+        }
+        return users.getOrDefault((int) uid, Long.toString(uid));
     }
 
     static long u64(byte[] b, int off) {
@@ -43,6 +56,10 @@ final class ValueDecoder {
                 long id = u64(b, off);
                 String name = id >= 0 && id < probeNames.size() ? probeNames.get((int) id) : "probe#" + id;
                 yield new Value.Resolved(ResolvedKind.PROBE, name, id);
+            }
+            case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
+                long uid = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);
             }
             default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
         };
