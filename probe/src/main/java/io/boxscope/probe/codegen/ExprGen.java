@@ -64,6 +64,7 @@ final class ExprGen {
             }
             case Expr.SizeofExpr s -> a.ldImm64(Reg.R0, type(s.operand()).size());
             case Expr.SizeofType s -> throw unsupported(e, "sizeof(TYPE)");
+            case Expr.Call c when c.name().equals("ksym") -> integer(c.args().getFirst());
             case Expr.Call c -> throw unsupported(e, c.name() + "() as a value");
             case Expr.StrLit s -> throw unsupported(e, "a string where an integer is expected");
             case Expr.IncDec i -> throw unsupported(e, "++/-- inside an expression (use it as a statement)");
@@ -165,6 +166,14 @@ final class ExprGen {
             throw new CodegenException(b.span(), b.name() + " needs the layout of struct pt_regs from kernel BTF, which is not readable");
         }
         return g.regs;
+    }
+
+    /** R0 = bpf_get_stackid(ctx, stacks, flags): the id of the current kernel or user stack (negative on failure). */
+    private void stack(boolean user) {
+        a.mov(Reg.R1, Gen.CTX);
+        a.ldMap(Reg.R2, Gen.STACKS);
+        a.movImm(Reg.R3, user ? 1 << 8 : 0); // BPF_F_USER_STACK
+        a.call(Helper.GET_STACKID);
     }
 
     /** A map read as an integer: the value, or 0 when the key is absent. */
@@ -377,8 +386,16 @@ final class ExprGen {
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+        } else if (t instanceof SType.Stack st) {
+            stack(st.user());
+            a.stx(Size.DW, base, off, Reg.R0);
+            if (st.user()) {
+                a.call(Helper.GET_CURRENT_PID_TGID);
+                a.rsh(Reg.R0, 32);
+                a.stx(Size.DW, base, off + 8, Reg.R0);
+            }
         } else if (t.isIntegerLike() || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
-                || s.kind() == SpecialKind.USERNAME)) {
+                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);
         } else {

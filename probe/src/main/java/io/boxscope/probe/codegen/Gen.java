@@ -28,6 +28,10 @@ final class Gen {
     static final String RINGBUF = "events", LOST = "lost";
     /** {@code cpid}: the pid of the {@code -c} command, written by the runtime before the command runs (0 without one). */
     static final String CPID = "cpid";
+    /** kstack/ustack: the stack trace map the ids point into. */
+    static final String STACKS = "stacks";
+    /** Frames kept per stack (bpftrace's limit). */
+    static final int STACK_DEPTH = 127;
 
     final Asm asm = new Asm();
     final Frame frame = new Frame();

@@ -27,7 +27,7 @@ public final class Layouts {
             case SType.Agg a -> (int) a.kind().valueSize();
             case SType.Buffer b -> round(b.length() + 1);
             case SType.Array a -> round((int) a.size());
-            case SType.Stack s -> 16;
+            case SType.Stack s -> s.user() ? 16 : 8;
             case SType.Record r -> round((int) r.size());
             case SType.None n -> 8;
         };

@@ -128,6 +128,7 @@ public final class ProbeCompiler {
         specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
         return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
     }
 

@@ -47,7 +47,7 @@ public final class ProbeSession implements AutoCloseable {
         this.script = script;
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames());
+        this.values = new ValueDecoder(script.probeNames(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
     }

@@ -17,10 +17,12 @@ import io.boxscope.probe.output.Value;
  */
 final class ValueDecoder {
     private final List<String> probeNames;
+    private final Stacks stacks;
     private java.util.Map<Integer, String> users;
 
-    ValueDecoder(List<String> probeNames) {
+    ValueDecoder(List<String> probeNames, Stacks stacks) {
         this.probeNames = probeNames;
+        this.stacks = stacks;
     }
 
     /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
@@ -56,6 +58,18 @@ final class ValueDecoder {
                 long id = u64(b, off);
                 String name = id >= 0 && id < probeNames.size() ? probeNames.get((int) id) : "probe#" + id;
                 yield new Value.Resolved(ResolvedKind.PROBE, name, id);
+            }
+            case SType.Special s when s.kind() == SpecialKind.KSYM -> {
+                long addr = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.KSYM, stacks.ksym(addr), addr);
+            }
+            case SType.Stack st -> {
+                long id = u64(b, off);
+                long pid = st.user() ? u64(b, off + 8) : 0;
+                yield new Value.Stack(st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF
+                        ? io.boxscope.probe.output.StackMode.PERF : io.boxscope.probe.output.StackMode.BPFTRACE,
+                        stacks.frames((int) id, st.user(), (int) pid, st.limit(), st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF),
+                        st.user() ? (pid << 32) | (id & 0xffffffffL) : id);
             }
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);

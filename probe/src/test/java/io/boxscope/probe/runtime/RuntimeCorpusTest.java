@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * runtime-corpus.txt: bpftrace programs run with {@code -c COMMAND} (filtering on {@code cpid}), and what
- * bpftrace 0.17 printed. Each runs through boxscope's whole pipeline with the same command and must print
- * the same; {@link #bpftraceStillPrintsTheCorpus} re-runs bpftrace so the expectations stay bpftrace's.
+ * runtime-corpus.txt: bpftrace programs run with {@code -c COMMAND} (filtering on {@code cpid}). Each runs
+ * under bpftrace 0.17 and through boxscope's whole pipeline with the same command, on this machine, and
+ * both must print the same. The "--- text" sections hold what bpftrace printed on the machine the corpus
+ * was captured on (library reads, kernel stacks and addresses differ between machines), for reading;
+ * the test derives its expectation from the live bpftrace run.
  */
 @KernelTest
 class RuntimeCorpusTest {
@@ -70,8 +72,10 @@ class RuntimeCorpusTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> ourRuntimePrintsWhatBpftracePrinted() throws IOException {
+    Stream<DynamicTest> ourRuntimePrintsWhatBpftracePrints() throws IOException {
         return load().stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
+            // the expectation is derived on this machine: bpftrace 0.17 runs the same program and command
+            String theirs = bpftrace(k);
             String why = NOT_YET.get(k.name());
             String ours;
             try {
@@ -83,11 +87,11 @@ class RuntimeCorpusTest {
                 throw new AssertionError(k.name() + ": " + e.getMessage(), e);
             }
             if (why != null) {
-                assertTrue(!normalize(k.text(), k.compare()).equals(normalize(ours, k.compare())),
+                assertTrue(!normalize(theirs, k.compare()).equals(normalize(ours, k.compare())),
                         k.name() + " is listed as not matching yet (" + why + ") but now does: remove it from NOT_YET");
                 return;
             }
-            assertEquals(normalize(k.text(), k.compare()), normalize(ours, k.compare()), k.name() + ": " + k.program());
+            assertEquals(normalize(theirs, k.compare()), normalize(ours, k.compare()), k.name() + ": " + k.program());
         }));
     }
 
@@ -96,17 +100,15 @@ class RuntimeCorpusTest {
         assertTrue(load().size() >= 30, "runtime corpus cases: " + load().size());
     }
 
-    @TestFactory
-    Stream<DynamicTest> bpftraceStillPrintsTheCorpus() throws IOException {
-        return load().stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
-            Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-            Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
-            assertEquals(0, p.exitValue(), "bpftrace exit status");
-            assertEquals(normalize(k.text(), k.compare()), normalize(new String(out, StandardCharsets.UTF_8), k.compare()), k.name());
-        }));
+    /** bpftrace's stdout for a case (its stderr, with the RLIMIT_MEMLOCK warning, is dropped). */
+    static String bpftrace(Case k) throws Exception {
+        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
+        Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
+        assertEquals(0, p.exitValue(), "bpftrace exit status for " + k.name());
+        return new String(out, StandardCharsets.UTF_8);
     }
 }
