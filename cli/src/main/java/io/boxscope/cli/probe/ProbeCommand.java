@@ -15,6 +15,10 @@ import io.boxscope.probe.list.Listing;
 import io.boxscope.probe.list.ProbeListException;
 import io.boxscope.probe.list.ProbeLister;
 import io.boxscope.proc.json.Json;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+import java.nio.file.Path;
 
 /**
  * {@code boxscope probe}: the bpftrace-class front end. Today it lists probes ({@code -l}, like
@@ -99,12 +103,18 @@ public final class ProbeCommand extends CliCommand {
             if (!format.value().equals("text") && !format.value().equals("json")) {
                 throw new UsageException("-f takes text or json, not '" + Text.safe(format.value()) + "'");
             }
+            Path cgroupDir = null;
+            if (global().container() != null) {
+                ContainerInfo c = ContainerDiscovery.of(global().paths()).locate(global().container());
+                cgroupDir = new CgroupFs(global().paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
+                        "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; probe --container filters on cgroup v2"));
+            }
             List<String> w = words.value();
             String file = program.value() == null ? w.getFirst() : null;
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
-                    command.value()), out, err);
+                    command.value(), cgroupDir), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

@@ -35,7 +35,7 @@ import io.boxscope.probe.runtime.Scripts;
  */
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                   boolean verbose, List<String> positionals, Path sysRoot, String command) {}
+                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir) {}
 
     private ProbeRun() {}
 
@@ -61,7 +61,7 @@ final class ProbeRun {
         }
         CompiledScript script;
         try {
-            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals()));
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             err.print(e.getMessage());
             err.flush();
@@ -98,6 +98,9 @@ final class ProbeRun {
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
             });
+            if (o.cgroupDir() != null) {
+                session.filterCgroup(o.cgroupDir());
+            }
             if (o.command() != null) {
                 child = ChildCommand.start(o.command());
                 session.setCommandPid(child.pid());

@@ -131,7 +131,7 @@ final class ExprGen {
                 a.sub(Reg.R0, Reg.R1);
             }
             case "cpu" -> a.call(Helper.GET_SMP_PROCESSOR_ID);
-            case "cgroup" -> a.call(Helper.GET_CURRENT_CGROUP_ID);
+            case "cgroup", "container" -> a.call(Helper.GET_CURRENT_CGROUP_ID);
             case "rand" -> a.call(Helper.GET_PRANDOM_U32);
             case "cpid" -> {
                 a.ldMapValue(Reg.R0, Gen.CPID, 0);
@@ -395,7 +395,7 @@ final class ExprGen {
                 a.stx(Size.DW, base, off + 8, Reg.R0);
             }
         } else if (t.isIntegerLike() || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
-                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM)) {
+                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);
         } else {

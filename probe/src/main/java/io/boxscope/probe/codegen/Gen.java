@@ -28,6 +28,8 @@ final class Gen {
     static final String RINGBUF = "events", LOST = "lost";
     /** {@code cpid}: the pid of the {@code -c} command, written by the runtime before the command runs (0 without one). */
     static final String CPID = "cpid";
+    /** --container: a one-slot cgroup array holding the container's cgroup v2 directory. */
+    static final String CGROUP = "cgroup";
     /** kstack/ustack: the stack trace map the ids point into. */
     static final String STACKS = "stacks";
     /** Frames kept per stack (bpftrace's limit). */

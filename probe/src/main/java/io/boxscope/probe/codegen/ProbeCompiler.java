@@ -52,15 +52,25 @@ public final class ProbeCompiler {
      */
     public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs)
             throws ProgramException {
+        return compile(checked, cookies, regs, false);
+    }
+
+    /**
+     * @param cgroupFilter every probe but BEGIN/END first checks {@code bpf_current_task_under_cgroup} against
+     *                     the cgroup array {@code cgroup} (--container; the runtime fills it), descendants included
+     */
+    public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
+                                         boolean cgroupFilter) throws ProgramException {
         try {
-            return build(checked, cookies, regs);
+            return build(checked, cookies, regs, cgroupFilter);
         } catch (CodegenException e) {
             throw new ProgramException(checked.source(), List.of(Diagnostic.error(e.span, e.getMessage(),
                     e.hints.toArray(String[]::new))));
         }
     }
 
-    private static CompiledScript build(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs) {
+    private static CompiledScript build(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
+                                        boolean cgroupFilter) {
         Map<String, MapLayout> maps = new LinkedHashMap<>();
         int i = 0;
         for (MapInfo m : checked.maps().values()) {
@@ -116,7 +126,7 @@ public final class ProbeCompiler {
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
                 Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
-                body(g);
+                body(g, cgroupFilter && !rep.kind().isSpecial());
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 units.add(new CompiledScript.Unit(name, rep.kind(), targets,
                         checked.source().line(p.probe().span().start()), p.probe().attachPoints().getFirst().text()));
@@ -129,6 +139,9 @@ public final class ProbeCompiler {
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
+        if (cgroupFilter) {
+            specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
+        }
         return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
     }
 
@@ -142,10 +155,16 @@ public final class ProbeCompiler {
         };
     }
 
-    private static void body(Gen g) {
+    private static void body(Gen g, boolean cgroupFilter) {
         ExprGen x = new ExprGen(g);
         StmtGen s = new StmtGen(g, x);
         g.asm.mov(Gen.CTX, Reg.R1);
+        if (cgroupFilter) {
+            g.asm.ldMap(Reg.R1, Gen.CGROUP);
+            g.asm.movImm(Reg.R2, 0);
+            g.asm.call(io.boxscope.bpf.asm.Helper.CURRENT_TASK_UNDER_CGROUP);
+            g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 1, g.exit);
+        }
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
             int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
             g.variables.put(v.getKey(), slot);

@@ -122,6 +122,26 @@ public final class ProbeSession implements AutoCloseable {
         this.errors = sink;
     }
 
+    /**
+     * Restricts every probe (but BEGIN/END) to tasks in the cgroup v2 directory {@code dir} and its
+     * descendants ({@code --container}); the script must have been compiled with a cgroup filter.
+     */
+    public void filterCgroup(java.nio.file.Path dir) {
+        BpfMap m = collection.map("cgroup");
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            io.boxscope.bpf.sys.Sys.Result r = io.boxscope.bpf.sys.Sys.openat(a.allocateFrom(dir.toString()), 0);
+            if (r.failed()) {
+                throw new BpfException("open cgroup directory " + dir, r.errno(), "is the container still running?");
+            }
+            try {
+                byte[] fd = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt((int) r.value()).array();
+                m.update(new byte[4], fd, BpfMap.ANY);
+            } finally {
+                io.boxscope.bpf.sys.Sys.close((int) r.value());
+            }
+        }
+    }
+
     /** Sets {@code cpid} (the {@code -c} command's pid) before the command runs. */
     public void setCommandPid(long pid) {
         byte[] v = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(pid).array();

@@ -27,6 +27,12 @@ public final class Scripts {
      */
     public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options)
             throws ProgramException, java.nio.file.AccessDeniedException {
+        return compile(source, sysRoot, options, false);
+    }
+
+    /** With {@code cgroupFilter}, probes fire only in the cgroup given to {@link ProbeSession#filterCgroup} (--container). */
+    public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options, boolean cgroupFilter)
+            throws ProgramException, java.nio.file.AccessDeniedException {
         LiveKernel kernel = LiveKernel.of(sysRoot);
         CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), kernel, options);
         boolean cookies = Features.cookie(AttachKind.TRACEPOINT).isSupported()
@@ -37,6 +43,6 @@ public final class Scripts {
         } catch (java.io.IOException | RuntimeException e) {
             regs = null; // uprobe arguments then fail to compile with a message saying why
         }
-        return ProbeCompiler.compile(checked, cookies, regs);
+        return ProbeCompiler.compile(checked, cookies, regs, cgroupFilter);
     }
 }

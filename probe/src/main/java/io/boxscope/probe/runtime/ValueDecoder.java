@@ -25,6 +25,31 @@ final class ValueDecoder {
         this.stacks = stacks;
     }
 
+    private final java.util.Map<Long, String> containers = new java.util.HashMap<>();
+
+    /**
+     * boxscope's {@code container} builtin: the container whose cgroup v2 directory has this id (its name,
+     * else its short id), any other cgroup as its id number.
+     */
+    private String containerName(long cgroupId) {
+        String known = containers.get(cgroupId);
+        if (known == null) {
+            try {
+                for (io.boxscope.proc.container.ContainerInfo c : io.boxscope.proc.container.ContainerDiscovery
+                        .of(io.boxscope.proc.HostPaths.DEFAULT).scan().containers()) {
+                    if (c.cgroupId().isPresent()) {
+                        containers.put(c.cgroupId().getAsLong(), c.displayName());
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // unknown cgroups print as their id below
+            }
+            known = containers.getOrDefault(cgroupId, Long.toString(cgroupId));
+            containers.put(cgroupId, known);
+        }
+        return known;
+    }
+
     /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
     private String userName(long uid) {
         if (users == null) {
@@ -71,6 +96,7 @@ final class ValueDecoder {
                         stacks.frames((int) id, st.user(), (int) pid, st.limit(), st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF),
                         st.user() ? (pid << 32) | (id & 0xffffffffL) : id);
             }
+            case SType.Special s when s.kind() == SpecialKind.CONTAINER -> new Value.Str(containerName(u64(b, off)));
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);
                 yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);
