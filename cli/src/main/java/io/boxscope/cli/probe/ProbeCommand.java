@@ -52,6 +52,9 @@ public final class ProbeCommand extends CliCommand {
     final Opt<String> outFile = option(String.class, null, "-o").label("FILE")
             .help("Write the program's output to FILE instead of standard output.");
 
+    final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new io.boxscope.cli.PidConverter())
+            .help("Uprobes and uretprobes fire only in process PID, as bpftrace -p (the global --pid does the same).");
+
     final Opt<String> command = option(String.class, null, "-c").label("CMD")
             .help("Run CMD (split at spaces) once the probes are attached, as bpftrace -c: cpid is its pid, "
             + "and the program ends when it exits.");
@@ -114,7 +117,7 @@ public final class ProbeCommand extends CliCommand {
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
-                    command.value(), cgroupDir), out, err);
+                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

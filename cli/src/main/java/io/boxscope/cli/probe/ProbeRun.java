@@ -35,7 +35,7 @@ import io.boxscope.probe.runtime.Scripts;
  */
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir) {}
+                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid) {}
 
     private ProbeRun() {}
 
@@ -100,6 +100,9 @@ final class ProbeRun {
             });
             if (o.cgroupDir() != null) {
                 session.filterCgroup(o.cgroupDir());
+            }
+            if (o.pid() != null) {
+                session.targetPid(o.pid());
             }
             if (o.command() != null) {
                 child = ChildCommand.start(o.command());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
@@ -69,6 +70,24 @@ class ProbeRunCommandTest {
         Cli r = Cli.run("bpftrace", "-q", "-e", "BEGIN { printf(\"%d\\n\", 6 * 7); exit(); }");
         assertEquals(0, r.code(), r.err());
         assertEquals("42\n\n\n", r.out());
+    }
+
+    @Test
+    void pidRestrictsUprobesToOneProcess() throws Exception {
+        // two processes call getppid() in a loop; -p selects one of them
+        String loop = "import os,time\nwhile True:\n  os.getppid(); time.sleep(0.005)";
+        Process target = new ProcessBuilder("/usr/bin/python3", "-S", "-c", loop).start();
+        Process other = new ProcessBuilder("/usr/bin/python3", "-S", "-c", loop).start();
+        try {
+            Cli r = Cli.run("probe", "-p", Long.toString(target.pid()), "-e",
+                    "uprobe:libc:getppid { @[pid] = count(); } interval:ms:1500 { exit(); }");
+            assertEquals(0, r.code(), r.err());
+            List<String> keys = r.out().lines().filter(l -> l.startsWith("@[")).map(l -> l.substring(0, l.indexOf(']') + 1)).toList();
+            assertEquals(List.of("@[" + target.pid() + "]"), keys, r.out());
+        } finally {
+            target.destroyForcibly();
+            other.destroyForcibly();
+        }
     }
 
     @Test

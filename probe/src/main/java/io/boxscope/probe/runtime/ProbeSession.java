@@ -40,6 +40,7 @@ public final class ProbeSession implements AutoCloseable {
     private final RingBufReader ring;
     private final List<Link> links = new ArrayList<>();
     private boolean exited;
+    private int targetPid = -1;
     private Consumer<String> errors = e -> { };
     private long lostReported;
 
@@ -90,7 +91,7 @@ public final class ProbeSession implements AutoCloseable {
                                         ? Attach.Sampling.frequency(t.attach().number())
                                         : Attach.Sampling.period(periodNanos(target.getFirst(), t.attach().number())), t.cookie())));
                         case UPROBE, URETPROBE -> links.add(collection.attach(u.program(), x -> Attach.uprobe(x,
-                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, -1)));
+                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid)));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);
@@ -140,6 +141,11 @@ public final class ProbeSession implements AutoCloseable {
                 io.boxscope.bpf.sys.Sys.close((int) r.value());
             }
         }
+    }
+
+    /** bpftrace's {@code -p PID}: uprobes and uretprobes fire only in this process (call before {@link #attach}). */
+    public void targetPid(int pid) {
+        this.targetPid = pid;
     }
 
     /** Sets {@code cpid} (the {@code -c} command's pid) before the command runs. */
