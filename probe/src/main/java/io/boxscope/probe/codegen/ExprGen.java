@@ -363,6 +363,26 @@ final class ExprGen {
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+        } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
+            g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Call c) {
+            // (address, pid): the address is symbolized in user space with that process's mappings
+            integer(c.args().getFirst());
+            a.stx(Size.DW, base, off, Reg.R0);
+            a.call(Helper.GET_CURRENT_PID_TGID);
+            a.rsh(Reg.R0, 32);
+            a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
+                && type(c.args().getLast()) instanceof SType.Int) {
+            // (address family, 16 address bytes); an integer address is IPv4 in network byte order, as ntop(int)
+            if (c.args().size() == 2) {
+                integer(c.args().getFirst());
+            } else {
+                a.movImm(Reg.R0, 2); // AF_INET
+            }
+            a.stx(Size.DW, base, off, Reg.R0);
+            integer(c.args().getLast());
+            a.stx(Size.W, base, off + 8, Reg.R0);
         } else if (t instanceof SType.Stack st) {
             stack(st.user());
             a.stx(Size.DW, base, off, Reg.R0);

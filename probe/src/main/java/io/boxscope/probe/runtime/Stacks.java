@@ -45,6 +45,12 @@ final class Stacks {
         return kernelSymbol(addr).map(Symbol::name).orElse(Long.toHexString(addr));
     }
 
+    /** usym(): the function name in process {@code pid}, or the address in hex (the process may be gone). */
+    String usym(long addr, int pid) {
+        Optional<Symbol> s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(addr) : Optional.empty();
+        return s.map(Symbol::name).orElse(Long.toHexString(addr));
+    }
+
     List<Value.Frame> frames(int id, boolean user, int pid, int limit, boolean perf) {
         List<Value.Frame> out = new ArrayList<>();
         if (id < 0) {

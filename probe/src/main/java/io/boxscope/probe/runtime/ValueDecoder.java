@@ -96,6 +96,14 @@ final class ValueDecoder {
                         stacks.frames((int) id, st.user(), (int) pid, st.limit(), st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF),
                         st.user() ? (pid << 32) | (id & 0xffffffffL) : id);
             }
+            case SType.Special s when s.kind() == SpecialKind.USYM -> {
+                long addr = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.USYM, stacks.usym(addr, (int) u64(b, off + 8)), addr);
+            }
+            case SType.Special s when s.kind() == SpecialKind.INET -> {
+                long af = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.INET, inet(af, b, off + 8), u64(b, off + 8));
+            }
             case SType.Special s when s.kind() == SpecialKind.CONTAINER -> new Value.Str(containerName(u64(b, off)));
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);
@@ -103,6 +111,18 @@ final class ValueDecoder {
             }
             default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
         };
+    }
+
+    /** inet_ntop(3) of an IPv4 (AF_INET, 2) or IPv6 (AF_INET6, 10) address. */
+    static String inet(long af, byte[] b, int off) {
+        if (af == 2) {
+            return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
+        }
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, off, off + 16)).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
     }
 
     /** Key arguments: one value per {@code @m[a, b]} argument (a tuple key is its elements). */

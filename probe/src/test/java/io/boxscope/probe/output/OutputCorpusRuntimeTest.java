@@ -35,8 +35,6 @@ class OutputCorpusRuntimeTest {
             Map.entry("printf-resolved-strings", "front end: strerror() unknown; codegen has no ntop()/ksym()"),
             Map.entry("print-unquoted-types-in-json", "front end: strerror() unknown; codegen has no cgroup_path()"),
             Map.entry("printf-ipv6", "front end: pton() unknown"),
-            Map.entry("ksym-map-entries-run-together", "codegen: ksym()/usym()/ntop() values"),
-            Map.entry("inet-keys", "codegen: ntop() values"),
             Map.entry("strftime-values", "codegen: strftime()"));
 
     private static boolean runnable(Corpus.Case k) {
