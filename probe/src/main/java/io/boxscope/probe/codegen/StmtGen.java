@@ -25,6 +25,8 @@ final class StmtGen {
     private final Asm a;
     private final ExprGen x;
     private final AggGen agg;
+    /** Enclosing while loops, innermost first: {condition label, end label}. */
+    private final java.util.ArrayDeque<Label[]> loops = new java.util.ArrayDeque<>();
 
     StmtGen(Gen g, ExprGen x) {
         this.g = g;
@@ -83,9 +85,34 @@ final class StmtGen {
                 a.ja(g.exit);
                 return true;
             }
-            case Stmt.While w -> throw new CodegenException(w.span(), "not supported by code generation yet: while loops");
-            case Stmt.Break b -> throw new CodegenException(b.span(), "not supported by code generation yet: break");
-            case Stmt.Continue c -> throw new CodegenException(c.span(), "not supported by code generation yet: continue");
+            case Stmt.While w -> {
+                // a bounded loop the verifier proves finite (Linux 5.3+), as bpftrace 0.17 emits it
+                Label top = a.newLabel(), end = a.newLabel();
+                a.bind(top);
+                x.truth(w.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+                loops.push(new Label[] {top, end});
+                boolean ends = block(w.body());
+                loops.pop();
+                if (!ends) {
+                    a.ja(top);
+                }
+                a.bind(end);
+            }
+            case Stmt.Break b -> {
+                if (loops.isEmpty()) {
+                    throw new CodegenException(b.span(), "break outside a while loop");
+                }
+                a.ja(loops.peek()[1]);
+                return true;
+            }
+            case Stmt.Continue c -> {
+                if (loops.isEmpty()) {
+                    throw new CodegenException(c.span(), "continue outside a while loop");
+                }
+                a.ja(loops.peek()[0]);
+                return true;
+            }
         }
         return false;
     }
