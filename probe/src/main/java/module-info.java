@@ -8,4 +8,6 @@ module io.boxscope.probe {
     exports io.boxscope.probe.lang.parse;
     exports io.boxscope.probe.lang.sema;
     exports io.boxscope.probe.output;
+    exports io.boxscope.probe.codegen;
+    exports io.boxscope.probe.runtime;
 }

@@ -17,25 +17,26 @@ import io.boxscope.probe.list.Listing;
 import io.boxscope.probe.list.ProbeListException;
 import io.boxscope.probe.list.ProbeLister;
 import io.boxscope.proc.json.Json;
+import io.boxscope.proc.cgroup.CgroupFs;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+import java.nio.file.Path;
 
 /**
  * {@code boxscope probe}: the bpftrace-class front end. Today it lists probes ({@code -l}, like
  * {@code bpftrace -l}); running programs ({@code -e}, files) is the probe language, not written yet.
  */
 public final class ProbeCommand extends CliCommand {
-    static final String NOT_YET = "not implemented yet: the probe language (boxscope probe -e PROGRAM, boxscope probe FILE) "
-            + "is planned (issue 3) and cannot run anything today; only listing works: boxscope probe -l [PATTERN]";
-
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List probes matching PATTERN (default: every tracepoint, raw tracepoint "
             + "and software event).");
 
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: also print each tracepoint's arguments (args->NAME), "
-            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types.");
+            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types. With a program: print its BPF instructions.");
 
     final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
-            .help("Run a probe program (not implemented yet; with -d, check it and print its typed AST).");
+            .help("Run a probe program (with -d, check it and print its typed AST instead).");
 
     final Opt<Boolean> dump = flag("-d")
             .help("Parse and check the program (-e PROGRAM or FILE) and print its typed AST instead of running it; "
@@ -43,6 +44,22 @@ public final class ProbeCommand extends CliCommand {
 
     final Opt<Boolean> unsafe = flag("--unsafe")
             .help("Allow system(), signal() and override(), as bpftrace --unsafe.");
+
+    final Opt<Boolean> quiet = flag("-q")
+            .help("Do not print 'Attaching N probes...'.");
+
+    final Opt<String> format = option(String.class, "text", "-f").label("FORMAT")
+            .help("Output format of a running program: text (default) or json (bpftrace's NDJSON).");
+
+    final Opt<String> outFile = option(String.class, null, "-o").label("FILE")
+            .help("Write the program's output to FILE instead of standard output.");
+
+    final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new io.boxscope.cli.PidConverter())
+            .help("Uprobes and uretprobes fire only in process PID, as bpftrace -p (the global --pid does the same).");
+
+    final Opt<String> command = option(String.class, null, "-c").label("CMD")
+            .help("Run CMD (split at spaces) once the probes are attached, as bpftrace -c: cpid is its pid, "
+            + "and the program ends when it exits.");
 
     final Opt<List<String>> words = positionals(String.class).arity("0..*").label("PATTERN|FILE|ARG")
             .help("With -l, a probe pattern with * and ? wildcards; otherwise a program file, then the program's "
@@ -52,8 +69,10 @@ public final class ProbeCommand extends CliCommand {
         super("probe", "bpftrace-style probes. -l lists the probes matching PATTERN with the names bpftrace prints:",
                 "tracepoint:SYSTEM:EVENT, rawtracepoint:NAME, uprobe:FILE:FUNCTION, uretprobe:..., software:EVENT:.",
                 "-d checks a program (-e PROGRAM or FILE) and prints its typed AST.",
-                "Running programs (-e PROGRAM, a program FILE) is not implemented yet.");
-        globals("--json", "--sys-root");
+                "-e PROGRAM or a program FILE runs it until exit(), Ctrl-C or SIGTERM, printing what bpftrace prints;",
+                "docs/probe.md lists the language features that run today.");
+        aliases("bpftrace");
+        globals("--json", "--proc-root", "--sys-root", "--pid", "--container");
         examples("  boxscope probe -l 'tracepoint:syscalls:sys_enter_*'     syscall entry tracepoints",
                 "  boxscope probe -lv tracepoint:sched:sched_switch        with its args (as bpftrace -lv)",
                 "  boxscope probe -l 'rawtracepoint:sched_*'               raw tracepoints (from kernel BTF)",
@@ -64,7 +83,10 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l '*sched_switch*'                      any provider",
                 "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
                 "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
-                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file");
+                "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file",
+                "  boxscope probe -e 'tracepoint:syscalls:sys_enter_execve { printf(\"%%s ran %%s\\n\", comm, str(args->filename)); }'",
+                "  boxscope probe -c '/usr/bin/ls' -e 't:syscalls:sys_enter_openat /pid == cpid/ { @[str(args->filename)] = count(); }'",
+                "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
 
     @Override
@@ -84,8 +106,21 @@ public final class ProbeCommand extends CliCommand {
             if (program.value() == null && words.value().isEmpty()) {
                 throw new UsageException("probe needs -l [PATTERN] (list probes); try 'boxscope probe --help'");
             }
-            err.println("boxscope: " + NOT_YET);
-            return ExitCode.FAILURE;
+            if (!format.value().equals("text") && !format.value().equals("json")) {
+                throw new UsageException("-f takes text or json, not '" + Text.safe(format.value()) + "'");
+            }
+            Path cgroupDir = null;
+            if (global().container() != null) {
+                ContainerInfo c = ContainerDiscovery.of(global().paths()).locate(global().container());
+                cgroupDir = new CgroupFs(global().paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
+                        "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; probe --container filters on cgroup v2"));
+            }
+            List<String> w = words.value();
+            String file = program.value() == null ? w.getFirst() : null;
+            List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
+            return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
+                    format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
+                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

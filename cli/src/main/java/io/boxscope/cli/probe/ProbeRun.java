@@ -1,0 +1,149 @@
+package io.boxscope.cli.probe;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import io.boxscope.bpf.BpfPermissionException;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.StopSignals;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.lang.diag.DiagnosticRenderer;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.parse.ProgramParser;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.Output;
+import io.boxscope.probe.runtime.ChildCommand;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.Scripts;
+
+/**
+ * {@code boxscope probe -e PROGRAM} / {@code boxscope probe FILE}: compile, load, attach, run until
+ * {@code exit()}, SIGINT or SIGTERM ({@link StopSignals}), then END and the maps, as bpftrace prints
+ * them. Output to a terminal goes through {@link Text#safeLines} (control characters in process names
+ * cannot drive the terminal); to a file or pipe it is written as bpftrace writes it.
+ */
+final class ProbeRun {
+    record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
+                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid) {}
+
+    private ProbeRun() {}
+
+    /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
+    static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
+        if ((o.program() == null) == (o.file() == null)) {
+            throw new UsageException("give a program: -e PROGRAM or a FILE (not both)");
+        }
+        SourceText src;
+        try {
+            src = o.program() != null ? new SourceText("stdin", o.program())
+                    : ProgramParser.decode(Text.safe(o.file()), Files.readAllBytes(Path.of(o.file())));
+        } catch (NoSuchFileException e) {
+            err.println("boxscope: cannot read program file " + Text.safe(o.file()) + ": no such file");
+            return ExitCode.FAILURE;
+        } catch (IOException e) {
+            err.println("boxscope: cannot read program file " + Text.safe(o.file()) + ": " + Text.safe(String.valueOf(e.getMessage())));
+            return ExitCode.FAILURE;
+        } catch (ProgramException e) {
+            err.print(e.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        CompiledScript script;
+        try {
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals()), o.cgroupDir() != null);
+        } catch (ProgramException e) {
+            err.print(e.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        if (!script.checked().warnings().isEmpty()) {
+            err.print(DiagnosticRenderer.render(src, script.checked().warnings()));
+            err.flush();
+        }
+        if (o.verbose()) {
+            err.print(ProbeSession.disassembly(script));
+            err.flush();
+        }
+        PrintWriter target = out;
+        boolean file = o.outFile() != null;
+        try {
+            if (file) {
+                target = new PrintWriter(new OutputStreamWriter(Files.newOutputStream(Path.of(o.outFile())), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            err.println("boxscope: cannot write " + Text.safe(o.outFile()) + ": " + Text.safe(String.valueOf(e.getMessage())));
+            return ExitCode.FAILURE;
+        }
+        boolean terminal = !file && !o.json() && System.console() != null;
+        PrintWriter w = target;
+        Consumer<String> sink = s -> {
+            w.print(terminal ? Text.safeLines(s) : s);
+            w.flush();
+        };
+        ChildCommand child = null;
+        try (StopSignals stop = StopSignals.install();
+             ProbeSession session = ProbeSession.load(script, o.json() ? Output.json() : Output.text(), src.name())) {
+            session.onError(e -> {
+                err.println("boxscope: " + Text.safe(e));
+                err.flush();
+            });
+            if (o.cgroupDir() != null) {
+                session.filterCgroup(o.cgroupDir());
+            }
+            if (o.pid() != null) {
+                session.targetPid(o.pid());
+            }
+            if (o.command() != null) {
+                child = ChildCommand.start(o.command());
+                session.setCommandPid(child.pid());
+            }
+            String attached = session.attach();
+            if (!o.quiet()) {
+                sink.accept(attached);
+            }
+            session.begin(sink);
+            if (child != null) {
+                child.release();
+            }
+            while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
+                session.poll(Duration.ofMillis(100), sink);
+            }
+            session.finish(sink);
+            return ExitCode.OK;
+        } catch (IOException e) {
+            err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));
+            return ExitCode.FAILURE;
+        } catch (ProbeRunException e) {
+            err.println("boxscope: " + Text.safe(e.getMessage()));
+            return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+        } catch (BpfPermissionException e) {
+            err.println("boxscope: " + Text.safe(e.getMessage()));
+            return ExitCode.PRIVILEGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.FAILURE;
+        } finally {
+            if (file) {
+                w.close();
+            }
+            if (child != null) {
+                try {
+                    child.close();
+                } catch (IOException e) {
+                    err.println("boxscope: " + Text.safe(String.valueOf(e.getMessage())));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.boxscope.cli.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.cli.Cli;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Requirements;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code boxscope probe -e PROGRAM} and {@code boxscope probe FILE}: running programs, compared with bpftrace 0.17. */
+@KernelTest
+class ProbeRunCommandTest {
+    @TempDir
+    Path dir;
+
+    static final String PROGRAM = "BEGIN { @c[\"b\"] = count(); @c[\"a\"] = count(); @c[\"a\"] = count(); @s = sum(-5); "
+            + "@h = hist(1000); @l = lhist(15, 0, 100, 10); @t[1, \"x\"] = (2, \"y\"); $v = 7 * 6; "
+            + "if ($v > 40) { printf(\"%d %s|%5d|<%s>\\n\", $v, \"ok\", -3, comm); } else { printf(\"no\\n\"); } exit(); } "
+            + "END { printf(\"end %d\\n\", 1 < 2); }";
+
+    /** bpftrace's stdout for a program (stdin closed). */
+    static String bpftrace(String... args) throws Exception {
+        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "bpftrace";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        Path out = Files.createTempFile("boxscope-bpftrace", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
+            assertEquals(0, p.exitValue(), "bpftrace exit status");
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
+    void beginProgramPrintsWhatBpftracePrints() throws Exception {
+        Cli ours = Cli.run("probe", "-e", PROGRAM);
+        assertEquals(0, ours.code(), ours.err());
+        // comm is the process's name: bpftrace's own, or java's here
+        assertEquals(bpftrace("-e", PROGRAM).replace("<bpftrace>", "<java>"), ours.out().replaceAll("<[^>]*>", "<java>"));
+    }
+
+    @Test
+    void jsonQuietAndOutputFile() throws Exception {
+        Cli json = Cli.run("probe", "-f", "json", "-e", PROGRAM);
+        assertEquals(0, json.code(), json.err());
+        assertEquals(bpftrace("-f", "json", "-e", PROGRAM).replace("<bpftrace>", "<java>"), json.out().replaceAll("<[^>]*>", "<java>"));
+        Cli quiet = Cli.run("probe", "-q", "-e", "BEGIN { printf(\"x\\n\"); exit(); }");
+        assertEquals("x\n\n\n", quiet.out());
+        Path file = dir.resolve("out.txt");
+        Cli toFile = Cli.run("probe", "-o", file.toString(), "-e", "BEGIN { @a = 1; exit(); }");
+        assertEquals(0, toFile.code(), toFile.err());
+        assertEquals("", toFile.out());
+        assertEquals("Attaching 1 probe...\n\n\n@a: 1\n", Files.readString(file));
+    }
+
+    @Test
+    void bpftraceIsAnAliasOfProbe() {
+        Cli r = Cli.run("bpftrace", "-q", "-e", "BEGIN { printf(\"%d\\n\", 6 * 7); exit(); }");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("42\n\n\n", r.out());
+    }
+
+    @Test
+    void pidRestrictsUprobesToOneProcess() throws Exception {
+        // two processes call getppid() in a loop; -p selects one of them
+        String loop = "import os,time\nwhile True:\n  os.getppid(); time.sleep(0.005)";
+        Process target = new ProcessBuilder("/usr/bin/python3", "-S", "-c", loop).start();
+        Process other = new ProcessBuilder("/usr/bin/python3", "-S", "-c", loop).start();
+        try {
+            Cli r = Cli.run("probe", "-p", Long.toString(target.pid()), "-e",
+                    "uprobe:libc:getppid { @[pid] = count(); } interval:ms:1500 { exit(); }");
+            assertEquals(0, r.code(), r.err());
+            List<String> keys = r.out().lines().filter(l -> l.startsWith("@[")).map(l -> l.substring(0, l.indexOf(']') + 1)).toList();
+            assertEquals(List.of("@[" + target.pid() + "]"), keys, r.out());
+        } finally {
+            target.destroyForcibly();
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void programFile() throws Exception {
+        Path bt = dir.resolve("p.bt");
+        Files.writeString(bt, "#!/usr/bin/env bpftrace\nBEGIN\n{\n  printf(\"from a file\\n\");\n  exit();\n}\n");
+        Cli r = Cli.run("probe", bt.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Attaching 1 probe...\nfrom a file\n\n\n", r.out());
+    }
+
+    @Test
+    void errorsAndVerbose() {
+        Cli bad = Cli.run("probe", "-e", "BEGIN { @x = undefined_fn(); }");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("stdin:1:"), bad.err());
+        Cli unsupported = Cli.run("probe", "-e", "BEGIN { @t = strftime(\"%H\", nsecs); exit(); }");
+        assertEquals(2, unsupported.code());
+        assertTrue(unsupported.err().contains("not supported by code generation yet: a value of type timestamp"), unsupported.err());
+        Cli v = Cli.run("probe", "-v", "-e", "BEGIN { exit(); }");
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.err().contains("; program p0_0 (RAW_TRACEPOINT)"), v.err());
+        assertTrue(v.err().contains("exit"), v.err());
+        assertEquals(2, Cli.run("probe", "-f", "yaml", "-e", "BEGIN { exit(); }").code());
+    }
+}

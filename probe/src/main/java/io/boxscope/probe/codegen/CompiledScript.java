@@ -1,0 +1,39 @@
+package io.boxscope.probe.codegen;
+
+import java.util.List;
+import java.util.Map;
+import io.boxscope.bpf.collection.CollectionSpec;
+import io.boxscope.probe.lang.sema.CheckedProgram;
+
+/**
+ * A script compiled to BPF: the collection to load (maps, a ring buffer {@code events}, a lost-record
+ * counter {@code lost}, one program per {@link Unit}), the script's maps by name, the action table the
+ * ring-buffer records index, and the probe names ({@code probe} evaluates to an index here).
+ */
+public record CompiledScript(CheckedProgram checked, CollectionSpec spec, List<Unit> units, Map<String, MapLayout> maps,
+                             List<Action> actions, List<String> probeNames) {
+    public CompiledScript {
+        units = List.copyOf(units);
+        actions = List.copyOf(actions);
+        probeNames = List.copyOf(probeNames);
+    }
+
+    /**
+     * One BPF program and where it attaches: {@code attaches} with the cookie each link carries (the
+     * index of its probe name), {@code line} the script line of its probe (for verifier errors).
+     */
+    public record Unit(String program, io.boxscope.probe.lang.sema.ProbeKind kind, List<Target> attaches, int line,
+                       String probeText) {
+        public Unit {
+            attaches = List.copyOf(attaches);
+        }
+    }
+
+    /** A concrete attach point and its BPF cookie. */
+    public record Target(io.boxscope.probe.lang.sema.Attach attach, long cookie) {}
+
+    /** Attach points in all, as {@code Attaching N probes...} counts them. */
+    public int probeCount() {
+        return units.stream().mapToInt(u -> u.attaches().size()).sum();
+    }
+}

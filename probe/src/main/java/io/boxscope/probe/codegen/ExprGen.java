@@ -1,0 +1,403 @@
+package io.boxscope.probe.codegen;
+
+import java.util.List;
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.probe.lang.ast.BinaryOp;
+import io.boxscope.probe.lang.ast.Expr;
+import io.boxscope.probe.lang.sema.FieldAccess;
+import io.boxscope.probe.lang.sema.SType;
+import io.boxscope.probe.lang.sema.SpecialKind;
+
+/**
+ * Expressions: {@link #integer} leaves an integer-like value in R0 (64 bits, sign- or zero-extended
+ * from its type, as bpftrace's LLVM code holds it); {@link #store} writes any value's bytes to a place
+ * (R10 + off on the stack, R9 + off in a ring-buffer record). Arithmetic follows bpftrace 0.17:
+ * comparisons are signed only when both sides are signed; division, modulo and {@code >>} are unsigned.
+ */
+final class ExprGen {
+    private final Gen g;
+    private final Asm a;
+
+    private final StrGen strings;
+
+    ExprGen(Gen g) {
+        this.g = g;
+        this.a = g.asm;
+        this.strings = new StrGen(g, this);
+    }
+
+    SType type(Expr e) {
+        return g.program.type(e);
+    }
+
+    /** Evaluates an integer, pointer, probe id or boolean into R0. */
+    void integer(Expr e) {
+        switch (e) {
+            case Expr.IntLit i -> a.ldImm64(Reg.R0, i.value());
+            case Expr.Builtin b -> builtin(b);
+            case Expr.Identifier id -> a.ldImm64(Reg.R0, g.program.constant(id));
+            case Expr.Positional p -> a.ldImm64(Reg.R0, positional(p));
+            case Expr.PositionalCount p -> a.ldImm64(Reg.R0, g.program.options().positionals().size());
+            case Expr.Variable v -> a.ldx(Size.DW, Reg.R0, Reg.R10, slot(v));
+            case Expr.MapRef m -> mapInt(m);
+            case Expr.Binary b -> binary(b);
+            case Expr.Unary u -> unary(u);
+            case Expr.Ternary t -> {
+                Label no = a.newLabel(), end = a.newLabel();
+                truth(t.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, no);
+                integer(t.then());
+                a.ja(end);
+                a.bind(no);
+                integer(t.orElse());
+                a.bind(end);
+            }
+            case Expr.Field f -> field(f);
+            case Expr.Cast c -> {
+                integer(c.operand());
+                if (type(c) instanceof SType.Int t) {
+                    extend(t.bytes(), t.signed());
+                }
+            }
+            case Expr.SizeofExpr s -> a.ldImm64(Reg.R0, type(s.operand()).size());
+            case Expr.SizeofType s -> throw unsupported(e, "sizeof(TYPE)");
+            case Expr.Call c when c.name().equals("ksym") -> integer(c.args().getFirst());
+            case Expr.Call c -> throw unsupported(e, c.name() + "() as a value");
+            case Expr.StrLit s -> throw unsupported(e, "a string where an integer is expected");
+            case Expr.IncDec i -> throw unsupported(e, "++/-- inside an expression (use it as a statement)");
+            case Expr.Index i -> throw unsupported(e, "array indexing");
+            case Expr.Offsetof o -> throw unsupported(e, "offsetof()");
+            case Expr.Tuple t -> throw unsupported(e, "a tuple where an integer is expected");
+        }
+    }
+
+    static CodegenException unsupported(Expr e, String what) {
+        return new CodegenException(e.span(), "not supported by code generation yet: " + what,
+                "docs/probe.md lists what runs today");
+    }
+
+    private long positional(Expr.Positional p) {
+        List<String> ps = g.program.options().positionals();
+        if (p.index() > ps.size()) {
+            return 0;
+        }
+        String v = ps.get(p.index() - 1);
+        return v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
+    }
+
+    int slot(Expr.Variable v) {
+        Integer s = g.variables.get(v.name());
+        if (s == null) {
+            throw new CodegenException(v.span(), "variable $" + v.name() + " has no slot");
+        }
+        return s;
+    }
+
+    /** Truncates R0 to {@code bytes} and extends it back to 64 bits by {@code signed}. */
+    void extend(int bytes, boolean signed) {
+        if (bytes >= 8) {
+            return;
+        }
+        int shift = 64 - bytes * 8;
+        a.lsh(Reg.R0, shift);
+        a.alu64(signed ? AluOp.ARSH : AluOp.RSH, Reg.R0, shift);
+    }
+
+    private void builtin(Expr.Builtin b) {
+        switch (b.name()) {
+            case "pid" -> {
+                a.call(Helper.GET_CURRENT_PID_TGID);
+                a.rsh(Reg.R0, 32);
+            }
+            case "tid" -> {
+                a.call(Helper.GET_CURRENT_PID_TGID);
+                a.alu32(AluOp.MOV, Reg.R0, Reg.R0);
+            }
+            case "uid", "username" -> {
+                a.call(Helper.GET_CURRENT_UID_GID);
+                a.alu32(AluOp.MOV, Reg.R0, Reg.R0);
+            }
+            case "gid" -> {
+                a.call(Helper.GET_CURRENT_UID_GID);
+                a.rsh(Reg.R0, 32);
+            }
+            case "nsecs" -> a.call(Helper.KTIME_GET_NS);
+            case "elapsed" -> {
+                a.call(Helper.KTIME_GET_NS);
+                a.ldImm64(Reg.R1, g.startNanos);
+                a.sub(Reg.R0, Reg.R1);
+            }
+            case "cpu" -> a.call(Helper.GET_SMP_PROCESSOR_ID);
+            case "cgroup", "container" -> a.call(Helper.GET_CURRENT_CGROUP_ID);
+            case "rand" -> a.call(Helper.GET_PRANDOM_U32);
+            case "cpid" -> {
+                a.ldMapValue(Reg.R0, Gen.CPID, 0);
+                a.ldx(Size.DW, Reg.R0, Reg.R0, 0);
+            }
+            case "probe" -> {
+                if (g.probeId >= 0) {
+                    a.ldImm64(Reg.R0, g.probeId);
+                } else {
+                    a.mov(Reg.R1, Gen.CTX);
+                    a.call(Helper.GET_ATTACH_COOKIE);
+                }
+            }
+            case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
+            default -> {
+                if (b.name().matches("arg[0-9]+")) {
+                    int i = Integer.parseInt(b.name().substring(3));
+                    try {
+                        a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).arg(i));
+                    } catch (IllegalArgumentException e) {
+                        throw new CodegenException(b.span(), e.getMessage());
+                    }
+                    return;
+                }
+                throw unsupported(b, "the builtin " + b.name());
+            }
+        }
+    }
+
+    private io.boxscope.bpf.btf.PtRegs regs(Expr.Builtin b) {
+        if (g.regs == null) {
+            throw new CodegenException(b.span(), b.name() + " needs the layout of struct pt_regs from kernel BTF, which is not readable");
+        }
+        return g.regs;
+    }
+
+    /** R0 = bpf_get_stackid(ctx, stacks, flags): the id of the current kernel or user stack (negative on failure). */
+    private void stack(boolean user) {
+        a.mov(Reg.R1, Gen.CTX);
+        a.ldMap(Reg.R2, Gen.STACKS);
+        a.movImm(Reg.R3, user ? 1 << 8 : 0); // BPF_F_USER_STACK
+        a.call(Helper.GET_STACKID);
+    }
+
+    /** A map read as an integer: the value, or 0 when the key is absent. */
+    private void mapInt(Expr.MapRef m) {
+        lookup(m);
+        Label end = a.newLabel();
+        a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+        a.ldx(Size.DW, Reg.R0, Reg.R0, 0);
+        a.bind(end);
+    }
+
+    /** R0 = bpf_map_lookup_elem(@m, key) (null when absent). */
+    void lookup(Expr.MapRef m) {
+        MapLayout l = g.maps.get(m.name());
+        int mark = g.frame.mark();
+        int key = key(m, l);
+        a.ldMap(Reg.R1, l.kernelName());
+        g.addr(Reg.R2, Reg.R10, key);
+        a.call(Helper.MAP_LOOKUP_ELEM);
+        g.frame.release(mark);
+    }
+
+    /** Builds the kernel key of {@code @m[...]} on the stack (zeroed first: padding is part of a hash key). */
+    int key(Expr.MapRef m, MapLayout l) {
+        int key = g.frame.alloc(l.keySize(), m.span());
+        g.zero(Reg.R10, key, Layouts.round(l.keySize()));
+        SType kt = l.info().key();
+        if (m.keys().size() == 1) {
+            store(m.keys().getFirst(), kt, Reg.R10, key);
+        } else if (m.keys().size() > 1) {
+            SType.Tuple t = (SType.Tuple) kt;
+            for (int i = 0; i < m.keys().size(); i++) {
+                store(m.keys().get(i), t.elements().get(i), Reg.R10, key + Layouts.tupleOffset(t, i));
+            }
+        }
+        return key;
+    }
+
+    /** R0 = 0 or 1: whether the value is true (non-zero integer). */
+    void truth(Expr e) {
+        integer(e);
+    }
+
+    private void binary(Expr.Binary b) {
+        SType lt = type(b.left()), rt = type(b.right());
+        if (lt instanceof SType.Str || rt instanceof SType.Str) {
+            if (b.op() != BinaryOp.EQ && b.op() != BinaryOp.NE) {
+                throw unsupported(b, "operator " + b.op().symbol() + " on strings");
+            }
+            strings.equal(b.left(), b.right(), b.op() == BinaryOp.NE);
+            return;
+        }
+        if (b.op() == BinaryOp.LAND || b.op() == BinaryOp.LOR) {
+            Label shortcut = a.newLabel(), end = a.newLabel();
+            integer(b.left());
+            a.jmp(b.op() == BinaryOp.LAND ? JmpOp.JEQ : JmpOp.JNE, Reg.R0, 0, shortcut);
+            integer(b.right());
+            a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+            a.movImm(Reg.R0, 1);
+            a.ja(end);
+            a.bind(shortcut);
+            a.movImm(Reg.R0, b.op() == BinaryOp.LAND ? 0 : 1);
+            a.bind(end);
+            return;
+        }
+        boolean signed = signed(lt) && signed(rt);
+        int mark = g.frame.mark();
+        int tmp = g.frame.alloc(8, b.span());
+        integer(b.left());
+        a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
+        integer(b.right());
+        a.mov(Reg.R1, Reg.R0);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, tmp);
+        g.frame.release(mark);
+        apply(b.op(), signed);
+    }
+
+    static boolean signed(SType t) {
+        return t instanceof SType.Int i && i.signed();
+    }
+
+    /** R0 = R0 op R1. */
+    void apply(BinaryOp op, boolean signed) {
+        switch (op) {
+            case ADD -> a.add(Reg.R0, Reg.R1);
+            case SUB -> a.sub(Reg.R0, Reg.R1);
+            case MUL -> a.alu64(AluOp.MUL, Reg.R0, Reg.R1);
+            case DIV -> a.alu64(AluOp.DIV, Reg.R0, Reg.R1);
+            case MOD -> a.alu64(AluOp.MOD, Reg.R0, Reg.R1);
+            case BAND -> a.alu64(AluOp.AND, Reg.R0, Reg.R1);
+            case BOR -> a.alu64(AluOp.OR, Reg.R0, Reg.R1);
+            case BXOR -> a.alu64(AluOp.XOR, Reg.R0, Reg.R1);
+            case SHL -> a.alu64(AluOp.LSH, Reg.R0, Reg.R1);
+            case SHR -> a.alu64(AluOp.RSH, Reg.R0, Reg.R1);
+            case EQ -> compare(JmpOp.JEQ);
+            case NE -> compare(JmpOp.JNE);
+            case LT -> compare(signed ? JmpOp.JSLT : JmpOp.JLT);
+            case LE -> compare(signed ? JmpOp.JSLE : JmpOp.JLE);
+            case GT -> compare(signed ? JmpOp.JSGT : JmpOp.JGT);
+            case GE -> compare(signed ? JmpOp.JSGE : JmpOp.JGE);
+            case LAND, LOR -> throw new IllegalStateException("short-circuit operators are generated in binary()");
+        }
+    }
+
+    private void compare(JmpOp op) {
+        Label yes = a.newLabel(), end = a.newLabel();
+        a.jmp(op, Reg.R0, Reg.R1, yes);
+        a.movImm(Reg.R0, 0);
+        a.ja(end);
+        a.bind(yes);
+        a.movImm(Reg.R0, 1);
+        a.bind(end);
+    }
+
+    private void unary(Expr.Unary u) {
+        integer(u.operand());
+        switch (u.op()) {
+            case NOT -> {
+                a.mov(Reg.R1, Reg.R0);
+                a.movImm(Reg.R0, 0);
+                compareZero();
+            }
+            case BNOT -> a.alu64(AluOp.XOR, Reg.R0, -1);
+            case NEG -> a.neg(Reg.R0);
+            default -> throw unsupported(u, "the unary operator " + u.op().symbol());
+        }
+    }
+
+    /** R0 = (R1 == 0). */
+    private void compareZero() {
+        Label end = a.newLabel();
+        a.jmp(JmpOp.JNE, Reg.R1, 0, end);
+        a.movImm(Reg.R0, 1);
+        a.bind(end);
+    }
+
+    FieldAccess access(Expr.Field f) {
+        FieldAccess fa = g.program.field(f, g.representative);
+        if (fa == null || !(f.base() instanceof Expr.Builtin b && b.name().equals("args"))) {
+            throw unsupported(f, "field access other than args->FIELD");
+        }
+        return fa;
+    }
+
+    /** args->FIELD as an integer: a load from the tracepoint record the context points at. */
+    private void field(Expr.Field f) {
+        FieldAccess fa = access(f);
+        if (fa.layout() != FieldAccess.Layout.PLAIN) {
+            throw unsupported(f, "a " + fa.layout() + " field as an integer");
+        }
+        SType t = fa.type();
+        int bytes = t instanceof SType.Int i ? i.bytes() : 8;
+        Size s = switch (bytes) {
+            case 1 -> Size.B;
+            case 2 -> Size.H;
+            case 4 -> Size.W;
+            default -> Size.DW;
+        };
+        if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
+            // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
+            a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());
+            if (bytes < 8) {
+                extend(bytes, t instanceof SType.Int i && i.signed());
+            }
+            return;
+        }
+        a.ldx(s, Reg.R0, Gen.CTX, (int) fa.offset());
+        if (t instanceof SType.Int i && i.signed()) {
+            extend(bytes, true);
+        }
+    }
+
+    /**
+     * Writes the value of {@code e}, as {@code target} (its size decides the bytes written), at base + off.
+     * The place must be zeroed when {@code target} is a string or tuple (strings stop at their NUL).
+     */
+    void store(Expr e, SType target, Reg base, int off) {
+        SType t = type(e);
+        if (target instanceof SType.Str ts) {
+            strings.string(e, t, ts.bytes(), base, off);
+        } else if (target instanceof SType.Tuple tt && e instanceof Expr.Tuple te) {
+            for (int i = 0; i < te.elements().size(); i++) {
+                store(te.elements().get(i), tt.elements().get(i), base, off + Layouts.tupleOffset(tt, i));
+            }
+        } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
+            g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+        } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
+            g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Call c) {
+            // (address, pid): the address is symbolized in user space with that process's mappings
+            integer(c.args().getFirst());
+            a.stx(Size.DW, base, off, Reg.R0);
+            a.call(Helper.GET_CURRENT_PID_TGID);
+            a.rsh(Reg.R0, 32);
+            a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
+                && type(c.args().getLast()) instanceof SType.Int) {
+            // (address family, 16 address bytes); an integer address is IPv4 in network byte order, as ntop(int)
+            if (c.args().size() == 2) {
+                integer(c.args().getFirst());
+            } else {
+                a.movImm(Reg.R0, 2); // AF_INET
+            }
+            a.stx(Size.DW, base, off, Reg.R0);
+            integer(c.args().getLast());
+            a.stx(Size.W, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Stack st) {
+            stack(st.user());
+            a.stx(Size.DW, base, off, Reg.R0);
+            if (st.user()) {
+                a.call(Helper.GET_CURRENT_PID_TGID);
+                a.rsh(Reg.R0, 32);
+                a.stx(Size.DW, base, off + 8, Reg.R0);
+            }
+        } else if (t.isIntegerLike() || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
+                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER)) {
+            integer(e);
+            a.stx(Size.DW, base, off, Reg.R0);
+        } else {
+            throw unsupported(e, "a value of type " + t.display());
+        }
+    }
+
+}

@@ -1,0 +1,142 @@
+package io.boxscope.probe.codegen;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.AtomicOp;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.probe.lang.sema.Attach;
+import io.boxscope.probe.lang.sema.CheckedProbe;
+import io.boxscope.probe.lang.sema.CheckedProgram;
+import io.boxscope.probe.lang.sema.ProbeKind;
+import io.boxscope.probe.lang.sema.SType;
+
+/**
+ * The state one BPF program is generated with: the assembler, the stack {@link Frame}, the scratch
+ * variables' slots, the script's maps and the shared action table. Registers: R6 holds the context for
+ * the whole program, R9 a reserved ring-buffer record while a {@code printf} is built, R0-R5 are
+ * temporaries (helper calls clobber R1-R5), and values that must survive a call are spilled to the stack.
+ */
+final class Gen {
+    static final Reg CTX = Reg.R6;
+    static final Reg RECORD = Reg.R9;
+    /** The collection's ring buffer and lost-record counter. */
+    static final String RINGBUF = "events", LOST = "lost";
+    /** {@code cpid}: the pid of the {@code -c} command, written by the runtime before the command runs (0 without one). */
+    static final String CPID = "cpid";
+    /** --container: a one-slot cgroup array holding the container's cgroup v2 directory. */
+    static final String CGROUP = "cgroup";
+    /** kstack/ustack: the stack trace map the ids point into. */
+    static final String STACKS = "stacks";
+    /** Frames kept per stack (bpftrace's limit). */
+    static final int STACK_DEPTH = 127;
+
+    final Asm asm = new Asm();
+    final Frame frame = new Frame();
+    final CheckedProgram program;
+    final CheckedProbe probe;
+    /** The attach point whose tracepoint layout this program reads {@code args} with (all of its group share it). */
+    final Attach representative;
+    final Map<String, MapLayout> maps;
+    final List<Action> actions;
+    final Map<String, Integer> variables = new HashMap<>();
+    final Label exit;
+    /** Probe id as a constant (one attach point, or no cookies), or -1 to read the BPF cookie. */
+    final long probeId;
+    /** {@code nsecs} when the script started: elapsed is measured from it. */
+    final long startNanos;
+    /** Register offsets in {@code struct pt_regs} (uprobe arguments and return values); null without BTF. */
+    final io.boxscope.bpf.btf.PtRegs regs;
+
+    Gen(CheckedProgram program, CheckedProbe probe, Attach representative, Map<String, MapLayout> maps,
+        List<Action> actions, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {
+        this.regs = regs;
+        this.program = program;
+        this.probe = probe;
+        this.representative = representative;
+        this.maps = maps;
+        this.actions = actions;
+        this.probeId = probeId;
+        this.startNanos = startNanos;
+        this.exit = asm.newLabel("exit");
+    }
+
+    ProbeKind kind() {
+        return representative.kind();
+    }
+
+    /** An action's number in the table (its first use adds it). */
+    int action(Action a) {
+        int i = actions.indexOf(a);
+        if (i >= 0) {
+            return i;
+        }
+        actions.add(a);
+        return actions.size() - 1;
+    }
+
+    /** dst = base + off (a pointer to a place on the stack or in a record). */
+    void addr(Reg dst, Reg base, int off) {
+        asm.mov(dst, base);
+        if (off != 0) {
+            asm.add(dst, off);
+        }
+    }
+
+    /** Zeroes {@code bytes} (a multiple of 8) at base + off. */
+    void zero(Reg base, int off, int bytes) {
+        for (int i = 0; i < bytes; i += 8) {
+            asm.st(Size.DW, base, off + i, 0);
+        }
+    }
+
+    /** Copies {@code bytes} (a multiple of 8) from src + so to dst + doff through R0... R0 is clobbered. */
+    void copy(Reg dst, int doff, Reg src, int so, int bytes, Reg tmp) {
+        for (int i = 0; i < bytes; i += 8) {
+            asm.ldx(Size.DW, tmp, src, so + i);
+            asm.stx(Size.DW, dst, doff + i, tmp);
+        }
+    }
+
+    /** Adds one to the lost-records counter (a ring buffer that was full). */
+    void countLost() {
+        asm.ldMapValue(Reg.R1, LOST, 0);
+        asm.movImm(Reg.R2, 1);
+        asm.atomic(Size.DW, AtomicOp.ADD, Reg.R1, 0, Reg.R2);
+    }
+
+    /** Writes a record of one u64, the action number, to the ring buffer (print, clear, zero, exit). */
+    void emitAction(int id, io.boxscope.probe.lang.diag.Span where) {
+        int mark = frame.mark();
+        int slot = frame.alloc(8, where);
+        asm.ldImm64(Reg.R1, id);
+        asm.stx(Size.DW, Reg.R10, slot, Reg.R1);
+        asm.ldMap(Reg.R1, RINGBUF);
+        addr(Reg.R2, Reg.R10, slot);
+        asm.movImm(Reg.R3, 8);
+        asm.movImm(Reg.R4, 0);
+        asm.call(Helper.RINGBUF_OUTPUT);
+        Label ok = asm.newLabel();
+        asm.jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, ok);
+        countLost();
+        asm.bind(ok);
+        frame.release(mark);
+    }
+
+    /** Whether a string pointer read by str() is a user address here (syscall tracepoint arguments, uprobes). */
+    boolean userPointers() {
+        return switch (kind()) {
+            case TRACEPOINT -> representative.target().getFirst().equals("syscalls");
+            case UPROBE, URETPROBE, USDT -> true;
+            default -> false;
+        };
+    }
+
+    static int size(SType t) {
+        return Layouts.size(t);
+    }
+}

@@ -1,0 +1,216 @@
+package io.boxscope.probe.codegen;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.collection.CollectionSpec;
+import io.boxscope.bpf.map.MapSpec;
+import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.prog.ProgramSpec;
+import io.boxscope.bpf.prog.ProgramType;
+import io.boxscope.probe.lang.ast.Expr;
+import io.boxscope.probe.lang.ast.Node;
+import io.boxscope.probe.lang.ast.Stmt;
+import io.boxscope.probe.lang.diag.Diagnostic;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.sema.Attach;
+import io.boxscope.probe.lang.sema.CheckedProbe;
+import io.boxscope.probe.lang.sema.CheckedProgram;
+import io.boxscope.probe.lang.sema.FieldAccess;
+import io.boxscope.probe.lang.sema.MapInfo;
+import io.boxscope.probe.lang.sema.ProbeKind;
+import io.boxscope.probe.lang.sema.SType;
+
+/**
+ * Code generation: a checked program to a {@link CompiledScript}. Each probe becomes one BPF program
+ * per group of attach points that read {@code args} at the same offsets (usually one program for a
+ * whole wildcard); the links of a group carry BPF cookies telling {@code probe} which attach point
+ * fired. Without cookie support every attach point gets its own program, as bpftrace 0.17 does.
+ */
+public final class ProbeCompiler {
+    /** Ring buffer size: 1 MiB (bpftrace's default perf buffer is 64 pages per CPU). */
+    public static final int RING_BYTES = 1 << 20;
+
+    /** Probe types code generation and the runtime handle. */
+    static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
+            ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE);
+
+    private ProbeCompiler() {}
+
+    /**
+     * @param cookies whether links may carry BPF cookies (Features.cookie for tracepoints and perf events)
+     */
+    public static CompiledScript compile(CheckedProgram checked, boolean cookies) throws ProgramException {
+        return compile(checked, cookies, null);
+    }
+
+    /**
+     * @param regs where {@code struct pt_regs} keeps arguments and the return value (uprobe {@code arg0..},
+     *             {@code retval}); null when kernel BTF is not readable
+     */
+    public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs)
+            throws ProgramException {
+        return compile(checked, cookies, regs, false);
+    }
+
+    /**
+     * @param cgroupFilter every probe but BEGIN/END first checks {@code bpf_current_task_under_cgroup} against
+     *                     the cgroup array {@code cgroup} (--container; the runtime fills it), descendants included
+     */
+    public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
+                                         boolean cgroupFilter) throws ProgramException {
+        try {
+            return build(checked, cookies, regs, cgroupFilter);
+        } catch (CodegenException e) {
+            throw new ProgramException(checked.source(), List.of(Diagnostic.error(e.span, e.getMessage(),
+                    e.hints.toArray(String[]::new))));
+        }
+    }
+
+    private static CompiledScript build(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
+                                        boolean cgroupFilter) {
+        Map<String, MapLayout> maps = new LinkedHashMap<>();
+        int i = 0;
+        for (MapInfo m : checked.maps().values()) {
+            if (m.value() instanceof SType.None) {
+                throw new CodegenException(checked.program().span(), "map @" + m.name() + " is never assigned");
+            }
+            maps.put(m.name(), MapLayout.of(m, i++));
+        }
+        for (CheckedProbe p : checked.probes()) {
+            collect(p.probe(), Stmt.Assign.class, a -> {
+                if (a.target() instanceof Expr.MapRef m && a.value() instanceof Expr.Call c && c.name().equals("sum")
+                        && checked.type(c.args().getFirst()) instanceof SType.Int t && t.signed()) {
+                    maps.computeIfPresent(m.name(), (n, l) -> l.withSignedSum(true));
+                }
+            });
+        }
+        List<Action> actions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<ProgramSpec> programs = new ArrayList<>();
+        List<CompiledScript.Unit> units = new ArrayList<>();
+        long start = System.nanoTime();
+        int probeIndex = 0;
+        for (CheckedProbe p : checked.probes()) {
+            for (Attach at : p.attaches()) {
+                if (!RUNS.contains(at.kind())) {
+                    throw new CodegenException(p.probe().attachPoints().getFirst().span(),
+                            "not supported by code generation yet: " + at.kind().label() + " probes",
+                            "docs/probe.md lists the probe types that run today");
+                }
+            }
+            Map<List<Object>, List<Attach>> groups = new LinkedHashMap<>();
+            for (Attach at : p.attaches()) {
+                List<Object> sig = new ArrayList<>(layoutSignature(checked, p, at));
+                if (!cookies || at.kind() != ProbeKind.TRACEPOINT && at.kind() != ProbeKind.PROFILE) {
+                    // one program per attach point: BEGIN/END run alone; raw tracepoints take cookies only
+                    // from Linux 6.10, and uprobes are kept simple
+                    sig.add(at);
+                }
+                groups.computeIfAbsent(sig, k -> new ArrayList<>()).add(at);
+            }
+            int group = 0;
+            for (List<Attach> members : groups.values()) {
+                List<CompiledScript.Target> targets = new ArrayList<>();
+                for (Attach at : members) {
+                    int id = names.indexOf(at.name());
+                    if (id < 0) {
+                        names.add(at.name());
+                        id = names.size() - 1;
+                    }
+                    targets.add(new CompiledScript.Target(at, id));
+                }
+                long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
+                String name = "p" + probeIndex + "_" + group++;
+                Attach rep = members.getFirst();
+                Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
+                body(g, cgroupFilter && !rep.kind().isSpecial());
+                programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
+                units.add(new CompiledScript.Unit(name, rep.kind(), targets,
+                        checked.source().line(p.probe().span().start()), p.probe().attachPoints().getFirst().text()));
+            }
+            probeIndex++;
+        }
+        List<MapSpec> specs = new ArrayList<>();
+        maps.values().forEach(l -> specs.add(l.spec()));
+        specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
+        specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
+        if (cgroupFilter) {
+            specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
+        }
+        return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
+    }
+
+    static ProgramType programType(ProbeKind k) {
+        return switch (k) {
+            case TRACEPOINT -> ProgramType.TRACEPOINT;
+            case BEGIN, END, RAWTRACEPOINT -> ProgramType.RAW_TRACEPOINT;
+            case INTERVAL, PROFILE, SOFTWARE -> ProgramType.PERF_EVENT;
+            case UPROBE, URETPROBE, KPROBE, KRETPROBE -> ProgramType.KPROBE;
+            default -> throw new IllegalArgumentException(k.label() + " probes have no program type here");
+        };
+    }
+
+    private static void body(Gen g, boolean cgroupFilter) {
+        ExprGen x = new ExprGen(g);
+        StmtGen s = new StmtGen(g, x);
+        g.asm.mov(Gen.CTX, Reg.R1);
+        if (cgroupFilter) {
+            g.asm.ldMap(Reg.R1, Gen.CGROUP);
+            g.asm.movImm(Reg.R2, 0);
+            g.asm.call(io.boxscope.bpf.asm.Helper.CURRENT_TASK_UNDER_CGROUP);
+            g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 1, g.exit);
+        }
+        for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
+            int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
+            g.variables.put(v.getKey(), slot);
+            g.zero(Reg.R10, slot, Layouts.size(v.getValue()));
+        }
+        if (g.probe.probe().predicate() != null) {
+            x.truth(g.probe.probe().predicate());
+            g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, g.exit);
+        }
+        s.block(g.probe.probe().body());
+        g.asm.bind(g.exit);
+        g.asm.movImm(Reg.R0, 0);
+        g.asm.exit();
+    }
+
+    /** The offsets {@code args->FIELD} reads at for one attach point: attach points that agree share a program. */
+    private static List<FieldAccess> layoutSignature(CheckedProgram checked, CheckedProbe p, Attach at) {
+        List<FieldAccess> out = new ArrayList<>();
+        collect(p.probe(), Expr.Field.class, f -> {
+            if (f.base() instanceof Expr.Builtin b && b.name().equals("args")) {
+                out.add(checked.field(f, at));
+            }
+        });
+        return out;
+    }
+
+    /** Every node of class {@code kind} under {@code node} (records' components, lists, blocks), in source order. */
+    private static <T> void collect(Object node, Class<T> kind, java.util.function.Consumer<T> out) {
+        if (kind.isInstance(node)) {
+            out.accept(kind.cast(node));
+        }
+        if (node instanceof Record r) {
+            for (var c : r.getClass().getRecordComponents()) {
+                try {
+                    Object v = c.getAccessor().invoke(r);
+                    if (v instanceof Node || v instanceof List<?>) {
+                        if (v instanceof List<?> l) {
+                            l.forEach(e -> collect(e, kind, out));
+                        } else {
+                            collect(v, kind, out);
+                        }
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+}

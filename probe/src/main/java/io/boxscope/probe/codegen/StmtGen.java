@@ -1,0 +1,305 @@
+package io.boxscope.probe.codegen;
+
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.probe.lang.ast.AssignOp;
+import io.boxscope.probe.lang.ast.Block;
+import io.boxscope.probe.lang.ast.Expr;
+import io.boxscope.probe.lang.ast.Stmt;
+import io.boxscope.probe.lang.sema.SType;
+
+/**
+ * Statements: assignments to scratch variables and maps, {@code if/else}, {@code unroll}, and the
+ * calls that are statements ({@code printf}, {@code print}, {@code clear}, {@code zero},
+ * {@code delete}, {@code exit}). Aggregations are in {@link AggGen}. Each statement's temporaries
+ * are released when it ends.
+ */
+final class StmtGen {
+    private final Gen g;
+    private final Asm a;
+    private final ExprGen x;
+    private final AggGen agg;
+    /** Enclosing while loops, innermost first: {condition label, end label}. */
+    private final java.util.ArrayDeque<Label[]> loops = new java.util.ArrayDeque<>();
+
+    StmtGen(Gen g, ExprGen x) {
+        this.g = g;
+        this.a = g.asm;
+        this.x = x;
+        this.agg = new AggGen(g, x);
+    }
+
+    /** Generates a block; true when it ends the probe (exit() or return: no code may follow, it would be unreachable). */
+    boolean block(Block b) {
+        for (Stmt s : b.statements()) {
+            int mark = g.frame.mark();
+            boolean ends = stmt(s);
+            g.frame.release(mark);
+            if (ends) {
+                return true; // exit() returns from the probe in bpftrace 0.17: what follows never runs
+            }
+        }
+        return false;
+    }
+
+    private boolean stmt(Stmt s) {
+        switch (s) {
+            case Stmt.ExprStmt e -> {
+                exprStmt(e.expr());
+                return e.expr() instanceof Expr.Call c && c.name().equals("exit");
+            }
+            case Stmt.Assign as -> assign(as);
+            case Stmt.If i -> {
+                Label no = a.newLabel(), end = a.newLabel();
+                x.truth(i.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, no);
+                boolean thenEnds = block(i.then());
+                if (!thenEnds) {
+                    a.ja(end);
+                }
+                a.bind(no);
+                boolean elseEnds = i.orElse() != null && block(i.orElse());
+                a.bind(end);
+                if (thenEnds && elseEnds) {
+                    throw new CodegenException(i.span(), "not supported by code generation yet: code after an if/else whose both branches exit");
+                }
+            }
+            case Stmt.Unroll u -> {
+                long n = u.count() instanceof Expr.IntLit l ? l.value() : 0;
+                if (n <= 0) {
+                    throw ExprGen.unsupported(u.count(), "unroll with a count that is not a literal");
+                }
+                for (long i = 0; i < n; i++) {
+                    if (block(u.body())) {
+                        return true;
+                    }
+                }
+            }
+            case Stmt.Return r -> {
+                a.ja(g.exit);
+                return true;
+            }
+            case Stmt.While w -> {
+                // a bounded loop the verifier proves finite (Linux 5.3+), as bpftrace 0.17 emits it
+                Label top = a.newLabel(), end = a.newLabel();
+                a.bind(top);
+                x.truth(w.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+                loops.push(new Label[] {top, end});
+                boolean ends = block(w.body());
+                loops.pop();
+                if (!ends) {
+                    a.ja(top);
+                }
+                a.bind(end);
+            }
+            case Stmt.Break b -> {
+                if (loops.isEmpty()) {
+                    throw new CodegenException(b.span(), "break outside a while loop");
+                }
+                a.ja(loops.peek()[1]);
+                return true;
+            }
+            case Stmt.Continue c -> {
+                if (loops.isEmpty()) {
+                    throw new CodegenException(c.span(), "continue outside a while loop");
+                }
+                a.ja(loops.peek()[0]);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void exprStmt(Expr e) {
+        switch (e) {
+            case Expr.Call c -> call(c);
+            case Expr.IncDec i -> compound(i.target(), i.increment() ? io.boxscope.probe.lang.ast.BinaryOp.ADD
+                    : io.boxscope.probe.lang.ast.BinaryOp.SUB, null, e);
+            default -> {
+                if (x.type(e).isIntegerLike()) {
+                    x.integer(e);
+                }
+            }
+        }
+    }
+
+    private void call(Expr.Call c) {
+        switch (c.name()) {
+            case "printf" -> printf(c);
+            case "exit" -> {
+                g.emitAction(g.action(new Action.Exit()), c.span());
+                a.ja(g.exit);
+            }
+            case "clear", "zero" -> {
+                String map = ((Expr.MapRef) c.args().getFirst()).name();
+                g.emitAction(g.action(c.name().equals("clear") ? new Action.Clear(map) : new Action.Zero(map)), c.span());
+            }
+            case "print" -> print(c);
+            case "time" -> record(g.action(new Action.Time(c.args().isEmpty() ? null
+                    : utf8(((Expr.StrLit) c.args().getFirst()).bytes()))), List.of(), List.of(), c);
+            case "cat" -> printf(c);
+            case "delete" -> {
+                Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
+                MapLayout l = g.maps.get(m.name());
+                if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST
+                        || l.isArray()) {
+                    throw ExprGen.unsupported(c, "delete() of a hist, lhist or unkeyed count() map");
+                }
+                int key = x.key(m, l);
+                a.ldMap(Reg.R1, l.kernelName());
+                g.addr(Reg.R2, Reg.R10, key);
+                a.call(Helper.MAP_DELETE_ELEM);
+            }
+            default -> {
+                if (io.boxscope.probe.lang.sema.AggKind.of(c.name()) != null) {
+                    throw ExprGen.unsupported(c, c.name() + "() outside an assignment to a map");
+                }
+                throw ExprGen.unsupported(c, c.name() + "()");
+            }
+        }
+    }
+
+    private void print(Expr.Call c) {
+        Expr first = c.args().getFirst();
+        if (first instanceof Expr.MapRef m && m.keys().isEmpty()) {
+            long top = c.args().size() > 1 ? literal(c.args().get(1)) : 0;
+            long div = c.args().size() > 2 ? literal(c.args().get(2)) : 0;
+            g.emitAction(g.action(new Action.PrintMap(m.name(), top, div)), c.span());
+            return;
+        }
+        SType t = x.type(first);
+        record(g.action(new Action.PrintValue(t)), List.of(first), List.of(t), c);
+    }
+
+    private static long literal(Expr e) {
+        if (e instanceof Expr.IntLit l) {
+            return l.value();
+        }
+        throw ExprGen.unsupported(e, "print() with a top or div that is not an integer literal");
+    }
+
+    private void printf(Expr.Call c) {
+        String format = utf8(((Expr.StrLit) c.args().getFirst()).bytes());
+        List<Expr> args = c.args().subList(1, c.args().size());
+        List<SType> types = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        int off = 8;
+        for (Expr e : args) {
+            SType t = x.type(e);
+            types.add(t);
+            offsets.add(off);
+            off += Layouts.size(t);
+        }
+        Action action = c.name().equals("cat") ? new Action.Cat(format, types, offsets)
+                : new Action.Printf(format, types, offsets, off);
+        record(g.action(action), args, types, c);
+    }
+
+    /** A literal's bytes as the text bpftrace writes (UTF-8 source stays UTF-8). */
+    static String utf8(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A ring-buffer record: reserve, zero, action number, each value at 8 + its offset, submit. A full
+     * ring buffer counts the record as lost instead.
+     */
+    private void record(int id, List<Expr> values, List<SType> types, Expr.Call where) {
+        int size = 8;
+        for (SType t : types) {
+            size += Layouts.size(t);
+        }
+        Label full = a.newLabel(), done = a.newLabel();
+        a.ldMap(Reg.R1, Gen.RINGBUF);
+        a.movImm(Reg.R2, size);
+        a.movImm(Reg.R3, 0);
+        a.call(Helper.RINGBUF_RESERVE);
+        a.jmp(JmpOp.JEQ, Reg.R0, 0, full);
+        a.mov(Gen.RECORD, Reg.R0);
+        g.zero(Gen.RECORD, 0, size);
+        a.ldImm64(Reg.R1, id);
+        a.stx(Size.DW, Gen.RECORD, 0, Reg.R1);
+        int off = 8;
+        for (int i = 0; i < values.size(); i++) {
+            x.store(values.get(i), types.get(i), Gen.RECORD, off);
+            off += Layouts.size(types.get(i));
+        }
+        a.mov(Reg.R1, Gen.RECORD);
+        a.movImm(Reg.R2, 0);
+        a.call(Helper.RINGBUF_SUBMIT);
+        a.ja(done);
+        a.bind(full);
+        g.countLost();
+        a.bind(done);
+    }
+
+    private void assign(Stmt.Assign s) {
+        if (s.op() != AssignOp.ASSIGN) {
+            compound(s.target(), s.op().binary(), s.value(), s.value());
+            return;
+        }
+        if (s.target() instanceof Expr.Variable v) {
+            SType vt = g.probe.variables().get(v.name());
+            int slot = x.slot(v);
+            if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
+                g.zero(Reg.R10, slot, Layouts.size(vt));
+            }
+            x.store(s.value(), vt, Reg.R10, slot);
+            return;
+        }
+        Expr.MapRef m = (Expr.MapRef) s.target();
+        MapLayout l = g.maps.get(m.name());
+        if (s.value() instanceof Expr.Call c && io.boxscope.probe.lang.sema.AggKind.of(c.name()) != null) {
+            agg.aggregate(m, l, c);
+            return;
+        }
+        int key = x.key(m, l);
+        int val = g.frame.alloc(l.valueSize(), s.span());
+        g.zero(Reg.R10, val, Layouts.round(l.valueSize()));
+        x.store(s.value(), l.info().value(), Reg.R10, val);
+        update(l, key, val);
+    }
+
+    /** bpf_map_update_elem(map, fp + key, fp + val, BPF_ANY). */
+    void update(MapLayout l, int key, int val) {
+        a.ldMap(Reg.R1, l.kernelName());
+        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R3, Reg.R10, val);
+        a.movImm(Reg.R4, 0);
+        a.call(Helper.MAP_UPDATE_ELEM);
+    }
+
+    /** {@code target OP= value} and {@code target++}: read, apply, write back (value null means 1). */
+    private void compound(Expr target, io.boxscope.probe.lang.ast.BinaryOp op, Expr value, Expr where) {
+        boolean signed = ExprGen.signed(x.type(target)) && (value == null || ExprGen.signed(x.type(value)));
+        int mark = g.frame.mark();
+        int tmp = g.frame.alloc(8, where.span());
+        x.integer(target);
+        a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
+        if (value == null) {
+            a.movImm(Reg.R0, 1);
+        } else {
+            x.integer(value);
+        }
+        a.mov(Reg.R1, Reg.R0);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, tmp);
+        x.apply(op, signed);
+        if (target instanceof Expr.Variable v) {
+            a.stx(Size.DW, Reg.R10, x.slot(v), Reg.R0);
+        } else {
+            Expr.MapRef m = (Expr.MapRef) target;
+            MapLayout l = g.maps.get(m.name());
+            a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
+            int key = x.key(m, l);
+            update(l, key, tmp);
+        }
+        g.frame.release(mark);
+    }
+}

@@ -1,0 +1,147 @@
+package io.boxscope.probe.codegen;
+
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.probe.lang.ast.Expr;
+import io.boxscope.probe.lang.sema.FieldAccess;
+import io.boxscope.probe.lang.sema.SType;
+
+/**
+ * Strings for {@link ExprGen}: literals, {@code comm}, {@code str()} of user or kernel pointers,
+ * tracepoint {@code char[N]} and {@code __data_loc} fields, variables, map values and ternaries, written
+ * into a zeroed place; and bpftrace's string {@code ==}.
+ */
+final class StrGen {
+    private final Gen g;
+    private final Asm a;
+    private final ExprGen x;
+
+    StrGen(Gen g, ExprGen x) {
+        this.g = g;
+        this.a = g.asm;
+        this.x = x;
+    }
+
+    /** Byte-wise comparison up to the shorter string's size, stopping at a NUL (bpftrace's string ==). */
+    void equal(Expr l, Expr r, boolean negate) {
+        SType lt = x.type(l), rt = x.type(r);
+        int n = (int) Math.min(lt.size(), rt.size());
+        int mark = g.frame.mark();
+        int ls = g.frame.alloc(Layouts.size(lt), l.span()), rs = g.frame.alloc(Layouts.size(rt), r.span());
+        g.zero(Reg.R10, ls, Layouts.size(lt));
+        g.zero(Reg.R10, rs, Layouts.size(rt));
+        x.store(l, lt, Reg.R10, ls);
+        x.store(r, rt, Reg.R10, rs);
+        Label ne = a.newLabel(), eq = a.newLabel(), end = a.newLabel();
+        for (int i = 0; i < n; i++) {
+            a.ldx(Size.B, Reg.R1, Reg.R10, ls + i);
+            a.ldx(Size.B, Reg.R2, Reg.R10, rs + i);
+            a.jmp(JmpOp.JNE, Reg.R1, Reg.R2, ne);
+            a.jmp(JmpOp.JEQ, Reg.R1, 0, eq);
+        }
+        a.bind(eq);
+        a.movImm(Reg.R0, negate ? 0 : 1);
+        a.ja(end);
+        a.bind(ne);
+        a.movImm(Reg.R0, negate ? 1 : 0);
+        a.bind(end);
+        g.frame.release(mark);
+    }
+
+    /** A string into a zeroed place of {@code cap} bytes (at most cap - 1 characters and a NUL). */
+    void string(Expr e, SType t, int cap, Reg base, int off) {
+        switch (e) {
+            case Expr.StrLit s -> {
+                byte[] b = s.bytes();
+                int n = Math.min(b.length, cap - 1);
+                for (int i = 0; i < n; i++) {
+                    a.st(Size.B, base, off + i, b[i]);
+                }
+            }
+            case Expr.Builtin b when b.name().equals("comm") -> {
+                g.addr(Reg.R1, base, off);
+                a.movImm(Reg.R2, Math.min(16, cap));
+                a.call(Helper.GET_CURRENT_COMM);
+            }
+            case Expr.Call c when c.name().equals("str") -> str(c, cap, base, off);
+            case Expr.Variable v -> g.copy(base, off, Reg.R10, x.slot(v), Math.min(Layouts.size(t), Layouts.round(cap) & ~7), Reg.R0);
+            case Expr.Field f -> fieldString(f, cap, base, off);
+            case Expr.Ternary te -> {
+                Label no = a.newLabel(), end = a.newLabel();
+                x.truth(te.condition());
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, no);
+                string(te.then(), x.type(te.then()), cap, base, off);
+                a.ja(end);
+                a.bind(no);
+                string(te.orElse(), x.type(te.orElse()), cap, base, off);
+                a.bind(end);
+            }
+            case Expr.MapRef m -> {
+                int mark = g.frame.mark();
+                int keep = g.frame.alloc(8, m.span());
+                x.lookup(m);
+                Label end = a.newLabel();
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+                a.stx(Size.DW, Reg.R10, keep, Reg.R0);
+                int bytes = Math.min(Layouts.size(t), cap / 8 * 8);
+                a.mov(Reg.R2, Reg.R0);
+                g.copy(base, off, Reg.R2, 0, bytes, Reg.R1);
+                a.bind(end);
+                g.frame.release(mark);
+            }
+            default -> throw ExprGen.unsupported(e, "a string from " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void str(Expr.Call c, int cap, Reg base, int off) {
+        Expr arg = c.args().getFirst();
+        SType at = x.type(arg);
+        if (at instanceof SType.Str) {
+            string(arg, at, cap, base, off);
+            return;
+        }
+        int n = Math.min(64, cap);
+        if (c.args().size() == 2) {
+            if (!(c.args().get(1) instanceof Expr.IntLit len)) {
+                throw ExprGen.unsupported(c, "str() with a length that is not a literal");
+            }
+            n = (int) Math.max(1, Math.min(n, len.value() + 1));
+        }
+        x.integer(arg);
+        a.mov(Reg.R3, Reg.R0);
+        g.addr(Reg.R1, base, off);
+        a.movImm(Reg.R2, n);
+        a.call(g.userPointers() ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+    }
+
+    /** args->FIELD as a string: a char array in the record, or a __data_loc string after it. */
+    private void fieldString(Expr.Field f, int cap, Reg base, int off) {
+        FieldAccess fa = x.access(f);
+        SType.Str st = (SType.Str) fa.type();
+        switch (fa.layout()) {
+            case PLAIN -> {
+                g.addr(Reg.R1, base, off);
+                a.movImm(Reg.R2, Math.min(st.bytes(), cap - 1));
+                g.addr(Reg.R3, Gen.CTX, (int) fa.offset());
+                a.call(Helper.PROBE_READ_KERNEL);
+            }
+            case DATA_LOC, REL_LOC -> {
+                a.ldx(Size.W, Reg.R3, Gen.CTX, (int) fa.offset());
+                a.alu64(AluOp.AND, Reg.R3, 0xffff);
+                if (fa.layout() == FieldAccess.Layout.REL_LOC) {
+                    a.add(Reg.R3, (int) fa.offset() + 4);
+                }
+                a.add(Reg.R3, Gen.CTX);
+                g.addr(Reg.R1, base, off);
+                a.movImm(Reg.R2, Math.min(64, cap));
+                a.call(Helper.PROBE_READ_KERNEL_STR);
+            }
+            default -> throw ExprGen.unsupported(f, "a " + fa.layout() + " field");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.boxscope.probe.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.symbols.KernelSymbols;
+import io.boxscope.bpf.symbols.ProcessSymbolizer;
+import io.boxscope.bpf.symbols.Symbol;
+import io.boxscope.probe.output.Value;
+
+/**
+ * kstack, ustack and ksym values back to text: stack ids are looked up in the stack trace map, addresses
+ * symbolized with /proc/kallsyms ({@link KernelSymbols}, read once) or the process's mappings
+ * ({@link ProcessSymbolizer}, one per pid). A frame prints as bpftrace 0.17 prints it: {@code name+offset}
+ * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only.
+ */
+final class Stacks {
+    private final BpfMap map;
+    private final Path proc;
+    private KernelSymbols kernel;
+    private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
+
+    Stacks(BpfMap map, Path proc) {
+        this.map = map;
+        this.proc = proc;
+    }
+
+    private Optional<Symbol> kernelSymbol(long addr) {
+        if (kernel == null) {
+            try {
+                kernel = KernelSymbols.read(proc);
+            } catch (IOException e) {
+                kernel = KernelSymbols.parse("");
+            }
+        }
+        return kernel.resolve(addr);
+    }
+
+    String ksym(long addr) {
+        return kernelSymbol(addr).map(Symbol::name).orElse(Long.toHexString(addr));
+    }
+
+    /** usym(): the function name in process {@code pid}, or the address in hex (the process may be gone). */
+    String usym(long addr, int pid) {
+        Optional<Symbol> s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(addr) : Optional.empty();
+        return s.map(Symbol::name).orElse(Long.toHexString(addr));
+    }
+
+    List<Value.Frame> frames(int id, boolean user, int pid, int limit, boolean perf) {
+        List<Value.Frame> out = new ArrayList<>();
+        if (id < 0) {
+            return out;
+        }
+        long[] ips = map.stack(id);
+        if (ips == null) {
+            return out;
+        }
+        for (int i = 0; i < ips.length && i < limit; i++) {
+            long ip = ips[i];
+            Optional<Symbol> s;
+            if (user) {
+                s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(ip) : Optional.empty();
+            } else {
+                s = kernelSymbol(ip);
+            }
+            String text = s.map(x -> x.name() + "+" + x.offset()).orElse("0x" + Long.toHexString(ip));
+            if (perf && user && s.isPresent()) {
+                text = text + " (" + s.get().module() + ")";
+            }
+            out.add(new Value.Frame(ip, text));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,151 @@
+package io.boxscope.probe.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.probe.codegen.Layouts;
+import io.boxscope.probe.lang.sema.SType;
+import io.boxscope.probe.lang.sema.SpecialKind;
+import io.boxscope.probe.output.ResolvedKind;
+import io.boxscope.probe.output.Value;
+
+/**
+ * Bytes written by the generated code (map keys and values, ring-buffer records) back to the output
+ * model's {@link Value}s, by the script type that wrote them ({@link Layouts} says where each part is).
+ */
+final class ValueDecoder {
+    private final List<String> probeNames;
+    private final Stacks stacks;
+    private java.util.Map<Integer, String> users;
+
+    ValueDecoder(List<String> probeNames, Stacks stacks) {
+        this.probeNames = probeNames;
+        this.stacks = stacks;
+    }
+
+    private final java.util.Map<Long, String> containers = new java.util.HashMap<>();
+
+    /**
+     * boxscope's {@code container} builtin: the container whose cgroup v2 directory has this id (its name,
+     * else its short id), any other cgroup as its id number.
+     */
+    private String containerName(long cgroupId) {
+        String known = containers.get(cgroupId);
+        if (known == null) {
+            try {
+                for (io.boxscope.proc.container.ContainerInfo c : io.boxscope.proc.container.ContainerDiscovery
+                        .of(io.boxscope.proc.HostPaths.DEFAULT).scan().containers()) {
+                    if (c.cgroupId().isPresent()) {
+                        containers.put(c.cgroupId().getAsLong(), c.displayName());
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // unknown cgroups print as their id below
+            }
+            known = containers.getOrDefault(cgroupId, Long.toString(cgroupId));
+            containers.put(cgroupId, known);
+        }
+        return known;
+    }
+
+    /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
+    private String userName(long uid) {
+        if (users == null) {
+            try {
+                users = io.boxscope.proc.Passwd.parse(java.nio.file.Files.readString(java.nio.file.Path.of("/etc/passwd")));
+            } catch (java.io.IOException e) {
+                users = java.util.Map.of();
+            }
+        }
+        return users.getOrDefault((int) uid, Long.toString(uid));
+    }
+
+    static long u64(byte[] b, int off) {
+        return ByteBuffer.wrap(b, off, 8).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    /** A value of type {@code t} at {@code off}; integers at their declared width ({@code promote}: 64 bits, as keys print). */
+    Value decode(SType t, byte[] b, int off, boolean promote) {
+        return switch (t) {
+            case SType.Int i -> new Value.Int(u64(b, off), promote ? 64 : i.bytes() * 8, i.signed());
+            case SType.Ptr p -> promote ? new Value.Pointer(u64(b, off)) : new Value.Int(u64(b, off), 64, false);
+            case SType.Str s -> new Value.Str(cString(b, off, Math.min(s.bytes(), b.length - off)));
+            case SType.Tuple tu -> {
+                List<Value> els = new ArrayList<>();
+                for (int k = 0; k < tu.elements().size(); k++) {
+                    els.add(decode(tu.elements().get(k), b, off + Layouts.tupleOffset(tu, k), false));
+                }
+                yield new Value.Tuple(els);
+            }
+            case SType.Special s when s.kind() == SpecialKind.PROBE -> {
+                long id = u64(b, off);
+                String name = id >= 0 && id < probeNames.size() ? probeNames.get((int) id) : "probe#" + id;
+                yield new Value.Resolved(ResolvedKind.PROBE, name, id);
+            }
+            case SType.Special s when s.kind() == SpecialKind.KSYM -> {
+                long addr = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.KSYM, stacks.ksym(addr), addr);
+            }
+            case SType.Stack st -> {
+                long id = u64(b, off);
+                long pid = st.user() ? u64(b, off + 8) : 0;
+                yield new Value.Stack(st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF
+                        ? io.boxscope.probe.output.StackMode.PERF : io.boxscope.probe.output.StackMode.BPFTRACE,
+                        stacks.frames((int) id, st.user(), (int) pid, st.limit(), st.mode() == io.boxscope.probe.lang.sema.StackMode.PERF),
+                        st.user() ? (pid << 32) | (id & 0xffffffffL) : id);
+            }
+            case SType.Special s when s.kind() == SpecialKind.USYM -> {
+                long addr = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.USYM, stacks.usym(addr, (int) u64(b, off + 8)), addr);
+            }
+            case SType.Special s when s.kind() == SpecialKind.INET -> {
+                long af = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.INET, inet(af, b, off + 8), u64(b, off + 8));
+            }
+            case SType.Special s when s.kind() == SpecialKind.CONTAINER -> new Value.Str(containerName(u64(b, off)));
+            case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
+                long uid = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);
+            }
+            default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
+        };
+    }
+
+    /** inet_ntop(3) of an IPv4 (AF_INET, 2) or IPv6 (AF_INET6, 10) address. */
+    static String inet(long af, byte[] b, int off) {
+        if (af == 2) {
+            return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
+        }
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, off, off + 16)).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
+    }
+
+    /** Key arguments: one value per {@code @m[a, b]} argument (a tuple key is its elements). */
+    List<Value> key(SType t, byte[] b) {
+        if (t instanceof SType.None) {
+            return List.of();
+        }
+        if (t instanceof SType.Tuple tu) {
+            List<Value> out = new ArrayList<>();
+            for (int k = 0; k < tu.elements().size(); k++) {
+                out.add(decode(tu.elements().get(k), b, Layouts.tupleOffset(tu, k), true));
+            }
+            return out;
+        }
+        return List.of(decode(t, b, 0, true));
+    }
+
+    /** A NUL-terminated string of at most {@code max} bytes, decoded as UTF-8 (bpftrace prints the bytes). */
+    static String cString(byte[] b, int off, int max) {
+        int n = 0;
+        while (n < max && b[off + n] != 0) {
+            n++;
+        }
+        return new String(b, off, n, StandardCharsets.UTF_8);
+    }
+}
