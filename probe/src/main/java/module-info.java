@@ -1,6 +1,7 @@
 /** Boxscope's probe module; see DEVELOPERS.md for what lives here and what it may depend on. */
 module io.boxscope.probe {
     requires io.boxscope.bpf;
+    requires io.boxscope.proc;
 
     exports io.boxscope.probe.list;
     exports io.boxscope.probe.lang.ast;
