@@ -17,8 +17,8 @@ enum DemoWorkload {
     CPU_BOUND("two busy loops sharing one CPU (no limit)", 0, 0, true, "while :; do :; done & while :; do :; done"),
     MEMORY_BOUND("a process that keeps 125 MB under a 128 MiB limit (and starts again when OOM-killed)", 0, 128, false,
             "while :; do tail -c 125000000 /dev/zero >/dev/null; done"),
-    IO_BOUND("a loop of 4 KiB appends, each followed by fsync", 0, 0, false,
-            "while :; do dd if=/dev/zero of=\"$D/f\" bs=4096 count=1 oflag=append conv=notrunc,fsync 2>/dev/null; done"),
+    IO_BOUND("a loop of 1 MiB direct writes over a 64 MiB file, each pass ended by fsync", 0, 0, false,
+            "while :; do dd if=/dev/zero of=\"$D/f\" bs=1M count=64 oflag=direct conv=notrunc,fsync 2>/dev/null; done"),
     IDLE("a process that sleeps", 0, 0, false, "sleep 100000");
 
     final String description;

@@ -42,7 +42,9 @@ class RulesTest {
             long us = i * 1_000_000L;
             Snapshot.PressureSet psi = new Snapshot.PressureSet(Pressure.NONE,
                     new Pressure(new Pressure.Line(0, 0, 0, (long) (us * step.memStallShare())), Pressure.Line.ZERO),
-                    new Pressure(new Pressure.Line(0, 0, 0, (long) (us * step.ioStallShare())), Pressure.Line.ZERO),
+                    // One workload thread: whenever it stalls, all of it stalls ("full" = "some").
+                    new Pressure(new Pressure.Line(0, 0, 0, (long) (us * step.ioStallShare())),
+                            new Pressure.Line(0, 0, 0, (long) (us * step.ioStallShare()))),
                     Snapshot.Scope.CGROUP);
             snaps.add(new Snapshot(i * 1_000_000_000L, OptionalLong.of(i * step.cpuNsPerStep()),
                     new CpuThrottling(i * step.periodsPerStep(), i * step.throttledPerStep(), i * step.throttledPerStep() * 50_000_000L),
@@ -119,6 +121,17 @@ class RulesTest {
         Verdict v = judge(w, OptionalDouble.empty());
         assertEquals(Verdict.Kind.IO_BOUND, v.kind());
         assertEquals(Verdict.Confidence.HIGH, v.confidence());
+    }
+
+    /** Sampled mostly running between writes, but the kernel says it was stalled on I/O two thirds of the time. */
+    @Test
+    void ioPressureFullMakesItIoBoundWhateverTheSamplesSay() {
+        Window w = window(new Step(S / 3, 0, 0, 1 << 20, 0, 0, 0, 0.66),
+                new Thread(1, "RRRDD", "", S / 3, 0, 50));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.IO_BOUND, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+        assertTrue(v.summary().contains("PSI full"), v.summary());
     }
 
     @Test

@@ -93,6 +93,15 @@ public final class ProbeCommand extends CliCommand {
     public Integer call() throws IOException {
         PrintWriter out = out();
         PrintWriter err = err();
+        if (list.value() || dump.value()) {
+            // Listing and checking read no process or container: a --pid or --container would be ignored.
+            for (String g : new String[] {"--pid", "--container"}) {
+                if (g.equals("--pid") ? global().pid() != null : global().container() != null) {
+                    throw new UsageException("probe " + (list.value() ? "-l" : "-d") + " does not take " + g
+                            + " (it would be ignored); it applies to running programs");
+                }
+            }
+        }
         if (dump.value()) {
             if (list.value()) {
                 throw new UsageException("-l lists probes and -d checks a program: give one of them");
