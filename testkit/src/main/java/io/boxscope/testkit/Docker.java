@@ -1,10 +1,7 @@
 package io.boxscope.testkit;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The docker CLI for tests: start a container of the test image, find its PID, remove it. Every
@@ -41,30 +38,7 @@ public final class Docker {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
-        try {
-            java.nio.file.Path errFile = java.nio.file.Files.createTempFile("boxscope-docker", ".err");
-            try {
-                // stderr to a file: reading two pipes one after the other can deadlock.
-                Process p = new ProcessBuilder(command).redirectError(errFile.toFile()).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
-                }
-                if (p.exitValue() != 0) {
-                    throw new AssertionError("docker " + String.join(" ", args) + " failed: "
-                            + java.nio.file.Files.readString(errFile).strip());
-                }
-                return out;
-            } finally {
-                java.nio.file.Files.deleteIfExists(errFile);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run docker: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Requirements.output(command);
     }
 
     private static void runQuietly(String... args) {
