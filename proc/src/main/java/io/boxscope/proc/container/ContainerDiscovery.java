@@ -36,7 +36,7 @@ public final class ContainerDiscovery {
     }
 
     public static ContainerDiscovery of(HostPaths paths) {
-        return new ContainerDiscovery(paths, RuntimeApis.defaults());
+        return new ContainerDiscovery(paths, RuntimeApis.defaults(paths));
     }
 
     /** A process's cgroups and the container they place it in. */

@@ -73,11 +73,7 @@ public final class ContainerdTasks {
     }
 
     private static Path hostRoot(HostPaths paths) {
-        Path root = paths.procRoot().resolve("1").resolve("root");
-        if (!Files.isDirectory(root.resolve(STATE)) && paths.procRoot().equals(HostPaths.DEFAULT.procRoot())) {
-            return Path.of("/");
-        }
-        return root;
+        return HostRoot.of(paths);
     }
 
     static Scan read(Path state, Path metadata) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.json.Json;
 import io.boxscope.proc.json.JsonException;
 
@@ -33,14 +34,38 @@ public final class RuntimeApis {
 
     /** {@code $DOCKER_HOST} if it is a unix:// address, then the usual Docker and Podman sockets. */
     public static RuntimeApis defaults() {
+        return defaults(HostPaths.DEFAULT);
+    }
+
+    /**
+     * The default sockets as the host sees them. With a proc root other than {@code /proc} (an
+     * agent in a container with the host's /proc mounted and the host's PID namespace, as
+     * deploy/daemonset.yaml runs it) the host's sockets are reached through the host's PID 1 root,
+     * {@code <proc-root>/1/root/var/run/docker.sock} ({@link HostRoot}: /proc/PID/root needs ptrace
+     * access, CAP_SYS_PTRACE), after the container's own paths; {@code $DOCKER_HOST} comes first.
+     */
+    public static RuntimeApis defaults(HostPaths paths) {
         List<Path> s = new ArrayList<>();
         String env = System.getenv("DOCKER_HOST");
         if (env != null && env.startsWith("unix://")) {
             s.add(Path.of(env.substring("unix://".length())));
         }
-        s.add(Path.of("/var/run/docker.sock"));
-        s.add(Path.of("/run/podman/podman.sock"));
+        s.add(Path.of(DOCKER_SOCKET));
+        s.add(Path.of(PODMAN_SOCKET));
+        if (!paths.procRoot().equals(HostPaths.DEFAULT.procRoot())) {
+            Path hostRoot = HostRoot.of(paths);
+            s.add(hostRoot.resolve(DOCKER_SOCKET.substring(1)));
+            s.add(hostRoot.resolve(PODMAN_SOCKET.substring(1)));
+        }
         return new RuntimeApis(s);
+    }
+
+    private static final String DOCKER_SOCKET = "/var/run/docker.sock";
+    private static final String PODMAN_SOCKET = "/run/podman/podman.sock";
+
+    /** The sockets asked, in order. */
+    List<Path> sockets() {
+        return sockets;
     }
 
     /** Result: containers by full id, and one notice per socket that could not be asked. */

@@ -13,6 +13,17 @@ import io.boxscope.proc.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class RuntimeApisTest {
+
+    @Test
+    void anAgentWithTheHostsProcAsksTheHostsSocketsThroughPid1sRoot() {
+        List<Path> sockets = RuntimeApis.defaults(new io.boxscope.proc.HostPaths(Path.of("/host/proc"), Path.of("/host/sys"))).sockets();
+        assertTrue(sockets.contains(Path.of("/host/proc/1/root/var/run/docker.sock")), sockets.toString());
+        assertTrue(sockets.contains(Path.of("/host/proc/1/root/run/podman/podman.sock")), sockets.toString());
+        // the container's own sockets first: a socket mounted into the agent wins
+        assertTrue(sockets.indexOf(Path.of("/var/run/docker.sock")) < sockets.indexOf(Path.of("/host/proc/1/root/var/run/docker.sock")));
+        List<Path> plain = RuntimeApis.defaults(io.boxscope.proc.HostPaths.DEFAULT).sockets();
+        assertTrue(plain.stream().noneMatch(p -> p.startsWith("/proc")), plain.toString());
+    }
     /** A real response of Docker 20.10's GET /containers/json, headers included. */
     @Test
     void parsesRealEngineApiResponse() throws IOException {
