@@ -48,7 +48,9 @@ class ServePrometheusTest {
     @Test
     void prometheusAnswersTheThrottlingRatioAndTheMemoryLimit(@TempDir Path tmp) throws Exception {
         String name = "boxscope-test-serve-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.5", "--memory=48m"), "sh", "-c", "while :; do :; done")) {
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.5", "--memory=48m",
+                // the labels cri-dockerd gives a pod's containers: serve adds pod and namespace
+                "--label", "io.kubernetes.pod.name=web-0", "--label", "io.kubernetes.pod.namespace=shop"), "sh", "-c", "while :; do :; done")) {
             Path cpuStat = CgroupFiles.controllerDir(c.pid(), "cpu").resolve("cpu.stat");
             long throttledBefore = kernelCounter(cpuStat, "nr_throttled");
             Process serve = startServe(tmp);
@@ -104,6 +106,8 @@ class ServePrometheusTest {
                 double limit = single(api, "boxscope_container_memory_limit_bytes" + sel).orElseThrow();
                 assertEquals((double) MEMORY_LIMIT, limit);
                 assertEquals(0.5, single(api, "boxscope_container_cpu_limit_cpus" + sel).orElseThrow());
+                assertEquals(0.5, single(api, "boxscope_container_cpu_limit_cpus{container=\"" + name
+                        + "\",pod=\"web-0\",namespace=\"shop\"}").orElseThrow(), "the pod's labels on its series");
                 assertEquals(0.0, single(api, "boxscope_scrape_read_errors_total").orElseThrow(),
                         "serve's stderr: " + tail(tmp.resolve("serve.err")));
             } finally {

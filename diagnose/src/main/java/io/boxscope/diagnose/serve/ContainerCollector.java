@@ -30,7 +30,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * {@link Sampler#sampleCgroup()} (cpu.stat / cpuacct.usage, memory controller, io.stat / blkio, PSI).
  * Series follow cAdvisor's meanings where it has one (working set = usage minus inactive_file).
  *
- * <p>Cardinality is bounded: labels are {@code container}, {@code container_id}, {@code image} plus
+ * <p>Cardinality is bounded: labels are {@code container}, {@code container_id}, {@code image}
+ * ({@code pod} and {@code namespace} too for a Kubernetes pod's containers) plus
  * fixed small sets ({@code resource}, {@code kind}, {@code operation}), and at most
  * {@code maxContainers} containers are exported per scrape; the rest are counted in
  * {@code boxscope_scrape_containers_dropped}. Files that exist but cannot be read or parsed, and a
@@ -139,8 +140,20 @@ public final class ContainerCollector implements MultiCollector {
         return Optional.of(cached);
     }
 
-    private static Labels labels(ContainerInfo c) {
-        return Labels.of("container", c.displayName(), "container_id", c.ref().id(), "image", c.image());
+    /**
+     * {@code container}, {@code container_id}, {@code image}, and {@code pod} and {@code namespace}
+     * when the runtime keeps Kubernetes' labels for the container (absent otherwise, as Prometheus
+     * treats an empty label: kube-state-metrics and cAdvisor use the same two names).
+     */
+    static Labels labels(ContainerInfo c) {
+        Labels l = Labels.of("container", c.displayName(), "container_id", c.ref().id(), "image", c.image());
+        if (!c.podName().isEmpty()) {
+            l = l.add("pod", c.podName());
+        }
+        if (!c.podNamespace().isEmpty()) {
+            l = l.add("namespace", c.podNamespace());
+        }
+        return l;
     }
 
     private static void add(Families f, Labels l, ContainerInfo c, Snapshot s) {

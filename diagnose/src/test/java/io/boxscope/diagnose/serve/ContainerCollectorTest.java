@@ -92,6 +92,20 @@ class ContainerCollectorTest {
                 || text.contains("# TYPE boxscope_container_cpu_cfs_periods counter\n"), text);
     }
 
+    /** A pod's container (Kubernetes labels from its runtime) gets pod and namespace labels. */
+    @Test
+    void aPodsContainerCarriesPodAndNamespace() throws Exception {
+        Path root = fixture();
+        ContainerInfo plain = container(root, ID, "app");
+        ContainerInfo pod = new ContainerInfo(plain.ref(), plain.name(), plain.image(), plain.pids(), plain.cgroups(),
+                plain.unifiedPath(), plain.cgroupId(), plain.limits(),
+                java.util.Map.of("io.kubernetes.pod.name", "web-0", "io.kubernetes.pod.namespace", "shop", "team", "x"));
+        String text = exposition(collector(root, List.of(pod), 100).collect());
+        String l = "{container=\"app\",container_id=\"" + ID + "\",image=\"boxscope-test/busybox:latest\",namespace=\"shop\",pod=\"web-0\"}";
+        assertTrue(text.contains("boxscope_container_cpu_limit_cpus" + l + " 0.5\n"), text);
+        assertFalse(text.contains("team"), text);
+    }
+
     /** Hostile input: a cpu.stat that is not one, and a container whose cgroup is gone, are counted. */
     @Test
     void countsUnreadableFilesAndVanishedContainers(@TempDir Path tmp) throws Exception {

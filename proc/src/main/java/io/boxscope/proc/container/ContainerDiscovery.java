@@ -128,6 +128,17 @@ public final class ContainerDiscovery {
         if (groups.keySet().stream().anyMatch(r -> r.runtime() == Runtime.CONTAINERD)) {
             containerd = ContainerdTasks.withImages(paths, containerd()); // the metadata only when there is a use for it
         }
+        Map<String, Map<String, String>> criLabels = Map.of();
+        List<String> criIds = groups.keySet().stream()
+                .filter(r -> r.runtime() == Runtime.CONTAINERD && r.pod().isPresent()).map(ContainerRef::id).toList();
+        if (!criIds.isEmpty()) {
+            try {
+                criLabels = ContainerdTasks.kubernetesLabels(paths, criIds);
+            } catch (IOException | RuntimeException e) {
+                notices.add("containerd: pod names and namespaces unknown for " + criIds.size()
+                        + " container(s) (cannot read containerd's metadata: " + e.getMessage() + ")");
+            }
+        }
         for (Map.Entry<ContainerRef, List<Placement>> e : groups.entrySet()) {
             RuntimeContainer api = names.get(e.getKey().id());
             Optional<ContainerdTasks.Task> task = e.getKey().runtime() != Runtime.CONTAINERD ? Optional.empty()
@@ -135,10 +146,11 @@ public final class ContainerDiscovery {
             if (api == null && task.isPresent()) {
                 // Started with ctr: the id is the name given to `ctr run`; containerd has no other.
                 // (CRI containers, recognised by their kubepods path, keep their short id as before.)
-                api = new RuntimeContainer(task.get().id(), task.get().id(), task.get().image(), "running");
+                api = new RuntimeContainer(task.get().id(), task.get().id(), task.get().image(), "running", task.get().labels());
                 noImage += task.get().image().isEmpty() ? 1 : 0;
             }
-            out.add(describe(e.getKey(), e.getValue(), api, notices));
+            Map<String, String> labels = api != null ? api.labels() : criLabels.getOrDefault(e.getKey().id(), Map.of());
+            out.add(describe(e.getKey(), e.getValue(), api, labels, notices));
         }
         if (noImage > 0) {
             String why = containerd().imagesUnknown();
@@ -149,7 +161,8 @@ public final class ContainerDiscovery {
         return new Discovery(out, host, skipped, notices);
     }
 
-    private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api, List<String> notices) {
+    private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api,
+            Map<String, String> labels, List<String> notices) {
         // The container's own cgroup is the shortest path among its processes (a process may sit in a child).
         Placement top = members.stream()
                 .min((a, b) -> Integer.compare(a.cgroups().identifyingPath().length(), b.cgroups().identifyingPath().length()))
@@ -166,7 +179,7 @@ public final class ContainerDiscovery {
         }
         return new ContainerInfo(ref, api == null ? "" : api.name(), api == null ? "" : api.image(),
                 members.stream().map(Placement::pid).toList(), m, m.unifiedPath().orElse(""), id,
-                new CgroupLimitsReader(cgroupFs).read(m));
+                new CgroupLimitsReader(cgroupFs).read(m), labels);
     }
 
     /**

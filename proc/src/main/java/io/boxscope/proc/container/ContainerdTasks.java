@@ -45,7 +45,15 @@ public final class ContainerdTasks {
      * One task: its namespace, container id, cgroup path (as in /proc/PID/cgroup), and image
      * reference from containerd's metadata ("" when it could not be read).
      */
-    public record Task(String namespace, String id, String cgroupPath, String image) {}
+    public record Task(String namespace, String id, String cgroupPath, String image, Map<String, String> labels) {
+        public Task {
+            labels = Map.copyOf(labels);
+        }
+
+        public Task(String namespace, String id, String cgroupPath, String image) {
+            this(namespace, id, cgroupPath, image, Map.of());
+        }
+    }
 
     /**
      * What was found; {@code problems} says why a task could not be read, and
@@ -94,14 +102,60 @@ public final class ContainerdTasks {
         String unknown = "";
         for (Task t : s.tasks()) {
             String image = "";
+            Map<String, String> labels = Map.of();
             try {
                 image = image(db, t.namespace(), t.id()).orElse("");
+                labels = kubernetesLabels(db, t.namespace(), t.id());
             } catch (IOException | RuntimeException e) {
                 unknown = "cannot read containerd's metadata " + metadata + ": " + e.getMessage();
             }
-            named.add(new Task(t.namespace(), t.id(), t.cgroupPath(), image));
+            named.add(new Task(t.namespace(), t.id(), t.cgroupPath(), image, labels));
         }
         return new Scan(named, s.problems(), unknown);
+    }
+
+    /**
+     * The Kubernetes labels ({@link KubernetesLabels}) of containers of containerd's {@code k8s.io}
+     * namespace, the CRI plugin's, by container id: what names a pod's containers, which Boxscope
+     * recognises by their kubepods cgroup path without reading containerd's state. One read of the
+     * metadata database for all of them; ids it does not hold are left out.
+     */
+    public static Map<String, Map<String, String>> kubernetesLabels(HostPaths paths, java.util.Collection<String> ids)
+            throws IOException {
+        Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        BoltDb db = BoltDb.open(hostRoot(paths).resolve(METADATA));
+        for (String id : ids) {
+            Map<String, String> labels = kubernetesLabels(db, "k8s.io", id);
+            if (!labels.isEmpty()) {
+                out.put(id, labels);
+            }
+        }
+        return out;
+    }
+
+    /** {@code v1/<namespace>/containers/<id>/labels} (containerd metadata/buckets.go), the Kubernetes ones. */
+    static Map<String, String> kubernetesLabels(BoltDb db, String namespace, String id) throws IOException {
+        Optional<BoltDb.Bucket> c = db.root().bucket("v1");
+        for (String name : List.of(namespace, "containers", id, "labels")) {
+            if (c.isEmpty()) {
+                return Map.of();
+            }
+            c = c.get().bucket(name);
+        }
+        if (c.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> labels = new java.util.HashMap<>();
+        for (String key : List.of(KubernetesLabels.POD_NAME, KubernetesLabels.POD_NAMESPACE, KubernetesLabels.CONTAINER_NAME)) {
+            Optional<String> v = c.get().text(key);
+            if (v.isPresent()) {
+                labels.put(key, v.get());
+            }
+        }
+        return KubernetesLabels.keep(labels);
     }
 
     /** {@code v1/<namespace>/containers/<id>/image} (containerd metadata/buckets.go). */

@@ -174,8 +174,16 @@ public final class RuntimeApis {
                     name = name.substring(1);
                 }
             }
+            Map<String, String> labels = new java.util.HashMap<>();
+            if (c.get("Labels") instanceof Map<?, ?> l) {
+                l.forEach((k, v) -> {
+                    if (k instanceof String key && v instanceof String value) {
+                        labels.put(key, value);
+                    }
+                });
+            }
             out.add(new RuntimeContainer(id, name, String.valueOf(c.getOrDefault("Image", "")),
-                    String.valueOf(c.getOrDefault("State", ""))));
+                    String.valueOf(c.getOrDefault("State", "")), labels));
         }
         return out;
     }

@@ -53,6 +53,17 @@ class ContainerdTasksTest {
         assertTrue(db.root().bucket("v1").orElseThrow().buckets().containsKey("boxscope-test"));
     }
 
+    /** A container created in the CRI namespace with the kubelet's labels (README.md says how). */
+    @Test
+    void kubernetesLabelsFromTheCriNamespace() throws IOException {
+        BoltDb db = BoltDb.open(Fixtures.path("containerd/meta-k8s.db"));
+        String id = "3f1c0a9d2b7e4c5f8a6b1d0e9f2c3b4a5d6e7f8091a2b3c4d5e6f708192a3b4c";
+        assertEquals(java.util.Map.of(KubernetesLabels.POD_NAME, "web-0", KubernetesLabels.POD_NAMESPACE, "shop",
+                KubernetesLabels.CONTAINER_NAME, "app"), ContainerdTasks.kubernetesLabels(db, "k8s.io", id));
+        assertEquals(java.util.Map.of(), ContainerdTasks.kubernetesLabels(db, "k8s.io", "no-such-container"));
+        assertEquals(java.util.Map.of(), ContainerdTasks.kubernetesLabels(db, "boxscope-test", id));
+    }
+
     @Test
     void notABoltFile(@TempDir Path tmp) throws IOException {
         Files.write(tmp.resolve("x.db"), new byte[8192]);

@@ -37,6 +37,28 @@ class RuntimeApisTest {
         assertEquals(64, list.getFirst().id().length());
     }
 
+    /**
+     * A container started with the labels cri-dockerd gives a pod's containers (plus one of the
+     * user's): the Kubernetes ones are kept, the others dropped.
+     */
+    @Test
+    void keepsKubernetesLabelsOfARealResponse() throws IOException {
+        UnixHttp.Response r = UnixHttp.parse(Files.readAllBytes(Fixtures.path("docker/containers-json-k8s-labels.http")));
+        RuntimeContainer c = RuntimeApis.parseList(r.body()).getFirst();
+        assertEquals(java.util.Map.of(KubernetesLabels.POD_NAME, "web-0", KubernetesLabels.POD_NAMESPACE, "shop",
+                KubernetesLabels.CONTAINER_NAME, "app"), c.labels());
+    }
+
+    @Test
+    void hostileLabelValuesAreBoundedAndOtherLabelsIgnored() {
+        String huge = "x".repeat(10_000);
+        List<RuntimeContainer> list = RuntimeApis.parseList("[{\"Id\":\"a\",\"Labels\":{\"io.kubernetes.pod.name\":\"" + huge
+                + "\",\"io.kubernetes.pod.namespace\":7,\"other\":\"y\"}},{\"Id\":\"b\",\"Labels\":null}]");
+        assertEquals(KubernetesLabels.MAX_VALUE, list.get(0).labels().get(KubernetesLabels.POD_NAME).length());
+        assertEquals(1, list.get(0).labels().size());
+        assertTrue(list.get(1).labels().isEmpty());
+    }
+
     /** The same body sent with chunked transfer coding, as newer engines do. */
     @Test
     void chunkedBody() throws IOException {
