@@ -108,6 +108,9 @@ class ServePrometheusTest {
                 assertEquals(0.5, single(api, "boxscope_container_cpu_limit_cpus" + sel).orElseThrow());
                 assertEquals(0.5, single(api, "boxscope_container_cpu_limit_cpus{container=\"" + name
                         + "\",pod=\"web-0\",namespace=\"shop\"}").orElseThrow(), "the pod's labels on its series");
+                // the busy shell's PSS: some of its memory, less than its RSS and its cgroup's limit
+                double pss = single(api, "boxscope_container_memory_pss_bytes" + sel).orElseThrow();
+                assertTrue(pss > 0 && pss < MEMORY_LIMIT, "PSS of the container's shell: " + pss);
                 assertEquals(0.0, single(api, "boxscope_scrape_read_errors_total").orElseThrow(),
                         "serve's stderr: " + tail(tmp.resolve("serve.err")));
             } finally {

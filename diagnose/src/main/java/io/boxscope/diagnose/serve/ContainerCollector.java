@@ -56,6 +56,11 @@ public final class ContainerCollector implements MultiCollector {
     private List<String> lastProblems = List.of();
 
     public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers) {
+        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, PSS_MAX_AGE_NANOS);
+    }
+
+    /** As above, with the time a container's PSS and USS are remembered ({@link ContainerPss}). */
+    public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers, long pssMaxAgeNanos) {
         if (maxContainers < 1) {
             throw new IllegalArgumentException("maxContainers must be at least 1, not " + maxContainers);
         }
@@ -63,7 +68,13 @@ public final class ContainerCollector implements MultiCollector {
         this.paths = paths;
         this.discoveryMaxAgeNanos = discoveryMaxAgeNanos;
         this.maxContainers = maxContainers;
+        this.pss = new ContainerPss(new io.boxscope.mem.smaps.ProcMemReader(paths), pssMaxAgeNanos);
     }
+
+    /** A minute: PSS moves slowly, and reading it walks every process's page tables. */
+    public static final long PSS_MAX_AGE_NANOS = 60_000_000_000L;
+
+    private final ContainerPss pss;
 
     /**
      * What went wrong in the latest scrape (file and reason; counted in
@@ -103,8 +114,18 @@ public final class ContainerCollector implements MultiCollector {
                 continue;
             }
             exported++;
-            add(f, labels(c), c, s);
+            Labels l = labels(c);
+            add(f, l, c, s);
+            pss.of(c, start, problems).ifPresent(sum -> {
+                f.gauge("boxscope_container_memory_pss_bytes", "Proportional set size of the container's processes, summed"
+                        + " (smaps_rollup Pss: shared pages divided among their users; read at most once a minute).",
+                        Unit.BYTES, l, sum.pssKb() * 1024.0);
+                f.gauge("boxscope_container_memory_uss_bytes", "Unique set size of the container's processes, summed"
+                        + " (smaps_rollup Private_Clean + Private_Dirty; read at most once a minute).",
+                        Unit.BYTES, l, sum.ussKb() * 1024.0);
+            });
         }
+        pss.retain(containers.stream().map(c -> c.ref().id()).collect(java.util.stream.Collectors.toSet()));
         readErrorsTotal += problems.size();
         problems.addAll(notices);
         lastProblems = List.copyOf(problems);
