@@ -1,0 +1,48 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A target container, a busy neighbour and an idle one: over a window the busy one is named first
+ * among the target's neighbours, with more CPU than the idle one, and the target is not its own
+ * neighbour. Relative figures only: how much CPU a busy loop gets depends on the machine's load.
+ */
+@DockerTest
+class NeighboursDockerTest {
+
+    @Test
+    void theBusyNeighbourIsNamed() throws Exception {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
+                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done");
+                Docker.Container idle = Docker.start("boxscope-test-neigh-idle-" + tag, List.of(), "sleep", "120")) {
+            HostPaths paths = HostPaths.DEFAULT;
+            ContainerInfo t = ContainerDiscovery.of(paths).locate(target.id());
+            Target tt = new Target(Target.Kind.CONTAINER, t.displayName(), Optional.of(t), t.cgroups(), OptionalInt.empty());
+            Neighbours.Watch w = Neighbours.Watch.start(paths, tt);
+            Thread.sleep(2000);
+            Neighbours n = w.finish();
+            assertTrue(n.problems().isEmpty(), n.problems().toString());
+            assertTrue(n.top().stream().noneMatch(x -> x.id().equals(target.id())), "the target is not its own neighbour: " + n);
+            Neighbours.Neighbour b = n.top().stream().filter(x -> x.id().equals(busy.id())).findFirst()
+                    .orElseThrow(() -> new AssertionError("the busy container is not among the top neighbours: " + n));
+            assertTrue(b.sharesCpus(), "no cpuset was set: every container shares every CPU: " + b);
+            double idleCpus = n.top().stream().filter(x -> x.id().equals(idle.id())).mapToDouble(Neighbours.Neighbour::usedCpus)
+                    .findFirst().orElse(0);
+            assertTrue(b.usedCpus() > idleCpus, "busy " + b.usedCpus() + " vs idle " + idleCpus);
+            assertTrue(n.hostBusyCpus() + 0.05 >= b.usedCpus(), "the host was at least as busy as one of its containers: " + n);
+            assertTrue(n.hostCpus() >= 1, n.toString());
+        }
+    }
+}
