@@ -20,6 +20,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.function.Consumer;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.output.OutputFormat;
+import io.boxscope.trace.output.TimeMode;
+import io.boxscope.trace.output.Timeline;
 
 /**
  * {@code boxscope trace -r FILE}: prints a capture file's events in sysdig's default line format, or
@@ -29,17 +35,29 @@ import java.util.Map;
 final class TraceReadCli {
     private TraceReadCli() {}
 
-    /** What {@code -r} was asked to do. */
     /**
      * What {@code -r} was asked to do.
      *
      * @param filter the compiled filter, or null for every event
      * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
      */
-    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter) {
+    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
+                   Display display) {
         Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {
-            this(read, write, compress, count, verbose, json, null);
+            this(read, write, compress, count, verbose, json, null, Display.DEFAULT);
         }
+    }
+
+    /**
+     * How events are shown.
+     *
+     * @param chisel     -c: the chisel the events go to instead of being printed, or null
+     * @param format     -p (or the default line when -j or -t asks for the general path), or null for the default line
+     * @param sysdigJson -j: sysdig's JSON objects
+     * @param time       -t
+     */
+    record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time) {
+        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN);
     }
 
     static int read(PrintWriter out, PrintWriter err, Request q) throws IOException {
@@ -63,27 +81,60 @@ final class TraceReadCli {
                 : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
             Inspector inspector = new Inspector(reader.tables());
             EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
+            Display show = q.display();
+            Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
+            boolean views = show.chisel() != null || show.format() != null;
+            // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
+            Consumer<String> sink = s -> {
+                for (String l : s.split("\n", -1)) {
+                    out.println(String.join("\t", java.util.Arrays.stream(l.split("\t", -1)).map(Text::safe).toList()));
+                }
+            };
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
+            long lastTs = 0;
             for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
                     drops = d;
                 }
                 String line = fmt.next(e);
+                lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
+                EventView view = views ? timeline.view(e) : null;
+                ScapFields fields = view != null ? view.fields() : null;
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !q.filter().matches(new ScapFields(fmt, inspector, e))) {
+                if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
                     continue;
                 }
                 n++;
-                if (writer != null) {
+                if (show.chisel() != null) {
+                    // sysdig hands every event to its chisels, the ones it does not print too, but not state-only ones
+                    if (!e.stateOnly() && e.info().isPresent() && show.chisel().filter().matches(fields)) {
+                        show.chisel().event(view, sink);
+                    }
+                } else if (writer != null) {
                     if (!e.stateOnly()) {
                         writer.write(e);
+                    }
+                } else if (line != null && show.format() != null) {
+                    if (show.sysdigJson()) {
+                        Map<String, Object> o = show.format().json(view);
+                        if (o != null) {
+                            out.println(Json.write(o));
+                        }
+                    } else {
+                        String s = show.format().line(view);
+                        if (s != null) {
+                            out.println(Text.safe(s));
+                        }
                     }
                 } else if (line != null) {
                     out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line)) : Text.safe(line));
                 }
+            }
+            if (show.chisel() != null) {
+                show.chisel().end(sink, show.sysdigJson(), lastTs);
             }
             out.flush();
             if (q.verbose()) {

@@ -145,7 +145,7 @@ public final class EventFormatter {
     }
 
     /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
-    String time(long ts) {
+    public String time(long ts) {
         ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
         return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
     }
@@ -343,7 +343,7 @@ public final class EventFormatter {
     }
 
     /** inet_ntop(3)'s IPv6 text: lowercase groups without leading zeros, the longest run of 2+ zero groups as {@code ::}. */
-    static String ipv6(byte[] a) {
+    public static String ipv6(byte[] a) {
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
