@@ -12,6 +12,7 @@ import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.chisel.ChiselInfo;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.output.OutputFormat;
 import io.boxscope.trace.output.TimeMode;
 import io.boxscope.trace.filter.FilterException;
@@ -57,6 +58,12 @@ public final class TraceCommand extends CliCommand {
     final Opt<Integer> snaplen = option(Integer.class, null, "-s", "--snaplen").label("BYTES")
             .help("Bytes of each buffer to capture. Reading a file it changes nothing, as in sysdig: buffers "
                     + "hold what the capture stored.");
+    final Opt<Boolean> ascii = flag("-A", "--print-ascii")
+            .help("Print buffers as their ASCII text only (other bytes left out, line ends kept), in full.");
+    final Opt<Boolean> hex = flag("-x", "--print-hex")
+            .help("Print buffers in hex, 16 bytes a row, in full.");
+    final Opt<Boolean> hexAscii = flag("-X", "--print-hex-ascii")
+            .help("Print buffers in hex and ASCII, 16 bytes a row, in full.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
@@ -153,8 +160,16 @@ public final class TraceCommand extends CliCommand {
         if (snaplen.value() != null && snaplen.value() < 0) {
             throw new UsageException("-s takes a non-negative number of bytes");
         }
+        int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
+        if (buffers > 1) {
+            throw new UsageException("give one of -A, -x and -X");
+        }
+        BufferFormat bf = ascii.value() ? BufferFormat.ASCII : hex.value() ? BufferFormat.HEX
+                : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
+        // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
+        boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,
-                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode)));
+                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
     }
 }

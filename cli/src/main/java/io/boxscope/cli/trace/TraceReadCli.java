@@ -22,6 +22,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.Consumer;
 import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.output.OutputFormat;
 import io.boxscope.trace.output.TimeMode;
@@ -55,9 +56,18 @@ final class TraceReadCli {
      * @param format     -p (or the default line when -j or -t asks for the general path), or null for the default line
      * @param sysdigJson -j: sysdig's JSON objects
      * @param time       -t
+     * @param buffers    -A, -x, -X
+     * @param cutBuffers whether buffers print at most 80 characters (sysdig's default display)
      */
-    record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time) {
-        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN);
+    record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time, BufferFormat buffers,
+                   boolean cutBuffers) {
+        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true);
+
+        /** Whether printed lines carry newlines and tabs on purpose. */
+        boolean keepLayout() {
+            return buffers != BufferFormat.DOTS
+                    || format != null && (format.text().contains("\\n") || format.text().contains("\\t"));
+        }
     }
 
     static int read(PrintWriter out, PrintWriter err, Request q) throws IOException {
@@ -82,6 +92,7 @@ final class TraceReadCli {
             Inspector inspector = new Inspector(reader.tables());
             EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
             Display show = q.display();
+            fmt.buffers(show.buffers(), show.cutBuffers());
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
             boolean views = show.chisel() != null || show.format() != null;
             // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
@@ -126,11 +137,12 @@ final class TraceReadCli {
                     } else {
                         String s = show.format().line(view);
                         if (s != null) {
-                            out.println(Text.safe(s));
+                            out.println(show.keepLayout() ? safeKeepingLayout(s) : Text.safe(s));
                         }
                     }
                 } else if (line != null) {
-                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line)) : Text.safe(line));
+                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line))
+                            : show.keepLayout() ? safeKeepingLayout(line) : Text.safe(line));
                 }
             }
             if (show.chisel() != null) {
@@ -150,6 +162,23 @@ final class TraceReadCli {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * A line whose newlines and tabs are layout (-A, -x, -X buffers; a -p format with \n or \t): every
+     * piece between them escaped for the terminal, the newlines and tabs kept, as sysdig prints them.
+     */
+    static String safeKeepingLayout(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\t') {
+                b.append(Text.safe(s.substring(from, i))).append(c);
+                from = i + 1;
+            }
+        }
+        return b.append(Text.safe(s.substring(from))).toString();
     }
 
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */

@@ -75,6 +75,9 @@ final class ChiselCapture {
         open(100, -2, "/missing", 0, 800);
         io("WRITE", 100, 1, 5, 1500);
         io("READ", 100, 0, -11, 2_000_000_000L);
+        // buffers for -A/-x/-X: a leading newline, CR LF, a lone CR, control and high bytes, over 80 bytes
+        ioData("WRITE", 100, 1, utf8("\nHTTP/1.1 200 OK\r\nServer: x\rA\u0001\u0007\t" + "0123456789".repeat(8) + "\u00e9 end\n"), 2100);
+        ioData("WRITE", 100, 1, new byte[] {(byte) 0xff, 0, 1, 2, 3}, 2200);
         // nginx: a TCP connection to 10.0.0.2:80, requests and responses; a UDP query to 127.0.0.1:53
         socket(300, 5, 2, 1);
         connect(300, 5, ME, 40001, WEB, 80);
@@ -111,6 +114,12 @@ final class ChiselCapture {
             data[i] = (byte) ('a' + i % 26);
         }
         events.add(ScapEvent.builder("PPME_SYSCALL_" + kind + "_X", next(latency), tid, cpu).num(res).bytes(data).build());
+    }
+
+    private void ioData(String kind, long tid, long fd, byte[] data, long latency) {
+        int cpu = (int) (tid % 4);
+        events.add(ScapEvent.builder("PPME_SYSCALL_" + kind + "_E", next(500), tid, cpu).num(fd).num(data.length).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_" + kind + "_X", next(latency), tid, cpu).num(data.length).bytes(data).build());
     }
 
     private void close(long tid, long fd) {

@@ -74,6 +74,7 @@ public final class EventView {
                 }
                 case EVT_TIME_S -> formatter.time(event.ts()).substring(0, 8);
                 case EVT_LATENCY_NS -> String.format(Locale.ROOT, "%09d", latency() % 1_000_000_000L);
+                case EVT_RAWTIME_NS -> String.format(Locale.ROOT, "%09d", event.ts() % 1_000_000_000L);
                 default -> FieldText.of(LATENCY, value(f)) ;
             };
         };
@@ -104,7 +105,8 @@ public final class EventView {
     private String outputTime() {
         return switch (timeline.mode()) {
             case HUMAN -> formatter.time(event.ts());
-            case ABSOLUTE -> seconds(event.ts());
+            // sysdig 0.29 prints -t a's nanoseconds without zero padding (1700000000.500), unlike r, d and D
+            case ABSOLUTE -> Long.toUnsignedString(event.ts() / 1_000_000_000L) + "." + event.ts() % 1_000_000_000L;
             case RELATIVE -> seconds(event.ts() - timeline.first());
             case DELTA -> seconds(latency());
             case DELTA_PREVIOUS -> seconds(event.ts() - timeline.previous());

@@ -193,7 +193,9 @@ public final class OutputFormat {
                 o.put(f.name(), null);
                 continue;
             }
-            if (EventView.bool(f) && val instanceof Value.Bool b) {
+            if (f instanceof OutputField.Catalogue c && c.ref().field() == io.boxscope.trace.filter.Field.EVT_TIME) {
+                o.put(f.name(), v.event().ts()); // a timestamp (ABSTIME): JSON has the number
+            } else if (EventView.bool(f) && val instanceof Value.Bool b) {
                 o.put(f.name(), b.value());
             } else if (EventView.numeric(f) && val instanceof Value.Num n) {
                 o.put(f.name(), n.value());

@@ -28,6 +28,8 @@ public final class EventFormatter {
     private final Inspector inspector;
     private final ZoneId zone;
     private long num;
+    private BufferFormat buffers = BufferFormat.DOTS;
+    private boolean cut = true;
 
     public EventFormatter(Inspector inspector, ZoneId zone) {
         this.inspector = inspector;
@@ -53,6 +55,16 @@ public final class EventFormatter {
                 .append(info.direction()).append(' ').append(type).append(' ');
         args(b, e);
         return b.toString();
+    }
+
+    /**
+     * How buffers print from now on ({@code -A}, {@code -x}, {@code -X}), and whether a buffer printed with
+     * dots is cut at 80 characters, as sysdig cuts them unless {@code -v}, a chisel or {@code -j} is given
+     * (sysdig.cpp set_max_evt_output_len; event.cpp cuts only the default format).
+     */
+    public void buffers(BufferFormat format, boolean cutAt80) {
+        this.buffers = format;
+        this.cut = cutAt80;
     }
 
     /** The number of the last event passed to {@link #next} (sysdig's evt.num). */
@@ -160,7 +172,13 @@ public final class EventFormatter {
                 return r.toString();
             }
             case ParamValue.Text s -> b.append(s.string());
-            case ParamValue.Bytes bytes -> dots(b, bytes.bytes());
+            case ParamValue.Bytes bytes -> {
+                if (buffers == BufferFormat.DOTS && cut) {
+                    dots(b, bytes.bytes());
+                } else {
+                    buffers.append(b, bytes.bytes());
+                }
+            }
             case ParamValue.SockAddr a -> {
                 if (a.family() == 1) {
                     b.append(a.path());
