@@ -13,6 +13,7 @@ import io.boxscope.trace.chisel.ChiselInfo;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.scap.BufferFormat;
+import io.boxscope.trace.output.EventListing;
 import io.boxscope.trace.output.OutputFormat;
 import io.boxscope.trace.output.TimeMode;
 import io.boxscope.trace.filter.FilterException;
@@ -64,6 +65,8 @@ public final class TraceCommand extends CliCommand {
             .help("Print buffers in hex, 16 bytes a row, in full.");
     final Opt<Boolean> hexAscii = flag("-X", "--print-hex-ascii")
             .help("Print buffers in hex and ASCII, 16 bytes a row, in full.");
+    final Opt<Boolean> listEvents = flag("-L", "--list-events")
+            .help("List the events sysdig's format can hold, with their parameters' types and names.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
@@ -93,6 +96,11 @@ public final class TraceCommand extends CliCommand {
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
+        if (listEvents.value()) {
+            EventListing.lines().forEach(out()::println);
+            out().flush();
+            return 0;
+        }
         if ("l".equals(chisel.value())) {
             return TraceChiselCli.list(out());
         }

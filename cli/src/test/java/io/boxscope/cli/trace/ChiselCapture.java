@@ -78,6 +78,8 @@ final class ChiselCapture {
         // buffers for -A/-x/-X: a leading newline, CR LF, a lone CR, control and high bytes, over 80 bytes
         ioData("WRITE", 100, 1, utf8("\nHTTP/1.1 200 OK\r\nServer: x\rA\u0001\u0007\t" + "0123456789".repeat(8) + "\u00e9 end\n"), 2100);
         ioData("WRITE", 100, 1, new byte[] {(byte) 0xff, 0, 1, 2, 3}, 2200);
+        ioData("WRITE", 100, 2, utf8("bash: /missing: No such file or directory\n"), 2300);
+        ioData("WRITE", 200, 2, utf8("cat: /etc/shadow: Permission denied"), 2400);
         // nginx: a TCP connection to 10.0.0.2:80, requests and responses; a UDP query to 127.0.0.1:53
         socket(300, 5, 2, 1);
         connect(300, 5, ME, 40001, WEB, 80);

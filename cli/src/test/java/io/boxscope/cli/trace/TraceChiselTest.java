@@ -123,6 +123,24 @@ class TraceChiselTest {
     }
 
     @Test
+    void stdoutAndStderrPrintTheBuffersAsSysdigDoes() throws Exception {
+        for (List<String> run : List.of(List.of("-c", "stdout"), List.of("-c", "stderr"), List.of("-c", "stderr", "proc.name=cat"))) {
+            List<String> a = new ArrayList<>(List.of("-r", capture.toString()));
+            a.addAll(run);
+            String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
+            a.addFirst("trace");
+            Cli ours = Cli.run(a.toArray(String[]::new));
+            assertEquals(0, ours.code(), ours.err());
+            assertTrue(theirs.length() > 10, run + " printed " + theirs);
+            // the buffers are the processes' own bytes: boxscope escapes control characters for the terminal
+            // (CR, NUL, BEL as \x0d...), keeping newlines and tabs, where sysdig writes them raw
+            String expected = String.join("\n", java.util.Arrays.stream(theirs.split("\n", -1))
+                    .map(TraceReadCli::safeKeepingLayout).toList());
+            assertEquals(expected, ours.out(), run.toString());
+        }
+    }
+
+    @Test
     void tableJsonIsSysdigs() throws Exception {
         // one key, several keys (the value lands in info's third place), no rows
         List<String> wrong = new ArrayList<>();
@@ -154,7 +172,7 @@ class TraceChiselTest {
                 checked.add(name);
             }
         }
-        assertTrue(checked.size() >= 15, "chisels listed: " + checked);
+        assertTrue(checked.size() >= 17, "chisels listed: " + checked);
         assertTrue(ours.out().startsWith("\nCategory: "));
         assertTrue(ours.out().endsWith("\nUse the -i flag to get detailed information about a specific chisel\n"));
         // -i: the same lines sysdig prints, up to the wording of the descriptions

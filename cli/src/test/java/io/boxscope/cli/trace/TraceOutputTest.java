@@ -90,6 +90,13 @@ class TraceOutputTest {
     }
 
     @Test
+    void listsTheEventsSysdigLists() throws Exception {
+        Cli ours = Cli.run("trace", "-L");
+        assertEquals(0, ours.code(), ours.err());
+        assertEquals(TraceReadFilterTest.sysdig("-L"), ours.out());
+    }
+
+    @Test
     void badFormatsAndModesAreUsageErrors() {
         Cli bad = Cli.run("trace", "-r", capture.toString(), "-p", "%nosuch.field");
         assertEquals(2, bad.code());

@@ -92,6 +92,12 @@ public final class Chisels {
         OTHERS.put("fdcount_by", new ChiselInfo("fdcount_by", "I/O", "File descriptors by any field",
                 "Counts the distinct file descriptors (number and name) used by each value of a field, e.g. by "
                         + "proc.name to see which processes touch the most files and sockets.", List.of(key)));
+        OTHERS.put("stdout", new ChiselInfo("stdout", "I/O", "What processes write to standard output",
+                "Prints the data of every read and write on file descriptor 1, as it is; add a filter to pick "
+                        + "processes.", List.of()));
+        OTHERS.put("stderr", new ChiselInfo("stderr", "I/O", "What processes write to standard error",
+                "Prints the data of every read and write on file descriptor 2, as it is; add a filter to pick "
+                        + "processes.", List.of()));
     }
 
     private Chisels() {}
@@ -138,6 +144,9 @@ public final class Chisels {
         if (t != null) {
             Spec s = container ? t.container() : t.plain();
             return new TableChisel(info, s, Filter.compile(s.filter(), ServiceNames.none()));
+        }
+        if (name.equals("stdout") || name.equals("stderr")) {
+            return new EchoFd(info, name.equals("stdout") ? 1 : 2);
         }
         String key = args.get(0);
         try {
