@@ -120,8 +120,8 @@ final class TraceReadCli {
                 }
                 n++;
                 if (show.chisel() != null) {
-                    // sysdig hands every event to its chisels, the ones it does not print too, but not state-only ones
-                    if (!e.stateOnly() && e.info().isPresent() && show.chisel().filter().matches(fields)) {
+                    // chisels see the events sysdig shows (no container descriptions, state-only or internal events)
+                    if (!EventFormatter.hidden(e) && show.chisel().filter().matches(fields)) {
                         show.chisel().event(view, sink);
                     }
                 } else if (writer != null) {

@@ -44,7 +44,7 @@ public final class EventFormatter {
         num++;
         inspector.apply(e);
         EventInfo info = e.info().orElse(null);
-        if (info == null || info.category().equals("INTERNAL") || e.stateOnly()) {
+        if (hidden(e)) {
             return null;
         }
         String type = typeName(e);
@@ -65,6 +65,16 @@ public final class EventFormatter {
     public void buffers(BufferFormat format, boolean cutAt80) {
         this.buffers = format;
         this.cut = cutAt80;
+    }
+
+    /**
+     * Whether sysdig reads {@code e} without showing it (it is numbered all the same): internal events
+     * (Boxscope's drop record), state-only events, container descriptions, numbers beyond the table.
+     * Chisels do not see these events either.
+     */
+    public static boolean hidden(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        return info == null || info.category().equals("INTERNAL") || e.stateOnly() || Inspector.isContainerEvent(info);
     }
 
     /** The number of the last event passed to {@link #next} (sysdig's evt.num). */
