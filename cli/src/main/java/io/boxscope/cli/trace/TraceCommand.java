@@ -93,6 +93,15 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
     }
 
+    private static boolean compiles(String filter) throws IOException {
+        try {
+            TraceFilterCli.compile(filter);
+            return true;
+        } catch (FilterException e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
@@ -131,6 +140,11 @@ public final class TraceCommand extends CliCommand {
                     "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
             List<String> args = List.of();
             if (info.required() > 0 && !words.isEmpty()) {
+                args = List.of(words.get(0).split(" "));
+                words = words.subList(1, words.size());
+            } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
+                    && !compiles(String.join(" ", words))) {
+                // optional arguments: the first word is the chisel's when the words are not a filter
                 args = List.of(words.get(0).split(" "));
                 words = words.subList(1, words.size());
             }

@@ -123,8 +123,10 @@ class TraceChiselTest {
     }
 
     @Test
-    void stdoutAndStderrPrintTheBuffersAsSysdigDoes() throws Exception {
-        for (List<String> run : List.of(List.of("-c", "stdout"), List.of("-c", "stderr"), List.of("-c", "stderr", "proc.name=cat"))) {
+    void streamingChiselsPrintWhatSysdigPrints() throws Exception {
+        for (List<String> run : List.of(List.of("-c", "stdout"), List.of("-c", "stderr"), List.of("-c", "stderr", "proc.name=cat"),
+                List.of("-c", "spy_file"), List.of("-c", "spy_file", "W"), List.of("-c", "spy_file", "R /etc/passwd"),
+                List.of("-c", "spy_file", "proc.name=nginx"), List.of("-c", "spy_file", "RW", "proc.name=cat"))) {
             List<String> a = new ArrayList<>(List.of("-r", capture.toString()));
             a.addAll(run);
             String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
@@ -172,11 +174,11 @@ class TraceChiselTest {
                 checked.add(name);
             }
         }
-        assertTrue(checked.size() >= 17, "chisels listed: " + checked);
+        assertTrue(checked.size() >= 18, "chisels listed: " + checked);
         assertTrue(ours.out().startsWith("\nCategory: "));
         assertTrue(ours.out().endsWith("\nUse the -i flag to get detailed information about a specific chisel\n"));
         // -i: the same lines sysdig prints, up to the wording of the descriptions
-        for (String c : List.of("topscalls", "fdbytes_by", "topcontainers_error")) {
+        for (String c : List.of("topscalls", "fdbytes_by", "topcontainers_error", "spy_file")) {
             String[] t = TraceReadFilterTest.sysdig("-i", c).split("\n", -1);
             String[] o = Cli.run("trace", "-i", c).out().split("\n", -1);
             assertEquals(t[1], o[1], c);

@@ -92,6 +92,11 @@ public final class Chisels {
         OTHERS.put("fdcount_by", new ChiselInfo("fdcount_by", "I/O", "File descriptors by any field",
                 "Counts the distinct file descriptors (number and name) used by each value of a field, e.g. by "
                         + "proc.name to see which processes touch the most files and sockets.", List.of(key)));
+        OTHERS.put("spy_file", new ChiselInfo("spy_file", "I/O", "The data of file reads and writes",
+                "Prints every successful read and write on a file with its time, process, size, file name and data "
+                        + "as text; terminals are left out unless a file is named.",
+                List.of(new ChiselInfo.Arg("read_or_write", "string", "R for reads only, W for writes only, RW (the default) for both", true),
+                        new ChiselInfo.Arg("spy_on_file_name", "string", "Only this file", true))));
         OTHERS.put("stdout", new ChiselInfo("stdout", "I/O", "What processes write to standard output",
                 "Prints the data of every read and write on file descriptor 1, as it is; add a filter to pick "
                         + "processes.", List.of()));
@@ -144,6 +149,9 @@ public final class Chisels {
         if (t != null) {
             Spec s = container ? t.container() : t.plain();
             return new TableChisel(info, s, Filter.compile(s.filter(), ServiceNames.none()));
+        }
+        if (name.equals("spy_file")) {
+            return new SpyFile(info, args);
         }
         if (name.equals("stdout") || name.equals("stderr")) {
             return new EchoFd(info, name.equals("stdout") ? 1 : 2);

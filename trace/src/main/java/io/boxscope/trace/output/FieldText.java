@@ -31,9 +31,6 @@ public final class FieldText {
 
     /** Dotted IPv4, or inet_ntop's IPv6 text. */
     public static String address(byte[] a) {
-        if (a.length == 4) {
-            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
-        }
-        return io.boxscope.trace.scap.EventFormatter.ipv6(a);
+        return io.boxscope.trace.scap.EventFormatter.ip(a);
     }
 }

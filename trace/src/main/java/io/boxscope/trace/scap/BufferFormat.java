@@ -17,6 +17,13 @@ public enum BufferFormat {
     /** {@code -X}: as {@code -x}, the rows padded to full width and followed by the bytes in ASCII (dots for others). */
     HEX_ASCII;
 
+    /** {@code bytes} in this format (in full). */
+    public String render(byte[] bytes) {
+        StringBuilder b = new StringBuilder(bytes.length + 16);
+        append(b, bytes);
+        return b.toString();
+    }
+
     /** Appends {@code bytes} in this format. */
     void append(StringBuilder b, byte[] bytes) {
         if (bytes.length == 0) {

@@ -360,7 +360,8 @@ public final class EventFormatter {
         return address(sip, sport) + "->" + address(dip, dport);
     }
 
-    private static String ip(byte[] a) {
+    /** An address as sysdig prints it: dotted IPv4, inet_ntop's IPv6, "" for any other length. */
+    public static String ip(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
         }
