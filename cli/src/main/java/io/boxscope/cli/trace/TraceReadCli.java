@@ -96,11 +96,7 @@ final class TraceReadCli {
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
             boolean views = show.chisel() != null || show.format() != null;
             // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
-            Consumer<String> sink = s -> {
-                for (String l : s.split("\n", -1)) {
-                    out.println(String.join("\t", java.util.Arrays.stream(l.split("\t", -1)).map(Text::safe).toList()));
-                }
-            };
+            Consumer<String> sink = s -> out.println(safeChiselLine(s));
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
             long lastTs = 0;
@@ -179,6 +175,24 @@ final class TraceReadCli {
             }
         }
         return b.append(Text.safe(s.substring(from))).toString();
+    }
+
+    /** An SGR colour code (ESC [ digits m), the only escape sequence chisels write (echo_fds). */
+    private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]{0,8}m");
+
+    /**
+     * A chisel's output: its newlines, tabs (fdcount_by) and colour codes (echo_fds) kept, everything
+     * between them escaped for the terminal.
+     */
+    static String safeChiselLine(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        java.util.regex.Matcher m = SGR.matcher(s);
+        int from = 0;
+        while (m.find()) {
+            b.append(safeKeepingLayout(s.substring(from, m.start()))).append(m.group());
+            from = m.end();
+        }
+        return b.append(safeKeepingLayout(s.substring(from))).toString();
     }
 
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */

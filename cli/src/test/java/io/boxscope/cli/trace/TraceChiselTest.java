@@ -126,7 +126,8 @@ class TraceChiselTest {
     void streamingChiselsPrintWhatSysdigPrints() throws Exception {
         for (List<String> run : List.of(List.of("-c", "stdout"), List.of("-c", "stderr"), List.of("-c", "stderr", "proc.name=cat"),
                 List.of("-c", "spy_file"), List.of("-c", "spy_file", "W"), List.of("-c", "spy_file", "R /etc/passwd"),
-                List.of("-c", "spy_file", "proc.name=nginx"), List.of("-c", "spy_file", "RW", "proc.name=cat"))) {
+                List.of("-c", "spy_file", "proc.name=nginx"), List.of("-c", "spy_file", "RW", "proc.name=cat"),
+                List.of("-c", "echo_fds"), List.of("-c", "echo_fds", "disable_color"), List.of("-pc", "-c", "echo_fds", "proc.name=nginx"))) {
             List<String> a = new ArrayList<>(List.of("-r", capture.toString()));
             a.addAll(run);
             String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
@@ -137,7 +138,7 @@ class TraceChiselTest {
             // the buffers are the processes' own bytes: boxscope escapes control characters for the terminal
             // (CR, NUL, BEL as \x0d...), keeping newlines and tabs, where sysdig writes them raw
             String expected = String.join("\n", java.util.Arrays.stream(theirs.split("\n", -1))
-                    .map(TraceReadCli::safeKeepingLayout).toList());
+                    .map(TraceReadCli::safeChiselLine).toList());
             assertEquals(expected, ours.out(), run.toString());
         }
     }
@@ -174,7 +175,7 @@ class TraceChiselTest {
                 checked.add(name);
             }
         }
-        assertTrue(checked.size() >= 18, "chisels listed: " + checked);
+        assertTrue(checked.size() >= 19, "chisels listed: " + checked);
         assertTrue(ours.out().startsWith("\nCategory: "));
         assertTrue(ours.out().endsWith("\nUse the -i flag to get detailed information about a specific chisel\n"));
         // -i: the same lines sysdig prints, up to the wording of the descriptions

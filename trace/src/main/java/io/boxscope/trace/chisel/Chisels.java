@@ -97,6 +97,10 @@ public final class Chisels {
                         + "as text; terminals are left out unless a file is named.",
                 List.of(new ChiselInfo.Arg("read_or_write", "string", "R for reads only, W for writes only, RW (the default) for both", true),
                         new ChiselInfo.Arg("spy_on_file_name", "string", "Only this file", true))));
+        OTHERS.put("echo_fds", new ChiselInfo("echo_fds", "I/O", "The data processes read and write",
+                "Prints the data of every successful read and write, on any kind of file descriptor, under a header "
+                        + "with its size, the file or connection and the process (reads red, writes blue).",
+                List.of(new ChiselInfo.Arg("disable_color", "string", "disable_color to print without colours", true))));
         OTHERS.put("stdout", new ChiselInfo("stdout", "I/O", "What processes write to standard output",
                 "Prints the data of every read and write on file descriptor 1, as it is; add a filter to pick "
                         + "processes.", List.of()));
@@ -149,6 +153,9 @@ public final class Chisels {
         if (t != null) {
             Spec s = container ? t.container() : t.plain();
             return new TableChisel(info, s, Filter.compile(s.filter(), ServiceNames.none()));
+        }
+        if (name.equals("echo_fds")) {
+            return new EchoFds(info, args, container);
         }
         if (name.equals("spy_file")) {
             return new SpyFile(info, args);
