@@ -47,7 +47,7 @@ public final class TraceCommand extends CliCommand {
     final Opt<String> chiselInfo = option(String.class, null, "-i", "--chisel-info").label("CHISEL")
             .help("Describe a chisel and its arguments.");
     final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
-            .help("Print events with sysdig's format syntax: %field, %Nfield (N columns), a leading * prints <NA> "
+            .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
                     + "for missing fields instead of skipping the event. -pc: the container format (and container "
                     + "columns in chisels).");
     final Opt<Boolean> sysdigJson = flag("-j")
@@ -87,7 +87,7 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace -r capture.scap -c topscalls   the system calls made most often",
                 "  boxscope trace -r capture.scap -c fdbytes_by proc.name evt.type=write",
                 "  boxscope trace -cl                      the chisels (-i NAME: one of them)",
-                "  boxscope trace -r capture.scap -p '%evt.num %proc.name %fd.name' evt.type=openat",
+                "  boxscope trace -r capture.scap -p '%%evt.num %%proc.name %%fd.name' evt.type=openat",
                 "  boxscope trace -r capture.scap -j -t a  sysdig's JSON lines, epoch times",
                 "  boxscope trace -l                       fields filters can use (-lv: with types)",
                 "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
