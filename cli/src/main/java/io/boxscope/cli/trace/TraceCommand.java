@@ -8,7 +8,14 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.ChiselInfo;
+import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.scap.BufferFormat;
+import io.boxscope.trace.output.EventListing;
+import io.boxscope.trace.output.OutputFormat;
+import io.boxscope.trace.output.TimeMode;
 import io.boxscope.trace.filter.FilterException;
 
 /**
@@ -34,6 +41,32 @@ public final class TraceCommand extends CliCommand {
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: each field's type too (sysdig -lv). With -r: the events lost before they reached "
                     + "the file (per CPU), as recorded in it.");
+    final Opt<String> chisel = option(String.class, null, "-c", "--chisel").label("CHISEL")
+            .help("Run a chisel over the events (sysdig's names: topscalls, topfiles_bytes, topconns, ...); a chisel "
+                    + "that takes arguments takes them from the first word after the options. -cl lists the chisels.");
+    final Opt<String> chiselInfo = option(String.class, null, "-i", "--chisel-info").label("CHISEL")
+            .help("Describe a chisel and its arguments.");
+    final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
+            .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
+                    + "for missing fields instead of skipping the event. -pc: the container format (and container "
+                    + "columns in chisels).");
+    final Opt<Boolean> sysdigJson = flag("-j")
+            .help("Print each event as a JSON object keyed by sysdig's field names (sysdig -j), one per line; "
+                    + "chisels print their JSON.");
+    final Opt<String> timeType = option(String.class, null, "-t", "--timetype").label("h|a|r|d|D")
+            .help("How evt.outputtime prints: h local time (default), a seconds since the epoch, r since the first "
+                    + "event, d an exit's latency, D since the previous event.");
+    final Opt<Integer> snaplen = option(Integer.class, null, "-s", "--snaplen").label("BYTES")
+            .help("Bytes of each buffer to capture. Reading a file it changes nothing, as in sysdig: buffers "
+                    + "hold what the capture stored.");
+    final Opt<Boolean> ascii = flag("-A", "--print-ascii")
+            .help("Print buffers as their ASCII text only (other bytes left out, line ends kept), in full.");
+    final Opt<Boolean> hex = flag("-x", "--print-hex")
+            .help("Print buffers in hex, 16 bytes a row, in full.");
+    final Opt<Boolean> hexAscii = flag("-X", "--print-hex-ascii")
+            .help("Print buffers in hex and ASCII, 16 bytes a row, in full.");
+    final Opt<Boolean> listEvents = flag("-L", "--list-events")
+            .help("List the events sysdig's format can hold, with their parameters' types and names.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
@@ -51,13 +84,38 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
                 "  boxscope trace -r in.scap -w out.scap -z   rewrite it gzipped",
                 "  boxscope --json trace -r capture.scap   one JSON object per event",
+                "  boxscope trace -r capture.scap -c topscalls   the system calls made most often",
+                "  boxscope trace -r capture.scap -c fdbytes_by proc.name evt.type=write",
+                "  boxscope trace -cl                      the chisels (-i NAME: one of them)",
+                "  boxscope trace -r capture.scap -p '%%evt.num %%proc.name %%fd.name' evt.type=openat",
+                "  boxscope trace -r capture.scap -j -t a  sysdig's JSON lines, epoch times",
                 "  boxscope trace -l                       fields filters can use (-lv: with types)",
                 "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
+    }
+
+    private static boolean compiles(String filter) throws IOException {
+        try {
+            TraceFilterCli.compile(filter);
+            return true;
+        } catch (FilterException e) {
+            return false;
+        }
     }
 
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
+        if (listEvents.value()) {
+            EventListing.lines().forEach(out()::println);
+            out().flush();
+            return 0;
+        }
+        if ("l".equals(chisel.value())) {
+            return TraceChiselCli.list(out());
+        }
+        if (chiselInfo.value() != null) {
+            return TraceChiselCli.describe(out(), chiselInfo.value());
+        }
         if (list.value()) {
             if (checkFilter.value() != null || read.value() != null) {
                 throw new UsageException("-l lists fields: give it alone (not with --check-filter or -r)");
@@ -70,16 +128,70 @@ public final class TraceCommand extends CliCommand {
         if (read.value() == null) {
             throw new UsageException("live capture is not implemented yet: give a capture file with -r FILE");
         }
+        List<String> words = filter.value();
+        boolean container = "c".equals(print.value()) || "container".equals(print.value());
+        Chisel ch = null;
+        if (chisel.value() != null) {
+            if (write.value() != null) {
+                throw new UsageException("-c runs a chisel over the events: it cannot be combined with -w");
+            }
+            // sysdig: a chisel with required arguments takes the first word after the options (split at spaces)
+            ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new UsageException(
+                    "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
+            List<String> args = List.of();
+            if (info.required() > 0 && !words.isEmpty()) {
+                args = List.of(words.get(0).split(" "));
+                words = words.subList(1, words.size());
+            } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
+                    && !compiles(String.join(" ", words))) {
+                // optional arguments: the first word is the chisel's when the words are not a filter
+                args = List.of(words.get(0).split(" "));
+                words = words.subList(1, words.size());
+            }
+            try {
+                ch = Chisels.create(chisel.value(), args, container);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(Text.safe(e.getMessage()));
+            }
+        }
         Filter compiled = null;
-        if (!filter.value().isEmpty()) {
+        if (!words.isEmpty()) {
             // sysdig joins the words after its options with spaces into one filter
             try {
-                compiled = TraceFilterCli.compile(String.join(" ", filter.value()));
+                compiled = TraceFilterCli.compile(String.join(" ", words));
             } catch (FilterException e) {
                 return TraceFilterCli.printFilterError(err(), e);
             }
         }
+        TimeMode mode = TimeMode.HUMAN;
+        if (timeType.value() != null) {
+            mode = TimeMode.of(timeType.value());
+            if (mode == null) {
+                throw new UsageException("invalid modifier for flag -t: " + Text.safe(timeType.value()) + " (h, a, r, d or D)");
+            }
+        }
+        OutputFormat format = null;
+        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN) {
+            String f = print.value() == null ? OutputFormat.DEFAULT : container ? OutputFormat.CONTAINER : print.value();
+            try {
+                format = OutputFormat.parse(f);
+            } catch (FilterException e) {
+                throw new UsageException(Text.safe(e.problem()));
+            }
+        }
+        if (snaplen.value() != null && snaplen.value() < 0) {
+            throw new UsageException("-s takes a non-negative number of bytes");
+        }
+        int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
+        if (buffers > 1) {
+            throw new UsageException("give one of -A, -x and -X");
+        }
+        BufferFormat bf = ascii.value() ? BufferFormat.ASCII : hex.value() ? BufferFormat.HEX
+                : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
+        // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
+        boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
-                count.value(), verbose.value(), g.json(), compiled));
+                count.value(), verbose.value(), g.json(), compiled,
+                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
     }
 }

@@ -28,6 +28,8 @@ public final class EventFormatter {
     private final Inspector inspector;
     private final ZoneId zone;
     private long num;
+    private BufferFormat buffers = BufferFormat.DOTS;
+    private boolean cut = true;
 
     public EventFormatter(Inspector inspector, ZoneId zone) {
         this.inspector = inspector;
@@ -42,7 +44,7 @@ public final class EventFormatter {
         num++;
         inspector.apply(e);
         EventInfo info = e.info().orElse(null);
-        if (info == null || info.category().equals("INTERNAL") || e.stateOnly()) {
+        if (hidden(e)) {
             return null;
         }
         String type = typeName(e);
@@ -53,6 +55,26 @@ public final class EventFormatter {
                 .append(info.direction()).append(' ').append(type).append(' ');
         args(b, e);
         return b.toString();
+    }
+
+    /**
+     * How buffers print from now on ({@code -A}, {@code -x}, {@code -X}), and whether a buffer printed with
+     * dots is cut at 80 characters, as sysdig cuts them unless {@code -v}, a chisel or {@code -j} is given
+     * (sysdig.cpp set_max_evt_output_len; event.cpp cuts only the default format).
+     */
+    public void buffers(BufferFormat format, boolean cutAt80) {
+        this.buffers = format;
+        this.cut = cutAt80;
+    }
+
+    /**
+     * Whether sysdig reads {@code e} without showing it (it is numbered all the same): internal events
+     * (Boxscope's drop record), state-only events, container descriptions, numbers beyond the table.
+     * Chisels do not see these events either.
+     */
+    public static boolean hidden(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        return info == null || info.category().equals("INTERNAL") || e.stateOnly() || Inspector.isContainerEvent(info);
     }
 
     /** The number of the last event passed to {@link #next} (sysdig's evt.num). */
@@ -145,7 +167,7 @@ public final class EventFormatter {
     }
 
     /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
-    String time(long ts) {
+    public String time(long ts) {
         ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
         return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
     }
@@ -160,7 +182,13 @@ public final class EventFormatter {
                 return r.toString();
             }
             case ParamValue.Text s -> b.append(s.string());
-            case ParamValue.Bytes bytes -> dots(b, bytes.bytes());
+            case ParamValue.Bytes bytes -> {
+                if (buffers == BufferFormat.DOTS && cut) {
+                    dots(b, bytes.bytes());
+                } else {
+                    buffers.append(b, bytes.bytes());
+                }
+            }
             case ParamValue.SockAddr a -> {
                 if (a.family() == 1) {
                     b.append(a.path());
@@ -332,7 +360,8 @@ public final class EventFormatter {
         return address(sip, sport) + "->" + address(dip, dport);
     }
 
-    private static String ip(byte[] a) {
+    /** An address as sysdig prints it: dotted IPv4, inet_ntop's IPv6, "" for any other length. */
+    public static String ip(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
         }
@@ -343,7 +372,7 @@ public final class EventFormatter {
     }
 
     /** inet_ntop(3)'s IPv6 text: lowercase groups without leading zeros, the longest run of 2+ zero groups as {@code ::}. */
-    static String ipv6(byte[] a) {
+    public static String ipv6(byte[] a) {
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);

@@ -113,13 +113,22 @@ public final class ScapFields implements FieldSource {
             }
             case CONTAINER_NAME -> {
                 ContainerRef c = container();
-                yield c != null && c.isHost() ? text("host") : null; // names come from the runtime, not the file
+                if (c == null) {
+                    yield null;
+                }
+                // a container's name comes from the file's container events (none: no name, as in sysdig)
+                Inspector.Container known = c.isHost() ? null : inspector.container(c.shortId());
+                yield c.isHost() ? text("host") : known == null ? null : text(known.name());
             }
             case CONTAINER_TYPE -> {
                 ContainerRef c = container();
                 yield c == null ? null : text(c.runtime().label());
             }
-            case CONTAINER_IMAGE -> null; // the file carries no container metadata this reader decodes
+            case CONTAINER_IMAGE -> {
+                ContainerRef c = container();
+                Inspector.Container known = c == null || c.isHost() ? null : inspector.container(c.shortId());
+                yield known == null ? null : text(known.image());
+            }
             case FD_NUM -> {
                 Long n = fdNum();
                 yield n == null ? null : num(n);
