@@ -144,7 +144,9 @@ final class StmtGen {
             case "print" -> print(c);
             case "time" -> record(g.action(new Action.Time(c.args().isEmpty() ? null
                     : utf8(((Expr.StrLit) c.args().getFirst()).bytes()))), List.of(), List.of(), c);
-            case "cat" -> printf(c);
+            case "cat", "system" -> printf(c);
+            case "signal" -> x.calls.signal(c);
+            case "join" -> join(c);
             case "delete" -> {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
@@ -164,6 +166,59 @@ final class StmtGen {
                 throw ExprGen.unsupported(c, c.name() + "()");
             }
         }
+    }
+
+    /** bpftrace 0.17's join() limits: 16 arguments of up to 1024 bytes each (bpftrace.h, join_argnum_/join_argsize_). */
+    static final int JOIN_ARGS = 16, JOIN_ARG_SIZE = 1024;
+
+    /**
+     * join(argv [, delimiter]): reads up to {@link #JOIN_ARGS} pointers from the array and the strings they
+     * point to straight into a ring-buffer record (too big for the stack); the first NULL pointer ends it.
+     */
+    private void join(Expr.Call c) {
+        Expr arr = c.args().getFirst();
+        String delim = c.args().size() > 1 ? utf8(((Expr.StrLit) c.args().get(1)).bytes()) : " ";
+        int id = g.action(new Action.Join(delim, JOIN_ARGS, JOIN_ARG_SIZE));
+        boolean user = x.members.user(arr);
+        int size = 16 + JOIN_ARGS * JOIN_ARG_SIZE;
+        int mark = g.frame.mark();
+        int ptr = g.frame.alloc(8, c.span());
+        Label full = a.newLabel(), end = a.newLabel(), done = a.newLabel();
+        a.ldMap(Reg.R1, Gen.RINGBUF);
+        a.movImm(Reg.R2, size);
+        a.movImm(Reg.R3, 0);
+        a.call(Helper.RINGBUF_RESERVE);
+        a.jmp(JmpOp.JEQ, Reg.R0, 0, full);
+        a.mov(Gen.RECORD, Reg.R0);
+        a.ldImm64(Reg.R1, id);
+        a.stx(Size.DW, Gen.RECORD, 0, Reg.R1);
+        a.st(Size.DW, Gen.RECORD, 8, 0);
+        for (int i = 0; i < JOIN_ARGS; i++) {
+            x.integer(arr);
+            if (i > 0) {
+                a.add(Reg.R0, 8 * i);
+            }
+            a.st(Size.DW, Reg.R10, ptr, 0);
+            a.mov(Reg.R3, Reg.R0);
+            g.addr(Reg.R1, Reg.R10, ptr);
+            a.movImm(Reg.R2, 8);
+            a.call(user ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+            a.ldx(Size.DW, Reg.R3, Reg.R10, ptr);
+            a.jmp(JmpOp.JEQ, Reg.R3, 0, done);
+            g.addr(Reg.R1, Gen.RECORD, 16 + i * JOIN_ARG_SIZE);
+            a.movImm(Reg.R2, JOIN_ARG_SIZE);
+            a.call(user ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+            a.st(Size.DW, Gen.RECORD, 8, i + 1);
+        }
+        a.bind(done);
+        a.mov(Reg.R1, Gen.RECORD);
+        a.movImm(Reg.R2, 0);
+        a.call(Helper.RINGBUF_SUBMIT);
+        a.ja(end);
+        a.bind(full);
+        g.countLost();
+        a.bind(end);
+        g.frame.release(mark);
     }
 
     private void print(Expr.Call c) {
@@ -197,8 +252,11 @@ final class StmtGen {
             offsets.add(off);
             off += Layouts.size(t);
         }
-        Action action = c.name().equals("cat") ? new Action.Cat(format, types, offsets)
-                : new Action.Printf(format, types, offsets, off);
+        Action action = switch (c.name()) {
+            case "cat" -> new Action.Cat(format, types, offsets);
+            case "system" -> new Action.System(format, types, offsets);
+            default -> new Action.Printf(format, types, offsets, off);
+        };
         record(g.action(action), args, types, c);
     }
 
