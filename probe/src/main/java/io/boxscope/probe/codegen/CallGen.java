@@ -51,6 +51,8 @@ final class CallGen {
             case "strncmp" -> strings.strncmp(c.args().get(0), c.args().get(1), (int) literal(c.args().get(2)));
             case "kaddr" -> a.ldImm64(Reg.R0, kaddr(c));
             case "cgroupid" -> a.ldImm64(Reg.R0, cgroupid(c));
+            // the context of kprobes, uprobes and usdt probes is the saved struct pt_regs
+            case "reg" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) g.program.constant(c));
             default -> throw ExprGen.unsupported(c, c.name() + "() as a value");
         }
     }

@@ -85,4 +85,17 @@ class ExpressionTypesTest {
         assertTrue(dot.contains("Try dereferencing it first, or using '->'"), dot);
         assertTrue(Files.exists(Path.of("/sys/kernel/btf/vmlinux")));
     }
+
+    @Test
+    void regTakesPtRegsMemberNamesInProbesThatSaveRegisters() throws Exception {
+        CheckedProgram cp = check("uprobe:libc:write { @ = reg(\"sp\"); }");
+        Btf btf = Btf.read(Path.of("/sys/kernel/btf/vmlinux"));
+        long sp = btf.member(btf.findId("pt_regs", BtfKind.STRUCT).getAsInt(), "sp").byteOffset();
+        assertTrue(AnalyzerTest.exprs(cp).stream().anyMatch(x -> x instanceof io.boxscope.probe.lang.ast.Expr.Call c
+                && c.name().equals("reg") && cp.constant(x) == sp));
+        String bad = errors("uprobe:libc:write { @ = reg(\"no_such_register\"); }");
+        assertTrue(bad.contains("error: 'no_such_register' is not a valid register on this architecture ("), bad);
+        assertTrue(errors("tracepoint:syscalls:sys_enter_write { @ = reg(\"sp\"); }")
+                .contains("stdin:1:43: error: reg can not be used with \"tracepoint\" probes"));
+    }
 }
