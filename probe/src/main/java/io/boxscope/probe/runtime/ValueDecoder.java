@@ -142,13 +142,9 @@ final class ValueDecoder {
     /** inet_ntop(3) of an IPv4 (AF_INET, 2) or IPv6 (AF_INET6, 10) address. */
     static String inet(long af, byte[] b, int off) {
         if (af == 2) {
-            return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
+            return io.boxscope.proc.InetText.ipv4(b, off);
         }
-        try {
-            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, off, off + 16)).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "";
-        }
+        return io.boxscope.proc.InetText.ipv6(java.util.Arrays.copyOfRange(b, off, off + 16));
     }
 
     /** Key arguments: one value per {@code @m[a, b]} argument (a tuple key is its elements). */
