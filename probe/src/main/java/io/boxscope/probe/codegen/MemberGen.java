@@ -167,6 +167,11 @@ final class MemberGen {
             contextField(f);
             return;
         }
+        if (e instanceof Expr.Index i && i.base() instanceof Expr.Field f && isContextArgs(f.base())
+                && x.type(f) instanceof SType.Array arr && (t instanceof SType.Int || t instanceof SType.Ptr)) {
+            contextElement(i, f, arr, t);
+            return;
+        }
         FieldAccess fa = e instanceof Expr.Field f ? access(f) : null;
         if (fa != null && fa.layout() == FieldAccess.Layout.BITFIELD) {
             bitfield((Expr.Field) e, fa);
@@ -185,6 +190,16 @@ final class MemberGen {
         }
     }
 
+    /** The load width of an integer of {@code bytes} bytes. */
+    static Size loadSize(int bytes) {
+        return switch (bytes) {
+            case 1 -> Size.B;
+            case 2 -> Size.H;
+            case 4 -> Size.W;
+            default -> Size.DW;
+        };
+    }
+
     /** R0 = the {@code bytes} (1, 2, 4 or 8) at the address in {@code from}, zero-extended; 0 if unreadable. */
     private void read(Reg from, int bytes, boolean user, Expr where) {
         int mark = g.frame.mark();
@@ -194,12 +209,7 @@ final class MemberGen {
         g.addr(Reg.R1, Reg.R10, tmp);
         a.movImm(Reg.R2, bytes);
         a.call(user ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-        Size s = switch (bytes) {
-            case 1 -> Size.B;
-            case 2 -> Size.H;
-            case 4 -> Size.W;
-            default -> Size.DW;
-        };
+        Size s = loadSize(bytes);
         a.ldx(s, Reg.R0, Reg.R10, tmp);
         g.frame.release(mark);
     }
@@ -226,6 +236,25 @@ final class MemberGen {
         }
     }
 
+    /**
+     * {@code args->ARRAY[N]} of a tracepoint record ({@code raw_syscalls:sys_enter}'s {@code args[6]}): a direct
+     * load at a constant offset. The verifier forbids a variable offset from the context pointer, so the index
+     * must be a literal here (bpftrace 0.17 requires literal indices everywhere).
+     */
+    private void contextElement(Expr.Index i, Expr.Field f, SType.Array arr, SType t) {
+        if (!(i.index() instanceof Expr.IntLit lit)) {
+            throw new CodegenException(i.index().span(), "an index into a tracepoint's record must be an integer literal",
+                    "copy the element you need first, e.g. $a = " + "args->" + f.field() + "[0]");
+        }
+        FieldAccess fa = access(f);
+        int bytes = t instanceof SType.Int n ? n.bytes() : 8;
+        Size s = loadSize(bytes);
+        a.ldx(s, Reg.R0, Gen.CTX, (int) (fa.offset() + lit.value() * arr.element().size()));
+        if (t instanceof SType.Int n && n.signed()) {
+            x.extend(bytes, true);
+        }
+    }
+
     /** args->FIELD as an integer: a load from the tracepoint record (or raw tracepoint u64 slots) the context points at. */
     private void contextField(Expr.Field f) {
         FieldAccess fa = access(f);
@@ -237,12 +266,7 @@ final class MemberGen {
             throw ExprGen.unsupported(f, "a field of type " + t.display() + " where an integer is expected");
         }
         int bytes = t instanceof SType.Int i ? i.bytes() : 8;
-        Size s = switch (bytes) {
-            case 1 -> Size.B;
-            case 2 -> Size.H;
-            case 4 -> Size.W;
-            default -> Size.DW;
-        };
+        Size s = loadSize(bytes);
         if (g.kind() == ProbeKind.RAWTRACEPOINT) {
             // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
             a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());

@@ -180,44 +180,32 @@ final class StmtGen {
         String delim = c.args().size() > 1 ? utf8(((Expr.StrLit) c.args().get(1)).bytes()) : " ";
         int id = g.action(new Action.Join(delim, JOIN_ARGS, JOIN_ARG_SIZE));
         boolean user = x.members.user(arr);
-        int size = 16 + JOIN_ARGS * JOIN_ARG_SIZE;
         int mark = g.frame.mark();
         int ptr = g.frame.alloc(8, c.span());
-        Label full = a.newLabel(), end = a.newLabel(), done = a.newLabel();
-        a.ldMap(Reg.R1, Gen.RINGBUF);
-        a.movImm(Reg.R2, size);
-        a.movImm(Reg.R3, 0);
-        a.call(Helper.RINGBUF_RESERVE);
-        a.jmp(JmpOp.JEQ, Reg.R0, 0, full);
-        a.mov(Gen.RECORD, Reg.R0);
-        a.ldImm64(Reg.R1, id);
-        a.stx(Size.DW, Gen.RECORD, 0, Reg.R1);
-        a.st(Size.DW, Gen.RECORD, 8, 0);
-        for (int i = 0; i < JOIN_ARGS; i++) {
-            x.integer(arr);
-            if (i > 0) {
-                a.add(Reg.R0, 8 * i);
+        // 16 KiB is too much to zero instruction by instruction: each slot is written by a _str read, which
+        // NUL-terminates (or zeroes the slot on failure), and the count at offset 8 says how many were read
+        ringRecord(id, 16 + JOIN_ARGS * JOIN_ARG_SIZE, false, () -> {
+            Label done = a.newLabel();
+            a.st(Size.DW, Gen.RECORD, 8, 0);
+            for (int i = 0; i < JOIN_ARGS; i++) {
+                x.integer(arr);
+                if (i > 0) {
+                    a.add(Reg.R0, 8 * i);
+                }
+                a.st(Size.DW, Reg.R10, ptr, 0);
+                a.mov(Reg.R3, Reg.R0);
+                g.addr(Reg.R1, Reg.R10, ptr);
+                a.movImm(Reg.R2, 8);
+                a.call(user ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+                a.ldx(Size.DW, Reg.R3, Reg.R10, ptr);
+                a.jmp(JmpOp.JEQ, Reg.R3, 0, done);
+                g.addr(Reg.R1, Gen.RECORD, 16 + i * JOIN_ARG_SIZE);
+                a.movImm(Reg.R2, JOIN_ARG_SIZE);
+                a.call(user ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+                a.st(Size.DW, Gen.RECORD, 8, i + 1);
             }
-            a.st(Size.DW, Reg.R10, ptr, 0);
-            a.mov(Reg.R3, Reg.R0);
-            g.addr(Reg.R1, Reg.R10, ptr);
-            a.movImm(Reg.R2, 8);
-            a.call(user ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-            a.ldx(Size.DW, Reg.R3, Reg.R10, ptr);
-            a.jmp(JmpOp.JEQ, Reg.R3, 0, done);
-            g.addr(Reg.R1, Gen.RECORD, 16 + i * JOIN_ARG_SIZE);
-            a.movImm(Reg.R2, JOIN_ARG_SIZE);
-            a.call(user ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
-            a.st(Size.DW, Gen.RECORD, 8, i + 1);
-        }
-        a.bind(done);
-        a.mov(Reg.R1, Gen.RECORD);
-        a.movImm(Reg.R2, 0);
-        a.call(Helper.RINGBUF_SUBMIT);
-        a.ja(end);
-        a.bind(full);
-        g.countLost();
-        a.bind(end);
+            a.bind(done);
+        });
         g.frame.release(mark);
     }
 
@@ -274,6 +262,21 @@ final class StmtGen {
         for (SType t : types) {
             size += Layouts.size(t);
         }
+        ringRecord(id, size, true, () -> {
+            int off = 8;
+            for (int i = 0; i < values.size(); i++) {
+                x.store(values.get(i), types.get(i), Gen.RECORD, off);
+                off += Layouts.size(types.get(i));
+            }
+        });
+    }
+
+    /**
+     * Reserves a ring-buffer record of {@code size} bytes in R9 (zeroed first when {@code zero}), writes the
+     * action number at offset 0, lets {@code fill} write the rest, and submits it; a full ring buffer counts
+     * a lost record instead.
+     */
+    private void ringRecord(int id, int size, boolean zero, Runnable fill) {
         Label full = a.newLabel(), done = a.newLabel();
         a.ldMap(Reg.R1, Gen.RINGBUF);
         a.movImm(Reg.R2, size);
@@ -281,14 +284,12 @@ final class StmtGen {
         a.call(Helper.RINGBUF_RESERVE);
         a.jmp(JmpOp.JEQ, Reg.R0, 0, full);
         a.mov(Gen.RECORD, Reg.R0);
-        g.zero(Gen.RECORD, 0, size);
+        if (zero) {
+            g.zero(Gen.RECORD, 0, size);
+        }
         a.ldImm64(Reg.R1, id);
         a.stx(Size.DW, Gen.RECORD, 0, Reg.R1);
-        int off = 8;
-        for (int i = 0; i < values.size(); i++) {
-            x.store(values.get(i), types.get(i), Gen.RECORD, off);
-            off += Layouts.size(types.get(i));
-        }
+        fill.run();
         a.mov(Reg.R1, Gen.RECORD);
         a.movImm(Reg.R2, 0);
         a.call(Helper.RINGBUF_SUBMIT);
