@@ -376,8 +376,9 @@ final class ExprGen {
             a.stx(Size.W, base, off + 8, Reg.R0);
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Builtin b
                 && b.name().equals("func")) {
-            // a uprobe fires at the function's first instruction: the saved instruction pointer is its address
-            if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.UPROBE) {
+            // the saved instruction pointer, as bpftrace 0.17 reads it: a uprobe fires at the function's first
+            // instruction (its address); a uretprobe at the return address, in the caller
+            if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.UPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.URETPROBE) {
                 throw unsupported(e, "func in " + g.kind().label() + " probes");
             }
             a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ip());

@@ -104,4 +104,14 @@ class MemberCodegenTest {
         assertThrows(ProgramException.class, () -> asm("BEGIN { system(\"echo %d\", 5); }"));
         assertThrows(ProgramException.class, () -> asm("BEGIN { $n = 3; printf(\"%r\\n\", buf(\"abc\", $n)); }"));
     }
+
+    @Test
+    void funcReadsTheSavedInstructionPointerInUprobesAndUretprobes() throws Exception {
+        io.boxscope.bpf.btf.Btf btf = io.boxscope.bpf.btf.Btf.read(Path.of("/sys/kernel/btf/vmlinux"));
+        int ip = io.boxscope.bpf.btf.PtRegs.of(btf, io.boxscope.bpf.sys.Arch.current()).ip();
+        for (String probe : List.of("uprobe", "uretprobe")) {
+            String s = asm(probe + ":libc:write { @[func] = count(); }");
+            assertTrue(s.contains("r0 = *(u64 *)(r6 +" + ip + ")"), s);
+        }
+    }
 }
