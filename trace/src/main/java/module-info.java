@@ -7,5 +7,6 @@ module io.boxscope.trace {
     requires io.boxscope.proc;
 
     exports io.boxscope.trace.filter;
+    exports io.boxscope.trace.live;
     exports io.boxscope.trace.scap;
 }
