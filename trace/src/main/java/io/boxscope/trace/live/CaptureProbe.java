@@ -282,14 +282,18 @@ public final class CaptureProbe implements AutoCloseable {
                     .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ARGS + 8 * i).movImm(Reg.R2, 8)
                     .call(Helper.PROBE_READ_KERNEL);
         }
-        // the kernel fills a buffer: keep the arguments for the exit
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight)
-                .stx(Size.W, Reg.R10, S_TID, Reg.R7)
+        // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
+        if (!o.filter().failedOnly()) {
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
+        }
+        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
                 .mov(Reg.R3, Reg.R9).add(Reg.R3, RawRecord.ARGS).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
                 .bind(noInflight);
         if (o.filter().failedOnly()) {
-            a.ja(out); // only failed exits are wanted
+            // only failed exits are wanted: the exit reads the strings, from the arguments kept here
+            a.bind(out).movImm(Reg.R0, 0).exit();
+            return a.build();
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
@@ -316,8 +320,10 @@ public final class CaptureProbe implements AutoCloseable {
         for (int i = 0; i < 6; i++) {
             a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
         }
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs)
-                .stx(Size.W, Reg.R10, S_TID, Reg.R7)
+        if (!o.filter().failedOnly()) {
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
+        }
+        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
                 .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, noArgs);
         for (int i = 0; i < 6; i++) {
@@ -327,8 +333,10 @@ public final class CaptureProbe implements AutoCloseable {
                 .bind(noArgs);
         if (o.filter().failedOnly()) {
             a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
+            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         }
-        blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, RawRecord.DATA);
+        blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         output(a, m, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();

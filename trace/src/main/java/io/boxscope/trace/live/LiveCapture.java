@@ -61,12 +61,13 @@ public final class LiveCapture implements AutoCloseable {
      * What the capture saw.
      *
      * @param records     records read from the ring
+     * @param syscallRecords of which system call entries and exits (the rest are process events)
      * @param events      events built from them
      * @param matched     events the filter kept (handed to the sink)
      * @param dropsPerCpu records lost in the ring, per CPU
      * @param threads     threads in the table at the start
      */
-    public record Summary(long records, long events, long matched, long[] dropsPerCpu, int threads) {
+    public record Summary(long records, long syscallRecords, long events, long matched, long[] dropsPerCpu, int threads) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -84,6 +85,7 @@ public final class LiveCapture implements AutoCloseable {
     private final EventFormatter formatter;
     private final int seedThreads;
     private long records;
+    private long syscallRecords;
     private long events;
     private long matched;
 
@@ -153,7 +155,11 @@ public final class LiveCapture implements AutoCloseable {
             boolean last = stop.getAsBoolean() || System.nanoTime() >= deadline;
             probe.reader().poll(rec -> {
                 records++;
-                batch.addAll(builder.events(RawRecord.parse(rec)));
+                RawRecord r = RawRecord.parse(rec);
+                if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
+                    syscallRecords++;
+                }
+                batch.addAll(builder.events(r));
             }, last ? Duration.ZERO : Duration.ofMillis(10), 4096);
             for (ScapEvent e : batch) {
                 if (!more[0]) {
@@ -178,7 +184,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     public Summary summary() {
-        return new Summary(records, events, matched, probe.dropsPerCpu(), seedThreads);
+        return new Summary(records, syscallRecords, events, matched, probe.dropsPerCpu(), seedThreads);
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
