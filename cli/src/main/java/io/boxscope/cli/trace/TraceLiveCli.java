@@ -5,19 +5,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
-import io.boxscope.proc.container.ContainerDiscovery;
-import io.boxscope.proc.container.ContainerInfo;
-import io.boxscope.proc.container.ContainerRef;
 import io.boxscope.proc.json.Json;
 import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
@@ -75,16 +69,13 @@ final class TraceLiveCli {
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
              ScapWriter writer = q.write() == null ? null : ScapWriter.create(q.write(), cap.tables(), q.compress())) {
-            Function<ContainerRef, ContainerInfo> names = containerNames(q.paths());
             if (q.verbose()) {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             }
             cap.run((e, line, num) -> {
                 if (writer != null) {
-                    if (!e.stateOnly()) {
-                        writer.write(e);
-                    }
+                    writer.write(e); // state-only events too: sysdig -r needs them for the process fields
                 } else if (line != null) {
                     out.println(q.json() ? Json.write(TraceReadCli.jsonOf(num, e, line)) : Text.safe(line));
                     if (out.checkError()) {
@@ -92,7 +83,7 @@ final class TraceLiveCli {
                     }
                 }
                 return true;
-            }, stop::requested, names);
+            }, stop::requested);
             out.flush();
             LiveCapture.Summary s = cap.summary();
             if (writer != null) {
@@ -112,27 +103,5 @@ final class TraceLiveCli {
             err.flush();
         }
         return ExitCode.OK;
-    }
-
-    /** Container names from the runtimes, scanned when an event's container is not known yet. */
-    private static Function<ContainerRef, ContainerInfo> containerNames(HostPaths paths) {
-        Map<String, ContainerInfo> byId = new HashMap<>();
-        long[] lastScan = {0};
-        return ref -> {
-            ContainerInfo c = byId.get(ref.id());
-            // a container started during the capture: ask again, at most once a second
-            if (c == null && System.nanoTime() - lastScan[0] > 1_000_000_000L) {
-                lastScan[0] = System.nanoTime();
-                try {
-                    for (ContainerInfo i : ContainerDiscovery.of(paths).scan().containers()) {
-                        byId.put(i.ref().id(), i);
-                    }
-                } catch (IOException e) {
-                    // no runtime answers: container.name stays unknown, as in a file
-                }
-                c = byId.get(ref.id());
-            }
-            return c;
-        };
     }
 }

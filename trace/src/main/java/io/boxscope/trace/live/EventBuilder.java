@@ -180,6 +180,14 @@ public final class EventBuilder {
             v.put("tid", r.tid());
             v.put("pid", r.pid());
         }
+        if (ret > 0) {
+            TaskInfo child = threads.get(ret);
+            if (child != null && t != null && child.pid() == t.pid()) {
+                v.put("flags", (long) (1 << 13)); // PPM_CL_CLONE_THREAD
+            }
+        } else if (ret == 0 && t != null && t.tid() != t.pid()) {
+            v.put("flags", (long) (1 << 13));
+        }
         v.put("fdlimit", 1024L);
         v.put("tty", 0L);
         ScapEvent.Builder b = b(constant, r, ts);
@@ -200,6 +208,26 @@ public final class EventBuilder {
         }
         return b.build();
     }
+
+    /**
+     * A state-only clone exit on the child's side ({@code SCAP_DF_STATE_ONLY}: sysdig applies it and
+     * prints nothing) describing thread {@code tid} from the thread table, for a thread whose clone the
+     * capture did not stream (it started before, or clone is outside a pushed-down syscall set); null
+     * when the table does not know it either.
+     */
+    public ScapEvent stateClone(long tid, long ts, int cpu) {
+        TaskInfo t = threads.get(tid);
+        if (t == null) {
+            return null;
+        }
+        RawRecord r = new RawRecord(RawRecord.EXIT, cpu, ts, t.pid(), tid, -1, 0, new long[6], new byte[0], new byte[0],
+                new byte[0], new byte[0]);
+        ScapEvent e = process("PPME_SYSCALL_CLONE_20_X", r, ts, 0);
+        return new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), STATE_ONLY);
+    }
+
+    /** libscap's SCAP_DF_STATE_ONLY dump flag. */
+    static final int STATE_ONLY = 1;
 
     private static byte[] nulJoined(List<String> items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

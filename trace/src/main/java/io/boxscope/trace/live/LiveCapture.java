@@ -1,10 +1,10 @@
 package io.boxscope.trace.live;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import io.boxscope.bpf.btf.Btf;
@@ -50,7 +50,11 @@ public final class LiveCapture implements AutoCloseable {
     public record Options(HostPaths paths, Filter filter, KernelFilter kernel, int snapLen, int ringBytes, long maxEvents,
                           Duration duration) {}
 
-    /** One matching event, its sysdig line (null for events sysdig does not print), and its number. */
+    /**
+     * One matching event, its sysdig line (null for events sysdig does not print), and its number. State-only
+     * events (a thread the inspector did not know, described from the thread table) come here too, with a
+     * null line, whatever the filter: a capture file needs them for its later events' process fields.
+     */
     @FunctionalInterface
     public interface Sink {
         /** Returns false to stop the capture. */
@@ -142,44 +146,61 @@ public final class LiveCapture implements AutoCloseable {
     /**
      * Streams events to {@code sink} until it returns false, -n or -M is reached, or {@code stop} says
      * so (checked between polls, at least every 10 ms). Drains what is already in the ring before
-     * returning, so events produced before the stop are not lost. {@code containers} names the
-     * containers for {@code container.name} and {@code container.image} (null: unnamed).
+     * returning, so events produced before the stop are not lost. Container names come from
+     * the runtimes ({@link ContainerNames}).
      */
-    public void run(Sink sink, BooleanSupplier stop,
-                    java.util.function.Function<io.boxscope.proc.container.ContainerRef, io.boxscope.proc.container.ContainerInfo> containers)
-            throws IOException, InterruptedException {
+    public void run(Sink sink, BooleanSupplier stop) throws IOException, InterruptedException {
+        ContainerNames containers = new ContainerNames(options.paths());
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         boolean[] more = {true};
-        List<ScapEvent> batch = new ArrayList<>();
         while (more[0]) {
             boolean last = stop.getAsBoolean() || System.nanoTime() >= deadline;
-            probe.reader().poll(rec -> {
-                records++;
-                RawRecord r = RawRecord.parse(rec);
-                if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
-                    syscallRecords++;
-                }
-                batch.addAll(builder.events(r));
-            }, last ? Duration.ZERO : Duration.ofMillis(10), 4096);
-            for (ScapEvent e : batch) {
-                if (!more[0]) {
-                    break;
-                }
-                events++;
-                String line = formatter.next(e);
-                if (options.filter() != null && !options.filter().matches(new ScapFields(formatter, inspector, e, containers))) {
-                    continue;
-                }
-                matched++;
-                if (!sink.accept(e, line, formatter.num())
-                        || (options.maxEvents() > 0 && matched >= options.maxEvents())) {
-                    more[0] = false;
-                }
+            try {
+                // each record is handled as it is read: a process event (fork, exit) changes the thread
+                // table that the next records' events are built from
+                probe.reader().poll(rec -> {
+                    records++;
+                    RawRecord r = RawRecord.parse(rec);
+                    if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
+                        syscallRecords++;
+                    }
+                    for (ScapEvent e : builder.events(r)) {
+                        if (more[0] && !handle(e, sink, containers)) {
+                            more[0] = false;
+                        }
+                    }
+                }, last ? Duration.ZERO : Duration.ofMillis(10), 4096);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-            batch.clear();
             if (last && probe.reader().pending() == 0) {
                 break;
             }
+        }
+    }
+
+    /** Applies one event, filters it, hands it on; false when the capture is to stop. */
+    private boolean handle(ScapEvent e, Sink sink, ContainerNames containers) {
+        try {
+            events++;
+            Inspector.Thread known = inspector.thread(e.tid());
+            if (known == null || known.comm() == null) {
+                ScapEvent state = builder.stateClone(e.tid(), e.ts(), e.cpu());
+                if (state != null) {
+                    formatter.next(state);
+                    if (!sink.accept(state, null, formatter.num())) {
+                        return false;
+                    }
+                }
+            }
+            String line = formatter.next(e);
+            if (options.filter() != null && !options.filter().matches(new ScapFields(formatter, inspector, e, containers))) {
+                return true;
+            }
+            matched++;
+            return sink.accept(e, line, formatter.num()) && (options.maxEvents() <= 0 || matched < options.maxEvents());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
         }
     }
 

@@ -27,7 +27,7 @@ import io.boxscope.trace.scap.UserInfo;
  * anonymous inodes by name), users from passwd. Interfaces are not listed (an empty interface list).
  */
 public final class LiveTables {
-    private static final int CLONE_THREAD = 1 << 5; // PPM_CL_CLONE_THREAD (driver/ppm_events_public.h)
+    private static final int CLONE_THREAD = 1 << 13; // PPM_CL_CLONE_THREAD (driver/ppm_events_public.h)
 
     private LiveTables() {}
 

@@ -44,10 +44,11 @@ public final class LiveThreads {
             return;
         }
         boolean thread = childPid == parentPid;
-        long vshift = p.tid() - p.vtid();
+        // ids in the parent's PID namespace are known only when it is the host's (they are the same)
+        boolean hostNs = p.tid() == p.vtid();
         threads.put(childTid, new TaskInfo(childTid, childPid, thread ? p.ppid() : parentPid, p.comm(), p.exe(),
-                p.exepath(), p.args(), p.cwd(), p.uid(), p.gid(), childTid - vshift, childPid - vshift, p.cgroups(),
-                p.loginuid()));
+                p.exepath(), p.args(), p.cwd(), p.uid(), p.gid(), hostNs ? childTid : -1, hostNs ? childPid : -1,
+                p.cgroups(), p.loginuid()));
     }
 
     void exec(long pid, long tid, String comm) {

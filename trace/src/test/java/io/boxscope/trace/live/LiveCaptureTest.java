@@ -80,9 +80,11 @@ class LiveCaptureTest {
                 try {
                     capture.run((e, line, num) -> {
                         events.add(e);
-                        lines.add(line);
+                        if (line != null) {
+                            lines.add(line);
+                        }
                         return true;
-                    }, () -> System.nanoTime() > stopAt, null);
+                    }, () -> System.nanoTime() > stopAt);
                 } catch (Throwable t) {
                     failure = t;
                 }
