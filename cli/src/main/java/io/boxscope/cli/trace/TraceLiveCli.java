@@ -63,7 +63,8 @@ final class TraceLiveCli {
         }
         LiveCapture.Options opts = new LiveCapture.Options(q.paths(), q.filter(), kernel,
                 q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(), LiveCapture.DEFAULT_RING_BYTES,
-                q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()));
+                q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
+                q.write() == null);
         if (q.count() != null && q.count() == 0) {
             return ExitCode.OK;
         }
@@ -73,18 +74,23 @@ final class TraceLiveCli {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             }
+            long[] printed = {0};
             cap.run((e, line, num) -> {
                 if (writer != null) {
                     writer.write(e); // state-only events too: sysdig -r needs them for the process fields
                 } else if (line != null) {
                     out.println(q.json() ? Json.write(TraceReadCli.jsonOf(num, e, line)) : Text.safe(line));
-                    if (out.checkError()) {
+                    // checkError flushes: every 256 lines, not a write(2) per line (a closed pipe still ends us)
+                    if ((++printed[0] & 255) == 0 && out.checkError()) {
                         return false;
                     }
                 }
                 return true;
             }, stop::requested);
             out.flush();
+            if (out.checkError()) {
+                return ExitCode.FAILURE;
+            }
             LiveCapture.Summary s = cap.summary();
             if (writer != null) {
                 writer.writeDrops(System.currentTimeMillis() * 1_000_000L, s.dropsPerCpu());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import io.boxscope.bpf.btf.Btf;
 import io.boxscope.bpf.btf.PtRegs;
+import io.boxscope.bpf.ringbuf.RingBufReader;
 import io.boxscope.bpf.sys.Arch;
 import io.boxscope.bpf.sys.Cpus;
 import io.boxscope.bpf.syscalls.SyscallSignatures;
@@ -46,12 +47,13 @@ public final class LiveCapture implements AutoCloseable {
      * @param ringBytes  ring buffer size, a power of two multiple of the page size
      * @param maxEvents  stop after this many matching events (-n), or 0
      * @param duration   stop after this long (-M), or null
+     * @param lines      whether the sink wants each event's sysdig line (not when writing a file)
      */
     public record Options(HostPaths paths, Filter filter, KernelFilter kernel, int snapLen, int ringBytes, long maxEvents,
-                          Duration duration) {}
+                          Duration duration, boolean lines) {}
 
     /**
-     * One matching event, its sysdig line (null for events sysdig does not print), and its number. State-only
+     * One matching event, its sysdig line (null for events sysdig does not print, or with lines off), and its number. State-only
      * events (a thread the inspector did not know, described from the thread table) come here too, with a
      * null line, whatever the filter: a capture file needs them for its later events' process fields.
      */
@@ -153,29 +155,31 @@ public final class LiveCapture implements AutoCloseable {
         ContainerNames containers = new ContainerNames(options.paths());
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         boolean[] more = {true};
-        while (more[0]) {
-            boolean last = stop.getAsBoolean() || System.nanoTime() >= deadline;
-            try {
-                // each record is handled as it is read: a process event (fork, exit) changes the thread
-                // table that the next records' events are built from
-                probe.reader().poll(rec -> {
-                    records++;
-                    RawRecord r = RawRecord.parse(rec);
-                    if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
-                        syscallRecords++;
-                    }
-                    for (ScapEvent e : builder.events(r)) {
-                        if (more[0] && !handle(e, sink, containers)) {
-                            more[0] = false;
-                        }
-                    }
-                }, last ? Duration.ZERO : Duration.ofMillis(10), 4096);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+        RingBufReader.Handler handler = rec -> {
+            records++;
+            RawRecord r = RawRecord.parse(rec);
+            if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
+                syscallRecords++;
             }
-            if (last && probe.reader().pending() == 0) {
-                break;
+            // each record is handled as it is read: a process event (fork, exit) changes the thread
+            // table that the next records' events are built from
+            for (ScapEvent e : builder.events(r)) {
+                if (more[0] && !handle(e, sink, containers)) {
+                    more[0] = false;
+                }
             }
+        };
+        try {
+            while (more[0]) {
+                if (stop.getAsBoolean() || System.nanoTime() >= deadline) {
+                    // what the kernel produced up to now, once (a busy host never leaves the ring empty)
+                    probe.reader().drain(handler);
+                    break;
+                }
+                probe.reader().poll(handler, Duration.ofMillis(10), 4096);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
@@ -187,17 +191,18 @@ public final class LiveCapture implements AutoCloseable {
             if (known == null || known.comm() == null) {
                 ScapEvent state = builder.stateClone(e.tid(), e.ts(), e.cpu());
                 if (state != null) {
-                    formatter.next(state);
+                    formatter.apply(state);
                     if (!sink.accept(state, null, formatter.num())) {
                         return false;
                     }
                 }
             }
-            String line = formatter.next(e);
+            formatter.apply(e);
             if (options.filter() != null && !options.filter().matches(new ScapFields(formatter, inspector, e, containers))) {
                 return true;
             }
             matched++;
+            String line = options.lines() ? formatter.line(e) : null;
             return sink.accept(e, line, formatter.num()) && (options.maxEvents() <= 0 || matched < options.maxEvents());
         } catch (IOException x) {
             throw new UncheckedIOException(x);

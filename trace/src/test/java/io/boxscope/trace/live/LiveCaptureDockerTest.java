@@ -50,7 +50,7 @@ class LiveCaptureDockerTest {
             assertTrue(split.kernel().cgroupIds() != null && split.kernel().cgroupIds().size() == 1, split.describe());
             assertTrue(split.kernel().failedOnly(), split.describe());
             try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(),
-                    LiveCapture.DEFAULT_SNAPLEN, 1 << 22, 0, null))) {
+                    LiveCapture.DEFAULT_SNAPLEN, 1 << 22, 0, null, true))) {
                 List<String> lines = Collections.synchronizedList(new ArrayList<>());
                 long[] stopAt = {Long.MAX_VALUE};
                 Thread t = new Thread(() -> {

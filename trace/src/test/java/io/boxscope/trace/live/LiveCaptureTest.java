@@ -110,7 +110,7 @@ class LiveCaptureTest {
         Filter f = Filter.compile(filterText, ServiceNames.none());
         PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
         return LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(), LiveCapture.DEFAULT_SNAPLEN,
-                1 << 22, 0, null));
+                1 << 22, 0, null, true));
     }
 
     @Test
