@@ -106,6 +106,9 @@ final class TraceLiveCli {
                 err.println("Events: " + s.records() + " records from the kernel, " + s.events() + " events, "
                         + s.matched() + " matched the filter");
             }
+            if (s.badRecords() > 0) {
+                err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");
+            }
             err.flush();
         }
         return ExitCode.OK;

@@ -68,12 +68,13 @@ public final class LiveCapture implements AutoCloseable {
      *
      * @param records     records read from the ring
      * @param syscallRecords of which system call entries and exits (the rest are process events)
+     * @param badRecords  records shorter than their own lengths say, skipped
      * @param events      events built from them
      * @param matched     events the filter kept (handed to the sink)
      * @param dropsPerCpu records lost in the ring, per CPU
      * @param threads     threads in the table at the start
      */
-    public record Summary(long records, long syscallRecords, long events, long matched, long[] dropsPerCpu, int threads) {
+    public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -92,6 +93,7 @@ public final class LiveCapture implements AutoCloseable {
     private final int seedThreads;
     private long records;
     private long syscallRecords;
+    private long badRecords;
     private long events;
     private long matched;
 
@@ -157,7 +159,13 @@ public final class LiveCapture implements AutoCloseable {
         boolean[] more = {true};
         RingBufReader.Handler handler = rec -> {
             records++;
-            RawRecord r = RawRecord.parse(rec);
+            RawRecord r;
+            try {
+                r = RawRecord.parse(rec);
+            } catch (IllegalArgumentException e) {
+                badRecords++; // counted and shown, never fatal
+                return;
+            }
             if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
                 syscallRecords++;
             }
@@ -210,7 +218,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     public Summary summary() {
-        return new Summary(records, syscallRecords, events, matched, probe.dropsPerCpu(), seedThreads);
+        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads);
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -189,6 +189,35 @@ class LiveCaptureTest {
         }
     }
 
+    /**
+     * What the probe reads from user memory, from the kernel's own formats; positions from the man pages:
+     * openat(dirfd, pathname, flags, mode), write(fd, buf, count), read(fd, buf, count), connect(fd, addr, addrlen).
+     */
+    @Test
+    void syscallConfigurationComesFromTheKernelsFormats() throws Exception {
+        var sigs = io.boxscope.bpf.syscalls.SyscallSignatures.current(Path.of("/sys"));
+        SyscallTable t = sigs.table();
+        byte[] c = SyscallConfig.build(sigs, null, n -> true);
+        int openat = t.number("openat") * 8;
+        assertEquals(2, c[openat + SyscallConfig.STR_A]);
+        assertEquals(0, c[openat + SyscallConfig.IN_BUF]);
+        int write = t.number("write") * 8;
+        assertEquals(2, c[write + SyscallConfig.IN_BUF]);
+        assertEquals(3, c[write + SyscallConfig.IN_LEN]);
+        assertEquals(0, c[write + SyscallConfig.OUT_BUF]);
+        int read = t.number("read") * 8;
+        assertEquals(2, c[read + SyscallConfig.OUT_BUF]);
+        assertEquals(0, c[read + SyscallConfig.IN_BUF]);
+        int connect = t.number("connect") * 8;
+        assertEquals(2, c[connect + SyscallConfig.SOCKADDR]);
+        assertEquals(3, c[connect + SyscallConfig.SOCKADDR_LEN]);
+        // a syscall set: only those traced; nothing read for syscalls not decoded
+        byte[] only = SyscallConfig.build(sigs, java.util.Set.of(t.number("openat")), n -> false);
+        assertEquals(1, only[openat + SyscallConfig.TRACED]);
+        assertEquals(0, only[openat + SyscallConfig.STR_A]);
+        assertEquals(0, only[write + SyscallConfig.TRACED]);
+    }
+
     private static List<String> stripNum(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
