@@ -371,15 +371,18 @@ public final class CaptureProbe implements AutoCloseable {
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
     }
 
+    /** Detaches first (links were created last), then programs, then maps. */
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                // closing descriptors cannot meaningfully fail; keep closing the rest
-            }
-        }
+        resources.reversed().forEach(CaptureProbe::closeQuietly);
         resources.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable r) {
+        try {
+            r.close();
+        } catch (Exception e) {
+            // closing descriptors cannot meaningfully fail; keep closing the rest
+        }
     }
 }

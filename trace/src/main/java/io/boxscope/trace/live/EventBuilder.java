@@ -25,7 +25,7 @@ import io.boxscope.trace.scap.ScapEvent;
 public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
-            "clone", "clone3", "fork", "vfork", "execve");
+            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect");
 
     private final SyscallTable syscalls;
     private final OpenFlags openFlags;
@@ -108,6 +108,13 @@ public final class EventBuilder {
             case "fork" -> b("PPME_SYSCALL_FORK_20_E", r, ts).build();
             case "vfork" -> b("PPME_SYSCALL_VFORK_20_E", r, ts).build();
             case "execve" -> b("PPME_SYSCALL_EXECVE_19_E", r, ts).str(RawRecord.string(r.strA())).build();
+            // PPM_AF_* are Linux's AF_* numbers; type and protocol go as the caller gave them
+            case "socket" -> b("PPME_SOCKET_SOCKET_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).num(a[2] & 0xffff_ffffL).build();
+            case "connect" -> {
+                byte[] addr = SockAddrs.encode(r.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_E", r, ts).num((int) a[0]);
+                yield (addr == null ? c.empty() : c.bytes(addr)).build();
+            }
             default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -133,6 +140,12 @@ public final class EventBuilder {
             case "fork" -> process("PPME_SYSCALL_FORK_20_X", r, ts, ret);
             case "vfork" -> process("PPME_SYSCALL_VFORK_20_X", r, ts, ret);
             case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, ts, ret);
+            case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
+            case "connect" -> {
+                byte[] tuple = SockAddrs.tuple(e.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_X", r, ts).num(ret);
+                yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
+            }
             default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }

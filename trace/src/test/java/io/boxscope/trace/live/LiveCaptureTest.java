@@ -190,6 +190,52 @@ class LiveCaptureTest {
     }
 
     /**
+     * socket and connect: a perl child connects to a port this JVM listens on, then to one nobody listens on
+     * (the port of a socket this JVM closed): connect's enter shows the address, its exit 0 and ECONNREFUSED
+     * (the kernel's answer); sysdig -r prints the same lines from the file.
+     */
+    @Test
+    void connectsAreDecodedWithTheirAddressAndResult(@TempDir Path dir) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int open = server.getLocalPort();
+            String script = "use Socket; my $go = <STDIN>; for my $p (" + open + ", " + closed + ") { "
+                    + "socket(my $s, AF_INET, SOCK_STREAM, 0) or die; connect($s, pack_sockaddr_in($p, inet_aton('127.0.0.1'))); "
+                    + "close($s); } print 'x' x " + BYTES + "; exit 0;";
+            Process child = new ProcessBuilder("perl", "-e", script).start();
+            try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, connect)")) {
+                Running r = new Running(cap);
+                r.finish(child);
+                List<String> got = new ArrayList<>();
+                for (String l : r.lines) {
+                    got.add(l.substring(l.indexOf(" perl (") + 1));
+                }
+                assertEquals(8, got.size(), String.join("\n", got));
+                String who = "perl (" + child.pid() + ") ";
+                assertTrue(got.get(0).startsWith(who + "> socket domain=2(AF_INET) type="), got.get(0));
+                assertTrue(got.get(1).matches(Pattern.quote(who) + "< socket fd=\\d+.*"), got.get(1));
+                assertTrue(got.get(2).contains("> connect fd=") && got.get(2).endsWith(" addr=127.0.0.1:" + open + " "), got.get(2));
+                assertTrue(got.get(3).contains("< connect res=0 tuple=") && got.get(3).contains("->127.0.0.1:" + open), got.get(3));
+                assertTrue(got.get(6).endsWith(" addr=127.0.0.1:" + closed + " "), got.get(6));
+                assertTrue(got.get(7).contains("< connect res=-111(ECONNREFUSED) tuple="), got.get(7));
+
+                Path file = dir.resolve("connect.scap");
+                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+                    for (ScapEvent e : r.events) {
+                        w.write(e);
+                    }
+                }
+                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * What the probe reads from user memory, from the kernel's own formats; positions from the man pages:
      * openat(dirfd, pathname, flags, mode), write(fd, buf, count), read(fd, buf, count), connect(fd, addr, addrlen).
      */
