@@ -268,6 +268,22 @@ public final class CaptureProbe implements AutoCloseable {
                 .bind(skip);
     }
 
+    /**
+     * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: one
+     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves.
+     */
+    private static void arguments(Asm a, Options o) {
+        int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
+        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, hi - lo)
+                .call(Helper.PROBE_READ_KERNEL);
+        for (int i = 0; i < 6; i++) {
+            a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.DATA + o.regsArgs().get(i) - lo)
+                    .stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
+        }
+    }
+
     static List<Insn> enterProgram(Options o, Maps m) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
@@ -277,11 +293,7 @@ public final class CaptureProbe implements AutoCloseable {
         config(a, m, out);
         header(a, m, RawRecord.ENTER, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8);
-        for (int i = 0; i < 6; i++) {
-            a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsArgs().get(i))
-                    .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ARGS + 8 * i).movImm(Reg.R2, 8)
-                    .call(Helper.PROBE_READ_KERNEL);
-        }
+        arguments(a, o);
         // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
@@ -317,9 +329,7 @@ public final class CaptureProbe implements AutoCloseable {
         header(a, m, RawRecord.EXIT, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
                 .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
-        for (int i = 0; i < 6; i++) {
-            a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
-        }
+        arguments(a, o); // still in pt_regs at exit: an exit whose entry was not streamed has them too
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
         }
