@@ -55,8 +55,8 @@ public final class TraceCommand extends CliCommand {
         aliases("sysdig");
         examples("  boxscope trace proc.name=nginx          live: every system call of nginx",
                 "  boxscope trace container.name=web and evt.failed=true   failed calls in container web",
-                "  boxscope trace -w cap.scap -M 10        write 10 seconds of events (sysdig -r reads it)",
-                "  boxscope trace -v -n 100 evt.type=openat   the kernel/Java split, 100 events, drops at exit",
+                "  boxscope trace -w cap.scap -M 10        10 s of events, a file sysdig -r reads",
+                "  boxscope trace -v -n 9 evt.type=openat  kernel/Java split, drops at exit",
                 "  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
