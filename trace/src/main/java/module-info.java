@@ -9,5 +9,6 @@ module io.boxscope.trace {
     exports io.boxscope.trace.chisel;
     exports io.boxscope.trace.filter;
     exports io.boxscope.trace.output;
+    exports io.boxscope.trace.live;
     exports io.boxscope.trace.scap;
 }

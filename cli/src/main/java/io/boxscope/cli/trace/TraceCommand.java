@@ -24,8 +24,8 @@ import io.boxscope.trace.filter.FilterException;
  * event types Boxscope renders, and {@code -w} rewrites them ({@link TraceReadCli}); a filter after the
  * options keeps only the events it matches, as {@code sysdig -r FILE FILTER} does. The filter
  * language: {@code -l}/{@code -lv} list its fields as {@code sysdig -l} does, {@code --check-filter}
- * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Live capture is
- * not here yet.
+ * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Without
+ * {@code -r}, a live capture ({@link TraceLiveCli}).
  */
 public final class TraceCommand extends CliCommand {
     final Opt<Path> read = option(Path.class, null, "-r", "--read").label("FILE")
@@ -36,11 +36,17 @@ public final class TraceCommand extends CliCommand {
             .help("With -w: gzip the file, as sysdig -z does.");
     final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
             .help("Stop after NUM events (with a filter, NUM events it keeps, as sysdig -n counts).");
+    final Opt<Long> seconds = option(Long.class, null, "-M").label("SECONDS")
+            .help("Live capture: stop after SECONDS seconds (sysdig -M).");
+    final Opt<Integer> snaplen = option(Integer.class, null, "-s", "--snaplen").label("BYTES")
+            .help("Live capture: bytes of each I/O buffer to keep (default 80, as sysdig; at most 8192). Reading a "
+                    + "file it changes nothing, as in sysdig: buffers hold what the capture stored.");
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List the fields filters can use, with a description (sysdig -l's layout).");
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: each field's type too (sysdig -lv). With -r: the events lost before they reached "
-                    + "the file (per CPU), as recorded in it.");
+                    + "the file (per CPU), as recorded in it. Live: which part of the filter the kernel decides, "
+                    + "then at exit the drops per CPU and the event counts.");
     final Opt<String> chisel = option(String.class, null, "-c", "--chisel").label("CHISEL")
             .help("Run a chisel over the events (sysdig's names: topscalls, topfiles_bytes, topconns, ...); a chisel "
                     + "that takes arguments takes them from the first word after the options. -cl lists the chisels.");
@@ -56,9 +62,6 @@ public final class TraceCommand extends CliCommand {
     final Opt<String> timeType = option(String.class, null, "-t", "--timetype").label("h|a|r|d|D")
             .help("How evt.outputtime prints: h local time (default), a seconds since the epoch, r since the first "
                     + "event, d an exit's latency, D since the previous event.");
-    final Opt<Integer> snaplen = option(Integer.class, null, "-s", "--snaplen").label("BYTES")
-            .help("Bytes of each buffer to capture. Reading a file it changes nothing, as in sysdig: buffers "
-                    + "hold what the capture stored.");
     final Opt<Boolean> ascii = flag("-A", "--print-ascii")
             .help("Print buffers as their ASCII text only (other bytes left out, line ends kept), in full.");
     final Opt<Boolean> hex = flag("-x", "--print-hex")
@@ -75,11 +78,17 @@ public final class TraceCommand extends CliCommand {
                     + "Several words are joined with spaces, as sysdig joins them.");
 
     public TraceCommand() {
-        super("trace", "sysdig-style system call tracing: read sysdig capture files (.scap) and print their",
-                "events as sysdig does (a filter after the options keeps the matching ones), or",
-                "rewrite them; list the fields of sysdig's filter language and check filters. Live",
-                "capture is not implemented yet.");
-        examples("  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
+        super("trace", "sysdig-style system call tracing: capture every system call live (raw tracepoints",
+                "sys_enter/sys_exit) and print it as sysdig does, or write a capture file sysdig reads (-w);",
+                "read sysdig capture files (.scap, -r); a filter after the options keeps the matching events",
+                "(its pid, container, syscall and failed-only parts are decided in the kernel); list the",
+                "fields of sysdig's filter language and check filters. Also runs as 'boxscope sysdig'.");
+        aliases("sysdig");
+        examples("  boxscope trace proc.name=nginx          live: every system call of nginx",
+                "  boxscope trace container.name=web and evt.failed=true   failed calls in container web",
+                "  boxscope trace -w cap.scap -M 10        10 s of events, a file sysdig -r reads",
+                "  boxscope trace -v -n 9 evt.type=openat  kernel/Java split, drops at exit",
+                "  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
                 "  boxscope trace -r in.scap -w out.scap -z   rewrite it gzipped",
@@ -124,9 +133,6 @@ public final class TraceCommand extends CliCommand {
         }
         if (checkFilter.value() != null) {
             return TraceFilterCli.checkFilter(out(), err(), checkFilter.value(), g.paths(), g.json());
-        }
-        if (read.value() == null) {
-            throw new UsageException("live capture is not implemented yet: give a capture file with -r FILE");
         }
         List<String> words = filter.value();
         boolean container = "c".equals(print.value()) || "container".equals(print.value());
@@ -190,6 +196,22 @@ public final class TraceCommand extends CliCommand {
                 : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
         // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
         boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
+        if (read.value() == null) {
+            if (ch != null || print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || buffers > 0) {
+                throw new UsageException("-c, -p, -j, -t, -A, -x and -X work on capture files only for now: capture with "
+                        + "-w FILE, then read it with -r FILE");
+            }
+            try {
+                return TraceLiveCli.capture(out(), err(), new TraceLiveCli.Request(write.value(), compress.value(),
+                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return io.boxscope.cli.ExitCode.FAILURE;
+            }
+        }
+        if (seconds.value() != null) {
+            throw new UsageException("-M applies to a live capture, not to -r FILE");
+        }
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,
                 new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));

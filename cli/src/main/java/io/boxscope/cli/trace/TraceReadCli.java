@@ -206,7 +206,7 @@ final class TraceReadCli {
         return null;
     }
 
-    private static Map<String, Object> jsonOf(long num, ScapEvent e, String line) {
+    static Map<String, Object> jsonOf(long num, ScapEvent e, String line) {
         Map<String, Object> o = Json.object();
         o.put("evt.num", num);
         o.put("evt.rawtime", e.ts());

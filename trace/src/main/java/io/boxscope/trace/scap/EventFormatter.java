@@ -41,8 +41,21 @@ public final class EventFormatter {
      * (internal events, numbers beyond the table). Every event advances evt.num.
      */
     public String next(ScapEvent e) {
+        apply(e);
+        return line(e);
+    }
+
+    /**
+     * The first half of {@link #next}: applies {@code e} and advances evt.num, without building its line (a
+     * capture that writes a file, or whose filter drops the event, needs no text).
+     */
+    public void apply(ScapEvent e) {
         num++;
         inspector.apply(e);
+    }
+
+    /** The second half of {@link #next}: the line of {@code e}, the event just {@link #apply applied}, or null. */
+    public String line(ScapEvent e) {
         EventInfo info = e.info().orElse(null);
         if (hidden(e)) {
             return null;

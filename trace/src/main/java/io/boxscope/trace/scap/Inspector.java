@@ -532,6 +532,9 @@ public final class Inspector {
             }
             parent.ptid = num(e, "ptid");
             parent.vpid = parent.pid;
+            if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
+                parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
+            }
             if (num(e, "uid") != Long.MIN_VALUE) {
                 parent.uid = num(e, "uid");
                 parent.gid = num(e, "gid");
