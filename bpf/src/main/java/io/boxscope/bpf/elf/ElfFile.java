@@ -354,6 +354,36 @@ public final class ElfFile {
         return Optional.empty();
     }
 
+    /**
+     * The notes of section {@code name} (elf(5), "Notes (Nhdr)"): owner name, type and descriptor bytes, in
+     * file order; empty when the file has no such section. Used for {@code .note.stapsdt} (USDT probes).
+     */
+    public List<ElfNote> notes(String name) throws ElfException {
+        Optional<ElfSection> sec = section(name);
+        if (sec.isEmpty() || sec.get().type() != ElfSection.SHT_NOTE) {
+            return List.of();
+        }
+        List<ElfNote> out = new ArrayList<>();
+        long p = sec.get().offset();
+        long end = p + sec.get().size();
+        while (p + 12 <= end) {
+            int h = check(p, 12);
+            long namesz = Integer.toUnsignedLong(buf.getInt(h));
+            long descsz = Integer.toUnsignedLong(buf.getInt(h + 4));
+            int ntype = buf.getInt(h + 8);
+            long nameAt = p + 12;
+            long descAt = nameAt + align4(namesz);
+            if (descAt + descsz > end) {
+                throw new ElfException(origin + ": note at offset " + p + " of " + name + " runs past the section");
+            }
+            byte[] desc = new byte[(int) descsz];
+            buf.get(check(descAt, descsz), desc);
+            out.add(new ElfNote(cString(nameAt, namesz, 0), ntype, desc));
+            p = descAt + align4(descsz);
+        }
+        return out;
+    }
+
     /** The {@code .gnu_debuglink} file name and CRC-32 of the separate debug file, if any. */
     public Optional<DebugLink> debugLink() throws ElfException {
         Optional<ElfSection> s = section(".gnu_debuglink");

@@ -152,6 +152,10 @@ final class ExprGen {
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
                     int i = Integer.parseInt(b.name().substring(3));
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.USDT) {
+                        UsdtArgGen.load(g, b, i);
+                        return;
+                    }
                     try {
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).arg(i));
                     } catch (IllegalArgumentException e) {

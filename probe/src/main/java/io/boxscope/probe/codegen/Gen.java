@@ -51,6 +51,8 @@ final class Gen {
     final long startNanos;
     /** Register offsets in {@code struct pt_regs} (uprobe arguments and return values); null without BTF. */
     final io.boxscope.bpf.btf.PtRegs regs;
+    /** The kernel's BTF (struct pt_regs members named by USDT argument specs); null when not readable. */
+    io.boxscope.bpf.btf.Btf btf;
 
     Gen(CheckedProgram program, CheckedProbe probe, Attach representative, Map<String, MapLayout> maps,
         List<Action> actions, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {
