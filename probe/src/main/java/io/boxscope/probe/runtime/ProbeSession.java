@@ -235,10 +235,7 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Detaches every probe, runs END, writes the records left and then every map, as bpftrace does at exit. */
     public void finish(Consumer<String> out) {
-        for (Link l : links) {
-            l.close();
-        }
-        closeSemaphores();
+        detach();
         if (!exited) {
             drain(out);
         } else {
@@ -342,6 +339,18 @@ public final class ProbeSession implements AutoCloseable {
             sb.append(io.boxscope.bpf.asm.Disassembler.dump(p.insns()));
         }
         return sb.toString();
+    }
+
+    /**
+     * Detaches every probe and resets the semaphores this session set, without running END or reading maps
+     * ({@code --dry-run} ends here; {@link #finish} starts with it). Idempotent.
+     */
+    public void detach() {
+        for (Link l : links) {
+            l.close();
+        }
+        links.clear();
+        closeSemaphores();
     }
 
     private void closeSemaphores() {
