@@ -32,7 +32,7 @@ final class UsdtArgGen {
         }
         if (index >= args.size()) {
             throw new CodegenException(b.span(), g.representative.name() + " has " + args.size() + " argument"
-                    + (args.size() == 1 ? "" : "s") + (args.isEmpty() ? "" : " (arg0-arg" + (args.size() - 1) + ")")
+                    + (args.size() == 1 ? " (arg0)" : args.isEmpty() ? "s" : "s (arg0-arg" + (args.size() - 1) + ")")
                     + ": " + b.name() + " does not exist");
         }
         UsdtArg arg = args.get(index);

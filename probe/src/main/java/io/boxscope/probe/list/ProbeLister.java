@@ -174,6 +174,22 @@ public final class ProbeLister {
     }
 
     /**
+     * The functions a uprobe wildcard on {@code file} expands to, as {@code -l} lists them: both symbol tables of
+     * the file and of its separate debug file (found by build id or .gnu_debuglink under /usr/lib/debug), so
+     * {@code uprobe:libc:clos*} matches the local functions bpftrace 0.17 attaches to as well.
+     */
+    public static java.util.List<String> uprobeFunctions(Path file) throws IOException {
+        ElfFile elf = ElfFile.read(file);
+        TreeSet<String> names = new TreeSet<>();
+        addFunctionNames(elf, names);
+        Optional<Path> debug = DebugFiles.find(elf, file, DebugFiles.DEFAULT_ROOT);
+        if (debug.isPresent()) {
+            addFunctionNames(ElfFile.read(debug.get()), names);
+        }
+        return java.util.List.copyOf(names);
+    }
+
+    /**
      * bpftrace's rule (bcc_elf_foreach_sym with STT_FUNC|STT_GNU_IFUNC): named, nonzero address, both tables;
      * minus GCC's partial-inlining fragments ({@code foo.part.0}), which are not whole functions and which
      * bpftrace does not list either (checked against bpftrace 0.17 on libc, libm, ld.so and libjvm).
