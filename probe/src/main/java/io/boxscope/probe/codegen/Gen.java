@@ -30,6 +30,12 @@ final class Gen {
     static final String CPID = "cpid";
     /** --container: a one-slot cgroup array holding the container's cgroup v2 directory. */
     static final String CGROUP = "cgroup";
+    /**
+     * A one-slot array the runtime sets to 1 when it detaches: every program but BEGIN/END returns at once when
+     * it is set (a direct map-value load and a compare), so probes whose release the kernel takes seconds over
+     * (hundreds of tracepoints) do nothing meanwhile.
+     */
+    static final String STOP = "stop";
     /** kstack/ustack: the stack trace map the ids point into. */
     static final String STACKS = "stacks";
     /** Frames kept per stack (bpftrace's limit). */

@@ -155,6 +155,7 @@ public final class ProbeCompiler {
         specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
         if (cgroupFilter) {
             specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
@@ -176,6 +177,11 @@ public final class ProbeCompiler {
         ExprGen x = new ExprGen(g);
         StmtGen s = new StmtGen(g, x);
         g.asm.mov(Gen.CTX, Reg.R1);
+        if (!g.kind().isSpecial()) {
+            g.asm.ldMapValue(Reg.R0, Gen.STOP, 0);
+            g.asm.ldx(io.boxscope.bpf.asm.Size.DW, Reg.R0, Reg.R0, 0);
+            g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 0, g.exit);
+        }
         if (cgroupFilter) {
             g.asm.ldMap(Reg.R1, Gen.CGROUP);
             g.asm.movImm(Reg.R2, 0);

@@ -346,10 +346,16 @@ public final class ProbeSession implements AutoCloseable {
      * ({@code --dry-run} ends here; {@link #finish} starts with it). Idempotent.
      */
     public void detach() {
-        for (Link l : links) {
-            l.close();
+        try {
+            if (!links.isEmpty()) {
+                // programs return at once from here on, while the kernel takes its time releasing the links
+                byte[] one = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(1).array();
+                collection.map("stop").update(new byte[4], one, BpfMap.ANY);
+            }
+            Link.closeAll(links);
+        } finally {
+            links.clear();
         }
-        links.clear();
         closeSemaphores();
     }
 
