@@ -330,24 +330,10 @@ public final class ElfFile {
     public Optional<String> buildId() throws ElfException {
         for (ElfSection s : sections) {
             if (s.type() == ElfSection.SHT_NOTE) {
-                long p = s.offset();
-                long end = s.offset() + s.size();
-                while (p + 12 <= end) {
-                    int h = check(p, 12);
-                    long namesz = Integer.toUnsignedLong(buf.getInt(h));
-                    long descsz = Integer.toUnsignedLong(buf.getInt(h + 4));
-                    int ntype = buf.getInt(h + 8);
-                    long nameAt = p + 12;
-                    long descAt = nameAt + align4(namesz);
-                    if (descAt + descsz > end) {
-                        break;
+                for (ElfNote n : notesOf(s, false)) {
+                    if (n.type() == NT_GNU_BUILD_ID && n.name().equals("GNU")) {
+                        return Optional.of(HexFormat.of().formatHex(n.desc()));
                     }
-                    if (ntype == NT_GNU_BUILD_ID && namesz == 4 && cString(nameAt, namesz, 0).equals("GNU")) {
-                        byte[] id = new byte[(int) descsz];
-                        buf.get(check(descAt, descsz), id);
-                        return Optional.of(HexFormat.of().formatHex(id));
-                    }
-                    p = descAt + align4(descsz);
                 }
             }
         }
@@ -363,9 +349,14 @@ public final class ElfFile {
         if (sec.isEmpty() || sec.get().type() != ElfSection.SHT_NOTE) {
             return List.of();
         }
+        return notesOf(sec.get(), true);
+    }
+
+    /** A note section's notes; a note running past the end is an error when {@code strict}, else the end of the list. */
+    private List<ElfNote> notesOf(ElfSection sec, boolean strict) throws ElfException {
         List<ElfNote> out = new ArrayList<>();
-        long p = sec.get().offset();
-        long end = p + sec.get().size();
+        long p = sec.offset();
+        long end = p + sec.size();
         while (p + 12 <= end) {
             int h = check(p, 12);
             long namesz = Integer.toUnsignedLong(buf.getInt(h));
@@ -374,7 +365,10 @@ public final class ElfFile {
             long nameAt = p + 12;
             long descAt = nameAt + align4(namesz);
             if (descAt + descsz > end) {
-                throw new ElfException(origin + ": note at offset " + p + " of " + name + " runs past the section");
+                if (strict) {
+                    throw new ElfException(origin + ": note at offset " + p + " of " + sec.name() + " runs past the section");
+                }
+                break;
             }
             byte[] desc = new byte[(int) descsz];
             buf.get(check(descAt, descsz), desc);
