@@ -84,6 +84,7 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l 'uprobe:/lib/x86_64-linux-gnu/libc.so.6:mall*'   functions of a library",
                 "  boxscope probe -l 'uprobe:libc:*'                       library by name, like bpftrace",
                 "  boxscope probe -l 'software:*'                          perf software events",
+                "  boxscope probe -l 'usdt:/usr/bin/python3:*'             USDT probes of a file (.note.stapsdt)",
                 "  boxscope probe -l '*sched_switch*'                      any provider",
                 "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
                 "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",

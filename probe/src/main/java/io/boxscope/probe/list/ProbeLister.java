@@ -76,6 +76,7 @@ public final class ProbeLister {
             case TRACEPOINT -> tracepoints(rest, verbose, out, notices);
             case RAWTRACEPOINT -> rawTracepoints(rest, verbose, out, notices);
             case UPROBE, URETPROBE -> uprobes(type, rest, out, notices);
+            case USDT -> usdt(rest, out);
             case SOFTWARE -> {
                 int c = rest.indexOf(':');
                 Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
@@ -141,6 +142,24 @@ public final class ProbeLister {
         }
         for (String n : names) {
             out.put("rawtracepoint:" + n, new ListedProbe(ProbeType.RAWTRACEPOINT, "rawtracepoint:" + n, List.of()));
+        }
+    }
+
+    /**
+     * {@code usdt:PATH[:PATTERN]}: the file's {@code .note.stapsdt} probes as bpftrace -l prints them
+     * ({@code usdt:PATH:PROVIDER:NAME}, each once however many sites it has); PATTERN matches
+     * {@code PROVIDER:NAME}, or NAME alone when it has no colon.
+     */
+    private void usdt(String rest, TreeMap<String, ListedProbe> out) throws IOException, ProbeListException {
+        int c = rest.indexOf(':');
+        Path file = UprobeTargets.resolve(c < 0 ? rest : rest.substring(0, c));
+        String pattern = c < 0 ? "*" : rest.substring(c + 1);
+        Glob g = Glob.of(pattern);
+        for (io.boxscope.bpf.elf.UsdtNote n : io.boxscope.bpf.elf.UsdtNote.of(ElfFile.read(file))) {
+            if (g.matches(pattern.contains(":") ? n.id() : n.name()) || pattern.equals("*")) {
+                String name = "usdt:" + file + ":" + n.id();
+                out.put(name, new ListedProbe(ProbeType.USDT, name, List.of()));
+            }
         }
     }
 

@@ -160,6 +160,26 @@ class ProbeTypesKernelTest {
         }
     }
 
+    /** {@code probe -l 'usdt:PYTHON:*'} lists what bpftrace 0.17 lists, run live on the same file. */
+    @Test
+    void usdtListingMatchesBpftrace() throws Exception {
+        Path python = Path.of("/usr/bin/python3").toRealPath();
+        io.boxscope.testkit.Requirements.require(io.boxscope.testkit.Requirements.run("bpftrace", "--version") == 0,
+                "bpftrace 0.17 (Debian package bpftrace)");
+        for (String pattern : List.of("*", "python:gc__*", "function__*")) {
+            Process p = new ProcessBuilder("bpftrace", "-l", "usdt:" + python + ":" + pattern)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            List<String> theirs = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().sorted().toList();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            List<String> ours = new io.boxscope.probe.list.ProbeLister(Path.of("/sys")).list("usdt:" + python + ":" + pattern, false)
+                    .probes().stream().map(io.boxscope.probe.list.ListedProbe::name).sorted().toList();
+            assertTrue(!theirs.isEmpty(), "bpftrace lists python's probes");
+            assertEquals(theirs, ours, pattern);
+        }
+    }
+
     /** The address of a file offset in a process, from /proc/PID/maps (writable mapping). */
     static long address(int pid, Path file, long off) throws Exception {
         long ino = ((Number) java.nio.file.Files.getAttribute(file, "unix:ino")).longValue();
