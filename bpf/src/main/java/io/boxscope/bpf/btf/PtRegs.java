@@ -62,6 +62,14 @@ public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int
         return args.get(i);
     }
 
+    /**
+     * Byte offset of register member {@code reg} of struct pt_regs ({@code ax}, {@code regs[3]}, {@code sp}), e.g.
+     * for a USDT argument spec's register ({@link io.boxscope.bpf.elf.UsdtArg#register()}).
+     */
+    public static int member(Btf btf, String reg) throws BtfException {
+        return offset(btf, reg);
+    }
+
     private static List<Integer> offsets(Btf btf, String... regs) throws BtfException {
         List<Integer> out = new ArrayList<>();
         for (String r : regs) {

@@ -161,6 +161,10 @@ final class ExprGen {
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * i);
                         return;
                     }
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.USDT) {
+                        UsdtArgGen.load(g, b, i);
+                        return;
+                    }
                     try {
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).arg(i));
                     } catch (IllegalArgumentException e) {

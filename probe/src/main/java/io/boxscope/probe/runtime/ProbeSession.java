@@ -39,6 +39,8 @@ public final class ProbeSession implements AutoCloseable {
     private final MapReader reader;
     private final RingBufReader ring;
     private final List<Link> links = new ArrayList<>();
+    /** USDT semaphores this session incremented in the -p process (kernels without ref_ctr_offset), undone at finish. */
+    private final List<AutoCloseable> semaphores = new ArrayList<>();
     private boolean exited;
     private int targetPid = -1;
     private Consumer<String> errors = e -> { };
@@ -95,13 +97,21 @@ public final class ProbeSession implements AutoCloseable {
                                 Attach.SoftwareEvent.CPU_CLOCK, Attach.Sampling.period(periodNanos(t.attach().target().getFirst(),
                                         t.attach().number())), Cpus.online().getFirst(), t.cookie())));
                         case RAWTRACEPOINT -> links.add(collection.attach(u.program(),
-                                x -> Attach.rawTracepoint(x, target.getFirst())));
+                                x -> Attach.rawTracepoint(x, target.getFirst(), u.attaches().size() > 1 ? t.cookie() : 0)));
+                        case SOFTWARE -> links.add(collection.attach(u.program(), x -> Attach.perfCounterEveryCpu(x,
+                                Attach.PERF_TYPE_SOFTWARE, softwareConfig(target.getFirst()),
+                                Attach.Sampling.period(t.attach().number()), t.cookie())));
+                        case HARDWARE -> links.add(collection.attach(u.program(), x -> Attach.perfCounterEveryCpu(x,
+                                Attach.PERF_TYPE_HARDWARE, hardwareConfig(target.getFirst()),
+                                Attach.Sampling.period(t.attach().number()), t.cookie())));
+                        case USDT -> links.add(usdt(u, t));
                         case PROFILE -> links.add(collection.attach(u.program(), x -> Attach.perfEventEveryCpu(x,
                                 Attach.SoftwareEvent.CPU_CLOCK, target.getFirst().equals("hz")
                                         ? Attach.Sampling.frequency(t.attach().number())
                                         : Attach.Sampling.period(periodNanos(target.getFirst(), t.attach().number())), t.cookie())));
                         case UPROBE, URETPROBE -> links.add(collection.attach(u.program(), x -> Attach.uprobe(x,
-                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid)));
+                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid,
+                                u.attaches().size() > 1 ? t.cookie() : 0)));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);
@@ -116,6 +126,56 @@ public final class ProbeSession implements AutoCloseable {
             }
         }
         return output.render(new Event.Attached(script.probeCount()));
+    }
+
+    /** PERF_COUNT_SW_* of a software event as bpftrace names it. */
+    static long softwareConfig(String name) {
+        return io.boxscope.probe.list.SoftwareEvent.ALL.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("software event " + name)).config();
+    }
+
+    /** PERF_COUNT_HW_* (include/uapi/linux/perf_event.h, enum perf_hw_id) of a hardware event as bpftrace names it. */
+    static long hardwareConfig(String name) {
+        return switch (name) {
+            case "cpu-cycles", "cycles" -> 0;
+            case "instructions" -> 1;
+            case "cache-references" -> 2;
+            case "cache-misses" -> 3;
+            case "branch-instructions", "branches" -> 4;
+            case "branch-misses" -> 5;
+            case "bus-cycles" -> 6;
+            case "frontend-stalls" -> 7;
+            case "backend-stalls" -> 8;
+            case "ref-cycles" -> 9;
+            default -> throw new IllegalArgumentException("hardware event " + name);
+        };
+    }
+
+    /**
+     * A uprobe at a USDT site. A site with a semaphore gets it incremented while attached: by the kernel in every
+     * process mapping the file where the uprobe PMU has {@code ref_ctr_offset}, else in the {@code -p} process
+     * through /proc/PID/mem ({@link Semaphores}); without either the probe would never fire, which is an error.
+     */
+    private Link usdt(CompiledScript.Unit u, CompiledScript.Target t) {
+        java.nio.file.Path file = java.nio.file.Path.of(t.attach().target().getFirst());
+        long[] off;
+        try {
+            off = io.boxscope.probe.codegen.UsdtSites.fileOffsets(t.attach());
+        } catch (java.io.IOException e) {
+            throw new BpfException("place " + t.attach().name(), io.boxscope.bpf.Errno.ENOENT.number(), e.getMessage());
+        }
+        long cookie = u.attaches().size() > 1 ? t.cookie() : 0;
+        String op = "attach " + t.attach().name();
+        if (off[1] == 0 || Attach.uprobeRefCounters()) {
+            return collection.attach(u.program(), x -> Attach.uprobeAt(x, file, off[0], off[1], false, targetPid, op, cookie));
+        }
+        if (targetPid <= 0) {
+            throw new BpfException(op, io.boxscope.bpf.Errno.EOPNOTSUPP.number(), "the probe is behind a semaphore and this "
+                    + "kernel's uprobe PMU cannot set it (no ref_ctr_offset, Linux 4.20+): give -p PID to set it in that process");
+        }
+        Link l = collection.attach(u.program(), x -> Attach.uprobeAt(x, file, off[0], false, targetPid, op, cookie));
+        semaphores.add(Semaphores.increment(targetPid, file, off[1]));
+        return l;
     }
 
     static long periodNanos(String unit, long n) {
@@ -188,9 +248,7 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Detaches every probe, runs END, writes the records left and then every map, as bpftrace does at exit. */
     public void finish(Consumer<String> out) {
-        for (Link l : links) {
-            l.close();
-        }
+        detach();
         if (!exited) {
             drain(out);
         } else {
@@ -313,8 +371,45 @@ public final class ProbeSession implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Detaches every probe and resets the semaphores this session set, without running END or reading maps
+     * ({@code --dry-run} ends here; {@link #finish} starts with it). Idempotent.
+     */
+    public void detach() {
+        try {
+            if (!links.isEmpty()) {
+                // programs return at once from here on, while the kernel takes its time releasing the links
+                byte[] one = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(1).array();
+                collection.map("stop").update(new byte[4], one, BpfMap.ANY);
+            }
+            Link.closeAll(links);
+        } finally {
+            links.clear();
+        }
+        closeSemaphores();
+    }
+
+    private void closeSemaphores() {
+        for (AutoCloseable c : semaphores) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                errors.accept("cannot reset a USDT semaphore: " + e.getMessage());
+            }
+        }
+        semaphores.clear();
+    }
+
+    /** Tests: increments a USDT semaphore by hand as on kernels without ref_ctr_offset; closed with the session. */
+    AutoCloseable semaphoreByHand(int pid, java.nio.file.Path file, long fileOffset) {
+        Semaphores s = Semaphores.increment(pid, file, fileOffset);
+        semaphores.add(s);
+        return s;
+    }
+
     @Override
     public void close() {
+        closeSemaphores();
         try {
             ring.close();
         } finally {
