@@ -26,6 +26,21 @@ public final class Engine {
     private final Consumer<Interval> intervals;
     private volatile ThreadCounters[] live = new ThreadCounters[0];
     private volatile long liveStart;
+    private volatile Stop current;
+
+    /**
+     * sysbench's MAX_QUEUE_LEN: with --rate, more events than this waiting for a worker means the
+     * workers cannot keep up, and the run fails as sysbench's does.
+     */
+    public static final int MAX_QUEUE = 131072;
+
+    /** With --rate, the queue of events reached {@link #MAX_QUEUE}: the workers cannot keep up. */
+    public static final class EventQueueFullException extends IllegalStateException {
+        EventQueueFullException() {
+            super("The event queue is full. This means the worker threads are unable to keep up with the specified "
+                    + "event generation rate");
+        }
+    }
 
     public Engine(Workload workload, RunOptions options, Consumer<Interval> intervals) {
         this.workload = workload;
@@ -46,6 +61,17 @@ public final class Engine {
     public double elapsedSeconds() {
         long s = liveStart;
         return s == 0 ? 0 : (System.nanoTime() - s) / 1e9;
+    }
+
+    /**
+     * Asks the current run to end: each worker stops before its next event (one in the middle of an
+     * event finishes it). For sysbench's --forced-shutdown.
+     */
+    public void stop() {
+        Stop s = current;
+        if (s != null) {
+            s.stopped = true;
+        }
     }
 
     /** Warms up (if asked), then runs and measures. */
@@ -71,7 +97,8 @@ public final class Engine {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch go = new CountDownLatch(1);
         Stop stop = new Stop();
-        RateSource rate = o.rate() > 0 ? new RateSource(o.rate(), stop) : null;
+        current = stop;
+        RateSource rate = o.rate() > 0 ? new RateSource(o.rate(), stop, failure) : null;
         AtomicInteger busy = new AtomicInteger();
         long[] startHolder = new long[1];
         Thread[] threads = new Thread[n];
@@ -201,13 +228,15 @@ public final class Engine {
         final LinkedBlockingQueue<Long> queue = new LinkedBlockingQueue<>();
         final double rate;
         final Stop stop;
+        final AtomicReference<Throwable> failure;
         Thread thread;
         long start;
         long deadline;
 
-        RateSource(double rate, Stop stop) {
+        RateSource(double rate, Stop stop, AtomicReference<Throwable> failure) {
             this.rate = rate;
             this.stop = stop;
+            this.failure = failure;
         }
 
         void start(long start, long deadline) {
@@ -232,6 +261,11 @@ public final class Engine {
                     } catch (InterruptedException e) {
                         return;
                     }
+                }
+                if (queue.size() >= MAX_QUEUE) {
+                    failure.compareAndSet(null, new EventQueueFullException());
+                    stop.stopped = true;
+                    return;
                 }
                 queue.add(next);
             }

@@ -28,6 +28,13 @@ import io.boxscope.bench.workload.Xoroshiro;
  * I/O is pread/pwrite on page-aligned buffers (required by O_DIRECT) through {@link Posix}.
  */
 public final class FileIoWorkload implements Workload {
+    private volatile io.boxscope.bench.workload.Seeds seeds = io.boxscope.bench.workload.Seeds.fromClock();
+
+    @Override
+    public void seeds(io.boxscope.bench.workload.Seeds seeds) {
+        this.seeds = seeds;
+    }
+
     static final int OP_READ = 0;
     static final int OP_WRITE = 1;
     static final int OP_FSYNC = 2;
@@ -69,17 +76,18 @@ public final class FileIoWorkload implements Workload {
                     Posix.close(fd);
                 }
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException("cannot open file '" + name + "' in " + o.dir()
-                            + ": it does not exist. Did you forget to run the prepare step (boxscope bench fileio prepare)?");
+                    throw new TestFileException("cannot open file '" + name + "' in " + o.dir()
+                            + ": it does not exist. Did you forget to run the prepare step (boxscope bench fileio prepare)?",
+                            name, -1, fileSize);
                 }
                 FileSet.requireOurs(p);
                 fds[i] = Posix.open(p.toString(), Posix.O_RDWR | Posix.O_NOFOLLOW | o.openFlags(), 0600);
                 if (o.mode() != Mode.SEQWR) {
                     long size = Files.size(p);
                     if (size < fileSize) {
-                        throw new IOException("size of file '" + name + "' is " + Sizes.sysbenchUnits(size) + "B, but at least "
-                                + Sizes.sysbenchUnits(fileSize) + "B is expected. Did you run 'prepare' with different "
-                                + "--file-total-size or --file-num values?");
+                        throw new TestFileException("size of file '" + name + "' is " + Sizes.sysbenchUnits(size)
+                                + "B, but at least " + Sizes.sysbenchUnits(fileSize) + "B is expected. Did you run 'prepare' "
+                                + "with different --file-total-size or --file-num values?", name, size, fileSize);
                     }
                 }
             }
@@ -223,7 +231,7 @@ public final class FileIoWorkload implements Workload {
     public Worker worker(int threadId) {
         MemorySegment buf = arena.allocate(o.requestSize(), 4096);
         MemorySegment st = Posix.state(arena);
-        Xoroshiro rnd = new Xoroshiro(System.nanoTime() ^ (31L * (threadId + 1)));
+        Xoroshiro rnd = seeds.forThread(threadId);
         Request r = new Request();
         return new Worker() {
             @Override
