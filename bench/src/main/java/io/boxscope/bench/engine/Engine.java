@@ -27,6 +27,16 @@ public final class Engine {
     private volatile ThreadCounters[] live = new ThreadCounters[0];
     private volatile long liveStart;
     private volatile Stop current;
+    private List<Integer> checkpoints = List.of();
+    private Consumer<Checkpoint> checkpointSink = c -> {};
+    private volatile long lastCheckpoint;
+    private volatile long runEnd;
+
+    /**
+     * A --report-checkpoints report: {@code elapsedSeconds} since the run started, and the figures
+     * since the previous checkpoint (or the start), whose {@code totalNanos} is that interval.
+     */
+    public record Checkpoint(double elapsedSeconds, RunResult result) {}
 
     /**
      * sysbench's MAX_QUEUE_LEN: with --rate, more events than this waiting for a worker means the
@@ -74,6 +84,22 @@ public final class Engine {
         }
     }
 
+    /**
+     * sysbench's --report-checkpoints: at each of these seconds after the measured run starts, the
+     * figures so far go to {@code sink} and every counter starts over, so the final result covers
+     * the time since the last checkpoint ({@link #sinceLastCheckpointNanos}). While checkpoints are
+     * set, each worker updates its counters under its own lock (uncontended but for the checkpoint).
+     */
+    public void checkpoints(List<Integer> seconds, Consumer<Checkpoint> sink) {
+        this.checkpoints = List.copyOf(seconds);
+        this.checkpointSink = sink;
+    }
+
+    /** After a run with checkpoints: nanoseconds from the last checkpoint (or the start) to the end. */
+    public long sinceLastCheckpointNanos() {
+        return runEnd - lastCheckpoint;
+    }
+
     /** Warms up (if asked), then runs and measures. */
     public RunResult run() throws IOException, InterruptedException {
         if (options.warmupSeconds() > 0) {
@@ -102,6 +128,7 @@ public final class Engine {
         AtomicInteger busy = new AtomicInteger();
         long[] startHolder = new long[1];
         Thread[] threads = new Thread[n];
+        boolean locked = report && !checkpoints.isEmpty();
         for (int i = 0; i < n; i++) {
             final int id = i;
             threads[i] = Thread.ofPlatform().name("bench-" + workload.name() + "-" + i).unstarted(() -> {
@@ -110,9 +137,9 @@ public final class Engine {
                     long start = startHolder[0];
                     long deadline = timeNs > 0 ? start + timeNs : Long.MAX_VALUE;
                     if (rate == null) {
-                        loop(workers[id], counters[id], deadline, o.events(), tickets, stop);
+                        loop(workers[id], counters[id], deadline, o.events(), tickets, stop, locked);
                     } else {
-                        rateLoop(workers[id], counters[id], deadline, o.events(), tickets, stop, rate, busy);
+                        rateLoop(workers[id], counters[id], deadline, o.events(), tickets, stop, rate, busy, locked);
                     }
                     workers[id].done();
                 } catch (Throwable t) {
@@ -126,7 +153,10 @@ public final class Engine {
         long start = System.nanoTime();
         startHolder[0] = start;
         liveStart = start;
+        lastCheckpoint = start;
         go.countDown();
+        Thread checkpointer = locked ? Thread.ofPlatform().daemon().name("bench-checkpoints")
+                .start(() -> checkpointLoop(counters, start, o, stop)) : null;
         if (rate != null) {
             rate.start(start, timeNs > 0 ? start + timeNs : Long.MAX_VALUE);
         }
@@ -151,6 +181,11 @@ public final class Engine {
             }
         }
         long end = System.nanoTime();
+        if (checkpointer != null) {
+            checkpointer.interrupt();
+            checkpointer.join();
+        }
+        runEnd = end;
         liveStart = 0;
         Throwable t = failure.get();
         if (t != null) {
@@ -182,8 +217,50 @@ public final class Engine {
         volatile boolean stopped;
     }
 
-    private static void loop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets, Stop stop)
-            throws IOException {
+    /** Sleeps to each checkpoint, then hands the figures since the last one to the sink and starts them over. */
+    private void checkpointLoop(ThreadCounters[] counters, long start, RunOptions o, Stop stop) {
+        for (int seconds : checkpoints) {
+            long at = start + seconds * 1_000_000_000L;
+            long wait = at - System.nanoTime();
+            if (wait <= 0) {
+                continue; // sysbench skips a checkpoint whose time has passed
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stop.stopped) {
+                return;
+            }
+            int n = counters.length;
+            long[] ev = new long[n];
+            long[] ns = new long[n];
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            Histogram h = new Histogram();
+            for (int i = 0; i < n; i++) {
+                ThreadCounters c;
+                synchronized (counters[i]) {
+                    c = counters[i].takeAndReset();
+                }
+                ev[i] = c.count;
+                ns[i] = c.sumNanos;
+                min = Math.min(min, c.minNanos);
+                max = Math.max(max, c.maxNanos);
+                h.addAll(c.hist);
+            }
+            long[] cs = workload.takeCounters();
+            long now = System.nanoTime();
+            RunResult r = new RunResult(workload.name(), o, now - lastCheckpoint, ev, ns, min == Long.MAX_VALUE ? 0 : min, max,
+                    h, List.of(), workload.counterNames(), cs);
+            lastCheckpoint = now;
+            checkpointSink.accept(new Checkpoint((now - start) / 1e9, r));
+        }
+    }
+
+    private static void loop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets, Stop stop,
+            boolean locked) throws IOException {
         long now = System.nanoTime();
         while (now - deadline < 0 && !stop.stopped) {
             if (maxEvents > 0 && tickets.getAndIncrement() >= maxEvents) {
@@ -195,12 +272,18 @@ public final class Engine {
             long t0 = System.nanoTime();
             w.execute();
             now = System.nanoTime();
-            c.record(now - t0);
+            if (locked) {
+                synchronized (c) {
+                    c.record(now - t0);
+                }
+            } else {
+                c.record(now - t0);
+            }
         }
     }
 
     private static void rateLoop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets,
-            Stop stop, RateSource rate, AtomicInteger busy) throws IOException, InterruptedException {
+            Stop stop, RateSource rate, AtomicInteger busy, boolean locked) throws IOException, InterruptedException {
         while (!stop.stopped) {
             Long arrival = rate.queue.poll(10, TimeUnit.MILLISECONDS);
             long now = System.nanoTime();
@@ -219,7 +302,13 @@ public final class Engine {
             busy.incrementAndGet();
             w.execute();
             busy.decrementAndGet();
-            c.record(System.nanoTime() - arrival);
+            if (locked) {
+                synchronized (c) {
+                    c.record(System.nanoTime() - arrival);
+                }
+            } else {
+                c.record(System.nanoTime() - arrival);
+            }
         }
     }
 

@@ -37,6 +37,16 @@ public sealed interface Workload extends AutoCloseable permits io.boxscope.bench
      */
     default void seeds(io.boxscope.bench.workload.Seeds seeds) {}
 
+    /**
+     * The counters, then zero, in one step as far as the workload can make it one (a checkpoint
+     * report of sysbench's --report-checkpoints starts the counters over).
+     */
+    default long[] takeCounters() {
+        long[] c = counters();
+        reset();
+        return c;
+    }
+
     /** Resets counters between a warm-up and the measured run. */
     default void reset() {}
 

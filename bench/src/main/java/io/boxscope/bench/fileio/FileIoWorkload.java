@@ -119,6 +119,15 @@ public final class FileIoWorkload implements Workload {
     }
 
     @Override
+    public long[] takeCounters() {
+        synchronized (lock) {
+            long[] c = {readOps, writeOps, otherOps, bytesRead, bytesWritten};
+            readOps = writeOps = otherOps = bytesRead = bytesWritten = 0;
+            return c;
+        }
+    }
+
+    @Override
     public void reset() {
         synchronized (lock) {
             readOps = writeOps = otherOps = bytesRead = bytesWritten = 0;

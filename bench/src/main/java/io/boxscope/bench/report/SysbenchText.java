@@ -186,6 +186,15 @@ public final class SysbenchText {
 
     /** The test's figures, then General statistics, Latency and Threads fairness, then a blank line. */
     public static String body(Workload w, RunResult r) {
+        return body(w, r, r.seconds());
+    }
+
+    /**
+     * The same, for a --report-checkpoints report: rates are over {@code r}'s own time (since the
+     * previous checkpoint) while "total time" is {@code totalSeconds} since the run started, as in
+     * sysbench's report_cumulative (time_interval against time_total).
+     */
+    public static String body(Workload w, RunResult r, double totalSeconds) {
         StringBuilder sb = new StringBuilder();
         double s = r.seconds();
         switch (w) {
@@ -210,7 +219,7 @@ public final class SysbenchText {
             case MutexWorkload mx -> { }
         }
         sb.append("\nGeneral statistics:\n");
-        sb.append(f("    total time:                          %.4fs\n", s));
+        sb.append(f("    total time:                          %.4fs\n", totalSeconds));
         sb.append(f("    total number of events:              %d\n", r.events()));
         sb.append("\nLatency (ms):\n");
         sb.append(f("         min:%40.2f\n", r.latencyMinMs()));

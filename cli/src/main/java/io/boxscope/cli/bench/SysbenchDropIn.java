@@ -256,10 +256,6 @@ public final class SysbenchDropIn {
             checkpoints.add((int) n);
         }
         checkpoints.sort(null);
-        if (!checkpoints.isEmpty()) {
-            throw fatal("boxscope sysbench does not support --report-checkpoints yet (a checkpoint resets every worker's "
-                    + "statistics in the middle of the run); use --report-interval");
-        }
         background = (interval > 0 ? 1 : 0) + (rate > 0 ? 1 : 0) + (checkpoints.isEmpty() ? 0 : 1);
         run = new RunOptions(threads, rate < 0 ? 0 : timeSeconds, maxEvents, Math.max(rate, 0), Math.max(interval, 0), 95,
                 false, 0);
@@ -407,6 +403,12 @@ public final class SysbenchDropIn {
                 log.timestamp(SbLog.NOTICE, iv.elapsedSeconds(), l.substring(l.indexOf("] ") + 2));
             }
         });
+        if (!mode.checkpoints().isEmpty()) {
+            engine.checkpoints(mode.checkpoints(), c -> {
+                log.timestamp(SbLog.NOTICE, c.elapsedSeconds(), "Checkpoint report:");
+                log.notices(SysbenchText.body(w, c.result(), c.elapsedSeconds()));
+            });
+        }
         Thread watchdog = null;
         boolean[] forced = new boolean[1];
         if (mode.forcedShutdownSeconds() >= 0) {
@@ -442,7 +444,13 @@ public final class SysbenchDropIn {
         if (o.histogram()) {
             log.notices(SysbenchText.histogram(r.histogram()));
         }
-        log.notices(SysbenchText.body(w, r));
+        if (mode.checkpoints().isEmpty()) {
+            log.notices(SysbenchText.body(w, r));
+        } else {
+            RunResult since = new RunResult(r.test(), r.options(), engine.sinceLastCheckpointNanos(), r.threadEvents(),
+                    r.threadNanos(), r.minNanos(), r.maxNanos(), r.histogram(), r.intervals(), r.counterNames(), r.counters());
+            log.notices(SysbenchText.body(w, since, r.seconds()));
+        }
         return forced[0] ? 2 : 0;
     }
 

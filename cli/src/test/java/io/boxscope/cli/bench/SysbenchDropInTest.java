@@ -209,13 +209,13 @@ class SysbenchDropInTest {
     void badGeneralOptionValues() {
         both("--threads=0", "cpu", "run");
         both("cpu", "--events=x", "run");
-        both("cpu", "--cpu-max-prime=x", "--events=1", "run");
-        both("cpu", "--cpu-max-prime=0", "--events=1", "run");
+        both("cpu", "--cpu-max-prime=x", "--events=1", "--time=0", "run");
+        both("cpu", "--cpu-max-prime=0", "--events=1", "--time=0", "run");
         both("cpu", "--time=1", "--forced-shutdown=x", "run");
         both("cpu", "--time=1", "--report-checkpoints=1,x", "run");
-        both("cpu", "--events=2", "--rand-type=foo", "run");
-        both("cpu", "--events=2", "--percentile=101", "run");
-        both("cpu", "--events=2", "--percentile=0", "--histogram", "run");
+        both("cpu", "--events=2", "--time=0", "--rand-type=foo", "run");
+        both("cpu", "--events=2", "--time=0", "--percentile=101", "run");
+        both("cpu", "--events=2", "--time=0", "--percentile=0", "--histogram", "run");
         both("--rate=2000000000", "cpu", "run", "--verbosity=1");
         for (String size : List.of("-1", "0", "3", "9")) {
             both("memory", "--memory-block-size=4K", "--memory-total-size=1G", "--events=1", "--time=0", "--threads=2",
@@ -228,25 +228,28 @@ class SysbenchDropInTest {
 
     @Test
     void cpuRunsLineForLine() {
-        both("cpu", "--cpu-max-prime=1000", "--events=100", "--threads=2", "run");
+        both("cpu", "--cpu-max-prime=1000", "--events=100", "--time=0", "--threads=2", "run");
         // options before and after the test name, a repeated option takes its last value
-        both("--threads=1", "--events=40", "cpu", "--cpu-max-prime=2000", "run", "--threads=2", "--cpu_max_prime=1000");
+        both("--threads=1", "--events=40", "--time=0", "cpu", "--cpu-max-prime=2000", "run", "--threads=2", "--cpu_max_prime=1000");
         both("cpu", "--events=10", "--time=0", "--rand-seed=5", "--validate", "run");
-        both("cpu", "--events=10", "--percentile=0", "run");
-        both("cpu", "--events=10", "--percentile=99", "run");
-        both("cpu", "--num-threads=2", "--max-requests=10", "--max-time=1", "run");
-        both("cpu", "--events=10", "--time=1", "--forced-shutdown=5", "run");
+        both("cpu", "--events=10", "--time=0", "--percentile=0", "run");
+        both("cpu", "--events=10", "--time=0", "--percentile=99", "run");
+        both("cpu", "--num-threads=2", "--max-requests=10", "--max-time=100", "run");
+        both("cpu", "--events=10", "--time=5", "--forced-shutdown=5", "run");
         both("cpu", "--events=10", "--time=20", "--forced-shutdown=10%", "run");
         both("cpu", "--events=10", "--time=0", "--histogram", "run");
-        both("cpu", "--events=10", "--rate=1000", "run");
+        both("cpu", "--events=10", "--time=0", "--rate=1000", "run");
         bothTimed("cpu", "--time=2", "--report-interval=1", "run");
+        // --report-checkpoints: a full report at each point (sorted), counters start over, the last report after the end
+        bothTimed("cpu", "--time=3", "--report-checkpoints=2,1", "run");
+        bothTimed("memory", "--time=2", "--memory-total-size=0", "--report-checkpoints=1", "run");
     }
 
     @Test
     void verbosity() {
         for (String v : List.of("0", "1", "2", "3", "4")) {
-            both("cpu", "--events=4", "--threads=2", "--verbosity=" + v, "run");
-            both("threads", "--events=2", "--verbosity=" + v, "run");
+            both("cpu", "--events=4", "--time=0", "--threads=2", "--verbosity=" + v, "run");
+            both("threads", "--events=2", "--time=0", "--verbosity=" + v, "run");
         }
         both("cpu", "--verbosity=1", "--threads=0", "run");
     }
@@ -268,9 +271,9 @@ class SysbenchDropInTest {
 
     @Test
     void threadsAndMutexRunLineForLine() {
-        both("threads", "--events=100", "--threads=2", "run");
-        both("threads", "--events=100", "--thread-yields=10", "--thread-locks=2", "run");
-        both("mutex", "--events=10", "--threads=2", "--mutex-locks=2000", "run");
+        both("threads", "--events=100", "--time=0", "--threads=2", "run");
+        both("threads", "--events=100", "--time=0", "--thread-yields=10", "--thread-locks=2", "run");
+        both("mutex", "--events=10", "--time=0", "--threads=2", "--mutex-locks=2000", "run");
         both("mutex", "--mutex-num=16", "--mutex-locks=100", "--mutex-loops=10", "run");
     }
 
@@ -283,13 +286,13 @@ class SysbenchDropInTest {
         }
         bothIn(with(args, "run"));
         for (String mode : List.of("rndrw", "rndrd", "seqrd", "rndwr", "seqrewr")) {
-            bothIn(with(args, "--events=150", "--file-test-mode=" + mode, "run"));
+            bothIn(with(args, "--events=150", "--time=0", "--file-test-mode=" + mode, "run"));
         }
-        bothIn(with(args, "--events=150", "--file-test-mode=foo", "run"));
-        bothIn(with(args, "--events=10", "--file-test-mode=rndrd", "--file-io-mode=bogus", "run"));
-        bothIn(with(args, "--events=10", "--file-test-mode=rndrd", "--file-fsync-mode=none", "run"));
-        bothIn(with(args, "--events=10", "--file-test-mode=rndrd", "--file-extra-flags=sync,odd", "run"));
-        bothIn(with(args, "--events=10", "--file-test-mode=seqrd", "--file-merged-requests=4", "--rand-seed=3", "run"));
+        bothIn(with(args, "--events=150", "--time=0", "--file-test-mode=foo", "run"));
+        bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-io-mode=bogus", "run"));
+        bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-fsync-mode=none", "run"));
+        bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-extra-flags=sync,odd", "run"));
+        bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=seqrd", "--file-merged-requests=4", "--rand-seed=3", "run"));
         bothIn(with(args, "cleanup"));
         try (Stream<Path> files = Files.list(dir.resolve("b"))) {
             assertEquals(0, files.count());
@@ -298,7 +301,7 @@ class SysbenchDropInTest {
         // GH-196: file sizes are checked when 'run' starts
         String[] quiet = with(args, "--verbosity=2");
         bothIn(with(quiet, "--file-total-size=1M", "prepare"));
-        bothIn(with(quiet, "--file-test-mode=rndwr", "--events=1", "run"));
+        bothIn(with(quiet, "--file-test-mode=rndwr", "--events=1", "--time=0", "run"));
         bothIn(with(quiet, "cleanup"));
         // extra flags are printed in sysbench's order; prepare reuses what exists
         String[] small = with(args, "--file-total-size=16K", "--file-num=1");
