@@ -237,77 +237,140 @@ public final class FileIoWorkload implements Workload {
     }
 
     @Override
-    public Worker worker(int threadId) {
-        MemorySegment buf = arena.allocate(o.requestSize(), 4096);
-        MemorySegment st = Posix.state(arena);
-        Xoroshiro rnd = seeds.forThread(threadId);
-        Request r = new Request();
-        return new Worker() {
-            @Override
-            public boolean next() {
-                nextRequest(r, rnd);
-                return true;
-            }
-
-            @Override
-            public void execute() throws IOException {
-                int fd = fds[r.file];
-                try {
-                    switch (r.op) {
-                        case OP_READ -> {
-                            long n = Posix.pread(st, fd, buf, r.size, r.pos);
-                            if (n != r.size) {
-                                throw failure("read", r, n, st);
-                            }
-                        }
-                        case OP_WRITE -> {
-                            long n = Posix.pwrite(st, fd, buf, r.size, r.pos);
-                            if (n != r.size) {
-                                throw failure("write", r, n, st);
-                            }
-                            if (o.fsyncAll()) {
-                                sync(fd, r.file);
-                            }
-                        }
-                        default -> {
-                            if (o.fsyncAll()) {
-                                return; // already syncing after every write
-                            }
-                            sync(fd, r.file);
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    throw e;
-                } catch (Throwable t) {
-                    throw new IOException("I/O call failed: " + t, t);
-                }
-                counted(r.op, r.size);
-            }
-
-            private void sync(int fd, int file) throws Throwable {
-                if (Posix.fsync(st, fd, o.fdatasync()) != 0) {
-                    int e = Posix.errno(st);
-                    throw new IOException("failed to fsync file " + FileIoOptions.fileName(file) + ": " + Posix.strerror(e));
-                }
-                counted(OP_FSYNC, 0);
-            }
-
-            @Override
-            public void done() throws IOException {
-                if (o.fsyncEnd() && o.mode().writes()) {
-                    for (int i = 0; i < fds.length; i++) {
-                        try {
-                            sync(fds[i], i);
-                        } catch (IOException e) {
-                            throw e;
-                        } catch (Throwable t) {
-                            throw new IOException("fsync failed: " + t, t);
-                        }
-                    }
-                }
-            }
+    public Worker worker(int threadId) throws IOException {
+        return switch (o.ioMode()) {
+            case SYNC -> syncWorker(threadId);
+            case MMAP -> new MappedWorker(this, mappings(), arena.allocate(o.requestSize(), 4096), seeds.forThread(threadId));
+            case ASYNC -> new AsyncWorker(syncWorker(threadId), o.asyncBacklog(), threadId);
         };
+    }
+
+    private MemorySegment[] maps;
+
+    /** The files mapped whole, read-write and shared (sysbench's file_mmap_prepare), once for all workers. */
+    private synchronized MemorySegment[] mappings() throws IOException {
+        if (maps == null) {
+            MemorySegment[] m = new MemorySegment[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(o.file(i),
+                        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    if (o.mode() == Mode.SEQWR && ch.size() < fileSize) {
+                        // the creation test's files are empty: extend them first, as sysbench does with
+                        // ftruncate, or touching the mapping past the end would fault (SIGBUS)
+                        ch.write(java.nio.ByteBuffer.allocate(1), fileSize - 1);
+                    }
+                    m[i] = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, fileSize, arena);
+                }
+            }
+            maps = m;
+        }
+        return maps;
+    }
+
+    /** Counts a finished request (for the async and mmap workers). */
+    void done(int op, long size) {
+        counted(op, size);
+    }
+
+    /** The next request (for the async and mmap workers). */
+    void next(Request r, Xoroshiro rnd) {
+        nextRequest(r, rnd);
+    }
+
+    FileIoOptions opts() {
+        return o;
+    }
+
+    IOException failed(String what, Request r, long n, MemorySegment st) {
+        return failure(what, r, n, st);
+    }
+
+    /** One worker's pread/pwrite loop (sync mode; async mode runs the same I/O on its pool). */
+    SyncWorker syncWorker(int threadId) {
+        return new SyncWorker(arena.allocate(o.requestSize(), 4096), Posix.state(arena), seeds.forThread(threadId));
+    }
+
+    final class SyncWorker implements Worker {
+        final MemorySegment buf;
+        final MemorySegment st;
+        final Xoroshiro rnd;
+        final Request r = new Request();
+
+        SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd) {
+            this.buf = buf;
+            this.st = st;
+            this.rnd = rnd;
+        }
+
+        @Override
+        public boolean next() {
+            nextRequest(r, rnd);
+            return true;
+        }
+
+        @Override
+        public void execute() throws IOException {
+            perform(r, st);
+        }
+
+        /** Does request {@code q} with errno captured in {@code state}; counts it. */
+        void perform(Request q, MemorySegment state) throws IOException {
+            int fd = fds[q.file];
+            try {
+                switch (q.op) {
+                    case OP_READ -> {
+                        long n = Posix.pread(state, fd, buf, q.size, q.pos);
+                        if (n != q.size) {
+                            throw failure("read", q, n, state);
+                        }
+                    }
+                    case OP_WRITE -> {
+                        long n = Posix.pwrite(state, fd, buf, q.size, q.pos);
+                        if (n != q.size) {
+                            throw failure("write", q, n, state);
+                        }
+                        if (o.fsyncAll()) {
+                            sync(fd, q.file, state);
+                        }
+                    }
+                    default -> {
+                        if (o.fsyncAll()) {
+                            return; // already syncing after every write
+                        }
+                        sync(fd, q.file, state);
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException("I/O call failed: " + t, t);
+            }
+            counted(q.op, q.size);
+        }
+
+        private void sync(int fd, int file, MemorySegment state) throws Throwable {
+            if (Posix.fsync(state, fd, o.fdatasync()) != 0) {
+                int e = Posix.errno(state);
+                throw new IOException("failed to fsync file " + FileIoOptions.fileName(file) + ": " + Posix.strerror(e));
+            }
+            counted(OP_FSYNC, 0);
+        }
+
+        @Override
+        public void done() throws IOException {
+            if (o.fsyncEnd() && o.mode().writes()) {
+                for (int i = 0; i < fds.length; i++) {
+                    try {
+                        sync(fds[i], i, st);
+                    } catch (IOException e) {
+                        throw e;
+                    } catch (Throwable t) {
+                        throw new IOException("fsync failed: " + t, t);
+                    }
+                }
+            }
+        }
     }
 
     private IOException failure(String what, Request r, long n, MemorySegment st) {
@@ -320,6 +383,7 @@ public final class FileIoWorkload implements Workload {
 
     @Override
     public void close() {
+        maps = null; // unmapped when the arena closes
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] >= 0) {
                 Posix.close(fds[i]);

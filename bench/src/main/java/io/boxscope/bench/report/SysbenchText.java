@@ -130,7 +130,7 @@ public final class SysbenchText {
         if (o.fsyncAll()) {
             sb.append("Calling fsync() after each write operation.\n");
         }
-        sb.append("Using synchronous I/O mode\n");
+        sb.append("Using ").append(o.ioMode().description()).append(" I/O mode\n");
         if (validate) {
             sb.append("Using checksums validation.\n");
         }

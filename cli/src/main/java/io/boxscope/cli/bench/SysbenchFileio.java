@@ -105,15 +105,24 @@ final class SysbenchFileio {
         if (ratio < 0) {
             throw fatal(String.format(Locale.ROOT, "Invalid value for --file-rw-ratio: %f.", ratio));
         }
-        if (!io.equals("sync")) {
-            throw fatal("boxscope sysbench does not support --file-io-mode=" + io + " yet: only sync");
+        FileIoOptions.IoMode ioMode = switch (io) {
+            case "async" -> FileIoOptions.IoMode.ASYNC;
+            case "mmap" -> FileIoOptions.IoMode.MMAP;
+            default -> FileIoOptions.IoMode.SYNC;
+        };
+        int backlog = 128;
+        if (ioMode == FileIoOptions.IoMode.ASYNC && command.equals("run")) {
+            backlog = v.integer("file-async-backlog"); // file_async_init, for 'run' only
+            if (backlog <= 0) {
+                throw fatal("Invalid value of file-async-backlog: " + backlog);
+            }
         }
         if (v.flag("validate")) {
             throw fatal("boxscope sysbench does not support --validate for fileio yet (blocks are not checksummed)");
         }
         try {
             return new FileIoOptions(Path.of("."), num, total, block, mode, flags, freq, all, end, fm.equals("fdatasync"),
-                    ratio, merged);
+                    ratio, merged, ioMode, backlog);
         } catch (IllegalArgumentException e) {
             throw fatal(e.getMessage());
         }

@@ -289,6 +289,14 @@ class SysbenchDropInTest {
             bothIn(with(args, "--events=150", "--time=0", "--file-test-mode=" + mode, "run"));
         }
         bothIn(with(args, "--events=150", "--time=0", "--file-test-mode=foo", "run"));
+        // --file-io-mode: async (in-flight requests, counted as they complete) and mmap (the files mapped whole)
+        for (String io : List.of("async", "mmap")) {
+            for (String mode : List.of("rndrw", "seqrd", "seqrewr")) {
+                bothIn(with(args, "--events=150", "--time=0", "--file-io-mode=" + io, "--file-test-mode=" + mode, "run"));
+            }
+        }
+        bothIn(with(args, "--events=10", "--time=0", "--file-io-mode=async", "--file-async-backlog=0", "--file-test-mode=rndrd",
+                "run"));
         bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-io-mode=bogus", "run"));
         bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-fsync-mode=none", "run"));
         bothIn(with(args, "--events=10", "--time=0", "--file-test-mode=rndrd", "--file-extra-flags=sync,odd", "run"));
