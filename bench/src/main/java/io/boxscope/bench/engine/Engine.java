@@ -197,6 +197,12 @@ public final class Engine {
                 default -> throw new IllegalStateException(t);
             }
         }
+        return result(counters, o, end - start, List.copyOf(reported), workload.counters());
+    }
+
+    /** The threads' figures summed into one result covering {@code nanos}. */
+    private RunResult result(ThreadCounters[] counters, RunOptions o, long nanos, List<Interval> reported, long[] workloadCounters) {
+        int n = counters.length;
         long[] ev = new long[n];
         long[] ns = new long[n];
         long min = Long.MAX_VALUE;
@@ -209,8 +215,8 @@ public final class Engine {
             max = Math.max(max, counters[i].maxNanos);
             h.addAll(counters[i].hist);
         }
-        return new RunResult(workload.name(), o, end - start, ev, ns, min == Long.MAX_VALUE ? 0 : min, max, h,
-                List.copyOf(reported), workload.counterNames(), workload.counters());
+        return new RunResult(workload.name(), o, nanos, ev, ns, min == Long.MAX_VALUE ? 0 : min, max, h, reported,
+                workload.counterNames(), workloadCounters);
     }
 
     static final class Stop {
@@ -233,27 +239,15 @@ public final class Engine {
             if (stop.stopped) {
                 return;
             }
-            int n = counters.length;
-            long[] ev = new long[n];
-            long[] ns = new long[n];
-            long min = Long.MAX_VALUE;
-            long max = 0;
-            Histogram h = new Histogram();
-            for (int i = 0; i < n; i++) {
-                ThreadCounters c;
+            ThreadCounters[] taken = new ThreadCounters[counters.length];
+            for (int i = 0; i < counters.length; i++) {
                 synchronized (counters[i]) {
-                    c = counters[i].takeAndReset();
+                    taken[i] = counters[i].takeAndReset();
                 }
-                ev[i] = c.count;
-                ns[i] = c.sumNanos;
-                min = Math.min(min, c.minNanos);
-                max = Math.max(max, c.maxNanos);
-                h.addAll(c.hist);
             }
             long[] cs = workload.takeCounters();
             long now = System.nanoTime();
-            RunResult r = new RunResult(workload.name(), o, now - lastCheckpoint, ev, ns, min == Long.MAX_VALUE ? 0 : min, max,
-                    h, List.of(), workload.counterNames(), cs);
+            RunResult r = result(taken, o, now - lastCheckpoint, List.of(), cs);
             lastCheckpoint = now;
             checkpointSink.accept(new Checkpoint((now - start) / 1e9, r));
         }

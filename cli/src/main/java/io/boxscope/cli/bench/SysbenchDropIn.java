@@ -164,27 +164,12 @@ public final class SysbenchDropIn {
 
     /** sysbench's init(): the general options, in the order sysbench reads them, with its warnings and errors. */
     private void init() throws Exit {
-        int threads = v.integer("num-threads");
-        if (threads > 1) {
-            log.text(SbLog.WARNING, "--num-threads is deprecated, use --threads instead");
-        } else {
-            threads = v.integer("threads");
-        }
+        int threads = aliased("num-threads", "threads", 1);
         if (threads <= 0) {
             throw fatal("Invalid value for --threads: " + threads + ".\n");
         }
-        long events = v.integer("max-requests");
-        if (events > 0) {
-            log.text(SbLog.WARNING, "--max-requests is deprecated, use --events instead");
-        } else {
-            events = v.integer("events");
-        }
-        int time = v.integer("max-time");
-        if (time > 0) {
-            log.text(SbLog.WARNING, "--max-time is deprecated, use --time instead");
-        } else {
-            time = v.integer("time");
-        }
+        long events = aliased("max-requests", "events", 0);
+        int time = aliased("max-time", "time", 0);
         // sysbench keeps both as unsigned 64-bit values: a negative one is a huge limit
         double timeSeconds = time < 0 ? (double) Integer.toUnsignedLong(time) : time;
         long maxEvents = events < 0 ? Long.MAX_VALUE : events;
@@ -232,12 +217,7 @@ public final class SysbenchDropIn {
         v.integer("rand-spec-iter");
         v.integer("rand-spec-pct");
         v.integer("rand-spec-res");
-        int rate = v.integer("tx-rate");
-        if (rate > 0) {
-            log.text(SbLog.WARNING, "--tx-rate is deprecated, use --rate instead");
-        } else {
-            rate = v.integer("rate");
-        }
+        int rate = aliased("tx-rate", "rate", 0);
         int interval = v.integer("report-interval");
         List<Integer> checkpoints = new ArrayList<>();
         for (String c : v.list("report-checkpoints")) {
@@ -261,6 +241,16 @@ public final class SysbenchDropIn {
                 false, 0);
         mode = new SysbenchText.RunMode(checkpoints, debug, validate, seed,
                 forcedSeconds < 0 ? -1 : time + forcedSeconds);
+    }
+
+    /** A deprecated alias wins, with sysbench's warning, when it is above its default. */
+    private int aliased(String alias, String option, int unset) {
+        int a = v.integer(alias);
+        if (a > unset) {
+            log.text(SbLog.WARNING, "--" + alias + " is deprecated, use --" + option + " instead");
+            return a;
+        }
+        return v.integer(option);
     }
 
     /** No test name: sysbench runs a Lua script read from standard input, which Boxscope cannot. */
