@@ -65,6 +65,12 @@ public final class CompareDocuments {
             Summary sb = Summary.of(vb.get(metric));
             rows.add(new Row(metric, sa, sb, Comparison.of(sa, sb), Metrics.lowerIsBetter(metric)));
         }
+        // every metric is tested at once: correct for how many (Holm–Bonferroni)
+        List<Comparison> corrected = Comparison.holm(rows.stream().map(Row::change).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            rows.set(i, new Row(r.metric(), r.a(), r.b(), corrected.get(i), r.lowerIsBetter()));
+        }
         return new Result(ta, rows, diffs);
     }
 
