@@ -77,10 +77,27 @@ public record Environment(String cpuModel, int onlineCpus, int availableProcesso
                 Math.max(0, after.throttledNanos() - before.throttledNanos()));
     }
 
+    /**
+     * The CPU quota (in CPUs) and memory limit of process {@code pid}'s cgroups, e.g. a container's
+     * main process, for sizing a JVM that will join them; empty where there is no limit or it
+     * cannot be read.
+     */
+    public record ProcessLimits(OptionalDouble cpus, OptionalLong memoryBytes) {}
+
+    public static ProcessLimits limitsOf(HostPaths paths, int pid) {
+        CgroupState cg = CgroupState.read(paths, String.valueOf(pid), new ArrayList<>());
+        return cg.limits == null ? new ProcessLimits(OptionalDouble.empty(), OptionalLong.empty())
+                : new ProcessLimits(cg.limits.cpus(), cg.limits.memoryLimitBytes());
+    }
+
     private record CgroupState(String path, CgroupLimits limits, List<IoLimit> io) {
         static CgroupState read(HostPaths paths, List<String> problems) {
+            return read(paths, "self", problems);
+        }
+
+        static CgroupState read(HostPaths paths, String pid, List<String> problems) {
             try {
-                String text = Files.readString(paths.procRoot().resolve("self/cgroup"), StandardCharsets.UTF_8);
+                String text = Files.readString(paths.procRoot().resolve(pid).resolve("cgroup"), StandardCharsets.UTF_8);
                 CgroupFs fs = new CgroupFs(paths);
                 CgroupMembership m = fs.hostView(CgroupMembership.parse(text));
                 CgroupLimits limits = new CgroupLimitsReader(fs).read(m);
