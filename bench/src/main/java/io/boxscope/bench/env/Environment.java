@@ -23,7 +23,7 @@ import io.boxscope.proc.cgroup.CgroupMembership;
  * could not be read: shown, never hidden.
  */
 public record Environment(String cpuModel, int onlineCpus, int availableProcessors, String kernel, String jvm,
-        String cgroupPath, OptionalDouble cpuQuota, long cpuPeriodUs, String cpuset, OptionalLong memoryLimit,
+        String governor, String cgroupPath, OptionalDouble cpuQuota, long cpuPeriodUs, String cpuset, OptionalLong memoryLimit,
         List<IoLimit> ioLimits, List<String> problems) {
 
     public Environment {
@@ -56,8 +56,18 @@ public record Environment(String cpuModel, int onlineCpus, int availableProcesso
             problems.add("osrelease: " + e.getMessage());
         }
         String jvm = System.getProperty("java.vm.name", "?") + " " + Runtime.version();
+        // cpufreq's governor of CPU 0 (powersave and performance give different results); virtual
+        // machines often have no cpufreq at all, which is "none", not a problem
+        String governor = "none";
+        try {
+            governor = Files.readString(paths.sysRoot().resolve("devices/system/cpu/cpu0/cpufreq/scaling_governor")).strip();
+        } catch (java.nio.file.NoSuchFileException e) {
+            governor = "none";
+        } catch (IOException e) {
+            problems.add("scaling_governor: " + e.getMessage());
+        }
         CgroupState cg = CgroupState.read(paths, problems);
-        return new Environment(model, cpus, Runtime.getRuntime().availableProcessors(), kernel, jvm,
+        return new Environment(model, cpus, Runtime.getRuntime().availableProcessors(), kernel, jvm, governor,
                 cg.path, cg.limits == null ? OptionalDouble.empty() : cg.limits.cpus(),
                 cg.limits == null ? 100_000 : cg.limits.cpuPeriodUs(),
                 cg.limits == null ? "" : cg.limits.cpuset(),

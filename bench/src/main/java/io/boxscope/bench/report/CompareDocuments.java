@@ -22,8 +22,8 @@ public final class CompareDocuments {
     public record Result(String test, List<Row> rows, List<String> differences) {}
 
     /** Environment fields whose difference matters for performance. */
-    static final List<String> ENV_KEYS = List.of("cpu_model", "online_cpus", "available_processors", "cpu_quota",
-            "cpuset", "memory_limit_bytes", "io_limits", "kernel", "jvm");
+    static final List<String> ENV_KEYS = List.of("cpu_model", "online_cpus", "available_processors", "cpu_governor",
+            "cpu_quota", "cpuset", "memory_limit_bytes", "io_limits", "kernel", "jvm", "file_dir_fs_type");
     /** Options that only change how long a run is or how it is reported. */
     static final Set<String> NEUTRAL_OPTIONS = Set.of("time_s", "events", "report_interval_s", "percentile", "warmup_time_s", "file_dir");
 
@@ -40,7 +40,8 @@ public final class CompareDocuments {
         Map<String, Object> ea = map(a.get("environment"));
         Map<String, Object> eb = map(b.get("environment"));
         for (String k : ENV_KEYS) {
-            if (!Objects.equals(ea.get(k), eb.get(k))) {
+            // a key only one side has comes from an older file: nothing to compare
+            if (ea.containsKey(k) && eb.containsKey(k) && !Objects.equals(ea.get(k), eb.get(k))) {
                 diffs.add(k + ": " + show(ea.get(k)) + " → " + show(eb.get(k)));
             }
         }
