@@ -240,7 +240,8 @@ public final class FileIoWorkload implements Workload {
     public Worker worker(int threadId) throws IOException {
         return switch (o.ioMode()) {
             case SYNC -> syncWorker(threadId);
-            case MMAP -> new MappedWorker(this, mappings(), arena.allocate(o.requestSize(), 4096), seeds.forThread(threadId));
+            case MMAP -> new MappedWorker(this, mappings(), arena.allocate(o.requestSize(), 4096), seeds.forThread(threadId),
+                    seeds.histogramDraw());
             case ASYNC -> new AsyncWorker(syncWorker(threadId), o.asyncBacklog(), threadId);
         };
     }
@@ -295,6 +296,8 @@ public final class FileIoWorkload implements Workload {
         final MemorySegment st;
         final Xoroshiro rnd;
         final Request r = new Request();
+        private final boolean skip = seeds.histogramDraw();
+        private boolean started;
 
         SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd) {
             this.buf = buf;
@@ -304,6 +307,10 @@ public final class FileIoWorkload implements Workload {
 
         @Override
         public boolean next() {
+            if (skip && started) {
+                rnd.nextLong(); // what sysbench's histogram took after the previous event
+            }
+            started = true;
             nextRequest(r, rnd);
             return true;
         }

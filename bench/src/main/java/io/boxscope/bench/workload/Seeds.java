@@ -12,23 +12,40 @@ package io.boxscope.bench.workload;
 public final class Seeds {
     private final long seed;
     private final int background;
+    private final boolean histogramDraw;
 
-    private Seeds(long seed, int background) {
+    private Seeds(long seed, int background, boolean histogramDraw) {
         this.seed = seed;
         this.background = background;
+        this.histogramDraw = histogramDraw;
     }
 
     /** Clock-seeded generators (sysbench's --rand-seed=0). */
     public static Seeds fromClock() {
-        return new Seeds(0, 0);
+        return new Seeds(0, 0, false);
     }
 
     /** sysbench's --rand-seed=seed with {@code background} helper threads started before the workers. */
     public static Seeds of(long seed, int background) {
+        return of(seed, background, false);
+    }
+
+    /**
+     * The same; {@code histogramDraw}: sysbench's histogram update (sb_histogram_update, with
+     * --percentile above 0) takes one value from the worker's generator after every event, to pick
+     * a slot array. A workload that wants its requests to be sysbench's, event after event, skips
+     * one value between events when this is set ({@link #histogramDraw()}).
+     */
+    public static Seeds of(long seed, int background, boolean histogramDraw) {
         if (background < 0) {
             throw new IllegalArgumentException("background threads cannot be negative");
         }
-        return new Seeds(seed, background);
+        return new Seeds(seed, background, histogramDraw);
+    }
+
+    /** Whether a seeded workload should skip one value between events (see {@link #of(long, int, boolean)}). */
+    public boolean histogramDraw() {
+        return seed != 0 && histogramDraw;
     }
 
     public long seed() {

@@ -38,8 +38,10 @@ public final class Xoroshiro {
         long b = s1;
         long result = a + b;
         b ^= a;
-        s0 = Long.rotateLeft(a, 24) ^ b ^ (b << 16);
-        s1 = Long.rotateLeft(b, 37);
+        // the original 2016 constants (55, 14, 36), which sysbench 1.0.20's xoroshiro128plus.h uses,
+        // not the 2018 revision's (24, 16, 37): the same state then gives sysbench's sequence
+        s0 = Long.rotateLeft(a, 55) ^ b ^ (b << 14);
+        s1 = Long.rotateLeft(b, 36);
         return result;
     }
 

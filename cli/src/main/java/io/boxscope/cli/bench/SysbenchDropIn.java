@@ -384,7 +384,7 @@ public final class SysbenchDropIn {
      */
     int measure(Workload w, RunOptions o) throws Exit {
         if (mode.randSeed() != 0) {
-            w.seeds(Seeds.of(mode.randSeed(), background));
+            w.seeds(Seeds.of(mode.randSeed(), background, o.percentile() > 0));
         }
         log.notices("Initializing worker threads...\n\nThreads started!\n\n");
         Engine engine = new Engine(w, o, iv -> {

@@ -325,6 +325,50 @@ class SysbenchDropInTest {
         bothIn(with(seqwr, "cleanup"));
     }
 
+    /**
+     * --rand-seed: the same seed gives the same random offsets as sysbench, request for request
+     * (same xoroshiro128+ seeded from glibc's random(), same draw for the histogram after each
+     * event), seen in the pread64 calls both make under strace.
+     */
+    @Test
+    void randSeedGivesSysbenchsOffsets() throws IOException {
+        boolean strace = Stream.of(System.getenv("PATH").split(":")).anyMatch(p -> Files.isExecutable(Path.of(p, "strace")));
+        Requirements.require(strace, "strace on PATH (to see the offsets each tool reads)");
+        String[] files = {"fileio", "--file-num=2", "--file-total-size=32M"};
+        sysbench(sub("s"), with(files, "prepare"));
+        for (String[] extra : List.of(new String[] {"--file-test-mode=rndrd"}, new String[] {"--file-test-mode=rndrd", "--percentile=0"},
+                new String[] {"--file-test-mode=rndrw", "--file-fsync-freq=0"})) {
+            String[] run = with(with(files, "--events=20", "--time=0", "--rand-seed=42"), with(extra, "run"));
+            Path st = dir.resolve("s.trace");
+            Path bt = dir.resolve("b.trace");
+            List<String> s = new ArrayList<>(List.of("strace", "-f", "-e", "trace=pread64,pwrite64", "-o", st.toString(), "sysbench"));
+            s.addAll(List.of(run));
+            assertEquals(0, process(sub("s"), s).code());
+            List<String> b = new ArrayList<>(List.of("strace", "-f", "-e", "trace=pread64,pwrite64", "-o", bt.toString()));
+            List<String> a = new ArrayList<>(List.of("sysbench"));
+            a.addAll(List.of(run));
+            b.addAll(ChildJvm.boxscope(a.toArray(String[]::new)));
+            assertEquals(0, process(sub("s"), b).code());
+            List<String> expected = offsets(st);
+            assertEquals(20, expected.size(), String.join("\n", expected));
+            assertEquals(expected, offsets(bt), String.join(" ", extra));
+        }
+        sysbench(sub("s"), with(files, "cleanup"));
+    }
+
+    /** "read 16384 at N" / "write 16384 at N" for each block-sized pread64/pwrite64 in a strace log. */
+    private static List<String> offsets(Path trace) throws IOException {
+        Pattern p = Pattern.compile("p(read|write)64\\(\\d+, .*, 16384, (\\d+)\\) = 16384");
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(trace)) {
+            var m = p.matcher(line);
+            if (m.find()) {
+                out.add(m.group(1) + " at " + m.group(2));
+            }
+        }
+        return out;
+    }
+
     static String[] with(String[] base, String... more) {
         String[] a = new String[base.length + more.length];
         System.arraycopy(base, 0, a, 0, base.length);
