@@ -20,6 +20,7 @@ public final class Commands {
             io.boxscope.cli.bpf.BpfCommand::new,
             io.boxscope.cli.mem.MemCommand::new,
             io.boxscope.cli.bench.BenchCommand::new,
+            io.boxscope.cli.bench.SysbenchCommand::new,
             io.boxscope.cli.diagnose.DiagnoseCommand::new,
             io.boxscope.cli.serve.ServeCommand::new,
             CompletionCommand::new);

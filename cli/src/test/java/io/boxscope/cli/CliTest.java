@@ -46,6 +46,11 @@ class CliTest {
             assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(0, r.code(), r.err());
             String help = r.out().strip();
+            if (path.equals(List.of("sysbench"))) {
+                // the drop-in's --help is sysbench 1.0.20's own, line for line (SysbenchDropInTest)
+                assertTrue(help.startsWith("Usage:\n  sysbench [options]... [testname] [command]"), help);
+                return;
+            }
             int examples = help.lastIndexOf("\nEXAMPLES\n");
             assertTrue(examples > 0, "no EXAMPLES section in:\n" + help);
             assertTrue(help.substring(examples).lines().count() >= 2, "EXAMPLES is empty");
