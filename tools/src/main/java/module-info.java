@@ -9,5 +9,6 @@ module io.boxscope.tools {
     requires io.boxscope.probe;
     requires io.boxscope.proc;
     exports io.boxscope.tools.core;
+    exports io.boxscope.tools.execsnoop;
     exports io.boxscope.tools.syscount;
 }

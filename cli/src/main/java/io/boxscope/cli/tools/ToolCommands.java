@@ -14,5 +14,6 @@ public final class ToolCommands {
 
     /** In the order --help lists them. */
     public static final List<Supplier<CliCommand>> ALL = List.of(
+            ExecsnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }
