@@ -10,5 +10,6 @@ module io.boxscope.tools {
     requires io.boxscope.proc;
     exports io.boxscope.tools.core;
     exports io.boxscope.tools.execsnoop;
+    exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.syscount;
 }

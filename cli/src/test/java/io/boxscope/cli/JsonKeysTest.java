@@ -215,6 +215,7 @@ class JsonKeysTest {
     void toolsStreamOneObjectPerEvent() throws Exception {
         Runnable exec = () -> run("/bin/true");
         tool("execsnoop", exec, "execsnoop", "--json", "-d", "2", "-x");
+        tool("opensnoop", () -> run("/bin/cat", "/nonexistent-jsonkeys"), "opensnoop", "--json", "-d", "2", "-x", "-n", "cat");
     }
 
     private static void run(String... command) {

@@ -15,5 +15,6 @@ public final class ToolCommands {
     /** In the order --help lists them. */
     public static final List<Supplier<CliCommand>> ALL = List.of(
             ExecsnoopCommand::new,
+            OpensnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

@@ -27,6 +27,8 @@ public final class Execsnoop extends EventTool<ExecEvent> {
     /** libbpf-tools' TOTAL_MAX_ARGS and DEFAULT_MAXARGS. */
     public static final int MAX_ARGS = 60;
     public static final int DEFAULT_MAX_ARGS = 20;
+    /** libbpf-tools' ARGSIZE: bytes read of each argument, its NUL included. */
+    static final int ARGSIZE = 128;
     /** Threads with an exec in flight that are remembered (libbpf-tools' execs map holds 10240). */
     static final int PENDING = 10240;
 
@@ -71,7 +73,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
 
     @Override
     protected ToolScript script() {
-        return ToolScript.of(Execsnoop.class, "execsnoop");
+        return ToolScript.of(Execsnoop.class, "execsnoop").withStrlen(ARGSIZE);
     }
 
     @Override
