@@ -1,15 +1,14 @@
 /**
  * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, syscount, ...): each tool is a
  * probe-language script (a resource next to its classes) run through {@code io.boxscope.tools.core},
- * plus the tool's options and event records; cli renders them. syscount still assembles its program
- * with the bpf module's assembler until it moves onto the language.
+ * plus the tool's options and event records; cli renders them.
  */
 module io.boxscope.tools {
-    requires io.boxscope.bpf;
     requires io.boxscope.probe;
     requires io.boxscope.proc;
     exports io.boxscope.tools.core;
     exports io.boxscope.tools.execsnoop;
     exports io.boxscope.tools.opensnoop;
+    exports io.boxscope.tools.exitsnoop;
     exports io.boxscope.tools.syscount;
 }

@@ -216,6 +216,7 @@ class JsonKeysTest {
         Runnable exec = () -> run("/bin/true");
         tool("execsnoop", exec, "execsnoop", "--json", "-d", "2", "-x");
         tool("opensnoop", () -> run("/bin/cat", "/nonexistent-jsonkeys"), "opensnoop", "--json", "-d", "2", "-x", "-n", "cat");
+        tool("exitsnoop", () -> run("/bin/false"), "exitsnoop", "--json", "-d", "2", "-x");
     }
 
     private static void run(String... command) {

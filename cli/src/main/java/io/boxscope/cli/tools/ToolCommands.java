@@ -16,5 +16,6 @@ public final class ToolCommands {
     public static final List<Supplier<CliCommand>> ALL = List.of(
             ExecsnoopCommand::new,
             OpensnoopCommand::new,
+            ExitsnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }
