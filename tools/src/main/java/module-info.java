@@ -10,5 +10,6 @@ module io.boxscope.tools {
     exports io.boxscope.tools.execsnoop;
     exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.exitsnoop;
+    exports io.boxscope.tools.tcpconnect;
     exports io.boxscope.tools.syscount;
 }

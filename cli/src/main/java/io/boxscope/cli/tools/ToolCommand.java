@@ -90,7 +90,9 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void event(E event) {
-                            emit(event, view);
+                            if (show(event)) {
+                                emit(event, view);
+                            }
                         }
 
                         @Override
@@ -100,6 +102,7 @@ public abstract class ToolCommand<E> extends CliCommand {
                             err.flush();
                         }
                     });
+            end(g.json());
             return ExitCode.OK;
         } catch (ProgramException e) {
             err.print(e.getMessage());
@@ -113,6 +116,17 @@ public abstract class ToolCommand<E> extends CliCommand {
             return ExitCode.FAILURE;
         }
     }
+
+    /**
+     * Whether an event is printed as it comes (true by default); a tool in a summary mode
+     * (tcpconnect -c) keeps it and prints in {@link #end}.
+     */
+    protected boolean show(E event) {
+        return true;
+    }
+
+    /** After the run, once everything is detached: a summary mode's output. */
+    protected void end(boolean json) {}
 
     /** -p and --pid (which must agree) and --container, resolved and checked. */
     protected final ToolTarget target(GlobalOptions g) throws IOException {

@@ -17,5 +17,6 @@ public final class ToolCommands {
             ExecsnoopCommand::new,
             OpensnoopCommand::new,
             ExitsnoopCommand::new,
+            TcpconnectCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

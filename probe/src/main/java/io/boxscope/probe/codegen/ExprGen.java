@@ -353,17 +353,31 @@ final class ExprGen {
      * {@code ptr[i]} of an integer or pointer element (an {@code argv}-style array such as
      * {@code args->argv[$i]}): reads {@code sizeof(element)} bytes at {@code ptr + i * sizeof(element)}
      * from user memory where {@code str()} reads user memory (syscall tracepoints, uprobes), else kernel
-     * memory, as bpftrace does; an unreadable element is 0. Arrays inside the tracepoint record are not
-     * indexed yet.
+     * memory, as bpftrace does; an unreadable element is 0. An array field of a tracepoint record is
+     * indexed with a constant ({@code args->daddr[0]}).
      */
     private void index(Expr.Index i) {
-        if (!(type(i.base()) instanceof SType.Ptr)) {
-            throw unsupported(i, "indexing an array field (only pointers are indexed)");
-        }
         SType el = type(i);
         int bytes = el instanceof SType.Int t ? t.bytes() : el instanceof SType.Ptr ? 8 : -1;
         if (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8) {
-            throw unsupported(i, "indexing a pointer to " + el.display());
+            throw unsupported(i, "indexing to a " + el.display());
+        }
+        if (type(i.base()) instanceof SType.Array && i.base() instanceof Expr.Field f && i.index() instanceof Expr.IntLit n
+                && g.kind() == io.boxscope.probe.lang.sema.ProbeKind.TRACEPOINT && access(f).layout() == FieldAccess.Layout.PLAIN) {
+            // args->daddr[3]: an element of an array in the tracepoint record, read from the context
+            a.ldx(switch (bytes) {
+                case 1 -> Size.B;
+                case 2 -> Size.H;
+                case 4 -> Size.W;
+                default -> Size.DW;
+            }, Reg.R0, Gen.CTX, (int) (access(f).offset() + n.value() * bytes));
+            if (el instanceof SType.Int t && t.signed()) {
+                extend(bytes, true);
+            }
+            return;
+        }
+        if (!(type(i.base()) instanceof SType.Ptr)) {
+            throw unsupported(i, "indexing an array other than a tracepoint field with a constant index");
         }
         int mark = g.frame.mark();
         int tmp = g.frame.alloc(8, i.span());
