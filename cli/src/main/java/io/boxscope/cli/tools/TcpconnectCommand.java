@@ -8,10 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
-import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -123,32 +121,23 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
     }
 
     @Override
-    protected View<ConnectEvent> view(ToolTarget target) {
-        return new View<>() {
-            @Override
-            public void text(ConnectEvent e, Terminal t) {
-                t.out().print(line(e));
-            }
-
-            @Override
-            public Object json(ConnectEvent e) {
-                Map<String, Object> o = Json.object();
-                o.put("elapsed_ns", e.sinceNs());
-                o.put("container", e.container());
-                o.put("uid", e.uid());
-                o.put("pid", e.pid());
-                o.put("comm", e.comm());
-                o.put("ip", e.ipVersion());
-                o.put("saddr", e.saddr());
-                o.put("daddr", e.daddr());
-                o.put("dport", e.dport());
-                return o;
-            }
-        };
+    protected Map<String, Object> json(ConnectEvent e) {
+        Map<String, Object> o = Json.object();
+        o.put("elapsed_ns", e.sinceNs());
+        o.put("container", e.container());
+        o.put("uid", e.uid());
+        o.put("pid", e.pid());
+        o.put("comm", e.comm());
+        o.put("ip", e.ipVersion());
+        o.put("saddr", e.saddr());
+        o.put("daddr", e.daddr());
+        o.put("dport", e.dport());
+        return o;
     }
 
     /** libbpf-tools tcpconnect's handle_event line, its widths included. */
-    String line(ConnectEvent e) {
+    @Override
+    protected String line(ConnectEvent e) {
         StringBuilder sb = new StringBuilder();
         if (timestamp.value()) {
             sb.append(String.format(Locale.ROOT, "%-9.3f", e.sinceNs() / 1e9));
@@ -157,7 +146,7 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
             sb.append(String.format(Locale.ROOT, "%-6d", e.uid()));
         }
         if (containerColumn()) {
-            sb.append(String.format(Locale.ROOT, "%-16s ", e.container() == null ? "-" : Text.safe(e.container())));
+            sb.append(containerCell(e.container()));
         }
         return sb.append(String.format(Locale.ROOT, "%-6d %-16.16s %-2d %-16s %-16s %-5d%n", e.pid(), Text.safe(e.comm()), e.ipVersion(),
                 e.saddr(), e.daddr(), e.dport())).toString();
