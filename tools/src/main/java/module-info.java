@@ -11,5 +11,6 @@ module io.boxscope.tools {
     exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.exitsnoop;
     exports io.boxscope.tools.tcpconnect;
+    exports io.boxscope.tools.killsnoop;
     exports io.boxscope.tools.syscount;
 }

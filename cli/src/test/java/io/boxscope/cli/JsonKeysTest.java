@@ -224,6 +224,7 @@ class JsonKeysTest {
                 // a refused connect was still attempted: the event is there
             }
         }, "tcpconnect", "--json", "-d", "2", "-p", self());
+        tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
     }
 
     private static void run(String... command) {

@@ -18,5 +18,6 @@ public final class ToolCommands {
             OpensnoopCommand::new,
             ExitsnoopCommand::new,
             TcpconnectCommand::new,
+            KillsnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }
