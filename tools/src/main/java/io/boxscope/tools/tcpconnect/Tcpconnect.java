@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Set;
-import io.boxscope.proc.Inet;
+import io.boxscope.proc.InetText;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
@@ -86,10 +86,10 @@ public final class Tcpconnect extends EventTool<ConnectEvent> {
 
     /** The script packs an address's bytes in memory order into little-endian integers. */
     static String v4(long packed) {
-        return Inet.ntop(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) packed).array());
+        return InetText.ipv4(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) packed).array(), 0);
     }
 
     static String v6(long hi, long lo) {
-        return Inet.ntop(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(hi).putLong(lo).array());
+        return InetText.ipv6(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(hi).putLong(lo).array());
     }
 }
