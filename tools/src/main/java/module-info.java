@@ -6,5 +6,6 @@
  */
 module io.boxscope.tools {
     requires io.boxscope.bpf;
+    exports io.boxscope.tools.hist;
     exports io.boxscope.tools.syscount;
 }
