@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
  * histogram block is re-rendered from its count column alone, so the header, the inclusive ranges,
  * the padding and the bars all come from the code under test and must equal what the C tool printed.
  */
-class HistTextTest {
+public class HistTextTest {
 
     /** One block of a fixture: the unit of its header, its lines (header included) and its counts. */
-    record Block(String unit, String text, long[] counts) {}
+    public record Block(String unit, String text, long[] counts) {}
 
-    static List<Block> blocks(String resource) throws IOException {
+    public static List<Block> blocks(String resource) throws IOException {
         String text;
         try (InputStream in = HistTextTest.class.getResourceAsStream(resource)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

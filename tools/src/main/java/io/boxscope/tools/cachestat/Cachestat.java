@@ -1,0 +1,55 @@
+package io.boxscope.tools.cachestat;
+
+import java.util.Locale;
+import io.boxscope.proc.Meminfo;
+
+/**
+ * libbpf-tools' cachestat on tracepoints (script {@code cachestat.bt}; its header and docs/tools.md
+ * say how accesses and misses are counted without kprobes): page cache hits, misses, dirtied buffers
+ * and the hit ratio per interval, with Buffers and Cached from /proc/meminfo, as cachestat.c prints them.
+ */
+public final class Cachestat {
+    private Cachestat() {}
+
+    /**
+     * One interval.
+     *
+     * @param time      local time {@code HH:MM:SS} with -T, else null
+     * @param hits      accesses minus misses (0 when misses exceed accesses: read-ahead added more
+     *                  pages than were asked for; then misses are the accesses, as libbpf-tools)
+     * @param misses    pages added to the page cache for reads
+     * @param dirties   buffers marked dirty
+     * @param ratio     hits / accesses, 0 without accesses
+     * @param buffersMb /proc/meminfo Buffers in MiB
+     * @param cachedMb  /proc/meminfo Cached in MiB
+     */
+    public record Interval(String time, long hits, long misses, long dirties, double ratio, long buffersMb, long cachedMb) {}
+
+    /** cachestat.c's arithmetic on one interval's counters. */
+    public static Interval interval(long total, long misses, long mbd, Meminfo meminfo, String time) {
+        if (total < 0) {
+            total = 0;
+        }
+        if (misses < 0) {
+            misses = 0;
+        }
+        long hits = total - misses;
+        if (hits < 0) {
+            misses = total;
+            hits = 0;
+        }
+        double ratio = total > 0 ? (double) hits / total : 0.0;
+        return new Interval(time, hits, misses, mbd, ratio, meminfo.require("Buffers") / 1024, meminfo.require("Cached") / 1024);
+    }
+
+    public static String header(boolean timestamp) {
+        return (timestamp ? String.format("%-8s ", "TIME") : "")
+                + String.format("%8s %8s %8s %8s %12s %10s\n", "HITS", "MISSES", "DIRTIES", "HITRATIO", "BUFFERS_MB", "CACHED_MB");
+    }
+
+    public static String line(Interval i) {
+        return (i.time() != null ? String.format("%-8s ", i.time()) : "")
+                + String.format(Locale.ROOT, "%8d %8d %8d %7.2f%% %12d %10d\n", i.hits(), i.misses(), i.dirties(),
+                100 * i.ratio(), i.buffersMb(), i.cachedMb());
+    }
+}

@@ -1,0 +1,71 @@
+package io.boxscope.tools.funccount;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.output.MapValue;
+import io.boxscope.probe.output.Value;
+
+/**
+ * BCC's funccount (tools/funccount.py; libbpf-tools have none) on tracepoints and uprobes: calls per
+ * function or event, counted in the kernel, printed per interval ({@code -i}) or at the end, as
+ * funccount.py prints them.
+ */
+public final class Funccount {
+    private Funccount() {}
+
+    /** One function's count. */
+    public record Count(String func, long count) {}
+
+    /** One interval (or the whole run): local time with -T (else null), counts ascending as BCC sorts them. */
+    public record Report(String time, List<Count> counts) {
+        public Report {
+            counts = List.copyOf(counts);
+        }
+    }
+
+    /** The report from the script's {@code @counts[probe]} map; zero counts left out, ascending by count. */
+    public static Report report(MapDump counts, String time) {
+        List<Count> out = new ArrayList<>();
+        for (MapDump.Entry e : counts.entries()) {
+            long n = switch (e.value()) {
+                case MapValue.Count c -> c.count();
+                default -> throw new IllegalStateException(counts.name() + " is not a count() map: " + e.value());
+            };
+            String probe = switch (e.key().getFirst()) {
+                case Value.Str s -> s.text();
+                case Value.Resolved r -> r.text();
+                default -> e.key().getFirst().toString();
+            };
+            if (n != 0) {
+                out.add(new Count(FuncPattern.funcName(probe), n));
+            }
+        }
+        out.sort(Comparator.comparingLong(Count::count).thenComparing(Count::func));
+        return new Report(time, out);
+    }
+
+    /** {@code Tracing N functions for "PATTERN"... Hit Ctrl-C to end.} (BCC on Python 3 prints the pattern as b'...'; not copied.) */
+    public static String header(int functions, String pattern) {
+        return String.format(Locale.ROOT, "Tracing %d functions for \"%s\"... Hit Ctrl-C to end.\n", functions, pattern);
+    }
+
+    /** A blank line, the time with -T, {@code FUNC COUNT} and one {@code %-36s %8d} line per function. */
+    public static String text(Report r) {
+        StringBuilder sb = new StringBuilder("\n");
+        if (r.time() != null) {
+            sb.append(String.format("%-8s\n", r.time()));
+        }
+        sb.append(String.format("%-36s %8s\n", "FUNC", "COUNT"));
+        for (Count c : r.counts()) {
+            sb.append(String.format(Locale.ROOT, "%-36s %8d\n", c.func(), c.count()));
+        }
+        return sb.toString();
+    }
+
+    public static String detaching() {
+        return "Detaching...\n";
+    }
+}
