@@ -1,8 +1,10 @@
 /**
- * Boxscope's BCC-class tools (libbpf-tools' syscount, biolatency, runqlat, biosnoop, cachestat, BCC's
- * funccount, ...): each tool's probe-language script (a resource next to its classes), its options,
- * its result records and their libbpf-tools text. syscount still assembles its program with the bpf
- * module's assembler.
+ * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, biolatency, runqlat, biosnoop,
+ * cachestat, syscount, BCC's funccount, ...): each tool is a probe-language script (a resource next
+ * to its classes) run through {@code io.boxscope.tools.core} (per-event tools) or
+ * {@code io.boxscope.tools.hist.IntervalRun} (interval tools), plus the tool's options, records and
+ * their libbpf-tools text; cli renders them. syscount still assembles its program with the bpf
+ * module's assembler until it moves onto the language.
  */
 module io.boxscope.tools {
     requires io.boxscope.bpf;
@@ -11,6 +13,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.biolatency;
     exports io.boxscope.tools.biosnoop;
     exports io.boxscope.tools.cachestat;
+    exports io.boxscope.tools.core;
     exports io.boxscope.tools.funccount;
     exports io.boxscope.tools.hist;
     exports io.boxscope.tools.runqlat;
