@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.proc.Partitions;
+import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.hist.HistText;
+import io.boxscope.tools.hist.IntervalRun;
 import io.boxscope.tools.hist.KeyedHist;
 import io.boxscope.tools.hist.Log2Hist;
 
@@ -71,6 +73,12 @@ public final class Biolatency {
             out.add(new DiskHist(disk, flags, k.hist()));
         }
         return new Report(time, options.unit(), out);
+    }
+
+    /** The run: the script with these options, a report per interval from {@code @hist}, which is emptied after each. */
+    public static IntervalRun<Report> run(Options options, Partitions partitions, boolean timestamp) {
+        return new IntervalRun<>(ToolScript.of(Biolatency.class, "biolatency"), options.params(), List.of("@hist"),
+                (maps, time) -> report(maps.apply("@hist"), options, partitions, timestamp ? time : null));
     }
 
     /** {@code Tracing block device I/O... Hit Ctrl-C to end.} */

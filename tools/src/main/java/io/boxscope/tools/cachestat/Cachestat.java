@@ -1,6 +1,14 @@
 package io.boxscope.tools.cachestat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.output.MapValue;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.tools.core.ToolScript;
+import io.boxscope.tools.hist.IntervalRun;
 import io.boxscope.proc.Meminfo;
 
 /**
@@ -40,6 +48,37 @@ public final class Cachestat {
         }
         double ratio = total > 0 ? (double) hits / total : 0.0;
         return new Interval(time, hits, misses, mbd, ratio, meminfo.require("Buffers") / 1024, meminfo.require("Cached") / 1024);
+    }
+
+    /**
+     * The run: a line per interval from the script's {@code @total}, {@code @misses} and {@code @mbd}
+     * (emptied after each) and /proc/meminfo read at that moment.
+     */
+    public static IntervalRun<Interval> run(HostPaths paths, boolean timestamp) {
+        return new IntervalRun<>(ToolScript.of(Cachestat.class, "cachestat"), List.of(), List.of("@total", "@misses", "@mbd"),
+                (maps, time) -> {
+                    Meminfo m;
+                    try {
+                        m = Meminfo.read(paths);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read " + paths.procRoot().resolve("meminfo"), e);
+                    }
+                    return interval(sum(maps.apply("@total")), sum(maps.apply("@misses")), sum(maps.apply("@mbd")), m,
+                            timestamp ? time : null);
+                });
+    }
+
+    /** The value of an unkeyed sum() or count() map, 0 while nothing was counted. */
+    static long sum(MapDump m) {
+        long s = 0;
+        for (MapDump.Entry e : m.entries()) {
+            s += switch (e.value()) {
+                case MapValue.Sum v -> v.sum();
+                case MapValue.Count c -> c.count();
+                default -> throw new IllegalStateException(m.name() + " is not a sum() or count() map: " + e.value());
+            };
+        }
+        return s;
     }
 
     public static String header(boolean timestamp) {

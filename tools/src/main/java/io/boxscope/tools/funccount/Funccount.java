@@ -1,6 +1,17 @@
 package io.boxscope.tools.funccount;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Features;
+import io.boxscope.bpf.feature.Support;
+import io.boxscope.bpf.tracefs.Tracefs;
+import io.boxscope.bpf.tracefs.TracepointId;
+import io.boxscope.tools.core.ToolScript;
+import io.boxscope.tools.hist.IntervalRun;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +56,34 @@ public final class Funccount {
         }
         out.sort(Comparator.comparingLong(Count::count).thenComparing(Count::func));
         return new Report(time, out);
+    }
+
+    /**
+     * The run: the pattern's counting script, in process {@code pid} only when not null (-p), a report
+     * per interval (or one at the end) from {@code @counts}, emptied after each.
+     */
+    public static IntervalRun<Report> run(FuncPattern pattern, Integer pid, boolean timestamp) {
+        return new IntervalRun<>(new ToolScript("funccount", pattern.script()), List.of(pid == null ? "0" : Integer.toString(pid)),
+                List.of("@counts"), (maps, time) -> report(maps.apply("@counts"), timestamp ? time : null));
+    }
+
+    /**
+     * Refuses what this kernel cannot count before anything is loaded: a kernel-function pattern
+     * without kprobes, with one line naming a tracepoint to count instead.
+     *
+     * @throws IllegalArgumentException the message to print
+     */
+    public static void check(FuncPattern pattern, Path sysRoot) throws IOException {
+        if (pattern.kind() != FuncPattern.Kind.KPROBE) {
+            return;
+        }
+        if (Features.attach(AttachKind.KPROBE) instanceof Support.Unsupported u) {
+            Set<String> syscalls = new HashSet<>();
+            for (TracepointId t : Tracefs.locate(sysRoot).events("syscalls:*")) {
+                syscalls.add(t.event());
+            }
+            throw new IllegalArgumentException(pattern.noKprobesMessage(u.reason(), syscalls));
+        }
     }
 
     /** {@code Tracing N functions for "PATTERN"... Hit Ctrl-C to end.} (BCC on Python 3 prints the pattern as b'...'; not copied.) */

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.MapValue;
 import io.boxscope.probe.output.Value;
+import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.hist.HistText;
+import io.boxscope.tools.hist.IntervalRun;
 import io.boxscope.tools.hist.KeyedHist;
 import io.boxscope.tools.hist.Log2Hist;
 
@@ -76,6 +78,12 @@ public final class Runqlat {
             out.add(new TaskHist(id, options.group() == Group.ALL ? null : names.getOrDefault(id, ""), k.hist()));
         }
         return new Report(time, options.unit(), options.group(), out);
+    }
+
+    /** The run: a report per interval from {@code @hist} and {@code @comm}, which are emptied after each. */
+    public static IntervalRun<Report> run(Options options, boolean timestamp) {
+        return new IntervalRun<>(ToolScript.of(Runqlat.class, "runqlat"), options.params(), List.of("@hist", "@comm"),
+                (maps, time) -> report(maps.apply("@hist"), maps.apply("@comm"), options, timestamp ? time : null));
     }
 
     public static String header() {
