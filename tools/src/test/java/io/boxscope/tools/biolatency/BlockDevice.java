@@ -14,10 +14,10 @@ import java.nio.file.Path;
  * @param minor          its minor number
  * @param maxRequestBytes max_sectors_kb * 1024: no request to it is larger
  */
-record BlockDevice(String name, long major, long minor, long maxRequestBytes) {
+public record BlockDevice(String name, long major, long minor, long maxRequestBytes) {
 
     /** The disk under {@code dir}, or null when its file system is not on a block device (tmpfs, overlay). */
-    static BlockDevice of(Path dir) throws IOException, InterruptedException {
+    public static BlockDevice of(Path dir) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("stat", "-c", "%d", dir.toString()).start();
         long dev = Long.parseLong(new String(p.getInputStream().readAllBytes()).trim());
         p.waitFor();
@@ -41,7 +41,7 @@ record BlockDevice(String name, long major, long minor, long maxRequestBytes) {
      * A directory on a real block device for the test's file: java.io.tmpdir's file system when it is
      * one, else the first mount point in /proc/mounts whose device is a disk (said in the test's output).
      */
-    static Path testDir() throws IOException, InterruptedException {
+    public static Path testDir() throws IOException, InterruptedException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         if (of(tmp) != null) {
             return tmp;
@@ -57,7 +57,7 @@ record BlockDevice(String name, long major, long minor, long maxRequestBytes) {
     }
 
     /** The kernel's internal dev_t of the disk, as block tracepoints carry it. */
-    long kernelDev() {
+    public long kernelDev() {
         return (major << 20) | minor;
     }
 }
