@@ -46,13 +46,21 @@ public abstract class ToolCommand<E> extends CliCommand {
      * @param description   --help's description lines
      */
     protected ToolCommand(String name, String columnShort, String... description) {
+        this(name, columnShort, true, description);
+    }
+
+    /**
+     * @param durationShort false when the libbpf tool uses {@code -d} for something else (biosnoop's
+     *                      {@code -d DISK}): then the duration is only {@code --duration}
+     */
+    protected ToolCommand(String name, String columnShort, boolean durationShort, String... description) {
         super(name, description);
         globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
                 .help("Process ID to trace (same as the global --pid).");
         containerColumn = (columnShort == null ? flag("--container-column") : flag(columnShort, "--container-column"))
                 .help("Print a CONTAINER column: the container's name, '-' on the host.");
-        duration = option(Integer.class, null, "-d", "--duration").label("DURATION")
+        duration = (durationShort ? option(Integer.class, null, "-d", "--duration") : option(Integer.class, null, "--duration")).label("DURATION")
                 .help("Duration to trace, in seconds (default: until Ctrl-C).");
     }
 

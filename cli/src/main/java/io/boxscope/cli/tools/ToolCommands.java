@@ -14,5 +14,10 @@ public final class ToolCommands {
 
     /** In the order --help lists them. */
     public static final List<Supplier<CliCommand>> ALL = List.of(
+            BiolatencyCommand::new,
+            BiosnoopCommand::new,
+            CachestatCommand::new,
+            FunccountCommand::new,
+            RunqlatCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

@@ -28,10 +28,10 @@ public final class Cachestat {
      * @param misses    pages added to the page cache for reads
      * @param dirties   buffers marked dirty
      * @param ratio     hits / accesses, 0 without accesses
-     * @param buffersMb /proc/meminfo Buffers in MiB
-     * @param cachedMb  /proc/meminfo Cached in MiB
+     * @param buffersKb /proc/meminfo Buffers in kB (printed in MiB, as libbpf-tools)
+     * @param cachedKb  /proc/meminfo Cached in kB (printed in MiB)
      */
-    public record Interval(String time, long hits, long misses, long dirties, double ratio, long buffersMb, long cachedMb) {}
+    public record Interval(String time, long hits, long misses, long dirties, double ratio, long buffersKb, long cachedKb) {}
 
     /** cachestat.c's arithmetic on one interval's counters. */
     public static Interval interval(long total, long misses, long mbd, Meminfo meminfo, String time) {
@@ -47,7 +47,7 @@ public final class Cachestat {
             hits = 0;
         }
         double ratio = total > 0 ? (double) hits / total : 0.0;
-        return new Interval(time, hits, misses, mbd, ratio, meminfo.require("Buffers") / 1024, meminfo.require("Cached") / 1024);
+        return new Interval(time, hits, misses, mbd, ratio, meminfo.require("Buffers"), meminfo.require("Cached"));
     }
 
     /**
@@ -89,6 +89,6 @@ public final class Cachestat {
     public static String line(Interval i) {
         return (i.time() != null ? String.format("%-8s ", i.time()) : "")
                 + String.format(Locale.ROOT, "%8d %8d %8d %7.2f%% %12d %10d\n", i.hits(), i.misses(), i.dirties(),
-                100 * i.ratio(), i.buffersMb(), i.cachedMb());
+                100 * i.ratio(), i.buffersKb() / 1024, i.cachedKb() / 1024);
     }
 }
