@@ -12,6 +12,7 @@ module io.boxscope.tools {
     requires io.boxscope.proc;
     exports io.boxscope.tools.biolatency;
     exports io.boxscope.tools.biosnoop;
+    exports io.boxscope.tools.bitesize;
     exports io.boxscope.tools.cachestat;
     exports io.boxscope.tools.core;
     exports io.boxscope.tools.funccount;

@@ -191,6 +191,7 @@ class JsonKeysTest {
         document("runqlat", "runqlat", "--json", "-P", "1", "1");
         document("runqlat", "runqlat", "--json", "-L", "-m", "1", "1");
         document("cachestat", "cachestat", "--json", "1", "1");
+        document("bitesize", "bitesize", "--json", "-T", "1", "1");
         document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
     }
 
@@ -270,7 +271,7 @@ class JsonKeysTest {
         if (COVERED.containsAll(Set.of("containers", "mem pmap", "bench cpu"))) { // the whole class ran
             Set<String> missing = new TreeSet<>(leaves);
             missing.removeAll(COVERED);
-            missing.removeAll(Set.of("bpf features", "probe", "syscount", "biolatency", "biosnoop", "cachestat", "funccount",
+            missing.removeAll(Set.of("bpf features", "probe", "syscount", "biolatency", "biosnoop", "bitesize", "cachestat", "funccount",
                     "runqlat")); // @KernelTest: skipped off-root
             missing.removeAll(Set.of("mem container", "demo", "diagnose")); // @DockerTest
             assertEquals(Set.of(), missing, "commands whose --json no test walks: add them to JsonKeysTest");

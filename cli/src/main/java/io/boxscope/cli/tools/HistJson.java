@@ -8,7 +8,8 @@ import io.boxscope.tools.hist.Log2Hist;
 
 /**
  * A libbpf-tools histogram as JSON: the slots the text prints (0 up to the last non-empty one),
- * each {@code {low_us, high_us, count}} (or {@code _ms} with -m), bounds inclusive as printed.
+ * each {@code {low_us, high_us, count}} ({@code _ms} with -m, {@code _kb} for bitesize's Kbytes),
+ * bounds inclusive as printed.
  */
 final class HistJson {
     private HistJson() {}
@@ -18,6 +19,7 @@ final class HistJson {
         String suffix = switch (unit) {
             case "usecs" -> "_us";
             case "msecs" -> "_ms";
+            case "kbytes" -> "_kb";
             default -> throw new IllegalArgumentException("unit " + unit);
         };
         long[] s = hist.slots();

@@ -16,6 +16,7 @@ public final class ToolCommands {
     public static final List<Supplier<CliCommand>> ALL = List.of(
             BiolatencyCommand::new,
             BiosnoopCommand::new,
+            BitesizeCommand::new,
             CachestatCommand::new,
             FunccountCommand::new,
             RunqlatCommand::new,

@@ -82,6 +82,7 @@ public final class LibbpfOutput {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!text().contains("Tracing")) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly(); // the caller gets no object to close
                     throw new AssertionError(String.join(" ", command) + " did not start: " + text());
                 }
                 Thread.sleep(20);
