@@ -82,12 +82,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
                 o.put("buckets", HistJson.buckets(h.hist(), "kbytes"));
                 hists.add(o);
             }
-            Map<String, Object> o = Json.object();
-            if (r.time() != null) {
-                o.put("time", r.time());
-            }
-            o.put("histograms", hists);
-            return o;
+            return HistJson.document(r.time(), hists);
         }
     };
 }

@@ -14,6 +14,16 @@ import io.boxscope.tools.hist.Log2Hist;
 final class HistJson {
     private HistJson() {}
 
+    /** One interval's document: {@code {time, histograms}} ({@code time} only with -T). */
+    static Map<String, Object> document(String time, List<Object> histograms) {
+        Map<String, Object> o = Json.object();
+        if (time != null) {
+            o.put("time", time);
+        }
+        o.put("histograms", histograms);
+        return o;
+    }
+
     /** {@code unit} is libbpf-tools' word ({@code usecs}, {@code msecs}). */
     static List<Object> buckets(Log2Hist hist, String unit) {
         String suffix = switch (unit) {

@@ -2,12 +2,10 @@ package io.boxscope.cli.tools;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
@@ -17,7 +15,6 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
-import io.boxscope.tools.core.Lost;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.hist.IntervalRun;
@@ -88,9 +85,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
                 @Override
                 public void lost(long events) {
-                    out.flush();
-                    err.println(Lost.message(events));
-                    err.flush();
+                    ToolCommand.reportLost(out, err, events);
                 }
             });
             if (!g.json()) {
@@ -98,16 +93,8 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 out.flush();
             }
             return ExitCode.OK;
-        } catch (ProgramException e) {
-            err.print(e.getMessage());
-            err.println("boxscope: the " + name() + " script does not compile on this kernel (a tracepoint it needs may be missing)");
-            return ExitCode.FAILURE;
-        } catch (ProbeRunException e) {
-            err.println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.FAILURE;
+        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+            return ToolCommand.failed(name(), e, err);
         }
     }
 

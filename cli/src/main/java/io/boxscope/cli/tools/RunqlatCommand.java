@@ -109,12 +109,7 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
                 o.put("buckets", HistJson.buckets(h.hist(), r.unit()));
                 hists.add(o);
             }
-            Map<String, Object> o = Json.object();
-            if (r.time() != null) {
-                o.put("time", r.time());
-            }
-            o.put("histograms", hists);
-            return o;
+            return HistJson.document(r.time(), hists);
         }
     };
 }

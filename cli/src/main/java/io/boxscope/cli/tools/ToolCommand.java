@@ -103,22 +103,42 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void lost(long events) {
-                            out.flush();
-                            err.println(Lost.message(events));
-                            err.flush();
+                            reportLost(out, err, events);
                         }
                     });
             return ExitCode.OK;
-        } catch (ProgramException e) {
-            err.print(e.getMessage());
-            err.println("boxscope: the " + name() + " script does not compile on this kernel (a tracepoint it needs may be missing)");
-            return ExitCode.FAILURE;
-        } catch (ProbeRunException e) {
-            err.println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.FAILURE;
+        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+            return failed(name(), e, err);
+        }
+    }
+
+    /** Lost events on standard error, after what standard output holds so far (every tool command). */
+    static void reportLost(PrintWriter out, PrintWriter err, long events) {
+        out.flush();
+        err.println(Lost.message(events));
+        err.flush();
+    }
+
+    /**
+     * The exit code and message of a tool whose script does not compile here, cannot load or attach
+     * (3 when a privilege is missing), or whose thread was interrupted (every tool command).
+     */
+    static int failed(String tool, Exception e, PrintWriter err) {
+        switch (e) {
+            case ProgramException p -> {
+                err.print(p.getMessage());
+                err.println("boxscope: the " + tool + " script does not compile on this kernel (a tracepoint it needs may be missing)");
+                return ExitCode.FAILURE;
+            }
+            case ProbeRunException r -> {
+                err.println("boxscope: " + Text.safe(r.getMessage()));
+                return r.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+            }
+            case InterruptedException i -> {
+                Thread.currentThread().interrupt();
+                return ExitCode.FAILURE;
+            }
+            default -> throw new IllegalArgumentException("not a tool failure", e);
         }
     }
 

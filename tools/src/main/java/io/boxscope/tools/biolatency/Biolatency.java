@@ -92,10 +92,7 @@ public final class Biolatency {
      * or an empty line, and the histogram.
      */
     public static String text(Report r) {
-        StringBuilder sb = new StringBuilder("\n");
-        if (r.time() != null) {
-            sb.append(String.format("%-8s\n", r.time()));
-        }
+        StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         for (DiskHist h : r.hists()) {
             if (h.disk() != null) {
                 sb.append("\ndisk = ").append(h.disk()).append('\t');

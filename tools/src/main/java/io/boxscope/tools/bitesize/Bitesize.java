@@ -64,10 +64,7 @@ public final class Bitesize {
 
     /** A blank line, the time with -T, then {@code Process Name = COMM} after a blank line and its histogram. */
     public static String text(Report r) {
-        StringBuilder sb = new StringBuilder("\n");
-        if (r.time() != null) {
-            sb.append(String.format("%-8s\n", r.time()));
-        }
+        StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         for (CommHist h : r.hists()) {
             sb.append("\nProcess Name = ").append(h.comm()).append('\n');
             sb.append(HistText.log2(h.hist(), "Kbytes"));

@@ -11,6 +11,7 @@ import io.boxscope.bpf.feature.Support;
 import io.boxscope.bpf.tracefs.Tracefs;
 import io.boxscope.bpf.tracefs.TracepointId;
 import io.boxscope.tools.core.ToolScript;
+import io.boxscope.tools.hist.HistText;
 import io.boxscope.tools.hist.IntervalRun;
 import java.util.Comparator;
 import java.util.List;
@@ -93,10 +94,7 @@ public final class Funccount {
 
     /** A blank line, the time with -T, {@code FUNC COUNT} and one {@code %-36s %8d} line per function. */
     public static String text(Report r) {
-        StringBuilder sb = new StringBuilder("\n");
-        if (r.time() != null) {
-            sb.append(String.format("%-8s\n", r.time()));
-        }
+        StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         sb.append(String.format("%-36s %8s\n", "FUNC", "COUNT"));
         for (Count c : r.counts()) {
             sb.append(String.format(Locale.ROOT, "%-36s %8d\n", c.func(), c.count()));

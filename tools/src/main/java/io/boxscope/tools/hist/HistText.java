@@ -84,6 +84,14 @@ public final class HistText {
         return sb.toString();
     }
 
+    /**
+     * What libbpf-tools' interval loops print before an interval's histograms: a blank line, then the
+     * local time as {@code "%-8s\n"} with -T ({@code time} null without).
+     */
+    public static String intervalStart(String time) {
+        return time == null ? "\n" : "\n" + String.format("%-8s\n", time);
+    }
+
     /** {@code print_stars}: {@code val * width / max} stars, spaces to {@code width}, a '+' past the maximum. */
     private static void stars(StringBuilder sb, long val, long max, int width) {
         int n = (int) (Math.min(val, max) * width / max);

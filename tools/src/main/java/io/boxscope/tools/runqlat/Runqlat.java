@@ -92,10 +92,7 @@ public final class Runqlat {
 
     /** One interval as runqlat.c prints it: a blank line, the time with -T, then {@code pid = N comm} (-P) or {@code tid = ...} (-L) and each histogram. */
     public static String text(Report r) {
-        StringBuilder sb = new StringBuilder("\n");
-        if (r.time() != null) {
-            sb.append(String.format("%-8s\n", r.time()));
-        }
+        StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         for (TaskHist h : r.hists()) {
             switch (r.group()) {
                 case PROCESS -> sb.append("\npid = ").append(h.id()).append(' ').append(h.comm()).append('\n');
