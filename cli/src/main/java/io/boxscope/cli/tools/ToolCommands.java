@@ -14,6 +14,9 @@ public final class ToolCommands {
 
     /** In the order --help lists them. */
     public static final List<Supplier<CliCommand>> ALL = List.of(
+            ExecsnoopCommand::new,
+            OpensnoopCommand::new,
+            ExitsnoopCommand::new,
             BiolatencyCommand::new,
             BiosnoopCommand::new,
             BitesizeCommand::new,

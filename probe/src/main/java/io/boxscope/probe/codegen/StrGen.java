@@ -105,7 +105,7 @@ final class StrGen {
             string(arg, at, cap, base, off);
             return;
         }
-        int n = Math.min(64, cap);
+        int n = Math.min(g.program.options().strlen(), cap);
         if (c.args().size() == 2) {
             if (!(c.args().get(1) instanceof Expr.IntLit len)) {
                 throw ExprGen.unsupported(c, "str() with a length that is not a literal");

@@ -222,6 +222,27 @@ public final class ProbeSession implements AutoCloseable {
         clear(layout(name), false);
     }
 
+    /**
+     * Seeds {@code @name[key] = value} from user space, for a map of integers to integers (plain
+     * values, not aggregations) that the program fills itself from now on: an entry the program wrote
+     * already is kept. Returns false when the entry existed or the map is full. A tool uses it for
+     * state that predates tracing (the parent of every process already running).
+     */
+    public boolean seed(String name, long key, long value) {
+        MapLayout l = layout(name);
+        if (l.agg() != null || l.keySize() != 8 || l.valueSize() != 8 || !l.info().hasKeys()) {
+            throw new IllegalArgumentException(name + " is not a map of integers to integers");
+        }
+        java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+        try {
+            collection.map(l.kernelName()).update(java.nio.ByteBuffer.allocate(8).order(order).putLong(key).array(),
+                    java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), BpfMap.NOEXIST);
+            return true;
+        } catch (BpfException e) {
+            return false; // EEXIST: the program's entry is newer; E2BIG: the map is full
+        }
+    }
+
     private MapLayout layout(String name) {
         String key = name.startsWith("@") ? name.substring(1) : name;
         MapLayout l = script.maps().get(key);

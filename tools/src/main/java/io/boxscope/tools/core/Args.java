@@ -9,13 +9,23 @@ import io.boxscope.probe.output.Value;
  * events as printfs whose arguments are the event's fields, in an order the script's header states.
  * A field of the wrong type is a defect of the tool (its Java and script disagree): it throws.
  */
-public record Args(List<Value> values) {
+public record Args(String format, List<Value> values) {
     public Args {
         values = List.copyOf(values);
     }
 
     public static Args of(Event.Printf p) {
-        return new Args(p.args());
+        return new Args(p.format(), p.args());
+    }
+
+    /**
+     * The record's tag: its format's first word ({@code "X"} of {@code "X %d %s\n"}). Scripts start
+     * every printf with a tag, so that a record is recognised by what it is, not by its position
+     * (two printfs with one format share a format number).
+     */
+    public String tag() {
+        int sp = format.indexOf(' ');
+        return sp < 0 ? format.strip() : format.substring(0, sp);
     }
 
     /** An integer field, sign- or zero-extended by its type in the script. */

@@ -44,6 +44,12 @@ public abstract class EventTool<E> {
     protected abstract E decode(int formatId, Args args);
 
     /**
+     * Called once every probe is attached, before {@link Listener#started}: where a tool's clock
+     * starts, and where it seeds its maps with what predates tracing ({@link ToolSession#seed}).
+     */
+    protected void started(ToolSession session) {}
+
+    /**
      * Runs the tool: compiles and attaches its script, calls {@code started}, then delivers events
      * until {@code schedule} ends, {@code stop} returns true or the script exits; everything is
      * detached when this returns.
@@ -72,6 +78,7 @@ public abstract class EventTool<E> {
             }
         };
         try (ToolSession s = ToolSession.start(script(), sysRoot, target, params(target), sink)) {
+            started(s);
             listener.started(s.probes());
             return s.run(schedule, stop, sink);
         }

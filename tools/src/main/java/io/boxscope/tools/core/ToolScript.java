@@ -21,8 +21,14 @@ import io.boxscope.probe.runtime.Scripts;
  *
  * @param name   the tool's name, also its folder and the script's file name ({@code execsnoop})
  * @param source the program text
+ * @param strlen bytes {@code str()} reads (bpftrace's BPFTRACE_STRLEN; libbpf-tools' buffer sizes)
  */
-public record ToolScript(String name, String source) {
+public record ToolScript(String name, String source, int strlen) {
+
+    /** With the size {@code str()} reads, e.g. libbpf-tools execsnoop's ARGSIZE (128). */
+    public ToolScript withStrlen(int bytes) {
+        return new ToolScript(name, source, bytes);
+    }
 
     /** Loads {@code /io/boxscope/tools/NAME/NAME.bt} from {@code anchor}'s module (a class of the tool). */
     public static ToolScript of(Class<?> anchor, String name) {
@@ -31,7 +37,7 @@ public record ToolScript(String name, String source) {
             if (in == null) {
                 throw new IllegalStateException("tool " + name + " has no script " + path + " (a packaging error)");
             }
-            return new ToolScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new ToolScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), CheckOptions.DEFAULT_STRLEN);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the script of tool " + name, e);
         }
@@ -48,6 +54,6 @@ public record ToolScript(String name, String source) {
      */
     public CompiledScript compile(Path sysRoot, List<String> params, boolean cgroupFilter)
             throws ProgramException, AccessDeniedException {
-        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot, new CheckOptions(false, params), cgroupFilter);
+        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot, new CheckOptions(false, params, strlen), cgroupFilter);
     }
 }

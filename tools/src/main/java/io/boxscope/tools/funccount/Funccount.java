@@ -64,7 +64,7 @@ public final class Funccount {
      * per interval (or one at the end) from {@code @counts}, emptied after each.
      */
     public static IntervalRun<Report> run(FuncPattern pattern, Integer pid, boolean timestamp) {
-        return new IntervalRun<>(new ToolScript("funccount", pattern.script()), List.of(pid == null ? "0" : Integer.toString(pid)),
+        return new IntervalRun<>(new ToolScript("funccount", pattern.script(), io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_STRLEN), List.of(pid == null ? "0" : Integer.toString(pid)),
                 List.of("@counts"), (maps, time) -> report(maps.apply("@counts"), timestamp ? time : null));
     }
 

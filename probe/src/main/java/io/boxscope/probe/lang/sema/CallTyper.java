@@ -332,7 +332,7 @@ final class CallTyper {
         if (c.args().size() == 2 && !intArg(c, 1)) {
             return ExprTyper.ERROR;
         }
-        return new SType.Str(64);
+        return new SType.Str(t.options.strlen());
     }
 
     private SType buf(Expr.Call c) {
