@@ -15,6 +15,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.bitesize;
     exports io.boxscope.tools.cachestat;
     exports io.boxscope.tools.core;
+    exports io.boxscope.tools.cpudist;
     exports io.boxscope.tools.execsnoop;
     exports io.boxscope.tools.exitsnoop;
     exports io.boxscope.tools.funccount;

@@ -192,6 +192,8 @@ class JsonKeysTest {
         document("runqlat", "runqlat", "--json", "-L", "-m", "1", "1");
         document("cachestat", "cachestat", "--json", "1", "1");
         document("bitesize", "bitesize", "--json", "-T", "1", "1");
+        document("cpudist", "cpudist", "--json", "-P", "1", "1");
+        document("cpudist", "cpudist", "--json", "-O", "-m", "1", "1");
         document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
     }
 

@@ -46,12 +46,16 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
 
     @Override
     protected ToolTarget target(GlobalOptions g) throws IOException {
-        Integer p = pid.value();
+        return pidAndCgroup(g, pid.value(), cgroup.value());
+    }
+
+    /** -p PID (which must agree with --pid) and --container or -c CG, resolved (runqlat, cpudist). */
+    static ToolTarget pidAndCgroup(GlobalOptions g, Integer p, Path cgroup) throws IOException {
         if (p != null && g.pid() != null && !p.equals(g.pid())) {
             throw new UsageException("-p " + p + " and --pid " + g.pid() + " disagree: give one");
         }
         Integer target = p != null ? p : g.pid();
-        ToolTarget t = cgroupTarget(g, cgroup.value());
+        ToolTarget t = cgroupTarget(g, cgroup);
         if (target == null) {
             return t;
         }

@@ -21,6 +21,7 @@ public final class ToolCommands {
             BiosnoopCommand::new,
             BitesizeCommand::new,
             CachestatCommand::new,
+            CpudistCommand::new,
             FunccountCommand::new,
             RunqlatCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);

@@ -16,7 +16,7 @@ class HistToolCommandsTest {
 
     @Test
     void helpEndsWithExamples() {
-        for (String tool : List.of("biolatency", "runqlat", "biosnoop", "bitesize", "cachestat", "funccount")) {
+        for (String tool : List.of("biolatency", "runqlat", "biosnoop", "bitesize", "cachestat", "cpudist", "funccount")) {
             Cli r = Cli.run(tool, "--help");
             assertEquals(0, r.code(), tool);
             assertTrue(r.out().contains("EXAMPLES"), tool + ": " + r.out());

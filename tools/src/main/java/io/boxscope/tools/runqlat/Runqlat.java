@@ -66,6 +66,14 @@ public final class Runqlat {
 
     /** The interval's report from the script's {@code @hist[id]} and {@code @comm[id]} maps. */
     public static Report report(MapDump hist, MapDump comm, Options options, String time) {
+        return report(hist, comm, options.group(), options.unit(), MAX_SLOTS, time);
+    }
+
+    /**
+     * A per-task report from a script's {@code @hist[id]} and {@code @comm[id]} maps in {@code maxSlots}
+     * slots: runqlat's, and cpudist's, which prints the same layout.
+     */
+    public static Report report(MapDump hist, MapDump comm, Group group, String unit, int maxSlots, String time) {
         Map<Long, String> names = new HashMap<>();
         for (MapDump.Entry e : comm.entries()) {
             if (e.key().getFirst() instanceof Value.Int k && e.value() instanceof MapValue.Plain(Value.Str s)) {
@@ -73,11 +81,11 @@ public final class Runqlat {
             }
         }
         List<TaskHist> out = new ArrayList<>();
-        for (KeyedHist k : KeyedHist.of(hist, MAX_SLOTS)) {
+        for (KeyedHist k : KeyedHist.of(hist, maxSlots)) {
             long id = k.intKey(0);
-            out.add(new TaskHist(id, options.group() == Group.ALL ? null : names.getOrDefault(id, ""), k.hist()));
+            out.add(new TaskHist(id, group == Group.ALL ? null : names.getOrDefault(id, ""), k.hist()));
         }
-        return new Report(time, options.unit(), options.group(), out);
+        return new Report(time, unit, group, out);
     }
 
     /** The run: a report per interval from {@code @hist} and {@code @comm}, which are emptied after each. */
