@@ -22,5 +22,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.hist;
     exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.runqlat;
+    exports io.boxscope.tools.tcpconnect;
+    exports io.boxscope.tools.killsnoop;
     exports io.boxscope.tools.syscount;
 }

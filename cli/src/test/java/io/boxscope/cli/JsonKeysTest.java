@@ -259,6 +259,14 @@ class JsonKeysTest {
         tool("execsnoop", exec, "execsnoop", "--json", "-d", "2", "-x");
         tool("opensnoop", () -> run("/bin/cat", "/nonexistent-jsonkeys"), "opensnoop", "--json", "-d", "2", "-x", "-n", "cat");
         tool("exitsnoop", () -> run("/bin/false"), "exitsnoop", "--json", "-d", "2", "-x");
+        tool("tcpconnect", () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", 9), 1000);
+            } catch (java.io.IOException refused) {
+                // a refused connect was still attempted: the event is there
+            }
+        }, "tcpconnect", "--json", "-d", "2", "-p", self());
+        tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
     }
 
     private static void run(String... command) {

@@ -9,10 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
-import io.boxscope.cli.View;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Partitions;
 import io.boxscope.proc.json.Json;
@@ -93,32 +91,27 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
     }
 
     @Override
-    protected View<Biosnoop.Event> view(ToolTarget target) {
-        return new View<>() {
-            @Override
-            public void text(Biosnoop.Event e, Terminal t) {
-                if (first < 0) {
-                    first = e.timeNs();
-                }
-                t.out().print(Text.safeLines(Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS))));
-            }
+    protected String line(Biosnoop.Event e) {
+        if (first < 0) {
+            first = e.timeNs();
+        }
+        return Text.safeLines(Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS)));
+    }
 
-            @Override
-            public Object json(Biosnoop.Event e) {
-                Map<String, Object> o = Json.object();
-                o.put("time_ns", e.timeNs());
-                o.put("comm", e.comm());
-                o.put("pid", e.pid());
-                o.put("disk", e.disk());
-                o.put("rwbs", e.rwbs());
-                o.put("sector", e.sector());
-                o.put("bytes", e.bytes());
-                if (options.queued()) {
-                    o.put("queued_ns", e.queuedNs() < 0 ? null : e.queuedNs());
-                }
-                o.put("latency_ns", e.latencyNs());
-                return o;
-            }
-        };
+    @Override
+    protected Map<String, Object> json(Biosnoop.Event e) {
+        Map<String, Object> o = Json.object();
+        o.put("time_ns", e.timeNs());
+        o.put("comm", e.comm());
+        o.put("pid", e.pid());
+        o.put("disk", e.disk());
+        o.put("rwbs", e.rwbs());
+        o.put("sector", e.sector());
+        o.put("bytes", e.bytes());
+        if (options.queued()) {
+            o.put("queued_ns", e.queuedNs() < 0 ? null : e.queuedNs());
+        }
+        o.put("latency_ns", e.latencyNs());
+        return o;
     }
 }

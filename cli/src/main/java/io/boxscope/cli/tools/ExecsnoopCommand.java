@@ -4,10 +4,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
-import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -74,33 +72,24 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     }
 
     @Override
-    protected View<ExecEvent> view(ToolTarget target) {
-        return new View<>() {
-            @Override
-            public void text(ExecEvent e, Terminal t) {
-                t.out().print(line(e));
-            }
-
-            @Override
-            public Object json(ExecEvent e) {
-                Map<String, Object> o = Json.object();
-                o.put("time", e.time().format(HMS));
-                o.put("elapsed_ns", e.sinceNs());
-                o.put("container", e.container());
-                o.put("uid", e.uid());
-                o.put("comm", e.comm());
-                o.put("pid", e.pid());
-                o.put("ppid", e.ppid());
-                o.put("ret", e.ret());
-                o.put("args", e.args());
-                o.put("args_truncated", e.truncated());
-                return o;
-            }
-        };
+    protected Map<String, Object> json(ExecEvent e) {
+        Map<String, Object> o = Json.object();
+        o.put("time", e.time().format(HMS));
+        o.put("elapsed_ns", e.sinceNs());
+        o.put("container", e.container());
+        o.put("uid", e.uid());
+        o.put("comm", e.comm());
+        o.put("pid", e.pid());
+        o.put("ppid", e.ppid());
+        o.put("ret", e.ret());
+        o.put("args", e.args());
+        o.put("args_truncated", e.truncated());
+        return o;
     }
 
     /** libbpf-tools execsnoop's handle_event line, its widths included. */
-    String line(ExecEvent e) {
+    @Override
+    protected String line(ExecEvent e) {
         StringBuilder sb = new StringBuilder();
         if (time.value()) {
             sb.append(String.format(Locale.ROOT, "%-8s ", e.time().format(HMS)));
@@ -112,7 +101,7 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
             sb.append(String.format(Locale.ROOT, "%-6d", e.uid()));
         }
         if (containerColumn()) {
-            sb.append(String.format(Locale.ROOT, "%-16s ", e.container() == null ? "-" : Text.safe(e.container())));
+            sb.append(containerCell(e.container()));
         }
         sb.append(String.format(Locale.ROOT, "%-16s %-6d %-6d %3d ", Text.safe(e.comm()), e.pid(), e.ppid(), e.ret()));
         args(sb, e, quote.value());

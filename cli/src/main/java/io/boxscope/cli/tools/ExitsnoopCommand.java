@@ -5,9 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.bpf.Signals;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
-import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -53,38 +51,29 @@ public final class ExitsnoopCommand extends ToolCommand<ExitEvent> {
     }
 
     @Override
-    protected View<ExitEvent> view(ToolTarget target) {
-        return new View<>() {
-            @Override
-            public void text(ExitEvent e, Terminal t) {
-                t.out().print(line(e));
-            }
-
-            @Override
-            public Object json(ExitEvent e) {
-                Map<String, Object> o = Json.object();
-                o.put("time", e.time().format(HMS));
-                o.put("container", e.container());
-                o.put("comm", e.comm());
-                o.put("pid", e.pid());
-                o.put("ppid", e.ppid());
-                o.put("tid", e.tid());
-                o.put("age_ns", e.ageNs());
-                o.put("exit_code", e.signal() == 0 && e.codeKnown() ? e.exitCode() : null);
-                o.put("signal", e.signal() == 0 ? null : Signals.name(e.signal()));
-                return o;
-            }
-        };
+    protected Map<String, Object> json(ExitEvent e) {
+        Map<String, Object> o = Json.object();
+        o.put("time", e.time().format(HMS));
+        o.put("container", e.container());
+        o.put("comm", e.comm());
+        o.put("pid", e.pid());
+        o.put("ppid", e.ppid());
+        o.put("tid", e.tid());
+        o.put("age_ns", e.ageNs());
+        o.put("exit_code", e.signal() == 0 && e.codeKnown() ? e.exitCode() : null);
+        o.put("signal", e.signal() == 0 ? null : Signals.name(e.signal()));
+        return o;
     }
 
     /** libbpf-tools exitsnoop's handle_event line (its "%8s" time, right-aligned, under a left-aligned header). */
-    String line(ExitEvent e) {
+    @Override
+    protected String line(ExitEvent e) {
         StringBuilder sb = new StringBuilder();
         if (timestamp.value()) {
             sb.append(String.format(Locale.ROOT, "%8s ", e.time().format(HMS)));
         }
         if (containerColumn()) {
-            sb.append(String.format(Locale.ROOT, "%-16s ", e.container() == null ? "-" : Text.safe(e.container())));
+            sb.append(containerCell(e.container()));
         }
         sb.append(String.format(Locale.ROOT, "%-16s %-7d %-7d %-7d %-7.2f ", Text.safe(e.comm()), e.pid(), e.ppid(), e.tid(),
                 e.ageNs() / 1e9));

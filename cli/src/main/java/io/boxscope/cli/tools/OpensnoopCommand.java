@@ -5,10 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.PidConverter;
-import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
-import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -75,36 +73,27 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
     }
 
     @Override
-    protected View<OpenEvent> view(ToolTarget target) {
-        return new View<>() {
-            @Override
-            public void text(OpenEvent e, Terminal t) {
-                t.out().print(line(e));
-            }
-
-            @Override
-            public Object json(OpenEvent e) {
-                Map<String, Object> o = Json.object();
-                o.put("time", e.time().format(HMS));
-                o.put("container", e.container());
-                o.put("uid", e.uid());
-                o.put("pid", e.pid());
-                o.put("comm", e.comm());
-                o.put("fd", e.fd());
-                o.put("errno", e.errno());
-                io.boxscope.bpf.Errno err = e.errno() == 0 ? null : io.boxscope.bpf.Errno.of(e.errno());
-                o.put("error", err == null ? null : err.name());
-                o.put("flags", e.flags());
-                o.put("flag_names", OpenFlags.names(e.flags()));
-                o.put("mode", e.hasMode() ? e.mode() : null);
-                o.put("path", e.path());
-                return o;
-            }
-        };
+    protected Map<String, Object> json(OpenEvent e) {
+        Map<String, Object> o = Json.object();
+        o.put("time", e.time().format(HMS));
+        o.put("container", e.container());
+        o.put("uid", e.uid());
+        o.put("pid", e.pid());
+        o.put("comm", e.comm());
+        o.put("fd", e.fd());
+        o.put("errno", e.errno());
+        io.boxscope.bpf.Errno err = e.errno() == 0 ? null : io.boxscope.bpf.Errno.of(e.errno());
+        o.put("error", err == null ? null : err.name());
+        o.put("flags", e.flags());
+        o.put("flag_names", OpenFlags.names(e.flags()));
+        o.put("mode", e.hasMode() ? e.mode() : null);
+        o.put("path", e.path());
+        return o;
     }
 
     /** libbpf-tools opensnoop's handle_event line, its widths included. */
-    String line(OpenEvent e) {
+    @Override
+    protected String line(OpenEvent e) {
         StringBuilder sb = new StringBuilder();
         if (timestamp.value()) {
             sb.append(String.format(Locale.ROOT, "%-8s ", e.time().format(HMS)));
@@ -113,7 +102,7 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
             sb.append(String.format(Locale.ROOT, "%-7d ", e.uid()));
         }
         if (containerColumn()) {
-            sb.append(String.format(Locale.ROOT, "%-16s ", e.container() == null ? "-" : Text.safe(e.container())));
+            sb.append(containerCell(e.container()));
         }
         sb.append(String.format(Locale.ROOT, "%-6d %-16s %3d %3d ", e.pid(), Text.safe(e.comm()), e.fd(), e.errno()));
         if (extended.value()) {

@@ -67,8 +67,31 @@ public abstract class ToolCommand<E> extends CliCommand {
     /** The library tool for the options given (a usage error throws {@link UsageException}). */
     protected abstract EventTool<E> tool(ToolTarget target);
 
-    /** How an event looks: the text line (with the options' columns) and its JSON object. */
-    protected abstract View<E> view(ToolTarget target);
+    /** An event's text line, with the options' columns, as the libbpf tool prints it (newline included). */
+    protected abstract String line(E event);
+
+    /** An event's JSON object (snake_case keys with unit suffixes, docs/json.md). */
+    protected abstract java.util.Map<String, Object> json(E event);
+
+    /** How an event looks: {@link #line} as text, {@link #json} with --json. */
+    private View<E> view() {
+        return new View<>() {
+            @Override
+            public void text(E event, io.boxscope.cli.Terminal t) {
+                t.out().print(line(event));
+            }
+
+            @Override
+            public Object json(E event) {
+                return ToolCommand.this.json(event);
+            }
+        };
+    }
+
+    /** The CONTAINER cell: the name (terminal-safe), or "-" for a host process, in 16 columns and a space. */
+    protected static String containerCell(String container) {
+        return String.format(java.util.Locale.ROOT, "%-16s ", container == null ? "-" : Text.safe(container));
+    }
 
     /**
      * What the text output starts with once every probe is attached: libbpf-tools' "Tracing ..."
@@ -82,7 +105,7 @@ public abstract class ToolCommand<E> extends CliCommand {
         ToolTarget target = target(g);
         Schedule schedule = schedule();
         EventTool<E> tool = tool(target);
-        View<E> view = view(target);
+        View<E> view = view();
         PrintWriter out = out();
         PrintWriter err = err();
         try (StopSignals stop = StopSignals.install()) {
@@ -98,7 +121,9 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void event(E event) {
-                            emit(event, view);
+                            if (show(event)) {
+                                emit(event, view);
+                            }
                         }
 
                         @Override
@@ -106,6 +131,7 @@ public abstract class ToolCommand<E> extends CliCommand {
                             reportLost(out, err, events);
                         }
                     });
+            end(g.json());
             return ExitCode.OK;
         } catch (ProgramException | ProbeRunException | InterruptedException e) {
             return failed(name(), e, err);
@@ -141,6 +167,17 @@ public abstract class ToolCommand<E> extends CliCommand {
             default -> throw new IllegalArgumentException("not a tool failure", e);
         }
     }
+
+    /**
+     * Whether an event is printed as it comes (true by default); a tool in a summary mode
+     * (tcpconnect -c) keeps it and prints in {@link #end}.
+     */
+    protected boolean show(E event) {
+        return true;
+    }
+
+    /** After the run, once everything is detached: a summary mode's output. */
+    protected void end(boolean json) {}
 
     /** -p and --pid (which must agree) and --container, resolved and checked. */
     protected final ToolTarget target(GlobalOptions g) throws IOException {

@@ -24,5 +24,7 @@ public final class ToolCommands {
             CpudistCommand::new,
             FunccountCommand::new,
             RunqlatCommand::new,
+            TcpconnectCommand::new,
+            KillsnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

@@ -53,7 +53,7 @@ public final class ProbeSession implements AutoCloseable {
         this.script = script;
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
+        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
         this.printfIds = new int[script.actions().size()];
@@ -89,8 +89,18 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    /** Attaches every probe that fires on its own and returns bpftrace's {@code Attaching N probes...}. */
+    /** Whether BEGIN already ran (attach() runs it first, as bpftrace does). */
+    private boolean begun;
+
+    /**
+     * Runs BEGIN, then attaches every probe that fires on its own, and returns bpftrace's
+     * {@code Attaching N probes...}. BEGIN runs before the other probes attach, as in bpftrace 0.17
+     * (BPFtrace::run triggers BEGIN between attaching the special probes and the others), so what BEGIN
+     * prints (a tool's header) comes before any event; {@link #begin} writes it.
+     */
     public String attach() throws ProbeRunException {
+        runSpecial(ProbeKind.BEGIN);
+        begun = true;
         for (CompiledScript.Unit u : script.units()) {
             Program p = collection.program(u.program());
             for (CompiledScript.Target t : u.attaches()) {
@@ -172,14 +182,17 @@ public final class ProbeSession implements AutoCloseable {
         collection.map("cpid").update(new byte[4], v, BpfMap.ANY);
     }
 
-    /** Runs the BEGIN probes and writes what they print. */
+    /** Runs the BEGIN probes (unless {@link #attach} did) and writes what they print. */
     public void begin(Consumer<String> out) {
         begin(rendering(out));
     }
 
-    /** Runs the BEGIN probes and hands what they produce to {@code sink}. */
+    /** Runs the BEGIN probes (unless {@link #attach} did) and hands what they produce to {@code sink}. */
     public void begin(ProbeSink sink) {
-        runSpecial(ProbeKind.BEGIN);
+        if (!begun) {
+            runSpecial(ProbeKind.BEGIN);
+            begun = true;
+        }
         drain(sink);
     }
 
@@ -331,6 +344,23 @@ public final class ProbeSession implements AutoCloseable {
             case Action.Clear c -> clear(script.maps().get(c.map()), false);
             case Action.Zero z -> clear(script.maps().get(z.map()), true);
             case Action.Exit e -> exited = true;
+            case Action.StrftimeFormat f -> throw new IllegalStateException("a strftime format is not a record");
+            case Action.System sys -> {
+                List<Value> args = new ArrayList<>();
+                for (int i = 0; i < sys.types().size(); i++) {
+                    args.add(values.decode(sys.types().get(i), rec, sys.offsets().get(i), false));
+                }
+                String command = new io.boxscope.probe.output.Printf(sys.format()).apply(args);
+                out.event(new Event.Message(io.boxscope.probe.output.MessageType.SYSCALL, SystemCommand.run(command, errors)));
+            }
+            case Action.Join j -> {
+                long n = Math.min(j.count(), Math.max(0, ValueDecoder.u64(rec, 8)));
+                List<String> args = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    args.add(ValueDecoder.cString(rec, 16 + i * j.size(), j.size()));
+                }
+                out.event(new Event.Join(args, j.delimiter()));
+            }
             case Action.Time t -> out.event(new Event.Time(t.format(), java.time.ZonedDateTime.now()));
             case Action.Cat c -> {
                 List<Value> args = new ArrayList<>();

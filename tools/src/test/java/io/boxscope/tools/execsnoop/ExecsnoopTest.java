@@ -12,6 +12,7 @@ import io.boxscope.bpf.Errno;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolSession;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
@@ -107,19 +108,9 @@ class ExecsnoopTest {
     @Test
     void agreesWithLibbpfToolsExecsnoop() throws Exception {
         String token = token();
-        java.nio.file.Path out = java.nio.file.Files.createTempFile("execsnoop-peer", ".txt");
-        // stdbuf -oL: the peer's lines reach the file as they are printed (the header says it is attached)
-        Process peer = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/execsnoop", "-x").redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
         List<ExecEvent> ours;
         List<String> theirs = new ArrayList<>();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!java.nio.file.Files.readString(out).contains("PCOMM")) {
-                assertTrue(peer.isAlive() && System.nanoTime() < deadline,
-                        "libbpf-tools execsnoop (Debian package libbpf-tools) printed " + java.nio.file.Files.readString(out));
-                Thread.sleep(50);
-            }
+        try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/execsnoop", "-x")) {
             Execsnoop tool = new Execsnoop(new Execsnoop.Options(true, null, Execsnoop.DEFAULT_MAX_ARGS, null, null), HostPaths.DEFAULT);
             try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL)) {
                 h.awaitStarted();
@@ -127,18 +118,8 @@ class ExecsnoopTest {
                 Thread.sleep(500);
                 ours = ours(h.stop(), token);
             }
-        } finally {
-            new ProcessBuilder("kill", "-INT", Long.toString(peer.pid())).start().waitFor();
-            if (!peer.waitFor(20, TimeUnit.SECONDS)) {
-                peer.destroyForcibly();
-            }
+            peer.stop().stream().filter(l -> l.contains(token)).forEach(theirs::add);
         }
-        for (String line : java.nio.file.Files.readAllLines(out)) {
-            if (line.contains(token)) {
-                theirs.add(line);
-            }
-        }
-        java.nio.file.Files.delete(out);
         List<String> mine = new ArrayList<>();
         for (ExecEvent e : ours) {
             // their line: "%-16s %-6d %-6d %3d " then each argument and a space

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +12,7 @@ import io.boxscope.bpf.Signals;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
 
@@ -93,17 +92,9 @@ class ExitsnoopTest {
     void agreesWithLibbpfToolsExitsnoop() throws Exception {
         Process child = child();
         int dash = (int) child.pid();
-        Path out = Files.createTempFile("exitsnoop-peer", ".txt");
-        Process peer = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/exitsnoop").redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
         List<ExitEvent> ours;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(out).contains("PCOMM")) {
-                assertTrue(peer.isAlive() && System.nanoTime() < deadline,
-                        "libbpf-tools exitsnoop (Debian package libbpf-tools) printed " + Files.readString(out));
-                Thread.sleep(50);
-            }
+        List<String> theirs = new ArrayList<>();
+        try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/exitsnoop")) {
             try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT),
                     ToolTarget.ALL)) {
                 h.awaitStarted();
@@ -111,21 +102,15 @@ class ExitsnoopTest {
                 Thread.sleep(500);
                 ours = h.stop();
             }
+            for (String line : peer.stop()) {
+                String[] f = line.trim().split("\\s+", 6);
+                if (f.length == 6 && (f[1].equals(Integer.toString(dash)) || f[2].equals(Integer.toString(dash)))) {
+                    theirs.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[5]); // all but AGE(s)
+                }
+            }
         } finally {
             child.destroyForcibly();
-            new ProcessBuilder("kill", "-INT", Long.toString(peer.pid())).start().waitFor();
-            if (!peer.waitFor(20, TimeUnit.SECONDS)) {
-                peer.destroyForcibly();
-            }
         }
-        List<String> theirs = new ArrayList<>();
-        for (String line : Files.readAllLines(out)) {
-            String[] f = line.trim().split("\\s+", 6);
-            if (f.length == 6 && (f[1].equals(Integer.toString(dash)) || f[2].equals(Integer.toString(dash)))) {
-                theirs.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[5]); // all but AGE(s)
-            }
-        }
-        Files.delete(out);
         List<String> mine = new ArrayList<>();
         for (ExitEvent e : ours) {
             if (e.ppid() == dash || e.pid() == dash) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,6 +13,7 @@ import io.boxscope.bpf.Errno;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
 
@@ -111,17 +110,9 @@ class OpensnoopTest {
         String token = token();
         Process child = child(token);
         int pid = (int) child.pid();
-        Path out = Files.createTempFile("opensnoop-peer", ".txt");
-        Process peer = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/opensnoop", "-x", "-p", Integer.toString(pid))
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         List<OpenEvent> ours;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(out).contains("PATH")) {
-                assertTrue(peer.isAlive() && System.nanoTime() < deadline,
-                        "libbpf-tools opensnoop (Debian package libbpf-tools) printed " + Files.readString(out));
-                Thread.sleep(50);
-            }
+        List<String> theirs;
+        try (PeerTool peer = new PeerTool("PATH", "/usr/sbin/opensnoop", "-x", "-p", Integer.toString(pid))) {
             try (Harness<OpenEvent> h = new Harness<>(new Opensnoop(new Opensnoop.Options(null, null, true, null)),
                     ToolTarget.resolve(HostPaths.DEFAULT, pid, null))) {
                 h.awaitStarted();
@@ -129,15 +120,10 @@ class OpensnoopTest {
                 Thread.sleep(500);
                 ours = h.stop();
             }
+            theirs = peer.stop().stream().filter(l -> l.contains(token) || l.endsWith("/tmp/")).toList();
         } finally {
             child.destroyForcibly();
-            new ProcessBuilder("kill", "-INT", Long.toString(peer.pid())).start().waitFor();
-            if (!peer.waitFor(20, TimeUnit.SECONDS)) {
-                peer.destroyForcibly();
-            }
         }
-        List<String> theirs = Files.readAllLines(out).stream().filter(l -> l.contains(token) || l.endsWith("/tmp/")).toList();
-        Files.delete(out);
         List<String> mine = ours.stream().map(e -> String.format("%-6d %-16s %3d %3d %s", e.pid(), e.comm(), e.fd(), e.errno(), e.path()))
                 .toList();
         assertEquals(N + 2, mine.size(), ours::toString);
