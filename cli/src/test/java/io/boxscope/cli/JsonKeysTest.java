@@ -186,6 +186,48 @@ class JsonKeysTest {
         document("syscount", "syscount", "--json", "-d", "1", "-L", "-p", self());
         document("syscount", "syscount", "--json", "-d", "1", "-P");
         document("syscount", "syscount", "--json", "-l");
+        document("biolatency", "biolatency", "--json", "-D", "-F", "1", "1");
+        document("biolatency", "biolatency", "--json", "-m", "-T", "1", "1");
+        document("runqlat", "runqlat", "--json", "-P", "1", "1");
+        document("runqlat", "runqlat", "--json", "-L", "-m", "1", "1");
+        document("cachestat", "cachestat", "--json", "1", "1");
+        document("bitesize", "bitesize", "--json", "-T", "1", "1");
+        document("cpudist", "cpudist", "--json", "-P", "1", "1");
+        document("cpudist", "cpudist", "--json", "-O", "-m", "1", "1");
+        document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
+    }
+
+    /** biosnoop streams one object per I/O: each line is walked (a direct write makes sure there are some). */
+    @Test
+    @KernelTest
+    void biosnoopStreamsOneObjectPerIo() throws Exception {
+        COVERED.add("biosnoop");
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("boxscope-jsonkeys", ".dat");
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < 30; i++) {
+                    Thread.sleep(200);
+                    new ProcessBuilder("dd", "if=/dev/zero", "of=" + f, "bs=64k", "count=4", "oflag=direct", "status=none")
+                            .start().waitFor();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Cli r = Cli.run("biosnoop", "--json", "-Q", "3");
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = r.out().lines().toList();
+            assertTrue(lines.size() >= 1, "direct writes ran during the run: " + r.out());
+            for (String line : lines) {
+                List<String> problems = new ArrayList<>();
+                walk(Json.parse(line), "", false, problems);
+                assertEquals(List.of(), problems, line);
+            }
+        } finally {
+            writer.join();
+            java.nio.file.Files.deleteIfExists(f);
+        }
     }
 
     /** A stream prints one JSON object per line (NDJSON): syscount with an interval. */

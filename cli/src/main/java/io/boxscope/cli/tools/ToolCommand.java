@@ -46,13 +46,21 @@ public abstract class ToolCommand<E> extends CliCommand {
      * @param description   --help's description lines
      */
     protected ToolCommand(String name, String columnShort, String... description) {
+        this(name, columnShort, true, description);
+    }
+
+    /**
+     * @param durationShort false when the libbpf tool uses {@code -d} for something else (biosnoop's
+     *                      {@code -d DISK}): then the duration is only {@code --duration}
+     */
+    protected ToolCommand(String name, String columnShort, boolean durationShort, String... description) {
         super(name, description);
         globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
                 .help("Process ID to trace (same as the global --pid).");
         containerColumn = (columnShort == null ? flag("--container-column") : flag(columnShort, "--container-column"))
                 .help("Print a CONTAINER column: the container's name, '-' on the host.");
-        duration = option(Integer.class, null, "-d", "--duration").label("DURATION")
+        duration = (durationShort ? option(Integer.class, null, "-d", "--duration") : option(Integer.class, null, "--duration")).label("DURATION")
                 .help("Duration to trace, in seconds (default: until Ctrl-C).");
     }
 
@@ -120,23 +128,43 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void lost(long events) {
-                            out.flush();
-                            err.println(Lost.message(events));
-                            err.flush();
+                            reportLost(out, err, events);
                         }
                     });
             end(g.json());
             return ExitCode.OK;
-        } catch (ProgramException e) {
-            err.print(e.getMessage());
-            err.println("boxscope: the " + name() + " script does not compile on this kernel (a tracepoint it needs may be missing)");
-            return ExitCode.FAILURE;
-        } catch (ProbeRunException e) {
-            err.println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.FAILURE;
+        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+            return failed(name(), e, err);
+        }
+    }
+
+    /** Lost events on standard error, after what standard output holds so far (every tool command). */
+    static void reportLost(PrintWriter out, PrintWriter err, long events) {
+        out.flush();
+        err.println(Lost.message(events));
+        err.flush();
+    }
+
+    /**
+     * The exit code and message of a tool whose script does not compile here, cannot load or attach
+     * (3 when a privilege is missing), or whose thread was interrupted (every tool command).
+     */
+    static int failed(String tool, Exception e, PrintWriter err) {
+        switch (e) {
+            case ProgramException p -> {
+                err.print(p.getMessage());
+                err.println("boxscope: the " + tool + " script does not compile on this kernel (a tracepoint it needs may be missing)");
+                return ExitCode.FAILURE;
+            }
+            case ProbeRunException r -> {
+                err.println("boxscope: " + Text.safe(r.getMessage()));
+                return r.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+            }
+            case InterruptedException i -> {
+                Thread.currentThread().interrupt();
+                return ExitCode.FAILURE;
+            }
+            default -> throw new IllegalArgumentException("not a tool failure", e);
         }
     }
 

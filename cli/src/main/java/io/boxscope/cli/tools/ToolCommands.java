@@ -17,6 +17,13 @@ public final class ToolCommands {
             ExecsnoopCommand::new,
             OpensnoopCommand::new,
             ExitsnoopCommand::new,
+            BiolatencyCommand::new,
+            BiosnoopCommand::new,
+            BitesizeCommand::new,
+            CachestatCommand::new,
+            CpudistCommand::new,
+            FunccountCommand::new,
+            RunqlatCommand::new,
             TcpconnectCommand::new,
             KillsnoopCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);

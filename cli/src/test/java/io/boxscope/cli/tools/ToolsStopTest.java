@@ -51,7 +51,7 @@ class ToolsStopTest {
     @ParameterizedTest
     @MethodSource("tools")
     void endsAfterDuration(String tool) throws Exception {
-        Process p = new ProcessBuilder(ChildJvm.boxscope(tool, "-d", "1")).redirectOutput(dir.resolve("out").toFile())
+        Process p = new ProcessBuilder(ChildJvm.boxscope(tool, "--duration", "1")).redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile()).start();
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), tool + " -d 1 did not end");
@@ -61,10 +61,33 @@ class ToolsStopTest {
         }
     }
 
+    /** The interval tools (IntervalCommand), with the arguments each needs to run. */
+    static List<List<String>> intervalTools() {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (var m : ToolCommands.ALL) {
+            if (m.get() instanceof IntervalCommand<?> c) {
+                out.add(c.name().equals("funccount") ? List.of("funccount", "t:syscalls:sys_enter_getpid") : List.of(c.name()));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("intervalTools")
+    void intervalToolEndsOnSigtermAndSigint(List<String> args) throws Exception {
+        endsOn(args, "TERM");
+        endsOn(args, "INT");
+    }
+
     private void endsOn(String tool, String signal) throws Exception {
+        endsOn(List.of(tool), signal);
+    }
+
+    private void endsOn(List<String> args, String signal) throws Exception {
+        String tool = args.getFirst();
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
-        Process p = new ProcessBuilder(ChildJvm.boxscope(tool)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(ChildJvm.boxscope(args.toArray(String[]::new))).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (Files.readString(out).isEmpty()) { // the header: every probe is attached

@@ -61,12 +61,18 @@ public abstract class EventTool<E> {
     public final ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop,
                                      Listener<E> listener)
             throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
+        // ToolSession.start runs BEGIN, which drains the ring buffer: events of probes that fired
+        // between attach and BEGIN arrive before listener.started; they wait for the header here.
+        java.util.List<E> early = new java.util.ArrayList<>();
+        boolean[] open = {false};
         ProbeSink sink = new ProbeSink() {
             @Override
             public void printf(int formatId, Event.Printf printf) {
                 E e = decode(formatId, Args.of(printf));
-                if (e != null) {
+                if (e != null && open[0]) {
                     listener.event(e);
+                } else if (e != null) {
+                    early.add(e);
                 }
             }
 
@@ -80,6 +86,9 @@ public abstract class EventTool<E> {
         try (ToolSession s = ToolSession.start(script(), sysRoot, target, params(target), sink)) {
             started(s);
             listener.started(s.probes());
+            open[0] = true;
+            early.forEach(listener::event);
+            early.clear();
             return s.run(schedule, stop, sink);
         }
     }
