@@ -116,11 +116,17 @@ class PrivilegeExitCodesTest {
 
     @Test
     void toolsWithoutPrivilegeAreExitThree() throws Exception {
-        for (String tool : io.boxscope.cli.tools.ToolCommands.ALL.stream().map(m -> m.get().name()).toList()) {
-            Unprivileged.Result nobody = asNobody(tool, "-d", "1");
+        for (var m : io.boxscope.cli.tools.ToolCommands.ALL) {
+            var c = m.get();
+            String tool = c.name();
+            // a short run each tool accepts: interval tools take [interval [count]], the others --duration
+            String[] args = tool.equals("funccount") ? new String[] {tool, "t:syscalls:sys_enter_getpid", "1", "1"}
+                    : c instanceof io.boxscope.cli.tools.IntervalCommand<?> ? new String[] {tool, "1", "1"}
+                    : new String[] {tool, "--duration", "1"};
+            Unprivileged.Result nobody = asNobody(args);
             assertEquals(ExitCode.PRIVILEGE, nobody.code(), tool + ": " + nobody.out() + nobody.err());
             assertTrue(nobody.err().contains("run as root"), tool + ": " + nobody.err());
-            Unprivileged.Result root = asRootWithout(List.of("bpf", "perfmon", "sys_admin"), tool, "-d", "1");
+            Unprivileged.Result root = asRootWithout(List.of("bpf", "perfmon", "sys_admin"), args);
             assertEquals(ExitCode.PRIVILEGE, root.code(), tool + ": " + root.out() + root.err());
         }
     }
