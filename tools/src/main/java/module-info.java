@@ -1,10 +1,15 @@
 /**
- * Boxscope's BCC-class tools (libbpf-tools' syscount, ...): each tool's in-kernel part and its
- * event records. Meant to be written in the probe language; until that language runs, a tool
- * assembles its program with the bpf module's assembler, so today it requires bpf, and probe and
- * proc only once it uses them (ModuleGraphTest in cli checks each requires is used).
+ * Boxscope's BCC-class tools (libbpf-tools' syscount, profile, offcputime, ...): each tool's
+ * in-kernel part and its result records. profile and offcputime are probe-language scripts shipped
+ * as resources (run through the probe module's runtime); syscount still assembles its program with
+ * the bpf module's assembler. ModuleGraphTest in cli checks each requires is used.
  */
 module io.boxscope.tools {
     requires io.boxscope.bpf;
+    requires io.boxscope.probe;
+    requires io.boxscope.proc;
     exports io.boxscope.tools.syscount;
+    exports io.boxscope.tools.stacks;
+    exports io.boxscope.tools.profile;
+    exports io.boxscope.tools.offcputime;
 }

@@ -195,6 +195,31 @@ public final class ProbeSession implements AutoCloseable {
         out.accept(output.render(new Event.Exit(maps)));
     }
 
+    /**
+     * Every script map as it is now, read back and decoded (stacks symbolized while their processes
+     * are alive), for callers that want figures rather than bpftrace's text: the tools and diagnose.
+     */
+    public List<MapDump> maps() {
+        List<MapDump> maps = new ArrayList<>();
+        for (MapLayout l : script.maps().values()) {
+            maps.add(reader.read(l, collection.map(l.kernelName())));
+        }
+        return maps;
+    }
+
+    /** Detaches every probe (idempotent): what the maps hold stops changing. */
+    public void detach() {
+        for (Link l : links) {
+            l.close();
+        }
+        links.clear();
+    }
+
+    /** Events the ring buffer dropped since the session started. */
+    public long lost() {
+        return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    }
+
     private void runSpecial(ProbeKind kind) {
         for (CompiledScript.Unit u : script.units()) {
             if (u.kind() == kind) {

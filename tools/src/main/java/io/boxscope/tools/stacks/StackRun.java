@@ -1,0 +1,65 @@
+package io.boxscope.tools.stacks;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.output.Output;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.Scripts;
+import io.boxscope.tools.syscount.SyscountSession;
+
+/**
+ * Runs one probe-language script that aggregates in maps only (no printf): compile against the
+ * running kernel, load, restrict to a cgroup when asked, attach, wait for the window or a stop, detach,
+ * and read every map back (stacks symbolized then, while the processes are still there).
+ */
+public final class StackRun {
+    private StackRun() {}
+
+    /** What one run read back, and how long it watched. */
+    public record Result(List<MapDump> maps, Duration elapsed, long lost) {
+        public Result {
+            maps = List.copyOf(maps);
+        }
+
+        /** The map called {@code name} (with its {@code @}). */
+        public MapDump map(String name) {
+            return maps.stream().filter(m -> m.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("the script has no map " + name));
+        }
+    }
+
+    /**
+     * @param cgroupDir a cgroup v2 directory the probes are restricted to (and its descendants), or null
+     * @param duration how long to watch; zero or negative: until {@code stop} says so
+     */
+    public static Result run(String name, String source, Path sysRoot, Path cgroupDir, Duration duration,
+            SyscountSession.Stop stop) throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
+        CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
+                new CheckOptions(false, List.of()), cgroupDir != null);
+        try (ProbeSession session = ProbeSession.load(script, Output.text(), name)) {
+            if (cgroupDir != null) {
+                session.filterCgroup(cgroupDir);
+            }
+            session.attach();
+            long start = System.nanoTime();
+            long end = duration.isPositive() ? start + duration.toNanos() : Long.MAX_VALUE;
+            while (true) {
+                long left = end - System.nanoTime();
+                if (left <= 0 || stop.await(Math.min(left, 200_000_000L))) {
+                    break;
+                }
+            }
+            session.detach();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            return new Result(session.maps(), elapsed, session.lost());
+        }
+    }
+}
