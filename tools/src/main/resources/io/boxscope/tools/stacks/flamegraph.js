@@ -1,7 +1,7 @@
 (function () {
   "use strict";
-  // Every name is set with textContent or title, never parsed as HTML: a frame called
-  // <img src=x onerror=alert(1)> is text. Nodes are [name, value, kind, children]; kind 0 is the
+  // Every name is set with textContent or title, never parsed as HTML: a frame whose name is
+  // markup is shown as text. Nodes are [name, value, kind, children]; kind 0 is the
   // command, 1 a user frame, 2 a kernel frame.
   var ROW = 18;
   function colour(name, kind) {
