@@ -17,6 +17,8 @@ public final class Commands {
             io.boxscope.cli.probe.ProbeCommand::new,
             io.boxscope.cli.trace.TraceCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new,
+            io.boxscope.cli.stacks.ProfileCommand::new,
+            io.boxscope.cli.stacks.OffcputimeCommand::new,
             io.boxscope.cli.bpf.BpfCommand::new,
             io.boxscope.cli.mem.MemCommand::new,
             io.boxscope.cli.bench.BenchCommand::new,

@@ -186,6 +186,8 @@ class JsonKeysTest {
         document("syscount", "syscount", "--json", "-d", "1", "-L", "-p", self());
         document("syscount", "syscount", "--json", "-d", "1", "-P");
         document("syscount", "syscount", "--json", "-l");
+        document("profile", "profile", "--json", "-F", "99", "1");
+        document("offcputime", "offcputime", "--json", "-p", self(), "1");
     }
 
     /** A stream prints one JSON object per line (NDJSON): syscount with an interval. */
@@ -231,7 +233,7 @@ class JsonKeysTest {
         if (COVERED.containsAll(Set.of("containers", "mem pmap", "bench cpu"))) { // the whole class ran
             Set<String> missing = new TreeSet<>(leaves);
             missing.removeAll(COVERED);
-            missing.removeAll(Set.of("bpf features", "probe", "syscount")); // @KernelTest: skipped off-root
+            missing.removeAll(Set.of("bpf features", "probe", "syscount", "profile", "offcputime")); // @KernelTest: skipped off-root
             missing.removeAll(Set.of("mem container", "demo", "diagnose")); // @DockerTest
             assertEquals(Set.of(), missing, "commands whose --json no test walks: add them to JsonKeysTest");
         }
