@@ -36,6 +36,9 @@ public final class DiagnoseCommand extends CliCommand {
     final Opt<String> interval = option(String.class, "100ms", "--sample").label("TIME")
             .help("How often thread states are sampled (default 100ms).");
 
+    final Opt<Boolean> noEbpf = flag("--no-ebpf")
+            .help("Read only /proc and the cgroup files: no run-queue latency, profiles, block I/O latency, syscalls or files.");
+
     final Opt<java.nio.file.Path> html = option(java.nio.file.Path.class, null, "--html").label("FILE")
             .help("Also write the report as one self-contained HTML file (no network needed to view it).");
 
@@ -70,7 +73,7 @@ public final class DiagnoseCommand extends CliCommand {
             out.println();
             out.flush();
         }
-        Diagnosis d = Diagnose.run(t, g.paths(), window, step);
+        Diagnosis d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value());
         if (html.value() != null) {
             ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
         }

@@ -42,13 +42,8 @@ public final class StackRun {
      */
     public static Result run(String name, String source, Path sysRoot, Path cgroupDir, Duration duration,
             SyscountSession.Stop stop) throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
-                new CheckOptions(false, List.of()), cgroupDir != null);
-        try (ProbeSession session = ProbeSession.load(script, Output.text(), name)) {
-            if (cgroupDir != null) {
-                session.filterCgroup(cgroupDir);
-            }
-            session.attach();
+        try (Started s = load(name, source, sysRoot, cgroupDir)) {
+            s.attach();
             long start = System.nanoTime();
             long end = duration.isPositive() ? start + duration.toNanos() : Long.MAX_VALUE;
             while (true) {
@@ -57,9 +52,56 @@ public final class StackRun {
                     break;
                 }
             }
+            return s.finish();
+        }
+    }
+
+    /**
+     * Compiles and loads {@code source} (the slow part: the verifier) and returns it unattached: the
+     * caller attaches when its window starts (diagnose loads several before its /proc sampling begins,
+     * so all of them watch the same window), waits, then {@link Started#finish}.
+     */
+    public static Started load(String name, String source, Path sysRoot, Path cgroupDir)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
+        CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
+                new CheckOptions(false, List.of()), cgroupDir != null);
+        ProbeSession session = ProbeSession.load(script, Output.text(), name);
+        try {
+            if (cgroupDir != null) {
+                session.filterCgroup(cgroupDir);
+            }
+            return new Started(session);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** A loaded script: {@link #attach}, then {@link #finish} detaches and reads it, {@link #close} releases it. */
+    public static final class Started implements AutoCloseable {
+        private final ProbeSession session;
+        private long start;
+
+        private Started(ProbeSession session) {
+            this.session = session;
+        }
+
+        /** Attaches every probe; the window starts now. */
+        public void attach() throws ProbeRunException {
+            session.attach();
+            start = System.nanoTime();
+        }
+
+        /** Detaches, then reads every map (stacks symbolized now). */
+        public Result finish() {
             session.detach();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             return new Result(session.maps(), elapsed, session.lost());
+        }
+
+        @Override
+        public void close() {
+            session.close();
         }
     }
 }

@@ -68,7 +68,7 @@ public final class StackSamples {
         return out;
     }
 
-    static List<String> names(Value.Stack st) {
+    public static List<String> names(Value.Stack st) {
         List<String> out = new ArrayList<>(st.frames().size());
         for (Value.Frame f : st.frames()) {
             out.add(name(f.symbol()));
