@@ -73,6 +73,48 @@ class HtmlReportTest {
         assertEquals('P', bytes[1]);
     }
 
+    /** The hostile diagnosis with every eBPF section filled, names and paths hostile too. */
+    static Diagnosis hostileWithEbpf() {
+        Diagnosis d = hostile();
+        long[] runq = new long[16];
+        runq[4] = 10;
+        runq[12] = 3;
+        io.boxscope.tools.stacks.StackSample on = new io.boxscope.tools.stacks.StackSample(7, XSS, List.of("leaf_" + XSS, "main"),
+                List.of("do_syscall_64"), 40);
+        io.boxscope.tools.stacks.StackSample off = new io.boxscope.tools.stacks.StackSample(7, XSS, List.of("main"),
+                List.of("futex_do_wait", "__schedule"), 5_000_000);
+        EbpfFindings e = new EbpfFindings(Optional.of(new LatencyHistogram(runq)), Optional.of(List.of(on)), 99,
+                Optional.of(List.of(off)), java.util.Map.of(OffCpu.LOCK, 5_000_000L), Optional.of(new LatencyHistogram(runq)),
+                Optional.of(List.of(new EbpfFindings.Syscall("futex", 12, 5_000_000_000L, 1))),
+                List.of(new EbpfFindings.Failure("openat", "ENOENT", 3)),
+                Optional.of(List.of(new EbpfFindings.FileIo("/tmp/" + XSS, 7, 3, 4096, 1_000_000, 1))), List.of());
+        Verdict v = Rules.judge(d.target(), d.metrics(), List.of(), e);
+        return new Diagnosis(d.target(), d.metrics(), v, d.timeline(), d.problems(), 0, false, e);
+    }
+
+    @Test
+    void ebpfSectionsRenderWithTheFlameGraphScriptAllowedByItsHash(@TempDir Path dir) throws Exception {
+        String html = HtmlReport.render(hostileWithEbpf());
+        assertFalse(html.contains(XSS), "raw hostile name in the report");
+        assertTrue(html.contains("script-src " + io.boxscope.tools.stacks.FlameGraph.scriptHash()), "CSP must allow exactly the script");
+        for (String ref : new String[] {"http:", "https:", "src=\"", "href=\"", "url(", "@import"}) {
+            assertFalse(html.contains(ref), "the report would make a request: " + ref);
+        }
+        Path page = dir.resolve("ebpf.html");
+        Files.writeString(page, html, StandardCharsets.UTF_8);
+        io.boxscope.testkit.Chromium.Run dom = io.boxscope.testkit.Chromium.run(dir, "--dump-dom", page.toUri().toString());
+        assertEquals(0, dom.code(), dom.err());
+        assertEquals(List.of(), dom.complaints());
+        assertFalse(dom.out().contains("<img"), "an <img> element was created from a name");
+        for (String section : List.of("Run-queue latency", "On-CPU profile", "Off-CPU time", "Block I/O latency", "System calls", "Files")) {
+            assertTrue(dom.out().contains(section), section + " missing");
+        }
+        // Both flame graphs were drawn by the script: frames are boxes in the rendered DOM.
+        assertTrue(dom.out().split("class=\"fg-f\"", -1).length - 1 >= 8, "flame graphs not drawn");
+        assertTrue(dom.out().contains("leaf_&lt;img src=x onerror=alert(1)&gt;"), "a frame name is not text");
+        io.boxscope.testkit.Chromium.screenshot(dir, page, 1000, 3200);
+    }
+
     record Run(int code, String out, String err) {}
 
     static Run chromium(Path dir, String... args) throws IOException, InterruptedException {
