@@ -71,7 +71,7 @@ final class ExprGen {
             case Expr.Call c -> throw unsupported(e, c.name() + "() as a value");
             case Expr.StrLit s -> throw unsupported(e, "a string where an integer is expected");
             case Expr.IncDec i -> throw unsupported(e, "++/-- inside an expression (use it as a statement)");
-            case Expr.Index i -> throw unsupported(e, "array indexing");
+            case Expr.Index i -> index(i);
             case Expr.Offsetof o -> throw unsupported(e, "offsetof()");
             case Expr.Tuple t -> throw unsupported(e, "a tuple where an integer is expected");
         }
@@ -345,6 +345,46 @@ final class ExprGen {
         }
         a.ldx(s, Reg.R0, Gen.CTX, (int) fa.offset());
         if (t instanceof SType.Int i && i.signed()) {
+            extend(bytes, true);
+        }
+    }
+
+    /**
+     * {@code ptr[i]} of an integer or pointer element (an {@code argv}-style array such as
+     * {@code args->argv[$i]}): reads {@code sizeof(element)} bytes at {@code ptr + i * sizeof(element)}
+     * from user memory where {@code str()} reads user memory (syscall tracepoints, uprobes), else kernel
+     * memory, as bpftrace does; an unreadable element is 0. Arrays inside the tracepoint record are not
+     * indexed yet.
+     */
+    private void index(Expr.Index i) {
+        if (!(type(i.base()) instanceof SType.Ptr)) {
+            throw unsupported(i, "indexing an array field (only pointers are indexed)");
+        }
+        SType el = type(i);
+        int bytes = el instanceof SType.Int t ? t.bytes() : el instanceof SType.Ptr ? 8 : -1;
+        if (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8) {
+            throw unsupported(i, "indexing a pointer to " + el.display());
+        }
+        int mark = g.frame.mark();
+        int tmp = g.frame.alloc(8, i.span());
+        integer(i.base());
+        a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
+        integer(i.index());
+        a.alu64(AluOp.MUL, Reg.R0, bytes);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, tmp);
+        a.add(Reg.R3, Reg.R0);
+        a.st(Size.DW, Reg.R10, tmp, 0);
+        g.addr(Reg.R1, Reg.R10, tmp);
+        a.movImm(Reg.R2, bytes);
+        a.call(g.userPointers() ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+        a.ldx(switch (bytes) {
+            case 1 -> Size.B;
+            case 2 -> Size.H;
+            case 4 -> Size.W;
+            default -> Size.DW;
+        }, Reg.R0, Reg.R10, tmp);
+        g.frame.release(mark);
+        if (el instanceof SType.Int t && t.signed()) {
             extend(bytes, true);
         }
     }

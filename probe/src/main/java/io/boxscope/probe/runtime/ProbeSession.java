@@ -28,8 +28,10 @@ import io.boxscope.probe.output.Value;
  * errors as one paragraph), {@link #attach} (every probe but BEGIN/END), {@link #begin} (BEGIN runs
  * once through BPF_PROG_TEST_RUN, as bpftrace runs it), {@link #poll} (ring-buffer records become
  * output: printf, print, clear, zero, exit), then {@link #finish}: detach, run END, print what is left
- * and every map. Output goes to a sink as strings; nothing here prints. Not thread-safe: one thread
- * runs the session (signals only ask it to stop).
+ * and every map. What the program produces goes to a {@link ProbeSink}: typed records for a library
+ * (the BCC-class tools), or bpftrace's text/JSON through {@link ProbeSink#rendering} (the overloads that
+ * take a {@code Consumer<String>} render with the {@link Output} given to {@link #load}). Nothing here
+ * prints. Not thread-safe: one thread runs the session (signals only ask it to stop).
  */
 public final class ProbeSession implements AutoCloseable {
     private final CompiledScript script;
@@ -43,6 +45,9 @@ public final class ProbeSession implements AutoCloseable {
     private int targetPid = -1;
     private Consumer<String> errors = e -> { };
     private long lostReported;
+    /** Action number of each printf to its format number ({@link ProbeSink#printf}); -1 for other actions. */
+    private final int[] printfIds;
+    private final List<String> printfFormats = new ArrayList<>();
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output) {
         this.script = script;
@@ -51,6 +56,19 @@ public final class ProbeSession implements AutoCloseable {
         this.values = new ValueDecoder(script.probeNames(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
+        this.printfIds = new int[script.actions().size()];
+        for (int i = 0; i < printfIds.length; i++) {
+            printfIds[i] = -1;
+            if (script.actions().get(i) instanceof Action.Printf p) {
+                printfIds[i] = printfFormats.size();
+                printfFormats.add(p.format());
+            }
+        }
+    }
+
+    /** Creates the maps and loads the programs, for a caller that only uses {@link ProbeSink}s of its own. */
+    public static ProbeSession load(CompiledScript script, String source) throws ProbeRunException {
+        return load(script, Output.text(), source);
     }
 
     /** Creates the maps and loads the programs; {@code source} names the script in messages. */
@@ -156,17 +174,82 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Runs the BEGIN probes and writes what they print. */
     public void begin(Consumer<String> out) {
+        begin(rendering(out));
+    }
+
+    /** Runs the BEGIN probes and hands what they produce to {@code sink}. */
+    public void begin(ProbeSink sink) {
         runSpecial(ProbeKind.BEGIN);
-        drain(out);
+        drain(sink);
     }
 
     /** Waits up to {@code timeout} for records and writes their output; true once {@code exit()} ran. */
     public boolean poll(Duration timeout, Consumer<String> out) throws InterruptedException {
+        return poll(timeout, rendering(out));
+    }
+
+    /** Waits up to {@code timeout} for records and hands them to {@code sink}; true once {@code exit()} ran. */
+    public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
         if (!exited) {
-            ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), out), timeout);
+            ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), sink), timeout);
         }
-        reportLost(out);
+        reportLost(sink);
         return exited;
+    }
+
+    private ProbeSink rendering(Consumer<String> out) {
+        return ProbeSink.rendering(output, out);
+    }
+
+    /** The program's printf formats, indexed by the format number {@link ProbeSink#printf} receives. */
+    public List<String> printfFormats() {
+        return List.copyOf(printfFormats);
+    }
+
+    /** Records the ring buffer dropped since the session was loaded (it was full: user space fell behind). */
+    public long lost() {
+        return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    }
+
+    /** One script map ({@code "@name"}, or {@code "@"} for the unnamed map) as it is now. */
+    public MapDump map(String name) {
+        MapLayout l = layout(name);
+        return reader.read(l, collection.map(l.kernelName()));
+    }
+
+    /** {@code clear(@name)} from user space: every entry deleted (an array's zeroed), as the action does. */
+    public void clear(String name) {
+        clear(layout(name), false);
+    }
+
+    /**
+     * Seeds {@code @name[key] = value} from user space, for a map of integers to integers (plain
+     * values, not aggregations) that the program fills itself from now on: an entry the program wrote
+     * already is kept. Returns false when the entry existed or the map is full. A tool uses it for
+     * state that predates tracing (the parent of every process already running).
+     */
+    public boolean seed(String name, long key, long value) {
+        MapLayout l = layout(name);
+        if (l.agg() != null || l.keySize() != 8 || l.valueSize() != 8 || !l.info().hasKeys()) {
+            throw new IllegalArgumentException(name + " is not a map of integers to integers");
+        }
+        java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+        try {
+            collection.map(l.kernelName()).update(java.nio.ByteBuffer.allocate(8).order(order).putLong(key).array(),
+                    java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), BpfMap.NOEXIST);
+            return true;
+        } catch (BpfException e) {
+            return false; // EEXIST: the program's entry is newer; E2BIG: the map is full
+        }
+    }
+
+    private MapLayout layout(String name) {
+        String key = name.startsWith("@") ? name.substring(1) : name;
+        MapLayout l = script.maps().get(key);
+        if (l == null) {
+            throw new IllegalArgumentException("the program has no map " + name + "; it has " + script.maps().keySet());
+        }
+        return l;
     }
 
     public boolean exited() {
@@ -175,6 +258,11 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Detaches every probe, runs END, writes the records left and then every map, as bpftrace does at exit. */
     public void finish(Consumer<String> out) {
+        finish(rendering(out));
+    }
+
+    /** Detaches every probe, runs END, hands the records left and then every map ({@link Event.Exit}) to {@code sink}. */
+    public void finish(ProbeSink out) {
         for (Link l : links) {
             l.close();
         }
@@ -188,11 +276,7 @@ public final class ProbeSession implements AutoCloseable {
         drain(out);
         exited = true;
         reportLost(out);
-        List<MapDump> maps = new ArrayList<>();
-        for (MapLayout l : script.maps().values()) {
-            maps.add(reader.read(l, collection.map(l.kernelName())));
-        }
-        out.accept(output.render(new Event.Exit(maps)));
+        out.event(new Event.Exit(maps()));
     }
 
     /**
@@ -215,11 +299,6 @@ public final class ProbeSession implements AutoCloseable {
         links.clear();
     }
 
-    /** Events the ring buffer dropped since the session started. */
-    public long lost() {
-        return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
-    }
-
     private void runSpecial(ProbeKind kind) {
         for (CompiledScript.Unit u : script.units()) {
             if (u.kind() == kind) {
@@ -228,7 +307,7 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    private void drain(Consumer<String> out) {
+    private void drain(ProbeSink out) {
         ring.drain(r -> {
             if (!exited) {
                 handle(r.toArray(ValueLayout.JAVA_BYTE), out);
@@ -236,15 +315,15 @@ public final class ProbeSession implements AutoCloseable {
         });
     }
 
-    private void reportLost(Consumer<String> out) {
-        long lost = ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    private void reportLost(ProbeSink out) {
+        long lost = lost();
         if (lost > lostReported) {
-            out.accept(output.render(new Event.Lost(lost - lostReported)));
+            out.event(new Event.Lost(lost - lostReported));
             lostReported = lost;
         }
     }
 
-    private void handle(byte[] rec, Consumer<String> out) {
+    private void handle(byte[] rec, ProbeSink out) {
         if (exited) {
             return;
         }
@@ -258,17 +337,17 @@ public final class ProbeSession implements AutoCloseable {
                 for (int i = 0; i < p.types().size(); i++) {
                     args.add(values.decode(p.types().get(i), rec, p.offsets().get(i), false));
                 }
-                out.accept(output.render(new Event.Printf(p.format(), args)));
+                out.printf(printfIds[(int) id], new Event.Printf(p.format(), args));
             }
-            case Action.PrintValue v -> out.accept(output.render(new Event.Print(values.decode(v.type(), rec, 8, false))));
+            case Action.PrintValue v -> out.event(new Event.Print(values.decode(v.type(), rec, 8, false)));
             case Action.PrintMap m -> {
                 MapLayout l = script.maps().get(m.map());
-                out.accept(output.render(new Event.PrintMap(reader.read(l, collection.map(l.kernelName())), m.top(), m.div())));
+                out.event(new Event.PrintMap(reader.read(l, collection.map(l.kernelName())), m.top(), m.div()));
             }
             case Action.Clear c -> clear(script.maps().get(c.map()), false);
             case Action.Zero z -> clear(script.maps().get(z.map()), true);
             case Action.Exit e -> exited = true;
-            case Action.Time t -> out.accept(output.render(new Event.Time(t.format(), java.time.ZonedDateTime.now())));
+            case Action.Time t -> out.event(new Event.Time(t.format(), java.time.ZonedDateTime.now()));
             case Action.Cat c -> {
                 List<Value> args = new ArrayList<>();
                 for (int i = 0; i < c.types().size(); i++) {
@@ -276,8 +355,8 @@ public final class ProbeSession implements AutoCloseable {
                 }
                 String path = new io.boxscope.probe.output.Printf(c.format()).apply(args);
                 try {
-                    out.accept(output.render(new Event.Message(io.boxscope.probe.output.MessageType.CAT,
-                            java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8))));
+                    out.event(new Event.Message(io.boxscope.probe.output.MessageType.CAT,
+                            java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8)));
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     errors.accept("cat(): failed to open file '" + path + "': " + e.getMessage());
                 }

@@ -1,4 +1,4 @@
-package io.boxscope.cli.stacks;
+package io.boxscope.cli.tools;
 
 import java.io.IOException;
 import java.io.PrintWriter;
