@@ -1,7 +1,6 @@
 package io.boxscope.cli.tools;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,8 +16,7 @@ import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.cgroup.CgroupFs;
-import io.boxscope.proc.container.ContainerDiscovery;
-import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.offcputime.Offcputime;
 import io.boxscope.tools.stacks.StackSample;
@@ -65,10 +63,11 @@ public final class OffcputimeCommand extends CliCommand {
         }
         OptionalLong cgroup = OptionalLong.empty();
         if (g.container() != null) {
-            ContainerInfo c = ContainerDiscovery.of(g.paths()).locate(g.container());
-            Path dir = new CgroupFs(g.paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
-                    "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; offcputime filters on cgroup v2"));
-            cgroup = OptionalLong.of(CgroupFs.cgroupId(dir));
+            try {
+                cgroup = OptionalLong.of(CgroupFs.cgroupId(ToolTarget.resolve(g.paths(), null, g.container()).cgroupDir()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
         Offcputime.Options o;
         try {
@@ -96,13 +95,7 @@ public final class OffcputimeCommand extends CliCommand {
     record ReportView(boolean folded) implements View<Offcputime.Report> {
         @Override
         public void text(Offcputime.Report r, Terminal t) {
-            for (StackSample s : r.stacks()) {
-                if (folded) {
-                    StackViews.folded(t.out(), s, false);
-                } else {
-                    StackViews.multiLine(t.out(), s, false);
-                }
-            }
+            StackViews.print(t.out(), r.stacks(), folded, false);
         }
 
         @Override

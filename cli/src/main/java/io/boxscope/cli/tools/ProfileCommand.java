@@ -20,9 +20,7 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
-import io.boxscope.proc.cgroup.CgroupFs;
-import io.boxscope.proc.container.ContainerDiscovery;
-import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.profile.Profile;
 import io.boxscope.tools.stacks.FlameGraph;
@@ -119,11 +117,11 @@ public final class ProfileCommand extends CliCommand {
         if (!p.isEmpty() && !t.isEmpty()) {
             throw new UsageException("-p and -L cannot be used together: give pids or tids");
         }
-        Path dir = null;
-        if (g.container() != null) {
-            ContainerInfo c = ContainerDiscovery.of(g.paths()).locate(g.container());
-            dir = new CgroupFs(g.paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
-                    "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; profile filters on cgroup v2"));
+        Path dir;
+        try {
+            dir = g.container() == null ? null : ToolTarget.resolve(g.paths(), null, g.container()).cgroupDir();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         return new Profile.Options(frequency.value(), p, t, userOnly.value(), kernelOnly.value(), idle.value(), cpu.value(), dir,
                 duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()));
@@ -168,13 +166,7 @@ public final class ProfileCommand extends CliCommand {
     record ReportView(boolean folded, boolean delimiter) implements View<Profile.Report> {
         @Override
         public void text(Profile.Report r, Terminal t) {
-            for (StackSample s : r.stacks()) {
-                if (folded) {
-                    StackViews.folded(t.out(), s, delimiter);
-                } else {
-                    StackViews.multiLine(t.out(), s, delimiter);
-                }
-            }
+            StackViews.print(t.out(), r.stacks(), folded, delimiter);
         }
 
         @Override

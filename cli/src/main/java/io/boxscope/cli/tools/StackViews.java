@@ -33,6 +33,17 @@ final class StackViews {
         out.printf("        %d%n%n", s.weight());
     }
 
+    /** Every stack, folded or multi-line, in the order given. */
+    static void print(PrintWriter out, List<StackSample> stacks, boolean folded, boolean delimiter) {
+        for (StackSample s : stacks) {
+            if (folded) {
+                folded(out, s, delimiter);
+            } else {
+                multiLine(out, s, delimiter);
+            }
+        }
+    }
+
     static void folded(PrintWriter out, StackSample s, boolean delimiter) {
         out.println(Text.safe(Folded.line(s, delimiter)));
     }

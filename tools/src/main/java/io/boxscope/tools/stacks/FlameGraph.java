@@ -55,27 +55,38 @@ public final class FlameGraph {
      * end of the page. {@code unit} names the weights ("samples", "us").
      */
     public static String fragment(List<StackSample> samples, String unit) {
+        return fragment(samples, unit, "");
+    }
+
+    /**
+     * The markup with a title drawn above the graph. Nothing from the caller is written as HTML:
+     * the title and unit travel in the JSON block with the stacks, and the script sets them as text.
+     */
+    static String fragment(List<StackSample> samples, String unit, String title) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", title);
+        data.put("unit", unit);
+        data.put("root", tree(samples));
         StringBuilder b = new StringBuilder(4096);
-        b.append("<div class=\"fg\" data-unit=\"").append(attr(unit)).append("\">");
+        b.append("<div class=\"fg\"><h1 class=\"fg-title\"></h1>");
         b.append("<div class=\"fg-bar\"><input class=\"fg-search\" type=\"search\" placeholder=\"Search frames\" aria-label=\"Search frames\">");
         b.append("<button class=\"fg-reset\" type=\"button\">Reset zoom</button></div>");
         b.append("<div class=\"fg-info\"></div><div class=\"fg-canvas\"></div>");
-        b.append("<script type=\"application/json\" class=\"fg-data\">").append(Json.writeHtmlSafe(tree(samples))).append("</script>");
+        b.append("<script type=\"application/json\" class=\"fg-data\">").append(Json.writeHtmlSafe(data)).append("</script>");
         return b.append("</div>").toString();
     }
 
-    /** A whole page with one graph: {@code title} is escaped. */
+    /** A whole page with one graph and {@code title} above it (set as text by the script). */
     public static String page(String title, List<StackSample> samples, String unit) {
         StringBuilder b = new StringBuilder(8192);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         b.append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src ")
                 .append(scriptHash()).append("\">");
         b.append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-        b.append("<title>").append(attr(title)).append("</title><style>")
-                .append("body{margin:16px;font:14px system-ui,sans-serif;color:#1d2330}h1{font-size:18px;margin:0 0 10px}")
+        b.append("<title>flame graph</title><style>")
+                .append("body{margin:16px;font:14px system-ui,sans-serif;color:#1d2330}")
                 .append(STYLE).append("</style></head><body>");
-        b.append("<h1>").append(attr(title)).append("</h1>");
-        b.append(fragment(samples, unit));
+        b.append(fragment(samples, unit, title));
         b.append("<script>").append(SCRIPT).append("</script></body></html>\n");
         return b.toString();
     }
@@ -131,23 +142,6 @@ public final class FlameGraph {
             out.add(c);
             return out;
         }
-    }
-
-    /** Escapes text for an HTML attribute or element (the five characters HTML gives meaning to). */
-    static String attr(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c < 0x20 && c != '\t' ? '\uFFFD' : c);
-            }
-        }
-        return b.toString();
     }
 
     private static String resource(String name) {

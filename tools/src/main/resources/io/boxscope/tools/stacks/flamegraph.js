@@ -19,8 +19,11 @@
     return d + 1;
   }
   function setup(box) {
-    var root = JSON.parse(box.querySelector("script.fg-data").textContent);
-    var unit = box.getAttribute("data-unit") || "samples";
+    var data = JSON.parse(box.querySelector("script.fg-data").textContent);
+    var root = data.root;
+    var unit = data.unit || "samples";
+    var title = box.querySelector(".fg-title");
+    if (data.title) { title.textContent = data.title; document.title = data.title; } else { title.remove(); }
     var canvas = box.querySelector(".fg-canvas");
     var info = box.querySelector(".fg-info");
     var search = box.querySelector(".fg-search");
