@@ -25,6 +25,30 @@ class OffcputimeKernelTest {
     @TempDir
     Path dir;
 
+    /** The frames of the stack with the largest total in libbpf-tools offcputime's multi-line output. */
+    static java.util.List<String> heaviestStack(String out) {
+        java.util.List<String> best = java.util.List.of();
+        long bestUs = -1;
+        java.util.List<String> frames = new java.util.ArrayList<>();
+        boolean total = false;
+        for (String line : out.lines().toList()) {
+            if (line.startsWith("    -  ")) {
+                total = true;
+            } else if (total && line.startsWith("        ")) {
+                long us = Long.parseLong(line.strip());
+                if (us > bestUs) {
+                    bestUs = us;
+                    best = java.util.List.copyOf(frames);
+                }
+                frames.clear();
+                total = false;
+            } else if (line.startsWith("    ") && !line.isBlank()) {
+                frames.add(line.strip());
+            }
+        }
+        return best;
+    }
+
     @Test
     void chargesSleepToTheSleepingFunction() throws Exception {
         Path src = dir.resolve("sleeper.c");
@@ -60,6 +84,18 @@ class OffcputimeKernelTest {
                     .mapToLong(StackSample::weight).sum();
             assertTrue(inSleeper * 2 > r.totalUs(), inSleeper + " of " + r.totalUs() + " us in boxscope_sleeper/nanosleep: "
                     + Folded.lines(r.stacks(), false));
+
+            // libbpf-tools' offcputime on the same process: its heaviest stack has the same kernel path from
+            // __schedule down (it adds its own BPF program's frames above), and the same named user function.
+            Process peer = new ProcessBuilder("/usr/sbin/offcputime", "-p", Long.toString(p.pid()), "2").redirectErrorStream(false).start();
+            String out = new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(peer.waitFor(60, TimeUnit.SECONDS) && peer.exitValue() == 0, "/usr/sbin/offcputime: " + out);
+            java.util.List<String> first = heaviestStack(out);
+            StackSample ours = r.stacks().getFirst();
+            java.util.List<String> theirsKernel = first.subList(first.indexOf("__schedule"), first.indexOf("entry_SYSCALL_64_after_hwframe") + 1);
+            java.util.List<String> oursKernel = ours.kernel().subList(ours.kernel().indexOf("__schedule"), ours.kernel().size());
+            org.junit.jupiter.api.Assertions.assertEquals(theirsKernel, oursKernel, out);
+            assertTrue(first.contains("boxscope_sleeper") && ours.user().contains("boxscope_sleeper"), out);
         } finally {
             p.destroyForcibly().waitFor();
         }
