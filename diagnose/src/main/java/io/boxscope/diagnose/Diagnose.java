@@ -90,6 +90,12 @@ public final class Diagnose {
         return out;
     }
 
+    /** The CPUs a target may run on: its cpuset, else the host's online CPUs. */
+    public static int cpusAvailable(CgroupLimits limits, HostPaths paths) {
+        int cpus = cpuCount(limits.cpuset());
+        return cpus > 0 ? cpus : onlineCpus(paths);
+    }
+
     /** CPUs in a cpuset list such as {@code 0-3,8,10-11}; 0 for an empty or unreadable list. */
     static int cpuCount(String list) {
         int n = 0;
