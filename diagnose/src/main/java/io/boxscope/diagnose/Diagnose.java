@@ -36,21 +36,38 @@ public final class Diagnose {
     /** With {@code ebpf} false, only /proc and the cgroup files are read (any kernel, no CAP_BPF). */
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf)
             throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, null, x -> { });
+    }
+
+    /**
+     * One interval of the live view ({@code --interval}): the rules over the last interval's samples
+     * (/proc and cgroup figures; the eBPF collectors report once, over the whole window).
+     */
+    public record Live(double seconds, Verdict verdict, Metrics metrics) {}
+
+    /** With {@code interval} set, {@code live} gets a {@link Live} every interval while the window runs. */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live) throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
+        OptionalDouble quota = limits.cpus();
+        int cpus = cpusAvailable(limits, paths);
+        long[] start = {0};
+        java.util.function.Consumer<Window> onInterval = part -> {
+            if (start[0] == 0) {
+                start[0] = part.first().monoNs();
+            }
+            Metrics pm = Metrics.of(part, quota, cpus);
+            live.accept(new Live((part.last().monoNs() - start[0]) / 1e9, Rules.judge(target, pm, List.of()), pm));
+        };
         Window w;
         EbpfFindings found = EbpfFindings.NONE;
         if (ebpf) {
             try (Ebpf collectors = Ebpf.start(target, paths)) {
-                w = new Collector(target, paths).collect(window, step);
+                w = new Collector(target, paths).collect(window, step, interval, onInterval);
                 found = collectors.finish();
             }
         } else {
-            w = new Collector(target, paths).collect(window, step);
-        }
-        OptionalDouble quota = limits.cpus();
-        int cpus = cpuCount(limits.cpuset());
-        if (cpus <= 0) {
-            cpus = onlineCpus(paths);
+            w = new Collector(target, paths).collect(window, step, interval, onInterval);
         }
         Metrics m = Metrics.of(w, quota, cpus);
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);

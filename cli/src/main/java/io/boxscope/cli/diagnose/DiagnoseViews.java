@@ -34,6 +34,41 @@ public final class DiagnoseViews {
         }
     };
 
+    /** The live view's column header. */
+    static final String LIVE_HEADER = String.format(Locale.ROOT, "%-8s %7s  %-30s %6s %6s %5s %5s %5s %10s",
+            "TIME", "T(s)", "VERDICT (confidence)", "CPUS", "THROT", "R", "D", "LOCK", "MEMORY");
+
+    /** One line per interval; JSON: one object per interval. */
+    static final View<io.boxscope.diagnose.Diagnose.Live> LIVE = new View<>() {
+        @Override
+        public void text(io.boxscope.diagnose.Diagnose.Live l, Terminal t) {
+            Metrics m = l.metrics();
+            t.out().println(String.format(Locale.ROOT, "%-8s %7.1f  %-30s %6.2f %5.0f%% %4.0f%% %4.0f%% %4.0f%% %10s",
+                    java.time.LocalTime.now().withNano(0), l.seconds(),
+                    l.verdict().kind().text() + " (" + l.verdict().confidence().name().toLowerCase(Locale.ROOT) + ")",
+                    m.cpuCores(), 100 * m.throttledShare(), pct(m, OffCpu.RUNNING), pct(m, OffCpu.IO),
+                    pct(m, OffCpu.LOCK) + pct(m, OffCpu.SLEEP), m.memoryKnown() ? Units.bytes(m.memoryUsageBytes()) : "-"));
+        }
+
+        @Override
+        public Object json(io.boxscope.diagnose.Diagnose.Live l) {
+            Metrics m = l.metrics();
+            Map<String, Object> o = Json.object();
+            o.put("t_s", l.seconds());
+            o.put("verdict", l.verdict().kind().name().toLowerCase(Locale.ROOT));
+            o.put("confidence", l.verdict().confidence().name().toLowerCase(Locale.ROOT));
+            o.put("used_cpus", m.cpuCores());
+            o.put("throttled_share", m.throttledShare());
+            o.put("memory_usage_bytes", m.memoryKnown() ? m.memoryUsageBytes() : null);
+            Map<String, Object> states = Json.object();
+            for (OffCpu s : OffCpu.values()) {
+                states.put(s.name().toLowerCase(Locale.ROOT), m.stateShare(s));
+            }
+            o.put("state_share", states);
+            return o;
+        }
+    };
+
     public static String describe(Target t) {
         return switch (t.kind()) {
             case CONTAINER -> t.label() + t.container().map(c -> " (container " + c.ref().shortId()
