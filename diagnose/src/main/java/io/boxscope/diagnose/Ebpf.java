@@ -118,6 +118,15 @@ final class Ebpf implements AutoCloseable {
     EbpfFindings finish() {
         List<String> missing = new ArrayList<>(unmeasured);
         Map<Collector, StackRun.Result> results = new EnumMap<>(Collector.class);
+        // Every collector's window ends now, before any map is read: reading and symbolizing the stacks
+        // of one takes time the others must not keep counting.
+        for (StackRun.Started r : running.values()) {
+            try {
+                r.detach();
+            } catch (RuntimeException ex) {
+                // finish() below detaches again and reports it
+            }
+        }
         for (Map.Entry<Collector, StackRun.Started> r : running.entrySet()) {
             try {
                 results.put(r.getKey(), r.getValue().finish());

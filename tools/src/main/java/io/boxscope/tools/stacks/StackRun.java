@@ -81,6 +81,7 @@ public final class StackRun {
     public static final class Started implements AutoCloseable {
         private final ProbeSession session;
         private long start;
+        private long end;
 
         private Started(ProbeSession session) {
             this.session = session;
@@ -92,11 +93,18 @@ public final class StackRun {
             start = System.nanoTime();
         }
 
-        /** Detaches, then reads every map (stacks symbolized now). */
+        /** Detaches every probe: the window ends now (idempotent; several runs end together this way). */
+        public void detach() {
+            if (end == 0) {
+                session.detach();
+                end = System.nanoTime();
+            }
+        }
+
+        /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
         public Result finish() {
-            session.detach();
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return new Result(session.maps(), elapsed, session.lost());
+            detach();
+            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost());
         }
 
         @Override
