@@ -308,7 +308,7 @@ public final class DiagnoseViews {
             }
             on.put("top_functions", fns);
             List<Object> stacks = new ArrayList<>();
-            e.onCpu().get().stream().limit(50).forEach(s -> stacks.add(stackJson(Json.object(), s, "samples")));
+            e.onCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "samples")));
             on.put("stacks", stacks);
             o.put("on_cpu", on);
         } else {
@@ -321,7 +321,7 @@ public final class DiagnoseViews {
             e.offCpuByReason().forEach((r, us) -> reasons.put(r.name().toLowerCase(Locale.ROOT), us));
             off.put("by_reason_us", reasons);
             List<Object> stacks = new ArrayList<>();
-            e.offCpu().get().stream().limit(50).forEach(s -> stacks.add(stackJson(Json.object(), s, "off_cpu_us")));
+            e.offCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "off_cpu_us")));
             off.put("stacks", stacks);
             o.put("off_cpu", off);
         } else {
@@ -369,15 +369,6 @@ public final class DiagnoseViews {
         }
         o.put("not_measured", e.unmeasured());
         return o;
-    }
-
-    private static Map<String, Object> stackJson(Map<String, Object> x, io.boxscope.tools.stacks.StackSample s, String weightKey) {
-        x.put("pid", s.pid());
-        x.put("comm", s.comm());
-        x.put("user_stack", new ArrayList<>(s.user()));
-        x.put("kernel_stack", new ArrayList<>(s.kernel()));
-        x.put(weightKey, s.weight());
-        return x;
     }
 
     private static Map<String, Object> histJson(LatencyHistogram h) {

@@ -16,7 +16,7 @@ import io.boxscope.tools.stacks.StackSample;
  * {@code     -                COMM (PID)}, the weight indented by eight, and an empty line.
  * Folded: {@link Folded}. Every name goes through {@link Text#safe}.
  */
-final class StackViews {
+public final class StackViews {
     private StackViews() {}
 
     static void multiLine(PrintWriter out, StackSample s, boolean delimiter) {
@@ -49,7 +49,7 @@ final class StackViews {
     }
 
     /** One stack as JSON: frames innermost first; {@code weightKey} names the weight with its unit. */
-    static Map<String, Object> json(StackSample s, String weightKey) {
+    public static Map<String, Object> json(StackSample s, String weightKey) {
         Map<String, Object> o = Json.object();
         o.put("pid", s.pid());
         o.put("comm", s.comm());
