@@ -1,9 +1,10 @@
 /**
  * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, exitsnoop, syscount, biolatency,
- * biosnoop, bitesize, runqlat, cachestat, BCC's funccount, ...): each tool is a probe-language script
- * (a resource next to its classes) run through {@code io.boxscope.tools.core} (per-event tools) or
- * {@code io.boxscope.tools.hist.IntervalRun} (interval tools), plus the tool's options, records and
- * their libbpf-tools text; cli renders them. bpf: funccount asks bpf's feature probes whether kprobes
+ * biosnoop, bitesize, runqlat, cachestat, profile, offcputime, BCC's funccount, ...): each tool is a
+ * probe-language script (a resource next to its classes) run through {@code io.boxscope.tools.core}
+ * (per-event tools), {@code io.boxscope.tools.hist.IntervalRun} (interval tools) or
+ * {@code io.boxscope.tools.stacks} (stack tools), plus the tool's options, records and their
+ * libbpf-tools text; cli renders them. bpf: funccount asks bpf's feature probes whether kprobes
  * work and reads the syscall tracepoints' names from tracefs.
  */
 module io.boxscope.tools {
@@ -25,4 +26,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.tcpconnect;
     exports io.boxscope.tools.killsnoop;
     exports io.boxscope.tools.syscount;
+    exports io.boxscope.tools.stacks;
+    exports io.boxscope.tools.profile;
+    exports io.boxscope.tools.offcputime;
 }

@@ -195,6 +195,8 @@ class JsonKeysTest {
         document("cpudist", "cpudist", "--json", "-P", "1", "1");
         document("cpudist", "cpudist", "--json", "-O", "-m", "1", "1");
         document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
+        document("profile", "profile", "--json", "-F", "99", "1");
+        document("offcputime", "offcputime", "--json", "-p", self(), "1");
     }
 
     /** biosnoop streams one object per I/O: each line is walked (a direct write makes sure there are some). */

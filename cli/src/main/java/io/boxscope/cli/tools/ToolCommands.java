@@ -26,5 +26,7 @@ public final class ToolCommands {
             RunqlatCommand::new,
             TcpconnectCommand::new,
             KillsnoopCommand::new,
+            ProfileCommand::new,
+            OffcputimeCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

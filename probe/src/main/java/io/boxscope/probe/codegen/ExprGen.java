@@ -402,6 +402,26 @@ final class ExprGen {
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
                 && type(c.args().getLast()) instanceof SType.Array arr) {
             calls.ntopArray(c, arr, base, off);
+        } else if (t instanceof SType.Stack st && e instanceof Expr.Variable v) {
+            g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+        } else if (t instanceof SType.Stack st && e instanceof Expr.MapRef m) {
+            // A stack kept in a map (offcputime keeps the stack a thread left the CPU with): copy the
+            // stored id (and pid), not the stack of the task running now; an absent entry is id -1,
+            // which reads back as an empty stack.
+            int mark = g.frame.mark();
+            lookup(m);
+            Label absent = a.newLabel(), end = a.newLabel();
+            a.jmp(JmpOp.JEQ, Reg.R0, 0, absent);
+            a.mov(Reg.R2, Reg.R0);
+            g.copy(base, off, Reg.R2, 0, Layouts.size(t), Reg.R1);
+            a.ja(end);
+            a.bind(absent);
+            a.st(Size.DW, base, off, -1);
+            if (st.user()) {
+                a.st(Size.DW, base, off + 8, 0);
+            }
+            a.bind(end);
+            g.frame.release(mark);
         } else if (t instanceof SType.Stack st) {
             stack(st.user());
             a.stx(Size.DW, base, off, Reg.R0);

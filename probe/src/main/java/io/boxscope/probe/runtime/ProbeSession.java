@@ -347,11 +347,27 @@ public final class ProbeSession implements AutoCloseable {
         drain(out);
         exited = true;
         reportLost(out);
+        out.event(new Event.Exit(maps()));
+    }
+
+    /**
+     * Every script map as it is now, read back and decoded (stacks symbolized while their processes
+     * are alive), for callers that want figures rather than bpftrace's text: the tools and diagnose.
+     */
+    public List<MapDump> maps() {
         List<MapDump> maps = new ArrayList<>();
         for (MapLayout l : script.maps().values()) {
             maps.add(reader.read(l, collection.map(l.kernelName())));
         }
-        out.event(new Event.Exit(maps));
+        return maps;
+    }
+
+    /** Detaches every probe (idempotent): what the maps hold stops changing. */
+    public void detach() {
+        for (Link l : links) {
+            l.close();
+        }
+        links.clear();
     }
 
     private void runSpecial(ProbeKind kind) {
