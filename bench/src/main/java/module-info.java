@@ -7,5 +7,6 @@ module io.boxscope.bench {
     exports io.boxscope.bench.fileio;
     exports io.boxscope.bench.report;
     exports io.boxscope.bench.stats;
+    exports io.boxscope.bench.sysbench;
     exports io.boxscope.bench.workload;
 }

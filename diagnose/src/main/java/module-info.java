@@ -4,6 +4,9 @@
  * HTML report, and exports the cgroup metrics to Prometheus (serve). It requires a module when its code uses one (ModuleGraphTest in cli).
  */
 module io.boxscope.diagnose {
+    requires io.boxscope.bpf;
+    requires io.boxscope.probe;
+    requires io.boxscope.tools;
     requires io.boxscope.mem;
     requires io.boxscope.proc;
     requires io.prometheus.metrics.model;

@@ -7,4 +7,5 @@ module io.boxscope.proc {
     exports io.boxscope.proc.cgroup;
     exports io.boxscope.proc.container;
     exports io.boxscope.proc.json;
+    exports io.boxscope.proc.tasks;
 }

@@ -6,6 +6,9 @@ module io.boxscope.trace {
     requires io.boxscope.bpf;
     requires io.boxscope.proc;
 
+    exports io.boxscope.trace.chisel;
     exports io.boxscope.trace.filter;
+    exports io.boxscope.trace.output;
+    exports io.boxscope.trace.live;
     exports io.boxscope.trace.scap;
 }

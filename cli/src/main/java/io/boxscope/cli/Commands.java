@@ -11,18 +11,20 @@ import picocli.CommandLine;
  */
 public final class Commands {
     /** Top-level subcommands, in the order --help lists them. */
-    static final List<Supplier<CliCommand>> ALL = List.of(
+    static final List<Supplier<CliCommand>> ALL = java.util.stream.Stream.of(List.<Supplier<CliCommand>>of(
             DemoCommand::new,
             ContainersCommand::new,
             io.boxscope.cli.probe.ProbeCommand::new,
-            io.boxscope.cli.trace.TraceCommand::new,
-            io.boxscope.cli.syscount.SyscountCommand::new,
+            io.boxscope.cli.trace.TraceCommand::new),
+            io.boxscope.cli.tools.ToolCommands.ALL, // the BCC-class tools, together (execsnoop, ..., syscount)
+            List.<Supplier<CliCommand>>of(
             io.boxscope.cli.bpf.BpfCommand::new,
             io.boxscope.cli.mem.MemCommand::new,
             io.boxscope.cli.bench.BenchCommand::new,
+            io.boxscope.cli.bench.SysbenchCommand::new,
             io.boxscope.cli.diagnose.DiagnoseCommand::new,
             io.boxscope.cli.serve.ServeCommand::new,
-            CompletionCommand::new);
+            CompletionCommand::new)).flatMap(List::stream).toList();
 
     private Commands() {}
 

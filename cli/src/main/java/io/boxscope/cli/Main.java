@@ -104,6 +104,10 @@ public final class Main {
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("sysbench")) {
+            // sysbench's command line is not Boxscope's: its --help, --version and options go to the drop-in as they are
+            return io.boxscope.cli.bench.SysbenchDropIn.run(List.of(args).subList(1, args.length), out, err, System.in);
+        }
         CommandLine cl = Commands.commandLineFor(args);
         ((BoxscopeCommand) cl.getCommandSpec().userObject()).stdout = out;
         cl.setOut(new PrintWriter(out, true));

@@ -46,10 +46,12 @@ public final class Text {
     /** {@link #safe} for each line of a multi-line text (a verifier log, say): newlines and tabs are kept. */
     public static String safeLines(String s) {
         StringBuilder sb = new StringBuilder(s.length());
+        boolean first = true;
         for (String line : s.split("\n", -1)) {
-            if (!sb.isEmpty()) {
-                sb.append('\n');
+            if (!first) {
+                sb.append('\n'); // also after empty lines: "\n\nx" keeps its two leading newlines
             }
+            first = false;
             for (String cell : line.split("\t", -1)) {
                 sb.append(safe(cell)).append('\t');
             }

@@ -46,6 +46,11 @@ class CliTest {
             assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(0, r.code(), r.err());
             String help = r.out().strip();
+            if (path.equals(List.of("sysbench"))) {
+                // the drop-in's --help is sysbench 1.0.20's own, line for line (SysbenchDropInTest)
+                assertTrue(help.startsWith("Usage:\n  sysbench [options]... [testname] [command]"), help);
+                return;
+            }
             int examples = help.lastIndexOf("\nEXAMPLES\n");
             assertTrue(examples > 0, "no EXAMPLES section in:\n" + help);
             assertTrue(help.substring(examples).lines().count() >= 2, "EXAMPLES is empty");
@@ -143,6 +148,7 @@ class CliTest {
         assertEquals("a\\x1b[31mb\\x0a", Text.safe("a\u001b[31mb\n"));
         assertEquals("plain name", Text.safe("plain name"));
         assertEquals("line 1\n\tline \\x1b2\n", Text.safeLines("line 1\n\tline \u001b2\n"));
+        assertEquals("\n\npid = 1 x\n", Text.safeLines("\n\npid = 1 x\n"), "leading empty lines are kept (histogram reports start with them)");
         assertEquals("128MiB", Text.bytes(134217728));
         assertEquals("1.5GiB", Text.bytes(1610612736));
         assertEquals("0.5", Text.cpus(0.5));

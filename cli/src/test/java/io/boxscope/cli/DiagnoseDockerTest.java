@@ -90,6 +90,58 @@ class DiagnoseDockerTest {
         assertTrue(((Number) Json.asObject(d.get("cpu")).get("run_queue_wait_share")).doubleValue() > 0.2, d.toString());
     }
 
+    /**
+     * The eBPF collectors on two busy loops sharing one CPU: each loop waits while the other runs, so
+     * the run-queue histogram has waits, the on-CPU profile has samples of the container's shell, and
+     * the off-CPU time is mostly preemption. The HTML report with its flame graphs renders in Chromium
+     * with nothing refused, requested or logged.
+     */
+    @Test
+    void ebpfCollectorsSeeTwoLoopsContend(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String name = name("ebpf");
+        java.nio.file.Path html = dir.resolve("report.html");
+        try (Docker.Container c = Docker.start(name, DemoWorkload.CPU_BOUND.dockerFlags(), "sh", "-c", DemoWorkload.CPU_BOUND.script)) {
+            Thread.sleep(1000);
+            Cli r = Cli.run("--json", "diagnose", "--duration", "3s", "--html", html.toString(), name);
+            assertEquals(0, r.code(), r.err() + r.out());
+            Map<String, Object> d = Json.asObject(Json.parse(r.out()));
+            Map<String, Object> e = Json.asObject(d.get("ebpf"));
+            assertEquals(List.of(), Json.asList(e.get("not_measured")), "every collector runs as root on this kernel");
+            Map<String, Object> runq = Json.asObject(e.get("run_queue_latency"));
+            assertTrue(((Number) runq.get("count")).longValue() > 0, runq.toString());
+            Map<String, Object> on = Json.asObject(e.get("on_cpu"));
+            assertTrue(((Number) on.get("samples")).longValue() > 0, on.toString());
+            for (Object st : Json.asList(on.get("stacks"))) {
+                assertEquals("sh", Json.asObject(st).get("comm"), "a sample from outside the container: " + st);
+            }
+            Map<String, Object> off = Json.asObject(e.get("off_cpu"));
+            Map<String, Object> reasons = Json.asObject(off.get("by_reason_us"));
+            assertTrue(reasons.containsKey("running"), "two loops on one CPU preempt each other: " + reasons);
+        }
+        io.boxscope.testkit.Chromium.Run dom = io.boxscope.testkit.Chromium.run(dir, "--dump-dom", html.toUri().toString());
+        assertEquals(0, dom.code(), dom.err());
+        assertEquals(List.of(), dom.complaints());
+        assertTrue(dom.out().contains("class=\"fg-f\""), "the flame graph's script did not draw");
+        assertTrue(dom.out().contains("Run-queue latency"), "no run-queue section");
+        io.boxscope.testkit.Chromium.screenshot(dir, html, 1000, 3000);
+    }
+
+    /** An fsync loop: its block I/O latency and the file it writes are measured by the eBPF collectors. */
+    @Test
+    void ebpfCollectorsSeeTheFsyncLoopsFile() throws Exception {
+        String name = name("ebpf-io");
+        List<String> flags = new java.util.ArrayList<>(DemoWorkload.IO_BOUND.dockerFlags());
+        flags.addAll(List.of("-e", "D=/tmp"));
+        try (Docker.Container c = Docker.start(name, flags, "sh", "-c", DemoWorkload.IO_BOUND.script)) {
+            Thread.sleep(1000);
+            Map<String, Object> e = Json.asObject(diagnose(name).get("ebpf"));
+            List<Object> files = Json.asList(e.get("files"));
+            assertTrue(files.stream().anyMatch(f -> ((Number) Json.asObject(f).get("fsyncs")).longValue() > 0
+                    || ((Number) Json.asObject(f).get("bytes")).longValue() > 0), "no file I/O seen: " + files);
+            assertTrue(!Json.asList(e.get("syscalls")).isEmpty(), e.toString());
+        }
+    }
+
     @Test
     void memoryBound() throws Exception {
         assertVerdict("memory_pressure", verdictOf(DemoWorkload.MEMORY_BOUND));

@@ -46,7 +46,7 @@ class JsonKeysTest {
 
     /** Leaf commands run below; {@code completion} prints a script, never JSON. */
     static final Set<String> COVERED = new TreeSet<>();
-    static final Set<String> NO_JSON = Set.of("completion", "serve"); // serve speaks the Prometheus exposition format
+    static final Set<String> NO_JSON = Set.of("completion", "serve", "sysbench"); // serve speaks the Prometheus exposition format; sysbench prints exactly what sysbench 1.0.20 prints, which has no JSON
 
     /**
      * {@code demo} is checked through what it prints ({@link ContainerViews#json} of every
@@ -186,6 +186,50 @@ class JsonKeysTest {
         document("syscount", "syscount", "--json", "-d", "1", "-L", "-p", self());
         document("syscount", "syscount", "--json", "-d", "1", "-P");
         document("syscount", "syscount", "--json", "-l");
+        document("biolatency", "biolatency", "--json", "-D", "-F", "1", "1");
+        document("biolatency", "biolatency", "--json", "-m", "-T", "1", "1");
+        document("runqlat", "runqlat", "--json", "-P", "1", "1");
+        document("runqlat", "runqlat", "--json", "-L", "-m", "1", "1");
+        document("cachestat", "cachestat", "--json", "1", "1");
+        document("bitesize", "bitesize", "--json", "-T", "1", "1");
+        document("cpudist", "cpudist", "--json", "-P", "1", "1");
+        document("cpudist", "cpudist", "--json", "-O", "-m", "1", "1");
+        document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
+        document("profile", "profile", "--json", "-F", "99", "1");
+        document("offcputime", "offcputime", "--json", "-p", self(), "1");
+    }
+
+    /** biosnoop streams one object per I/O: each line is walked (a direct write makes sure there are some). */
+    @Test
+    @KernelTest
+    void biosnoopStreamsOneObjectPerIo() throws Exception {
+        COVERED.add("biosnoop");
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("boxscope-jsonkeys", ".dat");
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < 30; i++) {
+                    Thread.sleep(200);
+                    new ProcessBuilder("dd", "if=/dev/zero", "of=" + f, "bs=64k", "count=4", "oflag=direct", "status=none")
+                            .start().waitFor();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Cli r = Cli.run("biosnoop", "--json", "-Q", "3");
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = r.out().lines().toList();
+            assertTrue(lines.size() >= 1, "direct writes ran during the run: " + r.out());
+            for (String line : lines) {
+                List<String> problems = new ArrayList<>();
+                walk(Json.parse(line), "", false, problems);
+                assertEquals(List.of(), problems, line);
+            }
+        } finally {
+            writer.join();
+            java.nio.file.Files.deleteIfExists(f);
+        }
     }
 
     /** A stream prints one JSON object per line (NDJSON): syscount with an interval. */
@@ -202,6 +246,58 @@ class JsonKeysTest {
             assertTrue(o.containsKey("syscalls") && o.containsKey("time") && o.containsKey("dropped"), line);
             List<String> problems = new ArrayList<>();
             walk(o, "", false, problems);
+            assertEquals(List.of(), problems, line);
+        }
+    }
+
+    /**
+     * The per-event tools (execsnoop, ...) stream one JSON object per event: each runs for 2 s while
+     * this test makes the events it traces (a workload per tool), and every line is walked.
+     */
+    @Test
+    @KernelTest
+    void toolsStreamOneObjectPerEvent() throws Exception {
+        Runnable exec = () -> run("/bin/true");
+        tool("execsnoop", exec, "execsnoop", "--json", "-d", "2", "-x");
+        tool("opensnoop", () -> run("/bin/cat", "/nonexistent-jsonkeys"), "opensnoop", "--json", "-d", "2", "-x", "-n", "cat");
+        tool("exitsnoop", () -> run("/bin/false"), "exitsnoop", "--json", "-d", "2", "-x");
+        tool("tcpconnect", () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", 9), 1000);
+            } catch (java.io.IOException refused) {
+                // a refused connect was still attempted: the event is there
+            }
+        }, "tcpconnect", "--json", "-d", "2", "-p", self());
+        tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
+    }
+
+    private static void run(String... command) {
+        try {
+            new ProcessBuilder(command).start().waitFor();
+        } catch (java.io.IOException e) {
+            // a failed exec is an event too (execsnoop -x, opensnoop -x)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code args} while {@code workload} repeats; expects exit 0, at least one line, and checks each line's keys. */
+    static void tool(String command, Runnable workload, String... args) throws Exception {
+        COVERED.add(command);
+        java.util.concurrent.atomic.AtomicReference<Cli> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> result.set(Cli.run(args)));
+        t.start();
+        while (t.isAlive()) {
+            workload.run();
+            t.join(50);
+        }
+        Cli r = result.get();
+        assertEquals(0, r.code(), () -> String.join(" ", args) + ": " + r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(!lines.isEmpty(), String.join(" ", args) + " printed no event");
+        for (String line : lines) {
+            List<String> problems = new ArrayList<>();
+            walk(Json.asObject(Json.parse(line)), "", false, problems);
             assertEquals(List.of(), problems, line);
         }
     }
@@ -232,6 +328,7 @@ class JsonKeysTest {
             Set<String> missing = new TreeSet<>(leaves);
             missing.removeAll(COVERED);
             missing.removeAll(Set.of("bpf features", "probe", "syscount")); // @KernelTest: skipped off-root
+            missing.removeAll(io.boxscope.cli.tools.ToolCommands.ALL.stream().map(m -> m.get().name()).toList()); // @KernelTest
             missing.removeAll(Set.of("mem container", "demo", "diagnose")); // @DockerTest
             assertEquals(Set.of(), missing, "commands whose --json no test walks: add them to JsonKeysTest");
         }

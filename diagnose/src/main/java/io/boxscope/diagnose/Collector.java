@@ -20,6 +20,16 @@ public final class Collector {
 
     /** Blocks for {@code duration}; ends early (and says so) when every process of the target is gone. */
     public Window collect(Duration duration, Duration step) throws IOException, InterruptedException {
+        return collect(duration, step, null, w -> { });
+    }
+
+    /**
+     * As {@link #collect(Duration, Duration)}, and every {@code interval} (null: never) hands the
+     * snapshots since the previous hand-over (the boundary snapshot shared) to {@code onInterval}:
+     * the live view's windows.
+     */
+    public Window collect(Duration duration, Duration step, Duration interval, java.util.function.Consumer<Window> onInterval)
+            throws IOException, InterruptedException {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("the window must be longer than zero, not " + duration);
         }
@@ -31,6 +41,7 @@ public final class Collector {
         long end = start + duration.toNanos();
         boolean exited = false;
         out.add(sampler.sample());
+        int mark = 0;
         long next = start + step.toNanos();
         while (next <= end) {
             long wait = next - System.nanoTime();
@@ -39,6 +50,10 @@ public final class Collector {
             }
             Snapshot s = sampler.sample();
             out.add(s);
+            if (interval != null && s.monoNs() - out.get(mark).monoNs() >= interval.toNanos() - step.toNanos() / 2) {
+                onInterval.accept(new Window(out.subList(mark, out.size()), List.of(), 0, false));
+                mark = out.size() - 1;
+            }
             if (s.processes() == 0 && out.getFirst().processes() > 0) {
                 exited = true;
                 break;

@@ -15,37 +15,70 @@ import io.boxscope.proc.cgroup.CgroupLimitsReader;
 /**
  * {@code boxscope diagnose}: watches a target for a window and says whether it is CPU-bound,
  * CPU-throttled, short of memory, I/O-bound, lock/sleep-bound or idle, with the evidence.
- * This version measures from /proc and the cgroup files only; the eBPF collectors (run-queue
- * latency histograms, profiles, block I/O latency, syscall profiles) are listed as unmeasured.
+ * The /proc and cgroup figures are always read; the in-kernel collectors ({@link Ebpf}: run-queue
+ * latency, on- and off-CPU stacks, block I/O latency, syscalls, files) run over the same window
+ * where the kernel and the privileges allow, and what they could not measure is said.
  */
 public final class Diagnose {
-    /** What this version does not measure yet, said in every verdict rather than silently missing. */
+    /** Said in a verdict made without the in-kernel collectors ({@code --no-ebpf}). */
     static final List<String> NOT_YET = List.of(
-            "run-queue latency histogram, on-CPU profile and off-CPU stacks (eBPF collectors not in this version; "
+            "run-queue latency histogram, on-CPU profile and off-CPU stacks (eBPF collectors off; "
                     + "run-queue wait is measured in total from schedstat)",
-            "block I/O latency and per-file I/O (eBPF collectors not in this version)");
+            "block I/O latency, per-file I/O and system calls (eBPF collectors off)");
 
     private Diagnose() {}
 
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step)
             throws IOException, InterruptedException {
+        return run(target, paths, window, step, true);
+    }
+
+    /** With {@code ebpf} false, only /proc and the cgroup files are read (any kernel, no CAP_BPF). */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf)
+            throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, null, x -> { });
+    }
+
+    /**
+     * One interval of the live view ({@code --interval}): the rules over the last interval's samples
+     * (/proc and cgroup figures; the eBPF collectors report once, over the whole window).
+     */
+    public record Live(double seconds, Verdict verdict, Metrics metrics) {}
+
+    /** With {@code interval} set, {@code live} gets a {@link Live} every interval while the window runs. */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live) throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
-        Window w = new Collector(target, paths).collect(window, step);
         OptionalDouble quota = limits.cpus();
-        int cpus = cpuCount(limits.cpuset());
-        if (cpus <= 0) {
-            cpus = onlineCpus(paths);
+        int cpus = cpusAvailable(limits, paths);
+        long[] start = {0};
+        java.util.function.Consumer<Window> onInterval = part -> {
+            if (start[0] == 0) {
+                start[0] = part.first().monoNs();
+            }
+            Metrics pm = Metrics.of(part, quota, cpus);
+            live.accept(new Live((part.last().monoNs() - start[0]) / 1e9, Rules.judge(target, pm, List.of()), pm));
+        };
+        Window w;
+        EbpfFindings found = EbpfFindings.NONE;
+        if (ebpf) {
+            try (Ebpf collectors = Ebpf.start(target, paths)) {
+                w = new Collector(target, paths).collect(window, step, interval, onInterval);
+                found = collectors.finish();
+            }
+        } else {
+            w = new Collector(target, paths).collect(window, step, interval, onInterval);
         }
         Metrics m = Metrics.of(w, quota, cpus);
-        List<String> unmeasured = new ArrayList<>(NOT_YET);
+        List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
                     "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
         }
-        Verdict v = Rules.judge(target, m, unmeasured);
+        Verdict v = Rules.judge(target, m, unmeasured, found);
         List<String> problems = new ArrayList<>(w.problems());
         problems.addAll(limits.problems());
-        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited());
+        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found);
     }
 
     static List<Diagnosis.Point> timeline(Window w) {
@@ -72,6 +105,12 @@ public final class Diagnose {
             prev = s;
         }
         return out;
+    }
+
+    /** The CPUs a target may run on: its cpuset, else the host's online CPUs. */
+    public static int cpusAvailable(CgroupLimits limits, HostPaths paths) {
+        int cpus = cpuCount(limits.cpuset());
+        return cpus > 0 ? cpus : onlineCpus(paths);
     }
 
     /** CPUs in a cpuset list such as {@code 0-3,8,10-11}; 0 for an empty or unreadable list. */

@@ -7,11 +7,18 @@ import java.util.List;
  * timeline (one point per sample) for charts.
  */
 public record Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
-        int vanishedThreads, boolean targetExited) {
+        int vanishedThreads, boolean targetExited, EbpfFindings ebpf) {
 
     public Diagnosis {
         timeline = List.copyOf(timeline);
         problems = List.copyOf(problems);
+        java.util.Objects.requireNonNull(ebpf, "ebpf");
+    }
+
+    /** A diagnosis from /proc and cgroup figures only (no in-kernel collectors ran). */
+    public Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
+            int vanishedThreads, boolean targetExited) {
+        this(target, metrics, verdict, timeline, problems, vanishedThreads, targetExited, EbpfFindings.NONE);
     }
 
     /**

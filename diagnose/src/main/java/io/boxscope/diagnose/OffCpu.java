@@ -56,4 +56,26 @@ public enum OffCpu {
         }
         return OTHER;
     }
+
+    /**
+     * Why a thread was off its CPU, from the kernel stack it left with (innermost first) and the
+     * {@code prev_state} of sched_switch: 0 is a preemption (it still wanted the CPU: RUNNING),
+     * 2 (TASK_UNINTERRUPTIBLE) is I/O as for state D; otherwise the first frame the wchan rules
+     * recognise names it (futex, nanosleep, poll...).
+     */
+    static OffCpu ofStack(java.util.List<String> kernel, long prevState) {
+        if (prevState == 0) {
+            return RUNNING;
+        }
+        if ((prevState & 2) != 0) {
+            return IO;
+        }
+        for (String f : kernel) {
+            OffCpu r = sleeping(f);
+            if (r != OTHER) {
+                return r;
+            }
+        }
+        return OTHER;
+    }
 }

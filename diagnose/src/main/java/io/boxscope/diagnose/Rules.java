@@ -31,7 +31,17 @@ public final class Rules {
 
     private Rules() {}
 
+    /** Run-queue latency p99 (microseconds) at which runnable threads wait about a whole CFS scheduling period. */
+    static final long RUNQ_P99_CONTENDED_US = 10_000;
+    /** Waits a run-queue histogram needs before its p99 is trusted. */
+    static final long RUNQ_MIN_WAITS = 20;
+
     public static Verdict judge(Target target, Metrics m, List<String> unmeasured) {
+        return judge(target, m, unmeasured, EbpfFindings.NONE);
+    }
+
+    /** With what the in-kernel collectors measured: they add evidence and sharpen the CPU and lock/sleep verdicts. */
+    public static Verdict judge(Target target, Metrics m, List<String> unmeasured, EbpfFindings ebpf) {
         String who = target.label();
         List<String> ruledOut = new ArrayList<>();
         List<String> unmeasuredAll = new ArrayList<>(unmeasured);
@@ -83,6 +93,8 @@ public final class Rules {
             ev.add(String.format(Locale.ROOT, "throttled in %.0f%% of its CPU periods, %.2f s in total over %.1f s",
                     100 * m.throttledShare(), m.throttledSeconds(), m.seconds()));
             ev.add(String.format(Locale.ROOT, "used %.2f CPUs of its %.2f CPU limit", m.cpuCores(), m.cpuQuota().getAsDouble()));
+            runQueue(ebpf).ifPresent(ev::add);
+            onCpu(ebpf).ifPresent(ev::add);
             return verdict(Verdict.Kind.CPU_THROTTLED,
                     m.throttledShare() >= 2 * THROTTLED ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
                     String.format(Locale.ROOT, "%s is held back by its CPU limit: throttled in %.0f%% of scheduling periods "
@@ -117,6 +129,11 @@ public final class Rules {
             }
             ev.add(String.format(Locale.ROOT, "I/O pressure (%s): some %.0f%%, full %.0f%%", scope(m),
                     100 * m.pressure().ioSome(), 100 * m.pressure().ioFull()));
+            ebpf.blockIo().filter(h -> h.count() > 0).ifPresent(h -> ev.add(String.format(Locale.ROOT,
+                    "block I/O latency of its requests (biolatency): p50 < %s, p99 < %s over %d I/Os",
+                    us(h.percentileUs(0.5)), us(h.percentileUs(0.99)), h.count())));
+            topFile(ebpf).ifPresent(ev::add);
+            offCpu(ebpf).ifPresent(ev::add);
             boolean high = io >= 2 * DOMINANT || m.pressure().ioFull() >= 2 * IO_STALL;
             String summary = !ioSampled
                     ? String.format(Locale.ROOT, "%s mostly waits for I/O: all its tasks were stalled on I/O %.0f%% of the "
@@ -136,12 +153,17 @@ public final class Rules {
             if (!m.topCommsByCpu().isEmpty()) {
                 ev.add("CPU by command: " + topComms(m));
             }
-            boolean contended = m.runWaitShare() >= CONTENDED;
+            runQueue(ebpf).ifPresent(ev::add);
+            onCpu(ebpf).ifPresent(ev::add);
+            boolean runqContended = ebpf.runQueue().filter(h -> h.count() >= RUNQ_MIN_WAITS
+                    && h.percentileUs(0.99) > RUNQ_P99_CONTENDED_US).isPresent();
+            boolean contended = m.runWaitShare() >= CONTENDED || runqContended;
             String summary = contended
                     ? String.format(Locale.ROOT, "%s is CPU-bound and contended: its active threads were on or waiting for a "
-                            + "CPU in %.0f%% of the samples and waited %.0f%% of the time they were runnable: other work "
+                            + "CPU in %.0f%% of the samples and waited %.0f%% of the time they were runnable%s: other work "
                             + "competes for its CPUs.",
-                            who, 100 * cpu, 100 * m.runWaitShare())
+                            who, 100 * cpu, 100 * m.runWaitShare(), ebpf.runQueue().filter(h -> h.count() > 0)
+                                    .map(h -> ", run-queue latency p99 < " + us(h.percentileUs(0.99))).orElse(""))
                     : String.format(Locale.ROOT, "%s is CPU-bound: its active threads were on a CPU in %.0f%% of the samples, "
                             + "using %.2f CPUs.", who, 100 * cpu, m.cpuCores());
             return verdict(Verdict.Kind.CPU_BOUND, cpu >= 0.8 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
@@ -152,13 +174,19 @@ public final class Rules {
         ruledOut.add(String.format(Locale.ROOT, "CPU: on a CPU in %.0f%% of the samples, %.2f CPUs used", 100 * cpu, m.cpuCores()));
 
         if (m.activeThreads() > 0 && chosen >= CPU_DOMINANT) {
-            String why = m.stateShare(OffCpu.LOCK) >= m.stateShare(OffCpu.SLEEP) ? "waiting on locks or condition variables (futex)"
-                    : "sleeping by its own choice (nanosleep)";
+            // Off-CPU stacks time every block exactly; the 10 Hz samples only estimate it. Where they were
+            // measured, they tell a lock from a chosen sleep.
+            long lockUs = ebpf.offCpuByReason().getOrDefault(OffCpu.LOCK, 0L);
+            long sleepUs = ebpf.offCpuByReason().getOrDefault(OffCpu.SLEEP, 0L);
+            boolean lock = lockUs + sleepUs > 0 ? lockUs >= sleepUs : m.stateShare(OffCpu.LOCK) >= m.stateShare(OffCpu.SLEEP);
+            String why = lock ? "waiting on locks or condition variables (futex)" : "sleeping by its own choice (nanosleep)";
+            List<String> ev = new ArrayList<>(List.of(states,
+                    String.format(Locale.ROOT, "%.1f wake-ups/s, %.2f CPUs used", m.wakeupsPerSecond(), m.cpuCores())));
+            offCpu(ebpf).ifPresent(ev::add);
             return verdict(Verdict.Kind.LOCK_SLEEP_BOUND, chosen >= 0.8 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
                     String.format(Locale.ROOT, "%s is off the CPU but not on I/O: its active threads spent %.0f%% of the "
                             + "samples %s.", who, 100 * chosen, why),
-                    List.of(states, String.format(Locale.ROOT, "%.1f wake-ups/s, %.2f CPUs used", m.wakeupsPerSecond(), m.cpuCores())),
-                    ruledOut, unmeasuredAll, target);
+                    ev, ruledOut, unmeasuredAll, target);
         }
         if (m.cpuCores() < IDLE_CPU && (m.activeThreads() == 0 || cpu + io < 0.2)) {
             String detail = m.activeThreads() == 0 ? "none of its threads ran during the window"
@@ -174,6 +202,68 @@ public final class Rules {
                 String.format(Locale.ROOT, "%s shows no dominant bottleneck; the largest share of its active time is %s.",
                         who, kind.text()),
                 List.of(states), ruledOut, unmeasuredAll, target);
+    }
+
+    /** "run-queue latency (runqlat): p50 < 8 us, p99 < 4 ms over 1234 waits", when measured. */
+    static java.util.Optional<String> runQueue(EbpfFindings e) {
+        return e.runQueue().filter(h -> h.count() > 0).map(h -> String.format(Locale.ROOT,
+                "run-queue latency of its threads (runqlat): p50 < %s, p99 < %s over %d waits",
+                us(h.percentileUs(0.5)), us(h.percentileUs(0.99)), h.count()));
+    }
+
+    /** "on-CPU (profile, 99 Hz): spin 81%, memcpy 6%", the functions that were running, when measured. */
+    static java.util.Optional<String> onCpu(EbpfFindings e) {
+        long total = e.onCpuSamples();
+        if (total == 0) {
+            return java.util.Optional.empty();
+        }
+        List<String> parts = e.topFunctions(3).stream()
+                .map(f -> String.format(Locale.ROOT, "%s %.0f%%", f.name(), 100.0 * f.samples() / total)).toList();
+        return java.util.Optional.of(String.format(Locale.ROOT, "on-CPU functions (profile, %d samples at %d Hz): %s",
+                total, e.onCpuHz(), String.join(", ", parts)));
+    }
+
+    /** "off-CPU time (offcputime): 4.1 s on locks (futex), 0.2 s sleeping, ...", when measured. */
+    static java.util.Optional<String> offCpu(EbpfFindings e) {
+        if (e.offCpuUs() == 0) {
+            return java.util.Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        e.offCpuByReason().entrySet().stream().sorted(java.util.Map.Entry.<OffCpu, Long>comparingByValue().reversed())
+                .forEach(x -> parts.add(String.format(Locale.ROOT, "%.2f s %s", x.getValue() / 1e6, reasonText(x.getKey()))));
+        return java.util.Optional.of("off-CPU time of its threads (offcputime): " + String.join(", ", parts));
+    }
+
+    /** How a reason reads in a sentence (the report's labels too). */
+    public static String reasonText(OffCpu r) {
+        return switch (r) {
+            case RUNNING -> "preempted (waiting for a CPU)";
+            case IO -> "in I/O wait";
+            case LOCK -> "on locks (futex)";
+            case SLEEP -> "sleeping (nanosleep)";
+            case WAIT_INPUT -> "waiting for input (poll, read)";
+            case CHILD -> "waiting for a child";
+            case OTHER -> "other waits";
+            case GONE -> "exiting";
+        };
+    }
+
+    /** The file it spent most time on, when measured. */
+    static java.util.Optional<String> topFile(EbpfFindings e) {
+        return e.files().filter(l -> !l.isEmpty()).map(List::getFirst).map(f -> String.format(Locale.ROOT,
+                "most file time: %s (%.2f s in read/write/fsync, %s moved, %d fsync)", f.path(), f.totalNs() / 1e9,
+                Units.bytes(f.bytes()), f.syncs()));
+    }
+
+    /** Microseconds as a short duration: 840 us, 65 ms, 1.2 s. */
+    public static String us(long us) {
+        if (us >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f s", us / 1e6);
+        }
+        if (us >= 1_000) {
+            return String.format(Locale.ROOT, "%d ms", us / 1_000);
+        }
+        return us + " us";
     }
 
     private static Verdict verdict(Verdict.Kind kind, Verdict.Confidence c, String summary, List<String> evidence,

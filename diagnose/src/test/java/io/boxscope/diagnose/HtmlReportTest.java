@@ -8,12 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.diagnose.report.Html;
 import io.boxscope.diagnose.report.HtmlReport;
 import org.junit.jupiter.api.Test;
@@ -75,28 +73,52 @@ class HtmlReportTest {
         assertEquals('P', bytes[1]);
     }
 
+    /** The hostile diagnosis with every eBPF section filled, names and paths hostile too. */
+    static Diagnosis hostileWithEbpf() {
+        Diagnosis d = hostile();
+        long[] runq = new long[16];
+        runq[4] = 10;
+        runq[12] = 3;
+        io.boxscope.tools.stacks.StackSample on = new io.boxscope.tools.stacks.StackSample(7, XSS, List.of("leaf_" + XSS, "main"),
+                List.of("do_syscall_64"), 40);
+        io.boxscope.tools.stacks.StackSample off = new io.boxscope.tools.stacks.StackSample(7, XSS, List.of("main"),
+                List.of("futex_do_wait", "__schedule"), 5_000_000);
+        EbpfFindings e = new EbpfFindings(Optional.of(new LatencyHistogram(runq)), Optional.of(List.of(on)), 99,
+                Optional.of(List.of(off)), java.util.Map.of(OffCpu.LOCK, 5_000_000L), Optional.of(new LatencyHistogram(runq)),
+                Optional.of(List.of(new EbpfFindings.Syscall("futex", 12, 5_000_000_000L, 1))),
+                List.of(new EbpfFindings.Failure("openat", "ENOENT", 3)),
+                Optional.of(List.of(new EbpfFindings.FileIo("/tmp/" + XSS, 7, 3, 4096, 1_000_000, 1))), List.of());
+        Verdict v = Rules.judge(d.target(), d.metrics(), List.of(), e);
+        return new Diagnosis(d.target(), d.metrics(), v, d.timeline(), d.problems(), 0, false, e);
+    }
+
+    @Test
+    void ebpfSectionsRenderWithTheFlameGraphScriptAllowedByItsHash(@TempDir Path dir) throws Exception {
+        String html = HtmlReport.render(hostileWithEbpf());
+        assertFalse(html.contains(XSS), "raw hostile name in the report");
+        assertTrue(html.contains("script-src " + io.boxscope.tools.stacks.FlameGraph.scriptHash()), "CSP must allow exactly the script");
+        for (String ref : new String[] {"http:", "https:", "src=\"", "href=\"", "url(", "@import"}) {
+            assertFalse(html.contains(ref), "the report would make a request: " + ref);
+        }
+        Path page = dir.resolve("ebpf.html");
+        Files.writeString(page, html, StandardCharsets.UTF_8);
+        io.boxscope.testkit.Chromium.Run dom = io.boxscope.testkit.Chromium.run(dir, "--dump-dom", page.toUri().toString());
+        assertEquals(0, dom.code(), dom.err());
+        assertEquals(List.of(), dom.complaints());
+        assertFalse(dom.out().contains("<img"), "an <img> element was created from a name");
+        for (String section : List.of("Run-queue latency", "On-CPU profile", "Off-CPU time", "Block I/O latency", "System calls", "Files")) {
+            assertTrue(dom.out().contains(section), section + " missing");
+        }
+        // Both flame graphs were drawn by the script: frames are boxes in the rendered DOM.
+        assertTrue(dom.out().split("class=\"fg-f\"", -1).length - 1 >= 8, "flame graphs not drawn");
+        assertTrue(dom.out().contains("leaf_&lt;img src=x onerror=alert(1)&gt;"), "a frame name is not text");
+        io.boxscope.testkit.Chromium.screenshot(dir, page, 1000, 3200);
+    }
+
     record Run(int code, String out, String err) {}
 
     static Run chromium(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--enable-logging=stderr", "--v=0", "--user-data-dir=" + dir.resolve("profile")));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        var out = new java.io.ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                p.getInputStream().transferTo(out);
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 120 s");
-        }
-        reader.join();
-        return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8), err);
+        io.boxscope.testkit.Chromium.Run r = io.boxscope.testkit.Chromium.run(dir, args);
+        return new Run(r.code(), r.out(), r.err());
     }
 }

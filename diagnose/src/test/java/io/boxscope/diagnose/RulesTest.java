@@ -175,6 +175,73 @@ class RulesTest {
         assertTrue(v.summary().contains("futex"), v.summary());
     }
 
+    /** Findings of the in-kernel collectors, written out: a run-queue histogram and off-CPU time by reason. */
+    static EbpfFindings findings(long[] runq, java.util.Map<OffCpu, Long> offCpu) {
+        return new EbpfFindings(Optional.of(new LatencyHistogram(runq)), Optional.of(List.of(
+                new io.boxscope.tools.stacks.StackSample(1, "app", List.of("spin", "main"), List.of(), 90),
+                new io.boxscope.tools.stacks.StackSample(1, "app", List.of("[unknown]"), List.of(), 10))), 99,
+                Optional.empty(), offCpu, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of());
+    }
+
+    /**
+     * Schedstat's share of waiting stays under 20 % (short waits, often), but the runqlat histogram's
+     * p99 says a runnable thread sometimes waited 16-32 ms: contended, with the histogram as evidence.
+     */
+    @Test
+    void aLongRunQueueTailMakesItContended() {
+        Window w = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0), new Thread(1, "R", "", S / 2, S / 20, 10));
+        long[] runq = new long[20];
+        runq[5] = 900; // [8, 16) us
+        runq[16] = 100; // [16384, 32768) us: the top 10 % of waits
+        Verdict plain = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.CPU_BOUND, plain.kind());
+        assertTrue(!plain.summary().contains("contended"), plain.summary());
+        Verdict v = Rules.judge(CGROUP, Metrics.of(w, OptionalDouble.empty(), 2), List.of(), findings(runq, java.util.Map.of()));
+        assertEquals(Verdict.Kind.CPU_BOUND, v.kind());
+        assertTrue(v.summary().contains("contended") && v.summary().contains("p99 < 32 ms"), v.summary());
+        assertTrue(v.evidence().stream().anyMatch(e -> e.contains("runqlat") && e.contains("1000 waits")), v.evidence().toString());
+        assertTrue(v.evidence().stream().anyMatch(e -> e.contains("spin 90%") && e.contains("[unknown in app] 10%")), v.evidence().toString());
+    }
+
+    /**
+     * The 10 Hz samples caught the threads in nanosleep more often, but the off-CPU stacks timed every
+     * block: most of the time went to futex waits, so the verdict names locks.
+     */
+    @Test
+    void offCpuStacksTellALockFromASleep() {
+        Window w = window(new Step(S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "SSSR", "hrtimer_nanosleep", S / 20, 0, 50), new Thread(2, "SSSR", "hrtimer_nanosleep", S / 20, 0, 50));
+        assertTrue(judge(w, OptionalDouble.empty()).summary().contains("nanosleep"));
+        Verdict v = Rules.judge(CGROUP, Metrics.of(w, OptionalDouble.empty(), 2), List.of(),
+                findings(new long[0], java.util.Map.of(OffCpu.LOCK, 8_000_000L, OffCpu.SLEEP, 1_000_000L)));
+        assertEquals(Verdict.Kind.LOCK_SLEEP_BOUND, v.kind());
+        assertTrue(v.summary().contains("futex"), v.summary());
+        assertTrue(v.evidence().stream().anyMatch(e -> e.contains("8.00 s on locks (futex)")), v.evidence().toString());
+    }
+
+    @Test
+    void histogramPercentilesAreBucketUpperBounds() {
+        long[] b = new long[12];
+        b[1] = 1; // zero
+        b[2] = 49; // [1, 2)
+        b[11] = 50; // [512, 1024)
+        LatencyHistogram h = new LatencyHistogram(b);
+        assertEquals(100, h.count());
+        assertEquals(2, h.percentileUs(0.5));
+        assertEquals(1024, h.percentileUs(0.99));
+        assertEquals(0, new LatencyHistogram(new long[3]).percentileUs(0.99));
+        assertEquals(List.of(1, 11), List.of(h.span()[0], h.span()[1]));
+    }
+
+    @Test
+    void offCpuReasonsFromKernelStacks() {
+        assertEquals(OffCpu.RUNNING, OffCpu.ofStack(List.of("__schedule", "schedule"), 0));
+        assertEquals(OffCpu.IO, OffCpu.ofStack(List.of("__schedule", "io_schedule"), 2));
+        assertEquals(OffCpu.LOCK, OffCpu.ofStack(List.of("__schedule", "schedule", "futex_do_wait", "__futex_wait"), 1));
+        assertEquals(OffCpu.SLEEP, OffCpu.ofStack(List.of("__schedule", "schedule", "do_nanosleep", "hrtimer_nanosleep"), 1));
+        assertEquals(OffCpu.WAIT_INPUT, OffCpu.ofStack(List.of("__schedule", "schedule_hrtimeout_range", "ep_poll"), 1));
+    }
+
     @Test
     void aThreadThatNeverRunsIsIdle() {
         Window w = window(new Step(0, 0, 0, 1 << 20, 0, 0, 0, 0), new Thread(1, "S", "hrtimer_nanosleep", 0, 0, 0));

@@ -26,6 +26,31 @@ public final class Engine {
     private final Consumer<Interval> intervals;
     private volatile ThreadCounters[] live = new ThreadCounters[0];
     private volatile long liveStart;
+    private volatile Stop current;
+    private List<Integer> checkpoints = List.of();
+    private Consumer<Checkpoint> checkpointSink = c -> {};
+    private volatile long lastCheckpoint;
+    private volatile long runEnd;
+
+    /**
+     * A --report-checkpoints report: {@code elapsedSeconds} since the run started, and the figures
+     * since the previous checkpoint (or the start), whose {@code totalNanos} is that interval.
+     */
+    public record Checkpoint(double elapsedSeconds, RunResult result) {}
+
+    /**
+     * sysbench's MAX_QUEUE_LEN: with --rate, more events than this waiting for a worker means the
+     * workers cannot keep up, and the run fails as sysbench's does.
+     */
+    public static final int MAX_QUEUE = 131072;
+
+    /** With --rate, the queue of events reached {@link #MAX_QUEUE}: the workers cannot keep up. */
+    public static final class EventQueueFullException extends IllegalStateException {
+        EventQueueFullException() {
+            super("The event queue is full. This means the worker threads are unable to keep up with the specified "
+                    + "event generation rate");
+        }
+    }
 
     public Engine(Workload workload, RunOptions options, Consumer<Interval> intervals) {
         this.workload = workload;
@@ -46,6 +71,33 @@ public final class Engine {
     public double elapsedSeconds() {
         long s = liveStart;
         return s == 0 ? 0 : (System.nanoTime() - s) / 1e9;
+    }
+
+    /**
+     * Asks the current run to end: each worker stops before its next event (one in the middle of an
+     * event finishes it). For sysbench's --forced-shutdown.
+     */
+    public void stop() {
+        Stop s = current;
+        if (s != null) {
+            s.stopped = true;
+        }
+    }
+
+    /**
+     * sysbench's --report-checkpoints: at each of these seconds after the measured run starts, the
+     * figures so far go to {@code sink} and every counter starts over, so the final result covers
+     * the time since the last checkpoint ({@link #sinceLastCheckpointNanos}). While checkpoints are
+     * set, each worker updates its counters under its own lock (uncontended but for the checkpoint).
+     */
+    public void checkpoints(List<Integer> seconds, Consumer<Checkpoint> sink) {
+        this.checkpoints = List.copyOf(seconds);
+        this.checkpointSink = sink;
+    }
+
+    /** After a run with checkpoints: nanoseconds from the last checkpoint (or the start) to the end. */
+    public long sinceLastCheckpointNanos() {
+        return runEnd - lastCheckpoint;
     }
 
     /** Warms up (if asked), then runs and measures. */
@@ -71,10 +123,12 @@ public final class Engine {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch go = new CountDownLatch(1);
         Stop stop = new Stop();
-        RateSource rate = o.rate() > 0 ? new RateSource(o.rate(), stop) : null;
+        current = stop;
+        RateSource rate = o.rate() > 0 ? new RateSource(o.rate(), stop, failure) : null;
         AtomicInteger busy = new AtomicInteger();
         long[] startHolder = new long[1];
         Thread[] threads = new Thread[n];
+        boolean locked = report && !checkpoints.isEmpty();
         for (int i = 0; i < n; i++) {
             final int id = i;
             threads[i] = Thread.ofPlatform().name("bench-" + workload.name() + "-" + i).unstarted(() -> {
@@ -83,9 +137,9 @@ public final class Engine {
                     long start = startHolder[0];
                     long deadline = timeNs > 0 ? start + timeNs : Long.MAX_VALUE;
                     if (rate == null) {
-                        loop(workers[id], counters[id], deadline, o.events(), tickets, stop);
+                        loop(workers[id], counters[id], deadline, o.events(), tickets, stop, locked);
                     } else {
-                        rateLoop(workers[id], counters[id], deadline, o.events(), tickets, stop, rate, busy);
+                        rateLoop(workers[id], counters[id], deadline, o.events(), tickets, stop, rate, busy, locked);
                     }
                     workers[id].done();
                 } catch (Throwable t) {
@@ -99,7 +153,10 @@ public final class Engine {
         long start = System.nanoTime();
         startHolder[0] = start;
         liveStart = start;
+        lastCheckpoint = start;
         go.countDown();
+        Thread checkpointer = locked ? Thread.ofPlatform().daemon().name("bench-checkpoints")
+                .start(() -> checkpointLoop(counters, start, o, stop)) : null;
         if (rate != null) {
             rate.start(start, timeNs > 0 ? start + timeNs : Long.MAX_VALUE);
         }
@@ -124,6 +181,11 @@ public final class Engine {
             }
         }
         long end = System.nanoTime();
+        if (checkpointer != null) {
+            checkpointer.interrupt();
+            checkpointer.join();
+        }
+        runEnd = end;
         liveStart = 0;
         Throwable t = failure.get();
         if (t != null) {
@@ -135,6 +197,12 @@ public final class Engine {
                 default -> throw new IllegalStateException(t);
             }
         }
+        return result(counters, o, end - start, List.copyOf(reported), workload.counters());
+    }
+
+    /** The threads' figures summed into one result covering {@code nanos}. */
+    private RunResult result(ThreadCounters[] counters, RunOptions o, long nanos, List<Interval> reported, long[] workloadCounters) {
+        int n = counters.length;
         long[] ev = new long[n];
         long[] ns = new long[n];
         long min = Long.MAX_VALUE;
@@ -147,16 +215,46 @@ public final class Engine {
             max = Math.max(max, counters[i].maxNanos);
             h.addAll(counters[i].hist);
         }
-        return new RunResult(workload.name(), o, end - start, ev, ns, min == Long.MAX_VALUE ? 0 : min, max, h,
-                List.copyOf(reported), workload.counterNames(), workload.counters());
+        return new RunResult(workload.name(), o, nanos, ev, ns, min == Long.MAX_VALUE ? 0 : min, max, h, reported,
+                workload.counterNames(), workloadCounters);
     }
 
     static final class Stop {
         volatile boolean stopped;
     }
 
-    private static void loop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets, Stop stop)
-            throws IOException {
+    /** Sleeps to each checkpoint, then hands the figures since the last one to the sink and starts them over. */
+    private void checkpointLoop(ThreadCounters[] counters, long start, RunOptions o, Stop stop) {
+        for (int seconds : checkpoints) {
+            long at = start + seconds * 1_000_000_000L;
+            long wait = at - System.nanoTime();
+            if (wait <= 0) {
+                continue; // sysbench skips a checkpoint whose time has passed
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stop.stopped) {
+                return;
+            }
+            ThreadCounters[] taken = new ThreadCounters[counters.length];
+            for (int i = 0; i < counters.length; i++) {
+                synchronized (counters[i]) {
+                    taken[i] = counters[i].takeAndReset();
+                }
+            }
+            long[] cs = workload.takeCounters();
+            long now = System.nanoTime();
+            RunResult r = result(taken, o, now - lastCheckpoint, List.of(), cs);
+            lastCheckpoint = now;
+            checkpointSink.accept(new Checkpoint((now - start) / 1e9, r));
+        }
+    }
+
+    private static void loop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets, Stop stop,
+            boolean locked) throws IOException {
         long now = System.nanoTime();
         while (now - deadline < 0 && !stop.stopped) {
             if (maxEvents > 0 && tickets.getAndIncrement() >= maxEvents) {
@@ -168,12 +266,18 @@ public final class Engine {
             long t0 = System.nanoTime();
             w.execute();
             now = System.nanoTime();
-            c.record(now - t0);
+            if (locked) {
+                synchronized (c) {
+                    c.record(now - t0);
+                }
+            } else {
+                c.record(now - t0);
+            }
         }
     }
 
     private static void rateLoop(Worker w, ThreadCounters c, long deadline, long maxEvents, AtomicLong tickets,
-            Stop stop, RateSource rate, AtomicInteger busy) throws IOException, InterruptedException {
+            Stop stop, RateSource rate, AtomicInteger busy, boolean locked) throws IOException, InterruptedException {
         while (!stop.stopped) {
             Long arrival = rate.queue.poll(10, TimeUnit.MILLISECONDS);
             long now = System.nanoTime();
@@ -192,7 +296,13 @@ public final class Engine {
             busy.incrementAndGet();
             w.execute();
             busy.decrementAndGet();
-            c.record(System.nanoTime() - arrival);
+            if (locked) {
+                synchronized (c) {
+                    c.record(System.nanoTime() - arrival);
+                }
+            } else {
+                c.record(System.nanoTime() - arrival);
+            }
         }
     }
 
@@ -201,13 +311,15 @@ public final class Engine {
         final LinkedBlockingQueue<Long> queue = new LinkedBlockingQueue<>();
         final double rate;
         final Stop stop;
+        final AtomicReference<Throwable> failure;
         Thread thread;
         long start;
         long deadline;
 
-        RateSource(double rate, Stop stop) {
+        RateSource(double rate, Stop stop, AtomicReference<Throwable> failure) {
             this.rate = rate;
             this.stop = stop;
+            this.failure = failure;
         }
 
         void start(long start, long deadline) {
@@ -232,6 +344,11 @@ public final class Engine {
                     } catch (InterruptedException e) {
                         return;
                     }
+                }
+                if (queue.size() >= MAX_QUEUE) {
+                    failure.compareAndSet(null, new EventQueueFullException());
+                    stop.stopped = true;
+                    return;
                 }
                 queue.add(next);
             }

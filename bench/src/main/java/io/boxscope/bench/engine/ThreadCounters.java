@@ -44,6 +44,23 @@ final class ThreadCounters {
         hist[Histogram.bucket(nanos)]++;
     }
 
+    /** A copy of the figures, then zero (for --report-checkpoints; the caller holds this object's lock). */
+    ThreadCounters takeAndReset() {
+        ThreadCounters copy = new ThreadCounters();
+        copy.count = count;
+        copy.sumNanos = sumNanos;
+        copy.minNanos = minNanos;
+        copy.maxNanos = maxNanos;
+        System.arraycopy(hist, 0, copy.hist, 0, hist.length);
+        count = 0;
+        EVENTS.setOpaque(this, 0L);
+        sumNanos = 0;
+        minNanos = Long.MAX_VALUE;
+        maxNanos = 0;
+        java.util.Arrays.fill(hist, 0);
+        return copy;
+    }
+
     long eventsOpaque() {
         return (long) EVENTS.getOpaque(this);
     }

@@ -31,6 +31,22 @@ public sealed interface Workload extends AutoCloseable permits io.boxscope.bench
         return false;
     }
 
+    /**
+     * Where the workers' random generators start (sysbench's --rand-seed); set before the run. Only
+     * workloads that draw random numbers (memory rnd, fileio rnd*, mutex) use it.
+     */
+    default void seeds(io.boxscope.bench.workload.Seeds seeds) {}
+
+    /**
+     * The counters, then zero, in one step as far as the workload can make it one (a checkpoint
+     * report of sysbench's --report-checkpoints starts the counters over).
+     */
+    default long[] takeCounters() {
+        long[] c = counters();
+        reset();
+        return c;
+    }
+
     /** Resets counters between a warm-up and the measured run. */
     default void reset() {}
 

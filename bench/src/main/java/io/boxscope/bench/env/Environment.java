@@ -23,7 +23,7 @@ import io.boxscope.proc.cgroup.CgroupMembership;
  * could not be read: shown, never hidden.
  */
 public record Environment(String cpuModel, int onlineCpus, int availableProcessors, String kernel, String jvm,
-        String cgroupPath, OptionalDouble cpuQuota, long cpuPeriodUs, String cpuset, OptionalLong memoryLimit,
+        String governor, String cgroupPath, OptionalDouble cpuQuota, long cpuPeriodUs, String cpuset, OptionalLong memoryLimit,
         List<IoLimit> ioLimits, List<String> problems) {
 
     public Environment {
@@ -56,8 +56,18 @@ public record Environment(String cpuModel, int onlineCpus, int availableProcesso
             problems.add("osrelease: " + e.getMessage());
         }
         String jvm = System.getProperty("java.vm.name", "?") + " " + Runtime.version();
+        // cpufreq's governor of CPU 0 (powersave and performance give different results); virtual
+        // machines often have no cpufreq at all, which is "none", not a problem
+        String governor = "none";
+        try {
+            governor = Files.readString(paths.sysRoot().resolve("devices/system/cpu/cpu0/cpufreq/scaling_governor")).strip();
+        } catch (java.nio.file.NoSuchFileException e) {
+            governor = "none";
+        } catch (IOException e) {
+            problems.add("scaling_governor: " + e.getMessage());
+        }
         CgroupState cg = CgroupState.read(paths, problems);
-        return new Environment(model, cpus, Runtime.getRuntime().availableProcessors(), kernel, jvm,
+        return new Environment(model, cpus, Runtime.getRuntime().availableProcessors(), kernel, jvm, governor,
                 cg.path, cg.limits == null ? OptionalDouble.empty() : cg.limits.cpus(),
                 cg.limits == null ? 100_000 : cg.limits.cpuPeriodUs(),
                 cg.limits == null ? "" : cg.limits.cpuset(),
@@ -77,10 +87,27 @@ public record Environment(String cpuModel, int onlineCpus, int availableProcesso
                 Math.max(0, after.throttledNanos() - before.throttledNanos()));
     }
 
+    /**
+     * The CPU quota (in CPUs) and memory limit of process {@code pid}'s cgroups, e.g. a container's
+     * main process, for sizing a JVM that will join them; empty where there is no limit or it
+     * cannot be read.
+     */
+    public record ProcessLimits(OptionalDouble cpus, OptionalLong memoryBytes) {}
+
+    public static ProcessLimits limitsOf(HostPaths paths, int pid) {
+        CgroupState cg = CgroupState.read(paths, String.valueOf(pid), new ArrayList<>());
+        return cg.limits == null ? new ProcessLimits(OptionalDouble.empty(), OptionalLong.empty())
+                : new ProcessLimits(cg.limits.cpus(), cg.limits.memoryLimitBytes());
+    }
+
     private record CgroupState(String path, CgroupLimits limits, List<IoLimit> io) {
         static CgroupState read(HostPaths paths, List<String> problems) {
+            return read(paths, "self", problems);
+        }
+
+        static CgroupState read(HostPaths paths, String pid, List<String> problems) {
             try {
-                String text = Files.readString(paths.procRoot().resolve("self/cgroup"), StandardCharsets.UTF_8);
+                String text = Files.readString(paths.procRoot().resolve(pid).resolve("cgroup"), StandardCharsets.UTF_8);
                 CgroupFs fs = new CgroupFs(paths);
                 CgroupMembership m = fs.hostView(CgroupMembership.parse(text));
                 CgroupLimits limits = new CgroupLimitsReader(fs).read(m);

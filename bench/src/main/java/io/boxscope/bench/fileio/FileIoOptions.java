@@ -10,7 +10,36 @@ import java.util.Set;
  * the periodic and the final fsync, as in sysbench.
  */
 public record FileIoOptions(Path dir, int fileNum, long totalSize, long blockSize, Mode mode, Set<ExtraFlag> extraFlags,
-        int fsyncFreq, boolean fsyncAll, boolean fsyncEnd, boolean fdatasync, double rwRatio, int mergedRequests) {
+        int fsyncFreq, boolean fsyncAll, boolean fsyncEnd, boolean fdatasync, double rwRatio, int mergedRequests,
+        IoMode ioMode, int asyncBacklog) {
+
+    /**
+     * --file-io-mode: sync is pread/pwrite in the worker; async keeps up to --file-async-backlog
+     * requests per worker in flight on a small pool of I/O threads (sysbench uses Linux AIO); mmap
+     * maps each file whole and copies to and from the mapping, with msync for fsync (sysbench's
+     * 64-bit "fast mmaped" mode).
+     */
+    public enum IoMode {
+        SYNC("synchronous"), ASYNC("asynchronous"), MMAP("fast mmaped");
+
+        private final String description;
+
+        IoMode(String description) {
+            this.description = description;
+        }
+
+        /** As sysbench's "Using %s I/O mode" line says it. */
+        public String description() {
+            return description;
+        }
+    }
+
+    /** Synchronous I/O, as before --file-io-mode existed. */
+    public FileIoOptions(Path dir, int fileNum, long totalSize, long blockSize, Mode mode, Set<ExtraFlag> extraFlags,
+            int fsyncFreq, boolean fsyncAll, boolean fsyncEnd, boolean fdatasync, double rwRatio, int mergedRequests) {
+        this(dir, fileNum, totalSize, blockSize, mode, extraFlags, fsyncFreq, fsyncAll, fsyncEnd, fdatasync, rwRatio,
+                mergedRequests, IoMode.SYNC, 128);
+    }
 
     /** --file-test-mode. */
     public enum Mode {
@@ -49,6 +78,9 @@ public record FileIoOptions(Path dir, int fileNum, long totalSize, long blockSiz
         }
         if (blockSize <= 0 || blockSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--file-block-size must be between 1 and 2G, got " + blockSize);
+        }
+        if (asyncBacklog < 1) {
+            throw new IllegalArgumentException("Invalid value of file-async-backlog: " + asyncBacklog);
         }
         if (fsyncFreq < 0 || mergedRequests < 0 || rwRatio < 0) {
             throw new IllegalArgumentException("--file-fsync-freq, --file-merged-requests and --file-rw-ratio cannot be negative");

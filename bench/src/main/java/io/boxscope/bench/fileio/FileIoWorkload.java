@@ -28,6 +28,13 @@ import io.boxscope.bench.workload.Xoroshiro;
  * I/O is pread/pwrite on page-aligned buffers (required by O_DIRECT) through {@link Posix}.
  */
 public final class FileIoWorkload implements Workload {
+    private volatile io.boxscope.bench.workload.Seeds seeds = io.boxscope.bench.workload.Seeds.fromClock();
+
+    @Override
+    public void seeds(io.boxscope.bench.workload.Seeds seeds) {
+        this.seeds = seeds;
+    }
+
     static final int OP_READ = 0;
     static final int OP_WRITE = 1;
     static final int OP_FSYNC = 2;
@@ -69,17 +76,18 @@ public final class FileIoWorkload implements Workload {
                     Posix.close(fd);
                 }
                 if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException("cannot open file '" + name + "' in " + o.dir()
-                            + ": it does not exist. Did you forget to run the prepare step (boxscope bench fileio prepare)?");
+                    throw new TestFileException("cannot open file '" + name + "' in " + o.dir()
+                            + ": it does not exist. Did you forget to run the prepare step (boxscope bench fileio prepare)?",
+                            name, -1, fileSize);
                 }
                 FileSet.requireOurs(p);
                 fds[i] = Posix.open(p.toString(), Posix.O_RDWR | Posix.O_NOFOLLOW | o.openFlags(), 0600);
                 if (o.mode() != Mode.SEQWR) {
                     long size = Files.size(p);
                     if (size < fileSize) {
-                        throw new IOException("size of file '" + name + "' is " + Sizes.sysbenchUnits(size) + "B, but at least "
-                                + Sizes.sysbenchUnits(fileSize) + "B is expected. Did you run 'prepare' with different "
-                                + "--file-total-size or --file-num values?");
+                        throw new TestFileException("size of file '" + name + "' is " + Sizes.sysbenchUnits(size)
+                                + "B, but at least " + Sizes.sysbenchUnits(fileSize) + "B is expected. Did you run 'prepare' "
+                                + "with different --file-total-size or --file-num values?", name, size, fileSize);
                     }
                 }
             }
@@ -107,6 +115,15 @@ public final class FileIoWorkload implements Workload {
     public long[] counters() {
         synchronized (lock) {
             return new long[] {readOps, writeOps, otherOps, bytesRead, bytesWritten};
+        }
+    }
+
+    @Override
+    public long[] takeCounters() {
+        synchronized (lock) {
+            long[] c = {readOps, writeOps, otherOps, bytesRead, bytesWritten};
+            readOps = writeOps = otherOps = bytesRead = bytesWritten = 0;
+            return c;
         }
     }
 
@@ -220,77 +237,147 @@ public final class FileIoWorkload implements Workload {
     }
 
     @Override
-    public Worker worker(int threadId) {
-        MemorySegment buf = arena.allocate(o.requestSize(), 4096);
-        MemorySegment st = Posix.state(arena);
-        Xoroshiro rnd = new Xoroshiro(System.nanoTime() ^ (31L * (threadId + 1)));
-        Request r = new Request();
-        return new Worker() {
-            @Override
-            public boolean next() {
-                nextRequest(r, rnd);
-                return true;
-            }
-
-            @Override
-            public void execute() throws IOException {
-                int fd = fds[r.file];
-                try {
-                    switch (r.op) {
-                        case OP_READ -> {
-                            long n = Posix.pread(st, fd, buf, r.size, r.pos);
-                            if (n != r.size) {
-                                throw failure("read", r, n, st);
-                            }
-                        }
-                        case OP_WRITE -> {
-                            long n = Posix.pwrite(st, fd, buf, r.size, r.pos);
-                            if (n != r.size) {
-                                throw failure("write", r, n, st);
-                            }
-                            if (o.fsyncAll()) {
-                                sync(fd, r.file);
-                            }
-                        }
-                        default -> {
-                            if (o.fsyncAll()) {
-                                return; // already syncing after every write
-                            }
-                            sync(fd, r.file);
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    throw e;
-                } catch (Throwable t) {
-                    throw new IOException("I/O call failed: " + t, t);
-                }
-                counted(r.op, r.size);
-            }
-
-            private void sync(int fd, int file) throws Throwable {
-                if (Posix.fsync(st, fd, o.fdatasync()) != 0) {
-                    int e = Posix.errno(st);
-                    throw new IOException("failed to fsync file " + FileIoOptions.fileName(file) + ": " + Posix.strerror(e));
-                }
-                counted(OP_FSYNC, 0);
-            }
-
-            @Override
-            public void done() throws IOException {
-                if (o.fsyncEnd() && o.mode().writes()) {
-                    for (int i = 0; i < fds.length; i++) {
-                        try {
-                            sync(fds[i], i);
-                        } catch (IOException e) {
-                            throw e;
-                        } catch (Throwable t) {
-                            throw new IOException("fsync failed: " + t, t);
-                        }
-                    }
-                }
-            }
+    public Worker worker(int threadId) throws IOException {
+        return switch (o.ioMode()) {
+            case SYNC -> syncWorker(threadId);
+            case MMAP -> new MappedWorker(this, mappings(), arena.allocate(o.requestSize(), 4096), seeds.forThread(threadId),
+                    seeds.histogramDraw());
+            case ASYNC -> new AsyncWorker(syncWorker(threadId), o.asyncBacklog(), threadId);
         };
+    }
+
+    private MemorySegment[] maps;
+
+    /** The files mapped whole, read-write and shared (sysbench's file_mmap_prepare), once for all workers. */
+    private synchronized MemorySegment[] mappings() throws IOException {
+        if (maps == null) {
+            MemorySegment[] m = new MemorySegment[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(o.file(i),
+                        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    if (o.mode() == Mode.SEQWR && ch.size() < fileSize) {
+                        // the creation test's files are empty: extend them first, as sysbench does with
+                        // ftruncate, or touching the mapping past the end would fault (SIGBUS)
+                        ch.write(java.nio.ByteBuffer.allocate(1), fileSize - 1);
+                    }
+                    m[i] = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, fileSize, arena);
+                }
+            }
+            maps = m;
+        }
+        return maps;
+    }
+
+    /** Counts a finished request (for the async and mmap workers). */
+    void done(int op, long size) {
+        counted(op, size);
+    }
+
+    /** The next request (for the async and mmap workers). */
+    void next(Request r, Xoroshiro rnd) {
+        nextRequest(r, rnd);
+    }
+
+    FileIoOptions opts() {
+        return o;
+    }
+
+    IOException failed(String what, Request r, long n, MemorySegment st) {
+        return failure(what, r, n, st);
+    }
+
+    /** One worker's pread/pwrite loop (sync mode; async mode runs the same I/O on its pool). */
+    SyncWorker syncWorker(int threadId) {
+        return new SyncWorker(arena.allocate(o.requestSize(), 4096), Posix.state(arena), seeds.forThread(threadId));
+    }
+
+    final class SyncWorker implements Worker {
+        final MemorySegment buf;
+        final MemorySegment st;
+        final Xoroshiro rnd;
+        final Request r = new Request();
+        private final boolean skip = seeds.histogramDraw();
+        private boolean started;
+
+        SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd) {
+            this.buf = buf;
+            this.st = st;
+            this.rnd = rnd;
+        }
+
+        @Override
+        public boolean next() {
+            if (skip && started) {
+                rnd.nextLong(); // what sysbench's histogram took after the previous event
+            }
+            started = true;
+            nextRequest(r, rnd);
+            return true;
+        }
+
+        @Override
+        public void execute() throws IOException {
+            perform(r, st);
+        }
+
+        /** Does request {@code q} with errno captured in {@code state}; counts it. */
+        void perform(Request q, MemorySegment state) throws IOException {
+            int fd = fds[q.file];
+            try {
+                switch (q.op) {
+                    case OP_READ -> {
+                        long n = Posix.pread(state, fd, buf, q.size, q.pos);
+                        if (n != q.size) {
+                            throw failure("read", q, n, state);
+                        }
+                    }
+                    case OP_WRITE -> {
+                        long n = Posix.pwrite(state, fd, buf, q.size, q.pos);
+                        if (n != q.size) {
+                            throw failure("write", q, n, state);
+                        }
+                        if (o.fsyncAll()) {
+                            sync(fd, q.file, state);
+                        }
+                    }
+                    default -> {
+                        if (o.fsyncAll()) {
+                            return; // already syncing after every write
+                        }
+                        sync(fd, q.file, state);
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException("I/O call failed: " + t, t);
+            }
+            counted(q.op, q.size);
+        }
+
+        private void sync(int fd, int file, MemorySegment state) throws Throwable {
+            if (Posix.fsync(state, fd, o.fdatasync()) != 0) {
+                int e = Posix.errno(state);
+                throw new IOException("failed to fsync file " + FileIoOptions.fileName(file) + ": " + Posix.strerror(e));
+            }
+            counted(OP_FSYNC, 0);
+        }
+
+        @Override
+        public void done() throws IOException {
+            if (o.fsyncEnd() && o.mode().writes()) {
+                for (int i = 0; i < fds.length; i++) {
+                    try {
+                        sync(fds[i], i, st);
+                    } catch (IOException e) {
+                        throw e;
+                    } catch (Throwable t) {
+                        throw new IOException("fsync failed: " + t, t);
+                    }
+                }
+            }
+        }
     }
 
     private IOException failure(String what, Request r, long n, MemorySegment st) {
@@ -303,6 +390,7 @@ public final class FileIoWorkload implements Workload {
 
     @Override
     public void close() {
+        maps = null; // unmapped when the arena closes
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] >= 0) {
                 Posix.close(fds[i]);

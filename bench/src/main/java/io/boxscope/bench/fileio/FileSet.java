@@ -3,7 +3,6 @@ package io.boxscope.bench.fileio;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -55,8 +54,9 @@ public final class FileSet {
                 needed += ((fileSize - have + o.blockSize() - 1) / o.blockSize()) * o.blockSize();
             }
         }
-        FileStore store = Files.getFileStore(o.dir());
-        long free = store.getUsableSpace();
+        // statvfs(2) of the directory itself: Files.getFileStore looks the path up in this process's
+        // mount table, which has no entry for a container's directory reached through /proc/PID/root
+        long free = o.dir().toFile().getUsableSpace();
         if (needed > free) {
             throw new IOException("not enough free space in " + o.dir() + ": prepare needs " + mib(needed) + " but only "
                     + mib(free) + " is available; use a smaller --file-total-size or another --file-dir");

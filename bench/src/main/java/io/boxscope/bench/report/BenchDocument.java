@@ -45,7 +45,11 @@ public final class BenchDocument {
         opts.put("warmup_time_s", o.warmupSeconds());
         opts.putAll(Metrics.options(w));
         doc.put("options", opts);
-        doc.put("environment", environment(env));
+        Map<String, Object> environment = environment(env);
+        if (w instanceof io.boxscope.bench.fileio.FileIoWorkload f) {
+            environment.put("file_dir_fs_type", fileSystemType(f.options().dir()));
+        }
+        doc.put("environment", environment);
         List<Object> rs = new ArrayList<>();
         Map<String, List<Double>> byMetric = new LinkedHashMap<>();
         for (Run run : runs) {
@@ -162,6 +166,15 @@ public final class BenchDocument {
         return m;
     }
 
+    /** The type of the file system holding {@code dir} (ext4, xfs, tmpfs, overlay...), or "unknown". */
+    static String fileSystemType(java.nio.file.Path dir) {
+        try {
+            return java.nio.file.Files.getFileStore(dir).type();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     public static Map<String, Object> environment(Environment e) {
         Map<String, Object> m = Json.object();
         m.put("cpu_model", e.cpuModel());
@@ -169,6 +182,7 @@ public final class BenchDocument {
         m.put("available_processors", e.availableProcessors());
         m.put("kernel", e.kernel());
         m.put("jvm", e.jvm());
+        m.put("cpu_governor", e.governor());
         m.put("cgroup", e.cgroupPath());
         m.put("cpu_quota", e.cpuQuota());
         m.put("cpu_period_us", e.cpuPeriodUs());

@@ -22,8 +22,8 @@ public final class CompareDocuments {
     public record Result(String test, List<Row> rows, List<String> differences) {}
 
     /** Environment fields whose difference matters for performance. */
-    static final List<String> ENV_KEYS = List.of("cpu_model", "online_cpus", "available_processors", "cpu_quota",
-            "cpuset", "memory_limit_bytes", "io_limits", "kernel", "jvm");
+    static final List<String> ENV_KEYS = List.of("cpu_model", "online_cpus", "available_processors", "cpu_governor",
+            "cpu_quota", "cpuset", "memory_limit_bytes", "io_limits", "kernel", "jvm", "file_dir_fs_type");
     /** Options that only change how long a run is or how it is reported. */
     static final Set<String> NEUTRAL_OPTIONS = Set.of("time_s", "events", "report_interval_s", "percentile", "warmup_time_s", "file_dir");
 
@@ -40,7 +40,8 @@ public final class CompareDocuments {
         Map<String, Object> ea = map(a.get("environment"));
         Map<String, Object> eb = map(b.get("environment"));
         for (String k : ENV_KEYS) {
-            if (!Objects.equals(ea.get(k), eb.get(k))) {
+            // a key only one side has comes from an older file: nothing to compare
+            if (ea.containsKey(k) && eb.containsKey(k) && !Objects.equals(ea.get(k), eb.get(k))) {
                 diffs.add(k + ": " + show(ea.get(k)) + " → " + show(eb.get(k)));
             }
         }
@@ -64,6 +65,12 @@ public final class CompareDocuments {
             Summary sa = Summary.of(e.getValue());
             Summary sb = Summary.of(vb.get(metric));
             rows.add(new Row(metric, sa, sb, Comparison.of(sa, sb), Metrics.lowerIsBetter(metric)));
+        }
+        // every metric is tested at once: correct for how many (Holm–Bonferroni)
+        List<Comparison> corrected = Comparison.holm(rows.stream().map(Row::change).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            rows.set(i, new Row(r.metric(), r.a(), r.b(), corrected.get(i), r.lowerIsBetter()));
         }
         return new Result(ta, rows, diffs);
     }

@@ -30,6 +30,25 @@ public final class SysbenchText {
 
     /** From "Running the test with following options:" to the blank line after "Threads started!". */
     public static String header(Workload w, RunOptions o) {
+        return runMode(o, RunMode.DEFAULT) + printMode(w, o.events()) + "Initializing worker threads...\n\nThreads started!\n\n";
+    }
+
+    /**
+     * What sysbench's print_run_mode prints beyond the thread count, rate and interval: the sorted
+     * --report-checkpoints, --debug, --validate, --rand-seed (0: from the current time) and the
+     * --forced-shutdown deadline in seconds (negative: off).
+     */
+    public record RunMode(java.util.List<Integer> checkpoints, boolean debug, boolean validate, long randSeed,
+            long forcedShutdownSeconds) {
+        public static final RunMode DEFAULT = new RunMode(java.util.List.of(), false, false, 0, -1);
+
+        public RunMode {
+            checkpoints = java.util.List.copyOf(checkpoints);
+        }
+    }
+
+    /** sysbench's print_run_mode: "Running the test with following options:" to the blank line before the test's lines. */
+    public static String runMode(RunOptions o, RunMode m) {
         StringBuilder sb = new StringBuilder();
         sb.append("Running the test with following options:\n");
         sb.append("Number of threads: ").append(o.threads()).append('\n');
@@ -39,9 +58,25 @@ public final class SysbenchText {
         if (o.reportInterval() > 0) {
             sb.append(f("Report intermediate results every %s second(s)\n", num(o.reportInterval())));
         }
-        sb.append("Initializing random number generator from current time\n\n\n");
-        sb.append(printMode(w));
-        sb.append("Initializing worker threads...\n\nThreads started!\n\n");
+        if (!m.checkpoints().isEmpty()) {
+            sb.append("Report checkpoint(s) at ").append(String.join(", ", m.checkpoints().stream().map(String::valueOf).toList()))
+                    .append(" seconds\n");
+        }
+        if (m.debug()) {
+            sb.append("Debug mode enabled.\n\n");
+        }
+        if (m.validate()) {
+            sb.append("Validation checks: on.\n\n");
+        }
+        if (m.randSeed() != 0) {
+            sb.append("Initializing random number generator from seed (").append(m.randSeed()).append(").\n\n");
+        } else {
+            sb.append("Initializing random number generator from current time\n\n");
+        }
+        if (m.forcedShutdownSeconds() >= 0) {
+            sb.append("Forcing shutdown in ").append(m.forcedShutdownSeconds()).append(" seconds\n");
+        }
+        sb.append('\n');
         return sb.toString();
     }
 
@@ -49,8 +84,8 @@ public final class SysbenchText {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** The test's own header lines (sysbench's print_mode). */
-    static String printMode(Workload w) {
+    /** The test's own header lines (sysbench's print_mode); {@code events} is --events (fileio prints it). */
+    public static String printMode(Workload w, long events) {
         return switch (w) {
             case CpuWorkload c -> "Prime numbers limit: " + c.maxPrime() + "\n\n";
             case MemoryWorkload m -> "Running memory speed test with the following options:\n"
@@ -58,7 +93,7 @@ public final class SysbenchText {
                     + "  total size: " + m.totalSize() / 1024 / 1024 + "MiB\n"
                     + "  operation: " + MemoryWorkload.lower(m.oper()) + "\n"
                     + "  scope: " + MemoryWorkload.lower(m.scope()) + "\n\n";
-            case FileIoWorkload fw -> fileioMode(fw.options());
+            case FileIoWorkload fw -> fileioMode(fw.options(), events, false);
             case ThreadsWorkload t -> "";
             case MutexWorkload mx -> "";
         };
@@ -73,7 +108,8 @@ public final class SysbenchText {
                 + (fl.contains(FileIoOptions.ExtraFlag.DIRECT) ? "directio" : "") + "\n";
     }
 
-    static String fileioMode(FileIoOptions o) {
+    /** fileio's print_mode; {@code validate} adds "Using checksums validation." as --validate does. */
+    public static String fileioMode(FileIoOptions o, long events, boolean validate) {
         StringBuilder sb = new StringBuilder(extraFlags(o));
         sb.append(o.fileNum()).append(" files, ").append(Sizes.sysbenchUnits(o.fileSize())).append("B each\n");
         sb.append(Sizes.sysbenchUnits(o.fileSize() * o.fileNum())).append("B total file size\n");
@@ -82,7 +118,7 @@ public final class SysbenchText {
             sb.append("Merging requests up to ").append(Sizes.sysbenchUnits(o.requestSize())).append("B for sequential IO.\n");
         }
         if (o.mode().random()) {
-            sb.append("Number of IO requests: 0\n");
+            sb.append("Number of IO requests: ").append(events).append('\n');
             sb.append(f("Read/Write ratio for combined random IO test: %2.2f\n", o.rwRatio()));
         }
         if (o.fsyncFreq() > 0) {
@@ -94,7 +130,10 @@ public final class SysbenchText {
         if (o.fsyncAll()) {
             sb.append("Calling fsync() after each write operation.\n");
         }
-        sb.append("Using synchronous I/O mode\n");
+        sb.append("Using ").append(o.ioMode().description()).append(" I/O mode\n");
+        if (validate) {
+            sb.append("Using checksums validation.\n");
+        }
         sb.append("Doing ").append(o.mode().description()).append(" test\n");
         return sb.toString();
     }
@@ -147,6 +186,15 @@ public final class SysbenchText {
 
     /** The test's figures, then General statistics, Latency and Threads fairness, then a blank line. */
     public static String body(Workload w, RunResult r) {
+        return body(w, r, r.seconds());
+    }
+
+    /**
+     * The same, for a --report-checkpoints report: rates are over {@code r}'s own time (since the
+     * previous checkpoint) while "total time" is {@code totalSeconds} since the run started, as in
+     * sysbench's report_cumulative (time_interval against time_total).
+     */
+    public static String body(Workload w, RunResult r, double totalSeconds) {
         StringBuilder sb = new StringBuilder();
         double s = r.seconds();
         switch (w) {
@@ -171,7 +219,7 @@ public final class SysbenchText {
             case MutexWorkload mx -> { }
         }
         sb.append("\nGeneral statistics:\n");
-        sb.append(f("    total time:                          %.4fs\n", s));
+        sb.append(f("    total time:                          %.4fs\n", totalSeconds));
         sb.append(f("    total number of events:              %d\n", r.events()));
         sb.append("\nLatency (ms):\n");
         sb.append(f("         min:%40.2f\n", r.latencyMinMs()));

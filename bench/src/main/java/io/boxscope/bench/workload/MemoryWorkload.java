@@ -14,6 +14,13 @@ import io.boxscope.bench.engine.Workload;
  * {@code total / block / threads} events, as in sysbench 1.0 (which ignores --events for this test).
  */
 public final class MemoryWorkload implements Workload {
+    private volatile io.boxscope.bench.workload.Seeds seeds = io.boxscope.bench.workload.Seeds.fromClock();
+
+    @Override
+    public void seeds(io.boxscope.bench.workload.Seeds seeds) {
+        this.seeds = seeds;
+    }
+
     public enum Scope { GLOBAL, LOCAL }
 
     public enum Oper { READ, WRITE, NONE }
@@ -81,7 +88,6 @@ public final class MemoryWorkload implements Workload {
     @Override
     public Worker worker(int threadId) {
         long quota = totalSize > 0 ? totalSize / blockSize / threads : -1;
-        long seed = System.nanoTime() ^ (0x9E3779B97F4A7C15L * (threadId + 1));
         long[] buf = global != null ? global : new long[(int) (blockSize / 8)];
         return switch (access) {
             case SEQ -> switch (oper) {
@@ -90,9 +96,9 @@ public final class MemoryWorkload implements Workload {
                 case NONE -> new SeqNone(buf, quota);
             };
             case RND -> switch (oper) {
-                case WRITE -> new RndWrite(buf, quota, new Xoroshiro(seed));
-                case READ -> new RndRead(buf, quota, new Xoroshiro(seed));
-                case NONE -> new RndNone(buf, quota, new Xoroshiro(seed));
+                case WRITE -> new RndWrite(buf, quota, seeds.forThread(threadId));
+                case READ -> new RndRead(buf, quota, seeds.forThread(threadId));
+                case NONE -> new RndNone(buf, quota, seeds.forThread(threadId));
             };
         };
     }

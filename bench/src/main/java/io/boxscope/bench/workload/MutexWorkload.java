@@ -13,6 +13,13 @@ import io.boxscope.bench.engine.Workload;
  * the JIT cannot delete it (sysbench uses a compiler barrier for the same purpose).
  */
 public final class MutexWorkload implements Workload {
+    private volatile io.boxscope.bench.workload.Seeds seeds = io.boxscope.bench.workload.Seeds.fromClock();
+
+    @Override
+    public void seeds(io.boxscope.bench.workload.Seeds seeds) {
+        this.seeds = seeds;
+    }
+
     private static final VarHandle SPIN;
 
     static {
@@ -66,7 +73,7 @@ public final class MutexWorkload implements Workload {
 
     @Override
     public Worker worker(int threadId) {
-        Xoroshiro rnd = new Xoroshiro(System.nanoTime() + threadId);
+        Xoroshiro rnd = seeds.forThread(threadId);
         return new Worker() {
             private boolean done;
             long sink;

@@ -17,6 +17,16 @@ public final class Xoroshiro {
         }
     }
 
+    private Xoroshiro(long s0, long s1, boolean raw) {
+        this.s0 = s0;
+        this.s1 = s1;
+    }
+
+    /** A generator with exactly this state (sysbench's sb_rng_state), e.g. from {@link Seeds}. */
+    public static Xoroshiro ofState(long s0, long s1) {
+        return new Xoroshiro(s0, s1, true);
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -28,12 +38,18 @@ public final class Xoroshiro {
         long b = s1;
         long result = a + b;
         b ^= a;
-        s0 = Long.rotateLeft(a, 24) ^ b ^ (b << 16);
-        s1 = Long.rotateLeft(b, 37);
+        // the original 2016 constants (55, 14, 36), which sysbench 1.0.20's xoroshiro128plus.h uses,
+        // not the 2018 revision's (24, 16, 37): the same state then gives sysbench's sequence
+        s0 = Long.rotateLeft(a, 55) ^ b ^ (b << 14);
+        s1 = Long.rotateLeft(b, 36);
         return result;
     }
 
+    /**
+     * sysbench's sb_rand_uniform_double: the top 52 bits as the mantissa of a double in [1, 2),
+     * minus 1, so the same state gives the same doubles as sysbench.
+     */
     public double nextDouble() {
-        return (nextLong() >>> 11) * 0x1.0p-53;
+        return Double.longBitsToDouble(0x3FFL << 52 | nextLong() >>> 12) - 1.0;
     }
 }

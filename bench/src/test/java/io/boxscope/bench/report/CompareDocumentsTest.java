@@ -36,6 +36,19 @@ class CompareDocumentsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void governorAndFileSystemDifferencesAreWarnedAbout() {
+        Map<String, Object> a = doc("fileio", null, 100, 101, 99);
+        Map<String, Object> b = doc("fileio", null, 100, 102, 98);
+        ((Map<String, Object>) a.get("environment")).putAll(Map.of("cpu_governor", "performance", "file_dir_fs_type", "ext4"));
+        ((Map<String, Object>) b.get("environment")).putAll(Map.of("cpu_governor", "powersave", "file_dir_fs_type", "tmpfs"));
+        assertEquals(List.of("cpu_governor: performance → powersave", "file_dir_fs_type: ext4 → tmpfs"),
+                CompareDocuments.compare(a, b).differences());
+        // a file saved before these were recorded has neither: nothing to warn about
+        assertTrue(CompareDocuments.compare(doc("fileio", null, 100, 101), b).differences().isEmpty());
+    }
+
+    @Test
     void sameNoiseIsNoSignificantDifference() {
         var r = CompareDocuments.compare(doc("cpu", null, 4400, 4300, 4500), doc("cpu", null, 4450, 4350, 4380));
         assertFalse(r.rows().get(0).change().significant());

@@ -197,7 +197,7 @@ class SysbenchTextTest {
     void fileioHeaderNumbersAreSysbenchsDigitForDigit() throws Exception {
         FileIoOptions o = new FileIoOptions(dir, 7, 1500L << 20, 3000, Mode.SEQRD, EnumSet.noneOf(ExtraFlag.class), 100,
                 false, true, false, 1.5, 3);
-        assertEquals(FILEIO_HEADER_1500M_7_3000_3, SysbenchText.fileioMode(o));
+        assertEquals(FILEIO_HEADER_1500M_7_3000_3, SysbenchText.fileioMode(o, 0, false));
         // and against sysbench itself where it is installed: it prints the header, then fails on the missing files
         Path sysbench = Path.of("/usr/bin/sysbench");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(sysbench), "sysbench not installed");
@@ -209,7 +209,7 @@ class SysbenchTextTest {
         int from = out.indexOf("Extra file open flags:");
         int to = out.indexOf("Doing sequential read test\n");
         assertTrue(from >= 0 && to > from, out);
-        assertEquals(out.substring(from, to + "Doing sequential read test\n".length()), SysbenchText.fileioMode(o));
+        assertEquals(out.substring(from, to + "Doing sequential read test\n".length()), SysbenchText.fileioMode(o, 0, false));
     }
 
     @Test

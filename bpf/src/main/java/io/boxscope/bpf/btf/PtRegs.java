@@ -39,6 +39,20 @@ public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int
         };
     }
 
+    /**
+     * Offsets of the six system call arguments in the {@code struct pt_regs} a raw {@code sys_enter}
+     * tracepoint receives. They differ from a function call's: x86_64's syscall convention passes the
+     * fourth argument in r10, not cx (arch/x86/entry/entry_64.S); aarch64's are regs[0]-regs[5]
+     * (arch/arm64/include/asm/syscall.h), the first one read from orig_x0, which keeps it after the
+     * return value overwrites regs[0], so the same offsets also work at {@code sys_exit}.
+     */
+    public static List<Integer> syscallArgs(Btf btf, Arch arch) throws BtfException {
+        return switch (arch) {
+            case X86_64 -> offsets(btf, "di", "si", "dx", "r10", "r8", "r9");
+            case AARCH64 -> offsets(btf, "orig_x0", "regs[1]", "regs[2]", "regs[3]", "regs[4]", "regs[5]");
+        };
+    }
+
     /** Offset of argument {@code i} (0-based); fails for an argument passed on the stack. */
     public int arg(int i) {
         if (i < 0 || i >= args.size()) {
@@ -46,6 +60,14 @@ public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int
                     + " arguments in registers (arg0-arg" + (args.size() - 1) + "); later ones are on the stack");
         }
         return args.get(i);
+    }
+
+    /**
+     * Byte offset of register member {@code reg} of struct pt_regs ({@code ax}, {@code regs[3]}, {@code sp}), e.g.
+     * for a USDT argument spec's register ({@link io.boxscope.bpf.elf.UsdtArg#register()}).
+     */
+    public static int member(Btf btf, String reg) throws BtfException {
+        return offset(btf, reg);
     }
 
     private static List<Integer> offsets(Btf btf, String... regs) throws BtfException {

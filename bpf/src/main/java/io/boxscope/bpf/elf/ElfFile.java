@@ -330,28 +330,52 @@ public final class ElfFile {
     public Optional<String> buildId() throws ElfException {
         for (ElfSection s : sections) {
             if (s.type() == ElfSection.SHT_NOTE) {
-                long p = s.offset();
-                long end = s.offset() + s.size();
-                while (p + 12 <= end) {
-                    int h = check(p, 12);
-                    long namesz = Integer.toUnsignedLong(buf.getInt(h));
-                    long descsz = Integer.toUnsignedLong(buf.getInt(h + 4));
-                    int ntype = buf.getInt(h + 8);
-                    long nameAt = p + 12;
-                    long descAt = nameAt + align4(namesz);
-                    if (descAt + descsz > end) {
-                        break;
+                for (ElfNote n : notesOf(s, false)) {
+                    if (n.type() == NT_GNU_BUILD_ID && n.name().equals("GNU")) {
+                        return Optional.of(HexFormat.of().formatHex(n.desc()));
                     }
-                    if (ntype == NT_GNU_BUILD_ID && namesz == 4 && cString(nameAt, namesz, 0).equals("GNU")) {
-                        byte[] id = new byte[(int) descsz];
-                        buf.get(check(descAt, descsz), id);
-                        return Optional.of(HexFormat.of().formatHex(id));
-                    }
-                    p = descAt + align4(descsz);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The notes of section {@code name} (elf(5), "Notes (Nhdr)"): owner name, type and descriptor bytes, in
+     * file order; empty when the file has no such section. Used for {@code .note.stapsdt} (USDT probes).
+     */
+    public List<ElfNote> notes(String name) throws ElfException {
+        Optional<ElfSection> sec = section(name);
+        if (sec.isEmpty() || sec.get().type() != ElfSection.SHT_NOTE) {
+            return List.of();
+        }
+        return notesOf(sec.get(), true);
+    }
+
+    /** A note section's notes; a note running past the end is an error when {@code strict}, else the end of the list. */
+    private List<ElfNote> notesOf(ElfSection sec, boolean strict) throws ElfException {
+        List<ElfNote> out = new ArrayList<>();
+        long p = sec.offset();
+        long end = p + sec.size();
+        while (p + 12 <= end) {
+            int h = check(p, 12);
+            long namesz = Integer.toUnsignedLong(buf.getInt(h));
+            long descsz = Integer.toUnsignedLong(buf.getInt(h + 4));
+            int ntype = buf.getInt(h + 8);
+            long nameAt = p + 12;
+            long descAt = nameAt + align4(namesz);
+            if (descAt + descsz > end) {
+                if (strict) {
+                    throw new ElfException(origin + ": note at offset " + p + " of " + sec.name() + " runs past the section");
+                }
+                break;
+            }
+            byte[] desc = new byte[(int) descsz];
+            buf.get(check(descAt, descsz), desc);
+            out.add(new ElfNote(cString(nameAt, namesz, 0), ntype, desc));
+            p = descAt + align4(descsz);
+        }
+        return out;
     }
 
     /** The {@code .gnu_debuglink} file name and CRC-32 of the separate debug file, if any. */

@@ -159,6 +159,13 @@ public final class Features {
                         l.size();
                     }
                 }
+                case PERF_EVENT_HARDWARE -> {
+                    try (Program p = Program.load(ProgramSpec.of("probe_perf_hw", ProgramType.PERF_EVENT, returnZero()));
+                            Link l = Attach.perfCounterEveryCpu(p, Attach.PERF_TYPE_HARDWARE, 0 /* PERF_COUNT_HW_CPU_CYCLES */,
+                                    Attach.Sampling.period(1_000_000_000L), 0)) {
+                        l.size();
+                    }
+                }
                 case UPROBE -> {
                     try (Program p = Program.load(ProgramSpec.of("probe_uprobe", ProgramType.KPROBE, returnZero()));
                             Link l = Attach.uprobe(p, libc(), "getpid", false, Sys.getpid())) {
@@ -201,7 +208,7 @@ public final class Features {
                 case PERF_EVENT_SOFTWARE -> ProgramType.PERF_EVENT;
                 case UPROBE -> ProgramType.KPROBE;
                 case TP_BTF -> ProgramType.TRACING;
-                case KPROBE, FENTRY -> null;
+                case KPROBE, FENTRY, PERF_EVENT_HARDWARE -> null;
             };
             if (attach(k) instanceof Support.Unsupported u) {
                 return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
@@ -227,7 +234,7 @@ public final class Features {
                             Attach.Sampling.period(1_000_000), Cpus.online().get(0), COOKIE);
                     case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
                     case TP_BTF -> Attach.tracing(p, COOKIE);
-                    case KPROBE, FENTRY -> throw new IllegalStateException(k.toString());
+                    case KPROBE, FENTRY, PERF_EVENT_HARDWARE -> throw new IllegalStateException(k.toString());
                 }) {
                     long deadline = System.nanoTime() + 2_000_000_000L;
                     long seen;

@@ -32,7 +32,8 @@ import io.boxscope.bpf.sys.Sys;
  * PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE on kernels without perf links.
  */
 public final class Attach {
-    static final int PERF_TYPE_SOFTWARE = 1;
+    /** perf_event_attr.type of generalized hardware counters and of software events (perf_event_open(2)). */
+    public static final int PERF_TYPE_HARDWARE = 0, PERF_TYPE_SOFTWARE = 1;
     static final int PERF_TYPE_TRACEPOINT = 2;
     static final long PERF_FLAG_FD_CLOEXEC = 8;
     static final long IOC_ENABLE = 0x2400;
@@ -261,6 +262,28 @@ public final class Attach {
     }
 
     /**
+     * Attaches a PERF_EVENT program to perf counter {@code type}/{@code config} (e.g. {@link #PERF_TYPE_SOFTWARE}
+     * with a {@code PERF_COUNT_SW_*} config, or {@link #PERF_TYPE_HARDWARE} with {@code PERF_COUNT_HW_*}) on
+     * every online CPU: bpftrace's {@code software:EVENT:N} and {@code hardware:EVENT:N}. Closes what it opened on failure.
+     */
+    public static Link perfCounterEveryCpu(Program p, int type, long config, Sampling sampling, long cookie) {
+        String op = "attach perf event type " + type + " config " + config + " " + sampling;
+        requireType(p, op, ProgramType.PERF_EVENT);
+        List<Link> links = new ArrayList<>();
+        try {
+            for (int cpu : Cpus.online()) {
+                String one = op + " on CPU " + cpu;
+                Fd ev = perfEventOpen(one, type, config, sampling.value(), sampling.frequency(), -1, cpu, 0, 0);
+                links.add(bindPerf(one + " → " + p.name(), p, ev, cookie));
+            }
+        } catch (RuntimeException e) {
+            links.forEach(Link::close);
+            throw e;
+        }
+        return Link.group(op + " (" + links.size() + " CPUs) → " + p.name(), links);
+    }
+
+    /**
      * Attaches a KPROBE-type program as a uprobe (or uretprobe) on {@code symbol} in {@code binary},
      * through the uprobe PMU (/sys/bus/event_source/devices/uprobe); see {@link #uprobeOffset}. {@code pid} &gt; 0 fires only in
      * that process; -1 in every process that maps the file.
@@ -327,6 +350,43 @@ public final class Attach {
             MemorySegment path = a.allocateFrom(binary.toString());
             Fd ev = perfEventOpen(op, type, config, 1, false, pid, pid > 0 ? -1 : 0, path.address(), offset);
             return bindPerf(op + " → " + p.name(), p, ev, cookie);
+        }
+    }
+
+    /**
+     * Like {@link #uprobeAt} with a reference counter (a USDT semaphore): the kernel increments the 16-bit
+     * counter at file offset {@code refCtrOffset} in every process that maps the file while the probe is
+     * attached (the uprobe PMU's {@code ref_ctr_offset}, config bits 32-63 here, Linux 4.20+;
+     * {@link #uprobeRefCounters()} says whether the PMU has it). 0: no counter.
+     */
+    public static Link uprobeAt(Program p, Path binary, long offset, long refCtrOffset, boolean retprobe, int pid,
+            String op, long cookie) {
+        if (refCtrOffset == 0) {
+            return uprobeAt(p, binary, offset, retprobe, pid, op, cookie);
+        }
+        requireType(p, op, ProgramType.KPROBE);
+        int type = pmuType("uprobe", op);
+        long config = (retprobe ? 1L << retprobeBit("uprobe") : 0) | refCtrOffset << refCtrShift(op);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment path = a.allocateFrom(binary.toString());
+            Fd ev = perfEventOpen(op, type, config, 1, false, pid, pid > 0 ? -1 : 0, path.address(), offset);
+            return bindPerf(op + " → " + p.name(), p, ev, cookie);
+        }
+    }
+
+    /** Whether the uprobe PMU takes a reference-counter offset (its format directory lists ref_ctr_offset). */
+    public static boolean uprobeRefCounters() {
+        return Files.isRegularFile(SYS.resolve("bus/event_source/devices/uprobe/format/ref_ctr_offset"));
+    }
+
+    private static int refCtrShift(String op) {
+        Path f = SYS.resolve("bus/event_source/devices/uprobe/format/ref_ctr_offset");
+        try {
+            String s = Files.readString(f).strip(); // "config:32-63"
+            return Integer.parseInt(s.substring(s.indexOf(':') + 1, s.indexOf('-')));
+        } catch (IOException | RuntimeException e) {
+            throw new BpfException(op, Errno.EOPNOTSUPP.number(), "the uprobe PMU has no ref_ctr_offset (" + f
+                    + "; Linux 4.20+), which USDT semaphores need; give -p PID to set the semaphore in that process instead");
         }
     }
 

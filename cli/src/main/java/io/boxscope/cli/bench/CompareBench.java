@@ -13,6 +13,7 @@ import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.Opt;
 import io.boxscope.bench.report.CompareDocuments;
+import io.boxscope.bench.stats.Comparison;
 import io.boxscope.bench.report.CompareDocuments.Row;
 import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
@@ -64,6 +65,11 @@ final class CompareBench extends CliCommand {
         return show(new Compared(a.value(), b.value(), r), VIEW);
     }
 
+    /** A p-value as people read it: 3 significant digits, "<0.001" below that. */
+    static String p(double p) {
+        return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
     /** The comparison of two saved files. */
     record Compared(Path a, Path b, CompareDocuments.Result result) {}
 
@@ -81,15 +87,18 @@ final class CompareBench extends CliCommand {
                 if (!c.hasInterval()) {
                     verdict = "no interval (single run: use --runs N on both sides)";
                 } else if (!c.significant()) {
-                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] no significant difference", c.ciLowPercent(), c.ciHighPercent());
+                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] no significant difference (p=%s)", c.ciLowPercent(),
+                            c.ciHighPercent(), p(c.pAdjusted()));
                 } else {
                     boolean better = (c.changePercent() > 0) != row.lowerIsBetter();
-                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s", c.ciLowPercent(), c.ciHighPercent(),
-                            better ? "better" : "worse");
+                    verdict = String.format(Locale.ROOT, "[%+.1f%%, %+.1f%%] %s (p=%s)", c.ciLowPercent(), c.ciHighPercent(),
+                            better ? "better" : "worse", p(c.pAdjusted()));
                 }
                 out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %+8.1f%%  %s%n", Text.safe(row.metric()), row.a().mean(), row.b().mean(),
                         c.changePercent(), verdict);
             }
+            out.printf(Locale.ROOT, "%np: Welch's t-test, Holm-corrected over the %d metrics compared; "
+                    + "each side's stddev taken as at least %.1f%% of its mean%n", r.rows().size(), Comparison.FLOOR * 100);
             if (!r.differences().isEmpty()) {
                 out.println();
                 out.println("WARNING: the environments differ; the change may come from these:");
@@ -117,6 +126,8 @@ final class CompareBench extends CliCommand {
                 m.put("change_percent", finite(row.change().changePercent()));
                 m.put("ci95_low_percent", row.change().hasInterval() ? finite(row.change().ciLowPercent()) : null);
                 m.put("ci95_high_percent", row.change().hasInterval() ? finite(row.change().ciHighPercent()) : null);
+                m.put("p_value", row.change().hasInterval() ? finite(row.change().pValue()) : null);
+                m.put("p_holm", row.change().hasInterval() ? finite(row.change().pAdjusted()) : null);
                 m.put("significant", row.change().significant());
                 m.put("lower_is_better", row.lowerIsBetter());
                 rows.add(m);

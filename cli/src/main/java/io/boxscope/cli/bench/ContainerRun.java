@@ -12,6 +12,8 @@ import java.util.List;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.bench.env.Environment;
+import io.boxscope.cli.Text;
 import io.boxscope.proc.cgroup.CgroupJoin;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
@@ -34,8 +36,19 @@ final class ContainerRun {
         }
         int target = c.pids().get(0);
         List<String> args = new ArrayList<>(stripContainer(spec.root().commandLine().getParseResult().originalArgs()));
+        if (args.contains("fileio")) {
+            args = insideContainer(args, g.paths().procRoot().resolve(String.valueOf(target)));
+        }
         args.add("--join-cgroups-of=" + target);
+        Environment.ProcessLimits limits = Environment.limitsOf(g.paths(), target);
+        List<String> sizing = jvmSizing(limits);
+        if (!g.json()) {
+            spec.commandLine().getErr().println("notice: the benchmark runs in a JVM sized for container "
+                    + Text.safe(c.displayName()) + "'s limits: "
+                    + (sizing.isEmpty() ? "none (JVM defaults)" : String.join(" ", sizing)));
+        }
         List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(1, sizing);
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).start();
         // The child runs inside the container's cgroups: it must not outlive us, however we end.
@@ -63,6 +76,70 @@ final class ContainerRun {
                 // The JVM is already exiting: the hook runs and removes the child.
             }
         }
+    }
+
+    /**
+     * JVM options for a child that will live in cgroups with these limits: a heap of a quarter of
+     * the memory limit (at least 16 MiB), so that the benchmark cannot push the container over its
+     * limit and get the container's own processes OOM-killed, and as many active processors as the
+     * CPU quota allows (rounded up), so the JIT and GC size their threads for it. The JVM cannot
+     * see these limits itself: it starts in the host's cgroups and joins the container's later.
+     */
+    static List<String> jvmSizing(Environment.ProcessLimits l) {
+        List<String> out = new ArrayList<>();
+        if (l.memoryBytes().isPresent()) {
+            long heapMiB = Math.max(16, l.memoryBytes().getAsLong() / 4 / (1024 * 1024));
+            out.add("-Xmx" + heapMiB + "m");
+            out.add("-XX:MaxMetaspaceSize=64m");
+        }
+        if (l.cpus().isPresent()) {
+            out.add("-XX:ActiveProcessorCount=" + Math.max(1, (int) Math.ceil(l.cpus().getAsDouble())));
+        }
+        return out;
+    }
+
+    /**
+     * fileio inside the container's file system: --file-dir (default: the current directory) is
+     * taken as a path in the container and reached through {@code /proc/PID/root} of its main
+     * process, so the files go through the container's own mounts (its overlay) and their I/O is
+     * charged to its cgroups, which the child joins. A relative --file-dir is relative to the
+     * container's working directory. No component of the path may be a symbolic link: the
+     * container controls them, and through /proc/PID/root an absolute link would lead to the host.
+     */
+    static List<String> insideContainer(List<String> args, Path procPid) throws IOException {
+        String dir = ".";
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--file-dir") && i + 1 < args.size()) {
+                dir = args.get(++i);
+            } else if (a.startsWith("--file-dir=")) {
+                dir = a.substring("--file-dir=".length());
+            } else {
+                out.add(a);
+            }
+        }
+        Path root = procPid.resolve("root");
+        Path base = dir.startsWith("/") ? root : root.resolve(containerCwd(procPid));
+        Path p = base;
+        for (Path part : Path.of(dir.startsWith("/") ? dir.substring(1).isEmpty() ? "." : dir.substring(1) : dir)) {
+            p = p.resolve(part);
+            if (java.nio.file.Files.isSymbolicLink(p)) {
+                throw new UsageException("--file-dir " + Text.safe(dir) + " goes through a symbolic link in the container ("
+                        + Text.safe(root.relativize(p).toString()) + "): give the path without links");
+            }
+        }
+        if (!java.nio.file.Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException("--file-dir " + Text.safe(dir) + " is not a directory in the container");
+        }
+        out.add("--file-dir=" + p);
+        return out;
+    }
+
+    /** The container process's working directory, as a path inside the container (relative to its root). */
+    private static String containerCwd(Path procPid) throws IOException {
+        String cwd = java.nio.file.Files.readSymbolicLink(procPid.resolve("cwd")).toString();
+        return cwd.startsWith("/") ? (cwd.length() == 1 ? "." : cwd.substring(1)) : ".";
     }
 
     /** The original arguments without --container NAME / --container=NAME. */

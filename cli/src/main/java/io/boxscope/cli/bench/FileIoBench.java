@@ -41,8 +41,12 @@ final class FileIoBench extends CliCommand {
     final Opt<String> mode = option(String.class, null, "--file-test-mode").label("MODE")
             .help("seqwr, seqrewr, seqrd, rndrd, rndwr or rndrw (required for run).");
 
-    final Opt<String> ioMode = option(String.class, "sync", "--file-io-mode").label("sync")
-            .help("File operations mode: only sync (default: sync).");
+    final Opt<String> ioMode = option(String.class, "sync", "--file-io-mode").label("sync|async|mmap")
+            .help("sync: pread/pwrite; async: up to --file-async-backlog requests per thread in flight on I/O threads; "
+                    + "mmap: copies to and from the files mapped whole (default: sync).");
+
+    final Opt<Integer> asyncBacklog = option(int.class, 128, "--file-async-backlog").label("N")
+            .help("Requests each thread keeps in flight with --file-io-mode=async (default: ${DEFAULT-VALUE}).");
 
     final Opt<List<String>> extraFlags = options(String.class, "--file-extra-flags").label("LIST").split(",")
             .help("Additional flags to open files with: sync, dsync, direct (default: none).");
@@ -75,10 +79,7 @@ final class FileIoBench extends CliCommand {
                 "  boxscope bench fileio cleanup --file-total-size=256M --file-num=4 --file-dir=/tmp/t");
     }
     FileIoOptions options(Mode m) {
-        if (!ioMode.value().equals("sync")) {
-            throw new UsageException("--file-io-mode=" + ioMode.value()
-                    + " is not supported: only sync (async and mmap are not implemented)");
-        }
+        FileIoOptions.IoMode io = Enums.parse(FileIoOptions.IoMode.class, "--file-io-mode", ioMode.value());
         EnumSet<ExtraFlag> flags = EnumSet.noneOf(ExtraFlag.class);
         for (String f : extraFlags.value()) {
             if (!f.isBlank()) {
@@ -93,7 +94,7 @@ final class FileIoBench extends CliCommand {
         };
         try {
             return new FileIoOptions(dir.value(), fileNum.value(), totalSize.value(), blockSize.value(), m, flags, fsyncFreq.value(), fsyncAll.value(), fsyncEnd.value(), fdatasync,
-                    rwRatio.value(), merged.value());
+                    rwRatio.value(), merged.value(), io, asyncBacklog.value());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

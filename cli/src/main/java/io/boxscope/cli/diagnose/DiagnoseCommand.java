@@ -26,6 +26,7 @@ public final class DiagnoseCommand extends CliCommand {
                 "  boxscope diagnose --duration 30s 4242     process 4242, for 30 s",
                 "  boxscope diagnose /system.slice/nginx.service",
                 "  boxscope diagnose web --html web.html     the same, plus a self-contained HTML report",
+                "  boxscope diagnose web --duration 1m --interval 5s   a line every 5 s",
                 "  boxscope --json diagnose web | jq .verdict.kind");
     }
 
@@ -35,6 +36,12 @@ public final class DiagnoseCommand extends CliCommand {
             .help("How long to watch: 10s (default), 500ms, 2m; a plain number is seconds.");
     final Opt<String> interval = option(String.class, "100ms", "--sample").label("TIME")
             .help("How often thread states are sampled (default 100ms).");
+
+    final Opt<String> live = option(String.class, null, "--interval").label("TIME")
+            .help("Live view: one line per interval (verdict and figures of that interval), then the full diagnosis.");
+
+    final Opt<Boolean> noEbpf = flag("--no-ebpf")
+            .help("Read only /proc and the cgroup files: no run-queue latency, profiles, block I/O latency, syscalls or files.");
 
     final Opt<java.nio.file.Path> html = option(java.nio.file.Path.class, null, "--html").label("FILE")
             .help("Also write the report as one self-contained HTML file (no network needed to view it).");
@@ -50,6 +57,10 @@ public final class DiagnoseCommand extends CliCommand {
         }
         if (step.compareTo(Duration.ofMillis(10)) < 0 || step.compareTo(window) > 0) {
             throw new UsageException("--sample must be between 10ms and the --duration, not " + interval.value());
+        }
+        Duration every = live.value() == null ? null : Durations.parse("--interval", live.value());
+        if (every != null && (every.compareTo(step) < 0 || every.compareTo(window) > 0)) {
+            throw new UsageException("--interval must be between the --sample step and the --duration, not " + live.value());
         }
         if (html.value() != null) {
             java.nio.file.Path dir = html.value().toAbsolutePath().getParent();
@@ -70,11 +81,22 @@ public final class DiagnoseCommand extends CliCommand {
             out.println();
             out.flush();
         }
-        Diagnosis d = Diagnose.run(t, g.paths(), window, step);
+        if (every != null && !g.json()) {
+            out.println(DiagnoseViews.LIVE_HEADER);
+            out.flush();
+        }
+        Diagnosis d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value(), every, l -> emit(l, DiagnoseViews.LIVE));
         if (html.value() != null) {
             ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
         }
-        show(d, DiagnoseViews.VIEW);
+        if (every != null) {
+            if (!g.json()) {
+                out.println();
+            }
+            emit(d, DiagnoseViews.VIEW); // with --json: NDJSON, the live lines then the diagnosis
+        } else {
+            show(d, DiagnoseViews.VIEW);
+        }
         if (html.value() != null && !g.json()) {
             out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
         }

@@ -9,6 +9,8 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.View;
 import io.boxscope.diagnose.Diagnosis;
+import io.boxscope.diagnose.EbpfFindings;
+import io.boxscope.diagnose.LatencyHistogram;
 import io.boxscope.diagnose.Metrics;
 import io.boxscope.diagnose.OffCpu;
 import io.boxscope.diagnose.Target;
@@ -29,6 +31,41 @@ public final class DiagnoseViews {
         @Override
         public Object json(Diagnosis d) {
             return DiagnoseViews.json(d);
+        }
+    };
+
+    /** The live view's column header. */
+    static final String LIVE_HEADER = String.format(Locale.ROOT, "%-8s %7s  %-30s %6s %6s %5s %5s %5s %10s",
+            "TIME", "T(s)", "VERDICT (confidence)", "CPUS", "THROT", "R", "D", "LOCK", "MEMORY");
+
+    /** One line per interval; JSON: one object per interval. */
+    static final View<io.boxscope.diagnose.Diagnose.Live> LIVE = new View<>() {
+        @Override
+        public void text(io.boxscope.diagnose.Diagnose.Live l, Terminal t) {
+            Metrics m = l.metrics();
+            t.out().println(String.format(Locale.ROOT, "%-8s %7.1f  %-30s %6.2f %5.0f%% %4.0f%% %4.0f%% %4.0f%% %10s",
+                    java.time.LocalTime.now().withNano(0), l.seconds(),
+                    l.verdict().kind().text() + " (" + l.verdict().confidence().name().toLowerCase(Locale.ROOT) + ")",
+                    m.cpuCores(), 100 * m.throttledShare(), pct(m, OffCpu.RUNNING), pct(m, OffCpu.IO),
+                    pct(m, OffCpu.LOCK) + pct(m, OffCpu.SLEEP), m.memoryKnown() ? Units.bytes(m.memoryUsageBytes()) : "-"));
+        }
+
+        @Override
+        public Object json(io.boxscope.diagnose.Diagnose.Live l) {
+            Metrics m = l.metrics();
+            Map<String, Object> o = Json.object();
+            o.put("t_s", l.seconds());
+            o.put("verdict", l.verdict().kind().name().toLowerCase(Locale.ROOT));
+            o.put("confidence", l.verdict().confidence().name().toLowerCase(Locale.ROOT));
+            o.put("used_cpus", m.cpuCores());
+            o.put("throttled_share", m.throttledShare());
+            o.put("memory_usage_bytes", m.memoryKnown() ? m.memoryUsageBytes() : null);
+            Map<String, Object> states = Json.object();
+            for (OffCpu s : OffCpu.values()) {
+                states.put(s.name().toLowerCase(Locale.ROOT), m.stateShare(s));
+            }
+            o.put("state_share", states);
+            return o;
         }
     };
 
@@ -82,6 +119,7 @@ public final class DiagnoseViews {
             m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
             b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
         }
+        ebpfText(b, d.ebpf());
         b.append('\n');
         section(b, "NEXT", v.nextCommands());
         if (d.vanishedThreads() > 0 || !d.problems().isEmpty()) {
@@ -93,6 +131,42 @@ public final class DiagnoseViews {
             section(b, "NOTICES", notes);
         }
         return b.toString();
+    }
+
+    /** The in-kernel collectors' figures, one line each, for what was measured. */
+    static void ebpfText(StringBuilder b, EbpfFindings e) {
+        e.runQueue().filter(h -> h.count() > 0).ifPresent(h -> b.append(String.format(Locale.ROOT,
+                "  RUNQ LAT   p50 < %d us, p99 < %d us over %d waits (runqlat)%n", h.percentileUs(0.5), h.percentileUs(0.99), h.count())));
+        long total = e.onCpuSamples();
+        if (total > 0) {
+            List<String> parts = new ArrayList<>();
+            e.topFunctions(5).forEach(f -> parts.add(String.format(Locale.ROOT, "%s %.0f%%", f.name(), 100.0 * f.samples() / total)));
+            b.append(String.format(Locale.ROOT, "  ON-CPU     %d samples at %d Hz: ", total, e.onCpuHz())).append(Text.safe(String.join(", ", parts)))
+                    .append('\n');
+        }
+        if (e.offCpuUs() > 0) {
+            List<String> parts = new ArrayList<>();
+            e.offCpuByReason().entrySet().stream().sorted(Map.Entry.<OffCpu, Long>comparingByValue().reversed())
+                    .forEach(x -> parts.add(String.format(Locale.ROOT, "%s %.2f s", x.getKey().name().toLowerCase(Locale.ROOT), x.getValue() / 1e6)));
+            b.append("  OFF-CPU    ").append(String.join(", ", parts)).append(" (offcputime)\n");
+        }
+        e.blockIo().filter(h -> h.count() > 0).ifPresent(h -> b.append(String.format(Locale.ROOT,
+                "  BIO LAT    p50 < %d us, p99 < %d us over %d I/Os (biolatency)%n", h.percentileUs(0.5), h.percentileUs(0.99), h.count())));
+        e.syscalls().filter(l -> !l.isEmpty()).ifPresent(l -> {
+            List<String> parts = new ArrayList<>();
+            l.stream().limit(5).forEach(x -> parts.add(String.format(Locale.ROOT, "%s %d (%.3f s)", x.name(), x.count(), x.totalNs() / 1e9)));
+            b.append("  SYSCALLS   ").append(Text.safe(String.join(", ", parts))).append('\n');
+        });
+        if (!e.failures().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            e.failures().stream().limit(5).forEach(f -> parts.add(f.name() + " " + f.errno() + " x" + f.count()));
+            b.append("  FAILURES   ").append(Text.safe(String.join(", ", parts))).append('\n');
+        }
+        e.files().filter(l -> !l.isEmpty()).ifPresent(l -> {
+            List<String> parts = new ArrayList<>();
+            l.stream().limit(3).forEach(f -> parts.add(String.format(Locale.ROOT, "%s %s %.3f s", f.path(), Units.bytes(f.bytes()), f.totalNs() / 1e9)));
+            b.append("  FILES      ").append(Text.safe(String.join("; ", parts))).append('\n');
+        });
     }
 
     private static double pct(Metrics m, OffCpu s) {
@@ -213,6 +287,106 @@ public final class DiagnoseViews {
             timeline.add(x);
         }
         o.put("timeline", timeline);
+        o.put("ebpf", ebpfJson(d.ebpf()));
+        return o;
+    }
+
+    static Map<String, Object> ebpfJson(EbpfFindings e) {
+        Map<String, Object> o = Json.object();
+        o.put("run_queue_latency", e.runQueue().map(DiagnoseViews::histJson).orElse(null));
+        o.put("block_io_latency", e.blockIo().map(DiagnoseViews::histJson).orElse(null));
+        if (e.onCpu().isPresent()) {
+            Map<String, Object> on = Json.object();
+            on.put("frequency_hz", e.onCpuHz());
+            on.put("samples", e.onCpuSamples());
+            List<Object> fns = new ArrayList<>();
+            for (EbpfFindings.Function f : e.topFunctions(20)) {
+                Map<String, Object> x = Json.object();
+                x.put("function", f.name());
+                x.put("samples", f.samples());
+                fns.add(x);
+            }
+            on.put("top_functions", fns);
+            List<Object> stacks = new ArrayList<>();
+            e.onCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "samples")));
+            on.put("stacks", stacks);
+            o.put("on_cpu", on);
+        } else {
+            o.put("on_cpu", null);
+        }
+        if (e.offCpu().isPresent()) {
+            Map<String, Object> off = Json.object();
+            off.put("total_us", e.offCpuUs());
+            Map<String, Object> reasons = Json.object();
+            e.offCpuByReason().forEach((r, us) -> reasons.put(r.name().toLowerCase(Locale.ROOT), us));
+            off.put("by_reason_us", reasons);
+            List<Object> stacks = new ArrayList<>();
+            e.offCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "off_cpu_us")));
+            off.put("stacks", stacks);
+            o.put("off_cpu", off);
+        } else {
+            o.put("off_cpu", null);
+        }
+        if (e.syscalls().isPresent()) {
+            List<Object> sys = new ArrayList<>();
+            for (EbpfFindings.Syscall s : e.syscalls().get()) {
+                Map<String, Object> x = Json.object();
+                x.put("name", s.name());
+                x.put("count", s.count());
+                x.put("total_ns", s.totalNs());
+                x.put("errors", s.errors());
+                sys.add(x);
+            }
+            o.put("syscalls", sys);
+            List<Object> fails = new ArrayList<>();
+            for (EbpfFindings.Failure f : e.failures()) {
+                Map<String, Object> x = Json.object();
+                x.put("name", f.name());
+                x.put("errno", f.errno());
+                x.put("count", f.count());
+                fails.add(x);
+            }
+            o.put("syscall_failures", fails);
+        } else {
+            o.put("syscalls", null);
+            o.put("syscall_failures", null);
+        }
+        if (e.files().isPresent()) {
+            List<Object> files = new ArrayList<>();
+            for (EbpfFindings.FileIo f : e.files().get()) {
+                Map<String, Object> x = Json.object();
+                x.put("path", f.path());
+                x.put("pid", f.pid());
+                x.put("fd", f.fd());
+                x.put("bytes", f.bytes());
+                x.put("total_ns", f.totalNs());
+                x.put("fsyncs", f.syncs());
+                files.add(x);
+            }
+            o.put("files", files);
+        } else {
+            o.put("files", null);
+        }
+        o.put("not_measured", e.unmeasured());
+        return o;
+    }
+
+    private static Map<String, Object> histJson(LatencyHistogram h) {
+        Map<String, Object> o = Json.object();
+        o.put("count", h.count());
+        o.put("p50_us", h.percentileUs(0.5));
+        o.put("p99_us", h.percentileUs(0.99));
+        List<Object> buckets = new ArrayList<>();
+        int[] span = h.span();
+        long[] b = h.buckets();
+        for (int i = span[0]; i >= 0 && i <= span[1]; i++) {
+            Map<String, Object> x = Json.object();
+            x.put("low_us", LatencyHistogram.low(i));
+            x.put("high_us", LatencyHistogram.high(i));
+            x.put("count", b[i]);
+            buckets.add(x);
+        }
+        o.put("buckets", buckets);
         return o;
     }
 }

@@ -57,6 +57,10 @@ public final class ProbeCommand extends CliCommand {
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new io.boxscope.cli.PidConverter())
             .help("Uprobes and uretprobes fire only in process PID, as bpftrace -p (the global --pid does the same).");
 
+    final Opt<Boolean> dryRun = flag("--dry-run")
+            .help("Compile the program, load it (the kernel's verifier checks every probe), attach every probe, "
+            + "then detach and exit 0 without running BEGIN, END or -c's command.");
+
     final Opt<String> command = option(String.class, null, "-c").label("CMD")
             .help("Run CMD (split at spaces) once the probes are attached, as bpftrace -c: cpid is its pid, "
             + "and the program ends when it exits.");
@@ -80,12 +84,16 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -l 'uprobe:/lib/x86_64-linux-gnu/libc.so.6:mall*'   functions of a library",
                 "  boxscope probe -l 'uprobe:libc:*'                       library by name, like bpftrace",
                 "  boxscope probe -l 'software:*'                          perf software events",
+                "  boxscope probe -l 'usdt:/usr/bin/python3:*'             USDT probes of a file (.note.stapsdt)",
                 "  boxscope probe -l '*sched_switch*'                      any provider",
                 "  boxscope probe -l --json 'tracepoint:sched:*' | jq -r '.probes[].name'",
                 "  boxscope probe -d -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'   typed AST",
                 "  boxscope probe -d /usr/sbin/opensnoop.bt                check a program file",
                 "  boxscope probe -e 'tracepoint:syscalls:sys_enter_execve { printf(\"%%s ran %%s\\n\", comm, str(args->filename)); }'",
                 "  boxscope probe -c '/usr/bin/ls' -e 't:syscalls:sys_enter_openat /pid == cpid/ { @[str(args->filename)] = count(); }'",
+                "  boxscope probe --dry-run -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }'   load and attach, then exit",
+                "  boxscope probe -c '/usr/bin/python3 -c pass' -e 'usdt:/usr/bin/python3:python:* { @[probe] = count(); }'",
+                "  boxscope probe -e 'software:page-faults:100 { @[comm] = count(); }'",
                 "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
 
@@ -129,7 +137,7 @@ public final class ProbeCommand extends CliCommand {
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
-                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid()), out, err);
+                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value()), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

@@ -35,7 +35,8 @@ import io.boxscope.probe.runtime.Scripts;
  */
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid) {}
+                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                   boolean dryRun) {}
 
     private ProbeRun() {}
 
@@ -104,13 +105,19 @@ final class ProbeRun {
             if (o.pid() != null) {
                 session.targetPid(o.pid());
             }
-            if (o.command() != null) {
+            if (o.command() != null && !o.dryRun()) {
                 child = ChildCommand.start(o.command());
                 session.setCommandPid(child.pid());
             }
             String attached = session.attach();
             if (!o.quiet()) {
                 sink.accept(attached);
+            }
+            if (o.dryRun()) {
+                // compiled, loaded (the verifier accepted every program) and attached: detach and stop, as
+                // bpftrace --dry-run (0.18+) does; BEGIN, END and -c's command do not run
+                session.detach();
+                return ExitCode.OK;
             }
             session.begin(sink);
             if (child != null) {

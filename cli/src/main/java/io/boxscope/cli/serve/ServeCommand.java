@@ -53,7 +53,7 @@ public final class ServeCommand extends CliCommand {
         // A rescan reads every /proc/PID/cgroup and asks the runtimes: at most once a second, so
         // several scrapers (or a 1 s scrape interval) do not multiply it; counters are read afresh.
         ContainerCollector collector = new ContainerCollector(discovery::scan, g.paths(), TimeUnit.SECONDS.toNanos(1),
-                maxContainers.value());
+                maxContainers.value(), true);
         PrintWriter out = out();
         PrintWriter err = err();
         Exporter exporter;

@@ -8,7 +8,14 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.ChiselInfo;
+import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.scap.BufferFormat;
+import io.boxscope.trace.output.EventListing;
+import io.boxscope.trace.output.OutputFormat;
+import io.boxscope.trace.output.TimeMode;
 import io.boxscope.trace.filter.FilterException;
 
 /**
@@ -17,8 +24,8 @@ import io.boxscope.trace.filter.FilterException;
  * event types Boxscope renders, and {@code -w} rewrites them ({@link TraceReadCli}); a filter after the
  * options keeps only the events it matches, as {@code sysdig -r FILE FILTER} does. The filter
  * language: {@code -l}/{@code -lv} list its fields as {@code sysdig -l} does, {@code --check-filter}
- * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Live capture is
- * not here yet.
+ * compiles a filter and shows the kernel/user-space split ({@link TraceFilterCli}). Without
+ * {@code -r}, a live capture ({@link TraceLiveCli}).
  */
 public final class TraceCommand extends CliCommand {
     final Opt<Path> read = option(Path.class, null, "-r", "--read").label("FILE")
@@ -29,11 +36,40 @@ public final class TraceCommand extends CliCommand {
             .help("With -w: gzip the file, as sysdig -z does.");
     final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
             .help("Stop after NUM events (with a filter, NUM events it keeps, as sysdig -n counts).");
+    final Opt<Long> seconds = option(Long.class, null, "-M").label("SECONDS")
+            .help("Live capture: stop after SECONDS seconds (sysdig -M).");
+    final Opt<Integer> snaplen = option(Integer.class, null, "-s", "--snaplen").label("BYTES")
+            .help("Live capture: bytes of each I/O buffer to keep (default 80, as sysdig; at most 8192). Reading a "
+                    + "file it changes nothing, as in sysdig: buffers hold what the capture stored.");
     final Opt<Boolean> list = flag("-l", "--list")
             .help("List the fields filters can use, with a description (sysdig -l's layout).");
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: each field's type too (sysdig -lv). With -r: the events lost before they reached "
-                    + "the file (per CPU), as recorded in it.");
+                    + "the file (per CPU), as recorded in it. Live: which part of the filter the kernel decides, "
+                    + "then at exit the drops per CPU and the event counts.");
+    final Opt<String> chisel = option(String.class, null, "-c", "--chisel").label("CHISEL")
+            .help("Run a chisel over the events (sysdig's names: topscalls, topfiles_bytes, topconns, ...); a chisel "
+                    + "that takes arguments takes them from the first word after the options. -cl lists the chisels.");
+    final Opt<String> chiselInfo = option(String.class, null, "-i", "--chisel-info").label("CHISEL")
+            .help("Describe a chisel and its arguments.");
+    final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
+            .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
+                    + "for missing fields instead of skipping the event. -pc: the container format (and container "
+                    + "columns in chisels).");
+    final Opt<Boolean> sysdigJson = flag("-j")
+            .help("Print each event as a JSON object keyed by sysdig's field names (sysdig -j), one per line; "
+                    + "chisels print their JSON.");
+    final Opt<String> timeType = option(String.class, null, "-t", "--timetype").label("h|a|r|d|D")
+            .help("How evt.outputtime prints: h local time (default), a seconds since the epoch, r since the first "
+                    + "event, d an exit's latency, D since the previous event.");
+    final Opt<Boolean> ascii = flag("-A", "--print-ascii")
+            .help("Print buffers as their ASCII text only (other bytes left out, line ends kept), in full.");
+    final Opt<Boolean> hex = flag("-x", "--print-hex")
+            .help("Print buffers in hex, 16 bytes a row, in full.");
+    final Opt<Boolean> hexAscii = flag("-X", "--print-hex-ascii")
+            .help("Print buffers in hex and ASCII, 16 bytes a row, in full.");
+    final Opt<Boolean> listEvents = flag("-L", "--list-events")
+            .help("List the events sysdig's format can hold, with their parameters' types and names.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
@@ -42,22 +78,53 @@ public final class TraceCommand extends CliCommand {
                     + "Several words are joined with spaces, as sysdig joins them.");
 
     public TraceCommand() {
-        super("trace", "sysdig-style system call tracing: read sysdig capture files (.scap) and print their",
-                "events as sysdig does (a filter after the options keeps the matching ones), or",
-                "rewrite them; list the fields of sysdig's filter language and check filters. Live",
-                "capture is not implemented yet.");
-        examples("  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
+        super("trace", "sysdig-style system call tracing: capture every system call live (raw tracepoints",
+                "sys_enter/sys_exit) and print it as sysdig does, or write a capture file sysdig reads (-w);",
+                "read sysdig capture files (.scap, -r); a filter after the options keeps the matching events",
+                "(its pid, container, syscall and failed-only parts are decided in the kernel); list the",
+                "fields of sysdig's filter language and check filters. Also runs as 'boxscope sysdig'.");
+        aliases("sysdig");
+        examples("  boxscope trace proc.name=nginx          live: every system call of nginx",
+                "  boxscope trace container.name=web and evt.failed=true   failed calls in container web",
+                "  boxscope trace -w cap.scap -M 10        10 s of events, a file sysdig -r reads",
+                "  boxscope trace -v -n 9 evt.type=openat  kernel/Java split, drops at exit",
+                "  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
                 "  boxscope trace -r in.scap -w out.scap -z   rewrite it gzipped",
                 "  boxscope --json trace -r capture.scap   one JSON object per event",
+                "  boxscope trace -r capture.scap -c topscalls   the system calls made most often",
+                "  boxscope trace -r capture.scap -c fdbytes_by proc.name evt.type=write",
+                "  boxscope trace -cl                      the chisels (-i NAME: one of them)",
+                "  boxscope trace -r capture.scap -p '%%evt.num %%proc.name %%fd.name' evt.type=openat",
+                "  boxscope trace -r capture.scap -j -t a  sysdig's JSON lines, epoch times",
                 "  boxscope trace -l                       fields filters can use (-lv: with types)",
                 "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
+    }
+
+    private static boolean compiles(String filter) throws IOException {
+        try {
+            TraceFilterCli.compile(filter);
+            return true;
+        } catch (FilterException e) {
+            return false;
+        }
     }
 
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();
+        if (listEvents.value()) {
+            EventListing.lines().forEach(out()::println);
+            out().flush();
+            return 0;
+        }
+        if ("l".equals(chisel.value())) {
+            return TraceChiselCli.list(out());
+        }
+        if (chiselInfo.value() != null) {
+            return TraceChiselCli.describe(out(), chiselInfo.value());
+        }
         if (list.value()) {
             if (checkFilter.value() != null || read.value() != null) {
                 throw new UsageException("-l lists fields: give it alone (not with --check-filter or -r)");
@@ -67,19 +134,86 @@ public final class TraceCommand extends CliCommand {
         if (checkFilter.value() != null) {
             return TraceFilterCli.checkFilter(out(), err(), checkFilter.value(), g.paths(), g.json());
         }
-        if (read.value() == null) {
-            throw new UsageException("live capture is not implemented yet: give a capture file with -r FILE");
+        List<String> words = filter.value();
+        boolean container = "c".equals(print.value()) || "container".equals(print.value());
+        Chisel ch = null;
+        if (chisel.value() != null) {
+            if (write.value() != null) {
+                throw new UsageException("-c runs a chisel over the events: it cannot be combined with -w");
+            }
+            // sysdig: a chisel with required arguments takes the first word after the options (split at spaces)
+            ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new UsageException(
+                    "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
+            List<String> args = List.of();
+            if (info.required() > 0 && !words.isEmpty()) {
+                args = List.of(words.get(0).split(" "));
+                words = words.subList(1, words.size());
+            } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
+                    && !compiles(String.join(" ", words))) {
+                // optional arguments: the first word is the chisel's when the words are not a filter
+                args = List.of(words.get(0).split(" "));
+                words = words.subList(1, words.size());
+            }
+            try {
+                ch = Chisels.create(chisel.value(), args, container);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(Text.safe(e.getMessage()));
+            }
         }
         Filter compiled = null;
-        if (!filter.value().isEmpty()) {
+        if (!words.isEmpty()) {
             // sysdig joins the words after its options with spaces into one filter
             try {
-                compiled = TraceFilterCli.compile(String.join(" ", filter.value()));
+                compiled = TraceFilterCli.compile(String.join(" ", words));
             } catch (FilterException e) {
                 return TraceFilterCli.printFilterError(err(), e);
             }
         }
+        TimeMode mode = TimeMode.HUMAN;
+        if (timeType.value() != null) {
+            mode = TimeMode.of(timeType.value());
+            if (mode == null) {
+                throw new UsageException("invalid modifier for flag -t: " + Text.safe(timeType.value()) + " (h, a, r, d or D)");
+            }
+        }
+        OutputFormat format = null;
+        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN) {
+            String f = print.value() == null ? OutputFormat.DEFAULT : container ? OutputFormat.CONTAINER : print.value();
+            try {
+                format = OutputFormat.parse(f);
+            } catch (FilterException e) {
+                throw new UsageException(Text.safe(e.problem()));
+            }
+        }
+        if (snaplen.value() != null && snaplen.value() < 0) {
+            throw new UsageException("-s takes a non-negative number of bytes");
+        }
+        int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
+        if (buffers > 1) {
+            throw new UsageException("give one of -A, -x and -X");
+        }
+        BufferFormat bf = ascii.value() ? BufferFormat.ASCII : hex.value() ? BufferFormat.HEX
+                : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
+        // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
+        boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
+        if (read.value() == null) {
+            if (ch != null || print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || buffers > 0) {
+                throw new UsageException("-c, -p, -j, -t, -A, -x and -X work on capture files only for now: capture with "
+                        + "-w FILE, then read it with -r FILE");
+            }
+            try {
+                return TraceLiveCli.capture(out(), err(), new TraceLiveCli.Request(write.value(), compress.value(),
+                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return io.boxscope.cli.ExitCode.FAILURE;
+            }
+        }
+        if (seconds.value() != null) {
+            throw new UsageException("-M applies to a live capture, not to -r FILE");
+        }
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
-                count.value(), verbose.value(), g.json(), compiled));
+                count.value(), verbose.value(), g.json(), compiled,
+                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
     }
 }

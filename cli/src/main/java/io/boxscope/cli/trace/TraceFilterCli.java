@@ -149,7 +149,7 @@ public final class TraceFilterCli {
     }
 
     /** Scans the host's containers only when a filter names one, once. */
-    private static final class LazyContainers implements ContainerResolver {
+    static final class LazyContainers implements ContainerResolver {
         private final HostPaths paths;
         private final List<String> problems;
         private ContainerResolver scanned;

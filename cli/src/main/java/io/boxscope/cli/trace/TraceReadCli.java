@@ -20,6 +20,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.function.Consumer;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.scap.BufferFormat;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.output.OutputFormat;
+import io.boxscope.trace.output.TimeMode;
+import io.boxscope.trace.output.Timeline;
 
 /**
  * {@code boxscope trace -r FILE}: prints a capture file's events in sysdig's default line format, or
@@ -29,16 +36,37 @@ import java.util.Map;
 final class TraceReadCli {
     private TraceReadCli() {}
 
-    /** What {@code -r} was asked to do. */
     /**
      * What {@code -r} was asked to do.
      *
      * @param filter the compiled filter, or null for every event
      * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
      */
-    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter) {
+    record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
+                   Display display) {
         Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {
-            this(read, write, compress, count, verbose, json, null);
+            this(read, write, compress, count, verbose, json, null, Display.DEFAULT);
+        }
+    }
+
+    /**
+     * How events are shown.
+     *
+     * @param chisel     -c: the chisel the events go to instead of being printed, or null
+     * @param format     -p (or the default line when -j or -t asks for the general path), or null for the default line
+     * @param sysdigJson -j: sysdig's JSON objects
+     * @param time       -t
+     * @param buffers    -A, -x, -X
+     * @param cutBuffers whether buffers print at most 80 characters (sysdig's default display)
+     */
+    record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time, BufferFormat buffers,
+                   boolean cutBuffers) {
+        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true);
+
+        /** Whether printed lines carry newlines and tabs on purpose. */
+        boolean keepLayout() {
+            return buffers != BufferFormat.DOTS
+                    || format != null && (format.text().contains("\\n") || format.text().contains("\\t"));
         }
     }
 
@@ -63,27 +91,58 @@ final class TraceReadCli {
                 : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
             Inspector inspector = new Inspector(reader.tables());
             EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
+            Display show = q.display();
+            fmt.buffers(show.buffers(), show.cutBuffers());
+            Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
+            boolean views = show.chisel() != null || show.format() != null;
+            // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
+            Consumer<String> sink = s -> out.println(safeChiselLine(s));
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
+            long lastTs = 0;
             for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
                     drops = d;
                 }
                 String line = fmt.next(e);
+                lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
+                EventView view = views ? timeline.view(e) : null;
+                ScapFields fields = view != null ? view.fields() : null;
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !q.filter().matches(new ScapFields(fmt, inspector, e))) {
+                if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
                     continue;
                 }
                 n++;
-                if (writer != null) {
+                if (show.chisel() != null) {
+                    // chisels see the events sysdig shows (no container descriptions, state-only or internal events)
+                    if (!EventFormatter.hidden(e) && show.chisel().filter().matches(fields)) {
+                        show.chisel().event(view, sink);
+                    }
+                } else if (writer != null) {
                     if (!e.stateOnly()) {
                         writer.write(e);
                     }
+                } else if (line != null && show.format() != null) {
+                    if (show.sysdigJson()) {
+                        Map<String, Object> o = show.format().json(view);
+                        if (o != null) {
+                            out.println(Json.write(o));
+                        }
+                    } else {
+                        String s = show.format().line(view);
+                        if (s != null) {
+                            out.println(show.keepLayout() ? safeKeepingLayout(s) : Text.safe(s));
+                        }
+                    }
                 } else if (line != null) {
-                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line)) : Text.safe(line));
+                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line))
+                            : show.keepLayout() ? safeKeepingLayout(line) : Text.safe(line));
                 }
+            }
+            if (show.chisel() != null) {
+                show.chisel().end(sink, show.sysdigJson(), lastTs);
             }
             out.flush();
             if (q.verbose()) {
@@ -101,6 +160,41 @@ final class TraceReadCli {
         return ExitCode.OK;
     }
 
+    /**
+     * A line whose newlines and tabs are layout (-A, -x, -X buffers; a -p format with \n or \t): every
+     * piece between them escaped for the terminal, the newlines and tabs kept, as sysdig prints them.
+     */
+    static String safeKeepingLayout(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\t') {
+                b.append(Text.safe(s.substring(from, i))).append(c);
+                from = i + 1;
+            }
+        }
+        return b.append(Text.safe(s.substring(from))).toString();
+    }
+
+    /** An SGR colour code (ESC [ digits m), the only escape sequence chisels write (echo_fds). */
+    private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]{0,8}m");
+
+    /**
+     * A chisel's output: its newlines, tabs (fdcount_by) and colour codes (echo_fds) kept, everything
+     * between them escaped for the terminal.
+     */
+    static String safeChiselLine(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        java.util.regex.Matcher m = SGR.matcher(s);
+        int from = 0;
+        while (m.find()) {
+            b.append(safeKeepingLayout(s.substring(from, m.start()))).append(m.group());
+            from = m.end();
+        }
+        return b.append(safeKeepingLayout(s.substring(from))).toString();
+    }
+
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */
     private static String dropRecord(ScapEvent e) {
         if (e.info().map(i -> i.name().equals("infra")).orElse(false)
@@ -112,7 +206,7 @@ final class TraceReadCli {
         return null;
     }
 
-    private static Map<String, Object> jsonOf(long num, ScapEvent e, String line) {
+    static Map<String, Object> jsonOf(long num, ScapEvent e, String line) {
         Map<String, Object> o = Json.object();
         o.put("evt.num", num);
         o.put("evt.rawtime", e.ts());

@@ -89,7 +89,7 @@ class BenchCommandTest {
         assertEquals(2, fio.code());
         assertTrue(fio.err().contains("--file-test-mode"), fio.err());
         assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndxx", "--file-dir=" + dir).code());
-        assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndrd", "--file-io-mode=async", "--file-dir=" + dir).code());
+        assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndrd", "--file-io-mode=uring", "--file-dir=" + dir).code());
         assertEquals(2, run("bench", "fileio", "run", "--file-test-mode=rndrd", "--file-extra-flags=odd", "--file-dir=" + dir).code());
         assertEquals(2, run("bench", "fileio", "prepare", "--file-total-size=16K", "--file-num=4", "--file-dir=" + dir).code());
         assertEquals(2, run("bench", "fileio", "destroy", "--file-dir=" + dir).code());

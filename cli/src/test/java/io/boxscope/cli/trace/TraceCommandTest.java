@@ -99,11 +99,17 @@ class TraceCommandTest {
         assertTrue(none.err().contains("Drops: none recorded in the file"), none.err());
     }
 
+    /** Without -r the system is captured live (root): -n 3 ends after three events, in sysdig's line. */
+    @io.boxscope.testkit.KernelTest
     @Test
-    void withoutAFileIsAUsageError() {
-        Cli ours = Cli.run("trace");
-        assertEquals(2, ours.code());
-        assertTrue(ours.err().contains("-r FILE"), ours.err());
+    void withoutAFileCapturesLive() {
+        Cli ours = Cli.run("trace", "-n", "3");
+        assertEquals(0, ours.code(), ours.err());
+        java.util.List<String> lines = ours.out().lines().toList();
+        assertEquals(3, lines.size(), ours.out());
+        for (String l : lines) {
+            assertTrue(l.matches("\\d+ \\d\\d:\\d\\d:\\d\\d\\.\\d{9} \\d+ .* \\(\\d+\\) [<>] \\S+ .*"), l);
+        }
     }
 
     @Test

@@ -93,10 +93,14 @@ class TraceFilterCommandTest {
     }
 
     @Test
-    void captureIsNotThereYetAndSaysSo() {
-        Cli r = Cli.run("trace");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("live capture is not implemented yet"), r.err());
+    void liveOptionsOutOfRangeAreUsageErrors() {
+        for (String[] args : new String[][] {{"trace", "-M", "0"}, {"trace", "-s", "100000"}, {"trace", "-z"},
+                {"trace", "-n", "-1"}, {"sysdig", "-M", "-5"}}) {
+            Cli r = Cli.run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+        }
+        Cli r = Cli.run("trace", "-r", "/nonexistent.scap", "-M", "3");
+        assertEquals(2, r.code(), r.err());
         assertEquals(2, Cli.run("trace", "-l", "--check-filter", "proc.pid=1").code());
     }
 }

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import io.boxscope.diagnose.Diagnosis;
+import io.boxscope.diagnose.EbpfFindings;
+import io.boxscope.diagnose.Rules;
+import io.boxscope.tools.stacks.FlameGraph;
 import io.boxscope.diagnose.Metrics;
 import io.boxscope.diagnose.OffCpu;
 import io.boxscope.diagnose.Target;
@@ -31,7 +34,7 @@ public final class HtmlReport {
             ul{margin:6px 0;padding-left:22px} code{background:#eef0f4;padding:2px 6px;border-radius:4px;font-size:13px}
             .card{background:#fff;border-radius:6px;padding:12px 16px;margin-top:12px;box-shadow:0 1px 3px #0001}
             table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #e3e6eb;vertical-align:top}
-            th{width:140px;color:#5b6475;font-weight:500}
+            th{width:140px;color:#5b6475;font-weight:500} table.top th{width:auto;word-break:break-all} h3{font-size:14px;margin:14px 0 6px}
             svg text{font:11px system-ui,sans-serif;fill:#5b6475} .ylab{text-anchor:end} .xlab.end{text-anchor:end}
             .plot{fill:#fafbfc;stroke:#d5d9e0} .grid{stroke:#eceff3} .legend{fill:#1d2330}
             .missing{color:#8a6d3b;background:#fcf8e3;border-radius:6px;padding:8px 12px}
@@ -44,10 +47,13 @@ public final class HtmlReport {
         StringBuilder b = new StringBuilder(16_384);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         // No request may leave the page: forbid every fetch, allow only the inline style.
-        b.append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
+        // The flame graphs' one inline script is allowed by its hash; nothing else may run or load.
+        boolean flames = d.ebpf().onCpuSamples() > 0 || d.ebpf().offCpuUs() > 0;
+        b.append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+                .append(flames ? "; script-src " + FlameGraph.scriptHash() : "").append("\">");
         b.append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
         b.append("<title>").append(Html.text("boxscope diagnose: " + d.target().label())).append("</title>");
-        b.append("<style>").append(CSS).append("</style></head><body><main>\n");
+        b.append("<style>").append(CSS).append(FlameGraph.style()).append("</style></head><body><main>\n");
         b.append("<h1>Why is ").append(Html.text(d.target().label())).append(" slow?</h1>");
         b.append("<div class=\"sub\">").append(Html.text(describe(d.target()))).append(String.format(Locale.ROOT,
                 " &middot; watched for %.1f s, %d samples", m.seconds(), m.samples())).append("</div>\n");
@@ -64,6 +70,7 @@ public final class HtmlReport {
         b.append("<h2>CPU</h2><div class=\"card\">").append(cpuChart(d)).append("</div>");
         b.append("<h2>Memory</h2><div class=\"card\">").append(memoryChart(d)).append("</div>");
         b.append("<h2>What its active threads were doing</h2><div class=\"card\">").append(states(m)).append(threadChart(d)).append("</div>");
+        ebpf(b, d.ebpf());
         b.append("<h2>Figures</h2><div class=\"card\"><table>");
         row(b, "CPU", String.format(Locale.ROOT, "%.2f CPUs used; limit %s; %d CPU(s) available; throttled in %.0f%% of periods (%.2f s); run-queue wait %.0f%% of runnable time",
                 m.cpuCores(), m.cpuQuota().isPresent() ? String.format(Locale.ROOT, "%.2f CPUs", m.cpuQuota().getAsDouble()) : "none",
@@ -89,7 +96,10 @@ public final class HtmlReport {
         for (String s : v.unmeasured()) {
             b.append("<li>").append(Html.text(s)).append("</li>");
         }
-        b.append("<li>flame graph of on-CPU time, top syscalls and files: need the eBPF collectors</li></ul></div>");
+        if (d.ebpf().onCpu().isEmpty()) {
+            b.append("<li>flame graph of on-CPU time, top syscalls and files: need the eBPF collectors</li>");
+        }
+        b.append("</ul></div>");
         if (!d.problems().isEmpty() || d.vanishedThreads() > 0) {
             List<String> notes = new ArrayList<>(d.problems());
             if (d.vanishedThreads() > 0) {
@@ -102,8 +112,87 @@ public final class HtmlReport {
             b.append("</ul></div>");
         }
         b.append("<footer>boxscope diagnose &middot; rules and thresholds: docs/diagnose.md</footer>");
+        if (flames) {
+            b.append("<script>").append(FlameGraph.scriptSource()).append("</script>");
+        }
         b.append("</main></body></html>\n");
         return b.toString();
+    }
+
+    /** The in-kernel collectors' sections, each only when it was measured. */
+    static void ebpf(StringBuilder b, EbpfFindings e) {
+        e.runQueue().ifPresent(h -> b.append("<h2>Run-queue latency</h2><div class=\"card\" id=\"runqlat\">")
+                .append(String.format(Locale.ROOT, "<p>How long its threads waited for a CPU once runnable (runqlat): %d waits, p50 &lt; %s, p99 &lt; %s.</p>",
+                        h.count(), Rules.us(h.percentileUs(0.5)), Rules.us(h.percentileUs(0.99))))
+                .append(Svg.histogram("Run-queue latency histogram", h)).append("</div>"));
+        if (e.onCpu().isPresent()) {
+            long total = e.onCpuSamples();
+            b.append("<h2>On-CPU profile</h2><div class=\"card\" id=\"oncpu\">");
+            b.append(String.format(Locale.ROOT, "<p>%d samples at %d Hz of what its threads ran (profile). Functions that were running:</p>",
+                    total, e.onCpuHz()));
+            b.append("<table class=\"top\"><tr><th>function</th><td><b>share of samples</b></td></tr>");
+            for (EbpfFindings.Function f : e.topFunctions(10)) {
+                row(b, f.name(), String.format(Locale.ROOT, "%.1f%% (%d)", 100.0 * f.samples() / Math.max(1, total), f.samples()));
+            }
+            b.append("</table>");
+            if (total > 0) {
+                b.append("<h3>Flame graph (click a frame to zoom, search to highlight)</h3>")
+                        .append(FlameGraph.fragment(e.onCpu().get(), "samples"));
+            }
+            b.append("</div>");
+        }
+        if (e.offCpu().isPresent()) {
+            long total = e.offCpuUs();
+            b.append("<h2>Off-CPU time</h2><div class=\"card\" id=\"offcpu\">");
+            b.append(String.format(Locale.ROOT, "<p>%.2f s off a CPU in total over its threads (offcputime), by why:</p>", total / 1e6));
+            List<String> labels = new ArrayList<>();
+            List<Double> shares = new ArrayList<>();
+            List<String> colours = new ArrayList<>();
+            String[] palette = {"#2471a3", "#d35400", "#8e44ad", "#a569bd", "#27ae60", "#95a5a6", "#7f8c8d", "#bdc3c7"};
+            for (OffCpu r : OffCpu.values()) {
+                long us = e.offCpuByReason().getOrDefault(r, 0L);
+                if (us > 0) {
+                    labels.add(Rules.reasonText(r));
+                    shares.add(total > 0 ? (double) us / total : 0);
+                    colours.add(palette[r.ordinal() % palette.length]);
+                }
+            }
+            if (!labels.isEmpty()) {
+                b.append(Svg.bars("Off-CPU time by reason", labels, shares, colours));
+                b.append("<h3>Flame graph of off-CPU time (microseconds)</h3>").append(FlameGraph.fragment(e.offCpu().get(), "us"));
+            }
+            b.append("</div>");
+        }
+        e.blockIo().ifPresent(h -> b.append("<h2>Block I/O latency</h2><div class=\"card\" id=\"biolatency\">")
+                .append(String.format(Locale.ROOT, "<p>Requests it issued, issue to completion (biolatency): %d I/Os, p50 &lt; %s, p99 &lt; %s.</p>",
+                        h.count(), Rules.us(h.percentileUs(0.5)), Rules.us(h.percentileUs(0.99))))
+                .append(Svg.histogram("Block I/O latency histogram", h)).append("</div>"));
+        e.syscalls().ifPresent(list -> {
+            b.append("<h2>System calls</h2><div class=\"card\" id=\"syscalls\"><table class=\"top\">");
+            b.append("<tr><th>syscall</th><td><b>calls, time in it, failures</b></td></tr>");
+            for (EbpfFindings.Syscall x : list) {
+                row(b, x.name(), String.format(Locale.ROOT, "%d calls, %.3f s, %d failed", x.count(), x.totalNs() / 1e9, x.errors()));
+            }
+            b.append("</table>");
+            if (!e.failures().isEmpty()) {
+                b.append("<h3>Failures by errno</h3><table class=\"top\">");
+                for (EbpfFindings.Failure f : e.failures()) {
+                    row(b, f.name() + " " + f.errno(), f.count() + " times");
+                }
+                b.append("</table>");
+            }
+            b.append("</div>");
+        });
+        e.files().ifPresent(list -> {
+            b.append("<h2>Files</h2><div class=\"card\" id=\"files\"><table class=\"top\">");
+            b.append("<tr><th>file</th><td><b>time in read/write/fsync, bytes, fsyncs</b></td></tr>");
+            list.stream().limit(15).forEach(f -> row(b, f.path(), String.format(Locale.ROOT, "%.3f s, %s, %d fsync (pid %d fd %d)",
+                    f.totalNs() / 1e9, Units.bytes(f.bytes()), f.syncs(), f.pid(), f.fd())));
+            if (list.isEmpty()) {
+                b.append("<tr><td colspan=\"2\">no file reads or writes in the window</td></tr>");
+            }
+            b.append("</table></div>");
+        });
     }
 
     static String describe(Target t) {

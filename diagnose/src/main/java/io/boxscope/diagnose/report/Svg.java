@@ -69,4 +69,46 @@ final class Svg {
         }
         return b.append("</svg>").toString();
     }
+
+    /** A log2 latency histogram as horizontal bars, one per bucket from the first to the last non-empty one, with counts. */
+    static String histogram(String title, io.boxscope.diagnose.LatencyHistogram h) {
+        int[] span = h.span();
+        long[] b = h.buckets();
+        if (span[0] < 0) {
+            return "<p>no events in the window</p>";
+        }
+        long max = 1;
+        for (int i = span[0]; i <= span[1]; i++) {
+            max = Math.max(max, b[i]);
+        }
+        int rowH = 18;
+        int rows = span[1] - span[0] + 1;
+        int h2 = rowH * rows + 8;
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "<svg role=\"img\" aria-label=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">",
+                Html.text(title), W, h2, W, h2));
+        int barX = 170;
+        int barW = W - barX - 80;
+        for (int i = span[0]; i <= span[1]; i++) {
+            int y = 4 + (i - span[0]) * rowH;
+            String label = i <= 1 ? "0 us" : "[" + us(io.boxscope.diagnose.LatencyHistogram.low(i)) + ", "
+                    + us(io.boxscope.diagnose.LatencyHistogram.high(i)) + ")";
+            out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"ylab\">%s</text>", barX - 8, y + 13, Html.text(label)));
+            out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" class=\"plot\"/>", barX, y + 2, barW));
+            out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"#2471a3\"/>", barX, y + 2,
+                    barW * (double) b[i] / max));
+            out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"legend\">%d</text>", barX + barW + 6, y + 13, b[i]));
+        }
+        return out.append("</svg>").toString();
+    }
+
+    static String us(long us) {
+        if (us >= 1_000_000 && us % 1_000_000 == 0) {
+            return us / 1_000_000 + " s";
+        }
+        if (us >= 1_000 && us % 1_000 == 0) {
+            return us / 1_000 + " ms";
+        }
+        return us + " us";
+    }
 }

@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.boxscope.diagnose.Diagnose;
+import io.boxscope.diagnose.Metrics;
+import io.boxscope.diagnose.Rules;
 import io.boxscope.diagnose.Sampler;
+import io.boxscope.diagnose.Verdict;
+import io.boxscope.diagnose.Window;
 import io.boxscope.diagnose.Snapshot;
 import io.boxscope.diagnose.Target;
 import io.boxscope.proc.HostPaths;
@@ -54,13 +59,31 @@ public final class ContainerCollector implements MultiCollector {
     private long readErrorsTotal;
     private long scrapesTotal;
     private List<String> lastProblems = List.of();
+    private final boolean verdicts;
+    /** Each container's snapshot of the previous scrape (by id): a verdict needs two. */
+    private Map<String, Snapshot> previous = Map.of();
 
     public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers) {
-        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, PSS_MAX_AGE_NANOS);
+        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, PSS_MAX_AGE_NANOS, false);
     }
 
     /** As above, with the time a container's PSS and USS are remembered ({@link ContainerPss}). */
     public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers, long pssMaxAgeNanos) {
+        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, pssMaxAgeNanos, false);
+    }
+
+    /**
+     * With {@code verdicts}, each scrape also samples the containers' threads and exports
+     * {@code boxscope_container_verdict}: diagnose's rules ({@link Rules}) over the interval since the
+     * previous scrape, from the cgroup counters and the thread states seen at both scrapes.
+     */
+    public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers, boolean verdicts) {
+        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, PSS_MAX_AGE_NANOS, verdicts);
+    }
+
+    /** Every setting: PSS age and verdicts as above. */
+    public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers,
+            long pssMaxAgeNanos, boolean verdicts) {
         if (maxContainers < 1) {
             throw new IllegalArgumentException("maxContainers must be at least 1, not " + maxContainers);
         }
@@ -69,6 +92,7 @@ public final class ContainerCollector implements MultiCollector {
         this.discoveryMaxAgeNanos = discoveryMaxAgeNanos;
         this.maxContainers = maxContainers;
         this.pss = new ContainerPss(new io.boxscope.mem.smaps.ProcMemReader(paths), pssMaxAgeNanos);
+        this.verdicts = verdicts;
     }
 
     /** A minute: PSS moves slowly, and reading it walks every process's page tables. */
@@ -97,12 +121,13 @@ public final class ContainerCollector implements MultiCollector {
         int dropped = Math.max(0, containers.size() - maxContainers);
         int exported = 0;
         int vanished = 0;
+        Map<String, Snapshot> seen = new LinkedHashMap<>();
         for (ContainerInfo c : containers.subList(0, Math.min(containers.size(), maxContainers))) {
-            Sampler sampler = new Sampler(new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(),
-                    java.util.OptionalInt.empty()), paths);
+            Target target = new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(), java.util.OptionalInt.empty());
+            Sampler sampler = new Sampler(target, paths);
             Snapshot s;
             try {
-                s = sampler.sampleCgroup();
+                s = verdicts ? sampler.sample() : sampler.sampleCgroup();
             } catch (IOException e) {
                 problems.add(c.displayName() + ": " + e.getMessage());
                 continue;
@@ -124,8 +149,16 @@ public final class ContainerCollector implements MultiCollector {
                         + " (smaps_rollup Private_Clean + Private_Dirty; read at most once a minute).",
                         Unit.BYTES, l, sum.ussKb() * 1024.0);
             });
+            if (verdicts) {
+                seen.put(c.ref().id(), s);
+                Snapshot before = previous.get(c.ref().id());
+                if (before != null && s.monoNs() > before.monoNs()) {
+                    verdict(f, l, target, c, new Window(List.of(before, s), List.of(), 0, false));
+                }
+            }
         }
         pss.retain(containers.stream().map(c -> c.ref().id()).collect(java.util.stream.Collectors.toSet()));
+        previous = seen;
         readErrorsTotal += problems.size();
         problems.addAll(notices);
         lastProblems = List.copyOf(problems);
@@ -222,6 +255,19 @@ public final class ContainerCollector implements MultiCollector {
             f.counter("boxscope_container_io_operations", opsHelp, null, l.add("operation", "write"), s.io().get().writeOps());
         }
         f.gauge("boxscope_container_processes", "Processes in the container's cgroup (cgroup.procs).", null, l, s.processes());
+    }
+
+    /** One series per verdict kind, 1 for the current one: stable series whatever the verdict, and a confidence gauge. */
+    private void verdict(Families f, Labels l, Target target, ContainerInfo c, Window w) {
+        Metrics m = Metrics.of(w, c.limits().cpus(), Diagnose.cpusAvailable(c.limits(), paths));
+        Verdict v = Rules.judge(target, m, List.of());
+        for (Verdict.Kind k : Verdict.Kind.values()) {
+            f.gauge("boxscope_container_verdict", "diagnose's verdict over the interval since the previous scrape (1 for the "
+                    + "current kind): cgroup counters and two samples of thread states; run boxscope diagnose for a sharper one.",
+                    null, l.add("kind", k.name().toLowerCase(java.util.Locale.ROOT)), k == v.kind() ? 1 : 0);
+        }
+        f.gauge("boxscope_container_verdict_confidence", "Confidence of boxscope_container_verdict: 1 low, 2 medium, 3 high.",
+                null, l, 3 - v.confidence().ordinal());
     }
 
     private static void pressure(Families f, String help, Labels l, String resource, Pressure p) {

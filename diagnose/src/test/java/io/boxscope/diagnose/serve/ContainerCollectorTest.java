@@ -1,5 +1,7 @@
 package io.boxscope.diagnose.serve;
 
+import io.boxscope.diagnose.Verdict;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +59,26 @@ class ContainerCollectorTest {
     static ContainerCollector collector(Path root, List<ContainerInfo> cs, int max) {
         return new ContainerCollector(() -> new Discovery(cs, 10, 2, List.of()),
                 new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, max);
+    }
+
+    /**
+     * With verdicts, the first scrape has none (a verdict needs an interval), the second has one series
+     * per kind with exactly one at 1: the captured files do not change between the scrapes (no CPU
+     * used, no thread seen), which the rules call mostly idle with high confidence.
+     */
+    @Test
+    void exportsTheVerdictFromTheSecondScrapeOn() throws Exception {
+        Path root = fixture();
+        ContainerInfo web = container(root, ID, "web");
+        ContainerCollector c = new ContainerCollector(() -> new Discovery(List.of(web), 10, 2, List.of()),
+                new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, 100, true);
+        assertTrue(!exposition(c.collect()).contains("boxscope_container_verdict"), "a verdict from one scrape");
+        Thread.sleep(5);
+        String text = exposition(c.collect());
+        String l = "{container=\"web\",container_id=\"" + ID + "\",image=\"boxscope-test/busybox:latest\"";
+        assertTrue(text.contains("boxscope_container_verdict" + l + ",kind=\"mostly_idle\"} 1.0\n"), text);
+        assertEquals(Verdict.Kind.values().length - 1, text.split("boxscope_container_verdict\\{[^}]*\\} 0.0\n", -1).length - 1, text);
+        assertTrue(text.contains("boxscope_container_verdict_confidence" + l + "} 3.0\n"), text);
     }
 
     @Test

@@ -41,6 +41,26 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * {@code join(argv, delimiter)}: at offset 8 the number of strings read, then {@code count} slots of
+     * {@code size} bytes, each a NUL-terminated string read from the array's pointers up to its first NULL.
+     */
+    record Join(String delimiter, int count, int size) implements Action {}
+
+    /**
+     * The format of a {@code strftime(format, nsecs)} value: not a record of its own; the value holds this
+     * entry's number next to the nanoseconds, and user space formats it when printing.
+     */
+    record StrftimeFormat(String format) implements Action {}
+
+    /** {@code system(format, args...)} (--unsafe): the formatted command, run by {@code /bin/sh -c} in user space. */
+    record System(String format, List<SType> types, List<Integer> offsets) implements Action {
+        public System {
+            types = List.copyOf(types);
+            offsets = List.copyOf(offsets);
+        }
+    }
+
     /** {@code exit()}. */
     record Exit() implements Action {}
 }

@@ -32,8 +32,13 @@ public record CompiledScript(CheckedProgram checked, CollectionSpec spec, List<U
     /** A concrete attach point and its BPF cookie. */
     public record Target(io.boxscope.probe.lang.sema.Attach attach, long cookie) {}
 
-    /** Attach points in all, as {@code Attaching N probes...} counts them. */
+    /**
+     * Attach points in all, as {@code Attaching N probes...} counts them: a USDT probe compiled at several
+     * places counts once (its later sites have a site number above 0).
+     */
     public int probeCount() {
-        return units.stream().mapToInt(u -> u.attaches().size()).sum();
+        return (int) units.stream().flatMap(u -> u.attaches().stream())
+                .filter(t -> t.attach().kind() != io.boxscope.probe.lang.sema.ProbeKind.USDT || t.attach().number() == 0)
+                .count();
     }
 }

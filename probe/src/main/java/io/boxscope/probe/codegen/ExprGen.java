@@ -25,11 +25,15 @@ final class ExprGen {
     private final Asm a;
 
     private final StrGen strings;
+    final MemberGen members;
+    final CallGen calls;
 
     ExprGen(Gen g) {
         this.g = g;
         this.a = g.asm;
         this.strings = new StrGen(g, this);
+        this.members = new MemberGen(g, this);
+        this.calls = new CallGen(g, this, strings);
     }
 
     SType type(Expr e) {
@@ -58,7 +62,7 @@ final class ExprGen {
                 integer(t.orElse());
                 a.bind(end);
             }
-            case Expr.Field f -> field(f);
+            case Expr.Field f -> members.integer(f);
             case Expr.Cast c -> {
                 integer(c.operand());
                 if (type(c) instanceof SType.Int t) {
@@ -66,13 +70,12 @@ final class ExprGen {
                 }
             }
             case Expr.SizeofExpr s -> a.ldImm64(Reg.R0, type(s.operand()).size());
-            case Expr.SizeofType s -> throw unsupported(e, "sizeof(TYPE)");
-            case Expr.Call c when c.name().equals("ksym") -> integer(c.args().getFirst());
-            case Expr.Call c -> throw unsupported(e, c.name() + "() as a value");
+            case Expr.SizeofType s -> a.ldImm64(Reg.R0, g.program.constant(s));
+            case Expr.Call c -> calls.integer(c);
             case Expr.StrLit s -> throw unsupported(e, "a string where an integer is expected");
-            case Expr.IncDec i -> throw unsupported(e, "++/-- inside an expression (use it as a statement)");
-            case Expr.Index i -> throw unsupported(e, "array indexing");
-            case Expr.Offsetof o -> throw unsupported(e, "offsetof()");
+            case Expr.IncDec i -> calls.incDec(i);
+            case Expr.Index i -> members.integer(i);
+            case Expr.Offsetof o -> a.ldImm64(Reg.R0, g.program.constant(o));
             case Expr.Tuple t -> throw unsupported(e, "a tuple where an integer is expected");
         }
     }
@@ -148,10 +151,20 @@ final class ExprGen {
                     a.call(Helper.GET_ATTACH_COOKIE);
                 }
             }
+            case "curtask" -> a.call(Helper.GET_CURRENT_TASK);
             case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
                     int i = Integer.parseInt(b.name().substring(3));
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
+                        // the context is the tracepoint's arguments as u64 args[] (include/linux/trace_events.h, bpf_raw_tracepoint_args)
+                        a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * i);
+                        return;
+                    }
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.USDT) {
+                        UsdtArgGen.load(g, b, i);
+                        return;
+                    }
                     try {
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).arg(i));
                     } catch (IllegalArgumentException e) {
@@ -292,6 +305,14 @@ final class ExprGen {
     }
 
     private void unary(Expr.Unary u) {
+        if (u.op() == io.boxscope.probe.lang.ast.UnaryOp.DEREF) {
+            members.integer(u);
+            return;
+        }
+        if (u.op() == io.boxscope.probe.lang.ast.UnaryOp.ADDR) {
+            members.address(u.operand());
+            return;
+        }
         integer(u.operand());
         switch (u.op()) {
             case NOT -> {
@@ -313,42 +334,6 @@ final class ExprGen {
         a.bind(end);
     }
 
-    FieldAccess access(Expr.Field f) {
-        FieldAccess fa = g.program.field(f, g.representative);
-        if (fa == null || !(f.base() instanceof Expr.Builtin b && b.name().equals("args"))) {
-            throw unsupported(f, "field access other than args->FIELD");
-        }
-        return fa;
-    }
-
-    /** args->FIELD as an integer: a load from the tracepoint record the context points at. */
-    private void field(Expr.Field f) {
-        FieldAccess fa = access(f);
-        if (fa.layout() != FieldAccess.Layout.PLAIN) {
-            throw unsupported(f, "a " + fa.layout() + " field as an integer");
-        }
-        SType t = fa.type();
-        int bytes = t instanceof SType.Int i ? i.bytes() : 8;
-        Size s = switch (bytes) {
-            case 1 -> Size.B;
-            case 2 -> Size.H;
-            case 4 -> Size.W;
-            default -> Size.DW;
-        };
-        if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
-            // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
-            a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());
-            if (bytes < 8) {
-                extend(bytes, t instanceof SType.Int i && i.signed());
-            }
-            return;
-        }
-        a.ldx(s, Reg.R0, Gen.CTX, (int) fa.offset());
-        if (t instanceof SType.Int i && i.signed()) {
-            extend(bytes, true);
-        }
-    }
-
     /**
      * Writes the value of {@code e}, as {@code target} (its size decides the bytes written), at base + off.
      * The place must be zeroed when {@code target} is a string or tuple (strings stop at their NUL).
@@ -365,6 +350,16 @@ final class ExprGen {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
         } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+        } else if (e instanceof Expr.MapRef m && Layouts.size(t) > 8) {
+            // a wide value (usym, inet, ustack...) copied out of its map; absent keys leave the place zeroed
+            int mark = g.frame.mark();
+            lookup(m);
+            Label end = a.newLabel();
+            a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+            a.mov(Reg.R2, Reg.R0);
+            g.copy(base, off, Reg.R2, 0, Math.min(Layouts.size(t), Layouts.size(target)), Reg.R1);
+            a.bind(end);
+            g.frame.release(mark);
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Call c) {
             // (address, pid): the address is symbolized in user space with that process's mappings
             integer(c.args().getFirst());
@@ -383,6 +378,50 @@ final class ExprGen {
             a.stx(Size.DW, base, off, Reg.R0);
             integer(c.args().getLast());
             a.stx(Size.W, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Builtin b
+                && b.name().equals("func")) {
+            // the saved instruction pointer, as bpftrace 0.17 reads it: a uprobe fires at the function's first
+            // instruction (its address); a uretprobe at the return address, in the caller
+            if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.UPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.URETPROBE) {
+                throw unsupported(e, "func in " + g.kind().label() + " probes");
+            }
+            a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ip());
+            a.stx(Size.DW, base, off, Reg.R0);
+            a.call(Helper.GET_CURRENT_PID_TGID);
+            a.rsh(Reg.R0, 32);
+            a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.TIMESTAMP && e instanceof Expr.Call c) {
+            // (format's number in the action table, nsecs): user space formats it against the wall clock
+            a.ldImm64(Reg.R0, g.action(new Action.StrftimeFormat(
+                    StmtGen.utf8(((Expr.StrLit) c.args().getFirst()).bytes()))));
+            a.stx(Size.DW, base, off, Reg.R0);
+            integer(c.args().get(1));
+            a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Buffer bt && e instanceof Expr.Call c && c.name().equals("buf")) {
+            calls.buf(c, bt, base, off);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
+                && type(c.args().getLast()) instanceof SType.Array arr) {
+            calls.ntopArray(c, arr, base, off);
+        } else if (t instanceof SType.Stack st && e instanceof Expr.Variable v) {
+            g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+        } else if (t instanceof SType.Stack st && e instanceof Expr.MapRef m) {
+            // A stack kept in a map (offcputime keeps the stack a thread left the CPU with): copy the
+            // stored id (and pid), not the stack of the task running now; an absent entry is id -1,
+            // which reads back as an empty stack.
+            int mark = g.frame.mark();
+            lookup(m);
+            Label absent = a.newLabel(), end = a.newLabel();
+            a.jmp(JmpOp.JEQ, Reg.R0, 0, absent);
+            a.mov(Reg.R2, Reg.R0);
+            g.copy(base, off, Reg.R2, 0, Layouts.size(t), Reg.R1);
+            a.ja(end);
+            a.bind(absent);
+            a.st(Size.DW, base, off, -1);
+            if (st.user()) {
+                a.st(Size.DW, base, off + 8, 0);
+            }
+            a.bind(end);
+            g.frame.release(mark);
         } else if (t instanceof SType.Stack st) {
             stack(st.user());
             a.stx(Size.DW, base, off, Reg.R0);
@@ -391,7 +430,7 @@ final class ExprGen {
                 a.rsh(Reg.R0, 32);
                 a.stx(Size.DW, base, off + 8, Reg.R0);
             }
-        } else if (t.isIntegerLike() || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
+        } else if (t.isIntegerLike() || t instanceof SType.Agg || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
                 || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);

@@ -30,6 +30,12 @@ final class Gen {
     static final String CPID = "cpid";
     /** --container: a one-slot cgroup array holding the container's cgroup v2 directory. */
     static final String CGROUP = "cgroup";
+    /**
+     * A one-slot array the runtime sets to 1 when it detaches: every program but BEGIN/END returns at once when
+     * it is set (a direct map-value load and a compare), so probes whose release the kernel takes seconds over
+     * (hundreds of tracepoints) do nothing meanwhile.
+     */
+    static final String STOP = "stop";
     /** kstack/ustack: the stack trace map the ids point into. */
     static final String STACKS = "stacks";
     /** Frames kept per stack (bpftrace's limit). */
@@ -51,6 +57,8 @@ final class Gen {
     final long startNanos;
     /** Register offsets in {@code struct pt_regs} (uprobe arguments and return values); null without BTF. */
     final io.boxscope.bpf.btf.PtRegs regs;
+    /** The kernel's BTF (struct pt_regs members named by USDT argument specs); null when not readable. */
+    io.boxscope.bpf.btf.Btf btf;
 
     Gen(CheckedProgram program, CheckedProbe probe, Attach representative, Map<String, MapLayout> maps,
         List<Action> actions, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {

@@ -35,7 +35,8 @@ public final class ProbeCompiler {
 
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
-            ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE);
+            ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE,
+            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE);
 
     private ProbeCompiler() {}
 
@@ -61,16 +62,28 @@ public final class ProbeCompiler {
      */
     public static CompiledScript compile(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
                                          boolean cgroupFilter) throws ProgramException {
+        return compile(checked, cookies ? java.util.EnumSet.of(ProbeKind.TRACEPOINT, ProbeKind.PROFILE)
+                : java.util.EnumSet.noneOf(ProbeKind.class), regs, null, cgroupFilter);
+    }
+
+    /**
+     * @param cookieKinds the probe types whose links carry BPF cookies on this kernel ({@code Features.cookie}):
+     *                    attach points of those types that share a body share one program
+     * @param btf         the kernel's BTF, for USDT arguments in registers named by their spec; null when not readable
+     */
+    public static CompiledScript compile(CheckedProgram checked, java.util.Set<ProbeKind> cookieKinds,
+                                         io.boxscope.bpf.btf.PtRegs regs, io.boxscope.bpf.btf.Btf btf,
+                                         boolean cgroupFilter) throws ProgramException {
         try {
-            return build(checked, cookies, regs, cgroupFilter);
+            return build(checked, cookieKinds, regs, btf, cgroupFilter);
         } catch (CodegenException e) {
             throw new ProgramException(checked.source(), List.of(Diagnostic.error(e.span, e.getMessage(),
                     e.hints.toArray(String[]::new))));
         }
     }
 
-    private static CompiledScript build(CheckedProgram checked, boolean cookies, io.boxscope.bpf.btf.PtRegs regs,
-                                        boolean cgroupFilter) {
+    private static CompiledScript build(CheckedProgram checked, java.util.Set<ProbeKind> cookieKinds,
+                                        io.boxscope.bpf.btf.PtRegs regs, io.boxscope.bpf.btf.Btf btf, boolean cgroupFilter) {
         Map<String, MapLayout> maps = new LinkedHashMap<>();
         int i = 0;
         for (MapInfo m : checked.maps().values()) {
@@ -104,9 +117,12 @@ public final class ProbeCompiler {
             Map<List<Object>, List<Attach>> groups = new LinkedHashMap<>();
             for (Attach at : p.attaches()) {
                 List<Object> sig = new ArrayList<>(layoutSignature(checked, p, at));
-                if (!cookies || at.kind() != ProbeKind.TRACEPOINT && at.kind() != ProbeKind.PROFILE) {
-                    // one program per attach point: BEGIN/END run alone; raw tracepoints take cookies only
-                    // from Linux 6.10, and uprobes are kept simple
+                if (at.kind() == ProbeKind.USDT) {
+                    sig.add(usdtArgs(p, at)); // sites whose arguments sit in the same places share a program
+                }
+                if (!cookieKinds.contains(at.kind()) || at.kind().isSpecial()) {
+                    // one program per attach point: BEGIN/END run alone, and a kernel without cookies for this
+                    // attach type (raw tracepoints take them from Linux 6.10) cannot tell attach points apart
                     sig.add(at);
                 }
                 groups.computeIfAbsent(sig, k -> new ArrayList<>()).add(at);
@@ -126,6 +142,7 @@ public final class ProbeCompiler {
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
                 Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
+                g.btf = btf;
                 body(g, cgroupFilter && !rep.kind().isSpecial());
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 units.add(new CompiledScript.Unit(name, rep.kind(), targets,
@@ -138,6 +155,7 @@ public final class ProbeCompiler {
         specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
+        specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
         if (cgroupFilter) {
             specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
@@ -149,8 +167,8 @@ public final class ProbeCompiler {
         return switch (k) {
             case TRACEPOINT -> ProgramType.TRACEPOINT;
             case BEGIN, END, RAWTRACEPOINT -> ProgramType.RAW_TRACEPOINT;
-            case INTERVAL, PROFILE, SOFTWARE -> ProgramType.PERF_EVENT;
-            case UPROBE, URETPROBE, KPROBE, KRETPROBE -> ProgramType.KPROBE;
+            case INTERVAL, PROFILE, SOFTWARE, HARDWARE -> ProgramType.PERF_EVENT;
+            case UPROBE, URETPROBE, USDT, KPROBE, KRETPROBE -> ProgramType.KPROBE;
             default -> throw new IllegalArgumentException(k.label() + " probes have no program type here");
         };
     }
@@ -159,6 +177,11 @@ public final class ProbeCompiler {
         ExprGen x = new ExprGen(g);
         StmtGen s = new StmtGen(g, x);
         g.asm.mov(Gen.CTX, Reg.R1);
+        if (!g.kind().isSpecial()) {
+            g.asm.ldMapValue(Reg.R0, Gen.STOP, 0);
+            g.asm.ldx(io.boxscope.bpf.asm.Size.DW, Reg.R0, Reg.R0, 0);
+            g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 0, g.exit);
+        }
         if (cgroupFilter) {
             g.asm.ldMap(Reg.R1, Gen.CGROUP);
             g.asm.movImm(Reg.R2, 0);
@@ -178,6 +201,15 @@ public final class ProbeCompiler {
         g.asm.bind(g.exit);
         g.asm.movImm(Reg.R0, 0);
         g.asm.exit();
+    }
+
+    /** A USDT site's argument spec, or the site itself when it cannot be read (the error comes with codegen). */
+    private static Object usdtArgs(CheckedProbe p, Attach at) {
+        try {
+            return UsdtSites.site(at).args();
+        } catch (java.io.IOException e) {
+            return at;
+        }
     }
 
     /** The offsets {@code args->FIELD} reads at for one attach point: attach points that agree share a program. */

@@ -144,7 +144,9 @@ final class StmtGen {
             case "print" -> print(c);
             case "time" -> record(g.action(new Action.Time(c.args().isEmpty() ? null
                     : utf8(((Expr.StrLit) c.args().getFirst()).bytes()))), List.of(), List.of(), c);
-            case "cat" -> printf(c);
+            case "cat", "system" -> printf(c);
+            case "signal" -> x.calls.signal(c);
+            case "join" -> join(c);
             case "delete" -> {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
@@ -164,6 +166,47 @@ final class StmtGen {
                 throw ExprGen.unsupported(c, c.name() + "()");
             }
         }
+    }
+
+    /** bpftrace 0.17's join() limits: 16 arguments of up to 1024 bytes each (bpftrace.h, join_argnum_/join_argsize_). */
+    static final int JOIN_ARGS = 16, JOIN_ARG_SIZE = 1024;
+
+    /**
+     * join(argv [, delimiter]): reads up to {@link #JOIN_ARGS} pointers from the array and the strings they
+     * point to straight into a ring-buffer record (too big for the stack); the first NULL pointer ends it.
+     */
+    private void join(Expr.Call c) {
+        Expr arr = c.args().getFirst();
+        String delim = c.args().size() > 1 ? utf8(((Expr.StrLit) c.args().get(1)).bytes()) : " ";
+        int id = g.action(new Action.Join(delim, JOIN_ARGS, JOIN_ARG_SIZE));
+        boolean user = x.members.user(arr);
+        int mark = g.frame.mark();
+        int ptr = g.frame.alloc(8, c.span());
+        // 16 KiB is too much to zero instruction by instruction: each slot is written by a _str read, which
+        // NUL-terminates (or zeroes the slot on failure), and the count at offset 8 says how many were read
+        ringRecord(id, 16 + JOIN_ARGS * JOIN_ARG_SIZE, false, () -> {
+            Label done = a.newLabel();
+            a.st(Size.DW, Gen.RECORD, 8, 0);
+            for (int i = 0; i < JOIN_ARGS; i++) {
+                x.integer(arr);
+                if (i > 0) {
+                    a.add(Reg.R0, 8 * i);
+                }
+                a.st(Size.DW, Reg.R10, ptr, 0);
+                a.mov(Reg.R3, Reg.R0);
+                g.addr(Reg.R1, Reg.R10, ptr);
+                a.movImm(Reg.R2, 8);
+                a.call(user ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+                a.ldx(Size.DW, Reg.R3, Reg.R10, ptr);
+                a.jmp(JmpOp.JEQ, Reg.R3, 0, done);
+                g.addr(Reg.R1, Gen.RECORD, 16 + i * JOIN_ARG_SIZE);
+                a.movImm(Reg.R2, JOIN_ARG_SIZE);
+                a.call(user ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+                a.st(Size.DW, Gen.RECORD, 8, i + 1);
+            }
+            a.bind(done);
+        });
+        g.frame.release(mark);
     }
 
     private void print(Expr.Call c) {
@@ -197,8 +240,11 @@ final class StmtGen {
             offsets.add(off);
             off += Layouts.size(t);
         }
-        Action action = c.name().equals("cat") ? new Action.Cat(format, types, offsets)
-                : new Action.Printf(format, types, offsets, off);
+        Action action = switch (c.name()) {
+            case "cat" -> new Action.Cat(format, types, offsets);
+            case "system" -> new Action.System(format, types, offsets);
+            default -> new Action.Printf(format, types, offsets, off);
+        };
         record(g.action(action), args, types, c);
     }
 
@@ -216,6 +262,21 @@ final class StmtGen {
         for (SType t : types) {
             size += Layouts.size(t);
         }
+        ringRecord(id, size, true, () -> {
+            int off = 8;
+            for (int i = 0; i < values.size(); i++) {
+                x.store(values.get(i), types.get(i), Gen.RECORD, off);
+                off += Layouts.size(types.get(i));
+            }
+        });
+    }
+
+    /**
+     * Reserves a ring-buffer record of {@code size} bytes in R9 (zeroed first when {@code zero}), writes the
+     * action number at offset 0, lets {@code fill} write the rest, and submits it; a full ring buffer counts
+     * a lost record instead.
+     */
+    private void ringRecord(int id, int size, boolean zero, Runnable fill) {
         Label full = a.newLabel(), done = a.newLabel();
         a.ldMap(Reg.R1, Gen.RINGBUF);
         a.movImm(Reg.R2, size);
@@ -223,14 +284,12 @@ final class StmtGen {
         a.call(Helper.RINGBUF_RESERVE);
         a.jmp(JmpOp.JEQ, Reg.R0, 0, full);
         a.mov(Gen.RECORD, Reg.R0);
-        g.zero(Gen.RECORD, 0, size);
+        if (zero) {
+            g.zero(Gen.RECORD, 0, size);
+        }
         a.ldImm64(Reg.R1, id);
         a.stx(Size.DW, Gen.RECORD, 0, Reg.R1);
-        int off = 8;
-        for (int i = 0; i < values.size(); i++) {
-            x.store(values.get(i), types.get(i), Gen.RECORD, off);
-            off += Layouts.size(types.get(i));
-        }
+        fill.run();
         a.mov(Reg.R1, Gen.RECORD);
         a.movImm(Reg.R2, 0);
         a.call(Helper.RINGBUF_SUBMIT);

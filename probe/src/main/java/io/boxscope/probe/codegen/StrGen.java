@@ -29,8 +29,17 @@ final class StrGen {
 
     /** Byte-wise comparison up to the shorter string's size, stopping at a NUL (bpftrace's string ==). */
     void equal(Expr l, Expr r, boolean negate) {
+        compare(l, r, Integer.MAX_VALUE, negate);
+    }
+
+    /** bpftrace's strncmp(a, b, n): 0 when the first n bytes match (or match up to a common NUL), else 1. */
+    void strncmp(Expr l, Expr r, int n) {
+        compare(l, r, n, true);
+    }
+
+    private void compare(Expr l, Expr r, int limit, boolean negate) {
         SType lt = x.type(l), rt = x.type(r);
-        int n = (int) Math.min(lt.size(), rt.size());
+        int n = (int) Math.min(limit, Math.min(lt.size(), rt.size()));
         int mark = g.frame.mark();
         int ls = g.frame.alloc(Layouts.size(lt), l.span()), rs = g.frame.alloc(Layouts.size(rt), r.span());
         g.zero(Reg.R10, ls, Layouts.size(lt));
@@ -71,6 +80,7 @@ final class StrGen {
             case Expr.Call c when c.name().equals("str") -> str(c, cap, base, off);
             case Expr.Variable v -> g.copy(base, off, Reg.R10, x.slot(v), Math.min(Layouts.size(t), Layouts.round(cap) & ~7), Reg.R0);
             case Expr.Field f -> fieldString(f, cap, base, off);
+            case Expr.Index i when t instanceof SType.Str st -> x.members.charArray(i, st.bytes(), cap, base, off);
             case Expr.Ternary te -> {
                 Label no = a.newLabel(), end = a.newLabel();
                 x.truth(te.condition());
@@ -105,7 +115,7 @@ final class StrGen {
             string(arg, at, cap, base, off);
             return;
         }
-        int n = Math.min(64, cap);
+        int n = Math.min(g.program.options().strlen(), cap);
         if (c.args().size() == 2) {
             if (!(c.args().get(1) instanceof Expr.IntLit len)) {
                 throw ExprGen.unsupported(c, "str() with a length that is not a literal");
@@ -116,13 +126,19 @@ final class StrGen {
         a.mov(Reg.R3, Reg.R0);
         g.addr(Reg.R1, base, off);
         a.movImm(Reg.R2, n);
-        a.call(g.userPointers() ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+        a.call(x.members.user(arg) ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
     }
 
     /** args->FIELD as a string: a char array in the record, or a __data_loc string after it. */
     private void fieldString(Expr.Field f, int cap, Reg base, int off) {
-        FieldAccess fa = x.access(f);
-        SType.Str st = (SType.Str) fa.type();
+        FieldAccess fa = x.members.access(f);
+        if (!(fa.type() instanceof SType.Str st)) {
+            throw ExprGen.unsupported(f, "a string from a field of type " + fa.type().display());
+        }
+        if (!x.members.isContextArgs(f.base())) {
+            x.members.charArray(f, st.bytes(), cap, base, off);
+            return;
+        }
         switch (fa.layout()) {
             case PLAIN -> {
                 g.addr(Reg.R1, base, off);

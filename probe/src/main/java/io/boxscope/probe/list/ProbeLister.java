@@ -76,6 +76,7 @@ public final class ProbeLister {
             case TRACEPOINT -> tracepoints(rest, verbose, out, notices);
             case RAWTRACEPOINT -> rawTracepoints(rest, verbose, out, notices);
             case UPROBE, URETPROBE -> uprobes(type, rest, out, notices);
+            case USDT -> usdt(rest, out);
             case SOFTWARE -> {
                 int c = rest.indexOf(':');
                 Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
@@ -144,6 +145,24 @@ public final class ProbeLister {
         }
     }
 
+    /**
+     * {@code usdt:PATH[:PATTERN]}: the file's {@code .note.stapsdt} probes as bpftrace -l prints them
+     * ({@code usdt:PATH:PROVIDER:NAME}, each once however many sites it has); PATTERN matches
+     * {@code PROVIDER:NAME}, or NAME alone when it has no colon.
+     */
+    private void usdt(String rest, TreeMap<String, ListedProbe> out) throws IOException, ProbeListException {
+        int c = rest.indexOf(':');
+        Path file = UprobeTargets.resolve(c < 0 ? rest : rest.substring(0, c));
+        String pattern = c < 0 ? "*" : rest.substring(c + 1);
+        Glob g = Glob.of(pattern);
+        for (io.boxscope.bpf.elf.UsdtNote n : io.boxscope.bpf.elf.UsdtNote.of(ElfFile.read(file))) {
+            if (g.matches(pattern.contains(":") ? n.id() : n.name()) || pattern.equals("*")) {
+                String name = "usdt:" + file + ":" + n.id();
+                out.put(name, new ListedProbe(ProbeType.USDT, name, List.of()));
+            }
+        }
+    }
+
     private void uprobes(ProbeType type, String rest, TreeMap<String, ListedProbe> out, List<String> notices)
             throws IOException, ProbeListException {
         int c = rest.lastIndexOf(':');
@@ -171,6 +190,22 @@ public final class ProbeLister {
                 out.put(name, new ListedProbe(type, name, List.of()));
             }
         }
+    }
+
+    /**
+     * The functions a uprobe wildcard on {@code file} expands to, as {@code -l} lists them: both symbol tables of
+     * the file and of its separate debug file (found by build id or .gnu_debuglink under /usr/lib/debug), so
+     * {@code uprobe:libc:clos*} matches the local functions bpftrace 0.17 attaches to as well.
+     */
+    public static java.util.List<String> uprobeFunctions(Path file) throws IOException {
+        ElfFile elf = ElfFile.read(file);
+        TreeSet<String> names = new TreeSet<>();
+        addFunctionNames(elf, names);
+        Optional<Path> debug = DebugFiles.find(elf, file, DebugFiles.DEFAULT_ROOT);
+        if (debug.isPresent()) {
+            addFunctionNames(ElfFile.read(debug.get()), names);
+        }
+        return java.util.List.copyOf(names);
     }
 
     /**

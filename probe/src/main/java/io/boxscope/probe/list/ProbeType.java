@@ -8,6 +8,7 @@ public enum ProbeType {
     RAWTRACEPOINT("rawtracepoint", "rt"),
     UPROBE("uprobe", "u"),
     URETPROBE("uretprobe", "ur"),
+    USDT("usdt", "U"),
     SOFTWARE("software", "s");
 
     private final String label;

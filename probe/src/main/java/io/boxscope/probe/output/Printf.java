@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class Printf {
     /** Longest alternatives first: {@code %rx} is one conversion, not {@code %r} then {@code x}. */
-    static final Pattern SPEC = Pattern.compile(
+    public static final Pattern SPEC = Pattern.compile(
             "%-?[0-9]*(\\.[0-9]+)?(rx|rh|r|s|c|(?:hh|h|ll|l|j|z|t)?[duoxXp])");
 
     private final String format;
@@ -38,6 +38,11 @@ public final class Printf {
 
     public String format() {
         return format;
+    }
+
+    /** The conversions bpftrace recognises, in order ({@code d}, {@code lu}, {@code s}, {@code rx}...). */
+    public List<String> conversions() {
+        return List.copyOf(conversions);
     }
 
     /** How many arguments the format takes. */

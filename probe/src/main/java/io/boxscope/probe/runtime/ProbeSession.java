@@ -28,8 +28,10 @@ import io.boxscope.probe.output.Value;
  * errors as one paragraph), {@link #attach} (every probe but BEGIN/END), {@link #begin} (BEGIN runs
  * once through BPF_PROG_TEST_RUN, as bpftrace runs it), {@link #poll} (ring-buffer records become
  * output: printf, print, clear, zero, exit), then {@link #finish}: detach, run END, print what is left
- * and every map. Output goes to a sink as strings; nothing here prints. Not thread-safe: one thread
- * runs the session (signals only ask it to stop).
+ * and every map. What the program produces goes to a {@link ProbeSink}: typed records for a library
+ * (the BCC-class tools), or bpftrace's text/JSON through {@link ProbeSink#rendering} (the overloads that
+ * take a {@code Consumer<String>} render with the {@link Output} given to {@link #load}). Nothing here
+ * prints. Not thread-safe: one thread runs the session (signals only ask it to stop).
  */
 public final class ProbeSession implements AutoCloseable {
     private final CompiledScript script;
@@ -39,18 +41,36 @@ public final class ProbeSession implements AutoCloseable {
     private final MapReader reader;
     private final RingBufReader ring;
     private final List<Link> links = new ArrayList<>();
+    /** USDT semaphores this session incremented in the -p process (kernels without ref_ctr_offset), undone at finish. */
+    private final List<AutoCloseable> semaphores = new ArrayList<>();
     private boolean exited;
     private int targetPid = -1;
     private Consumer<String> errors = e -> { };
     private long lostReported;
+    /** Action number of each printf to its format number ({@link ProbeSink#printf}); -1 for other actions. */
+    private final int[] printfIds;
+    private final List<String> printfFormats = new ArrayList<>();
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output) {
         this.script = script;
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
+        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
+        this.printfIds = new int[script.actions().size()];
+        for (int i = 0; i < printfIds.length; i++) {
+            printfIds[i] = -1;
+            if (script.actions().get(i) instanceof Action.Printf p) {
+                printfIds[i] = printfFormats.size();
+                printfFormats.add(p.format());
+            }
+        }
+    }
+
+    /** Creates the maps and loads the programs, for a caller that only uses {@link ProbeSink}s of its own. */
+    public static ProbeSession load(CompiledScript script, String source) throws ProbeRunException {
+        return load(script, Output.text(), source);
     }
 
     /** Creates the maps and loads the programs; {@code source} names the script in messages. */
@@ -71,8 +91,18 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    /** Attaches every probe that fires on its own and returns bpftrace's {@code Attaching N probes...}. */
+    /** Whether BEGIN already ran (attach() runs it first, as bpftrace does). */
+    private boolean begun;
+
+    /**
+     * Runs BEGIN, then attaches every probe that fires on its own, and returns bpftrace's
+     * {@code Attaching N probes...}. BEGIN runs before the other probes attach, as in bpftrace 0.17
+     * (BPFtrace::run triggers BEGIN between attaching the special probes and the others), so what BEGIN
+     * prints (a tool's header) comes before any event; {@link #begin} writes it.
+     */
     public String attach() throws ProbeRunException {
+        runSpecial(ProbeKind.BEGIN);
+        begun = true;
         for (CompiledScript.Unit u : script.units()) {
             Program p = collection.program(u.program());
             for (CompiledScript.Target t : u.attaches()) {
@@ -85,13 +115,21 @@ public final class ProbeSession implements AutoCloseable {
                                 Attach.SoftwareEvent.CPU_CLOCK, Attach.Sampling.period(periodNanos(t.attach().target().getFirst(),
                                         t.attach().number())), Cpus.online().getFirst(), t.cookie())));
                         case RAWTRACEPOINT -> links.add(collection.attach(u.program(),
-                                x -> Attach.rawTracepoint(x, target.getFirst())));
+                                x -> Attach.rawTracepoint(x, target.getFirst(), u.attaches().size() > 1 ? t.cookie() : 0)));
+                        case SOFTWARE -> links.add(collection.attach(u.program(), x -> Attach.perfCounterEveryCpu(x,
+                                Attach.PERF_TYPE_SOFTWARE, softwareConfig(target.getFirst()),
+                                Attach.Sampling.period(t.attach().number()), t.cookie())));
+                        case HARDWARE -> links.add(collection.attach(u.program(), x -> Attach.perfCounterEveryCpu(x,
+                                Attach.PERF_TYPE_HARDWARE, hardwareConfig(target.getFirst()),
+                                Attach.Sampling.period(t.attach().number()), t.cookie())));
+                        case USDT -> links.add(usdt(u, t));
                         case PROFILE -> links.add(collection.attach(u.program(), x -> Attach.perfEventEveryCpu(x,
                                 Attach.SoftwareEvent.CPU_CLOCK, target.getFirst().equals("hz")
                                         ? Attach.Sampling.frequency(t.attach().number())
                                         : Attach.Sampling.period(periodNanos(target.getFirst(), t.attach().number())), t.cookie())));
                         case UPROBE, URETPROBE -> links.add(collection.attach(u.program(), x -> Attach.uprobe(x,
-                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid)));
+                                java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid,
+                                u.attaches().size() > 1 ? t.cookie() : 0)));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);
@@ -106,6 +144,56 @@ public final class ProbeSession implements AutoCloseable {
             }
         }
         return output.render(new Event.Attached(script.probeCount()));
+    }
+
+    /** PERF_COUNT_SW_* of a software event as bpftrace names it. */
+    static long softwareConfig(String name) {
+        return io.boxscope.probe.list.SoftwareEvent.ALL.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("software event " + name)).config();
+    }
+
+    /** PERF_COUNT_HW_* (include/uapi/linux/perf_event.h, enum perf_hw_id) of a hardware event as bpftrace names it. */
+    static long hardwareConfig(String name) {
+        return switch (name) {
+            case "cpu-cycles", "cycles" -> 0;
+            case "instructions" -> 1;
+            case "cache-references" -> 2;
+            case "cache-misses" -> 3;
+            case "branch-instructions", "branches" -> 4;
+            case "branch-misses" -> 5;
+            case "bus-cycles" -> 6;
+            case "frontend-stalls" -> 7;
+            case "backend-stalls" -> 8;
+            case "ref-cycles" -> 9;
+            default -> throw new IllegalArgumentException("hardware event " + name);
+        };
+    }
+
+    /**
+     * A uprobe at a USDT site. A site with a semaphore gets it incremented while attached: by the kernel in every
+     * process mapping the file where the uprobe PMU has {@code ref_ctr_offset}, else in the {@code -p} process
+     * through /proc/PID/mem ({@link Semaphores}); without either the probe would never fire, which is an error.
+     */
+    private Link usdt(CompiledScript.Unit u, CompiledScript.Target t) {
+        java.nio.file.Path file = java.nio.file.Path.of(t.attach().target().getFirst());
+        long[] off;
+        try {
+            off = io.boxscope.probe.codegen.UsdtSites.fileOffsets(t.attach());
+        } catch (java.io.IOException e) {
+            throw new BpfException("place " + t.attach().name(), io.boxscope.bpf.Errno.ENOENT.number(), e.getMessage());
+        }
+        long cookie = u.attaches().size() > 1 ? t.cookie() : 0;
+        String op = "attach " + t.attach().name();
+        if (off[1] == 0 || Attach.uprobeRefCounters()) {
+            return collection.attach(u.program(), x -> Attach.uprobeAt(x, file, off[0], off[1], false, targetPid, op, cookie));
+        }
+        if (targetPid <= 0) {
+            throw new BpfException(op, io.boxscope.bpf.Errno.EOPNOTSUPP.number(), "the probe is behind a semaphore and this "
+                    + "kernel's uprobe PMU cannot set it (no ref_ctr_offset, Linux 4.20+): give -p PID to set it in that process");
+        }
+        Link l = collection.attach(u.program(), x -> Attach.uprobeAt(x, file, off[0], false, targetPid, op, cookie));
+        semaphores.add(Semaphores.increment(targetPid, file, off[1]));
+        return l;
     }
 
     static long periodNanos(String unit, long n) {
@@ -154,19 +242,87 @@ public final class ProbeSession implements AutoCloseable {
         collection.map("cpid").update(new byte[4], v, BpfMap.ANY);
     }
 
-    /** Runs the BEGIN probes and writes what they print. */
+    /** Runs the BEGIN probes (unless {@link #attach} did) and writes what they print. */
     public void begin(Consumer<String> out) {
-        runSpecial(ProbeKind.BEGIN);
-        drain(out);
+        begin(rendering(out));
+    }
+
+    /** Runs the BEGIN probes (unless {@link #attach} did) and hands what they produce to {@code sink}. */
+    public void begin(ProbeSink sink) {
+        if (!begun) {
+            runSpecial(ProbeKind.BEGIN);
+            begun = true;
+        }
+        drain(sink);
     }
 
     /** Waits up to {@code timeout} for records and writes their output; true once {@code exit()} ran. */
     public boolean poll(Duration timeout, Consumer<String> out) throws InterruptedException {
+        return poll(timeout, rendering(out));
+    }
+
+    /** Waits up to {@code timeout} for records and hands them to {@code sink}; true once {@code exit()} ran. */
+    public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
         if (!exited) {
-            ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), out), timeout);
+            ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), sink), timeout);
         }
-        reportLost(out);
+        reportLost(sink);
         return exited;
+    }
+
+    private ProbeSink rendering(Consumer<String> out) {
+        return ProbeSink.rendering(output, out);
+    }
+
+    /** The program's printf formats, indexed by the format number {@link ProbeSink#printf} receives. */
+    public List<String> printfFormats() {
+        return List.copyOf(printfFormats);
+    }
+
+    /** Records the ring buffer dropped since the session was loaded (it was full: user space fell behind). */
+    public long lost() {
+        return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    }
+
+    /** One script map ({@code "@name"}, or {@code "@"} for the unnamed map) as it is now. */
+    public MapDump map(String name) {
+        MapLayout l = layout(name);
+        return reader.read(l, collection.map(l.kernelName()));
+    }
+
+    /** {@code clear(@name)} from user space: every entry deleted (an array's zeroed), as the action does. */
+    public void clear(String name) {
+        clear(layout(name), false);
+    }
+
+    /**
+     * Seeds {@code @name[key] = value} from user space, for a map of integers to integers (plain
+     * values, not aggregations) that the program fills itself from now on: an entry the program wrote
+     * already is kept. Returns false when the entry existed or the map is full. A tool uses it for
+     * state that predates tracing (the parent of every process already running).
+     */
+    public boolean seed(String name, long key, long value) {
+        MapLayout l = layout(name);
+        if (l.agg() != null || l.keySize() != 8 || l.valueSize() != 8 || !l.info().hasKeys()) {
+            throw new IllegalArgumentException(name + " is not a map of integers to integers");
+        }
+        java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+        try {
+            collection.map(l.kernelName()).update(java.nio.ByteBuffer.allocate(8).order(order).putLong(key).array(),
+                    java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), BpfMap.NOEXIST);
+            return true;
+        } catch (BpfException e) {
+            return false; // EEXIST: the program's entry is newer; E2BIG: the map is full
+        }
+    }
+
+    private MapLayout layout(String name) {
+        String key = name.startsWith("@") ? name.substring(1) : name;
+        MapLayout l = script.maps().get(key);
+        if (l == null) {
+            throw new IllegalArgumentException("the program has no map " + name + "; it has " + script.maps().keySet());
+        }
+        return l;
     }
 
     public boolean exited() {
@@ -175,9 +331,12 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Detaches every probe, runs END, writes the records left and then every map, as bpftrace does at exit. */
     public void finish(Consumer<String> out) {
-        for (Link l : links) {
-            l.close();
-        }
+        finish(rendering(out));
+    }
+
+    /** Detaches every probe, runs END, hands the records left and then every map ({@link Event.Exit}) to {@code sink}. */
+    public void finish(ProbeSink out) {
+        detach();
         if (!exited) {
             drain(out);
         } else {
@@ -188,11 +347,27 @@ public final class ProbeSession implements AutoCloseable {
         drain(out);
         exited = true;
         reportLost(out);
+        out.event(new Event.Exit(maps()));
+    }
+
+    /**
+     * Every script map as it is now, read back and decoded (stacks symbolized while their processes
+     * are alive), for callers that want figures rather than bpftrace's text: the tools and diagnose.
+     */
+    public List<MapDump> maps() {
         List<MapDump> maps = new ArrayList<>();
         for (MapLayout l : script.maps().values()) {
             maps.add(reader.read(l, collection.map(l.kernelName())));
         }
-        out.accept(output.render(new Event.Exit(maps)));
+        return maps;
+    }
+
+    /** Detaches every probe (idempotent): what the maps hold stops changing. */
+    public void detach() {
+        for (Link l : links) {
+            l.close();
+        }
+        links.clear();
     }
 
     private void runSpecial(ProbeKind kind) {
@@ -203,7 +378,7 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    private void drain(Consumer<String> out) {
+    private void drain(ProbeSink out) {
         ring.drain(r -> {
             if (!exited) {
                 handle(r.toArray(ValueLayout.JAVA_BYTE), out);
@@ -211,15 +386,15 @@ public final class ProbeSession implements AutoCloseable {
         });
     }
 
-    private void reportLost(Consumer<String> out) {
-        long lost = ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    private void reportLost(ProbeSink out) {
+        long lost = lost();
         if (lost > lostReported) {
-            out.accept(output.render(new Event.Lost(lost - lostReported)));
+            out.event(new Event.Lost(lost - lostReported));
             lostReported = lost;
         }
     }
 
-    private void handle(byte[] rec, Consumer<String> out) {
+    private void handle(byte[] rec, ProbeSink out) {
         if (exited) {
             return;
         }
@@ -233,17 +408,34 @@ public final class ProbeSession implements AutoCloseable {
                 for (int i = 0; i < p.types().size(); i++) {
                     args.add(values.decode(p.types().get(i), rec, p.offsets().get(i), false));
                 }
-                out.accept(output.render(new Event.Printf(p.format(), args)));
+                out.printf(printfIds[(int) id], new Event.Printf(p.format(), args));
             }
-            case Action.PrintValue v -> out.accept(output.render(new Event.Print(values.decode(v.type(), rec, 8, false))));
+            case Action.PrintValue v -> out.event(new Event.Print(values.decode(v.type(), rec, 8, false)));
             case Action.PrintMap m -> {
                 MapLayout l = script.maps().get(m.map());
-                out.accept(output.render(new Event.PrintMap(reader.read(l, collection.map(l.kernelName())), m.top(), m.div())));
+                out.event(new Event.PrintMap(reader.read(l, collection.map(l.kernelName())), m.top(), m.div()));
             }
             case Action.Clear c -> clear(script.maps().get(c.map()), false);
             case Action.Zero z -> clear(script.maps().get(z.map()), true);
             case Action.Exit e -> exited = true;
-            case Action.Time t -> out.accept(output.render(new Event.Time(t.format(), java.time.ZonedDateTime.now())));
+            case Action.StrftimeFormat f -> throw new IllegalStateException("a strftime format is not a record");
+            case Action.System sys -> {
+                List<Value> args = new ArrayList<>();
+                for (int i = 0; i < sys.types().size(); i++) {
+                    args.add(values.decode(sys.types().get(i), rec, sys.offsets().get(i), false));
+                }
+                String command = new io.boxscope.probe.output.Printf(sys.format()).apply(args);
+                out.event(new Event.Message(io.boxscope.probe.output.MessageType.SYSCALL, SystemCommand.run(command, errors)));
+            }
+            case Action.Join j -> {
+                long n = Math.min(j.count(), Math.max(0, ValueDecoder.u64(rec, 8)));
+                List<String> args = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    args.add(ValueDecoder.cString(rec, 16 + i * j.size(), j.size()));
+                }
+                out.event(new Event.Join(args, j.delimiter()));
+            }
+            case Action.Time t -> out.event(new Event.Time(t.format(), java.time.ZonedDateTime.now()));
             case Action.Cat c -> {
                 List<Value> args = new ArrayList<>();
                 for (int i = 0; i < c.types().size(); i++) {
@@ -251,8 +443,8 @@ public final class ProbeSession implements AutoCloseable {
                 }
                 String path = new io.boxscope.probe.output.Printf(c.format()).apply(args);
                 try {
-                    out.accept(output.render(new Event.Message(io.boxscope.probe.output.MessageType.CAT,
-                            java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8))));
+                    out.event(new Event.Message(io.boxscope.probe.output.MessageType.CAT,
+                            java.nio.file.Files.readString(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8)));
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     errors.accept("cat(): failed to open file '" + path + "': " + e.getMessage());
                 }
@@ -283,8 +475,45 @@ public final class ProbeSession implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Detaches every probe and resets the semaphores this session set, without running END or reading maps
+     * ({@code --dry-run} ends here; {@link #finish} starts with it). Idempotent.
+     */
+    public void detach() {
+        try {
+            if (!links.isEmpty()) {
+                // programs return at once from here on, while the kernel takes its time releasing the links
+                byte[] one = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(1).array();
+                collection.map("stop").update(new byte[4], one, BpfMap.ANY);
+            }
+            Link.closeAll(links);
+        } finally {
+            links.clear();
+        }
+        closeSemaphores();
+    }
+
+    private void closeSemaphores() {
+        for (AutoCloseable c : semaphores) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                errors.accept("cannot reset a USDT semaphore: " + e.getMessage());
+            }
+        }
+        semaphores.clear();
+    }
+
+    /** Tests: increments a USDT semaphore by hand as on kernels without ref_ctr_offset; closed with the session. */
+    AutoCloseable semaphoreByHand(int pid, java.nio.file.Path file, long fileOffset) {
+        Semaphores s = Semaphores.increment(pid, file, fileOffset);
+        semaphores.add(s);
+        return s;
+    }
+
     @Override
     public void close() {
+        closeSemaphores();
         try {
             ring.close();
         } finally {

@@ -14,6 +14,7 @@ import io.boxscope.probe.lang.sema.Analyzer;
 import io.boxscope.probe.lang.sema.CheckOptions;
 import io.boxscope.probe.lang.sema.CheckedProgram;
 import io.boxscope.probe.lang.sema.LiveKernel;
+import io.boxscope.probe.lang.sema.ProbeKind;
 
 /** The whole front half of the pipeline for the running kernel: parse, check, compile. */
 public final class Scripts {
@@ -35,14 +36,43 @@ public final class Scripts {
             throws ProgramException, java.nio.file.AccessDeniedException {
         LiveKernel kernel = LiveKernel.of(sysRoot);
         CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), kernel, options);
-        boolean cookies = Features.cookie(AttachKind.TRACEPOINT).isSupported()
-                && Features.cookie(AttachKind.PERF_EVENT_SOFTWARE).isSupported();
         PtRegs regs;
+        io.boxscope.bpf.btf.Btf btf;
         try {
-            regs = kernel.btf().isPresent() ? PtRegs.of(kernel.btf().get(), Arch.current()) : null;
+            btf = kernel.btf().orElse(null);
+            regs = btf != null ? PtRegs.of(btf, Arch.current()) : null;
         } catch (java.io.IOException | RuntimeException e) {
+            btf = null;
             regs = null; // uprobe arguments then fail to compile with a message saying why
         }
-        return ProbeCompiler.compile(checked, cookies, regs, cgroupFilter);
+        return ProbeCompiler.compile(checked, cookieKinds(checked), regs, btf, cgroupFilter);
+    }
+
+    /**
+     * The probe types of {@code checked} whose links carry BPF cookies on this kernel, asked of the feature probes
+     * (each attaches for real, once per JVM) only for types the script uses and only where an attach point shares
+     * its body with others: a wildcard or a comma-separated list then compiles to one program, not one per match.
+     */
+    static java.util.Set<ProbeKind> cookieKinds(CheckedProgram checked) {
+        java.util.Set<ProbeKind> used = java.util.EnumSet.noneOf(ProbeKind.class);
+        for (var p : checked.probes()) {
+            if (p.attaches().size() > 1) {
+                p.attaches().forEach(a -> used.add(a.kind()));
+            }
+        }
+        java.util.Set<ProbeKind> out = java.util.EnumSet.noneOf(ProbeKind.class);
+        for (ProbeKind k : used) {
+            AttachKind how = switch (k) {
+                case TRACEPOINT -> AttachKind.TRACEPOINT;
+                case RAWTRACEPOINT -> AttachKind.RAW_TRACEPOINT;
+                case PROFILE, INTERVAL, SOFTWARE, HARDWARE -> AttachKind.PERF_EVENT_SOFTWARE;
+                case UPROBE, URETPROBE, USDT -> AttachKind.UPROBE;
+                case BEGIN, END, KPROBE, KRETPROBE, KFUNC, KRETFUNC -> null;
+            };
+            if (how != null && Features.cookie(how).isSupported()) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 }

@@ -42,13 +42,18 @@ final class Stacks {
     }
 
     String ksym(long addr) {
-        return kernelSymbol(addr).map(Symbol::name).orElse(Long.toHexString(addr));
+        return kernelSymbol(addr).map(Symbol::name).orElse(pointer(addr));
+    }
+
+    /** An address without a symbol as bpftrace 0.17 writes it, C++'s {@code << (void *)addr}: 0x1f, or 0 for null. */
+    static String pointer(long addr) {
+        return addr == 0 ? "0" : "0x" + Long.toHexString(addr);
     }
 
     /** usym(): the function name in process {@code pid}, or the address in hex (the process may be gone). */
     String usym(long addr, int pid) {
         Optional<Symbol> s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(addr) : Optional.empty();
-        return s.map(Symbol::name).orElse(Long.toHexString(addr));
+        return s.map(Symbol::name).orElse(pointer(addr));
     }
 
     List<Value.Frame> frames(int id, boolean user, int pid, int limit, boolean perf) {

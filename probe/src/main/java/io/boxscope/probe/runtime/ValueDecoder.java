@@ -20,7 +20,11 @@ final class ValueDecoder {
     private final Stacks stacks;
     private java.util.Map<Integer, String> users;
 
-    ValueDecoder(List<String> probeNames, Stacks stacks) {
+    /** The script's action table: strftime values refer to their format by its number there. */
+    private final List<io.boxscope.probe.codegen.Action> actions;
+
+    ValueDecoder(List<String> probeNames, List<io.boxscope.probe.codegen.Action> actions, Stacks stacks) {
+        this.actions = actions;
         this.probeNames = probeNames;
         this.stacks = stacks;
     }
@@ -62,6 +66,16 @@ final class ValueDecoder {
         return users.getOrDefault((int) uid, Long.toString(uid));
     }
 
+    /**
+     * The wall-clock time of a {@code nsecs} value (CLOCK_MONOTONIC, bpf_ktime_get_ns): now minus how long
+     * ago it was, as bpftrace 0.17 resolves strftime's argument against the boot time. The JVM's nanoTime
+     * reads the same clock on Linux.
+     */
+    static java.time.ZonedDateTime wallClock(long nsecs) {
+        long ago = System.nanoTime() - nsecs;
+        return java.time.Instant.now().minusNanos(ago).atZone(java.time.ZoneId.systemDefault());
+    }
+
     static long u64(byte[] b, int off) {
         return ByteBuffer.wrap(b, off, 8).order(ByteOrder.nativeOrder()).getLong();
     }
@@ -71,6 +85,8 @@ final class ValueDecoder {
         return switch (t) {
             case SType.Int i -> new Value.Int(u64(b, off), promote ? 64 : i.bytes() * 8, i.signed());
             case SType.Ptr p -> promote ? new Value.Pointer(u64(b, off)) : new Value.Int(u64(b, off), 64, false);
+            // a copy of count()/sum()/min()/max() in a variable: one 64-bit number
+            case SType.Agg ag -> new Value.Int(u64(b, off), 64, ag.kind() != io.boxscope.probe.lang.sema.AggKind.COUNT);
             case SType.Str s -> new Value.Str(cString(b, off, Math.min(s.bytes(), b.length - off)));
             case SType.Tuple tu -> {
                 List<Value> els = new ArrayList<>();
@@ -105,6 +121,16 @@ final class ValueDecoder {
                 yield new Value.Resolved(ResolvedKind.INET, inet(af, b, off + 8), u64(b, off + 8));
             }
             case SType.Special s when s.kind() == SpecialKind.CONTAINER -> new Value.Str(containerName(u64(b, off)));
+            case SType.Special s when s.kind() == SpecialKind.TIMESTAMP -> {
+                long nsecs = u64(b, off + 8);
+                String format = actions.get((int) u64(b, off)) instanceof io.boxscope.probe.codegen.Action.StrftimeFormat f ? f.format() : "";
+                yield new Value.Resolved(ResolvedKind.TIMESTAMP,
+                        io.boxscope.probe.output.Strftime.strftime(format, wallClock(nsecs)), nsecs);
+            }
+            case SType.Buffer bt -> {
+                int n = Math.min(bt.length(), b[off] & 0xff);
+                yield new Value.Buffer(java.util.Arrays.copyOfRange(b, off + 1, off + 1 + n));
+            }
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);
                 yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);
@@ -116,13 +142,9 @@ final class ValueDecoder {
     /** inet_ntop(3) of an IPv4 (AF_INET, 2) or IPv6 (AF_INET6, 10) address. */
     static String inet(long af, byte[] b, int off) {
         if (af == 2) {
-            return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
+            return io.boxscope.proc.InetText.ipv4(b, off);
         }
-        try {
-            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, off, off + 16)).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "";
-        }
+        return io.boxscope.proc.InetText.ipv6(java.util.Arrays.copyOfRange(b, off, off + 16));
     }
 
     /** Key arguments: one value per {@code @m[a, b]} argument (a tuple key is its elements). */

@@ -26,16 +26,12 @@ import org.junit.jupiter.api.TestFactory;
 class OutputCorpusRuntimeTest {
     /** Case name → why it cannot run through code generation yet. */
     static final Map<String, String> NOT_YET = Map.ofEntries(
-            Map.entry("printf-percent-percent", "front end: 'Too many arguments' for a %% before a conversion"),
-            Map.entry("print-variable-from-map", "front end: $x = @c[k] of a count() map is refused ('cannot be stored'); bpftrace 0.17 accepts it"),
-            Map.entry("printf-percent-i-is-not-a-conversion", "front end: %i counted as a conversion"),
             Map.entry("printf-buffers", "front end: buf() of a string literal refused; codegen has no buf()"),
             Map.entry("printf-buffer-width", "front end: buf() of a string literal refused; codegen has no buf()"),
             Map.entry("print-buffer-and-buffer-map", "front end: buf() of a string literal refused; codegen has no buf()"),
             Map.entry("printf-resolved-strings", "front end: strerror() unknown; codegen has no ntop()/ksym()"),
             Map.entry("print-unquoted-types-in-json", "front end: strerror() unknown; codegen has no cgroup_path()"),
-            Map.entry("printf-ipv6", "front end: pton() unknown"),
-            Map.entry("strftime-values", "codegen: strftime()"));
+            Map.entry("printf-ipv6", "front end: pton() unknown"));
 
     private static boolean runnable(Corpus.Case k) {
         return k.error() == null && k.live() != Corpus.Live.NO && k.args().isEmpty();

@@ -25,7 +25,13 @@ public final class Runs {
      * run ends when it exits (or after {@code max}).
      */
     public static Result run(String program, boolean json, Duration max, Runnable whileRunning, String command) throws Exception {
-        CompiledScript s = Scripts.compile(new SourceText("stdin", program), Path.of("/sys"), new CheckOptions(false, List.of()));
+        return run(program, new CheckOptions(false, List.of()), json, max, whileRunning, command);
+    }
+
+    /** With the front end's options ({@code --unsafe}, positional parameters). */
+    public static Result run(String program, CheckOptions options, boolean json, Duration max, Runnable whileRunning,
+                             String command) throws Exception {
+        CompiledScript s = Scripts.compile(new SourceText("stdin", program), Path.of("/sys"), options);
         StringBuilder sb = new StringBuilder();
         ChildCommand child = null;
         try (ProbeSession session = ProbeSession.load(s, json ? Output.json() : Output.text(), "stdin")) {

@@ -117,6 +117,34 @@ class RuntimeKernelTest {
         assertTrue(raw.contains(getppid), out);
     }
 
+    /**
+     * A stack kept in a map and used later as a key is the stack that was kept (offcputime's pattern),
+     * not the stack of the probe that reads it: kept at getppid's entry, it holds the system call
+     * path; read in a profile sample taken while the thread spins in user space, a fresh kstack would
+     * have no do_syscall_64 frame (and is empty in user mode).
+     */
+    @Test
+    void aStackKeptInAMapIsTheOneKept() throws Throwable {
+        int tid = Libc.gettid();
+        String out = Runs.run("tracepoint:syscalls:sys_enter_getppid /tid == " + tid + "/ { @k[tid] = kstack; @has[tid] = 1; }"
+                + " profile:hz:97 /tid == " + tid + " && @has[tid] == 1/ { @s[@k[tid]] = count(); } END { clear(@k); clear(@has); }",
+                false, Duration.ofMillis(100), () -> {
+                    try {
+                        Libc.getppid(1);
+                    } catch (Throwable e) {
+                        throw new AssertionError(e);
+                    }
+                    long end = System.nanoTime() + 1_000_000_000L;
+                    long x = 0;
+                    while (System.nanoTime() < end) {
+                        x += System.nanoTime() % 7;
+                    }
+                    assertTrue(x >= 0);
+                }).out();
+        assertTrue(out.contains("@s[") && out.contains("do_syscall_64"), out);
+        assertTrue(!out.contains("@s[\n]") && !out.contains("asm_sysvec_apic_timer_interrupt"), out);
+    }
+
     @Test
     void profileFiresOnTheBusyThread() throws Throwable {
         int tid = Libc.gettid();

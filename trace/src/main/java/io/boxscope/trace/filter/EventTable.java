@@ -1,11 +1,7 @@
 package io.boxscope.trace.filter;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.boxscope.trace.scap.EventInfo;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,9 +15,10 @@ import java.util.Set;
  * exist, which event arguments {@code evt.arg.NAME} may name and their types, and which syscall
  * produces an event of which name (for the push-down of {@code evt.type} into the kernel).
  *
- * <p>Data, not code: the resource {@code sysdig-events.txt} was derived from falcosecurity/libs at
- * the commit Debian's sysdig 0.29.3 is built from (see its header). A syscall that has no event of
- * its own in sysdig is reported as a "generic" event whose {@code evt.type} is the syscall's name.
+ * <p>A view of the module's one event table, {@link io.boxscope.trace.scap.EventTable} (falcosecurity/libs
+ * at the commit Debian's sysdig 0.29.3 is built from): every event but the unused slots, with sysdig's
+ * EC_/PT_ spellings; the PPM_SC_* names; the syscalls with events of their own. A syscall that has no
+ * event of its own in sysdig is reported as a "generic" event whose {@code evt.type} is the syscall's name.
  */
 public final class EventTable {
     /** One event kind: its name, direction ('>' enter, '<' exit), category and argument names → types. */
@@ -55,53 +52,28 @@ public final class EventTable {
     public static EventTable sysdig() {
         EventTable t = instance;
         if (t == null) {
-            try (InputStream in = EventTable.class.getResourceAsStream("sysdig-events.txt")) {
-                if (in == null) {
-                    throw new IllegalStateException("sysdig-events.txt is missing from the trace module");
-                }
-                t = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            t = of(io.boxscope.trace.scap.EventTable.get());
             instance = t;
         }
         return t;
     }
 
-    /** Parses the resource's text (tab-separated lines, '#' comments). */
-    static EventTable parse(String text) {
+    /** The filter's view of a scap event table. */
+    static EventTable of(io.boxscope.trace.scap.EventTable table) {
         List<EventKind> events = new ArrayList<>();
-        Map<String, String> sys = new LinkedHashMap<>();
-        Set<String> sc = new LinkedHashSet<>();
-        try (BufferedReader r = new BufferedReader(new java.io.StringReader(text))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split("\t", -1);
-                switch (f[0]) {
-                    case "event" -> {
-                        Map<String, String> params = new LinkedHashMap<>();
-                        if (f.length > 5 && !f[5].isEmpty()) {
-                            for (String p : f[5].split(",")) {
-                                int colon = p.lastIndexOf(':');
-                                params.putIfAbsent(p.substring(0, colon), p.substring(colon + 1));
-                            }
-                        }
-                        Set<String> flags = new LinkedHashSet<>(List.of(f[4].split("\\|")));
-                        events.add(new EventKind(f[1], f[2].charAt(0), f[3], Collections.unmodifiableSet(flags),
-                                Collections.unmodifiableMap(params)));
-                    }
-                    case "syscall" -> sys.put(f[1], f[2]);
-                    case "ppmsc" -> sc.add(f[1]);
-                    default -> throw new IllegalArgumentException("sysdig-events.txt: unknown line kind " + f[0]);
-                }
+        for (EventInfo e : table.all()) {
+            if (e.unused()) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Map<String, String> params = new LinkedHashMap<>();
+            for (EventInfo.ParamInfo p : e.params()) {
+                params.putIfAbsent(p.name(), "PT_" + p.type().name());
+            }
+            Set<String> flags = new LinkedHashSet<>(e.flags());
+            events.add(new EventKind(e.name(), e.direction(), "EC_" + e.category(), Collections.unmodifiableSet(flags),
+                    Collections.unmodifiableMap(params)));
         }
-        return new EventTable(events, sys, sc);
+        return new EventTable(events, table.syscallEvents(), new LinkedHashSet<>(table.syscallNames()));
     }
 
     /** Every event kind, enter and exit, in sysdig's table order. */

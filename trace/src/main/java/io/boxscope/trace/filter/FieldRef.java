@@ -15,6 +15,16 @@ public record FieldRef(Field field, String argName, Integer index, FieldType typ
         return new FieldRef(field, null, null, field.type());
     }
 
+    /**
+     * A field named as a filter names it ({@code proc.name}, {@code evt.rawarg.res}, {@code proc.aname[2]}):
+     * what output formats ({@code -p %fd.name}) and chisels' key and value fields use.
+     *
+     * @throws FilterException when the name is not a field boxscope supports (the message says so)
+     */
+    public static FieldRef parse(String name) {
+        return new FieldResolver(EventTable.sysdig(), name).resolve(name, 0);
+    }
+
     /** For proc.aname/proc.apid without [N]: the filter matches when any ancestor matches. */
     public boolean anyAncestor() {
         return field.arg() == Field.Arg.ANCESTOR && index == null;

@@ -28,6 +28,8 @@ public final class EventFormatter {
     private final Inspector inspector;
     private final ZoneId zone;
     private long num;
+    private BufferFormat buffers = BufferFormat.DOTS;
+    private boolean cut = true;
 
     public EventFormatter(Inspector inspector, ZoneId zone) {
         this.inspector = inspector;
@@ -39,10 +41,23 @@ public final class EventFormatter {
      * (internal events, numbers beyond the table). Every event advances evt.num.
      */
     public String next(ScapEvent e) {
+        apply(e);
+        return line(e);
+    }
+
+    /**
+     * The first half of {@link #next}: applies {@code e} and advances evt.num, without building its line (a
+     * capture that writes a file, or whose filter drops the event, needs no text).
+     */
+    public void apply(ScapEvent e) {
         num++;
         inspector.apply(e);
+    }
+
+    /** The second half of {@link #next}: the line of {@code e}, the event just {@link #apply applied}, or null. */
+    public String line(ScapEvent e) {
         EventInfo info = e.info().orElse(null);
-        if (info == null || info.category().equals("INTERNAL") || e.stateOnly()) {
+        if (hidden(e)) {
             return null;
         }
         String type = typeName(e);
@@ -53,6 +68,26 @@ public final class EventFormatter {
                 .append(info.direction()).append(' ').append(type).append(' ');
         args(b, e);
         return b.toString();
+    }
+
+    /**
+     * How buffers print from now on ({@code -A}, {@code -x}, {@code -X}), and whether a buffer printed with
+     * dots is cut at 80 characters, as sysdig cuts them unless {@code -v}, a chisel or {@code -j} is given
+     * (sysdig.cpp set_max_evt_output_len; event.cpp cuts only the default format).
+     */
+    public void buffers(BufferFormat format, boolean cutAt80) {
+        this.buffers = format;
+        this.cut = cutAt80;
+    }
+
+    /**
+     * Whether sysdig reads {@code e} without showing it (it is numbered all the same): internal events
+     * (Boxscope's drop record), state-only events, container descriptions, numbers beyond the table.
+     * Chisels do not see these events either.
+     */
+    public static boolean hidden(ScapEvent e) {
+        EventInfo info = e.info().orElse(null);
+        return info == null || info.category().equals("INTERNAL") || e.stateOnly() || Inspector.isContainerEvent(info);
     }
 
     /** The number of the last event passed to {@link #next} (sysdig's evt.num). */
@@ -145,7 +180,7 @@ public final class EventFormatter {
     }
 
     /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
-    String time(long ts) {
+    public String time(long ts) {
         ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
         return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
     }
@@ -160,7 +195,13 @@ public final class EventFormatter {
                 return r.toString();
             }
             case ParamValue.Text s -> b.append(s.string());
-            case ParamValue.Bytes bytes -> dots(b, bytes.bytes());
+            case ParamValue.Bytes bytes -> {
+                if (buffers == BufferFormat.DOTS && cut) {
+                    dots(b, bytes.bytes());
+                } else {
+                    buffers.append(b, bytes.bytes());
+                }
+            }
             case ParamValue.SockAddr a -> {
                 if (a.family() == 1) {
                     b.append(a.path());
@@ -332,7 +373,8 @@ public final class EventFormatter {
         return address(sip, sport) + "->" + address(dip, dport);
     }
 
-    private static String ip(byte[] a) {
+    /** An address as sysdig prints it: dotted IPv4, inet_ntop's IPv6, "" for any other length. */
+    public static String ip(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
         }
@@ -342,45 +384,8 @@ public final class EventFormatter {
         return ipv6(a);
     }
 
-    /** inet_ntop(3)'s IPv6 text: lowercase groups without leading zeros, the longest run of 2+ zero groups as {@code ::}. */
-    static String ipv6(byte[] a) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        boolean mapped = bestStart == 0 && (bestLen == 6 || (bestLen == 5 && g[5] == 0xffff));
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (mapped && i == 6) {
-                b.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff).append('.').append(a[15] & 0xff);
-                break;
-            }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(g[i]));
-        }
-        return b.toString();
+    /** inet_ntop(3)'s IPv6 text (shared with the probe language's ntop()). */
+    public static String ipv6(byte[] a) {
+        return io.boxscope.proc.InetText.ipv6(a);
     }
 }

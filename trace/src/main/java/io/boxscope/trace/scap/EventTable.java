@@ -18,7 +18,11 @@ import java.util.Optional;
  * The event table and flag tables of falcosecurity/libs at commit e5c53d64 (March 2022), the libs
  * Debian's sysdig 0.29.3 is built on ({@code libfalcosecurity0 0.1.1dev+git20220316.e5c53d64}). The
  * facts live as data in {@code events.tsv} and {@code flags.tsv} next to this class, generated from
- * driver/event_table.c and driver/flags_table.c by {@code trace/src/build/gen_event_table.py}.
+ * driver/event_table.c and driver/flags_table.c by {@code trace/src/build/gen_event_table.py}, with the
+ * PPM_SC_* names and categories ({@code syscalls.tsv}, userspace/libscap/syscall_info_table.c) and the
+ * kernel system calls that have events of their own ({@code syscall-events.tsv}, driver/syscall_table.c).
+ * The one event table of the module: the filter's view ({@link io.boxscope.trace.filter.EventTable}) is
+ * made from it.
  */
 public final class EventTable {
     /** PPM_EVENT_MAX of that libs version: event numbers at or above it are from newer drivers. */
@@ -31,10 +35,12 @@ public final class EventTable {
     private final Map<String, EventInfo> byConstant = new HashMap<>();
     private final String[] syscalls;
     private final String[] syscallCategories;
+    private final Map<String, String> syscallEvents;
 
     private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls,
-                       String[] syscallCategories) {
+                       String[] syscallCategories, Map<String, String> syscallEvents) {
         this.syscallCategories = syscallCategories;
+        this.syscallEvents = syscallEvents;
         this.events = events;
         this.flagTables = flagTables;
         this.syscalls = syscalls;
@@ -85,6 +91,24 @@ public final class EventTable {
         return id >= 0 && id < syscallCategories.length ? Optional.of(syscallCategories[id]) : Optional.empty();
     }
 
+    /** Every PPM_SC_* system call name, by id (what generic events are named). */
+    public List<String> syscallNames() {
+        return List.of(syscalls);
+    }
+
+    /**
+     * The event name of the system call the kernel calls {@code kernelName}, when sysdig names its events
+     * specially (driver/syscall_table.c: pread64 gives pread events), or empty for a generic one.
+     */
+    public Optional<String> eventOfSyscall(String kernelName) {
+        return Optional.ofNullable(syscallEvents.get(kernelName));
+    }
+
+    /** The kernel system calls with events of their own, in syscall_table.c's order, and their event names. */
+    public Map<String, String> syscallEvents() {
+        return syscallEvents;
+    }
+
     /** One name of a flag table. */
     public record FlagName(String name, long value) {}
 
@@ -119,8 +143,13 @@ public final class EventTable {
                 sc.add(f[1]);
                 cats.add(f[2]);
             }
+            Map<String, String> syscallEvents = new LinkedHashMap<>();
+            for (String line : lines("syscall-events.tsv")) {
+                String[] f = line.split("\t");
+                syscallEvents.put(f[0], f[1]);
+            }
             return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new),
-                    cats.toArray(String[]::new));
+                    cats.toArray(String[]::new), java.util.Collections.unmodifiableMap(syscallEvents));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the scap event table from the jar", e);
         }

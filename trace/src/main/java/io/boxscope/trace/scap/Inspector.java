@@ -136,6 +136,7 @@ public final class Inspector {
     private final Map<Long, Thread> threads = new HashMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
+    private final Map<String, Container> containers = new HashMap<>();
     private final List<InterfaceInfo> interfaces;
     private long removeAfter = -1;
     private Fd eventFd;
@@ -180,6 +181,37 @@ public final class Inspector {
         };
     }
 
+    /**
+     * A container as the capture file describes it (libsinsp's container event: its JSON's
+     * {@code container.id}, {@code name}, {@code image}).
+     */
+    public record Container(String id, String name, String image) {}
+
+    /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
+    static boolean isContainerEvent(EventInfo info) {
+        return info.name().equals("container");
+    }
+
+    private void container(ScapEvent e) {
+        if (!(e.value("json").orElse(null) instanceof ParamValue.Text text)) {
+            return; // the old PPME_CONTAINER_E (id, type, name, image) is not decoded
+        }
+        try {
+            Object root = io.boxscope.proc.json.Json.parse(text.string());
+            if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
+                containers.put(id, new Container(id, c.get("name") instanceof String n ? n : null,
+                        c.get("image") instanceof String i ? i : null));
+            }
+        } catch (RuntimeException bad) {
+            // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
+        }
+    }
+
+    /** The container the file describes with this (12-character) id, or null. */
+    public Container container(String id) {
+        return containers.get(id);
+    }
+
     /** The thread {@code tid}, or null. */
     public Thread thread(long tid) {
         return threads.get(tid);
@@ -211,6 +243,10 @@ public final class Inspector {
         eventFd = null;
         EventInfo info = e.info().orElse(null);
         if (info == null) {
+            return;
+        }
+        if (isContainerEvent(info)) {
+            container(e); // describes a container; its tid (-1) is no thread
             return;
         }
         Thread t = threads.get(e.tid());
@@ -496,6 +532,9 @@ public final class Inspector {
             }
             parent.ptid = num(e, "ptid");
             parent.vpid = parent.pid;
+            if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
+                parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
+            }
             if (num(e, "uid") != Long.MIN_VALUE) {
                 parent.uid = num(e, "uid");
                 parent.gid = num(e, "gid");

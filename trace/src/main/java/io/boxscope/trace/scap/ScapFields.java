@@ -29,7 +29,20 @@ public final class ScapFields implements FieldSource {
     /** A failed connect's exit: sysdig names its fd after the tuple (extract_fdname_from_creator). */
     private final boolean failedConnect;
 
+    /** Names and images of running containers (live capture), or null when reading a file. */
+    private final java.util.function.Function<ContainerRef, io.boxscope.proc.container.ContainerInfo> containers;
+
     public ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e) {
+        this(fmt, inspector, e, null);
+    }
+
+    /**
+     * Fields of a live event: {@code containers} names the containers the runtimes know (a file carries no
+     * container metadata this reader decodes, a live capture asks the runtimes).
+     */
+    public ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e,
+                      java.util.function.Function<ContainerRef, io.boxscope.proc.container.ContainerInfo> containers) {
+        this.containers = containers;
         this.fmt = fmt;
         this.inspector = inspector;
         this.e = e;
@@ -113,13 +126,36 @@ public final class ScapFields implements FieldSource {
             }
             case CONTAINER_NAME -> {
                 ContainerRef c = container();
-                yield c != null && c.isHost() ? text("host") : null; // names come from the runtime, not the file
+                if (c == null) {
+                    yield null;
+                }
+                if (c.isHost()) {
+                    yield text("host");
+                }
+                // a file's container events name it (none: no name, as in sysdig); live, the runtimes do
+                Inspector.Container known = inspector.container(c.shortId());
+                if (known != null) {
+                    yield text(known.name());
+                }
+                var live = containers == null ? null : containers.apply(c);
+                yield live == null ? null : text(live.name());
             }
             case CONTAINER_TYPE -> {
                 ContainerRef c = container();
                 yield c == null ? null : text(c.runtime().label());
             }
-            case CONTAINER_IMAGE -> null; // the file carries no container metadata this reader decodes
+            case CONTAINER_IMAGE -> {
+                ContainerRef c = container();
+                if (c == null || c.isHost()) {
+                    yield null;
+                }
+                Inspector.Container known = inspector.container(c.shortId());
+                if (known != null) {
+                    yield text(known.image());
+                }
+                var live = containers == null ? null : containers.apply(c);
+                yield live == null ? null : text(live.image());
+            }
             case FD_NUM -> {
                 Long n = fdNum();
                 yield n == null ? null : num(n);

@@ -158,8 +158,7 @@ final class CallTyper {
             case "exit" -> arity(c, 0, 0) ? new SType.None() : ExprTyper.ERROR;
             case "signal" -> signal(c);
             case "strncmp" -> strncmp(c);
-            case "reg" -> arity(c, 1, 1) && stringLiteral(c, 0) != null && notIn(c, ProbeKind.BEGIN, ProbeKind.END)
-                    ? SType.Int.U64 : ExprTyper.ERROR;
+            case "reg" -> reg(c);
             case "override" -> {
                 boolean ok = unsafe(c) & arity(c, 1, 1);
                 if (ok && intArg(c, 0) && !t.scope.all(k -> k == ProbeKind.KPROBE)) {
@@ -332,7 +331,7 @@ final class CallTyper {
         if (c.args().size() == 2 && !intArg(c, 1)) {
             return ExprTyper.ERROR;
         }
-        return new SType.Str(64);
+        return new SType.Str(t.options.strlen());
     }
 
     private SType buf(Expr.Call c) {
@@ -382,6 +381,46 @@ final class CallTyper {
             return err(c, "ntop() expects an integer or an array of 4 or 16 bytes (" + a.display() + " provided)");
         }
         return new SType.Special(SpecialKind.INET);
+    }
+
+    /**
+     * reg("name"): a register saved in the probe's {@code struct pt_regs}, by its member name there (x86-64:
+     * ip, sp, ax, di...; what bpftrace accepts); the offset comes from kernel BTF and is kept as the call's
+     * constant.
+     */
+    private SType reg(Expr.Call c) {
+        if (!arity(c, 1, 1)) {
+            return ExprTyper.ERROR;
+        }
+        String name = stringLiteral(c, 0);
+        if (name == null || !notIn(c, ProbeKind.BEGIN, ProbeKind.END)) {
+            return ExprTyper.ERROR;
+        }
+        if (!t.scope.all(k -> k == ProbeKind.KPROBE || k == ProbeKind.KRETPROBE || k == ProbeKind.UPROBE
+                || k == ProbeKind.URETPROBE || k == ProbeKind.USDT)) {
+            return err(c, "reg can not be used with \"" + t.scope.kind().label() + "\" probes",
+                    "registers are saved for kprobes, uprobes and usdt probes");
+        }
+        io.boxscope.bpf.btf.Btf btf = t.factory.btf();
+        if (btf == null) {
+            return err(c, "reg() needs the layout of struct pt_regs from kernel BTF, which this kernel lacks");
+        }
+        int regs;
+        try {
+            regs = btf.findId("pt_regs", io.boxscope.bpf.btf.BtfKind.STRUCT).orElseThrow();
+        } catch (java.io.IOException | java.util.NoSuchElementException e) {
+            return err(c, "reg() needs struct pt_regs in kernel BTF, which this kernel's BTF lacks");
+        }
+        try {
+            t.constants.put(c, btf.member(regs, name).byteOffset());
+        } catch (java.io.IOException e) {
+            List<String> near = EditDistance.closest(name,
+                    t.factory.fieldNames(new SType.Record("struct pt_regs", 0, regs, List.of())), 2);
+            return err(c, "'" + name + "' is not a valid register on this architecture ("
+                    + io.boxscope.bpf.sys.Arch.current().name().toLowerCase(java.util.Locale.ROOT) + ")",
+                    near.isEmpty() ? "the names are those of struct pt_regs' members" : "did you mean " + ProbeResolver.quoteAll(near) + "?");
+        }
+        return SType.Int.U64;
     }
 
     private SType signal(Expr.Call c) {

@@ -112,11 +112,19 @@ final class Checker {
             String what = value instanceof Expr.Call c ? c.name() + "()" : "this expression";
             return t.error(value.span(), what + " has no value to assign");
         }
+        if (v instanceof SType.Agg ag && scalarAgg(ag.kind())) {
+            return v; // bpftrace 0.17 copies this CPU's count/sum/min/max; the copy keeps the aggregation's type
+        }
         if (v != ExprTyper.ERROR && !ExprTyper.storable(v)) {
             return t.error(value.span(), "a value of type '" + v.display() + "' cannot be stored",
                     v instanceof SType.Record ? "store a pointer to it, or one of its fields" : "");
         }
         return v;
+    }
+
+    /** Aggregations whose value is one integer, which bpftrace lets a script copy into a variable or map. */
+    static boolean scalarAgg(AggKind k) {
+        return k == AggKind.COUNT || k == AggKind.SUM || k == AggKind.MIN || k == AggKind.MAX;
     }
 
     private void assignVariable(Stmt.Assign a, Expr.Variable v) {
@@ -185,10 +193,18 @@ final class Checker {
                 val = t.error(m.span(), "'" + a.op().symbol() + "' needs an integer map; " + m.display() + " holds " + cur.display());
             }
             if (val != ExprTyper.ERROR) {
-                val = SType.Int.I64;
+                // bpftrace 0.17 creates a map first written by OP= as uint64 (@x -= 1 prints 18446744073709551615)
+                val = cur instanceof SType.Int ? cur : SType.Int.U64;
             }
         } else {
+            String outer = t.assigning;
+            t.assigning = m.name();
             val = value(a.value());
+            t.assigning = outer;
+            if (val instanceof SType.Agg ag) {
+                // a copied count is printed as a plain number: the map holds an integer, not an aggregation
+                val = ag.kind() == AggKind.COUNT ? SType.Int.U64 : SType.Int.I64;
+            }
         }
         if (val == ExprTyper.ERROR) {
             t.types.put(m, ExprTyper.ERROR);

@@ -125,6 +125,10 @@ final class ExprTyper {
             return ERROR;
         }
         if (!maps.exists(m.name()) || maps.value(m.name()) == null) {
+            if (collecting() && m.name().equals(assigning)) {
+                // @m[k] = @m[k] + x as the map's first assignment: bpftrace 0.17 reads an absent key as 0 (int64)
+                return SType.Int.I64;
+            }
             if (collecting()) {
                 return ERROR;
             }
@@ -144,6 +148,9 @@ final class ExprTyper {
                 ? "assign it somewhere (" + m.display() + " = ...)"
                 : "did you mean " + ProbeResolver.quoteAll(near.stream().map(n -> "@" + n).toList()) + "?");
     }
+
+    /** The map whose plain assignment is being checked (its own reads on the right may precede its type). */
+    String assigning;
 
     /** True during the first pass, which only gathers map types (reads of maps defined later are fine then). */
     boolean collecting;

@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * printf-style format strings as bpftrace checks them (src/printf.cpp, 0.17): each conversion
- * {@code %[flags][width][.precision][length]conv} takes one argument; {@code %d %i %u %x %X %o %c %p} take
- * integers (pointers too), {@code %s} takes strings and everything bpftrace prints as text (symbols,
- * stacks, usernames, addresses...), {@code %r} a {@code buf()}. Unknown conversions are reported
- * (bpftrace silently skips them, which hides mistakes).
+ * printf-style format strings as bpftrace checks them (src/printf.cpp, 0.17): each conversion it
+ * recognises takes one argument; {@code %d %u %x %X %o %c %p} take integers (pointers too), {@code %s} takes
+ * strings and everything bpftrace prints as text (symbols, stacks, usernames, addresses...), {@code %r} a
+ * {@code buf()}. Anything else after a {@code %} ({@code %i}, {@code %f}) is plain text, as in bpftrace.
  */
 final class FormatCheck {
     /** One conversion in the format: its text ({@code %-5d}) and conversion character. */
@@ -16,54 +15,18 @@ final class FormatCheck {
 
     private FormatCheck() {}
 
-    /** The conversions, or an error message. */
+    /**
+     * The conversions, found as bpftrace 0.17 finds them (the runtime's {@link io.boxscope.probe.output.Printf}):
+     * anything else after a {@code %}, {@code %i} included, is text, so it takes no argument.
+     */
     static Object parse(String fmt) {
         List<Spec> out = new ArrayList<>();
-        int i = 0;
-        while (i < fmt.length()) {
-            char c = fmt.charAt(i);
-            if (c != '%') {
-                i++;
-                continue;
-            }
-            int start = i++;
-            if (i < fmt.length() && fmt.charAt(i) == '%') {
-                i++;
-                continue;
-            }
-            while (i < fmt.length() && "-+ #0".indexOf(fmt.charAt(i)) >= 0) {
-                i++;
-            }
-            while (i < fmt.length() && Character.isDigit(fmt.charAt(i))) {
-                i++;
-            }
-            if (i < fmt.length() && fmt.charAt(i) == '.') {
-                i++;
-                while (i < fmt.length() && Character.isDigit(fmt.charAt(i))) {
-                    i++;
-                }
-            }
-            while (i < fmt.length() && "hlqjzt".indexOf(fmt.charAt(i)) >= 0) {
-                i++;
-            }
-            if (i >= fmt.length()) {
-                return "printf: incomplete conversion '" + fmt.substring(start) + "' at the end of the format string";
-            }
-            char conv = fmt.charAt(i++);
-            if ("diuxXocsprl".indexOf(conv) < 0) {
-                return "printf: unknown conversion '" + printable(fmt.substring(start, i)) + "'";
-            }
-            out.add(new Spec(fmt.substring(start, i), conv));
+        java.util.regex.Matcher m = io.boxscope.probe.output.Printf.SPEC.matcher(fmt);
+        while (m.find()) {
+            String conv = m.group(2);
+            out.add(new Spec(m.group(), conv.startsWith("r") ? 'r' : conv.charAt(conv.length() - 1)));
         }
         return out;
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            b.append(c < 0x20 || c >= 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
     }
 
     /** Null if the argument suits the conversion, else bpftrace's message. */

@@ -33,4 +33,9 @@ public interface KernelInfo {
 
     /** Function symbols of an ELF file (for uprobe wildcards). */
     List<String> functions(Path elf) throws IOException;
+
+    /** The USDT probe sites of an ELF file ({@code .note.stapsdt}), in note order. */
+    default List<io.boxscope.bpf.elf.UsdtNote> usdt(Path elf) throws IOException {
+        return io.boxscope.bpf.elf.UsdtNote.of(io.boxscope.bpf.elf.ElfFile.read(elf));
+    }
 }

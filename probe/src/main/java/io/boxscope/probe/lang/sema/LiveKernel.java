@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import io.boxscope.bpf.btf.Btf;
-import io.boxscope.bpf.elf.ElfFile;
-import io.boxscope.bpf.elf.ElfSymbol;
 import io.boxscope.bpf.feature.AttachKind;
 import io.boxscope.bpf.feature.Features;
 import io.boxscope.bpf.feature.Support;
@@ -97,15 +94,9 @@ public final class LiveKernel implements KernelInfo {
         }
     }
 
-    /** Named functions of both symbol tables, as {@code probe -l} lists them. */
+    /** Named functions of both symbol tables (and of the file's debug file), as {@code probe -l} lists them. */
     @Override
     public List<String> functions(Path elf) throws IOException {
-        TreeSet<String> names = new TreeSet<>();
-        for (ElfSymbol s : ElfFile.read(elf).symbols()) {
-            if (s.isFunction() && s.value() != 0 && !s.name().isEmpty() && !s.name().contains(".part.")) {
-                names.add(s.name());
-            }
-        }
-        return List.copyOf(names);
+        return io.boxscope.probe.list.ProbeLister.uprobeFunctions(elf);
     }
 }

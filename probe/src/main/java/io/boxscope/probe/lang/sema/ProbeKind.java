@@ -50,7 +50,7 @@ public enum ProbeKind {
 
     /** Probes whose context carries function arguments ({@code arg0..argN}). */
     public boolean hasArgN() {
-        return this == KPROBE || this == UPROBE || this == USDT;
+        return this == KPROBE || this == UPROBE || this == USDT || this == RAWTRACEPOINT;
     }
 
     /** Probes where {@code retval} is defined. */

@@ -228,6 +228,12 @@ final class ProbeResolver {
                 .toList();
     }
 
+    /**
+     * {@code usdt:PATH:PROVIDER:NAME} or {@code usdt:PATH:NAME} (any provider), wildcards in both: one attach
+     * point per probe site of the file's {@code .note.stapsdt} notes; a probe the compiler emitted at several
+     * places (inlined) has one per place, told apart by {@link Attach#number()} (the site's index among the
+     * probe's sites), which {@code Attaching N probes} counts once as bpftrace does.
+     */
     private List<Attach> usdt(AttachPoint ap) throws IOException {
         if (!arity(ap, ProbeKind.USDT, 2, 3)) {
             return List.of();
@@ -239,9 +245,35 @@ final class ProbeResolver {
             diags.error(ap.span(), e.getMessage());
             return List.of();
         }
-        List<String> t = new ArrayList<>(ap.parts());
-        t.set(0, file.toString());
-        return List.of(new Attach(ProbeKind.USDT, "usdt:" + String.join(":", t), t, 0));
+        List<io.boxscope.bpf.elf.UsdtNote> notes;
+        try {
+            notes = kernel.usdt(file);
+        } catch (io.boxscope.bpf.elf.ElfException e) {
+            diags.error(ap.span(), "cannot read the USDT notes of " + file + ": " + e.getMessage());
+            return List.of();
+        }
+        Glob provider = Glob.of(ap.parts().size() == 3 ? ap.parts().get(1) : "*");
+        Glob name = Glob.of(ap.parts().getLast());
+        List<Attach> out = new ArrayList<>();
+        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
+        for (io.boxscope.bpf.elf.UsdtNote n : notes) {
+            if (provider.matches(n.provider()) && name.matches(n.name())) {
+                int site = sites.merge(n.id(), 1, Integer::sum) - 1;
+                out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
+                        List.of(file.toString(), n.provider(), n.name()), site));
+            }
+        }
+        if (out.isEmpty()) {
+            String what = String.join(":", ap.parts().subList(1, ap.parts().size()));
+            List<String> near = provider.isWildcard() || name.isWildcard() ? List.of()
+                    : EditDistance.closest(ap.parts().size() == 3 ? what : ap.parts().getLast(), notes.stream()
+                            .map(n -> ap.parts().size() == 3 ? n.id() : n.name()).distinct().toList(), 3);
+            diags.error(ap.span(), notes.isEmpty() ? "no USDT probes in " + file + " (it has no .note.stapsdt section)"
+                    : "usdt probe not found: " + file + ":" + what, near.isEmpty()
+                    ? new String[] {"list them with: boxscope probe -l 'usdt:" + file + ":*'"}
+                    : new String[] {"did you mean " + quoteAll(near) + "?"});
+        }
+        return out;
     }
 
     private List<Attach> timer(AttachPoint ap, ProbeKind kind) {
@@ -307,6 +339,11 @@ final class ProbeResolver {
         }
         long n = ap.parts().size() == 2 ? positive(ap, ap.parts().get(1)) : 1_000_000;
         if (n <= 0) {
+            return List.of();
+        }
+        if (kernel.attach(AttachKind.PERF_EVENT_HARDWARE) instanceof Support.Unsupported u) {
+            diags.error(ap.span(), "hardware counters are not available on this machine",
+                    "use software:cpu-clock:N or profile:hz:N to sample on a clock instead", "why: " + u.reason());
             return List.of();
         }
         return List.of(new Attach(ProbeKind.HARDWARE, "hardware:" + name + ":" + n, List.of(name), n));

@@ -1,0 +1,137 @@
+package io.boxscope.cli.tools;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.StopSignals;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.cli.View;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.tools.core.Schedule;
+import io.boxscope.tools.core.ToolTarget;
+import io.boxscope.tools.hist.IntervalRun;
+
+/**
+ * An interval BCC-class tool as a command ({@code boxscope biolatency}, {@code runqlat},
+ * {@code cachestat}, {@code funccount}): the run through {@link IntervalRun} (Ctrl-C, SIGTERM, the
+ * schedule's end or its count end it, everything detached), the header libbpf-tools print once
+ * the probes are attached, one report per interval (text, or one JSON object per line with --json)
+ * and lost events on standard error. A subclass declares its options, builds the run and the view.
+ *
+ * @param <R> the tool's report record (tools module)
+ */
+public abstract class IntervalCommand<R> extends CliCommand {
+
+    protected IntervalCommand(String name, String... description) {
+        super(name, description);
+    }
+
+    /** The library run for the options given (a usage error throws {@link UsageException}). */
+    protected abstract IntervalRun<R> run(GlobalOptions g, ToolTarget target) throws IOException;
+
+    /** What to trace: --pid/-p and --container or a cgroup directory, resolved. */
+    protected abstract ToolTarget target(GlobalOptions g) throws IOException;
+
+    /** When to report and stop. */
+    protected abstract Schedule schedule();
+
+    /** How a report looks. */
+    protected abstract View<R> view();
+
+    /** The text printed once every probe is attached ({@code probes} attach points). */
+    protected abstract String header(int probes);
+
+    /** Refuses what this kernel cannot do before anything is loaded (exit 1 with the message); nothing by default. */
+    protected void check(GlobalOptions g) throws IOException, ProbeRunException {
+    }
+
+    /** The text printed after the last report (funccount's {@code Detaching...}); none by default. */
+    protected String trailer() {
+        return "";
+    }
+
+    @Override
+    public final Integer call() throws IOException {
+        GlobalOptions g = global();
+        ToolTarget target = target(g);
+        Schedule schedule = schedule();
+        IntervalRun<R> run = run(g, target);
+        View<R> view = view();
+        PrintWriter out = out();
+        PrintWriter err = err();
+        try (StopSignals stop = StopSignals.install()) {
+            check(g);
+            run.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(), new IntervalRun.Listener<>() {
+                @Override
+                public void started(int probes) {
+                    if (!g.json()) {
+                        out.print(header(probes));
+                        out.flush();
+                    }
+                }
+
+                @Override
+                public void report(R report) {
+                    emit(report, view);
+                }
+
+                @Override
+                public void lost(long events) {
+                    ToolCommand.reportLost(out, err, events);
+                }
+            });
+            if (!g.json()) {
+                out.print(trailer());
+                out.flush();
+            }
+            return ExitCode.OK;
+        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+            return ToolCommand.failed(name(), e, err);
+        }
+    }
+
+    /** libbpf-tools' {@code [interval [count]]}: seconds between reports (none: one at the end) and how many. */
+    protected static Schedule intervals(List<Integer> args, Integer defaultInterval) {
+        if (args.size() > 2) {
+            throw new UsageException("unrecognized positional argument: " + args.get(2));
+        }
+        Integer interval = args.isEmpty() ? defaultInterval : args.get(0);
+        long count = args.size() == 2 ? args.get(1) : 0;
+        if (interval != null && interval <= 0) {
+            throw new UsageException("invalid interval: " + interval + " (seconds, above 0)");
+        }
+        if (count < 0 || (args.size() == 2 && count == 0)) {
+            throw new UsageException("invalid count: " + count + " (above 0)");
+        }
+        return new Schedule(null, interval == null ? null : Duration.ofSeconds(interval), count);
+    }
+
+    /**
+     * The target of a tool without -p: --container's cgroup, or libbpf-tools' {@code -c CG} cgroup v2
+     * directory (not both).
+     */
+    protected static ToolTarget cgroupTarget(GlobalOptions g, Path cgroup) throws IOException {
+        if (cgroup != null && g.container() != null) {
+            throw new UsageException("--container and -c/--cgroup both select a cgroup: give one");
+        }
+        if (cgroup != null) {
+            if (!Files.isDirectory(cgroup)) {
+                throw new UsageException("cgroup directory " + Text.safe(cgroup.toString()) + " does not exist");
+            }
+            return new ToolTarget(null, cgroup, null);
+        }
+        try {
+            return ToolTarget.resolve(g.paths(), null, g.container());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(Text.safe(e.getMessage()));
+        }
+    }
+}

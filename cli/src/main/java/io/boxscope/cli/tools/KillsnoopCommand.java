@@ -1,0 +1,81 @@
+package io.boxscope.cli.tools;
+
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import io.boxscope.bpf.Signals;
+import io.boxscope.cli.Opt;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.proc.json.Json;
+import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.ToolTarget;
+import io.boxscope.tools.killsnoop.KillEvent;
+import io.boxscope.tools.killsnoop.Killsnoop;
+
+/** {@code boxscope killsnoop}: libbpf-tools' killsnoop (sigsnoop), its options and columns, plus --container, -C and --json. */
+public final class KillsnoopCommand extends ToolCommand<KillEvent> {
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    final Opt<Boolean> killOnly = flag("-k", "--kill").help("Trace signals issued by kill syscall only.");
+    final Opt<Boolean> names = flag("-n", "--name").help("Output signal name instead of signal number.");
+    final Opt<String> signal = option(String.class, null, "-s", "--signal").label("SIGNAL").help("Signal to trace.");
+    final Opt<Boolean> failed = flag("-x", "--failed").help("Trace failed signals only.");
+
+    public KillsnoopCommand() {
+        super("killsnoop", "-C", "Trace standard and real-time signals (libbpf-tools killsnoop/sigsnoop, on the",
+                "signal_generate and kill/tkill/tgkill tracepoints). Needs root (CAP_BPF + CAP_PERFMON).");
+        examples("  boxscope killsnoop             trace signals system-wide",
+                "  boxscope killsnoop -k          trace signals issued by kill syscall only",
+                "  boxscope killsnoop -x          trace failed signals only",
+                "  boxscope killsnoop -p 1216     only trace PID 1216",
+                "  boxscope killsnoop -s 9 -n     only trace signal 9, by name",
+                "  boxscope killsnoop --container web -C -k",
+                "  boxscope killsnoop --json -k -d 10 | jq -c '[.comm, .signal, .tpid]'");
+    }
+
+    @Override
+    protected EventTool<KillEvent> tool(ToolTarget target) {
+        Integer sig = null;
+        if (signal.value() != null) {
+            sig = Signals.parse(signal.value());
+            if (sig == null) {
+                throw new UsageException("invalid signal: " + Text.safe(signal.value()) + " (give a number or a name such as TERM)");
+            }
+        }
+        return new Killsnoop(new Killsnoop.Options(killOnly.value(), failed.value(), sig));
+    }
+
+    @Override
+    protected String header(ToolTarget target) {
+        return (containerColumn() ? String.format(Locale.ROOT, "%-16s ", "CONTAINER") : "")
+                + String.format(Locale.ROOT, "%-8s %-7s %-16s %-9s %-7s %-6s%n", "TIME", "PID", "COMM", "SIG", "TPID", "RESULT");
+    }
+
+    @Override
+    protected Map<String, Object> json(KillEvent e) {
+        Map<String, Object> o = Json.object();
+        o.put("time", e.time().format(HMS));
+        o.put("container", e.container());
+        o.put("pid", e.pid());
+        o.put("comm", e.comm());
+        o.put("signal", e.signal());
+        o.put("signal_name", e.signal() == 0 ? null : Signals.name(e.signal()));
+        o.put("tpid", e.tpid());
+        o.put("result", e.result());
+        return o;
+    }
+
+    /** The installed libbpf-tools killsnoop's line (no TCOMM column: that came later). */
+    @Override
+    protected String line(KillEvent e) {
+        String sig = names.value() ? name(e.signal()) : Integer.toString(e.signal());
+        return (containerColumn() ? containerCell(e.container()) : "") + String.format(Locale.ROOT, "%-8s %-7d %-16s %-9s %-7d %-6d%n",
+                e.time().format(HMS), e.pid(), Text.safe(e.comm()), sig, e.tpid(), e.result());
+    }
+
+    /** libbpf-tools' sig_name table: N/A for 0, SIGHUP..SIGSYS, then SIGNAL-N. */
+    static String name(int sig) {
+        return sig == 0 ? "N/A" : sig < 32 ? Signals.name(sig) : "SIGNAL-" + sig;
+    }
+}

@@ -1,0 +1,69 @@
+package io.boxscope.cli.tools;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.cli.Text;
+import io.boxscope.proc.json.Json;
+import io.boxscope.tools.stacks.Folded;
+import io.boxscope.tools.stacks.StackSample;
+
+/**
+ * The two text forms libbpf-tools' profile and offcputime print a stack in, and its JSON. Multi-line
+ * (profile.c and offcputime.c {@code print_map}): kernel frames innermost first, then (with
+ * {@code -d}) {@code --}, then user frames, each on a line indented by four spaces, then
+ * {@code     -                COMM (PID)}, the weight indented by eight, and an empty line.
+ * Folded: {@link Folded}. Every name goes through {@link Text#safe}.
+ */
+public final class StackViews {
+    private StackViews() {}
+
+    static void multiLine(PrintWriter out, StackSample s, boolean delimiter) {
+        for (String f : s.kernel()) {
+            out.println("    " + Text.safe(f));
+        }
+        if (delimiter && !s.kernel().isEmpty() && !s.user().isEmpty()) {
+            out.println("    --");
+        }
+        for (String f : s.user()) {
+            out.println("    " + Text.safe(f));
+        }
+        out.printf("    %-16s %s (%d)%n", "-", Text.safe(s.comm()), s.pid());
+        out.printf("        %d%n%n", s.weight());
+    }
+
+    /** Every stack, folded or multi-line, in the order given. */
+    static void print(PrintWriter out, List<StackSample> stacks, boolean folded, boolean delimiter) {
+        for (StackSample s : stacks) {
+            if (folded) {
+                folded(out, s, delimiter);
+            } else {
+                multiLine(out, s, delimiter);
+            }
+        }
+    }
+
+    static void folded(PrintWriter out, StackSample s, boolean delimiter) {
+        out.println(Text.safe(Folded.line(s, delimiter)));
+    }
+
+    /** One stack as JSON: frames innermost first; {@code weightKey} names the weight with its unit. */
+    public static Map<String, Object> json(StackSample s, String weightKey) {
+        Map<String, Object> o = Json.object();
+        o.put("pid", s.pid());
+        o.put("comm", s.comm());
+        o.put("user_stack", new ArrayList<>(s.user()));
+        o.put("kernel_stack", new ArrayList<>(s.kernel()));
+        o.put(weightKey, s.weight());
+        return o;
+    }
+
+    static List<Object> json(List<StackSample> stacks, String weightKey) {
+        List<Object> out = new ArrayList<>(stacks.size());
+        for (StackSample s : stacks) {
+            out.add(json(s, weightKey));
+        }
+        return out;
+    }
+}

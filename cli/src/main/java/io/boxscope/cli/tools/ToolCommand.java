@@ -1,0 +1,209 @@
+package io.boxscope.cli.tools;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.time.Duration;
+import io.boxscope.bpf.BpfPermissionException;
+import io.boxscope.cli.CliCommand;
+import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Opt;
+import io.boxscope.cli.PidConverter;
+import io.boxscope.cli.StopSignals;
+import io.boxscope.cli.Text;
+import io.boxscope.cli.UsageException;
+import io.boxscope.cli.View;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.Lost;
+import io.boxscope.tools.core.Schedule;
+import io.boxscope.tools.core.ToolTarget;
+
+/**
+ * A per-event BCC-class tool as a command ({@code boxscope execsnoop}): the options every tool
+ * shares, the run (Ctrl-C, SIGTERM and {@code -d} end it cleanly, everything detached), the header
+ * libbpf-tools prints, one line (or one NDJSON object with --json) per event, and lost events on
+ * standard error as libbpf-tools prints them. A subclass declares its own options as fields (after
+ * these in --help), builds the library tool from them ({@link #tool}) and renders its events
+ * ({@link #view}); it parses and renders only.
+ *
+ * @param <E> the tool's event record (from the tools module)
+ */
+public abstract class ToolCommand<E> extends CliCommand {
+    /** libbpf-tools' {@code -p PID}; the global --pid means the same. */
+    protected final Opt<Integer> pid;
+    /** Boxscope's CONTAINER column; {@code -C} unless the libbpf tool uses -C for something else. */
+    protected final Opt<Boolean> containerColumn;
+    /** libbpf-tools' {@code -d, --duration} in seconds. */
+    protected final Opt<Integer> duration;
+
+    /**
+     * @param name          the command, named like the libbpf-tools binary
+     * @param columnShort   {@code "-C"} for the container column's short name, or null when the
+     *                      libbpf tool uses -C itself (then only {@code --container-column})
+     * @param description   --help's description lines
+     */
+    protected ToolCommand(String name, String columnShort, String... description) {
+        this(name, columnShort, true, description);
+    }
+
+    /**
+     * @param durationShort false when the libbpf tool uses {@code -d} for something else (biosnoop's
+     *                      {@code -d DISK}): then the duration is only {@code --duration}
+     */
+    protected ToolCommand(String name, String columnShort, boolean durationShort, String... description) {
+        super(name, description);
+        globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
+        pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
+                .help("Process ID to trace (same as the global --pid).");
+        containerColumn = (columnShort == null ? flag("--container-column") : flag(columnShort, "--container-column"))
+                .help("Print a CONTAINER column: the container's name, '-' on the host.");
+        duration = (durationShort ? option(Integer.class, null, "-d", "--duration") : option(Integer.class, null, "--duration")).label("DURATION")
+                .help("Duration to trace, in seconds (default: until Ctrl-C).");
+    }
+
+    /** The library tool for the options given (a usage error throws {@link UsageException}). */
+    protected abstract EventTool<E> tool(ToolTarget target);
+
+    /** An event's text line, with the options' columns, as the libbpf tool prints it (newline included). */
+    protected abstract String line(E event);
+
+    /** An event's JSON object (snake_case keys with unit suffixes, docs/json.md). */
+    protected abstract java.util.Map<String, Object> json(E event);
+
+    /** How an event looks: {@link #line} as text, {@link #json} with --json. */
+    private View<E> view() {
+        return new View<>() {
+            @Override
+            public void text(E event, io.boxscope.cli.Terminal t) {
+                t.out().print(line(event));
+            }
+
+            @Override
+            public Object json(E event) {
+                return ToolCommand.this.json(event);
+            }
+        };
+    }
+
+    /** The CONTAINER cell: the name (terminal-safe), or "-" for a host process, in 16 columns and a space. */
+    protected static String containerCell(String container) {
+        return String.format(java.util.Locale.ROOT, "%-16s ", container == null ? "-" : Text.safe(container));
+    }
+
+    /**
+     * What the text output starts with once every probe is attached: libbpf-tools' "Tracing ..."
+     * line where the tool prints one, then the column header; each line ends with a newline.
+     */
+    protected abstract String header(ToolTarget target);
+
+    @Override
+    public final Integer call() throws IOException {
+        GlobalOptions g = global();
+        ToolTarget target = target(g);
+        Schedule schedule = schedule();
+        EventTool<E> tool = tool(target);
+        View<E> view = view();
+        PrintWriter out = out();
+        PrintWriter err = err();
+        try (StopSignals stop = StopSignals.install()) {
+            tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
+                    new EventTool.Listener<>() {
+                        @Override
+                        public void started(int probes) {
+                            if (!g.json()) {
+                                out.print(header(target));
+                                out.flush();
+                            }
+                        }
+
+                        @Override
+                        public void event(E event) {
+                            if (show(event)) {
+                                emit(event, view);
+                            }
+                        }
+
+                        @Override
+                        public void lost(long events) {
+                            reportLost(out, err, events);
+                        }
+                    });
+            end(g.json());
+            return ExitCode.OK;
+        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+            return failed(name(), e, err);
+        }
+    }
+
+    /** Lost events on standard error, after what standard output holds so far (every tool command). */
+    static void reportLost(PrintWriter out, PrintWriter err, long events) {
+        out.flush();
+        err.println(Lost.message(events));
+        err.flush();
+    }
+
+    /**
+     * The exit code and message of a tool whose script does not compile here, cannot load or attach
+     * (3 when a privilege is missing), or whose thread was interrupted (every tool command).
+     */
+    static int failed(String tool, Exception e, PrintWriter err) {
+        switch (e) {
+            case ProgramException p -> {
+                err.print(p.getMessage());
+                err.println("boxscope: the " + tool + " script does not compile on this kernel (a tracepoint it needs may be missing)");
+                return ExitCode.FAILURE;
+            }
+            case ProbeRunException r -> {
+                err.println("boxscope: " + Text.safe(r.getMessage()));
+                return r.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+            }
+            case InterruptedException i -> {
+                Thread.currentThread().interrupt();
+                return ExitCode.FAILURE;
+            }
+            default -> throw new IllegalArgumentException("not a tool failure", e);
+        }
+    }
+
+    /**
+     * Whether an event is printed as it comes (true by default); a tool in a summary mode
+     * (tcpconnect -c) keeps it and prints in {@link #end}.
+     */
+    protected boolean show(E event) {
+        return true;
+    }
+
+    /** After the run, once everything is detached: a summary mode's output. */
+    protected void end(boolean json) {}
+
+    /** -p and --pid (which must agree) and --container, resolved and checked. */
+    protected final ToolTarget target(GlobalOptions g) throws IOException {
+        Integer p = pid.value();
+        if (p != null && g.pid() != null && !p.equals(g.pid())) {
+            throw new UsageException("-p " + p + " and --pid " + g.pid() + " disagree: give one");
+        }
+        Integer target = p != null ? p : g.pid();
+        try {
+            return ToolTarget.resolve(g.paths(), target, g.container());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(Text.safe(e.getMessage()));
+        }
+    }
+
+    /** -d as a {@link Schedule}. */
+    protected Schedule schedule() {
+        Integer d = duration.value();
+        if (d != null && d <= 0) {
+            throw new UsageException("-d/--duration takes a positive number of seconds, not " + d);
+        }
+        return Schedule.duration(d == null ? null : Duration.ofSeconds(d));
+    }
+
+    /** Whether the CONTAINER column is on. */
+    protected final boolean containerColumn() {
+        return containerColumn.value();
+    }
+}

@@ -1,0 +1,213 @@
+package io.boxscope.probe.codegen;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.bpf.symbols.KernelSymbols;
+import io.boxscope.probe.lang.ast.Expr;
+import io.boxscope.probe.lang.sema.SType;
+
+/**
+ * Builtin functions that give an integer ({@code bswap}, {@code strncmp}, {@code kaddr}, {@code cgroupid},
+ * {@code ksym}'s address) and {@code signal()}, for {@link ExprGen} and {@link StmtGen}. Values bpftrace
+ * resolves when it compiles ({@code kaddr}, {@code cgroupid}) are resolved here too and become constants.
+ */
+final class CallGen {
+    /** Signal numbers by name (asm-generic/signal.h; x86-64 and arm64 share these), for {@code signal("KILL")}. */
+    private static final Map<String, Integer> SIGNALS = Map.ofEntries(
+            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5),
+            Map.entry("ABRT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10),
+            Map.entry("SEGV", 11), Map.entry("USR2", 12), Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15),
+            Map.entry("STKFLT", 16), Map.entry("CHLD", 17), Map.entry("CONT", 18), Map.entry("STOP", 19), Map.entry("TSTP", 20),
+            Map.entry("TTIN", 21), Map.entry("TTOU", 22), Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25),
+            Map.entry("VTALRM", 26), Map.entry("PROF", 27), Map.entry("WINCH", 28), Map.entry("IO", 29), Map.entry("PWR", 30),
+            Map.entry("SYS", 31));
+
+    private final Gen g;
+    private final Asm a;
+    private final ExprGen x;
+    private final StrGen strings;
+    private KernelSymbols kallsyms;
+
+    CallGen(Gen g, ExprGen x, StrGen strings) {
+        this.g = g;
+        this.a = g.asm;
+        this.x = x;
+        this.strings = strings;
+    }
+
+    /** A call whose value is an integer, into R0. */
+    void integer(Expr.Call c) {
+        switch (c.name()) {
+            case "ksym" -> x.integer(c.args().getFirst());
+            case "bswap" -> bswap(c);
+            case "strncmp" -> strings.strncmp(c.args().get(0), c.args().get(1), (int) literal(c.args().get(2)));
+            case "kaddr" -> a.ldImm64(Reg.R0, kaddr(c));
+            case "cgroupid" -> a.ldImm64(Reg.R0, cgroupid(c));
+            // the context of kprobes, uprobes and usdt probes is the saved struct pt_regs
+            case "reg" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) g.program.constant(c));
+            default -> throw ExprGen.unsupported(c, c.name() + "() as a value");
+        }
+    }
+
+    private long literal(Expr e) {
+        return switch (e) {
+            case Expr.IntLit l -> l.value();
+            case Expr.Positional p -> p.index() <= g.program.options().positionals().size()
+                    ? Long.decode(g.program.options().positionals().get(p.index() - 1)) : 0;
+            default -> throw ExprGen.unsupported(e, "a length that is not a literal");
+        };
+    }
+
+    /**
+     * ntop(ARRAY) / ntop(af, ARRAY): an IPv4 (4 bytes) or IPv6 (16 bytes) address read from memory, stored as
+     * (address family, 16 address bytes) at base + off.
+     */
+    void ntopArray(Expr.Call c, SType.Array arr, Reg base, int off) {
+        Expr addr = c.args().getLast();
+        if (c.args().size() == 2) {
+            x.integer(c.args().getFirst());
+        } else {
+            a.movImm(Reg.R0, arr.size() == 16 ? 10 : 2); // AF_INET6 : AF_INET
+        }
+        a.stx(Size.DW, base, off, Reg.R0);
+        if (addr instanceof Expr.Variable v) {
+            g.copy(base, off + 8, Reg.R10, x.slot(v), Layouts.round((int) arr.size()), Reg.R0);
+            return;
+        }
+        x.members.address(addr);
+        a.mov(Reg.R3, Reg.R0);
+        g.addr(Reg.R1, base, off + 8);
+        a.movImm(Reg.R2, (int) Math.min(16, arr.size()));
+        a.call(x.members.user(addr) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+    }
+
+    /**
+     * buf(ptr, N) / buf(array): a length byte, then N bytes read from the pointer (or the array's place), as
+     * {@link io.boxscope.probe.runtime} decodes a {@link SType.Buffer}. The length must be known when compiling.
+     */
+    void buf(Expr.Call c, SType.Buffer bt, Reg base, int off) {
+        Expr src = c.args().getFirst();
+        if (c.args().size() == 2 && !(c.args().get(1) instanceof Expr.IntLit)) {
+            throw ExprGen.unsupported(c, "buf() with a length that is not a literal");
+        }
+        int n = bt.length();
+        if (x.type(src) instanceof SType.Array) {
+            x.members.address(src);
+        } else {
+            x.integer(src);
+        }
+        a.mov(Reg.R3, Reg.R0);
+        g.addr(Reg.R1, base, off + 1);
+        a.movImm(Reg.R2, n);
+        a.call(x.members.user(src) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
+        a.st(Size.B, base, off, n);
+    }
+
+    /** bswap(x): the bytes of x's integer type reversed (bpftrace's bswap keeps the type's width). */
+    private void bswap(Expr.Call c) {
+        x.integer(c.args().getFirst());
+        SType t = x.type(c);
+        int bytes = t instanceof SType.Int i ? i.bytes() : 8;
+        if (bytes == 1) {
+            return;
+        }
+        // BPF_END swaps when the target order differs from the host's: to big endian on a little-endian host
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            a.toBe(Reg.R0, bytes * 8);
+        } else {
+            a.toLe(Reg.R0, bytes * 8);
+        }
+        if (t instanceof SType.Int i && i.signed()) {
+            x.extend(bytes, true);
+        }
+    }
+
+    /** kaddr("symbol"): the kernel symbol's address from /proc/kallsyms, as bpftrace resolves it when compiling. */
+    private long kaddr(Expr.Call c) {
+        String name = ((Expr.StrLit) c.args().getFirst()).value();
+        try {
+            if (kallsyms == null) {
+                // the running kernel's symbols: the program runs on this kernel whatever --proc-root says
+                kallsyms = KernelSymbols.read(Path.of("/proc"));
+            }
+        } catch (IOException e) {
+            throw new CodegenException(c.span(), "kaddr: cannot read /proc/kallsyms: " + e.getMessage());
+        }
+        return kallsyms.address(name).orElseThrow(() -> new CodegenException(c.span(),
+                "Failed to resolve kernel symbol: " + name, "check the name in /proc/kallsyms (it must be a kernel symbol)"));
+    }
+
+    /**
+     * cgroupid("/sys/fs/cgroup/PATH"): the cgroup v2 id, which is the inode number of its directory
+     * (kernfs ids, include/linux/kernfs.h; what bpf_get_current_cgroup_id returns).
+     */
+    private long cgroupid(Expr.Call c) {
+        String path = ((Expr.StrLit) c.args().getFirst()).value();
+        try {
+            return ((Number) Files.getAttribute(Path.of(path), "unix:ino")).longValue();
+        } catch (NoSuchFileException e) {
+            throw new CodegenException(c.span(), "cgroupid: no such cgroup: " + path,
+                    "give the path of a cgroup v2 directory, e.g. /sys/fs/cgroup/system.slice");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new CodegenException(c.span(), "cgroupid: cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** signal(SIG): bpf_send_signal to the current process (--unsafe was checked by the front end). */
+    void signal(Expr.Call c) {
+        Expr sig = c.args().getFirst();
+        if (sig instanceof Expr.StrLit s) {
+            String name = s.value().startsWith("SIG") ? s.value().substring(3) : s.value();
+            Integer n = SIGNALS.get(name);
+            if (n == null) {
+                throw new CodegenException(sig.span(), "signal: unknown signal name: " + s.value(), "use a name such as \"KILL\" or \"SIGUSR1\", or a number");
+            }
+            a.movImm(Reg.R1, n);
+        } else {
+            x.integer(sig);
+            a.mov(Reg.R1, Reg.R0);
+        }
+        a.call(Helper.SEND_SIGNAL);
+    }
+
+    /** {@code ++x}, {@code x++}, {@code --x}, {@code x--} as a value: R0 = the new value (prefix) or the old one. */
+    void incDec(Expr.IncDec i) {
+        int delta = i.increment() ? 1 : -1;
+        if (i.target() instanceof Expr.Variable v) {
+            int slot = x.slot(v);
+            a.ldx(Size.DW, Reg.R0, Reg.R10, slot);
+            a.mov(Reg.R1, Reg.R0);
+            a.add(Reg.R1, delta);
+            a.stx(Size.DW, Reg.R10, slot, Reg.R1);
+            if (i.prefix()) {
+                a.mov(Reg.R0, Reg.R1);
+            }
+            return;
+        }
+        Expr.MapRef m = (Expr.MapRef) i.target();
+        MapLayout l = g.maps.get(m.name());
+        int mark = g.frame.mark();
+        int old = g.frame.alloc(8, i.span());
+        int now = g.frame.alloc(8, i.span());
+        x.integer(m);
+        a.stx(Size.DW, Reg.R10, old, Reg.R0);
+        a.add(Reg.R0, delta);
+        a.stx(Size.DW, Reg.R10, now, Reg.R0);
+        int key = x.key(m, l);
+        a.ldMap(Reg.R1, l.kernelName());
+        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R3, Reg.R10, now);
+        a.movImm(Reg.R4, 0);
+        a.call(Helper.MAP_UPDATE_ELEM);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, i.prefix() ? now : old);
+        g.frame.release(mark);
+    }
+}

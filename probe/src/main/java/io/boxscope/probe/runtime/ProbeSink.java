@@ -1,0 +1,52 @@
+package io.boxscope.probe.runtime;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.Output;
+
+/**
+ * Where a {@link ProbeSession} delivers what a program produces, as typed records rather than text:
+ * a library (the BCC-class tools) runs a probe-language program and receives each {@code printf} as
+ * its format number and decoded {@link io.boxscope.probe.output.Value}s, each {@code print} and map
+ * snapshot as {@link io.boxscope.probe.output.MapDump}s, and lost-record counts. bpftrace's text and
+ * JSON output is one implementation ({@link #rendering}), which {@code boxscope probe} uses.
+ *
+ * <p>Two methods, so that it is not a lambda target: {@code session.poll(t, sb::append)} keeps
+ * meaning the rendering overload.
+ */
+public interface ProbeSink {
+
+    /**
+     * One {@code printf}. {@code formatId} numbers the program's distinct printf calls in the order
+     * code generation met them (source order: the first printf of the program is 0; two printfs with
+     * the same format and argument types share a number); {@link ProbeSession#printfFormats()} lists
+     * them.
+     */
+    void printf(int formatId, Event.Printf printf);
+
+    /**
+     * Every other event: {@link Event.Print}, {@link Event.PrintMap}, {@link Event.Time},
+     * {@link Event.Message} ({@code cat()}), {@link Event.Lost} (records the ring buffer dropped since
+     * the last one reported) and, last, {@link Event.Exit} with every map. {@link Event.Attached} is
+     * not delivered: {@link ProbeSession#attach} returns it.
+     */
+    void event(Event event);
+
+    /** bpftrace's output: each event rendered by {@code output} and handed to {@code out} as text. */
+    static ProbeSink rendering(Output output, Consumer<String> out) {
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(out, "out");
+        return new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+                out.accept(output.render(printf));
+            }
+
+            @Override
+            public void event(Event event) {
+                out.accept(output.render(event));
+            }
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package io.boxscope.probe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.output.MapValue;
+import io.boxscope.probe.output.Value;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A library's view of a run ({@link ProbeSink}): printfs as their format number and typed values,
+ * map snapshots and clears from user space, seeds, strlen, and the exit event with every map.
+ */
+@KernelTest
+class ProbeSinkTest {
+    record Printed(int id, String format, List<Value> args) {}
+
+    static final class Collect implements ProbeSink {
+        final List<Printed> printfs = new ArrayList<>();
+        final List<Event> events = new ArrayList<>();
+
+        @Override
+        public void printf(int formatId, Event.Printf printf) {
+            printfs.add(new Printed(formatId, printf.format(), printf.args()));
+        }
+
+        @Override
+        public void event(Event event) {
+            events.add(event);
+        }
+    }
+
+    static ProbeSession load(String program, CheckOptions options) throws Exception {
+        CompiledScript s = Scripts.compile(new SourceText("test", program), Path.of("/sys"), options);
+        return ProbeSession.load(s, "test");
+    }
+
+    @Test
+    void printfsArriveAsFormatNumbersAndTypedValues() throws Exception {
+        Collect c = new Collect();
+        try (ProbeSession s = load("BEGIN { printf(\"a %d %s\\n\", 1, \"x\"); printf(\"b %d\\n\", (uint8)2); "
+                + "printf(\"a %d %s\\n\", 3, \"y\"); @m[7] = count(); @m[7] = count(); @v[1] = 5; exit(); }", CheckOptions.defaults())) {
+            s.attach();
+            s.begin(c);
+            assertEquals(List.of("a %d %s\n", "b %d\n"), s.printfFormats());
+            assertEquals(List.of(0, 1, 0), c.printfs.stream().map(Printed::id).toList());
+            assertEquals(List.of(new Value.Int(1, 64, true), new Value.Str("x")), c.printfs.get(0).args());
+            assertEquals(List.of(new Value.Int(2, 8, false)), c.printfs.get(1).args());
+            MapDump m = s.map("@m");
+            assertEquals(1, m.entries().size());
+            assertEquals(new MapValue.Count(2), m.entries().getFirst().value());
+            s.clear("@m");
+            assertTrue(s.map("@m").entries().isEmpty());
+            assertFalse(s.seed("@v", 1, 9), "the program's own entry is kept");
+            assertTrue(s.seed("@v", 2, 9));
+            assertEquals(2, s.map("@v").entries().size());
+            assertEquals(0, s.lost());
+            s.finish(c);
+            Event last = c.events.getLast();
+            assertInstanceOf(Event.Exit.class, last);
+            assertEquals(List.of("@m", "@v"), ((Event.Exit) last).maps().stream().map(MapDump::name).sorted().toList());
+        }
+    }
+
+    /** CheckOptions.strlen (bpftrace's BPFTRACE_STRLEN) is the size of what str() reads: the printf record carries it. */
+    @Test
+    void strlenSetsWhatStrReads() throws Exception {
+        String program = "BEGIN { $s = str(0); printf(\"%s\\n\", $s); exit(); }";
+        CompiledScript s64 = Scripts.compile(new SourceText("t", program), Path.of("/sys"), CheckOptions.defaults());
+        CompiledScript s200 = Scripts.compile(new SourceText("t", program), Path.of("/sys"), new CheckOptions(false, List.of(), 200));
+        assertTrue(s64.actions().toString().contains("Str[bytes=64]"), s64.actions().toString());
+        assertTrue(s200.actions().toString().contains("Str[bytes=200]"), s200.actions().toString());
+    }
+}

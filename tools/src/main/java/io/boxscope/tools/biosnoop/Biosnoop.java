@@ -1,0 +1,89 @@
+package io.boxscope.tools.biosnoop;
+
+import java.util.List;
+import java.util.Locale;
+import io.boxscope.proc.Partitions;
+
+/**
+ * libbpf-tools' biosnoop on the block tracepoints (script {@code biosnoop.bt}): one line per
+ * completed block I/O with its process, disk, rwbs, sector, size and latency, as biosnoop.c prints it.
+ */
+public final class Biosnoop {
+    private Biosnoop() {}
+
+    /**
+     * biosnoop's options.
+     *
+     * @param queued    -Q: a QUE(ms) column, the time from insert to issue
+     * @param diskDev   -d DISK as the kernel's internal dev_t, or null
+     * @param minMillis -m MIN: only I/Os at least this slow (ms), 0 for all
+     * @param timestamp -t: wall-clock time instead of seconds since the first I/O
+     */
+    public record Options(boolean queued, Long diskDev, long minMillis, boolean timestamp) {
+        /** The script's $1..$2. */
+        public List<String> params() {
+            return List.of(diskDev == null ? "0" : Long.toString(diskDev + 1), Long.toString(minMillis * 1_000_000L));
+        }
+    }
+
+    /**
+     * One completed I/O.
+     *
+     * @param timeNs    the completion's CLOCK_MONOTONIC time (bpf_ktime_get_ns)
+     * @param dev       the disk's internal dev_t
+     * @param disk      its name from /proc/partitions, or "Unknown"
+     * @param pid       the process that started it (0 when the start was not seen)
+     * @param comm      its command name ("?" when the start was not seen, as libbpf-tools)
+     * @param rwbs      the kernel's rwbs flags (R, WS, FWFS, ...)
+     * @param sector    first sector
+     * @param bytes     size in bytes
+     * @param queuedNs  insert to issue (-1: no insert seen; 0 on a disk without an I/O scheduler)
+     * @param latencyNs issue to completion
+     */
+    public record Event(long timeNs, long dev, String disk, int pid, String comm, String rwbs, long sector, long bytes,
+                        long queuedNs, long latencyNs) {}
+
+    /**
+     * The event of one printf of the script ({@code ts dev pid comm rwbs sector bytes queued latency});
+     * {@code noScheduler} says whether the disk queues without an I/O scheduler ({@code [none]} in
+     * /sys/block/DISK/queue/scheduler): there libbpf-tools print a queue time of 0, elsewhere -1 when
+     * no insert was seen.
+     */
+    public static Event event(long ts, long dev, int pid, String comm, String rwbs, long sector, long bytes, long queued,
+                              long latency, Partitions partitions, boolean noScheduler) {
+        String c = comm.isEmpty() ? "?" : comm;
+        long q = queued < 0 && noScheduler ? 0 : queued;
+        return new Event(ts, dev, partitions.name(dev).orElse("Unknown"), pid, c, rwbs, sector, bytes, q, latency);
+    }
+
+    /** The column header line. */
+    public static String header(Options o) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(o.timestamp() ? String.format("%-12s ", "TIMESTAMP") : String.format("%-11s ", "TIME(s)"));
+        sb.append(String.format("%-14s %-7s %-7s %-4s %-10s %-7s ", "COMM", "PID", "DISK", "T", "SECTOR", "BYTES"));
+        if (o.queued()) {
+            sb.append(String.format("%7s ", "QUE(ms)"));
+        }
+        return sb.append(String.format("%7s\n", "LAT(ms)")).toString();
+    }
+
+    /**
+     * One event's line as biosnoop.c's {@code handle_event} prints it: seconds since {@code firstNs}
+     * (the first event's time) or the wall-clock {@code clock} ({@code HH:MM:SS.mmm}) with -t.
+     */
+    public static String line(Event e, Options o, long firstNs, String clock) {
+        StringBuilder sb = new StringBuilder();
+        if (o.timestamp()) {
+            sb.append(String.format("%-12s ", clock));
+        } else {
+            sb.append(String.format(Locale.ROOT, "%-11.6f ", (e.timeNs() - firstNs) / 1e9));
+        }
+        String comm = e.comm().length() > 14 ? e.comm().substring(0, 14) : e.comm();
+        sb.append(String.format(Locale.ROOT, "%-14s %-7d %-7s %-4s %-10d %-7d ", comm, e.pid(), e.disk(), e.rwbs(),
+                e.sector(), e.bytes()));
+        if (o.queued()) {
+            sb.append(String.format(Locale.ROOT, "%7.3f ", e.queuedNs() == -1 ? -1.0 : e.queuedNs() / 1e6));
+        }
+        return sb.append(String.format(Locale.ROOT, "%7.3f\n", e.latencyNs() / 1e6)).toString();
+    }
+}

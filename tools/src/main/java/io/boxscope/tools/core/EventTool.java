@@ -1,0 +1,95 @@
+package io.boxscope.tools.core;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.Event;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSink;
+
+/**
+ * A per-event tool (execsnoop, opensnoop, ...): its script sends each event as {@code printf}
+ * records, {@link #decode} turns them into the tool's event record, and {@link #run} hands those to
+ * a {@link Listener} until the schedule ends or the caller stops it. The command in cli only parses
+ * options and renders the events.
+ *
+ * @param <E> the tool's event record
+ */
+public abstract class EventTool<E> {
+
+    /** What the tool's caller receives, on the thread that called {@link #run}. */
+    public interface Listener<E> {
+        /** Every probe is attached: libbpf-tools print their header now. */
+        void started(int probes);
+
+        /** One event, in the order the kernel wrote them. */
+        void event(E event);
+
+        /** {@code events} were dropped since the last call (the ring buffer was full). */
+        void lost(long events);
+    }
+
+    /** The tool's script ({@link ToolScript#of}). */
+    protected abstract ToolScript script();
+
+    /** The script's positional parameters for this target and the tool's options. */
+    protected abstract List<String> params(ToolTarget target);
+
+    /**
+     * One printf record of the script; returns the event it completes, or null when it completes
+     * none (a part of an event, such as one argument of an exec, or an event filtered in user space).
+     */
+    protected abstract E decode(int formatId, Args args);
+
+    /**
+     * Called once every probe is attached, before {@link Listener#started}: where a tool's clock
+     * starts, and where it seeds its maps with what predates tracing ({@link ToolSession#seed}).
+     */
+    protected void started(ToolSession session) {}
+
+    /**
+     * Runs the tool: compiles and attaches its script, calls {@code started}, then delivers events
+     * until {@code schedule} ends, {@code stop} returns true or the script exits; everything is
+     * detached when this returns.
+     *
+     * @throws ProgramException      the script does not compile on this kernel
+     * @throws ProbeRunException     loading or attaching failed
+     * @throws AccessDeniedException tracefs or BTF is not readable (not root)
+     */
+    public final ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop,
+                                     Listener<E> listener)
+            throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
+        // ToolSession.start runs BEGIN, which drains the ring buffer: events of probes that fired
+        // between attach and BEGIN arrive before listener.started; they wait for the header here.
+        java.util.List<E> early = new java.util.ArrayList<>();
+        boolean[] open = {false};
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+                E e = decode(formatId, Args.of(printf));
+                if (e != null && open[0]) {
+                    listener.event(e);
+                } else if (e != null) {
+                    early.add(e);
+                }
+            }
+
+            @Override
+            public void event(Event event) {
+                if (event instanceof Event.Lost l) {
+                    listener.lost(l.events());
+                }
+            }
+        };
+        try (ToolSession s = ToolSession.start(script(), sysRoot, target, params(target), sink)) {
+            started(s);
+            listener.started(s.probes());
+            open[0] = true;
+            early.forEach(listener::event);
+            early.clear();
+            return s.run(schedule, stop, sink);
+        }
+    }
+}

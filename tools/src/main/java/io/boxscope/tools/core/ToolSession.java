@@ -1,0 +1,171 @@
+package io.boxscope.tools.core;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.ProbeSink;
+
+/**
+ * One run of a tool's script: compiled with the tool's parameters, loaded, restricted to the
+ * target's cgroup, attached; then {@link #run} polls the ring buffer until the schedule ends, the
+ * caller asks to stop (Ctrl-C, SIGTERM) or the script calls {@code exit()}, and {@link #close}
+ * detaches everything. Records reach the tool as typed values through a {@link ProbeSink}; nothing
+ * here prints.
+ */
+public final class ToolSession implements AutoCloseable {
+    /** How long one poll of the ring buffer blocks: the latency of noticing a stop request. */
+    static final Duration POLL = Duration.ofMillis(100);
+
+    private final ProbeSession session;
+    private final CompiledScript compiled;
+    private boolean finished;
+
+    private ToolSession(CompiledScript compiled, ProbeSession session) {
+        this.compiled = compiled;
+        this.session = session;
+    }
+
+    /**
+     * Compiles {@code script} with {@code params} ($1..$N), loads it, applies the target's cgroup
+     * filter and attaches every probe; BEGIN has run when this returns.
+     *
+     * @throws ProgramException      the script does not compile on this kernel
+     * @throws ProbeRunException     loading or attaching failed (the message says which probe and why)
+     * @throws AccessDeniedException tracefs or BTF is not readable (not root)
+     */
+    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params, ProbeSink sink)
+            throws ProgramException, ProbeRunException, AccessDeniedException {
+        CompiledScript compiled = script.compile(sysRoot, params, target.cgroupDir() != null);
+        ProbeSession s = ProbeSession.load(compiled, script.name() + ".bt");
+        try {
+            if (target.cgroupDir() != null) {
+                s.filterCgroup(target.cgroupDir());
+            }
+            s.attach();
+            s.begin(sink);
+            return new ToolSession(compiled, s);
+        } catch (ProbeRunException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** Attach points in all ({@code tracepoint:syscalls:sys_enter_open*} counts each). */
+    public int probes() {
+        return compiled.probeCount();
+    }
+
+    /** The script's printf formats by number, as {@link ProbeSink#printf} numbers them. */
+    public List<String> printfFormats() {
+        return session.printfFormats();
+    }
+
+    /** A tick of an interval tool: called every interval; returns false to end the run (count reached). */
+    @FunctionalInterface
+    public interface Tick {
+        boolean tick();
+    }
+
+    /**
+     * Polls until {@code schedule}'s duration is over, {@code stop} returns true, the script exits or
+     * {@code tick} returns false; calls {@code tick} every {@code schedule.interval()} (when set).
+     * Then detaches, runs END and hands the records left and the maps to {@code sink}
+     * ({@link io.boxscope.probe.output.Event.Exit}). Lost records reach the sink as
+     * {@link io.boxscope.probe.output.Event.Lost} as they are noticed. Returns why it ended.
+     */
+    public End run(Schedule schedule, BooleanSupplier stop, ProbeSink sink, Tick tick) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = schedule.duration() == null ? Long.MAX_VALUE : start + schedule.duration().toNanos();
+        long intervalNs = schedule.interval() == null ? 0 : schedule.interval().toNanos();
+        long nextTick = intervalNs > 0 ? start + intervalNs : Long.MAX_VALUE;
+        End end;
+        while (true) {
+            if (stop.getAsBoolean()) {
+                end = End.STOPPED;
+                break;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                end = End.DURATION;
+                break;
+            }
+            if (now - nextTick >= 0) {
+                nextTick += intervalNs;
+                if (!tick.tick()) {
+                    end = End.COUNT;
+                    break;
+                }
+                continue;
+            }
+            long wait = Math.min(POLL.toNanos(), Math.min(deadline - now, nextTick - now));
+            if (session.poll(Duration.ofNanos(Math.max(1_000_000, wait)), sink)) {
+                end = End.EXITED;
+                break;
+            }
+        }
+        finish(sink);
+        return end;
+    }
+
+    /** Runs without ticks. */
+    public End run(Schedule schedule, BooleanSupplier stop, ProbeSink sink) throws InterruptedException {
+        return run(schedule, stop, sink, () -> true);
+    }
+
+    /** Why {@link #run} returned. */
+    public enum End {
+        /** The caller's stop (Ctrl-C, SIGTERM, a closed pipe). */
+        STOPPED,
+        /** {@code -d}/{@code --duration} ran out. */
+        DURATION,
+        /** The interval count was reached. */
+        COUNT,
+        /** The script called {@code exit()}. */
+        EXITED
+    }
+
+    /** Detaches and hands the last records and the maps to {@code sink}; once. */
+    public void finish(ProbeSink sink) {
+        if (!finished) {
+            finished = true;
+            session.finish(sink);
+        }
+    }
+
+    /** Records the ring buffer dropped so far (user space fell behind). */
+    public long lost() {
+        return session.lost();
+    }
+
+    /** One of the script's maps ({@code "@name"}) as it is now: an interval tool's snapshot. */
+    public MapDump map(String name) {
+        return session.map(name);
+    }
+
+    /** Empties one of the script's maps, as {@code clear()} does (after an interval's snapshot). */
+    public void clear(String name) {
+        session.clear(name);
+    }
+
+    /** {@link ProbeSession#seed}: state from before tracing started (a map of integers the script keeps up to date). */
+    public boolean seed(String map, long key, long value) {
+        return session.seed(map, key, value);
+    }
+
+    /** Waits for records without a schedule (tests); true once the script has called {@code exit()}. */
+    public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
+        return session.poll(timeout, sink);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.boxscope.tools.hist;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSink;
+import io.boxscope.tools.core.Schedule;
+import io.boxscope.tools.core.ToolScript;
+import io.boxscope.tools.core.ToolSession;
+import io.boxscope.tools.core.ToolTarget;
+
+/**
+ * The loop of libbpf-tools' interval tools (biolatency, runqlat, cachestat; BCC's funccount): every
+ * interval, read the script's maps, hand the caller one report and empty the maps; on Ctrl-C,
+ * SIGTERM or the end of {@code -d}, one last report of what was counted since the previous one (as
+ * the C tools print when their sleep is interrupted); after {@code count} reports, nothing more.
+ *
+ * @param <R> the tool's report record
+ */
+public final class IntervalRun<R> {
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /** What the caller receives, on the thread that called {@link #run}. */
+    public interface Listener<R> {
+        /** Every probe is attached ({@code probes} attach points): the tool prints its header now. */
+        void started(int probes);
+
+        /** One interval's report. */
+        void report(R report);
+
+        /** {@code events} ring-buffer records were dropped. */
+        void lost(long events);
+    }
+
+    /** Reads one report from the maps (by name, {@code "@hist"}) and the local time ({@code HH:MM:SS}). */
+    @FunctionalInterface
+    public interface Snapshot<R> {
+        R read(Function<String, MapDump> maps, String time);
+    }
+
+    private final ToolScript script;
+    private final List<String> params;
+    private final List<String> cleared;
+    private final Snapshot<R> snapshot;
+
+    /**
+     * @param cleared the maps emptied after each report (the counters; not the scripts' bookkeeping maps)
+     */
+    public IntervalRun(ToolScript script, List<String> params, List<String> cleared, Snapshot<R> snapshot) {
+        this.script = script;
+        this.params = List.copyOf(params);
+        this.cleared = List.copyOf(cleared);
+        this.snapshot = snapshot;
+    }
+
+    /** Runs the script until the schedule, {@code stop} or {@code count} ends it; everything is detached on return. */
+    public ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop, Listener<R> listener)
+            throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
+        Map<String, MapDump> last = new HashMap<>();
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+            }
+
+            @Override
+            public void event(Event event) {
+                switch (event) {
+                    case Event.Lost l -> listener.lost(l.events());
+                    case Event.Exit x -> x.maps().forEach(m -> last.put(m.name(), m));
+                    default -> { }
+                }
+            }
+        };
+        try (ToolSession s = ToolSession.start(script, sysRoot, target, params, sink)) {
+            listener.started(s.probes());
+            long[] reports = {0};
+            ToolSession.End end = s.run(schedule, stop, sink, () -> {
+                listener.report(snapshot.read(s::map, now()));
+                for (String m : cleared) {
+                    s.clear(m);
+                }
+                reports[0]++;
+                return schedule.count() == 0 || reports[0] < schedule.count();
+            });
+            if (end != ToolSession.End.COUNT) {
+                listener.report(snapshot.read(name -> {
+                    MapDump m = last.get(name);
+                    if (m == null) {
+                        throw new IllegalStateException("the script has no map " + name + "; it has " + last.keySet());
+                    }
+                    return m;
+                }, now()));
+            }
+            return end;
+        }
+    }
+
+    private static String now() {
+        return LocalTime.now().format(HMS);
+    }
+}

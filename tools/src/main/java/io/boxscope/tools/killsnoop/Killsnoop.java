@@ -1,0 +1,56 @@
+package io.boxscope.tools.killsnoop;
+
+import java.time.LocalTime;
+import java.util.List;
+import io.boxscope.tools.core.Args;
+import io.boxscope.tools.core.Containers;
+import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.ToolScript;
+import io.boxscope.tools.core.ToolTarget;
+
+/**
+ * libbpf-tools' killsnoop (built from sigsnoop.c) on the probe language ({@code killsnoop.bt}):
+ * signals the kernel generates, or with -k the kill()/tkill()/tgkill() calls, filtered in the kernel
+ * by sender PID, failure and signal.
+ */
+public final class Killsnoop extends EventTool<KillEvent> {
+    /**
+     * @param killOnly the kill syscalls only (-k)
+     * @param failed   failed only (-x)
+     * @param signal   only this signal (-s), or null
+     */
+    public record Options(boolean killOnly, boolean failed, Integer signal) {
+        public Options {
+            if (signal != null && (signal < 1 || signal > 64)) {
+                throw new IllegalArgumentException("invalid signal " + signal);
+            }
+        }
+    }
+
+    private final Options options;
+
+    public Killsnoop(Options options) {
+        this.options = options;
+    }
+
+    @Override
+    protected ToolScript script() {
+        return ToolScript.of(Killsnoop.class, "killsnoop");
+    }
+
+    @Override
+    protected List<String> params(ToolTarget target) {
+        return List.of(target.pidParam(), options.killOnly() ? "1" : "0", options.failed() ? "1" : "0",
+                options.signal() == null ? "0" : Integer.toString(options.signal()));
+    }
+
+    /** S pid comm sig tpid result cgroup container */
+    @Override
+    protected KillEvent decode(int formatId, Args a) {
+        if (!a.tag().equals("S")) {
+            throw new IllegalStateException("killsnoop.bt printed an unknown record: " + a.format());
+        }
+        return new KillEvent(LocalTime.now(), (int) a.i(0), a.s(1), (int) a.i(2), (int) a.i(3), (int) a.i(4),
+                Containers.name(a.i(5), a.s(6)));
+    }
+}

@@ -1,0 +1,115 @@
+package io.boxscope.tools.stacks;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.output.Output;
+import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.Scripts;
+import io.boxscope.tools.syscount.SyscountSession;
+
+/**
+ * Runs one probe-language script that aggregates in maps only (no printf): compile against the
+ * running kernel, load, restrict to a cgroup when asked, attach, wait for the window or a stop, detach,
+ * and read every map back (stacks symbolized then, while the processes are still there).
+ */
+public final class StackRun {
+    private StackRun() {}
+
+    /** What one run read back, and how long it watched. */
+    public record Result(List<MapDump> maps, Duration elapsed, long lost) {
+        public Result {
+            maps = List.copyOf(maps);
+        }
+
+        /** The map called {@code name} (with its {@code @}). */
+        public MapDump map(String name) {
+            return maps.stream().filter(m -> m.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("the script has no map " + name));
+        }
+    }
+
+    /**
+     * @param cgroupDir a cgroup v2 directory the probes are restricted to (and its descendants), or null
+     * @param duration how long to watch; zero or negative: until {@code stop} says so
+     */
+    public static Result run(String name, String source, Path sysRoot, Path cgroupDir, Duration duration,
+            SyscountSession.Stop stop) throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
+        try (Started s = load(name, source, sysRoot, cgroupDir)) {
+            s.attach();
+            long start = System.nanoTime();
+            long end = duration.isPositive() ? start + duration.toNanos() : Long.MAX_VALUE;
+            while (true) {
+                long left = end - System.nanoTime();
+                if (left <= 0 || stop.await(Math.min(left, 200_000_000L))) {
+                    break;
+                }
+            }
+            return s.finish();
+        }
+    }
+
+    /**
+     * Compiles and loads {@code source} (the slow part: the verifier) and returns it unattached: the
+     * caller attaches when its window starts (diagnose loads several before its /proc sampling begins,
+     * so all of them watch the same window), waits, then {@link Started#finish}.
+     */
+    public static Started load(String name, String source, Path sysRoot, Path cgroupDir)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
+        CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
+                new CheckOptions(false, List.of()), cgroupDir != null);
+        ProbeSession session = ProbeSession.load(script, Output.text(), name);
+        try {
+            if (cgroupDir != null) {
+                session.filterCgroup(cgroupDir);
+            }
+            return new Started(session);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** A loaded script: {@link #attach}, then {@link #finish} detaches and reads it, {@link #close} releases it. */
+    public static final class Started implements AutoCloseable {
+        private final ProbeSession session;
+        private long start;
+        private long end;
+
+        private Started(ProbeSession session) {
+            this.session = session;
+        }
+
+        /** Attaches every probe; the window starts now. */
+        public void attach() throws ProbeRunException {
+            session.attach();
+            start = System.nanoTime();
+        }
+
+        /** Detaches every probe: the window ends now (idempotent; several runs end together this way). */
+        public void detach() {
+            if (end == 0) {
+                session.detach();
+                end = System.nanoTime();
+            }
+        }
+
+        /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
+        public Result finish() {
+            detach();
+            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost());
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+}

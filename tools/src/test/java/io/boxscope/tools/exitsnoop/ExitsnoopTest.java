@@ -1,0 +1,125 @@
+package io.boxscope.tools.exitsnoop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.bpf.Signals;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.PeerTool;
+import io.boxscope.tools.core.ToolTarget;
+import org.junit.jupiter.api.Test;
+
+/**
+ * exitsnoop on a child dash whose children end in known ways: a subshell that exits 3, a sh that kills
+ * itself with SIGTERM, one with SIGKILL, then the dash itself exits 0. Oracles: the script,
+ * signal numbers by name, and libbpf-tools' exitsnoop on the same workload.
+ */
+@KernelTest
+class ExitsnoopTest {
+    static final int SIGTERM = Signals.parse("TERM");
+    static final int SIGKILL = Signals.parse("KILL");
+
+    static Process child() throws Exception {
+        return new ProcessBuilder("/bin/dash", "-c",
+                "read go; (exit 3); /bin/sh -c 'kill -TERM $$'; /bin/sh -c 'kill -KILL $$'; exit 0")
+                .redirectErrorStream(true).start();
+    }
+
+    static void release(Process child) throws Exception {
+        try (OutputStream in = child.getOutputStream()) {
+            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
+        child.getInputStream().readAllBytes();
+    }
+
+    /** "comm code|signal" of the dash's children in order, then the dash. */
+    static List<String> summary(List<ExitEvent> events, int dash) {
+        List<String> out = new ArrayList<>();
+        for (ExitEvent e : events) {
+            if (e.ppid() == dash || e.pid() == dash) {
+                out.add(e.comm() + " " + (e.signal() != 0 ? "signal " + e.signal() : "code " + e.exitCode()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void exitCodesAndSignalsOfKnownProcesses() throws Exception {
+        Process child = child();
+        int dash = (int) child.pid();
+        List<ExitEvent> events;
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT), ToolTarget.ALL)) {
+            h.awaitStarted();
+            release(child);
+            Thread.sleep(300);
+            events = h.stop();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL, "dash code 0"), summary(events, dash),
+                events.stream().filter(e -> e.ppid() == dash || e.pid() == dash).toList()::toString);
+        ExitEvent last = events.stream().filter(e -> e.pid() == dash).findFirst().orElseThrow();
+        assertEquals(ProcessHandle.current().pid(), last.ppid());
+        assertTrue(last.ageNs() > 0, last::toString);
+    }
+
+    @Test
+    void failedOnlyLeavesOutTheCleanExit() throws Exception {
+        Process child = child();
+        int dash = (int) child.pid();
+        List<ExitEvent> events;
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, true), HostPaths.DEFAULT), ToolTarget.ALL)) {
+            h.awaitStarted();
+            release(child);
+            Thread.sleep(300);
+            events = h.stop();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL), summary(events, dash));
+    }
+
+    /** libbpf-tools' exitsnoop and ours on the same workload: the same lines but for the age. */
+    @Test
+    void agreesWithLibbpfToolsExitsnoop() throws Exception {
+        Process child = child();
+        int dash = (int) child.pid();
+        List<ExitEvent> ours;
+        List<String> theirs = new ArrayList<>();
+        try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/exitsnoop")) {
+            try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT),
+                    ToolTarget.ALL)) {
+                h.awaitStarted();
+                release(child);
+                Thread.sleep(500);
+                ours = h.stop();
+            }
+            for (String line : peer.stop()) {
+                String[] f = line.trim().split("\\s+", 6);
+                if (f.length == 6 && (f[1].equals(Integer.toString(dash)) || f[2].equals(Integer.toString(dash)))) {
+                    theirs.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[5]); // all but AGE(s)
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        List<String> mine = new ArrayList<>();
+        for (ExitEvent e : ours) {
+            if (e.ppid() == dash || e.pid() == dash) {
+                mine.add(e.comm() + " " + e.pid() + " " + e.ppid() + " " + e.tid() + " "
+                        + (e.signal() != 0 ? "signal " + e.signal() + " (" + Signals.describe(e.signal()) + ")"
+                        : e.exitCode() == 0 ? "0" : "code " + e.exitCode()));
+            }
+        }
+        assertEquals(4, mine.size(), ours::toString);
+        assertEquals(theirs, mine);
+    }
+}

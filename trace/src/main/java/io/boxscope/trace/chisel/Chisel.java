@@ -1,0 +1,45 @@
+package io.boxscope.trace.chisel;
+
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.output.EventView;
+
+import java.util.function.Consumer;
+
+/**
+ * A chisel: sysdig's name for a small analysis that reads the event stream and prints a result, here
+ * written in Java with the output of sysdig 0.29's Lua chisel of the same name.
+ *
+ * <p>The engine (the {@code trace} command) applies the user's filter first, then the chisel's own
+ * {@link #filter()}, and calls {@link #event} with every event both keep, in order; at the end of the
+ * capture (end of file, {@code -n}, or a signal) it calls {@link #end} once. Lines go to the sink; a
+ * chisel never prints by itself.
+ *
+ * <p><b>Aggregation in the kernel.</b> A chisel whose result is a table of sums by key is a
+ * {@link TableChisel}: its {@link TableChisel#spec()} names the key fields, the value field and the
+ * filter, and its state is nothing but a map from keys to sums, fed through {@link TableChisel#add}. When
+ * every key field and the value are ones the kernel knows at the syscall (evt.type, proc.pid, proc.name,
+ * thread.tid, container id by cgroup, evt.rawres, evt.count, evt.latency) and the filter pushes down
+ * whole ({@link io.boxscope.trace.filter.PushDown}), a live capture can count in a BPF hash map keyed
+ * like the table and call {@link TableChisel#add} with the map's totals at each interval instead of
+ * streaming events; the rendering, top N and units stay the same, so the output cannot differ from the
+ * streamed computation. Chisels that need the fd table or buffers (fd.name keys, spy_file) run on the
+ * stream.
+ */
+public interface Chisel {
+    /** What the chisel is (name, category, descriptions, arguments). */
+    ChiselInfo info();
+
+    /** The chisel's own filter, applied after the user's; a filter that keeps everything when it has none. */
+    Filter filter();
+
+    /** One event that passed both filters. */
+    void event(EventView e, Consumer<String> out);
+
+    /**
+     * The end of the capture: prints the result.
+     *
+     * @param json       sysdig's {@code -j}: the result as sysdig's chisels print JSON
+     * @param lastTs     the timestamp of the last event read (ns since the epoch), or 0 when there was none
+     */
+    void end(Consumer<String> out, boolean json, long lastTs);
+}

@@ -1,0 +1,398 @@
+package io.boxscope.trace.live;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.Insn;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.bpf.link.Attach;
+import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.map.MapSpec;
+import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.prog.Program;
+import io.boxscope.bpf.prog.ProgramSpec;
+import io.boxscope.bpf.prog.ProgramType;
+import io.boxscope.bpf.ringbuf.DropCounter;
+import io.boxscope.bpf.ringbuf.RingBufReader;
+import io.boxscope.trace.filter.KernelFilter;
+
+/**
+ * The kernel side of {@code boxscope trace}: raw tracepoints {@code sys_enter} and {@code sys_exit}
+ * (one attach each, for every system call) and {@code sched_process_fork/exec/exit}, streaming
+ * {@link RawRecord}s into one ring buffer, so records come out in the order they were produced on all
+ * CPUs. What the {@link KernelFilter} decides is decided here before any ring space is used: the
+ * process and thread sets and container cgroups (map lookups), the syscall set (a per-syscall
+ * configuration array whose "traced" byte is 0 for syscalls not asked for) and failed-only (exit
+ * events with a negative return; enter events are then not streamed). The configuration array also
+ * says, per syscall, which arguments are user strings, which buffer the caller hands in (read at
+ * entry, up to the snap length) and which one the kernel fills (read at exit, up to the return value
+ * and the snap length) and which is a socket address: computed from the kernel's own
+ * {@code syscalls:sys_enter_*} formats ({@link SyscallConfig}).
+ *
+ * <p>Each record is built in a per-CPU scratch slot and copied out with {@code bpf_ringbuf_output}
+ * (its length depends on the strings read); a full ring increments the drop counter of the CPU, which
+ * {@link #dropsPerCpu()} reports. The tracer's own process is never traced.
+ */
+public final class CaptureProbe implements AutoCloseable {
+    /** Longest user string (path) read; sysdig reads PATH_MAX but prints them whole rarely. */
+    public static final int STR_MAX = 1024;
+    /** Longest buffer read (the snap length is capped to it). */
+    public static final int BLOB_MAX = 8192;
+    /** Longest socket address read. */
+    public static final int SOCKADDR_MAX = 128;
+    /** Syscall numbers handled (x86_64 and aarch64 stay below 1024). */
+    public static final int MAX_SYSCALLS = 1024;
+    private static final int CGROUP_LEVELS = 16;
+    private static final int MAX_INFLIGHT = 65536;
+    private static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
+    private static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
+    static final int VALUE_SIZE = OFF_AFTER_BLOB + SOCKADDR_MAX;
+
+    // stack slots (negative offsets from R10)
+    private static final int S_OFF = -8;
+    private static final int S_KEY = -16;
+    private static final int S_CFG = -24;
+    private static final int S_CPU = -28;
+    private static final int S_TID = -32;
+    private static final int S_LEN = -40;
+    private static final int S_RET = -48;
+    private static final int S_DROP = -52;
+
+    /** What the probe needs to know. */
+    public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
+                          List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid) {}
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final BpfMap ring;
+    private final DropCounter drops;
+    private final RingBufReader reader;
+
+    public CaptureProbe(Options o) {
+        try {
+            ring = own(BpfMap.create(MapSpec.ringBuffer("trace_events", o.ringBytes())));
+            drops = own(new DropCounter("trace_drops"));
+            int cpus = io.boxscope.bpf.sys.Cpus.possible();
+            BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
+            BpfMap config = own(BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, 8, MAX_SYSCALLS)));
+            for (int nr = 0; nr < MAX_SYSCALLS; nr++) {
+                byte[] v = new byte[8];
+                System.arraycopy(o.syscallConfig(), nr * 8, v, 0, 8);
+                if (v[0] != 0) {
+                    config.update(le32(nr), v, BpfMap.ANY);
+                }
+            }
+            BpfMap inflight = own(BpfMap.create(MapSpec.of("trace_inflight", MapType.LRU_HASH, 4, 48, MAX_INFLIGHT)));
+            Maps m = new Maps(ring, drops, scratch, config, inflight,
+                    set(o.filter().pids(), "trace_pids", 4), set(o.filter().tids(), "trace_tids", 4),
+                    set(o.filter().cgroupIds(), "trace_cgroups", 8));
+            Program enter = own(Program.load(ProgramSpec.of("trace_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m))));
+            Program exit = own(Program.load(ProgramSpec.of("trace_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m))));
+            Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.FORK))));
+            Program exec = own(Program.load(ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.EXEC))));
+            Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.PROCEXIT))));
+            reader = own(new RingBufReader(ring));
+            // process events first, so no syscall of a new process comes before its fork
+            own(Attach.rawTracepoint(fork, "sched_process_fork"));
+            own(Attach.rawTracepoint(exec, "sched_process_exec"));
+            own(Attach.rawTracepoint(pexit, "sched_process_exit"));
+            own(Attach.rawTracepoint(exit, "sys_exit"));
+            own(Attach.rawTracepoint(enter, "sys_enter"));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private record Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
+                        BpfMap pids, BpfMap tids, BpfMap cgroups) {}
+
+    private BpfMap set(java.util.Set<Long> values, String name, int keySize) {
+        if (values == null) {
+            return null;
+        }
+        BpfMap m = own(BpfMap.create(MapSpec.of(name, MapType.HASH, keySize, 1, Math.max(1, values.size()))));
+        for (long v : values) {
+            m.update(keySize == 4 ? le32((int) v) : le64(v), new byte[] {1}, BpfMap.ANY);
+        }
+        return m;
+    }
+
+    private <T extends AutoCloseable> T own(T r) {
+        resources.add(r);
+        return r;
+    }
+
+    public RingBufReader reader() {
+        return reader;
+    }
+
+    /** Records lost because the ring was full, per possible CPU. */
+    public long[] dropsPerCpu() {
+        byte[] v = drops.map().lookup(new byte[4]);
+        int cpus = io.boxscope.bpf.sys.Cpus.possible();
+        long[] out = new long[cpus];
+        if (v != null) {
+            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
+            int stride = drops.map().perCpuStride();
+            for (int c = 0; c < cpus && (c + 1) * stride <= v.length; c++) {
+                out[c] = b.getLong(c * stride);
+            }
+        }
+        return out;
+    }
+
+    // ---- programs ----
+
+    /** Common prologue: R6 = ctx, R7 = pid_tgid; skips the tracer itself and what the sets exclude. */
+    private static void prologue(Asm a, Options o, Maps m, Label out, boolean filter) {
+        a.mov(Reg.R6, Reg.R1).call(Helper.GET_CURRENT_PID_TGID).mov(Reg.R7, Reg.R0)
+                .mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).jmp32(JmpOp.JEQ, Reg.R1, (int) o.selfPid(), out);
+        if (!filter) {
+            return;
+        }
+        if (m.pids() != null) {
+            a.mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_KEY, Reg.R1);
+            lookupOrOut(a, m.pids(), S_KEY, out);
+        }
+        if (m.tids() != null) {
+            a.stx(Size.W, Reg.R10, S_KEY, Reg.R7);
+            lookupOrOut(a, m.tids(), S_KEY, out);
+        }
+        if (m.cgroups() != null) {
+            Label pass = a.newLabel("cgroup_pass");
+            a.call(Helper.GET_CURRENT_CGROUP_ID).stx(Size.DW, Reg.R10, S_KEY, Reg.R0)
+                    .ldMapFd(Reg.R1, m.cgroups().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY)
+                    .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, pass);
+            for (int level = 1; level < CGROUP_LEVELS; level++) {
+                a.movImm(Reg.R1, level).call(Helper.GET_CURRENT_ANCESTOR_CGROUP_ID)
+                        .jmp(JmpOp.JEQ, Reg.R0, 0, out) // deeper than the task's cgroup: no match
+                        .stx(Size.DW, Reg.R10, S_KEY, Reg.R0)
+                        .ldMapFd(Reg.R1, m.cgroups().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY)
+                        .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, pass);
+            }
+            a.ja(out).bind(pass);
+        }
+    }
+
+    private static void lookupOrOut(Asm a, BpfMap map, int keySlot, Label out) {
+        a.ldMapFd(Reg.R1, map.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, keySlot)
+                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, out);
+    }
+
+    /** R8 holds the syscall number: copies its configuration to S_CFG, or jumps out when not traced. */
+    private static void config(Asm a, Maps m, Label out) {
+        a.jmp(JmpOp.JSLT, Reg.R8, 0, out).jmp(JmpOp.JGT, Reg.R8, MAX_SYSCALLS - 1, out)
+                .stx(Size.W, Reg.R10, S_KEY, Reg.R8);
+        lookupOrOut(a, m.config(), S_KEY, out);
+        a.ldx(Size.DW, Reg.R1, Reg.R0, 0).stx(Size.DW, Reg.R10, S_CFG, Reg.R1)
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG).jmp(JmpOp.JEQ, Reg.R1, 0, out);
+    }
+
+    /** R9 = this CPU's scratch record; writes kind, cpu, timestamp, pid_tgid; zeroes ret and lengths. */
+    private static void header(Asm a, Maps m, int kind, Label out) {
+        a.call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R10, S_CPU, Reg.R0);
+        lookupOrOut(a, m.scratch(), S_CPU, out);
+        a.mov(Reg.R9, Reg.R0).st(Size.W, Reg.R9, RawRecord.KIND, kind)
+                .ldx(Size.W, Reg.R1, Reg.R10, S_CPU).stx(Size.W, Reg.R9, RawRecord.CPU, Reg.R1)
+                .call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R9, RawRecord.TS, Reg.R0)
+                .stx(Size.DW, Reg.R9, RawRecord.PID_TGID, Reg.R7)
+                .st(Size.DW, Reg.R9, RawRecord.RET, 0)
+                .st(Size.DW, Reg.R9, RawRecord.LENS, 0)
+                .st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA);
+    }
+
+    /** Copies the record (S_OFF bytes) to the ring; a full ring counts a drop on this CPU. */
+    private static void output(Asm a, Maps m, Label out) {
+        Label done = a.newLabel("sent");
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R3, VALUE_SIZE, out)
+                .ldMapFd(Reg.R1, m.ring().fd()).mov(Reg.R2, Reg.R9).movImm(Reg.R4, RingBufReader.BPF_RB_NO_WAKEUP)
+                .call(Helper.RINGBUF_OUTPUT).jmp(JmpOp.JEQ, Reg.R0, 0, done);
+        m.drops().emitIncrement(a, S_DROP);
+        a.bind(done);
+    }
+
+    /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
+    private static void argOfCfg(Asm a, Reg cfgAndResult) {
+        a.add(cfgAndResult, -1).alu64(AluOp.AND, cfgAndResult, 7).lsh(cfgAndResult, 3)
+                .add(cfgAndResult, Reg.R9).ldx(Size.DW, cfgAndResult, cfgAndResult, RawRecord.ARGS);
+    }
+
+    /** Reads the user string named by configuration byte {@code cfgByte} into the record. */
+    private static void string(Asm a, int cfgByte, int slot, int maxOff) {
+        Label skip = a.newLabel("str_skip");
+        Label ok = a.newLabel("str_ok");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        argOfCfg(a, Reg.R3);
+        a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).movImm(Reg.R2, STR_MAX)
+                .call(Helper.PROBE_READ_USER_STR)
+                .jmp(JmpOp.JSGT, Reg.R0, 0, ok).movImm(Reg.R0, 0).bind(ok)
+                .jmp(JmpOp.JGT, Reg.R0, STR_MAX, skip)
+                .stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R0)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R0).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
+                .bind(skip);
+    }
+
+    /**
+     * Reads a user buffer into the record: its address is the argument named by configuration byte
+     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or (lenCfgByte -1) the
+     * return value; at most {@code cap} bytes.
+     */
+    private static void blob(Asm a, int cfgByte, int lenCfgByte, int cap, int slot, int maxOff) {
+        Label skip = a.newLabel("blob_skip");
+        Label capped = a.newLabel("blob_capped");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        if (lenCfgByte < 0) {
+            a.ldx(Size.DW, Reg.R2, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R2, 0, skip);
+        } else {
+            a.ldx(Size.B, Reg.R2, Reg.R10, S_CFG + lenCfgByte).jmp(JmpOp.JEQ, Reg.R2, 0, skip);
+            argOfCfg(a, Reg.R2);
+            a.lsh(Reg.R2, 32).rsh(Reg.R2, 32); // an int or size_t count: beyond 4 GiB is capped anyway
+        }
+        a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped)
+                .stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
+        argOfCfg(a, Reg.R3);
+        a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JGT, Reg.R2, cap, skip)
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
+                .bind(skip);
+    }
+
+    /**
+     * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: one
+     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves.
+     */
+    private static void arguments(Asm a, Options o) {
+        int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
+        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, hi - lo)
+                .call(Helper.PROBE_READ_KERNEL);
+        for (int i = 0; i < 6; i++) {
+            a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.DATA + o.regsArgs().get(i) - lo)
+                    .stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
+        }
+    }
+
+    static List<Insn> enterProgram(Options o, Maps m) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        Label noInflight = a.newLabel("no_inflight");
+        prologue(a, o, m, out, true);
+        a.ldx(Size.DW, Reg.R8, Reg.R6, 8); // ctx->args[1]: the syscall number
+        config(a, m, out);
+        header(a, m, RawRecord.ENTER, out);
+        a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8);
+        arguments(a, o);
+        // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
+        if (!o.filter().failedOnly()) {
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
+        }
+        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
+                .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
+                .mov(Reg.R3, Reg.R9).add(Reg.R3, RawRecord.ARGS).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
+                .bind(noInflight);
+        if (o.filter().failedOnly()) {
+            // only failed exits are wanted: the exit reads the strings, from the arguments kept here
+            a.bind(out).movImm(Reg.R0, 0).exit();
+            return a.build();
+        }
+        string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+        string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
+        output(a, m, out);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    static List<Insn> exitProgram(Options o, Maps m) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        Label noArgs = a.newLabel("no_args");
+        prologue(a, o, m, out, true);
+        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .ldx(Size.DW, Reg.R8, Reg.R10, S_KEY);
+        config(a, m, out);
+        a.ldx(Size.DW, Reg.R1, Reg.R6, 8).stx(Size.DW, Reg.R10, S_RET, Reg.R1); // ctx->args[1]: the return value
+        header(a, m, RawRecord.EXIT, out);
+        a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
+                .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
+        arguments(a, o); // still in pt_regs at exit: an exit whose entry was not streamed has them too
+        if (!o.filter().failedOnly()) {
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
+        }
+        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
+                .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
+                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, noArgs);
+        for (int i = 0; i < 6; i++) {
+            a.ldx(Size.DW, Reg.R1, Reg.R0, 8 * i).stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
+        }
+        a.ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM)
+                .bind(noArgs);
+        if (o.filter().failedOnly()) {
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
+            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        }
+        blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        output(a, m, out);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    /** fork: the child's ids (from its task_struct) in ID; exec: the new comm in the data; exit: nothing. */
+    static List<Insn> schedProgram(Options o, Maps m, int kind) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        prologue(a, o, m, out, false);
+        header(a, m, kind, out);
+        a.st(Size.DW, Reg.R9, RawRecord.ID, 0);
+        if (kind == RawRecord.FORK) {
+            a.ldx(Size.DW, Reg.R3, Reg.R6, 8).add(Reg.R3, o.taskPid())   // ctx->args[1]: the child
+                    .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ID).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL)
+                    .ldx(Size.DW, Reg.R3, Reg.R6, 8).add(Reg.R3, o.taskTgid())
+                    .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ID + 4).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL);
+        } else if (kind == RawRecord.EXEC) {
+            a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
+                    .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16);
+        }
+        output(a, m, out);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    static byte[] le32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
+    }
+
+    static byte[] le64(long v) {
+        return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
+    }
+
+    /** Detaches first (links were created last), then programs, then maps. */
+    @Override
+    public void close() {
+        resources.reversed().forEach(CaptureProbe::closeQuietly);
+        resources.clear();
+    }
+
+    private static void closeQuietly(AutoCloseable r) {
+        try {
+            r.close();
+        } catch (Exception e) {
+            // closing descriptors cannot meaningfully fail; keep closing the rest
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.boxscope.trace.live;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.tasks.TaskInfo;
+import io.boxscope.trace.scap.EventInfo;
+import io.boxscope.trace.scap.EventTable;
+import io.boxscope.trace.scap.ScapEvent;
+
+/**
+ * Turns {@link RawRecord}s into the events sysdig's driver would have recorded (libs e5c53d64's
+ * event table): system calls with an event of their own that Boxscope decodes ({@link #DECODED}) get
+ * it, with their arguments as the driver fills them (flags as PPM_O_*, data cut to the snap length);
+ * every other system call is a generic event ({@code syscall}, ID = its PPM_SC number, nativeID = the
+ * kernel's number), exactly what sysdig records for system calls it has no event for. Process events
+ * (clone family and execve exits, procexit) carry the thread table's view of the process ({@link LiveThreads}).
+ * An exit whose entry was not seen (started mid-call, or entries not streamed under failed-only)
+ * takes its arguments from the exit record, which then carries them.
+ */
+public final class EventBuilder {
+    /** System calls with events of their own that the capture fills. */
+    public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
+            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect");
+
+    private final SyscallTable syscalls;
+    private final OpenFlags openFlags;
+    private final LiveThreads threads;
+    private final long epochOffset;
+    private final Map<String, Integer> ppmSc = new HashMap<>();
+    private final Map<Long, RawRecord> lastEnter = new HashMap<>();
+
+    /**
+     * @param epochOffset nanoseconds to add to a record's CLOCK_MONOTONIC time for the wall clock
+     */
+    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset) {
+        this.syscalls = syscalls;
+        this.openFlags = openFlags;
+        this.threads = threads;
+        this.epochOffset = epochOffset;
+        EventTable t = EventTable.get();
+        for (int id = 0; ; id++) {
+            var n = t.syscallName(id);
+            if (n.isEmpty()) {
+                break;
+            }
+            ppmSc.putIfAbsent(n.get(), id);
+        }
+    }
+
+    /** The events of one record (none for fork and exec records, which only update the thread table). */
+    public List<ScapEvent> events(RawRecord r) {
+        long ts = r.ts() + epochOffset;
+        return switch (r.kind()) {
+            case RawRecord.ENTER -> {
+                lastEnter.put(r.tid(), r);
+                yield List.of(enter(r, ts));
+            }
+            case RawRecord.EXIT -> {
+                RawRecord e = lastEnter.remove(r.tid());
+                if (e != null && e.id() != r.id()) {
+                    e = null;
+                }
+                yield List.of(exit(r, e == null ? r : e, ts));
+            }
+            case RawRecord.FORK -> {
+                threads.fork(r.pid(), r.tid(), r.id() >>> 32, r.id() & 0xffff_ffffL);
+                yield List.of();
+            }
+            case RawRecord.EXEC -> {
+                threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()));
+                yield List.of();
+            }
+            case RawRecord.PROCEXIT -> {
+                lastEnter.remove(r.tid());
+                ScapEvent e = ScapEvent.builder("PPME_PROCEXIT_1_E", ts, r.tid(), r.cpu())
+                        .num(0).num(0).num(0).num(0).build();
+                threads.exit(r.tid());
+                yield List.of(e);
+            }
+            default -> throw new IllegalArgumentException("trace record of unknown kind " + r.kind());
+        };
+    }
+
+    private String name(RawRecord r) {
+        return syscalls.name(r.id());
+    }
+
+    private ScapEvent enter(RawRecord r, long ts) {
+        String n = name(r);
+        long[] a = r.args();
+        return switch (n) {
+            case "openat" -> b("PPME_SYSCALL_OPENAT_2_E", r, ts).num((int) a[0]).str(RawRecord.string(r.strA()))
+                    .num(openFlags.toScap(a[2])).num(openFlags.mode(a[2], a[3])).build();
+            case "open" -> b("PPME_SYSCALL_OPEN_E", r, ts).str(RawRecord.string(r.strA()))
+                    .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).build();
+            case "read" -> b("PPME_SYSCALL_READ_E", r, ts).num((int) a[0]).num(a[2]).build();
+            case "write" -> b("PPME_SYSCALL_WRITE_E", r, ts).num((int) a[0]).num(a[2]).build();
+            case "pread64" -> b("PPME_SYSCALL_PREAD_E", r, ts).num((int) a[0]).num(a[2]).num(a[3]).build();
+            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_E", r, ts).num((int) a[0]).num(a[2]).num(a[3]).build();
+            case "close" -> b("PPME_SYSCALL_CLOSE_E", r, ts).num((int) a[0]).build();
+            case "clone" -> b("PPME_SYSCALL_CLONE_20_E", r, ts).build();
+            case "clone3" -> b("PPME_SYSCALL_CLONE3_E", r, ts).build();
+            case "fork" -> b("PPME_SYSCALL_FORK_20_E", r, ts).build();
+            case "vfork" -> b("PPME_SYSCALL_VFORK_20_E", r, ts).build();
+            case "execve" -> b("PPME_SYSCALL_EXECVE_19_E", r, ts).str(RawRecord.string(r.strA())).build();
+            // PPM_AF_* are Linux's AF_* numbers; type and protocol go as the caller gave them
+            case "socket" -> b("PPME_SOCKET_SOCKET_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).num(a[2] & 0xffff_ffffL).build();
+            case "connect" -> {
+                byte[] addr = SockAddrs.encode(r.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_E", r, ts).num((int) a[0]);
+                yield (addr == null ? c.empty() : c.bytes(addr)).build();
+            }
+            default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
+        };
+    }
+
+    /** {@code e} is the matching entry record, or the exit record itself when the entry was not seen. */
+    private ScapEvent exit(RawRecord r, RawRecord e, long ts) {
+        String n = name(r);
+        long[] a = e.args();
+        long ret = r.ret();
+        return switch (n) {
+            case "openat" -> b("PPME_SYSCALL_OPENAT_2_X", r, ts).num(ret).num((int) a[0]).str(RawRecord.string(e.strA()))
+                    .num(openFlags.toScap(a[2])).num(openFlags.mode(a[2], a[3])).num(0).build();
+            case "open" -> b("PPME_SYSCALL_OPEN_X", r, ts).num(ret).str(RawRecord.string(e.strA()))
+                    .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).num(0).build();
+            case "read" -> b("PPME_SYSCALL_READ_X", r, ts).num(ret).bytes(r.buf()).build();
+            case "pread64" -> b("PPME_SYSCALL_PREAD_X", r, ts).num(ret).bytes(r.buf()).build();
+            // the driver copies the caller's buffer at exit, up to the return value when it succeeded
+            case "write" -> b("PPME_SYSCALL_WRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
+            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
+            case "close" -> b("PPME_SYSCALL_CLOSE_X", r, ts).num(ret).build();
+            case "clone" -> process("PPME_SYSCALL_CLONE_20_X", r, ts, ret);
+            case "clone3" -> process("PPME_SYSCALL_CLONE3_X", r, ts, ret);
+            case "fork" -> process("PPME_SYSCALL_FORK_20_X", r, ts, ret);
+            case "vfork" -> process("PPME_SYSCALL_VFORK_20_X", r, ts, ret);
+            case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, ts, ret);
+            case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
+            case "connect" -> {
+                byte[] tuple = SockAddrs.tuple(e.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_X", r, ts).num(ret);
+                yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
+            }
+            default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
+        };
+    }
+
+    private static byte[] written(RawRecord e, long ret) {
+        byte[] buf = e == null ? new byte[0] : e.buf();
+        if (ret < 0) {
+            return new byte[0];
+        }
+        return ret < buf.length ? java.util.Arrays.copyOf(buf, (int) ret) : buf;
+    }
+
+    private int ppmSc(String name) {
+        return ppmSc.getOrDefault(name, 0);
+    }
+
+    private static ScapEvent.Builder b(String constant, RawRecord r, long ts) {
+        return ScapEvent.builder(constant, ts, r.tid(), r.cpu());
+    }
+
+    /**
+     * A clone-family or execve exit: the process fields come from the thread table (the child's own
+     * entry for the child's exit, which the fork record created; the refreshed entry after an exec).
+     */
+    private ScapEvent process(String constant, RawRecord r, long ts, long ret) {
+        TaskInfo t = threads.get(r.tid());
+        Map<String, Object> v = new HashMap<>();
+        v.put("res", ret);
+        if (t != null) {
+            v.put("exe", t.exe());
+            v.put("args", nulJoined(t.args()));
+            v.put("tid", t.tid());
+            v.put("pid", t.pid());
+            v.put("ptid", t.ppid());
+            v.put("cwd", t.cwd());
+            v.put("comm", t.comm());
+            v.put("cgroups", nulJoined(t.cgroups()));
+            v.put("uid", (long) t.uid());
+            v.put("gid", (long) t.gid());
+            v.put("vtid", t.vtid());
+            v.put("vpid", t.vpid());
+            v.put("loginuid", (long) t.loginuid());
+            v.put("pgid", t.pid());
+        } else {
+            v.put("tid", r.tid());
+            v.put("pid", r.pid());
+        }
+        if (ret > 0) {
+            TaskInfo child = threads.get(ret);
+            if (child != null && t != null && child.pid() == t.pid()) {
+                v.put("flags", (long) (1 << 13)); // PPM_CL_CLONE_THREAD
+            }
+        } else if (ret == 0 && t != null && t.tid() != t.pid()) {
+            v.put("flags", (long) (1 << 13));
+        }
+        v.put("fdlimit", 1024L);
+        v.put("tty", 0L);
+        ScapEvent.Builder b = b(constant, r, ts);
+        EventInfo info = EventTable.get().byConstant(constant);
+        for (EventInfo.ParamInfo p : info.params()) {
+            Object o = v.get(p.name());
+            switch (p.type()) {
+                case CHARBUF, FSPATH, FSRELPATH -> b.str(o instanceof String s ? s : "");
+                case BYTEBUF -> b.bytes(o instanceof byte[] bytes ? bytes : new byte[0]);
+                default -> {
+                    if (p.type().size() < 0) {
+                        b.empty();
+                    } else {
+                        b.num(o instanceof Long l ? l : 0);
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * A state-only clone exit on the child's side ({@code SCAP_DF_STATE_ONLY}: sysdig applies it and
+     * prints nothing) describing thread {@code tid} from the thread table, for a thread whose clone the
+     * capture did not stream (it started before, or clone is outside a pushed-down syscall set); null
+     * when the table does not know it either.
+     */
+    public ScapEvent stateClone(long tid, long ts, int cpu) {
+        TaskInfo t = threads.get(tid);
+        if (t == null) {
+            return null;
+        }
+        RawRecord r = new RawRecord(RawRecord.EXIT, cpu, ts, t.pid(), tid, -1, 0, new long[6], new byte[0], new byte[0],
+                new byte[0], new byte[0]);
+        ScapEvent e = process("PPME_SYSCALL_CLONE_20_X", r, ts, 0);
+        return new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), STATE_ONLY);
+    }
+
+    /** libscap's SCAP_DF_STATE_ONLY dump flag. */
+    static final int STATE_ONLY = 1;
+
+    private static byte[] nulJoined(List<String> items) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String s : items) {
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+}

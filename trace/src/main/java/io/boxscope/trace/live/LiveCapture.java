@@ -1,0 +1,233 @@
+package io.boxscope.trace.live;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.PtRegs;
+import io.boxscope.bpf.ringbuf.RingBufReader;
+import io.boxscope.bpf.sys.Arch;
+import io.boxscope.bpf.sys.Cpus;
+import io.boxscope.bpf.syscalls.SyscallSignatures;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.tasks.TaskInfo;
+import io.boxscope.proc.tasks.TaskTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.KernelFilter;
+import io.boxscope.trace.scap.CaptureTables;
+import io.boxscope.trace.scap.EventFormatter;
+import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapFields;
+
+/**
+ * {@code boxscope trace} without {@code -r}: a live capture. Starting it reads the thread and fd tables
+ * from /proc ({@link LiveTables}), loads and attaches {@link CaptureProbe} with the kernel part of the
+ * filter, and {@link #run} then turns ring records into sysdig's events ({@link EventBuilder}), applies
+ * each to an {@link Inspector} (the same state a {@code -r} reader keeps), evaluates the filter's Java
+ * part and hands every matching event, with its sysdig line, to a {@link Sink}. Nothing is lost
+ * silently: ring drops are counted per CPU in the kernel and reported by {@link #summary}.
+ */
+public final class LiveCapture implements AutoCloseable {
+    /** Default ring size: sysdig's default buffer is 8 MiB per CPU; one shared ring of 16 MiB. */
+    public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /** sysdig's default snap length (-s). */
+    public static final int DEFAULT_SNAPLEN = 80;
+
+    /**
+     * What to capture.
+     *
+     * @param filter     the whole filter (null: every event), evaluated in Java on what the kernel passes
+     * @param kernel     the part the kernel decides ({@link KernelFilter#ANY} for none)
+     * @param snapLen    bytes of I/O buffers kept (-s)
+     * @param ringBytes  ring buffer size, a power of two multiple of the page size
+     * @param maxEvents  stop after this many matching events (-n), or 0
+     * @param duration   stop after this long (-M), or null
+     * @param lines      whether the sink wants each event's sysdig line (not when writing a file)
+     */
+    public record Options(HostPaths paths, Filter filter, KernelFilter kernel, int snapLen, int ringBytes, long maxEvents,
+                          Duration duration, boolean lines) {}
+
+    /**
+     * One matching event, its sysdig line (null for events sysdig does not print, or with lines off), and its number. State-only
+     * events (a thread the inspector did not know, described from the thread table) come here too, with a
+     * null line, whatever the filter: a capture file needs them for its later events' process fields.
+     */
+    @FunctionalInterface
+    public interface Sink {
+        /** Returns false to stop the capture. */
+        boolean accept(ScapEvent event, String line, long num) throws IOException;
+    }
+
+    /**
+     * What the capture saw.
+     *
+     * @param records     records read from the ring
+     * @param syscallRecords of which system call entries and exits (the rest are process events)
+     * @param badRecords  records shorter than their own lengths say, skipped
+     * @param events      events built from them
+     * @param matched     events the filter kept (handed to the sink)
+     * @param dropsPerCpu records lost in the ring, per CPU
+     * @param threads     threads in the table at the start
+     */
+    public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads) {
+        public long drops() {
+            long d = 0;
+            for (long x : dropsPerCpu) {
+                d += x;
+            }
+            return d;
+        }
+    }
+
+    private final Options options;
+    private final CaptureTables tables;
+    private final CaptureProbe probe;
+    private final EventBuilder builder;
+    private final Inspector inspector;
+    private final EventFormatter formatter;
+    private final int seedThreads;
+    private long records;
+    private long syscallRecords;
+    private long badRecords;
+    private long events;
+    private long matched;
+
+    private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads) {
+        this.options = o;
+        this.tables = tables;
+        this.probe = probe;
+        this.builder = builder;
+        this.inspector = new Inspector(tables);
+        this.formatter = new EventFormatter(inspector, ZoneId.systemDefault());
+        this.seedThreads = seedThreads;
+    }
+
+    /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
+    public static LiveCapture start(Options o) throws IOException {
+        Arch arch = Arch.current();
+        SyscallSignatures sigs = SyscallSignatures.current(o.paths().sysRoot());
+        Btf btf = Btf.vmlinux(o.paths().sysRoot());
+        List<Integer> regsArgs = PtRegs.syscallArgs(btf, arch);
+        int nrOff = PtRegs.of(btf, arch).syscallNr();
+        int taskPid = (int) btf.member("task_struct.pid").byteOffset();
+        int taskTgid = (int) btf.member("task_struct.tgid").byteOffset();
+        KernelFilter k = o.kernel();
+        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
+        int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
+        long self = ProcessHandle.current().pid();
+        // attach first, then read /proc: a process that starts in between is in both, never in neither
+        CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
+                taskPid, taskTgid));
+        try {
+            TaskTable proc = new TaskTable(o.paths());
+            List<TaskInfo> threads = proc.threads();
+            OpenFlags flags = OpenFlags.of(arch);
+            CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
+            long epochOffset = epochNanos() - System.nanoTime();
+            EventBuilder builder = new EventBuilder(sigs.table(), flags, new LiveThreads(proc, threads), epochOffset);
+            return new LiveCapture(o, tables, probe, builder, threads.size());
+        } catch (IOException | RuntimeException e) {
+            probe.close();
+            throw e;
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The header tables (for {@code -w}). */
+    public CaptureTables tables() {
+        return tables;
+    }
+
+    /**
+     * Streams events to {@code sink} until it returns false, -n or -M is reached, or {@code stop} says
+     * so (checked between polls, at least every 10 ms). Drains what is already in the ring before
+     * returning, so events produced before the stop are not lost. Container names come from
+     * the runtimes ({@link ContainerNames}).
+     */
+    public void run(Sink sink, BooleanSupplier stop) throws IOException, InterruptedException {
+        ContainerNames containers = new ContainerNames(options.paths());
+        long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+        boolean[] more = {true};
+        RingBufReader.Handler handler = rec -> {
+            records++;
+            RawRecord r;
+            try {
+                r = RawRecord.parse(rec);
+            } catch (IllegalArgumentException e) {
+                badRecords++; // counted and shown, never fatal
+                return;
+            }
+            if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
+                syscallRecords++;
+            }
+            // each record is handled as it is read: a process event (fork, exit) changes the thread
+            // table that the next records' events are built from
+            for (ScapEvent e : builder.events(r)) {
+                if (more[0] && !handle(e, sink, containers)) {
+                    more[0] = false;
+                }
+            }
+        };
+        try {
+            while (more[0]) {
+                if (stop.getAsBoolean() || System.nanoTime() >= deadline) {
+                    // what the kernel produced up to now, once (a busy host never leaves the ring empty)
+                    probe.reader().drain(handler);
+                    break;
+                }
+                probe.reader().poll(handler, Duration.ofMillis(10), 4096);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Applies one event, filters it, hands it on; false when the capture is to stop. */
+    private boolean handle(ScapEvent e, Sink sink, ContainerNames containers) {
+        try {
+            events++;
+            Inspector.Thread known = inspector.thread(e.tid());
+            if (known == null || known.comm() == null) {
+                ScapEvent state = builder.stateClone(e.tid(), e.ts(), e.cpu());
+                if (state != null) {
+                    formatter.apply(state);
+                    if (!sink.accept(state, null, formatter.num())) {
+                        return false;
+                    }
+                }
+            }
+            formatter.apply(e);
+            if (options.filter() != null && !options.filter().matches(new ScapFields(formatter, inspector, e, containers))) {
+                return true;
+            }
+            matched++;
+            String line = options.lines() ? formatter.line(e) : null;
+            return sink.accept(e, line, formatter.num()) && (options.maxEvents() <= 0 || matched < options.maxEvents());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    public Summary summary() {
+        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads);
+    }
+
+    /** Drops per CPU so far (for the capture file's drop record). */
+    public long[] dropsPerCpu() {
+        return probe.dropsPerCpu();
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+}

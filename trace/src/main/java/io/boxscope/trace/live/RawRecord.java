@@ -1,0 +1,75 @@
+package io.boxscope.trace.live;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One record of {@link CaptureProbe}'s ring buffer, copied out of the ring. Layout (native byte order):
+ * <pre>
+ *  0 u32 kind      ENTER, EXIT, FORK, EXEC, PROCEXIT
+ *  4 u32 cpu
+ *  8 u64 ts        bpf_ktime_get_ns (CLOCK_MONOTONIC)
+ * 16 u64 pid_tgid  the task's tgid &lt;&lt; 32 | tid
+ * 24 u64 id        syscall number; for FORK the child's tgid &lt;&lt; 32 | tid
+ * 32 i64 ret       return value (EXIT)
+ * 40 u64 args[6]   syscall arguments (ENTER; EXIT for syscalls whose buffer is read at exit)
+ * 88 u16 len[4]    lengths of the data slots: string A, string B, buffer, socket address
+ * 96 data          the slots back to back (EXEC: the new comm, 16 bytes)
+ * </pre>
+ */
+public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id, long ret, long[] args,
+                        byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr) {
+    public static final int ENTER = 1;
+    public static final int EXIT = 2;
+    public static final int FORK = 3;
+    public static final int EXEC = 4;
+    public static final int PROCEXIT = 5;
+
+    static final int KIND = 0;
+    static final int CPU = 4;
+    static final int TS = 8;
+    static final int PID_TGID = 16;
+    static final int ID = 24;
+    static final int RET = 32;
+    static final int ARGS = 40;
+    static final int LENS = 88;
+    static final int DATA = 96;
+
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    /** Decodes one record; throws IllegalArgumentException on a record shorter than its lengths say. */
+    public static RawRecord parse(MemorySegment r) {
+        if (r.byteSize() < DATA) {
+            throw new IllegalArgumentException("trace record of " + r.byteSize() + " bytes, shorter than its " + DATA + "-byte header");
+        }
+        long pidTgid = r.get(I64, PID_TGID);
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = r.get(I64, ARGS + 8L * i);
+        }
+        byte[][] slots = new byte[4][];
+        long off = DATA;
+        for (int i = 0; i < 4; i++) {
+            int len = Short.toUnsignedInt(r.get(I16, LENS + 2L * i));
+            if (off + len > r.byteSize()) {
+                throw new IllegalArgumentException("trace record slot " + i + " of " + len + " bytes runs past the record's "
+                        + r.byteSize() + " bytes");
+            }
+            slots[i] = r.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE);
+            off += len;
+        }
+        return new RawRecord(r.get(I32, KIND), r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL,
+                r.get(I64, ID), r.get(I64, RET), args, slots[0], slots[1], slots[2], slots[3]);
+    }
+
+    /** A string slot without its terminating NUL (bpf_probe_read_user_str counts it). */
+    public static String string(byte[] slot) {
+        int n = slot.length;
+        while (n > 0 && slot[n - 1] == 0) {
+            n--;
+        }
+        return new String(slot, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,65 @@
+package io.boxscope.trace.live;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import io.boxscope.trace.scap.ParamValue;
+
+/**
+ * A user {@code struct sockaddr} (as connect(2) and bind(2) receive it: native-order family, network-order
+ * port; sockaddr_in, sockaddr_in6, sockaddr_un in include/uapi/linux/in.h, in6.h, un.h) in the driver's
+ * SOCKADDR and SOCKTUPLE encodings. The tuple's local side is unknown to a syscall tracer (the driver reads
+ * it from the kernel socket): it is written as the zero address and port 0.
+ */
+final class SockAddrs {
+    private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    private SockAddrs() {}
+
+    /** The SOCKADDR parameter, or null for an address that is too short or of another family. */
+    static byte[] encode(byte[] raw) {
+        ParamValue.SockAddr a = parse(raw);
+        return a == null ? null : a.encode();
+    }
+
+    /** The SOCKTUPLE parameter of a connect to {@code raw}, or null. */
+    static byte[] tuple(byte[] raw) {
+        ParamValue.SockAddr a = parse(raw);
+        if (a == null) {
+            return null;
+        }
+        if (a.family() == AF_UNIX) {
+            return new ParamValue.SockTuple(AF_UNIX, new byte[0], 0, new byte[0], 0, 0, 0, a.path()).encode();
+        }
+        return new ParamValue.SockTuple(a.family(), new byte[a.addr().length], 0, a.addr(), a.port(), 0, 0, "").encode();
+    }
+
+    static ParamValue.SockAddr parse(byte[] raw) {
+        if (raw.length < 2) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+        int family = Short.toUnsignedInt(b.getShort(0));
+        return switch (family) {
+            case AF_INET -> raw.length < 8 ? null
+                    : new ParamValue.SockAddr(AF_INET, Arrays.copyOfRange(raw, 4, 8), port(raw), "");
+            case AF_INET6 -> raw.length < 24 ? null
+                    : new ParamValue.SockAddr(AF_INET6, Arrays.copyOfRange(raw, 8, 24), port(raw), "");
+            case AF_UNIX -> {
+                int end = 2;
+                while (end < raw.length && raw[end] != 0) {
+                    end++;
+                }
+                yield new ParamValue.SockAddr(AF_UNIX, new byte[0], 0,
+                        new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            default -> null;
+        };
+    }
+
+    private static int port(byte[] raw) {
+        return ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
+    }
+}

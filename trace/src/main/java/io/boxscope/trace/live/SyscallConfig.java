@@ -1,0 +1,90 @@
+package io.boxscope.trace.live;
+
+import java.util.Set;
+import java.util.function.Predicate;
+import io.boxscope.bpf.syscalls.ArgKind;
+import io.boxscope.bpf.syscalls.SyscallArg;
+import io.boxscope.bpf.syscalls.SyscallSignature;
+import io.boxscope.bpf.syscalls.SyscallSignatures;
+
+/**
+ * The per-syscall configuration {@link CaptureProbe} reads (8 bytes per syscall number): whether the
+ * syscall is traced at all (the syscall part of the push-down), and which arguments to read from user
+ * memory, as 1-based argument indexes (0: none). Computed from the kernel's own syscall signatures
+ * ({@link SyscallSignatures}, from tracefs {@code sys_enter_*} formats): path and string arguments,
+ * the buffer a caller hands in with its length argument, the buffer the kernel fills (its length is
+ * the return value) and a socket address with its length.
+ */
+public final class SyscallConfig {
+    static final int TRACED = 0;
+    static final int STR_A = 1;
+    static final int STR_B = 2;
+    static final int IN_BUF = 3;
+    static final int IN_LEN = 4;
+    static final int OUT_BUF = 5;
+    static final int SOCKADDR = 6;
+    static final int SOCKADDR_LEN = 7;
+
+    private SyscallConfig() {}
+
+    /**
+     * The configuration array for syscall numbers below {@link CaptureProbe#MAX_SYSCALLS}.
+     *
+     * @param traced  the syscall numbers to trace, or null for all
+     * @param decoded whether user memory is read for a syscall (by name): only for those whose events
+     *                carry the data; the others are reported as generic events
+     */
+    public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded) {
+        byte[] out = new byte[CaptureProbe.MAX_SYSCALLS * 8];
+        for (var e : sigs.table().all().entrySet()) {
+            int nr = e.getKey();
+            if (nr < 0 || nr >= CaptureProbe.MAX_SYSCALLS || (traced != null && !traced.contains(nr))) {
+                continue;
+            }
+            int base = nr * 8;
+            out[base + TRACED] = 1;
+            SyscallSignature sig = sigs.of(nr).orElse(null);
+            if (sig == null || !decoded.test(sig.name())) {
+                continue;
+            }
+            int strings = 0;
+            for (SyscallArg a : sig.args()) {
+                int idx = a.index() + 1;
+                switch (a.kind()) {
+                    case PATH, STRING -> {
+                        if (strings < 2) {
+                            out[base + (strings++ == 0 ? STR_A : STR_B)] = (byte) idx;
+                        }
+                    }
+                    case BUFFER -> {
+                        if (a.lengthArg() < 0 || sig.args().get(a.lengthArg()).isPointer()) {
+                            break;
+                        }
+                        if (a.isInput() && out[base + IN_BUF] == 0) {
+                            out[base + IN_BUF] = (byte) idx;
+                            out[base + IN_LEN] = (byte) (a.lengthArg() + 1);
+                        } else if (!a.isInput() && out[base + OUT_BUF] == 0) {
+                            out[base + OUT_BUF] = (byte) idx;
+                        }
+                    }
+                    case SOCKADDR -> {
+                        if (a.lengthArg() >= 0 && !sig.args().get(a.lengthArg()).isPointer() && out[base + SOCKADDR] == 0) {
+                            out[base + SOCKADDR] = (byte) idx;
+                            out[base + SOCKADDR_LEN] = (byte) (a.lengthArg() + 1);
+                        }
+                    }
+                    case FD, FLAGS, MODE, PID, UID, GID, SIGNAL, POINTER, INTEGER -> { }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a configuration array traces syscall {@code nr}. */
+    static boolean traced(byte[] config, int nr) {
+        return nr >= 0 && nr < CaptureProbe.MAX_SYSCALLS && config[nr * 8 + TRACED] != 0;
+    }
+
+    /** Kinds that are read from user memory (for the Javadoc's account; used by tests). */
+    static final Set<ArgKind> READ_KINDS = Set.of(ArgKind.PATH, ArgKind.STRING, ArgKind.BUFFER, ArgKind.SOCKADDR);
+}

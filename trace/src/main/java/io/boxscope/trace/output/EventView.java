@@ -1,0 +1,123 @@
+package io.boxscope.trace.output;
+
+import io.boxscope.trace.chisel.Units;
+import io.boxscope.trace.filter.Field;
+import io.boxscope.trace.filter.FieldRef;
+import io.boxscope.trace.filter.FieldType;
+import io.boxscope.trace.filter.Value;
+import io.boxscope.trace.scap.EventFormatter;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapFields;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+
+/**
+ * One event as output formats and chisels read it: its catalogue fields ({@link ScapFields}) and the
+ * output-only fields, which need where the event sits in the stream (first and previous timestamps) and
+ * how times are to be printed. Make one per event with {@link Timeline#view}, right after
+ * {@link EventFormatter#next}.
+ */
+public final class EventView {
+    private static final FieldRef LATENCY = FieldRef.of(Field.EVT_LATENCY);
+
+    private final ScapEvent event;
+    private final ScapFields fields;
+    private final EventFormatter formatter;
+    private final Timeline timeline;
+
+    EventView(ScapEvent event, ScapFields fields, EventFormatter formatter, Timeline timeline) {
+        this.event = event;
+        this.fields = fields;
+        this.formatter = formatter;
+        this.timeline = timeline;
+    }
+
+    public ScapEvent event() {
+        return event;
+    }
+
+    /** The catalogue fields of this event (what filters read). */
+    public ScapFields fields() {
+        return fields;
+    }
+
+    /** The field's value, or null when the event has none. */
+    public Value value(OutputField f) {
+        return switch (f) {
+            case OutputField.Catalogue c -> fields.get(c.ref());
+            case OutputField.Extra x -> switch (x.kind()) {
+                case EVT_COUNT -> new Value.Num(1);
+                case EVT_RAWTIME, EVT_OUTPUTTIME, EVT_DATETIME, EVT_TIME_S -> new Value.Num(event.ts());
+                case EVT_RAWTIME_S -> new Value.Num(event.ts() / 1_000_000_000L);
+                case EVT_RAWTIME_NS -> new Value.Num(event.ts() % 1_000_000_000L);
+                case EVT_DELTATIME -> new Value.Num(event.ts() - timeline.previous());
+                case EVT_LATENCY_S -> new Value.Num(latency() / 1_000_000_000L);
+                case EVT_LATENCY_NS -> new Value.Num(latency() % 1_000_000_000L);
+                case EVT_LATENCY_HUMAN -> new Value.Text(Units.time(latency()));
+            };
+        };
+    }
+
+    /** The field as sysdig prints it, or null when the event has none ({@code <NA>}). */
+    public String text(OutputField f) {
+        return switch (f) {
+            case OutputField.Catalogue c -> FieldText.of(c.ref(), fields.get(c.ref()));
+            case OutputField.Extra x -> switch (x.kind()) {
+                case EVT_OUTPUTTIME -> outputTime();
+                case EVT_DATETIME -> {
+                    ZonedDateTime z = local(event.ts());
+                    yield String.format(Locale.ROOT, "%04d-%02d-%02d %s", z.getYear(), z.getMonthValue(), z.getDayOfMonth(),
+                            formatter.time(event.ts()));
+                }
+                case EVT_TIME_S -> formatter.time(event.ts()).substring(0, 8);
+                case EVT_LATENCY_NS -> String.format(Locale.ROOT, "%09d", latency() % 1_000_000_000L);
+                case EVT_RAWTIME_NS -> String.format(Locale.ROOT, "%09d", event.ts() % 1_000_000_000L);
+                default -> FieldText.of(LATENCY, value(f)) ;
+            };
+        };
+    }
+
+    /** Whether JSON output writes the field as a number (sysdig's -j: numeric types unquoted). */
+    public static boolean numeric(OutputField f) {
+        return switch (f) {
+            case OutputField.Catalogue c -> switch (c.ref().type().kind()) {
+                case SIGNED, UNSIGNED -> true;
+                case BOOL -> false;
+                case STRING, BUFFER, ADDRESS, NETWORK -> false;
+            };
+            // evt.datetime and evt.time.s are timestamps (ABSTIME): -j writes them as the raw number
+            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN;
+        };
+    }
+
+    /** Whether JSON output writes the field as true/false. */
+    public static boolean bool(OutputField f) {
+        return f instanceof OutputField.Catalogue c && c.ref().type() == FieldType.BOOL;
+    }
+
+    private long latency() {
+        return fields.get(LATENCY) instanceof Value.Num n ? n.value() : 0;
+    }
+
+    private String outputTime() {
+        return switch (timeline.mode()) {
+            case HUMAN -> formatter.time(event.ts());
+            // sysdig 0.29 prints -t a's nanoseconds without zero padding (1700000000.500), unlike r, d and D
+            case ABSOLUTE -> Long.toUnsignedString(event.ts() / 1_000_000_000L) + "." + event.ts() % 1_000_000_000L;
+            case RELATIVE -> seconds(event.ts() - timeline.first());
+            case DELTA -> seconds(latency());
+            case DELTA_PREVIOUS -> seconds(event.ts() - timeline.previous());
+        };
+    }
+
+    private static String seconds(long ns) {
+        return Long.toUnsignedString(ns / 1_000_000_000L) + "." + String.format(Locale.ROOT, "%09d", ns % 1_000_000_000L);
+    }
+
+    private ZonedDateTime local(long ts) {
+        return Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(timeline.zone());
+    }
+}

@@ -1,0 +1,289 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.trace.filter.ContainerResolver;
+import io.boxscope.trace.filter.EventTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.filter.ServiceNames;
+import io.boxscope.trace.scap.EventFormatter;
+import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapReader;
+import io.boxscope.trace.scap.ScapWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live capture against a child whose system calls are known in advance: a perl that blocks reading
+ * stdin until the capture is attached, then makes exactly {@link #GETPIDS} getpid calls (through
+ * {@code syscall(NR)}, NR as {@code strace -n} reports it), {@link #OPENS} opens of a path that does not
+ * exist, and one write of {@link #BYTES} bytes. Oracles: those counts, strace's syscall number, the
+ * kernel's ENOENT, and sysdig 0.29 reading the file we write.
+ */
+@KernelTest
+class LiveCaptureTest {
+    private static final int GETPIDS = 7;
+    private static final int OPENS = 3;
+    private static final int BYTES = 13;
+    private static final String MISSING = "/nonexistent/boxscope-live-test-" + ProcessHandle.current().pid();
+
+    /** getpid's number as strace -n prints it ({@code [  39] getpid() = 123} on x86_64), not from our table. */
+    static int getpidNumber() throws Exception {
+        // dash calls getpid(2) once at start (its rootpid)
+        Process p = new ProcessBuilder("strace", "-qq", "-n", "-e", "trace=getpid", "/bin/dash", "-c", "true")
+                .redirectErrorStream(true).start();
+        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "strace (Debian package strace): " + out);
+        Matcher m = Pattern.compile("^\\[\\s*(\\d+)\\] getpid\\(").matcher(out.isEmpty() ? "" : out.getFirst());
+        assertTrue(m.find(), "strace -n printed " + out);
+        return Integer.parseInt(m.group(1));
+    }
+
+    static Process child(int getpid) throws Exception {
+        String script = "$| = 1; my $go = <STDIN>; for (1.." + GETPIDS + ") { syscall(" + getpid + "); } "
+                + "for (1.." + OPENS + ") { open(my $f, '<', '" + MISSING + "'); } "
+                + "syswrite(STDOUT, 'x' x " + BYTES + "); exit 0;";
+        return new ProcessBuilder("perl", "-e", script).start();
+    }
+
+    /** A capture running on its own thread until the child has exited (and a little after, to drain). */
+    static final class Running {
+        final List<ScapEvent> events = Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final LiveCapture capture;
+        final Thread thread;
+        volatile long stopAt = Long.MAX_VALUE;
+        volatile Throwable failure;
+
+        Running(LiveCapture capture) {
+            this.capture = capture;
+            this.thread = new Thread(() -> {
+                try {
+                    capture.run((e, line, num) -> {
+                        events.add(e);
+                        if (line != null) {
+                            lines.add(line);
+                        }
+                        return true;
+                    }, () -> System.nanoTime() > stopAt);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            });
+            thread.start();
+        }
+
+        void finish(Process child) throws Exception {
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
+            assertEquals("x".repeat(BYTES), new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            thread.join(30_000);
+            if (failure != null) {
+                fail(failure);
+            }
+        }
+    }
+
+    static LiveCapture start(String filterText) throws Exception {
+        Filter f = Filter.compile(filterText, ServiceNames.none());
+        PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        return LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(), LiveCapture.DEFAULT_SNAPLEN,
+                1 << 22, 0, null, true));
+    }
+
+    @Test
+    void capturesExactlyTheChildsCallsWithDecodedArgumentsAndSysdigReadsTheFile(@TempDir Path dir) throws Exception {
+        Process child = child(getpidNumber());
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (getpid, openat, write)")) {
+            Running r = new Running(cap);
+            r.finish(child);
+            List<String> body = new ArrayList<>();
+            for (String l : r.lines) {
+                body.add(l.substring(l.indexOf(' ') + 1)); // without evt.num, which counts every event
+            }
+            String who = "perl (" + child.pid() + ") ";
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < GETPIDS; i++) {
+                expected.add(who + "> getpid ");
+                expected.add(who + "< getpid ");
+            }
+            List<String> got = new ArrayList<>();
+            for (String l : body) {
+                got.add(l.substring(l.indexOf(' ', l.indexOf(' ') + 1) + 1)); // without time and cpu
+            }
+            assertEquals(2 * GETPIDS + 2 * OPENS + 2, got.size(), String.join("\n", got));
+            assertEquals(expected, got.subList(0, 2 * GETPIDS));
+            for (int i = 0; i < OPENS; i++) {
+                String enter = got.get(2 * GETPIDS + 2 * i);
+                String exit = got.get(2 * GETPIDS + 2 * i + 1);
+                assertTrue(enter.startsWith(who + "> openat dirfd=-100(AT_FDCWD) name=" + MISSING + " flags="), enter);
+                assertTrue(exit.startsWith(who + "< openat fd=-2(ENOENT) dirfd=-100(AT_FDCWD) name=" + MISSING + " flags="), exit);
+            }
+            assertTrue(got.get(got.size() - 2).matches(Pattern.quote(who) + "> write fd=1\\(<p>[^)]*\\) size=" + BYTES + " "),
+                    got.get(got.size() - 2));
+            assertEquals(who + "< write res=" + BYTES + " data=" + "x".repeat(BYTES) + " ", got.getLast());
+            assertEquals(0, cap.summary().drops());
+
+            // -w: the same events in a file; sysdig 0.29 and our reader print the same lines
+            Path file = dir.resolve("live.scap");
+            try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+                for (ScapEvent e : r.events) {
+                    w.write(e);
+                }
+                w.writeDrops(System.currentTimeMillis() * 1_000_000L, cap.dropsPerCpu());
+            }
+            List<String> sysdig = stripNum(sysdig(file));
+            assertEquals(body, sysdig);
+            List<String> ours = new ArrayList<>();
+            try (ScapReader reader = ScapReader.open(file)) {
+                EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
+                for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
+                    String line = fmt.next(e);
+                    if (line != null) {
+                        ours.add(line);
+                    }
+                }
+            }
+            assertEquals(body, stripNum(ours));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void failedOnlyIsDecidedInTheKernel() throws Exception {
+        Process child = child(getpidNumber());
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type=openat and evt.failed=true")) {
+            Running r = new Running(cap);
+            r.finish(child);
+            assertEquals(OPENS, r.lines.size(), String.join("\n", r.lines));
+            for (String l : r.lines) {
+                assertTrue(l.contains("< openat fd=-2(ENOENT) dirfd=-100(AT_FDCWD) name=" + MISSING + " "), l);
+            }
+            // the kernel passed nothing else: no entries, no successful calls, no other syscalls
+            assertEquals(OPENS, cap.summary().syscallRecords(), cap.summary().toString());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * socket and connect: a perl child connects to a port this JVM listens on, then to one nobody listens on
+     * (the port of a socket this JVM closed): connect's enter shows the address, its exit 0 and ECONNREFUSED
+     * (the kernel's answer); sysdig -r prints the same lines from the file.
+     */
+    @Test
+    void connectsAreDecodedWithTheirAddressAndResult(@TempDir Path dir) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int open = server.getLocalPort();
+            String script = "use Socket; my $go = <STDIN>; for my $p (" + open + ", " + closed + ") { "
+                    + "socket(my $s, AF_INET, SOCK_STREAM, 0) or die; connect($s, pack_sockaddr_in($p, inet_aton('127.0.0.1'))); "
+                    + "close($s); } print 'x' x " + BYTES + "; exit 0;";
+            Process child = new ProcessBuilder("perl", "-e", script).start();
+            try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, connect)")) {
+                Running r = new Running(cap);
+                r.finish(child);
+                List<String> got = new ArrayList<>();
+                for (String l : r.lines) {
+                    got.add(l.substring(l.indexOf(" perl (") + 1));
+                }
+                assertEquals(8, got.size(), String.join("\n", got));
+                String who = "perl (" + child.pid() + ") ";
+                assertTrue(got.get(0).startsWith(who + "> socket domain=2(AF_INET) type="), got.get(0));
+                assertTrue(got.get(1).matches(Pattern.quote(who) + "< socket fd=\\d+.*"), got.get(1));
+                assertTrue(got.get(2).contains("> connect fd=") && got.get(2).endsWith(" addr=127.0.0.1:" + open + " "), got.get(2));
+                assertTrue(got.get(3).contains("< connect res=0 tuple=") && got.get(3).contains("->127.0.0.1:" + open), got.get(3));
+                assertTrue(got.get(6).endsWith(" addr=127.0.0.1:" + closed + " "), got.get(6));
+                assertTrue(got.get(7).contains("< connect res=-111(ECONNREFUSED) tuple="), got.get(7));
+
+                Path file = dir.resolve("connect.scap");
+                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+                    for (ScapEvent e : r.events) {
+                        w.write(e);
+                    }
+                }
+                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * What the probe reads from user memory, from the kernel's own formats; positions from the man pages:
+     * openat(dirfd, pathname, flags, mode), write(fd, buf, count), read(fd, buf, count), connect(fd, addr, addrlen).
+     */
+    @Test
+    void syscallConfigurationComesFromTheKernelsFormats() throws Exception {
+        var sigs = io.boxscope.bpf.syscalls.SyscallSignatures.current(Path.of("/sys"));
+        SyscallTable t = sigs.table();
+        byte[] c = SyscallConfig.build(sigs, null, n -> true);
+        int openat = t.number("openat") * 8;
+        assertEquals(2, c[openat + SyscallConfig.STR_A]);
+        assertEquals(0, c[openat + SyscallConfig.IN_BUF]);
+        int write = t.number("write") * 8;
+        assertEquals(2, c[write + SyscallConfig.IN_BUF]);
+        assertEquals(3, c[write + SyscallConfig.IN_LEN]);
+        assertEquals(0, c[write + SyscallConfig.OUT_BUF]);
+        int read = t.number("read") * 8;
+        assertEquals(2, c[read + SyscallConfig.OUT_BUF]);
+        assertEquals(0, c[read + SyscallConfig.IN_BUF]);
+        int connect = t.number("connect") * 8;
+        assertEquals(2, c[connect + SyscallConfig.SOCKADDR]);
+        assertEquals(3, c[connect + SyscallConfig.SOCKADDR_LEN]);
+        // a syscall set: only those traced; nothing read for syscalls not decoded
+        byte[] only = SyscallConfig.build(sigs, java.util.Set.of(t.number("openat")), n -> false);
+        assertEquals(1, only[openat + SyscallConfig.TRACED]);
+        assertEquals(0, only[openat + SyscallConfig.STR_A]);
+        assertEquals(0, only[write + SyscallConfig.TRACED]);
+    }
+
+    private static List<String> stripNum(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            out.add(l.substring(l.indexOf(' ') + 1));
+        }
+        return out;
+    }
+
+    /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */
+    private static List<String> sysdig(Path file) throws Exception {
+        Path sysdig = Path.of("/usr/bin/sysdig");
+        if (!Files.isExecutable(sysdig)) {
+            fail("sysdig is not installed: run scripts/setup-env (Debian package sysdig 0.29)");
+        }
+        ProcessBuilder pb = new ProcessBuilder(sysdig.toString(), "-r", file.toString());
+        pb.environment().put("TZ", ZoneId.systemDefault().getId());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r failed");
+        return out.lines().toList();
+    }
+}
