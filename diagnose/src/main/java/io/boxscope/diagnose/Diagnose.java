@@ -61,6 +61,7 @@ public final class Diagnose {
         };
         Window w;
         EbpfFindings found = EbpfFindings.NONE;
+        Neighbours.Watch around = Neighbours.Watch.start(paths, target);
         if (ebpf) {
             try (Ebpf collectors = Ebpf.start(target, paths)) {
                 w = new Collector(target, paths).collect(window, step, interval, onInterval);
@@ -69,16 +70,49 @@ public final class Diagnose {
         } else {
             w = new Collector(target, paths).collect(window, step, interval, onInterval);
         }
+        Neighbours neighbours = around.finish();
         Metrics m = Metrics.of(w, quota, cpus);
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
                     "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
         }
-        Verdict v = Rules.judge(target, m, unmeasured, found);
+        Verdict v = withCompetition(Rules.judge(target, m, unmeasured, found), neighbours);
         List<String> problems = new ArrayList<>(w.problems());
         problems.addAll(limits.problems());
-        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found);
+        problems.addAll(neighbours.problems());
+        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found, neighbours);
+    }
+
+    /** Other containers must use at least this many CPUs on the target's CPUs to be named as competition. */
+    static final double COMPETING_CPUS = 0.10;
+
+    /**
+     * A CPU-bound verdict names what else ran on the target's CPUs during the window (the issue's
+     * "other containers competing for the same CPUs"): the containers sharing its CPUs that used at
+     * least {@link #COMPETING_CPUS}, and the host's processes outside containers. Evidence only: the
+     * verdict's kind and confidence stay the rules' (docs/diagnose.md).
+     */
+    static Verdict withCompetition(Verdict v, Neighbours n) {
+        if (v.kind() != Verdict.Kind.CPU_BOUND || n.hostCpus() == 0) {
+            return v;
+        }
+        List<String> parts = new ArrayList<>();
+        for (Neighbours.Neighbour x : n.top()) {
+            if (x.sharesCpus() && x.usedCpus() >= COMPETING_CPUS) {
+                parts.add(String.format(java.util.Locale.ROOT, "container %s %.2f CPUs", x.name(), x.usedCpus()));
+            }
+        }
+        if (n.outsideContainersCpus() >= COMPETING_CPUS) {
+            parts.add(String.format(java.util.Locale.ROOT, "processes outside containers %.2f CPUs", n.outsideContainersCpus()));
+        }
+        if (parts.isEmpty()) {
+            return v;
+        }
+        List<String> evidence = new ArrayList<>(v.evidence());
+        evidence.add(String.format(java.util.Locale.ROOT, "the host's %d CPUs were %.0f%% busy; on the target's CPUs also ran: %s",
+                n.hostCpus(), 100 * n.hostBusyCpus() / n.hostCpus(), String.join(", ", parts)));
+        return new Verdict(v.kind(), v.confidence(), v.summary(), evidence, v.ruledOut(), v.unmeasured(), v.nextCommands());
     }
 
     static List<Diagnosis.Point> timeline(Window w) {

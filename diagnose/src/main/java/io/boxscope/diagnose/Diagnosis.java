@@ -7,12 +7,19 @@ import java.util.List;
  * timeline (one point per sample) for charts.
  */
 public record Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
-        int vanishedThreads, boolean targetExited, EbpfFindings ebpf) {
+        int vanishedThreads, boolean targetExited, EbpfFindings ebpf, Neighbours neighbours) {
 
     public Diagnosis {
         timeline = List.copyOf(timeline);
         problems = List.copyOf(problems);
         java.util.Objects.requireNonNull(ebpf, "ebpf");
+        java.util.Objects.requireNonNull(neighbours, "neighbours");
+    }
+
+    /** Without the host around the target ({@link Neighbours#NONE}). */
+    public Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
+            int vanishedThreads, boolean targetExited, EbpfFindings ebpf) {
+        this(target, metrics, verdict, timeline, problems, vanishedThreads, targetExited, ebpf, Neighbours.NONE);
     }
 
     /** A diagnosis from /proc and cgroup figures only (no in-kernel collectors ran). */

@@ -9,6 +9,7 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.View;
 import io.boxscope.diagnose.Diagnosis;
+import io.boxscope.diagnose.Neighbours;
 import io.boxscope.diagnose.EbpfFindings;
 import io.boxscope.diagnose.LatencyHistogram;
 import io.boxscope.diagnose.Metrics;
@@ -119,6 +120,16 @@ public final class DiagnoseViews {
             m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
             b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
         }
+        Neighbours n = d.neighbours();
+        if (n.hostCpus() > 0) {
+            List<String> others = new ArrayList<>();
+            for (Neighbours.Neighbour x : n.top()) {
+                others.add(String.format(Locale.ROOT, "%s %.2f%s", x.name(), x.usedCpus(), x.sharesCpus() ? "" : " (other CPUs)"));
+            }
+            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs%n",
+                    n.hostBusyCpus(), n.hostCpus(), n.containers(), others.isEmpty() ? "" : ": " + String.join(", ", others),
+                    n.outsideContainersCpus())));
+        }
         ebpfText(b, d.ebpf());
         b.append('\n');
         section(b, "NEXT", v.nextCommands());
@@ -212,6 +223,25 @@ public final class DiagnoseViews {
         verdict.put("not_measured", v.unmeasured());
         verdict.put("next_commands", v.nextCommands());
         o.put("verdict", verdict);
+        Neighbours n = d.neighbours();
+        if (n.hostCpus() > 0) {
+            Map<String, Object> host = Json.object();
+            host.put("cpus", n.hostCpus());
+            host.put("busy_cpus", n.hostBusyCpus());
+            host.put("outside_containers_cpus", n.outsideContainersCpus());
+            host.put("other_containers", n.containers());
+            List<Object> top = new ArrayList<>();
+            for (Neighbours.Neighbour x : n.top()) {
+                Map<String, Object> e = Json.object();
+                e.put("name", x.name());
+                e.put("container_id", x.id());
+                e.put("used_cpus", x.usedCpus());
+                e.put("shares_cpus", x.sharesCpus());
+                top.add(e);
+            }
+            host.put("top_containers", top);
+            o.put("host", host);
+        }
         Metrics m = d.metrics();
         Map<String, Object> cpu = Json.object();
         cpu.put("used_cpus", m.cpuCores());
