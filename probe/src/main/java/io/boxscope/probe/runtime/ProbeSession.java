@@ -362,14 +362,6 @@ public final class ProbeSession implements AutoCloseable {
         return maps;
     }
 
-    /** Detaches every probe (idempotent): what the maps hold stops changing. */
-    public void detach() {
-        for (Link l : links) {
-            l.close();
-        }
-        links.clear();
-    }
-
     private void runSpecial(ProbeKind kind) {
         for (CompiledScript.Unit u : script.units()) {
             if (u.kind() == kind) {
@@ -477,7 +469,8 @@ public final class ProbeSession implements AutoCloseable {
 
     /**
      * Detaches every probe and resets the semaphores this session set, without running END or reading maps
-     * ({@code --dry-run} ends here; {@link #finish} starts with it). Idempotent.
+     * ({@code --dry-run} ends here; {@link #finish} starts with it): what the maps hold stops changing.
+     * Idempotent.
      */
     public void detach() {
         try {
