@@ -132,12 +132,9 @@ class RuntimeCorpusTest {
      */
     static void badProgram(Case k) throws Exception {
         Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-        Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        String theirs = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
-        assertTrue(p.exitValue() != 0, k.name() + ": bpftrace refuses the program too");
+        Ran r = runBpftrace(k, false);
+        String theirs = r.err();
+        assertTrue(r.code() != 0, k.name() + ": bpftrace refuses the program too");
         if (k.bpftrace() != null) {
             assertTrue(theirs.contains(k.bpftrace()), k.name() + ": bpftrace says " + k.bpftrace() + ": " + theirs);
         }
@@ -165,12 +162,43 @@ class RuntimeCorpusTest {
     /** bpftrace's stdout for a case (its stderr, with the RLIMIT_MEMLOCK warning, is dropped). */
     static String bpftrace(Case k) throws Exception {
         Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-        Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
-        assertEquals(0, p.exitValue(), "bpftrace exit status for " + k.name());
-        return new String(out, StandardCharsets.UTF_8);
+        Ran r = runBpftrace(k, true);
+        assertEquals(0, r.code(), "bpftrace exit status for " + k.name());
+        return r.out();
+    }
+
+    record Ran(int code, String out, String err) {}
+
+    /**
+     * Runs bpftrace 0.17 on a case with its output in files, not pipes: with {@code -c} and a program it
+     * refuses, bpftrace exits but leaves the child it forked for the command waiting, holding the
+     * inherited descriptors, so reading a pipe to its end would wait forever. Every process bpftrace
+     * started is killed once it has exited (they are collected while it runs: once bpftrace has exited
+     * they are no longer its descendants).
+     */
+    static Ran runBpftrace(Case k, boolean keepOut) throws Exception {
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("bpftrace-out", ".txt");
+        java.nio.file.Path err = java.nio.file.Files.createTempFile("bpftrace-err", ".txt");
+        try {
+            Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            p.getOutputStream().close();
+            java.util.Set<ProcessHandle> started = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                p.descendants().forEach(started::add);
+                Thread.sleep(5);
+            }
+            boolean ended = !p.isAlive();
+            started.forEach(ProcessHandle::destroyForcibly);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            assertTrue(ended, "bpftrace finished within 60 s: " + k.name());
+            return new Ran(p.exitValue(), keepOut ? java.nio.file.Files.readString(out) : "", java.nio.file.Files.readString(err));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+            java.nio.file.Files.deleteIfExists(err);
+        }
     }
 }
