@@ -119,10 +119,12 @@ class PrivilegeExitCodesTest {
         for (var m : io.boxscope.cli.tools.ToolCommands.ALL) {
             var c = m.get();
             String tool = c.name();
-            // a short run each tool accepts: interval tools take [interval [count]], the others --duration
-            String[] args = tool.equals("funccount") ? new String[] {tool, "t:syscalls:sys_enter_getpid", "1", "1"}
+            // a short run each tool accepts: interval tools take [interval [count]], event tools --duration
+            String[] args = tool.equals("funccount") ? new String[] {tool, "-d", "1", "t:syscalls:sys_enter_getpid"}
+                    : tool.equals("syscount") ? new String[] {tool, "-d", "1"}
                     : c instanceof io.boxscope.cli.tools.IntervalCommand<?> ? new String[] {tool, "1", "1"}
-                    : new String[] {tool, "--duration", "1"};
+                    : c instanceof io.boxscope.cli.tools.ToolCommand<?> ? new String[] {tool, "--duration", "1"}
+                    : new String[] {tool, "1"}; // profile, offcputime: a positional duration, as libbpf-tools'
             Unprivileged.Result nobody = asNobody(args);
             assertEquals(ExitCode.PRIVILEGE, nobody.code(), tool + ": " + nobody.out() + nobody.err());
             assertTrue(nobody.err().contains("run as root"), tool + ": " + nobody.err());
