@@ -31,6 +31,18 @@ import java.util.zip.GZIPOutputStream;
 public final class ScapWriter implements Closeable {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
+    /**
+     * libscap refuses a capture whose strings reach its buffers' sizes ("Could not initialize reader:
+     * invalid exelen 6000"): SCAP_MAX_PATH_SIZE 1024 for comm, exe, paths and fd names, SCAP_MAX_ARGS_SIZE,
+     * SCAP_MAX_ENV_SIZE and SCAP_MAX_CGROUPS_SIZE 4096 for the NUL-separated lists, MAX_CREDENTIALS_STR_LEN 256
+     * for user and group names, homes and shells (the reader tests all three against it; scap_limits.h, scap.h,
+     * scap_savefile.c; some checks are {@code >=}, so one byte less is kept). A process may make any of these
+     * longer (argv[0] is free text), so the writer cuts.
+     */
+    static final int MAX_PATH = 1023;
+    static final int MAX_LIST = 4095;
+    static final int MAX_CREDENTIALS = 255;
+
     private final OutputStream out;
     private final GZIPOutputStream gzip;
     private final boolean ownsStream;
@@ -186,13 +198,14 @@ public final class ScapWriter implements Closeable {
         Block b = new Block(BlockType.UL_V2);
         for (UserInfo u : users) {
             Block e = new Block(0);
-            e.u8(0).u32(u.uid()).u32(u.gid()).str16(u.name()).str16(u.home()).str16(u.shell());
+            e.u8(0).u32(u.uid()).u32(u.gid()).str16(u.name(), MAX_CREDENTIALS).str16(u.home(), MAX_CREDENTIALS)
+                    .str16(u.shell(), MAX_CREDENTIALS);
             byte[] entry = e.body();
             b.u32(entry.length + 4).bytes(entry);
         }
         for (GroupInfo g : groups) {
             Block e = new Block(0);
-            e.u8(1).u32(g.gid()).str16(g.name());
+            e.u8(1).u32(g.gid()).str16(g.name(), MAX_CREDENTIALS);
             byte[] entry = e.body();
             b.u32(entry.length + 4).bytes(entry);
         }
@@ -203,10 +216,12 @@ public final class ScapWriter implements Closeable {
     private static byte[] threadEntry(ThreadInfo t) {
         Block e = new Block(0);
         e.u64(t.tid()).u64(t.pid()).u64(t.ptid()).u64(t.sid()).u64(t.vpgid())
-                .str16(t.comm()).str16(t.exe()).str16(t.exepath()).list16(t.args()).str16(t.cwd())
+                .str16(t.comm(), MAX_PATH).str16(t.exe(), MAX_PATH).str16(t.exepath(), MAX_PATH)
+                .list16(t.args(), MAX_LIST).str16(t.cwd(), MAX_PATH)
                 .u64(t.fdlimit()).u32(t.flags()).u32(t.uid()).u32(t.gid())
                 .u32(t.vmsizeKb()).u32(t.vmrssKb()).u32(t.vmswapKb()).u64(t.pfMajor()).u64(t.pfMinor())
-                .list16(t.env()).u64(t.vtid()).u64(t.vpid()).list16(t.cgroups()).str16(t.root())
+                .list16(t.env(), MAX_LIST).u64(t.vtid()).u64(t.vpid()).list16(t.cgroups(), MAX_LIST)
+                .str16(t.root(), MAX_PATH)
                 .u32(t.loginuid()).u8(t.exeWritable() ? 1 : 0);
         byte[] body = e.body();
         return new Block(0).u32(body.length + 4).bytes(body).body();
@@ -222,9 +237,10 @@ public final class ScapWriter implements Closeable {
             case IPV4_SERVSOCK -> e.fixed(s.sip(), 4).u16(s.sport()).u8(s.l4proto());
             case IPV6_SOCK -> e.fixed(s.sip(), 16).fixed(s.dip(), 16).u16(s.sport()).u16(s.dport()).u8(s.l4proto());
             case IPV6_SERVSOCK -> e.fixed(s.sip(), 16).u16(s.sport()).u8(s.l4proto());
-            case UNIX_SOCK -> e.u64(s.unixSource()).u64(s.unixDest()).str16(f.name());
-            case FILE_V2 -> e.u32(f.openFlags()).str16(f.name()).u32(f.dev());
-            case FIFO, FILE, DIRECTORY, UNSUPPORTED, EVENT, SIGNALFD, EVENTPOLL, INOTIFY, TIMERFD, NETLINK -> e.str16(f.name());
+            case UNIX_SOCK -> e.u64(s.unixSource()).u64(s.unixDest()).str16(f.name(), MAX_PATH);
+            case FILE_V2 -> e.u32(f.openFlags()).str16(f.name(), MAX_PATH).u32(f.dev());
+            case FIFO, FILE, DIRECTORY, UNSUPPORTED, EVENT, SIGNALFD, EVENTPOLL, INOTIFY, TIMERFD, NETLINK ->
+                    e.str16(f.name(), MAX_PATH);
             case UNKNOWN -> throw new IllegalArgumentException("fd " + f.fd() + " has type UNKNOWN: libscap writes no such entry");
         }
         byte[] body = e.body();
@@ -282,24 +298,29 @@ public final class ScapWriter implements Closeable {
             return bytes(f);
         }
 
-        /** A u16 length then the string's bytes, no NUL (libscap's on-disk strings); cut at 65535 bytes. */
-        Block str16(String s) {
+        /** A u16 length then the string's bytes, no NUL (libscap's on-disk strings); cut at {@code max} bytes. */
+        Block str16(String s, int max) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            int n = Math.min(b.length, 0xffff);
+            int n = Math.min(b.length, max);
             u16(n);
             body.write(b, 0, n);
             return this;
         }
 
-        /** A u16 length then the entries, each NUL-terminated (argv, environ, cgroups). */
-        Block list16(List<String> l) {
+        /**
+         * A u16 length then the entries, each NUL-terminated (argv, environ, cgroups), at most {@code max}
+         * bytes in all: the entry that does not fit is cut (and still NUL-terminated) and the rest dropped,
+         * as libscap's proc scan keeps the first SCAP_MAX_ARGS_SIZE bytes of /proc/PID/cmdline.
+         */
+        Block list16(List<String> l, int max) {
             ByteArrayOutputStream o = new ByteArrayOutputStream();
             for (String s : l) {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                if (o.size() + b.length + 1 > 0xffff) {
+                int room = max - o.size() - 1;
+                if (room <= 0) {
                     break;
                 }
-                o.write(b, 0, b.length);
+                o.write(b, 0, Math.min(b.length, room));
                 o.write(0);
             }
             u16(o.size());

@@ -280,10 +280,16 @@ class LiveCaptureTest {
         }
         ProcessBuilder pb = new ProcessBuilder(sysdig.toString(), "-r", file.toString());
         pb.environment().put("TZ", ZoneId.systemDefault().getId());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Path err = Files.createTempFile("sysdig-err", ".txt");
+        pb.redirectError(err.toFile());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r failed");
+        boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        String stderr = Files.readString(err);
+        Files.deleteIfExists(err);
+        assertTrue(ok, () -> "sysdig -r " + file + " failed (exit " + (p.isAlive() ? "none" : p.exitValue())
+                + "): " + stderr + "\nlast lines of its output: "
+                + out.lines().skip(Math.max(0, out.lines().count() - 5)).toList());
         return out.lines().toList();
     }
 }

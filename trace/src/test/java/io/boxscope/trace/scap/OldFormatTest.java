@@ -61,12 +61,12 @@ class OldFormatTest {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write(shb().finish());
         ScapWriter.Block pl = new ScapWriter.Block(BlockType.PL_V5);
-        pl.u64(900).u64(900).u64(1).str16("oldproc").str16("/usr/bin/oldproc").list16(List.of("-x")).str16("/var/")
-                .u64(1024).u32(0).u32(0).u32(0).u32(100).u32(50).u32(0).u64(0).u64(3).list16(List.of("A=1"))
-                .u64(900).u64(900).list16(List.of("cpu=/")).str16("/");
+        pl.u64(900).u64(900).u64(1).str16("oldproc", ScapWriter.MAX_PATH).str16("/usr/bin/oldproc", ScapWriter.MAX_PATH).list16(List.of("-x"), ScapWriter.MAX_LIST).str16("/var/", ScapWriter.MAX_PATH)
+                .u64(1024).u32(0).u32(0).u32(0).u32(100).u32(50).u32(0).u64(0).u64(3).list16(List.of("A=1"), ScapWriter.MAX_LIST)
+                .u64(900).u64(900).list16(List.of("cpu=/"), ScapWriter.MAX_LIST).str16("/", ScapWriter.MAX_PATH);
         f.write(pl.finish());
         ScapWriter.Block fdl = new ScapWriter.Block(BlockType.FDL);
-        fdl.u64(900).u64(0).u64(1).u8(FdType.FILE.ordinal()).str16("/dev/null");
+        fdl.u64(900).u64(0).u64(1).u8(FdType.FILE.ordinal()).str16("/dev/null", ScapWriter.MAX_PATH);
         f.write(fdl.finish());
         long ts = 1_600_000_000_000_000_000L;
         int openE = EventTable.get().byConstant("PPME_SYSCALL_OPEN_E").id();
