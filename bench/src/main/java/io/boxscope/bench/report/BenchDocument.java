@@ -29,7 +29,9 @@ public final class BenchDocument {
     /** One measured run with the CPU throttling that happened during it. */
     public record Run(RunResult result, CpuThrottling throttling) {}
 
-    public static Map<String, Object> build(String version, Workload w, RunOptions o, Environment env, List<Run> runs) {
+    /** The document; {@code runs} are {@link #runObject} entries. */
+    public static Map<String, Object> build(String version, Workload w, RunOptions o, Environment env,
+            List<Map<String, Object>> runs) {
         Map<String, Object> doc = Json.object();
         doc.put("format", FORMAT);
         doc.put("tool", "boxscope " + version);
@@ -50,14 +52,11 @@ public final class BenchDocument {
             environment.put("file_dir_fs_type", fileSystemType(f.options().dir()));
         }
         doc.put("environment", environment);
-        List<Object> rs = new ArrayList<>();
         Map<String, List<Double>> byMetric = new LinkedHashMap<>();
-        for (Run run : runs) {
-            Map<String, Double> m = Metrics.of(w, run.result());
-            m.forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-            rs.add(run(w, run, m));
+        for (Map<String, Object> run : runs) {
+            metrics(run).forEach((k, v) -> byMetric.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         }
-        doc.put("runs", rs);
+        doc.put("runs", new ArrayList<Object>(runs));
         Map<String, Object> summary = Json.object();
         byMetric.forEach((k, v) -> summary.put(k, summary(Summary.of(v))));
         doc.put("summary", summary);
@@ -72,6 +71,34 @@ public final class BenchDocument {
         m.put("ci95_low", s.hasInterval() ? s.ciLow() : null);
         m.put("ci95_high", s.hasInterval() ? s.ciHigh() : null);
         return m;
+    }
+
+    /**
+     * One entry of the document's {@code runs}: the run's metrics, figures, intervals and throttling,
+     * and the process id of the JVM that measured it (each {@code --runs} repetition is its own JVM).
+     */
+    public static Map<String, Object> runObject(Workload w, Run run) {
+        Map<String, Object> m = run(w, run, Metrics.of(w, run.result()));
+        m.put("jvm_pid", ProcessHandle.current().pid());
+        return m;
+    }
+
+    /**
+     * The {@code metrics} of a {@link #runObject} entry, also one read back from JSON (where a
+     * whole number may come back as a long).
+     */
+    public static Map<String, Double> metrics(Map<String, Object> runObject) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (!(runObject.get("metrics") instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("a run without metrics");
+        }
+        m.forEach((k, v) -> {
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException("metric " + k + " is not a number: " + v);
+            }
+            out.put(String.valueOf(k), n.doubleValue());
+        });
+        return out;
     }
 
     static Map<String, Object> run(Workload w, Run run, Map<String, Double> metrics) {

@@ -16,8 +16,9 @@ import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
 
 /**
- * {@code --runs N}: the workload run N times (reset between runs), each with the CPU throttling of
- * this process's cgroup during it, then the per-metric summaries (mean, stddev, 95% CI). A front
+ * The workload run N times in this process (reset between runs), each with the CPU throttling of
+ * this process's cgroup during it, then the per-metric summaries (mean, stddev, 95% CI). The command's
+ * {@code --runs N} runs each repetition in a fresh process instead, each doing one run of this. A front
  * end follows along through a {@link Listener} (the command prints sysbench's text as it goes).
  */
 public final class BenchSession {
@@ -39,11 +40,13 @@ public final class BenchSession {
     }
 
     /**
-     * Every run's figures and what the text's "Summary of N runs" and the document's
-     * {@code summary} show.
+     * Every run's figures, as the document's {@code runs} entries ({@link BenchDocument#runObject}),
+     * and what the text's "Summary of N runs" and the document's {@code summary} show. The runs are
+     * kept in their document form because a run may have been measured by another process
+     * ({@code --runs} starts a fresh JVM per run, which hands its run back in that form).
      */
     public record Result(String version, Workload workload, RunOptions options, Environment environment,
-            List<BenchDocument.Run> runs) {
+            List<Map<String, Object>> runs) {
         public Result {
             runs = List.copyOf(runs);
         }
@@ -56,8 +59,8 @@ public final class BenchSession {
         /** Each metric's summary over the runs, in the order the metrics are listed. */
         public Map<String, Summary> summaries() {
             Map<String, List<Double>> by = new LinkedHashMap<>();
-            for (BenchDocument.Run r : runs) {
-                Metrics.of(workload, r.result()).forEach((k, v) -> by.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            for (Map<String, Object> r : runs) {
+                BenchDocument.metrics(r).forEach((k, v) -> by.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
             Map<String, Summary> out = new LinkedHashMap<>();
             by.forEach((k, v) -> out.put(k, Summary.of(v)));
@@ -71,7 +74,7 @@ public final class BenchSession {
         if (count < 1) {
             throw new IllegalArgumentException("the number of runs must be at least 1, got " + count);
         }
-        List<BenchDocument.Run> runs = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             CpuThrottling before = Environment.throttling(paths);
             Engine engine = new Engine(w, o, listener::interval);
@@ -87,7 +90,7 @@ public final class BenchSession {
             }
             CpuThrottling t = Environment.delta(before, Environment.throttling(paths));
             BenchDocument.Run run = new BenchDocument.Run(r, t);
-            runs.add(run);
+            runs.add(BenchDocument.runObject(w, run));
             listener.finished(i, run);
         }
         return new Result(version, w, o, env, runs);

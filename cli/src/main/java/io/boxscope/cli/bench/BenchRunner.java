@@ -88,8 +88,9 @@ final class BenchRunner {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean json = g.json();
+        boolean child = c.runTo.value() != null;
         Environment env = Environment.capture(g.paths());
-        if (!json) {
+        if (!json && !child) {
             out.print("boxscope " + version() + " (sysbench 1.0.20 compatible)\n\n");
             out.print(limits(env));
             if (o.warmupSeconds() > 0) {
@@ -101,6 +102,11 @@ final class BenchRunner {
             out.flush();
         }
         int count = c.runs.value();
+        if (count > 1 && !child) {
+            BenchSession.Result result = FreshRuns.run(spec.root().commandLine().getParseResult().originalArgs(), version(),
+                    w, o, env, count, json, out, err);
+            return report(spec, c, result);
+        }
         BenchSession.Result result = BenchSession.run(version(), w, o, env, g.paths(), count, new BenchSession.Listener() {
             private Progress progress;
 
@@ -137,6 +143,14 @@ final class BenchRunner {
                 }
             }
         });
+        if (child) {
+            OutputFile.write(c.runTo.value(), Json.pretty(result.runs().get(0)) + "\n");
+            return ExitCode.OK;
+        }
+        return report(spec, c, result);
+    }
+
+    private static int report(CommandSpec spec, CommonOptions c, BenchSession.Result result) throws IOException {
         if (c.save.value() != null) {
             OutputFile.write(c.save.value(), Json.pretty(result.document()) + "\n");
         }

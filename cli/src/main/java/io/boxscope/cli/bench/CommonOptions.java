@@ -19,6 +19,8 @@ final class CommonOptions {
     final Opt<Path> save;
     /** Internal: the child process of --container joins this PID's cgroups before running. */
     final Opt<Integer> joinCgroupsOf;
+    /** Internal: a child of --runs does one run and writes it, as a document's run entry, to this file. */
+    final Opt<Path> runTo;
 
     CommonOptions(CliCommand c) {
         threads = c.option(int.class, 1, "--threads", "--num-threads").label("N")
@@ -38,10 +40,11 @@ final class CommonOptions {
         warmup = c.option(double.class, 0.0, "--warmup-time").label("SECONDS")
                 .help("Run the workload this long first and discard the figures (JIT warm-up; default: ${DEFAULT-VALUE}).");
         runs = c.option(int.class, 1, "--runs").label("N")
-                .help("Repeat the run N times and report mean, stddev and 95%% CI (default: ${DEFAULT-VALUE}).");
+                .help("Repeat the run N times, each in a fresh JVM, and report mean, stddev and 95%% CI (default: ${DEFAULT-VALUE}).");
         save = c.<Path>option(Path.class, null, "--save").label("FILE.json")
                 .help("Save the result with its environment, for 'boxscope bench compare'.");
         joinCgroupsOf = c.<Integer>option(Integer.class, null, "--join-cgroups-of").label("PID").hidden();
+        runTo = c.<Path>option(Path.class, null, "--run-to").label("FILE").hidden();
     }
 
     RunOptions toRunOptions() {

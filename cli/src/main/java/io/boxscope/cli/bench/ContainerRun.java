@@ -50,14 +50,20 @@ final class ContainerRun {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(1, sizing);
         cmd.addAll(args);
+        return runChild(cmd, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs {@code cmd}, relaying its output and error output, and returns its exit code. The child
+     * never outlives this process, however it ends (a shutdown hook kills it).
+     */
+    static int runChild(List<String> cmd, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        out.flush();
         Process p = new ProcessBuilder(cmd).start();
-        // The child runs inside the container's cgroups: it must not outlive us, however we end.
         Thread reaper = new Thread(p::destroyForcibly, "boxscope-bench-child-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
             p.getOutputStream().close();
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
             Thread e = Thread.ofPlatform().daemon().start(() -> relay(p.getErrorStream(), err));
             relay(p.getInputStream(), out);
             int code = p.waitFor();

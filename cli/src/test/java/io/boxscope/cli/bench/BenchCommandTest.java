@@ -178,6 +178,16 @@ class BenchCommandTest {
         assertTrue(ra.out().contains("events_per_second:"), ra.out());
         Map<String, Object> saved = (Map<String, Object>) Json.parse(Files.readString(a));
         assertEquals(3, ((List<Object>) saved.get("runs")).size());
+        java.util.Set<Object> jvms = new java.util.HashSet<>();
+        for (Object run : (List<Object>) saved.get("runs")) {
+            Map<String, Object> rm = (Map<String, Object>) run;
+            jvms.add(rm.get("jvm_pid"));
+            assertEquals(30L, ((Number) ((Map<String, Object>) rm.get("general")).get("events")).longValue());
+        }
+        assertEquals(3, jvms.size(), "each run is a JVM of its own: " + jvms);
+        assertFalse(jvms.contains(ProcessHandle.current().pid()), "no run was measured in the command's own JVM");
+        assertEquals(1, ra.out().split("Prime numbers limit: 3000\n", -1).length - 1,
+                "the options header is printed once, by the command, not by each run: " + ra.out());
         Out rb = run("bench", "cpu", "--cpu-max-prime=6000", "--events=30", "--runs=3", "--save=" + b);
         assertEquals(0, rb.code(), rb.err());
         Out cmp = run("bench", "compare", a.toString(), b.toString());
