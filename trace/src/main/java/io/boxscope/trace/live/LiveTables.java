@@ -27,7 +27,11 @@ import io.boxscope.trace.scap.UserInfo;
  * anonymous inodes by name), users from passwd. Interfaces are not listed (an empty interface list).
  */
 public final class LiveTables {
-    private static final int CLONE_THREAD = 1 << 13; // PPM_CL_CLONE_THREAD (driver/ppm_events_public.h)
+    /**
+     * A non-leader thread's flags: PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES (driver/ppm_events_public.h), as
+     * libscap's proc scan lists threads; without CLONE_FILES sysdig gives the thread an fd table of its own.
+     */
+    static final int THREAD_FLAGS = (1 << 13) | 1;
 
     private LiveTables() {}
 
@@ -39,7 +43,7 @@ public final class LiveTables {
         for (TaskInfo t : threads) {
             String cwd = t.cwd().endsWith("/") ? t.cwd() : t.cwd() + "/";
             ts.add(new ThreadInfo(t.tid(), t.pid(), t.ppid(), t.pid(), t.pid(), t.comm(), t.exe(), t.exepath(), t.args(),
-                    cwd, 1024, t.isMain() ? 0 : CLONE_THREAD, t.uid(), t.gid(), 0, 0, 0, 0, 0, List.of(), t.vtid(),
+                    cwd, 1024, t.isMain() ? 0 : THREAD_FLAGS, t.uid(), t.gid(), 0, 0, 0, 0, 0, List.of(), t.vtid(),
                     t.vpid(), t.cgroups(), "/", t.loginuid(), false));
             if (t.isMain()) {
                 List<FdInfo> list = new ArrayList<>();

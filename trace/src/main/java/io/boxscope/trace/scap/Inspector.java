@@ -13,7 +13,12 @@ import java.util.Map;
  * <p>Starts from a capture file's tables, so {@code -r} needs nothing from the live machine.
  */
 public final class Inspector {
-    /** A thread as the inspector knows it; fds are shared by the threads of a process. */
+    /**
+     * A thread as the inspector knows it. Its fd table is the process's (the main thread's map, shared)
+     * when the thread was made with CLONE_THREAD and CLONE_FILES, its own otherwise: libsinsp's
+     * sinsp_threadinfo::get_fd_table() returns the main thread's table only when the thread's flags hold
+     * PPM_CL_CLONE_FILES, so a thread listed or cloned without it keeps fds of its own (sysdig 0.29 -r).
+     */
     public static final class Thread {
         final long tid;
         long pid;
@@ -133,6 +138,10 @@ public final class Inspector {
         }
     }
 
+    /** PPM_CL_CLONE_FILES and PPM_CL_CLONE_THREAD (driver/ppm_events_public.h). */
+    static final int CLONE_FILES = 1;
+    static final int CLONE_THREAD = 1 << 13;
+
     private final Map<Long, Thread> threads = new HashMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
@@ -144,7 +153,10 @@ public final class Inspector {
     public Inspector(CaptureTables tables) {
         Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
         for (ThreadInfo t : tables.threads()) {
-            Map<Long, Fd> fds = byPid.computeIfAbsent(t.pid(), k -> new HashMap<>());
+            // a listed thread shares its process's table only with CLONE_FILES (libscap's proc scan sets it
+            // on every non-leader thread; a thread without it has a table of its own)
+            Map<Long, Fd> fds = t.tid() == t.pid() || (t.flags() & CLONE_FILES) != 0
+                    ? byPid.computeIfAbsent(t.pid(), k -> new HashMap<>()) : new HashMap<>();
             Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds);
             th.ptid = t.ptid();
             th.exe = t.exe();
@@ -505,10 +517,22 @@ public final class Inspector {
             comm = basename(text(e, "exe"));
         }
         long flags = num(e, "flags");
-        boolean sameProcess = (flags & (1 << 13)) != 0; // PPM_CL_CLONE_THREAD
+        boolean sameProcess = (flags & CLONE_THREAD) != 0;
         if (res > 0 && !threads.containsKey(res)) {
             long pid = sameProcess && parent != null ? parent.pid : res;
-            Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
+            // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
+            // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
+            Map<Long, Fd> fds;
+            if (parent == null) {
+                fds = new HashMap<>();
+            } else if (!sameProcess) {
+                fds = new HashMap<>(parent.fds);
+            } else if ((flags & CLONE_FILES) != 0) {
+                Thread main = threads.get(pid);
+                fds = main != null ? main.fds : parent.fds;
+            } else {
+                fds = new HashMap<>();
+            }
             String cwd = parent != null ? parent.cwd : text(e, "cwd");
             Thread child = new Thread(res, pid, comm, cwd, fds);
             child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
