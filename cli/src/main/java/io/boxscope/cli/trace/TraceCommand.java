@@ -145,7 +145,10 @@ public final class TraceCommand extends CliCommand {
             ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new UsageException(
                     "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
             List<String> args = List.of();
-            if (info.required() > 0 && !words.isEmpty()) {
+            boolean filterArg = !info.args().isEmpty() && info.args().get(0).type().equals("filter");
+            if ((info.required() > 0 || filterArg) && !words.isEmpty()) {
+                // required arguments, or a chisel whose argument is a filter (netstat, lsof, ps): sysdig
+                // takes the first word
                 args = List.of(words.get(0).split(" "));
                 words = words.subList(1, words.size());
             } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")

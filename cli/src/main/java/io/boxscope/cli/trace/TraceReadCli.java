@@ -22,6 +22,7 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.Consumer;
 import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.output.OutputFormat;
@@ -100,6 +101,9 @@ final class TraceReadCli {
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
             long lastTs = 0;
+            if (show.chisel() != null) {
+                show.chisel().start(sink);
+            }
             for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
@@ -109,6 +113,9 @@ final class TraceReadCli {
                 lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
                 EventView view = views ? timeline.view(e) : null;
                 ScapFields fields = view != null ? view.fields() : null;
+                if (show.chisel() != null) {
+                    show.chisel().tick(view, sink); // sysdig's interval clock sees every event read
+                }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
                 if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
@@ -116,9 +123,11 @@ final class TraceReadCli {
                 }
                 n++;
                 if (show.chisel() != null) {
-                    // chisels see the events sysdig shows (no container descriptions, state-only or internal events)
-                    if (!EventFormatter.hidden(e) && show.chisel().filter().matches(fields)) {
+                    if (Chisels.sees(e) && show.chisel().filter().matches(fields)) {
                         show.chisel().event(view, sink);
+                    }
+                    if (show.chisel().done()) {
+                        break; // the chisel ended the capture (netstat, lsof, ps)
                     }
                 } else if (writer != null) {
                     if (!e.stateOnly()) {

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  *
  * <p>The engine (the {@code trace} command) applies the user's filter first, then the chisel's own
  * {@link #filter()}, and calls {@link #event} with every event both keep, in order; at the end of the
- * capture (end of file, {@code -n}, or a signal) it calls {@link #end} once. Lines go to the sink; a
- * chisel never prints by itself.
+ * capture (end of file, {@code -n}, a signal, or the chisel saying it is {@link #done}) it calls {@link #end}
+ * once. Before the first event it calls {@link #start}, and {@link #tick} with every event it reads, before
+ * any filter (sysdig's on_init/on_capture_start and do_timeout). Lines go to the sink; a chisel never prints
+ * by itself. Chisels see the events sysdig hands its chisels ({@link Chisels#sees}).
  *
  * <p><b>Aggregation in the kernel.</b> A chisel whose result is a table of sums by key is a
  * {@link TableChisel}: its {@link TableChisel#spec()} names the key fields, the value field and the
@@ -31,6 +33,24 @@ public interface Chisel {
 
     /** The chisel's own filter, applied after the user's; a filter that keeps everything when it has none. */
     Filter filter();
+
+    /** Before the first event (sysdig's on_init and on_capture_start): headers some chisels print first. */
+    default void start(Consumer<String> out) {
+        // most chisels print nothing before their events
+    }
+
+    /**
+     * Every event read, before the user's filter and the chisel's (sysdig's do_timeout): chisels that print
+     * every second of event time, or need the capture's first time stamp, watch the clock here.
+     */
+    default void tick(EventView e, Consumer<String> out) {
+        // most chisels do not look at the clock
+    }
+
+    /** Whether the chisel has what it wanted and reading should stop (sysdig.end_capture()). */
+    default boolean done() {
+        return false;
+    }
 
     /** One event that passed both filters. */
     void event(EventView e, Consumer<String> out);

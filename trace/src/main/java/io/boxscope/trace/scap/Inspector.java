@@ -36,6 +36,12 @@ public final class Inspector {
         long vtid;
         long vpid;
         List<String> cgroups = List.of();
+        /** When the capture saw the thread made (its clone's exit), 0 for threads from the process list. */
+        long cloneTs;
+        /** VmSize and VmRSS in kB and the fd limit, from the process list or the last clone/execve exit. */
+        long vmsizeKb;
+        long vmrssKb;
+        long fdlimit;
 
         Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
             this.tid = tid;
@@ -115,6 +121,28 @@ public final class Inspector {
         public long pid() {
             return pid;
         }
+
+        /** When the capture saw the clone that made this thread (ns), or 0 when it did not (sysdig's m_clone_ts). */
+        public long cloneTs() {
+            return cloneTs;
+        }
+
+        public long vmsizeKb() {
+            return vmsizeKb;
+        }
+
+        public long vmrssKb() {
+            return vmrssKb;
+        }
+
+        public long fdlimit() {
+            return fdlimit;
+        }
+
+        /** The fds this thread sees (its process's table when it shares it), by number. */
+        public java.util.SortedMap<Long, Fd> fds() {
+            return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(fds));
+        }
     }
 
     /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
@@ -167,6 +195,9 @@ public final class Inspector {
             th.vtid = t.vtid();
             th.vpid = t.vpid();
             th.cgroups = t.cgroups();
+            th.vmsizeKb = Integer.toUnsignedLong(t.vmsizeKb());
+            th.vmrssKb = Integer.toUnsignedLong(t.vmrssKb());
+            th.fdlimit = t.fdlimit();
             threads.put(t.tid(), th);
         }
         for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
@@ -222,6 +253,11 @@ public final class Inspector {
     /** The container the file describes with this (12-character) id, or null. */
     public Container container(String id) {
         return containers.get(id);
+    }
+
+    /** Every thread known now, by tid. */
+    public java.util.SortedMap<Long, Thread> threads() {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(threads));
     }
 
     /** The thread {@code tid}, or null. */
@@ -482,7 +518,19 @@ public final class Inspector {
     }
 
     /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
+    /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
+    private static void memory(Thread t, ScapEvent e) {
+        if (num(e, "vm_size") != Long.MIN_VALUE) {
+            t.vmsizeKb = num(e, "vm_size");
+            t.vmrssKb = num(e, "vm_rss");
+        }
+        if (num(e, "fdlimit") != Long.MIN_VALUE) {
+            t.fdlimit = num(e, "fdlimit");
+        }
+    }
+
     private static void execed(Thread t, ScapEvent e) {
+        memory(t, e);
         String exe = text(e, "exe");
         if (exe != null) {
             t.exe = exe;
@@ -544,6 +592,8 @@ public final class Inspector {
             child.gid = num(e, "gid") != Long.MIN_VALUE ? num(e, "gid") : parent != null ? parent.gid : -1;
             child.cgroups = e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c ? List.copyOf(c.strings())
                     : parent != null ? parent.cgroups : List.of();
+            child.cloneTs = e.ts();
+            memory(child, e);
             threads.put(res, child);
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
@@ -556,6 +606,8 @@ public final class Inspector {
             }
             parent.ptid = num(e, "ptid");
             parent.vpid = parent.pid;
+            parent.cloneTs = e.ts();
+            memory(parent, e);
             if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
                 parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
             }
