@@ -7,7 +7,6 @@ import io.boxscope.trace.scap.GroupInfo;
 import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ParamValue;
 import io.boxscope.trace.scap.ScapEvent;
-import io.boxscope.trace.scap.ScapWriter;
 import io.boxscope.trace.scap.ThreadInfo;
 import io.boxscope.trace.scap.UserInfo;
 
@@ -40,12 +39,7 @@ final class SessionCapture {
     static Path write(Path file) throws Exception {
         SessionCapture c = new SessionCapture();
         c.workload();
-        try (ScapWriter w = ScapWriter.create(file, tables(), false)) {
-            for (ScapEvent e : c.events) {
-                w.write(e);
-            }
-        }
-        return file;
+        return ChiselCapture.write(file, tables(), c.events);
     }
 
     private static ThreadInfo thread(long tid, long pid, long ptid, String comm, String exe, List<String> args, String cwd,

@@ -20,10 +20,6 @@ import java.util.function.Consumer;
 final class Bottlenecks extends StreamChisel {
     private static final int HOW_MANY = 10;
     private static final OutputField NUM = OutputField.parse("evt.num");
-    private static final OutputField TYPE = OutputField.parse("evt.type");
-    private static final OutputField ARGS = OutputField.parse("evt.args");
-    private static final OutputField LATENCY = OutputField.parse("evt.latency");
-    private static final OutputField NAME = OutputField.parse("proc.name");
     private static final OutputField TID = OutputField.parse("thread.tid");
 
     private record Slow(long latency, String enter, String exit) {}

@@ -165,7 +165,7 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("max_depth", "int", "Leave out processes deeper than this below their shell", true),
                         noColor)), SpyUsers::new);
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
-                "A filter over threads and their fds, e.g. proc.name=nginx or fd.name contains /etc (no evt fields)", true);
+                "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
                 "Lists the IPv4 and IPv6 sockets every thread has open as the first event that passes the filter "
                         + "finds them, like netstat.", List.of(tableFilter)),

@@ -16,12 +16,6 @@ import java.util.function.Consumer;
  * Colour codes are SGR sequences ({@code ESC [ N m}); front ends keep them and escape everything else.
  */
 final class EchoFds extends StreamChisel {
-    private static final OutputField READ = OutputField.parse("evt.is_io_read");
-    private static final OutputField RES = OutputField.parse("evt.rawarg.res");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField CONTAINER = OutputField.parse("container.name");
-    private static final OutputField CONTAINER_ID = OutputField.parse("container.id");
 
     private final boolean container;
     private final boolean color;

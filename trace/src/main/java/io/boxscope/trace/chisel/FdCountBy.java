@@ -18,7 +18,6 @@ import java.util.function.Consumer;
  */
 final class FdCountBy extends StreamChisel {
     private static final OutputField FD_NUM = OutputField.parse("fd.num");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
 
     private final OutputField key;
     private final Map<String, Set<String>> fds = new LinkedHashMap<>();

@@ -16,9 +16,6 @@ import java.util.function.Consumer;
  */
 final class IoBytes extends StreamChisel {
     private static final long SECOND = 1_000_000_000L;
-    private static final OutputField RES = OutputField.parse("evt.rawarg.res");
-    private static final OutputField READ = OutputField.parse("evt.is_io_read");
-    private static final OutputField TIME_S = OutputField.parse("evt.time.s");
 
     private long in;
     private long out;

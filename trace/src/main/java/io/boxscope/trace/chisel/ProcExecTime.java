@@ -19,10 +19,6 @@ import java.util.function.Consumer;
 final class ProcExecTime extends StreamChisel {
     private static final long YELLOW_NS = 3_000_000_000L;
     private static final long RED_NS = 10_000_000_000L;
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField ARGS = OutputField.parse("proc.args");
-    private static final OutputField CONTAINER = OutputField.parse("container.name");
-    private static final OutputField CONTAINER_ID = OutputField.parse("container.id");
 
     private final boolean container;
     private final boolean color;
@@ -55,18 +51,14 @@ final class ProcExecTime extends StreamChisel {
         long duration = e.event().ts() - t.cloneTs();
         String cn = e.text(CONTAINER);
         int c = duration > RED_NS ? RED : duration > YELLOW_NS ? YELLOW : !"host".equals(cn) ? BLUE : GREEN;
-        String name = text(e, NAME);
-        String args = text(e, ARGS);
+        String name = text(e, NAME, "");
+        String args = text(e, ARGS, "");
         out.accept(sgr(color, c) + (container
                 ? String.format(Locale.ROOT, "%-13.13s %-20.20s %-20.20s %-12.12s %s", Units.time(duration),
-                        text(e, CONTAINER_ID), cn == null ? "" : cn, name, args)
+                        text(e, CONTAINER_ID, ""), cn == null ? "" : cn, name, args)
                 : String.format(Locale.ROOT, "%-13.13s %-12.12s %s", Units.time(duration), name, args)));
     }
 
-    private static String text(EventView e, OutputField f) {
-        String s = e.text(f);
-        return s == null ? "" : s;
-    }
 
     @Override
     public void end(Consumer<String> out, boolean json, long lastTs) {

@@ -17,14 +17,8 @@ import java.util.function.Consumer;
  * name.
  */
 final class Slower extends StreamChisel {
-    private static final OutputField TYPE = OutputField.parse("evt.type");
     private static final OutputField DIR = OutputField.parse("evt.dir");
     private static final OutputField DATETIME = OutputField.parse("evt.datetime");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField LATENCY = OutputField.parse("evt.latency");
-    private static final OutputField CONTAINER = OutputField.parse("container.name");
-    private static final OutputField CONTAINER_ID = OutputField.parse("container.id");
 
     private final boolean files;
     private final boolean container;
@@ -83,24 +77,20 @@ final class Slower extends StreamChisel {
         }
         String cn = e.text(CONTAINER);
         String c = sgr(color, "host".equals(cn) ? GREEN : BLUE);
-        String name = text(e, NAME);
+        String name = text(e, NAME, "<NA>");
         String when = e.text(DATETIME);
         if (files) {
             long whole = (long) ms; // Lua's %d of a number: its integer part
             out.accept(c + (container
-                    ? format("%-23.23s %-20.20s %-20.20s %-12.12s %-8s %12d %s", when, text(e, CONTAINER_ID), cn, name,
+                    ? format("%-23.23s %-20.20s %-20.20s %-12.12s %-8s %12d %s", when, text(e, CONTAINER_ID, "<NA>"), cn, name,
                             e.text(TYPE), whole, fd)
                     : format("%-23.23s %-12.12s %-8s %12d %s", when, name, e.text(TYPE), whole, fd)));
         } else {
             out.accept(c + (container
-                    ? format("%-23.23s %-20.20s %-20.20s %-23.23s %-20s %s", when, text(e, CONTAINER_ID), cn, name,
+                    ? format("%-23.23s %-20.20s %-20.20s %-23.23s %-20s %s", when, text(e, CONTAINER_ID, "<NA>"), cn, name,
                             Units.luaNumber(ms), e.text(TYPE))
                     : format("%-23.23s %-23.23s %-20s %s", when, name, Units.luaNumber(ms), e.text(TYPE))));
         }
     }
 
-    private static String text(EventView e, OutputField f) {
-        String s = e.text(f);
-        return s == null ? "<NA>" : s;
-    }
 }

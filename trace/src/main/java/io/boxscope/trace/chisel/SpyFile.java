@@ -16,11 +16,7 @@ import java.util.function.Consumer;
  */
 final class SpyFile extends StreamChisel {
     private static final OutputField TIME = OutputField.parse("evt.time");
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField PID = OutputField.parse("proc.pid");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
     private static final OutputField WRITE = OutputField.parse("evt.is_io_write");
-    private static final OutputField RES = OutputField.parse("evt.rawarg.res");
 
     SpyFile(ChiselInfo info, List<String> args) {
         super(info, filter(args));

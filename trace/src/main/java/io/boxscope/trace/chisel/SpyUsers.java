@@ -23,15 +23,10 @@ import java.util.function.Consumer;
  */
 final class SpyUsers extends StreamChisel {
     private static final int MAX_ANCESTORS = 16;
-    private static final OutputField TYPE = OutputField.parse("evt.type");
     private static final OutputField EXE = OutputField.parse("proc.exe");
-    private static final OutputField ARGS = OutputField.parse("proc.args");
     private static final OutputField PATH = OutputField.parse("evt.arg.path");
     private static final OutputField USER = OutputField.parse("user.name");
-    private static final OutputField TIME_S = OutputField.parse("evt.time.s");
-    private static final OutputField PID = OutputField.parse("proc.pid");
     private static final OutputField PPID = OutputField.parse("proc.ppid");
-    private static final OutputField CONTAINER = OutputField.parse("container.name");
     private static final OutputField[] ANAME = new OutputField[MAX_ANCESTORS + 1];
     private static final OutputField[] APID = new OutputField[MAX_ANCESTORS + 1];
 
@@ -113,13 +108,9 @@ final class SpyUsers extends StreamChisel {
         String c = container ? sgr(color, "host".equals(cn) ? GREEN : BLUE) : "";
         String indent = Units.extend("", (int) ((cd || container ? 4 : 3) * depth));
         String who = me.shell() + " " + e.text(TIME_S) + " " + user + (container ? "@" + cn : "") + ") ";
-        out.accept(c + indent + who + (cd ? "cd " + e.text(PATH) : e.text(EXE) + " " + text(e, ARGS)));
+        out.accept(c + indent + who + (cd ? "cd " + e.text(PATH) : e.text(EXE) + " " + text(e, ARGS, "")));
     }
 
-    private static String text(EventView e, OutputField f) {
-        String s = e.text(f);
-        return s == null ? "" : s;
-    }
 
     @Override
     public void end(Consumer<String> out, boolean json, long lastTs) {

@@ -29,7 +29,6 @@ final class ThreadTable extends StreamChisel {
     enum Layout { NETSTAT, LSOF, PS }
 
     private static final OutputField FD_TYPE = OutputField.parse("fd.type");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
     private static final OutputField L4 = OutputField.parse("fd.l4proto");
     private static final OutputField SIP = OutputField.parse("fd.sip");
     private static final OutputField SPORT = OutputField.parse("fd.sport");
@@ -106,18 +105,18 @@ final class ThreadTable extends StreamChisel {
                     for (Map.Entry<Long, EventView> fd : fds) {
                         out.accept(Units.extend(comm, 20) + Units.extend(Long.toString(t.pid()), 8)
                                 + Units.extend(Long.toString(t.tid()), 8) + Units.extend(user, 8)
-                                + Units.extend(Long.toString(fd.getKey()), 8) + Units.extend(text(fd.getValue(), FD_TYPE), 12)
-                                + text(fd.getValue(), FD_NAME));
+                                + Units.extend(Long.toString(fd.getKey()), 8) + Units.extend(text(fd.getValue(), FD_TYPE, "nil"), 12)
+                                + text(fd.getValue(), FD_NAME, "nil"));
                     }
                 }
                 case NETSTAT -> {
                     for (Map.Entry<Long, EventView> fd : fds) {
                         EventView v = fd.getValue();
                         String cip = v.text(CIP);
-                        String client = cip == null ? "0.0.0.0:*" : cip + ":" + text(v, CPORT);
+                        String client = cip == null ? "0.0.0.0:*" : cip + ":" + text(v, CPORT, "nil");
                         // a listening socket's fd.sip is empty here; its name is its address and port
-                        String server = v.text(SIP) == null ? text(v, FD_NAME) : v.text(SIP) + ":" + text(v, SPORT);
-                        out.accept(Units.extend(text(v, L4), 6) + Units.extend(server, 25)
+                        String server = v.text(SIP) == null ? text(v, FD_NAME, "nil") : v.text(SIP) + ":" + text(v, SPORT, "nil");
+                        out.accept(Units.extend(text(v, L4, "nil"), 6) + Units.extend(server, 25)
                                 + Units.extend(client, 25) + Units.extend(cip == null ? "LISTEN" : "ESTABLISHED", 15)
                                 + t.tid() + "/" + t.pid() + "/" + comm);
                     }
@@ -126,8 +125,4 @@ final class ThreadTable extends StreamChisel {
         }
     }
 
-    private static String text(EventView v, OutputField f) {
-        String s = v.text(f);
-        return s == null ? "nil" : s;
-    }
 }
