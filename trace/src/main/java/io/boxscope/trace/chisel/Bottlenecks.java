@@ -21,6 +21,7 @@ final class Bottlenecks extends StreamChisel {
     private static final int HOW_MANY = 10;
     private static final OutputField NUM = OutputField.parse("evt.num");
     private static final OutputField TID = OutputField.parse("thread.tid");
+    private static final OutputField EVT_ARGS = OutputField.parse("evt.args");
 
     private record Slow(long latency, String enter, String exit) {}
 
@@ -41,13 +42,13 @@ final class Bottlenecks extends StreamChisel {
         String tid = e.text(TID);
         long l = latency.value();
         if (l == 0) {
-            lastLines.put(tid, e.text(NUM) + ") 0.000000000 " + name + " (" + tid + ") > " + type + " " + e.text(ARGS));
+            lastLines.put(tid, e.text(NUM) + ") 0.000000000 " + name + " (" + tid + ") > " + type + " " + e.text(EVT_ARGS));
             return;
         }
         for (int j = 0; j < HOW_MANY; j++) {
             if (j >= slow.size() || l > slow.get(j).latency()) {
                 String exit = e.text(NUM) + ") " + l / 1_000_000_000L + "." + String.format("%09d", l % 1_000_000_000L) + " "
-                        + name + " (" + tid + ") < " + type + " " + e.text(ARGS);
+                        + name + " (" + tid + ") < " + type + " " + e.text(EVT_ARGS);
                 slow.add(j, new Slow(l, lastLines.getOrDefault(tid, "nil"), exit));
                 break;
             }
