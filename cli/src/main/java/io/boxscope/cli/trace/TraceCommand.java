@@ -88,6 +88,8 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace container.name=web and evt.failed=true   failed calls in container web",
                 "  boxscope trace -w cap.scap -M 10        10 s of events, a file sysdig -r reads",
                 "  boxscope trace -v -n 9 evt.type=openat  kernel/Java split, drops at exit",
+                "  boxscope trace -c topscalls proc.name=nginx   live: its system calls each second",
+                "  boxscope trace -j -M 5 evt.type=connect sysdig's JSON lines, live",
                 "  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
@@ -197,13 +199,10 @@ public final class TraceCommand extends CliCommand {
         // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
         boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
         if (read.value() == null) {
-            if (ch != null || print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || buffers > 0) {
-                throw new UsageException("-c, -p, -j, -t, -A, -x and -X work on capture files only for now: capture with "
-                        + "-w FILE, then read it with -r FILE");
-            }
             try {
                 return TraceLiveCli.capture(out(), err(), new TraceLiveCli.Request(write.value(), compress.value(),
-                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths()));
+                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths(),
+                        new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return io.boxscope.cli.ExitCode.FAILURE;

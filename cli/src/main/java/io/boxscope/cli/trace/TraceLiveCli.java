@@ -12,7 +12,8 @@ import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
-import io.boxscope.proc.json.Json;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
@@ -30,7 +31,39 @@ final class TraceLiveCli {
 
     /** What the live capture was asked to do. */
     record Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
-                   Filter filter, HostPaths paths) {}
+                   Filter filter, HostPaths paths, TraceReadCli.Display display) {
+        Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
+                Filter filter, HostPaths paths) {
+            this(write, compress, count, seconds, snapLen, verbose, json, filter, paths, TraceReadCli.Display.DEFAULT);
+        }
+    }
+
+    /** Prints the events (or feeds the chisel) as {@code -r} does, with the chisel's live intervals. */
+    private static void show(PrintWriter out, Request q, LiveCapture cap, StopSignals stop)
+            throws IOException, InterruptedException {
+        TraceReadCli.Display show = q.display();
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        TraceDisplay display = new TraceDisplay(out, show, q.json(), true, terminal);
+        long[] printed = {0};
+        long[] lastTs = {0};
+        cap.run(new LiveCapture.ViewSink() {
+            @Override
+            public boolean accept(ScapEvent e, EventView view, String line, long num) {
+                lastTs[0] = e.ts();
+                display.tick(e.ts());
+                display.event(e, view, line, num);
+                // checkError flushes: every 256 events, not a write(2) per line (a closed pipe still ends us)
+                return (++printed[0] & 255) != 0 || !out.checkError();
+            }
+
+            @Override
+            public boolean idle(long now) {
+                display.tick(now);
+                return !out.checkError();
+            }
+        }, new LiveCapture.Display(show.time(), show.buffers(), show.cutBuffers(), display.views()), stop::requested);
+        display.end(lastTs[0]);
+    }
 
     static int capture(PrintWriter out, PrintWriter err, Request q) throws IOException, InterruptedException {
         if (q.count() != null && q.count() < 0) {
@@ -65,6 +98,9 @@ final class TraceLiveCli {
                 q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(), LiveCapture.DEFAULT_RING_BYTES,
                 q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
                 q.write() == null);
+        if (q.write() != null && q.display().chisel() != null) {
+            throw new UsageException("-c runs a chisel over the events: it cannot be combined with -w");
+        }
         if (q.count() != null && q.count() == 0) {
             return ExitCode.OK;
         }
@@ -74,19 +110,14 @@ final class TraceLiveCli {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             }
-            long[] printed = {0};
-            cap.run((e, line, num) -> {
-                if (writer != null) {
+            if (writer != null) {
+                cap.run((e, line, num) -> {
                     writer.write(e); // state-only events too: sysdig -r needs them for the process fields
-                } else if (line != null) {
-                    out.println(q.json() ? Json.write(TraceReadCli.jsonOf(num, e, line)) : Text.safe(line));
-                    // checkError flushes: every 256 lines, not a write(2) per line (a closed pipe still ends us)
-                    if ((++printed[0] & 255) == 0 && out.checkError()) {
-                        return false;
-                    }
-                }
-                return true;
-            }, stop::requested);
+                    return true;
+                }, stop::requested);
+            } else {
+                show(out, q, cap, stop);
+            }
             out.flush();
             if (out.checkError()) {
                 return ExitCode.FAILURE;

@@ -42,4 +42,22 @@ public interface Chisel {
      * @param lastTs     the timestamp of the last event read (ns since the epoch), or 0 when there was none
      */
     void end(Consumer<String> out, boolean json, long lastTs);
+
+    /**
+     * On a live capture, how often the chisel prints its result and starts over (sysdig's
+     * {@code chisel.set_interval_s} in {@code on_capture_start} when {@code sysdig.is_live()}), in
+     * nanoseconds; 0 for chisels that print only at the end or as events come.
+     */
+    default long liveIntervalNs() {
+        return 0;
+    }
+
+    /**
+     * A live interval has ended ({@code on_interval}): prints the result so far and starts over.
+     *
+     * @param ts the time of the event that crossed into the next interval (or of the idle moment), ns since
+     *           the epoch: what sinsp_chisel::do_timeout hands on_interval
+     */
+    default void interval(Consumer<String> out, boolean json, long ts) {
+    }
 }

@@ -125,6 +125,19 @@ public final class TableChisel implements Chisel {
         }
     }
 
+    /** table_generator.lua sets a one-second interval on a live capture. */
+    @Override
+    public long liveIntervalNs() {
+        return 1_000_000_000L;
+    }
+
+    /** table_generator.lua's on_interval: the table of the interval, then an empty one. */
+    @Override
+    public void interval(Consumer<String> out, boolean json, long ts) {
+        end(out, json, ts);
+        sums.clear();
+    }
+
     private String value(long v) {
         return switch (spec.units()) {
             case NONE -> Long.toString(v);
