@@ -19,7 +19,10 @@ import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.filter.PushDown;
 import io.boxscope.trace.live.LiveCapture;
-import io.boxscope.trace.scap.ScapWriter;
+import io.boxscope.trace.scap.CaptureTables;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.RotationNames;
+import java.time.ZoneId;
 
 /**
  * {@code boxscope trace [FILTER]} without {@code -r}: live capture ({@link LiveCapture}). Prints sysdig's
@@ -31,10 +34,34 @@ final class TraceLiveCli {
 
     /** What the live capture was asked to do. */
     record Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
-                   Filter filter, HostPaths paths, TraceReadCli.Display display) {
+                   Filter filter, HostPaths paths, TraceReadCli.Display display, Rotation rotation) {
         Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
                 Filter filter, HostPaths paths) {
-            this(write, compress, count, seconds, snapLen, verbose, json, filter, paths, TraceReadCli.Display.DEFAULT);
+            this(write, compress, count, seconds, snapLen, verbose, json, filter, paths, TraceReadCli.Display.DEFAULT,
+                    Rotation.NONE);
+        }
+    }
+
+    /** -C MB, -G SECONDS, -W COUNT (0: not given). */
+    record Rotation(int mb, int seconds, int files) {
+        static final Rotation NONE = new Rotation(0, 0, 0);
+
+        /** Checks the values as sysdig does (its messages, with our usage exit code). */
+        static Rotation of(Integer mb, Integer seconds, Integer files) {
+            if (mb != null && mb <= 0) {
+                throw new UsageException("invalid file size " + mb + ": -C takes a positive number of megabytes");
+            }
+            if (seconds != null && seconds <= 0) {
+                throw new UsageException("invalid duration " + seconds + ": -G takes a positive number of seconds");
+            }
+            if (files != null && files <= 0) {
+                throw new UsageException("invalid limit " + files + ": -W takes a positive number of files");
+            }
+            return new Rotation(mb == null ? 0 : mb, seconds == null ? 0 : seconds, files == null ? 0 : files);
+        }
+
+        boolean any() {
+            return mb > 0 || seconds > 0 || files > 0;
         }
     }
 
@@ -65,6 +92,17 @@ final class TraceLiveCli {
         display.end(lastTs[0]);
     }
 
+    /** The -w writer: one file, or rotated files named as sysdig names them. */
+    private static CycleWriter writer(Request q, LiveCapture cap) throws IOException {
+        Rotation r = q.rotation();
+        RotationNames names = new RotationNames(q.write().toString(), r.mb(), r.seconds(), r.files(), 0);
+        CaptureTables[] last = {null};
+        return new CycleWriter(names, q.compress(), () -> {
+            last[0] = last[0] == null ? cap.tables() : cap.tablesNow(last[0]);
+            return last[0];
+        }, ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000);
+    }
+
     static int capture(PrintWriter out, PrintWriter err, Request q) throws IOException, InterruptedException {
         if (q.count() != null && q.count() < 0) {
             throw new UsageException("-n takes a non-negative number of events");
@@ -77,6 +115,9 @@ final class TraceLiveCli {
         }
         if (q.compress() && q.write() == null) {
             throw new UsageException("-z needs -w FILE");
+        }
+        if (q.rotation().any() && q.write() == null) {
+            throw new UsageException("-C, -G and -W rotate the files of -w FILE: give -w");
         }
         List<String> problems = new ArrayList<>();
         KernelFilter kernel = KernelFilter.ANY;
@@ -105,7 +146,7 @@ final class TraceLiveCli {
             return ExitCode.OK;
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
-             ScapWriter writer = q.write() == null ? null : ScapWriter.create(q.write(), cap.tables(), q.compress())) {
+             CycleWriter writer = q.write() == null ? null : writer(q, cap)) {
             if (q.verbose()) {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
@@ -132,6 +173,9 @@ final class TraceLiveCli {
                     d.append(" cpu").append(c).append('=').append(s.dropsPerCpu()[c]);
                 }
                 err.println(d);
+            }
+            if (q.verbose() && writer != null && q.rotation().any()) {
+                err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));
             }
             if (q.verbose()) {
                 err.println("Events: " + s.records() + " records from the kernel, " + s.events() + " events, "

@@ -126,6 +126,8 @@ public final class LiveCapture implements AutoCloseable {
     private final int seedThreads;
     /** Nanoseconds from CLOCK_MONOTONIC (System.nanoTime, bpf_ktime_get_ns) to the epoch. */
     private final long epochOffset;
+    private final OpenFlags openFlags;
+    private final LiveThreads threads;
     private long records;
     private long syscallRecords;
     private long badRecords;
@@ -133,8 +135,10 @@ public final class LiveCapture implements AutoCloseable {
     private long matched;
 
     private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads,
-                        long epochOffset) {
+                        long epochOffset, OpenFlags openFlags, LiveThreads threads) {
+        this.threads = threads;
         this.epochOffset = epochOffset;
+        this.openFlags = openFlags;
         this.options = o;
         this.tables = tables;
         this.probe = probe;
@@ -166,8 +170,9 @@ public final class LiveCapture implements AutoCloseable {
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
-            EventBuilder builder = new EventBuilder(sigs.table(), flags, new LiveThreads(proc, threads), epochOffset);
-            return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset);
+            LiveThreads live = new LiveThreads(proc, threads);
+            EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
+            return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live);
         } catch (IOException | RuntimeException e) {
             probe.close();
             throw e;
@@ -182,6 +187,18 @@ public final class LiveCapture implements AutoCloseable {
     /** The header tables (for {@code -w}). */
     public CaptureTables tables() {
         return tables;
+    }
+
+    /**
+     * The header tables for a file started during the capture ({@code -C}/{@code -G} rotation), as sysdig
+     * writes its current state into its next file: the threads of the capture's own table at this point of
+     * the event stream (the events being written may be older than /proc: a process that has exited since
+     * is still in them), with their fds from /proc, or from {@code previous} (the last file's tables) for a
+     * process /proc no longer has.
+     */
+    public CaptureTables tablesNow(CaptureTables previous) throws IOException {
+        TaskTable proc = new TaskTable(options.paths());
+        return LiveTables.of(options.paths(), proc, threads.all(), openFlags, Cpus.possible(), previous.fds());
     }
 
     /**
