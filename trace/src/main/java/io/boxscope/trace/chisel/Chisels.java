@@ -6,8 +6,6 @@ import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.FilterException;
 import io.boxscope.trace.filter.ServiceNames;
 import io.boxscope.trace.output.OutputField;
-import io.boxscope.trace.scap.EventFormatter;
-import io.boxscope.trace.scap.ScapEvent;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -242,13 +240,5 @@ public final class Chisels {
                     + (info.args().size() - info.required()) + " optional, " + args.size() + " given");
         }
         return CHISELS.get(name).factory().create(info, args, container);
-    }
-
-    /**
-     * Whether a chisel sees {@code e}: what sysdig shows, and the driver's procinfo events (which sysdig
-     * does not print but hands its chisels: topscalls counts them, topprocs_cpu sums them).
-     */
-    public static boolean sees(ScapEvent e) {
-        return !EventFormatter.hidden(e) || e.info().map(i -> i.name().equals("procinfo")).orElse(false);
     }
 }

@@ -27,7 +27,7 @@ final class IoBytes extends StreamChisel {
     }
 
     @Override
-    public void tick(EventView e, Consumer<String> sink) {
+    public void seen(EventView e, Consumer<String> sink) {
         long ts = e.event().ts();
         if (lastSample != 0 && ts - lastSample > SECOND) {
             sink.accept(e.text(TIME_S) + " in:" + in + " out:" + out + " tot:" + (in + out));

@@ -118,7 +118,7 @@ public final class TableChisel implements Chisel {
     }
 
     @Override
-    public void tick(EventView e, Consumer<String> out) {
+    public void seen(EventView e, Consumer<String> out) {
         if (firstTs == 0) {
             firstTs = e.event().ts();
         }
@@ -157,6 +157,23 @@ public final class TableChisel implements Chisel {
             }
             out.accept(b.toString());
         }
+    }
+
+    /** table_generator.lua sets a one-second interval on a live capture. */
+    @Override
+    public long liveIntervalNs() {
+        return 1_000_000_000L;
+    }
+
+    /**
+     * table_generator.lua's on_interval: the table of the interval, then an empty one. CPU shares are of
+     * the time since the interval began (the delta sysdig hands on_interval).
+     */
+    @Override
+    public void interval(Consumer<String> out, boolean json, long ts) {
+        end(out, json, ts);
+        sums.clear();
+        firstTs = ts - Math.floorMod(ts, liveIntervalNs());
     }
 
     private String value(long v, long lastTs) {

@@ -231,7 +231,7 @@ public final class Inspector {
     public record Container(String id, String name, String image) {}
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
-    static boolean isContainerEvent(EventInfo info) {
+    public static boolean isContainerEvent(EventInfo info) {
         return info.name().equals("container");
     }
 
