@@ -222,13 +222,7 @@ class LiveCaptureTest {
                 assertTrue(got.get(6).endsWith(" addr=127.0.0.1:" + closed + " "), got.get(6));
                 assertTrue(got.get(7).contains("< connect res=-111(ECONNREFUSED) tuple="), got.get(7));
 
-                Path file = dir.resolve("connect.scap");
-                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-                    for (ScapEvent e : r.events) {
-                        w.write(e);
-                    }
-                }
-                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+                assertSysdigPrintsTheLiveLines(dir.resolve("connect.scap"), cap, r);
             } finally {
                 child.destroyForcibly();
             }
@@ -270,13 +264,7 @@ class LiveCaptureTest {
                     }
                 }
                 assertTrue(named, "no read by a second thread naming " + data + ":\n" + String.join("\n", r.lines));
-                Path file = dir.resolve("threads.scap");
-                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-                    for (ScapEvent e : r.events) {
-                        w.write(e);
-                    }
-                }
-                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+                assertSysdigPrintsTheLiveLines(dir.resolve("threads.scap"), cap, r);
             }
         } finally {
             child.destroyForcibly();
@@ -318,6 +306,16 @@ class LiveCaptureTest {
             out.add(l.substring(l.indexOf(' ') + 1));
         }
         return out;
+    }
+
+    /** Writes the capture's events to {@code file}: sysdig -r prints the lines the live capture printed. */
+    private static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
+        try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+            for (ScapEvent e : r.events) {
+                w.write(e);
+            }
+        }
+        assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
     }
 
     /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */
