@@ -34,6 +34,14 @@ public final class TraceCommand extends CliCommand {
             .help("Write the events read to FILE in sysdig's capture format (mode 0600).");
     final Opt<Boolean> compress = flag("-z", "--compress")
             .help("With -w: gzip the file, as sysdig -z does.");
+    final Opt<Integer> rolloverMb = option(Integer.class, null, "-C", "--file-size").label("MB")
+            .help("Live -w: start a new file when the current one holds more than MB megabytes (1,000,000 bytes), "
+                    + "named FILE0, FILE1, ... as sysdig names them.");
+    final Opt<Integer> rolloverSeconds = option(Integer.class, null, "-G", "--seconds").label("SECONDS")
+            .help("Live -w: start a new file every SECONDS seconds (FILE0, FILE1, ...; a FILE with strftime "
+                    + "conversions such as %%H%%M%%S is named from the file's start time).");
+    final Opt<Integer> fileLimit = option(Integer.class, null, "-W", "--limit").label("COUNT")
+            .help("With -C or -G: keep at most COUNT files, reusing the oldest name (sysdig -W).");
     final Opt<Long> count = option(Long.class, null, "-n", "--numevents").label("NUM")
             .help("Stop after NUM events (with a filter, NUM events it keeps, as sysdig -n counts).");
     final Opt<Long> seconds = option(Long.class, null, "-M").label("SECONDS")
@@ -88,6 +96,9 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace container.name=web and evt.failed=true   failed calls in container web",
                 "  boxscope trace -w cap.scap -M 10        10 s of events, a file sysdig -r reads",
                 "  boxscope trace -v -n 9 evt.type=openat  kernel/Java split, drops at exit",
+                "  boxscope trace -c topscalls proc.name=nginx   live: its system calls each second",
+                "  boxscope trace -w cap.scap -C 100 -W 5  at most 5 files of 100 MB: cap.scap0 ... cap.scap4",
+                "  boxscope trace -j -M 5 evt.type=connect sysdig's JSON lines, live",
                 "  boxscope trace -r capture.scap          every event, as sysdig -r prints it",
                 "  boxscope trace -r capture.scap -n 100   the first 100 events",
                 "  boxscope trace -r capture.scap proc.name=cat and evt.failed=true",
@@ -145,7 +156,10 @@ public final class TraceCommand extends CliCommand {
             ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new UsageException(
                     "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
             List<String> args = List.of();
-            if (info.required() > 0 && !words.isEmpty()) {
+            boolean filterArg = !info.args().isEmpty() && info.args().get(0).type().equals("filter");
+            if ((info.required() > 0 || filterArg) && !words.isEmpty()) {
+                // required arguments, or a chisel whose argument is a filter (netstat, lsof, ps): sysdig
+                // takes the first word
                 args = List.of(words.get(0).split(" "));
                 words = words.subList(1, words.size());
             } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
@@ -197,13 +211,12 @@ public final class TraceCommand extends CliCommand {
         // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
         boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
         if (read.value() == null) {
-            if (ch != null || print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || buffers > 0) {
-                throw new UsageException("-c, -p, -j, -t, -A, -x and -X work on capture files only for now: capture with "
-                        + "-w FILE, then read it with -r FILE");
-            }
+            TraceLiveCli.Rotation rotation = TraceLiveCli.Rotation.of(rolloverMb.value(), rolloverSeconds.value(),
+                    fileLimit.value());
             try {
                 return TraceLiveCli.capture(out(), err(), new TraceLiveCli.Request(write.value(), compress.value(),
-                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths()));
+                        count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths(),
+                        new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut), rotation));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return io.boxscope.cli.ExitCode.FAILURE;
@@ -211,6 +224,9 @@ public final class TraceCommand extends CliCommand {
         }
         if (seconds.value() != null) {
             throw new UsageException("-M applies to a live capture, not to -r FILE");
+        }
+        if (rolloverMb.value() != null || rolloverSeconds.value() != null || fileLimit.value() != null) {
+            throw new UsageException("-C, -G and -W rotate the files of a live capture (-w without -r)");
         }
         return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,

@@ -12,13 +12,17 @@ import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
-import io.boxscope.proc.json.Json;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.filter.PushDown;
 import io.boxscope.trace.live.LiveCapture;
-import io.boxscope.trace.scap.ScapWriter;
+import io.boxscope.trace.scap.CaptureTables;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.RotationNames;
+import java.time.ZoneId;
 
 /**
  * {@code boxscope trace [FILTER]} without {@code -r}: live capture ({@link LiveCapture}). Prints sysdig's
@@ -30,7 +34,78 @@ final class TraceLiveCli {
 
     /** What the live capture was asked to do. */
     record Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
-                   Filter filter, HostPaths paths) {}
+                   Filter filter, HostPaths paths, TraceReadCli.Display display, Rotation rotation) {
+        Request(Path write, boolean compress, Long count, Long seconds, Integer snapLen, boolean verbose, boolean json,
+                Filter filter, HostPaths paths) {
+            this(write, compress, count, seconds, snapLen, verbose, json, filter, paths, TraceReadCli.Display.DEFAULT,
+                    Rotation.NONE);
+        }
+    }
+
+    /** -C MB, -G SECONDS, -W COUNT (0: not given). */
+    record Rotation(int mb, int seconds, int files) {
+        static final Rotation NONE = new Rotation(0, 0, 0);
+
+        /** Checks the values as sysdig does (its messages, with our usage exit code). */
+        static Rotation of(Integer mb, Integer seconds, Integer files) {
+            if (mb != null && mb <= 0) {
+                throw new UsageException("invalid file size " + mb + ": -C takes a positive number of megabytes");
+            }
+            if (seconds != null && seconds <= 0) {
+                throw new UsageException("invalid duration " + seconds + ": -G takes a positive number of seconds");
+            }
+            if (files != null && files <= 0) {
+                throw new UsageException("invalid limit " + files + ": -W takes a positive number of files");
+            }
+            return new Rotation(mb == null ? 0 : mb, seconds == null ? 0 : seconds, files == null ? 0 : files);
+        }
+
+        boolean any() {
+            return mb > 0 || seconds > 0 || files > 0;
+        }
+    }
+
+    /** Prints the events (or feeds the chisel) as {@code -r} does, with the chisel's live intervals. */
+    private static void show(PrintWriter out, Request q, LiveCapture cap, StopSignals stop)
+            throws IOException, InterruptedException {
+        TraceReadCli.Display show = q.display();
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        TraceDisplay display = new TraceDisplay(out, show, q.json(), true, terminal);
+        long[] printed = {0};
+        long[] lastTs = {0};
+        cap.run(new LiveCapture.ViewSink() {
+            @Override
+            public boolean accept(ScapEvent e, EventView view, String line, long num) {
+                lastTs[0] = e.ts();
+                display.tick(e.ts());
+                display.seen(view);
+                display.event(e, view, line, num);
+                if (display.done()) {
+                    return false; // the chisel ended the capture (netstat, lsof, ps)
+                }
+                // checkError flushes: every 256 events, not a write(2) per line (a closed pipe still ends us)
+                return (++printed[0] & 255) != 0 || !out.checkError();
+            }
+
+            @Override
+            public boolean idle(long now) {
+                display.tick(now);
+                return !out.checkError();
+            }
+        }, new LiveCapture.Display(show.time(), show.buffers(), show.cutBuffers(), display.views()), stop::requested);
+        display.end(lastTs[0]);
+    }
+
+    /** The -w writer: one file, or rotated files named as sysdig names them. */
+    private static CycleWriter writer(Request q, LiveCapture cap) throws IOException {
+        Rotation r = q.rotation();
+        RotationNames names = new RotationNames(q.write().toString(), r.mb(), r.seconds(), r.files(), 0);
+        CaptureTables[] last = {null};
+        return new CycleWriter(names, q.compress(), () -> {
+            last[0] = last[0] == null ? cap.tables() : cap.tablesNow(last[0]);
+            return last[0];
+        }, ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000);
+    }
 
     static int capture(PrintWriter out, PrintWriter err, Request q) throws IOException, InterruptedException {
         if (q.count() != null && q.count() < 0) {
@@ -44,6 +119,9 @@ final class TraceLiveCli {
         }
         if (q.compress() && q.write() == null) {
             throw new UsageException("-z needs -w FILE");
+        }
+        if (q.rotation().any() && q.write() == null) {
+            throw new UsageException("-C, -G and -W rotate the files of -w FILE: give -w");
         }
         List<String> problems = new ArrayList<>();
         KernelFilter kernel = KernelFilter.ANY;
@@ -65,28 +143,26 @@ final class TraceLiveCli {
                 q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(), LiveCapture.DEFAULT_RING_BYTES,
                 q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
                 q.write() == null);
+        if (q.write() != null && q.display().chisel() != null) {
+            throw new UsageException("-c runs a chisel over the events: it cannot be combined with -w");
+        }
         if (q.count() != null && q.count() == 0) {
             return ExitCode.OK;
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
-             ScapWriter writer = q.write() == null ? null : ScapWriter.create(q.write(), cap.tables(), q.compress())) {
+             CycleWriter writer = q.write() == null ? null : writer(q, cap)) {
             if (q.verbose()) {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             }
-            long[] printed = {0};
-            cap.run((e, line, num) -> {
-                if (writer != null) {
+            if (writer != null) {
+                cap.run((e, line, num) -> {
                     writer.write(e); // state-only events too: sysdig -r needs them for the process fields
-                } else if (line != null) {
-                    out.println(q.json() ? Json.write(TraceReadCli.jsonOf(num, e, line)) : Text.safe(line));
-                    // checkError flushes: every 256 lines, not a write(2) per line (a closed pipe still ends us)
-                    if ((++printed[0] & 255) == 0 && out.checkError()) {
-                        return false;
-                    }
-                }
-                return true;
-            }, stop::requested);
+                    return true;
+                }, stop::requested);
+            } else {
+                show(out, q, cap, stop);
+            }
             out.flush();
             if (out.checkError()) {
                 return ExitCode.FAILURE;
@@ -101,6 +177,9 @@ final class TraceLiveCli {
                     d.append(" cpu").append(c).append('=').append(s.dropsPerCpu()[c]);
                 }
                 err.println(d);
+            }
+            if (q.verbose() && writer != null && q.rotation().any()) {
+                err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));
             }
             if (q.verbose()) {
                 err.println("Events: " + s.records() + " records from the kernel, " + s.events() + " events, "

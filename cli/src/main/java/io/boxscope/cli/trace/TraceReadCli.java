@@ -20,7 +20,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
-import java.util.function.Consumer;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.output.EventView;
@@ -94,9 +93,8 @@ final class TraceReadCli {
             Display show = q.display();
             fmt.buffers(show.buffers(), show.cutBuffers());
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
-            boolean views = show.chisel() != null || show.format() != null;
-            // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
-            Consumer<String> sink = s -> out.println(safeChiselLine(s));
+            TraceDisplay display = new TraceDisplay(out, show, q.json(), false, false);
+            boolean views = display.views();
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
             long lastTs = 0;
@@ -109,42 +107,25 @@ final class TraceReadCli {
                 lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
                 EventView view = views ? timeline.view(e) : null;
                 ScapFields fields = view != null ? view.fields() : null;
+                display.seen(view); // a chisel's own clock sees every event read
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
                 if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
                     continue;
                 }
                 n++;
-                if (show.chisel() != null) {
-                    // chisels see the events sysdig shows (no container descriptions, state-only or internal events)
-                    if (!EventFormatter.hidden(e) && show.chisel().filter().matches(fields)) {
-                        show.chisel().event(view, sink);
-                    }
-                } else if (writer != null) {
+                if (writer != null && show.chisel() == null) {
                     if (!e.stateOnly()) {
                         writer.write(e);
                     }
-                } else if (line != null && show.format() != null) {
-                    if (show.sysdigJson()) {
-                        Map<String, Object> o = show.format().json(view);
-                        if (o != null) {
-                            out.println(Json.write(o));
-                        }
-                    } else {
-                        String s = show.format().line(view);
-                        if (s != null) {
-                            out.println(show.keepLayout() ? safeKeepingLayout(s) : Text.safe(s));
-                        }
+                } else {
+                    display.event(e, view, line, fmt.num());
+                    if (display.done()) {
+                        break; // the chisel ended the capture (netstat, lsof, ps)
                     }
-                } else if (line != null) {
-                    out.println(q.json() ? Json.write(jsonOf(fmt.num(), e, line))
-                            : show.keepLayout() ? safeKeepingLayout(line) : Text.safe(line));
                 }
             }
-            if (show.chisel() != null) {
-                show.chisel().end(sink, show.sysdigJson(), lastTs);
-            }
-            out.flush();
+            display.end(lastTs);
             if (q.verbose()) {
                 err.println(drops == null ? "Drops: none recorded in the file" : "Drops: " + drops);
             }

@@ -36,8 +36,13 @@ final class ChiselCapture {
     static Path write(Path file) throws Exception {
         ChiselCapture c = new ChiselCapture();
         c.workload();
-        try (ScapWriter w = ScapWriter.create(file, tables(), false)) {
-            for (ScapEvent e : c.events) {
+        return write(file, tables(), c.events);
+    }
+
+    /** Writes {@code events} after {@code tables} to {@code file} with trace's writer (the test captures' one way). */
+    static Path write(Path file, CaptureTables tables, List<ScapEvent> events) throws Exception {
+        try (ScapWriter w = ScapWriter.create(file, tables, false)) {
+            for (ScapEvent e : events) {
                 w.write(e);
             }
         }

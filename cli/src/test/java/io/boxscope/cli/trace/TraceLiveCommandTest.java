@@ -69,7 +69,7 @@ class TraceLiveCommandTest {
     }
 
     /** Waits until this JVM holds a BPF link on the sys_enter raw tracepoint (the capture attaches it last). */
-    private static void awaitAttached() throws Exception {
+    static void awaitAttached() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  *
  * <p>The engine (the {@code trace} command) applies the user's filter first, then the chisel's own
  * {@link #filter()}, and calls {@link #event} with every event both keep, in order; at the end of the
- * capture (end of file, {@code -n}, or a signal) it calls {@link #end} once. Lines go to the sink; a
- * chisel never prints by itself.
+ * capture (end of file, {@code -n}, a signal, or the chisel saying it is {@link #done}) it calls {@link #end}
+ * once. Before the first event it calls {@link #start}, and {@link #seen} with every event it reads, before
+ * any filter (sysdig's on_init/on_capture_start and do_timeout). Lines go to the sink; a chisel never prints
+ * by itself.
  *
  * <p><b>Aggregation in the kernel.</b> A chisel whose result is a table of sums by key is a
  * {@link TableChisel}: its {@link TableChisel#spec()} names the key fields, the value field and the
@@ -32,6 +34,24 @@ public interface Chisel {
     /** The chisel's own filter, applied after the user's; a filter that keeps everything when it has none. */
     Filter filter();
 
+    /** Before the first event (sysdig's on_init and on_capture_start): headers some chisels print first. */
+    default void start(Consumer<String> out) {
+        // most chisels print nothing before their events
+    }
+
+    /**
+     * Every event read, before the user's filter and the chisel's (sysdig's do_timeout): chisels that print
+     * every second of event time, or need the capture's first time stamp, watch the clock here.
+     */
+    default void seen(EventView e, Consumer<String> out) {
+        // most chisels do not look at the clock
+    }
+
+    /** Whether the chisel has what it wanted and reading should stop (sysdig.end_capture()). */
+    default boolean done() {
+        return false;
+    }
+
     /** One event that passed both filters. */
     void event(EventView e, Consumer<String> out);
 
@@ -42,4 +62,22 @@ public interface Chisel {
      * @param lastTs     the timestamp of the last event read (ns since the epoch), or 0 when there was none
      */
     void end(Consumer<String> out, boolean json, long lastTs);
+
+    /**
+     * On a live capture, how often the chisel prints its result and starts over (sysdig's
+     * {@code chisel.set_interval_s} in {@code on_capture_start} when {@code sysdig.is_live()}), in
+     * nanoseconds; 0 for chisels that print only at the end or as events come.
+     */
+    default long liveIntervalNs() {
+        return 0;
+    }
+
+    /**
+     * A live interval has ended ({@code on_interval}): prints the result so far and starts over.
+     *
+     * @param ts the time of the event that crossed into the next interval (or of the idle moment), ns since
+     *           the epoch: what sinsp_chisel::do_timeout hands on_interval
+     */
+    default void interval(Consumer<String> out, boolean json, long ts) {
+    }
 }

@@ -26,11 +26,16 @@ public final class Chisels {
     private static final String NET_IO = "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true";
     private static final String PC = " With -pc, a container column is added.";
 
-    /** A table chisel's two layouts: plain and with {@code -pc}. */
-    private record Table(ChiselInfo info, Spec plain, Spec container) {}
+    /** Makes a chisel from its arguments and whether -pc asked for container columns. */
+    @FunctionalInterface
+    private interface Factory {
+        Chisel create(ChiselInfo info, List<String> args, boolean container);
+    }
 
-    private static final Map<String, Table> TABLES = new LinkedHashMap<>();
-    private static final Map<String, ChiselInfo> OTHERS = new LinkedHashMap<>();
+    private record Entry(ChiselInfo info, Factory factory) {}
+
+    /** The one list: every chisel, by name. */
+    private static final Map<String, Entry> CHISELS = new LinkedHashMap<>();
 
     static {
         table("topscalls", "Performance", "System calls by number of calls",
@@ -86,27 +91,91 @@ public final class Chisels {
                 "container.name", "container.name", null, null,
                 "evt.count", "#Errors", "evt.failed=true and container.name!=host", 100, ValueUnits.NONE);
         ChiselInfo.Arg key = new ChiselInfo.Arg("key", "string", "The field to group by, e.g. proc.name or fd.sport", false);
-        OTHERS.put("fdbytes_by", new ChiselInfo("fdbytes_by", "I/O", "I/O bytes by any field",
+        register(new ChiselInfo("fdbytes_by", "I/O", "I/O bytes by any field",
                 "Sums the bytes read and written by successful I/O calls by the value of a field and prints the 30 "
-                        + "largest, e.g. by proc.name to see which processes move the most data.", List.of(key)));
-        OTHERS.put("fdcount_by", new ChiselInfo("fdcount_by", "I/O", "File descriptors by any field",
+                        + "largest, e.g. by proc.name to see which processes move the most data.", List.of(key)),
+                (info, args, c) -> new TableChisel(info, new Spec(List.of(field(info, args.get(0))), List.of(args.get(0)),
+                        "evt.rawarg.res", "Bytes", "evt.is_io=true and evt.failed=false", 30, ValueUnits.BYTES),
+                        Filter.compile("evt.is_io=true and evt.failed=false", ServiceNames.none())));
+        register(new ChiselInfo("fdcount_by", "I/O", "File descriptors by any field",
                 "Counts the distinct file descriptors (number and name) used by each value of a field, e.g. by "
-                        + "proc.name to see which processes touch the most files and sockets.", List.of(key)));
-        OTHERS.put("spy_file", new ChiselInfo("spy_file", "I/O", "The data of file reads and writes",
+                        + "proc.name to see which processes touch the most files and sockets.", List.of(key)),
+                (info, args, c) -> new FdCountBy(info, field(info, args.get(0))));
+        register(new ChiselInfo("spy_file", "I/O", "The data of file reads and writes",
                 "Prints every successful read and write on a file with its time, process, size, file name and data "
                         + "as text; terminals are left out unless a file is named.",
                 List.of(new ChiselInfo.Arg("read_or_write", "string", "R for reads only, W for writes only, RW (the default) for both", true),
-                        new ChiselInfo.Arg("spy_on_file_name", "string", "Only this file", true))));
-        OTHERS.put("echo_fds", new ChiselInfo("echo_fds", "I/O", "The data processes read and write",
+                        new ChiselInfo.Arg("spy_on_file_name", "string", "Only this file", true))),
+                (info, args, c) -> new SpyFile(info, args));
+        register(new ChiselInfo("echo_fds", "I/O", "The data processes read and write",
                 "Prints the data of every successful read and write, on any kind of file descriptor, under a header "
                         + "with its size, the file or connection and the process (reads red, writes blue).",
-                List.of(new ChiselInfo.Arg("disable_color", "string", "disable_color to print without colours", true))));
-        OTHERS.put("stdout", new ChiselInfo("stdout", "I/O", "What processes write to standard output",
+                List.of(new ChiselInfo.Arg("disable_color", "string", "disable_color to print without colours", true))),
+                EchoFds::new);
+        register(new ChiselInfo("stdout", "I/O", "What processes write to standard output",
                 "Prints the data of every read and write on file descriptor 1, as it is; add a filter to pick "
-                        + "processes.", List.of()));
-        OTHERS.put("stderr", new ChiselInfo("stderr", "I/O", "What processes write to standard error",
+                        + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 1));
+        register(new ChiselInfo("stderr", "I/O", "What processes write to standard error",
                 "Prints the data of every read and write on file descriptor 2, as it is; add a filter to pick "
-                        + "processes.", List.of()));
+                        + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 2));
+        table("topprocs_cpu", "CPU Usage", "Processes by CPU usage",
+                "The 10 processes that used the most CPU, as a share of the capture's duration, from the driver's "
+                        + "procinfo events." + PC,
+                "proc.name,proc.pid", "Process,PID", "proc.name,proc.pid,proc.vpid,container.name",
+                "Process,Host_pid,Container_pid,container.name", "thread.exectime", "CPU%", "evt.type=procinfo", 10,
+                ValueUnits.TIMEPCT);
+        table("topcontainers_cpu", "CPU Usage", "Containers by CPU usage",
+                "The 10 containers (and the host) that used the most CPU, as a share of the capture's duration, from "
+                        + "the driver's procinfo events.",
+                "container.name", "container.name", null, null, "thread.exectime", "CPU%", "evt.type=procinfo", 10,
+                ValueUnits.TIMEPCT);
+        register(new ChiselInfo("iobytes", "I/O", "I/O bytes on any kind of fd, every second",
+                "Sums the bytes read and written on files, sockets, pipes and every other fd and prints the sums "
+                        + "every second of event time.", List.of()),
+                (info, args, c) -> new IoBytes(info, "evt.is_io=true"));
+        register(new ChiselInfo("iobytes_file", "I/O", "File I/O bytes, every second",
+                "Sums the bytes read from and written to files and prints the sums every second of event time.",
+                List.of()), (info, args, c) -> new IoBytes(info, "evt.is_io=true and fd.type=file"));
+        register(new ChiselInfo("iobytes_net", "Net", "Network I/O bytes, every second",
+                "Sums the bytes read from and written to IPv4 and IPv6 sockets and prints the sums every second of "
+                        + "event time.", List.of()),
+                (info, args, c) -> new IoBytes(info, "evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6)"));
+        ChiselInfo.Arg noColors = new ChiselInfo.Arg("disable_color", "string", "disable_colors to print without colours", true);
+        register(new ChiselInfo("proc_exec_time", "Performance", "How long processes ran",
+                "Prints every process that exits with how long it ran since the capture saw it start, red above "
+                        + "10 s, yellow above 3 s, blue in a container, green on the host." + PC, List.of(noColors)),
+                ProcExecTime::new);
+        register(new ChiselInfo("bottlenecks", "Performance", "The slowest system calls",
+                "Prints the 10 system calls that took longest to return, each as its enter and exit event, at the "
+                        + "end of the capture.", List.of()), (info, args, c) -> new Bottlenecks(info));
+        ChiselInfo.Arg minMs = new ChiselInfo.Arg("min_ms", "int", "Only calls slower than this many milliseconds", false);
+        ChiselInfo.Arg noColor = new ChiselInfo.Arg("disable_color", "string", "disable_color to print without colours", true);
+        register(new ChiselInfo("fileslower", "Performance", "File I/O slower than a threshold",
+                "Prints every read and write on a file (not under /dev) slower than a number of milliseconds, "
+                        + "0 for all of them." + PC, List.of(minMs, noColor)),
+                (info, args, c) -> new Slower(info, true, args, c));
+        register(new ChiselInfo("scallslower", "Performance", "System calls slower than a threshold",
+                "Prints every system call slower than a number of milliseconds." + PC, List.of(minMs, noColor)),
+                (info, args, c) -> new Slower(info, false, args, c));
+        register(new ChiselInfo("spy_users", "Security", "What users do in their shells",
+                "Prints every command users start from a shell and every directory a shell changes to, indented "
+                        + "by depth below the shell." + PC,
+                List.of(new ChiselInfo.Arg("max_depth", "int", "Leave out processes deeper than this below their shell", true),
+                        noColor)), SpyUsers::new);
+        ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
+                "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
+        register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
+                "Lists the IPv4 and IPv6 sockets every thread has open as the first event that passes the filter "
+                        + "finds them, like netstat.", List.of(tableFilter)),
+                (info, args, c) -> new ThreadTable(info, ThreadTable.Layout.NETSTAT, args));
+        register(new ChiselInfo("lsof", "System State", "Open file descriptors, like lsof",
+                "Lists the fds every thread has open as the first event that passes the filter finds them, like "
+                        + "lsof.", List.of(tableFilter)),
+                (info, args, c) -> new ThreadTable(info, ThreadTable.Layout.LSOF, args));
+        register(new ChiselInfo("ps", "System State", "Processes, like ps",
+                "Lists every thread with its user, memory and fd limit as the first event that passes the filter "
+                        + "finds them, like ps.", List.of(tableFilter)),
+                (info, args, c) -> new ThreadTable(info, ThreadTable.Layout.PS, args));
     }
 
     private Chisels() {}
@@ -118,22 +187,39 @@ public final class Chisels {
         Spec plain = new Spec(List.of(keys.split(",")), List.of(titles.split(",")), value, valueTitle, filter, top, units);
         Spec pc = pcKeys == null ? plain
                 : new Spec(List.of(pcKeys.split(",")), List.of(pcTitles.split(",")), value, valueTitle, filter, top, units);
-        TABLES.put(name, new Table(info, plain, pc));
+        register(info, (i, args, container) -> {
+            Spec s = container ? pc : plain;
+            return new TableChisel(i, s, s.filter().isEmpty() ? ALL : Filter.compile(s.filter(), ServiceNames.none()));
+        });
+    }
+
+    private static void register(ChiselInfo info, Factory factory) {
+        if (CHISELS.put(info.name(), new Entry(info, factory)) != null) {
+            throw new IllegalStateException("chisel " + info.name() + " is registered twice");
+        }
+    }
+
+    /** A chisel's field argument, checked. */
+    private static String field(ChiselInfo info, String key) {
+        try {
+            OutputField.parse(key);
+            return key;
+        } catch (FilterException e) {
+            throw new IllegalArgumentException("chisel " + info.name() + ": " + e.problem(), e);
+        }
     }
 
     /** Every chisel, in name order. */
     public static List<ChiselInfo> all() {
         List<ChiselInfo> l = new ArrayList<>();
-        TABLES.values().forEach(t -> l.add(t.info()));
-        l.addAll(OTHERS.values());
+        CHISELS.values().forEach(c -> l.add(c.info()));
         l.sort(java.util.Comparator.comparing(ChiselInfo::name));
         return l;
     }
 
     /** The chisel named {@code name}, if Boxscope has it. */
     public static Optional<ChiselInfo> info(String name) {
-        Table t = TABLES.get(name);
-        return t != null ? Optional.of(t.info()) : Optional.ofNullable(OTHERS.get(name));
+        return Optional.ofNullable(CHISELS.get(name)).map(Entry::info);
     }
 
     /**
@@ -149,32 +235,10 @@ public final class Chisels {
         if (args.size() < info.required()) {
             throw new IllegalArgumentException("missing arguments for chisel " + name);
         }
-        Table t = TABLES.get(name);
-        if (t != null) {
-            Spec s = container ? t.container() : t.plain();
-            return new TableChisel(info, s, Filter.compile(s.filter(), ServiceNames.none()));
+        if (args.size() > info.args().size()) {
+            throw new IllegalArgumentException("too many parameters for chisel " + name + ", " + info.required() + " required, "
+                    + (info.args().size() - info.required()) + " optional, " + args.size() + " given");
         }
-        if (name.equals("echo_fds")) {
-            return new EchoFds(info, args, container);
-        }
-        if (name.equals("spy_file")) {
-            return new SpyFile(info, args);
-        }
-        if (name.equals("stdout") || name.equals("stderr")) {
-            return new EchoFd(info, name.equals("stdout") ? 1 : 2);
-        }
-        String key = args.get(0);
-        try {
-            OutputField.parse(key);
-        } catch (FilterException e) {
-            throw new IllegalArgumentException("chisel " + name + ": " + e.problem(), e);
-        }
-        return switch (name) {
-            case "fdbytes_by" -> new TableChisel(info, new Spec(List.of(key), List.of(key), "evt.rawarg.res", "Bytes",
-                    "evt.is_io=true and evt.failed=false", 30, ValueUnits.BYTES),
-                    Filter.compile("evt.is_io=true and evt.failed=false", ServiceNames.none()));
-            case "fdcount_by" -> new FdCountBy(info, key);
-            default -> throw new IllegalStateException("chisel " + name + " has no implementation");
-        };
+        return CHISELS.get(name).factory().create(info, args, container);
     }
 }

@@ -1,12 +1,9 @@
 package io.boxscope.trace.chisel;
 
-import io.boxscope.trace.filter.Filter;
-import io.boxscope.trace.filter.ServiceNames;
 import io.boxscope.trace.filter.Value;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.output.OutputField;
 import io.boxscope.trace.scap.BufferFormat;
-import io.boxscope.trace.scap.ParamValue;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,38 +15,19 @@ import java.util.function.Consumer;
  * in full; an SGR reset at the end. The argument {@code disable_color} leaves the colour codes out.
  * Colour codes are SGR sequences ({@code ESC [ N m}); front ends keep them and escape everything else.
  */
-final class EchoFds implements Chisel {
-    private static final OutputField WRITE = OutputField.parse("evt.is_io_write");
-    private static final OutputField READ = OutputField.parse("evt.is_io_read");
-    private static final OutputField RES = OutputField.parse("evt.rawarg.res");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField CONTAINER = OutputField.parse("container.name");
-    private static final OutputField CONTAINER_ID = OutputField.parse("container.id");
+final class EchoFds extends StreamChisel {
 
-    private final ChiselInfo info;
     private final boolean container;
     private final boolean color;
-    private final Filter filter = Filter.compile("evt.is_io=true and evt.dir=< and evt.rawres>0", ServiceNames.none());
 
     EchoFds(ChiselInfo info, List<String> args, boolean container) {
-        this.info = info;
+        super(info, "evt.is_io=true and evt.dir=< and evt.rawres>0");
         this.container = container;
         this.color = !(args.size() == 1 && args.get(0).equals("disable_color"));
     }
 
     private String sgr(int code) {
-        return color ? "\u001b[" + code + "m" : "";
-    }
-
-    @Override
-    public ChiselInfo info() {
-        return info;
-    }
-
-    @Override
-    public Filter filter() {
-        return filter;
+        return sgr(color, code);
     }
 
     @Override
@@ -62,20 +40,21 @@ final class EchoFds implements Chisel {
         String where = "";
         if (container) {
             String cn = e.text(CONTAINER);
-            where = sgr("host".equals(cn) ? 32 : 36) + " [" + cn + "] [" + e.text(CONTAINER_ID) + "]";
+            where = sgr("host".equals(cn) ? GREEN : CYAN) + " [" + cn + "] [" + e.text(CONTAINER_ID) + "]";
         }
         boolean read = e.value(READ) instanceof Value.Bool b && b.value();
-        int c = read ? 31 : 34;
+        int c = read ? RED : BLUE;
         String who = sgr(c) + " " + name + " (" + e.text(NAME) + ")";
         out.accept(sgr(c) + "------ " + (read ? "Read " : "Write ") + Units.bytes(res) + (read ? " from " : " to ") + where + " " + who);
         // then sysdig prints the event with the chisel's format %evt.arg.data (no line when it has none)
-        if (e.event().value("data").orElse(null) instanceof ParamValue.Bytes b) {
-            out.accept(BufferFormat.DOTS.render(b.bytes()));
+        byte[] b = data(e);
+        if (b != null) {
+            out.accept(BufferFormat.DOTS.render(b));
         }
     }
 
     @Override
     public void end(Consumer<String> out, boolean json, long lastTs) {
-        out.accept(sgr(0));
+        out.accept(sgr(RESET));
     }
 }

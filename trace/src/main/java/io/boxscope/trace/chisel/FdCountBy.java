@@ -1,6 +1,5 @@
 package io.boxscope.trace.chisel;
 
-import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.Value;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.output.OutputField;
@@ -17,27 +16,15 @@ import java.util.function.Consumer;
  * fdcount_by: how many distinct file descriptors (fd number and name, fd above 0, named) each value of a
  * key field used, printed as sysdig's chisel prints it: key, a tab, the count, largest first, every key.
  */
-final class FdCountBy implements Chisel {
+final class FdCountBy extends StreamChisel {
     private static final OutputField FD_NUM = OutputField.parse("fd.num");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
 
-    private final ChiselInfo info;
     private final OutputField key;
     private final Map<String, Set<String>> fds = new LinkedHashMap<>();
 
     FdCountBy(ChiselInfo info, String keyField) {
-        this.info = info;
+        super(info, "");
         this.key = OutputField.parse(keyField);
-    }
-
-    @Override
-    public ChiselInfo info() {
-        return info;
-    }
-
-    @Override
-    public Filter filter() {
-        return Chisels.ALL;
     }
 
     @Override

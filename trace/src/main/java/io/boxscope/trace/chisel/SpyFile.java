@@ -1,12 +1,9 @@
 package io.boxscope.trace.chisel;
 
-import io.boxscope.trace.filter.Filter;
-import io.boxscope.trace.filter.ServiceNames;
 import io.boxscope.trace.filter.Value;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.output.OutputField;
 import io.boxscope.trace.scap.BufferFormat;
-import io.boxscope.trace.scap.ParamValue;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -17,19 +14,15 @@ import java.util.function.Consumer;
  * {@code -A} shows buffers (a newline, then the printable text). Arguments, both optional: R, W or RW,
  * and one file name.
  */
-final class SpyFile implements Chisel {
+final class SpyFile extends StreamChisel {
     private static final OutputField TIME = OutputField.parse("evt.time");
-    private static final OutputField NAME = OutputField.parse("proc.name");
-    private static final OutputField PID = OutputField.parse("proc.pid");
-    private static final OutputField FD_NAME = OutputField.parse("fd.name");
     private static final OutputField WRITE = OutputField.parse("evt.is_io_write");
-    private static final OutputField RES = OutputField.parse("evt.rawarg.res");
-
-    private final ChiselInfo info;
-    private final Filter filter;
 
     SpyFile(ChiselInfo info, List<String> args) {
-        this.info = info;
+        super(info, filter(args));
+    }
+
+    private static String filter(List<String> args) {
         String mode = args.isEmpty() ? "" : args.get(0);
         String file = args.size() > 1 ? args.get(1) : "";
         StringBuilder f = new StringBuilder(file.isEmpty()
@@ -40,31 +33,16 @@ final class SpyFile implements Chisel {
             case "W", "w" -> "evt.is_io_write=true and ";
             default -> "evt.is_io=true and ";
         });
-        f.append("fd.type=file and evt.dir=< and evt.failed=false");
-        this.filter = Filter.compile(f.toString(), ServiceNames.none());
-    }
-
-    @Override
-    public ChiselInfo info() {
-        return info;
-    }
-
-    @Override
-    public Filter filter() {
-        return filter;
+        return f.append("fd.type=file and evt.dir=< and evt.failed=false").toString();
     }
 
     @Override
     public void event(EventView e, Consumer<String> out) {
-        String data = e.event().value("data").orElse(null) instanceof ParamValue.Bytes b ? BufferFormat.ASCII.render(b.bytes()) : "";
+        byte[] b = data(e);
+        String data = b != null ? BufferFormat.ASCII.render(b) : "";
         long res = e.value(RES) instanceof Value.Num n ? n.value() : 0;
-        boolean write = e.value(WRITE) instanceof Value.Bool b && b.value();
+        boolean write = e.value(WRITE) instanceof Value.Bool w && w.value();
         out.accept(e.text(TIME) + " " + e.text(NAME) + "(" + e.text(PID) + ") " + (write ? "W" : "R") + " "
                 + Units.bytes(res) + " " + e.text(FD_NAME) + " " + data);
-    }
-
-    @Override
-    public void end(Consumer<String> out, boolean json, long lastTs) {
-        // every event was printed as it came
     }
 }

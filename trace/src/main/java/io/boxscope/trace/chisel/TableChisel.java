@@ -24,7 +24,14 @@ import java.util.function.Consumer;
  */
 public final class TableChisel implements Chisel {
     /** How values print (table_generator's value_units). */
-    public enum ValueUnits { NONE, BYTES, TIME }
+    public enum ValueUnits {
+        NONE, BYTES, TIME,
+        /**
+         * timepct: the value is CPU time in ns, printed as a percentage of the capture's duration (first to
+         * last event read), {@code %.2f%%}; the chisels that use it sum thread.cpu of procinfo events.
+         */
+        TIMEPCT
+    }
 
     /**
      * The table: key fields and their column titles, the summed field and its title, the chisel's filter,
@@ -49,6 +56,9 @@ public final class TableChisel implements Chisel {
     private final List<OutputField> keyFields = new ArrayList<>();
     private final OutputField valueField;
     private final Map<List<String>, Long> sums = new LinkedHashMap<>();
+    /** thread.cpu's memory: each thread's last cpu_usr + cpu_sys (sinsp_threadinfo::m_last_t_tot_cpu). */
+    private final Map<Long, Long> lastCpu = new java.util.HashMap<>();
+    private long firstTs;
 
     TableChisel(ChiselInfo info, Spec spec, Filter filter) {
         this.info = info;
@@ -57,7 +67,7 @@ public final class TableChisel implements Chisel {
         for (String k : spec.keys()) {
             keyFields.add(OutputField.parse(k));
         }
-        this.valueField = OutputField.parse(spec.value());
+        this.valueField = spec.units() == ValueUnits.TIMEPCT ? null : OutputField.parse(spec.value());
     }
 
     @Override
@@ -85,8 +95,32 @@ public final class TableChisel implements Chisel {
             }
             key.add(s);
         }
-        if (e.value(valueField) instanceof Value.Num n && n.value() > 0) {
+        if (valueField == null) {
+            add(key, cpu(e) * 10_000_000L);
+        } else if (e.value(valueField) instanceof Value.Num n && n.value() > 0) {
             add(key, n.value());
+        }
+    }
+
+    /**
+     * thread.cpu of a procinfo event (filterchecks.cpp, TYPE_CPU): the growth of the thread's cpu_usr +
+     * cpu_sys since its previous procinfo, at most 100, and 0 the first time.
+     */
+    private long cpu(EventView e) {
+        long total = 0;
+        for (String p : List.of("cpu_usr", "cpu_sys")) {
+            if (e.event().value(p).orElse(null) instanceof io.boxscope.trace.scap.ParamValue.Num n) {
+                total += n.value();
+            }
+        }
+        Long last = lastCpu.put(e.event().tid(), total);
+        return last == null || last == 0 ? 0 : Math.min(100, total - last);
+    }
+
+    @Override
+    public void seen(EventView e, Consumer<String> out) {
+        if (firstTs == 0) {
+            firstTs = e.event().ts();
         }
     }
 
@@ -115,7 +149,7 @@ public final class TableChisel implements Chisel {
         out.accept(header.toString());
         out.accept("-".repeat(80));
         for (Map.Entry<List<String>, Long> r : rows()) {
-            StringBuilder b = new StringBuilder(Units.extend(value(r.getValue()), WIDTH));
+            StringBuilder b = new StringBuilder(Units.extend(value(r.getValue(), lastTs), WIDTH));
             List<String> k = r.getKey();
             for (int i = 0; i < k.size(); i++) {
                 String s = k.get(i);
@@ -125,11 +159,31 @@ public final class TableChisel implements Chisel {
         }
     }
 
-    private String value(long v) {
+    /** table_generator.lua sets a one-second interval on a live capture. */
+    @Override
+    public long liveIntervalNs() {
+        return 1_000_000_000L;
+    }
+
+    /**
+     * table_generator.lua's on_interval: the table of the interval, then an empty one. CPU shares are of
+     * the time since the interval began (the delta sysdig hands on_interval).
+     */
+    @Override
+    public void interval(Consumer<String> out, boolean json, long ts) {
+        end(out, json, ts);
+        sums.clear();
+        firstTs = ts - Math.floorMod(ts, liveIntervalNs());
+    }
+
+    private String value(long v, long lastTs) {
         return switch (spec.units()) {
             case NONE -> Long.toString(v);
             case BYTES -> Units.bytes(v);
             case TIME -> Units.time(v);
+            case TIMEPCT -> lastTs - firstTs > 0
+                    ? new java.math.BigDecimal((double) v / (lastTs - firstTs) * 100).setScale(2, java.math.RoundingMode.HALF_EVEN) + "%"
+                    : "0.00%";
         };
     }
 

@@ -52,6 +52,29 @@ public final class Units {
         return v < 10 ? "0" + v : Long.toString(v);
     }
 
+    /**
+     * A number as Lua 5.1 and LuaJIT print it ({@code tostring}, C's {@code %.14g}): integers without a
+     * point, others with up to 14 significant digits and no trailing zeros, exponent form below 1e-4 or
+     * from 1e14 ({@code 5e-05}).
+     */
+    public static String luaNumber(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e14) {
+            return Long.toString((long) d);
+        }
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return Double.isNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(d).round(new java.math.MathContext(14, java.math.RoundingMode.HALF_EVEN))
+                .stripTrailingZeros();
+        int exp = b.precision() - b.scale() - 1;
+        if (exp >= -4 && exp < 14) {
+            return b.toPlainString();
+        }
+        String digits = b.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (b.signum() < 0 ? "-" : "") + mantissa + (exp < 0 ? "e-" : "e+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+
     /** common.lua's extend_string: pad with spaces to {@code n}, or cut to n-1 characters and a space. */
     public static String extend(String s, int n) {
         if (s.length() < n) {

@@ -16,33 +16,24 @@ public sealed interface Value {
 
     record Bool(boolean value) implements Value {}
 
-    /** An IPv4 (4 bytes) or IPv6 (16 bytes) address, network order. */
-    record Addr(byte[] bytes) implements Value {
+    /**
+     * An IPv4 (4 bytes) or IPv6 (16 bytes) address, network order; kept as {@link Bytes}, whose copy on the
+     * way in and out and whose equality by content it shares.
+     */
+    record Addr(Bytes raw) implements Value {
         public Addr {
-            if (bytes.length != 4 && bytes.length != 16) {
-                throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + bytes.length);
+            if (raw.bytes.length != 4 && raw.bytes.length != 16) {
+                throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + raw.bytes.length);
             }
-            bytes = bytes.clone();
         }
 
-        @Override
+        public Addr(byte[] bytes) {
+            this(new Bytes(bytes));
+        }
+
+        /** The address's bytes (a copy). */
         public byte[] bytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Addr a && Arrays.equals(a.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return "Addr" + Arrays.toString(bytes);
+            return raw.bytes();
         }
     }
 

@@ -193,13 +193,16 @@ public final class EventBuilder {
             v.put("tid", r.tid());
             v.put("pid", r.pid());
         }
+        // a new thread: PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES, as pthread_create clones (the flags
+        // themselves are not captured); sinsp shares the process's fd table only with CLONE_FILES
+        long thread = LiveTables.THREAD_FLAGS;
         if (ret > 0) {
             TaskInfo child = threads.get(ret);
             if (child != null && t != null && child.pid() == t.pid()) {
-                v.put("flags", (long) (1 << 13)); // PPM_CL_CLONE_THREAD
+                v.put("flags", thread);
             }
         } else if (ret == 0 && t != null && t.tid() != t.pid()) {
-            v.put("flags", (long) (1 << 13));
+            v.put("flags", thread);
         }
         v.put("fdlimit", 1024L);
         v.put("tty", 0L);

@@ -18,6 +18,10 @@ import io.boxscope.proc.tasks.TaskInfo;
 import io.boxscope.proc.tasks.TaskTable;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.output.TimeMode;
+import io.boxscope.trace.output.Timeline;
+import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.EventFormatter;
 import io.boxscope.trace.scap.Inspector;
@@ -64,6 +68,35 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /**
+     * A sink that also gets each event's {@link EventView} (for {@code -p}, {@code -j}, {@code -t} and
+     * chisels, which read output-only fields), built exactly as {@code -r} builds it: every event read
+     * goes through the {@link Timeline}, in order, and the filter is evaluated on the view's fields.
+     */
+    public interface ViewSink {
+        /**
+         * One event, its view (null unless {@link Display#views}): state-only events come with a null line
+         * whatever the filter, as for {@link Sink}. Returns false to stop the capture.
+         */
+        boolean accept(ScapEvent event, EventView view, String line, long num) throws IOException;
+
+        /**
+         * The ring was found empty: every event up to about {@code now} (ns since the epoch, the events'
+         * clock) has been handed over. Returns false to stop the capture. Chisels print their intervals here
+         * when no event crosses an interval's end.
+         */
+        default boolean idle(long now) throws IOException {
+            return true;
+        }
+    }
+
+    /**
+     * How events print: {@code -t}, the buffer format ({@code -A}, {@code -x}, {@code -X}), whether
+     * buffers are cut at 80 characters (sysdig's default display only) and whether the sink reads
+     * {@link EventView}s (null views otherwise: building them costs time per event).
+     */
+    public record Display(TimeMode time, BufferFormat buffers, boolean cutBuffers, boolean views) {}
+
+    /**
      * What the capture saw.
      *
      * @param records     records read from the ring
@@ -91,13 +124,21 @@ public final class LiveCapture implements AutoCloseable {
     private final Inspector inspector;
     private final EventFormatter formatter;
     private final int seedThreads;
+    /** Nanoseconds from CLOCK_MONOTONIC (System.nanoTime, bpf_ktime_get_ns) to the epoch. */
+    private final long epochOffset;
+    private final OpenFlags openFlags;
+    private final LiveThreads threads;
     private long records;
     private long syscallRecords;
     private long badRecords;
     private long events;
     private long matched;
 
-    private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads) {
+    private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads,
+                        long epochOffset, OpenFlags openFlags, LiveThreads threads) {
+        this.threads = threads;
+        this.epochOffset = epochOffset;
+        this.openFlags = openFlags;
         this.options = o;
         this.tables = tables;
         this.probe = probe;
@@ -129,8 +170,9 @@ public final class LiveCapture implements AutoCloseable {
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
-            EventBuilder builder = new EventBuilder(sigs.table(), flags, new LiveThreads(proc, threads), epochOffset);
-            return new LiveCapture(o, tables, probe, builder, threads.size());
+            LiveThreads live = new LiveThreads(proc, threads);
+            EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
+            return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live);
         } catch (IOException | RuntimeException e) {
             probe.close();
             throw e;
@@ -148,13 +190,72 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /**
+     * The header tables for a file started during the capture ({@code -C}/{@code -G} rotation), as sysdig
+     * writes its current state into its next file: the threads of the capture's own table at this point of
+     * the event stream (the events being written may be older than /proc: a process that has exited since
+     * is still in them), with their fds from /proc, or from {@code previous} (the last file's tables) for a
+     * process /proc no longer has.
+     */
+    public CaptureTables tablesNow(CaptureTables previous) throws IOException {
+        TaskTable proc = new TaskTable(options.paths());
+        return LiveTables.of(options.paths(), proc, threads.all(), openFlags, Cpus.possible(), previous.fds());
+    }
+
+    /**
      * Streams events to {@code sink} until it returns false, -n or -M is reached, or {@code stop} says
      * so (checked between polls, at least every 10 ms). Drains what is already in the ring before
      * returning, so events produced before the stop are not lost. Container names come from
      * the runtimes ({@link ContainerNames}).
      */
     public void run(Sink sink, BooleanSupplier stop) throws IOException, InterruptedException {
+        loop(new Target() {
+            @Override
+            public boolean accept(ScapEvent e, EventView view, String line, long num) throws IOException {
+                return sink.accept(e, line, num);
+            }
+
+            @Override
+            public boolean idle(long now) {
+                return true;
+            }
+        }, null, stop);
+    }
+
+    /**
+     * {@link #run(Sink, BooleanSupplier)} handing each event's {@link EventView} to {@code sink}, printed as
+     * {@code display} says; {@link ViewSink#idle} is called whenever the ring is found empty.
+     */
+    public void run(ViewSink sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
+        loop(new Target() {
+            @Override
+            public boolean accept(ScapEvent e, EventView view, String line, long num) throws IOException {
+                return sink.accept(e, view, line, num);
+            }
+
+            @Override
+            public boolean idle(long now) throws IOException {
+                return sink.idle(now);
+            }
+        }, display, stop);
+    }
+
+    /** Where {@link #loop} hands events: a {@link Sink} or a {@link ViewSink}. */
+    private interface Target {
+        boolean accept(ScapEvent e, EventView view, String line, long num) throws IOException;
+
+        boolean idle(long now) throws IOException;
+    }
+
+    private void loop(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
         ContainerNames containers = new ContainerNames(options.paths());
+        Timeline timeline = null;
+        if (display != null) {
+            formatter.buffers(display.buffers(), display.cutBuffers());
+        }
+        if (display != null && display.views()) {
+            timeline = new Timeline(formatter, inspector, ZoneId.systemDefault(), display.time(), containers);
+        }
+        Timeline views = timeline;
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         boolean[] more = {true};
         RingBufReader.Handler handler = rec -> {
@@ -172,7 +273,7 @@ public final class LiveCapture implements AutoCloseable {
             // each record is handled as it is read: a process event (fork, exit) changes the thread
             // table that the next records' events are built from
             for (ScapEvent e : builder.events(r)) {
-                if (more[0] && !handle(e, sink, containers)) {
+                if (more[0] && !handle(e, sink, containers, views)) {
                     more[0] = false;
                 }
             }
@@ -184,7 +285,10 @@ public final class LiveCapture implements AutoCloseable {
                     probe.reader().drain(handler);
                     break;
                 }
-                probe.reader().poll(handler, Duration.ofMillis(10), 4096);
+                if (probe.reader().poll(handler, Duration.ofMillis(10), 4096) == 0 && more[0]
+                        && !sink.idle(System.nanoTime() + epochOffset)) {
+                    break;
+                }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -192,7 +296,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
-    private boolean handle(ScapEvent e, Sink sink, ContainerNames containers) {
+    private boolean handle(ScapEvent e, Target sink, ContainerNames containers, Timeline views) {
         try {
             events++;
             Inspector.Thread known = inspector.thread(e.tid());
@@ -200,18 +304,20 @@ public final class LiveCapture implements AutoCloseable {
                 ScapEvent state = builder.stateClone(e.tid(), e.ts(), e.cpu());
                 if (state != null) {
                     formatter.apply(state);
-                    if (!sink.accept(state, null, formatter.num())) {
+                    if (!sink.accept(state, views == null ? null : views.view(state), null, formatter.num())) {
                         return false;
                     }
                 }
             }
             formatter.apply(e);
-            if (options.filter() != null && !options.filter().matches(new ScapFields(formatter, inspector, e, containers))) {
+            EventView view = views == null ? null : views.view(e);
+            if (options.filter() != null && !options.filter().matches(
+                    view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {
                 return true;
             }
             matched++;
             String line = options.lines() ? formatter.line(e) : null;
-            return sink.accept(e, line, formatter.num()) && (options.maxEvents() <= 0 || matched < options.maxEvents());
+            return sink.accept(e, view, line, formatter.num()) && (options.maxEvents() <= 0 || matched < options.maxEvents());
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }

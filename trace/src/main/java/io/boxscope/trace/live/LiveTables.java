@@ -27,26 +27,39 @@ import io.boxscope.trace.scap.UserInfo;
  * anonymous inodes by name), users from passwd. Interfaces are not listed (an empty interface list).
  */
 public final class LiveTables {
-    private static final int CLONE_THREAD = 1 << 13; // PPM_CL_CLONE_THREAD (driver/ppm_events_public.h)
+    /**
+     * A non-leader thread's flags: PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES (driver/ppm_events_public.h), as
+     * libscap's proc scan lists threads; without CLONE_FILES sysdig gives the thread an fd table of its own.
+     */
+    static final int THREAD_FLAGS = (1 << 13) | 1;
 
     private LiveTables() {}
 
     /** Tables of {@code threads} (read by {@code proc} just before), with their processes' fds. */
     public static CaptureTables of(HostPaths paths, TaskTable proc, List<TaskInfo> threads, OpenFlags flags,
                                    int cpus) throws IOException {
+        return of(paths, proc, threads, flags, cpus, Map.of());
+    }
+
+    /**
+     * Tables of {@code threads}; a process whose fds /proc no longer lists (it has exited since) keeps
+     * those of {@code fallbackFds} (by main thread id), as an earlier file's tables had them.
+     */
+    public static CaptureTables of(HostPaths paths, TaskTable proc, List<TaskInfo> threads, OpenFlags flags,
+                                   int cpus, Map<Long, List<FdInfo>> fallbackFds) throws IOException {
         List<ThreadInfo> ts = new ArrayList<>();
         Map<Long, List<FdInfo>> fds = new HashMap<>();
         for (TaskInfo t : threads) {
             String cwd = t.cwd().endsWith("/") ? t.cwd() : t.cwd() + "/";
             ts.add(new ThreadInfo(t.tid(), t.pid(), t.ppid(), t.pid(), t.pid(), t.comm(), t.exe(), t.exepath(), t.args(),
-                    cwd, 1024, t.isMain() ? 0 : CLONE_THREAD, t.uid(), t.gid(), 0, 0, 0, 0, 0, List.of(), t.vtid(),
+                    cwd, 1024, t.isMain() ? 0 : THREAD_FLAGS, t.uid(), t.gid(), 0, 0, 0, 0, 0, List.of(), t.vtid(),
                     t.vpid(), t.cgroups(), "/", t.loginuid(), false));
             if (t.isMain()) {
                 List<FdInfo> list = new ArrayList<>();
                 for (OpenFd f : proc.fds(t.pid())) {
                     list.add(fdInfo(f, flags));
                 }
-                fds.put(t.tid(), list);
+                fds.put(t.tid(), list.isEmpty() ? fallbackFds.getOrDefault(t.tid(), list) : list);
             }
         }
         List<UserInfo> users = new ArrayList<>();

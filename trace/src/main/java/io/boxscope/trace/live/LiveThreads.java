@@ -28,6 +28,11 @@ public final class LiveThreads {
         return threads.get(tid);
     }
 
+    /** Every thread the table holds now. */
+    public List<TaskInfo> all() {
+        return List.copyOf(threads.values());
+    }
+
     public int size() {
         return threads.size();
     }

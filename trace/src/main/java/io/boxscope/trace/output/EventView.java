@@ -39,6 +39,11 @@ public final class EventView {
         return event;
     }
 
+    /** This event seen through other fields (a chisel's view of one thread and fd of the tables). */
+    public EventView with(ScapFields other) {
+        return new EventView(event, other, formatter, timeline);
+    }
+
     /** The catalogue fields of this event (what filters read). */
     public ScapFields fields() {
         return fields;

@@ -6,6 +6,9 @@ import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ScapFields;
 
 import java.time.ZoneId;
+import java.util.function.Function;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
 
 /**
  * Where the events of one read are in time: the first event's timestamp ({@code -t r}) and the previous
@@ -17,11 +20,23 @@ public final class Timeline {
     private final Inspector inspector;
     private final ZoneId zone;
     private final TimeMode mode;
+    /** Names and images of running containers (live capture), or null when reading a file. */
+    private final Function<ContainerRef, ContainerInfo> containers;
     private long first = -1;
     private long previous = -1;
     private long current = -1;
 
     public Timeline(EventFormatter formatter, Inspector inspector, ZoneId zone, TimeMode mode) {
+        this(formatter, inspector, zone, mode, null);
+    }
+
+    /**
+     * A live capture's timeline: {@code containers} names the containers the runtimes know, for
+     * container.name and container.image (see {@link ScapFields}).
+     */
+    public Timeline(EventFormatter formatter, Inspector inspector, ZoneId zone, TimeMode mode,
+                    Function<ContainerRef, ContainerInfo> containers) {
+        this.containers = containers;
         this.formatter = formatter;
         this.inspector = inspector;
         this.zone = zone;
@@ -35,7 +50,7 @@ public final class Timeline {
         }
         previous = current < 0 ? e.ts() : current;
         current = e.ts();
-        return new EventView(e, new ScapFields(formatter, inspector, e), formatter, this);
+        return new EventView(e, new ScapFields(formatter, inspector, e, containers), formatter, this);
     }
 
     long first() {

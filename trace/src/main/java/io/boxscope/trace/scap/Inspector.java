@@ -13,7 +13,12 @@ import java.util.Map;
  * <p>Starts from a capture file's tables, so {@code -r} needs nothing from the live machine.
  */
 public final class Inspector {
-    /** A thread as the inspector knows it; fds are shared by the threads of a process. */
+    /**
+     * A thread as the inspector knows it. Its fd table is the process's (the main thread's map, shared)
+     * when the thread was made with CLONE_THREAD and CLONE_FILES, its own otherwise: libsinsp's
+     * sinsp_threadinfo::get_fd_table() returns the main thread's table only when the thread's flags hold
+     * PPM_CL_CLONE_FILES, so a thread listed or cloned without it keeps fds of its own (sysdig 0.29 -r).
+     */
     public static final class Thread {
         final long tid;
         long pid;
@@ -31,6 +36,12 @@ public final class Inspector {
         long vtid;
         long vpid;
         List<String> cgroups = List.of();
+        /** When the capture saw the thread made (its clone's exit), 0 for threads from the process list. */
+        long cloneTs;
+        /** VmSize and VmRSS in kB and the fd limit, from the process list or the last clone/execve exit. */
+        long vmsizeKb;
+        long vmrssKb;
+        long fdlimit;
 
         Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
             this.tid = tid;
@@ -110,6 +121,28 @@ public final class Inspector {
         public long pid() {
             return pid;
         }
+
+        /** When the capture saw the clone that made this thread (ns), or 0 when it did not (sysdig's m_clone_ts). */
+        public long cloneTs() {
+            return cloneTs;
+        }
+
+        public long vmsizeKb() {
+            return vmsizeKb;
+        }
+
+        public long vmrssKb() {
+            return vmrssKb;
+        }
+
+        public long fdlimit() {
+            return fdlimit;
+        }
+
+        /** The fds this thread sees (its process's table when it shares it), by number. */
+        public java.util.SortedMap<Long, Fd> fds() {
+            return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(fds));
+        }
     }
 
     /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
@@ -133,6 +166,10 @@ public final class Inspector {
         }
     }
 
+    /** PPM_CL_CLONE_FILES and PPM_CL_CLONE_THREAD (driver/ppm_events_public.h). */
+    static final int CLONE_FILES = 1;
+    static final int CLONE_THREAD = 1 << 13;
+
     private final Map<Long, Thread> threads = new HashMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
@@ -144,7 +181,10 @@ public final class Inspector {
     public Inspector(CaptureTables tables) {
         Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
         for (ThreadInfo t : tables.threads()) {
-            Map<Long, Fd> fds = byPid.computeIfAbsent(t.pid(), k -> new HashMap<>());
+            // a listed thread shares its process's table only with CLONE_FILES (libscap's proc scan sets it
+            // on every non-leader thread; a thread without it has a table of its own)
+            Map<Long, Fd> fds = t.tid() == t.pid() || (t.flags() & CLONE_FILES) != 0
+                    ? byPid.computeIfAbsent(t.pid(), k -> new HashMap<>()) : new HashMap<>();
             Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds);
             th.ptid = t.ptid();
             th.exe = t.exe();
@@ -155,6 +195,9 @@ public final class Inspector {
             th.vtid = t.vtid();
             th.vpid = t.vpid();
             th.cgroups = t.cgroups();
+            th.vmsizeKb = Integer.toUnsignedLong(t.vmsizeKb());
+            th.vmrssKb = Integer.toUnsignedLong(t.vmrssKb());
+            th.fdlimit = t.fdlimit();
             threads.put(t.tid(), th);
         }
         for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
@@ -188,7 +231,7 @@ public final class Inspector {
     public record Container(String id, String name, String image) {}
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
-    static boolean isContainerEvent(EventInfo info) {
+    public static boolean isContainerEvent(EventInfo info) {
         return info.name().equals("container");
     }
 
@@ -210,6 +253,11 @@ public final class Inspector {
     /** The container the file describes with this (12-character) id, or null. */
     public Container container(String id) {
         return containers.get(id);
+    }
+
+    /** Every thread known now, by tid. */
+    public java.util.SortedMap<Long, Thread> threads() {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(threads));
     }
 
     /** The thread {@code tid}, or null. */
@@ -470,7 +518,19 @@ public final class Inspector {
     }
 
     /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
+    /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
+    private static void memory(Thread t, ScapEvent e) {
+        if (num(e, "vm_size") != Long.MIN_VALUE) {
+            t.vmsizeKb = num(e, "vm_size");
+            t.vmrssKb = num(e, "vm_rss");
+        }
+        if (num(e, "fdlimit") != Long.MIN_VALUE) {
+            t.fdlimit = num(e, "fdlimit");
+        }
+    }
+
     private static void execed(Thread t, ScapEvent e) {
+        memory(t, e);
         String exe = text(e, "exe");
         if (exe != null) {
             t.exe = exe;
@@ -505,10 +565,22 @@ public final class Inspector {
             comm = basename(text(e, "exe"));
         }
         long flags = num(e, "flags");
-        boolean sameProcess = (flags & (1 << 13)) != 0; // PPM_CL_CLONE_THREAD
+        boolean sameProcess = (flags & CLONE_THREAD) != 0;
         if (res > 0 && !threads.containsKey(res)) {
             long pid = sameProcess && parent != null ? parent.pid : res;
-            Map<Long, Fd> fds = parent == null ? new HashMap<>() : sameProcess ? parent.fds : new HashMap<>(parent.fds);
+            // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
+            // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
+            Map<Long, Fd> fds;
+            if (parent == null) {
+                fds = new HashMap<>();
+            } else if (!sameProcess) {
+                fds = new HashMap<>(parent.fds);
+            } else if ((flags & CLONE_FILES) != 0) {
+                Thread main = threads.get(pid);
+                fds = main != null ? main.fds : parent.fds;
+            } else {
+                fds = new HashMap<>();
+            }
             String cwd = parent != null ? parent.cwd : text(e, "cwd");
             Thread child = new Thread(res, pid, comm, cwd, fds);
             child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
@@ -520,6 +592,8 @@ public final class Inspector {
             child.gid = num(e, "gid") != Long.MIN_VALUE ? num(e, "gid") : parent != null ? parent.gid : -1;
             child.cgroups = e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c ? List.copyOf(c.strings())
                     : parent != null ? parent.cgroups : List.of();
+            child.cloneTs = e.ts();
+            memory(child, e);
             threads.put(res, child);
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
@@ -532,6 +606,8 @@ public final class Inspector {
             }
             parent.ptid = num(e, "ptid");
             parent.vpid = parent.pid;
+            parent.cloneTs = e.ts();
+            memory(parent, e);
             if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
                 parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
             }

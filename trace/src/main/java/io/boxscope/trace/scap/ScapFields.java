@@ -42,6 +42,12 @@ public final class ScapFields implements FieldSource {
      */
     public ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e,
                       java.util.function.Function<ContainerRef, io.boxscope.proc.container.ContainerInfo> containers) {
+        this(fmt, inspector, e, containers, null);
+    }
+
+    private ScapFields(EventFormatter fmt, Inspector inspector, ScapEvent e,
+                       java.util.function.Function<ContainerRef, io.boxscope.proc.container.ContainerInfo> containers,
+                       Inspector.Fd tableFd) {
         this.containers = containers;
         this.fmt = fmt;
         this.inspector = inspector;
@@ -53,7 +59,22 @@ public final class ScapFields implements FieldSource {
         boolean failedCreate = info != null && !info.isEnter() && res != null && res < 0
                 && info.flags().contains("EF_CREATES_FD");
         this.failedConnect = info != null && !info.isEnter() && res != null && res < 0 && info.name().equals("connect");
-        this.fd = info == null || failedCreate ? null : inspector.eventFd(e);
+        this.fd = tableFd != null ? tableFd : info == null || failedCreate ? null : inspector.eventFd(e);
+    }
+
+    /** The tables these fields read (the state after the event). */
+    public Inspector inspector() {
+        return inspector;
+    }
+
+    /**
+     * The fields of thread {@code tid} using its fd {@code num} ({@code fd}), as sysdig evaluates a filter
+     * over its thread table (lua_cbacks::get_thread_table: an event of that thread whose fd is that fd): the
+     * proc, thread, user, fd and container fields answer; the event is a read enter at this event's time.
+     */
+    public ScapFields withFd(long tid, long num, Inspector.Fd fd) {
+        ScapEvent fake = ScapEvent.builder("PPME_SYSCALL_READ_E", e.ts(), tid, e.cpu()).num(num).num(0).build();
+        return new ScapFields(fmt, inspector, fake, containers, fd);
     }
 
     @Override
@@ -172,7 +193,7 @@ public final class ScapFields implements FieldSource {
             case FD_CPORT -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
                     ? num(0) // a unix socket with a role: sysdig's client port falls through to an empty protocol string
                     : port(0);
-            case FD_SPORT -> port(1);
+            case FD_SPORT -> listening() != null ? num(listening().sport()) : port(1);
             case FD_LPORT -> port(local() ? 0 : 1);
             case FD_RPORT -> port(local() ? 1 : 0);
             case FD_L4PROTO -> fd == null || fdNum() == null ? null : switch (fd.l4proto()) {
@@ -472,6 +493,32 @@ public final class ScapFields implements FieldSource {
     private Value port(int which) {
         SocketTuples.Endpoints s = ends();
         return s == null ? null : num(which == 0 ? s.sport() : s.dport());
+    }
+
+    /**
+     * A listening socket's address, as the process list gives it: sinsp's fd.sport of a server socket is its
+     * port (sysdig 0.29 -r: a lsof filter fd.sport=80 keeps it, fd.sip=0.0.0.0 and fd.lport=80 do not); null for any other fd.
+     */
+    private SocketTuples.Endpoints listening() {
+        if (fd == null || fdNum() == null || (fd.type() != FdType.IPV4_SERVSOCK && fd.type() != FdType.IPV6_SERVSOCK)) {
+            return null;
+        }
+        // named ADDRESS:PORT (EventFormatter.address) when the process list or bind named it
+        int colon = fd.name().lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String host = fd.name().substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            int port = Integer.parseInt(fd.name().substring(colon + 1));
+            if (!host.matches("[0-9a-fA-F.:]+")) {
+                return null; // an address literal only: never a name lookup
+            }
+            byte[] ip = java.net.InetAddress.getByName(host).getAddress();
+            return new SocketTuples.Endpoints(ip, port, ip, port);
+        } catch (NumberFormatException | java.io.IOException e) {
+            return null;
+        }
     }
 
     /** Whether the client address is this machine's (fd.lip/fd.lport then name the client end). */

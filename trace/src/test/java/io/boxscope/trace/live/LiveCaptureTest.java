@@ -222,16 +222,52 @@ class LiveCaptureTest {
                 assertTrue(got.get(6).endsWith(" addr=127.0.0.1:" + closed + " "), got.get(6));
                 assertTrue(got.get(7).contains("< connect res=-111(ECONNREFUSED) tuple="), got.get(7));
 
-                Path file = dir.resolve("connect.scap");
-                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-                    for (ScapEvent e : r.events) {
-                        w.write(e);
-                    }
-                }
-                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+                assertSysdigPrintsTheLiveLines(dir.resolve("connect.scap"), cap, r);
             } finally {
                 child.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * A thread reads an fd its process's main thread opened during the capture: the live line names the
+     * file, and sysdig -r on the file we write prints the same lines (a thread is written with
+     * CLONE_THREAD|CLONE_FILES, as libscap's proc scan and pthread_create have it, so sysdig's thread
+     * shares its process's fd table; with CLONE_THREAD alone sysdig gave the thread a table of its own).
+     */
+    @Test
+    void aThreadReadsAnFdItsProcessOpenedAndSysdigNamesItToo(@TempDir Path dir) throws Exception {
+        Path data = Files.writeString(dir.resolve("shared-fd.txt"), "boxscope\n");
+        String script = "import os, sys, threading\n"
+                + "os.write(1, b'ready\\n')\n"
+                + "sys.stdin.readline()\n"
+                + "fd = os.open('" + data + "', os.O_RDONLY)\n"
+                + "t = threading.Thread(target=lambda: os.read(fd, 64))\n"
+                + "t.start()\n"
+                + "t.join()\n"
+                + "os.write(1, b'x' * " + BYTES + ")\n";
+        Process child = new ProcessBuilder("python3", "-c", script).start();
+        try {
+            // the capture starts once python runs, so the process list names it as the live lines do
+            byte[] ready = child.getInputStream().readNBytes(6);
+            assertEquals("ready\n", new String(ready, StandardCharsets.US_ASCII));
+            try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (openat, read, clone, clone3)")) {
+                Running r = new Running(cap);
+                r.finish(child);
+                Pattern threadRead = Pattern.compile(" \\((\\d+)\\) > read fd=\\d+\\(<f>" + Pattern.quote(data.toString())
+                        + "\\) size=64 $");
+                boolean named = false;
+                for (String l : r.lines) {
+                    Matcher m = threadRead.matcher(l);
+                    if (m.find() && Long.parseLong(m.group(1)) != child.pid()) {
+                        named = true;
+                    }
+                }
+                assertTrue(named, "no read by a second thread naming " + data + ":\n" + String.join("\n", r.lines));
+                assertSysdigPrintsTheLiveLines(dir.resolve("threads.scap"), cap, r);
+            }
+        } finally {
+            child.destroyForcibly();
         }
     }
 
@@ -270,6 +306,16 @@ class LiveCaptureTest {
             out.add(l.substring(l.indexOf(' ') + 1));
         }
         return out;
+    }
+
+    /** Writes the capture's events to {@code file}: sysdig -r prints the lines the live capture printed. */
+    private static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
+        try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+            for (ScapEvent e : r.events) {
+                w.write(e);
+            }
+        }
+        assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
     }
 
     /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */

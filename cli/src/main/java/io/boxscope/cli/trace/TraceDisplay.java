@@ -1,0 +1,148 @@
+package io.boxscope.cli.trace;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.function.Consumer;
+import io.boxscope.cli.Text;
+import io.boxscope.proc.json.Json;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.output.EventView;
+import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.scap.ScapEvent;
+
+/**
+ * How the events of {@code trace} are shown, the same for {@code -r FILE} and a live capture: to the
+ * chisel ({@code -c}), in a {@code -p} format or sysdig's JSON ({@code -j}), or as sysdig's line (or
+ * Boxscope's {@code --json} object). On a live capture a chisel with an interval (sysdig's
+ * {@code chisel.set_interval_s}: the table chisels print every second) prints its result each time an
+ * event crosses into the next interval, as sinsp_chisel::do_timeout does, and when the ring stays
+ * empty across an interval's end ({@link #tick}).
+ *
+ * <p>One deviation from sysdig, on purpose: at the end of a live capture sysdig's table chisels clear
+ * the screen and print nothing (the last, partial interval is lost); Boxscope prints that last table, so
+ * no counted event goes unshown. sysdig's screen control (clear, cursor home, hide and show the cursor)
+ * is written only when standard output is a terminal.
+ */
+final class TraceDisplay {
+    private static final String CLEAR = "\u001b[2J";
+    private static final String HOME = "\u001b[0;0H";
+    private static final String HIDE_CURSOR = "\u001b[?25l";
+    private static final String SHOW_CURSOR = "\u001b[?25h";
+
+    private final PrintWriter out;
+    private final TraceReadCli.Display show;
+    private final boolean boxscopeJson;
+    private final boolean screen;
+    private final Consumer<String> sink;
+    private final long interval;
+    private long lastSample = -1;
+
+    /**
+     * @param live     a live capture: chisels print every interval
+     * @param terminal standard output is a terminal (sysdig's screen control codes are written)
+     */
+    TraceDisplay(PrintWriter out, TraceReadCli.Display show, boolean boxscopeJson, boolean live, boolean terminal) {
+        this.out = out;
+        this.show = show;
+        this.boxscopeJson = boxscopeJson;
+        // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
+        this.sink = s -> out.println(TraceReadCli.safeChiselLine(s));
+        this.interval = live && show.chisel() != null ? show.chisel().liveIntervalNs() : 0;
+        this.screen = interval > 0 && terminal && !show.sysdigJson();
+        if (screen) {
+            out.print(CLEAR + HIDE_CURSOR);
+        }
+        if (show.chisel() != null) {
+            show.chisel().start(sink); // sysdig's on_init: headers
+        }
+    }
+
+    /**
+     * Every event read, before any filter: the chisel's own clock (sysdig's do_timeout for chisels that set
+     * an interval whether live or not, such as iobytes, and the first time stamp topprocs_cpu divides by).
+     */
+    void seen(EventView view) {
+        if (show.chisel() != null && view != null) {
+            show.chisel().seen(view, sink);
+        }
+    }
+
+    /** Whether the chisel ended the capture (netstat, lsof, ps: the tables at the first event kept). */
+    boolean done() {
+        return show.chisel() != null && show.chisel().done();
+    }
+
+    /** Whether this display needs each event's {@link EventView}. */
+    boolean views() {
+        return show.chisel() != null || show.format() != null;
+    }
+
+    /**
+     * An event read (kept by the filter or not) at {@code ts}: on a live capture, the chisel's interval
+     * ends when {@code ts} is in a later interval than the previous event's.
+     */
+    void tick(long ts) {
+        if (interval <= 0) {
+            return;
+        }
+        long sample = ts - Math.floorMod(ts, interval);
+        if (lastSample < 0) {
+            lastSample = sample;
+        } else if (sample > lastSample) {
+            if (screen) {
+                out.print(CLEAR + HOME);
+            }
+            show.chisel().interval(sink, show.sysdigJson(), ts);
+            lastSample = sample;
+            out.flush();
+        }
+    }
+
+    /** One event the filter kept, with its line (null for events sysdig does not print) and number. */
+    void event(ScapEvent e, EventView view, String line, long num) {
+        Chisel chisel = show.chisel();
+        if (chisel != null) {
+            if (chiselSees(e) && chisel.filter().matches(view.fields())) {
+                chisel.event(view, sink);
+            }
+        } else if (line != null && show.format() != null) {
+            if (show.sysdigJson()) {
+                Map<String, Object> o = show.format().json(view);
+                if (o != null) {
+                    out.println(Json.write(o));
+                }
+            } else {
+                String s = show.format().line(view);
+                if (s != null) {
+                    out.println(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safe(s));
+                }
+            }
+        } else if (line != null) {
+            out.println(boxscopeJson ? Json.write(TraceReadCli.jsonOf(num, e, line))
+                    : show.keepLayout() ? TraceReadCli.safeKeepingLayout(line) : Text.safe(line));
+        }
+    }
+
+    /**
+     * Whether sysdig's chisels get {@code e}: not state-only events nor container descriptions, which sysdig
+     * applies without showing; but internal events it does not print, such as the infrastructure event
+     * Boxscope writes its drop counts in, are counted (sysdig 0.29's topscalls shows a row "infra" for it).
+     */
+    static boolean chiselSees(ScapEvent e) {
+        return e.info().map(i -> !e.stateOnly() && !Inspector.isContainerEvent(i)).orElse(false);
+    }
+
+    /** The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). */
+    void end(long lastTs) {
+        if (show.chisel() != null) {
+            if (screen) {
+                out.print(CLEAR + HOME);
+            }
+            show.chisel().end(sink, show.sysdigJson(), lastTs);
+            if (screen) {
+                out.print(SHOW_CURSOR);
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,157 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.boxscope.cli.Cli;
+import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Chisels, {@code -p} and {@code -j} on a live capture, filtered on a perl child's pid: the child waits for
+ * a file, then makes exactly {@link #GETPIDS} getpid calls (syscall(NR), NR from the kernel's syscall table) and writes
+ * {@link #BYTES} bytes to a file of its own. Oracles: those numbers (sysdig counts an enter and an exit
+ * event per call, so topscalls shows 2 × {@link #GETPIDS}) and sysdig 0.29 reading a {@code -w} capture of
+ * the same workload. The table chisels print every second live (table_generator.lua's interval), so a
+ * live result is the sum of the tables printed.
+ */
+@KernelTest
+class TraceLiveChiselTest {
+    private static final int GETPIDS = 1234;
+    private static final int BYTES = 777;
+
+    @TempDir
+    Path dir;
+
+    /** One capture of one child: the command's result and the file the child wrote. */
+    private record Run(Cli cli, Path written) {}
+
+    private Run live(String... args) throws Exception {
+        int getpid = io.boxscope.bpf.syscalls.SyscallTable.current().number("getpid");
+        Path go = dir.resolve("go");
+        Files.deleteIfExists(go);
+        Path written = dir.resolve("written-" + System.nanoTime());
+        String script = "until (-e '" + go + "') { select(undef, undef, undef, 0.02); } "
+                + "syscall(" + getpid + ") for 1.." + GETPIDS + "; "
+                + "open(my $f, '>', '" + written + "') or die; syswrite($f, 'y' x " + BYTES + "); close($f); exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        try {
+            List<String> a = new ArrayList<>(List.of("trace", "-M", "4"));
+            a.addAll(List.of(args));
+            a.add("proc.pid=" + child.pid());
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Files.createFile(go);
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
+            assertEquals(0, child.exitValue(), new String(child.getErrorStream().readAllBytes()));
+            t.join(60_000);
+            Cli r = result.get();
+            assertEquals(0, r.code(), r.err());
+            return new Run(r, written);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The sums of every table printed (value column as printed, summed when numeric), by key column. */
+    static Map<String, Long> sums(String out) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        boolean rows = false;
+        for (String l : out.split("\n")) {
+            if (l.startsWith("-----")) {
+                rows = true;
+            } else if (l.startsWith("# Calls") || l.startsWith("Bytes ")) {
+                rows = false;
+            } else if (rows && l.length() > 20) {
+                m.merge(l.substring(20), parse(l.substring(0, 20).trim()), Long::sum);
+            }
+        }
+        return m;
+    }
+
+    private static long parse(String v) {
+        return v.endsWith("B") ? Long.parseLong(v.substring(0, v.length() - 1)) : Long.parseLong(v);
+    }
+
+    @Test
+    void topscallsCountsEveryCallOfTheChildAcrossItsIntervals() throws Exception {
+        Run r = live("-c", "topscalls");
+        assertTrue(r.cli().out().startsWith("# Calls             Syscall"), r.cli().out());
+        assertEquals(2L * GETPIDS, sums(r.cli().out()).get("getpid"), r.cli().out());
+    }
+
+    @Test
+    void topscallsJsonPrintsEveryIntervalAndTheEnd() throws Exception {
+        Run r = live("-j", "-c", "topscalls");
+        long getpids = 0;
+        int objects = 0;
+        StringBuilder one = new StringBuilder();
+        for (String l : r.cli().out().split("\n")) {
+            one.append(l).append('\n');
+            if (l.equals("}")) {
+                objects++;
+                Map<?, ?> o = (Map<?, ?>) Json.parse(one.toString());
+                for (Object row : (List<?>) o.get("data")) {
+                    List<?> cells = (List<?>) row;
+                    if (cells.get(0).equals("getpid")) {
+                        getpids += ((Number) cells.get(1)).longValue();
+                    }
+                }
+                one.setLength(0);
+            }
+        }
+        assertTrue(objects >= 2, "an object per second and one at the end: " + r.cli().out());
+        assertEquals(2L * GETPIDS, getpids, r.cli().out());
+    }
+
+    @Test
+    void topfilesBytesShowsExactlyTheBytesWritten() throws Exception {
+        Run r = live("-c", "topfiles_bytes");
+        Map<String, Long> s = sums(r.cli().out());
+        assertEquals(Map.of(r.written().toString(), (long) BYTES), s, r.cli().out());
+    }
+
+    /** -w then -r: the same chisel result as live, and sysdig -r on the file agrees. */
+    @Test
+    void aFileWrittenLiveGivesTheSameChiselResults() throws Exception {
+        Path file = dir.resolve("live.scap");
+        Run w = live("-w", file.toString());
+        for (String chisel : List.of("topscalls", "topfiles_bytes")) {
+            Map<String, Long> ours = sums(Cli.run("trace", "-r", file.toString(), "-c", chisel).out());
+            Map<String, Long> sysdig = sums(TraceReadFilterTest.sysdig("-r", file.toString(), "-c", chisel));
+            assertEquals(sysdig, ours, chisel);
+            if (chisel.equals("topscalls")) {
+                assertEquals(2L * GETPIDS, ours.get("getpid"));
+            } else {
+                assertEquals(Map.of(w.written().toString(), (long) BYTES), ours);
+            }
+        }
+    }
+
+    @Test
+    void formatsPrintLive() throws Exception {
+        Run r = live("-p", "%evt.dir %evt.type %proc.pid", "evt.type=getpid and");
+        List<String> lines = r.cli().out().lines().toList();
+        assertEquals(2 * GETPIDS, lines.size(), r.cli().out());
+        assertTrue(lines.get(0).matches("> getpid \\d+"), lines.get(0));
+        assertTrue(lines.get(1).matches("< getpid \\d+"), lines.get(1));
+        Run j = live("-j", "evt.type=getpid and");
+        List<String> json = j.cli().out().lines().toList();
+        assertEquals(2 * GETPIDS, json.size(), j.cli().out());
+        Map<?, ?> first = (Map<?, ?>) Json.parse(json.get(0));
+        assertEquals("getpid", first.get("evt.type"));
+        assertEquals(">", first.get("evt.dir"));
+    }
+}

@@ -1,0 +1,109 @@
+package io.boxscope.trace.scap;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code -w FILE} with sysdig's rotation ({@code -C MB}, {@code -G SECONDS}, {@code -W COUNT}) on a live
+ * capture, deciding as libsinsp's cycle_writer does (cyclewriter.cpp, consider and next_file): before each
+ * event is written, a new file starts when the event's second is {@code -G} seconds or more after the
+ * current file's start second, or when the current file holds more than {@code -C} × 1,000,000 bytes
+ * (uncompressed); the event that decided goes into the new file. File names are {@link RotationNames}'s;
+ * with {@code -W} the index wraps, so the oldest file is overwritten (a strftime name of a wrapped index is
+ * removed first, as cycle_writer removes its past name). Every file starts with the header tables as they
+ * are when it is opened ({@link Tables}), as sysdig writes its current state into each new file.
+ */
+public final class CycleWriter implements Closeable {
+    /** The header tables for a file opened now. */
+    @FunctionalInterface
+    public interface Tables {
+        CaptureTables now() throws IOException;
+    }
+
+    private final RotationNames names;
+    private final boolean compress;
+    private final Tables tables;
+    private final ZoneId zone;
+    private final Path dir;
+    private final Set<Path> written = new LinkedHashSet<>();
+    private final String[] pastNames;
+    private ScapWriter current;
+    private long fileNumber;
+    private long lastSecond;
+
+    /**
+     * Opens the first file.
+     *
+     * @param dir              where relative names go (the -w argument's directory is part of the base)
+     * @param startEpochSecond the capture's start (time(NULL) when sysdig sets up a live cycle writer)
+     */
+    public CycleWriter(RotationNames names, boolean compress, Tables tables, ZoneId zone, Path dir, long startEpochSecond)
+            throws IOException {
+        this.names = names;
+        this.compress = compress;
+        this.tables = tables;
+        this.zone = zone;
+        this.dir = dir;
+        this.pastNames = new String[Math.max(names.fileLimit(), 0)];
+        this.lastSecond = startEpochSecond;
+        open();
+    }
+
+    private void open() throws IOException {
+        String name = names.name(fileNumber, lastSecond, zone);
+        if (pastNames.length > 0 && names.durationSeconds() > 0 && names.base().contains("%")) {
+            int slot = (int) (fileNumber % pastNames.length);
+            if (pastNames[slot] != null && !pastNames[slot].equals(name)) {
+                Files.deleteIfExists(dir.resolve(pastNames[slot]));
+                written.remove(dir.resolve(pastNames[slot]));
+            }
+            pastNames[slot] = name;
+        }
+        Path p = dir.resolve(name);
+        current = ScapWriter.create(p, tables.now(), compress);
+        written.add(p);
+        fileNumber++;
+    }
+
+    /** Writes {@code e}, into a new file first when -G or -C says so. */
+    public void write(ScapEvent e) throws IOException {
+        boolean next = false;
+        if (names.durationSeconds() > 0) {
+            long second = Math.floorDiv(e.ts(), 1_000_000_000L);
+            if (second - lastSecond >= names.durationSeconds()) {
+                lastSecond = second;
+                next = true;
+            }
+        }
+        if (!next && names.rolloverMb() > 0 && current.offset() > names.rolloverBytes()) {
+            next = true;
+        }
+        if (next) {
+            current.close();
+            open();
+        }
+        current.write(e);
+    }
+
+    /** The drop record, in the file being written (see {@link ScapWriter#writeDrops}). */
+    public void writeDrops(long ts, long[] dropsPerCpu) throws IOException {
+        current.writeDrops(ts, dropsPerCpu);
+    }
+
+    /** The files written, in the order they were first opened (a wrapped name appears once). */
+    public List<Path> files() {
+        return new ArrayList<>(written);
+    }
+
+    @Override
+    public void close() throws IOException {
+        current.close();
+    }
+}
