@@ -26,7 +26,7 @@ public final class SoftirqsCommand extends IntervalCommand<Softirqs.Report> {
 
     public SoftirqsCommand() {
         super("softirqs", "Summarize soft irq event time as histograms (libbpf-tools softirqs, on the",
-                "irq:softirq_entry/exit tracepoints). System-wide: soft interrupts are not per",
+                "irq softirq_entry/exit raw tracepoints). System-wide: soft interrupts are not per",
                 "container, so --container is refused. Needs root.");
         globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope softirqs            sum soft irq event time",

@@ -15,7 +15,7 @@ import io.boxscope.tools.hist.KeyedHist;
 import io.boxscope.tools.hist.Log2Hist;
 
 /**
- * libbpf-tools' softirqs (script {@code softirqs.bt}): per soft interrupt vector, the total time
+ * libbpf-tools' softirqs (script {@code softirqs.bt}, on the raw softirq_entry/exit tracepoints): per soft interrupt vector, the total time
  * spent in its handlers ({@code SOFTIRQ TOTAL_usecs}), with {@code -C} also the number of times they
  * ran ({@code TOTAL_count}), or with {@code -d} a log2 histogram of the times ({@code softirq = NAME}).
  * Vectors are printed in number order, those that did not run left out, as softirqs.c prints them.
