@@ -32,13 +32,13 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public HardirqsCommand() {
-        super("hardirqs", "Summarize hard irq event time as histograms (libbpf-tools hardirqs, on the irq",
-                "raw tracepoints). System-wide: interrupts are not per container, so --container is",
-                "refused. Needs root.");
+        super("hardirqs", "Summarize hard irq event time as histograms (libbpf-tools hardirqs,",
+                "on the irq raw tracepoints). System-wide: interrupts are not per",
+                "container, so --container is refused. Needs root.");
         globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope hardirqs            sum hard irq event time",
                 "  boxscope hardirqs -d         show hard irq event time as histograms",
-                "  boxscope hardirqs -C 1 5     count hard irq events, 1 second summaries, 5 times",
+                "  boxscope hardirqs -C 1 5     count hard irq events, 1s summaries, 5 times",
                 "  boxscope hardirqs 1 10       print 1 second summaries, 10 times",
                 "  boxscope hardirqs -NT 1      1s summaries, nanoseconds, and timestamps",
                 "  boxscope hardirqs --json 1 5 one JSON object per second");

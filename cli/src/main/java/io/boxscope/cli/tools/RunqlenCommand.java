@@ -29,9 +29,10 @@ public final class RunqlenCommand extends IntervalCommand<Runqlen.Report> {
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public RunqlenCommand() {
-        super("runqlen", "Summarize scheduler run queue length as a histogram (libbpf-tools runqlen, on the",
-                "perf cpu-clock). Run queues are per CPU, not per container: with --container only",
-                "samples taken while one of the container's tasks is on a CPU count. Needs root.");
+        super("runqlen", "Summarize scheduler run queue length as a histogram (libbpf-tools",
+                "runqlen, sampled with the perf cpu-clock). Run queues are per CPU, not per",
+                "container: with --container only samples taken while one of the",
+                "container's tasks is on a CPU count. Needs root.");
         globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope runqlen             summarize run queue length as a histogram",
                 "  boxscope runqlen 1 10        print 1 second summaries, 10 times",

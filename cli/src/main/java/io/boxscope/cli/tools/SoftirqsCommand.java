@@ -25,13 +25,13 @@ public final class SoftirqsCommand extends IntervalCommand<Softirqs.Report> {
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public SoftirqsCommand() {
-        super("softirqs", "Summarize soft irq event time as histograms (libbpf-tools softirqs, on the",
-                "irq softirq_entry/exit raw tracepoints). System-wide: soft interrupts are not per",
-                "container, so --container is refused. Needs root.");
+        super("softirqs", "Summarize soft irq event time as histograms (libbpf-tools softirqs,",
+                "on the irq softirq_entry/exit raw tracepoints). System-wide: soft",
+                "interrupts are not per container, so --container is refused. Needs root.");
         globals("--json", "--proc-root", "--sys-root", "--container");
         examples("  boxscope softirqs            sum soft irq event time",
                 "  boxscope softirqs -d         show soft irq event time as histograms",
-                "  boxscope softirqs -C 1 5     time and event counts, 1 second summaries, 5 times",
+                "  boxscope softirqs -C 1 5     times and event counts, 1s summaries, 5 times",
                 "  boxscope softirqs 1 10       print 1 second summaries, 10 times",
                 "  boxscope softirqs -NT 1      1s summaries, nanoseconds, and timestamps",
                 "  boxscope softirqs --json 1 5 one JSON object per second");
