@@ -2,11 +2,18 @@ package io.boxscope.tools.hardirqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.tools.hist.LibbpfOutput;
 import io.boxscope.tools.hist.Log2Hist;
 import org.junit.jupiter.api.Test;
 
-/** hardirqs.c 0.26's printf formats: {@code "%-26s %6s%5s\n"}, {@code "%-26s %11s\n"}, {@code "%-26s %11llu\n"}, {@code "hardirq = %s\n"}. */
+/**
+ * hardirqs' text: whole outputs of libbpf-tools' hardirqs (0.26, /usr/sbin) captured on this machine
+ * ({@code libbpf-hardirqs.txt}, {@code -C}; {@code hist/libbpf-hardirqs-d.txt}) rebuilt from their
+ * figures, and hardirqs.c 0.26's printf formats: {@code "%-26s %6s%5s\n"}, {@code "%-26s %11s\n"}, {@code "%-26s %11llu\n"}, {@code "hardirq = %s\n"}. */
 class HardirqsTextTest {
 
     @Test
@@ -50,5 +57,44 @@ class HardirqsTextTest {
         assertEquals(List.of("1000", "0"), new Hardirqs.Options(Hardirqs.Mode.TIME, false).params());
         assertEquals(List.of("1", "1"), new Hardirqs.Options(Hardirqs.Mode.COUNT, true).params());
         assertEquals(List.of("1000", "2"), new Hardirqs.Options(Hardirqs.Mode.DISTRIBUTION, false).params());
+    }
+
+    static String resource(String path) throws Exception {
+        try (InputStream in = HardirqsTextTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The rows of a captured table: name (26 columns) and the figure. */
+    static List<Hardirqs.Irq> rows(String text) {
+        List<Hardirqs.Irq> out = new ArrayList<>();
+        List<String> lines = text.lines().toList();
+        for (String line : lines.subList(3, lines.size())) {
+            out.add(new Hardirqs.Irq(line.substring(0, 26).trim(), Long.parseLong(line.substring(27).trim()), null));
+        }
+        return out;
+    }
+
+    @Test
+    void capturedTotalsAndCountsRebuilt() throws Exception {
+        String time = resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs.txt");
+        assertEquals(time, Hardirqs.header(Hardirqs.Mode.TIME)
+                + Hardirqs.text(new Hardirqs.Report(null, Hardirqs.Mode.TIME, "usecs", rows(time))));
+        String count = resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs-C.txt");
+        assertEquals(count, Hardirqs.header(Hardirqs.Mode.COUNT)
+                + Hardirqs.text(new Hardirqs.Report(null, Hardirqs.Mode.COUNT, "usecs", rows(count))));
+    }
+
+    @Test
+    void capturedDistributionRebuilt() throws Exception {
+        String text = resource("/io/boxscope/tools/hist/libbpf-hardirqs-d.txt");
+        List<Hardirqs.Irq> irqs = new ArrayList<>();
+        for (LibbpfOutput.Hist h : LibbpfOutput.parse(text)) {
+            long[] slots = new long[Hardirqs.MAX_SLOTS];
+            System.arraycopy(h.counts(), 0, slots, 0, h.counts().length);
+            irqs.add(new Hardirqs.Irq(h.label().substring("hardirq = ".length()), 0, new Log2Hist(slots)));
+        }
+        assertEquals(text, Hardirqs.header(Hardirqs.Mode.DISTRIBUTION)
+                + Hardirqs.text(new Hardirqs.Report(null, Hardirqs.Mode.DISTRIBUTION, "usecs", irqs)));
     }
 }

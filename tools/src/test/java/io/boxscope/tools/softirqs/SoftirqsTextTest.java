@@ -3,11 +3,18 @@ package io.boxscope.tools.softirqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.tools.hist.LibbpfOutput;
 import io.boxscope.tools.hist.Log2Hist;
 import org.junit.jupiter.api.Test;
 
-/** softirqs.c's printf formats: {@code "%-16s %6s%5s\n"} (0.26), with -C {@code "%-16s %-6s%-5s  %-11s\n"} and {@code "  %11llu"}. */
+/**
+ * softirqs' text: whole outputs of libbpf-tools' softirqs (/usr/sbin) captured on this machine
+ * ({@code libbpf-softirqs.txt}; {@code hist/libbpf-softirqs-d.txt}) rebuilt from their figures, and
+ * softirqs.c's printf formats: {@code "%-16s %6s%5s\n"} (0.26), with -C {@code "%-16s %-6s%-5s  %-11s\n"} and {@code "  %11llu"}. */
 class SoftirqsTextTest {
 
     @Test
@@ -40,5 +47,36 @@ class SoftirqsTextTest {
     void countAndDistributionAreExclusive() {
         assertThrows(IllegalArgumentException.class, () -> new Softirqs.Options(true, true, false));
         assertEquals(List.of("1", "1"), new Softirqs.Options(true, false, true).params());
+    }
+
+    static String resource(String path) throws Exception {
+        try (InputStream in = SoftirqsTextTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void capturedTotalsRebuilt() throws Exception {
+        String text = resource("/io/boxscope/tools/softirqs/libbpf-softirqs.txt");
+        List<Softirqs.Vector> vectors = new ArrayList<>();
+        List<String> lines = text.lines().toList();
+        for (String line : lines.subList(3, lines.size())) {
+            String name = line.substring(0, 16).trim();
+            vectors.add(new Softirqs.Vector(Softirqs.VECTORS.indexOf(name), name, Long.parseLong(line.substring(17).trim()), 1, null));
+        }
+        assertEquals(text, Softirqs.header() + Softirqs.text(new Softirqs.Report(null, new Softirqs.Options(false, false, false), vectors)));
+    }
+
+    @Test
+    void capturedDistributionRebuilt() throws Exception {
+        String text = resource("/io/boxscope/tools/hist/libbpf-softirqs-d.txt");
+        List<Softirqs.Vector> vectors = new ArrayList<>();
+        for (LibbpfOutput.Hist h : LibbpfOutput.parse(text)) {
+            long[] slots = new long[Softirqs.MAX_SLOTS];
+            System.arraycopy(h.counts(), 0, slots, 0, h.counts().length);
+            String name = h.label().substring("softirq = ".length());
+            vectors.add(new Softirqs.Vector(Softirqs.VECTORS.indexOf(name), name, 0, 0, new Log2Hist(slots)));
+        }
+        assertEquals(text, Softirqs.header() + Softirqs.text(new Softirqs.Report(null, new Softirqs.Options(true, false, false), vectors)));
     }
 }
