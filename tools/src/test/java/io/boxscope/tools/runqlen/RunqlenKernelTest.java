@@ -141,7 +141,7 @@ class RunqlenKernelTest {
         long all = total(s.busy());
         long queued = all - s.busy()[0];
         assertTrue(all >= 150, "about 99 samples a second for 3 s on the loops' CPU: " + all);
-        assertTrue(s.loopShare() > 0.2, "the loops got some of their CPU: " + s.loopShare());
+        assertTrue(s.loopShare() > 0.05, "the loops got some of their CPU: " + s.loopShare());
         assertTrue(queued >= (s.loopShare() - 0.15) * all, "the loops ran " + s.loopShare() + " of their CPU's time and see"
                 + " each other queued whenever one runs: " + queued + " of " + all + " samples");
         long idle = s.other()[0];
