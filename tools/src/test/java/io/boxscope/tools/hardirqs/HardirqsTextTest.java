@@ -2,8 +2,6 @@ package io.boxscope.tools.hardirqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.tools.hist.LibbpfOutput;
@@ -59,12 +57,6 @@ class HardirqsTextTest {
         assertEquals(List.of("1000", "2"), new Hardirqs.Options(Hardirqs.Mode.DISTRIBUTION, false).params());
     }
 
-    static String resource(String path) throws Exception {
-        try (InputStream in = HardirqsTextTest.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     /** The rows of a captured table: name (26 columns) and the figure. */
     static List<Hardirqs.Irq> rows(String text) {
         List<Hardirqs.Irq> out = new ArrayList<>();
@@ -77,17 +69,17 @@ class HardirqsTextTest {
 
     @Test
     void capturedTotalsAndCountsRebuilt() throws Exception {
-        String time = resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs.txt");
+        String time = LibbpfOutput.resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs.txt");
         assertEquals(time, Hardirqs.header(Hardirqs.Mode.TIME)
                 + Hardirqs.text(new Hardirqs.Report(null, Hardirqs.Mode.TIME, "usecs", rows(time))));
-        String count = resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs-C.txt");
+        String count = LibbpfOutput.resource("/io/boxscope/tools/hardirqs/libbpf-hardirqs-C.txt");
         assertEquals(count, Hardirqs.header(Hardirqs.Mode.COUNT)
                 + Hardirqs.text(new Hardirqs.Report(null, Hardirqs.Mode.COUNT, "usecs", rows(count))));
     }
 
     @Test
     void capturedDistributionRebuilt() throws Exception {
-        String text = resource("/io/boxscope/tools/hist/libbpf-hardirqs-d.txt");
+        String text = LibbpfOutput.resource("/io/boxscope/tools/hist/libbpf-hardirqs-d.txt");
         List<Hardirqs.Irq> irqs = new ArrayList<>();
         for (LibbpfOutput.Hist h : LibbpfOutput.parse(text)) {
             long[] slots = new long[Hardirqs.MAX_SLOTS];

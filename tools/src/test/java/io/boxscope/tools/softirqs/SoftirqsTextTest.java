@@ -3,8 +3,6 @@ package io.boxscope.tools.softirqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.tools.hist.LibbpfOutput;
@@ -49,15 +47,9 @@ class SoftirqsTextTest {
         assertEquals(List.of("1", "1"), new Softirqs.Options(true, false, true).params());
     }
 
-    static String resource(String path) throws Exception {
-        try (InputStream in = SoftirqsTextTest.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void capturedTotalsRebuilt() throws Exception {
-        String text = resource("/io/boxscope/tools/softirqs/libbpf-softirqs.txt");
+        String text = LibbpfOutput.resource("/io/boxscope/tools/softirqs/libbpf-softirqs.txt");
         List<Softirqs.Vector> vectors = new ArrayList<>();
         List<String> lines = text.lines().toList();
         for (String line : lines.subList(3, lines.size())) {
@@ -69,7 +61,7 @@ class SoftirqsTextTest {
 
     @Test
     void capturedDistributionRebuilt() throws Exception {
-        String text = resource("/io/boxscope/tools/hist/libbpf-softirqs-d.txt");
+        String text = LibbpfOutput.resource("/io/boxscope/tools/hist/libbpf-softirqs-d.txt");
         List<Softirqs.Vector> vectors = new ArrayList<>();
         for (LibbpfOutput.Hist h : LibbpfOutput.parse(text)) {
             long[] slots = new long[Softirqs.MAX_SLOTS];
