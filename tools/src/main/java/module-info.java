@@ -29,4 +29,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.stacks;
     exports io.boxscope.tools.profile;
     exports io.boxscope.tools.offcputime;
+    exports io.boxscope.tools.hardirqs;
+    exports io.boxscope.tools.softirqs;
+    exports io.boxscope.tools.runqlen;
 }

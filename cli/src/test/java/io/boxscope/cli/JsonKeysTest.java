@@ -197,6 +197,13 @@ class JsonKeysTest {
         document("funccount", "funccount", "--json", "-d", "1", "-T", "t:syscalls:sys_enter_getpid");
         document("profile", "profile", "--json", "-F", "99", "1");
         document("offcputime", "offcputime", "--json", "-p", self(), "1");
+        document("hardirqs", "hardirqs", "--json", "1", "1");
+        document("hardirqs", "hardirqs", "--json", "-C", "-T", "1", "1");
+        document("hardirqs", "hardirqs", "--json", "-d", "-N", "1", "1");
+        document("softirqs", "softirqs", "--json", "-C", "-T", "1", "1");
+        document("softirqs", "softirqs", "--json", "-d", "-N", "1", "1");
+        document("runqlen", "runqlen", "--json", "-C", "-T", "1", "1");
+        document("runqlen", "runqlen", "--json", "-O", "-H", "1", "1");
     }
 
     /** biosnoop streams one object per I/O: each line is walked (a direct write makes sure there are some). */

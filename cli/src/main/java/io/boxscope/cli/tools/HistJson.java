@@ -8,7 +8,7 @@ import io.boxscope.tools.hist.Log2Hist;
 
 /**
  * A libbpf-tools histogram as JSON: the slots the text prints (0 up to the last non-empty one),
- * each {@code {low_us, high_us, count}} ({@code _ms} with -m, {@code _kb} for bitesize's Kbytes),
+ * each {@code {low_us, high_us, count}} ({@code _ms} with -m, {@code _ns} with -N, {@code _kb} for bitesize's Kbytes),
  * bounds inclusive as printed.
  */
 final class HistJson {
@@ -29,6 +29,7 @@ final class HistJson {
         String suffix = switch (unit) {
             case "usecs" -> "_us";
             case "msecs" -> "_ms";
+            case "nsecs" -> "_ns";
             case "kbytes" -> "_kb";
             default -> throw new IllegalArgumentException("unit " + unit);
         };

@@ -28,5 +28,8 @@ public final class ToolCommands {
             KillsnoopCommand::new,
             ProfileCommand::new,
             OffcputimeCommand::new,
+            HardirqsCommand::new,
+            SoftirqsCommand::new,
+            RunqlenCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
 }

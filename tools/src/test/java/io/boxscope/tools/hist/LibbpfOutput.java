@@ -35,6 +35,16 @@ public final class LibbpfOutput {
         }
     }
 
+    /** A captured output shipped as a test resource, by absolute path ({@code /io/boxscope/tools/...}). */
+    public static String resource(String path) throws IOException {
+        try (java.io.InputStream in = LibbpfOutput.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("no test resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Every histogram in {@code text}, in order. */
     public static List<Hist> parse(String text) {
         List<Hist> out = new ArrayList<>();
