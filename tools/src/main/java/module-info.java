@@ -25,6 +25,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.runqlat;
     exports io.boxscope.tools.tcpconnect;
     exports io.boxscope.tools.killsnoop;
+    exports io.boxscope.tools.statsnoop;
     exports io.boxscope.tools.syscount;
     exports io.boxscope.tools.stacks;
     exports io.boxscope.tools.profile;

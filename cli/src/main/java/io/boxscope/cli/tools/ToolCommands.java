@@ -26,6 +26,7 @@ public final class ToolCommands {
             RunqlatCommand::new,
             TcpconnectCommand::new,
             KillsnoopCommand::new,
+            StatsnoopCommand::new,
             ProfileCommand::new,
             OffcputimeCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);

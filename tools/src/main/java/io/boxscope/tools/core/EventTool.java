@@ -34,6 +34,17 @@ public abstract class EventTool<E> {
     /** The tool's script ({@link ToolScript#of}). */
     protected abstract ToolScript script();
 
+    /**
+     * The tool's script for the kernel under {@code sysRoot}: {@link #script()} unless a tool adapts
+     * it to the tracepoints this kernel has (statsnoop's stat() and lstat() exist only on some
+     * architectures).
+     *
+     * @throws AccessDeniedException tracefs is not readable (not root)
+     */
+    protected ToolScript script(Path sysRoot) throws AccessDeniedException {
+        return script();
+    }
+
     /** The script's positional parameters for this target and the tool's options. */
     protected abstract List<String> params(ToolTarget target);
 
@@ -83,7 +94,7 @@ public abstract class EventTool<E> {
                 }
             }
         };
-        try (ToolSession s = ToolSession.start(script(), sysRoot, target, params(target), sink)) {
+        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, target, params(target), sink)) {
             started(s);
             listener.started(s.probes());
             open[0] = true;

@@ -1,0 +1,88 @@
+package io.boxscope.tools.statsnoop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.bpf.Errno;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.ToolTarget;
+import org.junit.jupiter.api.Test;
+
+/**
+ * statsnoop -p PID on a child dash whose stats are known: it waits in {@code read} until the tool
+ * is attached, then tests one file that exists, N missing paths (ENOENT) and a path below a regular
+ * file (ENOTDIR) with the {@code [ -e ]} builtin (fstatat(2) in glibc). Oracles: the workload and
+ * errno numbers by name. (The installed libbpf-tools statsnoop 0.26 prints no event on this
+ * machine's kernel, so it is no oracle here.)
+ */
+@KernelTest
+class StatsnoopTest {
+    static final int N = 5;
+
+    static String token() {
+        return "boxscope-statsnoop-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff);
+    }
+
+    static Process child(String token) throws Exception {
+        String script = "read go; [ -e /etc/hostname ]; i=0; while [ $i -lt " + N + " ]; do [ -e /nonexistent-" + token
+                + "-$i ]; i=$((i+1)); done; [ -e /etc/hostname/" + token + " ]; exit 0";
+        return new ProcessBuilder("/bin/dash", "-c", script).redirectErrorStream(true).start();
+    }
+
+    static void release(Process child) throws Exception {
+        try (OutputStream in = child.getOutputStream()) {
+            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
+        child.getInputStream().readAllBytes();
+    }
+
+    static List<StatEvent> trace(boolean failed) throws Exception {
+        String token = token();
+        Process child = child(token);
+        List<StatEvent> events;
+        try (Harness<StatEvent> h = new Harness<>(new Statsnoop(new Statsnoop.Options(failed)),
+                ToolTarget.resolve(HostPaths.DEFAULT, (int) child.pid(), null))) {
+            h.awaitStarted();
+            release(child);
+            Thread.sleep(300);
+            events = h.stop();
+        } finally {
+            child.destroyForcibly();
+        }
+        List<String> expected = new ArrayList<>();
+        if (!failed) {
+            expected.add("/etc/hostname 0 0");
+        }
+        for (int i = 0; i < N; i++) {
+            expected.add("/nonexistent-" + token + "-" + i + " -1 " + Errno.parse("ENOENT").number());
+        }
+        expected.add("/etc/hostname/" + token + " -1 " + Errno.parse("ENOTDIR").number());
+        assertEquals(expected, events.stream().map(e -> e.path() + " " + e.fd() + " " + e.errno()).toList(), events::toString);
+        for (StatEvent e : events) {
+            assertEquals((int) child.pid(), e.pid());
+            assertEquals("dash", e.comm());
+            assertEquals("newfstatat", Statsnoop.syscallName(e.syscall()), e::toString);
+        }
+        return events;
+    }
+
+    @Test
+    void everyStatOfOneProcessWithItsResult() throws Exception {
+        trace(false);
+    }
+
+    @Test
+    void failedOnlyWithX() throws Exception {
+        List<StatEvent> events = trace(true);
+        assertEquals(N + 1, events.size());
+    }
+}
