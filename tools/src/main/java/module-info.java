@@ -24,6 +24,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.runqlat;
     exports io.boxscope.tools.tcpconnect;
+    exports io.boxscope.tools.tcplife;
     exports io.boxscope.tools.killsnoop;
     exports io.boxscope.tools.statsnoop;
     exports io.boxscope.tools.syscount;

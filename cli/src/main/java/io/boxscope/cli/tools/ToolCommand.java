@@ -202,6 +202,21 @@ public abstract class ToolCommand<E> extends CliCommand {
         return Schedule.duration(d == null ? null : Duration.ofSeconds(d));
     }
 
+    /** A comma-separated port list of option {@code option} (tcpconnect -P, tcplife -L/-D); empty when not given. */
+    protected static java.util.Set<Integer> ports(String option, String value) {
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        if (value != null) {
+            for (String p : value.split(",")) {
+                try {
+                    set.add(Integer.parseInt(p.trim()));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("invalid port in " + option + ": " + Text.safe(p) + " (give numbers separated by commas)");
+                }
+            }
+        }
+        return set;
+    }
+
     /** Whether the CONTAINER column is on. */
     protected final boolean containerColumn() {
         return containerColumn.value();

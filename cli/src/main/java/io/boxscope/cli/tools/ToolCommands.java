@@ -25,6 +25,7 @@ public final class ToolCommands {
             FunccountCommand::new,
             RunqlatCommand::new,
             TcpconnectCommand::new,
+            TcplifeCommand::new,
             KillsnoopCommand::new,
             StatsnoopCommand::new,
             ProfileCommand::new,
