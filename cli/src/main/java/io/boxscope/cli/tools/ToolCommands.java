@@ -28,6 +28,7 @@ public final class ToolCommands {
             TcplifeCommand::new,
             KillsnoopCommand::new,
             StatsnoopCommand::new,
+            OomkillCommand::new,
             ProfileCommand::new,
             OffcputimeCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);
