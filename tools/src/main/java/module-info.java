@@ -28,6 +28,7 @@ module io.boxscope.tools {
     exports io.boxscope.tools.killsnoop;
     exports io.boxscope.tools.statsnoop;
     exports io.boxscope.tools.oomkill;
+    exports io.boxscope.tools.filetop;
     exports io.boxscope.tools.syscount;
     exports io.boxscope.tools.stacks;
     exports io.boxscope.tools.profile;

@@ -29,6 +29,7 @@ public final class ToolCommands {
             KillsnoopCommand::new,
             StatsnoopCommand::new,
             OomkillCommand::new,
+            FiletopCommand::new,
             ProfileCommand::new,
             OffcputimeCommand::new,
             io.boxscope.cli.syscount.SyscountCommand::new);

@@ -1,7 +1,5 @@
 package io.boxscope.tools.oomkill;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.List;
@@ -9,6 +7,7 @@ import io.boxscope.bpf.sys.Sys;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.LoadAvg;
 import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.core.ToolTarget;
 
@@ -60,16 +59,6 @@ public final class Oomkill extends EventTool<OomEvent> {
         long file = a.i(6);
         long shmem = a.i(7);
         return new OomEvent(LocalTime.now(), (int) a.i(0), a.s(1), (int) a.i(2), a.s(3), a.i(4), anon, file, shmem,
-                (anon + file + shmem) / pageKb, loadavg(), Containers.name(a.i(8), a.s(9)));
-    }
-
-    /** /proc/loadavg's line, as libbpf-tools read it for each kill; null when it cannot be read (then they print none). */
-    private String loadavg() {
-        try {
-            String s = Files.readString(procRoot.resolve("loadavg")).strip();
-            return s.isEmpty() ? null : s;
-        } catch (IOException e) {
-            return null;
-        }
+                (anon + file + shmem) / pageKb, LoadAvg.read(procRoot), Containers.name(a.i(8), a.s(9)));
     }
 }
