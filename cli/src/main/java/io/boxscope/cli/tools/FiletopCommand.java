@@ -13,6 +13,7 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
+import io.boxscope.probe.codegen.MapLayout;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
@@ -29,6 +30,9 @@ import io.boxscope.tools.hist.IntervalRun;
 public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
     /** What clear(1) writes on ANSI terminals: cursor home, erase the screen. */
     static final String CLEAR = "\033[H\033[2J";
+
+    static final String FULL = "filetop: more thread/file pairs than the maps hold (" + MapLayout.MAX_KEYS
+            + ") in this interval: the pairs past them were not counted";
 
     final Opt<Boolean> all = flag("-a", "--all").help("Include special files");
     final Opt<Boolean> noclear = flag("-C", "--noclear").help("Don't clear the screen");
@@ -93,6 +97,11 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
             @Override
             public void text(Filetop.Report r, Terminal t) {
                 t.out().print((clear ? CLEAR : "") + FiletopCommand.text(r));
+                if (r.full()) {
+                    t.out().flush();
+                    t.err().println(FULL);
+                    t.err().flush();
+                }
             }
 
             @Override
@@ -101,6 +110,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
                 o.put("time", r.time());
                 o.put("loadavg", r.loadavg());
                 o.put("file_count", r.files());
+                o.put("maps_full", r.full());
                 List<Object> files = new ArrayList<>();
                 for (Filetop.Row row : r.rows()) {
                     Map<String, Object> f = Json.object();

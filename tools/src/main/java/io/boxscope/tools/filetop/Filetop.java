@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import io.boxscope.probe.codegen.MapLayout;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.MapValue;
 import io.boxscope.probe.output.Value;
@@ -22,8 +23,9 @@ import io.boxscope.tools.hist.IntervalRun;
  * from the descriptor in the kernel. What differs: calls that reach vfs_read/vfs_write from inside
  * the kernel (nfsd, a loop device's file, splice) are not counted; a read or write on a descriptor
  * is counted when it enters, also when it fails afterwards (as vfs_read's kprobe does). The bytes
- * are those asked for, as libbpf-tools count them. The script's maps hold 4096 (thread, file) pairs
- * per interval: pairs beyond that in one interval are not counted.
+ * are those asked for, as libbpf-tools count them. The script's maps hold
+ * {@link MapLayout#MAX_KEYS} (thread, file) pairs per interval: pairs beyond that in one interval
+ * are not counted, and the report says so ({@link Report#full}).
  */
 public final class Filetop {
     private Filetop() {}
@@ -86,8 +88,9 @@ public final class Filetop {
      * @param loadavg /proc/loadavg's line, or null when it cannot be read (libbpf-tools then print no such line)
      * @param rows    the first {@code maxRows} rows in the sort order
      * @param files   (thread, file) pairs seen in the interval, printed or not
+     * @param full    a map of the script was full: pairs after the first {@link MapLayout#MAX_KEYS} were not counted
      */
-    public record Report(String time, String loadavg, List<Row> rows, int files) {
+    public record Report(String time, String loadavg, List<Row> rows, int files, boolean full) {
         public Report {
             rows = List.copyOf(rows);
         }
@@ -113,8 +116,11 @@ public final class Filetop {
     static Report report(Function<String, MapDump> maps, String time, String loadavg, Options options) {
         Map<List<Value>, long[]> counts = new LinkedHashMap<>();
         String[] names = {"@reads", "@writes", "@rbytes", "@wbytes"};
+        boolean full = maps.apply("@name").entries().size() >= MapLayout.MAX_KEYS;
         for (int i = 0; i < names.length; i++) {
-            for (MapDump.Entry e : maps.apply(names[i]).entries()) {
+            MapDump m = maps.apply(names[i]);
+            full |= m.entries().size() >= MapLayout.MAX_KEYS;
+            for (MapDump.Entry e : m.entries()) {
                 counts.computeIfAbsent(e.key(), k -> new long[4])[i] = number(e.value());
             }
         }
@@ -133,7 +139,7 @@ public final class Filetop {
         }
         rows.sort(Comparator.comparingLong((Row r) -> options.sort().key(r)).reversed().thenComparingInt(Row::tid)
                 .thenComparing(Row::file));
-        return new Report(time, loadavg, rows.subList(0, Math.min(rows.size(), options.maxRows())), rows.size());
+        return new Report(time, loadavg, rows.subList(0, Math.min(rows.size(), options.maxRows())), rows.size(), full);
     }
 
     private static long number(MapValue v) {
