@@ -181,7 +181,11 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     /** -p and --pid (which must agree) and --container, resolved and checked. */
     protected final ToolTarget target(GlobalOptions g) throws IOException {
-        Integer p = pid.value();
+        return target(g, pid.value());
+    }
+
+    /** A tool's -p {@code p} and the global --pid (which must agree) and --container, resolved and checked (every tool command). */
+    static ToolTarget target(GlobalOptions g, Integer p) throws IOException {
         if (p != null && g.pid() != null && !p.equals(g.pid())) {
             throw new UsageException("-p " + p + " and --pid " + g.pid() + " disagree: give one");
         }
