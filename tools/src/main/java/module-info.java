@@ -1,11 +1,13 @@
 /**
- * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, exitsnoop, syscount, biolatency,
- * biosnoop, bitesize, runqlat, cachestat, profile, offcputime, BCC's funccount, ...): each tool is a
+ * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, exitsnoop, statsnoop, syscount,
+ * biolatency, biosnoop, bitesize, runqlat, cachestat, tcplife, oomkill, filetop, profile, offcputime,
+ * BCC's funccount, ...): each tool is a
  * probe-language script (a resource next to its classes) run through {@code io.boxscope.tools.core}
  * (per-event tools), {@code io.boxscope.tools.hist.IntervalRun} (interval tools) or
  * {@code io.boxscope.tools.stacks} (stack tools), plus the tool's options, records and their
  * libbpf-tools text; cli renders them. bpf: funccount asks bpf's feature probes whether kprobes
- * work and reads the syscall tracepoints' names from tracefs.
+ * work and reads the syscall tracepoints' names from tracefs, statsnoop asks tracefs whether stat()
+ * and lstat() have tracepoints, oomkill reads the page size.
  */
 module io.boxscope.tools {
     requires io.boxscope.bpf;
