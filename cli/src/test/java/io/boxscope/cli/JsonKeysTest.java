@@ -304,6 +304,9 @@ class JsonKeysTest {
         Path memcg = (v1 != null ? v1 : v2).resolve(name);
         Files.createDirectory(memcg);
         try {
+            if (v1 == null && !Files.exists(memcg.resolve("memory.max"))) { // the memory controller is not enabled below the root yet
+                Files.writeString(memcg.getParent().resolve("cgroup.subtree_control"), "+memory");
+            }
             Files.writeString(memcg.resolve(v1 != null ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
             if (v1 == null) {
                 Files.writeString(memcg.resolve("memory.swap.max"), "0");

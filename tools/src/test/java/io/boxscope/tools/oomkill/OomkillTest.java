@@ -68,6 +68,9 @@ class OomkillTest {
             if (v1Memory != null) {
                 write(memory.resolve("memory.limit_in_bytes"), Long.toString(LIMIT));
             } else {
+                if (!Files.exists(memory.resolve("memory.max"))) { // the memory controller is not enabled below the root yet
+                    write(memory.getParent().resolve("cgroup.subtree_control"), "+memory");
+                }
                 write(memory.resolve("memory.max"), Long.toString(LIMIT));
                 write(memory.resolve("memory.swap.max"), "0");
             }
