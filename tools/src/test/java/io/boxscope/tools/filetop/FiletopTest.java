@@ -3,12 +3,12 @@ package io.boxscope.tools.filetop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.hist.Running;
@@ -27,13 +27,11 @@ class FiletopTest {
     static final int B = 3000;
 
     static Filetop.Report traceDd(Filetop.Options options, String script, Path file) throws Exception {
-        Process child = new ProcessBuilder("sh", "-c", "read go && " + script).redirectErrorStream(true).start();
+        Process child = Gate.child(script);
         List<Filetop.Report> reports;
         try (Running<Filetop.Report> r = Running.start(Filetop.run(Path.of("/proc"), (int) child.pid(), options),
                 new ToolTarget((int) child.pid(), null, null), Schedule.UNTIL_STOPPED)) {
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
+            Gate.open(child);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "dd did not finish");
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, child.exitValue(), out);

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.ToolTarget;
@@ -80,9 +80,7 @@ class OomkillTest {
             String out;
             try (Harness<OomEvent> h = new Harness<>(new Oomkill(Path.of("/proc")), new ToolTarget(null, v2, null))) {
                 h.awaitStarted();
-                try (OutputStream in = child.getOutputStream()) {
-                    in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-                }
+                Gate.open(child);
                 assertTrue(child.waitFor(60, TimeUnit.SECONDS), "tail /dev/zero was not killed within 60 s");
                 out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 Thread.sleep(500);

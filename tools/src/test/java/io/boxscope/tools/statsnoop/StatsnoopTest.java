@@ -3,8 +3,6 @@ package io.boxscope.tools.statsnoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Errno;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
@@ -38,9 +37,7 @@ class StatsnoopTest {
     }
 
     static void release(Process child) throws Exception {
-        try (OutputStream in = child.getOutputStream()) {
-            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        Gate.open(child);
         assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
         child.getInputStream().readAllBytes();
     }
