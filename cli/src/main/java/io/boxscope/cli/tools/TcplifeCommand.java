@@ -19,8 +19,8 @@ import io.boxscope.tools.tcplife.Tcplife;
  * {@code boxscope tcplife}: libbpf-tools' tcplife (-p -4 -6 -L -D -T -w), its columns and widths,
  * plus BCC tcplife's -t (seconds since the first session), --container, -C and --json. -w is
  * today's libbpf-tools' 39 columns, which fit any IPv6 address (the installed 0.26 used 26).
- * --container filters on the task current at each state change, as for every tool: sessions
- * accepted by a server in the container, born in softirq context, may be missed (docs/tools.md).
+ * --container filters on the socket's cgroup, not on the task current at a state change (often
+ * another, in softirq context): docs/tools.md.
  */
 public final class TcplifeCommand extends ToolCommand<TcpSession> {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");

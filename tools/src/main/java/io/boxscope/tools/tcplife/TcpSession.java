@@ -17,7 +17,8 @@ package io.boxscope.tools.tcplife;
  *                    tcpEStatsAppHCThruOctetsAcked, which the kernel keeps)
  * @param rxBytes     struct tcp_sock's bytes_received: data received, a FIN received counting one
  * @param spanNs      from the socket's last move to a state before FIN_WAIT1 (ESTABLISHED) to CLOSE
- * @param container   the container's name, or null on the host
+ * @param container   with --container its name; without, the container of the task current when the
+ *                    socket closed (often the peer's or another task's: softirq), or null on the host
  */
 public record TcpSession(long timestampNs, int pid, String comm, int ipVersion, String laddr, int lport, String raddr,
                          int rport, long txBytes, long rxBytes, long spanNs, String container) {}
