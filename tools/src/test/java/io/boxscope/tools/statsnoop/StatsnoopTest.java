@@ -12,6 +12,7 @@ import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
+import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +83,36 @@ class StatsnoopTest {
     void failedOnlyWithX() throws Exception {
         List<StatEvent> events = trace(true);
         assertEquals(N + 1, events.size());
+    }
+
+    /**
+     * The same statfs() calls seen by bpftrace's statsnoop.bt (its peer: the installed libbpf-tools
+     * statsnoop prints nothing on this kernel, and statsnoop.bt does not trace fstatat, so the
+     * workload is python's os.statvfs, a statfs(2) each): the same pid, comm, errno and path.
+     */
+    @Test
+    void agreesWithBpftraceStatsnoop() throws Exception {
+        String token = token();
+        String script = "import os, sys\nsys.stdin.readline()\nfor p in ['/'] + ['/nonexistent-" + token + "-%d' % i for i in range(" + N
+                + ")]:\n    try:\n        os.statvfs(p)\n    except OSError:\n        pass\n";
+        Process child = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
+        int pid = (int) child.pid();
+        List<StatEvent> ours;
+        List<String> theirs;
+        try (PeerTool peer = new PeerTool("PATH", "bpftrace", "/usr/sbin/statsnoop.bt")) {
+            try (Harness<StatEvent> h = new Harness<>(new Statsnoop(new Statsnoop.Options(false)), ToolTarget.resolve(HostPaths.DEFAULT, pid, null))) {
+                h.awaitStarted();
+                release(child);
+                Thread.sleep(500);
+                ours = h.stop();
+            }
+            theirs = peer.stop().stream().filter(l -> l.startsWith(pid + " ")).map(String::strip).toList();
+        } finally {
+            child.destroyForcibly();
+        }
+        List<String> mine = ours.stream().map(e -> String.format("%-6d %-16s %3d %s", e.pid(), e.comm(), e.errno(), e.path()).strip()).toList();
+        assertEquals(N + 1, mine.size(), ours::toString);
+        assertTrue(ours.stream().allMatch(e -> Statsnoop.syscallName(e.syscall()).equals("statfs")), ours::toString);
+        assertEquals(theirs, mine);
     }
 }
