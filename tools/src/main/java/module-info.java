@@ -1,11 +1,13 @@
 /**
- * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, exitsnoop, syscount, biolatency,
- * biosnoop, bitesize, runqlat, cachestat, profile, offcputime, BCC's funccount, ...): each tool is a
+ * Boxscope's BCC-class tools (libbpf-tools' execsnoop, opensnoop, exitsnoop, statsnoop, syscount,
+ * biolatency, biosnoop, bitesize, runqlat, cachestat, tcplife, oomkill, filetop, profile, offcputime,
+ * BCC's funccount, ...): each tool is a
  * probe-language script (a resource next to its classes) run through {@code io.boxscope.tools.core}
  * (per-event tools), {@code io.boxscope.tools.hist.IntervalRun} (interval tools) or
  * {@code io.boxscope.tools.stacks} (stack tools), plus the tool's options, records and their
  * libbpf-tools text; cli renders them. bpf: funccount asks bpf's feature probes whether kprobes
- * work and reads the syscall tracepoints' names from tracefs.
+ * work and reads the syscall tracepoints' names from tracefs, statsnoop asks tracefs whether stat()
+ * and lstat() have tracepoints, oomkill reads the page size.
  */
 module io.boxscope.tools {
     requires io.boxscope.bpf;
@@ -24,7 +26,11 @@ module io.boxscope.tools {
     exports io.boxscope.tools.opensnoop;
     exports io.boxscope.tools.runqlat;
     exports io.boxscope.tools.tcpconnect;
+    exports io.boxscope.tools.tcplife;
     exports io.boxscope.tools.killsnoop;
+    exports io.boxscope.tools.statsnoop;
+    exports io.boxscope.tools.oomkill;
+    exports io.boxscope.tools.filetop;
     exports io.boxscope.tools.syscount;
     exports io.boxscope.tools.stacks;
     exports io.boxscope.tools.profile;

@@ -276,6 +276,59 @@ class JsonKeysTest {
             }
         }, "tcpconnect", "--json", "-d", "2", "-p", self());
         tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
+        tool("statsnoop", () -> run("/bin/ls", "/nonexistent-jsonkeys"), "statsnoop", "--json", "-d", "2", "-x");
+        tool("tcplife", () -> {
+            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));
+                 java.net.Socket s = new java.net.Socket()) {
+                s.connect(server.getLocalSocketAddress(), 1000);
+                server.accept().close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "tcplife", "--json", "-d", "2", "-p", self());
+        tool("filetop", () -> run("/bin/cat", "/etc/hostname"), "filetop", "--json", "-a", "1", "2");
+    }
+
+    /**
+     * oomkill streams one object per kill: {@code tail /dev/zero} in a 32 MiB memory cgroup of the
+     * test's own (v1's memory controller where it is mounted, else v2's memory.max), killed again
+     * and again while the tool runs.
+     */
+    @Test
+    @KernelTest
+    void oomkillStreamsOneObjectPerKill() throws Exception {
+        String name = "boxscope-test-jsonkeys-oom-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff);
+        Path v1 = null;
+        Path v2 = null;
+        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+            String[] f = line.split(" ");
+            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
+                v1 = Path.of(f[1]);
+            } else if (f[2].equals("cgroup2")) {
+                v2 = Path.of(f[1]);
+            }
+        }
+        Path memcg = (v1 != null ? v1 : v2).resolve(name);
+        Files.createDirectory(memcg);
+        try {
+            if (v1 == null && !Files.exists(memcg.resolve("memory.max"))) { // the memory controller is not enabled below the root yet
+                Files.writeString(memcg.getParent().resolve("cgroup.subtree_control"), "+memory");
+            }
+            Files.writeString(memcg.resolve(v1 != null ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
+            if (v1 == null) {
+                Files.writeString(memcg.resolve("memory.swap.max"), "0");
+            }
+            tool("oomkill", () -> run("sh", "-c", "echo $$ > " + memcg.resolve("cgroup.procs") + " && exec tail /dev/zero"),
+                    "oomkill", "--json", "-d", "3");
+        } finally {
+            for (int i = 0; i < 50 && Files.exists(memcg); i++) {
+                try {
+                    Files.delete(memcg);
+                } catch (java.io.IOException busy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
     }
 
     private static void run(String... command) {

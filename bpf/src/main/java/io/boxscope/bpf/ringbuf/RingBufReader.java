@@ -7,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import io.boxscope.bpf.BpfException;
-import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.map.BpfMap;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.sys.Sys;
@@ -62,7 +61,7 @@ public final class RingBufReader implements AutoCloseable {
             throw new IllegalArgumentException(map + " is not a ring buffer");
         }
         this.map = map;
-        this.page = pageSize();
+        this.page = Sys.pageSize();
         this.size = map.spec().maxEntries();
         this.mask = size - 1;
         String op = "mmap ring buffer " + map.spec().name();
@@ -76,24 +75,6 @@ public final class RingBufReader implements AutoCloseable {
         consumer = MemorySegment.ofAddress(consumerAddr).reinterpret(page);
         producer = MemorySegment.ofAddress(producerAddr).reinterpret(page + 2 * size);
         data = producer.asSlice(page, 2 * size);
-    }
-
-    private static long pageSize() {
-        // getpagesize(2) is not a syscall on x86_64; sysconf needs libc. The auxv is the ground truth.
-        try {
-            byte[] auxv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/auxv"));
-            MemorySegment m = MemorySegment.ofArray(auxv);
-            for (long o = 0; o + 16 <= auxv.length; o += 16) {
-                if (m.get(ValueLayout.JAVA_LONG_UNALIGNED, o) == 6 /* AT_PAGESZ */) {
-                    return m.get(ValueLayout.JAVA_LONG_UNALIGNED, o + 8);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
-                    e.getMessage() + "; the ring buffer's layout depends on it: is /proc mounted?");
-        }
-        throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
-                "no AT_PAGESZ entry; the ring buffer's layout depends on it");
     }
 
     /**

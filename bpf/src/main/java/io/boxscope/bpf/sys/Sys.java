@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import io.boxscope.bpf.BpfException;
+import io.boxscope.bpf.Errno;
 
 /**
  * Raw Linux system calls through libc's {@code syscall(2)} with the Foreign Function &amp; Memory API:
@@ -135,5 +136,29 @@ public final class Sys {
     /** openat(AT_FDCWD, path, flags) → fd; for cgroup directories and tests that count openat calls. */
     public static Result openat(MemorySegment cPath, int flags) {
         return raw(ARCH.openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
+    }
+
+    /**
+     * The kernel's page size (4096 on x86_64, 4 KiB to 64 KiB on arm64), from this process's auxiliary
+     * vector (AT_PAGESZ): the ring buffer's layout and page counts (oomkill) depend on it.
+     *
+     * @throws BpfException /proc/self/auxv cannot be read or has no AT_PAGESZ
+     */
+    public static long pageSize() {
+        // getpagesize(2) is not a syscall on x86_64; sysconf needs libc. The auxv is the ground truth.
+        try {
+            byte[] auxv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/auxv"));
+            MemorySegment m = MemorySegment.ofArray(auxv);
+            for (long o = 0; o + 16 <= auxv.length; o += 16) {
+                if (m.get(ValueLayout.JAVA_LONG_UNALIGNED, o) == 6 /* AT_PAGESZ */) {
+                    return m.get(ValueLayout.JAVA_LONG_UNALIGNED, o + 8);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
+                    e.getMessage() + ": is /proc mounted?");
+        }
+        throw new BpfException("read the page size from /proc/self/auxv", Errno.ENOENT.number(),
+                "no AT_PAGESZ entry");
     }
 }

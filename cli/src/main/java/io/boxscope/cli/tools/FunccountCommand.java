@@ -48,15 +48,7 @@ public final class FunccountCommand extends IntervalCommand<Funccount.Report> {
 
     @Override
     protected ToolTarget target(GlobalOptions g) throws IOException {
-        Integer p = pid.value();
-        if (p != null && g.pid() != null && !p.equals(g.pid())) {
-            throw new UsageException("-p " + p + " and --pid " + g.pid() + " disagree: give one");
-        }
-        try {
-            return ToolTarget.resolve(g.paths(), p != null ? p : g.pid(), g.container());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(Text.safe(e.getMessage()));
-        }
+        return ToolCommand.target(g, pid.value());
     }
 
     @Override

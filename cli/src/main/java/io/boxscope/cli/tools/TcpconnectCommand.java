@@ -1,7 +1,6 @@
 package io.boxscope.cli.tools;
 
 import java.io.PrintWriter;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,16 +48,7 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
 
     @Override
     protected EventTool<ConnectEvent> tool(ToolTarget target) {
-        Set<Integer> set = new HashSet<>();
-        if (ports.value() != null) {
-            for (String p : ports.value().split(",")) {
-                try {
-                    set.add(Integer.parseInt(p.trim()));
-                } catch (NumberFormatException e) {
-                    throw new UsageException("invalid port in -P: " + Text.safe(p) + " (give numbers separated by commas)");
-                }
-            }
-        }
+        Set<Integer> set = ports("-P", ports.value());
         try {
             return new Tcpconnect(new Tcpconnect.Options(uid.value(), set));
         } catch (IllegalArgumentException e) {

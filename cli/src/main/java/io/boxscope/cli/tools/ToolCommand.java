@@ -181,7 +181,11 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     /** -p and --pid (which must agree) and --container, resolved and checked. */
     protected final ToolTarget target(GlobalOptions g) throws IOException {
-        Integer p = pid.value();
+        return target(g, pid.value());
+    }
+
+    /** A tool's -p {@code p} and the global --pid (which must agree) and --container, resolved and checked (every tool command). */
+    static ToolTarget target(GlobalOptions g, Integer p) throws IOException {
         if (p != null && g.pid() != null && !p.equals(g.pid())) {
             throw new UsageException("-p " + p + " and --pid " + g.pid() + " disagree: give one");
         }
@@ -200,6 +204,21 @@ public abstract class ToolCommand<E> extends CliCommand {
             throw new UsageException("-d/--duration takes a positive number of seconds, not " + d);
         }
         return Schedule.duration(d == null ? null : Duration.ofSeconds(d));
+    }
+
+    /** A comma-separated port list of option {@code option} (tcpconnect -P, tcplife -L/-D); empty when not given. */
+    protected static java.util.Set<Integer> ports(String option, String value) {
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        if (value != null) {
+            for (String p : value.split(",")) {
+                try {
+                    set.add(Integer.parseInt(p.trim()));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("invalid port in " + option + ": " + Text.safe(p) + " (give numbers separated by commas)");
+                }
+            }
+        }
+        return set;
     }
 
     /** Whether the CONTAINER column is on. */

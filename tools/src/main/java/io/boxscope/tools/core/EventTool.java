@@ -34,6 +34,26 @@ public abstract class EventTool<E> {
     /** The tool's script ({@link ToolScript#of}). */
     protected abstract ToolScript script();
 
+    /**
+     * The tool's script for the kernel under {@code sysRoot}: {@link #script()} unless a tool adapts
+     * it to the tracepoints this kernel has (statsnoop's stat() and lstat() exist only on some
+     * architectures).
+     *
+     * @throws AccessDeniedException tracefs is not readable (not root)
+     */
+    protected ToolScript script(Path sysRoot) throws AccessDeniedException {
+        return script();
+    }
+
+    /**
+     * Whether the script filters the target's cgroup itself (from its parameters) instead of the
+     * runtime checking the current task's cgroup in every probe: for events the kernel handles in
+     * whatever task is running (tcplife's sockets, in softirq context). False by default.
+     */
+    protected boolean filtersCgroupItself() {
+        return false;
+    }
+
     /** The script's positional parameters for this target and the tool's options. */
     protected abstract List<String> params(ToolTarget target);
 
@@ -83,7 +103,8 @@ public abstract class EventTool<E> {
                 }
             }
         };
-        try (ToolSession s = ToolSession.start(script(), sysRoot, target, params(target), sink)) {
+        ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
+        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), sink)) {
             started(s);
             listener.started(s.probes());
             open[0] = true;

@@ -30,16 +30,27 @@ public record ToolScript(String name, String source, int strlen) {
         return new ToolScript(name, source, bytes);
     }
 
+    /**
+     * This program followed by the tool's resource {@code /io/boxscope/tools/NAME/FILE} (probes that
+     * only some kernels can attach, added where they can).
+     */
+    public ToolScript plus(Class<?> anchor, String file) {
+        return new ToolScript(name, source + "\n" + read(anchor, "/io/boxscope/tools/" + name + "/" + file), strlen);
+    }
+
     /** Loads {@code /io/boxscope/tools/NAME/NAME.bt} from {@code anchor}'s module (a class of the tool). */
     public static ToolScript of(Class<?> anchor, String name) {
-        String path = "/io/boxscope/tools/" + name + "/" + name + ".bt";
+        return new ToolScript(name, read(anchor, "/io/boxscope/tools/" + name + "/" + name + ".bt"), CheckOptions.DEFAULT_STRLEN);
+    }
+
+    private static String read(Class<?> anchor, String path) {
         try (InputStream in = anchor.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("tool " + name + " has no script " + path + " (a packaging error)");
+                throw new IllegalStateException("a tool has no script " + path + " (a packaging error)");
             }
-            return new ToolScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), CheckOptions.DEFAULT_STRLEN);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the script of tool " + name, e);
+            throw new UncheckedIOException("cannot read the tool script " + path, e);
         }
     }
 

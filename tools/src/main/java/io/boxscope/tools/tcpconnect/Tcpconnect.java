@@ -1,13 +1,11 @@
 package io.boxscope.tools.tcpconnect;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Set;
-import io.boxscope.proc.InetText;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.PackedAddress;
 import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.core.ToolTarget;
 
@@ -68,28 +66,14 @@ public final class Tcpconnect extends EventTool<ConnectEvent> {
             first = now;
         }
         int v = (int) a.i(3);
-        if (v == 6 && mapped(a.i(7), a.i(8)) && mapped(a.i(9), a.i(10))) {
+        if (v == 6 && PackedAddress.mapped(a.i(7), a.i(8)) && PackedAddress.mapped(a.i(9), a.i(10))) {
             // an IPv6 socket connecting to ::ffff:a.b.c.d: the kernel does it as IPv4 (tcp_v6_connect calls
             // tcp_v4_connect), and libbpf-tools report it from there, as IPv4
-            return new ConnectEvent(now - first, (int) a.i(0), (int) a.i(1), a.s(2), 4, v4(a.i(8) >>> 32), v4(a.i(10) >>> 32), dport,
+            return new ConnectEvent(now - first, (int) a.i(0), (int) a.i(1), a.s(2), 4, PackedAddress.v4(a.i(8) >>> 32), PackedAddress.v4(a.i(10) >>> 32), dport,
                     Containers.name(a.i(11), a.s(12)));
         }
-        String s = v == 4 ? v4(a.i(5)) : v6(a.i(7), a.i(8));
-        String d = v == 4 ? v4(a.i(6)) : v6(a.i(9), a.i(10));
+        String s = v == 4 ? PackedAddress.v4(a.i(5)) : PackedAddress.v6(a.i(7), a.i(8));
+        String d = v == 4 ? PackedAddress.v4(a.i(6)) : PackedAddress.v6(a.i(9), a.i(10));
         return new ConnectEvent(now - first, (int) a.i(0), (int) a.i(1), a.s(2), v, s, d, dport, Containers.name(a.i(11), a.s(12)));
-    }
-
-    /** ::ffff:0:0/96: bytes 0-9 zero, 10-11 0xff (little-endian halves as the script packs them). */
-    static boolean mapped(long hi, long lo) {
-        return hi == 0 && (lo & 0xffffffffL) == 0xffff0000L;
-    }
-
-    /** The script packs an address's bytes in memory order into little-endian integers. */
-    static String v4(long packed) {
-        return InetText.ipv4(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) packed).array(), 0);
-    }
-
-    static String v6(long hi, long lo) {
-        return InetText.ipv6(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(hi).putLong(lo).array());
     }
 }
