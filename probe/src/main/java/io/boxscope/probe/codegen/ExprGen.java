@@ -397,6 +397,10 @@ final class ExprGen {
             a.stx(Size.DW, base, off, Reg.R0);
             integer(c.args().get(1));
             a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Array && e instanceof Expr.Call c && c.name().equals("pton")) {
+            calls.pton(c, base, off);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.CGROUP_PATH && e instanceof Expr.Call c) {
+            calls.cgroupPath(c, base, off);
         } else if (t instanceof SType.Buffer bt && e instanceof Expr.Call c && c.name().equals("buf")) {
             calls.buf(c, bt, base, off);
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
@@ -431,7 +435,8 @@ final class ExprGen {
                 a.stx(Size.DW, base, off + 8, Reg.R0);
             }
         } else if (t.isIntegerLike() || t instanceof SType.Agg || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
-                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER)) {
+                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER
+                || s.kind() == SpecialKind.STRERROR)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);
         } else {

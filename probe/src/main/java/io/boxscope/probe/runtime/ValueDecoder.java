@@ -131,6 +131,17 @@ final class ValueDecoder {
                 int n = Math.min(bt.length(), b[off] & 0xff);
                 yield new Value.Buffer(java.util.Arrays.copyOfRange(b, off + 1, off + 1 + n));
             }
+            case SType.Special s when s.kind() == SpecialKind.STRERROR -> {
+                long n = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.STRERROR, StrError.describe((int) n), n);
+            }
+            case SType.Special s when s.kind() == SpecialKind.CGROUP_PATH -> {
+                long id = u64(b, off);
+                long filter = u64(b, off + 8);
+                String glob = filter >= 0 && filter < actions.size()
+                        && actions.get((int) filter) instanceof io.boxscope.probe.codegen.Action.CgroupPathFilter f ? f.filter() : null;
+                yield new Value.Resolved(ResolvedKind.CGROUP_PATH, CgroupPaths.describe(id, glob), id);
+            }
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);
                 yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);

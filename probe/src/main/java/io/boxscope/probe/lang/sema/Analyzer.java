@@ -76,6 +76,11 @@ public final class Analyzer {
             expansions.add(m);
             kinds.add(ks);
         }
+        if (!resolver.skipped.isEmpty() && !diags.hasErrors()
+                && expansions.stream().allMatch(m -> m.values().stream().allMatch(List::isEmpty))) {
+            diags.error(program.probes().getFirst().attachPoints().getFirst().span(), "No probes to attach",
+                    "no function of the target: " + String.join(", ", resolver.skipped));
+        }
         for (ProbeKind once : List.of(ProbeKind.BEGIN, ProbeKind.END)) {
             boolean seen = false;
             for (Probe p : program.probes()) {

@@ -10,7 +10,7 @@ import io.boxscope.probe.lang.ast.Expr;
  */
 final class CallTyper {
     static final List<String> FUNCTIONS = List.of("printf", "print", "time", "strftime", "str", "buf", "join", "ksym",
-            "usym", "kaddr", "uaddr", "ntop", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
+            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
             "override", "bswap", "kstack", "ustack", "clear", "zero", "delete", "count", "sum", "avg", "min", "max", "stats",
             "hist", "lhist");
 
@@ -154,6 +154,14 @@ final class CallTyper {
                 yield SType.Int.U64;
             }
             case "ntop" -> ntop(c);
+            case "pton" -> pton(c);
+            case "strerror" -> arity(c, 1, 1) && intArg(c, 0) ? new SType.Special(SpecialKind.STRERROR) : ExprTyper.ERROR;
+            case "cgroup_path" -> {
+                if (!arity(c, 1, 2) || !intArg(c, 0) || c.args().size() == 2 && stringLiteral(c, 1) == null) {
+                    yield ExprTyper.ERROR;
+                }
+                yield new SType.Special(SpecialKind.CGROUP_PATH);
+            }
             case "cgroupid" -> arity(c, 1, 1) && stringLiteral(c, 0) != null ? SType.Int.U64 : ExprTyper.ERROR;
             case "exit" -> arity(c, 0, 0) ? new SType.None() : ExprTyper.ERROR;
             case "signal" -> signal(c);
@@ -348,7 +356,8 @@ final class CallTyper {
             }
             return err(c, "buf() needs a length unless its argument is an array: buf(ptr, LENGTH)");
         }
-        if (!a.isIntegerLike() && !(a instanceof SType.Array)) {
+        boolean literal = c.args().getFirst() instanceof Expr.StrLit;
+        if (!a.isIntegerLike() && !(a instanceof SType.Array) && !literal) {
             return err(c, "buf() expects an integer or a pointer type as first argument (" + a.display() + " provided)");
         }
         Expr len = c.args().get(1);
@@ -363,6 +372,26 @@ final class CallTyper {
             return err(len, "buf() length must be an integer");
         }
         return new SType.Buffer(64);
+    }
+
+    /**
+     * pton("1.2.3.4") / pton("fe80::1"): the address in network byte order as {@code int8[4]} or {@code int8[16]}, as
+     * bpftrace 0.17 types it (the text is parsed here, when compiling, as inet_pton(3) would).
+     */
+    private SType pton(Expr.Call c) {
+        if (!arity(c, 1, 1)) {
+            return ExprTyper.ERROR;
+        }
+        String text = stringLiteral(c, 0);
+        if (text == null) {
+            return ExprTyper.ERROR;
+        }
+        // bpftrace 0.17 takes a text with a dot for IPv4, so it refuses "::ffff:10.0.0.1" (inet_pton would not)
+        byte[] addr = text.contains(".") && text.contains(":") ? null : io.boxscope.proc.InetText.parse(text);
+        if (addr == null) {
+            return err(c, "pton() expects a valid IPv4/IPv6 address, got " + text);
+        }
+        return new SType.Array(new SType.Int(1, true), addr.length);
     }
 
     private SType ntop(Expr.Call c) {

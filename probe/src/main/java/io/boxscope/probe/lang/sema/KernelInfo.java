@@ -34,6 +34,14 @@ public interface KernelInfo {
     /** Function symbols of an ELF file (for uprobe wildcards). */
     List<String> functions(Path elf) throws IOException;
 
+    /**
+     * Whether {@code elf} (or its debug file) has function {@code name}, also as a versioned name
+     * ({@code pthread_create@GLIBC_2.2.5}): a uprobe on a function it lacks is skipped, as bpftrace does.
+     */
+    default boolean hasFunction(Path elf, String name) throws IOException {
+        return functions(elf).contains(name);
+    }
+
     /** The USDT probe sites of an ELF file ({@code .note.stapsdt}), in note order. */
     default List<io.boxscope.bpf.elf.UsdtNote> usdt(Path elf) throws IOException {
         return io.boxscope.bpf.elf.UsdtNote.of(io.boxscope.bpf.elf.ElfFile.read(elf));

@@ -94,6 +94,16 @@ public final class LiveKernel implements KernelInfo {
         }
     }
 
+    @Override
+    public boolean hasFunction(Path elf, String name) throws IOException {
+        io.boxscope.bpf.elf.ElfFile file = io.boxscope.bpf.elf.ElfFile.read(elf);
+        if (file.function(name).isPresent()) {
+            return true;
+        }
+        java.util.Optional<Path> debug = io.boxscope.bpf.elf.DebugFiles.find(file, elf, io.boxscope.bpf.elf.DebugFiles.DEFAULT_ROOT);
+        return debug.isPresent() && io.boxscope.bpf.elf.ElfFile.read(debug.get()).function(name).isPresent();
+    }
+
     /** Named functions of both symbol tables (and of the file's debug file), as {@code probe -l} lists them. */
     @Override
     public List<String> functions(Path elf) throws IOException {
