@@ -50,6 +50,7 @@ final class CallGen {
             case "bswap" -> bswap(c);
             case "strncmp" -> strings.strncmp(c.args().get(0), c.args().get(1), (int) literal(c.args().get(2)));
             case "kaddr" -> a.ldImm64(Reg.R0, kaddr(c));
+            case "uaddr" -> a.ldImm64(Reg.R0, g.program.constant(c)); // resolved by the front end (CallTyper.uaddr)
             case "cgroupid" -> a.ldImm64(Reg.R0, cgroupid(c));
             // the context of kprobes, uprobes and usdt probes is the saved struct pt_regs
             case "reg" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) g.program.constant(c));

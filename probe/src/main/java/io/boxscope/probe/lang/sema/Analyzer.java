@@ -54,7 +54,7 @@ public final class Analyzer {
             diags.warning(program.span(), "kernel BTF unreadable, struct types are unknown: " + e.getMessage());
         }
         TypeFactory factory = new TypeFactory(btf, program.structs());
-        ProbeResolver resolver = new ProbeResolver(kernel, diags);
+        ProbeResolver resolver = new ProbeResolver(kernel, diags, options.pid());
         List<Map<AttachPoint, List<Attach>>> expansions = new ArrayList<>();
         List<List<ProbeKind>> kinds = new ArrayList<>();
         for (Probe p : program.probes()) {

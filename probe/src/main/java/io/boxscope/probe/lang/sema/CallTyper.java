@@ -151,7 +151,7 @@ final class CallTyper {
                 if (!t.scope.all(k -> k == ProbeKind.UPROBE || k == ProbeKind.URETPROBE || k == ProbeKind.USDT)) {
                     yield err(c, "uaddr can not be used with \"" + t.scope.kind().label() + "\" probes");
                 }
-                yield SType.Int.U64;
+                yield uaddr(c);
             }
             case "ntop" -> ntop(c);
             case "pton" -> pton(c);
@@ -392,6 +392,34 @@ final class CallTyper {
             return err(c, "pton() expects a valid IPv4/IPv6 address, got " + text);
         }
         return new SType.Array(new SType.Int(1, true), addr.length);
+    }
+
+    /**
+     * uaddr("symbol"): the data symbol's address in the probe's file, resolved when compiling as bpftrace 0.17 does:
+     * the symbol table's value, which is the run-time address in a non-PIE executable and an offset from the load
+     * address in a shared library or PIE (0.17 prints that too). Every attach point of the probe must have it.
+     */
+    private SType uaddr(Expr.Call c) {
+        String name = ((Expr.StrLit) c.args().getFirst()).value();
+        Long value = null;
+        for (Attach at : t.scope.attaches) {
+            java.nio.file.Path file = java.nio.file.Path.of(at.target().getFirst());
+            java.util.Optional<Long> v;
+            try {
+                v = t.kernel.objectSymbol(file, name);
+            } catch (java.io.IOException e) {
+                v = java.util.Optional.empty();
+            }
+            if (v.isEmpty() || value != null && !value.equals(v.get())) {
+                return err(c, "Could not resolve symbol: " + file + ":" + name,
+                        "uaddr() takes a data symbol (an object such as a global variable) of the probed file");
+            }
+            value = v.get();
+        }
+        if (value != null) {
+            t.constants.put(c, value);
+        }
+        return SType.Int.U64;
     }
 
     private SType ntop(Expr.Call c) {

@@ -31,9 +31,17 @@ final class ProbeResolver {
     /** Uprobes skipped because their file has no such function, for the message when nothing is left to attach. */
     final List<String> skipped = new ArrayList<>();
 
+    /** {@code -p PID} (0: none), where a usdt probe without a file looks. */
+    private final int pid;
+
     ProbeResolver(KernelInfo kernel, Diags diags) {
+        this(kernel, diags, 0);
+    }
+
+    ProbeResolver(KernelInfo kernel, Diags diags, int pid) {
         this.kernel = kernel;
         this.diags = diags;
+        this.pid = pid;
     }
 
     /** The attach points; empty (with a diagnostic) when it cannot be resolved. */
@@ -244,6 +252,11 @@ final class ProbeResolver {
      * probe's sites), which {@code Attaching N probes} counts once as bpftrace does.
      */
     private List<Attach> usdt(AttachPoint ap) throws IOException {
+        List<String> parts = ap.parts();
+        boolean noFile = parts.size() == 1 || parts.size() > 1 && (parts.getFirst().isEmpty() || Glob.of(parts.getFirst()).isWildcard());
+        if (noFile && parts.size() <= 3) {
+            return usdtOfProcess(ap);
+        }
         if (!arity(ap, ProbeKind.USDT, 2, 3)) {
             return List.of();
         }
@@ -281,6 +294,51 @@ final class ProbeResolver {
                     : "usdt probe not found: " + file + ":" + what, near.isEmpty()
                     ? new String[] {"list them with: boxscope probe -l 'usdt:" + file + ":*'"}
                     : new String[] {"did you mean " + quoteAll(near) + "?"});
+        }
+        return out;
+    }
+
+    /**
+     * A usdt probe without a file ({@code usdt:NAME}, {@code usdt::PROVIDER:NAME}, {@code usdt:*:NAME}) with
+     * {@code -p PID}: the probes of every ELF file the process maps (its executable first), named by the
+     * process's view of the file ({@code usdt:/proc/PID/root/usr/bin/python3.11:python:gc__start}), as bpftrace 0.17
+     * resolves them. A file part that is a wildcard filters the files by their path in the process.
+     */
+    private List<Attach> usdtOfProcess(AttachPoint ap) throws IOException {
+        List<String> parts = ap.parts();
+        if (pid <= 0) {
+            diags.error(ap.span(), "a usdt probe without a file needs a process: give -p PID",
+                    "or name the file: usdt:/path/to/binary:" + String.join(":", parts.subList(parts.size() == 1 ? 0 : 1, parts.size())));
+            return List.of();
+        }
+        Glob fileGlob = parts.size() == 1 || parts.getFirst().isEmpty() ? Glob.of("*") : Glob.of(parts.getFirst());
+        Glob provider = Glob.of(parts.size() == 3 ? parts.get(1) : "*");
+        Glob name = Glob.of(parts.getLast());
+        String root = "/proc/" + pid + "/root";
+        List<Attach> out = new ArrayList<>();
+        for (Path file : kernel.processFiles(pid)) {
+            String inProcess = file.toString().startsWith(root) ? file.toString().substring(root.length()) : file.toString();
+            if (!fileGlob.matches(inProcess)) {
+                continue;
+            }
+            List<io.boxscope.bpf.elf.UsdtNote> notes;
+            try {
+                notes = kernel.usdt(file);
+            } catch (io.boxscope.bpf.elf.ElfException e) {
+                continue; // a mapped file that is not an ELF file (a locale archive, a font): no notes
+            }
+            java.util.Map<String, Integer> sites = new java.util.HashMap<>();
+            for (io.boxscope.bpf.elf.UsdtNote n : notes) {
+                if (provider.matches(n.provider()) && name.matches(n.name())) {
+                    int site = sites.merge(n.id(), 1, Integer::sum) - 1;
+                    out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
+                            List.of(file.toString(), n.provider(), n.name()), site));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            diags.error(ap.span(), "usdt probe not found in process " + pid + ": " + String.join(":", parts),
+                    "list them with: boxscope probe -l 'usdt:/proc/" + pid + "/exe:*'");
         }
         return out;
     }
