@@ -348,6 +348,13 @@ final class ExprGen {
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+        } else if (target instanceof SType.Record rt && !(e instanceof Expr.Variable) && !(e instanceof Expr.MapRef)) {
+            // a whole struct (*p, p->embedded): its bytes read from where it lives, kernel or user memory as its root
+            members.address(e);
+            a.mov(Reg.R3, Reg.R0);
+            g.addr(Reg.R1, base, off);
+            a.movImm(Reg.R2, (int) rt.size());
+            a.call(members.user(e) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
         } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
         } else if (e instanceof Expr.MapRef m && Layouts.size(t) > 8) {

@@ -287,6 +287,9 @@ final class CallTyper {
             if (v == ExprTyper.ERROR) {
                 return v;
             }
+            if (v instanceof SType.Record r && t.recordValue(first, r) == ExprTyper.ERROR) {
+                return ExprTyper.ERROR;
+            }
             if (c.args().size() > 1) {
                 return err(c, "print() takes the top and div arguments only with a whole map (print(@m, 10))");
             }
