@@ -315,7 +315,8 @@ final class TypeFactory {
     /**
      * A struct as a value (bpftrace 0.17 copies it: {@code $t = *args->rqtp}, {@code print(curtask->se.load)}), with its
      * members listed so user space can print it as {@code { .tv_sec = 0, .tv_nsec = 250000000 }}. Members may be
-     * integers, arrays of integers and such structs; a struct with a pointer, a bit-field, an unnamed member or a
+     * integers, pointers (printed as signed numbers, as 0.17 does), arrays of integers and such structs; a struct with a
+ * bit-field, an unnamed member or a
      * union, or larger than {@link #MAX_VALUE_RECORD} bytes, is not kept: the reason is returned as a String.
      */
     Object valueRecord(SType.Record r) throws BtfException {
@@ -352,6 +353,8 @@ final class TypeFactory {
                     return why;
                 }
                 t = (SType.Record) v;
+            } else if (t instanceof SType.Ptr) {
+                t = SType.Int.I64; // bpftrace 0.17 prints a pointer member as a signed 64-bit number
             } else if (!(t instanceof SType.Int) && !(t instanceof SType.Array arr && arr.element() instanceof SType.Int)) {
                 return "member " + m.name() + " of " + r.name() + " is a " + t.display();
             }
