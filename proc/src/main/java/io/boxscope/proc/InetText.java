@@ -56,77 +56,90 @@ public final class InetText {
     }
 
     /**
-     * inet_pton(3): the 4 bytes of a dotted IPv4 address or the 16 of an IPv6 one (with {@code ::} and a dotted
-     * IPv4 tail), in network byte order; null when the text is neither (glibc's rules: decimal parts 0-255
-     * without leading zeros, hex groups of 1-4 digits, one {@code ::}).
+     * inet_pton(3): the 4 bytes of a dotted IPv4 address or the 16 of an IPv6 one, in network byte order; null when
+     * the text is neither (a text with a colon is read as IPv6).
      */
     public static byte[] parse(String text) {
-        if (text.contains(":")) {
-            return ipv6Bytes(text);
-        }
-        return ipv4Bytes(text);
+        return text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
     }
 
-    private static byte[] ipv4Bytes(String text) {
-        String[] parts = text.split("\\.", -1);
+    /** inet_pton(AF_INET): four decimal parts 0-255, no leading zeros (glibc's inet_pton4). */
+    public static byte[] parseIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {
             return null;
         }
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0') || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
                 return null;
             }
-            int v = Integer.parseInt(p);
-            if (v > 255) {
+            for (int k = 0; k < p.length(); k++) {
+                if (p.charAt(k) < '0' || p.charAt(k) > '9') {
+                    return null;
+                }
+            }
+            int n = Integer.parseInt(p);
+            if (n > 255) {
                 return null;
             }
-            out[i] = (byte) v;
+            out[i] = (byte) n;
         }
         return out;
     }
 
-    private static byte[] ipv6Bytes(String text) {
-        int gap = text.indexOf("::");
-        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+    /** inet_pton(AF_INET6): hex groups, one "::", an optional trailing dotted IPv4. */
+    public static byte[] parseIpv6(String s) {
+        if (s.isEmpty()) {
             return null;
-        }
-        java.util.List<Integer> head = groups(gap >= 0 ? text.substring(0, gap) : text);
-        java.util.List<Integer> tail = gap >= 0 ? groups(text.substring(gap + 2)) : java.util.List.of();
-        if (head == null || tail == null) {
-            return null;
-        }
-        int n = head.size() + tail.size();
-        if (gap < 0 ? n != 8 : n > 7) {
-            return null;
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < head.size(); i++) {
-            g[i] = head.get(i);
-        }
-        for (int i = 0; i < tail.size(); i++) {
-            g[8 - tail.size() + i] = tail.get(i);
         }
         byte[] out = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            out[2 * i] = (byte) (g[i] >> 8);
-            out[2 * i + 1] = (byte) g[i];
+        String head = s;
+        String tail = null;
+        int dbl = s.indexOf("::");
+        if (dbl >= 0) {
+            if (s.indexOf("::", dbl + 1) >= 0) {
+                return null;
+            }
+            head = s.substring(0, dbl);
+            tail = s.substring(dbl + 2);
+        }
+        java.util.List<Integer> h = groups(head, tail == null);
+        java.util.List<Integer> t = tail == null ? java.util.List.of() : groups(tail, true);
+        if (h == null || t == null) {
+            return null;
+        }
+        int words = h.size() + t.size();
+        if (tail == null ? words != 8 : words > 7) {
+            return null;
+        }
+        int w = 0;
+        for (int g : h) {
+            out[2 * w] = (byte) (g >> 8);
+            out[2 * w + 1] = (byte) g;
+            w++;
+        }
+        w = 8 - t.size();
+        for (int g : t) {
+            out[2 * w] = (byte) (g >> 8);
+            out[2 * w + 1] = (byte) g;
+            w++;
         }
         return out;
     }
 
-    /** Colon-separated hex groups (the last may be a dotted IPv4 address, two groups); null when malformed. */
-    private static java.util.List<Integer> groups(String s) {
+    /** 16-bit words of "a:b:c" (an IPv4 suffix allowed when last is true, as two words); "" is none. */
+    private static java.util.List<Integer> groups(String part, boolean last) {
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        if (s.isEmpty()) {
+        if (part.isEmpty()) {
             return out;
         }
-        String[] parts = s.split(":", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i];
-            if (i == parts.length - 1 && p.contains(".")) {
-                byte[] v4 = ipv4Bytes(p);
+        String[] g = part.split(":", -1);
+        for (int i = 0; i < g.length; i++) {
+            String x = g[i];
+            if (last && i == g.length - 1 && x.indexOf('.') >= 0) {
+                byte[] v4 = parseIpv4(x);
                 if (v4 == null) {
                     return null;
                 }
@@ -134,10 +147,18 @@ public final class InetText {
                 out.add(((v4[2] & 0xff) << 8) | (v4[3] & 0xff));
                 continue;
             }
-            if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+            if (x.isEmpty() || x.length() > 4) {
                 return null;
             }
-            out.add(Integer.parseInt(p, 16));
+            int n = 0;
+            for (int k = 0; k < x.length(); k++) {
+                int d = Character.digit(x.charAt(k), 16);
+                if (d < 0 || x.charAt(k) > 'f') {
+                    return null;
+                }
+                n = n * 16 + d;
+            }
+            out.add(n);
         }
         return out;
     }

@@ -61,5 +61,7 @@ class InetTextTest {
         assertEquals("abcdef01000000000000000000000000", hex("abcd:EF01::"));
         assertEquals(null, hex(""));
         assertEquals(null, hex(":::"));
+        assertEquals(null, hex("1.2.3.4::"));
+        assertEquals(null, hex("::1.2.3.4:5"));
     }
 }

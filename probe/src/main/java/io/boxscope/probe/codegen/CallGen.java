@@ -95,8 +95,9 @@ final class CallGen {
     }
 
     /**
-     * buf(ptr, N) / buf(array): a length byte, then N bytes read from the pointer (or the array's place), as
-     * {@link io.boxscope.probe.runtime} decodes a {@link SType.Buffer}. The length must be known when compiling.
+     * buf(ptr, N) / buf(array) / buf("literal", N): a length byte, then N bytes read from the pointer (or the array's
+     * place, or the literal's bytes), as {@link io.boxscope.probe.runtime} decodes a {@link SType.Buffer}; an N known
+     * only at run time is clamped to the buffer's size.
      */
     void buf(Expr.Call c, SType.Buffer bt, Reg base, int off) {
         Expr src = c.args().getFirst();
@@ -116,25 +117,14 @@ final class CallGen {
             }
             return;
         }
+        // buf(ptr, $n): min($n, the buffer's size) bytes (unsigned, as bpftrace 0.17 selects), decided at run time
+        int mark = g.frame.mark();
+        int len = 0;
         if (!literalLength) {
-            // buf(ptr, $n): min($n, the buffer's size) bytes (unsigned, as bpftrace 0.17 selects), decided at run time
-            int mark = g.frame.mark();
-            int len = g.frame.alloc(8, c.span());
+            len = g.frame.alloc(8, c.span());
             clampedLength(c.args().get(1), n);
             a.stx(Size.DW, Reg.R10, len, Reg.R0);
             a.stx(Size.B, base, off, Reg.R0);
-            if (x.type(src) instanceof SType.Array) {
-                x.members.address(src);
-            } else {
-                x.integer(src);
-            }
-            a.mov(Reg.R3, Reg.R0);
-            g.addr(Reg.R1, base, off + 1);
-            a.ldx(Size.DW, Reg.R2, Reg.R10, len);
-            clamp(Reg.R2, n);
-            a.call(x.members.user(src) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-            g.frame.release(mark);
-            return;
         }
         if (x.type(src) instanceof SType.Array) {
             x.members.address(src);
@@ -143,9 +133,17 @@ final class CallGen {
         }
         a.mov(Reg.R3, Reg.R0);
         g.addr(Reg.R1, base, off + 1);
-        a.movImm(Reg.R2, n);
+        if (literalLength) {
+            a.movImm(Reg.R2, n);
+        } else {
+            a.ldx(Size.DW, Reg.R2, Reg.R10, len);
+            clamp(Reg.R2, n);
+        }
         a.call(x.members.user(src) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-        a.st(Size.B, base, off, n);
+        if (literalLength) {
+            a.st(Size.B, base, off, n);
+        }
+        g.frame.release(mark);
     }
 
     /** pton("ADDRESS"): the address bytes (parsed when compiling, as bpftrace does) stored at base + off. */

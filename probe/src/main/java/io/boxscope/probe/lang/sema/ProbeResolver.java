@@ -277,14 +277,7 @@ final class ProbeResolver {
         Glob provider = Glob.of(ap.parts().size() == 3 ? ap.parts().get(1) : "*");
         Glob name = Glob.of(ap.parts().getLast());
         List<Attach> out = new ArrayList<>();
-        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
-        for (io.boxscope.bpf.elf.UsdtNote n : notes) {
-            if (provider.matches(n.provider()) && name.matches(n.name())) {
-                int site = sites.merge(n.id(), 1, Integer::sum) - 1;
-                out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
-                        List.of(file.toString(), n.provider(), n.name()), site));
-            }
-        }
+        usdtSites(file, notes, provider, name, out);
         if (out.isEmpty()) {
             String what = String.join(":", ap.parts().subList(1, ap.parts().size()));
             List<String> near = provider.isWildcard() || name.isWildcard() ? List.of()
@@ -327,20 +320,25 @@ final class ProbeResolver {
             } catch (io.boxscope.bpf.elf.ElfException e) {
                 continue; // a mapped file that is not an ELF file (a locale archive, a font): no notes
             }
-            java.util.Map<String, Integer> sites = new java.util.HashMap<>();
-            for (io.boxscope.bpf.elf.UsdtNote n : notes) {
-                if (provider.matches(n.provider()) && name.matches(n.name())) {
-                    int site = sites.merge(n.id(), 1, Integer::sum) - 1;
-                    out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
-                            List.of(file.toString(), n.provider(), n.name()), site));
-                }
-            }
+            usdtSites(file, notes, provider, name, out);
         }
         if (out.isEmpty()) {
             diags.error(ap.span(), "usdt probe not found in process " + pid + ": " + String.join(":", parts),
                     "list them with: boxscope probe -l 'usdt:/proc/" + pid + "/exe:*'");
         }
         return out;
+    }
+
+    /** One attach point per probe site of {@code file} matching the globs, numbered per probe (inlined sites). */
+    private static void usdtSites(Path file, List<io.boxscope.bpf.elf.UsdtNote> notes, Glob provider, Glob name, List<Attach> out) {
+        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
+        for (io.boxscope.bpf.elf.UsdtNote n : notes) {
+            if (provider.matches(n.provider()) && name.matches(n.name())) {
+                int site = sites.merge(n.id(), 1, Integer::sum) - 1;
+                out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
+                        List.of(file.toString(), n.provider(), n.name()), site));
+            }
+        }
     }
 
     private List<Attach> timer(AttachPoint ap, ProbeKind kind) {
