@@ -62,7 +62,8 @@ final class ProbeRun {
         }
         CompiledScript script;
         try {
-            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals()), o.cgroupDir() != null);
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals())
+                    .withPid(o.pid() == null ? 0 : o.pid()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             err.print(e.getMessage());
             err.flush();

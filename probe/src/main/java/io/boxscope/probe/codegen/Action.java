@@ -53,6 +53,9 @@ public sealed interface Action {
      */
     record StrftimeFormat(String format) implements Action {}
 
+    /** The filter of a {@code cgroup_path(id, "filter")} (hierarchy names, a wildcard), kept here as strftime formats are. */
+    record CgroupPathFilter(String filter) implements Action {}
+
     /** {@code system(format, args...)} (--unsafe): the formatted command, run by {@code /bin/sh -c} in user space. */
     record System(String format, List<SType> types, List<Integer> offsets) implements Action {
         public System {

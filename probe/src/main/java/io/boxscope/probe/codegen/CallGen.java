@@ -46,10 +46,11 @@ final class CallGen {
     /** A call whose value is an integer, into R0. */
     void integer(Expr.Call c) {
         switch (c.name()) {
-            case "ksym" -> x.integer(c.args().getFirst());
+            case "ksym", "strerror", "cgroup_path" -> x.integer(c.args().getFirst());
             case "bswap" -> bswap(c);
             case "strncmp" -> strings.strncmp(c.args().get(0), c.args().get(1), (int) literal(c.args().get(2)));
             case "kaddr" -> a.ldImm64(Reg.R0, kaddr(c));
+            case "uaddr" -> a.ldImm64(Reg.R0, g.program.constant(c)); // resolved by the front end (CallTyper.uaddr)
             case "cgroupid" -> a.ldImm64(Reg.R0, cgroupid(c));
             // the context of kprobes, uprobes and usdt probes is the saved struct pt_regs
             case "reg" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) g.program.constant(c));
@@ -78,6 +79,10 @@ final class CallGen {
             a.movImm(Reg.R0, arr.size() == 16 ? 10 : 2); // AF_INET6 : AF_INET
         }
         a.stx(Size.DW, base, off, Reg.R0);
+        if (addr instanceof Expr.Call p && p.name().equals("pton")) {
+            pton(p, base, off + 8);
+            return;
+        }
         if (addr instanceof Expr.Variable v) {
             g.copy(base, off + 8, Reg.R10, x.slot(v), Layouts.round((int) arr.size()), Reg.R0);
             return;
@@ -90,15 +95,37 @@ final class CallGen {
     }
 
     /**
-     * buf(ptr, N) / buf(array): a length byte, then N bytes read from the pointer (or the array's place), as
-     * {@link io.boxscope.probe.runtime} decodes a {@link SType.Buffer}. The length must be known when compiling.
+     * buf(ptr, N) / buf(array) / buf("literal", N): a length byte, then N bytes read from the pointer (or the array's
+     * place, or the literal's bytes), as {@link io.boxscope.probe.runtime} decodes a {@link SType.Buffer}; an N known
+     * only at run time is clamped to the buffer's size.
      */
     void buf(Expr.Call c, SType.Buffer bt, Reg base, int off) {
         Expr src = c.args().getFirst();
-        if (c.args().size() == 2 && !(c.args().get(1) instanceof Expr.IntLit)) {
-            throw ExprGen.unsupported(c, "buf() with a length that is not a literal");
-        }
         int n = bt.length();
+        boolean literalLength = c.args().size() == 1 || c.args().get(1) instanceof Expr.IntLit;
+        if (src instanceof Expr.StrLit s) {
+            // a string literal's bytes, zero-padded to the buffer's size (bpftrace reads them from its own copy)
+            byte[] bytes = s.bytes();
+            for (int i = 0; i < n; i++) { // byte stores: the buffer starts after its length byte, unaligned
+                a.st(Size.B, base, off + 1 + i, i < bytes.length ? bytes[i] : 0);
+            }
+            if (literalLength) {
+                a.st(Size.B, base, off, n);
+            } else {
+                clampedLength(c.args().get(1), n);
+                a.stx(Size.B, base, off, Reg.R0);
+            }
+            return;
+        }
+        // buf(ptr, $n): min($n, the buffer's size) bytes (unsigned, as bpftrace 0.17 selects), decided at run time
+        int mark = g.frame.mark();
+        int len = 0;
+        if (!literalLength) {
+            len = g.frame.alloc(8, c.span());
+            clampedLength(c.args().get(1), n);
+            a.stx(Size.DW, Reg.R10, len, Reg.R0);
+            a.stx(Size.B, base, off, Reg.R0);
+        }
         if (x.type(src) instanceof SType.Array) {
             x.members.address(src);
         } else {
@@ -106,9 +133,52 @@ final class CallGen {
         }
         a.mov(Reg.R3, Reg.R0);
         g.addr(Reg.R1, base, off + 1);
-        a.movImm(Reg.R2, n);
+        if (literalLength) {
+            a.movImm(Reg.R2, n);
+        } else {
+            a.ldx(Size.DW, Reg.R2, Reg.R10, len);
+            clamp(Reg.R2, n);
+        }
         a.call(x.members.user(src) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-        a.st(Size.B, base, off, n);
+        if (literalLength) {
+            a.st(Size.B, base, off, n);
+        }
+        g.frame.release(mark);
+    }
+
+    /** pton("ADDRESS"): the address bytes (parsed when compiling, as bpftrace does) stored at base + off. */
+    void pton(Expr.Call c, Reg base, int off) {
+        byte[] addr = io.boxscope.proc.InetText.parse(((Expr.StrLit) c.args().getFirst()).value());
+        for (int i = 0; i < addr.length; i++) {
+            a.st(Size.B, base, off + i, addr[i]);
+        }
+    }
+
+    /**
+     * cgroup_path(id [, "filter"]): the id and the number of the filter's action (-1 without one), which user space
+     * turns into {@code hierarchy:path} entries as bpftrace 0.17 does ({@code runtime.CgroupPaths}).
+     */
+    void cgroupPath(Expr.Call c, Reg base, int off) {
+        x.integer(c.args().getFirst());
+        a.stx(Size.DW, base, off, Reg.R0);
+        long filter = c.args().size() == 2
+                ? g.action(new Action.CgroupPathFilter(((Expr.StrLit) c.args().get(1)).value())) : -1;
+        a.ldImm64(Reg.R0, filter);
+        a.stx(Size.DW, base, off + 8, Reg.R0);
+    }
+
+    /** A length expression into R0, as an unsigned number no larger than {@code max}. */
+    void clampedLength(Expr len, int max) {
+        x.integer(len);
+        clamp(Reg.R0, max);
+    }
+
+    /** {@code r = r > max (unsigned) ? max : r}, in a form the verifier reads as bounds on r. */
+    void clamp(Reg r, int max) {
+        io.boxscope.bpf.asm.Label ok = a.newLabel();
+        a.jmp(io.boxscope.bpf.asm.JmpOp.JLE, r, max, ok);
+        a.movImm(r, max);
+        a.bind(ok);
     }
 
     /** bswap(x): the bytes of x's integer type reversed (bpftrace's bswap keeps the type's width). */

@@ -348,6 +348,13 @@ final class ExprGen {
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+        } else if (target instanceof SType.Record rt && !(e instanceof Expr.Variable) && !(e instanceof Expr.MapRef)) {
+            // a whole struct (*p, p->embedded): its bytes read from where it lives, kernel or user memory as its root
+            members.address(e);
+            a.mov(Reg.R3, Reg.R0);
+            g.addr(Reg.R1, base, off);
+            a.movImm(Reg.R2, (int) rt.size());
+            a.call(members.user(e) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
         } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
         } else if (e instanceof Expr.MapRef m && Layouts.size(t) > 8) {
@@ -397,6 +404,10 @@ final class ExprGen {
             a.stx(Size.DW, base, off, Reg.R0);
             integer(c.args().get(1));
             a.stx(Size.DW, base, off + 8, Reg.R0);
+        } else if (t instanceof SType.Array && e instanceof Expr.Call c && c.name().equals("pton")) {
+            calls.pton(c, base, off);
+        } else if (t instanceof SType.Special s && s.kind() == SpecialKind.CGROUP_PATH && e instanceof Expr.Call c) {
+            calls.cgroupPath(c, base, off);
         } else if (t instanceof SType.Buffer bt && e instanceof Expr.Call c && c.name().equals("buf")) {
             calls.buf(c, bt, base, off);
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.INET && e instanceof Expr.Call c
@@ -431,7 +442,8 @@ final class ExprGen {
                 a.stx(Size.DW, base, off + 8, Reg.R0);
             }
         } else if (t.isIntegerLike() || t instanceof SType.Agg || t instanceof SType.Special s && (s.kind() == SpecialKind.PROBE
-                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER)) {
+                || s.kind() == SpecialKind.USERNAME || s.kind() == SpecialKind.KSYM || s.kind() == SpecialKind.CONTAINER
+                || s.kind() == SpecialKind.STRERROR)) {
             integer(e);
             a.stx(Size.DW, base, off, Reg.R0);
         } else {

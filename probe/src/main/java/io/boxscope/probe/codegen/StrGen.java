@@ -116,10 +116,27 @@ final class StrGen {
             return;
         }
         int n = Math.min(g.program.options().strlen(), cap);
-        if (c.args().size() == 2) {
-            if (!(c.args().get(1) instanceof Expr.IntLit len)) {
-                throw ExprGen.unsupported(c, "str() with a length that is not a literal");
-            }
+        if (c.args().size() == 2 && !(c.args().get(1) instanceof Expr.IntLit)) {
+            // str(p, $n): $n characters and the NUL, at most the string's size (bpftrace 0.17 takes the smaller,
+            // unsigned), decided at run time; the verifier sees the bound through the clamp
+            int mark = g.frame.mark();
+            int len = g.frame.alloc(8, c.span());
+            x.integer(c.args().get(1));
+            a.add(Reg.R0, 1);
+            a.stx(Size.DW, Reg.R10, len, Reg.R0);
+            x.integer(arg);
+            a.mov(Reg.R3, Reg.R0);
+            g.addr(Reg.R1, base, off);
+            a.ldx(Size.DW, Reg.R2, Reg.R10, len);
+            io.boxscope.bpf.asm.Label ok = a.newLabel();
+            a.jmp(io.boxscope.bpf.asm.JmpOp.JLE, Reg.R2, n, ok);
+            a.movImm(Reg.R2, n);
+            a.bind(ok);
+            a.call(x.members.user(arg) ? Helper.PROBE_READ_USER_STR : Helper.PROBE_READ_KERNEL_STR);
+            g.frame.release(mark);
+            return;
+        }
+        if (c.args().size() == 2 && c.args().get(1) instanceof Expr.IntLit len) {
             n = (int) Math.max(1, Math.min(n, len.value() + 1));
         }
         x.integer(arg);

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Turns the target of {@code uprobe:TARGET:FUNC} into a file, as bpftrace does: a path is used as given; a
- * bare name is looked up on $PATH ({@code bash}) and then in the standard library directories
- * ({@code libc} → {@code /lib/x86_64-linux-gnu/libc.so.6}), taking only ELF files (Debian's
+ * bare name is looked up on $PATH ({@code bash}), then in the dynamic linker's cache as bcc does for bpftrace
+ * ({@link LdSoCache}: {@code libc} → {@code /lib/x86_64-linux-gnu/libc.so.6}, {@code libssl} →
+ * {@code libssl.so.3}), then in the standard library directories, taking only ELF files (Debian's
  * {@code libc.so} linker script is skipped).
  */
 public final class UprobeTargets {
@@ -53,6 +54,10 @@ public final class UprobeTargets {
     }
 
     static Optional<Path> library(String name) {
+        Optional<String> cached = LdSoCache.find(LdSoCache.read(Path.of("/etc/ld.so.cache")), name);
+        if (cached.isPresent() && Files.isRegularFile(Path.of(cached.get())) && isElf(Path.of(cached.get()))) {
+            return Optional.of(Path.of(cached.get()));
+        }
         String base = name.startsWith("lib") ? name : "lib" + name;
         for (String d : LIB_DIRS) {
             Path dir = Path.of(d);

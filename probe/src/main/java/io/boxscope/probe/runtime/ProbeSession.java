@@ -411,6 +411,7 @@ public final class ProbeSession implements AutoCloseable {
             case Action.Zero z -> clear(script.maps().get(z.map()), true);
             case Action.Exit e -> exited = true;
             case Action.StrftimeFormat f -> throw new IllegalStateException("a strftime format is not a record");
+            case Action.CgroupPathFilter f -> throw new IllegalStateException("a cgroup_path filter is not a record");
             case Action.System sys -> {
                 List<Value> args = new ArrayList<>();
                 for (int i = 0; i < sys.types().size(); i++) {

@@ -131,11 +131,49 @@ final class ValueDecoder {
                 int n = Math.min(bt.length(), b[off] & 0xff);
                 yield new Value.Buffer(java.util.Arrays.copyOfRange(b, off + 1, off + 1 + n));
             }
+            case SType.Record r -> {
+                List<Value.Field> fields = new ArrayList<>();
+                for (SType.RecordField f : r.fields()) {
+                    int at = off + (int) f.offset();
+                    fields.add(new Value.Field(f.name(), f.type() instanceof SType.Int fi
+                            ? new Value.Int(intAt(b, at, fi.bytes()), fi.bytes() * 8, fi.signed()) : decode(f.type(), b, at, false)));
+                }
+                yield new Value.Record(fields);
+            }
+            case SType.Array arr when arr.element() instanceof SType.Int ei -> {
+                List<Value> els = new ArrayList<>();
+                for (int k = 0; k < arr.length(); k++) {
+                    els.add(new Value.Int(ValueDecoder.intAt(b, off + k * ei.bytes(), ei.bytes()), ei.bytes() * 8, ei.signed()));
+                }
+                yield new Value.Array(els);
+            }
+            case SType.Special s when s.kind() == SpecialKind.STRERROR -> {
+                long n = u64(b, off);
+                yield new Value.Resolved(ResolvedKind.STRERROR, StrError.describe((int) n), n);
+            }
+            case SType.Special s when s.kind() == SpecialKind.CGROUP_PATH -> {
+                long id = u64(b, off);
+                long filter = u64(b, off + 8);
+                String glob = filter >= 0 && filter < actions.size()
+                        && actions.get((int) filter) instanceof io.boxscope.probe.codegen.Action.CgroupPathFilter f ? f.filter() : null;
+                yield new Value.Resolved(ResolvedKind.CGROUP_PATH, CgroupPaths.describe(id, glob), id);
+            }
             case SType.Special s when s.kind() == SpecialKind.USERNAME -> {
                 long uid = u64(b, off);
                 yield new Value.Resolved(ResolvedKind.USERNAME, userName(uid), uid);
             }
             default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
+        };
+    }
+
+    /** The {@code bytes}-wide integer at {@code off} in native order, zero-extended. */
+    static long intAt(byte[] b, int off, int bytes) {
+        ByteBuffer bb = ByteBuffer.wrap(b, off, bytes).order(ByteOrder.nativeOrder());
+        return switch (bytes) {
+            case 1 -> b[off] & 0xffL;
+            case 2 -> bb.getShort() & 0xffffL;
+            case 4 -> bb.getInt() & 0xffffffffL;
+            default -> bb.getLong();
         };
     }
 

@@ -102,7 +102,9 @@ class MemberCodegenTest {
         String sys = asm("BEGIN { system(\"echo %d\", 5); }", new CheckOptions(true, List.of()));
         assertTrue(sys.contains("call bpf_ringbuf_reserve#"), sys);
         assertThrows(ProgramException.class, () -> asm("BEGIN { system(\"echo %d\", 5); }"));
-        assertThrows(ProgramException.class, () -> asm("BEGIN { $n = 3; printf(\"%r\\n\", buf(\"abc\", $n)); }"));
+        // a length known only at run time is clamped to the buffer's 64 bytes before the read, as bpftrace 0.17 does
+        String varLen = asm("tracepoint:syscalls:sys_enter_write { $n = 3; printf(\"%r\\n\", buf(args->buf, $n)); }");
+        assertTrue(varLen.matches("(?s).*if r2 <= 0x40 goto pc\\+1.*call bpf_probe_read_user#.*"), varLen);
     }
 
     @Test

@@ -25,13 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 @KernelTest
 class OutputCorpusRuntimeTest {
     /** Case name → why it cannot run through code generation yet. */
-    static final Map<String, String> NOT_YET = Map.ofEntries(
-            Map.entry("printf-buffers", "front end: buf() of a string literal refused; codegen has no buf()"),
-            Map.entry("printf-buffer-width", "front end: buf() of a string literal refused; codegen has no buf()"),
-            Map.entry("print-buffer-and-buffer-map", "front end: buf() of a string literal refused; codegen has no buf()"),
-            Map.entry("printf-resolved-strings", "front end: strerror() unknown; codegen has no ntop()/ksym()"),
-            Map.entry("print-unquoted-types-in-json", "front end: strerror() unknown; codegen has no cgroup_path()"),
-            Map.entry("printf-ipv6", "front end: pton() unknown"));
+    static final Map<String, String> NOT_YET = Map.of();
 
     private static boolean runnable(Corpus.Case k) {
         return k.error() == null && k.live() != Corpus.Live.NO && k.args().isEmpty();

@@ -30,7 +30,7 @@ class BpftraceToolsRunTest {
     /** Tools bpftrace 0.17 also runs on this machine. */
     static final List<String> BOTH = List.of("bashreadline", "bitesize", "cpuwalk", "execsnoop", "gethostlatency",
             "killsnoop", "naptime", "opensnoop", "pidpersec", "setuids", "statsnoop", "syncsnoop",
-            "syscount", "writeback");
+            "syscount", "writeback", "ssllatency", "sslsnoop", "threadsnoop");
     /** Tools only boxscope runs here: bpftrace needs kernel headers for them, boxscope reads BTF. */
     static final List<String> OURS_ONLY = List.of("runqlat", "tcpdrop");
     static final String COMMAND = "/usr/bin/sleep 1";

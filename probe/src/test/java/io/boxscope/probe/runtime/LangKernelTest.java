@@ -76,4 +76,34 @@ class LangKernelTest {
         assertEquals(theirs, ours);
         assertTrue(ours.contains("system 42 ran\nafter\n"), ours);
     }
+
+    /**
+     * {@code usdt:NAME} and {@code usdt::PROVIDER:NAME} without a file, with -p: the probes of the files the process
+     * maps, named by the process's view of the file ({@code /proc/PID/root/...}), as bpftrace 0.17 prints them.
+     */
+    @Test
+    void usdtWithoutAFileLooksInTheProcess() throws Exception {
+        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
+        String python = java.nio.file.Path.of("/usr/bin/python3").toRealPath().toString();
+        Process py = new ProcessBuilder(python, "-S", "-c", "import gc, time\nwhile True:\n    gc.collect(); time.sleep(0.05)")
+                .redirectErrorStream(true).start();
+        try {
+            Thread.sleep(300);
+            int pid = (int) py.pid();
+            for (String program : List.of("usdt:gc__start /pid == " + pid + "/ { printf(\"%s %d\\n\", probe, arg0); exit(); }",
+                    "usdt::python:gc__done /pid == " + pid + "/ { printf(\"%s\\n\", probe); exit(); }")) {
+                Process p = new ProcessBuilder("bpftrace", "-p", Integer.toString(pid), "-e", program)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                p.getOutputStream().close();
+                String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
+                String ours = Runs.run(program, new CheckOptions(false, List.of()).withPid(pid), false, Duration.ofSeconds(20),
+                        null, null).out();
+                assertEquals(theirs, ours, program);
+                assertTrue(ours.contains("usdt:/proc/" + pid + "/root/"), ours);
+            }
+        } finally {
+            py.destroyForcibly();
+        }
+    }
 }

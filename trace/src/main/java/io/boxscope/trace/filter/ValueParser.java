@@ -147,104 +147,14 @@ final class ValueParser {
         return new Value.Net(new Value.Addr(ip), bits);
     }
 
-    /** inet_pton(AF_INET): four decimal parts 0-255, no leading zeros (glibc's inet_pton4). */
+    /** inet_pton(AF_INET) ({@link io.boxscope.proc.InetText#parseIpv4}). */
     static byte[] ipv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                return null;
-            }
-            for (int k = 0; k < p.length(); k++) {
-                if (p.charAt(k) < '0' || p.charAt(k) > '9') {
-                    return null;
-                }
-            }
-            int n = Integer.parseInt(p);
-            if (n > 255) {
-                return null;
-            }
-            out[i] = (byte) n;
-        }
-        return out;
+        return io.boxscope.proc.InetText.parseIpv4(s);
     }
 
-    /** inet_pton(AF_INET6): hex groups, one "::", an optional trailing dotted IPv4. */
+    /** inet_pton(AF_INET6) ({@link io.boxscope.proc.InetText#parseIpv6}). */
     static byte[] ipv6(String s) {
-        if (s.isEmpty()) {
-            return null;
-        }
-        byte[] out = new byte[16];
-        String head = s;
-        String tail = null;
-        int dbl = s.indexOf("::");
-        if (dbl >= 0) {
-            if (s.indexOf("::", dbl + 1) >= 0) {
-                return null;
-            }
-            head = s.substring(0, dbl);
-            tail = s.substring(dbl + 2);
-        }
-        java.util.List<Integer> h = groups(head, tail == null);
-        java.util.List<Integer> t = tail == null ? java.util.List.of() : groups(tail, true);
-        if (h == null || t == null) {
-            return null;
-        }
-        int words = h.size() + t.size();
-        if (tail == null ? words != 8 : words > 7) {
-            return null;
-        }
-        int w = 0;
-        for (int g : h) {
-            out[2 * w] = (byte) (g >> 8);
-            out[2 * w + 1] = (byte) g;
-            w++;
-        }
-        w = 8 - t.size();
-        for (int g : t) {
-            out[2 * w] = (byte) (g >> 8);
-            out[2 * w + 1] = (byte) g;
-            w++;
-        }
-        return out;
-    }
-
-    /** 16-bit words of "a:b:c" (an IPv4 suffix allowed when last is true, as two words); "" is none. */
-    private static java.util.List<Integer> groups(String part, boolean last) {
-        java.util.List<Integer> out = new java.util.ArrayList<>();
-        if (part.isEmpty()) {
-            return out;
-        }
-        String[] g = part.split(":", -1);
-        for (int i = 0; i < g.length; i++) {
-            String x = g[i];
-            if (last && i == g.length - 1 && x.indexOf('.') >= 0) {
-                byte[] v4 = ipv4(x);
-                if (v4 == null) {
-                    return null;
-                }
-                out.add(((v4[0] & 0xff) << 8) | (v4[1] & 0xff));
-                out.add(((v4[2] & 0xff) << 8) | (v4[3] & 0xff));
-                continue;
-            }
-            if (x.isEmpty() || x.length() > 4) {
-                return null;
-            }
-            int n = 0;
-            for (int k = 0; k < x.length(); k++) {
-                int d = Character.digit(x.charAt(k), 16);
-                if (d < 0 || x.charAt(k) > 'f') {
-                    return null;
-                }
-                n = n * 16 + d;
-            }
-            out.add(n);
-        }
-        return out;
+        return io.boxscope.proc.InetText.parseIpv6(s);
     }
 
     /** sysdig: "" is 0, digits are a number (stoi, then 16 bits), anything else a service name. */

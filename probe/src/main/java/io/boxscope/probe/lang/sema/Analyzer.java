@@ -54,7 +54,7 @@ public final class Analyzer {
             diags.warning(program.span(), "kernel BTF unreadable, struct types are unknown: " + e.getMessage());
         }
         TypeFactory factory = new TypeFactory(btf, program.structs());
-        ProbeResolver resolver = new ProbeResolver(kernel, diags);
+        ProbeResolver resolver = new ProbeResolver(kernel, diags, options.pid());
         List<Map<AttachPoint, List<Attach>>> expansions = new ArrayList<>();
         List<List<ProbeKind>> kinds = new ArrayList<>();
         for (Probe p : program.probes()) {
@@ -75,6 +75,11 @@ public final class Analyzer {
             }
             expansions.add(m);
             kinds.add(ks);
+        }
+        if (!resolver.skipped.isEmpty() && !diags.hasErrors()
+                && expansions.stream().allMatch(m -> m.values().stream().allMatch(List::isEmpty))) {
+            diags.error(program.probes().getFirst().attachPoints().getFirst().span(), "No probes to attach",
+                    "no function of the target: " + String.join(", ", resolver.skipped));
         }
         for (ProbeKind once : List.of(ProbeKind.BEGIN, ProbeKind.END)) {
             boolean seen = false;

@@ -10,7 +10,7 @@ import io.boxscope.probe.lang.ast.Expr;
  */
 final class CallTyper {
     static final List<String> FUNCTIONS = List.of("printf", "print", "time", "strftime", "str", "buf", "join", "ksym",
-            "usym", "kaddr", "uaddr", "ntop", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
+            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
             "override", "bswap", "kstack", "ustack", "clear", "zero", "delete", "count", "sum", "avg", "min", "max", "stats",
             "hist", "lhist");
 
@@ -151,9 +151,17 @@ final class CallTyper {
                 if (!t.scope.all(k -> k == ProbeKind.UPROBE || k == ProbeKind.URETPROBE || k == ProbeKind.USDT)) {
                     yield err(c, "uaddr can not be used with \"" + t.scope.kind().label() + "\" probes");
                 }
-                yield SType.Int.U64;
+                yield uaddr(c);
             }
             case "ntop" -> ntop(c);
+            case "pton" -> pton(c);
+            case "strerror" -> arity(c, 1, 1) && intArg(c, 0) ? new SType.Special(SpecialKind.STRERROR) : ExprTyper.ERROR;
+            case "cgroup_path" -> {
+                if (!arity(c, 1, 2) || !intArg(c, 0) || c.args().size() == 2 && stringLiteral(c, 1) == null) {
+                    yield ExprTyper.ERROR;
+                }
+                yield new SType.Special(SpecialKind.CGROUP_PATH);
+            }
             case "cgroupid" -> arity(c, 1, 1) && stringLiteral(c, 0) != null ? SType.Int.U64 : ExprTyper.ERROR;
             case "exit" -> arity(c, 0, 0) ? new SType.None() : ExprTyper.ERROR;
             case "signal" -> signal(c);
@@ -279,6 +287,9 @@ final class CallTyper {
             if (v == ExprTyper.ERROR) {
                 return v;
             }
+            if (v instanceof SType.Record r && t.recordValue(first, r) == ExprTyper.ERROR) {
+                return ExprTyper.ERROR;
+            }
             if (c.args().size() > 1) {
                 return err(c, "print() takes the top and div arguments only with a whole map (print(@m, 10))");
             }
@@ -348,7 +359,8 @@ final class CallTyper {
             }
             return err(c, "buf() needs a length unless its argument is an array: buf(ptr, LENGTH)");
         }
-        if (!a.isIntegerLike() && !(a instanceof SType.Array)) {
+        boolean literal = c.args().getFirst() instanceof Expr.StrLit;
+        if (!a.isIntegerLike() && !(a instanceof SType.Array) && !literal) {
             return err(c, "buf() expects an integer or a pointer type as first argument (" + a.display() + " provided)");
         }
         Expr len = c.args().get(1);
@@ -363,6 +375,54 @@ final class CallTyper {
             return err(len, "buf() length must be an integer");
         }
         return new SType.Buffer(64);
+    }
+
+    /**
+     * pton("1.2.3.4") / pton("fe80::1"): the address in network byte order as {@code int8[4]} or {@code int8[16]}, as
+     * bpftrace 0.17 types it (the text is parsed here, when compiling, as inet_pton(3) would).
+     */
+    private SType pton(Expr.Call c) {
+        if (!arity(c, 1, 1)) {
+            return ExprTyper.ERROR;
+        }
+        String text = stringLiteral(c, 0);
+        if (text == null) {
+            return ExprTyper.ERROR;
+        }
+        // bpftrace 0.17 takes a text with a dot for IPv4, so it refuses "::ffff:10.0.0.1" (inet_pton would not)
+        byte[] addr = text.contains(".") && text.contains(":") ? null : io.boxscope.proc.InetText.parse(text);
+        if (addr == null) {
+            return err(c, "pton() expects a valid IPv4/IPv6 address, got " + text);
+        }
+        return new SType.Array(new SType.Int(1, true), addr.length);
+    }
+
+    /**
+     * uaddr("symbol"): the data symbol's address in the probe's file, resolved when compiling as bpftrace 0.17 does:
+     * the symbol table's value, which is the run-time address in a non-PIE executable and an offset from the load
+     * address in a shared library or PIE (0.17 prints that too). Every attach point of the probe must have it.
+     */
+    private SType uaddr(Expr.Call c) {
+        String name = ((Expr.StrLit) c.args().getFirst()).value();
+        Long value = null;
+        for (Attach at : t.scope.attaches) {
+            java.nio.file.Path file = java.nio.file.Path.of(at.target().getFirst());
+            java.util.Optional<Long> v;
+            try {
+                v = t.kernel.objectSymbol(file, name);
+            } catch (java.io.IOException e) {
+                v = java.util.Optional.empty();
+            }
+            if (v.isEmpty() || value != null && !value.equals(v.get())) {
+                return err(c, "Could not resolve symbol: " + file + ":" + name,
+                        "uaddr() takes a data symbol (an object such as a global variable) of the probed file");
+            }
+            value = v.get();
+        }
+        if (value != null) {
+            t.constants.put(c, value);
+        }
+        return SType.Int.U64;
     }
 
     private SType ntop(Expr.Call c) {

@@ -115,6 +115,9 @@ final class Checker {
         if (v instanceof SType.Agg ag && scalarAgg(ag.kind())) {
             return v; // bpftrace 0.17 copies this CPU's count/sum/min/max; the copy keeps the aggregation's type
         }
+        if (v instanceof SType.Record r) {
+            return t.recordValue(value, r);
+        }
         if (v != ExprTyper.ERROR && !ExprTyper.storable(v)) {
             return t.error(value.span(), "a value of type '" + v.display() + "' cannot be stored",
                     v instanceof SType.Record ? "store a pointer to it, or one of its fields" : "");

@@ -170,6 +170,12 @@ final class ExprTyper {
             if (t == ERROR) {
                 return ERROR;
             }
+            if (t instanceof SType.Record r) {
+                t = recordValue(k, r); // a struct key, printed {.a=1,.b=2} as bpftrace 0.17
+                if (t == ERROR) {
+                    return ERROR;
+                }
+            }
             if (!storable(t)) {
                 return error(k.span(), "a value of type '" + t.display() + "' cannot be a map key");
             }
@@ -185,9 +191,29 @@ final class ExprTyper {
         }
     }
 
+    /**
+     * A struct used as a value (stored, printed): its type with the members listed ({@link TypeFactory#valueRecord}),
+     * also recorded as the expression's type; an error saying why when it cannot be a value.
+     */
+    SType recordValue(Expr e, SType.Record r) {
+        Object v;
+        try {
+            v = factory.btf() == null && r.btfId() > 0 ? "no kernel BTF" : factory.valueRecord(r);
+        } catch (IOException e2) {
+            v = e2.getMessage();
+        }
+        if (v instanceof String why) {
+            return error(e.span(), "a value of type '" + r.display() + "' cannot be stored here: " + why,
+                    "store a pointer to it, or one of its fields");
+        }
+        types.put(e, (SType) v);
+        return (SType) v;
+    }
+
     static boolean storable(SType t) {
         return !(t instanceof SType.None) && !(t instanceof SType.Agg)
-                && !(t instanceof SType.Special s && s.kind() == SpecialKind.STACK_MODE) && !(t instanceof SType.Record);
+                && !(t instanceof SType.Special s && s.kind() == SpecialKind.STACK_MODE)
+                && !(t instanceof SType.Record r && r.fields().isEmpty()); // a struct only with its members listed
     }
 
     private SType builtin(Expr.Builtin b) {

@@ -34,6 +34,36 @@ public interface KernelInfo {
     /** Function symbols of an ELF file (for uprobe wildcards). */
     List<String> functions(Path elf) throws IOException;
 
+    /**
+     * Whether {@code elf} (or its debug file) has function {@code name}, also as a versioned name
+     * ({@code pthread_create@GLIBC_2.2.5}): a uprobe on a function it lacks is skipped, as bpftrace does.
+     */
+    default boolean hasFunction(Path elf, String name) throws IOException {
+        return functions(elf).contains(name);
+    }
+
+    /**
+     * The value (st_value, unrelocated) of data symbol {@code name} (STT_OBJECT, as bcc resolves it for bpftrace's
+     * {@code uaddr}) of {@code elf}, plain or versioned name; empty when the file has none.
+     */
+    default Optional<Long> objectSymbol(Path elf, String name) throws IOException {
+        for (io.boxscope.bpf.elf.ElfSymbol s : io.boxscope.bpf.elf.ElfFile.read(elf).symbols()) {
+            if (s.type() == io.boxscope.bpf.elf.ElfSymbol.Type.OBJECT && s.value() != 0
+                    && (s.name().equals(name) || s.displayName().equals(name))) {
+                return Optional.of(s.value());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The ELF files process {@code pid} maps, its executable first, each as {@code /proc/PID/root/PATH} (the
+     * process's view of the file, which bpftrace names its probes by); empty when the process is gone.
+     */
+    default List<Path> processFiles(int pid) throws IOException {
+        return List.of();
+    }
+
     /** The USDT probe sites of an ELF file ({@code .note.stapsdt}), in note order. */
     default List<io.boxscope.bpf.elf.UsdtNote> usdt(Path elf) throws IOException {
         return io.boxscope.bpf.elf.UsdtNote.of(io.boxscope.bpf.elf.ElfFile.read(elf));

@@ -94,6 +94,35 @@ public final class LiveKernel implements KernelInfo {
         }
     }
 
+    @Override
+    public boolean hasFunction(Path elf, String name) throws IOException {
+        io.boxscope.bpf.elf.ElfFile file = io.boxscope.bpf.elf.ElfFile.read(elf);
+        if (file.function(name).isPresent()) {
+            return true;
+        }
+        java.util.Optional<Path> debug = io.boxscope.bpf.elf.DebugFiles.find(file, elf, io.boxscope.bpf.elf.DebugFiles.DEFAULT_ROOT);
+        return debug.isPresent() && io.boxscope.bpf.elf.ElfFile.read(debug.get()).function(name).isPresent();
+    }
+
+    @Override
+    public List<Path> processFiles(int pid) throws IOException {
+        Path proc = Path.of("/proc", Integer.toString(pid));
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+        try {
+            files.add(java.nio.file.Files.readSymbolicLink(proc.resolve("exe")).toString());
+        } catch (IOException e) {
+            // a kernel thread or a process gone: its mappings (if any) still follow
+        }
+        for (io.boxscope.bpf.symbols.Mapping m : io.boxscope.bpf.symbols.Mapping.parse(
+                java.nio.file.Files.readString(proc.resolve("maps")), new int[1])) {
+            if (m.isFile() && m.path().startsWith("/")) {
+                files.add(m.path());
+            }
+        }
+        Path root = proc.resolve("root");
+        return files.stream().map(f -> root.resolve(f.substring(1))).filter(java.nio.file.Files::isRegularFile).toList();
+    }
+
     /** Named functions of both symbol tables (and of the file's debug file), as {@code probe -l} lists them. */
     @Override
     public List<String> functions(Path elf) throws IOException {

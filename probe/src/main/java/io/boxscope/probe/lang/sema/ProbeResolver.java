@@ -28,10 +28,20 @@ final class ProbeResolver {
 
     private final KernelInfo kernel;
     private final Diags diags;
+    /** Uprobes skipped because their file has no such function, for the message when nothing is left to attach. */
+    final List<String> skipped = new ArrayList<>();
+
+    /** {@code -p PID} (0: none), where a usdt probe without a file looks. */
+    private final int pid;
 
     ProbeResolver(KernelInfo kernel, Diags diags) {
+        this(kernel, diags, 0);
+    }
+
+    ProbeResolver(KernelInfo kernel, Diags diags, int pid) {
         this.kernel = kernel;
         this.diags = diags;
+        this.pid = pid;
     }
 
     /** The attach points; empty (with a diagnostic) when it cannot be resolved. */
@@ -221,6 +231,13 @@ final class ProbeResolver {
             if (fns.isEmpty()) {
                 diags.error(ap.span(), "no functions of " + file + " match " + fn);
             }
+        } else if (!fn.isEmpty() && !Character.isDigit(fn.charAt(0)) && !kernel.hasFunction(file, fn)) {
+            // bpftrace 0.17 skips a uprobe whose function the file lacks, silently, and does not count it in
+            // "Attaching N probes" (ssllatency.bt names libcrypto functions OpenSSL 3 no longer exports;
+            // threadsnoop.bt's libpthread:pthread_create moved to libc in glibc 2.34); with nothing left to
+            // attach the run fails with "No probes to attach" (ProbeCompiler)
+            skipped.add(kind.label() + ":" + file + ":" + fn);
+            fns = List.of();
         } else {
             fns = List.of(fn);
         }
@@ -235,6 +252,11 @@ final class ProbeResolver {
      * probe's sites), which {@code Attaching N probes} counts once as bpftrace does.
      */
     private List<Attach> usdt(AttachPoint ap) throws IOException {
+        List<String> parts = ap.parts();
+        boolean noFile = parts.size() == 1 || parts.size() > 1 && (parts.getFirst().isEmpty() || Glob.of(parts.getFirst()).isWildcard());
+        if (noFile && parts.size() <= 3) {
+            return usdtOfProcess(ap);
+        }
         if (!arity(ap, ProbeKind.USDT, 2, 3)) {
             return List.of();
         }
@@ -255,14 +277,7 @@ final class ProbeResolver {
         Glob provider = Glob.of(ap.parts().size() == 3 ? ap.parts().get(1) : "*");
         Glob name = Glob.of(ap.parts().getLast());
         List<Attach> out = new ArrayList<>();
-        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
-        for (io.boxscope.bpf.elf.UsdtNote n : notes) {
-            if (provider.matches(n.provider()) && name.matches(n.name())) {
-                int site = sites.merge(n.id(), 1, Integer::sum) - 1;
-                out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
-                        List.of(file.toString(), n.provider(), n.name()), site));
-            }
-        }
+        usdtSites(file, notes, provider, name, out);
         if (out.isEmpty()) {
             String what = String.join(":", ap.parts().subList(1, ap.parts().size()));
             List<String> near = provider.isWildcard() || name.isWildcard() ? List.of()
@@ -274,6 +289,56 @@ final class ProbeResolver {
                     : new String[] {"did you mean " + quoteAll(near) + "?"});
         }
         return out;
+    }
+
+    /**
+     * A usdt probe without a file ({@code usdt:NAME}, {@code usdt::PROVIDER:NAME}, {@code usdt:*:NAME}) with
+     * {@code -p PID}: the probes of every ELF file the process maps (its executable first), named by the
+     * process's view of the file ({@code usdt:/proc/PID/root/usr/bin/python3.11:python:gc__start}), as bpftrace 0.17
+     * resolves them. A file part that is a wildcard filters the files by their path in the process.
+     */
+    private List<Attach> usdtOfProcess(AttachPoint ap) throws IOException {
+        List<String> parts = ap.parts();
+        if (pid <= 0) {
+            diags.error(ap.span(), "a usdt probe without a file needs a process: give -p PID",
+                    "or name the file: usdt:/path/to/binary:" + String.join(":", parts.subList(parts.size() == 1 ? 0 : 1, parts.size())));
+            return List.of();
+        }
+        Glob fileGlob = parts.size() == 1 || parts.getFirst().isEmpty() ? Glob.of("*") : Glob.of(parts.getFirst());
+        Glob provider = Glob.of(parts.size() == 3 ? parts.get(1) : "*");
+        Glob name = Glob.of(parts.getLast());
+        String root = "/proc/" + pid + "/root";
+        List<Attach> out = new ArrayList<>();
+        for (Path file : kernel.processFiles(pid)) {
+            String inProcess = file.toString().startsWith(root) ? file.toString().substring(root.length()) : file.toString();
+            if (!fileGlob.matches(inProcess)) {
+                continue;
+            }
+            List<io.boxscope.bpf.elf.UsdtNote> notes;
+            try {
+                notes = kernel.usdt(file);
+            } catch (io.boxscope.bpf.elf.ElfException e) {
+                continue; // a mapped file that is not an ELF file (a locale archive, a font): no notes
+            }
+            usdtSites(file, notes, provider, name, out);
+        }
+        if (out.isEmpty()) {
+            diags.error(ap.span(), "usdt probe not found in process " + pid + ": " + String.join(":", parts),
+                    "list them with: boxscope probe -l 'usdt:/proc/" + pid + "/exe:*'");
+        }
+        return out;
+    }
+
+    /** One attach point per probe site of {@code file} matching the globs, numbered per probe (inlined sites). */
+    private static void usdtSites(Path file, List<io.boxscope.bpf.elf.UsdtNote> notes, Glob provider, Glob name, List<Attach> out) {
+        java.util.Map<String, Integer> sites = new java.util.HashMap<>();
+        for (io.boxscope.bpf.elf.UsdtNote n : notes) {
+            if (provider.matches(n.provider()) && name.matches(n.name())) {
+                int site = sites.merge(n.id(), 1, Integer::sum) - 1;
+                out.add(new Attach(ProbeKind.USDT, "usdt:" + file + ":" + n.provider() + ":" + n.name(),
+                        List.of(file.toString(), n.provider(), n.name()), site));
+            }
+        }
     }
 
     private List<Attach> timer(AttachPoint ap, ProbeKind kind) {

@@ -309,6 +309,60 @@ final class TypeFactory {
         return FieldAccess.plain(m.byteOffset(), t);
     }
 
+    /** The largest struct kept as a value ({@code $t = *p}, {@code print(*p)}): it is copied through the 512-byte stack. */
+    static final int MAX_VALUE_RECORD = 256;
+
+    /**
+     * A struct as a value (bpftrace 0.17 copies it: {@code $t = *args->rqtp}, {@code print(curtask->se.load)}), with its
+     * members listed so user space can print it as {@code { .tv_sec = 0, .tv_nsec = 250000000 }}. Members may be
+     * integers, pointers (printed as signed numbers, as 0.17 does), arrays of integers and such structs; a struct with a
+ * bit-field, an unnamed member or a
+     * union, or larger than {@link #MAX_VALUE_RECORD} bytes, is not kept: the reason is returned as a String.
+     */
+    Object valueRecord(SType.Record r) throws BtfException {
+        if (r.size() <= 0 || r.size() > MAX_VALUE_RECORD) {
+            return r.name() + " is " + r.size() + " bytes; a struct value can have at most " + MAX_VALUE_RECORD;
+        }
+        if (r.name().startsWith("union ")) {
+            return r.name() + " is a union";
+        }
+        if (r.btfId() <= 0) {
+            for (SType.RecordField f : r.fields()) {
+                if (!(f.type() instanceof SType.Int)) {
+                    return "member " + f.name() + " of " + r.name() + " is not an integer";
+                }
+            }
+            return r;
+        }
+        if (!(btf.type(btf.resolve(r.btfId())) instanceof BtfType.Struct s)) {
+            return r.name() + " has no members in BTF";
+        }
+        List<SType.RecordField> fields = new ArrayList<>();
+        for (BtfType.Member m : s.members()) {
+            if (m.name().isEmpty()) {
+                return r.name() + " has an unnamed member";
+            }
+            FieldAccess fa = field(r, m.name());
+            if (fa == null || fa.layout() != FieldAccess.Layout.PLAIN) {
+                return "member " + m.name() + " of " + r.name() + " is a bit-field";
+            }
+            SType t = fa.type();
+            if (t instanceof SType.Record inner) {
+                Object v = valueRecord(inner);
+                if (v instanceof String why) {
+                    return why;
+                }
+                t = (SType.Record) v;
+            } else if (t instanceof SType.Ptr) {
+                t = SType.Int.I64; // bpftrace 0.17 prints a pointer member as a signed 64-bit number
+            } else if (!(t instanceof SType.Int) && !(t instanceof SType.Array arr && arr.element() instanceof SType.Int)) {
+                return "member " + m.name() + " of " + r.name() + " is a " + t.display();
+            }
+            fields.add(new SType.RecordField(m.name(), t, fa.offset(), FieldAccess.Layout.PLAIN));
+        }
+        return new SType.Record(r.name(), r.size(), r.btfId(), fields);
+    }
+
     /** Field names of a record, for "did you mean". */
     List<String> fieldNames(SType.Record r) {
         if (r.btfId() <= 0) {
