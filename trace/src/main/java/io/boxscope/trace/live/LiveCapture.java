@@ -113,9 +113,11 @@ public final class LiveCapture implements AutoCloseable {
      * @param threads     threads in the table at the start
      * @param consumerCpuNs CPU time the consuming thread used in {@link #run} (user + system; what the
      *                    consumer costs per record whatever else the machine runs)
+     * @param syscallDrops of the drops, system call records: {@code syscallRecords + syscallDrops} is every
+     *                    system call record the kernel produced for the capture
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
-                          long consumerCpuNs) {
+                          long consumerCpuNs, long syscallDrops) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -356,7 +358,8 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     public Summary summary() {
-        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs);
+        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
+                probe.syscallDrops());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

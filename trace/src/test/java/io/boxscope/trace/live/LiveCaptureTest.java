@@ -172,6 +172,53 @@ class LiveCaptureTest {
         }
     }
 
+    /**
+     * Overload: a one-page ring and a child making {@code CALLS} getpid calls as fast as perl can, far more
+     * than the ring holds while the consumer sleeps between polls. Every record the kernel produced for the
+     * child (an enter and an exit per call, nothing else passes the pushed-down filter) is either read or
+     * counted as dropped: read + dropped = 2 × CALLS, exactly.
+     */
+    @Test
+    void underOverloadReadPlusDroppedIsProducedExactly() throws Exception {
+        int calls = 200_000;
+        String script = "my $go = <STDIN>; syscall(" + getpidNumber() + ") for 1.." + calls + "; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=getpid", ServiceNames.none());
+        PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(),
+                LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
+            long[] matched = {0};
+            java.util.concurrent.atomic.AtomicLong stopAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            Throwable[] failure = {null};
+            Thread t = new Thread(() -> {
+                try {
+                    cap.run((e, line, num) -> {
+                        matched[0]++;
+                        return true;
+                    }, () -> System.nanoTime() > stopAt.get());
+                } catch (Throwable x) {
+                    failure[0] = x;
+                }
+            });
+            t.start();
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
+            stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
+            t.join(60_000);
+            if (failure[0] != null) {
+                fail(failure[0]);
+            }
+            LiveCapture.Summary s = cap.summary();
+            assertTrue(s.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + s);
+            assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), s.toString());
+            assertTrue(s.drops() >= s.syscallDrops());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void failedOnlyIsDecidedInTheKernel() throws Exception {
         Process child = child(getpidNumber());
