@@ -283,6 +283,56 @@ class LiveCaptureTest {
     }
 
     /**
+     * bind, listen, dup and dup2 (their own events in sysdig's table, no longer generic ones): a perl child
+     * makes a TCP socket (captured too, so the fd table names it), binds it to 127.0.0.1 port 0, listens with a backlog of 7, dups it and dup2s it to fd 9.
+     * The results are the kernel's (fds from the child's own prints); sysdig -r prints the same lines from
+     * the file.
+     */
+    @Test
+    void bindListenAndDupAreDecoded(@TempDir Path dir) throws Exception {
+        String script = "use Socket; use POSIX (); my $go = <STDIN>; socket(my $s, AF_INET, SOCK_STREAM, 0) or die; "
+                + "bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die; listen($s, 7) or die; "
+                + "my $d = POSIX::dup(fileno($s)); POSIX::dup2(fileno($s), 9); print fileno($s), ' ', $d, \"\\n\"; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, listen, dup)")) {
+            Running r = new Running(cap);
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
+            String[] fds = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            r.thread.join(30_000);
+            if (r.failure != null) {
+                fail(r.failure);
+            }
+            List<String> got = new ArrayList<>();
+            for (String l : r.lines) {
+                got.add(l.substring(l.indexOf(" perl (") + 1));
+            }
+            assertEquals(10, got.size(), String.join("\n", got));
+            String who = "perl (" + child.pid() + ") ";
+            assertTrue(got.get(2).startsWith(who + "> bind fd=" + fds[0] + "("), got.get(2));
+            assertEquals(who + "< bind res=0 addr=127.0.0.1:0 ", got.get(3));
+            assertTrue(got.get(4).startsWith(who + "> listen fd=" + fds[0] + "(") && got.get(4).endsWith(" backlog=7 "), got.get(4));
+            assertEquals(who + "< listen res=0 ", got.get(5));
+            assertTrue(got.get(6).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(6));
+            assertTrue(got.get(7).startsWith(who + "< dup res=" + fds[1] + "("), got.get(7));
+            assertTrue(got.get(8).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(8));
+            assertTrue(got.get(9).startsWith(who + "< dup res=9("), got.get(9));
+            Path file = dir.resolve("bind.scap");
+            try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+                for (ScapEvent e : r.events) {
+                    w.write(e);
+                }
+            }
+            assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * What the probe reads from user memory, from the kernel's own formats; positions from the man pages:
      * openat(dirfd, pathname, flags, mode), write(fd, buf, count), read(fd, buf, count), connect(fd, addr, addrlen).
      */
