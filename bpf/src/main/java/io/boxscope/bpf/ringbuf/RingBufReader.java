@@ -114,6 +114,11 @@ public final class RingBufReader implements AutoCloseable {
      * ends the drain after the current record; the mapping is released only once no record view is live.
      */
     public int drain(Handler h, int budget) {
+        return locked(h, budget, false);
+    }
+
+    /** Runs one drain under the lock, marked as draining so that a concurrent {@link #close} waits. */
+    private int locked(Handler h, int budget, boolean batch) {
         if (budget < 0) {
             throw new IllegalArgumentException("drain budget " + budget + " is negative");
         }
@@ -122,7 +127,7 @@ public final class RingBufReader implements AutoCloseable {
             ensureOpen();
             draining = true;
             try {
-                return drainLocked(h, budget);
+                return drainLocked(h, budget, batch);
             } finally {
                 draining = false;
                 if (closeRequested) {
@@ -142,33 +147,26 @@ public final class RingBufReader implements AutoCloseable {
      * end: keep {@code budget} well below the ring's capacity in records.
      */
     public int drainBatch(Handler h, int budget) {
-        if (budget < 0) {
-            throw new IllegalArgumentException("drain budget " + budget + " is negative");
-        }
-        lock.lock();
-        try {
-            ensureOpen();
-            draining = true;
-            try {
-                return drainBatchLocked(h, budget);
-            } finally {
-                draining = false;
-                if (closeRequested) {
-                    unmap();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        return locked(h, budget, true);
     }
 
-    private int drainBatchLocked(Handler h, int budget) {
+    /** {@link #poll(Handler, Duration, int)} draining with {@link #drainBatch}. */
+    public int pollBatch(Handler h, Duration timeout, int budget) throws InterruptedException {
+        return pollWith(h, timeout, budget, true);
+    }
+
+    /**
+     * Walks the records available now. One by one: each view has its own scope and the consumer position
+     * is published after each record. In a batch: one scope for all views, closed before the position is
+     * published once at the end, so no view can see space the producer has been given back.
+     */
+    private int drainLocked(Handler h, int budget, boolean batch) {
         long cons = (long) LONG.getAcquire(consumer, 0L);
         long prod = (long) LONG.getAcquire(producer, 0L);
         int n = 0;
-        Arena batch = Arena.ofConfined();
+        Arena scope = batch ? Arena.ofConfined() : null;
         try {
-            MemorySegment view = data.reinterpret(batch, null).asReadOnly();
+            MemorySegment view = batch ? data.reinterpret(scope, null).asReadOnly() : null;
             while (cons < prod && n < budget && !closeRequested) {
                 long off = cons & mask;
                 int len = (int) INT.getAcquire(data, off);
@@ -179,61 +177,27 @@ public final class RingBufReader implements AutoCloseable {
                 cons += (payload + HEADER + 7) & ~7L;
                 if ((len & DISCARD) != 0) {
                     discarded++;
+                    if (!batch) {
+                        LONG.setRelease(consumer, 0L, cons);
+                    }
                     continue;
                 }
                 n++;
                 records++;
-                h.onRecord(view.asSlice(off + HEADER, payload)); // a handler that throws: its record counts as consumed
+                if (batch) {
+                    h.onRecord(view.asSlice(off + HEADER, payload)); // a handler that throws: its record counts as consumed
+                    continue;
+                }
+                try (Arena call = Arena.ofConfined()) {
+                    h.onRecord(data.asSlice(off + HEADER, payload).reinterpret(call, null).asReadOnly());
+                } finally {
+                    // published even when the handler throws: that record was handed over and is not redelivered
+                    LONG.setRelease(consumer, 0L, cons);
+                }
             }
         } finally {
-            batch.close(); // every view of this batch dies before its space goes back to the producer
-            LONG.setRelease(consumer, 0L, cons);
-        }
-        return n;
-    }
-
-    /** {@link #poll(Handler, Duration, int)} draining with {@link #drainBatch}. */
-    public int pollBatch(Handler h, Duration timeout, int budget) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = MIN_SLEEP_NS;
-        while (true) {
-            int n = drainBatch(h, budget);
-            if (n > 0) {
-                return n;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || closeRequested) {
-                return 0;
-            }
-            Thread.sleep(Duration.ofNanos(Math.min(sleep, left)));
-            sleep = Math.min(sleep * 2, MAX_SLEEP_NS);
-        }
-    }
-
-    private int drainLocked(Handler h, int budget) {
-        long cons = (long) LONG.getAcquire(consumer, 0L);
-        long prod = (long) LONG.getAcquire(producer, 0L);
-        int n = 0;
-        while (cons < prod && n < budget && !closeRequested) {
-            long off = cons & mask;
-            int len = (int) INT.getAcquire(data, off);
-            if ((len & BUSY) != 0) {
-                break; // reserved but not yet submitted: records after it wait for it (ordering)
-            }
-            int payload = len & ~(BUSY | DISCARD);
-            long total = (payload + HEADER + 7) & ~7L;
-            cons += total;
-            if ((len & DISCARD) != 0) {
-                discarded++;
-                LONG.setRelease(consumer, 0L, cons);
-                continue;
-            }
-            n++;
-            records++;
-            try (Arena call = Arena.ofConfined()) {
-                h.onRecord(data.asSlice(off + HEADER, payload).reinterpret(call, null).asReadOnly());
-            } finally {
-                // published even when the handler throws: that record was handed over and is not redelivered
+            if (batch) {
+                scope.close(); // every view of this batch dies before its space goes back to the producer
                 LONG.setRelease(consumer, 0L, cons);
             }
         }
@@ -251,10 +215,14 @@ public final class RingBufReader implements AutoCloseable {
 
     /** {@link #poll(Handler, Duration)} consuming at most {@code budget} records (see {@link #drain(Handler, int)}). */
     public int poll(Handler h, Duration timeout, int budget) throws InterruptedException {
+        return pollWith(h, timeout, budget, false);
+    }
+
+    private int pollWith(Handler h, Duration timeout, int budget, boolean batch) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = MIN_SLEEP_NS;
         while (true) {
-            int n = drain(h, budget);
+            int n = locked(h, budget, batch);
             if (n > 0) {
                 return n;
             }

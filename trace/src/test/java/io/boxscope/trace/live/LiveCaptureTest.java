@@ -269,13 +269,7 @@ class LiveCaptureTest {
                 assertTrue(got.get(6).endsWith(" addr=127.0.0.1:" + closed + " "), got.get(6));
                 assertTrue(got.get(7).contains("< connect res=-111(ECONNREFUSED) tuple="), got.get(7));
 
-                Path file = dir.resolve("connect.scap");
-                try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-                    for (ScapEvent e : r.events) {
-                        w.write(e);
-                    }
-                }
-                assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+                assertEquals(stripNum(r.lines), stripNum(sysdig(written(dir.resolve("connect.scap"), cap, r.events))));
             } finally {
                 child.destroyForcibly();
             }
@@ -320,13 +314,7 @@ class LiveCaptureTest {
             assertTrue(got.get(7).startsWith(who + "< dup res=" + fds[1] + "("), got.get(7));
             assertTrue(got.get(8).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(8));
             assertTrue(got.get(9).startsWith(who + "< dup res=9("), got.get(9));
-            Path file = dir.resolve("bind.scap");
-            try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-                for (ScapEvent e : r.events) {
-                    w.write(e);
-                }
-            }
-            assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+            assertEquals(stripNum(r.lines), stripNum(sysdig(written(dir.resolve("bind.scap"), cap, r.events))));
         } finally {
             child.destroyForcibly();
         }
@@ -359,6 +347,16 @@ class LiveCaptureTest {
         assertEquals(1, only[openat + SyscallConfig.TRACED]);
         assertEquals(0, only[openat + SyscallConfig.STR_A]);
         assertEquals(0, only[write + SyscallConfig.TRACED]);
+    }
+
+    /** {@code events} written to {@code file} with the capture's tables. */
+    private static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
+        try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+            for (ScapEvent e : events) {
+                w.write(e);
+            }
+        }
+        return file;
     }
 
     private static List<String> stripNum(List<String> lines) {
