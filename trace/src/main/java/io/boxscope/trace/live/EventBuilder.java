@@ -25,7 +25,7 @@ import io.boxscope.trace.scap.ScapEvent;
 public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
-            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3");
+            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl");
 
     private final SyscallTable syscalls;
     private final OpenFlags openFlags;
@@ -119,6 +119,7 @@ public final class EventBuilder {
             case "listen" -> b("PPME_SOCKET_LISTEN_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).build();
             // the driver of libs e5c53d64 records dup2 and dup3 as dup events (its syscall table), oldfd only
             case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_E", r, ts).num((int) a[0]).build();
+            case "fcntl" -> b("PPME_SYSCALL_FCNTL_E", r, ts).num((int) a[0]).num(FcntlCommands.toScap(a[1])).build();
             default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -157,6 +158,7 @@ public final class EventBuilder {
             }
             case "listen" -> b("PPME_SOCKET_LISTEN_X", r, ts).num(ret).build();
             case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_X", r, ts).num(ret).build();
+            case "fcntl" -> b("PPME_SYSCALL_FCNTL_X", r, ts).num(ret).build();
             default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }
