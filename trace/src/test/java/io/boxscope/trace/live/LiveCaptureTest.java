@@ -278,7 +278,7 @@ class LiveCaptureTest {
 
     /**
      * bind, listen, dup, dup2 and fcntl (their own events in sysdig's table, no longer generic ones): a perl child
-     * makes a TCP socket (captured too, so the fd table names it), binds it to 127.0.0.1 port 0, listens with a backlog of 7, dups it, dup2s it to fd 9, and reads its flags (F_GETFL).
+     * makes a TCP socket (captured too, so the fd table names it), binds it to 127.0.0.1 port 0, listens with a backlog of 7, dups it, dup2s it to fd 9, reads its flags (F_GETFL) and copies it with F_DUPFD to fd 20 or above.
      * The results are the kernel's (fds from the child's own prints); sysdig -r prints the same lines from
      * the file.
      */
@@ -287,8 +287,8 @@ class LiveCaptureTest {
         String script = "use Socket; use Fcntl; use POSIX (); my $go = <STDIN>; socket(my $s, AF_INET, SOCK_STREAM, 0) or die; "
                 + "bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die; listen($s, 7) or die; "
                 + "my $d = POSIX::dup(fileno($s)); POSIX::dup2(fileno($s), 9); "
-                + "fcntl($s, F_GETFL, 0) or die; "
-                + "print fileno($s), ' ', $d, \"\\n\"; exit 0;";
+                + "fcntl($s, F_GETFL, 0) or die; my $h = fcntl($s, F_DUPFD, 20) or die; "
+                + "print fileno($s), ' ', $d, ' ', $h, \"\\n\"; exit 0;";
         Process child = new ProcessBuilder("perl", "-e", script).start();
         try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, listen, dup, fcntl)")) {
             Running r = new Running(cap);
@@ -311,7 +311,7 @@ class LiveCaptureTest {
             while (bind < got.size() && !got.get(bind).contains("> bind ")) {
                 bind++;
             }
-            assertEquals(bind + 10, got.size(), String.join("\n", got));
+            assertEquals(bind + 12, got.size(), String.join("\n", got));
             got = got.subList(bind - 2, got.size());
             String who = "perl (" + child.pid() + ") ";
             assertTrue(got.get(2).startsWith(who + "> bind fd=" + fds[0] + "("), got.get(2));
@@ -322,9 +322,11 @@ class LiveCaptureTest {
             assertTrue(got.get(7).startsWith(who + "< dup res=" + fds[1] + "("), got.get(7));
             assertTrue(got.get(8).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(8));
             assertTrue(got.get(9).startsWith(who + "< dup res=9("), got.get(9));
-            // fcntl's cmd as the driver's PPM_FCNTL_* with its name
+            // fcntl's cmd as the driver's PPM_FCNTL_* with its name; F_DUPFD's result is a copy of the fd, named
             assertTrue(got.get(10).matches(Pattern.quote(who + "> fcntl fd=" + fds[0] + "(") + ".*\\) cmd=4\\(F_GETFL\\) "), got.get(10));
             assertTrue(got.get(11).startsWith(who + "< fcntl res="), got.get(11));
+            assertTrue(got.get(12).endsWith(" cmd=1(F_DUPFD) "), got.get(12));
+            assertEquals(who + "< fcntl res=" + fds[2] + "(<4>127.0.0.1:0) ", got.get(13));
             assertEquals(stripNum(r.lines), stripNum(sysdig(written(dir.resolve("bind.scap"), cap, r.events))));
         } finally {
             child.destroyForcibly();
