@@ -334,6 +334,47 @@ class LiveCaptureTest {
     }
 
     /**
+     * sendto and recvfrom on UDP sockets: a perl child binds a receiver to a loopback port, sends
+     * {@link #BYTES} bytes to it with sendto and reads them with recvfrom: the enter shows the destination
+     * and size, the exits the kernel's byte counts and the data; sysdig -r prints the same lines.
+     */
+    @Test
+    void sendtoAndRecvfromAreDecoded(@TempDir Path dir) throws Exception {
+        String script = "use Socket; my $go = <STDIN>; socket(my $r, AF_INET, SOCK_DGRAM, 0) or die; "
+                + "bind($r, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die; my ($port) = unpack_sockaddr_in(getsockname($r)); "
+                + "socket(my $s, AF_INET, SOCK_DGRAM, 0) or die; "
+                + "send($s, 'y' x " + BYTES + ", 0, pack_sockaddr_in($port, inet_aton('127.0.0.1'))) or die; "
+                + "recv($r, my $buf, 100, 0); print \"$port \", length($buf), \"\\n\"; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, sendto, recvfrom)")) {
+            Running r = new Running(cap);
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
+            String[] out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+            assertEquals(String.valueOf(BYTES), out[1]);
+            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            r.thread.join(30_000);
+            if (r.failure != null) {
+                fail(r.failure);
+            }
+            List<String> send = r.lines.stream().filter(l -> l.contains(" sendto ")).toList();
+            List<String> recv = r.lines.stream().filter(l -> l.contains(" recvfrom ")).toList();
+            assertEquals(2, send.size(), String.join("\n", r.lines));
+            assertEquals(2, recv.size(), String.join("\n", r.lines));
+            assertTrue(send.get(0).contains("> sendto fd=") && send.get(0).contains(" size=" + BYTES + " ")
+                    && send.get(0).endsWith("->127.0.0.1:" + out[0] + " "), send.get(0));
+            assertTrue(send.get(1).endsWith("< sendto res=" + BYTES + " data=" + "y".repeat(BYTES) + " "), send.get(1));
+            assertTrue(recv.get(0).contains("> recvfrom fd=") && recv.get(0).endsWith(" size=100 "), recv.get(0));
+            assertTrue(recv.get(1).contains("< recvfrom res=" + BYTES + " data=" + "y".repeat(BYTES) + " "), recv.get(1));
+            assertEquals(stripNum(r.lines), stripNum(sysdig(written(dir.resolve("udp.scap"), cap, r.events))));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * What the probe reads from user memory, from the kernel's own formats; positions from the man pages:
      * openat(dirfd, pathname, flags, mode), write(fd, buf, count), read(fd, buf, count), connect(fd, addr, addrlen).
      */
