@@ -93,16 +93,22 @@ class LiveCaptureTest {
         }
 
         void finish(Process child) throws Exception {
+            assertEquals("x".repeat(BYTES), release(child));
+        }
+
+        /** Tells the child to go, waits for it, stops the capture once it has drained; the child's output. */
+        String release(Process child) throws Exception {
             try (OutputStream in = child.getOutputStream()) {
                 in.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
-            assertEquals("x".repeat(BYTES), new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
             thread.join(30_000);
             if (failure != null) {
                 fail(failure);
             }
+            return out;
         }
     }
 
@@ -292,16 +298,7 @@ class LiveCaptureTest {
         Process child = new ProcessBuilder("perl", "-e", script).start();
         try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, listen, dup, fcntl)")) {
             Running r = new Running(cap);
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
-            String[] fds = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
-            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            r.thread.join(30_000);
-            if (r.failure != null) {
-                fail(r.failure);
-            }
+            String[] fds = r.release(child).strip().split(" ");
             List<String> got = new ArrayList<>();
             for (String l : r.lines) {
                 got.add(l.substring(l.indexOf(" perl (") + 1));
@@ -348,17 +345,8 @@ class LiveCaptureTest {
         Process child = new ProcessBuilder("perl", "-e", script).start();
         try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, sendto, recvfrom)")) {
             Running r = new Running(cap);
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
-            String[] out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().split(" ");
+            String[] out = r.release(child).strip().split(" ");
             assertEquals(String.valueOf(BYTES), out[1]);
-            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            r.thread.join(30_000);
-            if (r.failure != null) {
-                fail(r.failure);
-            }
             List<String> send = r.lines.stream().filter(l -> l.contains(" sendto ")).toList();
             List<String> recv = r.lines.stream().filter(l -> l.contains(" recvfrom ")).toList();
             assertEquals(2, send.size(), String.join("\n", r.lines));
