@@ -183,7 +183,9 @@ final class TraceLiveCli {
             }
             if (q.verbose()) {
                 err.println("Events: " + s.records() + " records from the kernel, " + s.events() + " events, "
-                        + s.matched() + " matched the filter");
+                        + s.matched() + " matched the filter; the consumer used "
+                        + String.format(java.util.Locale.ROOT, "%.1f", s.consumerCpuNs() / 1e6) + " ms of CPU ("
+                        + (s.records() == 0 ? 0 : s.consumerCpuNs() / s.records()) + " ns per record)");
             }
             if (s.badRecords() > 0) {
                 err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");

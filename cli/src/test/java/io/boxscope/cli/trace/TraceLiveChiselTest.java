@@ -87,8 +87,11 @@ class TraceLiveChiselTest {
 
     @Test
     void topscallsCountsEveryCallOfTheChildAcrossItsIntervals() throws Exception {
-        Run r = live("-c", "topscalls");
+        Run r = live("-v", "-c", "topscalls");
         assertTrue(r.cli().out().startsWith("# Calls             Syscall"), r.cli().out());
+        // -v: the drops per CPU and the counts at exit, always
+        assertTrue(r.cli().err().lines().anyMatch(l -> l.matches("Drops: total=\\d+( cpu\\d+=\\d+)+")), r.cli().err());
+        assertTrue(r.cli().err().contains("Events: "), r.cli().err());
         assertEquals(2L * GETPIDS, sums(r.cli().out()).get("getpid"), r.cli().out());
     }
 

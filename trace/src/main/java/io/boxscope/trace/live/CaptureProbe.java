@@ -71,13 +71,17 @@ public final class CaptureProbe implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap ring;
+    /** Drops of system call records (enter, exit). */
     private final DropCounter drops;
+    /** Drops of process records (fork, exec, exit), counted apart: their number depends on the whole host. */
+    private final DropCounter procDrops;
     private final RingBufReader reader;
 
     public CaptureProbe(Options o) {
         try {
             ring = own(BpfMap.create(MapSpec.ringBuffer("trace_events", o.ringBytes())));
             drops = own(new DropCounter("trace_drops"));
+            procDrops = own(new DropCounter("trace_pdrops"));
             int cpus = io.boxscope.bpf.sys.Cpus.possible();
             BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
             BpfMap config = own(BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, 8, MAX_SYSCALLS)));
@@ -94,9 +98,10 @@ public final class CaptureProbe implements AutoCloseable {
                     set(o.filter().cgroupIds(), "trace_cgroups", 8));
             Program enter = own(Program.load(ProgramSpec.of("trace_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m))));
             Program exit = own(Program.load(ProgramSpec.of("trace_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m))));
-            Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.FORK))));
-            Program exec = own(Program.load(ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.EXEC))));
-            Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT, schedProgram(o, m, RawRecord.PROCEXIT))));
+            Maps pm = new Maps(ring, procDrops, scratch, config, inflight, m.pids(), m.tids(), m.cgroups());
+            Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.FORK))));
+            Program exec = own(Program.load(ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.EXEC))));
+            Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.PROCEXIT))));
             reader = own(new RingBufReader(ring));
             // process events first, so no syscall of a new process comes before its fork
             own(Attach.rawTracepoint(fork, "sched_process_fork"));
@@ -133,14 +138,32 @@ public final class CaptureProbe implements AutoCloseable {
         return reader;
     }
 
-    /** Records lost because the ring was full, per possible CPU. */
+    /** Records lost because the ring was full, per possible CPU: system call and process records. */
     public long[] dropsPerCpu() {
-        byte[] v = drops.map().lookup(new byte[4]);
+        long[] out = perCpu(drops);
+        long[] p = perCpu(procDrops);
+        for (int c = 0; c < out.length; c++) {
+            out[c] += p[c];
+        }
+        return out;
+    }
+
+    /** System call records (enter and exit) lost because the ring was full, all CPUs. */
+    public long syscallDrops() {
+        long n = 0;
+        for (long d : perCpu(drops)) {
+            n += d;
+        }
+        return n;
+    }
+
+    private static long[] perCpu(DropCounter counter) {
+        byte[] v = counter.map().lookup(new byte[4]);
         int cpus = io.boxscope.bpf.sys.Cpus.possible();
         long[] out = new long[cpus];
         if (v != null) {
             ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
-            int stride = drops.map().perCpuStride();
+            int stride = counter.map().perCpuStride();
             for (int c = 0; c < cpus && (c + 1) * stride <= v.length; c++) {
                 out[c] = b.getLong(c * stride);
             }

@@ -25,7 +25,7 @@ import io.boxscope.trace.scap.ScapEvent;
 public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
-            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect");
+            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom");
 
     private final SyscallTable syscalls;
     private final OpenFlags openFlags;
@@ -115,6 +115,19 @@ public final class EventBuilder {
                 ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_E", r, ts).num((int) a[0]);
                 yield (addr == null ? c.empty() : c.bytes(addr)).build();
             }
+            case "bind" -> b("PPME_SOCKET_BIND_E", r, ts).num((int) a[0]).build();
+            case "listen" -> b("PPME_SOCKET_LISTEN_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).build();
+            // the driver of libs e5c53d64 records dup2 and dup3 as dup events (its syscall table), oldfd only
+            case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_E", r, ts).num((int) a[0]).build();
+            case "fcntl" -> b("PPME_SYSCALL_FCNTL_E", r, ts).num((int) a[0]).num(FcntlCommands.toScap(a[1])).build();
+            // sendto's tuple: the destination address when the caller gives one (the local side is not known
+            // to a syscall tracer, as for connect), empty on a connected socket (no address)
+            case "sendto" -> {
+                byte[] tuple = SockAddrs.tuple(r.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_SENDTO_E", r, ts).num((int) a[0]).num(a[2] & 0xffff_ffffL);
+                yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
+            }
+            case "recvfrom" -> b("PPME_SOCKET_RECVFROM_E", r, ts).num((int) a[0]).num(a[2] & 0xffff_ffffL).build();
             default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -146,6 +159,19 @@ public final class EventBuilder {
                 ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_X", r, ts).num(ret);
                 yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
             }
+            case "bind" -> {
+                byte[] addr = SockAddrs.encode(e.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_BIND_X", r, ts).num(ret);
+                yield (addr == null ? c.empty() : c.bytes(addr)).build();
+            }
+            case "listen" -> b("PPME_SOCKET_LISTEN_X", r, ts).num(ret).build();
+            case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_X", r, ts).num(ret).build();
+            case "fcntl" -> b("PPME_SYSCALL_FCNTL_X", r, ts).num(ret).build();
+            // the kernel's format types sendto's buffer "void *" (not const): the probe reads it at exit, up to the
+            // return value, as the driver copies it
+            case "sendto" -> b("PPME_SOCKET_SENDTO_X", r, ts).num(ret).bytes(r.buf().length > 0 ? r.buf() : written(e, ret)).build();
+            // the sender's address is written by the kernel into the caller's memory: not read yet (empty tuple)
+            case "recvfrom" -> b("PPME_SOCKET_RECVFROM_X", r, ts).num(ret).bytes(r.buf()).empty().build();
             default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }

@@ -39,6 +39,11 @@ import io.boxscope.trace.scap.ScapFields;
 public final class LiveCapture implements AutoCloseable {
     /** Default ring size: sysdig's default buffer is 8 MiB per CPU; one shared ring of 16 MiB. */
     public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /**
+     * Records consumed per batch: the ring gets their space back at the end of the batch
+     * ({@link RingBufReader#drainBatch}), so a batch is kept to a small part of the smallest ring.
+     */
+    static final int BATCH = 256;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
 
@@ -106,8 +111,13 @@ public final class LiveCapture implements AutoCloseable {
      * @param matched     events the filter kept (handed to the sink)
      * @param dropsPerCpu records lost in the ring, per CPU
      * @param threads     threads in the table at the start
+     * @param consumerCpuNs CPU time the consuming thread used in {@link #run} (user + system; what the
+     *                    consumer costs per record whatever else the machine runs)
+     * @param syscallDrops of the drops, system call records: {@code syscallRecords + syscallDrops} is every
+     *                    system call record the kernel produced for the capture
      */
-    public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads) {
+    public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
+                          long consumerCpuNs, long syscallDrops) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -133,6 +143,7 @@ public final class LiveCapture implements AutoCloseable {
     private long badRecords;
     private long events;
     private long matched;
+    private long consumerCpuNs;
 
     private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads,
                         long epochOffset, OpenFlags openFlags, LiveThreads threads) {
@@ -247,6 +258,29 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private void loop(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
+        long cpu0 = threadCpuNs();
+        try {
+            consume(sink, display, stop);
+        } finally {
+            consumerCpuNs += Math.max(0, threadCpuNs() - cpu0);
+        }
+    }
+
+    /**
+     * CPU time of the calling thread: the first field of /proc/thread-self/schedstat (ns on the CPU;
+     * Documentation/scheduler/sched-stats.rst). This process's own thread, not the traced host's, so not
+     * under the capture's proc root. 0 when the file cannot be read (the figure is then 0, not a guess).
+     */
+    private static long threadCpuNs() {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
+            return Long.parseLong(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private void consume(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
         ContainerNames containers = new ContainerNames(options.paths());
         Timeline timeline = null;
         if (display != null) {
@@ -285,7 +319,7 @@ public final class LiveCapture implements AutoCloseable {
                     probe.reader().drain(handler);
                     break;
                 }
-                if (probe.reader().poll(handler, Duration.ofMillis(10), 4096) == 0 && more[0]
+                if (probe.reader().pollBatch(handler, Duration.ofMillis(10), BATCH) == 0 && more[0]
                         && !sink.idle(System.nanoTime() + epochOffset)) {
                     break;
                 }
@@ -324,7 +358,8 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     public Summary summary() {
-        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads);
+        return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
+                probe.syscallDrops());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

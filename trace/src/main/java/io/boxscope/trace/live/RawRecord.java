@@ -35,6 +35,7 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
     static final int LENS = 88;
     static final int DATA = 96;
 
+    private static final byte[] EMPTY = new byte[0];
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -57,7 +58,10 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
                 throw new IllegalArgumentException("trace record slot " + i + " of " + len + " bytes runs past the record's "
                         + r.byteSize() + " bytes");
             }
-            slots[i] = r.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE);
+            // MemorySegment.copy, not toArray: toArray looks up the array class's name on every call
+            byte[] slot = len == 0 ? EMPTY : new byte[len];
+            MemorySegment.copy(r, ValueLayout.JAVA_BYTE, off, slot, 0, len);
+            slots[i] = slot;
             off += len;
         }
         return new RawRecord(r.get(I32, KIND), r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL,

@@ -430,6 +430,16 @@ public final class Inspector {
                     t.fds.put(res, old);
                 }
             }
+            case "fcntl" -> {
+                // sinsp's parse_fcntl_exit: F_DUPFD and F_DUPFD_CLOEXEC (PPM_FCNTL_* 1 and 26) copy the fd as dup does
+                long res = num(e, "res");
+                ScapEvent enter = t == null ? null : t.lastEnter;
+                long cmd = enter == null ? -1 : num(enter, "cmd");
+                Fd old = cmd == 1 || cmd == 26 ? t.fds.get(num(enter, "fd")) : null;
+                if (res >= 0 && old != null) {
+                    t.fds.put(res, old);
+                }
+            }
             case "eventfd", "signalfd", "timerfd_create", "inotify_init" -> {
                 long res = num(e, "res");
                 if (t != null && res >= 0) {

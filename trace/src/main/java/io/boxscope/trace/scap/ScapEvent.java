@@ -27,18 +27,43 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     public static final int HEADER_SIZE = 26;
 
     public ScapEvent {
-        if (!largePayload(type)) {
-            for (byte[] p : params) {
-                if (p.length > 0xffff) {
-                    throw new IllegalArgumentException("a parameter of " + p.length + " bytes does not fit a 16-bit length");
+        if (!(params instanceof Owned)) {
+            // a list from outside: checked and copied (a Builder's list was checked and is not shared)
+            if (!largePayload(type)) {
+                for (byte[] p : params) {
+                    if (p.length > 0xffff) {
+                        throw new IllegalArgumentException("a parameter of " + p.length + " bytes does not fit a 16-bit length");
+                    }
                 }
             }
+            List<byte[]> copy = new ArrayList<>(params.size());
+            for (byte[] p : params) {
+                copy.add(p.clone());
+            }
+            params = new Owned(copy.toArray(byte[][]::new));
         }
-        List<byte[]> copy = new ArrayList<>(params.size());
-        for (byte[] p : params) {
-            copy.add(p.clone());
+    }
+
+    /**
+     * The parameters as this class holds them: built by {@link Builder} (fresh arrays nobody else holds)
+     * or copied in the constructor, so events built at a live capture's rate are not copied twice.
+     */
+    private static final class Owned extends java.util.AbstractList<byte[]> implements java.util.RandomAccess {
+        private final byte[][] items;
+
+        Owned(byte[][] items) {
+            this.items = items;
         }
-        params = List.copyOf(copy);
+
+        @Override
+        public byte[] get(int i) {
+            return items[i];
+        }
+
+        @Override
+        public int size() {
+            return items.length;
+        }
     }
 
     /** This event's row of the event table, or empty for numbers newer than the table. */
@@ -73,7 +98,19 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     }
 
     static boolean largePayload(int type) {
-        return EventTable.get().info(type).map(i -> i.flags().contains("EF_LARGE_PAYLOAD")).orElse(false);
+        boolean[] large = LARGE;
+        return type >= 0 && type < large.length && large[type];
+    }
+
+    /** EF_LARGE_PAYLOAD by event type, looked up once (every event asks). */
+    private static final boolean[] LARGE = largeTypes();
+
+    private static boolean[] largeTypes() {
+        boolean[] out = new boolean[1024];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = EventTable.get().info(t).map(i -> i.flags().contains("EF_LARGE_PAYLOAD")).orElse(false);
+        }
+        return out;
     }
 
     /** SCAP_DF_STATE_ONLY: the event updates state but sysdig does not print it. */
@@ -95,9 +132,15 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
     /** The event in its on-disk form (little-endian ppm_evt_hdr, lengths, parameters). */
     public byte[] encode() {
-        boolean large = large();
         ByteBuffer b = ByteBuffer.allocate(encodedLength()).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(ts).putLong(tid).putInt(b.capacity()).putShort((short) type).putInt(params.size());
+        encodeInto(b, b.capacity());
+        return b.array();
+    }
+
+    /** {@link #encode} into {@code b} (little-endian, room for {@code length} = {@link #encodedLength()} bytes). */
+    void encodeInto(ByteBuffer b, int length) {
+        boolean large = large();
+        b.putLong(ts).putLong(tid).putInt(length).putShort((short) type).putInt(params.size());
         for (byte[] p : params) {
             if (large) {
                 b.putInt(p.length);
@@ -108,7 +151,6 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
         for (byte[] p : params) {
             b.put(p);
         }
-        return b.array();
     }
 
     @Override
@@ -175,14 +217,12 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
                 throw new IllegalArgumentException(info.constant() + " parameter " + info.params().get(params.size()).name()
                         + " is " + t + ", not a number");
             }
-            ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-            switch (n) {
-                case 1 -> b.put((byte) v);
-                case 2 -> b.putShort((short) v);
-                case 4 -> b.putInt((int) v);
-                default -> b.putLong(v);
+            // little-endian, n = 1, 2, 4 or 8 bytes (no ByteBuffer per parameter: a live capture builds millions)
+            byte[] b = new byte[n == 1 || n == 2 || n == 4 ? n : 8];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (v >>> (8 * i));
             }
-            params.add(b.array());
+            params.add(b);
             return this;
         }
 
@@ -230,7 +270,7 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
                     }
                 }
             }
-            return new ScapEvent(ts, tid, cpu, info.id(), params, flags);
+            return new ScapEvent(ts, tid, cpu, info.id(), new Owned(params.toArray(byte[][]::new)), flags);
         }
     }
 }

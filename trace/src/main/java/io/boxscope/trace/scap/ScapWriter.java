@@ -88,20 +88,35 @@ public final class ScapWriter implements Closeable {
         return offset;
     }
 
-    /** Appends one event block. */
+    /**
+     * Appends one event block: framed and encoded in one reused buffer (a live capture writes every event
+     * it sees, so nothing is allocated per event).
+     */
     public void write(ScapEvent e) throws IOException {
-        byte[] body = e.encode();
         boolean flags = e.dumpFlags() != 0;
         int type = e.large() ? (flags ? BlockType.EVF_V2_LARGE : BlockType.EV_V2_LARGE)
                 : (flags ? BlockType.EVF_V2 : BlockType.EV_V2);
-        Block b = new Block(type);
-        b.u16(e.cpu());
-        if (flags) {
-            b.u32(e.dumpFlags());
+        int length = e.encodedLength();
+        int body = 2 + (flags ? 4 : 0) + length;
+        int total = 8 + BlockType.padded(body) + 4;
+        if (event.capacity() < total) {
+            event = ByteBuffer.allocate(Math.max(total, 2 * event.capacity())).order(ByteOrder.LITTLE_ENDIAN);
         }
-        b.bytes(body);
-        emit(b);
+        ByteBuffer b = event.clear();
+        b.putInt(type).putInt(total).putShort((short) e.cpu());
+        if (flags) {
+            b.putInt(e.dumpFlags());
+        }
+        e.encodeInto(b, length);
+        while (b.position() < total - 4) {
+            b.put((byte) 0);
+        }
+        b.putInt(total);
+        out.write(b.array(), 0, total);
+        offset += total;
     }
+
+    private ByteBuffer event = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Records events lost before they reached this file, per CPU, as an {@code infra} event (source

@@ -93,16 +93,22 @@ class LiveCaptureTest {
         }
 
         void finish(Process child) throws Exception {
+            assertEquals("x".repeat(BYTES), release(child));
+        }
+
+        /** Tells the child to go, waits for it, stops the capture once it has drained; the child's output. */
+        String release(Process child) throws Exception {
             try (OutputStream in = child.getOutputStream()) {
                 in.write("go\n".getBytes(StandardCharsets.US_ASCII));
             }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
-            assertEquals("x".repeat(BYTES), new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
             thread.join(30_000);
             if (failure != null) {
                 fail(failure);
             }
+            return out;
         }
     }
 
@@ -167,6 +173,53 @@ class LiveCaptureTest {
                 }
             }
             assertEquals(body, stripNum(ours));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Overload: a one-page ring and a child making {@code CALLS} getpid calls as fast as perl can, far more
+     * than the ring holds while the consumer sleeps between polls. Every record the kernel produced for the
+     * child (an enter and an exit per call, nothing else passes the pushed-down filter) is either read or
+     * counted as dropped: read + dropped = 2 × CALLS, exactly.
+     */
+    @Test
+    void underOverloadReadPlusDroppedIsProducedExactly() throws Exception {
+        int calls = 200_000;
+        String script = "my $go = <STDIN>; syscall(" + getpidNumber() + ") for 1.." + calls + "; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=getpid", ServiceNames.none());
+        PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(),
+                LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
+            long[] matched = {0};
+            java.util.concurrent.atomic.AtomicLong stopAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            Throwable[] failure = {null};
+            Thread t = new Thread(() -> {
+                try {
+                    cap.run((e, line, num) -> {
+                        matched[0]++;
+                        return true;
+                    }, () -> System.nanoTime() > stopAt.get());
+                } catch (Throwable x) {
+                    failure[0] = x;
+                }
+            });
+            t.start();
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
+            stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
+            t.join(60_000);
+            if (failure[0] != null) {
+                fail(failure[0]);
+            }
+            LiveCapture.Summary s = cap.summary();
+            assertTrue(s.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + s);
+            assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), s.toString());
+            assertTrue(s.drops() >= s.syscallDrops());
         } finally {
             child.destroyForcibly();
         }
@@ -266,6 +319,80 @@ class LiveCaptureTest {
                 assertTrue(named, "no read by a second thread naming " + data + ":\n" + String.join("\n", r.lines));
                 assertSysdigPrintsTheLiveLines(dir.resolve("threads.scap"), cap, r);
             }
+     * bind, listen, dup, dup2 and fcntl (their own events in sysdig's table, no longer generic ones): a perl child
+     * makes a TCP socket (captured too, so the fd table names it), binds it to 127.0.0.1 port 0, listens with a backlog of 7, dups it, dup2s it to fd 9, reads its flags (F_GETFL) and copies it with F_DUPFD to fd 20 or above.
+     * The results are the kernel's (fds from the child's own prints); sysdig -r prints the same lines from
+     * the file.
+     */
+    @Test
+    void bindListenAndDupAreDecoded(@TempDir Path dir) throws Exception {
+        String script = "use Socket; use Fcntl; use POSIX (); my $go = <STDIN>; socket(my $s, AF_INET, SOCK_STREAM, 0) or die; "
+                + "bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die; listen($s, 7) or die; "
+                + "my $d = POSIX::dup(fileno($s)); POSIX::dup2(fileno($s), 9); "
+                + "fcntl($s, F_GETFL, 0) or die; my $h = fcntl($s, F_DUPFD, 20) or die; "
+                + "print fileno($s), ' ', $d, ' ', $h, \"\\n\"; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, listen, dup, fcntl)")) {
+            Running r = new Running(cap);
+            String[] fds = r.release(child).strip().split(" ");
+            List<String> got = new ArrayList<>();
+            for (String l : r.lines) {
+                got.add(l.substring(l.indexOf(" perl (") + 1));
+            }
+            // perl's socket() sets close-on-exec itself (fcntl F_GETFD, F_SETFD): the calls of the script follow
+            int bind = 0;
+            while (bind < got.size() && !got.get(bind).contains("> bind ")) {
+                bind++;
+            }
+            assertEquals(bind + 12, got.size(), String.join("\n", got));
+            got = got.subList(bind - 2, got.size());
+            String who = "perl (" + child.pid() + ") ";
+            assertTrue(got.get(2).startsWith(who + "> bind fd=" + fds[0] + "("), got.get(2));
+            assertEquals(who + "< bind res=0 addr=127.0.0.1:0 ", got.get(3));
+            assertTrue(got.get(4).startsWith(who + "> listen fd=" + fds[0] + "(") && got.get(4).endsWith(" backlog=7 "), got.get(4));
+            assertEquals(who + "< listen res=0 ", got.get(5));
+            assertTrue(got.get(6).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(6));
+            assertTrue(got.get(7).startsWith(who + "< dup res=" + fds[1] + "("), got.get(7));
+            assertTrue(got.get(8).startsWith(who + "> dup fd=" + fds[0] + "("), got.get(8));
+            assertTrue(got.get(9).startsWith(who + "< dup res=9("), got.get(9));
+            // fcntl's cmd as the driver's PPM_FCNTL_* with its name; F_DUPFD's result is a copy of the fd, named
+            assertTrue(got.get(10).matches(Pattern.quote(who + "> fcntl fd=" + fds[0] + "(") + ".*\\) cmd=4\\(F_GETFL\\) "), got.get(10));
+            assertTrue(got.get(11).startsWith(who + "< fcntl res="), got.get(11));
+            assertTrue(got.get(12).endsWith(" cmd=1(F_DUPFD) "), got.get(12));
+            assertEquals(who + "< fcntl res=" + fds[2] + "(<4>127.0.0.1:0) ", got.get(13));
+            assertSysdigPrintsTheLiveLines(dir.resolve("bind.scap"), cap, r);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * sendto and recvfrom on UDP sockets: a perl child binds a receiver to a loopback port, sends
+     * {@link #BYTES} bytes to it with sendto and reads them with recvfrom: the enter shows the destination
+     * and size, the exits the kernel's byte counts and the data; sysdig -r prints the same lines.
+     */
+    @Test
+    void sendtoAndRecvfromAreDecoded(@TempDir Path dir) throws Exception {
+        String script = "use Socket; my $go = <STDIN>; socket(my $r, AF_INET, SOCK_DGRAM, 0) or die; "
+                + "bind($r, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die; my ($port) = unpack_sockaddr_in(getsockname($r)); "
+                + "socket(my $s, AF_INET, SOCK_DGRAM, 0) or die; "
+                + "send($s, 'y' x " + BYTES + ", 0, pack_sockaddr_in($port, inet_aton('127.0.0.1'))) or die; "
+                + "recv($r, my $buf, 100, 0); print \"$port \", length($buf), \"\\n\"; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        try (LiveCapture cap = start("proc.pid=" + child.pid() + " and evt.type in (socket, bind, sendto, recvfrom)")) {
+            Running r = new Running(cap);
+            String[] out = r.release(child).strip().split(" ");
+            assertEquals(String.valueOf(BYTES), out[1]);
+            List<String> send = r.lines.stream().filter(l -> l.contains(" sendto ")).toList();
+            List<String> recv = r.lines.stream().filter(l -> l.contains(" recvfrom ")).toList();
+            assertEquals(2, send.size(), String.join("\n", r.lines));
+            assertEquals(2, recv.size(), String.join("\n", r.lines));
+            assertTrue(send.get(0).contains("> sendto fd=") && send.get(0).contains(" size=" + BYTES + " ")
+                    && send.get(0).endsWith("->127.0.0.1:" + out[0] + " "), send.get(0));
+            assertTrue(send.get(1).endsWith("< sendto res=" + BYTES + " data=" + "y".repeat(BYTES) + " "), send.get(1));
+            assertTrue(recv.get(0).contains("> recvfrom fd=") && recv.get(0).endsWith(" size=100 "), recv.get(0));
+            assertTrue(recv.get(1).contains("< recvfrom res=" + BYTES + " data=" + "y".repeat(BYTES) + " "), recv.get(1));
+            assertSysdigPrintsTheLiveLines(dir.resolve("udp.scap"), cap, r);
         } finally {
             child.destroyForcibly();
         }
@@ -300,6 +427,16 @@ class LiveCaptureTest {
         assertEquals(0, only[write + SyscallConfig.TRACED]);
     }
 
+    /** {@code events} written to {@code file} with the capture's tables. */
+    private static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
+        try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
+            for (ScapEvent e : events) {
+                w.write(e);
+            }
+        }
+        return file;
+    }
+
     private static List<String> stripNum(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
@@ -310,12 +447,7 @@ class LiveCaptureTest {
 
     /** Writes the capture's events to {@code file}: sysdig -r prints the lines the live capture printed. */
     private static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
-        try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
-            for (ScapEvent e : r.events) {
-                w.write(e);
-            }
-        }
-        assertEquals(stripNum(r.lines), stripNum(sysdig(file)));
+        assertEquals(stripNum(r.lines), stripNum(sysdig(written(file, cap, r.events))));
     }
 
     /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */

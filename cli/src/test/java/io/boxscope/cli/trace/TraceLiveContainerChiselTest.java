@@ -1,0 +1,58 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import io.boxscope.cli.Cli;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trace -c topscalls -pc container.name=X and …} live: a busybox container, told to start through a
+ * bind-mounted file, fails to open a missing path exactly {@link #OPENS} times while a host process fails to
+ * open the same path; topscalls with sysdig's container layout shows only the container's failed opens,
+ * {@link #OPENS} of them, in a row named after the container.
+ */
+@DockerTest
+class TraceLiveContainerChiselTest {
+    private static final int OPENS = 5;
+
+    @Test
+    void topscallsCountsOnlyTheContainersCalls(@TempDir Path sync) throws Exception {
+        String name = "boxscope-test-tracechisel-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        String missing = "/missing-" + name;
+        String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
+                + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; sleep 300";
+        try (Docker.Container c = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-pc", "-c", "topscalls",
+                    "container.name=" + name + " and evt.type in (open, openat) and evt.failed=true")));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '" + missing + "'); }").start();
+            assertTrue(host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            Files.createFile(sync.resolve("go")); // not docker exec: runc's init would make calls in the container
+            t.join(60_000);
+            Cli r = result.get();
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("# Calls             Syscall             container.name"), r.out());
+            Map<String, Long> sums = TraceLiveChiselTest.sums(r.out());
+            long opens = 0;
+            for (Map.Entry<String, Long> e : sums.entrySet()) {
+                // key columns: the syscall (20 wide) then the container's name
+                assertTrue(e.getKey().substring(20).equals(name), "a row of another container or the host: " + e);
+                assertTrue(e.getKey().startsWith("open"), e.toString());
+                opens += e.getValue();
+            }
+            assertEquals(OPENS, opens, r.out());
+        }
+    }
+}
