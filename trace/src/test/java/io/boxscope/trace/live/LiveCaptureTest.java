@@ -319,6 +319,12 @@ class LiveCaptureTest {
                 assertTrue(named, "no read by a second thread naming " + data + ":\n" + String.join("\n", r.lines));
                 assertSysdigPrintsTheLiveLines(dir.resolve("threads.scap"), cap, r);
             }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * bind, listen, dup, dup2 and fcntl (their own events in sysdig's table, no longer generic ones): a perl child
      * makes a TCP socket (captured too, so the fd table names it), binds it to 127.0.0.1 port 0, listens with a backlog of 7, dups it, dup2s it to fd 9, reads its flags (F_GETFL) and copies it with F_DUPFD to fd 20 or above.
      * The results are the kernel's (fds from the child's own prints); sysdig -r prints the same lines from
