@@ -141,7 +141,10 @@ final class SyscallCounters implements AutoCloseable {
     private final Program exit;
     private final Program threadExit;
 
-    private SyscallCounters(Filter f, int arg0, SyscallTable table) {
+    private final double budget;
+
+    private SyscallCounters(Filter f, int arg0, SyscallTable table, double budget) {
+        this.budget = budget;
         try {
             stats = own(BpfMap.create(MapSpec.of("dg_sc", MapType.PERCPU_ARRAY, 4, SC_SIZE, MAX_SYSCALLS)));
             BpfMap slots = own(BpfMap.create(MapSpec.of("dg_slots", MapType.ARRAY, 4, SLOT_SIZE, SLOTS)));
@@ -165,10 +168,15 @@ final class SyscallCounters implements AutoCloseable {
 
     /** Loads the programs (not attached yet); {@code sysRoot} is where the kernel's BTF is read. */
     static SyscallCounters load(Filter f, Path sysRoot) throws java.io.IOException {
+        return load(f, sysRoot, BUDGET);
+    }
+
+    /** As above, with the share of the target's CPU time the tracing may cost it ({@link #BUDGET} by default). */
+    static SyscallCounters load(Filter f, Path sysRoot, double budget) throws java.io.IOException {
         Arch arch = Arch.current();
         Btf btf = Btf.vmlinux(sysRoot);
         int arg0 = PtRegs.syscallArgs(btf, arch).getFirst();
-        return new SyscallCounters(f, arg0, SyscallTable.of(arch));
+        return new SyscallCounters(f, arg0, SyscallTable.of(arch), budget);
     }
 
     private Link threadExitLink;
@@ -181,6 +189,7 @@ final class SyscallCounters implements AutoCloseable {
     private long windowNs;
     private Thread duty;
     private volatile boolean stopping;
+    private volatile boolean cycled;
 
     /**
      * Opens the window. The system call programs are attached all the time while that costs the target
@@ -193,8 +202,8 @@ final class SyscallCounters implements AutoCloseable {
      */
     void attach(java.util.function.LongSupplier targetCpuNs) {
         threadExitLink = Attach.rawTracepoint(threadExit, "sched_process_exit");
-        windowStart = System.nanoTime();
         on();
+        windowStart = onSince; // the window of these figures opens when the calls start being traced
         duty = Thread.ofPlatform().daemon().name("diagnose-syscall-duty").start(() -> cycle(targetCpuNs));
     }
 
@@ -223,7 +232,7 @@ final class SyscallCounters implements AutoCloseable {
                 double rate = tracedNow > traced ? (c - calls) / ((tracedNow - traced) / 1e9) : 0; // calls/s while traced
                 double cpus = cpu >= 0 && cpuNow >= cpu && now > t ? (cpuNow - cpu) / (double) (now - t) : 1;
                 double cost = rate * COST_NS / 1e9; // CPUs the tracing would take if always on
-                double share = cost <= 0 ? 1 : Math.min(1, BUDGET * Math.max(cpus, 0.01) / cost);
+                double share = cost <= 0 ? 1 : Math.min(1, budget * Math.max(cpus, 0.01) / cost);
                 calls = c;
                 traced = tracedNow;
                 cpu = cpuNow;
@@ -234,6 +243,7 @@ final class SyscallCounters implements AutoCloseable {
                 } else {
                     long onMs = Math.max(MIN_ON_MS, Math.round(share * PERIOD_MS));
                     Thread.sleep(onMs);
+                    cycled = true;
                     off();
                     Thread.sleep(Math.max(0, PERIOD_MS - onMs));
                 }
@@ -289,10 +299,10 @@ final class SyscallCounters implements AutoCloseable {
             }
             duty = null;
         }
-        off();
         if (windowNs == 0 && windowStart != 0) {
             windowNs = System.nanoTime() - windowStart;
         }
+        off();
         if (threadExitLink != null) {
             threadExitLink.close();
             threadExitLink = null;
@@ -325,7 +335,7 @@ final class SyscallCounters implements AutoCloseable {
                     v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS)));
         }
         ByteBuffer l = le(lost.sumPerCpu(lost.lookup(le32(0)), L_SIZE / 8));
-        double share = windowNs <= 0 ? 1 : Math.min(1, onNs / (double) windowNs);
+        double share = !cycled || windowNs <= 0 ? 1 : Math.min(1, onNs / (double) windowNs);
         Result r = new Result(calls, failures, out, l.getLong(L_UNTIMED), l.getLong(L_FILES) + l.getLong(L_ERRNOS), share);
         return share >= 1 ? r : r.scaled(1 / share);
     }
