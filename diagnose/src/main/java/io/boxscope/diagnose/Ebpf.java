@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,10 @@ import io.boxscope.tools.stacks.StackSample;
 import io.boxscope.tools.stacks.StackSamples;
 
 /**
- * diagnose's in-kernel collectors, one probe-language script each (resources {@code ebpf-*.bt}),
- * attached for the same window as the /proc sampling: run-queue latency, on-CPU stacks, off-CPU
- * stacks, block I/O latency, system calls, file I/O. Each is filtered in the kernel on the target:
+ * diagnose's in-kernel collectors, attached for the same window as the /proc sampling: run-queue
+ * latency, on-CPU stacks, off-CPU stacks, block I/O latency (one probe-language script each,
+ * resources {@code ebpf-*.bt}), and system calls with file I/O ({@link SyscallCounters}, hand-written
+ * for the least cost per system call). Each is filtered in the kernel on the target:
  * its cgroup v2 id ({@code cgroup == ID}: the cgroup the container's processes are in, not cgroups
  * below it) or, for a process target, its pid. Each is optional: one that cannot be compiled, loaded
  * or attached (an old kernel, a missing tracepoint, no CAP_BPF) is left out and named in
@@ -307,18 +307,6 @@ final class Ebpf implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return String.format(Locale.ROOT, "(pid %d fd %d, closed before the end of the window)", pid, fd);
         }
-    }
-
-    private static long key(MapDump.Entry e, int i) {
-        return e.key().size() > i && e.key().get(i) instanceof Value.Int v ? v.bits() : -1;
-    }
-
-    private static long weight(MapDump.Entry e) {
-        return switch (e.value()) {
-            case MapValue.Count c -> c.count();
-            case MapValue.Sum s -> s.sum();
-            default -> 0;
-        };
     }
 
     static String oneLine(Throwable t) {

@@ -126,9 +126,9 @@ public final class DiagnoseViews {
             for (Neighbours.Neighbour x : n.top()) {
                 others.add(String.format(Locale.ROOT, "%s %.2f%s", x.name(), x.usedCpus(), x.sharesCpus() ? "" : " (other CPUs)"));
             }
-            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs%n",
+            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs",
                     n.hostBusyCpus(), n.hostCpus(), n.containers(), others.isEmpty() ? "" : ": " + String.join(", ", others),
-                    n.outsideContainersCpus())));
+                    n.outsideContainersCpus()))).append('\n'); // the newline outside Text.safe, which escapes it
         }
         ebpfText(b, d.ebpf());
         b.append('\n');
