@@ -44,7 +44,7 @@ public final class DiagnoseCommand extends CliCommand {
             .help("Read only /proc and the cgroup files: no run-queue latency, profiles, block I/O latency, syscalls or files.");
 
     final Opt<Integer> nice = option(Integer.class, 10, "--nice").label("N")
-            .help("Nice value diagnose runs at (default 10: it yields the CPU to its target when both want it; 0 keeps the normal priority).");
+            .help("Nice value diagnose runs at (default 10: it yields the CPU to its target when both want it); never raises the priority it was started with.");
 
     final Opt<java.nio.file.Path> html = option(java.nio.file.Path.class, null, "--html").label("FILE")
             .help("Also write the report as one self-contained HTML file (no network needed to view it).");
@@ -74,9 +74,21 @@ public final class DiagnoseCommand extends CliCommand {
         if (nice.value() < -20 || nice.value() > 19) {
             throw new UsageException("--nice must be between -20 and 19, not " + nice.value());
         }
-        if (nice.value() != 0) {
+        int niceBefore = Yield.current();
+        if (nice.value() > niceBefore) {
             Yield.renice(nice.value()); // best effort: a thread that cannot be changed keeps its priority
         }
+        try {
+            return diagnose(g, spec, window, step, every);
+        } finally {
+            if (nice.value() > niceBefore) {
+                Yield.renice(niceBefore); // run in-process (tests, embedding), the caller's threads get their value back where allowed
+            }
+        }
+    }
+
+    private Integer diagnose(GlobalOptions g, String spec, Duration window, Duration step, Duration every)
+            throws IOException, InterruptedException {
         Target t;
         try {
             t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));

@@ -28,9 +28,8 @@ final class Yield {
      */
     @SuppressWarnings("restricted")
     static int renice(int nice) throws IOException {
-        MethodHandle setpriority;
         Linker linker = Linker.nativeLinker();
-        setpriority = linker.downcallHandle(linker.defaultLookup().find("setpriority").orElseThrow(),
+        MethodHandle setpriority = linker.downcallHandle(linker.defaultLookup().find("setpriority").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         int failed = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
@@ -46,5 +45,21 @@ final class Yield {
             }
         }
         return failed;
+    }
+
+    /**
+     * The calling thread's nice value (getpriority(2); glibc returns the nice value itself, -20..19,
+     * and -1 is also a valid one: the error case is not told apart, a failure reads as -1).
+     */
+    @SuppressWarnings("restricted")
+    static int current() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle getpriority = linker.downcallHandle(linker.defaultLookup().find("getpriority").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            return (int) getpriority.invokeExact(PRIO_PROCESS, 0);
+        } catch (Throwable e) {
+            return 0;
+        }
     }
 }
