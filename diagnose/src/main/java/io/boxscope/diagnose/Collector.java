@@ -13,6 +13,7 @@ import io.boxscope.proc.HostPaths;
  */
 public final class Collector {
     private final Sampler sampler;
+    private boolean cutShort;
 
     public Collector(Target target, HostPaths paths) {
         this.sampler = new Sampler(target, paths);
@@ -30,6 +31,15 @@ public final class Collector {
      */
     public Window collect(Duration duration, Duration step, Duration interval, java.util.function.Consumer<Window> onInterval)
             throws IOException, InterruptedException {
+        return collect(duration, step, interval, onInterval, StopRequest.NEVER);
+    }
+
+    /**
+     * As above, and ends the window early when {@code stop} asks (after one last sample, so the figures
+     * cover the time up to the request); {@link #cutShort()} then says so.
+     */
+    public Window collect(Duration duration, Duration step, Duration interval, java.util.function.Consumer<Window> onInterval,
+            StopRequest stop) throws IOException, InterruptedException {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("the window must be longer than zero, not " + duration);
         }
@@ -44,9 +54,10 @@ public final class Collector {
         int mark = 0;
         long next = start + step.toNanos();
         while (next <= end) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            if (stop.await(next - System.nanoTime())) {
+                cutShort = true;
+                out.add(sampler.sample());
+                break;
             }
             Snapshot s = sampler.sample();
             out.add(s);
@@ -61,5 +72,10 @@ public final class Collector {
             next += step.toNanos();
         }
         return new Window(out, sampler.problems(), sampler.vanished(), exited);
+    }
+
+    /** True when the last window ended early because a stop was requested. */
+    public boolean cutShort() {
+        return cutShort;
     }
 }

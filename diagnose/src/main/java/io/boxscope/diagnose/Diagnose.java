@@ -48,6 +48,15 @@ public final class Diagnose {
     /** With {@code interval} set, {@code live} gets a {@link Live} every interval while the window runs. */
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
             Duration interval, java.util.function.Consumer<Live> live) throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, interval, live, StopRequest.NEVER);
+    }
+
+    /**
+     * With {@code stop}: a stop request ends the window early; the diagnosis is then of the time
+     * collected, and its verdict says the window was cut short.
+     */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live, StopRequest stop) throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
         OptionalDouble quota = limits.cpus();
         int cpus = cpusAvailable(limits, paths);
@@ -62,13 +71,14 @@ public final class Diagnose {
         Window w;
         EbpfFindings found = EbpfFindings.NONE;
         Neighbours.Watch around = Neighbours.Watch.start(paths, target);
+        Collector collector = new Collector(target, paths);
         if (ebpf) {
             try (Ebpf collectors = Ebpf.start(target, paths)) {
-                w = new Collector(target, paths).collect(window, step, interval, onInterval);
+                w = collector.collect(window, step, interval, onInterval, stop);
                 found = collectors.finish();
             }
         } else {
-            w = new Collector(target, paths).collect(window, step, interval, onInterval);
+            w = collector.collect(window, step, interval, onInterval, stop);
         }
         Neighbours neighbours = around.finish();
         Metrics m = Metrics.of(w, quota, cpus);
@@ -76,6 +86,11 @@ public final class Diagnose {
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
                     "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
+        }
+        if (collector.cutShort()) {
+            unmeasured.add(String.format(java.util.Locale.ROOT,
+                    "the window was cut short (stop requested: SIGINT or SIGTERM) %.1f s in, of the %.1f s asked for: "
+                            + "the verdict covers that time only", w.seconds(), window.toMillis() / 1000.0));
         }
         Verdict v = withCompetition(Rules.judge(target, m, unmeasured, found), neighbours);
         List<String> problems = new ArrayList<>(w.problems());

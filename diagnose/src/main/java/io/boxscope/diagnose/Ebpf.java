@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,10 @@ import io.boxscope.tools.stacks.StackSample;
 import io.boxscope.tools.stacks.StackSamples;
 
 /**
- * diagnose's in-kernel collectors, one probe-language script each (resources {@code ebpf-*.bt}),
- * attached for the same window as the /proc sampling: run-queue latency, on-CPU stacks, off-CPU
- * stacks, block I/O latency, system calls, file I/O. Each is filtered in the kernel on the target:
+ * diagnose's in-kernel collectors, attached for the same window as the /proc sampling: run-queue
+ * latency, on-CPU stacks, off-CPU stacks, block I/O latency (one probe-language script each,
+ * resources {@code ebpf-*.bt}), and system calls with file I/O ({@link SyscallCounters}, hand-written
+ * for the least cost per system call). Each is filtered in the kernel on the target:
  * its cgroup v2 id ({@code cgroup == ID}: the cgroup the container's processes are in, not cgroups
  * below it) or, for a process target, its pid. Each is optional: one that cannot be compiled, loaded
  * or attached (an old kernel, a missing tracepoint, no CAP_BPF) is left out and named in
@@ -44,8 +44,10 @@ final class Ebpf implements AutoCloseable {
         ONCPU("oncpu", "on-CPU profile"),
         OFFCPU("offcpu", "off-CPU time by stack and reason"),
         BIOLAT("biolat", "block I/O latency histogram"),
-        SYSCALLS("syscalls", "system calls by count, time and errno"),
-        FILES("files", "file I/O by bytes and time");
+        /** Not a script: {@link SyscallCounters}, hand-written for the least cost per system call. */
+        SYSCALLS(null, "system calls by count, time and errno"),
+        /** Counted by {@link SyscallCounters} too. */
+        FILES(null, "file I/O by bytes and time");
 
         final String script;
         final String what;
@@ -59,6 +61,7 @@ final class Ebpf implements AutoCloseable {
     private final Map<Collector, StackRun.Started> running = new EnumMap<>(Collector.class);
     private final List<String> unmeasured = new ArrayList<>();
     private final HostPaths paths;
+    private SyscallCounters syscalls;
 
     private Ebpf(HostPaths paths) {
         this.paths = paths;
@@ -67,7 +70,7 @@ final class Ebpf implements AutoCloseable {
     /** Starts every collector it can for {@code target}; never throws for a collector that fails. */
     static Ebpf start(Target target, HostPaths paths) {
         Ebpf e = new Ebpf(paths);
-        Optional<String> filter;
+        Optional<SyscallCounters.Filter> filter;
         try {
             filter = filter(target, paths);
         } catch (IOException ex) {
@@ -80,12 +83,20 @@ final class Ebpf implements AutoCloseable {
             return e;
         }
         for (Collector c : Collector.values()) {
+            if (c.script == null) {
+                continue;
+            }
             try {
-                String src = script(c.script).replace("${FILTER}", filter.get()).replace("${HZ}", Integer.toString(PROFILE_HZ));
+                String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ));
                 e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
             } catch (Exception ex) {
                 e.unmeasured.add(c.what + ": " + oneLine(ex));
             }
+        }
+        try {
+            e.syscalls = SyscallCounters.load(filter.get(), paths.sysRoot());
+        } catch (Exception ex) {
+            e.unmeasured.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
         }
         // Loading (the verifier) takes a while per script; attaching is quick: attach them all last, so
         // every collector watches the same window as the /proc sampling that starts next.
@@ -99,19 +110,71 @@ final class Ebpf implements AutoCloseable {
                 it.remove();
             }
         }
+        if (e.syscalls != null) {
+            try {
+                e.syscalls.attach(cpuNs(target, paths));
+            } catch (RuntimeException ex) {
+                e.unmeasured.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
+                e.syscalls.close();
+                e.syscalls = null;
+            }
+        }
         return e;
     }
 
-    /** {@code pid == N} for a process, {@code cgroup == ID} for a container or cgroup with a v2 directory. */
-    static Optional<String> filter(Target t, HostPaths paths) throws IOException {
+    /**
+     * The target's CPU time so far in ns, for the syscall collector's cost control: the cgroup v2
+     * {@code cpu.stat usage_usec} (there even without the cpu controller), or a process's utime + stime
+     * from /proc/PID/stat (proc(5), in clock ticks: USER_HZ is 100 on Linux, whatever the kernel's HZ);
+     * -1 when unreadable.
+     */
+    static java.util.function.LongSupplier cpuNs(Target t, HostPaths paths) {
         if (t.kind() == Target.Kind.PROCESS && t.pid().isPresent()) {
-            return Optional.of("pid == " + t.pid().getAsInt());
+            Path stat = paths.procRoot().resolve(Integer.toString(t.pid().getAsInt())).resolve("stat");
+            return () -> {
+                try {
+                    String s = Files.readString(stat);
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // fields 14 and 15
+                } catch (IOException | RuntimeException e) {
+                    return -1;
+                }
+            };
+        }
+        Optional<Path> dir;
+        try {
+            dir = new CgroupFs(paths).unifiedDir(t.cgroups());
+        } catch (RuntimeException e) {
+            dir = Optional.empty();
+        }
+        if (dir.isEmpty()) {
+            return () -> -1;
+        }
+        Path stat = dir.get().resolve("cpu.stat");
+        return () -> {
+            try {
+                for (String line : Files.readAllLines(stat)) {
+                    if (line.startsWith("usage_usec ")) {
+                        return Long.parseLong(line.substring(11).strip()) * 1000;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // unknown
+            }
+            return -1;
+        };
+    }
+
+    /** {@code pid == N} for a process, {@code cgroup == ID} for a container or cgroup with a v2 directory. */
+    static Optional<SyscallCounters.Filter> filter(Target t, HostPaths paths) throws IOException {
+        if (t.kind() == Target.Kind.PROCESS && t.pid().isPresent()) {
+            return Optional.of(SyscallCounters.Filter.process(t.pid().getAsInt()));
         }
         Optional<Path> dir = new CgroupFs(paths).unifiedDir(t.cgroups());
         if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
             return Optional.empty();
         }
-        return Optional.of("cgroup == " + Long.toUnsignedString(CgroupFs.cgroupId(dir.get())));
+        return Optional.of(SyscallCounters.Filter.cgroup(CgroupFs.cgroupId(dir.get())));
     }
 
     /** Detaches every collector and reads what it measured (stacks and files named now, while the processes run). */
@@ -127,6 +190,9 @@ final class Ebpf implements AutoCloseable {
                 // finish() below detaches again and reports it
             }
         }
+        if (syscalls != null) {
+            syscalls.detach();
+        }
         for (Map.Entry<Collector, StackRun.Started> r : running.entrySet()) {
             try {
                 results.put(r.getKey(), r.getValue().finish());
@@ -141,15 +207,32 @@ final class Ebpf implements AutoCloseable {
         Optional<List<StackSample>> off = Optional.ofNullable(results.get(Collector.OFFCPU)).map(r -> offCpu(r.map("@offcpu"), reasons));
         Optional<LatencyHistogram> bio = Optional.ofNullable(results.get(Collector.BIOLAT)).map(r -> hist(r.map("@bio_us")));
         List<EbpfFindings.Failure> failures = new ArrayList<>();
-        Optional<List<EbpfFindings.Syscall>> sys = Optional.ofNullable(results.get(Collector.SYSCALLS)).map(r -> syscalls(r, failures));
-        Optional<List<EbpfFindings.FileIo>> files = Optional.ofNullable(results.get(Collector.FILES)).map(this::files);
-        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing);
+        Optional<List<EbpfFindings.Syscall>> sys = Optional.empty();
+        Optional<List<EbpfFindings.FileIo>> files = Optional.empty();
+        double share = 1;
+        if (syscalls != null) {
+            try {
+                SyscallCounters.Result r = syscalls.read();
+                share = r.tracedShare();
+                if (r.lost() > 0) {
+                    missing.add(r.lost() + " file or errno entries of the syscall collector: its tables were full");
+                }
+                sys = Optional.of(syscalls(r, failures));
+                files = Optional.of(files(r));
+            } catch (RuntimeException ex) {
+                missing.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
+            }
+        }
+        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share);
     }
 
     @Override
     public void close() {
         for (StackRun.Started s : running.values()) {
             s.close();
+        }
+        if (syscalls != null) {
+            syscalls.close();
         }
     }
 
@@ -184,49 +267,34 @@ final class Ebpf implements AutoCloseable {
         return out;
     }
 
-    static List<EbpfFindings.Syscall> syscalls(StackRun.Result r, List<EbpfFindings.Failure> failures) {
+    /**
+     * The syscalls by total time (top {@link #TOP}) and the failures by count (top {@link #TOP}). A call
+     * whose time is unknown (its thread was in it when the window opened) is counted, not timed.
+     */
+    static List<EbpfFindings.Syscall> syscalls(SyscallCounters.Result r, List<EbpfFindings.Failure> failures) {
         SyscallTable table = SyscallTable.current();
-        Map<Long, long[]> by = new HashMap<>();
-        for (MapDump.Entry e : r.map("@sc_count").entries()) {
-            by.computeIfAbsent(key(e, 0), x -> new long[3])[0] += weight(e);
+        for (SyscallCounters.Failure f : r.failures()) {
+            Errno en = Errno.of(f.errno());
+            failures.add(new EbpfFindings.Failure(table.name(f.nr()), en == null ? Integer.toString(f.errno()) : en.name(), f.count()));
         }
-        for (MapDump.Entry e : r.map("@sc_ns").entries()) {
-            by.computeIfAbsent(key(e, 0), x -> new long[3])[1] += weight(e);
-        }
-        for (MapDump.Entry e : r.map("@sc_err").entries()) {
-            long nr = key(e, 0);
-            int errno = (int) key(e, 1);
-            by.computeIfAbsent(nr, x -> new long[3])[2] += weight(e);
-            Errno en = Errno.of(errno);
-            failures.add(new EbpfFindings.Failure(table.name(nr), en == null ? Integer.toString(errno) : en.name(), weight(e)));
-        }
-        failures.sort(Comparator.comparingLong(EbpfFindings.Failure::count).reversed());
+        failures.sort(Comparator.comparingLong(EbpfFindings.Failure::count).reversed().thenComparing(EbpfFindings.Failure::name));
         if (failures.size() > TOP) {
             failures.subList(TOP, failures.size()).clear();
         }
         List<EbpfFindings.Syscall> out = new ArrayList<>();
-        by.forEach((nr, v) -> out.add(new EbpfFindings.Syscall(table.name(nr), v[0], v[1], v[2])));
+        for (SyscallCounters.Call c : r.calls()) {
+            out.add(new EbpfFindings.Syscall(table.name(c.nr()), c.count(), c.totalNs(), c.errors()));
+        }
         out.sort(Comparator.comparingLong(EbpfFindings.Syscall::totalNs).reversed().thenComparing(EbpfFindings.Syscall::name));
         return out.size() > TOP ? List.copyOf(out.subList(0, TOP)) : out;
     }
 
-    List<EbpfFindings.FileIo> files(StackRun.Result r) {
-        Map<List<Long>, long[]> by = new LinkedHashMap<>();
-        for (MapDump.Entry e : r.map("@f_bytes").entries()) {
-            by.computeIfAbsent(List.of(key(e, 0), key(e, 1)), x -> new long[3])[0] += weight(e);
-        }
-        for (MapDump.Entry e : r.map("@f_ns").entries()) {
-            by.computeIfAbsent(List.of(key(e, 0), key(e, 1)), x -> new long[3])[1] += weight(e);
-        }
-        for (MapDump.Entry e : r.map("@f_syncs").entries()) {
-            by.computeIfAbsent(List.of(key(e, 0), key(e, 1)), x -> new long[3])[2] += weight(e);
-        }
+    /** The target's files by time in read/write/fsync, each named from /proc now. */
+    List<EbpfFindings.FileIo> files(SyscallCounters.Result r) {
         List<EbpfFindings.FileIo> out = new ArrayList<>();
-        by.forEach((k, v) -> {
-            int pid = (int) (long) k.get(0);
-            int fd = (int) (long) k.get(1);
-            out.add(new EbpfFindings.FileIo(fdPath(pid, fd), pid, fd, v[0], v[1], v[2]));
-        });
+        for (SyscallCounters.File f : r.files()) {
+            out.add(new EbpfFindings.FileIo(fdPath(f.pid(), f.fd()), f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs()));
+        }
         out.sort(Comparator.comparingLong(EbpfFindings.FileIo::totalNs).reversed());
         return out;
     }
@@ -239,18 +307,6 @@ final class Ebpf implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return String.format(Locale.ROOT, "(pid %d fd %d, closed before the end of the window)", pid, fd);
         }
-    }
-
-    private static long key(MapDump.Entry e, int i) {
-        return e.key().size() > i && e.key().get(i) instanceof Value.Int v ? v.bits() : -1;
-    }
-
-    private static long weight(MapDump.Entry e) {
-        return switch (e.value()) {
-            case MapValue.Count c -> c.count();
-            case MapValue.Sum s -> s.sum();
-            default -> 0;
-        };
     }
 
     static String oneLine(Throwable t) {

@@ -18,13 +18,24 @@ import io.boxscope.tools.stacks.StackSample;
  * @param syscalls system calls by count, time and failures, biggest time first
  * @param failures failed system calls by name and errno, most first
  * @param files files by bytes and by time
+ * @param syscallsTracedShare the share of the window the system calls were traced: below 1 when the target
+ *        made so many calls that tracing each would have cost it too much; the syscall, failure and file
+ *        figures are then scaled up from that share ({@link SyscallCounters})
  */
 public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
         Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
-        Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured) {
+        Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured,
+        double syscallsTracedShare) {
 
     public static final EbpfFindings NONE = new EbpfFindings(Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(),
-            Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of());
+            Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), 1);
+
+    /** Findings whose system calls were traced over the whole window. */
+    public EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
+            Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
+            Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured) {
+        this(runQueue, onCpu, onCpuHz, offCpu, offCpuByReason, blockIo, syscalls, failures, files, unmeasured, 1);
+    }
 
     public EbpfFindings {
         offCpuByReason = Map.copyOf(offCpuByReason);

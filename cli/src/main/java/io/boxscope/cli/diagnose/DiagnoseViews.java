@@ -126,9 +126,9 @@ public final class DiagnoseViews {
             for (Neighbours.Neighbour x : n.top()) {
                 others.add(String.format(Locale.ROOT, "%s %.2f%s", x.name(), x.usedCpus(), x.sharesCpus() ? "" : " (other CPUs)"));
             }
-            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs%n",
+            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs",
                     n.hostBusyCpus(), n.hostCpus(), n.containers(), others.isEmpty() ? "" : ": " + String.join(", ", others),
-                    n.outsideContainersCpus())));
+                    n.outsideContainersCpus()))).append('\n'); // the newline outside Text.safe, which escapes it
         }
         ebpfText(b, d.ebpf());
         b.append('\n');
@@ -166,17 +166,17 @@ public final class DiagnoseViews {
         e.syscalls().filter(l -> !l.isEmpty()).ifPresent(l -> {
             List<String> parts = new ArrayList<>();
             l.stream().limit(5).forEach(x -> parts.add(String.format(Locale.ROOT, "%s %d (%.3f s)", x.name(), x.count(), x.totalNs() / 1e9)));
-            b.append("  SYSCALLS   ").append(Text.safe(String.join(", ", parts))).append('\n');
+            b.append("  SYSCALLS   ").append(Text.safe(String.join(", ", parts))).append(sampled(e)).append('\n');
         });
         if (!e.failures().isEmpty()) {
             List<String> parts = new ArrayList<>();
             e.failures().stream().limit(5).forEach(f -> parts.add(f.name() + " " + f.errno() + " x" + f.count()));
-            b.append("  FAILURES   ").append(Text.safe(String.join(", ", parts))).append('\n');
+            b.append("  FAILURES   ").append(Text.safe(String.join(", ", parts))).append(sampled(e)).append('\n');
         }
         e.files().filter(l -> !l.isEmpty()).ifPresent(l -> {
             List<String> parts = new ArrayList<>();
             l.stream().limit(3).forEach(f -> parts.add(String.format(Locale.ROOT, "%s %s %.3f s", f.path(), Units.bytes(f.bytes()), f.totalNs() / 1e9)));
-            b.append("  FILES      ").append(Text.safe(String.join("; ", parts))).append('\n');
+            b.append("  FILES      ").append(Text.safe(String.join("; ", parts))).append(sampled(e)).append('\n');
         });
     }
 
@@ -377,9 +377,11 @@ public final class DiagnoseViews {
                 fails.add(x);
             }
             o.put("syscall_failures", fails);
+            o.put("syscalls_traced_share", e.syscallsTracedShare());
         } else {
             o.put("syscalls", null);
             o.put("syscall_failures", null);
+            o.put("syscalls_traced_share", null);
         }
         if (e.files().isPresent()) {
             List<Object> files = new ArrayList<>();
@@ -418,5 +420,12 @@ public final class DiagnoseViews {
         }
         o.put("buckets", buckets);
         return o;
+    }
+
+    /** Said after the syscall figures when they were traced over part of the window and scaled up. */
+    private static String sampled(EbpfFindings e) {
+        return e.syscallsTracedShare() >= 1 ? "" : String.format(Locale.ROOT,
+                " (traced %.1f%% of the window, scaled up: the target makes too many calls to trace each cheaply)",
+                100 * e.syscallsTracedShare());
     }
 }
