@@ -21,10 +21,12 @@ import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.parse.ProgramParser;
 import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.runtime.ChildCommand;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.ProbeSink;
 import io.boxscope.probe.runtime.Scripts;
 
 /**
@@ -36,7 +38,14 @@ import io.boxscope.probe.runtime.Scripts;
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                    boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
-                   boolean dryRun) {}
+                   boolean dryRun, int mapKeys) {
+        Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
+                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean dryRun) {
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+                    CheckOptions.DEFAULT_MAP_KEYS);
+        }
+    }
 
     private ProbeRun() {}
 
@@ -62,7 +71,7 @@ final class ProbeRun {
         }
         CompiledScript script;
         try {
-            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals()), o.cgroupDir() != null);
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN, o.mapKeys()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             err.print(e.getMessage());
             err.flush();
@@ -88,13 +97,31 @@ final class ProbeRun {
         }
         boolean terminal = !file && !o.json() && System.console() != null;
         PrintWriter w = target;
-        Consumer<String> sink = s -> {
+        Consumer<String> text = s -> {
             w.print(terminal ? Text.safeLines(s) : s);
             w.flush();
         };
+        Output output = o.json() ? Output.json() : Output.text();
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+                text.accept(output.render(printf));
+            }
+
+            @Override
+            public void event(Event event) {
+                if (event instanceof Event.MapUpdateFailed && !o.json()) {
+                    // a warning, on standard error as bpftrace -k prints its helper errors; JSON keeps it in the stream
+                    err.print(output.render(event));
+                    err.flush();
+                } else {
+                    text.accept(output.render(event));
+                }
+            }
+        };
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
-             ProbeSession session = ProbeSession.load(script, o.json() ? Output.json() : Output.text(), src.name())) {
+             ProbeSession session = ProbeSession.load(script, output, src.name())) {
             session.onError(e -> {
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
@@ -111,7 +138,7 @@ final class ProbeRun {
             }
             String attached = session.attach();
             if (!o.quiet()) {
-                sink.accept(attached);
+                text.accept(attached);
             }
             if (o.dryRun()) {
                 // compiled, loaded (the verifier accepted every program) and attached: detach and stop, as

@@ -32,6 +32,8 @@ import io.boxscope.probe.lang.sema.SType;
 public final class ProbeCompiler {
     /** Ring buffer size: 1 MiB (bpftrace's default perf buffer is 64 pages per CPU). */
     public static final int RING_BYTES = 1 << 20;
+    /** The map counting failed map updates ({@link UpdateSite}): one slot whose value holds every site's counters. */
+    public static final String UPDATES = "updates";
 
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
@@ -90,7 +92,7 @@ public final class ProbeCompiler {
             if (m.value() instanceof SType.None) {
                 throw new CodegenException(checked.program().span(), "map @" + m.name() + " is never assigned");
             }
-            maps.put(m.name(), MapLayout.of(m, i++));
+            maps.put(m.name(), MapLayout.of(m, i++, checked.options().mapKeys()));
         }
         for (CheckedProbe p : checked.probes()) {
             collect(p.probe(), Stmt.Assign.class, a -> {
@@ -101,6 +103,7 @@ public final class ProbeCompiler {
             });
         }
         List<Action> actions = new ArrayList<>();
+        List<UpdateSite> updateSites = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<ProgramSpec> programs = new ArrayList<>();
         List<CompiledScript.Unit> units = new ArrayList<>();
@@ -141,7 +144,7 @@ public final class ProbeCompiler {
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
-                Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
+                Gen g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
                 g.btf = btf;
                 body(g, cgroupFilter && !rep.kind().isSpecial());
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
@@ -156,11 +159,12 @@ public final class ProbeCompiler {
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));
-        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
+        specs.add(MapSpec.of(Gen.UPDATES, MapType.ARRAY, 4, Math.max(8, updateSites.size() * UpdateSite.BYTES), 1));
+        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, checked.options().mapKeys()));
         if (cgroupFilter) {
             specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
         }
-        return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
+        return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names, updateSites);
     }
 
     static ProgramType programType(ProbeKind k) {
