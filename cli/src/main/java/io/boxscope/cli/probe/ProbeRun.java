@@ -49,6 +49,28 @@ final class ProbeRun {
 
     private ProbeRun() {}
 
+    /**
+     * Start-up phases on standard error when BOXSCOPE_DEBUG is set: milliseconds since the process started
+     * (JVM start-up included) at each step, to see where the time to "Attaching N probes..." goes.
+     */
+    private static final class Phases {
+        private final PrintWriter err;
+        private final java.time.Instant start;
+
+        Phases(PrintWriter err) {
+            this.err = System.getenv("BOXSCOPE_DEBUG") != null ? err : null;
+            this.start = this.err == null ? null : ProcessHandle.current().info().startInstant().orElse(null);
+        }
+
+        void mark(String phase) {
+            if (err != null && start != null) {
+                err.println("boxscope: debug: " + phase + " at "
+                        + java.time.Duration.between(start, java.time.Instant.now()).toMillis() + " ms");
+                err.flush();
+            }
+        }
+    }
+
     /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
     static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
         if ((o.program() == null) == (o.file() == null)) {
@@ -69,6 +91,8 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
+        Phases phases = new Phases(err);
+        phases.mark("parsing");
         CompiledScript script;
         try {
             script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN, o.mapKeys()), o.cgroupDir() != null);
@@ -77,6 +101,7 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
+        phases.mark("compiled");
         if (!script.checked().warnings().isEmpty()) {
             err.print(DiagnosticRenderer.render(src, script.checked().warnings()));
             err.flush();
@@ -122,6 +147,7 @@ final class ProbeRun {
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
              ProbeSession session = ProbeSession.load(script, output, src.name())) {
+            phases.mark("loaded");
             session.onError(e -> {
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
@@ -137,6 +163,7 @@ final class ProbeRun {
                 session.setCommandPid(child.pid());
             }
             String attached = session.attach();
+            phases.mark("attached");
             if (!o.quiet()) {
                 text.accept(attached);
             }
@@ -153,7 +180,9 @@ final class ProbeRun {
             while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
                 session.poll(Duration.ofMillis(100), sink);
             }
+            phases.mark("stopping");
             session.finish(sink);
+            phases.mark("finished");
             return ExitCode.OK;
         } catch (IOException e) {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));

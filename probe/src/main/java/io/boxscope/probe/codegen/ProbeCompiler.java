@@ -118,12 +118,13 @@ public final class ProbeCompiler {
                 }
             }
             Map<List<Object>, List<Attach>> groups = new LinkedHashMap<>();
+            boolean readsProbe = readsProbe(p);
             for (Attach at : p.attaches()) {
                 List<Object> sig = new ArrayList<>(layoutSignature(checked, p, at));
                 if (at.kind() == ProbeKind.USDT) {
                     sig.add(usdtArgs(p, at)); // sites whose arguments sit in the same places share a program
                 }
-                if (!cookieKinds.contains(at.kind()) || at.kind().isSpecial()) {
+                if ((readsProbe && !cookieKinds.contains(at.kind())) || at.kind().isSpecial()) {
                     // one program per attach point: BEGIN/END run alone, and a kernel without cookies for this
                     // attach type (raw tracepoints take them from Linux 6.10) cannot tell attach points apart
                     sig.add(at);
@@ -139,7 +140,8 @@ public final class ProbeCompiler {
                         names.add(at.name());
                         id = names.size() - 1;
                     }
-                    targets.add(new CompiledScript.Target(at, id));
+                    // a body that never reads `probe` needs no cookie to tell its attach points apart
+                    targets.add(new CompiledScript.Target(at, readsProbe || members.size() == 1 ? id : 0));
                 }
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
@@ -205,6 +207,16 @@ public final class ProbeCompiler {
         g.asm.bind(g.exit);
         g.asm.movImm(Reg.R0, 0);
         g.asm.exit();
+    }
+
+    /**
+     * Whether the probe's body reads the {@code probe} builtin: only then must attach points sharing the body
+     * tell which one fired (a BPF cookie, or one program each where the kernel has no cookies).
+     */
+    public static boolean readsProbe(CheckedProbe p) {
+        boolean[] found = {false};
+        collect(p.probe(), Expr.Builtin.class, b -> found[0] |= b.name().equals("probe"));
+        return found[0];
     }
 
     /** A USDT site's argument spec, or the site itself when it cannot be read (the error comes with codegen). */
