@@ -239,26 +239,97 @@ public final class ProbeCompiler {
         return out;
     }
 
-    /** Every node of class {@code kind} under {@code node} (records' components, lists, blocks), in source order. */
-    private static <T> void collect(Object node, Class<T> kind, java.util.function.Consumer<T> out) {
-        if (kind.isInstance(node)) {
-            out.accept(kind.cast(node));
-        }
-        if (node instanceof Record r) {
-            for (var c : r.getClass().getRecordComponents()) {
-                try {
-                    Object v = c.getAccessor().invoke(r);
-                    if (v instanceof Node || v instanceof List<?>) {
-                        if (v instanceof List<?> l) {
-                            l.forEach(e -> collect(e, kind, out));
-                        } else {
-                            collect(v, kind, out);
-                        }
-                    }
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
+    /**
+     * Every node of class {@code kind} in a probe (its predicate and body), in source order. An explicit walk
+     * over the sealed AST, not reflection over record components: each accessor's first reflective call costs
+     * a cold JVM a method handle, and this runs for every attach point at start-up.
+     */
+    private static <T> void collect(io.boxscope.probe.lang.ast.Probe probe, Class<T> kind, java.util.function.Consumer<T> out) {
+        java.util.function.Consumer<Node> visit = n -> {
+            if (kind.isInstance(n)) {
+                out.accept(kind.cast(n));
             }
+        };
+        visit.accept(probe);
+        if (probe.predicate() != null) {
+            walk(probe.predicate(), visit);
+        }
+        walk(probe.body(), visit);
+    }
+
+    private static void walk(io.boxscope.probe.lang.ast.Block b, java.util.function.Consumer<Node> visit) {
+        if (b == null) {
+            return;
+        }
+        visit.accept(b);
+        for (Stmt s : b.statements()) {
+            walk(s, visit);
+        }
+    }
+
+    private static void walk(Stmt s, java.util.function.Consumer<Node> visit) {
+        visit.accept(s);
+        switch (s) {
+            case Stmt.ExprStmt e -> walk(e.expr(), visit);
+            case Stmt.Assign a -> {
+                walk(a.target(), visit);
+                walk(a.value(), visit);
+            }
+            case Stmt.If i -> {
+                walk(i.condition(), visit);
+                walk(i.then(), visit);
+                walk(i.orElse(), visit);
+            }
+            case Stmt.Unroll u -> {
+                walk(u.count(), visit);
+                walk(u.body(), visit);
+            }
+            case Stmt.While w -> {
+                walk(w.condition(), visit);
+                walk(w.body(), visit);
+            }
+            case Stmt.Return r -> { }
+            case Stmt.Break r -> { }
+            case Stmt.Continue r -> { }
+        }
+    }
+
+    private static void walk(Expr e, java.util.function.Consumer<Node> visit) {
+        if (e == null) {
+            return;
+        }
+        visit.accept(e);
+        switch (e) {
+            case Expr.IntLit x -> { }
+            case Expr.StrLit x -> { }
+            case Expr.Builtin x -> { }
+            case Expr.Identifier x -> { }
+            case Expr.Positional x -> { }
+            case Expr.PositionalCount x -> { }
+            case Expr.Variable x -> { }
+            case Expr.SizeofType x -> { }
+            case Expr.Offsetof x -> { }
+            case Expr.MapRef m -> m.keys().forEach(k -> walk(k, visit));
+            case Expr.Call c -> c.args().forEach(x -> walk(x, visit));
+            case Expr.Binary b -> {
+                walk(b.left(), visit);
+                walk(b.right(), visit);
+            }
+            case Expr.Unary u -> walk(u.operand(), visit);
+            case Expr.IncDec i -> walk(i.target(), visit);
+            case Expr.Ternary t -> {
+                walk(t.condition(), visit);
+                walk(t.then(), visit);
+                walk(t.orElse(), visit);
+            }
+            case Expr.Field f -> walk(f.base(), visit);
+            case Expr.Index i -> {
+                walk(i.base(), visit);
+                walk(i.index(), visit);
+            }
+            case Expr.Cast c -> walk(c.operand(), visit);
+            case Expr.SizeofExpr x -> walk(x.operand(), visit);
+            case Expr.Tuple t -> t.elements().forEach(x -> walk(x, visit));
         }
     }
 }

@@ -57,7 +57,8 @@ public final class ProbeSession implements AutoCloseable {
     private final int[] printfIds;
     private final List<String> printfFormats = new ArrayList<>();
 
-    private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source) {
+    private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source,
+                         java.util.concurrent.Future<java.util.Map<Long, String>> containerScan) {
         this.script = script;
         this.source = source;
         this.updatesReported = new long[2 * script.updateSites().size()];
@@ -66,6 +67,7 @@ public final class ProbeSession implements AutoCloseable {
         this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
+        values.containersFrom(containerScan);
         this.printfIds = new int[script.actions().size()];
         for (int i = 0; i < printfIds.length; i++) {
             printfIds[i] = -1;
@@ -76,6 +78,17 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
+    /** Whether a printf of the script prints the {@code container} builtin (its events need the host's containers). */
+    private static boolean printsContainers(CompiledScript script) {
+        for (Action a : script.actions()) {
+            if (a instanceof Action.Printf p && p.types().stream().anyMatch(t -> t instanceof io.boxscope.probe.lang.sema.SType.Special s
+                    && s.kind() == io.boxscope.probe.lang.sema.SpecialKind.CONTAINER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Creates the maps and loads the programs, for a caller that only uses {@link ProbeSink}s of its own. */
     public static ProbeSession load(CompiledScript script, String source) throws ProbeRunException {
         return load(script, Output.text(), source);
@@ -83,6 +96,8 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Creates the maps and loads the programs; {@code source} names the script in messages. */
     public static ProbeSession load(CompiledScript script, Output output, String source) throws ProbeRunException {
+        // the host's containers are scanned while the kernel verifies the programs
+        var containerScan = printsContainers(script) ? ValueDecoder.startContainerScan() : null;
         BpfCollection c;
         try {
             c = BpfCollection.load(script.spec());
@@ -92,7 +107,7 @@ public final class ProbeSession implements AutoCloseable {
             throw new ProbeRunException(VerifierMessage.of(source, unit, e), e);
         }
         try {
-            return new ProbeSession(script, c, output, source);
+            return new ProbeSession(script, c, output, source, containerScan);
         } catch (RuntimeException e) {
             c.close();
             throw e;
