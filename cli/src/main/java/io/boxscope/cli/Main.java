@@ -287,6 +287,17 @@ public final class Main {
             runs.add(new String[] {"mem", "smaps", self});
             runs.add(new String[] {"probe", "-l", "tracepoint:syscalls:*"});
         }
+        // The tracing path (issue 14's start-up to "Tracing..."): compile, feature probes, load, attach, run,
+        // detach, in the probe command and in the tools. As root they run for real and leave nothing attached;
+        // without the privilege they fail early, and training keeps what they loaded.
+        runs.add(new String[] {"probe", "-q", "-e", "BEGIN { @c[1, \"a\"] = count(); @h = hist(5); @s = sum(2); "
+                + "printf(\"%d %s\\n\", 1, comm); exit(); } END { @e = 1; }"});
+        runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } "
+                + "tracepoint:raw_syscalls:sys_exit /pid == -1/ { @x = lhist(args->ret, 0, 10, 1); } interval:ms:100 { exit(); }"});
+        runs.add(new String[] {"execsnoop", "--duration", "1"});
+        runs.add(new String[] {"opensnoop", "--duration", "1"});
+        runs.add(new String[] {"runqlat", "1", "1"});
+        runs.add(new String[] {"syscount", "-d", "1"});
         for (String[] args : runs) {
             try {
                 run(args, devNull, devNull);

@@ -210,60 +210,73 @@ public final class Features {
                 case TP_BTF -> ProgramType.TRACING;
                 case KPROBE, FENTRY, PERF_EVENT_HARDWARE -> null;
             };
-            if (attach(k) instanceof Support.Unsupported u) {
-                return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
-            }
             if (type == null) {
+                if (attach(k) instanceof Support.Unsupported u) {
+                    return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
+                }
                 return new Support.Unsupported("cookies are not probed for " + k + " attachments");
             }
-            int tid = k == AttachKind.PERF_EVENT_SOFTWARE ? -1 : Sys.gettid();
-            try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {
-                Program p;
-                try {
-                    List<Insn> insns = cookieProgram(slot, tid);
-                    p = Program.load(type == ProgramType.TRACING
-                            ? ProgramSpec.tpBtf("probe_cookie", insns, AttachTargets.rawTracepoint("sys_enter"))
-                            : ProgramSpec.of("probe_cookie", type, insns));
-                } catch (VerifierException e) {
-                    return new Support.Unsupported("the verifier refuses bpf_get_attach_cookie in " + type + " programs");
-                }
-                try (p; Link l = switch (k) {
-                    case TRACEPOINT -> Attach.tracepoint(p, "raw_syscalls", "sys_enter", COOKIE);
-                    case RAW_TRACEPOINT -> Attach.rawTracepoint(p, "sys_enter", COOKIE);
-                    case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
-                            Attach.Sampling.period(1_000_000), Cpus.online().get(0), COOKIE);
-                    case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
-                    case TP_BTF -> Attach.tracing(p, COOKIE);
-                    case KPROBE, FENTRY, PERF_EVENT_HARDWARE -> throw new IllegalStateException(k.toString());
-                }) {
-                    long deadline = System.nanoTime() + 2_000_000_000L;
-                    long seen;
-                    do {
-                        if (k == AttachKind.UPROBE) {
-                            libcGetpid();
-                        } else {
-                            Sys.getpid();
-                        }
-                        byte[] v = slot.lookup(new byte[4]);
-                        seen = v == null ? 0 : MemorySegment.ofArray(v)
-                                .get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                        if (seen == 0 && k == AttachKind.PERF_EVENT_SOFTWARE) {
-                            Thread.sleep(5);
-                        }
-                    } while (seen == 0 && System.nanoTime() < deadline);
-                    if (seen == COOKIE) {
-                        return new Support.Supported();
-                    }
-                    return new Support.Unsupported(seen == 0 ? "the " + k + " program did not run within 2 s"
-                            : "the program read cookie 0x" + Long.toHexString(seen) + ", not the one attached");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Support.Unsupported("interrupted while probing cookies for " + k);
-            } catch (RuntimeException e) {
-                return new Support.Unsupported("attaching with a cookie failed: " + e.getMessage());
+            // Attaching with a cookie answers attach(k) too when it works, so that probe (a second attach and
+            // detach, each detach of a tracepoint an RCU grace period) runs only to explain a failure.
+            Support answer = cookieAttempt(k, type);
+            if (answer.isSupported()) {
+                CACHE.putIfAbsent("attach:" + k, answer);
+            } else if (attach(k) instanceof Support.Unsupported u) {
+                return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
             }
+            return answer;
         });
+    }
+
+    /** Attaches a program reading its cookie for {@code k} and checks it reads the one attached. */
+    private static Support cookieAttempt(AttachKind k, ProgramType type) {
+        int tid = k == AttachKind.PERF_EVENT_SOFTWARE ? -1 : Sys.gettid();
+        try (BpfMap slot = BpfMap.create(MapSpec.of("probe_cookie", MapType.ARRAY, 4, 8, 1))) {
+            Program p;
+            try {
+                List<Insn> insns = cookieProgram(slot, tid);
+                p = Program.load(type == ProgramType.TRACING
+                        ? ProgramSpec.tpBtf("probe_cookie", insns, AttachTargets.rawTracepoint("sys_enter"))
+                        : ProgramSpec.of("probe_cookie", type, insns));
+            } catch (VerifierException e) {
+                return new Support.Unsupported("the verifier refuses bpf_get_attach_cookie in " + type + " programs");
+            }
+            try (p; Link l = switch (k) {
+                case TRACEPOINT -> Attach.tracepoint(p, "raw_syscalls", "sys_enter", COOKIE);
+                case RAW_TRACEPOINT -> Attach.rawTracepoint(p, "sys_enter", COOKIE);
+                case PERF_EVENT_SOFTWARE -> Attach.perfEvent(p, Attach.SoftwareEvent.CPU_CLOCK,
+                        Attach.Sampling.period(1_000_000), Cpus.online().get(0), COOKIE);
+                case UPROBE -> Attach.uprobe(p, libc(), "getpid", false, Sys.getpid(), COOKIE);
+                case TP_BTF -> Attach.tracing(p, COOKIE);
+                case KPROBE, FENTRY, PERF_EVENT_HARDWARE -> throw new IllegalStateException(k.toString());
+            }) {
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                long seen;
+                do {
+                    if (k == AttachKind.UPROBE) {
+                        libcGetpid();
+                    } else {
+                        Sys.getpid();
+                    }
+                    byte[] v = slot.lookup(new byte[4]);
+                    seen = v == null ? 0 : MemorySegment.ofArray(v)
+                            .get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                    if (seen == 0 && k == AttachKind.PERF_EVENT_SOFTWARE) {
+                        Thread.sleep(5);
+                    }
+                } while (seen == 0 && System.nanoTime() < deadline);
+                if (seen == COOKIE) {
+                    return new Support.Supported();
+                }
+                return new Support.Unsupported(seen == 0 ? "the " + k + " program did not run within 2 s"
+                        : "the program read cookie 0x" + Long.toHexString(seen) + ", not the one attached");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Support.Unsupported("interrupted while probing cookies for " + k);
+        } catch (RuntimeException e) {
+            return new Support.Unsupported("attaching with a cookie failed: " + e.getMessage());
+        }
     }
 
     /** slot[0] = bpf_get_attach_cookie(ctx), for thread {@code tid} only (all threads when -1). */
@@ -283,14 +296,17 @@ public final class Features {
         return a.build();
     }
 
-    private static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    /** Linked on first use: a downcall handle costs a cold JVM tens of milliseconds, and only uprobe probes call it. */
+    private static final class LibcGetpid {
+        static final MethodHandle GETPID = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("getpid").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    }
 
     /** libc's getpid(), the function the uprobe probe attaches to (Sys.getpid is a raw syscall, not this). */
     private static void libcGetpid() {
         try {
-            int unused = (int) GETPID.invokeExact();
+            int unused = (int) LibcGetpid.GETPID.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("calling libc getpid failed", t);
         }

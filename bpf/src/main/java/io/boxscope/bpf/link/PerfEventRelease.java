@@ -83,7 +83,7 @@ final class PerfEventRelease {
         // perf: every descriptor to hand over (links and perf events)
         try (Arena a = Arena.ofConfined()) {
             MemorySegment pipe = a.allocate(ValueLayout.JAVA_INT, 2);
-            if ((int) PIPE2.invokeExact(pipe, O_CLOEXEC) != 0) {
+            if ((int) Native.PIPE2.invokeExact(pipe, O_CLOEXEC) != 0) {
                 return;
             }
             int readEnd = pipe.getAtIndex(ValueLayout.JAVA_INT, 0);
@@ -91,17 +91,17 @@ final class PerfEventRelease {
             int pid = -1;
             try {
                 for (Fd fd : perf) {
-                    int unused = (int) FCNTL.invokeExact(fd.value(), F_SETFD, 0); // inherited by the helper
+                    int unused = (int) Native.FCNTL.invokeExact(fd.value(), F_SETFD, 0); // inherited by the helper
                 }
                 MemorySegment actions = a.allocate(256, 16); // glibc's posix_spawn_file_actions_t is 80 bytes
-                if ((int) FA_INIT.invokeExact(actions) != 0) {
+                if ((int) Native.FA_INIT.invokeExact(actions) != 0) {
                     return;
                 }
                 try {
                     MemorySegment devNull = a.allocateFrom("/dev/null");
-                    int r = (int) FA_DUP2.invokeExact(actions, readEnd, 0);
-                    r |= (int) FA_OPEN.invokeExact(actions, 1, devNull, O_WRONLY, 0);
-                    r |= (int) FA_OPEN.invokeExact(actions, 2, devNull, O_WRONLY, 0);
+                    int r = (int) Native.FA_DUP2.invokeExact(actions, readEnd, 0);
+                    r |= (int) Native.FA_OPEN.invokeExact(actions, 1, devNull, O_WRONLY, 0);
+                    r |= (int) Native.FA_OPEN.invokeExact(actions, 2, devNull, O_WRONLY, 0);
                     if (r != 0) {
                         return;
                     }
@@ -113,12 +113,12 @@ final class PerfEventRelease {
                     argv.setAtIndex(ValueLayout.ADDRESS, 3, MemorySegment.NULL);
                     MemorySegment envp = a.allocate(ValueLayout.ADDRESS, 1);
                     MemorySegment pidOut = a.allocate(ValueLayout.JAVA_INT);
-                    if ((int) SPAWN.invokeExact(pidOut, sh, actions, MemorySegment.NULL, argv, envp) != 0) {
+                    if ((int) Native.SPAWN.invokeExact(pidOut, sh, actions, MemorySegment.NULL, argv, envp) != 0) {
                         return;
                     }
                     pid = pidOut.get(ValueLayout.JAVA_INT, 0);
                 } finally {
-                    int unused = (int) FA_DESTROY.invokeExact(actions);
+                    int unused = (int) Native.FA_DESTROY.invokeExact(actions);
                 }
             } finally {
                 closeRaw(readEnd);
@@ -137,7 +137,7 @@ final class PerfEventRelease {
     }
 
     private static void closeRaw(int fd) throws Throwable {
-        int unused = (int) CLOSE.invokeExact(fd);
+        int unused = (int) Native.CLOSE.invokeExact(fd);
     }
 
     /** Waits for the helper in a daemon thread, so it does not stay a zombie while this process lives on. */
@@ -145,7 +145,7 @@ final class PerfEventRelease {
         Thread t = new Thread(() -> {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment status = a.allocate(ValueLayout.JAVA_INT);
-                int unused = (int) WAITPID.invokeExact(pid, status, 0);
+                int unused = (int) Native.WAITPID.invokeExact(pid, status, 0);
             } catch (Throwable e) {
                 // nothing to do: init reaps it when this process exits
             }
@@ -154,19 +154,25 @@ final class PerfEventRelease {
         t.start();
     }
 
-    private static MethodHandle fn(String name, FunctionDescriptor d, Linker.Option... o) {
-        return L.downcallHandle(L.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), d, o);
-    }
+    /**
+     * The libc functions of the hand-off, linked when a hand-off first happens: creating a downcall handle costs a
+     * cold JVM milliseconds each, and most runs (a few probes) never hand off.
+     */
+    private static final class Native {
+        private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+        private static final ValueLayout P = ValueLayout.ADDRESS;
+        private static final MethodHandle PIPE2 = fn("pipe2", FunctionDescriptor.of(I, P, I));
+        private static final MethodHandle FCNTL = fn("fcntl", FunctionDescriptor.of(I, I, I, I), Linker.Option.firstVariadicArg(2));
+        private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(I, I));
+        private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(I, P));
+        private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(I, P));
+        private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(I, P, I, I));
+        private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen", FunctionDescriptor.of(I, P, I, P, I, I));
+        private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(I, P, P, P, P, P, P));
+        private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(I, I, P, I));
 
-    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
-    private static final ValueLayout P = ValueLayout.ADDRESS;
-    private static final MethodHandle PIPE2 = fn("pipe2", FunctionDescriptor.of(I, P, I));
-    private static final MethodHandle FCNTL = fn("fcntl", FunctionDescriptor.of(I, I, I, I), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(I, I));
-    private static final MethodHandle FA_INIT = fn("posix_spawn_file_actions_init", FunctionDescriptor.of(I, P));
-    private static final MethodHandle FA_DESTROY = fn("posix_spawn_file_actions_destroy", FunctionDescriptor.of(I, P));
-    private static final MethodHandle FA_DUP2 = fn("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(I, P, I, I));
-    private static final MethodHandle FA_OPEN = fn("posix_spawn_file_actions_addopen", FunctionDescriptor.of(I, P, I, P, I, I));
-    private static final MethodHandle SPAWN = fn("posix_spawn", FunctionDescriptor.of(I, P, P, P, P, P, P));
-    private static final MethodHandle WAITPID = fn("waitpid", FunctionDescriptor.of(I, I, P, I));
+        private static MethodHandle fn(String name, FunctionDescriptor d, Linker.Option... o) {
+            return L.downcallHandle(L.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), d, o);
+        }
+    }
 }

@@ -94,7 +94,29 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe --dry-run -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }'   load and attach, then exit",
                 "  boxscope probe -c '/usr/bin/python3 -c pass' -e 'usdt:/usr/bin/python3:python:* { @[probe] = count(); }'",
                 "  boxscope probe -e 'software:page-faults:100 { @[comm] = count(); }'",
+                "  BPFTRACE_MAP_KEYS_MAX=100000 boxscope probe -e 't:syscalls:sys_enter_openat { @[pid, tid] = count(); }'   bigger maps",
                 "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
+    }
+
+    /**
+     * Keys each map holds: bpftrace's environment variable {@code BPFTRACE_MAP_KEYS_MAX} (default 4096), so
+     * scripts run with the settings they were written for; updates of new keys into a full map are counted
+     * and reported.
+     */
+    static int mapKeys(String env) {
+        if (env == null || env.isBlank()) {
+            return io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
+        }
+        try {
+            int n = Integer.parseInt(env.strip());
+            if (n >= 1 && n <= io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("BPFTRACE_MAP_KEYS_MAX must be a number of keys from 1 to "
+                + io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS + ", not '" + Text.safe(env) + "'");
     }
 
     @Override
@@ -137,7 +159,8 @@ public final class ProbeCommand extends CliCommand {
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
-                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value()), out, err);
+                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value(),
+                    mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX"))), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

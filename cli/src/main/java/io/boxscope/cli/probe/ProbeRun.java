@@ -21,10 +21,12 @@ import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.parse.ProgramParser;
 import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.runtime.ChildCommand;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.probe.runtime.ProbeSink;
 import io.boxscope.probe.runtime.Scripts;
 
 /**
@@ -36,9 +38,39 @@ import io.boxscope.probe.runtime.Scripts;
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                    boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
-                   boolean dryRun) {}
+                   boolean dryRun, int mapKeys) {
+        Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
+                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean dryRun) {
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+                    CheckOptions.DEFAULT_MAP_KEYS);
+        }
+    }
 
     private ProbeRun() {}
+
+    /**
+     * Start-up phases on standard error when BOXSCOPE_DEBUG is set: the milliseconds each step took since the
+     * previous one (the first since the command started running), to see where the time to "Attaching N
+     * probes..." goes.
+     */
+    private static final class Phases {
+        private final PrintWriter err;
+        private long last = System.nanoTime();
+
+        Phases(PrintWriter err) {
+            this.err = System.getenv("BOXSCOPE_DEBUG") != null ? err : null;
+        }
+
+        void mark(String phase) {
+            if (err != null) {
+                long now = System.nanoTime();
+                err.println("boxscope: debug: " + phase + " in " + (now - last) / 1_000_000 + " ms");
+                err.flush();
+                last = now;
+            }
+        }
+    }
 
     /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
     static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
@@ -60,15 +92,17 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
+        Phases phases = new Phases(err);
         CompiledScript script;
         try {
-            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals())
-                    .withPid(o.pid() == null ? 0 : o.pid()), o.cgroupDir() != null);
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN,
+                    o.mapKeys()).withPid(o.pid() == null ? 0 : o.pid()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             err.print(e.getMessage());
             err.flush();
             return ExitCode.USAGE;
         }
+        phases.mark("parsed, checked and compiled");
         if (!script.checked().warnings().isEmpty()) {
             err.print(DiagnosticRenderer.render(src, script.checked().warnings()));
             err.flush();
@@ -89,13 +123,32 @@ final class ProbeRun {
         }
         boolean terminal = !file && !o.json() && System.console() != null;
         PrintWriter w = target;
-        Consumer<String> sink = s -> {
+        Consumer<String> text = s -> {
             w.print(terminal ? Text.safeLines(s) : s);
             w.flush();
         };
+        Output output = o.json() ? Output.json() : Output.text();
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+                text.accept(output.render(printf));
+            }
+
+            @Override
+            public void event(Event event) {
+                if (event instanceof Event.MapUpdateFailed && !o.json()) {
+                    // a warning, on standard error as bpftrace -k prints its helper errors; JSON keeps it in the stream
+                    err.print(output.render(event));
+                    err.flush();
+                } else {
+                    text.accept(output.render(event));
+                }
+            }
+        };
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
-             ProbeSession session = ProbeSession.load(script, o.json() ? Output.json() : Output.text(), src.name())) {
+             ProbeSession session = ProbeSession.load(script, output, src.name())) {
+            phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
@@ -111,8 +164,9 @@ final class ProbeRun {
                 session.setCommandPid(child.pid());
             }
             String attached = session.attach();
+            phases.mark("attached");
             if (!o.quiet()) {
-                sink.accept(attached);
+                text.accept(attached);
             }
             if (o.dryRun()) {
                 // compiled, loaded (the verifier accepted every program) and attached: detach and stop, as
@@ -127,7 +181,9 @@ final class ProbeRun {
             while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
                 session.poll(Duration.ofMillis(100), sink);
             }
+            phases.mark("ran");
             session.finish(sink);
+            phases.mark("detached, END run, maps printed");
             return ExitCode.OK;
         } catch (IOException e) {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));

@@ -29,8 +29,8 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
         if (s.dropped() > 0) {
             t.out().flush();
             PrintWriter err = t.err();
-            err.println("notice: " + s.dropped() + " syscalls not counted: a BPF map was full (more than 8192 processes,"
-                    + " or more than 10240 threads inside a syscall with -L)");
+            err.println("notice: " + s.dropped() + " syscalls not counted: a BPF map was full (more than "
+                    + SyscountProbe.MAP_KEYS + " processes, or more than " + SyscountProbe.MAP_KEYS + " threads inside a syscall with -L)");
         }
     }
 

@@ -13,7 +13,6 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
-import io.boxscope.probe.codegen.MapLayout;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
@@ -31,7 +30,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
     /** What clear(1) writes on ANSI terminals: cursor home, erase the screen. */
     static final String CLEAR = "\033[H\033[2J";
 
-    static final String FULL = "filetop: more thread/file pairs than the maps hold (" + MapLayout.MAX_KEYS
+    static final String FULL = "filetop: more thread/file pairs than the maps hold (" + io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS
             + ") in this interval: the pairs past them were not counted";
 
     final Opt<Boolean> all = flag("-a", "--all").help("Include special files");

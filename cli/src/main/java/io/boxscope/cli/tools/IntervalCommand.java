@@ -87,6 +87,11 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 public void lost(long events) {
                     ToolCommand.reportLost(out, err, events);
                 }
+
+                @Override
+                public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
+                    ToolCommand.reportMapUpdatesFailed(out, err, failure);
+                }
             });
             if (!g.json()) {
                 out.print(trailer());

@@ -130,6 +130,11 @@ public abstract class ToolCommand<E> extends CliCommand {
                         public void lost(long events) {
                             reportLost(out, err, events);
                         }
+
+                        @Override
+                        public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
+                            reportMapUpdatesFailed(out, err, failure);
+                        }
                     });
             end(g.json());
             return ExitCode.OK;
@@ -142,6 +147,13 @@ public abstract class ToolCommand<E> extends CliCommand {
     static void reportLost(PrintWriter out, PrintWriter err, long events) {
         out.flush();
         err.println(Lost.message(events));
+        err.flush();
+    }
+
+    /** Failed map updates (a full map) on standard error, after what standard output holds so far (every tool command). */
+    static void reportMapUpdatesFailed(PrintWriter out, PrintWriter err, io.boxscope.probe.output.Event.MapUpdateFailed failure) {
+        out.flush();
+        err.println(io.boxscope.tools.core.Lost.mapUpdatesFailed(failure));
         err.flush();
     }
 

@@ -114,4 +114,33 @@ class ProbeRunCommandTest {
         assertTrue(v.err().contains("exit"), v.err());
         assertEquals(2, Cli.run("probe", "-f", "yaml", "-e", "BEGIN { exit(); }").code());
     }
+
+    /**
+     * Maps of 4 keys (BPFTRACE_MAP_KEYS_MAX=4, which the command reads from the environment) given 10 keys: the 6
+     * updates of new keys fail in the kernel and are reported, on standard error as a warning in text and as a
+     * helper_error line in JSON; the maps hold the first 4 keys.
+     */
+    @Test
+    void failedMapUpdatesAreReported() throws Exception {
+        int capacity = 4, keys = 10;
+        String program = "BEGIN { $i = 0; while ($i < " + keys + ") { @c[$i] = count(); $i++; } exit(); }";
+        int col = program.indexOf("count()") + 1;
+        for (boolean json : new boolean[] {false, true}) {
+            java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+            int code = ProbeRun.run(new ProbeRun.Options(program, null, false, true, json, null, false, List.of(), Path.of("/sys"),
+                    null, null, null, false, capacity), new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+            assertEquals(0, code, err.toString());
+            if (json) {
+                assertTrue(out.toString().startsWith("{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", \"retcode\": -7, "
+                        + "\"line\": 1, \"col\": " + col + ", \"map\": \"@c\", \"count\": " + (keys - capacity) + "}\n"), out.toString());
+            } else {
+                assertEquals("stdin:1:" + col + ": WARNING: Map full; can't update element: " + (keys - capacity)
+                        + " updates of @c failed (it holds " + capacity + " entries; raise BPFTRACE_MAP_KEYS_MAX)\n", err.toString());
+                assertEquals(capacity, out.toString().lines().filter(l -> l.startsWith("@c[")).count(), out.toString());
+            }
+        }
+        assertEquals(4096, ProbeCommand.mapKeys(null));
+        assertEquals(100, ProbeCommand.mapKeys("100"));
+        org.junit.jupiter.api.Assertions.assertThrows(io.boxscope.cli.UsageException.class, () -> ProbeCommand.mapKeys("0"));
+    }
 }

@@ -116,6 +116,7 @@ final class AggGen {
         g.addr(Reg.R3, Reg.R10, val);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);
+        g.checkUpdate(l, c.span());
         a.bind(done);
     }
 

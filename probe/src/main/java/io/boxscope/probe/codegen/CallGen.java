@@ -277,6 +277,7 @@ final class CallGen {
         g.addr(Reg.R3, Reg.R10, now);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);
+        g.checkUpdate(l, i.span());
         a.ldx(Size.DW, Reg.R0, Reg.R10, i.prefix() ? now : old);
         g.frame.release(mark);
     }

@@ -8,11 +8,13 @@ import io.boxscope.probe.lang.sema.CheckedProgram;
 /**
  * A script compiled to BPF: the collection to load (maps, a ring buffer {@code events}, a lost-record
  * counter {@code lost}, one program per {@link Unit}), the script's maps by name, the action table the
- * ring-buffer records index, and the probe names ({@code probe} evaluates to an index here).
+ * ring-buffer records index, the probe names ({@code probe} evaluates to an index here) and the
+ * map-update sites whose failures the {@code updates} map counts (by their index).
  */
 public record CompiledScript(CheckedProgram checked, CollectionSpec spec, List<Unit> units, Map<String, MapLayout> maps,
-                             List<Action> actions, List<String> probeNames) {
+                             List<Action> actions, List<String> probeNames, List<UpdateSite> updateSites) {
     public CompiledScript {
+        updateSites = List.copyOf(updateSites);
         units = List.copyOf(units);
         actions = List.copyOf(actions);
         probeNames = List.copyOf(probeNames);

@@ -36,6 +36,13 @@ final class Gen {
      * (hundreds of tracepoints) do nothing meanwhile.
      */
     static final String STOP = "stop";
+    /**
+     * A one-slot array whose value holds the failure counters of every map-update site of the script
+     * ({@link UpdateSite}: {@link UpdateSite#BYTES} a site), added to atomically through a direct value address.
+     */
+    static final String UPDATES = ProbeCompiler.UPDATES;
+    /** E2BIG (include/uapi/asm-generic/errno-base.h): what bpf_map_update_elem returns for a new key in a full hash map. */
+    static final int E2BIG = 7;
     /** kstack/ustack: the stack trace map the ids point into. */
     static final String STACKS = "stacks";
     /** Frames kept per stack (bpftrace's limit). */
@@ -49,6 +56,8 @@ final class Gen {
     final Attach representative;
     final Map<String, MapLayout> maps;
     final List<Action> actions;
+    /** Map-update sites of the whole script (every program numbers into one list). */
+    final List<UpdateSite> updateSites;
     final Map<String, Integer> variables = new HashMap<>();
     final Label exit;
     /** Probe id as a constant (one attach point, or no cookies), or -1 to read the BPF cookie. */
@@ -61,8 +70,9 @@ final class Gen {
     io.boxscope.bpf.btf.Btf btf;
 
     Gen(CheckedProgram program, CheckedProbe probe, Attach representative, Map<String, MapLayout> maps,
-        List<Action> actions, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {
+        List<Action> actions, List<UpdateSite> updateSites, long probeId, long startNanos, io.boxscope.bpf.btf.PtRegs regs) {
         this.regs = regs;
+        this.updateSites = updateSites;
         this.program = program;
         this.probe = probe;
         this.representative = representative;
@@ -115,6 +125,33 @@ final class Gen {
         asm.ldMapValue(Reg.R1, LOST, 0);
         asm.movImm(Reg.R2, 1);
         asm.atomic(Size.DW, AtomicOp.ADD, Reg.R1, 0, Reg.R2);
+    }
+
+    /**
+     * Counts a failed {@code bpf_map_update_elem} whose return value is in R0 (call right after the helper):
+     * nothing happens when it is 0; otherwise the site's -E2BIG or other-error counter goes up by one and
+     * an other error's code is kept. Clobbers R1 and R2; R0 is kept.
+     */
+    void checkUpdate(MapLayout l, io.boxscope.probe.lang.diag.Span where) {
+        io.boxscope.probe.lang.diag.SourceText src = program.source();
+        UpdateSite site = new UpdateSite(l.info().display(), src.line(where.start()), src.column(where.start()),
+                l.maxEntries());
+        int i = updateSites.indexOf(site); // a body compiled once per attach point shares its counters
+        if (i < 0) {
+            updateSites.add(site);
+            i = updateSites.size() - 1;
+        }
+        Label ok = asm.newLabel(), other = asm.newLabel();
+        asm.jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, ok);
+        asm.ldMapValue(Reg.R1, UPDATES, i * UpdateSite.BYTES);
+        asm.movImm(Reg.R2, 1);
+        asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, -E2BIG, other);
+        asm.atomic(Size.DW, AtomicOp.ADD, Reg.R1, UpdateSite.FULL, Reg.R2);
+        asm.ja(ok);
+        asm.bind(other);
+        asm.atomic(Size.DW, AtomicOp.ADD, Reg.R1, UpdateSite.OTHER, Reg.R2);
+        asm.stx(Size.DW, Reg.R1, UpdateSite.LAST_ERROR, Reg.R0);
+        asm.bind(ok);
     }
 
     /** Writes a record of one u64, the action number, to the ring buffer (print, clear, zero, exit). */

@@ -23,23 +23,24 @@ import io.boxscope.probe.output.MapKind;
  */
 public record MapLayout(MapInfo info, String kernelName, MapType type, int keySize, int valueSize, int maxEntries,
                         boolean signedSum) {
-    /** The default capacity of bpftrace 0.17's maps (BPFTRACE_MAP_KEYS_MAX). */
-    public static final int MAX_KEYS = 4096;
+    /** Kernel entries a hist/lhist map has per script key: the key is (script key, bucket), room for eight buckets a key. */
+    static final int HIST_ENTRIES_PER_KEY = 8;
 
-    static MapLayout of(MapInfo info, int index) {
+    /** @param maxKeys keys a hash map holds ({@code CheckOptions.mapKeys}, bpftrace's BPFTRACE_MAP_KEYS_MAX) */
+    static MapLayout of(MapInfo info, int index, int maxKeys) {
         String name = "m" + index;
         boolean keyed = info.hasKeys();
         int keySize = keyed ? Layouts.size(info.key()) : 8;
         if (info.value() instanceof SType.Agg a) {
             return switch (a.kind()) {
-                case COUNT -> keyed ? new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS, false)
+                case COUNT -> keyed ? new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, maxKeys, false)
                         : new MapLayout(info, name, MapType.PERCPU_ARRAY, 4, 8, 1, false);
-                case SUM, MAX -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, MAX_KEYS, false);
-                case MIN, AVG, STATS -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 16, MAX_KEYS, false);
-                case HIST, LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, MAX_KEYS * 8, false);
+                case SUM, MAX -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, maxKeys, false);
+                case MIN, AVG, STATS -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 16, maxKeys, false);
+                case HIST, LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, maxKeys * HIST_ENTRIES_PER_KEY, false);
             };
         }
-        return new MapLayout(info, name, MapType.HASH, keySize, Layouts.size(info.value()), MAX_KEYS, false);
+        return new MapLayout(info, name, MapType.HASH, keySize, Layouts.size(info.value()), maxKeys, false);
     }
 
     MapLayout withSignedSum(boolean signed) {

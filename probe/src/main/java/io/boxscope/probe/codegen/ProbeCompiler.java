@@ -32,6 +32,8 @@ import io.boxscope.probe.lang.sema.SType;
 public final class ProbeCompiler {
     /** Ring buffer size: 1 MiB (bpftrace's default perf buffer is 64 pages per CPU). */
     public static final int RING_BYTES = 1 << 20;
+    /** The map counting failed map updates ({@link UpdateSite}): one slot whose value holds every site's counters. */
+    public static final String UPDATES = "updates";
 
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
@@ -90,7 +92,7 @@ public final class ProbeCompiler {
             if (m.value() instanceof SType.None) {
                 throw new CodegenException(checked.program().span(), "map @" + m.name() + " is never assigned");
             }
-            maps.put(m.name(), MapLayout.of(m, i++));
+            maps.put(m.name(), MapLayout.of(m, i++, checked.options().mapKeys()));
         }
         for (CheckedProbe p : checked.probes()) {
             collect(p.probe(), Stmt.Assign.class, a -> {
@@ -101,6 +103,7 @@ public final class ProbeCompiler {
             });
         }
         List<Action> actions = new ArrayList<>();
+        List<UpdateSite> updateSites = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<ProgramSpec> programs = new ArrayList<>();
         List<CompiledScript.Unit> units = new ArrayList<>();
@@ -115,12 +118,13 @@ public final class ProbeCompiler {
                 }
             }
             Map<List<Object>, List<Attach>> groups = new LinkedHashMap<>();
+            boolean readsProbe = readsProbe(p);
             for (Attach at : p.attaches()) {
                 List<Object> sig = new ArrayList<>(layoutSignature(checked, p, at));
                 if (at.kind() == ProbeKind.USDT) {
                     sig.add(usdtArgs(p, at)); // sites whose arguments sit in the same places share a program
                 }
-                if (!cookieKinds.contains(at.kind()) || at.kind().isSpecial()) {
+                if ((readsProbe && !cookieKinds.contains(at.kind())) || at.kind().isSpecial()) {
                     // one program per attach point: BEGIN/END run alone, and a kernel without cookies for this
                     // attach type (raw tracepoints take them from Linux 6.10) cannot tell attach points apart
                     sig.add(at);
@@ -136,12 +140,13 @@ public final class ProbeCompiler {
                         names.add(at.name());
                         id = names.size() - 1;
                     }
-                    targets.add(new CompiledScript.Target(at, id));
+                    // a body that never reads `probe` needs no cookie to tell its attach points apart
+                    targets.add(new CompiledScript.Target(at, readsProbe || members.size() == 1 ? id : 0));
                 }
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
-                Gen g = new Gen(checked, p, rep, maps, actions, constId, start, regs);
+                Gen g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
                 g.btf = btf;
                 body(g, cgroupFilter && !rep.kind().isSpecial());
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
@@ -156,11 +161,12 @@ public final class ProbeCompiler {
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));
-        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, MapLayout.MAX_KEYS));
+        specs.add(MapSpec.of(Gen.UPDATES, MapType.ARRAY, 4, Math.max(8, updateSites.size() * UpdateSite.BYTES), 1));
+        specs.add(MapSpec.stackTrace(Gen.STACKS, Gen.STACK_DEPTH, checked.options().mapKeys()));
         if (cgroupFilter) {
             specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
         }
-        return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names);
+        return new CompiledScript(checked, new CollectionSpec(specs, programs), units, maps, actions, names, updateSites);
     }
 
     static ProgramType programType(ProbeKind k) {
@@ -203,6 +209,16 @@ public final class ProbeCompiler {
         g.asm.exit();
     }
 
+    /**
+     * Whether the probe's body reads the {@code probe} builtin: only then must attach points sharing the body
+     * tell which one fired (a BPF cookie, or one program each where the kernel has no cookies).
+     */
+    public static boolean readsProbe(CheckedProbe p) {
+        boolean[] found = {false};
+        collect(p.probe(), Expr.Builtin.class, b -> found[0] |= b.name().equals("probe"));
+        return found[0];
+    }
+
     /** A USDT site's argument spec, or the site itself when it cannot be read (the error comes with codegen). */
     private static Object usdtArgs(CheckedProbe p, Attach at) {
         try {
@@ -223,26 +239,97 @@ public final class ProbeCompiler {
         return out;
     }
 
-    /** Every node of class {@code kind} under {@code node} (records' components, lists, blocks), in source order. */
-    private static <T> void collect(Object node, Class<T> kind, java.util.function.Consumer<T> out) {
-        if (kind.isInstance(node)) {
-            out.accept(kind.cast(node));
-        }
-        if (node instanceof Record r) {
-            for (var c : r.getClass().getRecordComponents()) {
-                try {
-                    Object v = c.getAccessor().invoke(r);
-                    if (v instanceof Node || v instanceof List<?>) {
-                        if (v instanceof List<?> l) {
-                            l.forEach(e -> collect(e, kind, out));
-                        } else {
-                            collect(v, kind, out);
-                        }
-                    }
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
+    /**
+     * Every node of class {@code kind} in a probe (its predicate and body), in source order. An explicit walk
+     * over the sealed AST, not reflection over record components: each accessor's first reflective call costs
+     * a cold JVM a method handle, and this runs for every attach point at start-up.
+     */
+    private static <T> void collect(io.boxscope.probe.lang.ast.Probe probe, Class<T> kind, java.util.function.Consumer<T> out) {
+        java.util.function.Consumer<Node> visit = n -> {
+            if (kind.isInstance(n)) {
+                out.accept(kind.cast(n));
             }
+        };
+        visit.accept(probe);
+        if (probe.predicate() != null) {
+            walk(probe.predicate(), visit);
+        }
+        walk(probe.body(), visit);
+    }
+
+    private static void walk(io.boxscope.probe.lang.ast.Block b, java.util.function.Consumer<Node> visit) {
+        if (b == null) {
+            return;
+        }
+        visit.accept(b);
+        for (Stmt s : b.statements()) {
+            walk(s, visit);
+        }
+    }
+
+    private static void walk(Stmt s, java.util.function.Consumer<Node> visit) {
+        visit.accept(s);
+        switch (s) {
+            case Stmt.ExprStmt e -> walk(e.expr(), visit);
+            case Stmt.Assign a -> {
+                walk(a.target(), visit);
+                walk(a.value(), visit);
+            }
+            case Stmt.If i -> {
+                walk(i.condition(), visit);
+                walk(i.then(), visit);
+                walk(i.orElse(), visit);
+            }
+            case Stmt.Unroll u -> {
+                walk(u.count(), visit);
+                walk(u.body(), visit);
+            }
+            case Stmt.While w -> {
+                walk(w.condition(), visit);
+                walk(w.body(), visit);
+            }
+            case Stmt.Return r -> { }
+            case Stmt.Break r -> { }
+            case Stmt.Continue r -> { }
+        }
+    }
+
+    private static void walk(Expr e, java.util.function.Consumer<Node> visit) {
+        if (e == null) {
+            return;
+        }
+        visit.accept(e);
+        switch (e) {
+            case Expr.IntLit x -> { }
+            case Expr.StrLit x -> { }
+            case Expr.Builtin x -> { }
+            case Expr.Identifier x -> { }
+            case Expr.Positional x -> { }
+            case Expr.PositionalCount x -> { }
+            case Expr.Variable x -> { }
+            case Expr.SizeofType x -> { }
+            case Expr.Offsetof x -> { }
+            case Expr.MapRef m -> m.keys().forEach(k -> walk(k, visit));
+            case Expr.Call c -> c.args().forEach(x -> walk(x, visit));
+            case Expr.Binary b -> {
+                walk(b.left(), visit);
+                walk(b.right(), visit);
+            }
+            case Expr.Unary u -> walk(u.operand(), visit);
+            case Expr.IncDec i -> walk(i.target(), visit);
+            case Expr.Ternary t -> {
+                walk(t.condition(), visit);
+                walk(t.then(), visit);
+                walk(t.orElse(), visit);
+            }
+            case Expr.Field f -> walk(f.base(), visit);
+            case Expr.Index i -> {
+                walk(i.base(), visit);
+                walk(i.index(), visit);
+            }
+            case Expr.Cast c -> walk(c.operand(), visit);
+            case Expr.SizeofExpr x -> walk(x.operand(), visit);
+            case Expr.Tuple t -> t.elements().forEach(x -> walk(x, visit));
         }
     }
 }

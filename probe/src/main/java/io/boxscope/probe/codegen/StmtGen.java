@@ -323,16 +323,17 @@ final class StmtGen {
         int val = g.frame.alloc(l.valueSize(), s.span());
         g.zero(Reg.R10, val, Layouts.round(l.valueSize()));
         x.store(s.value(), l.info().value(), Reg.R10, val);
-        update(l, key, val);
+        update(l, key, val, s.span());
     }
 
-    /** bpf_map_update_elem(map, fp + key, fp + val, BPF_ANY). */
-    void update(MapLayout l, int key, int val) {
+    /** bpf_map_update_elem(map, fp + key, fp + val, BPF_ANY), a failure counted against {@code where}. */
+    void update(MapLayout l, int key, int val, io.boxscope.probe.lang.diag.Span where) {
         a.ldMap(Reg.R1, l.kernelName());
         g.addr(Reg.R2, Reg.R10, key);
         g.addr(Reg.R3, Reg.R10, val);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);
+        g.checkUpdate(l, where);
     }
 
     /** {@code target OP= value} and {@code target++}: read, apply, write back (value null means 1). */
@@ -357,7 +358,7 @@ final class StmtGen {
             MapLayout l = g.maps.get(m.name());
             a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
             int key = x.key(m, l);
-            update(l, key, tmp);
+            update(l, key, tmp, where.span());
         }
         g.frame.release(mark);
     }

@@ -44,6 +44,21 @@ public sealed interface Event {
     /** The ring buffer reported {@code events} lost. */
     record Lost(long events) implements Event {}
 
+    /**
+     * {@code count} updates of {@code map} at one place of the script ({@code source:line:column}) failed in
+     * the kernel since the last report, with {@code retcode} ({@code -7}, E2BIG: the map already held
+     * {@code capacity} entries and the key was new); {@code error} is the code's strerror text.
+     */
+    record MapUpdateFailed(String source, String map, int line, int column, int retcode, String error, long count,
+                           long capacity) implements Event {
+        /** -E2BIG: a hash map full. */
+        public static final int MAP_FULL = -7;
+
+        public boolean full() {
+            return retcode == MAP_FULL;
+        }
+    }
+
     /** The program ended ({@code exit()}, Ctrl-C): every map as it is now. */
     record Exit(List<MapDump> maps) implements Event {
         public Exit {

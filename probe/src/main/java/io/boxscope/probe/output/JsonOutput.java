@@ -20,6 +20,17 @@ public final class JsonOutput extends Output {
         return counter("lost_events", "events", lost);
     }
 
+    /**
+     * bpftrace 0.17's {@code {"type": "helper_error", "helper": "map_update_elem", "retcode": -7, "line": 1,
+     * "col": 66}}, with the map and the number of failures this line stands for.
+     */
+    @Override
+    public String mapUpdateFailed(Event.MapUpdateFailed f) {
+        return "{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", \"retcode\": " + f.retcode()
+                + ", \"line\": " + f.line() + ", \"col\": " + f.column() + ", \"map\": \"" + Escapes.json(f.map())
+                + "\", \"count\": " + Long.toUnsignedString(f.count()) + "}\n";
+    }
+
     private static String counter(String type, String field, long n) {
         return "{\"type\": \"" + type + "\", \"data\": {\"" + field + "\": " + Long.toUnsignedString(n) + "}}\n";
     }

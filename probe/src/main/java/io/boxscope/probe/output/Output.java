@@ -34,6 +34,7 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
             case Event.Print p -> value(p.value());
             case Event.PrintMap m -> map(m.map(), m.top(), m.div());
             case Event.Lost l -> lostEvents(l.events());
+            case Event.MapUpdateFailed f -> mapUpdateFailed(f);
             case Event.Exit x -> exit(x.maps());
         };
     }
@@ -54,6 +55,14 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
 
     /** {@code Lost N events}: events the ring buffer dropped. */
     public abstract String lostEvents(long lost);
+
+    /**
+     * Failed map updates at one place of the script. bpftrace 0.17 prints nothing unless run with
+     * {@code -k}, and then one warning per failure ({@code stdin:1:66-73: WARNING: Failed to map_update_elem:
+     * Argument list too long (-7)}); later releases word a full map {@code Map full; can't update element}.
+     * Here the failures are counted in the kernel and reported as one line a place and interval.
+     */
+    public abstract String mapUpdateFailed(Event.MapUpdateFailed f);
 
     /** printf output, time(), join(), cat(), system(): {@code newline} only matters in text. */
     public abstract String message(MessageType type, String text, boolean newline);

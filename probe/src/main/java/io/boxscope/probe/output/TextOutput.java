@@ -16,6 +16,22 @@ public final class TextOutput extends Output {
         return "Lost " + lost + " events\n";
     }
 
+    /**
+     * {@code stdin:3:5: WARNING: Map full; can't update element: 6 updates of @x failed (it holds 4096 entries;
+     * raise BPFTRACE_MAP_KEYS_MAX)}, or for another error bpftrace's {@code Failed to map_update_elem: STRERROR
+     * (-N)} followed by the count.
+     */
+    @Override
+    public String mapUpdateFailed(Event.MapUpdateFailed f) {
+        String where = f.source() + ":" + f.line() + ":" + f.column() + ": WARNING: ";
+        String updates = Long.toUnsignedString(f.count()) + (f.count() == 1 ? " update of " : " updates of ") + f.map() + " failed";
+        if (f.full()) {
+            return where + "Map full; can't update element: " + updates + " (it holds " + f.capacity()
+                    + " entries; raise BPFTRACE_MAP_KEYS_MAX)\n";
+        }
+        return where + "Failed to map_update_elem: " + f.error() + " (" + f.retcode() + "): " + updates + "\n";
+    }
+
     @Override
     public String message(MessageType type, String text, boolean newline) {
         return newline ? text + "\n" : text;

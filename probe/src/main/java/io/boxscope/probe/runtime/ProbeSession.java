@@ -17,6 +17,8 @@ import io.boxscope.bpf.sys.Cpus;
 import io.boxscope.probe.codegen.Action;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.codegen.MapLayout;
+import io.boxscope.probe.codegen.ProbeCompiler;
+import io.boxscope.probe.codegen.UpdateSite;
 import io.boxscope.probe.lang.sema.ProbeKind;
 import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.MapDump;
@@ -47,17 +49,25 @@ public final class ProbeSession implements AutoCloseable {
     private int targetPid = -1;
     private Consumer<String> errors = e -> { };
     private long lostReported;
+    /** The script's name in messages ({@code stdin}, {@code FILE.bt}). */
+    private final String source;
+    /** Per map-update site, the failures already reported: [2i] map full, [2i + 1] other errors. */
+    private final long[] updatesReported;
     /** Action number of each printf to its format number ({@link ProbeSink#printf}); -1 for other actions. */
     private final int[] printfIds;
     private final List<String> printfFormats = new ArrayList<>();
 
-    private ProbeSession(CompiledScript script, BpfCollection collection, Output output) {
+    private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source,
+                         java.util.concurrent.Future<java.util.Map<Long, String>> containerScan) {
         this.script = script;
+        this.source = source;
+        this.updatesReported = new long[2 * script.updateSites().size()];
         this.collection = collection;
         this.output = output;
         this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
+        values.containersFrom(containerScan);
         this.printfIds = new int[script.actions().size()];
         for (int i = 0; i < printfIds.length; i++) {
             printfIds[i] = -1;
@@ -68,6 +78,17 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
+    /** Whether a printf of the script prints the {@code container} builtin (its events need the host's containers). */
+    private static boolean printsContainers(CompiledScript script) {
+        for (Action a : script.actions()) {
+            if (a instanceof Action.Printf p && p.types().stream().anyMatch(t -> t instanceof io.boxscope.probe.lang.sema.SType.Special s
+                    && s.kind() == io.boxscope.probe.lang.sema.SpecialKind.CONTAINER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Creates the maps and loads the programs, for a caller that only uses {@link ProbeSink}s of its own. */
     public static ProbeSession load(CompiledScript script, String source) throws ProbeRunException {
         return load(script, Output.text(), source);
@@ -75,6 +96,8 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Creates the maps and loads the programs; {@code source} names the script in messages. */
     public static ProbeSession load(CompiledScript script, Output output, String source) throws ProbeRunException {
+        // the host's containers are scanned while the kernel verifies the programs
+        var containerScan = printsContainers(script) ? ValueDecoder.startContainerScan() : null;
         BpfCollection c;
         try {
             c = BpfCollection.load(script.spec());
@@ -84,7 +107,7 @@ public final class ProbeSession implements AutoCloseable {
             throw new ProbeRunException(VerifierMessage.of(source, unit, e), e);
         }
         try {
-            return new ProbeSession(script, c, output);
+            return new ProbeSession(script, c, output, source, containerScan);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -267,6 +290,7 @@ public final class ProbeSession implements AutoCloseable {
             ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), sink), timeout);
         }
         reportLost(sink);
+        reportUpdateFailures(sink);
         return exited;
     }
 
@@ -282,6 +306,51 @@ public final class ProbeSession implements AutoCloseable {
     /** Records the ring buffer dropped since the session was loaded (it was full: user space fell behind). */
     public long lost() {
         return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    }
+
+    /**
+     * Map updates that failed in the kernel since the session was loaded, one event a place of the script and
+     * kind of failure (a full map, another error), with the count so far; empty when none failed.
+     */
+    public List<Event.MapUpdateFailed> mapUpdateFailures() {
+        return updateFailures(new long[updatesReported.length]);
+    }
+
+    /**
+     * The failures counted beyond {@code reported} (per site: [2i] map full, [2i + 1] other errors), one event a
+     * site and kind; {@code reported} is left unchanged.
+     */
+    private List<Event.MapUpdateFailed> updateFailures(long[] reported) {
+        List<Event.MapUpdateFailed> out = new ArrayList<>();
+        List<UpdateSite> sites = script.updateSites();
+        if (sites.isEmpty()) {
+            return out;
+        }
+        byte[] v = collection.map(ProbeCompiler.UPDATES).lookup(new byte[4]);
+        for (int i = 0; i < sites.size(); i++) {
+            int base = i * UpdateSite.BYTES;
+            long full = ValueDecoder.u64(v, base + UpdateSite.FULL) - reported[2 * i];
+            long other = ValueDecoder.u64(v, base + UpdateSite.OTHER) - reported[2 * i + 1];
+            if (full != 0) {
+                out.add(failure(sites.get(i), Event.MapUpdateFailed.MAP_FULL, full));
+            }
+            if (other != 0) {
+                out.add(failure(sites.get(i), (int) ValueDecoder.u64(v, base + UpdateSite.LAST_ERROR), other));
+            }
+        }
+        return out;
+    }
+
+    /** Updates of {@code map} ({@code "@name"}) that failed in the kernel since the session was loaded, every place summed. */
+    public long failedUpdates(String map) {
+        String name = map.startsWith("@") ? map : "@" + map;
+        return mapUpdateFailures().stream().filter(f -> f.map().equals(name)).mapToLong(Event.MapUpdateFailed::count).sum();
+    }
+
+    private Event.MapUpdateFailed failure(UpdateSite site, int retcode, long count) {
+        return new Event.MapUpdateFailed(source, site.map(), site.line(), site.column(), retcode,
+                io.boxscope.bpf.Errno.of(-retcode) != null ? io.boxscope.bpf.Errno.of(-retcode).description() : "errno " + -retcode,
+                count, site.capacity());
     }
 
     /** One script map ({@code "@name"}, or {@code "@"} for the unnamed map) as it is now. */
@@ -347,6 +416,7 @@ public final class ProbeSession implements AutoCloseable {
         drain(out);
         exited = true;
         reportLost(out);
+        reportUpdateFailures(out);
         out.event(new Event.Exit(maps()));
     }
 
@@ -383,6 +453,16 @@ public final class ProbeSession implements AutoCloseable {
         if (lost > lostReported) {
             out.event(new Event.Lost(lost - lostReported));
             lostReported = lost;
+        }
+    }
+
+    /** Failed map updates since the last report, one event a place and kind (as {@link #reportLost} reports lost records). */
+    private void reportUpdateFailures(ProbeSink out) {
+        List<UpdateSite> sites = script.updateSites();
+        for (Event.MapUpdateFailed f : updateFailures(updatesReported)) {
+            int i = sites.indexOf(new UpdateSite(f.map(), f.line(), f.column(), f.capacity()));
+            updatesReported[2 * i + (f.full() ? 0 : 1)] += f.count();
+            out.event(f);
         }
     }
 

@@ -36,27 +36,50 @@ public final class Scripts {
             throws ProgramException, java.nio.file.AccessDeniedException {
         LiveKernel kernel = LiveKernel.of(sysRoot);
         CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), kernel, options);
-        PtRegs regs;
-        io.boxscope.bpf.btf.Btf btf;
-        try {
-            btf = kernel.btf().orElse(null);
-            regs = btf != null ? PtRegs.of(btf, Arch.current()) : null;
-        } catch (java.io.IOException | RuntimeException e) {
-            btf = null;
-            regs = null; // uprobe arguments then fail to compile with a message saying why
+        PtRegs regs = null;
+        io.boxscope.bpf.btf.Btf btf = null;
+        if (readsRegisters(checked)) { // only probes on pt_regs need its layout (BTF) at code generation
+            try {
+                btf = kernel.btf().orElse(null);
+                regs = btf != null ? PtRegs.of(btf, Arch.current()) : null;
+            } catch (java.io.IOException | RuntimeException e) {
+                btf = null;
+                regs = null; // uprobe arguments then fail to compile with a message saying why
+            }
         }
         return ProbeCompiler.compile(checked, cookieKinds(checked), regs, btf, cgroupFilter);
     }
 
     /**
+     * Whether code generation may need {@code struct pt_regs} offsets from BTF: {@code argN}, {@code retval},
+     * {@code func} and USDT arguments of probes whose context is the saved registers (uprobes, USDT, kprobes).
+     * Other probes read their own context ({@code reg()} is a constant from the semantic pass), so a program of
+     * those alone starts without parsing BTF for it.
+     */
+    static boolean readsRegisters(CheckedProgram checked) {
+        for (var p : checked.probes()) {
+            for (var a : p.attaches()) {
+                switch (a.kind()) {
+                    case UPROBE, URETPROBE, USDT, KPROBE, KRETPROBE -> {
+                        return true;
+                    }
+                    case TRACEPOINT, RAWTRACEPOINT, BEGIN, END, INTERVAL, PROFILE, SOFTWARE, HARDWARE, KFUNC, KRETFUNC -> { }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The probe types of {@code checked} whose links carry BPF cookies on this kernel, asked of the feature probes
      * (each attaches for real, once per JVM) only for types the script uses and only where an attach point shares
-     * its body with others: a wildcard or a comma-separated list then compiles to one program, not one per match.
+     * its body with others and the body reads {@code probe}: a wildcard or a comma-separated list then compiles to
+     * one program, not one per match (a body that does not read {@code probe} is one program without cookies).
      */
     static java.util.Set<ProbeKind> cookieKinds(CheckedProgram checked) {
         java.util.Set<ProbeKind> used = java.util.EnumSet.noneOf(ProbeKind.class);
         for (var p : checked.probes()) {
-            if (p.attaches().size() > 1) {
+            if (p.attaches().size() > 1 && ProbeCompiler.readsProbe(p)) {
                 p.attaches().forEach(a -> used.add(a.kind()));
             }
         }

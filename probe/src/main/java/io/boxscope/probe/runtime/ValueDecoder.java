@@ -31,23 +31,63 @@ final class ValueDecoder {
 
     private final java.util.Map<Long, String> containers = new java.util.HashMap<>();
 
+    /** The first container scan, started in the background by {@link #startContainerScan} (null: none pending). */
+    private java.util.concurrent.Future<java.util.Map<Long, String>> prefetched;
+
+    /**
+     * Starts a scan of the host's containers now, in the background, for a program that prints the
+     * {@code container} builtin: the scan (every process's cgroup, the container runtimes' state) takes a cold
+     * JVM a few hundred milliseconds, which then overlap with loading and attaching the programs instead of
+     * delaying the first event (and a tool's header, printed after the events that came during start-up).
+     */
+    static java.util.concurrent.Future<java.util.Map<Long, String>> startContainerScan() {
+        java.util.concurrent.FutureTask<java.util.Map<Long, String>> task = new java.util.concurrent.FutureTask<>(
+                ValueDecoder::scanContainers);
+        Thread t = new Thread(task, "boxscope-containers");
+        t.setDaemon(true);
+        t.start();
+        return task;
+    }
+
+    /** The first lookup of a container takes the scan {@link #startContainerScan} started (null: none). */
+    void containersFrom(java.util.concurrent.Future<java.util.Map<Long, String>> scan) {
+        this.prefetched = scan;
+    }
+
+    /** Cgroup v2 ids of the host's containers to their names; empty when they cannot be read. */
+    private static java.util.Map<Long, String> scanContainers() {
+        java.util.Map<Long, String> out = new java.util.HashMap<>();
+        try {
+            for (io.boxscope.proc.container.ContainerInfo c : io.boxscope.proc.container.ContainerDiscovery
+                    .of(io.boxscope.proc.HostPaths.DEFAULT).scan().containers()) {
+                if (c.cgroupId().isPresent()) {
+                    out.put(c.cgroupId().getAsLong(), c.displayName());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unknown cgroups print as their id
+        }
+        return out;
+    }
+
     /**
      * boxscope's {@code container} builtin: the container whose cgroup v2 directory has this id (its name,
      * else its short id), any other cgroup as its id number.
      */
     private String containerName(long cgroupId) {
+        if (prefetched != null) {
+            try {
+                containers.putAll(prefetched.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the scan below tries again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            prefetched = null;
+        }
         String known = containers.get(cgroupId);
         if (known == null) {
-            try {
-                for (io.boxscope.proc.container.ContainerInfo c : io.boxscope.proc.container.ContainerDiscovery
-                        .of(io.boxscope.proc.HostPaths.DEFAULT).scan().containers()) {
-                    if (c.cgroupId().isPresent()) {
-                        containers.put(c.cgroupId().getAsLong(), c.displayName());
-                    }
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                // unknown cgroups print as their id below
-            }
+            containers.putAll(scanContainers());
             known = containers.getOrDefault(cgroupId, Long.toString(cgroupId));
             containers.put(cgroupId, known);
         }

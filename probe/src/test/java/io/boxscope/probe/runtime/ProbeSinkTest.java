@@ -82,4 +82,47 @@ class ProbeSinkTest {
         assertTrue(s64.actions().toString().contains("Str[bytes=64]"), s64.actions().toString());
         assertTrue(s200.actions().toString().contains("Str[bytes=200]"), s200.actions().toString());
     }
+
+    /**
+     * A map that holds {@code capacity} keys updated with more distinct keys than that: the updates of the
+     * new keys fail in the kernel (-E2BIG), are counted there per place of the script and reported per poll
+     * (what failed since the last report) and in total, as lost ring-buffer records are. The expectation is
+     * the workload's: keys attempted minus capacity.
+     */
+    @Test
+    void failedMapUpdatesAreCountedAndReported() throws Throwable {
+        int capacity = 4, first = 10, second = 5;
+        String program = "tracepoint:syscalls:sys_enter_getppid /tid == $1/ { @c[@n] = count(); @v[@n] = 1; @n++; }";
+        CheckOptions o = new CheckOptions(false, List.of(Integer.toString(Libc.gettid())), CheckOptions.DEFAULT_STRLEN, capacity);
+        Collect c = new Collect();
+        try (ProbeSession s = load(program, o)) {
+            s.attach();
+            s.begin(c);
+            Libc.getppid(first);
+            s.poll(java.time.Duration.ofMillis(1), c);
+            List<Event.MapUpdateFailed> f = failures(c);
+            int countCol = program.indexOf("count()") + 1, assignCol = program.indexOf("@v[") + 1;
+            assertEquals(List.of(new Event.MapUpdateFailed("test", "@c", 1, countCol, -7, "Argument list too long", first - capacity, capacity),
+                    new Event.MapUpdateFailed("test", "@v", 1, assignCol, -7, "Argument list too long", first - capacity, capacity)), f);
+            assertEquals("test:1:" + countCol + ": WARNING: Map full; can't update element: 6 updates of @c failed "
+                    + "(it holds 4 entries; raise BPFTRACE_MAP_KEYS_MAX)\n", io.boxscope.probe.output.Output.text().render(f.getFirst()));
+            assertEquals("{\"type\": \"helper_error\", \"helper\": \"map_update_elem\", \"retcode\": -7, \"line\": 1, \"col\": "
+                    + countCol + ", \"map\": \"@c\", \"count\": 6}\n", io.boxscope.probe.output.Output.json().render(f.getFirst()));
+            c.events.clear();
+            Libc.getppid(second);
+            s.finish(c);
+            assertEquals(List.of((long) second, (long) second), failures(c).stream().map(Event.MapUpdateFailed::count).toList(),
+                    "the exit report holds what failed since the last one");
+            assertEquals(first + second - capacity, s.failedUpdates("@c"));
+            assertEquals(first + second - capacity, s.failedUpdates("@v"));
+            assertEquals(0, s.failedUpdates("@n"), "@n has one key");
+            assertEquals(capacity, s.map("@c").entries().size());
+            assertEquals(new MapValue.Plain(new Value.Int(first + second, 64, true)),
+                    s.map("@n").entries().getFirst().value(), "every call ran the probe");
+        }
+    }
+
+    private static List<Event.MapUpdateFailed> failures(Collect c) {
+        return c.events.stream().filter(e -> e instanceof Event.MapUpdateFailed).map(e -> (Event.MapUpdateFailed) e).toList();
+    }
 }

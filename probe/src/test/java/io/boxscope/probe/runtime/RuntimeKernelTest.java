@@ -180,7 +180,7 @@ class RuntimeKernelTest {
         bad.mov(Reg.R0, Reg.R2).exit(); // R2 is never initialized: the verifier refuses to read it
         ProgramSpec p = s.spec().programs().getFirst();
         CompiledScript broken = new CompiledScript(s.checked(), new CollectionSpec(s.spec().maps(),
-                List.of(ProgramSpec.of(p.name(), p.type(), bad))), s.units(), s.maps(), s.actions(), s.probeNames());
+                List.of(ProgramSpec.of(p.name(), p.type(), bad))), s.units(), s.maps(), s.actions(), s.probeNames(), s.updateSites());
         int before = bpfDescriptors();
         ProbeRunException e = assertThrows(ProbeRunException.class, () -> ProbeSession.load(broken, Output.text(), "test.bt"));
         assertTrue(e.getMessage().startsWith("test.bt:3: the kernel's BPF verifier rejected the program for probe "

@@ -29,6 +29,10 @@ public abstract class EventTool<E> {
 
         /** {@code events} were dropped since the last call (the ring buffer was full). */
         void lost(long events);
+
+        /** Updates of one of the script's maps failed since the last call (it was full): what the tool shows is incomplete. */
+        default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
+        }
     }
 
     /** The tool's script ({@link ToolScript#of}). */
@@ -100,6 +104,8 @@ public abstract class EventTool<E> {
             public void event(Event event) {
                 if (event instanceof Event.Lost l) {
                     listener.lost(l.events());
+                } else if (event instanceof Event.MapUpdateFailed f) {
+                    listener.mapUpdatesFailed(f);
                 }
             }
         };

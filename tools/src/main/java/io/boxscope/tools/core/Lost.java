@@ -13,4 +13,14 @@ public final class Lost {
     public static String message(long events) {
         return String.format(Locale.ROOT, "Lost %d events!", events);
     }
+
+    /**
+     * Map updates that failed in the kernel (a full map), in bpftrace's wording for a full map: {@code WARNING: Map
+     * full; can't update element: 12 updates of @ppid failed (it holds 4096 entries)}.
+     */
+    public static String mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed f) {
+        String updates = f.count() + (f.count() == 1 ? " update of " : " updates of ") + f.map() + " failed";
+        return f.full() ? "WARNING: Map full; can't update element: " + updates + " (it holds " + f.capacity() + " entries)"
+                : "WARNING: Failed to map_update_elem: " + f.error() + " (" + f.retcode() + "): " + updates;
+    }
 }

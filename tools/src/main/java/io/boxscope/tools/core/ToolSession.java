@@ -144,6 +144,11 @@ public final class ToolSession implements AutoCloseable {
         return session.lost();
     }
 
+    /** Updates of the script's map {@code name} ({@code "@name"}) that failed in the kernel so far (the map was full). */
+    public long failedUpdates(String name) {
+        return session.failedUpdates(name);
+    }
+
     /** One of the script's maps ({@code "@name"}) as it is now: an interval tool's snapshot. */
     public MapDump map(String name) {
         return session.map(name);

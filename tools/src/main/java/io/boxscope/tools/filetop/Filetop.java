@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import io.boxscope.probe.codegen.MapLayout;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.MapValue;
 import io.boxscope.probe.output.Value;
@@ -24,7 +23,7 @@ import io.boxscope.tools.hist.IntervalRun;
  * the kernel (nfsd, a loop device's file, splice) are not counted; a read or write on a descriptor
  * is counted when it enters, also when it fails afterwards (as vfs_read's kprobe does). The bytes
  * are those asked for, as libbpf-tools count them. The script's maps hold
- * {@link MapLayout#MAX_KEYS} (thread, file) pairs per interval: pairs beyond that in one interval
+ * {@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_MAP_KEYS} (thread, file) pairs per interval: pairs beyond that in one interval
  * are not counted, and the report says so ({@link Report#full}).
  */
 public final class Filetop {
@@ -88,7 +87,7 @@ public final class Filetop {
      * @param loadavg /proc/loadavg's line, or null when it cannot be read (libbpf-tools then print no such line)
      * @param rows    the first {@code maxRows} rows in the sort order
      * @param files   (thread, file) pairs seen in the interval, printed or not
-     * @param full    a map of the script was full: pairs after the first {@link MapLayout#MAX_KEYS} were not counted
+     * @param full    a map of the script was full: pairs after the first {@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_MAP_KEYS} were not counted
      */
     public record Report(String time, String loadavg, List<Row> rows, int files, boolean full) {
         public Report {
@@ -116,10 +115,10 @@ public final class Filetop {
     static Report report(Function<String, MapDump> maps, String time, String loadavg, Options options) {
         Map<List<Value>, long[]> counts = new LinkedHashMap<>();
         String[] names = {"@reads", "@writes", "@rbytes", "@wbytes"};
-        boolean full = maps.apply("@name").entries().size() >= MapLayout.MAX_KEYS;
+        boolean full = maps.apply("@name").entries().size() >= io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
         for (int i = 0; i < names.length; i++) {
             MapDump m = maps.apply(names[i]);
-            full |= m.entries().size() >= MapLayout.MAX_KEYS;
+            full |= m.entries().size() >= io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
             for (MapDump.Entry e : m.entries()) {
                 counts.computeIfAbsent(e.key(), k -> new long[4])[i] = number(e.value());
             }

@@ -40,6 +40,10 @@ public final class IntervalRun<R> {
 
         /** {@code events} ring-buffer records were dropped. */
         void lost(long events);
+
+        /** Updates of one of the script's maps failed since the last call (it was full): the report is incomplete. */
+        default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
+        }
     }
 
     /** Reads one report from the maps (by name, {@code "@hist"}) and the local time ({@code HH:MM:SS}). */
@@ -76,6 +80,7 @@ public final class IntervalRun<R> {
             public void event(Event event) {
                 switch (event) {
                     case Event.Lost l -> listener.lost(l.events());
+                    case Event.MapUpdateFailed f -> listener.mapUpdatesFailed(f);
                     case Event.Exit x -> x.maps().forEach(m -> last.put(m.name(), m));
                     default -> { }
                 }

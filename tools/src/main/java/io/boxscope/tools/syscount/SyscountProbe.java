@@ -129,9 +129,23 @@ public final class SyscountProbe implements AutoCloseable {
         return m;
     }
 
-    /** Ring-buffer records lost; the script writes none (counts stay in maps), so 0 unless that changes. */
+    /** Keys each of the script's maps holds (processes with -P, threads inside a syscall with -L). */
+    public static final int MAP_KEYS = io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
+
+    /** Calls not counted up to the last {@link #dropped()}. */
+    private long droppedReported;
+
+    /**
+     * System calls not counted since the last call: updates that failed in the kernel because a map was full
+     * (a new process in {@code @pcalls}/{@code @calls}, or with -L a call whose start {@code @start} could not
+     * keep, so its exit finds no start and is skipped), plus ring-buffer records lost (the script writes none).
+     */
     public long dropped() {
-        return session.lost();
+        long total = session.lost() + session.failedUpdates("@calls") + session.failedUpdates("@pcalls")
+                + session.failedUpdates("@start");
+        long d = total - droppedReported;
+        droppedReported = total;
+        return d;
     }
 
     @Override

@@ -96,4 +96,74 @@ class SyscountProbeTest {
             child.destroyForcibly();
         }
     }
+
+    /**
+     * syscount -P with more processes than its maps hold: the calls of the processes that find the map full
+     * are not counted, and {@link SyscountProbe#dropped()} says how many. The workload, in a cgroup of the
+     * test's own: a dash that forks {@code MAP_KEYS + 50} subshells one after the other, each making exactly
+     * one kill(2) failing with ESRCH (the only calls counted, with -x -e ESRCH) and printing its pid. The
+     * oracle replays those pids in order against a map of MAP_KEYS keys: a pid already in it is counted, a
+     * new one is added while there is room, else the call is dropped (pid_max may be small: pids can repeat).
+     */
+    @Test
+    void byProcessDropsAndCountsTheCallsOfProcessesBeyondTheMapsCapacity() throws Exception {
+        int esrch = 3; // errno-base.h
+        int subshells = SyscountProbe.MAP_KEYS + 50;
+        java.nio.file.Path cg = unifiedRoot().resolve("boxscope-test-syscount-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        java.nio.file.Files.createDirectory(cg);
+        Process child = new ProcessBuilder("/bin/dash", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
+                + "; read go; i=0; while [ $i -lt " + subshells + " ]; do ( kill -0 99999999 2>/dev/null; "
+                + "read p rest < /proc/self/stat; echo $p ); i=$((i+1)); done; exit 0").start();
+        try {
+            waitUntilIn(cg, child.pid());
+            try (SyscountProbe probe = new SyscountProbe(new SyscountProbe.Options(null, cg, true, esrch, false, true))) {
+                try (OutputStream in = child.getOutputStream()) {
+                    in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                List<String> pids = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+                assertTrue(child.waitFor(120, TimeUnit.SECONDS) && child.exitValue() == 0, "workload finished");
+                assertEquals(subshells, pids.size());
+                java.util.Set<String> stored = new java.util.HashSet<>();
+                long counted = 0, dropped = 0;
+                for (String pid : pids) {
+                    if (stored.contains(pid) || stored.size() < SyscountProbe.MAP_KEYS) {
+                        stored.add(pid);
+                        counted++;
+                    } else {
+                        dropped++;
+                    }
+                }
+                assertTrue(dropped > 0, "the workload overflows the map");
+                List<SyscountProbe.Row> rows = probe.take();
+                assertEquals(stored.size(), rows.size());
+                assertEquals(counted, rows.stream().mapToLong(SyscountProbe.Row::count).sum());
+                assertEquals(dropped, probe.dropped());
+                assertEquals(0, probe.dropped(), "dropped() reports what was dropped since the last call");
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+            java.nio.file.Files.deleteIfExists(cg);
+        }
+    }
+
+    private static void waitUntilIn(java.nio.file.Path cg, long pid) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (java.nio.file.Files.readAllLines(cg.resolve("cgroup.procs")).contains(Long.toString(pid))) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("the workload did not move into " + cg);
+    }
+
+    static java.nio.file.Path unifiedRoot() throws Exception {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts"))) {
+            String[] f = line.split(" ");
+            if (f[2].equals("cgroup2")) {
+                return java.nio.file.Path.of(f[1]);
+            }
+        }
+        throw new AssertionError("no cgroup2 mount");
+    }
 }

@@ -46,13 +46,21 @@ public final class Analyzer {
     private static CheckedProgram checkNested(SourceText source, Program program, KernelInfo kernel, CheckOptions options)
             throws ProgramException {
         Diags diags = new Diags();
-        Optional<Btf> btf;
-        try {
-            btf = kernel.btf();
-        } catch (IOException e) {
-            btf = Optional.empty();
-            diags.warning(program.span(), "kernel BTF unreadable, struct types are unknown: " + e.getMessage());
-        }
+        // The kernel's BTF is read when a type or constant first needs it: a program that only reads
+        // tracepoint args and builtins starts without parsing it (tens of milliseconds in a cold JVM).
+        Btf[] btfRead = new Btf[1];
+        boolean[] asked = new boolean[1];
+        java.util.function.Supplier<Btf> btf = () -> {
+            if (!asked[0]) {
+                asked[0] = true;
+                try {
+                    btfRead[0] = kernel.btf().orElse(null);
+                } catch (IOException e) {
+                    diags.warning(program.span(), "kernel BTF unreadable, struct types are unknown: " + e.getMessage());
+                }
+            }
+            return btfRead[0];
+        };
         TypeFactory factory = new TypeFactory(btf, program.structs());
         ProbeResolver resolver = new ProbeResolver(kernel, diags, options.pid());
         List<Map<AttachPoint, List<Attach>>> expansions = new ArrayList<>();
@@ -96,7 +104,7 @@ public final class Analyzer {
             }
         }
         MapTable maps = new MapTable();
-        Constants constants = new Constants(btf.orElse(null), program.includes());
+        Constants constants = new Constants(btf, program.includes());
         ExprTyper learn = new ExprTyper(new Diags(), factory, kernel, maps, options);
         learn.knownConstants = constants;
         learn.collecting = true;

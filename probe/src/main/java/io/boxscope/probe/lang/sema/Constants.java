@@ -27,12 +27,14 @@ final class Constants {
             "sys/socket.h", SOCKET, "linux/socket.h", SOCKET, "bits/socket.h", SOCKET, "net/sock.h", SOCKET,
             "linux/sched.h", SCHED);
 
-    private final Btf btf;
+    private final java.util.function.Supplier<Btf> btfSource;
+    private Btf btf;
     private final List<Include> includes;
     private Map<String, Long> enumerators;
 
-    Constants(Btf btf, List<Include> includes) {
-        this.btf = btf;
+    /** @param btf the kernel's BTF (null when there is none), read only when an enumerator is looked up */
+    Constants(java.util.function.Supplier<Btf> btf, List<Include> includes) {
+        this.btfSource = btf;
         this.includes = includes;
     }
 
@@ -58,6 +60,7 @@ final class Constants {
     private Map<String, Long> enumerators() {
         if (enumerators == null) {
             enumerators = new HashMap<>();
+            btf = btfSource.get();
             if (btf != null) {
                 try {
                     for (int id = 1; id < btf.typeCount(); id++) {

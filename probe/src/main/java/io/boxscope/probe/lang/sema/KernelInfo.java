@@ -19,6 +19,11 @@ public interface KernelInfo {
     /** Every tracepoint (tracefs {@code available_events}). */
     List<TracepointId> tracepoints() throws IOException;
 
+    /** Whether {@code tp} is one of {@link #tracepoints()} (a live kernel answers without reading the list). */
+    default boolean hasTracepoint(TracepointId tp) throws IOException {
+        return tracepoints().contains(tp);
+    }
+
     /** A tracepoint's format file, parsed. */
     EventFormat format(TracepointId tp) throws IOException;
 

@@ -68,6 +68,11 @@ public final class LiveKernel implements KernelInfo {
     }
 
     @Override
+    public synchronized boolean hasTracepoint(TracepointId tp) throws IOException {
+        return events != null ? events.contains(tp) : tracefs().exists(tp);
+    }
+
+    @Override
     public EventFormat format(TracepointId tp) throws IOException {
         return tracefs().format(tp);
     }

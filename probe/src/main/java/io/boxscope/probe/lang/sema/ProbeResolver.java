@@ -91,6 +91,18 @@ final class ProbeResolver {
         }
         Glob cat = Glob.of(ap.parts().get(0));
         Glob ev = Glob.of(ap.parts().get(1));
+        if (!cat.isWildcard() && !ev.isWildcard()) {
+            TracepointId tp = null;
+            try {
+                tp = new TracepointId(ap.parts().get(0), ap.parts().get(1));
+            } catch (IllegalArgumentException e) {
+                // not a name a tracepoint can have: the search below finds nothing and says so
+            }
+            if (tp != null && kernel.hasTracepoint(tp)) { // one named tracepoint: no need to read the whole list
+                return List.of(new Attach(ProbeKind.TRACEPOINT, "tracepoint:" + tp.system() + ":" + tp.event(),
+                        List.of(tp.system(), tp.event()), 0));
+            }
+        }
         List<Attach> out = new ArrayList<>();
         for (TracepointId tp : kernel.tracepoints()) {
             if (cat.matches(tp.system()) && ev.matches(tp.event())) {

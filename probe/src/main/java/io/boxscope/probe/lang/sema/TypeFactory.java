@@ -58,18 +58,29 @@ final class TypeFactory {
         }
     }
 
-    private final Btf btf;
+    /** The kernel's BTF, read when a type first needs it (null: none): a program of tracepoint args needs none. */
+    private final java.util.function.Supplier<Btf> btfSource;
+    private Btf btf;
+    private boolean btfRead;
     private final Map<String, StructDef> scriptStructs = new HashMap<>();
     private final Map<String, SType.Record> scriptRecords = new HashMap<>();
 
     TypeFactory(Optional<Btf> btf, List<StructDef> structs) {
-        this.btf = btf.orElse(null);
+        this(() -> btf.orElse(null), structs);
+    }
+
+    TypeFactory(java.util.function.Supplier<Btf> btf, List<StructDef> structs) {
+        this.btfSource = btf;
         for (StructDef s : structs) {
             scriptStructs.put((s.union() ? "union " : "struct ") + s.name(), s);
         }
     }
 
     Btf btf() {
+        if (!btfRead) {
+            btf = btfSource.get();
+            btfRead = true;
+        }
         return btf;
     }
 
@@ -87,16 +98,16 @@ final class TypeFactory {
         if (depth > 16) {
             return SType.Int.U64;
         }
-        int r = btf.resolve(id);
-        BtfType t = btf.type(r);
+        int r = btf().resolve(id);
+        BtfType t = btf().type(r);
         return switch (t) {
             case BtfType.Void v -> new SType.None();
             case BtfType.Int i -> (i.encoding() & BtfType.Int.BOOL) != 0 ? new SType.Int(1, false)
                     : new SType.Int(Math.max(1, Math.min(8, i.size())), i.isSigned() || i.name().equals("char"));
             case BtfType.Enum e -> new SType.Int(Math.min(8, e.size()), e.signed());
             case BtfType.Ref ref when ref.kind() == BtfKind.PTR -> {
-                int target = btf.resolve(ref.type());
-                yield btf.kind(target) == BtfKind.FUNC_PROTO ? new SType.Ptr(new SType.None()) : new SType.Ptr(fromBtf(ref.type(), depth + 1));
+                int target = btf().resolve(ref.type());
+                yield btf().kind(target) == BtfKind.FUNC_PROTO ? new SType.Ptr(new SType.None()) : new SType.Ptr(fromBtf(ref.type(), depth + 1));
             }
             case BtfType.Array a -> {
                 SType elem = fromBtf(a.elementType(), depth + 1);
@@ -116,15 +127,15 @@ final class TypeFactory {
     }
 
     private boolean isCharArray(int elemId) throws BtfException {
-        return btf.type(btf.resolve(elemId)) instanceof BtfType.Int i && i.name().equals("char");
+        return btf().type(btf().resolve(elemId)) instanceof BtfType.Int i && i.name().equals("char");
     }
 
     /** A struct/union by its spelled name ({@code struct sock}); BTF first, then the script's definitions. */
     SType.Record record(String name) throws BtfException {
-        if (btf != null) {
+        if (btf() != null) {
             boolean union = name.startsWith("union ");
             String bare = name.substring(name.indexOf(' ') + 1);
-            OptionalInt id = btf.findId(bare, union ? BtfKind.UNION : BtfKind.STRUCT);
+            OptionalInt id = btf().findId(bare, union ? BtfKind.UNION : BtfKind.STRUCT);
             if (id.isPresent()) {
                 return (SType.Record) fromBtf(id.getAsInt());
             }
@@ -176,8 +187,8 @@ final class TypeFactory {
             base = new SType.None();
         } else {
             base = integer(tn.name());
-            if (base == null && btf != null) {
-                OptionalInt td = btf.findId(tn.name(), BtfKind.TYPEDEF);
+            if (base == null && btf() != null) {
+                OptionalInt td = btf().findId(tn.name(), BtfKind.TYPEDEF);
                 base = td.isPresent() ? fromBtf(td.getAsInt()) : null;
             }
         }
@@ -275,8 +286,8 @@ final class TypeFactory {
             return new SType.None();
         }
         SType t = integer(s);
-        if (t == null && btf != null) {
-            OptionalInt td = btf.findId(s, BtfKind.TYPEDEF);
+        if (t == null && btf() != null) {
+            OptionalInt td = btf().findId(s, BtfKind.TYPEDEF);
             if (td.isPresent()) {
                 t = fromBtf(td.getAsInt());
             }
@@ -296,7 +307,7 @@ final class TypeFactory {
         }
         MemberLocation m;
         try {
-            m = btf.member(r.btfId(), name);
+            m = btf().member(r.btfId(), name);
         } catch (BtfException e) {
             return null;
         }
@@ -369,7 +380,7 @@ final class TypeFactory {
             return r.fields().stream().map(SType.RecordField::name).toList();
         }
         try {
-            if (btf.type(btf.resolve(r.btfId())) instanceof BtfType.Struct s) {
+            if (btf().type(btf().resolve(r.btfId())) instanceof BtfType.Struct s) {
                 return s.members().stream().map(BtfType.Member::name).filter(n -> !n.isEmpty()).toList();
             }
         } catch (IOException e) {
