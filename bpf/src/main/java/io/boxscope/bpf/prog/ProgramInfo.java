@@ -90,6 +90,27 @@ public record ProgramInfo(int infoLength, int type, int id, String name, Optiona
                 u64(b, length, RECURSION_MISSES));
     }
 
+    /**
+     * The runs {@code programs} skipped so far: the sum of their {@code recursion_misses}, 0 for a kernel that
+     * does not count them (unknown there, not none). A program's count starts at 0 when it is loaded.
+     */
+    public static long skippedRuns(Iterable<Program> programs) {
+        long sum = 0;
+        for (Program p : programs) {
+            sum += p.info().recursionMisses().orElse(0);
+        }
+        return sum;
+    }
+
+    /**
+     * The one wording of skipped runs, for every front end: {@code 3 events skipped by the kernel (another BPF
+     * program was running on the CPU)}, without a newline. bpftrace 0.17 and libbpf-tools do not report them.
+     */
+    public static String skippedMessage(long skipped) {
+        return Long.toUnsignedString(skipped) + (skipped == 1 ? " event" : " events")
+                + " skipped by the kernel (another BPF program was running on the CPU)";
+    }
+
     private static OptionalLong u64(ByteBuffer b, int length, int offset) {
         return length >= offset + 8 ? OptionalLong.of(b.getLong(offset)) : OptionalLong.empty();
     }

@@ -102,6 +102,10 @@ final class TraceLiveCli {
                 }
                 err.println(d);
             }
+            long skipped = cap.skipped();
+            if (q.verbose() || skipped > 0) {
+                err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(skipped));
+            }
             if (q.verbose()) {
                 err.println("Events: " + s.records() + " records from the kernel, " + s.events() + " events, "
                         + s.matched() + " matched the filter");

@@ -26,8 +26,7 @@ public final class TextOutput extends Output {
      * the one wording of skipped runs, which the tools print too.
      */
     public static String skippedMessage(long skipped) {
-        return Long.toUnsignedString(skipped) + (skipped == 1 ? " event" : " events")
-                + " skipped by the kernel (another BPF program was running on the CPU)";
+        return io.boxscope.bpf.prog.ProgramInfo.skippedMessage(skipped);
     }
 
     /**

@@ -325,11 +325,7 @@ public final class ProbeSession implements AutoCloseable {
      * them (before 5.12; {@link #programInfos} says unknown there).
      */
     public long skipped() {
-        long sum = 0;
-        for (io.boxscope.bpf.prog.ProgramInfo i : programInfos()) {
-            sum += i.recursionMisses().orElse(0);
-        }
-        return sum;
+        return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(collection.programs().values());
     }
 
     /** What the kernel says about each of the script's programs now (ids, names, run and skip counters). */
