@@ -55,7 +55,7 @@ class ProgramInfoKernelTest {
         try (Program victim = Program.load(ProgramSpec.of("skipped_victim", ProgramType.TRACEPOINT,
                 new Asm().movImm(Reg.R0, 0).exit().build()))) {
             try (Link v = Attach.tracepoint(victim, "kmem", "kmalloc")) {
-                Skips.provokeKmallocSkips(N);
+                io.boxscope.bpf.feature.SkipTrigger.provokeKmallocSkips(N);
             }
             // detached: the counter stops moving, so ours and bpftool's are read from the same state
             ProgramInfo i = victim.info();

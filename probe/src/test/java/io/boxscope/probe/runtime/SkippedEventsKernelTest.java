@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the kernel skipped ({@code recursion_misses}) reach the output: provoked deterministically
- * ({@link Skips}), reported in text and JSON, and equal to what {@code bpftool prog show} reads for the
+ * ({@link io.boxscope.bpf.feature.SkipTrigger}), reported in text and JSON, and equal to what {@code bpftool prog show} reads for the
  * session's own programs.
  */
 @KernelTest
@@ -37,7 +37,7 @@ class SkippedEventsKernelTest {
             try (ProbeSession session = ProbeSession.load(s, json ? Output.json() : Output.text(), "stdin")) {
                 out.append(session.attach());
                 session.begin(out::append);
-                Skips.provokeKmallocSkips(N);
+                io.boxscope.bpf.feature.SkipTrigger.provokeKmallocSkips(N);
                 session.poll(Duration.ofMillis(20), out::append);
                 session.finish(out::append);
                 // detached now: the counters are still, so bpftool reads what the session last reported

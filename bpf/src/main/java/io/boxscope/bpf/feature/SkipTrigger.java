@@ -1,4 +1,4 @@
-package io.boxscope.probe.runtime;
+package io.boxscope.bpf.feature;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,14 +17,16 @@ import io.boxscope.bpf.sys.Sys;
  * BPF_MAP_UPDATE_ELEM holds bpf_prog_active while it updates (kernel/bpf/syscall.c bpf_map_update_value,
  * bpf_disable_instrumentation), and putting a perf event into a PERF_EVENT_ARRAY allocates its entry there
  * (kernel/bpf/arraymap.c bpf_event_entry_gen: kzalloc). That kmalloc fires kmem:kmalloc, whose BPF
- * programs trace_call_bpf then skips, counting one recursion miss each (kernel/trace/bpf_trace.c). The same
- * trigger as the bpf module's tests (test classes are not shared between modules).
+ * programs trace_call_bpf then skips, counting one recursion miss each (kernel/trace/bpf_trace.c).
+ * The tests of every front end use it to check that skipped runs are reported
+ * ({@link io.boxscope.bpf.prog.ProgramInfo#recursionMisses}). Every program on kmem:kmalloc at the time, of any
+ * process, misses those n allocations (and counts them as skipped): tests only, never a command's path.
  */
-final class Skips {
-    private Skips() {}
+public final class SkipTrigger {
+    private SkipTrigger() {}
 
     /** {@code n} map updates from this thread, each skipping every tracepoint program on kmem:kmalloc once. */
-    static void provokeKmallocSkips(int n) {
+    public static void provokeKmallocSkips(int n) {
         try (Arena a = Arena.ofConfined();
                 BpfMap array = BpfMap.create(MapSpec.of("skip_trigger", MapType.PERF_EVENT_ARRAY, 4, 4, 1));
                 Fd event = bpfOutputEvent(a)) {
