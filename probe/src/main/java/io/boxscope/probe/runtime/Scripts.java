@@ -51,18 +51,19 @@ public final class Scripts {
     }
 
     /**
-     * Whether code generation may need {@code struct pt_regs} (arguments, return values and {@code reg()} of
-     * uprobes, USDT and kprobes, registers of perf-event samples): tracepoints and raw tracepoints read their own
-     * context, so a program of those alone starts without it.
+     * Whether code generation may need {@code struct pt_regs} offsets from BTF: {@code argN}, {@code retval},
+     * {@code func} and USDT arguments of probes whose context is the saved registers (uprobes, USDT, kprobes).
+     * Other probes read their own context ({@code reg()} is a constant from the semantic pass), so a program of
+     * those alone starts without parsing BTF for it.
      */
     static boolean readsRegisters(CheckedProgram checked) {
         for (var p : checked.probes()) {
             for (var a : p.attaches()) {
                 switch (a.kind()) {
-                    case TRACEPOINT, RAWTRACEPOINT, BEGIN, END -> { }
-                    default -> {
+                    case UPROBE, URETPROBE, USDT, KPROBE, KRETPROBE -> {
                         return true;
                     }
+                    case TRACEPOINT, RAWTRACEPOINT, BEGIN, END, INTERVAL, PROFILE, SOFTWARE, HARDWARE, KFUNC, KRETFUNC -> { }
                 }
             }
         }
