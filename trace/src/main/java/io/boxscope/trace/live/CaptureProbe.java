@@ -129,10 +129,6 @@ public final class CaptureProbe implements AutoCloseable {
         return r;
     }
 
-    public RingBufReader reader() {
-        return reader;
-    }
-
     /**
      * Runs of the capture's programs the kernel skipped since they were loaded (recursion_misses: a raw
      * tracepoint program re-entered on a CPU, e.g. sys_enter from an interrupt during its run): those
@@ -146,6 +142,10 @@ public final class CaptureProbe implements AutoCloseable {
             }
         }
         return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(programs);
+    }
+
+    public RingBufReader reader() {
+        return reader;
     }
 
     /** Records lost because the ring was full, per possible CPU. */
