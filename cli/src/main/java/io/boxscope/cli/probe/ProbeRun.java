@@ -50,23 +50,24 @@ final class ProbeRun {
     private ProbeRun() {}
 
     /**
-     * Start-up phases on standard error when BOXSCOPE_DEBUG is set: milliseconds since the process started
-     * (JVM start-up included) at each step, to see where the time to "Attaching N probes..." goes.
+     * Start-up phases on standard error when BOXSCOPE_DEBUG is set: the milliseconds each step took since the
+     * previous one (the first since the command started running), to see where the time to "Attaching N
+     * probes..." goes.
      */
     private static final class Phases {
         private final PrintWriter err;
-        private final java.time.Instant start;
+        private long last = System.nanoTime();
 
         Phases(PrintWriter err) {
             this.err = System.getenv("BOXSCOPE_DEBUG") != null ? err : null;
-            this.start = this.err == null ? null : ProcessHandle.current().info().startInstant().orElse(null);
         }
 
         void mark(String phase) {
-            if (err != null && start != null) {
-                err.println("boxscope: debug: " + phase + " at "
-                        + java.time.Duration.between(start, java.time.Instant.now()).toMillis() + " ms");
+            if (err != null) {
+                long now = System.nanoTime();
+                err.println("boxscope: debug: " + phase + " in " + (now - last) / 1_000_000 + " ms");
                 err.flush();
+                last = now;
             }
         }
     }
@@ -92,8 +93,7 @@ final class ProbeRun {
             return ExitCode.USAGE;
         }
         Phases phases = new Phases(err);
-        phases.mark("parsing");
-        CompiledScript script;
+                CompiledScript script;
         try {
             script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN, o.mapKeys()), o.cgroupDir() != null);
         } catch (ProgramException e) {
@@ -101,7 +101,7 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
-        phases.mark("compiled");
+        phases.mark("parsed, checked and compiled");
         if (!script.checked().warnings().isEmpty()) {
             err.print(DiagnosticRenderer.render(src, script.checked().warnings()));
             err.flush();
@@ -147,7 +147,7 @@ final class ProbeRun {
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
              ProbeSession session = ProbeSession.load(script, output, src.name())) {
-            phases.mark("loaded");
+            phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
@@ -180,9 +180,9 @@ final class ProbeRun {
             while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
                 session.poll(Duration.ofMillis(100), sink);
             }
-            phases.mark("stopping");
+            phases.mark("ran");
             session.finish(sink);
-            phases.mark("finished");
+            phases.mark("detached, END run, maps printed");
             return ExitCode.OK;
         } catch (IOException e) {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));
