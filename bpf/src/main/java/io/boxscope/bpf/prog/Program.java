@@ -138,15 +138,15 @@ public final class Program implements AutoCloseable {
 
     /** The kernel's id (bpf_prog_info.id), as {@code bpftool prog show} lists it. */
     public int id() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(256, 8);
-            MemorySegment attr = a.allocate(16, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, fd());
-            attr.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
-            attr.set(ValueLayout.JAVA_LONG, 8, info.address());
-            Sys.bpf("get info of program " + spec.name(), Sys.BPF_OBJ_GET_INFO_BY_FD, attr);
-            return info.get(ValueLayout.JAVA_INT, 4);
-        }
+        return info().id();
+    }
+
+    /**
+     * What the kernel says about this program now ({@link ProgramInfo}): its id, type, name, run
+     * statistics and the runs it skipped ({@code recursion_misses}).
+     */
+    public ProgramInfo info() {
+        return ProgramInfo.of(fd(), spec.name());
     }
 
     /**

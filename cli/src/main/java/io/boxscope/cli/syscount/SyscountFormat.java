@@ -22,6 +22,10 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
 
     @Override
     public void text(SyscountSession.Summary s, Terminal t) {
+        if (s.skipped() > 0) {
+            t.err().println(io.boxscope.tools.core.Lost.skipped(s.skipped()));
+            t.err().flush();
+        }
         if (s.rows().isEmpty()) {
             return; // libbpf-tools prints nothing for an empty interval
         }
@@ -86,6 +90,7 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
             return (Object) e;
         }).toList());
         o.put("dropped", s.dropped());
+        o.put("skipped_events", s.skipped());
         return o;
     }
 }

@@ -89,6 +89,11 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 }
 
                 @Override
+                public void skipped(long events) {
+                    ToolCommand.reportSkipped(out, err, events);
+                }
+
+                @Override
                 public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
                     ToolCommand.reportMapUpdatesFailed(out, err, failure);
                 }

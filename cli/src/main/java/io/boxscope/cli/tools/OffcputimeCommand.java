@@ -96,6 +96,7 @@ public final class OffcputimeCommand extends CliCommand {
         @Override
         public void text(Offcputime.Report r, Terminal t) {
             StackViews.print(t.out(), r.stacks(), folded, false);
+            StackViews.skipped(t, r.skipped());
         }
 
         @Override
@@ -103,6 +104,7 @@ public final class OffcputimeCommand extends CliCommand {
             Map<String, Object> o = Json.object();
             o.put("duration_s", r.elapsed().toMillis() / 1000.0);
             o.put("total_us", r.totalUs());
+            o.put("skipped_events", r.skipped());
             o.put("stacks", StackViews.json(r.stacks(), "off_cpu_us"));
             return o;
         }

@@ -167,6 +167,7 @@ public final class ProfileCommand extends CliCommand {
         @Override
         public void text(Profile.Report r, Terminal t) {
             StackViews.print(t.out(), r.stacks(), folded, delimiter);
+            StackViews.skipped(t, r.skipped());
         }
 
         @Override
@@ -175,6 +176,7 @@ public final class ProfileCommand extends CliCommand {
             o.put("frequency_hz", r.options().frequency());
             o.put("duration_s", r.elapsed().toMillis() / 1000.0);
             o.put("samples", r.samples());
+            o.put("skipped_events", r.skipped());
             o.put("stacks", StackViews.json(r.stacks(), "samples"));
             return o;
         }

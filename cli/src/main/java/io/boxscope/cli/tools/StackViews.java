@@ -34,6 +34,15 @@ public final class StackViews {
     }
 
     /** Every stack, folded or multi-line, in the order given. */
+    /** Runs the kernel skipped (another BPF program was running on the CPU), on standard error after the stacks; nothing when none. */
+    static void skipped(io.boxscope.cli.Terminal t, long skipped) {
+        if (skipped > 0) {
+            t.out().flush();
+            t.err().println(io.boxscope.tools.core.Lost.skipped(skipped));
+            t.err().flush();
+        }
+    }
+
     static void print(PrintWriter out, List<StackSample> stacks, boolean folded, boolean delimiter) {
         for (StackSample s : stacks) {
             if (folded) {

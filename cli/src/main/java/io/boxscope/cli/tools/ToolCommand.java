@@ -132,6 +132,11 @@ public abstract class ToolCommand<E> extends CliCommand {
                         }
 
                         @Override
+                        public void skipped(long events) {
+                            reportSkipped(out, err, events);
+                        }
+
+                        @Override
                         public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
                             reportMapUpdatesFailed(out, err, failure);
                         }
@@ -147,6 +152,13 @@ public abstract class ToolCommand<E> extends CliCommand {
     static void reportLost(PrintWriter out, PrintWriter err, long events) {
         out.flush();
         err.println(Lost.message(events));
+        err.flush();
+    }
+
+    /** Program runs the kernel skipped, on standard error after what standard output holds so far (every tool command). */
+    static void reportSkipped(PrintWriter out, PrintWriter err, long events) {
+        out.flush();
+        err.println(Lost.skipped(events));
         err.flush();
     }
 

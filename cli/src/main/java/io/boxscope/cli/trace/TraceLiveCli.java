@@ -171,6 +171,10 @@ final class TraceLiveCli {
             if (writer != null) {
                 writer.writeDrops(System.currentTimeMillis() * 1_000_000L, s.dropsPerCpu());
             }
+            long skipped = cap.skipped();
+            if (q.verbose() || skipped > 0) {
+                err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(skipped));
+            }
             if (q.verbose() || s.drops() > 0) {
                 StringBuilder d = new StringBuilder("Drops: total=" + s.drops());
                 for (int c = 0; c < s.dropsPerCpu().length; c++) {

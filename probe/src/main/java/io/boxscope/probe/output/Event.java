@@ -45,6 +45,13 @@ public sealed interface Event {
     record Lost(long events) implements Event {}
 
     /**
+     * The kernel did not run the script's programs {@code events} times since the last report: another BPF
+     * program was running on that CPU (or the same one, for raw tracepoints), so those events never reached
+     * the script (the programs' {@code recursion_misses}, {@link io.boxscope.bpf.prog.ProgramInfo}).
+     */
+    record Skipped(long events) implements Event {}
+
+    /**
      * {@code count} updates of {@code map} at one place of the script ({@code source:line:column}) failed in
      * the kernel since the last report, with {@code retcode} ({@code -7}, E2BIG: the map already held
      * {@code capacity} entries and the key was new); {@code error} is the code's strerror text.

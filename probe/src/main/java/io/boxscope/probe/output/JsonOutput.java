@@ -20,6 +20,12 @@ public final class JsonOutput extends Output {
         return counter("lost_events", "events", lost);
     }
 
+    /** {@code {"type": "skipped_events", "data": {"events": 3}}}, shaped like lost_events. */
+    @Override
+    public String skippedEvents(long skipped) {
+        return counter("skipped_events", "events", skipped);
+    }
+
     /**
      * bpftrace 0.17's {@code {"type": "helper_error", "helper": "map_update_elem", "retcode": -7, "line": 1,
      * "col": 66}}, with the map and the number of failures this line stands for.

@@ -34,6 +34,7 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
             case Event.Print p -> value(p.value());
             case Event.PrintMap m -> map(m.map(), m.top(), m.div());
             case Event.Lost l -> lostEvents(l.events());
+            case Event.Skipped s -> skippedEvents(s.events());
             case Event.MapUpdateFailed f -> mapUpdateFailed(f);
             case Event.Exit x -> exit(x.maps());
         };
@@ -55,6 +56,12 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
 
     /** {@code Lost N events}: events the ring buffer dropped. */
     public abstract String lostEvents(long lost);
+
+    /**
+     * Program runs the kernel skipped because another BPF program was running on the CPU. bpftrace 0.17
+     * does not report them (it never reads recursion_misses); the line is worded like its lost events.
+     */
+    public abstract String skippedEvents(long skipped);
 
     /**
      * Failed map updates at one place of the script. bpftrace 0.17 prints nothing unless run with

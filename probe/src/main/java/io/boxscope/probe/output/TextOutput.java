@@ -16,6 +16,19 @@ public final class TextOutput extends Output {
         return "Lost " + lost + " events\n";
     }
 
+    @Override
+    public String skippedEvents(long skipped) {
+        return skippedMessage(skipped) + "\n";
+    }
+
+    /**
+     * {@code 3 events skipped by the kernel (another BPF program was running on the CPU)}, without a newline:
+     * the one wording of skipped runs, which the tools print too.
+     */
+    public static String skippedMessage(long skipped) {
+        return io.boxscope.bpf.prog.ProgramInfo.skippedMessage(skipped);
+    }
+
     /**
      * {@code stdin:3:5: WARNING: Map full; can't update element: 6 updates of @x failed (it holds 4096 entries;
      * raise BPFTRACE_MAP_KEYS_MAX)}, or for another error bpftrace's {@code Failed to map_update_elem: STRERROR

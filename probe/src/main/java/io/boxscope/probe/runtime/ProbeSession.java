@@ -49,6 +49,11 @@ public final class ProbeSession implements AutoCloseable {
     private int targetPid = -1;
     private Consumer<String> errors = e -> { };
     private long lostReported;
+    /** Program runs the kernel skipped, as last reported; when they were last read ({@link #SKIPS_EVERY}). */
+    private long skippedReported;
+    private long skippedReadAt;
+    /** How often a poll reads the programs' skip counters (one bpf(2) call a program). */
+    private static final long SKIPS_EVERY = 100_000_000L;
     /** The script's name in messages ({@code stdin}, {@code FILE.bt}). */
     private final String source;
     /** Per map-update site, the failures already reported: [2i] map full, [2i + 1] other errors. */
@@ -290,6 +295,11 @@ public final class ProbeSession implements AutoCloseable {
             ring.poll(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), sink), timeout);
         }
         reportLost(sink);
+        long now = System.nanoTime();
+        if (now - skippedReadAt >= SKIPS_EVERY) {
+            skippedReadAt = now;
+            reportSkipped(sink);
+        }
         reportUpdateFailures(sink);
         return exited;
     }
@@ -306,6 +316,25 @@ public final class ProbeSession implements AutoCloseable {
     /** Records the ring buffer dropped since the session was loaded (it was full: user space fell behind). */
     public long lost() {
         return ValueDecoder.u64(collection.map("lost").lookup(new byte[4]), 0);
+    }
+
+    /**
+     * Runs of the script's programs the kernel skipped since the session was loaded, because another BPF
+     * program was running on that CPU: the sum of their {@code recursion_misses}, which start at 0 when a
+     * program is loaded, so this is the count since this session began. 0 on kernels that do not count
+     * them (before 5.12; {@link #programInfos} says unknown there).
+     */
+    public long skipped() {
+        return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(collection.programs().values());
+    }
+
+    /** What the kernel says about each of the script's programs now (ids, names, run and skip counters). */
+    public List<io.boxscope.bpf.prog.ProgramInfo> programInfos() {
+        List<io.boxscope.bpf.prog.ProgramInfo> out = new ArrayList<>();
+        for (Program p : collection.programs().values()) {
+            out.add(p.info());
+        }
+        return out;
     }
 
     /**
@@ -416,6 +445,7 @@ public final class ProbeSession implements AutoCloseable {
         drain(out);
         exited = true;
         reportLost(out);
+        reportSkipped(out);
         reportUpdateFailures(out);
         out.event(new Event.Exit(maps()));
     }
@@ -453,6 +483,15 @@ public final class ProbeSession implements AutoCloseable {
         if (lost > lostReported) {
             out.event(new Event.Lost(lost - lostReported));
             lostReported = lost;
+        }
+    }
+
+    /** Program runs the kernel skipped since the last report, as {@link #reportLost} reports lost records. */
+    private void reportSkipped(ProbeSink out) {
+        long skipped = skipped();
+        if (skipped > skippedReported) {
+            out.event(new Event.Skipped(skipped - skippedReported));
+            skippedReported = skipped;
         }
     }
 

@@ -28,7 +28,7 @@ public interface ProbeSink {
     /**
      * Every other event: {@link Event.Print}, {@link Event.PrintMap}, {@link Event.Time},
      * {@link Event.Message} ({@code cat()}), {@link Event.Lost} (records the ring buffer dropped since
-     * the last one reported) and, last, {@link Event.Exit} with every map. {@link Event.Attached} is
+     * the last one reported), {@link Event.Skipped} (program runs the kernel skipped since the last one reported) and, last, {@link Event.Exit} with every map. {@link Event.Attached} is
      * not delivered: {@link ProbeSession#attach} returns it.
      */
     void event(Event event);

@@ -27,6 +27,16 @@ class OutputModelTest {
         assertEquals("{\"type\": \"value\", \"data\": [1,-2]}\n", Output.json().value(arr));
     }
 
+    /** Skipped runs are worded like lost events; bpftrace 0.17 has no line for them (it never reads recursion_misses). */
+    @Test
+    void skippedEvents() {
+        assertEquals("1 event skipped by the kernel (another BPF program was running on the CPU)\n",
+                Output.text().render(new Event.Skipped(1)));
+        assertEquals("262 events skipped by the kernel (another BPF program was running on the CPU)\n",
+                Output.text().render(new Event.Skipped(262)));
+        assertEquals("{\"type\": \"skipped_events\", \"data\": {\"events\": 262}}\n", Output.json().render(new Event.Skipped(262)));
+    }
+
     @Test
     void recordsArraysAndPointersAsKeys() {
         // MapKey::argument_value: records {.a=1,.s=x}, arrays [1,2], pointers 0x.., integers signed

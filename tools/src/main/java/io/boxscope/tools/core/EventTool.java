@@ -30,6 +30,9 @@ public abstract class EventTool<E> {
         /** {@code events} were dropped since the last call (the ring buffer was full). */
         void lost(long events);
 
+        /** The kernel skipped the tool's programs {@code events} times since the last call (another BPF program was running on the CPU). */
+        void skipped(long events);
+
         /** Updates of one of the script's maps failed since the last call (it was full): what the tool shows is incomplete. */
         default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
         }
@@ -104,6 +107,8 @@ public abstract class EventTool<E> {
             public void event(Event event) {
                 if (event instanceof Event.Lost l) {
                     listener.lost(l.events());
+                } else if (event instanceof Event.Skipped s) {
+                    listener.skipped(s.events());
                 } else if (event instanceof Event.MapUpdateFailed f) {
                     listener.mapUpdatesFailed(f);
                 }

@@ -15,6 +15,15 @@ public final class Lost {
     }
 
     /**
+     * Runs of the tool's programs the kernel skipped because another BPF program was running on the CPU
+     * ({@code recursion_misses}): events that never reached the tool. libbpf-tools do not report them; the
+     * wording is the probe runtime's ({@link io.boxscope.probe.output.TextOutput#skippedMessage}).
+     */
+    public static String skipped(long events) {
+        return io.boxscope.probe.output.TextOutput.skippedMessage(events);
+    }
+
+    /**
      * Map updates that failed in the kernel (a full map), in bpftrace's wording for a full map: {@code WARNING: Map
      * full; can't update element: 12 updates of @ppid failed (it holds 4096 entries)}.
      */

@@ -144,6 +144,11 @@ public final class ToolSession implements AutoCloseable {
         return session.lost();
     }
 
+    /** Runs of the script's programs the kernel skipped so far (another BPF program was running on the CPU). */
+    public long skipped() {
+        return session.skipped();
+    }
+
     /** Updates of the script's map {@code name} ({@code "@name"}) that failed in the kernel so far (the map was full). */
     public long failedUpdates(String name) {
         return session.failedUpdates(name);

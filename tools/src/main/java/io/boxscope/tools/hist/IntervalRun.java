@@ -41,6 +41,9 @@ public final class IntervalRun<R> {
         /** {@code events} ring-buffer records were dropped. */
         void lost(long events);
 
+        /** The kernel skipped the tool's programs {@code events} times since the last call (another BPF program was running on the CPU). */
+        void skipped(long events);
+
         /** Updates of one of the script's maps failed since the last call (it was full): the report is incomplete. */
         default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
         }
@@ -80,6 +83,7 @@ public final class IntervalRun<R> {
             public void event(Event event) {
                 switch (event) {
                     case Event.Lost l -> listener.lost(l.events());
+                    case Event.Skipped s -> listener.skipped(s.events());
                     case Event.MapUpdateFailed f -> listener.mapUpdatesFailed(f);
                     case Event.Exit x -> x.maps().forEach(m -> last.put(m.name(), m));
                     default -> { }

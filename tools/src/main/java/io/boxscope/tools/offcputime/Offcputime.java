@@ -51,8 +51,12 @@ public final class Offcputime {
         }
     }
 
-    /** Stacks by thread (the sample's pid is the thread id, as offcputime prints it), heaviest first; weights in microseconds. */
-    public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed) {
+    /**
+     * Stacks by thread (the sample's pid is the thread id, as offcputime prints it), heaviest first; weights in
+     * microseconds; {@code skipped}: context switches the kernel did not run the program for (another BPF
+     * program was running on the CPU).
+     */
+    public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped) {
         public Report {
             stacks = List.copyOf(stacks);
         }
@@ -82,7 +86,7 @@ public final class Offcputime {
         StackRun.Result r = StackRun.run("offcputime", script(o), sysRoot, null, o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped());
     }
 
     private static String template() {

@@ -51,8 +51,11 @@ public final class Profile {
         }
     }
 
-    /** The result: distinct stacks heaviest first, their total, and how long sampling ran. */
-    public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed) {
+    /**
+     * The result: distinct stacks heaviest first, their total, how long sampling ran, and the samples the
+     * kernel skipped (another BPF program was running on the CPU when the timer fired).
+     */
+    public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped) {
         public Report {
             stacks = List.copyOf(stacks);
         }
@@ -91,7 +94,7 @@ public final class Profile {
         StackRun.Result r = StackRun.run("profile", script(o), sysRoot, o.cgroupDir(), o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped());
     }
 
     private static String anyOf(String builtin, List<Integer> ids) {

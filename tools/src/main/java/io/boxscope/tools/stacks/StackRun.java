@@ -23,8 +23,11 @@ import io.boxscope.tools.syscount.SyscountSession;
 public final class StackRun {
     private StackRun() {}
 
-    /** What one run read back, and how long it watched. */
-    public record Result(List<MapDump> maps, Duration elapsed, long lost) {
+    /**
+     * What one run read back, and how long it watched; {@code lost} ring-buffer records and {@code skipped}
+     * runs of its programs (the kernel did not run them: another BPF program was running on the CPU).
+     */
+    public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped) {
         public Result {
             maps = List.copyOf(maps);
         }
@@ -104,7 +107,7 @@ public final class StackRun {
         /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
         public Result finish() {
             detach();
-            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost());
+            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost(), session.skipped());
         }
 
         @Override

@@ -148,6 +148,20 @@ public final class SyscountProbe implements AutoCloseable {
         return d;
     }
 
+    /** Skipped runs up to the last {@link #skipped()}. */
+    private long skippedReported;
+
+    /**
+     * System calls not counted since the last call because the kernel skipped the script's programs (a raw
+     * tracepoint program already running on that CPU: recursion_misses, {@link ToolSession#skipped}).
+     */
+    public long skipped() {
+        long total = session.skipped();
+        long d = total - skippedReported;
+        skippedReported = total;
+        return d;
+    }
+
     @Override
     public void close() {
         session.close();

@@ -26,9 +26,11 @@ public record SyscountSession(int top, int interval, int duration) {
 
     /**
      * One summary: the counts since the previous one, biggest first (by total time with latency,
-     * else by count), the first {@code top}; {@code dropped} calls not counted (a full map).
+     * else by count), the first {@code top}; {@code dropped} calls not counted (a full map); {@code skipped}
+     * calls the kernel did not run the program for (another BPF program was running on the CPU).
      */
-    public record Summary(LocalTime time, boolean byProcess, boolean latency, List<SyscountProbe.Row> rows, long dropped) {
+    public record Summary(LocalTime time, boolean byProcess, boolean latency, List<SyscountProbe.Row> rows, long dropped,
+                          long skipped) {
         public Summary {
             rows = List.copyOf(rows);
         }
@@ -101,6 +103,7 @@ public record SyscountSession(int top, int interval, int duration) {
     public Summary take(SyscountProbe probe, SyscountProbe.Options options) {
         List<SyscountProbe.Row> rows = new ArrayList<>(probe.take());
         long dropped = probe.dropped();
+        long skipped = probe.skipped();
         // Plain comparisons: Comparator's factory lambdas are spun at run time in a cold JVM.
         if (options.latency()) {
             rows.sort((a, b) -> Long.compare(b.totalNs(), a.totalNs()));
@@ -110,6 +113,6 @@ public record SyscountSession(int top, int interval, int duration) {
         if (top > 0 && rows.size() > top) {
             rows = rows.subList(0, top);
         }
-        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped);
+        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped, skipped);
     }
 }

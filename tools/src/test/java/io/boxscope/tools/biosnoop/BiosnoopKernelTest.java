@@ -55,6 +55,11 @@ class BiosnoopKernelTest {
                     public void lost(long n) {
                         failure.compareAndSet(null, new AssertionError(n + " events lost"));
                     }
+
+                    @Override
+                    public void skipped(long n) {
+                        failure.compareAndSet(null, new AssertionError(n + " events skipped by the kernel"));
+                    }
                 });
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);

@@ -19,6 +19,7 @@ public final class Harness<E> implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<ToolSession.End> end = new AtomicReference<>();
     private final Thread thread;
@@ -42,6 +43,11 @@ public final class Harness<E> implements AutoCloseable {
                     @Override
                     public void lost(long n) {
                         lost.addAndGet(n);
+                    }
+
+                    @Override
+                    public void skipped(long n) {
+                        skipped.addAndGet(n);
                     }
                 }));
             } catch (Throwable t) {
@@ -89,6 +95,11 @@ public final class Harness<E> implements AutoCloseable {
 
     public long lost() {
         return lost.get();
+    }
+
+    /** Runs of the tool's programs the kernel skipped (another BPF program was running on the CPU). */
+    public long skipped() {
+        return skipped.get();
     }
 
     private void rethrow() throws Exception {

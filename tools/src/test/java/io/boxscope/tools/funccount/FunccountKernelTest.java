@@ -39,6 +39,20 @@ class FunccountKernelTest {
         }
     }
 
+    /**
+     * Runs the kernel skipped reach an interval tool's listener (and so the command's stderr line): each of N
+     * PERF_EVENT_ARRAY updates of this thread skips the tool's kmem:kmalloc program once ({@code SkipTrigger}).
+     */
+    @Test
+    void skippedRunsReachTheListener() throws Exception {
+        try (Running<Funccount.Report> r = Running.start(Funccount.run(FuncPattern.parse("t:kmem:kmalloc"),
+                (int) ProcessHandle.current().pid(), false))) {
+            io.boxscope.bpf.feature.SkipTrigger.provokeKmallocSkips(N);
+            r.stop();
+            assertTrue(r.skipped() >= N, "skipped " + r.skipped() + ", provoked " + N);
+        }
+    }
+
     /** A wildcard over user functions: malloc* in libc, counted for one process only. */
     @Test
     void uprobeWildcardInOneProcess() throws Exception {

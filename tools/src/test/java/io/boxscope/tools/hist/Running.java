@@ -20,6 +20,7 @@ public final class Running<R> implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<R> reports = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
 
@@ -41,6 +42,11 @@ public final class Running<R> implements AutoCloseable {
                     @Override
                     public void lost(long events) {
                         lost.addAndGet(events);
+                    }
+
+                    @Override
+                    public void skipped(long n) {
+                        skipped.addAndGet(n);
                     }
                 });
             } catch (Throwable t) {
@@ -80,6 +86,11 @@ public final class Running<R> implements AutoCloseable {
 
     public long lost() {
         return lost.get();
+    }
+
+    /** Runs of the tool's programs the kernel skipped (another BPF program was running on the CPU). */
+    public long skipped() {
+        return skipped.get();
     }
 
     @Override

@@ -134,6 +134,21 @@ public final class CaptureProbe implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Runs of the capture's programs the kernel skipped since they were loaded (recursion_misses: a raw
+     * tracepoint program re-entered on a CPU, e.g. sys_enter from an interrupt during its run): those
+     * system calls are missing from the capture.
+     */
+    public long skipped() {
+        List<Program> programs = new ArrayList<>();
+        for (AutoCloseable r : resources) {
+            if (r instanceof Program p) {
+                programs.add(p);
+            }
+        }
+        return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(programs);
+    }
+
     public RingBufReader reader() {
         return reader;
     }

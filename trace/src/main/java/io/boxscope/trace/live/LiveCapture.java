@@ -363,6 +363,11 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
+    /** Runs of the capture's programs the kernel skipped so far ({@link CaptureProbe#skipped}). */
+    public long skipped() {
+        return probe.skipped();
+    }
+
     public long[] dropsPerCpu() {
         return probe.dropsPerCpu();
     }
