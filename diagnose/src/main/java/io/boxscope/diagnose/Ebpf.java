@@ -195,7 +195,15 @@ final class Ebpf implements AutoCloseable {
         }
         for (Map.Entry<Collector, StackRun.Started> r : running.entrySet()) {
             try {
-                results.put(r.getKey(), r.getValue().finish());
+                StackRun.Result res = r.getValue().finish();
+                results.put(r.getKey(), res);
+                if (res.lost() > 0) {
+                    missing.add(r.getKey().what + ": " + res.lost() + " events lost (the ring buffer was full)");
+                }
+                if (res.skipped() > 0) {
+                    missing.add(r.getKey().what + ": " + res.skipped()
+                            + " events skipped by the kernel (another BPF program was running on the CPU)");
+                }
             } catch (RuntimeException ex) {
                 missing.add(r.getKey().what + ": " + oneLine(ex));
             }
@@ -216,6 +224,10 @@ final class Ebpf implements AutoCloseable {
                 share = r.tracedShare();
                 if (r.lost() > 0) {
                     missing.add(r.lost() + " file or errno entries of the syscall collector: its tables were full");
+                }
+                if (r.untimed() > 0) {
+                    missing.add("the time of " + r.untimed() + " system calls (counted, not timed: another thread of the"
+                            + " target took their start slot, or they began before the window)");
                 }
                 sys = Optional.of(syscalls(r, failures));
                 files = Optional.of(files(r));
