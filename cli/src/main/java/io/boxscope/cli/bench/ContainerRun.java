@@ -150,12 +150,22 @@ final class ContainerRun {
 
     /** The original arguments without --container NAME / --container=NAME. */
     static List<String> stripContainer(List<String> args) {
+        return without(args, "--container");
+    }
+
+    /**
+     * {@code args} without the given long options, each with its value (as {@code --name VALUE} or
+     * {@code --name=VALUE}): the command line a child benchmark process gets.
+     */
+    static List<String> without(List<String> args, String... names) {
+        List<String> drop = List.of(names);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("--container")) {
+            int eq = a.indexOf('=');
+            if (drop.contains(a)) {
                 i++;
-            } else if (!a.startsWith("--container=")) {
+            } else if (!(eq > 0 && drop.contains(a.substring(0, eq)))) {
                 out.add(a);
             }
         }

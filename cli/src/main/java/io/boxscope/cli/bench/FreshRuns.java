@@ -58,15 +58,7 @@ final class FreshRuns {
 
     /** The command's arguments for one child: without --runs and --save, with --runs=1 --run-to=FILE. */
     static List<String> childArgs(List<String> original, Path file) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < original.size(); i++) {
-            String a = original.get(i);
-            if (a.equals("--runs") || a.equals("--save")) {
-                i++;
-            } else if (!a.startsWith("--runs=") && !a.startsWith("--save=")) {
-                out.add(a);
-            }
-        }
+        List<String> out = ContainerRun.without(original, "--runs", "--save");
         out.add("--runs=1");
         out.add("--run-to=" + file);
         return out;
