@@ -6,7 +6,6 @@ import java.util.List;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.PidConverter;
-import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
@@ -52,10 +51,7 @@ public final class CpudistCommand extends IntervalCommand<Runqlat.Report> {
 
     @Override
     protected IntervalRun<Runqlat.Report> run(GlobalOptions g, ToolTarget target) {
-        if (pids.value() && tids.value()) {
-            throw new UsageException("-P and -L are exclusive: give one");
-        }
-        Runqlat.Group group = pids.value() ? Runqlat.Group.PROCESS : tids.value() ? Runqlat.Group.THREAD : Runqlat.Group.ALL;
+        Runqlat.Group group = RunqlatCommand.group(pids.value(), tids.value());
         return Cpudist.run(new Cpudist.Options(milliseconds.value(), target.pid(), group, offcpu.value()), timestamp.value());
     }
 

@@ -49,6 +49,14 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
         return pidAndCgroup(g, pid.value(), cgroup.value());
     }
 
+    /** -P (per process) or -L (per thread), never both, or one histogram for all (runqlat, cpudist). */
+    static Runqlat.Group group(boolean pids, boolean tids) {
+        if (pids && tids) {
+            throw new UsageException("-P and -L are exclusive: give one");
+        }
+        return pids ? Runqlat.Group.PROCESS : tids ? Runqlat.Group.THREAD : Runqlat.Group.ALL;
+    }
+
     /** -p PID (which must agree with --pid) and --container or -c CG, resolved (runqlat, cpudist). */
     static ToolTarget pidAndCgroup(GlobalOptions g, Integer p, Path cgroup) throws IOException {
         if (p != null && g.pid() != null && !p.equals(g.pid())) {
@@ -74,10 +82,7 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
 
     @Override
     protected IntervalRun<Runqlat.Report> run(GlobalOptions g, ToolTarget target) {
-        if (pids.value() && tids.value()) {
-            throw new UsageException("-P and -L are exclusive: give one");
-        }
-        Runqlat.Group group = pids.value() ? Runqlat.Group.PROCESS : tids.value() ? Runqlat.Group.THREAD : Runqlat.Group.ALL;
+        Runqlat.Group group = group(pids.value(), tids.value());
         return Runqlat.run(new Runqlat.Options(milliseconds.value(), target.pid(), group), timestamp.value());
     }
 
