@@ -15,6 +15,9 @@ import io.boxscope.bench.engine.Worker;
  * at the end the worker waits for all of them, then does the final fsyncs. sysbench uses Linux AIO
  * (io_submit), which for files opened without O_DIRECT does the I/O inside the submitting call;
  * here it always happens on the pool, so async without O_DIRECT overlaps more than sysbench's.
+ * With --validate a request is done in the submitting thread, as Linux AIO does it for files
+ * without O_DIRECT: requests in flight would share the worker's buffer, and a read could meet a
+ * block that a write still in flight is changing.
  */
 final class AsyncWorker implements Worker {
     /** I/O threads per worker: enough to keep a device queue busy, few enough not to crowd the CPUs. */
@@ -42,6 +45,10 @@ final class AsyncWorker implements Worker {
     @Override
     public void execute() throws IOException {
         rethrow();
+        if (io.validating()) {
+            io.execute();
+            return;
+        }
         FileIoWorkload.Request q = new FileIoWorkload.Request();
         q.op = io.r.op;
         q.file = io.r.file;

@@ -5,13 +5,14 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * sysbench's fileio options. {@code fileSize} is {@code totalSize / fileNum} (sysbench's layout:
+ * sysbench's fileio options; {@code validate} is sysbench's --validate (blocks carry a checksum and
+ * their offset, see {@link BlockChecksum}). {@code fileSize} is {@code totalSize / fileNum} (sysbench's layout:
  * files test_file.0 .. test_file.N-1 of equal size in the directory). --file-fsync-all turns off
  * the periodic and the final fsync, as in sysbench.
  */
 public record FileIoOptions(Path dir, int fileNum, long totalSize, long blockSize, Mode mode, Set<ExtraFlag> extraFlags,
         int fsyncFreq, boolean fsyncAll, boolean fsyncEnd, boolean fdatasync, double rwRatio, int mergedRequests,
-        IoMode ioMode, int asyncBacklog) {
+        IoMode ioMode, int asyncBacklog, boolean validate) {
 
     /**
      * --file-io-mode: sync is pread/pwrite in the worker; async keeps up to --file-async-backlog
@@ -32,6 +33,14 @@ public record FileIoOptions(Path dir, int fileNum, long totalSize, long blockSiz
         public String description() {
             return description;
         }
+    }
+
+    /** Without --validate. */
+    public FileIoOptions(Path dir, int fileNum, long totalSize, long blockSize, Mode mode, Set<ExtraFlag> extraFlags,
+            int fsyncFreq, boolean fsyncAll, boolean fsyncEnd, boolean fdatasync, double rwRatio, int mergedRequests,
+            IoMode ioMode, int asyncBacklog) {
+        this(dir, fileNum, totalSize, blockSize, mode, extraFlags, fsyncFreq, fsyncAll, fsyncEnd, fdatasync, rwRatio,
+                mergedRequests, ioMode, asyncBacklog, false);
     }
 
     /** Synchronous I/O, as before --file-io-mode existed. */
@@ -93,10 +102,20 @@ public record FileIoOptions(Path dir, int fileNum, long totalSize, long blockSiz
             throw new IllegalArgumentException("--file-extra-flags=direct needs --file-block-size to be a multiple of 512 "
                     + "(O_DIRECT transfers whole sectors), got " + blockSize);
         }
+        if (validate && blockSize < BlockChecksum.TRAILER_BYTES) {
+            throw new IllegalArgumentException("--validate needs --file-block-size of at least " + BlockChecksum.TRAILER_BYTES
+                    + " bytes: each block ends in its 4-byte checksum and 8-byte offset, got " + blockSize);
+        }
         if (fsyncAll) {
             fsyncEnd = false;
             fsyncFreq = 0;
         }
+    }
+
+    /** The same options without --validate. */
+    public FileIoOptions withoutValidation() {
+        return new FileIoOptions(dir, fileNum, totalSize, blockSize, mode, extraFlags, fsyncFreq, fsyncAll, fsyncEnd, fdatasync,
+                rwRatio, mergedRequests, ioMode, asyncBacklog, false);
     }
 
     public long fileSize() {

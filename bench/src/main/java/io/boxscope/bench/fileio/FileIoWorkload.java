@@ -24,6 +24,11 @@ import io.boxscope.bench.workload.Xoroshiro;
  * <li>every --file-fsync-freq requests, if anything was written since, the next N events are
  * fsyncs of the N files in turn (each fsync is one event);</li>
  * <li>at the end each thread fsyncs every file (--file-fsync-end), counted as fsyncs but not events.</li>
+ * <li>with --validate every write fills its block as {@link BlockChecksum} says and every read checks
+ * it ({@link ValidationException} ends the run); a random request draws again while another
+ * thread holds the block it drew, so a read never meets a half-written block (sysbench's
+ * file_get_rnd_request: each thread holds the block of its last request, block 0 of file 0 before
+ * its first).</li>
  * </ul>
  * I/O is pread/pwrite on page-aligned buffers (required by O_DIRECT) through {@link Posix}.
  */
@@ -50,6 +55,8 @@ public final class FileIoWorkload implements Workload {
     private int fsyncedFile;
     private long reqPerformed;
     private boolean dirty;
+    /** With --validate: the global offset of each thread's last random request (sysbench's buffer_file_id/pos). */
+    private long[] held = new long[0];
     // statistics, guarded by lock
     private long readOps;
     private long writeOps;
@@ -196,8 +203,14 @@ public final class FileIoWorkload implements Workload {
             fsyncRequest(r);
             return;
         }
-        long p = (long) (rnd.nextDouble() * totalSize);
-        p -= p % o.blockSize();
+        long p;
+        do {
+            p = (long) (rnd.nextDouble() * totalSize);
+            p -= p % o.blockSize();
+        } while (o.validate() && heldByOther(p, r.thread));
+        if (o.validate()) {
+            held[r.thread] = p;
+        }
         r.op = op;
         r.file = (int) (p / fileSize);
         r.pos = p % fileSize;
@@ -205,6 +218,36 @@ public final class FileIoWorkload implements Workload {
         reqPerformed++;
         if (op == OP_WRITE) {
             dirty = true;
+        }
+    }
+
+    private boolean heldByOther(long p, int thread) {
+        for (int i = 0; i < held.length; i++) {
+            if (i != thread && held[i] == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Makes room for thread {@code threadId} among the block holders. With --validate each thread
+     * holds one block, so a random mode needs at least as many blocks as threads (sysbench would
+     * draw forever).
+     */
+    private void hold(int threadId) throws IOException {
+        if (!o.validate() || !o.mode().random()) {
+            return;
+        }
+        long blocks = (totalSize + o.blockSize() - 1) / o.blockSize();
+        if (threadId >= blocks) {
+            throw new IOException("--validate with " + (threadId + 1) + " threads needs at least as many blocks, but the files hold "
+                    + blocks + " of " + o.blockSize() + " bytes: use fewer --threads or a larger --file-total-size");
+        }
+        synchronized (lock) {
+            if (held.length <= threadId) {
+                held = java.util.Arrays.copyOf(held, threadId + 1);
+            }
         }
     }
 
@@ -230,6 +273,8 @@ public final class FileIoWorkload implements Workload {
     }
 
     static final class Request {
+        /** The worker thread that asked (for --validate's block holding). */
+        int thread;
         int op;
         int file;
         long pos;
@@ -238,10 +283,11 @@ public final class FileIoWorkload implements Workload {
 
     @Override
     public Worker worker(int threadId) throws IOException {
+        hold(threadId);
         return switch (o.ioMode()) {
             case SYNC -> syncWorker(threadId);
             case MMAP -> new MappedWorker(this, mappings(), arena.allocate(o.requestSize(), 4096), seeds.forThread(threadId),
-                    seeds.histogramDraw());
+                    seeds.histogramDraw(), threadId);
             case ASYNC -> new AsyncWorker(syncWorker(threadId), o.asyncBacklog(), threadId);
         };
     }
@@ -288,7 +334,7 @@ public final class FileIoWorkload implements Workload {
 
     /** One worker's pread/pwrite loop (sync mode; async mode runs the same I/O on its pool). */
     SyncWorker syncWorker(int threadId) {
-        return new SyncWorker(arena.allocate(o.requestSize(), 4096), Posix.state(arena), seeds.forThread(threadId));
+        return new SyncWorker(arena.allocate(o.requestSize(), 4096), Posix.state(arena), seeds.forThread(threadId), threadId);
     }
 
     final class SyncWorker implements Worker {
@@ -299,7 +345,8 @@ public final class FileIoWorkload implements Workload {
         private final boolean skip = seeds.histogramDraw();
         private boolean started;
 
-        SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd) {
+        SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd, int threadId) {
+            r.thread = threadId;
             this.buf = buf;
             this.st = st;
             this.rnd = rnd;
@@ -320,6 +367,11 @@ public final class FileIoWorkload implements Workload {
             perform(r, st);
         }
 
+        /** Whether blocks are checksummed (--validate). */
+        boolean validating() {
+            return o.validate();
+        }
+
         /** Does request {@code q} with errno captured in {@code state}; counts it. */
         void perform(Request q, MemorySegment state) throws IOException {
             int fd = fds[q.file];
@@ -330,8 +382,12 @@ public final class FileIoWorkload implements Workload {
                         if (n != q.size) {
                             throw failure("read", q, n, state);
                         }
+                        validate(q, buf);
                     }
                     case OP_WRITE -> {
+                        if (o.validate()) {
+                            BlockChecksum.fill(buf, q.size, q.pos, rnd);
+                        }
                         long n = Posix.pwrite(state, fd, buf, q.size, q.pos);
                         if (n != q.size) {
                             throw failure("write", q, n, state);
@@ -376,6 +432,16 @@ public final class FileIoWorkload implements Workload {
                         throw new IOException("fsync failed: " + t, t);
                     }
                 }
+            }
+        }
+    }
+
+    /** With --validate: the block just read into {@code buf} must be the one written at its offset. */
+    void validate(Request q, MemorySegment buf) throws ValidationException {
+        if (o.validate()) {
+            BlockChecksum.Mismatch m = BlockChecksum.check(buf, q.size, q.pos);
+            if (m != null) {
+                throw new ValidationException(q.file, q.pos, m);
             }
         }
     }

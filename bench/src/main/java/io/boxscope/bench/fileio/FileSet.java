@@ -41,6 +41,16 @@ public final class FileSet {
      * then fsyncs each. {@code log} receives sysbench's progress lines ("Creating file test_file.0").
      */
     public static Prepared prepare(FileIoOptions o, Consumer<String> log) throws IOException {
+        return prepare(o, new io.boxscope.bench.workload.Xoroshiro(System.nanoTime()), log);
+    }
+
+    /**
+     * As {@link #prepare(FileIoOptions, Consumer)}; with --validate each block is random bytes from
+     * {@code rnd}, their checksum and the block's offset ({@link BlockChecksum}), as sysbench's
+     * create_files writes them, instead of zeros.
+     */
+    public static Prepared prepare(FileIoOptions o, io.boxscope.bench.workload.Xoroshiro rnd, Consumer<String> log)
+            throws IOException {
         if (!Files.isDirectory(o.dir())) {
             throw new IOException("--file-dir " + o.dir() + " is not a directory");
         }
@@ -107,6 +117,9 @@ public final class FileSet {
                     for (; offset < fileSize; offset += o.blockSize()) {
                         if (stopping.get()) {
                             throw new IOException("prepare interrupted");
+                        }
+                        if (o.validate()) {
+                            BlockChecksum.fill(buf, o.blockSize(), offset, rnd);
                         }
                         long n = Posix.pwrite(st, fd, buf, o.blockSize(), offset);
                         if (n != o.blockSize()) {

@@ -21,7 +21,8 @@ final class MappedWorker implements Worker {
     private final boolean skip;
     private boolean started;
 
-    MappedWorker(FileIoWorkload w, MemorySegment[] maps, MemorySegment buf, Xoroshiro rnd, boolean skip) {
+    MappedWorker(FileIoWorkload w, MemorySegment[] maps, MemorySegment buf, Xoroshiro rnd, boolean skip, int threadId) {
+        r.thread = threadId;
         this.skip = skip;
         this.w = w;
         this.maps = maps;
@@ -43,8 +44,14 @@ final class MappedWorker implements Worker {
     public void execute() throws IOException {
         FileIoOptions o = w.opts();
         switch (r.op) {
-            case FileIoWorkload.OP_READ -> MemorySegment.copy(maps[r.file], r.pos, buf, 0, r.size);
+            case FileIoWorkload.OP_READ -> {
+                MemorySegment.copy(maps[r.file], r.pos, buf, 0, r.size);
+                w.validate(r, buf);
+            }
             case FileIoWorkload.OP_WRITE -> {
+                if (o.validate()) {
+                    BlockChecksum.fill(buf, r.size, r.pos, rnd);
+                }
                 MemorySegment.copy(buf, 0, maps[r.file], r.pos, r.size);
                 if (o.fsyncAll()) {
                     sync(r.file);

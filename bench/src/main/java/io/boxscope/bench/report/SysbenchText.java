@@ -108,6 +108,27 @@ public final class SysbenchText {
                 + (fl.contains(FileIoOptions.ExtraFlag.DIRECT) ? "directio" : "") + "\n";
     }
 
+    /**
+     * The FATAL lines sysbench 1.0.20 prints when a block fails --validate (sb_fileio.c:
+     * file_validate_buffer, then file_execute_event), without their "FATAL: " prefix.
+     */
+    public static java.util.List<String> validationFailure(io.boxscope.bench.fileio.ValidationException e) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        switch (e.mismatch()) {
+            case io.boxscope.bench.fileio.BlockChecksum.Mismatch.Checksum c -> {
+                lines.add("Checksum mismatch in block with offset: " + c.offset());
+                lines.add(f("    Calculated value: 0x%x    Stored value: 0x%x", c.calculated(), c.stored()));
+            }
+            case io.boxscope.bench.fileio.BlockChecksum.Mismatch.Offset o -> {
+                lines.add("Offset mismatch in block:");
+                lines.add("   Actual offset: " + Long.toUnsignedString(o.actual()) + "    Stored offset: "
+                        + Long.toUnsignedString(o.stored()));
+            }
+        }
+        lines.add("Validation failed on file " + e.file() + ", block offset " + e.position() + ", exiting...");
+        return lines;
+    }
+
     /** fileio's print_mode; {@code validate} adds "Using checksums validation." as --validate does. */
     public static String fileioMode(FileIoOptions o, long events, boolean validate) {
         StringBuilder sb = new StringBuilder(extraFlags(o));

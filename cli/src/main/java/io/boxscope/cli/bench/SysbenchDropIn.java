@@ -419,6 +419,9 @@ public final class SysbenchDropIn {
             r = engine.run();
         } catch (Engine.EventQueueFullException e) {
             throw fatal(e.getMessage());
+        } catch (io.boxscope.bench.fileio.ValidationException e) {
+            SysbenchText.validationFailure(e).forEach(line -> log.text(SbLog.FATAL, line));
+            throw new Exit(1);
         } catch (IOException e) {
             throw fatal(String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {

@@ -16,13 +16,16 @@ import io.boxscope.bench.Sizes;
 import io.boxscope.bench.report.SysbenchText;
 import io.boxscope.bench.sysbench.SbTables;
 import io.boxscope.bench.sysbench.SbValues;
+import io.boxscope.bench.workload.Seeds;
 
 /**
  * The drop-in's fileio test: sysbench 1.0.20's parse_arguments (src/tests/fileio/sb_fileio.c) with
  * its messages, then prepare (create_files), cleanup (remove_files) or run, in the current
  * directory as sysbench works. Boxscope's own checks (a file smaller than one block, O_DIRECT
  * alignment, free space, a test file that is not a regular file) end as sysbench's errors do: a
- * FATAL line and exit 1.
+ * FATAL line and exit 1. With --validate, prepare and the writes fill blocks as sysbench does
+ * ({@link io.boxscope.bench.fileio.BlockChecksum}) and a read that fails the check ends the run
+ * with sysbench's FATAL lines, no report, and exit 1.
  */
 final class SysbenchFileio {
     private final SbValues v;
@@ -117,12 +120,9 @@ final class SysbenchFileio {
                 throw fatal("Invalid value of file-async-backlog: " + backlog);
             }
         }
-        if (v.flag("validate")) {
-            throw fatal("boxscope sysbench does not support --validate for fileio yet (blocks are not checksummed)");
-        }
         try {
             return new FileIoOptions(Path.of("."), num, total, block, mode, flags, freq, all, end, fm.equals("fdatasync"),
-                    ratio, merged, ioMode, backlog);
+                    ratio, merged, ioMode, backlog, v.flag("validate"));
         } catch (IllegalArgumentException e) {
             throw fatal(e.getMessage());
         }
@@ -137,7 +137,8 @@ final class SysbenchFileio {
         log.notices(SysbenchText.extraFlags(o));
         FileSet.Prepared p;
         try {
-            p = FileSet.prepare(o, line -> log.text(SbLog.NOTICE, line));
+            // --validate fills blocks from a generator: with --rand-seed the files are the same each time
+            p = FileSet.prepare(o, Seeds.of(v.integer("rand-seed"), 0).forThread(0), line -> log.text(SbLog.NOTICE, line));
         } catch (IOException e) {
             throw fatal(String.valueOf(e.getMessage()));
         }
