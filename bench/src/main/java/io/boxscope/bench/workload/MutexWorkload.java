@@ -10,7 +10,8 @@ import io.boxscope.bench.engine.Workload;
  * sysbench's mutex test: every thread does exactly one event, which --mutex-locks times spins an
  * empty loop of --mutex-loops iterations, then locks a random one of --mutex-num mutexes, increments
  * a shared variable and unlocks. The empty loop reads a field with an opaque load per iteration so
- * the JIT cannot delete it (sysbench uses a compiler barrier for the same purpose).
+ * the JIT cannot delete it (sysbench uses a compiler barrier for the same purpose), in a method of
+ * its own ({@link #spin}).
  */
 public final class MutexWorkload implements Workload {
     private volatile io.boxscope.bench.workload.Seeds seeds = io.boxscope.bench.workload.Seeds.fromClock();
@@ -71,6 +72,24 @@ public final class MutexWorkload implements Workload {
         return true;
     }
 
+    /**
+     * The empty loop: one opaque load and one add per iteration, which C2 compiles to a four-
+     * instruction counted loop (load+add, increment, compare, branch), sysbench's being three
+     * (increment, compare with the bound reloaded from memory, branch; gcc reloads it because of
+     * the barrier). It is a method of its own because each thread's one event is a single call of
+     * {@code execute()}: written inline, the loop runs in on-stack-replacement code compiled for an
+     * entry in the middle of the nested loops, where C2 made it eleven instructions with the sum
+     * kept on the stack and a safepoint poll per iteration (docs/bench.md, "mutex"). Here it is a
+     * loop on its own, called --mutex-locks times, compiled as such.
+     */
+    private int spin(int n) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            c += (int) SPIN.getOpaque(this);
+        }
+        return c;
+    }
+
     @Override
     public Worker worker(int threadId) {
         Xoroshiro rnd = seeds.forThread(threadId);
@@ -92,9 +111,7 @@ public final class MutexWorkload implements Workload {
                 int c = 0;
                 for (int k = 0; k < lockCount; k++) {
                     ReentrantLock l = locks[(int) (rnd.nextDouble() * locks.length)];
-                    for (int i = 0; i < loops; i++) {
-                        c += (int) SPIN.getOpaque(MutexWorkload.this);
-                    }
+                    c += spin(loops);
                     l.lock();
                     try {
                         shared++;
