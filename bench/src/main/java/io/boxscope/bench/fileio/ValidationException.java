@@ -27,7 +27,7 @@ public final class ValidationException extends IOException {
         };
         return "validation failed on " + FileIoOptions.fileName(file) + ", block at offset " + position + ": " + why
                 + " (the file changed after it was written, or the storage returned other data; "
-                + "run 'prepare' again with --validate=on to start over)";
+                + "'cleanup', then 'prepare' with --validate, writes the files anew)";
     }
 
     /** The test file's index (N in test_file.N). */

@@ -97,7 +97,7 @@ public final class Metrics {
                 m.put("file_total_size_bytes", o.totalSize());
                 m.put("file_block_size_bytes", o.blockSize());
                 m.put("file_test_mode", o.mode().name().toLowerCase(java.util.Locale.ROOT));
-                m.put("file_io_mode", "sync");
+                m.put("file_io_mode", o.ioMode().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("file_extra_flags", o.extraFlags().stream().map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList());
                 m.put("file_fsync_freq", o.fsyncFreq());
                 m.put("file_fsync_all", o.fsyncAll());
@@ -105,6 +105,7 @@ public final class Metrics {
                 m.put("file_fsync_mode", o.fdatasync() ? "fdatasync" : "fsync");
                 m.put("file_rw_ratio", o.rwRatio());
                 m.put("file_merged_requests", o.mergedRequests());
+                m.put("validate", o.validate());
             }
             case ThreadsWorkload t -> {
                 m.put("thread_yields", t.yields());

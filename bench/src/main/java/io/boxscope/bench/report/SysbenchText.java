@@ -30,7 +30,9 @@ public final class SysbenchText {
 
     /** From "Running the test with following options:" to the blank line after "Threads started!". */
     public static String header(Workload w, RunOptions o) {
-        return runMode(o, RunMode.DEFAULT) + printMode(w, o.events()) + "Initializing worker threads...\n\nThreads started!\n\n";
+        RunMode m = w instanceof FileIoWorkload f && f.options().validate()
+                ? new RunMode(java.util.List.of(), false, true, 0, -1) : RunMode.DEFAULT;
+        return runMode(o, m) + printMode(w, o.events()) + "Initializing worker threads...\n\nThreads started!\n\n";
     }
 
     /**
@@ -93,7 +95,7 @@ public final class SysbenchText {
                     + "  total size: " + m.totalSize() / 1024 / 1024 + "MiB\n"
                     + "  operation: " + MemoryWorkload.lower(m.oper()) + "\n"
                     + "  scope: " + MemoryWorkload.lower(m.scope()) + "\n\n";
-            case FileIoWorkload fw -> fileioMode(fw.options(), events, false);
+            case FileIoWorkload fw -> fileioMode(fw.options(), events, fw.options().validate());
             case ThreadsWorkload t -> "";
             case MutexWorkload mx -> "";
         };

@@ -66,6 +66,10 @@ final class FileIoBench extends CliCommand {
     final Opt<Integer> merged = option(int.class, 0, "--file-merged-requests").label("N")
             .help("Merge at most this number of sequential requests; 0 - don't (default: ${DEFAULT-VALUE}).");
 
+    final Opt<Boolean> validate = flag("--validate").arity("0..1").label("on|off").fallback("on").converter(new Converters.OnOff())
+            .help("Blocks carry a CRC-32 and their offset, as sysbench's --validate writes them; every read checks them "
+                    + "and a mismatch ends the run (use it on prepare and run; default: off).");
+
     final Opt<Double> rwRatio = option(double.class, 1.5, "--file-rw-ratio").label("N")
             .help("Reads/writes ratio for rndrw (default: ${DEFAULT-VALUE}).");
 
@@ -94,7 +98,7 @@ final class FileIoBench extends CliCommand {
         };
         try {
             return new FileIoOptions(dir.value(), fileNum.value(), totalSize.value(), blockSize.value(), m, flags, fsyncFreq.value(), fsyncAll.value(), fsyncEnd.value(), fdatasync,
-                    rwRatio.value(), merged.value(), io, asyncBacklog.value());
+                    rwRatio.value(), merged.value(), io, asyncBacklog.value(), validate.value());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -118,6 +118,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void fileioValidate() throws Exception {
+        String[] common = {"--file-dir=" + dir, "--file-num=2", "--file-total-size=2M", "--validate"};
+        assertEquals(0, run(cat(new String[] {"bench", "fileio", "prepare"}, common)).code());
+        Out r = run(cat(new String[] {"bench", "fileio", "run", "--file-test-mode=rndrw", "--events=300"}, common));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Validation checks: on.\n") && r.out().contains("Using checksums validation.\n"), r.out());
+        Out json = run(cat(new String[] {"--json", "bench", "fileio", "run", "--file-test-mode=seqrd", "--events=128"}, common));
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"validate\": true"), json.out());
+        // one byte of block 3 of test_file.1 changed: the read of that block ends the run
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("test_file.1").toFile(), "rw")) {
+            f.seek(3 * 16384 + 7);
+            int b = f.read();
+            f.seek(3 * 16384 + 7);
+            f.write(b ^ 1);
+        }
+        Out bad = run(cat(new String[] {"bench", "fileio", "run", "--file-test-mode=seqrd", "--events=128"}, common));
+        assertEquals(1, bad.code(), bad.out());
+        assertTrue(bad.err().contains("validation failed on test_file.1, block at offset 49152"), bad.err());
+        assertEquals(0, run(cat(new String[] {"bench", "fileio", "cleanup"}, common)).code());
+    }
+
+    @Test
     void fileioWithoutACommandFailsAsSysbenchDoes() {
         // sysbench 1.0.20: "The 'fileio' test requires a command argument. See 'sysbench fileio help'", exit 1
         Out r = run("bench", "fileio", "--file-dir=" + dir);
