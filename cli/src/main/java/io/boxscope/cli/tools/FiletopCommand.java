@@ -30,9 +30,6 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
     /** What clear(1) writes on ANSI terminals: cursor home, erase the screen. */
     static final String CLEAR = "\033[H\033[2J";
 
-    static final String FULL = "filetop: more thread/file pairs than the maps hold (" + io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS
-            + ") in this interval: the pairs past them were not counted";
-
     final Opt<Boolean> all = flag("-a", "--all").help("Include special files");
     final Opt<Boolean> noclear = flag("-C", "--noclear").help("Don't clear the screen");
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
@@ -88,11 +85,6 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
             @Override
             public void text(Filetop.Report r, Terminal t) {
                 t.out().print((clear ? CLEAR : "") + FiletopCommand.text(r));
-                if (r.full()) {
-                    t.out().flush();
-                    t.err().println(FULL);
-                    t.err().flush();
-                }
             }
 
             @Override
@@ -101,7 +93,6 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
                 o.put("time", r.time());
                 o.put("loadavg", r.loadavg());
                 o.put("file_count", r.files());
-                o.put("maps_full", r.full());
                 List<Object> files = new ArrayList<>();
                 for (Filetop.Row row : r.rows()) {
                     Map<String, Object> f = Json.object();

@@ -83,7 +83,9 @@ public final class OffcputimeCommand extends CliCommand {
                 out().flush();
             }
             Offcputime.Report r = Offcputime.run(o, g.paths().sysRoot(), stop::await);
-            return show(r, new ReportView(folded.value()));
+            int code = show(r, new ReportView(folded.value()));
+            r.failedUpdates().forEach(f -> ToolCommand.reportMapUpdatesFailed(out(), err(), f));
+            return code;
         } catch (ProgramException e) {
             throw new IllegalStateException("offcputime's script does not compile: " + e.getMessage(), e);
         } catch (ProbeRunException e) {

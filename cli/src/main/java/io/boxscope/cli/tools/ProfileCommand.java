@@ -84,6 +84,7 @@ public final class ProfileCommand extends CliCommand {
                         + o.frequency() + " Hz", r.stacks(), "samples"));
             }
             show(r, new ReportView(folded.value(), delimited.value()));
+            r.failedUpdates().forEach(f -> ToolCommand.reportMapUpdatesFailed(out, err(), f));
             if (flame.value() != null && !g.json()) {
                 err().println(Text.safe("flame graph: " + flame.value().toAbsolutePath()));
             }

@@ -22,12 +22,25 @@ import io.boxscope.probe.runtime.Scripts;
  * @param name   the tool's name, also its folder and the script's file name ({@code execsnoop})
  * @param source the program text
  * @param strlen bytes {@code str()} reads (bpftrace's BPFTRACE_STRLEN; libbpf-tools' buffer sizes)
+ * @param mapKeys keys each of the script's hash maps holds (bpftrace's BPFTRACE_MAP_KEYS_MAX,
+ *                {@link CheckOptions#DEFAULT_MAP_KEYS}); updates past it fail in the kernel and the runtime
+ *                reports them ({@link io.boxscope.probe.output.Event.MapUpdateFailed})
  */
-public record ToolScript(String name, String source, int strlen) {
+public record ToolScript(String name, String source, int strlen, int mapKeys) {
+
+    /** A script whose maps hold {@link CheckOptions#DEFAULT_MAP_KEYS} keys. */
+    public ToolScript(String name, String source, int strlen) {
+        this(name, source, strlen, CheckOptions.DEFAULT_MAP_KEYS);
+    }
 
     /** With the size {@code str()} reads, e.g. libbpf-tools execsnoop's ARGSIZE (128). */
     public ToolScript withStrlen(int bytes) {
-        return new ToolScript(name, source, bytes);
+        return new ToolScript(name, source, bytes, mapKeys);
+    }
+
+    /** With maps of {@code keys} keys (tests fill a small map to see its failed updates reported). */
+    public ToolScript withMapKeys(int keys) {
+        return new ToolScript(name, source, strlen, keys);
     }
 
     /**
@@ -35,7 +48,7 @@ public record ToolScript(String name, String source, int strlen) {
      * only some kernels can attach, added where they can).
      */
     public ToolScript plus(Class<?> anchor, String file) {
-        return new ToolScript(name, source + "\n" + read(anchor, "/io/boxscope/tools/" + name + "/" + file), strlen);
+        return new ToolScript(name, source + "\n" + read(anchor, "/io/boxscope/tools/" + name + "/" + file), strlen, mapKeys);
     }
 
     /** Loads {@code /io/boxscope/tools/NAME/NAME.bt} from {@code anchor}'s module (a class of the tool). */
@@ -65,6 +78,6 @@ public record ToolScript(String name, String source, int strlen) {
      */
     public CompiledScript compile(Path sysRoot, List<String> params, boolean cgroupFilter)
             throws ProgramException, AccessDeniedException {
-        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot, new CheckOptions(false, params, strlen), cgroupFilter);
+        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot, new CheckOptions(false, params, strlen, mapKeys), cgroupFilter);
     }
 }

@@ -24,7 +24,8 @@ import io.boxscope.tools.hist.IntervalRun;
  * is counted when it enters, also when it fails afterwards (as vfs_read's kprobe does). The bytes
  * are those asked for, as libbpf-tools count them. The script's maps hold
  * {@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_MAP_KEYS} (thread, file) pairs per interval: pairs beyond that in one interval
- * are not counted, and the report says so ({@link Report#full}).
+ * are not counted, and the probe runtime counts and reports those failed updates as for every tool
+ * ({@link IntervalRun.Listener#mapUpdatesFailed}).
  */
 public final class Filetop {
     private Filetop() {}
@@ -87,9 +88,8 @@ public final class Filetop {
      * @param loadavg /proc/loadavg's line, or null when it cannot be read (libbpf-tools then print no such line)
      * @param rows    the first {@code maxRows} rows in the sort order
      * @param files   (thread, file) pairs seen in the interval, printed or not
-     * @param full    a map of the script was full: pairs after the first {@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_MAP_KEYS} were not counted
      */
-    public record Report(String time, String loadavg, List<Row> rows, int files, boolean full) {
+    public record Report(String time, String loadavg, List<Row> rows, int files) {
         public Report {
             rows = List.copyOf(rows);
         }
@@ -105,7 +105,12 @@ public final class Filetop {
      * @param procRoot where /proc/loadavg is read ({@code --proc-root})
      */
     public static IntervalRun<Report> run(Path procRoot, Integer pid, Options options) {
-        return new IntervalRun<>(ToolScript.of(Filetop.class, "filetop").withStrlen(NAME_BYTES),
+        return run(procRoot, pid, options, ToolScript.of(Filetop.class, "filetop").withStrlen(NAME_BYTES));
+    }
+
+    /** {@link #run(Path, Integer, Options)} with the script given (tests: smaller maps). */
+    static IntervalRun<Report> run(Path procRoot, Integer pid, Options options, ToolScript script) {
+        return new IntervalRun<>(script,
                 List.of(pid == null ? "0" : Integer.toString(pid), options.allFiles() ? "1" : "0"),
                 List.of("@reads", "@rbytes", "@writes", "@wbytes", "@name"),
                 (maps, time) -> report(maps, time, LoadAvg.read(procRoot), options));
@@ -115,10 +120,8 @@ public final class Filetop {
     static Report report(Function<String, MapDump> maps, String time, String loadavg, Options options) {
         Map<List<Value>, long[]> counts = new LinkedHashMap<>();
         String[] names = {"@reads", "@writes", "@rbytes", "@wbytes"};
-        boolean full = maps.apply("@name").entries().size() >= io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
         for (int i = 0; i < names.length; i++) {
             MapDump m = maps.apply(names[i]);
-            full |= m.entries().size() >= io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
             for (MapDump.Entry e : m.entries()) {
                 counts.computeIfAbsent(e.key(), k -> new long[4])[i] = number(e.value());
             }
@@ -138,7 +141,7 @@ public final class Filetop {
         }
         rows.sort(Comparator.comparingLong((Row r) -> options.sort().key(r)).reversed().thenComparingInt(Row::tid)
                 .thenComparing(Row::file));
-        return new Report(time, loadavg, rows.subList(0, Math.min(rows.size(), options.maxRows())), rows.size(), full);
+        return new Report(time, loadavg, rows.subList(0, Math.min(rows.size(), options.maxRows())), rows.size());
     }
 
     private static long number(MapValue v) {

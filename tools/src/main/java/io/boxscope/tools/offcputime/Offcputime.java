@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.Event;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.tools.stacks.StackRun;
 import io.boxscope.tools.stacks.StackSample;
@@ -54,11 +55,14 @@ public final class Offcputime {
     /**
      * Stacks by thread (the sample's pid is the thread id, as offcputime prints it), heaviest first; weights in
      * microseconds; {@code skipped}: context switches the kernel did not run the program for (another BPF
-     * program was running on the CPU).
+     * program was running on the CPU); {@code failedUpdates}: map updates that failed in the kernel (a full
+     * map: stacks past its capacity not counted), as the probe runtime reports them for every tool.
      */
-    public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped) {
+    public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped,
+                         List<Event.MapUpdateFailed> failedUpdates) {
         public Report {
             stacks = List.copyOf(stacks);
+            failedUpdates = List.copyOf(failedUpdates);
         }
     }
 
@@ -86,7 +90,7 @@ public final class Offcputime {
         StackRun.Result r = StackRun.run("offcputime", script(o), sysRoot, null, o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates());
     }
 
     private static String template() {

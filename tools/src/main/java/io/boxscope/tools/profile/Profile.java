@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.Event;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.tools.stacks.StackRun;
 import io.boxscope.tools.stacks.StackSample;
@@ -53,11 +54,15 @@ public final class Profile {
 
     /**
      * The result: distinct stacks heaviest first, their total, how long sampling ran, and the samples the
-     * kernel skipped (another BPF program was running on the CPU when the timer fired).
+     * kernel skipped (another BPF program was running on the CPU when the timer fired), and the map updates
+     * that failed in the kernel (a full {@code @stacks}: samples of stacks past its capacity not counted), as
+     * the probe runtime reports them for every tool.
      */
-    public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped) {
+    public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped,
+                         List<Event.MapUpdateFailed> failedUpdates) {
         public Report {
             stacks = List.copyOf(stacks);
+            failedUpdates = List.copyOf(failedUpdates);
         }
     }
 
@@ -94,7 +99,7 @@ public final class Profile {
         StackRun.Result r = StackRun.run("profile", script(o), sysRoot, o.cgroupDir(), o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates());
     }
 
     private static String anyOf(String builtin, List<Integer> ids) {

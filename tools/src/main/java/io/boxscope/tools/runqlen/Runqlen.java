@@ -111,7 +111,7 @@ public final class Runqlen {
         String length = o.host() ? "curtask->se.cfs_rq->rq->nr_running" : "curtask->se.cfs_rq->" + field;
         String source = t.source().replace("${HZ}", Integer.toString(o.frequency())).replace("${FIELD}", o.host() ? "the CPU's" : field)
                 .replace("${LENGTH}", length);
-        return new ToolScript(t.name(), source, t.strlen());
+        return new ToolScript(t.name(), source, t.strlen(), t.mapKeys());
     }
 
     /**

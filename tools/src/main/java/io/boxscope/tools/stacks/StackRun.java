@@ -8,6 +8,7 @@ import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.runtime.ProbeRunException;
@@ -24,12 +25,15 @@ public final class StackRun {
     private StackRun() {}
 
     /**
-     * What one run read back, and how long it watched; {@code lost} ring-buffer records and {@code skipped}
-     * runs of its programs (the kernel did not run them: another BPF program was running on the CPU).
+     * What one run read back, and how long it watched; {@code lost} ring-buffer records, {@code skipped}
+     * runs of its programs (the kernel did not run them: another BPF program was running on the CPU) and
+     * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
+     * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}).
      */
-    public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped) {
+    public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates) {
         public Result {
             maps = List.copyOf(maps);
+            failedUpdates = List.copyOf(failedUpdates);
         }
 
         /** The map called {@code name} (with its {@code @}). */
@@ -66,8 +70,14 @@ public final class StackRun {
      */
     public static Started load(String name, String source, Path sysRoot, Path cgroupDir)
             throws ProgramException, AccessDeniedException, ProbeRunException {
+        return load(name, source, sysRoot, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS);
+    }
+
+    /** {@link #load(String, String, Path, Path)} with maps of {@code mapKeys} keys (tests fill a small one). */
+    static Started load(String name, String source, Path sysRoot, Path cgroupDir, int mapKeys)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
-                new CheckOptions(false, List.of()), cgroupDir != null);
+                new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
         ProbeSession session = ProbeSession.load(script, Output.text(), name);
         try {
             if (cgroupDir != null) {
@@ -107,7 +117,8 @@ public final class StackRun {
         /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
         public Result finish() {
             detach();
-            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost(), session.skipped());
+            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost(), session.skipped(),
+                    session.mapUpdateFailures());
         }
 
         @Override

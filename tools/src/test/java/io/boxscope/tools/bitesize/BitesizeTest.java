@@ -35,20 +35,29 @@ class BitesizeTest {
         assertEquals(text, Bitesize.header() + Bitesize.text(new Bitesize.Report(null, hists)));
     }
 
-    /** dd writes 256 KiB requests with O_DIRECT: its histogram has them in the slot of 256 Kbytes (a disk's max request permitting). */
+    /**
+     * dd writes 256 KiB requests with O_DIRECT: its histogram has them in the slot of 256 Kbytes (a disk's max request
+     * permitting). Other processes called dd (other tests, other users) write at other sizes, so this dd runs through a
+     * link of a name of its own ({@code bsz} and the JVM's pid): the kernel names a process after the file it
+     * executed, and {@code -c} selects that name only.
+     */
     @Test
     @KernelTest
     void directWritesOfKnownSize() throws Exception {
         Path dir = BlockDevice.testDir();
         BlockDevice disk = BlockDevice.of(dir);
         Path file = Files.createTempFile(dir, "boxscope-bitesize", ".dat");
-        try (Running<Bitesize.Report> r = Running.start(Bitesize.run(new Bitesize.Options("dd", disk.kernelDev()), false))) {
-            Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=256k", "count=16", "oflag=direct", "status=none").start();
-            assertTrue(dd.waitFor(120, TimeUnit.SECONDS) && dd.exitValue() == 0);
+        Path bin = Files.createTempDirectory("boxscope-bitesize");
+        String comm = "bsz" + ProcessHandle.current().pid();
+        Path dd = Files.createSymbolicLink(bin.resolve(comm), Path.of("/bin/dd"));
+        try (Running<Bitesize.Report> r = Running.start(Bitesize.run(new Bitesize.Options(comm, disk.kernelDev()), false))) {
+            Process p = new ProcessBuilder(dd.toString(), "if=/dev/zero", "of=" + file, "bs=256k", "count=16", "oflag=direct", "status=none")
+                    .start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0);
             List<Bitesize.Report> reports = r.stop();
             long kb = Math.min(256, disk.maxRequestBytes() / 1024);
             int slot = 63 - Long.numberOfLeadingZeros(kb);
-            Log2Hist dds = reports.stream().flatMap(x -> x.hists().stream()).filter(h -> h.comm().equals("dd"))
+            Log2Hist dds = reports.stream().flatMap(x -> x.hists().stream()).filter(h -> h.comm().equals(comm))
                     .map(Bitesize.CommHist::hist).reduce(new Log2Hist(new long[Bitesize.MAX_SLOTS]), Log2Hist::plus);
             long[] s = dds.slots();
             int mode = 0;
@@ -57,9 +66,11 @@ class BitesizeTest {
             }
             assertTrue(dds.total() >= 16, "dd's 16 writes: " + reports);
             assertEquals(slot, mode, "most of dd's writes are " + kb + " Kbytes: " + reports);
-            assertTrue(reports.stream().flatMap(x -> x.hists().stream()).allMatch(h -> h.comm().startsWith("dd")), "-c dd: " + reports);
+            assertTrue(reports.stream().flatMap(x -> x.hists().stream()).allMatch(h -> h.comm().startsWith(comm)), "-c " + comm + ": " + reports);
         } finally {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(dd);
+            Files.deleteIfExists(bin);
         }
     }
 }

@@ -86,4 +86,47 @@ class FiletopTest {
             Files.deleteIfExists(file);
         }
     }
+
+    /**
+     * Maps of 4 keys (the runtime's capacity, set through the script) and a shell that writes once to each of
+     * 10 files of its own: 4 rows are counted, and the 6 updates of new keys of each of {@code @writes},
+     * {@code @wbytes} and {@code @name} that found the map full are reported by the probe runtime, as for every
+     * tool (no count of filetop's own). Oracle: the workload's 10 files.
+     */
+    @Test
+    void fullMapsAreReportedByTheRuntime() throws Exception {
+        int files = 10, keys = 4;
+        Path dir = Files.createTempDirectory("boxscope-filetop");
+        try {
+            Process child = Gate.child("for i in $(seq " + files + "); do echo x > " + dir + "/f$i; done");
+            List<Filetop.Report> reports;
+            Running<Filetop.Report> r = Running.start(Filetop.run(Path.of("/proc"), (int) child.pid(), Filetop.Options.defaults(),
+                    io.boxscope.tools.core.ToolScript.of(Filetop.class, "filetop").withStrlen(Filetop.NAME_BYTES).withMapKeys(keys)),
+                    new ToolTarget((int) child.pid(), null, null), Schedule.UNTIL_STOPPED);
+            try (r) {
+                Gate.open(child);
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the shell did not finish");
+                assertEquals(0, child.exitValue(), new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                reports = r.stop();
+            } finally {
+                child.destroyForcibly();
+            }
+            assertEquals(1, reports.size(), reports::toString);
+            Filetop.Report report = reports.getFirst();
+            assertEquals(keys, report.files(), report::toString);
+            assertTrue(report.rows().stream().allMatch(x -> x.writes() == 1 && x.writeBytes() == 2 && x.file().matches("f\\d+")),
+                    report::toString);
+            for (String map : List.of("@writes", "@wbytes", "@name")) {
+                assertEquals(files - keys, r.failedUpdates(map), map + ": " + r.failedUpdates());
+            }
+            assertTrue(r.failedUpdates().stream().allMatch(f -> f.full() && f.capacity() == keys), r.failedUpdates()::toString);
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
 }

@@ -93,10 +93,15 @@ class StatsnoopTest {
     @Test
     void agreesWithBpftraceStatsnoop() throws Exception {
         String token = token();
-        String script = "import os, sys\nsys.stdin.readline()\nfor p in ['/'] + ['/nonexistent-" + token + "-%d' % i for i in range(" + N
-                + ")]:\n    try:\n        os.statvfs(p)\n    except OSError:\n        pass\n";
+        // python stats dozens of files while it starts (site, .pth files): it says "ready" once it has started, and
+        // the tool is attached after that, so that only the statvfs() calls below are traced
+        String script = "import os, sys\nprint('ready', flush=True)\nsys.stdin.readline()\nfor p in ['/'] + ['/nonexistent-" + token
+                + "-%d' % i for i in range(" + N + ")]:\n    try:\n        os.statvfs(p)\n    except OSError:\n        pass\n";
         Process child = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
         int pid = (int) child.pid();
+        String first = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                .readLine();
+        assertEquals("ready", first, "python did not start");
         List<StatEvent> ours;
         List<String> theirs;
         try (PeerTool peer = new PeerTool("PATH", "bpftrace", "/usr/sbin/statsnoop.bt")) {

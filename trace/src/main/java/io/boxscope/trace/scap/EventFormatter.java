@@ -1,6 +1,7 @@
 package io.boxscope.trace.scap;
 
 import io.boxscope.bpf.Errno;
+import io.boxscope.bpf.Signals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,10 +21,11 @@ import java.util.Locale;
  * e.g. Boxscope's drop record) are not printed, as sysdig hides them, but are numbered.
  */
 public final class EventFormatter {
-    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
-        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
-        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+    /**
+     * The last signal libsinsp names (SIGSYS, 31): sinsp_utils::signal_to_str has no names for the real-time
+     * signals, so those print their number only.
+     */
+    private static final int LAST_NAMED_SIGNAL = 31;
 
     private final Inspector inspector;
     private final ZoneId zone;
@@ -284,8 +286,8 @@ public final class EventFormatter {
             }
             case SIGTYPE -> {
                 b.append(v);
-                if (v > 0 && v < SIGNALS.length) {
-                    r.append(SIGNALS[(int) v]);
+                if (v > 0 && v <= LAST_NAMED_SIGNAL) {
+                    r.append(Signals.name((int) v));
                 }
             }
             case RELTIME -> {

@@ -58,6 +58,29 @@ class SysdigParityTest {
         assertEquals(String.join("\n", theirs), String.join("\n", mine));
     }
 
+    /**
+     * kill()'s signal parameter (SIGTYPE) for every signal number 1..64 and a few beyond: named as bpf's
+     * {@link io.boxscope.bpf.Signals} names them where sysdig names them, the number alone where it does not
+     * (the real-time signals); sysdig 0.29 prints the same lines.
+     */
+    @Test
+    void signalNamesAsSysdigPrintsThem() throws Exception {
+        Path p = dir.resolve("signals.scap");
+        long ts = Fixtures.T0;
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(), false)) {
+            for (int sig = 1; sig <= 70; sig++) {
+                w.write(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 4000, 0).num(4001).num(sig).build());
+                w.write(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 4000, 0).num(0).build());
+            }
+        }
+        ScapCapture c = ScapReader.readAll(p);
+        List<String> mine = ourLines(c);
+        assertEquals(140, mine.size());
+        assertTrue(mine.get(0).endsWith("sig=1(SIGHUP) "), mine.get(0));
+        assertTrue(mine.get(2 * 8).endsWith("sig=9(SIGKILL) "), mine.get(2 * 8));
+        assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), String.join("\n", mine));
+    }
+
     @Test
     void fieldsMatchSysdigs() throws Exception {
         Path ours = write("fields.scap", false);

@@ -1,0 +1,140 @@
+package io.boxscope.tools.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import io.boxscope.probe.output.Event;
+
+/**
+ * Test support shared by {@link Harness} (an {@link EventTool}) and {@code hist.Running} (an
+ * {@code IntervalRun}): a tool running on a thread of its own, as a command runs on its main thread,
+ * ended through the same stop flag as Ctrl-C; what the listener says besides the tool's own records
+ * (attached, lost records, skipped runs, failed map updates) is kept here. A subclass starts the
+ * thread with {@link #begin} and forwards its listener's calls to the methods below.
+ */
+public abstract class ToolThread implements AutoCloseable {
+    /** The tool's run on the thread: returns why it ended. */
+    @FunctionalInterface
+    protected interface Body {
+        ToolSession.End run() throws Exception;
+    }
+
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final List<Event.MapUpdateFailed> failedUpdates = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<ToolSession.End> end = new AtomicReference<>();
+    private Thread thread;
+
+    /** Starts {@code body} on a platform thread called {@code name}. */
+    protected final void begin(String name, Body body) {
+        thread = Thread.ofPlatform().name(name).start(() -> {
+            try {
+                end.set(body.run());
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                started.countDown();
+            }
+        });
+    }
+
+    /** The stop flag the tool polls (Ctrl-C's). */
+    protected final boolean stopRequested() {
+        return stop.get();
+    }
+
+    /** The listener's {@code started}: every probe is attached. */
+    protected final void attached() {
+        started.countDown();
+    }
+
+    /** The listener's {@code lost}. */
+    protected final void addLost(long n) {
+        lost.addAndGet(n);
+    }
+
+    /** The listener's {@code skipped}. */
+    protected final void addSkipped(long n) {
+        skipped.addAndGet(n);
+    }
+
+    /** The listener's {@code mapUpdatesFailed}. */
+    protected final void addFailedUpdates(Event.MapUpdateFailed f) {
+        synchronized (failedUpdates) {
+            failedUpdates.add(f);
+        }
+    }
+
+    /** Waits until every probe is attached; fails with the tool's own error if it could not start. */
+    public void awaitStarted() throws Exception {
+        if (!started.await(120, TimeUnit.SECONDS)) {
+            throw new AssertionError("the tool did not attach within 120 s");
+        }
+        rethrow();
+    }
+
+    /** Asks the tool to stop (as Ctrl-C does) and waits for it to detach. */
+    protected final void stopAndJoin() throws Exception {
+        stop.set(true);
+        join();
+    }
+
+    /** Waits for the tool to end (by itself, or after {@link #stopAndJoin}); fails with its error. */
+    protected final void join() throws Exception {
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+        if (thread.isAlive()) {
+            throw new AssertionError("the tool did not stop within 60 s");
+        }
+        rethrow();
+    }
+
+    /** Why the run ended (null while it runs). */
+    public ToolSession.End end() {
+        return end.get();
+    }
+
+    /** Ring-buffer records the tool lost. */
+    public long lost() {
+        return lost.get();
+    }
+
+    /** Runs of the tool's programs the kernel skipped (another BPF program was running on the CPU). */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** The failed map updates the runtime reported, in order. */
+    public List<Event.MapUpdateFailed> failedUpdates() {
+        synchronized (failedUpdates) {
+            return List.copyOf(failedUpdates);
+        }
+    }
+
+    /** Failed updates of the script's map {@code name} ({@code "@name"}) reported so far, every place summed. */
+    public long failedUpdates(String name) {
+        return failedUpdates().stream().filter(f -> f.map().equals(name)).mapToLong(Event.MapUpdateFailed::count).sum();
+    }
+
+    private void rethrow() throws Exception {
+        Throwable t = failure.get();
+        if (t instanceof Exception e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop.set(true);
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+    }
+}
