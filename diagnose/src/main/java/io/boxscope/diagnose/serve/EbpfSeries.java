@@ -35,7 +35,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  * {@code --max-containers}) make no series; how many such cgroups there were is a gauge.
  */
 final class EbpfSeries {
-    static final int TOP_SYSCALLS = 20;
+    static final int TOP_SYSCALLS = 40;
     static final int TOP_ERRNOS = 10;
     static final String OTHER = "other";
 
@@ -262,9 +262,23 @@ final class EbpfSeries {
         return out;
     }
 
-    private static String errnoName(int errno) {
+    /**
+     * The errno's name; 512..516 are the kernel's own restart codes (include/linux/errno.h), which
+     * sys_exit sees when a signal interrupts a call that the kernel then restarts or fails with EINTR.
+     */
+    static String errnoName(int errno) {
         Errno e = Errno.of(errno);
-        return e == null ? "errno_" + errno : e.name();
+        if (e != null) {
+            return e.name();
+        }
+        return switch (errno) {
+            case 512 -> "ERESTARTSYS";
+            case 513 -> "ERESTARTNOINTR";
+            case 514 -> "ERESTARTNOHAND";
+            case 515 -> "ENOIOCTLCMD";
+            case 516 -> "ERESTART_RESTARTBLOCK";
+            default -> "errno_" + errno;
+        };
     }
 
     /** A container's named syscalls and errnos. */
