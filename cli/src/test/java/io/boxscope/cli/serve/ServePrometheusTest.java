@@ -130,7 +130,7 @@ class ServePrometheusTest {
 
     /**
      * The eBPF series of a container whose workload is known: it spins on a shell test (one
-     * syscall, no fork) until the test creates /tmp/go, which the test does once Prometheus has
+     * syscall, no fork) until the test creates go in its mounted /trigger, which the test does once Prometheus has
      * the container's syscall series (serve counts it from then on); then it runs {@code uname}
      * exactly {@value #UNAMES} times (one uname(2) each, a rare call) and {@code cat} of a missing
      * file as often, then spins without a syscall (few distinct syscalls, all named). Prometheus (native histograms on, so it scrapes the
@@ -141,9 +141,12 @@ class ServePrometheusTest {
     @Test
     void prometheusAnswersAContainersSyscallsAndRunQueueLatency(@TempDir Path tmp) throws Exception {
         String name = "boxscope-test-serve-ebpf-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        String script = "while [ ! -e /tmp/go ]; do :; done; i=0; while [ $i -lt " + UNAMES + " ]; do uname >/dev/null;"
+        String script = "while [ ! -e /trigger/go ]; do :; done; i=0; while [ $i -lt " + (int) UNAMES + " ]; do uname >/dev/null;"
                 + " cat /nonexistent-boxscope 2>/dev/null; i=$((i+1)); done; while :; do :; done";
-        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.2"), "sh", "-c", script)) {
+        // The trigger is a file the test makes in a directory mounted into the container: `docker exec`
+        // would run the runtime's own process in the container's cgroup, and its syscalls would be counted.
+        Path trigger = Files.createDirectories(tmp.resolve("trigger"));
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.2", "-v", trigger + ":/trigger"), "sh", "-c", script)) {
             Process serve = startServe(tmp);
             Process prometheus = null;
             try {
@@ -156,7 +159,7 @@ class ServePrometheusTest {
                 String why = "; serve's stderr: " + tail(tmp.resolve("serve.err")) + "\nprometheus: " + tail(tmp.resolve("prometheus.log"));
                 // serve counts the container once a scrape has seen it: then start the workload
                 await(api, "sum(boxscope_container_syscalls_total{" + sel + "})", v -> v > 0, why);
-                Docker.run("exec", name, "touch", "/tmp/go");
+                Files.writeString(trigger.resolve("go"), "");
                 double unames = await(api, "boxscope_container_syscalls_total{" + sel + ",syscall=\"uname\"}", v -> v >= UNAMES, why);
                 assertEquals(UNAMES, unames, "uname(2) calls of the container through Prometheus" + why);
                 double enoent = await(api, "boxscope_container_syscall_errors_by_errno_total{" + sel + ",errno=\"ENOENT\"}",
