@@ -41,6 +41,11 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
             "runqlat", List.of("@watch", "@runq", "@runq_ns"),
             "biolat", List.of());
     static final List<String> COLLECTORS = List.of("syscalls", "runqlat", "biolat");
+    /** The maps a scrape reads, per script (not the per-thread and per-request state maps, which can be large). */
+    private static final Map<String, List<String>> READ = Map.of(
+            "syscalls", List.of("@calls", "@errors"),
+            "runqlat", List.of("@runq", "@runq_ns"),
+            "biolat", List.of("@bio", "@bio_ns"));
 
     private final Map<String, StackRun.Started> running = new LinkedHashMap<>();
     private final Map<String, String> absent = new LinkedHashMap<>();
@@ -111,8 +116,8 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
                 continue;
             }
             ProbeSession s = r.session();
-            for (MapDump m : s.maps()) {
-                maps.put(m.name(), m);
+            for (String m : READ.get(name)) {
+                maps.put(m, s.map(m));
             }
             long failed = s.mapUpdateFailures().stream().mapToLong(f -> f.count()).sum() + watchFull.getOrDefault(name, 0L);
             collectors.add(new Collector(name, Optional.empty(), s.lost(), s.skipped(), failed));
