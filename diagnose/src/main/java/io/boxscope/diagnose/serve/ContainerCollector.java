@@ -29,6 +29,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * most every {@code discoveryMaxAgeNanos}), their counters from the cgroup files read afresh by
  * {@link Sampler#sampleCgroup()} (cpu.stat / cpuacct.usage, memory controller, io.stat / blkio, PSI).
  * Series follow cAdvisor's meanings where it has one (working set = usage minus inactive_file).
+ * With a {@link KernelMaps} ({@link HostEbpf}), the eBPF series are added from the same scrape
+ * ({@link EbpfSeries}: syscalls and failures, run-queue and disk latency histograms).
  *
  * <p>Cardinality is bounded: labels are {@code container}, {@code container_id}, {@code image}
  * ({@code pod} and {@code namespace} too for a Kubernetes pod's containers) plus
@@ -99,7 +101,8 @@ public final class ContainerCollector implements MultiCollector {
         this.pss = new ContainerPss(new io.boxscope.mem.smaps.ProcMemReader(paths), pssMaxAgeNanos);
         this.verdicts = verdicts;
         this.kernel = kernel;
-        this.ebpf = new EbpfSeries(io.boxscope.bpf.syscalls.SyscallTable.current(), EbpfSeries.sysfsDeviceNames(paths.sysRoot()));
+        this.ebpf = kernel == null ? null
+                : new EbpfSeries(io.boxscope.bpf.syscalls.SyscallTable.current(), EbpfSeries.sysfsDeviceNames(paths.sysRoot()));
     }
 
     private final KernelMaps kernel;
