@@ -17,6 +17,7 @@ import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.diagnose.serve.ContainerCollector;
 import io.boxscope.diagnose.serve.Exporter;
+import io.boxscope.diagnose.serve.HostEbpf;
 import io.boxscope.proc.container.ContainerDiscovery;
 
 /**
@@ -29,18 +30,24 @@ public final class ServeCommand extends CliCommand {
 
     public ServeCommand() {
         super("serve", "Serve Prometheus metrics of every container's cgroups (CPU, throttling,",
-                "memory, pressure, block I/O) at http://HOST:PORT/metrics until Ctrl-C;",
+                "memory, pressure, block I/O) and eBPF figures (syscalls and errors, run-queue",
+                "and disk latency) at http://HOST:PORT/metrics until Ctrl-C;",
                 "loopback only unless --listen names another address.");
         globals("--proc-root", "--sys-root");
         examples("  boxscope serve                            http://127.0.0.1:9464/metrics",
                 "  boxscope serve --listen 127.0.0.1:0       any free port (printed at start)",
-                "  boxscope serve --listen 0.0.0.0:9464      all interfaces: readable by anyone");
+                "  boxscope serve --listen 0.0.0.0:9464      all interfaces: readable by anyone",
+                "  boxscope serve --no-ebpf                  cgroup series only");
     }
 
     final Opt<String> listen = option(String.class, DEFAULT_LISTEN, "-l", "--listen").label("HOST:PORT")
             .help("Where to listen (default " + DEFAULT_LISTEN + "; port 0 picks a free one; [::1]:9464 for IPv6).");
     final Opt<Integer> maxContainers = option(Integer.class, 1000, "--max-containers").label("N")
             .help("Export at most N containers per scrape (default 1000); the rest are counted in boxscope_scrape_containers_dropped.");
+
+    final Opt<Boolean> noEbpf = flag("--no-ebpf")
+            .help("Export the cgroup series only: no in-kernel collectors (syscalls, run-queue and disk latency), which cost"
+                    + " every process of the host a little per system call and context switch.");
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -52,18 +59,28 @@ public final class ServeCommand extends CliCommand {
         ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
         // A rescan reads every /proc/PID/cgroup and asks the runtimes: at most once a second, so
         // several scrapers (or a 1 s scrape interval) do not multiply it; counters are read afresh.
-        ContainerCollector collector = new ContainerCollector(discovery::scan, g.paths(), TimeUnit.SECONDS.toNanos(1),
-                maxContainers.value(), true);
         PrintWriter out = out();
         PrintWriter err = err();
+        // The in-kernel collectors are loaded once (the verifier takes a few seconds) and stay attached.
+        HostEbpf kernel = noEbpf.value() ? null : HostEbpf.start(g.paths().sysRoot());
+        if (kernel != null) {
+            kernel.absent().forEach((name, why) -> err.println("boxscope: serve: eBPF series of " + name
+                    + " absent (boxscope_ebpf_collector_up{collector=\"" + name + "\"} 0): " + Text.safe(why)));
+            err.flush();
+        }
+        ContainerCollector collector = new ContainerCollector(discovery::scan, g.paths(), TimeUnit.SECONDS.toNanos(1),
+                maxContainers.value(), ContainerCollector.PSS_MAX_AGE_NANOS, true, kernel);
         Exporter exporter;
         try {
             exporter = Exporter.start(address, collector);
         } catch (BindException e) {
+            if (kernel != null) {
+                kernel.close();
+            }
             throw new IOException("cannot listen on " + listen.value() + ": " + e.getMessage()
                     + " (another exporter on this port? choose one with --listen HOST:PORT)", e);
         }
-        try (exporter; StopSignals stop = StopSignals.install()) {
+        try (HostEbpf k = kernel; exporter; StopSignals stop = StopSignals.install()) {
             InetSocketAddress a = exporter.address();
             String host = a.getAddress().getHostAddress();
             out.println("Serving Prometheus metrics on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"

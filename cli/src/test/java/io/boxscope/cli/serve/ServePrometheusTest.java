@@ -128,6 +128,85 @@ class ServePrometheusTest {
         }
     }
 
+    /**
+     * The eBPF series of a container whose workload is known: it spins on a shell test (one
+     * syscall, no fork) until the test creates go in its mounted /trigger, which the test does once Prometheus has
+     * the container's syscall series (serve counts it from then on); then it runs {@code uname}
+     * exactly {@value #UNAMES} times (one uname(2) each, a rare call) and {@code cat} of a missing
+     * file as often, then spins without a syscall (few distinct syscalls, all named). Prometheus (native histograms on, so it scrapes the
+     * protobuf format) must answer the uname count exactly, at least as many ENOENT failures, and a
+     * run-queue latency histogram with a positive count; every collector up, none skipping updates
+     * for a full map.
+     */
+    @Test
+    void prometheusAnswersAContainersSyscallsAndRunQueueLatency(@TempDir Path tmp) throws Exception {
+        String name = "boxscope-test-serve-ebpf-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        String script = "while [ ! -e /trigger/go ]; do :; done; i=0; while [ $i -lt " + (int) UNAMES + " ]; do uname >/dev/null;"
+                + " cat /nonexistent-boxscope 2>/dev/null; i=$((i+1)); done; while :; do :; done";
+        // The trigger is a file the test makes in a directory mounted into the container: `docker exec`
+        // would run the runtime's own process in the container's cgroup, and its syscalls would be counted.
+        Path trigger = Files.createDirectories(tmp.resolve("trigger"));
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.2", "-v", trigger + ":/trigger"), "sh", "-c", script)) {
+            Process serve = startServe(tmp);
+            Process prometheus = null;
+            try {
+                int servePort = servePort(serve, tmp.resolve("serve.out"));
+                int promPort = freePort();
+                prometheus = startPrometheus(tmp, servePort, promPort, true);
+                String api = "http://127.0.0.1:" + promPort;
+                awaitReady(api, prometheus, tmp.resolve("prometheus.log"));
+                String sel = "container=\"" + name + "\"";
+                String why = "; serve's stderr: " + tail(tmp.resolve("serve.err")) + "\nprometheus: " + tail(tmp.resolve("prometheus.log"));
+                // serve counts the container once a scrape has seen it: then start the workload
+                await(api, "sum(boxscope_container_syscalls_total{" + sel + "})", v -> v > 0, why);
+                Files.writeString(trigger.resolve("go"), "");
+                double unames = await(api, "boxscope_container_syscalls_total{" + sel + ",syscall=\"uname\"}", v -> v >= UNAMES, why);
+                assertEquals(UNAMES, unames, "uname(2) calls of the container through Prometheus" + why);
+                double enoent = await(api, "boxscope_container_syscall_errors_by_errno_total{" + sel + ",errno=\"ENOENT\"}",
+                        v -> v >= UNAMES, why);
+                assertTrue(enoent >= UNAMES, "ENOENT failures: " + enoent);
+                double runq = await(api, "histogram_count(boxscope_container_runqueue_latency_seconds{" + sel + "})", v -> v > 0, why);
+                assertTrue(runq > 0, "run-queue latency observations: " + runq);
+                // the same after more scrapes: a counter of a finished loop does not move
+                Thread.sleep(2500);
+                assertEquals(UNAMES, single(api, "boxscope_container_syscalls_total{" + sel + ",syscall=\"uname\"}").orElseThrow());
+                for (String collector : List.of("syscalls", "runqlat", "biolat")) {
+                    assertEquals(1.0, single(api, "boxscope_ebpf_collector_up{collector=\"" + collector + "\"}").orElseThrow(),
+                            collector + why);
+                    assertEquals(0.0, single(api, "boxscope_ebpf_failed_map_updates_total{collector=\"" + collector + "\"}").orElseThrow(),
+                            collector + why);
+                }
+            } finally {
+                if (prometheus != null) {
+                    stop(prometheus);
+                }
+                serve.destroy();
+                boolean ended = serve.waitFor(30, TimeUnit.SECONDS);
+                if (!ended) {
+                    serve.destroyForcibly();
+                }
+                assertTrue(ended, "serve did not end within 30 s of SIGTERM");
+                assertEquals(0, serve.exitValue(), "serve's exit code after SIGTERM; stderr: " + tail(tmp.resolve("serve.err")));
+            }
+        }
+    }
+
+    static final double UNAMES = 7;
+
+    /** Asks {@code promql} every second until its single value passes {@code done}; fails after {@link #WAIT}. */
+    private double await(String api, String promql, java.util.function.DoublePredicate done, String why) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Optional<Double> last = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            last = single(api, promql);
+            if (last.isPresent() && done.test(last.get())) {
+                return last.get();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("Prometheus did not answer " + promql + " as expected within " + WAIT + " (last: " + last + ")" + why);
+    }
+
     private Process startServe(Path tmp) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -153,6 +232,11 @@ class ServePrometheusTest {
     }
 
     private static Process startPrometheus(Path tmp, int target, int port) throws IOException {
+        return startPrometheus(tmp, target, port, false);
+    }
+
+    /** With {@code nativeHistograms}, Prometheus asks for the protobuf format and keeps native histograms (2.40+ flag). */
+    private static Process startPrometheus(Path tmp, int target, int port, boolean nativeHistograms) throws IOException {
         Path config = tmp.resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
@@ -164,8 +248,12 @@ class ServePrometheusTest {
                       - targets: ['127.0.0.1:%d']
                 """.formatted(target));
         Path data = Files.createDirectories(tmp.resolve("prometheus-data"));
-        return new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data,
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+        List<String> cmd = new ArrayList<>(List.of("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data,
+                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+        if (nativeHistograms) {
+            cmd.add("--enable-feature=native-histograms");
+        }
+        return new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
     }
 

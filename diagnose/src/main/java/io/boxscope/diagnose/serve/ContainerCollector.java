@@ -19,12 +19,7 @@ import io.boxscope.proc.cgroup.Pressure;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.Discovery;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -34,6 +29,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * most every {@code discoveryMaxAgeNanos}), their counters from the cgroup files read afresh by
  * {@link Sampler#sampleCgroup()} (cpu.stat / cpuacct.usage, memory controller, io.stat / blkio, PSI).
  * Series follow cAdvisor's meanings where it has one (working set = usage minus inactive_file).
+ * With a {@link KernelMaps} ({@link HostEbpf}), the eBPF series are added from the same scrape
+ * ({@link EbpfSeries}: syscalls and failures, run-queue and disk latency histograms).
  *
  * <p>Cardinality is bounded: labels are {@code container}, {@code container_id}, {@code image}
  * ({@code pod} and {@code namespace} too for a Kubernetes pod's containers) plus
@@ -81,9 +78,19 @@ public final class ContainerCollector implements MultiCollector {
         this(scanner, paths, discoveryMaxAgeNanos, maxContainers, PSS_MAX_AGE_NANOS, verdicts);
     }
 
-    /** Every setting: PSS age and verdicts as above. */
+    /** Every setting but the eBPF series: PSS age and verdicts as above. */
     public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers,
             long pssMaxAgeNanos, boolean verdicts) {
+        this(scanner, paths, discoveryMaxAgeNanos, maxContainers, pssMaxAgeNanos, verdicts, null);
+    }
+
+    /**
+     * As above, with the eBPF series read from {@code kernel} ({@link HostEbpf}; null for none): each
+     * scrape tells it the exported containers' cgroup ids to count ({@link KernelMaps#watch}) and
+     * turns its maps into series ({@link EbpfSeries}).
+     */
+    public ContainerCollector(Scanner scanner, HostPaths paths, long discoveryMaxAgeNanos, int maxContainers,
+            long pssMaxAgeNanos, boolean verdicts, KernelMaps kernel) {
         if (maxContainers < 1) {
             throw new IllegalArgumentException("maxContainers must be at least 1, not " + maxContainers);
         }
@@ -93,7 +100,13 @@ public final class ContainerCollector implements MultiCollector {
         this.maxContainers = maxContainers;
         this.pss = new ContainerPss(new io.boxscope.mem.smaps.ProcMemReader(paths), pssMaxAgeNanos);
         this.verdicts = verdicts;
+        this.kernel = kernel;
+        this.ebpf = kernel == null ? null
+                : new EbpfSeries(io.boxscope.bpf.syscalls.SyscallTable.current(), EbpfSeries.sysfsDeviceNames(paths.sysRoot()));
     }
+
+    private final KernelMaps kernel;
+    private final EbpfSeries ebpf;
 
     /** A minute: PSS moves slowly, and reading it walks every process's page tables. */
     public static final long PSS_MAX_AGE_NANOS = 60_000_000_000L;
@@ -122,7 +135,17 @@ public final class ContainerCollector implements MultiCollector {
         int exported = 0;
         int vanished = 0;
         Map<String, Snapshot> seen = new LinkedHashMap<>();
-        for (ContainerInfo c : containers.subList(0, Math.min(containers.size(), maxContainers))) {
+        List<EbpfSeries.Exported> inKernel = new ArrayList<>();
+        List<ContainerInfo> window = containers.subList(0, Math.min(containers.size(), maxContainers));
+        if (kernel != null) {
+            try {
+                kernel.watch(window.stream().filter(c -> c.cgroupId().isPresent()).map(c -> c.cgroupId().getAsLong())
+                        .collect(java.util.stream.Collectors.toSet()));
+            } catch (RuntimeException e) {
+                problems.add("eBPF collectors: cannot update the cgroups they count: " + e.getMessage());
+            }
+        }
+        for (ContainerInfo c : window) {
             Target target = new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(), java.util.OptionalInt.empty());
             Sampler sampler = new Sampler(target, paths);
             Snapshot s;
@@ -141,6 +164,7 @@ public final class ContainerCollector implements MultiCollector {
             exported++;
             Labels l = labels(c);
             add(f, l, c, s);
+            c.cgroupId().ifPresent(id -> inKernel.add(new EbpfSeries.Exported(c.ref().id(), id, l)));
             pss.of(c, start, problems).ifPresent(sum -> {
                 f.gauge("boxscope_container_memory_pss_bytes", "Proportional set size of the container's processes, summed"
                         + " (smaps_rollup Pss: shared pages divided among their users; read at most once a minute).",
@@ -155,6 +179,13 @@ public final class ContainerCollector implements MultiCollector {
                 if (before != null && s.monoNs() > before.monoNs()) {
                     verdict(f, l, target, c, new Window(List.of(before, s), List.of(), 0, false));
                 }
+            }
+        }
+        if (kernel != null) {
+            try {
+                ebpf.add(f, kernel.read(), inKernel);
+            } catch (RuntimeException e) {
+                problems.add("eBPF collectors: cannot read their maps: " + e.getMessage());
             }
         }
         pss.retain(containers.stream().map(c -> c.ref().id()).collect(java.util.stream.Collectors.toSet()));
@@ -274,45 +305,5 @@ public final class ContainerCollector implements MultiCollector {
         Labels r = l.add("resource", resource);
         f.counter("boxscope_container_pressure_stall_seconds", help, Unit.SECONDS, r.add("kind", "some"), p.some().totalUs() / 1e6);
         f.counter("boxscope_container_pressure_stall_seconds", help, Unit.SECONDS, r.add("kind", "full"), p.full().totalUs() / 1e6);
-    }
-
-    /** The families of one scrape, data points grouped by name in first-seen order. */
-    private static final class Families {
-        private record Family(boolean counter, String help, Unit unit, List<Object> points) {}
-
-        private final Map<String, Family> byName = new LinkedHashMap<>();
-
-        void counter(String name, String help, Unit unit, Labels labels, double value) {
-            byName.computeIfAbsent(name, n -> new Family(true, help, unit, new ArrayList<>()))
-                    .points().add(CounterDataPointSnapshot.builder().labels(labels).value(value).build());
-        }
-
-        void gauge(String name, String help, Unit unit, Labels labels, double value) {
-            byName.computeIfAbsent(name, n -> new Family(false, help, unit, new ArrayList<>()))
-                    .points().add(GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
-        }
-
-        MetricSnapshots build() {
-            List<MetricSnapshot> out = new ArrayList<>();
-            for (Map.Entry<String, Family> e : byName.entrySet()) {
-                Family fam = e.getValue();
-                if (fam.counter()) {
-                    CounterSnapshot.Builder b = CounterSnapshot.builder().name(e.getKey()).help(fam.help());
-                    if (fam.unit() != null) {
-                        b.unit(fam.unit());
-                    }
-                    fam.points().forEach(p -> b.dataPoint((CounterDataPointSnapshot) p));
-                    out.add(b.build());
-                } else {
-                    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(e.getKey()).help(fam.help());
-                    if (fam.unit() != null) {
-                        b.unit(fam.unit());
-                    }
-                    fam.points().forEach(p -> b.dataPoint((GaugeDataPointSnapshot) p));
-                    out.add(b.build());
-                }
-            }
-            return new MetricSnapshots(out);
-        }
     }
 }

@@ -414,6 +414,32 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes from user space every entry of {@code name} whose first key is an integer matching
+     * {@code firstKey} (a hist's entries of that key, every bucket), and returns how many went: a
+     * long-running reader ({@code boxscope serve}) forgets the cgroups that are gone, so the map keeps
+     * room for new ones. Only for keyed maps whose key starts with an integer (8 bytes, native order).
+     */
+    public int forget(String name, java.util.function.LongPredicate firstKey) {
+        MapLayout l = layout(name);
+        if (!l.info().hasKeys() || l.isArray() || l.scriptKeySize() < 8) {
+            throw new IllegalArgumentException(name + " has no integer first key to forget entries by");
+        }
+        BpfMap m = collection.map(l.kernelName());
+        int n = 0;
+        for (byte[] k : m.keys()) {
+            if (firstKey.test(ValueDecoder.u64(k, 0))) {
+                try {
+                    m.delete(k);
+                    n++;
+                } catch (BpfException e) {
+                    // ENOENT: the program deleted it meanwhile
+                }
+            }
+        }
+        return n;
+    }
+
     private MapLayout layout(String name) {
         String key = name.startsWith("@") ? name.substring(1) : name;
         MapLayout l = script.maps().get(key);

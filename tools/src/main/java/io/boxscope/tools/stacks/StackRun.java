@@ -73,8 +73,8 @@ public final class StackRun {
         return load(name, source, sysRoot, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS);
     }
 
-    /** {@link #load(String, String, Path, Path)} with maps of {@code mapKeys} keys (tests fill a small one). */
-    static Started load(String name, String source, Path sysRoot, Path cgroupDir, int mapKeys)
+    /** As above, with room for {@code mapKeys} keys in each hash map (bpftrace's BPFTRACE_MAP_KEYS_MAX). */
+    public static Started load(String name, String source, Path sysRoot, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
                 new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
@@ -104,6 +104,15 @@ public final class StackRun {
         public void attach() throws ProbeRunException {
             session.attach();
             start = System.nanoTime();
+        }
+
+        /**
+         * The loaded script itself, for a caller that reads its maps while it stays attached
+         * ({@code boxscope serve}: {@link ProbeSession#map}, {@link ProbeSession#seed},
+         * {@link ProbeSession#forget}, and its lost, skipped and failed-update counters).
+         */
+        public ProbeSession session() {
+            return session;
         }
 
         /** Detaches every probe: the window ends now (idempotent; several runs end together this way). */

@@ -1,0 +1,150 @@
+package io.boxscope.diagnose.serve;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import io.boxscope.probe.output.MapDump;
+import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.tools.stacks.StackRun;
+
+/**
+ * serve's in-kernel collectors, attached once for the whole run and read on each scrape (their maps
+ * are cumulative: never cleared, Prometheus computes rates). Probe-language scripts run by the probe
+ * runtime, resources {@code serve/*.bt}:
+ * <ul>
+ * <li>{@code syscalls}: {@code raw_syscalls:sys_enter/sys_exit}, calls by (cgroup, syscall) and
+ *     failures by (cgroup, syscall, errno);</li>
+ * <li>{@code runqlat}: {@code sched_switch}/{@code sched_wakeup}, run-queue latency by cgroup;</li>
+ * <li>{@code biolat}: {@code block_rq_issue}/{@code block_rq_complete}, block I/O latency by disk.</li>
+ * </ul>
+ * Unlike diagnose's collectors (one cgroup, a window of seconds), these are keyed by cgroup v2 id and
+ * count only the cgroups in their {@code @watch} map: the containers' ({@link #watch}), so processes
+ * outside containers cost a map lookup per event and create no entries. A cgroup that leaves the
+ * watch set (its container ended) has its entries deleted, so the maps keep room for new ones. Each
+ * collector is optional: one that cannot be compiled, loaded or attached is absent, with its reason.
+ */
+public final class HostEbpf implements KernelMaps, AutoCloseable {
+    /** Keys per hash map of each script (bpftrace's BPFTRACE_MAP_KEYS_MAX); a full map's failed updates are counted. */
+    static final Map<String, Integer> MAP_KEYS = Map.of("syscalls", 16384, "runqlat", 16384, "biolat", 4096);
+    /** The maps keyed by cgroup id first, per script: what {@link #watch} deletes when a cgroup goes. */
+    private static final Map<String, List<String>> BY_CGROUP = Map.of(
+            "syscalls", List.of("@watch", "@calls", "@errors"),
+            "runqlat", List.of("@watch", "@runq", "@runq_ns"),
+            "biolat", List.of());
+    static final List<String> COLLECTORS = List.of("syscalls", "runqlat", "biolat");
+    /** The maps a scrape reads, per script (not the per-thread and per-request state maps, which can be large). */
+    private static final Map<String, List<String>> READ = Map.of(
+            "syscalls", List.of("@calls", "@errors"),
+            "runqlat", List.of("@runq", "@runq_ns"),
+            "biolat", List.of("@bio", "@bio_ns"));
+
+    private final Map<String, StackRun.Started> running = new LinkedHashMap<>();
+    private final Map<String, String> absent = new LinkedHashMap<>();
+    private final Set<Long> watched = new HashSet<>();
+    /** Watch entries that did not fit (the @watch map was full), per script: counted as failed updates. */
+    private final Map<String, Long> watchFull = new HashMap<>();
+
+    private HostEbpf() {}
+
+    /** Loads and attaches every collector it can; never throws for one that fails (see {@link #absent()}). */
+    public static HostEbpf start(Path sysRoot) {
+        HostEbpf h = new HostEbpf();
+        for (String name : COLLECTORS) {
+            StackRun.Started s = null;
+            try {
+                s = StackRun.load("serve-" + name, script(name), sysRoot, null, MAP_KEYS.get(name));
+                s.attach();
+                h.running.put(name, s);
+            } catch (Exception e) {
+                if (s != null) {
+                    s.close();
+                }
+                h.absent.put(name, oneLine(e));
+            }
+        }
+        return h;
+    }
+
+    /** The collectors that could not start, with why (one line each), in {@link #COLLECTORS} order. */
+    public Map<String, String> absent() {
+        return Map.copyOf(absent);
+    }
+
+    @Override
+    public synchronized void watch(Set<Long> cgroupIds) {
+        for (Map.Entry<String, StackRun.Started> r : running.entrySet()) {
+            List<String> maps = BY_CGROUP.get(r.getKey());
+            if (maps.isEmpty()) {
+                continue;
+            }
+            ProbeSession s = r.getValue().session();
+            for (long id : cgroupIds) {
+                // seed fails only when @watch is full (the script never writes it): that cgroup is not counted
+                if (!watched.contains(id) && !s.seed("@watch", id, 1)) {
+                    watchFull.merge(r.getKey(), 1L, Long::sum);
+                }
+            }
+            Set<Long> gone = new HashSet<>(watched);
+            gone.removeAll(cgroupIds);
+            if (!gone.isEmpty()) {
+                for (String m : maps) {
+                    s.forget(m, gone::contains);
+                }
+            }
+        }
+        watched.clear();
+        watched.addAll(cgroupIds);
+    }
+
+    @Override
+    public synchronized Reading read() {
+        List<Collector> collectors = new ArrayList<>();
+        Map<String, MapDump> maps = new HashMap<>();
+        for (String name : COLLECTORS) {
+            StackRun.Started r = running.get(name);
+            if (r == null) {
+                collectors.add(new Collector(name, Optional.of(absent.get(name)), 0, 0, 0));
+                continue;
+            }
+            ProbeSession s = r.session();
+            for (String m : READ.get(name)) {
+                maps.put(m, s.map(m));
+            }
+            long failed = s.mapUpdateFailures().stream().mapToLong(f -> f.count()).sum() + watchFull.getOrDefault(name, 0L);
+            collectors.add(new Collector(name, Optional.empty(), s.lost(), s.skipped(), failed));
+        }
+        return new Reading(collectors, maps);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (StackRun.Started s : running.values()) {
+            s.close();
+        }
+        running.clear();
+    }
+
+    private static String script(String name) throws IOException {
+        try (InputStream in = HostEbpf.class.getResourceAsStream(name + ".bt")) {
+            if (in == null) {
+                throw new IOException("resource serve/" + name + ".bt missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String oneLine(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
