@@ -32,7 +32,7 @@ import io.boxscope.probe.runtime.Scripts;
 /**
  * {@code boxscope probe -e PROGRAM} / {@code boxscope probe FILE}: compile, load, attach, run until
  * {@code exit()}, SIGINT or SIGTERM ({@link StopSignals}), then END and the maps, as bpftrace prints
- * them. Output to a terminal goes through {@link Text#safeLines} (control characters in process names
+ * them (SIGUSR1 prints every map meanwhile, {@link PrintMapsSignal}). Output to a terminal goes through {@link Text#safeLines} (control characters in process names
  * cannot drive the terminal); to a file or pipe it is written as bpftrace writes it.
  */
 final class ProbeRun {
@@ -147,6 +147,7 @@ final class ProbeRun {
         };
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
+             PrintMapsSignal usr1 = PrintMapsSignal.install();
              ProbeSession session = ProbeSession.load(script, output, src.name())) {
             phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
@@ -180,6 +181,9 @@ final class ProbeRun {
             }
             while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
                 session.poll(Duration.ofMillis(100), sink);
+                if (usr1.take()) {
+                    session.printAllMaps(sink);
+                }
             }
             phases.mark("ran");
             session.finish(sink);

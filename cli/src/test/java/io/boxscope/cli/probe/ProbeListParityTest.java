@@ -80,6 +80,10 @@ class ProbeListParityTest {
     void libcUprobes() throws Exception {
         assertSameLines("uprobe:" + LIBC + ":*");
         assertSameLines("uretprobe:" + LIBC + ":mall*");
+        // a wildcard in the path: bpftrace expands it with glob(3)
+        String dir = LIBC.substring(0, LIBC.lastIndexOf('/'));
+        assertSameLines("uprobe:" + dir.substring(0, dir.lastIndexOf('/')) + "/*/" + LIBC.substring(LIBC.lastIndexOf('/') + 1) + ":mall*");
+        assertSameLines("uprobe:" + dir + "/libc.so*:free*");
     }
 
     @Test

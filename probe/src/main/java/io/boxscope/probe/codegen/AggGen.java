@@ -120,6 +120,9 @@ final class AggGen {
         a.bind(done);
     }
 
+    /** Buckets {@link #histBucket} can produce: 0 (negative), 1 (zero), 2 + log2 with log2 at most 31. */
+    static final int HIST_BUCKETS = 34;
+
     /** R0 = hist bucket of the signed value in R0: 0 negative, 1 zero, else 2 + log2 (five shift steps, at most 31). */
     private void histBucket() {
         Label pos = a.newLabel(), end = a.newLabel(), zero = a.newLabel();

@@ -355,9 +355,9 @@ final class ExprGen {
             g.addr(Reg.R1, base, off);
             a.movImm(Reg.R2, (int) rt.size());
             a.call(members.user(e) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
-        } else if (e instanceof Expr.Variable v && Layouts.size(t) > 8) {
+        } else if (e instanceof Expr.Variable v && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
             g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
-        } else if (e instanceof Expr.MapRef m && Layouts.size(t) > 8) {
+        } else if (e instanceof Expr.MapRef m && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
             // a wide value (usym, inet, ustack...) copied out of its map; absent keys leave the place zeroed
             int mark = g.frame.mark();
             lookup(m);

@@ -150,11 +150,14 @@ final class StmtGen {
             case "delete" -> {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
-                if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST
-                        || l.isArray()) {
-                    throw ExprGen.unsupported(c, "delete() of a hist, lhist or unkeyed count() map");
+                if (l.isArray()) {
+                    throw ExprGen.unsupported(c, "delete() of an unkeyed count() map");
                 }
                 int key = x.key(m, l);
+                if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST) {
+                    deleteBuckets(l, key);
+                    return;
+                }
                 a.ldMap(Reg.R1, l.kernelName());
                 g.addr(Reg.R2, Reg.R10, key);
                 a.call(Helper.MAP_DELETE_ELEM);
@@ -166,6 +169,28 @@ final class StmtGen {
                 throw ExprGen.unsupported(c, c.name() + "()");
             }
         }
+    }
+
+    /**
+     * delete(@h[k]) of a hist or lhist map: the kernel keys are (k, bucket), so every bucket the map can have is
+     * deleted, in a bounded loop the verifier proves finite (Linux 5.3+). bpftrace 0.17 emits one delete of a key
+     * without a bucket, which matches no entry: the histogram stays (its later versions keep a key's buckets in
+     * one value, and delete it).
+     */
+    private void deleteBuckets(MapLayout l, int key) {
+        long buckets = l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST ? AggGen.HIST_BUCKETS
+                : (l.info().aggArgs().get(1) - l.info().aggArgs().get(0)) / l.info().aggArgs().get(2) + 2;
+        int bucket = key + l.scriptKeySize();
+        a.st(Size.DW, Reg.R10, bucket, 0);
+        Label top = a.newLabel();
+        a.bind(top);
+        a.ldMap(Reg.R1, l.kernelName());
+        g.addr(Reg.R2, Reg.R10, key);
+        a.call(Helper.MAP_DELETE_ELEM);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, bucket);
+        a.add(Reg.R0, 1);
+        a.stx(Size.DW, Reg.R10, bucket, Reg.R0);
+        a.jmp(JmpOp.JLT, Reg.R0, (int) buckets, top);
     }
 
     /** bpftrace 0.17's join() limits: 16 arguments of up to 1024 bytes each (bpftrace.h, join_argnum_/join_argsize_). */

@@ -168,7 +168,13 @@ public final class ProbeLister {
         int c = rest.lastIndexOf(':');
         String target = c < 0 ? rest : rest.substring(0, c);
         Glob g = Glob.of(c < 0 ? "*" : rest.substring(c + 1));
-        Path file = UprobeTargets.resolve(target);
+        for (Path file : UprobeTargets.resolveAll(target)) {
+            uprobes(type, file, g, out, notices);
+        }
+    }
+
+    private void uprobes(ProbeType type, Path file, Glob g, TreeMap<String, ListedProbe> out, List<String> notices)
+            throws IOException {
         ElfFile elf = ElfFile.read(file);
         TreeSet<String> names = new TreeSet<>();
         addFunctionNames(elf, names);

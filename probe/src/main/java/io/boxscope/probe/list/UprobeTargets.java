@@ -22,6 +22,59 @@ public final class UprobeTargets {
 
     private UprobeTargets() {}
 
+    /**
+     * Every file a uprobe target names: a path with wildcards ({@code /usr/lib/*&#47;libc.so.6}) is expanded as
+     * bpftrace 0.17 expands it with glob(3), to the ELF files that match, in path order; anything else is the one
+     * file {@link #resolve} finds.
+     */
+    public static List<Path> resolveAll(String target) throws ProbeListException {
+        if (!target.contains("/") || !io.boxscope.bpf.tracefs.Glob.of(target).isWildcard()) {
+            return List.of(resolve(target));
+        }
+        List<Path> found = expand(target);
+        if (found.isEmpty()) {
+            throw new ProbeListException("no file matches the uprobe target " + target
+                    + " (wildcards match within one directory level of the path, as the shell's)");
+        }
+        return found;
+    }
+
+    /** The regular ELF files a path pattern matches, a component at a time ({@code *} and {@code ?} do not cross '/', nor match a leading '.'). */
+    static List<Path> expand(String pattern) {
+        List<Path> cur = List.of(pattern.startsWith("/") ? Path.of("/") : Path.of(""));
+        for (String part : pattern.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            io.boxscope.bpf.tracefs.Glob g = io.boxscope.bpf.tracefs.Glob.of(part);
+            List<Path> next = new ArrayList<>();
+            for (Path dir : cur) {
+                if (!g.isWildcard()) {
+                    Path p = dir.resolve(part);
+                    if (Files.exists(p)) {
+                        next.add(p);
+                    }
+                    continue;
+                }
+                List<Path> hits = new ArrayList<>();
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.toString().isEmpty() ? Path.of(".") : dir)) {
+                    for (Path p : ds) {
+                        String name = p.getFileName().toString();
+                        if ((!name.startsWith(".") || part.startsWith(".")) && g.matches(name)) {
+                            hits.add(dir.resolve(name));
+                        }
+                    }
+                } catch (IOException e) {
+                    continue; // an unreadable or missing directory matches nothing, as in glob(3)
+                }
+                hits.sort(null);
+                next.addAll(hits);
+            }
+            cur = next;
+        }
+        return cur.stream().filter(p -> Files.isRegularFile(p) && isElf(p)).toList();
+    }
+
     public static Path resolve(String target) throws ProbeListException {
         if (target.isEmpty()) {
             throw new ProbeListException("uprobe needs a binary or library: uprobe:/path/to/file:FUNCTION");

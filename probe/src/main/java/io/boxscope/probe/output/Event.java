@@ -66,6 +66,13 @@ public sealed interface Event {
         }
     }
 
+    /** SIGUSR1 (bpftrace's {@code print_maps()} in its poll loop): every map as it is now, without exit's blank lines. */
+    record AllMaps(List<MapDump> maps) implements Event {
+        public AllMaps {
+            maps = List.copyOf(maps);
+        }
+    }
+
     /** The program ended ({@code exit()}, Ctrl-C): every map as it is now. */
     record Exit(List<MapDump> maps) implements Event {
         public Exit {

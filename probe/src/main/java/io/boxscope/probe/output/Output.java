@@ -36,6 +36,7 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
             case Event.Lost l -> lostEvents(l.events());
             case Event.Skipped s -> skippedEvents(s.events());
             case Event.MapUpdateFailed f -> mapUpdateFailed(f);
+            case Event.AllMaps x -> allMaps(x.maps());
             case Event.Exit x -> exit(x.maps());
         };
     }

@@ -477,6 +477,15 @@ public final class ProbeSession implements AutoCloseable {
     }
 
     /**
+     * Hands every map as it is now to {@code out} ({@link Event.AllMaps}), as bpftrace prints them on SIGUSR1; the
+     * records already in the ring buffer go first, so what the script printed before stays before the maps.
+     */
+    public void printAllMaps(ProbeSink out) {
+        drain(out);
+        out.event(new Event.AllMaps(maps()));
+    }
+
+    /**
      * Every script map as it is now, read back and decoded (stacks symbolized while their processes
      * are alive), for callers that want figures rather than bpftrace's text: the tools and diagnose.
      */

@@ -175,8 +175,15 @@ final class ValueDecoder {
                 List<Value.Field> fields = new ArrayList<>();
                 for (SType.RecordField f : r.fields()) {
                     int at = off + (int) f.offset();
-                    fields.add(new Value.Field(f.name(), f.type() instanceof SType.Int fi
-                            ? new Value.Int(intAt(b, at, fi.bytes()), fi.bytes() * 8, fi.signed()) : decode(f.type(), b, at, false)));
+                    Value v;
+                    if (f.layout() == io.boxscope.probe.lang.sema.FieldAccess.Layout.BITFIELD && f.type() instanceof SType.Int fi) {
+                        v = new Value.Int(bitfield(b, at, f.bitShift(), f.bitSize(), fi.signed(), off + (int) r.size()), fi.bytes() * 8, fi.signed());
+                    } else if (f.type() instanceof SType.Int fi) {
+                        v = new Value.Int(intAt(b, at, fi.bytes()), fi.bytes() * 8, fi.signed());
+                    } else {
+                        v = decode(f.type(), b, at, false);
+                    }
+                    fields.add(new Value.Field(f.name(), v));
                 }
                 yield new Value.Record(fields);
             }
@@ -184,6 +191,14 @@ final class ValueDecoder {
                 List<Value> els = new ArrayList<>();
                 for (int k = 0; k < arr.length(); k++) {
                     els.add(new Value.Int(ValueDecoder.intAt(b, off + k * ei.bytes(), ei.bytes()), ei.bytes() * 8, ei.signed()));
+                }
+                yield new Value.Array(els);
+            }
+            case SType.Array arr -> {
+                // structs, strings, arrays: each element at its C stride (the element's own size)
+                List<Value> els = new ArrayList<>();
+                for (int k = 0; k < arr.length(); k++) {
+                    els.add(decode(arr.element(), b, off + (int) (k * arr.element().size()), false));
                 }
                 yield new Value.Array(els);
             }
@@ -204,6 +219,27 @@ final class ValueDecoder {
             }
             default -> throw new IllegalArgumentException("cannot decode a value of type " + t.display() + " yet");
         };
+    }
+
+    /**
+     * A bit-field: {@code bits} bits starting {@code shift} bits into the byte at {@code off}, little-endian bit order
+     * as BTF describes it, sign-extended when its type is signed. Only the bytes that hold it are read, never past
+     * {@code end} (the end of the struct), as bpftrace's code generator reads a bit-field.
+     */
+    static long bitfield(byte[] b, int off, int shift, int bits, boolean signed, int end) {
+        int n = Math.min((shift + bits + 7) / 8, 8);
+        long raw = 0;
+        for (int i = 0; i < n && off + i < Math.min(end, b.length); i++) {
+            raw |= (b[off + i] & 0xffL) << (8 * i);
+        }
+        long v = raw >>> shift;
+        if (bits < 64) {
+            v &= (1L << bits) - 1;
+            if (signed && (v & (1L << (bits - 1))) != 0) {
+                v |= -1L << bits;
+            }
+        }
+        return v;
     }
 
     /** The {@code bytes}-wide integer at {@code off} in native order, zero-extended. */

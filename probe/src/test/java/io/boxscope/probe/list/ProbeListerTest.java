@@ -84,4 +84,32 @@ class ProbeListerTest {
         assertThrows(ProbeListException.class, () -> lister.list("uprobe:no_such_library_boxscope:*", false));
         assertThrows(ProbeListException.class, () -> lister.list("uprobe::*", false));
     }
+    /** bpftrace expands a wildcard path with glob(3): each matching ELF file, in path order; '*' stays within a directory. */
+    @Test
+    void uprobeTargetsWithWildcardsInThePath() throws Exception {
+        Path root = Files.createTempDirectory("bxs-uglob");
+        Path libc = SystemLibs.libc();
+        for (String d : List.of("b", "a", ".hidden", "c/deeper")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Files.copy(libc, root.resolve("b/libc.so.6"));
+        Files.copy(libc, root.resolve("a/libc.so.6"));
+        Files.copy(libc, root.resolve(".hidden/libc.so.6"));
+        Files.copy(libc, root.resolve("c/deeper/libc.so.6"));
+        Files.writeString(root.resolve("c/libc.so.6"), "not an ELF file\n");
+        try {
+            assertEquals(List.of("uprobe:" + root + "/a/libc.so.6:malloc", "uprobe:" + root + "/b/libc.so.6:malloc"),
+                    names(lister.list("uprobe:" + root + "/*/libc.so.6:malloc", false)));
+            assertEquals(List.of("uprobe:" + root + "/a/libc.so.6:malloc"), names(lister.list("uprobe:" + root + "/?/libc.so.*:malloc", false))
+                    .stream().filter(n -> n.contains("/a/")).toList());
+            var e = assertThrows(ProbeListException.class, () -> lister.list("uprobe:" + root + "/*/nothing.so:*", false));
+            assertTrue(e.getMessage().contains("no file matches the uprobe target " + root + "/*/nothing.so"), e.getMessage());
+        } finally {
+            try (var walk = Files.walk(root)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
 }

@@ -43,6 +43,24 @@ class RuntimeKernelTest {
     }
 
     @Test
+    void deleteOfAHistogramEntryRemovesEveryBucket() throws Throwable {
+        int tid = Libc.gettid();
+        // three getppid calls fill keys 1 and 2 of both maps (key 1 in several buckets, under and over the lhist
+        // range too); one read then deletes key 1: only key 2 is left, printed as bpftrace prints a map that never had key 1
+        String out = Runs.run("tracepoint:syscalls:sys_enter_getppid /tid == " + tid + "/ { @h[1] = hist(5); @h[1] = hist(-1); "
+                + "@h[1] = hist(1 << 40); @h[2] = hist(100); @l[1] = lhist(500, 0, 100, 10); @l[1] = lhist(-5, 0, 100, 10); "
+                + "@l[1] = lhist(50, 0, 100, 10); @l[2] = lhist(5, 0, 100, 10); } "
+                + "tracepoint:syscalls:sys_enter_read /tid == " + tid + "/ { delete(@h[1]); delete(@l[1]); exit(); }",
+                false, RUN, () -> call(() -> {
+                    Libc.getppid(3);
+                    Libc.readZero(1);
+                })).out();
+        String bar = "|" + "@".repeat(52) + "|";
+        assertEquals("Attaching 2 probes...\n\n\n@h[2]: \n[64, 128)              3 " + bar + "\n\n"
+                + "@l[2]: \n[0, 10)                3 " + bar + "\n\n", out);
+    }
+
+    @Test
     void wildcardProbesTellWhichTracepointFired() throws Throwable {
         int tid = Libc.gettid();
         String out = Runs.run("tracepoint:syscalls:sys_enter_getpp* , tracepoint:syscalls:sys_enter_read /tid == " + tid

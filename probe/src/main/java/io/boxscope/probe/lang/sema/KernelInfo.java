@@ -36,6 +36,11 @@ public interface KernelInfo {
     /** A uprobe target (path or library/program name) as a file. */
     Path uprobeTarget(String target) throws IOException;
 
+    /** Every file a uprobe target names: a path with wildcards is expanded (glob(3), as bpftrace); otherwise {@link #uprobeTarget}. */
+    default List<Path> uprobeTargets(String target) throws IOException {
+        return List.of(uprobeTarget(target));
+    }
+
     /** Function symbols of an ELF file (for uprobe wildcards). */
     List<String> functions(Path elf) throws IOException;
 

@@ -91,6 +91,15 @@ public final class LiveKernel implements KernelInfo {
     }
 
     @Override
+    public List<Path> uprobeTargets(String target) throws IOException {
+        try {
+            return UprobeTargets.resolveAll(target);
+        } catch (ProbeListException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Path uprobeTarget(String target) throws IOException {
         try {
             return UprobeTargets.resolve(target);

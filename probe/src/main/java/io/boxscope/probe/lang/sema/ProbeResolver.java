@@ -228,21 +228,30 @@ final class ProbeResolver {
         if (!arity(ap, kind, 2, 2)) {
             return List.of();
         }
-        Path file;
+        List<Path> files;
         try {
-            file = kernel.uprobeTarget(ap.parts().get(0));
+            files = kernel.uprobeTargets(ap.parts().get(0));
         } catch (IOException e) {
             diags.error(ap.span(), e.getMessage());
             return List.of();
         }
         String fn = ap.parts().get(1);
+        List<Attach> out = new ArrayList<>();
+        for (Path file : files) {
+            out.addAll(uprobe(kind, file, fn));
+        }
+        if (out.isEmpty() && Glob.of(fn).isWildcard()) {
+            diags.error(ap.span(), "no functions of " + (files.size() == 1 ? files.getFirst() : ap.parts().get(0)) + " match " + fn);
+        }
+        return out;
+    }
+
+    /** The attach points of {@code fn} (a name, an address or a wildcard) in one file. */
+    private List<Attach> uprobe(ProbeKind kind, Path file, String fn) throws IOException {
         Glob g = Glob.of(fn);
         List<String> fns;
         if (g.isWildcard()) {
             fns = kernel.functions(file).stream().filter(g::matches).toList();
-            if (fns.isEmpty()) {
-                diags.error(ap.span(), "no functions of " + file + " match " + fn);
-            }
         } else if (!fn.isEmpty() && !Character.isDigit(fn.charAt(0)) && !kernel.hasFunction(file, fn)) {
             // bpftrace 0.17 skips a uprobe whose function the file lacks, silently, and does not count it in
             // "Attaching N probes" (ssllatency.bt names libcrypto functions OpenSSL 3 no longer exports;

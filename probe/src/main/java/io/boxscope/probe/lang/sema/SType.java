@@ -77,8 +77,16 @@ public sealed interface SType {
         }
     }
 
-    /** A field of a script or synthetic {@link Record}. */
-    record RecordField(String name, SType type, long offset, FieldAccess.Layout layout) {}
+    /**
+     * A field of a script or synthetic {@link Record}, or of a struct kept as a value. A bit-field
+     * ({@link FieldAccess.Layout#BITFIELD}) is {@code bitSize} bits starting {@code bitShift} bits into the byte at
+     * {@code offset} (little-endian bit order, as BTF gives it), of the integer {@code type}.
+     */
+    record RecordField(String name, SType type, long offset, FieldAccess.Layout layout, int bitShift, int bitSize) {
+        public RecordField(String name, SType type, long offset, FieldAccess.Layout layout) {
+            this(name, type, offset, layout, 0, 0);
+        }
+    }
 
     /** {@code T[N]}; a {@code char[N]} member is typed {@link Str} instead, as in bpftrace. */
     record Array(SType element, int length) implements SType {

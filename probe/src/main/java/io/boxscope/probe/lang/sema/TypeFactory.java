@@ -320,22 +320,27 @@ final class TypeFactory {
         return FieldAccess.plain(m.byteOffset(), t);
     }
 
-    /** The largest struct kept as a value ({@code $t = *p}, {@code print(*p)}): it is copied through the 512-byte stack. */
-    static final int MAX_VALUE_RECORD = 256;
-
     /**
-     * A struct as a value (bpftrace 0.17 copies it: {@code $t = *args->rqtp}, {@code print(curtask->se.load)}), with its
-     * members listed so user space can print it as {@code { .tv_sec = 0, .tv_nsec = 250000000 }}. Members may be
-     * integers, pointers (printed as signed numbers, as 0.17 does), arrays of integers and such structs; a struct with a
- * bit-field, an unnamed member or a
-     * union, or larger than {@link #MAX_VALUE_RECORD} bytes, is not kept: the reason is returned as a String.
+     * A struct or union as a value (bpftrace 0.17 copies it: {@code $t = *args->rqtp}, {@code print(curtask->se)}), with
+     * its members listed so user space can print it as {@code { .tv_sec = 0, .tv_nsec = 250000000 }}. The members of an
+     * unnamed struct or union are listed in its place, at their offsets in the outer one ({@code .vlag}, {@code .vprot}
+     * of {@code struct sched_entity}), as bpftrace's clang parser lists them; a union lists every member, each at offset 0;
+     * pointers become signed 64-bit numbers (as 0.17 prints them); bit-fields keep their bit position (0.17 prints the
+     * whole integer at the bit-field's byte, neighbouring bits and padding included: we print the bit-field's value).
+     * Arrays of any of these (structs included) are kept. Where the value lives (stack, ring buffer, map) and whether it
+     * fits is code generation's business. A member that cannot be printed (a function, an incomplete type) makes the
+     * reason the result, as a String.
      */
     Object valueRecord(SType.Record r) throws BtfException {
-        if (r.size() <= 0 || r.size() > MAX_VALUE_RECORD) {
-            return r.name() + " is " + r.size() + " bytes; a struct value can have at most " + MAX_VALUE_RECORD;
+        return valueRecord(r, 0);
+    }
+
+    private Object valueRecord(SType.Record r, int depth) throws BtfException {
+        if (r.size() < 0 || (r.size() == 0 && r.btfId() <= 0)) {
+            return r.name() + " has no size (an incomplete type)";
         }
-        if (r.name().startsWith("union ")) {
-            return r.name() + " is a union";
+        if (depth > 32) {
+            return r.name() + " nests structs more than 32 deep";
         }
         if (r.btfId() <= 0) {
             for (SType.RecordField f : r.fields()) {
@@ -346,32 +351,65 @@ final class TypeFactory {
             return r;
         }
         if (!(btf.type(btf.resolve(r.btfId())) instanceof BtfType.Struct s)) {
-            return r.name() + " has no members in BTF";
+            return r.name() + " has no members in BTF (an incomplete type)";
         }
         List<SType.RecordField> fields = new ArrayList<>();
+        String why = members(r.name(), s, 0, fields, depth);
+        return why != null ? why : new SType.Record(r.name(), r.size(), r.btfId(), fields);
+    }
+
+    /** Adds the members of {@code s} at {@code baseBits} to {@code out}, flattening unnamed structs and unions; the reason when one cannot be a value. */
+    private String members(String owner, BtfType.Struct s, long baseBits, List<SType.RecordField> out, int depth) throws BtfException {
         for (BtfType.Member m : s.members()) {
+            long bits = baseBits + m.bitOffset();
+            BtfType mt = btf.type(btf.resolve(m.type()));
             if (m.name().isEmpty()) {
-                return r.name() + " has an unnamed member";
-            }
-            FieldAccess fa = field(r, m.name());
-            if (fa == null || fa.layout() != FieldAccess.Layout.PLAIN) {
-                return "member " + m.name() + " of " + r.name() + " is a bit-field";
-            }
-            SType t = fa.type();
-            if (t instanceof SType.Record inner) {
-                Object v = valueRecord(inner);
-                if (v instanceof String why) {
-                    return why;
+                if (mt instanceof BtfType.Struct inner && m.bitfieldSize() == 0) {
+                    String why = members(owner, inner, bits, out, depth + 1);
+                    if (why != null) {
+                        return why;
+                    }
                 }
-                t = (SType.Record) v;
-            } else if (t instanceof SType.Ptr) {
-                t = SType.Int.I64; // bpftrace 0.17 prints a pointer member as a signed 64-bit number
-            } else if (!(t instanceof SType.Int) && !(t instanceof SType.Array arr && arr.element() instanceof SType.Int)) {
-                return "member " + m.name() + " of " + r.name() + " is a " + t.display();
+                continue; // an unnamed bit-field is padding: C gives it no value
             }
-            fields.add(new SType.RecordField(m.name(), t, fa.offset(), FieldAccess.Layout.PLAIN));
+            SType t = fromBtf(m.type());
+            if (m.bitfieldSize() != 0) {
+                if (!(t instanceof SType.Int)) {
+                    return "member " + m.name() + " of " + owner + " is a bit-field of type " + t.display();
+                }
+                out.add(new SType.RecordField(m.name(), t, bits / 8, FieldAccess.Layout.BITFIELD, (int) (bits % 8), m.bitfieldSize()));
+                continue;
+            }
+            if (bits % 8 != 0) {
+                return "member " + m.name() + " of " + owner + " does not start on a byte";
+            }
+            Object v = memberValue(t, depth);
+            if (v instanceof String why) {
+                return "member " + m.name() + " of " + owner + ": " + why;
+            }
+            out.add(new SType.RecordField(m.name(), (SType) v, bits / 8, FieldAccess.Layout.PLAIN));
         }
-        return new SType.Record(r.name(), r.size(), r.btfId(), fields);
+        return null;
+    }
+
+    /** A member's type as a value: the type to decode it as, or why it cannot be one. */
+    private Object memberValue(SType t, int depth) throws BtfException {
+        return switch (t) {
+            case SType.Int i -> i;
+            case SType.Str st -> st;
+            case SType.Ptr p -> SType.Int.I64; // bpftrace 0.17 prints a pointer member as a signed 64-bit number
+            case SType.Record inner -> valueRecord(inner, depth + 1);
+            case SType.Array arr -> {
+                Object e = memberValue(arr.element(), depth + 1);
+                yield e instanceof SType et ? new SType.Array(et, arr.length()) : e;
+            }
+            case SType.None n -> "it has no value type";
+            case SType.Tuple tu -> "it is a " + t.display();
+            case SType.Stack st -> "it is a " + t.display();
+            case SType.Special sp -> "it is a " + t.display();
+            case SType.Buffer b -> "it is a " + t.display();
+            case SType.Agg ag -> "it is a " + t.display();
+        };
     }
 
     /** Field names of a record, for "did you mean". */

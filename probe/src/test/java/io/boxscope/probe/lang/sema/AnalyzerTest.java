@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.bpf.btf.Btf;
@@ -348,5 +349,26 @@ class AnalyzerTest {
         assertTrue(a.target().get(0).contains("libc"), a.name());
         CheckedProgram w = check("uprobe:libc:mallo* { @[probe] = count(); }");
         assertTrue(w.probes().getFirst().attaches().stream().anyMatch(x -> x.name().endsWith(":malloc")));
+    }
+    @Test
+    void uprobeWithWildcardsInThePathAttachesToEveryMatchingFile() throws Exception {
+        Path root = Files.createTempDirectory("bxs-uglob");
+        Path libc = io.boxscope.testkit.SystemLibs.libc();
+        try {
+            for (String d : List.of("x1", "x2")) {
+                Files.createDirectories(root.resolve(d));
+                Files.copy(libc, root.resolve(d).resolve("libc.so.6"));
+            }
+            CheckedProgram cp = check("uprobe:" + root + "/x*/libc.so.6:malloc { @[probe] = count(); }");
+            assertEquals(List.of("uprobe:" + root + "/x1/libc.so.6:malloc", "uprobe:" + root + "/x2/libc.so.6:malloc"),
+                    cp.probes().getFirst().attaches().stream().map(Attach::name).toList());
+            assertTrue(errors("uprobe:" + root + "/y*/libc.so.6:malloc { }").contains("no file matches the uprobe target"));
+        } finally {
+            for (String d : List.of("x1", "x2")) {
+                Files.deleteIfExists(root.resolve(d).resolve("libc.so.6"));
+                Files.deleteIfExists(root.resolve(d));
+            }
+            Files.deleteIfExists(root);
+        }
     }
 }
