@@ -348,7 +348,9 @@ public final class Inspector {
                 long fd = num(e, "fd");
                 String name = resolvedName(t, e);
                 if (t != null && fd >= 0 && name != null) {
-                    t.fds.put(fd, new Fd(FdType.FILE_V2, name, 0));
+                    // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
+                    boolean dir = e.value("flags").orElse(null) instanceof ParamValue.Num f && (f.value() & (1 << 10)) != 0;
+                    t.fds.put(fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
                 }
             }
             case "socket" -> {

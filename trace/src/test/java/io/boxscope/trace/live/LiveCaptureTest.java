@@ -413,17 +413,17 @@ class LiveCaptureTest {
         var sigs = io.boxscope.bpf.syscalls.SyscallSignatures.current(Path.of("/sys"));
         SyscallTable t = sigs.table();
         byte[] c = SyscallConfig.build(sigs, null, n -> true);
-        int openat = t.number("openat") * 8;
+        int openat = t.number("openat") * SyscallConfig.SIZE;
         assertEquals(2, c[openat + SyscallConfig.STR_A]);
         assertEquals(0, c[openat + SyscallConfig.IN_BUF]);
-        int write = t.number("write") * 8;
+        int write = t.number("write") * SyscallConfig.SIZE;
         assertEquals(2, c[write + SyscallConfig.IN_BUF]);
         assertEquals(3, c[write + SyscallConfig.IN_LEN]);
         assertEquals(0, c[write + SyscallConfig.OUT_BUF]);
-        int read = t.number("read") * 8;
+        int read = t.number("read") * SyscallConfig.SIZE;
         assertEquals(2, c[read + SyscallConfig.OUT_BUF]);
         assertEquals(0, c[read + SyscallConfig.IN_BUF]);
-        int connect = t.number("connect") * 8;
+        int connect = t.number("connect") * SyscallConfig.SIZE;
         assertEquals(2, c[connect + SyscallConfig.SOCKADDR]);
         assertEquals(3, c[connect + SyscallConfig.SOCKADDR_LEN]);
         // a syscall set: only those traced; nothing read for syscalls not decoded
