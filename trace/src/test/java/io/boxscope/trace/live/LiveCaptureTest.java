@@ -434,7 +434,7 @@ class LiveCaptureTest {
     }
 
     /** {@code events} written to {@code file} with the capture's tables. */
-    private static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
+    static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
         try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
             for (ScapEvent e : events) {
                 w.write(e);
@@ -443,7 +443,7 @@ class LiveCaptureTest {
         return file;
     }
 
-    private static List<String> stripNum(List<String> lines) {
+    static List<String> stripNum(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
             out.add(l.substring(l.indexOf(' ') + 1));
@@ -452,12 +452,12 @@ class LiveCaptureTest {
     }
 
     /** Writes the capture's events to {@code file}: sysdig -r prints the lines the live capture printed. */
-    private static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
+    static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
         assertEquals(stripNum(r.lines), stripNum(sysdig(written(file, cap, r.events))));
     }
 
     /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */
-    private static List<String> sysdig(Path file) throws Exception {
+    static List<String> sysdig(Path file) throws Exception {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {
             fail("sysdig is not installed: run scripts/setup-env (Debian package sysdig 0.29)");
