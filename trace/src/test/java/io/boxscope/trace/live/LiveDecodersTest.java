@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveDecodersTest {
     private static final int CONNECTIONS = 3;
     private static final String SCRIPT = String.join("\n",
-            "import ctypes, os, socket, sys",
+            "import ctypes, os, resource, socket, sys",
             "libc = ctypes.CDLL(None, use_errno=True)",
             "libc.mmap.restype = ctypes.c_void_p",
             "libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]",
@@ -57,6 +57,7 @@ class LiveDecodersTest {
             "v.sendto(b'dgram', u.getsockname())",
             "d, frm = u.recvfrom(64)",
             "out.append('%d,%d' % (u.getsockname()[1], frm[1]))",
+            "out.append(str(resource.getrlimit(resource.RLIMIT_NOFILE)[0]))",
             "os.write(1, (' '.join(out) + '\\n').encode())",
             "");
 
@@ -69,7 +70,7 @@ class LiveDecodersTest {
                     + " and evt.type in (socket, bind, close, connect, accept, sendmsg, recvmsg, pipe, read, write, mmap, munmap, recvfrom)")) {
                 LiveCaptureTest.Running r = new LiveCaptureTest.Running(cap);
                 String[] out = r.release(child).strip().split(" ");
-                assertEquals(CONNECTIONS + 4, out.length, String.join(" ", out));
+                assertEquals(CONNECTIONS + 5, out.length, String.join(" ", out));
                 List<String> got = new ArrayList<>();
                 for (String l : r.lines) {
                     got.add(l.substring(l.indexOf(" python3 (") + 1));
@@ -115,7 +116,23 @@ class LiveDecodersTest {
                 String[] u = out[3 + CONNECTIONS].split(",");
                 assertTrue(got.contains(who + "< recvfrom res=5 data=dgram tuple=127.0.0.1:" + u[1] + "->127.0.0.1:" + u[0] + " "), all);
 
-                LiveCaptureTest.assertSysdigPrintsTheLiveLines(dir.resolve("decoders.scap"), cap, r);
+                Path file = dir.resolve("decoders.scap");
+                LiveCaptureTest.assertSysdigPrintsTheLiveLines(file, cap, r);
+
+                // the process list carries the child's memory sizes and fd limit, read from /proc as libscap's scan does;
+                // sysdig's ps chisel shows them from the file (the limit is the one python reports)
+                String limit = out[4 + CONNECTIONS];
+                var self = cap.tables().threads().stream().filter(t -> t.tid() == child.pid()).findFirst().orElseThrow();
+                assertEquals(Long.parseLong(limit), self.fdlimit());
+                assertTrue(self.vmsizeKb() > 0 && self.vmrssKb() > 0, self.toString());
+                Process ps = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString(), "-c", "ps").redirectErrorStream(true).start();
+                List<String> rows = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                        .filter(l -> l.startsWith(child.pid() + " ")).toList();
+                assertTrue(ps.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && ps.exitValue() == 0, "sysdig -c ps failed");
+                assertEquals(1, rows.size(), rows.toString());
+                String[] cols = rows.getFirst().trim().split("\\s+"); // TID PID USER VIRT RES FDLIMIT CMD
+                assertEquals(limit, cols[5], rows.getFirst());
+                assertTrue(!cols[3].equals("0B") && !cols[4].equals("0B"), rows.getFirst());
             }
         } finally {
             child.destroyForcibly();
