@@ -356,6 +356,9 @@ public final class CaptureProbe implements AutoCloseable {
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        if (o.fdOffsets() != null) {
+            socketInfo(a, o.fdOffsets(), true);
+        }
         msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
@@ -395,7 +398,7 @@ public final class CaptureProbe implements AutoCloseable {
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         }
         if (o.fdOffsets() != null) {
-            socketInfo(a, o.fdOffsets());
+            socketInfo(a, o.fdOffsets(), false);
             pipeFds(a, o.fdOffsets());
             if (o.fdOffsets().mm() != null) {
                 mmCounters(a, o.fdOffsets().mm());
@@ -464,13 +467,22 @@ public final class CaptureProbe implements AutoCloseable {
      * u32 peer IPv4 address, 16-byte local and peer IPv6 addresses, u32 sk_ack_backlog, u32
      * sk_max_ack_backlog (sock.__sk_common and sock: what the driver's bpf_getsockname and accept filler read).
      */
-    private static void socketInfo(Asm a, FdOffsets k) {
+    private static void socketInfo(Asm a, FdOffsets k, boolean enter) {
         Label skip = a.newLabel("sock_skip");
         Label fromArg = a.newLabel("sock_arg");
         Label have = a.newLabel("sock_fd");
         a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.AT_ENTRY)
+                .jmp(enter ? JmpOp.JEQ : JmpOp.JNE, Reg.R1, 0, skip) // configured for the other side of the call
+                .alu64(AluOp.AND, Reg.R3, SyscallConfig.AT_ENTRY - 1)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip)
-                .jmp(JmpOp.JNE, Reg.R3, 7, fromArg).ldx(Size.DW, Reg.R3, Reg.R10, S_RET).ja(have).bind(fromArg);
+                .jmp(JmpOp.JNE, Reg.R3, 7, fromArg);
+        if (enter) {
+            a.ja(skip); // no return value at the entry
+        } else {
+            a.ldx(Size.DW, Reg.R3, Reg.R10, S_RET).ja(have);
+        }
+        a.bind(fromArg);
         argOfCfg(a, Reg.R3);
         a.bind(have).lsh(Reg.R3, 32).alu64(AluOp.ARSH, Reg.R3, 32).jmp(JmpOp.JSLT, Reg.R3, 0, skip)
                 .jmp(JmpOp.JGT, Reg.R3, 1 << 24, skip).stx(Size.DW, Reg.R10, S_FD, Reg.R3);

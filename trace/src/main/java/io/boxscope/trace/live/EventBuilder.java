@@ -123,10 +123,9 @@ public final class EventBuilder {
             // the driver of libs e5c53d64 records dup2 and dup3 as dup events (its syscall table), oldfd only
             case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_E", r, ts).num((int) a[0]).build();
             case "fcntl" -> b("PPME_SYSCALL_FCNTL_E", r, ts).num((int) a[0]).num(FcntlCommands.toScap(a[1])).build();
-            // sendto's tuple: the destination address when the caller gives one (the local side is not known
-            // to a syscall tracer, as for connect), empty on a connected socket (no address)
+            // sendto's tuple: the socket's local end and the destination the caller gives; none on a connected socket
             case "sendto" -> {
-                byte[] tuple = SockAddrs.tuple(r.sockaddr());
+                byte[] tuple = outbound(r.strA(), r.sockaddr());
                 ScapEvent.Builder c = b("PPME_SOCKET_SENDTO_E", r, ts).num((int) a[0]).num(a[2] & 0xffff_ffffL);
                 yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
             }
@@ -136,9 +135,9 @@ public final class EventBuilder {
             case "accept" -> b("PPME_SOCKET_ACCEPT_5_E", r, ts).build();
             case "accept4" -> b("PPME_SOCKET_ACCEPT4_5_E", r, ts).num(0).build();
             case "pipe", "pipe2" -> b("PPME_SOCKET_PIPE_E", r, ts).build();
-            // size: the iovecs' lengths added up; tuple: msg_name when given (local side zero, as sendto's)
+            // size: the iovecs' lengths added up; tuple: the local end and msg_name when given, as sendto's
             case "sendmsg" -> {
-                byte[] tuple = SockAddrs.tuple(r.sockaddr());
+                byte[] tuple = outbound(r.strA(), r.sockaddr());
                 ScapEvent.Builder c = b("PPME_SOCKET_SENDMSG_E", r, ts).num((int) a[0]).num(iovBytes(r.strB()));
                 yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
             }
@@ -232,6 +231,18 @@ public final class EventBuilder {
         ParamValue.SockAddr a = si == null ? null : SockAddrs.parse(from);
         byte[] tuple = a == null ? null : SockAddrs.tuple(si, a, true);
         return tuple == null ? c.empty() : c.bytes(tuple);
+    }
+
+    /**
+     * sendto's and sendmsg's tuple: the socket's local end (read at entry) and the destination the caller
+     * gave; none without a destination (a connected socket), as the driver's fillers; the local end zero
+     * when the probe could not read the socket.
+     */
+    private static byte[] outbound(byte[] sockInfo, byte[] to) {
+        SockAddrs.SockInfo si = SockAddrs.sockInfo(sockInfo);
+        ParamValue.SockAddr a = SockAddrs.parse(to);
+        byte[] t = si != null && a != null && a.family() != 1 ? SockAddrs.tuple(si, a, false) : null;
+        return t != null ? t : SockAddrs.tuple(to);
     }
 
     /** The lengths of a msghdr's iovecs (LP64 struct iovec: base, length) added up. */

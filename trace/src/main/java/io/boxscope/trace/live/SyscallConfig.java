@@ -24,8 +24,12 @@ public final class SyscallConfig {
     static final int OUT_BUF = 5;
     static final int SOCKADDR = 6;
     static final int SOCKADDR_LEN = 7;
-    /** Exit: the fd whose socket endpoints to read from the kernel (1-based argument; 7: the return value). */
+    /**
+     * The fd whose socket endpoints to read from the kernel (1-based argument; 7: the return value), at the
+     * exit, or at the entry when {@link #AT_ENTRY} is set.
+     */
     static final int SOCK_FD = 8;
+    static final int AT_ENTRY = 0x80;
     /** Exit: the argument pointing to the int[2] pipe/pipe2 filled. */
     static final int PIPE_FDS = 9;
     /** Exit: the argument pointing to a socket address the kernel filled, and the one pointing to its length. */
@@ -98,8 +102,12 @@ public final class SyscallConfig {
             switch (sig.name()) {
                 case "accept", "accept4" -> out[base + SOCK_FD] = 7;
                 case "connect", "recvfrom", "recvmsg" -> out[base + SOCK_FD] = 1;
+                case "sendto" -> out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
                 case "pipe", "pipe2" -> out[base + PIPE_FDS] = 1;
-                case "sendmsg" -> out[base + MSGHDR_IN] = 2;
+                case "sendmsg" -> {
+                    out[base + MSGHDR_IN] = 2;
+                    out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
+                }
                 case "mmap", "munmap" -> out[base + MM] = 1;
                 default -> { }
             }

@@ -67,7 +67,7 @@ class LiveDecodersTest {
         try {
             assertEquals("ready\n", new String(child.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
             try (LiveCapture cap = LiveCaptureTest.start("proc.pid=" + child.pid()
-                    + " and evt.type in (socket, bind, close, connect, accept, sendmsg, recvmsg, pipe, read, write, mmap, munmap, recvfrom)")) {
+                    + " and evt.type in (socket, bind, close, connect, accept, sendmsg, recvmsg, pipe, read, write, mmap, munmap, sendto, recvfrom)")) {
                 LiveCaptureTest.Running r = new LiveCaptureTest.Running(cap);
                 String[] out = r.release(child).strip().split(" ");
                 assertEquals(CONNECTIONS + 5, out.length, String.join(" ", out));
@@ -115,6 +115,9 @@ class LiveDecodersTest {
                 // recvfrom with an address: the sender as the kernel wrote it, then the receiving socket's end
                 String[] u = out[3 + CONNECTIONS].split(",");
                 assertTrue(got.contains(who + "< recvfrom res=5 data=dgram tuple=127.0.0.1:" + u[1] + "->127.0.0.1:" + u[0] + " "), all);
+                // sendto's tuple: the sending socket's own end (read from the kernel at entry), then the destination
+                assertTrue(Pattern.compile(Pattern.quote(who + "> sendto fd=") + "\\d+\\(<4>[^)]*\\) size=5 tuple="
+                        + Pattern.quote("127.0.0.1:" + u[1] + "->127.0.0.1:" + u[0] + " ")).matcher(all).find(), all);
 
                 Path file = dir.resolve("decoders.scap");
                 LiveCaptureTest.assertSysdigPrintsTheLiveLines(file, cap, r);
