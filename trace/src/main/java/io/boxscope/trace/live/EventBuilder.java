@@ -174,10 +174,12 @@ public final class EventBuilder {
             case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
             case "connect" -> {
                 // the local end from the kernel socket, the remote one as the caller gave it (the driver's connect filler)
-                SockAddrs.SockInfo si = SockAddrs.sockInfo(r.strA());
+                // EBADF, ENOTSOCK: no socket behind the fd (the probe read whatever the file holds), as the driver
+                // finds none: no tuple
+                SockAddrs.SockInfo si = ret == -9 || ret == -88 ? null : SockAddrs.sockInfo(r.strA());
                 ParamValue.SockAddr to = SockAddrs.parse(e.sockaddr());
                 byte[] tuple = si != null && to != null && to.family() != 1 ? SockAddrs.tuple(si, to, false) : null;
-                if (tuple == null) {
+                if (tuple == null && ret != -9 && ret != -88) {
                     tuple = SockAddrs.tuple(e.sockaddr());
                 }
                 ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_X", r, ts).num(ret);
