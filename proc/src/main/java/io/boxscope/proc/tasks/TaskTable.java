@@ -42,6 +42,27 @@ public final class TaskTable {
         return out;
     }
 
+    /**
+     * Memory sizes and fd limit of process {@code pid}; {@link TaskMemory#NONE} when it has exited (or the
+     * files cannot be read: a process that vanished is counted, never an error).
+     */
+    public TaskMemory memory(long pid) {
+        Path dir = paths.procRoot().resolve(Long.toString(pid));
+        try {
+            String status = read(dir.resolve("status"));
+            String limits;
+            try {
+                limits = read(dir.resolve("limits"));
+            } catch (IOException e) {
+                limits = null; // unreadable limits: the size is still known, the limit is not (-1)
+            }
+            return TaskMemory.parse(status, limits);
+        } catch (IOException e) {
+            vanished++;
+            return TaskMemory.NONE;
+        }
+    }
+
     /** The threads of one process, main thread first; empty when it has exited. */
     public List<TaskInfo> process(long pid) {
         Path dir = paths.procRoot().resolve(Long.toString(pid));

@@ -58,7 +58,15 @@ public final class CaptureProbe implements AutoCloseable {
     // stack slots (negative offsets from R10)
     private static final int S_OFF = -8;
     private static final int S_KEY = -16;
-    private static final int S_CFG = -24;
+    private static final int S_CFG = -96;    // 16 bytes: -96 .. -81
+    private static final int S_SRC = -104;   // an address to read from
+    private static final int S_FD = -112;    // a file descriptor to look up
+    private static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
+    private static final int S_IOV = -184;   // a struct iovec
+    /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
+    static final int SOCK_INFO = 56;
+    /** Most iovecs of a msghdr copied (their lengths give sendmsg's and recvmsg's size). */
+    static final int IOV_MAX = 8;
     private static final int S_CPU = -28;
     private static final int S_TID = -32;
     private static final int S_LEN = -40;
@@ -67,7 +75,7 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
-                          List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid) {}
+                          List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid, FdOffsets fdOffsets) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap ring;
@@ -84,10 +92,10 @@ public final class CaptureProbe implements AutoCloseable {
             procDrops = own(new DropCounter("trace_pdrops"));
             int cpus = io.boxscope.bpf.sys.Cpus.possible();
             BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
-            BpfMap config = own(BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, 8, MAX_SYSCALLS)));
+            BpfMap config = own(BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, SyscallConfig.SIZE, MAX_SYSCALLS)));
             for (int nr = 0; nr < MAX_SYSCALLS; nr++) {
-                byte[] v = new byte[8];
-                System.arraycopy(o.syscallConfig(), nr * 8, v, 0, 8);
+                byte[] v = new byte[SyscallConfig.SIZE];
+                System.arraycopy(o.syscallConfig(), nr * SyscallConfig.SIZE, v, 0, SyscallConfig.SIZE);
                 if (v[0] != 0) {
                     config.update(le32(nr), v, BpfMap.ANY);
                 }
@@ -230,6 +238,7 @@ public final class CaptureProbe implements AutoCloseable {
                 .stx(Size.W, Reg.R10, S_KEY, Reg.R8);
         lookupOrOut(a, m.config(), S_KEY, out);
         a.ldx(Size.DW, Reg.R1, Reg.R0, 0).stx(Size.DW, Reg.R10, S_CFG, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R0, 8).stx(Size.DW, Reg.R10, S_CFG + 8, Reg.R1)
                 .ldx(Size.B, Reg.R1, Reg.R10, S_CFG).jmp(JmpOp.JEQ, Reg.R1, 0, out);
     }
 
@@ -334,7 +343,7 @@ public final class CaptureProbe implements AutoCloseable {
         arguments(a, o);
         // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
         if (!o.filter().failedOnly()) {
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
         }
         a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
@@ -347,6 +356,10 @@ public final class CaptureProbe implements AutoCloseable {
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        if (o.fdOffsets() != null) {
+            socketInfo(a, o.fdOffsets(), true);
+        }
+        msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
@@ -369,7 +382,7 @@ public final class CaptureProbe implements AutoCloseable {
                 .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
         arguments(a, o); // still in pt_regs at exit: an exit whose entry was not streamed has them too
         if (!o.filter().failedOnly()) {
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_BUF).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
         }
         a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
@@ -384,10 +397,228 @@ public final class CaptureProbe implements AutoCloseable {
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         }
+        if (o.fdOffsets() != null) {
+            socketInfo(a, o.fdOffsets(), false);
+            pipeFds(a, o.fdOffsets());
+            if (o.fdOffsets().mm() != null) {
+                mmCounters(a, o.fdOffsets().mm());
+            }
+        }
+        msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        outAddr(a);
         output(a, m, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
+    }
+
+    /**
+     * Reads {@code S_LEN} bytes (at most {@code cap}; none when 0) from the address in {@code S_SRC}, user or
+     * kernel memory, into data slot {@code slot} at the record's current end.
+     */
+    private static void readSlot(Asm a, Helper read, int cap, int slot, int maxOff, Label skip) {
+        a.ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JEQ, Reg.R2, 0, skip).jmp(JmpOp.JGT, Reg.R2, cap, skip)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).ldx(Size.DW, Reg.R3, Reg.R10, S_SRC)
+                .call(read).jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4);
+    }
+
+    /** R2 = min(R2, cap) (unsigned). */
+    private static void cap(Asm a, int cap) {
+        Label ok = a.newLabel("capped");
+        a.jmp(JmpOp.JLE, Reg.R2, cap, ok).movImm(Reg.R2, cap).bind(ok);
+    }
+
+    /** Replaces the pointer in S_SRC by the pointer stored {@code off} bytes into what it points to (kernel memory). */
+    private static void chase(Asm a, int off, Label skip) {
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, off)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip);
+    }
+
+    /** S_SRC = the {@code struct file *} of fd S_FD of the current task (current->files->fdt->fd[fd]), or skip. */
+    private static void fileOfFd(Asm a, FdOffsets k, Label skip) {
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
+        chase(a, k.taskFiles(), skip);
+        chase(a, k.filesFdt(), skip);
+        chase(a, k.fdtableFd(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_FD).lsh(Reg.R1, 3).add(Reg.R3, Reg.R1)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+    }
+
+    /** Reads {@code size} bytes at S_SRC + {@code off} (kernel memory) to the record at {@code dst}; a failed read leaves zeros. */
+    private static void field(Asm a, int off, int size, int dst) {
+        if (off < 0) {
+            return;
+        }
+        a.mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, size)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).add(Reg.R3, off).call(Helper.PROBE_READ_KERNEL);
+    }
+
+    /**
+     * Exits of syscalls whose configuration names a socket fd (argument, or 7: the return value, when
+     * it is one): the socket's endpoints and accept queue as slot 0, {@link #SOCK_INFO}
+     * bytes: u16 family, u16 local port (host order), u16 peer port (network order), u16 0, u32 local and
+     * u32 peer IPv4 address, 16-byte local and peer IPv6 addresses, u32 sk_ack_backlog, u32
+     * sk_max_ack_backlog (sock.__sk_common and sock: what the driver's bpf_getsockname and accept filler read).
+     */
+    private static void socketInfo(Asm a, FdOffsets k, boolean enter) {
+        Label skip = a.newLabel("sock_skip");
+        Label fromArg = a.newLabel("sock_arg");
+        Label have = a.newLabel("sock_fd");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.AT_ENTRY)
+                .jmp(enter ? JmpOp.JEQ : JmpOp.JNE, Reg.R1, 0, skip) // configured for the other side of the call
+                .alu64(AluOp.AND, Reg.R3, SyscallConfig.AT_ENTRY - 1)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip)
+                .jmp(JmpOp.JNE, Reg.R3, 7, fromArg);
+        if (enter) {
+            a.ja(skip); // no return value at the entry
+        } else {
+            a.ldx(Size.DW, Reg.R3, Reg.R10, S_RET).ja(have);
+        }
+        a.bind(fromArg);
+        argOfCfg(a, Reg.R3);
+        a.bind(have).lsh(Reg.R3, 32).alu64(AluOp.ARSH, Reg.R3, 32).jmp(JmpOp.JSLT, Reg.R3, 0, skip)
+                .jmp(JmpOp.JGT, Reg.R3, 1 << 24, skip).stx(Size.DW, Reg.R10, S_FD, Reg.R3);
+        fileOfFd(a, k, skip);
+        chase(a, k.filePrivate(), skip);
+        chase(a, k.socketSk(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        for (int i = 0; i < SOCK_INFO; i += 8) {
+            a.st(Size.DW, Reg.R9, RawRecord.DATA + i, 0);
+        }
+        int d = RawRecord.DATA;
+        field(a, k.family(), 2, d);
+        field(a, k.num(), 2, d + 2);
+        field(a, k.dport(), 2, d + 4);
+        field(a, k.rcvSaddr(), 4, d + 8);
+        field(a, k.daddr(), 4, d + 12);
+        field(a, k.v6Rcv(), 16, d + 16);
+        field(a, k.v6Daddr(), 16, d + 32);
+        field(a, k.ackBacklog(), 4, d + 48);
+        field(a, k.maxAckBacklog(), 4, d + 52);
+        a.st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + SOCK_INFO)
+                .bind(skip);
+    }
+
+    /**
+     * pipe/pipe2 exits that returned 0: the two fds the kernel wrote to the caller's int[2] and the inode
+     * number of the first one's file as slot 0 (u32 fd1, u32 fd2, u64 ino), as the driver's pipe filler.
+     */
+    private static void pipeFds(Asm a, FdOffsets k) {
+        Label skip = a.newLabel("pipe_skip");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.PIPE_FDS).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JNE, Reg.R1, 0, skip)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip);
+        argOfCfg(a, Reg.R3);
+        a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 8).call(Helper.PROBE_READ_USER)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .st(Size.DW, Reg.R9, RawRecord.DATA + 8, 0)
+                .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16)
+                .ldx(Size.W, Reg.R1, Reg.R9, RawRecord.DATA).jmp(JmpOp.JGT, Reg.R1, 1 << 24, skip)
+                .stx(Size.DW, Reg.R10, S_FD, Reg.R1);
+        fileOfFd(a, k, skip);
+        chase(a, k.fileInode(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        field(a, k.inodeIno(), 8, RawRecord.DATA + 8);
+        a.bind(skip);
+    }
+
+    /** Size of the memory counters record (slot 0 of an mmap/munmap exit): see {@link #mmCounters}. */
+    static final int MM_INFO = 40;
+
+    /**
+     * mmap/munmap exits: the process's u64 total_vm and the four rss_stat counters (file, anon, swap entries,
+     * shmem pages) as slot 0, {@link #MM_INFO} bytes, read from current->mm after the call.
+     */
+    private static void mmCounters(Asm a, FdOffsets.Mm k) {
+        Label skip = a.newLabel("mm_skip");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.MM).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip)
+                .call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
+        chase(a, k.taskMm(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        for (int i = 0; i < MM_INFO; i += 8) {
+            a.st(Size.DW, Reg.R9, RawRecord.DATA + i, 0);
+        }
+        field(a, k.totalVm(), 8, RawRecord.DATA);
+        for (int c = 0; c < 4; c++) {
+            field(a, k.rss() + c * k.stride(), 8, RawRecord.DATA + 8 + 8 * c);
+        }
+        a.st(Size.H, Reg.R9, RawRecord.LENS, MM_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + MM_INFO).bind(skip);
+    }
+
+    /**
+     * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
+     * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
+     */
+    private static void outAddr(Asm a) {
+        Label skip = a.newLabel("oaddr_skip");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
+        argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).st(Size.DW, Reg.R10, S_LEN, 0)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 4).call(Helper.PROBE_READ_USER)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
+        cap(a, SOCKADDR_MAX);
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
+        argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
+        readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
+        a.bind(skip);
+    }
+
+    /**
+     * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
+     * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
+     * {@link #IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
+     * length and, at exit, the return value) and msg_name as slot 3.
+     */
+    private static void msghdr(Asm a, int cfgByte, boolean exit, int snap) {
+        Label skip = a.newLabel("msg_skip");
+        Label noIov = a.newLabel("msg_no_iov");
+        Label noData = a.newLabel("msg_no_data");
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        if (exit) {
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
+        }
+        argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, S_MSG).movImm(Reg.R2, 56)
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_MSG + 24);
+        cap(a, IOV_MAX);
+        a.lsh(Reg.R2, 4).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
+                .jmp(JmpOp.JEQ, Reg.R3, 0, noIov);
+        readSlot(a, Helper.PROBE_READ_USER, IOV_MAX * 16, 1, RawRecord.DATA + STR_MAX, noIov);
+        a.bind(noIov)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JEQ, Reg.R1, 0, noData)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
+                .jmp(JmpOp.JNE, Reg.R0, 0, noData)
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8);
+        if (exit) {
+            Label le = a.newLabel("msg_le_ret");
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le);
+        }
+        cap(a, snap);
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
+        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, OFF_AFTER_STRINGS, noData);
+        a.bind(noData)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
+                .ldx(Size.W, Reg.R2, Reg.R10, S_MSG + 8);
+        cap(a, SOCKADDR_MAX);
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
+        readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
+        a.bind(skip);
     }
 
     /** fork: the child's ids (from its task_struct) in ID; exec: the new comm in the data; exit: nothing. */

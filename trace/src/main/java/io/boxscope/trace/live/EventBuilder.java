@@ -10,6 +10,7 @@ import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.tasks.TaskInfo;
 import io.boxscope.trace.scap.EventInfo;
 import io.boxscope.trace.scap.EventTable;
+import io.boxscope.trace.scap.ParamValue;
 import io.boxscope.trace.scap.ScapEvent;
 
 /**
@@ -25,12 +26,14 @@ import io.boxscope.trace.scap.ScapEvent;
 public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
-            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom");
+            "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap");
 
     private final SyscallTable syscalls;
     private final OpenFlags openFlags;
     private final LiveThreads threads;
     private final long epochOffset;
+    private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
     private final Map<String, Integer> ppmSc = new HashMap<>();
     private final Map<Long, RawRecord> lastEnter = new HashMap<>();
 
@@ -120,14 +123,29 @@ public final class EventBuilder {
             // the driver of libs e5c53d64 records dup2 and dup3 as dup events (its syscall table), oldfd only
             case "dup", "dup2", "dup3" -> b("PPME_SYSCALL_DUP_E", r, ts).num((int) a[0]).build();
             case "fcntl" -> b("PPME_SYSCALL_FCNTL_E", r, ts).num((int) a[0]).num(FcntlCommands.toScap(a[1])).build();
-            // sendto's tuple: the destination address when the caller gives one (the local side is not known
-            // to a syscall tracer, as for connect), empty on a connected socket (no address)
+            // sendto's tuple: the socket's local end and the destination the caller gives; none on a connected socket
             case "sendto" -> {
-                byte[] tuple = SockAddrs.tuple(r.sockaddr());
+                byte[] tuple = outbound(r.strA(), r.sockaddr());
                 ScapEvent.Builder c = b("PPME_SOCKET_SENDTO_E", r, ts).num((int) a[0]).num(a[2] & 0xffff_ffffL);
                 yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
             }
             case "recvfrom" -> b("PPME_SOCKET_RECVFROM_E", r, ts).num((int) a[0]).num(a[2] & 0xffff_ffffL).build();
+            // the driver of libs e5c53d64 records accept as ACCEPT_5 and accept4 as ACCEPT4_5, whose flags it
+            // always writes as 0 ("we don't support flags yet", fillers.h sys_accept4_e)
+            case "accept" -> b("PPME_SOCKET_ACCEPT_5_E", r, ts).build();
+            case "accept4" -> b("PPME_SOCKET_ACCEPT4_5_E", r, ts).num(0).build();
+            case "pipe", "pipe2" -> b("PPME_SOCKET_PIPE_E", r, ts).build();
+            // size: the iovecs' lengths added up; tuple: the local end and msg_name when given, as sendto's
+            case "sendmsg" -> {
+                byte[] tuple = outbound(r.strA(), r.sockaddr());
+                ScapEvent.Builder c = b("PPME_SOCKET_SENDMSG_E", r, ts).num((int) a[0]).num(iovBytes(r.strB()));
+                yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
+            }
+            case "recvmsg" -> b("PPME_SOCKET_RECVMSG_E", r, ts).num((int) a[0]).build();
+            // fd as the caller passed it (-1 for an anonymous mapping); prot and flags as PPM_PROT_* / PPM_MAP_*
+            case "mmap" -> b("PPME_SYSCALL_MMAP_E", r, ts).num(a[0]).num(a[1]).num(MmapFlags.prot(a[2]))
+                    .num(MmapFlags.flags(a[3])).num(a[4]).num(a[5]).build();
+            case "munmap" -> b("PPME_SYSCALL_MUNMAP_E", r, ts).num(a[0]).num(a[1]).build();
             default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -155,7 +173,15 @@ public final class EventBuilder {
             case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, ts, ret);
             case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
             case "connect" -> {
-                byte[] tuple = SockAddrs.tuple(e.sockaddr());
+                // the local end from the kernel socket, the remote one as the caller gave it (the driver's connect filler)
+                // EBADF, ENOTSOCK: no socket behind the fd (the probe read whatever the file holds), as the driver
+                // finds none: no tuple
+                SockAddrs.SockInfo si = ret == -9 || ret == -88 ? null : SockAddrs.sockInfo(r.strA());
+                ParamValue.SockAddr to = SockAddrs.parse(e.sockaddr());
+                byte[] tuple = si != null && to != null && to.family() != 1 ? SockAddrs.tuple(si, to, false) : null;
+                if (tuple == null && ret != -9 && ret != -88) {
+                    tuple = SockAddrs.tuple(e.sockaddr());
+                }
                 ScapEvent.Builder c = b("PPME_SOCKET_CONNECT_X", r, ts).num(ret);
                 yield (tuple == null ? c.empty() : c.bytes(tuple)).build();
             }
@@ -170,10 +196,82 @@ public final class EventBuilder {
             // the kernel's format types sendto's buffer "void *" (not const): the probe reads it at exit, up to the
             // return value, as the driver copies it
             case "sendto" -> b("PPME_SOCKET_SENDTO_X", r, ts).num(ret).bytes(r.buf().length > 0 ? r.buf() : written(e, ret)).build();
-            // the sender's address is written by the kernel into the caller's memory: not read yet (empty tuple)
-            case "recvfrom" -> b("PPME_SOCKET_RECVFROM_X", r, ts).num(ret).bytes(r.buf()).empty().build();
+            // the sender's address the kernel wrote to src_addr, the local end from the socket; no tuple when the
+            // caller passed no address (recv(2)), as the driver's recvfrom filler
+            case "recvfrom" -> {
+                ScapEvent.Builder c = b("PPME_SOCKET_RECVFROM_X", r, ts).num(ret).bytes(r.buf());
+                yield withTuple(c, ret, r.strA(), r.sockaddr()).build();
+            }
+            case "accept", "accept4" -> {
+                SockAddrs.SockInfo si = ret >= 0 ? SockAddrs.sockInfo(r.strA()) : null;
+                byte[] tuple = si == null ? null : SockAddrs.tuple(si, null, true);
+                long pct = si == null || si.maxAckBacklog() == 0 ? 0 : si.ackBacklog() * 100 / si.maxAckBacklog();
+                ScapEvent.Builder c = b(n.equals("accept") ? "PPME_SOCKET_ACCEPT_5_X" : "PPME_SOCKET_ACCEPT4_5_X", r, ts).num(ret);
+                yield (tuple == null ? c.empty() : c.bytes(tuple)).num(pct & 0xff)
+                        .num(si == null ? 0 : si.ackBacklog()).num(si == null ? 0 : si.maxAckBacklog()).build();
+            }
+            case "pipe", "pipe2" -> {
+                java.nio.ByteBuffer p = java.nio.ByteBuffer.wrap(r.strA()).order(java.nio.ByteOrder.nativeOrder());
+                boolean have = r.strA().length >= 16;
+                yield b("PPME_SOCKET_PIPE_X", r, ts).num(ret).num(have ? p.getInt(0) : -1).num(have ? p.getInt(4) : -1)
+                        .num(have ? p.getLong(8) : 0).build();
+            }
+            case "sendmsg" -> b("PPME_SOCKET_SENDMSG_X", r, ts).num(ret).bytes(written(e, ret)).build();
+            case "recvmsg" -> {
+                ScapEvent.Builder c = b("PPME_SOCKET_RECVMSG_X", r, ts).num(ret).num(iovBytes(r.strB())).bytes(r.buf());
+                yield withTuple(c, ret, r.strA(), r.sockaddr()).build();
+            }
+            case "mmap" -> memory(b("PPME_SYSCALL_MMAP_X", r, ts).num(ret), r).build();
+            case "munmap" -> memory(b("PPME_SYSCALL_MUNMAP_X", r, ts).num(ret), r).build();
             default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
+    }
+
+    /** An inbound tuple (the sender, then the socket's local end) when the call succeeded and both are known; else empty. */
+    private static ScapEvent.Builder withTuple(ScapEvent.Builder c, long ret, byte[] sockInfo, byte[] from) {
+        SockAddrs.SockInfo si = ret >= 0 ? SockAddrs.sockInfo(sockInfo) : null;
+        ParamValue.SockAddr a = si == null ? null : SockAddrs.parse(from);
+        byte[] tuple = a == null ? null : SockAddrs.tuple(si, a, true);
+        return tuple == null ? c.empty() : c.bytes(tuple);
+    }
+
+    /**
+     * sendto's and sendmsg's tuple: the socket's local end (read at entry) and the destination the caller
+     * gave; none without a destination (a connected socket), as the driver's fillers; the local end zero
+     * when the probe could not read the socket.
+     */
+    private static byte[] outbound(byte[] sockInfo, byte[] to) {
+        SockAddrs.SockInfo si = SockAddrs.sockInfo(sockInfo);
+        ParamValue.SockAddr a = SockAddrs.parse(to);
+        byte[] t = si != null && a != null && a.family() != 1 ? SockAddrs.tuple(si, a, false) : null;
+        return t != null ? t : SockAddrs.tuple(to);
+    }
+
+    /** The lengths of a msghdr's iovecs (LP64 struct iovec: base, length) added up. */
+    private static long iovBytes(byte[] iovs) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(iovs).order(java.nio.ByteOrder.nativeOrder());
+        long n = 0;
+        for (int i = 0; i + 16 <= iovs.length; i += 16) {
+            n += b.getLong(i + 8);
+        }
+        return n & 0xffff_ffffL;
+    }
+
+    /**
+     * vm_size, vm_rss, vm_swap (KiB) of the process after an mmap or munmap, from the counters the probe read
+     * in its mm_struct (total_vm; rss = file + anon + shmem pages; swap entries), as the driver computes them;
+     * zeros when the probe could not read them.
+     */
+    private ScapEvent.Builder memory(ScapEvent.Builder c, RawRecord r) {
+        byte[] m = r.strA();
+        if (m.length < CaptureProbe.MM_INFO || pageShift < 10) {
+            return c.num(0).num(0).num(0);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder());
+        int toKb = pageShift - 10;
+        long rss = Math.max(0, b.getLong(8)) + Math.max(0, b.getLong(16)) + Math.max(0, b.getLong(32));
+        return c.num((b.getLong(0) << toKb) & 0xffff_ffffL).num((rss << toKb) & 0xffff_ffffL)
+                .num((Math.max(0, b.getLong(24)) << toKb) & 0xffff_ffffL);
     }
 
     private static byte[] written(RawRecord e, long ret) {
@@ -230,7 +328,13 @@ public final class EventBuilder {
         } else if (ret == 0 && t != null && t.tid() != t.pid()) {
             v.put("flags", thread);
         }
-        v.put("fdlimit", 1024L);
+        // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
+        io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
+                : io.boxscope.proc.tasks.TaskMemory.NONE;
+        v.put("fdlimit", mem.fdLimit() >= 0 ? mem.fdLimit() : 1024L);
+        v.put("vm_size", mem.vmSizeKb());
+        v.put("vm_rss", mem.vmRssKb());
+        v.put("vm_swap", mem.vmSwapKb());
         v.put("tty", 0L);
         ScapEvent.Builder b = b(constant, r, ts);
         EventInfo info = EventTable.get().byConstant(constant);

@@ -174,7 +174,7 @@ public final class LiveCapture implements AutoCloseable {
         long self = ProcessHandle.current().pid();
         // attach first, then read /proc: a process that starts in between is in both, never in neither
         CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
-                taskPid, taskTgid));
+                taskPid, taskTgid, FdOffsets.of(btf)));
         try {
             TaskTable proc = new TaskTable(o.paths());
             List<TaskInfo> threads = proc.threads();

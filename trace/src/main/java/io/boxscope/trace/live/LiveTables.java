@@ -11,6 +11,7 @@ import io.boxscope.proc.Passwd;
 import io.boxscope.proc.tasks.OpenFd;
 import io.boxscope.proc.tasks.SocketEndpoint;
 import io.boxscope.proc.tasks.TaskInfo;
+import io.boxscope.proc.tasks.TaskMemory;
 import io.boxscope.proc.tasks.TaskTable;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
@@ -49,10 +50,14 @@ public final class LiveTables {
                                    int cpus, Map<Long, List<FdInfo>> fallbackFds) throws IOException {
         List<ThreadInfo> ts = new ArrayList<>();
         Map<Long, List<FdInfo>> fds = new HashMap<>();
+        Map<Long, TaskMemory> memoryOf = new HashMap<>();
         for (TaskInfo t : threads) {
+            // libscap's proc scan: vmsize/vmrss/vmswap from status, fdlimit from limits (the process's, for each thread)
+            TaskMemory m = memoryOf.computeIfAbsent(t.pid(), proc::memory);
             String cwd = t.cwd().endsWith("/") ? t.cwd() : t.cwd() + "/";
             ts.add(new ThreadInfo(t.tid(), t.pid(), t.ppid(), t.pid(), t.pid(), t.comm(), t.exe(), t.exepath(), t.args(),
-                    cwd, 1024, t.isMain() ? 0 : THREAD_FLAGS, t.uid(), t.gid(), 0, 0, 0, 0, 0, List.of(), t.vtid(),
+                    cwd, m.fdLimit(), t.isMain() ? 0 : THREAD_FLAGS, t.uid(), t.gid(), (int) m.vmSizeKb(), (int) m.vmRssKb(),
+                    (int) m.vmSwapKb(), 0, 0, List.of(), t.vtid(),
                     t.vpid(), t.cgroups(), "/", t.loginuid(), false));
             if (t.isMain()) {
                 List<FdInfo> list = new ArrayList<>();

@@ -67,6 +67,11 @@ public final class LiveThreads {
         }
     }
 
+    /** The process's memory sizes and fd limit, read from /proc now (what the driver reads from the task's mm). */
+    io.boxscope.proc.tasks.TaskMemory memory(long pid) {
+        return proc.memory(pid);
+    }
+
     void exit(long tid) {
         threads.remove(tid);
     }

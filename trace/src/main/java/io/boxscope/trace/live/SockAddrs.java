@@ -62,4 +62,57 @@ final class SockAddrs {
     private static int port(byte[] raw) {
         return ((raw[2] & 0xff) << 8) | (raw[3] & 0xff);
     }
+
+    /**
+     * A socket's endpoints as {@link CaptureProbe} reads them from the kernel (its slot-0 layout): family,
+     * local address and port, peer address and port (zero when not connected), accept queue.
+     */
+    record SockInfo(int family, byte[] local, int localPort, byte[] peer, int peerPort, long ackBacklog, long maxAckBacklog) {}
+
+    /** The socket endpoints record of an exit, or null when the probe read none (or the socket is not inet). */
+    static SockInfo sockInfo(byte[] raw) {
+        if (raw.length < CaptureProbe.SOCK_INFO) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+        int family = Short.toUnsignedInt(b.getShort(0));
+        int local = Short.toUnsignedInt(b.getShort(2));
+        int peer = Short.toUnsignedInt(ByteBuffer.wrap(raw, 4, 2).order(ByteOrder.BIG_ENDIAN).getShort());
+        long ack = Integer.toUnsignedLong(b.getInt(48));
+        long max = Integer.toUnsignedLong(b.getInt(52));
+        return switch (family) {
+            case AF_INET -> new SockInfo(AF_INET, Arrays.copyOfRange(raw, 8, 12), local, Arrays.copyOfRange(raw, 12, 16), peer, ack, max);
+            case AF_INET6 -> new SockInfo(AF_INET6, Arrays.copyOfRange(raw, 16, 32), local, Arrays.copyOfRange(raw, 32, 48), peer, ack, max);
+            default -> null;
+        };
+    }
+
+    /**
+     * The SOCKTUPLE the driver's bpf_fd_to_socktuple builds for an inet socket: inbound (accept, recvfrom,
+     * recvmsg) the remote end first, outbound (connect) the local end first; the remote end is {@code user}
+     * when the caller's memory gave one, else the socket's peer (all zero when it has none: not connected).
+     */
+    static byte[] tuple(SockInfo s, ParamValue.SockAddr user, boolean inbound) {
+        byte[] raddr;
+        int rport;
+        byte[] laddr = s.local();
+        int lport = s.localPort();
+        if (user != null) {
+            if (user.family() != s.family()) {
+                return null;
+            }
+            raddr = user.addr();
+            rport = user.port();
+        } else if (s.peerPort() != 0) {
+            raddr = s.peer();
+            rport = s.peerPort();
+        } else {
+            raddr = new byte[laddr.length];
+            rport = 0;
+            laddr = new byte[laddr.length];
+            lport = 0;
+        }
+        return inbound ? new ParamValue.SockTuple(s.family(), raddr, rport, laddr, lport, 0, 0, "").encode()
+                : new ParamValue.SockTuple(s.family(), laddr, lport, raddr, rport, 0, 0, "").encode();
+    }
 }

@@ -24,6 +24,27 @@ public final class SyscallConfig {
     static final int OUT_BUF = 5;
     static final int SOCKADDR = 6;
     static final int SOCKADDR_LEN = 7;
+    /**
+     * The fd whose socket endpoints to read from the kernel (1-based argument; 7: the return value), at the
+     * exit, or at the entry when {@link #AT_ENTRY} is set.
+     */
+    static final int SOCK_FD = 8;
+    static final int AT_ENTRY = 0x80;
+    /** Exit: the argument pointing to the int[2] pipe/pipe2 filled. */
+    static final int PIPE_FDS = 9;
+    /** Exit: the argument pointing to a socket address the kernel filled, and the one pointing to its length. */
+    static final int OUT_ADDR = 10;
+    static final int OUT_ADDRLEN = 11;
+    /** Entry: a struct user_msghdr whose buffers the caller hands in (sendmsg). */
+    static final int MSGHDR_IN = 12;
+    /** Exit: a struct user_msghdr the kernel filled (recvmsg). */
+    static final int MSGHDR_OUT = 13;
+    /** The exit needs the entry's arguments (kept in a map between the two). */
+    static final int KEEP_ARGS = 14;
+    /** Exit: read the process's memory counters (mmap, munmap). */
+    static final int MM = 15;
+    /** Bytes per syscall. */
+    static final int SIZE = 16;
 
     private SyscallConfig() {}
 
@@ -35,13 +56,13 @@ public final class SyscallConfig {
      *                carry the data; the others are reported as generic events
      */
     public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded) {
-        byte[] out = new byte[CaptureProbe.MAX_SYSCALLS * 8];
+        byte[] out = new byte[CaptureProbe.MAX_SYSCALLS * SIZE];
         for (var e : sigs.table().all().entrySet()) {
             int nr = e.getKey();
             if (nr < 0 || nr >= CaptureProbe.MAX_SYSCALLS || (traced != null && !traced.contains(nr))) {
                 continue;
             }
-            int base = nr * 8;
+            int base = nr * SIZE;
             out[base + TRACED] = 1;
             SyscallSignature sig = sigs.of(nr).orElse(null);
             if (sig == null || !decoded.test(sig.name())) {
@@ -76,13 +97,38 @@ public final class SyscallConfig {
                     case FD, FLAGS, MODE, PID, UID, GID, SIGNAL, POINTER, INTEGER -> { }
                 }
             }
+            // what the driver reads beyond the arguments' own memory (libs e5c53d64 driver/bpf/fillers.h):
+            // the socket behind an fd, the fds pipe wrote, the addresses and buffers behind a msghdr
+            switch (sig.name()) {
+                case "accept", "accept4" -> out[base + SOCK_FD] = 7;
+                case "connect", "recvfrom", "recvmsg" -> out[base + SOCK_FD] = 1;
+                case "sendto" -> out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
+                case "pipe", "pipe2" -> out[base + PIPE_FDS] = 1;
+                case "sendmsg" -> {
+                    out[base + MSGHDR_IN] = 2;
+                    out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
+                }
+                case "mmap", "munmap" -> out[base + MM] = 1;
+                default -> { }
+            }
+            if (sig.name().equals("recvfrom")) {
+                out[base + OUT_ADDR] = 5;
+                out[base + OUT_ADDRLEN] = 6;
+            }
+            if (sig.name().equals("recvmsg")) {
+                out[base + MSGHDR_OUT] = 2;
+            }
+            if (out[base + OUT_BUF] != 0 || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
+                    || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
+                out[base + KEEP_ARGS] = 1;
+            }
         }
         return out;
     }
 
     /** Whether a configuration array traces syscall {@code nr}. */
     static boolean traced(byte[] config, int nr) {
-        return nr >= 0 && nr < CaptureProbe.MAX_SYSCALLS && config[nr * 8 + TRACED] != 0;
+        return nr >= 0 && nr < CaptureProbe.MAX_SYSCALLS && config[nr * SIZE + TRACED] != 0;
     }
 
     /** Kinds that are read from user memory (for the Javadoc's account; used by tests). */

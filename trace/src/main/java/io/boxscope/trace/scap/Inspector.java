@@ -200,13 +200,24 @@ public final class Inspector {
             th.fdlimit = t.fdlimit();
             threads.put(t.tid(), th);
         }
+        // sinsp_thread_manager::fix_sockets_coming_from_proc (threadinfo.cpp): an IPv4 connection of the fd list
+        // whose source port is the port of an IPv4 server socket of any fd list is the server's end; sinsp
+        // turns it round (the client first) and names it so
+        java.util.Set<Integer> serverPorts = new java.util.HashSet<>();
+        for (List<FdInfo> list : tables.fds().values()) {
+            for (FdInfo f : list) {
+                if (f.type() == FdType.IPV4_SERVSOCK) {
+                    serverPorts.add(f.socket().sport());
+                }
+            }
+        }
         for (Map.Entry<Long, List<FdInfo>> e : tables.fds().entrySet()) {
             Thread t = threads.get(e.getKey());
             if (t == null) {
                 continue;
             }
             for (FdInfo f : e.getValue()) {
-                t.fds.put(f.fd(), fromTable(f));
+                t.fds.put(f.fd(), fromTable(f, serverPorts));
             }
         }
         interfaces = tables.interfaces();
@@ -214,8 +225,11 @@ public final class Inspector {
         tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
     }
 
-    private static Fd fromTable(FdInfo f) {
+    private static Fd fromTable(FdInfo f, java.util.Set<Integer> serverPorts) {
         FdInfo.SocketInfo s = f.socket();
+        if (f.type() == FdType.IPV4_SOCK && serverPorts.contains(s.sport())) {
+            s = new FdInfo.SocketInfo(s.dip(), s.dport(), s.sip(), s.sport(), s.l4proto(), s.unixSource(), s.unixDest());
+        }
         return switch (f.type()) {
             case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
                     0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()));
@@ -348,7 +362,9 @@ public final class Inspector {
                 long fd = num(e, "fd");
                 String name = resolvedName(t, e);
                 if (t != null && fd >= 0 && name != null) {
-                    t.fds.put(fd, new Fd(FdType.FILE_V2, name, 0));
+                    // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
+                    boolean dir = e.value("flags").orElse(null) instanceof ParamValue.Num f && (f.value() & (1 << 10)) != 0;
+                    t.fds.put(fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
                 }
             }
             case "socket" -> {

@@ -413,17 +413,17 @@ class LiveCaptureTest {
         var sigs = io.boxscope.bpf.syscalls.SyscallSignatures.current(Path.of("/sys"));
         SyscallTable t = sigs.table();
         byte[] c = SyscallConfig.build(sigs, null, n -> true);
-        int openat = t.number("openat") * 8;
+        int openat = t.number("openat") * SyscallConfig.SIZE;
         assertEquals(2, c[openat + SyscallConfig.STR_A]);
         assertEquals(0, c[openat + SyscallConfig.IN_BUF]);
-        int write = t.number("write") * 8;
+        int write = t.number("write") * SyscallConfig.SIZE;
         assertEquals(2, c[write + SyscallConfig.IN_BUF]);
         assertEquals(3, c[write + SyscallConfig.IN_LEN]);
         assertEquals(0, c[write + SyscallConfig.OUT_BUF]);
-        int read = t.number("read") * 8;
+        int read = t.number("read") * SyscallConfig.SIZE;
         assertEquals(2, c[read + SyscallConfig.OUT_BUF]);
         assertEquals(0, c[read + SyscallConfig.IN_BUF]);
-        int connect = t.number("connect") * 8;
+        int connect = t.number("connect") * SyscallConfig.SIZE;
         assertEquals(2, c[connect + SyscallConfig.SOCKADDR]);
         assertEquals(3, c[connect + SyscallConfig.SOCKADDR_LEN]);
         // a syscall set: only those traced; nothing read for syscalls not decoded
@@ -434,7 +434,7 @@ class LiveCaptureTest {
     }
 
     /** {@code events} written to {@code file} with the capture's tables. */
-    private static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
+    static Path written(Path file, LiveCapture cap, List<ScapEvent> events) throws Exception {
         try (ScapWriter w = ScapWriter.create(file, cap.tables(), false)) {
             for (ScapEvent e : events) {
                 w.write(e);
@@ -443,7 +443,7 @@ class LiveCaptureTest {
         return file;
     }
 
-    private static List<String> stripNum(List<String> lines) {
+    static List<String> stripNum(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
             out.add(l.substring(l.indexOf(' ') + 1));
@@ -452,12 +452,12 @@ class LiveCaptureTest {
     }
 
     /** Writes the capture's events to {@code file}: sysdig -r prints the lines the live capture printed. */
-    private static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
+    static void assertSysdigPrintsTheLiveLines(Path file, LiveCapture cap, Running r) throws Exception {
         assertEquals(stripNum(r.lines), stripNum(sysdig(written(file, cap, r.events))));
     }
 
     /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */
-    private static List<String> sysdig(Path file) throws Exception {
+    static List<String> sysdig(Path file) throws Exception {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {
             fail("sysdig is not installed: run scripts/setup-env (Debian package sysdig 0.29)");
