@@ -18,7 +18,9 @@ import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.live.KernelChisel;
 import io.boxscope.trace.live.LiveCapture;
+import io.boxscope.trace.chisel.TableChisel;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.CycleWriter;
 import io.boxscope.trace.scap.RotationNames;
@@ -107,6 +109,45 @@ final class TraceLiveCli {
         }, ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000);
     }
 
+    /** A live chisel that prints every interval (a table), shown without -w: a candidate for counting in the kernel. */
+    private static boolean chiselInterval(Request q) {
+        return q.write() == null && q.display().chisel() != null && q.display().chisel().liveIntervalNs() > 0;
+    }
+
+    private static boolean kernelChisel(Request q, PushDown.Split split) {
+        return chiselInterval(q) && KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count()) == null;
+    }
+
+    /** A table chisel counted in the kernel ({@link KernelChisel}): the same tables, every second and at the end. */
+    private static int countInKernel(PrintWriter out, PrintWriter err, Request q, KernelFilter kernel)
+            throws IOException, InterruptedException {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        try (StopSignals stop = StopSignals.install();
+             KernelChisel counts = KernelChisel.start(q.paths(), (TableChisel) q.display().chisel(), kernel)) {
+            if (q.verbose()) {
+                err.println("capturing: counting in the kernel; Ctrl-C ends");
+                err.flush();
+            }
+            TraceDisplay display = new TraceDisplay(out, q.display(), q.json(), true, terminal);
+            long end = counts.run(display::tick, q.seconds() == null ? null : Duration.ofSeconds(q.seconds()), stop::requested);
+            display.end(end);
+            if (out.checkError()) {
+                return ExitCode.FAILURE;
+            }
+            KernelChisel.Summary s = counts.summary();
+            if (q.verbose() || s.skipped() > 0) {
+                err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(s.skipped()));
+            }
+            if (q.verbose()) {
+                err.println("Drops: none possible (counted in the kernel, nothing streamed)");
+                err.println("Events: counted in the kernel: " + s.enters() + " system call entries, " + s.exits()
+                        + " exits, " + s.procExits() + " process exits");
+            }
+            err.flush();
+        }
+        return ExitCode.OK;
+    }
+
     static int capture(PrintWriter out, PrintWriter err, Request q) throws IOException, InterruptedException {
         if (q.count() != null && q.count() < 0) {
             throw new UsageException("-n takes a non-negative number of events");
@@ -125,13 +166,16 @@ final class TraceLiveCli {
         }
         List<String> problems = new ArrayList<>();
         KernelFilter kernel = KernelFilter.ANY;
+        PushDown.Split split = null;
         if (q.filter() != null) {
-            PushDown.Split split = PushDown.split(q.filter(), SyscallTable.current(), EventTable.sysdig(),
+            split = PushDown.split(q.filter(), SyscallTable.current(), EventTable.sysdig(),
                     new TraceFilterCli.LazyContainers(q.paths(), problems));
             kernel = split.kernel();
             if (q.verbose()) {
                 err.print(Text.safeLines(split.describe()));
-                err.println("user space (Java) evaluates the whole filter again on what the kernel passes");
+                if (!kernelChisel(q, split)) {
+                    err.println("user space (Java) evaluates the whole filter again on what the kernel passes");
+                }
             }
         } else if (q.verbose()) {
             err.println("filter: (none): the kernel passes every event");
@@ -148,6 +192,17 @@ final class TraceLiveCli {
         }
         if (q.count() != null && q.count() == 0) {
             return ExitCode.OK;
+        }
+        if (chiselInterval(q)) {
+            String why = KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count());
+            if (q.verbose()) {
+                err.println("chisel " + q.display().chisel().info().name() + ": " + (why == null
+                        ? "counted in the kernel (per-CPU BPF counters by syscall, read every second; no event is streamed)"
+                        : "runs on the event stream in Java: " + Text.safe(why)));
+            }
+            if (why == null) {
+                return countInKernel(out, err, q, kernel);
+            }
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
              CycleWriter writer = q.write() == null ? null : writer(q, cap)) {

@@ -85,19 +85,56 @@ class TraceLiveChiselTest {
         return v.endsWith("B") ? Long.parseLong(v.substring(0, v.length() - 1)) : Long.parseLong(v);
     }
 
+    /** A filter term only Java decides, true for every event: keeps topscalls on the event stream. */
+    private static final String ON_THE_STREAM = "evt.num>0 and";
+
     @Test
     void topscallsCountsEveryCallOfTheChildAcrossItsIntervals() throws Exception {
-        Run r = live("-v", "-c", "topscalls");
+        Run r = live("-v", "-c", "topscalls", ON_THE_STREAM);
         assertTrue(r.cli().out().startsWith("# Calls             Syscall"), r.cli().out());
+        assertTrue(r.cli().err().contains("chisel topscalls: runs on the event stream in Java: the filter has a part only Java"
+                + " can decide"), r.cli().err());
         // -v: the drops per CPU and the counts at exit, always
         assertTrue(r.cli().err().lines().anyMatch(l -> l.matches("Drops: total=\\d+( cpu\\d+=\\d+)+")), r.cli().err());
         assertTrue(r.cli().err().contains("Events: "), r.cli().err());
-        assertEquals(2L * GETPIDS, sums(r.cli().out()).get("getpid"), r.cli().out());
+        assertEquals(2L * GETPIDS, sums(r.cli().out()).get("getpid"), r.cli().out() + r.cli().err());
+    }
+
+    /**
+     * proc.pid=N alone is decided by the kernel: topscalls counts there and prints what the stream prints for
+     * the same workload (the child's getpid calls, its one write, its exit_group entry and its procexit).
+     */
+    @Test
+    void topscallsCountedInTheKernelPrintsWhatTheStreamPrints() throws Exception {
+        Run kernel = live("-v", "-c", "topscalls");
+        assertTrue(kernel.cli().err().contains("chisel topscalls: counted in the kernel"), kernel.cli().err());
+        assertTrue(kernel.cli().err().contains("Events: counted in the kernel: "), kernel.cli().err());
+        assertTrue(kernel.cli().out().startsWith("# Calls             Syscall"), kernel.cli().out());
+        Run stream = live("-c", "topscalls", ON_THE_STREAM);
+        Map<String, Long> k = sums(kernel.cli().out());
+        Map<String, Long> s = sums(stream.cli().out());
+        assertEquals(2L * GETPIDS, k.get("getpid"), kernel.cli().out());
+        for (String type : List.of("getpid", "write", "exit_group", "procexit")) {
+            assertEquals(s.get(type), k.get(type), type + "\nkernel:\n" + kernel.cli().out() + "\nstream:\n" + stream.cli().out());
+        }
     }
 
     @Test
+    void topscallsTimeCountedInTheKernelShowsTheCallsTime() throws Exception {
+        Run r = live("-v", "-c", "topscalls_time");
+        assertTrue(r.cli().err().contains("chisel topscalls_time: counted in the kernel"), r.cli().err());
+        assertTrue(r.cli().out().startsWith("Time                Syscall"), r.cli().out());
+        assertTrue(r.cli().out().lines().anyMatch(l -> l.matches("\\d+(\\.\\d+)?(ns|us|ms|s) +getpid")), r.cli().out());
+    }
+
+    /** The same JSON whether counted in the kernel (proc.pid alone) or on the stream. */
+    @Test
     void topscallsJsonPrintsEveryIntervalAndTheEnd() throws Exception {
-        Run r = live("-j", "-c", "topscalls");
+        topscallsJson(live("-j", "-c", "topscalls"));
+        topscallsJson(live("-j", "-c", "topscalls", ON_THE_STREAM));
+    }
+
+    private static void topscallsJson(Run r) {
         long getpids = 0;
         int objects = 0;
         StringBuilder one = new StringBuilder();

@@ -18,14 +18,12 @@ import java.util.function.Consumer;
  *
  * <p><b>Aggregation in the kernel.</b> A chisel whose result is a table of sums by key is a
  * {@link TableChisel}: its {@link TableChisel#spec()} names the key fields, the value field and the
- * filter, and its state is nothing but a map from keys to sums, fed through {@link TableChisel#add}. When
- * every key field and the value are ones the kernel knows at the syscall (evt.type, proc.pid, proc.name,
- * thread.tid, container id by cgroup, evt.rawres, evt.count, evt.latency) and the filter pushes down
- * whole ({@link io.boxscope.trace.filter.PushDown}), a live capture can count in a BPF hash map keyed
- * like the table and call {@link TableChisel#add} with the map's totals at each interval instead of
- * streaming events; the rendering, top N and units stay the same, so the output cannot differ from the
- * streamed computation. Chisels that need the fd table or buffers (fd.name keys, spy_file) run on the
- * stream.
+ * filter, and its state is nothing but a map from keys to sums, fed through {@link TableChisel#add}. On a
+ * live capture, the tables keyed by {@code evt.type} alone (topscalls, topscalls_time) are counted in the
+ * kernel when the filter pushes down whole ({@link io.boxscope.trace.live.KernelChisel}), which calls
+ * {@link TableChisel#add} with the counters' growth every second instead of streaming events; the
+ * rendering, top N and units stay the same. Chisels keyed by process, file or container, or that need the
+ * fd table or buffers, run on the stream.
  */
 public interface Chisel {
     /** What the chisel is (name, category, descriptions, arguments). */

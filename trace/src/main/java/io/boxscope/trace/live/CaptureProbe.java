@@ -50,14 +50,14 @@ public final class CaptureProbe implements AutoCloseable {
     /** Syscall numbers handled (x86_64 and aarch64 stay below 1024). */
     public static final int MAX_SYSCALLS = 1024;
     private static final int CGROUP_LEVELS = 16;
-    private static final int MAX_INFLIGHT = 65536;
+    static final int MAX_INFLIGHT = 65536;
     private static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
     private static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
     static final int VALUE_SIZE = OFF_AFTER_BLOB + SOCKADDR_MAX;
 
     // stack slots (negative offsets from R10)
     private static final int S_OFF = -8;
-    private static final int S_KEY = -16;
+    static final int S_KEY = -16;
     private static final int S_CFG = -96;    // 16 bytes: -96 .. -81
     private static final int S_SRC = -104;   // an address to read from
     private static final int S_FD = -112;    // a file descriptor to look up
@@ -92,18 +92,11 @@ public final class CaptureProbe implements AutoCloseable {
             procDrops = own(new DropCounter("trace_pdrops"));
             int cpus = io.boxscope.bpf.sys.Cpus.possible();
             BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
-            BpfMap config = own(BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, SyscallConfig.SIZE, MAX_SYSCALLS)));
-            for (int nr = 0; nr < MAX_SYSCALLS; nr++) {
-                byte[] v = new byte[SyscallConfig.SIZE];
-                System.arraycopy(o.syscallConfig(), nr * SyscallConfig.SIZE, v, 0, SyscallConfig.SIZE);
-                if (v[0] != 0) {
-                    config.update(le32(nr), v, BpfMap.ANY);
-                }
-            }
+            BpfMap config = configMap(o.syscallConfig(), resources);
             BpfMap inflight = own(BpfMap.create(MapSpec.of("trace_inflight", MapType.LRU_HASH, 4, 48, MAX_INFLIGHT)));
             Maps m = new Maps(ring, drops, scratch, config, inflight,
-                    set(o.filter().pids(), "trace_pids", 4), set(o.filter().tids(), "trace_tids", 4),
-                    set(o.filter().cgroupIds(), "trace_cgroups", 8));
+                    set(o.filter().pids(), "trace_pids", 4, resources), set(o.filter().tids(), "trace_tids", 4, resources),
+                    set(o.filter().cgroupIds(), "trace_cgroups", 8, resources));
             Program enter = own(Program.load(ProgramSpec.of("trace_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m))));
             Program exit = own(Program.load(ProgramSpec.of("trace_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m))));
             Maps pm = new Maps(ring, procDrops, scratch, config, inflight, m.pids(), m.tids(), m.cgroups());
@@ -123,14 +116,31 @@ public final class CaptureProbe implements AutoCloseable {
         }
     }
 
-    private record Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
+    /** The maps the programs use; the ones a program does not need may be null (the pid, tid and cgroup sets: no check). */
+    record Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
                         BpfMap pids, BpfMap tids, BpfMap cgroups) {}
 
-    private BpfMap set(java.util.Set<Long> values, String name, int keySize) {
+    /** The per-syscall configuration array ({@link SyscallConfig}), owned by {@code owner}. */
+    static BpfMap configMap(byte[] syscallConfig, List<AutoCloseable> owner) {
+        BpfMap config = BpfMap.create(MapSpec.of("trace_sysconf", MapType.ARRAY, 4, SyscallConfig.SIZE, MAX_SYSCALLS));
+        owner.add(config);
+        for (int nr = 0; nr < MAX_SYSCALLS; nr++) {
+            byte[] v = new byte[SyscallConfig.SIZE];
+            System.arraycopy(syscallConfig, nr * SyscallConfig.SIZE, v, 0, SyscallConfig.SIZE);
+            if (v[0] != 0) {
+                config.update(le32(nr), v, BpfMap.ANY);
+            }
+        }
+        return config;
+    }
+
+    /** A hash set of {@code values} (null: no set, the check is skipped). */
+    static BpfMap set(java.util.Set<Long> values, String name, int keySize, List<AutoCloseable> owner) {
         if (values == null) {
             return null;
         }
-        BpfMap m = own(BpfMap.create(MapSpec.of(name, MapType.HASH, keySize, 1, Math.max(1, values.size()))));
+        BpfMap m = BpfMap.create(MapSpec.of(name, MapType.HASH, keySize, 1, Math.max(1, values.size())));
+        owner.add(m);
         for (long v : values) {
             m.update(keySize == 4 ? le32((int) v) : le64(v), new byte[] {1}, BpfMap.ANY);
         }
@@ -198,8 +208,13 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** Common prologue: R6 = ctx, R7 = pid_tgid; skips the tracer itself and what the sets exclude. */
     private static void prologue(Asm a, Options o, Maps m, Label out, boolean filter) {
+        prologue(a, o.selfPid(), m, out, filter);
+    }
+
+    /** The prologue for any program of the capture's filter (also {@link CountProbe}'s). */
+    static void prologue(Asm a, long selfPid, Maps m, Label out, boolean filter) {
         a.mov(Reg.R6, Reg.R1).call(Helper.GET_CURRENT_PID_TGID).mov(Reg.R7, Reg.R0)
-                .mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).jmp32(JmpOp.JEQ, Reg.R1, (int) o.selfPid(), out);
+                .mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).jmp32(JmpOp.JEQ, Reg.R1, (int) selfPid, out);
         if (!filter) {
             return;
         }
@@ -227,13 +242,13 @@ public final class CaptureProbe implements AutoCloseable {
         }
     }
 
-    private static void lookupOrOut(Asm a, BpfMap map, int keySlot, Label out) {
+    static void lookupOrOut(Asm a, BpfMap map, int keySlot, Label out) {
         a.ldMapFd(Reg.R1, map.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, keySlot)
                 .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, out);
     }
 
     /** R8 holds the syscall number: copies its configuration to S_CFG, or jumps out when not traced. */
-    private static void config(Asm a, Maps m, Label out) {
+    static void config(Asm a, Maps m, Label out) {
         a.jmp(JmpOp.JSLT, Reg.R8, 0, out).jmp(JmpOp.JGT, Reg.R8, MAX_SYSCALLS - 1, out)
                 .stx(Size.W, Reg.R10, S_KEY, Reg.R8);
         lookupOrOut(a, m.config(), S_KEY, out);
@@ -657,7 +672,7 @@ public final class CaptureProbe implements AutoCloseable {
         resources.clear();
     }
 
-    private static void closeQuietly(AutoCloseable r) {
+    static void closeQuietly(AutoCloseable r) {
         try {
             r.close();
         } catch (Exception e) {

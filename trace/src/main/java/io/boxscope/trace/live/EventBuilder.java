@@ -89,6 +89,17 @@ public final class EventBuilder {
         };
     }
 
+    /**
+     * The {@code evt.type} of the events of system call {@code nr} (its entry's and its exit's are the same
+     * name), as {@link #events} names them: what a chisel counted in the kernel by syscall number shows.
+     * Needs no thread table.
+     */
+    public String typeName(int nr) {
+        byte[] none = new byte[0];
+        RawRecord r = new RawRecord(RawRecord.ENTER, 0, 0, 0, 0, nr, 0, new long[6], none, none, none, none);
+        return io.boxscope.trace.scap.EventFormatter.typeName(enter(r, 0));
+    }
+
     private String name(RawRecord r) {
         return syscalls.name(r.id());
     }

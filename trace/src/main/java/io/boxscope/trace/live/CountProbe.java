@@ -1,0 +1,207 @@
+package io.boxscope.trace.live;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.Insn;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.bpf.link.Attach;
+import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.map.CounterDeltas;
+import io.boxscope.bpf.map.MapSpec;
+import io.boxscope.bpf.map.MapType;
+import io.boxscope.bpf.prog.Program;
+import io.boxscope.bpf.prog.ProgramInfo;
+import io.boxscope.bpf.prog.ProgramSpec;
+import io.boxscope.bpf.prog.ProgramType;
+import io.boxscope.trace.filter.KernelFilter;
+
+/**
+ * The kernel side of a table chisel counted in the kernel ({@link KernelChisel}): the same raw tracepoints
+ * {@code sys_enter} and {@code sys_exit} as {@link CaptureProbe}, behind the same checks (the tracer itself,
+ * the pid, tid and cgroup sets, the syscall set of the configuration array, failed-only), but instead of a
+ * record in a ring each event adds 1 to a per-CPU counter of its syscall number: one for entries, one for
+ * exits, and, when asked, the exit's latency (enter to exit, from a per-thread start time kept in a hash
+ * map at entry, as bpftrace's and BCC's syscount keep theirs) to a third. {@code sched_process_exit} counts
+ * procexit events in one more slot when the filter lets them through. Nothing is streamed, so nothing can
+ * be dropped; {@link CounterDeltas} reads the counters every interval without resetting them.
+ *
+ * <p>Per-CPU values need no atomic add: a raw tracepoint program runs with migration disabled and is not
+ * re-entered on its CPU (a nested run is skipped and counted, {@link #skipped}).
+ */
+public final class CountProbe implements AutoCloseable {
+    /** The counter slot of procexit events (syscall numbers stay below {@link CaptureProbe#MAX_SYSCALLS}). */
+    public static final int PROCEXIT_SLOT = CaptureProbe.MAX_SYSCALLS;
+    /** Counters per slot: entries, exits, latency of exits (ns). */
+    static final int COUNTERS = 3;
+    private static final int S_START = -64; // 16 bytes: start time, syscall number
+    private static final int S_TID = -72;
+    private static final int S_LAT = -80;
+
+    /**
+     * What to count.
+     *
+     * @param failedOnly  count only exits that returned a negative value (no entries)
+     * @param procExits   count sched_process_exit too (procexit events)
+     * @param latency     keep start times and sum the exits' latencies
+     */
+    public record Options(KernelFilter filter, long selfPid, byte[] syscallConfig, int regsSyscallNr, boolean procExits,
+                          boolean latency) {}
+
+    /** One slot's totals since the probe was attached (or their growth, from {@link #next}). */
+    public record Counts(int slot, long enters, long exits, long latencyNs) {}
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final BpfMap counts;
+    private final CounterDeltas deltas;
+
+    public CountProbe(Options o) {
+        try {
+            counts = BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, PROCEXIT_SLOT + 1));
+            resources.add(counts);
+            BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
+            BpfMap start = null;
+            if (o.latency()) {
+                start = BpfMap.create(MapSpec.of("trace_start", MapType.LRU_HASH, 4, 16, CaptureProbe.MAX_INFLIGHT));
+                resources.add(start);
+            }
+            KernelFilter f = o.filter();
+            CaptureProbe.Maps m = new CaptureProbe.Maps(null, null, null, config, start,
+                    CaptureProbe.set(f.pids(), "trace_pids", 4, resources),
+                    CaptureProbe.set(f.tids(), "trace_tids", 4, resources),
+                    CaptureProbe.set(f.cgroupIds(), "trace_cgroups", 8, resources));
+            Program enter = own(Program.load(ProgramSpec.of("trace_cnt_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m, counts))));
+            Program exit = own(Program.load(ProgramSpec.of("trace_cnt_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m, counts))));
+            Program pexit = o.procExits()
+                    ? own(Program.load(ProgramSpec.of("trace_cnt_pexit", ProgramType.RAW_TRACEPOINT, procExitProgram(o, m, counts))))
+                    : null;
+            deltas = new CounterDeltas(counts, COUNTERS);
+            if (pexit != null) {
+                own(Attach.rawTracepoint(pexit, "sched_process_exit"));
+            }
+            own(Attach.rawTracepoint(exit, "sys_exit"));
+            own(Attach.rawTracepoint(enter, "sys_enter"));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T r) {
+        resources.add(r);
+        return r;
+    }
+
+    /** The slots whose counters grew since the previous call (since the attach, the first time). */
+    public List<Counts> next() {
+        List<Counts> out = new ArrayList<>();
+        for (BpfMap.Entry e : deltas.next()) {
+            MemorySegment k = MemorySegment.ofArray(e.key());
+            MemorySegment v = MemorySegment.ofArray(e.value());
+            out.add(new Counts(k.get(ValueLayout.JAVA_INT_UNALIGNED, 0), v.get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
+                    v.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), v.get(ValueLayout.JAVA_LONG_UNALIGNED, 16)));
+        }
+        return out;
+    }
+
+    /** Runs of the programs the kernel skipped (recursion): those events are not counted. */
+    public long skipped() {
+        List<Program> programs = new ArrayList<>();
+        for (AutoCloseable r : resources) {
+            if (r instanceof Program p) {
+                programs.add(p);
+            }
+        }
+        return ProgramInfo.skippedRuns(programs);
+    }
+
+    /** R0 = this CPU's counters of the slot in S_KEY (u32), or out. */
+    private static void slot(Asm a, BpfMap counts, Label out) {
+        CaptureProbe.lookupOrOut(a, counts, CaptureProbe.S_KEY, out);
+    }
+
+    /** Adds {@code src} to the u64 at R0 + off (this CPU's counters). */
+    private static void add(Asm a, int off, Reg src) {
+        a.ldx(Size.DW, Reg.R1, Reg.R0, off).add(Reg.R1, src).stx(Size.DW, Reg.R0, off, Reg.R1);
+    }
+
+    static List<Insn> enterProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        CaptureProbe.prologue(a, o.selfPid(), m, out, true);
+        a.ldx(Size.DW, Reg.R8, Reg.R6, 8); // ctx->args[1]: the syscall number
+        CaptureProbe.config(a, m, out);    // leaves the number in S_KEY
+        if (o.latency()) {
+            a.call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R10, S_START, Reg.R0).stx(Size.DW, Reg.R10, S_START + 8, Reg.R8)
+                    .stx(Size.W, Reg.R10, S_TID, Reg.R7)
+                    .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
+                    .mov(Reg.R3, Reg.R10).add(Reg.R3, S_START).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM);
+        }
+        if (!o.filter().failedOnly()) { // failed-only: entries are not events of the capture
+            slot(a, counts, out);
+            a.movImm(Reg.R2, 1);
+            add(a, 0, Reg.R2);
+        }
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        Label noStart = a.newLabel("no_start");
+        CaptureProbe.prologue(a, o.selfPid(), m, out, true);
+        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .ldx(Size.DW, Reg.R8, Reg.R10, CaptureProbe.S_KEY);
+        CaptureProbe.config(a, m, out);
+        a.st(Size.DW, Reg.R10, S_LAT, 0);
+        if (o.latency()) {
+            // the latency when this thread's entry into the same system call was seen (sysdig pairs an exit
+            // with the thread's last entry); the start is removed either way
+            a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
+                    .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
+                    .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, noStart)
+                    .ldx(Size.DW, Reg.R1, Reg.R0, 8).jmp(JmpOp.JNE, Reg.R1, Reg.R8, noStart)
+                    .ldx(Size.DW, Reg.R9, Reg.R0, 0)
+                    .call(Helper.KTIME_GET_NS).sub(Reg.R0, Reg.R9).stx(Size.DW, Reg.R10, S_LAT, Reg.R0)
+                    .bind(noStart)
+                    .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM);
+        }
+        if (o.filter().failedOnly()) {
+            a.ldx(Size.DW, Reg.R1, Reg.R6, 8).jmp(JmpOp.JSGE, Reg.R1, 0, out); // ctx->args[1]: the return value
+        }
+        slot(a, counts, out);
+        a.movImm(Reg.R2, 1);
+        add(a, 8, Reg.R2);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, S_LAT);
+        add(a, 16, Reg.R2);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    static List<Insn> procExitProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {
+        Asm a = new Asm();
+        Label out = a.newLabel("out");
+        CaptureProbe.prologue(a, o.selfPid(), m, out, true);
+        a.st(Size.W, Reg.R10, CaptureProbe.S_KEY, PROCEXIT_SLOT);
+        slot(a, counts, out);
+        a.movImm(Reg.R2, 1);
+        add(a, 0, Reg.R2);
+        a.bind(out).movImm(Reg.R0, 0).exit();
+        return a.build();
+    }
+
+    /** Detaches first (links were created last), then programs, then maps. */
+    @Override
+    public void close() {
+        resources.reversed().forEach(CaptureProbe::closeQuietly);
+        resources.clear();
+    }
+}

@@ -1,0 +1,161 @@
+package io.boxscope.trace.live;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.PtRegs;
+import io.boxscope.bpf.sys.Arch;
+import io.boxscope.bpf.syscalls.SyscallSignatures;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.TableChisel;
+import io.boxscope.trace.filter.KernelFilter;
+import io.boxscope.trace.filter.PushDown;
+
+/**
+ * A live table chisel counted in the kernel: topscalls and topscalls_time, whose only key is
+ * {@code evt.type} and whose value is {@code evt.count} or {@code evt.latency}, both known at the system
+ * call. When the user's filter is decided whole by the kernel ({@link PushDown}: pid, tid, syscall set,
+ * failed-only; nothing left for Java), {@link CountProbe} counts every event of the capture by syscall
+ * number in per-CPU counters instead of streaming it, and {@link #run} hands the growth of each counter to
+ * {@link TableChisel#add} under the event type the streamed capture would give it
+ * ({@link EventBuilder#typeName}), once a second, so the chisel prints the same tables, top N, units and
+ * JSON as on the event stream. Counting both entries and exits, as sysdig's chisels count both events,
+ * gives the same figures as the stream, also for calls that were under way when the capture started.
+ *
+ * <p>Everything else runs on the stream ({@link #whyNot} says why): other keys (proc.name, fd.name,
+ * container.name with -pc) need the thread, fd or container tables in Java; a filter with a part Java must
+ * decide needs each event; {@code -n} counts events one by one. Container filters stay on the stream:
+ * PushDown leaves them to Java too (a container of the same name may start later).
+ */
+public final class KernelChisel implements AutoCloseable {
+    private final TableChisel chisel;
+    private final CountProbe probe;
+    private final String[] names;
+    private final boolean latency;
+    private final long epochOffset;
+    private long enters;
+    private long exits;
+    private long procExits;
+
+    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, long epochOffset) {
+        this.chisel = chisel;
+        this.probe = probe;
+        this.names = names;
+        this.latency = latency;
+        this.epochOffset = epochOffset;
+    }
+
+    /**
+     * Why {@code chisel} cannot be counted in the kernel with this filter, or null when it can.
+     *
+     * @param split     the filter's push-down, or null without a filter
+     * @param maxEvents -n (0: none)
+     */
+    public static String whyNot(Chisel chisel, PushDown.Split split, long maxEvents) {
+        if (!(chisel instanceof TableChisel t)) {
+            return "chisel " + chisel.info().name() + " is not a table of sums";
+        }
+        TableChisel.Spec s = t.spec();
+        if (!s.keys().equals(List.of("evt.type"))) {
+            return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, the one key counted in the kernel";
+        }
+        if (!s.value().equals("evt.count") && !s.value().equals("evt.latency")) {
+            return "its value " + s.value() + " is not evt.count or evt.latency";
+        }
+        if (!s.filter().isEmpty() && !s.filter().equals("evt.type!=switch")) {
+            return "its own filter (" + s.filter() + ") needs each event";
+        }
+        if (maxEvents > 0) {
+            return "-n counts the events one by one";
+        }
+        if (split != null && split.javaEvaluates()) {
+            return "the filter has a part only Java can decide";
+        }
+        return null;
+    }
+
+    /** Loads and attaches the counting programs with the kernel part of the filter (the whole filter). */
+    public static KernelChisel start(HostPaths paths, TableChisel chisel, KernelFilter k) throws IOException {
+        Arch arch = Arch.current();
+        SyscallSignatures sigs = SyscallSignatures.current(paths.sysRoot());
+        Btf btf = Btf.vmlinux(paths.sysRoot());
+        int nrOff = PtRegs.of(btf, arch).syscallNr();
+        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
+        boolean latency = chisel.spec().value().equals("evt.latency");
+        // procexit events are kept by a filter without an event-type set or one naming procexit; never failed
+        boolean procExits = !latency && !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procexit"));
+        EventBuilder names = new EventBuilder(sigs.table(), OpenFlags.of(arch), null, 0);
+        String[] byNr = new String[CaptureProbe.MAX_SYSCALLS];
+        for (int nr = 0; nr < byNr.length; nr++) {
+            if (SyscallConfig.traced(config, nr)) {
+                byNr[nr] = names.typeName(nr);
+            }
+        }
+        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff, procExits, latency));
+        Instant now = Instant.now();
+        long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        return new KernelChisel(chisel, probe, byNr, latency, epochOffset);
+    }
+
+    /**
+     * Counts until {@code stop} says so or {@code duration} (null: none) has passed, checking every 10 ms;
+     * right after each second of the wall clock ends, adds the counters' growth to the chisel and calls
+     * {@code tick} with the time (ns since the epoch), where the display prints the interval's table as it
+     * does on the stream. Returns the end time, after adding what was counted up to it.
+     */
+    public long run(LongConsumer tick, Duration duration, BooleanSupplier stop) throws InterruptedException {
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        tick.accept(now());
+        while (!stop.getAsBoolean() && System.nanoTime() < deadline) {
+            long now = now();
+            long nextSecond = now - Math.floorMod(now, 1_000_000_000L) + 1_000_000_000L;
+            long waitNs = Math.min(nextSecond - now, 10_000_000L);
+            Thread.sleep(waitNs / 1_000_000L, (int) (waitNs % 1_000_000L));
+            long after = now();
+            if (after >= nextSecond) {
+                feed();
+                tick.accept(after);
+            }
+        }
+        feed();
+        return now();
+    }
+
+    private long now() {
+        return System.nanoTime() + epochOffset;
+    }
+
+    /** Adds the counters' growth since the last call to the chisel. */
+    private void feed() {
+        for (CountProbe.Counts c : probe.next()) {
+            enters += c.slot() == CountProbe.PROCEXIT_SLOT ? 0 : c.enters();
+            exits += c.exits();
+            procExits += c.slot() == CountProbe.PROCEXIT_SLOT ? c.enters() : 0;
+            String type = c.slot() == CountProbe.PROCEXIT_SLOT ? "procexit" : c.slot() < names.length ? names[c.slot()] : null;
+            if (type == null) {
+                continue; // a slot the configuration does not trace stays at zero
+            }
+            long value = latency ? c.latencyNs() : c.enters() + c.exits();
+            if (value > 0) {
+                chisel.add(List.of(type), value);
+            }
+        }
+    }
+
+    /** What was counted: system call entries and exits, process exits, runs the kernel skipped. */
+    public record Summary(long enters, long exits, long procExits, long skipped) {}
+
+    public Summary summary() {
+        return new Summary(enters, exits, procExits, probe.skipped());
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+}

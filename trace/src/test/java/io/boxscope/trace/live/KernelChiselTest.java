@@ -1,0 +1,188 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.trace.chisel.Chisels;
+import io.boxscope.trace.chisel.TableChisel;
+import io.boxscope.trace.filter.ContainerResolver;
+import io.boxscope.trace.filter.EventTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.filter.ServiceNames;
+import org.junit.jupiter.api.Test;
+
+/**
+ * topscalls and topscalls_time counted in the kernel ({@link KernelChisel}), on a perl child that waits for a
+ * line on stdin, then makes a known number of getpid calls (syscall(NR), NR as strace -n reports it) and
+ * opens of a missing path. Oracles: those numbers (an enter and an exit event per call, as sysdig's
+ * topscalls counts them) and the streamed capture ({@link LiveCapture}) of the same child at the same time.
+ */
+@KernelTest
+class KernelChiselTest {
+    private static PushDown.Split split(String filter) {
+        return PushDown.split(Filter.compile(filter, ServiceNames.none()), SyscallTable.current(), EventTable.sysdig(),
+                ContainerResolver.NONE);
+    }
+
+    private static TableChisel chisel(String name) {
+        return (TableChisel) Chisels.create(name, List.of(), false);
+    }
+
+    private static Map<String, Long> rows(TableChisel c) {
+        Map<String, Long> m = new HashMap<>();
+        c.rows().forEach(e -> m.put(String.join(",", e.getKey()), e.getValue()));
+        return m;
+    }
+
+    /** Runs {@code body} while a KernelChisel counts on its own thread; the chisel is fed, never reset. */
+    private static KernelChisel.Summary count(TableChisel c, PushDown.Split s, Process child, Runnable whileCounting)
+            throws Exception {
+        AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+        Throwable[] failure = {null};
+        try (KernelChisel k = KernelChisel.start(HostPaths.DEFAULT, c, s.kernel())) {
+            Thread t = new Thread(() -> {
+                try {
+                    k.run(now -> { }, null, () -> System.nanoTime() > stopAt.get());
+                } catch (Throwable x) {
+                    failure[0] = x;
+                }
+            });
+            t.start();
+            whileCounting.run();
+            try (OutputStream in = child.getOutputStream()) {
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
+            assertEquals(0, child.exitValue(), new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            stopAt.set(System.nanoTime());
+            t.join(60_000);
+            if (failure[0] != null) {
+                fail(failure[0]);
+            }
+            return k.summary();
+        }
+    }
+
+    private static Process perl(String body) throws Exception {
+        return new ProcessBuilder("perl", "-e", "my $go = <STDIN>; " + body + " exit 0;").start();
+    }
+
+    @Test
+    void topscallsCountsEveryCallOfAPidExactly() throws Exception {
+        int calls = 4321;
+        int getpid = LiveCaptureTest.getpidNumber();
+        Process child = perl("syscall(" + getpid + ") for 1.." + calls + ";");
+        try {
+            PushDown.Split s = split("proc.pid=" + child.pid());
+            assertNull(KernelChisel.whyNot(chisel("topscalls"), s, 0));
+            TableChisel c = chisel("topscalls");
+            KernelChisel.Summary sum = count(c, s, child, () -> { });
+            Map<String, Long> r = rows(c);
+            assertEquals(2L * calls, r.get("getpid"), r.toString());
+            assertEquals(1L, r.get("procexit"), r.toString()); // sched_process_exit, as the stream's procexit event
+            assertTrue(sum.enters() >= calls && sum.exits() >= calls, sum.toString());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void topscallsTimeSumsTheLatencyOfEachSyscall() throws Exception {
+        int getpid = LiveCaptureTest.getpidNumber();
+        Process child = perl("syscall(" + getpid + ") for 1..1000; select(undef, undef, undef, 0.3);");
+        try {
+            TableChisel c = chisel("topscalls_time");
+            count(c, split("proc.pid=" + child.pid()), child, () -> { });
+            Map<String, Long> r = rows(c);
+            assertTrue(r.getOrDefault("getpid", 0L) > 0, r.toString());
+            // the 0.3 s select is one call: its latency is at least that long
+            long select = r.getOrDefault("select", 0L) + r.getOrDefault("pselect6", 0L);
+            assertTrue(select >= 300_000_000L, r.toString());
+            assertTrue(!r.containsKey("procexit"), "procexit has no latency: " + r);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** Failed-only in the kernel: only the failed exits count (the stream gets no entries either). */
+    @Test
+    void failedOnlyCountsTheFailedExits() throws Exception {
+        int opens = 17;
+        Process child = perl("for (1.." + opens + ") { open(my $f, '<', '/nonexistent/boxscope-kchisel-"
+                + ProcessHandle.current().pid() + "'); } open(my $g, '<', '/etc/hostname') or die;");
+        try {
+            TableChisel c = chisel("topscalls");
+            count(c, split("proc.pid=" + child.pid() + " and evt.type=openat and evt.failed=true"), child, () -> { });
+            assertEquals(Map.of("openat", (long) opens), rows(c));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Overload: a loop far faster than a consumer reading a one-page ring. The streamed capture of the same
+     * child, at the same time, drops records (read + dropped = produced, counted); the kernel's counters
+     * have every call.
+     */
+    @Test
+    void underOverloadTheStreamDropsAndTheKernelCountsExactly() throws Exception {
+        int calls = 200_000;
+        int getpid = LiveCaptureTest.getpidNumber();
+        Process child = perl("syscall(" + getpid + ") for 1.." + calls + ";");
+        String filter = "proc.pid=" + child.pid() + " and evt.type=getpid";
+        PushDown.Split s = split(filter);
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT,
+                Filter.compile(filter, ServiceNames.none()), s.kernel(), LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
+            AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+            Throwable[] failure = {null};
+            Thread stream = new Thread(() -> {
+                try {
+                    cap.run((e, line, num) -> true, () -> System.nanoTime() > stopAt.get());
+                } catch (Throwable x) {
+                    failure[0] = x;
+                }
+            });
+            TableChisel c = chisel("topscalls");
+            count(c, s, child, stream::start);
+            stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
+            stream.join(60_000);
+            if (failure[0] != null) {
+                fail(failure[0]);
+            }
+            LiveCapture.Summary sum = cap.summary();
+            assertTrue(sum.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + sum);
+            assertEquals(2L * calls, sum.syscallRecords() + sum.syscallDrops(), sum.toString());
+            assertEquals(Map.of("getpid", 2L * calls), rows(c));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void whyNotSaysWhatKeepsAChiselOnTheStream() {
+        PushDown.Split pid = split("proc.pid=1");
+        assertNull(KernelChisel.whyNot(chisel("topscalls"), null, 0));
+        assertNull(KernelChisel.whyNot(chisel("topscalls_time"), pid, 0));
+        assertNull(KernelChisel.whyNot(chisel("topscalls"), split("proc.pid=1 and evt.type in (read, write) and evt.failed=true"), 0));
+        assertTrue(KernelChisel.whyNot(chisel("topscalls"), split("proc.name=nginx"), 0).contains("only Java"));
+        assertTrue(KernelChisel.whyNot(chisel("topscalls"), pid, 5).contains("-n"));
+        assertTrue(KernelChisel.whyNot(Chisels.create("topscalls", List.of(), true), pid, 0).contains("container.name"));
+        assertTrue(KernelChisel.whyNot(chisel("topfiles_bytes"), pid, 0).contains("fd.name"));
+        assertTrue(KernelChisel.whyNot(chisel("topprocs_errors"), pid, 0).contains("proc.name"));
+        assertTrue(KernelChisel.whyNot(Chisels.create("spy_file", List.of(), false), pid, 0).contains("not a table"));
+    }
+}
