@@ -27,9 +27,14 @@ final class NameIndex {
         heads = new int[cap];
         next = new int[count];
         byte[] a = buf.array();
-        // Insert in reverse so each chain lists ids in ascending order.
+        boolean little = buf.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        // Insert in reverse so each chain lists ids in ascending order. Runs once per type before the JIT has
+        // compiled anything: name_off is read from the array directly, not through a ByteBuffer call.
         for (int id = count - 1; id >= 1; id--) {
-            int off = buf.getInt(offsets[id]);
+            int i = offsets[id];
+            int off = little
+                    ? (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 | (a[i + 2] & 0xff) << 16 | a[i + 3] << 24
+                    : a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | (a[i + 3] & 0xff);
             if (off <= 0 || off >= strLen) {
                 continue;
             }

@@ -142,4 +142,52 @@ class BtfParseTest {
         ByteBuffer.wrap(vlen).order(ByteOrder.LITTLE_ENDIAN).putShort(24 + 16 + 4, (short) 0xffff); // type 2 (after the 16-byte INT) vlen
         assertThrows(BtfException.class, () -> Btf.parse(vlen));
     }
+
+    /** The parse loop sizes records by kind code; the sizes are btf.rst section 2.2's, written out here. */
+    @Test
+    void recordSizesByKindAreThoseOfTheBtfDocumentation() {
+        int vlen = 3;
+        java.util.Map<BtfKind, Integer> doc = new java.util.EnumMap<>(BtfKind.class);
+        doc.put(BtfKind.INT, 4);
+        doc.put(BtfKind.PTR, 0);
+        doc.put(BtfKind.ARRAY, 12);
+        doc.put(BtfKind.STRUCT, 36);
+        doc.put(BtfKind.UNION, 36);
+        doc.put(BtfKind.ENUM, 24);
+        doc.put(BtfKind.FWD, 0);
+        doc.put(BtfKind.TYPEDEF, 0);
+        doc.put(BtfKind.VOLATILE, 0);
+        doc.put(BtfKind.CONST, 0);
+        doc.put(BtfKind.RESTRICT, 0);
+        doc.put(BtfKind.FUNC, 0);
+        doc.put(BtfKind.FUNC_PROTO, 24);
+        doc.put(BtfKind.VAR, 4);
+        doc.put(BtfKind.DATASEC, 36);
+        doc.put(BtfKind.FLOAT, 0);
+        doc.put(BtfKind.DECL_TAG, 4);
+        doc.put(BtfKind.TYPE_TAG, 0);
+        doc.put(BtfKind.ENUM64, 36);
+        for (BtfKind k : BtfKind.values()) {
+            if (k != BtfKind.VOID) {
+                assertEquals(doc.get(k), Btf.extra(k.code(), vlen), k.name());
+            }
+        }
+        assertEquals(-1, Btf.extra(0, vlen), "code 0 has no record");
+        assertEquals(-1, Btf.extra(20, vlen), "a kind newer than this code");
+    }
+
+    /** A big-endian blob parses to the same types as its little-endian twin (the parse loop reads both orders). */
+    @Test
+    void bigEndianParsesLikeLittleEndian() throws Exception {
+        Builder le = sample();
+        Builder be = sample();
+        be.order = ByteOrder.BIG_ENDIAN;
+        Btf l = Btf.parse(le.bytes());
+        Btf b = Btf.parse(be.bytes());
+        assertEquals(l.typeCount(), b.typeCount());
+        for (int id = 0; id < l.typeCount(); id++) {
+            assertEquals(l.type(id), b.type(id), "type " + id);
+        }
+        assertEquals(l.findId("outer", BtfKind.STRUCT), b.findId("outer", BtfKind.STRUCT));
+    }
 }

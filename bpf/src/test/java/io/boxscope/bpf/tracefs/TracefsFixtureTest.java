@@ -49,6 +49,23 @@ class TracefsFixtureTest {
         assertEquals(fixture().events(), evs);
     }
 
+    /** One system's events, read by prefix, are exactly the whole list's events of that system (with and without available_events). */
+    @Test
+    void systemEventsAreTheWholeListsEventsOfThatSystem(@TempDir Path tmp) throws Exception {
+        copyTree(root(), tmp);
+        Files.delete(tmp.resolve("available_events"));
+        for (Tracefs t : List.of(fixture(), Tracefs.at(tmp))) {
+            for (String system : List.of("syscalls", "sched", "raw_syscalls", "ftrace", "sys", "nosuch")) {
+                assertEquals(t.events().stream().filter(e -> e.system().equals(system)).toList(), t.systemEvents(system), system);
+            }
+            assertEquals(List.of("sched:sched_process_exec", "sched:sched_switch", "sched:sched_wakeup"),
+                    t.systemEvents("sched").stream().map(TracepointId::toString).toList());
+        }
+        assertEquals(List.of(), fixture().systemEvents("sched_switch"), "an event name is not a system");
+        assertThrows(IllegalArgumentException.class, () -> fixture().systemEvents("../events"));
+        assertThrows(IllegalArgumentException.class, () -> fixture().systemEvents(""));
+    }
+
     @Test
     void sysEnterOpenat() throws Exception {
         EventFormat f = fixture().format(TracepointId.parse("syscalls:sys_enter_openat"));

@@ -67,4 +67,22 @@ class TracefsKernelTest {
         assertTrue(inDir > 100, "expected the syscall tracepoints in " + t.root());
         assertEquals(inDir, t.events("syscalls:sys_enter_*").size());
     }
+
+    /** On this kernel: every system's events read by prefix equal the whole list's events of that system. */
+    @Test
+    void systemEventsAgreeWithTheWholeList() throws Exception {
+        Requirements.requireTracefs();
+        Tracefs t = Tracefs.locate(Path.of("/sys"));
+        List<TracepointId> all = t.events();
+        java.util.Set<String> systems = new java.util.TreeSet<>();
+        all.forEach(e -> systems.add(e.system()));
+        assertTrue(systems.size() > 10, "systems: " + systems);
+        int seen = 0;
+        for (String system : systems) {
+            List<TracepointId> some = t.systemEvents(system);
+            assertEquals(all.stream().filter(e -> e.system().equals(system)).toList(), some, system);
+            seen += some.size();
+        }
+        assertEquals(all.size(), seen);
+    }
 }

@@ -19,6 +19,11 @@ public interface KernelInfo {
     /** Every tracepoint (tracefs {@code available_events}). */
     List<TracepointId> tracepoints() throws IOException;
 
+    /** The tracepoints of one system: {@link #tracepoints()} of that system (a live kernel reads only those). */
+    default List<TracepointId> tracepoints(String system) throws IOException {
+        return tracepoints().stream().filter(t -> t.system().equals(system)).toList();
+    }
+
     /** Whether {@code tp} is one of {@link #tracepoints()} (a live kernel answers without reading the list). */
     default boolean hasTracepoint(TracepointId tp) throws IOException {
         return tracepoints().contains(tp);

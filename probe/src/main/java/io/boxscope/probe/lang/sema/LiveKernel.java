@@ -68,6 +68,11 @@ public final class LiveKernel implements KernelInfo {
     }
 
     @Override
+    public synchronized List<TracepointId> tracepoints(String system) throws IOException {
+        return events != null ? KernelInfo.super.tracepoints(system) : tracefs().systemEvents(system);
+    }
+
+    @Override
     public synchronized boolean hasTracepoint(TracepointId tp) throws IOException {
         return events != null ? events.contains(tp) : tracefs().exists(tp);
     }

@@ -104,7 +104,10 @@ final class ProbeResolver {
             }
         }
         List<Attach> out = new ArrayList<>();
-        for (TracepointId tp : kernel.tracepoints()) {
+        // One named system (syscalls:sys_enter_*): only its tracepoints are read, not the whole list.
+        List<TracepointId> candidates = cat.isWildcard() || !validSystem(ap.parts().get(0))
+                ? kernel.tracepoints() : kernel.tracepoints(ap.parts().get(0));
+        for (TracepointId tp : candidates) {
             if (cat.matches(tp.system()) && ev.matches(tp.event())) {
                 out.add(new Attach(ProbeKind.TRACEPOINT, "tracepoint:" + tp.system() + ":" + tp.event(),
                         List.of(tp.system(), tp.event()), 0));
@@ -125,6 +128,10 @@ final class ProbeResolver {
                     hints.toArray(String[]::new));
         }
         return out;
+    }
+
+    private static boolean validSystem(String s) {
+        return !s.isEmpty() && !s.contains(":") && !s.contains("/");
     }
 
     private List<Attach> rawTracepoint(AttachPoint ap) throws IOException {
