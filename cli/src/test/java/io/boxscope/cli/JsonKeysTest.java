@@ -275,6 +275,13 @@ class JsonKeysTest {
                 // a refused connect was still attempted: the event is there
             }
         }, "tcpconnect", "--json", "-d", "2", "-p", self());
+        tool("tcpconnect", () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", 9), 1000);
+            } catch (java.io.IOException refused) {
+                // a refused connect was still attempted: it is counted
+            }
+        }, "tcpconnect", "-c", "--json", "-d", "2", "-p", self());
         tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
         tool("statsnoop", () -> run("/bin/ls", "/nonexistent-jsonkeys"), "statsnoop", "--json", "-d", "2", "-x");
         tool("tcplife", () -> {
