@@ -306,6 +306,29 @@ public abstract class CliCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Shows a stream's closing summary whose JSON form is several records (tcpconnect -c: one
+     * object per flow): with --json each element of the JSON view's list on its own line (NDJSON,
+     * like the records the stream printed before it), else its text view.
+     */
+    public final <R> void emitEach(R summary, View<R> view) {
+        if (global().json()) {
+            PrintWriter out = out();
+            if (!(view.json(summary) instanceof List<?> records)) {
+                throw new IllegalArgumentException("emitEach needs a view whose JSON form is a list");
+            }
+            for (Object r : records) {
+                out.print(Json.write(r));
+                out.print('\n');
+            }
+            out.flush();
+        } else {
+            view.text(summary, terminal());
+            out().flush();
+            err().flush();
+        }
+    }
+
     /** For a command that only groups subcommands: being run alone is a usage error. */
     protected final Integer requireSubcommand(String message) {
         throw new CommandLine.ParameterException(spec().commandLine(), message);

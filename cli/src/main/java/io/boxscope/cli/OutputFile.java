@@ -10,7 +10,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.boxscope.proc.Privileges;
 
 /**
  * A file the user asked for ({@code bench --save FILE}), written so that nobody else decides where
@@ -18,6 +21,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  * following a link), then renamed over FILE. rename(2) replaces a symbolic link at FILE instead of
  * writing through it, so a link planted in a shared directory (/tmp) cannot redirect the write to
  * a file of the link owner's choosing; and a reader never sees half a file.
+ *
+ * <p>Two kinds of FILE are written into instead, as the shell's {@code >} does: a device or FIFO
+ * ({@code /dev/null}, {@code /dev/full}, a named pipe), which a rename would replace by a regular
+ * file (as root, deleting the device node); and a symbolic link the kernel's {@code
+ * fs.protected_symlinks} rule would follow (fs/namei.c, {@code may_follow_link}): one outside a
+ * sticky world-writable directory, or owned by the writer or by the directory's owner, such as
+ * {@code /dev/stdout}. Only a link someone else planted in a directory like /tmp is replaced.
  */
 public final class OutputFile {
     private OutputFile() {}
@@ -27,6 +37,10 @@ public final class OutputFile {
         Path target = file.toAbsolutePath();
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new WriteException("cannot write " + file + ": it is a directory");
+        }
+        if (Files.isSymbolicLink(target) ? followed(target, Privileges.self().effectiveUid()) : isSpecial(target)) {
+            writeInto(file, target, text);
+            return;
         }
         Path dir = target.getParent();
         Path tmp;
@@ -57,6 +71,43 @@ public final class OutputFile {
             throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A device, FIFO or socket: it exists and is neither a regular file, a directory nor a link. */
+    static boolean isSpecial(Path p) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isOther();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Would the kernel follow {@code link} for a process of {@code uid} under {@code
+     * fs.protected_symlinks=1}? Yes unless its directory is sticky and world-writable and the link
+     * belongs neither to {@code uid} nor to the directory's owner (fs/namei.c, may_follow_link).
+     */
+    static boolean followed(Path link, int uid) throws IOException {
+        Path dir = link.getParent();
+        int dirMode = (Integer) Files.getAttribute(dir, "unix:mode");
+        boolean shared = (dirMode & 01002) == 01002; // S_ISVTX and S_IWOTH
+        int linkUid = (Integer) Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return !shared || linkUid == uid || linkUid == (Integer) Files.getAttribute(dir, "unix:uid");
+    }
+
+    /** Writes through {@code target} as {@code >} would: a device, a FIFO, or a link the user may follow. */
+    private static void writeInto(Path file, Path target, String text) throws IOException {
+        try {
+            Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (AccessDeniedException e) {
+            throw new WriteException("cannot write " + file + ": permission denied (check the permissions of the file it names)", e);
+        } catch (FileSystemException e) {
+            throw new WriteException("cannot write " + file + ": " + reason(e), e);
+        } catch (IOException e) {
+            throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

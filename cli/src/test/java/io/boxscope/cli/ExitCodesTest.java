@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Privileges;
 import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Requirements;
+import io.boxscope.testkit.Unprivileged;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,18 +89,60 @@ class ExitCodesTest {
         assertEquals(1, compare.err().lines().count(), compare.err());
     }
 
+    /** A link another user planted in a sticky world-writable directory (/tmp) is replaced, never written through. */
     @Test
-    void saveReplacesASymbolicLinkInsteadOfWritingThroughIt() throws Exception {
+    void saveReplacesALinkPlantedInASharedDirectory() throws Exception {
+        Requirements.requireRoot(); // the link must belong to another user: lchown
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
         Path victim = dir.resolve("victim");
         Files.writeString(victim, "precious\n");
-        Path link = Files.createSymbolicLink(dir.resolve("base.json"), victim);
+        Path link = Files.createSymbolicLink(shared.resolve("base.json"), victim);
+        Files.setAttribute(link, "unix:uid", Unprivileged.NOBODY, LinkOption.NOFOLLOW_LINKS);
+        assertFalse(OutputFile.followed(link, 0), "root would follow nobody's link in a sticky directory");
+        assertTrue(OutputFile.followed(link, Unprivileged.NOBODY), "its owner follows it");
         Cli r = Cli.run("bench", "cpu", "--events=5", "--time=0", "--save", link.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("precious\n", Files.readString(victim), "--save wrote through the link");
-        assertTrue(Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the link was not replaced");
+        assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link was not replaced");
         assertTrue(Json.parse(Files.readString(link)) instanceof Map, "--save did not write the result");
+        try (var s = Files.list(shared)) {
+            assertEquals(1, s.count(), "a temporary file was left behind");
+        }
+    }
+
+    /** A link of the user's own (as /dev/stdout is root's) is followed, as the shell's > follows it. */
+    @Test
+    void saveWritesThroughALinkTheKernelWouldFollow() throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path real = elsewhere.resolve("results.json");
+        Files.writeString(real, "old\n");
+        Path link = Files.createSymbolicLink(dir.resolve("base.json"), real);
+        Cli r = Cli.run("bench", "cpu", "--events=5", "--time=0", "--save", link.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isSymbolicLink(link), "--save replaced the user's own link by a file");
+        assertTrue(Json.parse(Files.readString(real)) instanceof Map, "--save did not write through the link");
+    }
+
+    /**
+     * A FIFO (like /dev/null or /dev/full, a file that is not a regular one) is written into: a
+     * rename would replace it by a regular file, and as root replace a device node in /dev.
+     */
+    @Test
+    void saveIntoAFifoWritesIntoTheFifo() throws Exception {
+        Path fifo = dir.resolve("results.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // O_RDWR: open(2) of a FIFO for reading and writing does not wait for a writer (fifo(7)).
+        try (FileChannel reader = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Cli r = Cli.run("bench", "cpu", "--events=5", "--time=0", "--save", fifo.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(OutputFile.isSpecial(fifo), "--save replaced the FIFO by a regular file");
+            ByteBuffer b = ByteBuffer.allocate(1 << 16); // the pipe's capacity: the whole result is in it
+            reader.read(b);
+            assertTrue(Json.parse(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8)) instanceof Map);
+        }
         try (var s = Files.list(dir)) {
-            assertEquals(2, s.count(), "a temporary file was left behind");
+            assertEquals(1, s.count(), "a temporary file was left behind");
         }
     }
 

@@ -133,6 +133,18 @@ class PrivilegeExitCodesTest {
         }
     }
 
+    /** The BPF commands outside ToolCommands.ALL: a probe program and a live trace, each one line, exit 3. */
+    @Test
+    void probeAndTraceWithoutPrivilegeAreExitThree() throws Exception {
+        for (String[] args : List.of(new String[] {"probe", "-e", "BEGIN { exit(); }"}, new String[] {"trace", "-M", "1"})) {
+            oneLine(asNobody(args), ExitCode.PRIVILEGE);
+            Unprivileged.Result root = asRootWithout(List.of("bpf", "perfmon", "sys_admin"), args);
+            oneLine(root, ExitCode.PRIVILEGE);
+            assertTrue(root.err().contains("grant CAP_BPF and CAP_PERFMON"), args[0] + ": " + root.err());
+            assertFalse(root.err().contains("run as root"), args[0] + ", to root: " + root.err());
+        }
+    }
+
     @Test
     void syscountWithoutPrivilegeIsExitThree() throws Exception {
         Unprivileged.Result nobody = asNobody("syscount", "-d", "1");

@@ -258,7 +258,7 @@ class PmapCommandLineLiveTest {
     /**
      * procps's UTF-8-locale line with what a terminal would act on replaced by '?', written out
      * here from the rules rather than taken from the code under test: ASCII controls; C2 80..9F
-     * (C1) and E2 80 A8/A9 (U+2028/9) as one '?'; every byte of an E0 80..9F or F0 80..8F
+     * (C1), E2 80 A8/A9 (U+2028/9) and the bidi controls E2 80 AA..AE, E2 81 A6..A9 as one '?'; every byte of an E0 80..9F or F0 80..8F
      * (overlong) form; inside any other multibyte sequence procps took whole, a byte from 0xC0.
      */
     static byte[] terminalSafe(byte[] line) {
@@ -274,7 +274,8 @@ class PmapCommandLineLiveTest {
             }
             int c1 = line[i + 1] & 0xff;
             if (n == 2 && c == 0xc2 && c1 >= 0x80 && c1 <= 0x9f
-                    || n == 3 && c == 0xe2 && c1 == 0x80 && ((line[i + 2] & 0xff) == 0xa8 || (line[i + 2] & 0xff) == 0xa9)) {
+                    || n == 3 && c == 0xe2 && c1 == 0x80 && (line[i + 2] & 0xff) >= 0xa8 && (line[i + 2] & 0xff) <= 0xae
+                    || n == 3 && c == 0xe2 && c1 == 0x81 && (line[i + 2] & 0xff) >= 0xa6 && (line[i + 2] & 0xff) <= 0xa9) {
                 out.write('?');
             } else if (n == 3 && c == 0xe0 && c1 >= 0x80 && c1 < 0xa0 || n == 4 && c == 0xf0 && c1 >= 0x80 && c1 < 0x90) {
                 out.writeBytes("????".substring(0, n).getBytes(StandardCharsets.US_ASCII));

@@ -76,6 +76,10 @@ class PmapCommandLineTest {
     void whatATerminalActsOnPrintsAsAQuestionMarkWhereProcpsPrintsItRaw() {
         assertEquals("613f62", utf8("61c29b6200"));              // U+009B, CSI
         assertEquals("613f623f63", utf8("61e280a862e280a96300")); // U+2028, U+2029
+        // the bidi controls reorder what follows on screen: U+202A, U+202E, U+2066, U+2069 ...
+        assertEquals("3f3f3f3f", utf8("e280aae280aee281a6e281a900"));
+        // ... their neighbours U+2027, U+202F, U+2065, U+206A print raw, as procps prints them
+        assertEquals("e280a7e280afe281a5e281aa", utf8("e280a7e280afe281a5e281aa00"));
         assertEquals("61e63f9b62", utf8("61e6c29b6200"));         // C2 would start a character: then 9B alone
         assertEquals("613f3f3f62", utf8("61e0829b6200"));         // overlong CSI
         assertEquals("613f3f3f3f62", utf8("61f08082bb6200"));     // overlong 4-byte form

@@ -90,7 +90,11 @@ final class ProbeRun {
         }
     }
 
-    /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
+    /**
+     * @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main)
+     * @throws BpfPermissionException when the kernel refuses a map, program or attachment (Main: exit 3
+     *         with advice from the uid and capabilities, or 1 when the capabilities are there)
+     */
     static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
         if ((o.program() == null) == (o.file() == null)) {
             throw new UsageException("give a program: -e PROGRAM or a FILE (not both)");
@@ -211,11 +215,11 @@ final class ProbeRun {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));
             return ExitCode.FAILURE;
         } catch (ProbeRunException e) {
+            if (e.getCause() instanceof BpfPermissionException b) {
+                throw b; // Main decides from the uid and capabilities whether a privilege is missing, and what to advise
+            }
             err.println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
-        } catch (BpfPermissionException e) {
-            err.println("boxscope: " + Text.safe(e.getMessage()));
-            return ExitCode.PRIVILEGE;
+            return ExitCode.FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.FAILURE;

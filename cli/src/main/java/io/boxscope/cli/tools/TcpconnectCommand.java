@@ -1,17 +1,20 @@
 package io.boxscope.cli.tools;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import io.boxscope.cli.Opt;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.cli.View;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
+import io.boxscope.tools.tcpconnect.ConnectCounts;
 import io.boxscope.tools.tcpconnect.ConnectEvent;
 import io.boxscope.tools.tcpconnect.Tcpconnect;
 
@@ -30,8 +33,37 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
     final Opt<Integer> uid = option(Integer.class, null, "-u", "--uid").label("UID").help("Process UID to trace");
     final Opt<Boolean> printUid = flag("-U", "--print-uid").help("Include UID on output");
 
-    /** -c: connects per (source, destination, port), in the order first seen. */
-    private final Map<List<String>, Long> counts = new LinkedHashMap<>();
+    /** -c: the library's counter, fed by {@link #show}. */
+    private final ConnectCounts.Counter counter = new ConnectCounts.Counter();
+
+    /**
+     * -c's view: libbpf-tools' table at the end (a blank line, then LADDR RADDR RPORT CONNECTS),
+     * or one JSON object per flow (NDJSON, like the events without -c).
+     */
+    static final View<ConnectCounts> COUNTS = new View<>() {
+        @Override
+        public void text(ConnectCounts counts, Terminal t) {
+            PrintWriter out = t.out();
+            out.printf(Locale.ROOT, "%n%-25s %-25s %-20s %-10s%n", "LADDR", "RADDR", "RPORT", "CONNECTS");
+            for (ConnectCounts.Flow f : counts.flows()) {
+                out.printf(Locale.ROOT, "%-25s %-25s %-20d %-10d%n", f.saddr(), f.daddr(), f.dport(), f.connects());
+            }
+        }
+
+        @Override
+        public Object json(ConnectCounts counts) {
+            List<Object> flows = new ArrayList<>();
+            for (ConnectCounts.Flow f : counts.flows()) {
+                Map<String, Object> o = Json.object();
+                o.put("laddr", f.saddr());
+                o.put("raddr", f.daddr());
+                o.put("rport", f.dport());
+                o.put("connects", f.connects());
+                flows.add(o);
+            }
+            return flows;
+        }
+    };
 
     public TcpconnectCommand() {
         super("tcpconnect", null, "Count/Trace active tcp connections (libbpf-tools tcpconnect, on the",
@@ -78,36 +110,17 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
     @Override
     protected boolean show(ConnectEvent e) {
         if (count.value()) {
-            counts.merge(List.of(e.saddr(), e.daddr(), Integer.toString(e.dport())), 1L, Long::sum);
+            counter.add(e);
             return false;
         }
         return true;
     }
 
-    /** -c: libbpf-tools' table at the end (a blank line, then LADDR RADDR RPORT CONNECTS), or one JSON object per flow. */
     @Override
-    protected void end(boolean json) {
-        if (!count.value()) {
-            return;
+    protected void end() {
+        if (count.value()) {
+            emitEach(counter.counts(), COUNTS);
         }
-        PrintWriter out = out();
-        if (!json) {
-            out.printf(Locale.ROOT, "%n%-25s %-25s %-20s %-10s%n", "LADDR", "RADDR", "RPORT", "CONNECTS");
-        }
-        for (Map.Entry<List<String>, Long> e : counts.entrySet()) {
-            List<String> k = e.getKey();
-            if (json) {
-                Map<String, Object> o = Json.object();
-                o.put("laddr", k.get(0));
-                o.put("raddr", k.get(1));
-                o.put("rport", Integer.parseInt(k.get(2)));
-                o.put("connects", e.getValue());
-                out.println(Json.write(o));
-            } else {
-                out.printf(Locale.ROOT, "%-25s %-25s %-20s %-10d%n", k.get(0), k.get(1), k.get(2), e.getValue());
-            }
-        }
-        out.flush();
     }
 
     @Override

@@ -141,7 +141,7 @@ public abstract class ToolCommand<E> extends CliCommand {
                             reportMapUpdatesFailed(out, err, failure);
                         }
                     });
-            end(g.json());
+            end();
             return ExitCode.OK;
         } catch (ProgramException | ProbeRunException | InterruptedException e) {
             return failed(name(), e, err);
@@ -200,8 +200,11 @@ public abstract class ToolCommand<E> extends CliCommand {
         return true;
     }
 
-    /** After the run, once everything is detached: a summary mode's output. */
-    protected void end(boolean json) {}
+    /**
+     * After the run, once everything is detached: a summary mode's output, through a view
+     * ({@link #emitEach} or {@link #emit}) like the events before it.
+     */
+    protected void end() {}
 
     /** -p and --pid (which must agree) and --container, resolved and checked. */
     protected final ToolTarget target(GlobalOptions g) throws IOException {

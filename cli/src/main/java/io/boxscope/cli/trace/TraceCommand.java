@@ -142,10 +142,16 @@ public final class TraceCommand extends CliCommand {
             if (checkFilter.value() != null || read.value() != null) {
                 throw new UsageException("-l lists fields: give it alone (not with --check-filter or -r)");
             }
-            return TraceFilterCli.listFields(out(), verbose.value(), g.json());
+            return show(new TraceFilterCli.FieldList(verbose.value()), TraceFilterCli.FIELDS);
         }
         if (checkFilter.value() != null) {
-            return TraceFilterCli.checkFilter(out(), err(), checkFilter.value(), g.paths(), g.json());
+            TraceFilterCli.FilterCheck check;
+            try {
+                check = TraceFilterCli.checkFilter(checkFilter.value(), g.paths());
+            } catch (FilterException e) {
+                return TraceFilterCli.printFilterError(err(), e);
+            }
+            return show(check, TraceFilterCli.CHECK);
         }
         List<String> words = filter.value();
         boolean container = "c".equals(print.value()) || "container".equals(print.value());

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.View;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.json.Json;
@@ -40,16 +42,26 @@ public final class TraceFilterCli {
         return ServiceNames.read(Path.of("/etc/services"));
     }
 
-    /** {@code trace -l} / {@code -lv}: sysdig's layout, or JSON. */
-    public static int listFields(PrintWriter out, boolean verbose, boolean json) {
-        if (json) {
-            out.println(Json.pretty(fieldsJson()));
-        } else {
-            out.print(FieldListing.text(verbose));
+    /**
+     * {@code trace -l} / {@code -lv}: what to list (the field table lives in the library's
+     * {@link Field} and {@link FieldListing}).
+     *
+     * @param verbose -lv: the text form adds each field's longer description
+     */
+    public record FieldList(boolean verbose) {}
+
+    /** {@code trace -l}'s view: sysdig's layout, or the classes and their fields as JSON. */
+    public static final View<FieldList> FIELDS = new View<>() {
+        @Override
+        public void text(FieldList list, Terminal t) {
+            t.out().print(FieldListing.text(list.verbose()));
         }
-        out.flush();
-        return ExitCode.OK;
-    }
+
+        @Override
+        public Object json(FieldList list) {
+            return fieldsJson();
+        }
+    };
 
     static Map<String, Object> fieldsJson() {
         List<Object> classes = new ArrayList<>();
@@ -103,28 +115,44 @@ public final class TraceFilterCli {
         return ExitCode.USAGE;
     }
 
-    /** {@code trace --check-filter FILTER}: exit 0 and the split, or exit 2 and the caret. */
-    public static int checkFilter(PrintWriter out, PrintWriter err, String text, HostPaths paths, boolean json) throws IOException {
-        Filter filter;
-        try {
-            filter = compile(text);
-        } catch (FilterException e) {
-            return printFilterError(err, e);
+    /**
+     * {@code trace --check-filter}'s result: the library's kernel / user-space split, and what
+     * could not be read while making it (the container list), shown as notes.
+     */
+    public record FilterCheck(PushDown.Split split, List<String> scanProblems) {
+        public FilterCheck {
+            scanProblems = List.copyOf(scanProblems);
         }
+    }
+
+    /**
+     * {@code trace --check-filter FILTER}: compiles the filter and splits it; a bad one throws
+     * {@link FilterException} (the command prints it with {@link #printFilterError}, exit 2).
+     */
+    public static FilterCheck checkFilter(String text, HostPaths paths) throws IOException {
+        Filter filter = compile(text);
         List<String> scanProblems = new ArrayList<>();
         ContainerResolver containers = new LazyContainers(paths, scanProblems);
         PushDown.Split split = PushDown.split(filter, SyscallTable.current(), EventTable.sysdig(), containers);
-        if (json) {
-            out.println(Json.pretty(splitJson(split, scanProblems)));
-        } else {
-            out.print(Text.safeLines(split.describe()));
-            for (String p : scanProblems) {
+        return new FilterCheck(split, scanProblems);
+    }
+
+    /** {@code trace --check-filter}'s view: the split as text with the notes after it, or as JSON. */
+    public static final View<FilterCheck> CHECK = new View<>() {
+        @Override
+        public void text(FilterCheck check, Terminal t) {
+            PrintWriter out = t.out();
+            out.print(Text.safeLines(check.split().describe()));
+            for (String p : check.scanProblems()) {
                 out.println("note: " + Text.safe(p));
             }
         }
-        out.flush();
-        return ExitCode.OK;
-    }
+
+        @Override
+        public Object json(FilterCheck check) {
+            return splitJson(check.split(), check.scanProblems());
+        }
+    };
 
     static Map<String, Object> splitJson(PushDown.Split split, List<String> scanProblems) {
         KernelFilter k = split.kernel();

@@ -37,7 +37,9 @@ import java.util.List;
  * terminal of the root user who runs pmap (the same characters Text.safe escapes everywhere else):
  * <ul>
  * <li>A character procps prints raw that terminals act on prints as one '?': the C1 controls
- * U+0080..U+009F (U+009B is CSI, like ESC [), and U+2028/U+2029 (line and paragraph separator).</li>
+ * U+0080..U+009F (U+009B is CSI, like ESC [), U+2028/U+2029 (line and paragraph separator), and
+ * the bidirectional controls U+202A..U+202E and U+2066..U+2069, which reorder the characters after
+ * them on the screen (Trojan Source, CVE-2021-42574).</li>
  * <li>Inside a sequence whose continuation bytes procps does not check, a byte that is an ASCII
  * control, or one that would start a new character (0xC0 and up: {@code \xe6\xc2\x9b} would reach
  * the terminal as U+FFFD and then CSI), prints as '?'. So does every byte of an overlong form
@@ -138,14 +140,18 @@ public record CommandLine(String raw, String comm, char state) {
         }
     }
 
-    /** A well-formed C1 control (C2 80..C2 9F) or U+2028/U+2029 (E2 80 A8, E2 80 A9) at {@code s[i]}. */
+    /**
+     * A well-formed C1 control (C2 80..C2 9F), U+2028/U+2029 (E2 80 A8, E2 80 A9) or bidi control
+     * (U+202A..U+202E: E2 80 AA..AE; U+2066..U+2069: E2 81 A6..A9) at {@code s[i]}.
+     */
     private static boolean unsafeCharacter(byte[] s, int i, int n) {
         int b0 = s[i] & 0xff;
         int b1 = s[i + 1] & 0xff;
         if (n == 2) {
             return b0 == 0xc2 && b1 >= 0x80 && b1 <= 0x9f;
         }
-        return n == 3 && b0 == 0xe2 && b1 == 0x80 && ((s[i + 2] & 0xff) == 0xa8 || (s[i + 2] & 0xff) == 0xa9);
+        int b2 = n == 3 ? s[i + 2] & 0xff : 0;
+        return n == 3 && b0 == 0xe2 && (b1 == 0x80 && b2 >= 0xa8 && b2 <= 0xae || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9);
     }
 
     /** A 3- or 4-byte form of a code point that fits in fewer bytes (E0 80..9F, F0 80..8F). */
