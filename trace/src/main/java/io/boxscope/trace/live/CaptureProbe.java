@@ -158,6 +158,11 @@ public final class CaptureProbe implements AutoCloseable {
      * system calls are missing from the capture.
      */
     public long skipped() {
+        return skippedRuns(resources);
+    }
+
+    /** The kernel's skipped runs (recursion_misses) of the programs among {@code resources}. */
+    static long skippedRuns(List<AutoCloseable> resources) {
         List<Program> programs = new ArrayList<>();
         for (AutoCloseable r : resources) {
             if (r instanceof Program p) {

@@ -17,7 +17,6 @@ import io.boxscope.bpf.map.CounterDeltas;
 import io.boxscope.bpf.map.MapSpec;
 import io.boxscope.bpf.map.MapType;
 import io.boxscope.bpf.prog.Program;
-import io.boxscope.bpf.prog.ProgramInfo;
 import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.trace.filter.KernelFilter;
@@ -112,13 +111,7 @@ public final class CountProbe implements AutoCloseable {
 
     /** Runs of the programs the kernel skipped (recursion): those events are not counted. */
     public long skipped() {
-        List<Program> programs = new ArrayList<>();
-        for (AutoCloseable r : resources) {
-            if (r instanceof Program p) {
-                programs.add(p);
-            }
-        }
-        return ProgramInfo.skippedRuns(programs);
+        return CaptureProbe.skippedRuns(resources);
     }
 
     /** R0 = this CPU's counters of the slot in S_KEY (u32), or out. */
