@@ -232,7 +232,12 @@ public final class ProgramParser {
         return new Probe(points, predicate, body, points.getFirst().span().to(body.span()));
     }
 
-    /** Reads one attach point raw and splits it at colons outside double quotes. */
+    /**
+     * Reads one attach point raw and splits it at colons outside double quotes. In the file part of a
+     * path provider ({@code uprobe:/usr/lib/*}{@code /libc.so.6:malloc}) a {@code /*} is a glob, not a
+     * comment: bpftrace's lexer reads the whole path as one token (its longest match), so it never sees
+     * a comment there.
+     */
     private AttachPoint attachPoint() {
         String s = lexer.text();
         int start = lexer.pos();
@@ -253,7 +258,8 @@ public final class ProgramParser {
                 continue;
             }
             if (Character.isWhitespace(ch) || ch == ',' || ch == '{' || ch == '}' || ch == ';'
-                    || (ch == '/' && !pathProvider) || (ch == '/' && s.startsWith("/*", p))) {
+                    || (ch == '/' && !pathProvider)
+                    || (ch == '/' && s.startsWith("/*", p) && !(pathProvider && parts.size() == 1))) {
                 break;
             }
             if (ch < 0x20 || ch == 0x7f || ch == '\uFFFD') {

@@ -67,6 +67,18 @@ public class ParserTest {
     }
 
     @Test
+    void slashStarInAUprobePathIsAGlobNotAComment() throws Exception {
+        // bpftrace 0.17 reads uprobe:/usr/lib/*/libc.so.6:malloc as one path (it attaches); a comment
+        // after the attach point is still a comment.
+        Program p = parse("uprobe:/usr/lib/*/libc.so.6:malloc /* c */ { @ = count(); }");
+        var ap = p.probes().getFirst().attachPoints().getFirst();
+        assertEquals("uprobe:/usr/lib/*/libc.so.6:malloc", ap.text());
+        assertEquals(List.of("/usr/lib/*/libc.so.6", "malloc"), ap.parts());
+        assertEquals("tracepoint:syscalls:sys_enter_read",
+                parse("tracepoint:syscalls:sys_enter_read/* c */{}").probes().getFirst().attachPoints().getFirst().text());
+    }
+
+    @Test
     void cPrecedence() throws Exception {
         Program p = parse("BEGIN { $x = 1 + 2 * 3 << 1 == 14 && 1 | 2 ^ 3 & 4; }");
         Stmt.Assign a = assertInstanceOf(Stmt.Assign.class, p.probes().getFirst().body().statements().getFirst());
