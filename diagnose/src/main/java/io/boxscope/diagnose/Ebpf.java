@@ -87,7 +87,11 @@ final class Ebpf implements AutoCloseable {
                 continue;
             }
             try {
-                String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ));
+                String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
+                        .replace("${BLKCG}", filter.get().blkcgScript("$b"));
+                if (src.contains("${START}")) {
+                    src = src.replace("${START}", BlockRequests.startProbe());
+                }
                 e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
             } catch (Exception ex) {
                 e.unmeasured.add(c.what + ": " + oneLine(ex));

@@ -14,7 +14,7 @@ import io.boxscope.tools.stacks.StackSample;
  * @param onCpu the target's on-CPU stacks, samples at {@code onCpuHz}
  * @param offCpu off-CPU stacks by thread, microseconds
  * @param offCpuByReason off-CPU microseconds by why the thread was off (preempted counts as RUNNING: it wanted a CPU)
- * @param blockIo block I/O latency of requests the target issued, microseconds
+ * @param blockIo block I/O latency of the target's requests (charged to its cgroup v2 or submitted by it, {@link BlockRequests}), microseconds
  * @param syscalls system calls by count, time and failures, biggest time first
  * @param failures failed system calls by name and errno, most first
  * @param files files by bytes and by time

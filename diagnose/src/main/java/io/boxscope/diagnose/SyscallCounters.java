@@ -95,6 +95,15 @@ final class SyscallCounters implements AutoCloseable {
         String script() {
             return byTgid ? "pid == " + value : "cgroup == " + Long.toUnsignedString(value);
         }
+
+        /**
+         * Whether the cgroup in variable {@code var} (a {@code struct cgroup *}) is the target's, for the
+         * blkcg a block request is charged to ({@link BlockRequests}): on the cgroup v2 hierarchy
+         * (hierarchy_id 0, cgroups(7)) with the target's id; never for a process target ({@code 0}).
+         */
+        String blkcgScript(String var) {
+            return byTgid ? "0" : var + "->root->hierarchy_id == 0 && " + var + "->kn->id == " + Long.toUnsignedString(value);
+        }
     }
 
     /** One syscall's figures; {@code timedCalls} of {@code count} have their time in {@code totalNs}. */

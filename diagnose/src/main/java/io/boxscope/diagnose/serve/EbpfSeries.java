@@ -38,6 +38,24 @@ final class EbpfSeries {
     static final int TOP_SYSCALLS = 40;
     static final int TOP_ERRNOS = 10;
     static final String OTHER = "other";
+    /**
+     * The system calls whose latency serve times, by name, with the {@code operation} label they are
+     * exported under (boxscope_container_syscall_latency_seconds): a bounded three per container.
+     */
+    static final Map<String, String> TIMED = timed();
+
+    private static Map<String, String> timed() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String s : List.of("read", "readv", "pread64", "preadv", "preadv2")) {
+            m.put(s, "read");
+        }
+        for (String s : List.of("write", "writev", "pwrite64", "pwritev", "pwritev2")) {
+            m.put(s, "write");
+        }
+        m.put("fsync", "fsync");
+        m.put("fdatasync", "fsync");
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** One exported container: its cgroup v2 id and its labels. */
     record Exported(String containerId, long cgroupId, Labels labels) {}
@@ -94,7 +112,9 @@ final class EbpfSeries {
             }
         }
         syscalls(f, r.maps(), byCgroup, unmatched);
+        syscallLatency(f, r.maps(), byCgroup, unmatched);
         runqlat(f, r.maps(), byCgroup, unmatched);
+        containerBiolat(f, r.maps(), byCgroup, unmatched);
         biolat(f, r.maps());
         names.keySet().retainAll(exported.stream().map(Exported::containerId).toList());
         if (!r.maps().isEmpty()) {
@@ -174,20 +194,75 @@ final class EbpfSeries {
     }
 
     private void runqlat(Families f, Map<String, MapDump> maps, Map<Long, Exported> byCgroup, Set<Long> unmatched) {
-        MapDump runq = maps.get("@runq");
-        if (runq == null) {
+        perCgroup(f, maps.get("@runq"), maps.get("@runq_ns"), byCgroup, unmatched, "boxscope_container_runqueue_latency_seconds",
+                "Time the container's threads waited on a CPU's run queue (wake-up or preemption to running; runqlat(8)).");
+    }
+
+    /** Block I/O latency by the container each request is charged to ({@link io.boxscope.diagnose.BlockRequests}). */
+    private void containerBiolat(Families f, Map<String, MapDump> maps, Map<Long, Exported> byCgroup, Set<Long> unmatched) {
+        perCgroup(f, maps.get("@bio_cg"), maps.get("@bio_cg_ns"), byCgroup, unmatched, "boxscope_container_block_io_latency_seconds",
+                "Block I/O latency of the container's requests, issue to completion (block_rq_issue to block_rq_complete):"
+                        + " requests the kernel charges to the container's cgroup v2 (its blkcg), else that the container's"
+                        + " tasks submitted.");
+    }
+
+    /** A histogram per exported container from a map keyed by cgroup id and its sum in ns. */
+    private static void perCgroup(Families f, MapDump hist, MapDump sum, Map<Long, Exported> byCgroup, Set<Long> unmatched,
+            String name, String help) {
+        if (hist == null) {
             return;
         }
-        Map<Long, Long> sums = sums(maps.get("@runq_ns"));
-        for (Map.Entry<Long, long[]> h : hists(runq).entrySet()) {
-            Exported ex = byCgroup.get(h.getKey());
+        Map<List<Long>, Long> sums = sums(sum, 1);
+        for (Map.Entry<List<Long>, long[]> h : hists(hist, 1).entrySet()) {
+            Exported ex = byCgroup.get(h.getKey().get(0));
             if (ex == null) {
-                unmatched.add(h.getKey());
+                unmatched.add(h.getKey().get(0));
                 continue;
             }
-            f.log2Histogram("boxscope_container_runqueue_latency_seconds", "Time the container's threads waited on a CPU's"
-                    + " run queue (wake-up or preemption to running; runqlat(8)).", ex.labels(), h.getValue(),
-                    sums.getOrDefault(h.getKey(), 0L) / 1e9);
+            f.log2Histogram(name, help, ex.labels(), h.getValue(), sums.getOrDefault(h.getKey(), 0L) / 1e9);
+        }
+    }
+
+    /**
+     * Syscall latency by (cgroup, syscall number), merged into {@link #TIMED}'s operations: at most
+     * three histograms per container.
+     */
+    private void syscallLatency(Families f, Map<String, MapDump> maps, Map<Long, Exported> byCgroup, Set<Long> unmatched) {
+        MapDump hist = maps.get("@slat");
+        if (hist == null) {
+            return;
+        }
+        Map<List<Long>, Long> sums = sums(maps.get("@slat_ns"), 2);
+        Map<Long, Map<String, long[]>> byOp = new TreeMap<>();
+        Map<Long, Map<String, Long>> nsByOp = new TreeMap<>();
+        for (Map.Entry<List<Long>, long[]> h : hists(hist, 2).entrySet()) {
+            long cg = h.getKey().get(0);
+            String op = TIMED.get(table.name(h.getKey().get(1)));
+            if (!byCgroup.containsKey(cg)) {
+                unmatched.add(cg);
+                continue;
+            }
+            if (op == null) {
+                continue; // a number serve's script does not time: a map not written by it
+            }
+            add(byOp.computeIfAbsent(cg, x -> new TreeMap<>()).computeIfAbsent(op, x -> new long[h.getValue().length]), h.getValue());
+            nsByOp.computeIfAbsent(cg, x -> new TreeMap<>()).merge(op, sums.getOrDefault(h.getKey(), 0L), Long::sum);
+        }
+        for (Map.Entry<Long, Map<String, long[]>> c : byOp.entrySet()) {
+            Exported ex = byCgroup.get(c.getKey());
+            for (Map.Entry<String, long[]> h : c.getValue().entrySet()) {
+                f.log2Histogram("boxscope_container_syscall_latency_seconds", "Time the container's threads spent in read,"
+                        + " write and fsync system calls, sys_enter to sys_exit; operation read is read, readv, pread64,"
+                        + " preadv, preadv2; write the same for writing; fsync is fsync and fdatasync.",
+                        ex.labels().add("operation", h.getKey()), h.getValue(), nsByOp.get(c.getKey()).get(h.getKey()) / 1e9);
+            }
+        }
+    }
+
+    /** Adds {@code b}'s buckets into {@code acc} (as many as both have). */
+    private static void add(long[] acc, long[] b) {
+        for (int i = 0; i < Math.min(acc.length, b.length); i++) {
+            acc[i] += b[i];
         }
     }
 
@@ -196,15 +271,12 @@ final class EbpfSeries {
         if (bio == null) {
             return;
         }
-        Map<Long, Long> sums = sums(maps.get("@bio_ns"));
+        Map<List<Long>, Long> sums = sums(maps.get("@bio_ns"), 1);
         Map<String, long[]> byName = new TreeMap<>();
         Map<String, Long> sumByName = new HashMap<>();
-        for (Map.Entry<Long, long[]> h : hists(bio).entrySet()) {
-            String name = deviceName.apply(h.getKey());
-            long[] acc = byName.computeIfAbsent(name, x -> new long[h.getValue().length]);
-            for (int i = 0; i < Math.min(acc.length, h.getValue().length); i++) {
-                acc[i] += h.getValue()[i];
-            }
+        for (Map.Entry<List<Long>, long[]> h : hists(bio, 1).entrySet()) {
+            String name = deviceName.apply(h.getKey().get(0));
+            add(byName.computeIfAbsent(name, x -> new long[h.getValue().length]), h.getValue());
             sumByName.merge(name, sums.getOrDefault(h.getKey(), 0L), Long::sum);
         }
         for (Map.Entry<String, long[]> h : byName.entrySet()) {
@@ -214,17 +286,18 @@ final class EbpfSeries {
         }
     }
 
-    /** Hist entries by their integer key: the kernel's buckets, summed over duplicate keys. */
-    private static Map<Long, long[]> hists(MapDump m) {
-        Map<Long, long[]> out = new TreeMap<>();
+    /** Hist entries by their key of {@code n} integers: the kernel's buckets, summed over duplicate keys. */
+    private static Map<List<Long>, long[]> hists(MapDump m, int n) {
+        Map<List<Long>, long[]> out = new TreeMap<>(KEY_ORDER);
         for (MapDump.Entry e : m.entries()) {
-            long[] k = ints(e.key(), 1);
+            long[] k = ints(e.key(), n);
             if (k != null && e.value() instanceof MapValue.Hist h) {
                 long[] b = h.buckets();
-                long[] acc = out.computeIfAbsent(k[0], x -> new long[b.length]);
+                List<Long> key = java.util.Arrays.stream(k).boxed().toList();
+                long[] acc = out.computeIfAbsent(key, x -> new long[b.length]);
                 if (acc.length < b.length) {
                     acc = java.util.Arrays.copyOf(acc, b.length);
-                    out.put(k[0], acc);
+                    out.put(key, acc);
                 }
                 for (int i = 0; i < b.length; i++) {
                     acc[i] += Math.max(0, b[i]);
@@ -234,18 +307,29 @@ final class EbpfSeries {
         return out;
     }
 
-    private static Map<Long, Long> sums(MapDump m) {
-        Map<Long, Long> out = new HashMap<>();
+    /** Sum entries by their key of {@code n} integers (absent map: none). */
+    private static Map<List<Long>, Long> sums(MapDump m, int n) {
+        Map<List<Long>, Long> out = new HashMap<>();
         if (m != null) {
             for (MapDump.Entry e : m.entries()) {
-                long[] k = ints(e.key(), 1);
+                long[] k = ints(e.key(), n);
                 if (k != null && e.value() instanceof MapValue.Sum s && s.sum() > 0) {
-                    out.merge(k[0], s.sum(), Long::sum);
+                    out.merge(java.util.Arrays.stream(k).boxed().toList(), s.sum(), Long::sum);
                 }
             }
         }
         return out;
     }
+
+    private static final Comparator<List<Long>> KEY_ORDER = (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = Long.compare(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
 
     /** The key as {@code n} integers, or null when it has another shape (a map not written by serve's scripts). */
     private static long[] ints(List<Value> key, int n) {

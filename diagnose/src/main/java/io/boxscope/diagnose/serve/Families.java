@@ -4,33 +4,62 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-/** The metric families of one scrape, data points grouped by name in first-seen order. */
+/**
+ * The metric families of one scrape, data points grouped by name in first-seen order. One table,
+ * {@link Kind}, says how each metric type's snapshot is made from its metadata and points, so every
+ * data point goes through {@link #add} and {@link #build} is one loop.
+ */
 final class Families {
-    private enum Type { COUNTER, GAUGE, HISTOGRAM }
+    /**
+     * A metric type: the data point class it holds and the snapshot constructor of the Prometheus
+     * client that takes its metadata and points.
+     */
+    private record Kind<P extends DataPointSnapshot>(String name, Class<P> point,
+            BiFunction<MetricMetadata, List<P>, MetricSnapshot> snapshot) {}
 
-    private record Family(Type type, String help, Unit unit, List<Object> points) {}
+    private static final Kind<CounterDataPointSnapshot> COUNTER =
+            new Kind<>("counter", CounterDataPointSnapshot.class, CounterSnapshot::new);
+    private static final Kind<GaugeDataPointSnapshot> GAUGE =
+            new Kind<>("gauge", GaugeDataPointSnapshot.class, GaugeSnapshot::new);
+    private static final Kind<HistogramDataPointSnapshot> HISTOGRAM =
+            new Kind<>("histogram", HistogramDataPointSnapshot.class, HistogramSnapshot::new);
 
-    private final Map<String, Family> byName = new LinkedHashMap<>();
+    /** One family: its type, metadata (name, help, unit) and points of that type. */
+    private record Family<P extends DataPointSnapshot>(Kind<P> kind, MetricMetadata metadata, List<P> points) {
+        MetricSnapshot snapshot() {
+            return kind.snapshot().apply(metadata, points);
+        }
+
+        /** Adds a point of this family's type (checked: a point of another type is a bug). */
+        void add(DataPointSnapshot point) {
+            points.add(kind.point().cast(point));
+        }
+    }
+
+    private final Map<String, Family<?>> byName = new LinkedHashMap<>();
 
     void counter(String name, String help, Unit unit, Labels labels, double value) {
-        family(name, Type.COUNTER, help, unit).add(CounterDataPointSnapshot.builder().labels(labels).value(value).build());
+        add(COUNTER, name, help, unit, CounterDataPointSnapshot.builder().labels(labels).value(value).build());
     }
 
     void gauge(String name, String help, Unit unit, Labels labels, double value) {
-        family(name, Type.GAUGE, help, unit).add(GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
+        add(GAUGE, name, help, unit, GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
     }
 
     /**
@@ -72,7 +101,7 @@ final class Families {
                 .nativeSchema(0).nativeZeroThreshold(ZERO_THRESHOLD).nativeZeroCount(zero)
                 .nativeBucketsForPositiveValues(positive.build())
                 .sum(sumSeconds).build();
-        family(name, Type.HISTOGRAM, help, Unit.SECONDS).add(p);
+        add(HISTOGRAM, name, help, Unit.SECONDS, p);
     }
 
     /** 2^-20 s (about 0.95 us): the kernel's unit, the zero bucket's threshold and the first classic bound. */
@@ -80,44 +109,19 @@ final class Families {
     /** The last classic bound before +Inf: 2^3 = 8 s. */
     static final int CLASSIC_TOP = 3;
 
-    private List<Object> family(String name, Type type, String help, Unit unit) {
-        Family f = byName.computeIfAbsent(name, n -> new Family(type, help, unit, new ArrayList<>()));
-        if (f.type() != type) {
-            throw new IllegalStateException(name + " is a " + f.type() + ", not a " + type);
+    /** Adds {@code point} to family {@code name}, made on first use; the same name with another type is a bug. */
+    private <P extends DataPointSnapshot> void add(Kind<P> kind, String name, String help, Unit unit, P point) {
+        Family<?> f = byName.computeIfAbsent(name, n -> new Family<>(kind, new MetricMetadata(n, help, unit), new ArrayList<>()));
+        if (f.kind() != kind) {
+            throw new IllegalStateException(name + " is a " + f.kind().name() + ", not a " + kind.name());
         }
-        return f.points();
+        f.add(point);
     }
 
     MetricSnapshots build() {
         List<MetricSnapshot> out = new ArrayList<>();
-        for (Map.Entry<String, Family> e : byName.entrySet()) {
-            Family fam = e.getValue();
-            switch (fam.type()) {
-                case COUNTER -> {
-                    CounterSnapshot.Builder b = CounterSnapshot.builder().name(e.getKey()).help(fam.help());
-                    if (fam.unit() != null) {
-                        b.unit(fam.unit());
-                    }
-                    fam.points().forEach(p -> b.dataPoint((CounterDataPointSnapshot) p));
-                    out.add(b.build());
-                }
-                case GAUGE -> {
-                    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(e.getKey()).help(fam.help());
-                    if (fam.unit() != null) {
-                        b.unit(fam.unit());
-                    }
-                    fam.points().forEach(p -> b.dataPoint((GaugeDataPointSnapshot) p));
-                    out.add(b.build());
-                }
-                case HISTOGRAM -> {
-                    HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(e.getKey()).help(fam.help());
-                    if (fam.unit() != null) {
-                        b.unit(fam.unit());
-                    }
-                    fam.points().forEach(p -> b.dataPoint((HistogramDataPointSnapshot) p));
-                    out.add(b.build());
-                }
-            }
+        for (Family<?> f : byName.values()) {
+            out.add(f.snapshot());
         }
         return new MetricSnapshots(out);
     }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.diagnose.BlockRequests;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.tools.stacks.StackRun;
@@ -21,10 +23,12 @@ import io.boxscope.tools.stacks.StackRun;
  * are cumulative: never cleared, Prometheus computes rates). Probe-language scripts run by the probe
  * runtime, resources {@code serve/*.bt}:
  * <ul>
- * <li>{@code syscalls}: {@code raw_syscalls:sys_enter/sys_exit}, calls by (cgroup, syscall) and
- *     failures by (cgroup, syscall, errno);</li>
+ * <li>{@code syscalls}: {@code raw_syscalls:sys_enter/sys_exit}, calls by (cgroup, syscall),
+ *     failures by (cgroup, syscall, errno), and the latency of the read, write and fsync families
+ *     ({@link EbpfSeries#TIMED}) by (cgroup, syscall);</li>
  * <li>{@code runqlat}: {@code sched_switch}/{@code sched_wakeup}, run-queue latency by cgroup;</li>
- * <li>{@code biolat}: {@code block_rq_issue}/{@code block_rq_complete}, block I/O latency by disk.</li>
+ * <li>{@code biolat}: {@code block_rq_issue}/{@code block_rq_complete}, block I/O latency by disk, and
+ *     by the container each request is charged to ({@link BlockRequests}).</li>
  * </ul>
  * Unlike diagnose's collectors (one cgroup, a window of seconds), these are keyed by cgroup v2 id and
  * count only the cgroups in their {@code @watch} map: the containers' ({@link #watch}), so processes
@@ -37,15 +41,15 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
     static final Map<String, Integer> MAP_KEYS = Map.of("syscalls", 16384, "runqlat", 16384, "biolat", 4096);
     /** The maps keyed by cgroup id first, per script: what {@link #watch} deletes when a cgroup goes. */
     private static final Map<String, List<String>> BY_CGROUP = Map.of(
-            "syscalls", List.of("@watch", "@calls", "@errors"),
+            "syscalls", List.of("@watch", "@calls", "@errors", "@sstart", "@slat", "@slat_ns"),
             "runqlat", List.of("@watch", "@runq", "@runq_ns"),
-            "biolat", List.of());
+            "biolat", List.of("@watch", "@bio_cg", "@bio_cg_ns"));
     static final List<String> COLLECTORS = List.of("syscalls", "runqlat", "biolat");
     /** The maps a scrape reads, per script (not the per-thread and per-request state maps, which can be large). */
     private static final Map<String, List<String>> READ = Map.of(
-            "syscalls", List.of("@calls", "@errors"),
+            "syscalls", List.of("@calls", "@errors", "@slat", "@slat_ns"),
             "runqlat", List.of("@runq", "@runq_ns"),
-            "biolat", List.of("@bio", "@bio_ns"));
+            "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns"));
 
     private final Map<String, StackRun.Started> running = new LinkedHashMap<>();
     private final Map<String, String> absent = new LinkedHashMap<>();
@@ -61,7 +65,7 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
         for (String name : COLLECTORS) {
             StackRun.Started s = null;
             try {
-                s = StackRun.load("serve-" + name, script(name), sysRoot, null, MAP_KEYS.get(name));
+                s = StackRun.load("serve-" + name, source(name, SyscallTable.current()), sysRoot, null, MAP_KEYS.get(name));
                 s.attach();
                 h.running.put(name, s);
             } catch (Exception e) {
@@ -131,6 +135,29 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
             s.close();
         }
         running.clear();
+    }
+
+    /**
+     * A script with its placeholders filled for this kernel: {@code ${TIMED}}, the test for the
+     * syscall numbers of {@link EbpfSeries#TIMED} on this architecture; {@code ${START}}, the probe
+     * where a block request gets its cgroup ({@link BlockRequests#startProbe()}).
+     */
+    static String source(String name, SyscallTable table) throws IOException {
+        String src = script(name);
+        if (src.contains("${TIMED}")) {
+            List<String> tests = new ArrayList<>();
+            for (String sys : EbpfSeries.TIMED.keySet()) {
+                int nr = table.number(sys);
+                if (nr >= 0) {
+                    tests.add("args->id == " + nr);
+                }
+            }
+            src = src.replace("${TIMED}", tests.isEmpty() ? "0" : "(" + String.join(" || ", tests) + ")");
+        }
+        if (src.contains("${START}")) {
+            src = src.replace("${START}", BlockRequests.startProbe());
+        }
+        return src;
     }
 
     private static String script(String name) throws IOException {

@@ -179,6 +179,94 @@ class EbpfSeriesTest {
         assertEquals(10, p.getCount());
     }
 
+    static MapDump.Entry hist(long[] buckets, long... key) {
+        List<Value> k = new ArrayList<>();
+        for (long x : key) {
+            k.add(i(x));
+        }
+        return new MapDump.Entry(k, new MapValue.Hist(buckets));
+    }
+
+    static MapDump.Entry sum(long ns, long... key) {
+        List<Value> k = new ArrayList<>();
+        for (long x : key) {
+            k.add(i(x));
+        }
+        return new MapDump.Entry(k, new MapValue.Sum(ns, false));
+    }
+
+    /**
+     * Syscall latency by (cgroup, syscall number) merges into three operations per container: read,
+     * pread64 and readv are "read"; write "write"; fsync and fdatasync "fsync"; a number serve does not
+     * time makes no series; the sums add up per operation.
+     */
+    @Test
+    void syscallLatencyByOperation() throws Exception {
+        long[] oneUs = new long[65];
+        oneUs[2] = 3; // [1, 2) units of 2^-20 s
+        long[] ms = new long[65];
+        ms[12] = 2; // [2^10, 2^11) units: about 1-2 ms
+        Map<String, MapDump> maps = Map.of(
+                "@slat", new MapDump("@slat", MapKind.HIST, true, List.of(hist(oneUs, CG, TABLE.number("read")),
+                        hist(oneUs, CG, TABLE.number("pread64")), hist(oneUs, CG, TABLE.number("readv")),
+                        hist(oneUs, CG, TABLE.number("write")), hist(ms, CG, TABLE.number("fsync")),
+                        hist(ms, CG, TABLE.number("fdatasync")), hist(ms, CG, TABLE.number("uname")))),
+                "@slat_ns", new MapDump("@slat_ns", MapKind.SUM, true, List.of(sum(1_000, CG, TABLE.number("read")),
+                        sum(2_000, CG, TABLE.number("pread64")), sum(500_000_000, CG, TABLE.number("fsync")),
+                        sum(250_000_000, CG, TABLE.number("fdatasync")))));
+        Families f = new Families();
+        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up("syscalls")), maps),
+                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+        String t = text(f);
+        String p = "boxscope_container_syscall_latency_seconds_count{container=\"web\",container_id=\"c1\",image=\"img\",operation=\"";
+        assertTrue(t.contains(p + "read\"} 9\n"), t);
+        assertTrue(t.contains(p + "write\"} 3\n"), t);
+        assertTrue(t.contains(p + "fsync\"} 4\n"), t);
+        assertTrue(t.contains("boxscope_container_syscall_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\","
+                + "operation=\"fsync\"} 0.75\n"), t);
+        assertTrue(t.contains("boxscope_container_syscall_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\","
+                + "operation=\"read\"} 3.0E-6\n"), t);
+        assertEquals(3, t.lines().filter(x -> x.startsWith("boxscope_container_syscall_latency_seconds_count{")).count(), t);
+    }
+
+    /** Block I/O latency per container from @bio_cg; a cgroup of no exported container is counted, not shown. */
+    @Test
+    void blockIoLatencyPerContainer() throws Exception {
+        long[] b = new long[65];
+        b[10] = 16; // [2^8, 2^9) units: 244-488 us
+        Map<String, MapDump> maps = Map.of(
+                "@bio_cg", new MapDump("@bio_cg", MapKind.HIST, true, List.of(hist(b, CG), hist(b, 777))),
+                "@bio_cg_ns", new MapDump("@bio_cg_ns", MapKind.SUM, true, List.of(sum(4_000_000, CG), sum(9, 777))));
+        Families f = new Families();
+        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up("biolat")), maps),
+                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+        String t = text(f);
+        String l = "{container=\"web\",container_id=\"c1\",image=\"img\"";
+        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_count" + l + "} 16\n"), t);
+        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_sum" + l + "} 0.004\n"), t);
+        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"2.44140625E-4\"} 0\n"), t);
+        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"4.8828125E-4\"} 16\n"), t);
+        assertTrue(t.contains("boxscope_ebpf_unmatched_cgroups 1.0\n"), t);
+        assertEquals(1, t.lines().filter(x -> x.startsWith("boxscope_container_block_io_latency_seconds_count")).count(), t);
+    }
+
+    /**
+     * The scripts as loaded: the timed syscalls' numbers of this architecture in both programs of
+     * syscalls.bt, and a raw tracepoint where block requests get their cgroup in biolat.bt; no
+     * placeholder left.
+     */
+    @Test
+    void scriptsAreFilledForThisKernel() throws Exception {
+        String sys = HostEbpf.source("syscalls", TABLE);
+        assertFalse(sys.contains("${"), sys);
+        for (String name : List.of("read", "write", "pread64", "fsync", "fdatasync")) {
+            assertEquals(2, sys.split("args->id == " + TABLE.number(name) + "[ )]", -1).length - 1, name + " in\n" + sys);
+        }
+        String bio = HostEbpf.source("biolat", TABLE);
+        assertFalse(bio.contains("${"), bio);
+        assertTrue(bio.contains("rawtracepoint:block_io_start\n") || bio.contains("rawtracepoint:block_rq_insert\n"), bio);
+    }
+
     /**
      * A cgroup that is no exported container makes no series and is counted; keys of another shape
      * (a string, the wrong arity), negative and zero counts are skipped; an absent collector says so

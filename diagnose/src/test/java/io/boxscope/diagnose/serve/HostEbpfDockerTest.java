@@ -1,0 +1,99 @@
+package io.boxscope.diagnose.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * serve's in-kernel collectors on the real kernel, through the collector as serve runs it: a
+ * container's direct writes of a known size are its block I/O requests, the host's own direct
+ * writes at the same time are not, an idle container has none; its read/write/fsync latencies count
+ * its calls. Bounds, not timings: latencies depend on the machine.
+ */
+@KernelTest
+@DockerTest
+class HostEbpfDockerTest {
+    static final int WRITES = 16;
+    static final int BLOCK = 256 * 1024;
+
+    @Test
+    void aContainersDirectWritesAreItsBlockRequestsAndItsSyscallLatency() throws Exception {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        // a directory on a block device (not a tmpfs /tmp): the module's target directory
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "blkio-");
+        Path hostFile = dir.resolve("host");
+        try (HostEbpf kernel = HostEbpf.start(Path.of("/sys"));
+                Docker.Container writer = Docker.start("boxscope-test-blkio-" + tag, List.of("-v", dir + ":/data"), "sleep", "300");
+                Docker.Container idle = Docker.start("boxscope-test-blkio-idle-" + tag, List.of(), "sleep", "300")) {
+            assertEquals(java.util.Map.of(), kernel.absent(), "every collector loads and attaches as root");
+            ContainerDiscovery discovery = ContainerDiscovery.of(HostPaths.DEFAULT);
+            ContainerCollector collector = new ContainerCollector(discovery::scan, HostPaths.DEFAULT, 0, 1000,
+                    ContainerCollector.PSS_MAX_AGE_NANOS, false, kernel);
+            String first = ContainerCollectorTest.exposition(collector.collect()); // watches both containers from now on
+            assertTrue(first.contains("container_id=\"" + writer.id() + "\""), first);
+
+            // The host writes 4,096 direct 4 KiB blocks while the container writes 16 of 256 KiB.
+            Process host = new ProcessBuilder("dd", "if=/dev/zero", "of=" + hostFile, "bs=4k", "count=4096", "oflag=direct")
+                    .redirectErrorStream(true).start();
+            Docker.run("exec", writer.id(), "dd", "if=/dev/zero", "of=/data/f", "bs=" + BLOCK, "count=" + WRITES, "oflag=direct");
+            assertTrue(host.waitFor(120, TimeUnit.SECONDS) && host.exitValue() == 0,
+                    "host dd: " + new String(host.getInputStream().readAllBytes()));
+            String second = ContainerCollectorTest.exposition(collector.collect());
+            long requests = value(second, "boxscope_container_block_io_latency_seconds_count", writer.id(), "");
+            // Each of dd's writes is one synchronous O_DIRECT request at least (it waits for each; 256 KiB is
+            // below any disk's max request size here, so >= WRITES is exact-or-more), split at most into
+            // page-sized requests. The host's 4,096 requests would push it past that bound.
+            assertTrue(requests >= WRITES, "container requests " + requests + " < " + WRITES + "\n" + grep(second, "block_io"));
+            assertTrue(requests <= (long) WRITES * BLOCK / 4096, "container requests " + requests
+                    + ": more than its writes can make, the host's were counted\n" + grep(second, "block_io"));
+            assertFalse(second.contains("boxscope_container_block_io_latency_seconds_count{container=\"" + idle.name()),
+                    "the idle container has no block requests\n" + grep(second, "block_io"));
+            long disks = 0;
+            Matcher m = Pattern.compile("(?m)^boxscope_disk_io_latency_seconds_count\\{[^}]*\\} (\\d+)$").matcher(second);
+            while (m.find()) {
+                disks += Long.parseLong(m.group(1));
+            }
+            assertTrue(disks >= requests + 4096, "the disks saw the host's and the container's requests: " + disks);
+
+            // One fsync, counted with its latency; dd's reads and writes with theirs.
+            Docker.run("exec", writer.id(), "dd", "if=/dev/zero", "of=/data/g", "bs=4096", "count=1", "conv=fsync");
+            String third = ContainerCollectorTest.exposition(collector.collect());
+            assertEquals(1, value(third, "boxscope_container_syscall_latency_seconds_count", writer.id(), ",operation=\"fsync\""),
+                    grep(third, "syscall_latency"));
+            assertTrue(value(third, "boxscope_container_syscall_latency_seconds_count", writer.id(), ",operation=\"write\"")
+                    >= WRITES + 1, grep(third, "syscall_latency"));
+            assertTrue(value(third, "boxscope_container_syscall_latency_seconds_count", writer.id(), ",operation=\"read\"")
+                    >= WRITES + 1, grep(third, "syscall_latency"));
+        } finally {
+            Docker.run("run", "--rm", "-v", dir + ":/data", io.boxscope.testkit.Requirements.TEST_IMAGE, "rm", "-f", "/data/f", "/data/g");
+            Files.deleteIfExists(hostFile);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** The value of the one series {@code name{...container_id="ID"EXTRA}}, as a whole number. */
+    static long value(String text, String name, String id, String extra) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*container_id=\"" + Pattern.quote(id) + "\""
+                + "[^}]*" + Pattern.quote(extra) + "\\} ([0-9.eE+-]+)$").matcher(text);
+        assertTrue(m.find(), "no " + name + " for " + id + extra + " in\n" + grep(text, name.replaceAll("_(count|sum)$", "")));
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    static String grep(String text, String word) {
+        return String.join("\n", text.lines().filter(l -> l.contains(word) && !l.contains("_bucket")).toList());
+    }
+}
