@@ -133,20 +133,26 @@ class ServePrometheusTest {
      * syscall, no fork) until the test creates go in its mounted /trigger, which the test does once Prometheus has
      * the container's syscall series (serve counts it from then on); then it runs {@code uname}
      * exactly {@value #UNAMES} times (one uname(2) each, a rare call) and {@code cat} of a missing
-     * file as often, then spins without a syscall (few distinct syscalls, all named). Prometheus (native histograms on, so it scrapes the
-     * protobuf format) must answer the uname count exactly, at least as many ENOENT failures, and a
-     * run-queue latency histogram with a positive count; every collector up, none skipping updates
-     * for a full map.
+     * file as often, then {@value #DIRECT_WRITES} direct writes of 64 KiB ended by one fsync (a file
+     * on a block device: the module's target directory), then spins without a syscall (few distinct
+     * syscalls, all named). Prometheus (native histograms on, so it scrapes the
+     * protobuf format) must answer the uname count exactly, at least as many ENOENT failures, a
+     * run-queue latency histogram with a positive count, exactly one fsync in the syscall latency
+     * histogram, at least as many writes and block requests as the direct writes; every collector up,
+     * none skipping updates for a full map.
      */
     @Test
     void prometheusAnswersAContainersSyscallsAndRunQueueLatency(@TempDir Path tmp) throws Exception {
         String name = "boxscope-test-serve-ebpf-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
         String script = "while [ ! -e /trigger/go ]; do :; done; i=0; while [ $i -lt " + (int) UNAMES + " ]; do uname >/dev/null;"
-                + " cat /nonexistent-boxscope 2>/dev/null; i=$((i+1)); done; while :; do :; done";
+                + " cat /nonexistent-boxscope 2>/dev/null; i=$((i+1)); done;"
+                + " dd if=/dev/zero of=/data/f bs=64k count=" + DIRECT_WRITES + " oflag=direct conv=fsync 2>/dev/null; while :; do :; done";
         // The trigger is a file the test makes in a directory mounted into the container: `docker exec`
         // would run the runtime's own process in the container's cgroup, and its syscalls would be counted.
         Path trigger = Files.createDirectories(tmp.resolve("trigger"));
-        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.2", "-v", trigger + ":/trigger"), "sh", "-c", script)) {
+        Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "serve-io-");
+        try (Docker.Container c = Docker.start(name, List.of("--cpus=0.2", "-v", trigger + ":/trigger", "-v", data + ":/data"),
+                "sh", "-c", script)) {
             Process serve = startServe(tmp);
             Process prometheus = null;
             try {
@@ -167,6 +173,15 @@ class ServePrometheusTest {
                 assertTrue(enoent >= UNAMES, "ENOENT failures: " + enoent);
                 double runq = await(api, "histogram_count(boxscope_container_runqueue_latency_seconds{" + sel + "})", v -> v > 0, why);
                 assertTrue(runq > 0, "run-queue latency observations: " + runq);
+                double fsyncs = await(api, "histogram_count(boxscope_container_syscall_latency_seconds{" + sel + ",operation=\"fsync\"})",
+                        v -> v >= 1, why);
+                assertEquals(1.0, fsyncs, "fsync calls of the container in its syscall latency histogram" + why);
+                double writes = await(api, "histogram_count(boxscope_container_syscall_latency_seconds{" + sel + ",operation=\"write\"})",
+                        v -> v >= DIRECT_WRITES, why);
+                assertTrue(writes >= DIRECT_WRITES, "write calls: " + writes);
+                double requests = await(api, "histogram_count(boxscope_container_block_io_latency_seconds{" + sel + "})",
+                        v -> v >= DIRECT_WRITES, why);
+                assertTrue(requests >= DIRECT_WRITES, "block requests of the container: " + requests);
                 // the same after more scrapes: a counter of a finished loop does not move
                 Thread.sleep(2500);
                 assertEquals(UNAMES, single(api, "boxscope_container_syscalls_total{" + sel + ",syscall=\"uname\"}").orElseThrow());
@@ -177,6 +192,8 @@ class ServePrometheusTest {
                             collector + why);
                 }
             } finally {
+                Docker.run("run", "--rm", "-v", data + ":/data", io.boxscope.testkit.Requirements.TEST_IMAGE, "rm", "-f", "/data/f");
+                Files.deleteIfExists(data);
                 if (prometheus != null) {
                     stop(prometheus);
                 }
@@ -192,6 +209,7 @@ class ServePrometheusTest {
     }
 
     static final double UNAMES = 7;
+    static final int DIRECT_WRITES = 4;
 
     /** Asks {@code promql} every second until its single value passes {@code done}; fails after {@link #WAIT}. */
     private double await(String api, String promql, java.util.function.DoublePredicate done, String why) throws Exception {
