@@ -126,7 +126,10 @@ class DiagnoseDockerTest {
         io.boxscope.testkit.Chromium.screenshot(dir, html, 1000, 3000);
     }
 
-    /** An fsync loop: its block I/O latency and the file it writes are measured by the eBPF collectors. */
+    /**
+     * An fsync loop of direct writes: its block I/O latency (its own requests: submitted by its tasks)
+     * and the file it writes are measured by the eBPF collectors.
+     */
     @Test
     void ebpfCollectorsSeeTheFsyncLoopsFile() throws Exception {
         String name = name("ebpf-io");
@@ -139,6 +142,8 @@ class DiagnoseDockerTest {
             assertTrue(files.stream().anyMatch(f -> ((Number) Json.asObject(f).get("fsyncs")).longValue() > 0
                     || ((Number) Json.asObject(f).get("bytes")).longValue() > 0), "no file I/O seen: " + files);
             assertTrue(!Json.asList(e.get("syscalls")).isEmpty(), e.toString());
+            Map<String, Object> bio = Json.asObject(e.get("block_io_latency"));
+            assertTrue(((Number) bio.get("count")).longValue() > 0, "no block request of the container: " + bio);
         }
     }
 
