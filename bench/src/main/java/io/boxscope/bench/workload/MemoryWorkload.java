@@ -108,6 +108,11 @@ public final class MemoryWorkload implements Workload {
         return ((Base) w).buf;
     }
 
+    /** What the worker's never-true comparison last recorded (0 if it never fired): for tests. */
+    static long sink(Worker w) {
+        return ((Base) w).sink;
+    }
+
     public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
@@ -126,7 +131,7 @@ public final class MemoryWorkload implements Workload {
      * offsets below 2^35), so the comparisons the read loops make against it are never true.
      * See {@link SeqRead}.
      */
-    private static final long NEVER = 0xB0C5_C0FE_0000_0000L | 1L << 62;
+    static final long NEVER = 0xB0C5_C0FE_0000_0000L | 1L << 62;
 
     private abstract static class Base implements Worker {
         final long[] buf;

@@ -1,0 +1,114 @@
+import io.boxscope.bench.engine.Worker;
+import io.boxscope.bench.workload.MemoryWorkload;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * sysbench's and Boxscope's sequential memory loops in one JVM, on the same block, alternating.
+ * Launched by memory-loops (which builds sb_memory_loops.c into a shared library). Boxscope's loops
+ * are MemoryWorkload's own workers; sysbench's are gcc's code for its loops, called through FFM
+ * on the worker's long[] (a critical downcall passes the heap array's address), and once more on a
+ * page-aligned native block, as sysbench's own is. Each variant runs 100 ms windows in turn;
+ * throughput is block bytes per second of this thread's CPU time, so time the thread spends
+ * descheduled on a loaded host does not count. Prints median, best and worst of the windows.
+ */
+public final class MemoryLoopsBench {
+    interface Loop {
+        void run() throws Throwable;
+    }
+
+    public static void main(String[] args) throws Throwable {
+        String lib = args[0];
+        long bytes = Long.parseLong(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        long words = bytes / 8;
+        Worker write = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.SEQ, 1).worker(0);
+        Worker read = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.SEQ, 1).worker(0);
+        long[] writeBlock = block(write);
+        long[] readBlock = block(read);
+        MemorySegment nat = Arena.global().allocate(bytes, 4096);
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup so = SymbolLookup.libraryLookup(lib, Arena.global());
+        FunctionDescriptor fd = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+        MethodHandle sbWrite = linker.downcallHandle(so.find("sb_seq_write").orElseThrow(), fd, Linker.Option.critical(true));
+        MethodHandle sbRead = linker.downcallHandle(so.find("sb_seq_read").orElseThrow(), fd, Linker.Option.critical(true));
+        MemorySegment writeSeg = MemorySegment.ofArray(writeBlock);
+        MemorySegment readSeg = MemorySegment.ofArray(readBlock);
+
+        Map<String, Loop> loops = new LinkedHashMap<>();
+        loops.put("write, sysbench's loop, Boxscope's block", () -> {
+            sbWrite.invokeExact(writeSeg, words);
+        });
+        loops.put("write, sysbench's loop, page-aligned block", () -> {
+            sbWrite.invokeExact(nat, words);
+        });
+        loops.put("write, Boxscope's loop, Boxscope's block", write::execute);
+        loops.put("read, sysbench's loop, Boxscope's block", () -> {
+            sbRead.invokeExact(readSeg, words);
+        });
+        loops.put("read, sysbench's loop, page-aligned block", () -> {
+            sbRead.invokeExact(nat, words);
+        });
+        loops.put("read, Boxscope's loop, Boxscope's block", read::execute);
+
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> mibs = new LinkedHashMap<>();
+        for (int r = 0; r < rounds + 3; r++) {
+            for (var e : loops.entrySet()) {
+                Loop loop = e.getValue();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long c;
+                long n = 0;
+                do {
+                    loop.run();
+                    n++;
+                    c = mx.getCurrentThreadCpuTime();
+                } while (c - c0 < 100_000_000L);
+                if (r >= 3) { // the first rounds warm the JIT up
+                    mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(n * (bytes / 1048576.0) / ((c - c0) / 1e9));
+                }
+            }
+        }
+        System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB)", "median", "best", "worst");
+        Map<String, Double> median = new LinkedHashMap<>();
+        for (var e : mibs.entrySet()) {
+            List<Double> x = e.getValue();
+            Collections.sort(x);
+            median.put(e.getKey(), x.get(x.size() / 2));
+            System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
+                    x.get(x.size() - 1), x.get(0));
+        }
+        for (String op : new String[] {"write", "read"}) {
+            System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
+                    median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
+        }
+    }
+
+    /** The worker's block (MemoryWorkload.Base.buf): the array sysbench's loop is then run on. */
+    private static long[] block(Worker w) throws ReflectiveOperationException {
+        for (Class<?> c = w.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals("buf")) {
+                    f.setAccessible(true);
+                    return (long[]) f.get(w);
+                }
+            }
+        }
+        throw new IllegalStateException("no block field in " + w.getClass());
+    }
+}
