@@ -21,7 +21,8 @@ import java.util.Map;
  * Launched by memory-loops (which builds sb_memory_loops.c into a shared library). Boxscope's loops
  * are MemoryWorkload's own workers; sysbench's are gcc's code for its loops, called through FFM
  * on the worker's long[] (a critical downcall passes the heap array's address), and once more on a
- * page-aligned native block, as sysbench's own is. Each variant runs 100 ms windows in turn;
+ * page-aligned native block, as sysbench's own is. Each variant runs 100 ms windows in turn (with
+ * THREADS 2, in two threads at once on one shared block, global scope as bench-vs-sysbench runs it);
  * throughput is block bytes per second of this thread's CPU time, so time the thread spends
  * descheduled on a loaded host does not count. Prints median, best and worst of the windows.
  */
@@ -34,13 +35,21 @@ public final class MemoryLoopsBench {
         String lib = args[0];
         long bytes = Long.parseLong(args[1]);
         int rounds = Integer.parseInt(args[2]);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         long words = bytes / 8;
-        Worker write = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.WRITE,
-                MemoryWorkload.Access.SEQ, 1).worker(0);
-        Worker read = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.LOCAL, MemoryWorkload.Oper.READ,
-                MemoryWorkload.Access.SEQ, 1).worker(0);
-        long[] writeBlock = block(write);
-        long[] readBlock = block(read);
+        // global scope, as bench-vs-sysbench runs it: with 2 threads both walk one block
+        MemoryWorkload writes = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.SEQ, threads);
+        MemoryWorkload reads = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.SEQ, threads);
+        Worker[] write = new Worker[threads];
+        Worker[] read = new Worker[threads];
+        for (int t = 0; t < threads; t++) {
+            write[t] = writes.worker(t);
+            read[t] = reads.worker(t);
+        }
+        long[] writeBlock = block(write[0]);
+        long[] readBlock = block(read[0]);
         MemorySegment nat = Arena.global().allocate(bytes, 4096);
         Linker linker = Linker.nativeLinker();
         SymbolLookup so = SymbolLookup.libraryLookup(lib, Arena.global());
@@ -50,6 +59,53 @@ public final class MemoryLoopsBench {
         MemorySegment writeSeg = MemorySegment.ofArray(writeBlock);
         MemorySegment readSeg = MemorySegment.ofArray(readBlock);
 
+        List<Map<String, Loop>> perThread = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Worker w = write[t];
+            Worker rd = read[t];
+            Map<String, Loop> loops = loops(sbWrite, sbRead, writeSeg, readSeg, nat, words, w, rd);
+            perThread.add(loops);
+        }
+        Map<String, List<Double>> mibs = new LinkedHashMap<>();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<Thread> running = new ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            Map<String, Loop> loops = perThread.get(t);
+            Thread th = new Thread(() -> {
+                try {
+                    measure(loops, rounds, bytes, start, mibs);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            th.start();
+            running.add(th);
+        }
+        for (Thread th : running) {
+            th.join();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
+                + (threads > 1 ? "s" : "") + ")", "median", "best", "worst");
+        Map<String, Double> median = new LinkedHashMap<>();
+        for (var e : mibs.entrySet()) {
+            List<Double> x = e.getValue();
+            Collections.sort(x);
+            median.put(e.getKey(), x.get(x.size() / 2));
+            System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
+                    x.get(x.size() - 1), x.get(0));
+        }
+        for (String op : new String[] {"write", "read"}) {
+            System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
+                    median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
+        }
+    }
+
+    private static Map<String, Loop> loops(MethodHandle sbWrite, MethodHandle sbRead, MemorySegment writeSeg,
+            MemorySegment readSeg, MemorySegment nat, long words, Worker write, Worker read) {
         Map<String, Loop> loops = new LinkedHashMap<>();
         loops.put("write, sysbench's loop, Boxscope's block", () -> {
             sbWrite.invokeExact(writeSeg, words);
@@ -66,11 +122,20 @@ public final class MemoryLoopsBench {
         });
         loops.put("read, Boxscope's loop, Boxscope's block", read::execute);
 
+        return loops;
+    }
+
+    /**
+     * Each thread: for every round, every loop in turn, all threads starting together; a window is
+     * 100 ms of the thread's own CPU time. Windows of every thread go into one list per loop.
+     */
+    private static void measure(Map<String, Loop> loops, int rounds, long bytes,
+            java.util.concurrent.CyclicBarrier start, Map<String, List<Double>> mibs) throws Throwable {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<String, List<Double>> mibs = new LinkedHashMap<>();
         for (int r = 0; r < rounds + 3; r++) {
             for (var e : loops.entrySet()) {
                 Loop loop = e.getValue();
+                start.await();
                 long c0 = mx.getCurrentThreadCpuTime();
                 long c;
                 long n = 0;
@@ -80,22 +145,12 @@ public final class MemoryLoopsBench {
                     c = mx.getCurrentThreadCpuTime();
                 } while (c - c0 < 100_000_000L);
                 if (r >= 3) { // the first rounds warm the JIT up
-                    mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(n * (bytes / 1048576.0) / ((c - c0) / 1e9));
+                    double v = n * (bytes / 1048576.0) / ((c - c0) / 1e9);
+                    synchronized (mibs) {
+                        mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v);
+                    }
                 }
             }
-        }
-        System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB)", "median", "best", "worst");
-        Map<String, Double> median = new LinkedHashMap<>();
-        for (var e : mibs.entrySet()) {
-            List<Double> x = e.getValue();
-            Collections.sort(x);
-            median.put(e.getKey(), x.get(x.size() / 2));
-            System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
-                    x.get(x.size() - 1), x.get(0));
-        }
-        for (String op : new String[] {"write", "read"}) {
-            System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
-                    median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
         }
     }
 
