@@ -108,6 +108,11 @@ public final class MemoryWorkload implements Workload {
         return ((Base) w).buf;
     }
 
+    /** What the worker's never-true comparison last recorded (0 if it never fired): for tests. */
+    static long sink(Worker w) {
+        return ((Base) w).sink;
+    }
+
     public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
@@ -126,7 +131,7 @@ public final class MemoryWorkload implements Workload {
      * offsets below 2^35), so the comparisons the read loops make against it are never true.
      * See {@link SeqRead}.
      */
-    private static final long NEVER = 0xB0C5_C0FE_0000_0000L | 1L << 62;
+    static final long NEVER = 0xB0C5_C0FE_0000_0000L | 1L << 62;
 
     private abstract static class Base implements Worker {
         final long[] buf;
@@ -170,14 +175,16 @@ public final class MemoryWorkload implements Workload {
 
     /**
      * sysbench's event_seq_read: one 8-byte load per word, in order, value discarded. The JIT
-     * deletes a plain or opaque load whose value is unused (measured: 400+ GiB/s), and summing the
-     * values into one accumulator makes a chain of dependent adds at half sysbench's speed. So the
-     * words are loaded sixteen at a time (sixteen independent plain loads), folded with a tree of
-     * XORs and the fold compared with {@link #NEVER}, a value no fold of the block's words can take
-     * (they are all below 2^35; it has bit 62 set). The never-taken branch keeps every load alive
-     * and, being control flow in the loop, keeps C2 from vectorising it; one branch per sixteen
-     * words (rather than per word or per eight) leaves the loop bound by its loads, like
-     * sysbench's. The measurements behind the choice are in docs/bench.md.
+     * deletes a plain, opaque, acquire or volatile load whose value is unused (all measured: the
+     * loop is left empty), so each word is XORed into one of four accumulators and the fold of the
+     * four is compared once per block with {@link #NEVER}, a value no fold of the block's words can
+     * take (they are all below 2^35; it has bit 62 set). C2 compiles this counted loop, unrolled,
+     * to one {@code xor mem,reg} per word (the load folded into the XOR, one instruction) plus one
+     * add/compare/branch per 32 words, with no bounds check, no safepoint poll and no vector
+     * instruction in the loop; sysbench's gcc loop is one {@code mov} per word plus the same three
+     * per 8 words. Four accumulators rather than one because a single one makes every load wait
+     * for the previous XOR (one word per cycle at best); four independent chains leave the loop
+     * bound by its loads, as sysbench's is. The code and the measurements are in docs/bench.md.
      */
     static final class SeqRead extends Base {
         SeqRead(long[] buf, long quota) {
@@ -188,20 +195,23 @@ public final class MemoryWorkload implements Workload {
         public void execute() {
             long[] b = buf;
             int n = b.length;
-            int i = 0;
-            for (; i + 16 <= n; i += 16) {
-                long x = ((b[i] ^ b[i + 1]) ^ (b[i + 2] ^ b[i + 3])) ^ ((b[i + 4] ^ b[i + 5]) ^ (b[i + 6] ^ b[i + 7]));
-                long y = ((b[i + 8] ^ b[i + 9]) ^ (b[i + 10] ^ b[i + 11]))
-                        ^ ((b[i + 12] ^ b[i + 13]) ^ (b[i + 14] ^ b[i + 15]));
-                if ((x ^ y) == NEVER) {
-                    sink = x;
-                }
+            int m = n & ~3;
+            long x0 = 0;
+            long x1 = 0;
+            long x2 = 0;
+            long x3 = 0;
+            for (int i = 0; i < m; i += 4) {
+                x0 ^= b[i];
+                x1 ^= b[i + 1];
+                x2 ^= b[i + 2];
+                x3 ^= b[i + 3];
             }
-            for (; i < n; i++) { // blocks of 8 to 120 bytes
-                long v = b[i];
-                if (v == NEVER) {
-                    sink = v;
-                }
+            for (int i = m; i < n; i++) { // blocks of 8 to 24 bytes
+                x0 ^= b[i];
+            }
+            long x = (x0 ^ x1) ^ (x2 ^ x3);
+            if (x == NEVER) {
+                sink = x;
             }
         }
     }

@@ -82,6 +82,29 @@ class WorkloadRunTest {
     }
 
     @Test
+    void sequentialReadFoldsEveryWordOfTheBlock() throws Exception {
+        // The read loop keeps its loads alive by folding every word into the one value it compares
+        // with NEVER; a word left out of the fold (a wrong bound, a missed tail word) would be a
+        // load the JIT is free to delete. With one word set to NEVER and the others 0 the fold is
+        // NEVER, so the worker records it, for each word of blocks from 1 to 64 words.
+        for (long bytes = 8; bytes <= 512; bytes *= 2) {
+            int words = (int) (bytes / 8);
+            for (int k = 0; k < words; k++) {
+                io.boxscope.bench.engine.Worker w = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.LOCAL,
+                        MemoryWorkload.Oper.READ, MemoryWorkload.Access.SEQ, 1).worker(0);
+                MemoryWorkload.block(w)[k] = MemoryWorkload.NEVER;
+                w.execute();
+                assertEquals(MemoryWorkload.NEVER, MemoryWorkload.sink(w), "word " + k + " of " + words);
+            }
+        }
+        // and a block of zeros, whose fold is 0, records nothing
+        io.boxscope.bench.engine.Worker z = new MemoryWorkload(4096, 0, MemoryWorkload.Scope.LOCAL,
+                MemoryWorkload.Oper.READ, MemoryWorkload.Access.SEQ, 1).worker(0);
+        z.execute();
+        assertEquals(0, MemoryWorkload.sink(z));
+    }
+
+    @Test
     void memoryGlobalScopeSharesOneBlockAndLocalDoesNot() throws Exception {
         MemoryWorkload g = new MemoryWorkload(1024, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.READ,
                 MemoryWorkload.Access.SEQ, 2);

@@ -1,0 +1,169 @@
+import io.boxscope.bench.engine.Worker;
+import io.boxscope.bench.workload.MemoryWorkload;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * sysbench's and Boxscope's sequential memory loops in one JVM, on the same block, alternating.
+ * Launched by memory-loops (which builds sb_memory_loops.c into a shared library). Boxscope's loops
+ * are MemoryWorkload's own workers; sysbench's are gcc's code for its loops, called through FFM
+ * on the worker's long[] (a critical downcall passes the heap array's address), and once more on a
+ * page-aligned native block, as sysbench's own is. Each variant runs 100 ms windows in turn (with
+ * THREADS 2, in two threads at once on one shared block, global scope as bench-vs-sysbench runs it);
+ * throughput is block bytes per second of this thread's CPU time, so time the thread spends
+ * descheduled on a loaded host does not count. Prints median, best and worst of the windows.
+ */
+public final class MemoryLoopsBench {
+    interface Loop {
+        void run() throws Throwable;
+    }
+
+    public static void main(String[] args) throws Throwable {
+        String lib = args[0];
+        long bytes = Long.parseLong(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        long words = bytes / 8;
+        // global scope, as bench-vs-sysbench runs it: with 2 threads both walk one block
+        MemoryWorkload writes = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.SEQ, threads);
+        MemoryWorkload reads = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.SEQ, threads);
+        Worker[] write = new Worker[threads];
+        Worker[] read = new Worker[threads];
+        for (int t = 0; t < threads; t++) {
+            write[t] = writes.worker(t);
+            read[t] = reads.worker(t);
+        }
+        long[] writeBlock = block(write[0]);
+        long[] readBlock = block(read[0]);
+        MemorySegment nat = Arena.global().allocate(bytes, 4096);
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup so = SymbolLookup.libraryLookup(lib, Arena.global());
+        FunctionDescriptor fd = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+        MethodHandle sbWrite = linker.downcallHandle(so.find("sb_seq_write").orElseThrow(), fd, Linker.Option.critical(true));
+        MethodHandle sbRead = linker.downcallHandle(so.find("sb_seq_read").orElseThrow(), fd, Linker.Option.critical(true));
+        MemorySegment writeSeg = MemorySegment.ofArray(writeBlock);
+        MemorySegment readSeg = MemorySegment.ofArray(readBlock);
+
+        List<Map<String, Loop>> perThread = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Worker w = write[t];
+            Worker rd = read[t];
+            Map<String, Loop> loops = loops(sbWrite, sbRead, writeSeg, readSeg, nat, words, w, rd);
+            perThread.add(loops);
+        }
+        Map<String, List<Double>> mibs = new LinkedHashMap<>();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<Thread> running = new ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            Map<String, Loop> loops = perThread.get(t);
+            Thread th = new Thread(() -> {
+                try {
+                    measure(loops, rounds, bytes, start, mibs);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            th.start();
+            running.add(th);
+        }
+        for (Thread th : running) {
+            th.join();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
+                + (threads > 1 ? "s" : "") + ")", "median", "best", "worst");
+        Map<String, Double> median = new LinkedHashMap<>();
+        for (var e : mibs.entrySet()) {
+            List<Double> x = e.getValue();
+            Collections.sort(x);
+            median.put(e.getKey(), x.get(x.size() / 2));
+            System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
+                    x.get(x.size() - 1), x.get(0));
+        }
+        for (String op : new String[] {"write", "read"}) {
+            System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
+                    median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
+        }
+    }
+
+    private static Map<String, Loop> loops(MethodHandle sbWrite, MethodHandle sbRead, MemorySegment writeSeg,
+            MemorySegment readSeg, MemorySegment nat, long words, Worker write, Worker read) {
+        Map<String, Loop> loops = new LinkedHashMap<>();
+        loops.put("write, sysbench's loop, Boxscope's block", () -> {
+            sbWrite.invokeExact(writeSeg, words);
+        });
+        loops.put("write, sysbench's loop, page-aligned block", () -> {
+            sbWrite.invokeExact(nat, words);
+        });
+        loops.put("write, Boxscope's loop, Boxscope's block", write::execute);
+        loops.put("read, sysbench's loop, Boxscope's block", () -> {
+            sbRead.invokeExact(readSeg, words);
+        });
+        loops.put("read, sysbench's loop, page-aligned block", () -> {
+            sbRead.invokeExact(nat, words);
+        });
+        loops.put("read, Boxscope's loop, Boxscope's block", read::execute);
+
+        return loops;
+    }
+
+    /**
+     * Each thread: for every round, every loop in turn, all threads starting together; a window is
+     * 100 ms of the thread's own CPU time. Windows of every thread go into one list per loop.
+     */
+    private static void measure(Map<String, Loop> loops, int rounds, long bytes,
+            java.util.concurrent.CyclicBarrier start, Map<String, List<Double>> mibs) throws Throwable {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (int r = 0; r < rounds + 3; r++) {
+            for (var e : loops.entrySet()) {
+                Loop loop = e.getValue();
+                start.await();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long c;
+                long n = 0;
+                do {
+                    loop.run();
+                    n++;
+                    c = mx.getCurrentThreadCpuTime();
+                } while (c - c0 < 100_000_000L);
+                if (r >= 3) { // the first rounds warm the JIT up
+                    double v = n * (bytes / 1048576.0) / ((c - c0) / 1e9);
+                    synchronized (mibs) {
+                        mibs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The worker's block (MemoryWorkload.Base.buf): the array sysbench's loop is then run on. */
+    private static long[] block(Worker w) throws ReflectiveOperationException {
+        for (Class<?> c = w.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals("buf")) {
+                    f.setAccessible(true);
+                    return (long[]) f.get(w);
+                }
+            }
+        }
+        throw new IllegalStateException("no block field in " + w.getClass());
+    }
+}
