@@ -163,6 +163,45 @@ class RingBufTest {
         }
     }
 
+    /**
+     * {@link RingBufReader#pollAvailable} on a ring pre-filled with {seq, seq ^ KEY} records: batches of 256
+     * (one consumer-position update each) follow each other until {@code max} records, the rest stays pending
+     * for the next call (which first sleeps out the linger), and every record arrives once, in order, intact.
+     */
+    @Test
+    void pollAvailableDrainsInBatchesUpToMaxThenTheRest() throws Exception {
+        long key = 0x0123456789abcdefL;
+        int size = 1 << 18;
+        try (BpfMap ring = BpfMap.create(MapSpec.ringBuffer("test_pollall", size));
+                Program p = Program.load(ProgramSpec.of("rb_fill", ProgramType.RAW_TRACEPOINT, fill(ring, key)));
+                RingBufReader r = new RingBufReader(ring)) {
+            long n = 0;
+            for (int got; (got = p.run(n, 1024)) > 0; ) {
+                n += got;
+            }
+            assertEquals(size / 24, n, "records of 16 bytes + an 8-byte header fill the ring");
+            long[] next = {0};
+            long[] bad = {0};
+            RingBufReader.Handler h = rec -> {
+                long seq = rec.get(ValueLayout.JAVA_LONG, 0);
+                if (seq != next[0] || rec.get(ValueLayout.JAVA_LONG, 8) != (seq ^ key) || rec.byteSize() != 16) {
+                    bad[0]++;
+                }
+                next[0]++;
+            };
+            int max = 3000; // more than one batch, fewer than the ring holds (10,922)
+            assertEquals(max, r.pollAvailable(h, Duration.ofSeconds(1), Duration.ofMillis(1), 256, max));
+            assertEquals((n - max) * 24, r.pending(), "what max left is still in the ring");
+            long rest = r.pollAvailable(h, Duration.ofSeconds(1), Duration.ofMillis(1), 256, Integer.MAX_VALUE);
+            assertEquals(n - max, rest);
+            assertEquals(n, next[0]);
+            assertEquals(0, bad[0], "records out of order or corrupted");
+            assertEquals(0, r.pending());
+            assertEquals(0, r.pollAvailable(h, Duration.ofMillis(5), Duration.ofMillis(1), 256, 10), "an empty ring times out");
+            assertEquals(n, r.records());
+        }
+    }
+
     @Test
     void onlyRawTracepointProgramsCanBeRunDirectly() {
         try (Program p = Program.load(ProgramSpec.of("rb_notrun", ProgramType.TRACEPOINT, new Asm().movImm(Reg.R0, 0).exit().build()))) {

@@ -294,16 +294,39 @@ public abstract class CliCommand implements Callable<Integer> {
      * each as it comes), else its text view. Flushed at once: a stream is read while it runs.
      */
     public final <R> void emit(R record, View<R> view) {
+        emitBuffered(record, view);
+        out().flush();
+        err().flush();
+    }
+
+    /**
+     * {@link #emit} without the flush, for a stream of many records a second (the per-event tools): it
+     * flushes once a batch instead ({@link #flushStream}), as C's stdio writes a file or a pipe once a
+     * buffer (setvbuf(3)); what it writes is {@link #emit}'s, byte for byte.
+     */
+    public final <R> void emitBuffered(R record, View<R> view) {
         if (global().json()) {
             PrintWriter out = out();
             out.print(Json.write(view.json(record)));
             out.print('\n');
-            out.flush();
         } else {
             view.text(record, terminal());
-            out().flush();
-            err().flush();
         }
+    }
+
+    /** Writes out what {@link #emitBuffered} left in standard output's and standard error's buffers. */
+    public final void flushStream() {
+        out().flush();
+        err().flush();
+    }
+
+    /**
+     * Whether standard output is a terminal (and standard input: {@link java.io.Console#isTerminal}
+     * looks at both): a stream is then flushed line by line, as stdio line-buffers a terminal.
+     */
+    protected static boolean stdoutIsTerminal() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
     /**

@@ -37,6 +37,39 @@ public final class Text {
         return sb == null ? s : sb.toString();
     }
 
+    /**
+     * Appends {@code s} and then spaces up to {@code width} characters: printf's {@code %-Ns} (a longer
+     * {@code s} is not cut). For the per-event lines of the tools, which print tens of thousands of
+     * lines a second: {@link String#format} parses its format string on every call, and that was a
+     * fifth of opensnoop's time per event (docs/benchmarks.md, "execsnoop and opensnoop").
+     */
+    public static StringBuilder left(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb;
+    }
+
+    /** Appends {@code n} in decimal and then spaces up to {@code width} characters: printf's {@code %-Nd}. */
+    public static StringBuilder left(StringBuilder sb, long n, int width) {
+        int start = sb.length();
+        sb.append(n);
+        while (sb.length() - start < width) {
+            sb.append(' ');
+        }
+        return sb;
+    }
+
+    /** Appends spaces and then {@code n} in decimal, {@code width} characters in all: printf's {@code %Nd}. */
+    public static StringBuilder right(StringBuilder sb, long n, int width) {
+        String digits = Long.toString(n);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb.append(digits);
+    }
+
     /** Line and paragraph separators and the bidirectional controls (see {@link #safe}). */
     private static boolean isFormatting(char c) {
         return c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')

@@ -42,6 +42,8 @@ public final class RingBufReader implements AutoCloseable {
     private final MemorySegment data;
     private long records;
     private long discarded;
+    /** System.nanoTime() of the last drain that handed out records ({@link #pollAvailable}'s linger). */
+    private long lastDelivery = System.nanoTime() - MAX_SLEEP_NS;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closeRequested;
     private boolean draining;
@@ -134,6 +136,41 @@ public final class RingBufReader implements AutoCloseable {
     /** {@link #poll(Handler, Duration, int)} draining with {@link #drainBatch}. */
     public int pollBatch(Handler h, Duration timeout, int budget) throws InterruptedException {
         return pollWith(h, timeout, budget, true);
+    }
+
+    /**
+     * Waits up to {@code timeout} for records and consumes every record available, in batches of at most
+     * {@code batch} ({@link #drainBatch}: one scope and one consumer-position update a batch), draining
+     * again while a batch came back full, up to {@code max} records in all (so that a producer that
+     * refills the ring as fast as it drains still lets the caller act on a stop request); returns how many.
+     *
+     * <p>The wake-up: when the last call handed out records less than {@code linger} ago and the ring
+     * is less than a quarter full, this first sleeps out the rest of {@code linger}, so that a steady
+     * stream of records is read in batches of one linger's worth instead of one wake-up (and everything
+     * the caller does per wake-up: flushing its output, reading counters) for every record or two.
+     * A quarter of the ring left for one linger is the margin: the producer would have to fill three
+     * quarters of the ring within {@code linger} for a record to be dropped because of it.
+     */
+    public int pollAvailable(Handler h, Duration timeout, Duration linger, int batch, int max) throws InterruptedException {
+        if (batch <= 0 || max <= 0) {
+            throw new IllegalArgumentException("batch " + batch + " and max " + max + " must be positive");
+        }
+        long start = System.nanoTime();
+        long wait = lastDelivery + linger.toNanos() - start;
+        if (wait > 0 && pending() < size / 4) {
+            Thread.sleep(Duration.ofNanos(Math.min(wait, Math.max(0, timeout.toNanos()))));
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - start);
+        int n = pollWith(h, left.isNegative() ? Duration.ZERO : left, Math.min(batch, max), true);
+        int total = n;
+        while (n == batch && total < max && !closeRequested) {
+            n = locked(h, Math.min(batch, max - total), true);
+            total += n;
+        }
+        if (total > 0) {
+            lastDelivery = System.nanoTime();
+        }
+        return total;
     }
 
     /**

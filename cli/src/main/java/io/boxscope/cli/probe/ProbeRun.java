@@ -145,9 +145,14 @@ final class ProbeRun {
         }
         boolean terminal = !file && !o.json() && System.console() != null;
         PrintWriter w = target;
+        // stdio's buffering (setvbuf(3)), as bpftrace's printf gets it: line by line to a terminal; to a
+        // file or a pipe once a batch, when the ring buffer has been drained (ProbeSink#drained)
+        boolean lineBuffered = !file && System.console() != null && System.console().isTerminal();
         Consumer<String> text = s -> {
             w.print(terminal ? Text.safeLines(s) : s);
-            w.flush();
+            if (lineBuffered) {
+                w.flush();
+            }
         };
         Output output = o.json() ? Output.json() : Output.text();
         ProbeSink sink = new ProbeSink() {
@@ -160,11 +165,17 @@ final class ProbeRun {
             public void event(Event event) {
                 if (event instanceof Event.MapUpdateFailed && !o.json()) {
                     // a warning, on standard error as bpftrace -k prints its helper errors; JSON keeps it in the stream
+                    w.flush();
                     err.print(output.render(event));
                     err.flush();
                 } else {
                     text.accept(output.render(event));
                 }
+            }
+
+            @Override
+            public void drained() {
+                w.flush();
             }
         };
         ChildCommand child = null;
@@ -173,6 +184,7 @@ final class ProbeRun {
              ProbeSession session = ProbeSession.load(script, output, src.name())) {
             phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
+                w.flush();
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
             });
@@ -190,6 +202,7 @@ final class ProbeRun {
             phases.mark("attached");
             if (!o.quiet()) {
                 text.accept(attached);
+                w.flush();
             }
             if (o.dryRun()) {
                 // compiled, loaded (the verifier accepted every program) and attached: detach and stop, as

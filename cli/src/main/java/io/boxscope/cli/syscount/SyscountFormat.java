@@ -26,15 +26,24 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
             t.err().println(io.boxscope.tools.core.Lost.skipped(s.skipped()));
             t.err().flush();
         }
-        if (s.rows().isEmpty()) {
-            return; // libbpf-tools prints nothing for an empty interval
+        if (!s.rows().isEmpty()) { // libbpf-tools prints nothing for an empty interval
+            t.out().print(text(s, table, milliseconds));
         }
-        t.out().print(text(s, table, milliseconds));
-        if (s.dropped() > 0) {
+        if (s.dropped() > 0 || !s.failedUpdates().isEmpty()) {
             t.out().flush();
             PrintWriter err = t.err();
-            err.println("notice: " + s.dropped() + " syscalls not counted: a BPF map was full (more than "
-                    + SyscountProbe.MAP_KEYS + " processes, or more than " + SyscountProbe.MAP_KEYS + " threads inside a syscall with -L)");
+            if (s.dropped() > 0) {
+                err.println(io.boxscope.tools.core.Lost.message(s.dropped()));
+            }
+            // the runtime's report of failed map updates, as every tool prints it; then what it means here
+            for (io.boxscope.probe.output.Event.MapUpdateFailed f : s.failedUpdates()) {
+                err.println(io.boxscope.tools.core.Lost.mapUpdatesFailed(f));
+            }
+            if (s.notCounted() > 0) {
+                err.println("notice: " + s.notCounted() + " syscalls not counted: a BPF map was full (more than "
+                        + SyscountProbe.MAP_KEYS + " processes, or more than " + SyscountProbe.MAP_KEYS + " threads inside a syscall with -L)");
+            }
+            err.flush();
         }
     }
 
@@ -90,6 +99,16 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
             return (Object) e;
         }).toList());
         o.put("dropped", s.dropped());
+        o.put("not_counted", s.notCounted());
+        o.put("map_updates_failed", s.failedUpdates().stream().map(f -> {
+            Map<String, Object> m = Json.object();
+            m.put("map", f.map());
+            m.put("failed", f.count());
+            m.put("full", f.full());
+            m.put("capacity", f.capacity());
+            m.put("error", f.error());
+            return (Object) m;
+        }).toList());
         o.put("skipped_events", s.skipped());
         return o;
     }

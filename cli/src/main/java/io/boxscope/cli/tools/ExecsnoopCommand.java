@@ -90,20 +90,24 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     /** libbpf-tools execsnoop's handle_event line, its widths included. */
     @Override
     protected String line(ExecEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(128);
         if (time.value()) {
-            sb.append(String.format(Locale.ROOT, "%-8s ", e.time().format(HMS)));
+            Text.left(sb, e.time().format(HMS), 8).append(' ');
         }
         if (timestamp.value()) {
             sb.append(String.format(Locale.ROOT, "%-8.3f", e.sinceNs() / 1e9));
         }
         if (printUid.value()) {
-            sb.append(String.format(Locale.ROOT, "%-6d", e.uid()));
+            Text.left(sb, e.uid(), 6);
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        sb.append(String.format(Locale.ROOT, "%-16s %-6d %-6d %3d ", Text.safe(e.comm()), e.pid(), e.ppid(), e.ret()));
+        // "%-16s %-6d %-6d %3d " without String.format (Text.left)
+        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Text.left(sb, e.pid(), 6).append(' ');
+        Text.left(sb, e.ppid(), 6).append(' ');
+        Text.right(sb, e.ret(), 3).append(' ');
         args(sb, e, quote.value());
         sb.append('\n');
         return sb.toString();

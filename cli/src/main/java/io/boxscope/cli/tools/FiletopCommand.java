@@ -1,6 +1,5 @@
 package io.boxscope.cli.tools;
 
-import java.io.Console;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,11 +113,6 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
                 return o;
             }
         };
-    }
-
-    private static boolean stdoutIsTerminal() {
-        Console c = System.console();
-        return c != null && c.isTerminal();
     }
 
     /**

@@ -94,17 +94,21 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
     /** libbpf-tools opensnoop's handle_event line, its widths included. */
     @Override
     protected String line(OpenEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            sb.append(String.format(Locale.ROOT, "%-8s ", e.time().format(HMS)));
+            Text.left(sb, e.time().format(HMS), 8).append(' ');
         }
         if (printUid.value()) {
-            sb.append(String.format(Locale.ROOT, "%-7d ", e.uid()));
+            Text.left(sb, e.uid(), 7).append(' ');
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        sb.append(String.format(Locale.ROOT, "%-6d %-16s %3d %3d ", e.pid(), Text.safe(e.comm()), e.fd(), e.errno()));
+        // "%-6d %-16s %3d %3d " without String.format (Text.left)
+        Text.left(sb, e.pid(), 6).append(' ');
+        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Text.right(sb, e.fd(), 3).append(' ');
+        Text.right(sb, e.errno(), 3).append(' ');
         if (extended.value()) {
             // the installed libbpf-tools (Debian) prints FLAGS only; newer ones add a MODE column (in --json here)
             sb.append(String.format(Locale.ROOT, "%08o ", e.flags()));

@@ -90,7 +90,7 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     /** The CONTAINER cell: the name (terminal-safe), or "-" for a host process, in 16 columns and a space. */
     protected static String containerCell(String container) {
-        return String.format(java.util.Locale.ROOT, "%-16s ", container == null ? "-" : Text.safe(container));
+        return Text.left(new StringBuilder(24), container == null ? "-" : Text.safe(container), 16).append(' ').toString();
     }
 
     /**
@@ -108,6 +108,9 @@ public abstract class ToolCommand<E> extends CliCommand {
         View<E> view = view();
         PrintWriter out = out();
         PrintWriter err = err();
+        // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a terminal;
+        // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
+        boolean lineBuffered = stdoutIsTerminal();
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {
@@ -121,9 +124,19 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void event(E event) {
-                            if (show(event)) {
-                                emit(event, view);
+                            if (!show(event)) {
+                                return;
                             }
+                            if (lineBuffered) {
+                                emit(event, view);
+                            } else {
+                                emitBuffered(event, view);
+                            }
+                        }
+
+                        @Override
+                        public void drained() {
+                            flushStream();
                         }
 
                         @Override

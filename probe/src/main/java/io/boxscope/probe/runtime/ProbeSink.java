@@ -33,6 +33,18 @@ public interface ProbeSink {
      */
     void event(Event event);
 
+    /**
+     * Every record read so far has been handed to {@link #printf} or {@link #event}: the ring buffer was
+     * drained (or a poll reached its maximum of records, and the next poll goes on). A sink that writes text flushes here rather than after every
+     * record: C's stdio does the same for a file or a pipe (block-buffered: one write(2) per buffer,
+     * not per line; setvbuf(3)), which is how libbpf-tools' printf reaches a file, and the reader
+     * still sees each batch as soon as it has been read. Called at most once a {@link ProbeSession#poll},
+     * after its records, and at the end of {@link ProbeSession#begin} and {@link ProbeSession#finish}.
+     * Does nothing by default.
+     */
+    default void drained() {
+    }
+
     /** bpftrace's output: each event rendered by {@code output} and handed to {@code out} as text. */
     static ProbeSink rendering(Output output, Consumer<String> out) {
         Objects.requireNonNull(output, "output");

@@ -122,6 +122,52 @@ class ProbeSinkTest {
         }
     }
 
+    /**
+     * A poll hands every record the ring holds to the sink and then calls {@link ProbeSink#drained} once,
+     * after them (where the tools and {@code probe} flush their output): 5,000 printfs of this thread, more
+     * than one batch of the ring reader, all arrive in order, each poll ends with one drained().
+     */
+    @Test
+    void aPollDeliversEveryRecordThenSaysDrained() throws Throwable {
+        int n = 5000;
+        String program = "tracepoint:syscalls:sys_enter_getppid /tid == $1/ { @n++; printf(\"%d\\n\", @n); }";
+        CheckOptions o = new CheckOptions(false, List.of(Integer.toString(Libc.gettid())), CheckOptions.DEFAULT_STRLEN);
+        List<Object> log = new ArrayList<>();
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, Event.Printf printf) {
+                log.add(((Value.Int) printf.args().getFirst()).bits());
+            }
+
+            @Override
+            public void event(Event event) {
+                log.add(event);
+            }
+
+            @Override
+            public void drained() {
+                log.add("drained");
+            }
+        };
+        try (ProbeSession s = load(program, o)) {
+            s.attach();
+            s.begin(sink);
+            assertEquals(List.of("drained"), log, "begin ends with drained()");
+            log.clear();
+            Libc.getppid(n);
+            s.poll(java.time.Duration.ofSeconds(5), sink);
+            assertEquals("drained", log.getLast());
+            assertEquals(1, log.stream().filter("drained"::equals).count(), "one drained() a poll");
+            List<Object> numbers = log.subList(0, log.size() - 1);
+            assertEquals(0, s.lost(), "a 1 MiB ring holds 5,000 records of 16 bytes");
+            assertEquals(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList(), numbers);
+            log.clear();
+            s.finish(sink);
+            assertEquals("drained", log.getLast(), "finish ends with drained(), after the exit event");
+            assertInstanceOf(Event.Exit.class, log.get(log.size() - 2));
+        }
+    }
+
     private static List<Event.MapUpdateFailed> failures(Collect c) {
         return c.events.stream().filter(e -> e instanceof Event.MapUpdateFailed).map(e -> (Event.MapUpdateFailed) e).toList();
     }

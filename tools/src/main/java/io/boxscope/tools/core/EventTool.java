@@ -36,6 +36,13 @@ public abstract class EventTool<E> {
         /** Updates of one of the script's maps failed since the last call (it was full): what the tool shows is incomplete. */
         default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
         }
+
+        /**
+         * Every event read so far has been delivered ({@link ProbeSink#drained}): where a caller that
+         * buffers its output writes it out, once for a batch of events rather than once an event.
+         */
+        default void drained() {
+        }
     }
 
     /** The tool's script ({@link ToolScript#of}). */
@@ -113,6 +120,13 @@ public abstract class EventTool<E> {
                     listener.mapUpdatesFailed(f);
                 }
             }
+
+            @Override
+            public void drained() {
+                if (open[0]) {
+                    listener.drained();
+                }
+            }
         };
         ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
         try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), sink)) {
@@ -121,6 +135,7 @@ public abstract class EventTool<E> {
             open[0] = true;
             early.forEach(listener::event);
             early.clear();
+            listener.drained();
             return s.run(schedule, stop, sink);
         }
     }

@@ -132,20 +132,45 @@ public final class SyscountProbe implements AutoCloseable {
     /** Keys each of the script's maps holds (processes with -P, threads inside a syscall with -L). */
     public static final int MAP_KEYS = io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS;
 
-    /** Calls not counted up to the last {@link #dropped()}. */
+    /** Lost records up to the last {@link #dropped()}. */
     private long droppedReported;
 
     /**
-     * System calls not counted since the last call: updates that failed in the kernel because a map was full
-     * (a new process in {@code @pcalls}/{@code @calls}, or with -L a call whose start {@code @start} could not
-     * keep, so its exit finds no start and is skipped), plus ring-buffer records lost (the script writes none).
+     * Ring-buffer records lost since the last call (the ring was full). The script writes none, so this
+     * stays 0 unless it changes; calls not counted because a map was full are {@link #failedUpdates}.
      */
     public long dropped() {
-        long total = session.lost() + session.failedUpdates("@calls") + session.failedUpdates("@pcalls")
-                + session.failedUpdates("@start");
+        long total = session.lost();
         long d = total - droppedReported;
         droppedReported = total;
         return d;
+    }
+
+    /**
+     * Updates of the script's maps that failed in the kernel since the last call, as the probe runtime
+     * reports them for every tool (one {@link Event.MapUpdateFailed} per place in the script and kind of
+     * failure, with the map's capacity): each is a system call not counted, a new process in
+     * {@code @pcalls}/{@code @calls} or, with -L, a call whose start {@code @start} could not keep (its exit
+     * finds no start and is skipped). Read by a poll that waits for nothing (the script prints nothing).
+     */
+    public List<Event.MapUpdateFailed> failedUpdates() {
+        List<Event.MapUpdateFailed> failed = new ArrayList<>();
+        try {
+            session.poll(java.time.Duration.ZERO, new ProbeSink() {
+                @Override
+                public void printf(int formatId, Event.Printf printf) {}
+
+                @Override
+                public void event(Event event) {
+                    if (event instanceof Event.MapUpdateFailed f) {
+                        failed.add(f);
+                    }
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a poll of zero does not wait; the session's loop sees the interrupt
+        }
+        return failed;
     }
 
     /** Skipped runs up to the last {@link #skipped()}. */

@@ -26,13 +26,25 @@ public record SyscountSession(int top, int interval, int duration) {
 
     /**
      * One summary: the counts since the previous one, biggest first (by total time with latency,
-     * else by count), the first {@code top}; {@code dropped} calls not counted (a full map); {@code skipped}
-     * calls the kernel did not run the program for (another BPF program was running on the CPU).
+     * else by count), the first {@code top}; {@code dropped} ring-buffer records lost; {@code failedUpdates}
+     * the map updates that failed (calls not counted: a full map), as the probe runtime reports them for
+     * every tool; {@code skipped} calls the kernel did not run the program for (another BPF program was
+     * running on the CPU).
      */
     public record Summary(LocalTime time, boolean byProcess, boolean latency, List<SyscountProbe.Row> rows, long dropped,
-                          long skipped) {
+                          List<io.boxscope.probe.output.Event.MapUpdateFailed> failedUpdates, long skipped) {
         public Summary {
             rows = List.copyOf(rows);
+            failedUpdates = List.copyOf(failedUpdates);
+        }
+
+        /** System calls not counted because a map was full or an update failed otherwise (the sum of {@link #failedUpdates}). */
+        public long notCounted() {
+            long n = 0;
+            for (io.boxscope.probe.output.Event.MapUpdateFailed f : failedUpdates) {
+                n += f.count();
+            }
+            return n;
         }
     }
 
@@ -103,6 +115,7 @@ public record SyscountSession(int top, int interval, int duration) {
     public Summary take(SyscountProbe probe, SyscountProbe.Options options) {
         List<SyscountProbe.Row> rows = new ArrayList<>(probe.take());
         long dropped = probe.dropped();
+        List<io.boxscope.probe.output.Event.MapUpdateFailed> failed = probe.failedUpdates();
         long skipped = probe.skipped();
         // Plain comparisons: Comparator's factory lambdas are spun at run time in a cold JVM.
         if (options.latency()) {
@@ -113,6 +126,6 @@ public record SyscountSession(int top, int interval, int duration) {
         if (top > 0 && rows.size() > top) {
             rows = rows.subList(0, top);
         }
-        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped, skipped);
+        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped, failed, skipped);
     }
 }

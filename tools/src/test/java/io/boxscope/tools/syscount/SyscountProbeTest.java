@@ -99,7 +99,8 @@ class SyscountProbeTest {
 
     /**
      * syscount -P with more processes than its maps hold: the calls of the processes that find the map full
-     * are not counted, and {@link SyscountProbe#dropped()} says how many. The workload, in a cgroup of the
+     * are not counted, and {@link SyscountProbe#failedUpdates()} says how many (the runtime's report of failed map
+     * updates, not folded into {@link SyscountProbe#dropped()}). The workload, in a cgroup of the
      * test's own: a dash that forks {@code MAP_KEYS + 50} subshells one after the other, each making exactly
      * one kill(2) failing with ESRCH (the only calls counted, with -x -e ESRCH) and printing its pid. The
      * oracle replays those pids in order against a map of MAP_KEYS keys: a pid already in it is counted, a
@@ -137,8 +138,14 @@ class SyscountProbeTest {
                 List<SyscountProbe.Row> rows = probe.take();
                 assertEquals(stored.size(), rows.size());
                 assertEquals(counted, rows.stream().mapToLong(SyscountProbe.Row::count).sum());
-                assertEquals(dropped, probe.dropped());
-                assertEquals(0, probe.dropped(), "dropped() reports what was dropped since the last call");
+                List<io.boxscope.probe.output.Event.MapUpdateFailed> failed = probe.failedUpdates();
+                assertEquals(dropped, failed.stream().mapToLong(io.boxscope.probe.output.Event.MapUpdateFailed::count).sum(),
+                        "calls not counted are the map updates that failed: " + failed);
+                assertEquals(java.util.Set.of("@pcalls"), failed.stream().map(io.boxscope.probe.output.Event.MapUpdateFailed::map)
+                        .collect(java.util.stream.Collectors.toSet()));
+                assertTrue(failed.stream().allMatch(f -> f.full() && f.capacity() == SyscountProbe.MAP_KEYS), failed.toString());
+                assertEquals(List.of(), probe.failedUpdates(), "failedUpdates() reports what failed since the last call");
+                assertEquals(0, probe.dropped(), "no ring-buffer record was lost: failed updates are not folded into dropped()");
             }
         } finally {
             child.destroyForcibly();
