@@ -225,6 +225,9 @@ final class SyscallCounters implements AutoCloseable {
         // how long the tracing really was on). Again every period: diagnose lowers every thread's priority
         // when its window starts, after this thread was started.
         int setpriority = SyscallTable.current().number("setpriority");
+        if (setpriority >= 0) {
+            io.boxscope.bpf.sys.Sys.raw(setpriority, 0 /* PRIO_PROCESS */, 0 /* this thread */, 0, 0, 0, 0);
+        }
         try {
             long calls = 0;
             long traced = 0;
