@@ -13,10 +13,14 @@ import io.boxscope.proc.HostPaths;
  */
 public final class Collector {
     private final Sampler sampler;
+    private final Target target;
+    private final long created = System.nanoTime();
     private boolean cutShort;
 
+    /** Made before the eBPF collectors are loaded: a target gone by the first sample says how long that took. */
     public Collector(Target target, HostPaths paths) {
         this.sampler = new Sampler(target, paths);
+        this.target = target;
     }
 
     /** Blocks for {@code duration}; ends early (and says so) when every process of the target is gone. */
@@ -51,6 +55,15 @@ public final class Collector {
         long end = start + duration.toNanos();
         boolean exited = false;
         out.add(sampler.sample());
+        if (target.kind() == Target.Kind.PROCESS && out.getFirst().processes() == 0) {
+            // Without this the window would be judged with no thread of the target and its cgroup's
+            // figures, which for a process outside containers are the whole host's.
+            throw new IOException(String.format(java.util.Locale.ROOT,
+                    "%s exited before the window started, %.1f s after diagnose began watching for it (loading the "
+                            + "eBPF collectors on a busy machine takes that long): nothing of it to diagnose. Diagnose a "
+                            + "process that lives longer, or the container or cgroup it runs in, or add --no-ebpf to "
+                            + "start sooner", target.label(), (out.getFirst().monoNs() - created) / 1e9));
+        }
         int mark = 0;
         long next = start + step.toNanos();
         while (next <= end) {

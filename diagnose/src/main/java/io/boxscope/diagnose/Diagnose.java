@@ -57,6 +57,18 @@ public final class Diagnose {
      */
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
             Duration interval, java.util.function.Consumer<Live> live, StopRequest stop) throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, interval, live, stop, () -> { });
+    }
+
+    /**
+     * With {@code windowStarts}, run once the eBPF collectors are loaded and attached, just before the
+     * first sample: {@code boxscope diagnose} lowers its priority there, not before loading them (on a
+     * machine whose CPUs the target keeps busy, loading at nice 10 took longer than the target lived;
+     * the CPU time it takes is the same at either priority).
+     */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live, StopRequest stop, Runnable windowStarts)
+            throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
         OptionalDouble quota = limits.cpus();
         int cpus = cpusAvailable(limits, paths);
@@ -74,10 +86,12 @@ public final class Diagnose {
         Collector collector = new Collector(target, paths);
         if (ebpf) {
             try (Ebpf collectors = Ebpf.start(target, paths)) {
+                windowStarts.run();
                 w = collector.collect(window, step, interval, onInterval, stop);
                 found = collectors.finish();
             }
         } else {
+            windowStarts.run();
             w = collector.collect(window, step, interval, onInterval, stop);
         }
         Neighbours neighbours = around.finish();

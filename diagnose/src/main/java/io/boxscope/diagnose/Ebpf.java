@@ -134,16 +134,8 @@ final class Ebpf implements AutoCloseable {
      */
     static java.util.function.LongSupplier cpuNs(Target t, HostPaths paths) {
         if (t.kind() == Target.Kind.PROCESS && t.pid().isPresent()) {
-            Path stat = paths.procRoot().resolve(Integer.toString(t.pid().getAsInt())).resolve("stat");
-            return () -> {
-                try {
-                    String s = Files.readString(stat);
-                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // fields 14 and 15
-                } catch (IOException | RuntimeException e) {
-                    return -1;
-                }
-            };
+            Path stat = paths.pidFile(t.pid().getAsInt(), "stat");
+            return () -> Sampler.processCpuNs(stat).orElse(-1);
         }
         Optional<Path> dir;
         try {

@@ -107,8 +107,18 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
             e.setValue(e.getValue() / activeSamples);
         }
 
-        double cpuCores = a.cpuUsageNs().isPresent() && b.cpuUsageNs().isPresent()
-                ? (b.cpuUsageNs().getAsLong() - a.cpuUsageNs().getAsLong()) / 1e9 / secs
+        // CPU time over the interval between the first and the last snapshot that read the counter, not
+        // over the whole window: a process target that exits has no counter in the last snapshot.
+        Snapshot cpuFrom = null;
+        Snapshot cpuTo = null;
+        for (Snapshot s : w.snapshots()) {
+            if (s.cpuUsageNs().isPresent()) {
+                cpuFrom = cpuFrom == null ? s : cpuFrom;
+                cpuTo = s;
+            }
+        }
+        double cpuCores = cpuFrom != null && cpuTo.monoNs() > cpuFrom.monoNs()
+                ? (cpuTo.cpuUsageNs().getAsLong() - cpuFrom.cpuUsageNs().getAsLong()) / 1e9 / ((cpuTo.monoNs() - cpuFrom.monoNs()) / 1e9)
                 : run / 1e9 / secs;
         long periods = b.throttling().periods() - a.throttling().periods();
         long throttled = b.throttling().throttledPeriods() - a.throttling().throttledPeriods();

@@ -38,6 +38,12 @@ final class NextSteps {
                 }
             }
             case IO_BOUND, LOCK_SLEEP_BOUND, MOSTLY_IDLE -> out.add(syscount);
+            case INSUFFICIENT_DATA -> {
+                // Sampling 5 times as often catches processes that live a few tens of milliseconds.
+                String arg = container ? quote(name) : pid != null ? pid : quote(t.label());
+                out.add("boxscope diagnose " + arg + " --sample 20ms");
+                out.add(syscount);
+            }
         }
         return out;
     }

@@ -28,6 +28,12 @@ public final class Rules {
     static final double CONTENDED = 0.20;
     /** Below this CPU use (CPUs) and without active threads a target is idle. */
     static final double IDLE_CPU = 0.05;
+    /**
+     * The least share of the active samples the "largest share" fallback names as a bottleneck: a third
+     * of {@link #DOMINANT}, 10 samples of one thread in the default 10 s window at 10 Hz. Below it the
+     * samples show no CPU, I/O or lock/sleep time worth naming.
+     */
+    static final double NAMED_SHARE = 0.10;
 
     private Rules() {}
 
@@ -193,6 +199,25 @@ public final class Rules {
                     : String.format(Locale.ROOT, "%.1f wake-ups/s, mostly waiting for input", m.wakeupsPerSecond());
             return verdict(Verdict.Kind.MOSTLY_IDLE, m.activeThreads() == 0 ? Verdict.Confidence.HIGH : Verdict.Confidence.MEDIUM,
                     String.format(Locale.ROOT, "%s is mostly idle: %.3f CPUs used; %s.", who, m.cpuCores(), detail),
+                    List.of(states), ruledOut, unmeasuredAll, target);
+        }
+        if (m.stateShare().values().stream().mapToDouble(Double::doubleValue).sum() == 0) {
+            // Not one sample of an active thread, yet the idle rule did not hold (CPU time was used): there
+            // is no evidence to name a bottleneck from, nor to call it idle.
+            List<String> ev = new ArrayList<>(List.of(states));
+            onCpu(ebpf).ifPresent(ev::add);
+            return verdict(Verdict.Kind.INSUFFICIENT_DATA, Verdict.Confidence.LOW,
+                    String.format(Locale.ROOT, "%s cannot be judged: it used %.2f CPUs, but no active thread of it was seen in the %d "
+                            + "samples (processes shorter-lived than the sampling step, or threads that were not visible).",
+                            who, m.cpuCores(), m.samples()),
+                    ev, ruledOut, unmeasuredAll, target);
+        }
+        if (Math.max(io, Math.max(cpu, chosen)) < NAMED_SHARE) {
+            // Its active threads were almost always waiting for input or in other waits: it waits for work.
+            return verdict(Verdict.Kind.MOSTLY_IDLE, Verdict.Confidence.LOW,
+                    String.format(Locale.ROOT, "%s is mostly waiting: its active threads were on a CPU, in I/O wait or on "
+                            + "locks/sleeps in under %.0f%% of the samples each (waiting for input %.0f%%); %.2f CPUs used.",
+                            who, 100 * NAMED_SHARE, 100 * m.stateShare(OffCpu.WAIT_INPUT), m.cpuCores()),
                     List.of(states), ruledOut, unmeasuredAll, target);
         }
         // Nothing crossed a threshold: name the largest share, with low confidence.

@@ -67,7 +67,6 @@ public final class Sampler {
     }
 
     private Snapshot sample(boolean withTasks) throws IOException {
-        long now = System.nanoTime();
         Optional<Path> v2 = fs.unifiedDir(target.cgroups()).filter(Files::isDirectory);
         Optional<Path> cpu1 = fs.v1Dir(target.cgroups(), "cpu").filter(Files::isDirectory);
         Optional<Path> cpuacct1 = fs.v1Dir(target.cgroups(), "cpuacct").filter(Files::isDirectory);
@@ -75,8 +74,17 @@ public final class Sampler {
 
         OptionalLong usage = OptionalLong.empty();
         CpuThrottling throttling = CpuThrottling.NONE;
+        // The instant of the sample is the instant its CPU counter is read: CPUs used is a difference of
+        // counters over a difference of these instants, and a sampler thread preempted between the two
+        // (diagnose runs at nice 10 on busy machines) must not stretch one interval and not the other.
+        long now = System.nanoTime();
         Optional<String> cpuStat2 = v2.flatMap(d -> read(d.resolve("cpu.stat")));
-        if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
+        if (target.kind() == Target.Kind.PROCESS && target.pid().isPresent()) {
+            // A process's own CPU time, not its cgroup's: a process outside containers shares its cgroup
+            // (often the root: the whole host) with everything else.
+            now = System.nanoTime();
+            usage = processCpuNs(paths.pidFile(target.pid().getAsInt(), "stat"));
+        } else if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
             usage = parse(() -> CpuUsage.fromV2CpuStat(cpuStat2.get()), OptionalLong.empty());
         } else {
             usage = cpuacct1.flatMap(d -> read(d.resolve("cpuacct.usage")))
@@ -211,6 +219,23 @@ public final class Sampler {
             problems.add(e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /** USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux architecture (proc(5), times(2)). */
+    static final long USER_HZ = 100;
+
+    /**
+     * A process's CPU time so far, in ns: utime + stime of /proc/PID/stat (fields 14 and 15, in
+     * USER_HZ ticks; the kernel sums every thread of the group, those that exited included); empty when
+     * the process is gone or the file cannot be read or parsed.
+     */
+    static OptionalLong processCpuNs(Path stat) {
+        try {
+            ProcStat st = ProcStat.parse(readRaw(stat));
+            return OptionalLong.of((st.utimeTicks() + st.stimeTicks()) * (1_000_000_000L / USER_HZ));
+        } catch (IOException | ProcParseException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static String readRaw(Path p) throws IOException {

@@ -231,7 +231,8 @@ final class SyscallCounters implements AutoCloseable {
         // `boxscope diagnose` lowers its own priority (nice 10) to yield the CPU to its target; this
         // thread goes back to nice 0 where allowed (setpriority(2) on itself; raising a priority needs
         // CAP_SYS_NICE or RLIMIT_NICE: without, it keeps the process's value, and the traced share says
-        // how long the tracing really was on).
+        // how long the tracing really was on). Again every period: diagnose lowers every thread's priority
+        // when its window starts, after this thread was started.
         int setpriority = SyscallTable.current().number("setpriority");
         if (setpriority >= 0) {
             io.boxscope.bpf.sys.Sys.raw(setpriority, 0 /* PRIO_PROCESS */, 0 /* this thread */, 0, 0, 0, 0);
@@ -243,6 +244,9 @@ final class SyscallCounters implements AutoCloseable {
             long t = System.nanoTime();
             Thread.sleep(FIRST_MS);
             while (!stopping) {
+                if (setpriority >= 0) {
+                    io.boxscope.bpf.sys.Sys.raw(setpriority, 0 /* PRIO_PROCESS */, 0 /* this thread */, 0, 0, 0, 0);
+                }
                 long c = totalCalls();
                 long tracedNow = tracedNs();
                 long cpuNow = targetCpuNs.getAsLong();

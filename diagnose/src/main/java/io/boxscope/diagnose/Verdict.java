@@ -23,7 +23,9 @@ public record Verdict(Kind kind, Confidence confidence, String summary, List<Str
         IO_BOUND("I/O-bound"),
         CPU_BOUND("CPU-bound"),
         LOCK_SLEEP_BOUND("lock/sleep-bound"),
-        MOSTLY_IDLE("mostly idle");
+        MOSTLY_IDLE("mostly idle"),
+        /** No thread of the target was seen active although it used CPU: nothing to name a bottleneck from. */
+        INSUFFICIENT_DATA("insufficient data");
 
         private final String text;
 

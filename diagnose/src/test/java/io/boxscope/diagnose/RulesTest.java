@@ -258,6 +258,64 @@ class RulesTest {
     }
 
     @Test
+    void noThreadSampleAndNoCpuIsIdle() {
+        Verdict v = judge(window(new Step(0, 0, 0, 1 << 20, 0, 0, 0, 0)), OptionalDouble.empty());
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.HIGH, v.confidence());
+    }
+
+    @Test
+    void allSharesZeroWithCpuUsedIsInsufficientDataNotIoBound() {
+        // CPU time was used but no thread of the target was sampled (all shares 0): the fallback used to
+        // pick I/O-bound because 0 >= 0.
+        Verdict v = judge(window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0)), OptionalDouble.empty());
+        assertEquals(Verdict.Kind.INSUFFICIENT_DATA, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.LOW, v.confidence());
+        assertTrue(v.summary().contains("0.50 CPUs"), v.summary());
+        assertTrue(v.nextCommands().contains("boxscope diagnose /test --sample 20ms"), v.nextCommands().toString());
+    }
+
+    @Test
+    void nearZeroSharesAreNotABottleneck() {
+        // A server using 0.3 CPUs whose one active thread was waiting for input in 10 of 11 samples and in
+        // I/O wait in 1 (9 %): the old fallback named I/O-bound.
+        Window w = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "DSSSSSSSSSS", "ep_poll", 3 * S / 10, 0, 50));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.LOW, v.confidence());
+        // Every sample waiting for input: all three shares exactly 0, not I/O-bound either.
+        Window input = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "S", "ep_poll", 3 * S / 10, 0, 50));
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, judge(input, OptionalDouble.empty()).kind());
+    }
+
+    @Test
+    void aShareAboveTheFloorIsStillNamedWithLowConfidence() {
+        // 2 of 11 samples on a CPU (18 %), the rest waiting for input, 0.3 CPUs: no rule fires, CPU is the largest.
+        Window w = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
+                new Thread(1, "RSSSSRSSSSS", "ep_poll", 3 * S / 10, 0, 50));
+        Verdict v = judge(w, OptionalDouble.empty());
+        assertEquals(Verdict.Kind.CPU_BOUND, v.kind(), v.toString());
+        assertEquals(Verdict.Confidence.LOW, v.confidence());
+    }
+
+    @Test
+    void cpuUsedIsOverTheSnapshotsThatReadTheCounter() {
+        // A process target that exits 7 s into a 10 s window: the last snapshots have no CPU counter. Its
+        // 0.5 CPUs are the counter's difference over those 7 s, not over 10.
+        Window full = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0), new Thread(1, "R", "", S / 2, 0, 10));
+        List<Snapshot> snaps = new ArrayList<>();
+        for (Snapshot x : full.snapshots()) {
+            boolean gone = x.monoNs() > 7 * S;
+            snaps.add(new Snapshot(x.monoNs(), gone ? OptionalLong.empty() : x.cpuUsageNs(), x.throttling(), x.memory(),
+                    x.io(), x.pressure(), gone ? List.of() : x.tasks(), gone ? 0 : 1));
+        }
+        Metrics m = Metrics.of(new Window(snaps, List.of(), 0, true), OptionalDouble.empty(), 2);
+        assertEquals(0.5, m.cpuCores(), 1e-9);
+    }
+
+    @Test
     void everyVerdictSaysWhatWasNotMeasuredAndWhatToRunNext() {
         Window w = window(new Step(S / 2, 10, 9, 1 << 20, 128 << 20, 0, 0, 0), new Thread(1, "R", "", S / 2, S / 2, 10));
         Verdict v = Rules.judge(new Target(Target.Kind.PROCESS, "pid 42 (x)", Optional.empty(), CGROUP.cgroups(), OptionalInt.of(42)),

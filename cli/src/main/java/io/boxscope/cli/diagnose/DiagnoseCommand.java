@@ -75,11 +75,8 @@ public final class DiagnoseCommand extends CliCommand {
             throw new UsageException("--nice must be between -20 and 19, not " + nice.value());
         }
         int niceBefore = Yield.current();
-        if (nice.value() > niceBefore) {
-            Yield.renice(nice.value()); // best effort: a thread that cannot be changed keeps its priority
-        }
         try {
-            return diagnose(g, spec, window, step, every);
+            return diagnose(g, spec, window, step, every, niceBefore);
         } finally {
             if (nice.value() > niceBefore) {
                 Yield.renice(niceBefore); // run in-process (tests, embedding), the caller's threads get their value back where allowed
@@ -87,7 +84,7 @@ public final class DiagnoseCommand extends CliCommand {
         }
     }
 
-    private Integer diagnose(GlobalOptions g, String spec, Duration window, Duration step, Duration every)
+    private Integer diagnose(GlobalOptions g, String spec, Duration window, Duration step, Duration every, int niceBefore)
             throws IOException, InterruptedException {
         Target t;
         try {
@@ -109,7 +106,19 @@ public final class DiagnoseCommand extends CliCommand {
         Diagnosis d;
         // Ctrl-C (or SIGTERM) ends the window early: the verdict of what was collected is still printed.
         try (io.boxscope.cli.StopSignals stop = io.boxscope.cli.StopSignals.install()) {
-            d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value(), every, l -> emit(l, DiagnoseViews.LIVE), stop::await);
+            // The priority is lowered when the window starts, not while the collectors load: loading takes
+            // the same CPU time at either priority, and at nice 10 beside a busy target it took longer than
+            // the target lived (benchmarks/diagnose-overhead, docs/diagnose.md).
+            d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value(), every, l -> emit(l, DiagnoseViews.LIVE), stop::await,
+                    () -> {
+                        if (nice.value() > niceBefore) {
+                            try {
+                                Yield.renice(nice.value()); // best effort: a thread that cannot be changed keeps its priority
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    });
         }
         if (html.value() != null) {
             ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));

@@ -28,7 +28,7 @@ public final class HtmlReport {
             h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
             .sub{color:#5b6475;margin-bottom:16px}
             .verdict{background:#fff;border-left:6px solid #c0392b;border-radius:6px;padding:16px 20px;box-shadow:0 1px 3px #0002}
-            .verdict.mostly_idle{border-color:#27ae60} .verdict.lock_sleep_bound{border-color:#8e44ad}
+            .verdict.mostly_idle{border-color:#27ae60} .verdict.insufficient_data{border-color:#7f8c8d} .verdict.lock_sleep_bound{border-color:#8e44ad}
             .verdict.io_bound{border-color:#d35400} .verdict.cpu_bound,.verdict.cpu_throttled{border-color:#2471a3}
             .kind{font-size:20px;font-weight:600} .conf{color:#5b6475;margin-left:8px}
             ul{margin:6px 0;padding-left:22px} code{background:#eef0f4;padding:2px 6px;border-radius:4px;font-size:13px}
