@@ -40,6 +40,10 @@ public final class Main {
             // (to log the exit), whose classes then come from the cache too.
             System.exit(0);
         }
+        if (System.getenv("BOXSCOPE_NO_CACHE") == null) {
+            // Feature answers and typedefs kept per boot (root only; docs/bpf.md "Per-boot cache")
+            io.boxscope.bpf.feature.BootCache.useDirectory(java.nio.file.Path.of("/run/boxscope"));
+        }
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
         PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 8192), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
@@ -298,11 +302,38 @@ public final class Main {
         runs.add(new String[] {"opensnoop", "--duration", "1"});
         runs.add(new String[] {"runqlat", "1", "1"});
         runs.add(new String[] {"syscount", "-d", "1"});
-        for (String[] args : runs) {
+        // The per-boot cache in a directory of the training's own: the runs above fill it (cold), the ones below
+        // answer from it (warm), so both paths' classes are in the AOT cache.
+        java.nio.file.Path cacheDir = null;
+        try {
+            cacheDir = java.nio.file.Files.createTempDirectory("boxscope-train");
+            io.boxscope.bpf.feature.BootCache.useDirectory(cacheDir);
+        } catch (java.io.IOException | RuntimeException e) {
+            // training without the cache's classes
+        }
+        int cold = runs.size();
+        runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); } "
+                + "interval:ms:100 { exit(); }"});
+        runs.add(new String[] {"execsnoop", "--duration", "1"});
+        for (int i = 0; i < runs.size(); i++) {
+            if (i == cold) {
+                io.boxscope.bpf.feature.Features.reset();
+            }
             try {
-                run(args, devNull, devNull);
+                run(runs.get(i), devNull, devNull);
             } catch (RuntimeException e) {
                 // Training covers what it can; a failing command still loaded its classes.
+            }
+        }
+        io.boxscope.bpf.feature.BootCache.useDirectory(null);
+        if (cacheDir != null) {
+            try (var files = java.nio.file.Files.list(cacheDir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(cacheDir);
+            } catch (java.io.IOException e) {
+                // a temporary directory left behind
             }
         }
     }

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import io.boxscope.bpf.BpfException;
@@ -35,13 +36,37 @@ import io.boxscope.bpf.sys.Sys;
 /**
  * Feature probes: each asks the kernel by doing the smallest real thing (load a two-instruction
  * program, create a one-entry map, attach and detach) and never by comparing version strings, which
- * lie on distribution and vendor kernels. Answers are cached for the life of the process.
+ * lie on distribution and vendor kernels. Answers are cached for the life of the process, and positive ones for
+ * the rest of the boot in a {@link BootCache} when the command line turned that on (keyed by boot, kernel release,
+ * effective capabilities and lockdown state): a feature that worked keeps working, while a failure may be
+ * transient (ENOMEM, a probe event that did not fire in time on a busy machine) and is asked again.
  */
 @SuppressWarnings("restricted") // the downcall to libc getpid for the uprobe cookie probe
 public final class Features {
     private static final Map<String, Support> CACHE = new ConcurrentHashMap<>();
 
+    /** The per-boot store of positive answers, opened on first use; empty when caching is off. */
+    private static volatile Optional<BootCache> persisted;
+
+    private static final String SUPPORTED = "supported";
+
     private Features() {}
+
+    private static Optional<BootCache> persisted() {
+        Optional<BootCache> p = persisted;
+        if (p == null) {
+            p = BootCache.shared("features", BootCache.Scope.PRIVILEGES);
+            persisted = p;
+        }
+        return p;
+    }
+
+    /** Keeps a positive answer for the rest of the boot (negative ones are asked again next time). */
+    private static void remember(String key, Support answer) {
+        if (answer.isSupported()) {
+            persisted().ifPresent(c -> c.put(key, SUPPORTED));
+        }
+    }
 
     /**
      * The cached answer, or the probe's. The probe runs outside the map: probes call other probes
@@ -55,8 +80,15 @@ public final class Features {
         if (known != null) {
             return known;
         }
+        if (persisted().flatMap(c -> c.get(key)).filter(SUPPORTED::equals).isPresent()) {
+            Support raced = CACHE.putIfAbsent(key, new Support.Supported());
+            return raced != null ? raced : CACHE.get(key);
+        }
         Support answer = probe.get();
         Support raced = CACHE.putIfAbsent(key, answer);
+        if (raced == null) {
+            remember(key, answer);
+        }
         return raced != null ? raced : answer;
     }
 
@@ -220,7 +252,9 @@ public final class Features {
             // detach, each detach of a tracepoint an RCU grace period) runs only to explain a failure.
             Support answer = cookieAttempt(k, type);
             if (answer.isSupported()) {
-                CACHE.putIfAbsent("attach:" + k, answer);
+                if (CACHE.putIfAbsent("attach:" + k, answer) == null) {
+                    remember("attach:" + k, answer);
+                }
             } else if (attach(k) instanceof Support.Unsupported u) {
                 return new Support.Unsupported("no " + k + " attachments, so no cookies: " + u.reason());
             }
@@ -325,8 +359,12 @@ public final class Features {
         throw new BpfException("find libc", 2, "no libc.so.6 in the usual places");
     }
 
-    /** Forgets cached answers (after privileges or modules changed). */
+    /**
+     * Forgets this process's answers (after privileges or modules changed) and re-reads which per-boot cache to
+     * use ({@link BootCache#useDirectory}); answers stored in that cache stay.
+     */
     public static void reset() {
         CACHE.clear();
+        persisted = null;
     }
 }

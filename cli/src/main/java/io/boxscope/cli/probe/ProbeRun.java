@@ -114,6 +114,7 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
+        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling (docs/benchmarks.md, "Per-boot caches")
         Phases phases = new Phases(err);
         CompiledScript script;
         try {

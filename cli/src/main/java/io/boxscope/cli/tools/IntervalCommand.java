@@ -60,6 +60,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
     @Override
     public final Integer call() throws IOException {
+        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling the tool's script
         GlobalOptions g = global();
         ToolTarget target = target(g);
         Schedule schedule = schedule();

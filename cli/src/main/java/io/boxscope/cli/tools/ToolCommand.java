@@ -101,6 +101,7 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     @Override
     public final Integer call() throws IOException {
+        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling the tool's script
         GlobalOptions g = global();
         ToolTarget target = target(g);
         Schedule schedule = schedule();

@@ -61,7 +61,7 @@ public final class Analyzer {
             }
             return btfRead[0];
         };
-        TypeFactory factory = new TypeFactory(btf, program.structs());
+        TypeFactory factory = new TypeFactory(btf, program.structs(), kernel.typedefCache().orElse(null));
         ProbeResolver resolver = new ProbeResolver(kernel, diags, options.pid());
         List<Map<AttachPoint, List<Attach>>> expansions = new ArrayList<>();
         List<List<ProbeKind>> kinds = new ArrayList<>();

@@ -35,6 +35,14 @@ public interface KernelInfo {
     /** The kernel's BTF, if it has any. */
     Optional<Btf> btf() throws IOException;
 
+    /**
+     * Where what this kernel's typedefs resolve to is kept for the boot (see {@code TypeFactory}), when the BTF
+     * is the running kernel's and caching is on; none by default.
+     */
+    default Optional<io.boxscope.bpf.feature.BootCache> typedefCache() {
+        return Optional.empty();
+    }
+
     /** Whether programs can attach this way on this kernel (the bpf module's feature probes). */
     Support attach(AttachKind kind);
 

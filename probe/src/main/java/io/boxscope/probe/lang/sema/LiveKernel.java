@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import io.boxscope.bpf.btf.Btf;
 import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.BootCache;
 import io.boxscope.bpf.feature.Features;
 import io.boxscope.bpf.feature.Support;
 import io.boxscope.bpf.tracefs.EventFormat;
@@ -30,6 +31,7 @@ public final class LiveKernel implements KernelInfo {
     private final FeatureOracle features;
     private List<TracepointId> events;
     private Optional<Btf> btf;
+    private Optional<BootCache> typedefs;
 
     public LiveKernel(Tracefs tracefs, Path btfFile, FeatureOracle features) {
         this.sysRoot = null;
@@ -88,6 +90,27 @@ public final class LiveKernel implements KernelInfo {
             btf = btfFile != null && java.nio.file.Files.isRegularFile(btfFile) ? Optional.of(Btf.read(btfFile)) : Optional.empty();
         }
         return btf;
+    }
+
+    /**
+     * The per-boot typedef cache when the BTF read is the running kernel's own ({@code /sys/kernel/btf/vmlinux},
+     * which the boot id and release in the cache's key identify) and the command line turned caching on.
+     */
+    @Override
+    public synchronized Optional<BootCache> typedefCache() {
+        if (typedefs == null) {
+            typedefs = RUNNING_KERNEL_BTF.equals(btfFile) ? BootCache.shared("typedefs", BootCache.Scope.KERNEL)
+                    : Optional.empty();
+        }
+        return typedefs;
+    }
+
+    private static final Path RUNNING_KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    /** Uses {@code cache} for typedefs whatever the BTF file (tests of the cache against this kernel). */
+    public synchronized LiveKernel withTypedefCache(BootCache cache) {
+        typedefs = Optional.of(cache);
+        return this;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.boxscope.bpf.btf.BtfException;
 import io.boxscope.bpf.btf.BtfKind;
 import io.boxscope.bpf.btf.BtfType;
 import io.boxscope.bpf.btf.MemberLocation;
+import io.boxscope.bpf.feature.BootCache;
 import io.boxscope.bpf.tracefs.EventField;
 import io.boxscope.bpf.tracefs.EventFormat;
 import io.boxscope.probe.lang.ast.StructDef;
@@ -65,12 +66,21 @@ final class TypeFactory {
     private final Map<String, StructDef> scriptStructs = new HashMap<>();
     private final Map<String, SType.Record> scriptRecords = new HashMap<>();
 
+    /**
+     * What the kernel's typedefs named in tracepoint formats ({@code pid_t}, {@code umode_t}, {@code size_t}...)
+     * resolve to, kept per boot so that a program reading tracepoint args needs no BTF after the first run: the
+     * answers are derived from this kernel's BTF (never from a built-in table) when first asked, then stored
+     * (null: no such cache, e.g. a test, another sys root, or caching off).
+     */
+    private final BootCache typedefs;
+
     TypeFactory(Optional<Btf> btf, List<StructDef> structs) {
-        this(() -> btf.orElse(null), structs);
+        this(() -> btf.orElse(null), structs, null);
     }
 
-    TypeFactory(java.util.function.Supplier<Btf> btf, List<StructDef> structs) {
+    TypeFactory(java.util.function.Supplier<Btf> btf, List<StructDef> structs, BootCache typedefs) {
         this.btfSource = btf;
+        this.typedefs = typedefs;
         for (StructDef s : structs) {
             scriptStructs.put((s.union() ? "union " : "struct ") + s.name(), s);
         }
@@ -244,7 +254,7 @@ final class TypeFactory {
         if (f.size() == 8 && (c.equals("int") || c.equals("unsigned int"))) {
             return new SType.Int(8, c.equals("int"));
         }
-        SType t = named(c);
+        SType t = named(c, true);
         if (t instanceof SType.Int i && i.bytes() <= f.size()) {
             return i;
         }
@@ -256,7 +266,7 @@ final class TypeFactory {
     }
 
     private SType scalar(String cType, int size, boolean signed) throws BtfException {
-        SType t = named(cType.replace("const ", "").replace("volatile ", "").strip());
+        SType t = named(cType.replace("const ", "").replace("volatile ", "").strip(), true);
         return t instanceof SType.Int ? t : new SType.Int(clamp(size), signed);
     }
 
@@ -268,7 +278,7 @@ final class TypeFactory {
             s = s.substring(0, s.length() - 1).strip();
             stars++;
         }
-        SType base = named(s);
+        SType base = named(s, false);
         if (base == null) {
             base = new SType.None();
         }
@@ -278,7 +288,12 @@ final class TypeFactory {
         return base;
     }
 
-    private SType named(String s) throws BtfException {
+    /**
+     * A type by name: a record, void, a C or bpftrace integer, or a kernel typedef. With {@code intOnly} the
+     * caller uses the answer only when it is an integer (a scalar field falls back to the format's size and
+     * signedness otherwise), so a typedef the per-boot cache knows is not one needs no BTF either.
+     */
+    private SType named(String s, boolean intOnly) throws BtfException {
         if (s.startsWith("struct ") || s.startsWith("union ")) {
             return record(s);
         }
@@ -286,11 +301,33 @@ final class TypeFactory {
             return new SType.None();
         }
         SType t = integer(s);
-        if (t == null && btf() != null) {
-            OptionalInt td = btf().findId(s, BtfKind.TYPEDEF);
-            if (td.isPresent()) {
-                t = fromBtf(td.getAsInt());
+        return t != null ? t : typedef(s, intOnly);
+    }
+
+    private static final String NO_TYPEDEF = "none";
+    private static final String NOT_INTEGER = "other";
+
+    private SType typedef(String s, boolean intOnly) throws BtfException {
+        String key = "typedef:" + s;
+        String known = typedefs == null || s.indexOf('\t') >= 0 || s.indexOf('\n') >= 0 ? null
+                : typedefs.get(key).orElse(null);
+        if (known != null) {
+            if (known.equals(NO_TYPEDEF) || known.equals(NOT_INTEGER) && intOnly) {
+                return null;
             }
+            String[] p = known.split(" ");
+            if (p.length == 3 && p[0].equals("int")) {
+                return new SType.Int(Integer.parseInt(p[1]), p[2].equals("1"));
+            }
+        }
+        if (btf() == null) {
+            return null;
+        }
+        OptionalInt td = btf().findId(s, BtfKind.TYPEDEF);
+        SType t = td.isPresent() ? fromBtf(td.getAsInt()) : null;
+        if (typedefs != null && known == null && s.indexOf('\t') < 0 && s.indexOf('\n') < 0) {
+            typedefs.put(key, t == null ? NO_TYPEDEF
+                    : t instanceof SType.Int i ? "int " + i.bytes() + " " + (i.signed() ? 1 : 0) : NOT_INTEGER);
         }
         return t;
     }
