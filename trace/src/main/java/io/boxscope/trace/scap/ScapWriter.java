@@ -23,9 +23,9 @@ import java.util.zip.GZIPOutputStream;
  * info, user list, process list (version 9), fd lists (version 2), then one EV_V2 block per event
  * (EVF_V2 when the event has dump flags, the _LARGE variants when a parameter exceeds 64 KiB).
  *
- * <p>Each block goes to the file in one write of the whole block once {@link #flush()} runs or the buffer
- * fills, so a capture killed at any moment ends in complete blocks plus at most one partial block, which
- * {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
+ * <p>Event blocks are framed in a 1 MiB buffer that goes to the file whole (complete blocks only) when it
+ * fills or {@link #flush()} runs, so a capture killed at any moment ends in complete blocks plus at most one
+ * partial block, which {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
  * the contents of every buffer read and written.
  */
 public final class ScapWriter implements Closeable {
