@@ -211,10 +211,7 @@ final class TraceLiveCli {
                 err.flush();
             }
             if (writer != null) {
-                cap.run((e, line, num) -> {
-                    writer.write(e); // state-only events too: sysdig -r needs them for the process fields
-                    return true;
-                }, stop::requested);
+                cap.write(writer, stop::requested);
             } else {
                 show(out, q, cap, stop);
             }

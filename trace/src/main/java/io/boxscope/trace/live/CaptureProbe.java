@@ -337,11 +337,16 @@ public final class CaptureProbe implements AutoCloseable {
 
     /**
      * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: one
-     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves.
+     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves; for a
+     * syscall without events of its own ({@link SyscallConfig#DECODED} clear) six zeros, no read.
      */
     private static void arguments(Asm a, Options o) {
         int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
         int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
+        Label generic = a.newLabel("args_generic");
+        Label done = a.newLabel("args_done");
+        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, generic);
         a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, hi - lo)
                 .call(Helper.PROBE_READ_KERNEL);
@@ -349,6 +354,12 @@ public final class CaptureProbe implements AutoCloseable {
             a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.DATA + o.regsArgs().get(i) - lo)
                     .stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
         }
+        // a generic event carries only the syscall's number: no read, and no stale arguments of the CPU's last record
+        a.ja(done).bind(generic);
+        for (int i = 0; i < 6; i++) {
+            a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
+        }
+        a.bind(done);
     }
 
     static List<Insn> enterProgram(Options o, Maps m) {

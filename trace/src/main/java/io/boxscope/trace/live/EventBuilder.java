@@ -53,6 +53,41 @@ public final class EventBuilder {
             }
             ppmSc.putIfAbsent(n.get(), id);
         }
+        generic = new int[CaptureProbe.MAX_SYSCALLS];
+        int genericType = EventTable.get().byConstant("PPME_GENERIC_E").id();
+        for (int nr = 0; nr < generic.length; nr++) {
+            String n = syscalls.name(nr);
+            generic[nr] = DECODED.contains(n) || enterType(nr) != genericType ? -1 : ppmSc(n);
+        }
+    }
+
+    /** By syscall number: the PPM_SC number its generic events carry, or -1 (an event of its own). */
+    private final int[] generic;
+
+    private int enterType(int nr) {
+        byte[] none = new byte[0];
+        return enter(new RawRecord(RawRecord.ENTER, 0, 0, 0, 0, nr, 0, new long[6], none, none, none, none), 0).type();
+    }
+
+    /**
+     * For a system call whose entry and exit are generic events ({@code PPME_GENERIC_E/X}, which carry only
+     * its PPM_SC number and, at the entry, its own number), that PPM_SC number; -1 for one with events of its
+     * own. A live {@code -w} writes the generic ones straight from the ring record
+     * ({@link io.boxscope.trace.scap.ScapWriter#writeGeneric}); their events are those {@link #events} builds.
+     */
+    public int genericPpmSc(long nr) {
+        return nr >= 0 && nr < generic.length ? generic[(int) nr] : -1;
+    }
+
+    /**
+     * What {@link #events} does with the pairing state for an entry or exit record of a generic system call of
+     * thread {@code tid}: an entry replaces the thread's last entry, its exit then takes it out, so after either
+     * the thread has none kept.
+     */
+    public void forgetEnter(long tid) {
+        if (!lastEnter.isEmpty()) {
+            lastEnter.remove(tid);
+        }
     }
 
     /** The events of one record (none for fork and exec records, which only update the thread table). */

@@ -23,6 +23,7 @@ import io.boxscope.trace.output.TimeMode;
 import io.boxscope.trace.output.Timeline;
 import io.boxscope.trace.scap.BufferFormat;
 import io.boxscope.trace.scap.CaptureTables;
+import io.boxscope.trace.scap.CycleWriter;
 import io.boxscope.trace.scap.EventFormatter;
 import io.boxscope.trace.scap.Inspector;
 import io.boxscope.trace.scap.ScapEvent;
@@ -233,6 +234,27 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /**
+     * {@code -w}: writes every event to {@code writer} (state-only events too: {@code sysdig -r} needs them for
+     * the process fields), until -n or -M is reached or {@code stop} says so, as {@link #run(Sink, BooleanSupplier)}
+     * with a sink that writes. Without a filter, the entry and exit records of system calls that are generic
+     * events ({@link EventBuilder#genericPpmSc}) of threads the capture already knows go from the ring record
+     * straight into the writer's buffer ({@link CycleWriter#writeGeneric}): the same blocks, without building
+     * records, events and parameter arrays or applying them to the inspector's tables, which nothing reads
+     * while only writing (no filter, no lines). That is the bulk of a busy host's system calls.
+     */
+    public void write(CycleWriter writer, BooleanSupplier stop) throws IOException, InterruptedException {
+        direct = options.filter() == null && !options.lines() ? writer : null;
+        try {
+            run((e, line, num) -> {
+                writer.write(e);
+                return true;
+            }, stop);
+        } finally {
+            direct = null;
+        }
+    }
+
+    /**
      * {@link #run(Sink, BooleanSupplier)} handing each event's {@link EventView} to {@code sink}, printed as
      * {@code display} says; {@link ViewSink#idle} is called whenever the ring is found empty.
      */
@@ -293,6 +315,9 @@ public final class LiveCapture implements AutoCloseable {
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         boolean[] more = {true};
         RingBufReader.Handler handler = rec -> {
+            if (direct != null && writeDirect(rec, more)) {
+                return;
+            }
             records++;
             RawRecord r;
             try {
@@ -329,6 +354,77 @@ public final class LiveCapture implements AutoCloseable {
         }
     }
 
+    /** Where {@link #write} sends the events of generic system calls directly, or null (every event is built). */
+    private CycleWriter direct;
+    /**
+     * The last event applied was a process exit: the inspector forgets the thread when it applies the next
+     * event ({@link Inspector#apply}), so the next record takes the full path, which applies it.
+     */
+    private boolean exitPending;
+    private static final int PROCEXIT = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_PROCEXIT_1_E").id();
+    /** By event type: clone family, execve and process exit events (they create, name and remove threads). */
+    private static final boolean[] THREAD_EVENTS = threadEvents();
+
+    private static boolean[] threadEvents() {
+        boolean[] out = new boolean[1024];
+        java.util.Set<String> names = java.util.Set.of("clone", "clone3", "fork", "vfork", "execve", "execveat", "procexit");
+        for (int t = 0; t < out.length; t++) {
+            out[t] = io.boxscope.trace.scap.EventTable.get().info(t).map(i -> names.contains(i.name())).orElse(true);
+        }
+        return out;
+    }
+
+    private static boolean threadEvent(int type) {
+        return type < 0 || type >= THREAD_EVENTS.length || THREAD_EVENTS[type];
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfInt I32 = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+    private static final java.lang.foreign.ValueLayout.OfLong I64 = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+    /**
+     * Writes the ring record {@code rec} as its generic event when it is the entry or exit of a generic system
+     * call with no data slots, of a thread the inspector knows by name (a thread it does not know first gets
+     * a state-only clone event on the full path); false when the record is to take the full path. Counts it
+     * as the full path would (record, system call record, event, matched).
+     */
+    private boolean writeDirect(java.lang.foreign.MemorySegment rec, boolean[] more) {
+        if (exitPending || rec.byteSize() < RawRecord.DATA) {
+            return false;
+        }
+        int kind = rec.get(I32, RawRecord.KIND);
+        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT || rec.get(I64, RawRecord.LENS) != 0) {
+            return false;
+        }
+        long nr = rec.get(I64, RawRecord.ID);
+        int sc = builder.genericPpmSc(nr);
+        if (sc < 0) {
+            return false;
+        }
+        long tid = rec.get(I64, RawRecord.PID_TGID) & 0xffff_ffffL;
+        Inspector.Thread t = inspector.thread(tid);
+        if (t == null || t.comm() == null) {
+            return false;
+        }
+        records++;
+        syscallRecords++;
+        builder.forgetEnter(tid);
+        if (!more[0]) {
+            return true; // stopping: read and counted, as the full path does after the sink said stop
+        }
+        events++;
+        matched++;
+        try {
+            direct.writeGeneric(rec.get(I64, RawRecord.TS) + epochOffset, tid, rec.get(I32, RawRecord.CPU),
+                    kind == RawRecord.ENTER, sc, (int) nr);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        if (options.maxEvents() > 0 && matched >= options.maxEvents()) {
+            more[0] = false;
+        }
+        return true;
+    }
+
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
     private boolean handle(ScapEvent e, Target sink, ContainerNames containers, Timeline views) {
         try {
@@ -343,7 +439,12 @@ public final class LiveCapture implements AutoCloseable {
                     }
                 }
             }
-            formatter.apply(e);
+            // only writing (no filter, no lines): nothing reads the inspector but its thread names, so events
+            // of known threads that cannot change a thread's existence or name are not applied
+            if (direct == null || exitPending || known == null || known.comm() == null || threadEvent(e.type())) {
+                formatter.apply(e);
+                exitPending = e.type() == PROCEXIT;
+            }
             EventView view = views == null ? null : views.view(e);
             if (options.filter() != null && !options.filter().matches(
                     view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {

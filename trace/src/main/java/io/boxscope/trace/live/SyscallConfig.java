@@ -16,7 +16,13 @@ import io.boxscope.bpf.syscalls.SyscallSignatures;
  * the return value) and a socket address with its length.
  */
 public final class SyscallConfig {
+    /** Non-zero when the syscall is traced; with {@link #DECODED} set its arguments are read too. */
     static final int TRACED = 0;
+    /**
+     * Flag of the {@link #TRACED} byte: the syscall has events of its own, so its arguments are read from
+     * pt_regs; a generic one's events carry only its number and the probe leaves the record's arguments zero.
+     */
+    static final int DECODED = 2;
     static final int STR_A = 1;
     static final int STR_B = 2;
     static final int IN_BUF = 3;
@@ -68,6 +74,7 @@ public final class SyscallConfig {
             if (sig == null || !decoded.test(sig.name())) {
                 continue;
             }
+            out[base + TRACED] = 1 | DECODED;
             int strings = 0;
             for (SyscallArg a : sig.args()) {
                 int idx = a.index() + 1;

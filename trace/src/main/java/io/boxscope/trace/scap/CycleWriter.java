@@ -74,9 +74,21 @@ public final class CycleWriter implements Closeable {
 
     /** Writes {@code e}, into a new file first when -G or -C says so. */
     public void write(ScapEvent e) throws IOException {
+        rotate(e.ts());
+        current.write(e);
+    }
+
+    /** {@link ScapWriter#writeGeneric}, into a new file first when -G or -C says so. */
+    public void writeGeneric(long ts, long tid, int cpu, boolean enter, int ppmSc, int nativeId) throws IOException {
+        rotate(ts);
+        current.writeGeneric(ts, tid, cpu, enter, ppmSc, nativeId);
+    }
+
+    /** Starts the next file when an event at {@code ts} (ns since the epoch) is to go into a new one. */
+    private void rotate(long ts) throws IOException {
         boolean next = false;
         if (names.durationSeconds() > 0) {
-            long second = Math.floorDiv(e.ts(), 1_000_000_000L);
+            long second = Math.floorDiv(ts, 1_000_000_000L);
             if (second - lastSecond >= names.durationSeconds()) {
                 lastSecond = second;
                 next = true;
@@ -89,7 +101,6 @@ public final class CycleWriter implements Closeable {
             current.close();
             open();
         }
-        current.write(e);
     }
 
     /** The drop record, in the file being written (see {@link ScapWriter#writeDrops}). */

@@ -23,9 +23,9 @@ import java.util.zip.GZIPOutputStream;
  * info, user list, process list (version 9), fd lists (version 2), then one EV_V2 block per event
  * (EVF_V2 when the event has dump flags, the _LARGE variants when a parameter exceeds 64 KiB).
  *
- * <p>Each block goes to the file in one write of the whole block once {@link #flush()} runs or the buffer
- * fills, so a capture killed at any moment ends in complete blocks plus at most one partial block, which
- * {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
+ * <p>Event blocks are framed in a 1 MiB buffer that goes to the file whole (complete blocks only) when it
+ * fills or {@link #flush()} runs, so a capture killed at any moment ends in complete blocks plus at most one
+ * partial block, which {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
  * the contents of every buffer read and written.
  */
 public final class ScapWriter implements Closeable {
@@ -89,8 +89,9 @@ public final class ScapWriter implements Closeable {
     }
 
     /**
-     * Appends one event block: framed and encoded in one reused buffer (a live capture writes every event
-     * it sees, so nothing is allocated per event).
+     * Appends one event block: framed and encoded straight into the pending buffer (a live capture writes
+     * every event it sees, so nothing is allocated per event and the stream sees one write per
+     * {@link #PENDING} bytes). A block larger than that buffer is framed in a buffer of its own.
      */
     public void write(ScapEvent e) throws IOException {
         boolean flags = e.dumpFlags() != 0;
@@ -99,24 +100,94 @@ public final class ScapWriter implements Closeable {
         int length = e.encodedLength();
         int body = 2 + (flags ? 4 : 0) + length;
         int total = 8 + BlockType.padded(body) + 4;
-        if (event.capacity() < total) {
-            event = ByteBuffer.allocate(Math.max(total, 2 * event.capacity())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = room(total);
+        if (b == null) {
+            b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         }
-        ByteBuffer b = event.clear();
+        int end = b.position() + total;
         b.putInt(type).putInt(total).putShort((short) e.cpu());
         if (flags) {
             b.putInt(e.dumpFlags());
         }
         e.encodeInto(b, length);
-        while (b.position() < total - 4) {
+        while (b.position() < end - 4) {
             b.put((byte) 0);
         }
         b.putInt(total);
-        out.write(b.array(), 0, total);
+        if (b != pending) {
+            out.write(b.array(), 0, total);
+        }
         offset += total;
     }
 
-    private ByteBuffer event = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Appends a generic system call event ({@code PPME_GENERIC_E}: ID, nativeID; {@code PPME_GENERIC_X}: ID),
+     * the block {@link #write} writes for the same event, without building a {@link ScapEvent}: a live
+     * capture records most system calls of a busy host this way (sysdig has no event of their own for
+     * them), so this is the path that decides how many events per second {@code -w} keeps up with.
+     *
+     * @param ppmSc    the PPM_SC number of the system call (the ID parameter, PT_SYSCALLID)
+     * @param nativeId the kernel's system call number (nativeID, u16; enter events only)
+     */
+    public void writeGeneric(long ts, long tid, int cpu, boolean enter, int ppmSc, int nativeId) throws IOException {
+        int total = enter ? GENERIC_E_BLOCK : GENERIC_X_BLOCK;
+        ByteBuffer b = room(total);
+        int end = b.position() + total;
+        b.putInt(BlockType.EV_V2).putInt(total).putShort((short) cpu)
+                .putLong(ts).putLong(tid).putInt(enter ? GENERIC_E_LEN : GENERIC_X_LEN);
+        if (enter) {
+            b.putShort((short) GENERIC_E).putInt(2).putShort((short) 2).putShort((short) 2)
+                    .putShort((short) ppmSc).putShort((short) nativeId);
+        } else {
+            b.putShort((short) GENERIC_X).putInt(1).putShort((short) 2).putShort((short) ppmSc);
+        }
+        while (b.position() < end - 4) {
+            b.put((byte) 0);
+        }
+        b.putInt(total);
+        offset += total;
+    }
+
+    /** Bytes of events kept before they go to the stream in one write. */
+    static final int PENDING = 1 << 20;
+    private final ByteBuffer pending = ByteBuffer.allocate(PENDING).order(ByteOrder.LITTLE_ENDIAN);
+
+    /** The pending buffer with {@code n} bytes free (written out first if needed), or null when n exceeds it. */
+    private ByteBuffer room(int n) throws IOException {
+        if (pending.remaining() < n) {
+            drain();
+            if (n > PENDING) {
+                return null;
+            }
+        }
+        return pending;
+    }
+
+    /** Hands the pending events to the stream (whole blocks only). */
+    private void drain() throws IOException {
+        if (pending.position() > 0) {
+            out.write(pending.array(), 0, pending.position());
+            pending.clear();
+        }
+    }
+
+    private static final int GENERIC_E = genericType("PPME_GENERIC_E", 2);
+    private static final int GENERIC_X = genericType("PPME_GENERIC_X", 1);
+
+    /** The event type of {@code constant}, checked to have {@code params} parameters of 2 bytes each, as written. */
+    private static int genericType(String constant, int params) {
+        EventInfo info = EventTable.get().byConstant(constant);
+        if (info.params().size() != params || info.params().stream().anyMatch(p -> p.type().size() != 2)) {
+            throw new IllegalStateException(constant + " in the event table is not " + params
+                    + " two-byte parameters: writeGeneric would write blocks sysdig misreads");
+        }
+        return info.id();
+    }
+    /** ppm_evt_hdr.len of the two: the header, two (one) u16 lengths and two (one) u16 parameters. */
+    private static final int GENERIC_E_LEN = ScapEvent.HEADER_SIZE + 2 * 2 + 2 * 2;
+    private static final int GENERIC_X_LEN = ScapEvent.HEADER_SIZE + 2 + 2;
+    private static final int GENERIC_E_BLOCK = 8 + BlockType.padded(2 + GENERIC_E_LEN) + 4;
+    private static final int GENERIC_X_BLOCK = 8 + BlockType.padded(2 + GENERIC_X_LEN) + 4;
 
     /**
      * Records events lost before they reached this file, per CPU, as an {@code infra} event (source
@@ -140,6 +211,7 @@ public final class ScapWriter implements Closeable {
 
     /** Pushes buffered blocks to the file (through gzip's sync flush when compressing). */
     public void flush() throws IOException {
+        drain();
         out.flush();
     }
 
@@ -149,6 +221,7 @@ public final class ScapWriter implements Closeable {
             return;
         }
         closed = true;
+        drain();
         out.flush();
         if (gzip != null) {
             gzip.finish();
@@ -263,6 +336,7 @@ public final class ScapWriter implements Closeable {
     }
 
     private void emit(Block b) throws IOException {
+        drain();
         byte[] bytes = b.finish();
         out.write(bytes);
         offset += bytes.length;

@@ -415,6 +415,7 @@ class LiveCaptureTest {
         byte[] c = SyscallConfig.build(sigs, null, n -> true);
         int openat = t.number("openat") * SyscallConfig.SIZE;
         assertEquals(2, c[openat + SyscallConfig.STR_A]);
+        assertEquals(1 | SyscallConfig.DECODED, c[openat + SyscallConfig.TRACED], "decoded: arguments read");
         assertEquals(0, c[openat + SyscallConfig.IN_BUF]);
         int write = t.number("write") * SyscallConfig.SIZE;
         assertEquals(2, c[write + SyscallConfig.IN_BUF]);
@@ -428,7 +429,7 @@ class LiveCaptureTest {
         assertEquals(3, c[connect + SyscallConfig.SOCKADDR_LEN]);
         // a syscall set: only those traced; nothing read for syscalls not decoded
         byte[] only = SyscallConfig.build(sigs, java.util.Set.of(t.number("openat")), n -> false);
-        assertEquals(1, only[openat + SyscallConfig.TRACED]);
+        assertEquals(1, only[openat + SyscallConfig.TRACED], "traced, not decoded: no arguments read");
         assertEquals(0, only[openat + SyscallConfig.STR_A]);
         assertEquals(0, only[write + SyscallConfig.TRACED]);
     }

@@ -1,5 +1,6 @@
 package io.boxscope.trace.scap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,5 +94,84 @@ class ScapWriterTest {
         int argBytes = back.args().stream().mapToInt(a -> a.length() + 1).sum();
         assertEquals(4095, argBytes, "arguments keep the first 4095 bytes, NUL-terminated");
         assertEquals(List.of("a".repeat(3000), "b".repeat(4095 - 3001 - 1)), back.args());
+    }
+
+    /** The PPM_SC number of system call {@code name} in the event table (libs e5c53d64's ppm_sc). */
+    private static int ppmSc(String name) {
+        for (int id = 0; ; id++) {
+            var n = EventTable.get().syscallName(id);
+            if (n.isEmpty()) {
+                throw new AssertionError(name + " is not in the event table");
+            }
+            if (n.get().equals(name)) {
+                return id;
+            }
+        }
+    }
+
+    /**
+     * writeGeneric is what a live -w writes for most system calls, without building events: its blocks must
+     * be byte for byte what write frames for the same events built parameter by parameter (an enter block of
+     * 48 bytes: 12 of framing, 2 of cpu, 26 of event header, 2 lengths and 2 values of 2 bytes; an exit of
+     * 44), and sysdig must print them as the system call they name.
+     */
+    @Test
+    void genericEventsWrittenDirectlyAreTheBlocksOfBuiltEvents() throws Exception {
+        int sc = ppmSc("getppid");
+        java.io.ByteArrayOutputStream direct = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream built = new java.io.ByteArrayOutputStream();
+        long t = Fixtures.T0;
+        try (ScapWriter d = ScapWriter.to(direct, Fixtures.tables()); ScapWriter b = ScapWriter.to(built, Fixtures.tables())) {
+            long header = d.offset();
+            d.writeGeneric(t + 10, 4000, 1, true, sc, 110);
+            assertEquals(header + 48, d.offset());
+            d.writeGeneric(t + 20, 4000, 1, false, sc, 110);
+            assertEquals(header + 48 + 44, d.offset());
+            b.write(ScapEvent.builder("PPME_GENERIC_E", t + 10, 4000, 1).num(sc).num(110).build());
+            b.write(ScapEvent.builder("PPME_GENERIC_X", t + 20, 4000, 1).num(sc).build());
+        }
+        assertArrayEquals(built.toByteArray(), direct.toByteArray());
+
+        Path p = dir.resolve("generic.scap");
+        Files.write(p, direct.toByteArray());
+        List<String> out = Sysdig.run("-r", p.toString());
+        assertEquals(2, out.size(), "sysdig printed: " + out);
+        assertTrue(out.get(0).endsWith("bash (4000) > getppid "), out.get(0));
+        assertTrue(out.get(1).endsWith("bash (4000) < getppid "), out.get(1));
+    }
+
+    /**
+     * Events are kept in a 1 MiB buffer and handed to the stream in whole blocks: several MiB of generic
+     * and built events, interleaved, read back in order and complete, and an event larger than the
+     * buffer still goes out whole between them.
+     */
+    @Test
+    void manyEventsAcrossTheBufferReadBackInOrder() throws Exception {
+        int sc = ppmSc("getppid");
+        Path p = dir.resolve("many.scap");
+        List<ScapEvent> expected = new java.util.ArrayList<>();
+        long t = Fixtures.T0;
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(), false)) {
+            for (int i = 0; i < 40_000; i++) {
+                w.writeGeneric(t += 10, 4000, i % 2, true, sc, 110);
+                expected.add(ScapEvent.builder("PPME_GENERIC_E", t, 4000, i % 2).num(sc).num(110).build());
+                ScapEvent read = ScapEvent.builder("PPME_SYSCALL_READ_X", t += 10, 4000, 0).num(100)
+                        .bytes(new byte[100]).build();
+                w.write(read);
+                expected.add(read);
+                if (i == 20_000) {
+                    ScapEvent big = ScapEvent.builder("PPME_PLUGINEVENT_E", t += 10, 4000, 0).num(7)
+                            .bytes(new byte[3 << 19]).build(); // 1.5 MiB: an EF_LARGE_PAYLOAD event
+                    w.write(big);
+                    expected.add(big);
+                }
+                w.writeGeneric(t += 10, 4000, i % 2, false, sc, 110);
+                expected.add(ScapEvent.builder("PPME_GENERIC_X", t, 4000, i % 2).num(sc).build());
+            }
+        }
+        ScapCapture c = ScapReader.readAll(p);
+        assertEquals(null, c.error());
+        assertEquals(expected.size(), c.events().size());
+        assertEquals(expected, c.events());
     }
 }

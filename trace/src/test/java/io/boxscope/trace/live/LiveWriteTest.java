@@ -1,0 +1,112 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.trace.filter.ContainerResolver;
+import io.boxscope.trace.filter.EventTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.filter.ServiceNames;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.RotationNames;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code -w} through {@link LiveCapture#write}: without a Java filter, generic system calls of known threads go
+ * from the ring record straight into the file ({@link io.boxscope.trace.scap.ScapWriter#writeGeneric}).
+ */
+@KernelTest
+class LiveWriteTest {
+    /**
+     * Overload on the direct path: a one-page ring, the kernel passing only a perl child's getpid calls and no
+     * filter left for Java, far more calls than the ring holds between polls. Every record the kernel produced is
+     * read or counted as dropped (read + dropped = 2 × calls, exactly); every system call record read is one
+     * generic getpid event of the child in the file, enter or exit, with getpid's own number (strace's, not our table's); and
+     * sysdig 0.29 reads the file and prints each of them.
+     */
+    @Test
+    void writingUnderOverloadKeepsEveryRecordReadAndCountsTheRest(@TempDir Path dir) throws Exception {
+        int calls = 200_000;
+        int getpid = LiveCaptureTest.getpidNumber();
+        String script = "my $go = <STDIN>; syscall(" + getpid + ") for 1.." + calls + "; exit 0;";
+        Process child = new ProcessBuilder("perl", "-e", script).start();
+        Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=getpid", ServiceNames.none());
+        PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        Path file = dir.resolve("overload.scap");
+        LiveCapture.Summary s;
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null, split.kernel(),
+                LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
+            AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+            Throwable[] failure = {null};
+            try (CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
+                    ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        cap.write(w, () -> System.nanoTime() > stopAt.get());
+                    } catch (Throwable x) {
+                        failure[0] = x;
+                    }
+                });
+                t.start();
+                try (OutputStream in = child.getOutputStream()) {
+                    in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
+                stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
+                t.join(60_000);
+            }
+            if (failure[0] != null) {
+                fail(failure[0]);
+            }
+            s = cap.summary();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertTrue(s.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + s);
+        assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), s.toString());
+
+        int genericE = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_E").id();
+        int genericX = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_X").id();
+        int procexit = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_PROCEXIT_1_E").id();
+        long enters = 0;
+        long exits = 0;
+        try (ScapReader r = ScapReader.open(file)) {
+            for (ScapEvent e = r.nextOrNull(); e != null; e = r.nextOrNull()) {
+                if (e.tid() != child.pid() || e.type() == procexit) {
+                    continue; // process events pass for every process (the thread table follows them all)
+                }
+                if (e.type() == genericE) {
+                    byte[] nativeId = e.raw(1);
+                    assertEquals(getpid, (nativeId[0] & 0xff) | (nativeId[1] & 0xff) << 8, e.toString());
+                    enters++;
+                } else if (e.type() == genericX) {
+                    exits++;
+                } else {
+                    fail("an event of the child that is not getpid's: " + e);
+                }
+            }
+            assertEquals(null, r.failure());
+        }
+        assertEquals(s.syscallRecords(), enters + exits, "one event in the file per record read: " + s);
+        List<String> sysdig = LiveCaptureTest.sysdig(file);
+        long printed = sysdig.stream().filter(l -> l.contains("(" + child.pid() + ") > getpid ")
+                || l.contains("(" + child.pid() + ") < getpid ")).count();
+        assertEquals(enters + exits, printed, "sysdig -r printed another number of getpid events");
+    }
+}
