@@ -70,11 +70,7 @@ public final class CountProbe implements AutoCloseable {
                 start = BpfMap.create(MapSpec.of("trace_start", MapType.LRU_HASH, 4, 16, CaptureProbe.MAX_INFLIGHT));
                 resources.add(start);
             }
-            KernelFilter f = o.filter();
-            CaptureProbe.Maps m = new CaptureProbe.Maps(null, null, null, config, start,
-                    CaptureProbe.set(f.pids(), "trace_pids", 4, resources),
-                    CaptureProbe.set(f.tids(), "trace_tids", 4, resources),
-                    CaptureProbe.set(f.cgroupIds(), "trace_cgroups", 8, resources));
+            CaptureProbe.Maps m = CaptureProbe.Maps.withSets(null, null, null, config, start, o.filter(), resources);
             Program enter = own(Program.load(ProgramSpec.of("trace_cnt_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m, counts))));
             Program exit = own(Program.load(ProgramSpec.of("trace_cnt_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m, counts))));
             Program pexit = o.procExits()
