@@ -199,6 +199,11 @@ final class TraceLiveCli {
                 err.println("chisel " + q.display().chisel().info().name() + ": " + (why == null
                         ? "counted in the kernel (per-CPU BPF counters by syscall, read every second; no event is streamed)"
                         : "runs on the event stream in Java: " + Text.safe(why)));
+                if (why == null && split != null && split.javaEvaluates()) {
+                    err.println("chisel " + q.display().chisel().info().name() + ": the container terms are decided in the kernel"
+                            + " by the cgroup ids of the containers running now; a container of that name started later is"
+                            + " not counted");
+                }
             }
             if (why == null) {
                 return countInKernel(out, err, q, kernel);

@@ -29,8 +29,10 @@ import io.boxscope.trace.filter.PushDown;
  *
  * <p>Everything else runs on the stream ({@link #whyNot} says why): other keys (proc.name, fd.name,
  * container.name with -pc) need the thread, fd or container tables in Java; a filter with a part Java must
- * decide needs each event; {@code -n} counts events one by one. Container filters stay on the stream:
- * PushDown leaves them to Java too (a container of the same name may start later).
+ * decide needs each event; {@code -n} counts events one by one. A {@code container.name}/{@code container.id}
+ * term (= or in) naming running containers is decided here by their cgroup ids (the task's cgroup or an
+ * ancestor's, as the capture checks them), fixed at the start: a container of that name started later is not
+ * counted, where the event stream, which PushDown leaves container terms to, would count it.
  */
 public final class KernelChisel implements AutoCloseable {
     private final TableChisel chisel;
@@ -73,7 +75,7 @@ public final class KernelChisel implements AutoCloseable {
         if (maxEvents > 0) {
             return "-n counts the events one by one";
         }
-        if (split != null && split.javaEvaluates()) {
+        if (split != null && !split.kernelDecidesWithContainers()) {
             return "the filter has a part only Java can decide";
         }
         return null;

@@ -184,5 +184,12 @@ class KernelChiselTest {
         assertTrue(KernelChisel.whyNot(chisel("topfiles_bytes"), pid, 0).contains("fd.name"));
         assertTrue(KernelChisel.whyNot(chisel("topprocs_errors"), pid, 0).contains("proc.name"));
         assertTrue(KernelChisel.whyNot(Chisels.create("spy_file", List.of(), false), pid, 0).contains("not a table"));
+        ContainerResolver web = (key, value) -> value.equals("web") ? java.util.Set.of(4242L) : java.util.Set.of();
+        PushDown.Split running = PushDown.split(Filter.compile("container.name=web and evt.failed=true", ServiceNames.none()),
+                SyscallTable.current(), EventTable.sysdig(), web);
+        assertNull(KernelChisel.whyNot(chisel("topscalls"), running, 0), "a running container's cgroup is decided in the kernel");
+        PushDown.Split later = PushDown.split(Filter.compile("container.name=nosuch", ServiceNames.none()),
+                SyscallTable.current(), EventTable.sysdig(), web);
+        assertTrue(KernelChisel.whyNot(chisel("topscalls"), later, 0).contains("only Java"), "a container not running: the stream");
     }
 }
