@@ -39,17 +39,30 @@ public final class KernelChisel implements AutoCloseable {
     private final CountProbe probe;
     private final String[] names;
     private final boolean latency;
+    private final boolean byProcess;
     private final long epochOffset;
     private long enters;
     private long exits;
     private long procExits;
+    private long lost;
 
-    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, long epochOffset) {
+    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, boolean byProcess,
+                         long epochOffset) {
         this.chisel = chisel;
         this.probe = probe;
         this.names = names;
         this.latency = latency;
+        this.byProcess = byProcess;
         this.epochOffset = epochOffset;
+    }
+
+    /**
+     * topprocs_errors' table (sysdig's topprocs_errors.lua: evt.count by proc.name, proc.pid of evt.failed=true
+     * events), counted in the kernel by (pid, comm) of each failed exit.
+     */
+    private static boolean byProcess(TableChisel.Spec s) {
+        return s.keys().equals(List.of("proc.name", "proc.pid")) && s.value().equals("evt.count")
+                && s.filter().equals("evt.failed=true");
     }
 
     /**
@@ -63,8 +76,13 @@ public final class KernelChisel implements AutoCloseable {
             return "chisel " + chisel.info().name() + " is not a table of sums";
         }
         TableChisel.Spec s = t.spec();
+        if (byProcess(s)) {
+            return maxEvents > 0 ? "-n counts the events one by one"
+                    : split != null && !split.kernelDecidesWithContainers() ? "the filter has a part only Java can decide" : null;
+        }
         if (!s.keys().equals(List.of("evt.type"))) {
-            return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, the one key counted in the kernel";
+            return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, or proc.name and proc.pid of"
+                    + " failed calls, the keys counted in the kernel";
         }
         if (!s.value().equals("evt.count") && !s.value().equals("evt.latency")) {
             return "its value " + s.value() + " is not evt.count or evt.latency";
@@ -89,6 +107,10 @@ public final class KernelChisel implements AutoCloseable {
         int nrOff = PtRegs.of(btf, arch).syscallNr();
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
         boolean latency = chisel.spec().value().equals("evt.latency");
+        boolean byProcess = byProcess(chisel.spec());
+        if (byProcess) { // the chisel's own filter, evt.failed=true, decided in the kernel too
+            k = new KernelFilter(k.pids(), k.tids(), k.cgroupIds(), k.eventTypes(), k.syscalls(), k.otherEvents(), true);
+        }
         // procexit events are kept by a filter without an event-type set or one naming procexit; never failed
         boolean procExits = !latency && !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procexit"));
         EventBuilder names = new EventBuilder(sigs.table(), OpenFlags.of(arch), null, 0);
@@ -98,10 +120,11 @@ public final class KernelChisel implements AutoCloseable {
                 byNr[nr] = names.typeName(nr);
             }
         }
-        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff, procExits, latency));
+        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff,
+                procExits && !byProcess, latency, byProcess));
         Instant now = Instant.now();
         long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        return new KernelChisel(chisel, probe, byNr, latency, epochOffset);
+        return new KernelChisel(chisel, probe, byNr, latency, byProcess, epochOffset);
     }
 
     /**
@@ -135,11 +158,15 @@ public final class KernelChisel implements AutoCloseable {
     /** Adds the counters' growth since the last call to the chisel. */
     private void feed() {
         for (CountProbe.Counts c : probe.next()) {
+            if (c.slot() == CountProbe.LOST_SLOT) {
+                lost += c.exits();
+                continue;
+            }
             enters += c.slot() == CountProbe.PROCEXIT_SLOT ? 0 : c.enters();
             exits += c.exits();
             procExits += c.slot() == CountProbe.PROCEXIT_SLOT ? c.enters() : 0;
             String type = c.slot() == CountProbe.PROCEXIT_SLOT ? "procexit" : c.slot() < names.length ? names[c.slot()] : null;
-            if (type == null) {
+            if (type == null || byProcess) {
                 continue; // a slot the configuration does not trace stays at zero
             }
             long value = latency ? c.latencyNs() : c.enters() + c.exits();
@@ -147,13 +174,20 @@ public final class KernelChisel implements AutoCloseable {
                 chisel.add(List.of(type), value);
             }
         }
+        for (CountProbe.ProcessCount p : probe.nextProcesses()) {
+            exits += p.exits();
+            chisel.add(List.of(p.comm(), Long.toString(p.pid())), p.exits());
+        }
     }
 
-    /** What was counted: system call entries and exits, process exits, runs the kernel skipped. */
-    public record Summary(long enters, long exits, long procExits, long skipped) {}
+    /**
+     * What was counted: system call entries and exits, process exits, runs the kernel skipped, and exits not
+     * counted by process because the map of processes was full.
+     */
+    public record Summary(long enters, long exits, long procExits, long skipped, long lost) {}
 
     public Summary summary() {
-        return new Summary(enters, exits, procExits, probe.skipped());
+        return new Summary(enters, exits, procExits, probe.skipped(), lost);
     }
 
     @Override
