@@ -26,6 +26,9 @@ import io.boxscope.trace.filter.PushDown;
  * ({@link EventBuilder#typeName}), once a second, so the chisel prints the same tables, top N, units and
  * JSON as on the event stream. Counting both entries and exits, as sysdig's chisels count both events,
  * gives the same figures as the stream, also for calls that were under way when the capture started.
+ * topprocs_errors (proc.name, proc.pid of failed events) is counted by the exit program per (pid, comm) of
+ * each failed exit ({@link CountProbe.Options#byProcess}); the comm is the thread's at the call, which the
+ * stream's thread table gives too except for a thread renamed (prctl PR_SET_NAME) during the capture.
  *
  * <p>Everything else runs on the stream ({@link #whyNot} says why): other keys (proc.name, fd.name,
  * container.name with -pc) need the thread, fd or container tables in Java; a filter with a part Java must
