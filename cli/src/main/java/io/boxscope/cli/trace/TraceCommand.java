@@ -58,8 +58,9 @@ public final class TraceCommand extends CliCommand {
     final Opt<String> chisel = option(String.class, null, "-c", "--chisel").label("CHISEL")
             .help("Run a chisel over the events (sysdig's names: topscalls, topfiles_bytes, topconns, ...); a chisel "
                     + "that takes arguments takes them from the first word after the options. -cl lists the chisels. Live, "
-                    + "topscalls and topscalls_time count in the kernel when it decides the whole filter (pid, tid, "
-                    + "syscalls, failed-only): nothing is streamed or dropped; -v says which way a chisel runs.");
+                    + "topscalls, topscalls_time and topprocs_errors count in the kernel when it decides the whole filter "
+                    + "(pid, tid, syscalls, failed-only, running containers): nothing is streamed or dropped; -v says "
+                    + "which way a chisel runs.");
     final Opt<String> chiselInfo = option(String.class, null, "-i", "--chisel-info").label("CHISEL")
             .help("Describe a chisel and its arguments.");
     final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")

@@ -138,6 +138,10 @@ final class TraceLiveCli {
             if (q.verbose() || s.skipped() > 0) {
                 err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(s.skipped()));
             }
+            if (s.lost() > 0) {
+                err.println("boxscope trace: " + s.lost() + " failed calls were not counted by process: the kernel's map of "
+                        + io.boxscope.trace.live.CountProbe.MAX_PROCESSES + " processes was full");
+            }
             if (q.verbose()) {
                 err.println("Drops: none possible (counted in the kernel, nothing streamed)");
                 err.println("Events: counted in the kernel: " + s.enters() + " system call entries, " + s.exits()
@@ -197,8 +201,13 @@ final class TraceLiveCli {
             String why = KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count());
             if (q.verbose()) {
                 err.println("chisel " + q.display().chisel().info().name() + ": " + (why == null
-                        ? "counted in the kernel (per-CPU BPF counters by syscall, read every second; no event is streamed)"
+                        ? "counted in the kernel (per-CPU BPF counters, read every second; no event is streamed)"
                         : "runs on the event stream in Java: " + Text.safe(why)));
+                if (why == null && split != null && split.javaEvaluates()) {
+                    err.println("chisel " + q.display().chisel().info().name() + ": the container terms are decided in the kernel"
+                            + " by the cgroup ids of the containers running now; a container of that name started later is"
+                            + " not counted");
+                }
             }
             if (why == null) {
                 return countInKernel(out, err, q, kernel);

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TraceLiveChiselTest {
     private static final int GETPIDS = 1234;
     private static final int BYTES = 777;
+    /** Opens of a missing path, after the getpid calls: failed calls for topprocs_errors. */
+    private static final int ERRORS = 23;
 
     @TempDir
     Path dir;
@@ -43,6 +45,7 @@ class TraceLiveChiselTest {
         Path written = dir.resolve("written-" + System.nanoTime());
         String script = "until (-e '" + go + "') { select(undef, undef, undef, 0.02); } "
                 + "syscall(" + getpid + ") for 1.." + GETPIDS + "; "
+                + "for (1.." + ERRORS + ") { open(my $m, '<', '" + dir.resolve("missing") + "'); } "
                 + "open(my $f, '>', '" + written + "') or die; syswrite($f, 'y' x " + BYTES + "); close($f); exit 0;";
         Process child = new ProcessBuilder("perl", "-e", script).start();
         try {
@@ -72,7 +75,7 @@ class TraceLiveChiselTest {
         for (String l : out.split("\n")) {
             if (l.startsWith("-----")) {
                 rows = true;
-            } else if (l.startsWith("# Calls") || l.startsWith("Bytes ")) {
+            } else if (l.startsWith("# Calls") || l.startsWith("Bytes ") || l.startsWith("#Errors ")) {
                 rows = false;
             } else if (rows && l.length() > 20) {
                 m.merge(l.substring(20), parse(l.substring(0, 20).trim()), Long::sum);
@@ -116,6 +119,26 @@ class TraceLiveChiselTest {
         assertEquals(2L * GETPIDS, k.get("getpid"), kernel.cli().out());
         for (String type : List.of("getpid", "write", "exit_group", "procexit")) {
             assertEquals(s.get(type), k.get(type), type + "\nkernel:\n" + kernel.cli().out() + "\nstream:\n" + stream.cli().out());
+        }
+    }
+
+    /**
+     * topprocs_errors of the child's failed openat calls: counted in the kernel (by pid and comm) and on the
+     * stream, the same row (perl, its pid) with {@link #ERRORS} failed calls.
+     */
+    @Test
+    void topprocsErrorsCountedInTheKernelPrintsWhatTheStreamPrints() throws Exception {
+        Run kernel = live("-v", "-c", "topprocs_errors", "evt.type=openat and");
+        assertTrue(kernel.cli().err().contains("chisel topprocs_errors: counted in the kernel"), kernel.cli().err());
+        assertTrue(kernel.cli().out().startsWith("#Errors             Process             PID"), kernel.cli().out());
+        Run stream = live("-v", "-c", "topprocs_errors", ON_THE_STREAM + " evt.type=openat and");
+        assertTrue(stream.cli().err().contains("chisel topprocs_errors: runs on the event stream"), stream.cli().err());
+        for (Run r : List.of(kernel, stream)) {
+            Map<String, Long> s = sums(r.cli().out());
+            assertEquals(1, s.size(), r.cli().out());
+            String key = s.keySet().iterator().next();
+            assertTrue(key.matches("perl {16}\\d+"), key);
+            assertEquals(ERRORS, s.get(key), r.cli().out());
         }
     }
 

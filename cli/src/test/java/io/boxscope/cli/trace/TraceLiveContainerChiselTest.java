@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trace -c topscalls -pc container.name=X and …} live: a busybox container, told to start through a
  * bind-mounted file, fails to open a missing path exactly {@link #OPENS} times while a host process fails to
  * open the same path; topscalls with sysdig's container layout shows only the container's failed opens,
- * {@link #OPENS} of them, in a row named after the container.
+ * {@link #OPENS} of them, in a row named after the container; without -pc, counted in the kernel, the same number.
  */
 @DockerTest
 class TraceLiveContainerChiselTest {
@@ -27,13 +27,48 @@ class TraceLiveContainerChiselTest {
 
     @Test
     void topscallsCountsOnlyTheContainersCalls(@TempDir Path sync) throws Exception {
+        Map<String, Long> sums = run(sync, "-pc");
+        long opens = 0;
+        for (Map.Entry<String, Long> e : sums.entrySet()) {
+            // key columns: the syscall (20 wide) then the container's name
+            assertTrue(e.getKey().substring(20).equals(lastName), "a row of another container or the host: " + e);
+            assertTrue(e.getKey().startsWith("open"), e.toString());
+            opens += e.getValue();
+        }
+        assertEquals(OPENS, opens, lastOut);
+    }
+
+    /**
+     * Without -pc the container filter is decided in the kernel (the container's cgroup id) and topscalls counts
+     * there: -v says so, and the table has exactly the container's failed opens.
+     */
+    @Test
+    void topscallsWithAContainerFilterCountsInTheKernel(@TempDir Path sync) throws Exception {
+        Map<String, Long> sums = run(sync, "-v");
+        assertTrue(lastErr.contains("chisel topscalls: counted in the kernel"), lastErr);
+        assertTrue(lastErr.contains("cgroup id (or an ancestor's) in ("), lastErr);
+        assertTrue(lastErr.contains("the container terms are decided in the kernel"), lastErr);
+        long opens = 0;
+        for (Map.Entry<String, Long> e : sums.entrySet()) {
+            assertTrue(e.getKey().startsWith("open"), "a row other than the failed opens: " + e + "\n" + lastOut);
+            opens += e.getValue();
+        }
+        assertEquals(OPENS, opens, lastOut);
+    }
+
+    private String lastName;
+    private String lastOut;
+    private String lastErr;
+
+    /** The container's failed opens while a host process fails the same; topscalls' summed rows. */
+    private Map<String, Long> run(Path sync, String option) throws Exception {
         String name = "boxscope-test-tracechisel-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
         String missing = "/missing-" + name;
         String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
                 + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; sleep 300";
         try (Docker.Container c = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
             AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-pc", "-c", "topscalls",
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", option, "-c", "topscalls",
                     "container.name=" + name + " and evt.type in (open, openat) and evt.failed=true")));
             t.start();
             TraceLiveCommandTest.awaitAttached();
@@ -43,16 +78,12 @@ class TraceLiveContainerChiselTest {
             t.join(60_000);
             Cli r = result.get();
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().startsWith("# Calls             Syscall             container.name"), r.out());
-            Map<String, Long> sums = TraceLiveChiselTest.sums(r.out());
-            long opens = 0;
-            for (Map.Entry<String, Long> e : sums.entrySet()) {
-                // key columns: the syscall (20 wide) then the container's name
-                assertTrue(e.getKey().substring(20).equals(name), "a row of another container or the host: " + e);
-                assertTrue(e.getKey().startsWith("open"), e.toString());
-                opens += e.getValue();
-            }
-            assertEquals(OPENS, opens, r.out());
+            assertTrue(r.out().startsWith(option.equals("-pc") ? "# Calls             Syscall             container.name"
+                    : "# Calls             Syscall"), r.out());
+            lastName = name;
+            lastOut = r.out();
+            lastErr = r.err();
+            return TraceLiveChiselTest.sums(r.out());
         }
     }
 }

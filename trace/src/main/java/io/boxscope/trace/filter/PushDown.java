@@ -27,14 +27,25 @@ import io.boxscope.bpf.syscalls.SyscallTable;
  */
 public final class PushDown {
     /** The split, and a readable account of it for -v. */
-    public record Split(Filter filter, KernelFilter kernel, Expr residue, List<String> notes) {
+    public record Split(Filter filter, KernelFilter kernel, Expr residue, List<String> notes, Expr residueWithContainers) {
         public Split {
-            notes = List.copyOf(notes);
+            notes = List.copyOf(new LinkedHashSet<>(notes));
         }
 
         /** Whether Java has anything left to check. */
         public boolean javaEvaluates() {
             return !(residue instanceof Expr.Const c && c.value());
+        }
+
+        /**
+         * Whether the kernel decides the whole filter when its container terms are taken as the cgroup ids of
+         * the containers running now ({@link #residueWithContainers} is empty): true for a filter whose only
+         * terms Java evaluates again are {@code container.id}/{@code container.name} = / in running
+         * containers. A counting chisel may then count in the kernel; a container of that name started later
+         * is not counted, which the event stream would count.
+         */
+        public boolean kernelDecidesWithContainers() {
+            return residueWithContainers instanceof Expr.Const c && c.value();
         }
 
         public String describe() {
@@ -73,8 +84,8 @@ public final class PushDown {
         PushDown p = new PushDown(syscalls, events, containers);
         Part root = p.implied(filter.root());
         KernelFilter k = p.kernel(root);
-        Expr residue = p.residue(filter.root());
-        return new Split(filter, k, residue, p.notes);
+        Expr residue = p.residue(filter.root(), false);
+        return new Split(filter, k, residue, p.notes, p.residue(filter.root(), true));
     }
 
     /**
@@ -221,22 +232,30 @@ public final class PushDown {
         return new KernelFilter(p.pids(), p.tids(), p.cgroups(), p.types(), nrs, others, p.failed());
     }
 
-    /** The filter without the top-level "and" terms that the kernel decides exactly. */
-    private Expr residue(Expr root) {
+    /**
+     * The filter without the top-level "and" terms that the kernel decides exactly; with {@code containers},
+     * also without the container terms whose running containers' cgroup ids the kernel checks.
+     */
+    private Expr residue(Expr root, boolean containers) {
         if (root instanceof Expr.And a) {
             List<Expr> rest = new ArrayList<>();
             for (Expr t : a.terms()) {
-                if (!decidedByKernel(t)) {
+                if (!decidedByKernel(t, containers)) {
                     rest.add(t);
                 }
             }
             return rest.isEmpty() ? new Expr.Const(true) : rest.size() == 1 ? rest.getFirst() : new Expr.And(rest);
         }
-        return decidedByKernel(root) ? new Expr.Const(true) : root;
+        return decidedByKernel(root, containers) ? new Expr.Const(true) : root;
     }
 
-    private boolean decidedByKernel(Expr e) {
-        return e instanceof Expr.Check c && check(c).exact();
+    private boolean decidedByKernel(Expr e, boolean containers) {
+        if (!(e instanceof Expr.Check c)) {
+            return false;
+        }
+        Part p = check(c);
+        boolean container = c.field().field() == Field.CONTAINER_ID || c.field().field() == Field.CONTAINER_NAME;
+        return p.exact() || (containers && container && p.cgroups() != null);
     }
 
     private static <T> Set<T> intersect(Set<T> a, Set<T> b) {

@@ -94,9 +94,7 @@ public final class CaptureProbe implements AutoCloseable {
             BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
             BpfMap config = configMap(o.syscallConfig(), resources);
             BpfMap inflight = own(BpfMap.create(MapSpec.of("trace_inflight", MapType.LRU_HASH, 4, 48, MAX_INFLIGHT)));
-            Maps m = new Maps(ring, drops, scratch, config, inflight,
-                    set(o.filter().pids(), "trace_pids", 4, resources), set(o.filter().tids(), "trace_tids", 4, resources),
-                    set(o.filter().cgroupIds(), "trace_cgroups", 8, resources));
+            Maps m = Maps.withSets(ring, drops, scratch, config, inflight, o.filter(), resources);
             Program enter = own(Program.load(ProgramSpec.of("trace_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m))));
             Program exit = own(Program.load(ProgramSpec.of("trace_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m))));
             Maps pm = new Maps(ring, procDrops, scratch, config, inflight, m.pids(), m.tids(), m.cgroups());
@@ -118,7 +116,18 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** The maps the programs use; the ones a program does not need may be null (the pid, tid and cgroup sets: no check). */
     record Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
-                        BpfMap pids, BpfMap tids, BpfMap cgroups) {}
+                        BpfMap pids, BpfMap tids, BpfMap cgroups) {
+        /**
+         * These maps with the pid, tid and cgroup sets of {@code filter} that {@link #prologue} checks, made
+         * here and owned by {@code owner}: the one set-up of the filter's sets, for the capture and for
+         * {@link CountProbe}.
+         */
+        static Maps withSets(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
+                             KernelFilter filter, List<AutoCloseable> owner) {
+            return new Maps(ring, drops, scratch, config, inflight, set(filter.pids(), "trace_pids", 4, owner),
+                    set(filter.tids(), "trace_tids", 4, owner), set(filter.cgroupIds(), "trace_cgroups", 8, owner));
+        }
+    }
 
     /** The per-syscall configuration array ({@link SyscallConfig}), owned by {@code owner}. */
     static BpfMap configMap(byte[] syscallConfig, List<AutoCloseable> owner) {
@@ -135,7 +144,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** A hash set of {@code values} (null: no set, the check is skipped). */
-    static BpfMap set(java.util.Set<Long> values, String name, int keySize, List<AutoCloseable> owner) {
+    private static BpfMap set(java.util.Set<Long> values, String name, int keySize, List<AutoCloseable> owner) {
         if (values == null) {
             return null;
         }

@@ -37,6 +37,14 @@ import io.boxscope.trace.filter.KernelFilter;
 public final class CountProbe implements AutoCloseable {
     /** The counter slot of procexit events (syscall numbers stay below {@link CaptureProbe#MAX_SYSCALLS}). */
     public static final int PROCEXIT_SLOT = CaptureProbe.MAX_SYSCALLS;
+    /** The counter slot of exits not counted by process because the map of processes was full. */
+    public static final int LOST_SLOT = CaptureProbe.MAX_SYSCALLS + 1;
+    /** Processes (pid and comm) counted at most. */
+    public static final int MAX_PROCESSES = 65536;
+    /** A process key: u32 tgid, u32 0, char comm[16] (the thread's comm when the event happened). */
+    static final int PROCESS_KEY = 24;
+    private static final int S_PKEY = -128; // -128 .. -105
+    private static final int S_ZERO = -136;
     /** Counters per slot: entries, exits, latency of exits (ns). */
     static final int COUNTERS = 3;
     private static final int S_START = -64; // 16 bytes: start time, syscall number
@@ -49,9 +57,18 @@ public final class CountProbe implements AutoCloseable {
      * @param failedOnly  count only exits that returned a negative value (no entries)
      * @param procExits   count sched_process_exit too (procexit events)
      * @param latency     keep start times and sum the exits' latencies
+     * @param byProcess   count exits by process (pid and comm, {@link #processes}) instead of by syscall
      */
     public record Options(KernelFilter filter, long selfPid, byte[] syscallConfig, int regsSyscallNr, boolean procExits,
-                          boolean latency) {}
+                          boolean latency, boolean byProcess) {
+        public Options(KernelFilter filter, long selfPid, byte[] syscallConfig, int regsSyscallNr, boolean procExits,
+                       boolean latency) {
+            this(filter, selfPid, syscallConfig, regsSyscallNr, procExits, latency, false);
+        }
+    }
+
+    /** One process's exits counted since the previous read: its pid and the comm its thread had then. */
+    public record ProcessCount(long pid, String comm, long exits) {}
 
     /** One slot's totals since the probe was attached (or their growth, from {@link #next}). */
     public record Counts(int slot, long enters, long exits, long latencyNs) {}
@@ -59,28 +76,32 @@ public final class CountProbe implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap counts;
     private final CounterDeltas deltas;
+    private final CounterDeltas processDeltas;
 
     public CountProbe(Options o) {
         try {
-            counts = BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, PROCEXIT_SLOT + 1));
+            counts = BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, LOST_SLOT + 1));
             resources.add(counts);
+            BpfMap byProcess = null;
+            if (o.byProcess()) {
+                byProcess = BpfMap.create(MapSpec.of("trace_pcounts", MapType.PERCPU_HASH, PROCESS_KEY, 8, MAX_PROCESSES));
+                resources.add(byProcess);
+            }
             BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
             BpfMap start = null;
             if (o.latency()) {
                 start = BpfMap.create(MapSpec.of("trace_start", MapType.LRU_HASH, 4, 16, CaptureProbe.MAX_INFLIGHT));
                 resources.add(start);
             }
-            KernelFilter f = o.filter();
-            CaptureProbe.Maps m = new CaptureProbe.Maps(null, null, null, config, start,
-                    CaptureProbe.set(f.pids(), "trace_pids", 4, resources),
-                    CaptureProbe.set(f.tids(), "trace_tids", 4, resources),
-                    CaptureProbe.set(f.cgroupIds(), "trace_cgroups", 8, resources));
+            CaptureProbe.Maps m = CaptureProbe.Maps.withSets(null, null, null, config, start, o.filter(), resources);
             Program enter = own(Program.load(ProgramSpec.of("trace_cnt_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m, counts))));
-            Program exit = own(Program.load(ProgramSpec.of("trace_cnt_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m, counts))));
+            Program exit = own(Program.load(ProgramSpec.of("trace_cnt_exit", ProgramType.RAW_TRACEPOINT,
+                    exitProgram(o, m, counts, byProcess))));
             Program pexit = o.procExits()
                     ? own(Program.load(ProgramSpec.of("trace_cnt_pexit", ProgramType.RAW_TRACEPOINT, procExitProgram(o, m, counts))))
                     : null;
             deltas = new CounterDeltas(counts, COUNTERS);
+            processDeltas = byProcess == null ? null : new CounterDeltas(byProcess, 1);
             if (pexit != null) {
                 own(Attach.rawTracepoint(pexit, "sched_process_exit"));
             }
@@ -105,6 +126,26 @@ public final class CountProbe implements AutoCloseable {
             MemorySegment v = MemorySegment.ofArray(e.value());
             out.add(new Counts(k.get(ValueLayout.JAVA_INT_UNALIGNED, 0), v.get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
                     v.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), v.get(ValueLayout.JAVA_LONG_UNALIGNED, 16)));
+        }
+        return out;
+    }
+
+    /** The processes whose counts grew since the previous call ({@link Options#byProcess}; empty otherwise). */
+    public List<ProcessCount> nextProcesses() {
+        List<ProcessCount> out = new ArrayList<>();
+        if (processDeltas == null) {
+            return out;
+        }
+        for (BpfMap.Entry e : processDeltas.next()) {
+            MemorySegment k = MemorySegment.ofArray(e.key());
+            byte[] comm = java.util.Arrays.copyOfRange(e.key(), 8, PROCESS_KEY);
+            int n = 0;
+            while (n < comm.length && comm[n] != 0) {
+                n++;
+            }
+            out.add(new ProcessCount(Integer.toUnsignedLong(k.get(ValueLayout.JAVA_INT_UNALIGNED, 0)),
+                    RawRecord.string(java.util.Arrays.copyOf(comm, n)),
+                    MemorySegment.ofArray(e.value()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
         }
         return out;
     }
@@ -145,7 +186,7 @@ public final class CountProbe implements AutoCloseable {
         return a.build();
     }
 
-    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {
+    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts, BpfMap byProcess) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noStart = a.newLabel("no_start");
@@ -170,6 +211,11 @@ public final class CountProbe implements AutoCloseable {
         if (o.filter().failedOnly()) {
             a.ldx(Size.DW, Reg.R1, Reg.R6, 8).jmp(JmpOp.JSGE, Reg.R1, 0, out); // ctx->args[1]: the return value
         }
+        if (byProcess != null) {
+            processCount(a, byProcess, counts, out);
+            a.bind(out).movImm(Reg.R0, 0).exit();
+            return a.build();
+        }
         slot(a, counts, out);
         a.movImm(Reg.R2, 1);
         add(a, 8, Reg.R2);
@@ -177,6 +223,31 @@ public final class CountProbe implements AutoCloseable {
         add(a, 16, Reg.R2);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
+    }
+
+    /**
+     * Adds 1 to this CPU's count of the key (tgid, current comm) in {@code byProcess}, creating it at 0 first;
+     * when the map is full, to the {@link #LOST_SLOT} counter instead, so nothing is lost silently.
+     */
+    private static void processCount(Asm a, BpfMap byProcess, BpfMap counts, Label out) {
+        Label have = a.newLabel("pcount_have");
+        Label lost = a.newLabel("pcount_lost");
+        a.st(Size.DW, Reg.R10, S_PKEY, 0).st(Size.DW, Reg.R10, S_PKEY + 8, 0).st(Size.DW, Reg.R10, S_PKEY + 16, 0)
+                .mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_PKEY, Reg.R1)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_PKEY + 8).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
+                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, have)
+                .st(Size.DW, Reg.R10, S_ZERO, 0)
+                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+                .mov(Reg.R3, Reg.R10).add(Reg.R3, S_ZERO).movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM)
+                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, lost)
+                .bind(have).movImm(Reg.R2, 1);
+        add(a, 0, Reg.R2);
+        a.ja(out).bind(lost).st(Size.W, Reg.R10, CaptureProbe.S_KEY, LOST_SLOT);
+        slot(a, counts, out);
+        a.movImm(Reg.R2, 1);
+        add(a, 8, Reg.R2);
     }
 
     static List<Insn> procExitProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {

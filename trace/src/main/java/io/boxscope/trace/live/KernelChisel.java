@@ -26,28 +26,46 @@ import io.boxscope.trace.filter.PushDown;
  * ({@link EventBuilder#typeName}), once a second, so the chisel prints the same tables, top N, units and
  * JSON as on the event stream. Counting both entries and exits, as sysdig's chisels count both events,
  * gives the same figures as the stream, also for calls that were under way when the capture started.
+ * topprocs_errors (proc.name, proc.pid of failed events) is counted by the exit program per (pid, comm) of
+ * each failed exit ({@link CountProbe.Options#byProcess}); the comm is the thread's at the call, which the
+ * stream's thread table gives too except for a thread renamed (prctl PR_SET_NAME) during the capture.
  *
  * <p>Everything else runs on the stream ({@link #whyNot} says why): other keys (proc.name, fd.name,
  * container.name with -pc) need the thread, fd or container tables in Java; a filter with a part Java must
- * decide needs each event; {@code -n} counts events one by one. Container filters stay on the stream:
- * PushDown leaves them to Java too (a container of the same name may start later).
+ * decide needs each event; {@code -n} counts events one by one. A {@code container.name}/{@code container.id}
+ * term (= or in) naming running containers is decided here by their cgroup ids (the task's cgroup or an
+ * ancestor's, as the capture checks them), fixed at the start: a container of that name started later is not
+ * counted, where the event stream, which PushDown leaves container terms to, would count it.
  */
 public final class KernelChisel implements AutoCloseable {
     private final TableChisel chisel;
     private final CountProbe probe;
     private final String[] names;
     private final boolean latency;
+    private final boolean byProcess;
     private final long epochOffset;
     private long enters;
     private long exits;
     private long procExits;
+    private long lost;
 
-    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, long epochOffset) {
+    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, boolean byProcess,
+                         long epochOffset) {
         this.chisel = chisel;
         this.probe = probe;
         this.names = names;
         this.latency = latency;
+        this.byProcess = byProcess;
         this.epochOffset = epochOffset;
+    }
+
+    /**
+     * topprocs_errors' table (sysdig's topprocs_errors.lua: evt.count by proc.name, proc.pid of evt.failed=true
+     * events), counted in the kernel by (pid, comm) of each failed exit.
+     */
+    private static boolean byProcess(TableChisel.Spec s) {
+        return s.keys().equals(List.of("proc.name", "proc.pid")) && s.value().equals("evt.count")
+                && s.filter().equals("evt.failed=true");
     }
 
     /**
@@ -61,8 +79,13 @@ public final class KernelChisel implements AutoCloseable {
             return "chisel " + chisel.info().name() + " is not a table of sums";
         }
         TableChisel.Spec s = t.spec();
+        if (byProcess(s)) {
+            return maxEvents > 0 ? "-n counts the events one by one"
+                    : split != null && !split.kernelDecidesWithContainers() ? "the filter has a part only Java can decide" : null;
+        }
         if (!s.keys().equals(List.of("evt.type"))) {
-            return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, the one key counted in the kernel";
+            return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, or proc.name and proc.pid of"
+                    + " failed calls, the keys counted in the kernel";
         }
         if (!s.value().equals("evt.count") && !s.value().equals("evt.latency")) {
             return "its value " + s.value() + " is not evt.count or evt.latency";
@@ -73,7 +96,7 @@ public final class KernelChisel implements AutoCloseable {
         if (maxEvents > 0) {
             return "-n counts the events one by one";
         }
-        if (split != null && split.javaEvaluates()) {
+        if (split != null && !split.kernelDecidesWithContainers()) {
             return "the filter has a part only Java can decide";
         }
         return null;
@@ -87,6 +110,10 @@ public final class KernelChisel implements AutoCloseable {
         int nrOff = PtRegs.of(btf, arch).syscallNr();
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
         boolean latency = chisel.spec().value().equals("evt.latency");
+        boolean byProcess = byProcess(chisel.spec());
+        if (byProcess) { // the chisel's own filter, evt.failed=true, decided in the kernel too
+            k = new KernelFilter(k.pids(), k.tids(), k.cgroupIds(), k.eventTypes(), k.syscalls(), k.otherEvents(), true);
+        }
         // procexit events are kept by a filter without an event-type set or one naming procexit; never failed
         boolean procExits = !latency && !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procexit"));
         EventBuilder names = new EventBuilder(sigs.table(), OpenFlags.of(arch), null, 0);
@@ -96,10 +123,11 @@ public final class KernelChisel implements AutoCloseable {
                 byNr[nr] = names.typeName(nr);
             }
         }
-        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff, procExits, latency));
+        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff,
+                procExits && !byProcess, latency, byProcess));
         Instant now = Instant.now();
         long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        return new KernelChisel(chisel, probe, byNr, latency, epochOffset);
+        return new KernelChisel(chisel, probe, byNr, latency, byProcess, epochOffset);
     }
 
     /**
@@ -133,11 +161,15 @@ public final class KernelChisel implements AutoCloseable {
     /** Adds the counters' growth since the last call to the chisel. */
     private void feed() {
         for (CountProbe.Counts c : probe.next()) {
+            if (c.slot() == CountProbe.LOST_SLOT) {
+                lost += c.exits();
+                continue;
+            }
             enters += c.slot() == CountProbe.PROCEXIT_SLOT ? 0 : c.enters();
             exits += c.exits();
             procExits += c.slot() == CountProbe.PROCEXIT_SLOT ? c.enters() : 0;
             String type = c.slot() == CountProbe.PROCEXIT_SLOT ? "procexit" : c.slot() < names.length ? names[c.slot()] : null;
-            if (type == null) {
+            if (type == null || byProcess) {
                 continue; // a slot the configuration does not trace stays at zero
             }
             long value = latency ? c.latencyNs() : c.enters() + c.exits();
@@ -145,13 +177,20 @@ public final class KernelChisel implements AutoCloseable {
                 chisel.add(List.of(type), value);
             }
         }
+        for (CountProbe.ProcessCount p : probe.nextProcesses()) {
+            exits += p.exits();
+            chisel.add(List.of(p.comm(), Long.toString(p.pid())), p.exits());
+        }
     }
 
-    /** What was counted: system call entries and exits, process exits, runs the kernel skipped. */
-    public record Summary(long enters, long exits, long procExits, long skipped) {}
+    /**
+     * What was counted: system call entries and exits, process exits, runs the kernel skipped, and exits not
+     * counted by process because the map of processes was full.
+     */
+    public record Summary(long enters, long exits, long procExits, long skipped, long lost) {}
 
     public Summary summary() {
-        return new Summary(enters, exits, procExits, probe.skipped());
+        return new Summary(enters, exits, procExits, probe.skipped(), lost);
     }
 
     @Override

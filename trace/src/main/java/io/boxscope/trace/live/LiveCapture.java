@@ -173,16 +173,19 @@ public final class LiveCapture implements AutoCloseable {
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
+        // the threads before the attach too: a process that exits between the attach and the scan below
+        // has events in the ring but is in neither the scan nor a fork record (LiveThreads keeps it apart)
+        TaskTable proc = new TaskTable(o.paths());
+        List<TaskInfo> before = proc.threads();
         // attach first, then read /proc: a process that starts in between is in both, never in neither
         CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
                 taskPid, taskTgid, FdOffsets.of(btf)));
         try {
-            TaskTable proc = new TaskTable(o.paths());
             List<TaskInfo> threads = proc.threads();
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
-            LiveThreads live = new LiveThreads(proc, threads);
+            LiveThreads live = new LiveThreads(proc, threads, before);
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live);
         } catch (IOException | RuntimeException e) {

@@ -12,20 +12,42 @@ import io.boxscope.proc.tasks.TaskTable;
  * of its parent), an exec re-reads the process (its new command line; only the new comm when it has
  * already exited), an exit removes the thread. The clone and execve exit events take their process
  * fields from here.
+ *
+ * <p>Threads of the scan made just before the programs were attached that the scan after it no longer
+ * has ({@link #LiveThreads(TaskTable, List, List)}) are kept apart: a process that exited in between (its
+ * fork came before the attach, so no fork record names it) still has events in the ring, and
+ * {@link #get} answers for it from there, so its events keep their process fields. They are not in
+ * {@link #all}: the capture file's process list holds what the scan after the attach found.
  */
 public final class LiveThreads {
     private final TaskTable proc;
     private final Map<Long, TaskInfo> threads = new HashMap<>();
+    /** Threads the scan before the attach found and the scan after it did not: exited during the start. */
+    private final Map<Long, TaskInfo> departed = new HashMap<>();
 
     public LiveThreads(TaskTable proc, List<TaskInfo> seed) {
+        this(proc, seed, List.of());
+    }
+
+    /**
+     * @param seed   the threads /proc listed after the programs were attached
+     * @param before the threads /proc listed before the attach (those also in {@code seed} are ignored)
+     */
+    public LiveThreads(TaskTable proc, List<TaskInfo> seed, List<TaskInfo> before) {
         this.proc = proc;
         for (TaskInfo t : seed) {
             threads.put(t.tid(), t);
         }
+        for (TaskInfo t : before) {
+            if (!threads.containsKey(t.tid())) {
+                departed.put(t.tid(), t);
+            }
+        }
     }
 
     public TaskInfo get(long tid) {
-        return threads.get(tid);
+        TaskInfo t = threads.get(tid);
+        return t != null ? t : departed.get(tid);
     }
 
     /** Every thread the table holds now. */
@@ -44,7 +66,7 @@ public final class LiveThreads {
                 return;
             }
         }
-        TaskInfo p = threads.getOrDefault(parentTid, threads.get(parentPid));
+        TaskInfo p = get(parentTid) != null ? get(parentTid) : get(parentPid);
         if (p == null) {
             return;
         }
@@ -74,5 +96,6 @@ public final class LiveThreads {
 
     void exit(long tid) {
         threads.remove(tid);
+        departed.remove(tid);
     }
 }

@@ -78,6 +78,22 @@ class PushDownTest {
         assertNull(split("container.id = host").kernel().cgroupIds());
     }
 
+    /** What a counting chisel may leave to the kernel: container terms of running containers, at the top level only. */
+    @Test
+    void theKernelDecidesRunningContainersTermsForCountingChisels() {
+        assertTrue(split("container.name = web and proc.pid = 3 and evt.failed = true").kernelDecidesWithContainers());
+        assertTrue(split("container.id in (c1c1c1c1c1c1, c2c2c2c2c2c2)").kernelDecidesWithContainers());
+        assertTrue(split("proc.pid = 3").kernelDecidesWithContainers(), "nothing left for Java at all");
+        assertFalse(split("container.name = nosuch and proc.pid = 3").kernelDecidesWithContainers(), "not running: Java");
+        assertFalse(split("container.name = web or container.name = db").kernelDecidesWithContainers(),
+                "an or is implied by the kernel's set, not decided by it");
+        assertFalse(split("container.name != web").kernelDecidesWithContainers());
+        assertFalse(split("container.name = web and proc.name = sh").kernelDecidesWithContainers());
+        assertTrue(split("container.name = web").javaEvaluates(), "the stream still checks containers in Java");
+        assertEquals(1, split("container.name in (web, nosuch) and container.name = nosuch").notes().stream()
+                .filter(n -> n.startsWith("container.name nosuch")).count(), "a note is given once");
+    }
+
     @Test
     void orUnitesDimensionsAndNotGivesUp() {
         KernelFilter k = split("(proc.pid = 1 and evt.type = read) or (proc.pid = 2 and evt.type = write)").kernel();

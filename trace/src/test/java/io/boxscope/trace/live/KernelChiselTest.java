@@ -134,6 +134,28 @@ class KernelChiselTest {
     }
 
     /**
+     * topprocs_errors counted in the kernel by (pid, comm) of each failed exit: the child's 17 failed opens,
+     * in one row named as the stream names it (perl, its pid), and nothing else of it failed.
+     */
+    @Test
+    void topprocsErrorsCountsTheFailedCallsOfTheProcess() throws Exception {
+        int opens = 17;
+        Process child = perl("for (1.." + opens + ") { open(my $f, '<', '/nonexistent/boxscope-kchisel-"
+                + ProcessHandle.current().pid() + "'); }");
+        try {
+            PushDown.Split s = split("proc.pid=" + child.pid());
+            TableChisel c = chisel("topprocs_errors");
+            assertNull(KernelChisel.whyNot(c, s, 0));
+            KernelChisel.Summary sum = count(c, s, child, () -> { });
+            assertEquals(Map.of("perl," + child.pid(), (long) opens), rows(c));
+            assertEquals(0, sum.lost(), sum.toString());
+            assertEquals(opens, sum.exits(), sum.toString());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
      * Overload: a loop far faster than a consumer reading a one-page ring. The streamed capture of the same
      * child, at the same time, drops records (read + dropped = produced, counted); the kernel's counters
      * have every call.
@@ -182,7 +204,16 @@ class KernelChiselTest {
         assertTrue(KernelChisel.whyNot(chisel("topscalls"), pid, 5).contains("-n"));
         assertTrue(KernelChisel.whyNot(Chisels.create("topscalls", List.of(), true), pid, 0).contains("container.name"));
         assertTrue(KernelChisel.whyNot(chisel("topfiles_bytes"), pid, 0).contains("fd.name"));
-        assertTrue(KernelChisel.whyNot(chisel("topprocs_errors"), pid, 0).contains("proc.name"));
+        assertTrue(KernelChisel.whyNot(chisel("topprocs_file"), pid, 0).contains("proc.name"));
+        assertNull(KernelChisel.whyNot(chisel("topprocs_errors"), pid, 0));
+        assertTrue(KernelChisel.whyNot(chisel("topprocs_errors"), split("proc.name=perl"), 0).contains("only Java"));
         assertTrue(KernelChisel.whyNot(Chisels.create("spy_file", List.of(), false), pid, 0).contains("not a table"));
+        ContainerResolver web = (key, value) -> value.equals("web") ? java.util.Set.of(4242L) : java.util.Set.of();
+        PushDown.Split running = PushDown.split(Filter.compile("container.name=web and evt.failed=true", ServiceNames.none()),
+                SyscallTable.current(), EventTable.sysdig(), web);
+        assertNull(KernelChisel.whyNot(chisel("topscalls"), running, 0), "a running container's cgroup is decided in the kernel");
+        PushDown.Split later = PushDown.split(Filter.compile("container.name=nosuch", ServiceNames.none()),
+                SyscallTable.current(), EventTable.sysdig(), web);
+        assertTrue(KernelChisel.whyNot(chisel("topscalls"), later, 0).contains("only Java"), "a container not running: the stream");
     }
 }
