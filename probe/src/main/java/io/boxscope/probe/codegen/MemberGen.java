@@ -63,7 +63,7 @@ final class MemberGen {
             case Expr.Call c when c.name().equals("kptr") -> false;
             case Expr.Call c when c.name().equals("uptr") -> true;
             case Expr.Call c when !c.args().isEmpty() -> user(c.args().getFirst());
-            case Expr.Variable v when x.type(v) instanceof SType.Record -> false; // a struct copied to the stack
+            case Expr.Variable v when x.type(v) instanceof SType.Record -> false; // a struct copied to the stack or scratch
             case Expr.Variable v -> variableSpaces().getOrDefault(v.name(), g.userPointers());
             default -> g.userPointers();
         };
@@ -157,8 +157,8 @@ final class MemberGen {
                 g.frame.release(mark);
             }
             case Expr.Unary u when u.op() == UnaryOp.DEREF -> x.integer(u.operand());
-            // a struct kept in a scratch variable ($t = *p; $t.field): its copy on the stack
-            case Expr.Variable v when x.type(v) instanceof SType.Record -> g.addr(Reg.R0, Reg.R10, x.slot(v));
+            // a struct kept in a scratch variable ($t = *p; $t.field): its copy on the stack or in scratch space
+            case Expr.Variable v when x.type(v) instanceof SType.Record -> g.addr(Reg.R0, x.base(v), x.offset(v));
             default -> throw ExprGen.unsupported(e, "the address of " + e.getClass().getSimpleName());
         }
     }
