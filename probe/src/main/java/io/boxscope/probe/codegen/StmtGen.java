@@ -151,7 +151,14 @@ final class StmtGen {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
                 if (l.isArray()) {
-                    throw ExprGen.unsupported(c, "delete() of an unkeyed count() map");
+                    // an unkeyed count(): a one-slot per-CPU array, whose slot cannot be deleted. bpftrace 0.17 writes
+                    // 0 to it from the program, which sets this CPU's count only: counts other CPUs made stay, and
+                    // the map still prints (@c: 0 when this CPU made them all)
+                    int key = g.frame.alloc(8, c.span()), val = g.frame.alloc(8, c.span());
+                    a.st(Size.DW, Reg.R10, key, 0);
+                    a.st(Size.DW, Reg.R10, val, 0);
+                    update(l, key, val, c.span());
+                    return;
                 }
                 int key = x.key(m, l);
                 if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST) {
