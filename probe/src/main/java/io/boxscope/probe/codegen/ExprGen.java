@@ -163,6 +163,16 @@ final class ExprGen {
                 }
             }
             case "curtask" -> a.call(Helper.GET_CURRENT_TASK);
+            case "func" -> {
+                // a kprobe's function (ksym prints its name): bpf_get_func_ip (Linux 5.15+; kretprobes 5.19+) gives
+                // the probed function's address whether the kprobe sits on an int3 or an ftrace call site, where the
+                // saved instruction pointer would be off by the instruction's size
+                if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KRETPROBE) {
+                    throw unsupported(b, "func in " + g.kind().label() + " probes");
+                }
+                a.mov(Reg.R1, Gen.CTX);
+                a.call(Helper.GET_FUNC_IP);
+            }
             case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
             default -> {
                 if (b.name().matches("arg[0-9]+")) {

@@ -38,7 +38,7 @@ public final class ProbeCompiler {
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
             ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE,
-            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE);
+            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE, ProbeKind.KPROBE, ProbeKind.KRETPROBE);
 
     private ProbeCompiler() {}
 
