@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Reg;
@@ -20,16 +19,6 @@ import io.boxscope.probe.lang.sema.SType;
  * resolves when it compiles ({@code kaddr}, {@code cgroupid}) are resolved here too and become constants.
  */
 final class CallGen {
-    /** Signal numbers by name (asm-generic/signal.h; x86-64 and arm64 share these), for {@code signal("KILL")}. */
-    private static final Map<String, Integer> SIGNALS = Map.ofEntries(
-            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5),
-            Map.entry("ABRT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10),
-            Map.entry("SEGV", 11), Map.entry("USR2", 12), Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15),
-            Map.entry("STKFLT", 16), Map.entry("CHLD", 17), Map.entry("CONT", 18), Map.entry("STOP", 19), Map.entry("TSTP", 20),
-            Map.entry("TTIN", 21), Map.entry("TTOU", 22), Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25),
-            Map.entry("VTALRM", 26), Map.entry("PROF", 27), Map.entry("WINCH", 28), Map.entry("IO", 29), Map.entry("PWR", 30),
-            Map.entry("SYS", 31));
-
     private final Gen g;
     private final Asm a;
     private final ExprGen x;
@@ -235,12 +224,8 @@ final class CallGen {
     void signal(Expr.Call c) {
         Expr sig = c.args().getFirst();
         if (sig instanceof Expr.StrLit s) {
-            String name = s.value().startsWith("SIG") ? s.value().substring(3) : s.value();
-            Integer n = SIGNALS.get(name);
-            if (n == null) {
-                throw new CodegenException(sig.span(), "signal: unknown signal name: " + s.value(), "use a name such as \"KILL\" or \"SIGUSR1\", or a number");
-            }
-            a.movImm(Reg.R1, n);
+            // the name was checked by the front end (CallTyper.signal), against the same table
+            a.movImm(Reg.R1, io.boxscope.bpf.Signals.parse(s.value()));
         } else {
             x.integer(sig);
             a.mov(Reg.R1, Reg.R0);

@@ -94,6 +94,17 @@ final class ExprGen {
         return v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
     }
 
+    /** The register a scratch variable's bytes are addressed from: R10 (the stack) or {@link Gen#SCRATCH}. */
+    Reg base(Expr.Variable v) {
+        return g.scratchVariables.containsKey(v.name()) ? Gen.SCRATCH : Reg.R10;
+    }
+
+    /** A scratch variable's offset from {@link #base}. */
+    int offset(Expr.Variable v) {
+        Integer s = g.scratchVariables.get(v.name());
+        return s != null ? s : slot(v);
+    }
+
     int slot(Expr.Variable v) {
         Integer s = g.variables.get(v.name());
         if (s == null) {
@@ -152,6 +163,16 @@ final class ExprGen {
                 }
             }
             case "curtask" -> a.call(Helper.GET_CURRENT_TASK);
+            case "func" -> {
+                // a kprobe's function (ksym prints its name): bpf_get_func_ip (Linux 5.15+; kretprobes 5.19+) gives
+                // the probed function's address whether the kprobe sits on an int3 or an ftrace call site, where the
+                // saved instruction pointer would be off by the instruction's size
+                if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KRETPROBE) {
+                    throw unsupported(b, "func in " + g.kind().label() + " probes");
+                }
+                a.mov(Reg.R1, Gen.CTX);
+                a.call(Helper.GET_FUNC_IP);
+            }
             case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
@@ -356,16 +377,24 @@ final class ExprGen {
             a.movImm(Reg.R2, (int) rt.size());
             a.call(members.user(e) ? Helper.PROBE_READ_USER : Helper.PROBE_READ_KERNEL);
         } else if (e instanceof Expr.Variable v && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
-            g.copy(base, off, Reg.R10, slot(v), Layouts.size(t), Reg.R0);
+            g.copyValue(base, off, base(v), offset(v), Layouts.size(t), Reg.R0);
         } else if (e instanceof Expr.MapRef m && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
             // a wide value (usym, inet, ustack...) copied out of its map; absent keys leave the place zeroed
             int mark = g.frame.mark();
             lookup(m);
-            Label end = a.newLabel();
-            a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
-            a.mov(Reg.R2, Reg.R0);
-            g.copy(base, off, Reg.R2, 0, Math.min(Layouts.size(t), Layouts.size(target)), Reg.R1);
-            a.bind(end);
+            int bytes = Math.min(Layouts.size(t), Layouts.size(target));
+            if (bytes > Gen.SCRATCH_MIN) {
+                // one bpf_probe_read_kernel, also for an absent key: reading from null fails and zeroes the place,
+                // which may be scratch space still holding a previous run's value
+                a.mov(Reg.R2, Reg.R0);
+                g.copyValue(base, off, Reg.R2, 0, bytes, Reg.R1);
+            } else {
+                Label end = a.newLabel();
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+                a.mov(Reg.R2, Reg.R0);
+                g.copy(base, off, Reg.R2, 0, bytes, Reg.R1);
+                a.bind(end);
+            }
             g.frame.release(mark);
         } else if (t instanceof SType.Special s && s.kind() == SpecialKind.USYM && e instanceof Expr.Call c) {
             // (address, pid): the address is symbolized in user space with that process's mappings

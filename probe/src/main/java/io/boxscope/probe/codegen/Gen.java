@@ -48,8 +48,31 @@ final class Gen {
     /** Frames kept per stack (bpftrace's limit). */
     static final int STACK_DEPTH = 127;
 
+    /**
+     * Scratch space beyond the stack: a struct value larger than {@link #SCRATCH_MIN} bytes kept in a scratch
+     * variable or built as a map value lives in a one-slot per-CPU array of this program's own, whose value the
+     * prologue looks up once into R8 (callee-saved: it survives every helper call). One map a program, so two
+     * programs nesting on one CPU never share it; the kernel does not run a program inside itself.
+     */
+    static final Reg SCRATCH = Reg.R8;
+    /** Struct values above this size go to scratch; smaller ones stay on the stack. */
+    static final int SCRATCH_MIN = 128;
+    /**
+     * The largest per-CPU value the kernel allocates (PCPU_MIN_UNIT_SIZE, 32 KiB: kernel/bpf/arraymap.c refuses a
+     * larger per-CPU array value).
+     */
+    static final int SCRATCH_MAX = 32 * 1024;
+
     final Asm asm = new Asm();
     final Frame frame = new Frame();
+    /** Scratch variables that live in the per-CPU scratch value: their offsets there. */
+    final Map<String, Integer> scratchVariables = new HashMap<>();
+    /** The program's name in the collection ({@code p0_0}...). */
+    String programName;
+    /** The per-CPU scratch map's name (null: this program needs none). */
+    String scratchMap;
+    private int scratchUsed;
+    private int scratchPeak;
     final CheckedProgram program;
     final CheckedProbe probe;
     /** The attach point whose tracepoint layout this program reads {@code args} with (all of its group share it). */
@@ -85,6 +108,56 @@ final class Gen {
 
     ProbeKind kind() {
         return representative.kind();
+    }
+
+    /** Whether a value of type {@code t} is built in scratch space rather than on the stack. */
+    static boolean inScratch(SType t) {
+        return t instanceof SType.Record r && r.size() > SCRATCH_MIN;
+    }
+
+    /** A place of {@code bytes} in the scratch value (offset from {@link #SCRATCH}); fails beyond 32 KiB. */
+    int scratchAlloc(int bytes, io.boxscope.probe.lang.diag.Span where) {
+        if (scratchMap == null) {
+            throw new IllegalStateException("scratch space used by a program whose prologue did not look it up");
+        }
+        int at = scratchUsed;
+        scratchUsed += Layouts.round(Math.max(bytes, 8));
+        if (scratchUsed > SCRATCH_MAX) {
+            throw new CodegenException(where, "this probe needs more than the kernel's 32 KiB of per-CPU scratch space for"
+                    + " struct values (" + scratchUsed + " bytes at this point)",
+                    "keep fewer whole structs in variables and maps at once, or read a field at a time (p->field)");
+        }
+        scratchPeak = Math.max(scratchPeak, scratchUsed);
+        return at;
+    }
+
+    int scratchMark() {
+        return scratchUsed;
+    }
+
+    void scratchRelease(int mark) {
+        scratchUsed = mark;
+    }
+
+    /** Bytes of scratch space this program needs at most. */
+    int scratchPeak() {
+        return scratchPeak;
+    }
+
+    /**
+     * Copies {@code bytes} from src + so to dst + doff: word by word for small values, with one
+     * {@code bpf_probe_read_kernel} for a struct in scratch space (both places are kernel memory: the stack, a map
+     * value or a ring-buffer record). Clobbers R0-R5 for large copies, {@code tmp} otherwise.
+     */
+    void copyValue(Reg dst, int doff, Reg src, int so, int bytes, Reg tmp) {
+        if (bytes <= SCRATCH_MIN) {
+            copy(dst, doff, src, so, bytes, tmp);
+            return;
+        }
+        addr(Reg.R3, src, so);
+        addr(Reg.R1, dst, doff);
+        asm.movImm(Reg.R2, bytes);
+        asm.call(Helper.PROBE_READ_KERNEL);
     }
 
     /** An action's number in the table (its first use adds it). */

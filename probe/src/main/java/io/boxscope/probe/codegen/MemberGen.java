@@ -63,7 +63,8 @@ final class MemberGen {
             case Expr.Call c when c.name().equals("kptr") -> false;
             case Expr.Call c when c.name().equals("uptr") -> true;
             case Expr.Call c when !c.args().isEmpty() -> user(c.args().getFirst());
-            case Expr.Variable v when x.type(v) instanceof SType.Record -> false; // a struct copied to the stack
+            case Expr.Variable v when x.type(v) instanceof SType.Record -> false; // a struct copied to the stack or scratch
+            case Expr.MapRef m when x.type(m) instanceof SType.Record -> false; // a struct in a map value
             case Expr.Variable v -> variableSpaces().getOrDefault(v.name(), g.userPointers());
             default -> g.userPointers();
         };
@@ -157,8 +158,17 @@ final class MemberGen {
                 g.frame.release(mark);
             }
             case Expr.Unary u when u.op() == UnaryOp.DEREF -> x.integer(u.operand());
-            // a struct kept in a scratch variable ($t = *p; $t.field): its copy on the stack
-            case Expr.Variable v when x.type(v) instanceof SType.Record -> g.addr(Reg.R0, Reg.R10, x.slot(v));
+            // a struct kept in a scratch variable ($t = *p; $t.field): its copy on the stack or in scratch space
+            case Expr.Variable v when x.type(v) instanceof SType.Record -> g.addr(Reg.R0, x.base(v), x.offset(v));
+            case Expr.MapRef m when x.type(m) instanceof SType.Record -> {
+                // a field of a struct map value (@m.f, @m[k].f): its bytes in the map. An absent key reads at
+                // address 0 plus the offset, which bpf_probe_read_kernel refuses: the field reads 0, as in bpftrace
+                x.lookup(m);
+                io.boxscope.bpf.asm.Label found = a.newLabel();
+                a.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 0, found);
+                a.movImm(Reg.R0, 0);
+                a.bind(found);
+            }
             default -> throw ExprGen.unsupported(e, "the address of " + e.getClass().getSimpleName());
         }
     }

@@ -38,7 +38,7 @@ public final class ProbeCompiler {
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
             ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE,
-            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE);
+            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE, ProbeKind.KPROBE, ProbeKind.KRETPROBE);
 
     private ProbeCompiler() {}
 
@@ -107,6 +107,7 @@ public final class ProbeCompiler {
         List<String> names = new ArrayList<>();
         List<ProgramSpec> programs = new ArrayList<>();
         List<CompiledScript.Unit> units = new ArrayList<>();
+        List<MapSpec> scratch = new ArrayList<>();
         long start = System.nanoTime();
         int probeIndex = 0;
         for (CheckedProbe p : checked.probes()) {
@@ -148,8 +149,12 @@ public final class ProbeCompiler {
                 Attach rep = members.getFirst();
                 Gen g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
                 g.btf = btf;
+                g.programName = name;
                 body(g, cgroupFilter && !rep.kind().isSpecial());
                 programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
+                if (g.scratchMap != null) {
+                    scratch.add(MapSpec.of(g.scratchMap, MapType.PERCPU_ARRAY, 4, Math.max(8, g.scratchPeak()), 1));
+                }
                 units.add(new CompiledScript.Unit(name, rep.kind(), targets,
                         checked.source().line(p.probe().span().start()), p.probe().attachPoints().getFirst().text()));
             }
@@ -157,6 +162,7 @@ public final class ProbeCompiler {
         }
         List<MapSpec> specs = new ArrayList<>();
         maps.values().forEach(l -> specs.add(l.spec()));
+        specs.addAll(scratch);
         specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
@@ -194,7 +200,16 @@ public final class ProbeCompiler {
             g.asm.call(io.boxscope.bpf.asm.Helper.CURRENT_TASK_UNDER_CGROUP);
             g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JNE, Reg.R0, 1, g.exit);
         }
+        if (needsScratch(g)) {
+            scratchPrologue(g);
+        }
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
+            if (Gen.inScratch(v.getValue())) {
+                int at = g.scratchAlloc(Layouts.size(v.getValue()), g.probe.probe().span());
+                g.scratchVariables.put(v.getKey(), at);
+                g.zero(Gen.SCRATCH, at, Layouts.size(v.getValue())); // the slot still holds this CPU's previous run
+                continue;
+            }
             int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
             g.variables.put(v.getKey(), slot);
             g.zero(Reg.R10, slot, Layouts.size(v.getValue()));
@@ -207,6 +222,41 @@ public final class ProbeCompiler {
         g.asm.bind(g.exit);
         g.asm.movImm(Reg.R0, 0);
         g.asm.exit();
+    }
+
+    /**
+     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable or assigns one to a
+     * map: then its program looks its per-CPU scratch value up first.
+     */
+    private static boolean needsScratch(Gen g) {
+        if (g.probe.variables().values().stream().anyMatch(Gen::inScratch)) {
+            return true;
+        }
+        boolean[] found = {false};
+        collect(g.probe.probe(), Stmt.Assign.class, as -> {
+            if (as.target() instanceof Expr.MapRef m && g.maps.get(m.name()) instanceof MapLayout l
+                    && Gen.inScratch(l.info().value())) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * R8 = this program's per-CPU scratch value (a one-slot per-CPU array of its own, sized once the body is
+     * generated); the lookup of index 0 of an array cannot fail, but the verifier needs the null check.
+     */
+    private static void scratchPrologue(Gen g) {
+        g.scratchMap = "s_" + g.programName;
+        int mark = g.frame.mark();
+        int key = g.frame.alloc(8, g.probe.probe().span());
+        g.asm.st(io.boxscope.bpf.asm.Size.DW, Reg.R10, key, 0);
+        g.asm.ldMap(Reg.R1, g.scratchMap);
+        g.addr(Reg.R2, Reg.R10, key);
+        g.asm.call(io.boxscope.bpf.asm.Helper.MAP_LOOKUP_ELEM);
+        g.asm.jmp(io.boxscope.bpf.asm.JmpOp.JEQ, Reg.R0, 0, g.exit);
+        g.asm.mov(Gen.SCRATCH, Reg.R0);
+        g.frame.release(mark);
     }
 
     /**

@@ -151,7 +151,14 @@ final class StmtGen {
                 Expr.MapRef m = (Expr.MapRef) c.args().getFirst();
                 MapLayout l = g.maps.get(m.name());
                 if (l.isArray()) {
-                    throw ExprGen.unsupported(c, "delete() of an unkeyed count() map");
+                    // an unkeyed count(): a one-slot per-CPU array, whose slot cannot be deleted. bpftrace 0.17 writes
+                    // 0 to it from the program, which sets this CPU's count only: counts other CPUs made stay, and
+                    // the map still prints (@c: 0 when this CPU made them all)
+                    int key = g.frame.alloc(8, c.span()), val = g.frame.alloc(8, c.span());
+                    a.st(Size.DW, Reg.R10, key, 0);
+                    a.st(Size.DW, Reg.R10, val, 0);
+                    update(l, key, val, c.span());
+                    return;
                 }
                 int key = x.key(m, l);
                 if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST) {
@@ -331,11 +338,12 @@ final class StmtGen {
         }
         if (s.target() instanceof Expr.Variable v) {
             SType vt = g.probe.variables().get(v.name());
-            int slot = x.slot(v);
+            int slot = x.offset(v);
+            Reg base = x.base(v);
             if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
-                g.zero(Reg.R10, slot, Layouts.size(vt));
+                g.zero(base, slot, Layouts.size(vt));
             }
-            x.store(s.value(), vt, Reg.R10, slot);
+            x.store(s.value(), vt, base, slot);
             return;
         }
         Expr.MapRef m = (Expr.MapRef) s.target();
@@ -345,6 +353,15 @@ final class StmtGen {
             return;
         }
         int key = x.key(m, l);
+        if (Gen.inScratch(l.info().value())) {
+            // a struct value over the stack's size is built in this program's scratch space, then copied by the update
+            int mark = g.scratchMark();
+            int val = g.scratchAlloc(l.valueSize(), s.span());
+            x.store(s.value(), l.info().value(), Gen.SCRATCH, val);
+            update(l, key, Gen.SCRATCH, val, s.span());
+            g.scratchRelease(mark);
+            return;
+        }
         int val = g.frame.alloc(l.valueSize(), s.span());
         g.zero(Reg.R10, val, Layouts.round(l.valueSize()));
         x.store(s.value(), l.info().value(), Reg.R10, val);
@@ -353,9 +370,14 @@ final class StmtGen {
 
     /** bpf_map_update_elem(map, fp + key, fp + val, BPF_ANY), a failure counted against {@code where}. */
     void update(MapLayout l, int key, int val, io.boxscope.probe.lang.diag.Span where) {
+        update(l, key, Reg.R10, val, where);
+    }
+
+    /** bpf_map_update_elem(map, fp + key, valBase + val, BPF_ANY), a failure counted against {@code where}. */
+    private void update(MapLayout l, int key, Reg valBase, int val, io.boxscope.probe.lang.diag.Span where) {
         a.ldMap(Reg.R1, l.kernelName());
         g.addr(Reg.R2, Reg.R10, key);
-        g.addr(Reg.R3, Reg.R10, val);
+        g.addr(Reg.R3, valBase, val);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);
         g.checkUpdate(l, where);

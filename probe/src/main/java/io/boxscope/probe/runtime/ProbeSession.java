@@ -169,6 +169,9 @@ public final class ProbeSession implements AutoCloseable {
                         case UPROBE, URETPROBE -> links.add(collection.attach(u.program(), x -> Attach.uprobe(x,
                                 java.nio.file.Path.of(target.get(0)), target.get(1), u.kind() == ProbeKind.URETPROBE, targetPid,
                                 u.attaches().size() > 1 ? t.cookie() : 0)));
+                        // a perf kprobe event per function (Linux 4.17+); no cookie: a body reading `probe` is one program a function
+                        case KPROBE, KRETPROBE -> links.add(collection.attach(u.program(),
+                                x -> Attach.kprobe(x, target.getFirst(), u.kind() == ProbeKind.KRETPROBE)));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);

@@ -492,6 +492,11 @@ final class CallTyper {
             if (!(a instanceof SType.Int) && !(c.args().getFirst() instanceof Expr.StrLit)) {
                 return err(c, "signal() expects a signal number or a literal name (\"KILL\", \"SIGUSR1\")");
             }
+            // a name, in any case, with or without SIG (bpftrace 0.17 takes "kill" and refuses "9"): bpf's one table
+            if (c.args().getFirst() instanceof Expr.StrLit s && (s.value().isEmpty() || s.value().chars().allMatch(Character::isDigit)
+                    || !s.value().equals(s.value().trim()) || io.boxscope.bpf.Signals.parse(s.value()) == null)) {
+                return err(c, s.value() + " is not a valid signal");
+            }
         }
         return ok ? new SType.None() : ExprTyper.ERROR;
     }

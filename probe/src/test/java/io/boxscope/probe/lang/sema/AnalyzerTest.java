@@ -254,6 +254,19 @@ class AnalyzerTest {
         assertTrue(errors("BEGIN { @x = sum(\"a\"); }").contains("sum() only supports integer arguments (string provided)"));
     }
 
+    /** signal() names as bpftrace 0.17 takes them (checked with it): any case, with or without SIG; digits in a string are not a name. */
+    @Test
+    void signalNamesAsBpftraceTakesThem() throws Exception {
+        CheckOptions unsafe = new CheckOptions(true, List.of());
+        for (String ok : List.of("KILL", "kill", "SIGKILL", "SIGusr1", "TERM")) {
+            check("tracepoint:syscalls:sys_enter_getppid { signal(\"" + ok + "\"); }", unsafe);
+        }
+        for (String bad : List.of("FOO", "9", "", "SIGRTMIN")) {
+            String e = errors("tracepoint:syscalls:sys_enter_getppid { signal(\"" + bad + "\"); }", unsafe);
+            assertTrue(e.contains("error: " + bad + " is not a valid signal\n"), e);
+        }
+    }
+
     @Test
     void unsafeAllowsSystem() throws Exception {
         check("BEGIN { system(\"echo %d\", pid); }", new CheckOptions(true, List.of()));
