@@ -31,6 +31,7 @@ class SoftirqsKernelTest {
         Map<String, Long> pa;
         Map<String, Long> pb;
         List<Softirqs.Report> reports;
+        long skipped;
         Softirqs.Options o = new Softirqs.Options(distribution, !distribution, false);
         try (Running<Softirqs.Report> r = Running.start(Softirqs.run(o, false))) {
             pa = IrqCounters.softirqs();
@@ -43,6 +44,7 @@ class SoftirqsKernelTest {
             assertTrue(x > 0);
             pb = IrqCounters.softirqs();
             reports = r.stop();
+            skipped = r.skipped();
         }
         Map<String, Long> p1 = IrqCounters.softirqs();
         Map<String, Long> seen = new HashMap<>();
@@ -59,10 +61,13 @@ class SoftirqsKernelTest {
         assertEquals(names, Softirqs.VECTORS, "the vectors are /proc/softirqs' rows, in order");
         Map<String, Long> outer = IrqCounters.delta(p0, p1);
         Map<String, Long> inner = IrqCounters.delta(pa, pb);
+        // Runs the kernel skipped (another BPF program was running on the CPU when the softirq came: other
+        // processes here load BPF) are counted by the tool, not lost silently; each may miss one handler run.
         for (String k : outer.keySet()) {
             long n = seen.getOrDefault(k.toLowerCase(Locale.ROOT), 0L);
-            assertTrue(n >= inner.get(k) - CPUS && n <= outer.get(k), k + ": softirqs saw " + n + "; /proc/softirqs counted "
-                    + inner.get(k) + " while it surely ran, " + outer.get(k) + " while it may have run");
+            assertTrue(n + skipped >= inner.get(k) - CPUS && n <= outer.get(k), k + ": softirqs saw " + n + " (the kernel skipped "
+                    + skipped + " runs); /proc/softirqs counted " + inner.get(k) + " while it surely ran, " + outer.get(k)
+                    + " while it may have run");
         }
         for (String v : List.of("timer", "rcu", "sched")) {
             assertTrue(seen.getOrDefault(v, 0L) > 0, v + " ran in a busy second: " + seen);
