@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.bpf.asm.AluOp;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Insn;
@@ -249,6 +250,11 @@ public final class CountProbe implements AutoCloseable {
         }
         if (o.filter().failedOnly()) {
             a.ldx(Size.DW, Reg.R1, Reg.R6, 8).jmp(JmpOp.JSGE, Reg.R1, 0, out); // ctx->args[1]: the return value
+            // a generic syscall's exit event has no res (only its number), so on the stream evt.failed is false
+            // for it whatever it returned (ScapFields' rawres): count only syscalls with events of their own
+            CaptureProbe.lookupOrOut(a, m.config(), CaptureProbe.S_KEY, out);
+            a.ldx(Size.B, Reg.R1, Reg.R0, SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
+                    .jmp(JmpOp.JEQ, Reg.R1, 0, out);
         }
         if (keyed != null) {
             a.st(Size.DW, Reg.R10, S_PKEY, 0).st(Size.DW, Reg.R10, S_PKEY + 8, 0).st(Size.DW, Reg.R10, S_PKEY + 16, 0);
