@@ -29,7 +29,8 @@ import io.boxscope.trace.filter.KernelFilter;
  * record in a ring each event adds 1 to a per-CPU counter of its syscall number: one for entries, one for
  * exits, and, when asked, the exit's latency (enter to exit, from a per-thread start time kept in a hash
  * map at entry, as bpftrace's and BCC's syscount keep theirs) to a third. {@code sched_process_exit} counts
- * procexit events in one more slot when the filter lets them through. Nothing is streamed, so nothing can
+ * procexit events in one more slot when the filter lets them through. Failed exits alone can instead be
+ * counted by process (tgid and comm) or by v2 cgroup id in a per-CPU hash ({@link By}). Nothing is streamed, so nothing can
  * be dropped; {@link CounterDeltas} reads the counters every interval without resetting them.
  *
  * <p>Per-CPU values need no atomic add: a raw tracepoint program runs with migration disabled and is not
