@@ -115,7 +115,7 @@ final class TraceLiveCli {
     }
 
     private static boolean kernelChisel(Request q, PushDown.Split split) {
-        return chiselInterval(q) && KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count()) == null;
+        return chiselInterval(q) && KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count(), q.paths()) == null;
     }
 
     /** A table chisel counted in the kernel ({@link KernelChisel}): the same tables, every second and at the end. */
@@ -139,8 +139,12 @@ final class TraceLiveCli {
                 err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(s.skipped()));
             }
             if (s.lost() > 0) {
-                err.println("boxscope trace: " + s.lost() + " failed calls were not counted by process: the kernel's map of "
-                        + io.boxscope.trace.live.CountProbe.MAX_PROCESSES + " processes was full");
+                err.println("boxscope trace: " + s.lost() + " failed calls were not counted in the table: the kernel's map of " + s.capacity() + " " + s.keys() + " was full");
+            }
+            if (s.unnamed() > 0) {
+                err.println("boxscope trace: " + s.unnamed() + " failed calls were in cgroups whose container has no name"
+                        + " (removed before it was looked up, or not known to its runtime): not in the table, as on the"
+                        + " event stream");
             }
             if (q.verbose()) {
                 err.println("Drops: none possible (counted in the kernel, nothing streamed)");
@@ -198,7 +202,7 @@ final class TraceLiveCli {
             return ExitCode.OK;
         }
         if (chiselInterval(q)) {
-            String why = KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count());
+            String why = KernelChisel.whyNot(q.display().chisel(), split, q.count() == null ? 0 : q.count(), q.paths());
             if (q.verbose()) {
                 err.println("chisel " + q.display().chisel().info().name() + ": " + (why == null
                         ? "counted in the kernel (per-CPU BPF counters, read every second; no event is streamed)"

@@ -89,7 +89,7 @@ class TraceLiveChiselTest {
     }
 
     /** A filter term only Java decides, true for every event: keeps topscalls on the event stream. */
-    private static final String ON_THE_STREAM = "evt.num>0 and";
+    static final String ON_THE_STREAM = "evt.num>0 and";
 
     @Test
     void topscallsCountsEveryCallOfTheChildAcrossItsIntervals() throws Exception {

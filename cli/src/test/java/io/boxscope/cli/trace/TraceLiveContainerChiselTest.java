@@ -56,6 +56,51 @@ class TraceLiveContainerChiselTest {
         assertEquals(OPENS, opens, lastOut);
     }
 
+    /**
+     * topcontainers_error without a container filter: counted in the kernel by cgroup id (-v says so) and on the
+     * event stream, the container's row has exactly its {@link #OPENS} failed opens in both, under the same
+     * header, and neither has a host row although a host process failed the same opens (sysdig leaves the host out).
+     */
+    @Test
+    void topcontainersErrorCountedInTheKernelPrintsWhatTheStreamPrints(@TempDir Path sync) throws Exception {
+        String kernel = "evt.type in (open, openat)";
+        Cli k = errors(sync.resolve("k"), kernel);
+        assertTrue(k.err().contains("chisel topcontainers_error: counted in the kernel"), k.err());
+        String kName = lastName;
+        Cli s = errors(sync.resolve("s"), TraceLiveChiselTest.ON_THE_STREAM + " " + kernel);
+        assertTrue(s.err().contains("chisel topcontainers_error: runs on the event stream"), s.err());
+        for (Cli r : List.of(k, s)) {
+            assertTrue(r.out().startsWith("#Errors             container.name"), r.out());
+            Map<String, Long> sums = TraceLiveChiselTest.sums(r.out());
+            assertEquals(OPENS, sums.get(r == k ? kName : lastName), r.out());
+            assertTrue(!sums.containsKey("host"), r.out());
+        }
+        assertEquals(k.out().lines().limit(2).toList(), s.out().lines().limit(2).toList(), "the same header and rule");
+    }
+
+    /** A container's OPENS failed opens while a host process fails the same; topcontainers_error's output. */
+    private Cli errors(Path sync, String filter) throws Exception {
+        Files.createDirectories(sync);
+        String name = "boxscope-test-tracecerr-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        String missing = "/missing-" + name;
+        String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
+                + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; sleep 300";
+        try (Docker.Container c = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-v", "-c", "topcontainers_error", filter)));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '" + missing + "'); }").start();
+            assertTrue(host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            Files.createFile(sync.resolve("go"));
+            t.join(60_000);
+            Cli r = result.get();
+            assertEquals(0, r.code(), r.err());
+            lastName = name;
+            return r;
+        }
+    }
+
     private String lastName;
     private String lastOut;
     private String lastErr;

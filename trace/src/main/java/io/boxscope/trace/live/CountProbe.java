@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.bpf.asm.AluOp;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Insn;
@@ -28,7 +29,8 @@ import io.boxscope.trace.filter.KernelFilter;
  * record in a ring each event adds 1 to a per-CPU counter of its syscall number: one for entries, one for
  * exits, and, when asked, the exit's latency (enter to exit, from a per-thread start time kept in a hash
  * map at entry, as bpftrace's and BCC's syscount keep theirs) to a third. {@code sched_process_exit} counts
- * procexit events in one more slot when the filter lets them through. Nothing is streamed, so nothing can
+ * procexit events in one more slot when the filter lets them through. Failed exits alone can instead be
+ * counted by process (tgid and comm) or by v2 cgroup id in a per-CPU hash ({@link By}). Nothing is streamed, so nothing can
  * be dropped; {@link CounterDeltas} reads the counters every interval without resetting them.
  *
  * <p>Per-CPU values need no atomic add: a raw tracepoint program runs with migration disabled and is not
@@ -37,12 +39,16 @@ import io.boxscope.trace.filter.KernelFilter;
 public final class CountProbe implements AutoCloseable {
     /** The counter slot of procexit events (syscall numbers stay below {@link CaptureProbe#MAX_SYSCALLS}). */
     public static final int PROCEXIT_SLOT = CaptureProbe.MAX_SYSCALLS;
-    /** The counter slot of exits not counted by process because the map of processes was full. */
+    /** The counter slot of exits not counted by their key (process or cgroup) because the keyed map was full. */
     public static final int LOST_SLOT = CaptureProbe.MAX_SYSCALLS + 1;
     /** Processes (pid and comm) counted at most. */
     public static final int MAX_PROCESSES = 65536;
+    /** Cgroups (v2 ids) counted at most. */
+    public static final int MAX_CGROUPS = 16384;
     /** A process key: u32 tgid, u32 0, char comm[16] (the thread's comm when the event happened). */
     static final int PROCESS_KEY = 24;
+    /** A cgroup key: the u64 v2 cgroup id of the task ({@code bpf_get_current_cgroup_id}, bpf-helpers(7)). */
+    static final int CGROUP_KEY = 8;
     private static final int S_PKEY = -128; // -128 .. -105
     private static final int S_ZERO = -136;
     /** Counters per slot: entries, exits, latency of exits (ns). */
@@ -57,15 +63,32 @@ public final class CountProbe implements AutoCloseable {
      * @param failedOnly  count only exits that returned a negative value (no entries)
      * @param procExits   count sched_process_exit too (procexit events)
      * @param latency     keep start times and sum the exits' latencies
-     * @param byProcess   count exits by process (pid and comm, {@link #processes}) instead of by syscall
+     * @param by          what the exits are counted by: syscall number, or process ({@link #nextProcesses}) or
+     *                    cgroup ({@link #nextCgroups}) instead
      */
     public record Options(KernelFilter filter, long selfPid, byte[] syscallConfig, int regsSyscallNr, boolean procExits,
-                          boolean latency, boolean byProcess) {
+                          boolean latency, By by) {
         public Options(KernelFilter filter, long selfPid, byte[] syscallConfig, int regsSyscallNr, boolean procExits,
                        boolean latency) {
-            this(filter, selfPid, syscallConfig, regsSyscallNr, procExits, latency, false);
+            this(filter, selfPid, syscallConfig, regsSyscallNr, procExits, latency, By.SYSCALL);
         }
     }
+
+    /**
+     * What exits are counted by. PROCESS and CGROUP count exits only, in a per-CPU hash of at most
+     * {@link #MAX_PROCESSES} or {@link #MAX_CGROUPS} keys; an exit the full map cannot key goes to {@link #LOST_SLOT}.
+     */
+    public enum By {
+        /** Entries and exits (and latency) by syscall number, in the slots of the counters array. */
+        SYSCALL,
+        /** Exits by tgid and the thread's comm at the exit. */
+        PROCESS,
+        /** Exits by the task's v2 cgroup id, as {@code bpf_get_current_cgroup_id} gives it. */
+        CGROUP
+    }
+
+    /** One cgroup's exits counted since the previous read: its v2 cgroup id (the directory's inode). */
+    public record CgroupCount(long cgroupId, long exits) {}
 
     /** One process's exits counted since the previous read: its pid and the comm its thread had then. */
     public record ProcessCount(long pid, String comm, long exits) {}
@@ -76,16 +99,21 @@ public final class CountProbe implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap counts;
     private final CounterDeltas deltas;
-    private final CounterDeltas processDeltas;
+    private final CounterDeltas keyedDeltas;
+    private final By by;
 
     public CountProbe(Options o) {
         try {
             counts = BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, LOST_SLOT + 1));
             resources.add(counts);
-            BpfMap byProcess = null;
-            if (o.byProcess()) {
-                byProcess = BpfMap.create(MapSpec.of("trace_pcounts", MapType.PERCPU_HASH, PROCESS_KEY, 8, MAX_PROCESSES));
-                resources.add(byProcess);
+            by = o.by();
+            BpfMap keyed = switch (o.by()) {
+                case SYSCALL -> null;
+                case PROCESS -> BpfMap.create(MapSpec.of("trace_pcounts", MapType.PERCPU_HASH, PROCESS_KEY, 8, MAX_PROCESSES));
+                case CGROUP -> BpfMap.create(MapSpec.of("trace_ccounts", MapType.PERCPU_HASH, CGROUP_KEY, 8, MAX_CGROUPS));
+            };
+            if (keyed != null) {
+                resources.add(keyed);
             }
             BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
             BpfMap start = null;
@@ -96,12 +124,12 @@ public final class CountProbe implements AutoCloseable {
             CaptureProbe.Maps m = CaptureProbe.Maps.withSets(null, null, null, config, start, o.filter(), resources);
             Program enter = own(Program.load(ProgramSpec.of("trace_cnt_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m, counts))));
             Program exit = own(Program.load(ProgramSpec.of("trace_cnt_exit", ProgramType.RAW_TRACEPOINT,
-                    exitProgram(o, m, counts, byProcess))));
+                    exitProgram(o, m, counts, keyed))));
             Program pexit = o.procExits()
                     ? own(Program.load(ProgramSpec.of("trace_cnt_pexit", ProgramType.RAW_TRACEPOINT, procExitProgram(o, m, counts))))
                     : null;
             deltas = new CounterDeltas(counts, COUNTERS);
-            processDeltas = byProcess == null ? null : new CounterDeltas(byProcess, 1);
+            keyedDeltas = keyed == null ? null : new CounterDeltas(keyed, 1);
             if (pexit != null) {
                 own(Attach.rawTracepoint(pexit, "sched_process_exit"));
             }
@@ -130,13 +158,13 @@ public final class CountProbe implements AutoCloseable {
         return out;
     }
 
-    /** The processes whose counts grew since the previous call ({@link Options#byProcess}; empty otherwise). */
+    /** The processes whose counts grew since the previous call ({@link By#PROCESS}; empty otherwise). */
     public List<ProcessCount> nextProcesses() {
         List<ProcessCount> out = new ArrayList<>();
-        if (processDeltas == null) {
+        if (by != By.PROCESS) {
             return out;
         }
-        for (BpfMap.Entry e : processDeltas.next()) {
+        for (BpfMap.Entry e : keyedDeltas.next()) {
             MemorySegment k = MemorySegment.ofArray(e.key());
             byte[] comm = java.util.Arrays.copyOfRange(e.key(), 8, PROCESS_KEY);
             int n = 0;
@@ -145,6 +173,19 @@ public final class CountProbe implements AutoCloseable {
             }
             out.add(new ProcessCount(Integer.toUnsignedLong(k.get(ValueLayout.JAVA_INT_UNALIGNED, 0)),
                     RawRecord.string(java.util.Arrays.copyOf(comm, n)),
+                    MemorySegment.ofArray(e.value()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
+        }
+        return out;
+    }
+
+    /** The cgroups whose counts grew since the previous call ({@link By#CGROUP}; empty otherwise). */
+    public List<CgroupCount> nextCgroups() {
+        List<CgroupCount> out = new ArrayList<>();
+        if (by != By.CGROUP) {
+            return out;
+        }
+        for (BpfMap.Entry e : keyedDeltas.next()) {
+            out.add(new CgroupCount(MemorySegment.ofArray(e.key()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
                     MemorySegment.ofArray(e.value()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
         }
         return out;
@@ -186,7 +227,7 @@ public final class CountProbe implements AutoCloseable {
         return a.build();
     }
 
-    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts, BpfMap byProcess) {
+    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts, BpfMap keyed) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noStart = a.newLabel("no_start");
@@ -210,9 +251,21 @@ public final class CountProbe implements AutoCloseable {
         }
         if (o.filter().failedOnly()) {
             a.ldx(Size.DW, Reg.R1, Reg.R6, 8).jmp(JmpOp.JSGE, Reg.R1, 0, out); // ctx->args[1]: the return value
+            // a generic syscall's exit event has no res (only its number), so on the stream evt.failed is false
+            // for it whatever it returned (ScapFields' rawres): count only syscalls with events of their own
+            CaptureProbe.lookupOrOut(a, m.config(), CaptureProbe.S_KEY, out);
+            a.ldx(Size.B, Reg.R1, Reg.R0, SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
+                    .jmp(JmpOp.JEQ, Reg.R1, 0, out);
         }
-        if (byProcess != null) {
-            processCount(a, byProcess, counts, out);
+        if (keyed != null) {
+            a.st(Size.DW, Reg.R10, S_PKEY, 0).st(Size.DW, Reg.R10, S_PKEY + 8, 0).st(Size.DW, Reg.R10, S_PKEY + 16, 0);
+            if (o.by() == By.PROCESS) { // tgid, 0, comm
+                a.mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_PKEY, Reg.R1)
+                        .mov(Reg.R1, Reg.R10).add(Reg.R1, S_PKEY + 8).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM);
+            } else { // the cgroup id
+                a.call(Helper.GET_CURRENT_CGROUP_ID).stx(Size.DW, Reg.R10, S_PKEY, Reg.R0);
+            }
+            keyedCount(a, keyed, counts, out);
             a.bind(out).movImm(Reg.R0, 0).exit();
             return a.build();
         }
@@ -226,21 +279,19 @@ public final class CountProbe implements AutoCloseable {
     }
 
     /**
-     * Adds 1 to this CPU's count of the key (tgid, current comm) in {@code byProcess}, creating it at 0 first;
-     * when the map is full, to the {@link #LOST_SLOT} counter instead, so nothing is lost silently.
+     * Adds 1 to this CPU's count of the key at S_PKEY ((tgid, current comm) or the cgroup id) in {@code keyed},
+     * creating it at 0 first; when the map is full, to the {@link #LOST_SLOT} counter instead, so nothing is
+     * lost silently.
      */
-    private static void processCount(Asm a, BpfMap byProcess, BpfMap counts, Label out) {
-        Label have = a.newLabel("pcount_have");
-        Label lost = a.newLabel("pcount_lost");
-        a.st(Size.DW, Reg.R10, S_PKEY, 0).st(Size.DW, Reg.R10, S_PKEY + 8, 0).st(Size.DW, Reg.R10, S_PKEY + 16, 0)
-                .mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_PKEY, Reg.R1)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_PKEY + 8).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
-                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+    private static void keyedCount(Asm a, BpfMap keyed, BpfMap counts, Label out) {
+        Label have = a.newLabel("kcount_have");
+        Label lost = a.newLabel("kcount_lost");
+        a.ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
                 .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, have)
                 .st(Size.DW, Reg.R10, S_ZERO, 0)
-                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+                .ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
                 .mov(Reg.R3, Reg.R10).add(Reg.R3, S_ZERO).movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM)
-                .ldMapFd(Reg.R1, byProcess.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
+                .ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
                 .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, lost)
                 .bind(have).movImm(Reg.R2, 1);
         add(a, 0, Reg.R2);
