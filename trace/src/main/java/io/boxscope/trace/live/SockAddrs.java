@@ -48,12 +48,14 @@ final class SockAddrs {
             case AF_INET6 -> raw.length < 24 ? null
                     : new ParamValue.SockAddr(AF_INET6, Arrays.copyOfRange(raw, 8, 24), port(raw), "");
             case AF_UNIX -> {
-                int end = 2;
+                // an abstract name (sun_path[0] is NUL, unix(7)) without its leading NUL, as the driver's unix_socket_path
+                int start = raw.length > 2 && raw[2] == 0 ? 3 : 2;
+                int end = start;
                 while (end < raw.length && raw[end] != 0) {
                     end++;
                 }
                 yield new ParamValue.SockAddr(AF_UNIX, new byte[0], 0,
-                        new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8));
+                        new String(raw, start, Math.max(0, end - start), java.nio.charset.StandardCharsets.UTF_8));
             }
             default -> null;
         };

@@ -48,6 +48,11 @@ class SockAddrsTest {
     }
 
     @Test
+    void anAbstractNameLosesItsLeadingNulAsInTheDriver() {
+        assertEquals("abs", SockAddrs.parse(new byte[] {1, 0, 0, 'a', 'b', 's'}).path());
+    }
+
+    @Test
     void aUnixRecordWithoutThePathsIsNotRead() {
         byte[] inetSized = new byte[56];
         inetSized[0] = 1;
