@@ -65,6 +65,10 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_IOV = -184;   // a struct iovec
     /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
     static final int SOCK_INFO = 56;
+    /** Longest unix socket path (UNIX_PATH_MAX, include/uapi/linux/un.h). */
+    static final int UNIX_PATH = 108;
+    /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
+    static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
     /** Most iovecs of a msghdr copied (their lengths give sendmsg's and recvmsg's size). */
     static final int IOV_MAX = 8;
     private static final int S_CPU = -28;
@@ -72,6 +76,7 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_LEN = -40;
     private static final int S_RET = -48;
     private static final int S_DROP = -52;
+    private static final int S_SK = -64;     // a unix socket's struct sock *
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -543,8 +548,49 @@ public final class CaptureProbe implements AutoCloseable {
         field(a, k.v6Daddr(), 16, d + 32);
         field(a, k.ackBacklog(), 4, d + 48);
         field(a, k.maxAckBacklog(), 4, d + 52);
-        a.st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + SOCK_INFO)
-                .bind(skip);
+        a.st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + SOCK_INFO);
+        if (k.unix() != null) {
+            unixInfo(a, k.unix());
+        }
+        a.bind(skip);
+    }
+
+    /**
+     * A unix socket (family 1, S_SRC its sock): the record becomes {@link #SOCK_INFO_UNIX} bytes, the
+     * inet addresses' place holding u64 the socket's own {@code struct sock *} (at 8) and u64 its peer's
+     * (at 16, 0 when unconnected), then the bound path of the socket and of its peer
+     * ({@code unix_sock.addr->name[0].sun_path}, {@link #UNIX_PATH} bytes each, NUL-terminated, empty when
+     * unbound; an abstract name without its leading NUL, as the driver's AF_UNIX tuple has it).
+     */
+    private static void unixInfo(Asm a, FdOffsets.Unix u) {
+        Label done = a.newLabel("unix_done");
+        Label peerPath = a.newLabel("unix_peer_path");
+        Label end = a.newLabel("unix_paths_done");
+        int d = RawRecord.DATA;
+        a.ldx(Size.H, Reg.R1, Reg.R9, d).jmp(JmpOp.JNE, Reg.R1, 1, done)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_SRC).stx(Size.DW, Reg.R10, S_SK, Reg.R1).stx(Size.DW, Reg.R9, d + 8, Reg.R1)
+                .st(Size.DW, Reg.R9, d + 16, 0);
+        field(a, u.peer(), 8, d + 16);
+        for (int i = SOCK_INFO; i < SOCK_INFO_UNIX; i += 4) {
+            a.st(Size.W, Reg.R9, d + i, 0);
+        }
+        chase(a, u.addr(), peerPath);
+        unixPath(a, u, d + SOCK_INFO, peerPath);
+        a.bind(peerPath).ldx(Size.DW, Reg.R1, Reg.R9, d + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R1);
+        chase(a, u.addr(), end);
+        unixPath(a, u, d + SOCK_INFO + UNIX_PATH, end);
+        a.bind(end).ldx(Size.DW, Reg.R1, Reg.R10, S_SK).stx(Size.DW, Reg.R10, S_SRC, Reg.R1)
+                .st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO_UNIX).st(Size.DW, Reg.R10, S_OFF, d + SOCK_INFO_UNIX)
+                .bind(done);
+    }
+
+    /** The sun_path of the unix_address in S_SRC to the record at {@code dst}, past a leading NUL (abstract name). */
+    private static void unixPath(Asm a, FdOffsets.Unix u, int dst, Label skip) {
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, u.path())
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, UNIX_PATH).call(Helper.PROBE_READ_KERNEL_STR)
+                .ldx(Size.B, Reg.R1, Reg.R9, dst).jmp(JmpOp.JNE, Reg.R1, 0, skip)
+                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).add(Reg.R3, u.path() + 1)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, UNIX_PATH - 1).call(Helper.PROBE_READ_KERNEL_STR);
     }
 
     /**

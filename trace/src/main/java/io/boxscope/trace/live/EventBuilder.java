@@ -224,7 +224,9 @@ public final class EventBuilder {
                 // finds none: no tuple
                 SockAddrs.SockInfo si = ret == -9 || ret == -88 ? null : SockAddrs.sockInfo(r.strA());
                 ParamValue.SockAddr to = SockAddrs.parse(e.sockaddr());
-                byte[] tuple = si != null && to != null && to.family() != 1 ? SockAddrs.tuple(si, to, false) : null;
+                // a unix socket: the kernel's sock pointers and the peer's path (the caller's when unconnected)
+                byte[] tuple = si != null && si.unix() != null ? SockAddrs.unixTuple(si.unix(), to, false)
+                        : si != null && to != null && to.family() != 1 ? SockAddrs.tuple(si, to, false) : null;
                 if (tuple == null && ret != -9 && ret != -88) {
                     tuple = SockAddrs.tuple(e.sockaddr());
                 }
@@ -289,7 +291,7 @@ public final class EventBuilder {
     private static byte[] outbound(byte[] sockInfo, byte[] to) {
         SockAddrs.SockInfo si = SockAddrs.sockInfo(sockInfo);
         ParamValue.SockAddr a = SockAddrs.parse(to);
-        byte[] t = si != null && a != null && a.family() != 1 ? SockAddrs.tuple(si, a, false) : null;
+        byte[] t = si != null && a != null && (a.family() != 1 || si.unix() != null) ? SockAddrs.tuple(si, a, false) : null;
         return t != null ? t : SockAddrs.tuple(to);
     }
 

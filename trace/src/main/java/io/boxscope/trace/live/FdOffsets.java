@@ -17,7 +17,17 @@ import io.boxscope.bpf.btf.BtfType;
  */
 public record FdOffsets(int taskFiles, int filesFdt, int fdtableFd, int filePrivate, int fileInode, int inodeIno,
                         int socketSk, int family, int num, int dport, int rcvSaddr, int daddr, int v6Rcv, int v6Daddr,
-                        int ackBacklog, int maxAckBacklog, Mm mm) {
+                        int ackBacklog, int maxAckBacklog, Mm mm, Unix unix) {
+
+    /**
+     * Where a unix-domain socket's peer and bound name are (include/net/af_unix.h): {@code struct unix_sock}
+     * starts with its {@code struct sock}, so {@code socket.sk} is the unix_sock; {@code peer} is the other
+     * end's sock once connected, {@code addr} the bound {@code struct unix_address} (null when unbound), whose
+     * {@code name} is a {@code struct sockaddr_un}; {@code path} is the offset of {@code name[0].sun_path}
+     * in the unix_address. The driver reads the same (auxmap_store_socktuple_param, AF_UNIX case).
+     * Null when the kernel's BTF lacks them (unix sockets built as a module): the tuple then has zero pointers.
+     */
+    public record Unix(int peer, int addr, int path) {}
 
     /**
      * Where a process's memory counters are ({@code task_struct.mm → mm_struct}; include/linux/mm_types.h):
@@ -37,7 +47,7 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableFd, int filePriv
                     off(btf, "sock.__sk_common.skc_dport"), off(btf, "sock.__sk_common.skc_rcv_saddr"),
                     off(btf, "sock.__sk_common.skc_daddr"), optional(btf, "sock.__sk_common.skc_v6_rcv_saddr"),
                     optional(btf, "sock.__sk_common.skc_v6_daddr"), off(btf, "sock.sk_ack_backlog"),
-                    off(btf, "sock.sk_max_ack_backlog"), mm(btf));
+                    off(btf, "sock.sk_max_ack_backlog"), mm(btf), unix(btf));
         } catch (BtfException e) {
             return null;
         }
@@ -61,6 +71,16 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableFd, int filePriv
             return new Mm(off(btf, "task_struct.mm"), off(btf, "mm_struct.total_vm"), base, stride,
                     Long.numberOfTrailingZeros(page));
         } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The unix socket offsets, or null when this kernel's BTF does not describe unix_sock. */
+    static Unix unix(Btf btf) {
+        try {
+            return new Unix(off(btf, "unix_sock.peer"), off(btf, "unix_sock.addr"),
+                    off(btf, "unix_address.name") + off(btf, "sockaddr_un.sun_path"));
+        } catch (BtfException e) {
             return null;
         }
     }

@@ -48,12 +48,14 @@ final class SockAddrs {
             case AF_INET6 -> raw.length < 24 ? null
                     : new ParamValue.SockAddr(AF_INET6, Arrays.copyOfRange(raw, 8, 24), port(raw), "");
             case AF_UNIX -> {
-                int end = 2;
+                // an abstract name (sun_path[0] is NUL, unix(7)) without its leading NUL, as the driver's unix_socket_path
+                int start = raw.length > 2 && raw[2] == 0 ? 3 : 2;
+                int end = start;
                 while (end < raw.length && raw[end] != 0) {
                     end++;
                 }
                 yield new ParamValue.SockAddr(AF_UNIX, new byte[0], 0,
-                        new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8));
+                        new String(raw, start, Math.max(0, end - start), java.nio.charset.StandardCharsets.UTF_8));
             }
             default -> null;
         };
@@ -65,11 +67,19 @@ final class SockAddrs {
 
     /**
      * A socket's endpoints as {@link CaptureProbe} reads them from the kernel (its slot-0 layout): family,
-     * local address and port, peer address and port (zero when not connected), accept queue.
+     * local address and port, peer address and port (zero when not connected), accept queue; for a unix
+     * socket {@code unix} instead of the addresses.
      */
-    record SockInfo(int family, byte[] local, int localPort, byte[] peer, int peerPort, long ackBacklog, long maxAckBacklog) {}
+    record SockInfo(int family, byte[] local, int localPort, byte[] peer, int peerPort, long ackBacklog, long maxAckBacklog,
+                    Unix unix) {}
 
-    /** The socket endpoints record of an exit, or null when the probe read none (or the socket is not inet). */
+    /**
+     * A unix socket as the probe reads it: its own and its peer's {@code struct sock} address (0: no peer), and
+     * the path each is bound to ("" when unbound).
+     */
+    record Unix(long sk, long peerSk, String localPath, String peerPath) {}
+
+    /** The socket endpoints record of an exit, or null when the probe read none (or the socket is neither inet nor unix). */
     static SockInfo sockInfo(byte[] raw) {
         if (raw.length < CaptureProbe.SOCK_INFO) {
             return null;
@@ -81,10 +91,36 @@ final class SockAddrs {
         long ack = Integer.toUnsignedLong(b.getInt(48));
         long max = Integer.toUnsignedLong(b.getInt(52));
         return switch (family) {
-            case AF_INET -> new SockInfo(AF_INET, Arrays.copyOfRange(raw, 8, 12), local, Arrays.copyOfRange(raw, 12, 16), peer, ack, max);
-            case AF_INET6 -> new SockInfo(AF_INET6, Arrays.copyOfRange(raw, 16, 32), local, Arrays.copyOfRange(raw, 32, 48), peer, ack, max);
+            case AF_INET -> new SockInfo(AF_INET, Arrays.copyOfRange(raw, 8, 12), local, Arrays.copyOfRange(raw, 12, 16), peer, ack, max, null);
+            case AF_INET6 -> new SockInfo(AF_INET6, Arrays.copyOfRange(raw, 16, 32), local, Arrays.copyOfRange(raw, 32, 48), peer, ack, max, null);
+            case AF_UNIX -> raw.length < CaptureProbe.SOCK_INFO_UNIX ? null
+                    : new SockInfo(AF_UNIX, new byte[0], 0, new byte[0], 0, ack, max, new Unix(b.getLong(8), b.getLong(16),
+                            cString(raw, CaptureProbe.SOCK_INFO, CaptureProbe.UNIX_PATH),
+                            cString(raw, CaptureProbe.SOCK_INFO + CaptureProbe.UNIX_PATH, CaptureProbe.UNIX_PATH)));
             default -> null;
         };
+    }
+
+    private static String cString(byte[] raw, int from, int max) {
+        int end = from;
+        while (end < from + max && raw[end] != 0) {
+            end++;
+        }
+        return new String(raw, from, end - from, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The SOCKTUPLE of a unix socket as the driver builds it (auxmap_store_socktuple_param, AF_UNIX; ppm_events.c
+     * fd_to_socktuple): inbound (accept, recvfrom, recvmsg) the socket's own sock then its peer's and the
+     * socket's own path; outbound (connect, sendto, sendmsg) the peer's sock then its own and the peer's path,
+     * or the path the caller gave ({@code user}) when there is no peer.
+     */
+    static byte[] unixTuple(Unix u, ParamValue.SockAddr user, boolean inbound) {
+        if (inbound) {
+            return new ParamValue.SockTuple(AF_UNIX, new byte[0], 0, new byte[0], 0, u.sk(), u.peerSk(), u.localPath()).encode();
+        }
+        String path = u.peerSk() == 0 && user != null && user.family() == AF_UNIX ? user.path() : u.peerPath();
+        return new ParamValue.SockTuple(AF_UNIX, new byte[0], 0, new byte[0], 0, u.peerSk(), u.sk(), path).encode();
     }
 
     /**
@@ -93,6 +129,9 @@ final class SockAddrs {
      * when the caller's memory gave one, else the socket's peer (all zero when it has none: not connected).
      */
     static byte[] tuple(SockInfo s, ParamValue.SockAddr user, boolean inbound) {
+        if (s.unix() != null) {
+            return unixTuple(s.unix(), user, inbound);
+        }
         byte[] raddr;
         int rport;
         byte[] laddr = s.local();

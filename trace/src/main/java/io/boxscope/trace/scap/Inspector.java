@@ -425,6 +425,14 @@ public final class Inspector {
                         int l4 = a.port() != 0 ? named(old) : old.l4proto();
                         t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4()));
                     }
+                } else if (t != null && t.lastEnter != null && num(e, "res") >= 0
+                        && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+                    // parse_bind_exit names any socket after the address it was bound to: a unix socket its path
+                    long fd = num(t.lastEnter, "fd");
+                    Fd old = t.fds.get(fd);
+                    if (old != null) {
+                        t.fds.put(fd, new Fd(old.type(), a.path(), old.l4proto(), old.intendedL4()));
+                    }
                 }
             }
             case "accept", "accept4" -> {
