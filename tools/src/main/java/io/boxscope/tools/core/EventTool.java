@@ -95,6 +95,13 @@ public abstract class EventTool<E> {
     public final ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop,
                                      Listener<E> listener)
             throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
+        return run(sysRoot, target, schedule, stop, listener, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES);
+    }
+
+    /** As above, with a ring buffer of {@code ringBytes} bytes (a power of two; CheckOptions#ringBytes). */
+    public final ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop,
+                                     Listener<E> listener, int ringBytes)
+            throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
         // ToolSession.start runs BEGIN, which drains the ring buffer: events of probes that fired
         // between attach and BEGIN arrive before listener.started; they wait for the header here.
         java.util.List<E> early = new java.util.ArrayList<>();
@@ -129,7 +136,7 @@ public abstract class EventTool<E> {
             }
         };
         ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
-        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), sink)) {
+        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), sink, ringBytes)) {
             started(s);
             listener.started(s.probes());
             open[0] = true;
