@@ -124,11 +124,17 @@ public final class ProbeCommand extends CliCommand {
      * The ring buffer for bpftrace's environment variable {@code BPFTRACE_PERF_RB_PAGES} (bpftrace(8): pages
      * per CPU of its perf buffer, default 64): one ring of the same total size, rounded up to a power of two
      * ({@link io.boxscope.probe.lang.sema.CheckOptions#ringBytesForPages}); unset, Boxscope's default
-     * ({@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_RING_BYTES}). The tools read it too.
+     * ({@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_RING_BYTES}). The per-event tools read it too
+     * (their default: {@link io.boxscope.tools.core.EventTool#DEFAULT_RING_BYTES}).
      */
-    public static int ringBytes(String env) {
+    static int ringBytes(String env) {
+        return ringBytes(env, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES);
+    }
+
+    /** As {@link #ringBytes(String)}, with {@code unset} bytes when the variable is not set (the tools' default). */
+    public static int ringBytes(String env, int unset) {
         if (env == null || env.isBlank()) {
-            return io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES;
+            return unset;
         }
         try {
             long pages = Long.parseLong(env.strip());

@@ -113,7 +113,8 @@ public abstract class ToolCommand<E> extends CliCommand {
         // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
         boolean lineBuffered = stdoutIsTerminal();
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
-        int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"));
+        int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
+                EventTool.DEFAULT_RING_BYTES);
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {

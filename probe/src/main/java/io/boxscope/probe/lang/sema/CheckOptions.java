@@ -18,8 +18,8 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
     /**
      * The default ring buffer: 1 MiB, shared by all CPUs. bpftrace 0.17's default perf buffer is 64 pages per CPU
      * (bpftrace(8), BPFTRACE_PERF_RB_PAGES), libbpf-tools' opensnoop's too (PERF_BUFFER_PAGES): 512 KiB on two
-     * CPUs. Larger rings lost fewer of opensnoop's events only within the noise (docs/benchmarks.md,
-     * "Ring buffer size").
+     * CPUs. The per-event tools default to a larger ring ({@code EventTool.DEFAULT_RING_BYTES} in tools;
+     * docs/benchmarks.md, "Ring buffer size").
      */
     public static final int DEFAULT_RING_BYTES = 1 << 20;
     /** The largest ring: 1 GiB (the kernel's ring buffer map takes up to 2^32 bytes less a page in max_entries). */
