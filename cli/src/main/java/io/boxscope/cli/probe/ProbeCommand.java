@@ -95,7 +95,7 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -c '/usr/bin/python3 -c pass' -e 'usdt:/usr/bin/python3:python:* { @[probe] = count(); }'",
                 "  boxscope probe -e 'software:page-faults:100 { @[comm] = count(); }'",
                 "  BPFTRACE_MAP_KEYS_MAX=100000 boxscope probe -e 't:syscalls:sys_enter_openat { @[pid, tid] = count(); }'   bigger maps",
-                "  BPFTRACE_PERF_RB_PAGES=1024 boxscope probe -e 't:syscalls:sys_enter_openat { printf(\"%s\\n\", comm); }'   bigger ring buffer",
+                "  BPFTRACE_PERF_RB_PAGES=1024 boxscope probe -e 't:syscalls:sys_enter_openat { printf(\"%%s\\n\", comm); }'   bigger ring buffer",
                 "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
 
