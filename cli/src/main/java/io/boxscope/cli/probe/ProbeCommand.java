@@ -95,6 +95,7 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -c '/usr/bin/python3 -c pass' -e 'usdt:/usr/bin/python3:python:* { @[probe] = count(); }'",
                 "  boxscope probe -e 'software:page-faults:100 { @[comm] = count(); }'",
                 "  BPFTRACE_MAP_KEYS_MAX=100000 boxscope probe -e 't:syscalls:sys_enter_openat { @[pid, tid] = count(); }'   bigger maps",
+                "  BPFTRACE_PERF_RB_PAGES=1024 boxscope probe -e 't:syscalls:sys_enter_openat { printf(\"%%s\\n\", comm); }'   bigger ring buffer",
                 "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
 
@@ -117,6 +118,33 @@ public final class ProbeCommand extends CliCommand {
         }
         throw new UsageException("BPFTRACE_MAP_KEYS_MAX must be a number of keys from 1 to "
                 + io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS + ", not '" + Text.safe(env) + "'");
+    }
+
+    /**
+     * The ring buffer for bpftrace's environment variable {@code BPFTRACE_PERF_RB_PAGES} (bpftrace(8): pages
+     * per CPU of its perf buffer, default 64): one ring of the same total size, rounded up to a power of two
+     * ({@link io.boxscope.probe.lang.sema.CheckOptions#ringBytesForPages}); unset, Boxscope's default
+     * ({@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_RING_BYTES}). The per-event tools read it too
+     * (their default: {@link io.boxscope.tools.core.EventTool#DEFAULT_RING_BYTES}).
+     */
+    static int ringBytes(String env) {
+        return ringBytes(env, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES);
+    }
+
+    /** As {@link #ringBytes(String)}, with {@code unset} bytes when the variable is not set (the tools' default). */
+    public static int ringBytes(String env, int unset) {
+        if (env == null || env.isBlank()) {
+            return unset;
+        }
+        try {
+            long pages = Long.parseLong(env.strip());
+            return io.boxscope.probe.lang.sema.CheckOptions.ringBytesForPages(pages, Runtime.getRuntime().availableProcessors(),
+                    (int) io.boxscope.bpf.sys.Sys.pageSize());
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new UsageException("BPFTRACE_PERF_RB_PAGES must be a number of pages per CPU from 1 up to "
+                    + (io.boxscope.probe.lang.sema.CheckOptions.MAX_RING_BYTES >> 20) + " MiB in all, not '"
+                    + Text.safe(env) + "'");
+        }
     }
 
     @Override
@@ -160,7 +188,7 @@ public final class ProbeCommand extends CliCommand {
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
                     command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value(),
-                    mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX"))), out, err);
+                    mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX")), ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"))), out, err);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

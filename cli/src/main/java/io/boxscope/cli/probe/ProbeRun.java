@@ -38,7 +38,14 @@ import io.boxscope.probe.runtime.Scripts;
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                    boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
-                   boolean dryRun, int mapKeys) {
+                   boolean dryRun, int mapKeys, int ringBytes) {
+        Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
+                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean dryRun, int mapKeys) {
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+                    mapKeys, CheckOptions.DEFAULT_RING_BYTES);
+        }
+
         Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                 boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
                 boolean dryRun) {
@@ -119,7 +126,7 @@ final class ProbeRun {
         CompiledScript script;
         try {
             script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN,
-                    o.mapKeys()).withPid(o.pid() == null ? 0 : o.pid()), o.cgroupDir() != null);
+                    o.mapKeys()).withPid(o.pid() == null ? 0 : o.pid()).withRingBytes(o.ringBytes()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             err.print(e.getMessage());
             err.flush();

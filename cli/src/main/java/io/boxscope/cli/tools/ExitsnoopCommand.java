@@ -68,15 +68,19 @@ public final class ExitsnoopCommand extends ToolCommand<ExitEvent> {
     /** libbpf-tools exitsnoop's handle_event line (its "%8s" time, right-aligned, under a left-aligned header). */
     @Override
     protected String line(ExitEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(96);
         if (timestamp.value()) {
-            sb.append(String.format(Locale.ROOT, "%8s ", e.time().format(HMS)));
+            Text.right(sb, e.time().format(HMS), 8).append(' ');
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        sb.append(String.format(Locale.ROOT, "%-16s %-7d %-7d %-7d %-7.2f ", Text.safe(e.comm()), e.pid(), e.ppid(), e.tid(),
-                e.ageNs() / 1e9));
+        // "%-16s %-7d %-7d %-7d %-7.2f " without String.format (Text.left, Text.fixedLeft)
+        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Text.left(sb, e.pid(), 7).append(' ');
+        Text.left(sb, e.ppid(), 7).append(' ');
+        Text.left(sb, e.tid(), 7).append(' ');
+        Text.fixedLeft(sb, e.ageNs(), 9, 2, 7).append(' ');
         if (e.signal() == 0) {
             sb.append(e.exitCode() == 0 ? "0" : "code " + e.exitCode());
         } else {

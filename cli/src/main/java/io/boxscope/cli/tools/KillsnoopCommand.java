@@ -70,8 +70,18 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
     @Override
     protected String line(KillEvent e) {
         String sig = names.value() ? name(e.signal()) : Integer.toString(e.signal());
-        return (containerColumn() ? containerCell(e.container()) : "") + String.format(Locale.ROOT, "%-8s %-7d %-16s %-9s %-7d %-6d%n",
-                e.time().format(HMS), e.pid(), Text.safe(e.comm()), sig, e.tpid(), e.result());
+        // "%-8s %-7d %-16s %-9s %-7d %-6d%n" without String.format (Text.left)
+        StringBuilder sb = new StringBuilder(96);
+        if (containerColumn()) {
+            sb.append(containerCell(e.container()));
+        }
+        Text.left(sb, e.time().format(HMS), 8).append(' ');
+        Text.left(sb, e.pid(), 7).append(' ');
+        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Text.left(sb, sig, 9).append(' ');
+        Text.left(sb, e.tpid(), 7).append(' ');
+        Text.left(sb, e.result(), 6);
+        return sb.append(System.lineSeparator()).toString();
     }
 
     /** libbpf-tools' sig_name table: N/A for 0, SIGHUP..SIGSYS, then SIGNAL-N. */

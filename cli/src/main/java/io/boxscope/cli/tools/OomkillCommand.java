@@ -1,7 +1,6 @@
 package io.boxscope.cli.tools;
 
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import io.boxscope.proc.json.Json;
 import io.boxscope.cli.Text;
@@ -59,9 +58,17 @@ public final class OomkillCommand extends ToolCommand<OomEvent> {
     /** libbpf-tools oomkill's handle_event line (without "loadavg: ..." when /proc/loadavg cannot be read). */
     @Override
     protected String line(OomEvent e) {
-        String s = (containerColumn() ? containerCell(e.container()) : "") + String.format(Locale.ROOT,
-                "%s Triggered by PID %d (\"%s\"), OOM kill of PID %d (\"%s\"), %d pages", e.time().format(HMS), e.triggerPid(),
-                Text.safe(e.triggerComm()), e.victimPid(), Text.safe(e.victimComm()), e.pages());
-        return s + (e.loadavg() == null ? "" : ", loadavg: " + e.loadavg()) + System.lineSeparator();
+        // "%s Triggered by PID %d (\"%s\"), OOM kill of PID %d (\"%s\"), %d pages" without String.format
+        StringBuilder sb = new StringBuilder(160);
+        if (containerColumn()) {
+            sb.append(containerCell(e.container()));
+        }
+        sb.append(e.time().format(HMS)).append(" Triggered by PID ").append(e.triggerPid()).append(" (\"")
+                .append(Text.safe(e.triggerComm())).append("\"), OOM kill of PID ").append(e.victimPid()).append(" (\"")
+                .append(Text.safe(e.victimComm())).append("\"), ").append(e.pages()).append(" pages");
+        if (e.loadavg() != null) {
+            sb.append(", loadavg: ").append(e.loadavg());
+        }
+        return sb.append(System.lineSeparator()).toString();
     }
 }

@@ -72,16 +72,20 @@ public final class StatsnoopCommand extends ToolCommand<StatEvent> {
     /** libbpf-tools statsnoop's handle_event line. */
     @Override
     protected String line(StatEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            sb.append(String.format(Locale.ROOT, "%-14.9f ", elapsed(e) / 1e9));
+            Text.fixedLeft(sb, elapsed(e), 9, 9, 14).append(' '); // %-14.9f of seconds
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        sb.append(String.format(Locale.ROOT, "%-7d %-20s %-4d %-4d", e.pid(), Text.safe(e.comm()), e.fd(), e.errno()));
+        // "%-7d %-20s %-4d %-4d" and " %-10s" without String.format (Text.left)
+        Text.left(sb, e.pid(), 7).append(' ');
+        Text.left(sb, Text.safe(e.comm()), 20).append(' ');
+        Text.left(sb, e.fd(), 4).append(' ');
+        Text.left(sb, e.errno(), 4);
         if (sysname.value()) {
-            sb.append(String.format(Locale.ROOT, " %-10s", Statsnoop.syscallName(e.syscall())));
+            Text.left(sb.append(' '), Statsnoop.syscallName(e.syscall()), 10);
         }
         return sb.append(' ').append(Text.safe(e.path())).append(System.lineSeparator()).toString();
     }

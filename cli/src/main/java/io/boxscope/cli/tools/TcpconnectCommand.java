@@ -141,17 +141,24 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
     /** libbpf-tools tcpconnect's handle_event line, its widths included. */
     @Override
     protected String line(ConnectEvent e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            sb.append(String.format(Locale.ROOT, "%-9.3f", e.sinceNs() / 1e9));
+            Text.fixedLeft(sb, e.sinceNs(), 9, 3, 9); // %-9.3f of seconds
         }
         if (printUid.value()) {
-            sb.append(String.format(Locale.ROOT, "%-6d", e.uid()));
+            Text.left(sb, e.uid(), 6);
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        return sb.append(String.format(Locale.ROOT, "%-6d %-16.16s %-2d %-16s %-16s %-5d%n", e.pid(), Text.safe(e.comm()), e.ipVersion(),
-                e.saddr(), e.daddr(), e.dport())).toString();
+        // "%-6d %-16.16s %-2d %-16s %-16s %-5d%n" without String.format (Text.left)
+        String comm = Text.safe(e.comm());
+        Text.left(sb, e.pid(), 6).append(' ');
+        Text.left(sb, comm.length() > 16 ? comm.substring(0, 16) : comm, 16).append(' ');
+        Text.left(sb, e.ipVersion(), 2).append(' ');
+        Text.left(sb, e.saddr(), 16).append(' ');
+        Text.left(sb, e.daddr(), 16).append(' ');
+        Text.left(sb, e.dport(), 5);
+        return sb.append(System.lineSeparator()).toString();
     }
 }

@@ -104,20 +104,30 @@ public final class TcplifeCommand extends ToolCommand<TcpSession> {
     /** libbpf-tools tcplife's handle_event line: KB and MS with two decimals. */
     @Override
     protected String line(TcpSession e) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(160);
         if (time.value()) {
-            sb.append(String.format(Locale.ROOT, "%8s ", LocalTime.now().format(HMS)));
+            Text.right(sb, LocalTime.now().format(HMS), 8).append(' ');
         }
         if (timestamp.value()) {
-            sb.append(String.format(Locale.ROOT, "%-9.6f ", elapsed(e) / 1e9));
+            Text.fixedLeft(sb, elapsed(e), 9, 6, 9).append(' '); // %-9.6f of seconds
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        int w = width();
-        return sb.append(String.format(Locale.ROOT, "%-7d %-16s %-" + w + "s %-5d %-" + w + "s %-5d %-6s %-6s %s%n", e.pid(),
-                Text.safe(e.comm()), e.laddr(), e.lport(), e.raddr(), e.rport(), twoDecimals(e.txBytes() / 1024.0),
-                twoDecimals(e.rxBytes() / 1024.0), twoDecimals(e.spanNs() / 1000 / 1000.0))).toString();
+        return line(sb, e, width()).toString();
+    }
+
+    /** "%-7d %-16s %-Ws %-5d %-Ws %-5d %-6s %-6s %s%n" (W: the address width) without String.format (Text.left). */
+    static StringBuilder line(StringBuilder sb, TcpSession e, int w) {
+        Text.left(sb, e.pid(), 7).append(' ');
+        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Text.left(sb, e.laddr(), w).append(' ');
+        Text.left(sb, e.lport(), 5).append(' ');
+        Text.left(sb, e.raddr(), w).append(' ');
+        Text.left(sb, e.rport(), 5).append(' ');
+        Text.left(sb, twoDecimals(e.txBytes() / 1024.0), 6).append(' ');
+        Text.left(sb, twoDecimals(e.rxBytes() / 1024.0), 6).append(' ');
+        return sb.append(twoDecimals(e.spanNs() / 1000 / 1000.0)).append(System.lineSeparator());
     }
 
     /**

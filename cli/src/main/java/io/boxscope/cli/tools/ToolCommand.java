@@ -112,6 +112,9 @@ public abstract class ToolCommand<E> extends CliCommand {
         // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a terminal;
         // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
         boolean lineBuffered = stdoutIsTerminal();
+        // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
+        int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
+                EventTool.DEFAULT_RING_BYTES);
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {
@@ -154,7 +157,7 @@ public abstract class ToolCommand<E> extends CliCommand {
                         public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
                             reportMapUpdatesFailed(out, err, failure);
                         }
-                    });
+                    }, ringBytes);
             end();
             return ExitCode.OK;
         } catch (ProgramException | ProbeRunException | InterruptedException e) {

@@ -30,8 +30,8 @@ import io.boxscope.probe.lang.sema.SType;
  * fired. Without cookie support every attach point gets its own program, as bpftrace 0.17 does.
  */
 public final class ProbeCompiler {
-    /** Ring buffer size: 1 MiB (bpftrace's default perf buffer is 64 pages per CPU). */
-    public static final int RING_BYTES = 1 << 20;
+    /** The default ring buffer size ({@link io.boxscope.probe.lang.sema.CheckOptions#DEFAULT_RING_BYTES}). */
+    public static final int RING_BYTES = io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES;
     /** The map counting failed map updates ({@link UpdateSite}): one slot whose value holds every site's counters. */
     public static final String UPDATES = "updates";
 
@@ -163,7 +163,7 @@ public final class ProbeCompiler {
         List<MapSpec> specs = new ArrayList<>();
         maps.values().forEach(l -> specs.add(l.spec()));
         specs.addAll(scratch);
-        specs.add(MapSpec.ringBuffer(Gen.RINGBUF, RING_BYTES));
+        specs.add(MapSpec.ringBuffer(Gen.RINGBUF, checked.options().ringBytes()));
         specs.add(MapSpec.of(Gen.LOST, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));

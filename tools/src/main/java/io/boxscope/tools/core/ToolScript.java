@@ -78,6 +78,13 @@ public record ToolScript(String name, String source, int strlen, int mapKeys) {
      */
     public CompiledScript compile(Path sysRoot, List<String> params, boolean cgroupFilter)
             throws ProgramException, AccessDeniedException {
-        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot, new CheckOptions(false, params, strlen, mapKeys), cgroupFilter);
+        return compile(sysRoot, params, cgroupFilter, CheckOptions.DEFAULT_RING_BYTES);
+    }
+
+    /** As above, with a ring buffer of {@code ringBytes} bytes ({@link CheckOptions#ringBytes}). */
+    public CompiledScript compile(Path sysRoot, List<String> params, boolean cgroupFilter, int ringBytes)
+            throws ProgramException, AccessDeniedException {
+        return Scripts.compile(new SourceText(name + ".bt", source), sysRoot,
+                new CheckOptions(false, params, strlen, mapKeys).withRingBytes(ringBytes), cgroupFilter);
     }
 }

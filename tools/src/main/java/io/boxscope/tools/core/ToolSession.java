@@ -42,7 +42,13 @@ public final class ToolSession implements AutoCloseable {
      */
     public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params, ProbeSink sink)
             throws ProgramException, ProbeRunException, AccessDeniedException {
-        CompiledScript compiled = script.compile(sysRoot, params, target.cgroupDir() != null);
+        return start(script, sysRoot, target, params, sink, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES);
+    }
+
+    /** As above, with a ring buffer of {@code ringBytes} bytes (a power of two; CheckOptions#ringBytes). */
+    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params, ProbeSink sink,
+                                    int ringBytes) throws ProgramException, ProbeRunException, AccessDeniedException {
+        CompiledScript compiled = script.compile(sysRoot, params, target.cgroupDir() != null, ringBytes);
         ProbeSession s = ProbeSession.load(compiled, script.name() + ".bt");
         try {
             if (target.cgroupDir() != null) {

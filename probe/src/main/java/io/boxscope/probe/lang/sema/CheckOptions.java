@@ -10,9 +10,20 @@ import java.util.List;
  * each hash map holds (bpftrace's {@code BPFTRACE_MAP_KEYS_MAX}, 4096 by default): an update of a new
  * key into a full map fails in the kernel, is counted there and reported at exit and per interval.
  * {@code pid} is {@code -p PID} (0: none): a {@code usdt} probe without a path looks in the files that
- * process maps, as bpftrace does.
+ * process maps, as bpftrace does. {@code ringBytes} is the size of the ring buffer the program's events
+ * reach user space through (a power of two of at least a page; {@link #DEFAULT_RING_BYTES}): bpftrace
+ * sizes its perf buffer with {@code BPFTRACE_PERF_RB_PAGES} pages per CPU, see {@link #ringBytesForPages}.
  */
-public record CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid) {
+public record CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid, int ringBytes) {
+    /**
+     * The default ring buffer: 1 MiB, shared by all CPUs. bpftrace 0.17's default perf buffer is 64 pages per CPU
+     * (bpftrace(8), BPFTRACE_PERF_RB_PAGES), libbpf-tools' opensnoop's too (PERF_BUFFER_PAGES): 512 KiB on two
+     * CPUs. The per-event tools default to a larger ring ({@code EventTool.DEFAULT_RING_BYTES} in tools;
+     * docs/benchmarks.md, "Ring buffer size").
+     */
+    public static final int DEFAULT_RING_BYTES = 1 << 20;
+    /** The largest ring: 1 GiB (the kernel's ring buffer map takes up to 2^32 bytes less a page in max_entries). */
+    public static final int MAX_RING_BYTES = 1 << 30;
     /** bpftrace 0.17's default BPFTRACE_MAP_KEYS_MAX. */
     public static final int DEFAULT_MAP_KEYS = 4096;
     /**
@@ -33,6 +44,40 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
         if (mapKeys < 1 || mapKeys > MAX_MAP_KEYS) {
             throw new IllegalArgumentException("map keys must be between 1 and " + MAX_MAP_KEYS + ", not " + mapKeys);
         }
+        if (ringBytes < 4096 || ringBytes > MAX_RING_BYTES || Integer.bitCount(ringBytes) != 1) {
+            throw new IllegalArgumentException("the ring buffer must be a power of two from 4096 to " + MAX_RING_BYTES
+                    + " bytes, not " + ringBytes);
+        }
+    }
+
+    public CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid) {
+        this(unsafe, positionals, strlen, mapKeys, pid, DEFAULT_RING_BYTES);
+    }
+
+    /** These options with a ring buffer of {@code bytes} bytes. */
+    public CheckOptions withRingBytes(int bytes) {
+        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, bytes);
+    }
+
+    /**
+     * The ring holding what bpftrace's perf buffers of {@code pagesPerCpu} pages on each of {@code cpus} CPUs
+     * hold (bpftrace(8): BPFTRACE_PERF_RB_PAGES, a power of two): one BPF ring buffer is shared by all CPUs
+     * (bpf_ringbuf_output, kernel/bpf/ringbuf.c) and its size must be a power of two, so the total is rounded up
+     * to one, and to a page at least.
+     *
+     * @throws IllegalArgumentException the total exceeds {@link #MAX_RING_BYTES}, or an argument is not positive
+     */
+    public static int ringBytesForPages(long pagesPerCpu, int cpus, int pageSize) {
+        if (pagesPerCpu < 1 || cpus < 1 || pageSize < 1) {
+            throw new IllegalArgumentException("pages per CPU, CPUs and page size must be positive");
+        }
+        long total = Math.multiplyHigh(pagesPerCpu, (long) cpus * pageSize) != 0 ? Long.MAX_VALUE
+                : pagesPerCpu * cpus * pageSize;
+        if (total > MAX_RING_BYTES) {
+            throw new IllegalArgumentException(pagesPerCpu + " pages on each of " + cpus + " CPUs is more than "
+                    + (MAX_RING_BYTES >> 20) + " MiB of ring buffer");
+        }
+        return Math.max(pageSize, Integer.highestOneBit((int) total - 1) << 1);
     }
 
     public CheckOptions(boolean unsafe, List<String> positionals, int strlen) {
@@ -45,7 +90,7 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
 
     /** These options for the process {@code pid} ({@code -p}; 0 for none). */
     public CheckOptions withPid(int pid) {
-        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid);
+        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, ringBytes);
     }
 
     public CheckOptions(boolean unsafe, List<String> positionals) {

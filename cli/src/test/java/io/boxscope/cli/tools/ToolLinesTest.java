@@ -1,0 +1,92 @@
+package io.boxscope.cli.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.LocalTime;
+import io.boxscope.tools.exitsnoop.ExitEvent;
+import io.boxscope.tools.killsnoop.KillEvent;
+import io.boxscope.tools.oomkill.OomEvent;
+import io.boxscope.tools.statsnoop.StatEvent;
+import io.boxscope.tools.tcpconnect.ConnectEvent;
+import io.boxscope.tools.tcplife.TcpSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-event lines of killsnoop, statsnoop, exitsnoop, tcpconnect, tcplife and oomkill, character for
+ * character. They are built with Text.left/right/fixedLeft instead of String.format (docs/benchmarks.md,
+ * "execsnoop and opensnoop"); the expected lines are what the format strings they replaced
+ * ({@code "%-8s %-7d %-16s %-9s %-7d %-6d%n"} and so on, libbpf-tools' handle_event widths) printed for these
+ * values, written out here as literals.
+ */
+class ToolLinesTest {
+    private static final String NL = System.lineSeparator();
+    private static final LocalTime T = LocalTime.of(21, 0, 1);
+
+    @Test
+    void killsnoop() {
+        KillsnoopCommand c = new KillsnoopCommand();
+        assertEquals("21:00:01 4242    bash             9         77      -3    " + NL,
+                c.line(new KillEvent(T, 4242, "bash", 9, 77, -3, null)));
+        c.names.set(true);
+        assertEquals("21:00:01 4242    sixteen-chars-xy SIGKILL   1234567 0     " + NL,
+                c.line(new KillEvent(T, 4242, "sixteen-chars-xy", 9, 1234567, 0, null)));
+    }
+
+    @Test
+    void statsnoop() {
+        StatsnoopCommand c = new StatsnoopCommand();
+        c.timestamp.set(true);
+        c.sysname.set(true);
+        // -t counts from the first event: 0, then 1.234567891 s later
+        assertEquals("0.000000000    10      python3              3    0    N/A        /etc/hosts" + NL,
+                c.line(new StatEvent(1_000_000_000L, 10, "python3", 3, 0, "/etc/hosts", null)));
+        assertEquals("1.234567891    10      python3              -1   2    newfstatat /etc/passwd" + NL,
+                c.line(new StatEvent(2_234_567_891L, 10, "python3", -2, 5, "/etc/passwd", null)));
+    }
+
+    @Test
+    void exitsnoop() {
+        ExitsnoopCommand c = new ExitsnoopCommand();
+        assertEquals("sleep            300     1       301     1234.50 0\n",
+                c.line(new ExitEvent(T, 300, 1, 301, 1_234_500_000_000L, 0, 0, true, "sleep", null)));
+        c.timestamp.set(true);
+        // 1.235 s: Java's %.2f rounds the tie up
+        assertEquals("21:00:01 sleep            300     1       300     1.24    code 3\n",
+                c.line(new ExitEvent(T, 300, 1, 300, 1_235_000_000L, 3, 0, true, "sleep", null)));
+    }
+
+    @Test
+    void tcpconnect() {
+        TcpconnectCommand c = new TcpconnectCommand();
+        // %-16.16s cuts a longer (escaped) name at 16 characters
+        assertEquals("4242   abcdefghijklmnop 6  ::1              ::1              80   " + NL,
+                c.line(new ConnectEvent(0, 4242, 0, "abcdefghijklmnopqrs", 6, "::1", "::1", 80, null)));
+        c.timestamp.set(true);
+        c.printUid.set(true);
+        assertEquals("12.346   1000  4242   curl             4  10.0.0.1         93.184.216.34    443  " + NL,
+                c.line(new ConnectEvent(12_345_500_000L, 4242, 1000, "curl", 4, "10.0.0.1", "93.184.216.34", 443, null)));
+    }
+
+    @Test
+    void tcplife() {
+        TcplifeCommand c = new TcplifeCommand();
+        c.timestamp.set(true);
+        // 128 bytes are 0.125 KB: C's %.2f rounds the tie to even (TcplifeTextTest)
+        assertEquals("0.000000  4242    curl             10.0.0.1        40000 93.184.216.34   443   0.12   1.00   12.34" + NL,
+                c.line(new TcpSession(5_000_000_000L, 4242, "curl", 4, "10.0.0.1", 40000, "93.184.216.34", 443, 128, 1024,
+                        12_340_000, null)));
+        assertEquals("2.500000  4242    curl             10.0.0.1        40000 93.184.216.34   443   0.12   1.00   12.34" + NL,
+                c.line(new TcpSession(7_500_000_000L, 4242, "curl", 4, "10.0.0.1", 40000, "93.184.216.34", 443, 128, 1024,
+                        12_340_000, null)));
+    }
+
+    @Test
+    void oomkill() {
+        OomkillCommand c = new OomkillCommand();
+        assertEquals("21:00:01 Triggered by PID 10 (\"stress\"), OOM kill of PID 11 (\"stress-ng\"), 262144 pages, loadavg: "
+                        + "1.00 0.50 0.25 2/300 1234" + NL,
+                c.line(new OomEvent(T, 10, "stress", 11, "stress-ng", 0, 0, 0, 0, 262144, "1.00 0.50 0.25 2/300 1234", null)));
+        assertEquals("21:00:01 Triggered by PID 10 (\"stress\"), OOM kill of PID 11 (\"stress-ng\"), 262144 pages" + NL,
+                c.line(new OomEvent(T, 10, "stress", 11, "stress-ng", 0, 0, 0, 0, 262144, null, null)));
+    }
+}
