@@ -69,9 +69,9 @@ class SoftirqsKernelTest {
                     + skipped + " runs); /proc/softirqs counted " + inner.get(k) + " while it surely ran, " + outer.get(k)
                     + " while it may have run");
         }
-        for (String v : List.of("timer", "rcu", "sched")) {
-            assertTrue(seen.getOrDefault(v, 0L) > 0, v + " ran in a busy second: " + seen);
-        }
+        // Not vacuous: the tick's softirq ran in a busy second. Which others ran depends on the machine (a quiet
+        // one may run no RCU softirq in that second); the loop above checks each against /proc/softirqs.
+        assertTrue(seen.getOrDefault("timer", 0L) > 0, "timer ran in a busy second: " + seen);
     }
 
     @Test
