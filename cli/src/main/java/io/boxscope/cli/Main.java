@@ -51,7 +51,28 @@ public final class Main {
         if (out.checkError() && stdout.failure != null) {
             code = outputFailed(stdout.failure, err, code);
         }
+        if (System.getenv("BOXSCOPE_DEBUG") != null) {
+            bootCacheErrors(err);
+        }
         System.exit(code);
+    }
+
+    /**
+     * BOXSCOPE_DEBUG's report of the per-boot cache's I/O errors (docs/bpf.md, "Per-boot cache"): the cache
+     * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
+     * were none.
+     */
+    static void bootCacheErrors(PrintStream err) {
+        long n = io.boxscope.bpf.feature.BootCache.errors();
+        if (n == 0) {
+            return;
+        }
+        List<String> problems = io.boxscope.bpf.feature.BootCache.problems();
+        err.println("boxscope: per-boot cache: " + n + " I/O error" + (n == 1 ? "" : "s") + " (the cache acted empty;"
+                + " the kernel was asked instead)" + (problems.size() < n ? "; the last " + problems.size() + ":" : ":"));
+        for (String p : problems) {
+            err.println("  " + Text.safe(p));
+        }
     }
 
     /**

@@ -279,23 +279,26 @@ class RulesTest {
     void nearZeroSharesAreNotABottleneck() {
         // A server using 0.3 CPUs whose one active thread was waiting for input in 10 of 11 samples and in
         // I/O wait in 1 (9 %): the old fallback named I/O-bound.
-        Window w = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
-                new Thread(1, "DSSSSSSSSSS", "ep_poll", 3 * S / 10, 0, 50));
-        Verdict v = judge(w, OptionalDouble.empty());
+        Verdict v = server("DSSSSSSSSSS");
         assertEquals(Verdict.Kind.MOSTLY_IDLE, v.kind(), v.toString());
         assertEquals(Verdict.Confidence.LOW, v.confidence());
         // Every sample waiting for input: all three shares exactly 0, not I/O-bound either.
-        Window input = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
-                new Thread(1, "S", "ep_poll", 3 * S / 10, 0, 50));
-        assertEquals(Verdict.Kind.MOSTLY_IDLE, judge(input, OptionalDouble.empty()).kind());
+        assertEquals(Verdict.Kind.MOSTLY_IDLE, server("S").kind());
+    }
+
+    /**
+     * A server using 0.3 CPUs without a limit, its one active thread in {@code states} (one letter per sample,
+     * repeated), waiting for input (ep_poll) when asleep.
+     */
+    static Verdict server(String states) {
+        return judge(window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0), new Thread(1, states, "ep_poll", 3 * S / 10, 0, 50)),
+                OptionalDouble.empty());
     }
 
     @Test
     void aShareAboveTheFloorIsStillNamedWithLowConfidence() {
         // 2 of 11 samples on a CPU (18 %), the rest waiting for input, 0.3 CPUs: no rule fires, CPU is the largest.
-        Window w = window(new Step(3 * S / 10, 0, 0, 1 << 20, 0, 0, 0, 0),
-                new Thread(1, "RSSSSRSSSSS", "ep_poll", 3 * S / 10, 0, 50));
-        Verdict v = judge(w, OptionalDouble.empty());
+        Verdict v = server("RSSSSRSSSSS");
         assertEquals(Verdict.Kind.CPU_BOUND, v.kind(), v.toString());
         assertEquals(Verdict.Confidence.LOW, v.confidence());
     }

@@ -14,11 +14,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Answers about the running kernel kept for the rest of the boot in one small file (usually under
@@ -41,7 +44,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Callers store only answers that cannot change during a boot for the same key (a feature that worked keeps
  * working; a failure may be transient, e.g. ENOMEM or a busy machine, and is probed again each time).
  * Two processes writing at once lose one's new entries, which are then asked again: a cost, never a wrong answer.
- * I/O errors make the cache act empty; it never fails the command it serves.
+ * I/O errors make the cache act empty; it never fails the command it serves. They are not lost either: each is
+ * counted with what failed ({@link #errors}, {@link #problems}), and the command line prints them when
+ * {@code BOXSCOPE_DEBUG} is set.
  */
 public final class BootCache {
     /** Bumped when the meaning of a stored answer changes (a probe that tests something else). */
@@ -56,6 +61,10 @@ public final class BootCache {
     }
 
     private static volatile Path directory;
+    /** The I/O errors of every cache of this process: how many, and the last {@link #PROBLEMS_KEPT} said in words. */
+    private static final AtomicLong ERRORS = new AtomicLong();
+    private static final List<String> PROBLEMS = new ArrayList<>();
+    static final int PROBLEMS_KEPT = 8;
 
     private final Path dir;
     private final Path file;
@@ -82,6 +91,32 @@ public final class BootCache {
     public static Optional<BootCache> shared(String name, Scope scope) {
         Path d = directory;
         return d == null ? Optional.empty() : Optional.of(new BootCache(d, name, scope));
+    }
+
+    /**
+     * I/O errors the caches of this process met so far (reading or making the directory, reading the file or
+     * the key's /proc files, writing the file): each made its cache act empty, or kept an answer from being stored.
+     */
+    public static long errors() {
+        return ERRORS.get();
+    }
+
+    /** What the last {@link #PROBLEMS_KEPT} of the {@link #errors} were: the file, the step and the error. */
+    public static List<String> problems() {
+        synchronized (PROBLEMS) {
+            return List.copyOf(PROBLEMS);
+        }
+    }
+
+    private void failed(String step, Exception e) {
+        ERRORS.incrementAndGet();
+        synchronized (PROBLEMS) {
+            if (PROBLEMS.size() == PROBLEMS_KEPT) {
+                PROBLEMS.removeFirst();
+            }
+            PROBLEMS.add(file + ": " + step + " failed (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
     }
 
     /** A cache in {@code dir} regardless of the configured directory (tests; tools with a directory of their own). */
@@ -112,6 +147,7 @@ public final class BootCache {
             write();
         } catch (IOException | UncheckedIOException e) {
             usable = false; // a full /run or a read-only one: the command goes on without the cache
+            failed("writing", e);
         }
     }
 
@@ -135,6 +171,7 @@ public final class BootCache {
         } catch (IOException | UncheckedIOException | SecurityException e) {
             usable = false;
             entries.clear();
+            failed("opening or reading", e);
         }
     }
 

@@ -171,6 +171,37 @@ class BootCacheTest {
         assertEquals(Map.of("a", "x", "b", "y\tz"), BootCache.parse("boxscope-boot-cache 1\nkey k\na\tx\nb\ty\tz\n", "k"));
     }
 
+    /**
+     * I/O errors make the cache act empty and never reach the caller, and each is counted with its file and
+     * step: a directory that cannot be made (its parent is missing), and a write whose rename fails (a
+     * non-empty directory holds the file's name). After a failed write the cache stays off.
+     */
+    @Test
+    void ioErrorsActEmptyAndAreCountedWithTheirCause() throws IOException {
+        long before = BootCache.errors();
+        Path missing = tmp.resolve("no-such-parent").resolve("run");
+        BootCache unreadable = BootCache.in(missing, "features", BootCache.Scope.PRIVILEGES);
+        assertEquals(Optional.empty(), unreadable.get("a"));
+        assertFalse(unreadable.usable());
+        unreadable.put("a", "b");
+        assertEquals(before + 1, BootCache.errors(), "one error: the cache is loaded once");
+        String read = BootCache.problems().getLast();
+        assertTrue(read.startsWith(missing.resolve("features") + ": opening or reading failed (NoSuchFileException"), read);
+
+        Path d = dir();
+        Files.createDirectories(d.resolve("features").resolve("inside"));
+        BootCache unwritable = BootCache.in(d, "features", BootCache.Scope.PRIVILEGES);
+        assertTrue(unwritable.usable(), "a directory in the file's place is ignored on reading, as any non-regular file");
+        unwritable.put("a", "b");
+        assertEquals(before + 2, BootCache.errors());
+        String write = BootCache.problems().getLast();
+        assertTrue(write.startsWith(d.resolve("features") + ": writing failed ("), write);
+        assertFalse(unwritable.usable());
+        try (var left = Files.list(d)) {
+            assertEquals(List.of(d.resolve("features")), left.toList(), "the temporary file is removed");
+        }
+    }
+
     /** What Features answers from a cold cache it answers again from the warm one, on this kernel. */
     @Test
     void coldAndWarmCacheGiveTheSameAnswers() throws IOException {

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -92,22 +93,22 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     protected String line(ExecEvent e) {
         StringBuilder sb = new StringBuilder(128);
         if (time.value()) {
-            Text.left(sb, e.time().format(HMS), 8).append(' ');
+            Pad.left(sb, e.time().format(HMS), 8).append(' ');
         }
         if (timestamp.value()) {
             sb.append(String.format(Locale.ROOT, "%-8.3f", e.sinceNs() / 1e9));
         }
         if (printUid.value()) {
-            Text.left(sb, e.uid(), 6);
+            Pad.left(sb, e.uid(), 6);
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        // "%-16s %-6d %-6d %3d " without String.format (Text.left)
-        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
-        Text.left(sb, e.pid(), 6).append(' ');
-        Text.left(sb, e.ppid(), 6).append(' ');
-        Text.right(sb, e.ret(), 3).append(' ');
+        // "%-16s %-6d %-6d %3d " without String.format (Pad.left)
+        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, e.pid(), 6).append(' ');
+        Pad.left(sb, e.ppid(), 6).append(' ');
+        Pad.right(sb, e.ret(), 3).append(' ');
         args(sb, e, quote.value());
         sb.append('\n');
         return sb.toString();

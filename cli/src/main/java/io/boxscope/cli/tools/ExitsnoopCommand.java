@@ -6,6 +6,7 @@ import java.util.Map;
 import io.boxscope.bpf.Signals;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -70,17 +71,17 @@ public final class ExitsnoopCommand extends ToolCommand<ExitEvent> {
     protected String line(ExitEvent e) {
         StringBuilder sb = new StringBuilder(96);
         if (timestamp.value()) {
-            Text.right(sb, e.time().format(HMS), 8).append(' ');
+            Pad.right(sb, e.time().format(HMS), 8).append(' ');
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        // "%-16s %-7d %-7d %-7d %-7.2f " without String.format (Text.left, Text.fixedLeft)
-        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
-        Text.left(sb, e.pid(), 7).append(' ');
-        Text.left(sb, e.ppid(), 7).append(' ');
-        Text.left(sb, e.tid(), 7).append(' ');
-        Text.fixedLeft(sb, e.ageNs(), 9, 2, 7).append(' ');
+        // "%-16s %-7d %-7d %-7d %-7.2f " without String.format (Pad.left, Pad.fixedLeft)
+        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, e.pid(), 7).append(' ');
+        Pad.left(sb, e.ppid(), 7).append(' ');
+        Pad.left(sb, e.tid(), 7).append(' ');
+        Pad.fixedLeft(sb, e.ageNs(), 9, 2, 7).append(' ');
         if (e.signal() == 0) {
             sb.append(e.exitCode() == 0 ? "0" : "code " + e.exitCode());
         } else {

@@ -7,6 +7,7 @@ import io.boxscope.bpf.Signals;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -70,17 +71,17 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
     @Override
     protected String line(KillEvent e) {
         String sig = names.value() ? name(e.signal()) : Integer.toString(e.signal());
-        // "%-8s %-7d %-16s %-9s %-7d %-6d%n" without String.format (Text.left)
+        // "%-8s %-7d %-16s %-9s %-7d %-6d%n" without String.format (Pad.left)
         StringBuilder sb = new StringBuilder(96);
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        Text.left(sb, e.time().format(HMS), 8).append(' ');
-        Text.left(sb, e.pid(), 7).append(' ');
-        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
-        Text.left(sb, sig, 9).append(' ');
-        Text.left(sb, e.tpid(), 7).append(' ');
-        Text.left(sb, e.result(), 6);
+        Pad.left(sb, e.time().format(HMS), 8).append(' ');
+        Pad.left(sb, e.pid(), 7).append(' ');
+        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, sig, 9).append(' ');
+        Pad.left(sb, e.tpid(), 7).append(' ');
+        Pad.left(sb, e.result(), 6);
         return sb.append(System.lineSeparator()).toString();
     }
 

@@ -7,6 +7,7 @@ import io.boxscope.cli.Opt;
 import io.boxscope.cli.PidConverter;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -96,19 +97,19 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
     protected String line(OpenEvent e) {
         StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            Text.left(sb, e.time().format(HMS), 8).append(' ');
+            Pad.left(sb, e.time().format(HMS), 8).append(' ');
         }
         if (printUid.value()) {
-            Text.left(sb, e.uid(), 7).append(' ');
+            Pad.left(sb, e.uid(), 7).append(' ');
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        // "%-6d %-16s %3d %3d " without String.format (Text.left)
-        Text.left(sb, e.pid(), 6).append(' ');
-        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
-        Text.right(sb, e.fd(), 3).append(' ');
-        Text.right(sb, e.errno(), 3).append(' ');
+        // "%-6d %-16s %3d %3d " without String.format (Pad.left)
+        Pad.left(sb, e.pid(), 6).append(' ');
+        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.right(sb, e.fd(), 3).append(' ');
+        Pad.right(sb, e.errno(), 3).append(' ');
         if (extended.value()) {
             // the installed libbpf-tools (Debian) prints FLAGS only; newer ones add a MODE column (in --json here)
             sb.append(String.format(Locale.ROOT, "%08o ", e.flags()));

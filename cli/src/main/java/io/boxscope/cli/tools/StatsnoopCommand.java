@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -74,18 +75,18 @@ public final class StatsnoopCommand extends ToolCommand<StatEvent> {
     protected String line(StatEvent e) {
         StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            Text.fixedLeft(sb, elapsed(e), 9, 9, 14).append(' '); // %-14.9f of seconds
+            Pad.fixedLeft(sb, elapsed(e), 9, 9, 14).append(' '); // %-14.9f of seconds
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        // "%-7d %-20s %-4d %-4d" and " %-10s" without String.format (Text.left)
-        Text.left(sb, e.pid(), 7).append(' ');
-        Text.left(sb, Text.safe(e.comm()), 20).append(' ');
-        Text.left(sb, e.fd(), 4).append(' ');
-        Text.left(sb, e.errno(), 4);
+        // "%-7d %-20s %-4d %-4d" and " %-10s" without String.format (Pad.left)
+        Pad.left(sb, e.pid(), 7).append(' ');
+        Pad.left(sb, Text.safe(e.comm()), 20).append(' ');
+        Pad.left(sb, e.fd(), 4).append(' ');
+        Pad.left(sb, e.errno(), 4);
         if (sysname.value()) {
-            Text.left(sb.append(' '), Statsnoop.syscallName(e.syscall()), 10);
+            Pad.left(sb.append(' '), Statsnoop.syscallName(e.syscall()), 10);
         }
         return sb.append(' ').append(Text.safe(e.path())).append(System.lineSeparator()).toString();
     }

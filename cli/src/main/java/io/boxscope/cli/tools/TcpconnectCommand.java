@@ -11,6 +11,7 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -143,22 +144,22 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
     protected String line(ConnectEvent e) {
         StringBuilder sb = new StringBuilder(128);
         if (timestamp.value()) {
-            Text.fixedLeft(sb, e.sinceNs(), 9, 3, 9); // %-9.3f of seconds
+            Pad.fixedLeft(sb, e.sinceNs(), 9, 3, 9); // %-9.3f of seconds
         }
         if (printUid.value()) {
-            Text.left(sb, e.uid(), 6);
+            Pad.left(sb, e.uid(), 6);
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        // "%-6d %-16.16s %-2d %-16s %-16s %-5d%n" without String.format (Text.left)
+        // "%-6d %-16.16s %-2d %-16s %-16s %-5d%n" without String.format (Pad.left)
         String comm = Text.safe(e.comm());
-        Text.left(sb, e.pid(), 6).append(' ');
-        Text.left(sb, comm.length() > 16 ? comm.substring(0, 16) : comm, 16).append(' ');
-        Text.left(sb, e.ipVersion(), 2).append(' ');
-        Text.left(sb, e.saddr(), 16).append(' ');
-        Text.left(sb, e.daddr(), 16).append(' ');
-        Text.left(sb, e.dport(), 5);
+        Pad.left(sb, e.pid(), 6).append(' ');
+        Pad.left(sb, comm.length() > 16 ? comm.substring(0, 16) : comm, 16).append(' ');
+        Pad.left(sb, e.ipVersion(), 2).append(' ');
+        Pad.left(sb, e.saddr(), 16).append(' ');
+        Pad.left(sb, e.daddr(), 16).append(' ');
+        Pad.left(sb, e.dport(), 5);
         return sb.append(System.lineSeparator()).toString();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
+import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -106,10 +107,10 @@ public final class TcplifeCommand extends ToolCommand<TcpSession> {
     protected String line(TcpSession e) {
         StringBuilder sb = new StringBuilder(160);
         if (time.value()) {
-            Text.right(sb, LocalTime.now().format(HMS), 8).append(' ');
+            Pad.right(sb, LocalTime.now().format(HMS), 8).append(' ');
         }
         if (timestamp.value()) {
-            Text.fixedLeft(sb, elapsed(e), 9, 6, 9).append(' '); // %-9.6f of seconds
+            Pad.fixedLeft(sb, elapsed(e), 9, 6, 9).append(' '); // %-9.6f of seconds
         }
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
@@ -117,16 +118,16 @@ public final class TcplifeCommand extends ToolCommand<TcpSession> {
         return line(sb, e, width()).toString();
     }
 
-    /** "%-7d %-16s %-Ws %-5d %-Ws %-5d %-6s %-6s %s%n" (W: the address width) without String.format (Text.left). */
+    /** "%-7d %-16s %-Ws %-5d %-Ws %-5d %-6s %-6s %s%n" (W: the address width) without String.format (Pad.left). */
     static StringBuilder line(StringBuilder sb, TcpSession e, int w) {
-        Text.left(sb, e.pid(), 7).append(' ');
-        Text.left(sb, Text.safe(e.comm()), 16).append(' ');
-        Text.left(sb, e.laddr(), w).append(' ');
-        Text.left(sb, e.lport(), 5).append(' ');
-        Text.left(sb, e.raddr(), w).append(' ');
-        Text.left(sb, e.rport(), 5).append(' ');
-        Text.left(sb, twoDecimals(e.txBytes() / 1024.0), 6).append(' ');
-        Text.left(sb, twoDecimals(e.rxBytes() / 1024.0), 6).append(' ');
+        Pad.left(sb, e.pid(), 7).append(' ');
+        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, e.laddr(), w).append(' ');
+        Pad.left(sb, e.lport(), 5).append(' ');
+        Pad.left(sb, e.raddr(), w).append(' ');
+        Pad.left(sb, e.rport(), 5).append(' ');
+        Pad.left(sb, twoDecimals(e.txBytes() / 1024.0), 6).append(' ');
+        Pad.left(sb, twoDecimals(e.rxBytes() / 1024.0), 6).append(' ');
         return sb.append(twoDecimals(e.spanNs() / 1000 / 1000.0)).append(System.lineSeparator());
     }
 

@@ -16,6 +16,7 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.proc.Pad;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.Lost;
 import io.boxscope.tools.core.Schedule;
@@ -90,7 +91,7 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     /** The CONTAINER cell: the name (terminal-safe), or "-" for a host process, in 16 columns and a space. */
     protected static String containerCell(String container) {
-        return Text.left(new StringBuilder(24), container == null ? "-" : Text.safe(container), 16).append(' ').toString();
+        return Pad.left(new StringBuilder(24), container == null ? "-" : Text.safe(container), 16).append(' ').toString();
     }
 
     /**

@@ -146,6 +146,9 @@ final class TraceLiveCli {
                         + " (removed before it was looked up, or not known to its runtime): not in the table, as on the"
                         + " event stream");
             }
+            if (s.names().any()) {
+                err.println("boxscope trace: " + Text.safe(s.names().describe()));
+            }
             if (q.verbose()) {
                 err.println("Drops: none possible (counted in the kernel, nothing streamed)");
                 err.println("Events: counted in the kernel: " + s.enters() + " system call entries, " + s.exits()
@@ -258,6 +261,9 @@ final class TraceLiveCli {
             }
             if (s.badRecords() > 0) {
                 err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");
+            }
+            if (s.names().any()) {
+                err.println("boxscope trace: " + Text.safe(s.names().describe()));
             }
             err.flush();
         }

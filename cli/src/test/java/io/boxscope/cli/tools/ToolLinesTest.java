@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-event lines of killsnoop, statsnoop, exitsnoop, tcpconnect, tcplife and oomkill, character for
- * character. They are built with Text.left/right/fixedLeft instead of String.format (docs/benchmarks.md,
+ * character. They are built with Pad.left/right/fixedLeft (proc) instead of String.format (docs/benchmarks.md,
  * "execsnoop and opensnoop"); the expected lines are what the format strings they replaced
  * ({@code "%-8s %-7d %-16s %-9s %-7d %-6d%n"} and so on, libbpf-tools' handle_event widths) printed for these
  * values, written out here as literals.

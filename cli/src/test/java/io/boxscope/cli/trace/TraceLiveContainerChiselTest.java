@@ -7,18 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import io.boxscope.cli.Cli;
-import io.boxscope.testkit.Docker;
 import io.boxscope.testkit.DockerTest;
+import io.boxscope.testkit.FailingOpener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trace -c topscalls -pc container.name=X and …} live: a busybox container, told to start through a
- * bind-mounted file, fails to open a missing path exactly {@link #OPENS} times while a host process fails to
- * open the same path; topscalls with sysdig's container layout shows only the container's failed opens,
+ * {@code trace -c topscalls -pc container.name=X and …} live: a busybox container ({@link FailingOpener}), told to
+ * start through a bind-mounted file, fails to open a missing path exactly {@link #OPENS} times while a host process
+ * fails to open the same path; topscalls with sysdig's container layout shows only the container's failed opens,
  * {@link #OPENS} of them, in a row named after the container; without -pc, counted in the kernel, the same number.
  */
 @DockerTest
@@ -80,25 +80,8 @@ class TraceLiveContainerChiselTest {
 
     /** A container's OPENS failed opens while a host process fails the same; topcontainers_error's output. */
     private Cli errors(Path sync, String filter) throws Exception {
-        Files.createDirectories(sync);
-        String name = "boxscope-test-tracecerr-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
-        String missing = "/missing-" + name;
-        String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
-                + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; sleep 300";
-        try (Docker.Container c = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-v", "-c", "topcontainers_error", filter)));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '" + missing + "'); }").start();
-            assertTrue(host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-            Files.createFile(sync.resolve("go"));
-            t.join(60_000);
-            Cli r = result.get();
-            assertEquals(0, r.code(), r.err());
-            lastName = name;
-            return r;
-        }
+        return whileOpensFail(sync, "boxscope-test-tracecerr-",
+                name -> new String[] {"trace", "-M", "5", "-v", "-c", "topcontainers_error", filter});
     }
 
     private String lastName;
@@ -107,28 +90,33 @@ class TraceLiveContainerChiselTest {
 
     /** The container's failed opens while a host process fails the same; topscalls' summed rows. */
     private Map<String, Long> run(Path sync, String option) throws Exception {
-        String name = "boxscope-test-tracechisel-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
-        String missing = "/missing-" + name;
-        String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
-                + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; sleep 300";
-        try (Docker.Container c = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
+        Cli r = whileOpensFail(sync, "boxscope-test-tracechisel-", name -> new String[] {"trace", "-M", "5", option, "-c",
+            "topscalls", "container.name=" + name + " and evt.type in (open, openat) and evt.failed=true"});
+        assertTrue(r.out().startsWith(option.equals("-pc") ? "# Calls             Syscall             container.name"
+                : "# Calls             Syscall"), r.out());
+        lastOut = r.out();
+        lastErr = r.err();
+        return TraceLiveChiselTest.sums(r.out());
+    }
+
+    /**
+     * Runs {@code trace} with the arguments made from the container's name while a {@link FailingOpener} container
+     * (named {@code prefix}...) fails its OPENS opens and a host process fails 3 of the same, once trace is attached.
+     */
+    private Cli whileOpensFail(Path sync, String prefix, Function<String, String[]> args) throws Exception {
+        Files.createDirectories(sync);
+        try (FailingOpener c = FailingOpener.start(prefix, OPENS, sync)) {
             AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", option, "-c", "topscalls",
-                    "container.name=" + name + " and evt.type in (open, openat) and evt.failed=true")));
+            Thread t = new Thread(() -> result.set(Cli.run(args.apply(c.name()))));
             t.start();
             TraceLiveCommandTest.awaitAttached();
-            Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '" + missing + "'); }").start();
-            assertTrue(host.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
-            Files.createFile(sync.resolve("go")); // not docker exec: runc's init would make calls in the container
+            c.hostOpens(3);
+            c.go();
             t.join(60_000);
             Cli r = result.get();
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().startsWith(option.equals("-pc") ? "# Calls             Syscall             container.name"
-                    : "# Calls             Syscall"), r.out());
-            lastName = name;
-            lastOut = r.out();
-            lastErr = r.err();
-            return TraceLiveChiselTest.sums(r.out());
+            lastName = c.name();
+            return r;
         }
     }
 }

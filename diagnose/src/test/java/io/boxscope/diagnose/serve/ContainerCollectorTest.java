@@ -2,6 +2,7 @@ package io.boxscope.diagnose.serve;
 
 import io.boxscope.diagnose.Verdict;
 
+import static io.boxscope.testkit.TextAssert.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,29 +88,30 @@ class ContainerCollectorTest {
         String text = exposition(collector(root, List.of(container(root, ID, "web")), 100).collect());
         String l = "{container=\"web\",container_id=\"" + ID + "\",image=\"boxscope-test/busybox:latest\"";
         // cpu/docker/ID/cpu.stat: nr_periods 119, nr_throttled 86, throttled_time 2574458939 (ns)
-        assertTrue(text.contains("boxscope_container_cpu_cfs_periods_total" + l + "} 119.0\n"), text);
-        assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_periods_total" + l + "} 86.0\n"), text);
-        assertTrue(text.contains("boxscope_container_cpu_cfs_throttled_seconds_total" + l + "} 2.574458939\n"), text);
-        // unified/docker/ID/cpu.stat: usage_usec 5770955 (v2's core stats, preferred over v1's cpuacct.usage)
-        assertTrue(text.contains("boxscope_container_cpu_usage_seconds_total" + l + "} 5.770955\n"), text);
-        // cpu.cfs_quota_us 50000 / cpu.cfs_period_us 100000
-        assertTrue(text.contains("boxscope_container_cpu_limit_cpus" + l + "} 0.5\n"), text);
-        // memory.limit_in_bytes 67108864, memory.usage_in_bytes 671744, inactive_file 0, oom_kill 0
-        assertTrue(text.contains("boxscope_container_memory_limit_bytes" + l + "} 6.7108864E7\n"), text);
-        assertTrue(text.contains("boxscope_container_memory_usage_bytes" + l + "} 671744.0\n"), text);
-        assertTrue(text.contains("boxscope_container_memory_working_set_bytes" + l + "} 671744.0\n"), text);
-        assertTrue(text.contains("boxscope_container_memory_oom_kills_total" + l + "} 0.0\n"), text);
-        // unified/docker/ID/cpu.pressure: some total=4981879, full total=4980666 (us)
-        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"cpu\"} 4.981879\n"), text);
-        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"full\",resource=\"cpu\"} 4.980666\n"), text);
-        assertTrue(text.contains("boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"io\"} 0.0\n"), text);
-        // blkio: "Total 0"
-        assertTrue(text.contains("boxscope_container_io_bytes_total" + l + ",operation=\"read\"} 0.0\n"), text);
-        // cgroup.procs: one PID
-        assertTrue(text.contains("boxscope_container_processes" + l + "} 1.0\n"), text);
-        assertTrue(text.contains("boxscope_scrape_containers 1.0\n"), text);
-        assertTrue(text.contains("boxscope_scrape_read_errors_total 0.0\n"), text);
-        assertTrue(text.contains("boxscope_scrape_skipped_processes 2.0\n"), text);
+        assertContainsAll(text,
+                "boxscope_container_cpu_cfs_periods_total" + l + "} 119.0\n",
+                "boxscope_container_cpu_cfs_throttled_periods_total" + l + "} 86.0\n",
+                "boxscope_container_cpu_cfs_throttled_seconds_total" + l + "} 2.574458939\n",
+                // unified/docker/ID/cpu.stat: usage_usec 5770955 (v2's core stats, preferred over v1's cpuacct.usage)
+                "boxscope_container_cpu_usage_seconds_total" + l + "} 5.770955\n",
+                // cpu.cfs_quota_us 50000 / cpu.cfs_period_us 100000
+                "boxscope_container_cpu_limit_cpus" + l + "} 0.5\n",
+                // memory.limit_in_bytes 67108864, memory.usage_in_bytes 671744, inactive_file 0, oom_kill 0
+                "boxscope_container_memory_limit_bytes" + l + "} 6.7108864E7\n",
+                "boxscope_container_memory_usage_bytes" + l + "} 671744.0\n",
+                "boxscope_container_memory_working_set_bytes" + l + "} 671744.0\n",
+                "boxscope_container_memory_oom_kills_total" + l + "} 0.0\n",
+                // unified/docker/ID/cpu.pressure: some total=4981879, full total=4980666 (us)
+                "boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"cpu\"} 4.981879\n",
+                "boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"full\",resource=\"cpu\"} 4.980666\n",
+                "boxscope_container_pressure_stall_seconds_total" + l + ",kind=\"some\",resource=\"io\"} 0.0\n",
+                // blkio: "Total 0"
+                "boxscope_container_io_bytes_total" + l + ",operation=\"read\"} 0.0\n",
+                // cgroup.procs: one PID
+                "boxscope_container_processes" + l + "} 1.0\n",
+                "boxscope_scrape_containers 1.0\n",
+                "boxscope_scrape_read_errors_total 0.0\n",
+                "boxscope_scrape_skipped_processes 2.0\n");
         assertTrue(text.contains("# TYPE boxscope_container_cpu_cfs_periods_total counter\n")
                 || text.contains("# TYPE boxscope_container_cpu_cfs_periods counter\n"), text);
     }
@@ -145,9 +147,10 @@ class ContainerCollectorTest {
         ContainerCollector remembering = new ContainerCollector(() -> new Discovery(List.of(c), 0, 0, List.of()),
                 new HostPaths(root.resolve("proc"), root.resolve("sys")), 0, 10, ContainerCollector.PSS_MAX_AGE_NANOS);
         String text = exposition(remembering.collect());
-        assertTrue(text.contains("boxscope_container_memory_pss_bytes" + l + " 403456.0\n"), text);
-        assertTrue(text.contains("boxscope_container_memory_uss_bytes" + l + " 49152.0\n"), text);
-        assertTrue(text.contains("boxscope_scrape_read_errors_total 0.0\n"), text);
+        assertContainsAll(text,
+                "boxscope_container_memory_pss_bytes" + l + " 403456.0\n",
+                "boxscope_container_memory_uss_bytes" + l + " 49152.0\n",
+                "boxscope_scrape_read_errors_total 0.0\n");
         Files.writeString(rollup, Files.readString(rollup).replace("Pss:                 394 kB", "Pss:                 500 kB"));
         assertTrue(exposition(remembering.collect()).contains("boxscope_container_memory_pss_bytes" + l + " 403456.0\n"),
                 "read again within its age");

@@ -1,5 +1,6 @@
 package io.boxscope.diagnose.serve;
 
+import static io.boxscope.testkit.TextAssert.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,16 +44,37 @@ class EbpfSeriesTest {
         return new Value.Int(v, 64, false);
     }
 
-    static MapDump.Entry count(long count, long... key) {
+    /** A map key of 64-bit integers, as the kernel maps' keys are read back. */
+    static List<Value> key(long... key) {
         List<Value> k = new ArrayList<>();
         for (long x : key) {
             k.add(i(x));
         }
-        return new MapDump.Entry(k, new MapValue.Count(count));
+        return k;
+    }
+
+    static MapDump.Entry count(long count, long... key) {
+        return new MapDump.Entry(key(key), new MapValue.Count(count));
     }
 
     static MapDump counts(String name, MapDump.Entry... e) {
         return new MapDump(name, MapKind.COUNT, true, List.of(e));
+    }
+
+    static MapDump hists(String name, MapDump.Entry... e) {
+        return new MapDump(name, MapKind.HIST, true, List.of(e));
+    }
+
+    static MapDump sums(String name, MapDump.Entry... e) {
+        return new MapDump(name, MapKind.SUM, true, List.of(e));
+    }
+
+    /** serve's series of one collector's {@code maps} for the one exported container, web (cgroup {@link #CG}). */
+    static Families web(String collector, Map<String, MapDump> maps) {
+        Families f = new Families();
+        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up(collector)), maps),
+                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+        return f;
     }
 
     static KernelMaps.Collector up(String name) {
@@ -80,21 +102,23 @@ class EbpfSeriesTest {
         new EbpfSeries(TABLE, d -> "vda").add(f, new KernelMaps.Reading(List.of(up("syscalls")), maps),
                 List.of(new EbpfSeries.Exported("c1", CG, WEB)));
         String t = text(f);
-        assertTrue(t.contains(sys("uname") + "7.0\n"), t);
-        assertTrue(t.contains(sys("read") + "50.0\n"), t);
-        assertTrue(t.contains(sys("openat") + "9.0\n"), t);
-        assertTrue(t.contains(sys("other") + "0.0\n"), t);
+        assertContainsAll(t,
+                sys("uname") + "7.0\n",
+                sys("read") + "50.0\n",
+                sys("openat") + "9.0\n",
+                sys("other") + "0.0\n");
         String l = "{container=\"web\",container_id=\"c1\",";
-        assertTrue(t.contains("boxscope_container_syscall_errors_total" + l + "image=\"img\",syscall=\"openat\"} 4.0\n"), t);
-        assertTrue(t.contains("boxscope_container_syscall_errors_total" + l + "image=\"img\",syscall=\"read\"} 3.0\n"), t);
-        assertTrue(t.contains("boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"ERESTARTSYS\",image=\"img\"} 1.0\n"), t);
-        assertTrue(t.contains("boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"ENOENT\",image=\"img\"} 3.0\n"), t);
-        assertTrue(t.contains("boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"EACCES\",image=\"img\"} 1.0\n"), t);
-        assertTrue(t.contains("boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"EAGAIN\",image=\"img\"} 2.0\n"), t);
-        assertTrue(t.contains("boxscope_ebpf_collector_up{collector=\"syscalls\"} 1.0\n"), t);
-        assertTrue(t.contains("boxscope_ebpf_skipped_events_total{collector=\"syscalls\"} 3.0\n"), t);
-        assertTrue(t.contains("boxscope_ebpf_failed_map_updates_total{collector=\"syscalls\"} 1.0\n"), t);
-        assertTrue(t.contains("boxscope_ebpf_unmatched_cgroups 0.0\n"), t);
+        assertContainsAll(t,
+                "boxscope_container_syscall_errors_total" + l + "image=\"img\",syscall=\"openat\"} 4.0\n",
+                "boxscope_container_syscall_errors_total" + l + "image=\"img\",syscall=\"read\"} 3.0\n",
+                "boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"ERESTARTSYS\",image=\"img\"} 1.0\n",
+                "boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"ENOENT\",image=\"img\"} 3.0\n",
+                "boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"EACCES\",image=\"img\"} 1.0\n",
+                "boxscope_container_syscall_errors_by_errno_total" + l + "errno=\"EAGAIN\",image=\"img\"} 2.0\n",
+                "boxscope_ebpf_collector_up{collector=\"syscalls\"} 1.0\n",
+                "boxscope_ebpf_skipped_events_total{collector=\"syscalls\"} 3.0\n",
+                "boxscope_ebpf_failed_map_updates_total{collector=\"syscalls\"} 1.0\n",
+                "boxscope_ebpf_unmatched_cgroups 0.0\n");
     }
 
     /**
@@ -146,22 +170,20 @@ class EbpfSeriesTest {
         b[2] = 3;
         b[22] = 5;
         Map<String, MapDump> maps = Map.of(
-                "@runq", new MapDump("@runq", MapKind.HIST, true, List.of(new MapDump.Entry(List.of(i(CG)), new MapValue.Hist(b)))),
-                "@runq_ns", new MapDump("@runq_ns", MapKind.SUM, true,
-                        List.of(new MapDump.Entry(List.of(i(CG)), new MapValue.Sum(7_500_000_000L, false)))));
-        Families f = new Families();
-        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up("runqlat")), maps),
-                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+                "@runq", hists("@runq", hist(b, CG)),
+                "@runq_ns", sums("@runq_ns", sum(7_500_000_000L, CG)));
+        Families f = web("runqlat", maps);
         MetricSnapshots snaps = f.build();
         String t = ContainerCollectorTest.exposition(snaps);
         String h = "boxscope_container_runqueue_latency_seconds_bucket{container=\"web\",container_id=\"c1\",image=\"img\",le=\"";
-        assertTrue(t.contains(h + "9.5367431640625E-7\"} 2\n"), t);
-        assertTrue(t.contains(h + "1.9073486328125E-6\"} 5\n"), t);
-        assertTrue(t.contains(h + "1.0\"} 5\n"), t);
-        assertTrue(t.contains(h + "2.0\"} 10\n"), t);
-        assertTrue(t.contains(h + "8.0\"} 10\n"), t);
-        assertTrue(t.contains(h + "+Inf\"} 10\n"), t);
-        assertTrue(t.contains("boxscope_container_runqueue_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\"} 7.5\n"), t);
+        assertContainsAll(t,
+                h + "9.5367431640625E-7\"} 2\n",
+                h + "1.9073486328125E-6\"} 5\n",
+                h + "1.0\"} 5\n",
+                h + "2.0\"} 10\n",
+                h + "8.0\"} 10\n",
+                h + "+Inf\"} 10\n",
+                "boxscope_container_runqueue_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\"} 7.5\n");
         HistogramSnapshot.HistogramDataPointSnapshot p = null;
         for (MetricSnapshot m : snaps) {
             if (m instanceof HistogramSnapshot hs) {
@@ -180,19 +202,11 @@ class EbpfSeriesTest {
     }
 
     static MapDump.Entry hist(long[] buckets, long... key) {
-        List<Value> k = new ArrayList<>();
-        for (long x : key) {
-            k.add(i(x));
-        }
-        return new MapDump.Entry(k, new MapValue.Hist(buckets));
+        return new MapDump.Entry(key(key), new MapValue.Hist(buckets));
     }
 
     static MapDump.Entry sum(long ns, long... key) {
-        List<Value> k = new ArrayList<>();
-        for (long x : key) {
-            k.add(i(x));
-        }
-        return new MapDump.Entry(k, new MapValue.Sum(ns, false));
+        return new MapDump.Entry(key(key), new MapValue.Sum(ns, false));
     }
 
     /**
@@ -207,21 +221,20 @@ class EbpfSeriesTest {
         long[] ms = new long[65];
         ms[12] = 2; // [2^10, 2^11) units: about 1-2 ms
         Map<String, MapDump> maps = Map.of(
-                "@slat", new MapDump("@slat", MapKind.HIST, true, List.of(hist(oneUs, CG, TABLE.number("read")),
+                "@slat", hists("@slat", hist(oneUs, CG, TABLE.number("read")),
                         hist(oneUs, CG, TABLE.number("pread64")), hist(oneUs, CG, TABLE.number("readv")),
                         hist(oneUs, CG, TABLE.number("write")), hist(ms, CG, TABLE.number("fsync")),
-                        hist(ms, CG, TABLE.number("fdatasync")), hist(ms, CG, TABLE.number("uname")))),
-                "@slat_ns", new MapDump("@slat_ns", MapKind.SUM, true, List.of(sum(1_000, CG, TABLE.number("read")),
+                        hist(ms, CG, TABLE.number("fdatasync")), hist(ms, CG, TABLE.number("uname"))),
+                "@slat_ns", sums("@slat_ns", sum(1_000, CG, TABLE.number("read")),
                         sum(2_000, CG, TABLE.number("pread64")), sum(500_000_000, CG, TABLE.number("fsync")),
-                        sum(250_000_000, CG, TABLE.number("fdatasync")))));
-        Families f = new Families();
-        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up("syscalls")), maps),
-                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+                        sum(250_000_000, CG, TABLE.number("fdatasync"))));
+        Families f = web("syscalls", maps);
         String t = text(f);
         String p = "boxscope_container_syscall_latency_seconds_count{container=\"web\",container_id=\"c1\",image=\"img\",operation=\"";
-        assertTrue(t.contains(p + "read\"} 9\n"), t);
-        assertTrue(t.contains(p + "write\"} 3\n"), t);
-        assertTrue(t.contains(p + "fsync\"} 4\n"), t);
+        assertContainsAll(t,
+                p + "read\"} 9\n",
+                p + "write\"} 3\n",
+                p + "fsync\"} 4\n");
         assertTrue(t.contains("boxscope_container_syscall_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\","
                 + "operation=\"fsync\"} 0.75\n"), t);
         assertTrue(t.contains("boxscope_container_syscall_latency_seconds_sum{container=\"web\",container_id=\"c1\",image=\"img\","
@@ -235,18 +248,17 @@ class EbpfSeriesTest {
         long[] b = new long[65];
         b[10] = 16; // [2^8, 2^9) units: 244-488 us
         Map<String, MapDump> maps = Map.of(
-                "@bio_cg", new MapDump("@bio_cg", MapKind.HIST, true, List.of(hist(b, CG), hist(b, 777))),
-                "@bio_cg_ns", new MapDump("@bio_cg_ns", MapKind.SUM, true, List.of(sum(4_000_000, CG), sum(9, 777))));
-        Families f = new Families();
-        new EbpfSeries(TABLE, d -> "x").add(f, new KernelMaps.Reading(List.of(up("biolat")), maps),
-                List.of(new EbpfSeries.Exported("c1", CG, WEB)));
+                "@bio_cg", hists("@bio_cg", hist(b, CG), hist(b, 777)),
+                "@bio_cg_ns", sums("@bio_cg_ns", sum(4_000_000, CG), sum(9, 777)));
+        Families f = web("biolat", maps);
         String t = text(f);
         String l = "{container=\"web\",container_id=\"c1\",image=\"img\"";
-        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_count" + l + "} 16\n"), t);
-        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_sum" + l + "} 0.004\n"), t);
-        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"2.44140625E-4\"} 0\n"), t);
-        assertTrue(t.contains("boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"4.8828125E-4\"} 16\n"), t);
-        assertTrue(t.contains("boxscope_ebpf_unmatched_cgroups 1.0\n"), t);
+        assertContainsAll(t,
+                "boxscope_container_block_io_latency_seconds_count" + l + "} 16\n",
+                "boxscope_container_block_io_latency_seconds_sum" + l + "} 0.004\n",
+                "boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"2.44140625E-4\"} 0\n",
+                "boxscope_container_block_io_latency_seconds_bucket" + l + ",le=\"4.8828125E-4\"} 16\n",
+                "boxscope_ebpf_unmatched_cgroups 1.0\n");
         assertEquals(1, t.lines().filter(x -> x.startsWith("boxscope_container_block_io_latency_seconds_count")).count(), t);
     }
 
@@ -282,10 +294,7 @@ class EbpfSeriesTest {
         b[12] = 4;
         b[13] = -7;
         Map<String, MapDump> maps = Map.of("@calls", calls, "@errors", counts("@errors", count(2, 998, 1, 2)),
-                "@bio", new MapDump("@bio", MapKind.HIST, true, List.of(
-                        new MapDump.Entry(List.of(i(254L << 20)), new MapValue.Hist(b)),
-                        new MapDump.Entry(List.of(i(8L << 20 | 16)), new MapValue.Hist(b)))),
-                "@bio_ns", new MapDump("@bio_ns", MapKind.SUM, true, List.of()));
+                "@bio", hists("@bio", hist(b, 254L << 20), hist(b, 8L << 20 | 16)), "@bio_ns", sums("@bio_ns"));
         Families f = new Families();
         new EbpfSeries(TABLE, EbpfSeries.sysfsDeviceNames(sys)).add(f, new KernelMaps.Reading(List.of(up("syscalls"),
                 new KernelMaps.Collector("runqlat", Optional.of("no CAP_BPF"), 0, 0, 0), up("biolat")), maps),

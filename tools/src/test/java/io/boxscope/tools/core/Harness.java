@@ -3,7 +3,6 @@ package io.boxscope.tools.core;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.boxscope.probe.output.Event;
 
 /**
  * Runs an {@link EventTool} on a thread of its own ({@link ToolThread}): the test waits for
@@ -14,34 +13,11 @@ public final class Harness<E> extends ToolThread {
     private final List<E> events = new ArrayList<>();
 
     public Harness(EventTool<E> tool, ToolTarget target, Schedule schedule) {
-        begin("tool", () -> tool.run(Path.of("/sys"), target, schedule, this::stopRequested, new EventTool.Listener<>() {
-            @Override
-            public void started(int probes) {
-                attached();
+        begin("tool", () -> tool.run(Path.of("/sys"), target, schedule, this::stopRequested, listener(e -> {
+            synchronized (events) {
+                events.add(e);
             }
-
-            @Override
-            public void event(E event) {
-                synchronized (events) {
-                    events.add(event);
-                }
-            }
-
-            @Override
-            public void lost(long n) {
-                addLost(n);
-            }
-
-            @Override
-            public void skipped(long n) {
-                addSkipped(n);
-            }
-
-            @Override
-            public void mapUpdatesFailed(Event.MapUpdateFailed f) {
-                addFailedUpdates(f);
-            }
-        }));
+        })));
     }
 
     public Harness(EventTool<E> tool, ToolTarget target) {

@@ -7,14 +7,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import io.boxscope.probe.output.Event;
+import io.boxscope.tools.hist.IntervalRun;
 
 /**
  * Test support shared by {@link Harness} (an {@link EventTool}) and {@code hist.Running} (an
  * {@code IntervalRun}): a tool running on a thread of its own, as a command runs on its main thread,
  * ended through the same stop flag as Ctrl-C; what the listener says besides the tool's own records
  * (attached, lost records, skipped runs, failed map updates) is kept here. A subclass starts the
- * thread with {@link #begin} and forwards its listener's calls to the methods below.
+ * thread with {@link #begin} and gives the tool a {@link #listener} that hands it the tool's records.
  */
 public abstract class ToolThread implements AutoCloseable {
     /** The tool's run on the thread: returns why it ended. */
@@ -45,32 +47,64 @@ public abstract class ToolThread implements AutoCloseable {
         });
     }
 
+    /**
+     * The listener of either kind of tool: its records (events or interval reports) go to {@code records},
+     * everything else to this thread's counters. The two listener interfaces declare the same calls
+     * besides the records, so one class serves both.
+     */
+    protected final <R> Listener<R> listener(Consumer<R> records) {
+        return new Listener<>(records);
+    }
+
+    /** See {@link #listener}. */
+    protected final class Listener<R> implements EventTool.Listener<R>, IntervalRun.Listener<R> {
+        private final Consumer<R> records;
+
+        private Listener(Consumer<R> records) {
+            this.records = records;
+        }
+
+        @Override
+        public void started(int probes) {
+            ToolThread.this.started.countDown();
+        }
+
+        @Override
+        public void event(R event) {
+            records.accept(event);
+        }
+
+        @Override
+        public void report(R report) {
+            records.accept(report);
+        }
+
+        @Override
+        public void lost(long n) {
+            ToolThread.this.lost.addAndGet(n);
+        }
+
+        @Override
+        public void skipped(long n) {
+            ToolThread.this.skipped.addAndGet(n);
+        }
+
+        @Override
+        public void mapUpdatesFailed(Event.MapUpdateFailed f) {
+            synchronized (failedUpdates) {
+                failedUpdates.add(f);
+            }
+        }
+    }
+
     /** The stop flag the tool polls (Ctrl-C's). */
     protected final boolean stopRequested() {
         return stop.get();
     }
 
-    /** The listener's {@code started}: every probe is attached. */
-    protected final void attached() {
-        started.countDown();
-    }
 
-    /** The listener's {@code lost}. */
-    protected final void addLost(long n) {
-        lost.addAndGet(n);
-    }
 
-    /** The listener's {@code skipped}. */
-    protected final void addSkipped(long n) {
-        skipped.addAndGet(n);
-    }
 
-    /** The listener's {@code mapUpdatesFailed}. */
-    protected final void addFailedUpdates(Event.MapUpdateFailed f) {
-        synchronized (failedUpdates) {
-            failedUpdates.add(f);
-        }
-    }
 
     /** Waits until every probe is attached; fails with the tool's own error if it could not start. */
     public void awaitStarted() throws Exception {

@@ -3,7 +3,6 @@ package io.boxscope.tools.hist;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.boxscope.probe.output.Event;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.core.ToolThread;
@@ -17,32 +16,7 @@ public final class Running<R> extends ToolThread {
     private final List<R> reports = new CopyOnWriteArrayList<>();
 
     private Running(IntervalRun<R> run, ToolTarget target, Schedule schedule) throws Exception {
-        begin("tool-under-test", () -> run.run(Path.of("/sys"), target, schedule, this::stopRequested, new IntervalRun.Listener<>() {
-            @Override
-            public void started(int probes) {
-                attached();
-            }
-
-            @Override
-            public void report(R report) {
-                reports.add(report);
-            }
-
-            @Override
-            public void lost(long events) {
-                addLost(events);
-            }
-
-            @Override
-            public void skipped(long n) {
-                addSkipped(n);
-            }
-
-            @Override
-            public void mapUpdatesFailed(Event.MapUpdateFailed f) {
-                addFailedUpdates(f);
-            }
-        }));
+        begin("tool-under-test", () -> run.run(Path.of("/sys"), target, schedule, this::stopRequested, listener(reports::add)));
         awaitStarted();
     }
 

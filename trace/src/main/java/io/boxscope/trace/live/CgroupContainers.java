@@ -55,6 +55,11 @@ final class CgroupContainers {
         return c == null ? null : c.name();
     }
 
+    /** The runtimes' lookups that found no name so far, and why. */
+    ContainerNames.Misses misses() {
+        return names.misses();
+    }
+
     /** Maps every cgroup directory's inode to its path below the root ("/" for the root). */
     private void walk() {
         try {

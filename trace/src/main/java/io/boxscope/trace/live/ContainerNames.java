@@ -4,25 +4,68 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
 import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.Discovery;
 
 /**
  * Names and images of the containers a live capture sees, for {@code container.name} and
  * {@code container.image}: asked of the runtimes through proc's container discovery when an event's
  * container is not known yet, at most once a second (a container started during the capture is
- * named from its first second on). A runtime that does not answer leaves the name unknown.
+ * named from its first second on). A runtime that does not answer leaves the name unknown; that is
+ * counted with the reason ({@link #misses}) for the command to show, never dropped silently.
  */
 public final class ContainerNames implements Function<ContainerRef, ContainerInfo> {
     private static final long RESCAN_NS = 1_000_000_000L;
-    private final HostPaths paths;
+    private final Supplier<ContainerDiscovery> discovery;
     private final Map<String, ContainerInfo> byId = new HashMap<>();
     private long lastScan = Long.MIN_VALUE;
+    private long failedScans;
+    private long unnamed;
+    private String why = "";
 
     public ContainerNames(HostPaths paths) {
-        this.paths = paths;
+        this(() -> ContainerDiscovery.of(paths));
+    }
+
+    /** With the discovery each scan uses (tests: runtimes of their own). */
+    ContainerNames(Supplier<ContainerDiscovery> discovery) {
+        this.discovery = discovery;
+    }
+
+    /**
+     * Lookups that named no container: {@code failedScans} scans that failed whole (the process table could not
+     * be read), {@code unnamed} scans after which the container asked for still had no name (no runtime named it),
+     * and {@code why} the last reason (the scan's error, or the runtimes' own notices); empty when all went well.
+     */
+    public record Misses(long failedScans, long unnamed, String why) {
+        public static final Misses NONE = new Misses(0, 0, "");
+
+        public boolean any() {
+            return failedScans > 0 || unnamed > 0;
+        }
+
+        /** One line for the command's footer: how many lookups failed and why. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder("container names could not be resolved");
+            if (failedScans > 0) {
+                sb.append(": ").append(failedScans).append(failedScans == 1 ? " lookup" : " lookups").append(" failed");
+            }
+            if (unnamed > 0) {
+                sb.append(failedScans > 0 ? ", " : ": ").append(unnamed).append(unnamed == 1 ? " lookup" : " lookups")
+                        .append(" found no name");
+            }
+            return sb.append(" (").append(why).append("); those events have no container.name or container.image")
+                    .toString();
+        }
+    }
+
+    /** What the lookups so far could not name, and why. */
+    public Misses misses() {
+        return failedScans == 0 && unnamed == 0 ? Misses.NONE : new Misses(failedScans, unnamed, why);
     }
 
     @Override
@@ -31,14 +74,24 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
         long now = System.nanoTime();
         if (c == null && (lastScan == Long.MIN_VALUE || now - lastScan > RESCAN_NS)) {
             lastScan = now;
+            Discovery d;
             try {
-                for (ContainerInfo i : ContainerDiscovery.of(paths).scan().containers()) {
-                    byId.put(i.ref().id(), i);
-                }
+                d = discovery.get().scan();
             } catch (IOException e) {
-                // no runtime answers: the name stays unknown, as in a capture file
+                failedScans++;
+                why = "cannot scan the processes for containers: " + e.getMessage();
+                return null;
+            }
+            for (ContainerInfo i : d.containers()) {
+                byId.put(i.ref().id(), i);
             }
             c = byId.get(ref.id());
+            if (c == null || c.name().isEmpty()) {
+                // a container no runtime named (no socket, a refused call, gone before the scan)
+                unnamed++;
+                why = "container " + ref.shortId() + ": " + (d.notices().isEmpty()
+                        ? (c == null ? "not running any more" : "no runtime knows it") : String.join("; ", d.notices()));
+            }
         }
         return c;
     }

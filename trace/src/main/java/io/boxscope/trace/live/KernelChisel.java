@@ -251,15 +251,17 @@ public final class KernelChisel implements AutoCloseable {
      * What was counted: system call entries and exits, process exits, runs the kernel skipped, exits not
      * counted by their key because the kernel's map of {@code capacity} {@code keys} ("processes", "cgroups")
      * was full, and exits in cgroups whose container has no name (a cgroup removed before it was looked up,
-     * a container the runtimes do not name): no row, as on the stream, where such events have no container.name.
+     * a container the runtimes do not name): no row, as on the stream, where such events have no container.name;
+     * {@code names}: the runtimes' lookups that found no name, and why ({@link ContainerNames#misses}).
      */
     public record Summary(long enters, long exits, long procExits, long skipped, long lost, String keys, int capacity,
-                          long unnamed) {}
+                          long unnamed, ContainerNames.Misses names) {}
 
     public Summary summary() {
         return new Summary(enters, exits, procExits, probe.skipped(), lost,
                 by == CountProbe.By.CGROUP ? "cgroups" : "processes",
-                by == CountProbe.By.CGROUP ? CountProbe.MAX_CGROUPS : CountProbe.MAX_PROCESSES, unnamed);
+                by == CountProbe.By.CGROUP ? CountProbe.MAX_CGROUPS : CountProbe.MAX_PROCESSES, unnamed,
+                containers == null ? ContainerNames.Misses.NONE : containers.misses());
     }
 
     @Override

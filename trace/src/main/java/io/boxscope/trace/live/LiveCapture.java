@@ -116,9 +116,10 @@ public final class LiveCapture implements AutoCloseable {
      *                    consumer costs per record whatever else the machine runs)
      * @param syscallDrops of the drops, system call records: {@code syscallRecords + syscallDrops} is every
      *                    system call record the kernel produced for the capture
+     * @param names       container lookups that found no name, and why ({@link ContainerNames#misses})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
-                          long consumerCpuNs, long syscallDrops) {
+                          long consumerCpuNs, long syscallDrops, ContainerNames.Misses names) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -139,6 +140,8 @@ public final class LiveCapture implements AutoCloseable {
     private final long epochOffset;
     private final OpenFlags openFlags;
     private final LiveThreads threads;
+    /** Container names from the runtimes; a name they could not give is counted in {@link Summary#names}. */
+    private final ContainerNames containers;
     private long records;
     private long syscallRecords;
     private long badRecords;
@@ -158,6 +161,7 @@ public final class LiveCapture implements AutoCloseable {
         this.inspector = new Inspector(tables);
         this.formatter = new EventFormatter(inspector, ZoneId.systemDefault());
         this.seedThreads = seedThreads;
+        this.containers = new ContainerNames(o.paths());
     }
 
     /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
@@ -306,7 +310,6 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private void consume(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
-        ContainerNames containers = new ContainerNames(options.paths());
         Timeline timeline = null;
         if (display != null) {
             formatter.buffers(display.buffers(), display.cutBuffers());
@@ -463,7 +466,7 @@ public final class LiveCapture implements AutoCloseable {
 
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
-                probe.syscallDrops());
+                probe.syscallDrops(), containers.misses());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -4,22 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupMembership;
 import io.boxscope.testkit.Docker;
 import io.boxscope.testkit.DockerTest;
+import io.boxscope.testkit.FailingOpener;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.chisel.TableChisel;
 import io.boxscope.trace.filter.ContainerResolver;
@@ -42,12 +41,7 @@ class KernelChiselDockerTest {
 
     @Test
     void topcontainersErrorCountsTheContainersFailedCallsByItsName(@TempDir Path sync) throws Exception {
-        String name = "boxscope-test-kchisel-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
-        String missing = "/missing-" + name;
-        // each failed redirection in a subshell (it would end a non-interactive shell); done marks the end
-        String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + OPENS + " ]; do "
-                + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; : > /sync/done; sleep 300";
-        try (Docker.Container container = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
+        try (FailingOpener container = FailingOpener.start("boxscope-test-kchisel-", OPENS, sync)) {
             // no filter: every failed exit of the host counted, the container's only failed calls with a res are
             // its opens (its shell's wait4 fails with ECHILD, a generic event without res: not failed on the stream)
             TableChisel c = (TableChisel) Chisels.create("topcontainers_error", List.of(), false);
@@ -56,36 +50,18 @@ class KernelChiselDockerTest {
             PushDown.Split javaPart = PushDown.split(Filter.compile("proc.name=sh", ServiceNames.none()),
                     SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
             assertTrue(KernelChisel.whyNot(c, javaPart, 0, HostPaths.DEFAULT).contains("only Java"));
-            AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-            Throwable[] failure = {null};
             KernelChisel.Summary sum;
             try (KernelChisel k = KernelChisel.start(HostPaths.DEFAULT, c, io.boxscope.trace.filter.KernelFilter.ANY)) {
-                Thread t = new Thread(() -> {
-                    try {
-                        k.run(now -> { }, null, () -> System.nanoTime() > stopAt.get());
-                    } catch (Throwable x) {
-                        failure[0] = x;
-                    }
-                });
-                t.start();
-                Process host = new ProcessBuilder("perl", "-e", "for (1..5) { open(my $f, '<', '" + missing + "'); }").start();
-                assertTrue(host.waitFor(30, TimeUnit.SECONDS));
-                Files.createFile(sync.resolve("go")); // not docker exec: runc's init would make calls in the container
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!Files.exists(sync.resolve("done")) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertTrue(Files.exists(sync.resolve("done")), "the container did not finish its opens");
-                stopAt.set(System.nanoTime());
-                t.join(60_000);
-                if (failure[0] != null) {
-                    fail(failure[0]);
-                }
+                Background counting = Background.start(stop -> k.run(now -> { }, null, stop));
+                container.hostOpens(5);
+                container.go();
+                container.awaitDone(Duration.ofSeconds(30));
+                counting.stop(Duration.ZERO);
                 sum = k.summary();
             }
             Map<String, Long> rows = new HashMap<>();
             c.rows().forEach(e -> rows.put(String.join(",", e.getKey()), e.getValue()));
-            assertEquals(OPENS, rows.get(name), rows + " " + sum);
+            assertEquals(OPENS, rows.get(container.name()), rows + " " + sum);
             assertFalse(rows.containsKey("host"), rows.toString());
             assertEquals(0, sum.lost(), sum.toString());
             assertTrue(sum.exits() >= OPENS + 5, "the host's failed opens are counted, then left out: " + sum);

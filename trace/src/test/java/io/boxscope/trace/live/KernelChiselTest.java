@@ -3,16 +3,12 @@ package io.boxscope.trace.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
@@ -48,44 +44,29 @@ class KernelChiselTest {
         return m;
     }
 
-    /** Runs {@code body} while a KernelChisel counts on its own thread; the chisel is fed, never reset. */
+    /** Runs {@code whileCounting} while a KernelChisel counts on its own thread, then the child; the chisel is fed, never reset. */
     private static KernelChisel.Summary count(TableChisel c, PushDown.Split s, Process child, Runnable whileCounting)
             throws Exception {
-        AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-        Throwable[] failure = {null};
         try (KernelChisel k = KernelChisel.start(HostPaths.DEFAULT, c, s.kernel())) {
-            Thread t = new Thread(() -> {
-                try {
-                    k.run(now -> { }, null, () -> System.nanoTime() > stopAt.get());
-                } catch (Throwable x) {
-                    failure[0] = x;
-                }
-            });
-            t.start();
+            Background counting = Background.start(stop -> k.run(now -> { }, null, stop));
             whileCounting.run();
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
+            Workload.release(child);
             assertEquals(0, child.exitValue(), new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-            stopAt.set(System.nanoTime());
-            t.join(60_000);
-            if (failure[0] != null) {
-                fail(failure[0]);
-            }
+            counting.stop(Duration.ZERO);
             return k.summary();
         }
     }
 
-    private static Process perl(String body) throws Exception {
-        return new ProcessBuilder("perl", "-e", "my $go = <STDIN>; " + body + " exit 0;").start();
+    /** A child failing to open a missing path {@code opens} times. */
+    private static String failedOpens(int opens) {
+        return Workload.failedOpens(opens, "/nonexistent/boxscope-kchisel-" + ProcessHandle.current().pid());
     }
 
     @Test
     void topscallsCountsEveryCallOfAPidExactly() throws Exception {
         int calls = 4321;
         int getpid = LiveCaptureTest.getpidNumber();
-        Process child = perl("syscall(" + getpid + ") for 1.." + calls + ";");
+        Process child = Workload.getpids(getpid, calls);
         try {
             PushDown.Split s = split("proc.pid=" + child.pid());
             assertNull(KernelChisel.whyNot(chisel("topscalls"), s, 0));
@@ -103,7 +84,7 @@ class KernelChiselTest {
     @Test
     void topscallsTimeSumsTheLatencyOfEachSyscall() throws Exception {
         int getpid = LiveCaptureTest.getpidNumber();
-        Process child = perl("syscall(" + getpid + ") for 1..1000; select(undef, undef, undef, 0.3);");
+        Process child = Workload.perl("syscall(" + getpid + ") for 1..1000; select(undef, undef, undef, 0.3);");
         try {
             TableChisel c = chisel("topscalls_time");
             count(c, split("proc.pid=" + child.pid()), child, () -> { });
@@ -122,8 +103,7 @@ class KernelChiselTest {
     @Test
     void failedOnlyCountsTheFailedExits() throws Exception {
         int opens = 17;
-        Process child = perl("for (1.." + opens + ") { open(my $f, '<', '/nonexistent/boxscope-kchisel-"
-                + ProcessHandle.current().pid() + "'); } open(my $g, '<', '/etc/hostname') or die;");
+        Process child = Workload.perl(failedOpens(opens) + " open(my $g, '<', '/etc/hostname') or die;");
         try {
             TableChisel c = chisel("topscalls");
             count(c, split("proc.pid=" + child.pid() + " and evt.type=openat and evt.failed=true"), child, () -> { });
@@ -140,8 +120,7 @@ class KernelChiselTest {
     @Test
     void topprocsErrorsCountsTheFailedCallsOfTheProcess() throws Exception {
         int opens = 17;
-        Process child = perl("for (1.." + opens + ") { open(my $f, '<', '/nonexistent/boxscope-kchisel-"
-                + ProcessHandle.current().pid() + "'); }");
+        Process child = Workload.perl(failedOpens(opens));
         try {
             PushDown.Split s = split("proc.pid=" + child.pid());
             TableChisel c = chisel("topprocs_errors");
@@ -164,27 +143,15 @@ class KernelChiselTest {
     void underOverloadTheStreamDropsAndTheKernelCountsExactly() throws Exception {
         int calls = 200_000;
         int getpid = LiveCaptureTest.getpidNumber();
-        Process child = perl("syscall(" + getpid + ") for 1.." + calls + ";");
+        Process child = Workload.getpids(getpid, calls);
         String filter = "proc.pid=" + child.pid() + " and evt.type=getpid";
         PushDown.Split s = split(filter);
         try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT,
                 Filter.compile(filter, ServiceNames.none()), s.kernel(), LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
-            AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-            Throwable[] failure = {null};
-            Thread stream = new Thread(() -> {
-                try {
-                    cap.run((e, line, num) -> true, () -> System.nanoTime() > stopAt.get());
-                } catch (Throwable x) {
-                    failure[0] = x;
-                }
-            });
+            Background stream = new Background(stop -> cap.run((e, line, num) -> true, stop));
             TableChisel c = chisel("topscalls");
             count(c, s, child, stream::start);
-            stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
-            stream.join(60_000);
-            if (failure[0] != null) {
-                fail(failure[0]);
-            }
+            stream.stop(Duration.ofMillis(300));
             LiveCapture.Summary sum = cap.summary();
             assertTrue(sum.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + sum);
             assertEquals(2L * calls, sum.syscallRecords() + sum.syscallDrops(), sum.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,26 +69,17 @@ class LiveCaptureTest {
         final List<ScapEvent> events = Collections.synchronizedList(new ArrayList<>());
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         final LiveCapture capture;
-        final Thread thread;
-        volatile long stopAt = Long.MAX_VALUE;
-        volatile Throwable failure;
+        private final Background consumer;
 
         Running(LiveCapture capture) {
             this.capture = capture;
-            this.thread = new Thread(() -> {
-                try {
-                    capture.run((e, line, num) -> {
-                        events.add(e);
-                        if (line != null) {
-                            lines.add(line);
-                        }
-                        return true;
-                    }, () -> System.nanoTime() > stopAt);
-                } catch (Throwable t) {
-                    failure = t;
+            this.consumer = Background.start(stop -> capture.run((e, line, num) -> {
+                events.add(e);
+                if (line != null) {
+                    lines.add(line);
                 }
-            });
-            thread.start();
+                return true;
+            }, stop));
         }
 
         void finish(Process child) throws Exception {
@@ -98,17 +88,15 @@ class LiveCaptureTest {
 
         /** Tells the child to go, waits for it, stops the capture once it has drained; the child's output. */
         String release(Process child) throws Exception {
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
+            Workload.release(child);
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            thread.join(30_000);
-            if (failure != null) {
-                fail(failure);
-            }
+            stop();
             return out;
+        }
+
+        /** Stops the capture after 300 ms more (what the kernel produced just before is read) and fails with its error. */
+        void stop() throws Exception {
+            consumer.stop(Duration.ofMillis(300));
         }
     }
 
@@ -187,35 +175,14 @@ class LiveCaptureTest {
     @Test
     void underOverloadReadPlusDroppedIsProducedExactly() throws Exception {
         int calls = 200_000;
-        String script = "my $go = <STDIN>; syscall(" + getpidNumber() + ") for 1.." + calls + "; exit 0;";
-        Process child = new ProcessBuilder("perl", "-e", script).start();
+        Process child = Workload.getpids(getpidNumber(), calls);
         Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=getpid", ServiceNames.none());
         PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
         try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(),
                 LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
-            long[] matched = {0};
-            java.util.concurrent.atomic.AtomicLong stopAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-            Throwable[] failure = {null};
-            Thread t = new Thread(() -> {
-                try {
-                    cap.run((e, line, num) -> {
-                        matched[0]++;
-                        return true;
-                    }, () -> System.nanoTime() > stopAt.get());
-                } catch (Throwable x) {
-                    failure[0] = x;
-                }
-            });
-            t.start();
-            try (OutputStream in = child.getOutputStream()) {
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
-            stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
-            t.join(60_000);
-            if (failure[0] != null) {
-                fail(failure[0]);
-            }
+            Background reading = Background.start(stop -> cap.run((e, line, num) -> true, stop));
+            Workload.release(child);
+            reading.stop(Duration.ofMillis(300));
             LiveCapture.Summary s = cap.summary();
             assertTrue(s.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + s);
             assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), s.toString());
@@ -457,13 +424,15 @@ class LiveCaptureTest {
         assertEquals(stripNum(r.lines), stripNum(sysdig(written(file, cap, r.events))));
     }
 
-    /** sysdig -r FILE, in this JVM's time zone (the live lines use it). */
-    static List<String> sysdig(Path file) throws Exception {
+    /** sysdig -r FILE [FILTER], in this JVM's time zone (the live lines use it). */
+    static List<String> sysdig(Path file, String... filter) throws Exception {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {
             fail("sysdig is not installed: run scripts/setup-env (Debian package sysdig 0.29)");
         }
-        ProcessBuilder pb = new ProcessBuilder(sysdig.toString(), "-r", file.toString());
+        List<String> command = new ArrayList<>(List.of(sysdig.toString(), "-r", file.toString()));
+        command.addAll(List.of(filter));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("TZ", ZoneId.systemDefault().getId());
         Path err = Files.createTempFile("sysdig-err", ".txt");
         pb.redirectError(err.toFile());
@@ -472,7 +441,7 @@ class LiveCaptureTest {
         boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         String stderr = Files.readString(err);
         Files.deleteIfExists(err);
-        assertTrue(ok, () -> "sysdig -r " + file + " failed (exit " + (p.isAlive() ? "none" : p.exitValue())
+        assertTrue(ok, () -> "sysdig -r " + file + " " + String.join(" ", filter) + " failed (exit " + (p.isAlive() ? "none" : p.exitValue())
                 + "): " + stderr + "\nlast lines of its output: "
                 + out.lines().skip(Math.max(0, out.lines().count() - 5)).toList());
         return out.lines().toList();

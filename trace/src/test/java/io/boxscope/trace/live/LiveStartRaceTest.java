@@ -33,8 +33,7 @@ class LiveStartRaceTest {
             LiveCaptureTest.Running r = new LiveCaptureTest.Running(cap);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
             assertEquals(0, child.exitValue(), new String(child.getErrorStream().readAllBytes()));
-            r.stopAt = System.nanoTime() + 300_000_000L;
-            r.thread.join(30_000);
+            r.stop();
             List<String> lines = List.copyOf(r.lines);
             assertEquals(2 * GETPIDS, lines.size(), cap.summary() + "\n" + String.join("\n", lines));
             for (String l : lines) {

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,11 +69,7 @@ class LiveUnixSocketTest {
             go(client);
             assertTrue(client.waitFor(30, TimeUnit.SECONDS) && server.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
             assertEquals("PING", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
-            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            r.thread.join(30_000);
-            if (r.failure != null) {
-                fail(r.failure);
-            }
+            r.stop();
             String all = String.join("\n", r.lines);
             String connect = only(r.lines, " (" + client.pid() + ") < connect ");
             String accept = only(r.lines, " (" + server.pid() + ") < accept");
@@ -101,7 +94,7 @@ class LiveUnixSocketTest {
                     "fd.typechar=u and evt.type in (accept, sendto, close)")) {
                 List<String> mine = kept(file, filter);
                 assertFalse(mine.isEmpty(), filter + " kept nothing:\n" + all);
-                assertEquals(sysdig(file, filter), mine, filter);
+                assertEquals(LiveCaptureTest.sysdig(file, filter), mine, filter);
             }
         } finally {
             server.destroyForcibly();
@@ -135,20 +128,5 @@ class LiveUnixSocketTest {
             }
         }
         return out;
-    }
-
-    /** sysdig -r FILE FILTER in this JVM's time zone. */
-    private static List<String> sysdig(Path file, String filter) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString(), filter);
-        pb.environment().put("TZ", ZoneId.systemDefault().getId());
-        Path err = Files.createTempFile("sysdig-err", ".txt");
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        String stderr = Files.readString(err);
-        Files.deleteIfExists(err);
-        assertTrue(ok, () -> "sysdig -r " + file + " " + filter + " failed: " + stderr);
-        return out.lines().toList();
     }
 }

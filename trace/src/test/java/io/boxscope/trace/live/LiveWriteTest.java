@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
@@ -44,35 +40,18 @@ class LiveWriteTest {
     void writingUnderOverloadKeepsEveryRecordReadAndCountsTheRest(@TempDir Path dir) throws Exception {
         int calls = 200_000;
         int getpid = LiveCaptureTest.getpidNumber();
-        String script = "my $go = <STDIN>; syscall(" + getpid + ") for 1.." + calls + "; exit 0;";
-        Process child = new ProcessBuilder("perl", "-e", script).start();
+        Process child = Workload.getpids(getpid, calls);
         Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=getpid", ServiceNames.none());
         PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
         Path file = dir.resolve("overload.scap");
         LiveCapture.Summary s;
         try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null, split.kernel(),
                 LiveCapture.DEFAULT_SNAPLEN, 4096, 0, null, false))) {
-            AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-            Throwable[] failure = {null};
             try (CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
                     ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
-                Thread t = new Thread(() -> {
-                    try {
-                        cap.write(w, () -> System.nanoTime() > stopAt.get());
-                    } catch (Throwable x) {
-                        failure[0] = x;
-                    }
-                });
-                t.start();
-                try (OutputStream in = child.getOutputStream()) {
-                    in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the perl child did not finish");
-                stopAt.set(System.nanoTime() + Duration.ofMillis(300).toNanos());
-                t.join(60_000);
-            }
-            if (failure[0] != null) {
-                fail(failure[0]);
+                Background writing = Background.start(stop -> cap.write(w, stop));
+                Workload.release(child);
+                writing.stop(Duration.ofMillis(300));
             }
             s = cap.summary();
         } finally {

@@ -1,5 +1,6 @@
 package io.boxscope.probe.lang.parse;
 
+import static io.boxscope.testkit.TextAssert.assertContainsAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -122,12 +123,13 @@ public class ParserTest {
                 }
                 """);
         String dump = AstPrinter.print(p);
-        assertTrue(dump.contains("(struct task_struct *)"), dump);
-        assertTrue(dump.contains("int: 1000"), dump);
-        assertTrue(dump.contains("map: @\n"), dump);
-        assertTrue(dump.contains("-> pid"), dump);
-        assertTrue(dump.contains("offsetof: struct task_struct, pid"), dump);
-        assertTrue(dump.contains("param: $#"), dump);
+        assertContainsAll(dump,
+                "(struct task_struct *)",
+                "int: 1000",
+                "map: @\n",
+                "-> pid",
+                "offsetof: struct task_struct, pid",
+                "param: $#");
     }
 
     @Test

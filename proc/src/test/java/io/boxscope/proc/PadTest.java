@@ -1,4 +1,4 @@
-package io.boxscope.cli;
+package io.boxscope.proc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,34 +6,34 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Text#left} and {@link Text#right}, which replace String.format in the tools' per-event lines,
+ * {@link Pad#left} and {@link Pad#right}, which replace String.format in the tools' per-event lines,
  * print what printf's {@code %-Ns}, {@code %-Nd} and {@code %Nd} print (the JDK's Formatter is the
  * reference): padded, never cut, negative numbers with their sign.
  */
-class TextPadTest {
+class PadTest {
     @Test
     void padLikePrintf() {
         String[] strings = {"", "a", "python3", "sixteen-chars-xy", "longer-than-sixteen-characters", "ü€"};
         for (String s : strings) {
             for (int w : new int[] {0, 3, 6, 16}) {
                 String format = w == 0 ? "%s" : "%-" + w + "s";
-                assertEquals(String.format(Locale.ROOT, format, s), Text.left(new StringBuilder(), s, w).toString(), format);
+                assertEquals(String.format(Locale.ROOT, format, s), Pad.left(new StringBuilder(), s, w).toString(), format);
             }
         }
         long[] numbers = {0, 7, -1, -2, 42, 123456, -123456, Integer.MAX_VALUE, Long.MIN_VALUE};
         for (long n : numbers) {
             for (int w : new int[] {1, 3, 6, 7}) {
-                assertEquals(String.format(Locale.ROOT, "%-" + w + "d", n), Text.left(new StringBuilder(), n, w).toString());
-                assertEquals(String.format(Locale.ROOT, "%" + w + "d", n), Text.right(new StringBuilder(), n, w).toString());
+                assertEquals(String.format(Locale.ROOT, "%-" + w + "d", n), Pad.left(new StringBuilder(), n, w).toString());
+                assertEquals(String.format(Locale.ROOT, "%" + w + "d", n), Pad.right(new StringBuilder(), n, w).toString());
             }
         }
-        assertEquals("x:ab  |", Text.left(new StringBuilder("x:"), "ab", 4).append('|').toString(), "appends to what is there");
-        assertEquals("x:  -5|", Text.right(new StringBuilder("x:"), -5, 4).append('|').toString());
-        assertEquals("x:12  |", Text.left(new StringBuilder("x:"), 12, 4).append('|').toString(), "pads what it appended, not the builder");
+        assertEquals("x:ab  |", Pad.left(new StringBuilder("x:"), "ab", 4).append('|').toString(), "appends to what is there");
+        assertEquals("x:  -5|", Pad.right(new StringBuilder("x:"), -5, 4).append('|').toString());
+        assertEquals("x:12  |", Pad.left(new StringBuilder("x:"), 12, 4).append('|').toString(), "pads what it appended, not the builder");
     }
 
     /**
-     * {@link Text#fixedLeft} and {@link Text#fixedRight} against the JDK's {@code %-W.Df} and {@code %W.Df} of
+     * {@link Pad#fixedLeft} and {@link Pad#fixedRight} against the JDK's {@code %-W.Df} and {@code %W.Df} of
      * {@code value / 10^scale}: ties at the printed precision (Java rounds them up, away from zero), negative
      * values rounding to zero ("-0.000"), values past 10^15 (String.format itself), and pseudo-random ones.
      */
@@ -59,16 +59,16 @@ class TextPadTest {
                 String left = c[2] == 0 ? "%." + c[1] + "f" : "%-" + c[2] + "." + c[1] + "f";
                 String right = "%" + (c[2] == 0 ? "" : c[2]) + "." + c[1] + "f";
                 String what = v + " scale " + c[0];
-                assertEquals(String.format(Locale.ROOT, left, d), Text.fixedLeft(new StringBuilder(), v, c[0], c[1], c[2]).toString(),
+                assertEquals(String.format(Locale.ROOT, left, d), Pad.fixedLeft(new StringBuilder(), v, c[0], c[1], c[2]).toString(),
                         what + " " + left);
-                assertEquals(String.format(Locale.ROOT, right, d), Text.fixedRight(new StringBuilder(), v, c[0], c[1], c[2]).toString(),
+                assertEquals(String.format(Locale.ROOT, right, d), Pad.fixedRight(new StringBuilder(), v, c[0], c[1], c[2]).toString(),
                         what + " " + right);
             }
         }
-        assertEquals("x:  1.500|", Text.fixedRight(new StringBuilder("x:"), 1_500, 3, 3, 7).append('|').toString());
-        assertEquals("x:1.500  |", Text.fixedLeft(new StringBuilder("x:"), 1_500, 3, 3, 7).append('|').toString());
+        assertEquals("x:  1.500|", Pad.fixedRight(new StringBuilder("x:"), 1_500, 3, 3, 7).append('|').toString());
+        assertEquals("x:1.500  |", Pad.fixedLeft(new StringBuilder("x:"), 1_500, 3, 3, 7).append('|').toString());
         for (String s : new String[] {"", "21:00:01", "longer-than-eight"}) {
-            assertEquals(String.format(Locale.ROOT, "%8s", s), Text.right(new StringBuilder(), s, 8).toString());
+            assertEquals(String.format(Locale.ROOT, "%8s", s), Pad.right(new StringBuilder(), s, 8).toString());
         }
     }
 }

@@ -1,0 +1,71 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.Runtime;
+import io.boxscope.proc.container.RuntimeApis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A container name the runtimes could not give is counted with its reason ({@link ContainerNames#misses}), not
+ * dropped: a scan that fails whole (no process table under the proc root), and a container found in the process
+ * table that no runtime names (its only socket is missing). Each is counted once per scan, not per event.
+ */
+class ContainerNamesTest {
+    private static final String ID = "6de102c1cecc011032305908295668eedad74d736c6d216e4c42f416ae84988f";
+    private static final ContainerRef REF = new ContainerRef(Runtime.DOCKER, ID, Optional.empty());
+    private static final Path NO_SOCKET = Path.of("/nonexistent/boxscope-test-docker.sock");
+
+    private static ContainerNames names(HostPaths paths) {
+        return new ContainerNames(() -> new ContainerDiscovery(paths, new RuntimeApis(List.of(NO_SOCKET))));
+    }
+
+    @Test
+    void aFailedScanIsCountedWithItsError(@TempDir Path tmp) {
+        Path proc = tmp.resolve("no-proc-here");
+        ContainerNames names = names(new HostPaths(proc, tmp));
+        assertFalse(names.misses().any());
+        assertNull(names.apply(REF));
+        assertNull(names.apply(REF), "asked again within the second: no second scan");
+        ContainerNames.Misses m = names.misses();
+        assertEquals(1, m.failedScans(), m.toString());
+        assertEquals(0, m.unnamed(), m.toString());
+        assertTrue(m.why().startsWith("cannot scan the processes for containers: ") && m.why().contains(proc.toString()), m.why());
+        assertEquals("container names could not be resolved: 1 lookup failed (" + m.why() + "); those events have no"
+                + " container.name or container.image", m.describe());
+    }
+
+    @Test
+    void aContainerNoRuntimeNamesIsCountedWithTheRuntimesNotice(@TempDir Path tmp) throws Exception {
+        Path proc = tmp.resolve("proc");
+        Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
+        Files.createDirectories(proc.resolve("self"));
+        Files.createDirectories(tmp.resolve("sys"));
+        ContainerNames names = names(new HostPaths(proc, tmp.resolve("sys")));
+        ContainerInfo c = names.apply(REF);
+        assertEquals(List.of(4242), c.pids(), "found in the process table");
+        assertEquals("", c.name(), "but not named");
+        assertEquals(c, names.apply(REF));
+        ContainerNames.Misses m = names.misses();
+        assertEquals(0, m.failedScans(), m.toString());
+        assertEquals(1, m.unnamed(), m.toString());
+        assertTrue(m.why().startsWith("container " + ID.substring(0, 12) + ": ") && m.why().contains(NO_SOCKET.toString()), m.why());
+        assertTrue(m.describe().startsWith("container names could not be resolved: 1 lookup found no name ("), m.describe());
+        ContainerRef gone = new ContainerRef(Runtime.DOCKER, "f".repeat(64), Optional.empty());
+        assertNull(names.apply(gone), "within the second of the last scan: not asked");
+        assertEquals(1, names.misses().unnamed());
+    }
+}
