@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
@@ -36,6 +37,7 @@ class BiosnoopKernelTest {
         List<Biosnoop.Event> events = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong skipped = new AtomicLong();
         CountDownLatch started = new CountDownLatch(1);
         BiosnoopTool tool = new BiosnoopTool(new Biosnoop.Options(false, disk.kernelDev(), 0, false), HostPaths.DEFAULT);
         Thread t = Thread.ofPlatform().start(() -> {
@@ -58,7 +60,9 @@ class BiosnoopKernelTest {
 
                     @Override
                     public void skipped(long n) {
-                        failure.compareAndSet(null, new AssertionError(n + " events skipped by the kernel"));
+                        // Other processes' BPF programs can make the kernel skip a run of ours (recursion
+                        // protection); the tool reports each, and the bounds below allow exactly those.
+                        skipped.addAndGet(n);
                     }
                 });
             } catch (Throwable e) {
@@ -80,9 +84,13 @@ class BiosnoopKernelTest {
                 throw new AssertionError(failure.get());
             }
             List<Biosnoop.Event> mine = events.stream().filter(e -> e.pid() == dd.pid() && e.rwbs().contains("W")).toList();
-            assertTrue(mine.size() >= BYTES / disk.maxRequestBytes(), mine.size() + " writes by dd for " + BYTES + " bytes, max request "
-                    + disk.maxRequestBytes() + ": " + mine);
-            assertTrue(mine.stream().mapToLong(Biosnoop.Event::bytes).sum() >= BYTES, "the writes carry every byte: " + mine);
+            // A skipped run loses at most one request (its issue or its completion), so each skip the tool
+            // reported may account for one missing request of at most the disk's maximum size.
+            long skips = skipped.get();
+            assertTrue(mine.size() + skips >= BYTES / disk.maxRequestBytes(), mine.size() + " writes by dd for " + BYTES
+                    + " bytes, max request " + disk.maxRequestBytes() + ", " + skips + " runs skipped: " + mine);
+            assertTrue(mine.stream().mapToLong(Biosnoop.Event::bytes).sum() + skips * disk.maxRequestBytes() >= BYTES,
+                    "the writes carry every byte (" + skips + " runs skipped): " + mine);
             assertTrue(mine.stream().allMatch(e -> e.comm().equals("dd") && e.disk().equals(disk.name())), mine.toString());
             assertTrue(events.stream().allMatch(e -> e.dev() == disk.kernelDev()), "-d keeps one disk");
             assertTrue(mine.stream().allMatch(e -> e.latencyNs() > 0));
