@@ -18,7 +18,21 @@ import io.boxscope.bpf.Errno;
  */
 @SuppressWarnings("restricted") // the one downcall of the module; callers need --enable-native-access
 public final class Sys {
-    public static final Arch ARCH = Arch.current();
+    /**
+     * The running architecture, looked up on the first system call rather than when the class loads: on an
+     * architecture {@link Arch} does not know, the caller gets {@link Arch#current()}'s one-line
+     * UnsupportedOperationException instead of an ExceptionInInitializerError.
+     */
+    public static Arch arch() {
+        Arch a = arch;
+        if (a == null) {
+            a = Arch.current();
+            arch = a;
+        }
+        return a;
+    }
+
+    private static volatile Arch arch;
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
@@ -72,7 +86,7 @@ public final class Sys {
     public static Result bpfRaw(int cmd, MemorySegment attr) {
         Result r = null;
         for (int i = 0; i < 5; i++) {
-            r = raw(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
+            r = raw(arch().bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
             if (!r.failed() || r.errno() != 11) {
                 return r;
             }
@@ -90,16 +104,16 @@ public final class Sys {
 
     /** perf_event_open(attr, pid, cpu, group_fd, flags) → fd. */
     public static Result perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
-        return raw(ARCH.perfEventOpen, attr.address(), pid, cpu, groupFd, flags);
+        return raw(arch().perfEventOpen, attr.address(), pid, cpu, groupFd, flags);
     }
 
     public static long ioctl(String operation, int fd, long request, long arg) {
-        return call(operation, ARCH.ioctl, fd, request, arg, 0, 0);
+        return call(operation, arch().ioctl, fd, request, arg, 0, 0);
     }
 
     /** mmap(NULL, len, prot, MAP_SHARED, fd, off) → address. */
     public static long mmapShared(String operation, int fd, long len, int prot, long offset) {
-        Result r = raw(ARCH.mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);
+        Result r = raw(arch().mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);
         if (r.failed()) {
             throw BpfException.of(operation, r.errno());
         }
@@ -118,11 +132,11 @@ public final class Sys {
     }
 
     public static void munmap(long addr, long len) {
-        raw(ARCH.munmap, addr, len, 0, 0, 0);
+        raw(arch().munmap, addr, len, 0, 0, 0);
     }
 
     public static void close(int fd) {
-        raw(ARCH.close, fd, 0, 0, 0, 0);
+        raw(arch().close, fd, 0, 0, 0, 0);
     }
 
     /**
@@ -136,16 +150,16 @@ public final class Sys {
     }
 
     public static int gettid() {
-        return (int) raw(ARCH.gettid, 0, 0, 0, 0, 0).value();
+        return (int) raw(arch().gettid, 0, 0, 0, 0, 0).value();
     }
 
     public static int getpid() {
-        return (int) raw(ARCH.getpid, 0, 0, 0, 0, 0).value();
+        return (int) raw(arch().getpid, 0, 0, 0, 0, 0).value();
     }
 
     /** openat(AT_FDCWD, path, flags) → fd; for cgroup directories and tests that count openat calls. */
     public static Result openat(MemorySegment cPath, int flags) {
-        return raw(ARCH.openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
+        return raw(arch().openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
     }
 
     /**
