@@ -33,15 +33,40 @@ public final class Sys {
     }
 
     private static volatile Arch arch;
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    /**
+     * The downcall to libc's syscall(2), linked when the first call is made. Where it cannot be (an architecture
+     * {@link Arch} does not know, or a JDK without an FFM native linker for this platform) the reason is kept and
+     * thrown by every call as a one-line UnsupportedOperationException, instead of failing the class's
+     * initialisation with an error trace.
+     */
+    private static final class Native {
+        static final MethodHandle SYSCALL;
+        static final UnsupportedOperationException MISSING;
+
+        static {
+            MethodHandle h = null;
+            UnsupportedOperationException missing = null;
+            try {
+                Arch.current();
+                Linker linker = Linker.nativeLinker();
+                h = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_LONG),
+                        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+            } catch (UnsupportedOperationException e) {
+                missing = e;
+            }
+            SYSCALL = h;
+            MISSING = missing;
+        }
+
+        private Native() {}
+    }
+
     private static final ThreadLocal<MemorySegment> STATE_BUF =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
 
@@ -122,9 +147,15 @@ public final class Sys {
 
     /** syscall(nr, a..f): the six-argument form (mmap). */
     public static Result raw(long nr, long a, long b, long c, long d, long e, long f) {
+        if (Native.MISSING != null) {
+            String why = Native.MISSING.getMessage();
+            throw new UnsupportedOperationException(why != null && why.startsWith("architecture") ? why
+                    : "system calls are not available on " + System.getProperty("os.arch", "") + ": " + why
+                    + " (Boxscope makes them through the JDK's FFM native linker)", Native.MISSING);
+        }
         MemorySegment st = STATE_BUF.get();
         try {
-            long r = (long) SYSCALL.invokeExact(st, nr, a, b, c, d, e, f);
+            long r = (long) Native.SYSCALL.invokeExact(st, nr, a, b, c, d, e, f);
             return new Result(r, r == -1 ? (int) ERRNO.get(st, 0L) : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("syscall(" + nr + ") downcall failed: " + t, t);
@@ -146,7 +177,12 @@ public final class Sys {
      * work on another CPU. The first real call waits for the class's initialisation if it is still under way.
      */
     public static void linkInBackground() {
-        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(Sys::getpid);
+        // where the downcall cannot be linked, the first real call reports why (the thread has no one to tell)
+        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(() -> {
+            if (Native.MISSING == null) {
+                getpid();
+            }
+        });
     }
 
     public static int gettid() {
