@@ -1,8 +1,10 @@
 package io.boxscope.bpf;
 
 /**
- * Linux errno values (generic table: x86_64 and aarch64 share it), generated from the UAPI headers
- * {@code asm-generic/errno-base.h} and {@code asm-generic/errno.h}, plus the kernel-internal
+ * Linux errno values (the generic table, which x86_64, aarch64, riscv64, loongarch64 and s390x use as it is), generated
+ * from the UAPI headers {@code asm-generic/errno-base.h} and {@code asm-generic/errno.h}. ppc64le's
+ * arch/powerpc/include/uapi/asm/errno.h changes one value: EDEADLOCK is 58 there (not EDEADLK's alias), which this
+ * table has no name for, so it is shown as "errno 58" on that architecture. Plus the kernel-internal
  * {@code ENOTSUPP} (524) that bpf(2) leaks to user space. Aliases (EWOULDBLOCK, EDEADLOCK) resolve by
  * {@link #parse}. Regenerate rather than edit.
  */

@@ -3,7 +3,9 @@ package io.boxscope.bpf;
 import java.util.List;
 
 /**
- * Linux signal numbers 1..31 as x86_64 and arm64 (asm-generic) number them: their names
+ * Linux signal numbers 1..31 as every architecture in {@link io.boxscope.bpf.sys.Arch} numbers them (x86_64's
+ * arch/x86/include/uapi/asm/signal.h, asm-generic/signal.h for arm64, riscv64 and loongarch64, and s390's and
+ * powerpc's asm/signal.h all give SIGHUP 1 … SIGSYS 31; mips, sparc, alpha and parisc differ): their names
  * ({@code SIGKILL}) and glibc's {@code strsignal(3)} descriptions ({@code Killed}), which
  * libbpf-tools print; real-time signals SIGRTMIN (34, glibc's) and above as strsignal names them.
  */

@@ -61,7 +61,7 @@ class AttachTest {
             Asm a = new Asm();
             Label out = a.newLabel();
             a.ldx(Size.DW, Reg.R6, Reg.R1, 8) // ctx->args[1]: syscall id
-                    .jmp(JmpOp.JNE, Reg.R6, (int) Sys.ARCH.openatNumber(), out);
+                    .jmp(JmpOp.JNE, Reg.R6, (int) Sys.arch().openatNumber(), out);
             Counting.emitCountIf(a, count, tid, false, out);
             try (Program p = Program.load(ProgramSpec.of("raw_openat", ProgramType.RAW_TRACEPOINT, a.build())); Link l = Attach.rawTracepoint(p, "sys_enter")) {
                 Counting.openatMissing(N);
@@ -77,7 +77,7 @@ class AttachTest {
         try (BpfMap count = Counting.counter()) {
             Asm a = new Asm();
             Label out = a.newLabel();
-            a.ldx(Size.DW, Reg.R6, Reg.R1, 8).jmp(JmpOp.JNE, Reg.R6, (int) Sys.ARCH.openatNumber(), out);
+            a.ldx(Size.DW, Reg.R6, Reg.R1, 8).jmp(JmpOp.JNE, Reg.R6, (int) Sys.arch().openatNumber(), out);
             Counting.emitCountIf(a, count, tid, false, out);
             try (Program p = Program.load(ProgramSpec.tpBtf("btf_openat", a.build(),
                     AttachTargets.rawTracepoint("sys_enter"))); Link l = Attach.tracing(p)) {

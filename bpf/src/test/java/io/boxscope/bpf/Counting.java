@@ -60,7 +60,7 @@ final class Counting {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment path = a.allocateFrom("/nonexistent/boxscope-test");
             for (int i = 0; i < n; i++) {
-                Sys.Result r = Sys.raw(Sys.ARCH.openatNumber(), -100, path.address(), 0, MAGIC_MODE, 0);
+                Sys.Result r = Sys.raw(Sys.arch().openatNumber(), -100, path.address(), 0, MAGIC_MODE, 0);
                 if (!r.failed()) {
                     Sys.close((int) r.value());
                 }

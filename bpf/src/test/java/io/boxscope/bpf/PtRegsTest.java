@@ -52,6 +52,27 @@ class PtRegsTest {
         return switch (a) {
             case X86_64 -> List.of("di", "si", "dx", "cx", "r8", "r9");
             case AARCH64 -> List.of("regs[0]", "regs[1]", "regs[2]", "regs[3]", "regs[4]", "regs[5]", "regs[6]", "regs[7]");
+            case RISCV64 -> List.of("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7");
+            case LOONGARCH64 -> List.of("regs[4]", "regs[5]", "regs[6]", "regs[7]", "regs[8]", "regs[9]", "regs[10]", "regs[11]");
+            case S390X -> List.of("gprs[2]", "gprs[3]", "gprs[4]", "gprs[5]", "gprs[6]");
+            case PPC64LE -> List.of("gpr[3]", "gpr[4]", "gpr[5]", "gpr[6]", "gpr[7]", "gpr[8]", "gpr[9]", "gpr[10]");
+        };
+    }
+
+    /**
+     * Return value, stack pointer, instruction pointer (plus a byte offset inside it) and syscall number registers
+     * (null: none).
+     */
+    record Special(String ret, String sp, String ip, int ipPlus, String nr) {}
+
+    static Special special(Arch a) {
+        return switch (a) {
+            case X86_64 -> new Special("ax", "sp", "ip", 0, "orig_ax");
+            case AARCH64 -> new Special("regs[0]", "sp", "pc", 0, "syscallno");
+            case RISCV64 -> new Special("a0", "sp", "epc", 0, "a7");
+            case LOONGARCH64 -> new Special("regs[4]", "regs[3]", "csr_era", 0, "regs[11]");
+            case S390X -> new Special("gprs[2]", "gprs[15]", "psw", 8, null); // psw_t {mask; addr} (arch/s390/include/asm/ptrace.h)
+            case PPC64LE -> new Special("gpr[3]", "gpr[1]", "nip", 0, "gpr[0]");
         };
     }
 
@@ -141,11 +162,17 @@ class PtRegsTest {
         for (int i = 0; i < names.size(); i++) {
             assertEquals(expected(types, ptRegs, names.get(i)), regs.arg(i), "arg" + i + " = " + names.get(i));
         }
-        assertEquals(expected(types, ptRegs, arch == Arch.X86_64 ? "ax" : "regs[0]"), regs.ret());
-        assertEquals(expected(types, ptRegs, "sp"), regs.sp());
-        assertEquals(expected(types, ptRegs, arch == Arch.X86_64 ? "ip" : "pc"), regs.ip());
-        assertEquals(expected(types, ptRegs, arch == Arch.X86_64 ? "orig_ax" : "syscallno"), regs.syscallNr());
-        assertEquals(arch.ptRegsSyscallNumberOffset(), regs.syscallNr(), "the hand-kept constant in Arch agrees");
+        Special sp = special(arch);
+        assertEquals(expected(types, ptRegs, sp.ret()), regs.ret());
+        assertEquals(expected(types, ptRegs, sp.sp()), regs.sp());
+        assertEquals(expected(types, ptRegs, sp.ip()) + sp.ipPlus(), regs.ip());
+        if (sp.nr() == null) {
+            assertThrows(UnsupportedOperationException.class, regs::syscallNr);
+            assertEquals(-1, arch.ptRegsSyscallNumberOffset());
+        } else {
+            assertEquals(expected(types, ptRegs, sp.nr()), regs.syscallNr());
+            assertEquals(arch.ptRegsSyscallNumberOffset(), regs.syscallNr(), "the hand-kept constant in Arch agrees");
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> regs.arg(names.size()));
         assertTrue(e.getMessage().contains("stack"), e.getMessage());
     }

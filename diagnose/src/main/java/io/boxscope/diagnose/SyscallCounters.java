@@ -56,7 +56,7 @@ import io.boxscope.bpf.syscalls.SyscallTable;
  * </ul>
  */
 final class SyscallCounters implements AutoCloseable {
-    /** Syscall numbers counted (x86_64 and aarch64 stay below 1024). */
+    /** Syscall numbers counted (every architecture in Arch stays below 1024: ArchTablesTest). */
     static final int MAX_SYSCALLS = 1024;
     /** Start-of-call slots (power of two). */
     static final int SLOTS = 65536;

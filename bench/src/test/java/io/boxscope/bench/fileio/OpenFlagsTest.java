@@ -40,4 +40,23 @@ class OpenFlagsTest {
         assertNotEquals(arm.noFollow(), x86.noFollow());
         assertThrows(UnsupportedOperationException.class, () -> OpenFlags.forArch("mips64el"));
     }
+
+    /**
+     * The JVM names of the architectures io.boxscope.bpf.sys.Arch knows (DEVELOPERS.md, "Supported architectures";
+     * bench may not depend on bpf, so the list is written here): every one has flags. Values from
+     * include/uapi/asm-generic/fcntl.h (riscv64, loongarch64 and s390x include it) and
+     * arch/powerpc/include/uapi/asm/fcntl.h.
+     */
+    @Test
+    void everyArchitectureBoxscopeKnows() {
+        for (String a : java.util.List.of("amd64", "aarch64", "riscv64", "loongarch64", "s390x", "ppc64le")) {
+            OpenFlags.forArch(a);
+        }
+        for (String generic : java.util.List.of("riscv64", "loongarch64", "s390x")) {
+            assertEquals(040000, OpenFlags.forArch(generic).direct(), generic);
+            assertEquals(0400000, OpenFlags.forArch(generic).noFollow(), generic);
+        }
+        assertEquals(0400000, OpenFlags.forArch("ppc64le").direct());
+        assertEquals(0100000, OpenFlags.forArch("ppc64le").noFollow());
+    }
 }

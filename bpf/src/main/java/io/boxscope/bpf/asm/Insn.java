@@ -38,12 +38,18 @@ public record Insn(int code, int dst, int src, short off, int imm) {
         return code == (LD | Size.DW.bits | IMM);
     }
 
+    /**
+     * The registers' nibbles follow the C bitfields {@code __u8 dst_reg:4; __u8 src_reg:4;} of struct bpf_insn
+     * (include/uapi/linux/bpf.h), which a big-endian compiler (s390x) allocates from the high bits.
+     */
+    private static final boolean LITTLE = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
     /** Writes instructions in the kernel's struct bpf_insn layout (little or native endian). */
     public static void encode(List<Insn> insns, MemorySegment out) {
         long o = 0;
         for (Insn i : insns) {
             out.set(ValueLayout.JAVA_BYTE, o, (byte) i.code);
-            out.set(ValueLayout.JAVA_BYTE, o + 1, (byte) ((i.src << 4) | i.dst));
+            out.set(ValueLayout.JAVA_BYTE, o + 1, (byte) (LITTLE ? (i.src << 4) | i.dst : (i.dst << 4) | i.src));
             out.set(ValueLayout.JAVA_SHORT_UNALIGNED, o + 2, i.off);
             out.set(ValueLayout.JAVA_INT_UNALIGNED, o + 4, i.imm);
             o += 8;
@@ -64,7 +70,7 @@ public record Insn(int code, int dst, int src, short off, int imm) {
         for (int k = 0; k < out.length; k++) {
             long o = k * 8L;
             int regs = m.get(ValueLayout.JAVA_BYTE, o + 1) & 0xff;
-            out[k] = new Insn(m.get(ValueLayout.JAVA_BYTE, o) & 0xff, regs & 0xf, regs >>> 4,
+            out[k] = new Insn(m.get(ValueLayout.JAVA_BYTE, o) & 0xff, LITTLE ? regs & 0xf : regs >>> 4, LITTLE ? regs >>> 4 : regs & 0xf,
                     m.get(ValueLayout.JAVA_SHORT_UNALIGNED, o + 2), m.get(ValueLayout.JAVA_INT_UNALIGNED, o + 4));
         }
         return List.of(out);

@@ -14,7 +14,18 @@ import io.boxscope.bpf.sys.Arch;
  * <li>x86_64 (System V AMD64 ABI): arguments in di, si, dx, cx, r8, r9; return in ax; stack pointer sp;
  *     instruction pointer ip; syscall number orig_ax.</li>
  * <li>aarch64 (AAPCS64): arguments in regs[0]–regs[7]; return in regs[0]; sp; pc; syscall number syscallno.</li>
+ * <li>riscv64: arguments in a0–a7; return in a0; sp; epc; syscall number a7 (arch/riscv/include/asm/syscall.h).</li>
+ * <li>loongarch64: arguments in regs[4]–regs[11] (a0–a7); return in regs[4]; sp regs[3]; csr_era; syscall number
+ *     regs[11] (arch/loongarch/include/asm/syscall.h).</li>
+ * <li>s390x: arguments in gprs[2]–gprs[6]; return in gprs[2]; sp gprs[15]; psw.addr. The syscall number is the
+ *     low 16 bits of the 32-bit int_code (arch/s390/include/asm/syscall.h), which no 64-bit member holds:
+ *     {@link #syscallNr()} refuses.</li>
+ * <li>ppc64le (ELFv2): arguments in gpr[3]–gpr[10]; return in gpr[3]; sp gpr[1]; nip; syscall number gpr[0]
+ *     (arch/powerpc/include/asm/syscall.h).</li>
  * </ul>
+ * The argument, return, stack and instruction pointer registers are libbpf's (src/bpf_tracing.h,
+ * {@code __PT_PARM*_REG}, {@code __PT_RC_REG}, {@code __PT_SP_REG}, {@code __PT_IP_REG}), named as the kernel's
+ * own struct pt_regs names them (riscv's user_regs_struct pc is pt_regs epc).
  * Arguments past the register ones are on the stack and not described here.
  *
  * @param arch      the architecture the layout was made for
@@ -22,11 +33,22 @@ import io.boxscope.bpf.sys.Arch;
  * @param ret       offset of the return value register (bpftrace {@code retval})
  * @param sp        offset of the stack pointer
  * @param ip        offset of the instruction pointer
- * @param syscallNr offset of the syscall number saved at system call entry
+ * @param syscallNr offset of the syscall number saved at system call entry; -1 where no 64-bit member holds it
  */
 public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int syscallNr) {
     public PtRegs {
         args = List.copyOf(args);
+    }
+
+    /** The syscall number's offset; an UnsupportedOperationException naming the architecture where there is none. */
+    @Override
+    public int syscallNr() {
+        if (syscallNr < 0) {
+            throw new UnsupportedOperationException(arch.unameMachine() + ": struct pt_regs holds the system call number"
+                    + " in the low 16 bits of int_code, not in a 64-bit member; reading it at syscall exit is not"
+                    + " supported on this architecture");
+        }
+        return syscallNr;
     }
 
     /** The layout of {@code struct pt_regs} in {@code btf} for {@code arch}'s calling convention. */
@@ -36,6 +58,15 @@ public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int
                     offset(btf, "sp"), offset(btf, "ip"), offset(btf, "orig_ax"));
             case AARCH64 -> new PtRegs(arch, offsets(btf, "regs[0]", "regs[1]", "regs[2]", "regs[3]", "regs[4]", "regs[5]",
                     "regs[6]", "regs[7]"), offset(btf, "regs[0]"), offset(btf, "sp"), offset(btf, "pc"), offset(btf, "syscallno"));
+            case RISCV64 -> new PtRegs(arch, offsets(btf, "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"), offset(btf, "a0"),
+                    offset(btf, "sp"), offset(btf, "epc"), offset(btf, "a7"));
+            case LOONGARCH64 -> new PtRegs(arch, offsets(btf, "regs[4]", "regs[5]", "regs[6]", "regs[7]", "regs[8]", "regs[9]",
+                    "regs[10]", "regs[11]"), offset(btf, "regs[4]"), offset(btf, "regs[3]"), offset(btf, "csr_era"),
+                    offset(btf, "regs[11]"));
+            case S390X -> new PtRegs(arch, offsets(btf, "gprs[2]", "gprs[3]", "gprs[4]", "gprs[5]", "gprs[6]"),
+                    offset(btf, "gprs[2]"), offset(btf, "gprs[15]"), offset(btf, "psw.addr"), -1);
+            case PPC64LE -> new PtRegs(arch, offsets(btf, "gpr[3]", "gpr[4]", "gpr[5]", "gpr[6]", "gpr[7]", "gpr[8]",
+                    "gpr[9]", "gpr[10]"), offset(btf, "gpr[3]"), offset(btf, "gpr[1]"), offset(btf, "nip"), offset(btf, "gpr[0]"));
         };
     }
 
@@ -44,12 +75,19 @@ public record PtRegs(Arch arch, List<Integer> args, int ret, int sp, int ip, int
      * tracepoint receives. They differ from a function call's: x86_64's syscall convention passes the
      * fourth argument in r10, not cx (arch/x86/entry/entry_64.S); aarch64's are regs[0]-regs[5]
      * (arch/arm64/include/asm/syscall.h), the first one read from orig_x0, which keeps it after the
-     * return value overwrites regs[0], so the same offsets also work at {@code sys_exit}.
+     * return value overwrites regs[0], so the same offsets also work at {@code sys_exit}. Likewise the first
+     * argument is orig_a0 on riscv64 and loongarch64, orig_gpr2 on s390x (whose sixth is gprs[7]) and orig_gpr3 on
+     * ppc64le (libbpf's {@code __PT_PARM*_SYSCALL_REG}; loongarch's orig_a0 is set at entry by
+     * arch/loongarch/kernel/syscall.c, where libbpf reads regs[4]).
      */
     public static List<Integer> syscallArgs(Btf btf, Arch arch) throws BtfException {
         return switch (arch) {
             case X86_64 -> offsets(btf, "di", "si", "dx", "r10", "r8", "r9");
             case AARCH64 -> offsets(btf, "orig_x0", "regs[1]", "regs[2]", "regs[3]", "regs[4]", "regs[5]");
+            case RISCV64 -> offsets(btf, "orig_a0", "a1", "a2", "a3", "a4", "a5");
+            case LOONGARCH64 -> offsets(btf, "orig_a0", "regs[5]", "regs[6]", "regs[7]", "regs[8]", "regs[9]");
+            case S390X -> offsets(btf, "orig_gpr2", "gprs[3]", "gprs[4]", "gprs[5]", "gprs[6]", "gprs[7]");
+            case PPC64LE -> offsets(btf, "orig_gpr3", "gpr[4]", "gpr[5]", "gpr[6]", "gpr[7]", "gpr[8]");
         };
     }
 

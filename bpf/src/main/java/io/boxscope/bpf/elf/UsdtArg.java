@@ -12,8 +12,9 @@ import io.boxscope.bpf.sys.Arch;
  * negative size is signed) and where the value is when the probe fires — in a register, in memory at a
  * register plus an offset, or a constant. The spec is assembler operand syntax of the architecture the file
  * was built for ({@code sys/sdt.h} passes the compiler's {@code "nor"} operand through), so parsing takes
- * the {@link Arch}: AT&amp;T syntax on x86_64, {@code xN}/{@code [xN, off]} on aarch64 (libbpf's usdt.c
- * parses the same forms). Registers are named by their {@code struct pt_regs} member ({@code ax},
+ * the {@link Arch}: AT&amp;T syntax on x86_64, {@code xN}/{@code [xN, off]} on aarch64, {@code a1}/{@code -88(s0)}
+ * on riscv64, {@code %r2}/{@code -28(%r15)} on s390x (libbpf's src/usdt.c parses the same forms). libbpf has no
+ * parser for loongarch64 or ppc64le and neither has Boxscope: their specs are refused with the architecture named. Registers are named by their {@code struct pt_regs} member ({@code ax},
  * {@code regs[3]}, {@code sp}), whose offset the kernel's BTF gives.
  */
 public record UsdtArg(int size, boolean signed, Where where, String register, long value) {
@@ -91,6 +92,11 @@ public record UsdtArg(int size, boolean signed, Where where, String register, lo
         return switch (arch) {
             case X86_64 -> x86(spec, size, signed, op);
             case AARCH64 -> arm64(spec, size, signed, op);
+            case RISCV64 -> riscv(spec, size, signed, op);
+            case S390X -> s390(spec, size, signed, op);
+            case LOONGARCH64, PPC64LE -> throw new ElfException("USDT argument '" + spec + "': reading USDT arguments is not"
+                    + " supported on " + arch.unameMachine() + " (the operand syntax is known for x86_64, aarch64, riscv64"
+                    + " and s390x only)");
         };
     }
 
@@ -128,6 +134,52 @@ public record UsdtArg(int size, boolean signed, Where where, String register, lo
             return new UsdtArg(size, signed, Where.CONSTANT, "", number(spec, op));
         }
         return new UsdtArg(size, signed, Where.REGISTER, armRegister(spec, op), 0);
+    }
+
+    /** riscv64 register names (libbpf usdt.c's calc_pt_regs_off), which are pt_regs members (arch/riscv/include/asm/ptrace.h). */
+    private static final Pattern RISCV_REG = Pattern.compile("ra|sp|gp|tp|a[0-7]|s[0-9]|s1[01]|t[0-6]");
+    private static final Pattern RISCV_MEM = Pattern.compile("(-?(?:0x[0-9a-fA-F]+|[0-9]+))\\(([a-z0-9]+)\\)");
+
+    private static UsdtArg riscv(String spec, int size, boolean signed, String op) throws ElfException {
+        Matcher m = RISCV_MEM.matcher(op);
+        if (m.matches()) {
+            return new UsdtArg(size, signed, Where.MEMORY, riscvRegister(spec, m.group(2)), number(spec, m.group(1)));
+        }
+        if (op.matches("-?(0x[0-9a-fA-F]+|[0-9]+)")) {
+            return new UsdtArg(size, signed, Where.CONSTANT, "", number(spec, op));
+        }
+        return new UsdtArg(size, signed, Where.REGISTER, riscvRegister(spec, op), 0);
+    }
+
+    private static String riscvRegister(String spec, String name) throws ElfException {
+        if (RISCV_REG.matcher(name).matches()) {
+            return name;
+        }
+        throw new ElfException("USDT argument '" + spec + "': register " + name + " is not supported");
+    }
+
+    /** s390x: {@code %rN} is pt_regs gprs[N], N 0-15 (libbpf usdt.c). */
+    private static final Pattern S390_MEM = Pattern.compile("(-?(?:0x[0-9a-fA-F]+|[0-9]+))\\(%r([0-9]+)\\)");
+
+    private static UsdtArg s390(String spec, int size, boolean signed, String op) throws ElfException {
+        Matcher m = S390_MEM.matcher(op);
+        if (m.matches()) {
+            return new UsdtArg(size, signed, Where.MEMORY, s390Register(spec, m.group(2)), number(spec, m.group(1)));
+        }
+        if (op.startsWith("%r")) {
+            return new UsdtArg(size, signed, Where.REGISTER, s390Register(spec, op.substring(2)), 0);
+        }
+        if (op.matches("-?(0x[0-9a-fA-F]+|[0-9]+)")) {
+            return new UsdtArg(size, signed, Where.CONSTANT, "", number(spec, op));
+        }
+        throw new ElfException("USDT argument '" + spec + "': operand " + op + " is not supported (%rN, OFF(%rN) or a constant)");
+    }
+
+    private static String s390Register(String spec, String n) throws ElfException {
+        if (n.matches("[0-9]|1[0-5]")) {
+            return "gprs[" + n + "]";
+        }
+        throw new ElfException("USDT argument '" + spec + "': register %r" + n + " is not supported (s390x has %r0-%r15)");
     }
 
     private static String armRegister(String spec, String name) throws ElfException {

@@ -348,8 +348,8 @@ public final class Features {
 
     /** The C library this JVM runs on (for the uprobe probe). */
     static Path libc() {
-        for (String p : List.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6",
-                "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6", "/lib64/libc.so.6",
+        String multiarch = io.boxscope.bpf.sys.Sys.arch().multiarch();
+        for (String p : List.of("/lib/" + multiarch + "/libc.so.6", "/usr/lib/" + multiarch + "/libc.so.6", "/lib64/libc.so.6",
                 "/usr/lib64/libc.so.6", "/lib/libc.so.6")) {
             Path path = Path.of(p);
             if (java.nio.file.Files.isRegularFile(path)) {

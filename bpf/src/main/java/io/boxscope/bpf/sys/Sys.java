@@ -18,16 +18,55 @@ import io.boxscope.bpf.Errno;
  */
 @SuppressWarnings("restricted") // the one downcall of the module; callers need --enable-native-access
 public final class Sys {
-    public static final Arch ARCH = Arch.current();
-    private static final Linker LINKER = Linker.nativeLinker();
+    /**
+     * The running architecture, looked up on the first system call rather than when the class loads: on an
+     * architecture {@link Arch} does not know, the caller gets {@link Arch#current()}'s one-line
+     * UnsupportedOperationException instead of an ExceptionInInitializerError.
+     */
+    public static Arch arch() {
+        Arch a = arch;
+        if (a == null) {
+            a = Arch.current();
+            arch = a;
+        }
+        return a;
+    }
+
+    private static volatile Arch arch;
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    /**
+     * The downcall to libc's syscall(2), linked when the first call is made. Where it cannot be (an architecture
+     * {@link Arch} does not know, or a JDK without an FFM native linker for this platform) the reason is kept and
+     * thrown by every call as a one-line UnsupportedOperationException, instead of failing the class's
+     * initialisation with an error trace.
+     */
+    private static final class Native {
+        static final MethodHandle SYSCALL;
+        static final UnsupportedOperationException MISSING;
+
+        static {
+            MethodHandle h = null;
+            UnsupportedOperationException missing = null;
+            try {
+                Arch.current();
+                Linker linker = Linker.nativeLinker();
+                h = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_LONG),
+                        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+            } catch (UnsupportedOperationException e) {
+                missing = e;
+            }
+            SYSCALL = h;
+            MISSING = missing;
+        }
+
+        private Native() {}
+    }
+
     private static final ThreadLocal<MemorySegment> STATE_BUF =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
 
@@ -72,7 +111,7 @@ public final class Sys {
     public static Result bpfRaw(int cmd, MemorySegment attr) {
         Result r = null;
         for (int i = 0; i < 5; i++) {
-            r = raw(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
+            r = raw(arch().bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
             if (!r.failed() || r.errno() != 11) {
                 return r;
             }
@@ -90,16 +129,16 @@ public final class Sys {
 
     /** perf_event_open(attr, pid, cpu, group_fd, flags) → fd. */
     public static Result perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
-        return raw(ARCH.perfEventOpen, attr.address(), pid, cpu, groupFd, flags);
+        return raw(arch().perfEventOpen, attr.address(), pid, cpu, groupFd, flags);
     }
 
     public static long ioctl(String operation, int fd, long request, long arg) {
-        return call(operation, ARCH.ioctl, fd, request, arg, 0, 0);
+        return call(operation, arch().ioctl, fd, request, arg, 0, 0);
     }
 
     /** mmap(NULL, len, prot, MAP_SHARED, fd, off) → address. */
     public static long mmapShared(String operation, int fd, long len, int prot, long offset) {
-        Result r = raw(ARCH.mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);
+        Result r = raw(arch().mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);
         if (r.failed()) {
             throw BpfException.of(operation, r.errno());
         }
@@ -108,9 +147,15 @@ public final class Sys {
 
     /** syscall(nr, a..f): the six-argument form (mmap). */
     public static Result raw(long nr, long a, long b, long c, long d, long e, long f) {
+        if (Native.MISSING != null) {
+            String why = Native.MISSING.getMessage();
+            throw new UnsupportedOperationException(why != null && why.startsWith("architecture") ? why
+                    : "system calls are not available on " + System.getProperty("os.arch", "") + ": " + why
+                    + " (Boxscope makes them through the JDK's FFM native linker)", Native.MISSING);
+        }
         MemorySegment st = STATE_BUF.get();
         try {
-            long r = (long) SYSCALL.invokeExact(st, nr, a, b, c, d, e, f);
+            long r = (long) Native.SYSCALL.invokeExact(st, nr, a, b, c, d, e, f);
             return new Result(r, r == -1 ? (int) ERRNO.get(st, 0L) : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("syscall(" + nr + ") downcall failed: " + t, t);
@@ -118,11 +163,11 @@ public final class Sys {
     }
 
     public static void munmap(long addr, long len) {
-        raw(ARCH.munmap, addr, len, 0, 0, 0);
+        raw(arch().munmap, addr, len, 0, 0, 0);
     }
 
     public static void close(int fd) {
-        raw(ARCH.close, fd, 0, 0, 0, 0);
+        raw(arch().close, fd, 0, 0, 0, 0);
     }
 
     /**
@@ -132,20 +177,25 @@ public final class Sys {
      * work on another CPU. The first real call waits for the class's initialisation if it is still under way.
      */
     public static void linkInBackground() {
-        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(Sys::getpid);
+        // where the downcall cannot be linked, the first real call reports why (the thread has no one to tell)
+        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(() -> {
+            if (Native.MISSING == null) {
+                getpid();
+            }
+        });
     }
 
     public static int gettid() {
-        return (int) raw(ARCH.gettid, 0, 0, 0, 0, 0).value();
+        return (int) raw(arch().gettid, 0, 0, 0, 0, 0).value();
     }
 
     public static int getpid() {
-        return (int) raw(ARCH.getpid, 0, 0, 0, 0, 0).value();
+        return (int) raw(arch().getpid, 0, 0, 0, 0, 0).value();
     }
 
     /** openat(AT_FDCWD, path, flags) → fd; for cgroup directories and tests that count openat calls. */
     public static Result openat(MemorySegment cPath, int flags) {
-        return raw(ARCH.openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
+        return raw(arch().openat, -100 /* AT_FDCWD */, cPath.address(), flags | 02000000 /* O_CLOEXEC */, 0, 0);
     }
 
     /**

@@ -1,13 +1,30 @@
 package io.boxscope.bpf.syscalls;
 
 /**
- * Syscall names by number, generated from the kernel's UAPI headers on a Debian build host:
- * x86_64 from {@code asm/unistd_64.h}, aarch64 from {@code asm-generic/unistd.h} with arm64's
- * choices (64-bit names for the {@code __NR3264_*} calls, {@code sync_file_range}, no 32-bit-only
- * calls), extended to Linux 6.18 from the kernel's syscall tables (arch/x86/entry/syscalls/syscall_64.tbl:
-335 uretprobe, 336 uprobe; scripts/syscall.tbl: 451 cachestat … 469 file_setattr). An empty string is a number
-the architecture does not assign. Regenerate rather than edit; {@code SyscallTableTest} fails when the running
-kernel has a syscall tracepoint whose syscall this table does not name.
+ * Syscall names by number, one array per {@link io.boxscope.bpf.sys.Arch}. An empty string is a number the
+ * architecture does not assign. Regenerate rather than edit; {@code SyscallTableTest} fails when the running
+ * kernel has a syscall tracepoint whose syscall this table does not name, and {@code ArchTablesTest} checks
+ * numbers of every architecture against values written from the kernel's tables.
+ * <ul>
+ * <li>x86_64 from {@code asm/unistd_64.h} (arch/x86/entry/syscalls/syscall_64.tbl: 335 uretprobe, 336 uprobe).</li>
+ * <li>aarch64, riscv64 from the Linux 6.1 UAPI headers of Debian's linux-libc-dev-arm64-cross and
+ *     linux-libc-dev-riscv64-cross ({@code asm/unistd.h} and the {@code asm-generic/unistd.h} it includes, run
+ *     through the C preprocessor as a 64-bit build: so the 64-bit names of the {@code __NR3264_*} calls, arm64's
+ *     renameat, both architectures' getrlimit/setrlimit and memfd_secret, riscv's 259 riscv_flush_icache).
+ *     riscv64 adds 258 riscv_hwprobe (6.4; scripts/syscall.tbl, abi "riscv").</li>
+ * <li>loongarch64 from the same {@code asm-generic/unistd.h} with loongarch's choices: arch/loongarch/include/uapi/asm/unistd.h
+ *     wants only clone and clone3; the kernel wants the new stat calls since 6.11 (79 newfstatat, 80 fstat:
+ *     "LoongArch: Define __ARCH_WANT_NEW_STAT in unistd.h"); 447 memfd_secret as later kernels'
+ *     arch/loongarch/kernel/Makefile.syscalls add it. No renameat, getrlimit or setrlimit.</li>
+ * <li>s390x, ppc64le from {@code asm/unistd_64.h} of linux-libc-dev-s390x-cross and -ppc64el-cross (generated from
+ *     arch/s390/kernel/syscalls/syscall.tbl and arch/powerpc/kernel/syscalls/syscall.tbl); s390x adds 447
+ *     memfd_secret, which later s390 tables assign ("447 common memfd_secret"). ppc64le's 447 is left unnamed:
+ *     no table at hand showed it.</li>
+ * <li>All: 451 cachestat … 469 file_setattr, which every architecture's table numbers alike ("common" in
+ *     scripts/syscall.tbl, arch/s390 and arch/powerpc syscall.tbl as of Linux 6.18).</li>
+ * </ul>
+ * aarch64's table was regenerated this way, which added 223 fadvise64, 264 name_to_handle_at and 265
+ * open_by_handle_at (missing before) and removed 244 (the marker {@code __NR_arch_specific_syscall}, no syscall).
  */
 final class SyscallNames {
     private SyscallNames() {}
@@ -95,11 +112,113 @@ final class SyscallNames {
         "semget", "semctl", "semtimedop", "semop", "shmget", "shmctl", "shmat", "shmdt", "socket", "socketpair",
         "bind", "listen", "accept", "connect", "getsockname", "getpeername", "sendto", "recvfrom", "setsockopt",
         "getsockopt", "shutdown", "sendmsg", "recvmsg", "readahead", "brk", "munmap", "mremap", "add_key",
-        "request_key", "keyctl", "clone", "execve", "mmap", "", "swapon", "swapoff", "mprotect", "msync", "mlock",
-        "munlock", "mlockall", "munlockall", "mincore", "madvise", "remap_file_pages", "mbind", "get_mempolicy",
-        "set_mempolicy", "migrate_pages", "move_pages", "rt_tgsigqueueinfo", "perf_event_open", "accept4", "recvmmsg",
-        "arch_specific_syscall", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "wait4", "prlimit64",
-        "fanotify_init", "fanotify_mark", "", "", "clock_adjtime", "syncfs", "setns", "sendmmsg", "process_vm_readv",
+        "request_key", "keyctl", "clone", "execve", "mmap", "fadvise64", "swapon", "swapoff", "mprotect", "msync",
+        "mlock", "munlock", "mlockall", "munlockall", "mincore", "madvise", "remap_file_pages", "mbind",
+        "get_mempolicy", "set_mempolicy", "migrate_pages", "move_pages", "rt_tgsigqueueinfo", "perf_event_open",
+        "accept4", "recvmmsg", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "wait4", "prlimit64",
+        "fanotify_init", "fanotify_mark", "name_to_handle_at", "open_by_handle_at", "clock_adjtime", "syncfs",
+        "setns", "sendmmsg", "process_vm_readv", "process_vm_writev", "kcmp", "finit_module", "sched_setattr",
+        "sched_getattr", "renameat2", "seccomp", "getrandom", "memfd_create", "bpf", "execveat", "userfaultfd",
+        "membarrier", "mlock2", "copy_file_range", "preadv2", "pwritev2", "pkey_mprotect", "pkey_alloc", "pkey_free",
+        "statx", "io_pgetevents", "rseq", "kexec_file_load", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "pidfd_send_signal", "io_uring_setup", "io_uring_enter", "io_uring_register",
+        "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "pidfd_open", "clone3", "close_range",
+        "openat2", "pidfd_getfd", "faccessat2", "process_madvise", "epoll_pwait2", "mount_setattr", "quotactl_fd",
+        "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self", "memfd_secret", "process_mrelease",
+        "futex_waitv", "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake",
+        "futex_wait", "futex_requeue", "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr",
+        "lsm_list_modules", "mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat", "open_tree_attr",
+        "file_getattr", "file_setattr"
+    };
+
+    static final String[] RISCV64 = {
+        "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "setxattr", "lsetxattr", "fsetxattr",
+        "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "removexattr", "lremovexattr",
+        "fremovexattr", "getcwd", "lookup_dcookie", "eventfd2", "epoll_create1", "epoll_ctl", "epoll_pwait", "dup",
+        "dup3", "fcntl", "inotify_init1", "inotify_add_watch", "inotify_rm_watch", "ioctl", "ioprio_set",
+        "ioprio_get", "flock", "mknodat", "mkdirat", "unlinkat", "symlinkat", "linkat", "", "umount2", "mount",
+        "pivot_root", "nfsservctl", "statfs", "fstatfs", "truncate", "ftruncate", "fallocate", "faccessat", "chdir",
+        "fchdir", "chroot", "fchmod", "fchmodat", "fchownat", "fchown", "openat", "close", "vhangup", "pipe2",
+        "quotactl", "getdents64", "lseek", "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv",
+        "pwritev", "sendfile", "pselect6", "ppoll", "signalfd4", "vmsplice", "splice", "tee", "readlinkat",
+        "newfstatat", "fstat", "sync", "fsync", "fdatasync", "sync_file_range", "timerfd_create", "timerfd_settime",
+        "timerfd_gettime", "utimensat", "acct", "capget", "capset", "personality", "exit", "exit_group", "waitid",
+        "set_tid_address", "unshare", "futex", "set_robust_list", "get_robust_list", "nanosleep", "getitimer",
+        "setitimer", "kexec_load", "init_module", "delete_module", "timer_create", "timer_gettime",
+        "timer_getoverrun", "timer_settime", "timer_delete", "clock_settime", "clock_gettime", "clock_getres",
+        "clock_nanosleep", "syslog", "ptrace", "sched_setparam", "sched_setscheduler", "sched_getscheduler",
+        "sched_getparam", "sched_setaffinity", "sched_getaffinity", "sched_yield", "sched_get_priority_max",
+        "sched_get_priority_min", "sched_rr_get_interval", "restart_syscall", "kill", "tkill", "tgkill",
+        "sigaltstack", "rt_sigsuspend", "rt_sigaction", "rt_sigprocmask", "rt_sigpending", "rt_sigtimedwait",
+        "rt_sigqueueinfo", "rt_sigreturn", "setpriority", "getpriority", "reboot", "setregid", "setgid", "setreuid",
+        "setuid", "setresuid", "getresuid", "setresgid", "getresgid", "setfsuid", "setfsgid", "times", "setpgid",
+        "getpgid", "getsid", "setsid", "getgroups", "setgroups", "uname", "sethostname", "setdomainname", "getrlimit",
+        "setrlimit", "getrusage", "umask", "prctl", "getcpu", "gettimeofday", "settimeofday", "adjtimex", "getpid",
+        "getppid", "getuid", "geteuid", "getgid", "getegid", "gettid", "sysinfo", "mq_open", "mq_unlink",
+        "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr", "msgget", "msgctl", "msgrcv", "msgsnd",
+        "semget", "semctl", "semtimedop", "semop", "shmget", "shmctl", "shmat", "shmdt", "socket", "socketpair",
+        "bind", "listen", "accept", "connect", "getsockname", "getpeername", "sendto", "recvfrom", "setsockopt",
+        "getsockopt", "shutdown", "sendmsg", "recvmsg", "readahead", "brk", "munmap", "mremap", "add_key",
+        "request_key", "keyctl", "clone", "execve", "mmap", "fadvise64", "swapon", "swapoff", "mprotect", "msync",
+        "mlock", "munlock", "mlockall", "munlockall", "mincore", "madvise", "remap_file_pages", "mbind",
+        "get_mempolicy", "set_mempolicy", "migrate_pages", "move_pages", "rt_tgsigqueueinfo", "perf_event_open",
+        "accept4", "recvmmsg", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "riscv_hwprobe",
+        "riscv_flush_icache", "wait4", "prlimit64", "fanotify_init", "fanotify_mark", "name_to_handle_at",
+        "open_by_handle_at", "clock_adjtime", "syncfs", "setns", "sendmmsg", "process_vm_readv", "process_vm_writev",
+        "kcmp", "finit_module", "sched_setattr", "sched_getattr", "renameat2", "seccomp", "getrandom", "memfd_create",
+        "bpf", "execveat", "userfaultfd", "membarrier", "mlock2", "copy_file_range", "preadv2", "pwritev2",
+        "pkey_mprotect", "pkey_alloc", "pkey_free", "statx", "io_pgetevents", "rseq", "kexec_file_load", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "pidfd_send_signal", "io_uring_setup",
+        "io_uring_enter", "io_uring_register", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick",
+        "pidfd_open", "clone3", "close_range", "openat2", "pidfd_getfd", "faccessat2", "process_madvise",
+        "epoll_pwait2", "mount_setattr", "quotactl_fd", "landlock_create_ruleset", "landlock_add_rule",
+        "landlock_restrict_self", "memfd_secret", "process_mrelease", "futex_waitv", "set_mempolicy_home_node",
+        "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait", "futex_requeue", "statmount",
+        "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal", "setxattrat",
+        "getxattrat", "listxattrat", "removexattrat", "open_tree_attr", "file_getattr", "file_setattr"
+    };
+
+    static final String[] LOONGARCH64 = {
+        "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "setxattr", "lsetxattr", "fsetxattr",
+        "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "removexattr", "lremovexattr",
+        "fremovexattr", "getcwd", "lookup_dcookie", "eventfd2", "epoll_create1", "epoll_ctl", "epoll_pwait", "dup",
+        "dup3", "fcntl", "inotify_init1", "inotify_add_watch", "inotify_rm_watch", "ioctl", "ioprio_set",
+        "ioprio_get", "flock", "mknodat", "mkdirat", "unlinkat", "symlinkat", "linkat", "", "umount2", "mount",
+        "pivot_root", "nfsservctl", "statfs", "fstatfs", "truncate", "ftruncate", "fallocate", "faccessat", "chdir",
+        "fchdir", "chroot", "fchmod", "fchmodat", "fchownat", "fchown", "openat", "close", "vhangup", "pipe2",
+        "quotactl", "getdents64", "lseek", "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv",
+        "pwritev", "sendfile", "pselect6", "ppoll", "signalfd4", "vmsplice", "splice", "tee", "readlinkat",
+        "newfstatat", "fstat", "sync", "fsync", "fdatasync", "sync_file_range", "timerfd_create", "timerfd_settime",
+        "timerfd_gettime", "utimensat", "acct", "capget", "capset", "personality", "exit", "exit_group", "waitid",
+        "set_tid_address", "unshare", "futex", "set_robust_list", "get_robust_list", "nanosleep", "getitimer",
+        "setitimer", "kexec_load", "init_module", "delete_module", "timer_create", "timer_gettime",
+        "timer_getoverrun", "timer_settime", "timer_delete", "clock_settime", "clock_gettime", "clock_getres",
+        "clock_nanosleep", "syslog", "ptrace", "sched_setparam", "sched_setscheduler", "sched_getscheduler",
+        "sched_getparam", "sched_setaffinity", "sched_getaffinity", "sched_yield", "sched_get_priority_max",
+        "sched_get_priority_min", "sched_rr_get_interval", "restart_syscall", "kill", "tkill", "tgkill",
+        "sigaltstack", "rt_sigsuspend", "rt_sigaction", "rt_sigprocmask", "rt_sigpending", "rt_sigtimedwait",
+        "rt_sigqueueinfo", "rt_sigreturn", "setpriority", "getpriority", "reboot", "setregid", "setgid", "setreuid",
+        "setuid", "setresuid", "getresuid", "setresgid", "getresgid", "setfsuid", "setfsgid", "times", "setpgid",
+        "getpgid", "getsid", "setsid", "getgroups", "setgroups", "uname", "sethostname", "setdomainname", "", "",
+        "getrusage", "umask", "prctl", "getcpu", "gettimeofday", "settimeofday", "adjtimex", "getpid", "getppid",
+        "getuid", "geteuid", "getgid", "getegid", "gettid", "sysinfo", "mq_open", "mq_unlink", "mq_timedsend",
+        "mq_timedreceive", "mq_notify", "mq_getsetattr", "msgget", "msgctl", "msgrcv", "msgsnd", "semget", "semctl",
+        "semtimedop", "semop", "shmget", "shmctl", "shmat", "shmdt", "socket", "socketpair", "bind", "listen",
+        "accept", "connect", "getsockname", "getpeername", "sendto", "recvfrom", "setsockopt", "getsockopt",
+        "shutdown", "sendmsg", "recvmsg", "readahead", "brk", "munmap", "mremap", "add_key", "request_key", "keyctl",
+        "clone", "execve", "mmap", "fadvise64", "swapon", "swapoff", "mprotect", "msync", "mlock", "munlock",
+        "mlockall", "munlockall", "mincore", "madvise", "remap_file_pages", "mbind", "get_mempolicy", "set_mempolicy",
+        "migrate_pages", "move_pages", "rt_tgsigqueueinfo", "perf_event_open", "accept4", "recvmmsg", "", "", "", "",
+        "", "", "", "", "", "", "", "", "", "", "", "", "wait4", "prlimit64", "fanotify_init", "fanotify_mark",
+        "name_to_handle_at", "open_by_handle_at", "clock_adjtime", "syncfs", "setns", "sendmmsg", "process_vm_readv",
         "process_vm_writev", "kcmp", "finit_module", "sched_setattr", "sched_getattr", "renameat2", "seccomp",
         "getrandom", "memfd_create", "bpf", "execveat", "userfaultfd", "membarrier", "mlock2", "copy_file_range",
         "preadv2", "pwritev2", "pkey_mprotect", "pkey_alloc", "pkey_free", "statx", "io_pgetevents", "rseq",
@@ -116,5 +235,119 @@ final class SyscallNames {
         "futex_requeue", "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules",
         "mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat", "open_tree_attr", "file_getattr",
         "file_setattr"
+    };
+
+    static final String[] S390X = {
+        "", "exit", "fork", "read", "write", "open", "close", "restart_syscall", "creat", "link", "unlink", "execve",
+        "chdir", "", "mknod", "chmod", "", "", "", "lseek", "getpid", "mount", "umount", "", "", "", "ptrace",
+        "alarm", "", "pause", "utime", "", "", "access", "nice", "", "sync", "kill", "rename", "mkdir", "rmdir",
+        "dup", "pipe", "times", "", "brk", "", "", "signal", "", "", "acct", "umount2", "", "ioctl", "fcntl", "",
+        "setpgid", "", "", "umask", "chroot", "ustat", "dup2", "getppid", "getpgrp", "setsid", "sigaction", "", "",
+        "", "", "sigsuspend", "sigpending", "sethostname", "setrlimit", "", "getrusage", "gettimeofday",
+        "settimeofday", "", "", "", "symlink", "", "readlink", "uselib", "swapon", "reboot", "readdir", "mmap",
+        "munmap", "truncate", "ftruncate", "fchmod", "", "getpriority", "setpriority", "", "statfs", "fstatfs", "",
+        "socketcall", "syslog", "setitimer", "getitimer", "stat", "lstat", "fstat", "", "lookup_dcookie", "vhangup",
+        "idle", "", "wait4", "swapoff", "sysinfo", "ipc", "fsync", "sigreturn", "clone", "setdomainname", "uname", "",
+        "adjtimex", "mprotect", "sigprocmask", "create_module", "init_module", "delete_module", "get_kernel_syms",
+        "quotactl", "getpgid", "fchdir", "bdflush", "sysfs", "personality", "afs_syscall", "", "", "", "getdents",
+        "select", "flock", "msync", "readv", "writev", "getsid", "fdatasync", "_sysctl", "mlock", "munlock",
+        "mlockall", "munlockall", "sched_setparam", "sched_getparam", "sched_setscheduler", "sched_getscheduler",
+        "sched_yield", "sched_get_priority_max", "sched_get_priority_min", "sched_rr_get_interval", "nanosleep",
+        "mremap", "", "", "", "query_module", "poll", "nfsservctl", "", "", "prctl", "rt_sigreturn", "rt_sigaction",
+        "rt_sigprocmask", "rt_sigpending", "rt_sigtimedwait", "rt_sigqueueinfo", "rt_sigsuspend", "pread64",
+        "pwrite64", "", "getcwd", "capget", "capset", "sigaltstack", "sendfile", "getpmsg", "putpmsg", "vfork",
+        "getrlimit", "", "", "", "", "", "", "lchown", "getuid", "getgid", "geteuid", "getegid", "setreuid",
+        "setregid", "getgroups", "setgroups", "fchown", "setresuid", "getresuid", "setresgid", "getresgid", "chown",
+        "setuid", "setgid", "setfsuid", "setfsgid", "pivot_root", "mincore", "madvise", "getdents64", "", "readahead",
+        "", "setxattr", "lsetxattr", "fsetxattr", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr",
+        "flistxattr", "removexattr", "lremovexattr", "fremovexattr", "gettid", "tkill", "futex", "sched_setaffinity",
+        "sched_getaffinity", "tgkill", "", "io_setup", "io_destroy", "io_getevents", "io_submit", "io_cancel",
+        "exit_group", "epoll_create", "epoll_ctl", "epoll_wait", "set_tid_address", "fadvise64", "timer_create",
+        "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete", "clock_settime", "clock_gettime",
+        "clock_getres", "clock_nanosleep", "", "", "statfs64", "fstatfs64", "remap_file_pages", "mbind",
+        "get_mempolicy", "set_mempolicy", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
+        "mq_getsetattr", "kexec_load", "add_key", "request_key", "keyctl", "waitid", "ioprio_set", "ioprio_get",
+        "inotify_init", "inotify_add_watch", "inotify_rm_watch", "migrate_pages", "openat", "mkdirat", "mknodat",
+        "fchownat", "futimesat", "newfstatat", "unlinkat", "renameat", "linkat", "symlinkat", "readlinkat",
+        "fchmodat", "faccessat", "pselect6", "ppoll", "unshare", "set_robust_list", "get_robust_list", "splice",
+        "sync_file_range", "tee", "vmsplice", "move_pages", "getcpu", "epoll_pwait", "utimes", "fallocate",
+        "utimensat", "signalfd", "timerfd", "eventfd", "timerfd_create", "timerfd_settime", "timerfd_gettime",
+        "signalfd4", "eventfd2", "inotify_init1", "pipe2", "dup3", "epoll_create1", "preadv", "pwritev",
+        "rt_tgsigqueueinfo", "perf_event_open", "fanotify_init", "fanotify_mark", "prlimit64", "name_to_handle_at",
+        "open_by_handle_at", "clock_adjtime", "syncfs", "setns", "process_vm_readv", "process_vm_writev",
+        "s390_runtime_instr", "kcmp", "finit_module", "sched_setattr", "sched_getattr", "renameat2", "seccomp",
+        "getrandom", "memfd_create", "bpf", "s390_pci_mmio_write", "s390_pci_mmio_read", "execveat", "userfaultfd",
+        "membarrier", "recvmmsg", "sendmmsg", "socket", "socketpair", "bind", "connect", "listen", "accept4",
+        "getsockopt", "setsockopt", "getsockname", "getpeername", "sendto", "sendmsg", "recvfrom", "recvmsg",
+        "shutdown", "mlock2", "copy_file_range", "preadv2", "pwritev2", "s390_guarded_storage", "statx", "s390_sthyi",
+        "kexec_file_load", "io_pgetevents", "rseq", "pkey_mprotect", "pkey_alloc", "pkey_free", "", "", "", "", "",
+        "semtimedop", "semget", "semctl", "shmget", "shmctl", "shmat", "shmdt", "msgget", "msgsnd", "msgrcv",
+        "msgctl", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "pidfd_send_signal", "io_uring_setup", "io_uring_enter", "io_uring_register", "open_tree", "move_mount",
+        "fsopen", "fsconfig", "fsmount", "fspick", "pidfd_open", "clone3", "close_range", "openat2", "pidfd_getfd",
+        "faccessat2", "process_madvise", "epoll_pwait2", "mount_setattr", "quotactl_fd", "landlock_create_ruleset",
+        "landlock_add_rule", "landlock_restrict_self", "memfd_secret", "process_mrelease", "futex_waitv",
+        "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait",
+        "futex_requeue", "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules",
+        "mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat", "open_tree_attr", "file_getattr",
+        "file_setattr"
+    };
+
+    static final String[] PPC64LE = {
+        "restart_syscall", "exit", "fork", "read", "write", "open", "close", "waitpid", "creat", "link", "unlink",
+        "execve", "chdir", "time", "mknod", "chmod", "lchown", "break", "oldstat", "lseek", "getpid", "mount",
+        "umount", "setuid", "getuid", "stime", "ptrace", "alarm", "oldfstat", "pause", "utime", "stty", "gtty",
+        "access", "nice", "ftime", "sync", "kill", "rename", "mkdir", "rmdir", "dup", "pipe", "times", "prof", "brk",
+        "setgid", "getgid", "signal", "geteuid", "getegid", "acct", "umount2", "lock", "ioctl", "fcntl", "mpx",
+        "setpgid", "ulimit", "oldolduname", "umask", "chroot", "ustat", "dup2", "getppid", "getpgrp", "setsid",
+        "sigaction", "sgetmask", "ssetmask", "setreuid", "setregid", "sigsuspend", "sigpending", "sethostname",
+        "setrlimit", "getrlimit", "getrusage", "gettimeofday", "settimeofday", "getgroups", "setgroups", "select",
+        "symlink", "oldlstat", "readlink", "uselib", "swapon", "reboot", "readdir", "mmap", "munmap", "truncate",
+        "ftruncate", "fchmod", "fchown", "getpriority", "setpriority", "profil", "statfs", "fstatfs", "ioperm",
+        "socketcall", "syslog", "setitimer", "getitimer", "stat", "lstat", "fstat", "olduname", "iopl", "vhangup",
+        "idle", "vm86", "wait4", "swapoff", "sysinfo", "ipc", "fsync", "sigreturn", "clone", "setdomainname", "uname",
+        "modify_ldt", "adjtimex", "mprotect", "sigprocmask", "create_module", "init_module", "delete_module",
+        "get_kernel_syms", "quotactl", "getpgid", "fchdir", "bdflush", "sysfs", "personality", "afs_syscall",
+        "setfsuid", "setfsgid", "_llseek", "getdents", "_newselect", "flock", "msync", "readv", "writev", "getsid",
+        "fdatasync", "_sysctl", "mlock", "munlock", "mlockall", "munlockall", "sched_setparam", "sched_getparam",
+        "sched_setscheduler", "sched_getscheduler", "sched_yield", "sched_get_priority_max", "sched_get_priority_min",
+        "sched_rr_get_interval", "nanosleep", "mremap", "setresuid", "getresuid", "query_module", "poll",
+        "nfsservctl", "setresgid", "getresgid", "prctl", "rt_sigreturn", "rt_sigaction", "rt_sigprocmask",
+        "rt_sigpending", "rt_sigtimedwait", "rt_sigqueueinfo", "rt_sigsuspend", "pread64", "pwrite64", "chown",
+        "getcwd", "capget", "capset", "sigaltstack", "sendfile", "getpmsg", "putpmsg", "vfork", "ugetrlimit",
+        "readahead", "", "", "", "", "", "", "pciconfig_read", "pciconfig_write", "pciconfig_iobase", "multiplexer",
+        "getdents64", "pivot_root", "", "madvise", "mincore", "gettid", "tkill", "setxattr", "lsetxattr", "fsetxattr",
+        "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr", "removexattr", "lremovexattr",
+        "fremovexattr", "futex", "sched_setaffinity", "sched_getaffinity", "", "tuxcall", "", "io_setup",
+        "io_destroy", "io_getevents", "io_submit", "io_cancel", "set_tid_address", "fadvise64", "exit_group",
+        "lookup_dcookie", "epoll_create", "epoll_ctl", "epoll_wait", "remap_file_pages", "timer_create",
+        "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete", "clock_settime", "clock_gettime",
+        "clock_getres", "clock_nanosleep", "swapcontext", "tgkill", "utimes", "statfs64", "fstatfs64", "", "rtas",
+        "sys_debug_setcontext", "", "migrate_pages", "mbind", "get_mempolicy", "set_mempolicy", "mq_open",
+        "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr", "kexec_load", "add_key",
+        "request_key", "keyctl", "waitid", "ioprio_set", "ioprio_get", "inotify_init", "inotify_add_watch",
+        "inotify_rm_watch", "spu_run", "spu_create", "pselect6", "ppoll", "unshare", "splice", "tee", "vmsplice",
+        "openat", "mkdirat", "mknodat", "fchownat", "futimesat", "newfstatat", "unlinkat", "renameat", "linkat",
+        "symlinkat", "readlinkat", "fchmodat", "faccessat", "get_robust_list", "set_robust_list", "move_pages",
+        "getcpu", "epoll_pwait", "utimensat", "signalfd", "timerfd_create", "eventfd", "sync_file_range2",
+        "fallocate", "subpage_prot", "timerfd_settime", "timerfd_gettime", "signalfd4", "eventfd2", "epoll_create1",
+        "dup3", "pipe2", "inotify_init1", "perf_event_open", "preadv", "pwritev", "rt_tgsigqueueinfo",
+        "fanotify_init", "fanotify_mark", "prlimit64", "socket", "bind", "connect", "listen", "accept", "getsockname",
+        "getpeername", "socketpair", "send", "sendto", "recv", "recvfrom", "shutdown", "setsockopt", "getsockopt",
+        "sendmsg", "recvmsg", "recvmmsg", "accept4", "name_to_handle_at", "open_by_handle_at", "clock_adjtime",
+        "syncfs", "sendmmsg", "setns", "process_vm_readv", "process_vm_writev", "finit_module", "kcmp",
+        "sched_setattr", "sched_getattr", "renameat2", "seccomp", "getrandom", "memfd_create", "bpf", "execveat",
+        "switch_endian", "userfaultfd", "membarrier", "", "", "", "", "", "", "", "", "", "", "", "", "mlock2",
+        "copy_file_range", "preadv2", "pwritev2", "kexec_file_load", "statx", "pkey_alloc", "pkey_free",
+        "pkey_mprotect", "rseq", "io_pgetevents", "", "", "", "semtimedop", "semget", "semctl", "shmget", "shmctl",
+        "shmat", "shmdt", "msgget", "msgsnd", "msgrcv", "msgctl", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "", "", "", "", "", "", "", "", "pidfd_send_signal", "io_uring_setup", "io_uring_enter", "io_uring_register",
+        "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "pidfd_open", "clone3", "close_range",
+        "openat2", "pidfd_getfd", "faccessat2", "process_madvise", "epoll_pwait2", "mount_setattr", "quotactl_fd",
+        "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self", "", "process_mrelease",
+        "futex_waitv", "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake",
+        "futex_wait", "futex_requeue", "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr",
+        "lsm_list_modules", "mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat", "open_tree_attr",
+        "file_getattr", "file_setattr"
     };
 }

@@ -21,7 +21,7 @@ public final class SyscallSignatureParser {
     /** The {@code sys_enter_} prefix of the syscall tracepoints' names. */
     public static final String PREFIX = "sys_enter_";
 
-    /** Sizes of the scalar types that occur in syscall formats (LP64: x86_64 and aarch64 alike). */
+    /** Sizes of the scalar types that occur in syscall formats (LP64: alike on every 64-bit Arch). */
     private static final Map<String, Integer> SCALAR_SIZES = Map.ofEntries(
             Map.entry("char", 1), Map.entry("unsigned char", 1), Map.entry("u8", 1), Map.entry("__u8", 1),
             Map.entry("short", 2), Map.entry("unsigned short", 2), Map.entry("umode_t", 2), Map.entry("u16", 2),

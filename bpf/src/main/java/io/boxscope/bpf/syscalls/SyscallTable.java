@@ -28,6 +28,10 @@ public final class SyscallTable {
         return switch (arch) {
             case X86_64 -> new SyscallTable(arch, SyscallNames.X86_64);
             case AARCH64 -> new SyscallTable(arch, SyscallNames.AARCH64);
+            case RISCV64 -> new SyscallTable(arch, SyscallNames.RISCV64);
+            case LOONGARCH64 -> new SyscallTable(arch, SyscallNames.LOONGARCH64);
+            case S390X -> new SyscallTable(arch, SyscallNames.S390X);
+            case PPC64LE -> new SyscallTable(arch, SyscallNames.PPC64LE);
         };
     }
 

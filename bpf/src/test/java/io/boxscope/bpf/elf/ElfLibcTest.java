@@ -137,8 +137,10 @@ class ElfLibcTest {
         assertTrue(libc.section(".text").isPresent());
         List<String> header = run("readelf", "-h", LIBC.toString());
         String machine = header.stream().filter(l -> l.trim().startsWith("Machine:")).findFirst().orElseThrow();
-        // e_machine numbers of elf(5): EM_X86_64 = 62, EM_AARCH64 = 183
-        int em = machine.contains("X86-64") ? 62 : machine.contains("AArch64") ? 183 : -1;
+        // e_machine numbers of elf(5) / include/uapi/linux/elf-em.h: EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243,
+        // EM_LOONGARCH = 258, EM_PPC64 = 21 (s390x is big-endian, which ElfFile refuses)
+        int em = machine.contains("X86-64") ? 62 : machine.contains("AArch64") ? 183 : machine.contains("RISC-V") ? 243
+                : machine.contains("LoongArch") ? 258 : machine.contains("PowerPC64") ? 21 : -1;
         assertEquals(em, libc.machine(), machine);
         assertTrue(header.stream().anyMatch(l -> l.trim().startsWith("Type:") && l.contains("DYN")), header.toString());
         assertEquals(3, libc.type(), "ET_DYN");

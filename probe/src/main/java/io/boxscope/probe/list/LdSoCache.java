@@ -27,9 +27,22 @@ public final class LdSoCache {
     private static final String MAGIC = "glibc-ld.so.cache1.1";
     /** FLAG_ELF_LIBC6: an ELF library for glibc. */
     private static final int ELF_LIBC6 = 0x0003;
-    /** FLAG_X8664_LIB64 and FLAG_AARCH64_LIB64 (dl-cache.h), the architecture bits of an entry's flags. */
-    private static final int X8664 = 0x0300;
-    private static final int AARCH64 = 0x0a00;
+    /**
+     * The architecture bits of an entry's flags (glibc sysdeps/generic/ldconfig.h: FLAG_X8664_LIB64,
+     * FLAG_AARCH64_LIB64, FLAG_RISCV_FLOAT_ABI_DOUBLE and FLAG_LARCH_FLOAT_ABI_DOUBLE for the lp64d ABIs Debian
+     * and Fedora ship, FLAG_S390_LIB64, FLAG_POWERPC_LIB64), as sysdeps/unix/sysv/linux/&lt;arch&gt;/dl-cache.h's
+     * _DL_CACHE_DEFAULT_ID combines them with FLAG_ELF_LIBC6.
+     */
+    private static int archBits(Arch arch) {
+        return switch (arch) {
+            case X86_64 -> 0x0300;
+            case AARCH64 -> 0x0a00;
+            case RISCV64 -> 0x1000;
+            case LOONGARCH64 -> 0x1200;
+            case S390X -> 0x0400;
+            case PPC64LE -> 0x0500;
+        };
+    }
 
     /** One library: its name ({@code libc.so.6}) and where it is. */
     public record Entry(String name, String path, int flags) {}
@@ -70,7 +83,7 @@ public final class LdSoCache {
 
     /** The entries built for {@code arch}'s 64-bit glibc. */
     public static List<Entry> forArch(List<Entry> all, Arch arch) {
-        int want = ELF_LIBC6 | (arch == Arch.AARCH64 ? AARCH64 : X8664);
+        int want = ELF_LIBC6 | archBits(arch);
         return all.stream().filter(e -> (e.flags() & 0xffff) == want).toList();
     }
 

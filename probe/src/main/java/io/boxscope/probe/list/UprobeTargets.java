@@ -18,7 +18,10 @@ import java.util.Optional;
  */
 public final class UprobeTargets {
     static final List<String> LIB_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib");
+            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/riscv64-linux-gnu", "/usr/lib/riscv64-linux-gnu",
+            "/lib/loongarch64-linux-gnu", "/usr/lib/loongarch64-linux-gnu", "/lib/s390x-linux-gnu", "/usr/lib/s390x-linux-gnu",
+            "/lib/powerpc64le-linux-gnu", "/usr/lib/powerpc64le-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+            "/usr/local/lib");
 
     private UprobeTargets() {}
 

@@ -2,25 +2,25 @@ package io.boxscope.tools.opensnoop;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.boxscope.bpf.sys.Arch;
 
 /**
- * The names of open(2) flags. Values from the kernel's include/uapi/asm-generic/fcntl.h (x86_64 and
- * most architectures); arm64 and 32-bit arm move O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE
- * (arch/arm64/include/uapi/asm/fcntl.h).
+ * The names of open(2) flags. Values from the kernel's include/uapi/asm-generic/fcntl.h; O_DIRECTORY,
+ * O_NOFOLLOW, O_DIRECT and O_LARGEFILE differ on arm64 and powerpc and come from {@link Arch}, which
+ * cites the headers.
  */
 public final class OpenFlags {
     private record Flag(String name, int value) {}
 
-    private static final boolean ARM = System.getProperty("os.arch", "").startsWith("aarch64")
-            || System.getProperty("os.arch", "").startsWith("arm");
+    private static final Arch ARCH = Arch.current();
 
-    private static final int O_DIRECTORY = ARM ? 040000 : 0200000;
+    private static final int O_DIRECTORY = ARCH.oDirectory();
 
     private static final List<Flag> FLAGS = List.of(
             new Flag("O_CREAT", 0100), new Flag("O_EXCL", 0200), new Flag("O_NOCTTY", 0400), new Flag("O_TRUNC", 01000),
             new Flag("O_APPEND", 02000), new Flag("O_NONBLOCK", 04000), new Flag("O_DSYNC", 010000), new Flag("O_ASYNC", 020000),
-            new Flag("O_DIRECT", ARM ? 0200000 : 040000), new Flag("O_LARGEFILE", ARM ? 0400000 : 0100000),
-            new Flag("O_DIRECTORY", O_DIRECTORY), new Flag("O_NOFOLLOW", ARM ? 0100000 : 0400000),
+            new Flag("O_DIRECT", ARCH.oDirect()), new Flag("O_LARGEFILE", ARCH.oLargefile()),
+            new Flag("O_DIRECTORY", O_DIRECTORY), new Flag("O_NOFOLLOW", ARCH.oNofollow()),
             new Flag("O_NOATIME", 01000000), new Flag("O_CLOEXEC", 02000000), new Flag("O_SYNC", 04000000),
             new Flag("O_PATH", 010000000), new Flag("O_TMPFILE", 020000000));
 

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * fcntl(2)'s command as sysdig's driver records it (PPM_FCNTL_*, flags.tsv's fcntl_commands table):
- * the driver's fcntl_cmd_to_scap maps the kernel's F_* numbers, which x86_64 and arm64 take from
+ * the driver's fcntl_cmd_to_scap maps the kernel's F_* numbers, which every 64-bit architecture in
+ * {@link io.boxscope.bpf.sys.Arch} (x86_64, arm64, riscv64, loongarch64, s390x, ppc64le) takes from
  * include/uapi/asm-generic/fcntl.h and include/uapi/linux/fcntl.h (F_LINUX_SPECIFIC_BASE 1024); a
  * command it does not know is PPM_FCNTL_UNKNOWN (0). The *64 lock commands exist only on 32-bit kernels.
  */

@@ -6,7 +6,7 @@ import io.boxscope.bpf.sys.Arch;
  * open(2) flags and modes as sysdig's driver records them: {@code open_flags_to_scap} and
  * {@code open_modes_to_scap} of falcosecurity/libs driver/ppm_flag_helpers.h (the PPM_O_* values of
  * flags.tsv's file_flags table). The kernel's O_* values differ by architecture
- * (include/uapi/asm-generic/fcntl.h, arch/arm64/include/uapi/asm/fcntl.h); the driver's tests are
+ * (include/uapi/asm-generic/fcntl.h, arch/arm64 and arch/powerpc's asm/fcntl.h: {@link Arch}); the driver's tests are
  * {@code flags & O_X}, so multi-bit constants (O_SYNC = __O_SYNC|O_DSYNC, O_TMPFILE = __O_TMPFILE|O_DIRECTORY)
  * match when any of their bits is set, and so do ours.
  */
@@ -22,10 +22,7 @@ public final class OpenFlags {
     }
 
     public static OpenFlags of(Arch arch) {
-        return switch (arch) {
-            case X86_64 -> new OpenFlags(0200000, 040000, 0100000);
-            case AARCH64 -> new OpenFlags(040000, 0200000, 0400000);
-        };
+        return new OpenFlags(arch.oDirectory(), arch.oDirect(), arch.oLargefile());
     }
 
     /** PPM_O_* flags of the kernel's open flags. */

@@ -28,6 +28,12 @@ class LiveUnitsTest {
         OpenFlags arm = OpenFlags.of(Arch.AARCH64);
         assertEquals(1 | 1024 | 8192, arm.toScap(040000));          // arm64's O_DIRECTORY
         assertEquals(1 | 512, arm.toScap(0200000));                 // arm64's O_DIRECT
+        OpenFlags ppc = OpenFlags.of(Arch.PPC64LE);                 // arch/powerpc/include/uapi/asm/fcntl.h
+        assertEquals(1 | 1024 | 8192, ppc.toScap(040000));          // O_DIRECTORY
+        assertEquals(1 | 512, ppc.toScap(0400000));                 // O_DIRECT
+        assertEquals(1 | 2048, ppc.toScap(0200000));                // O_LARGEFILE
+        OpenFlags s390 = OpenFlags.of(Arch.S390X);                  // asm-generic, as x86_64
+        assertEquals(1 | 1024 | 8192, s390.toScap(0200000));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.boxscope.trace.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.boxscope.bpf.sys.Arch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,10 +22,22 @@ class MmapFlagsTest {
 
     @Test
     void mapBits() {
-        assertEquals(2 | 8, MmapFlags.flags(0x02 | 0x20));                 // MAP_PRIVATE|MAP_ANONYMOUS
-        assertEquals(2 | 4 | 1024, MmapFlags.flags(0x02 | 0x10 | 0x800));  // PRIVATE|FIXED|DENYWRITE
-        assertEquals(1 | 64 | 128 | 256, MmapFlags.flags(0x01 | 0x4000 | 0x8000 | 0x1_0000));
-        assertEquals(512 | 2048 | 16384, MmapFlags.flags(0x100 | 0x1000 | 0x2000));
-        assertEquals(0, MmapFlags.flags(0x20_0000)); // MAP_STACK: no PPM bit in the driver
+        for (Arch generic : new Arch[] {Arch.X86_64, Arch.AARCH64, Arch.RISCV64, Arch.LOONGARCH64, Arch.S390X}) {
+            assertEquals(2 | 8, MmapFlags.flags(0x02 | 0x20, generic));                 // MAP_PRIVATE|MAP_ANONYMOUS
+            assertEquals(2 | 4 | 1024, MmapFlags.flags(0x02 | 0x10 | 0x800, generic));  // PRIVATE|FIXED|DENYWRITE
+            assertEquals(1 | 64 | 128 | 256, MmapFlags.flags(0x01 | 0x4000 | 0x8000 | 0x1_0000, generic));
+            assertEquals(512 | 2048 | 16384, MmapFlags.flags(0x100 | 0x1000 | 0x2000, generic));
+            assertEquals(0, MmapFlags.flags(0x20_0000, generic)); // MAP_STACK: no PPM bit in the driver
+        }
+        assertEquals(16, MmapFlags.flags(0x40, Arch.X86_64)); // MAP_32BIT (arch/x86/include/uapi/asm/mman.h)
+    }
+
+    /** arch/powerpc/include/uapi/asm/mman.h: MAP_NORESERVE 0x40, MAP_LOCKED 0x80; the rest as asm-generic. */
+    @Test
+    void powerpcMapBits() {
+        assertEquals(2 | 64, MmapFlags.flags(0x02 | 0x40, Arch.PPC64LE));           // PRIVATE|NORESERVE, not 32BIT
+        assertEquals(1 | 16384, MmapFlags.flags(0x01 | 0x80, Arch.PPC64LE));        // SHARED|LOCKED
+        assertEquals(2 | 8 | 128, MmapFlags.flags(0x02 | 0x20 | 0x8000, Arch.PPC64LE)); // PRIVATE|ANONYMOUS|POPULATE
+        assertEquals(0, MmapFlags.flags(0x4000 | 0x2000, Arch.PPC64LE)); // asm-generic/mman.h NORESERVE/LOCKED bits: not mmap flags on powerpc
     }
 }
