@@ -208,9 +208,10 @@ public final class EventBuilder {
                     .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).num(0).build();
             case "read" -> b("PPME_SYSCALL_READ_X", r, ts).num(ret).bytes(r.buf()).build();
             case "pread64" -> b("PPME_SYSCALL_PREAD_X", r, ts).num(ret).bytes(r.buf()).build();
-            // the driver copies the caller's buffer at exit, up to the return value when it succeeded
-            case "write" -> b("PPME_SYSCALL_WRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
-            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
+            // the driver copies the caller's buffer at exit, up to the return value when it succeeded: the probe
+            // reads it there too, only when the call succeeded (SyscallConfig), so the exit record has it
+            case "write" -> b("PPME_SYSCALL_WRITE_X", r, ts).num(ret).bytes(r.buf()).build();
+            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_X", r, ts).num(ret).bytes(r.buf()).build();
             case "close" -> b("PPME_SYSCALL_CLOSE_X", r, ts).num(ret).build();
             case "clone" -> process("PPME_SYSCALL_CLONE_20_X", r, ts, ret);
             case "clone3" -> process("PPME_SYSCALL_CLONE3_X", r, ts, ret);

@@ -129,6 +129,14 @@ public final class SyscallConfig {
                     || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
                 out[base + KEEP_ARGS] = 1;
             }
+            // write and pwrite64: the driver copies the caller's buffer at the exit, up to the return value when the
+            // call succeeded (the comment in EventBuilder): read it there, so that the exit record alone makes the
+            // exit event (arguments at the exit come from pt_regs, no map between entry and exit)
+            if ((sig.name().equals("write") || sig.name().equals("pwrite64")) && out[base + IN_BUF] != 0) {
+                out[base + OUT_BUF] = out[base + IN_BUF];
+                out[base + IN_BUF] = 0;
+                out[base + IN_LEN] = 0;
+            }
         }
         return out;
     }

@@ -148,6 +148,58 @@ public final class ScapWriter implements Closeable {
         offset += total;
     }
 
+    /**
+     * Appends an event whose parameters are {@code sizes.length} numbers ({@code values[i]} little-endian in
+     * {@code sizes[i]} = 1, 2, 4 or 8 bytes, as {@link ScapEvent.Builder#num} writes them) and, when
+     * {@code bufLen >= 0}, one last parameter of {@code bufLen} bytes copied straight from {@code buf} at
+     * {@code bufOff}: the block {@link #write} writes for the same event built parameter by parameter, without
+     * building it (a live capture's reads, writes and closes, from the ring record to this buffer in one copy).
+     * The caller checks the layout against the event table ({@code sizes} of the type's parameters, no
+     * EF_LARGE_PAYLOAD type); {@code bufLen} is at most 65,535 (a 16-bit length).
+     */
+    public void writeNumbers(long ts, long tid, int cpu, int type, byte[] sizes, long[] values,
+                             java.lang.foreign.MemorySegment buf, long bufOff, int bufLen) throws IOException {
+        if (bufLen > 0xffff) {
+            throw new IllegalArgumentException("a parameter of " + bufLen + " bytes does not fit a 16-bit length");
+        }
+        int n = sizes.length + (bufLen >= 0 ? 1 : 0);
+        int len = ScapEvent.HEADER_SIZE + 2 * n + Math.max(bufLen, 0);
+        for (byte size : sizes) {
+            len += size;
+        }
+        int total = 8 + BlockType.padded(2 + len) + 4;
+        ByteBuffer b = room(total);
+        int end = b.position() + total;
+        b.putInt(BlockType.EV_V2).putInt(total).putShort((short) cpu)
+                .putLong(ts).putLong(tid).putInt(len).putShort((short) type).putInt(n);
+        for (byte size : sizes) {
+            b.putShort(size);
+        }
+        if (bufLen >= 0) {
+            b.putShort((short) bufLen);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            long v = values[i];
+            switch (sizes[i]) {
+                case 1 -> b.put((byte) v);
+                case 2 -> b.putShort((short) v);
+                case 4 -> b.putInt((int) v);
+                default -> b.putLong(v);
+            }
+        }
+        if (bufLen > 0) {
+            int at = b.position();
+            java.lang.foreign.MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, bufOff, b.array(),
+                    b.arrayOffset() + at, bufLen);
+            b.position(at + bufLen);
+        }
+        while (b.position() < end - 4) {
+            b.put((byte) 0);
+        }
+        b.putInt(total);
+        offset += total;
+    }
+
     /** Bytes of events kept before they go to the stream in one write. */
     static final int PENDING = 1 << 20;
     private final ByteBuffer pending = ByteBuffer.allocate(PENDING).order(ByteOrder.LITTLE_ENDIAN);
