@@ -448,6 +448,13 @@ public final class CaptureProbe implements AutoCloseable {
             a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        } else {
+            // open, openat: the path again at the exit (SyscallConfig.STR_EXIT), whose event carries it
+            Label noPath = a.newLabel("no_exit_path");
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STR_EXIT)
+                    .jmp(JmpOp.JEQ, Reg.R1, 0, noPath);
+            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            a.bind(noPath);
         }
         if (o.fdOffsets() != null) {
             socketInfo(a, o.fdOffsets(), false);

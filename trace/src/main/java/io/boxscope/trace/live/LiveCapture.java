@@ -141,7 +141,7 @@ public final class LiveCapture implements AutoCloseable {
     private final LiveThreads threads;
     private final DirectLayouts layouts;
     /** The number parameters of the record being written directly ({@link #writeDirect}). */
-    private final long[] numbers = new long[DirectLayouts.MAX_NUMBERS];
+    private final long[] numbers = new long[DirectLayouts.MAX_PARAMS];
     private long records;
     private long syscallRecords;
     private long badRecords;
@@ -192,7 +192,7 @@ public final class LiveCapture implements AutoCloseable {
             LiveThreads live = new LiveThreads(proc, threads, before);
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
-                    new DirectLayouts(sigs.table()));
+                    new DirectLayouts(sigs.table(), flags));
         } catch (IOException | RuntimeException e) {
             probe.close();
             throw e;
@@ -245,7 +245,7 @@ public final class LiveCapture implements AutoCloseable {
      * {@code -w}: writes every event to {@code writer} (state-only events too: {@code sysdig -r} needs them for
      * the process fields), until -n or -M is reached or {@code stop} says so, as {@link #run(Sink, BooleanSupplier)}
      * with a sink that writes. Without a filter, the entry and exit records of system calls that are generic
-     * events ({@link EventBuilder#genericPpmSc}) or have a {@link DirectLayouts} layout (read, write, close...),
+     * events ({@link EventBuilder#genericPpmSc}) or have a {@link DirectLayouts} layout (read, write, openat, close...),
      * of threads the capture already knows, go from the ring record straight into the writer's buffer
      * ({@link CycleWriter#writeGeneric}, {@link CycleWriter#writeNumbers}): the same blocks, without building
      * records, events and parameter arrays or applying them to the inspector's tables, which nothing reads
@@ -394,7 +394,7 @@ public final class LiveCapture implements AutoCloseable {
      * Writes the ring record {@code rec} straight into the file when it is the entry or exit of a system call
      * of a thread the inspector knows by name (a thread it does not know first gets a state-only clone event on
      * the full path) and either generic (its number only: {@link CycleWriter#writeGeneric}) or one of the
-     * {@link DirectLayouts} (numbers and a buffer: {@link CycleWriter#writeNumbers}); false when the record is
+     * {@link DirectLayouts} (numbers and a buffer or path: {@link CycleWriter#writeNumbers}); false when the record is
      * to take the full path. Counts it as the full path would (record, system call record, event, matched).
      */
     private boolean writeDirect(java.lang.foreign.MemorySegment rec, boolean[] more) {
@@ -416,11 +416,14 @@ public final class LiveCapture implements AutoCloseable {
             if (layout == null || size < RawRecord.DATA) {
                 return false;
             }
-            if (layout.buffer()) {
+            if (layout.varIndex() >= 0) {
                 long lens = rec.get(I64, RawRecord.LENS);
-                bufOff = RawRecord.DATA + (lens & 0xffff) + (lens >>> 16 & 0xffff);
-                bufLen = (int) (lens >>> 32 & 0xffff);
-                if (bufOff + bufLen > size) {
+                bufOff = RawRecord.DATA;
+                for (int k = 0; k < layout.varSlot(); k++) {
+                    bufOff += lens >>> 16 * k & 0xffff;
+                }
+                bufLen = (int) (lens >>> 16 * layout.varSlot() & 0xffff);
+                if (bufOff + bufLen > size || bufLen >= 0xffff) {
                     return false; // the full path counts it as malformed
                 }
             }
@@ -446,8 +449,8 @@ public final class LiveCapture implements AutoCloseable {
             if (layout == null) {
                 direct.writeGeneric(ts, tid, cpu, kind == RawRecord.ENTER, sc, (int) nr);
             } else {
-                layout.values(rec, numbers);
-                direct.writeNumbers(ts, tid, cpu, layout.type(), layout.sizes(), numbers, rec, bufOff, bufLen);
+                layouts.values(layout, rec, numbers);
+                direct.writeNumbers(ts, tid, cpu, layout.type(), layout.sizes(), numbers, layout.varIndex(), rec, bufOff, bufLen);
             }
         } catch (IOException x) {
             throw new UncheckedIOException(x);

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code -w}'s direct path writes the events of read, write, pread64, pwrite64, close, fcntl and the dup family
- * from the ring record without building them: each block must be, byte for byte, the block of the event
+ * (and open, openat) from the ring record without building them: each block must be, byte for byte, the block of the event
  * {@link EventBuilder} builds from the same record (the full path, which the capture takes with a filter or
  * lines), for arguments wider than their parameters, negative fds and return values, fcntl commands with and
- * without a PPM_FCNTL number, and buffers of 0, 1 and 80 bytes behind other slots. Records are laid out as
+ * without a PPM_FCNTL number, open flags and modes, paths (UTF-8, unread, empty) and buffers of 0, 1 and 80
+ * bytes behind other slots. Records are laid out as
  * {@link CaptureProbe} writes them ({@link RawRecord}).
  */
 class DirectLayoutsTest {
@@ -36,10 +37,13 @@ class DirectLayoutsTest {
     private static final CaptureTables NO_TABLES = new CaptureTables(null, List.of(), List.of(), List.of(), List.of(), Map.of());
 
     private final SyscallTable table = SyscallTable.current();
-    private final DirectLayouts layouts = new DirectLayouts(table);
+    private final DirectLayouts layouts = new DirectLayouts(table, OpenFlags.of(Arch.current()));
 
-    /** A record of {@code kind} for syscall {@code nr}: arguments, return value, slots 0 and 2 (slot 1 and 3 empty). */
-    private static MemorySegment record(int kind, long nr, long[] args, long ret, int slot0, int slot2) {
+    /**
+     * A record of {@code kind} for syscall {@code nr}: arguments, return value, slots 0 and 2 (slot 1 and 3 empty);
+     * slot 0 holds {@code path} when given (its length is then slot0), else 'x's.
+     */
+    private static MemorySegment record(int kind, long nr, long[] args, long ret, int slot0, int slot2, byte[] path) {
         MemorySegment r = MemorySegment.ofArray(new byte[RawRecord.DATA + slot0 + slot2]);
         r.set(I32, RawRecord.KIND, kind);
         r.set(I32, RawRecord.CPU, 1);
@@ -53,7 +57,7 @@ class DirectLayoutsTest {
         r.set(I16, RawRecord.LENS, (short) slot0);
         r.set(I16, RawRecord.LENS + 4, (short) slot2);
         for (int i = 0; i < slot0 + slot2; i++) {
-            r.set(ValueLayout.JAVA_BYTE, RawRecord.DATA + i, (byte) (i < slot0 ? 'x' : 'a' + i % 26));
+            r.set(ValueLayout.JAVA_BYTE, RawRecord.DATA + i, (byte) (i < slot0 ? (path != null ? path[i] : 'x') : 'a' + i % 26));
         }
         return r;
     }
@@ -68,38 +72,50 @@ class DirectLayoutsTest {
             {5, 3, 1030, 0, 0, 0},         // fcntl F_DUPFD_CLOEXEC
             {5, 9999, 0, 0, 0, 0},         // an fcntl command without a PPM_FCNTL number
             {-1, 2, 0, 0, 0, 0},
+            {-100, 0x241, 0x241, 0644, 0, 0}, // open(at) with O_WRONLY|O_CREAT|O_TRUNC and a mode
+            {3, 0x80000, 0x410000, 0, 0, 0}, // O_CLOEXEC, O_DIRECTORY|O_TMPFILE bits
         };
+        // paths as bpf_probe_read_user_str leaves them: the bytes and their NUL; none (the read failed); an empty one
+        byte[][] paths = {"/etc/passwd\0".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "/tmp/caf\u00e9 dir/x\0".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0], new byte[1]};
         long[][] exits = {{-9, 0, 0}, {0, 0, 0}, {80, 0, 80}, {1, 5, 1}, {1L << 33, 0, 0}}; // ret, slot0, slot2
         int compared = 0;
         int present = 0;
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
         ByteArrayOutputStream built = new ByteArrayOutputStream();
         try (ScapWriter d = ScapWriter.to(direct, NO_TABLES); ScapWriter b = ScapWriter.to(built, NO_TABLES)) {
-            long[] numbers = new long[DirectLayouts.MAX_NUMBERS];
-            for (String name : List.of("read", "write", "pread64", "pwrite64", "close", "fcntl", "dup", "dup2", "dup3")) {
+            long[] numbers = new long[DirectLayouts.MAX_PARAMS];
+            for (String name : List.of("read", "write", "pread64", "pwrite64", "close", "fcntl", "dup", "dup2", "dup3", "open", "openat")) {
                 int nr = table.number(name);
                 if (nr < 0) {
                     continue; // not on this architecture (dup2 on aarch64)
                 }
                 present++;
+                boolean opens = name.startsWith("open");
                 for (long[] args : argSets) {
-                    compared += both(builder, layouts.of(nr, true), record(RawRecord.ENTER, nr, args, 0, 0, 0), d, b, numbers);
-                    for (long[] x : exits) {
-                        DirectLayouts.Layout l = layouts.of(nr, false);
-                        int slot2 = l.buffer() ? (int) x[2] : 0;
-                        compared += both(builder, l, record(RawRecord.EXIT, nr, args, x[0], (int) x[1], slot2), d, b, numbers);
+                    for (int pi = 0; pi < (opens ? paths.length : 1); pi++) {
+                        byte[] path = opens ? paths[pi] : null;
+                        int slot0 = opens ? path.length : 0;
+                        compared += both(builder, layouts, layouts.of(nr, true), record(RawRecord.ENTER, nr, args, 0, slot0, 0, path),
+                                d, b, numbers);
+                        for (long[] x : exits) {
+                            DirectLayouts.Layout l = layouts.of(nr, false);
+                            int slot2 = l.varIndex() >= 0 && l.varSlot() == 2 ? (int) x[2] : 0;
+                            compared += both(builder, layouts, l, record(RawRecord.EXIT, nr, args, x[0], opens ? slot0 : (int) x[1], slot2,
+                                    path), d, b, numbers);
+                        }
                     }
                 }
             }
         }
-        assertTrue(present >= 7, "the syscall table lacks read, write, close...: " + present);
-        assertEquals(present * argSets.length * (1 + exits.length), compared);
+        assertTrue(present >= 9, "the syscall table lacks read, write, close, openat...: " + present);
+        assertTrue(compared >= present * argSets.length * (1 + exits.length), "compared " + compared);
         assertArrayEquals(built.toByteArray(), direct.toByteArray());
     }
 
     /** Writes {@code rec} through the layout and through the builder; returns 1. */
-    private static int both(EventBuilder builder, DirectLayouts.Layout l, MemorySegment rec, ScapWriter d, ScapWriter b,
-                            long[] numbers) throws Exception {
+    private static int both(EventBuilder builder, DirectLayouts layouts, DirectLayouts.Layout l, MemorySegment rec, ScapWriter d,
+                            ScapWriter b, long[] numbers) throws Exception {
         assertNotNull(l);
         List<ScapEvent> events = builder.events(RawRecord.parse(rec));
         assertEquals(1, events.size());
@@ -107,17 +123,17 @@ class DirectLayoutsTest {
         assertEquals(e.type(), l.type(), e.toString());
         b.write(e);
         long lens = rec.get(I64, RawRecord.LENS);
-        long bufOff = RawRecord.DATA + (lens & 0xffff) + (lens >>> 16 & 0xffff);
-        int bufLen = l.buffer() ? (int) (lens >>> 32 & 0xffff) : -1;
-        l.values(rec, numbers);
-        d.writeNumbers(e.ts(), e.tid(), e.cpu(), l.type(), l.sizes(), numbers, rec, bufOff, bufLen);
+        long bufOff = RawRecord.DATA + (l.varSlot() == 2 ? (lens & 0xffff) + (lens >>> 16 & 0xffff) : 0);
+        int bufLen = l.varIndex() < 0 ? -1 : (int) (lens >>> 16 * l.varSlot() & 0xffff);
+        layouts.values(l, rec, numbers);
+        d.writeNumbers(e.ts(), e.tid(), e.cpu(), l.type(), l.sizes(), numbers, l.varIndex(), rec, bufOff, bufLen);
         assertEquals(b.offset(), d.offset(), e.toString());
         return 1;
     }
 
     @Test
     void systemCallsOutsideTheLayoutsTakeTheFullPath() {
-        for (String name : List.of("openat", "connect", "mmap", "execve", "getppid")) {
+        for (String name : List.of("connect", "mmap", "execve", "getppid", "sendto")) {
             int nr = table.number(name);
             if (nr >= 0) {
                 assertNull(layouts.of(nr, true), name);
