@@ -351,14 +351,14 @@ public final class CaptureProbe implements AutoCloseable {
 
     /**
      * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: one
-     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves; for a
-     * syscall without events of its own ({@link SyscallConfig#DECODED} clear) six zeros, no read.
+     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves. A
+     * syscall without events of its own ({@link SyscallConfig#DECODED} clear) jumps to {@code generic} instead:
+     * its events carry only its number, so its record is sent short ({@link RawRecord#GENERIC_SIZE} bytes:
+     * kind, cpu, ts, pid_tgid, id), with no read and no arguments, return value or lengths.
      */
-    private static void arguments(Asm a, Options o) {
+    private static void arguments(Asm a, Options o, Label generic) {
         int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
         int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
-        Label generic = a.newLabel("args_generic");
-        Label done = a.newLabel("args_done");
         a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
                 .jmp(JmpOp.JEQ, Reg.R1, 0, generic);
         a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
@@ -368,24 +368,30 @@ public final class CaptureProbe implements AutoCloseable {
             a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.DATA + o.regsArgs().get(i) - lo)
                     .stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
         }
-        // a generic event carries only the syscall's number: no read, and no stale arguments of the CPU's last record
-        a.ja(done).bind(generic);
-        for (int i = 0; i < 6; i++) {
-            a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
+    }
+
+    /** The end of a program: a generic system call's record ({@code generic}) is cut to its header, then the record is sent. */
+    private static void sendShortOrWhole(Asm a, Maps m, Label generic, Label out, boolean failedOnlyExit) {
+        Label send = a.newLabel("send");
+        a.ja(send).bind(generic);
+        if (failedOnlyExit) {
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
         }
-        a.bind(done);
+        a.st(Size.DW, Reg.R10, S_OFF, RawRecord.GENERIC_SIZE).bind(send);
+        output(a, m, out);
     }
 
     static List<Insn> enterProgram(Options o, Maps m) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noInflight = a.newLabel("no_inflight");
+        Label generic = a.newLabel("generic");
         prologue(a, o, m, out, true);
         a.ldx(Size.DW, Reg.R8, Reg.R6, 8); // ctx->args[1]: the syscall number
         config(a, m, out);
         header(a, m, RawRecord.ENTER, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8);
-        arguments(a, o);
+        arguments(a, o, generic);
         // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
@@ -396,7 +402,7 @@ public final class CaptureProbe implements AutoCloseable {
                 .bind(noInflight);
         if (o.filter().failedOnly()) {
             // only failed exits are wanted: the exit reads the strings, from the arguments kept here
-            a.bind(out).movImm(Reg.R0, 0).exit();
+            a.bind(generic).bind(out).movImm(Reg.R0, 0).exit();
             return a.build();
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
@@ -407,7 +413,7 @@ public final class CaptureProbe implements AutoCloseable {
         msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
-        output(a, m, out);
+        sendShortOrWhole(a, m, generic, out, false);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }
@@ -416,6 +422,7 @@ public final class CaptureProbe implements AutoCloseable {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noArgs = a.newLabel("no_args");
+        Label generic = a.newLabel("generic");
         prologue(a, o, m, out, true);
         a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
@@ -425,7 +432,7 @@ public final class CaptureProbe implements AutoCloseable {
         header(a, m, RawRecord.EXIT, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
                 .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
-        arguments(a, o); // still in pt_regs at exit: an exit whose entry was not streamed has them too
+        arguments(a, o, generic); // still in pt_regs at exit: an exit whose entry was not streamed has them too
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
         }
@@ -441,6 +448,13 @@ public final class CaptureProbe implements AutoCloseable {
             a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        } else {
+            // open, openat: the path again at the exit (SyscallConfig.STR_EXIT), whose event carries it
+            Label noPath = a.newLabel("no_exit_path");
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STR_EXIT)
+                    .jmp(JmpOp.JEQ, Reg.R1, 0, noPath);
+            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            a.bind(noPath);
         }
         if (o.fdOffsets() != null) {
             socketInfo(a, o.fdOffsets(), false);
@@ -452,7 +466,7 @@ public final class CaptureProbe implements AutoCloseable {
         msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         outAddr(a);
-        output(a, m, out);
+        sendShortOrWhole(a, m, generic, out, o.filter().failedOnly());
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }

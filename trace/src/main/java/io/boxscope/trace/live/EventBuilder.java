@@ -202,15 +202,17 @@ public final class EventBuilder {
         long[] a = e.args();
         long ret = r.ret();
         return switch (n) {
-            case "openat" -> b("PPME_SYSCALL_OPENAT_2_X", r, ts).num(ret).num((int) a[0]).str(RawRecord.string(e.strA()))
+            // the path as the probe read it at the exit (as the driver does), else the entry's
+            case "openat" -> b("PPME_SYSCALL_OPENAT_2_X", r, ts).num(ret).num((int) a[0]).str(RawRecord.string(exitPath(r, e)))
                     .num(openFlags.toScap(a[2])).num(openFlags.mode(a[2], a[3])).num(0).build();
-            case "open" -> b("PPME_SYSCALL_OPEN_X", r, ts).num(ret).str(RawRecord.string(e.strA()))
+            case "open" -> b("PPME_SYSCALL_OPEN_X", r, ts).num(ret).str(RawRecord.string(exitPath(r, e)))
                     .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).num(0).build();
             case "read" -> b("PPME_SYSCALL_READ_X", r, ts).num(ret).bytes(r.buf()).build();
             case "pread64" -> b("PPME_SYSCALL_PREAD_X", r, ts).num(ret).bytes(r.buf()).build();
-            // the driver copies the caller's buffer at exit, up to the return value when it succeeded
-            case "write" -> b("PPME_SYSCALL_WRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
-            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_X", r, ts).num(ret).bytes(written(e, ret)).build();
+            // the driver copies the caller's buffer at exit, up to the return value when it succeeded: the probe
+            // reads it there too, only when the call succeeded (SyscallConfig), so the exit record has it
+            case "write" -> b("PPME_SYSCALL_WRITE_X", r, ts).num(ret).bytes(r.buf()).build();
+            case "pwrite64" -> b("PPME_SYSCALL_PWRITE_X", r, ts).num(ret).bytes(r.buf()).build();
             case "close" -> b("PPME_SYSCALL_CLOSE_X", r, ts).num(ret).build();
             case "clone" -> process("PPME_SYSCALL_CLONE_20_X", r, ts, ret);
             case "clone3" -> process("PPME_SYSCALL_CLONE3_X", r, ts, ret);
@@ -320,6 +322,11 @@ public final class EventBuilder {
         long rss = Math.max(0, b.getLong(8)) + Math.max(0, b.getLong(16)) + Math.max(0, b.getLong(32));
         return c.num((b.getLong(0) << toKb) & 0xffff_ffffL).num((rss << toKb) & 0xffff_ffffL)
                 .num((Math.max(0, b.getLong(24)) << toKb) & 0xffff_ffffL);
+    }
+
+    /** open's and openat's path: read again at the exit ({@link SyscallConfig#STR_EXIT}), or the entry's when that read got nothing. */
+    private static byte[] exitPath(RawRecord r, RawRecord e) {
+        return r.strA().length > 0 ? r.strA() : e.strA();
     }
 
     private static byte[] written(RawRecord e, long ret) {

@@ -142,6 +142,9 @@ public final class LiveCapture implements AutoCloseable {
     private final LiveThreads threads;
     /** Container names from the runtimes; a name they could not give is counted in {@link Summary#names}. */
     private final ContainerNames containers;
+    private final DirectLayouts layouts;
+    /** The number parameters of the record being written directly ({@link #writeDirect}). */
+    private final long[] numbers = new long[DirectLayouts.MAX_PARAMS];
     private long records;
     private long syscallRecords;
     private long badRecords;
@@ -150,7 +153,8 @@ public final class LiveCapture implements AutoCloseable {
     private long consumerCpuNs;
 
     private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads,
-                        long epochOffset, OpenFlags openFlags, LiveThreads threads) {
+                        long epochOffset, OpenFlags openFlags, LiveThreads threads, DirectLayouts layouts) {
+        this.layouts = layouts;
         this.threads = threads;
         this.epochOffset = epochOffset;
         this.openFlags = openFlags;
@@ -191,7 +195,8 @@ public final class LiveCapture implements AutoCloseable {
             long epochOffset = epochNanos() - System.nanoTime();
             LiveThreads live = new LiveThreads(proc, threads, before);
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
-            return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live);
+            return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
+                    new DirectLayouts(sigs.table(), flags));
         } catch (IOException | RuntimeException e) {
             probe.close();
             throw e;
@@ -244,8 +249,9 @@ public final class LiveCapture implements AutoCloseable {
      * {@code -w}: writes every event to {@code writer} (state-only events too: {@code sysdig -r} needs them for
      * the process fields), until -n or -M is reached or {@code stop} says so, as {@link #run(Sink, BooleanSupplier)}
      * with a sink that writes. Without a filter, the entry and exit records of system calls that are generic
-     * events ({@link EventBuilder#genericPpmSc}) of threads the capture already knows go from the ring record
-     * straight into the writer's buffer ({@link CycleWriter#writeGeneric}): the same blocks, without building
+     * events ({@link EventBuilder#genericPpmSc}) or have a {@link DirectLayouts} layout (read, write, openat, close...),
+     * of threads the capture already knows, go from the ring record straight into the writer's buffer
+     * ({@link CycleWriter#writeGeneric}, {@link CycleWriter#writeNumbers}): the same blocks, without building
      * records, events and parameter arrays or applying them to the inspector's tables, which nothing reads
      * while only writing (no filter, no lines). That is the bulk of a busy host's system calls.
      */
@@ -388,22 +394,43 @@ public final class LiveCapture implements AutoCloseable {
     private static final java.lang.foreign.ValueLayout.OfLong I64 = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
     /**
-     * Writes the ring record {@code rec} as its generic event when it is the entry or exit of a generic system
-     * call with no data slots, of a thread the inspector knows by name (a thread it does not know first gets
-     * a state-only clone event on the full path); false when the record is to take the full path. Counts it
-     * as the full path would (record, system call record, event, matched).
+     * Writes the ring record {@code rec} straight into the file when it is the entry or exit of a system call
+     * of a thread the inspector knows by name (a thread it does not know first gets a state-only clone event on
+     * the full path) and either generic (its number only: {@link CycleWriter#writeGeneric}) or one of the
+     * {@link DirectLayouts} (numbers and a buffer or path: {@link CycleWriter#writeNumbers}); false when the record is
+     * to take the full path. Counts it as the full path would (record, system call record, event, matched).
      */
     private boolean writeDirect(java.lang.foreign.MemorySegment rec, boolean[] more) {
-        if (exitPending || rec.byteSize() < RawRecord.DATA) {
+        long size = rec.byteSize();
+        if (exitPending || size < RawRecord.GENERIC_SIZE) {
             return false;
         }
         int kind = rec.get(I32, RawRecord.KIND);
-        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT || rec.get(I64, RawRecord.LENS) != 0) {
+        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT) {
             return false;
         }
         long nr = rec.get(I64, RawRecord.ID);
         int sc = builder.genericPpmSc(nr);
+        DirectLayouts.Layout layout = null;
+        long bufOff = 0;
+        int bufLen = -1;
         if (sc < 0) {
+            layout = layouts.of(nr, kind == RawRecord.ENTER);
+            if (layout == null || size < RawRecord.DATA) {
+                return false;
+            }
+            if (layout.varIndex() >= 0) {
+                long lens = rec.get(I64, RawRecord.LENS);
+                bufOff = RawRecord.DATA;
+                for (int k = 0; k < layout.varSlot(); k++) {
+                    bufOff += lens >>> 16 * k & 0xffff;
+                }
+                bufLen = (int) (lens >>> 16 * layout.varSlot() & 0xffff);
+                if (bufOff + bufLen > size || bufLen >= 0xffff) {
+                    return false; // the full path counts it as malformed
+                }
+            }
+        } else if (size >= RawRecord.DATA && rec.get(I64, RawRecord.LENS) != 0) {
             return false;
         }
         long tid = rec.get(I64, RawRecord.PID_TGID) & 0xffff_ffffL;
@@ -419,9 +446,15 @@ public final class LiveCapture implements AutoCloseable {
         }
         events++;
         matched++;
+        long ts = rec.get(I64, RawRecord.TS) + epochOffset;
+        int cpu = rec.get(I32, RawRecord.CPU);
         try {
-            direct.writeGeneric(rec.get(I64, RawRecord.TS) + epochOffset, tid, rec.get(I32, RawRecord.CPU),
-                    kind == RawRecord.ENTER, sc, (int) nr);
+            if (layout == null) {
+                direct.writeGeneric(ts, tid, cpu, kind == RawRecord.ENTER, sc, (int) nr);
+            } else {
+                layouts.values(layout, rec, numbers);
+                direct.writeNumbers(ts, tid, cpu, layout.type(), layout.sizes(), numbers, layout.varIndex(), rec, bufOff, bufLen);
+            }
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }

@@ -16,6 +16,9 @@ import java.lang.foreign.ValueLayout;
  * 88 u16 len[4]    lengths of the data slots: string A, string B, buffer, socket address
  * 96 data          the slots back to back (EXEC: the new comm, 16 bytes)
  * </pre>
+ * The entry or exit of a system call without events of its own (a generic event: it carries only the
+ * system call's number) is sent short, its first {@link #GENERIC_SIZE} bytes (kind to id): it parses with
+ * no arguments, return value 0 and empty slots, which is all its event needs.
  */
 public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id, long ret, long[] args,
                         byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr) {
@@ -34,6 +37,8 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
     static final int ARGS = 40;
     static final int LENS = 88;
     static final int DATA = 96;
+    /** Size of a generic system call's record: kind, cpu, ts, pid_tgid and id. */
+    static final int GENERIC_SIZE = 32;
 
     private static final byte[] EMPTY = new byte[0];
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
@@ -42,6 +47,14 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
 
     /** Decodes one record; throws IllegalArgumentException on a record shorter than its lengths say. */
     public static RawRecord parse(MemorySegment r) {
+        if (r.byteSize() >= GENERIC_SIZE && r.byteSize() < DATA) {
+            int kind = r.get(I32, KIND);
+            if (kind == ENTER || kind == EXIT) {
+                long pidTgid = r.get(I64, PID_TGID);
+                return new RawRecord(kind, r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL, r.get(I64, ID),
+                        0, new long[6], EMPTY, EMPTY, EMPTY, EMPTY);
+            }
+        }
         if (r.byteSize() < DATA) {
             throw new IllegalArgumentException("trace record of " + r.byteSize() + " bytes, shorter than its " + DATA + "-byte header");
         }

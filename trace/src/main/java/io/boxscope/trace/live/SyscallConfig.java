@@ -23,6 +23,11 @@ public final class SyscallConfig {
      * pt_regs; a generic one's events carry only its number and the probe leaves the record's arguments zero.
      */
     static final int DECODED = 2;
+    /**
+     * Flag of the {@link #TRACED} byte: the exit reads the {@link #STR_A} string again (open, openat: the driver
+     * reads the path at both, and the exit event carries it), so that the exit record alone makes its event.
+     */
+    static final int STR_EXIT = 4;
     static final int STR_A = 1;
     static final int STR_B = 2;
     static final int IN_BUF = 3;
@@ -128,6 +133,17 @@ public final class SyscallConfig {
             if (out[base + OUT_BUF] != 0 || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
                     || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
                 out[base + KEEP_ARGS] = 1;
+            }
+            if ((sig.name().equals("open") || sig.name().equals("openat")) && out[base + STR_A] != 0) {
+                out[base + TRACED] |= STR_EXIT;
+            }
+            // write and pwrite64: the driver copies the caller's buffer at the exit, up to the return value when the
+            // call succeeded (the comment in EventBuilder): read it there, so that the exit record alone makes the
+            // exit event (arguments at the exit come from pt_regs, no map between entry and exit)
+            if ((sig.name().equals("write") || sig.name().equals("pwrite64")) && out[base + IN_BUF] != 0) {
+                out[base + OUT_BUF] = out[base + IN_BUF];
+                out[base + IN_BUF] = 0;
+                out[base + IN_LEN] = 0;
             }
         }
         return out;

@@ -84,6 +84,13 @@ public final class CycleWriter implements Closeable {
         current.writeGeneric(ts, tid, cpu, enter, ppmSc, nativeId);
     }
 
+    /** {@link ScapWriter#writeNumbers}, into a new file first when -G or -C says so. */
+    public void writeNumbers(long ts, long tid, int cpu, int type, byte[] sizes, long[] values, int varIndex,
+                             java.lang.foreign.MemorySegment buf, long bufOff, int bufLen) throws IOException {
+        rotate(ts);
+        current.writeNumbers(ts, tid, cpu, type, sizes, values, varIndex, buf, bufOff, bufLen);
+    }
+
     /** Starts the next file when an event at {@code ts} (ns since the epoch) is to go into a new one. */
     private void rotate(long ts) throws IOException {
         boolean next = false;

@@ -148,6 +148,70 @@ public final class ScapWriter implements Closeable {
         offset += total;
     }
 
+    /** {@link #writeNumbers} size of a parameter copied as it is (BYTEBUF data). */
+    public static final byte RAW = 0;
+    /** {@link #writeNumbers} size of a NUL-terminated string copied as it is; empty, it is written as one NUL. */
+    public static final byte CSTRING = -1;
+
+    /**
+     * Appends an event whose parameters are numbers ({@code values[i]} little-endian in {@code sizes[i]} = 1, 2,
+     * 4 or 8 bytes, as {@link ScapEvent.Builder#num} writes them) except parameter {@code varIndex} (when
+     * {@code bufLen >= 0}), whose {@code bufLen} bytes are copied straight from {@code buf} at {@code bufOff}
+     * ({@code sizes[varIndex]} {@link #RAW}, or {@link #CSTRING}: a string read with its NUL, one NUL when
+     * empty, as {@link ScapEvent.Builder#str} writes an empty one): the block {@link #write} writes for the
+     * same event built parameter by parameter, without building it (a live capture's reads, writes, opens and
+     * closes, from the ring record to this buffer in one copy). The caller checks the layout against the event
+     * table (the sizes of the type's parameters, no EF_LARGE_PAYLOAD type); {@code bufLen} is below 65,535.
+     */
+    public void writeNumbers(long ts, long tid, int cpu, int type, byte[] sizes, long[] values, int varIndex,
+                             java.lang.foreign.MemorySegment buf, long bufOff, int bufLen) throws IOException {
+        if (bufLen >= 0xffff) {
+            throw new IllegalArgumentException("a parameter of " + bufLen + " bytes does not fit a 16-bit length");
+        }
+        int n = sizes.length;
+        int var = bufLen < 0 ? -1 : varIndex;
+        int varLen = var < 0 ? 0 : bufLen == 0 && sizes[var] == CSTRING ? 1 : bufLen;
+        int len = ScapEvent.HEADER_SIZE + 2 * n + varLen;
+        for (int i = 0; i < n; i++) {
+            len += i == var ? 0 : sizes[i];
+        }
+        int total = 8 + BlockType.padded(2 + len) + 4;
+        ByteBuffer b = room(total);
+        int end = b.position() + total;
+        b.putInt(BlockType.EV_V2).putInt(total).putShort((short) cpu)
+                .putLong(ts).putLong(tid).putInt(len).putShort((short) type).putInt(n);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) (i == var ? varLen : sizes[i]));
+        }
+        for (int i = 0; i < n; i++) {
+            if (i == var) {
+                if (bufLen == 0) {
+                    if (varLen == 1) {
+                        b.put((byte) 0);
+                    }
+                    continue;
+                }
+                int at = b.position();
+                java.lang.foreign.MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, bufOff, b.array(),
+                        b.arrayOffset() + at, bufLen);
+                b.position(at + bufLen);
+                continue;
+            }
+            long v = values[i];
+            switch (sizes[i]) {
+                case 1 -> b.put((byte) v);
+                case 2 -> b.putShort((short) v);
+                case 4 -> b.putInt((int) v);
+                default -> b.putLong(v);
+            }
+        }
+        while (b.position() < end - 4) {
+            b.put((byte) 0);
+        }
+        b.putInt(total);
+        offset += total;
+    }
+
     /** Bytes of events kept before they go to the stream in one write. */
     static final int PENDING = 1 << 20;
     private final ByteBuffer pending = ByteBuffer.allocate(PENDING).order(ByteOrder.LITTLE_ENDIAN);
