@@ -39,8 +39,8 @@ import io.boxscope.trace.filter.KernelFilter;
  *     devices, a named FIFO) or listed by path in /proc/PID/fd, which the stream's table types as a file. In the
  *     kernel: an inode ({@code file->f_inode->i_mode}) that is not a directory nor a socket, on a file system other
  *     than the pseudo ones with no path (anon_inodefs: eventfd, timerfd, epoll..., pipefs: pipe(2), nsfs, pidfs;
- *     {@code i_sb->s_magic}, include/uapi/linux/magic.h; since Linux 6.16 anonymous inodes are S_IFREG, so the
- *     mode alone cannot tell them apart);</li>
+ *     {@code i_sb->s_magic}, include/uapi/linux/magic.h; recent kernels give anonymous inodes S_IFREG inside the
+ *     kernel (fs/anon_inodes.c; fstat(2) hides it), so the mode alone cannot tell them apart);</li>
  * <li>{@link FdClass#NET}: a socket inode whose {@code struct socket} ({@code file->private_data},
  *     include/linux/net.h) has a {@code sock} of family AF_INET or AF_INET6 ({@code sk->__sk_common.skc_family}).</li>
  * </ul>

@@ -249,6 +249,9 @@ public final class KernelChisel implements AutoCloseable {
             }
         }
         long self = ProcessHandle.current().pid();
+        Instant now = Instant.now();
+        long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        long startedAt = System.nanoTime() + epochOffset; // before the attach: nothing is counted earlier
         Attached attached = switch (table.measure()) {
             case CPU -> {
                 CpuProbe cpu = new CpuProbe(k, self, by);
@@ -285,8 +288,7 @@ public final class KernelChisel implements AutoCloseable {
                         latency, by)), "system call counters");
             }
         };
-        Instant now = Instant.now();
-        long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        chisel.begin(startedAt);
         return new KernelChisel(chisel, attached.counter(), byNr, latency, table, containers, epochOffset, attached.how());
     }
 
@@ -298,7 +300,6 @@ public final class KernelChisel implements AutoCloseable {
      */
     public long run(LongConsumer tick, Duration duration, BooleanSupplier stop) throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        chisel.begin(now());
         tick.accept(now());
         while (!stop.getAsBoolean() && System.nanoTime() < deadline) {
             long now = now();
