@@ -117,7 +117,9 @@ class KernelChiselDockerTest {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String script = "while [ ! -e /sync/go ]; do :; done; printf '%0777d' 0 > /sync/written; "
                     + "printf '%0555d' 0 | nc 127.0.0.1 " + server.getLocalPort() + "; : > /sync/done; while :; do :; done";
-            try (Docker.Container container = Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script)) {
+            server.setSoTimeout(60_000);
+            try (Docker.Container container = Docker.start(name, List.of("--network", "host", "-v", sync + ":/sync"), "sh", "-c",
+                    script)) {
                 CgroupFs fs = new CgroupFs(HostPaths.DEFAULT);
                 Path cgroup = fs.unifiedDir(CgroupMembership.parse(Files.readString(Path.of("/proc/" + container.pid() + "/cgroup"))))
                         .orElseThrow();
