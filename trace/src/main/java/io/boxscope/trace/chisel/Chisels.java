@@ -124,13 +124,13 @@ public final class Chisels {
                         + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 2));
         table("topprocs_cpu", "CPU Usage", "Processes by CPU usage",
                 "The 10 processes that used the most CPU, as a share of the capture's duration, from the driver's "
-                        + "procinfo events." + PC,
+                        + "procinfo events in a file; live, measured by the scheduler in the kernel." + PC,
                 "proc.name,proc.pid", "Process,PID", "proc.name,proc.pid,proc.vpid,container.name",
                 "Process,Host_pid,Container_pid,container.name", "thread.exectime", "CPU%", PROCINFO, 10,
                 ValueUnits.TIMEPCT);
         table("topcontainers_cpu", "CPU Usage", "Containers by CPU usage",
                 "The 10 containers (and the host) that used the most CPU, as a share of the capture's duration, from "
-                        + "the driver's procinfo events.",
+                        + "the driver's procinfo events in a file; live, measured by the scheduler in the kernel.",
                 "container.name", "container.name", null, null, "thread.exectime", "CPU%", PROCINFO, 10,
                 ValueUnits.TIMEPCT);
         register(new ChiselInfo("iobytes", "I/O", "I/O bytes on any kind of fd, every second",
