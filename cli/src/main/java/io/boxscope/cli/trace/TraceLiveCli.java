@@ -139,10 +139,11 @@ final class TraceLiveCli {
                 err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(s.skipped()));
             }
             if (s.lost() > 0) {
-                err.println("boxscope trace: " + s.lost() + " failed calls were not counted in the table: the kernel's map of " + s.capacity() + " " + s.keys() + " was full");
+                err.println("boxscope trace: " + s.lost() + " " + s.unit() + " were not counted in the table: the kernel's map of "
+                        + s.capacity() + " " + s.keys() + " was full");
             }
             if (s.unnamed() > 0) {
-                err.println("boxscope trace: " + s.unnamed() + " failed calls were in cgroups whose container has no name"
+                err.println("boxscope trace: " + s.unnamed() + " " + s.unit() + " were in cgroups whose container has no name"
                         + " (removed before it was looked up, or not known to its runtime): not in the table, as on the"
                         + " event stream");
             }
@@ -151,8 +152,9 @@ final class TraceLiveCli {
             }
             if (q.verbose()) {
                 err.println("Drops: none possible (counted in the kernel, nothing streamed)");
-                err.println("Events: counted in the kernel: " + s.enters() + " system call entries, " + s.exits()
-                        + " exits, " + s.procExits() + " process exits");
+                err.println("Events: counted in the kernel: " + (s.countsCalls()
+                        ? s.enters() + " system call entries, " + s.exits() + " exits, " + s.procExits() + " process exits"
+                        : s.total() + " " + s.unit() + " (" + s.how() + ")"));
             }
             err.flush();
         }
@@ -218,6 +220,11 @@ final class TraceLiveCli {
             }
             if (why == null) {
                 return countInKernel(out, err, q, kernel);
+            }
+            if (q.display().chisel() instanceof TableChisel t && t.spec().filter().equals(io.boxscope.trace.chisel.Chisels.PROCINFO)) {
+                err.println("boxscope trace: " + q.display().chisel().info().name() + " on the event stream sums the driver's"
+                        + " procinfo events, which a live capture does not produce: its tables stay empty (" + Text.safe(why)
+                        + "; it is counted in the kernel without -pc, -n and filter terms only Java decides)");
             }
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);

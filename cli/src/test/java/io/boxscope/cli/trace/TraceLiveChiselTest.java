@@ -32,8 +32,16 @@ class TraceLiveChiselTest {
     /** Opens of a missing path, after the getpid calls: failed calls for topprocs_errors. */
     private static final int ERRORS = 23;
 
+    /** Bytes the child sends over a loopback TCP connection when {@link #peerPort} is set. */
+    private static final int NET_BYTES = 555;
+
     @TempDir
     Path dir;
+
+    /** A listening port of the test on 127.0.0.1 the child connects to and writes to, or 0: no network. */
+    private int peerPort;
+    /** The raw tracepoint whose link says the capture is attached: sys_enter, or sys_exit for the I/O bytes counted in the kernel. */
+    private String attachedAt = "sys_enter";
 
     /** One capture of one child: the command's result and the file the child wrote. */
     private record Run(Cli cli, Path written) {}
@@ -46,7 +54,11 @@ class TraceLiveChiselTest {
         String script = "until (-e '" + go + "') { select(undef, undef, undef, 0.02); } "
                 + "syscall(" + getpid + ") for 1.." + GETPIDS + "; "
                 + "for (1.." + ERRORS + ") { open(my $m, '<', '" + dir.resolve("missing") + "'); } "
-                + "open(my $f, '>', '" + written + "') or die; syswrite($f, 'y' x " + BYTES + "); close($f); exit 0;";
+                + "open(my $f, '>', '" + written + "') or die; syswrite($f, 'y' x " + BYTES + "); close($f); "
+                + (peerPort == 0 ? "" : "socket(my $s, 2, 1, 6) or die \"socket: $!\"; connect($s, pack('S n a4 x8', 2, "
+                        + peerPort + ", \"\\x7f\\x00\\x00\\x01\")) or die \"connect: $!\"; syswrite($s, 'z' x " + NET_BYTES
+                        + ") == " + NET_BYTES + " or die; close($s); ")
+                + "exit 0;";
         Process child = new ProcessBuilder("perl", "-e", script).start();
         try {
             List<String> a = new ArrayList<>(List.of("trace", "-M", "4"));
@@ -55,7 +67,7 @@ class TraceLiveChiselTest {
             AtomicReference<Cli> result = new AtomicReference<>();
             Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
             t.start();
-            TraceLiveCommandTest.awaitAttached();
+            TraceLiveCommandTest.awaitAttached(attachedAt);
             Files.createFile(go);
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the perl child did not finish");
             assertEquals(0, child.exitValue(), new String(child.getErrorStream().readAllBytes()));
@@ -139,6 +151,106 @@ class TraceLiveChiselTest {
             String key = s.keySet().iterator().next();
             assertTrue(key.matches("perl {16}\\d+"), key);
             assertEquals(ERRORS, s.get(key), r.cli().out());
+        }
+    }
+
+    /** {@link #live} with a peer: the child also writes {@link #NET_BYTES} bytes to a TCP port of the test. */
+    private Run liveWithPeer(boolean inKernel, String... args) throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            peerPort = server.getLocalPort();
+            attachedAt = inKernel ? "sys_exit" : "sys_enter"; // the I/O probe has only an exit program
+            long[] received = {-1};
+            Thread drain = new Thread(() -> {
+                try (java.net.Socket peer = server.accept(); java.io.InputStream in = peer.getInputStream()) {
+                    received[0] = in.readAllBytes().length;
+                } catch (java.io.IOException e) {
+                    received[0] = -2;
+                }
+            });
+            drain.start();
+            try {
+                Run r = live(args);
+                drain.join(30_000);
+                assertEquals(NET_BYTES, received[0], "bytes the test received from the child");
+                return r;
+            } finally {
+                peerPort = 0;
+                attachedAt = "sys_enter";
+            }
+        }
+    }
+
+    /**
+     * topprocs_file and topprocs_net of the child (a file write of {@link #BYTES} bytes, {@link #NET_BYTES} bytes
+     * over loopback TCP): counted in the kernel (the fd's type from the task's fd table) and on the stream (the
+     * fd table in Java), the same one row with exactly those bytes.
+     */
+    @Test
+    void topprocsFileAndNetCountedInTheKernelPrintWhatTheStreamPrints() throws Exception {
+        for (String chisel : List.of("topprocs_file", "topprocs_net")) {
+            long expected = chisel.equals("topprocs_file") ? BYTES : NET_BYTES;
+            Run kernel = liveWithPeer(true, "-v", "-c", chisel);
+            assertTrue(kernel.cli().err().contains("chisel " + chisel + ": counted in the kernel"), kernel.cli().err());
+            assertTrue(kernel.cli().out().startsWith("Bytes               Process             PID"), kernel.cli().out());
+            Run stream = liveWithPeer(false, "-v", "-c", chisel, ON_THE_STREAM);
+            assertTrue(stream.cli().err().contains("chisel " + chisel + ": runs on the event stream"), stream.cli().err());
+            for (Run r : List.of(kernel, stream)) {
+                Map<String, Long> s = sums(r.cli().out());
+                assertEquals(1, s.size(), chisel + "\n" + r.cli().out() + r.cli().err());
+                String key = s.keySet().iterator().next();
+                assertTrue(key.matches("perl {16}\\d+"), key);
+                assertEquals(expected, s.get(key), chisel + "\n" + r.cli().out());
+            }
+        }
+    }
+
+    /** utime + stime of {@code pid} in clock ticks (/proc/PID/stat fields 14 and 15, proc(5)). */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * topprocs_cpu live (it printed empty tables before: the stream sums procinfo events, which a live capture
+     * does not have): counted in the kernel, a busy loop's row has CPU% every second, and with -j its on-CPU
+     * nanoseconds, which are no more than its own /proc/PID/stat says it used during the command.
+     */
+    @Test
+    void topprocsCpuCountedInTheKernelShowsABusyLoop() throws Exception {
+        Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            Thread.sleep(100);
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            long hz = Long.parseLong(new String(p.getInputStream().readAllBytes()).strip());
+            Cli text = Cli.run("trace", "-v", "-M", "3", "-c", "topprocs_cpu", "proc.pid=" + busy.pid());
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.err().contains("chisel topprocs_cpu: counted in the kernel"), text.err());
+            assertTrue(text.out().startsWith("CPU%                Process             PID"), text.out());
+            assertTrue(text.out().lines().filter(l -> l.matches("\\d+\\.\\d\\d% +sh +" + busy.pid())).count() >= 2,
+                    "a row every second: " + text.out());
+            long before = cpuTicks(busy.pid());
+            Cli json = Cli.run("trace", "-j", "-M", "2", "-c", "topprocs_cpu", "proc.pid=" + busy.pid());
+            long after = cpuTicks(busy.pid());
+            assertEquals(0, json.code(), json.err());
+            long ns = 0;
+            StringBuilder one = new StringBuilder();
+            for (String l : json.out().split("\n")) {
+                one.append(l).append('\n');
+                if (l.equals("}")) {
+                    for (Object row : (List<?>) ((Map<?, ?>) Json.parse(one.toString())).get("data")) {
+                        List<?> cells = (List<?>) row;
+                        assertEquals(List.of("sh", Long.toString(busy.pid())), cells.subList(0, 2), json.out());
+                        ns += ((Number) cells.get(2)).longValue();
+                    }
+                    one.setLength(0);
+                }
+            }
+            long statNs = (after - before) * (1_000_000_000L / hz);
+            assertTrue(ns > 0 && ns <= statNs + 3 * (1_000_000_000L / hz),
+                    "kernel " + ns + " ns, /proc stat " + statNs + " ns over the command\n" + json.out());
+        } finally {
+            busy.destroyForcibly();
         }
     }
 

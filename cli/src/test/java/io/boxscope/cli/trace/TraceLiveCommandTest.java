@@ -70,13 +70,18 @@ class TraceLiveCommandTest {
 
     /** Waits until this JVM holds a BPF link on the sys_enter raw tracepoint (the capture attaches it last). */
     static void awaitAttached() throws Exception {
+        awaitAttached("sys_enter");
+    }
+
+    /** Waits until this process has a raw tracepoint link on {@code tracepoint} (the capture attaches it last). */
+    static void awaitAttached(String tracepoint) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
                 for (Path p : fds.toList()) {
                     try {
                         String info = Files.readString(p);
-                        if (info.contains("link_type:\traw_tracepoint") && info.contains("tp_name:\tsys_enter")) {
+                        if (info.contains("link_type:\traw_tracepoint") && info.contains("tp_name:\t" + tracepoint + "\n")) {
                             return;
                         }
                     } catch (java.io.IOException e) {

@@ -22,8 +22,12 @@ public final class Chisels {
     /** A filter that keeps every event. */
     static final Filter ALL = Filter.compile("", ServiceNames.none());
 
-    private static final String FILE_IO = "fd.type=file and evt.is_io=true";
-    private static final String NET_IO = "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true";
+    /** The filter of the file I/O tables (topfiles_*, topprocs_file, topcontainers_file). */
+    public static final String FILE_IO = "fd.type=file and evt.is_io=true";
+    /** The filter of the network I/O tables (topprocs_net, topconns, topports_server, topcontainers_net). */
+    public static final String NET_IO = "(fd.type=ipv4 or fd.type=ipv6) and evt.is_io=true";
+    /** The filter of the CPU tables (topprocs_cpu, topcontainers_cpu): the driver's procinfo events. */
+    public static final String PROCINFO = "evt.type=procinfo";
     private static final String PC = " With -pc, a container column is added.";
 
     /** Makes a chisel from its arguments and whether -pc asked for container columns. */
@@ -120,14 +124,14 @@ public final class Chisels {
                         + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 2));
         table("topprocs_cpu", "CPU Usage", "Processes by CPU usage",
                 "The 10 processes that used the most CPU, as a share of the capture's duration, from the driver's "
-                        + "procinfo events." + PC,
+                        + "procinfo events in a file; live, measured by the scheduler in the kernel." + PC,
                 "proc.name,proc.pid", "Process,PID", "proc.name,proc.pid,proc.vpid,container.name",
-                "Process,Host_pid,Container_pid,container.name", "thread.exectime", "CPU%", "evt.type=procinfo", 10,
+                "Process,Host_pid,Container_pid,container.name", "thread.exectime", "CPU%", PROCINFO, 10,
                 ValueUnits.TIMEPCT);
         table("topcontainers_cpu", "CPU Usage", "Containers by CPU usage",
                 "The 10 containers (and the host) that used the most CPU, as a share of the capture's duration, from "
-                        + "the driver's procinfo events.",
-                "container.name", "container.name", null, null, "thread.exectime", "CPU%", "evt.type=procinfo", 10,
+                        + "the driver's procinfo events in a file; live, measured by the scheduler in the kernel.",
+                "container.name", "container.name", null, null, "thread.exectime", "CPU%", PROCINFO, 10,
                 ValueUnits.TIMEPCT);
         register(new ChiselInfo("iobytes", "I/O", "I/O bytes on any kind of fd, every second",
                 "Sums the bytes read and written on files, sockets, pipes and every other fd and prints the sums "

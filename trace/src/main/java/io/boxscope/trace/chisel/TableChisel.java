@@ -124,6 +124,17 @@ public final class TableChisel implements Chisel {
         }
     }
 
+    /**
+     * A capture counted in the kernel started at {@code ts} (ns since the epoch, taken before its programs were
+     * attached, so nothing counted is older): the first interval's CPU shares (timepct) are of the time since
+     * then, where the event stream takes its first event's time ({@link #seen}).
+     */
+    public void begin(long ts) {
+        if (firstTs == 0) {
+            firstTs = ts;
+        }
+    }
+
     /** Adds {@code value} to the sum of {@code key} (one string per key field): the entry for kernel-side sums. */
     public void add(List<String> key, long value) {
         sums.merge(List.copyOf(key), value, Long::sum);

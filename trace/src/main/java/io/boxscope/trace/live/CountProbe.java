@@ -36,7 +36,7 @@ import io.boxscope.trace.filter.KernelFilter;
  * <p>Per-CPU values need no atomic add: a raw tracepoint program runs with migration disabled and is not
  * re-entered on its CPU (a nested run is skipped and counted, {@link #skipped}).
  */
-public final class CountProbe implements AutoCloseable {
+public final class CountProbe implements KernelCounter {
     /** The counter slot of procexit events (syscall numbers stay below {@link CaptureProbe#MAX_SYSCALLS}). */
     public static final int PROCEXIT_SLOT = CaptureProbe.MAX_SYSCALLS;
     /** The counter slot of exits not counted by their key (process or cgroup) because the keyed map was full. */
@@ -87,11 +87,17 @@ public final class CountProbe implements AutoCloseable {
         CGROUP
     }
 
-    /** One cgroup's exits counted since the previous read: its v2 cgroup id (the directory's inode). */
-    public record CgroupCount(long cgroupId, long exits) {}
+    /**
+     * One cgroup's sum since the previous read: its v2 cgroup id (the directory's inode) and what was counted
+     * for it (failed exits here; on-CPU ns or bytes for {@link CpuProbe} and {@link IoProbe}).
+     */
+    public record CgroupCount(long cgroupId, long value) {}
 
-    /** One process's exits counted since the previous read: its pid and the comm its thread had then. */
-    public record ProcessCount(long pid, String comm, long exits) {}
+    /**
+     * One process's sum since the previous read: its pid, the comm its thread had then, and what was counted
+     * for it (failed exits here; on-CPU ns or bytes for {@link CpuProbe} and {@link IoProbe}).
+     */
+    public record ProcessCount(long pid, String comm, long value) {}
 
     /** One slot's totals since the probe was attached (or their growth, from {@link #next}). */
     public record Counts(int slot, long enters, long exits, long latencyNs) {}
@@ -147,6 +153,7 @@ public final class CountProbe implements AutoCloseable {
     }
 
     /** The slots whose counters grew since the previous call (since the attach, the first time). */
+    @Override
     public List<Counts> next() {
         List<Counts> out = new ArrayList<>();
         for (BpfMap.Entry e : deltas.next()) {
@@ -159,39 +166,25 @@ public final class CountProbe implements AutoCloseable {
     }
 
     /** The processes whose counts grew since the previous call ({@link By#PROCESS}; empty otherwise). */
+    @Override
     public List<ProcessCount> nextProcesses() {
-        List<ProcessCount> out = new ArrayList<>();
-        if (by != By.PROCESS) {
-            return out;
-        }
-        for (BpfMap.Entry e : keyedDeltas.next()) {
-            MemorySegment k = MemorySegment.ofArray(e.key());
-            byte[] comm = java.util.Arrays.copyOfRange(e.key(), 8, PROCESS_KEY);
-            int n = 0;
-            while (n < comm.length && comm[n] != 0) {
-                n++;
-            }
-            out.add(new ProcessCount(Integer.toUnsignedLong(k.get(ValueLayout.JAVA_INT_UNALIGNED, 0)),
-                    RawRecord.string(java.util.Arrays.copyOf(comm, n)),
-                    MemorySegment.ofArray(e.value()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
-        }
-        return out;
+        return by != By.PROCESS ? List.of() : KeyedSums.processes(keyedDeltas.next());
     }
 
     /** The cgroups whose counts grew since the previous call ({@link By#CGROUP}; empty otherwise). */
+    @Override
     public List<CgroupCount> nextCgroups() {
-        List<CgroupCount> out = new ArrayList<>();
-        if (by != By.CGROUP) {
-            return out;
-        }
-        for (BpfMap.Entry e : keyedDeltas.next()) {
-            out.add(new CgroupCount(MemorySegment.ofArray(e.key()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
-                    MemorySegment.ofArray(e.value()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
-        }
-        return out;
+        return by != By.CGROUP ? List.of() : KeyedSums.cgroups(keyedDeltas.next());
+    }
+
+    /** 0: exits the full map could not key are counted in {@link #LOST_SLOT}, which {@link #next} reports. */
+    @Override
+    public long nextLost() {
+        return 0;
     }
 
     /** Runs of the programs the kernel skipped (recursion): those events are not counted. */
+    @Override
     public long skipped() {
         return CaptureProbe.skippedRuns(resources);
     }

@@ -135,6 +135,23 @@ public final class EventBuilder {
         return io.boxscope.trace.scap.EventFormatter.typeName(enter(r, 0));
     }
 
+    /**
+     * Whether the exits of system call {@code nr} are I/O events as {@link #events} builds them (an event of its
+     * own flagged EF_READS_FROM_FD or EF_WRITES_TO_FD, {@code evt.is_io}) with the fd as the first argument:
+     * the calls whose bytes {@link IoProbe} adds by the fd's type. Needs no thread table.
+     */
+    public boolean ioSyscall(int nr) {
+        String n = syscalls.name(nr);
+        if (n == null || !DECODED.contains(n)) {
+            return false;
+        }
+        byte[] none = new byte[0];
+        RawRecord r = new RawRecord(RawRecord.ENTER, 0, 0, 0, 0, nr, 0, new long[6], none, none, none, none);
+        EventInfo i = enter(r, 0).info().orElse(null);
+        return i != null && (i.flags().contains("EF_READS_FROM_FD") || i.flags().contains("EF_WRITES_TO_FD"))
+                && i.indexOf("fd") == 0;
+    }
+
     private String name(RawRecord r) {
         return syscalls.name(r.id());
     }

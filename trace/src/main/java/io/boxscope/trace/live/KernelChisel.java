@@ -13,6 +13,7 @@ import io.boxscope.bpf.syscalls.SyscallSignatures;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.chisel.TableChisel;
 import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.filter.PushDown;
@@ -33,6 +34,11 @@ import io.boxscope.trace.filter.PushDown;
  * topcontainers_error (container.name of failed events, the host left out) is counted per v2 cgroup id of each
  * failed exit ({@link CountProbe.By#CGROUP}) and each id named in Java as the stream names the thread's
  * container ({@link CgroupContainers}); it needs a cgroup v2 hierarchy (pure v2, or unified/ on a hybrid host).
+ * topprocs_cpu and topcontainers_cpu sum on-CPU time measured at task switches and a 10 ms clock tick
+ * ({@link CpuProbe}; the host is a row of the container table, as in sysdig), where sysdig sums the driver's
+ * procinfo events, which a live capture does not have (its event stream gives those tables no rows).
+ * topprocs_file/net and topcontainers_file/net sum the bytes read and written on file or IPv4/IPv6 fds, the fd's
+ * type decided in the kernel from the task's fd table ({@link IoProbe}).
  *
  * <p>Everything else runs on the stream ({@link #whyNot} says why): other keys (proc.name, fd.name,
  * container.name with -pc) need the thread, fd or container tables in Java; a filter with a part Java must
@@ -42,65 +48,119 @@ import io.boxscope.trace.filter.PushDown;
  * counted, where the event stream, which PushDown leaves container terms to, would count it.
  */
 public final class KernelChisel implements AutoCloseable {
+    /** What a table counted in the kernel sums. */
+    private enum Measure {
+        /** Events by syscall number (topscalls, topscalls_time): {@link CountProbe}'s counters. */
+        SYSCALLS("system call events"),
+        /** Failed exits by process or cgroup (topprocs_errors, topcontainers_error): {@link CountProbe}. */
+        FAILED("failed calls"),
+        /** On-CPU nanoseconds (topprocs_cpu, topcontainers_cpu): {@link CpuProbe}. */
+        CPU("ns of CPU time"),
+        /** Bytes of file I/O (topprocs_file, topcontainers_file): {@link IoProbe}. */
+        FILE_BYTES("bytes of file I/O"),
+        /** Bytes of IPv4/IPv6 socket I/O (topprocs_net, topcontainers_net): {@link IoProbe}. */
+        NET_BYTES("bytes of network I/O");
+
+        final String unit;
+
+        Measure(String unit) {
+            this.unit = unit;
+        }
+    }
+
+    /** The kernel side attached for a table, and how it measures (what -v says). */
+    private record Attached(KernelCounter counter, String how) {}
+
+    /** A table counted in the kernel: what it sums and by what. */
+    private record Table(Measure measure, CountProbe.By by) {}
+
+    private static final List<String> PROCESS_KEYS = List.of("proc.name", "proc.pid");
+    private static final List<String> CONTAINER_KEYS = List.of("container.name");
+    private static final String NOT_HOST = " and container.name!=host";
+
     private final TableChisel chisel;
-    private final CountProbe probe;
+    private final KernelCounter counter;
     private final String[] names;
     private final boolean latency;
-    private final CountProbe.By by;
+    private final Table table;
     private final CgroupContainers containers;
     private final long epochOffset;
+    private final String how;
     private long enters;
     private long exits;
     private long procExits;
     private long lost;
     private long unnamed;
+    private long total;
 
-    private KernelChisel(TableChisel chisel, CountProbe probe, String[] names, boolean latency, CountProbe.By by,
-                         CgroupContainers containers, long epochOffset) {
+    private KernelChisel(TableChisel chisel, KernelCounter counter, String[] names, boolean latency, Table table,
+                         CgroupContainers containers, long epochOffset, String how) {
         this.chisel = chisel;
-        this.probe = probe;
+        this.counter = counter;
         this.names = names;
         this.latency = latency;
-        this.by = by;
+        this.table = table;
         this.containers = containers;
         this.epochOffset = epochOffset;
+        this.how = how;
     }
 
     /**
-     * topprocs_errors' table (sysdig's topprocs_errors.lua: evt.count by proc.name, proc.pid of evt.failed=true
-     * events), counted in the kernel by (pid, comm) of each failed exit.
+     * The tables keyed by process or container that are counted in the kernel, by their spec (sysdig 0.29's
+     * chisels): topprocs_errors and topcontainers_error ({@code evt.count} of {@code evt.failed=true}, the host
+     * left out of the container table), topprocs_cpu and topcontainers_cpu ({@code thread.exectime} of procinfo
+     * events; the host is a row of the container table), topprocs_file/net and topcontainers_file/net
+     * ({@code evt.rawarg.res} of file or IPv4/IPv6 I/O, the host left out). Null for any other table.
      */
-    private static boolean byProcess(TableChisel.Spec s) {
-        return s.keys().equals(List.of("proc.name", "proc.pid")) && s.value().equals("evt.count")
-                && s.filter().equals("evt.failed=true");
-    }
-
-    /**
-     * topcontainers_error's table (sysdig's topcontainers_error.lua: evt.count by container.name of
-     * evt.failed=true events outside the host), counted in the kernel by the cgroup id of each failed exit.
-     */
-    private static boolean byCgroup(TableChisel.Spec s) {
-        return s.keys().equals(List.of("container.name")) && s.value().equals("evt.count")
-                && s.filter().equals("evt.failed=true and container.name!=host");
+    private static Table keyed(TableChisel.Spec s) {
+        boolean byProcess = s.keys().equals(PROCESS_KEYS);
+        boolean byContainer = s.keys().equals(CONTAINER_KEYS);
+        if (!byProcess && !byContainer) {
+            return null;
+        }
+        CountProbe.By by = byProcess ? CountProbe.By.PROCESS : CountProbe.By.CGROUP;
+        String hostless = byContainer ? NOT_HOST : "";
+        Measure m = switch (s.value()) {
+            case "evt.count" -> s.filter().equals("evt.failed=true" + hostless) ? Measure.FAILED : null;
+            case "thread.exectime" -> s.filter().equals(Chisels.PROCINFO) ? Measure.CPU : null;
+            case "evt.rawarg.res" -> s.filter().equals(Chisels.FILE_IO + hostless) ? Measure.FILE_BYTES
+                    : s.filter().equals(Chisels.NET_IO + hostless) ? Measure.NET_BYTES : null;
+            default -> null;
+        };
+        return m == null ? null : new Table(m, by);
     }
 
     /** What the chisel's table is counted by in the kernel. */
-    private static CountProbe.By by(TableChisel.Spec s) {
-        return byProcess(s) ? CountProbe.By.PROCESS : byCgroup(s) ? CountProbe.By.CGROUP : CountProbe.By.SYSCALL;
+    private static Table table(TableChisel.Spec s) {
+        Table t = keyed(s);
+        return t != null ? t : new Table(Measure.SYSCALLS, CountProbe.By.SYSCALL);
     }
 
     /**
-     * {@link #whyNot(Chisel, PushDown.Split, long)}, and for a table counted by cgroup, also why the host's
-     * cgroups cannot name its containers: the kernel's cgroup id is the v2 one, so a host without a v2 hierarchy
-     * (v1 only: every task is in the v2 root) cannot tell containers apart in the kernel.
+     * {@link #whyNot(Chisel, PushDown.Split, long)}, and what the host must offer: for a table counted by cgroup, a
+     * cgroup v2 hierarchy (the kernel's cgroup id is the v2 one, so a v1-only host cannot tell containers apart in
+     * the kernel); for file and network bytes, BTF describing the fd table, inodes and sockets.
      */
     public static String whyNot(Chisel chisel, PushDown.Split split, long maxEvents, HostPaths paths) {
         String why = whyNot(chisel, split, maxEvents);
-        if (why == null && chisel instanceof TableChisel t && byCgroup(t.spec()) && v2(paths) == null) {
+        if (why != null || !(chisel instanceof TableChisel t)) {
+            return why;
+        }
+        Table k = table(t.spec());
+        if (k.by() == CountProbe.By.CGROUP && v2(paths) == null) {
             return "the host has no cgroup v2 hierarchy (" + paths.cgroupRoot() + " or its unified/), where the"
                     + " kernel's cgroup id names the container";
         }
-        return why;
+        if (k.measure() == Measure.FILE_BYTES || k.measure() == Measure.NET_BYTES) {
+            try {
+                if (IoProbe.Offsets.of(Btf.vmlinux(paths.sysRoot())) == null) {
+                    return "the kernel's BTF does not describe the fd table, inode and socket members the kernel side reads";
+                }
+            } catch (IOException e) {
+                return "the kernel's BTF cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        return null;
     }
 
     /**
@@ -111,6 +171,11 @@ public final class KernelChisel implements AutoCloseable {
      */
     private static java.nio.file.Path v2(HostPaths paths) {
         return new CgroupFs(paths).unifiedRoot().orElse(null);
+    }
+
+    /** Whether procinfo events pass the kernel part of the filter (no event-type set, or one naming procinfo). */
+    private static boolean procinfoPasses(KernelFilter k) {
+        return !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procinfo"));
     }
 
     /**
@@ -124,13 +189,22 @@ public final class KernelChisel implements AutoCloseable {
             return "chisel " + chisel.info().name() + " is not a table of sums";
         }
         TableChisel.Spec s = t.spec();
-        if (byProcess(s) || byCgroup(s)) {
-            return maxEvents > 0 ? "-n counts the events one by one"
-                    : split != null && !split.kernelDecidesWithContainers() ? "the filter has a part only Java can decide" : null;
+        Table k = keyed(s);
+        if (k != null) {
+            if (maxEvents > 0) {
+                return "-n counts the events one by one";
+            }
+            if (split != null && !split.kernelDecidesWithContainers()) {
+                return "the filter has a part only Java can decide";
+            }
+            if (k.measure() == Measure.CPU && split != null && !procinfoPasses(split.kernel())) {
+                return "the filter keeps no procinfo events (its table is empty, as in sysdig)";
+            }
+            return null;
         }
         if (!s.keys().equals(List.of("evt.type"))) {
             return "its keys (" + String.join(", ", s.keys()) + ") are not only evt.type, or proc.name and proc.pid or"
-                    + " container.name of failed calls, the keys counted in the kernel";
+                    + " container.name, the keys counted in the kernel";
         }
         if (!s.value().equals("evt.count") && !s.value().equals("evt.latency")) {
             return "its value " + s.value() + " is not evt.count or evt.latency";
@@ -155,7 +229,8 @@ public final class KernelChisel implements AutoCloseable {
         int nrOff = PtRegs.of(btf, arch).syscallNr();
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
         boolean latency = chisel.spec().value().equals("evt.latency");
-        CountProbe.By by = by(chisel.spec());
+        Table table = table(chisel.spec());
+        CountProbe.By by = table.by();
         boolean keyed = by != CountProbe.By.SYSCALL;
         CgroupContainers containers = null;
         if (by == CountProbe.By.CGROUP) {
@@ -166,11 +241,6 @@ public final class KernelChisel implements AutoCloseable {
             }
             containers = new CgroupContainers(paths, v2);
         }
-        if (keyed) { // the chisel's own filter, evt.failed=true, decided in the kernel too
-            k = new KernelFilter(k.pids(), k.tids(), k.cgroupIds(), k.eventTypes(), k.syscalls(), k.otherEvents(), true);
-        }
-        // procexit events are kept by a filter without an event-type set or one naming procexit; never failed
-        boolean procExits = !latency && !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procexit"));
         EventBuilder names = new EventBuilder(sigs.table(), OpenFlags.of(arch), null, 0);
         String[] byNr = new String[CaptureProbe.MAX_SYSCALLS];
         for (int nr = 0; nr < byNr.length; nr++) {
@@ -178,11 +248,48 @@ public final class KernelChisel implements AutoCloseable {
                 byNr[nr] = names.typeName(nr);
             }
         }
-        CountProbe probe = new CountProbe(new CountProbe.Options(k, ProcessHandle.current().pid(), config, nrOff,
-                procExits && !keyed, latency, by));
+        long self = ProcessHandle.current().pid();
         Instant now = Instant.now();
         long epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
-        return new KernelChisel(chisel, probe, byNr, latency, by, containers, epochOffset);
+        long startedAt = System.nanoTime() + epochOffset; // before the attach: nothing is counted earlier
+        Attached attached = switch (table.measure()) {
+            case CPU -> {
+                CpuProbe cpu = new CpuProbe(k, self, by);
+                yield new Attached(cpu, "on-CPU time from " + cpu.describe());
+            }
+            case FILE_BYTES, NET_BYTES -> {
+                IoProbe.Offsets offsets = IoProbe.Offsets.of(btf);
+                if (offsets == null) {
+                    throw new IOException("cannot count " + chisel.info().name() + " in the kernel: its BTF does not"
+                            + " describe the fd table, inode and socket members; run it on the event stream");
+                }
+                boolean[] io = new boolean[CaptureProbe.MAX_SYSCALLS];
+                List<String> ioNames = new java.util.ArrayList<>();
+                for (int nr = 0; nr < io.length; nr++) {
+                    // a failed-only filter keeps no call that returned bytes: nothing counts, as on the stream
+                    io[nr] = !k.failedOnly() && SyscallConfig.traced(config, nr) && names.ioSyscall(nr);
+                    if (io[nr]) {
+                        ioNames.add(sigs.table().name(nr));
+                    }
+                }
+                IoProbe.FdClass fdClass = table.measure() == Measure.FILE_BYTES ? IoProbe.FdClass.FILE : IoProbe.FdClass.NET;
+                yield new Attached(new IoProbe(new IoProbe.Options(k, self, config, io, nrOff,
+                        PtRegs.syscallArgs(btf, arch).get(0), offsets, fdClass, by)),
+                        "return values above 0 of " + String.join(", ", ioNames) + " on "
+                                + (fdClass == IoProbe.FdClass.FILE ? "file" : "IPv4/IPv6 socket") + " fds, at sys_exit");
+            }
+            case SYSCALLS, FAILED -> {
+                if (keyed) { // the chisel's own filter, evt.failed=true, decided in the kernel too
+                    k = new KernelFilter(k.pids(), k.tids(), k.cgroupIds(), k.eventTypes(), k.syscalls(), k.otherEvents(), true);
+                }
+                // procexit events are kept by a filter without an event-type set or one naming procexit; never failed
+                boolean procExits = !latency && !k.failedOnly() && (k.eventTypes() == null || k.otherEvents().contains("procexit"));
+                yield new Attached(new CountProbe(new CountProbe.Options(k, self, config, nrOff, procExits && !keyed,
+                        latency, by)), "system call counters");
+            }
+        };
+        chisel.begin(startedAt);
+        return new KernelChisel(chisel, attached.counter(), byNr, latency, table, containers, epochOffset, attached.how());
     }
 
     /**
@@ -215,7 +322,7 @@ public final class KernelChisel implements AutoCloseable {
 
     /** Adds the counters' growth since the last call to the chisel. */
     private void feed() {
-        for (CountProbe.Counts c : probe.next()) {
+        for (CountProbe.Counts c : counter.next()) {
             if (c.slot() == CountProbe.LOST_SLOT) {
                 lost += c.exits();
                 continue;
@@ -224,7 +331,7 @@ public final class KernelChisel implements AutoCloseable {
             exits += c.exits();
             procExits += c.slot() == CountProbe.PROCEXIT_SLOT ? c.enters() : 0;
             String type = c.slot() == CountProbe.PROCEXIT_SLOT ? "procexit" : c.slot() < names.length ? names[c.slot()] : null;
-            if (type == null || by != CountProbe.By.SYSCALL) {
+            if (type == null || table.by() != CountProbe.By.SYSCALL) {
                 continue; // a slot the configuration does not trace stays at zero
             }
             long value = latency ? c.latencyNs() : c.enters() + c.exits();
@@ -232,40 +339,51 @@ public final class KernelChisel implements AutoCloseable {
                 chisel.add(List.of(type), value);
             }
         }
-        for (CountProbe.ProcessCount p : probe.nextProcesses()) {
-            exits += p.exits();
-            chisel.add(List.of(p.comm(), Long.toString(p.pid())), p.exits());
+        lost += counter.nextLost();
+        boolean failed = table.measure() == Measure.FAILED;
+        for (CountProbe.ProcessCount p : counter.nextProcesses()) {
+            exits += failed ? p.value() : 0;
+            total += p.value();
+            chisel.add(List.of(p.comm(), Long.toString(p.pid())), p.value());
         }
-        for (CountProbe.CgroupCount c : probe.nextCgroups()) {
-            exits += c.exits();
+        for (CountProbe.CgroupCount c : counter.nextCgroups()) {
+            exits += failed ? c.value() : 0;
+            total += c.value();
             String name = containers.name(c.cgroupId());
             if (name == null) {
-                unnamed += c.exits(); // a container.name the stream would not have either: no row, counted
-            } else if (!name.equals("host")) { // the chisel's own container.name!=host
-                chisel.add(List.of(name), c.exits());
+                unnamed += c.value(); // a container.name the stream would not have either: no row, counted
+            } else if (!name.equals("host") || table.measure() == Measure.CPU) {
+                chisel.add(List.of(name), c.value()); // the host is left out by the chisels' container.name!=host
             }
         }
     }
 
     /**
-     * What was counted: system call entries and exits, process exits, runs the kernel skipped, exits not
-     * counted by their key because the kernel's map of {@code capacity} {@code keys} ("processes", "cgroups")
-     * was full, and exits in cgroups whose container has no name (a cgroup removed before it was looked up,
-     * a container the runtimes do not name): no row, as on the stream, where such events have no container.name;
-     * {@code names}: the runtimes' lookups that found no name, and why ({@link ContainerNames#misses}).
+     * What was counted: system call entries and exits, process exits, runs the kernel skipped, what was not
+     * counted by its key because the kernel's map of {@code capacity} {@code keys} ("processes", "cgroups") was
+     * full, and what was in cgroups whose container has no name (a cgroup removed before it was looked up, a
+     * container the runtimes do not name): no row, as on the stream, where such events have no container.name.
+     * {@code lost} and {@code unnamed} are in {@code unit} ("failed calls", "ns of CPU time", "bytes of file
+     * I/O"...); {@code total} is everything summed by process or cgroup, {@code how} says how it was measured.
      */
     public record Summary(long enters, long exits, long procExits, long skipped, long lost, String keys, int capacity,
-                          long unnamed, ContainerNames.Misses names) {}
+                          long unnamed, String unit, long total, String how, ContainerNames.Misses names) {
+        /** Whether the table is counted by syscall number and failed exits (entries, exits, procexits mean something). */
+        public boolean countsCalls() {
+            return unit.equals(Measure.SYSCALLS.unit) || unit.equals(Measure.FAILED.unit);
+        }
+    }
 
     public Summary summary() {
-        return new Summary(enters, exits, procExits, probe.skipped(), lost,
-                by == CountProbe.By.CGROUP ? "cgroups" : "processes",
-                by == CountProbe.By.CGROUP ? CountProbe.MAX_CGROUPS : CountProbe.MAX_PROCESSES, unnamed,
+        return new Summary(enters, exits, procExits, counter.skipped(), lost,
+                table.by() == CountProbe.By.CGROUP ? "cgroups" : "processes",
+                table.by() == CountProbe.By.CGROUP ? CountProbe.MAX_CGROUPS : CountProbe.MAX_PROCESSES, unnamed,
+                table.measure().unit, total, how,
                 containers == null ? ContainerNames.Misses.NONE : containers.misses());
     }
 
     @Override
     public void close() {
-        probe.close();
+        counter.close();
     }
 }

@@ -171,7 +171,10 @@ class KernelChiselTest {
         assertTrue(KernelChisel.whyNot(chisel("topscalls"), pid, 5).contains("-n"));
         assertTrue(KernelChisel.whyNot(Chisels.create("topscalls", List.of(), true), pid, 0).contains("container.name"));
         assertTrue(KernelChisel.whyNot(chisel("topfiles_bytes"), pid, 0).contains("fd.name"));
-        assertTrue(KernelChisel.whyNot(chisel("topprocs_file"), pid, 0).contains("proc.name"));
+        assertNull(KernelChisel.whyNot(chisel("topprocs_file"), pid, 0));
+        assertTrue(KernelChisel.whyNot(Chisels.create("topprocs_file", List.of(), true), pid, 0).contains("container.name"));
+        assertTrue(KernelChisel.whyNot(chisel("topprocs_cpu"), split("proc.pid=1 and evt.type=open"), 0).contains("procinfo"));
+        assertTrue(KernelChisel.whyNot(chisel("topprocs_net"), split("proc.name=perl"), 0).contains("only Java"));
         assertNull(KernelChisel.whyNot(chisel("topprocs_errors"), pid, 0));
         assertTrue(KernelChisel.whyNot(chisel("topprocs_errors"), split("proc.name=perl"), 0).contains("only Java"));
         assertTrue(KernelChisel.whyNot(Chisels.create("spy_file", List.of(), false), pid, 0).contains("not a table"));
