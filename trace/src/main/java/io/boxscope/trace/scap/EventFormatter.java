@@ -30,6 +30,8 @@ public final class EventFormatter {
     private final Inspector inspector;
     private final ZoneId zone;
     private long num;
+    private long timeSecond;
+    private String timePrefix;
     private BufferFormat buffers = BufferFormat.DOTS;
     private boolean cut = true;
 
@@ -65,7 +67,8 @@ public final class EventFormatter {
         String type = typeName(e);
         Inspector.Thread t = inspector.thread(e.tid());
         StringBuilder b = new StringBuilder(160);
-        b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
+        b.append(num).append(' ');
+        time(b, e.ts()).append(' ').append(e.cpu()).append(' ')
                 .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
                 .append(info.direction()).append(' ').append(type).append(' ');
         args(b, e);
@@ -183,8 +186,36 @@ public final class EventFormatter {
 
     /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
     public String time(long ts) {
-        ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
+        return time(new StringBuilder(18), ts).toString();
+    }
+
+    /**
+     * Appends {@link #time(long)}'s text. The {@code HH:MM:SS.} of the last second is kept: a capture's
+     * events come thousands to a second, and converting each to the zone's local time (ZonedDateTime) and
+     * through String.format was a quarter of {@code trace -r}'s time per event (docs/benchmarks.md).
+     */
+    public StringBuilder time(StringBuilder b, long ts) {
+        long second = Math.floorDiv(ts, 1_000_000_000L);
+        if (second != timeSecond || timePrefix == null) {
+            ZonedDateTime z = Instant.ofEpochSecond(second).atZone(zone);
+            char[] c = {'0', '0', ':', '0', '0', ':', '0', '0', '.'};
+            two(c, 0, z.getHour());
+            two(c, 3, z.getMinute());
+            two(c, 6, z.getSecond());
+            timePrefix = new String(c);
+            timeSecond = second;
+        }
+        b.append(timePrefix);
+        long nanos = Math.floorMod(ts, 1_000_000_000L);
+        for (long d = 100_000_000L; d > nanos && d > 1; d /= 10) {
+            b.append('0');
+        }
+        return b.append(nanos);
+    }
+
+    private static void two(char[] c, int at, int v) {
+        c[at] = (char) ('0' + v / 10);
+        c[at + 1] = (char) ('0' + v % 10);
     }
 
     /** Appends the value; returns its resolved form, or "". */
