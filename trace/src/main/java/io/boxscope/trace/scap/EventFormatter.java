@@ -227,7 +227,19 @@ public final class EventFormatter {
                 number(b, r, t, p, n);
                 return r.toString();
             }
-            case ParamValue.Text s -> b.append(s.string());
+            case ParamValue.Text s -> {
+                if (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH) {
+                    // get_param_as_str copies paths with strcpy_sanitized: bytes that are not printable ASCII
+                    // are left out (libs e5c53d64 event.cpp), so "café" prints as "caf"
+                    for (byte c : s.bytes()) {
+                        if (c >= 0x20 && c < 0x7f) {
+                            b.append((char) c);
+                        }
+                    }
+                } else {
+                    b.append(s.string());
+                }
+            }
             case ParamValue.Bytes bytes -> {
                 if (buffers == BufferFormat.DOTS && cut) {
                     dots(b, bytes.bytes());
