@@ -112,12 +112,19 @@ public final class EventFormatter {
         if (info == null || isGeneric(info)) {
             return;
         }
+        // argument()'s two strings, written straight into the line (no per-parameter builder and array)
+        Inspector.Thread t = inspector.thread(e.tid());
+        List<EventInfo.ParamInfo> params = info.params();
         for (int i = 0; i < e.params().size(); i++) {
-            b.append(info.params().get(i).name()).append('=');
-            String[] v = argument(e, i);
-            b.append(v[0]);
-            if (!v[1].isEmpty()) {
-                b.append('(').append(v[1]).append(')');
+            EventInfo.ParamInfo p = params.get(i);
+            b.append(p.name()).append('=');
+            String resolved = value(b, t, p, e.params().get(i));
+            if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+                String r = Inspector.resolve(t, e, p);
+                resolved = r != null ? r : "";
+            }
+            if (!resolved.isEmpty()) {
+                b.append('(').append(resolved).append(')');
             }
             b.append(' ');
         }

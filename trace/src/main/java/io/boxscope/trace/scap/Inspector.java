@@ -293,6 +293,22 @@ public final class Inspector {
         return interfaces;
     }
 
+    private static final int INTERNAL = 1;
+    private static final int USES_FD = 2;
+    /** By event type: category INTERNAL, flag EF_USES_FD; looked up once, every event asks (a string compare and a set lookup each). */
+    private static final byte[] KIND = kinds();
+
+    private static byte[] kinds() {
+        byte[] out = new byte[1024];
+        for (int t = 0; t < out.length; t++) {
+            EventInfo i = EventTable.get().info(t).orElse(null);
+            if (i != null) {
+                out[t] = (byte) ((i.category().equals("INTERNAL") ? INTERNAL : 0) | (i.flags().contains("EF_USES_FD") ? USES_FD : 0));
+            }
+        }
+        return out;
+    }
+
     /**
      * Applies {@code e} to the tables. Call before rendering it: sysdig prints an event with the state its
      * own parsing produced (an execve's exit already shows the new name).
@@ -311,8 +327,10 @@ public final class Inspector {
             container(e); // describes a container; its tid (-1) is no thread
             return;
         }
+        int kind = e.type() >= 0 && e.type() < KIND.length ? KIND[e.type()] : 0;
+        boolean internal = (kind & INTERNAL) != 0;
         Thread t = threads.get(e.tid());
-        if (t == null && !info.category().equals("INTERNAL")) {
+        if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
             t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
             threads.put(e.tid(), t);
@@ -331,13 +349,13 @@ public final class Inspector {
                 t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
             }
         }
-        if (t != null && info.flags().contains("EF_USES_FD")) {
+        if (t != null && (kind & USES_FD) != 0) {
             ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
             long fd = withFd == null ? -1 : num(withFd, "fd");
             eventFd = fd >= 0 ? t.fds.get(fd) : null;
         }
         if (info.isEnter()) {
-            if (t != null && !info.category().equals("INTERNAL")) {
+            if (t != null && !internal) {
                 t.lastEnter = e;
             }
             if (info.name().equals("procexit")) {
