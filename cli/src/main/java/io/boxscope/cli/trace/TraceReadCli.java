@@ -105,7 +105,7 @@ final class TraceReadCli {
                 if (d != null) {
                     drops = d;
                 }
-                String line = fmt.next(e);
+                fmt.apply(e); // the line is built only for events the filter keeps
                 lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
                 EventView view = views ? timeline.view(e) : null;
                 ScapFields fields = view != null ? view.fields() : null;
@@ -122,6 +122,7 @@ final class TraceReadCli {
                     continue;
                 }
                 n++;
+                String line = writer != null || show.chisel() != null ? null : fmt.line(e);
                 if (writer != null && show.chisel() == null) {
                     writer.write(e);
                 } else {
