@@ -33,6 +33,7 @@ final class TraceDisplay {
     private final TraceReadCli.Display show;
     private final boolean boxscopeJson;
     private final boolean screen;
+    private final boolean terminal;
     private final Consumer<String> sink;
     private final long interval;
     private long lastSample = -1;
@@ -45,6 +46,7 @@ final class TraceDisplay {
         this.out = out;
         this.show = show;
         this.boxscopeJson = boxscopeJson;
+        this.terminal = terminal;
         // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
         this.sink = s -> out.println(TraceReadCli.safeChiselLine(s));
         this.interval = live && show.chisel() != null ? show.chisel().liveIntervalNs() : 0;
@@ -109,17 +111,30 @@ final class TraceDisplay {
             if (show.sysdigJson()) {
                 Map<String, Object> o = show.format().json(view);
                 if (o != null) {
-                    out.println(Json.write(o));
+                    print(Json.write(o));
                 }
             } else {
                 String s = show.format().line(view);
                 if (s != null) {
-                    out.println(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safe(s));
+                    print(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safe(s));
                 }
             }
         } else if (line != null) {
-            out.println(boxscopeJson ? Json.write(TraceReadCli.jsonOf(num, e, line))
+            print(boxscopeJson ? Json.write(TraceReadCli.jsonOf(num, e, line))
                     : show.keepLayout() ? TraceReadCli.safeKeepingLayout(line) : Text.safe(line));
+        }
+    }
+
+    /**
+     * One event's line: flushed at once on a terminal, else left in the buffer until the caller flushes
+     * (checkError, {@link #end}), as stdio buffers a file or a pipe. Standard output's writer flushes on
+     * println, and a write(2) per line was a third of {@code trace -r}'s CPU time (docs/benchmarks.md).
+     */
+    private void print(String line) {
+        out.print(line);
+        out.print('\n');
+        if (terminal) {
+            out.flush();
         }
     }
 

@@ -40,6 +40,7 @@ final class TraceReadCli {
      *
      * @param filter the compiled filter, or null for every event
      * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
+     *               (internal events such as the drop record count though not printed, state-only events do not)
      */
     record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
                    Display display) {
@@ -93,7 +94,8 @@ final class TraceReadCli {
             Display show = q.display();
             fmt.buffers(show.buffers(), show.cutBuffers());
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
-            TraceDisplay display = new TraceDisplay(out, show, q.json(), false, false);
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            TraceDisplay display = new TraceDisplay(out, show, q.json(), false, terminal);
             boolean views = display.views();
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
@@ -103,25 +105,33 @@ final class TraceReadCli {
                 if (d != null) {
                     drops = d;
                 }
-                String line = fmt.next(e);
+                fmt.apply(e); // the line is built only for events the filter keeps
                 lastTs = e.ts(); // a chisel's end time is the last event read, kept or not (sysdig's on_capture_end)
                 EventView view = views ? timeline.view(e) : null;
                 ScapFields fields = view != null ? view.fields() : null;
                 display.seen(view); // a chisel's own clock sees every event read
+                if (e.stateOnly()) {
+                    // SCAP_DF_STATE_ONLY: libsinsp's parser applies the event, then marks it filtered out
+                    // (parsers.cpp process_event), so sinsp::next never returns it and sysdig's -n does not
+                    // count it: sysdig -r f -n N prints N lines whatever number of these the file holds
+                    continue;
+                }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
                 if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
                     continue;
                 }
                 n++;
+                String line = writer != null || show.chisel() != null ? null : fmt.line(e);
                 if (writer != null && show.chisel() == null) {
-                    if (!e.stateOnly()) {
-                        writer.write(e);
-                    }
+                    writer.write(e);
                 } else {
                     display.event(e, view, line, fmt.num());
                     if (display.done()) {
                         break; // the chisel ended the capture (netstat, lsof, ps)
+                    }
+                    if ((n & 4095) == 0 && out.checkError()) {
+                        break; // checkError flushes; a closed pipe (| head) ends the reading
                     }
                 }
             }

@@ -524,7 +524,8 @@ public final class CaptureProbe implements AutoCloseable {
      * it is one): the socket's endpoints and accept queue as slot 0, {@link #SOCK_INFO}
      * bytes: u16 family, u16 local port (host order), u16 peer port (network order), u16 0, u32 local and
      * u32 peer IPv4 address, 16-byte local and peer IPv6 addresses, u32 sk_ack_backlog, u32
-     * sk_max_ack_backlog (sock.__sk_common and sock: what the driver's bpf_getsockname and accept filler read).
+     * sk_max_ack_backlog (sock.__sk_common and sock: what the driver's bpf_getsockname and accept filler read;
+     * for accept, the listening socket's queue: {@link #listenerQueue}).
      */
     private static void socketInfo(Asm a, FdOffsets k, boolean enter) {
         Label skip = a.newLabel("sock_skip");
@@ -566,7 +567,31 @@ public final class CaptureProbe implements AutoCloseable {
         if (k.unix() != null) {
             unixInfo(a, k.unix());
         }
+        if (!enter) {
+            listenerQueue(a, k, skip);
+        }
         a.bind(skip);
+    }
+
+    /**
+     * accept and accept4 (configured 7: the socket is the returned fd): the accept queue fields become the
+     * LISTENING socket's (argument 0), as sysdig 0.29's kernel module reads them (libs e5c53d64
+     * driver/ppm_fillers.c f_sys_accept_x: sockfd_lookup(srvskfd)) and libs' modern probe does (accept.bpf.c);
+     * the accepted socket's own sk_ack_backlog says nothing about the queue. Zeros when argument 0 is no socket.
+     */
+    private static void listenerQueue(Asm a, FdOffsets k, Label skip) {
+        int d = RawRecord.DATA;
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).jmp(JmpOp.JNE, Reg.R3, 7, skip)
+                .st(Size.W, Reg.R9, d + 48, 0).st(Size.W, Reg.R9, d + 52, 0)
+                .ldx(Size.DW, Reg.R3, Reg.R9, RawRecord.ARGS)
+                .lsh(Reg.R3, 32).alu64(AluOp.ARSH, Reg.R3, 32).jmp(JmpOp.JSLT, Reg.R3, 0, skip)
+                .jmp(JmpOp.JGT, Reg.R3, 1 << 24, skip).stx(Size.DW, Reg.R10, S_FD, Reg.R3);
+        fileOfFd(a, k, skip);
+        chase(a, k.filePrivate(), skip);
+        chase(a, k.socketSk(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        field(a, k.ackBacklog(), 4, d + 48);
+        field(a, k.maxAckBacklog(), 4, d + 52);
     }
 
     /**

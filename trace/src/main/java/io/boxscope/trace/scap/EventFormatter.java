@@ -30,6 +30,8 @@ public final class EventFormatter {
     private final Inspector inspector;
     private final ZoneId zone;
     private long num;
+    private long timeSecond;
+    private String timePrefix;
     private BufferFormat buffers = BufferFormat.DOTS;
     private boolean cut = true;
 
@@ -65,7 +67,8 @@ public final class EventFormatter {
         String type = typeName(e);
         Inspector.Thread t = inspector.thread(e.tid());
         StringBuilder b = new StringBuilder(160);
-        b.append(num).append(' ').append(time(e.ts())).append(' ').append(e.cpu()).append(' ')
+        b.append(num).append(' ');
+        time(b, e.ts()).append(' ').append(e.cpu()).append(' ')
                 .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
                 .append(info.direction()).append(' ').append(type).append(' ');
         args(b, e);
@@ -109,12 +112,19 @@ public final class EventFormatter {
         if (info == null || isGeneric(info)) {
             return;
         }
+        // argument()'s two strings, written straight into the line (no per-parameter builder and array)
+        Inspector.Thread t = inspector.thread(e.tid());
+        List<EventInfo.ParamInfo> params = info.params();
         for (int i = 0; i < e.params().size(); i++) {
-            b.append(info.params().get(i).name()).append('=');
-            String[] v = argument(e, i);
-            b.append(v[0]);
-            if (!v[1].isEmpty()) {
-                b.append('(').append(v[1]).append(')');
+            EventInfo.ParamInfo p = params.get(i);
+            b.append(p.name()).append('=');
+            String resolved = value(b, t, p, e.params().get(i));
+            if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+                String r = Inspector.resolve(t, e, p);
+                resolved = r != null ? r : "";
+            }
+            if (!resolved.isEmpty()) {
+                b.append('(').append(resolved).append(')');
             }
             b.append(' ');
         }
@@ -183,8 +193,36 @@ public final class EventFormatter {
 
     /** evt.outputtime in sysdig's default: local {@code HH:MM:SS.nnnnnnnnn}. */
     public String time(long ts) {
-        ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L), Math.floorMod(ts, 1_000_000_000L)).atZone(zone);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d.%09d", z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
+        return time(new StringBuilder(18), ts).toString();
+    }
+
+    /**
+     * Appends {@link #time(long)}'s text. The {@code HH:MM:SS.} of the last second is kept: a capture's
+     * events come thousands to a second, and converting each to the zone's local time (ZonedDateTime) and
+     * through String.format was a quarter of {@code trace -r}'s time per event (docs/benchmarks.md).
+     */
+    public StringBuilder time(StringBuilder b, long ts) {
+        long second = Math.floorDiv(ts, 1_000_000_000L);
+        if (second != timeSecond || timePrefix == null) {
+            ZonedDateTime z = Instant.ofEpochSecond(second).atZone(zone);
+            char[] c = {'0', '0', ':', '0', '0', ':', '0', '0', '.'};
+            two(c, 0, z.getHour());
+            two(c, 3, z.getMinute());
+            two(c, 6, z.getSecond());
+            timePrefix = new String(c);
+            timeSecond = second;
+        }
+        b.append(timePrefix);
+        long nanos = Math.floorMod(ts, 1_000_000_000L);
+        for (long d = 100_000_000L; d > nanos && d > 1; d /= 10) {
+            b.append('0');
+        }
+        return b.append(nanos);
+    }
+
+    private static void two(char[] c, int at, int v) {
+        c[at] = (char) ('0' + v / 10);
+        c[at + 1] = (char) ('0' + v % 10);
     }
 
     /** Appends the value; returns its resolved form, or "". */
@@ -196,7 +234,19 @@ public final class EventFormatter {
                 number(b, r, t, p, n);
                 return r.toString();
             }
-            case ParamValue.Text s -> b.append(s.string());
+            case ParamValue.Text s -> {
+                if (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH) {
+                    // get_param_as_str copies paths with strcpy_sanitized: bytes that are not printable ASCII
+                    // are left out (libs e5c53d64 event.cpp), so "café" prints as "caf"
+                    for (byte c : s.bytes()) {
+                        if (c >= 0x20 && c < 0x7f) {
+                            b.append((char) c);
+                        }
+                    }
+                } else {
+                    b.append(s.string());
+                }
+            }
             case ParamValue.Bytes bytes -> {
                 if (buffers == BufferFormat.DOTS && cut) {
                     dots(b, bytes.bytes());

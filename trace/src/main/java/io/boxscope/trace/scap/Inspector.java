@@ -293,6 +293,22 @@ public final class Inspector {
         return interfaces;
     }
 
+    private static final int INTERNAL = 1;
+    private static final int USES_FD = 2;
+    /** By event type: category INTERNAL, flag EF_USES_FD; looked up once, every event asks (a string compare and a set lookup each). */
+    private static final byte[] KIND = kinds();
+
+    private static byte[] kinds() {
+        byte[] out = new byte[1024];
+        for (int t = 0; t < out.length; t++) {
+            EventInfo i = EventTable.get().info(t).orElse(null);
+            if (i != null) {
+                out[t] = (byte) ((i.category().equals("INTERNAL") ? INTERNAL : 0) | (i.flags().contains("EF_USES_FD") ? USES_FD : 0));
+            }
+        }
+        return out;
+    }
+
     /**
      * Applies {@code e} to the tables. Call before rendering it: sysdig prints an event with the state its
      * own parsing produced (an execve's exit already shows the new name).
@@ -311,8 +327,10 @@ public final class Inspector {
             container(e); // describes a container; its tid (-1) is no thread
             return;
         }
+        int kind = e.type() >= 0 && e.type() < KIND.length ? KIND[e.type()] : 0;
+        boolean internal = (kind & INTERNAL) != 0;
         Thread t = threads.get(e.tid());
-        if (t == null && !info.category().equals("INTERNAL")) {
+        if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
             t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
             threads.put(e.tid(), t);
@@ -331,13 +349,13 @@ public final class Inspector {
                 t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
             }
         }
-        if (t != null && info.flags().contains("EF_USES_FD")) {
+        if (t != null && (kind & USES_FD) != 0) {
             ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
             long fd = withFd == null ? -1 : num(withFd, "fd");
             eventFd = fd >= 0 ? t.fds.get(fd) : null;
         }
         if (info.isEnter()) {
-            if (t != null && !info.category().equals("INTERNAL")) {
+            if (t != null && !internal) {
                 t.lastEnter = e;
             }
             if (info.name().equals("procexit")) {
@@ -360,7 +378,7 @@ public final class Inspector {
             }
             case "open", "openat", "openat2", "creat" -> {
                 long fd = num(e, "fd");
-                String name = resolvedName(t, e);
+                String name = openedName(t, e);
                 if (t != null && fd >= 0 && name != null) {
                     // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
                     boolean dir = e.value("flags").orElse(null) instanceof ParamValue.Num f && (f.value() & (1 << 10)) != 0;
@@ -544,7 +562,7 @@ public final class Inspector {
         if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
             return null;
         }
-        String name = resolvedName(t, e);
+        String name = openedName(t, e);
         if (fd < 0 && name != null) {
             return new Fd(FdType.FILE_V2, name, 0); // a failed open: sysdig names the path it tried
         }
@@ -652,39 +670,168 @@ public final class Inspector {
         }
     }
 
-    private static String resolvedName(Thread t, ScapEvent e) {
+    /**
+     * The name an open/openat/openat2/creat exit gives its fd, as parse_open_openat_creat_exit builds it
+     * (libs e5c53d64 parsers.cpp): {@link #concatenate} of a directory and the path, the directory being
+     * (parse_dirfd) the thread's cwd for AT_FDCWD and open/creat, {@code <UNKNOWN>} for a directory fd the
+     * tables do not hold, and else that fd's name with a {@code /} always added: parse_dirfd means to add it
+     * only when the name lacks one but tests the byte past the end, so an fd named {@code /} gives
+     * {@code //tmp}, as sysdig prints. Null when the event has no name.
+     */
+    private static String openedName(Thread t, ScapEvent e) {
         EventInfo info = e.info().orElse(null);
         int i = info == null ? -1 : info.indexOf("name");
-        if (t == null || i < 0 || i >= e.params().size()) {
+        if (t == null || i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Text name)) {
             return null;
         }
-        String r = resolve(t, e, info.params().get(i));
-        return r != null ? r : text(e, "name");
+        byte[] path = name.bytes();
+        String dir;
+        if (path.length > 0 && path[0] == '/') {
+            dir = ""; // absolute: the directory is not used
+        } else {
+            long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
+            if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
+                dir = cwdOf(t);
+            } else {
+                Fd fd = t.fds.get(dirfd);
+                dir = fd == null ? "<UNKNOWN>" : fd.name() + "/";
+            }
+        }
+        return concatenate(dir, path);
+    }
+
+    /** The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one). */
+    private static String cwdOf(Thread t) {
+        String cwd = t.cwd == null ? "/" : t.cwd;
+        return cwd.endsWith("/") ? cwd : cwd + "/";
     }
 
     /**
-     * A path parameter made absolute against the thread's cwd, or the directory fd its DIRFD_PARAM names,
-     * with {@code .} and {@code ..} removed (sinsp_utils::concatenate_paths); null when it cannot be (an
-     * absolute or empty path, an unknown directory fd).
+     * A path parameter's resolved form, as sinsp_evt::get_param_as_str prints it in parentheses: the
+     * directory (sinsp_evt::get_base_dir: the thread's cwd, or for a FSRELPATH with a directory fd other than
+     * AT_FDCWD that fd's name, control and non-ASCII bytes removed, and {@code /}; the empty string when the
+     * tables hold no name for it) {@link #concatenate}d with the path. Null, so nothing is printed, for an
+     * absolute path (concatenate_paths then fails and sysdig clears the text), a parameter without bytes, or
+     * one starting {@code <NA>}. For an unknown directory fd, sysdig 0.29 reading a file asks the READING
+     * machine's /proc/PID/fd/N (threadinfo.cpp get_path_for_dir_fd): when that process is gone, the
+     * directory is empty, which is what Boxscope always uses.
      */
     static String resolve(Thread t, ScapEvent e, EventInfo.ParamInfo p) {
-        String path = text(e, p.name());
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.startsWith("<NA>")) {
+        int idx = e.info().map(i -> i.indexOf(p.name())).orElse(-1);
+        if (idx < 0 || idx >= e.params().size() || e.params().get(idx).length == 0
+                || !(e.value(idx) instanceof ParamValue.Text text)) {
             return null;
         }
-        String base = t.cwd == null ? "/" : t.cwd;
-        if (p.info().startsWith("DIRFD_PARAM(")) {
-            int idx = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
-            long dirfd = idx < e.params().size() && e.value(idx) instanceof ParamValue.Num n ? n.value() : -100;
+        byte[] path = text.bytes();
+        if (startsWith(path, "<NA>") || (path.length > 0 && path[0] == '/')) {
+            return null;
+        }
+        String base = cwdOf(t);
+        if (p.type() == ParamType.FSRELPATH && p.info().startsWith("DIRFD_PARAM(")) {
+            int d = Integer.parseInt(p.info().substring("DIRFD_PARAM(".length(), p.info().length() - 1));
+            long dirfd = d < e.params().size() && e.value(d) instanceof ParamValue.Num n ? n.value() : -100;
             if (dirfd != -100) {
                 Fd fd = t.fds.get(dirfd);
-                if (fd == null) {
-                    return null;
-                }
-                base = fd.name();
+                base = fd == null || fd.name().isEmpty() ? "" : withoutInvalid(fd.name()) + "/";
             }
         }
-        return resolvePath(base, path);
+        return concatenate(base, path);
+    }
+
+    private static boolean startsWith(byte[] b, String prefix) {
+        if (b.length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (b[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * sinsp_utils::concatenate_paths (libs e5c53d64 utils.cpp): a relative path (the empty one too) is
+     * appended to {@code dir} as it is, an absolute one replaces it; the appended path is cleaned as
+     * copy_and_sanitize_path does: {@code ./} and a final {@code .} dropped, {@code ../} and a final
+     * {@code ..} step back to the previous {@code /} (into {@code dir} too, never before its second
+     * character), repeated {@code /} kept once, a final {@code /} dropped, and every byte that is not
+     * printable ASCII written as {@code .}. {@code dir} itself is not cleaned: {@code //} + {@code tmp} is
+     * {@code //tmp}, {@code <UNKNOWN>} + {@code x} is {@code <UNKNOWN>x}.
+     */
+    static String concatenate(String dir, byte[] path) {
+        StringBuilder t = new StringBuilder(dir.length() + path.length);
+        if (path.length == 0 || path[0] != '/') {
+            t.append(dir);
+        }
+        int n = path.length;
+        int pc = 0;
+        while (pc < n) {
+            int c = path[pc] & 0xff;
+            int c1 = pc + 1 < n ? path[pc + 1] & 0xff : 0;
+            int c2 = pc + 2 < n ? path[pc + 2] & 0xff : 0;
+            if (c < 0x20 || c >= 0x7f) {
+                t.append('.'); // g_invalidchar: !isprint, and every byte of a multi-byte character
+                pc++;
+            } else if (c == '.' && c1 == '.' && c2 == '/') {
+                rewind(t);
+                pc += 3;
+            } else if (c == '.' && c1 == '.') {
+                if (pc + 2 >= n) {
+                    rewind(t);
+                } else {
+                    t.append("..");
+                }
+                pc += 2;
+            } else if (c == '.' && c1 == '/') {
+                pc += 2;
+            } else if (c == '.') {
+                if (pc + 1 < n) {
+                    t.append('.');
+                }
+                pc++;
+            } else if (c == '/') {
+                if (t.isEmpty() || t.charAt(t.length() - 1) != '/') {
+                    t.append('/');
+                }
+                pc++;
+            } else {
+                t.append((char) c);
+                pc++;
+            }
+        }
+        if (t.length() > 1 && t.charAt(t.length() - 1) == '/') {
+            t.setLength(t.length() - 1);
+        }
+        return t.toString();
+    }
+
+    /** rewind_to_parent_path: back to just after the previous {@code /}, not before the second character. */
+    private static void rewind(StringBuilder t) {
+        int tc = t.length();
+        if (tc <= 1) {
+            return;
+        }
+        tc--;
+        while (tc >= 1 && t.charAt(tc - 1) != '/') {
+            tc--;
+        }
+        t.setLength(tc);
+    }
+
+    /** sanitize_string: control characters and non-ASCII removed. */
+    private static String withoutInvalid(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 || c >= 0x7f;
+            if (bad && b == null) {
+                b = new StringBuilder(s.substring(0, i));
+            } else if (!bad && b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /** {@code path} against {@code base} ({@code path} itself when absolute), {@code .} and {@code ..} removed. */
