@@ -2,7 +2,6 @@ package io.boxscope.trace.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -68,11 +67,7 @@ class LiveAcceptQueueTest {
             }
             assertEquals("done", out.readLine());
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
-            r.stopAt = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            r.thread.join(30_000);
-            if (r.failure != null) {
-                fail(r.failure);
-            }
+            r.stop();
             List<String> exits = r.lines.stream().filter(l -> l.matches(".* < accept4? .*")).toList();
             assertEquals(1, exits.size(), String.join("\n", r.lines));
             String line = exits.getFirst();
