@@ -99,7 +99,8 @@ public final class Diagnose {
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
-                    "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
+                    "the target's processes all exited %.1f s into the window%s: the verdict covers that time only", w.seconds(),
+                    collector.pidReused() ? " (its PID now belongs to another process, started later)" : ""));
         }
         if (collector.cutShort()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
