@@ -102,11 +102,11 @@ public final class Sampler {
     }
 
     private Snapshot sample(boolean withTasks) throws IOException {
-        Dirs d = dirs();
-        Optional<Path> v2 = d.v2();
-        Optional<Path> cpu1 = d.cpu1();
-        Optional<Path> cpuacct1 = d.cpuacct1();
-        Optional<Path> blkio1 = d.blkio1();
+        Dirs cg = dirs();
+        Optional<Path> v2 = cg.v2();
+        Optional<Path> cpu1 = cg.cpu1();
+        Optional<Path> cpuacct1 = cg.cpuacct1();
+        Optional<Path> blkio1 = cg.blkio1();
 
         OptionalLong usage = OptionalLong.empty();
         CpuThrottling throttling = CpuThrottling.NONE;
@@ -129,7 +129,7 @@ public final class Sampler {
                     .orElse(OptionalLong.empty());
         }
         // Throttling lives where the quota is set: v2 if cpu.max exists, else v1's cpu controller.
-        if (d.v2Quota() && cpuStat2.isPresent()) {
+        if (cg.v2Quota() && cpuStat2.isPresent()) {
             throttling = parse(() -> CgroupFiles.cpuStat(cpuStat2.get()), CpuThrottling.NONE);
         } else if (cpu1.isPresent()) {
             throttling = cpu1.flatMap(d -> read(d.resolve("cpu.stat")))
@@ -153,7 +153,7 @@ public final class Sampler {
         }
 
         Snapshot.MemorySample memory = memory();
-        Snapshot.PressureSet pressure = pressure(d);
+        Snapshot.PressureSet pressure = pressure(cg);
         List<Integer> pids = pids(v2, cpu1);
         List<TaskSample> tasks = new ArrayList<>();
         for (int pid : withTasks ? pids : List.<Integer>of()) {

@@ -35,7 +35,7 @@ class BlockStartFallbackTest {
             EbpfFindings found;
             try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, EnumSet.of(Ebpf.Collector.BIOLAT), start)) {
                 Thread.sleep(1500);
-                assertTrue(dd.isAlive(), "dd ended early: " + new String(dd.getInputStream().readAllBytes()));
+                assertTrue(dd.isAlive(), () -> "dd ended early: " + output(dd));
                 found = e.finish();
             }
             assertEquals(List.of(), found.unmeasured(), "the block I/O collector did not run at " + start.probe());
@@ -45,6 +45,15 @@ class BlockStartFallbackTest {
         } finally {
             dd.destroyForcibly().waitFor();
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** What an ended process wrote (read only once it has ended: reading a live one's pipe blocks). */
+    private static String output(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 }
