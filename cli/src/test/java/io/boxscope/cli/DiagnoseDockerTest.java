@@ -114,7 +114,9 @@ class DiagnoseDockerTest {
             // was running on the CPU (other tracing on the host) are counted and said per collector: those
             // lines are accepted, with a count; anything else not measured fails.
             List<Object> notMeasured = Json.asList(e.get("not_measured"));
-            List<Object> gaps = notMeasured.stream().filter(x -> !SKIPPED_RUNS.matcher((String) x).matches()).toList();
+            // So is the /proc sampler's note that it took fewer samples than planned on a starved machine.
+            List<Object> gaps = notMeasured.stream().filter(x -> !SKIPPED_RUNS.matcher((String) x).matches()
+                    && !((String) x).startsWith("thread states: only ")).toList();
             assertEquals(List.of(), gaps, "a collector did not run: " + notMeasured);
             Map<String, Object> runq = Json.asObject(e.get("run_queue_latency"));
             assertTrue(((Number) runq.get("count")).longValue() > 0, runq.toString());

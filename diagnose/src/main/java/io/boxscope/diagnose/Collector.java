@@ -85,9 +85,9 @@ public final class Collector {
             next += step.toNanos();
             // A sample taken late (diagnose runs at nice 10: on a machine whose CPUs are all busy it waits for
             // one) does not make up the ticks it missed: their samples would come back to back and stretch
-            // the window past its end (a 10 s window took 20-30 s beside busy targets), costing the target
-            // CPU time for samples that say nothing more. The next sample is the next tick still ahead; the
-            // last is at the end, so the window covers the time asked for.
+            // the window past its end (at load 20 a 5 s window took 40 s), costing the target CPU time over a
+            // span it did not ask about. The next sample is the next tick still ahead; the last is at the end,
+            // so the window covers the time asked for (Diagnose says when too few samples were taken).
             long now = System.nanoTime();
             if (next <= now) {
                 next += ((now - next) / step.toNanos() + 1) * step.toNanos();
