@@ -90,6 +90,10 @@ class DiagnoseDockerTest {
         assertTrue(((Number) Json.asObject(d.get("cpu")).get("run_queue_wait_share")).doubleValue() > 0.2, d.toString());
     }
 
+    /** The line Ebpf.finish writes for a collector whose program runs the kernel skipped. */
+    static final java.util.regex.Pattern SKIPPED_RUNS = java.util.regex.Pattern.compile(
+            "[a-zA-Z /-]+: [1-9][0-9]* events skipped by the kernel \\(another BPF program was running on the CPU\\)");
+
     /**
      * The eBPF collectors on two busy loops sharing one CPU: each loop waits while the other runs, so
      * the run-queue histogram has waits, the on-CPU profile has samples of the container's shell, and
@@ -106,7 +110,14 @@ class DiagnoseDockerTest {
             assertEquals(0, r.code(), r.err() + r.out());
             Map<String, Object> d = Json.asObject(Json.parse(r.out()));
             Map<String, Object> e = Json.asObject(d.get("ebpf"));
-            assertEquals(List.of(), Json.asList(e.get("not_measured")), "every collector runs as root on this kernel");
+            // Every collector runs as root on this kernel. Runs the kernel skipped because another BPF program
+            // was running on the CPU (other tracing on the host) are counted and said per collector: those
+            // lines are accepted, with a count; anything else not measured fails.
+            List<Object> notMeasured = Json.asList(e.get("not_measured"));
+            // So is the /proc sampler's note that it took fewer samples than planned on a starved machine.
+            List<Object> gaps = notMeasured.stream().filter(x -> !SKIPPED_RUNS.matcher((String) x).matches()
+                    && !((String) x).startsWith("thread states: only ")).toList();
+            assertEquals(List.of(), gaps, "a collector did not run: " + notMeasured);
             Map<String, Object> runq = Json.asObject(e.get("run_queue_latency"));
             assertTrue(((Number) runq.get("count")).longValue() > 0, runq.toString());
             Map<String, Object> on = Json.asObject(e.get("on_cpu"));

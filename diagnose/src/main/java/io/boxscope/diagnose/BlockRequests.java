@@ -29,15 +29,39 @@ import io.boxscope.bpf.prog.AttachTargets;
 public final class BlockRequests {
     private BlockRequests() {}
 
-    /** The raw tracepoint, as the probe language writes it, where a request gets its cgroup on this kernel. */
-    public static String startProbe() {
+    /** Where a request gets its cgroup: the two raw tracepoints a kernel may have. */
+    public enum Start {
+        /** {@code block_io_start} (blk_account_io_start, Linux 6.5+): every request, in the submitter's context. */
+        IO_START("rawtracepoint:block_io_start"),
+        /** {@code block_rq_insert}: older kernels; requests sent straight to the driver are not seen. */
+        RQ_INSERT("rawtracepoint:block_rq_insert");
+
+        private final String probe;
+
+        Start(String probe) {
+            this.probe = probe;
+        }
+
+        /** The probe as the probe language writes it. */
+        public String probe() {
+            return probe;
+        }
+    }
+
+    /** The start this kernel has: {@code block_io_start} when its BTF names the raw tracepoint, else {@code block_rq_insert}. */
+    public static Start detect() {
         try {
             if (AttachTargets.vmlinux().rawTracepointTypeId("block_io_start").isPresent()) {
-                return "rawtracepoint:block_io_start";
+                return Start.IO_START;
             }
         } catch (BtfException | BpfException e) {
             // no BTF to ask: the older tracepoint; loading the script then says what is missing
         }
-        return "rawtracepoint:block_rq_insert";
+        return Start.RQ_INSERT;
+    }
+
+    /** The raw tracepoint, as the probe language writes it, where a request gets its cgroup on this kernel. */
+    public static String startProbe() {
+        return detect().probe();
     }
 }

@@ -59,10 +59,10 @@ public final class Collector {
             // Without this the window would be judged with no thread of the target and its cgroup's
             // figures, which for a process outside containers are the whole host's.
             throw new IOException(String.format(java.util.Locale.ROOT,
-                    "%s exited before the window started, %.1f s after diagnose began watching for it (loading the "
+                    "%s exited before the window started%s, %.1f s after diagnose began watching for it (loading the "
                             + "eBPF collectors on a busy machine takes that long): nothing of it to diagnose. Diagnose a "
                             + "process that lives longer, or the container or cgroup it runs in, or add --no-ebpf to "
-                            + "start sooner", target.label(), (out.getFirst().monoNs() - created) / 1e9));
+                            + "start sooner", target.label(), reusedNote(), (out.getFirst().monoNs() - created) / 1e9));
         }
         int mark = 0;
         long next = start + step.toNanos();
@@ -83,8 +83,29 @@ public final class Collector {
                 break;
             }
             next += step.toNanos();
+            // A sample taken late (diagnose runs at nice 10: on a machine whose CPUs are all busy it waits for
+            // one) does not make up the ticks it missed: their samples would come back to back and stretch
+            // the window past its end (at load 20 a 5 s window took 40 s), costing the target CPU time over a
+            // span it did not ask about. The next sample is the next tick still ahead; the last is at the end,
+            // so the window covers the time asked for (Diagnose says when too few samples were taken).
+            long now = System.nanoTime();
+            if (next <= now) {
+                next += ((now - next) / step.toNanos() + 1) * step.toNanos();
+                if (next > end && now < end + step.toNanos() / 2) {
+                    next = end;
+                }
+            }
         }
         return new Window(out, sampler.problems(), sampler.vanished(), exited);
+    }
+
+    /** True when the target's PID was found held by another process (the target exited, the kernel reused its PID). */
+    public boolean pidReused() {
+        return sampler.pidReused();
+    }
+
+    private String reusedNote() {
+        return sampler.pidReused() ? " (its PID " + target.pid().orElse(0) + " now belongs to another process, started later)" : "";
     }
 
     /** True when the last window ended early because a stop was requested. */

@@ -99,7 +99,17 @@ public final class Diagnose {
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
-                    "the target's processes all exited %.1f s into the window: the verdict covers that time only", w.seconds()));
+                    "the target's processes all exited %.1f s into the window%s: the verdict covers that time only", w.seconds(),
+                    collector.pidReused() ? " (its PID now belongs to another process, started later)" : ""));
+        }
+        long planned = Math.max(1, window.toNanos() / step.toNanos());
+        if (w.snapshots().size() - 1 < planned / 2 && !w.targetExited() && !collector.cutShort()) {
+            // Late samples do not make up the ticks they missed (Collector): a diagnose starved of CPU (at
+            // nice 10 on a machine whose CPUs are all busy) takes fewer samples rather than a longer window.
+            unmeasured.add(String.format(java.util.Locale.ROOT,
+                    "thread states: only %d of the %d samples planned were taken (diagnose got too little CPU time at "
+                            + "its nice value: the machine is busy); the state shares are from those few. Rerun with "
+                            + "--nice 0 for more", w.snapshots().size() - 1, planned));
         }
         if (collector.cutShort()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,

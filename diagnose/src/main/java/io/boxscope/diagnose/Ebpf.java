@@ -69,6 +69,16 @@ final class Ebpf implements AutoCloseable {
 
     /** Starts every collector it can for {@code target}; never throws for a collector that fails. */
     static Ebpf start(Target target, HostPaths paths) {
+        return start(target, paths, java.util.EnumSet.allOf(Collector.class), BlockRequests.detect());
+    }
+
+    /**
+     * Starts the collectors of {@code which} ({@link Collector#SYSCALLS} and {@link Collector#FILES} are one
+     * program: either starts it) it can, the block I/O one starting requests at {@code blockStart} (what
+     * {@link BlockRequests#detect()} chooses for this kernel; tests choose the other one to run the fallback
+     * on a kernel that has both).
+     */
+    static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart) {
         Ebpf e = new Ebpf(paths);
         Optional<SyscallCounters.Filter> filter;
         try {
@@ -83,24 +93,26 @@ final class Ebpf implements AutoCloseable {
             return e;
         }
         for (Collector c : Collector.values()) {
-            if (c.script == null) {
+            if (c.script == null || !which.contains(c)) {
                 continue;
             }
             try {
                 String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
                         .replace("${BLKCG}", filter.get().blkcgScript("$b"));
                 if (src.contains("${START}")) {
-                    src = src.replace("${START}", BlockRequests.startProbe());
+                    src = src.replace("${START}", blockStart.probe());
                 }
                 e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
             } catch (Exception ex) {
                 e.unmeasured.add(c.what + ": " + oneLine(ex));
             }
         }
-        try {
-            e.syscalls = SyscallCounters.load(filter.get(), paths.sysRoot());
-        } catch (Exception ex) {
-            e.unmeasured.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
+        if (which.contains(Collector.SYSCALLS) || which.contains(Collector.FILES)) {
+            try {
+                e.syscalls = SyscallCounters.load(filter.get(), paths.sysRoot());
+            } catch (Exception ex) {
+                e.unmeasured.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
+            }
         }
         // Loading (the verifier) takes a while per script; attaching is quick: attach them all last, so
         // every collector watches the same window as the /proc sampling that starts next.
@@ -135,7 +147,7 @@ final class Ebpf implements AutoCloseable {
     static java.util.function.LongSupplier cpuNs(Target t, HostPaths paths) {
         if (t.kind() == Target.Kind.PROCESS && t.pid().isPresent()) {
             Path stat = paths.pidFile(t.pid().getAsInt(), "stat");
-            return () -> Sampler.processCpuNs(stat).orElse(-1);
+            return () -> Sampler.processCpuNs(stat, t.startTicks()).orElse(-1);
         }
         Optional<Path> dir;
         try {

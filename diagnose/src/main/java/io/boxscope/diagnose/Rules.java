@@ -51,7 +51,10 @@ public final class Rules {
         String who = target.label();
         List<String> ruledOut = new ArrayList<>();
         List<String> unmeasuredAll = new ArrayList<>(unmeasured);
-        if (m.pressure().scope() == Snapshot.Scope.SYSTEM) {
+        if (m.pressure().scope() == Snapshot.Scope.SYSTEM && inRootCgroup(target)) {
+            unmeasuredAll.add("pressure (PSI) of the target's own cgroup: it is in the root cgroup, whose pressure is the "
+                    + "whole system's; the system's is shown (not judged)");
+        } else if (m.pressure().scope() == Snapshot.Scope.SYSTEM) {
             unmeasuredAll.add("pressure (PSI) of the target's own cgroup: it has no v2 pressure files, so the system's is shown");
         } else if (m.pressure().scope() == Snapshot.Scope.NONE) {
             unmeasuredAll.add("pressure (PSI): the kernel does not report it (CONFIG_PSI, or psi=0 on the command line)");
@@ -306,6 +309,11 @@ public final class Rules {
                 : "working set " + Units.bytes(m.workingSetBytes()) + ", no limit";
         return String.format(Locale.ROOT, "memory: %s, %s OOM kills, memory pressure %.0f%% (%s)", limit,
                 m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills()), 100 * m.pressure().memorySome(), scope(m));
+    }
+
+    /** In the root of the v2 hierarchy (a process outside containers and services on many hosts). */
+    static boolean inRootCgroup(Target target) {
+        return target.cgroups().unifiedPath().map(p -> p.isEmpty() || p.equals("/")).orElse(false);
     }
 
     private static String scope(Metrics m) {

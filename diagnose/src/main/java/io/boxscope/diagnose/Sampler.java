@@ -37,6 +37,7 @@ public final class Sampler {
     private final CgroupFs fs;
     private final Set<String> problems = new LinkedHashSet<>();
     private int vanished;
+    private boolean pidReused;
 
     public Sampler(Target target, HostPaths paths) {
         this.target = target;
@@ -47,6 +48,11 @@ public final class Sampler {
     /** Files that exist but could not be read or parsed, each named once. */
     public List<String> problems() {
         return List.copyOf(problems);
+    }
+
+    /** True once the target PID was seen held by another process (a different start time): the target exited. */
+    public boolean pidReused() {
+        return pidReused;
     }
 
     /** Threads or processes that exited between being listed and being read. */
@@ -66,11 +72,41 @@ public final class Sampler {
         return sample(false);
     }
 
+    /**
+     * The target's cgroup directories and which of their files decide what is read, found at the first
+     * sample and kept: a target's cgroup paths do not change, and finding them is a dozen stat(2) calls
+     * (the hierarchies' mounts, each directory, cpu.max, cpu.pressure) that diagnose would otherwise repeat
+     * ten times a second (issue 15: its sampling takes CPU from the target). A directory removed later
+     * (the container ended) fails its reads, which are then absent, as before.
+     */
+    private record Dirs(Optional<Path> v2, Optional<Path> cpu1, Optional<Path> cpuacct1, Optional<Path> blkio1,
+            boolean v2Quota, boolean v2Pressure, boolean systemPressure) {}
+
+    private Dirs dirs;
+
+    private Dirs dirs() {
+        if (dirs == null) {
+            Optional<Path> v2 = fs.unifiedDir(target.cgroups()).filter(Files::isDirectory);
+            // The root cgroup's pressure files are the whole system's (kernel/sched/psi.c: the root's group is
+            // psi_system, the one /proc/pressure reads), so a target in the root cgroup (a process outside
+            // containers) gets the system scope, which the rules show and never judge.
+            boolean root = v2.isPresent() && v2.equals(fs.unifiedRoot());
+            dirs = new Dirs(v2, fs.v1Dir(target.cgroups(), "cpu").filter(Files::isDirectory),
+                    fs.v1Dir(target.cgroups(), "cpuacct").filter(Files::isDirectory),
+                    fs.v1Dir(target.cgroups(), "blkio").filter(Files::isDirectory),
+                    v2.isPresent() && Files.exists(v2.get().resolve("cpu.max")),
+                    v2.isPresent() && !root && Files.exists(v2.get().resolve("cpu.pressure")),
+                    Files.exists(paths.procRoot().resolve("pressure").resolve("cpu")));
+        }
+        return dirs;
+    }
+
     private Snapshot sample(boolean withTasks) throws IOException {
-        Optional<Path> v2 = fs.unifiedDir(target.cgroups()).filter(Files::isDirectory);
-        Optional<Path> cpu1 = fs.v1Dir(target.cgroups(), "cpu").filter(Files::isDirectory);
-        Optional<Path> cpuacct1 = fs.v1Dir(target.cgroups(), "cpuacct").filter(Files::isDirectory);
-        Optional<Path> blkio1 = fs.v1Dir(target.cgroups(), "blkio").filter(Files::isDirectory);
+        Dirs cg = dirs();
+        Optional<Path> v2 = cg.v2();
+        Optional<Path> cpu1 = cg.cpu1();
+        Optional<Path> cpuacct1 = cg.cpuacct1();
+        Optional<Path> blkio1 = cg.blkio1();
 
         OptionalLong usage = OptionalLong.empty();
         CpuThrottling throttling = CpuThrottling.NONE;
@@ -81,9 +117,10 @@ public final class Sampler {
         Optional<String> cpuStat2 = v2.flatMap(d -> read(d.resolve("cpu.stat")));
         if (target.kind() == Target.Kind.PROCESS && target.pid().isPresent()) {
             // A process's own CPU time, not its cgroup's: a process outside containers shares its cgroup
-            // (often the root: the whole host) with everything else.
+            // (often the root: the whole host) with everything else. Another process given the PID since
+            // (its start time differs) is not the target: no figure.
             now = System.nanoTime();
-            usage = processCpuNs(paths.pidFile(target.pid().getAsInt(), "stat"));
+            usage = processCpuNs(paths.pidFile(target.pid().getAsInt(), "stat"), target.startTicks());
         } else if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
             usage = parse(() -> CpuUsage.fromV2CpuStat(cpuStat2.get()), OptionalLong.empty());
         } else {
@@ -92,7 +129,7 @@ public final class Sampler {
                     .orElse(OptionalLong.empty());
         }
         // Throttling lives where the quota is set: v2 if cpu.max exists, else v1's cpu controller.
-        if (v2.isPresent() && Files.exists(v2.get().resolve("cpu.max")) && cpuStat2.isPresent()) {
+        if (cg.v2Quota() && cpuStat2.isPresent()) {
             throttling = parse(() -> CgroupFiles.cpuStat(cpuStat2.get()), CpuThrottling.NONE);
         } else if (cpu1.isPresent()) {
             throttling = cpu1.flatMap(d -> read(d.resolve("cpu.stat")))
@@ -116,7 +153,7 @@ public final class Sampler {
         }
 
         Snapshot.MemorySample memory = memory();
-        Snapshot.PressureSet pressure = pressure(v2);
+        Snapshot.PressureSet pressure = pressure(cg);
         List<Integer> pids = pids(v2, cpu1);
         List<TaskSample> tasks = new ArrayList<>();
         for (int pid : withTasks ? pids : List.<Integer>of()) {
@@ -137,14 +174,14 @@ public final class Sampler {
                 c.stat("pgmajfault"), kills.orElse(0), kills.isPresent());
     }
 
-    private Snapshot.PressureSet pressure(Optional<Path> v2) {
-        if (v2.isPresent() && Files.exists(v2.get().resolve("cpu.pressure"))) {
-            Path d = v2.get();
+    private Snapshot.PressureSet pressure(Dirs dirs) {
+        if (dirs.v2Pressure()) {
+            Path d = dirs.v2().orElseThrow();
             return new Snapshot.PressureSet(psi(d.resolve("cpu.pressure")), psi(d.resolve("memory.pressure")),
                     psi(d.resolve("io.pressure")), Snapshot.Scope.CGROUP);
         }
         Path sys = paths.procRoot().resolve("pressure");
-        if (Files.exists(sys.resolve("cpu"))) {
+        if (dirs.systemPressure()) {
             return new Snapshot.PressureSet(psi(sys.resolve("cpu")), psi(sys.resolve("memory")), psi(sys.resolve("io")),
                     Snapshot.Scope.SYSTEM);
         }
@@ -159,7 +196,25 @@ public final class Sampler {
     private List<Integer> pids(Optional<Path> v2, Optional<Path> cpu1) {
         if (target.pid().isPresent()) {
             int pid = target.pid().getAsInt();
-            return Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid))) ? List.of(pid) : List.of();
+            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
+                return List.of();
+            }
+            if (target.startTicks().isPresent()) {
+                // The kernel reuses PIDs: the same number with another start time is another process, and
+                // the target has exited (proc(5), /proc/PID/stat field 22).
+                try {
+                    long started = ProcStat.parse(readRaw(paths.pidFile(pid, "stat"))).startTimeTicks();
+                    if (started != target.startTicks().getAsLong()) {
+                        pidReused = true;
+                        return List.of();
+                    }
+                } catch (NoSuchFileException e) {
+                    return List.of();
+                } catch (IOException | ProcParseException e) {
+                    problems.add(paths.pidFile(pid, "stat") + ": " + e.getMessage());
+                }
+            }
+            return List.of(pid);
         }
         // Where the processes are listed: the v1 cpu hierarchy on hybrid hosts with a cgroupfs driver
         // (the v2 directory may not list them there), else v2.
@@ -230,8 +285,16 @@ public final class Sampler {
      * the process is gone or the file cannot be read or parsed.
      */
     static OptionalLong processCpuNs(Path stat) {
+        return processCpuNs(stat, OptionalLong.empty());
+    }
+
+    /** As {@link #processCpuNs(Path)}, empty too when {@code startTicks} is set and the process's start time differs. */
+    static OptionalLong processCpuNs(Path stat, OptionalLong startTicks) {
         try {
             ProcStat st = ProcStat.parse(readRaw(stat));
+            if (startTicks.isPresent() && st.startTimeTicks() != startTicks.getAsLong()) {
+                return OptionalLong.empty();
+            }
             return OptionalLong.of((st.utimeTicks() + st.stimeTicks()) * (1_000_000_000L / USER_HZ));
         } catch (IOException | ProcParseException e) {
             return OptionalLong.empty();

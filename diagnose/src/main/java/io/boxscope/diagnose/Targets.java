@@ -30,9 +30,10 @@ public final class Targets {
                 throw new IllegalArgumentException("'" + spec + "' is not a PID (too large)");
             }
             Procfs procfs = new Procfs(paths);
-            String comm = procfs.stat(pid).comm();
+            io.boxscope.proc.ProcStat st = procfs.stat(pid);
             CgroupMembership m = CgroupMembership.parse(procfs.read(pid, "cgroup"));
-            return new Target(Target.Kind.PROCESS, "pid " + pid + " (" + comm + ")", Optional.empty(), m, OptionalInt.of(pid));
+            return new Target(Target.Kind.PROCESS, "pid " + pid + " (" + st.comm() + ")", Optional.empty(), m, OptionalInt.of(pid),
+                    java.util.OptionalLong.of(st.startTimeTicks()));
         }
         if (spec.startsWith("/")) {
             if (spec.contains("/../") || spec.endsWith("/..")) {
