@@ -33,6 +33,16 @@ public final class Terminal {
         raw.flush();
     }
 
+    /**
+     * Writes {@code len} bytes of {@code bytes} from {@code off} as they are to standard output, after whatever
+     * {@link #out()} holds (a stream's batch of already-encoded lines: one write for many lines).
+     */
+    public void bytes(byte[] bytes, int off, int len) {
+        out.flush();
+        raw.write(bytes, off, len);
+        raw.flush();
+    }
+
     /** "notice: ..." on standard error, made {@link Text#safe}. */
     public void notice(String message) {
         err.println("notice: " + Text.safe(message));

@@ -23,6 +23,7 @@ import io.boxscope.probe.lang.parse.ProgramParser;
 import io.boxscope.probe.lang.sema.CheckOptions;
 import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.Output;
+import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.runtime.ChildCommand;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
@@ -103,6 +104,14 @@ final class ProbeRun {
      *         with advice from the uid and capabilities, or 1 when the capabilities are there)
      */
     static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
+        return run(o, out, err, null);
+    }
+
+    /**
+     * As above; {@code stdoutBytes} writes encoded text to the stream behind {@code out} ({@link io.boxscope.cli.Terminal#bytes}),
+     * or is null (the text then goes through {@code out}).
+     */
+    static int run(Options o, PrintWriter out, PrintWriter err, TextBuffer.Sink stdoutBytes) throws java.nio.file.AccessDeniedException {
         if ((o.program() == null) == (o.file() == null)) {
             throw new UsageException("give a program: -e PROGRAM or a FILE (not both)");
         }
@@ -143,9 +152,14 @@ final class ProbeRun {
         }
         PrintWriter target = out;
         boolean file = o.outFile() != null;
+        TextBuffer.Sink bytesOut = stdoutBytes;
         try {
             if (file) {
-                target = new PrintWriter(new OutputStreamWriter(Files.newOutputStream(Path.of(o.outFile())), StandardCharsets.UTF_8));
+                // a PrintStream, as standard output is: write errors are kept in its flag, not thrown mid-stream
+                java.io.PrintStream f = new java.io.PrintStream(new java.io.BufferedOutputStream(
+                        Files.newOutputStream(Path.of(o.outFile())), 1 << 16), false, StandardCharsets.UTF_8);
+                target = new PrintWriter(new OutputStreamWriter(f, StandardCharsets.UTF_8));
+                bytesOut = f::write;
             }
         } catch (IOException e) {
             err.println("boxscope: cannot write " + Text.safe(o.outFile()) + ": " + Text.safe(String.valueOf(e.getMessage())));
@@ -163,26 +177,48 @@ final class ProbeRun {
             }
         };
         Output output = o.json() ? Output.json() : Output.text();
+        // Text to a file or a pipe is collected as bytes, one buffer a drained ring (stdio's block buffering):
+        // printfs of integers and strings are formatted from their records into it (ProbeSink#text), the rest
+        // is rendered and encoded into it, in order
+        TextBuffer.Sink direct = bytesOut != null ? bytesOut
+                : (b, off, len) -> w.write(new String(b, off, len, StandardCharsets.UTF_8)); // whole lines: valid UTF-8
+        TextBuffer buffer = terminal || lineBuffered || o.json() ? null : new TextBuffer((b, off, len) -> {
+            w.flush();
+            direct.write(b, off, len);
+        }, 1 << 16);
+        Consumer<String> rendered = buffer == null ? text : buffer::utf8;
         ProbeSink sink = new ProbeSink() {
             @Override
             public void printf(int formatId, Event.Printf printf) {
-                text.accept(output.render(printf));
+                rendered.accept(output.render(printf));
             }
 
             @Override
             public void event(Event event) {
                 if (event instanceof Event.MapUpdateFailed && !o.json()) {
                     // a warning, on standard error as bpftrace -k prints its helper errors; JSON keeps it in the stream
-                    w.flush();
+                    flushAll();
                     err.print(output.render(event));
                     err.flush();
                 } else {
-                    text.accept(output.render(event));
+                    rendered.accept(output.render(event));
                 }
             }
 
             @Override
+            public TextBuffer text() {
+                return buffer;
+            }
+
+            @Override
             public void drained() {
+                flushAll();
+            }
+
+            private void flushAll() {
+                if (buffer != null) {
+                    buffer.flush();
+                }
                 w.flush();
             }
         };
@@ -192,6 +228,7 @@ final class ProbeRun {
              ProbeSession session = ProbeSession.load(script, output, src.name())) {
             phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
+                sink.drained(); // what was printed before the error comes first
                 w.flush();
                 err.println("boxscope: " + Text.safe(e));
                 err.flush();
@@ -245,6 +282,9 @@ final class ProbeRun {
             Thread.currentThread().interrupt();
             return ExitCode.FAILURE;
         } finally {
+            if (buffer != null) {
+                buffer.flush(); // an exception mid-batch: what was formatted is still written
+            }
             if (file) {
                 w.close();
             }

@@ -14,6 +14,7 @@ import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
+import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.Pad;
@@ -116,6 +117,10 @@ public abstract class ToolCommand<E> extends CliCommand {
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
         int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
                 EventTool.DEFAULT_RING_BYTES);
+        // text to a file or a pipe: each line encoded into one byte buffer, written once a drained ring (no
+        // PrintWriter encoder and lock a line); the same bytes as emitBuffered's text view
+        io.boxscope.cli.Terminal terminal = terminal();
+        TextBuffer buffer = g.json() || lineBuffered ? null : new TextBuffer(terminal::bytes, 1 << 16);
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {
@@ -132,7 +137,9 @@ public abstract class ToolCommand<E> extends CliCommand {
                             if (!show(event)) {
                                 return;
                             }
-                            if (lineBuffered) {
+                            if (buffer != null) {
+                                buffer.utf8(line(event));
+                            } else if (lineBuffered) {
                                 emit(event, view);
                             } else {
                                 emitBuffered(event, view);
@@ -141,28 +148,45 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public void drained() {
+                            flushBuffer();
                             flushStream();
                         }
 
                         @Override
                         public void lost(long events) {
+                            flushBuffer();
                             reportLost(out, err, events);
                         }
 
                         @Override
                         public void skipped(long events) {
+                            flushBuffer();
                             reportSkipped(out, err, events);
                         }
 
                         @Override
                         public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
+                            flushBuffer();
                             reportMapUpdatesFailed(out, err, failure);
                         }
+
+                        private void flushBuffer() {
+                            if (buffer != null) {
+                                buffer.flush();
+                            }
+                        }
                     }, ringBytes);
+            if (buffer != null) {
+                buffer.flush();
+            }
             end();
             return ExitCode.OK;
         } catch (ProgramException | ProbeRunException | InterruptedException e) {
             return failed(name(), e, err);
+        } finally {
+            if (buffer != null) {
+                buffer.flush(); // an exception mid-batch: the lines already built are still written
+            }
         }
     }
 

@@ -45,7 +45,7 @@ final class CFormat {
     }
 
     /** One parsed conversion: {@code %[flags][width][.precision][length]conversion}. */
-    private static final class Spec {
+    static final class Spec {
         boolean left;
         boolean zero;
         boolean plus;
@@ -190,6 +190,115 @@ final class CFormat {
             }
             return pad("0x" + digits);
         }
+
+        /** Whether {@link #integerBytes} formats this conversion (the integer ones: no {@code %c}, {@code %p}). */
+        boolean integerConversion() {
+            return "diouxX".indexOf(conversion) >= 0;
+        }
+
+        /**
+         * {@link #format}'s text for an integer argument of {@code bits}, as UTF-8 bytes appended to {@code out}
+         * without building a String ({@link PrintfBytes}); {@code digits} is scratch space of at least 24 bytes.
+         */
+        void integerBytes(long bits, TextBuffer out, byte[] digits) {
+            boolean signed = conversion == 'd' || conversion == 'i';
+            long v = signed ? signedValue(bits) : unsignedValue(bits);
+            boolean negative = signed && v < 0;
+            int radix = conversion == 'o' ? 8 : conversion == 'x' || conversion == 'X' ? 16 : 10;
+            int n = 0;
+            if (!(precision == 0 && v == 0)) {
+                n = signed ? signedDigits(v, digits) : unsignedDigits(v, radix, conversion == 'X', digits);
+            }
+            int precisionZeros = Math.max(0, precision - n);
+            byte[] prefix = negative ? MINUS : signed && plus ? PLUS : signed && space ? SPACE : NONE;
+            boolean octalZero = alt && conversion == 'o' && precisionZeros == 0
+                    && !(n > 0 && digits[digits.length - n] == '0');
+            if (alt && v != 0 && (conversion == 'x' || conversion == 'X')) {
+                prefix = conversion == 'X' ? HEX_UPPER : HEX_LOWER;
+            }
+            int body = n + precisionZeros + (octalZero ? 1 : 0);
+            int zeroFill = zero && !left && precision < 0 ? Math.max(0, width - prefix.length - body) : 0;
+            int fill = width - (prefix.length + zeroFill + body);
+            if (!left) {
+                out.fill((byte) ' ', fill);
+            }
+            out.bytes(prefix);
+            out.fill((byte) '0', zeroFill + precisionZeros + (octalZero ? 1 : 0));
+            out.bytes(digits, digits.length - n, n);
+            if (left) {
+                out.fill((byte) ' ', fill);
+            }
+        }
+
+        /** The decimal digits of |v| at the end of {@code d}; returns how many. */
+        private static int signedDigits(long v, byte[] d) {
+            int i = d.length;
+            long q = v;
+            do { // negative arithmetic: |Long.MIN_VALUE| does not fit
+                long next = q / 10;
+                d[--i] = (byte) ('0' + Math.abs((int) (q - next * 10)));
+                q = next;
+            } while (q != 0);
+            return d.length - i;
+        }
+
+        /** The digits of v as an unsigned number in {@code radix} at the end of {@code d}; returns how many. */
+        private static int unsignedDigits(long v, int radix, boolean upper, byte[] d) {
+            int i = d.length;
+            long q = v;
+            if (q < 0) { // above Long.MAX_VALUE: one unsigned step first
+                long next = Long.divideUnsigned(q, radix);
+                d[--i] = digit((int) (q - next * radix), upper);
+                q = next;
+            }
+            do {
+                long next = q / radix;
+                d[--i] = digit((int) (q - next * radix), upper);
+                q = next;
+            } while (q != 0);
+            return d.length - i;
+        }
+
+        private static byte digit(int d, boolean upper) {
+            return (byte) (d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
+        }
+
+        /**
+         * {@link #format}'s text for a {@code %s} of the string in {@code src[off, off + n)} (its bytes up to the
+         * NUL, decoded as UTF-8 by the slow path), as UTF-8 bytes appended to {@code out}. ASCII is copied as it
+         * is; other text takes the slow path's decode and encode, so invalid UTF-8 becomes the same U+FFFD.
+         */
+        void stringBytes(byte[] src, int off, int n, TextBuffer out) {
+            boolean ascii = true;
+            for (int k = 0; k < n; k++) {
+                if (src[off + k] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                int shown = precision < 0 ? n : Math.min(n, precision);
+                if (!left) {
+                    out.fill((byte) ' ', width - shown);
+                }
+                out.bytes(src, off, shown);
+                if (left) {
+                    out.fill((byte) ' ', width - shown);
+                }
+                return;
+            }
+            byte[] b = truncate(new String(src, off, n, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            if (!left) {
+                out.fill((byte) ' ', width - b.length);
+            }
+            out.bytes(b);
+            if (left) {
+                out.fill((byte) ' ', width - b.length);
+            }
+        }
+
+        private static final byte[] NONE = {}, MINUS = {'-'}, PLUS = {'+'}, SPACE = {' '},
+                HEX_LOWER = {'0', 'x'}, HEX_UPPER = {'0', 'X'};
 
         private String pad(String s) {
             int fill = width - s.getBytes(StandardCharsets.UTF_8).length;

@@ -20,11 +20,21 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
         return new JsonOutput();
     }
 
+    /**
+     * Each format compiled once: a program prints its few formats once per event, and compiling one (its
+     * conversions found by a regular expression) cost more than formatting the line (docs/benchmarks.md).
+     */
+    private final java.util.Map<String, Printf> printfs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Printf printf(String format) {
+        return printfs.computeIfAbsent(format, Printf::new);
+    }
+
     /** One event as bpftrace prints it; a printf whose arguments do not fit throws {@link FormatException}. */
     public final String render(Event event) {
         return switch (event) {
             case Event.Attached a -> attached(a.probes());
-            case Event.Printf p -> message(MessageType.PRINTF, new Printf(p.format()).apply(p.args()), false);
+            case Event.Printf p -> message(MessageType.PRINTF, printf(p.format()).apply(p.args()), false);
             case Event.Time t -> {
                 String s = Strftime.time(t.format() == null ? Strftime.DEFAULT_TIME_FORMAT : t.format(), t.at());
                 yield s == null ? "" : message(MessageType.TIME, s, false);

@@ -45,6 +45,21 @@ public final class Printf {
         return List.copyOf(conversions);
     }
 
+    /** Each conversion's piece of the format: the text before it and the conversion itself ({@link PrintfBytes}). */
+    List<String> pieces() {
+        return List.copyOf(parts);
+    }
+
+    /** The text after the last conversion, written as it is. */
+    String tail() {
+        return tail;
+    }
+
+    /** {@code "integer"}, {@code "string"} or {@code "buffer"}: the kind of argument the {@code i}th conversion takes. */
+    String argumentType(int i) {
+        return typeOf(conversions.get(i));
+    }
+
     /** How many arguments the format takes. */
     public int arity() {
         return conversions.size();

@@ -72,6 +72,10 @@ public final class ProbeSession implements AutoCloseable {
     /** Action number of each printf to its format number ({@link ProbeSink#printf}); -1 for other actions. */
     private final int[] printfIds;
     private final List<String> printfFormats = new ArrayList<>();
+    /** Per action, its printf compiled for a text sink ({@link ProbeSink#text}); null: decoded into values. */
+    private final io.boxscope.probe.output.PrintfBytes[] printfBytes;
+    /** The current record, copied out of the ring: one array per record size, reused (handle keeps no reference). */
+    private byte[] record = new byte[0];
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source,
                          java.util.concurrent.Future<java.util.Map<Long, String>> containerScan) {
@@ -85,13 +89,49 @@ public final class ProbeSession implements AutoCloseable {
         this.ring = new RingBufReader(collection.map("events"));
         values.containersFrom(containerScan);
         this.printfIds = new int[script.actions().size()];
+        this.printfBytes = new io.boxscope.probe.output.PrintfBytes[printfIds.length];
         for (int i = 0; i < printfIds.length; i++) {
             printfIds[i] = -1;
             if (script.actions().get(i) instanceof Action.Printf p) {
                 printfIds[i] = printfFormats.size();
                 printfFormats.add(p.format());
+                printfBytes[i] = compileBytes(p);
             }
         }
+    }
+
+    /**
+     * {@code p} formatted straight from its record when every argument is an integer or a string stored in it
+     * (as {@link ValueDecoder#decode} reads them), else null.
+     */
+    private static io.boxscope.probe.output.PrintfBytes compileBytes(Action.Printf p) {
+        List<io.boxscope.probe.output.PrintfBytes.Arg> args = new ArrayList<>();
+        for (int i = 0; i < p.types().size(); i++) {
+            int off = p.offsets().get(i);
+            io.boxscope.probe.lang.sema.SType t = p.types().get(i);
+            if (t instanceof io.boxscope.probe.lang.sema.SType.Int n) {
+                args.add(new io.boxscope.probe.output.PrintfBytes.IntArg(off, n.bytes() * 8, n.signed()));
+            } else if (t instanceof io.boxscope.probe.lang.sema.SType.Ptr) {
+                args.add(new io.boxscope.probe.output.PrintfBytes.IntArg(off, 64, false));
+            } else if (t instanceof io.boxscope.probe.lang.sema.SType.Agg a) {
+                args.add(new io.boxscope.probe.output.PrintfBytes.IntArg(off, 64, a.kind() != io.boxscope.probe.lang.sema.AggKind.COUNT));
+            } else if (t instanceof io.boxscope.probe.lang.sema.SType.Str str) {
+                args.add(new io.boxscope.probe.output.PrintfBytes.StrArg(off, str.bytes()));
+            } else {
+                return null; // resolved values, stacks, buffers, tuples, records: decoded into values
+            }
+        }
+        return io.boxscope.probe.output.PrintfBytes.compile(p.format(), args);
+    }
+
+    /** The record in a reused array of its exact size (the decoders bound strings by the array's length). */
+    private byte[] copy(java.lang.foreign.MemorySegment r) {
+        int n = (int) r.byteSize();
+        if (record.length != n) {
+            record = new byte[n];
+        }
+        java.lang.foreign.MemorySegment.copy(r, ValueLayout.JAVA_BYTE, 0, record, 0, n);
+        return record;
     }
 
     /** Whether a printf of the script prints the {@code container} builtin (its events need the host's containers). */
@@ -307,7 +347,7 @@ public final class ProbeSession implements AutoCloseable {
     /** Waits up to {@code timeout} for records and hands them to {@code sink}; true once {@code exit()} ran. */
     public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
         if (!exited) {
-            ring.pollAvailable(r -> handle(r.toArray(ValueLayout.JAVA_BYTE), sink), timeout, LINGER, BATCH, POLL_MAX);
+            ring.pollAvailable(r -> handle(copy(r), sink), timeout, LINGER, BATCH, POLL_MAX);
         }
         reportLost(sink);
         long now = System.nanoTime();
@@ -525,7 +565,7 @@ public final class ProbeSession implements AutoCloseable {
     private void drain(ProbeSink out) {
         ring.drain(r -> {
             if (!exited) {
-                handle(r.toArray(ValueLayout.JAVA_BYTE), out);
+                handle(copy(r), out);
             }
         });
     }
@@ -567,6 +607,11 @@ public final class ProbeSession implements AutoCloseable {
         }
         switch (script.actions().get((int) id)) {
             case Action.Printf p -> {
+                io.boxscope.probe.output.TextBuffer text = out.text();
+                if (text != null && printfBytes[(int) id] != null) {
+                    printfBytes[(int) id].write(rec, text);
+                    return;
+                }
                 List<Value> args = new ArrayList<>();
                 for (int i = 0; i < p.types().size(); i++) {
                     args.add(values.decode(p.types().get(i), rec, p.offsets().get(i), false));

@@ -45,6 +45,18 @@ public interface ProbeSink {
     default void drained() {
     }
 
+    /**
+     * Where a sink that writes bpftrace's <em>text</em> output ({@link Output#text}) collects it as bytes, or null
+     * (the default: every printf reaches {@link #printf} as values). With a buffer, the session writes each
+     * printf whose arguments are integers and strings straight from its record into it
+     * ({@link io.boxscope.probe.output.PrintfBytes}: the same bytes, without decoding the record into values)
+     * and calls {@link #printf} only for the others; the sink writes everything else it renders into the same
+     * buffer, to keep the order, and hands the buffer on in {@link #drained}. Asked once a record.
+     */
+    default io.boxscope.probe.output.TextBuffer text() {
+        return null;
+    }
+
     /** bpftrace's output: each event rendered by {@code output} and handed to {@code out} as text. */
     static ProbeSink rendering(Output output, Consumer<String> out) {
         Objects.requireNonNull(output, "output");

@@ -1,6 +1,5 @@
 package io.boxscope.probe.runtime;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,8 +115,13 @@ final class ValueDecoder {
         return java.time.Instant.now().minusNanos(ago).atZone(java.time.ZoneId.systemDefault());
     }
 
+    /** Native-order views of a byte array: no ByteBuffer a read (ring records are decoded per event). */
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+
     static long u64(byte[] b, int off) {
-        return ByteBuffer.wrap(b, off, 8).order(ByteOrder.nativeOrder()).getLong();
+        return (long) LONG.get(b, off);
     }
 
     /** A value of type {@code t} at {@code off}; integers at their declared width ({@code promote}: 64 bits, as keys print). */
@@ -244,12 +248,11 @@ final class ValueDecoder {
 
     /** The {@code bytes}-wide integer at {@code off} in native order, zero-extended. */
     static long intAt(byte[] b, int off, int bytes) {
-        ByteBuffer bb = ByteBuffer.wrap(b, off, bytes).order(ByteOrder.nativeOrder());
         return switch (bytes) {
             case 1 -> b[off] & 0xffL;
-            case 2 -> bb.getShort() & 0xffffL;
-            case 4 -> bb.getInt() & 0xffffffffL;
-            default -> bb.getLong();
+            case 2 -> (short) SHORT.get(b, off) & 0xffffL;
+            case 4 -> (int) INT.get(b, off) & 0xffffffffL;
+            default -> (long) LONG.get(b, off);
         };
     }
 

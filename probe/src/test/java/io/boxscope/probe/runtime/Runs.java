@@ -33,14 +33,50 @@ public final class Runs {
                              String command) throws Exception {
         CompiledScript s = Scripts.compile(new SourceText("stdin", program), Path.of("/sys"), options);
         StringBuilder sb = new StringBuilder();
+        // text is collected as `boxscope probe > file` writes it: printfs formatted from their records into a
+        // byte buffer (ProbeSink#text), everything else rendered into the same buffer; JSON as rendered strings
+        Output output = json ? Output.json() : Output.text();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        io.boxscope.probe.output.TextBuffer buffer = json ? null : new io.boxscope.probe.output.TextBuffer(bytes::write, 1 << 12);
+        ProbeSink sink = new ProbeSink() {
+            @Override
+            public void printf(int formatId, io.boxscope.probe.output.Event.Printf printf) {
+                write(output.render(printf));
+            }
+
+            @Override
+            public void event(io.boxscope.probe.output.Event event) {
+                write(output.render(event));
+            }
+
+            private void write(String text) {
+                if (buffer != null) {
+                    buffer.utf8(text);
+                } else {
+                    sb.append(text);
+                }
+            }
+
+            @Override
+            public io.boxscope.probe.output.TextBuffer text() {
+                return buffer;
+            }
+
+            @Override
+            public void drained() {
+                if (buffer != null) {
+                    buffer.flush();
+                }
+            }
+        };
         ChildCommand child = null;
-        try (ProbeSession session = ProbeSession.load(s, json ? Output.json() : Output.text(), "stdin")) {
+        try (ProbeSession session = ProbeSession.load(s, output, "stdin")) {
             if (command != null) {
                 child = ChildCommand.start(command);
                 session.setCommandPid(child.pid());
             }
             sb.append(session.attach());
-            session.begin(sb::append);
+            session.begin(sink);
             if (child != null) {
                 child.release();
             }
@@ -49,15 +85,18 @@ public final class Runs {
             }
             long end = System.nanoTime() + max.toNanos();
             while (!session.exited() && System.nanoTime() < end && (child == null || child.alive())) {
-                session.poll(Duration.ofMillis(50), sb::append);
+                session.poll(Duration.ofMillis(50), sink);
             }
-            session.finish(sb::append);
+            session.finish(sink);
         } finally {
             if (child != null) {
                 child.close();
             }
         }
-        return new Result(sb.toString(), s);
+        if (buffer != null) {
+            buffer.flush();
+        }
+        return new Result(sb + bytes.toString(java.nio.charset.StandardCharsets.UTF_8), s);
     }
 
     public static Result run(String program) throws Exception {
