@@ -63,6 +63,7 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_FD = -112;    // a file descriptor to look up
     private static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
     private static final int S_IOV = -184;   // a struct iovec
+    private static final int S_MAXFDS = -192; // fdtable.max_fds of the task being looked at (u32)
     /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
     static final int SOCK_INFO = 56;
     /** Longest unix socket path (UNIX_PATH_MAX, include/uapi/linux/un.h). */
@@ -497,11 +498,20 @@ public final class CaptureProbe implements AutoCloseable {
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip);
     }
 
-    /** S_SRC = the {@code struct file *} of fd S_FD of the current task (current->files->fdt->fd[fd]), or skip. */
+    /**
+     * S_SRC = the {@code struct file *} of fd S_FD of the current task (current->files->fdt->fd[fd]), or skip;
+     * an fd at or beyond {@code fdt->max_fds} is not in the table (the kernel's files_lookup_fd_raw checks the
+     * same), and reading past the array would name another file or garbage.
+     */
     private static void fileOfFd(Asm a, FdOffsets k, Label skip) {
         a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
         chase(a, k.taskFiles(), skip);
         chase(a, k.filesFdt(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.fdtableMaxFds())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_MAXFDS).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.W, Reg.R1, Reg.R10, S_MAXFDS).ldx(Size.DW, Reg.R2, Reg.R10, S_FD)
+                .jmp(JmpOp.JGE, Reg.R2, Reg.R1, skip);
         chase(a, k.fdtableFd(), skip);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_FD).lsh(Reg.R1, 3).add(Reg.R3, Reg.R1)

@@ -7,7 +7,8 @@ import io.boxscope.bpf.btf.BtfType;
 /**
  * Byte offsets of the kernel structures {@link CaptureProbe} walks from a file descriptor to what a
  * syscall tracer cannot see in user memory, from the running kernel's BTF (never hard-coded): the
- * task's fd table ({@code task_struct.files → files_struct.fdt → fdtable.fd[fd]}, a {@code struct file *}),
+ * task's fd table ({@code task_struct.files → files_struct.fdt → fdtable.fd[fd]}, a {@code struct file *}, for
+ * {@code fd < fdtable.max_fds}: include/linux/fdtable.h, files_lookup_fd_raw),
  * a socket's endpoints and accept queue ({@code file.private_data} is the {@code struct socket} of a
  * socket file, include/linux/net.h; {@code sock.__sk_common}, include/net/sock.h) and a file's inode
  * number ({@code file.f_inode → inode.i_ino}). sysdig's driver reads the same fields (libs e5c53d64,
@@ -15,7 +16,7 @@ import io.boxscope.bpf.btf.BtfType;
  *
  * <p>{@code v6Rcv}/{@code v6Daddr} are -1 on a kernel built without IPv6 (the members do not exist).
  */
-public record FdOffsets(int taskFiles, int filesFdt, int fdtableFd, int filePrivate, int fileInode, int inodeIno,
+public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdtableFd, int filePrivate, int fileInode, int inodeIno,
                         int socketSk, int family, int num, int dport, int rcvSaddr, int daddr, int v6Rcv, int v6Daddr,
                         int ackBacklog, int maxAckBacklog, Mm mm, Unix unix) {
 
@@ -41,7 +42,8 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableFd, int filePriv
     /** The offsets of the running kernel, or null when its BTF lacks one of the required members. */
     public static FdOffsets of(Btf btf) {
         try {
-            return new FdOffsets(off(btf, "task_struct.files"), off(btf, "files_struct.fdt"), off(btf, "fdtable.fd"),
+            return new FdOffsets(off(btf, "task_struct.files"), off(btf, "files_struct.fdt"), off(btf, "fdtable.max_fds"),
+                    off(btf, "fdtable.fd"),
                     off(btf, "file.private_data"), off(btf, "file.f_inode"), off(btf, "inode.i_ino"),
                     off(btf, "socket.sk"), off(btf, "sock.__sk_common.skc_family"), off(btf, "sock.__sk_common.skc_num"),
                     off(btf, "sock.__sk_common.skc_dport"), off(btf, "sock.__sk_common.skc_rcv_saddr"),
