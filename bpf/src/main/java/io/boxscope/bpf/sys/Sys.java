@@ -125,16 +125,6 @@ public final class Sys {
         raw(ARCH.close, fd, 0, 0, 0, 0);
     }
 
-    /**
-     * Links the {@code syscall(2)} downcall on a daemon thread, for a command that will call into the kernel after
-     * work of its own (parsing and checking a program): the linker spins its stub and method-handle forms at run
-     * time (the AOT cache does not keep them), tens of milliseconds of a cold JVM's CPU that can then overlap that
-     * work on another CPU. The first real call waits for the class's initialisation if it is still under way.
-     */
-    public static void linkInBackground() {
-        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(Sys::getpid);
-    }
-
     public static int gettid() {
         return (int) raw(ARCH.gettid, 0, 0, 0, 0, 0).value();
     }

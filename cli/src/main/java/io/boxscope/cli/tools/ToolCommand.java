@@ -101,7 +101,8 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     @Override
     public final Integer call() throws IOException {
-        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling the tool's script
+        io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling the tool's script
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         GlobalOptions g = global();
         ToolTarget target = target(g);
         Schedule schedule = schedule();
@@ -115,15 +116,22 @@ public abstract class ToolCommand<E> extends CliCommand {
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
         int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
                 EventTool.DEFAULT_RING_BYTES);
+        phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {
+                        @Override
+                        public void phase(String step) {
+                            phases.mark(step);
+                        }
+
                         @Override
                         public void started(int probes) {
                             if (!g.json()) {
                                 out.print(header(target));
                                 out.flush();
                             }
+                            phases.markWithProcess("header printed");
                         }
 
                         @Override
