@@ -23,9 +23,8 @@ public final class DebugPhases {
     /** Called first in {@link Main#main}: with BOXSCOPE_DEBUG, the JVM's start is told apart from the command's set-up. */
     static void mainStarted() {
         if (System.getenv("BOXSCOPE_DEBUG") != null) {
-            ProcessHandle.Info self = ProcessHandle.current().info();
-            mainAgeMs = self.startInstant().map(start -> System.currentTimeMillis() - start.toEpochMilli()).orElse(-1L);
-            mainProcessCpuMs = self.totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+            mainAgeMs = ageMs();
+            mainProcessCpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
             mainNs = System.nanoTime();
             mainCpuNs = threadCpuNs();
         }
@@ -106,6 +105,24 @@ public final class DebugPhases {
     private void print(String line) {
         err.println("boxscope: debug: " + line);
         err.flush();
+    }
+
+    /**
+     * This process's age in milliseconds, to the clock tick: /proc/uptime minus the start time in /proc/self/stat
+     * (field 22, clock ticks of USER_HZ, 100 wherever Java runs on Linux, since boot; proc(5)), both counted from boot. Not ProcessHandle's start instant,
+     * which adds the boot time of /proc/stat's btime, whole seconds, and so is off by up to a second. -1 when
+     * unreadable. The process started as the launcher script, which then became the JVM (exec).
+     */
+    private static long ageMs() {
+        try {
+            String uptime = Files.readString(Path.of("/proc/uptime"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(f[19]);
+            return (long) (Double.parseDouble(uptime.substring(0, uptime.indexOf(' '))) * 1000) - startTicks * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Nanoseconds this thread ran on a CPU (schedstat's first field), or -1 where the kernel has no schedstat. */
