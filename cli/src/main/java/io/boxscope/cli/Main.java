@@ -34,6 +34,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        DebugPhases.mainStarted();
         if (Boolean.getBoolean("boxscope.aot.training")) {
             train();
             // Through System.exit like a real run: Runtime.exit initialises the JDK's logging

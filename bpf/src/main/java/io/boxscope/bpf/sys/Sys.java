@@ -171,18 +171,13 @@ public final class Sys {
     }
 
     /**
-     * Links the {@code syscall(2)} downcall on a daemon thread, for a command that will call into the kernel after
-     * work of its own (parsing and checking a program): the linker spins its stub and method-handle forms at run
-     * time (the AOT cache does not keep them), tens of milliseconds of a cold JVM's CPU that can then overlap that
-     * work on another CPU. The first real call waits for the class's initialisation if it is still under way.
+     * Links the downcall and makes one call through it ({@link SyscallLink} runs this on its own thread); where
+     * the downcall cannot be linked it does nothing: the first real call reports why, to a caller that can say it.
      */
-    public static void linkInBackground() {
-        // where the downcall cannot be linked, the first real call reports why (the thread has no one to tell)
-        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(() -> {
-            if (Native.MISSING == null) {
-                getpid();
-            }
-        });
+    static void link() {
+        if (Native.MISSING == null) {
+            getpid();
+        }
     }
 
     public static int gettid() {

@@ -58,47 +58,6 @@ final class ProbeRun {
     private ProbeRun() {}
 
     /**
-     * Start-up phases on standard error when BOXSCOPE_DEBUG is set: the milliseconds each step took since the
-     * previous one (the first since the command started running), to see where the time to "Attaching N
-     * probes..." goes; and the CPU time this thread spent in it (user and kernel, from
-     * /proc/thread-self/schedstat), the steadier figure on a loaded machine, where wall time is mostly waiting
-     * for a CPU. Kernel work done for the thread (the verifier, attaching) counts; the JIT's threads do not.
-     */
-    private static final class Phases {
-        private final PrintWriter err;
-        private long last = System.nanoTime();
-        private long lastCpu;
-
-        Phases(PrintWriter err) {
-            this.err = System.getenv("BOXSCOPE_DEBUG") != null ? err : null;
-            lastCpu = this.err != null ? threadCpuNs() : 0;
-        }
-
-        void mark(String phase) {
-            if (err != null) {
-                long now = System.nanoTime();
-                long cpu = threadCpuNs();
-                err.println("boxscope: debug: " + phase + " in " + (now - last) / 1_000_000 + " ms"
-                        + (cpu >= 0 && lastCpu >= 0 ? " (" + (cpu - lastCpu) / 1_000_000 + " ms CPU)" : ""));
-                err.flush();
-                last = System.nanoTime();
-                lastCpu = threadCpuNs();
-            }
-        }
-
-        /** Nanoseconds this thread ran on a CPU (schedstat's first field), or -1 where the kernel has no schedstat. */
-        private static long threadCpuNs() {
-            try {
-                String s = Files.readString(Path.of("/proc/thread-self/schedstat"));
-                int sp = s.indexOf(' ');
-                return Long.parseLong(sp < 0 ? s.strip() : s.substring(0, sp));
-            } catch (IOException | RuntimeException e) {
-                return -1; // a debug figure only: the phase's wall time is still printed
-            }
-        }
-    }
-
-    /**
      * @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main)
      * @throws BpfPermissionException when the kernel refuses a map, program or attachment (Main: exit 3
      *         with advice from the uid and capabilities, or 1 when the capabilities are there)
@@ -130,8 +89,8 @@ final class ProbeRun {
             err.flush();
             return ExitCode.USAGE;
         }
-        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling (docs/benchmarks.md, "Per-boot caches")
-        Phases phases = new Phases(err);
+        io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling (docs/benchmarks.md, "Per-boot caches")
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err);
         CompiledScript script;
         try {
             script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN,
@@ -244,7 +203,7 @@ final class ProbeRun {
                 session.setCommandPid(child.pid());
             }
             String attached = session.attach();
-            phases.mark("attached");
+            phases.markWithProcess("attached");
             if (!o.quiet()) {
                 text.accept(attached);
                 w.flush();

@@ -60,7 +60,8 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
     @Override
     public final Integer call() throws IOException {
-        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling the tool's script
+        io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling the tool's script
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         GlobalOptions g = global();
         ToolTarget target = target(g);
         Schedule schedule = schedule();
@@ -68,15 +69,22 @@ public abstract class IntervalCommand<R> extends CliCommand {
         View<R> view = view();
         PrintWriter out = out();
         PrintWriter err = err();
+        phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             check(g);
             run.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(), new IntervalRun.Listener<>() {
+                @Override
+                public void phase(String step) {
+                    phases.mark(step);
+                }
+
                 @Override
                 public void started(int probes) {
                     if (!g.json()) {
                         out.print(header(probes));
                         out.flush();
                     }
+                    phases.markWithProcess("header printed");
                 }
 
                 @Override

@@ -103,7 +103,8 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     @Override
     public final Integer call() throws IOException {
-        io.boxscope.bpf.sys.Sys.linkInBackground(); // overlaps compiling the tool's script
+        io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling the tool's script
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         GlobalOptions g = global();
         ToolTarget target = target(g);
         Schedule schedule = schedule();
@@ -121,15 +122,22 @@ public abstract class ToolCommand<E> extends CliCommand {
         // PrintWriter encoder and lock a line); the same bytes as emitBuffered's text view
         io.boxscope.cli.Terminal terminal = terminal();
         TextBuffer buffer = g.json() || lineBuffered ? null : new TextBuffer(terminal::bytes, 1 << 16);
+        phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
                     new EventTool.Listener<>() {
+                        @Override
+                        public void phase(String step) {
+                            phases.mark(step);
+                        }
+
                         @Override
                         public void started(int probes) {
                             if (!g.json()) {
                                 out.print(header(target));
                                 out.flush();
                             }
+                            phases.markWithProcess("header printed");
                         }
 
                         @Override

@@ -52,6 +52,10 @@ public abstract class EventTool<E> {
          */
         default void drained() {
         }
+
+        /** A start-up step ended ({@link ToolSession#start}'s steps, then "tool started"): for BOXSCOPE_DEBUG's timings. */
+        default void phase(String step) {
+        }
     }
 
     /** The tool's script ({@link ToolScript#of}). */
@@ -87,8 +91,11 @@ public abstract class EventTool<E> {
     protected abstract E decode(int formatId, Args args);
 
     /**
-     * Called once every probe is attached, before {@link Listener#started}: where a tool's clock
-     * starts, and where it seeds its maps with what predates tracing ({@link ToolSession#seed}).
+     * Called once every probe is attached, right after {@link Listener#started} (the header) and before any
+     * event is read: where a tool's clock starts, and where it seeds its maps with what predates tracing
+     * ({@link ToolSession#seed}). Records the kernel writes meanwhile wait in the ring buffer, so they are
+     * decoded after this; a kernel-side lookup of a seeded map in that window finds nothing yet (execsnoop
+     * then reads the parent from /proc).
      */
     protected void started(ToolSession session) {}
 
@@ -111,18 +118,16 @@ public abstract class EventTool<E> {
     public final ToolSession.End run(Path sysRoot, ToolTarget target, Schedule schedule, BooleanSupplier stop,
                                      Listener<E> listener, int ringBytes)
             throws ProgramException, ProbeRunException, AccessDeniedException, InterruptedException {
-        // ToolSession.start runs BEGIN, which drains the ring buffer: events of probes that fired
-        // between attach and BEGIN arrive before listener.started; they wait for the header here.
-        java.util.List<E> early = new java.util.ArrayList<>();
-        boolean[] open = {false};
+        // Nothing is read from the ring buffer before the header: ToolSession.start runs BEGIN (attach does) but
+        // leaves its records, and those of probes that fired since attaching, to the first poll of s.run. So
+        // the header follows attaching at once, as libbpf-tools print theirs before polling, and the events of
+        // start-up are decoded after started() seeded what the tool keeps in user space.
         ProbeSink sink = new ProbeSink() {
             @Override
             public void printf(int formatId, Event.Printf printf) {
                 E e = decode(formatId, Args.of(printf));
-                if (e != null && open[0]) {
+                if (e != null) {
                     listener.event(e);
-                } else if (e != null) {
-                    early.add(e);
                 }
             }
 
@@ -139,19 +144,16 @@ public abstract class EventTool<E> {
 
             @Override
             public void drained() {
-                if (open[0]) {
-                    listener.drained();
-                }
+                listener.drained();
             }
         };
         ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
-        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), sink, ringBytes)) {
-            started(s);
+        try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), ringBytes, listener::phase)) {
             listener.started(s.probes());
-            open[0] = true;
-            early.forEach(listener::event);
-            early.clear();
-            listener.drained();
+            // after the header: the seeding reads every process's /proc/PID/stat (execsnoop, exitsnoop); what the
+            // kernel side records meanwhile waits in the ring buffer, and its decoding sees the seeded state
+            started(s);
+            listener.phase("tool started");
             return s.run(schedule, stop, sink);
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.output.MapDump;
@@ -34,28 +35,38 @@ public final class ToolSession implements AutoCloseable {
 
     /**
      * Compiles {@code script} with {@code params} ($1..$N), loads it, applies the target's cgroup
-     * filter and attaches every probe; BEGIN has run when this returns.
+     * filter and attaches every probe; BEGIN has run when this returns (attaching runs it first, as
+     * bpftrace does). Nothing is read from the ring buffer yet: what BEGIN printed, and the records of
+     * probes that fired since attaching, reach the sink of the first {@link #run} or {@link #poll}, so a
+     * tool prints its header right after attaching, before decoding any event.
      *
      * @throws ProgramException      the script does not compile on this kernel
      * @throws ProbeRunException     loading or attaching failed (the message says which probe and why)
      * @throws AccessDeniedException tracefs or BTF is not readable (not root)
      */
-    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params, ProbeSink sink)
+    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params)
             throws ProgramException, ProbeRunException, AccessDeniedException {
-        return start(script, sysRoot, target, params, sink, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES);
+        return start(script, sysRoot, target, params, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, step -> { });
     }
 
-    /** As above, with a ring buffer of {@code ringBytes} bytes (a power of two; CheckOptions#ringBytes). */
-    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params, ProbeSink sink,
-                                    int ringBytes) throws ProgramException, ProbeRunException, AccessDeniedException {
+    /**
+     * As above, with a ring buffer of {@code ringBytes} bytes (a power of two; CheckOptions#ringBytes);
+     * {@code phase} is called with the name of each start-up step as it ends (compiled, loaded, attached),
+     * where a command that shows its start-up phases (BOXSCOPE_DEBUG) times them.
+     */
+    public static ToolSession start(ToolScript script, Path sysRoot, ToolTarget target, List<String> params,
+                                    int ringBytes, Consumer<String> phase)
+            throws ProgramException, ProbeRunException, AccessDeniedException {
         CompiledScript compiled = script.compile(sysRoot, params, target.cgroupDir() != null, ringBytes);
+        phase.accept("parsed, checked and compiled");
         ProbeSession s = ProbeSession.load(compiled, script.name() + ".bt");
+        phase.accept("loaded (maps created, verifier)");
         try {
             if (target.cgroupDir() != null) {
                 s.filterCgroup(target.cgroupDir());
             }
-            s.attach();
-            s.begin(sink);
+            s.attach(); // runs BEGIN first, as bpftrace does
+            phase.accept("attached");
             return new ToolSession(compiled, s);
         } catch (ProbeRunException | RuntimeException e) {
             s.close();

@@ -47,6 +47,10 @@ public final class IntervalRun<R> {
         /** Updates of one of the script's maps failed since the last call (it was full): the report is incomplete. */
         default void mapUpdatesFailed(Event.MapUpdateFailed failure) {
         }
+
+        /** A start-up step ended ({@link ToolSession#start}'s steps): for BOXSCOPE_DEBUG's timings. */
+        default void phase(String step) {
+        }
     }
 
     /** Reads one report from the maps (by name, {@code "@hist"}) and the local time ({@code HH:MM:SS}). */
@@ -90,7 +94,8 @@ public final class IntervalRun<R> {
                 }
             }
         };
-        try (ToolSession s = ToolSession.start(script, sysRoot, target, params, sink)) {
+        try (ToolSession s = ToolSession.start(script, sysRoot, target, params,
+                io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, listener::phase)) {
             listener.started(s.probes());
             long[] reports = {0};
             ToolSession.End end = s.run(schedule, stop, sink, () -> {

@@ -32,15 +32,6 @@ public final class SyscountProbe implements AutoCloseable {
     /** One row: syscall number or PID, calls, summed latency, process name (by-process only). */
     public record Row(int key, long count, long totalNs, String comm) {}
 
-    /** Records never come (the script only counts); anything that does is ignored. */
-    private static final ProbeSink NONE = new ProbeSink() {
-        @Override
-        public void printf(int formatId, Event.Printf printf) {}
-
-        @Override
-        public void event(Event event) {}
-    };
-
     private final Options options;
     private final ToolSession session;
 
@@ -56,7 +47,7 @@ public final class SyscountProbe implements AutoCloseable {
         List<String> params = List.of(target.pidParam(), flag(o.failures()), flag(o.errno() != null),
                 o.errno() == null ? "0" : Integer.toString(o.errno()), flag(o.latency()), flag(o.byProcess()));
         try {
-            session = ToolSession.start(ToolScript.of(SyscountProbe.class, "syscount"), Path.of("/sys"), target, params, NONE);
+            session = ToolSession.start(ToolScript.of(SyscountProbe.class, "syscount"), Path.of("/sys"), target, params);
         } catch (ProgramException e) {
             throw new IllegalStateException("syscount.bt does not compile on this kernel:\n" + e.getMessage(), e);
         } catch (ProbeRunException e) {

@@ -85,6 +85,11 @@ public abstract class ToolThread implements AutoCloseable {
         }
 
         @Override
+        public void phase(String step) {
+            // start-up timings (BOXSCOPE_DEBUG): nothing a test counts
+        }
+
+        @Override
         public void skipped(long n) {
             ToolThread.this.skipped.addAndGet(n);
         }
