@@ -1,7 +1,7 @@
 package io.boxscope.bpf.symbols;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,29 +36,16 @@ public final class KernelSymbols {
     }
 
     /**
-     * Parses kallsyms text (pure). Lines that are not {@code ADDRESS TYPE NAME [MODULE]} are counted in {@link #skipped()}.
-     * Text of Latin-1 characters (all real kallsyms is ASCII) is parsed as {@link #parse(byte[])} parses its bytes;
-     * other text as UTF-8 bytes.
+     * Parses kallsyms text (pure). Fields are separated by runs of spaces and tabs, lines by {@code \n}; a line
+     * that starts with a blank, has fewer than three fields, a type field of other than one character, or an
+     * address that is not 1 to 16 hex digits is counted in {@link #skipped()}; empty lines are ignored.
+     * One pass without regular expressions or per-line strings: line and field ends are found with
+     * {@code String.indexOf} (vectorized by the JIT) and only the kept names and modules become strings
+     * (docs/benchmarks.md, "kernel symbols").
      */
-    public static KernelSymbols parse(String text) {
-        boolean latin1 = text.chars().allMatch(c -> c <= 0xff);
-        Charset cs = latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-        return parse(text.getBytes(cs), cs);
-    }
-
-    /**
-     * Parses the bytes of a kallsyms file (pure; names decoded as ISO-8859-1). Fields are separated by runs of
-     * spaces and tabs, lines by {@code \n}; a line that starts with a blank, has fewer than three fields, a type
-     * field of other than one byte, or an address that is not 1 to 16 hex digits is counted in {@link #skipped()};
-     * empty lines are ignored. One pass over the bytes without regular expressions or per-line strings: only the
-     * kept names become strings (docs/benchmarks.md, "kernel symbols").
-     */
-    public static KernelSymbols parse(byte[] data) {
-        return parse(data, StandardCharsets.ISO_8859_1);
-    }
-
-    private static KernelSymbols parse(byte[] b, Charset cs) {
-        int cap = Math.max(16, b.length / 40);
+    public static KernelSymbols parse(String s) {
+        int end = s.length();
+        int cap = Math.max(16, end / 40);
         long[] addrs = new long[cap];
         String[] names = new String[cap];
         String[] mods = new String[cap];
@@ -66,45 +53,42 @@ public final class KernelSymbols {
         int skipped = 0;
         boolean sorted = true;
         String lastModule = null;
-        int lastModStart = -1;
-        int lastModLen = 0;
-        int end = b.length;
         int i = 0;
         while (i < end) {
-            int eol = i;
-            while (eol < end && b[eol] != '\n') {
-                eol++;
+            int eol = s.indexOf('\n', i);
+            if (eol < 0) {
+                eol = end;
             }
             int line = i;
             i = eol + 1;
             if (eol == line) {
                 continue;
             }
-            if (blank(b[line])) {
+            if (blank(s.charAt(line))) {
                 skipped++;
                 continue;
             }
             int a0 = line;
-            int a1 = token(b, a0, eol);
-            int t0 = blanks(b, a1, eol);
+            int a1 = token(s, a0, eol);
+            int t0 = blanks(s, a1, eol);
             if (t0 == eol) {
                 skipped++;
                 continue;
             }
-            int t1 = token(b, t0, eol);
-            int n0 = blanks(b, t1, eol);
+            int t1 = token(s, t0, eol);
+            int n0 = blanks(s, t1, eol);
             if (n0 == eol) {
                 skipped++;
                 continue;
             }
-            int n1 = token(b, n0, eol);
-            int m0 = blanks(b, n1, eol);
-            int m1 = m0 < eol ? token(b, m0, eol) : m0;
+            int n1 = token(s, n0, eol);
+            int m0 = blanks(s, n1, eol);
+            int m1 = m0 < eol ? token(s, m0, eol) : m0;
             if (t1 - t0 != 1 || a1 - a0 > 16) {
                 skipped++;
                 continue;
             }
-            int d = b[a0] == '+' ? a0 + 1 : a0;
+            int d = s.charAt(a0) == '+' ? a0 + 1 : a0;
             if (d == a1) {
                 skipped++;
                 continue;
@@ -112,7 +96,7 @@ public final class KernelSymbols {
             long addr = 0;
             boolean hex = true;
             for (int j = d; j < a1; j++) {
-                int v = hexDigit(b[j]);
+                int v = hexDigit(s.charAt(j));
                 if (v < 0) {
                     hex = false;
                     break;
@@ -123,18 +107,16 @@ public final class KernelSymbols {
                 skipped++;
                 continue;
             }
-            byte type = b[t0];
+            char type = s.charAt(t0);
             if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
                 continue;
             }
             String module = "[kernel]";
-            if (m1 > m0 && b[m0] == '[' && b[m1 - 1] == ']') {
+            if (m1 > m0 && s.charAt(m0) == '[' && s.charAt(m1 - 1) == ']') {
                 int len = m1 - m0;
-                if (lastModule == null || len != lastModLen
-                        || !Arrays.equals(b, m0, m1, b, lastModStart, lastModStart + lastModLen)) {
-                    lastModule = new String(b, m0, len, cs);
-                    lastModStart = m0;
-                    lastModLen = len;
+                // module lines come in runs: one string per run
+                if (lastModule == null || len != lastModule.length() || !s.startsWith(lastModule, m0)) {
+                    lastModule = s.substring(m0, m1);
                 }
                 module = lastModule;
             }
@@ -148,13 +130,13 @@ public final class KernelSymbols {
                 sorted = false;
             }
             addrs[n] = addr;
-            names[n] = new String(b, n0, n1 - n0, cs);
+            names[n] = s.substring(n0, n1);
             mods[n] = module;
             n++;
         }
         if (!sorted) {
             // stable, so names at one address keep kallsyms order (resolve's tie-break); kallsyms is sorted
-            // but for the module symbols at its end, so TimSort's runs make this cheap
+            // but for module and BPF symbols, so TimSort's runs make this cheap
             Integer[] order = new Integer[n];
             for (int j = 0; j < n; j++) {
                 order[j] = j;
@@ -174,29 +156,35 @@ public final class KernelSymbols {
         return new KernelSymbols(Arrays.copyOf(addrs, n), Arrays.copyOf(names, n), Arrays.copyOf(mods, n), skipped);
     }
 
-    private static boolean blank(byte c) {
+    /** Parses the bytes of a kallsyms file as {@link #parse(String)} parses them decoded as ISO-8859-1 (pure). */
+    public static KernelSymbols parse(byte[] data) {
+        return parse(new String(data, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean blank(char c) {
         return c == ' ' || c == '\t';
     }
 
-    /** The end of the field starting at {@code from}. */
-    private static int token(byte[] b, int from, int eol) {
-        int p = from;
-        while (p < eol && !blank(b[p])) {
-            p++;
+    /** The end of the field starting at {@code from}: the first blank before {@code eol}, or {@code eol}. */
+    private static int token(String s, int from, int eol) {
+        int sp = s.indexOf(' ', from, eol);
+        int tab = s.indexOf('\t', from, eol);
+        if (sp < 0) {
+            return tab < 0 ? eol : tab;
         }
-        return p;
+        return tab < 0 ? sp : Math.min(sp, tab);
     }
 
     /** The first non-blank at or after {@code from}, or {@code eol}. */
-    private static int blanks(byte[] b, int from, int eol) {
+    private static int blanks(String s, int from, int eol) {
         int p = from;
-        while (p < eol && blank(b[p])) {
+        while (p < eol && blank(s.charAt(p))) {
             p++;
         }
         return p;
     }
 
-    private static int hexDigit(byte c) {
+    private static int hexDigit(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -213,13 +201,38 @@ public final class KernelSymbols {
     public static KernelSymbols read(Path procRoot) throws IOException {
         Path f = procRoot.resolve("kallsyms");
         LOADS.incrementAndGet();
-        KernelSymbols k = parse(Files.readAllBytes(f));
+        KernelSymbols k = parse(readAll(f));
         if (k.size() > 0 && k.addresses[k.size() - 1] == 0) {
             throw new IOException(f + " shows every address as 0: kernel.kptr_restrict hides them from this user; "
                     + "run as root (with CAP_SYSLOG) or set sysctl kernel.kptr_restrict=0");
         }
         return k;
     }
+
+    /**
+     * The whole file in reads of at most 64 KiB. /proc/kallsyms has size 0 and the kernel returns about a page
+     * per read(2) (seq_file), so {@code Files.readAllBytes} asks for ever larger remainders and NIO backs each
+     * read with a temporary direct buffer of that size: about 4x the CPU of these reads (docs/benchmarks.md,
+     * "kernel symbols").
+     */
+    private static byte[] readAll(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] buf = new byte[1 << 20];
+            int n = 0;
+            while (true) {
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int r = in.read(buf, n, Math.min(READ_CHUNK, buf.length - n));
+                if (r < 0) {
+                    return n == buf.length ? buf : Arrays.copyOf(buf, n);
+                }
+                n += r;
+            }
+        }
+    }
+
+    private static final int READ_CHUNK = 64 * 1024;
 
     /**
      * The table of {@code procRoot/kallsyms} shared by every consumer in this process: read and parsed once and

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The byte parser of {@link KernelSymbols} against the regex parser it replaced ({@link KallsymsReference}):
+ * The one-pass parser of {@link KernelSymbols} against the regex parser it replaced ({@link KallsymsReference}):
  * same symbol for every address of a 4,300-line slice of this machine's /proc/kallsyms (kernel 6.18, resource
  * {@code symbols/kallsyms-slice}: its start, a middle run and its end with the ftrace trampoline module), of the
  * slice shuffled, and of hostile lines; and {@link KernelSymbols#shared} loading a file once for two consumers.
