@@ -195,7 +195,7 @@ final class CallGen {
         try {
             if (kallsyms == null) {
                 // the running kernel's symbols: the program runs on this kernel whatever --proc-root says
-                kallsyms = KernelSymbols.read(Path.of("/proc"));
+                kallsyms = KernelSymbols.shared(Path.of("/proc"));
             }
         } catch (IOException e) {
             throw new CodegenException(c.span(), "kaddr: cannot read /proc/kallsyms: " + e.getMessage());

@@ -15,7 +15,7 @@ import io.boxscope.probe.output.Value;
 
 /**
  * kstack, ustack and ksym values back to text: stack ids are looked up in the stack trace map, addresses
- * symbolized with /proc/kallsyms ({@link KernelSymbols}, read once) or the process's mappings
+ * symbolized with /proc/kallsyms ({@link KernelSymbols#shared}, one table per process) or the process's mappings
  * ({@link ProcessSymbolizer}, one per pid). A frame prints as bpftrace 0.17 prints it: {@code name+offset}
  * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only.
  */
@@ -33,7 +33,7 @@ final class Stacks {
     private Optional<Symbol> kernelSymbol(long addr) {
         if (kernel == null) {
             try {
-                kernel = KernelSymbols.read(proc);
+                kernel = KernelSymbols.shared(proc);
             } catch (IOException e) {
                 kernel = KernelSymbols.parse("");
             }
