@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A 64-bit little-endian ELF file (elf(5); the System V gABI): section headers, program headers, the
+ * A 64-bit ELF file of either byte order (elf(5); the System V gABI): section headers, program headers, the
  * {@code .symtab} and {@code .dynsym} symbol tables with GNU symbol versions, the build id and debug link.
+ * Every multi-byte field is read in the order {@code e_ident[EI_DATA]} names: ELFDATA2LSB (1) on x86_64,
+ * aarch64, riscv64, loongarch64 and ppc64le, ELFDATA2MSB (2) on s390x; notes' headers and descriptors too
+ * (the gABI's "Note Section": words in the file's order), so {@link #byteOrder()} is what a note's reader uses.
  * Enough to place a uprobe: {@link #fileOffset(String)} turns a symbol into the file offset that
  * perf_event_open's uprobe PMU wants. Every read is bounds-checked: a truncated or hostile file gives an
  * {@link ElfException}, never an index error.
@@ -29,6 +32,9 @@ public final class ElfFile {
     private static final int SYM_SIZE = 24;
     private static final int NT_GNU_BUILD_ID = 3;
 
+    private static final int ELFDATA2LSB = 1;
+    private static final int ELFDATA2MSB = 2;
+
     private final String origin;
     private final ByteBuffer buf;
     private final int type;
@@ -39,16 +45,19 @@ public final class ElfFile {
 
     private ElfFile(String origin, ByteBuffer buf) throws ElfException {
         this.origin = origin;
-        this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
         if (buf.limit() < EHDR_SIZE || buf.get(0) != 0x7f || buf.get(1) != 'E' || buf.get(2) != 'L' || buf.get(3) != 'F') {
-            throw new ElfException(origin + " is not an ELF file (no \\x7fELF magic)");
+            throw new ElfException(origin + " is not an ELF file (no \\x7fELF magic, or shorter than the "
+                    + EHDR_SIZE + "-byte ELF header)");
         }
         if (buf.get(4) != 2) {
             throw new ElfException(origin + " is a 32-bit ELF file; only 64-bit ELF is supported");
         }
-        if (buf.get(5) != 1) {
-            throw new ElfException(origin + " is a big-endian ELF file; only little-endian ELF is supported");
-        }
+        this.buf = switch (buf.get(5)) {
+            case ELFDATA2LSB -> buf.order(ByteOrder.LITTLE_ENDIAN);
+            case ELFDATA2MSB -> buf.order(ByteOrder.BIG_ENDIAN);
+            default -> throw new ElfException(origin + ": unknown ELF data encoding " + buf.get(5)
+                    + " (e_ident[EI_DATA] must be 1, little-endian, or 2, big-endian); the file is damaged");
+        };
         type = u16(16);
         machine = u16(18);
         entry = buf.getLong(24);
@@ -125,12 +134,21 @@ public final class ElfFile {
         return origin;
     }
 
+    /**
+     * The file's byte order (e_ident[EI_DATA]): big-endian for s390x binaries, little-endian for the other five
+     * architectures Boxscope knows. Data inside sections (notes' descriptors, such as a USDT note's addresses)
+     * is in this order too.
+     */
+    public ByteOrder byteOrder() {
+        return buf.order();
+    }
+
     /** e_type: 1 relocatable, 2 executable (ET_EXEC), 3 shared object or PIE (ET_DYN), 4 core. */
     public int type() {
         return type;
     }
 
-    /** e_machine: 62 is x86-64, 183 AArch64, 247 BPF. */
+    /** e_machine: 62 is x86-64, 183 AArch64, 22 S390, 21 PPC64, 243 RISC-V, 258 LoongArch, 247 BPF. */
     public int machine() {
         return machine;
     }

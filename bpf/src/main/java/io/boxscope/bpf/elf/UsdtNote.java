@@ -42,7 +42,7 @@ public record UsdtNote(String provider, String name, long pc, long semaphore, St
         List<UsdtNote> out = new ArrayList<>();
         for (ElfNote n : notes) {
             if (n.type() == NT_STAPSDT && n.name().equals("stapsdt")) {
-                out.add(parse(elf.origin(), n.desc(), base.map(ElfSection::addr)));
+                out.add(parse(elf.origin(), n.desc(), elf.byteOrder(), base.map(ElfSection::addr)));
             }
         }
         return List.copyOf(out);
@@ -51,12 +51,13 @@ public record UsdtNote(String provider, String name, long pc, long semaphore, St
     /**
      * One note's descriptor; {@code baseSection} is where {@code .stapsdt.base} really is, which moves
      * {@code pc} when the file was prelinked after the note was written (its link-time address is in the note).
+     * The three addresses are in the file's byte order ({@link ElfFile#byteOrder()}: big-endian on s390x).
      */
-    static UsdtNote parse(String origin, byte[] desc, Optional<Long> baseSection) throws ElfException {
+    static UsdtNote parse(String origin, byte[] desc, ByteOrder order, Optional<Long> baseSection) throws ElfException {
         if (desc.length < 24 + 3) {
             throw new ElfException(origin + ": stapsdt note of " + desc.length + " bytes is too short");
         }
-        ByteBuffer b = ByteBuffer.wrap(desc).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(desc).order(order);
         long pc = b.getLong(0);
         long base = b.getLong(8);
         long sem = b.getLong(16);

@@ -190,4 +190,22 @@ class BtfParseTest {
         }
         assertEquals(l.findId("outer", BtfKind.STRUCT), b.findId("outer", BtfKind.STRUCT));
     }
+
+    /**
+     * An s390x kernel's BTF is big-endian (the kernel writes it in host order); a copy cut anywhere fails with
+     * a message saying it is short or truncated, never an index error, and so does every read of what parsed.
+     */
+    @Test
+    void truncatedBigEndianSaysSo() {
+        Builder be = sample();
+        be.order = ByteOrder.BIG_ENDIAN;
+        byte[] all = be.bytes();
+        assertEquals((byte) 0xeb, all[0], "the magic's high byte first");
+        for (int len = 0; len < all.length; len++) {
+            byte[] cut = Arrays.copyOf(all, len);
+            BtfException e = assertThrows(BtfException.class, () -> Btf.parse(cut), "cut at " + len);
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("shorter than the 24-byte header"),
+                    "cut at " + len + ": " + e.getMessage());
+        }
+    }
 }

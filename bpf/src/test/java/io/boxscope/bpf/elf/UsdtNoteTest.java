@@ -109,8 +109,8 @@ class UsdtNoteTest {
 
     @Test
     void truncatedNoteIsAnError() {
-        assertThrows(ElfException.class, () -> UsdtNote.parse("f", new byte[20], java.util.Optional.empty()));
+        assertThrows(ElfException.class, () -> UsdtNote.parse("f", new byte[20], java.nio.ByteOrder.BIG_ENDIAN, java.util.Optional.empty()));
         byte[] noName = new byte[28];
-        assertThrows(ElfException.class, () -> UsdtNote.parse("f", noName, java.util.Optional.empty()));
+        assertThrows(ElfException.class, () -> UsdtNote.parse("f", noName, java.nio.ByteOrder.LITTLE_ENDIAN, java.util.Optional.empty()));
     }
 }
