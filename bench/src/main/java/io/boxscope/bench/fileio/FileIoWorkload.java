@@ -66,6 +66,7 @@ public final class FileIoWorkload implements Workload {
     private final Arena arena = Arena.ofShared();
 
     public FileIoWorkload(FileIoOptions o) throws IOException {
+        Posix.requireSupported();
         this.o = o;
         this.fileSize = o.fileSize();
         this.totalSize = fileSize * o.fileNum();

@@ -51,6 +51,7 @@ public final class FileSet {
      */
     public static Prepared prepare(FileIoOptions o, io.boxscope.bench.workload.Xoroshiro rnd, Consumer<String> log)
             throws IOException {
+        Posix.requireSupported();
         if (!Files.isDirectory(o.dir())) {
             throw new IOException("--file-dir " + o.dir() + " is not a directory");
         }

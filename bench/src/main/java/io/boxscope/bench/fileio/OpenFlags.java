@@ -40,9 +40,10 @@ record OpenFlags(String arch, int direct, int noFollow) {
             case "aarch64", "arm64" -> new OpenFlags(a, 0200000, 0100000);
             // powerpc: O_DIRECTORY 040000, O_NOFOLLOW 0100000, O_LARGEFILE 0200000, O_DIRECT 0400000
             case "ppc64le", "ppc64" -> new OpenFlags(a, 0400000, 0100000);
-            default -> throw new UnsupportedOperationException("open(2) flags for architecture '" + osArch
-                    + "' are not known to boxscope bench fileio (known: amd64, aarch64, riscv64, s390x, "
-                    + "loongarch64, ppc64le): please report it");
+            default -> throw new UnsupportedOperationException("bench fileio cannot open its test files on architecture '"
+                    + osArch + "': its O_DIRECT and O_NOFOLLOW values are not in Boxscope's table (known: amd64, aarch64,"
+                    + " riscv64, s390x, loongarch64, ppc64le); add them to io.boxscope.bench.fileio.OpenFlags from the"
+                    + " kernel's arch/<arch>/include/uapi/asm/fcntl.h, or run a benchmark other than fileio");
         };
     }
 }

@@ -17,24 +17,55 @@ import java.lang.invoke.VarHandle;
  * copies or locks in between. errno is captured right after each call (Linker.Option.captureCallState).
  */
 final class Posix {
+    /**
+     * Why fileio cannot run in this JVM, or null: an architecture {@link OpenFlags} does not know, or a JDK without
+     * an FFM native linker for it. Kept rather than thrown from the class's initialisation, so the user gets this
+     * one-line message from {@link #requireSupported()} instead of an ExceptionInInitializerError's trace.
+     */
+    private static final UnsupportedOperationException UNSUPPORTED;
     /** The running architecture's open(2) flags: O_DIRECT and O_NOFOLLOW differ on arm64 and powerpc. */
-    static final OpenFlags FLAGS = OpenFlags.current();
+    private static final OpenFlags FLAGS;
+    private static final Linker LINKER;
+    private static final StructLayout STATE;
+
+    static {
+        OpenFlags flags = null;
+        Linker linker = null;
+        StructLayout state = null;
+        UnsupportedOperationException unsupported = null;
+        try {
+            flags = OpenFlags.current();
+            linker = Linker.nativeLinker();
+            state = Linker.Option.captureStateLayout();
+        } catch (UnsupportedOperationException e) {
+            unsupported = flags == null ? e : new UnsupportedOperationException("bench fileio cannot call open(2), pread(2)"
+                    + " and pwrite(2): this JDK has no FFM native linker for architecture '" + System.getProperty("os.arch")
+                    + "' (" + e.getMessage() + "); run it with a JDK 25 built for x86_64, aarch64, riscv64, loongarch64,"
+                    + " s390x or ppc64le", e);
+            linker = null;
+            state = null;
+        }
+        UNSUPPORTED = unsupported;
+        FLAGS = flags;
+        LINKER = linker;
+        STATE = state;
+    }
+
     static final int O_RDONLY = OpenFlags.O_RDONLY;
     static final int O_WRONLY = OpenFlags.O_WRONLY;
     static final int O_RDWR = OpenFlags.O_RDWR;
     static final int O_CREAT = OpenFlags.O_CREAT;
     static final int O_EXCL = OpenFlags.O_EXCL;
     static final int O_DSYNC = OpenFlags.O_DSYNC;
-    static final int O_DIRECT = FLAGS.direct();
+    static final int O_DIRECT = FLAGS == null ? 0 : FLAGS.direct();
     static final int O_SYNC = OpenFlags.O_SYNC;
     static final int O_CLOEXEC = OpenFlags.O_CLOEXEC;
-    static final int O_NOFOLLOW = FLAGS.noFollow();
+    static final int O_NOFOLLOW = FLAGS == null ? 0 : FLAGS.noFollow();
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    private static final SymbolLookup LIBC = LINKER == null ? null : LINKER.defaultLookup();
+    private static final VarHandle ERRNO = STATE == null ? null
+            : STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = LINKER == null ? null : Linker.Option.captureCallState("errno");
 
     private static final MethodHandle OPEN = handle("open",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -45,12 +76,25 @@ final class Posix {
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
     private static final MethodHandle FSYNC = handle("fsync", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle FDATASYNC = handle("fdatasync", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+    private static final MethodHandle STRERROR = LINKER == null ? null : LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+
+    /**
+     * Throws the one-line reason fileio cannot run here (the architecture's open(2) flags are unknown, or the JDK
+     * cannot call libc); prepare and run call it before touching a file.
+     */
+    static void requireSupported() {
+        if (UNSUPPORTED != null) {
+            throw new UnsupportedOperationException(UNSUPPORTED.getMessage(), UNSUPPORTED);
+        }
+    }
 
     private Posix() {}
 
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
+        if (LINKER == null) {
+            return null;
+        }
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd, CAPTURE);
     }
 
@@ -73,6 +117,7 @@ final class Posix {
     }
 
     static int open(String path, int flags, int mode) throws IOException {
+        requireSupported();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state(a);
             int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);

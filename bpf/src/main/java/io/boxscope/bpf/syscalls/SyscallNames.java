@@ -18,8 +18,10 @@ package io.boxscope.bpf.syscalls;
  *     arch/loongarch/kernel/Makefile.syscalls add it. No renameat, getrlimit or setrlimit.</li>
  * <li>s390x, ppc64le from {@code asm/unistd_64.h} of linux-libc-dev-s390x-cross and -ppc64el-cross (generated from
  *     arch/s390/kernel/syscalls/syscall.tbl and arch/powerpc/kernel/syscalls/syscall.tbl); s390x adds 447
- *     memfd_secret, which later s390 tables assign ("447 common memfd_secret"). ppc64le's 447 is left unnamed:
- *     no table at hand showed it.</li>
+ *     memfd_secret, which later s390 tables assign ("447 common memfd_secret"). ppc64le's 447 is left unnamed
+ *     on purpose: arch/powerpc/kernel/syscalls/syscall.tbl has only the comment "# 447 reserved for memfd_secret"
+ *     (from 5.14 through trees newer than 6.18: powerpc never wired memfd_secret), so no call has
+ *     that number there ({@code ArchTablesTest.ppc64leReservesButDoesNotAssign447}).</li>
  * <li>All: 451 cachestat … 469 file_setattr, which every architecture's table numbers alike ("common" in
  *     scripts/syscall.tbl, arch/s390 and arch/powerpc syscall.tbl as of Linux 6.18).</li>
  * </ul>

@@ -69,6 +69,10 @@ public final class SysbenchDropIn {
             out.flush();
             err.println(e.getMessage());
             return 1;
+        } catch (UnsupportedOperationException e) {
+            // fileio on an architecture whose open(2) flags bench does not know (Posix.requireSupported): sysbench's
+            // FATAL line with the reason, not a stack trace
+            return d.fatal(String.valueOf(e.getMessage())).code;
         } finally {
             out.flush();
             err.flush();

@@ -24,11 +24,18 @@ final class Yield {
 
     /**
      * Sets the nice value of every thread of this process to {@code nice}; returns the threads that
-     * could not be changed (they exited meanwhile, or no CAP_SYS_NICE to go below the current value).
+     * could not be changed (they exited meanwhile, or no CAP_SYS_NICE to go below the current value). Best
+     * effort like {@link #current()}: a JDK without an FFM native linker for this architecture changes none
+     * (-1), and diagnose goes on to the reason it cannot run there, if any, instead of failing here.
      */
     @SuppressWarnings("restricted")
     static int renice(int nice) throws IOException {
-        Linker linker = Linker.nativeLinker();
+        Linker linker;
+        try {
+            linker = Linker.nativeLinker();
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
         MethodHandle setpriority = linker.downcallHandle(linker.defaultLookup().find("setpriority").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         int failed = 0;

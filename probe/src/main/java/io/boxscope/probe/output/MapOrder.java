@@ -17,7 +17,7 @@ import java.util.List;
  * first; integer arguments compare as unsigned (so {@code -1} sorts after {@code 2}), strings as
  * {@code strncmp}; other argument types are not sorted;</li>
  * <li>hist, lhist, avg, stats: entries first in the order of their key bytes (a
- * {@code std::map}: integers little-endian, so 256 comes before 1), then {@code std::sort} by the
+ * {@code std::map}: integers in host order, so on little-endian x86_64 256 comes before 1), then {@code std::sort} by the
  * total count (hist, lhist) or the average (avg, stats), ascending.</li>
  * </ul>
  */

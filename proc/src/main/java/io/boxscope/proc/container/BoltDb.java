@@ -21,6 +21,7 @@ import java.util.Optional;
  * txid being current; a leaf element is {@code flags u32, pos u32, ksize u32, vsize u32}, a branch
  * element {@code pos u32, ksize u32, pgid u64}, {@code pos} counting from the element itself. A
  * bucket's value is {@code root u64, sequence u64}, followed by the bucket's one page if root is 0.
+ * Integers are in the order of the host that wrote the file, found from the meta page's magic ({@link #of}).
  *
  * <p>The file is read without bbolt's lock while containerd may write it: committed pages are
  * not rewritten until a later transaction frees them, so a short read is consistent but for rare
@@ -62,16 +63,23 @@ final class BoltDb {
         }
     }
 
+    /**
+     * bbolt writes its structs through unsafe pointers, so the file is in the writing host's byte order:
+     * little-endian from x86_64, aarch64, riscv64, loongarch64 and ppc64le, big-endian from s390x. The order is
+     * the one in which a meta page is valid (magic 0xED0CDAED and checksum), little-endian tried first.
+     */
     static BoltDb of(ByteBuffer bytes, String what) throws IOException {
-        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        Meta m0 = meta(b, 0);
-        int pageSize = m0 != null ? m0.pageSize : 4096;
-        Meta m1 = meta(b, pageSize);
-        Meta m = m0 == null ? m1 : m1 == null ? m0 : (Long.compareUnsigned(m1.txid, m0.txid) > 0 ? m1 : m0);
-        if (m == null) {
-            throw new IOException(what + " is not a bbolt database (no valid meta page)");
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            ByteBuffer b = bytes.duplicate().order(order);
+            Meta m0 = meta(b, 0);
+            int pageSize = m0 != null ? m0.pageSize : 4096;
+            Meta m1 = meta(b, pageSize);
+            Meta m = m0 == null ? m1 : m1 == null ? m0 : (Long.compareUnsigned(m1.txid, m0.txid) > 0 ? m1 : m0);
+            if (m != null) {
+                return new BoltDb(b, m.pageSize, m.root);
+            }
         }
-        return new BoltDb(b, m.pageSize, m.root);
+        throw new IOException(what + " is not a bbolt database (no valid meta page in either byte order)");
     }
 
     private record Meta(int pageSize, long root, long txid) {}

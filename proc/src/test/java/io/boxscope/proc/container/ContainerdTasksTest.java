@@ -53,6 +53,21 @@ class ContainerdTasksTest {
         assertTrue(db.root().bucket("v1").orElseThrow().buckets().containsKey("boxscope-test"));
     }
 
+    /**
+     * The same database as bbolt on big-endian s390x writes it (meta-be.db, from make-bigendian.py, which swaps
+     * every field by bbolt's page layout, independently of BoltDb): the same answers.
+     */
+    @Test
+    void bigEndianBoltLookups() throws IOException {
+        BoltDb db = BoltDb.open(Fixtures.path("containerd/meta-be.db"));
+        assertEquals(Optional.of("docker.io/boxscope-test/busybox:latest"), ContainerdTasks.image(db, "boxscope-test", ID));
+        assertEquals(Optional.empty(), ContainerdTasks.image(db, "boxscope-test", "no-such-container"));
+        assertEquals(db.root().bucket("v1").orElseThrow().buckets().keySet(),
+                BoltDb.open(Fixtures.path("containerd/meta.db")).root().bucket("v1").orElseThrow().buckets().keySet());
+        byte[] be = Files.readAllBytes(Fixtures.path("containerd/meta-be.db"));
+        assertEquals((byte) 0xed, be[16], "the meta magic's high byte first");
+    }
+
     /** A container created in the CRI namespace with the kubelet's labels (README.md says how). */
     @Test
     void kubernetesLabelsFromTheCriNamespace() throws IOException {

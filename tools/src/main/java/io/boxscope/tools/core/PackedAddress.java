@@ -6,8 +6,13 @@ import io.boxscope.proc.InetText;
 
 /**
  * Addresses as the socket tools' scripts print them (tcpconnect.bt, tcplife.bt): the tracepoint's
- * address bytes in memory order packed into little-endian integers, an IPv4 address in one, an
- * IPv6 address in two (bytes 0-7, 8-15); turned back into inet_ntop(3)'s text here.
+ * address bytes in memory order packed into integers by arithmetic, {@code a[0] | a[1] << 8 | ...}, an
+ * IPv4 address in one, an IPv6 address in two (bytes 0-7, 8-15); turned back into inet_ntop(3)'s text here.
+ *
+ * <p>Byte order: the scripts build the integer with shifts, so its <em>value</em> has byte 0 in the low
+ * bits on every architecture, big-endian s390x included; the integer then travels through the ring buffer
+ * and the probe runtime as a value (decoded in host order there). So {@code LITTLE_ENDIAN} below is the
+ * scripts' packing, not the host's order, and is right on both orders ({@code PackedAddressTest}).
  */
 public final class PackedAddress {
     private PackedAddress() {}

@@ -31,6 +31,15 @@ import io.boxscope.trace.scap.ScapFormatException.Kind;
 public final class ScapReader implements Closeable {
     /** Largest block accepted (256 MiB): a larger length is taken for damage rather than allocated. */
     private static final int MAX_BLOCK = 256 << 20;
+    /**
+     * libscap writes its blocks in the writing host's order (scap_savefile.c, scap_setup_dump: the structs as they
+     * are in memory) and its reader refuses the other order ("invalid magic number"); Boxscope writes and reads
+     * little-endian, the order of every capture from x86_64, aarch64 and ppc64le. A capture written by libscap on
+     * s390x is big-endian: said in one line rather than as a corrupt block.
+     */
+    static final String BIG_ENDIAN_CAPTURE = "the section header is byte-swapped (byte-order magic 0x4d3c2b1a):"
+            + " a big-endian capture, written by sysdig on s390x; Boxscope reads little-endian captures only, as"
+            + " sysdig reads only its own host's order, so read it with sysdig -r on a big-endian machine";
 
     private final Input in;
     private final CaptureTables tables;
@@ -189,6 +198,9 @@ public final class ScapReader implements Closeable {
         try {
             shb = in.blockHeader(false);
         } catch (ScapFormatException e) {
+            if (e.kind() == Kind.NOT_A_CAPTURE) {
+                throw e; // a byte-swapped section header: said as such
+            }
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is only " + in.offset
                     + " bytes long, shorter than a block header");
         }
@@ -200,6 +212,9 @@ public final class ScapReader implements Closeable {
                     "it starts with 0x%08x, not the section header block 0x0a0d0d0a", shb[0]));
         }
         ByteBuffer s = in.blockBody(0, shb[1]);
+        if (s.remaining() >= 16 && s.getInt(s.position()) == Integer.reverseBytes(BlockType.SHB_MAGIC)) {
+            throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, BIG_ENDIAN_CAPTURE);
+        }
         if (s.remaining() < 16 || s.getInt() != BlockType.SHB_MAGIC) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "bad byte-order magic (not 0x1a2b3c4d, little-endian)");
         }
@@ -382,6 +397,12 @@ public final class ScapReader implements Closeable {
             int total = b.getInt();
             if (!lengthFirst && type != BlockType.SHB) {
                 return new int[] {type, total};
+            }
+            int swapped = Integer.reverseBytes(total);
+            if (type == BlockType.SHB && (total < 12 || total > MAX_BLOCK) && swapped >= 28 && (swapped & 3) == 0
+                    && swapped <= MAX_BLOCK) {
+                // 0x0a0d0d0a reads the same in both orders; its length does not.
+                throw new ScapFormatException(Kind.NOT_A_CAPTURE, start, BIG_ENDIAN_CAPTURE);
             }
             if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
                 throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(type) + " block with impossible length "

@@ -118,4 +118,23 @@ class DamagedFileTest {
         assertEquals(0, c.error().offset());
         assertTrue(c.events().isEmpty());
     }
+
+    /**
+     * A section header laid out big-endian by hand (pcapng SHB as libscap writes it on s390x: type, length, magic
+     * 0x1a2b3c4d, major 1, minor 2, section length -1, trailing length), then this writer's events: refused in one
+     * line that names the byte order, not read as a corrupt block.
+     */
+    @Test
+    void bigEndianCaptureIsSaidSo() throws Exception {
+        java.nio.ByteBuffer shb = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.BIG_ENDIAN);
+        shb.putInt(0x0a0d0d0a).putInt(28).putInt(0x1a2b3c4d).putShort((short) 1).putShort((short) 2).putLong(-1).putInt(28);
+        byte[] rest = capture();
+        byte[] be = Arrays.copyOf(shb.array(), 28 + rest.length);
+        System.arraycopy(rest, 0, be, 28, rest.length);
+        ScapCapture c = read(be);
+        assertEquals(ScapFormatException.Kind.NOT_A_CAPTURE, c.error().kind());
+        assertTrue(c.error().getMessage().contains("big-endian capture"), c.error().getMessage());
+        assertFalse(c.error().getMessage().contains("\n"));
+        assertTrue(c.events().isEmpty());
+    }
 }
