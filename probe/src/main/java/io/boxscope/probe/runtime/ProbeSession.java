@@ -84,7 +84,7 @@ public final class ProbeSession implements AutoCloseable {
         this.updatesReported = new long[2 * script.updateSites().size()];
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.map("stacks"), java.nio.file.Path.of("/proc")));
+        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.maps().get("stacks"), java.nio.file.Path.of("/proc")));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
         values.containersFrom(containerScan);

@@ -25,6 +25,7 @@ final class Stacks {
     private KernelSymbols kernel;
     private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
 
+    /** {@code map}: the program's stack trace map, null when it has none (no kstack or ustack: nothing reads it). */
     Stacks(BpfMap map, Path proc) {
         this.map = map;
         this.proc = proc;
