@@ -405,11 +405,11 @@ public final class LiveCapture implements AutoCloseable {
         if (exitPending || size < RawRecord.GENERIC_SIZE) {
             return false;
         }
-        int kind = rec.get(I32, RawRecord.KIND);
+        int kind = RawRecord.kind(rec);
         if (kind != RawRecord.ENTER && kind != RawRecord.EXIT) {
             return false;
         }
-        long nr = rec.get(I64, RawRecord.ID);
+        long nr = RawRecord.syscallNr(rec);
         int sc = builder.genericPpmSc(nr);
         DirectLayouts.Layout layout = null;
         long bufOff = 0;
@@ -433,7 +433,7 @@ public final class LiveCapture implements AutoCloseable {
         } else if (size >= RawRecord.DATA && rec.get(I64, RawRecord.LENS) != 0) {
             return false;
         }
-        long tid = rec.get(I64, RawRecord.PID_TGID) & 0xffff_ffffL;
+        long tid = RawRecord.tid(rec);
         Inspector.Thread t = inspector.thread(tid);
         if (t == null || t.comm() == null) {
             return false;
@@ -446,8 +446,8 @@ public final class LiveCapture implements AutoCloseable {
         }
         events++;
         matched++;
-        long ts = rec.get(I64, RawRecord.TS) + epochOffset;
-        int cpu = rec.get(I32, RawRecord.CPU);
+        long ts = RawRecord.ts(rec) + epochOffset;
+        int cpu = RawRecord.cpu(rec);
         try {
             if (layout == null) {
                 direct.writeGeneric(ts, tid, cpu, kind == RawRecord.ENTER, sc, (int) nr);
