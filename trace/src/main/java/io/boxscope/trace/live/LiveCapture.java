@@ -45,6 +45,17 @@ public final class LiveCapture implements AutoCloseable {
      * ({@link RingBufReader#drainBatch}), so a batch is kept to a small part of the smallest ring.
      */
     static final int BATCH = 256;
+    /**
+     * The consumer's wake-up ({@link RingBufReader#pollAvailable}): while records keep coming and the ring is
+     * less than a quarter full, at most one drain a {@code LINGER}, of at most {@code POLL_MAX} records (then the
+     * stop request and the deadline are looked at). A consumer that chases the producer record by record reads
+     * the cache lines the probe is writing, and every one it touches the probe's next write on the other CPU has
+     * to take back (and the sys_enter program, the first to write after the traced thread ran, paid most of it:
+     * docs/benchmarks.md, "trace: the kernel side per event"). Two milliseconds of a busy host's records are
+     * far below a quarter of the ring (about 3,000 records, 100 KB, of 16 MiB).
+     */
+    static final Duration LINGER = Duration.ofMillis(2);
+    static final int POLL_MAX = 16_384;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
 
@@ -356,7 +367,7 @@ public final class LiveCapture implements AutoCloseable {
                     probe.reader().drain(handler);
                     break;
                 }
-                if (probe.reader().pollBatch(handler, Duration.ofMillis(10), BATCH) == 0 && more[0]
+                if (probe.reader().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
                         && !sink.idle(System.nanoTime() + epochOffset)) {
                     break;
                 }
