@@ -78,6 +78,8 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_RET = -48;
     private static final int S_DROP = -52;
     private static final int S_SK = -64;     // a unix socket's struct sock *
+    /** A generic system call's short record, built on the stack ({@link RawRecord#GENERIC_SIZE} bytes: -224 .. -201). */
+    private static final int S_GEN = -224;
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -90,6 +92,8 @@ public final class CaptureProbe implements AutoCloseable {
     /** Drops of process records (fork, exec, exit), counted apart: their number depends on the whole host. */
     private final DropCounter procDrops;
     private final RingBufReader reader;
+    /** The system call programs are tp_btf (typed pt_regs, plain loads) rather than raw tracepoints. */
+    private final boolean btfRegs;
 
     public CaptureProbe(Options o) {
         try {
@@ -101,8 +105,19 @@ public final class CaptureProbe implements AutoCloseable {
             BpfMap config = configMap(o.syscallConfig(), resources);
             BpfMap inflight = own(BpfMap.create(MapSpec.of("trace_inflight", MapType.LRU_HASH, 4, 48, MAX_INFLIGHT)));
             Maps m = Maps.withSets(ring, drops, scratch, config, inflight, o.filter(), resources);
-            Program enter = own(Program.load(ProgramSpec.of("trace_enter", ProgramType.RAW_TRACEPOINT, enterProgram(o, m))));
-            Program exit = own(Program.load(ProgramSpec.of("trace_exit", ProgramType.RAW_TRACEPOINT, exitProgram(o, m))));
+            // tp_btf where the kernel has it: the pt_regs pointer is then typed, and the syscall number and
+            // arguments are plain loads instead of a bpf_probe_read_kernel call per record (what libs' modern
+            // probe does, driver/modern_bpf: SEC("tp_btf/sys_enter")); raw tracepoints otherwise
+            Program[] sys = null;
+            if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.TP_BTF).isSupported()) {
+                sys = syscallPrograms(o, m, true);
+            }
+            btfRegs = sys != null;
+            if (sys == null) {
+                sys = syscallPrograms(o, m, false);
+            }
+            Program enter = own(sys[0]);
+            Program exit = own(sys[1]);
             Maps pm = new Maps(ring, procDrops, scratch, config, inflight, m.pids(), m.tids(), m.cgroups());
             Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.FORK))));
             Program exec = own(Program.load(ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.EXEC))));
@@ -112,12 +127,43 @@ public final class CaptureProbe implements AutoCloseable {
             own(Attach.rawTracepoint(fork, "sched_process_fork"));
             own(Attach.rawTracepoint(exec, "sched_process_exec"));
             own(Attach.rawTracepoint(pexit, "sched_process_exit"));
-            own(Attach.rawTracepoint(exit, "sys_exit"));
-            own(Attach.rawTracepoint(enter, "sys_enter"));
+            own(btfRegs ? Attach.tracing(exit) : Attach.rawTracepoint(exit, "sys_exit"));
+            own(btfRegs ? Attach.tracing(enter) : Attach.rawTracepoint(enter, "sys_enter"));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The sys_enter and sys_exit programs, as tp_btf ({@code btf}) or raw tracepoints; null when the tp_btf
+     * pair does not load (a kernel whose tp_btf programs lack a helper the raw ones have: the caller falls
+     * back to raw tracepoints, which need nothing BTF gives).
+     */
+    private static Program[] syscallPrograms(Options o, Maps m, boolean btf) {
+        Program enter = null;
+        try {
+            enter = Program.load(syscallSpec("trace_enter", "sys_enter", enterProgram(o, m, btf), btf));
+            return new Program[] {enter, Program.load(syscallSpec("trace_exit", "sys_exit", exitProgram(o, m, btf), btf))};
+        } catch (io.boxscope.bpf.prog.VerifierException e) {
+            if (enter != null) {
+                closeQuietly(enter);
+            }
+            if (btf) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static ProgramSpec syscallSpec(String name, String tracepoint, List<Insn> insns, boolean btf) {
+        return btf ? ProgramSpec.tpBtf(name, insns, io.boxscope.bpf.prog.AttachTargets.rawTracepoint(tracepoint))
+                : ProgramSpec.of(name, ProgramType.RAW_TRACEPOINT, insns);
+    }
+
+    /** Whether the system call programs are tp_btf (typed pt_regs, plain loads) rather than raw tracepoints. */
+    public boolean typedRegs() {
+        return btfRegs;
     }
 
     /** The maps the programs use; the ones a program does not need may be null (the pid, tid and cgroup sets: no check). */
@@ -281,7 +327,7 @@ public final class CaptureProbe implements AutoCloseable {
     private static void header(Asm a, Maps m, int kind, Label out) {
         a.call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R10, S_CPU, Reg.R0);
         lookupOrOut(a, m.scratch(), S_CPU, out);
-        a.mov(Reg.R9, Reg.R0).st(Size.W, Reg.R9, RawRecord.KIND, kind)
+        a.mov(Reg.R9, Reg.R0).st(Size.H, Reg.R9, RawRecord.KIND, kind).st(Size.H, Reg.R9, RawRecord.SHORT_ID, 0)
                 .ldx(Size.W, Reg.R1, Reg.R10, S_CPU).stx(Size.W, Reg.R9, RawRecord.CPU, Reg.R1)
                 .call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R9, RawRecord.TS, Reg.R0)
                 .stx(Size.DW, Reg.R9, RawRecord.PID_TGID, Reg.R7)
@@ -351,17 +397,20 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /**
-     * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: one
-     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves. A
-     * syscall without events of its own ({@link SyscallConfig#DECODED} clear) jumps to {@code generic} instead:
-     * its events carry only its number, so its record is sent short ({@link RawRecord#GENERIC_SIZE} bytes:
-     * kind, cpu, ts, pid_tgid, id), with no read and no arguments, return value or lengths.
+     * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: with a
+     * typed pointer (tp_btf, {@code btf}) six plain loads, which the verifier makes fault-safe; otherwise one
+     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves.
      */
-    private static void arguments(Asm a, Options o, Label generic) {
+    private static void arguments(Asm a, Options o, boolean btf) {
+        if (btf) {
+            a.ldx(Size.DW, Reg.R3, Reg.R6, 0);
+            for (int i = 0; i < 6; i++) {
+                a.ldx(Size.DW, Reg.R1, Reg.R3, o.regsArgs().get(i)).stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
+            }
+            return;
+        }
         int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
         int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
-                .jmp(JmpOp.JEQ, Reg.R1, 0, generic);
         a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, hi - lo)
                 .call(Helper.PROBE_READ_KERNEL);
@@ -371,18 +420,32 @@ public final class CaptureProbe implements AutoCloseable {
         }
     }
 
-    /** The end of a program: a generic system call's record ({@code generic}) is cut to its header, then the record is sent. */
-    private static void sendShortOrWhole(Asm a, Maps m, Label generic, Label out, boolean failedOnlyExit) {
-        Label send = a.newLabel("send");
-        a.ja(send).bind(generic);
-        if (failedOnlyExit) {
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
-        }
-        a.st(Size.DW, Reg.R10, S_OFF, RawRecord.GENERIC_SIZE).bind(send);
-        output(a, m, out);
+    /** Jumps to {@code generic} for a system call without events of its own ({@link SyscallConfig#DECODED} clear). */
+    private static void genericOr(Asm a, Label generic) {
+        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, generic);
     }
 
-    static List<Insn> enterProgram(Options o, Maps m) {
+    /**
+     * A generic system call's record (its events carry only its number): {@link RawRecord#GENERIC_SIZE} bytes built
+     * on the stack (u16 kind, u16 number, u32 CPU, u64 time, u64 pid_tgid) and copied to the ring, with no
+     * scratch record, argument read, return value or lengths; R8 holds the number (below
+     * {@link #MAX_SYSCALLS}, {@link #config}). 32 bytes of ring with its header.
+     */
+    private static void genericRecord(Asm a, Maps m, int kind, Label out) {
+        a.st(Size.H, Reg.R10, S_GEN + RawRecord.KIND, kind).stx(Size.H, Reg.R10, S_GEN + RawRecord.SHORT_ID, Reg.R8)
+                .call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R10, S_GEN + RawRecord.CPU, Reg.R0)
+                .call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R10, S_GEN + RawRecord.TS, Reg.R0)
+                .stx(Size.DW, Reg.R10, S_GEN + RawRecord.PID_TGID, Reg.R7)
+                .ldMapFd(Reg.R1, m.ring().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_GEN)
+                .movImm(Reg.R3, RawRecord.GENERIC_SIZE).movImm(Reg.R4, RingBufReader.BPF_RB_NO_WAKEUP)
+                .call(Helper.RINGBUF_OUTPUT).jmp(JmpOp.JEQ, Reg.R0, 0, out);
+        m.drops().emitIncrement(a, S_DROP);
+        a.ja(out);
+    }
+
+    /** sys_enter; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */
+    static List<Insn> enterProgram(Options o, Maps m, boolean btf) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noInflight = a.newLabel("no_inflight");
@@ -390,9 +453,10 @@ public final class CaptureProbe implements AutoCloseable {
         prologue(a, o, m, out, true);
         a.ldx(Size.DW, Reg.R8, Reg.R6, 8); // ctx->args[1]: the syscall number
         config(a, m, out);
+        genericOr(a, generic);
         header(a, m, RawRecord.ENTER, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8);
-        arguments(a, o, generic);
+        arguments(a, o, btf);
         // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
@@ -414,26 +478,34 @@ public final class CaptureProbe implements AutoCloseable {
         msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
-        sendShortOrWhole(a, m, generic, out, false);
+        output(a, m, out);
+        a.ja(out).bind(generic);
+        genericRecord(a, m, RawRecord.ENTER, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }
 
-    static List<Insn> exitProgram(Options o, Maps m) {
+    /** sys_exit; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */
+    static List<Insn> exitProgram(Options o, Maps m, boolean btf) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noArgs = a.newLabel("no_args");
         Label generic = a.newLabel("generic");
         prologue(a, o, m, out, true);
-        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .ldx(Size.DW, Reg.R8, Reg.R10, S_KEY);
+        if (btf) {
+            a.ldx(Size.DW, Reg.R3, Reg.R6, 0).ldx(Size.DW, Reg.R8, Reg.R3, o.regsSyscallNr());
+        } else {
+            a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
+                    .mov(Reg.R1, Reg.R10).add(Reg.R1, S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                    .ldx(Size.DW, Reg.R8, Reg.R10, S_KEY);
+        }
         config(a, m, out);
         a.ldx(Size.DW, Reg.R1, Reg.R6, 8).stx(Size.DW, Reg.R10, S_RET, Reg.R1); // ctx->args[1]: the return value
+        genericOr(a, generic);
         header(a, m, RawRecord.EXIT, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
                 .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
-        arguments(a, o, generic); // still in pt_regs at exit: an exit whose entry was not streamed has them too
+        arguments(a, o, btf); // still in pt_regs at exit: an exit whose entry was not streamed has them too
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
         }
@@ -467,7 +539,12 @@ public final class CaptureProbe implements AutoCloseable {
         msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX));
         blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         outAddr(a);
-        sendShortOrWhole(a, m, generic, out, o.filter().failedOnly());
+        output(a, m, out);
+        a.ja(out).bind(generic);
+        if (o.filter().failedOnly()) {
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
+        }
+        genericRecord(a, m, RawRecord.EXIT, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }

@@ -45,6 +45,17 @@ public final class LiveCapture implements AutoCloseable {
      * ({@link RingBufReader#drainBatch}), so a batch is kept to a small part of the smallest ring.
      */
     static final int BATCH = 256;
+    /**
+     * The consumer's wake-up ({@link RingBufReader#pollAvailable}): while records keep coming and the ring is
+     * less than a quarter full, at most one drain a {@code LINGER}, of at most {@code POLL_MAX} records (then the
+     * stop request and the deadline are looked at). A consumer that chases the producer record by record reads
+     * the cache lines the probe is writing, and every one it touches the probe's next write on the other CPU has
+     * to take back (and the sys_enter program, the first to write after the traced thread ran, paid most of it:
+     * docs/benchmarks.md, "trace: the kernel side per event"). Two milliseconds of a busy host's records are
+     * far below a quarter of the ring (about 3,000 records, 100 KB, of 16 MiB).
+     */
+    static final Duration LINGER = Duration.ofMillis(2);
+    static final int POLL_MAX = 16_384;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
 
@@ -356,7 +367,7 @@ public final class LiveCapture implements AutoCloseable {
                     probe.reader().drain(handler);
                     break;
                 }
-                if (probe.reader().pollBatch(handler, Duration.ofMillis(10), BATCH) == 0 && more[0]
+                if (probe.reader().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
                         && !sink.idle(System.nanoTime() + epochOffset)) {
                     break;
                 }
@@ -405,11 +416,11 @@ public final class LiveCapture implements AutoCloseable {
         if (exitPending || size < RawRecord.GENERIC_SIZE) {
             return false;
         }
-        int kind = rec.get(I32, RawRecord.KIND);
+        int kind = RawRecord.kind(rec);
         if (kind != RawRecord.ENTER && kind != RawRecord.EXIT) {
             return false;
         }
-        long nr = rec.get(I64, RawRecord.ID);
+        long nr = RawRecord.syscallNr(rec);
         int sc = builder.genericPpmSc(nr);
         DirectLayouts.Layout layout = null;
         long bufOff = 0;
@@ -433,7 +444,7 @@ public final class LiveCapture implements AutoCloseable {
         } else if (size >= RawRecord.DATA && rec.get(I64, RawRecord.LENS) != 0) {
             return false;
         }
-        long tid = rec.get(I64, RawRecord.PID_TGID) & 0xffff_ffffL;
+        long tid = RawRecord.tid(rec);
         Inspector.Thread t = inspector.thread(tid);
         if (t == null || t.comm() == null) {
             return false;
@@ -446,8 +457,8 @@ public final class LiveCapture implements AutoCloseable {
         }
         events++;
         matched++;
-        long ts = rec.get(I64, RawRecord.TS) + epochOffset;
-        int cpu = rec.get(I32, RawRecord.CPU);
+        long ts = RawRecord.ts(rec) + epochOffset;
+        int cpu = RawRecord.cpu(rec);
         try {
             if (layout == null) {
                 direct.writeGeneric(ts, tid, cpu, kind == RawRecord.ENTER, sc, (int) nr);

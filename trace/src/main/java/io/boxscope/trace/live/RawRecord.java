@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * One record of {@link CaptureProbe}'s ring buffer, copied out of the ring. Layout (native byte order):
  * <pre>
- *  0 u32 kind      ENTER, EXIT, FORK, EXEC, PROCEXIT
+ *  0 u16 kind      ENTER, EXIT, FORK, EXEC, PROCEXIT
+ *  2 u16 0         (a generic record's syscall number, below)
  *  4 u32 cpu
  *  8 u64 ts        bpf_ktime_get_ns (CLOCK_MONOTONIC)
  * 16 u64 pid_tgid  the task's tgid &lt;&lt; 32 | tid
@@ -17,8 +18,10 @@ import java.lang.foreign.ValueLayout;
  * 96 data          the slots back to back (EXEC: the new comm, 16 bytes)
  * </pre>
  * The entry or exit of a system call without events of its own (a generic event: it carries only the
- * system call's number) is sent short, its first {@link #GENERIC_SIZE} bytes (kind to id): it parses with
- * no arguments, return value 0 and empty slots, which is all its event needs.
+ * system call's number) is sent short, {@link #GENERIC_SIZE} bytes: the first 24 bytes above with the
+ * number as the u16 at 2 ({@link #SHORT_ID}; every architecture's numbers are below
+ * {@link CaptureProbe#MAX_SYSCALLS}), so it takes 32 bytes of ring with its header. It parses with no
+ * arguments, return value 0 and empty slots, which is all its event needs.
  */
 public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id, long ret, long[] args,
                         byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr) {
@@ -29,6 +32,7 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
     public static final int PROCEXIT = 5;
 
     static final int KIND = 0;
+    static final int SHORT_ID = 2;
     static final int CPU = 4;
     static final int TS = 8;
     static final int PID_TGID = 16;
@@ -37,8 +41,8 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
     static final int ARGS = 40;
     static final int LENS = 88;
     static final int DATA = 96;
-    /** Size of a generic system call's record: kind, cpu, ts, pid_tgid and id. */
-    static final int GENERIC_SIZE = 32;
+    /** Size of a generic system call's record: kind, number, cpu, ts and pid_tgid. */
+    static final int GENERIC_SIZE = 24;
 
     private static final byte[] EMPTY = new byte[0];
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
@@ -47,11 +51,11 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
 
     /** Decodes one record; throws IllegalArgumentException on a record shorter than its lengths say. */
     public static RawRecord parse(MemorySegment r) {
-        if (r.byteSize() >= GENERIC_SIZE && r.byteSize() < DATA) {
-            int kind = r.get(I32, KIND);
+        if (r.byteSize() == GENERIC_SIZE) {
+            int kind = kind(r);
             if (kind == ENTER || kind == EXIT) {
                 long pidTgid = r.get(I64, PID_TGID);
-                return new RawRecord(kind, r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL, r.get(I64, ID),
+                return new RawRecord(kind, r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL, syscallNr(r),
                         0, new long[6], EMPTY, EMPTY, EMPTY, EMPTY);
             }
         }
@@ -77,8 +81,33 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
             slots[i] = slot;
             off += len;
         }
-        return new RawRecord(r.get(I32, KIND), r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL,
+        return new RawRecord(kind(r), r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL,
                 r.get(I64, ID), r.get(I64, RET), args, slots[0], slots[1], slots[2], slots[3]);
+    }
+
+    /** The record's kind (its first u16). */
+    static int kind(MemorySegment r) {
+        return Short.toUnsignedInt(r.get(I16, KIND));
+    }
+
+    /** A system call record's number: the u16 at {@link #SHORT_ID} of a generic record, else the u64 id. */
+    static long syscallNr(MemorySegment r) {
+        return r.byteSize() == GENERIC_SIZE ? Short.toUnsignedInt(r.get(I16, SHORT_ID)) : r.get(I64, ID);
+    }
+
+    /** The thread id of any record. */
+    static long tid(MemorySegment r) {
+        return r.get(I64, PID_TGID) & 0xffff_ffffL;
+    }
+
+    /** The kernel's timestamp (CLOCK_MONOTONIC ns) of any record. */
+    static long ts(MemorySegment r) {
+        return r.get(I64, TS);
+    }
+
+    /** The CPU of any record. */
+    static int cpu(MemorySegment r) {
+        return r.get(I32, CPU);
     }
 
     /** A string slot without its terminating NUL (bpf_probe_read_user_str counts it). */

@@ -45,7 +45,7 @@ class DirectLayoutsTest {
      */
     private static MemorySegment record(int kind, long nr, long[] args, long ret, int slot0, int slot2, byte[] path) {
         MemorySegment r = MemorySegment.ofArray(new byte[RawRecord.DATA + slot0 + slot2]);
-        r.set(I32, RawRecord.KIND, kind);
+        r.set(I16, RawRecord.KIND, (short) kind);
         r.set(I32, RawRecord.CPU, 1);
         r.set(I64, RawRecord.TS, 123_456_789L);
         r.set(I64, RawRecord.PID_TGID, 4000L << 32 | 4001L);
@@ -144,23 +144,58 @@ class DirectLayoutsTest {
         assertNull(layouts.of(CaptureProbe.MAX_SYSCALLS, false));
     }
 
-    /** A generic system call's record is sent short (kind to id): it parses as a record without arguments. */
+    /**
+     * A generic system call's record, as the probe builds it on the stack: 24 bytes, u16 kind at 0, u16 syscall
+     * number at 2, u32 CPU at 4, u64 time at 8, u64 pid_tgid at 16 (offsets written out here, not taken from
+     * RawRecord). It parses as a record without arguments, and the direct path's block (what -w writes without a
+     * filter) is byte for byte the block of the event the full path builds from the same record, entry and exit.
+     */
     @Test
-    void shortGenericRecordsParse() {
-        MemorySegment r = MemorySegment.ofArray(new byte[RawRecord.GENERIC_SIZE]);
-        r.set(I32, RawRecord.KIND, RawRecord.EXIT);
-        r.set(I32, RawRecord.CPU, 1);
-        r.set(I64, RawRecord.TS, 99);
-        r.set(I64, RawRecord.PID_TGID, 7L << 32 | 8);
-        r.set(I64, RawRecord.ID, 110);
-        RawRecord p = RawRecord.parse(r);
-        assertEquals(RawRecord.EXIT, p.kind());
-        assertEquals(7, p.pid());
-        assertEquals(8, p.tid());
-        assertEquals(110, p.id());
-        assertEquals(0, p.buf().length);
-        r.set(I32, RawRecord.KIND, RawRecord.FORK);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RawRecord.parse(r),
+    void shortGenericRecordsParseAndWriteTheBuiltBlocks() throws Exception {
+        int getppid = table.number("getppid");
+        int sched = table.number("sched_yield");
+        EventBuilder builder = new EventBuilder(table, OpenFlags.of(Arch.current()),
+                new LiveThreads(new TaskTable(HostPaths.DEFAULT), List.of()), EPOCH);
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        ByteArrayOutputStream built = new ByteArrayOutputStream();
+        int compared = 0;
+        try (ScapWriter d = ScapWriter.to(direct, NO_TABLES); ScapWriter b = ScapWriter.to(built, NO_TABLES)) {
+            for (int nr : new int[] {getppid, sched}) {
+                for (int kind : new int[] {RawRecord.ENTER, RawRecord.EXIT}) {
+                    MemorySegment r = MemorySegment.ofArray(new byte[24]);
+                    r.set(I16, 0, (short) kind);
+                    r.set(I16, 2, (short) nr);
+                    r.set(I32, 4, 1);
+                    r.set(I64, 8, 99_000L + compared);
+                    r.set(I64, 16, 7L << 32 | 8);
+                    RawRecord p = RawRecord.parse(r);
+                    assertEquals(kind, p.kind());
+                    assertEquals(7, p.pid());
+                    assertEquals(8, p.tid());
+                    assertEquals(nr, p.id());
+                    assertEquals(1, p.cpu());
+                    assertEquals(0, p.buf().length);
+                    List<ScapEvent> events = builder.events(p);
+                    assertEquals(1, events.size());
+                    b.write(events.getFirst());
+                    int sc = builder.genericPpmSc(RawRecord.syscallNr(r));
+                    assertTrue(sc >= 0, "getppid and sched_yield are generic events");
+                    d.writeGeneric(RawRecord.ts(r) + EPOCH, RawRecord.tid(r), RawRecord.cpu(r), RawRecord.kind(r) == RawRecord.ENTER,
+                            sc, (int) RawRecord.syscallNr(r));
+                    assertEquals(b.offset(), d.offset(), events.getFirst().toString());
+                    compared++;
+                }
+            }
+        }
+        assertEquals(4, compared);
+        assertArrayEquals(built.toByteArray(), direct.toByteArray());
+        MemorySegment fork = MemorySegment.ofArray(new byte[24]);
+        fork.set(I16, 0, (short) RawRecord.FORK);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RawRecord.parse(fork),
                 "only system call records are sent short");
+        MemorySegment odd = MemorySegment.ofArray(new byte[32]);
+        odd.set(I16, 0, (short) RawRecord.EXIT);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RawRecord.parse(odd),
+                "a short record is exactly 24 bytes");
     }
 }

@@ -39,7 +39,7 @@ class LiveUnitsTest {
     @Test
     void recordsParseAndBadLengthsAreRefused() {
         MemorySegment m = MemorySegment.ofArray(new byte[RawRecord.DATA + 5]);
-        m.set(ValueLayout.JAVA_INT_UNALIGNED, RawRecord.KIND, RawRecord.EXIT);
+        m.set(ValueLayout.JAVA_SHORT_UNALIGNED, RawRecord.KIND, (short) RawRecord.EXIT);
         m.set(ValueLayout.JAVA_LONG_UNALIGNED, RawRecord.PID_TGID, (42L << 32) | 43);
         m.set(ValueLayout.JAVA_LONG_UNALIGNED, RawRecord.RET, -2);
         m.set(ValueLayout.JAVA_SHORT_UNALIGNED, RawRecord.LENS + 2 * 2, (short) 5);
