@@ -235,7 +235,7 @@ final class Ebpf implements AutoCloseable {
                 }
                 if (r.untimed() > 0) {
                     missing.add("the time of " + r.untimed() + " system calls (counted, not timed: another thread of the"
-                            + " target took their start slot, or they began before the window)");
+                            + " target took their start slot, or they were in progress when the duty cycle switched the tracing off)");
                 }
                 sys = Optional.of(syscalls(r, failures));
                 files = Optional.of(files(r));
