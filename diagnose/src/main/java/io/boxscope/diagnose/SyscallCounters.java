@@ -81,8 +81,10 @@ final class SyscallCounters implements AutoCloseable {
     // lost and accounting counters: a counted call's start overwritten at an entry (another thread of the target
     // in the same slot, or the same thread's earlier call whose exit came while the tracing was off), an exit whose
     // start was stamped in an earlier attachment (the call spanned a switch-off: its time is unknown), a thread
-    // that ended inside a counted call (exit, exit_group), file table full, errno table full
-    private static final int L_OVERWRITTEN = 0, L_SPANNED = 8, L_EXITED = 16, L_FILES = 24, L_ERRNOS = 32, L_SIZE = 40;
+    // that ended inside a counted call (exit, exit_group), file table full, errno table full; and every call counted
+    // (the duty cycle's call rate: one entry to read, not the MAX_SYSCALLS of dg_sc)
+    private static final int L_OVERWRITTEN = 0, L_SPANNED = 8, L_EXITED = 16, L_FILES = 24, L_ERRNOS = 32, L_CALLS = 40,
+            L_SIZE = 48;
     // control (dg_ctl, one value): attachment generation u32, pad, end time u64 (bpf_ktime_get_ns; calls entering at
     // or after it are not counted)
     private static final int CTL_GEN = 0, CTL_END = 8, CTL_SIZE = 16;
@@ -299,7 +301,9 @@ final class SyscallCounters implements AutoCloseable {
                 cpu = cpuNow;
                 t = now;
                 if (share >= 1) {
-                    on(NO_END);
+                    if (!countingOpenEnded()) {
+                        on(NO_END);
+                    }
                     Thread.sleep(PERIOD_MS);
                 } else {
                     long onMs = Math.max(MIN_ON_MS, Math.round(share * PERIOD_MS));
@@ -312,6 +316,10 @@ final class SyscallCounters implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private synchronized boolean countingOpenEnded() {
+        return enterLink != null && end == NO_END;
     }
 
     /** ns counted in so far: the attached time, each share cut at its end time. */
@@ -405,12 +413,10 @@ final class SyscallCounters implements AutoCloseable {
                 .array(), BpfMap.ANY);
     }
 
+    /** Every call counted so far: one per-CPU entry read (the duty thread asks every period). */
     private long totalCalls() {
-        long n = 0;
-        for (BpfMap.Entry e : stats.entries()) {
-            n += le(stats.sumPerCpu(e.value(), 1)).getLong(0);
-        }
-        return n;
+        byte[] raw = lost.lookup(le32(0));
+        return raw == null ? 0 : le(lost.sumPerCpu(raw, L_SIZE / 8)).getLong(L_CALLS);
     }
 
     /** Ends the window: the programs stop running. */
@@ -544,6 +550,10 @@ final class SyscallCounters implements AutoCloseable {
                 .ldMapFd(Reg.R1, statsFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JEQ, Reg.R0, 0, out);
         inc(a, Reg.R0, SC_COUNT);
+        a.st(Size.W, Reg.R10, S_KEY2, 0)
+                .ldMapFd(Reg.R1, lostFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, out);
+        inc(a, Reg.R0, L_CALLS);
         slot(a, slotsFd, out);
         a.ldx(Size.DW, Reg.R1, Reg.R9, SLOT_TS).jmp(JmpOp.JNE, Reg.R1, 0, overwritten);
         a.bind(free).stx(Size.W, Reg.R9, SLOT_TID, Reg.R8).stx(Size.W, Reg.R9, SLOT_NR, Reg.R7).st(Size.W, Reg.R9, SLOT_KIND, 0)
