@@ -65,14 +65,20 @@ public final class Collector {
                             + "start sooner", target.label(), reusedNote(), (out.getFirst().monoNs() - created) / 1e9));
         }
         int mark = 0;
+        boolean lastBetween = false;
         long next = start + step.toNanos();
         while (next <= end) {
             if (stop.await(next - System.nanoTime())) {
                 cutShort = true;
                 out.add(sampler.sample());
+                lastBetween = false;
                 break;
             }
-            Snapshot s = sampler.sample();
+            // Between the window's ends, what is judged only from the two ends is not read again (Sampler
+            // .sampleBetween); the live view judges every interval by its ends, so it reads everything.
+            boolean between = interval == null && next + step.toNanos() <= end;
+            Snapshot s = between ? sampler.sampleBetween() : sampler.sample();
+            lastBetween = between;
             out.add(s);
             if (interval != null && s.monoNs() - out.get(mark).monoNs() >= interval.toNanos() - step.toNanos() / 2) {
                 onInterval.accept(new Window(out.subList(mark, out.size()), List.of(), 0, false));
@@ -95,6 +101,11 @@ public final class Collector {
                     next = end;
                 }
             }
+        }
+        if (lastBetween) {
+            // the window ended on a sample between (the target exited, or the last tick was missed): its end
+            // is read in full, now
+            out.set(out.size() - 1, sampler.sample());
         }
         return new Window(out, sampler.problems(), sampler.vanished(), exited);
     }

@@ -69,6 +69,17 @@ public final class Diagnose {
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
             Duration interval, java.util.function.Consumer<Live> live, StopRequest stop, Runnable windowStarts)
             throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, interval, live, stop, windowStarts, phase -> { });
+    }
+
+    /**
+     * With {@code phase}, told as each step ends ("runqlat collector loaded", "window", "oncpu collector read"...):
+     * {@code boxscope diagnose} prints them with their time and CPU when BOXSCOPE_DEBUG is set, to see where its
+     * own CPU time goes (issue 15: it is taken from the target on a machine whose CPUs the target keeps busy).
+     */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live, StopRequest stop, Runnable windowStarts,
+            java.util.function.Consumer<String> phase) throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
         OptionalDouble quota = limits.cpus();
         int cpus = cpusAvailable(limits, paths);
@@ -84,15 +95,20 @@ public final class Diagnose {
         EbpfFindings found = EbpfFindings.NONE;
         Neighbours.Watch around = Neighbours.Watch.start(paths, target);
         Collector collector = new Collector(target, paths);
+        phase.accept("limits and neighbours read");
         if (ebpf) {
-            try (Ebpf collectors = Ebpf.start(target, paths)) {
+            try (Ebpf collectors = Ebpf.start(target, paths, phase)) {
                 windowStarts.run();
+                phase.accept("window starts");
                 w = collector.collect(window, step, interval, onInterval, stop);
-                found = collectors.finish();
+                phase.accept("window (" + (w.snapshots().size() - 1) + " samples)");
+                found = collectors.finish(phase);
             }
         } else {
             windowStarts.run();
+            phase.accept("window starts");
             w = collector.collect(window, step, interval, onInterval, stop);
+            phase.accept("window (" + (w.snapshots().size() - 1) + " samples)");
         }
         Neighbours neighbours = around.finish();
         Metrics m = Metrics.of(w, quota, cpus);
@@ -120,6 +136,7 @@ public final class Diagnose {
         List<String> problems = new ArrayList<>(w.problems());
         problems.addAll(limits.problems());
         problems.addAll(neighbours.problems());
+        phase.accept("neighbours and verdict");
         return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found, neighbours);
     }
 

@@ -69,7 +69,12 @@ final class Ebpf implements AutoCloseable {
 
     /** Starts every collector it can for {@code target}; never throws for a collector that fails. */
     static Ebpf start(Target target, HostPaths paths) {
-        return start(target, paths, java.util.EnumSet.allOf(Collector.class), BlockRequests.detect());
+        return start(target, paths, phase -> { });
+    }
+
+    /** As above, telling {@code phase} as each collector is loaded and when all are attached (BOXSCOPE_DEBUG). */
+    static Ebpf start(Target target, HostPaths paths, java.util.function.Consumer<String> phase) {
+        return start(target, paths, java.util.EnumSet.allOf(Collector.class), BlockRequests.detect(), phase);
     }
 
     /**
@@ -79,6 +84,11 @@ final class Ebpf implements AutoCloseable {
      * on a kernel that has both).
      */
     static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart) {
+        return start(target, paths, which, blockStart, phase -> { });
+    }
+
+    private static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart,
+            java.util.function.Consumer<String> phase) {
         Ebpf e = new Ebpf(paths);
         Optional<SyscallCounters.Filter> filter;
         try {
@@ -106,6 +116,7 @@ final class Ebpf implements AutoCloseable {
             } catch (Exception ex) {
                 e.unmeasured.add(c.what + ": " + oneLine(ex));
             }
+            phase.accept(c.script + " collector loaded");
         }
         if (which.contains(Collector.SYSCALLS) || which.contains(Collector.FILES)) {
             try {
@@ -113,6 +124,7 @@ final class Ebpf implements AutoCloseable {
             } catch (Exception ex) {
                 e.unmeasured.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
             }
+            phase.accept("syscall collector loaded");
         }
         // Loading (the verifier) takes a while per script; attaching is quick: attach them all last, so
         // every collector watches the same window as the /proc sampling that starts next.
@@ -135,6 +147,7 @@ final class Ebpf implements AutoCloseable {
                 e.syscalls = null;
             }
         }
+        phase.accept("collectors attached");
         return e;
     }
 
@@ -187,6 +200,11 @@ final class Ebpf implements AutoCloseable {
 
     /** Detaches every collector and reads what it measured (stacks and files named now, while the processes run). */
     EbpfFindings finish() {
+        return finish(phase -> { });
+    }
+
+    /** As above, telling {@code phase} as each collector is read (BOXSCOPE_DEBUG). */
+    EbpfFindings finish(java.util.function.Consumer<String> phase) {
         List<String> missing = new ArrayList<>(unmeasured);
         Map<Collector, StackRun.Result> results = new EnumMap<>(Collector.class);
         // Every collector's window ends now, before any map is read: reading and symbolizing the stacks
@@ -201,6 +219,7 @@ final class Ebpf implements AutoCloseable {
         if (syscalls != null) {
             syscalls.detach();
         }
+        phase.accept("collectors detached");
         for (Map.Entry<Collector, StackRun.Started> r : running.entrySet()) {
             try {
                 StackRun.Result res = r.getValue().finish();
@@ -215,6 +234,7 @@ final class Ebpf implements AutoCloseable {
             } catch (RuntimeException ex) {
                 missing.add(r.getKey().what + ": " + oneLine(ex));
             }
+            phase.accept(r.getKey().script + " collector read");
         }
         Optional<LatencyHistogram> runq = Optional.ofNullable(results.get(Collector.RUNQLAT)).map(r -> hist(r.map("@runq_us")));
         Optional<List<StackSample>> on = Optional.ofNullable(results.get(Collector.ONCPU))
@@ -235,7 +255,7 @@ final class Ebpf implements AutoCloseable {
                 }
                 if (r.untimed() > 0) {
                     missing.add("the time of " + r.untimed() + " system calls (counted, not timed: another thread of the"
-                            + " target took their start slot, or they began before the window)");
+                            + " target took their start slot, or they were in progress when the duty cycle switched the tracing off)");
                 }
                 sys = Optional.of(syscalls(r, failures));
                 files = Optional.of(files(r));
@@ -243,6 +263,7 @@ final class Ebpf implements AutoCloseable {
                 missing.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
             }
         }
+        phase.accept("stacks decoded, syscall collector read");
         return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share);
     }
 

@@ -122,11 +122,7 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
         private OptionalLong usage(ContainerInfo c) {
             Sampler s = new Sampler(new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(),
                     OptionalInt.empty()), paths);
-            try {
-                return s.sampleCgroup().cpuUsageNs();
-            } catch (IOException e) {
-                return OptionalLong.empty(); // its cgroup is gone: the container stopped
-            }
+            return s.cpuUsageNs(); // empty when its cgroup is gone: the container stopped
         }
     }
 

@@ -61,7 +61,7 @@ public final class Sampler {
     }
 
     public Snapshot sample() throws IOException {
-        return sample(true);
+        return sample(true, false);
     }
 
     /**
@@ -69,8 +69,39 @@ public final class Sampler {
      * count still comes from cgroup.procs. What the Prometheus exporter reads on every scrape.
      */
     public Snapshot sampleCgroup() throws IOException {
-        return sample(false);
+        return sample(false, false);
     }
+
+    /**
+     * A sample between a window's first and last: what is judged per sample, or drawn per sample in the
+     * timeline, is read (CPU time, throttling, memory usage, every thread), and what is judged as a
+     * difference between the window's two ends only (block I/O, pressure, the memory controller's other
+     * files: limit, working set, page cache, faults, OOM kills) is the previous full sample's, not read again:
+     * a third of the files, issue 15 (diagnose's sampling takes CPU time from the target on a busy machine).
+     * The first call reads everything, as {@link #sample()}.
+     */
+    Snapshot sampleBetween() throws IOException {
+        return sample(true, last != null);
+    }
+
+    /** The CPU time of the target's cgroup (or process) now, nothing else read ({@link Neighbours}). */
+    OptionalLong cpuUsageNs() {
+        Dirs cg = dirs();
+        if (target.kind() == Target.Kind.PROCESS && target.pid().isPresent()) {
+            return processCpuNs(paths.pidFile(target.pid().getAsInt(), "stat"), target.startTicks());
+        }
+        Optional<String> cpuStat2 = cg.v2().flatMap(d -> read(d.resolve("cpu.stat")));
+        if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
+            return parse(() -> CpuUsage.fromV2CpuStat(cpuStat2.get()), OptionalLong.empty());
+        }
+        return cg.cpuacct1().flatMap(d -> read(d.resolve("cpuacct.usage")))
+                .map(t -> parse(() -> OptionalLong.of(CpuUsage.fromCpuacctUsage(t)), OptionalLong.empty()))
+                .orElse(OptionalLong.empty());
+    }
+
+    /** The last full sample (its memory controller's directory and version: where a sample between reads usage). */
+    private Snapshot last;
+    private Optional<CgroupMemory> lastMemory = Optional.empty();
 
     /**
      * The target's cgroup directories and which of their files decide what is read, found at the first
@@ -101,12 +132,13 @@ public final class Sampler {
         return dirs;
     }
 
-    private Snapshot sample(boolean withTasks) throws IOException {
+    private Snapshot sample(boolean withTasks, boolean between) throws IOException {
         Dirs cg = dirs();
         Optional<Path> v2 = cg.v2();
         Optional<Path> cpu1 = cg.cpu1();
         Optional<Path> cpuacct1 = cg.cpuacct1();
         Optional<Path> blkio1 = cg.blkio1();
+        boolean process = target.kind() == Target.Kind.PROCESS && target.pid().isPresent();
 
         OptionalLong usage = OptionalLong.empty();
         CpuThrottling throttling = CpuThrottling.NONE;
@@ -114,13 +146,20 @@ public final class Sampler {
         // counters over a difference of these instants, and a sampler thread preempted between the two
         // (diagnose runs at nice 10 on busy machines) must not stretch one interval and not the other.
         long now = System.nanoTime();
-        Optional<String> cpuStat2 = v2.flatMap(d -> read(d.resolve("cpu.stat")));
-        if (target.kind() == Target.Kind.PROCESS && target.pid().isPresent()) {
+        // cpu.stat: the CPU time of a cgroup target, the throttling where the quota is v2's; a process target
+        // in a cgroup without a v2 quota needs neither (its CPU time is its own /proc/PID/stat).
+        Optional<String> cpuStat2 = !process || cg.v2Quota() ? v2.flatMap(d -> read(d.resolve("cpu.stat"))) : Optional.empty();
+        Optional<ProcStat> procStat = Optional.empty();
+        if (process) {
             // A process's own CPU time, not its cgroup's: a process outside containers shares its cgroup
             // (often the root: the whole host) with everything else. Another process given the PID since
-            // (its start time differs) is not the target: no figure.
+            // (its start time differs) is not the target: no figure. Its stat file is read once a sample,
+            // for this and for the start-time test of pids().
             now = System.nanoTime();
-            usage = processCpuNs(paths.pidFile(target.pid().getAsInt(), "stat"), target.startTicks());
+            procStat = procStat(target.pid().getAsInt());
+            usage = procStat.filter(st -> target.startTicks().isEmpty() || st.startTimeTicks() == target.startTicks().getAsLong())
+                    .map(st -> OptionalLong.of((st.utimeTicks() + st.stimeTicks()) * (1_000_000_000L / USER_HZ)))
+                    .orElse(OptionalLong.empty());
         } else if (cpuStat2.isPresent() && cpuStat2.get().contains("usage_usec")) {
             usage = parse(() -> CpuUsage.fromV2CpuStat(cpuStat2.get()), OptionalLong.empty());
         } else {
@@ -136,6 +175,14 @@ public final class Sampler {
                     .map(t -> parse(() -> CgroupFiles.cpuStat(t), CpuThrottling.NONE)).orElse(CpuThrottling.NONE);
         }
 
+        if (between) {
+            List<Integer> pids = pids(v2, cpu1, procStat);
+            List<TaskSample> tasks = new ArrayList<>();
+            for (int pid : pids) {
+                tasks(pid, tasks);
+            }
+            return new Snapshot(now, usage, throttling, memoryUsage(), last.io(), last.pressure(), tasks, pids.size());
+        }
         Optional<CgroupIo> io = Optional.empty();
         Optional<String> ioStat = v2.flatMap(d -> read(d.resolve("io.stat")));
         if (ioStat.isPresent() && !ioStat.get().isBlank()) {
@@ -154,16 +201,55 @@ public final class Sampler {
 
         Snapshot.MemorySample memory = memory();
         Snapshot.PressureSet pressure = pressure(cg);
-        List<Integer> pids = pids(v2, cpu1);
+        List<Integer> pids = pids(v2, cpu1, procStat);
         List<TaskSample> tasks = new ArrayList<>();
         for (int pid : withTasks ? pids : List.<Integer>of()) {
             tasks(pid, tasks);
         }
-        return new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());
+        last = new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());
+        return last;
+    }
+
+    /**
+     * The last full sample's memory figures with the usage read now, from the file the memory controller
+     * keeps it in (v1 memory.usage_in_bytes, v2 memory.current); the last sample's usage if it cannot be read.
+     */
+    private Snapshot.MemorySample memoryUsage() {
+        Snapshot.MemorySample m = last.memory();
+        if (lastMemory.isEmpty()) {
+            return m;
+        }
+        CgroupMemory c = lastMemory.get();
+        Path file = c.dir().resolve(switch (c.version()) {
+            case V1 -> "memory.usage_in_bytes";
+            case V2 -> "memory.current";
+        });
+        long usage = read(file).map(t -> {
+            try {
+                return Long.parseLong(t.strip());
+            } catch (NumberFormatException e) {
+                problems.add(file + ": not a number: '" + t.strip() + "'");
+                return m.usage();
+            }
+        }).orElse(m.usage());
+        return new Snapshot.MemorySample(m.present(), usage, m.limit(), m.workingSet(), m.pageCache(), m.majorFaults(),
+                m.oomKills(), m.oomKillsKnown());
+    }
+
+    private Optional<ProcStat> procStat(int pid) {
+        try {
+            return Optional.of(ProcStat.parse(readRaw(paths.pidFile(pid, "stat"))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | ProcParseException e) {
+            problems.add(paths.pidFile(pid, "stat") + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private Snapshot.MemorySample memory() throws IOException {
         Optional<CgroupMemory> m = CgroupMemory.read(fs, target.cgroups());
+        lastMemory = m;
         if (m.isEmpty()) {
             return Snapshot.MemorySample.ABSENT;
         }
@@ -193,26 +279,20 @@ public final class Sampler {
     }
 
     /** The processes to sample: the one PID, or everything in the cgroup now (forks included). */
-    private List<Integer> pids(Optional<Path> v2, Optional<Path> cpu1) {
+    private List<Integer> pids(Optional<Path> v2, Optional<Path> cpu1, Optional<ProcStat> stat) {
         if (target.pid().isPresent()) {
             int pid = target.pid().getAsInt();
-            if (!Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)))) {
-                return List.of();
+            // a process target's stat file was read once for this sample (procStat), for its CPU time too
+            Optional<ProcStat> st = target.kind() == Target.Kind.PROCESS ? stat : procStat(pid);
+            if (st.isEmpty()) {
+                // gone, or unreadable (said in problems): then sampled while its directory is there
+                return Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid))) ? List.of(pid) : List.of();
             }
-            if (target.startTicks().isPresent()) {
+            if (target.startTicks().isPresent() && st.get().startTimeTicks() != target.startTicks().getAsLong()) {
                 // The kernel reuses PIDs: the same number with another start time is another process, and
                 // the target has exited (proc(5), /proc/PID/stat field 22).
-                try {
-                    long started = ProcStat.parse(readRaw(paths.pidFile(pid, "stat"))).startTimeTicks();
-                    if (started != target.startTicks().getAsLong()) {
-                        pidReused = true;
-                        return List.of();
-                    }
-                } catch (NoSuchFileException e) {
-                    return List.of();
-                } catch (IOException | ProcParseException e) {
-                    problems.add(paths.pidFile(pid, "stat") + ": " + e.getMessage());
-                }
+                pidReused = true;
+                return List.of();
             }
             return List.of(pid);
         }

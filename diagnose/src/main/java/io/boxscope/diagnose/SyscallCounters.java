@@ -45,7 +45,13 @@ import io.boxscope.bpf.syscalls.SyscallTable;
  *     holding the tid, so no hash map is updated and deleted per call (a tid-keyed hash map update and
  *     delete per call cost ~400 ns on this machine). Two of the target's threads in a call at once
  *     whose ids share a slot lose the first one's time (counted: {@link Result#untimed()}); the call
- *     itself is counted at entry either way.</li>
+ *     itself is counted at entry either way. An exit without its entry's start (a call that began before
+ *     the tracing switched on, or after its end time) is neither timed nor counted as a loss: its entry
+ *     was not counted either.</li>
+ * <li>Each traced share has an end time in the kernel ({@code dg_ctl}, written when the share starts): the
+ *     entry program compares {@code bpf_ktime_get_ns()} with it and counts nothing after it, so a duty-cycle
+ *     thread that wakes late (a busy machine) leaves the programs attached a while longer but the counting
+ *     still stops on time; the traced time reported is the time the kernel counted in.</li>
  * <li>read/write/pread64/pwrite64 are charged to their file (process, descriptor) on one call in
  *     {@link #FILE_SAMPLE}, chosen by {@code bpf_get_prandom_u32()} (so alternating reads and writes do
  *     not alias with the sampling period); their bytes and time are scaled up by that factor when read.
@@ -72,13 +78,24 @@ final class SyscallCounters implements AutoCloseable {
     private static final int SC_COUNT = 0, SC_NS = 8, SC_ERR = 16, SC_TIMED = 24, SC_SIZE = 32;
     // per-file counters: sampled read/write bytes, sampled read/write ns, syncs, sync ns
     private static final int F_BYTES = 0, F_NS = 8, F_SYNCS = 16, F_SYNC_NS = 24, F_SIZE = 32;
-    // lost counters: exits without their entry's slot, file table full, errno table full
-    private static final int L_UNTIMED = 0, L_FILES = 8, L_ERRNOS = 16, L_SIZE = 24;
+    // lost and accounting counters: a counted call's start overwritten at an entry (another thread of the target
+    // in the same slot, or the same thread's earlier call whose exit came while the tracing was off), an exit whose
+    // start was stamped in an earlier attachment (the call spanned a switch-off: its time is unknown), a thread
+    // that ended inside a counted call (exit, exit_group), file table full, errno table full; and every call counted
+    // (the duty cycle's call rate: one entry to read, not the MAX_SYSCALLS of dg_sc)
+    private static final int L_OVERWRITTEN = 0, L_SPANNED = 8, L_EXITED = 16, L_FILES = 24, L_ERRNOS = 32, L_CALLS = 40,
+            L_SIZE = 48;
+    // control (dg_ctl, one value): attachment generation u32, pad, end time u64 (bpf_ktime_get_ns; calls entering at
+    // or after it are not counted)
+    private static final int CTL_GEN = 0, CTL_END = 8, CTL_SIZE = 16;
+    /** No end time: the share lasts until the programs are detached. */
+    static final long NO_END = Long.MAX_VALUE;
 
     // stack slots
     private static final int S_KEY = -8;
     private static final int S_KEY2 = -16;
     private static final int S_NR = -24;
+    private static final int S_TS = -64;
     private static final int S_VAL = -56; // F_SIZE bytes
 
     /** What to count: the processes of one cgroup v2 ({@code cgroupId}) or of one process ({@code tgid}). */
@@ -118,20 +135,23 @@ final class SyscallCounters implements AutoCloseable {
     /**
      * What was counted.
      *
-     * @param untimed calls whose time is unknown (their start slot was taken by another thread of the
-     *                target, or the thread was there before the window opened)
+     * @param untimed calls counted whose time was lost: their start slot was taken by another thread of the
+     *                target, or they were in progress when the duty cycle switched the tracing off
+     * @param inProgress calls counted that had not returned when the window ended (their time is not known
+     *                yet: not a loss, and not in {@code totalNs})
      * @param lost    files and errno pairs not recorded because their table was full
-     * @param tracedShare the share of the window the system calls were traced (1: all of it); the other
-     *                figures are scaled up from it
+     * @param tracedShare the share of the window the system calls were counted in (1: all of it), from the
+     *                times the kernel counted; the other figures are scaled up from it
      */
-    record Result(List<Call> calls, List<Failure> failures, List<File> files, long untimed, long lost, double tracedShare) {
+    record Result(List<Call> calls, List<Failure> failures, List<File> files, long untimed, long inProgress, long lost,
+            double tracedShare) {
         /** Counts and times multiplied by {@code k} (figures from a share 1/k of the window, made whole). */
         Result scaled(double k) {
             return new Result(calls.stream().map(c -> new Call(c.nr(), up(c.count(), k), up(c.totalNs(), k), up(c.errors(), k),
                     up(c.timedCalls(), k))).toList(),
                     failures.stream().map(f -> new Failure(f.nr(), f.errno(), up(f.count(), k))).toList(),
                     files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k))).toList(),
-                    up(untimed, k), lost, tracedShare);
+                    up(untimed, k), up(inProgress, k), lost, tracedShare);
         }
 
         private static long up(long v, double k) {
@@ -145,7 +165,7 @@ final class SyscallCounters implements AutoCloseable {
     private final BpfMap errnos;
     private final BpfMap files;
     private final BpfMap lost;
-    private final BpfMap gen;
+    private final BpfMap ctl;
     private final Program enter;
     private final Program exit;
     private final Program threadExit;
@@ -160,15 +180,15 @@ final class SyscallCounters implements AutoCloseable {
             errnos = own(BpfMap.create(MapSpec.of("dg_errno", MapType.PERCPU_HASH, 8, 8, MAX_ERRNOS)));
             files = own(BpfMap.create(MapSpec.of("dg_files", MapType.PERCPU_HASH, 8, F_SIZE, MAX_FILES)));
             lost = own(BpfMap.create(MapSpec.of("dg_lost", MapType.PERCPU_ARRAY, 4, L_SIZE, 1)));
-            gen = own(BpfMap.create(MapSpec.of("dg_gen", MapType.ARRAY, 4, 8, 1)));
+            ctl = own(BpfMap.create(MapSpec.of("dg_ctl", MapType.ARRAY, 4, CTL_SIZE, 1)));
             int[] rw = numbers(table, "read", "write", "pread64", "pwrite64");
             int[] sync = numbers(table, "fsync", "fdatasync");
             enter = own(Program.load(ProgramSpec.of("dg_sys_enter", ProgramType.RAW_TRACEPOINT,
-                    enterProgram(f, stats.fd(), slots.fd(), gen.fd(), arg0, rw, sync))));
+                    enterProgram(f, stats.fd(), slots.fd(), ctl.fd(), lost.fd(), arg0, rw, sync))));
             exit = own(Program.load(ProgramSpec.of("dg_sys_exit", ProgramType.RAW_TRACEPOINT,
-                    exitProgram(f, stats.fd(), slots.fd(), gen.fd(), errnos.fd(), files.fd(), lost.fd()))));
+                    exitProgram(f, stats.fd(), slots.fd(), ctl.fd(), errnos.fd(), files.fd(), lost.fd()))));
             threadExit = own(Program.load(ProgramSpec.of("dg_task_exit", ProgramType.RAW_TRACEPOINT,
-                    threadExitProgram(f, slots.fd()))));
+                    threadExitProgram(f, slots.fd(), ctl.fd(), lost.fd()))));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -192,13 +212,26 @@ final class SyscallCounters implements AutoCloseable {
     private Link exitLink;
     private Link enterLink;
     private int generation;
-    private long onSince;
-    private long onNs;
+    /** The current share's end time (System.nanoTime, the kernel's CLOCK_MONOTONIC), {@link #NO_END} for none, 0 while not counting. */
+    private long end;
+    /** When the current counting segment began (the entry program was attached, or the end time last moved). */
+    private long segmentStart;
+    /** The clock read just after that attach or write: counting had begun by then. */
+    private long segmentStartLate;
+    private final List<Segment> segments = new ArrayList<>();
+    /** Segments kept for tests: two a second for an hour's window. */
+    private static final int MAX_SEGMENTS = 8192;
+    /** ns counted in so far, segments closed. */
+    private long countedNs;
+    /** ns the programs stayed attached after their share's end time (the duty thread woke late): not counted in. */
+    private long overrunNs;
     private long windowStart;
     private long windowNs;
     private Thread duty;
     private volatile boolean stopping;
     private volatile boolean cycled;
+    /** Tests only: the duty thread sleeps this much longer before it switches the tracing off (a thread woken late). */
+    volatile long lateOffMs;
 
     /**
      * Opens the window. The system call programs are attached all the time while that costs the target
@@ -210,10 +243,17 @@ final class SyscallCounters implements AutoCloseable {
      * {@link #COST_NS}, what tracing one call costs.
      */
     void attach(java.util.function.LongSupplier targetCpuNs) {
-        threadExitLink = Attach.rawTracepoint(threadExit, "sched_process_exit");
-        on();
-        windowStart = onSince; // the window of these figures opens when the calls start being traced
+        attachSlices();
+        on(NO_END); // the first FIRST_MS, which measure the call rate; open-ended: a cheap target is traced whole
         duty = Thread.ofPlatform().daemon().name("diagnose-syscall-duty").start(() -> cycle(targetCpuNs));
+    }
+
+    /**
+     * Opens the window without the duty cycle: the caller switches the counting on and off with
+     * {@link #on(long)} and {@link #off()} (tests: a share of a known length).
+     */
+    void attachSlices() {
+        threadExitLink = Attach.rawTracepoint(threadExit, "sched_process_exit");
     }
 
     /** Tracing one system call (the raw tracepoints, the slow syscall path they enable, these programs): ns, measured. */
@@ -227,12 +267,13 @@ final class SyscallCounters implements AutoCloseable {
     static final long FIRST_MS = 50;
 
     private void cycle(java.util.function.LongSupplier targetCpuNs) {
-        // This thread ends each traced share: woken late, it leaves the tracing on longer than the budget.
+        // This thread switches the tracing off after each share. Woken late, it leaves the programs attached
+        // longer than planned: the kernel stops counting at the share's end time all the same (dg_ctl), but
+        // every call of the target still pays the tracepoints and the programs' first tests until the detach.
         // `boxscope diagnose` lowers its own priority (nice 10) to yield the CPU to its target; this
         // thread goes back to nice 0 where allowed (setpriority(2) on itself; raising a priority needs
-        // CAP_SYS_NICE or RLIMIT_NICE: without, it keeps the process's value, and the traced share says
-        // how long the tracing really was on). Again every period: diagnose lowers every thread's priority
-        // when its window starts, after this thread was started.
+        // CAP_SYS_NICE or RLIMIT_NICE: without, it keeps the process's value). Again every period: diagnose
+        // lowers every thread's priority when its window starts, after this thread was started.
         int setpriority = SyscallTable.current().number("setpriority");
         if (setpriority >= 0) {
             io.boxscope.bpf.sys.Sys.raw(setpriority, 0 /* PRIO_PROCESS */, 0 /* this thread */, 0, 0, 0, 0);
@@ -248,10 +289,10 @@ final class SyscallCounters implements AutoCloseable {
                     io.boxscope.bpf.sys.Sys.raw(setpriority, 0 /* PRIO_PROCESS */, 0 /* this thread */, 0, 0, 0, 0);
                 }
                 long c = totalCalls();
-                long tracedNow = tracedNs();
+                long tracedNow = countedNs();
                 long cpuNow = targetCpuNs.getAsLong();
                 long now = System.nanoTime();
-                double rate = tracedNow > traced ? (c - calls) / ((tracedNow - traced) / 1e9) : 0; // calls/s while traced
+                double rate = tracedNow > traced ? (c - calls) / ((tracedNow - traced) / 1e9) : 0; // calls/s while counted
                 double cpus = cpu >= 0 && cpuNow >= cpu && now > t ? (cpuNow - cpu) / (double) (now - t) : 1;
                 double cost = rate * COST_NS / 1e9; // CPUs the tracing would take if always on
                 double share = cost <= 0 ? 1 : Math.min(1, budget * Math.max(cpus, 0.01) / cost);
@@ -259,13 +300,15 @@ final class SyscallCounters implements AutoCloseable {
                 traced = tracedNow;
                 cpu = cpuNow;
                 t = now;
-                on();
                 if (share >= 1) {
+                    if (!countingOpenEnded()) {
+                        on(NO_END);
+                    }
                     Thread.sleep(PERIOD_MS);
                 } else {
                     long onMs = Math.max(MIN_ON_MS, Math.round(share * PERIOD_MS));
-                    Thread.sleep(onMs);
-                    cycled = true;
+                    on(onMs * 1_000_000);
+                    Thread.sleep(onMs + lateOffMs);
                     off();
                     Thread.sleep(Math.max(0, PERIOD_MS - onMs));
                 }
@@ -275,38 +318,105 @@ final class SyscallCounters implements AutoCloseable {
         }
     }
 
-    /** ns the system call programs have been attached so far. */
-    private synchronized long tracedNs() {
-        return onNs + (enterLink != null ? System.nanoTime() - onSince : 0);
+    private synchronized boolean countingOpenEnded() {
+        return enterLink != null && end == NO_END;
     }
 
-    private synchronized void on() {
-        if (enterLink != null || stopping) {
+    /** ns counted in so far: the attached time, each share cut at its end time. */
+    synchronized long countedNs() {
+        return countedNs + (enterLink != null ? Math.max(0, Math.min(end, System.nanoTime()) - segmentStart) : 0);
+    }
+
+    /** ns the programs stayed attached past their shares' end times, not counted in (the duty thread woke late). */
+    synchronized long overrunNs() {
+        return overrunNs;
+    }
+
+    /**
+     * Counts the next {@code forNs} (from now; {@link #NO_END}: until {@link #off()}), attaching the programs if
+     * they are not. The end time is written for the kernel once the programs are attached (they count nothing
+     * before: the end time is 0 while they attach), so a slow attach does not shorten the share. Already
+     * counting, the end time moves: a time between an end time already past and now was not counted in, and is
+     * not in {@link #countedNs()}. The exit program is attached before the entry one, so no call counted at its
+     * entry misses its exit. The end time is System.nanoTime's clock, which on Linux is CLOCK_MONOTONIC, the
+     * clock of bpf_ktime_get_ns.
+     */
+    synchronized void on(long forNs) {
+        if (stopping) {
             return;
         }
-        gen.update(le32(0), java.nio.ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(++generation).array(), BpfMap.ANY);
-        exitLink = Attach.rawTracepoint(exit, "sys_exit");
-        enterLink = Attach.rawTracepoint(enter, "sys_enter");
-        onSince = System.nanoTime();
+        if (forNs != NO_END) {
+            cycled = true;
+        }
+        if (enterLink == null) {
+            control(++generation, 0);
+            exitLink = Attach.rawTracepoint(exit, "sys_exit");
+            enterLink = Attach.rawTracepoint(enter, "sys_enter");
+            end = 0;
+            segmentStart = 0;
+        }
+        long now = System.nanoTime();
+        long endNs = forNs == NO_END ? NO_END : now + forNs;
+        control(generation, endNs);
+        long written = System.nanoTime();
+        closeSegment(now, written);
+        segmentStart = now;
+        segmentStartLate = written;
+        end = endNs;
+        if (windowStart == 0) {
+            windowStart = now; // the window of these figures opens when the calls start being counted
+        }
     }
 
-    private synchronized void off() {
+    /** Stops the programs; a new generation, so a start stamped before is never used to time an exit seen later. */
+    synchronized void off() {
         if (enterLink == null) {
             return;
         }
-        onNs += System.nanoTime() - onSince; // before the close, which may wait for a grace period
+        long now = System.nanoTime(); // before the close, which may wait for a grace period
         enterLink.close();
+        closeSegment(now, System.nanoTime());
         exitLink.close();
         enterLink = null;
         exitLink = null;
+        control(++generation, 0);
+        end = 0;
     }
 
-    private long totalCalls() {
-        long n = 0;
-        for (BpfMap.Entry e : stats.entries()) {
-            n += le(stats.sumPerCpu(e.value(), 1)).getLong(0);
+    /**
+     * One stretch of counting, for tests: a call of the target entering in [{@code fromLate}, {@code toEarly})
+     * was counted, one entering before {@code fromEarly} or at or after {@code toLate} was not (the clock was
+     * read before and after each attach, detach or end-time write, which the kernel sees at some moment between).
+     */
+    record Segment(long fromEarly, long fromLate, long toEarly, long toLate) {}
+
+    /** The stretches counted so far, closed ones. */
+    synchronized List<Segment> segments() {
+        return List.copyOf(segments);
+    }
+
+    private void closeSegment(long now, long nowLate) {
+        if (end == 0) {
+            return; // attached, not counting yet
         }
-        return n;
+        countedNs += Math.max(0, Math.min(end, now) - segmentStart);
+        if (now > end) {
+            overrunNs += now - Math.max(end, segmentStart);
+        }
+        if (segments.size() < MAX_SEGMENTS) {
+            segments.add(new Segment(segmentStart, segmentStartLate, Math.min(end, now), Math.min(end, nowLate)));
+        }
+    }
+
+    private void control(int gen, long endNs) {
+        ctl.update(le32(0), ByteBuffer.allocate(CTL_SIZE).order(ByteOrder.nativeOrder()).putInt(CTL_GEN, gen).putLong(CTL_END, endNs)
+                .array(), BpfMap.ANY);
+    }
+
+    /** Every call counted so far: one per-CPU entry read (the duty thread asks every period). */
+    private long totalCalls() {
+        byte[] raw = lost.lookup(le32(0));
+        return raw == null ? 0 : le(lost.sumPerCpu(raw, L_SIZE / 8)).getLong(L_CALLS);
     }
 
     /** Ends the window: the programs stop running. */
@@ -331,19 +441,27 @@ final class SyscallCounters implements AutoCloseable {
         }
     }
 
-    /** Reads the counters (after {@link #detach()}, so they do not move while read). */
+    /** Reads the counters (after {@link #detach()}, so they do not move while read), scaled up to the whole window. */
     Result read() {
+        Result r = readCounted();
+        return r.tracedShare() >= 1 || r.tracedShare() <= 0 ? r : r.scaled(1 / r.tracedShare());
+    }
+
+    /** The counters as counted, not scaled up by the traced share (tests: compared with calls the test made). */
+    Result readCounted() {
         List<Call> calls = new ArrayList<>();
-        for (int nr = 0; nr < MAX_SYSCALLS; nr++) {
-            byte[] raw = stats.lookup(le32(nr));
-            if (raw == null) {
-                continue;
-            }
-            ByteBuffer v = le(stats.sumPerCpu(raw, SC_SIZE / 8));
+        long counted = 0;
+        long timed = 0;
+        for (BpfMap.Entry e : stats.entries()) {
+            ByteBuffer v = le(stats.sumPerCpu(e.value(), SC_SIZE / 8));
             if (v.getLong(SC_COUNT) > 0) {
+                int nr = le(e.key()).getInt(0);
                 calls.add(new Call(nr, v.getLong(SC_COUNT), v.getLong(SC_NS), v.getLong(SC_ERR), v.getLong(SC_TIMED)));
+                counted += v.getLong(SC_COUNT);
+                timed += v.getLong(SC_TIMED);
             }
         }
+        calls.sort(java.util.Comparator.comparingInt(Call::nr));
         List<Failure> failures = new ArrayList<>();
         for (BpfMap.Entry e : errnos.entries()) {
             ByteBuffer k = le(e.key());
@@ -357,9 +475,14 @@ final class SyscallCounters implements AutoCloseable {
                     v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS)));
         }
         ByteBuffer l = le(lost.sumPerCpu(lost.lookup(le32(0)), L_SIZE / 8));
-        double share = !cycled || windowNs <= 0 ? 1 : Math.min(1, onNs / (double) windowNs);
-        Result r = new Result(calls, failures, out, l.getLong(L_UNTIMED), l.getLong(L_FILES) + l.getLong(L_ERRNOS), share);
-        return share >= 1 ? r : r.scaled(1 / share);
+        long untimed = l.getLong(L_OVERWRITTEN) + l.getLong(L_SPANNED);
+        // every counted call was timed, lost its time (above), ended its thread, or was still in progress
+        long inProgress = Math.max(0, counted - timed - untimed - l.getLong(L_EXITED));
+        double share;
+        synchronized (this) {
+            share = !cycled || windowNs <= 0 ? 1 : Math.min(1, countedNs / (double) windowNs);
+        }
+        return new Result(calls, failures, out, untimed, inProgress, l.getLong(L_FILES) + l.getLong(L_ERRNOS), share);
     }
 
     @Override
@@ -403,24 +526,38 @@ final class SyscallCounters implements AutoCloseable {
         a.ldx(Size.DW, Reg.R1, value, off).add(Reg.R1, 1).stx(Size.DW, value, off, Reg.R1);
     }
 
-    /** Raw tracepoint sys_enter(struct pt_regs *regs, long id). */
-    static List<Insn> enterProgram(Filter f, int statsFd, int slotsFd, int genFd, int arg0, int[] rw, int[] sync) {
+    /**
+     * Raw tracepoint sys_enter(struct pt_regs *regs, long id). After the target test, the end time: a call
+     * entering at or after the current share's end ({@code dg_ctl}) is not counted, whenever the programs are
+     * detached. A start stamp still in the slot is a counted call whose time is lost (another thread of the
+     * target in the same slot, or this thread's call whose exit came while the tracing was off): counted.
+     */
+    static List<Insn> enterProgram(Filter f, int statsFd, int slotsFd, int ctlFd, int lostFd, int arg0, int[] rw, int[] sync) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label isRw = a.newLabel("rw");
         Label isSync = a.newLabel("sync");
         Label fd = a.newLabel("fd");
         Label stamp = a.newLabel("stamp");
+        Label free = a.newLabel("slot_free");
+        Label overwritten = a.newLabel("overwritten");
         a.mov(Reg.R6, Reg.R1);
         filter(a, f, out);
+        a.call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R10, S_TS, Reg.R0)
+                .ldMapValue(Reg.R1, ctlFd, 0).ldx(Size.DW, Reg.R1, Reg.R1, CTL_END).jmp(JmpOp.JGE, Reg.R0, Reg.R1, out);
         a.ldx(Size.DW, Reg.R7, Reg.R6, 8).jmp(JmpOp.JGT, Reg.R7, MAX_SYSCALLS - 1, out) // id; -1 (unsigned: huge) skipped
                 .stx(Size.W, Reg.R10, S_KEY, Reg.R7)
                 .ldMapFd(Reg.R1, statsFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JEQ, Reg.R0, 0, out);
         inc(a, Reg.R0, SC_COUNT);
+        a.st(Size.W, Reg.R10, S_KEY2, 0)
+                .ldMapFd(Reg.R1, lostFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, out);
+        inc(a, Reg.R0, L_CALLS);
         slot(a, slotsFd, out);
-        a.stx(Size.W, Reg.R9, SLOT_TID, Reg.R8).stx(Size.W, Reg.R9, SLOT_NR, Reg.R7).st(Size.W, Reg.R9, SLOT_KIND, 0)
-                .ldMapValue(Reg.R1, genFd, 0).ldx(Size.W, Reg.R1, Reg.R1, 0).stx(Size.W, Reg.R9, SLOT_GEN, Reg.R1);
+        a.ldx(Size.DW, Reg.R1, Reg.R9, SLOT_TS).jmp(JmpOp.JNE, Reg.R1, 0, overwritten);
+        a.bind(free).stx(Size.W, Reg.R9, SLOT_TID, Reg.R8).stx(Size.W, Reg.R9, SLOT_NR, Reg.R7).st(Size.W, Reg.R9, SLOT_KIND, 0)
+                .ldMapValue(Reg.R1, ctlFd, 0).ldx(Size.W, Reg.R1, Reg.R1, CTL_GEN).stx(Size.W, Reg.R9, SLOT_GEN, Reg.R1);
         for (int nr : rw) {
             a.jmp(JmpOp.JEQ, Reg.R7, nr, isRw);
         }
@@ -433,16 +570,27 @@ final class SyscallCounters implements AutoCloseable {
         a.bind(isSync).st(Size.W, Reg.R9, SLOT_KIND, 2);
         a.bind(fd).mov(Reg.R1, Reg.R9).add(Reg.R1, SLOT_FD).movImm(Reg.R2, 8)
                 .ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, arg0).call(Helper.PROBE_READ_KERNEL);
-        a.bind(stamp).call(Helper.KTIME_GET_NS).stx(Size.DW, Reg.R9, SLOT_TS, Reg.R0);
+        a.bind(stamp).ldx(Size.DW, Reg.R1, Reg.R10, S_TS).stx(Size.DW, Reg.R9, SLOT_TS, Reg.R1);
         a.bind(out).movImm(Reg.R0, 0).exit();
+        // rare: count the lost start, then stamp this call as usual (R7-R9 survive the helper calls)
+        a.bind(overwritten).st(Size.W, Reg.R10, S_KEY2, 0)
+                .ldMapFd(Reg.R1, lostFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+                .jmp(JmpOp.JEQ, Reg.R0, 0, free);
+        inc(a, Reg.R0, L_OVERWRITTEN);
+        a.ja(free);
         return a.build();
     }
 
-    /** Raw tracepoint sys_exit(struct pt_regs *regs, long ret). */
-    static List<Insn> exitProgram(Filter f, int statsFd, int slotsFd, int genFd, int errnoFd, int filesFd, int lostFd) {
+    /**
+     * Raw tracepoint sys_exit(struct pt_regs *regs, long ret). Timed only from this thread's start stamped in
+     * this attachment; an exit with no start (its entry came before the tracing switched on, or after the end
+     * time) was not counted at entry either and is skipped; a start stamped in an earlier attachment is a
+     * counted call that spanned a switch-off: its time is unknown, counted as lost.
+     */
+    static List<Insn> exitProgram(Filter f, int statsFd, int slotsFd, int ctlFd, int errnoFd, int filesFd, int lostFd) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
-        Label miss = a.newLabel("miss");
+        Label spanned = a.newLabel("spanned");
         Label noErr = a.newLabel("no_err");
         Label errFound = a.newLabel("errno_found");
         Label file = a.newLabel("file");
@@ -453,11 +601,11 @@ final class SyscallCounters implements AutoCloseable {
         a.mov(Reg.R6, Reg.R1);
         filter(a, f, out);
         slot(a, slotsFd, out);
-        a.ldx(Size.W, Reg.R1, Reg.R9, SLOT_TID).jmp32(JmpOp.JNE, Reg.R1, Reg.R8, miss)
-                .ldMapValue(Reg.R1, genFd, 0).ldx(Size.W, Reg.R1, Reg.R1, 0).ldx(Size.W, Reg.R2, Reg.R9, SLOT_GEN)
-                .jmp32(JmpOp.JNE, Reg.R1, Reg.R2, miss)
-                .ldx(Size.DW, Reg.R7, Reg.R9, SLOT_TS).jmp(JmpOp.JEQ, Reg.R7, 0, miss)
+        a.ldx(Size.W, Reg.R1, Reg.R9, SLOT_TID).jmp32(JmpOp.JNE, Reg.R1, Reg.R8, out)
+                .ldx(Size.DW, Reg.R7, Reg.R9, SLOT_TS).jmp(JmpOp.JEQ, Reg.R7, 0, out)
                 .st(Size.DW, Reg.R9, SLOT_TS, 0)
+                .ldMapValue(Reg.R1, ctlFd, 0).ldx(Size.W, Reg.R1, Reg.R1, CTL_GEN).ldx(Size.W, Reg.R2, Reg.R9, SLOT_GEN)
+                .jmp32(JmpOp.JNE, Reg.R1, Reg.R2, spanned)
                 .call(Helper.KTIME_GET_NS).sub(Reg.R0, Reg.R7).mov(Reg.R7, Reg.R0) // R7 = ns in the call
                 .ldx(Size.W, Reg.R1, Reg.R9, SLOT_NR).stx(Size.W, Reg.R10, S_NR, Reg.R1)
                 .ldMapFd(Reg.R1, statsFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_NR).call(Helper.MAP_LOOKUP_ELEM)
@@ -496,7 +644,7 @@ final class SyscallCounters implements AutoCloseable {
         a.bind(rw).ldx(Size.DW, Reg.R1, Reg.R0, F_NS).add(Reg.R1, Reg.R7).stx(Size.DW, Reg.R0, F_NS, Reg.R1)
                 .ldx(Size.DW, Reg.R2, Reg.R6, 8).jmp(JmpOp.JSLE, Reg.R2, 0, out)
                 .ldx(Size.DW, Reg.R1, Reg.R0, F_BYTES).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R0, F_BYTES, Reg.R1).ja(out);
-        lostCounter(a, miss, lostFd, L_UNTIMED, out);
+        lostCounter(a, spanned, lostFd, L_SPANNED, out);
         lostCounter(a, lostFile, lostFd, L_FILES, out);
         lostCounter(a, lostErr, lostFd, L_ERRNOS, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
@@ -511,14 +659,25 @@ final class SyscallCounters implements AutoCloseable {
         a.ja(out);
     }
 
-    /** Raw tracepoint sched_process_exit(struct task_struct *p): the exiting thread is current. */
-    static List<Insn> threadExitProgram(Filter f, int slotsFd) {
+    /**
+     * Raw tracepoint sched_process_exit(struct task_struct *p): the exiting thread is current. Forgets its start
+     * stamp; one of this attachment is a counted call the thread ended in (exit, exit_group), whose exit the
+     * programs would otherwise have seen: counted, so every counted call is accounted for ({@link Result#inProgress()}).
+     */
+    static List<Insn> threadExitProgram(Filter f, int slotsFd, int ctlFd, int lostFd) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
+        Label ended = a.newLabel("ended");
         a.mov(Reg.R6, Reg.R1);
         filter(a, f, out);
         slot(a, slotsFd, out);
-        a.ldx(Size.W, Reg.R1, Reg.R9, SLOT_TID).jmp32(JmpOp.JNE, Reg.R1, Reg.R8, out).st(Size.DW, Reg.R9, SLOT_TS, 0);
+        a.ldx(Size.W, Reg.R1, Reg.R9, SLOT_TID).jmp32(JmpOp.JNE, Reg.R1, Reg.R8, out)
+                .ldx(Size.DW, Reg.R1, Reg.R9, SLOT_TS).jmp(JmpOp.JEQ, Reg.R1, 0, out)
+                .st(Size.DW, Reg.R9, SLOT_TS, 0)
+                .ldMapValue(Reg.R1, ctlFd, 0).ldx(Size.W, Reg.R1, Reg.R1, CTL_GEN).ldx(Size.W, Reg.R2, Reg.R9, SLOT_GEN)
+                .jmp32(JmpOp.JEQ, Reg.R1, Reg.R2, ended);
+        lostCounter(a, a.newLabel("spanned"), lostFd, L_SPANNED, out);
+        lostCounter(a, ended, lostFd, L_EXITED, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }

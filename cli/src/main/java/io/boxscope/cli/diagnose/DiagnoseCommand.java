@@ -86,12 +86,14 @@ public final class DiagnoseCommand extends CliCommand {
 
     private Integer diagnose(GlobalOptions g, String spec, Duration window, Duration step, Duration every, int niceBefore)
             throws IOException, InterruptedException {
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         Target t;
         try {
             t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        phases.mark("target resolved");
         PrintWriter out = out();
         if (!g.json()) {
             out.println(Text.safe("Diagnosing " + DiagnoseViews.describe(t)) + String.format(java.util.Locale.ROOT,
@@ -118,8 +120,15 @@ public final class DiagnoseCommand extends CliCommand {
                                 throw new java.io.UncheckedIOException(e);
                             }
                         }
+                    }, p -> {
+                        if (p.startsWith("window")) {
+                            phases.markWithProcess(p);
+                        } else {
+                            phases.mark(p);
+                        }
                     });
         }
+        phases.markWithProcess("diagnosis");
         if (html.value() != null) {
             ReportFile.write(html.value(), io.boxscope.diagnose.report.HtmlReport.render(d));
         }
@@ -134,6 +143,7 @@ public final class DiagnoseCommand extends CliCommand {
         if (html.value() != null && !g.json()) {
             out.println(Text.safe("HTML report: " + html.value().toAbsolutePath()));
         }
+        phases.markWithProcess("report written");
         return ExitCode.OK;
     }
 
