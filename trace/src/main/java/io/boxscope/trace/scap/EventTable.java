@@ -126,7 +126,8 @@ public final class EventTable {
                 if (!f[5].isEmpty()) {
                     for (String p : f[5].split(";")) {
                         String[] q = p.split("\\|", -1);
-                        params.add(new EventInfo.ParamInfo(q[0], ParamType.valueOf(q[1]), q[2], q[3]));
+                        // interned: EventInfo.indexOf compares them with the per-event paths' literal names, equal at the first test
+                        params.add(new EventInfo.ParamInfo(q[0].intern(), ParamType.valueOf(q[1]), q[2], q[3]));
                     }
                 }
                 events.add(new EventInfo(Integer.parseInt(f[0]), f[1], f[2], f[3],

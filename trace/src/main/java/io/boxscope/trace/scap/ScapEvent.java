@@ -46,55 +46,80 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
     /**
      * The parameters as this class holds them: built by {@link Builder} (fresh arrays nobody else holds),
-     * copied in the constructor, or, for events a {@link ScapReader} reads, the block they came in with the
-     * offsets of each parameter ({@link #packed}): a reader gives each event one array and each parameter
+     * copied in the constructor, or, for events a {@link ScapReader} reads, the block they came in
+     * ({@link #packed}): a reader gives each event one array and each parameter
      * gets an array of its own only when someone asks for it, so the events a filter rejects cost no copy
      * per parameter. Integers are read in place ({@link #num(int)}).
      */
     private static final class Owned extends java.util.AbstractList<byte[]> implements java.util.RandomAccess {
         private final byte[] data;
-        /** Parameter i is {@code data[offsets[i] .. offsets[i + 1])}; null when {@link #items} holds them. */
-        private final int[] offsets;
+        /**
+         * Where in {@link #data} the event's table of parameter lengths starts (the parameters follow it),
+         * each length {@link #lenSize} bytes, little-endian; {@link #n} parameters. Offsets are summed from
+         * the table when asked (events have a handful of parameters), so a read event costs no array of them.
+         */
+        private final int lensAt;
+        private final int lenSize;
+        private final int n;
         private byte[][] items;
 
         Owned(byte[][] items) {
             this.data = null;
-            this.offsets = null;
+            this.lensAt = 0;
+            this.lenSize = 0;
+            this.n = items.length;
             this.items = items;
         }
 
-        Owned(byte[] data, int[] offsets) {
+        Owned(byte[] data, int lensAt, int lenSize, int n) {
             this.data = data;
-            this.offsets = offsets;
+            this.lensAt = lensAt;
+            this.lenSize = lenSize;
+            this.n = n;
+        }
+
+        private int len(int k) {
+            int at = lensAt + k * lenSize;
+            int v = (data[at] & 0xff) | (data[at + 1] & 0xff) << 8;
+            return lenSize == 4 ? v | (data[at + 2] & 0xff) << 16 | (data[at + 3] & 0xff) << 24 : v;
+        }
+
+        private int offset(int i) {
+            int o = lensAt + n * lenSize;
+            for (int k = 0; k < i; k++) {
+                o += len(k);
+            }
+            return o;
         }
 
         @Override
         public byte[] get(int i) {
             byte[][] it = items;
             if (it == null) {
-                java.util.Objects.checkIndex(i, offsets.length - 1);
-                it = items = new byte[offsets.length - 1][];
+                java.util.Objects.checkIndex(i, n);
+                it = items = new byte[n][];
             }
             byte[] b = it[i];
             if (b == null) {
                 // several threads may copy the same parameter at once: each gets equal bytes
-                b = it[i] = Arrays.copyOfRange(data, offsets[i], offsets[i + 1]);
+                int o = offset(i);
+                b = it[i] = Arrays.copyOfRange(data, o, o + len(i));
             }
             return b;
         }
 
         @Override
         public int size() {
-            return offsets != null ? offsets.length - 1 : items.length;
+            return n;
         }
 
         int length(int i) {
-            return offsets != null ? offsets[i + 1] - offsets[i] : items[i].length;
+            return data != null ? len(i) : items[i].length;
         }
 
         void copyTo(int i, ByteBuffer b) {
-            if (offsets != null) {
-                b.put(data, offsets[i], offsets[i + 1] - offsets[i]);
+            if (data != null) {
+                b.put(data, offset(i), len(i));
             } else {
                 b.put(items[i]);
             }
@@ -102,16 +127,16 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
         /** Byte {@code j} of parameter {@code i}. */
         byte at(int i, int j) {
-            return offsets != null ? data[offsets[i] + j] : items[i][j];
+            return data != null ? data[offset(i) + j] : items[i][j];
         }
 
         /** Little-endian integer of {@code size} (1, 2, 4, 8) bytes at the start of parameter {@code i}. */
         long le(int i, int size, boolean signed) {
             byte[] b;
             int o;
-            if (offsets != null) {
+            if (data != null) {
                 b = data;
-                o = offsets[i];
+                o = offset(i);
             } else {
                 b = items[i];
                 o = 0;
@@ -134,11 +159,13 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     }
 
     /**
-     * An event whose parameters are slices of {@code data} (for {@link ScapReader}: the block it read,
-     * checked, not shared): parameter i is {@code data[offsets[i] .. offsets[i + 1])}.
+     * An event whose parameters are in {@code data} (for {@link ScapReader}: the block it read, checked, not
+     * shared): {@code n} lengths of {@code lenSize} bytes at {@code lensAt}, then the parameters, whose lengths
+     * the reader checked against the event's.
      */
-    static ScapEvent packed(long ts, long tid, int cpu, int type, byte[] data, int[] offsets, int dumpFlags) {
-        return new ScapEvent(ts, tid, cpu, type, new Owned(data, offsets), dumpFlags);
+    static ScapEvent packed(long ts, long tid, int cpu, int type, byte[] data, int lensAt, int lenSize, int n,
+                            int dumpFlags) {
+        return new ScapEvent(ts, tid, cpu, type, new Owned(data, lensAt, lenSize, n), dumpFlags);
     }
 
     /** This event's row of the event table, or null for numbers newer than the table (no Optional per call). */

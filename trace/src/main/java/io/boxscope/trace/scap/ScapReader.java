@@ -303,7 +303,6 @@ public final class ScapReader implements Closeable {
             return null;
         }
         int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
-        int[] offsets;
         if (v2) {
             long nparams = Integer.toUnsignedLong(i32(block, at));
             at += 4;
@@ -313,32 +312,22 @@ public final class ScapReader implements Closeable {
                         + " parameters; the table has " + info.params().size() + " and the event " + len + " bytes");
             }
             int n = (int) nparams;
-            offsets = new int[n + 1];
             long sum = hdrLen + nparams * lenSize;
-            int data = at + n * lenSize;
-            offsets[0] = data;
             for (int i = 0; i < n; i++) {
                 int l = lenSize == 4 ? i32(block, at + 4 * i) : u16(block, at + 2 * i);
                 if (l < 0) {
                     throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
                 }
                 sum += l;
-                offsets[i + 1] = offsets[i] + l; // used only when the sum below matches the event's length
-
             }
             if (sum != len) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
                         + sum + " bytes, its header says " + len);
             }
-        } else {
-            int[] lens = oldEventLengths(block, at, info, hdrLen, (int) len, start);
-            offsets = new int[lens.length + 1];
-            offsets[0] = at + 2 * lens.length;
-            for (int i = 0; i < lens.length; i++) {
-                offsets[i + 1] = offsets[i] + lens[i];
-            }
+            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
         }
-        return ScapEvent.packed(ts, tid, cpu, type, block, offsets, flags);
+        int[] lens = oldEventLengths(block, at, info, hdrLen, (int) len, start);
+        return ScapEvent.packed(ts, tid, cpu, type, block, at, 2, lens.length, flags);
     }
 
     /**
