@@ -188,7 +188,8 @@ final class TraceReadCli {
 
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */
     private static String dropRecord(ScapEvent e) {
-        if (e.info().map(i -> i.name().equals("infra")).orElse(false)
+        io.boxscope.trace.scap.EventInfo info = e.info().orElse(null);
+        if (info != null && info.name().equals("infra")
                 && e.value("source").orElse(null) instanceof ParamValue.Text s && s.string().equals("boxscope")
                 && e.value("name").orElse(null) instanceof ParamValue.Text n && n.string().equals("drops")
                 && e.value("description").orElse(null) instanceof ParamValue.Text d) {

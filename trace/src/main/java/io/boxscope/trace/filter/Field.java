@@ -94,9 +94,10 @@ public enum Field {
     }
 
     private static final Map<String, Field> BY_NAME = new HashMap<>();
-    private static final Map<Field, List<Field>> COMPARES = Map.of(
+    /** An EnumMap: the filter asks every field of every check of every event (an array index, not a hash probe). */
+    private static final Map<Field, List<Field>> COMPARES = new java.util.EnumMap<>(Map.of(
             FD_IP, List.of(FD_CIP, FD_SIP), FD_PORT, List.of(FD_CPORT, FD_SPORT), FD_NET, List.of(FD_CIP, FD_SIP),
-            FD_CNET, List.of(FD_CIP), FD_SNET, List.of(FD_SIP), FD_LNET, List.of(FD_LIP), FD_RNET, List.of(FD_RIP));
+            FD_CNET, List.of(FD_CIP), FD_SNET, List.of(FD_SIP), FD_LNET, List.of(FD_LIP), FD_RNET, List.of(FD_RIP)));
 
     static {
         for (Field f : values()) {

@@ -156,12 +156,12 @@ public final class EventFormatter {
      * their PPM_SC_* ID parameter.
      */
     public static String typeName(ScapEvent e) {
-        EventInfo info = e.info().orElse(null);
+        EventInfo info = e.infoOrNull();
         if (info == null) {
             return "<unknown>";
         }
-        if (isGeneric(info) && !e.params().isEmpty() && e.value(0) instanceof ParamValue.Num n) {
-            return EventTable.get().syscallName((int) n.value()).orElse("<unknown>");
+        if (isGeneric(info) && e.isNum(0)) {
+            return EventTable.get().syscallName((int) e.num(0)).orElse("<unknown>");
         }
         return info.name();
     }

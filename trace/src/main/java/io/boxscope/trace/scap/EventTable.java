@@ -59,6 +59,11 @@ public final class EventTable {
         return id >= 0 && id < events.length ? Optional.of(events[id]) : Optional.empty();
     }
 
+    /** The event numbered {@code id}, or null beyond this table: for the per-event paths, which ask millions of times. */
+    public EventInfo infoOrNull(int id) {
+        return id >= 0 && id < events.length ? events[id] : null;
+    }
+
     /** The event whose PPME_* constant is {@code constant}, e.g. {@code PPME_SYSCALL_OPENAT_2_X}. */
     public EventInfo byConstant(String constant) {
         EventInfo e = byConstant.get(constant);
@@ -121,7 +126,8 @@ public final class EventTable {
                 if (!f[5].isEmpty()) {
                     for (String p : f[5].split(";")) {
                         String[] q = p.split("\\|", -1);
-                        params.add(new EventInfo.ParamInfo(q[0], ParamType.valueOf(q[1]), q[2], q[3]));
+                        // interned: EventInfo.indexOf compares them with the per-event paths' literal names, equal at the first test
+                        params.add(new EventInfo.ParamInfo(q[0].intern(), ParamType.valueOf(q[1]), q[2], q[3]));
                     }
                 }
                 events.add(new EventInfo(Integer.parseInt(f[0]), f[1], f[2], f[3],

@@ -177,6 +177,8 @@ public final class Inspector {
     private final List<InterfaceInfo> interfaces;
     private long removeAfter = -1;
     private Fd eventFd;
+    /** The thread {@link #thread} found last (still in {@link #threads}), or null. */
+    private Thread cachedThread;
 
     public Inspector(CaptureTables tables) {
         Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
@@ -274,9 +276,20 @@ public final class Inspector {
         return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(threads));
     }
 
-    /** The thread {@code tid}, or null. */
+    /**
+     * The thread {@code tid}, or null. The last one found is kept: a thread's events come in runs (enter,
+     * exit, the next call), and the map's lookup boxes the tid.
+     */
     public Thread thread(long tid) {
-        return threads.get(tid);
+        Thread c = cachedThread;
+        if (c != null && c.tid == tid) {
+            return c;
+        }
+        c = threads.get(tid);
+        if (c != null) {
+            cachedThread = c;
+        }
+        return c;
     }
 
     /** The user named by uid {@code uid} in the capture's user table, or null. */
@@ -293,22 +306,6 @@ public final class Inspector {
         return interfaces;
     }
 
-    private static final int INTERNAL = 1;
-    private static final int USES_FD = 2;
-    /** By event type: category INTERNAL, flag EF_USES_FD; looked up once, every event asks (a string compare and a set lookup each). */
-    private static final byte[] KIND = kinds();
-
-    private static byte[] kinds() {
-        byte[] out = new byte[1024];
-        for (int t = 0; t < out.length; t++) {
-            EventInfo i = EventTable.get().info(t).orElse(null);
-            if (i != null) {
-                out[t] = (byte) ((i.category().equals("INTERNAL") ? INTERNAL : 0) | (i.flags().contains("EF_USES_FD") ? USES_FD : 0));
-            }
-        }
-        return out;
-    }
-
     /**
      * Applies {@code e} to the tables. Call before rendering it: sysdig prints an event with the state its
      * own parsing produced (an execve's exit already shows the new name).
@@ -316,56 +313,53 @@ public final class Inspector {
     public void apply(ScapEvent e) {
         if (removeAfter >= 0) {
             threads.remove(removeAfter);
+            if (cachedThread != null && cachedThread.tid == removeAfter) {
+                cachedThread = null;
+            }
             removeAfter = -1;
         }
         eventFd = null;
-        EventInfo info = e.info().orElse(null);
+        EventInfo info = e.infoOrNull();
         if (info == null) {
             return;
         }
-        if (isContainerEvent(info)) {
+        int etype = e.type();
+        int kind = EventKinds.flags(etype);
+        if ((kind & EventKinds.CONTAINER) != 0) {
             container(e); // describes a container; its tid (-1) is no thread
             return;
         }
-        int kind = e.type() >= 0 && e.type() < KIND.length ? KIND[e.type()] : 0;
-        boolean internal = (kind & INTERNAL) != 0;
-        Thread t = threads.get(e.tid());
+        boolean internal = (kind & EventKinds.INTERNAL) != 0;
+        boolean isEnter = (kind & EventKinds.ENTER) != 0;
+        Thread t = thread(e.tid());
         if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
             t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
             threads.put(e.tid(), t);
+            cachedThread = t;
         }
-        if (t != null && info.isEnter() && info.name().equals("connect")
-                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
-            Fd old = t.fds.get(num(e, "fd"));
-            if (old != null) {
-                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
-            }
+        if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
+            connectEnter(e, t);
         }
-        if (t != null && info.isEnter() && info.name().equals("connect")
-                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
-            Fd old = t.fds.get(num(e, "fd"));
-            if (old != null) {
-                t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
-            }
-        }
-        if (t != null && (kind & USES_FD) != 0) {
-            ScapEvent withFd = info.isEnter() ? e : t.lastEnter;
-            long fd = withFd == null ? -1 : num(withFd, "fd");
+        if (t != null && (kind & EventKinds.USES_FD) != 0) {
+            ScapEvent withFd = isEnter ? e : t.lastEnter;
+            long fd = withFd == null ? -1 : withFd.num(EventKinds.fd(withFd.type()));
             eventFd = fd >= 0 ? t.fds.get(fd) : null;
         }
-        if (info.isEnter()) {
+        if (isEnter) {
             if (t != null && !internal) {
                 t.lastEnter = e;
             }
-            if (info.name().equals("procexit")) {
+            if ((kind & EventKinds.PROCEXIT) != 0) {
                 removeAfter = e.tid();
             }
             return;
         }
-        switch (info.name()) {
-            case "clone", "fork", "vfork", "clone3" -> applyClone(e, t);
-            case "execve", "execveat" -> {
+        switch (EventKinds.op(etype)) {
+            case NONE -> {
+            }
+            case CLONE -> applyClone(e, t);
+            case EXECVE -> {
                 if (t != null && num(e, "res") == 0) {
                     String comm = text(e, "comm");
                     t.comm = comm != null ? comm : basename(text(e, "exe"));
@@ -376,16 +370,17 @@ public final class Inspector {
                     execed(t, e);
                 }
             }
-            case "open", "openat", "openat2", "creat" -> {
-                long fd = num(e, "fd");
-                String name = openedName(t, e);
+            case OPEN -> {
+                long fd = e.num(EventKinds.fd(etype));
+                String name = fd >= 0 ? openedName(t, e) : null;
                 if (t != null && fd >= 0 && name != null) {
                     // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
-                    boolean dir = e.value("flags").orElse(null) instanceof ParamValue.Num f && (f.value() & (1 << 10)) != 0;
+                    long flags = num(e, "flags");
+                    boolean dir = flags != Long.MIN_VALUE && (flags & (1 << 10)) != 0;
                     t.fds.put(fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
                 }
             }
-            case "socket" -> {
+            case SOCKET -> {
                 long fd = num(e, "fd");
                 if (t != null && fd >= 0 && t.lastEnter != null && t.lastEnter.info().map(i -> i.name().equals("socket")).orElse(false)) {
                     long domain = num(t.lastEnter, "domain");
@@ -400,7 +395,7 @@ public final class Inspector {
                     t.fds.put(fd, new Fd(type, "", 0, l4));
                 }
             }
-            case "connect" -> {
+            case CONNECT -> {
                 long res = num(e, "res");
                 if (t != null && t.lastEnter != null && (res >= 0 || res == -115)) { // parse_connect_exit: success or EINPROGRESS
                     long fd = num(t.lastEnter, "fd");
@@ -416,7 +411,7 @@ public final class Inspector {
                     }
                 }
             }
-            case "sendto", "sendmsg", "recvfrom", "recvmsg" -> {
+            case SENDRECV -> {
                 // a datagram socket learns its peer from these calls' tuples (parse_rw_exit: tuple of sendto's and
                 // sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket
                 if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
@@ -433,7 +428,7 @@ public final class Inspector {
                     }
                 }
             }
-            case "bind" -> {
+            case BIND -> {
                 if (t != null && t.lastEnter != null && num(e, "res") >= 0
                         && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
                     long fd = num(t.lastEnter, "fd");
@@ -453,7 +448,7 @@ public final class Inspector {
                     }
                 }
             }
-            case "accept", "accept4" -> {
+            case ACCEPT -> {
                 long fd = num(e, "fd");
                 if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
                     if (st.family() == 1) {
@@ -465,14 +460,14 @@ public final class Inspector {
                     }
                 }
             }
-            case "dup" -> {
+            case DUP -> {
                 long res = num(e, "res");
                 Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
                 if (res >= 0 && old != null) {
                     t.fds.put(res, old);
                 }
             }
-            case "fcntl" -> {
+            case FCNTL -> {
                 // sinsp's parse_fcntl_exit: F_DUPFD and F_DUPFD_CLOEXEC (PPM_FCNTL_* 1 and 26) copy the fd as dup does
                 long res = num(e, "res");
                 ScapEvent enter = t == null ? null : t.lastEnter;
@@ -482,7 +477,7 @@ public final class Inspector {
                     t.fds.put(res, old);
                 }
             }
-            case "eventfd", "signalfd", "timerfd_create", "inotify_init" -> {
+            case NEWFD -> {
                 long res = num(e, "res");
                 if (t != null && res >= 0) {
                     FdType type = switch (info.name()) {
@@ -494,7 +489,7 @@ public final class Inspector {
                     t.fds.put(res, new Fd(type, "", 0));
                 }
             }
-            case "pipe", "pipe2" -> {
+            case PIPE -> {
                 if (t != null && num(e, "res") >= 0) {
                     for (String p : new String[] {"fd1", "fd2"}) {
                         long fd = num(e, p);
@@ -504,7 +499,7 @@ public final class Inspector {
                     }
                 }
             }
-            case "setuid", "setresuid", "setgid", "setresgid" -> {
+            case SETID -> {
                 // parse_setuid_exit and friends: the thread's effective id from the enter event, when it changed
                 String param = switch (info.name()) {
                     case "setuid" -> "uid";
@@ -523,18 +518,32 @@ public final class Inspector {
                     }
                 }
             }
-            case "close" -> {
-                if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
-                    t.fds.remove(num(t.lastEnter, "fd"));
+            case CLOSE -> {
+                if (t != null && t.lastEnter != null && e.num(EventKinds.res(etype)) >= 0) {
+                    t.fds.remove(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
                 }
-            }
-            default -> {
             }
         }
         if (eventFd != null && t.lastEnter != null) {
-            Fd now = t.fds.get(num(t.lastEnter, "fd"));
+            Fd now = t.fds.get(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
             if (now != null) {
                 eventFd = now; // connect renamed it; close removed it and the name before stays
+            }
+        }
+    }
+
+    /** connect's enter: sinsp names the socket after the address it connects to before the call returns. */
+    private static void connectEnter(ScapEvent e, Thread t) {
+        if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+            }
+        }
+        if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
             }
         }
     }
@@ -546,8 +555,10 @@ public final class Inspector {
 
     /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
     public Fd eventFd(ScapEvent e) {
-        EventInfo ei = e.info().orElse(null);
-        if (ei != null && !ei.isEnter() && ei.name().equals("connect") && eventFd != null
+        EventInfo ei = e.infoOrNull();
+        int kind = EventKinds.flags(e.type());
+        boolean enter = (kind & EventKinds.ENTER) != 0;
+        if (ei != null && !enter && (kind & EventKinds.CONNECT) != 0 && eventFd != null
                 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
             return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
                     eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()));
@@ -555,18 +566,21 @@ public final class Inspector {
         if (eventFd != null) {
             return eventFd;
         }
-        Thread t = threads.get(e.tid());
-        long fd = e.value("fd").isPresent() ? num(e, "fd")
-                : e.info().map(i -> i.indexOf("res") == 0 && i.params().get(0).type() == ParamType.FD).orElse(false)
-                ? num(e, "res") : Long.MIN_VALUE;
-        if (t == null || !e.info().map(i -> !i.isEnter() && i.flags().contains("EF_CREATES_FD")).orElse(false)) {
+        if (ei == null || enter || (kind & EventKinds.CREATES_FD) == 0) {
             return null;
         }
-        String name = openedName(t, e);
-        if (fd < 0 && name != null) {
-            return new Fd(FdType.FILE_V2, name, 0); // a failed open: sysdig names the path it tried
+        Thread t = thread(e.tid());
+        if (t == null) {
+            return null;
         }
-        return fd >= 0 ? t.fds.get(fd) : null;
+        int fdAt = EventKinds.fd(e.type());
+        long fd = fdAt >= 0 && fdAt < e.params().size() ? e.num(fdAt)
+                : EventKinds.res(e.type()) == 0 && ei.params().get(0).type() == ParamType.FD ? num(e, "res") : Long.MIN_VALUE;
+        if (fd >= 0) {
+            return t.fds.get(fd);
+        }
+        String name = openedName(t, e);
+        return name != null ? new Fd(FdType.FILE_V2, name, 0) : null; // a failed open: sysdig names the path it tried
     }
 
     /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
@@ -679,7 +693,7 @@ public final class Inspector {
      * {@code //tmp}, as sysdig prints. Null when the event has no name.
      */
     private static String openedName(Thread t, ScapEvent e) {
-        EventInfo info = e.info().orElse(null);
+        EventInfo info = e.infoOrNull();
         int i = info == null ? -1 : info.indexOf("name");
         if (t == null || i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Text name)) {
             return null;
@@ -858,8 +872,10 @@ public final class Inspector {
         return i < 0 ? s : s.substring(i + 1);
     }
 
+    /** The parameter named {@code name} as a number (read in place), or {@link Long#MIN_VALUE} when it is none. */
     static long num(ScapEvent e, String name) {
-        return e.value(name).orElse(null) instanceof ParamValue.Num n ? n.value() : Long.MIN_VALUE;
+        EventInfo info = e.infoOrNull();
+        return info == null ? Long.MIN_VALUE : e.num(info.indexOf(name));
     }
 
     static String text(ScapEvent e, String name) {

@@ -45,30 +45,169 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     }
 
     /**
-     * The parameters as this class holds them: built by {@link Builder} (fresh arrays nobody else holds)
-     * or copied in the constructor, so events built at a live capture's rate are not copied twice.
+     * The parameters as this class holds them: built by {@link Builder} (fresh arrays nobody else holds),
+     * copied in the constructor, or, for events a {@link ScapReader} reads, the block they came in
+     * ({@link #packed}): a reader gives each event one array and each parameter
+     * gets an array of its own only when someone asks for it, so the events a filter rejects cost no copy
+     * per parameter. Integers are read in place ({@link #num(int)}).
      */
     private static final class Owned extends java.util.AbstractList<byte[]> implements java.util.RandomAccess {
-        private final byte[][] items;
+        private final byte[] data;
+        /**
+         * Where in {@link #data} the event's table of parameter lengths starts (the parameters follow it),
+         * each length {@link #lenSize} bytes, little-endian; {@link #n} parameters. Offsets are summed from
+         * the table when asked (events have a handful of parameters), so a read event costs no array of them.
+         */
+        private final int lensAt;
+        private final int lenSize;
+        private final int n;
+        private byte[][] items;
 
         Owned(byte[][] items) {
+            this.data = null;
+            this.lensAt = 0;
+            this.lenSize = 0;
+            this.n = items.length;
             this.items = items;
+        }
+
+        Owned(byte[] data, int lensAt, int lenSize, int n) {
+            this.data = data;
+            this.lensAt = lensAt;
+            this.lenSize = lenSize;
+            this.n = n;
+        }
+
+        private int len(int k) {
+            int at = lensAt + k * lenSize;
+            int v = (data[at] & 0xff) | (data[at + 1] & 0xff) << 8;
+            return lenSize == 4 ? v | (data[at + 2] & 0xff) << 16 | (data[at + 3] & 0xff) << 24 : v;
+        }
+
+        private int offset(int i) {
+            int o = lensAt + n * lenSize;
+            for (int k = 0; k < i; k++) {
+                o += len(k);
+            }
+            return o;
         }
 
         @Override
         public byte[] get(int i) {
-            return items[i];
+            byte[][] it = items;
+            if (it == null) {
+                java.util.Objects.checkIndex(i, n);
+                it = items = new byte[n][];
+            }
+            byte[] b = it[i];
+            if (b == null) {
+                // several threads may copy the same parameter at once: each gets equal bytes
+                int o = offset(i);
+                b = it[i] = Arrays.copyOfRange(data, o, o + len(i));
+            }
+            return b;
         }
 
         @Override
         public int size() {
-            return items.length;
+            return n;
         }
+
+        int length(int i) {
+            return data != null ? len(i) : items[i].length;
+        }
+
+        void copyTo(int i, ByteBuffer b) {
+            if (data != null) {
+                b.put(data, offset(i), len(i));
+            } else {
+                b.put(items[i]);
+            }
+        }
+
+        /** Byte {@code j} of parameter {@code i}. */
+        byte at(int i, int j) {
+            return data != null ? data[offset(i) + j] : items[i][j];
+        }
+
+        /** Little-endian integer of {@code size} (1, 2, 4, 8) bytes at the start of parameter {@code i}. */
+        long le(int i, int size, boolean signed) {
+            byte[] b;
+            int o;
+            if (data != null) {
+                b = data;
+                o = offset(i);
+            } else {
+                b = items[i];
+                o = 0;
+            }
+            return switch (size) {
+                case 1 -> signed ? b[o] : b[o] & 0xffL;
+                case 2 -> {
+                    int v = (b[o] & 0xff) | (b[o + 1] & 0xff) << 8;
+                    yield signed ? (short) v : v;
+                }
+                case 4 -> {
+                    int v = (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+                    yield signed ? v : Integer.toUnsignedLong(v);
+                }
+                default -> (b[o] & 0xffL) | (b[o + 1] & 0xffL) << 8 | (b[o + 2] & 0xffL) << 16 | (b[o + 3] & 0xffL) << 24
+                        | (b[o + 4] & 0xffL) << 32 | (b[o + 5] & 0xffL) << 40 | (b[o + 6] & 0xffL) << 48
+                        | (b[o + 7] & 0xffL) << 56;
+            };
+        }
+    }
+
+    /**
+     * An event whose parameters are in {@code data} (for {@link ScapReader}: the block it read, checked, not
+     * shared): {@code n} lengths of {@code lenSize} bytes at {@code lensAt}, then the parameters, whose lengths
+     * the reader checked against the event's.
+     */
+    static ScapEvent packed(long ts, long tid, int cpu, int type, byte[] data, int lensAt, int lenSize, int n,
+                            int dumpFlags) {
+        return new ScapEvent(ts, tid, cpu, type, new Owned(data, lensAt, lenSize, n), dumpFlags);
+    }
+
+    /** This event's row of the event table, or null for numbers newer than the table (no Optional per call). */
+    EventInfo infoOrNull() {
+        return EventTable.get().infoOrNull(type);
+    }
+
+    /** The length in bytes of parameter {@code i}. */
+    int paramLength(int i) {
+        return ((Owned) params).length(i);
+    }
+
+    /** Byte {@code j} of parameter {@code i}. */
+    byte paramByte(int i, int j) {
+        return ((Owned) params).at(i, j);
+    }
+
+    /**
+     * Parameter {@code i} as a number, read in place, or {@link Long#MIN_VALUE} when {@link #value(int)} would
+     * not be a {@link ParamValue.Num} (no such parameter, not an integer type, or a length that does not fit
+     * the type): what {@code value(i) instanceof Num n ? n.value() : MIN_VALUE} gives, without the records.
+     */
+    long num(int i) {
+        return isNum(i) ? ((Owned) params).le(i, infoOrNull().params().get(i).type().size(),
+                infoOrNull().params().get(i).type().signed()) : Long.MIN_VALUE;
+    }
+
+    /** Whether {@link #value(int)} would be a {@link ParamValue.Num} (false for a missing parameter, {@code i < 0} too). */
+    boolean isNum(int i) {
+        EventInfo info = infoOrNull();
+        if (info == null || i < 0 || i >= params.size() || i >= info.params().size()) {
+            return false;
+        }
+        ParamType t = info.params().get(i).type();
+        int size = t.size();
+        return size > 0 && t != ParamType.CHARBUFARRAY && t != ParamType.CHARBUF_PAIR_ARRAY && t != ParamType.IPV6ADDR
+                && ((Owned) params).length(i) == size;
     }
 
     /** This event's row of the event table, or empty for numbers newer than the table. */
     public Optional<EventInfo> info() {
-        return EventTable.get().info(type);
+        return Optional.ofNullable(EventTable.get().infoOrNull(type));
     }
 
     /** Parameter {@code i}'s bytes (a copy). */
@@ -78,13 +217,18 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
     /** Parameter {@code i} decoded by its type in the event table. */
     public ParamValue value(int i) {
-        EventInfo info = info().orElseThrow(() -> new IllegalStateException("event type " + type + " is not in the table"));
+        EventInfo info = infoOrNull();
+        if (info == null) {
+            throw new IllegalStateException("event type " + type + " is not in the table");
+        }
         return ParamValue.decode(info.params().get(i).type(), params.get(i));
     }
 
     /** The parameter named {@code name}, if this event has it. */
     public Optional<ParamValue> value(String name) {
-        return info().map(i -> i.indexOf(name)).filter(i -> i >= 0 && i < params.size()).map(this::value);
+        EventInfo info = infoOrNull();
+        int i = info == null ? -1 : info.indexOf(name);
+        return i >= 0 && i < params.size() ? Optional.of(value(i)) : Optional.empty();
     }
 
     /**
@@ -121,8 +265,8 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     /** Encoded length of the event: header, parameter lengths and parameters (ppm_evt_hdr.len). */
     public int encodedLength() {
         long n = HEADER_SIZE + (long) params.size() * (large() ? 4 : 2);
-        for (byte[] p : params) {
-            n += p.length;
+        for (int i = 0; i < params.size(); i++) {
+            n += paramLength(i);
         }
         if (n > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("event too large: " + n + " bytes");
@@ -141,15 +285,16 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     void encodeInto(ByteBuffer b, int length) {
         boolean large = large();
         b.putLong(ts).putLong(tid).putInt(length).putShort((short) type).putInt(params.size());
-        for (byte[] p : params) {
+        Owned o = (Owned) params;
+        for (int i = 0; i < o.size(); i++) {
             if (large) {
-                b.putInt(p.length);
+                b.putInt(o.length(i));
             } else {
-                b.putShort((short) p.length);
+                b.putShort((short) o.length(i));
             }
         }
-        for (byte[] p : params) {
-            b.put(p);
+        for (int i = 0; i < o.size(); i++) {
+            o.copyTo(i, b);
         }
     }
 

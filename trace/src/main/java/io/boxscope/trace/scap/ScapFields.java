@@ -52,13 +52,14 @@ public final class ScapFields implements FieldSource {
         this.fmt = fmt;
         this.inspector = inspector;
         this.e = e;
-        this.info = e.info().orElse(null);
+        this.info = e.infoOrNull();
         this.t = inspector.thread(e.tid());
-        Long res = info == null ? null : rawres();
+        int kind = EventKinds.flags(e.type());
         // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
-        boolean failedCreate = info != null && !info.isEnter() && res != null && res < 0
-                && info.flags().contains("EF_CREATES_FD");
-        this.failedConnect = info != null && !info.isEnter() && res != null && res < 0 && info.name().equals("connect");
+        boolean failed = info != null && (kind & EventKinds.ENTER) == 0
+                && (kind & (EventKinds.CREATES_FD | EventKinds.CONNECT)) != 0 && failed();
+        boolean failedCreate = failed && (kind & EventKinds.CREATES_FD) != 0;
+        this.failedConnect = failed && (kind & EventKinds.CONNECT) != 0;
         this.fd = tableFd != null ? tableFd : info == null || failedCreate ? null : inspector.eventFd(e);
     }
 
@@ -267,14 +268,23 @@ public final class ScapFields implements FieldSource {
 
     /** The "res" parameter, or the fd an exit creates (TYPE_RESRAW, TYPE_FAILED), or null. */
     private Long rawres() {
-        int i = info.indexOf("res");
-        if (i < 0 && !info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
-            i = info.indexOf("fd");
+        int i = rawresIndex();
+        return e.isNum(i) ? e.num(i) : null;
+    }
+
+    /** Whether {@link #rawres()} is negative (no boxing: every event of a filtered read asks). */
+    private boolean failed() {
+        int i = rawresIndex();
+        return e.isNum(i) && e.num(i) < 0;
+    }
+
+    private int rawresIndex() {
+        int type = e.type();
+        int i = EventKinds.res(type);
+        if (i < 0 && (EventKinds.flags(type) & (EventKinds.ENTER | EventKinds.CREATES_FD)) == EventKinds.CREATES_FD) {
+            i = EventKinds.fd(type);
         }
-        if (i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Num n)) {
-            return null;
-        }
-        return n.value();
+        return i;
     }
 
     /** evt.buflen: the byte count of a successful I/O exit (extract_buflen), else absent. */
@@ -344,29 +354,27 @@ public final class ScapFields implements FieldSource {
 
     /** The fd number the event is about: its fd parameter, its enter event's, or the fd an exit created. */
     private Long fdNum() {
-        if (!info.flags().contains("EF_USES_FD") && !info.flags().contains("EF_CREATES_FD")
-                && !info.flags().contains("EF_DESTROYS_FD")) {
+        int kind = EventKinds.flags(e.type());
+        if ((kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0) {
             return null;
         }
-        if (!info.isEnter() && info.flags().contains("EF_CREATES_FD")) {
-            Long r = rawres();
-            if (r != null && r < 0) {
-                return -1L; // m_lastevent_fd stays -1 when the call created nothing
-            }
+        boolean enter = (kind & EventKinds.ENTER) != 0;
+        boolean creates = (kind & EventKinds.CREATES_FD) != 0;
+        if (!enter && creates && failed()) {
+            return -1L; // m_lastevent_fd stays -1 when the call created nothing
         }
-        ScapEvent with = info.isEnter() || info.flags().contains("EF_CREATES_FD") ? e : t == null ? null : t.lastEnter();
+        ScapEvent with = enter || creates ? e : t == null ? null : t.lastEnter();
         if (with == null) {
             return null;
         }
-        EventInfo wi = with.info().orElse(null);
-        int i = wi == null ? -1 : wi.indexOf("fd");
-        if (i < 0 && with == e && !info.isEnter()) {
-            i = info.indexOf("res");
+        int i = with.infoOrNull() == null ? -1 : EventKinds.fd(with.type());
+        if (i < 0 && with == e && !enter) {
+            i = EventKinds.res(e.type());
         }
-        if (i < 0 || i >= with.params().size() || !(with.value(i) instanceof ParamValue.Num n)) {
-            return info.isEnter() && info.flags().contains("EF_CREATES_FD") ? -1L : null;
+        if (!with.isNum(i)) {
+            return enter && creates ? -1L : null;
         }
-        return n.value();
+        return with.num(i);
     }
 
     /** fd.directory (filterchecks.cpp TYPE_DIRECTORY): a file's directory, a directory itself. */

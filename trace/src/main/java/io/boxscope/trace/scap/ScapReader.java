@@ -46,6 +46,7 @@ public final class ScapReader implements Closeable {
     private long skippedUnknown;
     private ScapFormatException failure;
     private byte[] pending;
+    private int pendingLength;
     private int pendingType;
     private long pendingOffset;
 
@@ -141,18 +142,19 @@ public final class ScapReader implements Closeable {
                 int type;
                 long start;
                 byte[] body;
+                int length;
                 if (pending != null) {
                     type = pendingType;
                     body = pending;
+                    length = pendingLength;
                     start = pendingOffset;
                     pending = null;
                 } else {
                     start = in.offset;
-                    int[] hdr = in.blockHeader();
-                    if (hdr == null) {
+                    if (!in.nextBlock(true)) {
                         return null;
                     }
-                    type = hdr[0];
+                    type = in.type;
                     if (type == BlockType.SHB) {
                         throw new ScapFormatException(Kind.CORRUPT, start,
                                 "a second section (concatenated capture files) is not supported; split the file");
@@ -161,9 +163,10 @@ public final class ScapReader implements Closeable {
                         throw new ScapFormatException(Kind.CORRUPT, start,
                                 "unexpected " + BlockType.name(type) + " block among the events");
                     }
-                    body = bytes(in.blockBody(start, hdr[1]));
+                    body = in.blockArray(start, in.total);
+                    length = in.total - 12;
                 }
-                ScapEvent e = parseEvent(type, body, start);
+                ScapEvent e = parseEvent(type, body, length, start);
                 if (e != null) {
                     return e;
                 }
@@ -194,9 +197,9 @@ public final class ScapReader implements Closeable {
     }
 
     private CaptureTables readHeaderBlocks() throws ScapFormatException {
-        int[] shb;
+        boolean any;
         try {
-            shb = in.blockHeader(false);
+            any = in.nextBlock(false);
         } catch (ScapFormatException e) {
             if (e.kind() == Kind.NOT_A_CAPTURE) {
                 throw e; // a byte-swapped section header: said as such
@@ -204,14 +207,14 @@ public final class ScapReader implements Closeable {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is only " + in.offset
                     + " bytes long, shorter than a block header");
         }
-        if (shb == null) {
+        if (!any) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, "the file is empty");
         }
-        if (shb[0] != BlockType.SHB) {
+        if (in.type != BlockType.SHB) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, String.format(
-                    "it starts with 0x%08x, not the section header block 0x0a0d0d0a", shb[0]));
+                    "it starts with 0x%08x, not the section header block 0x0a0d0d0a", in.type));
         }
-        ByteBuffer s = in.blockBody(0, shb[1]);
+        ByteBuffer s = in.blockBody(0, in.total);
         if (s.remaining() >= 16 && s.getInt(s.position()) == Integer.reverseBytes(BlockType.SHB_MAGIC)) {
             throw new ScapFormatException(Kind.NOT_A_CAPTURE, 0, BIG_ENDIAN_CAPTURE);
         }
@@ -230,19 +233,19 @@ public final class ScapReader implements Closeable {
         Map<Long, List<FdInfo>> fds = new LinkedHashMap<>();
         while (true) {
             long start = in.offset;
-            int[] hdr = in.blockHeader();
-            if (hdr == null) {
+            if (!in.nextBlock(true)) {
                 break;
             }
-            if (BlockType.isEvent(hdr[0])) {
-                pending = bytes(in.blockBody(start, hdr[1]));
-                pendingType = hdr[0];
+            if (BlockType.isEvent(in.type)) {
+                pending = in.blockArray(start, in.total);
+                pendingLength = in.total - 12;
+                pendingType = in.type;
                 pendingOffset = start;
                 break;
             }
-            ByteBuffer b = in.blockBody(start, hdr[1]);
+            ByteBuffer b = in.blockBody(start, in.total);
             BlockBody body = new BlockBody(b, start + 8);
-            int t = hdr[0];
+            int t = in.type;
             switch (t) {
                 case BlockType.MI, BlockType.MI_INT -> machine = new MachineInfo(body.i32(), body.i64(), body.i64(),
                         body.cString(128));
@@ -269,71 +272,77 @@ public final class ScapReader implements Closeable {
         return new CaptureTables(machine, ifs, users, groups, threads, fds);
     }
 
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] r = new byte[b.remaining()];
-        b.duplicate().get(r);
-        return r;
+    /** Little-endian integers of a block read into an array (no ByteBuffer per event). */
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
     }
 
-    private static ScapEvent parseEvent(int blockType, byte[] block, long start) throws ScapFormatException {
+    private static int i32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    private static long i64(byte[] b, int at) {
+        return Integer.toUnsignedLong(i32(b, at)) | (long) i32(b, at + 4) << 32;
+    }
+
+    /**
+     * The event in {@code block[0 .. length)} (a block's body without its trailer). The event keeps the
+     * array: its parameters are offsets into it ({@link ScapEvent#packed}), so reading an event copies
+     * nothing after the read itself.
+     */
+    private static ScapEvent parseEvent(int blockType, byte[] block, int length, long start) throws ScapFormatException {
         boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
                 || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
         boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
-        ByteBuffer b = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
         int hdrLen = v2 ? ScapEvent.HEADER_SIZE : ScapEvent.HEADER_SIZE - 4;
         int fixed = 2 + (withFlags ? 4 : 0);
-        if (block.length < fixed + hdrLen) {
-            throw new ScapFormatException(Kind.CORRUPT, start, "event block of " + (block.length + 12)
+        if (length < fixed + hdrLen) {
+            throw new ScapFormatException(Kind.CORRUPT, start, "event block of " + (length + 12)
                     + " bytes is shorter than an event header");
         }
-        int cpu = Short.toUnsignedInt(b.getShort());
-        int flags = withFlags ? b.getInt() : 0;
-        int evStart = b.position();
-        long ts = b.getLong();
-        long tid = b.getLong();
-        long len = Integer.toUnsignedLong(b.getInt());
-        int type = Short.toUnsignedInt(b.getShort());
+        int cpu = u16(block, 0);
+        int flags = withFlags ? i32(block, 2) : 0;
+        int evStart = fixed;
+        long ts = i64(block, evStart);
+        long tid = i64(block, evStart + 8);
+        long len = Integer.toUnsignedLong(i32(block, evStart + 16));
+        int type = u16(block, evStart + 20);
+        int at = evStart + 22;
         // libscap ignores bytes between an event and its block's end (test captures put comments there)
-        if (len < hdrLen || len > block.length - evStart) {
+        if (len < hdrLen || len > length - evStart) {
             throw new ScapFormatException(Kind.CORRUPT, start, "event length " + len + " does not fit its block of "
-                    + (block.length + 12) + " bytes");
+                    + (length + 12) + " bytes");
         }
-        EventInfo info = EventTable.get().info(type).orElse(null);
+        EventInfo info = EventTable.get().infoOrNull(type);
         if (info == null) {
             return null;
         }
         int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
-        int[] lens;
         if (v2) {
-            long nparams = Integer.toUnsignedLong(b.getInt());
+            long nparams = Integer.toUnsignedLong(i32(block, at));
+            at += 4;
             // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
             if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
                         + " parameters; the table has " + info.params().size() + " and the event " + len + " bytes");
             }
-            lens = new int[(int) nparams];
+            int n = (int) nparams;
             long sum = hdrLen + nparams * lenSize;
-            for (int i = 0; i < nparams; i++) {
-                lens[i] = lenSize == 4 ? b.getInt() : Short.toUnsignedInt(b.getShort());
-                if (lens[i] < 0) {
+            for (int i = 0; i < n; i++) {
+                int l = lenSize == 4 ? i32(block, at + 4 * i) : u16(block, at + 2 * i);
+                if (l < 0) {
                     throw new ScapFormatException(Kind.CORRUPT, start, "negative parameter length");
                 }
-                sum += lens[i];
+                sum += l;
             }
             if (sum != len) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
                         + sum + " bytes, its header says " + len);
             }
-        } else {
-            lens = oldEventLengths(b, info, hdrLen, (int) len, start);
+            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
         }
-        List<byte[]> params = new ArrayList<>(lens.length);
-        for (int l : lens) {
-            byte[] p = new byte[l];
-            b.get(p);
-            params.add(p);
-        }
-        return new ScapEvent(ts, tid, cpu, type, params, flags);
+        int[] lens = oldEventLengths(block, at, info, hdrLen, (int) len, start);
+        return ScapEvent.packed(ts, tid, cpu, type, block, at, 2, lens.length, flags);
     }
 
     /**
@@ -341,9 +350,8 @@ public final class ScapReader implements Closeable {
      * (scap_next_offline), the largest count up to the table's whose lengths add up to the event's length.
      * Event types gained parameters over time, so old files hold fewer than the table lists.
      */
-    private static int[] oldEventLengths(ByteBuffer b, EventInfo info, int hdrLen, int len, long start)
+    private static int[] oldEventLengths(byte[] b, int at, EventInfo info, int hdrLen, int len, long start)
             throws ScapFormatException {
-        int at = b.position();
         for (int n = info.params().size(); n >= 0; n--) {
             long sum = hdrLen + 2L * n;
             if (sum > len) {
@@ -351,11 +359,10 @@ public final class ScapReader implements Closeable {
             }
             int[] lens = new int[n];
             for (int i = 0; i < n; i++) {
-                lens[i] = Short.toUnsignedInt(b.getShort(at + 2 * i));
+                lens[i] = u16(b, at + 2 * i);
                 sum += lens[i];
             }
             if (sum == len) {
-                b.position(at + 2 * n);
                 return lens;
             }
             if (sum < len) {
@@ -366,76 +373,120 @@ public final class ScapReader implements Closeable {
                 + ": no parameter count fits its length of " + len + " bytes");
     }
 
-    /** The input with a running offset; reads whole blocks. */
+    /**
+     * The input with a running offset; reads whole blocks through a buffer of its own (a plain read from
+     * an array per block, not a stream call with its lock per header and per body).
+     */
     private static final class Input {
         final InputStream stream;
         long offset;
+        /** The last block header's type and total length ({@link #nextBlock}). */
+        int type;
+        int total;
+        private final byte[] buf = new byte[1 << 17];
+        private int pos;
+        private int lim;
 
         Input(InputStream stream) {
             this.stream = stream;
         }
 
-        /** Block type and total length, or null at a clean end of file. */
-        int[] blockHeader() throws ScapFormatException {
-            return blockHeader(true);
-        }
-
-        /** As {@link #blockHeader()}; the section header's type is checked before its length when {@code !lengthFirst}. */
-        int[] blockHeader(boolean lengthFirst) throws ScapFormatException {
-            byte[] h = new byte[8];
-            int n = readFully(h, 0, 8);
-            if (n == 0) {
-                return null;
+        /**
+         * Reads a block header into {@link #type} and {@link #total}; false at a clean end of file. The
+         * section header's type is checked before its length when {@code !lengthFirst}.
+         */
+        boolean nextBlock(boolean lengthFirst) throws ScapFormatException {
+            int n;
+            int t;
+            int len;
+            if (lim - pos >= 8) {
+                t = i32(buf, pos);
+                len = i32(buf, pos + 4);
+                pos += 8;
+                offset += 8;
+                n = 8;
+            } else {
+                byte[] h = new byte[8];
+                n = readFully(h, 0, 8);
+                if (n == 0) {
+                    return false;
+                }
+                if (n < 8) {
+                    throw new ScapFormatException(Kind.TRUNCATED, offset - n, "the file ends " + n
+                            + " bytes into a block header");
+                }
+                t = i32(h, 0);
+                len = i32(h, 4);
             }
             long start = offset - n;
-            if (n < 8) {
-                throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + n
-                        + " bytes into a block header");
+            type = t;
+            total = len;
+            if (!lengthFirst && t != BlockType.SHB) {
+                return true;
             }
-            ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-            int type = b.getInt();
-            int total = b.getInt();
-            if (!lengthFirst && type != BlockType.SHB) {
-                return new int[] {type, total};
-            }
-            int swapped = Integer.reverseBytes(total);
-            if (type == BlockType.SHB && (total < 12 || total > MAX_BLOCK) && swapped >= 28 && (swapped & 3) == 0
+            int swapped = Integer.reverseBytes(len);
+            if (t == BlockType.SHB && (len < 12 || len > MAX_BLOCK) && swapped >= 28 && (swapped & 3) == 0
                     && swapped <= MAX_BLOCK) {
                 // 0x0a0d0d0a reads the same in both orders; its length does not.
                 throw new ScapFormatException(Kind.NOT_A_CAPTURE, start, BIG_ENDIAN_CAPTURE);
             }
-            if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
-                throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(type) + " block with impossible length "
-                        + Integer.toUnsignedLong(total));
+            if (len < 12 || (len & 3) != 0 || len > MAX_BLOCK) {
+                throw new ScapFormatException(Kind.CORRUPT, start, BlockType.name(t) + " block with impossible length "
+                        + Integer.toUnsignedLong(len));
             }
-            return new int[] {type, total};
+            return true;
         }
 
-        /** The body (without header and trailer) of a block whose header was just read; checks the trailer. */
-        ByteBuffer blockBody(long start, int total) throws ScapFormatException {
+        /**
+         * The body of a block whose header was just read, with its trailer (the last 4 bytes), checked: a
+         * fresh array of {@code total - 8} bytes.
+         */
+        byte[] blockArray(long start, int total) throws ScapFormatException {
             byte[] body = new byte[total - 8];
             int n = readFully(body, 0, body.length);
             if (n < body.length) {
                 throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + (n + 8) + " bytes into a "
                         + total + "-byte block");
             }
-            int trailer = ByteBuffer.wrap(body, body.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int trailer = i32(body, body.length - 4);
             if (trailer != total) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "block length " + total + " and trailing length "
                         + Integer.toUnsignedLong(trailer) + " differ");
             }
+            return body;
+        }
+
+        /** The body (without header and trailer) of a block whose header was just read; checks the trailer. */
+        ByteBuffer blockBody(long start, int total) throws ScapFormatException {
+            byte[] body = blockArray(start, total);
             return ByteBuffer.wrap(body, 0, body.length - 4).slice().order(ByteOrder.LITTLE_ENDIAN);
         }
 
         private int readFully(byte[] b, int off, int len) throws ScapFormatException {
-            int done = 0;
+            int done = Math.min(len, lim - pos);
+            System.arraycopy(buf, pos, b, off, done);
+            pos += done;
             try {
                 while (done < len) {
-                    int n = stream.read(b, off + done, len - done);
+                    int want = len - done;
+                    if (want >= buf.length) {
+                        int n = stream.read(b, off + done, want); // a large block: straight into its array
+                        if (n < 0) {
+                            break;
+                        }
+                        done += n;
+                        continue;
+                    }
+                    int n = stream.read(buf, 0, buf.length);
                     if (n < 0) {
                         break;
                     }
-                    done += n;
+                    pos = 0;
+                    lim = n;
+                    int c = Math.min(want, n);
+                    System.arraycopy(buf, 0, b, off + done, c);
+                    pos = c;
+                    done += c;
                 }
             } catch (EOFException e) {
                 // a gzip stream cut short: treat as the end
