@@ -29,6 +29,8 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     final Opt<Boolean> printUid = flag("-U", "--print-uid").help("print UID column");
     final Opt<Integer> maxArgs = option(int.class, Execsnoop.DEFAULT_MAX_ARGS, "--max-args").label("MAX_ARGS")
             .help("maximum number of arguments parsed and displayed, defaults to 20");
+    /** The tool of this run ({@link #tool}), whose byte lines {@link #lines} are. */
+    private Execsnoop execsnoop;
 
     public ExecsnoopCommand() {
         super("execsnoop", "-C", "Trace exec syscalls (libbpf-tools execsnoop, on the execve/execveat tracepoints).",
@@ -46,8 +48,9 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     @Override
     protected EventTool<ExecEvent> tool(ToolTarget target) {
         try {
-            return new Execsnoop(new Execsnoop.Options(fails.value(), uid.value(), maxArgs.value(), name.value(), line.value()),
+            execsnoop = new Execsnoop(new Execsnoop.Options(fails.value(), uid.value(), maxArgs.value(), name.value(), line.value()),
                     global().paths());
+            return execsnoop;
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -86,6 +89,16 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
         o.put("args", e.args());
         o.put("args_truncated", e.truncated());
         return o;
+    }
+
+    @Override
+    protected io.boxscope.tools.core.RecordLines lines(io.boxscope.probe.output.TextBuffer out) {
+        return execsnoop.lines(columns(), Text::safe, out);
+    }
+
+    /** The optional columns given. */
+    Execsnoop.Columns columns() {
+        return new Execsnoop.Columns(time.value(), timestamp.value(), printUid.value(), containerColumn(), quote.value());
     }
 
     /** libbpf-tools execsnoop's handle_event line, its widths included. */

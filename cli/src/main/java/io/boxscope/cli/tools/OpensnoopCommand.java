@@ -27,6 +27,8 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
     final Opt<Integer> uid = option(Integer.class, null, "-u", "--uid").label("UID").help("User ID to trace");
     final Opt<Boolean> printUid = flag("-U", "--print-uid").help("Print UID");
     final Opt<Boolean> failed = flag("-x", "--failed").help("Failed opens only");
+    /** The tool of this run ({@link #tool}), whose byte lines {@link #lines} are. */
+    private Opensnoop opensnoop;
 
     public OpensnoopCommand() {
         super("opensnoop", "-C", "Trace open family syscalls (libbpf-tools opensnoop, on the open/openat/openat2 tracepoints).",
@@ -48,7 +50,8 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
     @Override
     protected EventTool<OpenEvent> tool(ToolTarget target) {
         try {
-            return new Opensnoop(new Opensnoop.Options(tid.value(), uid.value(), failed.value(), name.value()));
+            opensnoop = new Opensnoop(new Opensnoop.Options(tid.value(), uid.value(), failed.value(), name.value()));
+            return opensnoop;
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -90,6 +93,16 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
         o.put("mode", e.hasMode() ? e.mode() : null);
         o.put("path", e.path());
         return o;
+    }
+
+    @Override
+    protected io.boxscope.tools.core.RecordLines lines(io.boxscope.probe.output.TextBuffer out) {
+        return opensnoop.lines(columns(), Text::safe, out);
+    }
+
+    /** The optional columns given. */
+    Opensnoop.Columns columns() {
+        return new Opensnoop.Columns(timestamp.value(), printUid.value(), containerColumn(), extended.value());
     }
 
     /** libbpf-tools opensnoop's handle_event line, its widths included. */

@@ -72,6 +72,15 @@ public abstract class ToolCommand<E> extends CliCommand {
     /** An event's text line, with the options' columns, as the libbpf tool prints it (newline included). */
     protected abstract String line(E event);
 
+    /**
+     * The text lines written as bytes straight from the ring records into {@code out} (text to a file or a pipe),
+     * the same bytes as {@link #line}; null (the default) when the tool has none: then each event is decoded
+     * and {@link #line} built. opensnoop and execsnoop have them (docs/benchmarks.md, "Branch toolbytes").
+     */
+    protected io.boxscope.tools.core.RecordLines lines(TextBuffer out) {
+        return null;
+    }
+
     /** An event's JSON object (snake_case keys with unit suffixes, docs/json.md). */
     protected abstract java.util.Map<String, Object> json(E event);
 
@@ -129,6 +138,11 @@ public abstract class ToolCommand<E> extends CliCommand {
                         @Override
                         public void phase(String step) {
                             phases.mark(step);
+                        }
+
+                        @Override
+                        public io.boxscope.tools.core.RecordLines lines() {
+                            return buffer == null ? null : ToolCommand.this.lines(buffer);
                         }
 
                         @Override

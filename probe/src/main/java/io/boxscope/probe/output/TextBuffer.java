@@ -39,6 +39,26 @@ public final class TextBuffer {
         full();
     }
 
+    /** Appends {@code n} bytes of already encoded text (ASCII or UTF-8) from {@code b} at {@code off}. */
+    public void append(byte[] b, int off, int n) {
+        bytes(b, off, n);
+    }
+
+    /** Appends one byte of already encoded text (an ASCII character). */
+    public void append(byte b) {
+        put(b);
+    }
+
+    /** Appends {@code n} copies of {@code b} (padding); nothing when {@code n <= 0}. */
+    public void repeat(byte b, int n) {
+        fill(b, n);
+    }
+
+    /** After a whole line written with {@link #append}: hands the bytes on once {@code limit} bytes are held, as {@link #utf8} does. */
+    public void endLine() {
+        full();
+    }
+
     /** Hands everything held to the sink. */
     public void flush() {
         if (len > 0) {

@@ -74,6 +74,8 @@ public final class ProbeSession implements AutoCloseable {
     private final List<String> printfFormats = new ArrayList<>();
     /** Per action, its printf compiled for a text sink ({@link ProbeSink#text}); null: decoded into values. */
     private final io.boxscope.probe.output.PrintfBytes[] printfBytes;
+    /** The view of a printf record a sink may read in place ({@link ProbeSink#record}); reused. */
+    private final PrintfRecord printfRecord;
     /** The current record, copied out of the ring: one array per record size, reused (handle keeps no reference). */
     private byte[] record = new byte[0];
 
@@ -88,6 +90,7 @@ public final class ProbeSession implements AutoCloseable {
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
         values.containersFrom(containerScan);
+        this.printfRecord = new PrintfRecord((t, b, off) -> values.decode(t, b, off, false));
         this.printfIds = new int[script.actions().size()];
         this.printfBytes = new io.boxscope.probe.output.PrintfBytes[printfIds.length];
         for (int i = 0; i < printfIds.length; i++) {
@@ -610,6 +613,9 @@ public final class ProbeSession implements AutoCloseable {
                 io.boxscope.probe.output.TextBuffer text = out.text();
                 if (text != null && printfBytes[(int) id] != null) {
                     printfBytes[(int) id].write(rec, text);
+                    return;
+                }
+                if (out.record(printfIds[(int) id], printfRecord.of(p, rec))) {
                     return;
                 }
                 List<Value> args = new ArrayList<>();

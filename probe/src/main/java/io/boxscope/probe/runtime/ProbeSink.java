@@ -57,6 +57,16 @@ public interface ProbeSink {
         return null;
     }
 
+    /**
+     * One {@code printf} read in place, before it is decoded into values: a sink that renders it straight from
+     * the record (the per-event tools' lines to a file or a pipe) does so and returns true, and {@link #printf}
+     * is not called for it; false (the default) decodes it as before. {@code record} is reused: valid only
+     * during this call. Not asked for a printf that {@link #text} formats itself.
+     */
+    default boolean record(int formatId, PrintfRecord record) {
+        return false;
+    }
+
     /** bpftrace's output: each event rendered by {@code output} and handed to {@code out} as text. */
     static ProbeSink rendering(Output output, Consumer<String> out) {
         Objects.requireNonNull(output, "output");

@@ -28,6 +28,11 @@ public record Args(String format, List<Value> values) {
         return sp < 0 ? format.strip() : format.substring(0, sp);
     }
 
+    /** The one-letter tag that starts {@code format} ({@code "O %d ..."}: 'O'), or 0 when its tag is longer: {@link #tag()} without a String. */
+    public static char tag(String format) {
+        return format.length() >= 2 && format.charAt(1) == ' ' || format.length() == 1 ? format.charAt(0) : 0;
+    }
+
     /** An integer field, sign- or zero-extended by its type in the script. */
     public long i(int index) {
         return switch (values.get(index)) {

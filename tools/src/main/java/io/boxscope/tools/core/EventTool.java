@@ -53,6 +53,15 @@ public abstract class EventTool<E> {
         default void drained() {
         }
 
+        /**
+         * Where the caller takes events as text lines written straight from the records (its output to a file or
+         * a pipe: {@code Opensnoop.lines}), or null (the default): then every event is decoded and reaches
+         * {@link #event}. Asked once, when the run starts.
+         */
+        default RecordLines lines() {
+            return null;
+        }
+
         /** A start-up step ended ({@link ToolSession#start}'s steps, then "tool started"): for BOXSCOPE_DEBUG's timings. */
         default void phase(String step) {
         }
@@ -91,6 +100,14 @@ public abstract class EventTool<E> {
     protected abstract E decode(int formatId, Args args);
 
     /**
+     * One printf record on the values path, as {@link #run} decodes it: the event it completes, or null. For the
+     * tests that compare a tool's {@link RecordLines} with its decoded events' lines.
+     */
+    public final E event(int formatId, Event.Printf printf) {
+        return decode(formatId, Args.of(printf));
+    }
+
+    /**
      * Called once every probe is attached, right after {@link Listener#started} (the header) and before any
      * event is read: where a tool's clock starts, and where it seeds its maps with what predates tracing
      * ({@link ToolSession#seed}). Records the kernel writes meanwhile wait in the ring buffer, so they are
@@ -122,10 +139,16 @@ public abstract class EventTool<E> {
         // leaves its records, and those of probes that fired since attaching, to the first poll of s.run. So
         // the header follows attaching at once, as libbpf-tools print theirs before polling, and the events of
         // start-up are decoded after started() seeded what the tool keeps in user space.
+        RecordLines lines = listener.lines();
         ProbeSink sink = new ProbeSink() {
             @Override
+            public boolean record(int formatId, io.boxscope.probe.runtime.PrintfRecord record) {
+                return lines != null && lines.write(formatId, record);
+            }
+
+            @Override
             public void printf(int formatId, Event.Printf printf) {
-                E e = decode(formatId, Args.of(printf));
+                E e = EventTool.this.event(formatId, printf);
                 if (e != null) {
                     listener.event(e);
                 }

@@ -6,11 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import io.boxscope.probe.output.TextBuffer;
+import io.boxscope.probe.runtime.PrintfRecord;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Procfs;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.LineBytes;
+import io.boxscope.tools.core.RecordLines;
 import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.core.ToolSession;
 import io.boxscope.tools.core.ToolTarget;
@@ -156,5 +161,112 @@ public final class Execsnoop extends EventTool<ExecEvent> {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * The optional columns of the text line (libbpf-tools' -T, -t, -U, -q and Boxscope's -C), in their order:
+     * TIME, TIME(s), UID, CONTAINER, then PCOMM PID PPID RET ARGS.
+     */
+    public record Columns(boolean time, boolean timestamp, boolean uid, boolean container, boolean quote) {}
+
+    /** The arguments of an exec in flight, as their bytes in the records (the byte path's {@link Pending}). */
+    private record RawPending(List<byte[]> args, boolean[] more) {}
+
+    /**
+     * The text lines ({@code boxscope execsnoop > file}) written into {@code out} straight from the records: the
+     * same bytes as decoding them into an {@link ExecEvent} and building the command's String line
+     * ({@code ExecsnoopCommand.line}, escaped with {@code safe}), without the values and Strings of printable
+     * ASCII names and arguments (docs/benchmarks.md, "Branch toolbytes"; {@code ToolBytesTest} compares the two).
+     */
+    public RecordLines lines(Columns columns, UnaryOperator<String> safe, TextBuffer out) {
+        LineBytes w = new LineBytes(out, safe);
+        Map<Integer, RawPending> raw = new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, RawPending> eldest) {
+                return size() > PENDING;
+            }
+        };
+        return (formatId, r) -> {
+            switch (io.boxscope.tools.core.Args.tag(r.format())) {
+                case 'A' -> { // tid index text
+                    int tid = (int) r.i(0);
+                    if (r.i(1) == 0) {
+                        raw.remove(tid);
+                        raw.put(tid, new RawPending(new ArrayList<>(), new boolean[1]));
+                    }
+                    RawPending p = raw.get(tid);
+                    if (p != null) {
+                        p.args().add(java.util.Arrays.copyOfRange(r.bytes(), r.at(2), r.at(2) + r.length(2)));
+                    }
+                    return true;
+                }
+                case 'M' -> { // tid
+                    RawPending p = raw.get((int) r.i(0));
+                    if (p != null) {
+                        p.more()[0] = true;
+                    }
+                    return true;
+                }
+                case 'X' -> {
+                    exitLine(r, raw, columns, w);
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        };
+    }
+
+    /** X pid tid uid ret comm ppid cgroup container: the line of {@link #exit} for the same record. */
+    private void exitLine(PrintfRecord r, Map<Integer, RawPending> raw, Columns columns, LineBytes w) {
+        int pid = (int) r.i(0);
+        RawPending p = raw.remove((int) r.i(1));
+        int ret = (int) r.i(3);
+        if (p == null || (ret < 0 && !options.failed())) {
+            return;
+        }
+        if (options.name() != null && !r.s(4).contains(options.name())) {
+            return;
+        }
+        if (options.line() != null && p.args().stream().noneMatch(
+                b -> new String(b, java.nio.charset.StandardCharsets.UTF_8).contains(options.line()))) {
+            return;
+        }
+        int ppid = (int) r.i(5);
+        if (ppid == 0) {
+            ppid = parentFromProc(pid);
+        }
+        if (columns.time()) {
+            w.time().ch(' ');
+        }
+        if (columns.timestamp()) {
+            w.text(String.format(java.util.Locale.ROOT, "%-8.3f", (System.nanoTime() - startNs) / 1e9));
+        }
+        if (columns.uid()) {
+            w.left((int) r.i(2), 6);
+        }
+        if (columns.container()) {
+            String c = io.boxscope.tools.core.Containers.name(r.i(6), r.s(7));
+            w.left(c == null ? "-" : w.safe(c), 16).ch(' ');
+        }
+        w.safeLeft(r, 4, 16).ch(' ');
+        w.left(pid, 6).ch(' ');
+        w.left(ppid, 6).ch(' ');
+        w.right(ret, 3).ch(' ');
+        for (byte[] a : p.args()) {
+            if (!columns.quote()) {
+                w.safe(a, 0, a.length).ch(' ');
+            } else if (LineBytes.plain(a, 0, a.length, true)) {
+                w.ch('"').safe(a, 0, a.length).ch('"').ch(' ');
+            } else {
+                String s = new String(a, java.nio.charset.StandardCharsets.UTF_8);
+                w.ch('"').text(w.safe(s.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).ch('"').ch(' ');
+            }
+        }
+        if (p.more()[0]) {
+            w.text(" ...");
+        }
+        w.end();
     }
 }

@@ -2,9 +2,14 @@ package io.boxscope.tools.opensnoop;
 
 import java.time.LocalTime;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import io.boxscope.probe.output.TextBuffer;
+import io.boxscope.probe.runtime.PrintfRecord;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
+import io.boxscope.tools.core.LineBytes;
+import io.boxscope.tools.core.RecordLines;
 import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.core.ToolTarget;
 
@@ -72,5 +77,50 @@ public final class Opensnoop extends EventTool<OpenEvent> {
         int mode = OpenFlags.takesMode(flags) ? (int) (how >>> 32) : 0;
         return new OpenEvent(LocalTime.now(), (int) a.i(0), (int) a.i(1), comm, (int) a.i(3), flags, mode,
                 a.s(5), Containers.name(a.i(6), a.s(7)));
+    }
+
+    /**
+     * The optional columns of the text line (libbpf-tools' -T, -U, -e and Boxscope's -C), in their order:
+     * TIME, UID, CONTAINER, then PID COMM FD ERR, FLAGS, PATH.
+     */
+    public record Columns(boolean timestamp, boolean uid, boolean container, boolean extended) {}
+
+    /**
+     * The text lines ({@code boxscope opensnoop > file}) written into {@code out} straight from the records: the
+     * same bytes as decoding each into an {@link OpenEvent} and building the command's String line
+     * ({@code OpensnoopCommand.line}, escaped with {@code safe}), without the values, the event and the String
+     * (docs/benchmarks.md, "Branch toolbytes"; {@code ToolBytesTest} compares the two).
+     */
+    public RecordLines lines(Columns columns, UnaryOperator<String> safe, TextBuffer out) {
+        LineBytes w = new LineBytes(out, safe);
+        return (formatId, r) -> {
+            if (Args.tag(r.format()) != 'O') {
+                return false;
+            }
+            // O pid uid comm ret flags_and_mode path cgroup container
+            if (options.name() != null && !r.s(2).contains(options.name())) {
+                return true;
+            }
+            if (columns.timestamp()) {
+                w.time().ch(' ');
+            }
+            if (columns.uid()) {
+                w.left((int) r.i(1), 7).ch(' ');
+            }
+            if (columns.container()) {
+                String c = Containers.name(r.i(6), r.s(7));
+                w.left(c == null ? "-" : w.safe(c), 16).ch(' ');
+            }
+            int ret = (int) r.i(3);
+            w.left((int) r.i(0), 6).ch(' ');
+            w.safeLeft(r, 2, 16).ch(' ');
+            w.right(ret >= 0 ? ret : -1, 3).ch(' ');
+            w.right(ret >= 0 ? 0 : -ret, 3).ch(' ');
+            if (columns.extended()) {
+                w.octal((int) r.i(4), 8).ch(' ');
+            }
+            w.safe(r, 5).end();
+            return true;
+        };
     }
 }
