@@ -32,7 +32,7 @@ import io.boxscope.trace.filter.KernelFilter;
  * {@link CaptureProbe#config}), counts the exits of the system calls {@code io} marks (the ones whose events the
  * capture decodes as I/O, with the fd as first argument) that returned more than 0. The fd (the first syscall
  * argument, still in pt_regs at the exit: {@link io.boxscope.bpf.btf.PtRegs#syscallArgs}) is looked up in the
- * current task's table as the kernel keeps it ({@code task->files->fdt}, checked against {@code fdt->max_fds},
+ * current task's table as the kernel keeps it ({@link FdWalk}: {@code task->files->fdt}, checked against {@code fdt->max_fds},
  * then {@code fdt->fd[fd]}, include/linux/fdtable.h) and its file classified:
  * <ul>
  * <li>{@link FdClass#FILE}: what the event stream calls {@code file}: an fd opened by path (regular files,
@@ -74,13 +74,12 @@ public final class IoProbe implements KernelCounter {
     /**
      * Byte offsets of the members walked from the task to the fd's inode, superblock and socket family, from BTF.
      */
-    public record Offsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdtableFd, int fileInode, int inodeMode,
-                          int inodeSb, int sbMagic, int filePrivate, int socketSk, int skFamily) {
+    public record Offsets(FdWalk fds, int fileInode, int inodeMode, int inodeSb, int sbMagic, int filePrivate,
+                          int socketSk, int skFamily) {
         /** The running kernel's offsets, or null when its BTF lacks one of the members. */
         public static Offsets of(Btf btf) {
             try {
-                return new Offsets(off(btf, "task_struct.files"), off(btf, "files_struct.fdt"),
-                        off(btf, "fdtable.max_fds"), off(btf, "fdtable.fd"), off(btf, "file.f_inode"),
+                return new Offsets(FdWalk.of(btf), off(btf, "file.f_inode"),
                         off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_magic"),
                         off(btf, "file.private_data"), off(btf, "socket.sk"), off(btf, "sock.__sk_common.skc_family"));
             } catch (BtfException e) {
@@ -133,10 +132,8 @@ public final class IoProbe implements KernelCounter {
 
     /** S_SRC = the pointer stored {@code off} bytes into what S_SRC points to (kernel memory), or out. */
     private static void chase(Asm a, int off, Label out) {
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out).add(Reg.R3, off)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, out)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out);
+        FdWalk.chase(a, S_SRC, off, out);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out);
     }
 
     /** R1 = the {@code size}-byte unsigned value {@code off} bytes into what S_SRC points to, or out. */
@@ -167,17 +164,9 @@ public final class IoProbe implements KernelCounter {
                 .jmp(JmpOp.JNE, Reg.R0, 0, out)
                 .ldx(Size.DW, Reg.R8, Reg.R10, S_FD).lsh(Reg.R8, 32).alu64(AluOp.ARSH, Reg.R8, 32)
                 .jmp(JmpOp.JSLT, Reg.R8, 0, out)
-                .call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskFiles(), out);
-        chase(a, k.filesFdt(), out);
-        read(a, k.fdtableMaxFds(), 4, out);
-        a.jmp(JmpOp.JGE, Reg.R8, Reg.R1, out); // fd >= fdt->max_fds: not in the table
-        chase(a, k.fdtableFd(), out);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).mov(Reg.R1, Reg.R8).lsh(Reg.R1, 3).add(Reg.R3, Reg.R1)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, out)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out) // a closed fd
-                .stx(Size.DW, Reg.R10, S_FILE, Reg.R3);
+                .stx(Size.DW, Reg.R10, S_FD, Reg.R8); // the fd, sign-extended: what the walk reads
+        k.fds().emit(a, S_SRC, S_FD, S_TMP, out);
+        a.stx(Size.DW, Reg.R10, S_FILE, Reg.R3);
         chase(a, k.fileInode(), out);
         read(a, k.inodeMode(), 2, out);
         a.alu64(AluOp.AND, Reg.R1, S_IFMT);
