@@ -1,6 +1,5 @@
 package io.boxscope.trace.live;
 
-import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.bpf.asm.AluOp;
 import io.boxscope.bpf.asm.Asm;
@@ -47,7 +46,7 @@ import io.boxscope.trace.filter.KernelFilter;
  * The return value is added to the key of the current task ({@link KeyedSums}). Offsets come from the running
  * kernel's BTF ({@link Offsets}); the driver walks the same structures (libs e5c53d64 driver/bpf/filler_helpers.h).
  */
-public final class IoProbe implements KernelCounter {
+public final class IoProbe extends KernelProbe {
     /** S_IFMT and the types of include/uapi/linux/stat.h. */
     private static final int S_IFMT = 0xf000, S_IFDIR = 0x4000, S_IFSOCK = 0xc000;
     /** AF_INET, AF_INET6 (include/linux/socket.h). */
@@ -103,12 +102,9 @@ public final class IoProbe implements KernelCounter {
     public record Options(KernelFilter filter, long selfPid, byte[] syscallConfig, boolean[] io, int regsSyscallNr,
                           int regsArg0, Offsets offsets, FdClass fdClass, CountProbe.By by) {}
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final KeyedSums sums;
-
     public IoProbe(Options o) {
         try {
-            sums = own(new KeyedSums(o.fdClass() == FdClass.FILE ? "trace_fbytes" : "trace_nbytes", o.by()));
+            KeyedSums sums = sums(o.fdClass() == FdClass.FILE ? "trace_fbytes" : "trace_nbytes", o.by());
             BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
             BpfMap io = own(BpfMap.create(MapSpec.of("trace_io", MapType.ARRAY, 4, 4, CaptureProbe.MAX_SYSCALLS)));
             for (int nr = 0; nr < o.io().length && nr < CaptureProbe.MAX_SYSCALLS; nr++) {
@@ -123,11 +119,6 @@ public final class IoProbe implements KernelCounter {
             close();
             throw e;
         }
-    }
-
-    private <T extends AutoCloseable> T own(T r) {
-        resources.add(r);
-        return r;
     }
 
     /** S_SRC = the pointer stored {@code off} bytes into what S_SRC points to (kernel memory), or out. */
@@ -151,9 +142,7 @@ public final class IoProbe implements KernelCounter {
         Label out = a.newLabel("out");
         Label counted = a.newLabel("counted");
         CaptureProbe.prologue(a, o.selfPid(), m, out, true);
-        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .ldx(Size.DW, Reg.R8, Reg.R10, CaptureProbe.S_KEY);
+        exitSyscallNr(a, o.regsSyscallNr());
         CaptureProbe.config(a, m, out); // the user's syscall set; leaves the number at S_KEY
         CaptureProbe.lookupOrOut(a, io, CaptureProbe.S_KEY, out);
         a.ldx(Size.W, Reg.R1, Reg.R0, 0).jmp(JmpOp.JEQ, Reg.R1, 0, out)
@@ -190,32 +179,5 @@ public final class IoProbe implements KernelCounter {
         sums.emitAdd(a, Reg.R9, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
-    }
-
-    @Override
-    public List<CountProbe.ProcessCount> nextProcesses() {
-        return sums.nextProcesses();
-    }
-
-    @Override
-    public List<CountProbe.CgroupCount> nextCgroups() {
-        return sums.nextCgroups();
-    }
-
-    @Override
-    public long nextLost() {
-        return sums.nextLost();
-    }
-
-    @Override
-    public long skipped() {
-        return CaptureProbe.skippedRuns(resources);
-    }
-
-    /** Detaches first (links were created last), then programs, then maps. */
-    @Override
-    public void close() {
-        resources.reversed().forEach(CaptureProbe::closeQuietly);
-        resources.clear();
     }
 }
