@@ -1,5 +1,4 @@
 import java.io.OutputStream;
-import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.runtime.ProbeSink;
@@ -16,25 +15,10 @@ public final class BytesSink {
                 throw new java.io.UncheckedIOException(e);
             }
         }, 1 << 16);
-        return new ProbeSink() {
-            @Override
-            public void printf(int formatId, Event.Printf printf) {
-                buffer.utf8(output.render(printf));
-            }
-
-            @Override
-            public void event(Event event) {
-                buffer.utf8(output.render(event));
-            }
-
+        return new RenderingSink(output, buffer::utf8, buffer::flush) {
             @Override
             public TextBuffer text() {
                 return buffer;
-            }
-
-            @Override
-            public void drained() {
-                buffer.flush();
             }
         };
     }

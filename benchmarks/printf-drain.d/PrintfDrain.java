@@ -15,7 +15,6 @@ import java.util.Locale;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.sema.CheckOptions;
-import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.probe.runtime.ProbeSink;
@@ -74,22 +73,7 @@ public class PrintfDrain {
         ProbeSink sink;
         PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
         if (mode.equals("values")) {
-            sink = new ProbeSink() {
-                @Override
-                public void printf(int formatId, Event.Printf printf) {
-                    w.print(output.render(printf));
-                }
-
-                @Override
-                public void event(Event event) {
-                    w.print(output.render(event));
-                }
-
-                @Override
-                public void drained() {
-                    w.flush();
-                }
-            };
+            sink = new RenderingSink(output, w::print, w::flush);
         } else if (mode.equals("bytes")) {
             // by name: the launcher compiles BytesSink.java (which needs TextBuffer) only in this mode
             sink = (ProbeSink) Class.forName("BytesSink").getDeclaredMethod("of", Output.class, OutputStream.class)

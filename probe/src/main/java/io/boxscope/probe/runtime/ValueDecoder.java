@@ -23,12 +23,36 @@ final class ValueDecoder {
     private final List<io.boxscope.probe.codegen.Action> actions;
 
     ValueDecoder(List<String> probeNames, List<io.boxscope.probe.codegen.Action> actions, Stacks stacks) {
+        this(probeNames, actions, stacks, ValueDecoder::scanContainers, System::nanoTime);
+    }
+
+    /**
+     * @param scanner what scans the host's containers (cgroup id to name): {@link #scanContainers} but in tests
+     * @param clock   monotonic nanoseconds, for {@link #RESCAN_NS}
+     */
+    ValueDecoder(List<String> probeNames, List<io.boxscope.probe.codegen.Action> actions, Stacks stacks,
+                 java.util.function.Supplier<java.util.Map<Long, String>> scanner, java.util.function.LongSupplier clock) {
         this.actions = actions;
         this.probeNames = probeNames;
         this.stacks = stacks;
+        this.scanner = scanner;
+        this.clock = clock;
     }
 
+    /**
+     * How long a scan of the containers answers for a cgroup id it did not know: a second. A busy host's
+     * cgroups that are no container's (systemd's services, users' sessions) would otherwise scan every
+     * runtime once per id; a container started since is found by the next scan, at most this much later.
+     */
+    static final long RESCAN_NS = 1_000_000_000L;
+
     private final java.util.Map<Long, String> containers = new java.util.HashMap<>();
+    private final java.util.function.Supplier<java.util.Map<Long, String>> scanner;
+    private final java.util.function.LongSupplier clock;
+    /** When the last scan was made ({@link #clock}); valid once {@link #containerScans} is above 0. */
+    private long lastScanNs;
+    private long containerScans;
+    private long containerMisses;
 
     /** The first container scan, started in the background by {@link #startContainerScan} (null: none pending). */
     private java.util.concurrent.Future<java.util.Map<Long, String>> prefetched;
@@ -71,12 +95,17 @@ final class ValueDecoder {
 
     /**
      * boxscope's {@code container} builtin: the container whose cgroup v2 directory has this id (its name,
-     * else its short id), any other cgroup as its id number.
+     * else its short id), any other cgroup as its id number. An id no scan knows is a miss, counted
+     * ({@link #containerMisses}) and not remembered: it is looked up again when a scan is at least
+     * {@link #RESCAN_NS} old, so a container started during the run is named from then on, and a host's many
+     * other cgroups cost at most one scan a second, not one each.
      */
     private String containerName(long cgroupId) {
         if (prefetched != null) {
             try {
                 containers.putAll(prefetched.get());
+                containerScans++;
+                lastScanNs = clock.getAsLong();
             } catch (java.util.concurrent.ExecutionException e) {
                 // the scan below tries again
             } catch (InterruptedException e) {
@@ -86,11 +115,29 @@ final class ValueDecoder {
         }
         String known = containers.get(cgroupId);
         if (known == null) {
-            containers.putAll(scanContainers());
-            known = containers.getOrDefault(cgroupId, Long.toString(cgroupId));
-            containers.put(cgroupId, known);
+            long now = clock.getAsLong();
+            if (containerScans == 0 || now - lastScanNs >= RESCAN_NS) {
+                containers.putAll(scanner.get());
+                containerScans++;
+                lastScanNs = now;
+                known = containers.get(cgroupId);
+            }
+        }
+        if (known == null) {
+            containerMisses++;
+            return Long.toString(cgroupId);
         }
         return known;
+    }
+
+    /** Scans of the host's containers made so far for the {@code container} builtin (the prefetched one too). */
+    long containerScans() {
+        return containerScans;
+    }
+
+    /** {@code container} values printed as a cgroup id number: no scan knew the id (not a container's, or not yet). */
+    long containerMisses() {
+        return containerMisses;
     }
 
     /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */

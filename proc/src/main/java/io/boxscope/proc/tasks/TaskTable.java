@@ -43,6 +43,40 @@ public final class TaskTable {
     }
 
     /**
+     * Every thread of every process now, reading only what changed since {@code earlier} (a {@link #threads} of a
+     * moment ago): a process whose thread ids are the ones {@code earlier} has keeps those threads as they were
+     * read; a new process, or one whose threads changed, is read now; one that is gone is left out. Listing
+     * /proc and each process's task directory is all it costs for the others, so a capture's start reads the
+     * table once before attaching and only lists it after (an exec in between is not seen: the comm and
+     * command line are the ones of the earlier read).
+     */
+    public List<TaskInfo> since(List<TaskInfo> earlier) throws IOException {
+        Map<Long, List<TaskInfo>> byPid = new HashMap<>();
+        for (TaskInfo t : earlier) {
+            byPid.computeIfAbsent(t.pid(), k -> new ArrayList<>()).add(t);
+        }
+        List<TaskInfo> out = new ArrayList<>();
+        for (long pid : numbered(paths.procRoot())) {
+            List<TaskInfo> known = byPid.get(pid);
+            if (known != null) {
+                List<Long> tids;
+                try {
+                    tids = numbered(paths.procRoot().resolve(Long.toString(pid)).resolve("task"));
+                } catch (IOException e) {
+                    vanished++;
+                    continue;
+                }
+                if (tids.size() == known.size() && known.stream().allMatch(t -> tids.contains(t.tid()))) {
+                    out.addAll(known);
+                    continue;
+                }
+            }
+            out.addAll(process(pid));
+        }
+        return out;
+    }
+
+    /**
      * Memory sizes and fd limit of process {@code pid}; {@link TaskMemory#NONE} when it has exited (or the
      * files cannot be read: a process that vanished is counted, never an error).
      */

@@ -126,4 +126,45 @@ class TaskTableTest {
         assertEquals(1, t.vanished());
         assertEquals(List.of(), t.fds(Integer.MAX_VALUE));
     }
+
+    /** A process directory of a fake /proc: status (Name, PPid, Uid, Gid), cmdline, cgroup, one task per tid. */
+    private static void fakeProcess(Path root, long pid, String name, String cmdline, long... tids) throws Exception {
+        Path dir = Files.createDirectories(root.resolve(Long.toString(pid)));
+        Files.writeString(dir.resolve("status"), "Name:\t" + name + "\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+        Files.writeString(dir.resolve("cmdline"), cmdline.replace(' ', '\0') + "\0");
+        Files.writeString(dir.resolve("cgroup"), "0::/\n");
+        for (long tid : tids) {
+            Path t = Files.createDirectories(dir.resolve("task").resolve(Long.toString(tid)));
+            Files.writeString(t.resolve("status"), "Name:\t" + name + "\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+        }
+    }
+
+    @Test
+    void sinceReadsOnlyNewOrChangedProcessesAndDropsTheGoneOnes(@TempDir Path root) throws Exception {
+        fakeProcess(root, 10, "kept", "/bin/kept a", 10);
+        fakeProcess(root, 20, "threads", "/bin/threads", 20, 21);
+        fakeProcess(root, 30, "gone", "/bin/gone", 30);
+        TaskTable table = new TaskTable(new HostPaths(root, root));
+        List<TaskInfo> before = table.threads();
+        assertEquals(4, before.size());
+        // after: 10 unchanged on disk but for its command line (not read again), 20 has a new thread, 30 exited,
+        // 40 started
+        Files.writeString(root.resolve("10/cmdline"), "/bin/changed\0");
+        Files.createDirectories(root.resolve("20/task/22"));
+        Files.writeString(root.resolve("20/task/22/status"), "Name:\tworker\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+        try (var files = Files.walk(root.resolve("30"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        fakeProcess(root, 40, "new", "/bin/new x", 40);
+        Map<Long, TaskInfo> after = new HashMap<>();
+        for (TaskInfo t : table.since(before)) {
+            after.put(t.tid(), t);
+        }
+        assertEquals(java.util.Set.of(10L, 20L, 21L, 22L, 40L), after.keySet());
+        assertTrue(after.get(10L) == before.getFirst(), "an unchanged process is the earlier read, not read again");
+        assertEquals("/bin/kept", after.get(10L).exe());
+        assertEquals("worker", after.get(22L).comm());
+        assertEquals("/bin/new", after.get(40L).exe());
+        assertEquals(List.of("x"), after.get(40L).args());
+    }
 }

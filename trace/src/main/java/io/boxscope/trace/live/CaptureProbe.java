@@ -581,20 +581,7 @@ public final class CaptureProbe implements AutoCloseable {
      * same), and reading past the array would name another file or garbage.
      */
     private static void fileOfFd(Asm a, FdOffsets k, Label skip) {
-        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskFiles(), skip);
-        chase(a, k.filesFdt(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.fdtableMaxFds())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_MAXFDS).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.W, Reg.R1, Reg.R10, S_MAXFDS).ldx(Size.DW, Reg.R2, Reg.R10, S_FD)
-                .jmp(JmpOp.JGE, Reg.R2, Reg.R1, skip);
-        chase(a, k.fdtableFd(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_FD).lsh(Reg.R1, 3).add(Reg.R3, Reg.R1)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        new FdWalk(k.taskFiles(), k.filesFdt(), k.fdtableMaxFds(), k.fdtableFd()).emit(a, S_SRC, S_FD, S_MAXFDS, skip);
     }
 
     /** Reads {@code size} bytes at S_SRC + {@code off} (kernel memory) to the record at {@code dst}; a failed read leaves zeros. */

@@ -30,17 +30,16 @@ import io.boxscope.trace.filter.KernelFilter;
  * exits, and, when asked, the exit's latency (enter to exit, from a per-thread start time kept in a hash
  * map at entry, as bpftrace's and BCC's syscount keep theirs) to a third. {@code sched_process_exit} counts
  * procexit events in one more slot when the filter lets them through. Failed exits alone can instead be
- * counted by process (tgid and comm) or by v2 cgroup id in a per-CPU hash ({@link By}). Nothing is streamed, so nothing can
- * be dropped; {@link CounterDeltas} reads the counters every interval without resetting them.
+ * counted by process (tgid and comm) or by v2 cgroup id ({@link By}), in the same {@link KeyedSums} as the
+ * on-CPU time and I/O bytes. Nothing is streamed, so nothing can be dropped; {@link CounterDeltas} reads the
+ * counters every interval without resetting them.
  *
  * <p>Per-CPU values need no atomic add: a raw tracepoint program runs with migration disabled and is not
  * re-entered on its CPU (a nested run is skipped and counted, {@link #skipped}).
  */
-public final class CountProbe implements KernelCounter {
+public final class CountProbe extends KernelProbe {
     /** The counter slot of procexit events (syscall numbers stay below {@link CaptureProbe#MAX_SYSCALLS}). */
     public static final int PROCEXIT_SLOT = CaptureProbe.MAX_SYSCALLS;
-    /** The counter slot of exits not counted by their key (process or cgroup) because the keyed map was full. */
-    public static final int LOST_SLOT = CaptureProbe.MAX_SYSCALLS + 1;
     /** Processes (pid and comm) counted at most. */
     public static final int MAX_PROCESSES = 65536;
     /** Cgroups (v2 ids) counted at most. */
@@ -49,8 +48,6 @@ public final class CountProbe implements KernelCounter {
     static final int PROCESS_KEY = 24;
     /** A cgroup key: the u64 v2 cgroup id of the task ({@code bpf_get_current_cgroup_id}, bpf-helpers(7)). */
     static final int CGROUP_KEY = 8;
-    private static final int S_PKEY = -128; // -128 .. -105
-    private static final int S_ZERO = -136;
     /** Counters per slot: entries, exits, latency of exits (ns). */
     static final int COUNTERS = 3;
     private static final int S_START = -64; // 16 bytes: start time, syscall number
@@ -76,7 +73,8 @@ public final class CountProbe implements KernelCounter {
 
     /**
      * What exits are counted by. PROCESS and CGROUP count exits only, in a per-CPU hash of at most
-     * {@link #MAX_PROCESSES} or {@link #MAX_CGROUPS} keys; an exit the full map cannot key goes to {@link #LOST_SLOT}.
+     * {@link #MAX_PROCESSES} or {@link #MAX_CGROUPS} keys; an exit the full map cannot key is counted as lost
+     * ({@link #nextLost}).
      */
     public enum By {
         /** Entries and exits (and latency) by syscall number, in the slots of the counters array. */
@@ -102,25 +100,17 @@ public final class CountProbe implements KernelCounter {
     /** One slot's totals since the probe was attached (or their growth, from {@link #next}). */
     public record Counts(int slot, long enters, long exits, long latencyNs) {}
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
     private final BpfMap counts;
     private final CounterDeltas deltas;
-    private final CounterDeltas keyedDeltas;
-    private final By by;
 
     public CountProbe(Options o) {
         try {
-            counts = BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, LOST_SLOT + 1));
-            resources.add(counts);
-            by = o.by();
-            BpfMap keyed = switch (o.by()) {
+            counts = own(BpfMap.create(MapSpec.of("trace_counts", MapType.PERCPU_ARRAY, 4, 8 * COUNTERS, PROCEXIT_SLOT + 1)));
+            KeyedSums keyed = switch (o.by()) {
                 case SYSCALL -> null;
-                case PROCESS -> BpfMap.create(MapSpec.of("trace_pcounts", MapType.PERCPU_HASH, PROCESS_KEY, 8, MAX_PROCESSES));
-                case CGROUP -> BpfMap.create(MapSpec.of("trace_ccounts", MapType.PERCPU_HASH, CGROUP_KEY, 8, MAX_CGROUPS));
+                case PROCESS -> sums("trace_pcounts", By.PROCESS);
+                case CGROUP -> sums("trace_ccounts", By.CGROUP);
             };
-            if (keyed != null) {
-                resources.add(keyed);
-            }
             BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
             BpfMap start = null;
             if (o.latency()) {
@@ -135,7 +125,6 @@ public final class CountProbe implements KernelCounter {
                     ? own(Program.load(ProgramSpec.of("trace_cnt_pexit", ProgramType.RAW_TRACEPOINT, procExitProgram(o, m, counts))))
                     : null;
             deltas = new CounterDeltas(counts, COUNTERS);
-            keyedDeltas = keyed == null ? null : new CounterDeltas(keyed, 1);
             if (pexit != null) {
                 own(Attach.rawTracepoint(pexit, "sched_process_exit"));
             }
@@ -145,11 +134,6 @@ public final class CountProbe implements KernelCounter {
             close();
             throw e;
         }
-    }
-
-    private <T extends AutoCloseable> T own(T r) {
-        resources.add(r);
-        return r;
     }
 
     /** The slots whose counters grew since the previous call (since the attach, the first time). */
@@ -163,30 +147,6 @@ public final class CountProbe implements KernelCounter {
                     v.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), v.get(ValueLayout.JAVA_LONG_UNALIGNED, 16)));
         }
         return out;
-    }
-
-    /** The processes whose counts grew since the previous call ({@link By#PROCESS}; empty otherwise). */
-    @Override
-    public List<ProcessCount> nextProcesses() {
-        return by != By.PROCESS ? List.of() : KeyedSums.processes(keyedDeltas.next());
-    }
-
-    /** The cgroups whose counts grew since the previous call ({@link By#CGROUP}; empty otherwise). */
-    @Override
-    public List<CgroupCount> nextCgroups() {
-        return by != By.CGROUP ? List.of() : KeyedSums.cgroups(keyedDeltas.next());
-    }
-
-    /** 0: exits the full map could not key are counted in {@link #LOST_SLOT}, which {@link #next} reports. */
-    @Override
-    public long nextLost() {
-        return 0;
-    }
-
-    /** Runs of the programs the kernel skipped (recursion): those events are not counted. */
-    @Override
-    public long skipped() {
-        return CaptureProbe.skippedRuns(resources);
     }
 
     /** R0 = this CPU's counters of the slot in S_KEY (u32), or out. */
@@ -220,14 +180,12 @@ public final class CountProbe implements KernelCounter {
         return a.build();
     }
 
-    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts, BpfMap keyed) {
+    static List<Insn> exitProgram(Options o, CaptureProbe.Maps m, BpfMap counts, KeyedSums keyed) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label noStart = a.newLabel("no_start");
         CaptureProbe.prologue(a, o.selfPid(), m, out, true);
-        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .ldx(Size.DW, Reg.R8, Reg.R10, CaptureProbe.S_KEY);
+        exitSyscallNr(a, o.regsSyscallNr());
         CaptureProbe.config(a, m, out);
         a.st(Size.DW, Reg.R10, S_LAT, 0);
         if (o.latency()) {
@@ -251,14 +209,9 @@ public final class CountProbe implements KernelCounter {
                     .jmp(JmpOp.JEQ, Reg.R1, 0, out);
         }
         if (keyed != null) {
-            a.st(Size.DW, Reg.R10, S_PKEY, 0).st(Size.DW, Reg.R10, S_PKEY + 8, 0).st(Size.DW, Reg.R10, S_PKEY + 16, 0);
-            if (o.by() == By.PROCESS) { // tgid, 0, comm
-                a.mov(Reg.R1, Reg.R7).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_PKEY, Reg.R1)
-                        .mov(Reg.R1, Reg.R10).add(Reg.R1, S_PKEY + 8).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM);
-            } else { // the cgroup id
-                a.call(Helper.GET_CURRENT_CGROUP_ID).stx(Size.DW, Reg.R10, S_PKEY, Reg.R0);
-            }
-            keyedCount(a, keyed, counts, out);
+            keyed.emitKey(a);
+            a.movImm(Reg.R9, 1);
+            keyed.emitAdd(a, Reg.R9, out);
             a.bind(out).movImm(Reg.R0, 0).exit();
             return a.build();
         }
@@ -271,29 +224,6 @@ public final class CountProbe implements KernelCounter {
         return a.build();
     }
 
-    /**
-     * Adds 1 to this CPU's count of the key at S_PKEY ((tgid, current comm) or the cgroup id) in {@code keyed},
-     * creating it at 0 first; when the map is full, to the {@link #LOST_SLOT} counter instead, so nothing is
-     * lost silently.
-     */
-    private static void keyedCount(Asm a, BpfMap keyed, BpfMap counts, Label out) {
-        Label have = a.newLabel("kcount_have");
-        Label lost = a.newLabel("kcount_lost");
-        a.ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
-                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, have)
-                .st(Size.DW, Reg.R10, S_ZERO, 0)
-                .ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
-                .mov(Reg.R3, Reg.R10).add(Reg.R3, S_ZERO).movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM)
-                .ldMapFd(Reg.R1, keyed.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_PKEY)
-                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, lost)
-                .bind(have).movImm(Reg.R2, 1);
-        add(a, 0, Reg.R2);
-        a.ja(out).bind(lost).st(Size.W, Reg.R10, CaptureProbe.S_KEY, LOST_SLOT);
-        slot(a, counts, out);
-        a.movImm(Reg.R2, 1);
-        add(a, 8, Reg.R2);
-    }
-
     static List<Insn> procExitProgram(Options o, CaptureProbe.Maps m, BpfMap counts) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
@@ -304,12 +234,5 @@ public final class CountProbe implements KernelCounter {
         add(a, 0, Reg.R2);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
-    }
-
-    /** Detaches first (links were created last), then programs, then maps. */
-    @Override
-    public void close() {
-        resources.reversed().forEach(CaptureProbe::closeQuietly);
-        resources.clear();
     }
 }

@@ -1,6 +1,5 @@
 package io.boxscope.trace.live;
 
-import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
@@ -42,13 +41,11 @@ import io.boxscope.trace.filter.KernelFilter;
  * <p>The switch is attached as a raw tracepoint, or as tp_btf where raw tracepoints do not attach
  * ({@link Features#attach}); without perf software events only the switches charge time ({@link #ticks()}).
  */
-public final class CpuProbe implements KernelCounter {
+public final class CpuProbe extends KernelProbe {
     /** How often the clock tick charges the running task: 10 ms. */
     public static final long TICK_NS = 10_000_000L;
     private static final int S_CPUKEY = -144;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final KeyedSums sums;
     private final boolean ticks;
     private final String switchAttach;
 
@@ -60,7 +57,7 @@ public final class CpuProbe implements KernelCounter {
     public CpuProbe(KernelFilter filter, long selfPid, CountProbe.By by) {
         try {
             BpfMap start = own(BpfMap.create(MapSpec.of("trace_cpu_start", MapType.PERCPU_ARRAY, 4, 8, 1)));
-            sums = own(new KeyedSums("trace_cpu", by));
+            KeyedSums sums = sums("trace_cpu", by);
             CaptureProbe.Maps m = CaptureProbe.Maps.withSets(null, null, null, null, null, filter, resources);
             List<Insn> insns = program(selfPid, m, start, sums);
             Support raw = Features.attach(AttachKind.RAW_TRACEPOINT);
@@ -84,11 +81,6 @@ public final class CpuProbe implements KernelCounter {
             close();
             throw e;
         }
-    }
-
-    private <T extends AutoCloseable> T own(T r) {
-        resources.add(r);
-        return r;
     }
 
     /** Whether the per-CPU clock tick is attached (else only task switches charge time). */
@@ -124,32 +116,5 @@ public final class CpuProbe implements KernelCounter {
         sums.emitAdd(a, Reg.R9, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
-    }
-
-    @Override
-    public List<CountProbe.ProcessCount> nextProcesses() {
-        return sums.nextProcesses();
-    }
-
-    @Override
-    public List<CountProbe.CgroupCount> nextCgroups() {
-        return sums.nextCgroups();
-    }
-
-    @Override
-    public long nextLost() {
-        return sums.nextLost();
-    }
-
-    @Override
-    public long skipped() {
-        return CaptureProbe.skippedRuns(resources);
-    }
-
-    /** Detaches first (links were created last), then programs, then maps. */
-    @Override
-    public void close() {
-        resources.reversed().forEach(CaptureProbe::closeQuietly);
-        resources.clear();
     }
 }

@@ -160,9 +160,9 @@ public final class EventBuilder {
         String n = name(r);
         long[] a = r.args();
         return switch (n) {
-            case "openat" -> b("PPME_SYSCALL_OPENAT_2_E", r, ts).num((int) a[0]).str(RawRecord.string(r.strA()))
+            case "openat" -> b("PPME_SYSCALL_OPENAT_2_E", r, ts).num((int) a[0]).str(r.strA())
                     .num(openFlags.toScap(a[2])).num(openFlags.mode(a[2], a[3])).build();
-            case "open" -> b("PPME_SYSCALL_OPEN_E", r, ts).str(RawRecord.string(r.strA()))
+            case "open" -> b("PPME_SYSCALL_OPEN_E", r, ts).str(r.strA())
                     .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).build();
             case "read" -> b("PPME_SYSCALL_READ_E", r, ts).num((int) a[0]).num(a[2]).build();
             case "write" -> b("PPME_SYSCALL_WRITE_E", r, ts).num((int) a[0]).num(a[2]).build();
@@ -173,7 +173,7 @@ public final class EventBuilder {
             case "clone3" -> b("PPME_SYSCALL_CLONE3_E", r, ts).build();
             case "fork" -> b("PPME_SYSCALL_FORK_20_E", r, ts).build();
             case "vfork" -> b("PPME_SYSCALL_VFORK_20_E", r, ts).build();
-            case "execve" -> b("PPME_SYSCALL_EXECVE_19_E", r, ts).str(RawRecord.string(r.strA())).build();
+            case "execve" -> b("PPME_SYSCALL_EXECVE_19_E", r, ts).str(r.strA()).build();
             // PPM_AF_* are Linux's AF_* numbers; type and protocol go as the caller gave them
             case "socket" -> b("PPME_SOCKET_SOCKET_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).num(a[2] & 0xffff_ffffL).build();
             case "connect" -> {
@@ -220,9 +220,9 @@ public final class EventBuilder {
         long ret = r.ret();
         return switch (n) {
             // the path as the probe read it at the exit (as the driver does), else the entry's
-            case "openat" -> b("PPME_SYSCALL_OPENAT_2_X", r, ts).num(ret).num((int) a[0]).str(RawRecord.string(exitPath(r, e)))
+            case "openat" -> b("PPME_SYSCALL_OPENAT_2_X", r, ts).num(ret).num((int) a[0]).str(exitPath(r, e))
                     .num(openFlags.toScap(a[2])).num(openFlags.mode(a[2], a[3])).num(0).build();
-            case "open" -> b("PPME_SYSCALL_OPEN_X", r, ts).num(ret).str(RawRecord.string(exitPath(r, e)))
+            case "open" -> b("PPME_SYSCALL_OPEN_X", r, ts).num(ret).str(exitPath(r, e))
                     .num(openFlags.toScap(a[1])).num(openFlags.mode(a[1], a[2])).num(0).build();
             case "read" -> b("PPME_SYSCALL_READ_X", r, ts).num(ret).bytes(r.buf()).build();
             case "pread64" -> b("PPME_SYSCALL_PREAD_X", r, ts).num(ret).bytes(r.buf()).build();

@@ -1,6 +1,5 @@
 package io.boxscope.trace.live;
 
-import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.bpf.asm.AluOp;
 import io.boxscope.bpf.asm.Asm;
@@ -32,7 +31,7 @@ import io.boxscope.trace.filter.KernelFilter;
  * {@link CaptureProbe#config}), counts the exits of the system calls {@code io} marks (the ones whose events the
  * capture decodes as I/O, with the fd as first argument) that returned more than 0. The fd (the first syscall
  * argument, still in pt_regs at the exit: {@link io.boxscope.bpf.btf.PtRegs#syscallArgs}) is looked up in the
- * current task's table as the kernel keeps it ({@code task->files->fdt}, checked against {@code fdt->max_fds},
+ * current task's table as the kernel keeps it ({@link FdWalk}: {@code task->files->fdt}, checked against {@code fdt->max_fds},
  * then {@code fdt->fd[fd]}, include/linux/fdtable.h) and its file classified:
  * <ul>
  * <li>{@link FdClass#FILE}: what the event stream calls {@code file}: an fd opened by path (regular files,
@@ -47,7 +46,7 @@ import io.boxscope.trace.filter.KernelFilter;
  * The return value is added to the key of the current task ({@link KeyedSums}). Offsets come from the running
  * kernel's BTF ({@link Offsets}); the driver walks the same structures (libs e5c53d64 driver/bpf/filler_helpers.h).
  */
-public final class IoProbe implements KernelCounter {
+public final class IoProbe extends KernelProbe {
     /** S_IFMT and the types of include/uapi/linux/stat.h. */
     private static final int S_IFMT = 0xf000, S_IFDIR = 0x4000, S_IFSOCK = 0xc000;
     /** AF_INET, AF_INET6 (include/linux/socket.h). */
@@ -74,13 +73,12 @@ public final class IoProbe implements KernelCounter {
     /**
      * Byte offsets of the members walked from the task to the fd's inode, superblock and socket family, from BTF.
      */
-    public record Offsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdtableFd, int fileInode, int inodeMode,
-                          int inodeSb, int sbMagic, int filePrivate, int socketSk, int skFamily) {
+    public record Offsets(FdWalk fds, int fileInode, int inodeMode, int inodeSb, int sbMagic, int filePrivate,
+                          int socketSk, int skFamily) {
         /** The running kernel's offsets, or null when its BTF lacks one of the members. */
         public static Offsets of(Btf btf) {
             try {
-                return new Offsets(off(btf, "task_struct.files"), off(btf, "files_struct.fdt"),
-                        off(btf, "fdtable.max_fds"), off(btf, "fdtable.fd"), off(btf, "file.f_inode"),
+                return new Offsets(FdWalk.of(btf), off(btf, "file.f_inode"),
                         off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_magic"),
                         off(btf, "file.private_data"), off(btf, "socket.sk"), off(btf, "sock.__sk_common.skc_family"));
             } catch (BtfException e) {
@@ -104,12 +102,9 @@ public final class IoProbe implements KernelCounter {
     public record Options(KernelFilter filter, long selfPid, byte[] syscallConfig, boolean[] io, int regsSyscallNr,
                           int regsArg0, Offsets offsets, FdClass fdClass, CountProbe.By by) {}
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final KeyedSums sums;
-
     public IoProbe(Options o) {
         try {
-            sums = own(new KeyedSums(o.fdClass() == FdClass.FILE ? "trace_fbytes" : "trace_nbytes", o.by()));
+            KeyedSums sums = sums(o.fdClass() == FdClass.FILE ? "trace_fbytes" : "trace_nbytes", o.by());
             BpfMap config = CaptureProbe.configMap(o.syscallConfig(), resources);
             BpfMap io = own(BpfMap.create(MapSpec.of("trace_io", MapType.ARRAY, 4, 4, CaptureProbe.MAX_SYSCALLS)));
             for (int nr = 0; nr < o.io().length && nr < CaptureProbe.MAX_SYSCALLS; nr++) {
@@ -126,17 +121,10 @@ public final class IoProbe implements KernelCounter {
         }
     }
 
-    private <T extends AutoCloseable> T own(T r) {
-        resources.add(r);
-        return r;
-    }
-
     /** S_SRC = the pointer stored {@code off} bytes into what S_SRC points to (kernel memory), or out. */
     private static void chase(Asm a, int off, Label out) {
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out).add(Reg.R3, off)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, out)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out);
+        FdWalk.chase(a, S_SRC, off, out);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out);
     }
 
     /** R1 = the {@code size}-byte unsigned value {@code off} bytes into what S_SRC points to, or out. */
@@ -154,9 +142,7 @@ public final class IoProbe implements KernelCounter {
         Label out = a.newLabel("out");
         Label counted = a.newLabel("counted");
         CaptureProbe.prologue(a, o.selfPid(), m, out, true);
-        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .ldx(Size.DW, Reg.R8, Reg.R10, CaptureProbe.S_KEY);
+        exitSyscallNr(a, o.regsSyscallNr());
         CaptureProbe.config(a, m, out); // the user's syscall set; leaves the number at S_KEY
         CaptureProbe.lookupOrOut(a, io, CaptureProbe.S_KEY, out);
         a.ldx(Size.W, Reg.R1, Reg.R0, 0).jmp(JmpOp.JEQ, Reg.R1, 0, out)
@@ -167,17 +153,9 @@ public final class IoProbe implements KernelCounter {
                 .jmp(JmpOp.JNE, Reg.R0, 0, out)
                 .ldx(Size.DW, Reg.R8, Reg.R10, S_FD).lsh(Reg.R8, 32).alu64(AluOp.ARSH, Reg.R8, 32)
                 .jmp(JmpOp.JSLT, Reg.R8, 0, out)
-                .call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskFiles(), out);
-        chase(a, k.filesFdt(), out);
-        read(a, k.fdtableMaxFds(), 4, out);
-        a.jmp(JmpOp.JGE, Reg.R8, Reg.R1, out); // fd >= fdt->max_fds: not in the table
-        chase(a, k.fdtableFd(), out);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).mov(Reg.R1, Reg.R8).lsh(Reg.R1, 3).add(Reg.R3, Reg.R1)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, out)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, out) // a closed fd
-                .stx(Size.DW, Reg.R10, S_FILE, Reg.R3);
+                .stx(Size.DW, Reg.R10, S_FD, Reg.R8); // the fd, sign-extended: what the walk reads
+        k.fds().emit(a, S_SRC, S_FD, S_TMP, out);
+        a.stx(Size.DW, Reg.R10, S_FILE, Reg.R3);
         chase(a, k.fileInode(), out);
         read(a, k.inodeMode(), 2, out);
         a.alu64(AluOp.AND, Reg.R1, S_IFMT);
@@ -201,32 +179,5 @@ public final class IoProbe implements KernelCounter {
         sums.emitAdd(a, Reg.R9, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
-    }
-
-    @Override
-    public List<CountProbe.ProcessCount> nextProcesses() {
-        return sums.nextProcesses();
-    }
-
-    @Override
-    public List<CountProbe.CgroupCount> nextCgroups() {
-        return sums.nextCgroups();
-    }
-
-    @Override
-    public long nextLost() {
-        return sums.nextLost();
-    }
-
-    @Override
-    public long skipped() {
-        return CaptureProbe.skippedRuns(resources);
-    }
-
-    /** Detaches first (links were created last), then programs, then maps. */
-    @Override
-    public void close() {
-        resources.reversed().forEach(CaptureProbe::closeQuietly);
-        resources.clear();
     }
 }

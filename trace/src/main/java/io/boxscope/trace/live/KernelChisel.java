@@ -323,10 +323,6 @@ public final class KernelChisel implements AutoCloseable {
     /** Adds the counters' growth since the last call to the chisel. */
     private void feed() {
         for (CountProbe.Counts c : counter.next()) {
-            if (c.slot() == CountProbe.LOST_SLOT) {
-                lost += c.exits();
-                continue;
-            }
             enters += c.slot() == CountProbe.PROCEXIT_SLOT ? 0 : c.enters();
             exits += c.exits();
             procExits += c.slot() == CountProbe.PROCEXIT_SLOT ? c.enters() : 0;

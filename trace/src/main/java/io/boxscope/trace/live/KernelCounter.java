@@ -6,9 +6,9 @@ import java.util.List;
  * The kernel side of a table chisel counted in the kernel ({@link KernelChisel}): programs that add to per-CPU
  * maps, read every interval as growth since the previous read. {@link CountProbe} counts system calls (by
  * number, or failed exits by process or cgroup), {@link CpuProbe} sums on-CPU time and {@link IoProbe} bytes of
- * file or network I/O, by process or cgroup.
+ * file or network I/O, by process or cgroup; what they share is {@link KernelProbe}.
  */
-public sealed interface KernelCounter extends AutoCloseable permits CountProbe, CpuProbe, IoProbe {
+public sealed interface KernelCounter extends AutoCloseable permits KernelProbe {
     /** The syscall-number slots whose counters grew since the previous call (empty for sums by key only). */
     default List<CountProbe.Counts> next() {
         return List.of();

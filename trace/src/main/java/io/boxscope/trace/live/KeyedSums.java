@@ -18,12 +18,12 @@ import io.boxscope.bpf.map.MapType;
 
 /**
  * Sums kept in the kernel by process (tgid and the current thread's comm) or by v2 cgroup id, for the table
- * chisels whose value is not a count of system calls: on-CPU nanoseconds ({@link CpuProbe}) and bytes of I/O
- * ({@link IoProbe}). A per-CPU hash of at most {@link CountProbe#MAX_PROCESSES} or {@link CountProbe#MAX_CGROUPS}
+ * chisels counted by key: failed exits ({@link CountProbe}), on-CPU nanoseconds ({@link CpuProbe}) and bytes of
+ * I/O ({@link IoProbe}); {@link #emitAdd} is the one per-key add of all three. A per-CPU hash of at most {@link CountProbe#MAX_PROCESSES} or {@link CountProbe#MAX_CGROUPS}
  * keys, read with {@link CounterDeltas} (never reset, so nothing added between two reads is lost); a value the
  * full map cannot key is added to a per-CPU lost counter instead, which {@link #nextLost} reports, so nothing
  * is lost silently. The key is that of the current task ({@code bpf_get_current_comm},
- * {@code bpf_get_current_cgroup_id}, bpf-helpers(7)): the same keys as {@link CountProbe}'s failed exits.
+ * {@code bpf_get_current_cgroup_id}, bpf-helpers(7)).
  */
 final class KeyedSums implements AutoCloseable {
     /** The key on the stack: u32 tgid, u32 0, char comm[16]; or u64 cgroup id (-128 .. -105). */
@@ -114,7 +114,7 @@ final class KeyedSums implements AutoCloseable {
     }
 
     /** Process keys (u32 tgid, u32 0, comm[16]) and their u64 values, already summed over CPUs. */
-    static List<CountProbe.ProcessCount> processes(List<BpfMap.Entry> entries) {
+    private static List<CountProbe.ProcessCount> processes(List<BpfMap.Entry> entries) {
         List<CountProbe.ProcessCount> out = new ArrayList<>();
         for (BpfMap.Entry e : entries) {
             byte[] comm = Arrays.copyOfRange(e.key(), 8, CountProbe.PROCESS_KEY);
@@ -131,7 +131,7 @@ final class KeyedSums implements AutoCloseable {
     }
 
     /** Cgroup keys (u64 v2 id) and their u64 values, already summed over CPUs. */
-    static List<CountProbe.CgroupCount> cgroups(List<BpfMap.Entry> entries) {
+    private static List<CountProbe.CgroupCount> cgroups(List<BpfMap.Entry> entries) {
         List<CountProbe.CgroupCount> out = new ArrayList<>();
         for (BpfMap.Entry e : entries) {
             out.add(new CountProbe.CgroupCount(MemorySegment.ofArray(e.key()).get(ValueLayout.JAVA_LONG_UNALIGNED, 0),

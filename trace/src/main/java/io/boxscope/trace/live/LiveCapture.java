@@ -200,7 +200,7 @@ public final class LiveCapture implements AutoCloseable {
         CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
                 taskPid, taskTgid, FdOffsets.of(btf)));
         try {
-            List<TaskInfo> threads = proc.threads();
+            List<TaskInfo> threads = proc.since(before); // lists /proc again, reads only what is new
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();

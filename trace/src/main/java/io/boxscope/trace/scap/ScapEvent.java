@@ -371,14 +371,27 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
             return this;
         }
 
-        /** A CHARBUF, FSPATH or FSRELPATH: the string's bytes and a terminating NUL. */
+        /** A CHARBUF, FSPATH or FSRELPATH: the string's UTF-8 bytes and a terminating NUL. */
         public Builder str(String s) {
+            return str(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * A CHARBUF, FSPATH or FSRELPATH from a C string as the kernel gave it: its bytes up to the first NUL (or
+         * all of them), unchanged, and a terminating NUL. A path that is not UTF-8 keeps its bytes, as the
+         * driver writes them (libs' bpf_val_to_ring copies the user's string as it is); decoding it to a
+         * {@link String} first would write U+FFFD replacement characters instead.
+         */
+        public Builder str(byte[] s) {
             ParamType t = next();
             if (t != ParamType.CHARBUF && t != ParamType.FSPATH && t != ParamType.FSRELPATH) {
                 throw new IllegalArgumentException(info.constant() + " parameter " + params.size() + " is " + t + ", not a string");
             }
-            byte[] s8 = s.getBytes(StandardCharsets.UTF_8);
-            params.add(Arrays.copyOf(s8, s8.length + 1));
+            int n = 0;
+            while (n < s.length && s[n] != 0) {
+                n++;
+            }
+            params.add(Arrays.copyOf(s, n + 1));
             return this;
         }
 

@@ -1,5 +1,8 @@
 package io.boxscope.trace.live;
 
+import static io.boxscope.trace.live.ChiselFixtures.chisel;
+import static io.boxscope.trace.live.ChiselFixtures.rows;
+import static io.boxscope.trace.live.ChiselFixtures.split;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,21 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.chisel.TableChisel;
-import io.boxscope.trace.filter.ContainerResolver;
-import io.boxscope.trace.filter.EventTable;
-import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.PushDown;
-import io.boxscope.trace.filter.ServiceNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,21 +42,6 @@ class KernelChiselCpuIoTest {
 
     @TempDir
     Path dir;
-
-    private static PushDown.Split split(String filter) {
-        return PushDown.split(Filter.compile(filter, ServiceNames.none()), SyscallTable.current(), EventTable.sysdig(),
-                ContainerResolver.NONE);
-    }
-
-    private static TableChisel chisel(String name) {
-        return (TableChisel) Chisels.create(name, List.of(), false);
-    }
-
-    private static Map<String, Long> rows(TableChisel c) {
-        Map<String, Long> m = new HashMap<>();
-        c.rows().forEach(e -> m.put(String.join(",", e.getKey()), e.getValue()));
-        return m;
-    }
 
     /** utime + stime of {@code pid} in clock ticks: fields 14 and 15 of /proc/PID/stat, after the comm's ')'. */
     private static long cpuTicks(long pid) throws Exception {

@@ -1,12 +1,14 @@
 package io.boxscope.trace.live;
 
+import static io.boxscope.trace.live.ChiselFixtures.chisel;
+import static io.boxscope.trace.live.ChiselFixtures.rows;
+import static io.boxscope.trace.live.ChiselFixtures.split;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.bpf.syscalls.SyscallTable;
@@ -29,21 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class KernelChiselTest {
-    private static PushDown.Split split(String filter) {
-        return PushDown.split(Filter.compile(filter, ServiceNames.none()), SyscallTable.current(), EventTable.sysdig(),
-                ContainerResolver.NONE);
-    }
-
-    private static TableChisel chisel(String name) {
-        return (TableChisel) Chisels.create(name, List.of(), false);
-    }
-
-    private static Map<String, Long> rows(TableChisel c) {
-        Map<String, Long> m = new HashMap<>();
-        c.rows().forEach(e -> m.put(String.join(",", e.getKey()), e.getValue()));
-        return m;
-    }
-
     /** Runs {@code whileCounting} while a KernelChisel counts on its own thread, then the child; the chisel is fed, never reset. */
     private static KernelChisel.Summary count(TableChisel c, PushDown.Split s, Process child, Runnable whileCounting)
             throws Exception {
