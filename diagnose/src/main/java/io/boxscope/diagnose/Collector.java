@@ -23,6 +23,14 @@ public final class Collector {
         this.target = target;
     }
 
+    /**
+     * One full sample now, not part of any window: what the target looks like before the eBPF collectors
+     * load ({@link CollectorPlan} decides from it which are worth loading).
+     */
+    Snapshot preview() throws IOException {
+        return sampler.sample();
+    }
+
     /** Blocks for {@code duration}; ends early (and says so) when every process of the target is gone. */
     public Window collect(Duration duration, Duration step) throws IOException, InterruptedException {
         return collect(duration, step, null, w -> { });

@@ -97,7 +97,12 @@ public final class Diagnose {
         Collector collector = new Collector(target, paths);
         phase.accept("limits and neighbours read");
         if (ebpf) {
-            try (Ebpf collectors = Ebpf.start(target, paths, phase)) {
+            // One sample before the collectors load decides which the verdict can use (CollectorPlan): a collector
+            // that would measure nothing it uses is not compiled, verified nor read, and is said under NOT MEASURED.
+            CollectorPlan plan = CollectorPlan.of(target, collector.preview(), paths);
+            phase.accept("collectors planned" + (plan.skipped().isEmpty() ? "" : " (skipped: "
+                    + plan.skipped().keySet().stream().map(c -> c.script).toList() + ")"));
+            try (Ebpf collectors = Ebpf.start(target, paths, plan, phase)) {
                 windowStarts.run();
                 phase.accept("window starts");
                 w = collector.collect(window, step, interval, onInterval, stop);

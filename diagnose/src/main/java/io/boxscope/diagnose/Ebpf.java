@@ -74,7 +74,22 @@ final class Ebpf implements AutoCloseable {
 
     /** As above, telling {@code phase} as each collector is loaded and when all are attached (BOXSCOPE_DEBUG). */
     static Ebpf start(Target target, HostPaths paths, java.util.function.Consumer<String> phase) {
-        return start(target, paths, java.util.EnumSet.allOf(Collector.class), BlockRequests.detect(), phase);
+        return start(target, paths, CollectorPlan.all(), phase);
+    }
+
+    /**
+     * Starts the collectors {@code plan} loads; those it skips are named in {@link EbpfFindings#unmeasured()}
+     * with its reason (never silently).
+     */
+    static Ebpf start(Target target, HostPaths paths, CollectorPlan plan, java.util.function.Consumer<String> phase) {
+        Ebpf e = start(target, paths, plan.load(), BlockRequests.detect(), phase);
+        for (Collector c : Collector.values()) {
+            String why = plan.skipped().get(c);
+            if (why != null) {
+                e.unmeasured.add(why);
+            }
+        }
+        return e;
     }
 
     /**

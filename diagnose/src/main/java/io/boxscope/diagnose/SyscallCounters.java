@@ -15,6 +15,7 @@ import io.boxscope.bpf.asm.Reg;
 import io.boxscope.bpf.asm.Size;
 import io.boxscope.bpf.btf.Btf;
 import io.boxscope.bpf.btf.PtRegs;
+import io.boxscope.bpf.feature.BootCache;
 import io.boxscope.bpf.link.Attach;
 import io.boxscope.bpf.link.Link;
 import io.boxscope.bpf.map.BpfMap;
@@ -203,10 +204,40 @@ final class SyscallCounters implements AutoCloseable {
     /** As above, with the share of the target's CPU time the tracing may cost it ({@link #BUDGET} by default). */
     static SyscallCounters load(Filter f, Path sysRoot, double budget) throws java.io.IOException {
         Arch arch = Arch.current();
-        Btf btf = Btf.vmlinux(sysRoot);
-        int arg0 = PtRegs.syscallArgs(btf, arch).getFirst();
-        return new SyscallCounters(f, arg0, SyscallTable.of(arch), budget);
+        return new SyscallCounters(f, syscallArg0(sysRoot, arch), SyscallTable.of(arch), budget);
     }
+
+    /**
+     * The offset of a system call's first argument in the {@code struct pt_regs} of {@code sys_enter}, from the
+     * kernel's BTF. Parsing the 5.5 MB BTF costs diagnose ~40-80 ms of CPU at start-up (and the C1 compiles of
+     * the parser), which a target keeping every CPU busy pays (issue 15), for one number that cannot change
+     * during a boot: for the running kernel's own BTF ({@code /sys}) it is kept in the per-boot cache
+     * ({@link BootCache}, {@link BootCache.Scope#KERNEL}: keyed by boot id and kernel release), so only the first
+     * diagnose of a boot parses BTF for it. Another sys root (tests, a copied tree) is always parsed.
+     */
+    static int syscallArg0(Path sysRoot, Arch arch) throws java.io.IOException {
+        java.util.Optional<BootCache> cache = RUNNING_SYS.equals(sysRoot) ? BootCache.shared("diagnose", BootCache.Scope.KERNEL)
+                : java.util.Optional.empty();
+        String key = "syscall_arg0_offset " + arch.name().toLowerCase(java.util.Locale.ROOT);
+        if (cache.isPresent()) {
+            java.util.Optional<String> v = cache.get().get(key);
+            if (v.isPresent()) {
+                try {
+                    int off = Integer.parseInt(v.get().strip());
+                    if (off >= 0 && off < 4096) {
+                        return off;
+                    }
+                } catch (NumberFormatException e) {
+                    // a value that does not parse is asked of the BTF again and replaced below
+                }
+            }
+        }
+        int arg0 = PtRegs.syscallArgs(Btf.vmlinux(sysRoot), arch).getFirst();
+        cache.ifPresent(c -> c.put(key, Integer.toString(arg0)));
+        return arg0;
+    }
+
+    private static final Path RUNNING_SYS = Path.of("/sys");
 
     private Link threadExitLink;
     private Link exitLink;

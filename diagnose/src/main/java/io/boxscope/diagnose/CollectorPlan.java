@@ -1,0 +1,126 @@
+package io.boxscope.diagnose;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import io.boxscope.proc.HostPaths;
+
+/**
+ * Which eBPF collectors a window loads, decided from one sample of the target taken just before they load
+ * (issue 15: diagnose may cost its target at most 3 % of its throughput, and on a machine whose CPUs the
+ * target keeps busy every collector's compiling, verifying and reading is CPU the target does not get).
+ *
+ * <p>A collector is left out only when that sample shows it would measure nothing the verdict uses, and the
+ * report says so under NOT MEASURED with the reason (never silently). Today that is the block I/O latency
+ * collector, for a target that has never read or written a byte to a device and has no thread in I/O wait:
+ * its histogram is evidence for an I/O-bound verdict, which the rules reach from thread states (D) and I/O
+ * pressure, both still read through the window. It is the collector whose load costs most after runqlat (its
+ * script reads {@code struct request} members, so compiling it parses the kernel's BTF; docs/benchmarks.md).
+ *
+ * <p>"Never did block I/O" is {@code read_bytes + write_bytes} of proc(5)'s {@code /proc/PID/io}: bytes the
+ * process (its live and exited threads, and its reaped children) caused to be read from or sent to storage,
+ * page-cache writes counted when dirtied and direct I/O when submitted (include/linux/task_io_accounting_ops.h
+ * callers). For a container or cgroup target its cgroup's own counters ({@code io.stat} or v1 blkio) must be
+ * zero too: processes of it that already exited did their I/O there. An unreadable {@code io} file (another
+ * user namespace, a process gone) means "not known": the collector loads.
+ */
+record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipped) {
+    CollectorPlan {
+        load = Set.copyOf(load);
+        skipped = Map.copyOf(skipped);
+    }
+
+    /** Every collector: no sample to decide from (the {@code Ebpf.start} overloads without a plan). */
+    static CollectorPlan all() {
+        return new CollectorPlan(EnumSet.allOf(Ebpf.Collector.class), Map.of());
+    }
+
+    /** The plan for {@code target} from {@code first}, a full sample taken just before the collectors load. */
+    static CollectorPlan of(Target target, Snapshot first, HostPaths paths) {
+        return of(target, first, deviceBytes(first, paths));
+    }
+
+    /**
+     * As above with {@code deviceBytes}, the bytes the target's processes read from or wrote to devices in their
+     * lives (empty: not known).
+     */
+    static CollectorPlan of(Target target, Snapshot first, OptionalLong deviceBytes) {
+        EnumSet<Ebpf.Collector> load = EnumSet.allOf(Ebpf.Collector.class);
+        Map<Ebpf.Collector, String> skipped = new EnumMap<>(Ebpf.Collector.class);
+        boolean ioWait = first.tasks().stream().anyMatch(t -> t.state() == 'D');
+        // a process target's cgroup may be the host's root (its io counters are every process's): its own /proc
+        // counters decide alone; a container's or cgroup's exited processes did their I/O in its cgroup
+        boolean cgroupIo = target.kind() != Target.Kind.PROCESS
+                && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(false);
+        if (first.processes() > 0 && !first.tasks().isEmpty() && !ioWait && !cgroupIo && deviceBytes.isPresent()
+                && deviceBytes.getAsLong() == 0) {
+            load.remove(Ebpf.Collector.BIOLAT);
+            skipped.put(Ebpf.Collector.BIOLAT, Ebpf.Collector.BIOLAT.what + ": not loaded, to spare the target's CPU: "
+                    + "when the window started none of its threads was in I/O wait (D) and its processes had read or written "
+                    + "no byte to a device in their lives (/proc/PID/io read_bytes, write_bytes" + (target.kind() == Target.Kind.PROCESS
+                            ? "" : "; its cgroup's I/O counters 0")
+                    + "); I/O that starts in the window is still judged from thread states and pressure");
+        }
+        return new CollectorPlan(load, skipped);
+    }
+
+    /** The sum of read_bytes and write_bytes of the processes {@code first} saw; empty when one cannot be read. */
+    static OptionalLong deviceBytes(Snapshot first, HostPaths paths) {
+        Set<Integer> pids = new TreeSet<>();
+        first.tasks().forEach(t -> pids.add(t.pid()));
+        long sum = 0;
+        for (int pid : pids) {
+            Path io = paths.pidFile(pid, "io");
+            try {
+                OptionalLong b = deviceBytes(Files.readString(io));
+                if (b.isEmpty()) {
+                    return OptionalLong.empty();
+                }
+                sum += b.getAsLong();
+            } catch (IOException | RuntimeException e) {
+                return OptionalLong.empty(); // not known (gone, denied, not UTF-8): the collector loads
+            }
+        }
+        return OptionalLong.of(sum);
+    }
+
+    /**
+     * {@code read_bytes + write_bytes} of one {@code /proc/PID/io} text (proc(5): lines {@code name: value});
+     * empty when either line is missing or not a number (a kernel without CONFIG_TASK_IO_ACCOUNTING has no file).
+     */
+    static OptionalLong deviceBytes(String text) {
+        long read = -1;
+        long write = -1;
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String name = line.substring(0, colon).strip();
+            if (!name.equals("read_bytes") && !name.equals("write_bytes")) {
+                continue;
+            }
+            long v;
+            try {
+                v = Long.parseLong(line.substring(colon + 1).strip());
+            } catch (NumberFormatException e) {
+                return OptionalLong.empty();
+            }
+            if (v < 0) {
+                return OptionalLong.empty();
+            }
+            if (name.equals("read_bytes")) {
+                read = v;
+            } else {
+                write = v;
+            }
+        }
+        return read < 0 || write < 0 ? OptionalLong.empty() : OptionalLong.of(read + write);
+    }
+}

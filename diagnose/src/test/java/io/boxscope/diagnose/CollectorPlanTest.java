@@ -1,0 +1,94 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.CgroupEntry;
+import io.boxscope.proc.cgroup.CgroupIo;
+import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which collectors diagnose loads, from the sample before they load (docs/diagnose.md, "Collectors left out"). */
+class CollectorPlanTest {
+    static final CgroupMembership CG = new CgroupMembership(List.of(new CgroupEntry(0, List.of(), "/test")));
+    static final Target PROCESS = new Target(Target.Kind.PROCESS, "pid 42 (work)", Optional.empty(), CG, OptionalInt.of(42));
+    static final Target CGROUP = new Target(Target.Kind.CGROUP, "/test", Optional.empty(), CG, OptionalInt.empty());
+
+    static Snapshot snap(Optional<CgroupIo> io, TaskSample... tasks) {
+        return new Snapshot(0, OptionalLong.of(0), CpuThrottling.NONE, Snapshot.MemorySample.ABSENT, io,
+                Snapshot.PressureSet.ABSENT, List.of(tasks), (int) java.util.Arrays.stream(tasks).mapToInt(TaskSample::pid).distinct().count());
+    }
+
+    static TaskSample task(int pid, int tid, char state) {
+        return new TaskSample(pid, tid, "work", state, 0, 0, 0, state == 'S' ? "do_nanosleep" : "");
+    }
+
+    @Test
+    void aTargetThatNeverDidBlockIoSkipsTheBlockLatencyCollectorAndSaysWhy() {
+        CollectorPlan p = CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R'), task(42, 43, 'S')), OptionalLong.of(0));
+        assertEquals(EnumSet.complementOf(EnumSet.of(Ebpf.Collector.BIOLAT)), EnumSet.copyOf(p.load()));
+        String why = p.skipped().get(Ebpf.Collector.BIOLAT);
+        assertTrue(why.startsWith("block I/O latency histogram: not loaded"), why);
+        assertTrue(why.contains("read_bytes"), why);
+    }
+
+    @Test
+    void anyEvidenceOfIoLoadsEveryCollector() {
+        // a thread in D, bytes to a device, the cgroup's counters, or not knowing: nothing skipped
+        List<CollectorPlan> plans = List.of(
+                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R'), task(42, 43, 'D')), OptionalLong.of(0)),
+                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(4096)),
+                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.empty()),
+                CollectorPlan.of(CGROUP, snap(Optional.of(new CgroupIo(0, 8192, 0, 2)), task(7, 7, 'S')), OptionalLong.of(0)),
+                // no thread seen (the target exited while diagnose started): no evidence either way
+                CollectorPlan.of(PROCESS, snap(Optional.empty()), OptionalLong.of(0)));
+        for (CollectorPlan p : plans) {
+            assertEquals(EnumSet.allOf(Ebpf.Collector.class), EnumSet.copyOf(p.load()), p.toString());
+            assertTrue(p.skipped().isEmpty(), p.toString());
+        }
+        // a process target's cgroup counters are not its own (often the host's root cgroup): they do not keep it
+        CollectorPlan p = CollectorPlan.of(PROCESS, snap(Optional.of(new CgroupIo(1 << 30, 1 << 30, 9, 9)), task(42, 42, 'R')),
+                OptionalLong.of(0));
+        assertFalse(p.load().contains(Ebpf.Collector.BIOLAT));
+        // a cgroup with zero counters and idle processes that never did I/O
+        assertFalse(CollectorPlan.of(CGROUP, snap(Optional.of(CgroupIo.ZERO), task(7, 7, 'S')), OptionalLong.of(0)).load()
+                .contains(Ebpf.Collector.BIOLAT));
+    }
+
+    @Test
+    void procPidIoIsParsedAsProcFiveWritesIt() {
+        String text = "rchar: 323934931\nwchar: 323929600\nsyscr: 632687\nsyscw: 632675\nread_bytes: 12288\n"
+                + "write_bytes: 323932160\ncancelled_write_bytes: 0\n";
+        assertEquals(OptionalLong.of(12288 + 323932160L), CollectorPlan.deviceBytes(text));
+        assertEquals(OptionalLong.of(0), CollectorPlan.deviceBytes(text.replace("12288", "0").replace("323932160", "0")));
+        assertEquals(OptionalLong.empty(), CollectorPlan.deviceBytes("rchar: 1\nwchar: 2\n"));
+        assertEquals(OptionalLong.empty(), CollectorPlan.deviceBytes("read_bytes: x\nwrite_bytes: 0\n"));
+        assertEquals(OptionalLong.empty(), CollectorPlan.deviceBytes(""));
+    }
+
+    @Test
+    void deviceBytesSumsEveryProcessAndAnUnreadableOneIsUnknown(@TempDir Path dir) throws IOException {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        HostPaths paths = new HostPaths(proc, dir.resolve("sys"));
+        Files.createDirectories(proc.resolve("7"));
+        Files.writeString(proc.resolve("7/io"), "read_bytes: 100\nwrite_bytes: 20\n");
+        Files.createDirectories(proc.resolve("8"));
+        Files.writeString(proc.resolve("8/io"), "read_bytes: 0\nwrite_bytes: 3\n");
+        Snapshot s = snap(Optional.empty(), task(7, 7, 'S'), task(7, 9, 'R'), task(8, 8, 'S'));
+        assertEquals(OptionalLong.of(123), CollectorPlan.deviceBytes(s, paths));
+        // process 10 has no io file (gone, or another user namespace's): not known
+        assertEquals(OptionalLong.empty(), CollectorPlan.deviceBytes(snap(Optional.empty(), task(7, 7, 'S'), task(10, 10, 'S')), paths));
+    }
+}
