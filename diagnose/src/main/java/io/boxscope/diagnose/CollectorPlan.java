@@ -18,12 +18,12 @@ import io.boxscope.proc.HostPaths;
  *
  * <p>A collector is left out only when that sample shows it would measure nothing the verdict uses, and the
  * report says so under NOT MEASURED with the reason (never silently). Today that is the block I/O latency
- * collector, for a target that has never read or written a byte to a device and has no thread in I/O wait:
+ * collector, for a target that has read or written (almost) nothing to a device and has no thread in I/O wait:
  * its histogram is evidence for an I/O-bound verdict, which the rules reach from thread states (D) and I/O
  * pressure, both still read through the window. It is the collector whose load costs most after runqlat (its
  * script reads {@code struct request} members, so compiling it parses the kernel's BTF; docs/benchmarks.md).
  *
- * <p>"Never did block I/O" is {@code read_bytes + write_bytes} of proc(5)'s {@code /proc/PID/io}: bytes the
+ * <p>"Never did block I/O" (at most {@link #QUIET_BYTES}) is {@code read_bytes + write_bytes} of proc(5)'s {@code /proc/PID/io}: bytes the
  * process (its live and exited threads, and its reaped children) caused to be read from or sent to storage,
  * page-cache writes counted when dirtied and direct I/O when submitted (include/linux/task_io_accounting_ops.h
  * callers). For a container or cgroup target its cgroup's own counters ({@code io.stat} or v1 blkio) must be
@@ -31,6 +31,13 @@ import io.boxscope.proc.HostPaths;
  * user namespace, a process gone) means "not known": the collector loads.
  */
 record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipped) {
+    /**
+     * Device bytes in a target's life below which it counts as doing no block I/O: write_bytes counts page-cache
+     * pages when they are dirtied, so a benchmark whose standard output goes to a file has a few pages (sysbench
+     * here: 8,192 bytes by the time diagnose looked). 1 MiB is a log's worth, not a workload's.
+     */
+    static final long QUIET_BYTES = 1 << 20;
+
     CollectorPlan {
         load = Set.copyOf(load);
         skipped = Map.copyOf(skipped);
@@ -59,12 +66,12 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
         boolean cgroupIo = target.kind() != Target.Kind.PROCESS
                 && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(false);
         if (first.processes() > 0 && !first.tasks().isEmpty() && !ioWait && !cgroupIo && deviceBytes.isPresent()
-                && deviceBytes.getAsLong() == 0) {
+                && deviceBytes.getAsLong() <= QUIET_BYTES) {
             load.remove(Ebpf.Collector.BIOLAT);
             skipped.put(Ebpf.Collector.BIOLAT, Ebpf.Collector.BIOLAT.what + ": not loaded, to spare the target's CPU: "
                     + "when the window started none of its threads was in I/O wait (D) and its processes had read or written "
-                    + "no byte to a device in their lives (/proc/PID/io read_bytes, write_bytes" + (target.kind() == Target.Kind.PROCESS
-                            ? "" : "; its cgroup's I/O counters 0")
+                    + deviceBytes.getAsLong() + " bytes to devices in their lives, at most 1 MiB (/proc/PID/io read_bytes, write_bytes"
+                    + (target.kind() == Target.Kind.PROCESS ? "" : "; its cgroup's I/O counters 0")
                     + "); I/O that starts in the window is still judged from thread states and pressure");
         }
         return new CollectorPlan(load, skipped);

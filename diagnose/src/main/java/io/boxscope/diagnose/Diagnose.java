@@ -99,9 +99,13 @@ public final class Diagnose {
         if (ebpf) {
             // One sample before the collectors load decides which the verdict can use (CollectorPlan): a collector
             // that would measure nothing it uses is not compiled, verified nor read, and is said under NOT MEASURED.
-            CollectorPlan plan = CollectorPlan.of(target, collector.preview(), paths);
-            phase.accept("collectors planned" + (plan.skipped().isEmpty() ? "" : " (skipped: "
-                    + plan.skipped().keySet().stream().map(c -> c.script).toList() + ")"));
+            Snapshot before = collector.preview();
+            java.util.OptionalLong device = CollectorPlan.deviceBytes(before, paths);
+            CollectorPlan plan = CollectorPlan.of(target, before, device);
+            phase.accept("collectors planned (" + before.tasks().size() + " threads, " + before.tasks().stream()
+                    .filter(t -> t.state() == 'D').count() + " in D, device bytes " + (device.isPresent() ? device.getAsLong() : "unknown")
+                    + (plan.skipped().isEmpty() ? "; all loaded" : "; skipped: " + plan.skipped().keySet().stream().map(c -> c.script).toList())
+                    + ")");
             try (Ebpf collectors = Ebpf.start(target, paths, plan, phase)) {
                 windowStarts.run();
                 phase.accept("window starts");

@@ -42,6 +42,9 @@ class CollectorPlanTest {
         String why = p.skipped().get(Ebpf.Collector.BIOLAT);
         assertTrue(why.startsWith("block I/O latency histogram: not loaded"), why);
         assertTrue(why.contains("read_bytes"), why);
+        // a few pages of standard output written to a file (write_bytes counts them when dirtied) are not I/O work
+        assertFalse(CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(8192)).load()
+                .contains(Ebpf.Collector.BIOLAT));
     }
 
     @Test
@@ -49,7 +52,7 @@ class CollectorPlanTest {
         // a thread in D, bytes to a device, the cgroup's counters, or not knowing: nothing skipped
         List<CollectorPlan> plans = List.of(
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R'), task(42, 43, 'D')), OptionalLong.of(0)),
-                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(4096)),
+                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(CollectorPlan.QUIET_BYTES + 1)),
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.empty()),
                 CollectorPlan.of(CGROUP, snap(Optional.of(new CgroupIo(0, 8192, 0, 2)), task(7, 7, 'S')), OptionalLong.of(0)),
                 // no thread seen (the target exited while diagnose started): no evidence either way
