@@ -23,7 +23,7 @@ import io.boxscope.proc.HostPaths;
  * pressure, both still read through the window. It is the collector whose load costs most after runqlat (its
  * script reads {@code struct request} members, so compiling it parses the kernel's BTF; docs/benchmarks.md).
  *
- * <p>"Never did block I/O" (at most {@link #QUIET_BYTES}) is {@code read_bytes + write_bytes} of proc(5)'s {@code /proc/PID/io}: bytes the
+ * <p>"Never did block I/O" (less than {@link #QUIET_BYTES}) is {@code read_bytes + write_bytes} of proc(5)'s {@code /proc/PID/io}: bytes the
  * process (its live and exited threads, and its reaped children) caused to be read from or sent to storage,
  * page-cache writes counted when dirtied and direct I/O when submitted (include/linux/task_io_accounting_ops.h
  * callers). For a container or cgroup target its cgroup's own counters ({@code io.stat} or v1 blkio) must be
@@ -66,11 +66,11 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
         boolean cgroupIo = target.kind() != Target.Kind.PROCESS
                 && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(false);
         if (first.processes() > 0 && !first.tasks().isEmpty() && !ioWait && !cgroupIo && deviceBytes.isPresent()
-                && deviceBytes.getAsLong() <= QUIET_BYTES) {
+                && deviceBytes.getAsLong() < QUIET_BYTES) {
             load.remove(Ebpf.Collector.BIOLAT);
             skipped.put(Ebpf.Collector.BIOLAT, Ebpf.Collector.BIOLAT.what + ": not loaded, to spare the target's CPU: "
                     + "when the window started none of its threads was in I/O wait (D) and its processes had read or written "
-                    + deviceBytes.getAsLong() + " bytes to devices in their lives, at most 1 MiB (/proc/PID/io read_bytes, write_bytes"
+                    + deviceBytes.getAsLong() + " bytes to devices in their lives, less than 1 MiB (/proc/PID/io read_bytes, write_bytes"
                     + (target.kind() == Target.Kind.PROCESS ? "" : "; its cgroup's I/O counters 0")
                     + "); I/O that starts in the window is still judged from thread states and pressure");
         }

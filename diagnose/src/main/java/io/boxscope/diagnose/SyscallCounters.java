@@ -216,8 +216,12 @@ final class SyscallCounters implements AutoCloseable {
      * diagnose of a boot parses BTF for it. Another sys root (tests, a copied tree) is always parsed.
      */
     static int syscallArg0(Path sysRoot, Arch arch) throws java.io.IOException {
-        java.util.Optional<BootCache> cache = RUNNING_SYS.equals(sysRoot) ? BootCache.shared("diagnose", BootCache.Scope.KERNEL)
-                : java.util.Optional.empty();
+        return syscallArg0(sysRoot, arch, RUNNING_SYS.equals(sysRoot) ? BootCache.shared("diagnose", BootCache.Scope.KERNEL)
+                : java.util.Optional.empty());
+    }
+
+    /** As above, with {@code cache} (empty: BTF is parsed). */
+    static int syscallArg0(Path sysRoot, Arch arch, java.util.Optional<BootCache> cache) throws java.io.IOException {
         String key = "syscall_arg0_offset " + arch.name().toLowerCase(java.util.Locale.ROOT);
         if (cache.isPresent()) {
             java.util.Optional<String> v = cache.get().get(key);

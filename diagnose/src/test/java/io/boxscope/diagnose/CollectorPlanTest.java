@@ -52,7 +52,7 @@ class CollectorPlanTest {
         // a thread in D, bytes to a device, the cgroup's counters, or not knowing: nothing skipped
         List<CollectorPlan> plans = List.of(
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R'), task(42, 43, 'D')), OptionalLong.of(0)),
-                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(CollectorPlan.QUIET_BYTES + 1)),
+                CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(CollectorPlan.QUIET_BYTES)), // one 1 MiB direct write
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.empty()),
                 CollectorPlan.of(CGROUP, snap(Optional.of(new CgroupIo(0, 8192, 0, 2)), task(7, 7, 'S')), OptionalLong.of(0)),
                 // no thread seen (the target exited while diagnose started): no evidence either way
