@@ -114,9 +114,11 @@ class DiagnoseDockerTest {
             // was running on the CPU (other tracing on the host) are counted and said per collector: those
             // lines are accepted, with a count; anything else not measured fails.
             List<Object> notMeasured = Json.asList(e.get("not_measured"));
-            // So is the /proc sampler's note that it took fewer samples than planned on a starved machine.
+            // So is the /proc sampler's note that it took fewer samples than planned on a starved machine, and the
+            // block I/O collector left out because the loops did no I/O before the window (CollectorPlan).
             List<Object> gaps = notMeasured.stream().filter(x -> !SKIPPED_RUNS.matcher((String) x).matches()
-                    && !((String) x).startsWith("thread states: only ")).toList();
+                    && !((String) x).startsWith("thread states: only ")
+                    && !((String) x).startsWith("block I/O latency histogram: not loaded, to spare the target's CPU: ")).toList();
             assertEquals(List.of(), gaps, "a collector did not run: " + notMeasured);
             Map<String, Object> runq = Json.asObject(e.get("run_queue_latency"));
             assertTrue(((Number) runq.get("count")).longValue() > 0, runq.toString());

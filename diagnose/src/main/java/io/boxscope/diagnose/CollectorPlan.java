@@ -72,7 +72,7 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
                     + "when the window started none of its threads was in I/O wait (D) and its processes had read or written "
                     + deviceBytes.getAsLong() + " bytes to devices in their lives, less than 1 MiB (/proc/PID/io read_bytes, write_bytes"
                     + (target.kind() == Target.Kind.PROCESS ? "" : "; its cgroup's I/O counters 0")
-                    + "); I/O that starts in the window is still judged from thread states and pressure");
+                    + "); I/O that starts in the window is still judged from thread states and I/O PSI");
         }
         return new CollectorPlan(load, skipped);
     }
