@@ -113,6 +113,11 @@ public final class MemoryWorkload implements Workload {
         return ((Base) w).sink;
     }
 
+    /** Forgets what the worker's never-true comparison recorded: for tests. */
+    static void clearSink(Worker w) {
+        ((Base) w).sink = 0;
+    }
+
     public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
@@ -157,7 +162,18 @@ public final class MemoryWorkload implements Workload {
         }
     }
 
-    /** sysbench's event_seq_write: each word, in order, gets the number of words left to the block's end. */
+    /**
+     * sysbench's event_seq_write: each word, in order, gets the number of words left to the block's
+     * end, computed as sysbench computes it. sb_memory.c stores {@code end - buf} for a
+     * {@code size_t *buf}: a pointer difference, which gcc compiles (objdump of /usr/bin/sysbench
+     * 1.0.20) to the byte distance from the word to the block's end shifted right by 3
+     * ({@code mov end; sub ptr; sar $3}), recomputed for every word. Here the value is the same
+     * expression on byte offsets, {@code (end - off) >> 3} with {@code off} the word's byte offset
+     * ({@code i << 3}, which C2 also uses to address the word): a subtraction and an arithmetic
+     * shift per word, as in sysbench. Written as {@code n - i} instead, C2 keeps the count in a
+     * register and derives each value with one instruction, which made this loop 1.36-1.53x
+     * sysbench's on the same block (docs/bench.md).
+     */
     static final class SeqWrite extends Base {
         SeqWrite(long[] buf, long quota) {
             super(buf, quota);
@@ -167,8 +183,9 @@ public final class MemoryWorkload implements Workload {
         public void execute() {
             long[] b = buf;
             int n = b.length;
+            long end = (long) n << 3;
             for (int i = 0; i < n; i++) {
-                WORDS.setOpaque(b, i, (long) (n - i));
+                WORDS.setOpaque(b, i, (end - ((long) i << 3)) >> 3);
             }
         }
     }
