@@ -144,9 +144,16 @@ public final class MemoryWorkload implements Workload {
         /** Where a never-true comparison would write: keeps the loads observable to the JIT. */
         long sink;
 
+        /**
+         * The block's size in bytes, sysbench's memory_block_size: the random loops read it for
+         * every word, as sysbench's do (below).
+         */
+        final long bytes;
+
         Base(long[] buf, long quota) {
             this.buf = buf;
             this.left = quota;
+            this.bytes = buf.length * 8L;
         }
 
         @Override
@@ -260,7 +267,11 @@ public final class MemoryWorkload implements Workload {
 
     /**
      * sysbench's event_rnd_write: as many stores as the block has words, each at
-     * {@code (size_t) (uniform_double * words)}, storing the loop's byte offset (0, 8, 16, ...).
+     * {@code (size_t) (uniform_double * (block_size / 8))}, storing the loop's byte offset (0, 8,
+     * 16, ...). The store is opaque (ck_pr_store_64's compiler barrier), so C2, like gcc, keeps the
+     * generator's state in memory and reloads the block size for every word; the word count is
+     * computed from that reload, {@code bytes >> 3} converted to a double, as gcc's
+     * {@code sar $3; cvtsi2sd} per word does (objdump of /usr/bin/sysbench 1.0.20).
      */
     static final class RndWrite extends Base {
         private final Xoroshiro rnd;
@@ -275,12 +286,19 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int words = b.length;
             for (int i = 0; i < words; i++) {
-                WORDS.setOpaque(b, (int) (rnd.nextDouble() * words), (long) i * 8);
+                WORDS.setOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)), (long) i * 8);
             }
         }
     }
 
-    /** sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. */
+    /**
+     * sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. The
+     * load is opaque, like the write's store: sysbench loads through ck_pr_load_64, whose compiler
+     * barrier makes gcc keep its generator's state in memory, loaded before and stored after every
+     * access (objdump of /usr/bin/sysbench 1.0.20: two loads and two stores to %fs per word). An
+     * opaque access does the same to C2's code, which otherwise kept the state in registers and ran
+     * 1.31x sysbench's loop on the same block (benchmarks/bench-vs-sysbench.d/memory-loops).
+     */
     static final class RndRead extends Base {
         private final Xoroshiro rnd;
 
@@ -294,7 +312,7 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int words = b.length;
             for (int i = 0; i < words; i++) {
-                long v = b[(int) (rnd.nextDouble() * words)];
+                long v = (long) WORDS.getOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)));
                 if (v == NEVER) {
                     sink = v;
                 }
