@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * sysbench's and Boxscope's sequential memory loops in one JVM, on the same block, alternating.
+ * sysbench's and Boxscope's memory loops (sequential and random) in one JVM, on the same block, alternating.
  * Launched by memory-loops (which builds sb_memory_loops.c into a shared library). Boxscope's loops
  * are MemoryWorkload's own workers; sysbench's are gcc's code for its loops, called through FFM
  * on the worker's long[] (a critical downcall passes the heap array's address), and once more on a
@@ -58,12 +58,34 @@ public final class MemoryLoopsBench {
         MethodHandle sbRead = linker.downcallHandle(so.find("sb_seq_read").orElseThrow(), fd, Linker.Option.critical(true));
         MemorySegment writeSeg = MemorySegment.ofArray(writeBlock);
         MemorySegment readSeg = MemorySegment.ofArray(readBlock);
+        // the random loops: sysbench's keeps its generator, block pointer and size in memory (sb_memory_loops.c)
+        MemoryWorkload rndWrites = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.WRITE,
+                MemoryWorkload.Access.RND, threads);
+        MemoryWorkload rndReads = new MemoryWorkload(bytes, 0, MemoryWorkload.Scope.GLOBAL, MemoryWorkload.Oper.READ,
+                MemoryWorkload.Access.RND, threads);
+        FunctionDescriptor rndFd = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+        MethodHandle sbRndWrite = linker.downcallHandle(so.find("sb_rnd_write").orElseThrow(), rndFd, Linker.Option.critical(true));
+        MethodHandle sbRndRead = linker.downcallHandle(so.find("sb_rnd_read").orElseThrow(), rndFd, Linker.Option.critical(true));
 
         List<Map<String, Loop>> perThread = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Worker w = write[t];
             Worker rd = read[t];
             Map<String, Loop> loops = loops(sbWrite, sbRead, writeSeg, readSeg, nat, words, w, rd);
+            Worker rw = rndWrites.worker(t);
+            Worker rr = rndReads.worker(t);
+            MemorySegment rwSeg = MemorySegment.ofArray(block(rw));
+            MemorySegment rrSeg = MemorySegment.ofArray(block(rr));
+            long seed = 0x9E3779B97F4A7C15L * (t + 1);
+            loops.put("rnd write, sysbench's loop, Boxscope's block", () -> {
+                sbRndWrite.invokeExact(rwSeg, words, seed, ~seed);
+            });
+            loops.put("rnd write, Boxscope's loop, Boxscope's block", rw::execute);
+            loops.put("rnd read, sysbench's loop, Boxscope's block", () -> {
+                sbRndRead.invokeExact(rrSeg, words, seed, ~seed);
+            });
+            loops.put("rnd read, Boxscope's loop, Boxscope's block", rr::execute);
             perThread.add(loops);
         }
         Map<String, List<Double>> mibs = new LinkedHashMap<>();
@@ -98,7 +120,7 @@ public final class MemoryLoopsBench {
             System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
                     x.get(x.size() - 1), x.get(0));
         }
-        for (String op : new String[] {"write", "read"}) {
+        for (String op : new String[] {"write", "read", "rnd write", "rnd read"}) {
             System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
                     median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
         }

@@ -25,3 +25,58 @@ void sb_seq_read(size_t *block, size_t words) {
         (void) v;
     }
 }
+
+/*
+ * The random loops (event_rnd_write, event_rnd_read): as many accesses as the block has words,
+ * each at word (size_t) (sb_rand_uniform_double() * (block_size / 8)); the write stores the loop's
+ * byte offset. As in sysbench, the generator's state (xoroshiro128+ with the 2016 constants 55, 14,
+ * 36), the block pointer and the block size live in memory (thread-local and global variables), and
+ * the "memory" clobber of ck_pr_store_64/ck_pr_load_64 makes gcc load and store them around every
+ * access: objdump of /usr/bin/sysbench shows the state loaded from and stored to %fs, the block size
+ * reloaded and converted to a double, and the block pointer loaded from %fs for every word
+ * (initial-exec TLS, as in the executable, rather than a shared library's __tls_get_addr calls).
+ */
+static __thread uint64_t sb_rng[2] __attribute__((tls_model("initial-exec")));
+static __thread size_t *sb_buf __attribute__((tls_model("initial-exec")));
+long sb_block_size;
+
+static inline uint64_t sb_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline double sb_uniform_double(void) {
+    uint64_t s0 = sb_rng[0], s1 = sb_rng[1], r = s0 + s1;
+    s1 ^= s0;
+    sb_rng[0] = sb_rotl(s0, 55) ^ s1 ^ (s1 << 14);
+    sb_rng[1] = sb_rotl(s1, 36);
+    union { uint64_t i; double d; } u = { .i = 0x3FFULL << 52 | r >> 12 };
+    return u.d - 1.0;
+}
+
+/*
+ * Points this thread at the block for this call (a Java array may move between calls) and seeds its
+ * generator on the first call only, so that calls continue one sequence as sysbench's events do.
+ */
+static void sb_rnd_setup(size_t *block, size_t words, uint64_t s0, uint64_t s1) {
+    sb_buf = block;
+    sb_block_size = (long) (words * 8);
+    if ((sb_rng[0] | sb_rng[1]) == 0) {
+        sb_rng[0] = s0;
+        sb_rng[1] = s1;
+    }
+}
+
+void sb_rnd_write(size_t *block, size_t words, uint64_t s0, uint64_t s1) {
+    sb_rnd_setup(block, words, s0, s1);
+    for (long i = 0; i < sb_block_size; i += 8) {
+        size_t idx = (size_t) (sb_uniform_double() * (sb_block_size / 8));
+        CK_STORE_64(sb_buf + idx, i);
+    }
+}
+
+void sb_rnd_read(size_t *block, size_t words, uint64_t s0, uint64_t s1) {
+    sb_rnd_setup(block, words, s0, s1);
+    for (long i = 0; i < sb_block_size; i += 8) {
+        size_t idx = (size_t) (sb_uniform_double() * (sb_block_size / 8));
+        uint64_t v = CK_LOAD_64(sb_buf + idx);
+        (void) v;
+    }
+}

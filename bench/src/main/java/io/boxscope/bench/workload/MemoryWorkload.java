@@ -113,6 +113,11 @@ public final class MemoryWorkload implements Workload {
         return ((Base) w).sink;
     }
 
+    /** Forgets what the worker's never-true comparison recorded: for tests. */
+    static void clearSink(Worker w) {
+        ((Base) w).sink = 0;
+    }
+
     public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
@@ -139,9 +144,16 @@ public final class MemoryWorkload implements Workload {
         /** Where a never-true comparison would write: keeps the loads observable to the JIT. */
         long sink;
 
+        /**
+         * The block's size in bytes, sysbench's memory_block_size: the random loops read it for
+         * every word, as sysbench's do (below).
+         */
+        final long bytes;
+
         Base(long[] buf, long quota) {
             this.buf = buf;
             this.left = quota;
+            this.bytes = buf.length * 8L;
         }
 
         @Override
@@ -157,7 +169,18 @@ public final class MemoryWorkload implements Workload {
         }
     }
 
-    /** sysbench's event_seq_write: each word, in order, gets the number of words left to the block's end. */
+    /**
+     * sysbench's event_seq_write: each word, in order, gets the number of words left to the block's
+     * end, computed as sysbench computes it. sb_memory.c stores {@code end - buf} for a
+     * {@code size_t *buf}: a pointer difference, which gcc compiles (objdump of /usr/bin/sysbench
+     * 1.0.20) to the byte distance from the word to the block's end shifted right by 3
+     * ({@code mov end; sub ptr; sar $3}), recomputed for every word. Here the value is the same
+     * expression on byte offsets, {@code (end - off) >> 3} with {@code off} the word's byte offset
+     * ({@code i << 3}, which C2 also uses to address the word): a subtraction and an arithmetic
+     * shift per word, as in sysbench. Written as {@code n - i} instead, C2 keeps the count in a
+     * register and derives each value with one instruction, which made this loop 1.36-1.53x
+     * sysbench's on the same block (docs/bench.md).
+     */
     static final class SeqWrite extends Base {
         SeqWrite(long[] buf, long quota) {
             super(buf, quota);
@@ -167,8 +190,9 @@ public final class MemoryWorkload implements Workload {
         public void execute() {
             long[] b = buf;
             int n = b.length;
+            long end = (long) n << 3;
             for (int i = 0; i < n; i++) {
-                WORDS.setOpaque(b, i, (long) (n - i));
+                WORDS.setOpaque(b, i, (end - ((long) i << 3)) >> 3);
             }
         }
     }
@@ -243,7 +267,11 @@ public final class MemoryWorkload implements Workload {
 
     /**
      * sysbench's event_rnd_write: as many stores as the block has words, each at
-     * {@code (size_t) (uniform_double * words)}, storing the loop's byte offset (0, 8, 16, ...).
+     * {@code (size_t) (uniform_double * (block_size / 8))}, storing the loop's byte offset (0, 8,
+     * 16, ...). The store is opaque (ck_pr_store_64's compiler barrier), so C2, like gcc, keeps the
+     * generator's state in memory and reloads the block size for every word; the word count is
+     * computed from that reload, {@code bytes >> 3} converted to a double, as gcc's
+     * {@code sar $3; cvtsi2sd} per word does (objdump of /usr/bin/sysbench 1.0.20).
      */
     static final class RndWrite extends Base {
         private final Xoroshiro rnd;
@@ -258,12 +286,19 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int words = b.length;
             for (int i = 0; i < words; i++) {
-                WORDS.setOpaque(b, (int) (rnd.nextDouble() * words), (long) i * 8);
+                WORDS.setOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)), (long) i * 8);
             }
         }
     }
 
-    /** sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. */
+    /**
+     * sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. The
+     * load is opaque, like the write's store: sysbench loads through ck_pr_load_64, whose compiler
+     * barrier makes gcc keep its generator's state in memory, loaded before and stored after every
+     * access (objdump of /usr/bin/sysbench 1.0.20: two loads and two stores to %fs per word). An
+     * opaque access does the same to C2's code, which otherwise kept the state in registers and ran
+     * 1.31x sysbench's loop on the same block (benchmarks/bench-vs-sysbench.d/memory-loops).
+     */
     static final class RndRead extends Base {
         private final Xoroshiro rnd;
 
@@ -277,7 +312,7 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int words = b.length;
             for (int i = 0; i < words; i++) {
-                long v = b[(int) (rnd.nextDouble() * words)];
+                long v = (long) WORDS.getOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)));
                 if (v == NEVER) {
                     sink = v;
                 }
