@@ -230,6 +230,7 @@ final class TraceLiveCli {
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
              CycleWriter writer = q.write() == null ? null : writer(q, cap)) {
             if (q.verbose()) {
+                err.println(attachLine(cap.typedRegs()));
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             }
@@ -275,5 +276,17 @@ final class TraceLiveCli {
             err.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * -v: how the system call programs attached. tp_btf where the kernel loads the pair (the pt_regs pointer is
+     * typed, so the number and arguments are plain loads, as libs' modern probe reads them), raw tracepoints
+     * otherwise (one bpf_probe_read_kernel per read): the difference shows in the per-program cost.
+     */
+    static String attachLine(boolean typedRegs) {
+        return typedRegs
+                ? "attached: sys_enter and sys_exit as tp_btf programs (typed pt_regs: number and arguments are plain loads)"
+                : "attached: sys_enter and sys_exit as raw tracepoint programs (tp_btf did not load here: pt_regs is read"
+                        + " with bpf_probe_read_kernel)";
     }
 }

@@ -68,6 +68,67 @@ class TraceLiveCommandTest {
         }
     }
 
+    /**
+     * -v names how sys_enter and sys_exit attached, and the kernel agrees: the program behind this JVM's link on
+     * sys_enter is read from /proc/self/fdinfo (link: {@code prog_id}; program: {@code prog_type}, 26 tracing for
+     * tp_btf, 17 raw tracepoint; include/uapi/linux/bpf.h), not from the code that chose it.
+     */
+    @Test
+    void verboseSaysWhetherTheSyscallProgramsAreTpBtfOrRawTracepoints(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-v", "-M", "2", "-w", dir.resolve("cap.scap").toString(),
+                    "proc.pid=" + child.pid())));
+            t.start();
+            awaitAttached();
+            int progType = programTypeOfLink("sys_enter");
+            t.join(60_000);
+            Cli r = result.get();
+            assertEquals(0, r.code(), r.err());
+            assertTrue(progType == 26 || progType == 17, "prog_type " + progType);
+            String expected = progType == 26
+                    ? "attached: sys_enter and sys_exit as tp_btf programs (typed pt_regs: number and arguments are plain loads)"
+                    : "attached: sys_enter and sys_exit as raw tracepoint programs (tp_btf did not load here: pt_regs is read"
+                            + " with bpf_probe_read_kernel)";
+            assertTrue(r.err().lines().anyMatch(expected::equals), r.err());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The prog_type of the program behind this process's raw tracepoint link on {@code tracepoint}, from fdinfo. */
+    private static int programTypeOfLink(String tracepoint) throws Exception {
+        java.util.Map<String, String> infos = new java.util.HashMap<>();
+        try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (Path p : fds.toList()) {
+                try {
+                    infos.put(p.getFileName().toString(), Files.readString(p));
+                } catch (java.io.IOException e) {
+                    // closed since the listing
+                }
+            }
+        }
+        String progId = null;
+        for (String info : infos.values()) {
+            if (info.contains("link_type:\traw_tracepoint") && info.contains("tp_name:\t" + tracepoint + "\n")) {
+                progId = field(info, "prog_id");
+            }
+        }
+        assertTrue(progId != null, "no link on " + tracepoint);
+        for (String info : infos.values()) {
+            if (info.contains("prog_type:") && progId.equals(field(info, "prog_id")) && !info.contains("link_type:")) {
+                return Integer.parseInt(field(info, "prog_type"));
+            }
+        }
+        throw new AssertionError("no program fd with prog_id " + progId);
+    }
+
+    private static String field(String fdinfo, String name) {
+        return fdinfo.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).trim())
+                .findFirst().orElse(null);
+    }
+
     /** Waits until this JVM holds a BPF link on the sys_enter raw tracepoint (the capture attaches it last). */
     static void awaitAttached() throws Exception {
         awaitAttached("sys_enter");

@@ -514,6 +514,15 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
+    /**
+     * Whether sys_enter and sys_exit were loaded as tp_btf programs (a typed {@code struct pt_regs *}: the
+     * syscall number and arguments are plain loads) rather than raw tracepoint programs (a probe read each):
+     * {@link CaptureProbe#typedRegs}. Decided when the capture starts, by whether the kernel loads the pair.
+     */
+    public boolean typedRegs() {
+        return probe.typedRegs();
+    }
+
     /** Runs of the capture's programs the kernel skipped so far ({@link CaptureProbe#skipped}). */
     public long skipped() {
         return probe.skipped();
