@@ -23,11 +23,14 @@ public final class Filter {
     private final String text;
     private final Expr root;
     private final List<String> notes;
+    /** The same filter compiled to nodes ({@link CompiledFilter}): what {@link #matches} runs. */
+    private final CompiledFilter.Node compiled;
 
     private Filter(String text, Expr root, List<String> notes) {
         this.text = text;
         this.root = root;
         this.notes = List.copyOf(notes);
+        this.compiled = CompiledFilter.compile(root);
     }
 
     /**
@@ -68,6 +71,11 @@ public final class Filter {
     }
 
     public boolean matches(FieldSource event) {
+        return compiled.test(event);
+    }
+
+    /** {@link #matches} by walking the expression, comparison by comparison through {@link FieldSource#get} (tests hold the two equal). */
+    boolean matchesInterpreted(FieldSource event) {
         return eval(root, event);
     }
 
@@ -95,7 +103,7 @@ public final class Filter {
         };
     }
 
-    private static boolean check(Expr.Check c, FieldSource src) {
+    static boolean check(Expr.Check c, FieldSource src) {
         FieldRef ref = c.field();
         List<Field> compares = ref.field().compares();
         if (!compares.isEmpty()) {
@@ -160,6 +168,12 @@ public final class Filter {
                 yield c.op() == CmpOp.NE ? !any : any;
             }
         };
+    }
+
+    /** A string comparison of {@code c} on the field's value {@code s} (present; not exists), as {@link #compare} does it. */
+    static boolean stringHolds(Expr.Check c, String s) {
+        String b = ascii(s) ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        return compareString(c.op(), cString(b), c.values());
     }
 
     private static IllegalArgumentException mismatch(Expr.Check c, Value v) {
