@@ -74,8 +74,11 @@ public final class Filter {
         return compiled.test(event);
     }
 
-    /** {@link #matches} by walking the expression, comparison by comparison through {@link FieldSource#get} (tests hold the two equal). */
-    boolean matchesInterpreted(FieldSource event) {
+    /**
+     * {@link #matches} by walking the expression, each comparison through {@link FieldSource#get}: the reference
+     * the compiled nodes are tested against (CompiledFilterTest), not the path a capture runs.
+     */
+    public boolean matchesInterpreted(FieldSource event) {
         return eval(root, event);
     }
 
