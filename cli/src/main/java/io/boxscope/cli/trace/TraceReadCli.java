@@ -186,8 +186,14 @@ final class TraceReadCli {
         return b.append(safeKeepingLayout(s.substring(from))).toString();
     }
 
+    /** The event number of PPME_INFRASTRUCTURE_EVENT_E, the drop record's (ScapWriter.writeDrops). */
+    private static final int INFRA = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_INFRASTRUCTURE_EVENT_E").id();
+
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */
     private static String dropRecord(ScapEvent e) {
+        if (e.type() != INFRA) {
+            return null; // every event of a file is asked: a number compare, not the table's name
+        }
         io.boxscope.trace.scap.EventInfo info = e.info().orElse(null);
         if (info != null && info.name().equals("infra")
                 && e.value("source").orElse(null) instanceof ParamValue.Text s && s.string().equals("boxscope")

@@ -98,10 +98,12 @@ final class CompiledFilter {
     /** A string field (not evt.type, not an any-ancestor field, not a filter-only one), read as a String. */
     static final class StringCheck implements Node {
         private final Expr.Check check;
-        private volatile Last last;
+        private final boolean asciiValues;
+        private Last last; // racy on purpose: a Last is immutable, a thread that misses compares again
 
         StringCheck(Expr.Check check) {
             this.check = check;
+            this.asciiValues = Filter.asciiValues(check);
         }
 
         @Override
@@ -117,7 +119,7 @@ final class CompiledFilter {
             if (l != null && l.value() == s) {
                 return l.result();
             }
-            boolean r = Filter.stringHolds(check, s);
+            boolean r = Filter.stringHolds(check, s, asciiValues);
             last = new Last(s, r);
             return r;
         }

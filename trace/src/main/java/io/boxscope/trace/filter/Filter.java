@@ -174,9 +174,26 @@ public final class Filter {
     }
 
     /** A string comparison of {@code c} on the field's value {@code s} (present; not exists), as {@link #compare} does it. */
-    static boolean stringHolds(Expr.Check c, String s) {
-        String b = ascii(s) ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    static boolean stringHolds(Expr.Check c, String s, boolean asciiValue) {
+        // =, contains, startswith, endswith with an ASCII value: a non-ASCII character of the field is UTF-8
+        // bytes >= 0x80, which match no ASCII byte, so the field's characters compare as its bytes would
+        // (the byte string holds the value, at the same place, exactly when the characters do)
+        boolean plain = asciiValue && switch (c.op()) {
+            case EQ, NE, CONTAINS, STARTSWITH, ENDSWITH -> true;
+            case LT, LE, GT, GE, ICONTAINS, GLOB, IN, PMATCH, EXISTS -> false;
+        };
+        String b = plain || ascii(s) ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         return compareString(c.op(), cString(b), c.values());
+    }
+
+    /** Whether every value of a string comparison is ASCII (for {@link #stringHolds}). */
+    static boolean asciiValues(Expr.Check c) {
+        for (Value v : c.values()) {
+            if (!(v instanceof Value.Text t) || !ascii(t.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException mismatch(Expr.Check c, Value v) {

@@ -126,6 +126,39 @@ class CompiledFilterTest {
                 file, 24);
     }
 
+    /**
+     * Strings that are not ASCII, or hold a NUL, against ASCII and non-ASCII values: the compiled string check
+     * compares such an ASCII value with the characters (no UTF-8 copy), the interpreted one with the bytes.
+     */
+    @Test
+    void nonAsciiStringsAgree() {
+        List<String> names = List.of("caté", "é/etc/x", "/etc/é", "a\0/etc", "ÉTC", "etc", "", "日本/etc", "x\u00ffetc");
+        List<String> filters = new ArrayList<>();
+        for (String op : List.of("=", "!=", "contains", "startswith", "endswith", "icontains", "glob", "<", ">=")) {
+            for (String v : List.of("etc", "/etc", "caté", "é", "'*etc*'", "ÉTC", "x")) {
+                filters.add("proc.name " + op + " " + v);
+            }
+        }
+        filters.add("proc.name in (etc, caté, ÉTC)");
+        filters.add("proc.name pmatch (/etc, é)");
+        List<String> wrong = new ArrayList<>();
+        int kept = 0;
+        for (String text : filters) {
+            Filter f = Filter.compile(text, SERVICES);
+            for (String name : names) {
+                io.boxscope.trace.filter.FieldSource src = ref -> ref.field() == io.boxscope.trace.filter.Field.PROC_NAME
+                        ? new io.boxscope.trace.filter.Value.Text(name) : null;
+                boolean interpreted = f.matchesInterpreted(src);
+                kept += interpreted ? 1 : 0;
+                if (f.matches(src) != interpreted) {
+                    wrong.add("[" + text + "] on [" + name + "]: interpreted " + interpreted);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+        assertTrue(kept > filters.size(), "kept " + kept);
+    }
+
     /** Every filter over every event of {@code file}: compiled and interpreted agree, and some events are kept. */
     private static void assertAgree(List<String> filters, byte[] file, int minEvents) throws IOException {
         List<String> wrong = new ArrayList<>();
