@@ -100,6 +100,7 @@ final class TraceReadCli {
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
             long lastTs = 0;
+            ScapFields reused = ScapFields.reusable(fmt, inspector); // the filter's view when no EventView made one
             for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
@@ -118,7 +119,7 @@ final class TraceReadCli {
                 }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
+                if (q.filter() != null && !q.filter().matches(fields != null ? fields : reused.at(e))) {
                     continue;
                 }
                 n++;

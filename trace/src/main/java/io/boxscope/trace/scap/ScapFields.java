@@ -22,9 +22,9 @@ import java.util.List;
 public final class ScapFields implements FieldSource {
     private final EventFormatter fmt;
     private final Inspector inspector;
-    private final ScapEvent e;
-    private final EventInfo info;
-    private final Inspector.Thread t;
+    private ScapEvent e;
+    private EventInfo info;
+    private Inspector.Thread t;
     /** The fd the event is about (see {@link #resolveFd}), known once {@link #fdKnown}. */
     private Inspector.Fd fd;
     /** A failed connect's exit: sysdig names its fd after the tuple (extract_fdname_from_creator). */
@@ -60,9 +60,31 @@ public final class ScapFields implements FieldSource {
         this.fmt = fmt;
         this.inspector = inspector;
         this.e = e;
-        this.info = e.infoOrNull();
-        this.t = inspector.thread(e.tid());
+        this.info = e == null ? null : e.infoOrNull();
+        this.t = e == null ? null : inspector.thread(e.tid());
         this.tableFd = tableFd;
+    }
+
+    /**
+     * Fields for a read loop that asks about one event at a time and keeps no fields past the next event (a
+     * filter over a file): {@link #at} points them at each event in turn, with no object per event.
+     */
+    public static ScapFields reusable(EventFormatter fmt, Inspector inspector) {
+        return new ScapFields(fmt, inspector, null, null, null);
+    }
+
+    /** This object, now the fields of {@code event} (just applied); only for fields made by {@link #reusable}. */
+    public ScapFields at(ScapEvent event) {
+        if (tableFd != null || containers != null) {
+            throw new IllegalStateException("only fields made by ScapFields.reusable move from event to event");
+        }
+        this.e = event;
+        this.info = event.infoOrNull();
+        this.t = inspector.thread(event.tid());
+        this.fd = null;
+        this.failedConnect = false;
+        this.fdKnown = false;
+        return this;
     }
 
     /** Works out {@link #fd} and {@link #failedConnect} from the state as it is now (the event just applied). */
