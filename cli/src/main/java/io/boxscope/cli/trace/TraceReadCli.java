@@ -100,6 +100,7 @@ final class TraceReadCli {
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
             long lastTs = 0;
+            ScapFields reused = ScapFields.reusable(fmt, inspector); // the filter's view when no EventView made one
             for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
@@ -118,7 +119,7 @@ final class TraceReadCli {
                 }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !q.filter().matches(fields != null ? fields : new ScapFields(fmt, inspector, e))) {
+                if (q.filter() != null && !q.filter().matches(fields != null ? fields : reused.at(e))) {
                     continue;
                 }
                 n++;
@@ -186,8 +187,14 @@ final class TraceReadCli {
         return b.append(safeKeepingLayout(s.substring(from))).toString();
     }
 
+    /** The event number of PPME_INFRASTRUCTURE_EVENT_E, the drop record's (ScapWriter.writeDrops). */
+    private static final int INFRA = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_INFRASTRUCTURE_EVENT_E").id();
+
     /** Boxscope's drop record (an infra event, source boxscope, name drops), rendered, or null. */
     private static String dropRecord(ScapEvent e) {
+        if (e.type() != INFRA) {
+            return null; // every event of a file is asked: a number compare, not the table's name
+        }
         io.boxscope.trace.scap.EventInfo info = e.info().orElse(null);
         if (info != null && info.name().equals("infra")
                 && e.value("source").orElse(null) instanceof ParamValue.Text s && s.string().equals("boxscope")

@@ -18,4 +18,22 @@ package io.boxscope.trace.filter;
 @FunctionalInterface
 public interface FieldSource {
     Value get(FieldRef field);
+
+    /**
+     * A number that decides {@code evt.type} for this event: two events of one source with the same key have
+     * the same evt.type (a capture's event number, or for generic events the system call's). -1 when the
+     * source has none: the filter then asks {@link #get} every time. A compiled {@link Filter} decides an
+     * evt.type comparison once per key and then only looks the key up.
+     */
+    default int typeKey() {
+        return -1;
+    }
+
+    /**
+     * A string field's value as a String (what {@link #get} returns as {@link Value.Text}), or null when
+     * absent: a source that holds the string already answers without a Value per event.
+     */
+    default String text(FieldRef field) {
+        return get(field) instanceof Value.Text t ? t.value() : null;
+    }
 }

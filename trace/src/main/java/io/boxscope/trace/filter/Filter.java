@@ -23,11 +23,14 @@ public final class Filter {
     private final String text;
     private final Expr root;
     private final List<String> notes;
+    /** The same filter compiled to nodes ({@link CompiledFilter}): what {@link #matches} runs. */
+    private final CompiledFilter.Node compiled;
 
     private Filter(String text, Expr root, List<String> notes) {
         this.text = text;
         this.root = root;
         this.notes = List.copyOf(notes);
+        this.compiled = CompiledFilter.compile(root);
     }
 
     /**
@@ -68,6 +71,14 @@ public final class Filter {
     }
 
     public boolean matches(FieldSource event) {
+        return compiled.test(event);
+    }
+
+    /**
+     * {@link #matches} by walking the expression, each comparison through {@link FieldSource#get}: the reference
+     * the compiled nodes are tested against (CompiledFilterTest), not the path a capture runs.
+     */
+    public boolean matchesInterpreted(FieldSource event) {
         return eval(root, event);
     }
 
@@ -95,7 +106,7 @@ public final class Filter {
         };
     }
 
-    private static boolean check(Expr.Check c, FieldSource src) {
+    static boolean check(Expr.Check c, FieldSource src) {
         FieldRef ref = c.field();
         List<Field> compares = ref.field().compares();
         if (!compares.isEmpty()) {
@@ -160,6 +171,29 @@ public final class Filter {
                 yield c.op() == CmpOp.NE ? !any : any;
             }
         };
+    }
+
+    /** A string comparison of {@code c} on the field's value {@code s} (present; not exists), as {@link #compare} does it. */
+    static boolean stringHolds(Expr.Check c, String s, boolean asciiValue) {
+        // =, contains, startswith, endswith with an ASCII value: a non-ASCII character of the field is UTF-8
+        // bytes >= 0x80, which match no ASCII byte, so the field's characters compare as its bytes would
+        // (the byte string holds the value, at the same place, exactly when the characters do)
+        boolean plain = asciiValue && switch (c.op()) {
+            case EQ, NE, CONTAINS, STARTSWITH, ENDSWITH -> true;
+            case LT, LE, GT, GE, ICONTAINS, GLOB, IN, PMATCH, EXISTS -> false;
+        };
+        String b = plain || ascii(s) ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        return compareString(c.op(), cString(b), c.values());
+    }
+
+    /** Whether every value of a string comparison is ASCII (for {@link #stringHolds}). */
+    static boolean asciiValues(Expr.Check c) {
+        for (Value v : c.values()) {
+            if (!(v instanceof Value.Text t) || !ascii(t.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException mismatch(Expr.Check c, Value v) {

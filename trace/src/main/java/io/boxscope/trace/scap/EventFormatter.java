@@ -147,7 +147,7 @@ public final class EventFormatter {
         return new String[] {b.toString(), resolved};
     }
 
-    private static boolean isGeneric(EventInfo info) {
+    static boolean isGeneric(EventInfo info) {
         return info.id() == 0 || info.id() == 1; // PPME_GENERIC_E/X
     }
 

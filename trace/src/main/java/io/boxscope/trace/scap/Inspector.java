@@ -24,7 +24,7 @@ public final class Inspector {
         long pid;
         String comm;
         String cwd;
-        Map<Long, Fd> fds;
+        LongMap<Fd> fds;
         ScapEvent lastEnter;
         /** Parent's tid, -1 while unknown; argv[0]; the executable's path; argv[1..]; ids (sinsp_threadinfo). */
         long ptid = -1;
@@ -43,7 +43,7 @@ public final class Inspector {
         long vmrssKb;
         long fdlimit;
 
-        Thread(long tid, long pid, String comm, String cwd, Map<Long, Fd> fds) {
+        Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds) {
             this.tid = tid;
             this.pid = pid;
             this.comm = comm;
@@ -141,7 +141,7 @@ public final class Inspector {
 
         /** The fds this thread sees (its process's table when it shares it), by number. */
         public java.util.SortedMap<Long, Fd> fds() {
-            return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(fds));
+            return java.util.Collections.unmodifiableSortedMap(fds.sorted());
         }
     }
 
@@ -170,7 +170,7 @@ public final class Inspector {
     static final int CLONE_FILES = 1;
     static final int CLONE_THREAD = 1 << 13;
 
-    private final Map<Long, Thread> threads = new HashMap<>();
+    private final LongMap<Thread> threads = new LongMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
     private final Map<String, Container> containers = new HashMap<>();
@@ -181,12 +181,12 @@ public final class Inspector {
     private Thread cachedThread;
 
     public Inspector(CaptureTables tables) {
-        Map<Long, Map<Long, Fd>> byPid = new HashMap<>();
+        Map<Long, LongMap<Fd>> byPid = new HashMap<>();
         for (ThreadInfo t : tables.threads()) {
             // a listed thread shares its process's table only with CLONE_FILES (libscap's proc scan sets it
             // on every non-leader thread; a thread without it has a table of its own)
-            Map<Long, Fd> fds = t.tid() == t.pid() || (t.flags() & CLONE_FILES) != 0
-                    ? byPid.computeIfAbsent(t.pid(), k -> new HashMap<>()) : new HashMap<>();
+            LongMap<Fd> fds = t.tid() == t.pid() || (t.flags() & CLONE_FILES) != 0
+                    ? byPid.computeIfAbsent(t.pid(), k -> new LongMap<>()) : new LongMap<>();
             Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds);
             th.ptid = t.ptid();
             th.exe = t.exe();
@@ -273,7 +273,7 @@ public final class Inspector {
 
     /** Every thread known now, by tid. */
     public java.util.SortedMap<Long, Thread> threads() {
-        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(threads));
+        return java.util.Collections.unmodifiableSortedMap(threads.sorted());
     }
 
     /**
@@ -334,7 +334,7 @@ public final class Inspector {
         Thread t = thread(e.tid());
         if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
-            t = new Thread(e.tid(), e.tid(), null, null, new HashMap<>());
+            t = new Thread(e.tid(), e.tid(), null, null, new LongMap<>());
             threads.put(e.tid(), t);
             cachedThread = t;
         }
@@ -636,16 +636,16 @@ public final class Inspector {
             long pid = sameProcess && parent != null ? parent.pid : res;
             // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
             // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
-            Map<Long, Fd> fds;
+            LongMap<Fd> fds;
             if (parent == null) {
-                fds = new HashMap<>();
+                fds = new LongMap<>();
             } else if (!sameProcess) {
-                fds = new HashMap<>(parent.fds);
+                fds = new LongMap<>(parent.fds);
             } else if ((flags & CLONE_FILES) != 0) {
                 Thread main = threads.get(pid);
                 fds = main != null ? main.fds : parent.fds;
             } else {
-                fds = new HashMap<>();
+                fds = new LongMap<>();
             }
             String cwd = parent != null ? parent.cwd : text(e, "cwd");
             Thread child = new Thread(res, pid, comm, cwd, fds);

@@ -189,20 +189,56 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
      * the type): what {@code value(i) instanceof Num n ? n.value() : MIN_VALUE} gives, without the records.
      */
     long num(int i) {
-        return isNum(i) ? ((Owned) params).le(i, infoOrNull().params().get(i).type().size(),
-                infoOrNull().params().get(i).type().signed()) : Long.MIN_VALUE;
+        byte[] sizes = numSizes(type);
+        if (sizes == null || i < 0 || i >= sizes.length || i >= params.size()) {
+            return Long.MIN_VALUE;
+        }
+        int s = sizes[i];
+        int size = s < 0 ? -s : s;
+        Owned o = (Owned) params;
+        return size != 0 && o.length(i) == size ? o.le(i, size, s < 0) : Long.MIN_VALUE;
     }
 
     /** Whether {@link #value(int)} would be a {@link ParamValue.Num} (false for a missing parameter, {@code i < 0} too). */
     boolean isNum(int i) {
-        EventInfo info = infoOrNull();
-        if (info == null || i < 0 || i >= params.size() || i >= info.params().size()) {
+        byte[] sizes = numSizes(type);
+        if (sizes == null || i < 0 || i >= sizes.length || i >= params.size()) {
             return false;
         }
-        ParamType t = info.params().get(i).type();
-        int size = t.size();
-        return size > 0 && t != ParamType.CHARBUFARRAY && t != ParamType.CHARBUF_PAIR_ARRAY && t != ParamType.IPV6ADDR
-                && ((Owned) params).length(i) == size;
+        int s = sizes[i];
+        return s != 0 && ((Owned) params).length(i) == (s < 0 ? -s : s);
+    }
+
+    /**
+     * Per event number, per parameter: the byte size of an integer-typed parameter (negative when signed), 0 for
+     * a parameter that {@link ParamValue#decode} does not make a {@link ParamValue.Num}; null beyond the table.
+     * Looked up once: {@link #num} is asked several times per event of a file, each asking the table by name
+     * cost more than the read.
+     */
+    private static final byte[][] NUM_SIZES = numSizeTable();
+
+    private static byte[] numSizes(int type) {
+        return type >= 0 && type < NUM_SIZES.length ? NUM_SIZES[type] : null;
+    }
+
+    private static byte[][] numSizeTable() {
+        byte[][] out = new byte[1024][];
+        for (int t = 0; t < out.length; t++) {
+            EventInfo info = EventTable.get().infoOrNull(t);
+            if (info == null) {
+                continue;
+            }
+            byte[] sizes = new byte[info.params().size()];
+            for (int i = 0; i < sizes.length; i++) {
+                ParamType pt = info.params().get(i).type();
+                int size = pt.size();
+                boolean num = size > 0 && size <= 8 && pt != ParamType.CHARBUFARRAY && pt != ParamType.CHARBUF_PAIR_ARRAY
+                        && pt != ParamType.IPV6ADDR;
+                sizes[i] = (byte) (num ? (pt.signed() ? -size : size) : 0);
+            }
+            out[t] = sizes;
+        }
+        return out;
     }
 
     /** This event's row of the event table, or empty for numbers newer than the table. */

@@ -22,12 +22,20 @@ import java.util.List;
 public final class ScapFields implements FieldSource {
     private final EventFormatter fmt;
     private final Inspector inspector;
-    private final ScapEvent e;
-    private final EventInfo info;
-    private final Inspector.Thread t;
-    private final Inspector.Fd fd;
+    private ScapEvent e;
+    private EventInfo info;
+    private Inspector.Thread t;
+    /** The fd the event is about (see {@link #resolveFd}), known once {@link #fdKnown}. */
+    private Inspector.Fd fd;
     /** A failed connect's exit: sysdig names its fd after the tuple (extract_fdname_from_creator). */
-    private final boolean failedConnect;
+    private boolean failedConnect;
+    /**
+     * Whether {@link #fd} and {@link #failedConnect} were worked out: only fd fields, evt.category and evt.buflen
+     * need them, and a filter on evt.type or proc.name rejects most events of a file without asking.
+     */
+    private boolean fdKnown;
+    /** The fd a thread-table listing gives (withFd), or null. */
+    private final Inspector.Fd tableFd;
 
     /** Names and images of running containers (live capture), or null when reading a file. */
     private final java.util.function.Function<ContainerRef, io.boxscope.proc.container.ContainerInfo> containers;
@@ -52,8 +60,36 @@ public final class ScapFields implements FieldSource {
         this.fmt = fmt;
         this.inspector = inspector;
         this.e = e;
-        this.info = e.infoOrNull();
-        this.t = inspector.thread(e.tid());
+        this.info = e == null ? null : e.infoOrNull();
+        this.t = e == null ? null : inspector.thread(e.tid());
+        this.tableFd = tableFd;
+    }
+
+    /**
+     * Fields for a read loop that asks about one event at a time and keeps no fields past the next event (a
+     * filter over a file): {@link #at} points them at each event in turn, with no object per event.
+     */
+    public static ScapFields reusable(EventFormatter fmt, Inspector inspector) {
+        return new ScapFields(fmt, inspector, null, null, null);
+    }
+
+    /** This object, now the fields of {@code event} (just applied); only for fields made by {@link #reusable}. */
+    public ScapFields at(ScapEvent event) {
+        if (tableFd != null || containers != null) {
+            throw new IllegalStateException("only fields made by ScapFields.reusable move from event to event");
+        }
+        this.e = event;
+        this.info = event.infoOrNull();
+        this.t = inspector.thread(event.tid());
+        this.fd = null;
+        this.failedConnect = false;
+        this.fdKnown = false;
+        return this;
+    }
+
+    /** Works out {@link #fd} and {@link #failedConnect} from the state as it is now (the event just applied). */
+    private void resolveFd() {
+        fdKnown = true;
         int kind = EventKinds.flags(e.type());
         // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
         boolean failed = info != null && (kind & EventKinds.ENTER) == 0
@@ -61,6 +97,41 @@ public final class ScapFields implements FieldSource {
         boolean failedCreate = failed && (kind & EventKinds.CREATES_FD) != 0;
         this.failedConnect = failed && (kind & EventKinds.CONNECT) != 0;
         this.fd = tableFd != null ? tableFd : info == null || failedCreate ? null : inspector.eventFd(e);
+    }
+
+    /**
+     * A number that decides {@code evt.type}: the event number, or for a generic event (PPME_GENERIC_E/X) 1024
+     * plus its system call's number; -1 for an event outside the table. Two events with the same key have the
+     * same evt.type, so a compiled filter decides an evt.type comparison once per key.
+     */
+    @Override
+    public int typeKey() {
+        if (info == null) {
+            return -1;
+        }
+        int type = e.type();
+        if (EventFormatter.isGeneric(info)) {
+            long id = e.isNum(0) ? e.num(0) : -1;
+            return id >= 0 && id < 1 << 20 ? 1024 + (int) id : type; // without a number it is the event's own name
+        }
+        return type;
+    }
+
+    /** proc.name and fd.name without a {@link Value} (the fields a filter asks of every event); others as {@link #get}. */
+    @Override
+    public String text(FieldRef ref) {
+        if (info != null && ref.argName() == null && ref.index() == null) {
+            if (ref.field() == io.boxscope.trace.filter.Field.PROC_NAME) {
+                return t == null ? null : t.comm();
+            }
+            if (ref.field() == io.boxscope.trace.filter.Field.FD_NAME) {
+                if (!fdKnown) {
+                    resolveFd();
+                }
+                return fdNum() == null ? null : fd != null && !failedConnect ? fd.name() : creatorName();
+            }
+        }
+        return FieldSource.super.text(ref);
     }
 
     /** The tables these fields read (the state after the event). */
@@ -82,6 +153,10 @@ public final class ScapFields implements FieldSource {
     public Value get(FieldRef ref) {
         if (info == null) {
             return null;
+        }
+        if (!fdKnown && (ref.field().fieldClass() == io.boxscope.trace.filter.FieldClass.FD
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_CATEGORY || ref.field() == io.boxscope.trace.filter.Field.EVT_BUFLEN)) {
+            resolveFd();
         }
         return switch (ref.field()) {
             case EVT_NUM -> num(fmt.num());

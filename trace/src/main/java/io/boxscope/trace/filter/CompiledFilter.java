@@ -1,0 +1,166 @@
+package io.boxscope.trace.filter;
+
+import java.util.List;
+
+/**
+ * A checked filter turned once into nodes that evaluate it with less work per event than walking the
+ * {@link Expr} tree ({@link Filter#eval}), with the same results:
+ *
+ * <ul>
+ *   <li>an {@code evt.type} comparison is decided once per {@link FieldSource#typeKey} (the event number, or the
+ *       system call of a generic event) and then looked up in an array: no name per event;</li>
+ *   <li>a comparison on any other string field reads the field as a String ({@link FieldSource#text}: no
+ *       {@link Value} per event) and remembers the last string it compared, by identity, with its result: the
+ *       events of one thread carry the same proc.name object, the events on one fd the same fd.name;</li>
+ *   <li>everything else (numbers, addresses, ancestors, filter-only fields) is evaluated as {@link Filter#eval}
+ *       does.</li>
+ * </ul>
+ *
+ * <p>A node's memory only ever holds what the interpreted comparison gave for the same key or the same string,
+ * so a compiled filter stays safe to share between threads: a racing thread at worst compares again.
+ * {@code CompiledFilterTest} holds the compiled and the interpreted results equal on fixture captures.
+ */
+final class CompiledFilter {
+    private CompiledFilter() {}
+
+    /** Event numbers below 1024, generic events' system calls up to 1024 + this. */
+    private static final int TYPE_KEYS = 1024 + 2048;
+
+    sealed interface Node permits All, Any, Negate, Fixed, TypeCheck, StringCheck, Interpreted {
+        boolean test(FieldSource src);
+    }
+
+    record All(Node[] terms) implements Node {
+        @Override
+        public boolean test(FieldSource src) {
+            for (Node n : terms) {
+                if (!n.test(src)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    record Any(Node[] terms) implements Node {
+        @Override
+        public boolean test(FieldSource src) {
+            for (Node n : terms) {
+                if (n.test(src)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    record Negate(Node term) implements Node {
+        @Override
+        public boolean test(FieldSource src) {
+            return !term.test(src);
+        }
+    }
+
+    record Fixed(boolean value) implements Node {
+        @Override
+        public boolean test(FieldSource src) {
+            return value;
+        }
+    }
+
+    /** evt.type: the interpreted result per type key (0 not known yet, 1 true, 2 false). */
+    static final class TypeCheck implements Node {
+        private final Expr.Check check;
+        private final byte[] verdicts = new byte[TYPE_KEYS];
+
+        TypeCheck(Expr.Check check) {
+            this.check = check;
+        }
+
+        @Override
+        public boolean test(FieldSource src) {
+            int k = src.typeKey();
+            if (k < 0 || k >= TYPE_KEYS) {
+                return Filter.check(check, src);
+            }
+            byte v = verdicts[k];
+            if (v == 0) {
+                v = Filter.check(check, src) ? (byte) 1 : (byte) 2;
+                verdicts[k] = v;
+            }
+            return v == 1;
+        }
+    }
+
+    /** The last string compared and what the comparison gave. */
+    private record Last(String value, boolean result) {}
+
+    /** A string field (not evt.type, not an any-ancestor field, not a filter-only one), read as a String. */
+    static final class StringCheck implements Node {
+        private final Expr.Check check;
+        private final boolean asciiValues;
+        private Last last; // racy on purpose: a Last is immutable, a thread that misses compares again
+
+        StringCheck(Expr.Check check) {
+            this.check = check;
+            this.asciiValues = Filter.asciiValues(check);
+        }
+
+        @Override
+        public boolean test(FieldSource src) {
+            String s = src.text(check.field());
+            if (s == null) {
+                return false; // absent: false, != and exists included (Filter.check)
+            }
+            if (check.op() == CmpOp.EXISTS) {
+                return true;
+            }
+            Last l = last;
+            if (l != null && l.value() == s) {
+                return l.result();
+            }
+            boolean r = Filter.stringHolds(check, s, asciiValues);
+            last = new Last(s, r);
+            return r;
+        }
+    }
+
+    record Interpreted(Expr.Check check) implements Node {
+        @Override
+        public boolean test(FieldSource src) {
+            return Filter.check(check, src);
+        }
+    }
+
+    static Node compile(Expr e) {
+        return switch (e) {
+            case Expr.And a -> new All(compileAll(a.terms()));
+            case Expr.Or o -> new Any(compileAll(o.terms()));
+            case Expr.Not n -> new Negate(compile(n.term()));
+            case Expr.Const c -> new Fixed(c.value());
+            case Expr.Check c -> compileCheck(c);
+        };
+    }
+
+    private static Node[] compileAll(List<Expr> terms) {
+        Node[] out = new Node[terms.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = compile(terms.get(i));
+        }
+        return out;
+    }
+
+    private static Node compileCheck(Expr.Check c) {
+        FieldRef ref = c.field();
+        if (!ref.field().compares().isEmpty() || ref.anyAncestor()) {
+            return new Interpreted(c);
+        }
+        if (ref.field() == Field.EVT_TYPE) {
+            return new TypeCheck(c);
+        }
+        if (ref.type().kind() == FieldType.Kind.STRING) {
+            return new StringCheck(c);
+        }
+        return new Interpreted(c);
+    }
+}
