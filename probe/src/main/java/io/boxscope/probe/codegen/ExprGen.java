@@ -226,24 +226,31 @@ final class ExprGen {
     void lookup(Expr.MapRef m) {
         MapLayout l = g.maps.get(m.name());
         int mark = g.frame.mark();
-        int key = key(m, l);
+        Place key = key(m, l);
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         a.call(Helper.MAP_LOOKUP_ELEM);
         g.frame.release(mark);
     }
 
-    /** Builds the kernel key of {@code @m[...]} on the stack (zeroed first: padding is part of a hash key). */
-    int key(Expr.MapRef m, MapLayout l) {
-        int key = g.frame.alloc(l.keySize(), m.span());
-        g.zero(Reg.R10, key, Layouts.round(l.keySize()));
+    /**
+     * Builds the kernel key of {@code @m[...]} (zeroed first: padding is part of a hash key): on the stack, or in the
+     * program's per-CPU scratch space when it is larger than {@link Gen#STACK_KEY_MAX} bytes (several long strings,
+     * a struct; the prologue looked the scratch value up, {@code ProbeCompiler.needsScratch}). Released with the
+     * caller's frame mark either way.
+     */
+    Place key(Expr.MapRef m, MapLayout l) {
+        int bytes = Layouts.round(l.keySize());
+        Place key = Gen.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
+                : new Place(Reg.R10, g.frame.alloc(bytes, m.span()));
+        g.zero(key, bytes);
         SType kt = l.info().key();
         if (m.keys().size() == 1) {
-            store(m.keys().getFirst(), kt, Reg.R10, key);
+            store(m.keys().getFirst(), kt, key.base(), key.off());
         } else if (m.keys().size() > 1) {
             SType.Tuple t = (SType.Tuple) kt;
             for (int i = 0; i < m.keys().size(); i++) {
-                store(m.keys().get(i), t.elements().get(i), Reg.R10, key + Layouts.tupleOffset(t, i));
+                store(m.keys().get(i), t.elements().get(i), key.base(), key.off() + Layouts.tupleOffset(t, i));
             }
         }
         return key;

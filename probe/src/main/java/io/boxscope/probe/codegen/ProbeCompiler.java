@@ -229,8 +229,9 @@ public final class ProbeCompiler {
     }
 
     /**
-     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable or assigns one to a
-     * map: then its program looks its per-CPU scratch value up first.
+     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
+     * the stack's share to a map, or uses a map whose key is larger than {@link Gen#STACK_KEY_MAX} bytes: then its
+     * program looks its per-CPU scratch value up first.
      */
     private static boolean needsScratch(Gen g) {
         if (g.probe.variables().values().stream().anyMatch(Gen::inScratch)) {
@@ -239,7 +240,12 @@ public final class ProbeCompiler {
         boolean[] found = {false};
         collect(g.probe.probe(), Stmt.Assign.class, as -> {
             if (as.target() instanceof Expr.MapRef m && g.maps.get(m.name()) instanceof MapLayout l
-                    && Gen.inScratch(l.info().value())) {
+                    && Gen.valueInScratch(l)) {
+                found[0] = true;
+            }
+        });
+        collect(g.probe.probe(), Expr.MapRef.class, m -> {
+            if (g.maps.get(m.name()) instanceof MapLayout l && Gen.keyInScratch(l)) {
                 found[0] = true;
             }
         });
