@@ -39,7 +39,7 @@ final class MemberGen {
     /** Whether {@code e} is {@code args} of a tracepoint or raw tracepoint: the program's context is that record. */
     boolean isContextArgs(Expr e) {
         return e instanceof Expr.Builtin b && b.name().equals("args")
-                && (g.kind() == ProbeKind.TRACEPOINT || g.kind() == ProbeKind.RAWTRACEPOINT);
+                && (g.kind() == ProbeKind.TRACEPOINT || g.kind() == ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind()));
     }
 
     /** Where {@code f} reads: the per-attach-point offset of {@code args->X}, or the checker's resolution. */
@@ -284,8 +284,8 @@ final class MemberGen {
         }
         int bytes = t instanceof SType.Int i ? i.bytes() : 8;
         Size s = loadSize(bytes);
-        if (g.kind() == ProbeKind.RAWTRACEPOINT) {
-            // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
+        if (g.kind() == ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind())) {
+            // a raw tracepoint's (and fentry's) context is u64 args[]: the verifier takes only 8-byte loads
             a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());
             if (bytes < 8) {
                 x.extend(bytes, t instanceof SType.Int i && i.signed());
