@@ -96,6 +96,12 @@ final class ProbeRun {
             script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN,
                     o.mapKeys()).withPid(o.pid() == null ? 0 : o.pid()).withRingBytes(o.ringBytes()), o.cgroupDir() != null);
         } catch (ProgramException e) {
+            if (e.kernelRefusal().isPresent()) {
+                // the program is right; this kernel refuses what it needs (fentry): one line, a runtime failure
+                err.println("boxscope: " + Text.safe(e.kernelRefusal().get()));
+                err.flush();
+                return ExitCode.FAILURE;
+            }
             err.print(e.getMessage());
             err.flush();
             return ExitCode.USAGE;

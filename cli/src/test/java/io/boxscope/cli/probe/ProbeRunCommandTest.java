@@ -104,16 +104,37 @@ class ProbeRunCommandTest {
         Cli bad = Cli.run("probe", "-e", "BEGIN { @x = undefined_fn(); }");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("stdin:1:"), bad.err());
-        // a map key is built on the 512-byte stack: a whole task_struct as a key cannot be
-        Cli unsupported = Cli.run("probe", "-e", "BEGIN { @k[*curtask] = 1; exit(); }");
+        // a tuple in a scratch variable lives on the 512-byte stack: 33 copies of comm (528 bytes) cannot (a map key that
+        // large is built in per-CPU scratch space instead, LargeKeysKernelTest)
+        String big = String.join(", ", java.util.Collections.nCopies(33, "comm"));
+        Cli unsupported = Cli.run("probe", "-e", "BEGIN { $t = (" + big + "); exit(); }");
         assertEquals(2, unsupported.code());
-        assertTrue(unsupported.err().contains("stdin:1:9: error: this probe needs more than the 512 bytes of BPF stack"),
-                unsupported.err());
+        assertTrue(unsupported.err().contains("error: this probe needs more than the 512 bytes of BPF stack"), unsupported.err());
         Cli v = Cli.run("probe", "-v", "-e", "BEGIN { exit(); }");
         assertEquals(0, v.code(), v.err());
         assertTrue(v.err().contains("; program p0_0 (RAW_TRACEPOINT)"), v.err());
         assertTrue(v.err().contains("exit"), v.err());
         assertEquals(2, Cli.run("probe", "-f", "yaml", "-e", "BEGIN { exit(); }").code());
+    }
+
+    /**
+     * kfunc/fentry where the running kernel refuses it (its feature probe loads and attaches a do-nothing fentry program
+     * for real): one line, exit 1, with that probe's errno and the syscall tracepoint to use; where the kernel takes
+     * fentry, the same program compiles, loads and attaches (--dry-run, exit 0).
+     */
+    @Test
+    void kfuncWhereTheKernelRefusesFentryIsOneLine() {
+        Cli r = Cli.run("probe", "--dry-run", "-e", "kfunc:vfs_read { @ = count(); }");
+        if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.FENTRY)
+                instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            String errno = u.reason().contains(" — ") ? u.reason().substring(0, u.reason().indexOf(" — ")) : u.reason();
+            assertTrue(r.err().startsWith("boxscope: kfunc:vfs_read: the kernel refused fentry (" + errno), r.err());
+            assertTrue(r.err().contains("use tracepoint:syscalls:sys_enter_read instead"), r.err());
+        } else {
+            assertEquals(0, r.code(), r.err());
+        }
     }
 
     /**

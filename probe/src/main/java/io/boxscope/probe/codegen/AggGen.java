@@ -36,10 +36,10 @@ final class AggGen {
             x.integer(c.args().getFirst());
             a.stx(Size.DW, Reg.R10, arg, Reg.R0);
         }
-        int key;
+        Place key;
         if (l.isArray()) {
-            key = g.frame.alloc(8, c.span());
-            a.st(Size.DW, Reg.R10, key, 0);
+            key = new Place(Reg.R10, g.frame.alloc(8, c.span()));
+            a.st(Size.DW, Reg.R10, key.off(), 0);
         } else {
             key = x.key(m, l);
         }
@@ -51,12 +51,12 @@ final class AggGen {
                 List<Long> r = l.info().aggArgs();
                 lhistBucket(r.get(0), r.get(1), r.get(2));
             }
-            a.stx(Size.DW, Reg.R10, key + l.scriptKeySize(), Reg.R0);
+            a.stx(Size.DW, key.base(), key.off() + l.scriptKeySize(), Reg.R0);
         }
         int val = g.frame.alloc(16, c.span());
         Label insert = a.newLabel(), done = a.newLabel();
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         a.call(Helper.MAP_LOOKUP_ELEM);
         a.jmp(JmpOp.JEQ, Reg.R0, 0, insert);
         a.ldx(Size.DW, Reg.R2, Reg.R10, arg);
@@ -112,7 +112,7 @@ final class AggGen {
             }
         }
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         g.addr(Reg.R3, Reg.R10, val);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);

@@ -256,9 +256,9 @@ final class CallGen {
         a.stx(Size.DW, Reg.R10, old, Reg.R0);
         a.add(Reg.R0, delta);
         a.stx(Size.DW, Reg.R10, now, Reg.R0);
-        int key = x.key(m, l);
+        Place key = x.key(m, l);
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         g.addr(Reg.R3, Reg.R10, now);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);

@@ -167,17 +167,28 @@ final class ExprGen {
                 // a kprobe's function (ksym prints its name): bpf_get_func_ip (Linux 5.15+; kretprobes 5.19+) gives
                 // the probed function's address whether the kprobe sits on an int3 or an ftrace call site, where the
                 // saved instruction pointer would be off by the instruction's size
-                if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KRETPROBE) {
+                // (and a kfunc/kretfunc's: the traced function's address from the trampoline, Linux 5.15+)
+                if (g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KPROBE && g.kind() != io.boxscope.probe.lang.sema.ProbeKind.KRETPROBE
+                        && !ProbeCompiler.isFentry(g.kind())) {
                     throw unsupported(b, "func in " + g.kind().label() + " probes");
                 }
                 a.mov(Reg.R1, Gen.CTX);
                 a.call(Helper.GET_FUNC_IP);
             }
-            case "retval" -> a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
+            case "retval" -> {
+                if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.KRETFUNC) {
+                    // fexit's context is the arguments' u64 slots, then the return value (kernel/bpf/trampoline.c,
+                    // arch_prepare_bpf_trampoline: the return value is stored after the nr_args slots)
+                    a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * fentryArgs(b));
+                } else {
+                    a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
+                }
+            }
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
                     int i = Integer.parseInt(b.name().substring(3));
-                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind())) {
+                        // (fentry/fexit: the traced function's arguments, one u64 slot each, as for raw tracepoints)
                         // the context is the tracepoint's arguments as u64 args[] (include/linux/trace_events.h, bpf_raw_tracepoint_args)
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * i);
                         return;
@@ -195,6 +206,21 @@ final class ExprGen {
                 }
                 throw unsupported(b, "the builtin " + b.name());
             }
+        }
+    }
+
+    /** The number of parameters of the function a kfunc/kretfunc program traces, from its BTF prototype. */
+    private int fentryArgs(Expr.Builtin b) {
+        String fn = g.representative.target().getFirst();
+        try {
+            if (g.btf == null) {
+                throw new io.boxscope.bpf.btf.BtfException("the kernel's BTF is not readable");
+            }
+            int id = g.btf.findId(fn, io.boxscope.bpf.btf.BtfKind.FUNC).orElseThrow(
+                    () -> new io.boxscope.bpf.btf.BtfException("no function " + fn + " in the kernel's BTF"));
+            return g.btf.signature(id).params().size();
+        } catch (io.boxscope.bpf.btf.BtfException e) {
+            throw new CodegenException(b.span(), "retval of " + fn + ": " + e.getMessage());
         }
     }
 
@@ -226,24 +252,31 @@ final class ExprGen {
     void lookup(Expr.MapRef m) {
         MapLayout l = g.maps.get(m.name());
         int mark = g.frame.mark();
-        int key = key(m, l);
+        Place key = key(m, l);
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         a.call(Helper.MAP_LOOKUP_ELEM);
         g.frame.release(mark);
     }
 
-    /** Builds the kernel key of {@code @m[...]} on the stack (zeroed first: padding is part of a hash key). */
-    int key(Expr.MapRef m, MapLayout l) {
-        int key = g.frame.alloc(l.keySize(), m.span());
-        g.zero(Reg.R10, key, Layouts.round(l.keySize()));
+    /**
+     * Builds the kernel key of {@code @m[...]} (zeroed first: padding is part of a hash key): on the stack, or in the
+     * program's per-CPU scratch space when it is larger than {@link Gen#STACK_KEY_MAX} bytes (several long strings,
+     * a struct; the prologue looked the scratch value up, {@code ProbeCompiler.needsScratch}). Released with the
+     * caller's frame mark either way.
+     */
+    Place key(Expr.MapRef m, MapLayout l) {
+        int bytes = Layouts.round(l.keySize());
+        Place key = Gen.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
+                : new Place(Reg.R10, g.frame.alloc(bytes, m.span()));
+        g.zero(key, bytes);
         SType kt = l.info().key();
         if (m.keys().size() == 1) {
-            store(m.keys().getFirst(), kt, Reg.R10, key);
+            store(m.keys().getFirst(), kt, key.base(), key.off());
         } else if (m.keys().size() > 1) {
             SType.Tuple t = (SType.Tuple) kt;
             for (int i = 0; i < m.keys().size(); i++) {
-                store(m.keys().get(i), t.elements().get(i), Reg.R10, key + Layouts.tupleOffset(t, i));
+                store(m.keys().get(i), t.elements().get(i), key.base(), key.off() + Layouts.tupleOffset(t, i));
             }
         }
         return key;

@@ -71,8 +71,6 @@ final class Gen {
     String programName;
     /** The per-CPU scratch map's name (null: this program needs none). */
     String scratchMap;
-    private int scratchUsed;
-    private int scratchPeak;
     final CheckedProgram program;
     final CheckedProbe probe;
     /** The attach point whose tracepoint layout this program reads {@code args} with (all of its group share it). */
@@ -115,33 +113,64 @@ final class Gen {
         return t instanceof SType.Record r && r.size() > SCRATCH_MIN;
     }
 
+    /**
+     * Map keys and map values larger than this are built in scratch space instead of on the stack: half the stack, so
+     * a key and a value of this size still leave room for the temporaries of the expressions that fill them.
+     * bpftrace 0.17 builds every key on the stack and fails at LLVM's "BPF stack limit of 512 bytes is exceeded".
+     */
+    static final int STACK_KEY_MAX = 256;
+
+    /** Whether the kernel key of map {@code l} is built in scratch space (see {@link #STACK_KEY_MAX}). */
+    static boolean keyInScratch(MapLayout l) {
+        return !l.isArray() && Layouts.round(l.keySize()) > STACK_KEY_MAX;
+    }
+
+    /** Whether a value assigned to map {@code l} ({@code @m[k] = v}) is built in scratch space. */
+    static boolean valueInScratch(MapLayout l) {
+        return l.agg() == null && (inScratch(l.info().value()) || Layouts.round(l.valueSize()) > STACK_KEY_MAX);
+    }
+
     /** A place of {@code bytes} in the scratch value (offset from {@link #SCRATCH}); fails beyond 32 KiB. */
     int scratchAlloc(int bytes, io.boxscope.probe.lang.diag.Span where) {
         if (scratchMap == null) {
             throw new IllegalStateException("scratch space used by a program whose prologue did not look it up");
         }
-        int at = scratchUsed;
-        scratchUsed += Layouts.round(Math.max(bytes, 8));
-        if (scratchUsed > SCRATCH_MAX) {
+        int at = frame.allocScratch(bytes);
+        if (frame.scratchUsed() > SCRATCH_MAX) {
             throw new CodegenException(where, "this probe needs more than the kernel's 32 KiB of per-CPU scratch space for"
-                    + " struct values (" + scratchUsed + " bytes at this point)",
-                    "keep fewer whole structs in variables and maps at once, or read a field at a time (p->field)");
+                    + " struct values and large map keys (" + frame.scratchUsed() + " bytes at this point)",
+                    "keep fewer whole structs and long strings in variables, keys and maps at once, or read a field at a time (p->field)");
         }
-        scratchPeak = Math.max(scratchPeak, scratchUsed);
         return at;
     }
 
     int scratchMark() {
-        return scratchUsed;
+        return frame.mark();
     }
 
     void scratchRelease(int mark) {
-        scratchUsed = mark;
+        frame.release(mark);
     }
 
     /** Bytes of scratch space this program needs at most. */
     int scratchPeak() {
-        return scratchPeak;
+        return frame.scratchPeak();
+    }
+
+    /**
+     * Zeroes {@code bytes} (a multiple of 8) at a place: word by word up to {@link #SCRATCH_MIN} bytes, else with one
+     * {@code bpf_probe_read_kernel} from address 0, which fails and zeroes its destination (kernel/bpf/helpers.c,
+     * bpf_probe_read_kernel_common: memset on error). Clobbers R0-R5 for large places.
+     */
+    void zero(Place p, int bytes) {
+        if (bytes <= SCRATCH_MIN) {
+            zero(p.base(), p.off(), bytes);
+            return;
+        }
+        addr(Reg.R1, p.base(), p.off());
+        asm.movImm(Reg.R2, bytes);
+        asm.movImm(Reg.R3, 0);
+        asm.call(Helper.PROBE_READ_KERNEL);
     }
 
     /**

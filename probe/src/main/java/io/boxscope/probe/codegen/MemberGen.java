@@ -39,7 +39,7 @@ final class MemberGen {
     /** Whether {@code e} is {@code args} of a tracepoint or raw tracepoint: the program's context is that record. */
     boolean isContextArgs(Expr e) {
         return e instanceof Expr.Builtin b && b.name().equals("args")
-                && (g.kind() == ProbeKind.TRACEPOINT || g.kind() == ProbeKind.RAWTRACEPOINT);
+                && (g.kind() == ProbeKind.TRACEPOINT || g.kind() == ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind()));
     }
 
     /** Where {@code f} reads: the per-attach-point offset of {@code args->X}, or the checker's resolution. */
@@ -227,17 +227,21 @@ final class MemberGen {
         g.frame.release(mark);
     }
 
-    /** A bit-field: the bytes that hold it, shifted down and masked (little-endian bit order, as BTF describes it). */
+    /**
+     * A bit-field: the bytes that hold it, loaded as one integer in the host's order (kernel memory and the kernel's
+     * BTF are in it), shifted down as {@link BitField#rightShift} says for that order, and masked.
+     */
     private void bitfield(Expr.Field f, FieldAccess fa) {
-        int span = (fa.bitOffset() + fa.bitSize() + 7) / 8;
-        int bytes = span <= 1 ? 1 : span <= 2 ? 2 : span <= 4 ? 4 : 8;
+        int bytes = BitField.loadBytes(fa.bitOffset(), fa.bitSize());
         if (isContextArgs(f.base())) {
             throw ExprGen.unsupported(f, "a bit-field in a tracepoint record");
         }
         address(f);
         read(Reg.R0, bytes, user(f), f);
-        if (fa.bitOffset() != 0) {
-            a.rsh(Reg.R0, fa.bitOffset());
+        int shift = BitField.rightShift(java.nio.ByteOrder.nativeOrder(), bytes, fa.bitOffset(),
+                Math.min(fa.bitSize(), 8 * bytes - fa.bitOffset()));
+        if (shift != 0) {
+            a.rsh(Reg.R0, shift);
         }
         if (fa.bitSize() < 64) {
             if (fa.bitSize() < 32) {
@@ -280,8 +284,8 @@ final class MemberGen {
         }
         int bytes = t instanceof SType.Int i ? i.bytes() : 8;
         Size s = loadSize(bytes);
-        if (g.kind() == ProbeKind.RAWTRACEPOINT) {
-            // a raw tracepoint's context is u64 args[]: the verifier takes only 8-byte loads
+        if (g.kind() == ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind())) {
+            // a raw tracepoint's (and fentry's) context is u64 args[]: the verifier takes only 8-byte loads
             a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) fa.offset());
             if (bytes < 8) {
                 x.extend(bytes, t instanceof SType.Int i && i.signed());

@@ -38,7 +38,8 @@ public final class ProbeCompiler {
     /** Probe types code generation and the runtime handle. */
     static final java.util.Set<ProbeKind> RUNS = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END, ProbeKind.TRACEPOINT,
             ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.UPROBE, ProbeKind.URETPROBE,
-            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE, ProbeKind.KPROBE, ProbeKind.KRETPROBE);
+            ProbeKind.USDT, ProbeKind.SOFTWARE, ProbeKind.HARDWARE, ProbeKind.KPROBE, ProbeKind.KRETPROBE, ProbeKind.KFUNC,
+            ProbeKind.KRETFUNC);
 
     private ProbeCompiler() {}
 
@@ -125,7 +126,8 @@ public final class ProbeCompiler {
                 if (at.kind() == ProbeKind.USDT) {
                     sig.add(usdtArgs(p, at)); // sites whose arguments sit in the same places share a program
                 }
-                if ((readsProbe && !cookieKinds.contains(at.kind())) || at.kind().isSpecial()) {
+                if ((readsProbe && !cookieKinds.contains(at.kind())) || at.kind().isSpecial() || isFentry(at.kind())) {
+                    // (an fentry/fexit program is loaded for one function: its BTF id is part of the program)
                     // one program per attach point: BEGIN/END run alone, and a kernel without cookies for this
                     // attach type (raw tracepoints take them from Linux 6.10) cannot tell attach points apart
                     sig.add(at);
@@ -151,7 +153,7 @@ public final class ProbeCompiler {
                 g.btf = btf;
                 g.programName = name;
                 body(g, cgroupFilter && !rep.kind().isSpecial());
-                programs.add(ProgramSpec.of(name, programType(rep.kind()), g.asm));
+                programs.add(isFentry(rep.kind()) ? fentry(name, rep, g, btf) : ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 if (g.scratchMap != null) {
                     scratch.add(MapSpec.of(g.scratchMap, MapType.PERCPU_ARRAY, 4, Math.max(8, g.scratchPeak()), 1));
                 }
@@ -185,8 +187,36 @@ public final class ProbeCompiler {
             case BEGIN, END, RAWTRACEPOINT -> ProgramType.RAW_TRACEPOINT;
             case INTERVAL, PROFILE, SOFTWARE, HARDWARE -> ProgramType.PERF_EVENT;
             case UPROBE, URETPROBE, USDT, KPROBE, KRETPROBE -> ProgramType.KPROBE;
+            case KFUNC, KRETFUNC -> ProgramType.TRACING;
             default -> throw new IllegalArgumentException(k.label() + " probes have no program type here");
         };
+    }
+
+    static boolean isFentry(ProbeKind k) {
+        return k == ProbeKind.KFUNC || k == ProbeKind.KRETFUNC;
+    }
+
+    /**
+     * A kfunc/kretfunc program: BPF_PROG_TYPE_TRACING with expected attach type BPF_TRACE_FENTRY or BPF_TRACE_FEXIT and
+     * the BTF id of the function's FUNC as attach_btf_id, which the kernel checks at load time (the verifier types the
+     * context from that prototype: kernel/bpf/verifier.c, bpf_check_attach_target), so one program a function.
+     */
+    private static ProgramSpec fentry(String name, Attach at, Gen g, io.boxscope.bpf.btf.Btf btf) {
+        String fn = at.target().getFirst();
+        if (btf == null) {
+            throw new CodegenException(g.probe.probe().span(), at.kind().label() + ":" + fn
+                    + " needs the kernel's BTF (the function's BTF id is part of the program), which is not readable");
+        }
+        int id;
+        try {
+            id = btf.findId(fn, io.boxscope.bpf.btf.BtfKind.FUNC).orElseThrow(() -> new CodegenException(g.probe.probe().span(),
+                    "kfunc not found in the kernel's BTF: " + fn));
+        } catch (io.boxscope.bpf.btf.BtfException e) {
+            throw new CodegenException(g.probe.probe().span(), "cannot read the kernel's BTF for " + fn + ": " + e.getMessage());
+        }
+        return new ProgramSpec(name, ProgramType.TRACING, g.asm.build(), "GPL",
+                at.kind() == ProbeKind.KFUNC ? io.boxscope.bpf.prog.AttachType.TRACE_FENTRY : io.boxscope.bpf.prog.AttachType.TRACE_FEXIT,
+                id, g.asm.mapRefs());
     }
 
     private static void body(Gen g, boolean cgroupFilter) {
@@ -229,8 +259,9 @@ public final class ProbeCompiler {
     }
 
     /**
-     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable or assigns one to a
-     * map: then its program looks its per-CPU scratch value up first.
+     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
+     * the stack's share to a map, or uses a map whose key is larger than {@link Gen#STACK_KEY_MAX} bytes: then its
+     * program looks its per-CPU scratch value up first.
      */
     private static boolean needsScratch(Gen g) {
         if (g.probe.variables().values().stream().anyMatch(Gen::inScratch)) {
@@ -239,7 +270,12 @@ public final class ProbeCompiler {
         boolean[] found = {false};
         collect(g.probe.probe(), Stmt.Assign.class, as -> {
             if (as.target() instanceof Expr.MapRef m && g.maps.get(m.name()) instanceof MapLayout l
-                    && Gen.inScratch(l.info().value())) {
+                    && Gen.valueInScratch(l)) {
+                found[0] = true;
+            }
+        });
+        collect(g.probe.probe(), Expr.MapRef.class, m -> {
+            if (g.maps.get(m.name()) instanceof MapLayout l && Gen.keyInScratch(l)) {
                 found[0] = true;
             }
         });

@@ -157,16 +157,16 @@ final class StmtGen {
                     int key = g.frame.alloc(8, c.span()), val = g.frame.alloc(8, c.span());
                     a.st(Size.DW, Reg.R10, key, 0);
                     a.st(Size.DW, Reg.R10, val, 0);
-                    update(l, key, val, c.span());
+                    update(l, new Place(Reg.R10, key), val, c.span());
                     return;
                 }
-                int key = x.key(m, l);
+                Place key = x.key(m, l);
                 if (l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST || l.agg() == io.boxscope.probe.lang.sema.AggKind.LHIST) {
-                    deleteBuckets(l, key);
+                    deleteBuckets(l, key, c.span());
                     return;
                 }
                 a.ldMap(Reg.R1, l.kernelName());
-                g.addr(Reg.R2, Reg.R10, key);
+                g.addr(Reg.R2, key.base(), key.off());
                 a.call(Helper.MAP_DELETE_ELEM);
             }
             default -> {
@@ -184,19 +184,24 @@ final class StmtGen {
      * without a bucket, which matches no entry: the histogram stays (its later versions keep a key's buckets in
      * one value, and delete it).
      */
-    private void deleteBuckets(MapLayout l, int key) {
+    private void deleteBuckets(MapLayout l, Place key, io.boxscope.probe.lang.diag.Span where) {
         long buckets = l.agg() == io.boxscope.probe.lang.sema.AggKind.HIST ? AggGen.HIST_BUCKETS
                 : (l.info().aggArgs().get(1) - l.info().aggArgs().get(0)) / l.info().aggArgs().get(2) + 2;
-        int bucket = key + l.scriptKeySize();
-        a.st(Size.DW, Reg.R10, bucket, 0);
+        Place bucket = key.plus(l.scriptKeySize());
+        // the loop counter lives on the stack, whose spilled scalars the verifier tracks exactly; a counter read back
+        // from a key in scratch space (a map value) is an unknown number to it, and the loop would never end for it
+        int counter = g.frame.alloc(8, where);
+        a.st(Size.DW, Reg.R10, counter, 0);
         Label top = a.newLabel();
         a.bind(top);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, counter);
+        a.stx(Size.DW, bucket.base(), bucket.off(), Reg.R0);
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         a.call(Helper.MAP_DELETE_ELEM);
-        a.ldx(Size.DW, Reg.R0, Reg.R10, bucket);
+        a.ldx(Size.DW, Reg.R0, Reg.R10, counter);
         a.add(Reg.R0, 1);
-        a.stx(Size.DW, Reg.R10, bucket, Reg.R0);
+        a.stx(Size.DW, Reg.R10, counter, Reg.R0);
         a.jmp(JmpOp.JLT, Reg.R0, (int) buckets, top);
     }
 
@@ -352,11 +357,15 @@ final class StmtGen {
             agg.aggregate(m, l, c);
             return;
         }
-        int key = x.key(m, l);
-        if (Gen.inScratch(l.info().value())) {
-            // a struct value over the stack's size is built in this program's scratch space, then copied by the update
+        Place key = x.key(m, l);
+        if (Gen.valueInScratch(l)) {
+            // a struct value, or long strings, over the stack's share for a value are built in this program's scratch
+            // space, then copied by the update
             int mark = g.scratchMark();
             int val = g.scratchAlloc(l.valueSize(), s.span());
+            if (!(l.info().value() instanceof SType.Record)) {
+                g.zero(new Place(Gen.SCRATCH, val), Layouts.round(l.valueSize())); // strings stop at their NUL
+            }
             x.store(s.value(), l.info().value(), Gen.SCRATCH, val);
             update(l, key, Gen.SCRATCH, val, s.span());
             g.scratchRelease(mark);
@@ -368,15 +377,15 @@ final class StmtGen {
         update(l, key, val, s.span());
     }
 
-    /** bpf_map_update_elem(map, fp + key, fp + val, BPF_ANY), a failure counted against {@code where}. */
-    void update(MapLayout l, int key, int val, io.boxscope.probe.lang.diag.Span where) {
+    /** bpf_map_update_elem(map, key, fp + val, BPF_ANY), a failure counted against {@code where}. */
+    void update(MapLayout l, Place key, int val, io.boxscope.probe.lang.diag.Span where) {
         update(l, key, Reg.R10, val, where);
     }
 
-    /** bpf_map_update_elem(map, fp + key, valBase + val, BPF_ANY), a failure counted against {@code where}. */
-    private void update(MapLayout l, int key, Reg valBase, int val, io.boxscope.probe.lang.diag.Span where) {
+    /** bpf_map_update_elem(map, key, valBase + val, BPF_ANY), a failure counted against {@code where}. */
+    private void update(MapLayout l, Place key, Reg valBase, int val, io.boxscope.probe.lang.diag.Span where) {
         a.ldMap(Reg.R1, l.kernelName());
-        g.addr(Reg.R2, Reg.R10, key);
+        g.addr(Reg.R2, key.base(), key.off());
         g.addr(Reg.R3, valBase, val);
         a.movImm(Reg.R4, 0);
         a.call(Helper.MAP_UPDATE_ELEM);
@@ -404,7 +413,7 @@ final class StmtGen {
             Expr.MapRef m = (Expr.MapRef) target;
             MapLayout l = g.maps.get(m.name());
             a.stx(Size.DW, Reg.R10, tmp, Reg.R0);
-            int key = x.key(m, l);
+            Place key = x.key(m, l);
             update(l, key, tmp, where.span());
         }
         g.frame.release(mark);

@@ -50,7 +50,7 @@ public final class ProbeLister {
         if (type.isEmpty() && colon > 0 && p.substring(0, colon).chars().noneMatch(c -> c == '*' || c == '?')) {
             throw new ProbeListException("unknown probe type '" + p.substring(0, colon) + "': Boxscope lists "
                     + java.util.Arrays.stream(ProbeType.values()).map(ProbeType::label).toList()
-                    + " (kprobe, fentry and hardware probes are not listed)");
+                    + " (kprobe and hardware probes are not listed)");
         }
         if (type.isPresent()) {
             list(type.get(), p.substring(colon + 1), verbose, out, notices);
@@ -77,6 +77,7 @@ public final class ProbeLister {
             case RAWTRACEPOINT -> rawTracepoints(rest, verbose, out, notices);
             case UPROBE, URETPROBE -> uprobes(type, rest, out, notices);
             case USDT -> usdt(rest, out);
+            case KFUNC, KRETFUNC -> kernelFunctions(type, rest, verbose, out, notices);
             case SOFTWARE -> {
                 int c = rest.indexOf(':');
                 Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
@@ -142,6 +143,60 @@ public final class ProbeLister {
         }
         for (String n : names) {
             out.put("rawtracepoint:" + n, new ListedProbe(ProbeType.RAWTRACEPOINT, "rawtracepoint:" + n, List.of()));
+        }
+    }
+
+    /**
+     * {@code kfunc:PATTERN} (and {@code kretfunc:}): the functions of the kernel's BTF (kind FUNC), as bpftrace -l
+     * lists them, restricted, as bpftrace restricts them, to the functions ftrace can trace
+     * ({@code tracing/available_filter_functions}) when that file can be read; when it cannot (this machine: EPERM even
+     * for root), every BTF function is listed and a notice says that some may not be traceable. A second notice says
+     * when the kernel refuses fentry altogether ({@code Features.attach}: a do-nothing fentry program loaded for real).
+     * Verbose mode adds the parameters ({@code TYPE NAME}) and, for kretfunc, {@code RETURN_TYPE retval}.
+     */
+    private void kernelFunctions(ProbeType type, String rest, boolean verbose, TreeMap<String, ListedProbe> out,
+                                 List<String> notices) throws IOException {
+        Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
+        if (!Files.isReadable(vmlinux)) {
+            notices.add("no kernel BTF at " + vmlinux + ": " + type.label() + " probes need it, so none are listed");
+            return;
+        }
+        Btf btf = Btf.read(vmlinux);
+        java.util.Set<String> traceable = null;
+        Path filter = sysRoot.resolve("kernel/tracing/available_filter_functions");
+        try {
+            traceable = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(filter)) {
+                int sp = line.indexOf(' ');
+                traceable.add(sp < 0 ? line.strip() : line.substring(0, sp)); // "name [module]"
+            }
+        } catch (IOException e) {
+            traceable = null;
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            notices.add("cannot read " + filter + " (" + why + "): every function of the kernel's BTF is listed, some of which ftrace may not trace");
+        }
+        if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.FENTRY)
+                instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+            notices.add("this kernel refuses fentry programs, so none of these attach here: " + u.reason());
+        }
+        Glob g = Glob.of(rest);
+        for (int id : btf.idsWithPrefix(io.boxscope.bpf.btf.BtfKind.FUNC, "")) {
+            String fn = btf.name(id);
+            String name = type.label() + ":" + fn;
+            if (!g.matches(fn) || out.containsKey(name) || traceable != null && !traceable.contains(fn)) {
+                continue;
+            }
+            List<String> args = List.of();
+            if (verbose) {
+                FuncSignature s = btf.signature(id);
+                List<String> a = new ArrayList<>();
+                s.params().forEach(p -> a.add(p.type() + " " + p.name()));
+                if (type == ProbeType.KRETFUNC) {
+                    a.add(s.returnType() + " retval");
+                }
+                args = List.copyOf(a);
+            }
+            out.put(name, new ListedProbe(type, name, args));
         }
     }
 

@@ -9,14 +9,23 @@ public enum ProbeType {
     UPROBE("uprobe", "u"),
     URETPROBE("uretprobe", "ur"),
     USDT("usdt", "U"),
-    SOFTWARE("software", "s");
+    SOFTWARE("software", "s"),
+    /** Kernel functions from BTF: bpftrace's {@code kfunc}, also spelled {@code fentry}. */
+    KFUNC("kfunc", "f", "fentry"),
+    KRETFUNC("kretfunc", "fr", "fexit");
 
     private final String label;
     private final String alias;
+    private final String other;
 
     ProbeType(String label, String alias) {
+        this(label, alias, label);
+    }
+
+    ProbeType(String label, String alias, String other) {
         this.label = label;
         this.alias = alias;
+        this.other = other;
     }
 
     /** The name printed in front of every listed probe ({@code tracepoint}). */
@@ -31,7 +40,7 @@ public enum ProbeType {
     /** The provider called {@code s} (full name or alias), if any. */
     public static Optional<ProbeType> of(String s) {
         for (ProbeType t : values()) {
-            if (t.label.equals(s) || t.alias.equals(s)) {
+            if (t.label.equals(s) || t.alias.equals(s) || t.other.equals(s)) {
                 return Optional.of(t);
             }
         }

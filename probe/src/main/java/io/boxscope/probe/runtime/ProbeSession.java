@@ -215,6 +215,8 @@ public final class ProbeSession implements AutoCloseable {
                         // a perf kprobe event per function (Linux 4.17+); no cookie: a body reading `probe` is one program a function
                         case KPROBE, KRETPROBE -> links.add(collection.attach(u.program(),
                                 x -> Attach.kprobe(x, target.getFirst(), u.kind() == ProbeKind.KRETPROBE)));
+                        // fentry/fexit: a BPF link on the trampoline of the function whose BTF id the program was loaded with
+                        case KFUNC, KRETFUNC -> links.add(collection.attach(u.program(), Attach::tracing));
                         case BEGIN, END -> { }
                         default -> throw new ProbeRunException("cannot attach " + t.attach().name()
                                 + ": " + u.kind().label() + " probes are not supported by the runtime yet", null);

@@ -273,24 +273,13 @@ final class ValueDecoder {
     }
 
     /**
-     * A bit-field: {@code bits} bits starting {@code shift} bits into the byte at {@code off}, little-endian bit order
-     * as BTF describes it, sign-extended when its type is signed. Only the bytes that hold it are read, never past
-     * {@code end} (the end of the struct), as bpftrace's code generator reads a bit-field.
+     * A bit-field: {@code bits} bits starting {@code shift} bits (in memory order) into the byte at {@code off}, read in
+     * the host's order as {@link io.boxscope.probe.codegen.BitField#read} does for either order (the record's bytes
+     * are kernel memory, in the host's order), sign-extended when its type is signed. Bytes from {@code end} (the end
+     * of the struct) on are never read, as bpftrace's code generator reads a bit-field.
      */
     static long bitfield(byte[] b, int off, int shift, int bits, boolean signed, int end) {
-        int n = Math.min((shift + bits + 7) / 8, 8);
-        long raw = 0;
-        for (int i = 0; i < n && off + i < Math.min(end, b.length); i++) {
-            raw |= (b[off + i] & 0xffL) << (8 * i);
-        }
-        long v = raw >>> shift;
-        if (bits < 64) {
-            v &= (1L << bits) - 1;
-            if (signed && (v & (1L << (bits - 1))) != 0) {
-                v |= -1L << bits;
-            }
-        }
-        return v;
+        return io.boxscope.probe.codegen.BitField.read(java.nio.ByteOrder.nativeOrder(), b, off, shift, bits, signed, end);
     }
 
     /** The {@code bytes}-wide integer at {@code off} in native order, zero-extended. */

@@ -50,4 +50,18 @@ final class Libc {
             int unused = (int) CLOSE.invokeExact(fd);
         }
     }
+
+    /** {@code times} open(2) (openat(2) in glibc) and close(2) calls on {@code path}, which must exist. */
+    static void openClose(String path, int times) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(path);
+            for (int i = 0; i < times; i++) {
+                int fd = (int) OPEN.invokeExact(p, 0);
+                if (fd < 0) {
+                    throw new IllegalStateException("open " + path + " failed");
+                }
+                int unused = (int) CLOSE.invokeExact(fd);
+            }
+        }
+    }
 }

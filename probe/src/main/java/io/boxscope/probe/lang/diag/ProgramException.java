@@ -9,9 +9,20 @@ import java.util.List;
 public final class ProgramException extends Exception {
     private final transient SourceText source;
     private final List<Diagnostic> diagnostics;
+    private final String kernelRefusal;
 
     public ProgramException(SourceText source, List<Diagnostic> diagnostics) {
+        this(source, diagnostics, null);
+    }
+
+    /**
+     * @param kernelRefusal when every error is the running kernel refusing a probe type the program is right to use
+     *                      (fentry here): that refusal in one line, what a command running the program prints instead
+     *                      of the diagnostics (a failure of the machine, exit 1, not a program error); null otherwise
+     */
+    public ProgramException(SourceText source, List<Diagnostic> diagnostics, String kernelRefusal) {
         super(DiagnosticRenderer.render(source, diagnostics), null, false, false);
+        this.kernelRefusal = kernelRefusal;
         if (diagnostics.isEmpty()) {
             throw new IllegalArgumentException("a ProgramException needs a diagnostic");
         }
@@ -25,5 +36,10 @@ public final class ProgramException extends Exception {
 
     public List<Diagnostic> diagnostics() {
         return diagnostics;
+    }
+
+    /** The one-line kernel refusal when that is the only reason the program cannot run (see the constructor). */
+    public java.util.Optional<String> kernelRefusal() {
+        return java.util.Optional.ofNullable(kernelRefusal);
     }
 }

@@ -115,7 +115,7 @@ public final class Analyzer {
         run(program, expansions, kinds, typer, probes);
         if (diags.hasErrors()) {
             throw new ProgramException(source, diags.all().stream()
-                    .sorted(java.util.Comparator.comparingInt(d -> d.span().start())).toList());
+                    .sorted(java.util.Comparator.comparingInt(d -> d.span().start())).toList(), diags.refusal());
         }
         return new CheckedProgram(source, program, typer.types, typer.fields, typer.argsFields, typer.constants, maps.result(), probes,
                 diags.all().stream().filter(d -> d.severity() == Diagnostic.Severity.WARNING).toList(), options);

@@ -170,9 +170,13 @@ final class ProbeResolver {
         }
         String fn = ap.parts().getLast();
         Support s = kernel.attach(how);
+        if (s instanceof Support.Unsupported u && how == AttachKind.FENTRY) {
+            diags.refused(ap.span(), fentryRefusal(ap, fn, kind, u.reason()), "kfunc/fentry probes are not available on this kernel",
+                    insteadHint(fn, kind), "why: " + u.reason());
+            return List.of();
+        }
         if (s instanceof Support.Unsupported u) {
-            String what = how == AttachKind.KPROBE ? "kprobes" : "kfunc/fentry probes";
-            diags.error(ap.span(), what + " are not available on this kernel", insteadHint(fn, kind),
+            diags.error(ap.span(), "kprobes are not available on this kernel", insteadHint(fn, kind),
                     "why: " + u.reason());
             return List.of();
         }
@@ -215,6 +219,26 @@ final class ProbeResolver {
     }
 
     /** "use tracepoint:syscalls:sys_enter_X" when the function is a syscall, else rawtracepoints in general. */
+    /**
+     * The one line a run prints when the kernel refuses fentry: the probe, what the feature probe's attempt (a
+     * do-nothing fentry program loaded and attached for real, {@code Features.attach}) got back, and what to use
+     * instead: the syscall tracepoint that fits, and the kprobe only where kprobes attach here.
+     */
+    private String fentryRefusal(AttachPoint ap, String fn, ProbeKind kind, String reason) {
+        String why = reason;
+        int advice = why.indexOf(" — ");
+        if (advice > 0 && io.boxscope.proc.Privileges.self().canTrace()) {
+            // the generic EPERM advice (run as root...) is wrong when the privileges are there: the kernel forbids it
+            why = why.substring(0, advice) + ", although this process has CAP_BPF and CAP_PERFMON (kernel lockdown or a security"
+                    + " module forbids fentry programs)";
+        }
+        String kp = (kind == ProbeKind.KRETFUNC ? "kretprobe:" : "kprobe:") + fn;
+        String kprobes = kernel.attach(AttachKind.KPROBE).isSupported() ? "; or " + kp
+                : "; " + kp + " is no alternative here: kprobes do not attach on this kernel either";
+        String instead = insteadHint(fn, kind);
+        return ap.text() + ": the kernel refused fentry (" + why + "); " + instead + kprobes;
+    }
+
     private String insteadHint(String fn, ProbeKind kind) {
         String sys = fn.replaceFirst("^(__x64_sys_|__arm64_sys_|__se_sys_|__do_sys_|ksys_|do_sys_|sys_|vfs_|do_)", "");
         boolean exit = kind == ProbeKind.KRETPROBE || kind == ProbeKind.KRETFUNC;
