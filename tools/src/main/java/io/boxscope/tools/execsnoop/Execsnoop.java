@@ -110,7 +110,10 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 options.uid() == null ? "0" : Integer.toString(options.uid()), Integer.toString(options.maxArgs()));
     }
 
-    /** Seeds @ppid with the parent of every process running now (the script tracks new ones itself). */
+    /**
+     * Seeds @ppid with the parent of every process running now (the script tracks new ones itself, and reads
+     * task->real_parent->tgid for a process it does not know, one that execs before this seeding reaches it).
+     */
     @Override
     protected void started(ToolSession session) {
         try {
@@ -122,7 +125,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 }
             }
         } catch (IOException e) {
-            // no /proc listing: parents of processes older than tracing read at their exec instead
+            // no /proc listing: the script reads the parents of processes older than tracing at their exec
         }
         startNs = System.nanoTime();
     }
@@ -162,7 +165,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
         }
         // X pid tid uid ret comm ppid cgroup container
         int pid = (int) a.i(0);
-        return new ExecEvent(LocalTime.now(), System.nanoTime() - startNs, pid, ppid(pid, a.i(5)), (int) a.i(2), (int) a.i(3),
+        return new ExecEvent(LocalTime.now(), System.nanoTime() - startNs, pid, (int) a.i(5), (int) a.i(2), (int) a.i(3),
                 a.s(4), p.args(), p.more()[0], Containers.name(a.i(6), a.s(7)));
     }
 
@@ -211,20 +214,6 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 }
                 return p;
             }
-        }
-    }
-
-    /** The parent the script sent, or, when it sent none (0), the one /proc has. */
-    private int ppid(int pid, long sent) {
-        return sent != 0 ? (int) sent : parentFromProc(pid);
-    }
-
-    /** A parent the script does not know (its map was full): from /proc (0 if the process already exited). */
-    private int parentFromProc(int pid) {
-        try {
-            return procfs.stat(pid).ppid();
-        } catch (IOException | RuntimeException e) {
-            return 0;
         }
     }
 
@@ -286,7 +275,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
     /** X pid tid uid ret comm ppid cgroup container: the line of {@link #decode} for the same record and exec. */
     private void line(PrintfRecord r, Pending<byte[]> p, Columns columns, LineBytes w) {
         int pid = (int) r.i(0);
-        int ppid = ppid(pid, r.i(5));
+        int ppid = (int) r.i(5);
         int ret = (int) r.i(3);
         if (columns.time()) {
             w.time().ch(' ');
