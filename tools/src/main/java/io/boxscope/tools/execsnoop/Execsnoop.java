@@ -201,7 +201,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 }
                 return null;
             }
-            default -> {
+            case 'X' -> {
                 Pending<T> p = inFlight.remove((int) f.i(1));
                 if (p == null || ((int) f.i(3) < 0 && !options.failed())) {
                     return null; // enter not seen (tracing started during the exec), or a failure without -x
@@ -214,6 +214,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 }
                 return p;
             }
+            default -> throw new IllegalArgumentException("not a record of execsnoop.bt: " + tag + " (see known)");
         }
     }
 
