@@ -183,6 +183,15 @@ class JsonKeysTest {
     void kernelCommands() {
         document("bpf features", "bpf", "features", "--json");
         document("probe", "probe", "-lv", "--json", "tracepoint:sched:sched_switch");
+        // -v's end-of-run counter of container values no runtime names (BEGIN's cgroup is this JVM's): a stream
+        Cli probe = Cli.run("probe", "-v", "-f", "json", "-e", "BEGIN { printf(\"%s\\n\", container); exit(); }");
+        assertEquals(0, probe.code(), probe.err());
+        assertTrue(probe.out().contains("\"container_misses\""), probe.out());
+        for (String line : probe.out().lines().filter(l -> !l.isBlank()).toList()) { // bpftrace's blank lines before the maps
+            List<String> problems = new ArrayList<>();
+            walk(Json.parse(line), "", false, problems);
+            assertEquals(List.of(), problems, line);
+        }
         document("syscount", "syscount", "--json", "-d", "1", "-L", "-p", self());
         document("syscount", "syscount", "--json", "-d", "1", "-P");
         document("syscount", "syscount", "--json", "-l");

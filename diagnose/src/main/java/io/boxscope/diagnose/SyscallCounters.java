@@ -444,14 +444,14 @@ final class SyscallCounters implements AutoCloseable {
     }
 
     private void control(int gen, long endNs) {
-        ctl.update(le32(0), ByteBuffer.allocate(CTL_SIZE).order(ByteOrder.nativeOrder()).putInt(CTL_GEN, gen).putLong(CTL_END, endNs)
+        ctl.update(host32(0), ByteBuffer.allocate(CTL_SIZE).order(ByteOrder.nativeOrder()).putInt(CTL_GEN, gen).putLong(CTL_END, endNs)
                 .array(), BpfMap.ANY);
     }
 
     /** Every call counted so far: one per-CPU entry read (the duty thread asks every period). */
     private long totalCalls() {
-        byte[] raw = lost.lookup(le32(0));
-        return raw == null ? 0 : le(lost.sumPerCpu(raw, L_SIZE / 8)).getLong(L_CALLS);
+        byte[] raw = lost.lookup(host32(0));
+        return raw == null ? 0 : host(lost.sumPerCpu(raw, L_SIZE / 8)).getLong(L_CALLS);
     }
 
     /** Ends the window: the programs stop running. */
@@ -488,9 +488,9 @@ final class SyscallCounters implements AutoCloseable {
         long counted = 0;
         long timed = 0;
         for (BpfMap.Entry e : stats.entries()) {
-            ByteBuffer v = le(stats.sumPerCpu(e.value(), SC_SIZE / 8));
+            ByteBuffer v = host(stats.sumPerCpu(e.value(), SC_SIZE / 8));
             if (v.getLong(SC_COUNT) > 0) {
-                int nr = le(e.key()).getInt(0);
+                int nr = host(e.key()).getInt(0);
                 calls.add(new Call(nr, v.getLong(SC_COUNT), v.getLong(SC_NS), v.getLong(SC_ERR), v.getLong(SC_TIMED)));
                 counted += v.getLong(SC_COUNT);
                 timed += v.getLong(SC_TIMED);
@@ -499,17 +499,17 @@ final class SyscallCounters implements AutoCloseable {
         calls.sort(java.util.Comparator.comparingInt(Call::nr));
         List<Failure> failures = new ArrayList<>();
         for (BpfMap.Entry e : errnos.entries()) {
-            ByteBuffer k = le(e.key());
+            ByteBuffer k = host(e.key());
             failures.add(new Failure(k.getInt(0), k.getInt(4), errnos.sumLong(e.value())));
         }
         List<File> out = new ArrayList<>();
         for (BpfMap.Entry e : files.entries()) {
-            ByteBuffer k = le(e.key());
-            ByteBuffer v = le(files.sumPerCpu(e.value(), F_SIZE / 8));
+            ByteBuffer k = host(e.key());
+            ByteBuffer v = host(files.sumPerCpu(e.value(), F_SIZE / 8));
             out.add(new File(k.getInt(0), k.getInt(4), v.getLong(F_BYTES) * FILE_SAMPLE,
                     v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS)));
         }
-        ByteBuffer l = le(lost.sumPerCpu(lost.lookup(le32(0)), L_SIZE / 8));
+        ByteBuffer l = host(lost.sumPerCpu(lost.lookup(host32(0)), L_SIZE / 8));
         long untimed = l.getLong(L_OVERWRITTEN) + l.getLong(L_SPANNED);
         // every counted call was timed, lost its time (above), ended its thread, or was still in progress
         long inProgress = Math.max(0, counted - timed - untimed - l.getLong(L_EXITED));
@@ -726,11 +726,13 @@ final class SyscallCounters implements AutoCloseable {
         return r;
     }
 
-    private static byte[] le32(int v) {
+    /** A map key of 32 bits in the host's byte order, as the kernel reads map memory (DEVELOPERS.md, "Byte order"). */
+    private static byte[] host32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
-    private static ByteBuffer le(byte[] b) {
+    /** A map key or value read in the host's byte order. */
+    private static ByteBuffer host(byte[] b) {
         return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
     }
 }

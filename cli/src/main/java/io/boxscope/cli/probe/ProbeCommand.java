@@ -33,7 +33,8 @@ public final class ProbeCommand extends CliCommand {
 
     final Opt<Boolean> verbose = flag("-v", "--verbose")
             .help("With -l: also print each tracepoint's arguments (args->NAME), "
-            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types. With a program: print its BPF instructions.");
+            + "as bpftrace -lv does, and each raw tracepoint's BTF argument types. With a program: print its BPF instructions, and at the end how many container values "
+            + "were printed as a cgroup id (no container runtime names that cgroup).");
 
     final Opt<String> program = option(String.class, null, "-e").label("PROGRAM")
             .help("Run a probe program (with -d, check it and print its typed AST instead).");

@@ -233,6 +233,18 @@ final class ProbeRun {
             phases.mark("ran");
             session.finish(sink);
             phases.mark("detached, END run, maps printed");
+            long misses = session.containerMisses();
+            if (o.verbose() && misses > 0) {
+                // -v's end-of-run diagnostics: in text on standard error (the maps above stay as bpftrace prints
+                // them), in JSON a line of the stream shaped like lost_events
+                if (o.json()) {
+                    rendered.accept(output.containerMisses(misses));
+                } else {
+                    err.print("boxscope: " + output.containerMisses(misses));
+                    err.flush();
+                }
+                sink.drained();
+            }
             return ExitCode.OK;
         } catch (IOException e) {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));

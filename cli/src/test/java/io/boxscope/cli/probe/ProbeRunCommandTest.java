@@ -138,6 +138,30 @@ class ProbeRunCommandTest {
     }
 
     /**
+     * {@code container} of a cgroup no container runtime names (BEGIN runs in this JVM's cgroup, a host one): printed
+     * as the cgroup id, and counted; {@code -v} says how many at the end, on standard error in text and as a
+     * container_misses line in JSON; without {@code -v} nothing is said.
+     */
+    @Test
+    void verboseCountsContainerValuesPrintedAsACgroupId() {
+        String program = "BEGIN { printf(\"%s\\n\", container); printf(\"%s\\n\", container); exit(); }";
+        Cli v = Cli.run("probe", "-v", "-e", program);
+        assertEquals(0, v.code(), v.err());
+        List<String> ids = v.out().lines().filter(l -> l.matches("[0-9]+")).toList();
+        assertEquals(2, ids.size(), "BEGIN's cgroup is this JVM's, no container's: " + v.out());
+        assertTrue(v.err().contains("boxscope: 2 container values printed as a cgroup id: no container runtime names "
+                + "those cgroups (a host process's, or a container's started less than a second before)\n"), v.err());
+        Cli quiet = Cli.run("probe", "-e", program);
+        assertEquals(0, quiet.code(), quiet.err());
+        assertTrue(!quiet.err().contains("container value"), quiet.err());
+        Cli json = Cli.run("probe", "-v", "-f", "json", "-e", program);
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().lines().toList().contains("{\"type\": \"container_misses\", \"data\": {\"values_count\": 2}}"),
+                json.out());
+        assertTrue(!Cli.run("probe", "-f", "json", "-e", program).out().contains("container_misses"));
+    }
+
+    /**
      * Maps of 4 keys (BPFTRACE_MAP_KEYS_MAX=4, which the command reads from the environment) given 10 keys: the 6
      * updates of new keys fail in the kernel and are reported, on standard error as a warning in text and as a
      * helper_error line in JSON; the maps hold the first 4 keys.

@@ -188,7 +188,7 @@ class ToolBytesTest {
                     PrintfRecord view = new PrintfRecord(decoder(containers));
                     List<byte[]> records = new ArrayList<>();
                     List<Action.Printf> printfs = new ArrayList<>();
-                    int tid = 4_000_000; // no such process: a ppid of 0 reads /proc and finds none on both paths
+                    int tid = 4_000_000; // no such process
                     for (int k = 0; k < HOSTILE.size(); k++) {
                         // an exec of HOSTILE[k] with the other hostile strings as its arguments (k + 1 of them, up to 4)
                         tid++;
@@ -201,7 +201,7 @@ class ToolBytesTest {
                             printfs.add(more);
                         }
                         int ci = k % containers.size();
-                        // ppid 0 for one: read from /proc (a pid that does not exist: 0 on both paths)
+                        // ppid 0 for one (init's parent, as the script sends it)
                         records.add(record(exit, (long) tid, (long) tid, (long) (k * 1000), (long) (k % 5 == 4 ? -2 : 0),
                                 HOSTILE.get(HOSTILE.size() - 1 - k), k == 3 ? 0L : 1L, 77L, new byte[ci]));
                         printfs.add(exit);

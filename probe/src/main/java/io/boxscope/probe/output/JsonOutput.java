@@ -20,6 +20,12 @@ public final class JsonOutput extends Output {
         return counter("lost_events", "events", lost);
     }
 
+    /** {@code {"type": "container_misses", "data": {"values_count": 3}}}, shaped like lost_events. */
+    @Override
+    public String containerMisses(long values) {
+        return counter("container_misses", "values_count", values);
+    }
+
     /** {@code {"type": "skipped_events", "data": {"events": 3}}}, shaped like lost_events. */
     @Override
     public String skippedEvents(long skipped) {

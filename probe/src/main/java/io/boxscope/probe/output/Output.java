@@ -75,6 +75,13 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
     public abstract String skippedEvents(long skipped);
 
     /**
+     * {@code container} values printed as a cgroup id number because no container runtime names that cgroup
+     * ({@code ProbeSession#containerMisses}): Boxscope's builtin, which bpftrace does not have; {@code probe -v}
+     * shows the count at the end of the run.
+     */
+    public abstract String containerMisses(long values);
+
+    /**
      * Failed map updates at one place of the script. bpftrace 0.17 prints nothing unless run with
      * {@code -k}, and then one warning per failure ({@code stdin:1:66-73: WARNING: Failed to map_update_elem:
      * Argument list too long (-7)}); later releases word a full map {@code Map full; can't update element}.

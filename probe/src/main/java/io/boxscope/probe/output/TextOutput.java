@@ -16,6 +16,17 @@ public final class TextOutput extends Output {
         return "Lost " + lost + " events\n";
     }
 
+    /**
+     * {@code 3 container values printed as a cgroup id: no container runtime names those cgroups (a host
+     * process's, or a container's started less than a second before)}.
+     */
+    @Override
+    public String containerMisses(long values) {
+        return Long.toUnsignedString(values) + (values == 1 ? " container value" : " container values")
+                + " printed as a cgroup id: no container runtime names " + (values == 1 ? "that cgroup" : "those cgroups")
+                + " (a host process's, or a container's started less than a second before)\n";
+    }
+
     @Override
     public String skippedEvents(long skipped) {
         return skippedMessage(skipped) + "\n";

@@ -389,6 +389,15 @@ public final class ProbeSession implements AutoCloseable {
         return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(collection.programs().values());
     }
 
+    /**
+     * Values of the {@code container} builtin decoded so far as a cgroup id number because no scan of the container
+     * runtimes named that cgroup (a host process's cgroup, or a container started less than
+     * {@link ValueDecoder#RESCAN_NS} before); read on the thread that polls. {@code probe -v} shows it at the end.
+     */
+    public long containerMisses() {
+        return values.containerMisses();
+    }
+
     /** What the kernel says about each of the script's programs now (ids, names, run and skip counters). */
     public List<io.boxscope.bpf.prog.ProgramInfo> programInfos() {
         List<io.boxscope.bpf.prog.ProgramInfo> out = new ArrayList<>();

@@ -111,8 +111,9 @@ public abstract class EventTool<E> {
      * Called once every probe is attached, right after {@link Listener#started} (the header) and before any
      * event is read: where a tool's clock starts, and where it seeds its maps with what predates tracing
      * ({@link ToolSession#seed}). Records the kernel writes meanwhile wait in the ring buffer, so they are
-     * decoded after this; a kernel-side lookup of a seeded map in that window finds nothing yet (execsnoop
-     * then reads the parent from /proc).
+     * decoded after this; a kernel-side lookup of a seeded map in that window finds nothing yet, so a script
+     * that reads one falls back to what the kernel has (execsnoop's and exitsnoop's parent:
+     * task->real_parent->tgid; exitsnoop's start: task->start_time).
      */
     protected void started(ToolSession session) {}
 

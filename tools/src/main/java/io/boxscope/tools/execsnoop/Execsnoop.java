@@ -1,10 +1,13 @@
 package io.boxscope.tools.execsnoop;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import io.boxscope.probe.output.TextBuffer;
@@ -59,16 +62,36 @@ public final class Execsnoop extends EventTool<ExecEvent> {
         }
     }
 
-    private record Pending(List<String> args, boolean[] more) {}
+    /** One exec in flight: its arguments so far (Strings on the values path, bytes on the byte path), and whether argv had more. */
+    private record Pending<T>(List<T> args, boolean[] more) {}
+
+    /**
+     * How {@link #feed} reads a record's fields, on either path: integers, strings, and an argument as the path keeps
+     * it ({@code T}), with that argument's text for -l.
+     */
+    private interface Fields<T> {
+        long i(int index);
+
+        String s(int index);
+
+        T arg(int index);
+
+        String text(T arg);
+    }
+
+    /** The execs in flight by thread, the oldest forgotten past {@link #PENDING} (libbpf-tools' execs map). */
+    private static <T> Map<Integer, Pending<T>> inFlight() {
+        return new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Pending<T>> eldest) {
+                return size() > PENDING;
+            }
+        };
+    }
 
     private final Options options;
     private final Procfs procfs;
-    private final Map<Integer, Pending> pending = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Pending> eldest) {
-            return size() > PENDING;
-        }
-    };
+    private final Map<Integer, Pending<String>> pending = inFlight();
     private long startNs = System.nanoTime();
 
     public Execsnoop(Options options, HostPaths paths) {
@@ -87,7 +110,10 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 options.uid() == null ? "0" : Integer.toString(options.uid()), Integer.toString(options.maxArgs()));
     }
 
-    /** Seeds @ppid with the parent of every process running now (the script tracks new ones itself). */
+    /**
+     * Seeds @ppid with the parent of every process running now (the script tracks new ones itself, and reads
+     * task->real_parent->tgid for a process it does not know, one that execs before this seeding reaches it).
+     */
     @Override
     protected void started(ToolSession session) {
         try {
@@ -99,67 +125,96 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 }
             }
         } catch (IOException e) {
-            // no /proc listing: parents of processes older than tracing read at their exec instead
+            // no /proc listing: the script reads the parents of processes older than tracing at their exec
         }
         startNs = System.nanoTime();
     }
 
+    /** The values path's view of a record for {@link #feed}. */
+    private record ArgsFields(Args a) implements Fields<String> {
+        @Override
+        public long i(int index) {
+            return a.i(index);
+        }
+
+        @Override
+        public String s(int index) {
+            return a.s(index);
+        }
+
+        @Override
+        public String arg(int index) {
+            return a.s(index);
+        }
+
+        @Override
+        public String text(String arg) {
+            return arg;
+        }
+    }
+
     @Override
     protected ExecEvent decode(int formatId, Args a) {
-        return switch (a.tag()) {
-            case "A" -> { // tid index text
-                int tid = (int) a.i(0);
-                if (a.i(1) == 0) {
-                    pending.remove(tid);
-                    pending.put(tid, new Pending(new ArrayList<>(), new boolean[1]));
+        char tag = Args.tag(a.format());
+        if (!known(tag)) {
+            throw new IllegalStateException("execsnoop.bt printed an unknown record: " + a.format());
+        }
+        Pending<String> p = feed(tag, new ArgsFields(a), pending);
+        if (p == null) {
+            return null;
+        }
+        // X pid tid uid ret comm ppid cgroup container
+        int pid = (int) a.i(0);
+        return new ExecEvent(LocalTime.now(), System.nanoTime() - startNs, pid, (int) a.i(5), (int) a.i(2), (int) a.i(3),
+                a.s(4), p.args(), p.more()[0], Containers.name(a.i(6), a.s(7)));
+    }
+
+    /** Whether {@code tag} is one of the script's records: A, M or X. */
+    private static boolean known(char tag) {
+        return tag == 'A' || tag == 'M' || tag == 'X';
+    }
+
+    /**
+     * The one state machine of both paths ({@link #decode}, {@link #lines}): a record of the script, in ring order,
+     * fed to the execs in flight. "A tid index text" starts an exec (index 0, the file name) or adds an argument,
+     * "M tid" marks it truncated, "X pid tid uid ret comm ppid cgroup container" ends it; returns the exec an X
+     * record ends when it is shown (its enter was seen, and -x, -n and -l keep it), else null.
+     */
+    private <T> Pending<T> feed(char tag, Fields<T> f, Map<Integer, Pending<T>> inFlight) {
+        switch (tag) {
+            case 'A' -> {
+                int tid = (int) f.i(0);
+                if (f.i(1) == 0) {
+                    inFlight.remove(tid);
+                    inFlight.put(tid, new Pending<>(new ArrayList<>(), new boolean[1]));
                 }
-                Pending p = pending.get(tid);
+                Pending<T> p = inFlight.get(tid);
                 if (p != null) {
-                    p.args().add(a.s(2));
+                    p.args().add(f.arg(2));
                 }
-                yield null;
+                return null;
             }
-            case "M" -> { // tid
-                Pending p = pending.get((int) a.i(0));
+            case 'M' -> {
+                Pending<T> p = inFlight.get((int) f.i(0));
                 if (p != null) {
                     p.more()[0] = true;
                 }
-                yield null;
+                return null;
             }
-            case "X" -> exit(a);
-            default -> throw new IllegalStateException("execsnoop.bt printed an unknown record: " + a.format());
-        };
-    }
-
-    /** X pid tid uid ret comm ppid cgroup container */
-    private ExecEvent exit(Args a) {
-        int pid = (int) a.i(0);
-        Pending p = pending.remove((int) a.i(1));
-        int ret = (int) a.i(3);
-        if (p == null || (ret < 0 && !options.failed())) {
-            return null; // enter not seen (tracing started during the exec), or a failure without -x
-        }
-        String comm = a.s(4);
-        if (options.name() != null && !comm.contains(options.name())) {
-            return null;
-        }
-        if (options.line() != null && p.args().stream().noneMatch(s -> s.contains(options.line()))) {
-            return null;
-        }
-        int ppid = (int) a.i(5);
-        if (ppid == 0) {
-            ppid = parentFromProc(pid);
-        }
-        return new ExecEvent(LocalTime.now(), System.nanoTime() - startNs, pid, ppid, (int) a.i(2), ret, comm, p.args(),
-                p.more()[0], Containers.name(a.i(6), a.s(7)));
-    }
-
-    /** A parent the script does not know (its map was full): from /proc (0 if the process already exited). */
-    private int parentFromProc(int pid) {
-        try {
-            return procfs.stat(pid).ppid();
-        } catch (IOException | RuntimeException e) {
-            return 0;
+            case 'X' -> {
+                Pending<T> p = inFlight.remove((int) f.i(1));
+                if (p == null || ((int) f.i(3) < 0 && !options.failed())) {
+                    return null; // enter not seen (tracing started during the exec), or a failure without -x
+                }
+                if (options.name() != null && !f.s(4).contains(options.name())) {
+                    return null;
+                }
+                if (options.line() != null && p.args().stream().noneMatch(t -> f.text(t).contains(options.line()))) {
+                    return null;
+                }
+                return p;
+            }
+            default -> throw new IllegalArgumentException("not a record of execsnoop.bt: " + tag + " (see known)");
         }
     }
 
@@ -169,8 +224,30 @@ public final class Execsnoop extends EventTool<ExecEvent> {
      */
     public record Columns(boolean time, boolean timestamp, boolean uid, boolean container, boolean quote) {}
 
-    /** The arguments of an exec in flight, as their bytes in the records (the byte path's {@link Pending}). */
-    private record RawPending(List<byte[]> args, boolean[] more) {}
+    /** The byte path's view of the record in hand for {@link #feed}: an argument as a copy of its bytes. */
+    private static final class RecordFields implements Fields<byte[]> {
+        private PrintfRecord r;
+
+        @Override
+        public long i(int index) {
+            return r.i(index);
+        }
+
+        @Override
+        public String s(int index) {
+            return r.s(index);
+        }
+
+        @Override
+        public byte[] arg(int index) {
+            return Arrays.copyOfRange(r.bytes(), r.at(index), r.at(index) + r.length(index));
+        }
+
+        @Override
+        public String text(byte[] arg) {
+            return new String(arg, StandardCharsets.UTF_8); // as the values path decodes it
+        }
+    }
 
     /**
      * The text lines ({@code boxscope execsnoop > file}) written into {@code out} straight from the records: the
@@ -180,74 +257,38 @@ public final class Execsnoop extends EventTool<ExecEvent> {
      */
     public RecordLines lines(Columns columns, UnaryOperator<String> safe, TextBuffer out) {
         LineBytes w = new LineBytes(out, safe);
-        Map<Integer, RawPending> raw = new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, RawPending> eldest) {
-                return size() > PENDING;
-            }
-        };
+        Map<Integer, Pending<byte[]>> raw = inFlight();
+        RecordFields fields = new RecordFields();
         return (formatId, r) -> {
-            switch (io.boxscope.tools.core.Args.tag(r.format())) {
-                case 'A' -> { // tid index text
-                    int tid = (int) r.i(0);
-                    if (r.i(1) == 0) {
-                        raw.remove(tid);
-                        raw.put(tid, new RawPending(new ArrayList<>(), new boolean[1]));
-                    }
-                    RawPending p = raw.get(tid);
-                    if (p != null) {
-                        p.args().add(java.util.Arrays.copyOfRange(r.bytes(), r.at(2), r.at(2) + r.length(2)));
-                    }
-                    return true;
-                }
-                case 'M' -> { // tid
-                    RawPending p = raw.get((int) r.i(0));
-                    if (p != null) {
-                        p.more()[0] = true;
-                    }
-                    return true;
-                }
-                case 'X' -> {
-                    exitLine(r, raw, columns, w);
-                    return true;
-                }
-                default -> {
-                    return false;
-                }
+            char tag = Args.tag(r.format());
+            if (!known(tag)) {
+                return false;
             }
+            fields.r = r;
+            Pending<byte[]> p = feed(tag, fields, raw);
+            if (p != null) {
+                line(r, p, columns, w);
+            }
+            return true;
         };
     }
 
-    /** X pid tid uid ret comm ppid cgroup container: the line of {@link #exit} for the same record. */
-    private void exitLine(PrintfRecord r, Map<Integer, RawPending> raw, Columns columns, LineBytes w) {
+    /** X pid tid uid ret comm ppid cgroup container: the line of {@link #decode} for the same record and exec. */
+    private void line(PrintfRecord r, Pending<byte[]> p, Columns columns, LineBytes w) {
         int pid = (int) r.i(0);
-        RawPending p = raw.remove((int) r.i(1));
-        int ret = (int) r.i(3);
-        if (p == null || (ret < 0 && !options.failed())) {
-            return;
-        }
-        if (options.name() != null && !r.s(4).contains(options.name())) {
-            return;
-        }
-        if (options.line() != null && p.args().stream().noneMatch(
-                b -> new String(b, java.nio.charset.StandardCharsets.UTF_8).contains(options.line()))) {
-            return;
-        }
         int ppid = (int) r.i(5);
-        if (ppid == 0) {
-            ppid = parentFromProc(pid);
-        }
+        int ret = (int) r.i(3);
         if (columns.time()) {
             w.time().ch(' ');
         }
         if (columns.timestamp()) {
-            w.text(String.format(java.util.Locale.ROOT, "%-8.3f", (System.nanoTime() - startNs) / 1e9));
+            w.text(String.format(Locale.ROOT, "%-8.3f", (System.nanoTime() - startNs) / 1e9));
         }
         if (columns.uid()) {
             w.left((int) r.i(2), 6);
         }
         if (columns.container()) {
-            String c = io.boxscope.tools.core.Containers.name(r.i(6), r.s(7));
+            String c = Containers.name(r.i(6), r.s(7));
             w.left(c == null ? "-" : w.safe(c), 16).ch(' ');
         }
         w.safeLeft(r, 4, 16).ch(' ');
@@ -260,7 +301,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
             } else if (LineBytes.plain(a, 0, a.length, true)) {
                 w.ch('"').safe(a, 0, a.length).ch('"').ch(' ');
             } else {
-                String s = new String(a, java.nio.charset.StandardCharsets.UTF_8);
+                String s = new String(a, StandardCharsets.UTF_8);
                 w.ch('"').text(w.safe(s.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).ch('"').ch(' ');
             }
         }

@@ -68,7 +68,7 @@ public final class Opensnoop extends EventTool<OpenEvent> {
             throw new IllegalStateException("opensnoop.bt printed an unknown record: " + a.format());
         }
         String comm = a.s(2);
-        if (options.name() != null && !comm.contains(options.name())) {
+        if (!shown(comm)) {
             return null;
         }
         long how = a.i(4);
@@ -77,6 +77,14 @@ public final class Opensnoop extends EventTool<OpenEvent> {
         int mode = OpenFlags.takesMode(flags) ? (int) (how >>> 32) : 0;
         return new OpenEvent(LocalTime.now(), (int) a.i(0), (int) a.i(1), comm, (int) a.i(3), flags, mode,
                 a.s(5), Containers.name(a.i(6), a.s(7)));
+    }
+
+    /**
+     * The user-space filter of both paths ({@link #decode}, {@link #lines}): -n keeps the processes whose name
+     * contains NAME, as libbpf-tools' opensnoop does after reading the event (the kernel filters -p, -t, -u, -x).
+     */
+    private boolean shown(String comm) {
+        return options.name() == null || comm.contains(options.name());
     }
 
     /**
@@ -98,7 +106,7 @@ public final class Opensnoop extends EventTool<OpenEvent> {
                 return false;
             }
             // O pid uid comm ret flags_and_mode path cgroup container
-            if (options.name() != null && !r.s(2).contains(options.name())) {
+            if (!shown(r.s(2))) {
                 return true;
             }
             if (columns.timestamp()) {

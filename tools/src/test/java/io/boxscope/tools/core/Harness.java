@@ -13,6 +13,12 @@ public final class Harness<E> extends ToolThread {
     private final List<E> events = new ArrayList<>();
 
     public Harness(EventTool<E> tool, ToolTarget target, Schedule schedule) {
+        this(tool, target, schedule, () -> {});
+    }
+
+    /** As above, with {@code atHeader} run once every probe is attached, before the tool seeds its maps ({@link #atHeader}). */
+    public Harness(EventTool<E> tool, ToolTarget target, Schedule schedule, Step atHeader) {
+        atHeader(atHeader);
         begin("tool", () -> tool.run(Path.of("/sys"), target, schedule, this::stopRequested, listener(e -> {
             synchronized (events) {
                 events.add(e);

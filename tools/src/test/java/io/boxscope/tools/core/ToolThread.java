@@ -25,7 +25,14 @@ public abstract class ToolThread implements AutoCloseable {
         ToolSession.End run() throws Exception;
     }
 
+    /** Work a test runs at a point of the tool's start ({@link #atHeader}). */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
     private final CountDownLatch started = new CountDownLatch(1);
+    private volatile Step atHeader = () -> {};
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -33,6 +40,17 @@ public abstract class ToolThread implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<ToolSession.End> end = new AtomicReference<>();
     private Thread thread;
+
+    /**
+     * Runs {@code step} on the tool's thread when every probe is attached, inside {@link EventTool.Listener#started}
+     * (where the command prints its header): before {@code EventTool.started} seeds the tool's maps from /proc and
+     * before any record is read. A workload run here races the seeding and always wins it (a process older than
+     * tracing that execs or exits before it is seeded). Set before {@link #begin}; a failure of the step ends the
+     * run with it.
+     */
+    protected final void atHeader(Step step) {
+        this.atHeader = step;
+    }
 
     /** Starts {@code body} on a platform thread called {@code name}. */
     protected final void begin(String name, Body body) {
@@ -66,7 +84,13 @@ public abstract class ToolThread implements AutoCloseable {
 
         @Override
         public void started(int probes) {
-            ToolThread.this.started.countDown();
+            try {
+                atHeader.run();
+            } catch (Exception e) {
+                throw new IllegalStateException("the test's step at the header failed", e);
+            } finally {
+                ToolThread.this.started.countDown();
+            }
         }
 
         @Override

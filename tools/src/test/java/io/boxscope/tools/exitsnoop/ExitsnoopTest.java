@@ -13,6 +13,7 @@ import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
+import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +122,30 @@ class ExitsnoopTest {
         }
         assertEquals(4, mine.size(), ours::toString);
         assertEquals(theirs, mine);
+    }
+
+    /**
+     * The race CI's run of {@link #agreesWithLibbpfToolsExitsnoop} lost by chance, made certain: the dash, older than
+     * tracing, runs its children and exits inside the header's callback, before exitsnoop seeds parents and starts
+     * from /proc. Its line still has its real parent (this JVM) and an age above zero, from task->real_parent and
+     * task->start_time.
+     */
+    @Test
+    void aProcessOlderThanTracingThatExitsBeforeSeedingHasItsParentAndAge() throws Exception {
+        Process child = child();
+        int dash = (int) child.pid();
+        List<ExitEvent> events;
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT),
+                ToolTarget.ALL, Schedule.UNTIL_STOPPED, () -> release(child))) {
+            h.awaitStarted();
+            Thread.sleep(300);
+            events = h.stop();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL, "dash code 0"), summary(events, dash));
+        ExitEvent last = events.stream().filter(e -> e.pid() == dash).findFirst().orElseThrow();
+        assertEquals(ProcessHandle.current().pid(), last.ppid(), last::toString);
+        assertTrue(last.ageNs() > 0, last::toString);
     }
 }

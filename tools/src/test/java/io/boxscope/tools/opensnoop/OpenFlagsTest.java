@@ -39,4 +39,21 @@ class OpenFlagsTest {
         assertEquals(List.of("O_RDWR"), OpenFlags.names(2));
         assertEquals(List.of("O_RDONLY", "0" + Integer.toOctalString(1 << 30)), OpenFlags.names(1 << 30));
     }
+
+    /**
+     * On an architecture outside the six (a child JVM told {@code -Dos.arch=sparc64}), the first use of the table is
+     * Arch's one-line refusal, and so is the next: the table is made when first used, not in a static initializer
+     * (which threw ExceptionInInitializerError, then NoClassDefFoundError, and the command printed a stack trace).
+     */
+    @Test
+    void anUnknownArchitectureIsRefusedInOneLineEachTime() throws Exception {
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Dos.arch=sparc64",
+                "-cp", System.getProperty("java.class.path"), OpenFlagsChild.class.getName()).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM");
+        String refusal = "java.lang.UnsupportedOperationException: architecture 'sparc64' is not supported: Boxscope knows the"
+                + " system call numbers of x86_64, aarch64, riscv64, loongarch64, s390x and ppc64le only"
+                + " (add the architecture to io.boxscope.bpf.sys.Arch)";
+        assertEquals(List.of(refusal, refusal), lines);
+    }
 }

@@ -39,6 +39,13 @@ final class FilterChecker {
         List<Value> values = new ArrayList<>();
         for (Ast.Operand v : c.values()) {
             Value parsed = ValueParser.parse(type, v, services, filter);
+            if (field.field() == Field.EVT_TYPE && v.bytes().isEmpty()) {
+                // sysdig says "unknown event type " with nothing after it; the caret goes where the value is
+                // missing: right after the operator, or at the empty place of a list
+                int at = c.op().takesList() ? v.pos() : c.opPos() + c.op().spelling().length();
+                throw new FilterException(filter, at, "missing value: evt.type " + c.op().spelling()
+                        + " needs an event type (open, execve, ...; 'boxscope trace -L' lists them)");
+            }
             if (field.field() == Field.EVT_TYPE && !events.isEventType(((Value.Text) parsed).value())) {
                 throw new FilterException(filter, v.pos(), "unknown event type " + v.text());
             }

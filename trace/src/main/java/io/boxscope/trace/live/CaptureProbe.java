@@ -188,7 +188,7 @@ public final class CaptureProbe implements AutoCloseable {
             byte[] v = new byte[SyscallConfig.SIZE];
             System.arraycopy(syscallConfig, nr * SyscallConfig.SIZE, v, 0, SyscallConfig.SIZE);
             if (v[0] != 0) {
-                config.update(le32(nr), v, BpfMap.ANY);
+                config.update(host32(nr), v, BpfMap.ANY);
             }
         }
         return config;
@@ -202,7 +202,7 @@ public final class CaptureProbe implements AutoCloseable {
         BpfMap m = BpfMap.create(MapSpec.of(name, MapType.HASH, keySize, 1, Math.max(1, values.size())));
         owner.add(m);
         for (long v : values) {
-            m.update(keySize == 4 ? le32((int) v) : le64(v), new byte[] {1}, BpfMap.ANY);
+            m.update(keySize == 4 ? host32((int) v) : host64(v), new byte[] {1}, BpfMap.ANY);
         }
         return m;
     }
@@ -847,11 +847,16 @@ public final class CaptureProbe implements AutoCloseable {
         return a.build();
     }
 
-    static byte[] le32(int v) {
+    /**
+     * A map key or value of 32 bits in the host's byte order, as the kernel reads map memory (big-endian on
+     * s390x; DEVELOPERS.md, "Byte order").
+     */
+    static byte[] host32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
-    static byte[] le64(long v) {
+    /** {@link #host32} of 64 bits. */
+    static byte[] host64(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
     }
 

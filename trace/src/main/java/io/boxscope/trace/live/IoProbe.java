@@ -109,7 +109,7 @@ public final class IoProbe extends KernelProbe {
             BpfMap io = own(BpfMap.create(MapSpec.of("trace_io", MapType.ARRAY, 4, 4, CaptureProbe.MAX_SYSCALLS)));
             for (int nr = 0; nr < o.io().length && nr < CaptureProbe.MAX_SYSCALLS; nr++) {
                 if (o.io()[nr]) {
-                    io.update(CaptureProbe.le32(nr), CaptureProbe.le32(1), BpfMap.ANY);
+                    io.update(CaptureProbe.host32(nr), CaptureProbe.host32(1), BpfMap.ANY);
                 }
             }
             CaptureProbe.Maps m = CaptureProbe.Maps.withSets(null, null, null, config, null, o.filter(), resources);

@@ -90,6 +90,13 @@ class FilterParserTest {
         assertEquals(10, error("proc.name bash").position());
         assertTrue(error("proc.name bash").problem().startsWith("filter error: unrecognized comparison operator after proc.name"));
         assertEquals(new Err(19, "unknown event type nope"), Err.of(error("evt.type in (open, nope)")));
+        // no event type: said so (sysdig: "unknown event type " and nothing), the caret right after the operator
+        String missing = "missing value: evt.type = needs an event type (open, execve, ...; 'boxscope trace -L' lists them)";
+        assertEquals(new Err(9, missing), Err.of(error("evt.type=")));
+        assertEquals(new Err(9, missing), Err.of(error("evt.type=  ")));
+        assertEquals(new Err(9, missing), Err.of(error("evt.type=\"\"")));
+        assertEquals(new Err(14, missing.replace("evt.type =", "evt.type !=")), Err.of(error("not evt.type!= ")));
+        assertEquals(new Err(18, missing.replace("evt.type =", "evt.type in")), Err.of(error("evt.type in (open,)")));
         assertEquals(new Err(10, "filter error: unexpected ')': no '(' is open"), Err.of(error("proc.pid=1) and proc.pid=2")));
         assertEquals(11, error("(proc.pid=1").position());
         assertTrue(error("(proc.pid=1").problem().endsWith("expected ')' to close the '(' at column 1"), error("(proc.pid=1").problem());
