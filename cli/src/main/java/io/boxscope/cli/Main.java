@@ -72,7 +72,7 @@ public final class Main {
                 return null;
             }
             return jar + " " + java.nio.file.Files.size(jar) + " "
-                    + java.nio.file.Files.getLastModifiedTime(jar).toInstant();
+                    + java.nio.file.Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
             return null; // no compile cache: every run compiles, as before it existed
         }
@@ -88,7 +88,9 @@ public final class Main {
             return;
         }
         err.println("boxscope: debug: compile cache: " + hits + " hit, " + misses + " miss, " + rejected + " rejected, "
-                + stored + " stored");
+                + stored + " stored" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
+                : "; last key " + io.boxscope.probe.runtime.CompileCache.lastKeyNanos() / 1_000 + " us, lookup "
+                + io.boxscope.probe.runtime.CompileCache.lastLookupNanos() / 1_000 + " us"));
         for (String p : io.boxscope.probe.runtime.CompileCache.problems()) {
             err.println("  " + Text.safe(p));
         }

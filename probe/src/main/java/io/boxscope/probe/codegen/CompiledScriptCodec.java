@@ -129,12 +129,12 @@ public final class CompiledScriptCodec {
             Reader r = new Reader(in, bytes.length);
             List<MapSpec> maps = new ArrayList<>();
             for (int i = r.count(); i > 0; i--) {
-                maps.add(new MapSpec(in.readUTF(), r.constant(MapType.class), in.readInt(), in.readInt(), in.readInt(), in.readInt()));
+                maps.add(new MapSpec(in.readUTF(), r.constant(MapType.values()), in.readInt(), in.readInt(), in.readInt(), in.readInt()));
             }
             List<ProgramSpec> programs = new ArrayList<>();
             for (int i = r.count(); i > 0; i--) {
                 String name = in.readUTF();
-                ProgramType type = r.constant(ProgramType.class);
+                ProgramType type = r.constant(ProgramType.values());
                 int len = r.count();
                 if (len % 8 != 0) {
                     throw new IOException("program " + name + ": " + len + " bytes of instructions, not a multiple of 8 (one instruction)");
@@ -143,7 +143,7 @@ public final class CompiledScriptCodec {
                 in.readFully(code);
                 List<Insn> insns = Insn.decode(code);
                 String license = in.readUTF();
-                AttachType expected = r.constant(AttachType.class);
+                AttachType expected = r.constant(AttachType.values());
                 int btfId = in.readInt();
                 List<MapRef> refs = new ArrayList<>();
                 for (int j = r.count(); j > 0; j--) {
@@ -154,7 +154,7 @@ public final class CompiledScriptCodec {
             List<CompiledScript.Unit> units = new ArrayList<>();
             for (int i = r.count(); i > 0; i--) {
                 String program = in.readUTF();
-                ProbeKind kind = r.constant(ProbeKind.class);
+                ProbeKind kind = r.constant(ProbeKind.values());
                 List<CompiledScript.Target> targets = new ArrayList<>();
                 for (int j = r.count(); j > 0; j--) {
                     targets.add(new CompiledScript.Target(readAttach(r), in.readLong()));
@@ -171,7 +171,7 @@ public final class CompiledScriptCodec {
                 for (int j = r.count(); j > 0; j--) {
                     aggArgs.add(in.readLong());
                 }
-                layouts.put(key, new MapLayout(new MapInfo(name, k, v, aggArgs), in.readUTF(), r.constant(MapType.class),
+                layouts.put(key, new MapLayout(new MapInfo(name, k, v, aggArgs), in.readUTF(), r.constant(MapType.values()),
                         in.readInt(), in.readInt(), in.readInt(), in.readBoolean()));
             }
             List<Action> actions = new ArrayList<>();
@@ -204,8 +204,18 @@ public final class CompiledScriptCodec {
             return n;
         }
 
-        <E extends Enum<E>> E constant(Class<E> type) throws IOException {
-            return Enum.valueOf(type, in.readUTF());
+        /**
+         * The constant of {@code all} named next. A loop, not {@code Enum.valueOf}: that builds its name table by
+         * reflection on first use of each enum, a cost a cold JVM pays per type.
+         */
+        <E extends Enum<E>> E constant(E[] all) throws IOException {
+            String name = in.readUTF();
+            for (E e : all) {
+                if (e.name().equals(name)) {
+                    return e;
+                }
+            }
+            throw new IOException("no constant named " + name + " in " + all.getClass().getComponentType().getSimpleName());
         }
     }
 
@@ -232,7 +242,7 @@ public final class CompiledScriptCodec {
     }
 
     private static Attach readAttach(Reader r) throws IOException {
-        return new Attach(r.constant(ProbeKind.class), r.in().readUTF(), readStrings(r), r.in().readLong());
+        return new Attach(r.constant(ProbeKind.values()), r.in().readUTF(), readStrings(r), r.in().readLong());
     }
 
     private static void writeNullable(DataOutputStream o, String s) throws IOException {
@@ -358,16 +368,16 @@ public final class CompiledScriptCodec {
                 List<SType.RecordField> fields = new ArrayList<>();
                 for (int i = r.count(); i > 0; i--) {
                     fields.add(new SType.RecordField(in.readUTF(), readType(r, depth + 1), in.readLong(),
-                            r.constant(FieldAccess.Layout.class), in.readInt(), in.readInt()));
+                            r.constant(FieldAccess.Layout.values()), in.readInt(), in.readInt()));
                 }
                 yield new SType.Record(name, size, btfId, fields);
             }
             case 5 -> new SType.Array(readType(r, depth + 1), in.readInt());
             case 6 -> new SType.Tuple(readTypes(r, depth + 1));
-            case 7 -> new SType.Stack(in.readBoolean(), r.constant(StackMode.class), in.readInt());
-            case 8 -> new SType.Special(r.constant(SpecialKind.class));
+            case 7 -> new SType.Stack(in.readBoolean(), r.constant(StackMode.values()), in.readInt());
+            case 8 -> new SType.Special(r.constant(SpecialKind.values()));
             case 9 -> new SType.Buffer(in.readInt());
-            case 10 -> new SType.Agg(r.constant(AggKind.class));
+            case 10 -> new SType.Agg(r.constant(AggKind.values()));
             default -> throw new IOException("unknown type tag " + tag);
         };
     }

@@ -6,10 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +35,7 @@ import io.boxscope.probe.lang.sema.ProbeKind;
  * stored ({@link io.boxscope.probe.codegen.ProbeCompiler#cacheable}); the BPF cookie support the program was
  * compiled for is stored with it and asked again (a per-boot answer) before a hit is used.
  *
- * <p>A file is named by the SHA-256 of its key and holds the whole key, which must equal this process's; it is
+ * <p>A file is named by hashes of its key ({@link #fileName}) and holds the whole key, which must equal this process's; it is
  * trusted only as {@link BootCache} trusts its files (root's 0600 regular file in a root-owned directory nobody
  * else may write, opened without following links), its CRC-32 must match, and the decoder bounds every count
  * ({@link CompiledScriptCodec}). Anything else is a miss: counted with the reason ({@link #rejected},
@@ -119,7 +116,19 @@ public final class CompileCache {
         if (b == null || base.isEmpty()) {
             return Optional.empty();
         }
-        return in(base.get().resolve("compiled"), b, source, sysRoot, options, cgroupFilter);
+        long start = System.nanoTime();
+        try {
+            return in(base.get().resolve("compiled"), b, source, sysRoot, options, cgroupFilter);
+        } finally {
+            keyNanos = System.nanoTime() - start;
+        }
+    }
+
+    private static volatile long keyNanos = -1;
+
+    /** How long computing the last key took (the boot, BTF and module facts it reads), in nanoseconds; -1 before any. */
+    public static long lastKeyNanos() {
+        return keyNanos;
     }
 
     /** As {@link #of}, in {@code dir} for build {@code b} (tests). */
@@ -144,9 +153,9 @@ public final class CompileCache {
             } else {
                 modules.append("none");
             }
-            String k = FORMAT + "\nbuild " + b + "\n" + kernel + "\nbtf " + btfId + "\nmodules " + sha256(modules.toString())
+            String k = FORMAT + "\nbuild " + b + "\n" + kernel + "\nbtf " + btfId + "\nmodules " + modules
                     + "\nsysroot " + sysRoot.toAbsolutePath().normalize() + "\ncgroup_filter " + cgroupFilter
-                    + "\noptions " + options + "\nname " + source.name() + "\ntext " + source.text();
+                    + "\noptions " + options(options) + "\nname " + source.name() + "\ntext " + source.text();
             return Optional.of(new CompileCache(dir, k));
         } catch (IOException | RuntimeException e) {
             problem(REJECTED, "compile cache key: " + e);
@@ -154,9 +163,23 @@ public final class CompileCache {
         }
     }
 
+    /**
+     * Every component of {@code o}, written out: not the record's {@code toString}, whose first call bootstraps
+     * {@code ObjectMethods} through method handles (milliseconds in a cold JVM).
+     */
+    private static String options(CheckOptions o) {
+        StringBuilder sb = new StringBuilder().append("unsafe=").append(o.unsafe()).append(" strlen=").append(o.strlen())
+                .append(" map_keys=").append(o.mapKeys()).append(" pid=").append(o.pid()).append(" ring=").append(o.ringBytes())
+                .append(" positionals=").append(o.positionals().size());
+        for (String p : o.positionals()) {
+            sb.append('\n').append(p.length()).append(':').append(p); // length first: no two lists read alike
+        }
+        return sb.toString();
+    }
+
     /** The file of this key. */
     Path file() {
-        return dir.resolve(sha256(key));
+        return dir.resolve(fileName(key));
     }
 
     /**
@@ -164,6 +187,22 @@ public final class CompileCache {
      * support {@code supported} reports now for the kinds it needed.
      */
     Optional<CompiledScript> get(java.util.function.Function<Set<ProbeKind>, Set<ProbeKind>> supported) {
+        long start = System.nanoTime();
+        try {
+            return lookup(supported);
+        } finally {
+            lookupNanos = System.nanoTime() - start;
+        }
+    }
+
+    private static volatile long lookupNanos = -1;
+
+    /** How long the last lookup took (reading, checking and decoding its file), in nanoseconds; -1 before any. */
+    public static long lastLookupNanos() {
+        return lookupNanos;
+    }
+
+    private Optional<CompiledScript> lookup(java.util.function.Function<Set<ProbeKind>, Set<ProbeKind>> supported) {
         Path f = file();
         byte[] bytes;
         try {
@@ -298,11 +337,19 @@ public final class CompileCache {
         }
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a required algorithm of every Java platform", e);
+    /**
+     * A file name for {@code s}: its length, CRC-32 and 64-bit FNV-1a hash in hex. Not a cryptographic digest
+     * (MessageDigest's first use loads the JDK's security providers, tens of milliseconds in a cold JVM): a name
+     * two keys share costs a miss, never a wrong script, since the file holds the whole key and it must match.
+     */
+    static String fileName(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        long fnv = 0xcbf29ce484222325L;
+        for (byte x : b) {
+            fnv = (fnv ^ (x & 0xff)) * 0x100000001b3L;
         }
+        return Integer.toHexString(b.length) + "-" + Long.toHexString(crc.getValue()) + "-" + Long.toHexString(fnv);
     }
 }
