@@ -27,7 +27,8 @@ import io.boxscope.probe.lang.sema.ProbeKind;
  *
  * <p>The key is everything the compiled form depends on: this format's version, the Boxscope build
  * ({@link #useBuild}: the jar's path, size and modification time), the boot and the kernel release
- * ({@link BootCache#key}, which is also null, and so no caching, when the process is not root), the kernel's BTF
+ * ({@link BootCache#key}, which is also null, and so no caching, when the process is not root), the architecture
+ * ({@code os.arch}: syscall numbers and register layouts follow it), the kernel's BTF
  * file (size and modification time of {@code /sys/kernel/btf/vmlinux}), the loaded modules (names and sizes from
  * {@code /proc/modules}: a module loaded or replaced in the boot brings tracepoints and BTF of its own), the sysfs
  * root, whether the cgroup filter is compiled in, the check options (positional parameters, string length, map
@@ -153,7 +154,7 @@ public final class CompileCache {
             } else {
                 modules.append("none");
             }
-            String k = FORMAT + "\nbuild " + b + "\n" + kernel + "\nbtf " + btfId + "\nmodules " + modules
+            String k = FORMAT + "\nbuild " + b + "\n" + kernel + "\narch " + System.getProperty("os.arch") + "\nbtf " + btfId + "\nmodules " + modules
                     + "\nsysroot " + sysRoot.toAbsolutePath().normalize() + "\ncgroup_filter " + cgroupFilter
                     + "\noptions " + options(options) + "\nname " + source.name() + "\ntext " + source.text();
             return Optional.of(new CompileCache(dir, k));
