@@ -44,6 +44,7 @@ public final class Main {
         if (System.getenv("BOXSCOPE_NO_CACHE") == null) {
             // Feature answers and typedefs kept per boot (root only; docs/bpf.md "Per-boot cache")
             io.boxscope.bpf.feature.BootCache.useDirectory(java.nio.file.Path.of("/run/boxscope"));
+            io.boxscope.probe.runtime.CompileCache.useBuild(buildId());
         }
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
         PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 8192), true, StandardCharsets.UTF_8);
@@ -54,8 +55,45 @@ public final class Main {
         }
         if (System.getenv("BOXSCOPE_DEBUG") != null) {
             bootCacheErrors(err);
+            compileCache(err);
         }
         System.exit(code);
+    }
+
+    /**
+     * What identifies this build for the compile cache (docs/probe.md, "Compile cache"): the jar's path, size and
+     * modification time, which every build changes; null (no compile cache) when the classes do not come from a jar.
+     */
+    static String buildId() {
+        try {
+            java.security.CodeSource cs = Main.class.getProtectionDomain().getCodeSource();
+            java.nio.file.Path jar = cs == null ? null : java.nio.file.Path.of(cs.getLocation().toURI());
+            if (jar == null || !java.nio.file.Files.isRegularFile(jar)) {
+                return null;
+            }
+            return jar + " " + java.nio.file.Files.size(jar) + " "
+                    + java.nio.file.Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            return null; // no compile cache: every run compiles, as before it existed
+        }
+    }
+
+    /** BOXSCOPE_DEBUG's line about the compile cache: hits, misses, files stored, files rejected and why. */
+    static void compileCache(PrintStream err) {
+        long hits = io.boxscope.probe.runtime.CompileCache.hits();
+        long misses = io.boxscope.probe.runtime.CompileCache.misses();
+        long rejected = io.boxscope.probe.runtime.CompileCache.rejected();
+        long stored = io.boxscope.probe.runtime.CompileCache.stored();
+        if (hits + misses + rejected + stored == 0) {
+            return;
+        }
+        err.println("boxscope: debug: compile cache: " + hits + " hit, " + misses + " miss, " + rejected + " rejected, "
+                + stored + " stored" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
+                : "; last key " + io.boxscope.probe.runtime.CompileCache.lastKeyNanos() / 1_000 + " us, lookup "
+                + io.boxscope.probe.runtime.CompileCache.lastLookupNanos() / 1_000 + " us"));
+        for (String p : io.boxscope.probe.runtime.CompileCache.problems()) {
+            err.println("  " + Text.safe(p));
+        }
     }
 
     /**
@@ -330,6 +368,7 @@ public final class Main {
         try {
             cacheDir = java.nio.file.Files.createTempDirectory("boxscope-train");
             io.boxscope.bpf.feature.BootCache.useDirectory(cacheDir);
+            io.boxscope.probe.runtime.CompileCache.useBuild("training"); // the warm runs below read what the cold ones stored
         } catch (java.io.IOException | RuntimeException e) {
             // training without the cache's classes
         }
@@ -348,12 +387,12 @@ public final class Main {
             }
         }
         io.boxscope.bpf.feature.BootCache.useDirectory(null);
+        io.boxscope.probe.runtime.CompileCache.useBuild(null);
         if (cacheDir != null) {
-            try (var files = java.nio.file.Files.list(cacheDir)) {
-                for (java.nio.file.Path f : files.toList()) {
-                    java.nio.file.Files.deleteIfExists(f);
+            try (var files = java.nio.file.Files.walk(cacheDir)) {
+                for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f); // files first, then compiled/, then the directory
                 }
-                java.nio.file.Files.deleteIfExists(cacheDir);
             } catch (java.io.IOException e) {
                 // a temporary directory left behind
             }

@@ -87,6 +87,11 @@ public final class BootCache {
         directory = dir;
     }
 
+    /** The configured directory ({@link #useDirectory}), if caching is on: other per-boot caches keep their files there. */
+    public static Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
     /** The cache named {@code name} in the configured directory, if caching is on. */
     public static Optional<BootCache> shared(String name, Scope scope) {
         Path d = directory;
@@ -177,6 +182,14 @@ public final class BootCache {
 
     /** The directory exists (made 0700 if absent), is no symbolic link, belongs to root and nobody else may write it. */
     private boolean trustedDirectory() throws IOException {
+        return trustedDirectory(dir);
+    }
+
+    /**
+     * Whether {@code dir} may hold root's cache files: it exists (made 0700 if absent; its parent must exist), is no
+     * symbolic link, belongs to uid 0 and nobody else may write it. Shared with probe's compile cache.
+     */
+    public static boolean trustedDirectory(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -195,30 +208,42 @@ public final class BootCache {
 
     /** Reads the file if it is root's 0600 regular file of this key; anything else leaves the cache empty. */
     private void read() throws IOException {
-        PosixFileAttributes a;
-        try {
-            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
+        byte[] bytes = readTrusted(file, MAX_BYTES);
+        if (bytes == null) {
             return;
-        }
-        if (!a.isRegularFile() || uid(file) != 0 || !a.permissions().equals(OWNER_RW) || a.size() > MAX_BYTES) {
-            return;
-        }
-        byte[] bytes;
-        // NOFOLLOW_LINKS: O_NOFOLLOW, so a link swapped in after the check above fails the open (ELOOP).
-        try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-            ByteBuffer buf = ByteBuffer.allocate((int) MAX_BYTES + 1);
-            while (ch.read(buf) > 0 && buf.hasRemaining()) {
-                // keep reading
-            }
-            if (!buf.hasRemaining()) {
-                return;
-            }
-            bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
         }
         Map<String, String> parsed = parse(new String(bytes, StandardCharsets.UTF_8), key);
         if (parsed != null) {
             entries.putAll(parsed);
+        }
+    }
+
+
+    /**
+     * The bytes of {@code file} if it is a regular file (opened without following links) owned by uid 0 with mode
+     * 0600 and at most {@code max} bytes long; null when it is absent or anything else (then it is not trusted).
+     * The caller has checked the directory with {@link #trustedDirectory(Path)}.
+     */
+    public static byte[] readTrusted(Path file, long max) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (!a.isRegularFile() || uid(file) != 0 || !a.permissions().equals(OWNER_RW) || a.size() > max) {
+            return null;
+        }
+        // NOFOLLOW_LINKS: O_NOFOLLOW, so a link swapped in after the check above fails the open (ELOOP).
+        try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(max + 1, a.size() + 1));
+            while (ch.read(buf) > 0 && buf.hasRemaining()) {
+                // keep reading
+            }
+            if (!buf.hasRemaining()) {
+                return null; // grew past what the attributes said, or past max
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
         }
     }
 
@@ -246,13 +271,23 @@ public final class BootCache {
     private void write() throws IOException {
         StringBuilder sb = new StringBuilder(FORMAT).append('\n').append("key ").append(key).append('\n');
         entries.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
+        writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes {@code bytes} as {@code file} (in a directory checked with {@link #trustedDirectory(Path)}): a new file
+     * created with O_EXCL and mode 0600 beside it, renamed over the old one, so a reader sees the old file or the
+     * new one, and a symbolic link planted at {@code file} is replaced, never followed.
+     */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path dir = file.getParent();
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (SeekableByteChannel ch = Files.newByteChannel(tmp,
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(OWNER_RW))) {
-                ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -268,7 +303,7 @@ public final class BootCache {
      * This process's key for {@code scope}, or null when it is not root (only root's answers are stored). Read
      * from procfs and securityfs each time a cache is opened: a few small files.
      */
-    static String key(Scope scope) throws IOException {
+    public static String key(Scope scope) throws IOException {
         String status = Files.readString(Path.of("/proc/self/status"));
         String uid = field(status, "Uid:");
         String[] ids = uid == null ? new String[0] : uid.trim().split("\\s+");

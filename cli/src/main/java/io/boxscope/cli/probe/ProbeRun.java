@@ -107,8 +107,8 @@ final class ProbeRun {
             return ExitCode.USAGE;
         }
         phases.mark("parsed, checked and compiled");
-        if (!script.checked().warnings().isEmpty()) {
-            err.print(DiagnosticRenderer.render(src, script.checked().warnings()));
+        if (!script.warnings().isEmpty()) {
+            err.print(DiagnosticRenderer.render(src, script.warnings()));
             err.flush();
         }
         if (o.verbose()) {

@@ -9,7 +9,9 @@ import io.boxscope.probe.lang.sema.CheckedProgram;
  * A script compiled to BPF: the collection to load (maps, a ring buffer {@code events}, a lost-record
  * counter {@code lost}, one program per {@link Unit}), the script's maps by name, the action table the
  * ring-buffer records index, the probe names ({@code probe} evaluates to an index here) and the
- * map-update sites whose failures the {@code updates} map counts (by their index).
+ * map-update sites whose failures the {@code updates} map counts (by their index). {@code checked} is the checked
+ * program it was compiled from, or null for a script read back from the compile cache ({@link CompiledScriptCodec}),
+ * which keeps only scripts without warnings.
  */
 public record CompiledScript(CheckedProgram checked, CollectionSpec spec, List<Unit> units, Map<String, MapLayout> maps,
                              List<Action> actions, List<String> probeNames, List<UpdateSite> updateSites) {
@@ -18,6 +20,11 @@ public record CompiledScript(CheckedProgram checked, CollectionSpec spec, List<U
         units = List.copyOf(units);
         actions = List.copyOf(actions);
         probeNames = List.copyOf(probeNames);
+    }
+
+    /** The checked program's warnings: none for a script from the compile cache (only such scripts are kept). */
+    public List<io.boxscope.probe.lang.diag.Diagnostic> warnings() {
+        return checked == null ? List.of() : checked.warnings();
     }
 
     /**

@@ -299,6 +299,38 @@ public final class ProbeCompiler {
         g.frame.release(mark);
     }
 
+    /** Probe types whose compiled form depends only on the kernel (tracefs, BTF), not on files a script names. */
+    private static final java.util.Set<ProbeKind> KERNEL_ONLY = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END,
+            ProbeKind.TRACEPOINT, ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.SOFTWARE,
+            ProbeKind.HARDWARE);
+    /** Functions resolved to constants from the file system when compiling ({@code cgroupid}: a cgroup's inode). */
+    private static final java.util.Set<String> RESOLVED_FROM_FILES = java.util.Set.of("cgroupid", "uaddr");
+
+    /**
+     * Whether {@code s} may be kept in the compile cache ({@code io.boxscope.probe.runtime.CompileCache}) for the rest
+     * of the boot: compiled here (not decoded), without warnings, attached only to points whose code depends on the
+     * kernel alone (no uprobes, USDT or kprobes, whose code follows a binary that may be replaced), and calling no
+     * function that reads a file when compiling ({@code cgroupid}, {@code uaddr}): their constants may change in a boot.
+     */
+    public static boolean cacheable(CompiledScript s) {
+        if (s.checked() == null || !s.checked().warnings().isEmpty()) {
+            return false;
+        }
+        for (CheckedProbe p : s.checked().probes()) {
+            for (Attach a : p.attaches()) {
+                if (!KERNEL_ONLY.contains(a.kind())) {
+                    return false;
+                }
+            }
+            boolean[] reads = {false};
+            collect(p.probe(), Expr.Call.class, c -> reads[0] |= RESOLVED_FROM_FILES.contains(c.name()));
+            if (reads[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Whether the probe's body reads the {@code probe} builtin: only then must attach points sharing the body
      * tell which one fired (a BPF cookie, or one program each where the kernel has no cookies).

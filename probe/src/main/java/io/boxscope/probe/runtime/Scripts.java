@@ -34,6 +34,19 @@ public final class Scripts {
     /** With {@code cgroupFilter}, probes fire only in the cgroup given to {@link ProbeSession#filterCgroup} (--container). */
     public static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options, boolean cgroupFilter)
             throws ProgramException, java.nio.file.AccessDeniedException {
+        return compile(source, sysRoot, options, cgroupFilter, CompileCache.of(source, sysRoot, options, cgroupFilter));
+    }
+
+    /** As above, through {@code cache} (tests give one of their own). */
+    static CompiledScript compile(SourceText source, Path sysRoot, CheckOptions options, boolean cgroupFilter,
+                                  java.util.Optional<CompileCache> cache)
+            throws ProgramException, java.nio.file.AccessDeniedException {
+        if (cache.isPresent()) { // per boot, root only, when the command line turned it on (CompileCache)
+            java.util.Optional<CompiledScript> hit = cache.get().get(Scripts::supportedCookies);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
         LiveKernel kernel = LiveKernel.of(sysRoot);
         CheckedProgram checked = Analyzer.check(source, ProgramParser.parse(source), kernel, options);
         PtRegs regs = null;
@@ -47,7 +60,11 @@ public final class Scripts {
                 regs = null; // uprobe arguments then fail to compile with a message saying why
             }
         }
-        return ProbeCompiler.compile(checked, cookieKinds(checked), regs, btf, cgroupFilter);
+        java.util.Set<ProbeKind> needed = cookiesNeeded(checked);
+        java.util.Set<ProbeKind> cookies = supportedCookies(needed);
+        CompiledScript compiled = ProbeCompiler.compile(checked, cookies, regs, btf, cgroupFilter);
+        cache.ifPresent(c -> c.put(compiled, needed, cookies));
+        return compiled;
     }
 
     /**
@@ -76,13 +93,19 @@ public final class Scripts {
      * its body with others and the body reads {@code probe}: a wildcard or a comma-separated list then compiles to
      * one program, not one per match (a body that does not read {@code probe} is one program without cookies).
      */
-    static java.util.Set<ProbeKind> cookieKinds(CheckedProgram checked) {
+    /** The probe types whose attach points share a body that reads {@code probe}: those would use cookies. */
+    static java.util.Set<ProbeKind> cookiesNeeded(CheckedProgram checked) {
         java.util.Set<ProbeKind> used = java.util.EnumSet.noneOf(ProbeKind.class);
         for (var p : checked.probes()) {
             if (p.attaches().size() > 1 && ProbeCompiler.readsProbe(p)) {
                 p.attaches().forEach(a -> used.add(a.kind()));
             }
         }
+        return used;
+    }
+
+    /** Of {@code used}, the probe types whose links carry BPF cookies on this kernel (feature probes, per boot). */
+    static java.util.Set<ProbeKind> supportedCookies(java.util.Set<ProbeKind> used) {
         java.util.Set<ProbeKind> out = java.util.EnumSet.noneOf(ProbeKind.class);
         for (ProbeKind k : used) {
             AttachKind how = switch (k) {

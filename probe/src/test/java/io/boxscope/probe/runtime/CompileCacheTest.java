@@ -1,0 +1,181 @@
+package io.boxscope.probe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import io.boxscope.bpf.asm.Insn;
+import io.boxscope.probe.codegen.CompiledScript;
+import io.boxscope.probe.codegen.CompiledScriptCodec;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The per-boot compile cache on this kernel (it needs root and tracefs): a script read back equals the one
+ * compiled, instruction for instruction; a damaged or foreign file is not used, and the script is compiled again;
+ * another program text misses.
+ */
+@KernelTest
+class CompileCacheTest {
+    private static final Path SYS = Path.of("/sys");
+    private static final CheckOptions OPTIONS = new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, CheckOptions.DEFAULT_MAP_KEYS, 0);
+
+    /** Programs that exercise the codec's parts: maps of every kind, printf and its types, strings, tuples, time. */
+    private static final List<String> PROGRAMS = List.of(
+            "tracepoint:syscalls:sys_enter_openat { @[comm, args->flags] = count(); @h = hist(args->flags); "
+                    + "@l[pid] = lhist(args->flags, 0, 100, 10); @s = sum(args->flags); @mn = min(args->flags); "
+                    + "@a = avg(args->flags); @st = stats(args->flags); "
+                    + "printf(\"%s %d %s\\n\", comm, pid, str(args->filename)); } "
+                    + "interval:s:1 { time(); print(@h); clear(@l); zero(@s); } "
+                    + "END { printf(\"%s\\n\", strftime(\"%H:%M\", nsecs)); exit(); }",
+            "BEGIN { @t = (1, \"a\"); printf(\"ready\\n\"); } tracepoint:sched:sched_switch { @m[args->prev_comm] = max(args->prev_pid); }",
+            "tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); }");
+
+    private static CompileCache cache(Path dir, String text) {
+        return CompileCache.in(dir, "test-build", new SourceText("stdin", text), SYS, OPTIONS, false).orElseThrow();
+    }
+
+    private static CompiledScript compile(Path dir, String text) throws Exception {
+        return Scripts.compile(new SourceText("stdin", text), SYS, OPTIONS, false, Optional.of(cache(dir, text)));
+    }
+
+    private static void assertSame(CompiledScript fresh, CompiledScript cached) {
+        assertEquals(fresh.spec(), cached.spec());
+        for (int i = 0; i < fresh.spec().programs().size(); i++) {
+            assertArrayEquals(Insn.toBytes(fresh.spec().programs().get(i).insns()),
+                    Insn.toBytes(cached.spec().programs().get(i).insns()), "program " + i);
+        }
+        assertEquals(fresh.units(), cached.units());
+        assertEquals(fresh.maps(), cached.maps());
+        assertEquals(fresh.actions(), cached.actions());
+        assertEquals(fresh.probeNames(), cached.probeNames());
+        assertEquals(fresh.updateSites(), cached.updateSites());
+    }
+
+    @Test
+    void aHitIsTheMissByteForByte(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        for (String program : PROGRAMS) {
+            long stored = CompileCache.stored();
+            CompiledScript fresh = compile(dir, program);
+            assertNotNull(fresh.checked(), "compiled, not read back: " + program);
+            assertEquals(stored + 1, CompileCache.stored(), "stored: " + program);
+            long hits = CompileCache.hits();
+            CompiledScript cached = compile(dir, program);
+            assertEquals(hits + 1, CompileCache.hits(), "read back: " + program);
+            assertNull(cached.checked());
+            assertSame(fresh, cached);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(cache(dir, program).file())));
+        }
+    }
+
+    @Test
+    void aDamagedFileIsRejectedAndTheScriptCompiledAgain(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        String program = PROGRAMS.getFirst();
+        CompiledScript fresh = compile(dir, program);
+        Path file = cache(dir, program).file();
+        byte[] good = Files.readAllBytes(file);
+        for (int cut : new int[] {0, 7, good.length / 2, good.length - 1}) {
+            byte[] damaged = java.util.Arrays.copyOf(good, cut);
+            rewrite(file, damaged);
+            assertFallsBack(dir, program, fresh, "cut at " + cut);
+        }
+        for (int at : new int[] {3, 20, good.length / 2, good.length - 3}) {
+            byte[] damaged = good.clone();
+            damaged[at] ^= 0x40;
+            rewrite(file, damaged);
+            assertFallsBack(dir, program, fresh, "byte " + at + " flipped");
+        }
+    }
+
+    private static void assertFallsBack(Path dir, String program, CompiledScript fresh, String what) throws Exception {
+        long rejected = CompileCache.rejected();
+        CompiledScript again = compile(dir, program);
+        assertEquals(rejected + 1, CompileCache.rejected(), what);
+        assertNotNull(again.checked(), what + ": compiled again, not read back");
+        assertSame(fresh, again);
+        // and the file was replaced by a good one
+        long hits = CompileCache.hits();
+        compile(dir, program);
+        assertEquals(hits + 1, CompileCache.hits(), what);
+    }
+
+    /** In place of the file, with the mode the cache writes (0600, root's): only the content is wrong. */
+    private static void rewrite(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling("tmp");
+        Files.write(tmp, bytes);
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void anotherProgramTextMissesAndAForeignFileIsNotUsed(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        String a = PROGRAMS.get(2);
+        String b = a.replace("getp*", "getpid");
+        compile(dir, a);
+        long misses = CompileCache.misses();
+        long rejected = CompileCache.rejected();
+        CompiledScript other = compile(dir, b);
+        assertEquals(misses + 1, CompileCache.misses());
+        assertEquals(rejected, CompileCache.rejected());
+        assertNotNull(other.checked(), "compiled, not read back");
+        assertNotEquals(cache(dir, a).file(), cache(dir, b).file());
+        // a's file under b's name (a whole, valid file of another key): not used
+        rewrite(cache(dir, b).file(), Files.readAllBytes(cache(dir, a).file()));
+        CompiledScript again = compile(dir, b);
+        assertEquals(rejected + 1, CompileCache.rejected());
+        assertNotNull(again.checked());
+        assertEquals(List.of("tracepoint:syscalls:sys_enter_getpid"), again.probeNames());
+    }
+
+    @Test
+    void aFileOthersMayWriteIsNotTrusted(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        String program = PROGRAMS.get(1);
+        compile(dir, program);
+        Files.setPosixFilePermissions(cache(dir, program).file(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        long rejected = CompileCache.rejected();
+        assertNotNull(compile(dir, program).checked());
+        assertEquals(rejected + 1, CompileCache.rejected());
+    }
+
+    @Test
+    void scriptsWhoseConstantsComeFromFilesAreNotStored(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        String program = "tracepoint:syscalls:sys_enter_getpid /cgroup == cgroupid(\"/sys/fs/cgroup\")/ { @ = count(); }";
+        long stored = CompileCache.stored();
+        compile(dir, program);
+        assertEquals(stored, CompileCache.stored());
+        assertTrue(Files.notExists(cache(dir, program).file()));
+    }
+
+    @Test
+    void theDecoderRefusesWhatIsNotAScript() throws Exception {
+        String program = PROGRAMS.getFirst();
+        byte[] good = CompiledScriptCodec.encode(Scripts.compile(new SourceText("stdin", program), SYS, OPTIONS, false,
+                Optional.empty()));
+        for (int cut = 0; cut < good.length; cut += Math.max(1, good.length / 97)) {
+            byte[] part = java.util.Arrays.copyOf(good, cut);
+            assertThrows(IOException.class, () -> CompiledScriptCodec.decode(part), "cut at " + cut);
+        }
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+        assertThrows(IOException.class, () -> CompiledScriptCodec.decode(longer));
+    }
+}
