@@ -38,20 +38,37 @@ final class FilterChecker {
         checkOperator(field, c);
         List<Value> values = new ArrayList<>();
         for (Ast.Operand v : c.values()) {
-            Value parsed = ValueParser.parse(type, v, services, filter);
-            if (field.field() == Field.EVT_TYPE && v.bytes().isEmpty()) {
-                // sysdig says "unknown event type " with nothing after it; the caret goes where the value is
-                // missing: right after the operator, or at the empty place of a list
-                int at = c.op().takesList() ? v.pos() : c.opPos() + c.op().spelling().length();
-                throw new FilterException(filter, at, "missing value: evt.type " + c.op().spelling()
-                        + " needs an event type (open, execve, ...; 'boxscope trace -L' lists them)");
+            if (v.bytes().isEmpty()) {
+                // sysdig says "unknown event type " or " is not a valid number" with nothing before or after it;
+                // the caret goes where the value is missing: right after the operator, or at the empty place of
+                // a list. An empty text value is a value (proc.name= matches an empty name), so it passes.
+                String needs = field.field() == Field.EVT_TYPE
+                        ? "an event type (open, execve, ...; 'boxscope trace -L' lists them)" : needs(type);
+                if (needs != null) {
+                    int at = c.op().takesList() ? v.pos() : c.opPos() + c.op().spelling().length();
+                    throw new FilterException(filter, at, "missing value: " + c.field() + " " + c.op().spelling()
+                            + " needs " + needs);
+                }
             }
+            Value parsed = ValueParser.parse(type, v, services, filter);
             if (field.field() == Field.EVT_TYPE && !events.isEventType(((Value.Text) parsed).value())) {
                 throw new FilterException(filter, v.pos(), "unknown event type " + v.text());
             }
             values.add(parsed);
         }
         return new Expr.Check(field, c.op(), values, source(c));
+    }
+
+    /** What an empty value of this type lacks, or null when an empty value is a value (text, bytes). */
+    private static String needs(FieldType type) {
+        return switch (type) {
+            case CHARBUF, DYNAMIC, BYTEBUF -> null;
+            case INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64, RELTIME, ABSTIME -> "a number";
+            case BOOL -> "true or false";
+            case IPADDR -> "an IP address";
+            case IPNET -> "an IP network (address/prefix length)";
+            case PORT -> "a port number or a service name (http, ssh, ...)";
+        };
     }
 
     /** What sysdig's flt_compare_* would throw at the first event, thrown now. */

@@ -1,5 +1,6 @@
 package io.boxscope.trace.filter;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -97,6 +98,17 @@ class FilterParserTest {
         assertEquals(new Err(9, missing), Err.of(error("evt.type=\"\"")));
         assertEquals(new Err(14, missing.replace("evt.type =", "evt.type !=")), Err.of(error("not evt.type!= ")));
         assertEquals(new Err(18, missing.replace("evt.type =", "evt.type in")), Err.of(error("evt.type in (open,)")));
+        // the same for every field whose value cannot be empty (sysdig: " is not a valid number" and no name)
+        assertEquals(new Err(9, "missing value: proc.pid = needs a number"), Err.of(error("proc.pid=")));
+        assertEquals(new Err(9, "missing value: proc.pid = needs a number"), Err.of(error("proc.pid=\"\"")));
+        assertEquals(new Err(10, "missing value: proc.pid >= needs a number"), Err.of(error("proc.pid>=  ")));
+        assertEquals(new Err(15, "missing value: proc.pid in needs a number"), Err.of(error("proc.pid in (1,)")));
+        assertEquals(new Err(11, "missing value: evt.failed = needs true or false"), Err.of(error("evt.failed=")));
+        assertEquals(new Err(6, "missing value: fd.ip = needs an IP address"), Err.of(error("fd.ip=")));
+        assertEquals(new Err(8, "missing value: fd.port = needs a port number or a service name (http, ssh, ...)"),
+                Err.of(error("fd.port=")));
+        // an empty string is a value for a text field: proc.name= matches processes with no name, as in sysdig
+        assertDoesNotThrow(() -> Filter.compile("proc.name=", FilterCorpusTest.SERVICES));
         assertEquals(new Err(10, "filter error: unexpected ')': no '(' is open"), Err.of(error("proc.pid=1) and proc.pid=2")));
         assertEquals(11, error("(proc.pid=1").position());
         assertTrue(error("(proc.pid=1").problem().endsWith("expected ')' to close the '(' at column 1"), error("(proc.pid=1").problem());
