@@ -1,6 +1,7 @@
 package io.boxscope.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,9 @@ class ErrnoTest {
         assertTrue(e.getMessage().startsWith("attach tracepoint syscalls:sys_enter_openat: EACCES (Permission denied) — "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("CAP_BPF and CAP_PERFMON"));
+        // bpf cannot see the capabilities: it names both causes and does not tell a capable process to become root
+        assertTrue(e.getMessage().contains("kernel lockdown or a security module"), e.getMessage());
+        assertFalse(e.getMessage().contains("run as root"), e.getMessage());
         assertEquals(13, e.errno());
     }
 

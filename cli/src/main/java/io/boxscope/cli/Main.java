@@ -214,13 +214,13 @@ public final class Main {
      * process lacks CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN); with them, the kernel forbids the
      * operation itself (lockdown, a security module), and no privilege would help (exit 1).
      */
-    static int bpfRefused(PrintWriter err, BpfPermissionException b, Privileges p) {
+    public static int bpfRefused(PrintWriter err, BpfPermissionException b, Privileges p) {
         if (!p.canTrace()) {
             return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — " + PrivilegeException.bpfAdvice(p),
                     ExitCode.PRIVILEGE);
         }
         return Errors.print(err, b.operation() + ": " + Errno.describe(b.errno()) + " — refused although this process has"
-                + " CAP_BPF and CAP_PERFMON: kernel lockdown or a security module forbids it", ExitCode.FAILURE);
+                + " CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): kernel lockdown or a security module forbids it", ExitCode.FAILURE);
     }
 
     private static HostPaths paths(CommandLine cmd) {

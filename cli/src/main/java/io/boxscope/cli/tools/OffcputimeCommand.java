@@ -10,7 +10,6 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Terminal;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
@@ -89,8 +88,7 @@ public final class OffcputimeCommand extends CliCommand {
         } catch (ProgramException e) {
             throw new IllegalStateException("offcputime's script does not compile: " + e.getMessage(), e);
         } catch (ProbeRunException e) {
-            err().println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof io.boxscope.bpf.BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+            return ToolCommand.refused(e, err(), io.boxscope.proc.Privileges.self());
         }
     }
 

@@ -92,8 +92,7 @@ public final class ProfileCommand extends CliCommand {
         } catch (ProgramException e) {
             throw new IllegalStateException("profile's script does not compile: " + e.getMessage(), e);
         } catch (ProbeRunException e) {
-            err().println("boxscope: " + Text.safe(e.getMessage()));
-            return e.getCause() instanceof io.boxscope.bpf.BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+            return ToolCommand.refused(e, err(), io.boxscope.proc.Privileges.self());
         }
     }
 

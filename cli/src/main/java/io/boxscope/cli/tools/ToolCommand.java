@@ -8,6 +8,7 @@ import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
+import io.boxscope.cli.Main;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.PidConverter;
 import io.boxscope.cli.StopSignals;
@@ -18,6 +19,7 @@ import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.Pad;
+import io.boxscope.proc.Privileges;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.Lost;
 import io.boxscope.tools.core.Schedule;
@@ -238,6 +240,14 @@ public abstract class ToolCommand<E> extends CliCommand {
      * (3 when a privilege is missing), or whose thread was interrupted (every tool command).
      */
     static int failed(String tool, Exception e, PrintWriter err) {
+        return failed(tool, e, err, Privileges.self());
+    }
+
+    /**
+     * As above, with the process's privileges given: EPERM/EACCES is a missing privilege (exit 3) only
+     * when CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN) are not effective ({@link Main#bpfRefused}).
+     */
+    static int failed(String tool, Exception e, PrintWriter err, Privileges privileges) {
         switch (e) {
             case ProgramException p -> {
                 err.print(p.getMessage());
@@ -245,8 +255,7 @@ public abstract class ToolCommand<E> extends CliCommand {
                 return ExitCode.FAILURE;
             }
             case ProbeRunException r -> {
-                err.println("boxscope: " + Text.safe(r.getMessage()));
-                return r.getCause() instanceof BpfPermissionException ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+                return refused(r, err, privileges);
             }
             case InterruptedException i -> {
                 Thread.currentThread().interrupt();
@@ -254,6 +263,18 @@ public abstract class ToolCommand<E> extends CliCommand {
             }
             default -> throw new IllegalArgumentException("not a tool failure", e);
         }
+    }
+
+    /**
+     * A run that failed: a kernel refusal (EPERM/EACCES) is told from the effective capabilities
+     * ({@link Main#bpfRefused}: exit 3 only without them); anything else is printed, exit 1.
+     */
+    static int refused(ProbeRunException r, PrintWriter err, Privileges privileges) {
+        if (r.getCause() instanceof BpfPermissionException b) {
+            return Main.bpfRefused(err, b, privileges);
+        }
+        err.println("boxscope: " + Text.safe(r.getMessage()));
+        return ExitCode.FAILURE;
     }
 
     /**
