@@ -191,4 +191,36 @@ class ExitsnoopTest {
             }
         }
     }
+
+    /**
+     * A process started while tracing whose parent exits first: libbpf-tools prints the parent at exit
+     * (task->real_parent->tgid, the reaper once the parent is gone), not the parent at fork.
+     */
+    @Test
+    void aProcessStartedWhileTracingWhoseParentExitsHasItsParentAtExit() throws Exception {
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
+            h.awaitStarted();
+            Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
+            int child = -1;
+            try {
+                child = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine().strip());
+                Procfs procfs = new Procfs(HostPaths.DEFAULT);
+                assertEquals(dash.pid(), procfs.stat(child).ppid(), "sleep is the dash's child, forked while tracing");
+                release(dash);
+                long reaper = procfs.stat(child).ppid();
+                assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
+                ProcessHandle.of(child).orElseThrow().destroyForcibly();
+                final int sleep = child;
+                ExitEvent e = h.awaitEvent(x -> x.pid() == sleep);
+                assertEquals(reaper, e.ppid(), e::toString);
+                assertEquals(SIGKILL, e.signal(), e::toString);
+            } finally {
+                dash.destroyForcibly();
+                if (child > 0) {
+                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
 }
