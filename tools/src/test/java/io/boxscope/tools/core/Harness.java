@@ -16,7 +16,7 @@ public final class Harness<E> extends ToolThread {
         this(tool, target, schedule, () -> {});
     }
 
-    /** As above, with {@code atHeader} run once every probe is attached, before the tool seeds its maps ({@link #atHeader}). */
+    /** As above, with {@code atHeader} run once every probe is attached, before the tool's started() hook runs ({@link #atHeader}). */
     public Harness(EventTool<E> tool, ToolTarget target, Schedule schedule, Step atHeader) {
         atHeader(atHeader);
         begin("tool", () -> tool.run(Path.of("/sys"), target, schedule, this::stopRequested, listener(e -> {
