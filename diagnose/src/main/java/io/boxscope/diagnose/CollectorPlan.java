@@ -1,8 +1,6 @@
 package io.boxscope.diagnose;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -10,6 +8,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.ProcIo;
+import io.boxscope.proc.Procfs;
 
 /**
  * Which eBPF collectors a window loads, decided from one sample of the target taken just before they load
@@ -81,53 +81,17 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
     static OptionalLong deviceBytes(Snapshot first, HostPaths paths) {
         Set<Integer> pids = new TreeSet<>();
         first.tasks().forEach(t -> pids.add(t.pid()));
+        Procfs procfs = new Procfs(paths);
         long sum = 0;
         for (int pid : pids) {
-            Path io = paths.pidFile(pid, "io");
             try {
-                OptionalLong b = deviceBytes(Files.readString(io));
-                if (b.isEmpty()) {
-                    return OptionalLong.empty();
-                }
-                sum += b.getAsLong();
+                ProcIo io = procfs.io(pid);
+                sum += io.readBytes() + io.writeBytes();
             } catch (IOException | RuntimeException e) {
-                return OptionalLong.empty(); // not known (gone, denied, not UTF-8): the collector loads
+                // not known (gone, denied, no CONFIG_TASK_IO_ACCOUNTING, not proc(5)'s format): the collector loads
+                return OptionalLong.empty();
             }
         }
         return OptionalLong.of(sum);
-    }
-
-    /**
-     * {@code read_bytes + write_bytes} of one {@code /proc/PID/io} text (proc(5): lines {@code name: value});
-     * empty when either line is missing or not a number (a kernel without CONFIG_TASK_IO_ACCOUNTING has no file).
-     */
-    static OptionalLong deviceBytes(String text) {
-        long read = -1;
-        long write = -1;
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).strip();
-            if (!name.equals("read_bytes") && !name.equals("write_bytes")) {
-                continue;
-            }
-            long v;
-            try {
-                v = Long.parseLong(line.substring(colon + 1).strip());
-            } catch (NumberFormatException e) {
-                return OptionalLong.empty();
-            }
-            if (v < 0) {
-                return OptionalLong.empty();
-            }
-            if (name.equals("read_bytes")) {
-                read = v;
-            } else {
-                write = v;
-            }
-        }
-        return read < 0 || write < 0 ? OptionalLong.empty() : OptionalLong.of(read + write);
     }
 }

@@ -53,6 +53,14 @@ public final class Procfs {
         return ProcStat.parse(read(pid, "stat"));
     }
 
+    /**
+     * {@code <proc-root>/PID/io} ({@link ProcIo}). Another user's process gives {@code AccessDeniedException}
+     * without CAP_SYS_PTRACE (ptrace access mode PTRACE_MODE_READ_FSCREDS, fs/proc/base.c).
+     */
+    public ProcIo io(int pid) throws IOException {
+        return ProcIo.parse(read(pid, "io"));
+    }
+
     public boolean exists(int pid) {
         return Files.isDirectory(paths.procRoot().resolve(Integer.toString(pid)));
     }

@@ -48,8 +48,7 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
     @Override
     protected EventTool<ExecEvent> tool(ToolTarget target) {
         try {
-            execsnoop = new Execsnoop(new Execsnoop.Options(fails.value(), uid.value(), maxArgs.value(), name.value(), line.value()),
-                    global().paths());
+            execsnoop = new Execsnoop(new Execsnoop.Options(fails.value(), uid.value(), maxArgs.value(), name.value(), line.value()));
             return execsnoop;
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -35,7 +35,7 @@ public final class ExitsnoopCommand extends ToolCommand<ExitEvent> {
 
     @Override
     protected EventTool<ExitEvent> tool(ToolTarget target) {
-        return new Exitsnoop(new Exitsnoop.Options(threaded.value(), failed.value()), global().paths());
+        return new Exitsnoop(new Exitsnoop.Options(threaded.value(), failed.value()));
     }
 
     @Override

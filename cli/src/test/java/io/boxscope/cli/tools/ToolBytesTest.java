@@ -21,7 +21,6 @@ import io.boxscope.probe.lang.sema.SpecialKind;
 import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.output.Value;
 import io.boxscope.probe.runtime.PrintfRecord;
-import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.RecordLines;
 import io.boxscope.tools.core.ToolScript;
@@ -179,8 +178,7 @@ class ToolBytesTest {
                     c.printUid.set((cols & 4) != 0);
                     c.containerColumn.set((cols & 8) != 0);
                     c.quote.set((cols & 16) != 0);
-                    Execsnoop tool = new Execsnoop(new Execsnoop.Options(failed, null, 20, filter[0], filter[1]),
-                            HostPaths.DEFAULT);
+                    Execsnoop tool = new Execsnoop(new Execsnoop.Options(failed, null, 20, filter[0], filter[1]));
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                     TextBuffer buffer = new TextBuffer(bytes::write, 1 << 16);
                     RecordLines byteLines = tool.lines(c.columns(), Text::safe, buffer);

@@ -109,11 +109,10 @@ public abstract class EventTool<E> {
 
     /**
      * Called once every probe is attached, right after {@link Listener#started} (the header) and before any
-     * event is read: where a tool's clock starts, and where it seeds its maps with what predates tracing
-     * ({@link ToolSession#seed}). Records the kernel writes meanwhile wait in the ring buffer, so they are
-     * decoded after this; a kernel-side lookup of a seeded map in that window finds nothing yet, so a script
-     * that reads one falls back to what the kernel has (execsnoop's and exitsnoop's parent:
-     * task->real_parent->tgid; exitsnoop's start: task->start_time).
+     * event is read: where a tool's clock starts (-t/-T). Nothing predating tracing is read from /proc here:
+     * what a script needs about older processes it reads from the kernel (execsnoop's and exitsnoop's parent:
+     * task->real_parent->tgid; exitsnoop's start: task->start_time), as libbpf-tools do. Records the kernel
+     * writes meanwhile wait in the ring buffer and are decoded after this.
      */
     protected void started(ToolSession session) {}
 
@@ -174,8 +173,7 @@ public abstract class EventTool<E> {
         ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
         try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), ringBytes, listener::phase)) {
             listener.started(s.probes());
-            // after the header: the seeding reads every process's /proc/PID/stat (execsnoop, exitsnoop); what the
-            // kernel side records meanwhile waits in the ring buffer, and its decoding sees the seeded state
+            // after the header, as libbpf-tools print theirs once attached; records wait in the ring buffer
             started(s);
             listener.phase("tool started");
             return s.run(schedule, stop, sink);

@@ -181,11 +181,6 @@ public final class ToolSession implements AutoCloseable {
         session.clear(name);
     }
 
-    /** {@link ProbeSession#seed}: state from before tracing started (a map of integers the script keeps up to date). */
-    public boolean seed(String map, long key, long value) {
-        return session.seed(map, key, value);
-    }
-
     /** Waits for records without a schedule (tests); true once the script has called {@code exit()}. */
     public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
         return session.poll(timeout, sink);

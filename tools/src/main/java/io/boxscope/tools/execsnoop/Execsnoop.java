@@ -1,6 +1,5 @@
 package io.boxscope.tools.execsnoop;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.runtime.PrintfRecord;
-import io.boxscope.proc.HostPaths;
-import io.boxscope.proc.Procfs;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
@@ -90,13 +87,11 @@ public final class Execsnoop extends EventTool<ExecEvent> {
     }
 
     private final Options options;
-    private final Procfs procfs;
     private final Map<Integer, Pending<String>> pending = inFlight();
     private long startNs = System.nanoTime();
 
-    public Execsnoop(Options options, HostPaths paths) {
+    public Execsnoop(Options options) {
         this.options = options;
-        this.procfs = new Procfs(paths);
     }
 
     @Override
@@ -110,23 +105,9 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 options.uid() == null ? "0" : Integer.toString(options.uid()), Integer.toString(options.maxArgs()));
     }
 
-    /**
-     * Seeds @ppid with the parent of every process running now (the script tracks new ones itself, and reads
-     * task->real_parent->tgid for a process it does not know, one that execs before this seeding reaches it).
-     */
+    /** The clock of -t/-T starts once every probe is attached (the header). */
     @Override
     protected void started(ToolSession session) {
-        try {
-            for (int pid : procfs.pids()) {
-                try {
-                    session.seed("@ppid", pid, procfs.stat(pid).ppid());
-                } catch (IOException | RuntimeException e) {
-                    // exited meanwhile
-                }
-            }
-        } catch (IOException e) {
-            // no /proc listing: the script reads the parents of processes older than tracing at their exec
-        }
         startNs = System.nanoTime();
     }
 

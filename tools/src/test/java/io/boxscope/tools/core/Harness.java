@@ -16,7 +16,7 @@ public final class Harness<E> extends ToolThread {
         this(tool, target, schedule, () -> {});
     }
 
-    /** As above, with {@code atHeader} run once every probe is attached, before the tool seeds its maps ({@link #atHeader}). */
+    /** As above, with {@code atHeader} run once every probe is attached, before the tool's started() hook runs ({@link #atHeader}). */
     public Harness(EventTool<E> tool, ToolTarget target, Schedule schedule, Step atHeader) {
         atHeader(atHeader);
         begin("tool", () -> tool.run(Path.of("/sys"), target, schedule, this::stopRequested, listener(e -> {
@@ -40,6 +40,24 @@ public final class Harness<E> extends ToolThread {
     public List<E> await() throws Exception {
         join();
         return events();
+    }
+
+    /**
+     * Waits until an event matching {@code which} has been decoded (events are decoded only after the tool's
+     * {@code started} step, so this also says that step is over); fails after 60 s or with the tool's error.
+     */
+    public E awaitEvent(java.util.function.Predicate<E> which) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            rethrow();
+            for (E e : events()) {
+                if (which.test(e)) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no matching event within 60 s; events: " + events());
     }
 
     private List<E> events() {

@@ -185,7 +185,7 @@ public abstract class ToolThread implements AutoCloseable {
         return failedUpdates().stream().filter(f -> f.map().equals(name)).mapToLong(Event.MapUpdateFailed::count).sum();
     }
 
-    private void rethrow() throws Exception {
+    protected final void rethrow() throws Exception {
         Throwable t = failure.get();
         if (t instanceof Exception e) {
             throw e;

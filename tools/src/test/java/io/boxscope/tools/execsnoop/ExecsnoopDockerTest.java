@@ -21,7 +21,7 @@ class ExecsnoopDockerTest {
         int n = 4;
         try (Docker.Container c = Docker.start(name, List.of(), "sleep", "300")) {
             ToolTarget target = ToolTarget.resolve(HostPaths.DEFAULT, null, name);
-            Execsnoop tool = new Execsnoop(Execsnoop.Options.defaults(), HostPaths.DEFAULT);
+            Execsnoop tool = new Execsnoop(Execsnoop.Options.defaults());
             List<ExecEvent> events;
             try (Harness<ExecEvent> h = new Harness<>(tool, target)) {
                 h.awaitStarted();

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Errno;
-import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
@@ -59,7 +60,7 @@ class ExecsnoopTest {
     @Test
     void seesEachExecWithItsArgumentsAndReturnCode() throws Exception {
         String token = token();
-        Execsnoop tool = new Execsnoop(new Execsnoop.Options(true, null, Execsnoop.DEFAULT_MAX_ARGS, null, null), HostPaths.DEFAULT);
+        Execsnoop tool = new Execsnoop(new Execsnoop.Options(true, null, Execsnoop.DEFAULT_MAX_ARGS, null, null));
         List<ExecEvent> events;
         try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL)) {
             h.awaitStarted();
@@ -87,7 +88,7 @@ class ExecsnoopTest {
     @Test
     void withoutFailsOnlySuccessfulExecsAndMaxArgsTruncates() throws Exception {
         String token = token();
-        Execsnoop tool = new Execsnoop(new Execsnoop.Options(false, null, 3, null, null), HostPaths.DEFAULT);
+        Execsnoop tool = new Execsnoop(new Execsnoop.Options(false, null, 3, null, null));
         List<ExecEvent> events;
         try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL)) {
             h.awaitStarted();
@@ -114,7 +115,7 @@ class ExecsnoopTest {
         List<ExecEvent> ours;
         List<String> theirs = new ArrayList<>();
         try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/execsnoop", "-x")) {
-            Execsnoop tool = new Execsnoop(new Execsnoop.Options(true, null, Execsnoop.DEFAULT_MAX_ARGS, null, null), HostPaths.DEFAULT);
+            Execsnoop tool = new Execsnoop(new Execsnoop.Options(true, null, Execsnoop.DEFAULT_MAX_ARGS, null, null));
             try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL)) {
                 h.awaitStarted();
                 workload(token, 2);
@@ -147,7 +148,7 @@ class ExecsnoopTest {
         List<ExecEvent> events;
         List<String> theirs;
         try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/execsnoop")) {
-            Execsnoop tool = new Execsnoop(Execsnoop.Options.defaults(), HostPaths.DEFAULT);
+            Execsnoop tool = new Execsnoop(Execsnoop.Options.defaults());
             try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL, Schedule.UNTIL_STOPPED, () -> {
                 try (OutputStream in = older.getOutputStream()) {
                     in.write("go\n".getBytes(StandardCharsets.US_ASCII));
@@ -168,6 +169,42 @@ class ExecsnoopTest {
         assertEquals(List.of("/bin/echo", token, "older"), e.args());
         assertEquals(older.pid(), e.pid());
         assertEquals(SELF, e.ppid(), "the parent of a process older than tracing: " + e);
+        assertEquals(theirs, List.of(String.format("%-16s %-6d %-6d %3d %s ", e.comm(), e.pid(), e.ppid(), e.ret(),
+                String.join(" ", e.args()))));
+    }
+
+    /**
+     * A process forked while tracing whose parent exits before it execs: libbpf-tools prints the parent at exec
+     * (task->real_parent->tgid: the reaper by then), not the process that forked it.
+     */
+    @Test
+    void parentOfAProcessReparentedBeforeItsExecAgreesWithLibbpfTools() throws Exception {
+        String token = token();
+        Path go = Files.createTempFile("boxscope-execsnoop", ".go");
+        Files.delete(go);
+        List<ExecEvent> events;
+        List<String> theirs;
+        try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/execsnoop")) {
+            Execsnoop tool = new Execsnoop(Execsnoop.Options.defaults());
+            try (Harness<ExecEvent> h = new Harness<>(tool, ToolTarget.ALL)) {
+                h.awaitStarted();
+                // the inner dash waits for the file, so it execs only after the outer dash has exited
+                Process outer = new ProcessBuilder("/bin/dash", "-c", "/bin/dash -c 'while [ ! -e " + go + " ]; do :; done; exec /bin/echo "
+                        + token + " orphan' >/dev/null 2>&1 & exit 0").redirectErrorStream(true).start();
+                assertTrue(outer.waitFor(20, TimeUnit.SECONDS), "the outer dash did not exit");
+                outer.getInputStream().readAllBytes();
+                Files.createFile(go);
+                h.awaitEvent(e -> e.args().equals(List.of("/bin/echo", token, "orphan")));
+                Thread.sleep(300);
+                events = h.stop().stream().filter(e -> e.args().equals(List.of("/bin/echo", token, "orphan"))).toList();
+                assertEquals(1, events.size(), events::toString);
+                assertTrue(events.get(0).ppid() != outer.pid(), "the parent at exec, not at fork: " + events);
+            }
+            theirs = peer.stop().stream().filter(l -> l.startsWith("echo ") && l.contains(token)).toList();
+        } finally {
+            Files.deleteIfExists(go);
+        }
+        ExecEvent e = events.get(0);
         assertEquals(theirs, List.of(String.format("%-16s %-6d %-6d %3d %s ", e.comm(), e.pid(), e.ppid(), e.ret(),
                 String.join(" ", e.args()))));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Signals;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.Procfs;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
@@ -57,7 +58,7 @@ class ExitsnoopTest {
         Process child = child();
         int dash = (int) child.pid();
         List<ExitEvent> events;
-        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT), ToolTarget.ALL)) {
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
             h.awaitStarted();
             release(child);
             Thread.sleep(300);
@@ -77,7 +78,7 @@ class ExitsnoopTest {
         Process child = child();
         int dash = (int) child.pid();
         List<ExitEvent> events;
-        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, true), HostPaths.DEFAULT), ToolTarget.ALL)) {
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, true)), ToolTarget.ALL)) {
             h.awaitStarted();
             release(child);
             Thread.sleep(300);
@@ -96,7 +97,7 @@ class ExitsnoopTest {
         List<ExitEvent> ours;
         List<String> theirs = new ArrayList<>();
         try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/exitsnoop")) {
-            try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT),
+            try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)),
                     ToolTarget.ALL)) {
                 h.awaitStarted();
                 release(child);
@@ -125,17 +126,17 @@ class ExitsnoopTest {
     }
 
     /**
-     * The race CI's run of {@link #agreesWithLibbpfToolsExitsnoop} lost by chance, made certain: the dash, older than
-     * tracing, runs its children and exits inside the header's callback, before exitsnoop seeds parents and starts
-     * from /proc. Its line still has its real parent (this JVM) and an age above zero, from task->real_parent and
-     * task->start_time.
+     * The race CI's run of {@link #agreesWithLibbpfToolsExitsnoop} once lost by chance (when user space still seeded
+     * parents and starts from /proc after the header), made certain: the dash, older than tracing, runs its children
+     * and exits inside the header's callback. Its line has its real parent (this JVM) and an age above zero, from
+     * task->real_parent and task->start_time.
      */
     @Test
-    void aProcessOlderThanTracingThatExitsBeforeSeedingHasItsParentAndAge() throws Exception {
+    void aProcessOlderThanTracingThatExitsAtTheHeaderHasItsParentAndAge() throws Exception {
         Process child = child();
         int dash = (int) child.pid();
         List<ExitEvent> events;
-        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false), HostPaths.DEFAULT),
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)),
                 ToolTarget.ALL, Schedule.UNTIL_STOPPED, () -> release(child))) {
             h.awaitStarted();
             Thread.sleep(300);
@@ -147,5 +148,79 @@ class ExitsnoopTest {
         ExitEvent last = events.stream().filter(e -> e.pid() == dash).findFirst().orElseThrow();
         assertEquals(ProcessHandle.current().pid(), last.ppid(), last::toString);
         assertTrue(last.ageNs() > 0, last::toString);
+    }
+
+    /**
+     * A process older than tracing whose parent exits while tracing runs is reparented (to the nearest subreaper or
+     * init, kernel/exit.c find_new_reaper); its exit line names the parent it has when it exits, as libbpf-tools'
+     * does (task->real_parent at exit), not the one it had when tracing started. Oracle: its /proc stat after the
+     * reparenting.
+     */
+    @Test
+    void aReparentedProcessOlderThanTracingHasItsParentAtExit() throws Exception {
+        Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
+        int orphan = -1;
+        try {
+            orphan = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine().strip());
+            Procfs procfs = new Procfs(HostPaths.DEFAULT);
+            assertEquals(dash.pid(), procfs.stat(orphan).ppid(), "sleep is the dash's child before tracing");
+            List<ExitEvent> events;
+            long reaper;
+            try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
+                h.awaitStarted();
+                // an exit decoded: the tool is past its start-up (where it once seeded parents from /proc)
+                Process marker = new ProcessBuilder("/bin/true").start();
+                assertEquals(0, marker.waitFor());
+                h.awaitEvent(x -> x.pid() == marker.pid());
+                release(dash);
+                reaper = procfs.stat(orphan).ppid();
+                assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
+                ProcessHandle.of(orphan).orElseThrow().destroyForcibly();
+                Thread.sleep(500);
+                events = h.stop();
+            }
+            final int sleep = orphan;
+            ExitEvent e = events.stream().filter(x -> x.pid() == sleep).findFirst().orElseThrow(() -> new AssertionError("no exit of the sleep in " + events));
+            assertEquals(reaper, e.ppid(), e::toString);
+            assertEquals(SIGKILL, e.signal(), e::toString);
+        } finally {
+            dash.destroyForcibly();
+            if (orphan > 0) {
+                ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
+     * A process started while tracing whose parent exits first: libbpf-tools prints the parent at exit
+     * (task->real_parent->tgid, the reaper once the parent is gone), not the parent at fork.
+     */
+    @Test
+    void aProcessStartedWhileTracingWhoseParentExitsHasItsParentAtExit() throws Exception {
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
+            h.awaitStarted();
+            Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
+            int child = -1;
+            try {
+                child = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine().strip());
+                Procfs procfs = new Procfs(HostPaths.DEFAULT);
+                assertEquals(dash.pid(), procfs.stat(child).ppid(), "sleep is the dash's child, forked while tracing");
+                release(dash);
+                long reaper = procfs.stat(child).ppid();
+                assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
+                ProcessHandle.of(child).orElseThrow().destroyForcibly();
+                final int sleep = child;
+                ExitEvent e = h.awaitEvent(x -> x.pid() == sleep);
+                assertEquals(reaper, e.ppid(), e::toString);
+                assertEquals(SIGKILL, e.signal(), e::toString);
+            } finally {
+                dash.destroyForcibly();
+                if (child > 0) {
+                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
     }
 }
