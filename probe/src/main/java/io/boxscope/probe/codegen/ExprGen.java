@@ -178,8 +178,9 @@ final class ExprGen {
             case "retval" -> {
                 if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.KRETFUNC) {
                     // fexit's context is the arguments' u64 slots, then the return value (kernel/bpf/trampoline.c,
-                    // arch_prepare_bpf_trampoline: the return value is stored after the nr_args slots)
-                    a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * fentryArgs(b));
+                    // arch_prepare_bpf_trampoline: the return value is stored after the arguments' slots)
+                    long[] slots = fentrySlots(b);
+                    a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) slots[slots.length - 1]);
                 } else {
                     a.ldx(Size.DW, Reg.R0, Gen.CTX, regs(b).ret());
                 }
@@ -187,8 +188,18 @@ final class ExprGen {
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
                     int i = Integer.parseInt(b.name().substring(3));
-                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT || ProbeCompiler.isFentry(g.kind())) {
-                        // (fentry/fexit: the traced function's arguments, one u64 slot each, as for raw tracepoints)
+                    if (ProbeCompiler.isFentry(g.kind())) {
+                        // fentry/fexit: the traced function's i-th parameter, at its first u64 slot (a struct passed
+                        // by value may take two)
+                        long[] slots = fentrySlots(b);
+                        if (i >= slots.length - 1) {
+                            throw new CodegenException(b.span(), b.name() + ": " + g.representative.target().getFirst()
+                                    + " has " + (slots.length - 1) + " parameters");
+                        }
+                        a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) slots[i]);
+                        return;
+                    }
+                    if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
                         // the context is the tracepoint's arguments as u64 args[] (include/linux/trace_events.h, bpf_raw_tracepoint_args)
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * i);
                         return;
@@ -209,8 +220,8 @@ final class ExprGen {
         }
     }
 
-    /** The number of parameters of the function a kfunc/kretfunc program traces, from its BTF prototype. */
-    private int fentryArgs(Expr.Builtin b) {
+    /** {@link io.boxscope.probe.lang.sema.FentrySlots#of} of the function a kfunc/kretfunc program traces. */
+    private long[] fentrySlots(Expr.Builtin b) {
         String fn = g.representative.target().getFirst();
         try {
             if (g.btf == null) {
@@ -218,9 +229,9 @@ final class ExprGen {
             }
             int id = g.btf.findId(fn, io.boxscope.bpf.btf.BtfKind.FUNC).orElseThrow(
                     () -> new io.boxscope.bpf.btf.BtfException("no function " + fn + " in the kernel's BTF"));
-            return g.btf.signature(id).params().size();
+            return io.boxscope.probe.lang.sema.FentrySlots.of(g.btf, g.btf.signature(id));
         } catch (io.boxscope.bpf.btf.BtfException e) {
-            throw new CodegenException(b.span(), "retval of " + fn + ": " + e.getMessage());
+            throw new CodegenException(b.span(), b.name() + " of " + fn + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.boxscope.probe.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,25 @@ class KfuncCodegenKernelTest {
         assertTrue(asm.contains("r0 = *(u64 *)(r6 +16)"), asm); // args.count
         assertTrue(asm.contains("r0 = *(u64 *)(r6 +32)"), asm); // retval of vfs_read
         assertTrue(asm.contains("call bpf_get_func_ip#"), asm); // func
+    }
+
+    /**
+     * A struct of 9 to 16 bytes passed by value takes two context slots (the trampoline saves it whole):
+     * {@code struct timespec64 inode_set_ctime_to_ts(struct inode *inode, struct timespec64 ts)} (fs/inode.c, Linux
+     * 6.6+) has ts at offset 8 and fexit's return value at 24, not 16. Checked where the running kernel's BTF has the
+     * function with that shape.
+     */
+    @Test
+    void aStructPassedByValueTakesTwoSlots() throws Exception {
+        Btf btf = Btf.read(VMLINUX);
+        java.util.OptionalInt fn = btf.findId("inode_set_ctime_to_ts", BtfKind.FUNC);
+        org.junit.jupiter.api.Assumptions.assumeTrue(fn.isPresent(), "inode_set_ctime_to_ts is not in this kernel's BTF");
+        var params = btf.signature(fn.getAsInt()).params();
+        assertEquals(List.of(8L, 16L), List.of(btf.sizeOf(params.get(0).typeId()), btf.sizeOf(params.get(1).typeId())));
+        String asm = ProbeSession.disassembly(compile("kretfunc:inode_set_ctime_to_ts { @s = args.ts.tv_nsec; @r = (uint64)retval; }"));
+        // args.ts.tv_nsec: ts's second slot, ctx + 8 (ts) + 8 (tv_nsec), read from there
+        assertTrue(asm.matches("(?s).*r0 = r6\\n[^\\n]*r0 \\+= 8\\n[^\\n]*r0 \\+= 8\\n.*"), asm);
+        assertTrue(asm.contains("r0 = *(u64 *)(r6 +24)"), asm); // retval after ts's two slots
     }
 
     /** The running kernel decides: a kfunc counts this thread's reads, or the refusal is one line with the reason. */

@@ -41,14 +41,15 @@ final class ArgsFromBtf {
         }
         List<String> names = a.kind() == ProbeKind.RAWTRACEPOINT ? paramNames(btf, name, sig.params().size()) : List.of();
         List<SType.RecordField> fields = new ArrayList<>();
+        long[] slots = a.kind() == ProbeKind.RAWTRACEPOINT ? null : FentrySlots.of(btf, sig);
         long off = 0;
         for (FuncSignature.Arg arg : sig.params()) {
             int i = fields.size();
             String n = !arg.name().isEmpty() ? arg.name() : i < names.size() && !names.get(i).isEmpty() ? names.get(i) : "arg" + i;
+            off = slots == null ? 8L * i : slots[i];
             fields.add(new SType.RecordField(n, factory.fromBtf(arg.typeId()), off, FieldAccess.Layout.PLAIN));
-            off += 8;
         }
-        return new SType.Record(prefix + name, off, -1, fields);
+        return new SType.Record(prefix + name, slots == null ? 8L * sig.params().size() : slots[sig.params().size()], -1, fields);
     }
 
     /**
