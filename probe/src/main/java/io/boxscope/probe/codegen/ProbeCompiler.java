@@ -303,14 +303,18 @@ public final class ProbeCompiler {
     private static final java.util.Set<ProbeKind> KERNEL_ONLY = java.util.EnumSet.of(ProbeKind.BEGIN, ProbeKind.END,
             ProbeKind.TRACEPOINT, ProbeKind.RAWTRACEPOINT, ProbeKind.INTERVAL, ProbeKind.PROFILE, ProbeKind.SOFTWARE,
             ProbeKind.HARDWARE);
-    /** Functions resolved to constants from the file system when compiling ({@code cgroupid}: a cgroup's inode). */
-    private static final java.util.Set<String> RESOLVED_FROM_FILES = java.util.Set.of("cgroupid", "uaddr");
+    /**
+     * Functions resolved to constants from the file system when compiling ({@code cgroupid}: a cgroup's inode;
+     * {@code uaddr}: a binary's symbol; {@code kaddr}: /proc/kallsyms, whose module addresses change when a module is
+     * unloaded and loaded again within a boot).
+     */
+    private static final java.util.Set<String> RESOLVED_FROM_FILES = java.util.Set.of("cgroupid", "uaddr", "kaddr");
 
     /**
      * Whether {@code s} may be kept in the compile cache ({@code io.boxscope.probe.runtime.CompileCache}) for the rest
      * of the boot: compiled here (not decoded), without warnings, attached only to points whose code depends on the
      * kernel alone (no uprobes, USDT or kprobes, whose code follows a binary that may be replaced), and calling no
-     * function that reads a file when compiling ({@code cgroupid}, {@code uaddr}): their constants may change in a boot.
+     * function that reads a file when compiling ({@code cgroupid}, {@code uaddr}, {@code kaddr}): their constants may change in a boot.
      */
     public static boolean cacheable(CompiledScript s) {
         if (s.checked() == null || !s.checked().warnings().isEmpty()) {

@@ -238,7 +238,9 @@ public final class CompileCache {
             CompiledScript s = CompiledScriptCodec.decode(e.script());
             HITS.incrementAndGet();
             return Optional.of(s);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // CRC-checked and root-only, yet a decoder bug or an entry from a build with other records must not fail
+            // the command: the program is compiled instead
             problem(REJECTED, f + ": damaged (" + e.getMessage() + ")");
             return Optional.empty();
         }
@@ -256,10 +258,12 @@ public final class CompileCache {
         try {
             Path parent = dir.getParent();
             if (parent == null || !BootCache.trustedDirectory(parent) || !BootCache.trustedDirectory(dir)) {
+                problem(REJECTED, f + ": not stored: " + dir + " is not a root-only directory");
                 return;
             }
             try (var files = Files.list(dir)) {
                 if (files.limit(MAX_ENTRIES).count() >= MAX_ENTRIES) {
+                    problem(REJECTED, f + ": not stored: " + dir + " holds " + MAX_ENTRIES + " entries already (emptied at boot)");
                     return;
                 }
             }

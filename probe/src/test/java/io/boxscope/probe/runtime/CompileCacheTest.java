@@ -159,11 +159,13 @@ class CompileCacheTest {
     @Test
     void scriptsWhoseConstantsComeFromFilesAreNotStored(@TempDir Path base) throws Exception {
         Path dir = base.resolve("compiled");
-        String program = "tracepoint:syscalls:sys_enter_getpid /cgroup == cgroupid(\"/sys/fs/cgroup\")/ { @ = count(); }";
-        long stored = CompileCache.stored();
-        compile(dir, program);
-        assertEquals(stored, CompileCache.stored());
-        assertTrue(Files.notExists(cache(dir, program).file()));
+        for (String program : List.of("tracepoint:syscalls:sys_enter_getpid /cgroup == cgroupid(\"/sys/fs/cgroup\")/ { @ = count(); }",
+                "tracepoint:syscalls:sys_enter_getpid { @[kaddr(\"vfs_read\")] = count(); }")) {
+            long stored = CompileCache.stored();
+            compile(dir, program);
+            assertEquals(stored, CompileCache.stored(), program);
+            assertTrue(Files.notExists(cache(dir, program).file()), program);
+        }
     }
 
     @Test
@@ -177,5 +179,33 @@ class CompileCacheTest {
         }
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
         assertThrows(IOException.class, () -> CompiledScriptCodec.decode(longer));
+    }
+
+    /** Every input that changes what compiling gives is in the key: changing any one of them names another file. */
+    @Test
+    void eachKeyInputChangesTheKey(@TempDir Path dir) {
+        String text = PROGRAMS.getLast();
+        SourceText src = new SourceText("stdin", text);
+        CheckOptions o = OPTIONS;
+        List<Path> files = List.of(
+                CompileCache.in(dir, "test-build", src, SYS, o, false).orElseThrow().file(),
+                CompileCache.in(dir, "other-build", src, SYS, o, false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", new SourceText("other.bt", text), SYS, o, false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", new SourceText("stdin", text + " "), SYS, o, false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, o, true).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, Path.of("/host/sys"), o, false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(true, o.positionals(), o.strlen(), o.mapKeys(), o.pid(),
+                        o.ringBytes()), false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(o.unsafe(), List.of("42"), o.strlen(), o.mapKeys(), o.pid(),
+                        o.ringBytes()), false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(o.unsafe(), o.positionals(), o.strlen() * 2, o.mapKeys(),
+                        o.pid(), o.ringBytes()), false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(o.unsafe(), o.positionals(), o.strlen(), o.mapKeys() + 1,
+                        o.pid(), o.ringBytes()), false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(o.unsafe(), o.positionals(), o.strlen(), o.mapKeys(), 4242,
+                        o.ringBytes()), false).orElseThrow().file(),
+                CompileCache.in(dir, "test-build", src, SYS, new CheckOptions(o.unsafe(), o.positionals(), o.strlen(), o.mapKeys(), o.pid(),
+                        o.ringBytes() * 2), false).orElseThrow().file());
+        assertEquals(files.size(), new java.util.HashSet<>(files).size(), files::toString);
     }
 }
