@@ -143,6 +143,11 @@ class PrivilegeExitCodesTest {
             assertTrue(root.err().contains("grant CAP_BPF and CAP_PERFMON"), args[0] + ": " + root.err());
             assertFalse(root.err().contains("run as root"), args[0] + ", to root: " + root.err());
         }
+        // kfunc: the fentry feature probe fails without the capabilities too; that is missing privilege, not a kernel
+        // that refuses fentry
+        String[] kfunc = {"probe", "-e", "kfunc:vfs_read { exit(); }"};
+        oneLine(asNobody(kfunc), ExitCode.PRIVILEGE);
+        oneLine(asRootWithout(List.of("bpf", "perfmon", "sys_admin"), kfunc), ExitCode.PRIVILEGE);
     }
 
     @Test

@@ -100,7 +100,8 @@ final class ProbeRun {
                 // the program is right; this kernel refuses what it needs (fentry): one line, a runtime failure
                 err.println("boxscope: " + Text.safe(e.kernelRefusal().get()));
                 err.flush();
-                return ExitCode.FAILURE;
+                // the feature probe behind the refusal also fails without CAP_BPF/CAP_PERFMON: that is missing privilege
+                return io.boxscope.proc.Privileges.self().canTrace() ? ExitCode.FAILURE : ExitCode.PRIVILEGE;
             }
             err.print(e.getMessage());
             err.flush();
