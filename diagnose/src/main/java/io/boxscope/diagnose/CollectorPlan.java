@@ -64,7 +64,7 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
         // a process target's cgroup may be the host's root (its io counters are every process's): its own /proc
         // counters decide alone; a container's or cgroup's exited processes did their I/O in its cgroup
         boolean cgroupIo = target.kind() != Target.Kind.PROCESS
-                && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(false);
+                && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(true); // unreadable: not known
         if (first.processes() > 0 && !first.tasks().isEmpty() && !ioWait && !cgroupIo && deviceBytes.isPresent()
                 && deviceBytes.getAsLong() < QUIET_BYTES) {
             load.remove(Ebpf.Collector.BIOLAT);

@@ -55,6 +55,8 @@ class CollectorPlanTest {
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.of(CollectorPlan.QUIET_BYTES)), // one 1 MiB direct write
                 CollectorPlan.of(PROCESS, snap(Optional.empty(), task(42, 42, 'R')), OptionalLong.empty()),
                 CollectorPlan.of(CGROUP, snap(Optional.of(new CgroupIo(0, 8192, 0, 2)), task(7, 7, 'S')), OptionalLong.of(0)),
+                // a cgroup whose I/O counters cannot be read (no io controller delegated): not known, so loaded
+                CollectorPlan.of(CGROUP, snap(Optional.empty(), task(7, 7, 'S')), OptionalLong.of(0)),
                 // no thread seen (the target exited while diagnose started): no evidence either way
                 CollectorPlan.of(PROCESS, snap(Optional.empty()), OptionalLong.of(0)));
         for (CollectorPlan p : plans) {
