@@ -118,6 +118,43 @@ class CollectionTest {
         }
     }
 
+    /**
+     * Programs load on two threads (BpfCollection.load): every program is there, in spec order, and when several are
+     * rejected the exception is the first rejected one's in spec order, with the log of its own load: the same
+     * message as loading that program alone. Repeated, since which thread takes which program varies.
+     */
+    @Test
+    void programsLoadedInParallelFailAsASequentialLoadWould() throws Exception {
+        long fdsBefore = openFds();
+        Asm readsR3 = new Asm();
+        readsR3.mov(Reg.R0, Reg.R3).exit(); // R3 never written (no map: a map's id would differ between two logs)
+        Asm readsR4 = new Asm();
+        readsR4.mov(Reg.R0, Reg.R4).exit(); // R4 never written: another log
+        List<MapSpec> maps = List.of(MapSpec.of("count", MapType.ARRAY, 4, 8, 1));
+        List<ProgramSpec> good = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            good.add(ProgramSpec.of("good" + i, ProgramType.TRACEPOINT, countOpenat(i + 1)));
+        }
+        try (BpfCollection c = BpfCollection.load(new CollectionSpec(maps, good))) {
+            assertEquals(List.of("good0", "good1", "good2", "good3", "good4", "good5"), List.copyOf(c.programs().keySet()));
+            for (Program p : c.programs().values()) {
+                assertTrue(p.fd() > 0 && !p.isClosed(), p.name());
+            }
+        }
+        assertEquals(fdsBefore, openFds(), "every program and map closed");
+
+        ProgramSpec firstBad = ProgramSpec.of("bad_r3", ProgramType.TRACEPOINT, readsR3);
+        ProgramSpec secondBad = ProgramSpec.of("bad_r4", ProgramType.TRACEPOINT, readsR4);
+        String alone = assertThrows(VerifierException.class, () -> Program.load(firstBad)).getMessage();
+        assertTrue(alone.contains("R3 !read_ok"), alone);
+        for (int round = 0; round < 10; round++) {
+            List<ProgramSpec> programs = List.of(good.get(0), good.get(1), firstBad, good.get(2), secondBad, good.get(3));
+            VerifierException e = assertThrows(VerifierException.class, () -> BpfCollection.load(new CollectionSpec(maps, programs)));
+            assertEquals(alone, e.getMessage(), "round " + round);
+            assertEquals(fdsBefore, openFds(), "round " + round + ": what was loaded is closed");
+        }
+    }
+
     /** A ring, a drop counter and a program that names both, as generated code will: delivered + dropped = produced. */
     @Test
     void aRingAndADropCounterByName() {

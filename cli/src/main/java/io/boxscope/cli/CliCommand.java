@@ -217,6 +217,7 @@ public abstract class CliCommand implements Callable<Integer> {
         for (Supplier<? extends CliCommand> make : subcommands) {
             CliCommand sub = make.get();
             if (sub.name().equals(next) || sub.aliases().contains(next)) {
+                sub.named(words.subList(at + 1, words.size()));
                 CommandLine cl = new CommandLine(spec());
                 cl.addSubcommand(sub.name(), sub.commandLineFor(words.subList(at + 1, words.size())));
                 return cl;
@@ -224,6 +225,16 @@ public abstract class CliCommand implements Callable<Integer> {
         }
         return commandLine();
     }
+
+    /**
+     * Called when the command line names this command, before its picocli model is built and the line parsed;
+     * {@code words} are the words after its name, not parsed yet (only a hint: a usage error comes later). A command
+     * may start work here that overlaps its set-up: the tracing commands link the {@code bpf(2)} downcall on a
+     * background thread (the FFM linker's run-time work, tens of milliseconds of a cold JVM's CPU), which would
+     * otherwise start only once the command runs and can end up on the way to the first map's creation
+     * (docs/benchmarks.md, "Start-up goals: where a warm opensnoop's time goes"). Does nothing by default.
+     */
+    protected void named(List<String> words) {}
 
     /** Global options that take a value: the word after them is not a command name. */
     private static final Set<String> VALUE_OPTIONS = Set.of("--proc-root", "--sys-root", "--container", "--pid");

@@ -28,16 +28,36 @@ public final class BpfCollection implements AutoCloseable {
 
     private BpfCollection() {}
 
-    /** Creates every map and loads every program of {@code spec}. */
+    /**
+     * Creates every map, then loads every program of {@code spec}: with more than one program, on two threads (this
+     * one and a helper), since each BPF_PROG_LOAD is the kernel's verifier working for the calling thread alone.
+     * The outcome is the sequential one: programs are taken in spec order and, once one fails, no further one is
+     * started, so the exception thrown is that of the first program in spec order that failed, whose verifier log
+     * was produced by its own load (each load has its own log buffer); every program loaded is closed with the maps.
+     */
     public static BpfCollection load(CollectionSpec spec) {
         BpfCollection c = new BpfCollection();
         try {
             for (MapSpec m : spec.maps()) {
                 c.maps.put(m.name(), BpfMap.create(m));
             }
-            for (ProgramSpec p : spec.programs()) {
-                c.programs.put(p.name(), Program.load(p, c.maps::get));
+            List<ProgramSpec> specs = spec.programs();
+            Loads loads = new Loads(specs, c.maps);
+            if (specs.size() > 1) {
+                Thread helper = new Thread(loads, "boxscope-prog-load");
+                helper.setDaemon(true);
+                helper.start();
+                loads.run();
+                loads.join(helper);
+            } else {
+                loads.run();
             }
+            for (int i = 0; i < specs.size(); i++) {
+                if (loads.loaded[i] != null) { // in spec order, including those loaded after a later one failed
+                    c.programs.put(specs.get(i).name(), loads.loaded[i]);
+                }
+            }
+            loads.rethrowFirstFailure();
             return c;
         } catch (RuntimeException e) {
             try {
@@ -46,6 +66,66 @@ public final class BpfCollection implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The program loads of one {@link #load}: each thread running it takes the next program in spec order until
+     * none is left or one has failed. Written into per-program slots; {@link Thread#join} publishes the helper's.
+     */
+    private static final class Loads implements Runnable {
+        private final List<ProgramSpec> specs;
+        private final Map<String, BpfMap> maps;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean failed;
+        final Program[] loaded;
+        private final Throwable[] failures;
+
+        Loads(List<ProgramSpec> specs, Map<String, BpfMap> maps) {
+            this.specs = specs;
+            this.maps = maps;
+            this.loaded = new Program[specs.size()];
+            this.failures = new Throwable[specs.size()];
+        }
+
+        @Override
+        public void run() {
+            int i;
+            while (!failed && (i = next.getAndIncrement()) < specs.size()) {
+                try {
+                    loaded[i] = Program.load(specs.get(i), maps::get);
+                } catch (RuntimeException | Error e) {
+                    failures[i] = e;
+                    failed = true;
+                }
+            }
+        }
+
+        /** Waits for the helper; an interrupt does not cut the wait short (its programs must be closed), it is kept. */
+        void join(Thread helper) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    helper.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Throws what loading the first failed program in spec order threw, as a sequential load would have. */
+        void rethrowFirstFailure() {
+            for (Throwable t : failures) {
+                if (t instanceof RuntimeException r) {
+                    throw r;
+                } else if (t instanceof Error e) {
+                    throw e;
+                }
+            }
         }
     }
 

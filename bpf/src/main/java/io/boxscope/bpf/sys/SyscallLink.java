@@ -15,8 +15,16 @@ package io.boxscope.bpf.sys;
 public final class SyscallLink {
     private SyscallLink() {}
 
-    /** Starts the linking on a daemon thread and returns at once; {@code Sys} is not initialised by this thread. */
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts the linking on a daemon thread and returns at once; {@code Sys} is not initialised by this thread.
+     * Only the first call starts a thread (the command line starts it as soon as it names a tracing command, and the
+     * command's own call then finds it started).
+     */
     public static void inBackground() {
-        Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(Sys::link);
+        if (STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("boxscope-link-syscall").start(Sys::link);
+        }
     }
 }

@@ -148,6 +148,24 @@ public final class ProbeCommand extends CliCommand {
         }
     }
 
+    /**
+     * A program to run links the bpf(2) downcall while the command line is parsed (CliCommand#named); listing
+     * (-l) and checking (-d) make no bpf(2) call, and help none at all.
+     */
+    @Override
+    protected void named(List<String> words) {
+        for (String w : words) {
+            if (w.equals("--")) {
+                break;
+            }
+            if (w.equals("-d") || w.equals("--help") || w.equals("-h") || (w.startsWith("-") && !w.startsWith("--") && w.indexOf('l') > 0)
+                    || w.equals("--list")) {
+                return;
+            }
+        }
+        io.boxscope.bpf.sys.SyscallLink.inBackground();
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = out();

@@ -82,6 +82,14 @@ public final class SyscountCommand extends CliCommand {
                 "  boxscope syscount --json -d 5 | jq '.syscalls[0]'");
     }
 
+    /** Links the bpf(2) downcall while the command line is parsed (CliCommand#named), unless it lists (-l) or helps. */
+    @Override
+    protected void named(List<String> words) {
+        if (!words.contains("-l") && !words.contains("--list") && !words.contains("--help") && !words.contains("-h")) {
+            io.boxscope.bpf.sys.SyscallLink.inBackground();
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         GlobalOptions g = global();

@@ -58,6 +58,12 @@ public abstract class IntervalCommand<R> extends CliCommand {
         return "";
     }
 
+    /** Links the bpf(2) downcall while the command line is parsed (CliCommand#named). */
+    @Override
+    protected final void named(java.util.List<String> words) {
+        io.boxscope.bpf.sys.SyscallLink.inBackground();
+    }
+
     @Override
     public final Integer call() throws IOException {
         io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling the tool's script

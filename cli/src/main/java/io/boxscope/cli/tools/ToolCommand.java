@@ -112,6 +112,12 @@ public abstract class ToolCommand<E> extends CliCommand {
      */
     protected abstract String header(ToolTarget target);
 
+    /** Links the bpf(2) downcall while the command line is parsed (CliCommand#named). */
+    @Override
+    protected final void named(java.util.List<String> words) {
+        io.boxscope.bpf.sys.SyscallLink.inBackground();
+    }
+
     @Override
     public final Integer call() throws IOException {
         io.boxscope.bpf.sys.SyscallLink.inBackground(); // overlaps compiling the tool's script
