@@ -42,6 +42,54 @@ class CliCommandTest {
         return Sample.LAST.get();
     }
 
+    /** A group whose subcommand records the words {@link CliCommand#named} was given, and whether its model existed then. */
+    static final class Group extends CliCommand {
+        static final List<List<String>> NAMED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Group() {
+            super("group", "A group.");
+            subcommands(Named::new);
+        }
+
+        static final class Named extends CliCommand {
+            final Opt<Boolean> quiet = flag("-q").help("Quiet.");
+
+            Named() {
+                super("named", "Named.");
+            }
+
+            @Override
+            protected void named(List<String> words) {
+                NAMED.add(List.copyOf(words));
+            }
+
+            @Override
+            public Integer call() {
+                return 0;
+            }
+        }
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    /**
+     * commandLineFor tells the command a command line names, with the words after its name, before anything is parsed
+     * (the tracing commands start linking bpf(2) there); a command line that does not name it does not call it.
+     */
+    @Test
+    void theNamedCommandIsToldBeforeParsing() {
+        Group.NAMED.clear();
+        CommandLine cl = new Group().commandLineFor(List.of("--json", "named", "-q", "x"));
+        assertEquals(List.of(List.of("-q", "x")), Group.NAMED);
+        assertTrue(cl.getSubcommands().containsKey("named"));
+        new Group().commandLineFor(List.of("--help"));
+        new Group().commandLineFor(List.of("other"));
+        assertEquals(1, Group.NAMED.size(), "only a command line naming the command calls named()");
+    }
+
     @Test
     void initialValuesWhenNotGiven() {
         Sample s = parse("sample");
