@@ -82,7 +82,9 @@ final class Ebpf implements AutoCloseable {
      * with its reason (never silently).
      */
     static Ebpf start(Target target, HostPaths paths, CollectorPlan plan, java.util.function.Consumer<String> phase) {
-        Ebpf e = start(target, paths, plan.load(), BlockRequests.detect(), phase);
+        // Which raw tracepoint starts a block request is asked of the kernel's BTF (a parse of vmlinux's, ~80 ms of CPU
+        // beside a busy target): only when the block I/O collector loads (issue 15).
+        Ebpf e = start(target, paths, plan.load(), BlockRequests::detect, phase);
         for (Collector c : Collector.values()) {
             String why = plan.skipped().get(c);
             if (why != null) {
@@ -99,11 +101,12 @@ final class Ebpf implements AutoCloseable {
      * on a kernel that has both).
      */
     static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart) {
-        return start(target, paths, which, blockStart, phase -> { });
+        return start(target, paths, which, () -> blockStart, phase -> { });
     }
 
-    private static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart,
-            java.util.function.Consumer<String> phase) {
+    /** {@code blockStart} is asked only when the block I/O collector's script is compiled. */
+    private static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which,
+            java.util.function.Supplier<BlockRequests.Start> blockStart, java.util.function.Consumer<String> phase) {
         Ebpf e = new Ebpf(paths);
         Optional<SyscallCounters.Filter> filter;
         try {
@@ -125,7 +128,7 @@ final class Ebpf implements AutoCloseable {
                 String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
                         .replace("${BLKCG}", filter.get().blkcgScript("$b"));
                 if (src.contains("${START}")) {
-                    src = src.replace("${START}", blockStart.probe());
+                    src = src.replace("${START}", blockStart.get().probe());
                 }
                 e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
             } catch (Exception ex) {

@@ -55,18 +55,34 @@ final class Yield {
     }
 
     /**
-     * The calling thread's nice value (getpriority(2); glibc returns the nice value itself, -20..19,
-     * and -1 is also a valid one: the error case is not told apart, a failure reads as -1).
+     * The calling thread's nice value, -20..19: field 19 of {@code /proc/thread-self/stat} (proc(5); the kernel's
+     * {@code task_nice}, the value getpriority(2) answers through glibc); 0 when it cannot be read. Read from /proc
+     * rather than through an FFM downcall to getpriority: linking a downcall spins its stub and method-handle
+     * classes at run time (~20-30 ms of CPU in a diagnose that a busy target pays for, issue 15).
      */
-    @SuppressWarnings("restricted")
     static int current() {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle getpriority = linker.downcallHandle(linker.defaultLookup().find("getpriority").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) getpriority.invokeExact(PRIO_PROCESS, 0);
-        } catch (Throwable e) {
+            // ISO-8859-1: every byte a char, so a command name that is not UTF-8 cannot fail the read
+            return niceOf(new String(Files.readAllBytes(Path.of("/proc/thread-self/stat")), java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * The nice value (field 19) of a {@code /proc/PID/stat} line. The command name (field 2) is in parentheses and
+     * may hold spaces and parentheses itself, so the fields are counted from its last ')'.
+     */
+    static int niceOf(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            throw new IllegalArgumentException("not a /proc stat line: no ')' after the command name");
+        }
+        String[] fields = stat.substring(close + 1).strip().split(" ");
+        // fields[0] is field 3 (state): field 19 is fields[16]
+        if (fields.length < 17) {
+            throw new IllegalArgumentException("not a /proc stat line: " + (fields.length + 2) + " fields, field 19 (nice) missing");
+        }
+        return Integer.parseInt(fields[16]);
     }
 }
