@@ -2,12 +2,18 @@ package io.boxscope.bpf.symbols;
 
 import io.boxscope.bpf.feature.BootCache;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -130,7 +136,7 @@ public final class KallsymsCache {
     /** The table from {@code file} if it holds {@code key}'s, else read from {@code procRoot} and stored in {@code file}. */
     static KernelSymbols load(Path procRoot, Path file, String key) throws IOException {
         try {
-            byte[] bytes = BootCache.readTrusted(file, MAX_BYTES);
+            ByteBuffer bytes = readTrusted(file);
             if (bytes == null) {
                 MISSES.incrementAndGet();
             } else {
@@ -146,6 +152,42 @@ public final class KallsymsCache {
         KernelSymbols whole = KernelSymbols.read(procRoot);
         store(whole, file, key);
         return whole;
+    }
+
+    /**
+     * The bytes of {@code file} if it is a regular file owned by uid 0 with mode 0600 and at most
+     * {@link #MAX_BYTES} long, opened without following links; null when absent or anything else. The trust rule
+     * of {@link BootCache#readTrusted}, read in 64 KiB reads: one read of 4 MB into a heap buffer makes NIO
+     * allocate a temporary direct buffer of that size, and mapping the file loads the mapping classes: ~35-55 ms
+     * of CPU each in a fresh JVM, more than the parse the cache saves (docs/benchmarks.md, "kernel symbols").
+     */
+    static ByteBuffer readTrusted(Path file) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (!a.isRegularFile() || (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0
+                || !a.permissions().equals(PosixFilePermissions.fromString("rw-------")) || a.size() > MAX_BYTES) {
+            return null;
+        }
+        // NOFOLLOW_LINKS: O_NOFOLLOW, so a link swapped in after the check above fails the open (ELOOP)
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buf = new byte[(int) a.size()];
+            int n = 0;
+            while (n < buf.length) {
+                int r = in.read(buf, n, Math.min(64 * 1024, buf.length - n));
+                if (r < 0) {
+                    return null; // shorter than its attributes said: replaced meanwhile
+                }
+                n += r;
+            }
+            if (in.read() >= 0) {
+                return null; // longer than its attributes said
+            }
+            return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        }
     }
 
     private static void store(KernelSymbols whole, Path file, String key) {
@@ -182,20 +224,20 @@ public final class KallsymsCache {
         }
     }
 
-    /** The cached table in {@code bytes}, or null (counted stale or rejected) when it is not one of {@code key}. */
-    static KernelSymbols decode(byte[] bytes, String key, Path procRoot, Path file) {
-        int l1 = indexOf(bytes, 0);
-        int l2 = l1 < 0 ? -1 : indexOf(bytes, l1 + 1);
-        if (l2 < 0 || !new String(bytes, 0, l1, StandardCharsets.UTF_8).equals(FORMAT)) {
+    /** The cached table in {@code buf}, or null (counted stale or rejected) when it is not one of {@code key}. */
+    static KernelSymbols decode(ByteBuffer buf, String key, Path procRoot, Path file) {
+        int l1 = indexOf(buf, 0);
+        int l2 = l1 < 0 ? -1 : indexOf(buf, l1 + 1);
+        if (l2 < 0 || !text(buf, 0, l1).equals(FORMAT)) {
             return reject(file, "not a kallsyms cache of this format");
         }
-        if (!new String(bytes, l1 + 1, l2 - l1 - 1, StandardCharsets.UTF_8).equals("key " + key)) {
+        if (!text(buf, l1 + 1, l2).equals("key " + key)) {
             STALE.incrementAndGet();
             return null;
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+        int total = buf.limit();
         buf.position(l2 + 1);
-        if (buf.remaining() < 28 + 4 + 8) {
+        if (buf.remaining() < 28 + 8) {
             return reject(file, "truncated header");
         }
         int n = buf.getInt();
@@ -208,8 +250,8 @@ public final class KallsymsCache {
             return reject(file, "sizes do not add up to the file's length (truncated or damaged)");
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 8);
-        if (ByteBuffer.wrap(bytes, bytes.length - 8, 8).order(ByteOrder.nativeOrder()).getLong() != crc.getValue()) {
+        crc.update(buf.slice(0, total - 8));
+        if (buf.getLong(total - 8) != crc.getValue()) {
             return reject(file, "checksum mismatch (damaged)");
         }
         long[] addresses = new long[n];
@@ -223,14 +265,31 @@ public final class KallsymsCache {
         if (Long.compareUnsigned(start, end) >= 0 || addresses[0] != start || starts[0] != 0 || starts[n] != namesLen) {
             return reject(file, "range or name offsets out of place");
         }
+        // two plain loops (no calls: they run interpreted until compiled): offsets ascending, addresses ascending
+        // as unsigned numbers (sign bit flipped), the last one below the range's end
         for (int i = 0; i < n; i++) {
-            if (starts[i] > starts[i + 1]
-                    || (i > 0 && Long.compareUnsigned(addresses[i - 1], addresses[i]) > 0)
-                    || Long.compareUnsigned(addresses[i], end) >= 0) {
-                return reject(file, "symbols out of order or out of range");
+            if (starts[i] > starts[i + 1]) {
+                return reject(file, "name offsets out of order");
             }
         }
+        long prev = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            long x = addresses[i] ^ Long.MIN_VALUE;
+            if (x < prev) {
+                return reject(file, "symbols out of order");
+            }
+            prev = x;
+        }
+        if (Long.compareUnsigned(addresses[n - 1], end) >= 0) {
+            return reject(file, "symbols out of range");
+        }
         return KernelSymbols.imageOnly(addresses, starts, names, skipped, start, end, procRoot);
+    }
+
+    private static String text(ByteBuffer buf, int from, int to) {
+        byte[] b = new byte[to - from];
+        buf.get(from, b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static KernelSymbols reject(Path file, String why) {
@@ -239,9 +298,9 @@ public final class KallsymsCache {
         return null;
     }
 
-    private static int indexOf(byte[] b, int from) {
-        for (int i = from; i < b.length && i < from + 4096; i++) {
-            if (b[i] == '\n') {
+    private static int indexOf(ByteBuffer b, int from) {
+        for (int i = from; i < b.limit() && i < from + 4096; i++) {
+            if (b.get(i) == '\n') {
                 return i;
             }
         }
