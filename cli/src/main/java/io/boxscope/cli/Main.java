@@ -56,6 +56,7 @@ public final class Main {
         if (System.getenv("BOXSCOPE_DEBUG") != null) {
             bootCacheErrors(err);
             compileCache(err);
+            kallsymsCache(err);
         }
         System.exit(code);
     }
@@ -101,6 +102,24 @@ public final class Main {
      * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
      * were none.
      */
+    /** The per-boot kallsyms cache's counts and problems (bpf KallsymsCache), when this run symbolized kernel addresses. */
+    static void kallsymsCache(PrintStream err) {
+        long hits = io.boxscope.bpf.symbols.KallsymsCache.hits();
+        long misses = io.boxscope.bpf.symbols.KallsymsCache.misses();
+        long stale = io.boxscope.bpf.symbols.KallsymsCache.stale();
+        long rejected = io.boxscope.bpf.symbols.KallsymsCache.rejected();
+        long stored = io.boxscope.bpf.symbols.KallsymsCache.stored();
+        List<String> problems = io.boxscope.bpf.symbols.KallsymsCache.problems();
+        if (hits + misses + stale + rejected + stored == 0 && problems.isEmpty()) {
+            return;
+        }
+        err.println("boxscope: debug: kallsyms cache: " + hits + " hit, " + misses + " miss, " + stale + " stale, " + rejected
+                + " rejected, " + stored + " stored; kallsyms read " + io.boxscope.bpf.symbols.KernelSymbols.loads() + " time(s)");
+        for (String p : problems) {
+            err.println("  " + Text.safe(p));
+        }
+    }
+
     static void bootCacheErrors(PrintStream err) {
         long n = io.boxscope.bpf.feature.BootCache.errors();
         if (n == 0) {

@@ -2,6 +2,7 @@ package io.boxscope.bpf.symbols;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,181 +21,235 @@ import java.util.concurrent.atomic.AtomicLong;
  * kallsyms has no sizes: an address belongs to the nearest symbol at or below it, up to the next
  * symbol.
  * When {@code kptr_restrict} hides addresses every address reads 0; {@link #read} then fails with a hint.
- * Consumers in one process share one table through {@link #shared}.
+ * Consumers in one process share one table through {@link #shared}, which takes the kernel image's text
+ * symbols from a per-boot cache when it can ({@link KallsymsCache}) and reads the whole file only for an
+ * address outside the image's text or a name lookup.
+ *
+ * <p>The table is primitive arrays: sorted {@code long} addresses, names as offsets into one byte array (decoded
+ * to a String only for the symbol a lookup returns) and a module index per symbol. Names are bytes as the kernel
+ * wrote them, shown as ISO-8859-1 (one char per byte, so no input is refused or changed).
  */
 public final class KernelSymbols {
     private final long[] addresses;
-    private final String[] names;
-    private final String[] modules;
+    private final int[] nameStart;
+    private final byte[] names;
+    private final int[] module;
+    private final String[] moduleNames;
     private final int skipped;
+    /** For a table of the kernel image's text only ({@link KallsymsCache}): its range, and where the rest comes from. */
+    private final long textStart;
+    private final long textEnd;
+    private final Path rest;
+    private KernelSymbols whole;
 
-    private KernelSymbols(long[] addresses, String[] names, String[] modules, int skipped) {
+    KernelSymbols(long[] addresses, int[] nameStart, byte[] names, int[] module, String[] moduleNames, int skipped,
+            long textStart, long textEnd, Path rest) {
         this.addresses = addresses;
+        this.nameStart = nameStart;
         this.names = names;
-        this.modules = modules;
+        this.module = module;
+        this.moduleNames = moduleNames;
         this.skipped = skipped;
+        this.textStart = textStart;
+        this.textEnd = textEnd;
+        this.rest = rest;
+    }
+
+    static final String KERNEL = "[kernel]";
+
+    /**
+     * Parses kallsyms text (pure): {@link #parse(byte[])} of its ISO-8859-1 bytes. Kallsyms is bytes; a character
+     * above U+00FF cannot come from the file and is refused.
+     */
+    public static KernelSymbols parse(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xff) {
+                throw new IllegalArgumentException("kallsyms text holds U+" + Integer.toHexString(s.charAt(i))
+                        + " at " + i + ": kallsyms is bytes; pass them to parse(byte[])");
+            }
+        }
+        return parse(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /**
-     * Parses kallsyms text (pure). Fields are separated by runs of spaces and tabs, lines by {@code \n}; a line
-     * that starts with a blank, has fewer than three fields, a type field of other than one character, or an
-     * address that is not 1 to 16 hex digits is counted in {@link #skipped()}; empty lines are ignored.
-     * One pass without regular expressions or per-line strings: line and field ends are found with
-     * {@code String.indexOf} (vectorized by the JIT) and only the kept names and modules become strings
-     * (docs/benchmarks.md, "kernel symbols").
+     * Parses the bytes of a kallsyms file (pure). Fields are separated by runs of spaces and tabs, lines by
+     * {@code \n}; a line that starts with a blank, has fewer than three fields, a type field of other than one
+     * byte, or an address that is not 1 to 16 hex digits (one leading {@code +} allowed, counted in the 16) is
+     * counted in {@link #skipped()}; empty lines are ignored; a fourth field in brackets names the module.
+     * One pass over the bytes with no per-line objects: the kept names are copied into one byte array and only
+     * a new module's name becomes a String (docs/benchmarks.md, "kernel symbols").
      */
-    public static KernelSymbols parse(String s) {
-        int end = s.length();
+    public static KernelSymbols parse(byte[] b) {
+        int end = b.length;
         int cap = Math.max(16, end / 40);
         long[] addrs = new long[cap];
-        String[] names = new String[cap];
-        String[] mods = new String[cap];
+        int[] starts = new int[cap + 1];
+        int[] mods = new int[cap];
+        byte[] blob = new byte[Math.max(64, end / 3)];
+        int used = 0;
+        List<String> modNames = new ArrayList<>(List.of(KERNEL));
+        Map<String, Integer> modIndex = new HashMap<>(Map.of(KERNEL, 0));
+        int lastMod = 0;
+        int lastModFrom = -1;
+        int lastModLen = 0;
         int n = 0;
         int skipped = 0;
         boolean sorted = true;
-        String lastModule = null;
         int i = 0;
         while (i < end) {
-            int eol = s.indexOf('\n', i);
-            if (eol < 0) {
-                eol = end;
-            }
-            int line = i;
-            i = eol + 1;
-            if (eol == line) {
+            byte c = b[i];
+            if (c == '\n') {
+                i++;
                 continue;
             }
-            if (blank(s.charAt(line))) {
+            if (c == ' ' || c == '\t') {
                 skipped++;
+                i = nextLine(b, i);
                 continue;
             }
-            int a0 = line;
-            int a1 = token(s, a0, eol);
-            int t0 = blanks(s, a1, eol);
-            if (t0 == eol) {
+            int a0 = i;
+            int a1 = token(b, a0);
+            int t0 = blanks(b, a1);
+            int t1 = token(b, t0);
+            int n0 = blanks(b, t1);
+            int n1 = token(b, n0);
+            if (t0 == t1 || n0 == n1) {
                 skipped++;
+                i = nextLine(b, n1);
                 continue;
             }
-            int t1 = token(s, t0, eol);
-            int n0 = blanks(s, t1, eol);
-            if (n0 == eol) {
-                skipped++;
-                continue;
-            }
-            int n1 = token(s, n0, eol);
-            int m0 = blanks(s, n1, eol);
-            int m1 = m0 < eol ? token(s, m0, eol) : m0;
-            if (t1 - t0 != 1 || a1 - a0 > 16) {
-                skipped++;
-                continue;
-            }
-            int d = s.charAt(a0) == '+' ? a0 + 1 : a0;
-            if (d == a1) {
+            int m0 = blanks(b, n1);
+            int m1 = token(b, m0);
+            i = nextLine(b, m1);
+            int d = b[a0] == '+' ? a0 + 1 : a0;
+            if (t1 - t0 != 1 || a1 - a0 > 16 || d == a1) {
                 skipped++;
                 continue;
             }
             long addr = 0;
-            boolean hex = true;
-            for (int j = d; j < a1; j++) {
-                int v = hexDigit(s.charAt(j));
+            int j = d;
+            for (; j < a1; j++) {
+                int v = HEX[b[j] & 0xff];
                 if (v < 0) {
-                    hex = false;
                     break;
                 }
                 addr = (addr << 4) | v;
             }
-            if (!hex) {
+            if (j < a1) {
                 skipped++;
                 continue;
             }
-            char type = s.charAt(t0);
+            byte type = b[t0];
             if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
                 continue;
             }
-            String module = "[kernel]";
-            if (m1 > m0 && s.charAt(m0) == '[' && s.charAt(m1 - 1) == ']') {
+            int mod = 0;
+            if (m1 > m0 && b[m0] == '[' && b[m1 - 1] == ']') {
                 int len = m1 - m0;
-                // module lines come in runs: one string per run
-                if (lastModule == null || len != lastModule.length() || !s.startsWith(lastModule, m0)) {
-                    lastModule = s.substring(m0, m1);
+                // module lines come in runs: one lookup per run
+                if (lastModFrom < 0 || len != lastModLen || !Arrays.equals(b, m0, m1, b, lastModFrom, lastModFrom + len)) {
+                    String name = new String(b, m0, len, StandardCharsets.ISO_8859_1);
+                    Integer known = modIndex.get(name);
+                    if (known == null) {
+                        known = modNames.size();
+                        modNames.add(name);
+                        modIndex.put(name, known);
+                    }
+                    lastMod = known;
+                    lastModFrom = m0;
+                    lastModLen = len;
                 }
-                module = lastModule;
+                mod = lastMod;
             }
             if (n == addrs.length) {
                 int grown = n + (n >> 1) + 16;
                 addrs = Arrays.copyOf(addrs, grown);
-                names = Arrays.copyOf(names, grown);
+                starts = Arrays.copyOf(starts, grown + 1);
                 mods = Arrays.copyOf(mods, grown);
             }
+            int len = n1 - n0;
+            if (used + len > blob.length) {
+                blob = Arrays.copyOf(blob, Math.max(blob.length * 2, used + len));
+            }
+            System.arraycopy(b, n0, blob, used, len);
             if (n > 0 && Long.compareUnsigned(addrs[n - 1], addr) > 0) {
                 sorted = false;
             }
             addrs[n] = addr;
-            names[n] = s.substring(n0, n1);
-            mods[n] = module;
+            starts[n] = used;
+            mods[n] = mod;
+            used += len;
             n++;
         }
-        if (!sorted) {
-            // stable, so names at one address keep kallsyms order (resolve's tie-break); kallsyms is sorted
-            // but for module and BPF symbols, so TimSort's runs make this cheap
-            Integer[] order = new Integer[n];
-            for (int j = 0; j < n; j++) {
-                order[j] = j;
-            }
-            long[] keys = addrs;
-            Arrays.sort(order, (x, y) -> Long.compareUnsigned(keys[x], keys[y]));
-            long[] sa = new long[n];
-            String[] sn = new String[n];
-            String[] sm = new String[n];
-            for (int j = 0; j < n; j++) {
-                sa[j] = addrs[order[j]];
-                sn[j] = names[order[j]];
-                sm[j] = mods[order[j]];
-            }
-            return new KernelSymbols(sa, sn, sm, skipped);
+        starts[n] = used;
+        String[] modArray = modNames.toArray(String[]::new);
+        if (sorted) {
+            return new KernelSymbols(Arrays.copyOf(addrs, n), Arrays.copyOf(starts, n + 1), Arrays.copyOf(blob, used),
+                    Arrays.copyOf(mods, n), modArray, skipped, 0, 0, null);
         }
-        return new KernelSymbols(Arrays.copyOf(addrs, n), Arrays.copyOf(names, n), Arrays.copyOf(mods, n), skipped);
-    }
-
-    /** Parses the bytes of a kallsyms file as {@link #parse(String)} parses them decoded as ISO-8859-1 (pure). */
-    public static KernelSymbols parse(byte[] data) {
-        return parse(new String(data, StandardCharsets.ISO_8859_1));
-    }
-
-    private static boolean blank(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    /** The end of the field starting at {@code from}: the first blank before {@code eol}, or {@code eol}. */
-    private static int token(String s, int from, int eol) {
-        int sp = s.indexOf(' ', from, eol);
-        int tab = s.indexOf('\t', from, eol);
-        if (sp < 0) {
-            return tab < 0 ? eol : tab;
+        // stable, so names at one address keep kallsyms order (resolve's tie-break); kallsyms is sorted but for
+        // module and BPF symbols, so the merge sort's already-ordered check makes this cheap
+        int[] order = StableSort.byUnsigned(addrs, n);
+        long[] sa = new long[n];
+        int[] ss = new int[n + 1];
+        int[] sm = new int[n];
+        byte[] sb = new byte[used];
+        int at = 0;
+        for (int k = 0; k < n; k++) {
+            int o = order[k];
+            sa[k] = addrs[o];
+            sm[k] = mods[o];
+            int l = starts[o + 1] - starts[o];
+            System.arraycopy(blob, starts[o], sb, at, l);
+            ss[k] = at;
+            at += l;
         }
-        return tab < 0 ? sp : Math.min(sp, tab);
+        ss[n] = at;
+        return new KernelSymbols(sa, ss, sb, sm, modArray, skipped, 0, 0, null);
     }
 
-    /** The first non-blank at or after {@code from}, or {@code eol}. */
-    private static int blanks(String s, int from, int eol) {
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX[c] = (byte) (c - 'a' + 10);
+            HEX[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+        }
+    }
+
+    /** The end of the field starting at {@code from}: the first blank or newline, or the end. */
+    private static int token(byte[] b, int from) {
         int p = from;
-        while (p < eol && blank(s.charAt(p))) {
+        while (p < b.length) {
+            byte c = b[p];
+            if (c == ' ' || c == '\t' || c == '\n') {
+                return p;
+            }
             p++;
         }
         return p;
     }
 
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** The first byte at or after {@code from} that is not a space or tab (a newline stops it), or the end. */
+    private static int blanks(byte[] b, int from) {
+        int p = from;
+        while (p < b.length && (b[p] == ' ' || b[p] == '\t')) {
+            p++;
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
+        return p;
+    }
+
+    /** Just past the newline at or after {@code from}, or the end. */
+    private static int nextLine(byte[] b, int from) {
+        int p = from;
+        while (p < b.length && b[p] != '\n') {
+            p++;
         }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return p < b.length ? p + 1 : p;
     }
 
     /** Reads {@code procRoot/kallsyms} (normally {@code /proc}); fails when every address is hidden. */
@@ -235,12 +290,16 @@ public final class KernelSymbols {
     private static final int READ_CHUNK = 64 * 1024;
 
     /**
-     * The table of {@code procRoot/kallsyms} shared by every consumer in this process: read and parsed once and
-     * reused for {@link #SHARED_MAX_AGE_NANOS}, so diagnose's on-CPU and off-CPU collectors, which symbolize one
-     * after the other after the same window, pay for one load (docs/benchmarks.md, "kernel symbols"). It is
-     * reloaded when older, because kallsyms changes while the system runs (modules, BPF programs and ftrace
-     * trampolines add and remove text symbols). Thread-safe: a second caller waits for the first one's load.
-     * A failed read is not remembered.
+     * The table of {@code procRoot/kallsyms} shared by every consumer in this process: got once and reused for
+     * {@link #SHARED_MAX_AGE_NANOS}, so diagnose's on-CPU and off-CPU collectors, which symbolize one after the
+     * other after the same window, pay for one load (docs/benchmarks.md, "kernel symbols"). It is got again when
+     * older, because kallsyms changes while the system runs (modules, BPF programs and ftrace trampolines add and
+     * remove text symbols). For the running kernel's {@code /proc}, with the per-boot caches on
+     * ({@link io.boxscope.bpf.feature.BootCache#useDirectory}) and as root, the kernel image's text symbols come
+     * from {@link KallsymsCache}, and the file is read only when a lookup needs more (an address outside
+     * {@code [_stext, _etext)}: a module, a BPF program, a trampoline; or {@link #address}); else the file is read
+     * now (and the cache written for the next process). Thread-safe: a second caller waits for the first one's
+     * load. A failed read is not remembered.
      */
     public static KernelSymbols shared(Path procRoot) throws IOException {
         Path key = procRoot.toAbsolutePath().normalize();
@@ -250,7 +309,7 @@ public final class KernelSymbols {
             if (l != null && now - l.at() < SHARED_MAX_AGE_NANOS) {
                 return l.symbols();
             }
-            KernelSymbols k = read(key);
+            KernelSymbols k = KallsymsCache.load(key);
             SHARED.put(key, new Loaded(k, now));
             return k;
         }
@@ -268,18 +327,58 @@ public final class KernelSymbols {
         return LOADS.get();
     }
 
-    /** Number of text symbols. */
+    /**
+     * Number of text symbols in the table now: for a table of the kernel image's text from the per-boot cache,
+     * those until a lookup needed the whole file, then the whole file's.
+     */
     public int size() {
-        return addresses.length;
+        KernelSymbols w = loadedWhole();
+        return w != null ? w.size() : addresses.length;
     }
 
-    /** Lines that could not be parsed. */
+    /** Lines that could not be parsed (for a cached table: when the file was parsed to make the cache). */
     public int skipped() {
         return skipped;
     }
 
-    /** The text symbol containing {@code address}, or empty below the first symbol or past the module's end. */
+    /** Whether this table holds only the kernel image's text (from the per-boot cache) until a lookup needs more. */
+    public boolean imageTextOnly() {
+        return rest != null && loadedWhole() == null;
+    }
+
+    private synchronized KernelSymbols loadedWhole() {
+        return whole;
+    }
+
+    /**
+     * The whole file's table, read on first need. Reading /proc/kallsyms after the cache said who may read it
+     * fails only if the system changed meanwhile (kptr_restrict, a lost capability): then an unchecked error.
+     */
+    private synchronized KernelSymbols whole() {
+        if (whole == null) {
+            try {
+                whole = read(rest);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return whole;
+    }
+
+    /** Whether this table may answer for {@code address} itself: complete, or inside the image's text range. */
+    private boolean answers(long address) {
+        return rest == null
+                || (Long.compareUnsigned(address, textStart) >= 0 && Long.compareUnsigned(address, textEnd) < 0);
+    }
+
+    /**
+     * The text symbol containing {@code address}, or empty below the first symbol. For a cached image-only table
+     * an address outside the image's text reads the whole file first ({@link UncheckedIOException} if that fails).
+     */
     public Optional<Symbol> resolve(long address) {
+        if (!answers(address)) {
+            return whole().resolve(address);
+        }
         int i = floor(address);
         if (i < 0) {
             return Optional.empty();
@@ -291,32 +390,54 @@ public final class KernelSymbols {
         // several names at one address (_text, _stext...): the one with the fewest leading underscores, then
         // the first in kallsyms order
         int best = first;
-        for (int j = first; j <= i; j++) {
-            if (underscores(names[j]) < underscores(names[best])) {
+        int bestUnderscores = underscores(first);
+        for (int j = first + 1; j <= i; j++) {
+            int u = underscores(j);
+            if (u < bestUnderscores) {
                 best = j;
+                bestUnderscores = u;
             }
         }
-        List<String> aliases = new ArrayList<>();
+        List<String> aliases = new ArrayList<>(i - first);
         for (int j = first; j <= i; j++) {
             if (j != best) {
-                aliases.add(names[j]);
+                aliases.add(name(j));
             }
         }
-        return Optional.of(new Symbol(names[best], addresses[i], address - addresses[i], modules[best], aliases));
+        return Optional.of(new Symbol(name(best), addresses[i], address - addresses[i], moduleNames[module[best]], aliases));
     }
 
-    private static int underscores(String s) {
-        int n = 0;
-        while (n < s.length() && s.charAt(n) == '_') {
-            n++;
+    private String name(int i) {
+        return new String(names, nameStart[i], nameStart[i + 1] - nameStart[i], StandardCharsets.ISO_8859_1);
+    }
+
+    private int underscores(int i) {
+        int p = nameStart[i];
+        int end = nameStart[i + 1];
+        while (p < end && names[p] == '_') {
+            p++;
         }
-        return n;
+        return p - nameStart[i];
     }
 
-    /** The address of text symbol {@code name} (the first one, if several modules define it). */
+    /**
+     * The address of text symbol {@code name} (the first one, if several modules define it). A cached image-only
+     * table reads the whole file first: a module may define the name too, and the first may be the module's.
+     */
     public Optional<Long> address(String name) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name)) {
+        if (rest != null) {
+            return whole().address(name);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) > 0xff) {
+                return Optional.empty();
+            }
+        }
+        byte[] want = name.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < addresses.length; i++) {
+            int s = nameStart[i];
+            int e = nameStart[i + 1];
+            if (e - s == want.length && Arrays.equals(names, s, e, want, 0, want.length)) {
                 return Optional.of(addresses[i]);
             }
         }
@@ -339,8 +460,84 @@ public final class KernelSymbols {
         return found;
     }
 
+    /**
+     * The kernel image's text of this complete table, for {@link KallsymsCache}: the symbols without a module in
+     * {@code [_stext, _etext)} (include/asm-generic/sections.h: the image's code; modules, BPF programs and
+     * trampolines are allocated elsewhere, so no other symbol can be the nearest one below an address there).
+     * Empty when the file names no {@code _stext} or {@code _etext}, or when a module's symbol lies in the range.
+     */
+    Optional<Image> imageText() {
+        long start = -1;
+        long end = -1;
+        boolean haveStart = false;
+        boolean haveEnd = false;
+        for (int i = 0; i < addresses.length && !(haveStart && haveEnd); i++) {
+            if (module[i] != 0) {
+                continue;
+            }
+            if (!haveStart && nameIs(i, "_stext")) {
+                start = addresses[i];
+                haveStart = true;
+            } else if (!haveEnd && nameIs(i, "_etext")) {
+                end = addresses[i];
+                haveEnd = true;
+            }
+        }
+        if (!haveStart || !haveEnd || Long.compareUnsigned(start, end) >= 0) {
+            return Optional.empty();
+        }
+        int from = floor(start - 1) + 1;
+        int to = floor(end - 1) + 1;
+        if (start == 0) {
+            from = 0;
+        }
+        for (int i = from; i < to; i++) {
+            if (module[i] != 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Image(start, end, Arrays.copyOfRange(addresses, from, to), from, to));
+    }
+
+    /** The image's text range and its symbols {@code [from, to)} of this table. */
+    record Image(long start, long end, long[] addresses, int from, int to) {}
+
+    /** Name offsets of symbols {@code [from, to)} rebased to 0 ({@code to - from + 1} of them). */
+    int[] nameStarts(int from, int to) {
+        int[] out = new int[to - from + 1];
+        for (int i = from; i <= to; i++) {
+            out[i - from] = nameStart[i] - nameStart[from];
+        }
+        return out;
+    }
+
+    /** The name bytes of symbols {@code [from, to)}. */
+    byte[] nameBytes(int from, int to) {
+        return Arrays.copyOfRange(names, nameStart[from], nameStart[to]);
+    }
+
+    private boolean nameIs(int i, String s) {
+        int len = nameStart[i + 1] - nameStart[i];
+        if (len != s.length()) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            if (names[nameStart[i] + k] != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A table of the image's text read from the cache; {@code rest} is the proc root to read for anything else. */
+    static KernelSymbols imageOnly(long[] addresses, int[] nameStart, byte[] names, int skipped, long start, long end, Path rest) {
+        return new KernelSymbols(addresses, nameStart, names, new int[addresses.length], new String[] {KERNEL}, skipped,
+                start, end, rest);
+    }
+
     @Override
     public String toString() {
-        return "kernel symbols (" + addresses.length + " text symbols" + (skipped > 0 ? ", " + skipped + " lines skipped" : "") + ")";
+        return "kernel symbols (" + size() + " text symbols" + (imageTextOnly() ? " of the kernel image, from the per-boot cache" : "")
+                + (skipped > 0 ? ", " + skipped + " lines skipped" : "") + ")";
     }
 }

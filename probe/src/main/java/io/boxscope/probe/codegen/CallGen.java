@@ -1,10 +1,12 @@
 package io.boxscope.probe.codegen;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import io.boxscope.bpf.asm.Asm;
 import io.boxscope.bpf.asm.Helper;
 import io.boxscope.bpf.asm.Reg;
@@ -200,7 +202,14 @@ final class CallGen {
         } catch (IOException e) {
             throw new CodegenException(c.span(), "kaddr: cannot read /proc/kallsyms: " + e.getMessage());
         }
-        return kallsyms.address(name).orElseThrow(() -> new CodegenException(c.span(),
+        Optional<Long> address;
+        try {
+            address = kallsyms.address(name);
+        } catch (UncheckedIOException e) {
+            // a table of the image's text from the per-boot cache reads the whole file for a name
+            throw new CodegenException(c.span(), "kaddr: cannot read /proc/kallsyms: " + e.getCause().getMessage());
+        }
+        return address.orElseThrow(() -> new CodegenException(c.span(),
                 "Failed to resolve kernel symbol: " + name, "check the name in /proc/kallsyms (it must be a kernel symbol)"));
     }
 

@@ -1,6 +1,7 @@
 package io.boxscope.probe.runtime;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,13 @@ final class Stacks {
                 kernel = KernelSymbols.parse("");
             }
         }
-        return kernel.resolve(addr);
+        try {
+            return kernel.resolve(addr);
+        } catch (UncheckedIOException e) {
+            // a table of the image's text from the per-boot cache could not read the rest of kallsyms: as above
+            kernel = KernelSymbols.parse("");
+            return Optional.empty();
+        }
     }
 
     String ksym(long addr) {
