@@ -391,6 +391,16 @@ public final class Main {
         } catch (java.io.IOException | RuntimeException e) {
             // training without the cache's classes
         }
+        java.nio.file.Path capture = trainingCapture(cacheDir);
+        if (capture != null) {
+            // trace -r (issue 13): the reader, inspector, compiled filter and line classes, as users filter files
+            String file = capture.toString();
+            runs.add(new String[] {"trace", "-r", file});
+            runs.add(new String[] {"trace", "-r", file, "evt.type=openat"});
+            runs.add(new String[] {"trace", "-r", file, "proc.name=bash"});
+            runs.add(new String[] {"trace", "-r", file, "fd.name contains /etc"});
+            runs.add(new String[] {"sysdig", "-r", file, "-n", "10", "evt.type=close and evt.arg.fd=3"});
+        }
         int cold = runs.size();
         runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); } "
                 + "interval:ms:100 { exit(); }"});
@@ -439,5 +449,42 @@ public final class Main {
                 // a temporary directory left behind
             }
         }
+    }
+
+    /**
+     * A small capture file for the training's {@code trace -r} runs, in {@code dir} (deleted with it): a shell
+     * opening, reading and closing files, as a filtered read of a real capture meets them. Null when it cannot
+     * be written (training then goes without those classes).
+     */
+    private static java.nio.file.Path trainingCapture(java.nio.file.Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        java.nio.file.Path file = dir.resolve("training.scap");
+        io.boxscope.trace.scap.ThreadInfo bash = io.boxscope.trace.scap.ThreadInfo.of(4000, 4000, 1, "bash",
+                "/bin/bash", List.of("-i"), "/root/", 0, 0);
+        var tables = new io.boxscope.trace.scap.CaptureTables(null, List.of(), List.of(), List.of(), List.of(bash),
+                java.util.Map.of());
+        try (var w = io.boxscope.trace.scap.ScapWriter.create(file, tables, false)) {
+            long ts = 1_700_000_000_000_000_000L;
+            for (int i = 0; i < 500; i++) {
+                String path = i % 2 == 0 ? "/etc/passwd" : "/usr/lib/x" + i;
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 4000, 0)
+                        .num(-100).str(path).num(0).num(0).build());
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 4000, 0)
+                        .num(3).num(-100).str(path).num(0).num(0).num(0x803).build());
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 4000, 0)
+                        .num(3).num(16).build());
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 4000, 0)
+                        .num(4).bytes("root".getBytes(StandardCharsets.UTF_8)).build());
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 4000, 0)
+                        .num(3).build());
+                w.write(io.boxscope.trace.scap.ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 4000, 0)
+                        .num(0).build());
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return file;
     }
 }

@@ -40,8 +40,17 @@ public record EventInfo(int id, String constant, String name, String category, S
         return flags.contains("EF_UNUSED");
     }
 
-    /** Index of the parameter named {@code paramName}, or -1. */
+    /**
+     * Index of the parameter named {@code paramName}, or -1. The table's names are interned ({@link EventTable}) and
+     * callers pass literals, so a first pass compares references: the inspector asks by name several times per
+     * event of a file, and comparing each name's bytes until the match was most of that cost (C1 code).
+     */
     public int indexOf(String paramName) {
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i).name() == paramName) {
+                return i;
+            }
+        }
         for (int i = 0; i < params.size(); i++) {
             if (params.get(i).name().equals(paramName)) {
                 return i;

@@ -874,6 +874,12 @@ public final class Inspector {
 
     /** The parameter named {@code name} as a number (read in place), or {@link Long#MIN_VALUE} when it is none. */
     static long num(ScapEvent e, String name) {
+        if (name == "res") { // the two names asked for most, from EventKinds' per-type table (no lookup by name)
+            return e.num(EventKinds.res(e.type()));
+        }
+        if (name == "fd") {
+            return e.num(EventKinds.fd(e.type()));
+        }
         EventInfo info = e.infoOrNull();
         return info == null ? Long.MIN_VALUE : e.num(info.indexOf(name));
     }

@@ -286,6 +286,29 @@ public final class ScapReader implements Closeable {
     }
 
     /**
+     * Parameters per event number in the event table, -1 for a number it does not have: asked for every event read,
+     * where the table's row and its list cost a few dependent loads each time.
+     */
+    private static final int[] PARAM_COUNT = paramCounts();
+
+    private static int[] paramCounts() {
+        int[] out = new int[1024];
+        for (int t = 0; t < out.length; t++) {
+            EventInfo info = EventTable.get().infoOrNull(t);
+            out[t] = info == null ? -1 : info.params().size();
+        }
+        return out;
+    }
+
+    private static int paramCount(int type) {
+        if (type < PARAM_COUNT.length) {
+            return PARAM_COUNT[type];
+        }
+        EventInfo info = EventTable.get().infoOrNull(type);
+        return info == null ? -1 : info.params().size();
+    }
+
+    /**
      * The event in {@code block[0 .. length)} (a block's body without its trailer). The event keeps the
      * array: its parameters are offsets into it ({@link ScapEvent#packed}), so reading an event copies
      * nothing after the read itself.
@@ -313,8 +336,8 @@ public final class ScapReader implements Closeable {
             throw new ScapFormatException(Kind.CORRUPT, start, "event length " + len + " does not fit its block of "
                     + (length + 12) + " bytes");
         }
-        EventInfo info = EventTable.get().infoOrNull(type);
-        if (info == null) {
+        int tableParams = paramCount(type);
+        if (tableParams < 0) {
             return null;
         }
         int lenSize = ScapEvent.largePayload(type) ? 4 : 2;
@@ -322,9 +345,10 @@ public final class ScapReader implements Closeable {
             long nparams = Integer.toUnsignedLong(i32(block, at));
             at += 4;
             // libsinsp reads 32-bit lengths for EF_LARGE_PAYLOAD types only, whatever the block type says
-            if (nparams > info.params().size() || hdrLen + nparams * lenSize > len) {
-                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + " claims " + nparams
-                        + " parameters; the table has " + info.params().size() + " and the event " + len + " bytes");
+            if (nparams > tableParams || hdrLen + nparams * lenSize > len) {
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + EventTable.get().infoOrNull(type).name()
+                        + " claims " + nparams + " parameters; the table has " + tableParams + " and the event " + len
+                        + " bytes");
             }
             int n = (int) nparams;
             long sum = hdrLen + nparams * lenSize;
@@ -336,12 +360,13 @@ public final class ScapReader implements Closeable {
                 sum += l;
             }
             if (sum != len) {
-                throw new ScapFormatException(Kind.CORRUPT, start, "event " + info.name() + "'s parameter lengths add up to "
+                throw new ScapFormatException(Kind.CORRUPT, start, "event " + EventTable.get().infoOrNull(type).name()
+                        + "'s parameter lengths add up to "
                         + sum + " bytes, its header says " + len);
             }
             return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
         }
-        int[] lens = oldEventLengths(block, at, info, hdrLen, (int) len, start);
+        int[] lens = oldEventLengths(block, at, EventTable.get().infoOrNull(type), hdrLen, (int) len, start);
         return ScapEvent.packed(ts, tid, cpu, type, block, at, 2, lens.length, flags);
     }
 
