@@ -24,7 +24,9 @@ import java.util.Map;
  * page-aligned native block, as sysbench's own is. Each variant runs 100 ms windows in turn (with
  * THREADS 2, in two threads at once on one shared block, global scope as bench-vs-sysbench runs it);
  * throughput is block bytes per second of this thread's CPU time, so time the thread spends
- * descheduled on a loaded host does not count. Prints median, best and worst of the windows.
+ * descheduled on a loaded host does not count. Prints median, best and worst of the windows, the ratio of
+ * the medians, and the median of the per-round ratios (Boxscope's window over sysbench's of the same round,
+ * so both saw about the same load).
  */
 public final class MemoryLoopsBench {
     interface Loop {
@@ -113,6 +115,10 @@ public final class MemoryLoopsBench {
         System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
                 + (threads > 1 ? "s" : "") + ")", "median", "best", "worst");
         Map<String, Double> median = new LinkedHashMap<>();
+        Map<String, List<Double>> inOrder = new LinkedHashMap<>();
+        for (var e : mibs.entrySet()) {
+            inOrder.put(e.getKey(), new ArrayList<>(e.getValue()));
+        }
         for (var e : mibs.entrySet()) {
             List<Double> x = e.getValue();
             Collections.sort(x);
@@ -123,6 +129,19 @@ public final class MemoryLoopsBench {
         for (String op : new String[] {"write", "read", "rnd write", "rnd read"}) {
             System.out.printf("%s: Boxscope's loop / sysbench's loop on the same block (medians) = %.2f%n", op,
                     median.get(op + ", Boxscope's loop, Boxscope's block") / median.get(op + ", sysbench's loop, Boxscope's block"));
+        }
+        // Each round runs every loop once, one after the other: the ratio of the two windows of one round
+        // compares them under the same load, and the median of those ratios is steadier on a busy host.
+        for (String op : new String[] {"write", "read", "rnd write", "rnd read"}) {
+            List<Double> box = inOrder.get(op + ", Boxscope's loop, Boxscope's block");
+            List<Double> sb = inOrder.get(op + ", sysbench's loop, Boxscope's block");
+            List<Double> r = new ArrayList<>();
+            for (int i = 0; i < Math.min(box.size(), sb.size()); i++) {
+                r.add(box.get(i) / sb.get(i));
+            }
+            Collections.sort(r);
+            System.out.printf("%s: per-round ratios, median %.2f (quartiles %.2f-%.2f)%n", op, r.get(r.size() / 2),
+                    r.get(r.size() / 4), r.get(r.size() * 3 / 4));
         }
     }
 

@@ -96,9 +96,9 @@ public final class MemoryWorkload implements Workload {
                 case NONE -> new SeqNone(buf, quota);
             };
             case RND -> switch (oper) {
-                case WRITE -> new RndWrite(buf, quota, seeds.forThread(threadId));
-                case READ -> new RndRead(buf, quota, seeds.forThread(threadId));
-                case NONE -> new RndNone(buf, quota, seeds.forThread(threadId));
+                case WRITE -> new RndWrite(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
+                case READ -> new RndRead(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
+                case NONE -> new RndNone(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
             };
         };
     }
@@ -266,67 +266,107 @@ public final class MemoryWorkload implements Workload {
     }
 
     /**
-     * sysbench's event_rnd_write: as many stores as the block has words, each at
-     * {@code (size_t) (uniform_double * (block_size / 8))}, storing the loop's byte offset (0, 8,
-     * 16, ...). The store is opaque (ck_pr_store_64's compiler barrier), so C2, like gcc, keeps the
-     * generator's state in memory and reloads the block size for every word; the word count is
-     * computed from that reload, {@code bytes >> 3} converted to a double, as gcc's
-     * {@code sar $3; cvtsi2sd} per word does (objdump of /usr/bin/sysbench 1.0.20).
+     * The random loops' common part: the generator's state is two fields of the worker itself, where
+     * sysbench keeps it in the thread-local sb_rng_state (a fixed %fs offset, no pointer to follow),
+     * and each loop is sb_memory.c's: {@code for (i = 0; i < memory_block_size; i += 8)}, with the
+     * byte offset as the counter and the block size read from memory for the test as well as for
+     * the word count. Because every access is opaque (ck_pr_load_64/ck_pr_store_64's compiler
+     * barrier), C2 loads the state, the block size and the counter's bound before and stores the
+     * state after every word, as gcc does in /usr/bin/sysbench 1.0.20 (objdump: per word the two
+     * state words, the block size and the block pointer loaded, the two state words and the word
+     * stored, {@code sar $3}, {@code cvtsi2sd}, {@code mulsd}, the conversion to an index). With
+     * the state in a separate generator object, its reference was loaded before the state every
+     * word and the loop counted words in a register: 0.85-0.89x sysbench's loop on the same block
+     * (docs/benchmarks.md, "rnd loops").
+     *
+     * <p>With --rand-seed and --percentile above 0, sysbench's histogram update draws one value
+     * from the same generator after each event (sb_histogram_update: {@code sb_rand_uniform_uint64()
+     * % SB_HISTOGRAM_NSLOTS}), so the next event's offsets start one value later; the loops skip that
+     * value too ({@link Seeds#histogramDraw()}), and a seeded run picks sysbench's words, event
+     * after event.
      */
-    static final class RndWrite extends Base {
-        private final Xoroshiro rnd;
+    private abstract static class Rnd extends Base {
+        /** sysbench's sb_rng_state[0] and [1] (xoroshiro128+, see {@link Xoroshiro}). */
+        long s0;
+        long s1;
+        private final boolean histogramDraw;
 
-        RndWrite(long[] buf, long quota, Xoroshiro rnd) {
+        Rnd(long[] buf, long quota, Xoroshiro rnd, boolean histogramDraw) {
             super(buf, quota);
-            this.rnd = rnd;
+            this.s0 = rnd.state0();
+            this.s1 = rnd.state1();
+            this.histogramDraw = histogramDraw;
         }
 
-        @Override
-        public void execute() {
-            long[] b = buf;
-            int words = b.length;
-            for (int i = 0; i < words; i++) {
-                WORDS.setOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)), (long) i * 8);
+        /** sb_rand_uniform_double on this worker's state. */
+        final double nextDouble() {
+            long a = s0;
+            long b = s1;
+            s0 = Xoroshiro.step0(a, b);
+            s1 = Xoroshiro.step1(a, b);
+            return Xoroshiro.uniform(a + b);
+        }
+
+        /** After an event: the value sysbench's histogram update takes, when it takes one. */
+        final void endEvent() {
+            if (histogramDraw) {
+                long a = s0;
+                long b = s1;
+                s0 = Xoroshiro.step0(a, b);
+                s1 = Xoroshiro.step1(a, b);
             }
         }
     }
 
     /**
-     * sysbench's event_rnd_read: one 8-byte load per word at a uniformly random word index. The
-     * load is opaque, like the write's store: sysbench loads through ck_pr_load_64, whose compiler
-     * barrier makes gcc keep its generator's state in memory, loaded before and stored after every
-     * access (objdump of /usr/bin/sysbench 1.0.20: two loads and two stores to %fs per word). An
-     * opaque access does the same to C2's code, which otherwise kept the state in registers and ran
-     * 1.31x sysbench's loop on the same block (benchmarks/bench-vs-sysbench.d/memory-loops).
+     * sysbench's event_rnd_write: for each byte offset {@code i} of the block (0, 8, 16, ...), the
+     * word {@code (size_t) (sb_rand_uniform_double() * (memory_block_size / 8))} gets {@code i}.
      */
-    static final class RndRead extends Base {
-        private final Xoroshiro rnd;
-
-        RndRead(long[] buf, long quota, Xoroshiro rnd) {
-            super(buf, quota);
-            this.rnd = rnd;
+    static final class RndWrite extends Rnd {
+        RndWrite(long[] buf, long quota, Xoroshiro rnd, boolean histogramDraw) {
+            super(buf, quota, rnd, histogramDraw);
         }
 
         @Override
         public void execute() {
             long[] b = buf;
-            int words = b.length;
-            for (int i = 0; i < words; i++) {
-                long v = (long) WORDS.getOpaque(b, (int) (rnd.nextDouble() * (bytes >> 3)));
+            for (long i = 0; i < bytes; i += 8) {
+                WORDS.setOpaque(b, (int) (nextDouble() * (bytes >> 3)), i);
+            }
+            endEvent();
+        }
+    }
+
+    /**
+     * sysbench's event_rnd_read: one opaque 8-byte load per word of the block at
+     * {@code (size_t) (sb_rand_uniform_double() * (memory_block_size / 8))}, compared with
+     * {@link #NEVER} so the JIT keeps it (see {@link SeqRead}).
+     */
+    static final class RndRead extends Rnd {
+        RndRead(long[] buf, long quota, Xoroshiro rnd, boolean histogramDraw) {
+            super(buf, quota, rnd, histogramDraw);
+        }
+
+        @Override
+        public void execute() {
+            long[] b = buf;
+            for (long i = 0; i < bytes; i += 8) {
+                long v = (long) WORDS.getOpaque(b, (int) (nextDouble() * (bytes >> 3)));
                 if (v == NEVER) {
                     sink = v;
                 }
             }
+            endEvent();
         }
     }
 
-    /** sysbench's event_rnd_none: computes the random index and nothing more. */
-    static final class RndNone extends Base {
-        private final Xoroshiro rnd;
-
-        RndNone(long[] buf, long quota, Xoroshiro rnd) {
-            super(buf, quota);
-            this.rnd = rnd;
+    /**
+     * sysbench's event_rnd_none: computes the random index and nothing more. No access, so no
+     * barrier: gcc keeps the generator's state in registers across the loop, and so may C2.
+     */
+    static final class RndNone extends Rnd {
+        RndNone(long[] buf, long quota, Xoroshiro rnd, boolean histogramDraw) {
+            super(buf, quota, rnd, histogramDraw);
         }
 
         @Override
@@ -334,9 +374,10 @@ public final class MemoryWorkload implements Workload {
             int words = buf.length;
             long s = 0;
             for (int i = 0; i < words; i++) {
-                s += (int) (rnd.nextDouble() * words);
+                s += (int) (nextDouble() * words);
             }
             sink += s;
+            endEvent();
         }
     }
 }

@@ -33,23 +33,49 @@ public final class Xoroshiro {
         return z ^ (z >>> 31);
     }
 
-    public long nextLong() {
-        long a = s0;
-        long b = s1;
-        long result = a + b;
-        b ^= a;
-        // the original 2016 constants (55, 14, 36), which sysbench 1.0.20's xoroshiro128plus.h uses,
-        // not the 2018 revision's (24, 16, 37): the same state then gives sysbench's sequence
-        s0 = Long.rotateLeft(a, 55) ^ b ^ (b << 14);
-        s1 = Long.rotateLeft(b, 36);
-        return result;
+    /** This generator's state, for a loop that keeps it elsewhere (MemoryWorkload's random loops). */
+    long state0() {
+        return s0;
+    }
+
+    long state1() {
+        return s1;
     }
 
     /**
-     * sysbench's sb_rand_uniform_double: the top 52 bits as the mantissa of a double in [1, 2),
-     * minus 1, so the same state gives the same doubles as sysbench.
+     * The first word of the state after one step from {@code (s0, s1)}. The original 2016 constants
+     * (55, 14, 36), which sysbench 1.0.20's xoroshiro128plus.h uses, not the 2018 revision's
+     * (24, 16, 37): the same state then gives sysbench's sequence.
      */
+    static long step0(long s0, long s1) {
+        long b = s1 ^ s0;
+        return Long.rotateLeft(s0, 55) ^ b ^ (b << 14);
+    }
+
+    /** The second word of the state after one step from {@code (s0, s1)}. */
+    static long step1(long s0, long s1) {
+        return Long.rotateLeft(s1 ^ s0, 36);
+    }
+
+    /**
+     * sysbench's sb_rand_uniform_double of one output: its top 52 bits as the mantissa of a double
+     * in [1, 2), minus 1, so the same state gives the same doubles as sysbench.
+     */
+    static double uniform(long output) {
+        return Double.longBitsToDouble(0x3FFL << 52 | output >>> 12) - 1.0;
+    }
+
+    /** The next output: the sum of the two state words, then one step. */
+    public long nextLong() {
+        long a = s0;
+        long b = s1;
+        s0 = step0(a, b);
+        s1 = step1(a, b);
+        return a + b;
+    }
+
+    /** sysbench's sb_rand_uniform_double: a double in [0, 1) from the next output. */
     public double nextDouble() {
-        return Double.longBitsToDouble(0x3FFL << 52 | nextLong() >>> 12) - 1.0;
+        return uniform(nextLong());
     }
 }

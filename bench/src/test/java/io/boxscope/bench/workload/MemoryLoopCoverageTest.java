@@ -92,52 +92,123 @@ class MemoryLoopCoverageTest {
         b[b.length - 1] = x ^ fold;
     }
 
+    /**
+     * The words sysbench 1.0.20 picks for a 128-byte block (16 words) with --rand-seed=42, one line
+     * per event, one hex digit per access in order: events 0 to 15, then events 20,000 to 20,002.
+     * Printed by this C program (gcc 12, glibc 2.36), which is sb_memory.c's random loop on
+     * sb_rand.h's sb_rand_uniform_double and xoroshiro128plus.h's generator, seeded as
+     * sb_rand_thread_init seeds a thread (four random() values after srandom(42), SeedsTest):
+     * <pre>
+     * static uint64_t s[2];
+     * static uint64_t rotl(uint64_t x, int k) { return (x &lt;&lt; k) | (x &gt;&gt; (64 - k)); }
+     * static uint64_t next(void) { uint64_t s0 = s[0], s1 = s[1], r = s0 + s1; s1 ^= s0;
+     *   s[0] = rotl(s0, 55) ^ s1 ^ (s1 &lt;&lt; 14); s[1] = rotl(s1, 36); return r; }
+     * static double uniform(void) { union { uint64_t i; double d; } u = { .i = 0x3FFULL &lt;&lt; 52 | next() &gt;&gt; 12 };
+     *   return u.d - 1.0; }
+     * int main(int argc, char **argv) {
+     *   long block = 128; int skip = argc &gt; 1;
+     *   srandom(42);
+     *   s[0] = ((uint64_t) random() &lt;&lt; 32) | ((uint64_t) random() &amp; UINT32_MAX);
+     *   s[1] = ((uint64_t) random() &lt;&lt; 32) | ((uint64_t) random() &amp; UINT32_MAX);
+     *   for (int e = 0; e &lt; 20003; e++) {
+     *     for (long i = 0; i &lt; block; i += 8) { size_t w = (size_t) (uniform() * (block / 8));
+     *       if (e &lt; 16 || e &gt;= 20000) printf("%zx", w); }
+     *     if (e &lt; 16 || e &gt;= 20000) printf("\n");
+     *     if (skip) next();   // sb_histogram_update's draw after each event (--percentile &gt; 0)
+     *   }
+     * }
+     * </pre>
+     * By hand, the first access: the state is (71876166 &lt;&lt; 32 | 708592740, 1483128881 &lt;&lt; 32 |
+     * 907283241) = (0x0448be46_2a3c4464, 0x5866c031_36140b29); the output, their sum, is
+     * 0x5caf7e77_60504f8d; its top 52 bits as a fraction are 0x5caf7e7760504 / 2^52 = 0.36205...,
+     * times 16 words 5.79, so word 5, the first digit below.
+     */
+    private static final String[] SEED_42 = {
+        "5bb94fd9365fcae9", "07b78a9654235d75", "a3951d23c74d7d75", "38eb7f043757406d",
+        "b9037a7d3466b961", "2400141e68718fc8", "60055dd95bb5fde9", "d0dd7c033561c5db",
+        "2ed80b47199d7484", "ceee917d991fc6fc", "46e6e83ea4d8351a", "27f98bfda13d5986",
+        "e7bca695725f0ba6", "0dc9965d33f3236b", "8c28c38355c7d2c1", "c5b8de500705c9dc",
+    };
+
+    /** Events 20,000 to 20,002 of the same program. */
+    private static final String[] SEED_42_LATER = {"611cf0285df12f21", "292495a50578bbcf", "105529d1b6a386a3"};
+
+    /** The same program run with the histogram's draw between events (its {@code skip}): events 0 to 3. */
+    private static final String[] SEED_42_HISTOGRAM = {"5bb94fd9365fcae9", "7b78a9654235d75a", "951d23c74d7d7538",
+        "b7f043757406db90"};
+
+    /** The block a write event leaves in a block of -1s when it accesses {@code words} (hex digits) in order. */
+    private static long[] written(String words) {
+        long[] b = new long[words.length()];
+        Arrays.fill(b, -1);
+        for (int j = 0; j < words.length(); j++) {
+            b[Character.digit(words.charAt(j), 16)] = j * 8L; // event_rnd_write stores the byte offset i
+        }
+        return b;
+    }
+
     @Test
-    void randomWriteMakesOneStorePerWordAtSysbenchsIndexes() throws Exception {
-        // event_rnd_write: for i = 0, 8, 16, ... below the block size, the word
-        // (int) (sb_rand_uniform_double() * words) gets i. The expected block is built here from the
-        // same generator state; a second event must continue the sequence, which it does only if the
-        // first drew exactly one value per word.
-        int words = 512;
-        Worker w = worker(words * 8L, MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.RND, Seeds.of(42, 0));
-        Xoroshiro g = Seeds.of(42, 0).forThread(0);
-        long[] expected = new long[words];
-        for (int event = 0; event < 3; event++) {
-            long[] b = MemoryWorkload.block(w);
+    void randomWriteStoresAtTheWordsSysbenchPicksForASeed() throws Exception {
+        Worker w = worker(128, MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.RND, Seeds.of(42, 0));
+        long[] b = MemoryWorkload.block(w);
+        for (int event = 0; event < SEED_42.length; event++) {
             Arrays.fill(b, -1);
-            Arrays.fill(expected, -1);
-            for (int i = 0; i < words; i++) {
-                expected[(int) (g.nextDouble() * words)] = i * 8L;
-            }
             w.execute();
-            assertArrayEquals(expected, b, "event " + event);
+            assertArrayEquals(written(SEED_42[event]), b, "event " + event);
+        }
+        // compiled: the loop draws exactly one value per word, or event 20,000 would start elsewhere
+        for (int event = SEED_42.length; event < 20_000; event++) {
+            w.execute();
+        }
+        for (int k = 0; k < SEED_42_LATER.length; k++) {
+            Arrays.fill(b, -1);
+            w.execute();
+            assertArrayEquals(written(SEED_42_LATER[k]), b, "event " + (20_000 + k));
         }
     }
 
     @Test
-    void randomReadMakesOneLoadPerWordAtSysbenchsIndexes() throws Exception {
-        // event_rnd_read loads (int) (sb_rand_uniform_double() * words), once per word. With NEVER in
-        // word k and 0 elsewhere the loop records NEVER exactly when k was drawn; the draws are
-        // replayed here from the same generator state, event after event.
-        int words = 64;
-        Worker w = worker(words * 8L, MemoryWorkload.Oper.READ, MemoryWorkload.Access.RND, Seeds.of(7, 0));
-        Xoroshiro g = Seeds.of(7, 0).forThread(0);
+    void randomWriteSkipsTheHistogramsDrawBetweenEvents() throws Exception {
+        Worker w = worker(128, MemoryWorkload.Oper.WRITE, MemoryWorkload.Access.RND, Seeds.of(42, 0, true));
+        long[] b = MemoryWorkload.block(w);
+        for (int event = 0; event < SEED_42_HISTOGRAM.length; event++) {
+            Arrays.fill(b, -1);
+            w.execute();
+            assertArrayEquals(written(SEED_42_HISTOGRAM[event]), b, "event " + event);
+        }
+    }
+
+    @Test
+    void randomReadLoadsTheWordsSysbenchPicksForASeed() throws Exception {
+        // With NEVER in word k and 0 elsewhere the loop records NEVER exactly when it loads word k:
+        // event e puts NEVER in word e, which sysbench's event e loads when its line has the digit e.
+        Worker w = worker(128, MemoryWorkload.Oper.READ, MemoryWorkload.Access.RND, Seeds.of(42, 0));
         long[] b = MemoryWorkload.block(w);
         int recorded = 0;
-        for (int event = 0; event < 64; event++) {
-            int k = event % words;
+        for (int event = 0; event < SEED_42.length; event++) {
             Arrays.fill(b, 0);
-            b[k] = MemoryWorkload.NEVER;
-            boolean drawn = false;
-            for (int i = 0; i < words; i++) {
-                drawn |= (int) (g.nextDouble() * words) == k;
-            }
+            b[event] = MemoryWorkload.NEVER;
+            boolean drawn = SEED_42[event].indexOf(Character.forDigit(event, 16)) >= 0;
             w.execute();
-            assertEquals(drawn ? MemoryWorkload.NEVER : 0, MemoryWorkload.sink(w), "event " + event + ", word " + k);
+            assertEquals(drawn ? MemoryWorkload.NEVER : 0, MemoryWorkload.sink(w), "event " + event + ", word " + event);
             recorded += drawn ? 1 : 0;
             MemoryWorkload.clearSink(w);
         }
-        // 64 draws over 64 words leave a given word out with probability (63/64)^64 = 0.36: both outcomes occur
-        assertTrue(recorded > 10 && recorded < 60, "events whose word was drawn: " + recorded);
+        assertTrue(recorded > 0 && recorded < SEED_42.length, "both outcomes occur: " + recorded);
+        Arrays.fill(b, 0);
+        for (int event = SEED_42.length; event < 20_000; event++) {
+            w.execute();
+        }
+        // compiled: event 20,000 loads word 6, event 20,001 never word 3, event 20,002 word 10 (SEED_42_LATER)
+        int[] word = {6, 3, 10};
+        boolean[] loaded = {true, false, true};
+        for (int k = 0; k < 3; k++) {
+            assertEquals(loaded[k], SEED_42_LATER[k].indexOf(Character.forDigit(word[k], 16)) >= 0, "the table");
+            Arrays.fill(b, 0);
+            b[word[k]] = MemoryWorkload.NEVER;
+            MemoryWorkload.clearSink(w);
+            w.execute();
+            assertEquals(loaded[k] ? MemoryWorkload.NEVER : 0, MemoryWorkload.sink(w), "event " + (20_000 + k));
+        }
     }
 }
