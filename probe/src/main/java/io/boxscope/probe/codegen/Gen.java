@@ -114,6 +114,47 @@ final class Gen {
     }
 
     /**
+     * Whether a scratch variable of type {@code t} lives in scratch space: a struct as {@link #inScratch}, and a tuple
+     * over {@link #SCRATCH_MIN} bytes (three 64-byte strings already: a copy of it into a map key or a print record
+     * then needs its bytes twice, and with its temporaries the 512-byte stack ran out).
+     */
+    static boolean variableInScratch(SType t) {
+        return inScratch(t) || t instanceof SType.Tuple && Layouts.size(t) > SCRATCH_MIN;
+    }
+
+    /**
+     * The scratch variables of a probe that live in scratch space: those {@link #variableInScratch} says, and then,
+     * while the rest would take more than {@link #STACK_KEY_MAX} bytes of the stack (many strings, tuples and small
+     * structs), the largest of those too, so the statements keep half the stack for their temporaries.
+     */
+    static java.util.Set<String> scratchVariables(Map<String, SType> variables) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        List<Map.Entry<String, SType>> movable = new java.util.ArrayList<>();
+        int stack = 0;
+        for (Map.Entry<String, SType> v : variables.entrySet()) {
+            if (variableInScratch(v.getValue())) {
+                out.add(v.getKey());
+                continue;
+            }
+            stack += Layouts.size(v.getValue());
+            if (v.getValue() instanceof SType.Str || v.getValue() instanceof SType.Tuple || v.getValue() instanceof SType.Record) {
+                movable.add(v);
+            }
+        }
+        // largest first; ties by name, so the same program always compiles to the same code
+        movable.sort(java.util.Comparator.<Map.Entry<String, SType>>comparingInt(e -> -Layouts.size(e.getValue()))
+                .thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, SType> v : movable) {
+            if (stack <= STACK_KEY_MAX) {
+                break;
+            }
+            out.add(v.getKey());
+            stack -= Layouts.size(v.getValue());
+        }
+        return out;
+    }
+
+    /**
      * Map keys and map values larger than this are built in scratch space instead of on the stack: half the stack, so
      * a key and a value of this size still leave room for the temporaries of the expressions that fill them.
      * bpftrace 0.17 builds every key on the stack and fails at LLVM's "BPF stack limit of 512 bytes is exceeded".

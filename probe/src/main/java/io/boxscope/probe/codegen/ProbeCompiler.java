@@ -237,11 +237,13 @@ public final class ProbeCompiler {
         if (needsScratch(g)) {
             scratchPrologue(g);
         }
+        java.util.Set<String> inScratch = Gen.scratchVariables(g.probe.variables());
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
-            if (Gen.inScratch(v.getValue())) {
+            if (inScratch.contains(v.getKey())) {
                 int at = g.scratchAlloc(Layouts.size(v.getValue()), g.probe.probe().span());
                 g.scratchVariables.put(v.getKey(), at);
-                g.zero(Gen.SCRATCH, at, Layouts.size(v.getValue())); // the slot still holds this CPU's previous run
+                // the slot still holds this CPU's previous run
+                g.zero(new Place(Gen.SCRATCH, at), Layouts.size(v.getValue()));
                 continue;
             }
             int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
@@ -259,12 +261,12 @@ public final class ProbeCompiler {
     }
 
     /**
-     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
+     * Whether a probe keeps a struct or tuple over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
      * the stack's share to a map, or uses a map whose key is larger than {@link Gen#STACK_KEY_MAX} bytes: then its
      * program looks its per-CPU scratch value up first.
      */
     private static boolean needsScratch(Gen g) {
-        if (g.probe.variables().values().stream().anyMatch(Gen::inScratch)) {
+        if (!Gen.scratchVariables(g.probe.variables()).isEmpty()) {
             return true;
         }
         boolean[] found = {false};

@@ -346,7 +346,7 @@ final class StmtGen {
             int slot = x.offset(v);
             Reg base = x.base(v);
             if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
-                g.zero(base, slot, Layouts.size(vt));
+                g.zero(new Place(base, slot), Layouts.size(vt)); // one helper call for a tuple in scratch space
             }
             x.store(s.value(), vt, base, slot);
             return;
