@@ -278,7 +278,7 @@ final class ExprGen {
      */
     Place key(Expr.MapRef m, MapLayout l) {
         int bytes = Layouts.round(l.keySize());
-        Place key = Gen.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
+        Place key = g.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
                 : new Place(Reg.R10, g.frame.alloc(bytes, m.span()));
         g.zero(key, bytes);
         SType kt = l.info().key();

@@ -124,10 +124,10 @@ final class Gen {
 
     /**
      * The scratch variables of a probe that live in scratch space: those {@link #variableInScratch} says, and then,
-     * while the rest would take more than {@link #STACK_KEY_MAX} bytes of the stack (many strings, tuples and small
+     * while the rest would take more than {@link #stackShare} bytes of the stack (many strings, tuples and small
      * structs), the largest of those too, so the statements keep half the stack for their temporaries.
      */
-    static java.util.Set<String> scratchVariables(Map<String, SType> variables) {
+    java.util.Set<String> scratchVariables(Map<String, SType> variables) {
         java.util.Set<String> out = new java.util.HashSet<>();
         List<Map.Entry<String, SType>> movable = new java.util.ArrayList<>();
         int stack = 0;
@@ -145,7 +145,7 @@ final class Gen {
         movable.sort(java.util.Comparator.<Map.Entry<String, SType>>comparingInt(e -> -Layouts.size(e.getValue()))
                 .thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, SType> v : movable) {
-            if (stack <= STACK_KEY_MAX) {
+            if (stack <= stackShare) {
                 break;
             }
             out.add(v.getKey());
@@ -162,13 +162,21 @@ final class Gen {
     static final int STACK_KEY_MAX = 256;
 
     /** Whether the kernel key of map {@code l} is built in scratch space (see {@link #STACK_KEY_MAX}). */
-    static boolean keyInScratch(MapLayout l) {
-        return !l.isArray() && Layouts.round(l.keySize()) > STACK_KEY_MAX;
+    boolean keyInScratch(MapLayout l) {
+        return !l.isArray() && Layouts.round(l.keySize()) > stackShare;
     }
 
+    /**
+     * Map keys and values over this many bytes, and variables beyond it, go to scratch space: {@link #STACK_KEY_MAX},
+     * or {@link #TIGHT_SHARE} when the probe did not fit the stack that way ({@code ProbeCompiler} generates it again:
+     * two 256-byte keys in one statement, {@code @b[k] = @a[k]}, took 520 bytes).
+     */
+    int stackShare = STACK_KEY_MAX;
+    static final int TIGHT_SHARE = 64;
+
     /** Whether a value assigned to map {@code l} ({@code @m[k] = v}) is built in scratch space. */
-    static boolean valueInScratch(MapLayout l) {
-        return l.agg() == null && (inScratch(l.info().value()) || Layouts.round(l.valueSize()) > STACK_KEY_MAX);
+    boolean valueInScratch(MapLayout l) {
+        return l.agg() == null && (inScratch(l.info().value()) || Layouts.round(l.valueSize()) > stackShare);
     }
 
     /** A place of {@code bytes} in the scratch value (offset from {@link #SCRATCH}); fails beyond 32 KiB. */

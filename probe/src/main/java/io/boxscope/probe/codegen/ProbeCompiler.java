@@ -149,10 +149,27 @@ public final class ProbeCompiler {
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
+                int actionCount = actions.size(), siteCount = updateSites.size();
                 Gen g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
                 g.btf = btf;
                 g.programName = name;
-                body(g, cgroupFilter && !rep.kind().isSpecial());
+                try {
+                    body(g, cgroupFilter && !rep.kind().isSpecial());
+                } catch (CodegenException e) {
+                    if (!e.stackFull) {
+                        throw e;
+                    }
+                    // the stack ran out with keys, values and variables of up to 256 bytes on it: generate the probe
+                    // again with those over 64 bytes, and every string, tuple and struct variable, in scratch space
+                    // (what the first try added to the shared tables is dropped; a second overflow is the user's error)
+                    actions.subList(actionCount, actions.size()).clear();
+                    updateSites.subList(siteCount, updateSites.size()).clear();
+                    g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
+                    g.btf = btf;
+                    g.programName = name;
+                    g.stackShare = Gen.TIGHT_SHARE;
+                    body(g, cgroupFilter && !rep.kind().isSpecial());
+                }
                 programs.add(isFentry(rep.kind()) ? fentry(name, rep, g, btf) : ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 if (g.scratchMap != null) {
                     scratch.add(MapSpec.of(g.scratchMap, MapType.PERCPU_ARRAY, 4, Math.max(8, g.scratchPeak()), 1));
@@ -237,7 +254,7 @@ public final class ProbeCompiler {
         if (needsScratch(g)) {
             scratchPrologue(g);
         }
-        java.util.Set<String> inScratch = Gen.scratchVariables(g.probe.variables());
+        java.util.Set<String> inScratch = g.scratchVariables(g.probe.variables());
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
             if (inScratch.contains(v.getKey())) {
                 int at = g.scratchAlloc(Layouts.size(v.getValue()), g.probe.probe().span());
@@ -266,18 +283,18 @@ public final class ProbeCompiler {
      * program looks its per-CPU scratch value up first.
      */
     private static boolean needsScratch(Gen g) {
-        if (!Gen.scratchVariables(g.probe.variables()).isEmpty()) {
+        if (!g.scratchVariables(g.probe.variables()).isEmpty()) {
             return true;
         }
         boolean[] found = {false};
         collect(g.probe.probe(), Stmt.Assign.class, as -> {
             if (as.target() instanceof Expr.MapRef m && g.maps.get(m.name()) instanceof MapLayout l
-                    && Gen.valueInScratch(l)) {
+                    && g.valueInScratch(l)) {
                 found[0] = true;
             }
         });
         collect(g.probe.probe(), Expr.MapRef.class, m -> {
-            if (g.maps.get(m.name()) instanceof MapLayout l && Gen.keyInScratch(l)) {
+            if (g.maps.get(m.name()) instanceof MapLayout l && g.keyInScratch(l)) {
                 found[0] = true;
             }
         });

@@ -358,7 +358,7 @@ final class StmtGen {
             return;
         }
         Place key = x.key(m, l);
-        if (Gen.valueInScratch(l)) {
+        if (g.valueInScratch(l)) {
             // a struct value, or long strings, over the stack's share for a value are built in this program's scratch
             // space, then copied by the update
             int mark = g.scratchMark();

@@ -96,4 +96,21 @@ class TupleScratchKernelTest {
         assertEquals(List.of("@[/dev/null, /dev/null, " + tid + "]: " + n),
                 r.out().lines().filter(l -> l.startsWith("@[/dev/")).toList(), r.out());
     }
+
+    /**
+     * Two 256-byte keys in one statement ({@code @b[k] = @a[k] + 1}: 520 bytes of stack, refused before): the probe is
+     * generated again with its keys over 64 bytes in scratch space, and the values are right.
+     */
+    @Test
+    void twoLargeKeysInOneStatement() throws Throwable {
+        int tid = Libc.gettid();
+        int n = 3 + ThreadLocalRandom.current().nextInt(5);
+        String k = "[" + String.join(", ", Collections.nCopies(4, "str(args->filename)")) + "]";
+        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_openat /tid == " + tid + DEV + "/ { @a" + k + " = tid; @b" + k
+                + " = @a" + k + " + 1; @c" + k + " = count(); }", false, RUN,
+                () -> RuntimeKernelTest.call(() -> Libc.openClose("/dev/null", n)));
+        String key = "[" + String.join(", ", Collections.nCopies(4, "/dev/null")) + "]: ";
+        assertEquals(List.of("@a" + key + tid, "@b" + key + (tid + 1), "@c" + key + n),
+                r.out().lines().filter(l -> l.contains("[/dev/")).toList(), r.out());
+    }
 }
