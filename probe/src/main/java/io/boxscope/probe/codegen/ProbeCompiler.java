@@ -255,15 +255,23 @@ public final class ProbeCompiler {
             scratchPrologue(g);
         }
         java.util.Set<String> inScratch = g.scratchVariables(g.probe.variables());
+        // a variable that does not fit is reported at its first assignment, not at the whole probe
+        Map<String, io.boxscope.probe.lang.diag.Span> firstAssigned = new java.util.HashMap<>();
+        collect(g.probe.probe(), Stmt.Assign.class, as -> {
+            if (as.target() instanceof Expr.Variable var) {
+                firstAssigned.merge(var.name(), as.span(), (a, b) -> a.start() <= b.start() ? a : b);
+            }
+        });
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
+            io.boxscope.probe.lang.diag.Span where = firstAssigned.getOrDefault(v.getKey(), g.probe.probe().span());
             if (inScratch.contains(v.getKey())) {
-                int at = g.scratchAlloc(Layouts.size(v.getValue()), g.probe.probe().span());
+                int at = g.scratchAlloc(Layouts.size(v.getValue()), where);
                 g.scratchVariables.put(v.getKey(), at);
                 // the slot still holds this CPU's previous run
                 g.zero(new Place(Gen.SCRATCH, at), Layouts.size(v.getValue()));
                 continue;
             }
-            int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
+            int slot = g.frame.alloc(Layouts.size(v.getValue()), where);
             g.variables.put(v.getKey(), slot);
             g.zero(Reg.R10, slot, Layouts.size(v.getValue()));
         }
