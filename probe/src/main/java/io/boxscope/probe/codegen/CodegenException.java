@@ -8,10 +8,17 @@ final class CodegenException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final transient Span span;
     final List<String> hints;
+    /** The 512-byte BPF stack ran out ({@link Frame#alloc}): the probe is generated again with more in scratch space. */
+    final boolean stackFull;
 
     CodegenException(Span span, String message, String... hints) {
+        this(false, span, message, hints);
+    }
+
+    CodegenException(boolean stackFull, Span span, String message, String... hints) {
         super(message, null, false, false);
         this.span = span;
         this.hints = List.of(hints);
+        this.stackFull = stackFull;
     }
 }

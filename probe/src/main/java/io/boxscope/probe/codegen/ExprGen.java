@@ -278,7 +278,7 @@ final class ExprGen {
      */
     Place key(Expr.MapRef m, MapLayout l) {
         int bytes = Layouts.round(l.keySize());
-        Place key = Gen.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
+        Place key = g.keyInScratch(l) ? new Place(Gen.SCRATCH, g.scratchAlloc(bytes, m.span()))
                 : new Place(Reg.R10, g.frame.alloc(bytes, m.span()));
         g.zero(key, bytes);
         SType kt = l.info().key();
@@ -412,7 +412,16 @@ final class ExprGen {
                 store(te.elements().get(i), tt.elements().get(i), base, off + Layouts.tupleOffset(tt, i));
             }
         } else if (target instanceof SType.Tuple tt && e instanceof Expr.Variable v) {
-            g.copy(base, off, Reg.R10, slot(v), Layouts.size(tt), Reg.R0);
+            // from the stack or, over SCRATCH_MIN bytes, from scratch space (one bpf_probe_read_kernel)
+            g.copyValue(base, off, base(v), offset(v), Layouts.size(tt), Reg.R0);
+        } else if (e instanceof Expr.Field f && members.isTupleElement(f) && !t.isIntegerLike()) {
+            // $t.1, @m[k].0: the element's bytes copied from the tuple's place (a stack slot, scratch space, a map
+            // value); an absent map key reads from address 0, which fails and leaves zeros
+            members.address(f);
+            a.mov(Reg.R3, Reg.R0);
+            g.addr(Reg.R1, base, off);
+            a.movImm(Reg.R2, Math.min(Layouts.size(t), Layouts.size(target)));
+            a.call(Helper.PROBE_READ_KERNEL);
         } else if (target instanceof SType.Record rt && !(e instanceof Expr.Variable) && !(e instanceof Expr.MapRef)) {
             // a whole struct (*p, p->embedded): its bytes read from where it lives, kernel or user memory as its root
             members.address(e);

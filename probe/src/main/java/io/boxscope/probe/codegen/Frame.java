@@ -22,7 +22,7 @@ final class Frame {
     int alloc(int bytes, Span where) {
         used += Layouts.round(Math.max(bytes, 8));
         if (used > STACK) {
-            throw new CodegenException(where, "this probe needs more than the 512 bytes of BPF stack ("
+            throw new CodegenException(true, where, "this probe needs more than the 512 bytes of BPF stack ("
                     + used + " bytes at this point)", "use fewer or shorter strings, tuples and struct values in one statement; a struct over the stack's size can be printed"
                     + " (print(*p) copies it into the ring buffer, not the stack) or read a field at a time (p->field)");
         }

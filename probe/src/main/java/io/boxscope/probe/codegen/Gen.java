@@ -114,6 +114,47 @@ final class Gen {
     }
 
     /**
+     * Whether a scratch variable of type {@code t} lives in scratch space: a struct as {@link #inScratch}, and a tuple
+     * over {@link #SCRATCH_MIN} bytes (three 64-byte strings already: a copy of it into a map key or a print record
+     * then needs its bytes twice, and with its temporaries the 512-byte stack ran out).
+     */
+    static boolean variableInScratch(SType t) {
+        return inScratch(t) || t instanceof SType.Tuple && Layouts.size(t) > SCRATCH_MIN;
+    }
+
+    /**
+     * The scratch variables of a probe that live in scratch space: those {@link #variableInScratch} says, and then,
+     * while the rest would take more than {@link #stackShare} bytes of the stack (many strings, tuples and small
+     * structs), the largest of those too, so the statements keep half the stack for their temporaries.
+     */
+    java.util.Set<String> scratchVariables(Map<String, SType> variables) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        List<Map.Entry<String, SType>> movable = new java.util.ArrayList<>();
+        int stack = 0;
+        for (Map.Entry<String, SType> v : variables.entrySet()) {
+            if (variableInScratch(v.getValue())) {
+                out.add(v.getKey());
+                continue;
+            }
+            stack += Layouts.size(v.getValue());
+            if (v.getValue() instanceof SType.Str || v.getValue() instanceof SType.Tuple || v.getValue() instanceof SType.Record) {
+                movable.add(v);
+            }
+        }
+        // largest first; ties by name, so the same program always compiles to the same code
+        movable.sort(java.util.Comparator.<Map.Entry<String, SType>>comparingInt(e -> -Layouts.size(e.getValue()))
+                .thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, SType> v : movable) {
+            if (stack <= stackShare) {
+                break;
+            }
+            out.add(v.getKey());
+            stack -= Layouts.size(v.getValue());
+        }
+        return out;
+    }
+
+    /**
      * Map keys and map values larger than this are built in scratch space instead of on the stack: half the stack, so
      * a key and a value of this size still leave room for the temporaries of the expressions that fill them.
      * bpftrace 0.17 builds every key on the stack and fails at LLVM's "BPF stack limit of 512 bytes is exceeded".
@@ -121,13 +162,21 @@ final class Gen {
     static final int STACK_KEY_MAX = 256;
 
     /** Whether the kernel key of map {@code l} is built in scratch space (see {@link #STACK_KEY_MAX}). */
-    static boolean keyInScratch(MapLayout l) {
-        return !l.isArray() && Layouts.round(l.keySize()) > STACK_KEY_MAX;
+    boolean keyInScratch(MapLayout l) {
+        return !l.isArray() && Layouts.round(l.keySize()) > stackShare;
     }
 
+    /**
+     * Map keys and values over this many bytes, and variables beyond it, go to scratch space: {@link #STACK_KEY_MAX},
+     * or {@link #TIGHT_SHARE} when the probe did not fit the stack that way ({@code ProbeCompiler} generates it again:
+     * two 256-byte keys in one statement, {@code @b[k] = @a[k]}, took 520 bytes).
+     */
+    int stackShare = STACK_KEY_MAX;
+    static final int TIGHT_SHARE = 64;
+
     /** Whether a value assigned to map {@code l} ({@code @m[k] = v}) is built in scratch space. */
-    static boolean valueInScratch(MapLayout l) {
-        return l.agg() == null && (inScratch(l.info().value()) || Layouts.round(l.valueSize()) > STACK_KEY_MAX);
+    boolean valueInScratch(MapLayout l) {
+        return l.agg() == null && (inScratch(l.info().value()) || Layouts.round(l.valueSize()) > stackShare);
     }
 
     /** A place of {@code bytes} in the scratch value (offset from {@link #SCRATCH}); fails beyond 32 KiB. */

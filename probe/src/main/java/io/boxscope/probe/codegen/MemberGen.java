@@ -54,6 +54,7 @@ final class MemberGen {
     /** Whether the memory {@code e} points into (or lies in) belongs to the traced process. */
     boolean user(Expr e) {
         return switch (e) {
+            case Expr.Field f when isTupleElement(f) -> false; // the tuple's bytes: the stack, scratch space, a map value
             case Expr.Field f -> user(f.base());
             case Expr.Index i -> user(i.base());
             case Expr.Unary u -> user(u.operand());
@@ -118,6 +119,14 @@ final class MemberGen {
     /** R0 = the address of the bytes of {@code e} (a field, an array element, a dereferenced pointer). */
     void address(Expr e) {
         switch (e) {
+            case Expr.Field f when isTupleElement(f) -> {
+                // the tuple's place, then the element's offset in codegen's layout (Layouts)
+                address(f.base());
+                int off = Layouts.tupleOffset((SType.Tuple) x.type(f.base()), Integer.parseInt(f.field()));
+                if (off != 0) {
+                    a.add(Reg.R0, off);
+                }
+            }
             case Expr.Field f -> {
                 FieldAccess fa = access(f);
                 if (fa.layout() != FieldAccess.Layout.PLAIN && fa.layout() != FieldAccess.Layout.BITFIELD) {
@@ -159,8 +168,9 @@ final class MemberGen {
             }
             case Expr.Unary u when u.op() == UnaryOp.DEREF -> x.integer(u.operand());
             // a struct kept in a scratch variable ($t = *p; $t.field): its copy on the stack or in scratch space
-            case Expr.Variable v when x.type(v) instanceof SType.Record -> g.addr(Reg.R0, x.base(v), x.offset(v));
-            case Expr.MapRef m when x.type(m) instanceof SType.Record -> {
+            case Expr.Variable v when x.type(v) instanceof SType.Record || x.type(v) instanceof SType.Tuple ->
+                    g.addr(Reg.R0, x.base(v), x.offset(v));
+            case Expr.MapRef m when x.type(m) instanceof SType.Record || x.type(m) instanceof SType.Tuple -> {
                 // a field of a struct map value (@m.f, @m[k].f): its bytes in the map. An absent key reads at
                 // address 0 plus the offset, which bpf_probe_read_kernel refuses: the field reads 0, as in bpftrace
                 x.lookup(m);
@@ -171,6 +181,23 @@ final class MemberGen {
             }
             default -> throw ExprGen.unsupported(e, "the address of " + e.getClass().getSimpleName());
         }
+    }
+
+    /** Whether {@code f} is an element of a tuple ({@code $t.0}, {@code @m[k].1}), not a struct member. */
+    boolean isTupleElement(Expr.Field f) {
+        return !f.arrow() && x.type(f.base()) instanceof SType.Tuple;
+    }
+
+    /** The expression a chain of tuple elements starts from ({@code $t} of {@code $t.1.0}). */
+    private Expr tupleRoot(Expr.Field f) {
+        Expr b = f.base();
+        return b instanceof Expr.Field inner && isTupleElement(inner) ? tupleRoot(inner) : b;
+    }
+
+    /** The offset of a chain of tuple elements from its root's first byte, in codegen's layout ({@link Layouts}). */
+    private int elementOffset(Expr.Field f) {
+        int off = Layouts.tupleOffset((SType.Tuple) x.type(f.base()), Integer.parseInt(f.field()));
+        return f.base() instanceof Expr.Field inner && isTupleElement(inner) ? elementOffset(inner) + off : off;
     }
 
     /** {@code e} (a field, element or dereference of integer or pointer type) as an integer in R0. */
@@ -185,12 +212,18 @@ final class MemberGen {
             contextElement(i, f, arr, t);
             return;
         }
+        if (e instanceof Expr.Field f && isTupleElement(f) && tupleRoot(f) instanceof Expr.Variable v) {
+            // an element of a tuple variable: one load from its slot (the stack or scratch space); kept as 64 bits
+            a.ldx(Size.DW, Reg.R0, x.base(v), x.offset(v) + elementOffset(f));
+            return;
+        }
         FieldAccess fa = e instanceof Expr.Field f ? access(f) : null;
         if (fa != null && fa.layout() == FieldAccess.Layout.BITFIELD) {
             bitfield((Expr.Field) e, fa);
             return;
         }
         int bytes = switch (t) {
+            case SType.Int i when fa != null && fa.layout() == FieldAccess.Layout.TUPLE_ELEMENT -> 8; // kept as 64 bits
             case SType.Int i -> i.bytes();
             case SType.Ptr p -> 8;
             case SType.None n -> 8; // *(void *)p: bpftrace reads a u64

@@ -149,10 +149,27 @@ public final class ProbeCompiler {
                 long constId = targets.size() == 1 ? targets.getFirst().cookie() : -1;
                 String name = "p" + probeIndex + "_" + group++;
                 Attach rep = members.getFirst();
+                int actionCount = actions.size(), siteCount = updateSites.size();
                 Gen g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
                 g.btf = btf;
                 g.programName = name;
-                body(g, cgroupFilter && !rep.kind().isSpecial());
+                try {
+                    body(g, cgroupFilter && !rep.kind().isSpecial());
+                } catch (CodegenException e) {
+                    if (!e.stackFull) {
+                        throw e;
+                    }
+                    // the stack ran out with keys, values and variables of up to 256 bytes on it: generate the probe
+                    // again with those over 64 bytes, and every string, tuple and struct variable, in scratch space
+                    // (what the first try added to the shared tables is dropped; a second overflow is the user's error)
+                    actions.subList(actionCount, actions.size()).clear();
+                    updateSites.subList(siteCount, updateSites.size()).clear();
+                    g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
+                    g.btf = btf;
+                    g.programName = name;
+                    g.stackShare = Gen.TIGHT_SHARE;
+                    body(g, cgroupFilter && !rep.kind().isSpecial());
+                }
                 programs.add(isFentry(rep.kind()) ? fentry(name, rep, g, btf) : ProgramSpec.of(name, programType(rep.kind()), g.asm));
                 if (g.scratchMap != null) {
                     scratch.add(MapSpec.of(g.scratchMap, MapType.PERCPU_ARRAY, 4, Math.max(8, g.scratchPeak()), 1));
@@ -237,14 +254,24 @@ public final class ProbeCompiler {
         if (needsScratch(g)) {
             scratchPrologue(g);
         }
+        java.util.Set<String> inScratch = g.scratchVariables(g.probe.variables());
+        // a variable that does not fit is reported at its first assignment, not at the whole probe
+        Map<String, io.boxscope.probe.lang.diag.Span> firstAssigned = new java.util.HashMap<>();
+        collect(g.probe.probe(), Stmt.Assign.class, as -> {
+            if (as.target() instanceof Expr.Variable var) {
+                firstAssigned.merge(var.name(), as.span(), (a, b) -> a.start() <= b.start() ? a : b);
+            }
+        });
         for (Map.Entry<String, SType> v : g.probe.variables().entrySet()) {
-            if (Gen.inScratch(v.getValue())) {
-                int at = g.scratchAlloc(Layouts.size(v.getValue()), g.probe.probe().span());
+            io.boxscope.probe.lang.diag.Span where = firstAssigned.getOrDefault(v.getKey(), g.probe.probe().span());
+            if (inScratch.contains(v.getKey())) {
+                int at = g.scratchAlloc(Layouts.size(v.getValue()), where);
                 g.scratchVariables.put(v.getKey(), at);
-                g.zero(Gen.SCRATCH, at, Layouts.size(v.getValue())); // the slot still holds this CPU's previous run
+                // the slot still holds this CPU's previous run
+                g.zero(new Place(Gen.SCRATCH, at), Layouts.size(v.getValue()));
                 continue;
             }
-            int slot = g.frame.alloc(Layouts.size(v.getValue()), g.probe.probe().span());
+            int slot = g.frame.alloc(Layouts.size(v.getValue()), where);
             g.variables.put(v.getKey(), slot);
             g.zero(Reg.R10, slot, Layouts.size(v.getValue()));
         }
@@ -259,23 +286,23 @@ public final class ProbeCompiler {
     }
 
     /**
-     * Whether a probe keeps a struct over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
+     * Whether a probe keeps a struct or tuple over {@link Gen#SCRATCH_MIN} bytes in a scratch variable, assigns a value over
      * the stack's share to a map, or uses a map whose key is larger than {@link Gen#STACK_KEY_MAX} bytes: then its
      * program looks its per-CPU scratch value up first.
      */
     private static boolean needsScratch(Gen g) {
-        if (g.probe.variables().values().stream().anyMatch(Gen::inScratch)) {
+        if (!g.scratchVariables(g.probe.variables()).isEmpty()) {
             return true;
         }
         boolean[] found = {false};
         collect(g.probe.probe(), Stmt.Assign.class, as -> {
             if (as.target() instanceof Expr.MapRef m && g.maps.get(m.name()) instanceof MapLayout l
-                    && Gen.valueInScratch(l)) {
+                    && g.valueInScratch(l)) {
                 found[0] = true;
             }
         });
         collect(g.probe.probe(), Expr.MapRef.class, m -> {
-            if (g.maps.get(m.name()) instanceof MapLayout l && Gen.keyInScratch(l)) {
+            if (g.maps.get(m.name()) instanceof MapLayout l && g.keyInScratch(l)) {
                 found[0] = true;
             }
         });

@@ -346,7 +346,7 @@ final class StmtGen {
             int slot = x.offset(v);
             Reg base = x.base(v);
             if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
-                g.zero(base, slot, Layouts.size(vt));
+                g.zero(new Place(base, slot), Layouts.size(vt)); // one helper call for a tuple in scratch space
             }
             x.store(s.value(), vt, base, slot);
             return;
@@ -358,7 +358,7 @@ final class StmtGen {
             return;
         }
         Place key = x.key(m, l);
-        if (Gen.valueInScratch(l)) {
+        if (g.valueInScratch(l)) {
             // a struct value, or long strings, over the stack's share for a value are built in this program's scratch
             // space, then copied by the update
             int mark = g.scratchMark();

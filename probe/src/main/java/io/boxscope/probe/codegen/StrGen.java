@@ -78,7 +78,7 @@ final class StrGen {
                 a.call(Helper.GET_CURRENT_COMM);
             }
             case Expr.Call c when c.name().equals("str") -> str(c, cap, base, off);
-            case Expr.Variable v -> g.copy(base, off, Reg.R10, x.slot(v), Math.min(Layouts.size(t), Layouts.round(cap) & ~7), Reg.R0);
+            case Expr.Variable v -> g.copyValue(base, off, x.base(v), x.offset(v), Math.min(Layouts.size(t), Layouts.round(cap) & ~7), Reg.R0);
             case Expr.Field f -> fieldString(f, cap, base, off);
             case Expr.Index i when t instanceof SType.Str st -> x.members.charArray(i, st.bytes(), cap, base, off);
             case Expr.Ternary te -> {

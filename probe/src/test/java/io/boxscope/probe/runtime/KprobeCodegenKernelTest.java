@@ -50,7 +50,7 @@ class KprobeCodegenKernelTest {
             "kprobe:vfs_read,kprobe:vfs_write { @[probe] = count(); }");
 
     /** This kernel, except that the checker is told kprobes attach: what it refuses then reaches code generation. */
-    private static CheckedProgram checkAllowingKprobes(String program) throws Exception {
+    static CheckedProgram checkAllowingKprobes(String program) throws Exception {
         LiveKernel kernel = new LiveKernel(Tracefs.locate(Path.of("/sys")), Path.of("/sys/kernel/btf/vmlinux"),
                 k -> k == AttachKind.KPROBE ? new Support.Supported() : Features.attach(k));
         SourceText source = new SourceText("stdin", program);
