@@ -197,7 +197,8 @@ final class TraceLiveCli {
             err.println("boxscope trace: " + Text.safe(p));
         }
         LiveCapture.Options opts = new LiveCapture.Options(q.paths(), q.filter(), kernel,
-                q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(), LiveCapture.DEFAULT_RING_BYTES,
+                q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(),
+                LiveCapture.defaultRingBytes(io.boxscope.bpf.sys.Cpus.online().size()),
                 q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
                 q.write() == null);
         if (q.write() != null && q.display().chisel() != null) {
@@ -256,7 +257,9 @@ final class TraceLiveCli {
                 for (int c = 0; c < s.dropsPerCpu().length; c++) {
                     d.append(" cpu").append(c).append('=').append(s.dropsPerCpu()[c]);
                 }
-                err.println(d);
+                // what the kernel produced, whole: every record is read or counted as dropped
+                err.println(d.append("; of ").append(s.produced()).append(" records the kernel produced, ")
+                        .append(s.records()).append(" read and ").append(s.drops()).append(" dropped"));
             }
             if (q.verbose() && writer != null && q.rotation().any()) {
                 err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));

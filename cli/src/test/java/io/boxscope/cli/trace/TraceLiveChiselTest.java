@@ -110,7 +110,15 @@ class TraceLiveChiselTest {
         assertTrue(r.cli().err().contains("chisel topscalls: runs on the event stream in Java: the filter has a part only Java"
                 + " can decide"), r.cli().err());
         // -v: the drops per CPU and the counts at exit, always
-        assertTrue(r.cli().err().lines().anyMatch(l -> l.matches("Drops: total=\\d+( cpu\\d+=\\d+)+")), r.cli().err());
+        // and the whole: produced = read + dropped, the dropped being the total of the per-CPU counts
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("(?m)^Drops: total=(\\d+)((?: cpu\\d+=\\d+)+); of (\\d+)"
+                + " records the kernel produced, (\\d+) read and (\\d+) dropped$").matcher(r.cli().err());
+        assertTrue(d.find(), r.cli().err());
+        long perCpu = java.util.Arrays.stream(d.group(2).trim().split(" ")).mapToLong(c -> Long.parseLong(c.substring(c.indexOf('=') + 1))).sum();
+        assertEquals(Long.parseLong(d.group(1)), perCpu, d.group());
+        assertEquals(Long.parseLong(d.group(1)), Long.parseLong(d.group(5)), d.group());
+        assertEquals(Long.parseLong(d.group(3)), Long.parseLong(d.group(4)) + Long.parseLong(d.group(5)), d.group());
+        assertTrue(r.cli().err().contains("Events: " + d.group(4) + " records from the kernel"), r.cli().err());
         assertTrue(r.cli().err().contains("Events: "), r.cli().err());
         assertEquals(2L * GETPIDS, sums(r.cli().out()).get("getpid"), r.cli().out() + r.cli().err());
     }

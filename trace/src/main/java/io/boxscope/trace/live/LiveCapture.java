@@ -38,8 +38,29 @@ import io.boxscope.trace.scap.ScapFields;
  * silently: ring drops are counted per CPU in the kernel and reported by {@link #summary}.
  */
 public final class LiveCapture implements AutoCloseable {
-    /** Default ring size: sysdig's default buffer is 8 MiB per CPU; one shared ring of 16 MiB. */
+    /**
+     * The smallest default ring: 16 MiB, sysdig's default buffer (8 MiB per CPU) on two CPUs. Tests size their
+     * bursts against it: {@link #defaultRingBytes} is never less.
+     */
     public static final int DEFAULT_RING_BYTES = 16 << 20;
+    /** The largest default ring, 1 GiB (sysdig's 8 MiB per CPU on 128 CPUs): locked kernel memory. */
+    static final int MAX_DEFAULT_RING_BYTES = 1 << 30;
+
+    /**
+     * The ring for {@code cpus} online CPUs: sysdig's default, 8 MiB per CPU (libscap's DEFAULT_DRIVER_BUFFER_BYTES_DIM,
+     * one buffer per CPU), as one shared ring (records come out in the order they were produced, with no merge by
+     * time): 8 MiB × {@code cpus} rounded up to a power of two (a ring buffer's size must be one), at least
+     * {@link #DEFAULT_RING_BYTES} and at most 1 GiB. So the time a drain that gets no CPU may stall before records
+     * drop grows with the CPUs producing them, as it does with sysdig's per-CPU buffers.
+     */
+    public static int defaultRingBytes(int cpus) {
+        long want = (8L << 20) * Math.max(1, cpus);
+        long ring = DEFAULT_RING_BYTES;
+        while (ring < want && ring < MAX_DEFAULT_RING_BYTES) {
+            ring <<= 1;
+        }
+        return (int) ring;
+    }
     /**
      * Records consumed per batch: the ring gets their space back at the end of the batch
      * ({@link RingBufReader#drainBatch}), so a batch is kept to a small part of the smallest ring.
@@ -137,6 +158,15 @@ public final class LiveCapture implements AutoCloseable {
                 d += x;
             }
             return d;
+        }
+
+        /**
+         * Every record the kernel produced for the capture: those read ({@link #records}, each handed on or counted
+         * as malformed) and those the full ring refused ({@link #drops}, counted per CPU by the programs). Exact once
+         * the capture has stopped (the last drain empties the ring).
+         */
+        public long produced() {
+            return records + drops();
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.zip.GZIPOutputStream;
  * (EVF_V2 when the event has dump flags, the _LARGE variants when a parameter exceeds 64 KiB).
  *
  * <p>Event blocks are framed in a 1 MiB buffer that goes to the file whole (complete blocks only) when it
- * fills or {@link #flush()} runs, so a capture killed at any moment ends in complete blocks plus at most one
+ * fills (through a thread of its own, {@link WriteBehind}, so the framing thread does not wait for the file) or
+ * {@link #flush()} runs, so a capture killed at any moment ends in complete blocks plus at most one
  * partial block, which {@link ScapReader} reports as truncation with its offset. Files are created mode 0600: a capture holds
  * the contents of every buffer read and written.
  */
@@ -115,7 +116,11 @@ public final class ScapWriter implements Closeable {
         }
         b.putInt(total);
         if (b != pending) {
-            out.write(b.array(), 0, total);
+            if (behind != null) {
+                behind.enqueue(b); // after the buffers already handed over: the file keeps the events' order
+            } else {
+                out.write(b.array(), 0, total);
+            }
         }
         offset += total;
     }
@@ -214,7 +219,12 @@ public final class ScapWriter implements Closeable {
 
     /** Bytes of events kept before they go to the stream in one write. */
     static final int PENDING = 1 << 20;
-    private final ByteBuffer pending = ByteBuffer.allocate(PENDING).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer pending = ByteBuffer.allocate(PENDING).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The thread that writes full buffers ({@link WriteBehind}), started when the first buffer fills: a writer of
+     * fewer events than one buffer (a test, a short {@code -r -w}) never starts one.
+     */
+    private WriteBehind behind;
 
     /** The pending buffer with {@code n} bytes free (written out first if needed), or null when n exceeds it. */
     private ByteBuffer room(int n) throws IOException {
@@ -227,8 +237,26 @@ public final class ScapWriter implements Closeable {
         return pending;
     }
 
-    /** Hands the pending events to the stream (whole blocks only). */
+    /**
+     * Hands the pending events (whole blocks only) to the writer thread, started the first time, and goes on in a
+     * recycled buffer; the header blocks, {@link #flush} and {@link #close} write to the stream themselves, after
+     * {@link WriteBehind#sync}.
+     */
     private void drain() throws IOException {
+        if (pending.position() > 0) {
+            if (behind == null) {
+                behind = new WriteBehind(out, PENDING);
+            }
+            behind.enqueue(pending);
+            pending = behind.next();
+        }
+    }
+
+    /** Writes the pending events to the stream from this thread, once the writer thread has written its buffers. */
+    private void drainHere() throws IOException {
+        if (behind != null) {
+            behind.sync();
+        }
         if (pending.position() > 0) {
             out.write(pending.array(), 0, pending.position());
             pending.clear();
@@ -275,7 +303,7 @@ public final class ScapWriter implements Closeable {
 
     /** Pushes buffered blocks to the file (through gzip's sync flush when compressing). */
     public void flush() throws IOException {
-        drain();
+        drainHere();
         out.flush();
     }
 
@@ -285,13 +313,19 @@ public final class ScapWriter implements Closeable {
             return;
         }
         closed = true;
-        drain();
-        out.flush();
-        if (gzip != null) {
-            gzip.finish();
-        }
-        if (ownsStream) {
-            out.close();
+        try {
+            if (behind != null) {
+                behind.close();
+            }
+            drainHere();
+            out.flush();
+            if (gzip != null) {
+                gzip.finish();
+            }
+        } finally {
+            if (ownsStream) {
+                out.close();
+            }
         }
     }
 
@@ -400,7 +434,7 @@ public final class ScapWriter implements Closeable {
     }
 
     private void emit(Block b) throws IOException {
-        drain();
+        drainHere();
         byte[] bytes = b.finish();
         out.write(bytes);
         offset += bytes.length;

@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
  * {@code 262(O_TRUNC|O_CREAT|O_WRONLY)}); kernel values from include/uapi/asm-generic/fcntl.h.
  */
 class LiveUnitsTest {
+    /** sysdig's 8 MiB per CPU as one ring: rounded up to a power of two, 16 MiB at least, 1 GiB at most. */
+    @Test
+    void theDefaultRingIsEightMibPerCpu() {
+        int mib = 1 << 20;
+        assertEquals(16 * mib, LiveCapture.defaultRingBytes(0));
+        assertEquals(16 * mib, LiveCapture.defaultRingBytes(1));
+        assertEquals(16 * mib, LiveCapture.defaultRingBytes(2));
+        assertEquals(32 * mib, LiveCapture.defaultRingBytes(3));
+        assertEquals(32 * mib, LiveCapture.defaultRingBytes(4));
+        assertEquals(64 * mib, LiveCapture.defaultRingBytes(5));
+        assertEquals(1024 * mib, LiveCapture.defaultRingBytes(128));
+        assertEquals(1024 * mib, LiveCapture.defaultRingBytes(4096));
+    }
+
     @Test
     void openFlagsAsTheDriverRecordsThem() {
         OpenFlags x86 = OpenFlags.of(Arch.X86_64);
