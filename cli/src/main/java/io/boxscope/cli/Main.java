@@ -79,17 +79,18 @@ public final class Main {
         }
     }
 
-    /** BOXSCOPE_DEBUG's line about the compile cache: hits, misses, files stored, files rejected and why. */
+    /** BOXSCOPE_DEBUG's line about the compile cache: hits, misses, files stored and evicted, files rejected and why. */
     static void compileCache(PrintStream err) {
         long hits = io.boxscope.probe.runtime.CompileCache.hits();
         long misses = io.boxscope.probe.runtime.CompileCache.misses();
         long rejected = io.boxscope.probe.runtime.CompileCache.rejected();
         long stored = io.boxscope.probe.runtime.CompileCache.stored();
-        if (hits + misses + rejected + stored == 0) {
+        long evicted = io.boxscope.probe.runtime.CompileCache.evicted();
+        if (hits + misses + rejected + stored + evicted == 0) {
             return;
         }
         err.println("boxscope: debug: compile cache: " + hits + " hit, " + misses + " miss, " + rejected + " rejected, "
-                + stored + " stored" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
+                + stored + " stored, " + evicted + " evicted (oldest, the directory full)" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
                 : "; last key " + io.boxscope.probe.runtime.CompileCache.lastKeyNanos() / 1_000 + " us, lookup "
                 + io.boxscope.probe.runtime.CompileCache.lastLookupNanos() / 1_000 + " us"));
         for (String p : io.boxscope.probe.runtime.CompileCache.problems()) {

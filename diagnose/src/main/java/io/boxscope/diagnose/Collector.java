@@ -24,11 +24,12 @@ public final class Collector {
     }
 
     /**
-     * One full sample now, not part of any window: what the target looks like before the eBPF collectors
-     * load ({@link CollectorPlan} decides from it which are worth loading).
+     * What the target looks like before the eBPF collectors load, not part of any window: its threads' states and
+     * its cgroup's I/O counters, all {@link CollectorPlan} decides from ({@link Sampler#planSample()}; not a full
+     * sample, which read CPU, memory, pressure, schedstat and wchan for nothing).
      */
     Snapshot preview() throws IOException {
-        return sampler.sample();
+        return sampler.planSample();
     }
 
     /** Blocks for {@code duration}; ends early (and says so) when every process of the target is gone. */

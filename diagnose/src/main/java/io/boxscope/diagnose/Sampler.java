@@ -179,35 +179,63 @@ public final class Sampler {
             List<Integer> pids = pids(v2, cpu1, procStat);
             List<TaskSample> tasks = new ArrayList<>();
             for (int pid : pids) {
-                tasks(pid, tasks);
+                tasks(pid, tasks, false);
             }
             return new Snapshot(now, usage, throttling, memoryUsage(), last.io(), last.pressure(), tasks, pids.size());
         }
-        Optional<CgroupIo> io = Optional.empty();
+        Optional<CgroupIo> io = io(v2, blkio1);
+        Snapshot.MemorySample memory = memory();
+        Snapshot.PressureSet pressure = pressure(cg);
+        List<Integer> pids = pids(v2, cpu1, procStat);
+        List<TaskSample> tasks = new ArrayList<>();
+        for (int pid : withTasks ? pids : List.<Integer>of()) {
+            tasks(pid, tasks, false);
+        }
+        last = new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());
+        return last;
+    }
+
+    /**
+     * What {@link CollectorPlan} decides from and nothing else, before the eBPF collectors load: the target's
+     * processes, each thread's state (its {@code stat} file only: no schedstat, no wchan; the other
+     * {@link TaskSample} figures are 0 and empty), and for a container or cgroup target its cgroup's I/O counters
+     * (a process target's plan does not use them). CPU time, throttling, memory and pressure are not read (empty,
+     * {@link Snapshot.MemorySample#ABSENT}, {@link Snapshot.PressureSet#ABSENT}); no window figure comes from it,
+     * and the next {@link #sampleBetween()} still follows a full sample. A full sample here cost 28-42 ms of CPU on
+     * a busy machine (issue 15: taken from the target; docs/benchmarks.md).
+     */
+    Snapshot planSample() throws IOException {
+        Dirs cg = dirs();
+        boolean process = target.kind() == Target.Kind.PROCESS && target.pid().isPresent();
+        long now = System.nanoTime();
+        Optional<ProcStat> procStat = process ? procStat(target.pid().getAsInt()) : Optional.empty();
+        Optional<CgroupIo> io = process ? Optional.empty() : io(cg.v2(), cg.blkio1());
+        List<Integer> pids = pids(cg.v2(), cg.cpu1(), procStat);
+        List<TaskSample> tasks = new ArrayList<>();
+        for (int pid : pids) {
+            tasks(pid, tasks, true);
+        }
+        return new Snapshot(now, OptionalLong.empty(), CpuThrottling.NONE, Snapshot.MemorySample.ABSENT, io,
+                Snapshot.PressureSet.ABSENT, tasks, pids.size());
+    }
+
+    /** The cgroup's block I/O counters: v2 io.stat, else v1 blkio's throttle files; empty when neither is there. */
+    private Optional<CgroupIo> io(Optional<Path> v2, Optional<Path> blkio1) {
         Optional<String> ioStat = v2.flatMap(d -> read(d.resolve("io.stat")));
         if (ioStat.isPresent() && !ioStat.get().isBlank()) {
-            io = Optional.of(parse(() -> CgroupIo.parseV2(ioStat.get()), CgroupIo.ZERO));
+            return Optional.of(parse(() -> CgroupIo.parseV2(ioStat.get()), CgroupIo.ZERO));
         } else if (blkio1.isPresent()) {
             Optional<String> bytes = read(blkio1.get().resolve("blkio.throttle.io_service_bytes_recursive"))
                     .or(() -> read(blkio1.get().resolve("blkio.throttle.io_service_bytes")));
             Optional<String> ops = read(blkio1.get().resolve("blkio.throttle.io_serviced_recursive"))
                     .or(() -> read(blkio1.get().resolve("blkio.throttle.io_serviced")));
             if (bytes.isPresent() && ops.isPresent()) {
-                io = Optional.of(parse(() -> CgroupIo.parseV1(bytes.get(), ops.get()), CgroupIo.ZERO));
+                return Optional.of(parse(() -> CgroupIo.parseV1(bytes.get(), ops.get()), CgroupIo.ZERO));
             }
         } else if (ioStat.isPresent()) {
-            io = Optional.of(CgroupIo.ZERO); // an empty io.stat: no I/O reached a device yet
+            return Optional.of(CgroupIo.ZERO); // an empty io.stat: no I/O reached a device yet
         }
-
-        Snapshot.MemorySample memory = memory();
-        Snapshot.PressureSet pressure = pressure(cg);
-        List<Integer> pids = pids(v2, cpu1, procStat);
-        List<TaskSample> tasks = new ArrayList<>();
-        for (int pid : withTasks ? pids : List.<Integer>of()) {
-            tasks(pid, tasks);
-        }
-        last = new Snapshot(now, usage, throttling, memory, io, pressure, tasks, pids.size());
-        return last;
+        return Optional.empty();
     }
 
     /**
@@ -313,7 +341,8 @@ public final class Sampler {
         return out;
     }
 
-    private void tasks(int pid, List<TaskSample> out) {
+    /** The threads of {@code pid} into {@code out}; with {@code stateOnly} each thread's stat file alone (planSample). */
+    private void tasks(int pid, List<TaskSample> out, boolean stateOnly) {
         Path taskDir = paths.procRoot().resolve(Integer.toString(pid)).resolve("task");
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(taskDir)) {
             for (Path t : dir) {
@@ -324,7 +353,7 @@ public final class Sampler {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                task(pid, tid, t).ifPresent(out::add);
+                task(pid, tid, t, stateOnly).ifPresent(out::add);
             }
         } catch (NoSuchFileException e) {
             vanished++;
@@ -333,9 +362,12 @@ public final class Sampler {
         }
     }
 
-    private Optional<TaskSample> task(int pid, int tid, Path dir) {
+    private Optional<TaskSample> task(int pid, int tid, Path dir, boolean stateOnly) {
         try {
             ProcStat st = ProcStat.parse(readRaw(dir.resolve("stat")));
+            if (stateOnly) {
+                return Optional.of(new TaskSample(pid, tid, st.comm(), st.state(), 0, 0, 0, ""));
+            }
             TaskSchedStat ss = TaskSchedStat.parse(readRaw(dir.resolve("schedstat")));
             String wchan = "";
             if (st.state() == 'S' || st.state() == 'D' || st.state() == 'I') {

@@ -90,6 +90,59 @@ class CollectorPlanTest {
         assertEquals(OptionalLong.empty(), CollectorPlan.deviceBytes(snap(Optional.empty(), task(7, 7, 'S'), task(11, 11, 'S')), paths));
     }
 
+    /**
+     * The plan from {@link Sampler#planSample()} (thread states, the cgroup's I/O counters) is the plan from a full
+     * {@link Sampler#sample()} of the same files, for a process and a cgroup target, in trees that lead to both
+     * decisions: quiet threads and counters (skipped), a thread in D, the cgroup's counters moved, 2 MiB to a device.
+     */
+    @Test
+    void thePlanSampleDecidesAsAFullSampleDid(@TempDir Path dir) throws IOException {
+        HostPaths paths = new HostPaths(dir.resolve("proc"), dir.resolve("sys"));
+        Path box = Files.createDirectories(paths.cgroupRoot().resolve("box"));
+        Files.writeString(paths.cgroupRoot().resolve("cgroup.controllers"), "cpu io memory\n");
+        Files.writeString(box.resolve("cgroup.procs"), "4242\n4243\n");
+        Target process = new Target(Target.Kind.PROCESS, "pid 4242 (work)", Optional.empty(),
+                new CgroupMembership(List.of(new CgroupEntry(0, List.of(), "/box"))), OptionalInt.of(4242), OptionalLong.of(1000));
+        Target cgroup = new Target(Target.Kind.CGROUP, "/box", Optional.empty(),
+                new CgroupMembership(List.of(new CgroupEntry(0, List.of(), "/box"))), OptionalInt.empty());
+        record Case(String what, char state, String ioStat, long writeBytes) {}
+        List<Case> cases = List.of(new Case("quiet", 'S', "", 4096), new Case("a thread in D", 'D', "", 0),
+                new Case("the cgroup's counters moved", 'S', "8:0 rbytes=0 wbytes=8192 rios=0 wios=2 dbytes=0 dios=0\n", 0),
+                new Case("2 MiB written to a device", 'S', "", 2 << 20));
+        java.util.Set<Boolean> outcomes = new java.util.HashSet<>();
+        for (Case c : cases) {
+            thread(paths, 4242, 4242, 'R');
+            thread(paths, 4242, 4244, c.state());
+            thread(paths, 4243, 4243, 'S');
+            Files.writeString(paths.procRoot().resolve("4242/io"), io(0, c.writeBytes()));
+            Files.writeString(paths.procRoot().resolve("4243/io"), io(0, 0));
+            Files.writeString(box.resolve("io.stat"), c.ioStat());
+            for (Target t : List.of(process, cgroup)) {
+                Snapshot full = new Sampler(t, paths).sample();
+                Snapshot plan = new Sampler(t, paths).planSample();
+                assertEquals(full.tasks().stream().map(x -> x.pid() + "/" + x.tid() + " " + x.state()).toList(),
+                        plan.tasks().stream().map(x -> x.pid() + "/" + x.tid() + " " + x.state()).toList(), c.what());
+                assertEquals(full.processes(), plan.processes(), c.what());
+                assertEquals(t == process ? 1 : 2, plan.processes(), c.what());
+                CollectorPlan expected = CollectorPlan.of(t, full, paths);
+                CollectorPlan got = CollectorPlan.of(t, plan, paths);
+                assertEquals(expected, got, c.what() + ", " + t.label());
+                outcomes.add(got.load().contains(Ebpf.Collector.BIOLAT));
+            }
+        }
+        assertEquals(java.util.Set.of(true, false), outcomes, "the cases lead to both decisions");
+    }
+
+    /** Thread {@code tid} of process {@code pid} in {@code state}, with the stat and schedstat files a sample reads. */
+    static void thread(HostPaths paths, int pid, int tid, char state) throws IOException {
+        Path p = paths.procRoot().resolve(Integer.toString(pid));
+        Path t = Files.createDirectories(p.resolve("task").resolve(Integer.toString(tid)));
+        Files.writeString(p.resolve("stat"), PidReuseTest.stat(pid, "work", 1000));
+        Files.writeString(t.resolve("stat"), PidReuseTest.stat(tid, "work", 1000).replace(") S ", ") " + state + " "));
+        Files.writeString(t.resolve("schedstat"), "1000 2000 3\n");
+        Files.writeString(t.resolve("wchan"), "do_nanosleep");
+    }
+
     /** A /proc/PID/io text as proc(5) lists it (ProcIoTest in proc parses a captured one). */
     static String io(long readBytes, long writeBytes) {
         return "rchar: 5000\nwchar: 4000\nsyscr: 12\nsyscw: 9\nread_bytes: " + readBytes + "\nwrite_bytes: " + writeBytes

@@ -86,6 +86,33 @@ class ProbeListParityTest {
         assertSameLines("uprobe:" + dir + "/libc.so*:free*");
     }
 
+    /**
+     * {@code bpftrace -l} without an argument (0.17 searches {@code *:*}) against {@code boxscope probe -l}: the
+     * providers both list give the same lines in the same order (tracepoints; kfuncs as {@code kfunc:vmlinux:NAME}
+     * where the kernel takes fentry and available_filter_functions can be read, else none in either); the providers
+     * bpftrace lists and Boxscope does not are only hardware, iter and kprobe (docs/probe.md); software events and raw
+     * tracepoints are listed (one line per software event where 0.17 prints {@code software:*:}).
+     */
+    @Test
+    void withoutAnArgumentTheProvidersOfBpftraceL() throws Exception {
+        List<String> theirs = bpftrace("-l");
+        Run ours = boxscope("probe", "-l");
+        assertEquals(0, ours.code(), ours.err());
+        List<String> mine = ours.out().lines().toList();
+        for (String provider : List.of("tracepoint:", "kfunc:")) {
+            assertEquals(theirs.stream().filter(l -> l.startsWith(provider)).toList(), mine.stream().filter(l -> l.startsWith(provider)).toList(),
+                    provider);
+        }
+        assertTrue(theirs.stream().filter(l -> l.startsWith("tracepoint:")).count() > 100, "bpftrace listed tracepoints");
+        TreeSet<String> theirProviders = new TreeSet<>(theirs.stream().map(l -> l.substring(0, l.indexOf(':'))).toList());
+        theirProviders.removeAll(List.of("tracepoint", "kfunc", "software", "hardware", "iter", "kprobe"));
+        assertEquals(new TreeSet<>(), theirProviders, "bpftrace listed a provider this test does not know");
+        TreeSet<String> myProviders = new TreeSet<>(mine.stream().map(l -> l.substring(0, l.indexOf(':'))).toList());
+        myProviders.removeAll(List.of("tracepoint", "kfunc"));
+        assertEquals(new TreeSet<>(List.of("rawtracepoint", "software")), myProviders);
+        assertEquals(theirs.stream().anyMatch(l -> l.startsWith("software:")), mine.stream().anyMatch(l -> l.startsWith("software:")));
+    }
+
     @Test
     void verboseSchedTracepointsMatchBpftraceLv() throws Exception {
         List<String> theirs = bpftrace("-lv", "tracepoint:sched:*");

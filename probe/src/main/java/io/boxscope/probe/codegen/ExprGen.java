@@ -187,18 +187,9 @@ final class ExprGen {
             }
             default -> {
                 if (b.name().matches("arg[0-9]+")) {
+                    // kfunc/kretfunc never get here: the semantic pass refuses argN there, as bpftrace 0.17 does (their
+                    // parameters are args.NAME, read by the args path)
                     int i = Integer.parseInt(b.name().substring(3));
-                    if (ProbeCompiler.isFentry(g.kind())) {
-                        // fentry/fexit: the traced function's i-th parameter, at its first u64 slot (a struct passed
-                        // by value may take two)
-                        long[] slots = fentrySlots(b);
-                        if (i >= slots.length - 1) {
-                            throw new CodegenException(b.span(), b.name() + ": " + g.representative.target().getFirst()
-                                    + " has " + (slots.length - 1) + " parameters");
-                        }
-                        a.ldx(Size.DW, Reg.R0, Gen.CTX, (int) slots[i]);
-                        return;
-                    }
                     if (g.kind() == io.boxscope.probe.lang.sema.ProbeKind.RAWTRACEPOINT) {
                         // the context is the tracepoint's arguments as u64 args[] (include/linux/trace_events.h, bpf_raw_tracepoint_args)
                         a.ldx(Size.DW, Reg.R0, Gen.CTX, 8 * i);

@@ -29,6 +29,8 @@ import io.boxscope.bpf.tracefs.Tracefs;
 public final class ProbeLister {
     private final Path sysRoot;
     private final Path debugRoot;
+    private final java.util.function.Supplier<io.boxscope.bpf.feature.Support> fentry;
+    private Btf btf;
 
     /** Lists against {@code sysRoot} (normally /sys; the host's /sys from inside a container) and /usr/lib/debug. */
     public ProbeLister(Path sysRoot) {
@@ -36,11 +38,28 @@ public final class ProbeLister {
     }
 
     public ProbeLister(Path sysRoot, Path debugRoot) {
-        this.sysRoot = sysRoot;
-        this.debugRoot = debugRoot;
+        this(sysRoot, debugRoot, () -> io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.FENTRY));
     }
 
-    /** Lists probes matching {@code pattern} (null or empty: every tracepoint, raw tracepoint and software event). */
+    /** As above, told by {@code fentry} whether the kernel takes fentry programs (tests; else the feature probe's answer). */
+    ProbeLister(Path sysRoot, Path debugRoot, java.util.function.Supplier<io.boxscope.bpf.feature.Support> fentry) {
+        this.sysRoot = sysRoot;
+        this.debugRoot = debugRoot;
+        this.fentry = fentry;
+    }
+
+    /** The kernel's BTF, read once per lister (the listing without a provider needs it for raw tracepoints and kfuncs). */
+    private Btf btf(Path vmlinux) throws IOException {
+        if (btf == null) {
+            btf = Btf.read(vmlinux);
+        }
+        return btf;
+    }
+
+    /**
+     * Lists probes matching {@code pattern} (null or empty: every tracepoint, raw tracepoint and software event, and
+     * the kfuncs bpftrace 0.17's {@code -l} lists: {@link #kfuncsAsBpftraceLists}).
+     */
     public Listing list(String pattern, boolean verbose) throws IOException, ProbeListException {
         TreeMap<String, ListedProbe> out = new TreeMap<>(); // String order = byte order for these ASCII names
         List<String> notices = new ArrayList<>();
@@ -61,6 +80,7 @@ public final class ProbeLister {
             for (ProbeType t : List.of(ProbeType.TRACEPOINT, ProbeType.RAWTRACEPOINT, ProbeType.SOFTWARE)) {
                 list(t, "*", verbose, all, notices);
             }
+            kfuncsAsBpftraceLists(verbose, all, notices);
             all.forEach((name, probe) -> {
                 if (g.matches(name)) {
                     out.put(name, probe);
@@ -118,7 +138,7 @@ public final class ProbeLister {
         Glob g = Glob.of(rest);
         Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
         if (Files.isReadable(vmlinux)) {
-            Btf btf = Btf.read(vmlinux);
+            Btf btf = btf(vmlinux);
             for (String tp : btf.rawTracepoints()) {
                 if (g.matches(tp)) {
                     List<String> args = List.of();
@@ -161,22 +181,15 @@ public final class ProbeLister {
             notices.add("no kernel BTF at " + vmlinux + ": " + type.label() + " probes need it, so none are listed");
             return;
         }
-        Btf btf = Btf.read(vmlinux);
+        Btf btf = btf(vmlinux);
         java.util.Set<String> traceable = null;
-        Path filter = sysRoot.resolve("kernel/tracing/available_filter_functions");
+        Path filter = sysRoot.resolve(FILTER_FUNCTIONS);
         try {
-            traceable = new java.util.HashSet<>();
-            for (String line : Files.readAllLines(filter)) {
-                int sp = line.indexOf(' ');
-                traceable.add(sp < 0 ? line.strip() : line.substring(0, sp)); // "name [module]"
-            }
+            traceable = traceable(filter);
         } catch (IOException e) {
-            traceable = null;
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
-            notices.add("cannot read " + filter + " (" + why + "): every function of the kernel's BTF is listed, some of which ftrace may not trace");
+            notices.add("cannot read " + filter + " (" + why(e) + "): every function of the kernel's BTF is listed, some of which ftrace may not trace");
         }
-        if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.FENTRY)
-                instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+        if (fentry.get() instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
             notices.add("this kernel refuses fentry programs, so none of these attach here: " + u.reason());
         }
         Glob g = Glob.of(rest);
@@ -186,17 +199,80 @@ public final class ProbeLister {
             if (!g.matches(fn) || out.containsKey(name) || traceable != null && !traceable.contains(fn)) {
                 continue;
             }
-            List<String> args = List.of();
-            if (verbose) {
-                FuncSignature s = btf.signature(id);
-                List<String> a = new ArrayList<>();
-                s.params().forEach(p -> a.add(p.type() + " " + p.name()));
-                if (type == ProbeType.KRETFUNC) {
-                    a.add(s.returnType() + " retval");
-                }
-                args = List.copyOf(a);
+            out.put(name, new ListedProbe(type, name, verbose ? params(btf, id, type) : List.of()));
+        }
+    }
+
+    /** Where ftrace lists the functions it can trace, under the sys root. */
+    private static final String FILTER_FUNCTIONS = "kernel/tracing/available_filter_functions";
+
+    /** The function names of an available_filter_functions file ("name" or "name [module]" a line). */
+    private static java.util.Set<String> traceable(Path filter) throws IOException {
+        java.util.Set<String> traceable = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(filter)) {
+            int sp = line.indexOf(' ');
+            traceable.add(sp < 0 ? line.strip() : line.substring(0, sp));
+        }
+        return traceable;
+    }
+
+    private static String why(IOException e) {
+        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+    }
+
+    /** {@code -lv}'s lines of a kernel function: {@code TYPE NAME} per parameter, and for kretfunc {@code RETURN_TYPE retval}. */
+    private static List<String> params(Btf btf, int id, ProbeType type) throws IOException {
+        FuncSignature s = btf.signature(id);
+        List<String> a = new ArrayList<>();
+        s.params().forEach(p -> a.add(p.type() + " " + p.name()));
+        if (type == ProbeType.KRETFUNC) {
+            a.add(s.returnType() + " retval");
+        }
+        return List.copyOf(a);
+    }
+
+    /**
+     * The kfuncs of a listing without a provider, as bpftrace 0.17's {@code -l} (its search {@code *:*}) lists them:
+     * {@code kfunc:vmlinux:NAME} (its probe_matcher prints the BTF object's name before the function's), only when the
+     * kernel takes fentry programs (its has_kfunc; here the feature probe) and only for the functions
+     * {@code tracing/available_filter_functions} lists (its is_traceable_func, which lists none when the file cannot
+     * be read) whose parameters all fit the architecture's argument registers (its {@code btf_vlen > max_arg + 1}
+     * rule). kretfunc is left out, as 0.17 leaves out return probes there. Each reason for listing none is a notice.
+     * Functions of modules' BTF (0.17's {@code kfunc:MODULE:NAME}) are not read: vmlinux only.
+     */
+    private void kfuncsAsBpftraceLists(boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices) throws IOException {
+        Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
+        if (!Files.isReadable(vmlinux)) {
+            notices.add("kfunc probes not listed: no kernel BTF at " + vmlinux);
+            return;
+        }
+        Path filter = sysRoot.resolve(FILTER_FUNCTIONS);
+        java.util.Set<String> traceable;
+        try {
+            traceable = traceable(filter);
+        } catch (IOException e) {
+            notices.add("kfunc probes not listed, as bpftrace lists none: cannot read " + filter + " (" + why(e)
+                    + "), which says what ftrace can trace; probe -l 'kfunc:*' lists every function of the kernel's BTF");
+            return;
+        }
+        if (fentry.get() instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+            notices.add("kfunc probes not listed: this kernel refuses fentry programs (" + u.reason() + ")");
+            return;
+        }
+        Btf btf = btf(vmlinux);
+        int registers;
+        try {
+            registers = io.boxscope.bpf.btf.PtRegs.of(btf, io.boxscope.bpf.sys.Arch.current()).args().size();
+        } catch (io.boxscope.bpf.btf.BtfException e) {
+            notices.add("kfunc probes not listed: " + e.getMessage());
+            return;
+        }
+        for (int id : btf.idsWithPrefix(io.boxscope.bpf.btf.BtfKind.FUNC, "")) {
+            String fn = btf.name(id);
+            if (traceable.contains(fn) && btf.signature(id).params().size() <= registers) {
+                String name = "kfunc:vmlinux:" + fn;
+                out.put(name, new ListedProbe(ProbeType.KFUNC, name, verbose ? params(btf, id, ProbeType.KFUNC) : List.of()));
             }
-            out.put(name, new ListedProbe(type, name, args));
         }
     }
 

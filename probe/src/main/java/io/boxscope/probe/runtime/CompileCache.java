@@ -47,13 +47,17 @@ import io.boxscope.probe.lang.sema.ProbeKind;
 public final class CompileCache {
     static final String FORMAT = "boxscope-compiled 1";
     private static final byte[] MAGIC = "BXCOMPL1".getBytes(StandardCharsets.US_ASCII);
-    /** Entries at most, so a loop over generated scripts cannot fill /run; past it nothing more is stored. */
+    /**
+     * Entries at most, so a loop over generated scripts cannot fill /run; storing one more first removes the oldest
+     * (by modification time: the least recently stored, since a hit does not rewrite its file), counted in
+     * {@link #evicted()}.
+     */
     static final int MAX_ENTRIES = 256;
     static final long MAX_BYTES = 8 << 20;
 
     private static volatile String build;
     private static final AtomicLong HITS = new AtomicLong(), MISSES = new AtomicLong(), REJECTED = new AtomicLong(),
-            STORED = new AtomicLong();
+            STORED = new AtomicLong(), EVICTED = new AtomicLong();
     private static final List<String> PROBLEMS = new ArrayList<>();
     static final int PROBLEMS_KEPT = 8;
 
@@ -91,6 +95,11 @@ public final class CompileCache {
     /** Scripts this process wrote to the cache. */
     public static long stored() {
         return STORED.get();
+    }
+
+    /** Files this process removed, the oldest first, to store a script in a full directory ({@link #MAX_ENTRIES}). */
+    public static long evicted() {
+        return EVICTED.get();
     }
 
     /** Why the last {@link #PROBLEMS_KEPT} rejected files or I/O errors were not used. */
@@ -261,16 +270,45 @@ public final class CompileCache {
                 problem(REJECTED, f + ": not stored: " + dir + " is not a root-only directory");
                 return;
             }
-            try (var files = Files.list(dir)) {
-                if (files.limit(MAX_ENTRIES).count() >= MAX_ENTRIES) {
-                    problem(REJECTED, f + ": not stored: " + dir + " holds " + MAX_ENTRIES + " entries already (emptied at boot)");
-                    return;
-                }
+            if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+                evictOldest();
             }
             BootCache.writeAtomically(f, new Entry(key, cookiesNeeded, cookies, CompiledScriptCodec.encode(s)).bytes());
             STORED.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             problem(REJECTED, f + ": writing failed (" + e + ")");
+        }
+    }
+
+    /**
+     * Makes room for one more entry: while the directory holds {@link #MAX_ENTRIES} entries or more, removes the
+     * oldest by modification time (ties by name). Another process's file in the middle of being written
+     * ({@code .NAME.tmp-PID-N}, {@link BootCache#writeAtomically}) is not an entry and is left alone; a file another
+     * process removed first is not counted.
+     */
+    private void evictOldest() throws IOException {
+        record Aged(Path file, long mtime) {}
+        List<Aged> entries = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    entries.add(new Aged(p, Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis()));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed by another process since the listing
+                }
+            }
+        }
+        if (entries.size() < MAX_ENTRIES) {
+            return;
+        }
+        entries.sort(java.util.Comparator.comparingLong(Aged::mtime).thenComparing(a -> a.file().getFileName().toString()));
+        for (Aged a : entries.subList(0, entries.size() - MAX_ENTRIES + 1)) {
+            if (Files.deleteIfExists(a.file())) {
+                EVICTED.incrementAndGet();
+            }
         }
     }
 

@@ -181,6 +181,69 @@ class CompileCacheTest {
         assertThrows(IOException.class, () -> CompiledScriptCodec.decode(longer));
     }
 
+    /**
+     * A full directory ({@link CompileCache#MAX_ENTRIES}) makes room for the newest script by removing the oldest file
+     * by modification time, counted as evicted; the other files, another process's half-written temporary file, and
+     * hits on what is stored are untouched.
+     */
+    @Test
+    void aFullDirectoryEvictsTheOldestToStoreTheNewest(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        String first = PROGRAMS.get(1);
+        compile(dir, first);
+        Path oldest = cache(dir, first).file();
+        long t0 = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        Files.setLastModifiedTime(oldest, java.nio.file.attribute.FileTime.fromMillis(t0));
+        List<Path> fillers = new java.util.ArrayList<>();
+        for (int i = 0; i < CompileCache.MAX_ENTRIES - 1; i++) {
+            Path f = dir.resolve(String.format("filler-%03d", i));
+            Files.write(f, new byte[] {1});
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(t0 + 1000L * (i + 1)));
+            fillers.add(f);
+        }
+        Path writing = dir.resolve(".filler.tmp-1-2");
+        Files.write(writing, new byte[] {2});
+        assertEquals(CompileCache.MAX_ENTRIES, entries(dir));
+
+        String newest = PROGRAMS.get(2);
+        long stored = CompileCache.stored();
+        long evicted = CompileCache.evicted();
+        assertNotNull(compile(dir, newest).checked());
+        assertEquals(stored + 1, CompileCache.stored(), "the newest is stored");
+        assertEquals(evicted + 1, CompileCache.evicted(), "one file evicted");
+        assertTrue(Files.exists(cache(dir, newest).file()));
+        assertTrue(Files.notExists(oldest), "the oldest is gone");
+        assertTrue(fillers.stream().allMatch(Files::exists), "the others are kept");
+        assertTrue(Files.exists(writing), "a temporary file is not an entry");
+        assertEquals(CompileCache.MAX_ENTRIES, entries(dir));
+
+        // what is stored is used, and replacing a file that exists evicts nothing
+        long hits = CompileCache.hits();
+        assertNull(compile(dir, newest).checked());
+        assertEquals(hits + 1, CompileCache.hits());
+        assertEquals(evicted + 1, CompileCache.evicted());
+
+        // the next store removes the next oldest
+        assertNotNull(compile(dir, PROGRAMS.getFirst()).checked());
+        assertEquals(evicted + 2, CompileCache.evicted());
+        assertTrue(Files.notExists(fillers.getFirst()));
+        assertTrue(Files.exists(fillers.get(1)));
+        assertTrue(Files.exists(cache(dir, newest).file()));
+        assertEquals(CompileCache.MAX_ENTRIES, entries(dir));
+        hits = CompileCache.hits();
+        compile(dir, PROGRAMS.getFirst());
+        compile(dir, newest);
+        assertEquals(hits + 2, CompileCache.hits());
+    }
+
+    /** The cache's entries in {@code dir}: files whose name does not start with a dot. */
+    private static long entries(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
     /** Every input that changes what compiling gives is in the key: changing any one of them names another file. */
     @Test
     void eachKeyInputChangesTheKey(@TempDir Path dir) {

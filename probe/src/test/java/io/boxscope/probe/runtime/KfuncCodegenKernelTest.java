@@ -98,6 +98,19 @@ class KfuncCodegenKernelTest {
         assertTrue(asm.contains("r0 = *(u64 *)(r6 +24)"), asm); // retval after ts's two slots
     }
 
+    /**
+     * argN is refused in kfunc and kretfunc probes, as bpftrace 0.17 refuses it ({@code bpftrace -e 'kfunc:vfs_read {
+     * print(arg0) }'}: "The arg0 builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes"): their
+     * parameters are args.NAME. So code generation has no argN path for them.
+     */
+    @Test
+    void argNIsRefusedInKfuncProbesAsBpftraceDoes() {
+        for (String program : List.of("kfunc:vfs_read { @ = arg0; }", "kretfunc:vfs_read { @ = arg2; }")) {
+            ProgramException e = assertThrows(ProgramException.class, () -> checkAllowingFentry(program), program);
+            assertTrue(e.getMessage().contains("builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes"), e.getMessage());
+        }
+    }
+
     /** The running kernel decides: a kfunc counts this thread's reads, or the refusal is one line with the reason. */
     @Test
     void kfuncRunsOrIsRefusedAsTheFeatureProbeSays() throws Throwable {

@@ -12,12 +12,12 @@ import io.boxscope.tools.core.ToolTarget;
  * libbpf-tools' exitsnoop on the probe language ({@code exitsnoop.bt}): every process exit (every
  * thread's with -T), its age, exit code or fatal signal. The script learns the status from exit() /
  * exit_group() and from signals delivered with a fatal default action, and birth and parent from
- * task_newtask, or for a task older than tracing from {@code task->start_time} and
- * {@code task->real_parent->tgid} at its exit, as libbpf-tools reads them.
+ * {@code task->start_time} and {@code task->real_parent->tgid} at its exit, as libbpf-tools reads them
+ * (a task_newtask map of births, used until 2026-12-05, held the same clock a few microseconds later).
  *
  * <p>Nothing is read from /proc (until 2026-12-05 parents and starts were seeded from it after the
- * header): the script reads {@code curtask} members, so no kernel runs it without BTF and the in-kernel
- * fallback, whose start is never 0; and a parent read from /proc when tracing starts is stale for a
+ * header): the script reads {@code curtask} members, so no kernel runs it without BTF, and a start read
+ * there is never 0; and a parent read from /proc when tracing starts is stale for a
  * process reparented since, where libbpf-tools prints the parent at exit.
  *
  * <p>Differences from libbpf-tools (which reads task_struct): "core dumped" is never printed, and a process killed by

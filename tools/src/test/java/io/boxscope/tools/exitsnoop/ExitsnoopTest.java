@@ -89,13 +89,19 @@ class ExitsnoopTest {
         assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL), summary(events, dash));
     }
 
-    /** libbpf-tools' exitsnoop and ours on the same workload: the same lines but for the age. */
+    /**
+     * libbpf-tools' exitsnoop and ours on the same workload: the same lines, and the same age: both are exit time minus
+     * task->start_time on CLOCK_MONOTONIC, read at the same tracepoint; libbpf-tools prints seconds with 2 decimals
+     * (0.005 s of rounding), and 0.02 s allows its program and ours to run a little apart on a busy machine. A start
+     * on another clock or in other units (boot time, jiffies) would differ by far more for the dash.
+     */
     @Test
     void agreesWithLibbpfToolsExitsnoop() throws Exception {
         Process child = child();
         int dash = (int) child.pid();
         List<ExitEvent> ours;
         List<String> theirs = new ArrayList<>();
+        List<Double> theirAges = new ArrayList<>();
         try (PeerTool peer = new PeerTool("PCOMM", "/usr/sbin/exitsnoop")) {
             try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)),
                     ToolTarget.ALL)) {
@@ -108,14 +114,17 @@ class ExitsnoopTest {
                 String[] f = line.trim().split("\\s+", 6);
                 if (f.length == 6 && (f[1].equals(Integer.toString(dash)) || f[2].equals(Integer.toString(dash)))) {
                     theirs.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[5]); // all but AGE(s)
+                    theirAges.add(Double.parseDouble(f[4]));
                 }
             }
         } finally {
             child.destroyForcibly();
         }
         List<String> mine = new ArrayList<>();
+        List<Double> myAges = new ArrayList<>();
         for (ExitEvent e : ours) {
             if (e.ppid() == dash || e.pid() == dash) {
+                myAges.add(e.ageNs() / 1e9);
                 mine.add(e.comm() + " " + e.pid() + " " + e.ppid() + " " + e.tid() + " "
                         + (e.signal() != 0 ? "signal " + e.signal() + " (" + Signals.describe(e.signal()) + ")"
                         : e.exitCode() == 0 ? "0" : "code " + e.exitCode()));
@@ -123,6 +132,10 @@ class ExitsnoopTest {
         }
         assertEquals(4, mine.size(), ours::toString);
         assertEquals(theirs, mine);
+        for (int i = 0; i < mine.size(); i++) {
+            assertEquals(theirAges.get(i), myAges.get(i), 0.02, "AGE(s) of " + mine.get(i) + ": theirs " + theirAges + ", ours " + myAges);
+        }
+        assertTrue(myAges.getLast() > 0, "the dash lived: " + myAges);
     }
 
     /**
@@ -151,20 +164,58 @@ class ExitsnoopTest {
     }
 
     /**
-     * A process older than tracing whose parent exits while tracing runs is reparented (to the nearest subreaper or
-     * init, kernel/exit.c find_new_reaper); its exit line names the parent it has when it exits, as libbpf-tools'
-     * does (task->real_parent at exit), not the one it had when tracing started. Oracle: its /proc stat after the
-     * reparenting.
+     * A dash that starts a sleep in the background and waits for a line on its standard input: released, it exits and
+     * the sleep is reparented (to the nearest subreaper or init, kernel/exit.c find_new_reaper). The set-up of both
+     * reparenting cases.
+     */
+    record Orphaning(Process dash, int sleep) implements AutoCloseable {
+        /** Starts the dash and checks, by the sleep's /proc stat, that the sleep is its child ({@code when}: in the message). */
+        static Orphaning start(String when) throws Exception {
+            Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
+            try {
+                int sleep = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine().strip());
+                Orphaning o = new Orphaning(dash, sleep);
+                assertEquals(dash.pid(), PROCFS.stat(sleep).ppid(), "sleep is the dash's child " + when);
+                return o;
+            } catch (Exception | AssertionError e) {
+                dash.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** Releases the dash, checks that the sleep was reparented, kills the sleep: its parent after the reparenting. */
+        long reparentAndKill() throws Exception {
+            release(dash);
+            long reaper = PROCFS.stat(sleep).ppid();
+            assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
+            ProcessHandle.of(sleep).orElseThrow().destroyForcibly();
+            return reaper;
+        }
+
+        /** The sleep's exit line names the parent at exit and the SIGKILL that ended it. */
+        void assertExit(ExitEvent e, long reaper) {
+            assertEquals(reaper, e.ppid(), e::toString);
+            assertEquals(SIGKILL, e.signal(), e::toString);
+        }
+
+        @Override
+        public void close() {
+            dash.destroyForcibly();
+            ProcessHandle.of(sleep).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    static final Procfs PROCFS = new Procfs(HostPaths.DEFAULT);
+
+    /**
+     * A process older than tracing whose parent exits while tracing runs is reparented; its exit line names the parent
+     * it has when it exits, as libbpf-tools' does (task->real_parent at exit), not the one it had when tracing started.
+     * Oracle: its /proc stat after the reparenting.
      */
     @Test
     void aReparentedProcessOlderThanTracingHasItsParentAtExit() throws Exception {
-        Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
-        int orphan = -1;
-        try {
-            orphan = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
-                    StandardCharsets.US_ASCII)).readLine().strip());
-            Procfs procfs = new Procfs(HostPaths.DEFAULT);
-            assertEquals(dash.pid(), procfs.stat(orphan).ppid(), "sleep is the dash's child before tracing");
+        try (Orphaning o = Orphaning.start("before tracing")) {
             List<ExitEvent> events;
             long reaper;
             try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
@@ -173,22 +224,13 @@ class ExitsnoopTest {
                 Process marker = new ProcessBuilder("/bin/true").start();
                 assertEquals(0, marker.waitFor());
                 h.awaitEvent(x -> x.pid() == marker.pid());
-                release(dash);
-                reaper = procfs.stat(orphan).ppid();
-                assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
-                ProcessHandle.of(orphan).orElseThrow().destroyForcibly();
+                reaper = o.reparentAndKill();
                 Thread.sleep(500);
                 events = h.stop();
             }
-            final int sleep = orphan;
-            ExitEvent e = events.stream().filter(x -> x.pid() == sleep).findFirst().orElseThrow(() -> new AssertionError("no exit of the sleep in " + events));
-            assertEquals(reaper, e.ppid(), e::toString);
-            assertEquals(SIGKILL, e.signal(), e::toString);
-        } finally {
-            dash.destroyForcibly();
-            if (orphan > 0) {
-                ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            ExitEvent e = events.stream().filter(x -> x.pid() == o.sleep()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no exit of the sleep in " + events));
+            o.assertExit(e, reaper);
         }
     }
 
@@ -200,26 +242,9 @@ class ExitsnoopTest {
     void aProcessStartedWhileTracingWhoseParentExitsHasItsParentAtExit() throws Exception {
         try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
             h.awaitStarted();
-            Process dash = new ProcessBuilder("/bin/dash", "-c", "/bin/sleep 1000 >/dev/null 2>&1 & echo $!; read go; exit 0").start();
-            int child = -1;
-            try {
-                child = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(dash.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine().strip());
-                Procfs procfs = new Procfs(HostPaths.DEFAULT);
-                assertEquals(dash.pid(), procfs.stat(child).ppid(), "sleep is the dash's child, forked while tracing");
-                release(dash);
-                long reaper = procfs.stat(child).ppid();
-                assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
-                ProcessHandle.of(child).orElseThrow().destroyForcibly();
-                final int sleep = child;
-                ExitEvent e = h.awaitEvent(x -> x.pid() == sleep);
-                assertEquals(reaper, e.ppid(), e::toString);
-                assertEquals(SIGKILL, e.signal(), e::toString);
-            } finally {
-                dash.destroyForcibly();
-                if (child > 0) {
-                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
-                }
+            try (Orphaning o = Orphaning.start("forked while tracing")) {
+                long reaper = o.reparentAndKill();
+                o.assertExit(h.awaitEvent(x -> x.pid() == o.sleep()), reaper);
             }
         }
     }

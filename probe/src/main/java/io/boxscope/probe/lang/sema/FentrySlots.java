@@ -4,7 +4,7 @@ import io.boxscope.bpf.btf.Btf;
 import io.boxscope.bpf.btf.BtfException;
 import io.boxscope.bpf.btf.FuncSignature;
 
-/** The layout of a kfunc/kretfunc (fentry/fexit) program's context: shared by args (sema) and argN/retval (codegen). */
+/** The layout of a kfunc/kretfunc (fentry/fexit) program's context: shared by args (sema) and retval (codegen). */
 public final class FentrySlots {
     private FentrySlots() {}
 
