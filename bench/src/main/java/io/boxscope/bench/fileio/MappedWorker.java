@@ -40,8 +40,23 @@ final class MappedWorker implements Worker {
         return true;
     }
 
+    /** Copies the request, under its block's lock when it needs one ({@link FileIoWorkload#blockLock}). */
     @Override
     public void execute() throws IOException {
+        java.util.concurrent.locks.Lock l = w.blockLock(r);
+        if (l == null) {
+            copy();
+            return;
+        }
+        l.lock();
+        try {
+            copy();
+        } finally {
+            l.unlock();
+        }
+    }
+
+    private void copy() throws IOException {
         FileIoOptions o = w.opts();
         switch (r.op) {
             case FileIoWorkload.OP_READ -> {
