@@ -98,11 +98,6 @@ public final class Main {
         }
     }
 
-    /**
-     * BOXSCOPE_DEBUG's report of the per-boot cache's I/O errors (docs/bpf.md, "Per-boot cache"): the cache
-     * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
-     * were none.
-     */
     /** The per-boot kallsyms cache's counts and problems (bpf KallsymsCache), when this run symbolized kernel addresses. */
     static void kallsymsCache(PrintStream err) {
         long hits = io.boxscope.bpf.symbols.KallsymsCache.hits();
@@ -121,6 +116,11 @@ public final class Main {
         }
     }
 
+    /**
+     * BOXSCOPE_DEBUG's report of the per-boot cache's I/O errors (docs/bpf.md, "Per-boot cache"): the cache
+     * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
+     * were none.
+     */
     static void bootCacheErrors(PrintStream err) {
         long n = io.boxscope.bpf.feature.BootCache.errors();
         if (n == 0) {
