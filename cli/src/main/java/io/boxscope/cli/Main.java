@@ -86,11 +86,13 @@ public final class Main {
         long rejected = io.boxscope.probe.runtime.CompileCache.rejected();
         long stored = io.boxscope.probe.runtime.CompileCache.stored();
         long evicted = io.boxscope.probe.runtime.CompileCache.evicted();
-        if (hits + misses + rejected + stored + evicted == 0) {
+        long abandoned = io.boxscope.probe.runtime.CompileCache.abandoned();
+        if (hits + misses + rejected + stored + evicted + abandoned == 0) {
             return;
         }
         err.println("boxscope: debug: compile cache: " + hits + " hit, " + misses + " miss, " + rejected + " rejected, "
-                + stored + " stored, " + evicted + " evicted (oldest, the directory full)" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
+                + stored + " stored, " + evicted + " evicted (oldest, the directory full), " + abandoned
+                + " abandoned temporary file(s) removed" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
                 : "; last key " + io.boxscope.probe.runtime.CompileCache.lastKeyNanos() / 1_000 + " us, lookup "
                 + io.boxscope.probe.runtime.CompileCache.lastLookupNanos() / 1_000 + " us"));
         for (String p : io.boxscope.probe.runtime.CompileCache.problems()) {
