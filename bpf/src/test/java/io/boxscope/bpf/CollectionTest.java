@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** Collections: maps by name in the instructions, resolved at load; everything closed, in reverse, also on failure. */
 @KernelTest
-class CollectionTest {
+public class CollectionTest {
     /** Counts openat calls of thread {@code tid} with Counting's magic mode in map "count" (by name). */
     static Asm countOpenat(int tid) {
         Asm a = new Asm();
@@ -50,7 +50,7 @@ class CollectionTest {
      * This process's BPF descriptors (links to "anon_inode:bpf-map", "bpf-prog", "bpf_link"): other descriptors
      * come and go with the JVM's own work, so they are not counted.
      */
-    static long openFds() throws Exception {
+    public static long openFds() throws Exception {
         long n = 0;
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : s.toList()) {

@@ -86,11 +86,13 @@ public final class Main {
         long rejected = io.boxscope.probe.runtime.CompileCache.rejected();
         long stored = io.boxscope.probe.runtime.CompileCache.stored();
         long evicted = io.boxscope.probe.runtime.CompileCache.evicted();
-        if (hits + misses + rejected + stored + evicted == 0) {
+        long abandoned = io.boxscope.probe.runtime.CompileCache.abandoned();
+        if (hits + misses + rejected + stored + evicted + abandoned == 0) {
             return;
         }
         err.println("boxscope: debug: compile cache: " + hits + " hit, " + misses + " miss, " + rejected + " rejected, "
-                + stored + " stored, " + evicted + " evicted (oldest, the directory full)" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
+                + stored + " stored, " + evicted + " evicted (oldest, the directory full), " + abandoned
+                + " abandoned temporary file(s) removed" + (io.boxscope.probe.runtime.CompileCache.lastLookupNanos() < 0 ? ""
                 : "; last key " + io.boxscope.probe.runtime.CompileCache.lastKeyNanos() / 1_000 + " us, lookup "
                 + io.boxscope.probe.runtime.CompileCache.lastLookupNanos() / 1_000 + " us"));
         for (String p : io.boxscope.probe.runtime.CompileCache.problems()) {
@@ -98,11 +100,6 @@ public final class Main {
         }
     }
 
-    /**
-     * BOXSCOPE_DEBUG's report of the per-boot cache's I/O errors (docs/bpf.md, "Per-boot cache"): the cache
-     * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
-     * were none.
-     */
     /** The per-boot kallsyms cache's counts and problems (bpf KallsymsCache), when this run symbolized kernel addresses. */
     static void kallsymsCache(PrintStream err) {
         long hits = io.boxscope.bpf.symbols.KallsymsCache.hits();
@@ -121,6 +118,11 @@ public final class Main {
         }
     }
 
+    /**
+     * BOXSCOPE_DEBUG's report of the per-boot cache's I/O errors (docs/bpf.md, "Per-boot cache"): the cache
+     * never fails a command, so they are shown here, once per process, and nowhere else; nothing when there
+     * were none.
+     */
     static void bootCacheErrors(PrintStream err) {
         long n = io.boxscope.bpf.feature.BootCache.errors();
         if (n == 0) {

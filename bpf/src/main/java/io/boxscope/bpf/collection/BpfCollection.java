@@ -36,21 +36,28 @@ public final class BpfCollection implements AutoCloseable {
      * was produced by its own load (each load has its own log buffer); every program loaded is closed with the maps.
      */
     public static BpfCollection load(CollectionSpec spec) {
+        return load(spec, r -> new Thread(r, "boxscope-prog-load"));
+    }
+
+    /**
+     * {@link #load} with the helper thread made by {@code helpers} (tests give one that cannot start). A helper that
+     * cannot start (OutOfMemoryError "unable to create native thread": the process or the system is at its thread
+     * limit) only costs the parallelism: this thread loads every program, as with one program. Whatever is thrown
+     * ({@link Error}s included) closes the maps and programs already created before it goes on.
+     */
+    static BpfCollection load(CollectionSpec spec, java.util.concurrent.ThreadFactory helpers) {
         BpfCollection c = new BpfCollection();
+        Loads loads = null;
         try {
             for (MapSpec m : spec.maps()) {
                 c.maps.put(m.name(), BpfMap.create(m));
             }
             List<ProgramSpec> specs = spec.programs();
-            Loads loads = new Loads(specs, c.maps);
-            if (specs.size() > 1) {
-                Thread helper = new Thread(loads, "boxscope-prog-load");
-                helper.setDaemon(true);
-                helper.start();
-                loads.run();
+            loads = new Loads(specs, c.maps);
+            Thread helper = specs.size() > 1 ? startHelper(helpers, loads) : null;
+            loads.run();
+            if (helper != null) {
                 loads.join(helper);
-            } else {
-                loads.run();
             }
             for (int i = 0; i < specs.size(); i++) {
                 if (loads.loaded[i] != null) { // in spec order, including those loaded after a later one failed
@@ -59,14 +66,30 @@ public final class BpfCollection implements AutoCloseable {
             }
             loads.rethrowFirstFailure();
             return c;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             try {
+                if (loads != null) {
+                    loads.closeUnclaimed(c.programs);
+                }
                 c.close();
-            } catch (RuntimeException suppressed) {
+            } catch (RuntimeException | Error suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
+    }
+
+    /** The helper thread, started; null when it cannot start (the caller then loads every program itself). */
+    private static Thread startHelper(java.util.concurrent.ThreadFactory helpers, Runnable loads) {
+        Thread helper;
+        try {
+            helper = helpers.newThread(loads);
+            helper.setDaemon(true);
+            helper.start();
+        } catch (OutOfMemoryError cannotStart) {
+            return null; // not started, so it took no program: this thread takes them all
+        }
+        return helper;
     }
 
     /**
@@ -114,6 +137,19 @@ public final class BpfCollection implements AutoCloseable {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Closes the programs loaded but not yet handed to the collection's {@code programs} (something was thrown
+         * between the loads and that hand-over), so a failed load leaks none.
+         */
+        void closeUnclaimed(Map<String, Program> claimed) {
+            for (int i = 0; i < loaded.length; i++) {
+                Program p = loaded[i];
+                if (p != null && claimed.get(specs.get(i).name()) != p) {
+                    p.close();
+                }
             }
         }
 

@@ -32,9 +32,11 @@ import java.util.zip.CRC32C;
  * does without the cache; a module load therefore cannot make this cache stale, and it is not part of the key.
  *
  * <p>The key: {@link BootCache#key} for {@link BootCache.Scope#PRIVILEGES} (boot id, kernel release, effective
- * capabilities, lockdown) and {@code /proc/sys/kernel/kptr_restrict}, which with the capabilities decides whether
- * this process sees addresses at all (proc(5)); so a process that would see zeros never gets the cached ones and
- * fails as before. Root only (the key is null otherwise), kernel addresses being secret: the directory and file
+ * capabilities, lockdown), {@code /proc/sys/kernel/kptr_restrict} and {@code /proc/sys/kernel/perf_event_paranoid},
+ * which with the capabilities decide whether this process sees addresses at all (kernel/kallsyms.c,
+ * kallsyms_show_value: with kptr_restrict 0 a process sees them when it has CAP_SYSLOG or when
+ * perf_event_paranoid is at most 1, kallsyms_for_perf; with 1 only with CAP_SYSLOG; with 2 never); so a process
+ * that would see zeros never gets the cached ones and fails as before. Root only (the key is null otherwise), kernel addresses being secret: the directory and file
  * are trusted as {@link BootCache} trusts its own (root's, 0600, no links), written atomically, and a file is
  * used only when its format line and key match (else <em>stale</em>), its sizes add up to its length, its CRC32C
  * matches and its addresses and name offsets are ordered and in range (else <em>rejected</em>); either way the
@@ -67,7 +69,7 @@ public final class KallsymsCache {
         return MISSES.get();
     }
 
-    /** Files of another key (another boot, kernel, capability set or kptr_restrict), replaced. */
+    /** Files of another key (another boot, kernel, capability set, kptr_restrict or perf_event_paranoid), replaced. */
     public static long stale() {
         return STALE.get();
     }
@@ -129,7 +131,13 @@ public final class KallsymsCache {
             return null;
         }
         String kptr = Files.readString(procRoot.resolve("sys/kernel/kptr_restrict")).strip();
-        String s = k + " kptr_restrict=" + kptr;
+        String paranoid;
+        try {
+            paranoid = Files.readString(procRoot.resolve("sys/kernel/perf_event_paranoid")).strip();
+        } catch (NoSuchFileException e) {
+            paranoid = "absent"; // a kernel without CONFIG_PERF_EVENTS: kallsyms_for_perf() is always false
+        }
+        String s = k + " kptr_restrict=" + kptr + " perf_event_paranoid=" + paranoid;
         return s.indexOf('\n') >= 0 ? null : s;
     }
 

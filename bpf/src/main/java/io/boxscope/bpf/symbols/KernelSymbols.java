@@ -365,6 +365,15 @@ public final class KernelSymbols {
         return whole;
     }
 
+    /**
+     * Whether {@link #resolve} answers for {@code address} without reading the file: the table is complete, the whole
+     * file was read already, or the address lies in the image's text of a table from the per-boot cache. A caller
+     * whose read of the rest failed ({@link UncheckedIOException} from {@link #resolve}) still gets these answers.
+     */
+    public boolean answersWithoutReading(long address) {
+        return answers(address) || loadedWhole() != null;
+    }
+
     /** Whether this table may answer for {@code address} itself: complete, or inside the image's text range. */
     private boolean answers(long address) {
         return rest == null

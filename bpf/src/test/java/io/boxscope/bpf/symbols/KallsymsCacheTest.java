@@ -3,6 +3,7 @@ package io.boxscope.bpf.symbols;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,6 +185,31 @@ class KallsymsCacheTest {
         assertEquals(KernelSymbols.read(proc).size(), k.size());
         assertFalse(Files.exists(file, LinkOption.NOFOLLOW_LINKS));
         assertTrue(KallsymsCache.problems().stream().anyMatch(p -> p.contains("_etext")), KallsymsCache.problems().toString());
+    }
+
+    /**
+     * kernel/kallsyms.c, kallsyms_show_value: with kptr_restrict 0, perf_event_paranoid at most 1 shows addresses to
+     * a process without CAP_SYSLOG, so a file written under one value is stale under another.
+     */
+    @Test
+    void aChangedPerfEventParanoidMakesTheFileStale() throws Exception {
+        Path proc = proc(MODULES);
+        Path sysKernel = Files.createDirectories(proc.resolve("sys/kernel"));
+        Files.writeString(sysKernel.resolve("kptr_restrict"), "0\n");
+        Files.writeString(sysKernel.resolve("perf_event_paranoid"), "2\n");
+        String strict = KallsymsCache.key(proc);
+        assertNotNull(strict, "tests run as root");
+        Files.writeString(sysKernel.resolve("perf_event_paranoid"), "1\n");
+        String open = KallsymsCache.key(proc);
+        assertNotEquals(strict, open, "perf_event_paranoid is part of the key");
+        assertTrue(open.endsWith(" kptr_restrict=0 perf_event_paranoid=1"), open);
+        Path file = dir().resolve("kallsyms");
+        KallsymsCache.load(proc, file, strict);
+        assertTrue(KallsymsCache.load(proc, file, strict).imageTextOnly(), "stored under the first value and used");
+        long stale = KallsymsCache.stale();
+        assertFalse(KallsymsCache.load(proc, file, open).imageTextOnly(), "another value reads the file");
+        assertEquals(stale + 1, KallsymsCache.stale());
+        assertTrue(KallsymsCache.load(proc, file, open).imageTextOnly(), "and replaces the cache");
     }
 
     @Test

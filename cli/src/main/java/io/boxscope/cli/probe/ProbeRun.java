@@ -246,6 +246,20 @@ final class ProbeRun {
                 }
                 sink.drained();
             }
+            var missing = session.kernelSymbolsMissing();
+            if (missing.isPresent()) {
+                // always (addresses printed in hex are data the user did not get): standard error in text, a line of
+                // the stream in JSON, as container misses are shown
+                String line = output.kernelSymbolsMissing(missing.get());
+                if (o.json()) {
+                    rendered.accept(line);
+                    sink.drained();
+                } else {
+                    sink.drained(); // after what the run printed
+                    err.println("boxscope: " + Text.safe(line.stripTrailing()));
+                    err.flush();
+                }
+            }
             return ExitCode.OK;
         } catch (IOException e) {
             err.println("boxscope: cannot run -c " + Text.safe(o.command()) + ": " + Text.safe(String.valueOf(e.getMessage())));

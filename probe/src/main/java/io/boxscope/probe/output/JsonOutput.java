@@ -26,6 +26,13 @@ public final class JsonOutput extends Output {
         return counter("container_misses", "values_count", values);
     }
 
+    /** {@code {"type": "kernel_symbols_missing", "data": {"addresses": 12, "reason": "..."}}}, shaped like lost_events. */
+    @Override
+    public String kernelSymbolsMissing(KernelSymbolsMissing missing) {
+        return "{\"type\": \"kernel_symbols_missing\", \"data\": {\"addresses\": " + Long.toUnsignedString(missing.addresses())
+                + ", \"reason\": \"" + Escapes.json(missing.reason()) + "\"}}\n";
+    }
+
     /** {@code {"type": "skipped_events", "data": {"events": 3}}}, shaped like lost_events. */
     @Override
     public String skippedEvents(long skipped) {

@@ -82,6 +82,12 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
     public abstract String containerMisses(long values);
 
     /**
+     * Kernel addresses printed in hex because kallsyms (or its part beyond the kernel image's cached text) could not be
+     * read: Boxscope's notice, once at the end of the run (bpftrace 0.17 prints such addresses without a word).
+     */
+    public abstract String kernelSymbolsMissing(KernelSymbolsMissing missing);
+
+    /**
      * Failed map updates at one place of the script. bpftrace 0.17 prints nothing unless run with
      * {@code -k}, and then one warning per failure ({@code stdin:1:66-73: WARNING: Failed to map_update_elem:
      * Argument list too long (-7)}); later releases word a full map {@code Map full; can't update element}.

@@ -27,6 +27,16 @@ public final class TextOutput extends Output {
                 + " (a host process's, or a container's started less than a second before)\n";
     }
 
+    /**
+     * {@code 12 kernel addresses printed in hex: kernel symbols could not be read: /proc/kallsyms shows every address
+     * as 0: ...}; the reason is the reader's, unescaped (the command line escapes it for the terminal).
+     */
+    @Override
+    public String kernelSymbolsMissing(KernelSymbolsMissing missing) {
+        return Long.toUnsignedString(missing.addresses()) + (missing.addresses() == 1 ? " kernel address" : " kernel addresses")
+                + " printed in hex: " + missing.reason() + "\n";
+    }
+
     @Override
     public String skippedEvents(long skipped) {
         return skippedMessage(skipped) + "\n";

@@ -57,7 +57,7 @@ public final class CompileCache {
 
     private static volatile String build;
     private static final AtomicLong HITS = new AtomicLong(), MISSES = new AtomicLong(), REJECTED = new AtomicLong(),
-            STORED = new AtomicLong(), EVICTED = new AtomicLong();
+            STORED = new AtomicLong(), EVICTED = new AtomicLong(), ABANDONED = new AtomicLong();
     private static final List<String> PROBLEMS = new ArrayList<>();
     static final int PROBLEMS_KEPT = 8;
 
@@ -101,6 +101,21 @@ public final class CompileCache {
     public static long evicted() {
         return EVICTED.get();
     }
+
+    /**
+     * Temporary files ({@code .NAME.tmp-PID-N}) this process removed because their writer was killed before it could
+     * rename or remove them: the PID is not running, or the file is older than {@link #ABANDONED_AFTER_MILLIS}.
+     */
+    public static long abandoned() {
+        return ABANDONED.get();
+    }
+
+    /**
+     * A temporary file this old is abandoned even if a process with its PID runs (the PID was reused, or the writer
+     * lives in another PID namespace): a write of at most {@link #MAX_BYTES} to /run takes far less.
+     */
+    static final long ABANDONED_AFTER_MILLIS = 60_000;
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.tmp-([0-9]{1,18})-[0-9a-f]+");
 
     /** Why the last {@link #PROBLEMS_KEPT} rejected files or I/O errors were not used. */
     public static List<String> problems() {
@@ -283,15 +298,20 @@ public final class CompileCache {
     /**
      * Makes room for one more entry: while the directory holds {@link #MAX_ENTRIES} entries or more, removes the
      * oldest by modification time (ties by name). Another process's file in the middle of being written
-     * ({@code .NAME.tmp-PID-N}, {@link BootCache#writeAtomically}) is not an entry and is left alone; a file another
-     * process removed first is not counted.
+     * ({@code .NAME.tmp-PID-N}, {@link BootCache#writeAtomically}) is not an entry and is left alone, unless its
+     * writer is gone ({@link #abandoned(Path, String)}: then it is removed and counted in {@link #abandoned()}); a
+     * file another process removed first is not counted.
      */
     private void evictOldest() throws IOException {
         record Aged(Path file, long mtime) {}
         List<Aged> entries = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                if (p.getFileName().toString().startsWith(".")) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".")) {
+                    if (abandoned(p, name) && Files.deleteIfExists(p)) {
+                        ABANDONED.incrementAndGet();
+                    }
                     continue;
                 }
                 try {
@@ -309,6 +329,28 @@ public final class CompileCache {
             if (Files.deleteIfExists(a.file())) {
                 EVICTED.incrementAndGet();
             }
+        }
+    }
+
+    /**
+     * Whether {@code p} is a temporary file of {@link BootCache#writeAtomically} ({@code .NAME.tmp-PID-N}) whose
+     * writer was killed between creating and renaming it: no process {@code PID} runs, or the file was last modified
+     * more than {@link #ABANDONED_AFTER_MILLIS} ago. Other dot-files are not this cache's and are never abandoned.
+     */
+    static boolean abandoned(Path p, String name) throws IOException {
+        java.util.regex.Matcher m = TEMPORARY.matcher(name);
+        if (!m.matches()) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(1));
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return true;
+        }
+        try {
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+            return age > ABANDONED_AFTER_MILLIS;
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false; // renamed or removed by its writer since the listing
         }
     }
 

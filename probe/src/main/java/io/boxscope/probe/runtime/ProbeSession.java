@@ -398,6 +398,15 @@ public final class ProbeSession implements AutoCloseable {
         return values.containerMisses();
     }
 
+    /**
+     * Kernel addresses (kstack frames, ksym values) decoded so far in hex because kallsyms, or its part beyond the
+     * kernel image's cached text, could not be read, with the reason; empty when none were. Read on the thread that
+     * polls; the command line shows it at the end of the run.
+     */
+    public java.util.Optional<io.boxscope.probe.output.KernelSymbolsMissing> kernelSymbolsMissing() {
+        return values.kernelSymbolsMissing();
+    }
+
     /** What the kernel says about each of the script's programs now (ids, names, run and skip counters). */
     public List<io.boxscope.bpf.prog.ProgramInfo> programInfos() {
         List<io.boxscope.bpf.prog.ProgramInfo> out = new ArrayList<>();

@@ -1,7 +1,5 @@
 package io.boxscope.probe.runtime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,44 +7,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import io.boxscope.bpf.map.BpfMap;
+import io.boxscope.bpf.symbols.KernelSymbolizer;
 import io.boxscope.bpf.symbols.KernelSymbols;
 import io.boxscope.bpf.symbols.ProcessSymbolizer;
 import io.boxscope.bpf.symbols.Symbol;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.Value;
 
 /**
  * kstack, ustack and ksym values back to text: stack ids are looked up in the stack trace map, addresses
  * symbolized with /proc/kallsyms ({@link KernelSymbols#shared}, one table per process) or the process's mappings
  * ({@link ProcessSymbolizer}, one per pid). A frame prints as bpftrace 0.17 prints it: {@code name+offset}
- * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only.
+ * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only. Kernel
+ * addresses go through one {@link KernelSymbolizer} a run, which counts those left in hex because kallsyms could not
+ * be read, for the run's one notice ({@link #kernelSymbolsMissing}).
  */
 final class Stacks {
     private final BpfMap map;
     private final Path proc;
-    private KernelSymbols kernel;
+    private final KernelSymbolizer kernel;
     private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
 
     /** {@code map}: the program's stack trace map, null when it has none (no kstack or ustack: nothing reads it). */
     Stacks(BpfMap map, Path proc) {
         this.map = map;
         this.proc = proc;
+        this.kernel = new KernelSymbolizer(proc);
     }
 
+    /**
+     * The symbol of a kernel address: kallsyms unreadable (kptr_restrict, no file), or its part beyond the cached
+     * image's text unreadable, leaves the address in hex, counted for {@link #kernelSymbolsMissing}.
+     */
     private Optional<Symbol> kernelSymbol(long addr) {
-        if (kernel == null) {
-            try {
-                kernel = KernelSymbols.shared(proc);
-            } catch (IOException e) {
-                kernel = KernelSymbols.parse("");
-            }
-        }
-        try {
-            return kernel.resolve(addr);
-        } catch (UncheckedIOException e) {
-            // a table of the image's text from the per-boot cache could not read the rest of kallsyms: as above
-            kernel = KernelSymbols.parse("");
-            return Optional.empty();
-        }
+        return kernel.resolve(addr);
+    }
+
+    /** Kernel addresses printed in hex because their symbols could not be read, and why; empty when none were. */
+    Optional<KernelSymbolsMissing> kernelSymbolsMissing() {
+        long n = kernel.unresolved();
+        return n == 0 ? Optional.empty() : Optional.of(new KernelSymbolsMissing(n, kernel.unavailable().orElseThrow()));
     }
 
     String ksym(long addr) {

@@ -140,6 +140,11 @@ final class ValueDecoder {
         return containerMisses;
     }
 
+    /** Kernel addresses decoded into hex because their symbols could not be read ({@link Stacks#kernelSymbolsMissing}). */
+    java.util.Optional<io.boxscope.probe.output.KernelSymbolsMissing> kernelSymbolsMissing() {
+        return stacks == null ? java.util.Optional.empty() : stacks.kernelSymbolsMissing();
+    }
+
     /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
     private String userName(long uid) {
         if (users == null) {

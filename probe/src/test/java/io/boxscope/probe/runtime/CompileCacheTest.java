@@ -237,6 +237,37 @@ class CompileCacheTest {
         assertEquals(hits + 2, CompileCache.hits());
     }
 
+    /**
+     * A writer killed between creating its temporary file and renaming it leaves {@code .NAME.tmp-PID-N} behind: the
+     * next store removes it and counts it when no process PID runs or the file is over a minute old; a running
+     * writer's recent file and dot-files of another shape are kept.
+     */
+    @Test
+    void aKilledWritersTemporaryFileIsRemovedAndCounted(@TempDir Path base) throws Exception {
+        Path dir = base.resolve("compiled");
+        compile(dir, PROGRAMS.get(1));
+        Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        Path deadWriter = dir.resolve(".x.tmp-" + gone.pid() + "-1f");
+        Path liveWriter = dir.resolve(".y.tmp-" + ProcessHandle.current().pid() + "-2e");
+        Path oldWriter = dir.resolve(".z.tmp-" + ProcessHandle.current().pid() + "-3d");
+        Path other = dir.resolve(".not-a-temporary");
+        java.nio.file.attribute.FileTime twoMinutesAgo = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000);
+        for (Path f : List.of(deadWriter, liveWriter, oldWriter, other)) {
+            Files.write(f, new byte[] {1});
+        }
+        Files.setLastModifiedTime(oldWriter, twoMinutesAgo);
+        Files.setLastModifiedTime(other, twoMinutesAgo);
+        long abandoned = CompileCache.abandoned();
+        assertNotNull(compile(dir, PROGRAMS.get(2)).checked(), "a new entry is stored");
+        assertEquals(abandoned + 2, CompileCache.abandoned(), "the dead writer's and the old file counted");
+        assertTrue(Files.notExists(deadWriter), "no process has the writer's PID");
+        assertTrue(Files.notExists(oldWriter), "over a minute old");
+        assertTrue(Files.exists(liveWriter), "a running writer's recent file is kept");
+        assertTrue(Files.exists(other), "a dot-file of another shape is not the cache's");
+        assertEquals(2, entries(dir));
+    }
+
     /** The cache's entries in {@code dir}: files whose name does not start with a dot. */
     private static long entries(Path dir) throws IOException {
         try (var files = Files.list(dir)) {

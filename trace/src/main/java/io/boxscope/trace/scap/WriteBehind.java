@@ -17,8 +17,11 @@ import java.util.concurrent.BlockingQueue;
  * ring's drops, counted, say so).
  *
  * <p>Buffers are recycled: the drain gets back a buffer the thread has written, and at most {@code DEPTH + 1} exist
- * (one being filled). A failure of the stream is kept and thrown to the framing thread at its next hand-off,
- * {@link #sync} or {@link #close}; buffers handed over after a failure are recycled unwritten. The bytes are the
+ * (one being filled). A failure of the stream (whatever {@code write} throws, {@link Error}s included) is kept and
+ * thrown to the framing thread as an {@link IOException} at its next hand-off, {@link #sync} or {@link #close};
+ * buffers handed over after a failure are recycled unwritten. A thread that ended without being asked (an interrupt
+ * from outside) wakes every wait of the framing thread, which then throws, so it never waits for buffers that
+ * cannot come back. The bytes are the
  * ones the synchronous path writes, in the same order: the stream sees the same sequence of writes.
  */
 final class WriteBehind {
@@ -26,6 +29,8 @@ final class WriteBehind {
     static final int DEPTH = 4;
     /** Handed over to the thread to end it (never written). */
     private static final ByteBuffer END = ByteBuffer.allocate(0);
+    /** Left in the pool by a thread that ended without being asked ({@link #ended}), never written into. */
+    private static final ByteBuffer ENDED = ByteBuffer.allocate(0);
 
     private final OutputStream out;
     private final int bufferBytes;
@@ -36,7 +41,9 @@ final class WriteBehind {
     /** Buffers handed over (framing thread only) and written or discarded (under {@link #lock}). */
     private long handed;
     private long done;
-    private IOException failure;
+    private Throwable failure;
+    /** The thread has returned (after {@link #END}, an outside interrupt or an unexpected throwable); under {@link #lock}. */
+    private boolean ended;
     private int allocated;
 
     WriteBehind(OutputStream out, int bufferBytes) {
@@ -55,7 +62,7 @@ final class WriteBehind {
         rethrow();
         filled.flip();
         try {
-            full.put(filled);
+            full.put(filled); // a thread that ended empties the queue first (ended()), so this cannot wait for ever
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while handing events to the capture file's writer thread");
@@ -65,7 +72,8 @@ final class WriteBehind {
 
     /**
      * An empty pool buffer to go on framing into: a recycled one, a new one while fewer than {@code DEPTH + 1}
-     * exist, or the next one the thread frees (waiting for it: the bound).
+     * exist, or the next one the thread frees (waiting for it: the bound). A thread that ended leaves
+     * {@link #ENDED} in the pool instead, and its failure is thrown.
      */
     ByteBuffer next() throws IOException {
         ByteBuffer next = free.poll();
@@ -74,21 +82,29 @@ final class WriteBehind {
             return ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
         }
         try {
-            return next != null ? next : free.take();
+            if (next == null) {
+                next = free.take();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the capture file's writer thread");
         }
+        if (next == ENDED) {
+            free.offer(ENDED); // for the next wait too
+            rethrow();
+            throw new IllegalStateException("the capture file's writer thread ended without a failure");
+        }
+        return next;
     }
 
     /**
-     * Waits until every buffer handed over is written, then throws the stream's failure if there was one. After it
-     * returns the thread is idle (waiting for the next buffer) and the caller may use the stream itself: the lock's
-     * release and acquire order the thread's writes before the caller's.
+     * Waits until every buffer handed over is written (or the thread has ended), then throws the stream's failure if
+     * there was one. After it returns the thread is idle (waiting for the next buffer) and the caller may use the
+     * stream itself: the lock's release and acquire order the thread's writes before the caller's.
      */
     void sync() throws IOException {
         synchronized (lock) {
-            while (done < handed) {
+            while (done < handed && !ended) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
@@ -106,7 +122,7 @@ final class WriteBehind {
             sync();
         } finally {
             try {
-                full.put(END);
+                full.put(END); // room: a running thread takes from the queue, one that ended emptied it
                 thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -117,36 +133,83 @@ final class WriteBehind {
     private void rethrow() throws IOException {
         synchronized (lock) {
             if (failure != null) {
-                throw new IOException("writing the capture file failed: " + failure.getMessage(), failure);
+                String why = failure instanceof IOException ? failure.getMessage() : failure.toString();
+                throw new IOException("writing the capture file failed: " + why, failure);
             }
         }
     }
 
+    /**
+     * Writes buffers until {@link #END}. Whatever {@code out.write} throws (an {@link IOException}, a runtime
+     * exception, an {@link Error}) is kept for the framing thread and the buffer is still counted and recycled, so
+     * nothing waits for a buffer that will never come back. An interrupt from outside, or a throwable outside the
+     * write, ends the thread: kept as the failure, and {@link #ended} wakes every wait of the framing thread.
+     */
     private void run() {
-        while (true) {
-            ByteBuffer b;
-            try {
-                b = full.take();
-            } catch (InterruptedException e) {
-                return; // only close() ends the thread, with END; an interrupt from outside ends it too
-            }
-            if (b == END) {
-                return;
-            }
-            boolean failed;
-            synchronized (lock) {
-                failed = failure != null;
-            }
-            IOException error = null;
-            if (!failed) {
+        boolean asked = false;
+        try {
+            while (true) {
+                ByteBuffer b;
                 try {
-                    out.write(b.array(), b.arrayOffset(), b.limit());
-                } catch (IOException e) {
-                    error = e;
-                } catch (RuntimeException e) {
-                    error = new IOException(e.toString(), e); // kept, so the framing thread never waits for a dead thread
+                    b = full.take();
+                } catch (InterruptedException e) {
+                    // only close() ends the thread, with END: an interrupt from outside is a failure of the capture
+                    fail(new InterruptedIOException("the capture file's writer thread was interrupted"));
+                    return;
                 }
+                if (b == END) {
+                    asked = true;
+                    return;
+                }
+                write(b);
             }
+        } catch (Throwable t) {
+            fail(t); // kept, never printed by a default handler
+        } finally {
+            ended(asked);
+        }
+    }
+
+    private void fail(Throwable t) {
+        synchronized (lock) {
+            if (failure == null) {
+                failure = t;
+            }
+        }
+    }
+
+    /**
+     * The thread's last step. Ended without being asked (a failure is kept), it also empties the queue (those buffers
+     * are counted: nothing will write them), so a framing thread waiting to hand one over goes on and then throws,
+     * and leaves {@link #ENDED} in the pool for one waiting for a free buffer.
+     */
+    private void ended(boolean asked) {
+        synchronized (lock) {
+            ended = true;
+            if (!asked) {
+                done += full.size();
+                full.clear();
+            }
+            lock.notifyAll();
+        }
+        if (!asked) {
+            free.offer(ENDED); // full only when every pool buffer is free: then nobody waits
+        }
+    }
+
+    private void write(ByteBuffer b) {
+        boolean failed;
+        synchronized (lock) {
+            failed = failure != null;
+        }
+        Throwable error = null;
+        try {
+            if (!failed) {
+                out.write(b.array(), b.arrayOffset(), b.limit());
+            }
+        } catch (Throwable t) {
+            error = t; // kept, so the framing thread never waits for a dead thread
+        } finally {
             if (b.capacity() == bufferBytes) {
                 b.clear();
                 free.offer(b); // never full: at most DEPTH + 1 pool buffers exist

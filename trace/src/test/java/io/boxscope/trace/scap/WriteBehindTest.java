@@ -2,12 +2,15 @@ package io.boxscope.trace.scap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,5 +151,61 @@ class WriteBehindTest {
             }
         });
         assertTrue(String.valueOf(e.getMessage()).contains("No space left on device"), String.valueOf(e));
+    }
+
+    /**
+     * A stream whose write throws an {@link Error} (not an IOException): the writer thread keeps it and still hands the
+     * buffer back, and the framing thread gets an IOException naming it instead of waiting for ever for a free buffer.
+     * The harness's timeout only stops a hang; nothing is timed.
+     */
+    @Test
+    void anErrorFromTheStreamReachesTheFramingThreadAsAnIOException() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len >= BIG) {
+                    throw new InternalError("controller reset");
+                }
+            }
+        };
+        IOException e = assertTimeoutPreemptively(Duration.ofMinutes(5), () -> assertThrows(IOException.class, () -> frame(broken)));
+        assertTrue(String.valueOf(e.getMessage()).contains("controller reset"), String.valueOf(e));
+        assertInstanceOf(InternalError.class, e.getCause());
+    }
+
+    /**
+     * An interrupt from outside ends the writer thread: it is kept as a failure, and the framing thread's waits notice
+     * the ended thread and throw instead of hanging.
+     */
+    @Test
+    void anInterruptedWriterThreadIsReportedNotWaitedFor() {
+        OutputStream interrupting = new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len >= BIG) {
+                    Thread.currentThread().interrupt(); // the writer thread's own flag: its next take() ends it
+                }
+            }
+        };
+        IOException e = assertTimeoutPreemptively(Duration.ofMinutes(5), () -> assertThrows(IOException.class, () -> frame(interrupting)));
+        assertTrue(String.valueOf(e.getMessage()).contains("interrupted"), String.valueOf(e));
+    }
+
+    /** A million events to {@code out} through a writer that is then closed. */
+    private static void frame(OutputStream out) throws IOException {
+        try (ScapWriter w = ScapWriter.to(out, Fixtures.tables())) {
+            long t = Fixtures.T0;
+            for (int i = 0; i < 1_000_000; i++) {
+                w.writeGeneric(t += 10, 4000, 0, true, 300, 110);
+            }
+        }
     }
 }
