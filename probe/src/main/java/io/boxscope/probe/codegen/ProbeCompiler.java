@@ -362,6 +362,13 @@ public final class ProbeCompiler {
         return true;
     }
 
+    /** Whether expression {@code e} reads scratch variable {@code $name} anywhere in it (a tuple element, a ternary's branch, a map key). */
+    static boolean readsVariable(Expr e, String name) {
+        boolean[] found = {false};
+        walk(e, n -> found[0] |= n instanceof Expr.Variable v && v.name().equals(name));
+        return found[0];
+    }
+
     /**
      * Whether the probe's body reads the {@code probe} builtin: only then must attach points sharing the body
      * tell which one fired (a BPF cookie, or one program each where the kernel has no cookies).
