@@ -470,6 +470,23 @@ public final class KernelSymbols {
     }
 
     /**
+     * The names of the text symbols, in address order, a name as often as kallsyms lists it (a static function of
+     * several files, a module's copy): what probe matches a kprobe wildcard against when tracefs's list of traceable
+     * functions cannot be read ({@code probe.lang.sema.LiveKernel}). A cached image-only table reads the whole file
+     * first, since modules' functions are kprobe targets too ({@link UncheckedIOException} if that fails).
+     */
+    public List<String> names() {
+        if (rest != null) {
+            return whole().names();
+        }
+        List<String> out = new ArrayList<>(addresses.length);
+        for (int i = 0; i < addresses.length; i++) {
+            out.add(name(i));
+        }
+        return out;
+    }
+
+    /**
      * The kernel image's text of this complete table, for {@link KallsymsCache}: the symbols without a module in
      * {@code [_stext, _etext)} (include/asm-generic/sections.h: the image's code; modules, BPF programs and
      * trampolines are allocated elsewhere, so no other symbol can be the nearest one below an address there).

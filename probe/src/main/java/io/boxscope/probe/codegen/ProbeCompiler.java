@@ -160,8 +160,10 @@ public final class ProbeCompiler {
                         throw e;
                     }
                     // the stack ran out with keys, values and variables of up to 256 bytes on it: generate the probe
-                    // again with those over 64 bytes, and every string, tuple and struct variable, in scratch space
-                    // (what the first try added to the shared tables is dropped; a second overflow is the user's error)
+                    // again with keys and values over 64 bytes in scratch space, and its largest string, tuple and struct
+                    // variables moved there, largest first, until the variables left on the stack take at most 64 bytes
+                    // (Gen.scratchVariables; small ones can stay). What the first try added to the shared tables is
+                    // dropped; a second overflow is the user's error.
                     actions.subList(actionCount, actions.size()).clear();
                     updateSites.subList(siteCount, updateSites.size()).clear();
                     g = new Gen(checked, p, rep, maps, actions, updateSites, constId, start, regs);
@@ -360,6 +362,13 @@ public final class ProbeCompiler {
             }
         }
         return true;
+    }
+
+    /** Whether expression {@code e} reads scratch variable {@code $name} anywhere in it (a tuple element, a ternary's branch, a map key). */
+    static boolean readsVariable(Expr e, String name) {
+        boolean[] found = {false};
+        walk(e, n -> found[0] |= n instanceof Expr.Variable v && v.name().equals(name));
+        return found[0];
     }
 
     /**

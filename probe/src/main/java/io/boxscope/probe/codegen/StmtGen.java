@@ -345,6 +345,10 @@ final class StmtGen {
             SType vt = g.probe.variables().get(v.name());
             int slot = x.offset(v);
             Reg base = x.base(v);
+            if ((vt instanceof SType.Str || vt instanceof SType.Tuple) && ProbeCompiler.readsVariable(s.value(), v.name())) {
+                selfAssign(v, vt, s);
+                return;
+            }
             if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
                 g.zero(new Place(base, slot), Layouts.size(vt)); // one helper call for a tuple in scratch space
             }
@@ -375,6 +379,25 @@ final class StmtGen {
         g.zero(Reg.R10, val, Layouts.round(l.valueSize()));
         x.store(s.value(), l.info().value(), Reg.R10, val);
         update(l, key, val, s.span());
+    }
+
+    /**
+     * A string or tuple variable assigned a value that reads the variable itself ({@code $t = ($t.1, $t.0)},
+     * {@code $t = ($t.0 + 1, "x")}, {@code $s = c ? $s : "x"}): the variable's place is zeroed before a string or
+     * tuple is written into it (strings stop at their NUL), and the value's elements are written one by one, so
+     * building the value there would read zeros or half-written elements. It is built in a zeroed temporary of the
+     * variable's size instead (on the stack, or in scratch space when the variable lives there) and then copied
+     * over the whole variable, as bpftrace 0.17 does (a tuple literal or string is built in a stack buffer of its own,
+     * which the assignment copies into the variable: codegen_llvm.cpp, AssignVarStatement).
+     */
+    private void selfAssign(Expr.Variable v, SType vt, Stmt.Assign s) {
+        int size = Layouts.size(vt);
+        Reg base = x.base(v);
+        Place tmp = base == Gen.SCRATCH ? new Place(Gen.SCRATCH, g.scratchAlloc(size, s.span()))
+                : new Place(Reg.R10, g.frame.alloc(size, s.span()));
+        g.zero(tmp, size);
+        x.store(s.value(), vt, tmp.base(), tmp.off());
+        g.copyValue(base, x.offset(v), tmp.base(), tmp.off(), size, Reg.R0);
     }
 
     /** bpf_map_update_elem(map, key, fp + val, BPF_ANY), a failure counted against {@code where}. */

@@ -206,12 +206,19 @@ public final class ProbeLister {
     /** Where ftrace lists the functions it can trace, under the sys root. */
     private static final String FILTER_FUNCTIONS = "kernel/tracing/available_filter_functions";
 
-    /** The function names of an available_filter_functions file ("name" or "name [module]" a line). */
-    private static java.util.Set<String> traceable(Path filter) throws IOException {
+    /**
+     * The function names of an available_filter_functions file ("name" or "name [module]" a line), also what kprobe
+     * wildcards are matched against ({@code probe.lang.sema.LiveKernel}). The placeholders ftrace lists for call sites
+     * it could not map to a function ({@code __ftrace_invalid_address___N}, kernel/trace/ftrace.c) are left out.
+     */
+    public static java.util.Set<String> traceable(Path filter) throws IOException {
         java.util.Set<String> traceable = new java.util.HashSet<>();
         for (String line : Files.readAllLines(filter)) {
             int sp = line.indexOf(' ');
-            traceable.add(sp < 0 ? line.strip() : line.substring(0, sp));
+            String name = sp < 0 ? line.strip() : line.substring(0, sp);
+            if (!name.isEmpty() && !name.startsWith("__ftrace_invalid_address__")) {
+                traceable.add(name);
+            }
         }
         return traceable;
     }

@@ -26,30 +26,50 @@ import org.junit.jupiter.api.Test;
 class KprobeToolsVerifierTest {
     private static final Path TOOLS = Path.of("/usr/sbin");
 
+    /**
+     * A line of a tool that starts with a kprobe or kretprobe attach point (or its short form {@code k:}/{@code kr:}),
+     * after blanks: how the tools write probes. Comment lines start with {@code //}, {@code *} or {@code #}, so a tool
+     * that only mentions kprobes in its comments is not one of them.
+     */
+    private static final java.util.regex.Pattern KPROBE_LINE = java.util.regex.Pattern.compile("(?m)^[ \\t]*(kprobe|kretprobe|k|kr):");
+
+    /**
+     * bpftrace's tools installed here that contain a kprobe probe, found by reading the files (not with our parser), so
+     * the set follows what the bpftrace package installs; none (no bpftrace tools) fails as root or under CI, as the
+     * other tests against bpftrace do ({@code Requirements.require}).
+     */
+    static List<Path> installedKprobeTools() throws java.io.IOException {
+        List<Path> out = new ArrayList<>();
+        if (Files.isDirectory(TOOLS)) {
+            try (var files = Files.list(TOOLS)) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".bt")).sorted().toList()) {
+                    if (KPROBE_LINE.matcher(Files.readString(p)).find()) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        io.boxscope.testkit.Requirements.require(!out.isEmpty(), "bpftrace's tools with kprobe probes in " + TOOLS
+                + " (Debian package bpftrace)");
+        return out;
+    }
+
     @Test
     void kprobeToolsCompileAndPassTheVerifier() throws Exception {
         Btf btf = Btf.read(Path.of("/sys/kernel/btf/vmlinux"));
         PtRegs regs = PtRegs.of(btf, Arch.current());
         List<String> failures = new ArrayList<>();
-        List<String> checked = new ArrayList<>();
-        try (var files = Files.list(TOOLS)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".bt")).sorted().toList()) {
-                String text = Files.readString(p);
-                if (!text.contains("kprobe:") && !text.contains("kretprobe:")) {
-                    continue;
+        for (Path p : installedKprobeTools()) {
+            String text = Files.readString(p);
+            try {
+                CompiledScript script = ProbeCompiler.compile(KprobeCodegenKernelTest.checkAllowingKprobes(text), Set.of(), regs, btf, false);
+                try (BpfCollection c = BpfCollection.load(script.spec())) {
+                    assertEquals(script.spec().programs().size(), c.programs().size(), p.toString());
                 }
-                checked.add(p.getFileName().toString());
-                try {
-                    CompiledScript script = ProbeCompiler.compile(KprobeCodegenKernelTest.checkAllowingKprobes(text), Set.of(), regs, btf, false);
-                    try (BpfCollection c = BpfCollection.load(script.spec())) {
-                        assertEquals(script.spec().programs().size(), c.programs().size(), p.toString());
-                    }
-                } catch (Exception | AssertionError e) {
-                    failures.add(p.getFileName() + ": " + e.getMessage());
-                }
+            } catch (Exception | AssertionError e) {
+                failures.add(p.getFileName() + ": " + e.getMessage());
             }
         }
-        assertEquals(17, checked.size(), checked.toString());
         assertEquals(List.of(), failures, String.join("\n", failures));
     }
 

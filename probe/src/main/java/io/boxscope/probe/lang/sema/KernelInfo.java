@@ -43,6 +43,15 @@ public interface KernelInfo {
         return Optional.empty();
     }
 
+    /**
+     * What kprobe wildcards are matched against: tracefs's {@code available_filter_functions} when it can be read, else
+     * the text symbols of {@code /proc/kallsyms}, else (empty names) the kernel's BTF functions. The default has no
+     * list.
+     */
+    default KprobeFunctions kprobeFunctions() {
+        return KprobeFunctions.btf("");
+    }
+
     /** Whether programs can attach this way on this kernel (the bpf module's feature probes). */
     Support attach(AttachKind kind);
 

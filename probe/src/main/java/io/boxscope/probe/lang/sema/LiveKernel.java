@@ -26,7 +26,10 @@ public final class LiveKernel implements KernelInfo {
     }
 
     private final Path sysRoot;
+    /** Where {@code kallsyms} is read (kprobe wildcards when tracefs's function list cannot be read). */
+    private final Path procRoot;
     private Tracefs tracefs;
+    private KprobeFunctions kprobeFunctions;
     private final Path btfFile;
     private final FeatureOracle features;
     private List<TracepointId> events;
@@ -34,14 +37,23 @@ public final class LiveKernel implements KernelInfo {
     private Optional<BootCache> typedefs;
 
     public LiveKernel(Tracefs tracefs, Path btfFile, FeatureOracle features) {
+        this(tracefs, btfFile, features, PROC);
+    }
+
+    /** As above, with kallsyms read under {@code procRoot} (normally /proc). */
+    public LiveKernel(Tracefs tracefs, Path btfFile, FeatureOracle features, Path procRoot) {
         this.sysRoot = null;
+        this.procRoot = procRoot;
         this.tracefs = tracefs;
         this.btfFile = btfFile;
         this.features = features;
     }
 
+    private static final Path PROC = Path.of("/proc");
+
     private LiveKernel(Path sysRoot) {
         this.sysRoot = sysRoot;
+        this.procRoot = PROC;
         this.btfFile = sysRoot.resolve("kernel/btf/vmlinux");
         this.features = Features::attach;
     }
@@ -111,6 +123,48 @@ public final class LiveKernel implements KernelInfo {
     public synchronized LiveKernel withTypedefCache(BootCache cache) {
         typedefs = Optional.of(cache);
         return this;
+    }
+
+    /**
+     * tracefs's {@code available_filter_functions} (bpftrace 0.17's list for kprobe wildcards), else the text symbols of
+     * {@code kallsyms} under the proc root (read with the bpf module's {@link io.boxscope.bpf.symbols.KernelSymbols}),
+     * else none: read once. Some kernels refuse the first even to root (EPERM here: lockdown-like policies) while
+     * kallsyms stays readable. From kallsyms, the symbols that are not function entries are left out: the padding
+     * before functions ({@code __pfx_NAME}, {@code __cfi_NAME}: CONFIG_FUNCTION_PADDING_ALIGNMENT and kCFI,
+     * arch/x86/Kconfig) and the cold parts GCC splits off a function ({@code NAME.cold}), which ftrace's list does not
+     * name either.
+     */
+    @Override
+    public synchronized KprobeFunctions kprobeFunctions() {
+        if (kprobeFunctions == null) {
+            kprobeFunctions = readKprobeFunctions();
+        }
+        return kprobeFunctions;
+    }
+
+    private KprobeFunctions readKprobeFunctions() {
+        String filterUnread;
+        Path filter = null;
+        try {
+            filter = tracefs().root().resolve("available_filter_functions");
+            return new KprobeFunctions(java.util.Optional.of(List.copyOf(io.boxscope.probe.list.ProbeLister.traceable(filter))),
+                    filter.toString());
+        } catch (IOException e) {
+            filterUnread = (filter == null ? "tracefs" : filter.toString()) + " could not be read: " + reason(e);
+        }
+        Path kallsyms = procRoot.resolve("kallsyms");
+        try {
+            List<String> names = io.boxscope.bpf.symbols.KernelSymbols.read(procRoot).names().stream()
+                    .filter(n -> !n.startsWith("__pfx_") && !n.startsWith("__cfi_") && !n.contains(".cold")).toList();
+            return new KprobeFunctions(java.util.Optional.of(names), "the text symbols of " + kallsyms + " (" + filterUnread + ")");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return KprobeFunctions.btf(filterUnread + "; " + kallsyms + " could not be read: " + reason(e));
+        }
+    }
+
+    private static String reason(Exception e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        return t instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : t.getMessage();
     }
 
     @Override

@@ -16,7 +16,8 @@ import io.boxscope.probe.list.SoftwareEvent;
 
 /**
  * Turns attach points as written into concrete {@link Attach}es: aliases to canonical names, wildcards
- * expanded against the kernel's lists (tracefs events, BTF raw tracepoints and functions, ELF symbols),
+ * expanded against the kernel's lists (tracefs events, BTF raw tracepoints and functions, the functions kprobe
+ * wildcards match: {@link KernelInfo#kprobeFunctions}, ELF symbols),
  * units and periods checked. Errors use bpftrace's wording ("tracepoint not found: ...") plus hints:
  * nearest real names by edit distance, and for kprobes/kfuncs on a kernel that cannot attach them, the
  * tracepoint to use instead.
@@ -28,7 +29,10 @@ final class ProbeResolver {
 
     private final KernelInfo kernel;
     private final Diags diags;
-    /** Uprobes skipped because their file has no such function, for the message when nothing is left to attach. */
+    /**
+     * Uprobes skipped because their file has no such function, and kernel-function wildcards that match nothing, for
+     * the message when nothing is left to attach.
+     */
     final List<String> skipped = new ArrayList<>();
 
     /** {@code -p PID} (0: none), where a usdt probe without a file looks. */
@@ -180,35 +184,53 @@ final class ProbeResolver {
                     "why: " + u.reason());
             return List.of();
         }
-        var btf = kernel.btf();
-        List<String> names = new ArrayList<>();
-        if (btf.isPresent()) {
-            Btf b = btf.get();
-            Glob g = Glob.of(fn);
-            if (g.isWildcard()) {
-                String prefix = fn.substring(0, firstWild(fn));
-                for (int id : b.idsWithPrefix(BtfKind.FUNC, prefix)) {
-                    String n = b.name(id);
-                    if (g.matches(n) && !names.contains(n)) {
-                        names.add(n);
-                    }
+        Glob g = Glob.of(fn);
+        KprobeFunctions list = how == AttachKind.KPROBE && g.isWildcard() ? kernel.kprobeFunctions() : null;
+        java.util.Collection<String> names;
+        String matched;
+        if (list != null && list.names().isPresent()) {
+            // kprobe wildcards match what bpftrace 0.17 matches them against (available_filter_functions; else
+            // kallsyms): names with .constprop.N/.isra.N suffixes that BTF does not have. Sorted, each name once.
+            names = new java.util.TreeSet<>();
+            for (String n : list.names().get()) {
+                if (g.matches(n)) {
+                    names.add(n);
                 }
-            } else if (b.findId(fn, BtfKind.FUNC).isPresent()) {
-                names.add(fn);
-            } else if (kind == ProbeKind.KFUNC || kind == ProbeKind.KRETFUNC) {
-                diags.error(ap.span(), "kfunc not found in the kernel's BTF: " + fn);
-                return List.of();
+            }
+            matched = list.source();
+        } else {
+            names = new java.util.LinkedHashSet<>();
+            matched = list != null ? list.source() : "the functions of the kernel's BTF";
+            var btf = kernel.btf();
+            if (btf.isPresent()) {
+                Btf b = btf.get();
+                if (g.isWildcard()) {
+                    String prefix = fn.substring(0, firstWild(fn));
+                    for (int id : b.idsWithPrefix(BtfKind.FUNC, prefix)) {
+                        String n = b.name(id);
+                        if (g.matches(n)) {
+                            names.add(n);
+                        }
+                    }
+                } else if (b.findId(fn, BtfKind.FUNC).isPresent()) {
+                    names.add(fn);
+                } else if (kind == ProbeKind.KFUNC || kind == ProbeKind.KRETFUNC) {
+                    diags.error(ap.span(), "kfunc not found in the kernel's BTF: " + fn);
+                    return List.of();
+                } else {
+                    names.add(fn);
+                }
             } else {
                 names.add(fn);
             }
-        } else {
-            names.add(fn);
         }
         if (names.isEmpty()) {
             // a wildcard that matches no function is skipped, as bpftrace 0.17 skips it (dcsnoop.bt attaches
-            // kprobe:lookup_fast and kprobe:lookup_fast.constprop.*, one of which a given kernel has); with nothing
-            // left to attach the program fails with "No probes to attach" (Analyzer), naming what matched nothing
+            // kprobe:lookup_fast and kprobe:lookup_fast.constprop.*, one of which a given kernel has), with a notice
+            // (bpftrace says nothing); with nothing left to attach the program fails with "No probes to attach"
+            // (Analyzer), naming what matched nothing
             skipped.add(kind.label() + ":" + fn);
+            diags.warning(ap.span(), ap.text() + " matches no kernel function, so it is skipped", "matched against " + matched);
         }
         return names.stream().map(n -> new Attach(kind, kind.label() + ":" + n, List.of(n), 0)).toList();
     }

@@ -1,0 +1,56 @@
+package io.boxscope.probe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.ThreadLocalRandom;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A string or tuple variable assigned a value that reads the variable itself: {@code $t = ($t.1, $t.0)},
+ * {@code $t = ($t.0 + 1, "xy")}, {@code $s = c ? $s : "x"}. The value is built in a temporary and copied over the
+ * variable (codegen {@code StmtGen.selfAssign}); built in the variable's own place, which is zeroed first, it read zeros
+ * ({@code 0 0}, {@code 1}, an empty string). The workload is this test's own thread opening {@code /dev/null} a random
+ * number of times ({@code tid ==} and the path filter keep everything else out). bpftrace 0.17 prints the same for the
+ * forms it accepts (runtime corpus {@code dd-tuple-assigned-from-itself}, {@code dd-string-ternary-keeps-itself}).
+ */
+@KernelTest
+class SelfAssignKernelTest {
+    private static final Duration RUN = Duration.ofMillis(600);
+    private static final String DEV = " && strncmp(str(args->filename), \"/dev/\", 5) == 0";
+
+    /** Tuples and strings on the stack: a swap, an element read and changed, and a string ternary that keeps the variable. */
+    @Test
+    void stackVariablesReadThemselvesBeforeTheyAreOverwritten() throws Throwable {
+        int tid = Libc.gettid();
+        int n = 3 + ThreadLocalRandom.current().nextInt(5);
+        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_openat /tid == " + tid + DEV + "/ { $t = (tid, 7);"
+                        + " $t = ($t.1, $t.0); $u = (5, \"ab\"); $u = ($u.0 + 1, \"xy\"); $s = \"abc\";"
+                        + " $s = tid > 0 ? $s : \"x\"; $w = \"def\"; $w = tid == 0 ? \"x\" : $w;"
+                        + " printf(\"%d %d|%d %s|%s|%s\\n\", $t.0, $t.1, $u.0, $u.1, $s, $w); }",
+                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.openClose("/dev/null", n)));
+        assertEquals(Collections.nCopies(n, "7 " + tid + "|6 xy|abc|def"),
+                r.out().lines().filter(l -> l.startsWith("7 ") || l.startsWith("0 ")).toList(), r.out());
+    }
+
+    /**
+     * A 144-byte tuple, which lives in scratch space: its elements rotated and one changed, the temporary in scratch
+     * space too.
+     */
+    @Test
+    void aScratchSpaceTupleReadsItselfBeforeItIsOverwritten() throws Throwable {
+        int tid = Libc.gettid();
+        int n = 3 + ThreadLocalRandom.current().nextInt(5);
+        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_openat /tid == " + tid + DEV + "/ {"
+                        + " $t = (str(args->filename), \"ab\", str(args->filename, 3), tid);"
+                        + " $t = ($t.2, $t.1, $t.0, $t.3 + 1); printf(\"<%s|%s|%s|%d>\\n\", $t.0, $t.1, $t.2, $t.3); }",
+                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.openClose("/dev/null", n)));
+        assertEquals(Collections.nCopies(n, "</de|ab|/dev/null|" + (tid + 1) + ">"),
+                r.out().lines().filter(l -> l.startsWith("<")).toList(), r.out());
+        assertTrue(r.script().spec().maps().stream().anyMatch(m -> m.name().startsWith("s_")),
+                "the tuple lives in scratch space: " + r.script().spec().maps());
+    }
+}
