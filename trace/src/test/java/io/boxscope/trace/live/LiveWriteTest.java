@@ -53,28 +53,9 @@ class LiveWriteTest {
         assertTrue(s.syscallDrops() > 0, "a one-page ring kept up with the loop: nothing was dropped " + s);
         assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), s.toString());
 
-        int genericE = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_E").id();
-        int genericX = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_X").id();
-        int procexit = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_PROCEXIT_1_E").id();
-        long enters = 0;
-        long exits = 0;
-        try (ScapReader r = ScapReader.open(file)) {
-            for (ScapEvent e = r.nextOrNull(); e != null; e = r.nextOrNull()) {
-                if (e.tid() != child.pid() || e.type() == procexit) {
-                    continue; // process events pass for every process (the thread table follows them all)
-                }
-                if (e.type() == genericE) {
-                    byte[] nativeId = e.raw(1);
-                    assertEquals(getpid, (nativeId[0] & 0xff) | (nativeId[1] & 0xff) << 8, e.toString());
-                    enters++;
-                } else if (e.type() == genericX) {
-                    exits++;
-                } else {
-                    fail("an event of the child that is not getpid's: " + e);
-                }
-            }
-            assertEquals(null, r.failure());
-        }
+        long[] counted = genericEvents(file, child.pid(), getpid, "getpid");
+        long enters = counted[0];
+        long exits = counted[1];
         assertEquals(s.syscallRecords(), enters + exits, "one event in the file per record read: " + s);
         List<String> sysdig = LiveCaptureTest.sysdig(file);
         long printed = sysdig.stream().filter(l -> l.contains("(" + child.pid() + ") > getpid ")
@@ -111,28 +92,9 @@ class LiveWriteTest {
         assertEquals(2L * calls, s.syscallRecords() + s.syscallDrops(), "every record read or counted as dropped: " + s);
         assertEquals(s.records() + s.drops(), s.produced(), s.toString());
         assertEquals(0, s.badRecords(), s.toString());
-        int genericE = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_E").id();
-        int genericX = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_X").id();
-        int procexit = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_PROCEXIT_1_E").id();
-        long enters = 0;
-        long exits = 0;
-        try (ScapReader r = ScapReader.open(file)) {
-            for (ScapEvent e = r.nextOrNull(); e != null; e = r.nextOrNull()) {
-                if (e.tid() != child.pid() || e.type() == procexit) {
-                    continue;
-                }
-                if (e.type() == genericE) {
-                    byte[] nativeId = e.raw(1);
-                    assertEquals(getppid, (nativeId[0] & 0xff) | (nativeId[1] & 0xff) << 8, e.toString());
-                    enters++;
-                } else if (e.type() == genericX) {
-                    exits++;
-                } else {
-                    fail("an event of the child that is not getppid's: " + e);
-                }
-            }
-            assertEquals(null, r.failure());
-        }
+        long[] counted = genericEvents(file, child.pid(), getppid, "getppid");
+        long enters = counted[0];
+        long exits = counted[1];
         assertEquals(s.syscallRecords(), enters + exits, "one event in the file per record read: " + s);
         assertTrue(enters <= calls && exits <= calls, enters + " entries, " + exits + " exits of " + calls + " calls");
         if (s.syscallDrops() == 0) {
@@ -142,6 +104,37 @@ class LiveWriteTest {
         List<String> sysdig = LiveCaptureTest.sysdig(file);
         assertEquals(enters, sysdig.stream().filter(l -> l.contains("(" + child.pid() + ") > getppid")).count());
         assertEquals(exits, sysdig.stream().filter(l -> l.contains("(" + child.pid() + ") < getppid")).count());
+    }
+
+    /**
+     * Reads {@code file} with our reader and counts the generic enter and exit events of thread {@code pid}, failing on
+     * any other event of it and on an enter whose native syscall number is not {@code nr} (process exits pass: the
+     * thread table follows every process). Returns {enters, exits}.
+     */
+    private static long[] genericEvents(Path file, long pid, int nr, String name) throws Exception {
+        int genericE = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_E").id();
+        int genericX = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_GENERIC_X").id();
+        int procexit = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_PROCEXIT_1_E").id();
+        long enters = 0;
+        long exits = 0;
+        try (ScapReader r = ScapReader.open(file)) {
+            for (ScapEvent e = r.nextOrNull(); e != null; e = r.nextOrNull()) {
+                if (e.tid() != pid || e.type() == procexit) {
+                    continue;
+                }
+                if (e.type() == genericE) {
+                    byte[] nativeId = e.raw(1);
+                    assertEquals(nr, (nativeId[0] & 0xff) | (nativeId[1] & 0xff) << 8, e.toString());
+                    enters++;
+                } else if (e.type() == genericX) {
+                    exits++;
+                } else {
+                    fail("an event of the child that is not " + name + "'s: " + e);
+                }
+            }
+            assertEquals(null, r.failure());
+        }
+        return new long[] {enters, exits};
     }
 
     /**
