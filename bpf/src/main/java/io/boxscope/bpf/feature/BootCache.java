@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +60,9 @@ public final class BootCache {
     }
 
     private static volatile Path directory;
-    /** The I/O errors of every cache of this process: how many, and the last {@link #PROBLEMS_KEPT} said in words. */
+    /** The I/O errors of every cache of this process: how many, and the last {@link RecentProblems#KEPT} said in words. */
     private static final AtomicLong ERRORS = new AtomicLong();
-    private static final List<String> PROBLEMS = new ArrayList<>();
-    static final int PROBLEMS_KEPT = 8;
+    private static final RecentProblems PROBLEMS = new RecentProblems();
 
     private final Path dir;
     private final Path file;
@@ -106,22 +104,15 @@ public final class BootCache {
         return ERRORS.get();
     }
 
-    /** What the last {@link #PROBLEMS_KEPT} of the {@link #errors} were: the file, the step and the error. */
+    /** What the last {@link RecentProblems#KEPT} of the {@link #errors} were: the file, the step and the error. */
     public static List<String> problems() {
-        synchronized (PROBLEMS) {
-            return List.copyOf(PROBLEMS);
-        }
+        return PROBLEMS.list();
     }
 
     private void failed(String step, Exception e) {
         ERRORS.incrementAndGet();
-        synchronized (PROBLEMS) {
-            if (PROBLEMS.size() == PROBLEMS_KEPT) {
-                PROBLEMS.removeFirst();
-            }
-            PROBLEMS.add(file + ": " + step + " failed (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-        }
+        PROBLEMS.add(file + ": " + step + " failed (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     }
 
     /** A cache in {@code dir} regardless of the configured directory (tests; tools with a directory of their own). */

@@ -1,6 +1,7 @@
 package io.boxscope.bpf.symbols;
 
 import io.boxscope.bpf.feature.BootCache;
+import io.boxscope.bpf.feature.RecentProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,8 +56,7 @@ public final class KallsymsCache {
     private static final AtomicLong STALE = new AtomicLong();
     private static final AtomicLong REJECTED = new AtomicLong();
     private static final AtomicLong STORED = new AtomicLong();
-    private static final List<String> PROBLEMS = new ArrayList<>();
-    static final int PROBLEMS_KEPT = 8;
+    private static final RecentProblems PROBLEMS = new RecentProblems();
 
     /** Tables made from the cache. */
     public static long hits() {
@@ -84,20 +83,13 @@ public final class KallsymsCache {
         return STORED.get();
     }
 
-    /** The last {@link #PROBLEMS_KEPT} I/O errors and refusals, each with the file and the step. */
+    /** The last {@link RecentProblems#KEPT} I/O errors and refusals, each with the file and the step. */
     public static List<String> problems() {
-        synchronized (PROBLEMS) {
-            return List.copyOf(PROBLEMS);
-        }
+        return PROBLEMS.list();
     }
 
     private static void problem(String what) {
-        synchronized (PROBLEMS) {
-            if (PROBLEMS.size() == PROBLEMS_KEPT) {
-                PROBLEMS.removeFirst();
-            }
-            PROBLEMS.add(what);
-        }
+        PROBLEMS.add(what);
     }
 
     /**

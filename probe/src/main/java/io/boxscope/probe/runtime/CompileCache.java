@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import io.boxscope.bpf.feature.BootCache;
+import io.boxscope.bpf.feature.RecentProblems;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.codegen.CompiledScriptCodec;
 import io.boxscope.probe.lang.diag.SourceText;
@@ -58,8 +59,7 @@ public final class CompileCache {
     private static volatile String build;
     private static final AtomicLong HITS = new AtomicLong(), MISSES = new AtomicLong(), REJECTED = new AtomicLong(),
             STORED = new AtomicLong(), EVICTED = new AtomicLong(), ABANDONED = new AtomicLong();
-    private static final List<String> PROBLEMS = new ArrayList<>();
-    static final int PROBLEMS_KEPT = 8;
+    private static final RecentProblems PROBLEMS = new RecentProblems();
 
     private final Path dir;
     private final String key;
@@ -117,21 +117,14 @@ public final class CompileCache {
     static final long ABANDONED_AFTER_MILLIS = 60_000;
     private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.tmp-([0-9]{1,18})-[0-9a-f]+");
 
-    /** Why the last {@link #PROBLEMS_KEPT} rejected files or I/O errors were not used. */
+    /** Why the last {@link RecentProblems#KEPT} rejected files or I/O errors were not used. */
     public static List<String> problems() {
-        synchronized (PROBLEMS) {
-            return List.copyOf(PROBLEMS);
-        }
+        return PROBLEMS.list();
     }
 
     private static void problem(AtomicLong counter, String what) {
         counter.incrementAndGet();
-        synchronized (PROBLEMS) {
-            if (PROBLEMS.size() == PROBLEMS_KEPT) {
-                PROBLEMS.removeFirst();
-            }
-            PROBLEMS.add(what);
-        }
+        PROBLEMS.add(what);
     }
 
     /** The cache for this script in the configured directory, when the build is known and the process is root. */
