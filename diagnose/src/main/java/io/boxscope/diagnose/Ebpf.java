@@ -58,6 +58,13 @@ final class Ebpf implements AutoCloseable {
         }
     }
 
+    /**
+     * The scripts, one BPF program set each: run-queue latency and off-CPU time are one script ({@code ebpf-sched.bt}) so
+     * that each context switch of every task on the host runs one program, not two (issue 15).
+     */
+    static final List<List<Collector>> PROGRAMS = List.of(List.of(Collector.RUNQLAT, Collector.OFFCPU), List.of(Collector.ONCPU),
+            List.of(Collector.BIOLAT));
+
     private final Map<Collector, StackRun.Started> running = new EnumMap<>(Collector.class);
     private final List<String> unmeasured = new ArrayList<>();
     private final HostPaths paths;
@@ -120,21 +127,35 @@ final class Ebpf implements AutoCloseable {
                     + "cgroup has no cgroup v2 directory to filter on in the kernel");
             return e;
         }
-        for (Collector c : Collector.values()) {
-            if (c.script == null || !which.contains(c)) {
+        for (List<Collector> program : PROGRAMS) {
+            List<Collector> cs = program.stream().filter(which::contains).toList();
+            if (cs.isEmpty()) {
                 continue;
             }
+            String name = String.join("+", cs.stream().map(c -> c.script).toList());
             try {
-                String src = script(c.script).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
+                String src = source(cs).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
                         .replace("${BLKCG}", filter.get().blkcgScript("$b"));
                 if (src.contains("${START}")) {
                     src = src.replace("${START}", blockStart.get().probe());
                 }
-                e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
+                StackRun.Started s = StackRun.load("diagnose-" + name, src, paths.sysRoot(), null);
+                try {
+                    if (!s.session().seed("@dg_target", filter.get().value(), 1)) {
+                        throw new IllegalStateException("cannot write the target's " + (filter.get().byTgid() ? "pid" : "cgroup id")
+                                + " into @dg_target (map full?)");
+                    }
+                } catch (RuntimeException ex) {
+                    s.close();
+                    throw ex;
+                }
+                for (Collector c : cs) {
+                    e.running.put(c, s);
+                }
             } catch (Exception ex) {
-                e.unmeasured.add(c.what + ": " + oneLine(ex));
+                e.unmeasured.add(what(cs) + ": " + oneLine(ex));
             }
-            phase.accept(c.script + " collector loaded");
+            phase.accept(name + " collector loaded");
         }
         if (which.contains(Collector.SYSCALLS) || which.contains(Collector.FILES)) {
             try {
@@ -146,14 +167,14 @@ final class Ebpf implements AutoCloseable {
         }
         // Loading (the verifier) takes a while per script; attaching is quick: attach them all last, so
         // every collector watches the same window as the /proc sampling that starts next.
-        for (var it = e.running.entrySet().iterator(); it.hasNext(); ) {
-            var r = it.next();
+        for (StackRun.Started s : e.programs()) {
             try {
-                r.getValue().attach();
+                s.attach();
             } catch (Exception ex) {
-                e.unmeasured.add(r.getKey().what + ": " + oneLine(ex));
-                r.getValue().close();
-                it.remove();
+                List<Collector> cs = e.running.entrySet().stream().filter(r -> r.getValue() == s).map(Map.Entry::getKey).toList();
+                e.unmeasured.add(what(cs) + ": " + oneLine(ex));
+                s.close();
+                e.running.values().removeIf(v -> v == s);
             }
         }
         if (e.syscalls != null) {
@@ -227,7 +248,7 @@ final class Ebpf implements AutoCloseable {
         Map<Collector, StackRun.Result> results = new EnumMap<>(Collector.class);
         // Every collector's window ends now, before any map is read: reading and symbolizing the stacks
         // of one takes time the others must not keep counting.
-        for (StackRun.Started r : running.values()) {
+        for (StackRun.Started r : programs()) {
             try {
                 r.detach();
             } catch (RuntimeException ex) {
@@ -238,21 +259,32 @@ final class Ebpf implements AutoCloseable {
             syscalls.detach();
         }
         phase.accept("collectors detached");
+        // a program serving two collectors (runqlat+offcpu) is read once: its stacks are named once
+        Map<StackRun.Started, Object> read = new java.util.IdentityHashMap<>();
         for (Map.Entry<Collector, StackRun.Started> r : running.entrySet()) {
-            try {
-                StackRun.Result res = r.getValue().finish();
-                results.put(r.getKey(), res);
-                if (res.lost() > 0) {
-                    missing.add(r.getKey().what + ": " + res.lost() + " events lost (the ring buffer was full)");
+            Object got = read.get(r.getValue());
+            if (got == null) {
+                List<Collector> cs = running.entrySet().stream().filter(x -> x.getValue() == r.getValue()).map(Map.Entry::getKey).toList();
+                try {
+                    StackRun.Result res = r.getValue().finish();
+                    got = res;
+                    if (res.lost() > 0) {
+                        missing.add(what(cs) + ": " + res.lost() + " events lost (the ring buffer was full)");
+                    }
+                    if (res.skipped() > 0) {
+                        missing.add(what(cs) + ": " + res.skipped()
+                                + " events skipped by the kernel (another BPF program was running on the CPU)");
+                    }
+                } catch (RuntimeException ex) {
+                    got = ex;
+                    missing.add(what(cs) + ": " + oneLine(ex));
                 }
-                if (res.skipped() > 0) {
-                    missing.add(r.getKey().what + ": " + res.skipped()
-                            + " events skipped by the kernel (another BPF program was running on the CPU)");
-                }
-            } catch (RuntimeException ex) {
-                missing.add(r.getKey().what + ": " + oneLine(ex));
+                read.put(r.getValue(), got);
+                phase.accept(String.join("+", cs.stream().map(c -> c.script).toList()) + " collector read");
             }
-            phase.accept(r.getKey().script + " collector read");
+            if (got instanceof StackRun.Result res) {
+                results.put(r.getKey(), res);
+            }
         }
         Optional<LatencyHistogram> runq = Optional.ofNullable(results.get(Collector.RUNQLAT)).map(r -> hist(r.map("@runq_us")));
         Optional<List<StackSample>> on = Optional.ofNullable(results.get(Collector.ONCPU))
@@ -287,7 +319,7 @@ final class Ebpf implements AutoCloseable {
 
     @Override
     public void close() {
-        for (StackRun.Started s : running.values()) {
+        for (StackRun.Started s : programs()) {
             s.close();
         }
         if (syscalls != null) {
@@ -374,12 +406,49 @@ final class Ebpf implements AutoCloseable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private static String script(String name) throws IOException {
+    /** Each loaded program once (one program can serve two collectors). */
+    private List<StackRun.Started> programs() {
+        List<StackRun.Started> out = new ArrayList<>();
+        for (StackRun.Started s : running.values()) {
+            if (out.stream().noneMatch(x -> x == s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** "run-queue latency histogram and off-CPU time by stack and reason": what a program's collectors measure. */
+    static String what(List<Collector> cs) {
+        return String.join(" and ", cs.stream().map(c -> c.what).toList());
+    }
+
+    /**
+     * The script of one program for {@code collectors} (one of {@link #PROGRAMS}'s groups, or part of it): its resource
+     * with the lines between {@code #if NAME} and {@code #end} kept only when collector NAME is among them.
+     */
+    static String source(List<Collector> collectors) throws IOException {
+        String name = PROGRAMS.stream().filter(p -> p.contains(collectors.get(0))).findFirst().orElseThrow().size() > 1
+                ? "sched" : collectors.get(0).script;
+        String text;
         try (InputStream in = Ebpf.class.getResourceAsStream("ebpf-" + name + ".bt")) {
             if (in == null) {
                 throw new IOException("resource ebpf-" + name + ".bt missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        StringBuilder out = new StringBuilder(text.length());
+        boolean keep = true;
+        for (String line : text.split("\n", -1)) {
+            String t = line.strip();
+            if (t.startsWith("#if ")) {
+                String c = t.substring(4).strip();
+                keep = collectors.stream().anyMatch(x -> x.script.equals(c));
+            } else if (t.equals("#end")) {
+                keep = true;
+            } else if (keep) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 }

@@ -109,18 +109,24 @@ final class SyscallCounters implements AutoCloseable {
             return new Filter(true, tgid);
         }
 
-        /** The same test as a probe-language predicate, for the collectors written as scripts. */
+        /**
+         * The same test as a probe-language expression for the collectors written as scripts, non-zero for the target:
+         * a lookup in {@code @dg_target}, which {@link Ebpf} fills with {@link #value} before attaching. The value is
+         * not in the text, so the text is the same for every target of a kind and the compile cache hits on the
+         * second target (issue 15: a miss costs the probe compiler's run, ~100 ms of CPU beside a busy target).
+         */
         String script() {
-            return byTgid ? "pid == " + value : "cgroup == " + Long.toUnsignedString(value);
+            return byTgid ? "@dg_target[pid]" : "@dg_target[cgroup]";
         }
 
         /**
          * Whether the cgroup in variable {@code var} (a {@code struct cgroup *}) is the target's, for the
          * blkcg a block request is charged to ({@link BlockRequests}): on the cgroup v2 hierarchy
-         * (hierarchy_id 0, cgroups(7)) with the target's id; never for a process target ({@code 0}).
+         * (hierarchy_id 0, cgroups(7)) with the target's id (in {@code @dg_target}, as {@link #script}); never for a
+         * process target ({@code 0}).
          */
         String blkcgScript(String var) {
-            return byTgid ? "0" : var + "->root->hierarchy_id == 0 && " + var + "->kn->id == " + Long.toUnsignedString(value);
+            return byTgid ? "0" : var + "->root->hierarchy_id == 0 && @dg_target[" + var + "->kn->id]";
         }
     }
 
