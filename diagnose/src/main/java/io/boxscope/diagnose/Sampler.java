@@ -1,5 +1,6 @@
 package io.boxscope.diagnose;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -266,7 +267,7 @@ public final class Sampler {
 
     private Optional<ProcStat> procStat(int pid) {
         try {
-            return Optional.of(ProcStat.parse(readRaw(paths.pidFile(pid, "stat"))));
+            return Optional.of(ProcStat.parse(text(paths.pidFile(pid, "stat"))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | ProcParseException e) {
@@ -364,14 +365,14 @@ public final class Sampler {
 
     private Optional<TaskSample> task(int pid, int tid, Path dir, boolean stateOnly) {
         try {
-            ProcStat st = ProcStat.parse(readRaw(dir.resolve("stat")));
+            ProcStat st = ProcStat.parse(text(dir.resolve("stat")));
             if (stateOnly) {
                 return Optional.of(new TaskSample(pid, tid, st.comm(), st.state(), 0, 0, 0, ""));
             }
-            TaskSchedStat ss = TaskSchedStat.parse(readRaw(dir.resolve("schedstat")));
+            TaskSchedStat ss = TaskSchedStat.parse(text(dir.resolve("schedstat")));
             String wchan = "";
             if (st.state() == 'S' || st.state() == 'D' || st.state() == 'I') {
-                wchan = readRaw(dir.resolve("wchan")).strip();
+                wchan = text(dir.resolve("wchan")).strip();
             }
             return Optional.of(new TaskSample(pid, tid, st.comm(), st.state(), ss.runNs(), ss.waitNs(), ss.timeslices(), wchan));
         } catch (NoSuchFileException e) {
@@ -417,9 +418,42 @@ public final class Sampler {
         return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
     }
 
+    /** The buffer {@link #text} reads into, kept from one sample to the next (grown for a larger file). */
+    private byte[] buffer = new byte[4096];
+
+    /**
+     * A file's text as {@link #readRaw}, read into one buffer kept for the sampler's life: a sample reads ~10 small files
+     * per thread of the target ten times a second, and {@code Files.readAllBytes} of a /proc file (its size is 0) makes a
+     * channel, asks its size and grows a new array for each (issue 15). {@link FileInputStream} reads up to 8 KiB into the
+     * caller's array through a buffer on the native stack. A missing or unreadable file is read again the
+     * {@code Files} way, so that the caller gets the same exception ({@link NoSuchFileException}, access denied) as
+     * before; a path of another file system (tests) is read that way too.
+     */
+    private synchronized String text(Path p) throws IOException {
+        if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+            return readRaw(p);
+        }
+        FileInputStream in;
+        try {
+            in = new FileInputStream(p.toFile());
+        } catch (java.io.FileNotFoundException e) {
+            return readRaw(p);
+        }
+        try (in) {
+            int n = 0;
+            for (int r; (r = in.read(buffer, n, buffer.length - n)) > 0; ) {
+                n += r;
+                if (n == buffer.length) {
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+            }
+            return new String(buffer, 0, n, StandardCharsets.UTF_8);
+        }
+    }
+
     private Optional<String> read(Path p) {
         try {
-            return Optional.of(readRaw(p));
+            return Optional.of(text(p));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.boxscope.proc.cgroup;
 
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import io.boxscope.proc.Fields;
 import io.boxscope.proc.ProcParseException;
 import io.boxscope.proc.cgroup.CgroupLimits.CpuThrottling;
 
@@ -53,18 +54,22 @@ public final class CgroupFiles {
         long periods = 0;
         long throttled = 0;
         long nanos = 0;
-        for (String line : text.split("\n")) {
-            String[] f = line.strip().split("\\s+");
-            if (f.length != 2) {
-                continue;
+        int[] b = new int[4];
+        // by hand, not line.strip().split("\\s+"): read on every sample of diagnose (io.boxscope.proc.Fields)
+        for (int start = 0; start <= text.length(); ) {
+            int end = Fields.lineEnd(text, start);
+            if (Fields.split(text, start, end, b) == 2) {
+                if (Fields.is(text, b[0], b[1], "nr_periods")) {
+                    periods = Fields.number("cpu.stat", text, b[2], b[3]);
+                } else if (Fields.is(text, b[0], b[1], "nr_throttled")) {
+                    throttled = Fields.number("cpu.stat", text, b[2], b[3]);
+                } else if (Fields.is(text, b[0], b[1], "throttled_time")) {
+                    nanos = Fields.number("cpu.stat", text, b[2], b[3]);
+                } else if (Fields.is(text, b[0], b[1], "throttled_usec")) {
+                    nanos = Fields.number("cpu.stat", text, b[2], b[3]) * 1000;
+                } // usage_usec, nr_bursts, ...: not needed here
             }
-            switch (f[0]) {
-                case "nr_periods" -> periods = number("cpu.stat", f[1]);
-                case "nr_throttled" -> throttled = number("cpu.stat", f[1]);
-                case "throttled_time" -> nanos = number("cpu.stat", f[1]);
-                case "throttled_usec" -> nanos = number("cpu.stat", f[1]) * 1000;
-                default -> { /* usage_usec, nr_bursts, ...: not needed here */ }
-            }
+            start = end + 1;
         }
         return new CpuThrottling(periods, throttled, nanos);
     }

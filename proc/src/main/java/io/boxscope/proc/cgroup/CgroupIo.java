@@ -1,5 +1,6 @@
 package io.boxscope.proc.cgroup;
 
+import io.boxscope.proc.Fields;
 import io.boxscope.proc.ProcParseException;
 
 /**
@@ -21,22 +22,37 @@ public record CgroupIo(long readBytes, long writeBytes, long readOps, long write
         long wb = 0;
         long ro = 0;
         long wo = 0;
-        for (String line : text.split("\n")) {
-            String[] f = line.strip().split("\\s+");
-            for (int i = 1; i < f.length; i++) {
-                int eq = f[i].indexOf('=');
-                if (eq < 0) {
+        int[] b = new int[32];
+        // by hand, not a regex split per line: read on every full sample of diagnose (io.boxscope.proc.Fields)
+        for (int start = 0; start <= text.length(); ) {
+            int end = Fields.lineEnd(text, start);
+            int n = Fields.split(text, start, end, b);
+            if (2 * n > b.length) {
+                b = new int[2 * n];
+                Fields.split(text, start, end, b);
+            }
+            for (int i = 1; i < n; i++) {
+                int fs = b[2 * i];
+                int fe = b[2 * i + 1];
+                int eq = fs;
+                while (eq < fe && text.charAt(eq) != '=') {
+                    eq++;
+                }
+                if (eq == fe) {
                     continue;
                 }
-                long v = CgroupFiles.number("io.stat", f[i].substring(eq + 1));
-                switch (f[i].substring(0, eq)) {
-                    case "rbytes" -> rb += v;
-                    case "wbytes" -> wb += v;
-                    case "rios" -> ro += v;
-                    case "wios" -> wo += v;
-                    default -> { /* dbytes, dios, cost.* ...: not read/write */ }
-                }
+                long v = Fields.number("io.stat", text, eq + 1, fe);
+                if (Fields.is(text, fs, eq, "rbytes")) {
+                    rb += v;
+                } else if (Fields.is(text, fs, eq, "wbytes")) {
+                    wb += v;
+                } else if (Fields.is(text, fs, eq, "rios")) {
+                    ro += v;
+                } else if (Fields.is(text, fs, eq, "wios")) {
+                    wo += v;
+                } // dbytes, dios, cost.* ...: not read/write
             }
+            start = end + 1;
         }
         return new CgroupIo(rb, wb, ro, wo);
     }
