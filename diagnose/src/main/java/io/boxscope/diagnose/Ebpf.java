@@ -130,7 +130,7 @@ final class Ebpf implements AutoCloseable {
                 if (src.contains("${START}")) {
                     src = src.replace("${START}", blockStart.get().probe());
                 }
-                e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths.sysRoot(), null));
+                e.running.put(c, StackRun.load("diagnose-" + c.script, src, paths, null));
             } catch (Exception ex) {
                 e.unmeasured.add(c.what + ": " + oneLine(ex));
             }
@@ -282,7 +282,13 @@ final class Ebpf implements AutoCloseable {
             }
         }
         phase.accept("stacks decoded, syscall collector read");
-        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share);
+        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share,
+                symbolsMissing(results.get(Collector.ONCPU)), symbolsMissing(results.get(Collector.OFFCPU)));
+    }
+
+    /** The kernel frames a collector's stacks left unnamed (kallsyms unreadable); empty when it did not run or named them all. */
+    private static Optional<io.boxscope.probe.output.KernelSymbolsMissing> symbolsMissing(StackRun.Result r) {
+        return r == null ? Optional.empty() : r.kernelSymbolsMissing();
     }
 
     @Override
