@@ -139,7 +139,7 @@ final class Ebpf implements AutoCloseable {
                 if (src.contains("${START}")) {
                     src = src.replace("${START}", blockStart.get().probe());
                 }
-                StackRun.Started s = StackRun.load("diagnose-" + name, src, paths.sysRoot(), null);
+                StackRun.Started s = StackRun.load("diagnose-" + name, src, paths, null);
                 try {
                     if (!s.session().seed("@dg_target", filter.get().value(), 1)) {
                         throw new IllegalStateException("cannot write the target's " + (filter.get().byTgid() ? "pid" : "cgroup id")
@@ -314,7 +314,13 @@ final class Ebpf implements AutoCloseable {
             }
         }
         phase.accept("stacks decoded, syscall collector read");
-        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share);
+        return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share,
+                symbolsMissing(results.get(Collector.ONCPU)), symbolsMissing(results.get(Collector.OFFCPU)));
+    }
+
+    /** The kernel frames a collector's stacks left unnamed (kallsyms unreadable); empty when it did not run or named them all. */
+    private static Optional<io.boxscope.probe.output.KernelSymbolsMissing> symbolsMissing(StackRun.Result r) {
+        return r == null ? Optional.empty() : r.kernelSymbolsMissing();
     }
 
     @Override

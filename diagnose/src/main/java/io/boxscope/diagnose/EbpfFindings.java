@@ -3,6 +3,7 @@ package io.boxscope.diagnose;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.tools.stacks.StackSample;
 
 /**
@@ -21,14 +22,27 @@ import io.boxscope.tools.stacks.StackSample;
  * @param syscallsTracedShare the share of the window the system calls were traced: below 1 when the target
  *        made so many calls that tracing each would have cost it too much; the syscall, failure and file
  *        figures are then scaled up from that share ({@link SyscallCounters})
+ * @param onCpuSymbolsMissing kernel frames of the on-CPU stacks shown as {@code [unknown]} because kallsyms could not
+ *        be read, and why (the probe runtime's count, {@code StackRun.Result}); empty when every one was looked up
+ * @param offCpuSymbolsMissing the same for the off-CPU stacks
  */
 public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
         Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
         Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured,
-        double syscallsTracedShare) {
+        double syscallsTracedShare, Optional<KernelSymbolsMissing> onCpuSymbolsMissing,
+        Optional<KernelSymbolsMissing> offCpuSymbolsMissing) {
 
     public static final EbpfFindings NONE = new EbpfFindings(Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(),
             Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), 1);
+
+    /** Findings whose kernel frames were all looked up (kallsyms readable). */
+    public EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
+            Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
+            Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured,
+            double syscallsTracedShare) {
+        this(runQueue, onCpu, onCpuHz, offCpu, offCpuByReason, blockIo, syscalls, failures, files, unmeasured, syscallsTracedShare,
+                Optional.empty(), Optional.empty());
+    }
 
     /** Findings whose system calls were traced over the whole window. */
     public EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
@@ -38,6 +52,8 @@ public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<St
     }
 
     public EbpfFindings {
+        java.util.Objects.requireNonNull(onCpuSymbolsMissing, "onCpuSymbolsMissing");
+        java.util.Objects.requireNonNull(offCpuSymbolsMissing, "offCpuSymbolsMissing");
         offCpuByReason = Map.copyOf(offCpuByReason);
         failures = List.copyOf(failures);
         unmeasured = List.copyOf(unmeasured);

@@ -115,6 +115,28 @@ class HtmlReportTest {
         io.boxscope.testkit.Chromium.screenshot(dir, page, 1000, 3200);
     }
 
+    /**
+     * A flame graph section whose kernel frames are [unknown] because kallsyms could not be read says how many and
+     * why, escaped (the reason names a path, which can be anything); a section whose frames were named says nothing.
+     */
+    @Test
+    void unnamedKernelFramesAreSaidInTheirFlameGraphSection() {
+        EbpfFindings e = hostileWithEbpf().ebpf();
+        io.boxscope.probe.output.KernelSymbolsMissing on = new io.boxscope.probe.output.KernelSymbolsMissing(12,
+                "kernel symbols could not be read: /tmp/" + XSS + "/kallsyms: no such file");
+        EbpfFindings hidden = new EbpfFindings(e.runQueue(), e.onCpu(), e.onCpuHz(), e.offCpu(), e.offCpuByReason(), e.blockIo(),
+                e.syscalls(), e.failures(), e.files(), e.unmeasured(), e.syscallsTracedShare(), Optional.of(on), Optional.empty());
+        Diagnosis d = hostileWithEbpf();
+        String html = HtmlReport.render(new Diagnosis(d.target(), d.metrics(), d.verdict(), d.timeline(), d.problems(), 0, false, hidden));
+        assertFalse(html.contains(XSS), "raw hostile reason in the report");
+        String note = "<p class=\"missing unnamed\">12 kernel frames shown as [unknown]: kernel symbols could not be read: /tmp/"
+                + Html.text(XSS) + "/kallsyms: no such file</p>";
+        assertEquals(1, html.split(java.util.regex.Pattern.quote(note), -1).length - 1, html);
+        int onCpu = html.indexOf("id=\"oncpu\""), offCpu = html.indexOf("id=\"offcpu\"");
+        assertTrue(onCpu < html.indexOf(note) && html.indexOf(note) < offCpu, "the note is not in the on-CPU section");
+        assertFalse(HtmlReport.render(d).contains("missing unnamed"), "a note without unnamed frames");
+    }
+
     record Run(int code, String out, String err) {}
 
     static Run chromium(Path dir, String... args) throws IOException, InterruptedException {

@@ -252,11 +252,19 @@ public final class KernelSymbols {
         return p < b.length ? p + 1 : p;
     }
 
-    /** Reads {@code procRoot/kallsyms} (normally {@code /proc}); fails when every address is hidden. */
+    /**
+     * Reads {@code procRoot/kallsyms} (normally {@code /proc}); fails when every address is hidden, and when the file
+     * names no text symbol at all (empty: a container runtime or an administrator bound /dev/null over it), which
+     * would otherwise leave every kernel address unnamed without a word.
+     */
     public static KernelSymbols read(Path procRoot) throws IOException {
         Path f = procRoot.resolve("kallsyms");
         LOADS.incrementAndGet();
         KernelSymbols k = parse(readAll(f));
+        if (k.size() == 0) {
+            throw new IOException(f + " lists no kernel text symbol (" + (k.skipped() > 0 ? k.skipped() + " lines unparsable" : "empty")
+                    + "): it may be masked (/dev/null bound over it, as in some containers); the symbols need the host's kallsyms");
+        }
         if (k.size() > 0 && k.addresses[k.size() - 1] == 0) {
             throw new IOException(f + " shows every address as 0: kernel.kptr_restrict hides them from this user; "
                     + "run as root (with CAP_SYSLOG) or set sysctl kernel.kptr_restrict=0");

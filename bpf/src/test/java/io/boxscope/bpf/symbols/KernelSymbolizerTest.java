@@ -46,6 +46,18 @@ class KernelSymbolizerTest {
     }
 
     @Test
+    void anEmptyKallsymsLeavesEveryAddressUnresolvedWithTheReason() throws Exception {
+        Path proc = Files.createDirectories(tmp.resolve("proc"));
+        Files.writeString(proc.resolve("kallsyms"), ""); // /dev/null bound over it: no symbol, no error of the read itself
+        KernelSymbolizer k = new KernelSymbolizer(proc);
+        assertEquals(Optional.empty(), k.resolve(0xffffffff81000010L));
+        assertEquals(1, k.unresolved());
+        String why = k.unavailable().orElseThrow();
+        assertTrue(why.equals("kernel symbols could not be read: " + proc.resolve("kallsyms") + " lists no kernel text symbol (empty):"
+                + " it may be masked (/dev/null bound over it, as in some containers); the symbols need the host's kallsyms"), why);
+    }
+
+    @Test
     void readableSymbolsCountNothing() throws Exception {
         Path proc = Files.createDirectories(tmp.resolve("proc"));
         Files.writeString(proc.resolve("kallsyms"), "ffffffff81000000 T _stext\nffffffff81000100 T vfs_read\n");

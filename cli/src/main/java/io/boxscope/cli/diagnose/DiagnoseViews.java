@@ -16,6 +16,7 @@ import io.boxscope.diagnose.Metrics;
 import io.boxscope.diagnose.OffCpu;
 import io.boxscope.diagnose.Target;
 import io.boxscope.diagnose.Verdict;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.proc.json.Json;
 
 /** The text and JSON views of a {@link Diagnosis}. Every name from the system goes through Text.safe. */
@@ -161,6 +162,11 @@ public final class DiagnoseViews {
                     .forEach(x -> parts.add(String.format(Locale.ROOT, "%s %.2f s", x.getKey().name().toLowerCase(Locale.ROOT), x.getValue() / 1e6)));
             b.append("  OFF-CPU    ").append(String.join(", ", parts)).append(" (offcputime)\n");
         }
+        // kernel frames the stacks above could not name (kallsyms unreadable): said, never left silent
+        e.onCpuSymbolsMissing().ifPresent(x -> b.append("  UNNAMED    on-CPU stacks: ")
+                .append(Text.safe(x.sentence(KernelSymbolsMissing.Shown.UNKNOWN))).append('\n'));
+        e.offCpuSymbolsMissing().ifPresent(x -> b.append("  UNNAMED    off-CPU stacks: ")
+                .append(Text.safe(x.sentence(KernelSymbolsMissing.Shown.UNKNOWN))).append('\n'));
         e.blockIo().filter(h -> h.count() > 0).ifPresent(h -> b.append(String.format(Locale.ROOT,
                 "  BIO LAT    p50 < %d us, p99 < %d us over %d I/Os (biolatency)%n", h.percentileUs(0.5), h.percentileUs(0.99), h.count())));
         e.syscalls().filter(l -> !l.isEmpty()).ifPresent(l -> {
@@ -340,6 +346,7 @@ public final class DiagnoseViews {
             List<Object> stacks = new ArrayList<>();
             e.onCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "samples")));
             on.put("stacks", stacks);
+            on.put("kernel_symbols_missing", io.boxscope.cli.tools.StackViews.kernelSymbolsMissing(e.onCpuSymbolsMissing()));
             o.put("on_cpu", on);
         } else {
             o.put("on_cpu", null);
@@ -353,6 +360,7 @@ public final class DiagnoseViews {
             List<Object> stacks = new ArrayList<>();
             e.offCpu().get().stream().limit(50).forEach(s -> stacks.add(io.boxscope.cli.tools.StackViews.json(s, "off_cpu_us")));
             off.put("stacks", stacks);
+            off.put("kernel_symbols_missing", io.boxscope.cli.tools.StackViews.kernelSymbolsMissing(e.offCpuSymbolsMissing()));
             o.put("off_cpu", off);
         } else {
             o.put("off_cpu", null);

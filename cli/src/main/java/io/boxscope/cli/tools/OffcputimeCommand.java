@@ -81,7 +81,7 @@ public final class OffcputimeCommand extends CliCommand {
                         + (o.duration().isPositive() ? " for " + o.duration().toSeconds() + " secs." : "... Hit Ctrl-C to end."));
                 out().flush();
             }
-            Offcputime.Report r = Offcputime.run(o, g.paths().sysRoot(), stop::await);
+            Offcputime.Report r = Offcputime.run(o, g.paths(), stop::await);
             int code = show(r, new ReportView(folded.value()));
             r.failedUpdates().forEach(f -> ToolCommand.reportMapUpdatesFailed(out(), err(), f));
             return code;
@@ -97,6 +97,7 @@ public final class OffcputimeCommand extends CliCommand {
         public void text(Offcputime.Report r, Terminal t) {
             StackViews.print(t.out(), r.stacks(), folded, false);
             StackViews.skipped(t, r.skipped());
+            StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
         }
 
         @Override
@@ -105,6 +106,7 @@ public final class OffcputimeCommand extends CliCommand {
             o.put("duration_s", r.elapsed().toMillis() / 1000.0);
             o.put("total_us", r.totalUs());
             o.put("skipped_events", r.skipped());
+            o.put("kernel_symbols_missing", StackViews.kernelSymbolsMissing(r.kernelSymbolsMissing()));
             o.put("stacks", StackViews.json(r.stacks(), "off_cpu_us"));
             return o;
         }

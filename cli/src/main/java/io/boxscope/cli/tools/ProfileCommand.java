@@ -19,6 +19,7 @@ import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.proc.json.Json;
@@ -78,10 +79,11 @@ public final class ProfileCommand extends CliCommand {
                 out.println(header(o));
                 out.flush();
             }
-            Profile.Report r = Profile.run(o, g.paths().sysRoot(), stop::await);
+            Profile.Report r = Profile.run(o, g.paths(), stop::await);
             if (flame.value() != null) {
                 OutputFile.write(flame.value(), FlameGraph.page("boxscope profile: " + r.samples() + " samples at "
-                        + o.frequency() + " Hz", r.stacks(), "samples"));
+                        + o.frequency() + " Hz", r.stacks(), "samples",
+                        r.kernelSymbolsMissing().map(m -> m.sentence(KernelSymbolsMissing.Shown.UNKNOWN)).orElse("")));
             }
             show(r, new ReportView(folded.value(), delimited.value()));
             r.failedUpdates().forEach(f -> ToolCommand.reportMapUpdatesFailed(out, err(), f));
@@ -168,6 +170,7 @@ public final class ProfileCommand extends CliCommand {
         public void text(Profile.Report r, Terminal t) {
             StackViews.print(t.out(), r.stacks(), folded, delimiter);
             StackViews.skipped(t, r.skipped());
+            StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
         }
 
         @Override
@@ -177,6 +180,7 @@ public final class ProfileCommand extends CliCommand {
             o.put("duration_s", r.elapsed().toMillis() / 1000.0);
             o.put("samples", r.samples());
             o.put("skipped_events", r.skipped());
+            o.put("kernel_symbols_missing", StackViews.kernelSymbolsMissing(r.kernelSymbolsMissing()));
             o.put("stacks", StackViews.json(r.stacks(), "samples"));
             return o;
         }

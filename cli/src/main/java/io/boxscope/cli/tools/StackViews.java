@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import io.boxscope.cli.Text;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.stacks.Folded;
 import io.boxscope.tools.stacks.StackSample;
@@ -33,7 +35,6 @@ public final class StackViews {
         out.printf("        %d%n%n", s.weight());
     }
 
-    /** Every stack, folded or multi-line, in the order given. */
     /** Runs the kernel skipped (another BPF program was running on the CPU), on standard error after the stacks; nothing when none. */
     static void skipped(io.boxscope.cli.Terminal t, long skipped) {
         if (skipped > 0) {
@@ -43,6 +44,31 @@ public final class StackViews {
         }
     }
 
+    /**
+     * Kernel frames shown as {@code [unknown]} because kallsyms could not be read, on standard error after the
+     * stacks, once, as probe says it ({@link KernelSymbolsMissing#sentence}): {@code boxscope: 12 kernel frames shown
+     * as [unknown]: kernel symbols could not be read: ...}; nothing when every kernel frame was looked up.
+     */
+    public static void kernelSymbolsMissing(io.boxscope.cli.Terminal t, Optional<KernelSymbolsMissing> missing) {
+        if (missing.isPresent()) {
+            t.out().flush();
+            t.err().println("boxscope: " + Text.safe(missing.get().sentence(KernelSymbolsMissing.Shown.UNKNOWN)));
+            t.err().flush();
+        }
+    }
+
+    /**
+     * {@code kernel_symbols_missing} of a document: {@code {"addresses": 12, "reason": "..."}}, the data of probe's
+     * stream line of that name; {@code {"addresses": 0, "reason": null}} when every kernel frame was looked up.
+     */
+    public static Map<String, Object> kernelSymbolsMissing(Optional<KernelSymbolsMissing> missing) {
+        Map<String, Object> o = Json.object();
+        o.put("addresses", missing.map(KernelSymbolsMissing::addresses).orElse(0L));
+        o.put("reason", missing.map(KernelSymbolsMissing::reason).orElse(null));
+        return o;
+    }
+
+    /** Every stack, folded or multi-line, in the order given. */
     static void print(PrintWriter out, List<StackSample> stacks, boolean folded, boolean delimiter) {
         for (StackSample s : stacks) {
             if (folded) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import io.boxscope.diagnose.Diagnosis;
 import io.boxscope.diagnose.EbpfFindings;
 import io.boxscope.diagnose.Rules;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.tools.stacks.FlameGraph;
 import io.boxscope.diagnose.Metrics;
 import io.boxscope.diagnose.OffCpu;
@@ -135,6 +136,7 @@ public final class HtmlReport {
                 row(b, f.name(), String.format(Locale.ROOT, "%.1f%% (%d)", 100.0 * f.samples() / Math.max(1, total), f.samples()));
             }
             b.append("</table>");
+            unnamed(b, e.onCpuSymbolsMissing());
             if (total > 0) {
                 b.append("<h3>Flame graph (click a frame to zoom, search to highlight)</h3>")
                         .append(FlameGraph.fragment(e.onCpu().get(), "samples"));
@@ -157,6 +159,7 @@ public final class HtmlReport {
                     colours.add(palette[r.ordinal() % palette.length]);
                 }
             }
+            unnamed(b, e.offCpuSymbolsMissing());
             if (!labels.isEmpty()) {
                 b.append(Svg.bars("Off-CPU time by reason", labels, shares, colours));
                 b.append("<h3>Flame graph of off-CPU time (microseconds)</h3>").append(FlameGraph.fragment(e.offCpu().get(), "us"));
@@ -213,6 +216,15 @@ public final class HtmlReport {
             b.append("<li>").append(code ? "<code>" : "").append(Html.text(s)).append(code ? "</code>" : "").append("</li>");
         }
         b.append("</ul></div>");
+    }
+
+    /**
+     * Above a flame graph: how many of its kernel frames are {@code [unknown]} because kallsyms could not be read, and
+     * why, in the words every command uses ({@link KernelSymbolsMissing#sentence}); nothing when all were looked up.
+     */
+    private static void unnamed(StringBuilder b, java.util.Optional<KernelSymbolsMissing> missing) {
+        missing.ifPresent(m -> b.append("<p class=\"missing unnamed\">")
+                .append(Html.text(m.sentence(KernelSymbolsMissing.Shown.UNKNOWN))).append("</p>"));
     }
 
     private static void row(StringBuilder b, String k, String v) {

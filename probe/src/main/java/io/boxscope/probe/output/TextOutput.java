@@ -33,8 +33,7 @@ public final class TextOutput extends Output {
      */
     @Override
     public String kernelSymbolsMissing(KernelSymbolsMissing missing) {
-        return Long.toUnsignedString(missing.addresses()) + (missing.addresses() == 1 ? " kernel address" : " kernel addresses")
-                + " printed in hex: " + missing.reason() + "\n";
+        return missing.sentence(KernelSymbolsMissing.Shown.HEX) + "\n";
     }
 
     @Override

@@ -80,13 +80,13 @@ public final class ProbeSession implements AutoCloseable {
     private byte[] record = new byte[0];
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source,
-                         java.util.concurrent.Future<java.util.Map<Long, String>> containerScan) {
+                         java.util.concurrent.Future<java.util.Map<Long, String>> containerScan, java.nio.file.Path procRoot) {
         this.script = script;
         this.source = source;
         this.updatesReported = new long[2 * script.updateSites().size()];
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.maps().get("stacks"), java.nio.file.Path.of("/proc")));
+        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.maps().get("stacks"), procRoot));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
         values.containersFrom(containerScan);
@@ -155,6 +155,15 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Creates the maps and loads the programs; {@code source} names the script in messages. */
     public static ProbeSession load(CompiledScript script, Output output, String source) throws ProbeRunException {
+        return load(script, output, source, java.nio.file.Path.of("/proc"));
+    }
+
+    /**
+     * As above, symbolizing stacks and addresses from {@code procRoot}: its {@code kallsyms} for kernel addresses, its
+     * {@code PID/maps} for user ones (the host's /proc mounted elsewhere, {@code --proc-root}; a test's tree).
+     */
+    public static ProbeSession load(CompiledScript script, Output output, String source, java.nio.file.Path procRoot)
+            throws ProbeRunException {
         // the host's containers are scanned while the kernel verifies the programs
         var containerScan = printsContainers(script) ? ValueDecoder.startContainerScan() : null;
         BpfCollection c;
@@ -166,7 +175,7 @@ public final class ProbeSession implements AutoCloseable {
             throw new ProbeRunException(VerifierMessage.of(source, unit, e), e);
         }
         try {
-            return new ProbeSession(script, c, output, source, containerScan);
+            return new ProbeSession(script, c, output, source, containerScan, procRoot);
         } catch (RuntimeException e) {
             c.close();
             throw e;

@@ -33,6 +33,17 @@ class StacksKernelSymbolsMissingTest {
     }
 
     @Test
+    void anEmptyKallsymsIsCountedWithTheReason(@TempDir Path proc) throws Exception {
+        Files.writeString(proc.resolve("kallsyms"), ""); // /dev/null bound over it
+        Stacks stacks = new Stacks(null, proc);
+        assertEquals("0xffffffff81200010", stacks.ksym(0xffffffff81200010L));
+        KernelSymbolsMissing missing = stacks.kernelSymbolsMissing().orElseThrow();
+        assertEquals(1, missing.addresses());
+        assertTrue(missing.reason().startsWith("kernel symbols could not be read: " + proc.resolve("kallsyms") + " lists no kernel text symbol (empty)"),
+                missing.reason());
+    }
+
+    @Test
     void readableSymbolsGiveNoNotice(@TempDir Path proc) throws Exception {
         Files.writeString(proc.resolve("kallsyms"), "ffffffff81000000 T _stext\nffffffff81200000 t schedule\n");
         Stacks stacks = new Stacks(null, proc);
@@ -46,6 +57,10 @@ class StacksKernelSymbolsMissingTest {
         KernelSymbolsMissing m = new KernelSymbolsMissing(12, "kernel symbols could not be read: \"x\" hidden");
         assertEquals("12 kernel addresses printed in hex: kernel symbols could not be read: \"x\" hidden\n", Output.text().kernelSymbolsMissing(m));
         assertEquals("1 kernel address printed in hex: why\n", Output.text().kernelSymbolsMissing(new KernelSymbolsMissing(1, "why")));
+        // the stack tools (profile, offcputime, diagnose) show such a frame as [unknown], as libbpf-tools do: same sentence
+        assertEquals("12 kernel frames shown as [unknown]: kernel symbols could not be read: \"x\" hidden",
+                m.sentence(KernelSymbolsMissing.Shown.UNKNOWN));
+        assertEquals("1 kernel frame shown as [unknown]: why", new KernelSymbolsMissing(1, "why").sentence(KernelSymbolsMissing.Shown.UNKNOWN));
         String json = Output.json().kernelSymbolsMissing(m);
         assertTrue(json.endsWith("}\n") && json.indexOf('\n') == json.length() - 1, json);
         assertEquals(Map.of("type", "kernel_symbols_missing", "data", Map.of("addresses", 12L, "reason", m.reason())), Json.parse(json));

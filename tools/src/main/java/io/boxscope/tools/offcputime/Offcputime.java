@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.stacks.StackRun;
 import io.boxscope.tools.stacks.StackSample;
 import io.boxscope.tools.stacks.StackSamples;
@@ -56,13 +59,16 @@ public final class Offcputime {
      * Stacks by thread (the sample's pid is the thread id, as offcputime prints it), heaviest first; weights in
      * microseconds; {@code skipped}: context switches the kernel did not run the program for (another BPF
      * program was running on the CPU); {@code failedUpdates}: map updates that failed in the kernel (a full
-     * map: stacks past its capacity not counted), as the probe runtime reports them for every tool.
+     * map: stacks past its capacity not counted), as the probe runtime reports them for every tool;
+     * {@code kernelSymbolsMissing}: kernel frames shown as {@code [unknown]} because kallsyms could not be read, and
+     * why (empty when none were).
      */
     public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped,
-                         List<Event.MapUpdateFailed> failedUpdates) {
+                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
         public Report {
             stacks = List.copyOf(stacks);
             failedUpdates = List.copyOf(failedUpdates);
+            java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
         }
     }
 
@@ -85,12 +91,12 @@ public final class Offcputime {
                 .replace("${MAX}", o.maxBlockUs() == Long.MAX_VALUE ? "0x7fffffffffffffff" : Long.toString(o.maxBlockUs()));
     }
 
-    public static Report run(Options o, Path sysRoot, SyscountSession.Stop stop)
+    public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("offcputime", script(o), sysRoot, null, o.duration(), stop);
+        StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing());
     }
 
     private static String template() {

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.stacks.StackRun;
 import io.boxscope.tools.stacks.StackSample;
 import io.boxscope.tools.stacks.StackSamples;
@@ -56,13 +59,15 @@ public final class Profile {
      * The result: distinct stacks heaviest first, their total, how long sampling ran, and the samples the
      * kernel skipped (another BPF program was running on the CPU when the timer fired), and the map updates
      * that failed in the kernel (a full {@code @stacks}: samples of stacks past its capacity not counted), as
-     * the probe runtime reports them for every tool.
+     * the probe runtime reports them for every tool; {@code kernelSymbolsMissing}: kernel frames shown as
+     * {@code [unknown]} because kallsyms could not be read, and why (empty when none were).
      */
     public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped,
-                         List<Event.MapUpdateFailed> failedUpdates) {
+                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
         public Report {
             stacks = List.copyOf(stacks);
             failedUpdates = List.copyOf(failedUpdates);
+            java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
         }
     }
 
@@ -94,12 +99,12 @@ public final class Profile {
     }
 
     /** Samples until the duration ends or {@code stop} says so, then reads and symbolizes the stacks. */
-    public static Report run(Options o, Path sysRoot, SyscountSession.Stop stop)
+    public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("profile", script(o), sysRoot, o.cgroupDir(), o.duration(), stop);
+        StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing());
     }
 
     private static String anyOf(String builtin, List<Integer> ids) {

@@ -55,20 +55,23 @@ public final class FlameGraph {
      * end of the page. {@code unit} names the weights ("samples", "us").
      */
     public static String fragment(List<StackSample> samples, String unit) {
-        return fragment(samples, unit, "");
+        return fragment(samples, unit, "", "");
     }
 
     /**
-     * The markup with a title drawn above the graph. Nothing from the caller is written as HTML:
-     * the title and unit travel in the JSON block with the stacks, and the script sets them as text.
+     * The markup with a title drawn above the graph and a note under it (what the graph lacks: kernel frames
+     * shown as {@code [unknown]} because kallsyms could not be read; empty for none). Nothing from the caller is
+     * written as HTML: the title, note and unit travel in the JSON block with the stacks, and the script sets them
+     * as text.
      */
-    static String fragment(List<StackSample> samples, String unit, String title) {
+    static String fragment(List<StackSample> samples, String unit, String title, String note) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", title);
+        data.put("note", note);
         data.put("unit", unit);
         data.put("root", tree(samples));
         StringBuilder b = new StringBuilder(4096);
-        b.append("<div class=\"fg\"><h1 class=\"fg-title\"></h1>");
+        b.append("<div class=\"fg\"><h1 class=\"fg-title\"></h1><p class=\"fg-note\"></p>");
         b.append("<div class=\"fg-bar\"><input class=\"fg-search\" type=\"search\" placeholder=\"Search frames\" aria-label=\"Search frames\">");
         b.append("<button class=\"fg-reset\" type=\"button\">Reset zoom</button></div>");
         b.append("<div class=\"fg-info\"></div><div class=\"fg-canvas\"></div>");
@@ -78,6 +81,14 @@ public final class FlameGraph {
 
     /** A whole page with one graph and {@code title} above it (set as text by the script). */
     public static String page(String title, List<StackSample> samples, String unit) {
+        return page(title, samples, unit, "");
+    }
+
+    /**
+     * As above, with {@code note} shown under the title (set as text by the script; empty for none): profile's
+     * {@code --flame} says there how many kernel frames are {@code [unknown]} because kallsyms could not be read.
+     */
+    public static String page(String title, List<StackSample> samples, String unit, String note) {
         StringBuilder b = new StringBuilder(8192);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         b.append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src ")
@@ -86,7 +97,7 @@ public final class FlameGraph {
         b.append("<title>flame graph</title><style>")
                 .append("body{margin:16px;font:14px system-ui,sans-serif;color:#1d2330}")
                 .append(STYLE).append("</style></head><body>");
-        b.append(fragment(samples, unit, title));
+        b.append(fragment(samples, unit, title, note));
         b.append("<script>").append(SCRIPT).append("</script></body></html>\n");
         return b.toString();
     }

@@ -4,16 +4,19 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import io.boxscope.probe.codegen.CompiledScript;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.sema.CheckOptions;
 import io.boxscope.probe.output.Event;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.Output;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.probe.runtime.Scripts;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.syscount.SyscountSession;
 
 /**
@@ -28,12 +31,16 @@ public final class StackRun {
      * What one run read back, and how long it watched; {@code lost} ring-buffer records, {@code skipped}
      * runs of its programs (the kernel did not run them: another BPF program was running on the CPU) and
      * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
-     * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}).
+     * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}), and the kernel
+     * frames of {@code maps} left unnamed because kallsyms could not be read, with why ({@code kernelSymbolsMissing},
+     * empty when every kernel frame could be looked up: the probe runtime's count, {@link ProbeSession#kernelSymbolsMissing}).
      */
-    public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates) {
+    public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates,
+                         Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
         public Result {
             maps = List.copyOf(maps);
             failedUpdates = List.copyOf(failedUpdates);
+            java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
         }
 
         /** The map called {@code name} (with its {@code @}). */
@@ -44,12 +51,14 @@ public final class StackRun {
     }
 
     /**
+     * @param paths where /sys is (the kernel's BTF and tracepoints) and /proc (kallsyms and the processes' mappings,
+     *        which name the stacks' frames)
      * @param cgroupDir a cgroup v2 directory the probes are restricted to (and its descendants), or null
      * @param duration how long to watch; zero or negative: until {@code stop} says so
      */
-    public static Result run(String name, String source, Path sysRoot, Path cgroupDir, Duration duration,
+    public static Result run(String name, String source, HostPaths paths, Path cgroupDir, Duration duration,
             SyscountSession.Stop stop) throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        try (Started s = load(name, source, sysRoot, cgroupDir)) {
+        try (Started s = load(name, source, paths, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS)) {
             s.attach();
             long start = System.nanoTime();
             long end = duration.isPositive() ? start + duration.toNanos() : Long.MAX_VALUE;
@@ -70,15 +79,26 @@ public final class StackRun {
      */
     public static Started load(String name, String source, Path sysRoot, Path cgroupDir)
             throws ProgramException, AccessDeniedException, ProbeRunException {
-        return load(name, source, sysRoot, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS);
+        return load(name, source, new HostPaths(HostPaths.DEFAULT.procRoot(), sysRoot), cgroupDir, CheckOptions.DEFAULT_MAP_KEYS);
+    }
+
+    /** As above, stacks named from {@code paths.procRoot()} (kallsyms, the processes' mappings). */
+    public static Started load(String name, String source, HostPaths paths, Path cgroupDir)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
+        return load(name, source, paths, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS);
     }
 
     /** As above, with room for {@code mapKeys} keys in each hash map (bpftrace's BPFTRACE_MAP_KEYS_MAX). */
     public static Started load(String name, String source, Path sysRoot, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
-        CompiledScript script = Scripts.compile(new SourceText(name, source), sysRoot,
+        return load(name, source, new HostPaths(HostPaths.DEFAULT.procRoot(), sysRoot), cgroupDir, mapKeys);
+    }
+
+    private static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
+        CompiledScript script = Scripts.compile(new SourceText(name, source), paths.sysRoot(),
                 new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
-        ProbeSession session = ProbeSession.load(script, Output.text(), name);
+        ProbeSession session = ProbeSession.load(script, Output.text(), name, paths.procRoot());
         try {
             if (cgroupDir != null) {
                 session.filterCgroup(cgroupDir);
@@ -126,8 +146,10 @@ public final class StackRun {
         /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
         public Result finish() {
             detach();
-            return new Result(session.maps(), Duration.ofNanos(end - start), session.lost(), session.skipped(),
-                    session.mapUpdateFailures());
+            List<MapDump> maps = session.maps();
+            // counted while the maps above were read and their stacks named
+            return new Result(maps, Duration.ofNanos(end - start), session.lost(), session.skipped(),
+                    session.mapUpdateFailures(), session.kernelSymbolsMissing());
         }
 
         @Override

@@ -24,6 +24,8 @@
     var unit = data.unit || "samples";
     var title = box.querySelector(".fg-title");
     if (data.title) { title.textContent = data.title; document.title = data.title; } else { title.remove(); }
+    var note = box.querySelector(".fg-note");
+    if (data.note) { note.textContent = data.note; } else { note.remove(); }
     var canvas = box.querySelector(".fg-canvas");
     var info = box.querySelector(".fg-info");
     var search = box.querySelector(".fg-search");

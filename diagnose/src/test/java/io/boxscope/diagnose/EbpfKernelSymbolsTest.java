@@ -1,0 +1,105 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import io.boxscope.bpf.symbols.KernelSymbols;
+import io.boxscope.probe.output.KernelSymbolsMissing;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.stacks.StackSample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * diagnose's on-CPU and off-CPU collectors carry into their findings how many kernel frames they showed as
+ * {@code [unknown]} because kallsyms could not be read, and why: kallsyms from the proc root the collectors are given
+ * (a tree of the test's own showing every address as 0, as kptr_restrict does). The target is a Python process of
+ * the test's own reading /dev/zero a MiB at a time (kernel time on a CPU) and sleeping a millisecond between reads
+ * (kernel stacks off it). Oracle: the kernel frames of the stacks, all {@code [unknown]}, are at most the count
+ * (stacks that name alike are merged). With /proc the findings say nothing missing when this machine's kallsyms reads
+ * (asked of the system, not assumed).
+ */
+@KernelTest
+class EbpfKernelSymbolsTest {
+    @TempDir
+    Path tmp;
+
+    static final String WORKLOAD = """
+            import os, time
+            f = os.open("/dev/zero", os.O_RDONLY)
+            end = time.time() + 60
+            while time.time() < end:
+                os.read(f, 1 << 20)
+                time.sleep(0.001)
+            """;
+
+    static EbpfFindings watch(Process w, HostPaths symbols) throws Exception {
+        Target t = Targets.resolve(Long.toString(w.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
+        try (Ebpf e = Ebpf.start(t, symbols, EnumSet.of(Ebpf.Collector.ONCPU, Ebpf.Collector.OFFCPU), BlockRequests.Start.IO_START)) {
+            Thread.sleep(1500);
+            assertTrue(w.isAlive(), "the workload ended early");
+            return e.finish();
+        }
+    }
+
+    static List<String> kernelFrames(Optional<List<StackSample>> stacks) {
+        return stacks.orElseThrow().stream().flatMap(s -> s.kernel().stream()).toList();
+    }
+
+    static void assertCounted(Optional<List<StackSample>> stacks, Optional<KernelSymbolsMissing> missing, Path kallsyms) {
+        List<String> frames = kernelFrames(stacks);
+        assertFalse(frames.isEmpty(), "no kernel frame of the workload");
+        assertTrue(frames.stream().allMatch("[unknown]"::equals), frames::toString);
+        KernelSymbolsMissing m = missing.orElseThrow();
+        assertTrue(m.addresses() >= frames.size(), m + ", " + frames.size() + " frames shown");
+        assertTrue(m.reason().startsWith("kernel symbols could not be read: " + kallsyms + " shows every address as 0"), m.reason());
+    }
+
+    @Test
+    void hiddenKallsymsAreCountedPerCollector() throws Exception {
+        Path proc = Files.createDirectories(tmp.resolve("proc"));
+        Files.writeString(proc.resolve("kallsyms"), "0000000000000000 T _stext\n0000000000000000 T schedule\n");
+        Process w = new ProcessBuilder("python3", "-c", WORKLOAD).start();
+        try {
+            EbpfFindings f = watch(w, new HostPaths(proc, Path.of("/sys")));
+            assertEquals(List.of(), f.unmeasured());
+            assertCounted(f.onCpu(), f.onCpuSymbolsMissing(), proc.resolve("kallsyms"));
+            assertCounted(f.offCpu(), f.offCpuSymbolsMissing(), proc.resolve("kallsyms"));
+        } finally {
+            w.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theRealKallsymsLeavesNothingMissingWhenThisMachineCanReadIt() throws Exception {
+        boolean readable;
+        try {
+            KernelSymbols.read(Path.of("/proc"));
+            readable = true;
+        } catch (IOException e) {
+            readable = false;
+        }
+        Process w = new ProcessBuilder("python3", "-c", WORKLOAD).start();
+        try {
+            EbpfFindings f = watch(w, HostPaths.DEFAULT);
+            assertFalse(kernelFrames(f.offCpu()).isEmpty(), "no off-CPU kernel frame of the workload");
+            if (readable) {
+                assertEquals(Optional.empty(), f.onCpuSymbolsMissing());
+                assertEquals(Optional.empty(), f.offCpuSymbolsMissing());
+            } else {
+                assertTrue(f.offCpuSymbolsMissing().isPresent(), "kallsyms unreadable, yet nothing counted");
+            }
+        } finally {
+            w.destroyForcibly().waitFor();
+        }
+    }
+}
