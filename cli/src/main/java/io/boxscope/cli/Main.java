@@ -349,13 +349,13 @@ public final class Main {
      * The AOT cache's training run (see src/main/launcher/aot-train): in one JVM, printing nothing,
      * it runs start-up, help for every command, and the read-only commands users run most, on this
      * process itself, so that their classes are loaded and linked and their method profiles
-     * recorded (JEP 483, 515). Nothing here loads BPF programs or changes the machine.
+     * recorded (JEP 483, 515). The tracing runs load and attach BPF programs as root and leave nothing attached.
      *
      * <p>{@code tracingOnly} trains the second, smaller cache the launchers give the tracing commands (the tools,
      * syscount, probe running a program; src/main/launcher/jit): only the tracing runs below. JDK 25 loads and links
-     * every class of an AOT cache while the JVM starts, so the one cache of every command (~31 MB) cost those
-     * commands ~50-90 ms before {@code main} that a cache of the tracing path alone (~20 MB) does not
-     * (docs/benchmarks.md, "A cache for the tracing commands"). A command the cache has not seen still runs; its
+     * every class of an AOT cache while the JVM starts, so the one cache of every command (3,462 classes) cost
+     * opensnoop ~25 ms to its header that a cache of the tracing path alone (2,741 classes) does not
+     * (docs/benchmarks.md, "The JVM's start to main, bisected"). A command the cache has not seen still runs; its
      * classes come from the jar.
      */
     static void train(boolean tracingOnly) {
