@@ -35,8 +35,9 @@ public final class Main {
 
     public static void main(String[] args) {
         DebugPhases.mainStarted();
-        if (Boolean.getBoolean("boxscope.aot.training")) {
-            train();
+        String training = System.getProperty("boxscope.aot.training");
+        if ("true".equals(training) || "tracing".equals(training)) {
+            train("tracing".equals(training));
             // Through System.exit like a real run: Runtime.exit initialises the JDK's logging
             // (to log the exit), whose classes then come from the cache too.
             System.exit(0);
@@ -348,42 +349,24 @@ public final class Main {
      * The AOT cache's training run (see src/main/launcher/aot-train): in one JVM, printing nothing,
      * it runs start-up, help for every command, and the read-only commands users run most, on this
      * process itself, so that their classes are loaded and linked and their method profiles
-     * recorded (JEP 483, 515). Nothing here loads BPF programs or changes the machine.
+     * recorded (JEP 483, 515). The tracing runs load and attach BPF programs as root and leave nothing attached.
+     *
+     * <p>{@code tracingOnly} trains the second, smaller cache the launchers give the tracing commands (the tools,
+     * syscount, probe running a program; src/main/launcher/jit): only the tracing runs below. JDK 25 loads and links
+     * every class of an AOT cache while the JVM starts, so the one cache of every command (3,462 classes) cost
+     * opensnoop ~25 ms to its header that a cache of the tracing path alone (2,741 classes) does not
+     * (docs/benchmarks.md, "The JVM's start to main, bisected"). A command the cache has not seen still runs; its
+     * classes come from the jar.
      */
-    static void train() {
+    static void train(boolean tracingOnly) {
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         List<String[]> runs = new ArrayList<>();
-        runs.add(new String[] {"--version"});
-        runs.add(new String[] {"--help"});
-        runs.add(new String[] {"--no-such-option"});
-        CommandLine cl = Commands.commandLine();
-        for (String name : cl.getSubcommands().keySet()) {
-            runs.add(new String[] {name, "--help"});
-        }
-        runs.add(new String[] {"completion"});
-        runs.add(new String[] {"containers", "--json"});
-        runs.add(new String[] {"containers"});
         String self = Long.toString(ProcessHandle.current().pid());
-        for (int round = 0; round < 3; round++) {
-            runs.add(new String[] {"mem", "top"});
-            runs.add(new String[] {"mem", "top", "--json"});
-            runs.add(new String[] {"mem", "pmap", "-x", self});
-            runs.add(new String[] {"mem", "pmap", "-XX", self});
-            runs.add(new String[] {"mem", "rollup", self});
-            runs.add(new String[] {"mem", "smaps", self});
-            runs.add(new String[] {"probe", "-l", "tracepoint:syscalls:*"});
+        if (!tracingOnly) {
+            everyCommand(runs, self);
         }
-        // The tracing path (issue 14's start-up to "Tracing..."): compile, feature probes, load, attach, run,
-        // detach, in the probe command and in the tools. As root they run for real and leave nothing attached;
-        // without the privilege they fail early, and training keeps what they loaded.
-        runs.add(new String[] {"probe", "-q", "-e", "BEGIN { @c[1, \"a\"] = count(); @h = hist(5); @s = sum(2); "
-                + "printf(\"%d %s\\n\", 1, comm); exit(); } END { @e = 1; }"});
-        runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } "
-                + "tracepoint:raw_syscalls:sys_exit /pid == -1/ { @x = lhist(args->ret, 0, 10, 1); } interval:ms:100 { exit(); }"});
-        runs.add(new String[] {"execsnoop", "--duration", "1"});
-        runs.add(new String[] {"opensnoop", "--duration", "1"});
-        runs.add(new String[] {"runqlat", "1", "1"});
-        runs.add(new String[] {"syscount", "-d", "1"});
+        tracing(runs);
+        int cold = runs.size();
         // The per-boot cache in a directory of the training's own: the runs above fill it (cold), the ones below
         // answer from it (warm), so both paths' classes are in the AOT cache.
         java.nio.file.Path cacheDir = null;
@@ -394,7 +377,7 @@ public final class Main {
         } catch (java.io.IOException | RuntimeException e) {
             // training without the cache's classes
         }
-        java.nio.file.Path capture = trainingCapture(cacheDir);
+        java.nio.file.Path capture = tracingOnly ? null : trainingCapture(cacheDir);
         if (capture != null) {
             // trace -r (issue 13): the reader, inspector, compiled filter and line classes, as users filter files
             String file = capture.toString();
@@ -404,26 +387,15 @@ public final class Main {
             runs.add(new String[] {"trace", "-r", file, "fd.name contains /etc"});
             runs.add(new String[] {"sysdig", "-r", file, "-n", "10", "evt.type=close and evt.arg.fd=3"});
         }
-        int cold = runs.size();
         runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); } "
                 + "interval:ms:100 { exit(); }"});
         runs.add(new String[] {"execsnoop", "--duration", "1"});
-        // diagnose of this JVM for a short window, once as text with the HTML report and once as JSON: its classes,
-        // and the ~260 lambdas and pattern switches of diagnose, the cgroup readers and the ELF symbolizer that a run
-        // otherwise spins at run time (each through the class-file API, which C1 then compiles), come from the AOT
-        // cache. Issue 15: diagnose's start-up CPU is taken from a target that keeps every CPU busy (docs/benchmarks.md,
-        // "diagnose: start-up trained"). As root the collectors load and attach for real; without the privilege they
-        // are said under NOT MEASURED and the /proc path is trained alone. Last: it lowers this thread's priority for
-        // its window and sets it back where allowed (without CAP_SYS_NICE the rest of training would run at nice 10).
+        runs.add(new String[] {"opensnoop", "--duration", "1"});
+        runs.add(new String[] {"runqlat", "1", "1"});
         java.nio.file.Path report = null;
-        try {
-            report = java.nio.file.Files.createTempFile("boxscope-train", ".html");
-        } catch (java.io.IOException | RuntimeException e) {
-            // trained without the HTML report's classes
+        if (!tracingOnly) {
+            report = diagnose(runs, self);
         }
-        runs.add(report == null ? new String[] {"diagnose", self, "--duration", "300ms"}
-                : new String[] {"diagnose", self, "--duration", "300ms", "--html", report.toString()});
-        runs.add(new String[] {"--json", "diagnose", self, "--duration", "300ms"});
         for (int i = 0; i < runs.size(); i++) {
             if (i == cold) {
                 io.boxscope.bpf.feature.Features.reset();
@@ -452,6 +424,68 @@ public final class Main {
                 // a temporary directory left behind
             }
         }
+    }
+
+    /** Training runs of the commands other than tracing: start-up, every command's help, the read-only commands. */
+    private static void everyCommand(List<String[]> runs, String self) {
+        runs.add(new String[] {"--version"});
+        runs.add(new String[] {"--help"});
+        runs.add(new String[] {"--no-such-option"});
+        CommandLine cl = Commands.commandLine();
+        for (String name : cl.getSubcommands().keySet()) {
+            runs.add(new String[] {name, "--help"});
+        }
+        runs.add(new String[] {"completion"});
+        runs.add(new String[] {"containers", "--json"});
+        runs.add(new String[] {"containers"});
+        for (int round = 0; round < 3; round++) {
+            runs.add(new String[] {"mem", "top"});
+            runs.add(new String[] {"mem", "top", "--json"});
+            runs.add(new String[] {"mem", "pmap", "-x", self});
+            runs.add(new String[] {"mem", "pmap", "-XX", self});
+            runs.add(new String[] {"mem", "rollup", self});
+            runs.add(new String[] {"mem", "smaps", self});
+            runs.add(new String[] {"probe", "-l", "tracepoint:syscalls:*"});
+        }
+    }
+
+    /**
+     * The tracing path (issue 14's start-up to "Tracing..."): compile, feature probes, load, attach, run, detach, in the
+     * probe command and in the tools. As root they run for real and leave nothing attached; without the privilege they
+     * fail early, and training keeps what they loaded.
+     */
+    private static void tracing(List<String[]> runs) {
+        runs.add(new String[] {"probe", "-q", "-e", "BEGIN { @c[1, \"a\"] = count(); @h = hist(5); @s = sum(2); "
+                + "printf(\"%d %s\\n\", 1, comm); exit(); } END { @e = 1; }"});
+        runs.add(new String[] {"probe", "-q", "-e", "tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } "
+                + "tracepoint:raw_syscalls:sys_exit /pid == -1/ { @x = lhist(args->ret, 0, 10, 1); } interval:ms:100 { exit(); }"});
+        runs.add(new String[] {"execsnoop", "--duration", "1"});
+        runs.add(new String[] {"opensnoop", "--duration", "1"});
+        runs.add(new String[] {"runqlat", "1", "1"});
+        runs.add(new String[] {"syscount", "-d", "1"});
+    }
+
+    /**
+     * diagnose of this JVM for a short window, once as text with the HTML report and once as JSON: its classes, and the
+     * ~260 lambdas and pattern switches of diagnose, the cgroup readers and the ELF symbolizer that a run otherwise
+     * spins at run time (each through the class-file API, which C1 then compiles), come from the AOT cache. Issue 15:
+     * diagnose's start-up CPU is taken from a target that keeps every CPU busy (docs/benchmarks.md, "diagnose:
+     * start-up trained"). As root the collectors load and attach for real; without the privilege they are said under
+     * NOT MEASURED and the /proc path is trained alone. Last: it lowers this thread's priority for its window and sets
+     * it back where allowed (without CAP_SYS_NICE the rest of training would run at nice 10). Returns the HTML
+     * report's temporary file, or null.
+     */
+    private static java.nio.file.Path diagnose(List<String[]> runs, String self) {
+        java.nio.file.Path report = null;
+        try {
+            report = java.nio.file.Files.createTempFile("boxscope-train", ".html");
+        } catch (java.io.IOException | RuntimeException e) {
+            // trained without the HTML report's classes
+        }
+        runs.add(report == null ? new String[] {"diagnose", self, "--duration", "300ms"}
+                : new String[] {"diagnose", self, "--duration", "300ms", "--html", report.toString()});
+        runs.add(new String[] {"--json", "diagnose", self, "--duration", "300ms"});
+        return report;
     }
 
     /**

@@ -1,0 +1,64 @@
+package io.boxscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import io.boxscope.cli.tools.ToolCommands;
+
+/**
+ * The launchers' choice of JVM options and AOT cache per command line (src/main/launcher/jit, sourced by ./boxscope and
+ * the distribution's bin/boxscope), run through sh as they run it: every tool gets the tracing commands' cache, the
+ * other commands the whole one, and the JIT choice is what the file's comments say.
+ */
+class LauncherChoiceTest {
+    private static final Path JIT = Path.of("src/main/launcher/jit");
+
+    /** "cache|jit" as the file sets them for these arguments. */
+    private static String choice(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", ". \"$0\"; boxscope_jit \"$@\"; printf '%s|%s' \"$cache\" \"$jit\"",
+                JIT.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
+    void everyToolGetsTheTracingCache() throws Exception {
+        assertEquals(true, Files.isRegularFile(JIT), JIT.toAbsolutePath() + " is missing");
+        for (Supplier<CliCommand> tool : ToolCommands.ALL) {
+            String name = tool.get().name();
+            assertEquals("tracing", choice(name).split("\\|", -1)[0], name);
+            assertEquals("tracing", choice("--json", name, "--duration", "1").split("\\|", -1)[0], name + " after --json");
+        }
+    }
+
+    @Test
+    void probeRunningAProgramGetsItOtherCommandsDoNot() throws Exception {
+        assertEquals("tracing|", choice("probe", "-e", "BEGIN { exit(); }"));
+        assertEquals("tracing|", choice("bpftrace", "-e", "BEGIN { exit(); }"));
+        assertEquals("|-XX:TieredStopAtLevel=1", choice("probe", "-l", "tracepoint:syscalls:*"));
+        assertEquals("|", choice("probe", "--help"));
+        assertEquals("|-XX:TieredStopAtLevel=1", choice("mem", "pmap", "-x", "1"));
+        assertEquals("|-XX:TieredStopAtLevel=1", choice("--version"));
+        assertEquals("|", choice("bench", "cpu"));
+        assertEquals("|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
+        assertEquals("|-XX:TieredStopAtLevel=1", choice("diagnose", "1"));
+    }
+
+    @Test
+    void theJitChoiceOfTheToolsIsUnchanged() throws Exception {
+        assertEquals("tracing|-XX:TieredStopAtLevel=1", choice("runqlat", "1", "1"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1", choice("syscount"));
+        assertEquals("tracing|", choice("opensnoop"));
+        assertEquals("tracing|", choice("--pid", "1", "execsnoop"));
+    }
+}
