@@ -33,6 +33,24 @@ public final class MemoryLoopsBench {
         void run() throws Throwable;
     }
 
+    /** Where the XOR variant's fold goes (never read). */
+    static volatile long sink;
+
+    /**
+     * Empty: memory-loops starts the JVM with -XX:CompileCommand=blackhole for this method, so C2 keeps
+     * each value passed to it in a register and emits nothing else (what JMH's Blackhole uses). Without
+     * that option C2 would delete the loads; the figure is then meaningless.
+     */
+    static void consume(long v) {
+    }
+
+    /** sysbench's sequential read as Java with a compiler blackhole as the loads' consumer. */
+    static void blackholeRead(long[] b) {
+        for (int i = 0; i < b.length; i++) {
+            consume(b[i]);
+        }
+    }
+
     public static void main(String[] args) throws Throwable {
         String lib = args[0];
         long bytes = Long.parseLong(args[1]);
@@ -58,6 +76,8 @@ public final class MemoryLoopsBench {
         FunctionDescriptor fd = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
         MethodHandle sbWrite = linker.downcallHandle(so.find("sb_seq_write").orElseThrow(), fd, Linker.Option.critical(true));
         MethodHandle sbRead = linker.downcallHandle(so.find("sb_seq_read").orElseThrow(), fd, Linker.Option.critical(true));
+        MethodHandle sbReadXor4 = linker.downcallHandle(so.find("sb_seq_read_xor4").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), Linker.Option.critical(true));
         MemorySegment writeSeg = MemorySegment.ofArray(writeBlock);
         MemorySegment readSeg = MemorySegment.ofArray(readBlock);
         // the random loops: sysbench's keeps its generator, block pointer and size in memory (sb_memory_loops.c)
@@ -75,6 +95,12 @@ public final class MemoryLoopsBench {
             Worker w = write[t];
             Worker rd = read[t];
             Map<String, Loop> loops = loops(sbWrite, sbRead, writeSeg, readSeg, nat, words, w, rd);
+            // what the read's consumer costs: sysbench's loop with Boxscope's four XORs, and Boxscope's
+            // loop with no consumer instruction at all (a compiler blackhole)
+            loops.put("read, sysbench's loop + 4 XORs, Boxscope's block", () -> {
+                sink = (long) sbReadXor4.invokeExact(readSeg, words);
+            });
+            loops.put("read, Java loop into a blackhole, Boxscope's block", () -> blackholeRead(readBlock));
             Worker rw = rndWrites.worker(t);
             Worker rr = rndReads.worker(t);
             MemorySegment rwSeg = MemorySegment.ofArray(block(rw));
@@ -112,7 +138,7 @@ public final class MemoryLoopsBench {
         if (failure[0] != null) {
             throw failure[0];
         }
-        System.out.printf("%-44s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
+        System.out.printf("%-52s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
                 + (threads > 1 ? "s" : "") + ")", "median", "best", "worst");
         Map<String, Double> median = new LinkedHashMap<>();
         Map<String, List<Double>> inOrder = new LinkedHashMap<>();
@@ -123,7 +149,7 @@ public final class MemoryLoopsBench {
             List<Double> x = e.getValue();
             Collections.sort(x);
             median.put(e.getKey(), x.get(x.size() / 2));
-            System.out.printf("%-44s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
+            System.out.printf("%-52s %10.0f %10.0f %10.0f   MiB per CPU-second%n", e.getKey(), x.get(x.size() / 2),
                     x.get(x.size() - 1), x.get(0));
         }
         for (String op : new String[] {"write", "read", "rnd write", "rnd read"}) {
@@ -142,6 +168,17 @@ public final class MemoryLoopsBench {
             Collections.sort(r);
             System.out.printf("%s: per-round ratios, median %.2f (quartiles %.2f-%.2f)%n", op, r.get(r.size() / 2),
                     r.get(r.size() / 4), r.get(r.size() * 3 / 4));
+        }
+        for (String v : new String[] {"read, sysbench's loop + 4 XORs", "read, Java loop into a blackhole"}) {
+            List<Double> x = inOrder.get(v + ", Boxscope's block");
+            List<Double> sb = inOrder.get("read, sysbench's loop, Boxscope's block");
+            List<Double> r = new ArrayList<>();
+            for (int i = 0; i < Math.min(x.size(), sb.size()); i++) {
+                r.add(x.get(i) / sb.get(i));
+            }
+            Collections.sort(r);
+            System.out.printf("%s / sysbench's loop, per-round ratios: median %.2f (quartiles %.2f-%.2f)%n", v,
+                    r.get(r.size() / 2), r.get(r.size() / 4), r.get(r.size() * 3 / 4));
         }
     }
 

@@ -80,3 +80,20 @@ void sb_rnd_read(size_t *block, size_t words, uint64_t s0, uint64_t s1) {
         (void) v;
     }
 }
+
+/*
+ * Not sysbench's: its sequential read with each loaded word XORed into one of four accumulators, the
+ * consumer Boxscope's Java loop needs so that the JIT keeps its loads (docs/benchmarks.md, "the read's
+ * sink"). The loads are still ck_pr_load_64's; the fold is returned so gcc keeps the XORs. On the same
+ * block it measures what that consumer costs sysbench's own loop.
+ */
+uint64_t sb_seq_read_xor4(size_t *block, size_t words) {
+    uint64_t x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+    for (size_t *p = block, *end = block + (words & ~(size_t) 3); p < end; p += 4) {
+        x0 ^= CK_LOAD_64(p);
+        x1 ^= CK_LOAD_64(p + 1);
+        x2 ^= CK_LOAD_64(p + 2);
+        x3 ^= CK_LOAD_64(p + 3);
+    }
+    return (x0 ^ x1) ^ (x2 ^ x3);
+}

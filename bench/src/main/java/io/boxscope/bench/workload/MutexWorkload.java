@@ -3,6 +3,7 @@ package io.boxscope.bench.workload;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import io.boxscope.bench.engine.Worker;
 import io.boxscope.bench.engine.Workload;
 
@@ -39,12 +40,17 @@ public final class MutexWorkload implements Workload {
     private long shared;
 
     public MutexWorkload(int num, int lockCount, int loops) {
+        this(num, lockCount, loops, i -> new ReentrantLock());
+    }
+
+    /** The same, with mutex {@code i} made by {@code lock}: tests watch which mutexes a worker takes. */
+    MutexWorkload(int num, int lockCount, int loops, IntFunction<ReentrantLock> lock) {
         if (num < 1 || lockCount < 0 || loops < 0) {
             throw new IllegalArgumentException("--mutex-num must be at least 1, --mutex-locks and --mutex-loops at least 0");
         }
         this.locks = new ReentrantLock[num];
         for (int i = 0; i < num; i++) {
-            locks[i] = new ReentrantLock();
+            locks[i] = lock.apply(i);
         }
         this.lockCount = lockCount;
         this.loops = loops;
@@ -90,6 +96,16 @@ public final class MutexWorkload implements Workload {
         return c;
     }
 
+    /**
+     * Each thread's one event, sysbench's mutex_execute_event: per lock, the mutex is drawn first,
+     * {@code sb_rand_uniform(0, mutex_num - 1)} ({@code a + sb_rand_uniform_double() * (b - a + 1)}
+     * in sb_rand.c, so the uniform double times --mutex-num, truncated), then the empty loop runs,
+     * then the mutex is taken. With --rand-seed the generator is seeded as sysbench seeds it
+     * ({@link Seeds}), so each thread takes sysbench's mutexes in sysbench's order. Unlike the memory
+     * and fileio workers this one skips no histogram draw: sb_histogram_update draws after an event,
+     * and a mutex thread's only event is over by then (mutex_next_event returns no second event), so
+     * that draw never comes before a pick.
+     */
     @Override
     public Worker worker(int threadId) {
         Xoroshiro rnd = seeds.forThread(threadId);
