@@ -26,6 +26,12 @@ public final class Inspector {
         String cwd;
         LongMap<Fd> fds;
         ScapEvent lastEnter;
+        /**
+         * This thread's copy of its last enter when events arrive as a reader's views ({@link ScapEvent#isView()}):
+         * the view is refilled by the next event read, so the enter its exit pairs with is copied here, into an
+         * array the thread reuses.
+         */
+        private ScapEvent enterSlot;
         /** Parent's tid, -1 while unknown; argv[0]; the executable's path; argv[1..]; ids (sinsp_threadinfo). */
         long ptid = -1;
         String exe;
@@ -348,7 +354,14 @@ public final class Inspector {
         }
         if (isEnter) {
             if (t != null && !internal) {
-                t.lastEnter = e;
+                if (e.isView()) {
+                    if (t.enterSlot == null) {
+                        t.enterSlot = ScapEvent.emptyView();
+                    }
+                    t.lastEnter = e.copyInto(t.enterSlot);
+                } else {
+                    t.lastEnter = e;
+                }
             }
             if ((kind & EventKinds.PROCEXIT) != 0) {
                 removeAfter = e.tid();

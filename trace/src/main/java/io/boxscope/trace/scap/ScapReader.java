@@ -132,8 +132,38 @@ public final class ScapReader implements Closeable {
         }
     }
 
+    /** The one event {@link #nextView()} refills, and the block array it reads into (grown, never shrunk). */
+    private ScapEvent view;
+    private byte[] viewBlock = new byte[1 << 12];
+
+    /**
+     * The next event as a view ({@link ScapEvent#isView()}): the same object on every call, refilled from a block
+     * buffer the reader reuses, so a loop that keeps no event past the next call (a filter over a file) makes no
+     * object per event. Keep {@link ScapEvent#kept()} of an event that must outlive the call. Null at the end of
+     * the file or after an error ({@link #failure()} tells which), as {@link #nextOrNull()}.
+     */
+    public ScapEvent nextView() {
+        if (failure != null) {
+            return null;
+        }
+        if (view == null) {
+            view = ScapEvent.emptyView();
+        }
+        try {
+            return read(view);
+        } catch (ScapFormatException e) {
+            failure = e;
+            return null;
+        }
+    }
+
     /** The next event, or null at a clean end of file; a damaged block throws (and ends reading). */
     public ScapEvent next() throws ScapFormatException {
+        return read(null);
+    }
+
+    /** The next event, into {@code into} when it is a view (then the block is read into {@link #viewBlock}). */
+    private ScapEvent read(ScapEvent into) throws ScapFormatException {
         if (failure != null) {
             throw failure;
         }
@@ -163,10 +193,17 @@ public final class ScapReader implements Closeable {
                         throw new ScapFormatException(Kind.CORRUPT, start,
                                 "unexpected " + BlockType.name(type) + " block among the events");
                     }
-                    body = in.blockArray(start, in.total);
+                    if (into != null) {
+                        if (viewBlock.length < in.total - 8) {
+                            viewBlock = new byte[Math.max(in.total - 8, viewBlock.length * 2)];
+                        }
+                        body = in.blockInto(viewBlock, start, in.total);
+                    } else {
+                        body = in.blockArray(start, in.total);
+                    }
                     length = in.total - 12;
                 }
-                ScapEvent e = parseEvent(type, body, length, start);
+                ScapEvent e = parseEvent(type, body, length, start, into);
                 if (e != null) {
                     return e;
                 }
@@ -313,7 +350,8 @@ public final class ScapReader implements Closeable {
      * array: its parameters are offsets into it ({@link ScapEvent#packed}), so reading an event copies
      * nothing after the read itself.
      */
-    private static ScapEvent parseEvent(int blockType, byte[] block, int length, long start) throws ScapFormatException {
+    private static ScapEvent parseEvent(int blockType, byte[] block, int length, long start, ScapEvent into)
+            throws ScapFormatException {
         boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
                 || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
         boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
@@ -364,10 +402,20 @@ public final class ScapReader implements Closeable {
                         + "'s parameter lengths add up to "
                         + sum + " bytes, its header says " + len);
             }
-            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
+            return event(into, ts, tid, cpu, type, block, at, lenSize, n, flags);
         }
         int[] lens = oldEventLengths(block, at, EventTable.get().infoOrNull(type), hdrLen, (int) len, start);
-        return ScapEvent.packed(ts, tid, cpu, type, block, at, 2, lens.length, flags);
+        return event(into, ts, tid, cpu, type, block, at, 2, lens.length, flags);
+    }
+
+    /** A new event over {@code block}, or {@code into} refilled when the reader reads views. */
+    private static ScapEvent event(ScapEvent into, long ts, long tid, int cpu, int type, byte[] block, int at,
+                                   int lenSize, int n, int flags) {
+        if (into == null) {
+            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
+        }
+        into.refill(ts, tid, cpu, type, block, at, lenSize, n, flags);
+        return into;
     }
 
     /**
@@ -467,13 +515,21 @@ public final class ScapReader implements Closeable {
          * fresh array of {@code total - 8} bytes.
          */
         byte[] blockArray(long start, int total) throws ScapFormatException {
-            byte[] body = new byte[total - 8];
-            int n = readFully(body, 0, body.length);
-            if (n < body.length) {
+            return blockInto(new byte[total - 8], start, total);
+        }
+
+        /**
+         * {@link #blockArray} into {@code body}, at least {@code total - 8} bytes long (the bytes after are left
+         * as they were: the event's own lengths, checked against the block's, never reach them).
+         */
+        byte[] blockInto(byte[] body, long start, int total) throws ScapFormatException {
+            int size = total - 8;
+            int n = readFully(body, 0, size);
+            if (n < size) {
                 throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + (n + 8) + " bytes into a "
                         + total + "-byte block");
             }
-            int trailer = i32(body, body.length - 4);
+            int trailer = i32(body, size - 4);
             if (trailer != total) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "block length " + total + " and trailing length "
                         + Integer.toUnsignedLong(trailer) + " differ");
