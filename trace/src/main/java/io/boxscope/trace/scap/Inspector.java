@@ -708,23 +708,33 @@ public final class Inspector {
     private static String openedName(Thread t, ScapEvent e) {
         EventInfo info = e.infoOrNull();
         int i = info == null ? -1 : info.indexOf("name");
-        if (t == null || i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Text name)) {
+        if (t == null || i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        ParamType type = info.params().get(i).type();
+        if (type == ParamType.CHARBUF || type == ParamType.FSPATH || type == ParamType.FSRELPATH) {
+            // most opens: what concatenate gives, without decoding the parameter and rebuilding the path
+            String plain = e.plainPath(i);
+            if (plain != null) {
+                return plain.charAt(0) == '/' ? plain : openDir(t, e, info).concat(plain);
+            }
+        }
+        if (!(e.value(i) instanceof ParamValue.Text name)) {
             return null;
         }
         byte[] path = name.bytes();
-        String dir;
-        if (path.length > 0 && path[0] == '/') {
-            dir = ""; // absolute: the directory is not used
-        } else {
-            long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
-            if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
-                dir = cwdOf(t);
-            } else {
-                Fd fd = t.fds.get(dirfd);
-                dir = fd == null ? "<UNKNOWN>" : fd.name() + "/";
-            }
+        // absolute: the directory is not used
+        return concatenate(path.length > 0 && path[0] == '/' ? "" : openDir(t, e, info), path);
+    }
+
+    /** The directory a relative path of an open is in: its dirfd's name, or the thread's working directory. */
+    private static String openDir(Thread t, ScapEvent e, EventInfo info) {
+        long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
+        if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
+            return cwdOf(t);
         }
-        return concatenate(dir, path);
+        Fd fd = t.fds.get(dirfd);
+        return fd == null ? "<UNKNOWN>" : fd.name() + "/";
     }
 
     /** The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one). */

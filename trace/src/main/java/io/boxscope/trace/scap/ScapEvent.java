@@ -313,6 +313,56 @@ public final class ScapEvent {
         return size != 0 && o.length(i) == size ? o.le(i, size, s < 0) : Long.MIN_VALUE;
     }
 
+    /**
+     * Parameter {@code i} (a string) up to its first NUL, when it is a non-empty path of printable ASCII that
+     * sinsp's concatenate_paths leaves as it is (no {@code //}, no {@code .} before {@code .} or {@code /} or at
+     * the end, no {@code /} at the end but for {@code /} itself): absolute, it is the name; relative, the name
+     * is the directory followed by it. The inspector's name for a file an open made, read from the event's bytes
+     * as one String, without the parameter's copy, its decoded value and a path rebuilt per open. Null for any
+     * other path (the caller then goes the general way), or no such parameter.
+     */
+    String plainPath(int i) {
+        Owned o = params;
+        if (i < 0 || i >= o.n) {
+            return null;
+        }
+        byte[] b;
+        int from;
+        int end;
+        if (o.data != null) {
+            b = o.data;
+            from = o.offset(i);
+            end = from + o.len(i);
+        } else {
+            b = o.items[i];
+            from = 0;
+            end = b.length;
+        }
+        int n = from;
+        while (n < end && b[n] != 0) {
+            n++;
+        }
+        if (n == from) {
+            return null;
+        }
+        for (int k = from; k < n; k++) {
+            int c = b[k];
+            if (c < 0x20 || c >= 0x7f) {
+                return null; // a control character or a byte of a multi-byte character: printed as '.'
+            }
+            if (c == '.' || c == '/') {
+                if (k + 1 == n) {
+                    if (c == '.' || k > from) {
+                        return null; // a final '.' is dropped, a final '/' stripped
+                    }
+                } else if (b[k + 1] == '/' || (c == '.' && b[k + 1] == '.')) {
+                    return null;
+                }
+            }
+        }
+        return new String(b, from, n - from, StandardCharsets.ISO_8859_1);
+    }
+
     /** Whether {@link #value(int)} would be a {@link ParamValue.Num} (false for a missing parameter, {@code i < 0} too). */
     boolean isNum(int i) {
         byte[] sizes = numSizes(type);
