@@ -27,9 +27,9 @@ public final class Inspector {
         LongMap<Fd> fds;
         ScapEvent lastEnter;
         /**
-         * This thread's copy of its last enter when events arrive as a reader's views ({@link ScapEvent#isView()}):
-         * the view is refilled by the next event read, so the enter its exit pairs with is copied here, into an
-         * array the thread reuses.
+         * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
+         * is refilled by the next event read, so the enter its exit pairs with is kept here; the slot takes the
+         * view's block array and the reader reads on into the slot's former one ({@link ScapEvent#keepInto}).
          */
         private ScapEvent enterSlot;
         /** Parent's tid, -1 while unknown; argv[0]; the executable's path; argv[1..]; ids (sinsp_threadinfo). */
@@ -358,7 +358,7 @@ public final class Inspector {
                     if (t.enterSlot == null) {
                         t.enterSlot = ScapEvent.emptyView();
                     }
-                    t.lastEnter = e.copyInto(t.enterSlot);
+                    t.lastEnter = e.keepInto(t.enterSlot);
                 } else {
                     t.lastEnter = e;
                 }

@@ -131,16 +131,48 @@ public final class ScapEvent {
     }
 
     /**
-     * Copies this event into {@code slot} (a view of its own, e.g. the inspector's per-thread enter) and returns
-     * it: the slot's array grows as needed and is reused, so keeping an event costs no object once the slot's
-     * array is large enough.
+     * Set when {@link #keepInto} gave this view's block array to a slot: the reader then reads the next block into
+     * {@link #spare} (the array the slot held before, or a new one), never into the array the slot now holds.
      */
-    ScapEvent copyInto(ScapEvent slot) {
+    private boolean given;
+    private byte[] spare;
+
+    /**
+     * Keeps this view in {@code slot} (a view of its own, e.g. the inspector's per-thread enter) and returns the
+     * slot: the slot takes this view's block array, and the reader reads the next block into the array the slot
+     * held before ({@link #nextBlockArray}), so keeping an event copies nothing. The view stays valid until the
+     * reader's next call. A second keep of the same event copies its bytes (one array has one keeper).
+     */
+    ScapEvent keepInto(ScapEvent slot) {
+        Owned o = params;
+        if (!view || !slot.view || slot == this || o.data == null) {
+            throw new IllegalStateException("only a reader's view is kept, in a slot of its own");
+        }
+        if (given) {
+            return copyInto(slot);
+        }
+        byte[] old = slot.params.data;
+        slot.refill(ts, tid, cpu, type, o.data, o.lensAt, o.lenSize, o.n, dumpFlags);
+        given = true;
+        spare = old != o.data ? old : null;
+        return slot;
+    }
+
+    /**
+     * The array the reader may read this view's next block into (it grows it when too small): the view's own,
+     * or, when a slot kept that one, the slot's former array (null when it had none).
+     */
+    byte[] nextBlockArray() {
+        byte[] b = given ? spare : params.data;
+        given = false;
+        spare = null;
+        return b;
+    }
+
+    /** Copies this event's bytes into {@code slot}, in the slot's array when it is large enough. */
+    private ScapEvent copyInto(ScapEvent slot) {
         Owned o = params;
         Owned d = slot.params;
-        if (o.data == null) {
-            throw new IllegalStateException("only events read from a file are copied into a slot");
-        }
         int from = o.lensAt;
         int len = o.offset(o.n) - from;
         byte[] buf = d.data != null && d.data.length >= len && d.data != o.data ? d.data : new byte[Math.max(len, 64)];

@@ -132,15 +132,15 @@ public final class ScapReader implements Closeable {
         }
     }
 
-    /** The one event {@link #nextView()} refills, and the block array it reads into (grown, never shrunk). */
+    /** The one event {@link #nextView()} refills (it also holds the block array the reader reads into). */
     private ScapEvent view;
-    private byte[] viewBlock = new byte[1 << 12];
 
     /**
      * The next event as a view ({@link ScapEvent#isView()}): the same object on every call, refilled from a block
      * buffer the reader reuses, so a loop that keeps no event past the next call (a filter over a file) makes no
      * object per event. Keep {@link ScapEvent#kept()} of an event that must outlive the call. Null at the end of
-     * the file or after an error ({@link #failure()} tells which), as {@link #nextOrNull()}.
+     * the file or after an error ({@link #failure()} tells which), as {@link #nextOrNull()}. The inspector keeps
+     * an enter by taking its block array ({@link ScapEvent#keepInto}); the reader then reads into another.
      */
     public ScapEvent nextView() {
         if (failure != null) {
@@ -162,11 +162,14 @@ public final class ScapReader implements Closeable {
         return read(null);
     }
 
-    /** The next event, into {@code into} when it is a view (then the block is read into {@link #viewBlock}). */
+    /** The next event, into {@code into} when it is a view (then into its {@link ScapEvent#nextBlockArray()}). */
     private ScapEvent read(ScapEvent into) throws ScapFormatException {
         if (failure != null) {
             throw failure;
         }
+        // a view's array is asked once per call: an event skipped below leaves it to the next block, never the
+        // array a slot took from the view (keepInto)
+        byte[] buf = into == null ? null : into.nextBlockArray();
         try {
             while (true) {
                 int type;
@@ -194,10 +197,11 @@ public final class ScapReader implements Closeable {
                                 "unexpected " + BlockType.name(type) + " block among the events");
                     }
                     if (into != null) {
-                        if (viewBlock.length < in.total - 8) {
-                            viewBlock = new byte[Math.max(in.total - 8, viewBlock.length * 2)];
+                        if (buf == null || buf.length < in.total - 8) {
+                            int grown = buf == null ? 0 : Math.min(buf.length * 2, MAX_BLOCK);
+                            buf = new byte[Math.max(in.total - 8, Math.max(1 << 12, grown))];
                         }
-                        body = in.blockInto(viewBlock, start, in.total);
+                        body = in.blockInto(buf, start, in.total);
                     } else {
                         body = in.blockArray(start, in.total);
                     }
