@@ -101,7 +101,10 @@ final class TraceReadCli {
             long n = 0;
             long lastTs = 0;
             ScapFields reused = ScapFields.reusable(fmt, inspector); // the filter's view when no EventView made one
-            for (ScapEvent e; n < limit && (e = reader.nextOrNull()) != null; ) {
+            // Without a chisel or a -p format nothing keeps an event past its iteration but the inspector, which
+            // copies the enter an exit pairs with: the reader then refills one event from one block buffer
+            // (ScapReader.nextView). A chisel's EventView and a format's keep events, so they get fresh ones.
+            for (ScapEvent e; n < limit && (e = views ? reader.nextOrNull() : reader.nextView()) != null; ) {
                 String d = dropRecord(e);
                 if (d != null) {
                     drops = d;

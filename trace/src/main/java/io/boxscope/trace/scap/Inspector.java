@@ -26,6 +26,12 @@ public final class Inspector {
         String cwd;
         LongMap<Fd> fds;
         ScapEvent lastEnter;
+        /**
+         * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
+         * is refilled by the next event read, so the enter its exit pairs with is kept here; the slot takes the
+         * view's block array and the reader reads on into the slot's former one ({@link ScapEvent#keepInto}).
+         */
+        private ScapEvent enterSlot;
         /** Parent's tid, -1 while unknown; argv[0]; the executable's path; argv[1..]; ids (sinsp_threadinfo). */
         long ptid = -1;
         String exe;
@@ -348,7 +354,14 @@ public final class Inspector {
         }
         if (isEnter) {
             if (t != null && !internal) {
-                t.lastEnter = e;
+                if (e.isView()) {
+                    if (t.enterSlot == null) {
+                        t.enterSlot = ScapEvent.emptyView();
+                    }
+                    t.lastEnter = e.keepInto(t.enterSlot);
+                } else {
+                    t.lastEnter = e;
+                }
             }
             if ((kind & EventKinds.PROCEXIT) != 0) {
                 removeAfter = e.tid();
@@ -695,23 +708,33 @@ public final class Inspector {
     private static String openedName(Thread t, ScapEvent e) {
         EventInfo info = e.infoOrNull();
         int i = info == null ? -1 : info.indexOf("name");
-        if (t == null || i < 0 || i >= e.params().size() || !(e.value(i) instanceof ParamValue.Text name)) {
+        if (t == null || i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        ParamType type = info.params().get(i).type();
+        if (type == ParamType.CHARBUF || type == ParamType.FSPATH || type == ParamType.FSRELPATH) {
+            // most opens: what concatenate gives, without decoding the parameter and rebuilding the path
+            String plain = e.plainPath(i);
+            if (plain != null) {
+                return plain.charAt(0) == '/' ? plain : openDir(t, e, info).concat(plain);
+            }
+        }
+        if (!(e.value(i) instanceof ParamValue.Text name)) {
             return null;
         }
         byte[] path = name.bytes();
-        String dir;
-        if (path.length > 0 && path[0] == '/') {
-            dir = ""; // absolute: the directory is not used
-        } else {
-            long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
-            if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
-                dir = cwdOf(t);
-            } else {
-                Fd fd = t.fds.get(dirfd);
-                dir = fd == null ? "<UNKNOWN>" : fd.name() + "/";
-            }
+        // absolute: the directory is not used
+        return concatenate(path.length > 0 && path[0] == '/' ? "" : openDir(t, e, info), path);
+    }
+
+    /** The directory a relative path of an open is in: its dirfd's name, or the thread's working directory. */
+    private static String openDir(Thread t, ScapEvent e, EventInfo info) {
+        long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
+        if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
+            return cwdOf(t);
         }
-        return concatenate(dir, path);
+        Fd fd = t.fds.get(dirfd);
+        return fd == null ? "<UNKNOWN>" : fd.name() + "/";
     }
 
     /** The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one). */

@@ -15,33 +15,170 @@ import java.util.Optional;
  * <p>Parameters are kept as their encoded bytes so that a file read and written again is identical;
  * {@link #value(int)} decodes one by its type in the event table.
  *
- * @param ts        nanoseconds since the epoch
- * @param tid       thread id
- * @param cpu       CPU the event happened on
- * @param type      PPME_* number
- * @param params    encoded parameters, in table order (fewer than the table lists in old files)
- * @param dumpFlags the EVF block's flags (0 for plain EV blocks)
+ * <p>An event is immutable, except the one a {@link ScapReader#nextView()} read loop gets: a <em>view</em>
+ * ({@link #isView()}) over the reader's block buffer that the next call refills, as libscap's
+ * {@code scap_next} hands out a pointer into one reused buffer. Code that keeps an event past the event it
+ * is handling (the inspector's enter kept for its exit, a chisel, a list) keeps {@link #kept()}, which is the
+ * event itself unless it is a view, and then a copy. Values, accessors and equality are the same either way.
+ *
+ * <p>Components: {@code ts} nanoseconds since the epoch; {@code tid} thread id; {@code cpu} the CPU the event
+ * happened on; {@code type} the PPME_* number; {@code params} the encoded parameters, in table order (fewer than
+ * the table lists in old files); {@code dumpFlags} the EVF block's flags (0 for plain EV blocks).
  */
-public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> params, int dumpFlags) {
+public final class ScapEvent {
     /** Size of ppm_evt_hdr: ts, tid, len (u32), type (u16), nparams (u32). */
     public static final int HEADER_SIZE = 26;
 
-    public ScapEvent {
-        if (!(params instanceof Owned)) {
-            // a list from outside: checked and copied (a Builder's list was checked and is not shared)
-            if (!largePayload(type)) {
-                for (byte[] p : params) {
-                    if (p.length > 0xffff) {
-                        throw new IllegalArgumentException("a parameter of " + p.length + " bytes does not fit a 16-bit length");
-                    }
+    private long ts;
+    private long tid;
+    private int cpu;
+    private int type;
+    private final Owned params;
+    private int dumpFlags;
+    /** Whether this object is refilled by a reader (or the inspector's per-thread copy of one): see {@link #kept()}. */
+    private final boolean view;
+
+    public ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> params, int dumpFlags) {
+        // a list from outside: checked and copied
+        if (!largePayload(type)) {
+            for (byte[] p : params) {
+                if (p.length > 0xffff) {
+                    throw new IllegalArgumentException("a parameter of " + p.length + " bytes does not fit a 16-bit length");
                 }
             }
-            List<byte[]> copy = new ArrayList<>(params.size());
-            for (byte[] p : params) {
-                copy.add(p.clone());
-            }
-            params = new Owned(copy.toArray(byte[][]::new));
         }
+        List<byte[]> copy = new ArrayList<>(params.size());
+        for (byte[] p : params) {
+            copy.add(p.clone());
+        }
+        this(ts, tid, cpu, type, new Owned(copy.toArray(byte[][]::new)), dumpFlags, false);
+    }
+
+    private ScapEvent(long ts, long tid, int cpu, int type, Owned params, int dumpFlags, boolean view) {
+        this.ts = ts;
+        this.tid = tid;
+        this.cpu = cpu;
+        this.type = type;
+        this.params = params;
+        this.dumpFlags = dumpFlags;
+        this.view = view;
+    }
+
+    public long ts() {
+        return ts;
+    }
+
+    public long tid() {
+        return tid;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    public int type() {
+        return type;
+    }
+
+    /** The encoded parameters (read-only). */
+    public List<byte[]> params() {
+        return params;
+    }
+
+    public int dumpFlags() {
+        return dumpFlags;
+    }
+
+    /** Whether this event is a reader's reused view, overwritten by the next event read ({@link ScapReader#nextView()}). */
+    public boolean isView() {
+        return view;
+    }
+
+    /**
+     * This event, to keep past the current one: itself when it is immutable, a copy of its bytes when it is a
+     * view the reader refills.
+     */
+    public ScapEvent kept() {
+        if (!view) {
+            return this;
+        }
+        Owned o = params;
+        int from = o.lensAt;
+        int to = o.offset(o.n);
+        byte[] data = Arrays.copyOfRange(o.data, from, to);
+        return new ScapEvent(ts, tid, cpu, type, new Owned(data, 0, o.lenSize, o.n), dumpFlags, false);
+    }
+
+    /** An empty view for {@link ScapReader} and {@link #copyInto}. */
+    static ScapEvent emptyView() {
+        return new ScapEvent(0, 0, 0, 0, new Owned(new byte[0], 0, 2, 0), 0, true);
+    }
+
+    /**
+     * Points this view at the event in {@code data} ({@link #packed}'s arguments): no object is made. Only
+     * for views.
+     */
+    void refill(long ts, long tid, int cpu, int type, byte[] data, int lensAt, int lenSize, int n, int dumpFlags) {
+        if (!view) {
+            throw new IllegalStateException("only a view is refilled");
+        }
+        this.ts = ts;
+        this.tid = tid;
+        this.cpu = cpu;
+        this.type = type;
+        this.dumpFlags = dumpFlags;
+        params.point(data, lensAt, lenSize, n);
+    }
+
+    /**
+     * Set when {@link #keepInto} gave this view's block array to a slot: the reader then reads the next block into
+     * {@link #spare} (the array the slot held before, or a new one), never into the array the slot now holds.
+     */
+    private boolean given;
+    private byte[] spare;
+
+    /**
+     * Keeps this view in {@code slot} (a view of its own, e.g. the inspector's per-thread enter) and returns the
+     * slot: the slot takes this view's block array, and the reader reads the next block into the array the slot
+     * held before ({@link #nextBlockArray}), so keeping an event copies nothing. The view stays valid until the
+     * reader's next call. A second keep of the same event copies its bytes (one array has one keeper).
+     */
+    ScapEvent keepInto(ScapEvent slot) {
+        Owned o = params;
+        if (!view || !slot.view || slot == this || o.data == null) {
+            throw new IllegalStateException("only a reader's view is kept, in a slot of its own");
+        }
+        if (given) {
+            return copyInto(slot);
+        }
+        byte[] old = slot.params.data;
+        slot.refill(ts, tid, cpu, type, o.data, o.lensAt, o.lenSize, o.n, dumpFlags);
+        given = true;
+        spare = old != o.data ? old : null;
+        return slot;
+    }
+
+    /**
+     * The array the reader may read this view's next block into (it grows it when too small): the view's own,
+     * or, when a slot kept that one, the slot's former array (null when it had none).
+     */
+    byte[] nextBlockArray() {
+        byte[] b = given ? spare : params.data;
+        given = false;
+        spare = null;
+        return b;
+    }
+
+    /** Copies this event's bytes into {@code slot}, in the slot's array when it is large enough. */
+    private ScapEvent copyInto(ScapEvent slot) {
+        Owned o = params;
+        Owned d = slot.params;
+        int from = o.lensAt;
+        int len = o.offset(o.n) - from;
+        byte[] buf = d.data != null && d.data.length >= len && d.data != o.data ? d.data : new byte[Math.max(len, 64)];
+        System.arraycopy(o.data, from, buf, 0, len);
+        slot.refill(ts, tid, cpu, type, buf, 0, o.lenSize, o.n, dumpFlags);
+        return slot;
     }
 
     /**
@@ -52,15 +189,15 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
      * per parameter. Integers are read in place ({@link #num(int)}).
      */
     private static final class Owned extends java.util.AbstractList<byte[]> implements java.util.RandomAccess {
-        private final byte[] data;
+        private byte[] data;
         /**
          * Where in {@link #data} the event's table of parameter lengths starts (the parameters follow it),
          * each length {@link #lenSize} bytes, little-endian; {@link #n} parameters. Offsets are summed from
          * the table when asked (events have a handful of parameters), so a read event costs no array of them.
          */
-        private final int lensAt;
-        private final int lenSize;
-        private final int n;
+        private int lensAt;
+        private int lenSize;
+        private int n;
         private byte[][] items;
 
         Owned(byte[][] items) {
@@ -76,6 +213,15 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
             this.lensAt = lensAt;
             this.lenSize = lenSize;
             this.n = n;
+        }
+
+        /** A view's refill: the copies {@link #get} made belong to the event before. */
+        void point(byte[] data, int lensAt, int lenSize, int n) {
+            this.data = data;
+            this.lensAt = lensAt;
+            this.lenSize = lenSize;
+            this.n = n;
+            this.items = null;
         }
 
         private int len(int k) {
@@ -94,9 +240,9 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
         @Override
         public byte[] get(int i) {
+            java.util.Objects.checkIndex(i, n);
             byte[][] it = items;
             if (it == null) {
-                java.util.Objects.checkIndex(i, n);
                 it = items = new byte[n][];
             }
             byte[] b = it[i];
@@ -165,7 +311,7 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
      */
     static ScapEvent packed(long ts, long tid, int cpu, int type, byte[] data, int lensAt, int lenSize, int n,
                             int dumpFlags) {
-        return new ScapEvent(ts, tid, cpu, type, new Owned(data, lensAt, lenSize, n), dumpFlags);
+        return new ScapEvent(ts, tid, cpu, type, new Owned(data, lensAt, lenSize, n), dumpFlags, false);
     }
 
     /** This event's row of the event table, or null for numbers newer than the table (no Optional per call). */
@@ -175,12 +321,12 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
 
     /** The length in bytes of parameter {@code i}. */
     int paramLength(int i) {
-        return ((Owned) params).length(i);
+        return params.length(i);
     }
 
     /** Byte {@code j} of parameter {@code i}. */
     byte paramByte(int i, int j) {
-        return ((Owned) params).at(i, j);
+        return params.at(i, j);
     }
 
     /**
@@ -195,8 +341,58 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
         }
         int s = sizes[i];
         int size = s < 0 ? -s : s;
-        Owned o = (Owned) params;
+        Owned o = params;
         return size != 0 && o.length(i) == size ? o.le(i, size, s < 0) : Long.MIN_VALUE;
+    }
+
+    /**
+     * Parameter {@code i} (a string) up to its first NUL, when it is a non-empty path of printable ASCII that
+     * sinsp's concatenate_paths leaves as it is (no {@code //}, no {@code .} before {@code .} or {@code /} or at
+     * the end, no {@code /} at the end but for {@code /} itself): absolute, it is the name; relative, the name
+     * is the directory followed by it. The inspector's name for a file an open made, read from the event's bytes
+     * as one String, without the parameter's copy, its decoded value and a path rebuilt per open. Null for any
+     * other path (the caller then goes the general way), or no such parameter.
+     */
+    String plainPath(int i) {
+        Owned o = params;
+        if (i < 0 || i >= o.n) {
+            return null;
+        }
+        byte[] b;
+        int from;
+        int end;
+        if (o.data != null) {
+            b = o.data;
+            from = o.offset(i);
+            end = from + o.len(i);
+        } else {
+            b = o.items[i];
+            from = 0;
+            end = b.length;
+        }
+        int n = from;
+        while (n < end && b[n] != 0) {
+            n++;
+        }
+        if (n == from) {
+            return null;
+        }
+        for (int k = from; k < n; k++) {
+            int c = b[k];
+            if (c < 0x20 || c >= 0x7f) {
+                return null; // a control character or a byte of a multi-byte character: printed as '.'
+            }
+            if (c == '.' || c == '/') {
+                if (k + 1 == n) {
+                    if (c == '.' || k > from) {
+                        return null; // a final '.' is dropped, a final '/' stripped
+                    }
+                } else if (b[k + 1] == '/' || (c == '.' && b[k + 1] == '.')) {
+                    return null;
+                }
+            }
+        }
+        return new String(b, from, n - from, StandardCharsets.ISO_8859_1);
     }
 
     /** Whether {@link #value(int)} would be a {@link ParamValue.Num} (false for a missing parameter, {@code i < 0} too). */
@@ -206,7 +402,7 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
             return false;
         }
         int s = sizes[i];
-        return s != 0 && ((Owned) params).length(i) == (s < 0 ? -s : s);
+        return s != 0 && params.length(i) == (s < 0 ? -s : s);
     }
 
     /**
@@ -321,7 +517,7 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
     void encodeInto(ByteBuffer b, int length) {
         boolean large = large();
         b.putLong(ts).putLong(tid).putInt(length).putShort((short) type).putInt(params.size());
-        Owned o = (Owned) params;
+        Owned o = params;
         for (int i = 0; i < o.size(); i++) {
             if (large) {
                 b.putInt(o.length(i));
@@ -464,7 +660,7 @@ public record ScapEvent(long ts, long tid, int cpu, int type, List<byte[]> param
                     }
                 }
             }
-            return new ScapEvent(ts, tid, cpu, info.id(), new Owned(params.toArray(byte[][]::new)), flags);
+            return new ScapEvent(ts, tid, cpu, info.id(), new Owned(params.toArray(byte[][]::new)), flags, false);
         }
     }
 }

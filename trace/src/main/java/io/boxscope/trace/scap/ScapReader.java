@@ -132,11 +132,44 @@ public final class ScapReader implements Closeable {
         }
     }
 
+    /** The one event {@link #nextView()} refills (it also holds the block array the reader reads into). */
+    private ScapEvent view;
+
+    /**
+     * The next event as a view ({@link ScapEvent#isView()}): the same object on every call, refilled from a block
+     * buffer the reader reuses, so a loop that keeps no event past the next call (a filter over a file) makes no
+     * object per event. Keep {@link ScapEvent#kept()} of an event that must outlive the call. Null at the end of
+     * the file or after an error ({@link #failure()} tells which), as {@link #nextOrNull()}. The inspector keeps
+     * an enter by taking its block array ({@link ScapEvent#keepInto}); the reader then reads into another.
+     */
+    public ScapEvent nextView() {
+        if (failure != null) {
+            return null;
+        }
+        if (view == null) {
+            view = ScapEvent.emptyView();
+        }
+        try {
+            return read(view);
+        } catch (ScapFormatException e) {
+            failure = e;
+            return null;
+        }
+    }
+
     /** The next event, or null at a clean end of file; a damaged block throws (and ends reading). */
     public ScapEvent next() throws ScapFormatException {
+        return read(null);
+    }
+
+    /** The next event, into {@code into} when it is a view (then into its {@link ScapEvent#nextBlockArray()}). */
+    private ScapEvent read(ScapEvent into) throws ScapFormatException {
         if (failure != null) {
             throw failure;
         }
+        // a view's array is asked once per call: an event skipped below leaves it to the next block, never the
+        // array a slot took from the view (keepInto)
+        byte[] buf = into == null ? null : into.nextBlockArray();
         try {
             while (true) {
                 int type;
@@ -163,10 +196,18 @@ public final class ScapReader implements Closeable {
                         throw new ScapFormatException(Kind.CORRUPT, start,
                                 "unexpected " + BlockType.name(type) + " block among the events");
                     }
-                    body = in.blockArray(start, in.total);
+                    if (into != null) {
+                        if (buf == null || buf.length < in.total - 8) {
+                            int grown = buf == null ? 0 : Math.min(buf.length * 2, MAX_BLOCK);
+                            buf = new byte[Math.max(in.total - 8, Math.max(1 << 12, grown))];
+                        }
+                        body = in.blockInto(buf, start, in.total);
+                    } else {
+                        body = in.blockArray(start, in.total);
+                    }
                     length = in.total - 12;
                 }
-                ScapEvent e = parseEvent(type, body, length, start);
+                ScapEvent e = parseEvent(type, body, length, start, into);
                 if (e != null) {
                     return e;
                 }
@@ -281,8 +322,16 @@ public final class ScapReader implements Closeable {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
+    /**
+     * Eight little-endian bytes. Also used to read two neighbouring fields at once (a block header's type and
+     * length, an event's length and type): with C1 only, which the launcher runs {@code trace -r} with, a helper
+     * larger than C1's inlining limit (35 bytecodes) is a call each time, and {@link #i32} is larger; fewer reads
+     * per event were 12% of a 10 M-event read's CPU (docs/benchmarks.md, "trace -r: one event object").
+     */
     private static long i64(byte[] b, int at) {
-        return Integer.toUnsignedLong(i32(b, at)) | (long) i32(b, at + 4) << 32;
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24
+                | (b[at + 4] & 0xffL) << 32 | (b[at + 5] & 0xffL) << 40 | (b[at + 6] & 0xffL) << 48
+                | (long) b[at + 7] << 56;
     }
 
     /**
@@ -313,7 +362,8 @@ public final class ScapReader implements Closeable {
      * array: its parameters are offsets into it ({@link ScapEvent#packed}), so reading an event copies
      * nothing after the read itself.
      */
-    private static ScapEvent parseEvent(int blockType, byte[] block, int length, long start) throws ScapFormatException {
+    private static ScapEvent parseEvent(int blockType, byte[] block, int length, long start, ScapEvent into)
+            throws ScapFormatException {
         boolean v2 = blockType == BlockType.EV_V2 || blockType == BlockType.EV_V2_LARGE
                 || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
         boolean withFlags = blockType == BlockType.EVF || blockType == BlockType.EVF_V2 || blockType == BlockType.EVF_V2_LARGE;
@@ -328,8 +378,11 @@ public final class ScapReader implements Closeable {
         int evStart = fixed;
         long ts = i64(block, evStart);
         long tid = i64(block, evStart + 8);
-        long len = Integer.toUnsignedLong(i32(block, evStart + 16));
-        int type = u16(block, evStart + 20);
+        // len (u32) and type (u16) in one read: evStart + 24 is within the block's array, whose trailer (4 bytes)
+        // follows length, and length holds at least evStart + 22
+        long lenType = i64(block, evStart + 16);
+        long len = lenType & 0xffffffffL;
+        int type = (int) (lenType >>> 32) & 0xffff;
         int at = evStart + 22;
         // libscap ignores bytes between an event and its block's end (test captures put comments there)
         if (len < hdrLen || len > length - evStart) {
@@ -364,10 +417,20 @@ public final class ScapReader implements Closeable {
                         + "'s parameter lengths add up to "
                         + sum + " bytes, its header says " + len);
             }
-            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
+            return event(into, ts, tid, cpu, type, block, at, lenSize, n, flags);
         }
         int[] lens = oldEventLengths(block, at, EventTable.get().infoOrNull(type), hdrLen, (int) len, start);
-        return ScapEvent.packed(ts, tid, cpu, type, block, at, 2, lens.length, flags);
+        return event(into, ts, tid, cpu, type, block, at, 2, lens.length, flags);
+    }
+
+    /** A new event over {@code block}, or {@code into} refilled when the reader reads views. */
+    private static ScapEvent event(ScapEvent into, long ts, long tid, int cpu, int type, byte[] block, int at,
+                                   int lenSize, int n, int flags) {
+        if (into == null) {
+            return ScapEvent.packed(ts, tid, cpu, type, block, at, lenSize, n, flags);
+        }
+        into.refill(ts, tid, cpu, type, block, at, lenSize, n, flags);
+        return into;
     }
 
     /**
@@ -425,8 +488,9 @@ public final class ScapReader implements Closeable {
             int t;
             int len;
             if (lim - pos >= 8) {
-                t = i32(buf, pos);
-                len = i32(buf, pos + 4);
+                long w = i64(buf, pos);
+                t = (int) w;
+                len = (int) (w >>> 32);
                 pos += 8;
                 offset += 8;
                 n = 8;
@@ -467,13 +531,21 @@ public final class ScapReader implements Closeable {
          * fresh array of {@code total - 8} bytes.
          */
         byte[] blockArray(long start, int total) throws ScapFormatException {
-            byte[] body = new byte[total - 8];
-            int n = readFully(body, 0, body.length);
-            if (n < body.length) {
+            return blockInto(new byte[total - 8], start, total);
+        }
+
+        /**
+         * {@link #blockArray} into {@code body}, at least {@code total - 8} bytes long (the bytes after are left
+         * as they were: the event's own lengths, checked against the block's, never reach them).
+         */
+        byte[] blockInto(byte[] body, long start, int total) throws ScapFormatException {
+            int size = total - 8;
+            int n = readFully(body, 0, size);
+            if (n < size) {
                 throw new ScapFormatException(Kind.TRUNCATED, start, "the file ends " + (n + 8) + " bytes into a "
                         + total + "-byte block");
             }
-            int trailer = i32(body, body.length - 4);
+            int trailer = i32(body, size - 4);
             if (trailer != total) {
                 throw new ScapFormatException(Kind.CORRUPT, start, "block length " + total + " and trailing length "
                         + Integer.toUnsignedLong(trailer) + " differ");
