@@ -355,7 +355,7 @@ final class CallTyper {
         }
         if (c.args().size() == 1) {
             if (a instanceof SType.Array arr) {
-                return new SType.Buffer((int) Math.min(64, arr.size()));
+                return new SType.Buffer((int) Math.min(t.options.strlen(), arr.size()));
             }
             return err(c, "buf() needs a length unless its argument is an array: buf(ptr, LENGTH)");
         }
@@ -366,15 +366,17 @@ final class CallTyper {
         Expr len = c.args().get(1);
         SType lt = t.type(len);
         if (len instanceof Expr.IntLit l) {
-            if (l.value() <= 0 || l.value() > 64) {
-                return err(len, "buf() length must be 1 to 64 (" + l.text() + " provided)");
+            if (l.value() <= 0 || l.value() > t.options.strlen()) {
+                // bpftrace 0.17 shortens a longer one to BPFTRACE_STRLEN with a warning
+                return err(len, "buf() length must be 1 to " + t.options.strlen() + " (" + l.text()
+                        + " provided)", "BPFTRACE_STRLEN sets the limit (64 by default, up to 200)");
             }
             return new SType.Buffer((int) l.value());
         }
         if (!(lt instanceof SType.Int)) {
             return err(len, "buf() length must be an integer");
         }
-        return new SType.Buffer(64);
+        return new SType.Buffer(t.options.strlen());
     }
 
     /**
