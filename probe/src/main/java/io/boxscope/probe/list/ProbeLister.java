@@ -24,7 +24,7 @@ import io.boxscope.bpf.tracefs.Tracefs;
  * {@code rawtracepoint:sched_*}, {@code uprobe:/lib/x86_64-linux-gnu/libc.so.6:mall*} or {@code software:*},
  * with the same names bpftrace prints. Sources: tracefs {@code available_events} (tracepoints), kernel BTF
  * typedefs {@code btf_trace_*} (raw tracepoints), ELF symbol tables plus the separate debug file (uprobes,
- * as bcc's bcc_elf_foreach_sym does for bpftrace), and bpftrace's list of perf software events.
+ * as bcc's bcc_elf_foreach_sym does for bpftrace), bpftrace's lists of perf software and hardware events, and kernel BTF functions (kfuncs, iterators).
  */
 public final class ProbeLister {
     private final Path sysRoot;
