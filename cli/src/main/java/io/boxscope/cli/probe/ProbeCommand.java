@@ -167,8 +167,9 @@ public final class ProbeCommand extends CliCommand {
     /**
      * A program to run links the bpf(2) downcall while the command line is parsed (CliCommand#named). Listing (-l) and
      * checking (-d) do not link it early: most of them make no bpf(2) call, and those that do make only feature probes
-     * (ProbeLister runs the fentry probe, Features.attach, for a kfunc/kretfunc listing and for -l without a pattern
-     * when available_filter_functions is readable; a check runs the attach probe of the kprobe, kfunc and hardware attach
+     * (ProbeLister runs the fentry probe, Features.attach, for a kfunc/kretfunc listing and, when
+     * available_filter_functions is readable, for -l without a pattern; the hardware-counter probe for a hardware:
+     * listing and for -l without a provider; a check runs the attach probe of the kprobe, kfunc and hardware attach
      * points it names), which link the downcall when they first call it. Help makes no bpf(2) call.
      */
     @Override

@@ -10,7 +10,7 @@ import io.boxscope.probe.lang.ast.Expr;
  */
 final class CallTyper {
     static final List<String> FUNCTIONS = List.of("printf", "print", "time", "strftime", "str", "buf", "join", "ksym",
-            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
+            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg", "kptr", "uptr",
             "override", "bswap", "kstack", "ustack", "clear", "zero", "delete", "count", "sum", "avg", "min", "max", "stats",
             "hist", "lhist");
 
@@ -144,6 +144,18 @@ final class CallTyper {
             case "ksym", "usym" -> arity(c, 1, 1) && intArg(c, 0)
                     ? new SType.Special(c.name().equals("ksym") ? SpecialKind.KSYM : SpecialKind.USYM) : ExprTyper.ERROR;
             case "kaddr" -> arity(c, 1, 1) && stringLiteral(c, 0) != null ? SType.Int.U64 : ExprTyper.ERROR;
+            case "kptr", "uptr" -> {
+                // the argument's type, read from kernel (kptr) or user (uptr) memory where dereferenced (bpftrace 0.17's
+                // SetAS; codegen's MemberGen.user decides the helper from the call)
+                if (!arity(c, 1, 1)) {
+                    yield ExprTyper.ERROR;
+                }
+                SType a = arg(c, 0);
+                if (a == ExprTyper.ERROR || a instanceof SType.Int || a instanceof SType.Ptr) {
+                    yield a;
+                }
+                yield err(c, c.name() + "() only supports integer or pointer arguments (" + a.display() + " provided)");
+            }
             case "uaddr" -> {
                 if (!arity(c, 1, 1) || stringLiteral(c, 0) == null) {
                     yield ExprTyper.ERROR;
