@@ -29,6 +29,12 @@ final class ProbeCheck {
     /** @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main) */
     static int run(String program, String file, List<String> params, boolean unsafe, Path sysRoot, PrintWriter out,
                    PrintWriter err) throws IOException {
+        return run(program, file, params, unsafe, CheckOptions.DEFAULT_STRLEN, sysRoot, out, err);
+    }
+
+    /** As above, with {@code str()} reading {@code strlen} bytes (BPFTRACE_STRLEN), which {@code -d} shows as string[N]. */
+    static int run(String program, String file, List<String> params, boolean unsafe, int strlen, Path sysRoot,
+                   PrintWriter out, PrintWriter err) throws IOException {
         if ((program == null) == (file == null)) {
             throw new UsageException("-d needs a program: -e PROGRAM or a FILE (not both)");
         }
@@ -49,7 +55,7 @@ final class ProbeCheck {
         }
         try {
             CheckedProgram cp = Analyzer.check(src, ProgramParser.parse(src), LiveKernel.of(sysRoot),
-                    new CheckOptions(unsafe, params));
+                    new CheckOptions(unsafe, params, strlen));
             out.print(cp.dump());
             out.flush();
             if (!cp.warnings().isEmpty()) {

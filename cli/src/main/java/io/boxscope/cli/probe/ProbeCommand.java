@@ -96,6 +96,7 @@ public final class ProbeCommand extends CliCommand {
                 "  boxscope probe -c '/usr/bin/python3 -c pass' -e 'usdt:/usr/bin/python3:python:* { @[probe] = count(); }'",
                 "  boxscope probe -e 'software:page-faults:100 { @[comm] = count(); }'",
                 "  BPFTRACE_MAP_KEYS_MAX=100000 boxscope probe -e 't:syscalls:sys_enter_openat { @[pid, tid] = count(); }'   bigger maps",
+                "  BPFTRACE_STRLEN=200 boxscope probe -e 't:syscalls:sys_enter_openat { printf(\"%%s\\n\", str(args->filename)); }'   longer str()",
                 "  BPFTRACE_PERF_RB_PAGES=1024 boxscope probe -e 't:syscalls:sys_enter_openat { printf(\"%%s\\n\", comm); }'   bigger ring buffer",
                 "  boxscope bpftrace -e 'BEGIN { printf(\"hello\\n\"); exit(); }'    bpftrace is an alias of probe");
     }
@@ -119,6 +120,21 @@ public final class ProbeCommand extends CliCommand {
         }
         throw new UsageException("BPFTRACE_MAP_KEYS_MAX must be a number of keys from 1 to "
                 + io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS + ", not '" + Text.safe(env) + "'");
+    }
+
+    /**
+     * The bytes {@code str()} reads by default, from bpftrace's environment variable {@code BPFTRACE_STRLEN} (default
+     * 64, at most 200, read as bpftrace 0.17 reads it: {@link io.boxscope.probe.lang.sema.CheckOptions#strlenFromEnvironment});
+     * a value bpftrace refuses is a usage error with bpftrace's words.
+     */
+    static int strlen(String env) {
+        try {
+            return io.boxscope.probe.lang.sema.CheckOptions.strlenFromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(Text.safe(e.getMessage()) + " BPFTRACE_STRLEN is the bytes str() reads: 1 to "
+                    + io.boxscope.probe.lang.sema.CheckOptions.MAX_ENV_STRLEN + " (default "
+                    + io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_STRLEN + ")");
+        }
     }
 
     /**
@@ -151,8 +167,9 @@ public final class ProbeCommand extends CliCommand {
     /**
      * A program to run links the bpf(2) downcall while the command line is parsed (CliCommand#named). Listing (-l) and
      * checking (-d) do not link it early: most of them make no bpf(2) call, and those that do make only feature probes
-     * (ProbeLister runs the fentry probe, Features.attach, for a kfunc/kretfunc listing and for -l without a pattern
-     * when available_filter_functions is readable; a check runs the attach probe of the kprobe, kfunc and hardware attach
+     * (ProbeLister runs the fentry probe, Features.attach, for a kfunc/kretfunc listing and, when
+     * available_filter_functions is readable, for -l without a pattern; the hardware-counter probe for a hardware:
+     * listing and for -l without a provider; a check runs the attach probe of the kprobe, kfunc and hardware attach
      * points it names), which link the downcall when they first call it. Help makes no bpf(2) call.
      */
     @Override
@@ -189,7 +206,8 @@ public final class ProbeCommand extends CliCommand {
             List<String> w = words.value();
             String file = program.value() == null && !w.isEmpty() ? w.getFirst() : null;
             List<String> params = program.value() == null && !w.isEmpty() ? w.subList(1, w.size()) : w;
-            return ProbeCheck.run(program.value(), file, params, unsafe.value(), global().paths().sysRoot(), out, err);
+            return ProbeCheck.run(program.value(), file, params, unsafe.value(), strlen(System.getenv("BPFTRACE_STRLEN")),
+                    global().paths().sysRoot(), out, err);
         }
         if (!list.value()) {
             if (program.value() == null && words.value().isEmpty()) {
@@ -210,7 +228,8 @@ public final class ProbeCommand extends CliCommand {
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
                     command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value(),
-                    mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX")), ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"))), out, err, terminal()::bytes);
+                    mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX")), ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES")),
+                    strlen(System.getenv("BPFTRACE_STRLEN"))), out, err, terminal()::bytes);
         }
         if (program.value() != null) {
             throw new UsageException("-l lists probes and -e runs a program: give one of them");

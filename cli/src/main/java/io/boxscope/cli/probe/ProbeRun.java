@@ -39,7 +39,14 @@ import io.boxscope.probe.runtime.Scripts;
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                    boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
-                   boolean dryRun, int mapKeys, int ringBytes) {
+                   boolean dryRun, int mapKeys, int ringBytes, int strlen) {
+        Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
+                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean dryRun, int mapKeys, int ringBytes) {
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+                    mapKeys, ringBytes, CheckOptions.DEFAULT_STRLEN);
+        }
+
         Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
                 boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
                 boolean dryRun, int mapKeys) {
@@ -93,7 +100,7 @@ final class ProbeRun {
         io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err);
         CompiledScript script;
         try {
-            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), CheckOptions.DEFAULT_STRLEN,
+            script = Scripts.compile(src, o.sysRoot(), new CheckOptions(o.unsafe(), o.positionals(), o.strlen(),
                     o.mapKeys()).withPid(o.pid() == null ? 0 : o.pid()).withRingBytes(o.ringBytes()), o.cgroupDir() != null);
         } catch (ProgramException e) {
             if (e.kernelRefusal().isPresent()) {

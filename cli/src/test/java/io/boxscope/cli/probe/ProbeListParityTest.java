@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import io.boxscope.bpf.feature.AttachKind;
+import io.boxscope.bpf.feature.Features;
+import io.boxscope.bpf.feature.Support;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Main;
 import io.boxscope.proc.json.Json;
@@ -89,9 +92,11 @@ class ProbeListParityTest {
     /**
      * {@code bpftrace -l} without an argument (0.17 searches {@code *:*}) against {@code boxscope probe -l}: the
      * providers both list give the same lines in the same order (tracepoints; kfuncs as {@code kfunc:vmlinux:NAME}
-     * where the kernel takes fentry and available_filter_functions can be read, else none in either); the providers
-     * bpftrace lists and Boxscope does not are only hardware, iter and kprobe (docs/probe.md); software events and raw
-     * tracepoints are listed (one line per software event where 0.17 prints {@code software:*:}).
+     * where the kernel takes fentry and available_filter_functions can be read, else none in either; iterators); the
+     * providers bpftrace lists and Boxscope does not are only kprobe (where available_filter_functions is readable) and
+     * hardware where the machine has no hardware counters (0.17 prints {@code hardware:*:} whatever the machine has;
+     * Boxscope lists one line per event where the kernel opens a hardware counter, as for software, where 0.17 prints
+     * {@code software:*:}); raw tracepoints are listed too.
      */
     @Test
     void withoutAnArgumentTheProvidersOfBpftraceL() throws Exception {
@@ -99,7 +104,7 @@ class ProbeListParityTest {
         Run ours = boxscope("probe", "-l");
         assertEquals(0, ours.code(), ours.err());
         List<String> mine = ours.out().lines().toList();
-        for (String provider : List.of("tracepoint:", "kfunc:")) {
+        for (String provider : List.of("tracepoint:", "kfunc:", "iter:")) {
             assertEquals(theirs.stream().filter(l -> l.startsWith(provider)).toList(), mine.stream().filter(l -> l.startsWith(provider)).toList(),
                     provider);
         }
@@ -108,9 +113,57 @@ class ProbeListParityTest {
         theirProviders.removeAll(List.of("tracepoint", "kfunc", "software", "hardware", "iter", "kprobe"));
         assertEquals(new TreeSet<>(), theirProviders, "bpftrace listed a provider this test does not know");
         TreeSet<String> myProviders = new TreeSet<>(mine.stream().map(l -> l.substring(0, l.indexOf(':'))).toList());
-        myProviders.removeAll(List.of("tracepoint", "kfunc"));
-        assertEquals(new TreeSet<>(List.of("rawtracepoint", "software")), myProviders);
+        myProviders.removeAll(List.of("tracepoint", "kfunc", "iter"));
+        TreeSet<String> expected = new TreeSet<>(List.of("rawtracepoint", "software"));
+        if (Features.attach(AttachKind.PERF_EVENT_HARDWARE) instanceof Support.Supported) {
+            expected.add("hardware");
+        } else {
+            assertTrue(ours.err().contains("notice: hardware probes not listed: this machine has no usable hardware counters ("),
+                    ours.err());
+        }
+        assertEquals(expected, myProviders);
+        assertTrue(theirs.contains("iter:task"), "bpftrace 0.17 lists iter:task");
         assertEquals(theirs.stream().anyMatch(l -> l.startsWith("software:")), mine.stream().anyMatch(l -> l.startsWith("software:")));
+    }
+
+    /**
+     * {@code iter:}: bpftrace 0.17 lists {@code task} and {@code task_file} (its built-in list); Boxscope lists each where
+     * the kernel's BTF has {@code bpf_iter_NAME}, which this kernel has, so the lines are the same, order included.
+     * {@code -lv} prints the iterator's context from BTF: the same but for {@code task_file}'s fd, which the kernel
+     * declares {@code u32} and 0.17's hard-coded list calls {@code int}.
+     */
+    @Test
+    void iteratorsAsBpftraceListsThem() throws Exception {
+        assertSameLines("iter:*");
+        assertSameLines("it:*");
+        assertSameLines("iter:task*");
+        assertSameLines("iter:*file");
+        List<String> theirs = bpftrace("-lv", "iter:*");
+        Run ours = boxscope("probe", "-lv", "iter:*");
+        assertEquals(0, ours.code(), ours.err());
+        assertEquals(theirs.stream().map(l -> l.equals("    int fd") ? "    u32 fd" : l).toList(), ours.out().lines().toList());
+        assertTrue(theirs.contains("    int fd"), theirs.toString());
+    }
+
+    /**
+     * {@code hardware:*}: bpftrace 0.17 prints the pattern back, {@code hardware:*:} (its get_matches_for_ap returns
+     * {@code TARGET:} when no event is named), whatever the machine counts; Boxscope lists bpftrace's ten hardware
+     * events, {@code hardware:NAME:}, where the kernel opens a hardware counter, else none with a notice.
+     */
+    @Test
+    void hardwareEventsWhereTheKernelCountsThem() throws Exception {
+        assertEquals(List.of("hardware:*:"), bpftrace("-l", "hardware:*"));
+        Run ours = boxscope("probe", "-l", "hardware:*");
+        assertEquals(0, ours.code(), ours.err());
+        if (Features.attach(AttachKind.PERF_EVENT_HARDWARE) instanceof Support.Supported) {
+            assertEquals(List.of("hardware:backend-stalls:", "hardware:branch-instructions:", "hardware:branch-misses:",
+                    "hardware:bus-cycles:", "hardware:cache-misses:", "hardware:cache-references:", "hardware:cpu-cycles:",
+                    "hardware:frontend-stalls:", "hardware:instructions:", "hardware:ref-cycles:"), ours.out().lines().toList());
+        } else {
+            assertEquals("", ours.out());
+            assertTrue(ours.err().startsWith("notice: hardware probes not listed: this machine has no usable hardware counters ("),
+                    ours.err());
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ final class CallGen {
     /** A call whose value is an integer, into R0. */
     void integer(Expr.Call c) {
         switch (c.name()) {
-            case "ksym", "strerror", "cgroup_path" -> x.integer(c.args().getFirst());
+            case "ksym", "strerror", "cgroup_path", "kptr", "uptr" -> x.integer(c.args().getFirst());
             case "bswap" -> bswap(c);
             case "strncmp" -> strings.strncmp(c.args().get(0), c.args().get(1), (int) literal(c.args().get(2)));
             case "kaddr" -> a.ldImm64(Reg.R0, kaddr(c));

@@ -345,11 +345,15 @@ final class StmtGen {
             SType vt = g.probe.variables().get(v.name());
             int slot = x.offset(v);
             Reg base = x.base(v);
-            if ((vt instanceof SType.Str || vt instanceof SType.Tuple) && ProbeCompiler.readsVariable(s.value(), v.name())) {
+            boolean wide = vt instanceof SType.Str || vt instanceof SType.Tuple || vt instanceof SType.Record;
+            if (wide && ProbeCompiler.readsVariable(s.value(), v.name())) {
                 selfAssign(v, vt, s);
                 return;
             }
-            if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
+            if (vt instanceof SType.Str || vt instanceof SType.Tuple
+                    || vt instanceof SType.Record && s.value() instanceof Expr.MapRef) {
+                // a struct read from a map is copied only when the key is present: an absent key reads as zeros, as
+                // in bpftrace 0.17, not as the variable's previous value
                 g.zero(new Place(base, slot), Layouts.size(vt)); // one helper call for a tuple in scratch space
             }
             x.store(s.value(), vt, base, slot);
@@ -382,9 +386,10 @@ final class StmtGen {
     }
 
     /**
-     * A string or tuple variable assigned a value that reads the variable itself ({@code $t = ($t.1, $t.0)},
-     * {@code $t = ($t.0 + 1, "x")}, {@code $s = c ? $s : "x"}): the variable's place is zeroed before a string or
-     * tuple is written into it (strings stop at their NUL), and the value's elements are written one by one, so
+     * A string, tuple or struct variable assigned a value that reads the variable itself ({@code $t = ($t.1, $t.0)},
+     * {@code $t = ($t.0 + 1, "x")}, {@code $s = c ? $s : "x"}, {@code $c = @m[$c.weight]}: a struct copied through a
+     * map and back): the variable's place is zeroed before a string, tuple or struct from a map is written into it
+     * (strings stop at their NUL, an absent map key leaves zeros), and the value's elements are written one by one, so
      * building the value there would read zeros or half-written elements. It is built in a zeroed temporary of the
      * variable's size instead (on the stack, or in scratch space when the variable lives there) and then copied
      * over the whole variable, as bpftrace 0.17 does (a tuple literal or string is built in a stack buffer of its own,

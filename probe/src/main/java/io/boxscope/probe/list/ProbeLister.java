@@ -24,12 +24,12 @@ import io.boxscope.bpf.tracefs.Tracefs;
  * {@code rawtracepoint:sched_*}, {@code uprobe:/lib/x86_64-linux-gnu/libc.so.6:mall*} or {@code software:*},
  * with the same names bpftrace prints. Sources: tracefs {@code available_events} (tracepoints), kernel BTF
  * typedefs {@code btf_trace_*} (raw tracepoints), ELF symbol tables plus the separate debug file (uprobes,
- * as bcc's bcc_elf_foreach_sym does for bpftrace), and bpftrace's list of perf software events.
+ * as bcc's bcc_elf_foreach_sym does for bpftrace), bpftrace's lists of perf software and hardware events, and kernel BTF functions (kfuncs, iterators).
  */
 public final class ProbeLister {
     private final Path sysRoot;
     private final Path debugRoot;
-    private final java.util.function.Supplier<io.boxscope.bpf.feature.Support> fentry;
+    private final java.util.function.Function<io.boxscope.bpf.feature.AttachKind, io.boxscope.bpf.feature.Support> attach;
     private Btf btf;
 
     /** Lists against {@code sysRoot} (normally /sys; the host's /sys from inside a container) and /usr/lib/debug. */
@@ -38,14 +38,21 @@ public final class ProbeLister {
     }
 
     public ProbeLister(Path sysRoot, Path debugRoot) {
-        this(sysRoot, debugRoot, () -> io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.FENTRY));
+        this(sysRoot, debugRoot, io.boxscope.bpf.feature.Features::attach);
     }
 
     /** As above, told by {@code fentry} whether the kernel takes fentry programs (tests; else the feature probe's answer). */
     ProbeLister(Path sysRoot, Path debugRoot, java.util.function.Supplier<io.boxscope.bpf.feature.Support> fentry) {
+        this(sysRoot, debugRoot, k -> k == io.boxscope.bpf.feature.AttachKind.FENTRY ? fentry.get()
+                : io.boxscope.bpf.feature.Features.attach(k));
+    }
+
+    /** As above, told by {@code attach} what the kernel attaches (fentry programs, hardware counters). */
+    ProbeLister(Path sysRoot, Path debugRoot,
+                java.util.function.Function<io.boxscope.bpf.feature.AttachKind, io.boxscope.bpf.feature.Support> attach) {
         this.sysRoot = sysRoot;
         this.debugRoot = debugRoot;
-        this.fentry = fentry;
+        this.attach = attach;
     }
 
     /** The kernel's BTF, read once per lister (the listing without a provider needs it for raw tracepoints and kfuncs). */
@@ -69,7 +76,7 @@ public final class ProbeLister {
         if (type.isEmpty() && colon > 0 && p.substring(0, colon).chars().noneMatch(c -> c == '*' || c == '?')) {
             throw new ProbeListException("unknown probe type '" + p.substring(0, colon) + "': Boxscope lists "
                     + java.util.Arrays.stream(ProbeType.values()).map(ProbeType::label).toList()
-                    + " (kprobe and hardware probes are not listed)");
+                    + " (kprobe probes are not listed)");
         }
         if (type.isPresent()) {
             list(type.get(), p.substring(colon + 1), verbose, out, notices);
@@ -77,10 +84,11 @@ public final class ProbeLister {
             // No provider named: match the whole probe name across the providers that need no path.
             Glob g = Glob.of(p);
             TreeMap<String, ListedProbe> all = new TreeMap<>();
-            for (ProbeType t : List.of(ProbeType.TRACEPOINT, ProbeType.RAWTRACEPOINT, ProbeType.SOFTWARE)) {
+            for (ProbeType t : List.of(ProbeType.TRACEPOINT, ProbeType.RAWTRACEPOINT, ProbeType.SOFTWARE,
+                    ProbeType.HARDWARE, ProbeType.ITER)) {
                 list(t, "*", verbose, all, notices);
             }
-            kfuncsAsBpftraceLists(verbose, all, notices);
+            kernelFunctions(ProbeType.KFUNC, "*", verbose, true, all, notices);
             all.forEach((name, probe) -> {
                 if (g.matches(name)) {
                     out.put(name, probe);
@@ -97,7 +105,9 @@ public final class ProbeLister {
             case RAWTRACEPOINT -> rawTracepoints(rest, verbose, out, notices);
             case UPROBE, URETPROBE -> uprobes(type, rest, out, notices);
             case USDT -> usdt(rest, out);
-            case KFUNC, KRETFUNC -> kernelFunctions(type, rest, verbose, out, notices);
+            case KFUNC, KRETFUNC -> kernelFunctions(type, rest, verbose, false, out, notices);
+            case HARDWARE -> hardware(rest, out, notices);
+            case ITER -> iters(rest, verbose, out, notices);
             case SOFTWARE -> {
                 int c = rest.indexOf(':');
                 Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
@@ -167,39 +177,121 @@ public final class ProbeLister {
     }
 
     /**
-     * {@code kfunc:PATTERN} (and {@code kretfunc:}): the functions of the kernel's BTF (kind FUNC), as bpftrace -l
-     * lists them, restricted, as bpftrace restricts them, to the functions ftrace can trace
-     * ({@code tracing/available_filter_functions}) when that file can be read; when it cannot (this machine: EPERM even
-     * for root), every BTF function is listed and a notice says that some may not be traceable. A second notice says
-     * when the kernel refuses fentry altogether ({@code Features.attach}: a do-nothing fentry program loaded for real).
-     * Verbose mode adds the parameters ({@code TYPE NAME}) and, for kretfunc, {@code RETURN_TYPE retval}.
+     * {@code kfunc:[MODULE:]PATTERN} (and {@code kretfunc:}), and the kfuncs of a listing without a provider
+     * ({@code all}), in one form, as bpftrace 0.17 prints both: {@code kfunc:vmlinux:NAME} (its probe_matcher matches
+     * {@code MODULE:FUNCTION} entries of BTF::get_all_funcs; a pattern without a module is {@code *:PATTERN}, its
+     * kfunc_parser). Kept, as 0.17 keeps them, only functions whose parameters all fit the architecture's argument
+     * registers (its {@code btf_vlen > max_arg + 1} rule) and, where {@code tracing/available_filter_functions} can be
+     * read, only those it lists (its is_traceable_func). Where it cannot be read (this machine: EPERM even for root),
+     * 0.17 aborts a {@code kfunc:} listing and lists no kfunc without a provider; here a {@code kfunc:} listing lists
+     * every BTF function with a notice, and one without a provider lists none, with a notice, as 0.17. Likewise where the
+     * kernel refuses fentry ({@code Features.attach}: 0.17's has_kfunc): a notice, and none without a provider. Verbose
+     * mode adds the parameters ({@code TYPE NAME}) and, for kretfunc, {@code RETURN_TYPE retval}. Only vmlinux's BTF is
+     * read, not modules' (0.17's {@code kfunc:MODULE:NAME}); kretfunc is left out without a provider, as 0.17 leaves out
+     * return probes there.
      */
-    private void kernelFunctions(ProbeType type, String rest, boolean verbose, TreeMap<String, ListedProbe> out,
+    private void kernelFunctions(ProbeType type, String rest, boolean verbose, boolean all, TreeMap<String, ListedProbe> out,
                                  List<String> notices) throws IOException {
+        String what = all ? "kfunc probes not listed: " : "";
         Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
         if (!Files.isReadable(vmlinux)) {
-            notices.add("no kernel BTF at " + vmlinux + ": " + type.label() + " probes need it, so none are listed");
+            notices.add(all ? what + "no kernel BTF at " + vmlinux
+                    : "no kernel BTF at " + vmlinux + ": " + type.label() + " probes need it, so none are listed");
             return;
         }
-        Btf btf = btf(vmlinux);
         java.util.Set<String> traceable = null;
         Path filter = sysRoot.resolve(FILTER_FUNCTIONS);
         try {
             traceable = traceable(filter);
         } catch (IOException e) {
+            if (all) {
+                notices.add("kfunc probes not listed, as bpftrace lists none: cannot read " + filter + " (" + why(e)
+                        + "), which says what ftrace can trace; probe -l 'kfunc:*' lists every function of the kernel's BTF");
+                return;
+            }
             notices.add("cannot read " + filter + " (" + why(e) + "): every function of the kernel's BTF is listed, some of which ftrace may not trace");
         }
-        if (fentry.get() instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+        if (attach.apply(io.boxscope.bpf.feature.AttachKind.FENTRY) instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+            if (all) {
+                notices.add(what + "this kernel refuses fentry programs (" + u.reason() + ")");
+                return;
+            }
             notices.add("this kernel refuses fentry programs, so none of these attach here: " + u.reason());
         }
-        Glob g = Glob.of(rest);
+        Btf btf = btf(vmlinux);
+        int registers;
+        try {
+            registers = io.boxscope.bpf.btf.PtRegs.of(btf, io.boxscope.bpf.sys.Arch.current()).args().size();
+        } catch (io.boxscope.bpf.btf.BtfException e) {
+            notices.add(what + e.getMessage());
+            return;
+        }
+        int c = rest.lastIndexOf(':');
+        Glob module = Glob.of(c < 0 ? "*" : rest.substring(0, c));
+        Glob g = Glob.of(c < 0 ? rest : rest.substring(c + 1));
+        if (!module.matches("vmlinux")) {
+            return;
+        }
         for (int id : btf.idsWithPrefix(io.boxscope.bpf.btf.BtfKind.FUNC, "")) {
             String fn = btf.name(id);
-            String name = type.label() + ":" + fn;
-            if (!g.matches(fn) || out.containsKey(name) || traceable != null && !traceable.contains(fn)) {
+            String name = type.label() + ":vmlinux:" + fn;
+            if (!g.matches(fn) || out.containsKey(name) || traceable != null && !traceable.contains(fn)
+                    || btf.signature(id).params().size() > registers) {
                 continue;
             }
             out.put(name, new ListedProbe(type, name, verbose ? params(btf, id, type) : List.of()));
+        }
+    }
+
+    /**
+     * {@code hardware:PATTERN}: bpftrace's hardware events (HW_PROBE_LIST, {@code HardwareEvent}), one line each,
+     * {@code hardware:NAME:}, as {@code software:} is listed, where the kernel opens a hardware counter
+     * ({@code Features.attach(PERF_EVENT_HARDWARE)}); where it does not (virtual machines without a PMU, this one),
+     * none, with a notice saying why. bpftrace 0.17 prints the pattern back instead ({@code hardware:*:}) whatever the
+     * kernel can count.
+     */
+    private void hardware(String rest, TreeMap<String, ListedProbe> out, List<String> notices) {
+        if (attach.apply(io.boxscope.bpf.feature.AttachKind.PERF_EVENT_HARDWARE) instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
+            notices.add("hardware probes not listed: this machine has no usable hardware counters (" + u.reason() + ")");
+            return;
+        }
+        int c = rest.indexOf(':');
+        Glob g = Glob.of(c < 0 ? rest : rest.substring(0, c));
+        for (HardwareEvent e : HardwareEvent.ALL) {
+            if (g.matches(e.name()) || !e.alias().isEmpty() && g.matches(e.alias()) && !g.isWildcard()) {
+                String name = "hardware:" + e.name() + ":";
+                out.put(name, new ListedProbe(ProbeType.HARDWARE, name, List.of()));
+            }
+        }
+    }
+
+    /** The iterators bpftrace 0.17 attaches (its get_iter_symbols), each listed where the kernel's BTF has it. */
+    private static final List<String> ITERATORS = List.of("task", "task_file");
+
+    /**
+     * {@code iter:PATTERN}: bpftrace 0.17's iterators, {@code iter:task} and {@code iter:task_file}, each where the
+     * running kernel defines it: its BTF has the function {@code bpf_iter_NAME} that DEFINE_BPF_ITER_FUNC declares
+     * (kernel/bpf/task_iter.c, Linux 5.8+). Verbose mode prints the iterator's context, the function's parameters after
+     * {@code struct bpf_iter_meta *meta}, as 0.17's {@code -lv} prints them. Without kernel BTF, none, with a notice.
+     */
+    private void iters(String rest, boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices) throws IOException {
+        Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
+        if (!Files.isReadable(vmlinux)) {
+            notices.add("iter probes not listed: no kernel BTF at " + vmlinux);
+            return;
+        }
+        Btf btf = btf(vmlinux);
+        Glob g = Glob.of(rest);
+        for (String it : ITERATORS) {
+            java.util.OptionalInt id = btf.findId("bpf_iter_" + it, io.boxscope.bpf.btf.BtfKind.FUNC);
+            if (g.matches(it) && id.isPresent()) {
+                List<String> args = List.of();
+                if (verbose) {
+                    List<FuncSignature.Arg> ps = btf.signature(id.getAsInt()).params();
+                    args = ps.subList(Math.min(1, ps.size()), ps.size()).stream().map(p -> p.type() + " " + p.name()).toList();
+                }
+                out.put("iter:" + it, new ListedProbe(ProbeType.ITER, "iter:" + it, args));
+            }
         }
     }
 
@@ -236,51 +328,6 @@ public final class ProbeLister {
             a.add(s.returnType() + " retval");
         }
         return List.copyOf(a);
-    }
-
-    /**
-     * The kfuncs of a listing without a provider, as bpftrace 0.17's {@code -l} (its search {@code *:*}) lists them:
-     * {@code kfunc:vmlinux:NAME} (its probe_matcher prints the BTF object's name before the function's), only when the
-     * kernel takes fentry programs (its has_kfunc; here the feature probe) and only for the functions
-     * {@code tracing/available_filter_functions} lists (its is_traceable_func, which lists none when the file cannot
-     * be read) whose parameters all fit the architecture's argument registers (its {@code btf_vlen > max_arg + 1}
-     * rule). kretfunc is left out, as 0.17 leaves out return probes there. Each reason for listing none is a notice.
-     * Functions of modules' BTF (0.17's {@code kfunc:MODULE:NAME}) are not read: vmlinux only.
-     */
-    private void kfuncsAsBpftraceLists(boolean verbose, TreeMap<String, ListedProbe> out, List<String> notices) throws IOException {
-        Path vmlinux = sysRoot.resolve("kernel/btf/vmlinux");
-        if (!Files.isReadable(vmlinux)) {
-            notices.add("kfunc probes not listed: no kernel BTF at " + vmlinux);
-            return;
-        }
-        Path filter = sysRoot.resolve(FILTER_FUNCTIONS);
-        java.util.Set<String> traceable;
-        try {
-            traceable = traceable(filter);
-        } catch (IOException e) {
-            notices.add("kfunc probes not listed, as bpftrace lists none: cannot read " + filter + " (" + why(e)
-                    + "), which says what ftrace can trace; probe -l 'kfunc:*' lists every function of the kernel's BTF");
-            return;
-        }
-        if (fentry.get() instanceof io.boxscope.bpf.feature.Support.Unsupported u) {
-            notices.add("kfunc probes not listed: this kernel refuses fentry programs (" + u.reason() + ")");
-            return;
-        }
-        Btf btf = btf(vmlinux);
-        int registers;
-        try {
-            registers = io.boxscope.bpf.btf.PtRegs.of(btf, io.boxscope.bpf.sys.Arch.current()).args().size();
-        } catch (io.boxscope.bpf.btf.BtfException e) {
-            notices.add("kfunc probes not listed: " + e.getMessage());
-            return;
-        }
-        for (int id : btf.idsWithPrefix(io.boxscope.bpf.btf.BtfKind.FUNC, "")) {
-            String fn = btf.name(id);
-            if (traceable.contains(fn) && btf.signature(id).params().size() <= registers) {
-                String name = "kfunc:vmlinux:" + fn;
-                out.put(name, new ListedProbe(ProbeType.KFUNC, name, verbose ? params(btf, id, ProbeType.KFUNC) : List.of()));
-            }
-        }
     }
 
     /**

@@ -10,6 +10,10 @@ public enum ProbeType {
     URETPROBE("uretprobe", "ur"),
     USDT("usdt", "U"),
     SOFTWARE("software", "s"),
+    /** Perf hardware counters (bpftrace's HW_PROBE_LIST), listed where the kernel opens them. */
+    HARDWARE("hardware", "h"),
+    /** BPF iterators bpftrace 0.17 supports ({@code task}, {@code task_file}), listed where the kernel's BTF has them. */
+    ITER("iter", "it"),
     /** Kernel functions from BTF: bpftrace's {@code kfunc}, also spelled {@code fentry}. */
     KFUNC("kfunc", "f", "fentry"),
     KRETFUNC("kretfunc", "fr", "fexit");

@@ -250,19 +250,8 @@ public final class ProbeSession implements AutoCloseable {
 
     /** PERF_COUNT_HW_* (include/uapi/linux/perf_event.h, enum perf_hw_id) of a hardware event as bpftrace names it. */
     static long hardwareConfig(String name) {
-        return switch (name) {
-            case "cpu-cycles", "cycles" -> 0;
-            case "instructions" -> 1;
-            case "cache-references" -> 2;
-            case "cache-misses" -> 3;
-            case "branch-instructions", "branches" -> 4;
-            case "branch-misses" -> 5;
-            case "bus-cycles" -> 6;
-            case "frontend-stalls" -> 7;
-            case "backend-stalls" -> 8;
-            case "ref-cycles" -> 9;
-            default -> throw new IllegalArgumentException("hardware event " + name);
-        };
+        return io.boxscope.probe.list.HardwareEvent.ALL.stream().filter(e -> e.name().equals(name) || e.alias().equals(name))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("hardware event " + name)).config();
     }
 
     /**

@@ -67,6 +67,15 @@ class ProbeListerKfuncTest {
         Listing v = lister.list("*:vfs_read", true);
         assertEquals(List.of("struct file * file", "char * buf", "size_t count", "loff_t * pos"),
                 v.probes().stream().filter(p -> p.name().equals("kfunc:vmlinux:vfs_read")).findFirst().orElseThrow().args());
+        // a kfunc: pattern goes the same way, with or without the module: the same names, the same filters
+        List<String> both = List.of("kfunc:vmlinux:vfs_read", "kfunc:vmlinux:vfs_write");
+        assertEquals(both, kfuncs(lister.list("kfunc:vfs_*", false)));
+        assertEquals(both, kfuncs(lister.list("kfunc:*", false)).stream().filter(both::contains).toList());
+        assertEquals(List.of(), kfuncs(lister.list("kfunc:" + wide, false)), "over the argument registers");
+        assertEquals(List.of("kfunc:vmlinux:vfs_read"), kfuncs(lister.list("kfunc:vmlinux:vfs_read", false)));
+        assertEquals(List.of("kretfunc:vmlinux:vfs_write"), kfuncs(lister.list("fexit:vfs_wr*", false)));
+        assertEquals(List.of(), kfuncs(lister.list("kfunc:nosuchmodule:vfs_read", false)));
+        assertEquals(2, kfuncs(lister.list("kfunc:*", false)).size(), "only what available_filter_functions lists");
     }
 
     @Test

@@ -138,7 +138,7 @@ class KfuncCodegenKernelTest {
     }
 
     /**
-     * {@code probe -l 'kfunc:vfs_rea*'} lists BTF functions; {@code -lv} gives vfs_read's parameters as its C prototype
+     * {@code probe -l 'kfunc:vfs_rea*'} lists BTF functions, as {@code kfunc:vmlinux:NAME} (bpftrace 0.17's form); {@code -lv} gives vfs_read's parameters as its C prototype
      * has them (fs/read_write.c) and, for kretfunc, the return type. When available_filter_functions cannot be read
      * (this machine: EPERM as root), a notice says every BTF function is listed.
      */
@@ -146,11 +146,11 @@ class KfuncCodegenKernelTest {
     void listingComesFromBtf() throws Exception {
         io.boxscope.probe.list.ProbeLister lister = new io.boxscope.probe.list.ProbeLister(Path.of("/sys"));
         io.boxscope.probe.list.Listing l = lister.list("kfunc:vfs_rea*", false);
-        assertTrue(l.probes().stream().anyMatch(p -> p.name().equals("kfunc:vfs_read")), l.toString());
-        assertTrue(l.probes().stream().allMatch(p -> p.name().startsWith("kfunc:vfs_rea")), l.toString());
+        assertTrue(l.probes().stream().anyMatch(p -> p.name().equals("kfunc:vmlinux:vfs_read")), l.toString());
+        assertTrue(l.probes().stream().allMatch(p -> p.name().startsWith("kfunc:vmlinux:vfs_rea")), l.toString());
         io.boxscope.probe.list.Listing v = lister.list("fexit:vfs_read", true);
         assertEquals(1, v.probes().size(), v.toString());
-        assertEquals("kretfunc:vfs_read", v.probes().getFirst().name());
+        assertEquals("kretfunc:vmlinux:vfs_read", v.probes().getFirst().name());
         assertEquals(List.of("struct file * file", "char * buf", "size_t count", "loff_t * pos", "ssize_t retval"),
                 v.probes().getFirst().args());
         boolean readable;

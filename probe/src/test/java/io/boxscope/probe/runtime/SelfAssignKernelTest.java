@@ -53,4 +53,31 @@ class SelfAssignKernelTest {
         assertTrue(r.script().spec().maps().stream().anyMatch(m -> m.name().startsWith("s_")),
                 "the tuple lives in scratch space: " + r.script().spec().maps());
     }
+    /**
+     * Struct variables copied through a map and back, keyed by a field of the variable itself: {@code $c = @m[$c.weight]}
+     * reads the key from the variable before the struct is written, and an absent key reads as zeros (before: the
+     * variable kept its previous value for an absent key, {@code 1048576 4194304} where bpftrace 0.17 prints
+     * {@code 0 0}). {@code struct load_weight} (16 bytes) lives on the stack; {@code struct cred} (over 128 bytes) in
+     * scratch space, with its temporary there too. The key adds {@code tid} so the map holds this run's entry only, and
+     * {@code cap_effective} (nonzero as root) tells a zeroed struct from a stale one. bpftrace 0.17 prints the same for
+     * the stack form (runtime corpus {@code dd-struct-through-a-map-reads-itself}); it cannot put a {@code struct cred}
+     * on its stack.
+     */
+    @Test
+    void structVariablesCopiedThroughAMapReadTheirKeyFirst() throws Throwable {
+        int tid = Libc.gettid();
+        int n = 2 + ThreadLocalRandom.current().nextInt(4);
+        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_getppid /tid == " + tid + "/ {"
+                        + " $c = curtask->se.load; @m[$c.weight + tid] = $c; $c = @m[$c.weight + tid];"
+                        + " $w = $c.weight; $c = @m[$c.weight + tid + 1];"
+                        + " $k = *curtask->real_cred; @n[$k.cap_effective.val + tid] = $k; $k = @n[$k.cap_effective.val + tid];"
+                        + " $e = $k.cap_effective.val; $k = @n[$k.cap_effective.val + tid + 1];"
+                        + " printf(\"<%d %d|%d %d %d|%d>\\n\", $w > 0, $c.weight, $e > 0, $e == curtask->real_cred->cap_effective.val,"
+                        + " $k.cap_effective.val, $k.euid.val); }",
+                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.getppid(n)));
+        assertEquals(Collections.nCopies(n, "<1 0|1 1 0|0>"),
+                r.out().lines().filter(l -> l.startsWith("<")).toList(), r.out());
+        assertTrue(r.script().spec().maps().stream().anyMatch(m -> m.name().startsWith("s_")),
+                "struct cred lives in scratch space: " + r.script().spec().maps());
+    }
 }

@@ -10,7 +10,7 @@ import io.boxscope.probe.lang.ast.Expr;
  */
 final class CallTyper {
     static final List<String> FUNCTIONS = List.of("printf", "print", "time", "strftime", "str", "buf", "join", "ksym",
-            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg",
+            "usym", "kaddr", "uaddr", "ntop", "pton", "strerror", "cgroup_path", "cgroupid", "exit", "cat", "system", "signal", "strncmp", "reg", "kptr", "uptr",
             "override", "bswap", "kstack", "ustack", "clear", "zero", "delete", "count", "sum", "avg", "min", "max", "stats",
             "hist", "lhist");
 
@@ -144,6 +144,18 @@ final class CallTyper {
             case "ksym", "usym" -> arity(c, 1, 1) && intArg(c, 0)
                     ? new SType.Special(c.name().equals("ksym") ? SpecialKind.KSYM : SpecialKind.USYM) : ExprTyper.ERROR;
             case "kaddr" -> arity(c, 1, 1) && stringLiteral(c, 0) != null ? SType.Int.U64 : ExprTyper.ERROR;
+            case "kptr", "uptr" -> {
+                // the argument's type, read from kernel (kptr) or user (uptr) memory where dereferenced (bpftrace 0.17's
+                // SetAS; codegen's MemberGen.user decides the helper from the call)
+                if (!arity(c, 1, 1)) {
+                    yield ExprTyper.ERROR;
+                }
+                SType a = arg(c, 0);
+                if (a == ExprTyper.ERROR || a instanceof SType.Int || a instanceof SType.Ptr) {
+                    yield a;
+                }
+                yield err(c, c.name() + "() only supports integer or pointer arguments (" + a.display() + " provided)");
+            }
             case "uaddr" -> {
                 if (!arity(c, 1, 1) || stringLiteral(c, 0) == null) {
                     yield ExprTyper.ERROR;
@@ -355,7 +367,7 @@ final class CallTyper {
         }
         if (c.args().size() == 1) {
             if (a instanceof SType.Array arr) {
-                return new SType.Buffer((int) Math.min(64, arr.size()));
+                return new SType.Buffer((int) Math.min(t.options.strlen(), arr.size()));
             }
             return err(c, "buf() needs a length unless its argument is an array: buf(ptr, LENGTH)");
         }
@@ -366,15 +378,17 @@ final class CallTyper {
         Expr len = c.args().get(1);
         SType lt = t.type(len);
         if (len instanceof Expr.IntLit l) {
-            if (l.value() <= 0 || l.value() > 64) {
-                return err(len, "buf() length must be 1 to 64 (" + l.text() + " provided)");
+            if (l.value() <= 0 || l.value() > t.options.strlen()) {
+                // bpftrace 0.17 shortens a longer one to BPFTRACE_STRLEN with a warning
+                return err(len, "buf() length must be 1 to " + t.options.strlen() + " (" + l.text()
+                        + " provided)", "BPFTRACE_STRLEN sets the limit (64 by default, up to 200)");
             }
             return new SType.Buffer((int) l.value());
         }
         if (!(lt instanceof SType.Int)) {
             return err(len, "buf() length must be an integer");
         }
-        return new SType.Buffer(64);
+        return new SType.Buffer(t.options.strlen());
     }
 
     /**

@@ -35,6 +35,61 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
     public static final int DEFAULT_STRLEN = 64;
     /** The largest {@code strlen}: a string still fits a ring-buffer record and a map value comfortably. */
     public static final int MAX_STRLEN = 4096;
+    /**
+     * The largest {@code BPFTRACE_STRLEN} bpftrace 0.17 takes (src/main.cpp, parse_env: its strings live on the
+     * 512-byte BPF stack). Boxscope could build longer ones in scratch space, but a script's limits are kept as the
+     * tool it was written for enforces them.
+     */
+    public static final int MAX_ENV_STRLEN = 200;
+
+    /**
+     * The {@code strlen} of the environment variable {@code BPFTRACE_STRLEN}'s {@code value} (null: unset, 64), read as
+     * bpftrace 0.17 reads it (src/utils.cpp, get_uint64_env_var: {@code std::istringstream >> uint64_t}): leading
+     * white space skipped, an optional sign (a minus wraps around 2^64, as strtoull does), the digits that follow,
+     * anything after them ignored ({@code 12x} is 12); no digits, or more than 2^64-1, is refused with bpftrace's
+     * words. Zero is refused too: bpftrace's message says "or was zero-valued", though 0.17 itself goes on and fails
+     * creating its first string map. Above {@link #MAX_ENV_STRLEN} is refused with bpftrace's message.
+     *
+     * @throws IllegalArgumentException the value is not a number from 1 to {@link #MAX_ENV_STRLEN}; the message is
+     *                                  bpftrace's first line for the same value
+     */
+    public static int strlenFromEnvironment(String value) {
+        if (value == null) {
+            return DEFAULT_STRLEN;
+        }
+        String invalid = "Env var 'BPFTRACE_STRLEN' did not contain a valid uint64_t, or was zero-valued.";
+        int i = 0;
+        while (i < value.length() && " \t\n\u000b\f\r".indexOf(value.charAt(i)) >= 0) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < value.length() && (value.charAt(i) == '+' || value.charAt(i) == '-')) {
+            negative = value.charAt(i) == '-';
+            i++;
+        }
+        int start = i;
+        long n = 0;
+        for (; i < value.length() && value.charAt(i) >= '0' && value.charAt(i) <= '9'; i++) {
+            int digit = value.charAt(i) - '0';
+            long limit = Long.divideUnsigned(-1L, 10); // 2^64-1 is limit * 10 + 5
+            if (Long.compareUnsigned(n, limit) > 0 || n == limit && digit > 5) {
+                throw new IllegalArgumentException(invalid);
+            }
+            n = n * 10 + digit;
+        }
+        if (i == start) {
+            throw new IllegalArgumentException(invalid);
+        }
+        n = negative ? -n : n;
+        if (n == 0) {
+            throw new IllegalArgumentException(invalid);
+        }
+        if (Long.compareUnsigned(n, MAX_ENV_STRLEN) > 0) {
+            throw new IllegalArgumentException("'BPFTRACE_STRLEN' " + Long.toUnsignedString(n)
+                    + " exceeds the current maximum of " + MAX_ENV_STRLEN + " bytes.");
+        }
+        return (int) n;
+    }
 
     public CheckOptions {
         positionals = List.copyOf(positionals);
