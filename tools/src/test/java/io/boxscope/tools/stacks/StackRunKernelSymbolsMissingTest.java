@@ -31,7 +31,7 @@ class StackRunKernelSymbolsMissingTest {
     }
 
     static MapDump.Entry offcpu(long tid, Value.Stack k, long us) {
-        return new MapDump.Entry(List.of(new Value.Int(tid, 4, false), new Value.Str("w"), kstack(100 + tid), k),
+        return new MapDump.Entry(List.of(new Value.Int(tid, 32, false), new Value.Str("w"), kstack(100 + tid), k),
                 new MapValue.Sum(us, false));
     }
 
@@ -39,7 +39,7 @@ class StackRunKernelSymbolsMissingTest {
         MapDump shown = new MapDump("@offcpu", MapKind.SUM, true, null, List.of(
                 offcpu(1, kstack(1, A, B, C), 100), offcpu(2, kstack(2, A, D), 50), offcpu(3, kstack(3, E), 0)));
         MapDump kst = new MapDump("@kst", MapKind.VALUE, true, null, List.of(
-                new MapDump.Entry(List.of(new Value.Int(4, 4, false)), new MapValue.Plain(kstack(4, F, A)))));
+                new MapDump.Entry(List.of(new Value.Int(4, 32, false)), new MapValue.Plain(kstack(4, F, A)))));
         return new StackRun.Result(List.of(kst, shown), Duration.ofSeconds(1), 0, 0, List.of(), unresolved, reason);
     }
 
