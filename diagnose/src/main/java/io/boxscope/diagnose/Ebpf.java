@@ -141,9 +141,15 @@ final class Ebpf implements AutoCloseable {
                 }
                 StackRun.Started s = StackRun.load("diagnose-" + name, src, paths, null);
                 try {
-                    if (!s.session().seed("@dg_target", filter.get().value(), 1)) {
-                        throw new IllegalStateException("cannot write the target's " + (filter.get().byTgid() ? "pid" : "cgroup id")
-                                + " into @dg_target (map full?)");
+                    String what = "the target's " + (filter.get().byTgid() ? "pid" : "cgroup id");
+                    try {
+                        if (!s.session().seed("@dg_target", filter.get().value(), 1)) {
+                            throw new IllegalStateException("cannot write " + what + " into @dg_target: it held an entry "
+                                    + "for it already, before the program was attached");
+                        }
+                    } catch (io.boxscope.bpf.BpfException ex) {
+                        throw new IllegalStateException("cannot write " + what + " into @dg_target, so the program cannot "
+                                + "filter on it: " + ex.getMessage(), ex);
                     }
                 } catch (RuntimeException ex) {
                     s.close();
@@ -315,12 +321,16 @@ final class Ebpf implements AutoCloseable {
         }
         phase.accept("stacks decoded, syscall collector read");
         return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share,
-                symbolsMissing(results.get(Collector.ONCPU)), symbolsMissing(results.get(Collector.OFFCPU)));
+                symbolsMissing(results.get(Collector.ONCPU), "@oncpu"), symbolsMissing(results.get(Collector.OFFCPU), "@offcpu"));
     }
 
-    /** The kernel frames a collector's stacks left unnamed (kallsyms unreadable); empty when it did not run or named them all. */
-    private static Optional<io.boxscope.probe.output.KernelSymbolsMissing> symbolsMissing(StackRun.Result r) {
-        return r == null ? Optional.empty() : r.kernelSymbolsMissing();
+    /**
+     * The distinct kernel addresses of a collector's shown map (kernel stack at key 3) left unnamed (kallsyms
+     * unreadable); empty when it did not run or named them all. Not every map of the program: ebpf-sched.bt's
+     * {@code @kst} still holds the stacks of threads off a CPU at detach, which no finding shows.
+     */
+    private static Optional<io.boxscope.probe.output.KernelSymbolsMissing> symbolsMissing(StackRun.Result r, String map) {
+        return r == null ? Optional.empty() : r.kernelSymbolsMissing(map, 3);
     }
 
     @Override

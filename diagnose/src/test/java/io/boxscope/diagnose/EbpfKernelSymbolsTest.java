@@ -15,6 +15,7 @@ import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Workloads;
 import io.boxscope.tools.stacks.StackSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,23 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code [unknown]} because kallsyms could not be read, and why: kallsyms from the proc root the collectors are given
  * (a tree of the test's own showing every address as 0, as kptr_restrict does). The target is a Python process of
  * the test's own reading /dev/zero a MiB at a time (kernel time on a CPU) and sleeping a millisecond between reads
- * (kernel stacks off it). Oracle: the kernel frames of the stacks, all {@code [unknown]}, are at most the count
- * (stacks that name alike are merged). With /proc the findings say nothing missing when this machine's kallsyms reads
+ * (kernel stacks off it: testkit's Workloads.readZeroAndSleep). Oracle: the kernel frames of the stacks are all
+ * {@code [unknown]} and the count is positive (its exact value, the distinct addresses of the stacks shown: tools'
+ * StackRunKernelSymbolsMissingTest). With /proc the findings say nothing missing when this machine's kallsyms reads
  * (asked of the system, not assumed).
  */
 @KernelTest
 class EbpfKernelSymbolsTest {
     @TempDir
     Path tmp;
-
-    static final String WORKLOAD = """
-            import os, time
-            f = os.open("/dev/zero", os.O_RDONLY)
-            end = time.time() + 60
-            while time.time() < end:
-                os.read(f, 1 << 20)
-                time.sleep(0.001)
-            """;
 
     static EbpfFindings watch(Process w, HostPaths symbols) throws Exception {
         Target t = Targets.resolve(Long.toString(w.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
@@ -60,7 +53,7 @@ class EbpfKernelSymbolsTest {
         assertFalse(frames.isEmpty(), "no kernel frame of the workload");
         assertTrue(frames.stream().allMatch("[unknown]"::equals), frames::toString);
         KernelSymbolsMissing m = missing.orElseThrow();
-        assertTrue(m.addresses() >= frames.size(), m + ", " + frames.size() + " frames shown");
+        assertTrue(m.addresses() > 0, m + ", " + frames.size() + " frames shown");
         assertTrue(m.reason().startsWith("kernel symbols could not be read: " + kallsyms + " shows every address as 0"), m.reason());
     }
 
@@ -68,7 +61,7 @@ class EbpfKernelSymbolsTest {
     void hiddenKallsymsAreCountedPerCollector() throws Exception {
         Path proc = Files.createDirectories(tmp.resolve("proc"));
         Files.writeString(proc.resolve("kallsyms"), "0000000000000000 T _stext\n0000000000000000 T schedule\n");
-        Process w = new ProcessBuilder("python3", "-c", WORKLOAD).start();
+        Process w = Workloads.readZeroAndSleep();
         try {
             EbpfFindings f = watch(w, new HostPaths(proc, Path.of("/sys")));
             assertEquals(List.of(), f.unmeasured());
@@ -88,7 +81,7 @@ class EbpfKernelSymbolsTest {
         } catch (IOException e) {
             readable = false;
         }
-        Process w = new ProcessBuilder("python3", "-c", WORKLOAD).start();
+        Process w = Workloads.readZeroAndSleep();
         try {
             EbpfFindings f = watch(w, HostPaths.DEFAULT);
             assertFalse(kernelFrames(f.offCpu()).isEmpty(), "no off-CPU kernel frame of the workload");

@@ -33,6 +33,8 @@ public final class KernelSymbolizer {
     /** Whether the rest of kallsyms (beyond the cached image's text) failed to read; the table is kept. */
     private boolean restUnavailable;
     private long unresolved;
+    /** The distinct addresses among {@link #unresolved}: a caller that shows only some stacks counts only theirs. */
+    private final java.util.Set<Long> unresolvedAddresses = new java.util.HashSet<>();
 
     /** Symbols of {@code procRoot/kallsyms} through {@link KernelSymbols#shared}, got on first use. */
     public KernelSymbolizer(Path procRoot) {
@@ -54,6 +56,7 @@ public final class KernelSymbolizer {
         }
         if (table == null || (restUnavailable && !table.answersWithoutReading(address))) {
             unresolved++;
+            unresolvedAddresses.add(address);
             return Optional.empty();
         }
         try {
@@ -63,6 +66,7 @@ public final class KernelSymbolizer {
             unavailable = "kernel symbols outside the kernel image's text (modules, BPF programs, trampolines) could not be read: "
                     + why(e.getCause());
             unresolved++;
+            unresolvedAddresses.add(address);
             return Optional.empty();
         }
     }
@@ -70,6 +74,14 @@ public final class KernelSymbolizer {
     /** Addresses left unresolved because the symbols (or those outside the image's text) could not be read. */
     public long unresolved() {
         return unresolved;
+    }
+
+    /**
+     * The distinct addresses left unresolved so far (each once, however often it was looked up), for a caller that
+     * says how many of the addresses it shows were left unnamed rather than how many lookups failed; a copy.
+     */
+    public java.util.Set<Long> unresolvedAddresses() {
+        return java.util.Set.copyOf(unresolvedAddresses);
     }
 
     /** Why symbols were missing, saying which ones and what failed; empty while nothing failed. */

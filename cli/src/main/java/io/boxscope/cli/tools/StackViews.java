@@ -45,9 +45,9 @@ public final class StackViews {
     }
 
     /**
-     * Kernel frames shown as {@code [unknown]} because kallsyms could not be read, on standard error after the
-     * stacks, once, as probe says it ({@link KernelSymbolsMissing#sentence}): {@code boxscope: 12 kernel frames shown
-     * as [unknown]: kernel symbols could not be read: ...}; nothing when every kernel frame was looked up.
+     * The distinct kernel addresses of the stacks shown as {@code [unknown]} because kallsyms could not be read, on standard error after the
+     * stacks, once, as probe says it ({@link KernelSymbolsMissing#sentence}): {@code boxscope: 12 distinct kernel addresses
+     * in the stacks shown as [unknown]: kernel symbols could not be read: ...}; nothing when every kernel frame was looked up.
      */
     public static void kernelSymbolsMissing(io.boxscope.cli.Terminal t, Optional<KernelSymbolsMissing> missing) {
         if (missing.isPresent()) {

@@ -49,8 +49,8 @@ class DiagnoseKernelSymbolsViewTest {
         StringBuilder b = new StringBuilder();
         DiagnoseViews.ebpfText(b, findings(Optional.of(new KernelSymbolsMissing(12, REASON)), Optional.of(new KernelSymbolsMissing(1, "why"))));
         List<String> lines = b.toString().lines().filter(l -> l.startsWith("  UNNAMED")).toList();
-        assertEquals(List.of("  UNNAMED    on-CPU stacks: 12 kernel frames shown as [unknown]: kernel symbols could not be read: /tmp/x\\x1b[31m/kallsyms: no such file",
-                "  UNNAMED    off-CPU stacks: 1 kernel frame shown as [unknown]: why"), lines, b::toString);
+        assertEquals(List.of("  UNNAMED    on-CPU stacks: 12 distinct kernel addresses in the stacks shown as [unknown]: kernel symbols could not be read: /tmp/x\\x1b[31m/kallsyms: no such file",
+                "  UNNAMED    off-CPU stacks: 1 distinct kernel address in the stacks shown as [unknown]: why"), lines, b::toString);
         assertFalse(b.toString().contains("\u001b"), "a control character reached the terminal");
 
         StringBuilder named = new StringBuilder();

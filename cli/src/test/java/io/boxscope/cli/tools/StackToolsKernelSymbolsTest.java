@@ -14,6 +14,7 @@ import io.boxscope.bpf.symbols.KernelSymbols;
 import io.boxscope.cli.Cli;
 import io.boxscope.proc.json.Json;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Workloads;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,23 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * once on standard error after the stacks. kallsyms comes from {@code --proc-root}: a tree of the test's own whose
  * kallsyms shows every address as 0 (kptr_restrict), is empty (/dev/null bound over it) or absent. The workload is a
  * Python process of the test's own that reads /dev/zero a MiB at a time (kernel time: on-CPU kernel stacks) and sleeps
- * a millisecond between reads (off-CPU kernel stacks); each tool watches it alone ({@code -p}). Oracle: the kernel
- * frames the output shows, all {@code [unknown]}, are at most the count (merged stacks show fewer), and the reason is
- * the file's. With the real /proc the key is there and 0 when this machine's kallsyms reads (asked of the system).
+ * a millisecond between reads (off-CPU kernel stacks: testkit's Workloads.readZeroAndSleep); each tool watches it
+ * alone ({@code -p}). Oracle: the kernel frames the output shows are all {@code [unknown]}, the count is positive (its
+ * exact value, the distinct addresses of the stacks shown: tools' StackRunKernelSymbolsMissingTest), and the reason
+ * is the file's. With the real /proc the key is there and 0 when this machine's kallsyms reads (asked of the system).
  */
 @KernelTest
 class StackToolsKernelSymbolsTest {
     @TempDir
     Path tmp;
-
-    static final String WORKLOAD = """
-            import os, time
-            f = os.open("/dev/zero", os.O_RDONLY)
-            end = time.time() + 60
-            while time.time() < end:
-                os.read(f, 1 << 20)
-                time.sleep(0.001)
-            """;
 
     static List<String> args(String tool, long pid) {
         return tool.equals("profile") ? List.of("profile", "-F", "99", "-p", Long.toString(pid), "2")
@@ -72,12 +65,8 @@ class StackToolsKernelSymbolsTest {
         assertTrue(frames.stream().allMatch("[unknown]"::equals), frames::toString);
         Map<String, Object> missing = (Map<String, Object>) doc.get("kernel_symbols_missing");
         long addresses = (Long) missing.get("addresses");
-        assertTrue(addresses >= frames.size(), addresses + " counted, " + frames.size() + " shown");
+        assertTrue(addresses > 0, addresses + " counted, " + frames.size() + " shown");
         assertTrue(((String) missing.get("reason")).startsWith(reasonStart), missing::toString);
-    }
-
-    static Process workload() throws IOException {
-        return new ProcessBuilder("python3", "-c", WORKLOAD).start();
     }
 
     @ParameterizedTest
@@ -88,7 +77,7 @@ class StackToolsKernelSymbolsTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(empty.resolve("kallsyms"), "");
         Path absent = Files.createDirectories(tmp.resolve("absent"));
-        Process w = workload();
+        Process w = Workloads.readZeroAndSleep();
         try {
             assertCounted(run(tool, w.pid(), "--json", "--proc-root", zeros.toString()),
                     "kernel symbols could not be read: " + zeros.resolve("kallsyms") + " shows every address as 0: kernel.kptr_restrict");
@@ -99,9 +88,9 @@ class StackToolsKernelSymbolsTest {
             Cli text = run(tool, w.pid(), "--proc-root", empty.toString());
             assertEquals(0, text.code(), text.err());
             assertTrue(text.out().contains("    [unknown]\n"), text.out());
-            List<String> lines = text.err().lines().filter(l -> l.contains("kernel frame")).toList();
+            List<String> lines = text.err().lines().filter(l -> l.contains("kernel address")).toList();
             assertEquals(1, lines.size(), text.err());
-            assertTrue(lines.getFirst().matches("boxscope: [0-9]+ kernel frames? shown as \\[unknown\\]: kernel symbols could not be read: "
+            assertTrue(lines.getFirst().matches("boxscope: [0-9]+ distinct kernel address(es)? in the stacks shown as \\[unknown\\]: kernel symbols could not be read: "
                     + java.util.regex.Pattern.quote(empty.resolve("kallsyms") + " lists no kernel text symbol (empty)") + ".*"), lines::toString);
         } finally {
             w.destroyForcibly().waitFor();
@@ -119,7 +108,7 @@ class StackToolsKernelSymbolsTest {
         } catch (IOException e) {
             readable = false;
         }
-        Process w = workload();
+        Process w = Workloads.readZeroAndSleep();
         try {
             Cli r = run(tool, w.pid(), "--json");
             assertEquals(0, r.code(), r.err());
@@ -131,7 +120,7 @@ class StackToolsKernelSymbolsTest {
                 assertEquals(null, missing.get("reason"), missing::toString);
                 Cli text = run(tool, w.pid());
                 assertEquals(0, text.code(), text.err());
-                assertFalse(text.err().contains("kernel frame"), text.err());
+                assertFalse(text.err().contains("kernel address"), text.err());
             } else {
                 assertTrue((Long) missing.get("addresses") > 0, missing::toString);
             }

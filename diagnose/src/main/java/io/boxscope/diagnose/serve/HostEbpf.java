@@ -92,8 +92,16 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
             }
             ProbeSession s = r.getValue().session();
             for (long id : cgroupIds) {
-                // seed fails only when @watch is full (the script never writes it): that cgroup is not counted
-                if (!watched.contains(id) && !s.seed("@watch", id, 1)) {
+                // the script never writes @watch: a full @watch (E2BIG) leaves that cgroup uncounted, and is counted;
+                // any other refusal goes to the caller with its errno and reason
+                try {
+                    if (!watched.contains(id)) {
+                        s.seed("@watch", id, 1);
+                    }
+                } catch (io.boxscope.bpf.BpfException e) {
+                    if (e.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                        throw e;
+                    }
                     watchFull.merge(r.getKey(), 1L, Long::sum);
                 }
             }

@@ -18,8 +18,12 @@ public record KernelSymbolsMissing(long addresses, String reason) {
     public enum Shown {
         /** probe, as bpftrace: the frame or ksym value is the address in hex. */
         HEX("kernel address", "kernel addresses", "printed in hex"),
-        /** profile, offcputime, diagnose, as libbpf-tools: the frame is {@code [unknown]} (tools' StackSamples). */
-        UNKNOWN("kernel frame", "kernel frames", "shown as [unknown]");
+        /**
+         * profile, offcputime, diagnose, as libbpf-tools: the frame is {@code [unknown]} (tools' StackSamples); the count
+         * is of the distinct addresses in the stacks they show ({@code StackRun.Result#kernelSymbolsMissing}): merged
+         * stacks show one frame for several addresses, one address can be in many stacks.
+         */
+        UNKNOWN("distinct kernel address", "distinct kernel addresses", "in the stacks shown as [unknown]");
 
         private final String one;
         private final String many;

@@ -405,6 +405,20 @@ public final class ProbeSession implements AutoCloseable {
         return values.kernelSymbolsMissing();
     }
 
+    /**
+     * The distinct kernel addresses decoded so far in hex because their symbols could not be read (each once, whichever
+     * map or event decoded it, however often): a tool that shows some maps only counts the addresses of those
+     * ({@code StackRun.Result#kernelSymbolsMissing}); {@link #kernelSymbolsUnavailable} says why.
+     */
+    public java.util.Set<Long> unresolvedKernelAddresses() {
+        return values.unresolvedKernelAddresses();
+    }
+
+    /** Why kernel symbols could not be read (which ones, what failed); empty while none failed. */
+    public java.util.Optional<String> kernelSymbolsUnavailable() {
+        return values.kernelSymbolsUnavailable();
+    }
+
     /** What the kernel says about each of the script's programs now (ids, names, run and skip counters). */
     public List<io.boxscope.bpf.prog.ProgramInfo> programInfos() {
         List<io.boxscope.bpf.prog.ProgramInfo> out = new ArrayList<>();
@@ -473,8 +487,12 @@ public final class ProbeSession implements AutoCloseable {
     /**
      * Seeds {@code @name[key] = value} from user space, for a map of integers to integers (plain
      * values, not aggregations) that the program fills itself from now on: an entry the program wrote
-     * already is kept. Returns false when the entry existed or the map is full. A tool uses it for
+     * already is kept, and false returned (the kernel's EEXIST to BPF_NOEXIST, bpf(2)). A tool uses it for
      * state that predates tracing (the parent of every process already running).
+     *
+     * @throws BpfException when the kernel refused the entry, saying which map and key, the errno and why: E2BIG
+     *         when the map's entries are all taken (a full hash map, bpf(2) BPF_MAP_UPDATE_ELEM), its cause the
+     *         kernel call's own exception
      */
     public boolean seed(String name, long key, long value) {
         MapLayout l = layout(name);
@@ -487,7 +505,15 @@ public final class ProbeSession implements AutoCloseable {
                     java.nio.ByteBuffer.allocate(8).order(order).putLong(value).array(), BpfMap.NOEXIST);
             return true;
         } catch (BpfException e) {
-            return false; // EEXIST: the program's entry is newer; E2BIG: the map is full
+            if (e.errno() == io.boxscope.bpf.Errno.EEXIST.number()) {
+                return false; // the program's entry is newer: kept
+            }
+            BpfException x = new BpfException("cannot write " + name + "[" + key + "] = " + value + " from user space", e.errno(),
+                    e.errno() == io.boxscope.bpf.Errno.E2BIG.number()
+                            ? name + " is full: all its " + l.maxEntries() + " entries are taken"
+                            : "the kernel refused the update (" + e.getMessage() + ")");
+            x.initCause(e);
+            throw x;
         }
     }
 

@@ -49,6 +49,16 @@ final class Stacks {
         return n == 0 ? Optional.empty() : Optional.of(new KernelSymbolsMissing(n, kernel.unavailable().orElseThrow()));
     }
 
+    /** The distinct kernel addresses left in hex so far, and why ({@link KernelSymbolizer#unresolvedAddresses}). */
+    java.util.Set<Long> unresolvedKernelAddresses() {
+        return kernel.unresolvedAddresses();
+    }
+
+    /** Why kernel symbols were missing; empty while none were. */
+    Optional<String> kernelSymbolsUnavailable() {
+        return kernel.unavailable();
+    }
+
     String ksym(long addr) {
         return kernelSymbol(addr).map(Symbol::name).orElse(pointer(addr));
     }

@@ -145,6 +145,16 @@ final class ValueDecoder {
         return stacks == null ? java.util.Optional.empty() : stacks.kernelSymbolsMissing();
     }
 
+    /** The distinct kernel addresses decoded into hex so far ({@link Stacks#unresolvedKernelAddresses}). */
+    java.util.Set<Long> unresolvedKernelAddresses() {
+        return stacks == null ? java.util.Set.of() : stacks.unresolvedKernelAddresses();
+    }
+
+    /** Why kernel symbols were missing; empty while none were. */
+    java.util.Optional<String> kernelSymbolsUnavailable() {
+        return stacks == null ? java.util.Optional.empty() : stacks.kernelSymbolsUnavailable();
+    }
+
     /** A uid's name from /etc/passwd (read once), or the number, as bpftrace's getpwuid fallback prints it. */
     private String userName(long uid) {
         if (users == null) {

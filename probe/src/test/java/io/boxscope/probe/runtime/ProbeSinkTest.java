@@ -73,6 +73,25 @@ class ProbeSinkTest {
         }
     }
 
+    /**
+     * A seed the kernel refuses says which map and key, the errno and why, its cause the kernel call's exception: a
+     * map of 2 keys (CheckOptions.mapKeys) holding the program's @v[1] and a seeded @v[2] is full for @v[3] (E2BIG).
+     */
+    @Test
+    void aRefusedSeedSaysWhatFailedAndWhy() throws Exception {
+        try (ProbeSession s = load("BEGIN { @v[1] = 5; exit(); }", new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, 2))) {
+            s.attach();
+            s.begin(new Collect());
+            assertTrue(s.seed("@v", 2, 9));
+            io.boxscope.bpf.BpfException e = org.junit.jupiter.api.Assertions.assertThrows(io.boxscope.bpf.BpfException.class,
+                    () -> s.seed("@v", 3, 9));
+            assertEquals("cannot write @v[3] = 9 from user space: E2BIG (Argument list too long) — @v is full: all its 2 entries are taken",
+                    e.getMessage());
+            assertEquals(io.boxscope.bpf.Errno.E2BIG.number(), e.errno());
+            assertInstanceOf(io.boxscope.bpf.BpfException.class, e.getCause());
+        }
+    }
+
     /** CheckOptions.strlen (bpftrace's BPFTRACE_STRLEN) is the size of what str() reads: the printf record carries it. */
     @Test
     void strlenSetsWhatStrReads() throws Exception {

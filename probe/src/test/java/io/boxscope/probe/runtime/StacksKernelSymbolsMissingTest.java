@@ -28,6 +28,11 @@ class StacksKernelSymbolsMissingTest {
         assertEquals("0xffffffff81000090", stacks.ksym(0xffffffff81000090L));
         KernelSymbolsMissing missing = stacks.kernelSymbolsMissing().orElseThrow();
         assertEquals(2, missing.addresses());
+        assertEquals("0xffffffff81200010", stacks.ksym(0xffffffff81200010L), "the same address again");
+        assertEquals(3, stacks.kernelSymbolsMissing().orElseThrow().addresses(), "probe counts every address printed in hex");
+        assertEquals(java.util.Set.of(0xffffffff81200010L, 0xffffffff81000090L), stacks.unresolvedKernelAddresses(),
+                "the stack tools count each address once");
+        assertEquals(Optional.of(missing.reason()), stacks.kernelSymbolsUnavailable());
         assertTrue(missing.reason().startsWith("kernel symbols could not be read: ") && missing.reason().contains("kptr_restrict"),
                 missing.reason());
     }
@@ -58,9 +63,9 @@ class StacksKernelSymbolsMissingTest {
         assertEquals("12 kernel addresses printed in hex: kernel symbols could not be read: \"x\" hidden\n", Output.text().kernelSymbolsMissing(m));
         assertEquals("1 kernel address printed in hex: why\n", Output.text().kernelSymbolsMissing(new KernelSymbolsMissing(1, "why")));
         // the stack tools (profile, offcputime, diagnose) show such a frame as [unknown], as libbpf-tools do: same sentence
-        assertEquals("12 kernel frames shown as [unknown]: kernel symbols could not be read: \"x\" hidden",
+        assertEquals("12 distinct kernel addresses in the stacks shown as [unknown]: kernel symbols could not be read: \"x\" hidden",
                 m.sentence(KernelSymbolsMissing.Shown.UNKNOWN));
-        assertEquals("1 kernel frame shown as [unknown]: why", new KernelSymbolsMissing(1, "why").sentence(KernelSymbolsMissing.Shown.UNKNOWN));
+        assertEquals("1 distinct kernel address in the stacks shown as [unknown]: why", new KernelSymbolsMissing(1, "why").sentence(KernelSymbolsMissing.Shown.UNKNOWN));
         String json = Output.json().kernelSymbolsMissing(m);
         assertTrue(json.endsWith("}\n") && json.indexOf('\n') == json.length() - 1, json);
         assertEquals(Map.of("type", "kernel_symbols_missing", "data", Map.of("addresses", 12L, "reason", m.reason())), Json.parse(json));

@@ -60,7 +60,7 @@ public final class Offcputime {
      * microseconds; {@code skipped}: context switches the kernel did not run the program for (another BPF
      * program was running on the CPU); {@code failedUpdates}: map updates that failed in the kernel (a full
      * map: stacks past its capacity not counted), as the probe runtime reports them for every tool;
-     * {@code kernelSymbolsMissing}: kernel frames shown as {@code [unknown]} because kallsyms could not be read, and
+     * {@code kernelSymbolsMissing}: the distinct kernel addresses of {@code stacks} shown as {@code [unknown]} because kallsyms could not be read, and
      * why (empty when none were).
      */
     public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped,
@@ -96,7 +96,7 @@ public final class Offcputime {
         StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@offcpu", 3));
     }
 
     private static String template() {

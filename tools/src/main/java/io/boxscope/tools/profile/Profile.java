@@ -59,7 +59,7 @@ public final class Profile {
      * The result: distinct stacks heaviest first, their total, how long sampling ran, and the samples the
      * kernel skipped (another BPF program was running on the CPU when the timer fired), and the map updates
      * that failed in the kernel (a full {@code @stacks}: samples of stacks past its capacity not counted), as
-     * the probe runtime reports them for every tool; {@code kernelSymbolsMissing}: kernel frames shown as
+     * the probe runtime reports them for every tool; {@code kernelSymbolsMissing}: the distinct kernel addresses of {@code stacks} shown as
      * {@code [unknown]} because kallsyms could not be read, and why (empty when none were).
      */
     public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped,
@@ -104,7 +104,7 @@ public final class Profile {
         StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop);
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing());
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@stacks", keys(o).kernel()));
     }
 
     private static String anyOf(String builtin, List<Integer> ids) {

@@ -31,22 +31,48 @@ public final class StackRun {
      * What one run read back, and how long it watched; {@code lost} ring-buffer records, {@code skipped}
      * runs of its programs (the kernel did not run them: another BPF program was running on the CPU) and
      * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
-     * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}), and the kernel
-     * frames of {@code maps} left unnamed because kallsyms could not be read, with why ({@code kernelSymbolsMissing},
-     * empty when every kernel frame could be looked up: the probe runtime's count, {@link ProbeSession#kernelSymbolsMissing}).
+     * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}), and the distinct
+     * kernel addresses of {@code maps} left unnamed because kallsyms could not be read ({@code unresolvedKernel}), with
+     * why ({@code kernelSymbolsReason}, empty when every kernel address could be looked up). Every map is read back,
+     * also those a tool does not show (offcputime's {@code @kst}: stacks of threads still off a CPU at detach), so the
+     * count a tool shows is of the map it shows: {@link #kernelSymbolsMissing(String, int)}.
      */
     public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates,
-                         Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
+                         java.util.Set<Long> unresolvedKernel, Optional<String> kernelSymbolsReason) {
         public Result {
             maps = List.copyOf(maps);
             failedUpdates = List.copyOf(failedUpdates);
-            java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
+            unresolvedKernel = java.util.Set.copyOf(unresolvedKernel);
+            java.util.Objects.requireNonNull(kernelSymbolsReason, "kernelSymbolsReason");
         }
 
         /** The map called {@code name} (with its {@code @}). */
         public MapDump map(String name) {
             return maps.stream().filter(m -> m.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("the script has no map " + name));
+        }
+
+        /**
+         * The distinct kernel addresses left unnamed in the stacks a tool shows: the kernel stack at key position
+         * {@code kernelKey} of each entry of map {@code name} whose value is a positive count or sum (the entries
+         * {@link StackSamples#of} keeps), each address once however many stacks hold it; empty when there is none.
+         */
+        public Optional<KernelSymbolsMissing> kernelSymbolsMissing(String name, int kernelKey) {
+            if (unresolvedKernel.isEmpty() || kernelSymbolsReason.isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.Set<Long> shown = new java.util.HashSet<>();
+            for (MapDump.Entry e : map(name).entries()) {
+                if (StackSamples.weight(e) > 0 && kernelKey >= 0 && kernelKey < e.key().size()
+                        && e.key().get(kernelKey) instanceof io.boxscope.probe.output.Value.Stack st) {
+                    for (io.boxscope.probe.output.Value.Frame f : st.frames()) {
+                        if (unresolvedKernel.contains(f.address())) {
+                            shown.add(f.address());
+                        }
+                    }
+                }
+            }
+            return shown.isEmpty() ? Optional.empty() : Optional.of(new KernelSymbolsMissing(shown.size(), kernelSymbolsReason.get()));
         }
     }
 
@@ -147,9 +173,9 @@ public final class StackRun {
         public Result finish() {
             detach();
             List<MapDump> maps = session.maps();
-            // counted while the maps above were read and their stacks named
+            // gathered while the maps above were read and their stacks named
             return new Result(maps, Duration.ofNanos(end - start), session.lost(), session.skipped(),
-                    session.mapUpdateFailures(), session.kernelSymbolsMissing());
+                    session.mapUpdateFailures(), session.unresolvedKernelAddresses(), session.kernelSymbolsUnavailable());
         }
 
         @Override

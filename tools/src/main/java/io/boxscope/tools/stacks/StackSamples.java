@@ -34,11 +34,7 @@ public final class StackSamples {
     public static List<StackSample> of(MapDump map, Keys keys) {
         Map<StackSample, Long> merged = new LinkedHashMap<>();
         for (MapDump.Entry e : map.entries()) {
-            long weight = switch (e.value()) {
-                case MapValue.Count c -> c.count();
-                case MapValue.Sum s -> s.sum();
-                default -> -1;
-            };
+            long weight = weight(e);
             if (weight <= 0) {
                 continue;
             }
@@ -66,6 +62,15 @@ public final class StackSamples {
         merged.forEach((k, w) -> out.add(new StackSample(k.pid(), k.comm(), k.user(), k.kernel(), w)));
         out.sort(Comparator.comparingLong(StackSample::weight).reversed());
         return out;
+    }
+
+    /** What an entry is worth: its count or sum; -1 for any other value (such entries are not samples). */
+    static long weight(MapDump.Entry e) {
+        return switch (e.value()) {
+            case MapValue.Count c -> c.count();
+            case MapValue.Sum s -> s.sum();
+            default -> -1;
+        };
     }
 
     public static List<String> names(Value.Stack st) {

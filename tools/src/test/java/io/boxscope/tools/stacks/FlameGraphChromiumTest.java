@@ -56,7 +56,7 @@ class FlameGraphChromiumTest {
         assertEquals(0, dom.code(), dom.err());
         assertEquals(List.of(), dom.complaints(), "console messages, requests or CSP refusals");
         assertFalse(dom.out().contains("<img"), "an <img> element was made from the note");
-        assertTrue(dom.out().contains("<p class=\"fg-note\">2 kernel frames shown as [unknown]: kernel symbols could not be read: /tmp/"
+        assertTrue(dom.out().contains("<p class=\"fg-note\">2 distinct kernel addresses in the stacks shown as [unknown]: kernel symbols could not be read: /tmp/"
                 + "&lt;img src=x onerror=alert(1)&gt;/kallsyms: no such file</p>"), dom.out());
     }
 }
