@@ -76,15 +76,32 @@ class ReadSinkTest {
     @Test
     void aJvmStartedWithTheLaunchersWordsPicksTheBlackholeLoop() throws Exception {
         String with = child(LAUNCHER_WORDS);
-        assertEquals("active=true worker=SeqSinkRead events=20000", with.strip(), with);
+        assertTrue(with.lines().anyMatch("active=true worker=SeqSinkRead events=20000"::equals), with);
+        // C2 (tier 4) compiled the blackhole loop, and every compiled call of consume is HotSpot's blackhole
+        // intrinsic (C1 prints "intrinsic", C2 "(intrinsic)"), never an inlined empty method ("inline (hot)",
+        // which would let C2 delete the word's load)
+        assertTrue(with.lines().anyMatch(l -> TIER4.matcher(l).find() && l.contains("$SeqSinkRead::execute")), with);
+        List<String> calls = with.lines().filter(l -> l.contains("@ ") && l.contains("ReadSink::consume")).toList();
+        assertFalse(calls.isEmpty(), with);
+        assertTrue(calls.stream().allMatch(l -> l.strip().endsWith("intrinsic") || l.strip().endsWith("(intrinsic)")), String.join("\n", calls));
         String without = child(List.of());
-        assertEquals("active=false worker=SeqRead events=20000", without.strip(), without);
+        assertTrue(without.lines().anyMatch("active=false worker=SeqRead events=20000"::equals), without);
+        assertTrue(without.lines().anyMatch(l -> TIER4.matcher(l).find() && l.contains("$SeqRead::execute")), without);
+        assertFalse(without.contains("ReadSink::consume"), "the XOR loop never calls the sink");
     }
 
+    /** A -XX:+PrintCompilation line of a C2 (tier 4) compilation: id, flags (% for OSR), tier 4. */
+    private static final java.util.regex.Pattern TIER4 = java.util.regex.Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*4\\s+io\\.");
+
+    /**
+     * The child with these words, compiling in the foreground (-Xbatch: C2's code exists before the
+     * events end) and printing its compilations and their inlining decisions.
+     */
     private static String child(List<String> jit) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.addAll(jit);
+        cmd.addAll(List.of("-Xbatch", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintCompilation", "-XX:+PrintInlining"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReadSinkChild.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
