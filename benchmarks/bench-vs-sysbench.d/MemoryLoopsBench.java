@@ -138,6 +138,8 @@ public final class MemoryLoopsBench {
         if (failure[0] != null) {
             throw failure[0];
         }
+        // SeqSinkRead when the JVM has the launcher's blackhole for ReadSink::consume, SeqRead (XOR accumulators) if not
+        System.out.println("Boxscope's seq read loop: " + read[0].getClass().getSimpleName());
         System.out.printf("%-52s %10s %10s %10s%n", "loop and block (" + bytes / 1024 + " KiB, " + threads + " thread"
                 + (threads > 1 ? "s" : "") + ")", "median", "best", "worst");
         Map<String, Double> median = new LinkedHashMap<>();

@@ -50,6 +50,12 @@ class LauncherChoiceTest {
         assertEquals("|-XX:TieredStopAtLevel=1", choice("mem", "pmap", "-x", "1"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("--version"));
         assertEquals("|", choice("bench", "cpu"));
+        String blackhole = "|-XX:+UnlockExperimentalVMOptions -XX:CompileCommand=quiet"
+                + " -XX:CompileCommand=blackhole," + io.boxscope.bench.workload.ReadSink.METHOD;
+        assertEquals(blackhole, choice("bench", "memory", "--memory-block-size=1M"));
+        assertEquals(blackhole, choice("--json", "bench", "memory"));
+        assertEquals(blackhole, choice("sysbench", "--memory-block-size=1M", "memory", "run"));
+        assertEquals("|", choice("sysbench", "cpu", "run"));
         assertEquals("|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("diagnose", "1"));
     }

@@ -92,7 +92,7 @@ public final class MemoryWorkload implements Workload {
         return switch (access) {
             case SEQ -> switch (oper) {
                 case WRITE -> new SeqWrite(buf, quota);
-                case READ -> new SeqRead(buf, quota);
+                case READ -> ReadSink.active() ? new SeqSinkRead(buf, quota) : new SeqRead(buf, quota);
                 case NONE -> new SeqNone(buf, quota);
             };
             case RND -> switch (oper) {
@@ -236,6 +236,27 @@ public final class MemoryWorkload implements Workload {
             long x = (x0 ^ x1) ^ (x2 ^ x3);
             if (x == NEVER) {
                 sink = x;
+            }
+        }
+    }
+
+    /**
+     * sysbench's event_seq_read with {@link ReadSink#consume} as the consumer of each word, chosen
+     * only when {@link ReadSink#active()} (the JVM compiles that method as a blackhole): C2 then
+     * emits sysbench's loop, one {@code mov} load per word and an add/compare/branch per unrolled
+     * group, no consumer instruction (docs/benchmarks.md, "memory at 1M"). In a JVM without the
+     * blackhole this loop is never built: C2 would delete its loads.
+     */
+    static final class SeqSinkRead extends Base {
+        SeqSinkRead(long[] buf, long quota) {
+            super(buf, quota);
+        }
+
+        @Override
+        public void execute() {
+            long[] b = buf;
+            for (int i = 0; i < b.length; i++) {
+                ReadSink.consume(b[i]);
             }
         }
     }
