@@ -60,6 +60,15 @@ public final class ReadSink {
     }
 
     /**
+     * The JVM options that make {@link #consume} a blackhole, as the launcher passes them: for a child
+     * JVM that runs the benchmark again (bench's {@code --runs} and {@code --container} children) so it
+     * reads with the same loop as its parent.
+     */
+    public static List<String> jvmOptions() {
+        return List.of(UNLOCK, "-XX:CompileCommand=quiet", "-XX:CompileCommand=blackhole," + METHOD);
+    }
+
+    /**
      * Whether these JVM arguments (the words after the {@code java} executable, as
      * {@link ProcessHandle.Info#arguments()} gives them) make {@link #consume} a compiler blackhole: the
      * experimental options unlocked (the last of + and - wins, as in HotSpot) and the blackhole command

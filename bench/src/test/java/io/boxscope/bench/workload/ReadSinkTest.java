@@ -59,6 +59,16 @@ class ReadSinkTest {
     }
 
     @Test
+    void aChildJvmGetsTheLaunchersWordsSoItReadsAsItsParent() {
+        // bench's --runs and --container children are started with these (cli ContainerRun.javaCommand)
+        assertEquals(LAUNCHER_WORDS, ReadSink.jvmOptions());
+        List<String> child = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4"));
+        child.addAll(ReadSink.jvmOptions());
+        child.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", "/x.jar", "io.boxscope.cli.Main", "bench", "memory"));
+        assertTrue(ReadSink.active(child));
+    }
+
+    @Test
     void thisTestJvmHasNoBlackholeAndReadsThroughTheXorLoop() {
         // surefire starts this JVM without the blackhole words (pom.xml's argLine)
         assertFalse(ReadSink.active());

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.boxscope.bench.workload.ReadSink;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
@@ -177,6 +179,10 @@ final class ContainerRun {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4"));
+        if (ReadSink.active()) {
+            // the parent reads through the compiler blackhole (the launcher's bench memory options): the child too
+            cmd.addAll(ReadSink.jvmOptions());
+        }
         String modulePath = System.getProperty("jdk.module.path");
         String classPath = System.getProperty("java.class.path", "");
         if (modulePath != null && !modulePath.isEmpty()) {
