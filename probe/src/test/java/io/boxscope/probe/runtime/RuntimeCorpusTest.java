@@ -111,6 +111,16 @@ class RuntimeCorpusTest {
             String ours;
             try {
                 ours = Runs.run(k.program(), false, Duration.ofSeconds(20), null, k.command()).out();
+                // A kernel stack crosses __traceiter_sys_enter only while another tracer (any process on this
+                // machine) has its own probe on the same tracepoint: that frame then takes one of kstack(N)'s N
+                // slots on one side only, which normalize cannot undo. When exactly one side saw the frame, run
+                // both again (at most twice): the condition is outside both tools and transient.
+                for (int again = 0; again < 2 && k.compare() == Compare.STACKS
+                        && theirs.contains("__traceiter_") != ours.contains("__traceiter_")
+                        && !normalize(theirs, k.compare()).equals(normalize(ours, k.compare())); again++) {
+                    theirs = bpftrace(k);
+                    ours = Runs.run(k.program(), false, Duration.ofSeconds(20), null, k.command()).out();
+                }
             } catch (Exception e) {
                 if (why != null) {
                     return;
