@@ -9,12 +9,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.boxscope.cli.UsageException;
+import io.boxscope.testkit.Bpftrace;
 import io.boxscope.testkit.KernelTest;
-import io.boxscope.testkit.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,41 +27,16 @@ class ProbeStrlenTest {
     @TempDir
     Path dir;
 
-    record Ran(int code, String out, String err) {}
-
-    private static Ran bpftrace(String strlen, Path outFile, String... args) throws Exception {
-        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-        Path err = Files.createTempFile("bpftrace-strlen", ".err");
-        try {
-            List<String> cmd = new java.util.ArrayList<>(List.of("bpftrace"));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile());
-            pb.environment().put("BPFTRACE_STRLEN", strlen);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            java.util.Set<ProcessHandle> started = new java.util.HashSet<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                p.descendants().forEach(started::add);
-                Thread.sleep(5);
-            }
-            boolean ended = !p.isAlive();
-            started.forEach(ProcessHandle::destroyForcibly);
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            assertTrue(ended, "bpftrace finished within 60 s");
-            return new Ran(p.exitValue(), Files.readString(outFile), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(err);
-        }
+    /** bpftrace 0.17 with BPFTRACE_STRLEN set to {@code strlen} (unset when null). */
+    private static Bpftrace.Ran bpftrace(String strlen, String... args) throws Exception {
+        return Bpftrace.run(strlen == null ? java.util.Map.of() : java.util.Map.of("BPFTRACE_STRLEN", strlen), List.of(args));
     }
 
     /** Values bpftrace 0.17 refuses: the same words (its first line), and a usage error here. */
     @Test
     void refusedValuesSayWhatBpftraceSays() throws Exception {
         for (String v : new String[] {"201", "-1", "abc", "", "99999999999999999999", "1000"}) {
-            Ran r = bpftrace(v, dir.resolve("out"), "-e", "BEGIN { exit(); }");
+            Bpftrace.Ran r = bpftrace(v, "-e", "BEGIN { exit(); }");
             assertEquals(1, r.code(), "bpftrace refuses BPFTRACE_STRLEN='" + v + "': " + r.err());
             String first = r.err().lines().filter(l -> l.startsWith("ERROR: ")).findFirst().orElseThrow().substring(7);
             UsageException e = assertThrows(UsageException.class, () -> ProbeCommand.strlen(v), v);
@@ -75,7 +49,7 @@ class ProbeStrlenTest {
     void acceptedValuesGiveStrTheSameSizeAsBpftrace() throws Exception {
         Pattern type = Pattern.compile("call: str :: type\\[string\\[(\\d+)\\]");
         for (String v : new String[] {"1", "12x", " 100", "+7", "200"}) {
-            Ran r = bpftrace(v, dir.resolve("out"), "-d", "-e", "BEGIN { $s = str(0); }");
+            Bpftrace.Ran r = bpftrace(v, "-d", "-e", "BEGIN { $s = str(0); }");
             assertEquals(0, r.code(), "bpftrace -d with BPFTRACE_STRLEN='" + v + "': " + r.err());
             Matcher m = type.matcher(r.out());
             assertTrue(m.find(), r.out());
@@ -103,7 +77,7 @@ class ProbeStrlenTest {
         String program = "tracepoint:syscalls:sys_enter_openat /pid == cpid/ { $s = str(args->filename);"
                 + " printf(\"%d %d %s|%s\\n\", sizeof($s), sizeof(comm), $s, str(args->filename, 150)); }";
         String command = "/usr/bin/head -c0 " + file;
-        Ran theirs = bpftrace("100", dir.resolve("bt-out"), "-c", command, "-e", program);
+        Bpftrace.Ran theirs = bpftrace("100", "-c", command, "-e", program);
         assertEquals(0, theirs.code(), theirs.err());
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), Path.of("/sys"),
@@ -116,5 +90,51 @@ class ProbeStrlenTest {
         assertEquals(List.of("100 16 " + cut + "|" + cut), expected, theirs.out());
         assertEquals(expected, out.toString().lines().filter(l -> l.contains(dir.toString())).toList(), out.toString());
         assertTrue(out.toString().startsWith("Attaching 1 probe...\n"), out.toString());
+    }
+
+    /** bpftrace's buf() warning as {@code stdin:LINE:COL: warning: WORDS}, the form we print it in (its span end dropped). */
+    private static String bufWarning(String bpftraceErr) {
+        Matcher m = Pattern.compile("(?m)^(stdin:\\d+:\\d+)-\\d+: WARNING: (buf\\(\\) .*)$").matcher(bpftraceErr);
+        assertTrue(m.find(), "bpftrace warns about buf(): " + bpftraceErr);
+        return m.group(1) + ": warning: " + m.group(2) + "\n";
+    }
+
+    /**
+     * {@code buf(p, N)} with N above BPFTRACE_STRLEN: bpftrace 0.17 warns (same words, same place) and reads
+     * BPFTRACE_STRLEN bytes; so does boxscope, with the default 64 in BEGIN and with 100 on a tracepoint's argument.
+     */
+    @Test
+    void aBufLongerThanTheLimitIsShortenedWithBpftracesWarning() throws Exception {
+        String begin = "BEGIN { printf(\"%r|\\n\", buf(\"abc\", 100)); exit(); }";
+        Bpftrace.Ran theirs = bpftrace(null, "-e", begin);
+        assertEquals(0, theirs.code(), theirs.err());
+        assertTrue(theirs.out().contains("abc" + "\\x00".repeat(61) + "|\n"), "bpftrace reads 64 bytes: " + theirs.out());
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = ProbeRun.run(new ProbeRun.Options(begin, null, false, false, false, null, false, List.of(), Path.of("/sys"),
+                null, null, null, false, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS,
+                io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, ProbeCommand.strlen(null)),
+                new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(theirs.out(), out.toString());
+        assertTrue(err.toString().contains(bufWarning(theirs.err())), err.toString());
+
+        Path d = dir.resolve("c".repeat(120));
+        Files.createDirectories(d);
+        Path file = Files.writeString(d.resolve("file.txt"), "x");
+        String program = "tracepoint:syscalls:sys_enter_openat /pid == cpid/ { printf(\"%r|\\n\", buf(args->filename, 150)); }";
+        String command = "/usr/bin/head -c0 " + file;
+        theirs = bpftrace("100", "-c", command, "-e", program);
+        assertEquals(0, theirs.code(), theirs.err());
+        List<String> expected = theirs.out().lines().filter(l -> l.contains(dir.toString())).toList();
+        assertEquals(List.of(file.toString().substring(0, 100) + "|"), expected, theirs.out());
+        out = new StringWriter();
+        err = new StringWriter();
+        code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), Path.of("/sys"),
+                command, null, null, false, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS,
+                io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, ProbeCommand.strlen("100")),
+                new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(expected, out.toString().lines().filter(l -> l.contains(dir.toString())).toList(), out.toString());
+        assertTrue(err.toString().contains(bufWarning(theirs.err())), err.toString());
     }
 }

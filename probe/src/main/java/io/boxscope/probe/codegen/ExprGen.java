@@ -423,7 +423,9 @@ final class ExprGen {
         } else if (e instanceof Expr.Variable v && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
             g.copyValue(base, off, base(v), offset(v), Layouts.size(t), Reg.R0);
         } else if (e instanceof Expr.MapRef m && (Layouts.size(t) > 8 || t instanceof SType.Record)) {
-            // a wide value (usym, inet, ustack...) copied out of its map; absent keys leave the place zeroed
+            // a wide value (usym, inet, ustack, a struct...) copied out of its map; an absent key zeroes the place, as
+            // bpftrace 0.17 reads it: callers do not all zero it first (a struct map value built in scratch space, when
+            // the probe is compiled with the tight stack share, still held the previous statement's value)
             int mark = g.frame.mark();
             lookup(m);
             int bytes = Math.min(Layouts.size(t), Layouts.size(target));
@@ -433,10 +435,13 @@ final class ExprGen {
                 a.mov(Reg.R2, Reg.R0);
                 g.copyValue(base, off, Reg.R2, 0, bytes, Reg.R1);
             } else {
-                Label end = a.newLabel();
-                a.jmp(JmpOp.JEQ, Reg.R0, 0, end);
+                Label absent = a.newLabel(), end = a.newLabel();
+                a.jmp(JmpOp.JEQ, Reg.R0, 0, absent);
                 a.mov(Reg.R2, Reg.R0);
                 g.copy(base, off, Reg.R2, 0, bytes, Reg.R1);
+                a.ja(end);
+                a.bind(absent);
+                g.zero(base, off, bytes);
                 a.bind(end);
             }
             g.frame.release(mark);

@@ -350,10 +350,9 @@ final class StmtGen {
                 selfAssign(v, vt, s);
                 return;
             }
-            if (vt instanceof SType.Str || vt instanceof SType.Tuple
-                    || vt instanceof SType.Record && s.value() instanceof Expr.MapRef) {
-                // a struct read from a map is copied only when the key is present: an absent key reads as zeros, as
-                // in bpftrace 0.17, not as the variable's previous value
+            if (vt instanceof SType.Str || vt instanceof SType.Tuple) {
+                // strings stop at their NUL and tuples are written element by element; a struct is written whole
+                // (ExprGen.store zeroes it for a map read under an absent key, as bpftrace 0.17 reads it)
                 g.zero(new Place(base, slot), Layouts.size(vt)); // one helper call for a tuple in scratch space
             }
             x.store(s.value(), vt, base, slot);

@@ -9,10 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.boxscope.testkit.Bpftrace;
 import io.boxscope.testkit.KernelTest;
-import io.boxscope.testkit.Requirements;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -141,8 +140,7 @@ class RuntimeCorpusTest {
      * wording), and ours must print the diagnostic of the case exactly: FILE:LINE:COL, the line, a caret, hints.
      */
     static void badProgram(Case k) throws Exception {
-        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-        Ran r = runBpftrace(k, false);
+        Bpftrace.Ran r = runBpftrace(k);
         String theirs = r.err();
         assertTrue(r.code() != 0, k.name() + ": bpftrace refuses the program too");
         if (k.bpftrace() != null) {
@@ -171,44 +169,13 @@ class RuntimeCorpusTest {
 
     /** bpftrace's stdout for a case (its stderr, with the RLIMIT_MEMLOCK warning, is dropped). */
     static String bpftrace(Case k) throws Exception {
-        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
-        Ran r = runBpftrace(k, true);
+        Bpftrace.Ran r = runBpftrace(k);
         assertEquals(0, r.code(), "bpftrace exit status for " + k.name());
         return r.out();
     }
 
-    record Ran(int code, String out, String err) {}
-
-    /**
-     * Runs bpftrace 0.17 on a case with its output in files, not pipes: with {@code -c} and a program it
-     * refuses, bpftrace exits but leaves the child it forked for the command waiting, holding the
-     * inherited descriptors, so reading a pipe to its end would wait forever. Every process bpftrace
-     * started is killed once it has exited (they are collected while it runs: once bpftrace has exited
-     * they are no longer its descendants).
-     */
-    static Ran runBpftrace(Case k, boolean keepOut) throws Exception {
-        java.nio.file.Path out = java.nio.file.Files.createTempFile("bpftrace-out", ".txt");
-        java.nio.file.Path err = java.nio.file.Files.createTempFile("bpftrace-err", ".txt");
-        try {
-            Process p = new ProcessBuilder("bpftrace", "-c", k.command(), "-e", k.program())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            p.getOutputStream().close();
-            java.util.Set<ProcessHandle> started = new java.util.HashSet<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                p.descendants().forEach(started::add);
-                Thread.sleep(5);
-            }
-            boolean ended = !p.isAlive();
-            started.forEach(ProcessHandle::destroyForcibly);
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            assertTrue(ended, "bpftrace finished within 60 s: " + k.name());
-            return new Ran(p.exitValue(), keepOut ? java.nio.file.Files.readString(out) : "", java.nio.file.Files.readString(err));
-        } finally {
-            java.nio.file.Files.deleteIfExists(out);
-            java.nio.file.Files.deleteIfExists(err);
-        }
+    /** bpftrace 0.17 on a case's program and command (testkit's {@link Bpftrace} says why through files). */
+    static Bpftrace.Ran runBpftrace(Case k) throws Exception {
+        return Bpftrace.run(java.util.Map.of(), List.of("-c", k.command(), "-e", k.program()));
     }
 }

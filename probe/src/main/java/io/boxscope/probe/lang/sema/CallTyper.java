@@ -26,6 +26,18 @@ final class CallTyper {
         return t.error(e.span(), message, hints);
     }
 
+    /**
+     * A warning for this expression, once: a probe with several attach points is typed once per attach point,
+     * and bpftrace 0.17 warns once per place in the program.
+     */
+    private void warnOnce(Expr e, String message) {
+        boolean seen = t.diags.all().stream().anyMatch(d -> d.severity() == io.boxscope.probe.lang.diag.Diagnostic.Severity.WARNING
+                && d.span().equals(e.span()) && d.message().equals(message));
+        if (!seen) {
+            t.diags.warning(e.span(), message);
+        }
+    }
+
     /** Checks the argument count; returns false (after reporting) when wrong. */
     private boolean arity(Expr.Call c, int min, int max) {
         int n = c.args().size();
@@ -378,10 +390,16 @@ final class CallTyper {
         Expr len = c.args().get(1);
         SType lt = t.type(len);
         if (len instanceof Expr.IntLit l) {
-            if (l.value() <= 0 || l.value() > t.options.strlen()) {
-                // bpftrace 0.17 shortens a longer one to BPFTRACE_STRLEN with a warning
+            if (l.value() <= 0) {
                 return err(len, "buf() length must be 1 to " + t.options.strlen() + " (" + l.text()
                         + " provided)", "BPFTRACE_STRLEN sets the limit (64 by default, up to 200)");
+            }
+            if (l.value() > t.options.strlen()) {
+                // bpftrace 0.17 (semantic_analyser.cpp, visit(Call) for "buf") shortens a longer one to
+                // BPFTRACE_STRLEN and warns in these words; the program still runs
+                warnOnce(c, "buf() length is too long and will be shortened to " + t.options.strlen()
+                        + " bytes (see BPFTRACE_STRLEN)");
+                return new SType.Buffer(t.options.strlen());
             }
             return new SType.Buffer((int) l.value());
         }

@@ -397,7 +397,34 @@ final class ExprTyper {
             return error(t.span(), "Ternary operator must return the same type: have '" + a.display() + "' and '"
                     + b.display() + "'");
         }
+        String refused = ternaryRefused(u);
+        if (refused != null) {
+            return error(t.span(), "Ternary return type unsupported " + refused);
+        }
         return u;
+    }
+
+    /**
+     * bpftrace 0.17's name for a ternary's type that it refuses and that has no code here either (struct and tuple
+     * values, buffers, usym, inet, timestamps: their bytes would have to be copied from either branch); null when
+     * the type is taken. bpftrace 0.17 takes only integers and strings (its answer to each of these types, run on a
+     * Debian build); pointers, ksym, probe, username and stacks run here as an extension.
+     */
+    private static String ternaryRefused(SType u) {
+        if (u instanceof SType.Record) {
+            return "record";
+        }
+        if (u instanceof SType.Tuple) {
+            return "tuple";
+        }
+        if (u instanceof SType.Buffer) {
+            return "buffer";
+        }
+        if (u instanceof SType.Special s && (s.kind() == SpecialKind.USYM || s.kind() == SpecialKind.INET
+                || s.kind() == SpecialKind.TIMESTAMP)) {
+            return s.kind().label();
+        }
+        return null;
     }
 
     SType resolve(io.boxscope.probe.lang.ast.TypeName tn) {
