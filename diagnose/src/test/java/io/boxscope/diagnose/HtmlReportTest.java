@@ -129,7 +129,7 @@ class HtmlReportTest {
         Diagnosis d = hostileWithEbpf();
         String html = HtmlReport.render(new Diagnosis(d.target(), d.metrics(), d.verdict(), d.timeline(), d.problems(), 0, false, hidden));
         assertFalse(html.contains(XSS), "raw hostile reason in the report");
-        String note = "<p class=\"missing unnamed\">12 kernel frames shown as [unknown]: kernel symbols could not be read: /tmp/"
+        String note = "<p class=\"missing unnamed\">12 distinct kernel addresses in the stacks shown as [unknown]: kernel symbols could not be read: /tmp/"
                 + Html.text(XSS) + "/kallsyms: no such file</p>";
         assertEquals(1, html.split(java.util.regex.Pattern.quote(note), -1).length - 1, html);
         int onCpu = html.indexOf("id=\"oncpu\""), offCpu = html.indexOf("id=\"offcpu\"");
