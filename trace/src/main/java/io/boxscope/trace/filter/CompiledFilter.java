@@ -10,13 +10,16 @@ import java.util.List;
  *   <li>an {@code evt.type} comparison is decided once per {@link FieldSource#typeKey} (the event number, or the
  *       system call of a generic event) and then looked up in an array: no name per event;</li>
  *   <li>a comparison on any other string field reads the field as a String ({@link FieldSource#text}: no
- *       {@link Value} per event) and remembers the last string it compared, by identity, with its result: the
- *       events of one thread carry the same proc.name object, the events on one fd the same fd.name;</li>
+ *       {@link Value} per event) and remembers the strings it compared with their results, in a table by the
+ *       string's hash: the events of one thread carry the same proc.name object, the events on one fd the same
+ *       fd.name object (the fd's record holds it until the fd is renamed, closed or replaced), so an event of a
+ *       thread or on an fd seen before costs a hash read and one slot, however the threads' events interleave;</li>
  *   <li>everything else (numbers, addresses, ancestors, filter-only fields) is evaluated as {@link Filter#eval}
  *       does.</li>
  * </ul>
  *
- * <p>A node's memory only ever holds what the interpreted comparison gave for the same key or the same string,
+ * <p>A node's memory only ever holds what the interpreted comparison gave for the same key or a string of the same
+ * characters (a string comparison's answer depends on the characters alone: {@link Filter#stringHolds}),
  * so a compiled filter stays safe to share between threads: a racing thread at worst compares again.
  * {@code CompiledFilterTest} holds the compiled and the interpreted results equal on fixture captures.
  */
@@ -92,14 +95,28 @@ final class CompiledFilter {
         }
     }
 
-    /** The last string compared and what the comparison gave. */
-    private record Last(String value, boolean result) {}
+    /** A string compared, its hash, and what the comparison gave. */
+    private record Seen(String value, int hash, boolean result) {}
 
-    /** A string field (not evt.type, not an any-ancestor field, not a filter-only one), read as a String. */
+    /**
+     * Slots of {@link StringCheck}'s table: a power of two. The strings in flight at once are the names of the
+     * fds and threads the events interleave (tens to hundreds); a new name takes the slot of an older one.
+     */
+    static final int STRING_SLOTS = 1024;
+
+    /**
+     * A string field (not evt.type, not an any-ancestor field, not a filter-only one), read as a String, its
+     * comparison remembered per string in a direct-mapped table by {@link String#hashCode} (which a String
+     * computes once and keeps: a name object seen again costs a field read). A slot answers for the same object,
+     * or for another object with the same characters (equals): the answer depends on the characters only. A name
+     * that changes (an fd closed and opened again, dup2 over it, a connect naming it, an execve renaming the
+     * thread) is another string, so it finds its own slot or compares again: nothing to invalidate.
+     */
     static final class StringCheck implements Node {
         private final Expr.Check check;
         private final boolean asciiValues;
-        private Last last; // racy on purpose: a Last is immutable, a thread that misses compares again
+        // racy on purpose: a Seen is immutable (final fields), a thread that misses compares again
+        private final Seen[] seen = new Seen[STRING_SLOTS];
 
         StringCheck(Expr.Check check) {
             this.check = check;
@@ -115,12 +132,14 @@ final class CompiledFilter {
             if (check.op() == CmpOp.EXISTS) {
                 return true;
             }
-            Last l = last;
-            if (l != null && l.value() == s) {
+            int h = s.hashCode();
+            int slot = (h ^ (h >>> 16)) & (STRING_SLOTS - 1);
+            Seen l = seen[slot];
+            if (l != null && (l.value() == s || l.hash() == h && l.value().equals(s))) {
                 return l.result();
             }
             boolean r = Filter.stringHolds(check, s, asciiValues);
-            last = new Last(s, r);
+            seen[slot] = new Seen(s, h, r);
             return r;
         }
     }

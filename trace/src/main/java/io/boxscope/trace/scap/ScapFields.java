@@ -125,10 +125,13 @@ public final class ScapFields implements FieldSource {
                 return t == null ? null : t.comm();
             }
             if (ref.field() == io.boxscope.trace.filter.Field.FD_NAME) {
+                if (fdNum() == null) {
+                    return null; // an event without an fd: no fd to work out (fdNum reads the event, not fd)
+                }
                 if (!fdKnown) {
                     resolveFd();
                 }
-                return fdNum() == null ? null : fd != null && !failedConnect ? fd.name() : creatorName();
+                return fd != null && !failedConnect ? fd.name() : creatorName();
             }
         }
         return FieldSource.super.text(ref);
