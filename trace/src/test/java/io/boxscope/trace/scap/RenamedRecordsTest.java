@@ -31,34 +31,11 @@ class RenamedRecordsTest {
     @TempDir
     Path dir;
 
-    private final List<ScapEvent> events = new ArrayList<>();
-    private long ts = Fixtures.T0;
-
-    private void open(long tid, long fd, String path) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, tid, 0).num(-100).str(path).num(1).num(0).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, tid, 0).num(fd).num(-100).str(path).num(1).num(0)
-                .num(0x803).build());
-    }
-
-    private void read(long tid, long fd) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, tid, 0).num(fd).num(10).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, tid, 0).num(3).bytes(new byte[] {'a', 'b', 'c'}).build());
-    }
-
-    private void close(long tid, long fd) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, tid, 0).num(fd).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, tid, 0).num(0).build());
-    }
-
-    /** A dup of {@code fd} whose result is {@code onto}: dup2 over an open fd as this event table records it. */
-    private void dup(long tid, long fd, long onto) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_DUP_E", ts += 1000, tid, 0).num(fd).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_DUP_X", ts += 1000, tid, 0).num(onto).build());
-    }
+    private final SyscallScript s = new SyscallScript();
 
     private void execve(long tid, String comm) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_E", ts += 1000, tid, 0).str("/bin/" + comm).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_X", ts += 1000, tid, 0).num(0).str("/bin/" + comm)
+        s.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_E", s.next(), tid, 0).str("/bin/" + comm).build());
+        s.add(ScapEvent.builder("PPME_SYSCALL_EXECVE_19_X", s.next(), tid, 0).num(0).str("/bin/" + comm)
                 .bytes(Fixtures.nul("x")).num(tid).num(tid).num(1).str("/root/").num(1024).num(0).num(12).num(2000).num(500)
                 .num(0).str(comm).bytes(Fixtures.nul("cpu=/")).bytes(Fixtures.nul("HOME=/root")).num(34816).num(tid).num(0)
                 .num(0).build());
@@ -72,27 +49,27 @@ class RenamedRecordsTest {
         threads.add(ThreadInfo.of(200, 200, 1, "sh", "/bin/sh", List.of(), "/", 0, 0));
         CaptureTables tables = new CaptureTables(base.machine(), base.interfaces(), base.users(), base.groups(), threads,
                 Map.of(200L, List.of(FdInfo.file(3, 9, "/tmp/x", 3, 0))));
-        open(100, 3, "/etc/hosts");
-        read(100, 3);       // read 1: /etc/hosts, bash
-        read(200, 3);       // read 2: another thread's fd 3, /tmp/x, sh
-        read(100, 3);       // read 3: /etc/hosts again, after the other name
-        close(100, 3);
-        open(100, 3, "/tmp/y");
-        read(100, 3);       // read 4: the same fd number, now /tmp/y
-        read(200, 3);       // read 5: /tmp/x
-        open(100, 4, "/etc/passwd");
-        dup(100, 4, 3);
-        read(100, 3);       // read 6: fd 3 is /etc/passwd now
-        read(100, 4);       // read 7: /etc/passwd
+        s.open(100, 3, "/etc/hosts");
+        s.read(100, 3);       // read 1: /etc/hosts, bash
+        s.read(200, 3);       // read 2: another thread's fd 3, /tmp/x, sh
+        s.read(100, 3);       // read 3: /etc/hosts again, after the other name
+        s.close(100, 3);
+        s.open(100, 3, "/tmp/y");
+        s.read(100, 3);       // read 4: the same fd number, now /tmp/y
+        s.read(200, 3);       // read 5: /tmp/x
+        s.open(100, 4, "/etc/passwd");
+        s.dup(100, 4, 3);
+        s.read(100, 3);       // read 6: fd 3 is /etc/passwd now
+        s.read(100, 4);       // read 7: /etc/passwd
         execve(100, "cat");
-        read(100, 3);       // read 8: /etc/passwd, the thread is cat now
-        read(200, 3);       // read 9: /tmp/x, sh
-        close(100, 3);
-        open(100, 3, "/etc/hosts");
-        read(100, 3);       // read 10: /etc/hosts once more (a new string, the same characters as read 1's)
+        s.read(100, 3);       // read 8: /etc/passwd, the thread is cat now
+        s.read(200, 3);       // read 9: /tmp/x, sh
+        s.close(100, 3);
+        s.open(100, 3, "/etc/hosts");
+        s.read(100, 3);       // read 10: /etc/hosts once more (a new string, the same characters as read 1's)
         Path file = dir.resolve("renamed.scap");
         try (ScapWriter w = ScapWriter.create(file, tables, false)) {
-            for (ScapEvent e : events) {
+            for (ScapEvent e : s.events()) {
                 w.write(e);
             }
         }

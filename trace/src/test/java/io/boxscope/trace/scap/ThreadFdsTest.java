@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,23 +24,11 @@ class ThreadFdsTest {
     @TempDir
     Path dir;
 
-    private final List<ScapEvent> events = new ArrayList<>();
-    private long ts = Fixtures.T0;
-
-    private void open(long tid, long fd, String path) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, tid, 0).num(-100).str(path).num(1).num(0).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, tid, 0).num(fd).num(-100).str(path).num(1).num(0)
-                .num(0x803).build());
-    }
-
-    private void read(long tid, long fd) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, tid, 0).num(fd).num(10).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, tid, 0).num(3).bytes(new byte[] {'a', 'b', 'c'}).build());
-    }
+    private final SyscallScript s = new SyscallScript();
 
     private void clone(long tid, long res, long pid, long ptid, int flags) {
-        events.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, tid, 0).build());
-        events.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_X", ts += 1000, tid, 0).num(res).str("/usr/sbin/nginx")
+        s.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", s.next(), tid, 0).build());
+        s.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_X", s.next(), tid, 0).num(res).str("/usr/sbin/nginx")
                 .bytes(Fixtures.nul()).num(tid).num(pid).num(ptid).str("/").num(1024).num(0).num(5).num(8000).num(4000)
                 .num(0).str("nginx").bytes(Fixtures.nul()).num(flags).num(0).num(0).num(tid).num(pid).build());
     }
@@ -62,39 +49,39 @@ class ThreadFdsTest {
                 List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")), threads,
                 Map.of(300L, List.of(FdInfo.file(7, 3, "/etc/hosts", 3, 0)), 301L, List.of(FdInfo.file(9, 3, "/tmp/nine", 3, 0))));
         // fds listed before the capture: the process's, and one listed under the thread without CLONE_FILES
-        read(301, 7);
-        read(302, 7);
-        read(300, 9);
-        read(301, 9);
+        s.read(301, 7);
+        s.read(302, 7);
+        s.read(300, 9);
+        s.read(301, 9);
         // opened during the capture by a sharing thread, by the thread of its own
-        open(302, 10, "/tmp/ten");
-        read(300, 10);
-        read(301, 10);
-        open(301, 14, "/tmp/fourteen");
-        read(300, 14);
-        read(302, 14);
+        s.open(302, 10, "/tmp/ten");
+        s.read(300, 10);
+        s.read(301, 10);
+        s.open(301, 14, "/tmp/fourteen");
+        s.read(300, 14);
+        s.read(302, 14);
         // a thread cloned during the capture (pthread_create's flags): its opens are the process's
         clone(300, 303, 300, 1, THREAD | FILES);
         clone(303, 0, 300, 300, THREAD | FILES);
-        open(303, 11, "/tmp/eleven");
-        read(300, 11);
-        read(302, 11);
-        read(303, 7);
+        s.open(303, 11, "/tmp/eleven");
+        s.read(300, 11);
+        s.read(302, 11);
+        s.read(303, 7);
         // a thread cloned without CLONE_FILES starts empty
         clone(300, 304, 300, 1, THREAD);
-        read(304, 7);
-        open(304, 16, "/tmp/sixteen");
-        read(300, 16);
+        s.read(304, 7);
+        s.open(304, 16, "/tmp/sixteen");
+        s.read(300, 16);
         // a forked process: a copy, its later opens its own
         clone(300, 305, 305, 300, 0);
         clone(305, 0, 305, 300, 0);
-        open(305, 15, "/tmp/fifteen");
-        read(300, 15);
-        read(305, 7);
-        read(305, 10);
+        s.open(305, 15, "/tmp/fifteen");
+        s.read(300, 15);
+        s.read(305, 7);
+        s.read(305, 10);
         Path file = dir.resolve("threads.scap");
         try (ScapWriter w = ScapWriter.create(file, tables, false)) {
-            for (ScapEvent e : events) {
+            for (ScapEvent e : s.events()) {
                 w.write(e);
             }
         }
