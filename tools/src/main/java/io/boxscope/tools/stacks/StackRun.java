@@ -124,7 +124,8 @@ public final class StackRun {
         return load(name, source, new HostPaths(HostPaths.DEFAULT.procRoot(), sysRoot), cgroupDir, mapKeys);
     }
 
-    private static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
+    /** As above, stacks named from {@code paths.procRoot()}, with room for {@code mapKeys} keys in each hash map. */
+    public static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), paths.sysRoot(),
                 new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
