@@ -40,7 +40,7 @@ public class ProfileRead {
             Thread.sleep(secs * 1000);
             s.detach();
             long t3 = cpu();
-            MapDump m = s.finish().map("@oncpu");
+            MapDump m = s.finish(java.util.List.of("@oncpu")).map("@oncpu");
             long t4 = cpu();
             int merged = StackSamples.of(m, StackSamples.Keys.STANDARD).size();
             long t5 = cpu();

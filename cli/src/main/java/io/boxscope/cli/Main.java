@@ -37,10 +37,10 @@ public final class Main {
         DebugPhases.mainStarted();
         String training = System.getProperty("boxscope.aot.training");
         if ("true".equals(training) || "tracing".equals(training)) {
-            train("tracing".equals(training));
+            int trained = train("tracing".equals(training));
             // Through System.exit like a real run: Runtime.exit initialises the JDK's logging
-            // (to log the exit), whose classes then come from the cache too.
-            System.exit(0);
+            // (to log the exit), whose classes then come from the cache too. 1 when a run failed (TrainingRuns).
+            System.exit(trained);
         }
         if (System.getenv("BOXSCOPE_NO_CACHE") == null) {
             // Feature answers and typedefs kept per boot (root only; docs/bpf.md "Per-boot cache")
@@ -176,17 +176,26 @@ public final class Main {
     }
 
     /**
-     * The exit code once standard output could not be written. A closed pipe ({@code | head -1})
-     * means the reader has all it wanted: nothing is printed (a C tool would have died of SIGPIPE
-     * silently; the JVM ignores SIGPIPE, so the write fails with EPIPE instead) but the exit code is
-     * not 0, as it is not for a tool killed by SIGPIPE. Any other error ({@code > /dev/full}: ENOSPC,
-     * EIO) lost output, which is said, with exit 1. A command that failed already keeps its code.
+     * The exit code once standard output could not be written. A closed pipe ({@code | head -1},
+     * {@code | grep -q}, a pager quit) means the reader has all it wanted: the command stops (a
+     * stream notices at its next write or flush), prints nothing and keeps its own code, 0 when it
+     * went well. Not 141, the shell's status of a C tool killed by SIGPIPE (the JVM ignores SIGPIPE,
+     * so the write fails with EPIPE instead), nor 1: under {@code set -o pipefail} either would fail
+     * {@code boxscope probe -l | head -1} in a script for a normal ending (docs/probe.md, "Pipes").
+     * Any other error ({@code > /dev/full}: ENOSPC, EIO) lost output, which is said, with exit 1. A
+     * command that failed already keeps its code.
      */
     static int outputFailed(IOException e, PrintStream err, int code) {
-        if (!"Broken pipe".equals(e.getMessage())) {
-            err.println("boxscope: cannot write standard output: " + Text.safe(String.valueOf(e.getMessage())));
+        if (brokenPipe(e)) {
+            return code;
         }
+        err.println("boxscope: cannot write standard output: " + Text.safe(String.valueOf(e.getMessage())));
         return code == ExitCode.OK ? ExitCode.FAILURE : code;
+    }
+
+    /** EPIPE as the JDK's FileOutputStream reports it (strerror(3) of EPIPE, which the JVM reads in the C locale). */
+    static boolean brokenPipe(IOException e) {
+        return "Broken pipe".equals(e.getMessage());
     }
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */
@@ -359,9 +368,12 @@ public final class Main {
      * opensnoop ~25 ms to its header that a cache of the tracing path alone (2,741 classes) does not
      * (docs/benchmarks.md, "The JVM's start to main, bisected"). A command the cache has not seen still runs; its
      * classes come from the jar.
+     *
+     * <p>Returns the training JVM's exit code: 1 when a run failed, each failure said on standard error (which
+     * aot-train keeps in aot-train.log and repeats); runs that lacked a privilege are counted in one line
+     * ({@link TrainingRuns}).
      */
-    static void train(boolean tracingOnly) {
-        PrintStream devNull = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    static int train(boolean tracingOnly) {
         List<String[]> runs = new ArrayList<>();
         String self = Long.toString(ProcessHandle.current().pid());
         if (!tracingOnly) {
@@ -406,16 +418,12 @@ public final class Main {
         if (!tracingOnly) {
             report = diagnose(runs, self);
         }
-        for (int i = 0; i < runs.size(); i++) {
+        // A failing run trains less: each is checked, and a failure said and made the training's exit code
+        int code = TrainingRuns.runAll(runs, Main::run, i -> {
             if (i == cold) {
                 io.boxscope.bpf.feature.Features.reset();
             }
-            try {
-                run(runs.get(i), devNull, devNull);
-            } catch (RuntimeException e) {
-                // Training covers what it can; a failing command still loaded its classes.
-            }
-        }
+        }, System.err);
         io.boxscope.bpf.feature.BootCache.useDirectory(null);
         io.boxscope.probe.runtime.CompileCache.useBuild(null);
         if (report != null) {
@@ -434,6 +442,7 @@ public final class Main {
                 // a temporary directory left behind
             }
         }
+        return code;
     }
 
     /** Training runs of the commands other than tracing: start-up, every command's help, the read-only commands. */

@@ -272,7 +272,7 @@ final class Ebpf implements AutoCloseable {
             if (got == null) {
                 List<Collector> cs = running.entrySet().stream().filter(x -> x.getValue() == r.getValue()).map(Map.Entry::getKey).toList();
                 try {
-                    StackRun.Result res = r.getValue().finish();
+                    StackRun.Result res = r.getValue().finish(cs.stream().map(Ebpf::shownMap).toList());
                     got = res;
                     if (res.lost() > 0) {
                         missing.add(what(cs) + ": " + res.lost() + " events lost (the ring buffer was full)");
@@ -331,6 +331,21 @@ final class Ebpf implements AutoCloseable {
      */
     private static Optional<io.boxscope.probe.output.KernelSymbolsMissing> symbolsMissing(StackRun.Result r, String map) {
         return r == null ? Optional.empty() : r.kernelSymbolsMissing(map, 3);
+    }
+
+    /**
+     * The one map of a script collector that its finding shows (read below in {@link #finish}), the only one read back
+     * at the end (another name fails there, saying which were read): ebpf-sched.bt's
+     * per-thread state ({@code @kst}, {@code @ust}: stacks of threads still off a CPU) is not decoded nor symbolized.
+     */
+    static String shownMap(Collector c) {
+        return switch (c) {
+            case RUNQLAT -> "@runq_us";
+            case ONCPU -> "@oncpu";
+            case OFFCPU -> "@offcpu";
+            case BIOLAT -> "@bio_us";
+            case SYSCALLS, FILES -> throw new IllegalArgumentException(c + " is not a script: it has no map to read");
+        };
     }
 
     @Override

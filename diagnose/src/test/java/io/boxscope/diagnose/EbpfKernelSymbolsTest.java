@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import io.boxscope.bpf.symbols.KernelSymbols;
 import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.Kallsyms;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Workloads;
 import io.boxscope.tools.stacks.StackSample;
@@ -59,8 +57,7 @@ class EbpfKernelSymbolsTest {
 
     @Test
     void hiddenKallsymsAreCountedPerCollector() throws Exception {
-        Path proc = Files.createDirectories(tmp.resolve("proc"));
-        Files.writeString(proc.resolve("kallsyms"), "0000000000000000 T _stext\n0000000000000000 T schedule\n");
+        Path proc = Kallsyms.hidden(tmp.resolve("proc"));
         Process w = Workloads.readZeroAndSleep();
         try {
             EbpfFindings f = watch(w, new HostPaths(proc, Path.of("/sys")));
@@ -74,13 +71,7 @@ class EbpfKernelSymbolsTest {
 
     @Test
     void theRealKallsymsLeavesNothingMissingWhenThisMachineCanReadIt() throws Exception {
-        boolean readable;
-        try {
-            KernelSymbols.read(Path.of("/proc"));
-            readable = true;
-        } catch (IOException e) {
-            readable = false;
-        }
+        boolean readable = Kallsyms.readableHere();
         Process w = Workloads.readZeroAndSleep();
         try {
             EbpfFindings f = watch(w, HostPaths.DEFAULT);

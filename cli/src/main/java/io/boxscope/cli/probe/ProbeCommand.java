@@ -226,7 +226,7 @@ public final class ProbeCommand extends CliCommand {
             String file = program.value() == null ? w.getFirst() : null;
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
-                    format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths().sysRoot(),
+                    format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths(),
                     command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value(),
                     mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX")), ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES")),
                     strlen(System.getenv("BPFTRACE_STRLEN"))), out, err, terminal()::bytes);

@@ -29,6 +29,7 @@ import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.probe.runtime.ProbeSink;
 import io.boxscope.probe.runtime.Scripts;
+import io.boxscope.proc.HostPaths;
 
 /**
  * {@code boxscope probe -e PROGRAM} / {@code boxscope probe FILE}: compile, load, attach, run until
@@ -38,27 +39,32 @@ import io.boxscope.probe.runtime.Scripts;
  */
 final class ProbeRun {
     record Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                   boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                   boolean verbose, List<String> positionals, HostPaths paths, String command, Path cgroupDir, Integer pid,
                    boolean dryRun, int mapKeys, int ringBytes, int strlen) {
         Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean verbose, List<String> positionals, HostPaths paths, String command, Path cgroupDir, Integer pid,
                 boolean dryRun, int mapKeys, int ringBytes) {
-            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, paths, command, cgroupDir, pid, dryRun,
                     mapKeys, ringBytes, CheckOptions.DEFAULT_STRLEN);
         }
 
         Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean verbose, List<String> positionals, HostPaths paths, String command, Path cgroupDir, Integer pid,
                 boolean dryRun, int mapKeys) {
-            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, paths, command, cgroupDir, pid, dryRun,
                     mapKeys, CheckOptions.DEFAULT_RING_BYTES);
         }
 
         Options(String program, String file, boolean unsafe, boolean quiet, boolean json, String outFile,
-                boolean verbose, List<String> positionals, Path sysRoot, String command, Path cgroupDir, Integer pid,
+                boolean verbose, List<String> positionals, HostPaths paths, String command, Path cgroupDir, Integer pid,
                 boolean dryRun) {
-            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, sysRoot, command, cgroupDir, pid, dryRun,
+            this(program, file, unsafe, quiet, json, outFile, verbose, positionals, paths, command, cgroupDir, pid, dryRun,
                     CheckOptions.DEFAULT_MAP_KEYS);
+        }
+
+        /** Where /sys is: tracefs and the kernel's BTF, read when compiling. */
+        Path sysRoot() {
+            return paths.sysRoot();
         }
     }
 
@@ -198,7 +204,7 @@ final class ProbeRun {
         ChildCommand child = null;
         try (StopSignals stop = StopSignals.install();
              PrintMapsSignal usr1 = PrintMapsSignal.install();
-             ProbeSession session = ProbeSession.load(script, output, src.name())) {
+             ProbeSession session = ProbeSession.load(script, output, src.name(), o.paths().procRoot())) {
             phases.mark("loaded (maps created, verifier)");
             session.onError(e -> {
                 sink.drained(); // what was printed before the error comes first
@@ -232,7 +238,9 @@ final class ProbeRun {
             if (child != null) {
                 child.release();
             }
-            while (!session.exited() && !stop.requested() && (child == null || child.alive())) {
+            // standard output nobody reads any more (| head -1 exited: EPIPE) ends the run as exit() does (checkError
+            // flushes, once a poll, as a drained ring does anyway); Main says nothing of a closed pipe and keeps exit 0
+            while (!session.exited() && !stop.requested() && (child == null || child.alive()) && (file || !w.checkError())) {
                 session.poll(Duration.ofMillis(100), sink);
                 if (usr1.take()) {
                     session.printAllMaps(sink);

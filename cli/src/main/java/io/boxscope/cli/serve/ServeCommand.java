@@ -62,7 +62,7 @@ public final class ServeCommand extends CliCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         // The in-kernel collectors are loaded once (the verifier takes a few seconds) and stay attached.
-        HostEbpf kernel = noEbpf.value() ? null : HostEbpf.start(g.paths().sysRoot());
+        HostEbpf kernel = noEbpf.value() ? null : HostEbpf.start(g.paths());
         if (kernel != null) {
             kernel.absent().forEach((name, why) -> err.println("boxscope: serve: eBPF series of " + name
                     + " absent (boxscope_ebpf_collector_up{collector=\"" + name + "\"} 0): " + Text.safe(why)));

@@ -178,7 +178,7 @@ class ProbeRunCommandTest {
         int col = program.indexOf("count()") + 1;
         for (boolean json : new boolean[] {false, true}) {
             java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
-            int code = ProbeRun.run(new ProbeRun.Options(program, null, false, true, json, null, false, List.of(), Path.of("/sys"),
+            int code = ProbeRun.run(new ProbeRun.Options(program, null, false, true, json, null, false, List.of(), io.boxscope.proc.HostPaths.DEFAULT,
                     null, null, null, false, capacity), new java.io.PrintWriter(out), new java.io.PrintWriter(err));
             assertEquals(0, code, err.toString());
             if (json) {

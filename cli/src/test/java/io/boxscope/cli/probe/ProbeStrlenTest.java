@@ -80,7 +80,7 @@ class ProbeStrlenTest {
         Bpftrace.Ran theirs = bpftrace("100", "-c", command, "-e", program);
         assertEquals(0, theirs.code(), theirs.err());
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), Path.of("/sys"),
+        int code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), io.boxscope.proc.HostPaths.DEFAULT,
                 command, null, null, false, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS,
                 io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, ProbeCommand.strlen("100")),
                 new PrintWriter(out), new PrintWriter(err));
@@ -110,7 +110,7 @@ class ProbeStrlenTest {
         assertEquals(0, theirs.code(), theirs.err());
         assertTrue(theirs.out().contains("abc" + "\\x00".repeat(61) + "|\n"), "bpftrace reads 64 bytes: " + theirs.out());
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = ProbeRun.run(new ProbeRun.Options(begin, null, false, false, false, null, false, List.of(), Path.of("/sys"),
+        int code = ProbeRun.run(new ProbeRun.Options(begin, null, false, false, false, null, false, List.of(), io.boxscope.proc.HostPaths.DEFAULT,
                 null, null, null, false, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS,
                 io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, ProbeCommand.strlen(null)),
                 new PrintWriter(out), new PrintWriter(err));
@@ -129,7 +129,7 @@ class ProbeStrlenTest {
         assertEquals(List.of(file.toString().substring(0, 100) + "|"), expected, theirs.out());
         out = new StringWriter();
         err = new StringWriter();
-        code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), Path.of("/sys"),
+        code = ProbeRun.run(new ProbeRun.Options(program, null, false, false, false, null, false, List.of(), io.boxscope.proc.HostPaths.DEFAULT,
                 command, null, null, false, io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_MAP_KEYS,
                 io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, ProbeCommand.strlen("100")),
                 new PrintWriter(out), new PrintWriter(err));

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.boxscope.bpf.symbols.KernelSymbols;
 import io.boxscope.cli.Cli;
 import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Kallsyms;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Workloads;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a millisecond between reads (off-CPU kernel stacks: testkit's Workloads.readZeroAndSleep); each tool watches it
  * alone ({@code -p}). Oracle: the kernel frames the output shows are all {@code [unknown]}, the count is positive (its
  * exact value, the distinct addresses of the stacks shown: tools' StackRunKernelSymbolsMissingTest), and the reason
- * is the file's. With the real /proc the key is there and 0 when this machine's kallsyms reads (asked of the system).
+ * is the file's. With the real /proc the key is there and 0 when this machine's kallsyms reads (testkit's Kallsyms asks the file).
  */
 @KernelTest
 class StackToolsKernelSymbolsTest {
@@ -72,8 +71,7 @@ class StackToolsKernelSymbolsTest {
     @ParameterizedTest
     @ValueSource(strings = {"profile", "offcputime"})
     void unreadableKallsymsAreCountedWithTheReason(String tool) throws Exception {
-        Path zeros = Files.createDirectories(tmp.resolve("zeros"));
-        Files.writeString(zeros.resolve("kallsyms"), "0000000000000000 T _stext\n0000000000000000 T schedule\n");
+        Path zeros = Kallsyms.hidden(tmp.resolve("zeros"));
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(empty.resolve("kallsyms"), "");
         Path absent = Files.createDirectories(tmp.resolve("absent"));
@@ -101,13 +99,7 @@ class StackToolsKernelSymbolsTest {
     @ValueSource(strings = {"profile", "offcputime"})
     @SuppressWarnings("unchecked")
     void theRealKallsymsGivesZeroWhenThisMachineCanReadIt(String tool) throws Exception {
-        boolean readable;
-        try {
-            KernelSymbols.read(Path.of("/proc"));
-            readable = true;
-        } catch (IOException e) {
-            readable = false;
-        }
+        boolean readable = Kallsyms.readableHere();
         Process w = Workloads.readZeroAndSleep();
         try {
             Cli r = run(tool, w.pid(), "--json");

@@ -109,6 +109,10 @@ final class EbpfSeries {
                         + " program was running on that CPU): events not counted.", null, l, c.skipped());
                 f.counter("boxscope_ebpf_failed_map_updates", "Map updates of the collector that failed in the kernel (a"
                         + " full map): events not counted.", null, l, c.failedUpdates());
+                c.kernelSymbolsMissing().ifPresent(m -> f.gauge("boxscope_kernel_symbols_missing", "Distinct kernel addresses"
+                        + " the collector's maps held that could not be named because kernel symbols could not be read (reason:"
+                        + " which file and why, as probe, profile, offcputime and diagnose say it); absent when none.",
+                        null, l.add("reason", m.reason()), m.addresses()));
             }
         }
         syscalls(f, r.maps(), byCgroup, unmatched);

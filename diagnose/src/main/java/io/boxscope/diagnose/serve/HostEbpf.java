@@ -3,7 +3,6 @@ package io.boxscope.diagnose.serve;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,8 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.diagnose.BlockRequests;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.runtime.ProbeSession;
+import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.stacks.StackRun;
 
 /**
@@ -59,13 +60,17 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
 
     private HostEbpf() {}
 
-    /** Loads and attaches every collector it can; never throws for one that fails (see {@link #absent()}). */
-    public static HostEbpf start(Path sysRoot) {
+    /**
+     * Loads and attaches every collector it can; never throws for one that fails (see {@link #absent()}). The kernel's
+     * BTF and tracepoints come from {@code paths.sysRoot()}, kernel symbols from {@code paths.procRoot()}'s kallsyms
+     * ({@code --proc-root}, as profile and offcputime name theirs).
+     */
+    public static HostEbpf start(HostPaths paths) {
         HostEbpf h = new HostEbpf();
         for (String name : COLLECTORS) {
             StackRun.Started s = null;
             try {
-                s = StackRun.load("serve-" + name, source(name, SyscallTable.current()), sysRoot, null, MAP_KEYS.get(name));
+                s = StackRun.load("serve-" + name, source(name, SyscallTable.current()), paths, null, MAP_KEYS.get(name));
                 s.attach();
                 h.running.put(name, s);
             } catch (Exception e) {
@@ -132,7 +137,11 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
                 maps.put(m, s.map(m));
             }
             long failed = s.mapUpdateFailures().stream().mapToLong(f -> f.count()).sum() + watchFull.getOrDefault(name, 0L);
-            collectors.add(new Collector(name, Optional.empty(), s.lost(), s.skipped(), failed));
+            // the maps above were just decoded: the distinct kernel addresses in them left unnamed so far, and why
+            Set<Long> unnamed = s.unresolvedKernelAddresses();
+            Optional<KernelSymbolsMissing> missing = unnamed.isEmpty() ? Optional.empty()
+                    : s.kernelSymbolsUnavailable().map(why -> new KernelSymbolsMissing(unnamed.size(), why));
+            collectors.add(new Collector(name, Optional.empty(), s.lost(), s.skipped(), failed, missing));
         }
         return new Reading(collectors, maps);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.MapDump;
 
 /**
@@ -21,9 +22,21 @@ public interface KernelMaps {
      * One collector ({@code syscalls}, {@code runqlat}, {@code biolat}): absent with the reason it
      * could not be loaded or attached, or running with the events it did not count so far: ring-buffer
      * records lost, program runs the kernel skipped (another BPF program was running on the CPU), map
-     * updates that failed (a full map).
+     * updates that failed (a full map); and the distinct kernel addresses its maps held that could not be
+     * named because kallsyms could not be read, with why (empty when none: serve's scripts keep no kernel
+     * address today, so this stays empty until one does).
      */
-    record Collector(String name, Optional<String> absent, long lost, long skipped, long failedUpdates) {}
+    record Collector(String name, Optional<String> absent, long lost, long skipped, long failedUpdates,
+                     Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
+        public Collector {
+            java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
+        }
+
+        /** A collector whose maps held no kernel address left unnamed. */
+        public Collector(String name, Optional<String> absent, long lost, long skipped, long failedUpdates) {
+            this(name, absent, lost, skipped, failedUpdates, Optional.empty());
+        }
+    }
 
     /** @param maps by name with the {@code @} ({@code @calls}, {@code @runq}...); a map of an absent collector is missing */
     record Reading(List<Collector> collectors, Map<String, MapDump> maps) {

@@ -36,7 +36,7 @@ class HostEbpfDockerTest {
         // a directory on a block device (not a tmpfs /tmp): the module's target directory
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "blkio-");
         Path hostFile = dir.resolve("host");
-        try (HostEbpf kernel = HostEbpf.start(Path.of("/sys"));
+        try (HostEbpf kernel = HostEbpf.start(io.boxscope.proc.HostPaths.DEFAULT);
                 Docker.Container writer = Docker.start("boxscope-test-blkio-" + tag, List.of("-v", dir + ":/data"), "sleep", "300");
                 Docker.Container idle = Docker.start("boxscope-test-blkio-idle-" + tag, List.of(), "sleep", "300")) {
             assertEquals(java.util.Map.of(), kernel.absent(), "every collector loads and attaches as root");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +23,27 @@ class SelfAssignKernelTest {
     private static final Duration RUN = Duration.ofMillis(600);
     private static final String DEV = " && strncmp(str(args->filename), \"/dev/\", 5) == 0";
 
+    /**
+     * Runs {@code body} at {@code probe} for this thread only ({@code tid ==}, then {@code filter}) while {@code workload}
+     * makes the event {@code n} times: the lines {@code kept} selects are {@code n} copies of {@code expected}.
+     */
+    private static Runs.Result eachEvent(String probe, String filter, String body, RuntimeKernelTest.Body workload, int n,
+            String expected, Predicate<String> kept) throws Throwable {
+        Runs.Result r = Runs.run(probe + " /tid == " + Libc.gettid() + filter + "/ {" + body + " }", false, RUN,
+                () -> RuntimeKernelTest.call(workload));
+        assertEquals(Collections.nCopies(n, expected), r.out().lines().filter(kept).toList(), r.out());
+        return r;
+    }
+
     /** Tuples and strings on the stack: a swap, an element read and changed, and a string ternary that keeps the variable. */
     @Test
     void stackVariablesReadThemselvesBeforeTheyAreOverwritten() throws Throwable {
-        int tid = Libc.gettid();
         int n = 3 + ThreadLocalRandom.current().nextInt(5);
-        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_openat /tid == " + tid + DEV + "/ { $t = (tid, 7);"
+        eachEvent("tracepoint:syscalls:sys_enter_openat", DEV, " $t = (tid, 7);"
                         + " $t = ($t.1, $t.0); $u = (5, \"ab\"); $u = ($u.0 + 1, \"xy\"); $s = \"abc\";"
                         + " $s = tid > 0 ? $s : \"x\"; $w = \"def\"; $w = tid == 0 ? \"x\" : $w;"
-                        + " printf(\"%d %d|%d %s|%s|%s\\n\", $t.0, $t.1, $u.0, $u.1, $s, $w); }",
-                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.openClose("/dev/null", n)));
-        assertEquals(Collections.nCopies(n, "7 " + tid + "|6 xy|abc|def"),
-                r.out().lines().filter(l -> l.startsWith("7 ") || l.startsWith("0 ")).toList(), r.out());
+                        + " printf(\"%d %d|%d %s|%s|%s\\n\", $t.0, $t.1, $u.0, $u.1, $s, $w);",
+                () -> Libc.openClose("/dev/null", n), n, "7 " + Libc.gettid() + "|6 xy|abc|def", l -> l.startsWith("7 ") || l.startsWith("0 "));
     }
 
     /**
@@ -42,14 +52,11 @@ class SelfAssignKernelTest {
      */
     @Test
     void aScratchSpaceTupleReadsItselfBeforeItIsOverwritten() throws Throwable {
-        int tid = Libc.gettid();
         int n = 3 + ThreadLocalRandom.current().nextInt(5);
-        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_openat /tid == " + tid + DEV + "/ {"
-                        + " $t = (str(args->filename), \"ab\", str(args->filename, 3), tid);"
-                        + " $t = ($t.2, $t.1, $t.0, $t.3 + 1); printf(\"<%s|%s|%s|%d>\\n\", $t.0, $t.1, $t.2, $t.3); }",
-                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.openClose("/dev/null", n)));
-        assertEquals(Collections.nCopies(n, "</de|ab|/dev/null|" + (tid + 1) + ">"),
-                r.out().lines().filter(l -> l.startsWith("<")).toList(), r.out());
+        Runs.Result r = eachEvent("tracepoint:syscalls:sys_enter_openat", DEV,
+                " $t = (str(args->filename), \"ab\", str(args->filename, 3), tid);"
+                        + " $t = ($t.2, $t.1, $t.0, $t.3 + 1); printf(\"<%s|%s|%s|%d>\\n\", $t.0, $t.1, $t.2, $t.3);",
+                () -> Libc.openClose("/dev/null", n), n, "</de|ab|/dev/null|" + (Libc.gettid() + 1) + ">", l -> l.startsWith("<"));
         assertTrue(r.script().spec().maps().stream().anyMatch(m -> m.name().startsWith("s_")),
                 "the tuple lives in scratch space: " + r.script().spec().maps());
     }
@@ -65,18 +72,15 @@ class SelfAssignKernelTest {
      */
     @Test
     void structVariablesCopiedThroughAMapReadTheirKeyFirst() throws Throwable {
-        int tid = Libc.gettid();
         int n = 2 + ThreadLocalRandom.current().nextInt(4);
-        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_getppid /tid == " + tid + "/ {"
-                        + " $c = curtask->se.load; @m[$c.weight + tid] = $c; $c = @m[$c.weight + tid];"
+        Runs.Result r = eachEvent("tracepoint:syscalls:sys_enter_getppid", "",
+                " $c = curtask->se.load; @m[$c.weight + tid] = $c; $c = @m[$c.weight + tid];"
                         + " $w = $c.weight; $c = @m[$c.weight + tid + 1];"
                         + " $k = *curtask->real_cred; @n[$k.cap_effective.val + tid] = $k; $k = @n[$k.cap_effective.val + tid];"
                         + " $e = $k.cap_effective.val; $k = @n[$k.cap_effective.val + tid + 1];"
                         + " printf(\"<%d %d|%d %d %d|%d>\\n\", $w > 0, $c.weight, $e > 0, $e == curtask->real_cred->cap_effective.val,"
-                        + " $k.cap_effective.val, $k.euid.val); }",
-                false, RUN, () -> RuntimeKernelTest.call(() -> Libc.getppid(n)));
-        assertEquals(Collections.nCopies(n, "<1 0|1 1 0|0>"),
-                r.out().lines().filter(l -> l.startsWith("<")).toList(), r.out());
+                        + " $k.cap_effective.val, $k.euid.val);",
+                () -> Libc.getppid(n), n, "<1 0|1 1 0|0>", l -> l.startsWith("<"));
         assertTrue(r.script().spec().maps().stream().anyMatch(m -> m.name().startsWith("s_")),
                 "struct cred lives in scratch space: " + r.script().spec().maps());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.Output;
 import io.boxscope.proc.json.Json;
+import io.boxscope.testkit.Kallsyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StacksKernelSymbolsMissingTest {
     @Test
     void hiddenKernelAddressesAreCountedWithTheReason(@TempDir Path proc) throws Exception {
-        Files.writeString(proc.resolve("kallsyms"), "0000000000000000 T _stext\n0000000000000000 T schedule\n");
+        Kallsyms.hidden(proc);
         Stacks stacks = new Stacks(null, proc);
         assertEquals(Optional.empty(), stacks.kernelSymbolsMissing(), "nothing looked up yet");
         assertEquals("0xffffffff81200010", stacks.ksym(0xffffffff81200010L));

@@ -93,7 +93,7 @@ public final class Offcputime {
 
     public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop);
+        StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop, List.of("@offcpu"));
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
         return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@offcpu", 3));

@@ -101,7 +101,7 @@ public final class Profile {
     /** Samples until the duration ends or {@code stop} says so, then reads and symbolizes the stacks. */
     public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop);
+        StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop, List.of("@stacks"));
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
         return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@stacks", keys(o).kernel()));

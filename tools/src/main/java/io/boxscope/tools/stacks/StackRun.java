@@ -22,7 +22,7 @@ import io.boxscope.tools.syscount.SyscountSession;
 /**
  * Runs one probe-language script that aggregates in maps only (no printf): compile against the
  * running kernel, load, restrict to a cgroup when asked, attach, wait for the window or a stop, detach,
- * and read every map back (stacks symbolized then, while the processes are still there).
+ * and read back the maps the caller shows (stacks symbolized then, while the processes are still there).
  */
 public final class StackRun {
     private StackRun() {}
@@ -33,9 +33,10 @@ public final class StackRun {
      * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
      * of failure, as the probe runtime counts them: a full map leaves samples out of {@code maps}), and the distinct
      * kernel addresses of {@code maps} left unnamed because kallsyms could not be read ({@code unresolvedKernel}), with
-     * why ({@code kernelSymbolsReason}, empty when every kernel address could be looked up). Every map is read back,
-     * also those a tool does not show (offcputime's {@code @kst}: stacks of threads still off a CPU at detach), so the
-     * count a tool shows is of the map it shows: {@link #kernelSymbolsMissing(String, int)}.
+     * why ({@code kernelSymbolsReason}, empty when every kernel address could be looked up). Only the maps the caller
+     * shows are read back ({@link Started#finish}): offcputime's {@code @kst} (stacks of threads still off a CPU at
+     * detach) is neither decoded nor symbolized, which cost a kallsyms lookup per frame for nothing.
+     * {@link #kernelSymbolsMissing(String, int)} counts the stacks of one map the tool shows.
      */
     public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates,
                          java.util.Set<Long> unresolvedKernel, Optional<String> kernelSymbolsReason) {
@@ -46,10 +47,11 @@ public final class StackRun {
             java.util.Objects.requireNonNull(kernelSymbolsReason, "kernelSymbolsReason");
         }
 
-        /** The map called {@code name} (with its {@code @}). */
+        /** The map called {@code name} (with its {@code @}), one of those {@link Started#finish} was asked to read. */
         public MapDump map(String name) {
             return maps.stream().filter(m -> m.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("the script has no map " + name));
+                    .orElseThrow(() -> new IllegalArgumentException("map " + name + " was not read back (read: "
+                            + String.join(", ", maps.stream().map(MapDump::name).toList()) + ")"));
         }
 
         /**
@@ -81,9 +83,11 @@ public final class StackRun {
      *        which name the stacks' frames)
      * @param cgroupDir a cgroup v2 directory the probes are restricted to (and its descendants), or null
      * @param duration how long to watch; zero or negative: until {@code stop} says so
+     * @param shown the maps the caller shows (with their {@code @}): the only ones read back and symbolized
      */
     public static Result run(String name, String source, HostPaths paths, Path cgroupDir, Duration duration,
-            SyscountSession.Stop stop) throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
+            SyscountSession.Stop stop, List<String> shown)
+            throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
         try (Started s = load(name, source, paths, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS)) {
             s.attach();
             long start = System.nanoTime();
@@ -94,7 +98,7 @@ public final class StackRun {
                     break;
                 }
             }
-            return s.finish();
+            return s.finish(shown);
         }
     }
 
@@ -120,7 +124,8 @@ public final class StackRun {
         return load(name, source, new HostPaths(HostPaths.DEFAULT.procRoot(), sysRoot), cgroupDir, mapKeys);
     }
 
-    private static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
+    /** As above, stacks named from {@code paths.procRoot()}, with room for {@code mapKeys} keys in each hash map. */
+    public static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), paths.sysRoot(),
                 new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
@@ -169,10 +174,17 @@ public final class StackRun {
             }
         }
 
-        /** Detaches (if not yet), then reads every map (stacks symbolized now, which can take a while). */
-        public Result finish() {
+        /**
+         * Detaches (if not yet), then reads the maps called {@code shown} (with their {@code @}; stacks symbolized
+         * now, which can take a while). The script's other maps (per-thread state such as offcputime's {@code @kst})
+         * are not read: decoding them named every frame of their stacks for no output.
+         */
+        public Result finish(List<String> shown) {
             detach();
-            List<MapDump> maps = session.maps();
+            List<MapDump> maps = new java.util.ArrayList<>();
+            for (String m : new java.util.LinkedHashSet<>(shown)) {
+                maps.add(session.map(m));
+            }
             // gathered while the maps above were read and their stacks named
             return new Result(maps, Duration.ofNanos(end - start), session.lost(), session.skipped(),
                     session.mapUpdateFailures(), session.unresolvedKernelAddresses(), session.kernelSymbolsUnavailable());

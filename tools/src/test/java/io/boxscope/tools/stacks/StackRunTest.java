@@ -34,7 +34,7 @@ class StackRunTest {
                 Gate.open(child);
                 assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the shell did not finish");
                 assertEquals(0, child.exitValue(), new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                r = s.finish();
+                r = s.finish(List.of("@opens"));
             }
             assertEquals(keys, r.map("@opens").entries().size(), r.map("@opens")::toString);
             List<Event.MapUpdateFailed> failed = r.failedUpdates();
