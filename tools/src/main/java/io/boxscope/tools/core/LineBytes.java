@@ -25,7 +25,12 @@ public final class LineBytes {
     private final TextBuffer out;
     private final UnaryOperator<String> safe;
     private final byte[] digits = new byte[20];
-    private final ZoneId zone = ZoneId.systemDefault();
+    /**
+     * The local zone, looked up at the first {@link #time} (-T) and not when the writer is made, before the tool's
+     * header: {@code ZoneId.systemDefault()} reads and indexes the JDK's tzdb.dat twice (TimeZone's and java.time's
+     * rules), interpreted code on the way to the header of every run, -T or not (docs/benchmarks.md, "tzdb").
+     */
+    private ZoneId zone;
     private long second = Long.MIN_VALUE;
     private byte[] hms;
 
@@ -137,6 +142,9 @@ public final class LineBytes {
         long s = Math.floorDiv(ms, 1000);
         if (s != second) {
             second = s;
+            if (zone == null) {
+                zone = ZoneId.systemDefault();
+            }
             hms = LocalTime.ofInstant(Instant.ofEpochMilli(ms), zone).format(HMS).getBytes(StandardCharsets.US_ASCII);
         }
         out.append(hms, 0, hms.length);
