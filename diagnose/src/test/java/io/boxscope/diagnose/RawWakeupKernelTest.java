@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15: the run-queue collector's wake-ups are raw tracepoints ({@code rawtracepoint:sched_wakeup}, the woken task's
- * pid read from its {@code task_struct}) instead of {@code tracepoint:} programs. A shell of this test's own, told
- * when to start, sleeps 40 times in a child {@code sleep}; every time it left its CPU to wait (the kernel's
- * {@code voluntary_ctxt_switches} in /proc/PID/status) it was woken and put back, so each of those waits but the last
- * (it is still blocked when the window ends) is one run-queue wait counted from a wake-up; at most its preemptions
- * ({@code nonvoluntary_ctxt_switches}) add to them.
+ * pid read from its {@code task_struct}) instead of {@code tracepoint:} programs, which stay the fallback. A shell of
+ * this test's own, told when to start, waits 40 times for a child {@code sleep}; every time it left its CPU to wait
+ * (the kernel's {@code voluntary_ctxt_switches} in /proc/PID/status) it was woken and put back, so each of those waits
+ * but the last (it is still blocked when the window ends) is one run-queue wait counted from a wake-up; at most its
+ * preemptions ({@code nonvoluntary_ctxt_switches}) add to them.
  */
 @KernelTest
 class RawWakeupKernelTest {
@@ -72,6 +72,15 @@ class RawWakeupKernelTest {
         assertFalse(tp.contains("rawtracepoint:sched_wakeup"), tp);
         // off-CPU alone has no wake-up program at all
         assertFalse(Ebpf.source(List.of(Ebpf.Collector.OFFCPU), Ebpf.Wakeups.RAW).contains("sched_wakeup"));
+    }
+
+    @Test
+    void theFallbackScriptLoads() throws Exception {
+        String src = Ebpf.script(List.of(Ebpf.Collector.RUNQLAT, Ebpf.Collector.OFFCPU), Ebpf.Wakeups.TRACEPOINT,
+                SyscallCounters.Filter.process((int) ProcessHandle.current().pid()), () -> BlockRequests.Start.values()[0]);
+        try (var s = io.boxscope.tools.stacks.StackRun.load("diagnose-fallback-test", src, HostPaths.DEFAULT, null)) {
+            s.attach();
+        }
     }
 
     /** voluntary_ctxt_switches and nonvoluntary_ctxt_switches of proc(5)'s /proc/PID/status. */
