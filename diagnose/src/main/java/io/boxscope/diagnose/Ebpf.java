@@ -134,12 +134,18 @@ final class Ebpf implements AutoCloseable {
             }
             String name = String.join("+", cs.stream().map(c -> c.script).toList());
             try {
-                String src = source(cs).replace("${FILTER}", filter.get().script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
-                        .replace("${BLKCG}", filter.get().blkcgScript("$b"));
-                if (src.contains("${START}")) {
-                    src = src.replace("${START}", blockStart.get().probe());
+                StackRun.Started s;
+                try {
+                    s = StackRun.load("diagnose-" + name, script(cs, Wakeups.RAW, filter.get(), blockStart), paths, null);
+                } catch (io.boxscope.probe.lang.diag.ProgramException | io.boxscope.probe.runtime.ProbeRunException | RuntimeException ex) {
+                    if (!cs.contains(Collector.RUNQLAT)) {
+                        throw ex;
+                    }
+                    // Raw tracepoints' arguments are typed from the kernel's BTF: without it (or without the
+                    // raw tracepoint) the wake-ups are `tracepoint:` programs, which give the same pid (issue 15)
+                    phase.accept(name + ": raw sched_wakeup did not load (" + oneLine(ex) + "), tracepoint:sched:sched_wakeup used");
+                    s = StackRun.load("diagnose-" + name, script(cs, Wakeups.TRACEPOINT, filter.get(), blockStart), paths, null);
                 }
-                StackRun.Started s = StackRun.load("diagnose-" + name, src, paths, null);
                 try {
                     String what = "the target's " + (filter.get().byTgid() ? "pid" : "cgroup id");
                     try {
@@ -454,10 +460,34 @@ final class Ebpf implements AutoCloseable {
     }
 
     /**
-     * The script of one program for {@code collectors} (one of {@link #PROGRAMS}'s groups, or part of it): its resource
-     * with the lines between {@code #if NAME} and {@code #end} kept only when collector NAME is among them.
+     * How the run-queue collector sees wake-ups ({@code ebpf-sched.bt}): raw tracepoints first (no perf record filled per
+     * wake-up of every task on the host), {@code tracepoint:sched:sched_wakeup} where they cannot be loaded.
      */
-    static String source(List<Collector> collectors) throws IOException {
+    enum Wakeups {
+        RAW("runqlat-raw"),
+        TRACEPOINT("runqlat-tp");
+
+        final String section;
+
+        Wakeups(String section) {
+            this.section = section;
+        }
+    }
+
+    /** The program text for {@code cs}, the target's filter and the block start (asked only when the script needs it). */
+    static String script(List<Collector> cs, Wakeups wakeups, SyscallCounters.Filter filter,
+            java.util.function.Supplier<BlockRequests.Start> blockStart) throws IOException {
+        String src = source(cs, wakeups).replace("${FILTER}", filter.script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
+                .replace("${BLKCG}", filter.blkcgScript("$b"));
+        return src.contains("${START}") ? src.replace("${START}", blockStart.get().probe()) : src;
+    }
+
+    /**
+     * The script of one program for {@code collectors} (one of {@link #PROGRAMS}'s groups, or part of it): its resource
+     * with the lines between {@code #if NAME} and {@code #end} kept only when collector NAME is among them, or NAME is
+     * {@code wakeups}' section and the run-queue collector is.
+     */
+    static String source(List<Collector> collectors, Wakeups wakeups) throws IOException {
         String name = PROGRAMS.stream().filter(p -> p.contains(collectors.get(0))).findFirst().orElseThrow().size() > 1
                 ? "sched" : collectors.get(0).script;
         String text;
@@ -473,7 +503,8 @@ final class Ebpf implements AutoCloseable {
             String t = line.strip();
             if (t.startsWith("#if ")) {
                 String c = t.substring(4).strip();
-                keep = collectors.stream().anyMatch(x -> x.script.equals(c));
+                keep = collectors.stream().anyMatch(x -> x.script.equals(c))
+                        || c.equals(wakeups.section) && collectors.contains(Collector.RUNQLAT);
             } else if (t.equals("#end")) {
                 keep = true;
             } else if (keep) {

@@ -1,0 +1,99 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15: the run-queue collector's wake-ups are raw tracepoints ({@code rawtracepoint:sched_wakeup}, the woken task's
+ * pid read from its {@code task_struct}) instead of {@code tracepoint:} programs, which stay the fallback. A shell of
+ * this test's own, told when to start, waits 40 times for a child {@code sleep}; every time it left its CPU to wait
+ * (the kernel's {@code voluntary_ctxt_switches} in /proc/PID/status) it was woken and put back, so each of those waits
+ * but the last (it is still blocked when the window ends) is one run-queue wait counted from a wake-up; at most its
+ * preemptions ({@code nonvoluntary_ctxt_switches}) add to them.
+ */
+@KernelTest
+class RawWakeupKernelTest {
+    @Test
+    void wakeUpsOfTheTestsOwnShellAreCountedFromRawTracepoints() throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "read a; i=0; while [ $i -lt 40 ]; do sleep 0.01; i=$((i+1)); done; echo done; read b")
+                .redirectErrorStream(true).start();
+        try {
+            Thread.sleep(300); // blocked in its first read
+            Target t = Targets.resolve(Long.toString(p.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
+            List<String> phases = new ArrayList<>();
+            CollectorPlan plan = new CollectorPlan(EnumSet.of(Ebpf.Collector.RUNQLAT), Map.of());
+            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, plan, phases::add)) {
+                assertEquals(List.of(), phases.stream().filter(x -> x.contains("did not load")).toList(),
+                        "the raw sched_wakeup programs must load on a kernel with BTF");
+                long[] before = switches(p.pid());
+                OutputStream in = p.getOutputStream();
+                in.write('\n');
+                in.flush();
+                byte[] line = p.getInputStream().readNBytes(5);
+                assertEquals("done\n", new String(line, java.nio.charset.StandardCharsets.US_ASCII));
+                Thread.sleep(300); // blocked in its second read
+                long[] after = switches(p.pid());
+                EbpfFindings f = e.finish();
+                assertEquals(List.of(), f.unmeasured().stream().filter(u -> !u.contains("events skipped by the kernel")).toList());
+                long waits = f.runQueue().orElseThrow().count();
+                long voluntary = after[0] - before[0];
+                long preempted = after[1] - before[1];
+                assertTrue(voluntary >= 40, "the shell waited for each of its 40 children: " + voluntary);
+                assertTrue(waits >= voluntary - 1 && waits <= voluntary - 1 + preempted,
+                        "run-queue waits " + waits + ", voluntary switches " + voluntary + ", preemptions " + preempted);
+            }
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theFallbackIsTheTracepointAndEachScriptHasOneKindOfWakeUp() throws IOException {
+        List<Ebpf.Collector> cs = List.of(Ebpf.Collector.RUNQLAT, Ebpf.Collector.OFFCPU);
+        String raw = Ebpf.source(cs, Ebpf.Wakeups.RAW);
+        String tp = Ebpf.source(cs, Ebpf.Wakeups.TRACEPOINT);
+        assertTrue(raw.contains("rawtracepoint:sched_wakeup, rawtracepoint:sched_wakeup_new"), raw);
+        assertFalse(raw.contains("tracepoint:sched:sched_wakeup"), raw);
+        assertTrue(tp.contains("tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new"), tp);
+        assertFalse(tp.contains("rawtracepoint:sched_wakeup"), tp);
+        // off-CPU alone has no wake-up program at all
+        assertFalse(Ebpf.source(List.of(Ebpf.Collector.OFFCPU), Ebpf.Wakeups.RAW).contains("sched_wakeup"));
+    }
+
+    @Test
+    void theFallbackScriptLoads() throws Exception {
+        String src = Ebpf.script(List.of(Ebpf.Collector.RUNQLAT, Ebpf.Collector.OFFCPU), Ebpf.Wakeups.TRACEPOINT,
+                SyscallCounters.Filter.process((int) ProcessHandle.current().pid()), () -> BlockRequests.Start.values()[0]);
+        try (var s = io.boxscope.tools.stacks.StackRun.load("diagnose-fallback-test", src, HostPaths.DEFAULT, null)) {
+            s.attach();
+        }
+    }
+
+    /** voluntary_ctxt_switches and nonvoluntary_ctxt_switches of proc(5)'s /proc/PID/status. */
+    private static long[] switches(long pid) throws IOException {
+        long[] out = {-1, -1};
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith("voluntary_ctxt_switches:")) {
+                out[0] = Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
+            } else if (l.startsWith("nonvoluntary_ctxt_switches:")) {
+                out[1] = Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
+            }
+        }
+        assertTrue(out[0] >= 0 && out[1] >= 0, "no context switch counts in /proc/" + pid + "/status");
+        return out;
+    }
+}
