@@ -396,7 +396,9 @@ public final class Main {
         } catch (java.io.IOException | RuntimeException e) {
             // training without the cache's classes
         }
-        java.nio.file.Path capture = tracingOnly ? null : trainingCapture(cacheDir);
+        // trace -r in both caches: the launcher gives trace -r / sysdig -r the tracing cache (cli/src/main/launcher/jit),
+        // the whole cache still has them for a launcher without the second one
+        java.nio.file.Path capture = trainingCapture(cacheDir);
         if (capture != null) {
             // trace -r (issue 13): the reader, inspector, compiled filter and line classes, as users filter files
             String file = capture.toString();
@@ -405,6 +407,7 @@ public final class Main {
             runs.add(new String[] {"trace", "-r", file, "proc.name=bash"});
             runs.add(new String[] {"trace", "-r", file, "fd.name contains /etc"});
             runs.add(new String[] {"sysdig", "-r", file, "-n", "10", "evt.type=close and evt.arg.fd=3"});
+            runs.add(new String[] {"trace", "-r", file, "container.id=host"});
         }
         // Cold/warm concerns the BPF runs only (trace -r reads a file and touches neither per-boot cache): the warm half
         // starts here, after the cold tracing runs and trace -r, as before the tracing cache was added.
@@ -519,8 +522,14 @@ public final class Main {
         java.nio.file.Path file = dir.resolve("training.scap");
         io.boxscope.trace.scap.ThreadInfo bash = io.boxscope.trace.scap.ThreadInfo.of(4000, 4000, 1, "bash",
                 "/bin/bash", List.of("-i"), "/root/", 0, 0);
-        var tables = new io.boxscope.trace.scap.CaptureTables(null, List.of(), List.of(), List.of(), List.of(bash),
-                java.util.Map.of());
+        // A machine block and an fd table as a real capture has them (trace -w writes both): their readers' classes
+        // come from the cache too, not the jar
+        var tables = new io.boxscope.trace.scap.CaptureTables(
+                new io.boxscope.trace.scap.MachineInfo(2, 8L << 30, 4_194_304, "training"), List.of(), List.of(), List.of(),
+                List.of(bash), java.util.Map.of(4000L, List.of(
+                        io.boxscope.trace.scap.FdInfo.file(0, 1, "/dev/pts/0", 2, 0),
+                        io.boxscope.trace.scap.FdInfo.ipv4(4, 2, new byte[] {127, 0, 0, 1}, 40000,
+                                new byte[] {127, 0, 0, 1}, 22, 6))));
         try (var w = io.boxscope.trace.scap.ScapWriter.create(file, tables, false)) {
             long ts = 1_700_000_000_000_000_000L;
             for (int i = 0; i < 500; i++) {

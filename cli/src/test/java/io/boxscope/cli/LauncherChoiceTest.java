@@ -56,7 +56,7 @@ class LauncherChoiceTest {
         assertEquals(blackhole, choice("--json", "bench", "memory"));
         assertEquals(blackhole, choice("sysbench", "--memory-block-size=1M", "memory", "run"));
         assertEquals("|", choice("sysbench", "cpu", "run"));
-        assertEquals("|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("diagnose", "1"));
     }
 

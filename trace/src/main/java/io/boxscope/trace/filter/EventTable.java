@@ -26,17 +26,36 @@ public final class EventTable {
 
     private static volatile EventTable instance;
 
-    private final List<EventKind> events;
-    private final Set<String> eventNames = new LinkedHashSet<>();
-    private final Set<String> syscallNames = new LinkedHashSet<>();
-    private final Map<String, String> syscallToEvent = new LinkedHashMap<>();
-    private final List<String> paramOrder = new ArrayList<>();
-    private final Map<String, String> paramTypes = new LinkedHashMap<>();
+    /** The scap table this view is made from; the view's sets and maps are built on the first question. */
+    private final io.boxscope.trace.scap.EventTable source;
+    private volatile Built built;
 
-    private EventTable(List<EventKind> events, Map<String, String> syscallToEvent, Set<String> syscallNames) {
-        this.events = List.copyOf(events);
-        this.syscallToEvent.putAll(syscallToEvent);
-        this.syscallNames.addAll(syscallNames);
+    /**
+     * The view's contents. Built on first use, not when the table is made: every filter resolves its fields through
+     * this table, and most (proc.name, fd.name, container.id) never ask it anything, while building it (a map per
+     * event kind, every argument's PT_ name) was part of every filtered run's start-up (trace -r, issue 13).
+     */
+    private record Built(List<EventKind> events, Set<String> eventNames, Set<String> syscallNames,
+                         Map<String, String> syscallToEvent, List<String> paramOrder, Map<String, String> paramTypes) {}
+
+    private EventTable(io.boxscope.trace.scap.EventTable source) {
+        this.source = source;
+    }
+
+    private Built built() {
+        Built b = built;
+        if (b == null) {
+            b = build(source);
+            built = b;
+        }
+        return b;
+    }
+
+    private static Built build(io.boxscope.trace.scap.EventTable table) {
+        List<EventKind> events = kinds(table);
+        Set<String> eventNames = new LinkedHashSet<>();
+        List<String> paramOrder = new ArrayList<>();
+        Map<String, String> paramTypes = new LinkedHashMap<>();
         for (EventKind e : events) {
             eventNames.add(e.name());
             for (Map.Entry<String, String> p : e.params().entrySet()) {
@@ -46,6 +65,8 @@ public final class EventTable {
                 }
             }
         }
+        return new Built(List.copyOf(events), eventNames, new LinkedHashSet<>(table.syscallNames()),
+                new LinkedHashMap<>(table.syscallEvents()), paramOrder, paramTypes);
     }
 
     /** The table built into boxscope (sysdig 0.29.3's). */
@@ -60,6 +81,11 @@ public final class EventTable {
 
     /** The filter's view of a scap event table. */
     static EventTable of(io.boxscope.trace.scap.EventTable table) {
+        return new EventTable(table);
+    }
+
+    /** Every event kind but the unused slots, with sysdig's EC_ and PT_ spellings. */
+    private static List<EventKind> kinds(io.boxscope.trace.scap.EventTable table) {
         List<EventKind> events = new ArrayList<>();
         for (EventInfo e : table.all()) {
             if (e.unused()) {
@@ -73,12 +99,12 @@ public final class EventTable {
             events.add(new EventKind(e.name(), e.direction(), "EC_" + e.category(), Collections.unmodifiableSet(flags),
                     Collections.unmodifiableMap(params)));
         }
-        return new EventTable(events, table.syscallEvents(), new LinkedHashSet<>(table.syscallNames()));
+        return events;
     }
 
     /** Every event kind, enter and exit, in sysdig's table order. */
     public List<EventKind> events() {
-        return events;
+        return built().events();
     }
 
     /**
@@ -86,12 +112,13 @@ public final class EventTable {
      * its syscall names (sinsp_filter_check_event::validate_filter_value).
      */
     public boolean isEventType(String name) {
-        return eventNames.contains(name) || syscallNames.contains(name);
+        Built b = built();
+        return b.eventNames().contains(name) || b.syscallNames().contains(name);
     }
 
     /** Whether {@code name} is the name of an event kind (not only of a syscall). */
     public boolean isEventName(String name) {
-        return eventNames.contains(name);
+        return built().eventNames().contains(name);
     }
 
     /**
@@ -99,7 +126,7 @@ public final class EventTable {
      * has one that differs (pread64 → pread), otherwise the syscall's own name.
      */
     public String eventTypeOfSyscall(String kernelName) {
-        return syscallToEvent.getOrDefault(kernelName, kernelName);
+        return built().syscallToEvent().getOrDefault(kernelName, kernelName);
     }
 
     /**
@@ -108,7 +135,7 @@ public final class EventTable {
      */
     public String longestParamPrefix(String text) {
         String best = null;
-        for (String p : paramOrder) {
+        for (String p : built().paramOrder()) {
             if (text.startsWith(p) && (best == null || p.length() > best.length())) {
                 best = p;
             }
@@ -118,6 +145,6 @@ public final class EventTable {
 
     /** The sysdig type (PT_...) of the first event argument with this name, or null. */
     public String paramType(String name) {
-        return paramTypes.get(name);
+        return built().paramTypes().get(name);
     }
 }

@@ -31,22 +31,56 @@ public final class EventTable {
     private static final EventTable INSTANCE = load();
 
     private final EventInfo[] events;
-    private final Map<String, List<FlagName>> flagTables;
     private final Map<String, EventInfo> byConstant = new HashMap<>();
-    private final String[] syscalls;
-    private final String[] syscallCategories;
-    private final Map<String, String> syscallEvents;
 
-    private EventTable(EventInfo[] events, Map<String, List<FlagName>> flagTables, String[] syscalls,
-                       String[] syscallCategories, Map<String, String> syscallEvents) {
-        this.syscallCategories = syscallCategories;
-        this.syscallEvents = syscallEvents;
+    private EventTable(EventInfo[] events) {
         this.events = events;
-        this.flagTables = flagTables;
-        this.syscalls = syscalls;
         for (EventInfo e : events) {
             byConstant.put(e.constant(), e);
         }
+    }
+
+    /**
+     * The flag tables and the system call names, read from the jar when first asked (the JVM initialises a nested
+     * class on its first use, once, thread-safely): reading a capture file needs only the event table to its first
+     * event, and a filtered read may print no flags and meet no generic event (trace -r's start-up, issue 13).
+     */
+    private static final class Names {
+        static final Map<String, List<FlagName>> FLAGS;
+        static final String[] SYSCALLS;
+        static final String[] CATEGORIES;
+        static final Map<String, String> SYSCALL_EVENTS;
+
+        static {
+            try {
+                Map<String, List<FlagName>> flags = new LinkedHashMap<>();
+                for (String line : lines("flags.tsv")) {
+                    String[] f = line.split("\t");
+                    flags.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new FlagName(f[1], Long.parseLong(f[2])));
+                }
+                flags.replaceAll((k, v) -> List.copyOf(v));
+                FLAGS = Map.copyOf(flags);
+                List<String> sc = new ArrayList<>();
+                List<String> cats = new ArrayList<>();
+                for (String line : lines("syscalls.tsv")) {
+                    String[] f = line.split("\t");
+                    sc.add(f[1]);
+                    cats.add(f[2]);
+                }
+                SYSCALLS = sc.toArray(String[]::new);
+                CATEGORIES = cats.toArray(String[]::new);
+                Map<String, String> syscallEvents = new LinkedHashMap<>();
+                for (String line : lines("syscall-events.tsv")) {
+                    String[] f = line.split("\t");
+                    syscallEvents.put(f[0], f[1]);
+                }
+                SYSCALL_EVENTS = java.util.Collections.unmodifiableMap(syscallEvents);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the scap flag and system call tables from the jar", e);
+            }
+        }
+
+        private Names() {}
     }
 
     /** The table sysdig 0.29 uses. */
@@ -80,7 +114,7 @@ public final class EventTable {
 
     /** The flag table named {@code name} (e.g. {@code file_flags}), in the driver's order. */
     public List<FlagName> flags(String name) {
-        return flagTables.getOrDefault(name, List.of());
+        return Names.FLAGS.getOrDefault(name, List.of());
     }
 
     /**
@@ -88,17 +122,19 @@ public final class EventTable {
      * prints as evt.type for generic events ({@code syscall} with an ID parameter), or empty.
      */
     public Optional<String> syscallName(int id) {
+        String[] syscalls = Names.SYSCALLS;
         return id >= 0 && id < syscalls.length ? Optional.of(syscalls[id]) : Optional.empty();
     }
 
     /** The category (without EC_) of PPM_SC_* system call {@code id}: a generic event's category, or empty. */
     public Optional<String> syscallCategory(int id) {
-        return id >= 0 && id < syscallCategories.length ? Optional.of(syscallCategories[id]) : Optional.empty();
+        String[] categories = Names.CATEGORIES;
+        return id >= 0 && id < categories.length ? Optional.of(categories[id]) : Optional.empty();
     }
 
     /** Every PPM_SC_* system call name, by id (what generic events are named). */
     public List<String> syscallNames() {
-        return List.of(syscalls);
+        return List.of(Names.SYSCALLS);
     }
 
     /**
@@ -106,12 +142,12 @@ public final class EventTable {
      * specially (driver/syscall_table.c: pread64 gives pread events), or empty for a generic one.
      */
     public Optional<String> eventOfSyscall(String kernelName) {
-        return Optional.ofNullable(syscallEvents.get(kernelName));
+        return Optional.ofNullable(Names.SYSCALL_EVENTS.get(kernelName));
     }
 
     /** The kernel system calls with events of their own, in syscall_table.c's order, and their event names. */
     public Map<String, String> syscallEvents() {
-        return syscallEvents;
+        return Names.SYSCALL_EVENTS;
     }
 
     /** One name of a flag table. */
@@ -133,29 +169,10 @@ public final class EventTable {
                 events.add(new EventInfo(Integer.parseInt(f[0]), f[1], f[2], f[3],
                         java.util.Set.of(f[4].split("\\|")), params));
             }
-            Map<String, List<FlagName>> flags = new LinkedHashMap<>();
-            for (String line : lines("flags.tsv")) {
-                String[] f = line.split("\t");
-                flags.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new FlagName(f[1], Long.parseLong(f[2])));
-            }
-            flags.replaceAll((k, v) -> List.copyOf(v));
             if (events.size() != EVENT_MAX) {
                 throw new IllegalStateException("events.tsv has " + events.size() + " events, expected " + EVENT_MAX);
             }
-            List<String> sc = new ArrayList<>();
-            List<String> cats = new ArrayList<>();
-            for (String line : lines("syscalls.tsv")) {
-                String[] f = line.split("\t");
-                sc.add(f[1]);
-                cats.add(f[2]);
-            }
-            Map<String, String> syscallEvents = new LinkedHashMap<>();
-            for (String line : lines("syscall-events.tsv")) {
-                String[] f = line.split("\t");
-                syscallEvents.put(f[0], f[1]);
-            }
-            return new EventTable(events.toArray(EventInfo[]::new), Map.copyOf(flags), sc.toArray(String[]::new),
-                    cats.toArray(String[]::new), java.util.Collections.unmodifiableMap(syscallEvents));
+            return new EventTable(events.toArray(EventInfo[]::new));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the scap event table from the jar", e);
         }
