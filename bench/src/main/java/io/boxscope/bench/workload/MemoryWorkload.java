@@ -340,7 +340,7 @@ public final class MemoryWorkload implements Workload {
          * {@link Xoroshiro#step0}/{@link Xoroshiro#step1} written out with shifts, no method call: in the
          * usual unseeded run this branch never executes, so C2 declines to inline a call in it ("low call
          * site frequency") and compiles a real call, and the worker, live across that call, is then kept
-         * in a stack slot and reloaded four times per word in the loop above: 39 instructions per word
+         * in a stack slot and reloaded four times per word in the loop above: 41 instructions per word
          * instead of 35 for the read, 36 instead of 33 for the write, the read at 0.79-0.85x sysbench's
          * loop on the same block (docs/benchmarks.md, "memory at 1M: the random loops' spill").
          */

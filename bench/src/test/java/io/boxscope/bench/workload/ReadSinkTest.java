@@ -107,7 +107,7 @@ class ReadSinkTest {
     /**
      * The random loops' compiled code calls nothing. A call left in the event (C2 declines to inline one
      * in a branch the run never takes, "failed to inline: low call site frequency") keeps the worker in a
-     * stack slot across it, and C2 then reloads the worker from the stack four times per word (39 instead
+     * stack slot across it, and C2 then reloads the worker from the stack four times per word (41 instead
      * of 35 instructions; docs/benchmarks.md, "the random loops' spill"). The unseeded run's histogram
      * skip is such a branch; this checks the inlining decisions of both random reads, with and without
      * the blackhole, never a timing.
