@@ -97,7 +97,9 @@ public final class MemoryWorkload implements Workload {
             };
             case RND -> switch (oper) {
                 case WRITE -> new RndWrite(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
-                case READ -> new RndRead(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
+                case READ -> ReadSink.active()
+                        ? new RndSinkRead(buf, quota, seeds.forThread(threadId), seeds.histogramDraw())
+                        : new RndRead(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
                 case NONE -> new RndNone(buf, quota, seeds.forThread(threadId), seeds.histogramDraw());
             };
         };
@@ -111,6 +113,11 @@ public final class MemoryWorkload implements Workload {
     /** What the worker's never-true comparison last recorded (0 if it never fired): for tests. */
     static long sink(Worker w) {
         return ((Base) w).sink;
+    }
+
+    /** A random worker's generator state, sb_rng_state[0] and [1]: for tests. */
+    static long[] state(Worker w) {
+        return new long[] {((Rnd) w).s0, ((Rnd) w).s1};
     }
 
     /** Forgets what the worker's never-true comparison recorded: for tests. */
@@ -328,13 +335,21 @@ public final class MemoryWorkload implements Workload {
             return Xoroshiro.uniform(a + b);
         }
 
-        /** After an event: the value sysbench's histogram update takes, when it takes one. */
+        /**
+         * After an event: the value sysbench's histogram update takes, when it takes one. The step is
+         * {@link Xoroshiro#step0}/{@link Xoroshiro#step1} written out with shifts, no method call: in the
+         * usual unseeded run this branch never executes, so C2 declines to inline a call in it ("low call
+         * site frequency") and compiles a real call, and the worker, live across that call, is then kept
+         * in a stack slot and reloaded four times per word in the loop above: 41 instructions per word
+         * instead of 35 for the read, 36 instead of 33 for the write, the read at 0.79-0.85x sysbench's
+         * loop on the same block (docs/benchmarks.md, "memory at 1M: the random loops' spill").
+         */
         final void endEvent() {
             if (histogramDraw) {
                 long a = s0;
-                long b = s1;
-                s0 = Xoroshiro.step0(a, b);
-                s1 = Xoroshiro.step1(a, b);
+                long x = s1 ^ a;
+                s0 = (a << 55 | a >>> 9) ^ x ^ (x << 14);
+                s1 = x << 36 | x >>> 28;
             }
         }
     }
@@ -376,6 +391,27 @@ public final class MemoryWorkload implements Workload {
                 if (v == NEVER) {
                     sink = v;
                 }
+            }
+            endEvent();
+        }
+    }
+
+    /**
+     * sysbench's event_rnd_read with {@link ReadSink#consume} as the consumer of each loaded word, chosen
+     * only when {@link ReadSink#active()}, as {@link SeqSinkRead} is: the load is discarded as sysbench's
+     * is, with no compare per word (C2: 33 instructions per word against {@link RndRead}'s 35; gcc's loop
+     * in /usr/bin/sysbench 1.0.20 is 31). The words and the generator's draws are {@link RndRead}'s.
+     */
+    static final class RndSinkRead extends Rnd {
+        RndSinkRead(long[] buf, long quota, Xoroshiro rnd, boolean histogramDraw) {
+            super(buf, quota, rnd, histogramDraw);
+        }
+
+        @Override
+        public void execute() {
+            long[] b = buf;
+            for (long i = 0; i < bytes; i += 8) {
+                ReadSink.consume((long) WORDS.getOpaque(b, (int) (nextDouble() * (bytes >> 3))));
             }
             endEvent();
         }

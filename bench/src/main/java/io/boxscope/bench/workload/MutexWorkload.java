@@ -33,20 +33,25 @@ public final class MutexWorkload implements Workload {
     }
 
     private final ReentrantLock[] locks;
-    private final int lockCount;
+    private final long lockCount;
     private final int loops;
     @SuppressWarnings("unused") // read through SPIN
     private int spin;
     private long shared;
 
-    public MutexWorkload(int num, int lockCount, int loops) {
+    public MutexWorkload(int num, long lockCount, int loops) {
         this(num, lockCount, loops, i -> new ReentrantLock());
     }
 
     /** The same, with mutex {@code i} made by {@code lock}: tests watch which mutexes a worker takes. */
-    MutexWorkload(int num, int lockCount, int loops, IntFunction<ReentrantLock> lock) {
-        if (num < 1 || lockCount < 0 || loops < 0) {
-            throw new IllegalArgumentException("--mutex-num must be at least 1, --mutex-locks and --mutex-loops at least 0");
+    MutexWorkload(int num, long lockCount, int loops, IntFunction<ReentrantLock> lock) {
+        if (lockCount < 1) {
+            throw new IllegalArgumentException("--mutex-locks must be at least 1, got " + lockCount
+                    + ": sysbench 1.0.20 counts it down in an unsigned int after the first lock, so 0 there means"
+                    + " 4294967296 locks per thread (boxscope sysbench does that)");
+        }
+        if (num < 1 || loops < 0) {
+            throw new IllegalArgumentException("--mutex-num must be at least 1, --mutex-loops at least 0");
         }
         this.locks = new ReentrantLock[num];
         for (int i = 0; i < num; i++) {
@@ -60,8 +65,20 @@ public final class MutexWorkload implements Workload {
         return locks.length;
     }
 
-    public int lockCount() {
+    public long lockCount() {
         return lockCount;
+    }
+
+    /**
+     * How many locks sysbench 1.0.20 takes per thread for {@code --mutex-locks=value}: mutex_execute_event
+     * is a do-while that locks once, then decrements {@code nlocks}, an {@code unsigned int}
+     * (src/tests/sb_mutex.h), and loops while it is above 0 (src/tests/mutex/sb_mutex.c). A positive value
+     * is that many locks; 0 wraps to 4294967295 after the first lock, 4294967296 in all; a negative value
+     * (sb_get_value_int reads it with strtol) is its unsigned reading, -1 being 4294967295. The drop-in
+     * {@code boxscope sysbench} runs exactly that; {@code boxscope bench mutex} refuses values below 1.
+     */
+    public static long sysbenchLocks(int value) {
+        return value == 0 ? 1L << 32 : Integer.toUnsignedLong(value);
     }
 
     public int loops() {
@@ -125,7 +142,7 @@ public final class MutexWorkload implements Workload {
             @Override
             public void execute() {
                 int c = 0;
-                for (int k = 0; k < lockCount; k++) {
+                for (long k = 0; k < lockCount; k++) {
                     ReentrantLock l = locks[(int) (rnd.nextDouble() * locks.length)];
                     c += spin(loops);
                     l.lock();

@@ -211,4 +211,29 @@ class MemoryLoopCoverageTest {
             assertEquals(loaded[k] ? MemoryWorkload.NEVER : 0, MemoryWorkload.sink(w), "event " + (20_000 + k));
         }
     }
+
+    /**
+     * The random read with the blackhole consumer ({@code RndSinkRead}, built when the JVM has the launcher's
+     * blackhole; this test JVM has not, so its consumer is an empty method here and the loads are not
+     * observable): it draws what sysbench draws, one xoroshiro128+ value per word and, with the histogram's
+     * draw, one more per event. After 16 events of a 16-word block for --rand-seed=42 its state is sysbench's
+     * after 256 draws (272 with the histogram's), the state whose next event is event 16 of the C program in
+     * {@link #SEED_42}'s Javadoc; the generator is checked against that program by the write tests above.
+     */
+    @Test
+    void randomSinkReadDrawsOneValuePerWordAsSysbench() throws Exception {
+        for (boolean histogram : new boolean[] {false, true}) {
+            Seeds seeds = Seeds.of(42, 0, histogram);
+            Worker w = new MemoryWorkload.RndSinkRead(new long[16], -1, seeds.forThread(0), seeds.histogramDraw());
+            for (int event = 0; event < 16; event++) {
+                w.execute();
+            }
+            // the generator after srandom(42) (SEED_42's Javadoc, by hand), stepped 256 or 272 times
+            Xoroshiro x = Xoroshiro.ofState(0x0448be46_2a3c4464L, 0x5866c031_36140b29L);
+            for (int k = 0; k < (histogram ? 272 : 256); k++) {
+                x.nextLong();
+            }
+            assertArrayEquals(new long[] {x.state0(), x.state1()}, MemoryWorkload.state(w), "histogram " + histogram);
+        }
+    }
 }

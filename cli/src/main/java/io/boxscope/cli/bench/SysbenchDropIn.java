@@ -313,7 +313,8 @@ public final class SysbenchDropIn {
                 int num = v.integer("mutex-num");
                 int locks = v.integer("mutex-locks");
                 int loops = v.integer("mutex-loops");
-                yield workload(() -> new MutexWorkload(num, locks, loops));
+                // sysbench's unsigned count: 0 is 2^32 locks per thread (MutexWorkload.sysbenchLocks)
+                yield workload(() -> new MutexWorkload(num, MutexWorkload.sysbenchLocks(locks), loops));
             }
             default -> throw new IllegalStateException("no such built-in test: " + test.name());
         };

@@ -85,6 +85,11 @@ class BenchCommandTest {
         assertEquals(2, run("bench", "cpu", "prepare").code());
         assertEquals(2, run("bench", "cpu", "--threads=0").code());
         assertEquals(2, run("bench", "cpu", "--percentile=101").code());
+        // sysbench 1.0.20 would take 0 as 2^32 locks per thread (unsigned wrap); bench refuses it in one line
+        Out locks = run("bench", "mutex", "--mutex-locks=0");
+        assertEquals(2, locks.code());
+        assertTrue(locks.err().contains("--mutex-locks must be at least 1") && locks.err().contains("4294967296")
+                && locks.err().strip().lines().count() == 1, locks.err());
         Out fio = run("bench", "fileio", "run", "--file-dir=" + dir);
         assertEquals(2, fio.code());
         assertTrue(fio.err().contains("--file-test-mode"), fio.err());
