@@ -37,6 +37,28 @@ public final class Text {
         return sb == null ? s : sb.toString();
     }
 
+    /**
+     * {@code s} unchanged when none of its characters needs an escape, else {@link #safe}{@code (s)}: for
+     * lines that must equal a peer tool's byte for byte (trace's sysdig lines: sysdig prints a 0x5c byte of
+     * a buffer as one backslash), the backslash is doubled only in a line that holds an escape. No control
+     * or bidi character reaches the terminal either way; what is lost is that a line without escapes can
+     * show text that looks like one ({@code \x1b} typed into a file name), docs/trace.md.
+     */
+    public static String safeVerbatimWhenPlain(String s) {
+        return needsEscape(s) ? safe(s) : s;
+    }
+
+    /** Whether {@link #safe} escapes a character of {@code s} other than the backslash. */
+    public static boolean needsEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || isFormatting(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Line and paragraph separators and the bidirectional controls (see {@link #safe}). */
     private static boolean isFormatting(char c) {
         return c == '\u2028' || c == '\u2029' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')

@@ -116,12 +116,12 @@ final class TraceDisplay {
             } else {
                 String s = show.format().line(view);
                 if (s != null) {
-                    print(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safe(s));
+                    print(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safeVerbatimWhenPlain(s));
                 }
             }
         } else if (line != null) {
             print(boxscopeJson ? Json.write(TraceReadCli.jsonOf(num, e, line))
-                    : show.keepLayout() ? TraceReadCli.safeKeepingLayout(line) : Text.safe(line));
+                    : show.keepLayout() ? TraceReadCli.safeKeepingLayout(line) : Text.safeVerbatimWhenPlain(line));
         }
     }
 

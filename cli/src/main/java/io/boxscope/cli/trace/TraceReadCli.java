@@ -160,6 +160,9 @@ final class TraceReadCli {
      * piece between them escaped for the terminal, the newlines and tabs kept, as sysdig prints them.
      */
     static String safeKeepingLayout(String s) {
+        if (!Text.needsEscape(s.replace('\n', ' ').replace('\t', ' '))) {
+            return s; // as sysdig prints it: backslashes doubled only in a line that holds an escape
+        }
         StringBuilder b = new StringBuilder(s.length() + 16);
         int from = 0;
         for (int i = 0; i < s.length(); i++) {

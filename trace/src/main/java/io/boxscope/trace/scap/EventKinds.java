@@ -24,7 +24,7 @@ final class EventKinds {
     static final int PROCEXIT = 1 << 7;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
-    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SETID, CLOSE }
+    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SETID, CLOSE, CHDIR, FCHDIR }
 
     private static final int SIZE = 1024;
     private static final int[] FLAGS = new int[SIZE];
@@ -68,6 +68,8 @@ final class EventKinds {
                     case "pipe", "pipe2" -> Op.PIPE;
                     case "setuid", "setresuid", "setgid", "setresgid" -> Op.SETID;
                     case "close" -> Op.CLOSE;
+                    case "chdir" -> Op.CHDIR;
+                    case "fchdir" -> Op.FCHDIR;
                     default -> Op.NONE;
                 };
             }

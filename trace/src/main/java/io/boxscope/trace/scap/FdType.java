@@ -6,7 +6,7 @@ package io.boxscope.trace.scap;
  */
 public enum FdType {
     UNKNOWN('o'), FILE('f'), DIRECTORY('d'), IPV4_SOCK('4'), IPV6_SOCK('6'), IPV4_SERVSOCK('4'), IPV6_SERVSOCK('6'),
-    FIFO('p'), UNIX_SOCK('u'), EVENT('e'), UNSUPPORTED('o'), SIGNALFD('s'), EVENTPOLL('l'), INOTIFY('i'),
+    FIFO('p'), UNIX_SOCK('u'), EVENT('e'), UNSUPPORTED('X'), SIGNALFD('s'), EVENTPOLL('l'), INOTIFY('i'),
     TIMERFD('t'), NETLINK('n'), FILE_V2('f');
 
     private final char typeChar;

@@ -1,5 +1,7 @@
 package io.boxscope.trace.scap;
 
+import java.nio.charset.StandardCharsets;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ public final class Inspector {
         List<String> cgroups = List.of();
         /** When the capture saw the thread made (its clone's exit), 0 for threads from the process list. */
         long cloneTs;
+        /** Made by its own clone exit, seen before the caller's (sinsp's PPM_CL_CLONE_INVERTED). */
+        boolean inverted;
         /** VmSize and VmRSS in kB and the fd limit, from the process list or the last clone/execve exit. */
         long vmsizeKb;
         long vmrssKb;
@@ -376,10 +380,9 @@ public final class Inspector {
                 if (t != null && num(e, "res") == 0) {
                     String comm = text(e, "comm");
                     t.comm = comm != null ? comm : basename(text(e, "exe"));
-                    String cwd = text(e, "cwd");
-                    if (cwd != null) {
-                        t.cwd = cwd;
-                    }
+                    // the exit's cwd parameter is not read: parse_execve_exit (libs e5c53d64) skips param 6,
+                    // so the thread keeps the cwd its clone copied and chdir/fchdir changed, also where that
+                    // differs from what the kernel reported (a chdir the capture holds without its path)
                     execed(t, e);
                 }
             }
@@ -536,6 +539,18 @@ public final class Inspector {
                     t.fds.remove(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
                 }
             }
+            case CHDIR -> {
+                // parse_chdir_exit: on success the path parameter, against the cwd (set_cwd)
+                if (t != null && num(e, "res") >= 0 && e.value("path").orElse(null) instanceof ParamValue.Text p) {
+                    chdir(t, p.bytes());
+                }
+            }
+            case FCHDIR -> {
+                // parse_fchdir_exit: on success the name of the enter event's fd, when the tables hold it
+                if (t != null && num(e, "res") >= 0 && eventFd != null) {
+                    chdir(t, eventFd.name().getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
         }
         if (eventFd != null && t.lastEnter != null) {
             Fd now = t.fds.get(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
@@ -645,7 +660,10 @@ public final class Inspector {
         }
         long flags = num(e, "flags");
         boolean sameProcess = (flags & CLONE_THREAD) != 0;
-        if (res > 0 && !threads.containsKey(res)) {
+        Thread before = res > 0 ? threads.get(res) : null;
+        // parse_clone_exit: an entry the child's own clone exit made stays; any other entry with the child's
+        // tid is a thread whose exit the capture missed, and the new thread replaces it
+        if (res > 0 && (before == null || !before.inverted)) {
             long pid = sameProcess && parent != null ? parent.pid : res;
             // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
             // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
@@ -674,11 +692,28 @@ public final class Inspector {
             child.cloneTs = e.ts();
             memory(child, e);
             threads.put(res, child);
+            if (before != null && cachedThread == before) {
+                cachedThread = null;
+            }
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
+            parent.inverted = true;
             parent.comm = comm;
             parent.pid = num(e, "pid");
-            parent.cwd = text(e, "cwd");
+            // parse_clone_exit's inverted clone copies the cwd of the thread that called clone (pid for a
+            // thread, ptid for a process), not the event's cwd parameter; an unlisted caller is a fake entry
+            // without a cwd
+            Thread caller = threads.get(sameProcess ? num(e, "pid") : num(e, "ptid"));
+            parent.cwd = caller != null && caller != parent ? caller.cwd : null;
+            if (caller != null && caller != parent) {
+                // and its fds as the parent's side would have (a process: a copy; a thread: shared with
+                // CLONE_FILES): posix_spawn's child reads the pipes its parent made before it ran
+                if (!sameProcess) {
+                    parent.fds = new LongMap<>(caller.fds);
+                } else if ((flags & CLONE_FILES) != 0) {
+                    parent.fds = caller.fds;
+                }
+            }
             parent.exe = text(e, "exe");
             if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
                 parent.args = List.copyOf(a.strings());
@@ -737,9 +772,33 @@ public final class Inspector {
         return fd == null ? "<UNKNOWN>" : fd.name() + "/";
     }
 
-    /** The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one). */
-    private static String cwdOf(Thread t) {
-        String cwd = t.cwd == null ? "/" : t.cwd;
+    /**
+     * sinsp_threadinfo::set_cwd: the new directory {@link #concatenate}d to the process's cwd (an absolute one
+     * replaces it), ending with {@code /}. sinsp keeps the cwd on the process's main thread (get_cwd reads it
+     * there); Boxscope copies it to each thread at clone, so it sets it on the main thread and the caller: the
+     * process's other threads keep the cwd they had (a multi-threaded chdir is rare in practice).
+     */
+    private void chdir(Thread t, byte[] path) {
+        Thread main = threads.get(t.pid);
+        String cwd = concatenate(main != null ? cwdOf(main) : cwdOf(t), path);
+        cwd = cwd.endsWith("/") ? cwd : cwd + "/";
+        t.cwd = cwd;
+        if (main != null) {
+            main.cwd = cwd;
+        }
+    }
+
+    /**
+     * The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one), and
+     * empty for a thread the tables did not list (get_thread_ref's fake entry sets no cwd, so a relative
+     * path resolves against nothing: {@code openat(AT_FDCWD, "")} names the fd {@code <f>} and prints
+     * {@code name=}, as sysdig 0.29 does).
+     */
+    static String cwdOf(Thread t) {
+        String cwd = t.cwd;
+        if (cwd == null) {
+            return "";
+        }
         return cwd.endsWith("/") ? cwd : cwd + "/";
     }
 

@@ -189,12 +189,14 @@ public final class ScapFields implements FieldSource {
             case EVT_IS_IO_READ -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD"));
             case EVT_IS_IO_WRITE -> new Value.Bool(info.flags().contains("EF_WRITES_TO_FD"));
             case PROC_PID -> t == null ? null : num(t.pid());
-            case PROC_EXE -> t == null ? null : text(t.exe());
-            case PROC_NAME -> t == null ? null : text(t.comm());
+            // a thread the tables did not list is get_thread_ref's fake entry, whose comm and exe are the
+            // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
+            case PROC_EXE -> t == null ? null : text(t.comm() == null && t.exe() == null ? "<NA>" : t.exe());
+            case PROC_NAME -> t == null ? null : text(t.comm() == null ? "<NA>" : t.comm());
             case PROC_ARGS -> t == null || t.comm() == null ? null : text(String.join(" ", t.args()));
             case PROC_CMDLINE -> t == null || t.comm() == null ? null
                     : text(t.args().isEmpty() ? t.comm() : t.comm() + " " + String.join(" ", t.args()));
-            case PROC_CWD -> t == null ? null : text(t.cwd());
+            case PROC_CWD -> t == null ? null : text(Inspector.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
                 yield main == null || main.ptid() < 0 ? null : num(main.ptid());
