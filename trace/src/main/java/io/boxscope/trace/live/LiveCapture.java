@@ -561,6 +561,11 @@ public final class LiveCapture implements AutoCloseable {
         return probe.ringLayout();
     }
 
+    /** The kernel side (tests read its rings directly). */
+    CaptureProbe probe() {
+        return probe;
+    }
+
     /** Whether the capture fell back to one shared ring because the kernel refused an array of ring buffers. */
     public boolean sharedRingFallback() {
         return probe.rings().size() == 1 && io.boxscope.bpf.sys.Cpus.online().size() > 1;
