@@ -164,81 +164,97 @@ public final class RingBufSet implements AutoCloseable {
         }
     }
 
+    /** One ring's place in a merged batch: its positions, its view for the batch and its first record. */
+    private static final class Cursor {
+        final RingBufReader ring;
+        final MemorySegment data;
+        final MemorySegment producer;
+        final long mask;
+        MemorySegment view;
+        long cons;
+        long prod;
+        long headKey;
+        /** Payload length of the ring's first record; -1: none known yet. */
+        int headLen = -1;
+
+        Cursor(RingBufReader ring) {
+            this.ring = ring;
+            this.data = ring.data;
+            this.producer = ring.producer;
+            this.mask = ring.mask;
+        }
+    }
+
     private int mergedLocked(RingBufReader.Handler h, int budget) {
-        int k = rings.length;
-        long[] cons = new long[k];
-        long[] prod = new long[k];
-        long[] headKey = new long[k];
-        int[] headLen = new int[k]; // payload length of the ring's first record; -1: none known yet
-        MemorySegment[] views = new MemorySegment[k];
+        Cursor[] cs = new Cursor[rings.length];
         Arena scope = Arena.ofConfined();
         int n = 0;
         try {
-            for (int i = 0; i < k; i++) {
-                cons[i] = (long) RingBufReader.LONG.getAcquire(rings[i].consumer, 0L);
-                prod[i] = (long) RingBufReader.LONG.getAcquire(rings[i].producer, 0L);
-                views[i] = rings[i].data.reinterpret(scope, null).asReadOnly();
-                headLen[i] = -1;
+            for (int i = 0; i < cs.length; i++) {
+                Cursor c = new Cursor(rings[i]);
+                c.cons = (long) RingBufReader.LONG.getAcquire(c.ring.consumer, 0L);
+                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                c.view = c.data.reinterpret(scope, null).asReadOnly();
+                cs[i] = c;
             }
-            while (n < budget && !closing()) {
-                int best = -1;
-                long bestKey = Long.MAX_VALUE;
-                for (int i = 0; i < k; i++) {
-                    if (headLen[i] < 0 && !head(i, cons, prod, headKey, headLen)) {
-                        continue;
-                    }
-                    if (best < 0 || headKey[i] < bestKey) {
-                        best = i;
-                        bestKey = headKey[i];
+            boolean closing = closing();
+            while (n < budget && !closing) {
+                Cursor best = null;
+                for (Cursor c : cs) {
+                    if ((c.headLen >= 0 || head(c)) && (best == null || c.headKey < best.headKey)) {
+                        best = c;
                     }
                 }
-                if (best < 0) {
+                if (best == null) {
                     break;
                 }
-                RingBufReader r = rings[best];
-                long off = cons[best] & r.mask;
-                int payload = headLen[best];
-                cons[best] += (payload + RingBufReader.HEADER + 7) & ~7L;
-                headLen[best] = -1;
+                long off = best.cons & best.mask;
+                int payload = best.headLen;
+                best.cons += (payload + RingBufReader.HEADER + 7) & ~7L;
+                best.headLen = -1;
                 n++;
-                r.records++;
-                h.onRecord(views[best].asSlice(off + RingBufReader.HEADER, payload)); // a throw: its record counts as consumed
+                best.ring.records++;
+                h.onRecord(best.view.asSlice(off + RingBufReader.HEADER, payload)); // a throw: its record counts as consumed
+                if ((n & 63) == 0) {
+                    closing = closing();
+                }
             }
         } finally {
             scope.close(); // every view dies before its space goes back to the producer
-            for (int i = 0; i < k; i++) {
-                RingBufReader.LONG.setRelease(rings[i].consumer, 0L, cons[i]);
+            for (Cursor c : cs) {
+                if (c != null) {
+                    RingBufReader.LONG.setRelease(c.ring.consumer, 0L, c.cons);
+                }
             }
         }
         return n;
     }
 
     /**
-     * Finds ring {@code i}'s first submitted record (skipping discarded ones), re-reading the producer position when
-     * the consumer has reached it; false when the ring is empty or its first record is still being written.
+     * Finds the ring's first submitted record (skipping discarded ones), re-reading the producer position when the
+     * consumer has reached it; false when the ring is empty or its first record is still being written.
      */
-    private boolean head(int i, long[] cons, long[] prod, long[] headKey, int[] headLen) {
-        RingBufReader r = rings[i];
+    private boolean head(Cursor c) {
         while (true) {
-            if (cons[i] == prod[i]) {
-                prod[i] = (long) RingBufReader.LONG.getAcquire(r.producer, 0L);
-                if (cons[i] == prod[i]) {
+            if (c.cons == c.prod) {
+                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                if (c.cons == c.prod) {
                     return false;
                 }
             }
-            long off = cons[i] & r.mask;
-            int len = (int) RingBufReader.INT.getAcquire(r.data, off);
+            long off = c.cons & c.mask;
+            int len = (int) RingBufReader.INT.getAcquire(c.data, off);
             if ((len & RingBufReader.BUSY) != 0) {
                 return false; // reserved, not yet submitted: the ring's later records wait for it
             }
             int payload = len & ~(RingBufReader.BUSY | RingBufReader.DISCARD);
             if ((len & RingBufReader.DISCARD) != 0) {
-                cons[i] += (payload + RingBufReader.HEADER + 7) & ~7L;
-                r.discarded++;
+                c.cons += (payload + RingBufReader.HEADER + 7) & ~7L;
+                c.ring.discarded++;
                 continue;
             }
-            headLen[i] = payload;
-            headKey[i] = payload >= keyOffset + 8 ? r.data.get(U64, off + RingBufReader.HEADER + keyOffset) : Long.MIN_VALUE;
+            c.headLen = payload;
+            c.headKey = payload >= keyOffset + 8 ? c.data.get(U64, off + RingBufReader.HEADER + keyOffset) : Long.MIN_VALUE;
             return true;
         }
     }
