@@ -123,8 +123,40 @@ public final class Features {
                 case STACK_TRACE -> MapSpec.stackTrace("probe_stack", 8, 1);
                 case PERF_EVENT_ARRAY, CGROUP_ARRAY -> MapSpec.of("probe_map", t, 4, 4, 1);
                 case HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH -> MapSpec.of("probe_map", t, 4, 8, 1);
+                case ARRAY_OF_MAPS -> null; // needs an inner map template: below
             };
+            if (spec == null) {
+                try (BpfMap inner = BpfMap.create(MapSpec.of("probe_inner", MapType.ARRAY, 4, 8, 1))) {
+                    BpfMap.createOuter("probe_outer", 1, inner).close();
+                }
+                return;
+            }
             BpfMap.create(spec).close();
+        }));
+    }
+
+    /**
+     * Can a program reserve space in a ring buffer it looked up in an array of ring buffers (map-in-map: one ring per
+     * CPU, indexed by {@code bpf_get_smp_processor_id()}, as libs' modern probe keeps them)? Creates a one-slot array
+     * of one-page rings and loads a raw tracepoint program that looks up slot 0, reserves 8 bytes there and discards
+     * them: the kernel must create the array with a ring buffer template and the verifier must accept the inner map
+     * as the reserve's map argument.
+     */
+    public static Support ringBufArray() {
+        return cached("ringbuf-array", () -> attempt(() -> {
+            try (BpfMap template = BpfMap.create(MapSpec.ringBuffer("probe_rbtmpl", (int) Sys.pageSize()));
+                    BpfMap outer = BpfMap.createOuter("probe_rbarray", 1, template)) {
+                outer.setInner(0, template);
+                Asm a = new Asm();
+                Label out = a.newLabel("out");
+                a.st(Size.W, Reg.R10, -4, 0).ldMapFd(Reg.R1, outer.fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, -4)
+                        .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, out)
+                        .mov(Reg.R1, Reg.R0).movImm(Reg.R2, 8).movImm(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
+                        .jmp(JmpOp.JEQ, Reg.R0, 0, out)
+                        .mov(Reg.R1, Reg.R0).movImm(Reg.R2, 0).call(Helper.RINGBUF_DISCARD)
+                        .bind(out).movImm(Reg.R0, 0).exit();
+                Program.load(ProgramSpec.of("probe_rbarray", ProgramType.RAW_TRACEPOINT, a.build())).close();
+            }
         }));
     }
 

@@ -34,6 +34,28 @@ public final class BpfMap implements AutoCloseable {
 
     /** Creates the map; the name is truncated to the kernel's 15 characters. */
     public static BpfMap create(MapSpec spec) {
+        if (spec.type() == MapType.ARRAY_OF_MAPS) {
+            throw new IllegalArgumentException("map " + spec.name() + ": an array of maps needs an inner map template,"
+                    + " create it with createOuter");
+        }
+        return create(spec, -1);
+    }
+
+    /**
+     * Creates an array of maps ({@code BPF_MAP_TYPE_ARRAY_OF_MAPS}, u32 index to a map's descriptor) whose slots hold
+     * maps like {@code template}: the kernel takes the inner maps' type, sizes and flags from the template at creation
+     * ({@code bpf_attr.inner_map_fd}; kernel/bpf/map_in_map.c, bpf_map_meta_alloc), so the verifier knows what a
+     * program's lookup returns, and refuses to put a map of another type or size in a slot later. The template is not
+     * kept: close it when it is not one of the inner maps. A program's {@code bpf_map_lookup_elem} on the array returns
+     * the inner map itself (or NULL for an empty slot), which it hands to the helpers that take a map (cilium/ebpf's
+     * MapSpec.InnerMap; libs' modern probe keeps one ring buffer per CPU this way). Fill the slots with {@link #setInner}.
+     */
+    public static BpfMap createOuter(String name, int slots, BpfMap template) {
+        MapSpec spec = MapSpec.of(name, MapType.ARRAY_OF_MAPS, 4, 4, slots);
+        return create(spec, template.fd());
+    }
+
+    private static BpfMap create(MapSpec spec, int innerMapFd) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment attr = a.allocate(72);
             attr.set(ValueLayout.JAVA_INT, 0, spec.type().id());
@@ -41,6 +63,9 @@ public final class BpfMap implements AutoCloseable {
             attr.set(ValueLayout.JAVA_INT, 8, spec.valueSize());
             attr.set(ValueLayout.JAVA_INT, 12, spec.maxEntries());
             attr.set(ValueLayout.JAVA_INT, 16, spec.flags());
+            if (innerMapFd >= 0) {
+                attr.set(ValueLayout.JAVA_INT, 20, innerMapFd); // inner_map_fd (include/uapi/linux/bpf.h)
+            }
             byte[] name = kernelName(spec.name());
             MemorySegment.copy(name, 0, attr, ValueLayout.JAVA_BYTE, 28, name.length);
             long fd = Sys.bpf("create " + spec.type().name().toLowerCase(java.util.Locale.ROOT) + " map " + spec.name(),
@@ -145,6 +170,20 @@ public final class BpfMap implements AutoCloseable {
                     a.allocateFrom(ValueLayout.JAVA_BYTE, v), flags);
             Sys.bpf(op("update"), Sys.BPF_MAP_UPDATE_ELEM, attr);
         }
+    }
+
+    /**
+     * Puts {@code inner} in slot {@code index} of this array of maps (BPF_MAP_UPDATE_ELEM with the inner map's
+     * descriptor as the value; the kernel keeps its own reference, so the slot stays filled after {@code inner} is
+     * closed here).
+     */
+    public void setInner(int index, BpfMap inner) {
+        if (spec.type() != MapType.ARRAY_OF_MAPS) {
+            throw new IllegalArgumentException(op("set inner map") + ": " + spec.type() + " is not an array of maps");
+        }
+        java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+        update(java.nio.ByteBuffer.allocate(4).order(order).putInt(index).array(),
+                java.nio.ByteBuffer.allocate(4).order(order).putInt(inner.fd()).array(), ANY);
     }
 
     /** Deletes the key; false if it was absent. */

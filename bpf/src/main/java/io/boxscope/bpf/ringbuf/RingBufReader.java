@@ -23,30 +23,30 @@ import io.boxscope.bpf.sys.Sys;
 public final class RingBufReader implements AutoCloseable {
     /** Flag for bpf_ringbuf_submit/output: do not wake up a waiting consumer (we poll). */
     public static final int BPF_RB_NO_WAKEUP = 1;
-    private static final int BUSY = 1 << 31;
-    private static final int DISCARD = 1 << 30;
-    private static final int HEADER = 8;
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final long MIN_SLEEP_NS = 20_000;
-    private static final long MAX_SLEEP_NS = 10_000_000;
+    static final int BUSY = 1 << 31;
+    static final int DISCARD = 1 << 30;
+    static final int HEADER = 8;
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final long MIN_SLEEP_NS = 20_000;
+    static final long MAX_SLEEP_NS = 10_000_000;
 
     private final BpfMap map;
     private final long page;
-    private final long size;
-    private final long mask;
+    final long size;
+    final long mask;
     private final long consumerAddr;
     private final long producerAddr;
-    private final MemorySegment consumer;
-    private final MemorySegment producer;
-    private final MemorySegment data;
-    private long records;
-    private long discarded;
+    final MemorySegment consumer;
+    final MemorySegment producer;
+    final MemorySegment data;
+    long records;
+    long discarded;
     /** System.nanoTime() of the last drain that handed out records ({@link #pollAvailable}'s linger). */
     private long lastDelivery = System.nanoTime() - MAX_SLEEP_NS;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean closeRequested;
-    private boolean draining;
+    final ReentrantLock lock = new ReentrantLock();
+    volatile boolean closeRequested;
+    boolean draining;
     private boolean unmapped;
 
     /**
@@ -279,7 +279,7 @@ public final class RingBufReader implements AutoCloseable {
         return map;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closeRequested) {
             throw new IllegalStateException("ring buffer reader for " + map.spec().name() + " is closed");
         }
@@ -303,7 +303,7 @@ public final class RingBufReader implements AutoCloseable {
         }
     }
 
-    private void unmap() {
+    void unmap() {
         if (!unmapped) {
             unmapped = true;
             Sys.munmap(producerAddr, page + 2 * size);

@@ -232,7 +232,11 @@ final class TraceLiveCli {
              CycleWriter writer = q.write() == null ? null : writer(q, cap)) {
             if (q.verbose()) {
                 err.println(attachLine(cap.typedRegs()));
+                err.println(cap.ringLayout());
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
+                err.flush();
+            } else if (cap.sharedRingFallback()) {
+                err.println("boxscope trace: " + cap.ringLayout()); // the one line that says the per-CPU rings were refused
                 err.flush();
             }
             if (writer != null) {

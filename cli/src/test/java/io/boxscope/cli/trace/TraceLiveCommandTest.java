@@ -83,6 +83,7 @@ class TraceLiveCommandTest {
             t.start();
             awaitAttached();
             int progType = programTypeOfLink("sys_enter");
+            int ringArrays = openMapsOfType(12); // BPF_MAP_TYPE_ARRAY_OF_MAPS
             t.join(60_000);
             Cli r = result.get();
             assertEquals(0, r.code(), r.err());
@@ -92,9 +93,29 @@ class TraceLiveCommandTest {
                     : "attached: sys_enter and sys_exit as raw tracepoint programs (tp_btf did not load here: pt_regs is read"
                             + " with bpf_probe_read_kernel)";
             assertTrue(r.err().lines().anyMatch(expected::equals), r.err());
+            // and the ring layout it names is the one the kernel holds: an array of rings open in this JVM, or none
+            String rings = ringArrays > 0 ? "rings: one per CPU, " : "rings: one shared ring of ";
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith(rings)), ringArrays + " arrays of maps open; " + r.err());
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /** How many BPF maps of {@code type} (fdinfo's map_type, include/uapi/linux/bpf.h) this process holds open. */
+    private static int openMapsOfType(int type) throws Exception {
+        int n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (Path p : fds.toList()) {
+                try {
+                    if (Files.readString(p).lines().anyMatch(l -> l.equals("map_type:\t" + type))) {
+                        n++;
+                    }
+                } catch (java.io.IOException e) {
+                    // closed since the listing
+                }
+            }
+        }
+        return n;
     }
 
     /** The prog_type of the program behind this process's raw tracepoint link on {@code tracepoint}, from fdinfo. */

@@ -21,13 +21,16 @@ import io.boxscope.bpf.prog.ProgramSpec;
 import io.boxscope.bpf.prog.ProgramType;
 import io.boxscope.bpf.ringbuf.DropCounter;
 import io.boxscope.bpf.ringbuf.RingBufReader;
+import io.boxscope.bpf.ringbuf.RingBufSet;
 import io.boxscope.trace.filter.KernelFilter;
 
 /**
  * The kernel side of {@code boxscope trace}: raw tracepoints {@code sys_enter} and {@code sys_exit}
  * (one attach each, for every system call) and {@code sched_process_fork/exec/exit}, streaming
- * {@link RawRecord}s into one ring buffer, so records come out in the order they were produced on all
- * CPUs. What the {@link KernelFilter} decides is decided here before any ring space is used: the
+ * {@link RawRecord}s into one ring buffer per online CPU (an array of ring buffers the programs index by
+ * {@code bpf_get_smp_processor_id()}, as libs' modern probe does: no ring lock or producer position shared between
+ * CPUs; {@link RingBufSet} merges them by time when read), or into one shared ring where the kernel refuses an array
+ * of ring buffers ({@link #ringLayout} says which). What the {@link KernelFilter} decides is decided here before any ring space is used: the
  * process and thread sets and container cgroups (map lookups), the syscall set (a per-syscall
  * configuration array whose "traced" byte is 0 for syscalls not asked for) and failed-only (exit
  * events with a negative return; enter events are then not streamed). The configuration array also
@@ -74,6 +77,7 @@ public final class CaptureProbe implements AutoCloseable {
     /** Most iovecs of a msghdr copied (their lengths give sendmsg's and recvmsg's size). */
     static final int IOV_MAX = 8;
     private static final int S_CPU = -28;
+    private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
     private static final int S_LEN = -40;
     private static final int S_RET = -48;
@@ -85,18 +89,42 @@ public final class CaptureProbe implements AutoCloseable {
                           List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid, FdOffsets fdOffsets) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The shared ring, or the array of per-CPU rings the programs index by CPU. */
     private final BpfMap ring;
+    /** How the records reach user space: {@link #ringLayout}. */
+    private final String ringLayout;
     /** Drops of system call records (enter, exit). */
     private final DropCounter drops;
     /** Drops of process records (fork, exec, exit), counted apart: their number depends on the whole host. */
     private final DropCounter procDrops;
-    private final RingBufReader reader;
+    private final RingBufSet rings;
     /** The system call programs are tp_btf (typed pt_regs, plain loads) rather than raw tracepoints. */
     private final boolean btfRegs;
 
     public CaptureProbe(Options o) {
         try {
-            ring = own(BpfMap.create(MapSpec.ringBuffer("trace_events", o.ringBytes())));
+            List<RingBufReader> readers = new ArrayList<>();
+            io.boxscope.bpf.feature.Support perCpu = io.boxscope.bpf.feature.Features.ringBufArray();
+            if (perCpu.isSupported()) {
+                List<Integer> online = io.boxscope.bpf.sys.Cpus.online();
+                int each = perCpuRingBytes(o.ringBytes(), online.size());
+                List<BpfMap> inner = new ArrayList<>();
+                for (int cpu : online) {
+                    inner.add(own(BpfMap.create(MapSpec.ringBuffer("trace_ev" + cpu, each))));
+                }
+                ring = own(BpfMap.createOuter("trace_rings", io.boxscope.bpf.sys.Cpus.possible(), inner.getFirst()));
+                for (int i = 0; i < online.size(); i++) {
+                    ring.setInner(online.get(i), inner.get(i));
+                    readers.add(own(new RingBufReader(inner.get(i))));
+                }
+                ringLayout = "rings: one per CPU, " + online.size() + " x " + (each >> 20 > 0 ? (each >> 20) + " MiB" : (each >> 10) + " KiB")
+                        + " (an array of ring buffers indexed by CPU; records merged by time when read)";
+            } else {
+                ring = own(BpfMap.create(MapSpec.ringBuffer("trace_events", o.ringBytes())));
+                readers.add(own(new RingBufReader(ring)));
+                ringLayout = "rings: one shared ring of " + (o.ringBytes() >> 20) + " MiB (per-CPU rings refused here: "
+                        + perCpu + ")";
+            }
             drops = own(new DropCounter("trace_drops"));
             procDrops = own(new DropCounter("trace_pdrops"));
             int cpus = io.boxscope.bpf.sys.Cpus.possible();
@@ -121,7 +149,7 @@ public final class CaptureProbe implements AutoCloseable {
             Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.FORK))));
             Program exec = own(Program.load(ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.EXEC))));
             Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.PROCEXIT))));
-            reader = own(new RingBufReader(ring));
+            rings = new RingBufSet(readers, RawRecord.TS);
             // process events first, so no syscall of a new process comes before its fork
             own(Attach.rawTracepoint(fork, "sched_process_fork"));
             own(Attach.rawTracepoint(exec, "sched_process_exec"));
@@ -232,8 +260,30 @@ public final class CaptureProbe implements AutoCloseable {
         return io.boxscope.bpf.prog.ProgramInfo.skippedRuns(programs);
     }
 
-    public RingBufReader reader() {
-        return reader;
+    /** The rings to drain: one shared ring, or one per online CPU merged by the records' time. */
+    public RingBufSet rings() {
+        return rings;
+    }
+
+    /**
+     * One line for {@code -v}: one ring per CPU (and their size), or one shared ring and why the per-CPU rings were
+     * not made (the kernel refused an array of ring buffers: {@link io.boxscope.bpf.feature.Features#ringBufArray}).
+     */
+    public String ringLayout() {
+        return ringLayout;
+    }
+
+    /**
+     * Each CPU's ring when {@code totalBytes} are shared out over {@code cpus} rings: the largest power of two (a ring
+     * buffer's size must be one) not above the share, at least one page. The default total is sysdig's 8 MiB per
+     * CPU ({@link LiveCapture#defaultRingBytes}), so each CPU gets libscap's DEFAULT_DRIVER_BUFFER_BYTES_DIM, as
+     * libs' modern probe sizes its per-CPU rings (on 2 CPUs; on more, where the total is rounded up to a power of
+     * two or capped at 1 GiB, a share is 8 MiB or less).
+     */
+    static int perCpuRingBytes(int totalBytes, int cpus) {
+        int page = (int) io.boxscope.bpf.sys.Sys.pageSize();
+        int share = Math.max(page, totalBytes / Math.max(1, cpus));
+        return Math.max(page, Integer.highestOneBit(share));
     }
 
     /** Records lost because the ring was full, per possible CPU: system call and process records. */
@@ -338,11 +388,36 @@ public final class CaptureProbe implements AutoCloseable {
     /** Copies the record (S_OFF bytes) to the ring; a full ring counts a drop on this CPU. */
     private static void output(Asm a, Maps m, Label out) {
         Label done = a.newLabel("sent");
+        ringOrDrop(a, m, out);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R3, VALUE_SIZE, out)
-                .ldMapFd(Reg.R1, m.ring().fd()).mov(Reg.R2, Reg.R9).movImm(Reg.R4, RingBufReader.BPF_RB_NO_WAKEUP)
+                .mov(Reg.R2, Reg.R9).movImm(Reg.R4, RingBufReader.BPF_RB_NO_WAKEUP)
                 .call(Helper.RINGBUF_OUTPUT).jmp(JmpOp.JEQ, Reg.R0, 0, done);
         m.drops().emitIncrement(a, S_DROP);
         a.bind(done);
+    }
+
+    /** Whether the programs write into one ring per CPU, looked up in the array {@link Maps#ring} by CPU. */
+    private static boolean perCpuRings(Maps m) {
+        return m.ring().type() == MapType.ARRAY_OF_MAPS;
+    }
+
+    /**
+     * R1 = the ring this CPU writes to: the shared ring, or this CPU's from the array of rings (the CPU number is left
+     * at {@link #S_RING}; the program cannot migrate while it runs). A CPU without a ring (one that came online after
+     * the capture started) counts a drop on this CPU and goes to {@code out}, so read + dropped = produced still holds.
+     * Clobbers R0–R5.
+     */
+    private static void ringOrDrop(Asm a, Maps m, Label out) {
+        if (!perCpuRings(m)) {
+            a.ldMapFd(Reg.R1, m.ring().fd());
+            return;
+        }
+        Label found = a.newLabel("ring_found");
+        a.call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R10, S_RING, Reg.R0)
+                .ldMapFd(Reg.R1, m.ring().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_RING)
+                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, found);
+        m.drops().emitIncrement(a, S_DROP);
+        a.ja(out).bind(found).mov(Reg.R1, Reg.R0);
     }
 
     /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
@@ -438,16 +513,22 @@ public final class CaptureProbe implements AutoCloseable {
      */
     private static void genericRecord(Asm a, Maps m, int kind, Label out) {
         Label reserved = a.newLabel("gen_reserved");
-        a.call(Helper.KTIME_GET_NS).mov(Reg.R9, Reg.R0)
-                .ldMapFd(Reg.R1, m.ring().fd()).movImm(Reg.R2, RawRecord.GENERIC_SIZE).movImm(Reg.R3, 0)
+        a.call(Helper.KTIME_GET_NS).mov(Reg.R9, Reg.R0);
+        ringOrDrop(a, m, out);
+        a.movImm(Reg.R2, RawRecord.GENERIC_SIZE).movImm(Reg.R3, 0)
                 .call(Helper.RINGBUF_RESERVE).jmp(JmpOp.JNE, Reg.R0, 0, reserved);
         m.drops().emitIncrement(a, S_DROP);
         a.ja(out).bind(reserved)
                 .st(Size.H, Reg.R0, RawRecord.KIND, kind).stx(Size.H, Reg.R0, RawRecord.SHORT_ID, Reg.R8)
-                .stx(Size.DW, Reg.R0, RawRecord.TS, Reg.R9).stx(Size.DW, Reg.R0, RawRecord.PID_TGID, Reg.R7)
-                .mov(Reg.R9, Reg.R0).call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R9, RawRecord.CPU, Reg.R0)
-                .mov(Reg.R1, Reg.R9).movImm(Reg.R2, RingBufReader.BPF_RB_NO_WAKEUP).call(Helper.RINGBUF_SUBMIT)
-                .ja(out);
+                .stx(Size.DW, Reg.R0, RawRecord.TS, Reg.R9).stx(Size.DW, Reg.R0, RawRecord.PID_TGID, Reg.R7);
+        if (perCpuRings(m)) {
+            // the CPU number the ring was looked up by: no second helper call
+            a.ldx(Size.W, Reg.R1, Reg.R10, S_RING).stx(Size.W, Reg.R0, RawRecord.CPU, Reg.R1).mov(Reg.R1, Reg.R0);
+        } else {
+            a.mov(Reg.R9, Reg.R0).call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R9, RawRecord.CPU, Reg.R0)
+                    .mov(Reg.R1, Reg.R9);
+        }
+        a.movImm(Reg.R2, RingBufReader.BPF_RB_NO_WAKEUP).call(Helper.RINGBUF_SUBMIT).ja(out);
     }
 
     /** sys_enter; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */

@@ -394,10 +394,10 @@ public final class LiveCapture implements AutoCloseable {
             while (more[0]) {
                 if (stop.getAsBoolean() || System.nanoTime() >= deadline) {
                     // what the kernel produced up to now, once (a busy host never leaves the ring empty)
-                    probe.reader().drain(handler);
+                    probe.rings().drain(handler);
                     break;
                 }
-                if (probe.reader().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
+                if (probe.rings().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
                         && !sink.idle(System.nanoTime() + epochOffset)) {
                     break;
                 }
@@ -551,6 +551,24 @@ public final class LiveCapture implements AutoCloseable {
      */
     public boolean typedRegs() {
         return probe.typedRegs();
+    }
+
+    /**
+     * How records reach the consumer, one line ({@link CaptureProbe#ringLayout}): one ring per CPU merged by time, or
+     * one shared ring and why the per-CPU rings were refused.
+     */
+    public String ringLayout() {
+        return probe.ringLayout();
+    }
+
+    /** The kernel side (tests read its rings directly). */
+    CaptureProbe probe() {
+        return probe;
+    }
+
+    /** Whether the capture fell back to one shared ring because the kernel refused an array of ring buffers. */
+    public boolean sharedRingFallback() {
+        return probe.rings().size() == 1 && io.boxscope.bpf.sys.Cpus.online().size() > 1;
     }
 
     /** Runs of the capture's programs the kernel skipped so far ({@link CaptureProbe#skipped}). */

@@ -1,0 +1,281 @@
+package io.boxscope.bpf.ringbuf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One consumer over one or several ring buffers, typically one per CPU (the inner maps of an array of maps that the
+ * programs index by {@code bpf_get_smp_processor_id()}), handing out their records merged by a u64 key every record
+ * carries at the same offset (a timestamp). Each ring is in the order its CPU reserved; across rings the merge picks,
+ * record by record, the ring whose first record has the smallest key, and re-reads the producer position of a ring
+ * it found empty before each pick: the way libs' modern probe consumes its per-CPU rings (falcosecurity/libs
+ * userspace/libpman/src/ringbuffer.c, ringbuf__consume_first_event: the first event of every buffer, the lowest
+ * timestamp wins, a buffer whose consumer reached its producer re-reads the producer). So the order is by time among
+ * what is in the rings at each pick; a record reserved but not yet submitted holds back its ring, and a record that
+ * lands in a ring after a later one from another ring was handed out comes after it (as in libpman, no wait for a
+ * watermark). With one ring every call is the {@link RingBufReader}'s own. Records and views follow
+ * {@link RingBufReader#drainBatch}: read-only, valid until the call returns; consumer positions are published once per
+ * batch, after the views' scope has closed. Not thread-safe for consuming; {@link #close} closes every reader.
+ */
+public final class RingBufSet implements AutoCloseable {
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private final RingBufReader[] rings;
+    private final int keyOffset;
+    private long lastDelivery = System.nanoTime() - RingBufReader.MAX_SLEEP_NS;
+
+    /**
+     * @param rings     the readers, each consumed only through this set from now on
+     * @param keyOffset where in each record the u64 merge key sits (host order); a record too short to hold it sorts
+     *                  first
+     */
+    public RingBufSet(List<RingBufReader> rings, int keyOffset) {
+        if (rings.isEmpty()) {
+            throw new IllegalArgumentException("a ring buffer set needs at least one ring");
+        }
+        if (keyOffset < 0) {
+            throw new IllegalArgumentException("key offset " + keyOffset + " is negative");
+        }
+        this.rings = rings.toArray(RingBufReader[]::new);
+        this.keyOffset = keyOffset;
+    }
+
+    /** How many rings. */
+    public int size() {
+        return rings.length;
+    }
+
+    /** The readers, in index order (per CPU: CPU i's ring at i). */
+    public List<RingBufReader> rings() {
+        return List.of(rings);
+    }
+
+    /** Consumes everything available now, merged; returns how many records were handed to {@code h}. */
+    public int drain(RingBufReader.Handler h) {
+        if (rings.length == 1) {
+            return rings[0].drain(h);
+        }
+        int total = 0;
+        for (int n; (n = merged(h, 4096)) > 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * {@link RingBufReader#pollAvailable} over the set: the linger applies while every ring is less than a quarter
+     * full; each batch is a merge of at most {@code batch} records from all rings.
+     */
+    public int pollAvailable(RingBufReader.Handler h, Duration timeout, Duration linger, int batch, int max)
+            throws InterruptedException {
+        if (rings.length == 1) {
+            return rings[0].pollAvailable(h, timeout, linger, batch, max);
+        }
+        if (batch <= 0 || max <= 0) {
+            throw new IllegalArgumentException("batch " + batch + " and max " + max + " must be positive");
+        }
+        long start = System.nanoTime();
+        long wait = lastDelivery + linger.toNanos() - start;
+        if (wait > 0 && !quarterFull()) {
+            Thread.sleep(Duration.ofNanos(Math.min(wait, Math.max(0, timeout.toNanos()))));
+        }
+        long deadline = start + timeout.toNanos();
+        long sleep = RingBufReader.MIN_SLEEP_NS;
+        int want = Math.min(batch, max);
+        int n;
+        while ((n = merged(h, want)) == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || closing()) {
+                return 0;
+            }
+            Thread.sleep(Duration.ofNanos(Math.min(sleep, left)));
+            sleep = Math.min(sleep * 2, RingBufReader.MAX_SLEEP_NS);
+        }
+        int total = n;
+        while (n == want && total < max && !closing()) {
+            want = Math.min(batch, max - total);
+            n = merged(h, want);
+            total += n;
+        }
+        lastDelivery = System.nanoTime();
+        return total;
+    }
+
+    private boolean quarterFull() {
+        for (RingBufReader r : rings) {
+            if (r.pending() >= r.size / 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean closing() {
+        for (RingBufReader r : rings) {
+            if (r.closeRequested) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bytes produced but not yet consumed, all rings. */
+    public long pending() {
+        long p = 0;
+        for (RingBufReader r : rings) {
+            p += r.pending();
+        }
+        return p;
+    }
+
+    /** Records handed out so far, all rings. */
+    public long records() {
+        long n = 0;
+        for (RingBufReader r : rings) {
+            n += r.records;
+        }
+        return n;
+    }
+
+    /** One merged batch of at most {@code budget} records, every ring locked (in index order) for its length. */
+    private int merged(RingBufReader.Handler h, int budget) {
+        int locked = 0;
+        try {
+            for (RingBufReader r : rings) {
+                r.lock.lock();
+                locked++;
+                r.ensureOpen();
+            }
+            for (RingBufReader r : rings) {
+                r.draining = true;
+            }
+            return mergedLocked(h, budget);
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                RingBufReader r = rings[i];
+                r.draining = false;
+                if (r.closeRequested) {
+                    r.unmap();
+                }
+                r.lock.unlock();
+            }
+        }
+    }
+
+    /** One ring's place in a merged batch: its positions, its view for the batch and its first record. */
+    private static final class Cursor {
+        final RingBufReader ring;
+        final MemorySegment data;
+        final MemorySegment producer;
+        final long mask;
+        MemorySegment view;
+        long cons;
+        long prod;
+        long headKey;
+        /** Payload length of the ring's first record; -1: none known yet. */
+        int headLen = -1;
+
+        Cursor(RingBufReader ring) {
+            this.ring = ring;
+            this.data = ring.data;
+            this.producer = ring.producer;
+            this.mask = ring.mask;
+        }
+    }
+
+    private int mergedLocked(RingBufReader.Handler h, int budget) {
+        Cursor[] cs = new Cursor[rings.length];
+        Arena scope = Arena.ofConfined();
+        int n = 0;
+        try {
+            for (int i = 0; i < cs.length; i++) {
+                Cursor c = new Cursor(rings[i]);
+                c.cons = (long) RingBufReader.LONG.getAcquire(c.ring.consumer, 0L);
+                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                c.view = c.data.reinterpret(scope, null).asReadOnly();
+                cs[i] = c;
+            }
+            boolean closing = closing();
+            while (n < budget && !closing) {
+                Cursor best = null;
+                for (Cursor c : cs) {
+                    if ((c.headLen >= 0 || head(c)) && (best == null || c.headKey < best.headKey)) {
+                        best = c;
+                    }
+                }
+                if (best == null) {
+                    break;
+                }
+                long off = best.cons & best.mask;
+                int payload = best.headLen;
+                best.cons += (payload + RingBufReader.HEADER + 7) & ~7L;
+                best.headLen = -1;
+                n++;
+                best.ring.records++;
+                h.onRecord(best.view.asSlice(off + RingBufReader.HEADER, payload)); // a throw: its record counts as consumed
+                if ((n & 63) == 0) {
+                    closing = closing();
+                }
+            }
+        } finally {
+            scope.close(); // every view dies before its space goes back to the producer
+            for (Cursor c : cs) {
+                if (c != null) {
+                    RingBufReader.LONG.setRelease(c.ring.consumer, 0L, c.cons);
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Finds the ring's first submitted record (skipping discarded ones), re-reading the producer position when the
+     * consumer has reached it; false when the ring is empty or its first record is still being written.
+     */
+    private boolean head(Cursor c) {
+        while (true) {
+            if (c.cons == c.prod) {
+                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                if (c.cons == c.prod) {
+                    return false;
+                }
+            }
+            long off = c.cons & c.mask;
+            int len = (int) RingBufReader.INT.getAcquire(c.data, off);
+            if ((len & RingBufReader.BUSY) != 0) {
+                return false; // reserved, not yet submitted: the ring's later records wait for it
+            }
+            int payload = len & ~(RingBufReader.BUSY | RingBufReader.DISCARD);
+            if ((len & RingBufReader.DISCARD) != 0) {
+                c.cons += (payload + RingBufReader.HEADER + 7) & ~7L;
+                c.ring.discarded++;
+                continue;
+            }
+            c.headLen = payload;
+            c.headKey = payload >= keyOffset + 8 ? c.data.get(U64, off + RingBufReader.HEADER + keyOffset) : Long.MIN_VALUE;
+            return true;
+        }
+    }
+
+    /** Closes every reader (unmaps the rings; the maps stay open). */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (RingBufReader r : rings) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
