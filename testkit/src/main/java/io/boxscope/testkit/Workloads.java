@@ -61,7 +61,7 @@ public final class Workloads {
     }
 
     /** The first CPU of this process's {@code Cpus_allowed_list} (proc(5)): one the test's children may run on. */
-    static String firstAllowedCpu() throws IOException {
+    public static String firstAllowedCpu() throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (l.startsWith("Cpus_allowed_list:")) {
                 return l.substring(l.indexOf(':') + 1).strip().split("[,-]")[0];
