@@ -38,4 +38,5 @@ module io.boxscope.tools {
     exports io.boxscope.tools.hardirqs;
     exports io.boxscope.tools.softirqs;
     exports io.boxscope.tools.runqlen;
+    exports io.boxscope.tools.sched;
 }

@@ -89,9 +89,19 @@ final class Ebpf implements AutoCloseable {
      * with its reason (never silently).
      */
     static Ebpf start(Target target, HostPaths paths, CollectorPlan plan, java.util.function.Consumer<String> phase) {
+        return start(target, paths, plan, phase, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As above, the run-queue collector's script with raw wake-ups passed through {@code rawScript} before it is
+     * loaded: identity here; a test makes it a script the kernel refuses to run the fallback on a kernel where the
+     * raw tracepoints load.
+     */
+    static Ebpf start(Target target, HostPaths paths, CollectorPlan plan, java.util.function.Consumer<String> phase,
+            java.util.function.UnaryOperator<String> rawScript) {
         // Which raw tracepoint starts a block request is asked of the kernel's BTF (a parse of vmlinux's, ~80 ms of CPU
         // beside a busy target): only when the block I/O collector loads (issue 15).
-        Ebpf e = start(target, paths, plan.load(), BlockRequests::detect, phase);
+        Ebpf e = start(target, paths, plan.load(), BlockRequests::detect, phase, rawScript);
         for (Collector c : Collector.values()) {
             String why = plan.skipped().get(c);
             if (why != null) {
@@ -108,12 +118,13 @@ final class Ebpf implements AutoCloseable {
      * on a kernel that has both).
      */
     static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart) {
-        return start(target, paths, which, () -> blockStart, phase -> { });
+        return start(target, paths, which, () -> blockStart, phase -> { }, java.util.function.UnaryOperator.identity());
     }
 
     /** {@code blockStart} is asked only when the block I/O collector's script is compiled. */
     private static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which,
-            java.util.function.Supplier<BlockRequests.Start> blockStart, java.util.function.Consumer<String> phase) {
+            java.util.function.Supplier<BlockRequests.Start> blockStart, java.util.function.Consumer<String> phase,
+            java.util.function.UnaryOperator<String> rawScript) {
         Ebpf e = new Ebpf(paths);
         Optional<SyscallCounters.Filter> filter;
         try {
@@ -134,18 +145,8 @@ final class Ebpf implements AutoCloseable {
             }
             String name = String.join("+", cs.stream().map(c -> c.script).toList());
             try {
-                StackRun.Started s;
-                try {
-                    s = StackRun.load("diagnose-" + name, script(cs, Wakeups.RAW, filter.get(), blockStart), paths, null);
-                } catch (io.boxscope.probe.lang.diag.ProgramException | io.boxscope.probe.runtime.ProbeRunException | RuntimeException ex) {
-                    if (!cs.contains(Collector.RUNQLAT)) {
-                        throw ex;
-                    }
-                    // Raw tracepoints' arguments are typed from the kernel's BTF: without it (or without the
-                    // raw tracepoint) the wake-ups are `tracepoint:` programs, which give the same pid (issue 15)
-                    phase.accept(name + ": raw sched_wakeup did not load (" + oneLine(ex) + "), tracepoint:sched:sched_wakeup used");
-                    s = StackRun.load("diagnose-" + name, script(cs, Wakeups.TRACEPOINT, filter.get(), blockStart), paths, null);
-                }
+                StackRun.Started s = cs.contains(Collector.RUNQLAT) ? loadSched(name, cs, filter.get(), blockStart, paths, phase, rawScript)
+                        : StackRun.load("diagnose-" + name, script(cs, Wakeups.RAW, filter.get(), blockStart), paths, null);
                 try {
                     String what = "the target's " + (filter.get().byTgid() ? "pid" : "cgroup id");
                     try {
@@ -200,6 +201,36 @@ final class Ebpf implements AutoCloseable {
         }
         phase.accept("collectors attached");
         return e;
+    }
+
+    /**
+     * Loads the run-queue script with raw wake-ups, or, when the compiler or the kernel refuses that program, with
+     * {@code tracepoint:sched:sched_wakeup*}. Raw tracepoints' arguments are typed from the kernel's BTF: without it
+     * (or without the raw tracepoint) the compiler refuses ({@code ProgramException}); a verifier that refuses the
+     * program is a {@code ProbeRunException}. Any other failure (no privilege, a map the kernel will not create) would
+     * fail the fallback the same way, so it is not retried: it is what the caller reports. When the fallback fails too,
+     * both causes are reported. Only the load falls back: a raw tracepoint the kernel refuses to attach leaves the
+     * collector unmeasured, with the kernel's reason ({@link #start}).
+     */
+    private static StackRun.Started loadSched(String name, List<Collector> cs, SyscallCounters.Filter filter,
+            java.util.function.Supplier<BlockRequests.Start> blockStart, HostPaths paths, java.util.function.Consumer<String> phase,
+            java.util.function.UnaryOperator<String> rawScript) throws Exception {
+        try {
+            return StackRun.load("diagnose-" + name, rawScript.apply(script(cs, Wakeups.RAW, filter, blockStart)), paths, null);
+        } catch (io.boxscope.probe.lang.diag.ProgramException | io.boxscope.probe.runtime.ProbeRunException ex) {
+            String raw = oneLine(ex);
+            phase.accept(name + ": the program with raw sched_wakeup was refused (" + raw + "), trying tracepoint:sched:sched_wakeup");
+            StackRun.Started s;
+            try {
+                s = StackRun.load("diagnose-" + name, script(cs, Wakeups.TRACEPOINT, filter, blockStart), paths, null);
+            } catch (Exception again) {
+                again.addSuppressed(ex);
+                throw new IllegalStateException("refused with raw sched_wakeup (" + raw + ") and with tracepoint:sched:sched_wakeup ("
+                        + oneLine(again) + ")", again);
+            }
+            phase.accept(name + ": tracepoint:sched:sched_wakeup used");
+            return s;
+        }
     }
 
     /**

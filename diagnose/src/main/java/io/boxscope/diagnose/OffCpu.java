@@ -59,12 +59,13 @@ public enum OffCpu {
 
     /**
      * Why a thread was off its CPU, from the kernel stack it left with (innermost first) and the
-     * {@code prev_state} of sched_switch: 0 is a preemption (it still wanted the CPU: RUNNING),
+     * {@code prev_state} of sched_switch: a switch that left it runnable (0, or the preemption flag 0x100 that the
+     * tracepoint reports for a preemption inside the kernel: {@link io.boxscope.tools.sched.SwitchState}) is RUNNING,
      * 2 (TASK_UNINTERRUPTIBLE) is I/O as for state D; otherwise the first frame the wchan rules
      * recognise names it (futex, nanosleep, poll...).
      */
     static OffCpu ofStack(java.util.List<String> kernel, long prevState) {
-        if (prevState == 0) {
+        if (io.boxscope.tools.sched.SwitchState.runnable(prevState)) {
             return RUNNING;
         }
         if ((prevState & 2) != 0) {

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +29,30 @@ import org.junit.jupiter.api.Test;
 class RawWakeupKernelTest {
     @Test
     void wakeUpsOfTheTestsOwnShellAreCountedFromRawTracepoints() throws Exception {
+        List<String> phases = shellWaits(UnaryOperator.identity());
+        assertEquals(List.of(), phases.stream().filter(x -> x.contains("refused")).toList(),
+                "the raw sched_wakeup programs must load on a kernel with BTF");
+    }
+
+    /**
+     * The fallback, run on a kernel where the raw tracepoints load: the raw script is made one the kernel refuses (its
+     * wake-up attaches to a raw tracepoint the kernel's BTF does not have, as a kernel without it or without BTF
+     * refuses the real one), so diagnose loads the {@code tracepoint:} script, says why, and counts the same waits of
+     * the same shell against the same kernel counts.
+     */
+    @Test
+    void theFallbackCountsTheSameWaits() throws Exception {
+        List<String> phases = shellWaits(src -> {
+            assertTrue(src.contains("rawtracepoint:sched_wakeup,"), src);
+            return src.replace("rawtracepoint:sched_wakeup,", "rawtracepoint:boxscope_test_no_such_wakeup,");
+        });
+        assertTrue(phases.stream().anyMatch(x -> x.contains("raw sched_wakeup was refused") && x.contains("boxscope_test_no_such_wakeup")),
+                "the fallback says the raw program was refused, quoting the kernel's reason: " + phases);
+        assertTrue(phases.stream().anyMatch(x -> x.contains("tracepoint:sched:sched_wakeup used")), phases.toString());
+    }
+
+    /** The shell's 40 waits counted with the raw script passed through {@code rawScript}; the phases diagnose told. */
+    private static List<String> shellWaits(UnaryOperator<String> rawScript) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", "read a; i=0; while [ $i -lt 40 ]; do sleep 0.01; i=$((i+1)); done; echo done; read b")
                 .redirectErrorStream(true).start();
         try {
@@ -36,17 +60,15 @@ class RawWakeupKernelTest {
             Target t = Targets.resolve(Long.toString(p.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
             List<String> phases = new ArrayList<>();
             CollectorPlan plan = new CollectorPlan(EnumSet.of(Ebpf.Collector.RUNQLAT), Map.of());
-            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, plan, phases::add)) {
-                assertEquals(List.of(), phases.stream().filter(x -> x.contains("did not load")).toList(),
-                        "the raw sched_wakeup programs must load on a kernel with BTF");
-                long[] before = switches(p.pid());
+            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, plan, phases::add, rawScript)) {
+                long[] before = Workloads.contextSwitches(p.pid());
                 OutputStream in = p.getOutputStream();
                 in.write('\n');
                 in.flush();
                 byte[] line = p.getInputStream().readNBytes(5);
                 assertEquals("done\n", new String(line, java.nio.charset.StandardCharsets.US_ASCII));
                 Thread.sleep(300); // blocked in its second read
-                long[] after = switches(p.pid());
+                long[] after = Workloads.contextSwitches(p.pid());
                 EbpfFindings f = e.finish();
                 assertEquals(List.of(), f.unmeasured().stream().filter(u -> !u.contains("events skipped by the kernel")).toList());
                 long waits = f.runQueue().orElseThrow().count();
@@ -54,8 +76,9 @@ class RawWakeupKernelTest {
                 long preempted = after[1] - before[1];
                 assertTrue(voluntary >= 40, "the shell waited for each of its 40 children: " + voluntary);
                 assertTrue(waits >= voluntary - 1 && waits <= voluntary - 1 + preempted,
-                        "run-queue waits " + waits + ", voluntary switches " + voluntary + ", preemptions " + preempted);
+                        "run-queue waits " + waits + ", voluntary switches " + voluntary + ", preemptions " + preempted + "; " + phases);
             }
+            return phases;
         } finally {
             p.destroyForcibly().waitFor();
         }
@@ -81,19 +104,5 @@ class RawWakeupKernelTest {
         try (var s = io.boxscope.tools.stacks.StackRun.load("diagnose-fallback-test", src, HostPaths.DEFAULT, null)) {
             s.attach();
         }
-    }
-
-    /** voluntary_ctxt_switches and nonvoluntary_ctxt_switches of proc(5)'s /proc/PID/status. */
-    private static long[] switches(long pid) throws IOException {
-        long[] out = {-1, -1};
-        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (l.startsWith("voluntary_ctxt_switches:")) {
-                out[0] = Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
-            } else if (l.startsWith("nonvoluntary_ctxt_switches:")) {
-                out[1] = Long.parseLong(l.substring(l.indexOf(':') + 1).strip());
-            }
-        }
-        assertTrue(out[0] >= 0 && out[1] >= 0, "no context switch counts in /proc/" + pid + "/status");
-        return out;
     }
 }

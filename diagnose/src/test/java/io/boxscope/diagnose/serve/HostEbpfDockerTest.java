@@ -85,6 +85,58 @@ class HostEbpfDockerTest {
         }
     }
 
+    /**
+     * serve's run-queue collector ({@code serve/runqlat.bt}) starts a wait at every switch that leaves a watched
+     * thread runnable, preemptions inside the kernel included (sched_switch reports those as 0x100, not 0:
+     * io.boxscope.tools.sched.SwitchState). The container runs two {@code dd} reading /dev/zero a MiB at a time on one
+     * CPU ({@code --cpuset-cpus}): they take turns by preemption, nearly always inside read(2) (testkit's
+     * {@code Workloads.preemptedInTheKernel} says why on every preemption model). Each switch the kernel counts in
+     * their {@code nonvoluntary_ctxt_switches} is a wait; the waits counted are at least those of the window less two
+     * (each dd can be waiting when the series are read) and less the events the kernel skipped. With
+     * {@code prev_state == 0} only the preemptions at the return to user space count, and this fails.
+     */
+    @Test
+    void aContainersPreemptionsInsideTheKernelAreRunQueueWaits() throws Exception {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        String model = io.boxscope.testkit.Workloads.preemptionModel();
+        try (HostEbpf kernel = HostEbpf.start(HostPaths.DEFAULT);
+                Docker.Container c = Docker.start("boxscope-test-preempt-" + tag,
+                        List.of("--cpuset-cpus", io.boxscope.testkit.Workloads.firstAllowedCpu()), "sh", "-c",
+                        "dd if=/dev/zero of=/dev/null bs=1M & exec dd if=/dev/zero of=/dev/null bs=1M")) {
+            assertEquals(java.util.Map.of(), kernel.absent(), "every collector loads and attaches as root");
+            ContainerDiscovery discovery = ContainerDiscovery.of(HostPaths.DEFAULT);
+            ContainerCollector collector = new ContainerCollector(discovery::scan, HostPaths.DEFAULT, 0, 1000,
+                    ContainerCollector.PSS_MAX_AGE_NANOS, false, kernel);
+            String first = ContainerCollectorTest.exposition(collector.collect()); // watches it from now on
+            assertTrue(first.contains("container_id=\"" + c.id() + "\""), first);
+            // the exec'd dd is the container's first process; the other is its child (forked by sh before the exec)
+            List<Long> dds = new java.util.ArrayList<>(List.of((long) c.pid()));
+            for (String child : Files.readString(Path.of("/proc", Integer.toString(c.pid()), "task", Integer.toString(c.pid()), "children"))
+                    .strip().split("\\s+")) {
+                dds.add(Long.parseLong(child));
+            }
+            assertEquals(2, dds.size(), "two dd: " + dds);
+            long before = 0;
+            for (long pid : dds) {
+                before += io.boxscope.testkit.Workloads.contextSwitches(pid)[1];
+            }
+            Thread.sleep(2000);
+            long after = 0;
+            for (long pid : dds) {
+                after += io.boxscope.testkit.Workloads.contextSwitches(pid)[1];
+            }
+            String second = ContainerCollectorTest.exposition(collector.collect());
+            long waits = value(second, "boxscope_container_runqueue_latency_seconds_count", c.id(), "");
+            Matcher sk = Pattern.compile("(?m)^boxscope_ebpf_skipped_events_total\\{collector=\"runqlat\"\\} ([0-9.eE+]+)$").matcher(second);
+            long skipped = sk.find() ? (long) Double.parseDouble(sk.group(1)) : 0;
+            long preempted = after - before;
+            String why = "preemption model " + model + ": run-queue waits " + waits + ", nonvoluntary switches " + preempted
+                    + ", events skipped " + skipped;
+            assertTrue(preempted >= 10, why);
+            assertTrue(waits >= preempted - 2 - skipped, why);
+        }
+    }
+
     /** The value of the one series {@code name{...container_id="ID"EXTRA}}, as a whole number. */
     static long value(String text, String name, String id, String extra) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*container_id=\"" + Pattern.quote(id) + "\""

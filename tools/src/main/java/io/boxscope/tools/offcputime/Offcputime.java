@@ -15,6 +15,7 @@ import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.tools.sched.SwitchState;
 import io.boxscope.tools.stacks.StackRun;
 import io.boxscope.tools.stacks.StackSample;
 import io.boxscope.tools.stacks.StackSamples;
@@ -37,7 +38,8 @@ public final class Offcputime {
 
     /**
      * offcputime's options: {@code -p} tgid, {@code -t} tid, {@code -m}/{@code -M} microseconds,
-     * {@code --state} (the {@code prev_state} value, e.g. 2 for TASK_UNINTERRUPTIBLE), a cgroup id.
+     * {@code --state} (the {@code prev_state} value, e.g. 2 for TASK_UNINTERRUPTIBLE; 0 is every switch that left the
+     * thread runnable, preemptions included: {@link SwitchState}), a cgroup id.
      */
     public record Options(int pid, int tid, long minBlockUs, long maxBlockUs, long state, OptionalLong cgroupId,
             Duration duration) {
@@ -81,7 +83,9 @@ public final class Offcputime {
             filter.add("tid == " + o.tid());
         }
         if (o.state() >= 0) {
-            filter.add("args->prev_state == " + o.state());
+            // BCC and libbpf-tools compare the raw __state, which is 0 for a preempted task; the tracepoint reports a
+            // preemption as 0x100 (SwitchState), so state 0 is every switch that left the task runnable
+            filter.add(o.state() == 0 ? SwitchState.runnableTest("args->prev_state") : "args->prev_state == " + o.state());
         }
         if (o.cgroupId().isPresent()) {
             filter.add("cgroup == " + Long.toUnsignedString(o.cgroupId().getAsLong()));

@@ -102,4 +102,34 @@ class OffcputimeKernelTest {
             p.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * {@code --state 0} is every switch that left the thread runnable, as BCC's raw {@code __state == 0} is: testkit's
+     * two {@code dd} pinned to one CPU are preempted inside /dev/zero's read, which sched_switch reports as 0x100, not 0
+     * (io.boxscope.tools.sched.SwitchState). Such a switch always has {@code read_zero} (or {@code read_iter_zero}) on
+     * its kernel stack, and only such a switch does, so with {@code prev_state == 0} no stack through it is found.
+     */
+    @Test
+    void stateZeroIncludesPreemptionsInsideTheKernel() throws Exception {
+        String model = io.boxscope.testkit.Workloads.preemptionModel();
+        java.util.List<Process> dds = io.boxscope.testkit.Workloads.preemptedInTheKernel();
+        try {
+            Thread.sleep(200);
+            long pid = dds.getFirst().pid();
+            Offcputime.Options o = new Offcputime.Options((int) pid, -1, 1, Long.MAX_VALUE, 0, OptionalLong.empty(), Duration.ofSeconds(2));
+            Offcputime.Report r = Offcputime.run(o, io.boxscope.proc.HostPaths.DEFAULT, n -> {
+                Thread.sleep(n / 1_000_000);
+                return false;
+            });
+            long inRead = r.stacks().stream()
+                    .filter(s -> s.kernel().stream().anyMatch(f -> f.contains("read_zero") || f.contains("read_iter_zero")))
+                    .mapToLong(StackSample::weight).sum();
+            assertTrue(inRead > 0, "preemption model " + model + ": no --state 0 time in /dev/zero's read: "
+                    + Folded.lines(r.stacks(), false));
+        } finally {
+            for (Process p : dds) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
 }

@@ -1,0 +1,85 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Workloads;
+import io.boxscope.tools.stacks.StackSample;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A thread preempted inside the kernel waits in the run queue with no wake-up to come, and sched_switch reports it
+ * with {@code prev_state} 0x100 (TASK_REPORT_MAX: include/trace/events/sched.h, {@code __trace_sched_switch_state}),
+ * not 0. The workload is testkit's {@link Workloads#preemptedInTheKernel()}: two {@code dd} reading /dev/zero a MiB at
+ * a time, pinned to one CPU, which take turns by preemption, nearly always inside read(2) (by the timer interrupt's
+ * {@code preempt_schedule_irq} on a full, lazy or rt preemption model, by {@code cond_resched} in /dev/zero's read
+ * loop on none or voluntary: the same {@code __schedule(SM_PREEMPT)}, whichever model the running kernel has, which
+ * the messages name).
+ *
+ * <p>Every switch the kernel counts in {@code nonvoluntary_ctxt_switches} leaves the task runnable, so each starts a
+ * run-queue wait that ends when the task is put back: the waits counted in the window are at least the watched
+ * dd's nonvoluntary switches in it, less one (it can be off its CPU when the window closes, put back after the
+ * program is detached) and less the sched_switch events the kernel skipped (another BPF program running on that CPU:
+ * each can lose the start or the end of one wait). Waits can exceed the switches (a switch between attaching and the
+ * first read of the counts). With {@code prev_state == 0} only the preemptions at the return to user space start a
+ * wait, and this fails. The same preemptions are the off-CPU reason RUNNING: nearly all of dd's time off a CPU.
+ */
+@KernelTest
+class PreemptedWaitsKernelTest {
+    private static final Pattern SKIPPED = Pattern.compile("(\\d+) events skipped by the kernel");
+
+    @Test
+    void preemptionsInsideTheKernelAreRunQueueWaitsAndRunningTime() throws Exception {
+        String model = Workloads.preemptionModel();
+        List<Process> dds = Workloads.preemptedInTheKernel();
+        try {
+            Thread.sleep(200); // both running
+            long pid = dds.getFirst().pid();
+            Target t = Targets.resolve(Long.toString(pid), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
+            List<String> phases = new ArrayList<>();
+            CollectorPlan plan = new CollectorPlan(EnumSet.of(Ebpf.Collector.RUNQLAT, Ebpf.Collector.OFFCPU), Map.of());
+            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, plan, phases::add)) {
+                long[] before = Workloads.contextSwitches(pid);
+                Thread.sleep(2000);
+                long[] after = Workloads.contextSwitches(pid);
+                EbpfFindings f = e.finish();
+                long skipped = 0;
+                for (String u : f.unmeasured()) {
+                    Matcher m = SKIPPED.matcher(u);
+                    skipped += m.find() ? Long.parseLong(m.group(1)) : 0;
+                }
+                assertEquals(List.of(), f.unmeasured().stream().filter(u -> !SKIPPED.matcher(u).find()).toList());
+                long preempted = after[1] - before[1];
+                long waits = f.runQueue().orElseThrow().count();
+                String why = "preemption model " + model + ": run-queue waits " + waits + ", nonvoluntary switches " + preempted
+                        + ", sched_switch events skipped " + skipped + "; phases " + phases;
+                // two tasks that never sleep share one CPU for 2 s: the scheduler switches between them every few ms
+                assertTrue(preempted >= 10, why);
+                assertTrue(waits >= preempted - 1 - skipped, why);
+
+                // the workload is what the test is about: dd was switched out inside /dev/zero's read
+                List<StackSample> off = f.offCpu().orElseThrow();
+                long inRead = off.stream().filter(s -> s.kernel().stream().anyMatch(k -> k.contains("read_zero") || k.contains("read_iter_zero")))
+                        .mapToLong(StackSample::weight).sum();
+                long total = off.stream().mapToLong(StackSample::weight).sum();
+                assertTrue(inRead > 0, why + "; off-CPU stacks " + off);
+                long running = f.offCpuByReason().getOrDefault(OffCpu.RUNNING, 0L);
+                assertTrue(running * 10 >= total * 9, "off-CPU time RUNNING " + running + " of " + total + " us, by reason "
+                        + f.offCpuByReason() + "; " + why);
+            }
+        } finally {
+            for (Process p : dds) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
