@@ -84,11 +84,20 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
         return VIEW;
     }
 
-    /** JSON: {@code {time?, irqs: [{name, total_us | count | buckets}]}}. */
+    /**
+     * JSON: {@code {time?, irqs: [{name, total_us | count | buckets}], handler_entries, handler_exits,
+     * unmatched_exits, unattributed_runs}}; text: libbpf-tools' table, and on standard error the runs traced but
+     * not in it ({@link Hardirqs#missedMessage}).
+     */
     static final View<Hardirqs.Report> VIEW = new View<>() {
         @Override
         public void text(Hardirqs.Report r, Terminal t) {
             t.out().print(Text.safeLines(Hardirqs.text(r)));
+            String missed = Hardirqs.missedMessage(r);
+            if (!missed.isEmpty()) {
+                t.out().flush();
+                t.err().print(missed);
+            }
         }
 
         @Override
@@ -109,6 +118,11 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
                 irqs.add(e);
             }
             o.put("irqs", irqs);
+            // runs the programs saw that are not in the figures above (docs/tools.md, hardirqs)
+            o.put("handler_entries", r.entries());
+            o.put("handler_exits", r.exits());
+            o.put("unmatched_exits", r.unmatched());
+            o.put("unattributed_runs", r.unattributed());
             return o;
         }
     };

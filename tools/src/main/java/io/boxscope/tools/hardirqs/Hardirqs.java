@@ -3,6 +3,7 @@ package io.boxscope.tools.hardirqs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.MapValue;
 import io.boxscope.probe.output.Value;
@@ -69,36 +70,115 @@ public final class Hardirqs {
     /**
      * One interval.
      *
-     * @param time local time {@code HH:MM:SS} with -T, else null
-     * @param mode what the figures are
-     * @param unit usecs or nsecs
-     * @param irqs per handler, in the kernel map's order, as libbpf-tools print them
+     * <p>Besides the figures, the script counts every run of its two programs in unkeyed per-CPU counters
+     * ({@code @entries}, {@code @exits}) and the exits that found no start time ({@code @unmatched}). A handler
+     * run that reached the programs but is missing from the per-handler figures is then counted, not lost:
+     * {@link #unattributed}. This was seen (docs/tools.md, hardirqs): under load the name-keyed per-CPU hash
+     * maps lost a few increments that the unkeyed counters of the same program runs kept, with no failed
+     * update and no recursion miss reported, and libbpf-tools' hardirqs (its own hash map) lost the same
+     * events in the same window, while perf counted every one on the same tracepoint.
+     *
+     * @param time      local time {@code HH:MM:SS} with -T, else null
+     * @param mode      what the figures are
+     * @param unit      usecs or nsecs
+     * @param irqs      per handler, in the kernel map's order, as libbpf-tools print them
+     * @param entries   runs of the irq_handler_entry program in the interval
+     * @param exits     runs of the irq_handler_exit program in the interval
+     * @param unmatched TIME and DISTRIBUTION: exits with no start time on their CPU (the handler began before
+     *                  tracing did, or the entry program did not run for it): runs not timed; 0 with COUNT
+     * @param attributed handler runs the per-handler figures hold (COUNT: the counts; DISTRIBUTION: the
+     *                  histograms' totals; TIME: the runs summed)
      */
-    public record Report(String time, Mode mode, String unit, List<Irq> irqs) {
+    public record Report(String time, Mode mode, String unit, List<Irq> irqs, long entries, long exits, long unmatched,
+                         long attributed) {
         public Report {
             irqs = List.copyOf(irqs);
         }
+
+        /** Figures alone, nothing counted besides them (text views and tests). */
+        public Report(String time, Mode mode, String unit, List<Irq> irqs) {
+            this(time, mode, unit, irqs, 0, 0, 0, 0);
+        }
+
+        /**
+         * Handler runs the programs saw that are in no handler's figures: COUNT, entries beyond the counts;
+         * TIME and DISTRIBUTION, timed exits (exits less unmatched) beyond the runs in the figures. Exact for
+         * the report at the end (everything detached before the maps are read); an interval's maps are read
+         * one after the other while the programs run, so there it can be off by the runs during the read
+         * (never below 0).
+         */
+        public long unattributed() {
+            long handled = mode == Mode.COUNT ? entries : exits - unmatched;
+            return Math.max(0, handled - attributed);
+        }
     }
 
-    /** The interval's report from the script's maps ({@code @time}, {@code @count} or {@code @hist}). */
+    /** The script's counters, emptied with the figures after each interval. */
+    static final List<String> COUNTERS = List.of("@entries", "@exits", "@unmatched");
+
+    /** The interval's report from the script's maps: the figures' ({@code @time}, {@code @count} or {@code @hist}) and the {@link #COUNTERS}. */
+    public static Report report(Function<String, MapDump> maps, Options o, String time) {
+        Report r = report(maps.apply(map(o.mode())), o, time);
+        return new Report(r.time(), r.mode(), r.unit(), r.irqs(), count(maps.apply("@entries")), count(maps.apply("@exits")),
+                o.mode() == Mode.COUNT ? 0 : count(maps.apply("@unmatched")), r.attributed());
+    }
+
+    /** An unkeyed count() map's value; 0 when nothing was counted (the map has no entry). */
+    static long count(MapDump map) {
+        long n = 0;
+        for (MapDump.Entry e : map.entries()) {
+            if (!(e.value() instanceof MapValue.Count c)) {
+                throw new IllegalStateException(map.name() + " is not a count() map: " + e.value());
+            }
+            n += c.count();
+        }
+        return n;
+    }
+
+    /** The figures of one interval from the figures' map alone (@time: stats(), @count: count(), @hist: hist()). */
     public static Report report(MapDump map, Options o, String time) {
         List<Irq> irqs = new ArrayList<>();
+        long runs = 0;
         if (o.mode() == Mode.DISTRIBUTION) {
             for (KeyedHist k : KeyedHist.of(map, MAX_SLOTS)) {
                 irqs.add(new Irq(k.stringKey(0), 0, k.hist()));
+                runs += k.hist().total();
             }
         } else {
             for (MapDump.Entry e : map.entries()) {
                 String name = e.key().getFirst() instanceof Value.Str s ? s.text() : String.valueOf(e.key().getFirst());
-                long v = switch (e.value()) {
-                    case MapValue.Sum s -> s.sum();
-                    case MapValue.Count c -> c.count();
-                    default -> throw new IllegalStateException(map.name() + " is not a sum() or count() map: " + e.value());
+                long[] v = switch (e.value()) {
+                    case MapValue.Stats s -> new long[] {s.total(), s.count()};
+                    case MapValue.Count c -> new long[] {c.count(), c.count()};
+                    default -> throw new IllegalStateException(map.name() + " is not a stats() or count() map: " + e.value());
                 };
-                irqs.add(new Irq(name, v, null));
+                irqs.add(new Irq(name, v[0], null));
+                runs += v[1];
             }
         }
-        return new Report(time, o.mode(), o.unit(), irqs);
+        return new Report(time, o.mode(), o.unit(), irqs, 0, 0, 0, runs);
+    }
+
+    /**
+     * The line the commands print on standard error when runs were traced but are not in the figures (nothing when
+     * none): how many, and why each kind is missing.
+     */
+    public static String missedMessage(Report r) {
+        long u = r.unattributed();
+        if (r.unmatched() == 0 && u == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("hardirqs: ");
+        if (r.unmatched() > 0) {
+            sb.append(r.unmatched()).append(r.unmatched() == 1 ? " handler run" : " handler runs")
+                    .append(" not timed (its entry was not seen: it began before tracing did, or the entry program did not run)");
+        }
+        if (u > 0) {
+            sb.append(r.unmatched() > 0 ? "; " : "").append(u).append(u == 1 ? " handler run" : " handler runs")
+                    .append(" traced but missing from the per-handler figures (a per-handler map update was lost in the kernel;"
+                            + " see docs/tools.md, hardirqs)");
+        }
+        return sb.append('\n').toString();
     }
 
     /** The map holding {@code mode}'s figures. */
@@ -112,9 +192,10 @@ public final class Hardirqs {
 
     /** The run: a report per interval; the figures' map is emptied after each. */
     public static IntervalRun<Report> run(Options o, boolean timestamp) {
-        String m = map(o.mode());
-        return new IntervalRun<>(ToolScript.of(Hardirqs.class, "hardirqs"), o.params(), List.of(m),
-                (maps, time) -> report(maps.apply(m), o, timestamp ? time : null));
+        List<String> cleared = new ArrayList<>(COUNTERS);
+        cleared.addFirst(map(o.mode()));
+        return new IntervalRun<>(ToolScript.of(Hardirqs.class, "hardirqs"), o.params(), cleared,
+                (maps, time) -> report(maps, o, timestamp ? time : null));
     }
 
     /** hardirqs.c's first line ({@code -C} traces events, not time). */
