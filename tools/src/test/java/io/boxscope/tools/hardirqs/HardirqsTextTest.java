@@ -31,14 +31,14 @@ class HardirqsTextTest {
         // COUNT: 156 entry runs, 140 in the figures
         Hardirqs.Report c = new Hardirqs.Report(null, Hardirqs.Mode.COUNT, "usecs", one, 156, 155, 0, 140);
         assertEquals(16, c.unattributed());
-        assertEquals("hardirqs: 16 handler runs traced but missing from the per-handler figures (a per-handler map update"
-                + " was lost in the kernel; see docs/tools.md, hardirqs)\n", Hardirqs.missedMessage(c));
+        assertEquals("hardirqs: 16 handler runs traced but missing from the per-handler figures (see docs/tools.md,"
+                + " hardirqs)\n", Hardirqs.missedMessage(c));
         // TIME/DISTRIBUTION: 150 exits, 2 without a start, 147 runs timed in the figures
         Hardirqs.Report d = new Hardirqs.Report(null, Hardirqs.Mode.DISTRIBUTION, "usecs", List.of(), 149, 150, 2, 147);
         assertEquals(1, d.unattributed());
         assertEquals("hardirqs: 2 handler runs not timed (its entry was not seen: it began before tracing did, or the entry"
-                + " program did not run); 1 handler run traced but missing from the per-handler figures (a per-handler map"
-                + " update was lost in the kernel; see docs/tools.md, hardirqs)\n", Hardirqs.missedMessage(d));
+                + " program did not run); 1 handler run traced but missing from the per-handler figures (see docs/tools.md,"
+                + " hardirqs)\n", Hardirqs.missedMessage(d));
         // everything attributed: nothing to say
         assertEquals("", Hardirqs.missedMessage(new Hardirqs.Report(null, Hardirqs.Mode.TIME, "usecs", one, 140, 140, 0, 140)));
     }
