@@ -71,7 +71,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             throw new UsageException("-C and -d cannot be used together (count, distributed)");
         }
         Hardirqs.Mode mode = count.value() ? Hardirqs.Mode.COUNT : distributed.value() ? Hardirqs.Mode.DISTRIBUTION : Hardirqs.Mode.TIME;
-        return Hardirqs.run(new Hardirqs.Options(mode, nanoseconds.value()), timestamp.value());
+        return Hardirqs.run(new Hardirqs.Options(mode, nanoseconds.value()), timestamp.value(), g.paths());
     }
 
     @Override
@@ -86,8 +86,10 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
 
     /**
      * JSON: {@code {time?, irqs: [{name, total_us | count | buckets}], handler_entries, handler_exits,
-     * unmatched_exits, unattributed_runs}}; text: libbpf-tools' table, and on standard error the runs traced but
-     * not in it ({@link Hardirqs#missedMessage}).
+     * unmatched_exits, unattributed_runs, unseen_runs, unseen: [{name, unseen_runs}], handlers_not_checked,
+     * interrupts_error?}} ({@code unseen_runs} null when /proc/interrupts could not be read); text: libbpf-tools'
+     * table, and on standard error the runs the kernel counted or the programs saw that are not in it
+     * ({@link Hardirqs#missedMessage}).
      */
     static final View<Hardirqs.Report> VIEW = new View<>() {
         @Override
@@ -96,7 +98,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             String missed = Hardirqs.missedMessage(r);
             if (!missed.isEmpty()) {
                 t.out().flush();
-                t.err().print(missed);
+                t.err().print(Text.safeLines(missed));
             }
         }
 
@@ -123,6 +125,27 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             o.put("handler_exits", r.exits());
             o.put("unmatched_exits", r.unmatched());
             o.put("unattributed_runs", r.unattributed());
+            // runs /proc/interrupts counted that the programs did not see (a lower bound; docs/tools.md, hardirqs)
+            switch (r.kernel()) {
+                case Hardirqs.KernelCheck.Checked c -> {
+                    o.put("unseen_runs", c.total());
+                    List<Object> unseen = new ArrayList<>();
+                    for (Hardirqs.Unseen u : c.unseen()) {
+                        Map<String, Object> e = Json.object();
+                        e.put("name", u.name());
+                        e.put("unseen_runs", u.runs());
+                        unseen.add(e);
+                    }
+                    o.put("unseen", unseen);
+                    o.put("handlers_not_checked", c.notChecked());
+                }
+                case Hardirqs.KernelCheck.Unreadable u -> {
+                    o.put("unseen_runs", null);
+                    o.put("unseen", List.of());
+                    o.put("handlers_not_checked", null);
+                    o.put("interrupts_error", u.reason());
+                }
+            }
             return o;
         }
     };
