@@ -99,6 +99,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             if (!missed.isEmpty()) {
                 t.out().flush();
                 t.err().print(Text.safeLines(missed));
+                t.err().flush();
             }
         }
 

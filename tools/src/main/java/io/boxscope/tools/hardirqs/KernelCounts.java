@@ -1,6 +1,8 @@
 package io.boxscope.tools.hardirqs;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,12 @@ final class KernelCounts implements IntervalRun.Window {
             return Interrupts.read(paths);
         } catch (IOException | ProcParseException e) {
             // shown with the report (Hardirqs.KernelCheck.Unreadable), not lost
-            error = paths.procRoot().resolve("interrupts") + ": " + e.getMessage();
+            String why = switch (e) {
+                case NoSuchFileException n -> "no such file (is --proc-root the host's /proc?)";
+                case AccessDeniedException a -> "permission denied";
+                default -> e.getMessage();
+            };
+            error = paths.procRoot().resolve("interrupts") + ": " + why;
             return null;
         }
     }
