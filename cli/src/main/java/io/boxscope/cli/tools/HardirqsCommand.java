@@ -71,7 +71,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
             throw new UsageException("-C and -d cannot be used together (count, distributed)");
         }
         Hardirqs.Mode mode = count.value() ? Hardirqs.Mode.COUNT : distributed.value() ? Hardirqs.Mode.DISTRIBUTION : Hardirqs.Mode.TIME;
-        return Hardirqs.run(new Hardirqs.Options(mode, nanoseconds.value()), timestamp.value());
+        return Hardirqs.run(new Hardirqs.Options(mode, nanoseconds.value()), timestamp.value(), g.paths());
     }
 
     @Override
@@ -84,11 +84,23 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
         return VIEW;
     }
 
-    /** JSON: {@code {time?, irqs: [{name, total_us | count | buckets}]}}. */
+    /**
+     * JSON: {@code {time?, irqs: [{name, total_us | count | buckets}], handler_entries, handler_exits,
+     * unmatched_exits, unattributed_runs, unseen_runs, unseen: [{name, unseen_runs}], handlers_not_checked,
+     * interrupts_error?}} ({@code unseen_runs} null when /proc/interrupts could not be read); text: libbpf-tools'
+     * table, and on standard error the runs the kernel counted or the programs saw that are not in it
+     * ({@link Hardirqs#missedMessage}).
+     */
     static final View<Hardirqs.Report> VIEW = new View<>() {
         @Override
         public void text(Hardirqs.Report r, Terminal t) {
             t.out().print(Text.safeLines(Hardirqs.text(r)));
+            String missed = Hardirqs.missedMessage(r);
+            if (!missed.isEmpty()) {
+                t.out().flush();
+                t.err().print(Text.safeLines(missed));
+                t.err().flush();
+            }
         }
 
         @Override
@@ -109,6 +121,32 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
                 irqs.add(e);
             }
             o.put("irqs", irqs);
+            // runs the programs saw that are not in the figures above (docs/tools.md, hardirqs)
+            o.put("handler_entries", r.entries());
+            o.put("handler_exits", r.exits());
+            o.put("unmatched_exits", r.unmatched());
+            o.put("unattributed_runs", r.unattributed());
+            // runs /proc/interrupts counted that the programs did not see (a lower bound; docs/tools.md, hardirqs)
+            switch (r.kernel()) {
+                case Hardirqs.KernelCheck.Checked c -> {
+                    o.put("unseen_runs", c.total());
+                    List<Object> unseen = new ArrayList<>();
+                    for (Hardirqs.Unseen u : c.unseen()) {
+                        Map<String, Object> e = Json.object();
+                        e.put("name", u.name());
+                        e.put("unseen_runs", u.runs());
+                        unseen.add(e);
+                    }
+                    o.put("unseen", unseen);
+                    o.put("handlers_not_checked", c.notChecked());
+                }
+                case Hardirqs.KernelCheck.Unreadable u -> {
+                    o.put("unseen_runs", null);
+                    o.put("unseen", List.of());
+                    o.put("handlers_not_checked", null);
+                    o.put("interrupts_error", u.reason());
+                }
+            }
             return o;
         }
     };

@@ -98,6 +98,16 @@ public final class ToolSession implements AutoCloseable {
      * {@link io.boxscope.probe.output.Event.Lost} as they are noticed. Returns why it ended.
      */
     public End run(Schedule schedule, BooleanSupplier stop, ProbeSink sink, Tick tick) throws InterruptedException {
+        return run(schedule, stop, sink, tick, () -> { });
+    }
+
+    /**
+     * {@link #run(Schedule, BooleanSupplier, ProbeSink, Tick)}, calling {@code beforeDetach} once the run is over
+     * and while every program is still attached (hardirqs reads the kernel's counters there, so that its last
+     * window ends while the programs still run).
+     */
+    public End run(Schedule schedule, BooleanSupplier stop, ProbeSink sink, Tick tick, Runnable beforeDetach)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = schedule.duration() == null ? Long.MAX_VALUE : start + schedule.duration().toNanos();
         long intervalNs = schedule.interval() == null ? 0 : schedule.interval().toNanos();
@@ -127,6 +137,7 @@ public final class ToolSession implements AutoCloseable {
                 break;
             }
         }
+        beforeDetach.run();
         finish(sink);
         return end;
     }

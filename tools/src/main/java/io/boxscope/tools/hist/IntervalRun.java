@@ -59,19 +59,50 @@ public final class IntervalRun<R> {
         R read(Function<String, MapDump> maps, String time);
     }
 
+    /**
+     * What a tool does at the edges of each interval's window, while its programs are attached: {@link #opened}
+     * after attaching (before {@link Listener#started}) and after each interval's maps were emptied;
+     * {@link #closing} right before each interval's maps are read, and before the programs are detached at the
+     * end. hardirqs reads /proc/interrupts there, so the kernel's count over that window is of runs the
+     * programs were attached for and whose figures are in the interval's maps.
+     */
+    public interface Window {
+        /** None: the tools that compare nothing. */
+        Window NONE = new Window() {
+            @Override
+            public void opened() {
+            }
+
+            @Override
+            public void closing() {
+            }
+        };
+
+        void opened();
+
+        void closing();
+    }
+
     private final ToolScript script;
     private final List<String> params;
     private final List<String> cleared;
     private final Snapshot<R> snapshot;
+    private final Window window;
 
     /**
      * @param cleared the maps emptied after each report (the counters; not the scripts' bookkeeping maps)
      */
     public IntervalRun(ToolScript script, List<String> params, List<String> cleared, Snapshot<R> snapshot) {
+        this(script, params, cleared, snapshot, Window.NONE);
+    }
+
+    /** With a {@link Window} told where each interval's window opens and closes. */
+    public IntervalRun(ToolScript script, List<String> params, List<String> cleared, Snapshot<R> snapshot, Window window) {
         this.script = script;
         this.params = List.copyOf(params);
         this.cleared = List.copyOf(cleared);
         this.snapshot = snapshot;
+        this.window = window;
     }
 
     /** Runs the script until the schedule, {@code stop} or {@code count} ends it; everything is detached on return. */
@@ -96,16 +127,19 @@ public final class IntervalRun<R> {
         };
         try (ToolSession s = ToolSession.start(script, sysRoot, target, params,
                 io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_RING_BYTES, listener::phase)) {
+            window.opened();
             listener.started(s.probes());
             long[] reports = {0};
             ToolSession.End end = s.run(schedule, stop, sink, () -> {
+                window.closing();
                 listener.report(snapshot.read(s::map, now()));
                 for (String m : cleared) {
                     s.clear(m);
                 }
+                window.opened();
                 reports[0]++;
                 return schedule.count() == 0 || reports[0] < schedule.count();
-            });
+            }, window::closing);
             if (end != ToolSession.End.COUNT) {
                 listener.report(snapshot.read(name -> {
                     MapDump m = last.get(name);

@@ -1,6 +1,7 @@
 package io.boxscope.tools.hardirqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.Interrupts;
 import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.hist.Running;
 import io.boxscope.testkit.KernelTest;
@@ -20,15 +23,13 @@ import org.junit.jupiter.api.Test;
  * hardirqs on the real kernel. Which interrupts fire is the machine's business, so the figures are
  * checked against the kernel's own count of the same events: /proc/interrupts read around the run.
  * Every event hardirqs counts happened between a read before the tool started and a read after it
- * stopped, and every event between a read after it attached and a read before it was stopped is
- * counted, save at most one handler per CPU that was running when the probes were detached (its
- * exit is missed) and a 2% loss seen on this machine whose cause is not found (see the comment in
- * {@link #checkAgainstProcInterrupts}).
+ * stopped, and every event between a read after it attached and a read before it was stopped is in the
+ * figures or reported as unseen by the tool ({@link Hardirqs.KernelCheck}): bounds that hold by the
+ * windows' construction, no tolerance (see the comments in {@link #checkAgainstProcInterrupts}).
  * Direct writes make the disk interrupt, so at least one handler's figures are not zero.
  */
 @KernelTest
 class HardirqsKernelTest {
-    static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     /** Direct (uncached) writes: each completes with an interrupt of the disk's queue. */
     static Thread directWrites(Path file) {
@@ -45,57 +46,103 @@ class HardirqsKernelTest {
         });
     }
 
+    /** /proc/interrupts now (the parser the tool uses). */
+    static Interrupts interrupts() throws Exception {
+        return Interrupts.read(HostPaths.DEFAULT);
+    }
+
+    /** {@code after - before} of a handler's single-handler count; null when it is not one in both reads. */
+    static Long delta(Interrupts before, Interrupts after, String name) {
+        Long b = before.singleHandlers().get(name);
+        Long a = after.singleHandlers().get(name);
+        return a == null || b == null ? null : a - b;
+    }
+
     /** Events per handler name over a run of {@code mode} (COUNT: counts; DISTRIBUTION: histogram totals), with the kernel's counts around it. */
     static void checkAgainstProcInterrupts(Hardirqs.Mode mode) throws Exception {
         Path file = Files.createTempFile(Path.of("/var/tmp"), "boxscope-hardirqs", ".dat");
         try {
-            Set<String> shared = new HashSet<>();
-            Map<String, Long> p0 = IrqCounters.interrupts(shared);
-            Map<String, Long> pa;
-            Map<String, Long> pb;
+            Interrupts p0 = interrupts();
+            Interrupts pa;
+            Interrupts pb;
             List<Hardirqs.Report> reports;
-            try (Running<Hardirqs.Report> r = Running.start(Hardirqs.run(new Hardirqs.Options(mode, false), false))) {
-                pa = IrqCounters.interrupts(shared);
+            long skipped;
+            Object failedUpdates;
+            try (Running<Hardirqs.Report> r = Running.start(Hardirqs.run(new Hardirqs.Options(mode, false), false, HostPaths.DEFAULT))) {
+                // Running.start returns from the tool's Listener.started, which IntervalRun calls after the tool's
+                // first /proc/interrupts read (Window.opened): pa is after it
+                pa = interrupts();
                 Thread writes = directWrites(file);
                 Thread.sleep(1000);
                 writes.join();
-                pb = IrqCounters.interrupts(shared);
+                pb = interrupts(); // before the stop, so before the tool's last read (Window.closing, before detaching)
                 reports = r.stop();
+                skipped = r.skipped();
+                failedUpdates = r.failedUpdates();
             }
-            Map<String, Long> p1 = IrqCounters.interrupts(shared);
+            Interrupts p1 = interrupts();
             Map<String, Long> seen = new HashMap<>();
+            Map<String, Long> unseen = new HashMap<>();
+            long entries = 0;
+            long exits = 0;
+            long unmatched = 0;
+            long unattributed = 0;
+            long seenAll = 0;
             for (Hardirqs.Report rep : reports) {
                 assertEquals(mode, rep.mode());
                 for (Hardirqs.Irq i : rep.irqs()) {
-                    seen.merge(i.name(), mode == Hardirqs.Mode.COUNT ? i.value() : i.hist().total(), Long::sum);
+                    long n = mode == Hardirqs.Mode.COUNT ? i.value() : i.hist().total();
+                    seen.merge(i.name(), n, Long::sum);
+                    seenAll += n;
+                }
+                entries += rep.entries();
+                exits += rep.exits();
+                unmatched += rep.unmatched();
+                unattributed += rep.unattributed();
+                Hardirqs.KernelCheck.Checked c = assertInstanceOf(Hardirqs.KernelCheck.Checked.class, rep.kernel(),
+                        "the tool read /proc/interrupts");
+                for (Hardirqs.Unseen u : c.unseen()) {
+                    assertTrue(u.runs() > 0, u.toString());
+                    unseen.merge(u.name(), u.runs(), Long::sum);
                 }
             }
-            Map<String, Long> outer = IrqCounters.delta(p0, p1);
-            Map<String, Long> inner = IrqCounters.delta(pa, pb);
-            // -d: a handler running at detach loses its exit (one per CPU). Beyond that, runs on this
-            // loaded machine missed a few events the kernel counted inside the window (-C: 2 of 3
-            // virtio3-tx; -d: 134 of 137 virtio1-req.0) although bpftool showed no recursion misses on
-            // the programs; the cause is not found, so up to 2% more are allowed, and docs/tools.md
-            // says so. Upper bound exact: nothing is counted that the kernel did not count.
+            String counters = " (entries " + entries + ", exits " + exits + ", unmatched " + unmatched + ", unattributed "
+                    + unattributed + ", unseen " + unseen + ", skipped " + skipped + ", failed updates " + failedUpdates + ")";
+            // Every run the programs saw is in the figures or counted as missing from them: nothing lost unseen.
+            assertEquals(mode == Hardirqs.Mode.COUNT ? entries : exits - unmatched, seenAll + unattributed,
+                    "runs seen = runs in the figures + runs counted as missing from them" + counters);
+            // The windows, per handler: [p0, p1] encloses the whole run (attach to detach); the tool's own window
+            // [its first read after attaching, its last read before detaching] encloses [pa, pb] and lies in
+            // [p0, p1]. The kernel counts a run before the handler runs (docs/tools.md, hardirqs), so:
+            // seen <= outer (nothing counted the kernel did not count); the tool's unseen is its window's count less
+            // seen, so seen + unseen <= outer too, and seen + unseen >= inner (every run the kernel counted inside
+            // is in the figures or reported as unseen; this is the bound the loss broke before it was reported).
             List<String> compared = new ArrayList<>();
-            for (Map.Entry<String, Long> e : outer.entrySet()) {
-                String name = e.getKey();
-                if (shared.contains(name) || name.length() > 31) {
+            Set<String> shared = new HashSet<>(p0.shared());
+            shared.addAll(p1.shared());
+            for (String name : p1.singleHandlers().keySet()) {
+                Long outer = delta(p0, p1, name);
+                Long inner = delta(pa, pb, name);
+                if (outer == null || inner == null || shared.contains(name) || name.length() > KernelCounts.NAME_MAX) {
                     continue; // one event runs several handlers; or the name is cut to 31 characters
                 }
                 long n = seen.getOrDefault(name, 0L);
-                long in = inner.getOrDefault(name, 0L);
-                long low = in - CPUS - in / 50;
-                assertTrue(n >= low && n <= e.getValue(), name + ": hardirqs saw " + n + " events; /proc/interrupts counted "
-                        + inner.get(name) + " while it surely ran, " + e.getValue() + " while it may have run");
+                long u = unseen.getOrDefault(name, 0L);
+                String what = name + ": hardirqs saw " + n + " runs and reported " + u + " unseen; /proc/interrupts counted "
+                        + inner + " while it surely ran, " + outer + " while it may have run" + counters;
+                assertTrue(n <= outer, what);
+                assertTrue(n + u <= outer, what);
+                assertTrue(n + u >= inner, what);
                 if (n > 0) {
                     compared.add(name + "=" + n);
                 }
             }
-            assertTrue(!compared.isEmpty(), "direct writes made at least one interrupt: " + seen + " vs " + outer);
+            assertTrue(!compared.isEmpty(), "direct writes made at least one interrupt: " + seen + " vs " + p1.singleHandlers());
             for (String name : seen.keySet()) {
-                assertTrue(outer.containsKey(name) || name.length() == 31, name + " is a handler /proc/interrupts lists: " + outer.keySet());
+                assertTrue(p1.singleHandlers().containsKey(name) || p1.shared().contains(name) || name.length() == 31,
+                        name + " is a handler /proc/interrupts lists: " + p1.rows());
             }
+            System.out.println("hardirqs " + mode + ": compared " + compared + counters);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -116,7 +163,7 @@ class HardirqsKernelTest {
     void totalTimeLooksLikeLibbpfTools() throws Exception {
         Path file = Files.createTempFile(Path.of("/var/tmp"), "boxscope-hardirqs", ".dat");
         try (PeerTool peer = new PeerTool("Tracing hard irq", "/usr/sbin/hardirqs");
-                Running<Hardirqs.Report> r = Running.start(Hardirqs.run(new Hardirqs.Options(Hardirqs.Mode.TIME, false), false))) {
+                Running<Hardirqs.Report> r = Running.start(Hardirqs.run(new Hardirqs.Options(Hardirqs.Mode.TIME, false), false, HostPaths.DEFAULT))) {
             Thread writes = directWrites(file);
             Thread.sleep(1000);
             writes.join();
@@ -136,10 +183,10 @@ class HardirqsKernelTest {
             for (String line : theirs.subList(3, theirs.size())) {
                 assertTrue(line.length() >= 38 && line.substring(line.length() - 11).trim().matches("\\d+"), "libbpf-tools: " + line);
             }
-            Set<String> shared = new HashSet<>();
-            Set<String> names = IrqCounters.interrupts(shared).keySet();
+            Interrupts now = interrupts();
             for (Hardirqs.Irq i : last.irqs()) {
-                assertTrue(names.contains(i.name()) || i.name().length() == 31, i.name() + " in " + names);
+                assertTrue(now.singleHandlers().containsKey(i.name()) || now.shared().contains(i.name()) || i.name().length() == 31,
+                        i.name() + " in " + now.rows());
             }
         } finally {
             Files.deleteIfExists(file);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * ({@code libbpf-hardirqs.txt}, {@code -C}; {@code hist/libbpf-hardirqs-d.txt}) rebuilt from their
  * figures, and hardirqs.c 0.26's printf formats: {@code "%-26s %6s%5s\n"}, {@code "%-26s %11s\n"}, {@code "%-26s %11llu\n"}, {@code "hardirq = %s\n"}. */
 class HardirqsTextTest {
+    static final Hardirqs.KernelCheck NONE_UNSEEN = new Hardirqs.KernelCheck.Checked(List.of(), 0);
 
     @Test
     void totalTime() {
@@ -22,6 +23,25 @@ class HardirqsTextTest {
                 + "HARDIRQ                    TOTAL_usecs\n"
                 + "virtio1-req.0                       62\n"
                 + "a-name-longer-than-26-columns           5\n", Hardirqs.text(r));
+    }
+
+    /** Runs counted but not in the figures: the arithmetic and the line on standard error. */
+    @Test
+    void runsMissingFromTheFiguresAreCountedAndShown() {
+        List<Hardirqs.Irq> one = List.of(new Hardirqs.Irq("virtio1-req.0", 140, null));
+        // COUNT: 156 entry runs, 140 in the figures
+        Hardirqs.Report c = new Hardirqs.Report(null, Hardirqs.Mode.COUNT, "usecs", one, 156, 155, 0, 140, NONE_UNSEEN);
+        assertEquals(16, c.unattributed());
+        assertEquals("hardirqs: 16 handler runs traced but missing from the per-handler figures (see docs/tools.md,"
+                + " hardirqs)\n", Hardirqs.missedMessage(c));
+        // TIME/DISTRIBUTION: 150 exits, 2 without a start, 147 runs timed in the figures
+        Hardirqs.Report d = new Hardirqs.Report(null, Hardirqs.Mode.DISTRIBUTION, "usecs", List.of(), 149, 150, 2, 147, NONE_UNSEEN);
+        assertEquals(1, d.unattributed());
+        assertEquals("hardirqs: 2 handler runs not timed (its entry was not seen: it began before tracing did, or the entry"
+                + " program did not run); 1 handler run traced but missing from the per-handler figures (see docs/tools.md,"
+                + " hardirqs)\n", Hardirqs.missedMessage(d));
+        // everything attributed: nothing to say
+        assertEquals("", Hardirqs.missedMessage(new Hardirqs.Report(null, Hardirqs.Mode.TIME, "usecs", one, 140, 140, 0, 140, NONE_UNSEEN)));
     }
 
     @Test
