@@ -11,6 +11,12 @@ import java.util.Map;
  * after its tuple, close removes the fd, procexit removes the thread after its event.
  *
  * <p>Starts from a capture file's tables, so {@code -r} needs nothing from the live machine.
+ *
+ * <p>This class owns the tables (with the thread found last, since a thread's events come in runs), pairs each
+ * exit with its thread's enter and dispatches on the event's kind ({@link EventKinds}); the rules live beside it:
+ * {@link ThreadRules} (clone, execve, chdir, setuid), {@link FdRules} (the fd table), {@link ScapPaths} (path
+ * arithmetic). All are static calls on final classes, so the per-event path of {@code trace -r} allocates
+ * nothing more than the new state itself and every call binds statically.
  */
 public final class Inspector {
     /**
