@@ -120,7 +120,7 @@ public final class EventFormatter {
             b.append(p.name()).append('=');
             String resolved = value(b, t, p, e.params().get(i));
             if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
-                String r = Inspector.resolve(t, e, p);
+                String r = ScapPaths.resolve(t, e, p);
                 resolved = r != null ? r : "";
             }
             if (!resolved.isEmpty()) {
@@ -141,7 +141,7 @@ public final class EventFormatter {
         StringBuilder b = new StringBuilder();
         String resolved = value(b, t, p, e.params().get(i));
         if (t != null && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
-            String r = Inspector.resolve(t, e, p);
+            String r = ScapPaths.resolve(t, e, p);
             resolved = r != null ? r : "";
         }
         return new String[] {b.toString(), resolved};

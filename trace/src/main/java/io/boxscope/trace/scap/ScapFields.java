@@ -196,7 +196,7 @@ public final class ScapFields implements FieldSource {
             case PROC_ARGS -> t == null || t.comm() == null ? null : text(String.join(" ", t.args()));
             case PROC_CMDLINE -> t == null || t.comm() == null ? null
                     : text(t.args().isEmpty() ? t.comm() : t.comm() + " " + String.join(" ", t.args()));
-            case PROC_CWD -> t == null ? null : text(Inspector.cwdOf(t)); // get_cwd: with its final /, "" unknown
+            case PROC_CWD -> t == null ? null : text(ScapPaths.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
                 yield main == null || main.ptid() < 0 ? null : num(main.ptid());
@@ -518,7 +518,7 @@ public final class ScapFields implements FieldSource {
                 if (i < 0 || i >= with.params().size()) {
                     yield null;
                 }
-                String r = Inspector.resolve(t, with, wi.params().get(i));
+                String r = ScapPaths.resolve(t, with, wi.params().get(i));
                 yield r != null ? r : with.value(i) instanceof ParamValue.Text s ? s.string() : "";
             }
             default -> "";

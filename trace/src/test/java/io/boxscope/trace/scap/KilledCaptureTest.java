@@ -40,7 +40,7 @@ class KilledCaptureTest {
             String expect = i % 2 == 0 ? "PPME_SYSCALL_READ_E" : "PPME_SYSCALL_READ_X";
             assertEquals(expect, ev.get(i).info().orElseThrow().constant(), "event " + i);
             if (i % 2 == 0) {
-                assertEquals(n, Inspector.num(ev.get(i), "size"), "event " + i);
+                assertEquals(n, EventParams.num(ev.get(i), "size"), "event " + i);
             }
         }
         long size = Files.size(file);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inspector's short way to an open's file name ({@link ScapEvent#plainPath}): whenever it gives a
- * name, the name is what sinsp's concatenate_paths ({@link Inspector#concatenate}) makes of the path, for events
+ * name, the name is what sinsp's concatenate_paths ({@link ScapPaths#concatenate}) makes of the path, for events
  * built in memory and for the same events read back from a file (their bytes in the block, as views too).
  */
 class PlainPathTest {
@@ -70,7 +70,7 @@ class PlainPathTest {
                 if (built != null) {
                     shortWay++;
                     // relative: the name is the directory and the path
-                    assertEquals(Inspector.concatenate("/d/", paths.get(k)), built.startsWith("/") ? built : "/d/" + built,
+                    assertEquals(ScapPaths.concatenate("/d/", paths.get(k)), built.startsWith("/") ? built : "/d/" + built,
                             Arrays.toString(paths.get(k)));
                 }
             }

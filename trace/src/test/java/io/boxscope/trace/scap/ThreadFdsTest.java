@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * during the capture; a child 305 forked) printed by sysdig 0.29 and by us, line for line.
  */
 class ThreadFdsTest {
-    private static final int THREAD = Inspector.CLONE_THREAD;
-    private static final int FILES = Inspector.CLONE_FILES;
+    private static final int THREAD = ThreadRules.CLONE_THREAD;
+    private static final int FILES = ThreadRules.CLONE_FILES;
 
     @TempDir
     Path dir;

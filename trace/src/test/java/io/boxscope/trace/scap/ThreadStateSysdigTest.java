@@ -154,8 +154,8 @@ class ThreadStateSysdigTest {
         CaptureTables tables = new CaptureTables(base.machine(), base.interfaces(), base.users(), base.groups(), threads,
                 Map.of(4000L, base.fds().get(4000L), 4300L, List.of(FdInfo.file(9, 3, "/stale/file", 3, 0))));
         events.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, 4000, 0).build());
-        cloneExit(4000, 4300, 4000, 1, "/root", "bash", Inspector.CLONE_THREAD | Inspector.CLONE_FILES);
-        cloneExit(4300, 0, 4000, 1, "/root", "worker", Inspector.CLONE_THREAD | Inspector.CLONE_FILES);
+        cloneExit(4000, 4300, 4000, 1, "/root", "bash", ThreadRules.CLONE_THREAD | ThreadRules.CLONE_FILES);
+        cloneExit(4300, 0, 4000, 1, "/root", "worker", ThreadRules.CLONE_THREAD | ThreadRules.CLONE_FILES);
         read(4300, 9);
         read(4300, 255);
         List<String> mine = compare("stale.scap", tables);

@@ -1,0 +1,236 @@
+package io.boxscope.trace.scap;
+
+import io.boxscope.trace.scap.Inspector.Fd;
+import io.boxscope.trace.scap.Inspector.Thread;
+
+import static io.boxscope.trace.scap.EventParams.num;
+
+import java.util.List;
+
+/**
+ * How events change a thread's fd table, the way libsinsp's parsers do (userspace/libsinsp/parsers.cpp):
+ * open/openat/openat2/creat, socket, accept, pipe, eventfd and friends add fds, connect, bind and the
+ * datagram calls name a socket after its address or tuple, dup and fcntl(F_DUPFD) copy one, close removes it.
+ * {@link Inspector#apply} calls one of these per exit event (connect's enter too); most fds' parameter is in
+ * the thread's last enter event, which {@link Inspector} keeps.
+ */
+final class FdRules {
+    private FdRules() {}
+
+    /** parse_open_openat_creat_exit: a new fd named as {@link #openedName} builds it, a file or (PPM_O_DIRECTORY) a directory. */
+    static void open(ScapEvent e, Thread t, int etype) {
+        long fd = e.num(EventKinds.fd(etype));
+        String name = fd >= 0 ? openedName(t, e) : null;
+        if (t != null && fd >= 0 && name != null) {
+            // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
+            long flags = num(e, "flags");
+            boolean dir = flags != Long.MIN_VALUE && (flags & (1 << 10)) != 0;
+            t.fds.put(fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
+        }
+    }
+
+    /** parse_socket_exit: a new socket of the enter event's domain, the protocol it asked for kept aside. */
+    static void socket(ScapEvent e, Thread t) {
+        long fd = num(e, "fd");
+        if (t != null && fd >= 0 && t.lastEnter != null && t.lastEnter.info().map(i -> i.name().equals("socket")).orElse(false)) {
+            long domain = num(t.lastEnter, "domain");
+            long stype = num(t.lastEnter, "type") & 0xff;
+            long proto = num(t.lastEnter, "proto");
+            FdType type = domain == 1 ? FdType.UNIX_SOCK : domain == 2 ? FdType.IPV4_SOCK
+                    : domain == 10 ? FdType.IPV6_SOCK : FdType.UNKNOWN;
+            // SOCK_RAW 3; IPPROTO_TCP 6, IPPROTO_UDP 17, IPPROTO_IP 0 with SOCK_STREAM 1 / SOCK_DGRAM 2
+            int l4 = proto == 6 ? (stype == 3 ? 5 : 2) : proto == 17 ? (stype == 3 ? 5 : 3)
+                    : proto == 0 ? (stype == 1 ? 2 : stype == 2 ? 3 : 0) : 0;
+            // sysdig shows a new socket without its protocol until connect or bind names it
+            t.fds.put(fd, new Fd(type, "", 0, l4));
+        }
+    }
+
+    /** parse_connect_exit: the socket named after the exit's tuple. */
+    static void connect(ScapEvent e, Thread t, List<InterfaceInfo> interfaces) {
+        long res = num(e, "res");
+        if (t != null && t.lastEnter != null && (res >= 0 || res == -115)) { // parse_connect_exit: success or EINPROGRESS
+            long fd = num(t.lastEnter, "fd");
+            Fd old = t.fds.get(fd);
+            if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+                if (st.family() == 1) {
+                    t.fds.put(fd, new Fd(old.type(), Long.toHexString(st.unixSource()) + "->"
+                            + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4()));
+                } else {
+                    Fd now = SocketTuples.update(old, st, named(old), interfaces);
+                    t.fds.put(fd, now != null ? now : SocketTuples.renamed(old, named(old)));
+                }
+            }
+        }
+    }
+
+    /**
+     * A datagram socket learns its peer from these calls' tuples (parse_rw_exit: tuple of sendto's and
+     * sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket.
+     */
+    static void sendRecv(ScapEvent e, EventInfo info, Thread t, List<InterfaceInfo> interfaces) {
+        if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
+            long fd = num(t.lastEnter, "fd");
+            Fd old = t.fds.get(fd);
+            ScapEvent withTuple = info.name().startsWith("send") ? t.lastEnter : e;
+            if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK)
+                    && (old.name().isEmpty() || old.l4proto() != 2)
+                    && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
+                Fd now = SocketTuples.update(old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces);
+                if (now != null) {
+                    t.fds.put(fd, now);
+                }
+            }
+        }
+    }
+
+    /** parse_bind_exit: the socket named after the address it was bound to. */
+    static void bind(ScapEvent e, Thread t) {
+        if (t != null && t.lastEnter != null && num(e, "res") >= 0
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+            long fd = num(t.lastEnter, "fd");
+            Fd old = t.fds.get(fd);
+            if (old != null) {
+                // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
+                int l4 = a.port() != 0 ? named(old) : old.l4proto();
+                t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4()));
+            }
+        } else if (t != null && t.lastEnter != null && num(e, "res") >= 0
+                && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+            // parse_bind_exit names any socket after the address it was bound to: a unix socket its path
+            long fd = num(t.lastEnter, "fd");
+            Fd old = t.fds.get(fd);
+            if (old != null) {
+                t.fds.put(fd, new Fd(old.type(), a.path(), old.l4proto(), old.intendedL4()));
+            }
+        }
+    }
+
+    /** parse_accept_exit: a new connected socket named after the tuple. */
+    static void accept(ScapEvent e, Thread t) {
+        long fd = num(e, "fd");
+        if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+            if (st.family() == 1) {
+                t.fds.put(fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
+                        + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
+            } else {
+                t.fds.put(fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
+                        EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2));
+            }
+        }
+    }
+
+    /** parse_dup_exit: the new fd is the old one's. */
+    static void dup(ScapEvent e, Thread t) {
+        long res = num(e, "res");
+        Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
+        if (res >= 0 && old != null) {
+            t.fds.put(res, old);
+        }
+    }
+
+    /** parse_fcntl_exit: F_DUPFD and F_DUPFD_CLOEXEC (PPM_FCNTL_* 1 and 26) copy the fd as dup does. */
+    static void fcntl(ScapEvent e, Thread t) {
+        long res = num(e, "res");
+        ScapEvent enter = t == null ? null : t.lastEnter;
+        long cmd = enter == null ? -1 : num(enter, "cmd");
+        Fd old = cmd == 1 || cmd == 26 ? t.fds.get(num(enter, "fd")) : null;
+        if (res >= 0 && old != null) {
+            t.fds.put(res, old);
+        }
+    }
+
+    /** eventfd, signalfd, timerfd_create, inotify_init: a new fd of that type, nameless. */
+    static void newFd(ScapEvent e, EventInfo info, Thread t) {
+        long res = num(e, "res");
+        if (t != null && res >= 0) {
+            FdType type = switch (info.name()) {
+                case "eventfd" -> FdType.EVENT;
+                case "signalfd" -> FdType.SIGNALFD;
+                case "timerfd_create" -> FdType.TIMERFD;
+                default -> FdType.INOTIFY;
+            };
+            t.fds.put(res, new Fd(type, "", 0));
+        }
+    }
+
+    /** parse_pipe_exit: two new FIFO fds. */
+    static void pipe(ScapEvent e, Thread t) {
+        if (t != null && num(e, "res") >= 0) {
+            for (String p : new String[] {"fd1", "fd2"}) {
+                long fd = num(e, p);
+                if (fd >= 0) {
+                    t.fds.put(fd, new Fd(FdType.FIFO, "", 0));
+                }
+            }
+        }
+    }
+
+    /** parse_close_exit: on success the enter event's fd is gone. */
+    static void close(ScapEvent e, Thread t, int etype) {
+        if (t != null && t.lastEnter != null && e.num(EventKinds.res(etype)) >= 0) {
+            t.fds.remove(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
+        }
+    }
+
+    /** connect's enter: sinsp names the socket after the address it connects to before the call returns. */
+    static void connectEnter(ScapEvent e, Thread t) {
+        if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+            }
+        }
+        if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {
+            Fd old = t.fds.get(num(e, "fd"));
+            if (old != null) {
+                t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
+            }
+        }
+    }
+
+    /** A socket's protocol once connect or bind names it: what its socket() call asked for, TCP when unknown. */
+    private static int named(Fd old) {
+        return old.l4proto() != 0 ? old.l4proto() : old.intendedL4() != 0 ? old.intendedL4() : 2;
+    }
+
+    /**
+     * The name an open/openat/openat2/creat exit gives its fd, as parse_open_openat_creat_exit builds it
+     * (libs e5c53d64 parsers.cpp): {@link ScapPaths#concatenate} of a directory and the path, the directory being
+     * (parse_dirfd) the thread's cwd for AT_FDCWD and open/creat, {@code <UNKNOWN>} for a directory fd the
+     * tables do not hold, and else that fd's name with a {@code /} always added: parse_dirfd means to add it
+     * only when the name lacks one but tests the byte past the end, so an fd named {@code /} gives
+     * {@code //tmp}, as sysdig prints. Null when the event has no name.
+     */
+    static String openedName(Thread t, ScapEvent e) {
+        EventInfo info = e.infoOrNull();
+        int i = info == null ? -1 : info.indexOf("name");
+        if (t == null || i < 0 || i >= e.params().size()) {
+            return null;
+        }
+        ParamType type = info.params().get(i).type();
+        if (type == ParamType.CHARBUF || type == ParamType.FSPATH || type == ParamType.FSRELPATH) {
+            // most opens: what concatenate gives, without decoding the parameter and rebuilding the path
+            String plain = e.plainPath(i);
+            if (plain != null) {
+                return plain.charAt(0) == '/' ? plain : openDir(t, e, info).concat(plain);
+            }
+        }
+        if (!(e.value(i) instanceof ParamValue.Text name)) {
+            return null;
+        }
+        byte[] path = name.bytes();
+        // absolute: the directory is not used
+        return ScapPaths.concatenate(path.length > 0 && path[0] == '/' ? "" : openDir(t, e, info), path);
+    }
+
+    /** The directory a relative path of an open is in: its dirfd's name, or the thread's working directory. */
+    private static String openDir(Thread t, ScapEvent e, EventInfo info) {
+        long dirfd = info.indexOf("dirfd") >= 0 ? num(e, "dirfd") : -100;
+        if (dirfd == -100 || dirfd == Long.MIN_VALUE) {
+            return ScapPaths.cwdOf(t);
+        }
+        Fd fd = t.fds.get(dirfd);
+        return fd == null ? "<UNKNOWN>" : fd.name() + "/";
+    }
+}

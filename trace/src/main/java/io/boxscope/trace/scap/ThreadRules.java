@@ -1,0 +1,214 @@
+package io.boxscope.trace.scap;
+
+import io.boxscope.trace.scap.Inspector.Fd;
+import io.boxscope.trace.scap.Inspector.Thread;
+
+import static io.boxscope.trace.scap.EventParams.num;
+import static io.boxscope.trace.scap.EventParams.text;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * How exit events change the thread table, the way libsinsp's parsers do (userspace/libsinsp/parsers.cpp):
+ * clone/fork/vfork/clone3 make a thread (or complete one its own clone exit made first), execve renames it,
+ * chdir/fchdir move its cwd, setuid and friends change its ids. {@link Inspector} owns the table (and its
+ * last-found cache) and calls these once per such exit; they allocate only what the new state holds.
+ */
+final class ThreadRules {
+    /** PPM_CL_CLONE_FILES and PPM_CL_CLONE_THREAD (driver/ppm_events_public.h). */
+    static final int CLONE_FILES = 1;
+    static final int CLONE_THREAD = 1 << 13;
+
+    private ThreadRules() {}
+
+    /**
+     * parse_execve_exit: on success the new name (comm, else the basename of exe) and what {@link #execed}
+     * keeps. The exit's cwd parameter is not read: parse_execve_exit (libs e5c53d64) skips param 6, so the
+     * thread keeps the cwd its clone copied and chdir/fchdir changed, also where that differs from what the
+     * kernel reported (a chdir the capture holds without its path).
+     */
+    static void execve(ScapEvent e, Thread t) {
+        if (t != null && num(e, "res") == 0) {
+            String comm = text(e, "comm");
+            t.comm = comm != null ? comm : ScapPaths.basename(text(e, "exe"));
+            execed(t, e);
+        }
+    }
+
+    /** parse_setuid_exit and friends: the thread's effective id from the enter event, when it changed. */
+    static void setId(ScapEvent e, EventInfo info, Thread t) {
+        String param = switch (info.name()) {
+            case "setuid" -> "uid";
+            case "setresuid" -> "euid";
+            case "setgid" -> "gid";
+            default -> "egid";
+        };
+        if (t != null && t.lastEnter != null && t.lastEnter.type() == e.type() - 1 && num(e, "res") >= 0) {
+            long id = num(t.lastEnter, param);
+            if (id >= 0 && id < 0xffffffffL) {
+                if (param.endsWith("uid")) {
+                    t.uid = id;
+                } else {
+                    t.gid = id;
+                }
+            }
+        }
+    }
+
+    /** parse_chdir_exit: on success the path parameter, against the cwd (set_cwd). */
+    static void chdir(ScapEvent e, Thread t, LongMap<Thread> threads) {
+        if (t != null && num(e, "res") >= 0 && e.value("path").orElse(null) instanceof ParamValue.Text p) {
+            chdir(t, p.bytes(), threads);
+        }
+    }
+
+    /** parse_fchdir_exit: on success the name of the enter event's fd ({@code eventFd}), when the tables hold it. */
+    static void fchdir(ScapEvent e, Thread t, Fd eventFd, LongMap<Thread> threads) {
+        if (t != null && num(e, "res") >= 0 && eventFd != null) {
+            chdir(t, eventFd.name().getBytes(StandardCharsets.ISO_8859_1), threads);
+        }
+    }
+
+    /**
+     * sinsp_threadinfo::set_cwd: the new directory {@link ScapPaths#concatenate}d to the process's cwd (an absolute one
+     * replaces it), ending with {@code /}. sinsp keeps the cwd on the process's main thread (get_cwd reads it
+     * there); Boxscope copies it to each thread at clone, so it sets it on the main thread and the caller: the
+     * process's other threads keep the cwd they had (a multi-threaded chdir is rare in practice).
+     */
+    private static void chdir(Thread t, byte[] path, LongMap<Thread> threads) {
+        Thread main = threads.get(t.pid);
+        String cwd = ScapPaths.concatenate(main != null ? ScapPaths.cwdOf(main) : ScapPaths.cwdOf(t), path);
+        cwd = cwd.endsWith("/") ? cwd : cwd + "/";
+        t.cwd = cwd;
+        if (main != null) {
+            main.cwd = cwd;
+        }
+    }
+
+    /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
+    private static void memory(Thread t, ScapEvent e) {
+        if (num(e, "vm_size") != Long.MIN_VALUE) {
+            t.vmsizeKb = num(e, "vm_size");
+            t.vmrssKb = num(e, "vm_rss");
+        }
+        if (num(e, "fdlimit") != Long.MIN_VALUE) {
+            t.fdlimit = num(e, "fdlimit");
+        }
+    }
+
+    /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
+    private static void execed(Thread t, ScapEvent e) {
+        memory(t, e);
+        String exe = text(e, "exe");
+        if (exe != null) {
+            t.exe = exe;
+        }
+        if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
+            t.args = List.copyOf(a.strings());
+        }
+        long pid = num(e, "pid");
+        if (pid != Long.MIN_VALUE) {
+            t.pid = pid;
+        }
+        if (t.ptid == -1 && num(e, "ptid") != Long.MIN_VALUE) {
+            t.ptid = num(e, "ptid");
+        }
+        if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
+            t.cgroups = List.copyOf(c.strings());
+        }
+        ScapEvent enter = t.lastEnter;
+        if (enter != null && enter.type() == e.type() - 1 && e.info().map(i -> i.name().equals("execve")).orElse(false)) {
+            String filename = text(enter, "filename");
+            if (filename != null) {
+                t.exepath = filename.startsWith("<NA>") ? "<NA>"
+                        : ScapPaths.resolvePath(t.cwd == null ? "/" : t.cwd, filename);
+            }
+        }
+    }
+
+    /**
+     * parse_clone_exit: the caller's side (res &gt; 0) makes the child, replacing any entry with its tid but
+     * one the child's own exit made; the child's side (res 0) of a clone whose caller's side was not seen fills
+     * in the nameless entry made for it (sinsp's PPM_CL_CLONE_INVERTED). Returns the entry the child replaced,
+     * or null, so the caller can drop it from its cache.
+     */
+    static Thread clone(ScapEvent e, Thread parent, LongMap<Thread> threads) {
+        long res = num(e, "res");
+        String comm = text(e, "comm");
+        if (comm == null) {
+            comm = ScapPaths.basename(text(e, "exe"));
+        }
+        long flags = num(e, "flags");
+        boolean sameProcess = (flags & CLONE_THREAD) != 0;
+        Thread before = res > 0 ? threads.get(res) : null;
+        // parse_clone_exit: an entry the child's own clone exit made stays; any other entry with the child's
+        // tid is a thread whose exit the capture missed, and the new thread replaces it
+        if (res > 0 && (before == null || !before.inverted)) {
+            long pid = sameProcess && parent != null ? parent.pid : res;
+            // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
+            // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
+            LongMap<Fd> fds;
+            if (parent == null) {
+                fds = new LongMap<>();
+            } else if (!sameProcess) {
+                fds = new LongMap<>(parent.fds);
+            } else if ((flags & CLONE_FILES) != 0) {
+                Thread main = threads.get(pid);
+                fds = main != null ? main.fds : parent.fds;
+            } else {
+                fds = new LongMap<>();
+            }
+            String cwd = parent != null ? parent.cwd : text(e, "cwd");
+            Thread child = new Thread(res, pid, comm, cwd, fds);
+            child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
+            child.exe = parent != null && parent.exe != null ? parent.exe : text(e, "exe");
+            child.exepath = parent != null ? parent.exepath : null;
+            child.args = e.value("args").orElse(null) instanceof ParamValue.Bytes a ? List.copyOf(a.strings())
+                    : parent != null ? parent.args : List.of();
+            child.uid = num(e, "uid") != Long.MIN_VALUE ? num(e, "uid") : parent != null ? parent.uid : -1;
+            child.gid = num(e, "gid") != Long.MIN_VALUE ? num(e, "gid") : parent != null ? parent.gid : -1;
+            child.cgroups = e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c ? List.copyOf(c.strings())
+                    : parent != null ? parent.cgroups : List.of();
+            child.cloneTs = e.ts();
+            memory(child, e);
+            threads.put(res, child);
+            return before;
+        } else if (res == 0 && parent != null && parent.comm == null) {
+            // the child's side of a clone whose parent's side was not seen
+            parent.inverted = true;
+            parent.comm = comm;
+            parent.pid = num(e, "pid");
+            // parse_clone_exit's inverted clone copies the cwd of the thread that called clone (pid for a
+            // thread, ptid for a process), not the event's cwd parameter; an unlisted caller is a fake entry
+            // without a cwd
+            Thread caller = threads.get(sameProcess ? num(e, "pid") : num(e, "ptid"));
+            parent.cwd = caller != null && caller != parent ? caller.cwd : null;
+            if (caller != null && caller != parent) {
+                // and its fds as the parent's side would have (a process: a copy; a thread: shared with
+                // CLONE_FILES): posix_spawn's child reads the pipes its parent made before it ran
+                if (!sameProcess) {
+                    parent.fds = new LongMap<>(caller.fds);
+                } else if ((flags & CLONE_FILES) != 0) {
+                    parent.fds = caller.fds;
+                }
+            }
+            parent.exe = text(e, "exe");
+            if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
+                parent.args = List.copyOf(a.strings());
+            }
+            parent.ptid = num(e, "ptid");
+            parent.vpid = parent.pid;
+            parent.cloneTs = e.ts();
+            memory(parent, e);
+            if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
+                parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
+            }
+            if (num(e, "uid") != Long.MIN_VALUE) {
+                parent.uid = num(e, "uid");
+                parent.gid = num(e, "gid");
+            }
+        }
+        return null;
+    }
+}
