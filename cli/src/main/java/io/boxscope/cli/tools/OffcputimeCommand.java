@@ -32,7 +32,7 @@ public final class OffcputimeCommand extends CliCommand {
             .help("The amount of time in microseconds over which we store traces (default 1).");
     final Opt<Long> max = option(long.class, Long.MAX_VALUE, "-M", "--max-block-time").label("MAX-BLOCK-TIME")
             .help("The amount of time in microseconds under which we store traces (default U64_MAX).");
-    final Opt<Long> state = option(long.class, -1L, "--state").label("STATE")
+    final Opt<Long> state = option(Long.class, null, "--state").label("STATE")
             .help("Filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see include/linux/sched.h.");
     final Opt<Boolean> folded = flag("-f", "--folded").help("Output folded format, one line per stack (for flame graphs).");
     final Opt<Integer> duration = positional(Integer.class, null).arity("0..1").label("duration")
@@ -48,6 +48,18 @@ public final class OffcputimeCommand extends CliCommand {
                 "  boxscope offcputime -p 185 -f 10    one process, folded",
                 "  boxscope offcputime --state 2 5     uninterruptible sleeps (often I/O)",
                 "  boxscope offcputime --container web 5");
+    }
+
+    /** The state asked for, or -1 when none; -1 given by the user is refused as libbpf-tools refuses it. */
+    private long stateGiven() {
+        Long s = state.value();
+        if (s == null) {
+            return -1;
+        }
+        if (s < 0) {
+            throw new UsageException("Invalid task state: " + s + " (0 runnable, 1 interruptible, 2 uninterruptible)");
+        }
+        return s;
     }
 
     @Override
@@ -70,7 +82,7 @@ public final class OffcputimeCommand extends CliCommand {
         }
         Offcputime.Options o;
         try {
-            o = new Offcputime.Options(p, tid.value() == null ? -1 : tid.value(), min.value(), max.value(), state.value(), cgroup,
+            o = new Offcputime.Options(p, tid.value() == null ? -1 : tid.value(), min.value(), max.value(), stateGiven(), cgroup,
                     duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

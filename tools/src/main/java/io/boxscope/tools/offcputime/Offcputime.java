@@ -50,6 +50,10 @@ public final class Offcputime {
             if (minBlockUs < 0) {
                 throw new IllegalArgumentException("-m takes a non-negative number of microseconds");
             }
+            // libbpf-tools offcputime.c parse_arg: "Invalid task state" for anything but 0, 1 or 2 (-1 here: not given)
+            if (state < -1 || state > 2) {
+                throw new IllegalArgumentException("Invalid task state: " + state + " (0 runnable, 1 interruptible, 2 uninterruptible)");
+            }
         }
 
         public static Options defaults() {
