@@ -143,16 +143,21 @@ class PmapLiveTest {
         }
     }
 
-    /** Tries up to five times: a live process, or the set of processes sharing its pages, may change between the two reads. */
+    /**
+     * Tries up to 40 times: a live process, or the set of processes sharing its pages, may change between the two
+     * reads. Five tries were not enough beside builds that start and end processes mapping libc every few
+     * milliseconds (a clean-clone CI failed on libc's Pss, 28 kB in pmap's read and 29 kB in ours, 2026-12-06); a
+     * real difference in our rendering differs in every try, so more tries cannot hide one.
+     */
     static void assertSame(long pid, String[] flags) throws Exception {
         String[] last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (int attempt = 0; attempt < 40; attempt++) {
             String[] pair = both(pid, flags);
             if (pair[0].equals(pair[1])) {
                 return;
             }
             last = pair;
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
         org.junit.jupiter.api.Assertions.fail("pmap " + String.join(" ", flags) + " " + pid + ": " + firstDifference(last[0], last[1]));
     }
