@@ -25,9 +25,15 @@ import io.boxscope.trace.scap.ScapEvent;
  */
 public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
-    public static final Set<String> DECODED = Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
+    public static final Set<String> DECODED = union(Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
             "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
-            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap");
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap"), FileEvents.NAMES);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     private final SyscallTable syscalls;
     private final OpenFlags openFlags;
@@ -209,7 +215,8 @@ public final class EventBuilder {
             case "mmap" -> b("PPME_SYSCALL_MMAP_E", r, ts).num(a[0]).num(a[1]).num(MmapFlags.prot(a[2]))
                     .num(MmapFlags.flags(a[3])).num(a[4]).num(a[5]).build();
             case "munmap" -> b("PPME_SYSCALL_MUNMAP_E", r, ts).num(a[0]).num(a[1]).build();
-            default -> b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
+            default -> FileEvents.NAMES.contains(n) ? FileEvents.enter(n, r, ts, openFlags)
+                    : b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
 
@@ -290,7 +297,8 @@ public final class EventBuilder {
             }
             case "mmap" -> memory(b("PPME_SYSCALL_MMAP_X", r, ts).num(ret), r).build();
             case "munmap" -> memory(b("PPME_SYSCALL_MUNMAP_X", r, ts).num(ret), r).build();
-            default -> b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
+            default -> FileEvents.NAMES.contains(n) ? FileEvents.exit(n, r, e, ts, openFlags)
+                    : b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }
 

@@ -121,6 +121,13 @@ public final class SyscallConfig {
                     out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
                 }
                 case "mmap", "munmap" -> out[base + MM] = 1;
+                // the int[2] socketpair wrote (argument 4), read as pipe's
+                case "socketpair" -> out[base + PIPE_FDS] = 4;
+                // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
+                case "openat2" -> {
+                    out[base + IN_BUF] = 3;
+                    out[base + IN_LEN] = 4;
+                }
                 default -> { }
             }
             if (sig.name().equals("recvfrom")) {
@@ -134,7 +141,8 @@ public final class SyscallConfig {
                     || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
                 out[base + KEEP_ARGS] = 1;
             }
-            if ((sig.name().equals("open") || sig.name().equals("openat")) && out[base + STR_A] != 0) {
+            if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name()))
+                    && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }
             // write and pwrite64: the driver copies the caller's buffer at the exit, up to the return value when the

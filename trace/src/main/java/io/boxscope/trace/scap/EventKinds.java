@@ -24,7 +24,7 @@ final class EventKinds {
     static final int PROCEXIT = 1 << 7;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
-    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SETID, CLOSE, CHDIR, FCHDIR }
+    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, CLOSE, CHDIR, FCHDIR }
 
     private static final int SIZE = 1024;
     private static final int[] FLAGS = new int[SIZE];
@@ -66,6 +66,7 @@ final class EventKinds {
                     case "fcntl" -> Op.FCNTL;
                     case "eventfd", "signalfd", "timerfd_create", "inotify_init" -> Op.NEWFD;
                     case "pipe", "pipe2" -> Op.PIPE;
+                    case "socketpair" -> Op.SOCKETPAIR;
                     case "setuid", "setresuid", "setgid", "setresgid" -> Op.SETID;
                     case "close" -> Op.CLOSE;
                     case "chdir" -> Op.CHDIR;

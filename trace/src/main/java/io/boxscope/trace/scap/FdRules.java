@@ -166,6 +166,18 @@ final class FdRules {
         }
     }
 
+    /**
+     * parse_socketpair_exit (libs e5c53d64 parsers.cpp): on success two unix sockets, nameless (sinsp keeps the
+     * event's source and peer addresses in the fd's socket info, not in its name).
+     */
+    static void socketpair(ScapEvent e, Thread t) {
+        if (t != null && num(e, "res") >= 0) {
+            for (String p : new String[] {"fd1", "fd2"}) {
+                t.fds.put(num(e, p), new Fd(FdType.UNIX_SOCK, "", 0));
+            }
+        }
+    }
+
     /** parse_close_exit: on success the enter event's fd is gone. */
     static void close(ScapEvent e, Thread t, int etype) {
         if (t != null && t.lastEnter != null && e.num(EventKinds.res(etype)) >= 0) {

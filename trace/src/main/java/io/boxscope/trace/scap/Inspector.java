@@ -392,6 +392,7 @@ public final class Inspector {
             case FCNTL -> FdRules.fcntl(e, t);
             case NEWFD -> FdRules.newFd(e, info, t);
             case PIPE -> FdRules.pipe(e, t);
+            case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
             case CLOSE -> FdRules.close(e, t, etype);
             case CHDIR -> ThreadRules.chdir(e, t, threads);

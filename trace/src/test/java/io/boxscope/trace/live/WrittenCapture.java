@@ -1,0 +1,90 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.trace.filter.ContainerResolver;
+import io.boxscope.trace.filter.EventTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.filter.ServiceNames;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.EventFormatter;
+import io.boxscope.trace.scap.Inspector;
+import io.boxscope.trace.scap.RotationNames;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapReader;
+
+/**
+ * Test support: what {@code boxscope trace -w FILE proc.pid=N} writes for a {@link Workload} child (the pid pushed
+ * down to the kernel, no Java filter: the write path {@code -w} takes), and the lines {@code sysdig -r FILE} and our
+ * reader ({@link Inspector} + {@link EventFormatter}, what {@code trace -r} prints) give for it, without the event
+ * numbers; the two must be equal.
+ */
+final class WrittenCapture {
+    private WrittenCapture() {}
+
+    /** The child's output (what it printed) and the lines sysdig printed for the file. */
+    record Result(long pid, String childOut, List<String> sysdig) {
+        /** The lines of the child, "> name ..." and "< name ...", without time, CPU, command and tid. */
+        List<String> calls() {
+            String who = " (" + pid + ") ";
+            List<String> out = new ArrayList<>();
+            for (String l : sysdig) {
+                int i = l.indexOf(who);
+                if (i >= 0) {
+                    out.add(l.substring(i + who.length()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The syscall number of {@code name} on this machine, or -1 (the architecture has no such call). */
+    static int nr(String name) {
+        return SyscallTable.current().number(name);
+    }
+
+    static Result run(Path file, Process child) throws Exception {
+        try {
+            Filter f = Filter.compile("proc.pid=" + child.pid(), ServiceNames.none());
+            PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+            try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null,
+                    split.kernel(), LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_RING_BYTES, 0, null, false));
+                 CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
+                         ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
+                Background writing = Background.start(stop -> cap.write(w, stop));
+                Workload.release(child);
+                writing.stop(Duration.ofMillis(300));
+                assertEquals(0, cap.summary().drops(), "records dropped: " + cap.summary());
+            }
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, child.exitValue(), "the child failed: " + err);
+            List<String> sysdig = LiveCaptureTest.stripNum(LiveCaptureTest.sysdig(file));
+            List<String> ours = new ArrayList<>();
+            try (ScapReader reader = ScapReader.open(file)) {
+                EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
+                for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
+                    String line = fmt.next(e);
+                    if (line != null) {
+                        ours.add(line);
+                    }
+                }
+            }
+            assertTrue(!sysdig.isEmpty(), "sysdig printed nothing for " + file);
+            assertEquals(sysdig, LiveCaptureTest.stripNum(ours), "our reader prints the file otherwise than sysdig -r");
+            return new Result(child.pid(), out, sysdig);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+}
