@@ -227,6 +227,12 @@ public final class EventFormatter {
 
     /** Appends the value; returns its resolved form, or "". */
     private String value(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
+        if (p.type() == ParamType.DYN && p.info().startsWith("bpf_dynamic_param") && raw.length == 9 && raw[0] >= 0 && raw[0] <= 1) {
+            // bpf's exit (PT_DYN): an index byte, then the value of bpf_dynamic_param[index] (libs e5c53d64
+            // driver/dynamic_params_table.c: PPM_BPF_IDX_FD an FD, PPM_BPF_IDX_RES an ERRNO)
+            p = new EventInfo.ParamInfo(p.name(), raw[0] == 0 ? ParamType.FD : ParamType.ERRNO, p.format(), "");
+            raw = java.util.Arrays.copyOfRange(raw, 1, 9);
+        }
         ParamValue v = ParamValue.decode(p.type(), raw);
         switch (v) {
             case ParamValue.Num n -> {
