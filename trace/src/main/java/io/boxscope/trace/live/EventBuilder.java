@@ -27,11 +27,14 @@ public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = union(Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
             "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
-            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap"), FileEvents.NAMES);
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap"), FileEvents.NAMES, OtherEvents.NAMES);
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.HashSet<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        java.util.HashSet<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
         return Set.copyOf(all);
     }
 
@@ -216,6 +219,7 @@ public final class EventBuilder {
                     .num(MmapFlags.flags(a[3])).num(a[4]).num(a[5]).build();
             case "munmap" -> b("PPME_SYSCALL_MUNMAP_E", r, ts).num(a[0]).num(a[1]).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.enter(n, r, ts, openFlags)
+                    : OtherEvents.NAMES.contains(n) ? OtherEvents.enter(n, r, ts)
                     : b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -298,6 +302,7 @@ public final class EventBuilder {
             case "mmap" -> memory(b("PPME_SYSCALL_MMAP_X", r, ts).num(ret), r).build();
             case "munmap" -> memory(b("PPME_SYSCALL_MUNMAP_X", r, ts).num(ret), r).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.exit(n, r, e, ts, openFlags)
+                    : OtherEvents.NAMES.contains(n) ? OtherEvents.exit(n, r, e, ts)
                     : b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }

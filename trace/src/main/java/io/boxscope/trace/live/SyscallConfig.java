@@ -141,7 +141,8 @@ public final class SyscallConfig {
                     || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
                 out[base + KEEP_ARGS] = 1;
             }
-            if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name()))
+            if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
+                    || sig.name().equals("access"))
                     && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }
