@@ -293,7 +293,7 @@ public final class Main {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
             PrintWriter err = cmd.getErr();
-            if (System.getenv("BOXSCOPE_DEBUG") != null) {
+            if (System.getenv("BOXSCOPE_DEBUG") != null && !saidInFull(ex)) {
                 ex.printStackTrace(err);
             }
             // Messages carry container names, paths and process names: escaped like every other output.
@@ -328,6 +328,15 @@ public final class Main {
                                 ExitCode.FAILURE)
                         : print(err, describe(ex), ExitCode.FAILURE);
             };
+        }
+
+        /**
+         * Errors about what the user asked for (a usage error, a container or a process that is not there, e.g. a
+         * PID that exited before diagnose started): their one line says all there is, with or without
+         * BOXSCOPE_DEBUG; a stack trace would only bury it. Every other error keeps its trace under BOXSCOPE_DEBUG.
+         */
+        static boolean saidInFull(Exception ex) {
+            return ex instanceof UsageException || ex instanceof UnknownContainerException || ex instanceof NoSuchProcessException;
         }
 
         /** One line whatever the message holds: for messages with file names, which may contain newlines. */

@@ -108,6 +108,7 @@ public final class Diagnose {
                     + ")");
             try (Ebpf collectors = Ebpf.start(target, paths, plan, phase)) {
                 windowStarts.run();
+                around.begin();
                 phase.accept("window starts");
                 w = collector.collect(window, step, interval, onInterval, stop);
                 phase.accept("window (" + (w.snapshots().size() - 1) + " samples)");
@@ -115,6 +116,7 @@ public final class Diagnose {
             }
         } else {
             windowStarts.run();
+            around.begin();
             phase.accept("window starts");
             w = collector.collect(window, step, interval, onInterval, stop);
             phase.accept("window (" + (w.snapshots().size() - 1) + " samples)");

@@ -24,7 +24,8 @@ import java.util.OptionalLong;
  * name the competition (issue 15: "other containers competing for the same CPUs").
  *
  * <p>Each other container's CPU time is its cgroup's counter (the same files {@link Sampler} reads)
- * at the start and the end of the window; the host's from /proc/stat. A container "shares CPUs"
+ * at the start and the end of the window (the containers are found earlier, before the eBPF collectors
+ * load; their counters are read when the window starts, {@link Watch#begin}); the host's from /proc/stat. A container "shares CPUs"
  * with the target when the CPUs its first process may run on (Cpus_allowed_list, proc(5)) meet the
  * target's. Containers that start during the window are not counted (their share shows in the
  * host's total); ones that stop are left out.
@@ -54,8 +55,10 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
     /** The start of a window: the host's CPU counters and every other container's. */
     public static final class Watch {
         private final HostPaths paths;
-        private final Optional<SystemCpu> host0;
-        private final long t0;
+        private Optional<SystemCpu> host0 = Optional.empty();
+        private long t0;
+        private boolean begun;
+        private final List<ContainerInfo> found = new ArrayList<>();
         private final Map<String, ContainerInfo> others = new HashMap<>();
         private final Map<String, Long> usage0 = new HashMap<>();
         private final List<String> problems = new ArrayList<>();
@@ -63,15 +66,27 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
 
         private Watch(HostPaths paths, Target target, Discovery discovery) {
             this.paths = paths;
-            this.t0 = System.nanoTime();
-            this.host0 = host(paths, problems);
             this.targetCpus = allowed(paths, target.pid().isPresent() ? target.pid()
                     : target.container().flatMap(c -> c.pids().stream().findFirst()).map(OptionalInt::of).orElse(OptionalInt.empty()));
             String self = target.container().map(c -> c.ref().id()).orElse("");
             for (ContainerInfo c : discovery.containers()) {
-                if (c.ref().id().equals(self)) {
-                    continue;
+                if (!c.ref().id().equals(self)) {
+                    found.add(c);
                 }
+            }
+        }
+
+        /**
+         * The window starts: the host's and every other container's CPU counters are read now. Not in
+         * {@link #start}: diagnose finds the containers before loading its eBPF collectors, which takes
+         * seconds on a busy machine, and counters read then made the neighbours' CPUs those of the load
+         * time and the window together (while the target's figures are of the window alone).
+         */
+        public void begin() {
+            begun = true;
+            t0 = System.nanoTime();
+            host0 = host(paths, problems);
+            for (ContainerInfo c : found) {
                 OptionalLong u = usage(c);
                 if (u.isPresent()) {
                     others.put(c.ref().id(), c);
@@ -80,7 +95,10 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
             }
         }
 
-        /** Starts watching the host around {@code target}; discovery problems become {@code problems}, never an exception. */
+        /**
+         * Finds the containers around {@code target} (discovery problems become {@code problems}, never an
+         * exception); their CPU counters are read from {@link #begin}, when the window starts.
+         */
         public static Watch start(HostPaths paths, Target target) {
             Discovery d;
             try {
@@ -93,8 +111,11 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
             return new Watch(paths, target, d);
         }
 
-        /** The window's figures. */
+        /** The window's figures, from {@link #begin} to now. */
         public Neighbours finish() {
+            if (!begun) {
+                throw new IllegalStateException("Neighbours.Watch.finish before begin");
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Optional<SystemCpu> host1 = host(paths, problems);
             List<Neighbour> all = new ArrayList<>();

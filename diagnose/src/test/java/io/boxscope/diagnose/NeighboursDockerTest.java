@@ -1,5 +1,6 @@
 package io.boxscope.diagnose;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.proc.HostPaths;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * A target container, a busy neighbour and an idle one: over a window the busy one is named first
  * among the target's neighbours, with more CPU than the idle one, and the target is not its own
  * neighbour. Relative figures only: how much CPU a busy loop gets depends on the machine's load.
+ * And the neighbours' counters start with the window ({@link Neighbours.Watch#begin}), not when the
+ * containers are found (before diagnose loads its collectors, seconds earlier on a busy machine).
  */
 @DockerTest
 class NeighboursDockerTest {
@@ -31,6 +34,7 @@ class NeighboursDockerTest {
             ContainerInfo t = ContainerDiscovery.of(paths).locate(target.id());
             Target tt = new Target(Target.Kind.CONTAINER, t.displayName(), Optional.of(t), t.cgroups(), OptionalInt.empty());
             Neighbours.Watch w = Neighbours.Watch.start(paths, tt);
+            w.begin();
             Thread.sleep(2000);
             Neighbours n = w.finish();
             assertTrue(n.problems().isEmpty(), n.problems().toString());
@@ -43,6 +47,47 @@ class NeighboursDockerTest {
             assertTrue(b.usedCpus() > idleCpus, "busy " + b.usedCpus() + " vs idle " + idleCpus);
             assertTrue(n.hostBusyCpus() + 0.05 >= b.usedCpus(), "the host was at least as busy as one of its containers: " + n);
             assertTrue(n.hostCpus() >= 1, n.toString());
+        }
+    }
+
+    /**
+     * A neighbour busy between {@code start} (containers found) and {@code begin} (the window starts), then
+     * frozen (docker pause: the cgroup freezer stops its tasks, its cgroup and its CPU counter stay): its CPU
+     * time in the window is nil, so it used no CPU in the window. When the counters were read at {@code start},
+     * the busy time before the window counted (~0.5 CPUs here).
+     */
+    @Test
+    void cpuUsedBeforeTheWindowIsNotCounted() throws Exception {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
+                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+            HostPaths paths = HostPaths.DEFAULT;
+            ContainerInfo t = ContainerDiscovery.of(paths).locate(target.id());
+            Target tt = new Target(Target.Kind.CONTAINER, t.displayName(), Optional.of(t), t.cgroups(), OptionalInt.empty());
+            Neighbours.Watch w = Neighbours.Watch.start(paths, tt);
+            ContainerInfo b = ContainerDiscovery.of(paths).locate(busy.id());
+            long spent0 = new Sampler(new Target(Target.Kind.CONTAINER, b.displayName(), Optional.of(b), b.cgroups(),
+                    OptionalInt.empty()), paths).cpuUsageNs().orElseThrow();
+            long spent;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            do { // at least 0.3 s of CPU before the window, however busy the machine
+                Thread.sleep(200);
+                spent = new Sampler(new Target(Target.Kind.CONTAINER, b.displayName(), Optional.of(b), b.cgroups(),
+                        OptionalInt.empty()), paths).cpuUsageNs().orElseThrow() - spent0;
+            } while (spent < 300_000_000L && System.nanoTime() < deadline);
+            assertTrue(spent >= 300_000_000L, "the busy loop got " + spent + " ns of CPU in 30 s");
+            Docker.run("pause", busy.id());
+            try {
+                w.begin();
+                Thread.sleep(1000);
+                Neighbours n = w.finish();
+                Neighbours.Neighbour x = n.top().stream().filter(y -> y.id().equals(busy.id())).findFirst()
+                        .orElseThrow(() -> new AssertionError("the paused container is not among the neighbours: " + n));
+                assertEquals(0.0, x.usedCpus(), 0.001, "frozen for the whole window, yet " + x.usedCpus() + " CPUs; "
+                        + spent / 1e9 + " s of CPU before it");
+            } finally {
+                Docker.run("unpause", busy.id());
+            }
         }
     }
 }
