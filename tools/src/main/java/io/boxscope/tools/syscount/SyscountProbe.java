@@ -21,7 +21,7 @@ import io.boxscope.tools.core.ToolTarget;
 /**
  * The in-kernel part of {@code boxscope syscount}: the probe-language script {@code syscount.bt} on
  * raw_syscalls:sys_enter/sys_exit counts (and times) system calls in per-CPU maps keyed by syscall
- * number or by process; nothing is streamed to user space, {@link #take} reads and empties the maps.
+ * number or by process; nothing is streamed to user space, {@link #take} reads what the maps gained since the previous take (never cleared).
  * Filters are the script's parameters; the cgroup filter is the runtime's ({@code --container}).
  */
 public final class SyscountProbe implements AutoCloseable {
