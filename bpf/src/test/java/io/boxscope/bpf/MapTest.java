@@ -150,6 +150,29 @@ class MapTest {
         }
     }
 
+    /**
+     * lookupAndDelete on real hash maps: the value the key held comes back (every CPU's slot of a per-CPU map),
+     * the key is gone, and a second call finds nothing. Where the kernel refuses BPF_MAP_LOOKUP_AND_DELETE_ELEM
+     * (before 5.14) the fallback must give the same answers, only not atomically.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"HASH", "PERCPU_HASH", "LRU_HASH", "LRU_PERCPU_HASH"})
+    void lookupAndDeleteReturnsTheValueAndRemovesTheKey(MapType type) {
+        try (BpfMap m = BpfMap.create(MapSpec.of("test_lad_" + type, type, 4, 8, 16))) {
+            TypedMap<Integer, Long> t = m.typed(Codec.U32, Codec.U64);
+            t.put(1, 41L);
+            t.put(2, 7L);
+            BpfMap.Taken taken = m.lookupAndDelete(Codec.U32.encode(1));
+            long mult = type.perCpu() ? Cpus.possible() : 1;
+            assertEquals(41L * mult, m.sumLong(taken.value()));
+            assertEquals(taken.atomic(), m.lookupAndDeleteWorks(), "atomic exactly when the kernel took the command");
+            assertNull(t.get(1), "deleted");
+            assertEquals(7L * mult, t.get(2), "the other key kept");
+            assertNull(m.lookupAndDelete(Codec.U32.encode(1)), "absent: nothing to take");
+            assertEquals(taken.atomic() ? 0 : 1, m.nonAtomicTakes());
+        }
+    }
+
     @Test
     void perCpuSumKeepsTrailingBytes() {
         try (BpfMap m = BpfMap.create(MapSpec.of("test_sum", MapType.PERCPU_HASH, 4, 20, 4))) {

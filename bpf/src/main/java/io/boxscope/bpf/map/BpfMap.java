@@ -26,6 +26,8 @@ public final class BpfMap implements AutoCloseable {
     private final MapSpec spec;
     private final Fd fd;
     private final java.util.concurrent.atomic.AtomicLong nonAtomicTakes = new java.util.concurrent.atomic.AtomicLong();
+    /** Set once the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM for this map (before 5.14 for hash maps). */
+    private volatile boolean lookupAndDeleteRefused;
 
     private BpfMap(MapSpec spec, Fd fd) {
         this.spec = spec;
@@ -200,6 +202,52 @@ public final class BpfMap implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /** What {@link #lookupAndDelete} found: the value at deletion (all CPUs for per-CPU maps), and whether one call took it. */
+    public record Taken(byte[] value, boolean atomic) {}
+
+    /**
+     * Deletes {@code key} and returns the value it held when it went, or null if it was absent. Uses
+     * BPF_MAP_LOOKUP_AND_DELETE_ELEM (bpf(2); kernel/bpf/syscall.c map_lookup_and_delete_elem, hash maps since
+     * 5.14): the copy and the unlink happen under the bucket lock, so no update that took the lock lands
+     * between them. The command is probed, not gated on a version: where the kernel refuses it (EINVAL,
+     * ENOTSUPP, EOPNOTSUPP) the map remembers that and falls back to lookup then delete, two calls apart
+     * ({@link Taken#atomic()} false, counted in {@link #nonAtomicTakes()}). Either way a program that did
+     * {@code p = lookup(); add(p)} with its lookup before the delete and its add after it adds to the dead
+     * element: that add is lost (the window {@link #takeAll} describes).
+     */
+    public Taken lookupAndDelete(byte[] key) {
+        checkKey(key);
+        if (!lookupAndDeleteRefused) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment k = a.allocateFrom(ValueLayout.JAVA_BYTE, key);
+                MemorySegment v = a.allocate(Math.max(1, valueBufferSize()), 8);
+                Sys.Result r = Sys.bpfRaw(Sys.BPF_MAP_LOOKUP_AND_DELETE_ELEM, elemAttr(a, k, v, 0));
+                if (!r.failed()) {
+                    return new Taken(v.asSlice(0, valueBufferSize()).toArray(ValueLayout.JAVA_BYTE), true);
+                }
+                int e = r.errno();
+                if (e == Errno.ENOENT.number()) {
+                    return null;
+                }
+                if (e != Errno.EINVAL.number() && e != Errno.ENOTSUPP.number() && e != Errno.EOPNOTSUPP.number()) {
+                    throw BpfException.of(op("lookup and delete"), e);
+                }
+                lookupAndDeleteRefused = true;
+            }
+        }
+        byte[] v = lookup(key);
+        if (v == null || !delete(key)) {
+            return null;
+        }
+        nonAtomicTakes.incrementAndGet();
+        return new Taken(v, false);
+    }
+
+    /** False once the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM for this map ({@link #lookupAndDelete} falls back). */
+    public boolean lookupAndDeleteWorks() {
+        return !lookupAndDeleteRefused;
     }
 
     /** The key after {@code key} (null: the first key), or null at the end. */

@@ -80,6 +80,8 @@ public final class Sys {
     public static final int BPF_PROG_TEST_RUN = 10;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_RAW_TRACEPOINT_OPEN = 17;
+    /** bpf(2) since 4.20 for queues and stacks, 5.14 for hash, per-CPU hash and LRU hash maps. */
+    public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
     public static final int BPF_LINK_CREATE = 28;

@@ -112,6 +112,14 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 public void mapUpdatesFailed(io.boxscope.probe.output.Event.MapUpdateFailed failure) {
                     ToolCommand.reportMapUpdatesFailed(out, err, failure);
                 }
+
+                @Override
+                public void splitDeletes(long keys) {
+                    out.flush();
+                    err.println("WARNING: " + keys + " idle map keys deleted with lookup then delete (this kernel refuses"
+                            + " BPF_MAP_LOOKUP_AND_DELETE_ELEM): an update between the two calls would be lost");
+                    err.flush();
+                }
             });
             if (!g.json()) {
                 out.print(trailer());

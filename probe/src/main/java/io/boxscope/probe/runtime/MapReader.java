@@ -28,12 +28,16 @@ final class MapReader {
     }
 
     MapDump read(MapLayout l, BpfMap map) {
+        return read(l, map, map.entries());
+    }
+
+    /** {@code raw} (entries of {@code map}, or their growth from {@link MapDeltas}) decoded as {@link #read(MapLayout, BpfMap)} does. */
+    MapDump read(MapLayout l, BpfMap map, List<BpfMap.Entry> raw) {
         String name = l.info().display();
         boolean keyed = l.info().hasKeys();
         AggKind agg = l.agg();
         LinearRange range = agg == AggKind.LHIST ? new LinearRange(l.info().aggArgs().get(0).intValue(),
                 l.info().aggArgs().get(1).intValue(), l.info().aggArgs().get(2).intValue()) : null;
-        List<BpfMap.Entry> raw = map.entries();
         List<MapDump.Entry> out = new ArrayList<>();
         if (agg == AggKind.HIST || agg == AggKind.LHIST) {
             int buckets = agg == AggKind.HIST ? Buckets.HIST_BUCKETS : range.inner() + 2;

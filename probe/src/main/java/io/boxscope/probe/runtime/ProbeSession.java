@@ -479,6 +479,94 @@ public final class ProbeSession implements AutoCloseable {
         return reader.read(l, collection.map(l.kernelName()));
     }
 
+    private final java.util.Map<String, MapDeltas> deltas = new java.util.HashMap<>();
+
+    /**
+     * How much each entry of the counting map {@code name} (count, sum, avg, stats, hist, lhist) grew since the
+     * previous call (the whole value the first time); entries that did not grow are left out. Nothing is cleared,
+     * so no update is lost between a read and a clear; keys idle for a whole interval are deleted
+     * ({@link MapDeltas}: the reads need room only for the keys busy in two consecutive intervals).
+     *
+     * @throws IllegalArgumentException {@code name} holds no counters (min, max, or plain values)
+     */
+    public MapDump growth(String name) {
+        MapLayout l = layout(name);
+        MapDeltas d = deltas.get(l.kernelName());
+        if (d == null) {
+            int words = counterWords(l);
+            if (words == 0) {
+                throw new IllegalArgumentException(name + " holds no counters to read the growth of (" + l.kind() + ")");
+            }
+            d = new MapDeltas(collection.map(l.kernelName()), words, true);
+            deltas.put(l.kernelName(), d);
+        }
+        BpfMap m = collection.map(l.kernelName());
+        return reader.read(l, m, d.next());
+    }
+
+    /** True if {@code name} is a map of counters that {@link #growth} reads. */
+    public boolean counts(String name) {
+        return counterWords(layout(name)) > 0;
+    }
+
+    /** u64 counters at the start of each CPU's value of {@code l}; 0 for min, max and plain values. */
+    private static int counterWords(MapLayout l) {
+        if (l.agg() == null) {
+            return 0;
+        }
+        return switch (l.agg()) {
+            case COUNT, SUM, HIST, LHIST -> 1;
+            case AVG, STATS -> 2;
+            case MIN, MAX -> 0;
+        };
+    }
+
+    /** Idle keys {@link #growth} deleted so far, all maps; and of those, the ones taken with two system calls. */
+    public long[] growthEvictions() {
+        long n = 0, split = 0;
+        for (MapDeltas d : deltas.values()) {
+            n += d.evicted();
+            split += d.nonAtomic();
+        }
+        return new long[] {n, split};
+    }
+
+    /**
+     * Deletes the entries of the plain map {@code label} (a name kept beside counters, runqlat's {@code @comm[id]},
+     * filetop's {@code @name[...]}) whose key no map of {@code counters} holds any more ({@link #growth} deleted
+     * it as idle); returns how many went. The label maps then need no more room than the counters. The label's
+     * keys are listed before the counters' keys: the tools' scripts write a key's counters before its label, so
+     * a label listed here had its counter written before the counters are listed, and a label written for a new
+     * key after its listing is not deleted. A counter deleted as idle while its key's label is written again
+     * (a lookup-and-delete racing the key's first event in an interval) still loses that label until the key's
+     * next event: the report then shows that key without its name.
+     */
+    public int pruneLabels(String label, List<String> counters) {
+        MapLayout ll = layout(label);
+        if (ll.agg() != null || !ll.info().hasKeys() || ll.isArray()) {
+            throw new IllegalArgumentException(label + " is not a keyed map of plain values");
+        }
+        BpfMap m = collection.map(ll.kernelName());
+        List<byte[]> labels = m.keys();
+        java.util.Set<java.nio.ByteBuffer> live = new java.util.HashSet<>();
+        for (String c : counters) {
+            MapLayout cl = layout(c);
+            if (cl.scriptKeySize() != ll.scriptKeySize()) {
+                throw new IllegalArgumentException(label + " and " + c + " have different keys");
+            }
+            for (byte[] k : collection.map(cl.kernelName()).keys()) {
+                live.add(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(k, cl.scriptKeySize())));
+            }
+        }
+        int n = 0;
+        for (byte[] k : labels) {
+            if (!live.contains(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(k, ll.scriptKeySize()))) && m.delete(k)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** {@code clear(@name)} from user space: every entry deleted (an array's zeroed), as the action does. */
     public void clear(String name) {
         clear(layout(name), false);

@@ -75,7 +75,7 @@ public final class Biolatency {
         return new Report(time, options.unit(), out);
     }
 
-    /** The run: the script with these options, a report per interval from {@code @hist}, which is emptied after each. */
+    /** The run: the script with these options, a report per interval of what {@code @hist} gained since the previous one. */
     public static IntervalRun<Report> run(Options options, Partitions partitions, boolean timestamp) {
         return new IntervalRun<>(ToolScript.of(Biolatency.class, "biolatency"), options.params(), List.of("@hist"),
                 (maps, time) -> report(maps.apply("@hist"), options, partitions, timestamp ? time : null));

@@ -52,7 +52,7 @@ public final class Cachestat {
 
     /**
      * The run: a line per interval from the script's {@code @total}, {@code @misses} and {@code @mbd}
-     * (emptied after each) and /proc/meminfo read at that moment.
+     * (their growth since the previous report) and /proc/meminfo read at that moment.
      */
     public static IntervalRun<Interval> run(HostPaths paths, boolean timestamp) {
         return new IntervalRun<>(ToolScript.of(Cachestat.class, "cachestat"), List.of(), List.of("@total", "@misses", "@mbd"),

@@ -187,6 +187,30 @@ public final class ToolSession implements AutoCloseable {
         return session.map(name);
     }
 
+    /**
+     * How much each entry of the counting map {@code name} grew since the previous call, without clearing it
+     * (nothing lost between a read and a clear); keys idle for a whole interval are deleted
+     * ({@link ProbeSession#growth}).
+     */
+    public MapDump growth(String name) {
+        return session.growth(name);
+    }
+
+    /** True if {@code name} holds counters ({@link #growth} reads it), false for plain values (labels). */
+    public boolean counts(String name) {
+        return session.counts(name);
+    }
+
+    /** Deletes the entries of the label map {@code label} whose key none of {@code counters} holds ({@link ProbeSession#pruneLabels}). */
+    public int pruneLabels(String label, List<String> counters) {
+        return session.pruneLabels(label, counters);
+    }
+
+    /** Idle keys {@link #growth} deleted so far, and of those the ones taken with two system calls. */
+    public long[] growthEvictions() {
+        return session.growthEvictions();
+    }
+
     /** Empties one of the script's maps, as {@code clear()} does (after an interval's snapshot). */
     public void clear(String name) {
         session.clear(name);

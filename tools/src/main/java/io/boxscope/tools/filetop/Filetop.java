@@ -100,7 +100,7 @@ public final class Filetop {
 
     /**
      * The run: in process {@code pid} only when not null (-p), a report per interval, the counts
-     * emptied after each.
+     * gained since the previous one (IntervalRun: never cleared).
      *
      * @param procRoot where /proc/loadavg is read ({@code --proc-root})
      */

@@ -61,7 +61,7 @@ public final class Funccount {
 
     /**
      * The run: the pattern's counting script, in process {@code pid} only when not null (-p), a report
-     * per interval (or one at the end) from {@code @counts}, emptied after each.
+     * per interval (or one at the end) from what {@code @counts} gained since the previous one.
      */
     public static IntervalRun<Report> run(FuncPattern pattern, Integer pid, boolean timestamp) {
         return new IntervalRun<>(new ToolScript("funccount", pattern.script(), io.boxscope.probe.lang.sema.CheckOptions.DEFAULT_STRLEN), List.of(pid == null ? "0" : Integer.toString(pid)),

@@ -161,7 +161,7 @@ public final class Hardirqs {
         }
     }
 
-    /** The script's counters, emptied with the figures after each interval. */
+    /** The script's counters, read as their growth with the figures every interval. */
     static final List<String> COUNTERS = List.of("@entries", "@exits", "@unmatched");
 
     /** The interval's report from the script's maps: the figures' ({@code @time}, {@code @count} or {@code @hist}) and the {@link #COUNTERS}. */
@@ -173,8 +173,7 @@ public final class Hardirqs {
     static Report report(Function<String, MapDump> maps, Options o, String time, KernelCounts kernel) {
         // While the programs run (an interval), the maps are read one after the other: the counters first, so
         // runs during the reads land in the figures, not in the counters alone, and are never reported as
-        // missing from the figures (the figures are emptied first for the same reason: IntervalRun clears in
-        // list order). At the end everything is detached before the maps are read.
+        // missing from the figures (IntervalRun reads each map's growth once per report, in the order asked). At the end everything is detached before the maps are read.
         long entries = count(maps.apply("@entries"));
         long exits = count(maps.apply("@exits"));
         long unmatched = o.mode() == Mode.COUNT ? 0 : count(maps.apply("@unmatched"));
@@ -289,8 +288,8 @@ public final class Hardirqs {
     }
 
     /**
-     * The run: a report per interval; the figures' map is emptied after each. {@code paths}' /proc/interrupts
-     * is read at the edges of each interval's window (after the maps were emptied, and before they are read) to
+     * The run: a report per interval of what the figures' map gained since the previous one. {@code paths}' /proc/interrupts
+     * is read at the edges of each interval's window (after the maps were read, and before they are read again) to
      * count the runs the programs did not see ({@link KernelCheck}).
      */
     public static IntervalRun<Report> run(Options o, boolean timestamp, HostPaths paths) {

@@ -18,7 +18,7 @@ import io.boxscope.tools.hist.IntervalRun;
  * hardirqs). The kernel counts an event right before it runs the line's handlers (kernel/irq/chip.c
  * {@code handle_edge_irq}, {@code handle_fasteoi_irq}: {@code kstat_incr_irqs_this_cpu}, then
  * {@code handle_irq_event}), and every handler run fires irq_handler_entry and irq_handler_exit. The window
- * opens after the maps were emptied (after attaching, for the first interval) and closes before they are
+ * opens after the maps were read (after attaching, for the first interval) and closes before they are
  * read (before detaching, at the end), so every run the kernel counted in it ran while the programs were
  * attached and belongs to this interval's figures: {@code kernel delta - runs in the figures} can only be
  * runs the programs missed. One exception, a handler still running when the window closed (at most one per

@@ -88,7 +88,7 @@ public final class Runqlat {
         return new Report(time, unit, group, out);
     }
 
-    /** The run: a report per interval from {@code @hist} and {@code @comm}, which are emptied after each. */
+    /** The run: a report per interval of what {@code @hist} gained, named from {@code @comm} (pruned to {@code @hist}'s keys). */
     public static IntervalRun<Report> run(Options options, boolean timestamp) {
         return new IntervalRun<>(ToolScript.of(Runqlat.class, "runqlat"), options.params(), List.of("@hist", "@comm"),
                 (maps, time) -> report(maps.apply("@hist"), maps.apply("@comm"), options, timestamp ? time : null));

@@ -148,7 +148,7 @@ public final class Runqlen {
 
     /**
      * The run on {@code sysRoot}'s kernel: a report per interval, with -C one histogram per possible
-     * CPU as runqlen.c prints them; the histograms are emptied after each.
+     * CPU as runqlen.c prints them; each histogram what it gained since the previous one.
      *
      * @throws IOException the kernel's BTF cannot be read, or has no CFS run queue count runqlen knows
      */

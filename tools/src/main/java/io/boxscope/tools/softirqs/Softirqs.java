@@ -125,7 +125,7 @@ public final class Softirqs {
         return out;
     }
 
-    /** The run: a report per interval; the figures' maps are emptied after each. */
+    /** The run: a report per interval; the figures' maps read as their growth since the previous one. */
     public static IntervalRun<Report> run(Options o, boolean timestamp) {
         List<String> maps = o.distribution() ? List.of("@hist") : List.of("@time", "@count");
         return new IntervalRun<>(ToolScript.of(Softirqs.class, "softirqs"), o.params(), maps, (read, time) -> {

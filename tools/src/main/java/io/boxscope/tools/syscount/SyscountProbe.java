@@ -21,7 +21,7 @@ import io.boxscope.tools.core.ToolTarget;
 /**
  * The in-kernel part of {@code boxscope syscount}: the probe-language script {@code syscount.bt} on
  * raw_syscalls:sys_enter/sys_exit counts (and times) system calls in per-CPU maps keyed by syscall
- * number or by process; nothing is streamed to user space, {@link #take} reads and empties the maps.
+ * number or by process; nothing is streamed to user space, {@link #take} reads what the maps gained since the previous take (never cleared).
  * Filters are the script's parameters; the cgroup filter is the runtime's ({@code --container}).
  */
 public final class SyscountProbe implements AutoCloseable {
@@ -62,7 +62,7 @@ public final class SyscountProbe implements AutoCloseable {
         return b ? "1" : "0";
     }
 
-    /** Everything counted since the last take, summed over CPUs; the maps are emptied as they are read. */
+    /** Everything counted since the last take, summed over CPUs: each map's growth since the previous take ({@link ToolSession#growth}; never cleared, so nothing is lost between a read and a clear). */
     public List<Row> take() {
         return options.byProcess() ? byProcess() : bySyscall();
     }
@@ -109,15 +109,13 @@ public final class SyscountProbe implements AutoCloseable {
         return out;
     }
 
-    /** A map's entries, then the map emptied; null for a map this run's options never fill (no -L). */
+    /** A map's growth since the previous take; null for a map this run's options never fill (no -L). */
     private MapDump take(String name) {
         boolean timed = name.equals("@ns") || name.equals("@pns");
         if (timed && !options.latency()) {
             return timed && name.equals("@ns") ? null : new MapDump(name, io.boxscope.probe.output.MapKind.SUM, true, List.of());
         }
-        MapDump m = session.map(name);
-        session.clear(name);
-        return m;
+        return session.growth(name); // not cleared: a clear loses the calls counted between the read and it
     }
 
     /** Keys each of the script's maps holds (processes with -P, threads inside a syscall with -L). */
