@@ -70,6 +70,37 @@ class OutputErrorsTest {
      * libbpf-tools die of SIGPIPE there, status 141, which fails such a script). The streaming probe run would print
      * forever if the closed pipe did not end it (the test's timeout).
      */
+    /**
+     * Commands that write once, then run long: with the reader gone before their next write ({@code | true} closes the
+     * pipe at once; {@code | head -1} after diagnose's first line) they end there, not when their duration ends
+     * (300 s: the test's timeout is the failure), quietly and with status 0 under {@code set -o pipefail}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"profile 300|true", "offcputime 300|true",
+            "diagnose SELF --no-ebpf --duration 300s --interval 1s|head -1"})
+    @KernelTest
+    void aClosedPipeEndsALongRunAtItsNextWrite(String commandAndReader) throws Exception {
+        String[] parts = commandAndReader.split("\\|");
+        String self = Long.toString(ProcessHandle.current().pid());
+        Path err = dir.resolve("err");
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : ChildJvm.boxscope(parts[0].replace("SELF", self).split(" "))) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        line.append("| ").append(parts[1]).append(" >/dev/null; echo \"status $?\"");
+        Process p = new ProcessBuilder("bash", "-c", line.toString()).redirectError(err.toFile()).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), parts[0] + " kept running with nobody reading");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String said = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals("status 0\n", out, said);
+            assertTrue(said.lines().noneMatch(l -> l.contains("pipe") || l.contains("standard output") || l.contains("Exception")), said);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"probe -l", "probe -e interval:ms:10{printf(\"x\\n\");}", "probe -f json -e interval:ms:10{printf(\"x\\n\");}"})
     @KernelTest
