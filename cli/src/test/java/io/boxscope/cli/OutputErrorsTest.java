@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +100,51 @@ class OutputErrorsTest {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * The closed pipe is recognised in any locale: the JDK's message is strerror(3) in the process's locale
+     * ("Datenübergabe unterbrochen (broken pipe)" under de_DE.UTF-8), which the old check by the C text took for a
+     * lost output (exit 1, said). The locale is compiled with localedef(1) into a temporary LOCPATH, as glibc reads
+     * it there (locale(7)); glibc's German messages are libc.mo. A write error that is not a closed pipe is still said.
+     */
+    @Test
+    @KernelTest
+    void aClosedPipeIsRecognisedUnderAGermanLocale() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/locale/de/LC_MESSAGES/libc.mo"))
+                && Files.isRegularFile(Path.of("/usr/share/i18n/locales/de_DE")), "no German glibc messages or locale source");
+        Path locales = Files.createDirectory(dir.resolve("locales"));
+        Process def = new ProcessBuilder("localedef", "-i", "de_DE", "-f", "UTF-8", locales.resolve("de_DE.UTF-8").toString())
+                .redirectErrorStream(true).start();
+        String defSaid = new String(def.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(def.waitFor() == 0, "localedef could not compile de_DE.UTF-8: " + defSaid);
+        Path err = dir.resolve("err");
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : ChildJvm.boxscope("probe", "-l")) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + "| head -1 >/dev/null; echo \"status $?\"").redirectError(err.toFile());
+        pb.environment().put("LOCPATH", locales.toString());
+        pb.environment().put("LC_ALL", "de_DE.UTF-8");
+        pb.environment().put("LANG", "de_DE.UTF-8");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe -l kept running with nobody reading");
+            String said = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals("status 0\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), said);
+            assertTrue(said.lines().noneMatch(l -> l.contains("pipe") || l.contains("standard output")), said);
+        } finally {
+            p.destroyForcibly();
+        }
+        // the locale took: /dev/full's error is said, in German
+        ProcessBuilder full = new ProcessBuilder(ChildJvm.boxscope("containers")).redirectOutput(new File("/dev/full"))
+                .redirectError(err.toFile());
+        full.environment().putAll(pb.environment());
+        Process f = full.start();
+        assertTrue(f.waitFor(60, TimeUnit.SECONDS), "containers did not end");
+        String said = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(ExitCode.FAILURE, f.exitValue(), said);
+        assertTrue(said.startsWith("boxscope: cannot write standard output: ") && !said.contains("No space left"), said);
     }
 
     @ParameterizedTest
