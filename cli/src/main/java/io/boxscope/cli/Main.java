@@ -193,9 +193,13 @@ public final class Main {
         return code == ExitCode.OK ? ExitCode.FAILURE : code;
     }
 
-    /** EPIPE as the JDK's FileOutputStream reports it (strerror(3) of EPIPE, which the JVM reads in the C locale). */
+    /**
+     * EPIPE: standard output's reader is gone, as the kernel says it ({@link ClosedPipe}). Not by the message alone: the
+     * JDK's is strerror(3) in the process's locale ("Datenübergabe unterbrochen (broken pipe)" under LANG=de_DE.UTF-8),
+     * which read as another error printed it and exited 1; the C locale's text is kept for a JVM without native access.
+     */
     static boolean brokenPipe(IOException e) {
-        return "Broken pipe".equals(e.getMessage());
+        return ClosedPipe.readerGone(1) || "Broken pipe".equals(e.getMessage());
     }
 
     /** Runs one command line with the given streams; returns the exit code. Used by tests too. */

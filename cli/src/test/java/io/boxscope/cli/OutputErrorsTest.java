@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,84 @@ class OutputErrorsTest {
      * libbpf-tools die of SIGPIPE there, status 141, which fails such a script). The streaming probe run would print
      * forever if the closed pipe did not end it (the test's timeout).
      */
+    /**
+     * Commands that write once, then run long: with the reader gone before their next write ({@code | true} closes the
+     * pipe at once; {@code | head -1} after diagnose's first line) they end there, not when their duration ends
+     * (300 s: the test's timeout is the failure), quietly and with status 0 under {@code set -o pipefail}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"profile 300|true", "offcputime 300|true",
+            "diagnose SELF --no-ebpf --duration 300s --interval 1s|head -1"})
+    @KernelTest
+    void aClosedPipeEndsALongRunAtItsNextWrite(String commandAndReader) throws Exception {
+        String[] parts = commandAndReader.split("\\|");
+        String self = Long.toString(ProcessHandle.current().pid());
+        Path err = dir.resolve("err");
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : ChildJvm.boxscope(parts[0].replace("SELF", self).split(" "))) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        line.append("| ").append(parts[1]).append(" >/dev/null; echo \"status $?\"");
+        Process p = new ProcessBuilder("bash", "-c", line.toString()).redirectError(err.toFile()).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), parts[0] + " kept running with nobody reading");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String said = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals("status 0\n", out, said);
+            assertTrue(said.lines().noneMatch(l -> l.contains("pipe") || l.contains("standard output") || l.contains("Exception")), said);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * The closed pipe is recognised in any locale: the JDK's message is strerror(3) in the process's locale
+     * ("Datenübergabe unterbrochen (broken pipe)" under de_DE.UTF-8), which the old check by the C text took for a
+     * lost output (exit 1, said). The locale is compiled with localedef(1) into a temporary LOCPATH, as glibc reads
+     * it there (locale(7)); glibc's German messages are libc.mo. A write error that is not a closed pipe is still said.
+     */
+    @Test
+    @KernelTest
+    void aClosedPipeIsRecognisedUnderAGermanLocale() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/share/locale/de/LC_MESSAGES/libc.mo"))
+                && Files.isRegularFile(Path.of("/usr/share/i18n/locales/de_DE")), "no German glibc messages or locale source");
+        Path locales = Files.createDirectory(dir.resolve("locales"));
+        Process def = new ProcessBuilder("localedef", "-i", "de_DE", "-f", "UTF-8", locales.resolve("de_DE.UTF-8").toString())
+                .redirectErrorStream(true).start();
+        String defSaid = new String(def.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(def.waitFor() == 0, "localedef could not compile de_DE.UTF-8: " + defSaid);
+        Path err = dir.resolve("err");
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : ChildJvm.boxscope("probe", "-l")) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + "| head -1 >/dev/null; echo \"status $?\"").redirectError(err.toFile());
+        pb.environment().put("LOCPATH", locales.toString());
+        pb.environment().put("LC_ALL", "de_DE.UTF-8");
+        pb.environment().put("LANG", "de_DE.UTF-8");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe -l kept running with nobody reading");
+            String said = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals("status 0\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), said);
+            assertTrue(said.lines().noneMatch(l -> l.contains("pipe") || l.contains("standard output")), said);
+        } finally {
+            p.destroyForcibly();
+        }
+        // the locale took: /dev/full's error is said, in German
+        ProcessBuilder full = new ProcessBuilder(ChildJvm.boxscope("containers")).redirectOutput(new File("/dev/full"))
+                .redirectError(err.toFile());
+        full.environment().putAll(pb.environment());
+        Process f = full.start();
+        assertTrue(f.waitFor(60, TimeUnit.SECONDS), "containers did not end");
+        String said = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(ExitCode.FAILURE, f.exitValue(), said);
+        // other notices may come first (processes that exited during the scan)
+        assertTrue(said.lines().anyMatch(l -> l.startsWith("boxscope: cannot write standard output: ")) && !said.contains("No space left"),
+                said);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"probe -l", "probe -e interval:ms:10{printf(\"x\\n\");}", "probe -f json -e interval:ms:10{printf(\"x\\n\");}"})
     @KernelTest

@@ -105,13 +105,23 @@ public final class DiagnoseCommand extends CliCommand {
             out.println(DiagnoseViews.LIVE_HEADER);
             out.flush();
         }
+        // Standard output's reader gone (| head -1, a pager quit; checkError flushes): the window ends at the next
+        // live line, as a stop request ends it, unless --html's file is still to be written. Main says nothing of a
+        // closed pipe and keeps exit 0 (DEVELOPERS.md, closed-pipe rule).
+        boolean[] readerGone = {html.value() == null && out.checkError()};
+        if (readerGone[0]) {
+            return ExitCode.OK;
+        }
         Diagnosis d;
         // Ctrl-C (or SIGTERM) ends the window early: the verdict of what was collected is still printed.
         try (io.boxscope.cli.StopSignals stop = io.boxscope.cli.StopSignals.install()) {
             // The priority is lowered when the window starts, not while the collectors load: loading takes
             // the same CPU time at either priority, and at nice 10 beside a busy target it took longer than
             // the target lived (benchmarks/diagnose-overhead, docs/diagnose.md).
-            d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value(), every, l -> emit(l, DiagnoseViews.LIVE), stop::await,
+            d = Diagnose.run(t, g.paths(), window, step, !noEbpf.value(), every, l -> {
+                        emit(l, DiagnoseViews.LIVE);
+                        readerGone[0] |= html.value() == null && out.checkError();
+                    }, nanos -> readerGone[0] || stop.await(nanos),
                     () -> {
                         if (nice.value() > niceBefore) {
                             try {

@@ -91,7 +91,10 @@ public final class OffcputimeCommand extends CliCommand {
             if (!folded.value() && !g.json()) {
                 out().println("Tracing off-CPU time (us) of " + (p > 0 ? "PID " + p : "all threads") + " by user + kernel stack"
                         + (o.duration().isPositive() ? " for " + o.duration().toSeconds() + " secs." : "... Hit Ctrl-C to end."));
-                out().flush();
+                // the reader already gone (| true, a pager quit): nothing to trace for; Main says nothing of a closed pipe
+                if (out().checkError()) {
+                    return ExitCode.OK;
+                }
             }
             Offcputime.Report r = Offcputime.run(o, g.paths(), stop::await);
             int code = show(r, new ReportView(folded.value()));

@@ -77,7 +77,11 @@ public final class ProfileCommand extends CliCommand {
         try (StopSignals stop = StopSignals.install()) {
             if (!folded.value() && !g.json()) {
                 out.println(header(o));
-                out.flush();
+                // the reader already gone (| true, a pager quit): nothing to sample for, unless --flame's file is wanted;
+                // Main says nothing of a closed pipe (DEVELOPERS.md, closed-pipe rule)
+                if (out.checkError() && flame.value() == null) {
+                    return ExitCode.OK;
+                }
             }
             Profile.Report r = Profile.run(o, g.paths(), stop::await);
             if (flame.value() != null) {

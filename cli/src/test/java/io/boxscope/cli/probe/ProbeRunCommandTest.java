@@ -65,6 +65,21 @@ class ProbeRunCommandTest {
         assertEquals("Attaching 1 probe...\n\n\n@a: 1\n", Files.readString(file));
     }
 
+    /**
+     * -o FILE's write errors are said, with exit 1 (they were swallowed: exit 0, the output lost). /dev/full fails every
+     * write with ENOSPC; the streaming program would print for 3 s: its first failed batch ends it.
+     */
+    @Test
+    void writeErrorsOfTheOutputFileAreSaid() {
+        for (String program : List.of("BEGIN { printf(\"x\\n\"); exit(); }",
+                "interval:ms:10 { printf(\"x\\n\"); } interval:s:3 { exit(); }")) {
+            Cli r = Cli.run("probe", "-o", "/dev/full", "-e", program);
+            assertEquals(1, r.code(), program + ": " + r.err());
+            assertTrue(r.err().contains("boxscope: cannot write /dev/full: No space left on device"), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
     @Test
     void bpftraceIsAnAliasOfProbe() {
         Cli r = Cli.run("bpftrace", "-q", "-e", "BEGIN { printf(\"%d\\n\", 6 * 7); exit(); }");
