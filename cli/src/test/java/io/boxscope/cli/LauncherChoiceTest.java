@@ -51,13 +51,31 @@ class LauncherChoiceTest {
         assertEquals("|-XX:TieredStopAtLevel=1", choice("--version"));
         assertEquals("|", choice("bench", "cpu"));
         String blackhole = "|-XX:+UnlockExperimentalVMOptions -XX:CompileCommand=quiet"
-                + " -XX:CompileCommand=blackhole," + io.boxscope.bench.workload.ReadSink.METHOD;
+                + " -XX:CompileCommand=blackhole," + io.boxscope.bench.workload.ReadSink.METHOD
+                + " -XX:CodeEntryAlignment=64 -XX:OptoLoopAlignment=64";
         assertEquals(blackhole, choice("bench", "memory", "--memory-block-size=1M"));
         assertEquals(blackhole, choice("--json", "bench", "memory"));
         assertEquals(blackhole, choice("sysbench", "--memory-block-size=1M", "memory", "run"));
         assertEquals("|", choice("sysbench", "cpu", "run"));
         assertEquals("tracing|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("diagnose", "1"));
+    }
+
+    /**
+     * The memory benchmark's options start this JVM (a misspelt or refused -XX option would stop `bench memory` before
+     * main: HotSpot refuses OptoLoopAlignment above CodeEntryAlignment, and CodeEntryAlignment is experimental) and
+     * take effect: C2 aligns loops to 64 bytes (the flag's final value as the JVM prints it).
+     */
+    @Test
+    void theMemoryBenchmarksJvmOptionsStartTheJvmAndAlignLoopsTo64() throws Exception {
+        String jit = choice("bench", "memory").split("\\|", -1)[1];
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(jit.split(" ")));
+        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*intx OptoLoopAlignment\\s+= 64\\s.*")), out);
     }
 
     @Test

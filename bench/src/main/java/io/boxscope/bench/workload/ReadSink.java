@@ -60,12 +60,15 @@ public final class ReadSink {
     }
 
     /**
-     * The JVM options that make {@link #consume} a blackhole, as the launcher passes them: for a child
-     * JVM that runs the benchmark again (bench's {@code --runs} and {@code --container} children) so it
-     * reads with the same loop as its parent.
+     * The JVM options that make {@link #consume} a blackhole, as the launcher passes them, with the launcher's
+     * 64-byte loop alignment ({@code -XX:CodeEntryAlignment=64 -XX:OptoLoopAlignment=64}: C2's loops start at the
+     * same place in a 64-byte block in every run; cli/src/main/launcher/jit says why): for a child JVM that runs
+     * the benchmark again (bench's {@code --runs} and {@code --container} children) so it runs the same loops,
+     * placed the same way, as its parent.
      */
     public static List<String> jvmOptions() {
-        return List.of(UNLOCK, "-XX:CompileCommand=quiet", "-XX:CompileCommand=blackhole," + METHOD);
+        return List.of(UNLOCK, "-XX:CompileCommand=quiet", "-XX:CompileCommand=blackhole," + METHOD,
+                "-XX:CodeEntryAlignment=64", "-XX:OptoLoopAlignment=64");
     }
 
     /**

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ReadSinkTest {
     /** The words cli/src/main/launcher/jit adds for bench memory and sysbench memory. */
     private static final List<String> LAUNCHER_WORDS = List.of("-XX:+UnlockExperimentalVMOptions",
-            "-XX:CompileCommand=quiet", "-XX:CompileCommand=blackhole," + ReadSink.METHOD);
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=blackhole," + ReadSink.METHOD,
+            "-XX:CodeEntryAlignment=64", "-XX:OptoLoopAlignment=64");
 
     /** The JVM arguments ./boxscope gives for these launcher words and program arguments. */
     private static List<String> launcher(List<String> jit, String... program) {
