@@ -91,12 +91,10 @@ public final class ScapFields implements FieldSource {
     private void resolveFd() {
         fdKnown = true;
         int kind = EventKinds.flags(e.type());
-        // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
-        boolean failed = info != null && (kind & EventKinds.ENTER) == 0
-                && (kind & (EventKinds.CREATES_FD | EventKinds.CONNECT)) != 0 && failed();
-        boolean failedCreate = failed && (kind & EventKinds.CREATES_FD) != 0;
-        this.failedConnect = failed && (kind & EventKinds.CONNECT) != 0;
-        this.fd = tableFd != null ? tableFd : info == null || failedCreate ? null : inspector.eventFd(e);
+        // a failed connect's fd: sysdig shows the name its enter gave it. A call that failed to create an fd
+        // has none: its enter left the last-event fd at -1 (Inspector.eventFd)
+        this.failedConnect = info != null && (kind & EventKinds.ENTER) == 0 && (kind & EventKinds.CONNECT) != 0 && failed();
+        this.fd = tableFd != null ? tableFd : info == null ? null : inspector.eventFd(e);
     }
 
     /**
@@ -432,29 +430,17 @@ public final class ScapFields implements FieldSource {
         return ContainerRef.HOST;
     }
 
-    /** The fd number the event is about: its fd parameter, its enter event's, or the fd an exit created. */
+    /**
+     * fd.num (filterchecks.cpp TYPE_FDNUM): for an event that uses, creates or destroys an fd, the thread's
+     * last-event fd ({@link Inspector.Thread#lastEventFd}), whether or not the event carries an fd of its own;
+     * for a thread-table row ({@link #withFd}) the row's fd.
+     */
     private Long fdNum() {
         int kind = EventKinds.flags(e.type());
-        if ((kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0) {
+        if ((kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0 || t == null) {
             return null;
         }
-        boolean enter = (kind & EventKinds.ENTER) != 0;
-        boolean creates = (kind & EventKinds.CREATES_FD) != 0;
-        if (!enter && creates && failed()) {
-            return -1L; // m_lastevent_fd stays -1 when the call created nothing
-        }
-        ScapEvent with = enter || creates ? e : t == null ? null : t.lastEnter();
-        if (with == null) {
-            return null;
-        }
-        int i = with.infoOrNull() == null ? -1 : EventKinds.fd(with.type());
-        if (i < 0 && with == e && !enter) {
-            i = EventKinds.res(e.type());
-        }
-        if (!with.isNum(i)) {
-            return enter && creates ? -1L : null;
-        }
-        return with.num(i);
+        return tableFd != null ? e.num(0) : t.lastEventFd();
     }
 
     /** fd.directory (filterchecks.cpp TYPE_DIRECTORY): a file's directory, a directory itself. */
