@@ -191,9 +191,10 @@ public final class ScapFields implements FieldSource {
             // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
             case PROC_EXE -> t == null ? null : text(t.comm() == null && t.exe() == null ? "<NA>" : t.exe());
             case PROC_NAME -> t == null ? null : text(t.comm() == null ? "<NA>" : t.comm());
-            case PROC_ARGS -> t == null || t.comm() == null ? null : text(String.join(" ", t.args()));
-            case PROC_CMDLINE -> t == null || t.comm() == null ? null
-                    : text(t.args().isEmpty() ? t.comm() : t.comm() + " " + String.join(" ", t.args()));
+            // the fake entry has no args and an empty exepath (std::strings: "", never missing), and
+            // populate_cmdline starts from its comm: proc.args "", proc.cmdline "<NA>", proc.exepath ""
+            case PROC_ARGS -> t == null ? null : text(String.join(" ", t.args()));
+            case PROC_CMDLINE -> t == null ? null : text(cmdline(t));
             case PROC_CWD -> t == null ? null : text(ScapPaths.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
@@ -215,7 +216,7 @@ public final class ScapFields implements FieldSource {
             case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
             case THREAD_VTID -> t == null ? null : num(t.vtid());
             case PROC_VPID -> t == null ? null : num(t.vpid());
-            case PROC_EXEPATH -> t == null ? null : text(t.exepath());
+            case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
             case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
             case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
@@ -441,6 +442,12 @@ public final class ScapFields implements FieldSource {
             return null;
         }
         return tableFd != null ? e.num(0) : t.lastEventFd();
+    }
+
+    /** proc.cmdline (sinsp_threadinfo::populate_cmdline): comm, then each argument after a space; comm {@code <NA>} when unknown. */
+    private static String cmdline(Inspector.Thread t) {
+        String comm = t.comm() == null ? "<NA>" : t.comm();
+        return t.args().isEmpty() ? comm : comm + " " + String.join(" ", t.args());
     }
 
     /** fd.directory (filterchecks.cpp TYPE_DIRECTORY): a file's directory, a directory itself. */
