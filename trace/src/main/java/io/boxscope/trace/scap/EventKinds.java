@@ -22,6 +22,8 @@ final class EventKinds {
     static final int CONNECT = 1 << 6;
     /** procexit's enter. */
     static final int PROCEXIT = 1 << 7;
+    /** EF_SKIPPARSERESET: sinsp's reset leaves the thread's last-event state alone (switch, page_fault, drop...). */
+    static final int SKIP_RESET = 1 << 8;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
     enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, CLOSE, CHDIR, FCHDIR }
@@ -49,7 +51,8 @@ final class EventKinds {
                     | (i.flags().contains("EF_DESTROYS_FD") ? DESTROYS_FD : 0)
                     | (Inspector.isContainerEvent(i) ? CONTAINER : 0)
                     | (i.name().equals("connect") ? CONNECT : 0)
-                    | (i.isEnter() && i.name().equals("procexit") ? PROCEXIT : 0);
+                    | (i.isEnter() && i.name().equals("procexit") ? PROCEXIT : 0)
+                    | (i.flags().contains("EF_SKIPPARSERESET") ? SKIP_RESET : 0);
             FD[t] = i.indexOf("fd");
             RES[t] = i.indexOf("res");
             if (!i.isEnter()) {

@@ -25,7 +25,7 @@ final class FdRules {
             // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
             long flags = num(e, "flags");
             boolean dir = flags != Long.MIN_VALUE && (flags & (1 << 10)) != 0;
-            t.fds.put(fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
+            add(t, fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
         }
     }
 
@@ -42,7 +42,7 @@ final class FdRules {
             int l4 = proto == 6 ? (stype == 3 ? 5 : 2) : proto == 17 ? (stype == 3 ? 5 : 3)
                     : proto == 0 ? (stype == 1 ? 2 : stype == 2 ? 3 : 0) : 0;
             // sysdig shows a new socket without its protocol until connect or bind names it
-            t.fds.put(fd, new Fd(type, "", 0, l4));
+            add(t, fd, new Fd(type, "", 0, l4));
         }
     }
 
@@ -109,12 +109,15 @@ final class FdRules {
     /** parse_accept_exit: a new connected socket named after the tuple. */
     static void accept(ScapEvent e, Thread t) {
         long fd = num(e, "fd");
+        if (t != null && fd >= 0) {
+            t.lastEventFd = fd; // parse_accept_exit sets it before it reads the tuple
+        }
         if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
             if (st.family() == 1) {
-                t.fds.put(fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
+                add(t, fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
                         + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
             } else {
-                t.fds.put(fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
+                add(t, fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
                         EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2));
             }
         }
@@ -125,7 +128,7 @@ final class FdRules {
         long res = num(e, "res");
         Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
         if (res >= 0 && old != null) {
-            t.fds.put(res, old);
+            add(t, res, old);
         }
     }
 
@@ -136,7 +139,7 @@ final class FdRules {
         long cmd = enter == null ? -1 : num(enter, "cmd");
         Fd old = cmd == 1 || cmd == 26 ? t.fds.get(num(enter, "fd")) : null;
         if (res >= 0 && old != null) {
-            t.fds.put(res, old);
+            add(t, res, old);
         }
     }
 
@@ -150,7 +153,7 @@ final class FdRules {
                 case "timerfd_create" -> FdType.TIMERFD;
                 default -> FdType.INOTIFY;
             };
-            t.fds.put(res, new Fd(type, "", 0));
+            add(t, res, new Fd(type, "", 0));
         }
     }
 
@@ -160,7 +163,7 @@ final class FdRules {
             for (String p : new String[] {"fd1", "fd2"}) {
                 long fd = num(e, p);
                 if (fd >= 0) {
-                    t.fds.put(fd, new Fd(FdType.FIFO, "", 0));
+                    add(t, fd, new Fd(FdType.FIFO, "", 0)); // fd2 last: its number stays the last-event fd
                 }
             }
         }
@@ -173,16 +176,35 @@ final class FdRules {
     static void socketpair(ScapEvent e, Thread t) {
         if (t != null && num(e, "res") >= 0) {
             for (String p : new String[] {"fd1", "fd2"}) {
-                t.fds.put(num(e, p), new Fd(FdType.UNIX_SOCK, "", 0));
+                add(t, num(e, p), new Fd(FdType.UNIX_SOCK, "", 0)); // add_fd: fd2 ends as the last-event fd
             }
         }
     }
 
-    /** parse_close_exit: on success the enter event's fd is gone. */
-    static void close(ScapEvent e, Thread t, int etype) {
-        if (t != null && t.lastEnter != null && e.num(EventKinds.res(etype)) >= 0) {
-            t.fds.remove(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
+    /**
+     * parse_close_exit: a successful close removes the fd its enter named, and only when the exit has an fd
+     * entry: sinsp's reset sets evt->m_fdinfo for an exit only when it pairs with the thread's last enter
+     * (etype == m_lastevent_type + 1) and the table holds that fd. A close exit whose enter the capture lost
+     * (or whose enter was another call's) removes nothing, nor does a failed close.
+     */
+    static void close(ScapEvent e, Thread t, int etype, Fd eventFd) {
+        if (t != null && eventFd != null && paired(t, etype) && e.num(EventKinds.res(etype)) >= 0) {
+            t.fds.remove(t.lastEventFd);
         }
+    }
+
+    /** Whether exit {@code etype} pairs with the thread's last enter (sinsp's set_lastevent_data_validity). */
+    static boolean paired(Thread t, int etype) {
+        return t.lastEnter != null && t.lastEnter.type() == etype - 1;
+    }
+
+    /**
+     * sinsp_threadinfo::add_fd: the new fd in the table, and its number the thread's last-event fd
+     * ({@code m_lastevent_fd}, which the fd.* fields fall back to: see {@link Inspector#eventFd}).
+     */
+    private static void add(Thread t, long fd, Fd f) {
+        t.fds.put(fd, f);
+        t.lastEventFd = fd;
     }
 
     /** connect's enter: sinsp names the socket after the address it connects to before the call returns. */

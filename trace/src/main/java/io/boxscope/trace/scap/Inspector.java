@@ -56,6 +56,13 @@ public final class Inspector {
         long vmsizeKb;
         long vmrssKb;
         long fdlimit;
+        /**
+         * sinsp_threadinfo::m_lastevent_fd: the fd of this thread's last enter that uses one (-1 after an enter
+         * that uses none), or of the last fd a call of it created (add_fd, parse_accept_exit). 0 for every new
+         * thread (sinsp_threadinfo::init; the capture's fd lists are loaded without add_fd). sysdig's fd.num is
+         * this number, and the other fd.* fields fall back to its entry when the event has none of its own.
+         */
+        long lastEventFd;
 
         Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds) {
             this.tid = tid;
@@ -120,6 +127,11 @@ public final class Inspector {
         /** The fd {@code fd} of this thread's process, or null. */
         public Fd fd(long fd) {
             return fds.get(fd);
+        }
+
+        /** The thread's last-event fd (sinsp's m_lastevent_fd: fd.num), -1 when its last enter used none. */
+        public long lastEventFd() {
+            return lastEventFd;
         }
 
         /** The last enter event of this thread (its exit's parameters live there), or null. */
@@ -351,10 +363,11 @@ public final class Inspector {
         if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
             FdRules.connectEnter(e, t);
         }
-        if (t != null && (kind & EventKinds.USES_FD) != 0) {
-            ScapEvent withFd = isEnter ? e : t.lastEnter;
-            long fd = withFd == null ? -1 : withFd.num(EventKinds.fd(withFd.type()));
-            eventFd = fd >= 0 ? t.fds.get(fd) : null;
+        if (t != null && !internal && isEnter && (kind & EventKinds.SKIP_RESET) == 0) {
+            enterFd(e, t, kind);
+        } else if (t != null && !isEnter && (kind & EventKinds.USES_FD) != 0 && FdRules.paired(t, etype)) {
+            // sinsp's reset: an exit that pairs with its enter has the enter's fd entry (taken before parsing)
+            eventFd = t.fds.get(t.lastEventFd);
         }
         if (isEnter) {
             if (t != null && !internal) {
@@ -394,19 +407,38 @@ public final class Inspector {
             case PIPE -> FdRules.pipe(e, t);
             case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
-            case CLOSE -> FdRules.close(e, t, etype);
+            case CLOSE -> FdRules.close(e, t, etype, eventFd);
             case CHDIR -> ThreadRules.chdir(e, t, threads);
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd, threads);
         }
-        if (eventFd != null && t.lastEnter != null) {
-            Fd now = t.fds.get(t.lastEnter.num(EventKinds.fd(t.lastEnter.type())));
+        if (eventFd != null) {
+            Fd now = t.fds.get(t.lastEventFd);
             if (now != null) {
                 eventFd = now; // connect renamed it; close removed it and the name before stays
             }
         }
     }
 
-    /** The fd the last applied event used or created (sysdig's fd.* fields), or null. */
+    /**
+     * sinsp_parser::reset for an enter event: the thread's last-event fd is the event's first parameter when
+     * the event uses an fd (EF_USES_FD: the fd is always the first parameter of such an enter), else -1; the
+     * event's fd entry is that fd's.
+     */
+    private void enterFd(ScapEvent e, Thread t, int kind) {
+        t.lastEventFd = -1;
+        if ((kind & EventKinds.USES_FD) != 0 && e.isNum(0)) {
+            t.lastEventFd = e.num(0);
+            eventFd = t.fds.get(t.lastEventFd);
+        }
+    }
+
+    /**
+     * The fd entry of the last applied event (sysdig's fd.* fields), or null. As sinsp_filter_check_fd::extract_fd:
+     * the event's own entry (an enter's fd, a paired exit's, the fd a call created), else the entry of the
+     * thread's last-event fd ({@link Thread#lastEventFd}) unless that is -1. So an exit whose enter the capture
+     * does not hold (the file's first events) shows the fd of the thread's previous fd event, and a thread the
+     * capture's tables list shows its fd 0 until its first enter.
+     */
     public Fd eventFd(ScapEvent e) {
         EventInfo ei = e.infoOrNull();
         int kind = EventKinds.flags(e.type());
@@ -419,20 +451,10 @@ public final class Inspector {
         if (eventFd != null) {
             return eventFd;
         }
-        if (ei == null || enter || (kind & EventKinds.CREATES_FD) == 0) {
+        if (ei == null || (kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0) {
             return null;
         }
         Thread t = thread(e.tid());
-        if (t == null) {
-            return null;
-        }
-        int fdAt = EventKinds.fd(e.type());
-        long fd = fdAt >= 0 && fdAt < e.params().size() ? e.num(fdAt)
-                : EventKinds.res(e.type()) == 0 && ei.params().get(0).type() == ParamType.FD ? EventParams.num(e, "res") : Long.MIN_VALUE;
-        if (fd >= 0) {
-            return t.fds.get(fd);
-        }
-        String name = FdRules.openedName(t, e);
-        return name != null ? new Fd(FdType.FILE_V2, name, 0) : null; // a failed open: sysdig names the path it tried
+        return t == null || t.lastEventFd == -1 ? null : t.fds.get(t.lastEventFd);
     }
 }

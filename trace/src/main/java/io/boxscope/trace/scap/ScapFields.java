@@ -91,12 +91,10 @@ public final class ScapFields implements FieldSource {
     private void resolveFd() {
         fdKnown = true;
         int kind = EventKinds.flags(e.type());
-        // an fd that a failed call did not create, or a failed connect's: sysdig has no fdinfo for it
-        boolean failed = info != null && (kind & EventKinds.ENTER) == 0
-                && (kind & (EventKinds.CREATES_FD | EventKinds.CONNECT)) != 0 && failed();
-        boolean failedCreate = failed && (kind & EventKinds.CREATES_FD) != 0;
-        this.failedConnect = failed && (kind & EventKinds.CONNECT) != 0;
-        this.fd = tableFd != null ? tableFd : info == null || failedCreate ? null : inspector.eventFd(e);
+        // a failed connect's fd: sysdig shows the name its enter gave it. A call that failed to create an fd
+        // has none: its enter left the last-event fd at -1 (Inspector.eventFd)
+        this.failedConnect = info != null && (kind & EventKinds.ENTER) == 0 && (kind & EventKinds.CONNECT) != 0 && failed();
+        this.fd = tableFd != null ? tableFd : info == null ? null : inspector.eventFd(e);
     }
 
     /**
@@ -193,9 +191,10 @@ public final class ScapFields implements FieldSource {
             // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
             case PROC_EXE -> t == null ? null : text(t.comm() == null && t.exe() == null ? "<NA>" : t.exe());
             case PROC_NAME -> t == null ? null : text(t.comm() == null ? "<NA>" : t.comm());
-            case PROC_ARGS -> t == null || t.comm() == null ? null : text(String.join(" ", t.args()));
-            case PROC_CMDLINE -> t == null || t.comm() == null ? null
-                    : text(t.args().isEmpty() ? t.comm() : t.comm() + " " + String.join(" ", t.args()));
+            // the fake entry has no args and an empty exepath (std::strings: "", never missing), and
+            // populate_cmdline starts from its comm: proc.args "", proc.cmdline "<NA>", proc.exepath ""
+            case PROC_ARGS -> t == null ? null : text(String.join(" ", t.args()));
+            case PROC_CMDLINE -> t == null ? null : text(cmdline(t));
             case PROC_CWD -> t == null ? null : text(ScapPaths.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
@@ -217,7 +216,7 @@ public final class ScapFields implements FieldSource {
             case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
             case THREAD_VTID -> t == null ? null : num(t.vtid());
             case PROC_VPID -> t == null ? null : num(t.vpid());
-            case PROC_EXEPATH -> t == null ? null : text(t.exepath());
+            case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
             case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
             case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
@@ -432,29 +431,23 @@ public final class ScapFields implements FieldSource {
         return ContainerRef.HOST;
     }
 
-    /** The fd number the event is about: its fd parameter, its enter event's, or the fd an exit created. */
+    /**
+     * fd.num (filterchecks.cpp TYPE_FDNUM): for an event that uses, creates or destroys an fd, the thread's
+     * last-event fd ({@link Inspector.Thread#lastEventFd}), whether or not the event carries an fd of its own;
+     * for a thread-table row ({@link #withFd}) the row's fd.
+     */
     private Long fdNum() {
         int kind = EventKinds.flags(e.type());
-        if ((kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0) {
+        if ((kind & (EventKinds.USES_FD | EventKinds.CREATES_FD | EventKinds.DESTROYS_FD)) == 0 || t == null) {
             return null;
         }
-        boolean enter = (kind & EventKinds.ENTER) != 0;
-        boolean creates = (kind & EventKinds.CREATES_FD) != 0;
-        if (!enter && creates && failed()) {
-            return -1L; // m_lastevent_fd stays -1 when the call created nothing
-        }
-        ScapEvent with = enter || creates ? e : t == null ? null : t.lastEnter();
-        if (with == null) {
-            return null;
-        }
-        int i = with.infoOrNull() == null ? -1 : EventKinds.fd(with.type());
-        if (i < 0 && with == e && !enter) {
-            i = EventKinds.res(e.type());
-        }
-        if (!with.isNum(i)) {
-            return enter && creates ? -1L : null;
-        }
-        return with.num(i);
+        return tableFd != null ? e.num(0) : t.lastEventFd();
+    }
+
+    /** proc.cmdline (sinsp_threadinfo::populate_cmdline): comm, then each argument after a space; comm {@code <NA>} when unknown. */
+    private static String cmdline(Inspector.Thread t) {
+        String comm = t.comm() == null ? "<NA>" : t.comm();
+        return t.args().isEmpty() ? comm : comm + " " + String.join(" ", t.args());
     }
 
     /** fd.directory (filterchecks.cpp TYPE_DIRECTORY): a file's directory, a directory itself. */
