@@ -61,6 +61,35 @@ public abstract class CliCommand implements Callable<Integer> {
         this.examples = lines;
     }
 
+    /**
+     * A subcommand's constructor with the name and aliases it will have, so that a command line naming one
+     * subcommand constructs that one alone ({@link #commandLineFor}). Constructing a command runs its class's
+     * static initializer and declares its options (interpreted code in a fresh JVM): without the names, a run of
+     * {@code syscount}, last of the tools, constructed the 25 commands listed before it, and ran 32 more cli class
+     * initializers than {@code execsnoop} (-Xlog:class+init; docs/benchmarks.md, "Start-up: only the named command
+     * constructed"). {@code CommandsTest} checks each name against the command its constructor makes.
+     */
+    public record Named(String name, List<String> aliases, Supplier<? extends CliCommand> make) implements Supplier<CliCommand> {
+        public Named {
+            aliases = List.copyOf(aliases);
+        }
+
+        /** Whether a command line word names this subcommand (its name or one of its aliases). */
+        public boolean names(String word) {
+            return name.equals(word) || aliases.contains(word);
+        }
+
+        @Override
+        public CliCommand get() {
+            return make.get();
+        }
+    }
+
+    /** {@code make} known to construct a command called {@code name} (or one of {@code aliases}). */
+    public static Named named(String name, Supplier<? extends CliCommand> make, String... aliases) {
+        return new Named(name, List.of(aliases), make);
+    }
+
     /** Subcommands, in the order --help lists them; each is built only when this command is. */
     @SafeVarargs
     protected final void subcommands(Supplier<? extends CliCommand>... makers) {
@@ -205,7 +234,8 @@ public abstract class CliCommand implements Callable<Integer> {
      * The command line {@code words} (what follows this command's name) need: when they name a
      * subcommand, only that one is built, at every depth; with no subcommand named, only this
      * command, unless help is asked for (it lists the subcommands); with an unknown word, all of them
-     * (for picocli's "did you mean"). Constructing a command is cheap, building its model is not, and
+     * (for picocli's "did you mean"). A {@link Named} subcommand not named is not even constructed; building a
+     * model costs more than constructing, and
      * start-up is what users feel most in a CLI run dozens of times a day.
      */
     final CommandLine commandLineFor(List<String> words) {
@@ -215,6 +245,9 @@ public abstract class CliCommand implements Callable<Integer> {
         }
         String next = words.get(at);
         for (Supplier<? extends CliCommand> make : subcommands) {
+            if (make instanceof Named n && !n.names(next)) {
+                continue; // not constructed: its name is known without it
+            }
             CliCommand sub = make.get();
             if (sub.name().equals(next) || sub.aliases().contains(next)) {
                 sub.named(words.subList(at + 1, words.size()));

@@ -3,6 +3,7 @@ package io.boxscope.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,5 +139,80 @@ class CliCommandTest {
         assertEquals(List.of("pmap"), List.copyOf(cl.getSubcommands().get("mem").getSubcommands().keySet()));
         CommandLine help = Commands.commandLineFor(new String[] {"mem", "--help"});
         assertEquals(5, help.getSubcommands().get("mem").getSubcommands().size(), "a group's help lists all");
+    }
+
+    /** Constructions of {@link Counted}'s commands, by name. */
+    static final List<String> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A group of three named subcommands whose constructors record that they ran. */
+    static final class Counted extends CliCommand {
+        Counted() {
+            super("counted", "A group.");
+            subcommands(named("first", () -> new Leaf("first")), named("second", () -> new Leaf("second", "2nd"), "2nd"),
+                    named("third", () -> new Leaf("third")));
+        }
+
+        static final class Leaf extends CliCommand {
+            Leaf(String name, String... aliases) {
+                super(name, "A leaf.");
+                aliases(aliases);
+                MADE.add(name);
+            }
+
+            @Override
+            public Integer call() {
+                return 0;
+            }
+        }
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    /**
+     * A command line naming one subcommand constructs that one alone, by its name or an alias (before, every
+     * subcommand listed before it was constructed: syscount's run constructed the 25 commands before it); an
+     * unknown word or --help still constructs them all (picocli's "did you mean", the list of subcommands).
+     */
+    @Test
+    void aCommandLineNamingOneSubcommandConstructsNoOther() {
+        MADE.clear();
+        CommandLine cl = new Counted().commandLineFor(List.of("third", "-x"));
+        assertEquals(List.of("third"), MADE);
+        assertEquals(List.of("third"), List.copyOf(cl.getSubcommands().keySet()));
+        MADE.clear();
+        new Counted().commandLineFor(List.of("--json", "2nd"));
+        assertEquals(List.of("second"), MADE, "an alias constructs the command it names");
+        MADE.clear();
+        CommandLine unknown = new Counted().commandLineFor(List.of("fourth"));
+        assertEquals(List.of("first", "second", "third"), MADE);
+        assertEquals(3, java.util.Set.copyOf(unknown.getSubcommands().values()).size());
+        MADE.clear();
+        new Counted().commandLineFor(List.of("--help"));
+        assertEquals(List.of("first", "second", "third"), MADE);
+    }
+
+    /**
+     * Every top-level command is registered with the name and aliases its constructor gives it: a wrong name in
+     * {@link Commands#ALL} would make the command unreachable by its own name (only the unknown-word path would
+     * construct it).
+     */
+    @Test
+    void everyRegisteredNameIsTheNameOfTheCommandMade() {
+        assertTrue(Commands.ALL.size() > 30, "every command: " + Commands.ALL.size());
+        for (java.util.function.Supplier<CliCommand> make : Commands.ALL) {
+            CliCommand.Named n = assertInstanceOf(CliCommand.Named.class, make, "registered with its name");
+            CliCommand c = n.get();
+            assertEquals(c.name(), n.name());
+            assertEquals(c.aliases(), n.aliases(), c.name());
+            CommandLine cl = Commands.commandLineFor(new String[] {c.name()});
+            assertEquals(1, java.util.Set.copyOf(cl.getSubcommands().values()).size(), c.name() + " alone is built");
+            assertTrue(cl.getSubcommands().containsKey(c.name()), c.name());
+            for (String alias : c.aliases()) {
+                assertTrue(Commands.commandLineFor(new String[] {alias}).getSubcommands().containsKey(c.name()), alias);
+            }
+        }
     }
 }

@@ -98,15 +98,20 @@ public final class SyscountCommand extends CliCommand {
         if (list.value()) {
             return show(table.all(), LIST);
         }
+        // BOXSCOPE_DEBUG's start-up phases, as the other tools print them (docs/probe.md, "Where start-up time goes").
+        io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         SyscountProbe.Options opts = options(g);
+        phases.mark("target and tool set up");
         // The handlers first: a Ctrl+C while the programs attach still ends with a summary and
         // detaches; and once the header is out, a signal is always handled. EPERM from bpf(2) is a
         // BpfPermissionException: Main decides whether a privilege is missing.
         try (StopSignals stop = StopSignals.install(); SyscountProbe probe = new SyscountProbe(opts)) {
+            phases.mark("compiled, loaded and attached");
             if (!g.json()) {
                 out.println("Tracing syscalls, printing top " + (top.value() > 0 ? top.value() : "all") + "... Ctrl+C to quit.");
                 out.flush();
             }
+            phases.markWithProcess("header printed");
             run(probe, opts, new SyscountFormat(table, milliseconds.value()), stop);
         }
         return ExitCode.OK;

@@ -7,33 +7,34 @@ import io.boxscope.cli.CliCommand;
 /**
  * Every BCC-class tool command, in ONE list: {@code Commands} registers them together, so
  * {@code boxscope --help} lists the tools side by side. A new tool adds its command's constructor
- * here (docs/tools.md, "How to add a tool"), and nowhere else in cli.
+ * here with its name (docs/tools.md, "How to add a tool"), and nowhere else in cli: a run of one tool constructs
+ * no other ({@link CliCommand#named}).
  */
 public final class ToolCommands {
     private ToolCommands() {}
 
     /** In the order --help lists them. */
     public static final List<Supplier<CliCommand>> ALL = List.of(
-            ExecsnoopCommand::new,
-            OpensnoopCommand::new,
-            ExitsnoopCommand::new,
-            BiolatencyCommand::new,
-            BiosnoopCommand::new,
-            BitesizeCommand::new,
-            CachestatCommand::new,
-            CpudistCommand::new,
-            FunccountCommand::new,
-            RunqlatCommand::new,
-            TcpconnectCommand::new,
-            TcplifeCommand::new,
-            KillsnoopCommand::new,
-            StatsnoopCommand::new,
-            OomkillCommand::new,
-            FiletopCommand::new,
-            ProfileCommand::new,
-            OffcputimeCommand::new,
-            HardirqsCommand::new,
-            SoftirqsCommand::new,
-            RunqlenCommand::new,
-            io.boxscope.cli.syscount.SyscountCommand::new);
+            CliCommand.named("execsnoop", ExecsnoopCommand::new),
+            CliCommand.named("opensnoop", OpensnoopCommand::new),
+            CliCommand.named("exitsnoop", ExitsnoopCommand::new),
+            CliCommand.named("biolatency", BiolatencyCommand::new),
+            CliCommand.named("biosnoop", BiosnoopCommand::new),
+            CliCommand.named("bitesize", BitesizeCommand::new),
+            CliCommand.named("cachestat", CachestatCommand::new),
+            CliCommand.named("cpudist", CpudistCommand::new),
+            CliCommand.named("funccount", FunccountCommand::new),
+            CliCommand.named("runqlat", RunqlatCommand::new),
+            CliCommand.named("tcpconnect", TcpconnectCommand::new),
+            CliCommand.named("tcplife", TcplifeCommand::new),
+            CliCommand.named("killsnoop", KillsnoopCommand::new),
+            CliCommand.named("statsnoop", StatsnoopCommand::new),
+            CliCommand.named("oomkill", OomkillCommand::new),
+            CliCommand.named("filetop", FiletopCommand::new),
+            CliCommand.named("profile", ProfileCommand::new),
+            CliCommand.named("offcputime", OffcputimeCommand::new),
+            CliCommand.named("hardirqs", HardirqsCommand::new),
+            CliCommand.named("softirqs", SoftirqsCommand::new),
+            CliCommand.named("runqlen", RunqlenCommand::new),
+            CliCommand.named("syscount", io.boxscope.cli.syscount.SyscountCommand::new));
 }
