@@ -53,6 +53,36 @@ class PathNamesSysdigTest {
         assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), all);
     }
 
+    /**
+     * Printed paths below directory fds as find(1) makes them: openat calls alternating between two directory fds,
+     * one of them closed and its number reused for another directory, names with bytes past ASCII and a control
+     * byte. ScapPaths keeps its last directory-name answer: a stale one would print the closed directory's name.
+     */
+    @Test
+    void alternatingAndReusedDirectoryFdsAsSysdigDoes() throws Exception {
+        Path p = dir.resolve("dirfds.scap");
+        long[] ts = {Fixtures.T0};
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(), false)) {
+            openat(w, ts, -100, "/", 5);
+            openat(w, ts, 255, "caf\u00e9", 14);   // /root/caf..
+            openat(w, ts, 14, "x", 20);
+            openat(w, ts, 5, "tmp", 21);
+            openat(w, ts, 14, "y", 22);
+            openat(w, ts, 14, "z\u001b", 23);       // a control byte in the opened name
+            openat(w, ts, 5, "etc", 24);
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, 4000, 0).num(14).build());
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, 4000, 0).num(0).build());
+            openat(w, ts, 255, "other", 14);        // the number reused: /root/other
+            openat(w, ts, 14, "w", 25);
+            openat(w, ts, 5, "var", 26);
+            openat(w, ts, 14, "v", 27);
+        }
+        List<String> mine = SysdigParityTest.ourLines(ScapReader.readAll(p));
+        String all = String.join("\n", mine);
+        assertTrue(all.contains("(/root/other/w)"), all);
+        assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), all);
+    }
+
     private static void openat(ScapWriter w, long[] ts, long dirfd, String name, long fd) throws Exception {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts[0] += 1000, 4000, 0).num(dirfd).str(new String(n,
