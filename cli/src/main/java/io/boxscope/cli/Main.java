@@ -3,9 +3,7 @@ package io.boxscope.cli;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +45,12 @@ public final class Main {
             io.boxscope.bpf.feature.BootCache.useDirectory(java.nio.file.Path.of("/run/boxscope"));
             io.boxscope.probe.runtime.CompileCache.useBuild(buildId());
         }
-        StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
+        FirstWriteFailure stdout = new FirstWriteFailure(new FileOutputStream(FileDescriptor.out));
         PrintStream out = new PrintStream(new BufferedOutputStream(stdout, 8192), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
-        if (out.checkError() && stdout.failure != null) {
-            code = outputFailed(stdout.failure, err, code);
+        if (out.checkError() && stdout.failure() != null) {
+            code = outputFailed(stdout.failure(), err, code);
         }
         if (System.getenv("BOXSCOPE_DEBUG") != null) {
             bootCacheErrors(err);
@@ -134,44 +132,6 @@ public final class Main {
                 + " the kernel was asked instead)" + (problems.size() < n ? "; the last " + problems.size() + ":" : ":"));
         for (String p : problems) {
             err.println("  " + Text.safe(p));
-        }
-    }
-
-    /**
-     * Standard output that remembers why a write failed: PrintStream and PrintWriter swallow
-     * IOExceptions and keep only a flag ({@link PrintStream#checkError}), so {@code > /dev/full}
-     * would otherwise end with exit 0 and the output lost.
-     */
-    static final class StandardOutput extends FilterOutputStream {
-        volatile IOException failure;
-
-        StandardOutput(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
         }
     }
 

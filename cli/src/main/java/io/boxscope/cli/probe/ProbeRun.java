@@ -75,55 +75,6 @@ final class ProbeRun {
      * @throws BpfPermissionException when the kernel refuses a map, program or attachment (Main: exit 3
      *         with advice from the uid and capabilities, or 1 when the capabilities are there)
      */
-    /**
-     * The -o file's stream, keeping its first write error: PrintStream and PrintWriter swallow them (only a flag is left),
-     * so without it {@code -o /dev/full} ended with exit 0 and the output lost. bpftrace 0.17 says nothing there either
-     * (it writes through a std::ofstream it never checks after opening); a failed open is its "Failed to open output
-     * file" with exit 1, which a failed write here matches.
-     */
-    static final class FirstFailure extends java.io.FilterOutputStream {
-        volatile IOException failure;
-
-        FirstFailure(java.io.OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close(); // flush, then close (FilterOutputStream)
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-    }
-
     static int run(Options o, PrintWriter out, PrintWriter err) throws java.nio.file.AccessDeniedException {
         return run(o, out, err, null);
     }
@@ -181,12 +132,14 @@ final class ProbeRun {
         PrintWriter target = out;
         boolean file = o.outFile() != null;
         TextBuffer.Sink bytesOut = stdoutBytes;
-        FirstFailure fileErrors = null;
+        io.boxscope.cli.FirstWriteFailure fileErrors = null;
         try {
             if (file) {
                 // a PrintStream, as standard output is: write errors are kept in its flag, not thrown mid-stream, and
                 // the first of them in fileErrors, which ends the run and is said (-o /dev/full: ENOSPC)
-                fileErrors = new FirstFailure(Files.newOutputStream(Path.of(o.outFile())));
+                // its first write error is said with exit 1 (bpftrace 0.17 never checks its std::ofstream after the open;
+                // a failed open is its "Failed to open output file", exit 1, which this matches)
+                fileErrors = new io.boxscope.cli.FirstWriteFailure(Files.newOutputStream(Path.of(o.outFile())));
                 java.io.PrintStream f = new java.io.PrintStream(new java.io.BufferedOutputStream(fileErrors, 1 << 16),
                         false, StandardCharsets.UTF_8);
                 target = new PrintWriter(new OutputStreamWriter(f, StandardCharsets.UTF_8));
@@ -198,7 +151,7 @@ final class ProbeRun {
         }
         boolean terminal = !file && !o.json() && System.console() != null;
         PrintWriter w = target;
-        FirstFailure written = fileErrors;
+        io.boxscope.cli.FirstWriteFailure written = fileErrors;
         // stdio's buffering (setvbuf(3)), as bpftrace's printf gets it: line by line to a terminal; to a
         // file or a pipe once a batch, when the ring buffer has been drained (ProbeSink#drained)
         boolean lineBuffered = !file && System.console() != null && System.console().isTerminal();
@@ -293,7 +246,7 @@ final class ProbeRun {
             }
             // standard output nobody reads any more (| head -1 exited: EPIPE) ends the run as exit() does (checkError
             // flushes, once a poll, as a drained ring does anyway); Main says nothing of a closed pipe and keeps exit 0
-            while (!session.exited() && !stop.requested() && (child == null || child.alive()) && (file ? written.failure == null : !w.checkError())) {
+            while (!session.exited() && !stop.requested() && (child == null || child.alive()) && (file ? written.failure() == null : !w.checkError())) {
                 session.poll(Duration.ofMillis(100), sink);
                 if (usr1.take()) {
                     session.printAllMaps(sink);
@@ -331,9 +284,9 @@ final class ProbeRun {
             if (file) {
                 sink.drained();
                 w.close(); // the last bytes reach the file here: a failure to write them is said too
-                if (written.failure != null) {
+                if (written.failure() != null) {
                     err.println("boxscope: cannot write " + Text.safe(o.outFile()) + ": "
-                            + Text.safe(String.valueOf(written.failure.getMessage())));
+                            + Text.safe(String.valueOf(written.failure().getMessage())));
                     return ExitCode.FAILURE;
                 }
             }
