@@ -150,16 +150,7 @@ class LiveCaptureTest {
             }
             List<String> sysdig = stripNum(sysdig(file));
             assertEquals(body, sysdig);
-            List<String> ours = new ArrayList<>();
-            try (ScapReader reader = ScapReader.open(file)) {
-                EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
-                for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
-                    String line = fmt.next(e);
-                    if (line != null) {
-                        ours.add(line);
-                    }
-                }
-            }
+            List<String> ours = ours(file);
             assertEquals(body, stripNum(ours));
         } finally {
             child.destroyForcibly();
@@ -412,6 +403,21 @@ class LiveCaptureTest {
             }
         }
         return file;
+    }
+
+    /** Our reader's default lines of {@code file}, as trace -r prints them (EventFormatter over an Inspector). */
+    static List<String> ours(Path file) throws Exception {
+        List<String> ours = new ArrayList<>();
+        try (ScapReader reader = ScapReader.open(file)) {
+            EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
+            for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
+                String line = fmt.next(e);
+                if (line != null) {
+                    ours.add(line);
+                }
+            }
+        }
+        return ours;
     }
 
     static List<String> stripNum(List<String> lines) {

@@ -70,16 +70,7 @@ final class WrittenCapture {
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, child.exitValue(), "the child failed: " + err);
             List<String> sysdig = LiveCaptureTest.stripNum(LiveCaptureTest.sysdig(file));
-            List<String> ours = new ArrayList<>();
-            try (ScapReader reader = ScapReader.open(file)) {
-                EventFormatter fmt = new EventFormatter(new Inspector(reader.tables()), ZoneId.systemDefault());
-                for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
-                    String line = fmt.next(e);
-                    if (line != null) {
-                        ours.add(line);
-                    }
-                }
-            }
+            List<String> ours = LiveCaptureTest.ours(file);
             assertTrue(!sysdig.isEmpty(), "sysdig printed nothing for " + file);
             List<String> mine = LiveCaptureTest.stripNum(ours);
             for (int i = 0; i < Math.min(sysdig.size(), mine.size()); i++) {
