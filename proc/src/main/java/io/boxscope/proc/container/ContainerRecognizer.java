@@ -62,6 +62,14 @@ public final class ContainerRecognizer {
                     qos = QosClass.BEST_EFFORT;
                 }
             }
+            if (!mayMatch(s)) {
+                // No pattern can match (the host's own segments: system.slice, user-1000.slice, ...): only the
+                // LXC name under /lxc or /lxc.payload is left to ask, without a regex per pattern
+                if (found == null && (prev.equals("lxc") || prev.equals("lxc.payload"))) {
+                    found = ref(Runtime.LXC, s);
+                }
+                continue;
+            }
             Matcher m;
             if ((m = POD_CGROUPFS.matcher(s)).matches()) {
                 podUid = m.group(1);
@@ -108,6 +116,16 @@ public final class ContainerRecognizer {
                     Optional.of(new Pod(podUid, qos == null ? QosClass.GUARANTEED : qos)));
         }
         return found;
+    }
+
+    /**
+     * Whether one of the patterns could match segment {@code s}: those holding a 64-digit id are at least 64
+     * characters long, the others start with {@code pod}, {@code kubepods} or {@code lxc.payload.}. A discovery scan
+     * recognises every process's cgroup path (issue 15: diagnose's scan before its window), and most segments are the
+     * host's short ones, which this turns away before ten regular expressions each.
+     */
+    static boolean mayMatch(String s) {
+        return s.length() >= 64 || s.startsWith("pod") || s.startsWith("kubepods") || s.startsWith("lxc.payload.");
     }
 
     private static QosClass qosOf(String group, QosClass current) {

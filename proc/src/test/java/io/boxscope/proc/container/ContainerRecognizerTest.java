@@ -54,4 +54,25 @@ class ContainerRecognizerTest {
         assertTrue(ContainerRecognizer.recognize("/system.slice/docker-" + "a".repeat(63) + ".scope").isHost());
         assertTrue(ContainerRecognizer.recognize("/" + "x/".repeat(30000)).isHost());
     }
+
+    /**
+     * The segments no pattern can match are passed over without their regular expressions (issue 15), but an LXC
+     * container's short name is still recognised by the segment before it, and a container below host segments still
+     * found; {@code mayMatch} lets through every segment a pattern needs.
+     */
+    @Test
+    void shortSegmentsStillRecogniseLxcNamesAndNestedContainers() {
+        assertEquals(new ContainerRef(Runtime.LXC, "db", java.util.Optional.empty()), ContainerRecognizer.recognize("/lxc/db"));
+        assertEquals(new ContainerRef(Runtime.LXC, "db", java.util.Optional.empty()),
+                ContainerRecognizer.recognize("/lxc.payload/db/init.scope"));
+        String id = "f6e7ee405536f7536ce4535175e2a080393328d49c0af181166ea8dfcdc61ec3";
+        assertEquals(new ContainerRef(Runtime.DOCKER, id, java.util.Optional.empty()),
+                ContainerRecognizer.recognize("/user.slice/user-0.slice/session-1.scope/docker/" + id));
+        assertTrue(ContainerRecognizer.recognize("/user.slice/user-0.slice/session-1.scope").isHost());
+        assertTrue(ContainerRecognizer.mayMatch(id));
+        assertTrue(ContainerRecognizer.mayMatch("pod" + "0".repeat(8) + "-0000-0000-0000-" + "0".repeat(12)));
+        assertTrue(ContainerRecognizer.mayMatch("kubepods-burstable-pod" + "0".repeat(8) + "_0000_0000_0000_" + "0".repeat(12) + ".slice"));
+        assertTrue(ContainerRecognizer.mayMatch("lxc.payload.web1"));
+        assertTrue(!ContainerRecognizer.mayMatch("system.slice") && !ContainerRecognizer.mayMatch("docker-abc.scope"));
+    }
 }
