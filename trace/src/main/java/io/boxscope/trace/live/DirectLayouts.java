@@ -10,7 +10,8 @@ import io.boxscope.trace.scap.ScapWriter;
 
 /**
  * Per system call number, how {@code -w} writes the entry and exit events of the busiest decoded system calls
- * (read, write, pread64, pwrite64, open, openat, close, fcntl, dup, dup2, dup3) straight from the ring record
+ * (read, write, pread64, pwrite64, open, openat, close, fcntl, dup, dup2, dup3, ioctl, lseek, kill, tkill,
+ * tgkill, mprotect) straight from the ring record
  * ({@link ScapWriter#writeNumbers}): numbers taken from the record's arguments or return value, and the
  * buffer or path slot copied whole as its parameter. Computed once from the event table, so
  * the per-record work is a few loads and one copy. Each layout is the event {@link EventBuilder} builds for the
@@ -24,7 +25,10 @@ final class DirectLayouts {
     /**
      * A parameter's source: an argument as a C int (an fd), an argument, the return value, fcntl's command
      * ({@link FcntlCommands}), open's flags and mode ({@link OpenFlags}: flags argument, then mode argument),
-     * zero, or a data slot of the record copied whole (the one variable-length parameter).
+     * zero, a data slot of the record copied whole (the one variable-length parameter), lseek's whence (as
+     * libs' lseek_whence_to_scap: 0, 1, 2 kept, anything else 0) or mprotect's prot ({@link MmapFlags#prot}).
+     * A number is written in its parameter's size, so a 1-byte signal keeps the argument's low byte (the
+     * builder's {@code & 0xff}).
      */
     private static final byte ARG_INT = 0;
     private static final byte ARG = 1;
@@ -34,6 +38,8 @@ final class DirectLayouts {
     private static final byte OMODE = 5;
     private static final byte ZERO = 6;
     private static final byte SLOT = 7;
+    private static final byte WHENCE = 8;
+    private static final byte PROT = 9;
 
     /**
      * One event type's layout: parameter i is {@code sizes[i]} bytes from {@code ops[i]} on argument
@@ -73,6 +79,14 @@ final class DirectLayouts {
                     exit[nr] = layout("PPME_SYSCALL_OPENAT_2_X", p(RET, 0), p(ARG_INT, 0), p(SLOT, 0), p(OFLAGS, 2),
                             p(OMODE, 2, 3), p(ZERO, 0));
                 }
+                // OtherEvents' calls whose events are their arguments and result alone (not getcwd, whose path
+                // depends on the result, nor access, whose exit may take the entry's path)
+                case "ioctl" -> simple(nr, "PPME_SYSCALL_IOCTL_3", p(ARG_INT, 0), p(ARG, 1), p(ARG, 2));
+                case "lseek" -> simple(nr, "PPME_SYSCALL_LSEEK", p(ARG_INT, 0), p(ARG, 1), p(WHENCE, 2));
+                case "kill", "tkill" -> simple(nr, "kill".equals(name) ? "PPME_SYSCALL_KILL" : "PPME_SYSCALL_TKILL",
+                        p(ARG_INT, 0), p(ARG, 1));
+                case "tgkill" -> simple(nr, "PPME_SYSCALL_TGKILL", p(ARG_INT, 0), p(ARG_INT, 1), p(ARG, 2));
+                case "mprotect" -> simple(nr, "PPME_SYSCALL_MPROTECT", p(ARG, 0), p(ARG, 1), p(PROT, 2));
                 default -> { }
             }
         }
@@ -98,6 +112,8 @@ final class DirectLayouts {
                 case FCNTL -> FcntlCommands.toScap(a);
                 case OFLAGS -> openFlags.toScap(a);
                 case OMODE -> openFlags.mode(a, rec.get(I64, RawRecord.ARGS + 8L * l.args2()[i]));
+                case WHENCE -> a >= 0 && a <= 2 ? a : 0;
+                case PROT -> MmapFlags.prot(a);
                 default -> 0;
             };
         }

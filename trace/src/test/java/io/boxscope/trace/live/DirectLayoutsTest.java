@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code -w}'s direct path writes the events of read, write, pread64, pwrite64, close, fcntl and the dup family
- * (and open, openat) from the ring record without building them: each block must be, byte for byte, the block of the event
+ * (and open, openat, ioctl, lseek, kill, tkill, tgkill, mprotect) from the ring record without building them: each block must be, byte for byte, the block of the event
  * {@link EventBuilder} builds from the same record (the full path, which the capture takes with a filter or
  * lines), for arguments wider than their parameters, negative fds and return values, fcntl commands with and
- * without a PPM_FCNTL number, open flags and modes, paths (UTF-8, unread, empty) and buffers of 0, 1 and 80
+ * without a PPM_FCNTL number, open flags and modes, lseek whences in and out of SEEK_SET..SEEK_END, mprotect
+ * prots, signals above 255, paths (UTF-8, unread, empty) and buffers of 0, 1 and 80
  * bytes behind other slots. Records are laid out as
  * {@link CaptureProbe} writes them ({@link RawRecord}).
  */
@@ -74,6 +75,11 @@ class DirectLayoutsTest {
             {-1, 2, 0, 0, 0, 0},
             {-100, 0x241, 0x241, 0644, 0, 0}, // open(at) with O_WRONLY|O_CREAT|O_TRUNC and a mode
             {3, 0x80000, 0x410000, 0, 0, 0}, // O_CLOEXEC, O_DIRECTORY|O_TMPFILE bits
+            {7, -4096, 2, 0, 0, 0},        // lseek SEEK_END back 4096; tgkill signal 2
+            {7, 0x1_0000_0001L, 1, 0, 0, 0}, // lseek SEEK_CUR; mprotect PROT_READ
+            {7, 10, 3, 0, 0, 0},           // lseek SEEK_DATA (recorded as 0); mprotect PROT_READ|PROT_WRITE
+            {0x7f00_0000_0000L, 4096, 0x1000007, 0, 0, 0}, // mprotect PROT_READ|WRITE|EXEC|GROWSDOWN
+            {4001, 0x10a, 0x10a, 0, 0, 0}, // a signal above 255 (its low byte is the driver's u8)
         };
         // paths as bpf_probe_read_user_str leaves them: the bytes and their NUL; none (the read failed); an empty one
         byte[][] paths = {"/etc/passwd\0".getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -85,7 +91,8 @@ class DirectLayoutsTest {
         ByteArrayOutputStream built = new ByteArrayOutputStream();
         try (ScapWriter d = ScapWriter.to(direct, NO_TABLES); ScapWriter b = ScapWriter.to(built, NO_TABLES)) {
             long[] numbers = new long[DirectLayouts.MAX_PARAMS];
-            for (String name : List.of("read", "write", "pread64", "pwrite64", "close", "fcntl", "dup", "dup2", "dup3", "open", "openat")) {
+            for (String name : List.of("read", "write", "pread64", "pwrite64", "close", "fcntl", "dup", "dup2", "dup3", "open", "openat",
+                    "ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect")) {
                 int nr = table.number(name);
                 if (nr < 0) {
                     continue; // not on this architecture (dup2 on aarch64)
@@ -108,7 +115,7 @@ class DirectLayoutsTest {
                 }
             }
         }
-        assertTrue(present >= 9, "the syscall table lacks read, write, close, openat...: " + present);
+        assertTrue(present >= 14, "the syscall table lacks read, write, close, openat, ioctl, lseek...: " + present);
         assertTrue(compared >= present * argSets.length * (1 + exits.length), "compared " + compared);
         assertArrayEquals(built.toByteArray(), direct.toByteArray());
     }
@@ -133,7 +140,8 @@ class DirectLayoutsTest {
 
     @Test
     void systemCallsOutsideTheLayoutsTakeTheFullPath() {
-        for (String name : List.of("connect", "mmap", "execve", "getppid", "sendto")) {
+        // getcwd's path depends on the result and access's exit may take the entry's path: built, not direct
+        for (String name : List.of("connect", "mmap", "execve", "getppid", "sendto", "getcwd", "access")) {
             int nr = table.number(name);
             if (nr >= 0) {
                 assertNull(layouts.of(nr, true), name);
