@@ -56,7 +56,10 @@ final class ThreadRules {
         }
     }
 
-    /** parse_chdir_exit: on success the path parameter, against the cwd (set_cwd). */
+    /**
+     * parse_chdir_exit and parse_getcwd_exit: on success the path parameter (both name it path), against the
+     * cwd (set_cwd).
+     */
     static void chdir(ScapEvent e, Thread t) {
         if (t != null && num(e, "res") >= 0 && e.value("path").orElse(null) instanceof ParamValue.Text p) {
             chdir(t, p.bytes());

@@ -156,6 +156,26 @@ class ThreadStateSysdigTest {
     }
 
     /**
+     * parse_getcwd_exit calls set_cwd with the path a successful getcwd returned: a process the capture saw
+     * start without its parent (the fake entry, no cwd) gets its cwd back at its first getcwd, as sysdig
+     * printed on a {@code trace -w} capture of python3 filtered by its name. A failed one changes nothing.
+     */
+    @Test
+    void aGetcwdSetsTheCwd() throws Exception {
+        openat(17001, -100, "a", 3);
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_E", ts += 1000, 17001, 0).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_X", ts += 1000, 17001, 0).num(13).str("/tmp/cwdmain").build());
+        openat(17001, -100, "b", 4);
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_E", ts += 1000, 17001, 0).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_X", ts += 1000, 17001, 0).num(-34).str("/elsewhere").build());
+        openat(17001, -100, "c", 5);
+        List<String> mine = compare("getcwd.scap", Fixtures.tables());
+        assertLine(mine, "(17001) < openat fd=3(<f>a)");
+        assertLine(mine, "(17001) < openat fd=4(<f>/tmp/cwdmain/b)");
+        assertLine(mine, "(17001) < openat fd=5(<f>/tmp/cwdmain/c)");
+    }
+
+    /**
      * A thread the tables do not list is get_thread_ref's fake entry, which has no cwd: a relative path
      * resolves against nothing, and the empty one names the fd {@code <f>}.
      */
