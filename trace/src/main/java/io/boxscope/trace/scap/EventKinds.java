@@ -72,7 +72,10 @@ final class EventKinds {
                     case "socketpair" -> Op.SOCKETPAIR;
                     case "setuid", "setresuid", "setgid", "setresgid" -> Op.SETID;
                     case "close" -> Op.CLOSE;
-                    case "chdir" -> Op.CHDIR;
+                    // parse_getcwd_exit (libs e5c53d64 parsers.cpp) does what parse_chdir_exit does: on success
+                    // set_cwd with the path the kernel wrote (outside its _DEBUG check), so a getcwd puts back
+                    // the cwd of a process whose start or chdir the capture does not hold
+                    case "chdir", "getcwd" -> Op.CHDIR;
                     case "fchdir" -> Op.FCHDIR;
                     default -> Op.NONE;
                 };

@@ -31,6 +31,8 @@ public final class Inspector {
         String comm;
         String cwd;
         LongMap<Fd> fds;
+        /** The inspector's thread table, where {@link ScapPaths#mainThread} finds this thread's process leader. */
+        final LongMap<Thread> table;
         ScapEvent lastEnter;
         /**
          * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
@@ -64,8 +66,9 @@ public final class Inspector {
          */
         long lastEventFd;
 
-        Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds) {
+        Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, LongMap<Thread> table) {
             this.tid = tid;
+            this.table = table;
             this.pid = pid;
             this.comm = comm;
             this.cwd = cwd;
@@ -97,9 +100,12 @@ public final class Inspector {
             return args;
         }
 
-        /** The working directory, or null when unknown. */
+        /**
+         * The process's working directory (its main thread's, as sinsp_threadinfo::get_cwd reads it), with its
+         * final {@code /}; empty when unknown.
+         */
         public String cwd() {
-            return cwd;
+            return ScapPaths.cwdOf(this);
         }
 
         /** The effective uid, or -1 when unknown. */
@@ -209,7 +215,7 @@ public final class Inspector {
             // on every non-leader thread; a thread without it has a table of its own)
             LongMap<Fd> fds = t.tid() == t.pid() || (t.flags() & ThreadRules.CLONE_FILES) != 0
                     ? byPid.computeIfAbsent(t.pid(), k -> new LongMap<>()) : new LongMap<>();
-            Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds);
+            Thread th = new Thread(t.tid(), t.pid(), t.comm(), t.cwd(), fds, threads);
             th.ptid = t.ptid();
             th.exe = t.exe();
             th.exepath = t.exepath();
@@ -356,7 +362,7 @@ public final class Inspector {
         Thread t = thread(e.tid());
         if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
-            t = new Thread(e.tid(), e.tid(), null, null, new LongMap<>());
+            t = new Thread(e.tid(), e.tid(), null, null, new LongMap<>(), threads);
             threads.put(e.tid(), t);
             cachedThread = t;
         }
@@ -408,8 +414,8 @@ public final class Inspector {
             case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
             case CLOSE -> FdRules.close(e, t, etype, eventFd);
-            case CHDIR -> ThreadRules.chdir(e, t, threads);
-            case FCHDIR -> ThreadRules.fchdir(e, t, eventFd, threads);
+            case CHDIR -> ThreadRules.chdir(e, t);
+            case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);
         }
         if (eventFd != null) {
             Fd now = t.fds.get(t.lastEventFd);

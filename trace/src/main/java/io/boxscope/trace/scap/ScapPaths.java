@@ -11,17 +11,36 @@ final class ScapPaths {
     private ScapPaths() {}
 
     /**
-     * The thread's cwd as sinsp keeps it: ending with {@code /} (sinsp_threadinfo::set_cwd adds one), and
-     * empty for a thread the tables did not list (get_thread_ref's fake entry sets no cwd, so a relative
-     * path resolves against nothing: {@code openat(AT_FDCWD, "")} names the fd {@code <f>} and prints
-     * {@code name=}, as sysdig 0.29 does).
+     * The thread's cwd as sinsp reads it: its process's, kept on the main thread (sinsp_threadinfo::get_cwd
+     * reads it through get_main_thread(), libs e5c53d64 threadinfo.cpp, because glibc and musl make every
+     * thread with CLONE_FS), ending with {@code /} (set_cwd adds one), and empty for a main thread the tables
+     * did not list (get_thread_ref's fake entry sets no cwd, so a relative path resolves against nothing:
+     * {@code openat(AT_FDCWD, "")} names the fd {@code <f>} and prints {@code name=}, as sysdig 0.29 does).
      */
     static String cwdOf(Inspector.Thread t) {
-        String cwd = t.cwd;
+        String cwd = mainThread(t).cwd;
         if (cwd == null) {
             return "";
         }
         return cwd.endsWith("/") ? cwd : cwd + "/";
+    }
+
+    /**
+     * sinsp_threadinfo::get_main_thread (threadinfo.h): the thread itself when its tid is its pid, else the
+     * table's entry for its pid. When the table has none, sinsp's lookup_thread asks get_thread_ref, which for
+     * a capture file (scap_proc_get reads no /proc then) adds a fake entry with that tid, no name and no cwd;
+     * so does this, and a later chdir of the process sets that entry's cwd.
+     */
+    static Inspector.Thread mainThread(Inspector.Thread t) {
+        if (t.tid == t.pid) {
+            return t;
+        }
+        Inspector.Thread main = t.table.get(t.pid);
+        if (main == null) {
+            main = new Inspector.Thread(t.pid, t.pid, null, null, new LongMap<>(), t.table);
+            t.table.put(t.pid, main);
+        }
+        return main;
     }
 
     /**

@@ -56,34 +56,33 @@ final class ThreadRules {
         }
     }
 
-    /** parse_chdir_exit: on success the path parameter, against the cwd (set_cwd). */
-    static void chdir(ScapEvent e, Thread t, LongMap<Thread> threads) {
+    /**
+     * parse_chdir_exit and parse_getcwd_exit: on success the path parameter (both name it path), against the
+     * cwd (set_cwd).
+     */
+    static void chdir(ScapEvent e, Thread t) {
         if (t != null && num(e, "res") >= 0 && e.value("path").orElse(null) instanceof ParamValue.Text p) {
-            chdir(t, p.bytes(), threads);
+            chdir(t, p.bytes());
         }
     }
 
     /** parse_fchdir_exit: on success the name of the enter event's fd ({@code eventFd}), when the tables hold it. */
-    static void fchdir(ScapEvent e, Thread t, Fd eventFd, LongMap<Thread> threads) {
+    static void fchdir(ScapEvent e, Thread t, Fd eventFd) {
         if (t != null && num(e, "res") >= 0 && eventFd != null) {
-            chdir(t, eventFd.name().getBytes(StandardCharsets.ISO_8859_1), threads);
+            chdir(t, eventFd.name().getBytes(StandardCharsets.ISO_8859_1));
         }
     }
 
     /**
-     * sinsp_threadinfo::set_cwd: the new directory {@link ScapPaths#concatenate}d to the process's cwd (an absolute one
-     * replaces it), ending with {@code /}. sinsp keeps the cwd on the process's main thread (get_cwd reads it
-     * there); Boxscope copies it to each thread at clone, so it sets it on the main thread and the caller: the
-     * process's other threads keep the cwd they had (a multi-threaded chdir is rare in practice).
+     * sinsp_threadinfo::set_cwd: the new directory {@link ScapPaths#concatenate}d to the process's cwd (an absolute
+     * one replaces it), ending with {@code /}, stored on the process's main thread only (set_cwd writes through
+     * get_main_thread(), libs e5c53d64 threadinfo.cpp), so every thread of the process reads it at once and the
+     * caller's own entry keeps what it had (parse_execve_exit still resolves the executable's path against that).
      */
-    private static void chdir(Thread t, byte[] path, LongMap<Thread> threads) {
-        Thread main = threads.get(t.pid);
-        String cwd = ScapPaths.concatenate(main != null ? ScapPaths.cwdOf(main) : ScapPaths.cwdOf(t), path);
-        cwd = cwd.endsWith("/") ? cwd : cwd + "/";
-        t.cwd = cwd;
-        if (main != null) {
-            main.cwd = cwd;
-        }
+    private static void chdir(Thread t, byte[] path) {
+        Thread main = ScapPaths.mainThread(t);
+        String cwd = ScapPaths.concatenate(ScapPaths.cwdOf(main), path);
+        main.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
     }
 
     /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
@@ -159,8 +158,10 @@ final class ThreadRules {
             } else {
                 fds = new LongMap<>();
             }
-            String cwd = parent != null ? parent.cwd : text(e, "cwd");
-            Thread child = new Thread(res, pid, comm, cwd, fds);
+            // parse_clone_exit: a new process copies its parent's cwd (get_cwd: the parent's main thread's); a new
+            // thread reads its main thread's, and keeps its parent's only for an execve's exepath
+            String cwd = parent == null ? text(e, "cwd") : sameProcess ? parent.cwd : ScapPaths.mainThread(parent).cwd;
+            Thread child = new Thread(res, pid, comm, cwd, fds, threads);
             child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
             child.exe = parent != null && parent.exe != null ? parent.exe : text(e, "exe");
             child.exepath = parent != null ? parent.exepath : null;
@@ -183,7 +184,7 @@ final class ThreadRules {
             // thread, ptid for a process), not the event's cwd parameter; an unlisted caller is a fake entry
             // without a cwd
             Thread caller = threads.get(sameProcess ? num(e, "pid") : num(e, "ptid"));
-            parent.cwd = caller != null && caller != parent ? caller.cwd : null;
+            parent.cwd = caller != null && caller != parent ? ScapPaths.mainThread(caller).cwd : null;
             if (caller != null && caller != parent) {
                 // and its fds as the parent's side would have (a process: a copy; a thread: shared with
                 // CLONE_FILES): posix_spawn's child reads the pipes its parent made before it ran

@@ -109,6 +109,72 @@ class ThreadStateSysdigTest {
         assertLine(mine, "fd=6(<f>/root/i)");
     }
 
+    private void chdir(long tid, String path) {
+        events.add(ScapEvent.builder("PPME_SYSCALL_CHDIR_E", ts += 1000, tid, 0).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_CHDIR_X", ts += 1000, tid, 0).num(0).str(path).build());
+    }
+
+    /**
+     * sinsp_threadinfo::get_cwd and set_cwd go through get_main_thread() (libs e5c53d64 threadinfo.cpp): the
+     * cwd is the process's, kept on its main thread. A listed thread's own cwd is not read, a chdir by any
+     * thread moves every thread of the process, and a thread whose main thread the tables do not list reads
+     * the fake entry get_thread_ref adds for its pid (no cwd) until a chdir of the process sets one. Before,
+     * Boxscope kept a cwd per thread and the other threads of the process resolved against the old one.
+     */
+    @Test
+    void theCwdIsTheMainThreadsForEveryThreadOfTheProcess() throws Exception {
+        CaptureTables f = Fixtures.tables();
+        List<ThreadInfo> listed = new ArrayList<>(f.threads());
+        // two threads of bash (4000) whose own cwds differ from the process's; a thread of an unlisted process 5000
+        listed.add(ThreadInfo.of(4001, 4000, 1, "bash", "/bin/bash", List.of("-i"), "/tmp/", 0, 0));
+        listed.add(ThreadInfo.of(4002, 4000, 1, "bash", "/bin/bash", List.of("-i"), "/var/", 0, 0));
+        listed.add(ThreadInfo.of(5001, 5000, 1, "worker", "/bin/worker", List.of(), "/srv/", 0, 0));
+        CaptureTables tables = new CaptureTables(f.machine(), f.interfaces(), f.users(), f.groups(), listed, f.fds());
+        openat(4001, -100, "a", 3);     // the process's cwd, /root/, not the thread's /tmp/
+        chdir(4001, "/etc");            // a thread that is not the main one moves the process
+        openat(4000, -100, "b", 4);
+        openat(4002, -100, "c", 5);     // another thread sees it at once
+        events.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, 4000, 0).build());
+        // pthread_create: CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|PARENT_SETTID|CHILD_CLEARTID as PPM_CL_*
+        cloneExit(4000, 4003, 4000, 1, "/etc", "bash", (1 << 15) | 2 | 1 | (1 << 11) | (1 << 13) | (1 << 12) | (1 << 25) | (1 << 9) | (1 << 23));
+        chdir(4000, "sub");             // the main thread moves the thread made before
+        openat(4003, -100, "d", 6);
+        events.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, 4002, 0).build());
+        cloneExit(4002, 4100, 4100, 4002, "/elsewhere", "bash", 0); // a new process copies the main thread's cwd
+        openat(4100, -100, "e", 3);
+        openat(5001, -100, "f", 3);     // the unlisted main thread's fake entry: no cwd
+        chdir(5001, "/usr");
+        openat(5001, -100, "g", 4);
+        List<String> mine = compare("main-cwd.scap", tables);
+        assertLine(mine, "(4001) < openat fd=3(<f>/root/a)");
+        assertLine(mine, "(4000) < openat fd=4(<f>/etc/b)");
+        assertLine(mine, "(4002) < openat fd=5(<f>/etc/c)");
+        assertLine(mine, "(4003) < openat fd=6(<f>/etc/sub/d)");
+        assertLine(mine, "(4100) < openat fd=3(<f>/etc/sub/e)");
+        assertLine(mine, "(5001) < openat fd=3(<f>f)");
+        assertLine(mine, "(5001) < openat fd=4(<f>/usr/g)");
+    }
+
+    /**
+     * parse_getcwd_exit calls set_cwd with the path a successful getcwd returned: a process the capture saw
+     * start without its parent (the fake entry, no cwd) gets its cwd back at its first getcwd, as sysdig
+     * printed on a {@code trace -w} capture of python3 filtered by its name. A failed one changes nothing.
+     */
+    @Test
+    void aGetcwdSetsTheCwd() throws Exception {
+        openat(17001, -100, "a", 3);
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_E", ts += 1000, 17001, 0).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_X", ts += 1000, 17001, 0).num(13).str("/tmp/cwdmain").build());
+        openat(17001, -100, "b", 4);
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_E", ts += 1000, 17001, 0).build());
+        events.add(ScapEvent.builder("PPME_SYSCALL_GETCWD_X", ts += 1000, 17001, 0).num(-34).str("/elsewhere").build());
+        openat(17001, -100, "c", 5);
+        List<String> mine = compare("getcwd.scap", Fixtures.tables());
+        assertLine(mine, "(17001) < openat fd=3(<f>a)");
+        assertLine(mine, "(17001) < openat fd=4(<f>/tmp/cwdmain/b)");
+        assertLine(mine, "(17001) < openat fd=5(<f>/tmp/cwdmain/c)");
+    }
+
     /**
      * A thread the tables do not list is get_thread_ref's fake entry, which has no cwd: a relative path
      * resolves against nothing, and the empty one names the fd {@code <f>}.
