@@ -61,10 +61,10 @@ final class MapDeltas {
             byte[] now = e.value();
             if (evict && before != null && java.util.Arrays.equals(before, now)) {
                 BpfMap.Taken t = map.lookupAndDelete(e.key());
-                evicted++;
                 if (t == null) {
-                    continue; // the program deleted it meanwhile: gone, as any key it deletes
+                    continue; // the program deleted it meanwhile: gone, as any key it deletes; not an eviction
                 }
+                evicted++;
                 if (!t.atomic()) {
                     nonAtomic++;
                 }
