@@ -2,14 +2,16 @@ package io.boxscope.cli;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * Whether the reader of a file descriptor's pipe (or the peer of its socket) is gone, asked of the kernel rather than
@@ -19,6 +21,15 @@ import java.lang.invoke.MethodHandle;
  * fs/pipe.c, pipe_poll: {@code if (!pipe->readers) mask |= EPOLLERR}) and POLLERR or POLLHUP on a socket its peer
  * shut (net/unix/af_unix.c, unix_poll); a terminal, a regular file or /dev/full reports neither, so their write
  * errors (ENOSPC, EIO) are still said.
+ *
+ * <p>Two cases on the edges. A terminal that hung up reports POLLHUP (drivers/tty/tty_io.c, hung_up_tty_poll; a
+ * pty whose master closed, drivers/tty/n_tty.c, n_tty_poll on TTY_OTHER_CLOSED): it counts as a reader gone, and
+ * the tool exits 0 as it does for a closed pipe (nobody is left to read an error). A socket whose peer only shut down its reading side (shutdown(2) SHUT_RD) makes write(2) fail with EPIPE
+ * without POLLERR or POLLHUP on our end (the peer's SHUT_RD marks our end SEND_SHUTDOWN only; unix_poll sets
+ * POLLHUP when both directions are shut and POLLERR on a socket error): poll then says the reader is there, and the caller's fallback on the message's text applies.
+ *
+ * <p>poll's {@code nfds_t} is {@code unsigned long} (glibc's sys/poll.h, musl's poll.h): 64 bits on LP64 Linux,
+ * 32 on ILP32 (i386, arm); the downcall takes the platform's {@code long} layout, not a fixed 64-bit one.
  */
 final class ClosedPipe {
     private ClosedPipe() {}
@@ -36,8 +47,12 @@ final class ClosedPipe {
         MethodHandle poll;
         try {
             Linker linker = Linker.nativeLinker();
+            MemoryLayout nfds = linker.canonicalLayouts().get("long");
             poll = linker.downcallHandle(linker.defaultLookup().find("poll").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, nfds, JAVA_INT));
+            // one call site whatever the width of long: a 32-bit long takes the (small) count narrowed
+            poll = MethodHandles.explicitCastArguments(poll,
+                    MethodType.methodType(int.class, MemorySegment.class, long.class, int.class));
         } catch (IllegalCallerException | UnsupportedOperationException | java.util.NoSuchElementException e) {
             return false; // no native access in this JVM: the message is all there is
         }

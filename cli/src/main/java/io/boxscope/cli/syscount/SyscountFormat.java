@@ -29,7 +29,7 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
         if (!s.rows().isEmpty()) { // libbpf-tools prints nothing for an empty interval
             t.out().print(text(s, table, milliseconds));
         }
-        if (s.dropped() > 0 || !s.failedUpdates().isEmpty()) {
+        if (s.dropped() > 0 || !s.failedUpdates().isEmpty() || s.splitDeletes() > 0) {
             t.out().flush();
             PrintWriter err = t.err();
             if (s.dropped() > 0) {
@@ -38,6 +38,9 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
             // the runtime's report of failed map updates, as every tool prints it; then what it means here
             for (io.boxscope.probe.output.Event.MapUpdateFailed f : s.failedUpdates()) {
                 err.println(io.boxscope.tools.core.Lost.mapUpdatesFailed(f));
+            }
+            if (s.splitDeletes() > 0) { // the interval tools' warning (IntervalCommand)
+                err.println(io.boxscope.tools.core.Lost.splitDeletes(s.splitDeletes()));
             }
             if (s.notCounted() > 0) {
                 err.println("notice: " + s.notCounted() + " syscalls not counted: a BPF map was full (more than "
@@ -110,6 +113,7 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
             return (Object) m;
         }).toList());
         o.put("skipped_events", s.skipped());
+        o.put("split_deletes", s.splitDeletes());
         return o;
     }
 }

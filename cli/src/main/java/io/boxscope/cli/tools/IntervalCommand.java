@@ -116,8 +116,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 @Override
                 public void splitDeletes(long keys) {
                     out.flush();
-                    err.println("WARNING: " + keys + " idle map keys deleted with lookup then delete (this kernel refuses"
-                            + " BPF_MAP_LOOKUP_AND_DELETE_ELEM): an update between the two calls would be lost");
+                    err.println(io.boxscope.tools.core.Lost.splitDeletes(keys));
                     err.flush();
                 }
             });

@@ -22,12 +22,13 @@ class SyscountFormatTest {
         Event.MapUpdateFailed full = new Event.MapUpdateFailed("syscount.bt", "@pcalls", 35, 5, Event.MapUpdateFailed.MAP_FULL,
                 "Argument list too long", 50, 10240);
         SyscountSession.Summary s = new SyscountSession.Summary(LocalTime.of(12, 0), true, false,
-                List.of(new SyscountProbe.Row(42, 7, 0, "sh")), 3, List.of(full), 0);
+                List.of(new SyscountProbe.Row(42, 7, 0, "sh")), 3, List.of(full), 0, 4);
         assertEquals(50, s.notCounted());
         @SuppressWarnings("unchecked")
         Map<String, Object> o = (Map<String, Object>) new SyscountFormat(SyscallTable.current(), false).json(s);
         assertEquals(3L, ((Number) o.get("dropped")).longValue());
         assertEquals(50L, ((Number) o.get("not_counted")).longValue());
+        assertEquals(4L, ((Number) o.get("split_deletes")).longValue());
         assertEquals(List.of(Map.of("map", "@pcalls", "failed", 50L, "full", true, "capacity", 10240L, "error", "Argument list too long")),
                 o.get("map_updates_failed"));
     }

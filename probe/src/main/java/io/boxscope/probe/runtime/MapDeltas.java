@@ -21,8 +21,12 @@ import io.boxscope.bpf.map.BpfMap;
  * and whatever it gained between the read and the delete is still reported: the value at deletion minus the
  * previous read. The map then needs room only for the keys busy within two consecutive intervals. The window
  * left: a program that looked the element up before the delete and adds after it adds to an unlinked element
- * (bpf_map_lookup_elem returns a pointer; the add takes no lock): that one add is lost. It needs an update of a
- * key that was idle for a whole interval to race the delete by a few instructions. Where the kernel refuses
+ * (bpf_map_lookup_elem returns a pointer; the add takes no lock). The tools' hash maps are preallocated
+ * (kernel/bpf/hashtab.c: without BPF_F_NO_PREALLOC a deleted element goes back to the map's freelist), so that
+ * add either is lost (the element is still free) or, if another key's insert took the element meanwhile, is
+ * counted under that other key: a wrong row, not only a missing count ({@link BpfMap#takeAll} says the same).
+ * Either needs the first update of a key that was idle for a whole interval to race the delete by a few
+ * instructions. Where the kernel refuses
  * the command, the fallback is lookup then delete, two system calls apart (counted: {@link #nonAtomic}); an
  * add between them is lost as well. Array maps are never deleted from (their size is fixed).
  *
@@ -57,10 +61,10 @@ final class MapDeltas {
             byte[] now = e.value();
             if (evict && before != null && java.util.Arrays.equals(before, now)) {
                 BpfMap.Taken t = map.lookupAndDelete(e.key());
-                evicted++;
                 if (t == null) {
-                    continue; // the program deleted it meanwhile: gone, as any key it deletes
+                    continue; // the program deleted it meanwhile: gone, as any key it deletes; not an eviction
                 }
+                evicted++;
                 if (!t.atomic()) {
                     nonAtomic++;
                 }

@@ -542,18 +542,13 @@ public final class ProbeSession implements AutoCloseable {
      * next event: the report then shows that key without its name.
      */
     public int pruneLabels(String label, List<String> counters) {
+        checkLabel(label, counters);
         MapLayout ll = layout(label);
-        if (ll.agg() != null || !ll.info().hasKeys() || ll.isArray()) {
-            throw new IllegalArgumentException(label + " is not a keyed map of plain values");
-        }
         BpfMap m = collection.map(ll.kernelName());
         List<byte[]> labels = m.keys();
         java.util.Set<java.nio.ByteBuffer> live = new java.util.HashSet<>();
         for (String c : counters) {
             MapLayout cl = layout(c);
-            if (cl.scriptKeySize() != ll.scriptKeySize()) {
-                throw new IllegalArgumentException(label + " and " + c + " have different keys");
-            }
             for (byte[] k : collection.map(cl.kernelName()).keys()) {
                 live.add(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(k, cl.scriptKeySize())));
             }
@@ -565,6 +560,30 @@ public final class ProbeSession implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Throws unless {@link #pruneLabels}{@code (label, counters)} can run: {@code label} a hash map of plain values
+     * (not an aggregation such as min() or max(), not keyless, not an array) and every one of {@code counters} a
+     * counting map ({@link #counts}) with the same script key. A caller checks its maps with it before it starts
+     * reporting, so a wrong list fails at start-up, not after the first report.
+     *
+     * @throws IllegalArgumentException which map is wrong, and why
+     */
+    public void checkLabel(String label, List<String> counters) {
+        MapLayout ll = layout(label);
+        if (ll.agg() != null || !ll.info().hasKeys() || ll.isArray()) {
+            throw new IllegalArgumentException(label + " is not a keyed map of plain values");
+        }
+        for (String c : counters) {
+            MapLayout cl = layout(c);
+            if (counterWords(cl) == 0) {
+                throw new IllegalArgumentException(c + " is not a counting map (count, sum, avg, stats, hist or lhist)");
+            }
+            if (cl.scriptKeySize() != ll.scriptKeySize()) {
+                throw new IllegalArgumentException(label + " and " + c + " have different keys");
+            }
+        }
     }
 
     /** {@code clear(@name)} from user space: every entry deleted (an array's zeroed), as the action does. */

@@ -32,4 +32,14 @@ public final class Lost {
         return f.full() ? "WARNING: Map full; can't update element: " + updates + " (it holds " + f.capacity() + " entries)"
                 : "WARNING: Failed to map_update_elem: " + f.error() + " (" + f.retcode() + "): " + updates;
     }
+
+    /**
+     * Idle map keys deleted with lookup then delete, two system calls apart, because the kernel refused
+     * BPF_MAP_LOOKUP_AND_DELETE_ELEM (bpf(2)): an update landing between the two calls is lost. Same wording
+     * for the interval tools and syscount.
+     */
+    public static String splitDeletes(long keys) {
+        return "WARNING: " + keys + " idle map keys deleted with lookup then delete (this kernel refuses"
+                + " BPF_MAP_LOOKUP_AND_DELETE_ELEM): an update between the two calls would be lost";
+    }
 }

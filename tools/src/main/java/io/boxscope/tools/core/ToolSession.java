@@ -206,6 +206,11 @@ public final class ToolSession implements AutoCloseable {
         return session.pruneLabels(label, counters);
     }
 
+    /** Throws unless {@link #pruneLabels} can run with these maps ({@link io.boxscope.probe.runtime.ProbeSession#checkLabel}). */
+    public void checkLabel(String label, List<String> counters) {
+        session.checkLabel(label, counters);
+    }
+
     /** Idle keys {@link #growth} deleted so far, and of those the ones taken with two system calls. */
     public long[] growthEvictions() {
         return session.growthEvictions();

@@ -107,7 +107,9 @@ public final class IntervalRun<R> {
      * @param cleared the maps reported per interval: counting maps (count, sum, hist...) are read as their growth
      *                since the previous report, plain maps in the list (labels keyed as the counters) as they
      *                are, and their keys that no counting map of the list holds any more are deleted; the
-     *                scripts' bookkeeping maps are not listed
+     *                scripts' bookkeeping maps are not listed; any other map in the list (min(), max(), a keyless
+     *                or array map, a label keyed unlike the counters) makes {@link #run} throw
+     *                IllegalArgumentException before its window opens and before {@link Listener#started}
      */
     public IntervalRun(ToolScript script, List<String> params, List<String> cleared, Snapshot<R> snapshot) {
         this(script, params, cleared, snapshot, Window.NONE);
@@ -146,6 +148,9 @@ public final class IntervalRun<R> {
             List<String> labels = new ArrayList<>();
             for (String m : cleared) {
                 (s.counts(m) ? counters : labels).add(m);
+            }
+            for (String l : labels) { // a min()/max() or keyless map would fail pruneLabels after the first report
+                s.checkLabel(l, counters);
             }
             window.opened();
             listener.started(s.probes());

@@ -29,10 +29,11 @@ public record SyscountSession(int top, int interval, int duration) {
      * else by count), the first {@code top}; {@code dropped} ring-buffer records lost; {@code failedUpdates}
      * the map updates that failed (calls not counted: a full map), as the probe runtime reports them for
      * every tool; {@code skipped} calls the kernel did not run the program for (another BPF program was
-     * running on the CPU).
+     * running on the CPU); {@code splitDeletes} idle keys deleted with lookup then delete (the kernel refused
+     * BPF_MAP_LOOKUP_AND_DELETE_ELEM: a call counted between the two system calls is lost).
      */
     public record Summary(LocalTime time, boolean byProcess, boolean latency, List<SyscountProbe.Row> rows, long dropped,
-                          List<io.boxscope.probe.output.Event.MapUpdateFailed> failedUpdates, long skipped) {
+                          List<io.boxscope.probe.output.Event.MapUpdateFailed> failedUpdates, long skipped, long splitDeletes) {
         public Summary {
             rows = List.copyOf(rows);
             failedUpdates = List.copyOf(failedUpdates);
@@ -117,6 +118,7 @@ public record SyscountSession(int top, int interval, int duration) {
         long dropped = probe.dropped();
         List<io.boxscope.probe.output.Event.MapUpdateFailed> failed = probe.failedUpdates();
         long skipped = probe.skipped();
+        long split = probe.splitDeletes();
         // Plain comparisons: Comparator's factory lambdas are spun at run time in a cold JVM.
         if (options.latency()) {
             rows.sort((a, b) -> Long.compare(b.totalNs(), a.totalNs()));
@@ -126,6 +128,6 @@ public record SyscountSession(int top, int interval, int duration) {
         if (top > 0 && rows.size() > top) {
             rows = rows.subList(0, top);
         }
-        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped, failed, skipped);
+        return new Summary(LocalTime.now(), options.byProcess(), options.latency(), rows, dropped, failed, skipped, split);
     }
 }

@@ -64,6 +64,11 @@ class LiveWriteNewFdsTest {
                 .append("print 'userfaultfd ', ($u < 0 ? -$e : $u), \"\\n\"; sc(").append(close).append(", $u) if $u >= 0; } ");
         body.append("{ my $b = syscall(").append(WrittenCapture.nr("bpf")).append(", 0, 0, 0); my $e = $! + 0; ")
                 .append("print 'bpf ', ($b < 0 ? -$e : $b), \"\\n\"; sc(").append(close).append(", $b) if $b >= 0; } ");
+        // and one that succeeds (we run as root): BPF_MAP_CREATE of an array of one 8-byte value, union bpf_attr's
+        // first five u32 (map_type 2 = BPF_MAP_TYPE_ARRAY, key_size, value_size, max_entries, map_flags;
+        // include/uapi/linux/bpf.h), a 20-byte attribute (the kernel reads no more than the size given)
+        body.append("{ my $m = sc(").append(WrittenCapture.nr("bpf")).append(", 0, pack('LLLLL', 2, 4, 8, 1, 0), 20); ")
+                .append("print \"bpfmap $m\\n\"; sc(").append(close).append(", $m); } ");
         body.append("} ");
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("fds.scap"), Workload.perl(body.toString()));
         List<String> lines = r.calls();
@@ -123,10 +128,16 @@ class LiveWriteNewFdsTest {
                     expected.add(lines.stream().filter(l -> l.startsWith("< bpf res_or_fd=" + fd))
                             .findFirst().orElse("< bpf res_or_fd=" + fd + " (missing)"));
                 }
+                case "bpfmap" -> {
+                    // the map's fd in the exit event, N of them; sysdig 0.29 keeps no fd-table entry for it (its
+                    // close names no type), so the close is not checked: other closes of the same number look alike
+                    expected.add("> bpf cmd=0 ");
+                    expected.add("< bpf res_or_fd=" + fd + " ");
+                }
                 default -> throw new AssertionError("the child printed " + out);
             }
         }
-        assertEquals(N * (calls.size() + 3), r.childOut().lines().count(), r.childOut());
+        assertEquals(N * (calls.size() + 4), r.childOut().lines().count(), r.childOut());
         for (String line : expected) {
             assertEquals(expected.stream().filter(line::equals).count(), count(lines, line), line + "\n" + all);
         }
