@@ -223,7 +223,7 @@ public final class TraceCommand extends CliCommand {
             TraceLiveCli.Rotation rotation = TraceLiveCli.Rotation.of(rolloverMb.value(), rolloverSeconds.value(),
                     fileLimit.value());
             try {
-                return TraceLiveCli.capture(out(), err(), new TraceLiveCli.Request(write.value(), compress.value(),
+                return TraceLiveCli.capture(terminal(), new TraceLiveCli.Request(write.value(), compress.value(),
                         count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths(),
                         new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut), rotation));
             } catch (InterruptedException e) {
@@ -237,7 +237,7 @@ public final class TraceCommand extends CliCommand {
         if (rolloverMb.value() != null || rolloverSeconds.value() != null || fileLimit.value() != null) {
             throw new UsageException("-C, -G and -W rotate the files of a live capture (-w without -r)");
         }
-        return TraceReadCli.read(out(), err(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
+        return TraceReadCli.read(terminal(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,
                 new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
     }

@@ -1,8 +1,10 @@
 package io.boxscope.cli.trace;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.proc.json.Json;
 import io.boxscope.trace.chisel.Chisel;
@@ -22,6 +24,11 @@ import io.boxscope.trace.scap.ScapEvent;
  * the screen and print nothing (the last, partial interval is lost); Boxscope prints that last table, so
  * no counted event goes unshown. sysdig's screen control (clear, cursor home, hide and show the cursor)
  * is written only when standard output is a terminal.
+ *
+ * <p>Event lines (not a chisel's) are encoded to UTF-8 into a reusable byte buffer and written to the byte
+ * stream under standard output ({@link Terminal#bytes(byte[], int, int)}), not through the {@link PrintWriter}:
+ * its char-to-byte encoder was ~9 % of {@code trace -r FILE evt.type=openat}'s CPU (docs/benchmarks.md,
+ * "trace -r: lines written as bytes"). The bytes are the encoder's: UTF-8, an unpaired surrogate as {@code ?}.
  */
 final class TraceDisplay {
     private static final String CLEAR = "\u001b[2J";
@@ -29,7 +36,13 @@ final class TraceDisplay {
     private static final String HIDE_CURSOR = "\u001b[?25l";
     private static final String SHOW_CURSOR = "\u001b[?25h";
 
+    /** Bytes of event lines held before a write(2): the size of stdio's and the writer's buffers, twice. */
+    private static final int BUFFER = 16384;
+
+    private final Terminal term;
     private final PrintWriter out;
+    private final byte[] buf = new byte[BUFFER];
+    private int len;
     private final TraceReadCli.Display show;
     private final boolean boxscopeJson;
     private final boolean screen;
@@ -39,11 +52,13 @@ final class TraceDisplay {
     private long lastSample = -1;
 
     /**
+     * @param term     standard output: its writer (chisels, screen control) and the bytes under it (event lines)
      * @param live     a live capture: chisels print every interval
      * @param terminal standard output is a terminal (sysdig's screen control codes are written)
      */
-    TraceDisplay(PrintWriter out, TraceReadCli.Display show, boolean boxscopeJson, boolean live, boolean terminal) {
-        this.out = out;
+    TraceDisplay(Terminal term, TraceReadCli.Display show, boolean boxscopeJson, boolean live, boolean terminal) {
+        this.term = term;
+        this.out = term.out();
         this.show = show;
         this.boxscopeJson = boxscopeJson;
         this.terminal = terminal;
@@ -91,6 +106,7 @@ final class TraceDisplay {
         if (lastSample < 0) {
             lastSample = sample;
         } else if (sample > lastSample) {
+            drain();
             if (screen) {
                 out.print(CLEAR + HOME);
             }
@@ -126,16 +142,66 @@ final class TraceDisplay {
     }
 
     /**
-     * One event's line: flushed at once on a terminal, else left in the buffer until the caller flushes
-     * (checkError, {@link #end}), as stdio buffers a file or a pipe. Standard output's writer flushes on
-     * println, and a write(2) per line was a third of {@code trace -r}'s CPU time (docs/benchmarks.md).
+     * One event's line: flushed at once on a terminal, else left in the buffer until it is full or the caller
+     * flushes ({@link #checkError}, {@link #end}), as stdio buffers a file or a pipe: a write(2) per line was a
+     * third of {@code trace -r}'s CPU time (docs/benchmarks.md). A line of ASCII (nearly all) is copied char by
+     * char; any other goes through {@link String#getBytes}, whose UTF-8 is the writer's encoder's, byte for byte.
      */
     private void print(String line) {
-        out.print(line);
-        out.print('\n');
-        if (terminal) {
-            out.flush();
+        int n = line.length();
+        if (n < BUFFER && len + n + 1 > BUFFER) {
+            drain();
         }
+        int start = len;
+        boolean ascii = n < BUFFER;
+        for (int i = 0; ascii && i < n; i++) {
+            char c = line.charAt(i);
+            if (c < 0x80) {
+                buf[len++] = (byte) c;
+            } else {
+                ascii = false;
+            }
+        }
+        if (!ascii) {
+            len = start;
+            put(line.getBytes(StandardCharsets.UTF_8));
+        }
+        if (len == BUFFER) {
+            drain();
+        }
+        buf[len++] = '\n';
+        if (terminal) {
+            drain();
+        }
+    }
+
+    private void put(byte[] b) {
+        if (len + b.length > BUFFER) {
+            drain();
+        }
+        if (b.length > BUFFER) {
+            term.bytes(b, 0, b.length); // a line longer than the buffer: written as it is
+        } else {
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+    }
+
+    /** Writes the lines held, after whatever the writer holds. */
+    private void drain() {
+        if (len > 0) {
+            term.bytes(buf, 0, len);
+            len = 0;
+        }
+    }
+
+    /**
+     * Writes what is held and says whether standard output failed (a closed pipe, a full disk), as
+     * {@link PrintWriter#checkError} does for the writer: the caller stops reading events then.
+     */
+    boolean checkError() {
+        drain();
+        return out.checkError();
     }
 
     /**
@@ -149,6 +215,7 @@ final class TraceDisplay {
 
     /** The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). */
     void end(long lastTs) {
+        drain();
         if (show.chisel() != null) {
             if (screen) {
                 out.print(CLEAR + HOME);

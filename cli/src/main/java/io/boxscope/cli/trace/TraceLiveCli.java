@@ -9,6 +9,7 @@ import java.util.List;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.StopSignals;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
@@ -68,11 +69,11 @@ final class TraceLiveCli {
     }
 
     /** Prints the events (or feeds the chisel) as {@code -r} does, with the chisel's live intervals. */
-    private static void show(PrintWriter out, Request q, LiveCapture cap, StopSignals stop)
+    private static void show(Terminal t, Request q, LiveCapture cap, StopSignals stop)
             throws IOException, InterruptedException {
         TraceReadCli.Display show = q.display();
         boolean terminal = System.console() != null && System.console().isTerminal();
-        TraceDisplay display = new TraceDisplay(out, show, q.json(), true, terminal);
+        TraceDisplay display = new TraceDisplay(t, show, q.json(), true, terminal);
         long[] printed = {0};
         long[] lastTs = {0};
         cap.run(new LiveCapture.ViewSink() {
@@ -86,13 +87,13 @@ final class TraceLiveCli {
                     return false; // the chisel ended the capture (netstat, lsof, ps)
                 }
                 // checkError flushes: every 256 events, not a write(2) per line (a closed pipe still ends us)
-                return (++printed[0] & 255) != 0 || !out.checkError();
+                return (++printed[0] & 255) != 0 || !display.checkError();
             }
 
             @Override
             public boolean idle(long now) {
                 display.tick(now);
-                return !out.checkError();
+                return !display.checkError();
             }
         }, new LiveCapture.Display(show.time(), show.buffers(), show.cutBuffers(), display.views()), stop::requested);
         display.end(lastTs[0]);
@@ -119,8 +120,10 @@ final class TraceLiveCli {
     }
 
     /** A table chisel counted in the kernel ({@link KernelChisel}): the same tables, every second and at the end. */
-    private static int countInKernel(PrintWriter out, PrintWriter err, Request q, KernelFilter kernel)
+    private static int countInKernel(Terminal t, Request q, KernelFilter kernel)
             throws IOException, InterruptedException {
+        PrintWriter out = t.out();
+        PrintWriter err = t.err();
         boolean terminal = System.console() != null && System.console().isTerminal();
         try (StopSignals stop = StopSignals.install();
              KernelChisel counts = KernelChisel.start(q.paths(), (TableChisel) q.display().chisel(), kernel)) {
@@ -128,7 +131,7 @@ final class TraceLiveCli {
                 err.println("capturing: counting in the kernel; Ctrl-C ends");
                 err.flush();
             }
-            TraceDisplay display = new TraceDisplay(out, q.display(), q.json(), true, terminal);
+            TraceDisplay display = new TraceDisplay(t, q.display(), q.json(), true, terminal);
             long end = counts.run(display::tick, q.seconds() == null ? null : Duration.ofSeconds(q.seconds()), stop::requested);
             display.end(end);
             if (out.checkError()) {
@@ -161,7 +164,9 @@ final class TraceLiveCli {
         return ExitCode.OK;
     }
 
-    static int capture(PrintWriter out, PrintWriter err, Request q) throws IOException, InterruptedException {
+    static int capture(Terminal term, Request q) throws IOException, InterruptedException {
+        PrintWriter out = term.out();
+        PrintWriter err = term.err();
         if (q.count() != null && q.count() < 0) {
             throw new UsageException("-n takes a non-negative number of events");
         }
@@ -220,7 +225,7 @@ final class TraceLiveCli {
                 }
             }
             if (why == null) {
-                return countInKernel(out, err, q, kernel);
+                return countInKernel(term, q, kernel);
             }
             if (q.display().chisel() instanceof TableChisel t && t.spec().filter().equals(io.boxscope.trace.chisel.Chisels.PROCINFO)) {
                 err.println("boxscope trace: " + q.display().chisel().info().name() + " on the event stream sums the driver's"
@@ -242,7 +247,7 @@ final class TraceLiveCli {
             if (writer != null) {
                 cap.write(writer, stop::requested);
             } else {
-                show(out, q, cap, stop);
+                show(term, q, cap, stop);
             }
             out.flush();
             if (out.checkError()) {

@@ -1,6 +1,7 @@
 package io.boxscope.cli.trace;
 
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.json.Json;
@@ -70,7 +71,9 @@ final class TraceReadCli {
         }
     }
 
-    static int read(PrintWriter out, PrintWriter err, Request q) throws IOException {
+    static int read(Terminal t, Request q) throws IOException {
+        PrintWriter out = t.out();
+        PrintWriter err = t.err();
         if (q.count() != null && q.count() < 0) {
             throw new UsageException("-n takes a non-negative number of events");
         }
@@ -95,7 +98,7 @@ final class TraceReadCli {
             fmt.buffers(show.buffers(), show.cutBuffers());
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
             boolean terminal = System.console() != null && System.console().isTerminal();
-            TraceDisplay display = new TraceDisplay(out, show, q.json(), false, terminal);
+            TraceDisplay display = new TraceDisplay(t, show, q.json(), false, terminal);
             boolean views = display.views();
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();
             long n = 0;
@@ -134,8 +137,8 @@ final class TraceReadCli {
                     if (display.done()) {
                         break; // the chisel ended the capture (netstat, lsof, ps)
                     }
-                    if ((n & 4095) == 0 && out.checkError()) {
-                        break; // checkError flushes; a closed pipe (| head) ends the reading
+                    if ((n & 4095) == 0 && display.checkError()) {
+                        break; // checkError writes what is held; a closed pipe (| head) ends the reading
                     }
                 }
             }
