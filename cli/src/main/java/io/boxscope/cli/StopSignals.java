@@ -1,10 +1,6 @@
 package io.boxscope.cli;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import io.boxscope.bpf.sys.Sys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +31,7 @@ import sun.misc.SignalHandler;
  * handlers replace the JVM's for SIGINT and SIGTERM, through {@code sun.misc.Signal} (module
  * jdk.unsupported, kept exported for this use by JEP 260; {@code jdk.internal.misc.Signal} is not
  * exported). When the JVM reports the signal as ignored, its disposition is first reset to SIG_DFL
- * with libc's signal(2) through FFM, so that the JVM installs its handler; bpftrace likewise
+ * with rt_sigaction(2) (through FFM's syscall(2) downcall), so that the JVM installs its handler; bpftrace likewise
  * installs its SIGINT handler whatever it inherited. {@link #close} puts the previous handlers
  * (or SIG_IGN) back.
  */
@@ -98,18 +94,16 @@ public final class StopSignals implements AutoCloseable {
     }
 
     /**
-     * signal(sig, SIG_DFL) in libc (signal(2)); only the disposition changes, so the glibc wrapper's
-     * BSD flags do not matter. FFM needs native access (the jar's manifest enables it).
+     * The disposition of {@code sig} back to SIG_DFL, with rt_sigaction(2) through Boxscope's one syscall(2)
+     * downcall ({@link Sys#resetSignalToDefault}) rather than libc's signal(2) through a downcall of its own, whose
+     * linking cost 40-70 ms of CPU at start-up in every job a script starts in the background (docs/benchmarks.md,
+     * "Classes spun at run time"); only the disposition changes, as with signal(2).
      */
-    @SuppressWarnings("restricted")
     private static void resetToDefault(int sig) {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle signal = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            MemorySegment unused = (MemorySegment) signal.invokeExact(sig, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot reset the disposition of signal " + sig + ": " + t, t);
+            Sys.resetSignalToDefault(sig);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reset the disposition of signal " + sig + ": " + e.getMessage(), e);
         }
     }
 }

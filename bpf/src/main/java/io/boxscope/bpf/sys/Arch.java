@@ -10,7 +10,7 @@ import java.util.Locale;
  * <li>x86_64: arch/x86/entry/syscalls/syscall_64.tbl;</li>
  * <li>aarch64, riscv64, loongarch64: the generic table, include/uapi/asm-generic/unistd.h (since 6.11
  *     scripts/syscall.tbl): bpf 280, perf_event_open 241, ioctl 29, mmap 222, munmap 215, close 57,
- *     gettid 178, getpid 172, openat 56;</li>
+ *     gettid 178, getpid 172, openat 56, rt_sigaction 134;</li>
  * <li>s390x: arch/s390/kernel/syscalls/syscall.tbl;</li>
  * <li>ppc64le: arch/powerpc/kernel/syscalls/syscall.tbl.</li>
  * </ul>
@@ -21,19 +21,19 @@ import java.util.Locale;
  * {@code ArchTablesTest} against values written from these sources.
  */
 public enum Arch {
-    X86_64(321, 298, 16, 9, 11, 3, 186, 39, 257, 120, 0200000, 0400000, 040000, 0100000),
-    AARCH64(280, 241, 29, 222, 215, 57, 178, 172, 56, 280, 040000, 0100000, 0200000, 0400000),
+    X86_64(321, 298, 16, 9, 11, 3, 186, 39, 257, 120, 0200000, 0400000, 040000, 0100000, 13),
+    AARCH64(280, 241, 29, 222, 215, 57, 178, 172, 56, 280, 040000, 0100000, 0200000, 0400000, 134),
     /** riscv64: pt_regs a7 (epc, ra, sp, gp, tp, t0-t2, s0, s1, a0-a7: arch/riscv/include/asm/ptrace.h). */
-    RISCV64(280, 241, 29, 222, 215, 57, 178, 172, 56, 136, 0200000, 0400000, 040000, 0100000),
+    RISCV64(280, 241, 29, 222, 215, 57, 178, 172, 56, 136, 0200000, 0400000, 040000, 0100000, 134),
     /** loongarch64: pt_regs regs[11], a7 (arch/loongarch/include/asm/ptrace.h, syscall.h). */
-    LOONGARCH64(280, 241, 29, 222, 215, 57, 178, 172, 56, 88, 0200000, 0400000, 040000, 0100000),
+    LOONGARCH64(280, 241, 29, 222, 215, 57, 178, 172, 56, 88, 0200000, 0400000, 040000, 0100000, 134),
     /**
      * s390x: the syscall number is the low 16 bits of the 32-bit pt_regs.int_code (arch/s390/include/asm/syscall.h),
      * not a 64-bit member: no offset ({@link #ptRegsSyscallNumberOffset} is -1).
      */
-    S390X(351, 331, 54, 90, 91, 6, 236, 20, 288, -1, 0200000, 0400000, 040000, 0100000),
+    S390X(351, 331, 54, 90, 91, 6, 236, 20, 288, -1, 0200000, 0400000, 040000, 0100000, 174),
     /** ppc64le: pt_regs gpr[0] (arch/powerpc/include/asm/syscall.h). */
-    PPC64LE(361, 319, 54, 90, 91, 6, 207, 20, 286, 0, 040000, 0100000, 0400000, 0200000);
+    PPC64LE(361, 319, 54, 90, 91, 6, 207, 20, 286, 0, 040000, 0100000, 0400000, 0200000, 173);
 
     final long bpf;
     final long perfEventOpen;
@@ -49,9 +49,11 @@ public enum Arch {
     private final int oNofollow;
     private final int oDirect;
     private final int oLargefile;
+    final long rtSigaction;
 
     Arch(long bpf, long perfEventOpen, long ioctl, long mmap, long munmap, long close, long gettid, long getpid,
-            long openat, int ptRegsSyscallNr, int oDirectory, int oNofollow, int oDirect, int oLargefile) {
+            long openat, int ptRegsSyscallNr, int oDirectory, int oNofollow, int oDirect, int oLargefile,
+            long rtSigaction) {
         this.bpf = bpf;
         this.perfEventOpen = perfEventOpen;
         this.ioctl = ioctl;
@@ -66,11 +68,17 @@ public enum Arch {
         this.oNofollow = oNofollow;
         this.oDirect = oDirect;
         this.oLargefile = oLargefile;
+        this.rtSigaction = rtSigaction;
     }
 
     /** The number of openat(2) on this architecture (tests and examples trace it). */
     public long openatNumber() {
         return openat;
+    }
+
+    /** The number of rt_sigaction(2) on this architecture. */
+    public long rtSigactionNumber() {
+        return rtSigaction;
     }
 
     /** The number of bpf(2) on this architecture. */

@@ -186,6 +186,28 @@ public final class Sys {
         return (int) raw(arch().gettid, 0, 0, 0, 0, 0).value();
     }
 
+    /**
+     * Sets signal {@code sig}'s disposition to SIG_DFL with rt_sigaction(2), through the one syscall(2) downcall
+     * every command links anyway. libc's signal(3) would need a second downcall shape, whose linking spins ~17
+     * classes (LambdaForms, a DowncallStub, the FFM linker's pattern switches) that no AOT cache of JDK 25 holds:
+     * 40-70 ms of CPU at start-up (docs/benchmarks.md, "Classes spun at run time"). The new action is all zeros
+     * (handler SIG_DFL = 0, no flags, no restorer, empty mask), so the kernel's struct sigaction's field order
+     * (include/uapi/asm-generic/signal.h and each architecture's asm/signal.h) does not matter, only that the
+     * 64 zeroed bytes cover it (32 bytes at most on the 64-bit architectures of {@link Arch}); sigsetsize is
+     * 8, _NSIG / 8 on all of them.
+     *
+     * @throws BpfException with the errno when the kernel refuses (EINVAL for SIGKILL, SIGSTOP or a bad number)
+     */
+    public static void resetSignalToDefault(int sig) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment act = arena.allocate(64, 8);
+            Result r = raw(arch().rtSigaction, sig, act.address(), 0, 8, 0);
+            if (r.value() == -1) {
+                throw new BpfException("rt_sigaction(" + sig + ", SIG_DFL)", r.errno(), null);
+            }
+        }
+    }
+
     public static int getpid() {
         return (int) raw(arch().getpid, 0, 0, 0, 0, 0).value();
     }

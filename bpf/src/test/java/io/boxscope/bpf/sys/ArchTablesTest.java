@@ -88,6 +88,8 @@ class ArchTablesTest {
         });
         // every architecture numbers the calls added since 5.1 alike: 451 cachestat ... 469 file_setattr
         for (Arch a : Arch.values()) {
+            // Sys.resetSignalToDefault's number, against the kernel's table (x86_64 13, generic 134, s390 174, ppc 173)
+            assertEquals(SyscallTable.of(a).number("rt_sigaction"), a.rtSigactionNumber(), a + " rt_sigaction");
             assertEquals("cachestat", SyscallTable.of(a).name(451), a.toString());
             assertEquals("file_setattr", SyscallTable.of(a).name(469), a.toString());
         }
