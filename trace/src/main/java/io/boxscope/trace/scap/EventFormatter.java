@@ -324,9 +324,12 @@ public final class EventFormatter {
             }
             case PID -> {
                 b.append(v);
+                // get_param_as_str, PT_PID (libs e5c53d64 event.cpp): the comm of the thread table's entry, none
+                // when the table has no such thread; a thread known only from its own events is sinsp's fake
+                // entry, comm "<NA>" (threadinfo.cpp get_thread_ref), e.g. kill pid=4489(<NA>)
                 Inspector.Thread pt = inspector.thread(v);
-                if (pt != null && pt.comm() != null && !pt.comm().isEmpty()) {
-                    r.append(pt.comm());
+                if (pt != null) {
+                    r.append(pt.comm() == null ? "<NA>" : pt.comm());
                 }
             }
             case FLAGS8, FLAGS16, FLAGS32, MODE -> flags(b, r, p, v);

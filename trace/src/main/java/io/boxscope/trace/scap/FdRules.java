@@ -20,13 +20,51 @@ final class FdRules {
     /** parse_open_openat_creat_exit: a new fd named as {@link #openedName} builds it, a file or (PPM_O_DIRECTORY) a directory. */
     static void open(ScapEvent e, Thread t, int etype) {
         long fd = e.num(EventKinds.fd(etype));
-        String name = fd >= 0 ? openedName(t, e) : null;
+        ScapEvent from = t != null && fd >= 0 ? nameSource(t, e, etype) : e;
+        String name = fd >= 0 ? openedName(t, from) : null;
         if (t != null && fd >= 0 && name != null) {
-            // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the exit's flags makes a directory fd
-            long flags = num(e, "flags");
+            // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the flags makes a directory fd
+            long flags = num(from, "flags");
             boolean dir = flags != Long.MIN_VALUE && (flags & (1 << 10)) != 0;
             add(t, fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
         }
+    }
+
+    /**
+     * The event whose name, flags and dirfd name an open's fd: parse_open_openat_creat_exit (libs e5c53d64
+     * parsers.cpp) takes them from the enter when the exit pairs with it (retrieve_enter_event), the enter has
+     * them all (open 2 parameters, openat and openat2 3, creat 1), and its name has a length other than 0 and is
+     * not {@code (NULL)}. An empty string is one NUL byte (length 1), so an enter whose name the probe read as ""
+     * (a page not yet faulted in) wins and the fd is named after the directory; only a parameter of length 0
+     * (unreadable) leaves the exit's name. The old openat exit has no name: sinsp always reads its enter's.
+     */
+    static ScapEvent nameSource(Thread t, ScapEvent e, int etype) {
+        if (!paired(t, etype)) {
+            return e;
+        }
+        ScapEvent enter = t.lastEnter;
+        EventInfo info = enter.infoOrNull();
+        int name = info == null ? -1 : info.indexOf("name");
+        if (name < 0 || enter.params().size() <= Math.max(name, info.indexOf("flags"))) {
+            return e;
+        }
+        EventInfo exit = e.infoOrNull();
+        if (exit != null && exit.indexOf("name") < 0) {
+            return enter;
+        }
+        return enter.paramLength(name) != 0 && !isNullMarker(enter, name) ? enter : e;
+    }
+
+    /** Whether string parameter {@code i} reads {@code (NULL)} up to its first NUL (sinsp's strcmp). */
+    private static boolean isNullMarker(ScapEvent e, int i) {
+        String marker = "(NULL)";
+        int n = e.paramLength(i);
+        for (int k = 0; k < marker.length(); k++) {
+            if (k >= n || e.paramByte(i, k) != marker.charAt(k)) {
+                return false;
+            }
+        }
+        return n == marker.length() || e.paramByte(i, marker.length()) == 0;
     }
 
     /** parse_socket_exit: a new socket of the enter event's domain, the protocol it asked for kept aside. */
