@@ -2,7 +2,6 @@ package io.boxscope.cli.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
 import io.boxscope.trace.scap.GroupInfo;
@@ -83,13 +82,9 @@ class TraceLastEventFdTest {
         FORMATS.forEach(f -> runs.add(List.of("-p", f)));
         runs.add(List.of("-p", FORMATS.get(0), "fd.name contains /etc"));
         for (List<String> args : runs) {
-            List<String> a = new ArrayList<>(List.of("-r", file.toString()));
-            a.addAll(args);
-            String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
-            a.add(0, "trace");
-            Cli ours = Cli.run(a.toArray(String[]::new));
-            assertEquals(0, ours.code(), ours.err());
-            assertEquals(theirs, ours.out(), args.toString());
+            String theirs = TraceReadFilterTest.sysdigRead(file, args);
+            String ours = TraceReadFilterTest.oursRead(file, args);
+            assertEquals(theirs, ours, args.toString());
         }
     }
 }

@@ -2,7 +2,6 @@ package io.boxscope.cli.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
 import io.boxscope.trace.scap.GroupInfo;
@@ -77,18 +76,14 @@ class TraceOpenEnterNameTest {
         ev.add(ScapEvent.builder("PPME_SYSCALL_TGKILL_X", ts += 1000, 100, 0).num(-3).build());
         Path file = ChiselCapture.write(dir.resolve("openenter.scap"), tables, ev);
         for (List<String> args : List.of(List.<String>of(), List.of("-p", "%evt.num %evt.type %fd.num %fd.name %fd.type"))) {
-            List<String> a = new ArrayList<>(List.of("-r", file.toString()));
-            a.addAll(args);
-            String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
-            a.add(0, "trace");
-            Cli ours = Cli.run(a.toArray(String[]::new));
-            assertEquals(0, ours.code(), ours.err());
+            String theirs = TraceReadFilterTest.sysdigRead(file, args);
+            String ours = TraceReadFilterTest.oursRead(file, args);
             if (args.isEmpty()) {
                 // event 5's enter name of length 0: sysdig prints the storage its previous parameter left
                 // ("name=-100", strcpy_sanitized of 0 bytes), a rendering quirk this test does not cover
                 theirs = theirs.replaceFirst("(?m)^5 (.*) name=-100 ", "5 $1 name= ");
             }
-            assertEquals(theirs, ours.out(), args.toString());
+            assertEquals(theirs, ours, args.toString());
         }
     }
 

@@ -34,6 +34,22 @@ class TraceReadFilterTest {
         return p;
     }
 
+    /** What {@code sysdig -r FILE ARGS} prints. */
+    static String sysdigRead(Path file, List<String> args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("-r", file.toString()));
+        a.addAll(args);
+        return sysdig(a.toArray(String[]::new));
+    }
+
+    /** What {@code boxscope trace -r FILE ARGS} prints; it must exit 0. */
+    static String oursRead(Path file, List<String> args) {
+        List<String> a = new ArrayList<>(List.of("trace", "-r", file.toString()));
+        a.addAll(args);
+        Cli ours = Cli.run(a.toArray(String[]::new));
+        assertEquals(0, ours.code(), ours.err());
+        return ours.out();
+    }
+
     static String sysdig(String... args) throws Exception {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {

@@ -37,13 +37,9 @@ class TraceUnlistedThreadTest {
         events.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 16955, 0).num(1).bytes(new byte[] {'x'}).build());
         Path file = ChiselCapture.write(dir.resolve("unlisted.scap"), tables, events);
         for (List<String> args : List.of(List.of("-j"), List.of("-p", "%evt.num %proc.name %proc.exe %thread.tid"))) {
-            List<String> a = new ArrayList<>(List.of("-r", file.toString()));
-            a.addAll(args);
-            String theirs = TraceReadFilterTest.sysdig(a.toArray(String[]::new));
-            a.add(0, "trace");
-            Cli ours = Cli.run(a.toArray(String[]::new));
-            assertEquals(0, ours.code(), ours.err());
-            assertEquals(theirs, ours.out(), args.toString());
+            String theirs = TraceReadFilterTest.sysdigRead(file, args);
+            String ours = TraceReadFilterTest.oursRead(file, args);
+            assertEquals(theirs, ours, args.toString());
         }
         Cli json = Cli.run("trace", "-r", file.toString(), "-j");
         assertTrue(json.out().contains("\"proc.name\":\"<NA>\""), json.out());
