@@ -61,8 +61,8 @@ public final class SyscountCommand extends CliCommand {
     final Opt<Integer> interval = option(int.class, 0, "-i", "--interval").label("INTERVAL").defaultValue("0")
             .help("Print summary at this interval (seconds), 0 for infinite wait (default).");
 
-    final Opt<Integer> duration = option(int.class, 0, "-d", "--duration").label("DURATION").defaultValue("0")
-            .help("Total tracing duration (seconds).");
+    final Opt<Integer> duration = option(Integer.class, null, "-d", "--duration").label("DURATION")
+            .help("Total tracing duration (seconds, above 0; default: until Ctrl+C).");
 
     final Opt<Boolean> list = flag("-l", "--list")
             .help("Print list of recognized syscalls and exit.");
@@ -118,9 +118,7 @@ public final class SyscountCommand extends CliCommand {
     }
 
     SyscountProbe.Options options(GlobalOptions g) throws IOException {
-        if (top.value() < 0 || interval.value() < 0 || duration.value() < 0) {
-            throw new UsageException("-T, -i and -d take non-negative numbers");
-        }
+        checkNumbers();
         if (pid.value() != null && g.pid() != null && !pid.value().equals(g.pid())) {
             throw new UsageException("-p " + pid.value() + " and --pid " + g.pid() + " disagree: give one");
         }
@@ -152,6 +150,24 @@ public final class SyscountCommand extends CliCommand {
             throw new UsageException("cgroup directory " + dir + " does not exist");
         }
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
+    }
+
+    /**
+     * The ranges and messages of libbpf-tools syscount.c's {@code parse_arg} (its {@code get_int}
+     * bounds, as /usr/sbin/syscount answers): -i 0 is its "infinite wait", one summary at the end;
+     * a negative -i or -T and a -d below 1 are refused with "invalid NAME: VALUE". -T 0 is ours
+     * ("all"), where syscount.c refuses it.
+     */
+    private void checkNumbers() {
+        if (top.value() < 0) {
+            throw new UsageException("invalid TOP: " + top.value());
+        }
+        if (interval.value() < 0) {
+            throw new UsageException("invalid INTERVAL: " + interval.value());
+        }
+        if (duration.value() != null && duration.value() <= 0) {
+            throw new UsageException("invalid DURATION: " + duration.value());
+        }
     }
 
     /** -l: libbpf-tools' "%3d: %s" lines; JSON: {@code {syscalls: [{nr, name}]}}. */
@@ -186,7 +202,7 @@ public final class SyscountCommand extends CliCommand {
      */
     private void run(SyscountProbe probe, SyscountProbe.Options opts, SyscountFormat view, StopSignals stop) {
         PrintWriter out = out();
-        new SyscountSession(top.value(), interval.value(), duration.value()).run(probe, opts, stop::await, s -> {
+        new SyscountSession(top.value(), interval.value(), duration.value() == null ? 0 : duration.value()).run(probe, opts, stop::await, s -> {
             emit(s, view);
             return !out.checkError(); // nobody reads any more: Main reports it
         });

@@ -1,6 +1,7 @@
 package io.boxscope.cli.syscount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -9,7 +10,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +121,55 @@ class SyscountCommandTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /**
+     * A negative -i or -T and a -d below 1 are refused as /usr/sbin/syscount refuses them, with its
+     * first line after "boxscope: " (exit 2, ours for usage, where argp exits 64); -i 0 is the peer's
+     * "infinite wait": with -d 1 both print exactly one summary, at the end, and exit 0.
+     */
+    @Test
+    void numbersInAndOutOfRangeLikeLibbpfSyscount() throws Exception {
+        for (List<String> args : List.of(List.of("-i", "-1"), List.of("-T", "-1"), List.of("-d", "-1"), List.of("-d", "0"))) {
+            Run peer = peer(args);
+            assertNotEquals(0, peer.exit(), "libbpf-tools syscount " + args + " ran:\n" + peer.text());
+            Run ours = ours(args);
+            assertEquals(2, ours.exit(), args + ": " + ours.text());
+            assertEquals("boxscope: " + peer.text().lines().findFirst().orElseThrow(),
+                    ours.text().lines().findFirst().orElseThrow(), args.toString());
+        }
+        List<String> zero = List.of("-i", "0", "-d", "1", "-T", "1");
+        Run peer = peer(zero);
+        Run ours = ours(zero);
+        assertEquals(0, peer.exit(), peer.text());
+        assertEquals(0, ours.exit(), ours.text());
+        assertEquals(1, summaries(peer.text()), peer.text());
+        assertEquals(summaries(peer.text()), summaries(ours.text()), "boxscope:\n" + ours.text() + "\nlibbpf-tools:\n" + peer.text());
+    }
+
+    private record Run(int exit, String text) {
+    }
+
+    private static Run peer(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/sbin/syscount"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), text);
+    }
+
+    private static Run ours(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("syscount"));
+        command.addAll(args);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        PrintStream s = new PrintStream(b, true, StandardCharsets.UTF_8);
+        int exit = Main.run(command.toArray(String[]::new), s, s);
+        return new Run(exit, b.toString(StandardCharsets.UTF_8));
+    }
+
+    private static long summaries(String text) {
+        return text.lines().filter(l -> l.startsWith("SYSCALL")).count();
     }
 
     @Test
