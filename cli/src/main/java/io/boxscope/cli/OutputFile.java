@@ -1,6 +1,7 @@
 package io.boxscope.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,6 +29,11 @@ import io.boxscope.proc.Privileges;
  * fs.protected_symlinks} rule would follow (fs/namei.c, {@code may_follow_link}): one outside a
  * sticky world-writable directory, or owned by the writer or by the directory's owner, such as
  * {@code /dev/stdout}. Only a link someone else planted in a directory like /tmp is replaced.
+ *
+ * <p>{@link #write} is for a whole result ({@code bench --save}, {@code profile --flame});
+ * {@link #open} for output that streams while a command runs ({@code probe -o FILE}): the same rules
+ * and the same messages, but the new file is renamed over FILE as soon as it is open, so FILE shows
+ * what was written so far (as bpftrace's {@code -o} file does: {@code tail -f} follows it).
  */
 public final class OutputFile {
     private OutputFile() {}
@@ -35,27 +41,12 @@ public final class OutputFile {
     /** Writes {@code text} (UTF-8) to {@code file}; a failure is a {@link WriteException}. */
     public static void write(Path file, String text) throws IOException {
         Path target = file.toAbsolutePath();
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new WriteException("cannot write " + file + ": it is a directory");
-        }
-        if (Files.isSymbolicLink(target) ? followed(target, Privileges.self().effectiveUid()) : isSpecial(target)) {
+        if (writtenInto(file, target)) {
             writeInto(file, target, text);
             return;
         }
         Path dir = target.getParent();
-        Path tmp;
-        try {
-            // 0666 less the umask, as an ordinary create would give the file.
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
-        } catch (AccessDeniedException e) {
-            throw new WriteException("cannot write " + file + ": permission denied in directory " + dir
-                    + " (choose a directory you may write to)", e);
-        } catch (NoSuchFileException e) {
-            throw new WriteException("cannot write " + file + ": directory " + dir + " does not exist", e);
-        } catch (FileSystemException e) {
-            throw new WriteException("cannot write " + file + ": " + reason(e), e);
-        }
+        Path tmp = temporary(file, target);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             try {
@@ -71,6 +62,73 @@ public final class OutputFile {
             throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Opens {@code file} for output written while the command runs, under the rules of {@link #write}:
+     * a device, a FIFO or a link the kernel would follow is opened as {@code >} opens it (O_TRUNC); any
+     * other FILE is a new temporary file in its directory, opened without following links and renamed
+     * over FILE at once. A failure to open is a {@link WriteException} with the message {@link #write}
+     * gives; the stream's own write errors are its caller's (probe's {@link FirstWriteFailure}).
+     */
+    public static OutputStream open(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        if (writtenInto(file, target)) {
+            try {
+                return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                throw failedInto(file, e);
+            }
+        }
+        Path tmp = temporary(file, target);
+        OutputStream stream = null;
+        try {
+            // created with O_EXCL by this process a moment ago; O_NOFOLLOW all the same
+            stream = Files.newOutputStream(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return stream;
+        } catch (IOException e) {
+            if (stream != null) {
+                stream.close();
+            }
+            Files.deleteIfExists(tmp);
+            throw switch (e) {
+                case AtomicMoveNotSupportedException a -> new WriteException("cannot write " + file + ": cannot rename a file in "
+                        + target.getParent(), a);
+                case FileSystemException f -> new WriteException("cannot write " + file + ": " + reason(f), f);
+                default -> new WriteException("cannot write " + file + ": " + e.getMessage(), e);
+            };
+        }
+    }
+
+    /**
+     * Is {@code target} written into rather than replaced: a device, a FIFO, or a link the kernel
+     * would follow? A directory is refused.
+     */
+    private static boolean writtenInto(Path file, Path target) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new WriteException("cannot write " + file + ": it is a directory");
+        }
+        return Files.isSymbolicLink(target) ? followed(target, Privileges.self().effectiveUid()) : isSpecial(target);
+    }
+
+    /** A new empty file beside {@code target} (O_EXCL, mode 0666 less the umask, as an ordinary create gives). */
+    private static Path temporary(Path file, Path target) throws WriteException {
+        Path dir = target.getParent();
+        try {
+            return Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
+        } catch (AccessDeniedException e) {
+            throw new WriteException("cannot write " + file + ": permission denied in directory " + dir
+                    + " (choose a directory you may write to)", e);
+        } catch (NoSuchFileException e) {
+            throw new WriteException("cannot write " + file + ": directory " + dir + " does not exist", e);
+        } catch (FileSystemException e) {
+            throw new WriteException("cannot write " + file + ": " + reason(e), e);
+        } catch (IOException e) {
+            throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -102,13 +160,19 @@ public final class OutputFile {
         try {
             Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (AccessDeniedException e) {
-            throw new WriteException("cannot write " + file + ": permission denied (check the permissions of the file it names)", e);
-        } catch (FileSystemException e) {
-            throw new WriteException("cannot write " + file + ": " + reason(e), e);
         } catch (IOException e) {
-            throw new WriteException("cannot write " + file + ": " + e.getMessage(), e);
+            throw failedInto(file, e);
         }
+    }
+
+    /** The message of a failed open or write through {@code file} (a device, a FIFO, a followed link). */
+    private static WriteException failedInto(Path file, IOException e) {
+        return switch (e) {
+            case AccessDeniedException a -> new WriteException("cannot write " + file
+                    + ": permission denied (check the permissions of the file it names)", a);
+            case FileSystemException f -> new WriteException("cannot write " + file + ": " + reason(f), f);
+            default -> new WriteException("cannot write " + file + ": " + e.getMessage(), e);
+        };
     }
 
     /** Writing a file the user named failed; the message (one line) names the file and says why. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import io.boxscope.bpf.BpfPermissionException;
 import io.boxscope.cli.ExitCode;
+import io.boxscope.cli.OutputFile;
 import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
@@ -138,13 +139,17 @@ final class ProbeRun {
                 // a PrintStream, as standard output is: write errors are kept in its flag, not thrown mid-stream, and
                 // the first of them in fileErrors, which ends the run and is said (-o /dev/full: ENOSPC)
                 // its first write error is said with exit 1 (bpftrace 0.17 never checks its std::ofstream after the open;
-                // a failed open is its "Failed to open output file", exit 1, which this matches)
-                fileErrors = new io.boxscope.cli.FirstWriteFailure(Files.newOutputStream(Path.of(o.outFile())));
+                // a failed open is its "Failed to open output file", exit 1, which this matches). OutputFile opens it under
+                // --save's rules and messages: a link another user planted in /tmp is replaced, not written through
+                fileErrors = new io.boxscope.cli.FirstWriteFailure(OutputFile.open(Path.of(o.outFile())));
                 java.io.PrintStream f = new java.io.PrintStream(new java.io.BufferedOutputStream(fileErrors, 1 << 16),
                         false, StandardCharsets.UTF_8);
                 target = new PrintWriter(new OutputStreamWriter(f, StandardCharsets.UTF_8));
                 bytesOut = f::write;
             }
+        } catch (OutputFile.WriteException e) {
+            err.println("boxscope: " + Text.safe(e.getMessage())); // names the file and says why, as --save's errors
+            return ExitCode.FAILURE;
         } catch (IOException e) {
             err.println("boxscope: cannot write " + Text.safe(o.outFile()) + ": " + Text.safe(String.valueOf(e.getMessage())));
             return ExitCode.FAILURE;

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Requirements;
+import io.boxscope.testkit.Unprivileged;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +79,44 @@ class ProbeRunCommandTest {
             assertEquals(1, r.code(), program + ": " + r.err());
             assertTrue(r.err().contains("boxscope: cannot write /dev/full: No space left on device"), r.err());
             assertEquals("", r.out());
+        }
+    }
+
+    /**
+     * -o FILE opens its file as --save writes one (cli's OutputFile): a missing directory and a directory are refused
+     * with the words bench --save uses for the same path, exit 1, nothing written.
+     */
+    @Test
+    void outputFileErrorsAreTheErrorsOfSave() throws Exception {
+        for (Path file : List.of(dir.resolve("no-such-dir/out.txt"), dir)) {
+            Cli save = Cli.run("bench", "cpu", "--events=5", "--time=0", "--save", file.toString());
+            assertEquals(1, save.code(), save.err());
+            Cli probe = Cli.run("probe", "-o", file.toString(), "-e", "BEGIN { printf(\"x\\n\"); exit(); }");
+            assertEquals(1, probe.code(), probe.err());
+            assertEquals(save.err(), probe.err(), file.toString());
+            assertEquals("", probe.out());
+        }
+        try (var s = Files.list(dir)) {
+            assertEquals(0, s.count(), "a file was left behind");
+        }
+    }
+
+    /** A link another user planted in a sticky world-writable directory (/tmp) is replaced by -o's file, never written through. */
+    @Test
+    void outputFileReplacesALinkPlantedInASharedDirectory() throws Exception {
+        Requirements.requireRoot(); // the link must belong to another user: lchown
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+        Path link = Files.createSymbolicLink(shared.resolve("out.txt"), victim);
+        Files.setAttribute(link, "unix:uid", Unprivileged.NOBODY, LinkOption.NOFOLLOW_LINKS);
+        Cli r = Cli.run("probe", "-o", link.toString(), "-e", "BEGIN { printf(\"x\\n\"); exit(); }");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("precious\n", Files.readString(victim), "-o wrote through the link");
+        assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link was not replaced");
+        assertEquals("Attaching 1 probe...\nx\n\n\n", Files.readString(link));
+        try (var s = Files.list(shared)) {
+            assertEquals(1, s.count(), "a temporary file was left behind");
         }
     }
 
