@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
@@ -15,6 +16,7 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.runtime.ProbeRunException;
+import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.Schedule;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.hist.IntervalRun;
@@ -25,6 +27,9 @@ import io.boxscope.tools.hist.IntervalRun;
  * schedule's end or its count end it, everything detached), the header libbpf-tools print once
  * the probes are attached, one report per interval (text, or one JSON object per line with --json)
  * and lost events on standard error. A subclass declares its options, builds the run and the view.
+ * Each JSON report also has {@code split_deletes}, as syscount's summaries: the idle map keys its reads
+ * deleted with lookup then delete ({@link IntervalRun.Listener#splitDeletes}; 0 where the kernel has
+ * BPF_MAP_LOOKUP_AND_DELETE_ELEM); the text output says the same on standard error after the report.
  *
  * @param <R> the tool's report record (tools module)
  */
@@ -75,6 +80,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
         View<R> view = view();
         PrintWriter out = out();
         PrintWriter err = err();
+        long[] split = {0}; // split deletes of the report about to come
         phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             check(g);
@@ -95,7 +101,17 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
                 @Override
                 public void report(R report) {
+                    long keys = split[0];
+                    split[0] = 0;
+                    if (g.json()) {
+                        emit(report, withSplitDeletes(view, keys));
+                        return;
+                    }
                     emit(report, view);
+                    if (keys > 0) {
+                        err.println(io.boxscope.tools.core.Lost.splitDeletes(keys));
+                        err.flush();
+                    }
                 }
 
                 @Override
@@ -115,9 +131,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
                 @Override
                 public void splitDeletes(long keys) {
-                    out.flush();
-                    err.println(io.boxscope.tools.core.Lost.splitDeletes(keys));
-                    err.flush();
+                    split[0] += keys; // said with the report that follows
                 }
             });
             if (!g.json()) {
@@ -128,6 +142,30 @@ public abstract class IntervalCommand<R> extends CliCommand {
         } catch (ProgramException | ProbeRunException | InterruptedException e) {
             return ToolCommand.failed(name(), e, err);
         }
+    }
+
+    /**
+     * {@code view} with {@code split_deletes} added to its JSON object (docs/json.md), after the tool's own keys.
+     * Every interval tool's report is one JSON object.
+     */
+    static <R> View<R> withSplitDeletes(View<R> view, long keys) {
+        return new View<>() {
+            @Override
+            public void text(R report, io.boxscope.cli.Terminal t) {
+                view.text(report, t);
+            }
+
+            @Override
+            public Object json(R report) {
+                if (!(view.json(report) instanceof Map<?, ?> tool)) {
+                    throw new IllegalStateException("an interval tool's JSON report is not an object");
+                }
+                Map<String, Object> o = Json.object();
+                tool.forEach((k, v) -> o.put((String) k, v));
+                o.put("split_deletes", keys);
+                return o;
+            }
+        };
     }
 
     /** libbpf-tools' {@code [interval [count]]}: seconds between reports (none: one at the end) and how many. */

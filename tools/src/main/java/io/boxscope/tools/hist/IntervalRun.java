@@ -57,7 +57,8 @@ public final class IntervalRun<R> {
         /**
          * {@code keys} idle keys were deleted since the last call with two system calls (lookup, then delete)
          * because the kernel refused BPF_MAP_LOOKUP_AND_DELETE_ELEM for the map (hash maps before 5.14): an update
-         * between the two is lost, uncounted; the caller says so. Never called where the command works.
+         * between the two is lost, uncounted; the caller says so. Called right before the {@link #report} whose
+         * reads deleted them, so the caller can put the count in that report. Never called where the command works.
          */
         default void splitDeletes(long keys) {
         }
@@ -158,8 +159,9 @@ public final class IntervalRun<R> {
             long[] split = {0};
             ToolSession.End end = s.run(schedule, stop, sink, () -> {
                 window.closing();
-                listener.report(snapshot.read(reader(s, counters), now()));
+                R report = snapshot.read(reader(s, counters), now());
                 split[0] = splitDeletes(s, split[0], listener);
+                listener.report(report);
                 for (String l : labels) {
                     s.pruneLabels(l, counters);
                 }
@@ -169,8 +171,9 @@ public final class IntervalRun<R> {
             }, window::closing);
             if (end != ToolSession.End.COUNT) {
                 // detached (END has run), the maps still open: the growth since the last report
-                listener.report(snapshot.read(reader(s, counters), now()));
+                R report = snapshot.read(reader(s, counters), now());
                 splitDeletes(s, split[0], listener);
+                listener.report(report);
             }
             return end;
         }
