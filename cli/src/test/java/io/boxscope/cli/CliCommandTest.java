@@ -43,20 +43,27 @@ class CliCommandTest {
         return Sample.LAST.get();
     }
 
-    /** A group whose subcommand records the words {@link CliCommand#named} was given, and whether its model existed then. */
-    static final class Group extends CliCommand {
-        static final List<List<String>> NAMED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Constructions of {@link Group}'s commands, by name. */
+    static final List<String> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** The words {@link CliCommand#named} gave {@link Group}'s commands, one list per call. */
+    static final List<List<String>> NAMED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A group of three named subcommands (the second with an alias) that record their construction and named(). */
+    static final class Group extends CliCommand {
         Group() {
             super("group", "A group.");
-            subcommands(Named::new);
+            subcommands(named("first", () -> new Leaf("first")), named("second", () -> new Leaf("second", "2nd"), "2nd"),
+                    named("third", () -> new Leaf("third")));
         }
 
-        static final class Named extends CliCommand {
+        static final class Leaf extends CliCommand {
             final Opt<Boolean> quiet = flag("-q").help("Quiet.");
 
-            Named() {
-                super("named", "Named.");
+            Leaf(String name, String... aliases) {
+                super(name, "A leaf.");
+                aliases(aliases);
+                MADE.add(name);
             }
 
             @Override
@@ -82,13 +89,13 @@ class CliCommandTest {
      */
     @Test
     void theNamedCommandIsToldBeforeParsing() {
-        Group.NAMED.clear();
-        CommandLine cl = new Group().commandLineFor(List.of("--json", "named", "-q", "x"));
-        assertEquals(List.of(List.of("-q", "x")), Group.NAMED);
-        assertTrue(cl.getSubcommands().containsKey("named"));
+        NAMED.clear();
+        CommandLine cl = new Group().commandLineFor(List.of("--json", "first", "-q", "x"));
+        assertEquals(List.of(List.of("-q", "x")), NAMED);
+        assertTrue(cl.getSubcommands().containsKey("first"));
         new Group().commandLineFor(List.of("--help"));
         new Group().commandLineFor(List.of("other"));
-        assertEquals(1, Group.NAMED.size(), "only a command line naming the command calls named()");
+        assertEquals(1, NAMED.size(), "only a command line naming the command calls named()");
     }
 
     @Test
@@ -141,36 +148,6 @@ class CliCommandTest {
         assertEquals(5, help.getSubcommands().get("mem").getSubcommands().size(), "a group's help lists all");
     }
 
-    /** Constructions of {@link Counted}'s commands, by name. */
-    static final List<String> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** A group of three named subcommands whose constructors record that they ran. */
-    static final class Counted extends CliCommand {
-        Counted() {
-            super("counted", "A group.");
-            subcommands(named("first", () -> new Leaf("first")), named("second", () -> new Leaf("second", "2nd"), "2nd"),
-                    named("third", () -> new Leaf("third")));
-        }
-
-        static final class Leaf extends CliCommand {
-            Leaf(String name, String... aliases) {
-                super(name, "A leaf.");
-                aliases(aliases);
-                MADE.add(name);
-            }
-
-            @Override
-            public Integer call() {
-                return 0;
-            }
-        }
-
-        @Override
-        public Integer call() {
-            return 0;
-        }
-    }
-
     /**
      * A command line naming one subcommand constructs that one alone, by its name or an alias (before, every
      * subcommand listed before it was constructed: syscount's run constructed the 25 commands before it); an
@@ -179,18 +156,18 @@ class CliCommandTest {
     @Test
     void aCommandLineNamingOneSubcommandConstructsNoOther() {
         MADE.clear();
-        CommandLine cl = new Counted().commandLineFor(List.of("third", "-x"));
+        CommandLine cl = new Group().commandLineFor(List.of("third", "-x"));
         assertEquals(List.of("third"), MADE);
         assertEquals(List.of("third"), List.copyOf(cl.getSubcommands().keySet()));
         MADE.clear();
-        new Counted().commandLineFor(List.of("--json", "2nd"));
+        new Group().commandLineFor(List.of("--json", "2nd"));
         assertEquals(List.of("second"), MADE, "an alias constructs the command it names");
         MADE.clear();
-        CommandLine unknown = new Counted().commandLineFor(List.of("fourth"));
+        CommandLine unknown = new Group().commandLineFor(List.of("fourth"));
         assertEquals(List.of("first", "second", "third"), MADE);
         assertEquals(3, java.util.Set.copyOf(unknown.getSubcommands().values()).size());
         MADE.clear();
-        new Counted().commandLineFor(List.of("--help"));
+        new Group().commandLineFor(List.of("--help"));
         assertEquals(List.of("first", "second", "third"), MADE);
     }
 

@@ -2,7 +2,6 @@ package io.boxscope.trace.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,7 @@ class LiveWriteCommonCallsTest {
 
     @Test
     void frequentCallsHaveTheirOwnEvents(@TempDir Path dir) throws Exception {
-        String d = dir.toRealPath().toString();
-        Files.writeString(dir.resolve("f"), "0123456789");
+        String d = WrittenCapture.realDirWith(dir, "f", "0123456789");
         boolean access = WrittenCapture.nr("access") >= 0;
         StringBuilder body = new StringBuilder("$| = 1; chdir('").append(d).append("') or die; ")
                 .append("open(my $f, '<', '").append(d).append("/f') or die; my $fd = fileno($f); my $p = $$ + 0; print \"fd $fd\\n\"; ")

@@ -25,8 +25,7 @@ class LiveWriteNewFdsTest {
 
     @Test
     void fdCreatingCallsHaveTheirOwnEventsAndFillTheFdTable(@TempDir Path dir) throws Exception {
-        String d = dir.toRealPath().toString();
-        java.nio.file.Files.writeString(dir.resolve("o"), "openat2 opens this\n");
+        String d = WrittenCapture.realDirWith(dir, "o", "openat2 opens this\n");
         int close = WrittenCapture.nr("close");
         // name -> perl expression making the fd (each checked: die on failure)
         Map<String, String> calls = new LinkedHashMap<>();

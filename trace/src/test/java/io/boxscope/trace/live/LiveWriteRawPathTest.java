@@ -9,22 +9,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import io.boxscope.bpf.syscalls.SyscallTable;
-import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
-import io.boxscope.trace.filter.ContainerResolver;
-import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
-import io.boxscope.trace.filter.PushDown;
 import io.boxscope.trace.filter.ServiceNames;
-import io.boxscope.trace.scap.CycleWriter;
-import io.boxscope.trace.scap.RotationNames;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ScapReader;
 import org.junit.jupiter.api.Test;
@@ -78,16 +69,8 @@ class LiveWriteRawPathTest {
     private static long capture(Path dir, boolean javaFilter, Path file) throws Exception {
         Process child = Workload.perl("open(my $f, '>', '" + dir + "/raw' . \"\\xff\\xfe\") or die \"open: $!\"; close($f);");
         try {
-            Filter f = Filter.compile("proc.pid=" + child.pid() + " and evt.type=openat", ServiceNames.none());
-            PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
-            try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, javaFilter ? f : null,
-                    split.kernel(), LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_RING_BYTES, 0, null, false));
-                 CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
-                         ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
-                Background writing = Background.start(stop -> cap.write(w, stop));
-                Workload.release(child);
-                writing.stop(Duration.ofMillis(300));
-            }
+            WrittenCapture.write(file, child, Filter.compile("proc.pid=" + child.pid() + " and evt.type=openat", ServiceNames.none()),
+                    javaFilter);
             assertTrue(child.exitValue() == 0, new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
             return child.pid();
         } finally {

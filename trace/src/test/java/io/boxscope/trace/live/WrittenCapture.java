@@ -3,7 +3,9 @@ package io.boxscope.trace.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -53,19 +55,38 @@ final class WrittenCapture {
         return SyscallTable.current().number(name);
     }
 
+    /**
+     * {@code dir}'s real path, the one the kernel's paths of its files begin with (/tmp may be reached through a
+     * link), once {@code text} is written to its file {@code name}: the directory a perl child works in.
+     */
+    static String realDirWith(Path dir, String name, String text) throws IOException {
+        Files.writeString(dir.resolve(name), text);
+        return dir.toRealPath().toString();
+    }
+
+    /**
+     * Captures {@link Workload} {@code child} into {@code file} as {@code trace -w} does: {@code filter}'s kernel
+     * part pushed down, and the whole filter run in Java as well when {@code inJava} (else the records go to the
+     * file straight from the ring); releases the child and returns, once it has exited and the file is closed, the
+     * capture's summary.
+     */
+    static LiveCapture.Summary write(Path file, Process child, Filter filter, boolean inJava) throws Exception {
+        PushDown.Split split = PushDown.split(filter, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, inJava ? filter : null,
+                split.kernel(), LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_RING_BYTES, 0, null, false));
+             CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
+                     ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
+            Background writing = Background.start(stop -> cap.write(w, stop));
+            Workload.release(child);
+            writing.stop(Duration.ofMillis(300));
+            return cap.summary();
+        }
+    }
+
     static Result run(Path file, Process child) throws Exception {
         try {
-            Filter f = Filter.compile("proc.pid=" + child.pid(), ServiceNames.none());
-            PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
-            try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null,
-                    split.kernel(), LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_RING_BYTES, 0, null, false));
-                 CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, cap::tables,
-                         ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000)) {
-                Background writing = Background.start(stop -> cap.write(w, stop));
-                Workload.release(child);
-                writing.stop(Duration.ofMillis(300));
-                assertEquals(0, cap.summary().drops(), "records dropped: " + cap.summary());
-            }
+            LiveCapture.Summary summary = write(file, child, Filter.compile("proc.pid=" + child.pid(), ServiceNames.none()), false);
+            assertEquals(0, summary.drops(), "records dropped: " + summary);
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, child.exitValue(), "the child failed: " + err);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +40,10 @@ class PathNamesSysdigTest {
             openat(w, ts, 255, "caf\u00e9", 14);   // two bytes past ASCII: /root/caf..
             openat(w, ts, 255, "/abs/./p", 15);    // absolute: the directory is not used
             for (long fd = 5; fd <= 15; fd++) {
-                w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, 4000, 0).num(fd).build());
-                w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, 4000, 0).num(0).build());
+                close(w, ts, fd);
             }
         }
-        ScapCapture c = ScapReader.readAll(p);
-        List<String> mine = SysdigParityTest.ourLines(c);
-        String all = String.join("\n", mine);
+        String all = ourLines(p);
         assertTrue(all.contains("fd=6(<d>//tmp)"), all);
         assertTrue(all.contains("fd=10(<d><UNKNOWN>identity)"), all);
         assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), all);
@@ -70,17 +66,25 @@ class PathNamesSysdigTest {
             openat(w, ts, 14, "y", 22);
             openat(w, ts, 14, "z\u001b", 23);       // a control byte in the opened name
             openat(w, ts, 5, "etc", 24);
-            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, 4000, 0).num(14).build());
-            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, 4000, 0).num(0).build());
+            close(w, ts, 14);
             openat(w, ts, 255, "other", 14);        // the number reused: /root/other
             openat(w, ts, 14, "w", 25);
             openat(w, ts, 5, "var", 26);
             openat(w, ts, 14, "v", 27);
         }
-        List<String> mine = SysdigParityTest.ourLines(ScapReader.readAll(p));
-        String all = String.join("\n", mine);
+        String all = ourLines(p);
         assertTrue(all.contains("(/root/other/w)"), all);
         assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), all);
+    }
+
+    /** What our reader prints for the capture {@code p}, one string (sysdig -r's lines must equal it). */
+    private static String ourLines(Path p) throws Exception {
+        return String.join("\n", SysdigParityTest.ourLines(ScapReader.readAll(p)));
+    }
+
+    private static void close(ScapWriter w, long[] ts, long fd) throws Exception {
+        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, 4000, 0).num(fd).build());
+        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, 4000, 0).num(0).build());
     }
 
     private static void openat(ScapWriter w, long[] ts, long dirfd, String name, long fd) throws Exception {
