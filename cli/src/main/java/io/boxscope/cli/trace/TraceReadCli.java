@@ -129,7 +129,10 @@ final class TraceReadCli {
                     continue;
                 }
                 n++;
-                String line = writer != null || show.chisel() != null ? null : fmt.line(e);
+                // with -p the line is only a mark (not hidden): its evt.info would render every parameter, which
+                // sysdig does not, and so change what a later length-0 path prints (EventFormatter's storage)
+                String line = writer != null || show.chisel() != null ? null
+                        : show.format() != null ? (EventFormatter.hidden(e) ? null : "") : fmt.line(e);
                 if (writer != null && show.chisel() == null) {
                     writer.write(e);
                 } else {

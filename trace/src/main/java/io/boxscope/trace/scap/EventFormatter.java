@@ -34,6 +34,14 @@ public final class EventFormatter {
     private String timePrefix;
     private BufferFormat buffers = BufferFormat.DOTS;
     private boolean cut = true;
+    /**
+     * sinsp_evt's m_paramstr_storage: the value text (not its resolved form) of the last parameter rendered,
+     * by evt.info/evt.args or an evt.arg field, of this event or an earlier one (sysdig reuses one event object).
+     * A PT_FSPATH or PT_FSRELPATH parameter of length 0 prints it again: get_param_as_str copies such a path
+     * with strcpy_sanitized(storage, payload, MIN(payload_len, size)), which writes nothing for a size of 0
+     * (libs e5c53d64 event.cpp), so sysdig prints {@code name=-100} after {@code dirfd=-100(AT_FDCWD)}.
+     */
+    private final StringBuilder stored = new StringBuilder();
 
     public EventFormatter(Inspector inspector, ZoneId zone) {
         this.inspector = inspector;
@@ -225,8 +233,20 @@ public final class EventFormatter {
         c[at + 1] = (char) ('0' + v % 10);
     }
 
-    /** Appends the value; returns its resolved form, or "". */
+    /** Appends the value; returns its resolved form, or "". Keeps the value as sysdig's storage ({@link #stored}). */
     private String value(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
+        if (raw.length == 0 && (p.type() == ParamType.FSPATH || p.type() == ParamType.FSRELPATH)) {
+            b.append(stored);
+            return "";
+        }
+        int start = b.length();
+        String resolved = valueText(b, t, p, raw);
+        stored.setLength(0);
+        stored.append(b, start, b.length());
+        return resolved;
+    }
+
+    private String valueText(StringBuilder b, Inspector.Thread t, EventInfo.ParamInfo p, byte[] raw) {
         if (p.type() == ParamType.DYN && p.info().startsWith("bpf_dynamic_param") && raw.length == 9 && raw[0] >= 0 && raw[0] <= 1) {
             // bpf's exit (PT_DYN): an index byte, then the value of bpf_dynamic_param[index] (libs e5c53d64
             // driver/dynamic_params_table.c: PPM_BPF_IDX_FD an FD, PPM_BPF_IDX_RES an ERRNO)

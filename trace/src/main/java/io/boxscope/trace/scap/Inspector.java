@@ -54,6 +54,17 @@ public final class Inspector {
         long cloneTs;
         /** Made by its own clone exit, seen before the caller's (sinsp's PPM_CL_CLONE_INVERTED). */
         boolean inverted;
+        /**
+         * The thread's PPM_CL_CLONE_THREAD flag: listed or cloned as a thread of its process, until an execve
+         * (parse_execve_exit resets the flags). Such a thread holds a reference on its main thread.
+         */
+        boolean cloneThread;
+        /**
+         * sinsp_threadinfo::m_nchilds: how many threads with {@link #cloneThread} name this one as their main
+         * thread. A procexit removes a thread only while it is 0 (sinsp_thread_manager::remove_thread), so a main
+         * thread that exits before its other threads stays in the table, and they keep its cwd and fd table.
+         */
+        int nchilds;
         /** VmSize and VmRSS in kB and the fd limit, from the process list or the last clone/execve exit. */
         long vmsizeKb;
         long vmrssKb;
@@ -228,8 +239,10 @@ public final class Inspector {
             th.vmsizeKb = Integer.toUnsignedLong(t.vmsizeKb());
             th.vmrssKb = Integer.toUnsignedLong(t.vmrssKb());
             th.fdlimit = t.fdlimit();
+            th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
             threads.put(t.tid(), th);
         }
+        ThreadRules.countChildren(threads);
         // sinsp_thread_manager::fix_sockets_coming_from_proc (threadinfo.cpp): an IPv4 connection of the fd list
         // whose source port is the port of an IPv4 server socket of any fd list is the server's end; sinsp
         // turns it round (the client first) and names it so
@@ -340,8 +353,8 @@ public final class Inspector {
      */
     public void apply(ScapEvent e) {
         if (removeAfter >= 0) {
-            threads.remove(removeAfter);
-            if (cachedThread != null && cachedThread.tid == removeAfter) {
+            Thread gone = threads.get(removeAfter);
+            if (gone != null && ThreadRules.remove(gone, false) && cachedThread == gone) {
                 cachedThread = null;
             }
             removeAfter = -1;
@@ -362,8 +375,7 @@ public final class Inspector {
         Thread t = thread(e.tid());
         if (t == null && !internal) {
             // a thread the tables do not list: sinsp creates it, nameless (proc.name <NA>) until an execve names it
-            t = new Thread(e.tid(), e.tid(), null, null, new LongMap<>(), threads);
-            threads.put(e.tid(), t);
+            t = ThreadRules.fake(e.tid(), threads);
             cachedThread = t;
         }
         if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
@@ -395,10 +407,8 @@ public final class Inspector {
             case NONE -> {
             }
             case CLONE -> {
-                Thread replaced = ThreadRules.clone(e, t, threads);
-                if (replaced != null && cachedThread == replaced) {
-                    cachedThread = null;
-                }
+                ThreadRules.clone(e, t, threads);
+                cachedThread = null; // the clone may have replaced entries (a reused tid, an invalid caller)
             }
             case EXECVE -> ThreadRules.execve(e, t);
             case OPEN -> FdRules.open(e, t, etype);

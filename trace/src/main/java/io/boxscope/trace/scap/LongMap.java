@@ -135,6 +135,18 @@ final class LongMap<V> {
         }
     }
 
+    /** The values in table order (a copy: the caller may change the map while it walks them). */
+    @SuppressWarnings("unchecked")
+    java.util.List<V> values() {
+        java.util.List<V> out = new java.util.ArrayList<>(size);
+        for (Object v : values) {
+            if (v != null) {
+                out.add((V) v);
+            }
+        }
+        return out;
+    }
+
     /** The entries sorted by key (a copy, for listings: lsof-style chisels, tests). */
     @SuppressWarnings("unchecked")
     SortedMap<Long, V> sorted() {

@@ -36,11 +36,7 @@ final class ScapPaths {
             return t;
         }
         Inspector.Thread main = t.table.get(t.pid);
-        if (main == null) {
-            main = new Inspector.Thread(t.pid, t.pid, null, null, new LongMap<>(), t.table);
-            t.table.put(t.pid, main);
-        }
-        return main;
+        return main != null ? main : ThreadRules.fake(t.pid, t.table);
     }
 
     /**

@@ -23,6 +23,95 @@ final class ThreadRules {
     private ThreadRules() {}
 
     /**
+     * sinsp_thread_manager::increment_mainthread_childcount: a thread of its process (PPM_CL_CLONE_THREAD) adds a
+     * reference on its main thread, found or made (get_thread_ref with query_os: a nameless entry in a capture).
+     */
+    private static void countChild(Thread t) {
+        if (t.cloneThread) {
+            ScapPaths.mainThread(t).nchilds++;
+        }
+    }
+
+    /**
+     * sinsp_thread_manager::create_child_dependencies, after the capture's process list is loaded (sinsp.cpp) and
+     * again when a main thread with references was removed by force (recreate_child_dependencies): every count
+     * from the table as it is.
+     */
+    static void countChildren(LongMap<Thread> threads) {
+        List<Thread> all = threads.values();
+        for (Thread t : all) {
+            t.nchilds = 0;
+        }
+        for (Thread t : all) {
+            countChild(t);
+        }
+    }
+
+    /**
+     * The entry sinsp_thread_manager::get_thread_ref adds for a tid the table does not hold when it may query the
+     * system (which a capture file cannot): nameless, its own process, no cwd, and as many references as the
+     * table has threads whose pid is that tid.
+     */
+    static Thread fake(long tid, LongMap<Thread> threads) {
+        Thread t = new Thread(tid, tid, null, null, new LongMap<>(), threads);
+        for (Thread other : threads.values()) {
+            if (other.pid == tid) {
+                t.nchilds++;
+            }
+        }
+        threads.put(tid, t);
+        return t;
+    }
+
+    /** A nameless entry (sinsp's comm {@code <NA>} and uid 0xffffffff: parse_clone_exit's invalid parent). */
+    private static boolean nameless(Thread t) {
+        return t.comm == null && t.uid == -1;
+    }
+
+    /**
+     * parse_clone_exit with an invalid caller (missing or {@link #nameless}): sinsp removes it, asks for it again
+     * (a new {@link #fake}, without the old entry's fds and cwd) and gives it the comm, exe and args of the event
+     * (its exepath the child's, still empty then).
+     */
+    private static Thread renewCaller(long tid, Thread old, ScapEvent e, String comm, LongMap<Thread> threads) {
+        if (old != null) {
+            remove(old, true);
+        }
+        Thread caller = fake(tid, threads);
+        caller.comm = comm;
+        caller.exe = text(e, "exe");
+        caller.exepath = "";
+        if (e.value("args").orElse(null) instanceof ParamValue.Bytes a) {
+            caller.args = List.copyOf(a.strings());
+        }
+        return caller;
+    }
+
+    /**
+     * sinsp_thread_manager::remove_thread (threadinfo.cpp, libs e5c53d64): a thread other threads still reference
+     * as their main thread stays (unless {@code force}: a clone exit reusing its tid), so a leader that called
+     * pthread_exit keeps its cwd, exe, args and fd table for the threads that run on; a thread of its process
+     * drops its reference on the main thread (looked up, not made). Returns whether {@code t} left the table.
+     */
+    static boolean remove(Thread t, boolean force) {
+        int nchilds = t.nchilds;
+        if (nchilds != 0 && !force) {
+            return false;
+        }
+        if (t.cloneThread) {
+            Thread main = t.table.get(t.pid);
+            if (main != null && main.nchilds > 0) {
+                main.nchilds--;
+            }
+        }
+        t.table.remove(t.tid);
+        if (nchilds != 0) {
+            countChildren(t.table);
+        }
+        return true;
+    }
+
+    /**
      * parse_execve_exit: on success the new name (comm, else the basename of exe) and what {@link #execed}
      * keeps. The exit's cwd parameter is not read: parse_execve_exit (libs e5c53d64) skips param 6, so the
      * thread keeps the cwd its clone copied and chdir/fchdir changed, also where that differs from what the
@@ -33,6 +122,9 @@ final class ThreadRules {
             String comm = text(e, "comm");
             t.comm = comm != null ? comm : ScapPaths.basename(text(e, "exe"));
             execed(t, e);
+            // parse_execve_exit sets the flags to PPM_CL_ACTIVE (keeping only the inverted, shell-pipe and
+            // main-thread ones): after an execve the thread holds no reference on a main thread
+            t.cloneThread = false;
         }
     }
 
@@ -129,10 +221,10 @@ final class ThreadRules {
     /**
      * parse_clone_exit: the caller's side (res &gt; 0) makes the child, replacing any entry with its tid but
      * one the child's own exit made; the child's side (res 0) of a clone whose caller's side was not seen fills
-     * in the nameless entry made for it (sinsp's PPM_CL_CLONE_INVERTED). Returns the entry the child replaced,
-     * or null, so the caller can drop it from its cache.
+     * in the nameless entry made for it (sinsp's PPM_CL_CLONE_INVERTED). Entries may leave the table (a reused
+     * tid, an invalid caller), so the caller drops its cache.
      */
-    static Thread clone(ScapEvent e, Thread parent, LongMap<Thread> threads) {
+    static void clone(ScapEvent e, Thread parent, LongMap<Thread> threads) {
         long res = num(e, "res");
         String comm = text(e, "comm");
         if (comm == null) {
@@ -144,7 +236,14 @@ final class ThreadRules {
         // parse_clone_exit: an entry the child's own clone exit made stays; any other entry with the child's
         // tid is a thread whose exit the capture missed, and the new thread replaces it
         if (res > 0 && (before == null || !before.inverted)) {
-            long pid = sameProcess && parent != null ? parent.pid : res;
+            if (before != null) {
+                remove(before, true);
+            }
+            if (parent == null || nameless(parent)) {
+                parent = renewCaller(e.tid(), parent, e, comm, threads);
+            }
+            // parse_clone_exit: a thread's pid is the event's pid parameter, a process's its own tid
+            long pid = !sameProcess ? res : num(e, "pid") != Long.MIN_VALUE ? num(e, "pid") : parent.pid;
             // parse_clone_exit: a new process gets a copy of its parent's fds; a new thread uses the process's
             // table with CLONE_FILES (get_fd_table), else starts with an empty table of its own
             LongMap<Fd> fds;
@@ -173,8 +272,9 @@ final class ThreadRules {
                     : parent != null ? parent.cgroups : List.of();
             child.cloneTs = e.ts();
             memory(child, e);
+            child.cloneThread = sameProcess;
             threads.put(res, child);
-            return before;
+            countChild(child); // add_thread
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
             parent.inverted = true;
@@ -183,7 +283,11 @@ final class ThreadRules {
             // parse_clone_exit's inverted clone copies the cwd of the thread that called clone (pid for a
             // thread, ptid for a process), not the event's cwd parameter; an unlisted caller is a fake entry
             // without a cwd
-            Thread caller = threads.get(sameProcess ? num(e, "pid") : num(e, "ptid"));
+            long callerTid = sameProcess ? num(e, "pid") : num(e, "ptid");
+            Thread caller = threads.get(callerTid);
+            if (caller == null || (caller != parent && nameless(caller))) {
+                caller = renewCaller(callerTid, caller, e, comm, threads);
+            }
             parent.cwd = caller != null && caller != parent ? ScapPaths.mainThread(caller).cwd : null;
             if (caller != null && caller != parent) {
                 // and its fds as the parent's side would have (a process: a copy; a thread: shared with
@@ -202,6 +306,8 @@ final class ThreadRules {
             parent.vpid = parent.pid;
             parent.cloneTs = e.ts();
             memory(parent, e);
+            parent.cloneThread = sameProcess;
+            countChild(parent); // add_thread of the entry parse_clone_exit builds
             if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
                 parent.cgroups = List.copyOf(c.strings()); // parse_clone_exit takes the child's cgroups too
             }
@@ -210,6 +316,5 @@ final class ThreadRules {
                 parent.gid = num(e, "gid");
             }
         }
-        return null;
     }
 }
