@@ -418,10 +418,16 @@ public final class ScapFields implements FieldSource {
     }
 
     private ContainerRef container() {
-        if (t == null) {
-            return null;
-        }
-        for (String cg : t.cgroups()) {
+        return t == null ? null : containerOf(t.cgroups());
+    }
+
+    /**
+     * The container a thread's cgroups ({@code subsys=path} entries, as the clone and execve exits and the
+     * file's process list carry them) put it in: the first path proc's {@link ContainerRecognizer} recognizes,
+     * else the host.
+     */
+    public static ContainerRef containerOf(java.util.List<String> cgroups) {
+        for (String cg : cgroups) {
             int eq = cg.indexOf('=');
             ContainerRef c = ContainerRecognizer.recognize(eq >= 0 ? cg.substring(eq + 1) : cg);
             if (!c.isHost()) {
