@@ -302,9 +302,14 @@ public final class ScapFields implements FieldSource {
         return new Value.Num(n);
     }
 
-    /** Nanoseconds since this exit's enter event, 0 for enter events and exits whose enter was not seen. */
+    /**
+     * Nanoseconds since the thread's last enter event, for an exit; 0 for enter events and for a thread no enter
+     * was seen of. As libsinsp's reset (parsers.cpp) keeps it: every enter stores its time
+     * ({@code m_last_latency_entertime}) and every exit measures from it whatever the enter's type was, so an
+     * exit whose own enter was dropped measures from the enter before it, as sysdig -r prints.
+     */
     private long latency() {
-        if (info.isEnter() || t == null || t.lastEnter() == null || t.lastEnter().type() != e.type() - 1) {
+        if (info.isEnter() || t == null || t.lastEnter() == null) {
             return 0;
         }
         return e.ts() - t.lastEnter().ts();
