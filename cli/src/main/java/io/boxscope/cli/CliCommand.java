@@ -163,6 +163,35 @@ public abstract class CliCommand implements Callable<Integer> {
         return root;
     }
 
+    /**
+     * The description as picocli should wrap it: the source splits a paragraph across lines of its own width
+     * (~95 columns), and picocli wraps each line on its own at 80, which left a word or two alone on a line
+     * ("capture every system call live (raw" / "tracepoints" / "sys_enter/sys_exit) ..."). Consecutive lines are
+     * joined into one paragraph; an empty line or one that starts with a space (a list, an example) starts a
+     * new entry and keeps its layout.
+     */
+    static String[] paragraphs(String[] lines) {
+        List<String> out = new ArrayList<>();
+        StringBuilder para = null;
+        for (String l : lines) {
+            if (l.isEmpty() || Character.isWhitespace(l.charAt(0))) {
+                if (para != null) {
+                    out.add(para.toString());
+                    para = null;
+                }
+                out.add(l);
+            } else if (para == null) {
+                para = new StringBuilder(l);
+            } else {
+                para.append(' ').append(l);
+            }
+        }
+        if (para != null) {
+            out.add(para.toString());
+        }
+        return out.toArray(String[]::new);
+    }
+
     /** Wrap help text to the terminal's width rather than 80 columns. */
     protected final void autoWidth() {
         this.autoWidth = true;
@@ -206,7 +235,7 @@ public abstract class CliCommand implements Callable<Integer> {
         if (spec == null) {
             CommandSpec s = CommandSpec.wrapWithoutInspection(this);
             s.name(name).aliases(aliases).versionProvider(new VersionProvider());
-            s.usageMessage().description(description).sortOptions(false).autoWidth(autoWidth)
+            s.usageMessage().description(paragraphs(description)).sortOptions(false).autoWidth(autoWidth)
                     .footerHeading("%nEXAMPLES%n").footer(examples);
             for (Opt<?> a : args) {
                 a.addTo(s);

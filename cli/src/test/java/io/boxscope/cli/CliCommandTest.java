@@ -192,4 +192,30 @@ class CliCommandTest {
             }
         }
     }
+
+    /**
+     * Every command's --help wraps its description as paragraphs: no line of it shorter than 40 columns is followed
+     * by more of the same paragraph. Before, picocli wrapped each source line at 80 on its own, so `trace --help`
+     * read "capture every system call live (raw" / "tracepoints" / "sys_enter/sys_exit) and print it..." and
+     * `diagnose --help` "Watches" / "it" / "for a window...".
+     */
+    @Test
+    void helpDescriptionsWrapAsParagraphs() {
+        List<String> orphans = new java.util.ArrayList<>();
+        for (java.util.function.Supplier<CliCommand> make : Commands.ALL) {
+            CliCommand c = make.get();
+            CommandLine cl = Commands.commandLineFor(new String[] {c.name(), "--help"});
+            List<String> lines = cl.getSubcommands().get(c.name()).getUsageMessage().lines().toList();
+            int i = 0;
+            while (i < lines.size() && (lines.get(i).startsWith("Usage:") || lines.get(i).startsWith(" "))) {
+                i++; // the synopsis and its continuation lines
+            }
+            for (; i + 1 < lines.size() && !lines.get(i + 1).isBlank() && !lines.get(i + 1).startsWith(" "); i++) {
+                if (lines.get(i).length() < 40) {
+                    orphans.add(c.name() + ": \"" + lines.get(i) + "\" then \"" + lines.get(i + 1) + "\"");
+                }
+            }
+        }
+        assertEquals(List.of(), orphans);
+    }
 }

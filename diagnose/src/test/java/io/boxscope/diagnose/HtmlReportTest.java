@@ -73,6 +73,41 @@ class HtmlReportTest {
         assertEquals('P', bytes[1]);
     }
 
+    /**
+     * The charts' own geometry as the browser lays them out: every label lies inside its chart, and no line chart's
+     * legend lies over its plot (where a limit drawn at the maximum, or the highest points, cross it). The charts of
+     * the report are put into a page of the test's own with a script measuring them (the report's policy allows no
+     * script but the flame graph's). Before, the memory chart's y labels ("140.8 MiB") began left of the chart, cut
+     * in the report, and the legends were inside the plot's top.
+     */
+    @Test
+    void chartLabelsFitAndLegendsStayOffThePlot(@TempDir Path dir) throws Exception {
+        String html = HtmlReport.render(hostile());
+        java.util.regex.Matcher svg = java.util.regex.Pattern.compile("<svg.*?</svg>", java.util.regex.Pattern.DOTALL).matcher(html);
+        StringBuilder page = new StringBuilder("<!doctype html><html><head><style>svg text{font:11px system-ui,sans-serif}"
+                + " .ylab{text-anchor:end} .xlab.end{text-anchor:end}</style></head><body>");
+        int charts = 0;
+        while (svg.find()) {
+            page.append(svg.group()).append('\n');
+            charts++;
+        }
+        assertTrue(charts >= 2, "the report has charts: " + charts);
+        page.append("<pre id=\"r\"></pre><script>const bad=[];document.querySelectorAll('svg').forEach((s,k)=>{"
+                + "const w=s.viewBox.baseVal.width;const plot=s.querySelector('rect.plot');"
+                + "s.querySelectorAll('text').forEach(t=>{const b=t.getBBox();if(b.x<0||b.x+b.width>w)"
+                + "bad.push(s.getAttribute('aria-label')+': '+t.textContent+' at x '+b.x.toFixed(1)+'..'+(b.x+b.width).toFixed(1));});"
+                + "if(s.querySelector('polyline')){const p=plot.getBBox();s.querySelectorAll('text.legend').forEach(t=>{"
+                + "const b=t.getBBox();if(b.y+b.height>p.y&&b.y<p.y+p.height)bad.push(s.getAttribute('aria-label')+': legend '"
+                + "+t.textContent+' over the plot');});}});document.getElementById('r').textContent='RESULT['+bad.join(' | ')+']';"
+                + "</script></body></html>");
+        Path file = dir.resolve("charts.html");
+        Files.writeString(file, page.toString(), StandardCharsets.UTF_8);
+        io.boxscope.testkit.Chromium.Run dom = io.boxscope.testkit.Chromium.run(dir, "--dump-dom", file.toUri().toString());
+        assertEquals(0, dom.code(), dom.err());
+        assertTrue(dom.out().contains("RESULT["), "the measuring script did not run: " + dom.err());
+        assertTrue(dom.out().contains("RESULT[]"), dom.out().substring(dom.out().indexOf("RESULT[")));
+    }
+
     /** The hostile diagnosis with every eBPF section filled, names and paths hostile too. */
     static Diagnosis hostileWithEbpf() {
         Diagnosis d = hostile();

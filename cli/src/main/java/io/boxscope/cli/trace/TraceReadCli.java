@@ -41,7 +41,8 @@ final class TraceReadCli {
      *
      * @param filter the compiled filter, or null for every event
      * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
-     *               (internal events such as the drop record count though not printed, state-only events do not)
+     *               (internal events such as the drop record count though not printed, state-only events and
+     *               container descriptions do not)
      */
     record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
                    Display display) {
@@ -121,6 +122,14 @@ final class TraceReadCli {
                     // SCAP_DF_STATE_ONLY: libsinsp's parser applies the event, then marks it filtered out
                     // (parsers.cpp process_event), so sinsp::next never returns it and sysdig's -n does not
                     // count it: sysdig -r f -n N prints N lines whatever number of these the file holds
+                    continue;
+                }
+                if (Inspector.isContainerEvent(e)) {
+                    // a container description: libsinsp parses it and does not return it to sysdig's loop (not
+                    // counted by -n, not filtered); sysdig's dumper writes the containers it knows into a -w file
+                    if (writer != null && show.chisel() == null) {
+                        writer.write(e);
+                    }
                     continue;
                 }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n

@@ -26,7 +26,10 @@ class TraceContainerTest {
             List.of("container.image contains nginx"),
             List.of("-c", "topcontainers_file"),
             List.of("-pc", "-c", "topprocs_file"),
-            List.of("-pc", "-c", "topfiles_bytes"));
+            List.of("-pc", "-c", "topfiles_bytes"),
+            // the description is not returned to sysdig's loop: -n counts the events after it
+            List.of("-n", "1"),
+            List.of("-n", "3"));
 
     @TempDir
     static Path dir;
@@ -53,5 +56,19 @@ class TraceContainerTest {
         }
         assertEquals(List.of(), wrong);
         assertTrue(TraceReadFilterTest.sysdig("-r", capture.toString(), "container.name=web").contains("nginx"));
+    }
+
+    /**
+     * {@code -r FILE -w OUT FILTER} keeps the container descriptions whatever the filter, as sysdig's dumper writes
+     * the containers it knows: the filtered file still names its container (before, the filter dropped the
+     * description and {@code sysdig -r OUT -pc} showed {@code <NA>}).
+     */
+    @Test
+    void aFilteredCopyKeepsTheContainerDescriptions() throws Exception {
+        Path out = dir.resolve("web.scap");
+        Cli ours = Cli.run("trace", "-r", capture.toString(), "-w", out.toString(), "container.name=web");
+        assertEquals(0, ours.code(), ours.err());
+        String theirs = TraceReadFilterTest.sysdig("-r", out.toString(), "-p", "%proc.name %container.name %container.image");
+        assertEquals(List.of("nginx web nginx:1.25"), theirs.lines().distinct().toList(), theirs);
     }
 }

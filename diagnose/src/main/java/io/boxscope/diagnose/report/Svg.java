@@ -9,43 +9,58 @@ final class Svg {
     static final int H = 180;
     static final int PAD_L = 56;
     static final int PAD_B = 24;
+    /** The plot's top: the legend's row is above it. */
+    static final int PAD_T = 20;
+    /** The widest a character of the charts' 11px labels is taken to be, in px (digits and letters of system-ui). */
+    static final int CHAR_W = 7;
 
     private Svg() {}
 
     /** A series to draw: its points (x in seconds, y in the chart's unit), colour and label. */
     record Series(String label, String colour, double[] xs, double[] ys, boolean dashed) {}
 
-    /** A line chart of several series over a shared x axis; {@code unit} formats the y-axis labels. */
+    /**
+     * A line chart of several series over a shared x axis; {@code unit} formats the y-axis labels. The left margin
+     * fits the longest y label (11px text, at most {@link #CHAR_W} px a character: {@code 281.6 MiB} needs ~60 px, more
+     * than a fixed margin gave), and the legend sits above the plot, where no line can cross it: inside, at the top,
+     * it lay across a limit drawn at the maximum and across the highest points of the series.
+     */
     static String lines(String title, List<Series> series, double maxX, double maxY, java.util.function.DoubleFunction<String> unit) {
         double mx = maxX <= 0 ? 1 : maxX;
         double my = maxY <= 0 ? 1 : maxY * 1.1;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "<svg role=\"img\" aria-label=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">",
                 Html.text(title), W, H, W, H));
-        int plotW = W - PAD_L - 8;
-        int plotH = H - PAD_B - 8;
-        b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"8\" width=\"%d\" height=\"%d\" class=\"plot\"/>", PAD_L, plotW, plotH));
+        String[] ylabels = new String[5];
+        int longest = 0;
         for (int i = 0; i <= 4; i++) {
-            double v = my * i / 4;
-            double y = 8 + plotH - plotH * i / 4.0;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", PAD_L, PAD_L + plotW, y, y));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"ylab\">%s</text>", PAD_L - 4, y + 4, Html.text(unit.apply(v))));
+            ylabels[i] = unit.apply(my * i / 4);
+            longest = Math.max(longest, ylabels[i].length());
         }
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlab\">0 s</text>", PAD_L, H - 6));
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlab end\">%.1f s</text>", PAD_L + plotW, H - 6, mx));
-        int legendX = PAD_L + 8;
+        int padL = Math.max(PAD_L, 10 + CHAR_W * longest);
+        int plotW = W - padL - 8;
+        int plotH = H - PAD_B - PAD_T;
+        b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"plot\"/>", padL, PAD_T, plotW, plotH));
+        for (int i = 0; i <= 4; i++) {
+            double y = PAD_T + plotH - plotH * i / 4.0;
+            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", padL, padL + plotW, y, y));
+            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"ylab\">%s</text>", padL - 4, y + 4, Html.text(ylabels[i])));
+        }
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlab\">0 s</text>", padL, H - 6));
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xlab end\">%.1f s</text>", padL + plotW, H - 6, mx));
+        int legendX = padL;
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();
             for (int i = 0; i < s.xs().length; i++) {
-                double x = PAD_L + plotW * Math.min(1, s.xs()[i] / mx);
-                double y = 8 + plotH - plotH * Math.min(1, Math.max(0, s.ys()[i] / my));
+                double x = padL + plotW * Math.min(1, s.xs()[i] / mx);
+                double y = PAD_T + plotH - plotH * Math.min(1, Math.max(0, s.ys()[i] / my));
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             b.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"%s\"/>",
                     s.colour(), s.dashed() ? " stroke-dasharray=\"6 4\"" : "", pts.toString().strip()));
-            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"14\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"23\" class=\"legend\">%s</text>",
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"4\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"13\" class=\"legend\">%s</text>",
                     legendX, s.colour(), legendX + 14, Html.text(s.label())));
-            legendX += 24 + 7 * s.label().length();
+            legendX += 24 + CHAR_W * s.label().length();
         }
         return b.append("</svg>").toString();
     }

@@ -298,8 +298,18 @@ public final class LiveCapture implements AutoCloseable {
      */
     public void write(CycleWriter writer, BooleanSupplier stop) throws IOException, InterruptedException {
         direct = options.filter() == null && !options.lines() ? writer : null;
+        // the containers of the threads running at the start, then each new one before its thread's first
+        // event written (events written directly are of threads seen before: described already)
+        ContainerEvents described = new ContainerEvents(containers, writer);
+        for (io.boxscope.trace.scap.ThreadInfo t : tables.threads()) {
+            described.see(t.cgroups());
+        }
         try {
             run((e, line, num) -> {
+                Inspector.Thread t = inspector.thread(e.tid());
+                if (t != null) {
+                    described.see(t.cgroups());
+                }
                 writer.write(e);
                 return true;
             }, stop);

@@ -18,7 +18,8 @@ import java.util.Set;
  * (uncompressed); the event that decided goes into the new file. File names are {@link RotationNames}'s;
  * with {@code -W} the index wraps, so the oldest file is overwritten (a strftime name of a wrapped index is
  * removed first, as cycle_writer removes its past name). Every file starts with the header tables as they
- * are when it is opened ({@link Tables}), as sysdig writes its current state into each new file.
+ * are when it is opened ({@link Tables}) and the containers described so far ({@link #describeContainer}), as
+ * sysdig writes its current state into each new file.
  */
 public final class CycleWriter implements Closeable {
     /** The header tables for a file opened now. */
@@ -34,6 +35,10 @@ public final class CycleWriter implements Closeable {
     private final Path dir;
     private final Set<Path> written = new LinkedHashSet<>();
     private final String[] pastNames;
+    /** Container descriptions by full id ({@link #describeContainer}), each written into every file. */
+    private final java.util.Map<String, String> containers = new java.util.LinkedHashMap<>();
+    /** Those the current file does not hold yet: written before its next event. */
+    private final List<String> pending = new ArrayList<>();
     private ScapWriter current;
     private long fileNumber;
     private long lastSecond;
@@ -68,19 +73,44 @@ public final class CycleWriter implements Closeable {
         }
         Path p = dir.resolve(name);
         current = ScapWriter.create(p, tables.now(), compress);
+        pending.clear();
+        pending.addAll(containers.values());
         written.add(p);
         fileNumber++;
+    }
+
+    /**
+     * Describes a container ({@code json}: a PPME_CONTAINER_JSON_2_E's JSON) in the current file and in every
+     * file started after it, as sysdig's dumper writes its container manager's state into each file it opens;
+     * written before the next event (with that event's time, so the file's events stay in time order). A
+     * container described before is not described again.
+     */
+    public void describeContainer(String fullId, String json) {
+        if (containers.putIfAbsent(fullId, json) == null) {
+            pending.add(json);
+        }
+    }
+
+    private void flushContainers(long ts) throws IOException {
+        if (!pending.isEmpty()) {
+            for (String json : pending) {
+                current.write(ScapEvent.builder("PPME_CONTAINER_JSON_2_E", ts, -1, 0).str(json).build());
+            }
+            pending.clear();
+        }
     }
 
     /** Writes {@code e}, into a new file first when -G or -C says so. */
     public void write(ScapEvent e) throws IOException {
         rotate(e.ts());
+        flushContainers(e.ts());
         current.write(e);
     }
 
     /** {@link ScapWriter#writeGeneric}, into a new file first when -G or -C says so. */
     public void writeGeneric(long ts, long tid, int cpu, boolean enter, int ppmSc, int nativeId) throws IOException {
         rotate(ts);
+        flushContainers(ts);
         current.writeGeneric(ts, tid, cpu, enter, ppmSc, nativeId);
     }
 
@@ -88,6 +118,7 @@ public final class CycleWriter implements Closeable {
     public void writeNumbers(long ts, long tid, int cpu, int type, byte[] sizes, long[] values, int varIndex,
                              java.lang.foreign.MemorySegment buf, long bufOff, int bufLen) throws IOException {
         rotate(ts);
+        flushContainers(ts);
         current.writeNumbers(ts, tid, cpu, type, sizes, values, varIndex, buf, bufOff, bufLen);
     }
 

@@ -292,6 +292,15 @@ public final class Inspector {
         return info.name().equals("container");
     }
 
+    /**
+     * Whether the event is a container description, by type: libsinsp parses these and never returns them to
+     * sysdig's loop, so sysdig -r's {@code -n} does not count them (sysdig 0.29 on a file of its own or of
+     * {@code trace -w}: {@code -n 5} prints five lines after the descriptions), nor do chisels see them.
+     */
+    public static boolean isContainerEvent(ScapEvent e) {
+        return (EventKinds.flags(e.type()) & EventKinds.CONTAINER) != 0;
+    }
+
     private void container(ScapEvent e) {
         if (!(e.value("json").orElse(null) instanceof ParamValue.Text text)) {
             return; // the old PPME_CONTAINER_E (id, type, name, image) is not decoded

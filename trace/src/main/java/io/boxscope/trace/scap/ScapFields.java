@@ -302,9 +302,14 @@ public final class ScapFields implements FieldSource {
         return new Value.Num(n);
     }
 
-    /** Nanoseconds since this exit's enter event, 0 for enter events and exits whose enter was not seen. */
+    /**
+     * Nanoseconds since the thread's last enter event, for an exit; 0 for enter events and for a thread no enter
+     * was seen of. As libsinsp's reset (parsers.cpp) keeps it: every enter stores its time
+     * ({@code m_last_latency_entertime}) and every exit measures from it whatever the enter's type was, so an
+     * exit whose own enter was dropped measures from the enter before it, as sysdig -r prints.
+     */
     private long latency() {
-        if (info.isEnter() || t == null || t.lastEnter() == null || t.lastEnter().type() != e.type() - 1) {
+        if (info.isEnter() || t == null || t.lastEnter() == null) {
             return 0;
         }
         return e.ts() - t.lastEnter().ts();
@@ -418,10 +423,16 @@ public final class ScapFields implements FieldSource {
     }
 
     private ContainerRef container() {
-        if (t == null) {
-            return null;
-        }
-        for (String cg : t.cgroups()) {
+        return t == null ? null : containerOf(t.cgroups());
+    }
+
+    /**
+     * The container a thread's cgroups ({@code subsys=path} entries, as the clone and execve exits and the
+     * file's process list carry them) put it in: the first path proc's {@link ContainerRecognizer} recognizes,
+     * else the host.
+     */
+    public static ContainerRef containerOf(java.util.List<String> cgroups) {
+        for (String cg : cgroups) {
             int eq = cg.indexOf('=');
             ContainerRef c = ContainerRecognizer.recognize(eq >= 0 ? cg.substring(eq + 1) : cg);
             if (!c.isHost()) {

@@ -1,0 +1,73 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.boxscope.cli.Cli;
+import io.boxscope.testkit.Docker;
+import io.boxscope.testkit.DockerTest;
+import io.boxscope.testkit.FailingOpener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lab's "capture a container to a file, analyze it later" ({@code sysdig -w FILE container.name=X}, then
+ * {@code sysdig -r FILE ...}): the file describes the container (a PPME_CONTAINER_JSON_2_E, as sysdig's dumper
+ * writes one), so {@code container.name=X} and {@code %container.name} still work when the file is read, by
+ * sysdig 0.29 (the oracle) and by {@code trace -r}. Before, the file carried the container's id only (from the
+ * threads' cgroups): {@code sysdig -r FILE container.name=X} printed nothing and {@code -pc} showed {@code <NA>}.
+ * The name and image expected are Docker's own ({@code docker inspect}).
+ */
+@DockerTest
+class TraceWriteContainerTest {
+    private static final int OPENS = 3;
+
+    @Test
+    void aContainerCaptureFileNamesItsContainer(@TempDir Path dir) throws Exception {
+        Path sync = dir.resolve("sync");
+        java.nio.file.Files.createDirectories(sync);
+        try (FailingOpener c = FailingOpener.start("boxscope-test-tracewc-", OPENS, sync)) {
+            String image = Docker.run("inspect", "--format", "{{.Config.Image}}", c.name()).strip();
+            Path file = dir.resolve("c.scap");
+            List<String> args = List.of("sysdig", "-M", "4", "-w", file.toString(),
+                    "container.name=" + c.name() + " and evt.type in (open, openat) and evt.failed=true");
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run(args.toArray(String[]::new))));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            c.go();
+            c.awaitDone(Duration.ofSeconds(30));
+            t.join(60_000);
+            Cli r = result.get();
+            assertEquals(0, r.code(), r.err());
+            String format = "%container.name %container.image %evt.type %evt.res";
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < OPENS; i++) {
+                expected.add(c.name() + " " + image + " " + "open ENOENT");
+            }
+            List<String> sysdig = sysdig(file, "-p", format, "container.name=" + c.name());
+            assertEquals(expected, sysdig.stream().map(l -> l.replace("openat", "open")).toList(),
+                    "sysdig -r names the container from the file");
+            assertEquals(sysdig, Cli.run("trace", "-r", file.toString(), "-p", format, "container.name=" + c.name()).out()
+                    .lines().toList(), "trace -r prints what sysdig -r prints");
+        }
+    }
+
+    private static List<String> sysdig(Path file, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
+        command.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r (Debian package sysdig 0.29) failed");
+        return out.lines().toList();
+    }
+}

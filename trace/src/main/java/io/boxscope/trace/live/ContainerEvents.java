@@ -1,0 +1,101 @@
+package io.boxscope.trace.live;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.json.Json;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.ScapFields;
+
+/**
+ * The container descriptions a live {@code -w} file carries, so that {@code container.name} and
+ * {@code container.image} (and {@code -pc}, {@code container.name=X} filters, the container chisels) work
+ * on the file in {@code sysdig -r} and {@code boxscope trace -r} as they did live. sysdig's dumper writes one
+ * PPME_CONTAINER_JSON_2_E per container its container manager knows when a file opens, and one more when a
+ * new container is found (libsinsp container.cpp dump_containers, container_to_json); here each container is
+ * described once per file, before the first event written after its threads were seen. A container no
+ * runtime names is not described (its events keep {@code container.id} only, as in a sysdig capture whose
+ * lookup failed); the miss is counted by {@link ContainerNames}.
+ */
+final class ContainerEvents {
+    private final Function<ContainerRef, ContainerInfo> names;
+    private final CycleWriter writer;
+    private final Set<String> described = new HashSet<>();
+    private List<String> lastCgroups;
+
+    ContainerEvents(Function<ContainerRef, ContainerInfo> names, CycleWriter writer) {
+        this.names = names;
+        this.writer = writer;
+    }
+
+    /** Describes the container of a thread with these cgroups, unless it is the host or already described. */
+    void see(List<String> cgroups) {
+        if (cgroups == lastCgroups) {
+            return; // the same thread (or process) as the last event: already decided
+        }
+        lastCgroups = cgroups;
+        ContainerRef ref = ScapFields.containerOf(cgroups);
+        if (ref.isHost() || described.contains(ref.id())) {
+            return;
+        }
+        ContainerInfo info = names.apply(ref);
+        if (info != null && !info.name().isEmpty()) {
+            described.add(ref.id());
+            writer.describeContainer(ref.id(), json(info));
+        }
+    }
+
+    /**
+     * The JSON of one container as libsinsp's container_to_json writes it, with the keys its
+     * parse_container_json_evt reads for the fields Boxscope has: the short and full id, sysdig's container
+     * type number (container_info.h sinsp_container_type), name, image and the image's repository and tag.
+     */
+    static String json(ContainerInfo c) {
+        String image = c.image();
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        int at = image.indexOf('@');
+        String repo = image;
+        String tag = "";
+        String digest = "";
+        if (at >= 0) {
+            repo = image.substring(0, at);
+            digest = image.substring(at + 1);
+        } else if (colon > slash) {
+            repo = image.substring(0, colon);
+            tag = image.substring(colon + 1);
+        }
+        Map<String, Object> o = Json.object();
+        o.put("Mounts", List.of());
+        o.put("full_id", c.ref().id());
+        o.put("id", c.ref().shortId());
+        o.put("image", image);
+        o.put("imagedigest", digest);
+        o.put("imageid", "");
+        o.put("imagerepo", repo);
+        o.put("imagetag", tag);
+        o.put("name", c.name());
+        o.put("privileged", false);
+        o.put("type", type(c.ref().runtime()));
+        Map<String, Object> root = Json.object();
+        root.put("container", o);
+        return Json.write(root);
+    }
+
+    /** sinsp_container_type: CT_DOCKER 0, CT_LXC 1, CT_CRI 6, CT_CONTAINERD 7, CT_CRIO 8, CT_PODMAN 11. */
+    private static int type(io.boxscope.proc.container.Runtime r) {
+        return switch (r) {
+            case DOCKER -> 0;
+            case LXC -> 1;
+            case KUBERNETES -> 6;
+            case CONTAINERD -> 7;
+            case CRIO -> 8;
+            case PODMAN -> 11;
+            case HOST -> 0xffff;
+        };
+    }
+}
