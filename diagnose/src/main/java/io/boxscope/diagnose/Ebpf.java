@@ -385,11 +385,6 @@ final class Ebpf implements AutoCloseable {
     }
 
     /**
-     * The one map of a script collector that its finding shows (read below in {@link #finish}), the only one read back
-     * at the end (another name fails there, saying which were read): ebpf-sched.bt's
-     * per-thread state ({@code @kst}, {@code @ust}: stacks of threads still off a CPU) is not decoded nor symbolized.
-     */
-    /**
      * The run-queue script's count of waits whose end it did not see: a thread of the target switched out while its
      * {@code @qtime} entry from the previous switch-out was still there, so the kernel had put it back on a CPU
      * without a sched_switch event reaching the program (ebpf-sched.bt; docs/diagnose.md, "Waits not seen").
@@ -407,6 +402,12 @@ final class Ebpf implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The one map of a script collector that its finding shows (read below in {@link #finish}), the only one read back
+     * at the end besides the run-queue collector's {@link #RUNQ_UNSEEN} (another name fails there, saying which were
+     * read): ebpf-sched.bt's
+     * per-thread state ({@code @kst}, {@code @ust}: stacks of threads still off a CPU) is not decoded nor symbolized.
+     */
     static String shownMap(Collector c) {
         return switch (c) {
             case RUNQLAT -> "@runq_us";
