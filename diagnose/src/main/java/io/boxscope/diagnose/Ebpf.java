@@ -309,14 +309,28 @@ final class Ebpf implements AutoCloseable {
             if (got == null) {
                 List<Collector> cs = running.entrySet().stream().filter(x -> x.getValue() == r.getValue()).map(Map.Entry::getKey).toList();
                 try {
-                    StackRun.Result res = r.getValue().finish(cs.stream().map(Ebpf::shownMap).toList());
+                    List<String> maps = new ArrayList<>(cs.stream().map(Ebpf::shownMap).toList());
+                    if (cs.contains(Collector.RUNQLAT)) {
+                        maps.add(RUNQ_UNSEEN);
+                    }
+                    StackRun.Result res = r.getValue().finish(maps);
                     got = res;
+                    long unseen = cs.contains(Collector.RUNQLAT) ? count(res.map(RUNQ_UNSEEN)) : 0;
+                    if (unseen > 0) {
+                        missing.add(Collector.RUNQLAT.what + ": " + unseen + (unseen == 1 ? " wait" : " waits")
+                                + " not seen (a thread was back on a CPU with no sched_switch event reaching the program)");
+                    }
                     if (res.lost() > 0) {
                         missing.add(what(cs) + ": " + res.lost() + " events lost (the ring buffer was full)");
                     }
                     if (res.skipped() > 0) {
                         missing.add(what(cs) + ": " + res.skipped()
                                 + " events skipped by the kernel (another BPF program was running on the CPU)");
+                    }
+                    for (io.boxscope.probe.output.Event.MapUpdateFailed u : res.failedUpdates()) {
+                        missing.add(what(cs) + ": " + u.count() + (u.count() == 1 ? " update of " : " updates of ") + u.map()
+                                + " failed in the kernel (" + u.error() + ", " + u.retcode() + ", script line " + u.line()
+                                + "): events not counted");
                     }
                 } catch (RuntimeException ex) {
                     got = ex;
@@ -371,8 +385,27 @@ final class Ebpf implements AutoCloseable {
     }
 
     /**
+     * The run-queue script's count of waits whose end it did not see: a thread of the target switched out while its
+     * {@code @qtime} entry from the previous switch-out was still there, so the kernel had put it back on a CPU
+     * without a sched_switch event reaching the program (ebpf-sched.bt; docs/diagnose.md, "Waits not seen").
+     */
+    static final String RUNQ_UNSEEN = "@runq_unseen";
+
+    /** The value of an unkeyed {@code count()} map; 0 when it has no entry. */
+    static long count(MapDump m) {
+        long n = 0;
+        for (MapDump.Entry e : m.entries()) {
+            if (e.value() instanceof MapValue.Count c) {
+                n += c.count();
+            }
+        }
+        return n;
+    }
+
+    /**
      * The one map of a script collector that its finding shows (read below in {@link #finish}), the only one read back
-     * at the end (another name fails there, saying which were read): ebpf-sched.bt's
+     * at the end besides the run-queue collector's {@link #RUNQ_UNSEEN} (another name fails there, saying which were
+     * read): ebpf-sched.bt's
      * per-thread state ({@code @kst}, {@code @ust}: stacks of threads still off a CPU) is not decoded nor symbolized.
      */
     static String shownMap(Collector c) {

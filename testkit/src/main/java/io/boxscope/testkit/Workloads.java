@@ -75,18 +75,6 @@ public final class Workloads {
      * {@code nvcsw}, {@code nivcsw}: kernel/sched/core.c, {@code __schedule}, counts a switch as voluntary only when
      * the task leaves the CPU to block, not preempted).
      */
-    /**
-     * How many scheduler events of {@code events} a count taken by BPF programs may miss without any counter
-     * saying so: on this project's test machine the kernel now and then does not run a tracepoint's BPF program
-     * for a hit (hardirqs' programs missed runs that perf saw, and libbpf-tools' hardirqs missed the same:
-     * docs/tools.md; diagnose's run-queue tests came out one or two waits short in 1 of ~8 runs under load, with
-     * no recursion miss reported). Cause not found; one plus 2 %, far below what a wrong rule loses (a
-     * {@code prev_state == 0} test counted 21 of 121 preemptions; a wrong pid counts none).
-     */
-    public static long unexplainedMisses(long events) {
-        return 1 + events / 50;
-    }
-
     public static long[] contextSwitches(long pid) throws IOException {
         long[] out = {-1, -1};
         for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
