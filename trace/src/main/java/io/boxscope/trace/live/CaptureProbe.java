@@ -609,11 +609,13 @@ public final class CaptureProbe implements AutoCloseable {
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         } else {
-            // open, openat: the path again at the exit (SyscallConfig.STR_EXIT), whose event carries it
+            // open, openat...: the paths again at the exit (SyscallConfig.STR_EXIT), whose event carries them
             Label noPath = a.newLabel("no_exit_path");
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STR_EXIT)
                     .jmp(JmpOp.JEQ, Reg.R1, 0, noPath);
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            // and the second one (rename, link, symlink...: the driver reads both at the exit); none configured: no read
+            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
             a.bind(noPath);
         }
         if (o.fdOffsets() != null) {

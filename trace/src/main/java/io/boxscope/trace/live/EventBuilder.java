@@ -27,7 +27,7 @@ public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = union(Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
             "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
-            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap"), FileEvents.NAMES, OtherEvents.NAMES);
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap", "brk"), FileEvents.NAMES, OtherEvents.NAMES);
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
@@ -218,6 +218,8 @@ public final class EventBuilder {
             case "mmap" -> b("PPME_SYSCALL_MMAP_E", r, ts).num(a[0]).num(a[1]).num(MmapFlags.prot(a[2]))
                     .num(MmapFlags.flags(a[3])).num(a[4]).num(a[5]).build();
             case "munmap" -> b("PPME_SYSCALL_MUNMAP_E", r, ts).num(a[0]).num(a[1]).build();
+            // libs e5c53d64 records brk as BRK_4: the address asked for, then at the exit the break and the memory sizes
+            case "brk" -> b("PPME_SYSCALL_BRK_4_E", r, ts).num(a[0]).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.enter(n, r, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.enter(n, r, ts)
                     : b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
@@ -301,6 +303,7 @@ public final class EventBuilder {
             }
             case "mmap" -> memory(b("PPME_SYSCALL_MMAP_X", r, ts).num(ret), r).build();
             case "munmap" -> memory(b("PPME_SYSCALL_MUNMAP_X", r, ts).num(ret), r).build();
+            case "brk" -> memory(b("PPME_SYSCALL_BRK_4_X", r, ts).num(ret), r).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.exit(n, r, e, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.exit(n, r, e, ts)
                     : b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();

@@ -13,10 +13,18 @@ import io.boxscope.trace.scap.ScapEvent;
  * access's mode through access_flags_to_scap (MAY_EXEC, MAY_WRITE, MAY_READ are X_OK, W_OK, R_OK's bits; F_OK
  * is 0) and its path at the exit; getcwd's path is the buffer the kernel filled (read at the exit up to the
  * return value, which counts its NUL).
+ *
+ * <p>Also futex (FUTEX: addr, op through futex_op_to_scap, val), epoll_wait (EPOLLWAIT: maxevents), select (SELECT:
+ * the result only), getdents and getdents64 (fd), splice (fd_in, fd_out, size, flags), shutdown (SHUTDOWN: fd, how),
+ * getsockname and getpeername (no parameters at all in that driver), flock (fd, operation as PPM_LOCK_*), setsid,
+ * setpgid (pid, pgid; the result as a PID) and fchmod (FCHMOD: nothing at the entry; result, fd and mode as
+ * chmod_mode_to_scap, whose PPM_S_* bits are the kernel's S_I* bits of 07777, at the exit).
  */
 final class OtherEvents {
     /** System calls built here. */
-    static final Set<String> NAMES = Set.of("ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect", "getcwd", "access");
+    static final Set<String> NAMES = Set.of("ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect", "getcwd", "access",
+            "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
+            "flock", "setsid", "setpgid", "fchmod");
 
     private OtherEvents() {}
 
@@ -31,6 +39,23 @@ final class OtherEvents {
             case "mprotect" -> b("PPME_SYSCALL_MPROTECT_E", r, ts).num(a[0]).num(a[1]).num(MmapFlags.prot(a[2])).build();
             case "getcwd" -> b("PPME_SYSCALL_GETCWD_E", r, ts).build();
             case "access" -> b("PPME_SYSCALL_ACCESS_E", r, ts).num(a[1] & 7).build();
+            case "futex" -> b("PPME_SYSCALL_FUTEX_E", r, ts).num(a[0]).num(futexOp(a[1])).num(a[2]).build();
+            // maxevents as the register holds it (the table's autofill of argument 2)
+            case "epoll_wait" -> b("PPME_SYSCALL_EPOLLWAIT_E", r, ts).num(a[2]).build();
+            case "select" -> b("PPME_SYSCALL_SELECT_E", r, ts).build();
+            case "getdents" -> b("PPME_SYSCALL_GETDENTS_E", r, ts).num((int) a[0]).build();
+            case "getdents64" -> b("PPME_SYSCALL_GETDENTS64_E", r, ts).num((int) a[0]).build();
+            // fd_in, fd_out, len, flags: arguments 0, 2, 4, 5 as passed (autofill; the offsets are not recorded)
+            case "splice" -> b("PPME_SYSCALL_SPLICE_E", r, ts).num((int) a[0]).num((int) a[2]).num(a[4]).num(a[5] & 0xffff_ffffL).build();
+            // shutdown_how_to_scap keeps SHUT_RD, SHUT_WR, SHUT_RDWR (0, 1, 2) and passes anything else as its low bits
+            case "shutdown" -> b("PPME_SOCKET_SHUTDOWN_E", r, ts).num((int) a[0]).num(a[1] & 0xff).build();
+            case "getsockname" -> b("PPME_SOCKET_GETSOCKNAME_E", r, ts).build();
+            case "getpeername" -> b("PPME_SOCKET_GETPEERNAME_E", r, ts).build();
+            // flock_flags_to_scap: LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN (1, 2, 4, 8) are PPM_LOCK_*'s bits; others dropped
+            case "flock" -> b("PPME_SYSCALL_FLOCK_E", r, ts).num((int) a[0]).num(a[1] & 0xf).build();
+            case "setsid" -> b("PPME_SYSCALL_SETSID_E", r, ts).build();
+            case "setpgid" -> b("PPME_SYSCALL_SETPGID_E", r, ts).num(a[0]).num(a[1]).build();
+            case "fchmod" -> b("PPME_SYSCALL_FCHMOD_E", r, ts).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
     }
@@ -47,8 +72,32 @@ final class OtherEvents {
             case "mprotect" -> b("PPME_SYSCALL_MPROTECT_X", r, ts).num(ret).build();
             case "getcwd" -> b("PPME_SYSCALL_GETCWD_X", r, ts).num(ret).str(ret > 0 ? r.buf() : new byte[0]).build();
             case "access" -> b("PPME_SYSCALL_ACCESS_X", r, ts).num(ret).str(r.strA().length > 0 ? r.strA() : e.strA()).build();
+            case "futex" -> b("PPME_SYSCALL_FUTEX_X", r, ts).num(ret).build();
+            case "epoll_wait" -> b("PPME_SYSCALL_EPOLLWAIT_X", r, ts).num(ret).build();
+            case "select" -> b("PPME_SYSCALL_SELECT_X", r, ts).num(ret).build();
+            case "getdents" -> b("PPME_SYSCALL_GETDENTS_X", r, ts).num(ret).build();
+            case "getdents64" -> b("PPME_SYSCALL_GETDENTS64_X", r, ts).num(ret).build();
+            case "splice" -> b("PPME_SYSCALL_SPLICE_X", r, ts).num(ret).build();
+            case "shutdown" -> b("PPME_SOCKET_SHUTDOWN_X", r, ts).num(ret).build();
+            case "getsockname" -> b("PPME_SOCKET_GETSOCKNAME_X", r, ts).build();
+            case "getpeername" -> b("PPME_SOCKET_GETPEERNAME_X", r, ts).build();
+            case "flock" -> b("PPME_SYSCALL_FLOCK_X", r, ts).num(ret).build();
+            case "setsid" -> b("PPME_SYSCALL_SETSID_X", r, ts).num(ret).build();
+            case "setpgid" -> b("PPME_SYSCALL_SETPGID_X", r, ts).num(ret).build();
+            // the driver reads fd and mode at the exit (f_sys_fchmod_x): the exit record's own arguments
+            case "fchmod" -> b("PPME_SYSCALL_FCHMOD_X", r, ts).num(ret).num((int) r.args()[0]).num(r.args()[1] & 07777).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
+    }
+
+    /**
+     * futex_op_to_scap (driver/ppm_flag_helpers.h): the command (op &amp; 127) kept when it is one of FUTEX_WAIT ..
+     * FUTEX_CMP_REQUEUE_PI (0..12, PPM_FU_* the same numbers), else 0; FUTEX_PRIVATE_FLAG (128) and
+     * FUTEX_CLOCK_REALTIME (256) kept (include/uapi/linux/futex.h).
+     */
+    static long futexOp(long op) {
+        long cmd = op & 127;
+        return (cmd <= 12 ? cmd : 0) | (op & 128) | (op & 256);
     }
 
     private static ScapEvent.Builder b(String constant, RawRecord r, long ts) {

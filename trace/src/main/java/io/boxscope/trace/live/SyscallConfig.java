@@ -24,8 +24,9 @@ public final class SyscallConfig {
      */
     static final int DECODED = 2;
     /**
-     * Flag of the {@link #TRACED} byte: the exit reads the {@link #STR_A} string again (open, openat: the driver
-     * reads the path at both, and the exit event carries it), so that the exit record alone makes its event.
+     * Flag of the {@link #TRACED} byte: the exit reads the {@link #STR_A} and {@link #STR_B} strings again (open,
+     * openat: the driver reads the path at both, and the exit event carries it; rename, link, symlink: both paths at
+     * the exit), so that the exit record alone makes its event.
      */
     static final int STR_EXIT = 4;
     static final int STR_A = 1;
@@ -120,7 +121,7 @@ public final class SyscallConfig {
                     out[base + MSGHDR_IN] = 2;
                     out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
                 }
-                case "mmap", "munmap" -> out[base + MM] = 1;
+                case "mmap", "munmap", "brk" -> out[base + MM] = 1;
                 // the int[2] socketpair wrote (argument 4), read as pipe's
                 case "socketpair" -> out[base + PIPE_FDS] = 4;
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
@@ -142,7 +143,7 @@ public final class SyscallConfig {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
-                    || sig.name().equals("access"))
+                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access"))
                     && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }
