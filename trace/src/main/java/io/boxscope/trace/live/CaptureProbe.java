@@ -57,7 +57,8 @@ public final class CaptureProbe implements AutoCloseable {
     static final int MAX_INFLIGHT = 65536;
     private static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
     private static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
-    static final int VALUE_SIZE = OFF_AFTER_BLOB + SOCKADDR_MAX;
+    /** Room for the data slot of readv and the like at its verifier bound (OFF_AFTER_STRINGS + 2 snap lengths). */
+    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_STRINGS + 2 * BLOB_MAX);
 
     // stack slots (negative offsets from R10)
     private static final int S_OFF = -8;
@@ -74,8 +75,10 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of a msghdr copied (their lengths give sendmsg's and recvmsg's size). */
-    static final int IOV_MAX = 8;
+    /** Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size). */
+    static final int IOV_MAX = 64;
+    /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
+    static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
     private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
@@ -83,6 +86,9 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_RET = -48;
     private static final int S_DROP = -52;
     private static final int S_SK = -64;     // a unix socket's struct sock *
+    private static final int S_REM = -72;    // readv and the like: bytes still to copy
+    private static final int S_TOT = -80;    // readv and the like: bytes copied
+    private static final int S_SLOT = -200;  // readv and the like: the data slot's offset
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -869,25 +875,84 @@ public final class CaptureProbe implements AutoCloseable {
      * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
      * {@link #IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
      * length and, at exit, the return value) and msg_name as slot 3.
+     *
+     * <p>With {@link SyscallConfig#IOV} in the configuration byte (readv, writev, preadv, pwritev) the argument is
+     * the iovec array itself and the next argument its count: the array is slot 1 at the entry and the exit
+     * (whatever the result: the driver's size adds the lengths up even for a failed call), and at the exit the
+     * buffers of its first {@link #IOV_DATA} iovecs, merged, are slot 2 (parse_readv_writev_bufs of libs
+     * e5c53d64's driver/ppm_events.c): up to the snap length, and for a read (no {@link SyscallConfig#IOV_WRITE})
+     * only when it returned &gt; 0 and up to the return value; a write's buffers whatever it returned, as the
+     * driver copies them (its "retval" there is the snap length).
      */
     private static void msghdr(Asm a, int cfgByte, boolean exit, int snap) {
         Label skip = a.newLabel("msg_skip");
         Label noIov = a.newLabel("msg_no_iov");
         Label noData = a.newLabel("msg_no_data");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
+        Label iovArgs = a.newLabel("msg_iov_args");
+        Label haveMsg = a.newLabel("msg_have");
+        int cap = Math.max(snap, 1);
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JNE, Reg.R1, 0, iovArgs);
         if (exit) {
             a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
         }
         argOfCfg(a, Reg.R3);
         a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, S_MSG).movImm(Reg.R2, 56)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_MSG + 24);
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip).ja(haveMsg);
+        // readv and the like: the iovec array and its count are the argument and the next one; no name
+        a.bind(iovArgs).mov(Reg.R4, Reg.R3);
+        argOfCfg(a, Reg.R3);
+        a.stx(Size.DW, Reg.R10, S_MSG + 16, Reg.R3).st(Size.DW, Reg.R10, S_MSG, 0).mov(Reg.R3, Reg.R4).add(Reg.R3, 1);
+        argOfCfg(a, Reg.R3);
+        a.stx(Size.DW, Reg.R10, S_MSG + 24, Reg.R3);
+        a.bind(haveMsg).ldx(Size.DW, Reg.R2, Reg.R10, S_MSG + 24);
         cap(a, IOV_MAX);
         a.lsh(Reg.R2, 4).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
                 .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
                 .jmp(JmpOp.JEQ, Reg.R3, 0, noIov);
         readSlot(a, Helper.PROBE_READ_USER, IOV_MAX * 16, 1, RawRecord.DATA + STR_MAX, noIov);
-        a.bind(noIov)
+        a.bind(noIov);
+        Label msgData = a.newLabel("msg_data");
+        Label limited = a.newLabel("msg_limited");
+        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JEQ, Reg.R1, 0, msgData);
+        if (!exit) {
+            a.ja(skip); // the entry of writev, pwritev: the lengths only
+        } else {
+            // the bytes still to copy: the snap length, and for a read the return value
+            a.movImm(Reg.R2, cap).ldx(Size.B, Reg.R1, Reg.R10, S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV_WRITE)
+                    .jmp(JmpOp.JNE, Reg.R1, 0, limited)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, skip)
+                    .jmp(JmpOp.JLE, Reg.R2, Reg.R1, limited).mov(Reg.R2, Reg.R1)
+                    .bind(limited).stx(Size.DW, Reg.R10, S_REM, Reg.R2).st(Size.DW, Reg.R10, S_TOT, 0)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, skip)
+                    .stx(Size.DW, Reg.R10, S_SLOT, Reg.R1);
+            for (int j = 0; j < IOV_DATA; j++) {
+                Label next = a.newLabel("iov_next");
+                a.ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, skip)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
+                        .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).add(Reg.R3, 16 * j)
+                        .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
+                        .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                        .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, S_REM);
+                Label le = a.newLabel("iov_le");
+                a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
+                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, skip)
+                        // the slot's start (at most OFF_AFTER_STRINGS) plus what it holds (at most the snap length):
+                        // the verifier's bound for the destination, which the remaining count keeps in the slot
+                        .ldx(Size.DW, Reg.R4, Reg.R10, S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, skip)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_SLOT).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, skip)
+                        .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
+                        .ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                        .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_TOT, Reg.R1)
+                        .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).sub(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_REM, Reg.R1)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R1)
+                        .bind(next);
+            }
+            a.ja(skip);
+        }
+        a.bind(msgData)
                 .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JEQ, Reg.R1, 0, noData)
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)

@@ -51,6 +51,13 @@ public final class SyscallConfig {
     static final int MSGHDR_IN = 12;
     /** Exit: a struct user_msghdr the kernel filled (recvmsg). */
     static final int MSGHDR_OUT = 13;
+    /**
+     * Flag of the {@link #MSGHDR_IN} / {@link #MSGHDR_OUT} byte: the argument is an iovec array and the next one its
+     * count (readv, writev, preadv, pwritev), not a msghdr.
+     */
+    static final int IOV = 0x40;
+    /** With {@link #IOV}: the buffers are written (writev, pwritev): copied whatever the call returned. */
+    static final int IOV_WRITE = 0x20;
     /** The exit needs the entry's arguments (kept in a map between the two). */
     static final int KEEP_ARGS = 14;
     /** Exit: read the process's memory counters (mmap, munmap). */
@@ -122,6 +129,19 @@ public final class SyscallConfig {
                     out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
                 }
                 case "mmap", "munmap", "brk" -> out[base + MM] = 1;
+                // the iovec array (argument 2, its count argument 3): read at the exit (both), and at the entry of
+                // the writes, whose entry event has the buffers' size
+                case "readv", "preadv" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + MSGHDR_OUT] = IOV | 2;
+                }
+                case "writev", "pwritev" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + MSGHDR_IN] = IOV | IOV_WRITE | 2;
+                    out[base + MSGHDR_OUT] = IOV | IOV_WRITE | 2;
+                }
                 // the int[2] socketpair wrote (argument 4), read as pipe's
                 case "socketpair" -> out[base + PIPE_FDS] = 4;
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
@@ -139,7 +159,7 @@ public final class SyscallConfig {
                 out[base + MSGHDR_OUT] = 2;
             }
             if (out[base + OUT_BUF] != 0 || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
-                    || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
+                    || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0 && (out[base + MSGHDR_OUT] & IOV) == 0) {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
