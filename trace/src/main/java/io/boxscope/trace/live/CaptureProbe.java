@@ -450,26 +450,46 @@ public final class CaptureProbe implements AutoCloseable {
 
     /**
      * Reads a user buffer into the record: its address is the argument named by configuration byte
-     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or (lenCfgByte -1) the
-     * return value; at most {@code cap} bytes.
+     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or at the exit ({@code exit}) the
+     * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
+     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
+     * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link #BLOB_MAX}
+     * bytes (not cut to the snap length; more items: none read). {@code constOnly}: read nothing unless the length is constant.
      */
-    private static void blob(Asm a, int cfgByte, int lenCfgByte, int cap, int slot, int maxOff) {
+    private static void blob(Asm a, int cfgByte, int lenCfgByte, boolean exit, boolean constOnly, int cap, int slot, int maxOff) {
         Label skip = a.newLabel("blob_skip");
         Label capped = a.newLabel("blob_capped");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        if (lenCfgByte < 0) {
+        Label konst = a.newLabel("blob_const");
+        Label per8 = a.newLabel("blob_per8");
+        Label have = a.newLabel("blob_have");
+        // the verifier's bound of a read: the data slot has room for BLOB_MAX after OFF_AFTER_STRINGS, the others
+        // for their own cap and a constant length
+        int bound = slot == 2 ? BLOB_MAX : Math.max(cap, 64);
+        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.B, Reg.R2, Reg.R10, S_CFG + lenCfgByte)
+                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, konst)
+                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_PER8).jmp(JmpOp.JNE, Reg.R1, 0, per8);
+        if (constOnly) {
+            a.ja(skip);
+        } else if (exit) {
             a.ldx(Size.DW, Reg.R2, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R2, 0, skip);
         } else {
-            a.ldx(Size.B, Reg.R2, Reg.R10, S_CFG + lenCfgByte).jmp(JmpOp.JEQ, Reg.R2, 0, skip);
+            a.jmp(JmpOp.JEQ, Reg.R2, 0, skip);
             argOfCfg(a, Reg.R2);
             a.lsh(Reg.R2, 32).rsh(Reg.R2, 32); // an int or size_t count: beyond 4 GiB is capped anyway
         }
-        a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped)
-                .stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
+        if (!constOnly) {
+            a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped).ja(have);
+        }
+        a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
+        a.bind(per8);
+        argOfCfg(a, Reg.R2);
+        a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JGT, Reg.R2, bound / 8, skip).lsh(Reg.R2, 3);
+        a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
         argOfCfg(a, Reg.R3);
         a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JGT, Reg.R2, cap, skip)
+                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
                 .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
                 .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
@@ -565,12 +585,14 @@ public final class CaptureProbe implements AutoCloseable {
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
+        blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {
             socketInfo(a, o.fdOffsets(), true);
         }
-        msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
-        blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
+        msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
+        blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
         a.ja(out).bind(generic);
         genericRecord(a, m, RawRecord.ENTER, out);
@@ -631,9 +653,13 @@ public final class CaptureProbe implements AutoCloseable {
                 mmCounters(a, o.fdOffsets().mm());
             }
         }
-        msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX));
-        blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        // readv and the like end their reads there (nothing else configured): the verifier then walks their
+        // iovec loop's exits once, not once more through every path of the reads below
+        Label iovDone = a.newLabel("iov_done");
+        msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
+        blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         outAddr(a);
+        a.bind(iovDone);
         output(a, m, out);
         a.ja(out).bind(generic);
         if (o.filter().failedOnly()) {
@@ -855,6 +881,7 @@ public final class CaptureProbe implements AutoCloseable {
     private static void outAddr(Asm a) {
         Label skip = a.newLabel("oaddr_skip");
         a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
                 .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
         argOfCfg(a, Reg.R3);
@@ -884,7 +911,7 @@ public final class CaptureProbe implements AutoCloseable {
      * only when it returned &gt; 0 and up to the return value; a write's buffers whatever it returned, as the
      * driver copies them (its "retval" there is the snap length).
      */
-    private static void msghdr(Asm a, int cfgByte, boolean exit, int snap) {
+    private static void msghdr(Asm a, int cfgByte, boolean exit, int snap, Label iovDone) {
         Label skip = a.newLabel("msg_skip");
         Label noIov = a.newLabel("msg_no_iov");
         Label noData = a.newLabel("msg_no_data");
@@ -921,28 +948,28 @@ public final class CaptureProbe implements AutoCloseable {
             // the bytes still to copy: the snap length, and for a read the return value
             a.movImm(Reg.R2, cap).ldx(Size.B, Reg.R1, Reg.R10, S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV_WRITE)
                     .jmp(JmpOp.JNE, Reg.R1, 0, limited)
-                    .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, skip)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, iovDone)
                     .jmp(JmpOp.JLE, Reg.R2, Reg.R1, limited).mov(Reg.R2, Reg.R1)
                     .bind(limited).stx(Size.DW, Reg.R10, S_REM, Reg.R2).st(Size.DW, Reg.R10, S_TOT, 0)
-                    .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, skip)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, iovDone)
                     .stx(Size.DW, Reg.R10, S_SLOT, Reg.R1);
             for (int j = 0; j < IOV_DATA; j++) {
                 Label next = a.newLabel("iov_next");
-                a.ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, skip)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
+                a.ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, iovDone)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, iovDone)
                         .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).add(Reg.R3, 16 * j)
                         .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
-                        .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                        .jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
                         .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, S_REM);
                 Label le = a.newLabel("iov_le");
                 a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
-                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, skip)
+                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, iovDone)
                         // the slot's start (at most OFF_AFTER_STRINGS) plus what it holds (at most the snap length):
                         // the verifier's bound for the destination, which the remaining count keeps in the slot
-                        .ldx(Size.DW, Reg.R4, Reg.R10, S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, skip)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_SLOT).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, skip)
+                        .ldx(Size.DW, Reg.R4, Reg.R10, S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, iovDone)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, S_SLOT).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, iovDone)
                         .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
-                        .ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                        .ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
                         .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN)
                         .ldx(Size.DW, Reg.R1, Reg.R10, S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_TOT, Reg.R1)
                         .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1)
@@ -950,7 +977,7 @@ public final class CaptureProbe implements AutoCloseable {
                         .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R1)
                         .bind(next);
             }
-            a.ja(skip);
+            a.ja(iovDone);
         }
         a.bind(msgData)
                 .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)

@@ -1,5 +1,7 @@
 package io.boxscope.trace.live;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Set;
 import io.boxscope.trace.scap.ScapEvent;
 
@@ -24,7 +26,8 @@ final class OtherEvents {
     /** System calls built here. */
     static final Set<String> NAMES = Set.of("ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect", "getcwd", "access",
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
-            "flock", "setsid", "setpgid", "fchmod");
+            "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
+            "sendfile", "sendfile64");
 
     private OtherEvents() {}
 
@@ -56,6 +59,18 @@ final class OtherEvents {
             case "setsid" -> b("PPME_SYSCALL_SETSID_E", r, ts).build();
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_E", r, ts).num(a[0]).num(a[1]).build();
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_E", r, ts).build();
+            // the pollfd array the probe read (slot 2): every fd with its events; the timeout as the register holds it
+            case "poll" -> b("PPME_SYSCALL_POLL_E", r, ts).bytes(fdList(r.buf(), true)).num(a[2]).build();
+            // the timespec (slot 3; none given: -1) in ns, the first 8 bytes of the sigset (slot 1; none given: 0)
+            case "ppoll" -> b("PPME_SYSCALL_PPOLL_E", r, ts).bytes(fdList(r.buf(), true))
+                    .num(a[2] == 0 ? -1 : reltime(r.sockaddr())).num(a[3] == 0 ? 0 : word(r.strB()) & 0xffff_ffffL).build();
+            case "nanosleep" -> b("PPME_SYSCALL_NANOSLEEP_E", r, ts).num(reltime(r.buf())).build();
+            case "getrlimit" -> b("PPME_SYSCALL_GETRLIMIT_E", r, ts).num(resource(a[0])).build();
+            case "setrlimit" -> b("PPME_SYSCALL_SETRLIMIT_E", r, ts).num(resource(a[0])).build();
+            case "prlimit64" -> b("PPME_SYSCALL_PRLIMIT_E", r, ts).num(a[0]).num(resource(a[1])).build();
+            // the offset behind the pointer (slot 2), 0 without one or when it cannot be read
+            case "sendfile", "sendfile64" -> b("PPME_SYSCALL_SENDFILE_E", r, ts).num((int) a[0]).num((int) a[1])
+                    .num(a[2] == 0 ? 0 : word(r.buf())).num(a[3]).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
     }
@@ -86,6 +101,18 @@ final class OtherEvents {
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_X", r, ts).num(ret).build();
             // the driver reads fd and mode at the exit (f_sys_fchmod_x): the exit record's own arguments
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_X", r, ts).num(ret).num((int) r.args()[0]).num(r.args()[1] & 07777).build();
+            // the pollfd array again after the call: the fds that returned something, with their revents
+            case "poll" -> b("PPME_SYSCALL_POLL_X", r, ts).num(ret).bytes(fdList(r.buf(), false)).build();
+            case "ppoll" -> b("PPME_SYSCALL_PPOLL_X", r, ts).num(ret).bytes(fdList(r.buf(), false)).build();
+            case "nanosleep" -> b("PPME_SYSCALL_NANOSLEEP_X", r, ts).num(ret).build();
+            // the rlimit at the exit (slot 2): after a failed getrlimit -1, -1 (f_sys_getrlimit_setrlrimit_x)
+            case "getrlimit" -> limits(b("PPME_SYSCALL_GETRLIMIT_X", r, ts).num(ret), ret >= 0 ? r.buf() : null).build();
+            case "setrlimit" -> limits(b("PPME_SYSCALL_SETRLIMIT_X", r, ts).num(ret), r.buf()).build();
+            // the new limit as the entry read it, the old one the kernel wrote (-1, -1 when not given or unreadable)
+            case "prlimit64" -> limits(limits(b("PPME_SYSCALL_PRLIMIT_X", r, ts).num(ret), ret >= 0 && e != r ? e.buf() : null),
+                    r.buf()).build();
+            case "sendfile", "sendfile64" -> b("PPME_SYSCALL_SENDFILE_X", r, ts).num(ret)
+                    .num(r.args()[2] == 0 ? 0 : word(r.buf())).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
     }
@@ -98,6 +125,74 @@ final class OtherEvents {
     static long futexOp(long op) {
         long cmd = op & 127;
         return (cmd <= 12 ? cmd : 0) | (op & 128) | (op & 256);
+    }
+
+    /**
+     * A PT_FDLIST (poll_parse_fds): u16 count, then per fd an int64 fd and an int16 of PPM_POLL* flags; at the
+     * entry every pollfd with its events, at the exit only those whose revents are set, with them.
+     */
+    static byte[] fdList(byte[] pollfds, boolean enter) {
+        ByteBuffer in = ByteBuffer.wrap(pollfds).order(ByteOrder.nativeOrder());
+        int n = pollfds.length / 8;
+        ByteBuffer out = ByteBuffer.allocate(2 + 10 * n).order(ByteOrder.LITTLE_ENDIAN);
+        out.position(2);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            short ev = in.getShort(8 * i + (enter ? 4 : 6));
+            if (!enter && ev == 0) {
+                continue;
+            }
+            out.putLong(in.getInt(8 * i)).putShort((short) pollEvents(ev));
+            count++;
+        }
+        out.putShort(0, (short) count);
+        return java.util.Arrays.copyOf(out.array(), 2 + 10 * count);
+    }
+
+    /**
+     * poll_events_to_scap: the kernel's POLL* bits (include/uapi/asm-generic/poll.h: POLLIN 1, POLLPRI 2, POLLOUT 4,
+     * POLLERR 8, POLLHUP 0x10, POLLNVAL 0x20, POLLRDNORM 0x40, POLLRDBAND 0x80, POLLWRNORM 0x100, POLLWRBAND 0x200,
+     * POLLRDHUP 0x2000) as PPM_POLL* (1 POLLIN, 2 PRI, 4 OUT, 8 RDHUP, 16 ERR, 32 HUP, 64 NVAL, 128 RDNORM, 256
+     * RDBAND, 512 WRNORM, 1024 WRBAND).
+     */
+    static int pollEvents(int k) {
+        int[][] map = {{0x1, 1}, {0x2, 2}, {0x4, 4}, {0x2000, 8}, {0x8, 16}, {0x10, 32}, {0x20, 64}, {0x40, 128},
+            {0x80, 256}, {0x100, 512}, {0x200, 1024}};
+        int res = 0;
+        for (int[] m : map) {
+            if ((k & m[0]) != 0) {
+                res |= m[1];
+            }
+        }
+        return res;
+    }
+
+    /** rlimit_resource_to_scap: RLIMIT_CPU .. RLIMIT_RTTIME (0..15, asm-generic/resource.h) kept, others 255. */
+    static long resource(long k) {
+        return k >= 0 && k <= 15 ? k : 255;
+    }
+
+    /** A struct timespec (two LP64 longs) as ns (timespec_parse); 0 when not read. */
+    private static long reltime(byte[] ts) {
+        if (ts.length < 16) {
+            return 0;
+        }
+        ByteBuffer b = ByteBuffer.wrap(ts).order(ByteOrder.nativeOrder());
+        return b.getLong(0) * 1_000_000_000L + b.getLong(8);
+    }
+
+    /** The first 8 bytes of a slot as a number (an off_t, a sigset word); 0 when not read. */
+    private static long word(byte[] slot) {
+        return slot.length < 8 ? 0 : ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    /** cur and max of a struct rlimit (two u64 as int64), or -1, -1 (none, or not read). */
+    private static ScapEvent.Builder limits(ScapEvent.Builder c, byte[] rl) {
+        if (rl == null || rl.length < 16) {
+            return c.num(-1).num(-1);
+        }
+        ByteBuffer b = ByteBuffer.wrap(rl).order(ByteOrder.nativeOrder());
+        return c.num(b.getLong(0)).num(b.getLong(8));
     }
 
     private static ScapEvent.Builder b(String constant, RawRecord r, long ts) {

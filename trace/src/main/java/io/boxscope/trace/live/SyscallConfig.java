@@ -58,6 +58,10 @@ public final class SyscallConfig {
     static final int IOV = 0x40;
     /** With {@link #IOV}: the buffers are written (writev, pwritev): copied whatever the call returned. */
     static final int IOV_WRITE = 0x20;
+    /** Flag of a length byte ({@link #IN_LEN}, {@link #SOCKADDR_LEN}, {@link #OUT_ADDRLEN}): the length is its low 6 bits. */
+    static final int LEN_CONST = 0x80;
+    /** Flag of a length byte: the argument it names counts 8-byte items (struct pollfd). */
+    static final int LEN_PER8 = 0x40;
     /** The exit needs the entry's arguments (kept in a map between the two). */
     static final int KEEP_ARGS = 14;
     /** Exit: read the process's memory counters (mmap, munmap). */
@@ -136,6 +140,43 @@ public final class SyscallConfig {
                     out[base + OUT_BUF] = 0;
                     out[base + MSGHDR_OUT] = IOV | 2;
                 }
+                // struct pollfd[nfds] (arguments 1, 2) at both; ppoll's timespec (3) and sigset (4) at the entry
+                case "poll", "ppoll" -> {
+                    out[base + IN_BUF] = 1;
+                    out[base + IN_LEN] = (byte) (LEN_PER8 | 2);
+                    out[base + OUT_BUF] = 1;
+                    if (sig.name().equals("ppoll")) {
+                        out[base + SOCKADDR] = 3;
+                        out[base + SOCKADDR_LEN] = (byte) (LEN_CONST | 16);
+                        out[base + OUT_ADDR] = 4;
+                        out[base + OUT_ADDRLEN] = (byte) (LEN_CONST | 8);
+                    }
+                }
+                // the struct timespec asked for (argument 1)
+                case "nanosleep" -> {
+                    out[base + IN_BUF] = 1;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 0;
+                }
+                // the struct rlimit (argument 2) at the exit, whichever way it went
+                case "getrlimit", "setrlimit" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 2;
+                }
+                // the new struct rlimit (argument 3) at the entry (the caller's, unchanged by the call), the old one
+                // (argument 4) at the exit
+                case "prlimit64" -> {
+                    out[base + IN_BUF] = 3;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 4;
+                }
+                // the off_t behind offset (argument 3) at both
+                case "sendfile", "sendfile64" -> {
+                    out[base + IN_BUF] = 3;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 8);
+                    out[base + OUT_BUF] = 3;
+                }
                 case "writev", "pwritev" -> {
                     out[base + IN_BUF] = 0;
                     out[base + OUT_BUF] = 0;
@@ -158,8 +199,10 @@ public final class SyscallConfig {
             if (sig.name().equals("recvmsg")) {
                 out[base + MSGHDR_OUT] = 2;
             }
-            if (out[base + OUT_BUF] != 0 || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
-                    || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0 && (out[base + MSGHDR_OUT] & IOV) == 0) {
+            // (a buffer of a constant or counted length at the exit needs no entry: the exit has the arguments)
+            boolean sized = (out[base + IN_LEN] & (LEN_CONST | LEN_PER8)) != 0;
+            if (out[base + OUT_BUF] != 0 && !sized || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
+                    || out[base + OUT_ADDR] != 0 && (out[base + OUT_ADDRLEN] & LEN_CONST) == 0 || out[base + MSGHDR_OUT] != 0 && (out[base + MSGHDR_OUT] & IOV) == 0) {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())

@@ -349,6 +349,17 @@ public final class EventFormatter {
                     r.append(Signals.name((int) v));
                 }
             }
+            // get_param_as_str's PT_SIGSET (libs e5c53d64 event.cpp): the names of the set's signals (bit n is
+            // signal n + 1), space-separated, numbers never; an empty set prints nothing
+            case SIGSET -> {
+                boolean first = true;
+                for (int sig = 0; sig < 32; sig++) {
+                    if ((v & (1L << sig)) != 0 && sig + 1 <= LAST_NAMED_SIGNAL) {
+                        b.append(first ? "" : " ").append(Signals.name(sig + 1));
+                        first = false;
+                    }
+                }
+            }
             case RELTIME -> {
                 if (v == -1) {
                     b.append("none");
@@ -372,8 +383,14 @@ public final class EventFormatter {
     /** %lg of seconds: six significant digits, no trailing zeros. */
     private static String seconds(long ns) {
         String s = String.format(Locale.ROOT, "%.6g", ns / 1e9);
-        if (s.contains("e")) {
-            return s;
+        int e = s.indexOf('e');
+        if (e >= 0) {
+            // %g drops the mantissa's trailing zeros in the exponent form too: 1e-06, 2.5e-05
+            String m = s.substring(0, e);
+            if (m.contains(".")) {
+                m = m.replaceAll("0+$", "").replaceAll("\\.$", "");
+            }
+            return m + s.substring(e);
         }
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
