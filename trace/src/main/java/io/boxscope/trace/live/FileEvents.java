@@ -26,7 +26,7 @@ final class FileEvents {
     static final Set<String> NAMES = Set.of("chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
             "rename", "renameat", "renameat2", "creat", "openat2", "socketpair", "eventfd", "eventfd2", "signalfd",
             "signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "userfaultfd", "bpf", "chmod", "fchmodat", "link",
-            "linkat", "symlink", "symlinkat");
+            "linkat", "symlink", "symlinkat", "chroot");
     /** Those whose exit event carries the first path: the probe reads it again at the exit. */
     static final Set<String> PATH_AT_EXIT = Set.of("chdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
             "rename", "renameat", "renameat2", "creat", "openat2");
@@ -35,7 +35,7 @@ final class FileEvents {
      * paths (f_sys_chmod_x, f_sys_fchmodat_x, the autofill of LINK_2_X and SYMLINK_X, f_sys_linkat_x,
      * f_sys_symlinkat_x): the probe reads both path arguments again at the exit.
      */
-    static final Set<String> PATHS_AT_EXIT = Set.of("chmod", "fchmodat", "link", "linkat", "symlink", "symlinkat");
+    static final Set<String> PATHS_AT_EXIT = Set.of("chmod", "fchmodat", "link", "linkat", "symlink", "symlinkat", "chroot");
 
     /** Linux's O_CREAT (the same on every architecture: include/uapi/asm-generic/fcntl.h). */
     private static final long O_CREAT = 0100;
@@ -81,6 +81,7 @@ final class FileEvents {
             case "linkat" -> b("PPME_SYSCALL_LINKAT_2_E", r, ts).build();
             case "symlink" -> b("PPME_SYSCALL_SYMLINK_E", r, ts).build();
             case "symlinkat" -> b("PPME_SYSCALL_SYMLINKAT_E", r, ts).build();
+            case "chroot" -> b("PPME_SYSCALL_CHROOT_E", r, ts).build();
             default -> throw new IllegalArgumentException("not a FileEvents system call: " + n);
         };
     }
@@ -134,6 +135,7 @@ final class FileEvents {
             case "linkat" -> b("PPME_SYSCALL_LINKAT_2_X", r, ts).num(ret).num((int) a[0]).str(path).num((int) a[2])
                     .str(second(r, e)).num(a[4] & 0x1400).build();
             case "symlink" -> b("PPME_SYSCALL_SYMLINK_X", r, ts).num(ret).str(path).str(second(r, e)).build();
+            case "chroot" -> b("PPME_SYSCALL_CHROOT_X", r, ts).num(ret).str(path).build();
             case "symlinkat" -> b("PPME_SYSCALL_SYMLINKAT_X", r, ts).num(ret).str(path).num((int) a[1]).str(second(r, e)).build();
             default -> throw new IllegalArgumentException("not a FileEvents system call: " + n);
         };

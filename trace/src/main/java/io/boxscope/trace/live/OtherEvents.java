@@ -27,7 +27,8 @@ final class OtherEvents {
     static final Set<String> NAMES = Set.of("ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect", "getcwd", "access",
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
             "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
-            "sendfile", "sendfile64");
+            "sendfile", "sendfile64", "sendmmsg", "recvmmsg", "seccomp", "semget", "semctl", "unshare", "setns",
+            "copy_file_range");
 
     private OtherEvents() {}
 
@@ -71,6 +72,20 @@ final class OtherEvents {
             // the offset behind the pointer (slot 2), 0 without one or when it cannot be read
             case "sendfile", "sendfile64" -> b("PPME_SYSCALL_SENDFILE_E", r, ts).num((int) a[0]).num((int) a[1])
                     .num(a[2] == 0 ? 0 : word(r.buf())).num(a[3]).build();
+            // sendmmsg, recvmmsg: no parameters in that driver (sys_empty)
+            case "sendmmsg" -> b("PPME_SOCKET_SENDMMSG_E", r, ts).build();
+            case "recvmmsg" -> b("PPME_SOCKET_RECVMMSG_E", r, ts).build();
+            // the table lists one parameter (op); the autofill's second (flags) is not written
+            case "seccomp" -> b("PPME_SYSCALL_SECCOMP_E", r, ts).num(a[0]).build();
+            case "semget" -> b("PPME_SYSCALL_SEMGET_E", r, ts).num(a[0] & 0xffff_ffffL).num(a[1] & 0xffff_ffffL)
+                    .num(semgetFlags(a[2])).build();
+            // val only for SETVAL (16), else 0 (f_sys_semctl_e)
+            case "semctl" -> b("PPME_SYSCALL_SEMCTL_E", r, ts).num(a[0] & 0xffff_ffffL).num(a[1] & 0xffff_ffffL)
+                    .num(semctlCmd(a[2])).num(a[2] == 16 ? a[3] & 0xffff_ffffL : 0).build();
+            case "unshare" -> b("PPME_SYSCALL_UNSHARE_E", r, ts).num(cloneFlags(a[0])).build();
+            case "setns" -> b("PPME_SYSCALL_SETNS_E", r, ts).num((int) a[0]).num(cloneFlags(a[1])).build();
+            // off_in as the pointer the caller passed (the driver does not read through it), len is argument 4
+            case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_E", r, ts).num((int) a[0]).num(a[1]).num(a[4]).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
     }
@@ -113,7 +128,64 @@ final class OtherEvents {
                     r.buf()).build();
             case "sendfile", "sendfile64" -> b("PPME_SYSCALL_SENDFILE_X", r, ts).num(ret)
                     .num(r.args()[2] == 0 ? 0 : word(r.buf())).build();
+            case "sendmmsg" -> b("PPME_SOCKET_SENDMMSG_X", r, ts).build();
+            case "recvmmsg" -> b("PPME_SOCKET_RECVMMSG_X", r, ts).build();
+            case "seccomp" -> b("PPME_SYSCALL_SECCOMP_X", r, ts).num(ret).build();
+            case "semget" -> b("PPME_SYSCALL_SEMGET_X", r, ts).num(ret).build();
+            case "semctl" -> b("PPME_SYSCALL_SEMCTL_X", r, ts).num(ret).build();
+            case "unshare" -> b("PPME_SYSCALL_UNSHARE_X", r, ts).num(ret).build();
+            case "setns" -> b("PPME_SYSCALL_SETNS_X", r, ts).num(ret).build();
+            // fd_out and off_out (the pointer) at the exit
+            case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_X", r, ts).num(ret).num((int) r.args()[2]).num(r.args()[3]).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
+        };
+    }
+
+    /**
+     * clone_flags_to_scap: the kernel's CLONE_* bits (include/uapi/linux/sched.h) as PPM_CL_CLONE_*; CLONE_PIDFD,
+     * CLONE_DETACHED and CLONE_CLEAR_SIGHAND have no PPM flag and are dropped.
+     */
+    static long cloneFlags(long k) {
+        long[][] map = {{0x400, 1}, {0x200, 1 << 1}, {0x80000000L, 1 << 2}, {0x08000000, 1 << 3}, {0x40000000, 1 << 4},
+            {0x20000, 1 << 5}, {0x20000000, 1 << 6}, {0x04000000, 1 << 7}, {0x100000, 1 << 9}, {0x8000, 1 << 8},
+            {0x2000, 1 << 10}, {0x800, 1 << 11}, {0x40000, 1 << 12}, {0x10000, 1 << 13}, {0x800000, 1 << 14},
+            {0x100, 1 << 15}, {0x10000000, 1 << 20}, {0x200000, 1 << 23}, {0x1000000, 1 << 24}, {0x80000, 1 << 25},
+            {0x4000, 1 << 27}, {0x02000000, 1 << 28}};
+        long res = 0;
+        for (long[] m : map) {
+            if ((k & m[0]) != 0) {
+                res |= m[1];
+            }
+        }
+        return res;
+    }
+
+    /** semget_flags_to_scap: IPC_CREAT (01000) as PPM_IPC_CREAT (1 &lt;&lt; 13), IPC_EXCL (02000) as 1 &lt;&lt; 14; no mode. */
+    static long semgetFlags(long k) {
+        return ((k & 01000) != 0 ? 1 << 13 : 0) | ((k & 02000) != 0 ? 1 << 14 : 0);
+    }
+
+    /**
+     * semctl_cmd_to_scap: IPC_RMID 0, IPC_SET 1, IPC_STAT 2, IPC_INFO 3, GETPID 11, GETVAL 12, GETALL 13, GETNCNT
+     * 14, GETZCNT 15, SETVAL 16, SETALL 17, SEM_STAT 18, SEM_INFO 19 (include/uapi/linux/ipc.h, sem.h) as their
+     * PPM_* bits; anything else (IPC_64 set too) 0.
+     */
+    static long semctlCmd(long k) {
+        return switch ((int) k) {
+            case 0 -> 1 << 2;
+            case 1 -> 1 << 1;
+            case 2 -> 1;
+            case 3 -> 1 << 3;
+            case 11 -> 1 << 8;
+            case 12 -> 1 << 9;
+            case 13 -> 1 << 6;
+            case 14 -> 1 << 7;
+            case 15 -> 1 << 10;
+            case 16 -> 1 << 12;
+            case 17 -> 1 << 11;
+            case 18 -> 1 << 5;
+            case 19 -> 1 << 4;
+            default -> 0;
         };
     }
 
