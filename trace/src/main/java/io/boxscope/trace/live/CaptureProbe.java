@@ -837,16 +837,31 @@ public final class CaptureProbe implements AutoCloseable {
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JNE, Reg.R1, 0, skip)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip);
         argOfCfg(a, Reg.R3);
+        Label pair = a.newLabel("pipe_pair");
         a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 8).call(Helper.PROBE_READ_USER)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip)
                 .st(Size.DW, Reg.R9, RawRecord.DATA + 8, 0)
                 .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16)
                 .ldx(Size.W, Reg.R1, Reg.R9, RawRecord.DATA).jmp(JmpOp.JGT, Reg.R1, 1 << 24, skip)
-                .stx(Size.DW, Reg.R10, S_FD, Reg.R1);
+                .stx(Size.DW, Reg.R10, S_FD, Reg.R1)
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.PIPE_FDS).alu64(AluOp.AND, Reg.R1, SyscallConfig.SOCK_PAIR)
+                .jmp(JmpOp.JNE, Reg.R1, 0, pair);
         fileOfFd(a, k, skip);
         chase(a, k.fileInode(), skip);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
         field(a, k.inodeIno(), 8, RawRecord.DATA + 8);
+        a.ja(skip);
+        // socketpair (f_sys_socketpair_x): the first fd's unix_sock (socket.sk: a unix_sock starts with its sock)
+        // and that sock's peer, the other end, as u64 at 8 and 16
+        a.bind(pair).st(Size.DW, Reg.R9, RawRecord.DATA + 16, 0)
+                .st(Size.H, Reg.R9, RawRecord.LENS, 24).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 24);
+        fileOfFd(a, k, skip);
+        chase(a, k.filePrivate(), skip);
+        chase(a, k.socketSk(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R9, RawRecord.DATA + 8, Reg.R3);
+        if (k.unix() != null) {
+            field(a, k.unix().peer(), 8, RawRecord.DATA + 16);
+        }
         a.bind(skip);
     }
 

@@ -114,12 +114,13 @@ final class FileEvents {
                         .num(of.mode(how[0], how[1])).num(resolve(how[2])).build();
             }
             case "socketpair" -> {
-                // the two fds the kernel wrote to sv[2] (the probe reads them as pipe's); the driver's source and
-                // peer (the unix_sock addresses of the pair) are not read: 0
+                // the two fds the kernel wrote to sv[2] (the probe reads them as pipe's), then the first one's
+                // unix_sock and its peer's (0 when the probe could not read them)
                 ByteBuffer p = ByteBuffer.wrap(r.strA()).order(ByteOrder.nativeOrder());
                 boolean have = ret >= 0 && r.strA().length >= 8;
+                boolean socks = have && r.strA().length >= 24;
                 yield b("PPME_SOCKET_SOCKETPAIR_X", r, ts).num(ret).num(have ? p.getInt(0) : 0).num(have ? p.getInt(4) : 0)
-                        .num(0).num(0).build();
+                        .num(socks ? p.getLong(8) : 0).num(socks ? p.getLong(16) : 0).build();
             }
             case "eventfd", "eventfd2" -> b("PPME_SYSCALL_EVENTFD_X", r, ts).num(ret).build();
             case "signalfd", "signalfd4" -> b("PPME_SYSCALL_SIGNALFD_X", r, ts).num(ret).build();

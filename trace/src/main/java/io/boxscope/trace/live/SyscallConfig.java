@@ -44,6 +44,8 @@ public final class SyscallConfig {
     static final int AT_ENTRY = 0x80;
     /** Exit: the argument pointing to the int[2] pipe/pipe2 filled. */
     static final int PIPE_FDS = 9;
+    /** Flag of the {@link #PIPE_FDS} byte: the fds are a socketpair's; its sock and peer are read, not an inode. */
+    static final int SOCK_PAIR = 0x80;
     /** Exit: the argument pointing to a socket address the kernel filled, and the one pointing to its length. */
     static final int OUT_ADDR = 10;
     static final int OUT_ADDRLEN = 11;
@@ -184,7 +186,7 @@ public final class SyscallConfig {
                     out[base + MSGHDR_OUT] = IOV | IOV_WRITE | 2;
                 }
                 // the int[2] socketpair wrote (argument 4), read as pipe's
-                case "socketpair" -> out[base + PIPE_FDS] = 4;
+                case "socketpair" -> out[base + PIPE_FDS] = (byte) (SOCK_PAIR | 4);
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
                 case "openat2" -> {
                     out[base + IN_BUF] = 3;
