@@ -28,7 +28,7 @@ final class OtherEvents {
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
             "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
             "sendfile", "sendfile64", "sendmmsg", "recvmmsg", "seccomp", "semget", "semctl", "unshare", "setns",
-            "copy_file_range");
+            "copy_file_range", "setsockopt", "getsockopt");
 
     private OtherEvents() {}
 
@@ -86,6 +86,8 @@ final class OtherEvents {
             case "setns" -> b("PPME_SYSCALL_SETNS_E", r, ts).num((int) a[0]).num(cloneFlags(a[1])).build();
             // off_in as the pointer the caller passed (the driver does not read through it), len is argument 4
             case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_E", r, ts).num((int) a[0]).num(a[1]).num(a[4]).build();
+            case "setsockopt" -> b("PPME_SOCKET_SETSOCKOPT_E", r, ts).build();
+            case "getsockopt" -> b("PPME_SOCKET_GETSOCKOPT_E", r, ts).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
     }
@@ -137,8 +139,74 @@ final class OtherEvents {
             case "setns" -> b("PPME_SYSCALL_SETNS_X", r, ts).num(ret).build();
             // fd_out and off_out (the pointer) at the exit
             case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_X", r, ts).num(ret).num((int) r.args()[2]).num(r.args()[3]).build();
+            // the caller's optval as the entry read it; optlen as passed
+            case "setsockopt" -> {
+                long[] a = r.args();
+                yield b("PPME_SOCKET_SETSOCKOPT_X", r, ts).num(ret).num((int) a[0]).num(sockoptLevel(a[1])).num(sockoptName(a[1], a[2]))
+                        .bytes(sockoptValue(a[1], a[2], e != r ? e.buf() : new byte[0])).num(a[4] & 0xffff_ffffL).build();
+            }
+            // the optval the kernel wrote, as long as *optlen said (the probe reads at most 128 bytes of it)
+            case "getsockopt" -> {
+                long[] a = r.args();
+                yield b("PPME_SOCKET_GETSOCKOPT_X", r, ts).num(ret).num((int) a[0]).num(sockoptLevel(a[1])).num(sockoptName(a[1], a[2]))
+                        .bytes(sockoptValue(a[1], a[2], r.sockaddr())).num(r.sockaddr().length).build();
+            }
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
+    }
+
+    /** sockopt_level_to_scap: SOL_SOCKET (1) as PPM_SOCKOPT_LEVEL_SOL_SOCKET 1, SOL_TCP (6) as 2, others 0. */
+    static long sockoptLevel(long level) {
+        return switch ((int) level) {
+            case 1 -> 1;
+            case 6 -> 2;
+            default -> 0;
+        };
+    }
+
+    /**
+     * sockopt_optname_to_scap: at SOL_SOCKET the kernel's SO_* (include/uapi/asm-generic/socket.h, LP64: SO_RCVTIMEO
+     * is SO_RCVTIMEO_OLD...) 1..50 are PPM_SOCKOPT_SO_* of the same number, SO_PEERGROUPS 59, SO_MEMINFO 55,
+     * SO_COOKIE 57 are 51, 52, 53; anything else, and every other level, 0.
+     */
+    static long sockoptName(long level, long name) {
+        if (level != 1) {
+            return 0;
+        }
+        return switch ((int) name) {
+            case 59 -> 51;
+            case 55 -> 52;
+            case 57 -> 53;
+            default -> name >= 1 && name <= 50 ? name : 0;
+        };
+    }
+
+    /**
+     * parse_sockopt's PT_DYN (sockopt_dynamic_param, libs e5c53d64 dynamic_params_table.c): an index byte, then at
+     * SOL_SOCKET SO_ERROR as an ERRNO (-value, index 1), SO_RCVTIMEO and SO_SNDTIMEO's struct timeval as ns (index
+     * 4), SO_COOKIE as a u64 (index 3), the int options it lists as a u32 (index 2); anything else the bytes
+     * (index 0). A value the probe could not read is 0.
+     */
+    static byte[] sockoptValue(long level, long name, byte[] val) {
+        ByteBuffer in = ByteBuffer.wrap(val).order(ByteOrder.nativeOrder());
+        int kind = level != 1 ? 0 : switch ((int) name) {
+            case 4 -> 1;
+            case 20, 21 -> 4;
+            case 57 -> 3;
+            case 1, 2, 3, 5, 6, 7, 8, 32, 33, 9, 10, 11, 12, 14, 15, 16, 18, 19, 22, 23, 24, 25, 27, 29, 30, 31, 34, 35, 36,
+                 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49 -> 2;
+            default -> 0;
+        };
+        ByteBuffer out = ByteBuffer.allocate(kind == 0 ? 1 + val.length : kind == 2 ? 5 : 9).order(ByteOrder.LITTLE_ENDIAN);
+        out.put((byte) kind);
+        switch (kind) {
+            case 1 -> out.putLong(val.length >= 4 ? (long) -in.getInt(0) : 0); // -(int)val32, widened
+            case 2 -> out.putInt(val.length >= 4 ? in.getInt(0) : 0);
+            case 3 -> out.putLong(val.length >= 8 ? in.getLong(0) : 0);
+            case 4 -> out.putLong(val.length >= 16 ? in.getLong(0) * 1_000_000_000L + in.getLong(8) * 1000 : 0);
+            default -> out.put(val);
+        }
+        return out.array();
     }
 
     /**

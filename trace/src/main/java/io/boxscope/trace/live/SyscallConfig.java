@@ -142,6 +142,20 @@ public final class SyscallConfig {
                     out[base + OUT_BUF] = 0;
                     out[base + MSGHDR_OUT] = IOV | 2;
                 }
+                // setsockopt: the caller's optval (argument 4, optlen argument 5) at the entry; getsockopt: the optval the
+                // kernel wrote and its length behind the optlen pointer, at the exit (as recvfrom's address)
+                case "setsockopt" -> {
+                    out[base + IN_BUF] = 4;
+                    out[base + IN_LEN] = 5;
+                    out[base + OUT_BUF] = 0;
+                }
+                case "getsockopt" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + OUT_ADDR] = 4;
+                    out[base + OUT_ADDRLEN] = 5;
+                }
                 // struct pollfd[nfds] (arguments 1, 2) at both; ppoll's timespec (3) and sigset (4) at the entry
                 case "poll", "ppoll" -> {
                     out[base + IN_BUF] = 1;

@@ -232,6 +232,19 @@ public final class EventFormatter {
             // driver/dynamic_params_table.c: PPM_BPF_IDX_FD an FD, PPM_BPF_IDX_RES an ERRNO)
             p = new EventInfo.ParamInfo(p.name(), raw[0] == 0 ? ParamType.FD : ParamType.ERRNO, p.format(), "");
             raw = java.util.Arrays.copyOfRange(raw, 1, 9);
+        } else if (p.type() == ParamType.DYN && p.info().startsWith("sockopt_dynamic_param") && raw.length >= 1 && raw[0] >= 0
+                && raw[0] <= 4) {
+            // getsockopt's and setsockopt's val (PT_DYN, parse_sockopt): sockopt_dynamic_param[index] of libs
+            // e5c53d64 dynamic_params_table.c: 0 the bytes, 1 an ERRNO, 2 a u32, 3 a u64, 4 a relative time
+            ParamType dyn = switch (raw[0]) {
+                case 0 -> ParamType.BYTEBUF;
+                case 1 -> ParamType.ERRNO;
+                case 2 -> ParamType.UINT32;
+                case 3 -> ParamType.UINT64;
+                default -> ParamType.RELTIME;
+            };
+            p = new EventInfo.ParamInfo(p.name(), dyn, raw[0] == 0 ? "HEX" : "DEC", "");
+            raw = java.util.Arrays.copyOfRange(raw, 1, raw.length);
         }
         ParamValue v = ParamValue.decode(p.type(), raw);
         switch (v) {
