@@ -28,7 +28,7 @@ final class OtherEvents {
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
             "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
             "sendfile", "sendfile64", "sendmmsg", "recvmmsg", "seccomp", "semget", "semctl", "unshare", "setns",
-            "copy_file_range", "setsockopt", "getsockopt");
+            "copy_file_range", "setsockopt", "getsockopt", "semop");
 
     private OtherEvents() {}
 
@@ -87,6 +87,7 @@ final class OtherEvents {
             // off_in as the pointer the caller passed (the driver does not read through it), len is argument 4
             case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_E", r, ts).num((int) a[0]).num(a[1]).num(a[4]).build();
             case "setsockopt" -> b("PPME_SOCKET_SETSOCKOPT_E", r, ts).build();
+            case "semop" -> b("PPME_SYSCALL_SEMOP_E", r, ts).num(a[0] & 0xffff_ffffL).build();
             case "getsockopt" -> b("PPME_SOCKET_GETSOCKOPT_E", r, ts).build();
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };
@@ -139,6 +140,23 @@ final class OtherEvents {
             case "setns" -> b("PPME_SYSCALL_SETNS_X", r, ts).num(ret).build();
             // fd_out and off_out (the pointer) at the exit
             case "copy_file_range" -> b("PPME_SYSCALL_COPY_FILE_RANGE_X", r, ts).num(ret).num((int) r.args()[2]).num(r.args()[3]).build();
+            // nsops, then the first two sembufs as the entry read them (a missing second one as zeros; flags through
+            // semop_flags_to_scap: IPC_NOWAIT 04000 as 1, SEM_UNDO 0x1000 as 2); no sembufs at all without any
+            case "semop" -> {
+                long nsops = r.args()[2];
+                ScapEvent.Builder c = b("PPME_SYSCALL_SEMOP_X", r, ts).num(ret).num(nsops & 0xffff_ffffL);
+                if (nsops == 0 || r.args()[1] == 0) {
+                    yield c.build();
+                }
+                ByteBuffer sb = ByteBuffer.wrap(e != r ? e.buf() : new byte[0]).order(ByteOrder.nativeOrder());
+                for (int j = 0; j < 2; j++) {
+                    boolean have = j < nsops && sb.capacity() >= 6 * (j + 1);
+                    short flg = have ? sb.getShort(6 * j + 4) : 0;
+                    c.num(have ? sb.getShort(6 * j) & 0xffff : 0).num(have ? sb.getShort(6 * j + 2) : 0)
+                            .num(((flg & 04000) != 0 ? 1 : 0) | ((flg & 0x1000) != 0 ? 2 : 0));
+                }
+                yield c.build();
+            }
             // the caller's optval as the entry read it; optlen as passed
             case "setsockopt" -> {
                 long[] a = r.args();

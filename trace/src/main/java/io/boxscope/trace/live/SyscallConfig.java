@@ -142,6 +142,12 @@ public final class SyscallConfig {
                     out[base + OUT_BUF] = 0;
                     out[base + MSGHDR_OUT] = IOV | 2;
                 }
+                // semop: the first two struct sembuf (argument 2; 6 bytes each), read at the entry
+                case "semop" -> {
+                    out[base + IN_BUF] = 2;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 12);
+                    out[base + OUT_BUF] = 0;
+                }
                 // setsockopt: the caller's optval (argument 4, optlen argument 5) at the entry; getsockopt: the optval the
                 // kernel wrote and its length behind the optlen pointer, at the exit (as recvfrom's address)
                 case "setsockopt" -> {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Less frequent system calls that were generic events get the driver's own events (libs e5c53d64: SEMGET, SEMCTL,
+ * Less frequent system calls that were generic events get the driver's own events (libs e5c53d64: SEMGET, SEMCTL, SEMOP,
  * UNSHARE, SETNS, SECCOMP, COPY_FILE_RANGE, CHROOT, SENDMMSG, RECVMMSG): a perl child makes each {@link #N} times
  * through syscall(2) with this machine's numbers, and {@code sysdig -r} on our {@code trace -w} file prints them
  * under their own names with the driver's parameters (flags as its PPM_* bits); our reader prints the same lines.
@@ -41,6 +41,8 @@ class LiveWriteProcessCallsTest {
                 + "my $id = " + sc("semget", "$key, 1, 01600") + "; $id >= 0 or die 'semget'; print \"id $id\\n\" if $i == 1; "
                 + sc("semctl", "$id, 0, 16, 5") + " == 0 or die 'semctl SETVAL'; "
                 + sc("semctl", "$id, 0, 12, 0") + " == 5 or die 'semctl GETVAL'; "
+                // sem 0 down with IPC_NOWAIT, up with SEM_UNDO
+                + sc("semop", "$id, my $ops = pack('s3 s3', 0, -1, 04000, 0, 1, 0x1000), 2") + " == 0 or die 'semop'; "
                 + sc("unshare", "0x200") + " == 0 or die 'unshare'; "
                 + sc("setns", "-1, 0x40000000") + " == -1 or die 'setns'; "
                 // SECCOMP_GET_ACTION_AVAIL of SECCOMP_RET_ALLOW
@@ -64,6 +66,8 @@ class LiveWriteProcessCallsTest {
         pairs.add(new String[] {"> semget key=" + key + " nsems=1 semflg=8192(IPC_CREAT) ", "< semget res=" + id + " "});
         pairs.add(new String[] {"> semctl semid=" + id + " semnum=0 cmd=4096(SETVAL) val=5 ", "< semctl res=0 "});
         pairs.add(new String[] {"> semctl semid=" + id + " semnum=0 cmd=512(GETVAL) val=0 ", "< semctl res=5 "});
+        pairs.add(new String[] {"> semop semid=" + id + " ", "< semop res=0 nsops=2 sem_num_0=0 sem_op_0=-1 sem_flg_0=1(IPC_NOWAIT) "
+            + "sem_num_1=0 sem_op_1=1 sem_flg_1=2(SEM_UNDO) "});
         pairs.add(new String[] {"> unshare flags=2(CLONE_FS) ", "< unshare res=0 "});
         pairs.add(new String[] {"> setns fd=-1(EPERM) nstype=16(CLONE_NEWNET) ", "< setns res=-9(EBADF) "});
         pairs.add(new String[] {"> seccomp op=2 ", "< seccomp res=0 "});
