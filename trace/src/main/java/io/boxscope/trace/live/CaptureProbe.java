@@ -55,19 +55,19 @@ public final class CaptureProbe implements AutoCloseable {
     public static final int MAX_SYSCALLS = 1024;
     private static final int CGROUP_LEVELS = 16;
     static final int MAX_INFLIGHT = 65536;
-    private static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
-    private static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
+    static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
+    static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
     /** Room for the data slot of readv and the like at its verifier bound (OFF_AFTER_STRINGS + 2 snap lengths). */
     static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_STRINGS + 2 * BLOB_MAX);
 
     // stack slots (negative offsets from R10)
-    private static final int S_OFF = -8;
+    static final int S_OFF = -8;
     static final int S_KEY = -16;
-    private static final int S_CFG = -96;    // 16 bytes: -96 .. -81
-    private static final int S_SRC = -104;   // an address to read from
+    static final int S_CFG = -96;    // 16 bytes: -96 .. -81
+    static final int S_SRC = -104;   // an address to read from
     private static final int S_FD = -112;    // a file descriptor to look up
-    private static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
-    private static final int S_IOV = -184;   // a struct iovec
+    static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
+    static final int S_IOV = -184;   // a struct iovec
     private static final int S_MAXFDS = -192; // fdtable.max_fds of the task being looked at (u32)
     /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
     static final int SOCK_INFO = 56;
@@ -82,13 +82,13 @@ public final class CaptureProbe implements AutoCloseable {
     private static final int S_CPU = -28;
     private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
-    private static final int S_LEN = -40;
-    private static final int S_RET = -48;
+    static final int S_LEN = -40;
+    static final int S_RET = -48;
     private static final int S_DROP = -52;
     private static final int S_SK = -64;     // a unix socket's struct sock *
-    private static final int S_REM = -72;    // readv and the like: bytes still to copy
-    private static final int S_TOT = -80;    // readv and the like: bytes copied
-    private static final int S_SLOT = -200;  // readv and the like: the data slot's offset
+    static final int S_REM = -72;    // readv and the like: bytes still to copy
+    static final int S_TOT = -80;    // readv and the like: bytes copied
+    static final int S_SLOT = -200;  // readv and the like: the data slot's offset
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -427,7 +427,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
-    private static void argOfCfg(Asm a, Reg cfgAndResult) {
+    static void argOfCfg(Asm a, Reg cfgAndResult) {
         a.add(cfgAndResult, -1).alu64(AluOp.AND, cfgAndResult, 7).lsh(cfgAndResult, 3)
                 .add(cfgAndResult, Reg.R9).ldx(Size.DW, cfgAndResult, cfgAndResult, RawRecord.ARGS);
     }
@@ -445,54 +445,6 @@ public final class CaptureProbe implements AutoCloseable {
                 .jmp(JmpOp.JGT, Reg.R0, STR_MAX, skip)
                 .stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R0)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R0).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
-                .bind(skip);
-    }
-
-    /**
-     * Reads a user buffer into the record: its address is the argument named by configuration byte
-     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or at the exit ({@code exit}) the
-     * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
-     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
-     * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link #BLOB_MAX}
-     * bytes (not cut to the snap length; more items: none read). {@code constOnly}: read nothing unless the length is constant.
-     */
-    private static void blob(Asm a, int cfgByte, int lenCfgByte, boolean exit, boolean constOnly, int cap, int slot, int maxOff) {
-        Label skip = a.newLabel("blob_skip");
-        Label capped = a.newLabel("blob_capped");
-        Label konst = a.newLabel("blob_const");
-        Label per8 = a.newLabel("blob_per8");
-        Label have = a.newLabel("blob_have");
-        // the verifier's bound of a read: the data slot has room for BLOB_MAX after OFF_AFTER_STRINGS, the others
-        // for their own cap and a constant length
-        int bound = slot == 2 ? BLOB_MAX : Math.max(cap, 64);
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .ldx(Size.B, Reg.R2, Reg.R10, S_CFG + lenCfgByte)
-                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, konst)
-                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_PER8).jmp(JmpOp.JNE, Reg.R1, 0, per8);
-        if (constOnly) {
-            a.ja(skip);
-        } else if (exit) {
-            a.ldx(Size.DW, Reg.R2, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R2, 0, skip);
-        } else {
-            a.jmp(JmpOp.JEQ, Reg.R2, 0, skip);
-            argOfCfg(a, Reg.R2);
-            a.lsh(Reg.R2, 32).rsh(Reg.R2, 32); // an int or size_t count: beyond 4 GiB is capped anyway
-        }
-        if (!constOnly) {
-            a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped).ja(have);
-        }
-        a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
-        a.bind(per8);
-        argOfCfg(a, Reg.R2);
-        a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JGT, Reg.R2, bound / 8, skip).lsh(Reg.R2, 3);
-        a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
-        argOfCfg(a, Reg.R3);
-        a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
                 .bind(skip);
     }
 
@@ -586,13 +538,13 @@ public final class CaptureProbe implements AutoCloseable {
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
-        blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
+        UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {
             socketInfo(a, o.fdOffsets(), true);
         }
-        msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
-        blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
+        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
+        UserBuffers.blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
         a.ja(out).bind(generic);
         genericRecord(a, m, RawRecord.ENTER, out);
@@ -656,8 +608,8 @@ public final class CaptureProbe implements AutoCloseable {
         // readv and the like end their reads there (nothing else configured): the verifier then walks their
         // iovec loop's exits once, not once more through every path of the reads below
         Label iovDone = a.newLabel("iov_done");
-        msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
-        blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
+        UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         outAddr(a);
         a.bind(iovDone);
         output(a, m, out);
@@ -674,7 +626,7 @@ public final class CaptureProbe implements AutoCloseable {
      * Reads {@code S_LEN} bytes (at most {@code cap}; none when 0) from the address in {@code S_SRC}, user or
      * kernel memory, into data slot {@code slot} at the record's current end.
      */
-    private static void readSlot(Asm a, Helper read, int cap, int slot, int maxOff, Label skip) {
+    static void readSlot(Asm a, Helper read, int cap, int slot, int maxOff, Label skip) {
         a.ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JEQ, Reg.R2, 0, skip).jmp(JmpOp.JGT, Reg.R2, cap, skip)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).ldx(Size.DW, Reg.R3, Reg.R10, S_SRC)
@@ -684,7 +636,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** R2 = min(R2, cap) (unsigned). */
-    private static void cap(Asm a, int cap) {
+    static void cap(Asm a, int cap) {
         Label ok = a.newLabel("capped");
         a.jmp(JmpOp.JLE, Reg.R2, cap, ok).movImm(Reg.R2, cap).bind(ok);
     }
@@ -908,110 +860,6 @@ public final class CaptureProbe implements AutoCloseable {
         a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
         argOfCfg(a, Reg.R3);
         a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
-        a.bind(skip);
-    }
-
-    /**
-     * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
-     * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
-     * {@link #IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
-     * length and, at exit, the return value) and msg_name as slot 3.
-     *
-     * <p>With {@link SyscallConfig#IOV} in the configuration byte (readv, writev, preadv, pwritev) the argument is
-     * the iovec array itself and the next argument its count: the array is slot 1 at the entry and the exit
-     * (whatever the result: the driver's size adds the lengths up even for a failed call), and at the exit the
-     * buffers of its first {@link #IOV_DATA} iovecs, merged, are slot 2 (parse_readv_writev_bufs of libs
-     * e5c53d64's driver/ppm_events.c): up to the snap length, and for a read (no {@link SyscallConfig#IOV_WRITE})
-     * only when it returned &gt; 0 and up to the return value; a write's buffers whatever it returned, as the
-     * driver copies them (its "retval" there is the snap length).
-     */
-    private static void msghdr(Asm a, int cfgByte, boolean exit, int snap, Label iovDone) {
-        Label skip = a.newLabel("msg_skip");
-        Label noIov = a.newLabel("msg_no_iov");
-        Label noData = a.newLabel("msg_no_data");
-        Label iovArgs = a.newLabel("msg_iov_args");
-        Label haveMsg = a.newLabel("msg_have");
-        int cap = Math.max(snap, 1);
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JNE, Reg.R1, 0, iovArgs);
-        if (exit) {
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
-        }
-        argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, S_MSG).movImm(Reg.R2, 56)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip).ja(haveMsg);
-        // readv and the like: the iovec array and its count are the argument and the next one; no name
-        a.bind(iovArgs).mov(Reg.R4, Reg.R3);
-        argOfCfg(a, Reg.R3);
-        a.stx(Size.DW, Reg.R10, S_MSG + 16, Reg.R3).st(Size.DW, Reg.R10, S_MSG, 0).mov(Reg.R3, Reg.R4).add(Reg.R3, 1);
-        argOfCfg(a, Reg.R3);
-        a.stx(Size.DW, Reg.R10, S_MSG + 24, Reg.R3);
-        a.bind(haveMsg).ldx(Size.DW, Reg.R2, Reg.R10, S_MSG + 24);
-        cap(a, IOV_MAX);
-        a.lsh(Reg.R2, 4).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
-                .jmp(JmpOp.JEQ, Reg.R3, 0, noIov);
-        readSlot(a, Helper.PROBE_READ_USER, IOV_MAX * 16, 1, RawRecord.DATA + STR_MAX, noIov);
-        a.bind(noIov);
-        Label msgData = a.newLabel("msg_data");
-        Label limited = a.newLabel("msg_limited");
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JEQ, Reg.R1, 0, msgData);
-        if (!exit) {
-            a.ja(skip); // the entry of writev, pwritev: the lengths only
-        } else {
-            // the bytes still to copy: the snap length, and for a read the return value
-            a.movImm(Reg.R2, cap).ldx(Size.B, Reg.R1, Reg.R10, S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV_WRITE)
-                    .jmp(JmpOp.JNE, Reg.R1, 0, limited)
-                    .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, iovDone)
-                    .jmp(JmpOp.JLE, Reg.R2, Reg.R1, limited).mov(Reg.R2, Reg.R1)
-                    .bind(limited).stx(Size.DW, Reg.R10, S_REM, Reg.R2).st(Size.DW, Reg.R10, S_TOT, 0)
-                    .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, iovDone)
-                    .stx(Size.DW, Reg.R10, S_SLOT, Reg.R1);
-            for (int j = 0; j < IOV_DATA; j++) {
-                Label next = a.newLabel("iov_next");
-                a.ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, iovDone)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, iovDone)
-                        .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).add(Reg.R3, 16 * j)
-                        .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
-                        .jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
-                        .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, S_REM);
-                Label le = a.newLabel("iov_le");
-                a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
-                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, iovDone)
-                        // the slot's start (at most OFF_AFTER_STRINGS) plus what it holds (at most the snap length):
-                        // the verifier's bound for the destination, which the remaining count keeps in the slot
-                        .ldx(Size.DW, Reg.R4, Reg.R10, S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, iovDone)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_SLOT).jmp(JmpOp.JGT, Reg.R1, OFF_AFTER_STRINGS, iovDone)
-                        .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
-                        .ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
-                        .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_TOT, Reg.R1)
-                        .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_REM).sub(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_REM, Reg.R1)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, S_OFF).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R1)
-                        .bind(next);
-            }
-            a.ja(iovDone);
-        }
-        a.bind(msgData)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JEQ, Reg.R1, 0, noData)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
-                .jmp(JmpOp.JNE, Reg.R0, 0, noData)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8);
-        if (exit) {
-            Label le = a.newLabel("msg_le_ret");
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le);
-        }
-        cap(a, snap);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, OFF_AFTER_STRINGS, noData);
-        a.bind(noData)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
-                .ldx(Size.W, Reg.R2, Reg.R10, S_MSG + 8);
-        cap(a, SOCKADDR_MAX);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
         readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
         a.bind(skip);
     }
