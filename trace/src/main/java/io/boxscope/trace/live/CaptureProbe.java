@@ -55,18 +55,19 @@ public final class CaptureProbe implements AutoCloseable {
     public static final int MAX_SYSCALLS = 1024;
     private static final int CGROUP_LEVELS = 16;
     static final int MAX_INFLIGHT = 65536;
-    private static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
-    private static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
-    static final int VALUE_SIZE = OFF_AFTER_BLOB + SOCKADDR_MAX;
+    static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
+    static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
+    /** Room for the data slot of readv and the like at its verifier bound (OFF_AFTER_STRINGS + 2 snap lengths). */
+    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_STRINGS + 2 * BLOB_MAX);
 
     // stack slots (negative offsets from R10)
-    private static final int S_OFF = -8;
+    static final int S_OFF = -8;
     static final int S_KEY = -16;
-    private static final int S_CFG = -96;    // 16 bytes: -96 .. -81
-    private static final int S_SRC = -104;   // an address to read from
+    static final int S_CFG = -96;    // 16 bytes: -96 .. -81
+    static final int S_SRC = -104;   // an address to read from
     private static final int S_FD = -112;    // a file descriptor to look up
-    private static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
-    private static final int S_IOV = -184;   // a struct iovec
+    static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
+    static final int S_IOV = -184;   // a struct iovec
     private static final int S_MAXFDS = -192; // fdtable.max_fds of the task being looked at (u32)
     /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
     static final int SOCK_INFO = 56;
@@ -74,15 +75,20 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of a msghdr copied (their lengths give sendmsg's and recvmsg's size). */
-    static final int IOV_MAX = 8;
+    /** Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size). */
+    static final int IOV_MAX = 64;
+    /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
+    static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
     private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
-    private static final int S_LEN = -40;
-    private static final int S_RET = -48;
+    static final int S_LEN = -40;
+    static final int S_RET = -48;
     private static final int S_DROP = -52;
     private static final int S_SK = -64;     // a unix socket's struct sock *
+    static final int S_REM = -72;    // readv and the like: bytes still to copy
+    static final int S_TOT = -80;    // readv and the like: bytes copied
+    static final int S_SLOT = -200;  // readv and the like: the data slot's offset
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -421,7 +427,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
-    private static void argOfCfg(Asm a, Reg cfgAndResult) {
+    static void argOfCfg(Asm a, Reg cfgAndResult) {
         a.add(cfgAndResult, -1).alu64(AluOp.AND, cfgAndResult, 7).lsh(cfgAndResult, 3)
                 .add(cfgAndResult, Reg.R9).ldx(Size.DW, cfgAndResult, cfgAndResult, RawRecord.ARGS);
     }
@@ -439,34 +445,6 @@ public final class CaptureProbe implements AutoCloseable {
                 .jmp(JmpOp.JGT, Reg.R0, STR_MAX, skip)
                 .stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R0)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R0).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
-                .bind(skip);
-    }
-
-    /**
-     * Reads a user buffer into the record: its address is the argument named by configuration byte
-     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or (lenCfgByte -1) the
-     * return value; at most {@code cap} bytes.
-     */
-    private static void blob(Asm a, int cfgByte, int lenCfgByte, int cap, int slot, int maxOff) {
-        Label skip = a.newLabel("blob_skip");
-        Label capped = a.newLabel("blob_capped");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        if (lenCfgByte < 0) {
-            a.ldx(Size.DW, Reg.R2, Reg.R10, S_RET).jmp(JmpOp.JSLE, Reg.R2, 0, skip);
-        } else {
-            a.ldx(Size.B, Reg.R2, Reg.R10, S_CFG + lenCfgByte).jmp(JmpOp.JEQ, Reg.R2, 0, skip);
-            argOfCfg(a, Reg.R2);
-            a.lsh(Reg.R2, 32).rsh(Reg.R2, 32); // an int or size_t count: beyond 4 GiB is capped anyway
-        }
-        a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped)
-                .stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
-        argOfCfg(a, Reg.R3);
-        a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JGT, Reg.R2, cap, skip)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
                 .bind(skip);
     }
 
@@ -559,12 +537,14 @@ public final class CaptureProbe implements AutoCloseable {
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
+        UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {
             socketInfo(a, o.fdOffsets(), true);
         }
-        msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX));
-        blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
+        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
+        UserBuffers.blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
         a.ja(out).bind(generic);
         genericRecord(a, m, RawRecord.ENTER, out);
@@ -609,11 +589,13 @@ public final class CaptureProbe implements AutoCloseable {
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         } else {
-            // open, openat: the path again at the exit (SyscallConfig.STR_EXIT), whose event carries it
+            // open, openat...: the paths again at the exit (SyscallConfig.STR_EXIT), whose event carries them
             Label noPath = a.newLabel("no_exit_path");
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STR_EXIT)
                     .jmp(JmpOp.JEQ, Reg.R1, 0, noPath);
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
+            // and the second one (rename, link, symlink...: the driver reads both at the exit); none configured: no read
+            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
             a.bind(noPath);
         }
         if (o.fdOffsets() != null) {
@@ -623,9 +605,13 @@ public final class CaptureProbe implements AutoCloseable {
                 mmCounters(a, o.fdOffsets().mm());
             }
         }
-        msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX));
-        blob(a, SyscallConfig.OUT_BUF, -1, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        // readv and the like end their reads there (nothing else configured): the verifier then walks their
+        // iovec loop's exits once, not once more through every path of the reads below
+        Label iovDone = a.newLabel("iov_done");
+        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
+        UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         outAddr(a);
+        a.bind(iovDone);
         output(a, m, out);
         a.ja(out).bind(generic);
         if (o.filter().failedOnly()) {
@@ -640,7 +626,7 @@ public final class CaptureProbe implements AutoCloseable {
      * Reads {@code S_LEN} bytes (at most {@code cap}; none when 0) from the address in {@code S_SRC}, user or
      * kernel memory, into data slot {@code slot} at the record's current end.
      */
-    private static void readSlot(Asm a, Helper read, int cap, int slot, int maxOff, Label skip) {
+    static void readSlot(Asm a, Helper read, int cap, int slot, int maxOff, Label skip) {
         a.ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).jmp(JmpOp.JEQ, Reg.R2, 0, skip).jmp(JmpOp.JGT, Reg.R2, cap, skip)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).ldx(Size.DW, Reg.R3, Reg.R10, S_SRC)
@@ -650,7 +636,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** R2 = min(R2, cap) (unsigned). */
-    private static void cap(Asm a, int cap) {
+    static void cap(Asm a, int cap) {
         Label ok = a.newLabel("capped");
         a.jmp(JmpOp.JLE, Reg.R2, cap, ok).movImm(Reg.R2, cap).bind(ok);
     }
@@ -803,16 +789,31 @@ public final class CaptureProbe implements AutoCloseable {
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JNE, Reg.R1, 0, skip)
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip);
         argOfCfg(a, Reg.R3);
+        Label pair = a.newLabel("pipe_pair");
         a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 8).call(Helper.PROBE_READ_USER)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip)
                 .st(Size.DW, Reg.R9, RawRecord.DATA + 8, 0)
                 .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16)
                 .ldx(Size.W, Reg.R1, Reg.R9, RawRecord.DATA).jmp(JmpOp.JGT, Reg.R1, 1 << 24, skip)
-                .stx(Size.DW, Reg.R10, S_FD, Reg.R1);
+                .stx(Size.DW, Reg.R10, S_FD, Reg.R1)
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.PIPE_FDS).alu64(AluOp.AND, Reg.R1, SyscallConfig.SOCK_PAIR)
+                .jmp(JmpOp.JNE, Reg.R1, 0, pair);
         fileOfFd(a, k, skip);
         chase(a, k.fileInode(), skip);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
         field(a, k.inodeIno(), 8, RawRecord.DATA + 8);
+        a.ja(skip);
+        // socketpair (f_sys_socketpair_x): the first fd's unix_sock (socket.sk: a unix_sock starts with its sock)
+        // and that sock's peer, the other end, as u64 at 8 and 16
+        a.bind(pair).st(Size.DW, Reg.R9, RawRecord.DATA + 16, 0)
+                .st(Size.H, Reg.R9, RawRecord.LENS, 24).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 24);
+        fileOfFd(a, k, skip);
+        chase(a, k.filePrivate(), skip);
+        chase(a, k.socketSk(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R9, RawRecord.DATA + 8, Reg.R3);
+        if (k.unix() != null) {
+            field(a, k.unix().peer(), 8, RawRecord.DATA + 16);
+        }
         a.bind(skip);
     }
 
@@ -847,6 +848,7 @@ public final class CaptureProbe implements AutoCloseable {
     private static void outAddr(Asm a) {
         Label skip = a.newLabel("oaddr_skip");
         a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
                 .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
                 .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
         argOfCfg(a, Reg.R3);
@@ -858,51 +860,6 @@ public final class CaptureProbe implements AutoCloseable {
         a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
         argOfCfg(a, Reg.R3);
         a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
-        a.bind(skip);
-    }
-
-    /**
-     * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
-     * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
-     * {@link #IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
-     * length and, at exit, the return value) and msg_name as slot 3.
-     */
-    private static void msghdr(Asm a, int cfgByte, boolean exit, int snap) {
-        Label skip = a.newLabel("msg_skip");
-        Label noIov = a.newLabel("msg_no_iov");
-        Label noData = a.newLabel("msg_no_data");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        if (exit) {
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
-        }
-        argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, S_MSG).movImm(Reg.R2, 56)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_MSG + 24);
-        cap(a, IOV_MAX);
-        a.lsh(Reg.R2, 4).stx(Size.DW, Reg.R10, S_LEN, Reg.R2)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
-                .jmp(JmpOp.JEQ, Reg.R3, 0, noIov);
-        readSlot(a, Helper.PROBE_READ_USER, IOV_MAX * 16, 1, RawRecord.DATA + STR_MAX, noIov);
-        a.bind(noIov)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_MSG + 24).jmp(JmpOp.JEQ, Reg.R1, 0, noData)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
-                .jmp(JmpOp.JNE, Reg.R0, 0, noData)
-                .ldx(Size.DW, Reg.R2, Reg.R10, S_IOV + 8);
-        if (exit) {
-            Label le = a.newLabel("msg_le_ret");
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le);
-        }
-        cap(a, snap);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.DW, Reg.R3, Reg.R10, S_IOV).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, OFF_AFTER_STRINGS, noData);
-        a.bind(noData)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_MSG).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3)
-                .ldx(Size.W, Reg.R2, Reg.R10, S_MSG + 8);
-        cap(a, SOCKADDR_MAX);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
         readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
         a.bind(skip);
     }

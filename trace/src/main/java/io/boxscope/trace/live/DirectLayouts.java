@@ -11,7 +11,7 @@ import io.boxscope.trace.scap.ScapWriter;
 /**
  * Per system call number, how {@code -w} writes the entry and exit events of the busiest decoded system calls
  * (read, write, pread64, pwrite64, open, openat, close, fcntl, dup, dup2, dup3, ioctl, lseek, kill, tkill,
- * tgkill, mprotect) straight from the ring record
+ * tgkill, mprotect, futex, epoll_wait, select, getdents, getdents64, splice, shutdown, setpgid) straight from the ring record
  * ({@link ScapWriter#writeNumbers}): numbers taken from the record's arguments or return value, and the
  * buffer or path slot copied whole as its parameter. Computed once from the event table, so
  * the per-record work is a few loads and one copy. Each layout is the event {@link EventBuilder} builds for the
@@ -40,6 +40,7 @@ final class DirectLayouts {
     private static final byte SLOT = 7;
     private static final byte WHENCE = 8;
     private static final byte PROT = 9;
+    private static final byte FUTEX = 10;
 
     /**
      * One event type's layout: parameter i is {@code sizes[i]} bytes from {@code ops[i]} on argument
@@ -87,6 +88,19 @@ final class DirectLayouts {
                         p(ARG_INT, 0), p(ARG, 1));
                 case "tgkill" -> simple(nr, "PPME_SYSCALL_TGKILL", p(ARG_INT, 0), p(ARG_INT, 1), p(ARG, 2));
                 case "mprotect" -> simple(nr, "PPME_SYSCALL_MPROTECT", p(ARG, 0), p(ARG, 1), p(PROT, 2));
+                // the busiest of the numeric-only calls OtherEvents builds (futex's op as futex_op_to_scap; shutdown's
+                // how and splice's flags are their parameters' low bytes, as the builder masks them)
+                case "futex" -> simple(nr, "PPME_SYSCALL_FUTEX", p(ARG, 0), p(FUTEX, 1), p(ARG, 2));
+                case "epoll_wait" -> simple(nr, "PPME_SYSCALL_EPOLLWAIT", p(ARG, 2));
+                case "select" -> simple(nr, "PPME_SYSCALL_SELECT");
+                case "getdents" -> simple(nr, "PPME_SYSCALL_GETDENTS", p(ARG_INT, 0));
+                case "getdents64" -> simple(nr, "PPME_SYSCALL_GETDENTS64", p(ARG_INT, 0));
+                case "splice" -> simple(nr, "PPME_SYSCALL_SPLICE", p(ARG_INT, 0), p(ARG_INT, 2), p(ARG, 4), p(ARG, 5));
+                case "shutdown" -> {
+                    enter[nr] = layout("PPME_SOCKET_SHUTDOWN_E", p(ARG_INT, 0), p(ARG, 1));
+                    exit[nr] = layout("PPME_SOCKET_SHUTDOWN_X", p(RET, 0));
+                }
+                case "setpgid" -> simple(nr, "PPME_SYSCALL_SETPGID", p(ARG, 0), p(ARG, 1));
                 default -> { }
             }
         }
@@ -114,6 +128,7 @@ final class DirectLayouts {
                 case OMODE -> openFlags.mode(a, rec.get(I64, RawRecord.ARGS + 8L * l.args2()[i]));
                 case WHENCE -> a >= 0 && a <= 2 ? a : 0;
                 case PROT -> MmapFlags.prot(a);
+                case FUTEX -> OtherEvents.futexOp(a);
                 default -> 0;
             };
         }

@@ -27,7 +27,7 @@ public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = union(Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
             "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
-            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap"), FileEvents.NAMES, OtherEvents.NAMES);
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap", "brk", "readv", "writev", "preadv", "pwritev"), FileEvents.NAMES, OtherEvents.NAMES);
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
@@ -218,6 +218,14 @@ public final class EventBuilder {
             case "mmap" -> b("PPME_SYSCALL_MMAP_E", r, ts).num(a[0]).num(a[1]).num(MmapFlags.prot(a[2]))
                     .num(MmapFlags.flags(a[3])).num(a[4]).num(a[5]).build();
             case "munmap" -> b("PPME_SYSCALL_MUNMAP_E", r, ts).num(a[0]).num(a[1]).build();
+            // readv and the like (the driver's fillers over parse_readv_writev_bufs): a write's size adds the iovecs'
+            // lengths up (slot 1: the array); preadv's and pwritev's position is argument 3 (one register on LP64)
+            case "readv" -> b("PPME_SYSCALL_READV_E", r, ts).num((int) a[0]).build();
+            case "writev" -> b("PPME_SYSCALL_WRITEV_E", r, ts).num((int) a[0]).num(iovBytes(r.strB())).build();
+            case "preadv" -> b("PPME_SYSCALL_PREADV_E", r, ts).num((int) a[0]).num(a[3]).build();
+            case "pwritev" -> b("PPME_SYSCALL_PWRITEV_E", r, ts).num((int) a[0]).num(iovBytes(r.strB())).num(a[3]).build();
+            // libs e5c53d64 records brk as BRK_4: the address asked for, then at the exit the break and the memory sizes
+            case "brk" -> b("PPME_SYSCALL_BRK_4_E", r, ts).num(a[0]).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.enter(n, r, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.enter(n, r, ts)
                     : b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
@@ -301,6 +309,13 @@ public final class EventBuilder {
             }
             case "mmap" -> memory(b("PPME_SYSCALL_MMAP_X", r, ts).num(ret), r).build();
             case "munmap" -> memory(b("PPME_SYSCALL_MUNMAP_X", r, ts).num(ret), r).build();
+            case "brk" -> memory(b("PPME_SYSCALL_BRK_4_X", r, ts).num(ret), r).build();
+            // a read's size: the iovecs' lengths, at most the result when it is not negative (the driver compares
+            // them as unsigned); its data up to the result, a write's whatever it returned (the probe, CaptureProbe.msghdr)
+            case "readv" -> b("PPME_SYSCALL_READV_X", r, ts).num(ret).num(readSize(r.strB(), ret)).bytes(r.buf()).build();
+            case "preadv" -> b("PPME_SYSCALL_PREADV_X", r, ts).num(ret).num(readSize(r.strB(), ret)).bytes(r.buf()).build();
+            case "writev" -> b("PPME_SYSCALL_WRITEV_X", r, ts).num(ret).bytes(r.buf()).build();
+            case "pwritev" -> b("PPME_SYSCALL_PWRITEV_X", r, ts).num(ret).bytes(r.buf()).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.exit(n, r, e, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.exit(n, r, e, ts)
                     : b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
@@ -325,6 +340,12 @@ public final class EventBuilder {
         ParamValue.SockAddr a = SockAddrs.parse(to);
         byte[] t = si != null && a != null && (a.family() != 1 || si.unix() != null) ? SockAddrs.tuple(si, a, false) : null;
         return t != null ? t : SockAddrs.tuple(to);
+    }
+
+    /** readv's and preadv's size: the iovecs' lengths added up, capped to a non-negative result (u64 against int64). */
+    private static long readSize(byte[] iovs, long ret) {
+        long n = iovBytes(iovs);
+        return ret >= 0 && n > ret ? ret : n;
     }
 
     /** The lengths of a msghdr's iovecs (LP64 struct iovec: base, length) added up. */

@@ -14,7 +14,9 @@ import io.boxscope.trace.scap.ScapEvent;
  * (driver/fillers_table.c and driver/ppm_fillers.c of that commit), including the driver's quirks: mkdir's entry
  * mode, signalfd's mask and flags, timerfd_create's clockid and flags, inotify_init's and eventfd's flags are
  * written as 0 (the table's AF_ID_USEDEFAULT, "XXX not implemented yet"); userfaultfd's and renameat2's flags
- * as the caller passed them; a dirfd of AT_FDCWD as PPM_AT_FDCWD (-100, the same number).
+ * as the caller passed them; a dirfd of AT_FDCWD as PPM_AT_FDCWD (-100, the same number). Also chmod, fchmodat,
+ * link, linkat, symlink and symlinkat (CHMOD, FCHMODAT, LINK_2, LINKAT_2, SYMLINK, SYMLINKAT: an empty entry, the
+ * result, the paths, dirfds, mode and flags at the exit).
  *
  * <p>Paths come from the exit record when the probe read them there ({@link SyscallConfig#STR_EXIT}: the
  * single-path calls, whose exit event carries the path as the driver reads it at the exit), else from the entry's.
@@ -23,10 +25,17 @@ final class FileEvents {
     /** System calls built here. */
     static final Set<String> NAMES = Set.of("chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
             "rename", "renameat", "renameat2", "creat", "openat2", "socketpair", "eventfd", "eventfd2", "signalfd",
-            "signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "userfaultfd", "bpf");
+            "signalfd4", "timerfd_create", "inotify_init", "inotify_init1", "userfaultfd", "bpf", "chmod", "fchmodat", "link",
+            "linkat", "symlink", "symlinkat", "chroot");
     /** Those whose exit event carries the first path: the probe reads it again at the exit. */
     static final Set<String> PATH_AT_EXIT = Set.of("chdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
             "rename", "renameat", "renameat2", "creat", "openat2");
+    /**
+     * Those whose events have nothing at the entry and every parameter at the exit, where the driver reads their
+     * paths (f_sys_chmod_x, f_sys_fchmodat_x, the autofill of LINK_2_X and SYMLINK_X, f_sys_linkat_x,
+     * f_sys_symlinkat_x): the probe reads both path arguments again at the exit.
+     */
+    static final Set<String> PATHS_AT_EXIT = Set.of("chmod", "fchmodat", "link", "linkat", "symlink", "symlinkat", "chroot");
 
     /** Linux's O_CREAT (the same on every architecture: include/uapi/asm-generic/fcntl.h). */
     private static final long O_CREAT = 0100;
@@ -66,6 +75,13 @@ final class FileEvents {
             case "inotify_init", "inotify_init1" -> b("PPME_SYSCALL_INOTIFY_INIT_E", r, ts).num(0).build();
             case "userfaultfd" -> b("PPME_SYSCALL_USERFAULTFD_E", r, ts).build();
             case "bpf" -> b("PPME_SYSCALL_BPF_E", r, ts).num(a[0]).build();
+            case "chmod" -> b("PPME_SYSCALL_CHMOD_E", r, ts).build();
+            case "fchmodat" -> b("PPME_SYSCALL_FCHMODAT_E", r, ts).build();
+            case "link" -> b("PPME_SYSCALL_LINK_2_E", r, ts).build();
+            case "linkat" -> b("PPME_SYSCALL_LINKAT_2_E", r, ts).build();
+            case "symlink" -> b("PPME_SYSCALL_SYMLINK_E", r, ts).build();
+            case "symlinkat" -> b("PPME_SYSCALL_SYMLINKAT_E", r, ts).build();
+            case "chroot" -> b("PPME_SYSCALL_CHROOT_E", r, ts).build();
             default -> throw new IllegalArgumentException("not a FileEvents system call: " + n);
         };
     }
@@ -85,11 +101,11 @@ final class FileEvents {
             case "unlink" -> b("PPME_SYSCALL_UNLINK_2_X", r, ts).num(ret).str(path).build();
             case "unlinkat" -> b("PPME_SYSCALL_UNLINKAT_2_X", r, ts).num(ret).num((int) a[0]).str(path)
                     .num(a[2] & AT_REMOVEDIR).build();
-            case "rename" -> b("PPME_SYSCALL_RENAME_X", r, ts).num(ret).str(path).str(e.strB()).build();
+            case "rename" -> b("PPME_SYSCALL_RENAME_X", r, ts).num(ret).str(path).str(second(r, e)).build();
             case "renameat" -> b("PPME_SYSCALL_RENAMEAT_X", r, ts).num(ret).num((int) a[0]).str(path)
-                    .num((int) a[2]).str(e.strB()).build();
+                    .num((int) a[2]).str(second(r, e)).build();
             case "renameat2" -> b("PPME_SYSCALL_RENAMEAT2_X", r, ts).num(ret).num((int) a[0]).str(path)
-                    .num((int) a[2]).str(e.strB()).num(a[4] & 0xffff_ffffL).build();
+                    .num((int) a[2]).str(second(r, e)).num(a[4] & 0xffff_ffffL).build();
             // dev: 0, as open's and openat's exits here (the driver reads the file's device)
             case "creat" -> b("PPME_SYSCALL_CREAT_X", r, ts).num(ret).str(path).num(of.mode(O_CREAT, a[1])).num(0).build();
             case "openat2" -> {
@@ -98,12 +114,13 @@ final class FileEvents {
                         .num(of.mode(how[0], how[1])).num(resolve(how[2])).build();
             }
             case "socketpair" -> {
-                // the two fds the kernel wrote to sv[2] (the probe reads them as pipe's); the driver's source and
-                // peer (the unix_sock addresses of the pair) are not read: 0
+                // the two fds the kernel wrote to sv[2] (the probe reads them as pipe's), then the first one's
+                // unix_sock and its peer's (0 when the probe could not read them)
                 ByteBuffer p = ByteBuffer.wrap(r.strA()).order(ByteOrder.nativeOrder());
                 boolean have = ret >= 0 && r.strA().length >= 8;
+                boolean socks = have && r.strA().length >= 24;
                 yield b("PPME_SOCKET_SOCKETPAIR_X", r, ts).num(ret).num(have ? p.getInt(0) : 0).num(have ? p.getInt(4) : 0)
-                        .num(0).num(0).build();
+                        .num(socks ? p.getLong(8) : 0).num(socks ? p.getLong(16) : 0).build();
             }
             case "eventfd", "eventfd2" -> b("PPME_SYSCALL_EVENTFD_X", r, ts).num(ret).build();
             case "signalfd", "signalfd4" -> b("PPME_SYSCALL_SIGNALFD_X", r, ts).num(ret).build();
@@ -111,8 +128,23 @@ final class FileEvents {
             case "inotify_init", "inotify_init1" -> b("PPME_SYSCALL_INOTIFY_INIT_X", r, ts).num(ret).build();
             case "userfaultfd" -> b("PPME_SYSCALL_USERFAULTFD_X", r, ts).num(ret).num(a[0] & 0xffff_ffffL).build();
             case "bpf" -> b("PPME_SYSCALL_BPF_X", r, ts).bytes(bpfResult(ret, a[0])).build();
+            // chmod_mode_to_scap: PPM_S_* are the kernel's S_I* bits of 07777
+            case "chmod" -> b("PPME_SYSCALL_CHMOD_X", r, ts).num(ret).str(path).num(a[1] & 07777).build();
+            case "fchmodat" -> b("PPME_SYSCALL_FCHMODAT_X", r, ts).num(ret).num((int) a[0]).str(path).num(a[2] & 07777).build();
+            case "link" -> b("PPME_SYSCALL_LINK_2_X", r, ts).num(ret).str(path).str(second(r, e)).build();
+            // linkat_flags_to_scap: AT_SYMLINK_FOLLOW (0x400) and AT_EMPTY_PATH (0x1000), PPM_AT_* the same bits
+            case "linkat" -> b("PPME_SYSCALL_LINKAT_2_X", r, ts).num(ret).num((int) a[0]).str(path).num((int) a[2])
+                    .str(second(r, e)).num(a[4] & 0x1400).build();
+            case "symlink" -> b("PPME_SYSCALL_SYMLINK_X", r, ts).num(ret).str(path).str(second(r, e)).build();
+            case "chroot" -> b("PPME_SYSCALL_CHROOT_X", r, ts).num(ret).str(path).build();
+            case "symlinkat" -> b("PPME_SYSCALL_SYMLINKAT_X", r, ts).num(ret).str(path).num((int) a[1]).str(second(r, e)).build();
             default -> throw new IllegalArgumentException("not a FileEvents system call: " + n);
         };
+    }
+
+    /** The second path: read again at the exit ({@link #PATHS_AT_EXIT}), else the entry's. */
+    private static byte[] second(RawRecord r, RawRecord e) {
+        return r.strB().length > 0 ? r.strB() : e.strB();
     }
 
     /**

@@ -24,8 +24,9 @@ public final class SyscallConfig {
      */
     static final int DECODED = 2;
     /**
-     * Flag of the {@link #TRACED} byte: the exit reads the {@link #STR_A} string again (open, openat: the driver
-     * reads the path at both, and the exit event carries it), so that the exit record alone makes its event.
+     * Flag of the {@link #TRACED} byte: the exit reads the {@link #STR_A} and {@link #STR_B} strings again (open,
+     * openat: the driver reads the path at both, and the exit event carries it; rename, link, symlink: both paths at
+     * the exit), so that the exit record alone makes its event.
      */
     static final int STR_EXIT = 4;
     static final int STR_A = 1;
@@ -43,6 +44,8 @@ public final class SyscallConfig {
     static final int AT_ENTRY = 0x80;
     /** Exit: the argument pointing to the int[2] pipe/pipe2 filled. */
     static final int PIPE_FDS = 9;
+    /** Flag of the {@link #PIPE_FDS} byte: the fds are a socketpair's; its sock and peer are read, not an inode. */
+    static final int SOCK_PAIR = 0x80;
     /** Exit: the argument pointing to a socket address the kernel filled, and the one pointing to its length. */
     static final int OUT_ADDR = 10;
     static final int OUT_ADDRLEN = 11;
@@ -50,6 +53,17 @@ public final class SyscallConfig {
     static final int MSGHDR_IN = 12;
     /** Exit: a struct user_msghdr the kernel filled (recvmsg). */
     static final int MSGHDR_OUT = 13;
+    /**
+     * Flag of the {@link #MSGHDR_IN} / {@link #MSGHDR_OUT} byte: the argument is an iovec array and the next one its
+     * count (readv, writev, preadv, pwritev), not a msghdr.
+     */
+    static final int IOV = 0x40;
+    /** With {@link #IOV}: the buffers are written (writev, pwritev): copied whatever the call returned. */
+    static final int IOV_WRITE = 0x20;
+    /** Flag of a length byte ({@link #IN_LEN}, {@link #SOCKADDR_LEN}, {@link #OUT_ADDRLEN}): the length is its low 6 bits. */
+    static final int LEN_CONST = 0x80;
+    /** Flag of a length byte: the argument it names counts 8-byte items (struct pollfd). */
+    static final int LEN_PER8 = 0x40;
     /** The exit needs the entry's arguments (kept in a map between the two). */
     static final int KEEP_ARGS = 14;
     /** Exit: read the process's memory counters (mmap, munmap). */
@@ -120,9 +134,79 @@ public final class SyscallConfig {
                     out[base + MSGHDR_IN] = 2;
                     out[base + SOCK_FD] = (byte) (AT_ENTRY | 1);
                 }
-                case "mmap", "munmap" -> out[base + MM] = 1;
+                case "mmap", "munmap", "brk" -> out[base + MM] = 1;
+                // the iovec array (argument 2, its count argument 3): read at the exit (both), and at the entry of
+                // the writes, whose entry event has the buffers' size
+                case "readv", "preadv" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + MSGHDR_OUT] = IOV | 2;
+                }
+                // semop: the first two struct sembuf (argument 2; 6 bytes each), read at the entry
+                case "semop" -> {
+                    out[base + IN_BUF] = 2;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 12);
+                    out[base + OUT_BUF] = 0;
+                }
+                // setsockopt: the caller's optval (argument 4, optlen argument 5) at the entry; getsockopt: the optval the
+                // kernel wrote and its length behind the optlen pointer, at the exit (as recvfrom's address)
+                case "setsockopt" -> {
+                    out[base + IN_BUF] = 4;
+                    out[base + IN_LEN] = 5;
+                    out[base + OUT_BUF] = 0;
+                }
+                case "getsockopt" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + OUT_ADDR] = 4;
+                    out[base + OUT_ADDRLEN] = 5;
+                }
+                // struct pollfd[nfds] (arguments 1, 2) at both; ppoll's timespec (3) and sigset (4) at the entry
+                case "poll", "ppoll" -> {
+                    out[base + IN_BUF] = 1;
+                    out[base + IN_LEN] = (byte) (LEN_PER8 | 2);
+                    out[base + OUT_BUF] = 1;
+                    if (sig.name().equals("ppoll")) {
+                        out[base + SOCKADDR] = 3;
+                        out[base + SOCKADDR_LEN] = (byte) (LEN_CONST | 16);
+                        out[base + OUT_ADDR] = 4;
+                        out[base + OUT_ADDRLEN] = (byte) (LEN_CONST | 8);
+                    }
+                }
+                // the struct timespec asked for (argument 1)
+                case "nanosleep" -> {
+                    out[base + IN_BUF] = 1;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 0;
+                }
+                // the struct rlimit (argument 2) at the exit, whichever way it went
+                case "getrlimit", "setrlimit" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 2;
+                }
+                // the new struct rlimit (argument 3) at the entry (the caller's, unchanged by the call), the old one
+                // (argument 4) at the exit
+                case "prlimit64" -> {
+                    out[base + IN_BUF] = 3;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 16);
+                    out[base + OUT_BUF] = 4;
+                }
+                // the off_t behind offset (argument 3) at both
+                case "sendfile", "sendfile64" -> {
+                    out[base + IN_BUF] = 3;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 8);
+                    out[base + OUT_BUF] = 3;
+                }
+                case "writev", "pwritev" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + OUT_BUF] = 0;
+                    out[base + MSGHDR_IN] = IOV | IOV_WRITE | 2;
+                    out[base + MSGHDR_OUT] = IOV | IOV_WRITE | 2;
+                }
                 // the int[2] socketpair wrote (argument 4), read as pipe's
-                case "socketpair" -> out[base + PIPE_FDS] = 4;
+                case "socketpair" -> out[base + PIPE_FDS] = (byte) (SOCK_PAIR | 4);
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
                 case "openat2" -> {
                     out[base + IN_BUF] = 3;
@@ -137,12 +221,14 @@ public final class SyscallConfig {
             if (sig.name().equals("recvmsg")) {
                 out[base + MSGHDR_OUT] = 2;
             }
-            if (out[base + OUT_BUF] != 0 || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
-                    || out[base + OUT_ADDR] != 0 || out[base + MSGHDR_OUT] != 0) {
+            // (a buffer of a constant or counted length at the exit needs no entry: the exit has the arguments)
+            boolean sized = (out[base + IN_LEN] & (LEN_CONST | LEN_PER8)) != 0;
+            if (out[base + OUT_BUF] != 0 && !sized || out[base + SOCK_FD] != 0 || out[base + PIPE_FDS] != 0
+                    || out[base + OUT_ADDR] != 0 && (out[base + OUT_ADDRLEN] & LEN_CONST) == 0 || out[base + MSGHDR_OUT] != 0 && (out[base + MSGHDR_OUT] & IOV) == 0) {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
-                    || sig.name().equals("access"))
+                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access"))
                     && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }

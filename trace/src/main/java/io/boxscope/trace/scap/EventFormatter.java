@@ -252,6 +252,19 @@ public final class EventFormatter {
             // driver/dynamic_params_table.c: PPM_BPF_IDX_FD an FD, PPM_BPF_IDX_RES an ERRNO)
             p = new EventInfo.ParamInfo(p.name(), raw[0] == 0 ? ParamType.FD : ParamType.ERRNO, p.format(), "");
             raw = java.util.Arrays.copyOfRange(raw, 1, 9);
+        } else if (p.type() == ParamType.DYN && p.info().startsWith("sockopt_dynamic_param") && raw.length >= 1 && raw[0] >= 0
+                && raw[0] <= 4) {
+            // getsockopt's and setsockopt's val (PT_DYN, parse_sockopt): sockopt_dynamic_param[index] of libs
+            // e5c53d64 dynamic_params_table.c: 0 the bytes, 1 an ERRNO, 2 a u32, 3 a u64, 4 a relative time
+            ParamType dyn = switch (raw[0]) {
+                case 0 -> ParamType.BYTEBUF;
+                case 1 -> ParamType.ERRNO;
+                case 2 -> ParamType.UINT32;
+                case 3 -> ParamType.UINT64;
+                default -> ParamType.RELTIME;
+            };
+            p = new EventInfo.ParamInfo(p.name(), dyn, raw[0] == 0 ? "HEX" : "DEC", "");
+            raw = java.util.Arrays.copyOfRange(raw, 1, raw.length);
         }
         ParamValue v = ParamValue.decode(p.type(), raw);
         switch (v) {
@@ -369,6 +382,17 @@ public final class EventFormatter {
                     r.append(Signals.name((int) v));
                 }
             }
+            // get_param_as_str's PT_SIGSET (libs e5c53d64 event.cpp): the names of the set's signals (bit n is
+            // signal n + 1), space-separated, numbers never; an empty set prints nothing
+            case SIGSET -> {
+                boolean first = true;
+                for (int sig = 0; sig < 32; sig++) {
+                    if ((v & (1L << sig)) != 0 && sig + 1 <= LAST_NAMED_SIGNAL) {
+                        b.append(first ? "" : " ").append(Signals.name(sig + 1));
+                        first = false;
+                    }
+                }
+            }
             case RELTIME -> {
                 if (v == -1) {
                     b.append("none");
@@ -392,8 +416,14 @@ public final class EventFormatter {
     /** %lg of seconds: six significant digits, no trailing zeros. */
     private static String seconds(long ns) {
         String s = String.format(Locale.ROOT, "%.6g", ns / 1e9);
-        if (s.contains("e")) {
-            return s;
+        int e = s.indexOf('e');
+        if (e >= 0) {
+            // %g drops the mantissa's trailing zeros in the exponent form too: 1e-06, 2.5e-05
+            String m = s.substring(0, e);
+            if (m.contains(".")) {
+                m = m.replaceAll("0+$", "").replaceAll("\\.$", "");
+            }
+            return m + s.substring(e);
         }
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code -w}'s direct path writes the events of read, write, pread64, pwrite64, close, fcntl and the dup family
- * (and open, openat, ioctl, lseek, kill, tkill, tgkill, mprotect) from the ring record without building them: each block must be, byte for byte, the block of the event
+ * (and open, openat, ioctl, lseek, kill, tkill, tgkill, mprotect, futex, epoll_wait, select, getdents, getdents64, splice,
+ * shutdown, setpgid) from the ring record without building them: each block must be, byte for byte, the block of the event
  * {@link EventBuilder} builds from the same record (the full path, which the capture takes with a filter or
  * lines), for arguments wider than their parameters, negative fds and return values, fcntl commands with and
  * without a PPM_FCNTL number, open flags and modes, lseek whences in and out of SEEK_SET..SEEK_END, mprotect
@@ -80,6 +81,8 @@ class DirectLayoutsTest {
             {7, 10, 3, 0, 0, 0},           // lseek SEEK_DATA (recorded as 0); mprotect PROT_READ|PROT_WRITE
             {0x7f00_0000_0000L, 4096, 0x1000007, 0, 0, 0}, // mprotect PROT_READ|WRITE|EXEC|GROWSDOWN
             {4001, 0x10a, 0x10a, 0, 0, 0}, // a signal above 255 (its low byte is the driver's u8)
+            {0x7f00_0000_1000L, 0x189, 1, 0, 0, 0}, // futex FUTEX_WAIT_BITSET|FUTEX_PRIVATE_FLAG|FUTEX_CLOCK_REALTIME
+            {0x1000, 13, -1, 0, 1L << 35, 0x1_0000_0007L}, // futex FUTEX_LOCK_PI2 (no PPM number); splice len, flags wide
         };
         // paths as bpf_probe_read_user_str leaves them: the bytes and their NUL; none (the read failed); an empty one
         byte[][] paths = {"/etc/passwd\0".getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -92,7 +95,8 @@ class DirectLayoutsTest {
         try (ScapWriter d = ScapWriter.to(direct, NO_TABLES); ScapWriter b = ScapWriter.to(built, NO_TABLES)) {
             long[] numbers = new long[DirectLayouts.MAX_PARAMS];
             for (String name : List.of("read", "write", "pread64", "pwrite64", "close", "fcntl", "dup", "dup2", "dup3", "open", "openat",
-                    "ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect")) {
+                    "ioctl", "lseek", "kill", "tkill", "tgkill", "mprotect", "futex", "epoll_wait", "select", "getdents", "getdents64",
+                    "splice", "shutdown", "setpgid")) {
                 int nr = table.number(name);
                 if (nr < 0) {
                     continue; // not on this architecture (dup2 on aarch64)

@@ -1,0 +1,171 @@
+package io.boxscope.trace.live;
+
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+
+/**
+ * The parts of {@link CaptureProbe}'s programs that copy caller memory whose size the configuration gives
+ * ({@link SyscallConfig}): a buffer behind an argument (its length an argument, the return value, a constant or a
+ * count of 8-byte items) and the iovecs behind a msghdr or a readv-family call. They use the programs' stack slots
+ * and record layout ({@link RawRecord}) as CaptureProbe defines them.
+ */
+final class UserBuffers {
+    private UserBuffers() {}
+
+    /**
+     * Reads a user buffer into the record: its address is the argument named by configuration byte
+     * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or at the exit ({@code exit}) the
+     * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
+     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
+     * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link CaptureProbe#BLOB_MAX}
+     * bytes (not cut to the snap length; more items: none read). {@code constOnly}: read nothing unless the length is constant.
+     */
+    static void blob(Asm a, int cfgByte, int lenCfgByte, boolean exit, boolean constOnly, int cap, int slot, int maxOff) {
+        Label skip = a.newLabel("blob_skip");
+        Label capped = a.newLabel("blob_capped");
+        Label konst = a.newLabel("blob_const");
+        Label per8 = a.newLabel("blob_per8");
+        Label have = a.newLabel("blob_have");
+        // the verifier's bound of a read: the data slot has room for BLOB_MAX after OFF_AFTER_STRINGS, the others
+        // for their own cap and a constant length
+        int bound = slot == 2 ? CaptureProbe.BLOB_MAX : Math.max(cap, 64);
+        a.ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .ldx(Size.B, Reg.R2, Reg.R10, CaptureProbe.S_CFG + lenCfgByte)
+                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, konst)
+                .mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_PER8).jmp(JmpOp.JNE, Reg.R1, 0, per8);
+        if (constOnly) {
+            a.ja(skip);
+        } else if (exit) {
+            a.ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JSLE, Reg.R2, 0, skip);
+        } else {
+            a.jmp(JmpOp.JEQ, Reg.R2, 0, skip);
+            CaptureProbe.argOfCfg(a, Reg.R2);
+            a.lsh(Reg.R2, 32).rsh(Reg.R2, 32); // an int or size_t count: beyond 4 GiB is capped anyway
+        }
+        if (!constOnly) {
+            a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped).ja(have);
+        }
+        a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
+        a.bind(per8);
+        CaptureProbe.argOfCfg(a, Reg.R2);
+        a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JGT, Reg.R2, bound / 8, skip).lsh(Reg.R2, 3);
+        a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
+                .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4)
+                .bind(skip);
+    }
+
+    /**
+     * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
+     * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
+     * {@link CaptureProbe#IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
+     * length and, at exit, the return value) and msg_name as slot 3.
+     *
+     * <p>With {@link SyscallConfig#IOV} in the configuration byte (readv, writev, preadv, pwritev) the argument is
+     * the iovec array itself and the next argument its count: the array is slot 1 at the entry and the exit
+     * (whatever the result: the driver's size adds the lengths up even for a failed call), and at the exit the
+     * buffers of its first {@link CaptureProbe#IOV_DATA} iovecs, merged, are slot 2 (parse_readv_writev_bufs of libs
+     * e5c53d64's driver/ppm_events.c): up to the snap length, and for a read (no {@link SyscallConfig#IOV_WRITE})
+     * only when it returned &gt; 0 and up to the return value; a write's buffers whatever it returned, as the
+     * driver copies them (its "retval" there is the snap length).
+     */
+    static void msghdr(Asm a, int cfgByte, boolean exit, int snap, Label iovDone) {
+        Label skip = a.newLabel("msg_skip");
+        Label noIov = a.newLabel("msg_no_iov");
+        Label noData = a.newLabel("msg_no_data");
+        Label iovArgs = a.newLabel("msg_iov_args");
+        Label haveMsg = a.newLabel("msg_have");
+        int cap = Math.max(snap, 1);
+        a.ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JNE, Reg.R1, 0, iovArgs);
+        if (exit) {
+            a.ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
+        }
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_MSG).movImm(Reg.R2, 56)
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip).ja(haveMsg);
+        // readv and the like: the iovec array and its count are the argument and the next one; no name
+        a.bind(iovArgs).mov(Reg.R4, Reg.R3);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_MSG + 16, Reg.R3).st(Size.DW, Reg.R10, CaptureProbe.S_MSG, 0).mov(Reg.R3, Reg.R4).add(Reg.R3, 1);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_MSG + 24, Reg.R3);
+        a.bind(haveMsg).ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_MSG + 24);
+        CaptureProbe.cap(a, CaptureProbe.IOV_MAX);
+        a.lsh(Reg.R2, 4).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
+                .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG + 16).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3)
+                .jmp(JmpOp.JEQ, Reg.R3, 0, noIov);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.IOV_MAX * 16, 1, RawRecord.DATA + CaptureProbe.STR_MAX, noIov);
+        a.bind(noIov);
+        Label msgData = a.newLabel("msg_data");
+        Label limited = a.newLabel("msg_limited");
+        a.ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV).jmp(JmpOp.JEQ, Reg.R1, 0, msgData);
+        if (!exit) {
+            a.ja(skip); // the entry of writev, pwritev: the lengths only
+        } else {
+            // the bytes still to copy: the snap length, and for a read the return value
+            a.movImm(Reg.R2, cap).ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + cfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.IOV_WRITE)
+                    .jmp(JmpOp.JNE, Reg.R1, 0, limited)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, iovDone)
+                    .jmp(JmpOp.JLE, Reg.R2, Reg.R1, limited).mov(Reg.R2, Reg.R1)
+                    .bind(limited).stx(Size.DW, Reg.R10, CaptureProbe.S_REM, Reg.R2).st(Size.DW, Reg.R10, CaptureProbe.S_TOT, 0)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_STRINGS, iovDone)
+                    .stx(Size.DW, Reg.R10, CaptureProbe.S_SLOT, Reg.R1);
+            for (int j = 0; j < CaptureProbe.IOV_DATA; j++) {
+                Label next = a.newLabel("iov_next");
+                a.ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, iovDone)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, iovDone)
+                        .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG + 16).add(Reg.R3, 16 * j)
+                        .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
+                        .jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
+                        .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM);
+                Label le = a.newLabel("iov_le");
+                a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
+                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, iovDone)
+                        // the slot's start (at most CaptureProbe.OFF_AFTER_STRINGS) plus what it holds (at most the snap length):
+                        // the verifier's bound for the destination, which the remaining count keeps in the slot
+                        .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, iovDone)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_STRINGS, iovDone)
+                        .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
+                        .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
+                        .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_TOT, Reg.R1)
+                        .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM).sub(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_REM, Reg.R1)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R1)
+                        .bind(next);
+            }
+            a.ja(iovDone);
+        }
+        a.bind(msgData)
+                .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)
+                .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_MSG + 24).jmp(JmpOp.JEQ, Reg.R1, 0, noData)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
+                .jmp(JmpOp.JNE, Reg.R0, 0, noData)
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_IOV + 8);
+        if (exit) {
+            Label le = a.newLabel("msg_le_ret");
+            a.ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le);
+        }
+        CaptureProbe.cap(a, snap);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2).ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, CaptureProbe.OFF_AFTER_STRINGS, noData);
+        a.bind(noData)
+                .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3)
+                .ldx(Size.W, Reg.R2, Reg.R10, CaptureProbe.S_MSG + 8);
+        CaptureProbe.cap(a, CaptureProbe.SOCKADDR_MAX);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.SOCKADDR_MAX, 3, CaptureProbe.OFF_AFTER_BLOB, skip);
+        a.bind(skip);
+    }
+}

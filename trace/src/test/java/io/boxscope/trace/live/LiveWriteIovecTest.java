@@ -1,0 +1,83 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * readv, writev, preadv and pwritev get the driver's events (libs e5c53d64: READV, WRITEV, PREADV, PWRITEV) with
+ * their sizes and data, the buffers of several iovecs merged (parse_readv_writev_bufs): a perl child makes each
+ * {@link #N} times through syscall(2) with this machine's numbers, with two iovecs each, on a file and on a pipe,
+ * and a failed readv (EBADF: the size still adds the iovecs up, no data; sysdig prints fd -1 as an errno); {@code sysdig -r} on our {@code trace -w}
+ * file prints them with the bytes written and read, and our reader prints the same lines.
+ */
+@KernelTest
+class LiveWriteIovecTest {
+    private static final int N = 3;
+
+    private static String sc(String name, String args) {
+        return "syscall(" + WrittenCapture.nr(name) + ", " + args + ")";
+    }
+
+    @Test
+    void iovecCallsCarryTheirData(@TempDir Path dir) throws Exception {
+        String d = dir.toRealPath().toString();
+        Files.writeString(dir.resolve("f"), "");
+        String p = "$| = 1; open(my $f, '+<', '" + d + "/f') or die; my $fd = fileno($f); "
+                + "pipe(my $pr, my $pw) or die; my $prd = fileno($pr); my $pwr = fileno($pw); "
+                + "print \"fd $fd\\nprd $prd\\npwr $pwr\\n\"; "
+                + "sub iov { my $s = ''; for my $b (@_) { $s .= pack('QQ', unpack('J', pack('p', $$b)), length($$b)); } $s } "
+                + "my ($a, $b) = ('hello ', 'world'); my $w = iov(\\$a, \\$b); "
+                + "for my $i (1.." + N + ") { "
+                + sc("lseek", "$fd, 0, 0") + "; "
+                + sc("writev", "$fd, $w, 2") + " == 11 or die 'writev'; "
+                + sc("pwritev", "$fd, $w, 2, 20, 0") + " == 11 or die 'pwritev'; "
+                + sc("lseek", "$fd, 0, 0") + "; "
+                + "my ($x, $y) = (\"\\0\" x 4, \"\\0\" x 100); my $r = iov(\\$x, \\$y); "
+                + sc("readv", "$fd, $r, 2") + " == 31 or die 'readv'; "
+                + sc("preadv", "$fd, $r, 2, 20, 0") + " == 11 or die 'preadv'; "
+                + sc("writev", "$pwr, $w, 2") + " == 11 or die 'writev pipe'; "
+                + sc("readv", "$prd, $r, 2") + " == 11 or die 'readv pipe'; "
+                + sc("readv", "-1, $r, 2") + " == -1 or die 'readv EBADF'; "
+                + "} ";
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("iov.scap"), Workload.perl(p));
+        List<String> lines = r.calls();
+        String all = String.join("\n", lines);
+        Map<String, String> v = new HashMap<>();
+        for (String out : r.childOut().lines().toList()) {
+            String[] f = out.split(" ");
+            v.put(f[0], f[1]);
+        }
+        String file = v.get("fd") + "(<f>" + d + "/f)";
+        String pr = v.get("prd") + "(<p>)";
+        String pw = v.get("pwr") + "(<p>)";
+        // the file after a writev at 0 and a pwritev at 20: "hello world", 9 NULs, "hello world"
+        String nine = ".".repeat(9);
+        List<String[]> pairs = new ArrayList<>();
+        pairs.add(new String[] {"> writev fd=" + file + " size=11 ", "< writev res=11 data=hello world "});
+        pairs.add(new String[] {"> pwritev fd=" + file + " size=11 pos=20 ", "< pwritev res=11 data=hello world "});
+        pairs.add(new String[] {"> readv fd=" + file + " ", "< readv res=31 size=31 data=hello world" + nine + "hello world "});
+        pairs.add(new String[] {"> preadv fd=" + file + " pos=20 ", "< preadv res=11 size=11 data=hello world "});
+        pairs.add(new String[] {"> writev fd=" + pw + " size=11 ", "< writev res=11 data=hello world "});
+        pairs.add(new String[] {"> readv fd=" + pr + " ", "< readv res=11 size=11 data=hello world "});
+        pairs.add(new String[] {"> readv fd=-1(EPERM) ", "< readv res=-9(EBADF) size=104 data= "});
+        for (String[] pair : pairs) {
+            int seen = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).equals(pair[0])) {
+                    seen++;
+                    assertEquals(pair[1], i + 1 < lines.size() ? lines.get(i + 1) : "(none)", "after " + pair[0] + "\n" + all);
+                }
+            }
+            assertEquals(N, seen, pair[0] + "\n" + all);
+        }
+    }
+}
