@@ -237,6 +237,14 @@ public abstract class CliCommand implements Callable<Integer> {
             s.name(name).aliases(aliases).versionProvider(new VersionProvider());
             s.usageMessage().description(paragraphs(description)).sortOptions(false).autoWidth(autoWidth)
                     .footerHeading("%nEXAMPLES%n").footer(examples);
+            // The parent's command list shows a command's header, else the first element of its description: a
+            // description wrapped by hand in the source made that list end mid-sentence ("funccount  Count function
+            // calls and tracepoint events, in the kernel (BCC funccount, on"). The header is the first sentence
+            // instead, and only the list shows it: the command's own --help leaves the header section out.
+            s.usageMessage().header(summary(description));
+            List<String> keys = new ArrayList<>(s.usageMessage().sectionKeys());
+            keys.remove(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
+            s.usageMessage().sectionKeys(keys);
             for (Opt<?> a : args) {
                 a.addTo(s);
             }
@@ -247,6 +255,26 @@ public abstract class CliCommand implements Callable<Integer> {
             spec = s;
         }
         return spec;
+    }
+
+    /**
+     * The first sentence of a description whose lines are one text: up to the first period outside parentheses
+     * that ends the text or is followed by a space; the whole text when there is none.
+     */
+    static String summary(String... description) {
+        String text = String.join(" ", description).strip().replaceAll("\\s+", " ");
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == '.' && depth == 0 && (i + 1 == text.length() || text.charAt(i + 1) == ' ')) {
+                return text.substring(0, i + 1);
+            }
+        }
+        return text;
     }
 
     /** A command line for this command and all its subcommands (their models are built now). */

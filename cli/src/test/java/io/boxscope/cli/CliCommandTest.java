@@ -218,4 +218,41 @@ class CliCommandTest {
         }
         assertEquals(List.of(), orphans);
     }
+
+    /**
+     * {@code boxscope --help} lists each command with a whole sentence: picocli lists the first element of a
+     * description, which commands wrap by hand in the source, so most entries ended mid-sentence ("funccount  Count
+     * function calls and tracepoint events, in the kernel (BCC funccount, on"). Each entry of the list, its lines
+     * joined, ends with a period; a command's own --help still starts with its whole description, no header.
+     */
+    @Test
+    void commandListShowsWholeFirstSentences() {
+        Cli r = Cli.run("--help");
+        assertEquals(0, r.code(), r.err());
+        String list = r.out().substring(r.out().indexOf("Commands:\n") + "Commands:\n".length(), r.out().indexOf("\nEXAMPLES"));
+        List<String> entries = new java.util.ArrayList<>();
+        for (String line : list.lines().toList()) {
+            if (line.startsWith("  ") && !line.startsWith("   ")) {
+                entries.add(line.strip());
+            } else if (!line.isBlank()) {
+                entries.set(entries.size() - 1, entries.getLast() + " " + line.strip());
+            }
+        }
+        assertTrue(entries.size() > 20, list);
+        for (String e : entries) {
+            assertTrue(e.endsWith("."), "ends mid-sentence: " + e);
+        }
+        assertTrue(entries.stream().anyMatch(e -> e.startsWith("funccount ")
+                && e.endsWith("in the kernel (BCC funccount, on tracepoints and uprobes).")), list);
+        Cli own = Cli.run("funccount", "--help");
+        assertTrue(own.out().startsWith("Usage: boxscope funccount "), own.out());
+    }
+
+    @Test
+    void summaryIsTheFirstSentenceOutsideParentheses() {
+        assertEquals("Trace exec syscalls (libbpf-tools execsnoop, on the execve/execveat tracepoints).",
+                CliCommand.summary("Trace exec syscalls (libbpf-tools execsnoop, on the", "execve/execveat tracepoints). Needs root."));
+        assertEquals("bpftrace-style probes.", CliCommand.summary("bpftrace-style probes. -l lists the probes (e.g. x.y).", "More."));
+        assertEquals("No period at all", CliCommand.summary("No period", "at all"));
+    }
 }

@@ -42,6 +42,36 @@ class StopSignalsTest {
         endsCleanlyOn("TERM");
     }
 
+    /**
+     * {@code timeout 5 boxscope probe -e '...'}, as the lab runs every bpftrace line, signals the command twice
+     * (coreutils timeout: to the command, then to its process group); the second signal is the same request, not
+     * the "does not stop, exit now" one, so the maps are still printed and the exit code is 0. The old handler
+     * exited 143 without the maps whenever the second signal's handler ran after the first's (one run in four
+     * with timeout(1)); here the second comes 50 ms after the first, while the command is detaching its 360
+     * programs, which made the old code fail every time.
+     */
+    @Test
+    void signalSentTwiceAtOnceIsOneRequest() throws Exception {
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        Process p = new ProcessBuilder(ChildJvm.boxscope("probe", "-e",
+                "tracepoint:syscalls:sys_enter_* { @[probe] = count(); }"))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            waitFor(out, "Attaching");
+            p.destroy(); // SIGTERM
+            Thread.sleep(50);
+            p.destroy(); // SIGTERM again, as timeout(1) sends it to the process group
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not end: " + Files.readString(err));
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), "exit code; stderr: " + Files.readString(err) + "\nstdout:\n" + text);
+            assertTrue(Pattern.compile("(?m)^@\\[tracepoint:syscalls:sys_enter_[a-z0-9_]+\\]: [0-9]+$").matcher(text).find(),
+                    "no map printed:\n" + text);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private void endsCleanlyOn(String signal) throws Exception {
         Requirements.require(Requirements.run("bpftool", "version") == 0, "bpftool (scripts/setup-env installs it)");
         Path out = dir.resolve("out");

@@ -95,7 +95,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
         if (first < 0) {
             first = e.timeNs();
         }
-        return Text.safeLines(Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS)));
+        return Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS), Text::safe); // the comm escaped (its only string a task chooses)
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
     static final View<Bitesize.Report> VIEW = new View<>() {
         @Override
         public void text(Bitesize.Report r, Terminal t) {
-            t.out().print(Text.safeLines(Bitesize.text(r)));
+            t.out().print(Bitesize.text(r, Text::safe));
         }
 
         @Override

@@ -99,7 +99,7 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
     static final View<Runqlat.Report> VIEW = new View<>() {
         @Override
         public void text(Runqlat.Report r, Terminal t) {
-            t.out().print(Text.safeLines(Runqlat.text(r)));
+            t.out().print(Runqlat.text(r, Text::safe));
         }
 
         @Override

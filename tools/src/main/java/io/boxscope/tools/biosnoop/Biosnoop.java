@@ -1,6 +1,7 @@
 package io.boxscope.tools.biosnoop;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.Partitions;
 
@@ -74,6 +75,14 @@ public final class Biosnoop {
      * ({@link Pad}: a line per I/O; the same text, BiosnoopTextTest compares the two).
      */
     public static String line(Event e, Options o, long firstNs, String clock) {
+        return line(e, o, firstNs, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #line(Event, Options, long, String)} with the command name, cut to its 14 columns first, through
+     * {@code escape} (the cli's terminal escape; a comm with a newline would otherwise forge a line), then padded.
+     */
+    public static String line(Event e, Options o, long firstNs, String clock, UnaryOperator<String> escape) {
         StringBuilder sb = new StringBuilder(96);
         if (o.timestamp()) {
             Pad.left(sb, clock, 12).append(' ');
@@ -81,7 +90,7 @@ public final class Biosnoop {
             Pad.fixedLeft(sb, e.timeNs() - firstNs, 9, 6, 11).append(' ');
         }
         String comm = e.comm().length() > 14 ? e.comm().substring(0, 14) : e.comm();
-        Pad.left(sb, comm, 14).append(' ');
+        Pad.left(sb, escape.apply(comm), 14).append(' ');
         Pad.left(sb, e.pid(), 7).append(' ');
         Pad.left(sb, e.disk(), 7).append(' ');
         Pad.left(sb, e.rwbs(), 4).append(' ');

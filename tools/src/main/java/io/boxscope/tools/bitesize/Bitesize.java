@@ -2,6 +2,7 @@ package io.boxscope.tools.bitesize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.tools.core.ToolScript;
 import io.boxscope.tools.hist.HistText;
@@ -64,9 +65,14 @@ public final class Bitesize {
 
     /** A blank line, the time with -T, then {@code Process Name = COMM} after a blank line and its histogram. */
     public static String text(Report r) {
+        return text(r, UnaryOperator.identity());
+    }
+
+    /** {@link #text(Report)} with each command name through {@code escape} (a comm with a newline would forge a line). */
+    public static String text(Report r, UnaryOperator<String> escape) {
         StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         for (CommHist h : r.hists()) {
-            sb.append("\nProcess Name = ").append(h.comm()).append('\n');
+            sb.append("\nProcess Name = ").append(escape.apply(h.comm())).append('\n');
             sb.append(HistText.log2(h.hist(), "Kbytes"));
         }
         return sb.toString();

@@ -2,6 +2,7 @@ package io.boxscope.tools.runqlat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.HashMap;
 import io.boxscope.probe.output.MapDump;
@@ -100,11 +101,19 @@ public final class Runqlat {
 
     /** One interval as runqlat.c prints it: a blank line, the time with -T, then {@code pid = N comm} (-P) or {@code tid = ...} (-L) and each histogram. */
     public static String text(Report r) {
+        return text(r, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #text(Report)} with each command name through {@code escape} (the cli's terminal escape): a comm is
+     * the task's to choose (prctl(PR_SET_NAME)), and one with a newline would otherwise print a line of its own.
+     */
+    public static String text(Report r, UnaryOperator<String> escape) {
         StringBuilder sb = new StringBuilder(HistText.intervalStart(r.time()));
         for (TaskHist h : r.hists()) {
             switch (r.group()) {
-                case PROCESS -> sb.append("\npid = ").append(h.id()).append(' ').append(h.comm()).append('\n');
-                case THREAD -> sb.append("\ntid = ").append(h.id()).append(' ').append(h.comm()).append('\n');
+                case PROCESS -> sb.append("\npid = ").append(h.id()).append(' ').append(escape.apply(h.comm())).append('\n');
+                case THREAD -> sb.append("\ntid = ").append(h.id()).append(' ').append(escape.apply(h.comm())).append('\n');
                 case ALL -> { }
             }
             sb.append(HistText.log2(h.hist(), r.unit()));
