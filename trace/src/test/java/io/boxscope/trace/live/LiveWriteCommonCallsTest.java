@@ -41,7 +41,6 @@ class LiveWriteCommonCallsTest {
         body.append("} print \"pid $$\\n\"; ");
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("common.scap"), Workload.perl(body.toString()));
         List<String> lines = r.calls();
-        String all = String.join("\n", lines);
         long fd = -1;
         long pid = -1;
         for (String out : r.childOut().lines().toList()) {
@@ -65,15 +64,6 @@ class LiveWriteCommonCallsTest {
         if (access) {
             pairs.add(new String[] {"> access mode=4(R_OK) ", "< access res=0 name=" + d + "/f "});
         }
-        for (String[] pair : pairs) {
-            int seen = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).equals(pair[0])) {
-                    seen++;
-                    assertEquals(pair[1], i + 1 < lines.size() ? lines.get(i + 1) : "(none)", "after " + pair[0] + "\n" + all);
-                }
-            }
-            assertEquals(N, seen, pair[0] + "\n" + all);
-        }
+        WrittenCapture.assertPairs(lines, pairs, N);
     }
 }

@@ -1,11 +1,9 @@
 package io.boxscope.trace.live;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.boxscope.trace.live.WrittenCapture.sc;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.testkit.KernelTest;
@@ -23,14 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveWriteIovecTest {
     private static final int N = 3;
 
-    private static String sc(String name, String args) {
-        return "syscall(" + WrittenCapture.nr(name) + ", " + args + ")";
-    }
-
     @Test
     void iovecCallsCarryTheirData(@TempDir Path dir) throws Exception {
-        String d = dir.toRealPath().toString();
-        Files.writeString(dir.resolve("f"), "");
+        String d = WrittenCapture.realDirWith(dir, "f", "");
         String p = "$| = 1; open(my $f, '+<', '" + d + "/f') or die; my $fd = fileno($f); "
                 + "pipe(my $pr, my $pw) or die; my $prd = fileno($pr); my $pwr = fileno($pw); "
                 + "print \"fd $fd\\nprd $prd\\npwr $pwr\\n\"; "
@@ -50,12 +43,7 @@ class LiveWriteIovecTest {
                 + "} ";
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("iov.scap"), Workload.perl(p));
         List<String> lines = r.calls();
-        String all = String.join("\n", lines);
-        Map<String, String> v = new HashMap<>();
-        for (String out : r.childOut().lines().toList()) {
-            String[] f = out.split(" ");
-            v.put(f[0], f[1]);
-        }
+        Map<String, String> v = r.values();
         String file = v.get("fd") + "(<f>" + d + "/f)";
         String pr = v.get("prd") + "(<p>)";
         String pw = v.get("pwr") + "(<p>)";
@@ -69,15 +57,6 @@ class LiveWriteIovecTest {
         pairs.add(new String[] {"> writev fd=" + pw + " size=11 ", "< writev res=11 data=hello world "});
         pairs.add(new String[] {"> readv fd=" + pr + " ", "< readv res=11 size=11 data=hello world "});
         pairs.add(new String[] {"> readv fd=-1(EPERM) ", "< readv res=-9(EBADF) size=104 data= "});
-        for (String[] pair : pairs) {
-            int seen = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).equals(pair[0])) {
-                    seen++;
-                    assertEquals(pair[1], i + 1 < lines.size() ? lines.get(i + 1) : "(none)", "after " + pair[0] + "\n" + all);
-                }
-            }
-            assertEquals(N, seen, pair[0] + "\n" + all);
-        }
+        WrittenCapture.assertPairs(lines, pairs, N);
     }
 }

@@ -1,11 +1,10 @@
 package io.boxscope.trace.live;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.boxscope.trace.live.WrittenCapture.sc;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.testkit.KernelTest;
@@ -22,14 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveWriteProcessCallsTest {
     private static final int N = 3;
 
-    private static String sc(String name, String args) {
-        return "syscall(" + WrittenCapture.nr(name) + ", " + args + ")";
-    }
-
     @Test
     void processCallsHaveTheirOwnEvents(@TempDir Path dir) throws Exception {
-        String d = dir.toRealPath().toString();
-        Files.writeString(dir.resolve("in"), "0123456789");
+        String d = WrittenCapture.realDirWith(dir, "in", "0123456789");
         Files.writeString(dir.resolve("out"), "");
         String p = "$| = 1; open(my $in, '<', '" + d + "/in') or die; my $fi = fileno($in); "
                 + "open(my $out, '+<', '" + d + "/out') or die; my $fo = fileno($out); "
@@ -54,12 +48,7 @@ class LiveWriteProcessCallsTest {
                 + "} " + sc("semctl", "$key = " + sc("semget", "$key, 1, 0600") + ", 0, 0, 0") + "; ";
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("proc.scap"), Workload.perl(p));
         List<String> lines = r.calls();
-        String all = String.join("\n", lines);
-        Map<String, String> v = new HashMap<>();
-        for (String out : r.childOut().lines().toList()) {
-            String[] f = out.split(" ");
-            v.put(f[0], f[1]);
-        }
+        Map<String, String> v = r.values();
         String key = Long.toHexString(Long.parseLong(v.get("key"))).toUpperCase(java.util.Locale.ROOT);
         String id = v.get("id");
         List<String[]> pairs = new ArrayList<>();
@@ -75,15 +64,6 @@ class LiveWriteProcessCallsTest {
             "< copy_file_range res=4 fdout=" + v.get("fo") + "(<f>" + d + "/out) offout=0 "});
         pairs.add(new String[] {"> chroot ", "< chroot res=" + ("0".equals(v.get("euid")) ? "0" : "-1(EPERM)") + " path=/ "});
         pairs.add(new String[] {"> sendmmsg ", "< sendmmsg "});
-        for (String[] pair : pairs) {
-            int seen = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).equals(pair[0])) {
-                    seen++;
-                    assertEquals(pair[1], i + 1 < lines.size() ? lines.get(i + 1) : "(none)", "after " + pair[0] + "\n" + all);
-                }
-            }
-            assertEquals(N, seen, pair[0] + "\n" + all);
-        }
+        WrittenCapture.assertPairs(lines, pairs, N);
     }
 }

@@ -1,10 +1,10 @@
 package io.boxscope.trace.live;
 
+import static io.boxscope.trace.live.WrittenCapture.sc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.testkit.KernelTest;
@@ -21,10 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 @KernelTest
 class LiveWriteSockoptTest {
     private static final int N = 3;
-
-    private static String sc(String name, String args) {
-        return "syscall(" + WrittenCapture.nr(name) + ", " + args + ")";
-    }
 
     @Test
     void socketOptionsAreRecorded(@TempDir Path dir) throws Exception {
@@ -43,11 +39,7 @@ class LiveWriteSockoptTest {
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("sockopt.scap"), Workload.perl(p));
         List<String> lines = r.calls();
         String all = String.join("\n", lines);
-        Map<String, String> v = new HashMap<>();
-        for (String out : r.childOut().lines().toList()) {
-            String[] f = out.split(" ");
-            v.put(f[0], f[1]);
-        }
+        Map<String, String> v = r.values();
         String fd = v.get("fd") + "(<4>)"; // an unconnected IPv4 socket
         List<String[]> pairs = new ArrayList<>();
         pairs.add(new String[] {"> setsockopt ", "< setsockopt res=0 fd=" + fd + " level=1(SOL_SOCKET) optname=8(SO_RCVBUF) val=65536 optlen=4 "});

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.trace.filter.ContainerResolver;
@@ -48,11 +50,66 @@ final class WrittenCapture {
             }
             return out;
         }
+
+        /** What the child printed as lines "name value" (the fds and ids it got), by name. */
+        Map<String, String> values() {
+            Map<String, String> v = new HashMap<>();
+            for (String out : childOut.lines().toList()) {
+                String[] f = out.split(" ");
+                assertEquals(2, f.length, "the child printed " + out);
+                v.put(f[0], f[1]);
+            }
+            return v;
+        }
     }
 
     /** The syscall number of {@code name} on this machine, or -1 (the architecture has no such call). */
     static int nr(String name) {
         return SyscallTable.current().number(name);
+    }
+
+    /** Whether this machine's architecture has the call {@code name} (arm64 has no open, poll, getrlimit...). */
+    static boolean has(String name) {
+        return nr(name) >= 0;
+    }
+
+    /** The perl expression that makes the call {@code name} with {@code args} through syscall(2), by this machine's number. */
+    static String sc(String name, String args) {
+        return "syscall(" + nr(name) + (args.isEmpty() ? "" : ", " + args) + ")";
+    }
+
+    /**
+     * Asserts that {@code enter} stands exactly {@code times} times in {@code lines} and that each is followed by one of
+     * {@code exits}. A line matches an expected one when equal to it, or, where the expected one ends with "...",
+     * when it begins with what stands before that.
+     */
+    static void assertFollowed(List<String> lines, String enter, int times, String... exits) {
+        String all = String.join("\n", lines);
+        int seen = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (matches(lines.get(i), enter)) {
+                seen++;
+                String next = i + 1 < lines.size() ? lines.get(i + 1) : "(none)";
+                boolean ok = false;
+                for (String exit : exits) {
+                    ok |= matches(next, exit);
+                }
+                assertTrue(ok, "after " + lines.get(i) + ": " + next + ", expected " + String.join(" or ", exits) + "\n" + all);
+            }
+        }
+        assertEquals(times, seen, enter + "\n" + all);
+    }
+
+    /** {@link #assertFollowed} for each pair: its enter line ({@code pair[0]}) {@code times} times, each followed by {@code pair[1]}. */
+    static void assertPairs(List<String> lines, List<String[]> pairs, int times) {
+        for (String[] pair : pairs) {
+            assertEquals(2, pair.length, String.join(" | ", pair));
+            assertFollowed(lines, pair[0], times, pair[1]);
+        }
+    }
+
+    private static boolean matches(String line, String expected) {
+        return expected.endsWith("...") ? line.startsWith(expected.substring(0, expected.length() - 3)) : line.equals(expected);
     }
 
     /**
