@@ -152,6 +152,26 @@ class ProbeRunCommandTest {
         }
     }
 
+    /**
+     * A FILE that is a bind mount (as {@code docker -v file:file} makes one in a container) is written: rename(2) over
+     * a mount point fails with EBUSY (rename(2), "EBUSY"), which -o said and exited 1 with when it renamed.
+     */
+    @Test
+    void outputFileThatIsABindMountIsWritten() throws Exception {
+        Requirements.requireRoot(); // mount(8)
+        Path source = Files.writeString(dir.resolve("source.txt"), "old\n");
+        Path mounted = Files.writeString(dir.resolve("mounted.txt"), "");
+        Requirements.require(Requirements.run("mount", "--bind", source.toString(), mounted.toString()) == 0,
+                "mount --bind (CAP_SYS_ADMIN in the initial mount namespace)");
+        try {
+            Cli r = Cli.run("probe", "-o", mounted.toString(), "-e", "BEGIN { printf(\"new\\n\"); exit(); }");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("Attaching 1 probe...\nnew\n\n\n", Files.readString(source), "the mounted file's source");
+        } finally {
+            assertEquals(0, Requirements.run("umount", mounted.toString()), "umount");
+        }
+    }
+
     /** A file "old" owned by nobody:nogroup, mode 0640, with a second hard link FILE.link; its attributes as they were. */
     private Path nobodysFile(String name) throws Exception {
         Path f = Files.writeString(dir.resolve(name), "old\n");
