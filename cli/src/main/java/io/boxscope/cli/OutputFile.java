@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,10 +31,16 @@ import io.boxscope.proc.Privileges;
  * sticky world-writable directory, or owned by the writer or by the directory's owner, such as
  * {@code /dev/stdout}. Only a link someone else planted in a directory like /tmp is replaced.
  *
- * <p>{@link #write} is for a whole result ({@code bench --save}, {@code profile --flame});
- * {@link #open} for output that streams while a command runs ({@code probe -o FILE}): the same rules
- * and the same messages, but the new file is renamed over FILE as soon as it is open, so FILE shows
- * what was written so far (as bpftrace's {@code -o} file does: {@code tail -f} follows it).
+ * <p>{@link #write} is for a whole result ({@code bench --save}, {@code profile --flame}): it keeps the
+ * rename, so a reader (a {@code bench compare} in another shell, a browser reloading the flame graph)
+ * sees the old result or the new one, never half of one. The price: FILE is a new file, the writer's
+ * with the umask's mode (an existing FILE's owner, mode and other hard links are not kept). {@link #open} is for output that streams while a command runs ({@code probe -o FILE}), where the
+ * file is the channel and not a finished result: it opens FILE as the shell's {@code >} and bpftrace
+ * 0.17's {@code -o} do, truncating an existing file in place (same inode, owner, mode and hard links),
+ * so a {@code tail -f} or a log shipper holding FILE, or a FILE bind-mounted into a container (where
+ * rename(2) fails with EBUSY), sees the output; a rename there would also turn another user's 0640
+ * file into a root-owned world-readable one. Only a link planted in a shared directory is replaced by
+ * a rename in both, with the same messages.
  */
 public final class OutputFile {
     private OutputFile() {}
@@ -66,22 +73,60 @@ public final class OutputFile {
     }
 
     /**
-     * Opens {@code file} for output written while the command runs, under the rules of {@link #write}:
-     * a device, a FIFO or a link the kernel would follow is opened as {@code >} opens it (O_TRUNC); any
-     * other FILE is a new temporary file in its directory, opened without following links and renamed
-     * over FILE at once. A failure to open is a {@link WriteException} with the message {@link #write}
-     * gives; the stream's own write errors are its caller's (probe's {@link FirstWriteFailure}).
+     * Opens {@code file} for output written while the command runs, as the shell's {@code >} and bpftrace 0.17's {@code
+     * -o} (a std::ofstream: O_WRONLY|O_CREAT|O_TRUNC) open theirs: an existing file is truncated in place, keeping its
+     * inode, owner, mode and hard links, so a {@code tail -f} or a bind mount of FILE sees the output. The open never
+     * follows a link (O_NOFOLLOW, and O_CREAT|O_EXCL for a new file); a link found at FILE goes by the rule of {@link
+     * #write}: a link the kernel would follow is written through, one planted in a sticky world-writable directory is
+     * replaced by a new file renamed over it. A failure to open is a {@link WriteException} with the message {@link
+     * #write} gives; the stream's own write errors are its caller's (probe's {@link FirstWriteFailure}).
      */
     public static OutputStream open(Path file) throws IOException {
         Path target = file.toAbsolutePath();
-        if (writtenInto(file, target)) {
+        // each attempt fails only if FILE changed kind between the check and the open (a link or a file appeared)
+        for (int attempt = 0; ; attempt++) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new WriteException("cannot write " + file + ": it is a directory");
+            }
+            if (Files.isSymbolicLink(target)) {
+                return followed(target, Privileges.self().effectiveUid()) ? openInto(file, target) : replacing(file, target);
+            }
             try {
-                return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING);
-            } catch (IOException e) {
-                throw failedInto(file, e);
+                // O_WRONLY|O_TRUNC|O_NOFOLLOW: a regular file, a device or a FIFO; ELOOP if a link took its place
+                return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                try {
+                    // O_CREAT|O_EXCL (mode 0666 less the umask): EEXIST, never a followed link, if something appeared
+                    return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (FileAlreadyExistsException again) {
+                    if (attempt >= 3) {
+                        throw new WriteException("cannot write " + file + ": it keeps changing", again);
+                    }
+                } catch (IOException c) {
+                    throw failedCreate(file, target, c);
+                }
+            } catch (FileSystemException e) {
+                if (!Files.isSymbolicLink(target) || attempt >= 3) {
+                    throw failedInto(file, e);
+                }
             }
         }
+    }
+
+    /** Opens a device, a FIFO or a followed link as {@code >} opens it (O_CREAT|O_TRUNC). */
+    private static OutputStream openInto(Path file, Path target) throws WriteException {
+        try {
+            return Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw failedInto(file, e);
+        }
+    }
+
+    /** Replaces a link planted at {@code target} by a new file (O_EXCL, no link followed) renamed over it, open. */
+    private static OutputStream replacing(Path file, Path target) throws IOException {
         Path tmp = temporary(file, target);
         OutputStream stream = null;
         try {
@@ -101,6 +146,18 @@ public final class OutputFile {
                 default -> new WriteException("cannot write " + file + ": " + e.getMessage(), e);
             };
         }
+    }
+
+    /** The message of a failed create of a new {@code file}: those of {@link #write}'s temporary file, about its directory. */
+    private static WriteException failedCreate(Path file, Path target, IOException e) {
+        Path dir = target.getParent();
+        return switch (e) {
+            case AccessDeniedException a -> new WriteException("cannot write " + file + ": permission denied in directory " + dir
+                    + " (choose a directory you may write to)", a);
+            case NoSuchFileException n -> new WriteException("cannot write " + file + ": directory " + dir + " does not exist", n);
+            case FileSystemException f -> new WriteException("cannot write " + file + ": " + reason(f), f);
+            default -> new WriteException("cannot write " + file + ": " + e.getMessage(), e);
+        };
     }
 
     /**

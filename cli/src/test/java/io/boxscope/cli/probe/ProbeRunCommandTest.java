@@ -120,6 +120,76 @@ class ProbeRunCommandTest {
         }
     }
 
+    /**
+     * An existing FILE is truncated in place, as bpftrace 0.17's {@code -o} (an ofstream: O_WRONLY|O_CREAT|O_TRUNC) and
+     * the shell's {@code >} do: its owner, mode and inode are what bpftrace leaves them, and a second hard link shows the
+     * new output. -o used to put a new root-owned 0644 file in its place (world-readable output, the link kept "old").
+     */
+    @Test
+    void outputFileIsTruncatedInPlaceAsBpftraceDoes() throws Exception {
+        Requirements.requireRoot(); // the file must belong to another user: chown
+        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
+        String program = "BEGIN { printf(\"new\\n\"); exit(); }";
+        Path theirs = nobodysFile("bpftrace.txt");
+        Path ours = nobodysFile("boxscope.txt");
+        Process p = new ProcessBuilder("bpftrace", "-o", theirs.toString(), "-e", program)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
+        assertEquals(0, p.exitValue(), "bpftrace exit status");
+        Cli r = Cli.run("probe", "-o", ours.toString(), "-e", program);
+        assertEquals(0, r.code(), r.err());
+        // bpftrace 0.17 writes the two blank lines of its exit to standard output even with -o; Boxscope to FILE
+        assertTrue(Files.readString(ours).startsWith(Files.readString(theirs)), Files.readString(ours));
+        for (String attribute : List.of("unix:uid", "unix:gid", "unix:mode", "unix:ino", "unix:nlink")) {
+            assertEquals(kept(theirs, attribute), kept(ours, attribute), attribute + " kept as bpftrace keeps it");
+        }
+        assertEquals(Files.readString(theirs.resolveSibling(theirs.getFileName() + ".link")).equals(Files.readString(theirs)),
+                Files.readString(ours.resolveSibling(ours.getFileName() + ".link")).equals(Files.readString(ours)),
+                "the hard link shows the output as bpftrace's does");
+        try (var s = Files.list(dir)) {
+            assertEquals(4, s.count(), "a temporary file was left behind");
+        }
+    }
+
+    /**
+     * A FILE that is a bind mount (as {@code docker -v file:file} makes one in a container) is written: rename(2) over
+     * a mount point fails with EBUSY (rename(2), "EBUSY"), which -o said and exited 1 with when it renamed.
+     */
+    @Test
+    void outputFileThatIsABindMountIsWritten() throws Exception {
+        Requirements.requireRoot(); // mount(8)
+        Path source = Files.writeString(dir.resolve("source.txt"), "old\n");
+        Path mounted = Files.writeString(dir.resolve("mounted.txt"), "");
+        Requirements.require(Requirements.run("mount", "--bind", source.toString(), mounted.toString()) == 0,
+                "mount --bind (CAP_SYS_ADMIN in the initial mount namespace)");
+        try {
+            Cli r = Cli.run("probe", "-o", mounted.toString(), "-e", "BEGIN { printf(\"new\\n\"); exit(); }");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("Attaching 1 probe...\nnew\n\n\n", Files.readString(source), "the mounted file's source");
+        } finally {
+            assertEquals(0, Requirements.run("umount", mounted.toString()), "umount");
+        }
+    }
+
+    /** A file "old" owned by nobody:nogroup, mode 0640, with a second hard link FILE.link; its attributes as they were. */
+    private Path nobodysFile(String name) throws Exception {
+        Path f = Files.writeString(dir.resolve(name), "old\n");
+        Files.setAttribute(f, "unix:uid", Unprivileged.NOBODY);
+        Files.setAttribute(f, "unix:gid", Unprivileged.NOBODY);
+        Files.setAttribute(f, "unix:mode", 0640);
+        Files.createLink(dir.resolve(name + ".link"), f);
+        before.put(f, Files.readAttributes(f, "unix:*"));
+        return f;
+    }
+
+    private final java.util.Map<Path, java.util.Map<String, Object>> before = new java.util.HashMap<>();
+
+    /** Is {@code attribute} of {@code f} what it was before the run? */
+    private boolean kept(Path f, String attribute) throws Exception {
+        return java.util.Objects.equals(before.get(f).get(attribute.substring(5)), Files.getAttribute(f, attribute));
+    }
+
     @Test
     void bpftraceIsAnAliasOfProbe() {
         Cli r = Cli.run("bpftrace", "-q", "-e", "BEGIN { printf(\"%d\\n\", 6 * 7); exit(); }");
