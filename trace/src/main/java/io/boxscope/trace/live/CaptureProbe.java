@@ -610,7 +610,7 @@ public final class CaptureProbe implements AutoCloseable {
         Label iovDone = a.newLabel("iov_done");
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
         UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        outAddr(a);
+        outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
         a.bind(iovDone);
         output(a, m, out);
         a.ja(out).bind(generic);
@@ -844,18 +844,38 @@ public final class CaptureProbe implements AutoCloseable {
     /**
      * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
      * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
+     *
+     * <p>getsockopt ({@link SyscallConfig#LEN_SOCKOPT}) as libs e5c53d64's f_sys_getsockopt_x (driver/ppm_fillers.c):
+     * the u32 behind optlen, whole, as slot 2 (the event's optlen), and optval up to it and the snap length
+     * ({@code snap}) as slot 3, whether the call failed or not (a failed call leaves the caller's optlen).
      */
-    private static void outAddr(Asm a) {
+    private static void outAddr(Asm a, int snap) {
         Label skip = a.newLabel("oaddr_skip");
+        Label addr = a.newLabel("oaddr_addr");
+        Label read = a.newLabel("oaddr_read");
         a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
                 .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
                 .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT).jmp(JmpOp.JNE, Reg.R1, 0, read)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip)
+                .bind(read);
         argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).st(Size.DW, Reg.R10, S_LEN, 0)
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3).st(Size.DW, Reg.R10, S_LEN, 0)
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 4).call(Helper.PROBE_READ_USER)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, addr)
+                // getsockopt: the length whole (slot 2, read again from the pointer in S_SRC), then optval
+                .ldx(Size.W, Reg.R1, Reg.R10, S_LEN).stx(Size.DW, Reg.R10, S_TOT, Reg.R1).st(Size.DW, Reg.R10, S_LEN, 4);
+        readSlot(a, Helper.PROBE_READ_USER, 4, 2, OFF_AFTER_STRINGS, skip);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, S_TOT);
+        cap(a, Math.max(snap, 1));
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
+        argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
+        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 3, OFF_AFTER_STRINGS, skip);
+        a.ja(skip);
+        a.bind(addr).ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
         cap(a, SOCKADDR_MAX);
         a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
         argOfCfg(a, Reg.R3);
