@@ -57,8 +57,17 @@ public final class CaptureProbe implements AutoCloseable {
     static final int MAX_INFLIGHT = 65536;
     static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
     static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
-    /** Room for the data slot of readv and the like at its verifier bound (OFF_AFTER_STRINGS + 2 snap lengths). */
-    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_STRINGS + 2 * BLOB_MAX);
+    /**
+     * Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size): the driver's
+     * own limit, parse_readv_writev_bufs of libs e5c53d64 (driver/ppm_events.c) copying the array into its page of
+     * str_storage only while iovcnt * 16 &lt; STR_STORAGE_SIZE (4,096); more are counted by
+     * {@link EventBuilder#truncatedLists} (the driver loses such an event whole).
+     */
+    static final int IOV_MAX = 255;
+    /** Where the data slot of a msghdr or readv and the like starts at most: after the strings' slot 0 and the iovecs. */
+    static final int OFF_AFTER_IOVS = RawRecord.DATA + STR_MAX + IOV_MAX * 16;
+    /** Room for the data slot of readv and the like at its verifier bound (after the iovecs, 2 snap lengths). */
+    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_IOVS + 2 * BLOB_MAX);
 
     // stack slots (negative offsets from R10)
     static final int S_OFF = -8;
@@ -75,8 +84,6 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size). */
-    static final int IOV_MAX = 64;
     /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
     static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
