@@ -925,6 +925,21 @@ public final class CaptureProbe implements AutoCloseable {
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
     }
 
+    /**
+     * Per program name (trace_enter, trace_exit, trace_fork...), the instructions the verifier processed to accept
+     * it ({@link io.boxscope.bpf.prog.ProgramInfo#verifiedInsns}): how close each is to the kernel's 1,000,000
+     * (the exit program's unrolled iovec copies grow it); empty values on kernels before 5.16.
+     */
+    public java.util.Map<String, java.util.OptionalLong> verifiedInsns() {
+        java.util.Map<String, java.util.OptionalLong> out = new java.util.LinkedHashMap<>();
+        for (AutoCloseable r : resources) {
+            if (r instanceof Program p) {
+                out.put(p.name(), p.info().verifiedInsns());
+            }
+        }
+        return out;
+    }
+
     /** Detaches first (links were created last), then programs, then maps. */
     @Override
     public void close() {
