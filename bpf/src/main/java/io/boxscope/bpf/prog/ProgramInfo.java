@@ -34,14 +34,18 @@ import io.boxscope.bpf.sys.Sys;
  * @param runTimeNs       total run time while statistics were on, or empty on kernels without the field
  * @param runCount        runs while statistics were on, or empty on kernels without the field
  * @param recursionMisses runs the kernel skipped, or empty on kernels without the field
+ * @param verifiedInsns   instructions the verifier processed to accept the program ({@code verified_insns}, Linux
+ *                        5.16+; the figure its log's "processed N insns" line gives, which
+ *                        BPF_COMPLEXITY_LIMIT_INSNS, 1,000,000, bounds), or empty on kernels without the field
  */
 public record ProgramInfo(int infoLength, int type, int id, String name, OptionalLong runTimeNs, OptionalLong runCount,
-                          OptionalLong recursionMisses) {
+                          OptionalLong recursionMisses, OptionalLong verifiedInsns) {
     /** Bytes passed to the kernel: more than any kernel's struct so far (232 bytes in Linux 6.x), zero-filled. */
     public static final int BUFFER = 512;
 
     // Offsets in struct bpf_prog_info (include/uapi/linux/bpf.h).
-    static final int TYPE = 0, ID = 4, NAME = 64, NAME_LEN = 16, RUN_TIME_NS = 192, RUN_CNT = 200, RECURSION_MISSES = 208;
+    static final int TYPE = 0, ID = 4, NAME = 64, NAME_LEN = 16, RUN_TIME_NS = 192, RUN_CNT = 200, RECURSION_MISSES = 208,
+            VERIFIED_INSNS = 216;
 
     /** The program type as Boxscope names it, or null for a type Boxscope does not load. */
     public ProgramType programType() {
@@ -87,7 +91,8 @@ public record ProgramInfo(int infoLength, int type, int id, String name, Optiona
             name = new String(info, NAME, end - NAME, StandardCharsets.US_ASCII);
         }
         return new ProgramInfo(length, type, id, name, u64(b, length, RUN_TIME_NS), u64(b, length, RUN_CNT),
-                u64(b, length, RECURSION_MISSES));
+                u64(b, length, RECURSION_MISSES),
+                length >= VERIFIED_INSNS + 4 ? OptionalLong.of(b.getInt(VERIFIED_INSNS) & 0xffff_ffffL) : OptionalLong.empty());
     }
 
     /**

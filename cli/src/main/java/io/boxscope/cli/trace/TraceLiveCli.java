@@ -279,6 +279,10 @@ final class TraceLiveCli {
                         + String.format(java.util.Locale.ROOT, "%.1f", s.consumerCpuNs() / 1e6) + " ms of CPU ("
                         + (s.records() == 0 ? 0 : s.consumerCpuNs() / s.records()) + " ns per record)");
             }
+            if (q.verbose() || s.truncatedLists() > 0) {
+                err.println("Truncated: " + s.truncatedLists() + " events kept only the first pollfds (1024) or iovecs ("
+                        + "255) of a longer list");
+            }
             if (s.badRecords() > 0) {
                 err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");
             }

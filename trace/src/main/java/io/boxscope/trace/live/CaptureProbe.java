@@ -57,8 +57,17 @@ public final class CaptureProbe implements AutoCloseable {
     static final int MAX_INFLIGHT = 65536;
     static final int OFF_AFTER_STRINGS = RawRecord.DATA + 2 * STR_MAX;
     static final int OFF_AFTER_BLOB = 4096 + BLOB_MAX; // OFF_AFTER_STRINGS rounded up, plus a blob
-    /** Room for the data slot of readv and the like at its verifier bound (OFF_AFTER_STRINGS + 2 snap lengths). */
-    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_STRINGS + 2 * BLOB_MAX);
+    /**
+     * Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size): the driver's
+     * own limit, parse_readv_writev_bufs of libs e5c53d64 (driver/ppm_events.c) copying the array into its page of
+     * str_storage only while iovcnt * 16 &lt; STR_STORAGE_SIZE (4,096); more are counted by
+     * {@link EventBuilder#truncatedLists} (the driver loses such an event whole).
+     */
+    static final int IOV_MAX = 255;
+    /** Where the data slot of a msghdr or readv and the like starts at most: after the strings' slot 0 and the iovecs. */
+    static final int OFF_AFTER_IOVS = RawRecord.DATA + STR_MAX + IOV_MAX * 16;
+    /** Room for the data slot of readv and the like at its verifier bound (after the iovecs, 2 snap lengths). */
+    static final int VALUE_SIZE = Math.max(OFF_AFTER_BLOB + SOCKADDR_MAX, OFF_AFTER_IOVS + 2 * BLOB_MAX);
 
     // stack slots (negative offsets from R10)
     static final int S_OFF = -8;
@@ -75,8 +84,6 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of a msghdr or of readv and the like copied (their lengths give the events' size). */
-    static final int IOV_MAX = 64;
     /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
     static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
@@ -610,7 +617,7 @@ public final class CaptureProbe implements AutoCloseable {
         Label iovDone = a.newLabel("iov_done");
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
         UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        outAddr(a);
+        outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
         a.bind(iovDone);
         output(a, m, out);
         a.ja(out).bind(generic);
@@ -844,18 +851,38 @@ public final class CaptureProbe implements AutoCloseable {
     /**
      * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
      * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
+     *
+     * <p>getsockopt ({@link SyscallConfig#LEN_SOCKOPT}) as libs e5c53d64's f_sys_getsockopt_x (driver/ppm_fillers.c):
+     * the u32 behind optlen, whole, as slot 2 (the event's optlen), and optval up to it and the snap length
+     * ({@code snap}) as slot 3, whether the call failed or not (a failed call leaves the caller's optlen).
      */
-    private static void outAddr(Asm a) {
+    private static void outAddr(Asm a, int snap) {
         Label skip = a.newLabel("oaddr_skip");
+        Label addr = a.newLabel("oaddr_addr");
+        Label read = a.newLabel("oaddr_read");
         a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
                 .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
                 .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip);
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT).jmp(JmpOp.JNE, Reg.R1, 0, read)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip)
+                .bind(read);
         argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).st(Size.DW, Reg.R10, S_LEN, 0)
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3).st(Size.DW, Reg.R10, S_LEN, 0)
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 4).call(Helper.PROBE_READ_USER)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
+                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, addr)
+                // getsockopt: the length whole (slot 2, read again from the pointer in S_SRC), then optval
+                .ldx(Size.W, Reg.R1, Reg.R10, S_LEN).stx(Size.DW, Reg.R10, S_TOT, Reg.R1).st(Size.DW, Reg.R10, S_LEN, 4);
+        readSlot(a, Helper.PROBE_READ_USER, 4, 2, OFF_AFTER_STRINGS, skip);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, S_TOT);
+        cap(a, Math.max(snap, 1));
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
+        argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
+        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 3, OFF_AFTER_STRINGS, skip);
+        a.ja(skip);
+        a.bind(addr).ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
         cap(a, SOCKADDR_MAX);
         a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
         argOfCfg(a, Reg.R3);
@@ -896,6 +923,21 @@ public final class CaptureProbe implements AutoCloseable {
     /** {@link #host32} of 64 bits. */
     static byte[] host64(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(v).array();
+    }
+
+    /**
+     * Per program name (trace_enter, trace_exit, trace_fork...), the instructions the verifier processed to accept
+     * it ({@link io.boxscope.bpf.prog.ProgramInfo#verifiedInsns}): how close each is to the kernel's 1,000,000
+     * (the exit program's unrolled iovec copies grow it); empty values on kernels before 5.16.
+     */
+    public java.util.Map<String, java.util.OptionalLong> verifiedInsns() {
+        java.util.Map<String, java.util.OptionalLong> out = new java.util.LinkedHashMap<>();
+        for (AutoCloseable r : resources) {
+            if (r instanceof Program p) {
+                out.put(p.name(), p.info().verifiedInsns());
+            }
+        }
+        return out;
     }
 
     /** Detaches first (links were created last), then programs, then maps. */

@@ -45,6 +45,7 @@ public final class EventBuilder {
     private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
     private final Map<String, Integer> ppmSc = new HashMap<>();
     private final Map<Long, RawRecord> lastEnter = new HashMap<>();
+    private long truncatedLists;
 
     /**
      * @param epochOffset nanoseconds to add to a record's CLOCK_MONOTONIC time for the wall clock
@@ -99,9 +100,35 @@ public final class EventBuilder {
         }
     }
 
+    /**
+     * Events whose argument list the probe cut: poll and ppoll with more pollfds than {@link CaptureProbe#BLOB_MAX}
+     * bytes hold (1,024; the first ones are kept), readv, writev, preadv and pwritev with more than
+     * {@link CaptureProbe#IOV_MAX} iovecs (size adds up the first ones), counted so that {@code trace -v} shows them.
+     */
+    public long truncatedLists() {
+        return truncatedLists;
+    }
+
+    /** Whether {@code r}'s list argument is longer than the probe copies ({@link #truncatedLists}). */
+    private boolean cut(RawRecord r) {
+        String n = name(r);
+        if (n == null) {
+            return false;
+        }
+        long[] a = r.args();
+        return switch (n) {
+            case "poll", "ppoll" -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
+            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX;
+            default -> false;
+        };
+    }
+
     /** The events of one record (none for fork and exec records, which only update the thread table). */
     public List<ScapEvent> events(RawRecord r) {
         long ts = r.ts() + epochOffset;
+        if ((r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) && cut(r)) {
+            truncatedLists++;
+        }
         return switch (r.kind()) {
             case RawRecord.ENTER -> {
                 lastEnter.put(r.tid(), r);

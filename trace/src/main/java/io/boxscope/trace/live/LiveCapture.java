@@ -149,9 +149,11 @@ public final class LiveCapture implements AutoCloseable {
      * @param syscallDrops of the drops, system call records: {@code syscallRecords + syscallDrops} is every
      *                    system call record the kernel produced for the capture
      * @param names       container lookups that found no name, and why ({@link ContainerNames#misses})
+     * @param truncatedLists events whose pollfd or iovec list was longer than the probe copies
+     *                    ({@link EventBuilder#truncatedLists}): kept with the first items
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
-                          long consumerCpuNs, long syscallDrops, ContainerNames.Misses names) {
+                          long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -550,7 +552,7 @@ public final class LiveCapture implements AutoCloseable {
 
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
-                probe.syscallDrops(), containers.misses());
+                probe.syscallDrops(), containers.misses(), builder.truncatedLists());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -163,11 +163,13 @@ final class OtherEvents {
                 yield b("PPME_SOCKET_SETSOCKOPT_X", r, ts).num(ret).num((int) a[0]).num(sockoptLevel(a[1])).num(sockoptName(a[1], a[2]))
                         .bytes(sockoptValue(a[1], a[2], e != r ? e.buf() : new byte[0])).num(a[4] & 0xffff_ffffL).build();
             }
-            // the optval the kernel wrote, as long as *optlen said (the probe reads at most 128 bytes of it)
+            // f_sys_getsockopt_x: the u32 behind optlen after the call (slot 2, whole) and optval up to it and the snap
+            // length (slot 3), even when the call failed; an unreadable optlen: 0 and no value
             case "getsockopt" -> {
                 long[] a = r.args();
+                long optlen = r.buf().length == 4 ? ByteBuffer.wrap(r.buf()).order(ByteOrder.nativeOrder()).getInt(0) & 0xffff_ffffL : 0;
                 yield b("PPME_SOCKET_GETSOCKOPT_X", r, ts).num(ret).num((int) a[0]).num(sockoptLevel(a[1])).num(sockoptName(a[1], a[2]))
-                        .bytes(sockoptValue(a[1], a[2], r.sockaddr())).num(r.sockaddr().length).build();
+                        .bytes(sockoptValue(a[1], a[2], r.sockaddr())).num(optlen).build();
             }
             default -> throw new IllegalArgumentException("not an OtherEvents system call: " + n);
         };

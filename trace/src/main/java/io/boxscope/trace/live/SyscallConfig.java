@@ -64,6 +64,11 @@ public final class SyscallConfig {
     static final int LEN_CONST = 0x80;
     /** Flag of a length byte: the argument it names counts 8-byte items (struct pollfd). */
     static final int LEN_PER8 = 0x40;
+    /**
+     * Flag of the {@link #OUT_ADDRLEN} byte (getsockopt): the u32 behind the length pointer is kept whole as slot 2
+     * and the buffer, up to it and the snap length, as slot 3, whatever the call returned (f_sys_getsockopt_x).
+     */
+    static final int LEN_SOCKOPT = 0x40;
     /** The exit needs the entry's arguments (kept in a map between the two). */
     static final int KEEP_ARGS = 14;
     /** Exit: read the process's memory counters (mmap, munmap). */
@@ -149,7 +154,7 @@ public final class SyscallConfig {
                     out[base + OUT_BUF] = 0;
                 }
                 // setsockopt: the caller's optval (argument 4, optlen argument 5) at the entry; getsockopt: the optval the
-                // kernel wrote and its length behind the optlen pointer, at the exit (as recvfrom's address)
+                // kernel wrote and the u32 behind the optlen pointer, at the exit, even when it failed (LEN_SOCKOPT)
                 case "setsockopt" -> {
                     out[base + IN_BUF] = 4;
                     out[base + IN_LEN] = 5;
@@ -160,7 +165,7 @@ public final class SyscallConfig {
                     out[base + IN_LEN] = 0;
                     out[base + OUT_BUF] = 0;
                     out[base + OUT_ADDR] = 4;
-                    out[base + OUT_ADDRLEN] = 5;
+                    out[base + OUT_ADDRLEN] = (byte) (LEN_SOCKOPT | 5);
                 }
                 // struct pollfd[nfds] (arguments 1, 2) at both; ppoll's timespec (3) and sigset (4) at the entry
                 case "poll", "ppoll" -> {

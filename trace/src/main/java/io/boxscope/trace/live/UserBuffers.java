@@ -23,7 +23,7 @@ final class UserBuffers {
      * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
      * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
      * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link CaptureProbe#BLOB_MAX}
-     * bytes (not cut to the snap length; more items: none read). {@code constOnly}: read nothing unless the length is constant.
+     * bytes (not cut to the snap length; more items: the first ones, and {@link EventBuilder#truncatedLists} counts the cut). {@code constOnly}: read nothing unless the length is constant.
      */
     static void blob(Asm a, int cfgByte, int lenCfgByte, boolean exit, boolean constOnly, int cap, int slot, int maxOff) {
         Label skip = a.newLabel("blob_skip");
@@ -53,7 +53,10 @@ final class UserBuffers {
         a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
         a.bind(per8);
         CaptureProbe.argOfCfg(a, Reg.R2);
-        a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JGT, Reg.R2, bound / 8, skip).lsh(Reg.R2, 3);
+        Label items = a.newLabel("blob_items");
+        // more items than fit: the first ones (EventBuilder counts the list as cut)
+        a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JLE, Reg.R2, bound / 8, items).movImm(Reg.R2, bound / 8)
+                .bind(items).lsh(Reg.R2, 3);
         a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
         CaptureProbe.argOfCfg(a, Reg.R3);
         a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
@@ -119,7 +122,7 @@ final class UserBuffers {
                     .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JSLE, Reg.R1, 0, iovDone)
                     .jmp(JmpOp.JLE, Reg.R2, Reg.R1, limited).mov(Reg.R2, Reg.R1)
                     .bind(limited).stx(Size.DW, Reg.R10, CaptureProbe.S_REM, Reg.R2).st(Size.DW, Reg.R10, CaptureProbe.S_TOT, 0)
-                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_STRINGS, iovDone)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_IOVS, iovDone)
                     .stx(Size.DW, Reg.R10, CaptureProbe.S_SLOT, Reg.R1);
             for (int j = 0; j < CaptureProbe.IOV_DATA; j++) {
                 Label next = a.newLabel("iov_next");
@@ -132,10 +135,10 @@ final class UserBuffers {
                 Label le = a.newLabel("iov_le");
                 a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
                         .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, iovDone)
-                        // the slot's start (at most CaptureProbe.OFF_AFTER_STRINGS) plus what it holds (at most the snap length):
+                        // the slot's start (at most CaptureProbe.OFF_AFTER_IOVS) plus what it holds (at most the snap length):
                         // the verifier's bound for the destination, which the remaining count keeps in the slot
                         .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, iovDone)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_STRINGS, iovDone)
+                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_IOVS, iovDone)
                         .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
                         .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
                         .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN)
@@ -159,13 +162,13 @@ final class UserBuffers {
         }
         CaptureProbe.cap(a, snap);
         a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2).ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3);
-        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, CaptureProbe.OFF_AFTER_STRINGS, noData);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 2, CaptureProbe.OFF_AFTER_IOVS, noData);
         a.bind(noData)
                 .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3)
                 .ldx(Size.W, Reg.R2, Reg.R10, CaptureProbe.S_MSG + 8);
         CaptureProbe.cap(a, CaptureProbe.SOCKADDR_MAX);
         a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
-        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.SOCKADDR_MAX, 3, CaptureProbe.OFF_AFTER_BLOB, skip);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.SOCKADDR_MAX, 3, CaptureProbe.OFF_AFTER_IOVS + CaptureProbe.BLOB_MAX, skip);
         a.bind(skip);
     }
 }

@@ -21,6 +21,8 @@ import java.util.Locale;
  * e.g. Boxscope's drop record) are not printed, as sysdig hides them, but are numbered.
  */
 public final class EventFormatter {
+    /** Longest fd list libsinsp prints: its parameter string storage (1,024 bytes) less the NUL. */
+    private static final int FDLIST_CHARS = 1023;
     /**
      * The last signal libsinsp names (SIGSYS, 31): sinsp_utils::signal_to_str has no names for the real-time
      * signals, so those print their number only.
@@ -310,11 +312,17 @@ public final class EventFormatter {
                     b.append(tuple(s.sip(), s.sport(), s.dip(), s.dport()));
                 }
             }
+            // as libsinsp's PT_FDLIST (libs e5c53d64 userspace/libsinsp/event.cpp): each fd as a u64 (-1 is
+            // 18446744073709551615), the list cut at the 1,023 characters of its 1,024-byte m_paramstr_storage
             case ParamValue.FdList l -> {
-                for (int i = 0; i < l.fds().length; i++) {
+                int start = b.length();
+                for (int i = 0; i < l.fds().length && b.length() - start < FDLIST_CHARS; i++) {
                     Inspector.Fd fd = t == null ? null : t.fds.get(l.fds()[i]);
-                    b.append(i == 0 ? "" : " ").append(l.fds()[i]).append(':').append(fd == null ? '?' : fd.type().typeChar())
-                            .append(Integer.toHexString(l.flags()[i]));
+                    b.append(i == 0 ? "" : " ").append(Long.toUnsignedString(l.fds()[i])).append(':')
+                            .append(fd == null ? '?' : fd.type().typeChar()).append(Integer.toHexString(l.flags()[i]));
+                }
+                if (b.length() - start > FDLIST_CHARS) {
+                    b.setLength(start + FDLIST_CHARS);
                 }
             }
             case ParamValue.Raw r -> {

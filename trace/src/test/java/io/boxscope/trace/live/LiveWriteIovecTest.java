@@ -1,12 +1,23 @@
 package io.boxscope.trace.live;
 
 import static io.boxscope.trace.live.WrittenCapture.sc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import io.boxscope.bpf.syscalls.SyscallTable;
+import io.boxscope.proc.HostPaths;
+import io.boxscope.trace.filter.ContainerResolver;
+import io.boxscope.trace.filter.EventTable;
+import io.boxscope.trace.filter.Filter;
+import io.boxscope.trace.filter.PushDown;
+import io.boxscope.trace.filter.ServiceNames;
 import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @KernelTest
 class LiveWriteIovecTest {
     private static final int N = 3;
+    /** Verifier steps any capture program may take: see {@link #verifierWorkStaysWellBelowTheLimit}. */
+    private static final long VERIFIER_BUDGET = 400_000;
 
     @Test
     void iovecCallsCarryTheirData(@TempDir Path dir) throws Exception {
@@ -58,5 +71,57 @@ class LiveWriteIovecTest {
         pairs.add(new String[] {"> readv fd=" + pr + " ", "< readv res=11 size=11 data=hello world "});
         pairs.add(new String[] {"> readv fd=-1(EPERM) ", "< readv res=-9(EBADF) size=104 data= "});
         WrittenCapture.assertPairs(lines, pairs, N);
+    }
+
+    /**
+     * writev's size adds up every iovec up to the driver's limit (parse_readv_writev_bufs, libs e5c53d64: an array
+     * under a page, 255 iovecs), not the first 64: 100 iovecs of 2 bytes are size=200; beyond that limit (300 of 1
+     * byte) the first 255 are added up and the capture counts each such entry and exit as cut (the driver loses
+     * the event whole), as it counts poll's with more than 1,024 pollfds.
+     */
+    @Test
+    void longIovecListsAreSummedOrCounted(@TempDir Path dir) throws Exception {
+        String d = WrittenCapture.realDirWith(dir, "f", "");
+        String p = "$| = 1; open(my $f, '+<', '" + d + "/f') or die; my $fd = fileno($f); print \"fd $fd\\n\"; "
+                + "sub iov { my $s = ''; for my $b (@_) { $s .= pack('QQ', unpack('J', pack('p', $$b)), length($$b)); } $s } "
+                + "my ($two, $one) = ('ab', 'c'); my $w100 = iov((\\$two) x 100); my $w300 = iov((\\$one) x 300); "
+                + "for my $i (1.." + N + ") { "
+                + sc("writev", "$fd, $w100, 100") + " == 200 or die 'writev 100'; "
+                + sc("writev", "$fd, $w300, 300") + " == 300 or die 'writev 300'; "
+                // 1,100 pollfds of the (always readable) file: the probe keeps the first 1,024 and counts the list as cut
+                + "my $pfds = pack('iss', $fd, 1, 0) x 1100; " + sc("poll", "$pfds, 1100, 0") + " == 1100 or die \"poll $!\"; "
+                + "} ";
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("iovmany.scap"), Workload.perl(p));
+        String file = r.values().get("fd") + "(<f>" + d + "/f)";
+        List<String[]> pairs = new ArrayList<>();
+        // the data: the buffers of the first IOV_DATA iovecs only (the driver's would run to the snap length)
+        pairs.add(new String[] {"> writev fd=" + file + " size=200 ", "< writev res=200 data=" + "ab".repeat(CaptureProbe.IOV_DATA) + " "});
+        pairs.add(new String[] {"> writev fd=" + file + " size=255 ", "< writev res=300 data=" + "c".repeat(CaptureProbe.IOV_DATA) + " "});
+        WrittenCapture.assertPairs(r.calls(), pairs, N);
+        assertEquals(4 * N, r.summary().truncatedLists(), "entries and exits of writev with 300 iovecs and poll with 1,100 fds counted as cut");
+    }
+
+    /**
+     * The verifier's work per program ({@code verified_insns}, what its log's "processed N insns" says) stays far
+     * below the kernel's BPF_COMPLEXITY_LIMIT_INSNS (1,000,000, include/linux/bpf.h) at the largest snap length
+     * (the bounds of the exit's unrolled iovec copies grow with it): {@link #VERIFIER_BUDGET} is about twice
+     * the exit program's figure measured when it was set, so a change that doubles it fails here, long before
+     * a kernel refuses it.
+     */
+    @Test
+    void verifierWorkStaysWellBelowTheLimit() throws Exception {
+        Filter f = Filter.compile("proc.pid=" + ProcessHandle.current().pid(), ServiceNames.none());
+        PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
+        try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null, split.kernel(),
+                CaptureProbe.BLOB_MAX, LiveCapture.DEFAULT_RING_BYTES, 0, null, false))) {
+            Map<String, OptionalLong> insns = cap.probe().verifiedInsns();
+            System.out.println("verified_insns per program: " + insns);
+            assertTrue(insns.containsKey("trace_exit") && insns.containsKey("trace_enter"), insns.toString());
+            Assumptions.assumeTrue(insns.get("trace_exit").isPresent(), "no verified_insns before Linux 5.16");
+            for (Map.Entry<String, OptionalLong> e : insns.entrySet()) {
+                long n = e.getValue().orElseThrow();
+                assertTrue(n > 0 && n < VERIFIER_BUDGET, e.getKey() + " took " + n + " verifier steps: " + insns);
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ final class WrittenCapture {
     private WrittenCapture() {}
 
     /** The child's output (what it printed) and the lines sysdig printed for the file. */
-    record Result(long pid, String childOut, List<String> sysdig) {
+    record Result(long pid, String childOut, List<String> sysdig, LiveCapture.Summary summary) {
         /** The lines of the child, "> name ..." and "< name ...", without time, CPU, command and tid. */
         List<String> calls() {
             String who = " (" + pid + ") ";
@@ -155,7 +155,7 @@ final class WrittenCapture {
                 assertEquals(sysdig.get(i), mine.get(i), "line " + (i + 1) + ": our reader prints the file otherwise than sysdig -r");
             }
             assertEquals(sysdig.size(), mine.size(), "lines of sysdig -r and of our reader");
-            return new Result(child.pid(), out, sysdig);
+            return new Result(child.pid(), out, sysdig, summary);
         } finally {
             child.destroyForcibly();
         }
