@@ -19,6 +19,8 @@ final class ThreadRules {
     /** PPM_CL_CLONE_FILES and PPM_CL_CLONE_THREAD (driver/ppm_events_public.h). */
     static final int CLONE_FILES = 1;
     static final int CLONE_THREAD = 1 << 13;
+    /** PPM_CL_CHILD_IN_PIDNS: the new thread is not in the caller's host pid namespace (driver/ppm_events_public.h). */
+    static final long CHILD_IN_PIDNS = 1L << 29;
 
     private ThreadRules() {}
 
@@ -232,6 +234,21 @@ final class ThreadRules {
         }
         long flags = num(e, "flags");
         boolean sameProcess = (flags & CLONE_THREAD) != 0;
+        // parse_clone_exit: a clone in a pid namespace (the flag, or an event whose vtid is not its tid)
+        long vtid = num(e, "vtid");
+        long vpid = num(e, "vpid");
+        boolean inContainer = (flags & CHILD_IN_PIDNS) != 0 || (vtid != Long.MIN_VALUE && vtid != e.tid());
+        if (res > 0 && inContainer) {
+            // the caller's side returns the child's id in the namespace, not its host tid: sysdig makes no entry
+            // here (so res=N names no thread) and waits for the child's own exit
+            return;
+        }
+        if (res == 0 && inContainer && parent != null && parent.comm != null) {
+            // the child's side of a clone whose entry exists: it learns its ids inside the namespace
+            parent.vtid = vtid;
+            parent.vpid = vpid;
+            return;
+        }
         Thread before = res > 0 ? threads.get(res) : null;
         // parse_clone_exit: an entry the child's own clone exit made stays; any other entry with the child's
         // tid is a thread whose exit the capture missed, and the new thread replaces it
@@ -303,7 +320,9 @@ final class ThreadRules {
                 parent.args = List.copyOf(a.strings());
             }
             parent.ptid = num(e, "ptid");
-            parent.vpid = parent.pid;
+            // parse_clone_exit: in a namespace the ids the event gives, else the host's
+            parent.vtid = inContainer ? vtid : parent.tid;
+            parent.vpid = inContainer ? vpid : parent.pid;
             parent.cloneTs = e.ts();
             memory(parent, e);
             parent.cloneThread = sameProcess;
