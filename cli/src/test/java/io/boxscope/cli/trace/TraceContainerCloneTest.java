@@ -70,6 +70,26 @@ class TraceContainerCloneTest {
         assertTrue(lines.contains("pid=7(kworker)"), lines);
     }
 
+    /**
+     * A thread the capture's tables do not list gets sinsp's entry with an unknown fd limit (-1,
+     * sinsp_threadinfo::init); ps.lua prints it as the uint32 sysdig.get_thread_table gives: 4294967295, cut to
+     * 10 columns. Boxscope printed 0 (and -1 for a listed thread whose limit was unknown).
+     */
+    @Test
+    void psPrintsAnUnknownFdLimitAsSysdigDoes() throws Exception {
+        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "fdlimit"), List.of(),
+                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+                List.of(new ThreadInfo(500, 500, 400, 500, 500, "sh", "/bin/sh", "/bin/sh", List.of("-c", "x"), "/", -1,
+                        0, 0, 0, 0, 0, 0, 0, 0, List.of(), 500, 500, List.of(), "/", -1, false)),
+                Map.of());
+        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 900, 0).num(500).num(0).build());
+        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 900, 0).num(0).build());
+        Path file = ChiselCapture.write(dir.resolve("fdlimit.scap"), tables, ev);
+        String theirs = TraceReadFilterTest.sysdigRead(file, List.of("-c", "ps"));
+        assertEquals(theirs, TraceReadFilterTest.oursRead(file, List.of("-c", "ps")));
+        assertEquals(2, theirs.lines().filter(l -> l.contains(" 429496729 ")).count(), theirs);
+    }
+
     /** A fork's clone exit as the driver writes it: res, exe, args, tid, pid, ptid, cwd, ..., comm, cgroups, flags, ids, vtid, vpid. */
     private void clone(long tid, long res, long pid, long ptid, long vtid, long vpid) {
         if (res != 0) {
