@@ -212,6 +212,17 @@ public final class ScapFields implements FieldSource {
                 Inspector.Thread a = ancestor(ref.index() == null ? 1 : ref.index());
                 yield a == null ? null : text(a.comm());
             }
+            // filterchecks.cpp (libs e5c53d64): the fd limit is the main thread's (get_fd_limit; a main thread the
+            // table lacks is sinsp's fake entry, limit -1), the memory sizes the thread's own, the thread.* ones 0 on
+            // a thread that is not its process's main thread
+            case PROC_FDLIMIT -> {
+                Inspector.Thread m = t == null ? null : t.tid() == t.pid() ? t : inspector.thread(t.pid());
+                yield t == null ? null : num(m == null ? -1 : m.fdlimit());
+            }
+            case PROC_VMSIZE -> t == null ? null : num(t.vmsizeKb());
+            case PROC_VMRSS -> t == null ? null : num(t.vmrssKb());
+            case THREAD_VMSIZE -> t == null ? null : num(t.tid() == t.pid() ? t.vmsizeKb() : 0);
+            case THREAD_VMRSS -> t == null ? null : num(t.tid() == t.pid() ? t.vmrssKb() : 0);
             case THREAD_TID -> num(e.tid());
             case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
             case THREAD_VTID -> t == null ? null : num(t.vtid());
