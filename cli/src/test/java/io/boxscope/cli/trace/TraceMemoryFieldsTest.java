@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13: sysdig's proc.fdlimit, proc.vmsize, proc.vmrss, thread.vmsize and thread.vmrss (libs e5c53d64
+ * Issue 13: sysdig's proc.fdlimit, proc.vmsize, proc.vmrss, proc.vmswap, thread.vmsize and thread.vmrss (libs e5c53d64
  * filterchecks.cpp), which {@code -p} refused as invalid formatting tokens. Compared with what the installed
  * sysdig 0.29 prints for the eval capture and for a file whose threads are listed, cloned (a process and a
  * thread: thread.* are 0 off the main thread), and unlisted (sinsp's fake entry: fd limit -1).
@@ -29,7 +29,7 @@ class TraceMemoryFieldsTest {
     @TempDir
     Path dir;
 
-    private static final String FMT = "%evt.num %thread.tid %proc.pid %proc.fdlimit %proc.vmsize %proc.vmrss %thread.vmsize"
+    private static final String FMT = "%evt.num %thread.tid %proc.pid %proc.fdlimit %proc.vmsize %proc.vmrss %proc.vmswap %thread.vmsize"
             + " %thread.vmrss %evt.type";
 
     private final List<ScapEvent> ev = new ArrayList<>();
@@ -40,7 +40,7 @@ class TraceMemoryFieldsTest {
         CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "mem"), List.of(),
                 List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
                 List.of(new ThreadInfo(500, 500, 400, 500, 500, "sh", "/bin/sh", "/bin/sh", List.of("-c", "x"), "/", 4096,
-                        0, 0, 0, 2000, 700, 0, 0, 0, List.of(), 500, 500, List.of(), "/", -1, false)),
+                        0, 0, 0, 2000, 700, 60, 0, 0, List.of(), 500, 500, List.of(), "/", -1, false)),
                 Map.of());
         clone(500, 501, 500, 400, 0);            // a process: its own sizes and limit from the exit
         clone(500, 502, 500, 400, 1 | (1 << 13)); // a thread of 500 (CLONE_FILES|CLONE_THREAD)
@@ -55,10 +55,10 @@ class TraceMemoryFieldsTest {
             }
         }
         String lines = TraceReadFilterTest.oursRead(file, List.of("-p", "*" + FMT));
-        assertTrue(lines.contains(" 502 500 4096 8000 4000 0 0 kill"), lines);
-        assertTrue(lines.contains(" 900 900 -1 0 0 0 0 kill"), lines);
+        assertTrue(lines.contains(" 502 500 4096 8000 4000 30 0 0 kill"), lines);
+        assertTrue(lines.contains(" 900 900 -1 0 0 0 0 0 kill"), lines);
         String list = Cli.run("trace", "-l").out();
-        for (String name : List.of("proc.fdlimit", "proc.vmsize", "proc.vmrss", "thread.vmsize", "thread.vmrss")) {
+        for (String name : List.of("proc.fdlimit", "proc.vmsize", "proc.vmrss", "proc.vmswap", "thread.vmsize", "thread.vmrss")) {
             assertTrue(list.contains(name), name);
         }
     }
@@ -73,7 +73,7 @@ class TraceMemoryFieldsTest {
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, tid, 0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_X", ts += 1000, tid, 0).num(res).str("/bin/sh")
                 .bytes(nul("-c", "x")).num(tid).num(pid).num(ptid).str("/").num(2048).num(0).num(5)
-                .num(8000).num(4000).num(0).str("sh").bytes(nul()).num(flags).num(0).num(0).num(tid).num(pid).build());
+                .num(8000).num(4000).num(30).str("sh").bytes(nul()).num(flags).num(0).num(0).num(tid).num(pid).build());
     }
 
     private static byte[] nul(String... parts) {

@@ -43,6 +43,7 @@ public enum Field {
     PROC_FDLIMIT(FieldClass.PROCESS, "proc.fdlimit", FieldType.INT64, Arg.NONE, "how many file descriptors the process may have open (its RLIMIT_NOFILE soft limit); -1 when unknown."),
     PROC_VMSIZE(FieldClass.PROCESS, "proc.vmsize", FieldType.UINT64, Arg.NONE, "the process's virtual memory size in kB, as of its last clone or execve (or the capture's process list)."),
     PROC_VMRSS(FieldClass.PROCESS, "proc.vmrss", FieldType.UINT64, Arg.NONE, "the process's resident memory (not swapped out) in kB, as of its last clone or execve (or the capture's process list)."),
+    PROC_VMSWAP(FieldClass.PROCESS, "proc.vmswap", FieldType.UINT64, Arg.NONE, "how much of the process's memory was swapped out, in kB, as of its last clone or execve (or the capture's process list)."),
     THREAD_TID(FieldClass.PROCESS, "thread.tid", FieldType.INT64, Arg.NONE, "the thread ID of the thread that made the call."),
     THREAD_ISMAIN(FieldClass.PROCESS, "thread.ismain", FieldType.BOOL, Arg.NONE, "'true' when the thread is the process's main thread (its thread ID is the process ID)."),
     THREAD_VTID(FieldClass.PROCESS, "thread.vtid", FieldType.INT64, Arg.NONE, "the thread ID as the thread's own PID namespace numbers it (inside its container)."),

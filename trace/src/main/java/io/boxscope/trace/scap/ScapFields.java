@@ -221,6 +221,7 @@ public final class ScapFields implements FieldSource {
             }
             case PROC_VMSIZE -> t == null ? null : num(t.vmsizeKb());
             case PROC_VMRSS -> t == null ? null : num(t.vmrssKb());
+            case PROC_VMSWAP -> t == null ? null : num(t.vmswapKb());
             case THREAD_VMSIZE -> t == null ? null : num(t.tid() == t.pid() ? t.vmsizeKb() : 0);
             case THREAD_VMRSS -> t == null ? null : num(t.tid() == t.pid() ? t.vmrssKb() : 0);
             case THREAD_TID -> num(e.tid());

@@ -180,11 +180,12 @@ final class ThreadRules {
         main.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
     }
 
-    /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
+    /** vm_size, vm_rss, vm_swap and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
     private static void memory(Thread t, ScapEvent e) {
         if (num(e, "vm_size") != Long.MIN_VALUE) {
             t.vmsizeKb = num(e, "vm_size");
             t.vmrssKb = num(e, "vm_rss");
+            t.vmswapKb = num(e, "vm_swap");
         }
         if (num(e, "fdlimit") != Long.MIN_VALUE) {
             t.fdlimit = num(e, "fdlimit");
