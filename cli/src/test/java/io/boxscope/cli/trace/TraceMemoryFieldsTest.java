@@ -63,6 +63,30 @@ class TraceMemoryFieldsTest {
         }
     }
 
+    /** evt.is_open_read/write: the flags of the open events filterchecks.cpp looks at (PPM_O_RDONLY 1, WRONLY 2, RDWR 3). */
+    @Test
+    void isOpenReadAndWriteAsSysdigPrintsThem() throws Exception {
+        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "open"), List.of(),
+                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+                List.of(ThreadInfo.of(500, 500, 400, "sh", "/bin/sh", List.of(), "/", 0, 0)), Map.of());
+        long fd = 3;
+        for (long flags : new long[] {1, 2, 3, 1 | (1 << 2), 0}) {
+            ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 500, 0).num(-100).str("f").num(flags).num(0).build());
+            ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 500, 0).num(fd++).num(-100).str("/f").num(flags)
+                    .num(0).num(0).build());
+        }
+        Path file = ChiselCapture.write(dir.resolve("open.scap"), tables, ev);
+        String fmt = "*%evt.num %evt.type %evt.is_open_read %evt.is_open_write";
+        for (Path f : List.of(file, TraceReadFilterTest.capture())) {
+            for (List<String> args : List.of(List.of("-p", fmt), List.of("-p", fmt, "evt.is_open_read=true"),
+                    List.of("-p", fmt, "evt.is_open_write=true and evt.is_open_read=false"))) {
+                assertEquals(TraceReadFilterTest.sysdigRead(f, args), TraceReadFilterTest.oursRead(f, args), f + " " + args);
+            }
+        }
+        String lines = TraceReadFilterTest.oursRead(file, List.of("-p", fmt, "evt.is_open_write=true"));
+        assertEquals(List.of("4 openat false true", "6 openat true true"), lines.lines().toList());
+    }
+
     private void kill(long tid) {
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, tid, 0).num(1).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, tid, 0).num(0).build());

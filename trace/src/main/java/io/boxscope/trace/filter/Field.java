@@ -30,6 +30,8 @@ public enum Field {
     EVT_IS_IO_READ(FieldClass.EVT_SYSCALL, "evt.is_io_read", FieldType.BOOL, Arg.NONE, "'true' for events that read from a file descriptor (read, recv, recvfrom, ...)."),
     EVT_IS_IO_WRITE(FieldClass.EVT_SYSCALL, "evt.is_io_write", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor (write, send, ...)."),
 
+    EVT_IS_OPEN_READ(FieldClass.EVT_SYSCALL, "evt.is_open_read", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for reading (O_RDONLY or O_RDWR)."),
+    EVT_IS_OPEN_WRITE(FieldClass.EVT_SYSCALL, "evt.is_open_write", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for writing (O_WRONLY or O_RDWR)."),
     PROC_PID(FieldClass.PROCESS, "proc.pid", FieldType.INT64, Arg.NONE, "the process ID of the process that made the call."),
     PROC_EXE(FieldClass.PROCESS, "proc.exe", FieldType.CHARBUF, Arg.NONE, "the process's first command-line argument (usually the program, as it was started)."),
     PROC_NAME(FieldClass.PROCESS, "proc.name", FieldType.CHARBUF, Arg.NONE, "the name of the process's program, without its directory."),

@@ -186,6 +186,10 @@ public final class ScapFields implements FieldSource {
             case EVT_IS_IO -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD") || info.flags().contains("EF_WRITES_TO_FD"));
             case EVT_IS_IO_READ -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD"));
             case EVT_IS_IO_WRITE -> new Value.Bool(info.flags().contains("EF_WRITES_TO_FD"));
+            // filterchecks.cpp TYPE_ISOPEN_READ/WRITE (libs e5c53d64): the flags of an open exit, an old openat's
+            // enter, an openat or openat2 exit (PPM_O_RDONLY 1, PPM_O_WRONLY 2; O_RDWR is both); false elsewhere
+            case EVT_IS_OPEN_READ -> new Value.Bool((openFlags() & 1) != 0);
+            case EVT_IS_OPEN_WRITE -> new Value.Bool((openFlags() & 2) != 0);
             case PROC_PID -> t == null ? null : num(t.pid());
             // a thread the tables did not list is get_thread_ref's fake entry, whose comm and exe are the
             // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
@@ -423,6 +427,17 @@ public final class ScapFields implements FieldSource {
         }
         Inspector.Thread m = inspector.thread(th.pid());
         return m != null ? m : th;
+    }
+
+    /** The PPM_O_* flags of an event evt.is_open_read/write look at, or 0. */
+    private long openFlags() {
+        return switch (info.constant()) {
+            case "PPME_SYSCALL_OPEN_X", "PPME_SYSCALL_OPENAT_E", "PPME_SYSCALL_OPENAT_2_X", "PPME_SYSCALL_OPENAT2_X" -> {
+                long flags = EventParams.num(e, "flags");
+                yield flags == Long.MIN_VALUE ? 0 : flags;
+            }
+            default -> 0;
+        };
     }
 
     /** The n-th ancestor (0 the process itself), as sinsp walks get_parent_thread, or null. */
