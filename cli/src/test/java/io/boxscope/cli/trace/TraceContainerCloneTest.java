@@ -53,6 +53,9 @@ class TraceContainerCloneTest {
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 500, 0).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 501, 0).num(501).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 501, 0).num(0).build());
+        // a thread the tables do not list (vtid and vpid unknown: <NA>) and a child whose exit gives vtid -1
+        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 900, 0).num(1).num(0).build());
+        clone(502, 0, 502, 500, -1, -1);
         Path file = ChiselCapture.write(dir.resolve("pidns.scap"), tables, ev);
         String fmt = "%evt.num %thread.tid %thread.vtid %proc.pid %proc.vpid %proc.ppid %evt.type %proc.name %proc.exe"
                 + " %proc.cmdline %evt.info";

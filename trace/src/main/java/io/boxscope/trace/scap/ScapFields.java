@@ -202,7 +202,8 @@ public final class ScapFields implements FieldSource {
             case PROC_CWD -> t == null ? null : text(ScapPaths.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
-                yield main == null || main.ptid() < 0 ? null : num(main.ptid());
+                // filterchecks.cpp TYPE_PPID returns m_ptid as it is: -1 for sinsp's entry of an unlisted thread
+                yield main == null ? null : num(main.ptid());
             }
             case PROC_PNAME -> {
                 Inspector.Thread p = ancestor(1);
@@ -230,8 +231,9 @@ public final class ScapFields implements FieldSource {
             case THREAD_VMRSS -> t == null ? null : num(t.tid() == t.pid() ? t.vmrssKb() : 0);
             case THREAD_TID -> num(e.tid());
             case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
-            case THREAD_VTID -> t == null ? null : num(t.vtid());
-            case PROC_VPID -> t == null ? null : num(t.vpid());
+            // filterchecks.cpp TYPE_VTID/TYPE_VPID: -1 (an unlisted thread, a clone exit that gave -1) is no value
+            case THREAD_VTID -> t == null || t.vtid() == -1 ? null : num(t.vtid());
+            case PROC_VPID -> t == null || t.vpid() == -1 ? null : num(t.vpid());
             case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
             case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));

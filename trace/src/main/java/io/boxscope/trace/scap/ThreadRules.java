@@ -52,11 +52,13 @@ final class ThreadRules {
     /**
      * The entry sinsp_thread_manager::get_thread_ref adds for a tid the table does not hold when it may query the
      * system (which a capture file cannot): nameless, its own process, no cwd, and as many references as the
-     * table has threads whose pid is that tid. Its fd limit is unknown: -1 (sinsp_threadinfo::init).
+     * table has threads whose pid is that tid. Its fd limit, vtid and vpid are unknown: -1 (sinsp_threadinfo::init).
      */
     static Thread fake(long tid, LongMap<Thread> threads) {
         Thread t = new Thread(tid, tid, null, null, new LongMap<>(), threads);
         t.fdlimit = -1;
+        t.vtid = -1;
+        t.vpid = -1;
         for (Thread other : threads.values()) {
             if (other.pid == tid) {
                 t.nchilds++;
