@@ -96,11 +96,12 @@ final class ThreadTable extends StreamChisel {
                 continue;
             }
             String comm = t.comm() == null ? "<NA>" : t.comm();
-            String user = t.uid() < 0 || insp.user((int) t.uid()) == null ? "" : insp.user((int) t.uid());
+            // get_thread_table's username (chisel_api.cpp): <NA> for uid 0xffffffff and for a uid the user list lacks
+            String user = t.uid() < 0 || insp.user((int) t.uid()) == null ? "<NA>" : insp.user((int) t.uid());
             switch (layout) {
                 case PS -> out.accept(Units.extend(Long.toString(t.tid()), 8) + Units.extend(Long.toString(t.pid()), 8)
                         + Units.extend(user, 12) + Units.extend(Units.bytes(t.vmsizeKb() * 1024), 11)
-                        + Units.extend(Units.bytes(t.vmrssKb() * 1024), 11) + Units.extend(Long.toString(t.fdlimit()), 10) + comm);
+                        + Units.extend(Units.bytes(t.vmrssKb() * 1024), 11) + Units.extend(fdlimit(t.fdlimit()), 10) + comm);
                 case LSOF -> {
                     for (Map.Entry<Long, EventView> fd : fds) {
                         out.accept(Units.extend(comm, 20) + Units.extend(Long.toString(t.pid()), 8)
@@ -125,4 +126,12 @@ final class ThreadTable extends StreamChisel {
         }
     }
 
+
+    /**
+     * ps.lua's FDLIMIT: sysdig.get_thread_table gives the limit as a uint32 (libs e5c53d64 chisel_api.cpp), so
+     * an unknown one (-1) prints 4294967295, which extend_string cuts to 9 characters like any 10-digit value.
+     */
+    private static String fdlimit(long limit) {
+        return Long.toString(limit & 0xffffffffL);
+    }
 }

@@ -65,9 +65,10 @@ public final class Inspector {
          * thread that exits before its other threads stays in the table, and they keep its cwd and fd table.
          */
         int nchilds;
-        /** VmSize and VmRSS in kB and the fd limit, from the process list or the last clone/execve exit. */
+        /** VmSize, VmRSS and VmSwap in kB and the fd limit, from the process list or the last clone/execve exit. */
         long vmsizeKb;
         long vmrssKb;
+        long vmswapKb;
         long fdlimit;
         /**
          * sinsp_threadinfo::m_lastevent_fd: the fd of this thread's last enter that uses one (-1 after an enter
@@ -178,6 +179,10 @@ public final class Inspector {
             return vmrssKb;
         }
 
+        public long vmswapKb() {
+            return vmswapKb;
+        }
+
         public long fdlimit() {
             return fdlimit;
         }
@@ -238,6 +243,7 @@ public final class Inspector {
             th.cgroups = t.cgroups();
             th.vmsizeKb = Integer.toUnsignedLong(t.vmsizeKb());
             th.vmrssKb = Integer.toUnsignedLong(t.vmrssKb());
+            th.vmswapKb = Integer.toUnsignedLong(t.vmswapKb());
             th.fdlimit = t.fdlimit();
             th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
             threads.put(t.tid(), th);

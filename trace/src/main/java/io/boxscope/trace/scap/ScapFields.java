@@ -186,6 +186,10 @@ public final class ScapFields implements FieldSource {
             case EVT_IS_IO -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD") || info.flags().contains("EF_WRITES_TO_FD"));
             case EVT_IS_IO_READ -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD"));
             case EVT_IS_IO_WRITE -> new Value.Bool(info.flags().contains("EF_WRITES_TO_FD"));
+            // filterchecks.cpp TYPE_ISOPEN_READ/WRITE (libs e5c53d64): the flags of an open exit, an old openat's
+            // enter, an openat or openat2 exit (PPM_O_RDONLY 1, PPM_O_WRONLY 2; O_RDWR is both); false elsewhere
+            case EVT_IS_OPEN_READ -> new Value.Bool((openFlags() & 1) != 0);
+            case EVT_IS_OPEN_WRITE -> new Value.Bool((openFlags() & 2) != 0);
             case PROC_PID -> t == null ? null : num(t.pid());
             // a thread the tables did not list is get_thread_ref's fake entry, whose comm and exe are the
             // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
@@ -198,7 +202,8 @@ public final class ScapFields implements FieldSource {
             case PROC_CWD -> t == null ? null : text(ScapPaths.cwdOf(t)); // get_cwd: with its final /, "" unknown
             case PROC_PPID -> {
                 Inspector.Thread main = main(t);
-                yield main == null || main.ptid() < 0 ? null : num(main.ptid());
+                // filterchecks.cpp TYPE_PPID returns m_ptid as it is: -1 for sinsp's entry of an unlisted thread
+                yield main == null ? null : num(main.ptid());
             }
             case PROC_PNAME -> {
                 Inspector.Thread p = ancestor(1);
@@ -212,10 +217,23 @@ public final class ScapFields implements FieldSource {
                 Inspector.Thread a = ancestor(ref.index() == null ? 1 : ref.index());
                 yield a == null ? null : text(a.comm());
             }
+            // filterchecks.cpp (libs e5c53d64): the fd limit is the main thread's (get_fd_limit; a main thread the
+            // table lacks is sinsp's fake entry, limit -1), the memory sizes the thread's own, the thread.* ones 0 on
+            // a thread that is not its process's main thread
+            case PROC_FDLIMIT -> {
+                Inspector.Thread m = t == null ? null : t.tid() == t.pid() ? t : inspector.thread(t.pid());
+                yield t == null ? null : num(m == null ? -1 : m.fdlimit());
+            }
+            case PROC_VMSIZE -> t == null ? null : num(t.vmsizeKb());
+            case PROC_VMRSS -> t == null ? null : num(t.vmrssKb());
+            case PROC_VMSWAP -> t == null ? null : num(t.vmswapKb());
+            case THREAD_VMSIZE -> t == null ? null : num(t.tid() == t.pid() ? t.vmsizeKb() : 0);
+            case THREAD_VMRSS -> t == null ? null : num(t.tid() == t.pid() ? t.vmrssKb() : 0);
             case THREAD_TID -> num(e.tid());
             case THREAD_ISMAIN -> t == null ? null : new Value.Bool(t.tid() == t.pid());
-            case THREAD_VTID -> t == null ? null : num(t.vtid());
-            case PROC_VPID -> t == null ? null : num(t.vpid());
+            // filterchecks.cpp TYPE_VTID/TYPE_VPID: -1 (an unlisted thread, a clone exit that gave -1) is no value
+            case THREAD_VTID -> t == null || t.vtid() == -1 ? null : num(t.vtid());
+            case PROC_VPID -> t == null || t.vpid() == -1 ? null : num(t.vpid());
             case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
             case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
@@ -411,6 +429,17 @@ public final class ScapFields implements FieldSource {
         }
         Inspector.Thread m = inspector.thread(th.pid());
         return m != null ? m : th;
+    }
+
+    /** The PPM_O_* flags of an event evt.is_open_read/write look at, or 0. */
+    private long openFlags() {
+        return switch (info.constant()) {
+            case "PPME_SYSCALL_OPEN_X", "PPME_SYSCALL_OPENAT_E", "PPME_SYSCALL_OPENAT_2_X", "PPME_SYSCALL_OPENAT2_X" -> {
+                long flags = EventParams.num(e, "flags");
+                yield flags == Long.MIN_VALUE ? 0 : flags;
+            }
+            default -> 0;
+        };
     }
 
     /** The n-th ancestor (0 the process itself), as sinsp walks get_parent_thread, or null. */

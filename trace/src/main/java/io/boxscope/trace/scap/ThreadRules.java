@@ -19,6 +19,8 @@ final class ThreadRules {
     /** PPM_CL_CLONE_FILES and PPM_CL_CLONE_THREAD (driver/ppm_events_public.h). */
     static final int CLONE_FILES = 1;
     static final int CLONE_THREAD = 1 << 13;
+    /** PPM_CL_CHILD_IN_PIDNS: the new thread is not in the caller's host pid namespace (driver/ppm_events_public.h). */
+    static final long CHILD_IN_PIDNS = 1L << 29;
 
     private ThreadRules() {}
 
@@ -50,10 +52,13 @@ final class ThreadRules {
     /**
      * The entry sinsp_thread_manager::get_thread_ref adds for a tid the table does not hold when it may query the
      * system (which a capture file cannot): nameless, its own process, no cwd, and as many references as the
-     * table has threads whose pid is that tid.
+     * table has threads whose pid is that tid. Its fd limit, vtid and vpid are unknown: -1 (sinsp_threadinfo::init).
      */
     static Thread fake(long tid, LongMap<Thread> threads) {
         Thread t = new Thread(tid, tid, null, null, new LongMap<>(), threads);
+        t.fdlimit = -1;
+        t.vtid = -1;
+        t.vpid = -1;
         for (Thread other : threads.values()) {
             if (other.pid == tid) {
                 t.nchilds++;
@@ -177,11 +182,12 @@ final class ThreadRules {
         main.cwd = cwd.endsWith("/") ? cwd : cwd + "/";
     }
 
-    /** vm_size, vm_rss and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
+    /** vm_size, vm_rss, vm_swap and fdlimit of a clone or execve exit (parse_clone_exit, parse_execve_exit). */
     private static void memory(Thread t, ScapEvent e) {
         if (num(e, "vm_size") != Long.MIN_VALUE) {
             t.vmsizeKb = num(e, "vm_size");
             t.vmrssKb = num(e, "vm_rss");
+            t.vmswapKb = num(e, "vm_swap");
         }
         if (num(e, "fdlimit") != Long.MIN_VALUE) {
             t.fdlimit = num(e, "fdlimit");
@@ -232,6 +238,21 @@ final class ThreadRules {
         }
         long flags = num(e, "flags");
         boolean sameProcess = (flags & CLONE_THREAD) != 0;
+        // parse_clone_exit: a clone in a pid namespace (the flag, or an event whose vtid is not its tid)
+        long vtid = num(e, "vtid");
+        long vpid = num(e, "vpid");
+        boolean inContainer = (flags & CHILD_IN_PIDNS) != 0 || (vtid != Long.MIN_VALUE && vtid != e.tid());
+        if (res > 0 && inContainer) {
+            // the caller's side returns the child's id in the namespace, not its host tid: sysdig makes no entry
+            // here (so res=N names no thread) and waits for the child's own exit
+            return;
+        }
+        if (res == 0 && inContainer && parent != null && parent.comm != null) {
+            // the child's side of a clone whose entry exists: it learns its ids inside the namespace
+            parent.vtid = vtid;
+            parent.vpid = vpid;
+            return;
+        }
         Thread before = res > 0 ? threads.get(res) : null;
         // parse_clone_exit: an entry the child's own clone exit made stays; any other entry with the child's
         // tid is a thread whose exit the capture missed, and the new thread replaces it
@@ -303,7 +324,9 @@ final class ThreadRules {
                 parent.args = List.copyOf(a.strings());
             }
             parent.ptid = num(e, "ptid");
-            parent.vpid = parent.pid;
+            // parse_clone_exit: in a namespace the ids the event gives, else the host's
+            parent.vtid = inContainer ? vtid : parent.tid;
+            parent.vpid = inContainer ? vpid : parent.pid;
             parent.cloneTs = e.ts();
             memory(parent, e);
             parent.cloneThread = sameProcess;
