@@ -136,6 +136,11 @@ final class SessionCapture {
         events.add(ScapEvent.builder("PPME_SYSCALL_CHDIR_X", next(latency), tid, 0).num(0).str(path).build());
     }
 
+    /** Strings each ended by a NUL, as the driver writes args and env (PT_BYTEBUF). */
+    static byte[] nul(String... parts) {
+        return nul(List.of(parts));
+    }
+
     private static byte[] nul(List<String> parts) {
         StringBuilder b = new StringBuilder();
         for (String p : parts) {

@@ -10,8 +10,6 @@ import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
 import io.boxscope.trace.scap.UserInfo;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,16 +94,7 @@ class TraceMemoryFieldsTest {
     private void clone(long tid, long res, long pid, long ptid, long flags) {
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_E", ts += 1000, tid, 0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLONE_20_X", ts += 1000, tid, 0).num(res).str("/bin/sh")
-                .bytes(nul("-c", "x")).num(tid).num(pid).num(ptid).str("/").num(2048).num(0).num(5)
-                .num(8000).num(4000).num(30).str("sh").bytes(nul()).num(flags).num(0).num(0).num(tid).num(pid).build());
-    }
-
-    private static byte[] nul(String... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String p : parts) {
-            out.writeBytes(p.getBytes(StandardCharsets.UTF_8));
-            out.write(0);
-        }
-        return out.toByteArray();
+                .bytes(SessionCapture.nul("-c", "x")).num(tid).num(pid).num(ptid).str("/").num(2048).num(0).num(5)
+                .num(8000).num(4000).num(30).str("sh").bytes(SessionCapture.nul()).num(flags).num(0).num(0).num(tid).num(pid).build());
     }
 }

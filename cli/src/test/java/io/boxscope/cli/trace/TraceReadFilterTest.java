@@ -50,6 +50,13 @@ class TraceReadFilterTest {
         return ours.out();
     }
 
+    /** {@code trace -r FILE ARGS} prints what {@code sysdig -r FILE ARGS} prints, for each of {@code argLists}. */
+    static void assertSameAsSysdig(Path file, List<List<String>> argLists) throws Exception {
+        for (List<String> args : argLists) {
+            assertEquals(sysdigRead(file, args), oursRead(file, args), args.toString());
+        }
+    }
+
     static String sysdig(String... args) throws Exception {
         Path sysdig = Path.of("/usr/bin/sysdig");
         if (!Files.isExecutable(sysdig)) {
