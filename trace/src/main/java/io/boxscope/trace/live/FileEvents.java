@@ -13,7 +13,7 @@ import io.boxscope.trace.scap.ScapEvent;
  * e5c53d64 (driver/syscall_table.c, what sysdig 0.29 reads) gives it and the parameters its filler writes
  * (driver/fillers_table.c and driver/ppm_fillers.c of that commit), including the driver's quirks: mkdir's entry
  * mode, signalfd's mask and flags, timerfd_create's clockid and flags, inotify_init's and eventfd's flags are
- * written as 0 (the table's AF_ID_USEDEFAULT, "XXX not implemented yet"); userfaultfd's and renameat2's flags
+ * written as 0 (the table's AF_ID_USEDEFAULT: ppm_fillers.c leaves them unfilled); userfaultfd's and renameat2's flags
  * as the caller passed them; a dirfd of AT_FDCWD as PPM_AT_FDCWD (-100, the same number). Also chmod, fchmodat,
  * link, linkat, symlink and symlinkat (CHMOD, FCHMODAT, LINK_2, LINKAT_2, SYMLINK, SYMLINKAT: an empty entry, the
  * result, the paths, dirfds, mode and flags at the exit).
