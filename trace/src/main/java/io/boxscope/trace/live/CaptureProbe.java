@@ -891,7 +891,30 @@ public final class CaptureProbe implements AutoCloseable {
         a.bind(skip);
     }
 
-    /** fork: the child's ids (from its task_struct) in ID; exec: the new comm in the data; exit: nothing. */
+    /**
+     * exec: the new image's argument area, {@code current->mm->arg_start..arg_end} (the NUL-separated argv the
+     * kernel copied to the new stack), at most {@link #STR_MAX} bytes, as slot 1 after the comm. As the
+     * driver's execve exit (libs driver/ppm_fillers.c f_proc_startupdate) it is read from the task itself
+     * at the exec, so a process that exits (or execs again) before its record is read still has its own
+     * exe and args, not what /proc or its parent had. Left empty when a read fails (the table then asks /proc).
+     */
+    private static void execArgs(Asm a, FdOffsets.Mm k) {
+        Label skip = a.newLabel("argv_skip");
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
+        chase(a, k.taskMm(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.argEnd())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip);
+        chase(a, k.argStart(), skip);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).alu64(AluOp.SUB, Reg.R2, Reg.R3)
+                .jmp(JmpOp.JSLE, Reg.R2, 0, skip);
+        cap(a, STR_MAX);
+        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
+        readSlot(a, Helper.PROBE_READ_USER, STR_MAX, 1, RawRecord.DATA + 16, skip);
+        a.bind(skip);
+    }
+
+    /** fork: the child's ids (from its task_struct) in ID; exec: the new comm and argv in the data; exit: nothing. */
     static List<Insn> schedProgram(Options o, Maps m, int kind) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
@@ -906,6 +929,9 @@ public final class CaptureProbe implements AutoCloseable {
         } else if (kind == RawRecord.EXEC) {
             a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
                     .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16);
+            if (o.fdOffsets() != null && o.fdOffsets().mm() != null) {
+                execArgs(a, o.fdOffsets().mm());
+            }
         }
         output(a, m, out);
         a.bind(out).movImm(Reg.R0, 0).exit();

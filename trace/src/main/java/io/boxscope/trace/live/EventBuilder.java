@@ -146,7 +146,7 @@ public final class EventBuilder {
                 yield List.of();
             }
             case RawRecord.EXEC -> {
-                threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()));
+                threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()), r.strB());
                 yield List.of();
             }
             case RawRecord.PROCEXIT -> {

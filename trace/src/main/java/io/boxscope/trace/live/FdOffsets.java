@@ -35,9 +35,11 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
      * {@code total_vm} in pages and the rss_stat counters (MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS,
      * MM_SHMEMPAGES: 0 to 3), each {@code stride} bytes apart from {@code rss}: a percpu_counter's {@code count}
      * on kernels since 6.2, an atomic_long_t before. The driver's mmap/munmap exits read these
-     * (bpf_get_mm_rss, bpf_get_mm_swap); {@code pageShift} converts pages to KiB.
+     * (bpf_get_mm_rss, bpf_get_mm_swap); {@code pageShift} converts pages to KiB. {@code argStart} and
+     * {@code argEnd}: {@code mm_struct.arg_start/arg_end}, the new image's argv area that the driver's execve
+     * exit (f_proc_startupdate) reads its exe and args from.
      */
-    public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift) {}
+    public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift, int argStart, int argEnd) {}
 
     /** The offsets of the running kernel, or null when its BTF lacks one of the required members. */
     public static FdOffsets of(Btf btf) {
@@ -71,7 +73,7 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
             }
             long page = io.boxscope.bpf.sys.Sys.pageSize();
             return new Mm(off(btf, "task_struct.mm"), off(btf, "mm_struct.total_vm"), base, stride,
-                    Long.numberOfTrailingZeros(page));
+                    Long.numberOfTrailingZeros(page), off(btf, "mm_struct.arg_start"), off(btf, "mm_struct.arg_end"));
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

@@ -78,15 +78,47 @@ public final class LiveThreads {
                 p.cgroups(), p.loginuid()));
     }
 
-    void exec(long pid, long tid, String comm) {
+    /**
+     * An exec: the process re-read from /proc, then its comm and, when the probe read it ({@code argv}: the
+     * new image's NUL-separated arguments, empty when the read failed), its exe (argv[0]) and args from the
+     * record: /proc is read when the record is, later, and by then a short process is gone (the table kept
+     * its parent's command line) or has exec'd again.
+     */
+    void exec(long pid, long tid, String comm, byte[] argv) {
         for (TaskInfo t : proc.process(pid)) {
             threads.put(t.tid(), t);
         }
         TaskInfo t = threads.get(tid);
-        if (t != null && !t.comm().equals(comm)) {
-            threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, t.exe(), t.exepath(), t.args(), t.cwd(),
+        if (t == null) {
+            return;
+        }
+        String exe = t.exe();
+        List<String> args = t.args();
+        if (argv.length > 0) {
+            List<String> v = nulSeparated(argv);
+            exe = v.isEmpty() ? "" : v.getFirst();
+            args = v.isEmpty() ? List.of() : v.subList(1, v.size());
+        }
+        if (!t.comm().equals(comm) || !t.exe().equals(exe) || !t.args().equals(args)) {
+            threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, t.exepath(), args, t.cwd(),
                     t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid()));
         }
+    }
+
+    /** NUL-separated strings as /proc/PID/cmdline holds them (a last one without its NUL kept: a cut area). */
+    static List<String> nulSeparated(byte[] b) {
+        List<String> out = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                out.add(new String(b, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (start < b.length) {
+            out.add(new String(b, start, b.length - start, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /** The process's memory sizes and fd limit, read from /proc now (what the driver reads from the task's mm). */

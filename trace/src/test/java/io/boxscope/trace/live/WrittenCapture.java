@@ -141,8 +141,16 @@ final class WrittenCapture {
     }
 
     static Result run(Path file, Process child) throws Exception {
+        return run(file, child, "proc.pid=" + child.pid(), false);
+    }
+
+    /**
+     * {@link #run(Path, Process)} with the filter {@code filter} in place of the child's pid: its kernel part pushed
+     * down, and run whole in Java too when {@code inJava} (a field the kernel does not filter on, as -w does).
+     */
+    static Result run(Path file, Process child, String filter, boolean inJava) throws Exception {
         try {
-            LiveCapture.Summary summary = write(file, child, Filter.compile("proc.pid=" + child.pid(), ServiceNames.none()), false);
+            LiveCapture.Summary summary = write(file, child, Filter.compile(filter, ServiceNames.none()), inJava);
             assertEquals(0, summary.drops(), "records dropped: " + summary);
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
