@@ -912,6 +912,20 @@ public final class CaptureProbe implements AutoCloseable {
         a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
         readSlot(a, Helper.PROBE_READ_USER, STR_MAX, 1, RawRecord.DATA + 16, skip);
         a.bind(skip);
+        // the new image's memory counters, as mmCounters lays them out, in the (unused) argument words 0-4;
+        // word 5 = 1 when read: the execve exit's vm_size/vm_rss/vm_swap (f_proc_startupdate reads the mm too)
+        Label noMm = a.newLabel("exec_mm_skip");
+        for (int i = 0; i < 6; i++) {
+            a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
+        }
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
+        chase(a, k.taskMm(), noMm);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, noMm);
+        field(a, k.totalVm(), 8, RawRecord.ARGS);
+        for (int c = 0; c < 4; c++) {
+            field(a, k.rss() + c * k.stride(), 8, RawRecord.ARGS + 8 + 8 * c);
+        }
+        a.st(Size.DW, Reg.R9, RawRecord.ARGS + 40, 1).bind(noMm);
     }
 
     /** fork: the child's ids (from its task_struct) in ID; exec: the new comm and argv in the data; exit: nothing. */

@@ -43,6 +43,8 @@ public final class EventBuilder {
     private final LiveThreads threads;
     private final long epochOffset;
     private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
+    /** By thread: the memory counters its last exec record carried (argument words 0-4), until its execve exit. */
+    private final Map<Long, long[]> execMemory = new HashMap<>();
     private final Map<String, Integer> ppmSc = new HashMap<>();
     private final Map<Long, RawRecord> lastEnter = new HashMap<>();
     private long truncatedLists;
@@ -147,10 +149,16 @@ public final class EventBuilder {
             }
             case RawRecord.EXEC -> {
                 threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()), r.strB());
+                if (r.args()[5] == 1) {
+                    execMemory.put(r.tid(), r.args().clone());
+                } else {
+                    execMemory.remove(r.tid());
+                }
                 yield List.of();
             }
             case RawRecord.PROCEXIT -> {
                 lastEnter.remove(r.tid());
+                execMemory.remove(r.tid());
                 ScapEvent e = ScapEvent.builder("PPME_PROCEXIT_1_E", ts, r.tid(), r.cpu())
                         .num(0).num(0).num(0).num(0).build();
                 threads.exit(r.tid());
@@ -396,10 +404,19 @@ public final class EventBuilder {
             return c.num(0).num(0).num(0);
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder());
+        long[] w = new long[5];
+        for (int i = 0; i < 5; i++) {
+            w[i] = b.getLong(8 * i);
+        }
+        long[] kb = memoryKb(w);
+        return c.num(kb[0]).num(kb[1]).num(kb[2]);
+    }
+
+    /** vm_size, vm_rss, vm_swap in KiB of the counters {@link CaptureProbe#MM_INFO} lays out (total_vm, file, anon, swap, shmem pages). */
+    private long[] memoryKb(long[] w) {
         int toKb = pageShift - 10;
-        long rss = Math.max(0, b.getLong(8)) + Math.max(0, b.getLong(16)) + Math.max(0, b.getLong(32));
-        return c.num((b.getLong(0) << toKb) & 0xffff_ffffL).num((rss << toKb) & 0xffff_ffffL)
-                .num((Math.max(0, b.getLong(24)) << toKb) & 0xffff_ffffL);
+        long rss = Math.max(0, w[1]) + Math.max(0, w[2]) + Math.max(0, w[4]);
+        return new long[] {(w[0] << toKb) & 0xffff_ffffL, (rss << toKb) & 0xffff_ffffL, (Math.max(0, w[3]) << toKb) & 0xffff_ffffL};
     }
 
     /** open's and openat's path: read again at the exit ({@link SyscallConfig#STR_EXIT}), or the entry's when that read got nothing. */
@@ -468,6 +485,14 @@ public final class EventBuilder {
         v.put("vm_size", mem.vmSizeKb());
         v.put("vm_rss", mem.vmRssKb());
         v.put("vm_swap", mem.vmSwapKb());
+        long[] exec = constant.equals("PPME_SYSCALL_EXECVE_19_X") ? execMemory.remove(r.tid()) : null;
+        if (exec != null && ret == 0 && pageShift >= 10) {
+            // the new image's, read by the probe at the exec: /proc is read now, after a short process is gone
+            long[] kb = memoryKb(exec);
+            v.put("vm_size", kb[0]);
+            v.put("vm_rss", kb[1]);
+            v.put("vm_swap", kb[2]);
+        }
         v.put("tty", 0L);
         ScapEvent.Builder b = b(constant, r, ts);
         EventInfo info = EventTable.get().byConstant(constant);
