@@ -122,7 +122,8 @@ public final class Diagnose {
             phase.accept("window (" + (w.snapshots().size() - 1) + " samples)");
         }
         Neighbours neighbours = around.finish();
-        Metrics m = Metrics.of(w, quota, cpus);
+        // the cgroup's block I/O counters checked against the eBPF block collector's requests (Metrics.withBlockTraffic)
+        Metrics m = Metrics.of(w, quota, cpus).withBlockTraffic(found);
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,

@@ -44,6 +44,8 @@ final class Ebpf implements AutoCloseable {
         ONCPU("oncpu", "on-CPU profile"),
         OFFCPU("offcpu", "off-CPU time by stack and reason"),
         BIOLAT("biolat", "block I/O latency histogram"),
+        /** {@code ebpf-exits.bt}: the CPU of the target's tasks that exit, by command (too short-lived for the samples). */
+        EXITS("exits", "CPU of exited processes by command"),
         /** Not a script: {@link SyscallCounters}, hand-written for the least cost per system call. */
         SYSCALLS(null, "system calls by count, time and errno"),
         /** Counted by {@link SyscallCounters} too. */
@@ -63,7 +65,7 @@ final class Ebpf implements AutoCloseable {
      * that each context switch of every task on the host runs one program, not two (issue 15).
      */
     static final List<List<Collector>> PROGRAMS = List.of(List.of(Collector.RUNQLAT, Collector.OFFCPU), List.of(Collector.ONCPU),
-            List.of(Collector.BIOLAT));
+            List.of(Collector.BIOLAT), List.of(Collector.EXITS));
 
     private final Map<Collector, StackRun.Started> running = new EnumMap<>(Collector.class);
     private final List<String> unmeasured = new ArrayList<>();
@@ -313,6 +315,12 @@ final class Ebpf implements AutoCloseable {
                     if (cs.contains(Collector.RUNQLAT)) {
                         maps.add(RUNQ_UNSEEN);
                     }
+                    if (cs.contains(Collector.BIOLAT)) {
+                        maps.addAll(List.of(BIO_BYTES, BIO_OPS));
+                    }
+                    if (cs.contains(Collector.EXITS)) {
+                        maps.add(EXIT_COUNT);
+                    }
                     StackRun.Result res = r.getValue().finish(maps);
                     got = res;
                     long unseen = cs.contains(Collector.RUNQLAT) ? count(res.map(RUNQ_UNSEEN)) : 0;
@@ -349,6 +357,10 @@ final class Ebpf implements AutoCloseable {
         Map<OffCpu, Long> reasons = new EnumMap<>(OffCpu.class);
         Optional<List<StackSample>> off = Optional.ofNullable(results.get(Collector.OFFCPU)).map(r -> offCpu(r.map("@offcpu"), reasons));
         Optional<LatencyHistogram> bio = Optional.ofNullable(results.get(Collector.BIOLAT)).map(r -> hist(r.map("@bio_us")));
+        Optional<EbpfFindings.BlockTraffic> traffic = Optional.ofNullable(results.get(Collector.BIOLAT))
+                .map(r -> traffic(r.map(BIO_BYTES), r.map(BIO_OPS)));
+        Optional<List<EbpfFindings.Exited>> exited = Optional.ofNullable(results.get(Collector.EXITS))
+                .map(r -> exited(r.map(EXIT_COUNT), r.map(shownMap(Collector.EXITS))));
         List<EbpfFindings.Failure> failures = new ArrayList<>();
         Optional<List<EbpfFindings.Syscall>> sys = Optional.empty();
         Optional<List<EbpfFindings.FileIo>> files = Optional.empty();
@@ -372,7 +384,63 @@ final class Ebpf implements AutoCloseable {
         }
         phase.accept("stacks decoded, syscall collector read");
         return new EbpfFindings(runq, on, PROFILE_HZ, off, reasons, bio, sys, failures, files, missing, share,
-                symbolsMissing(results.get(Collector.ONCPU), "@oncpu"), symbolsMissing(results.get(Collector.OFFCPU), "@offcpu"));
+                symbolsMissing(results.get(Collector.ONCPU), "@oncpu"), symbolsMissing(results.get(Collector.OFFCPU), "@offcpu"),
+                traffic, exited);
+    }
+
+    /** ebpf-biolat.bt's bytes and requests of the target's block requests, by operation ({@code REQ_OP_*}). */
+    static final String BIO_BYTES = "@bio_bytes";
+    static final String BIO_OPS = "@bio_ops";
+    /** ebpf-exits.bt's processes that ended, by command (their CPU time is {@link #shownMap}'s {@code @exit_ns}). */
+    static final String EXIT_COUNT = "@exit_n";
+    /** REQ_OP_READ and REQ_OP_WRITE (include/linux/blk_types.h, enum req_op). */
+    static final long REQ_OP_READ = 0;
+    static final long REQ_OP_WRITE = 1;
+
+    /**
+     * Reads and writes of ebpf-biolat.bt's maps keyed by operation; flushes, discards and the other operations move no data
+     * the cgroup counters count as read or written, and are left out.
+     */
+    static EbpfFindings.BlockTraffic traffic(MapDump bytes, MapDump ops) {
+        long[] b = byOp(bytes);
+        long[] n = byOp(ops);
+        return new EbpfFindings.BlockTraffic(b[0], b[1], n[0], n[1]);
+    }
+
+    /** A map keyed by operation as {read, write}. */
+    private static long[] byOp(MapDump m) {
+        long[] out = new long[2];
+        for (MapDump.Entry e : m.entries()) {
+            if (e.key().size() != 1 || !(e.key().get(0) instanceof Value.Int op)) {
+                continue;
+            }
+            long v = e.value() instanceof MapValue.Sum sm ? sm.sum() : e.value() instanceof MapValue.Count c ? c.count() : 0;
+            if (op.bits() == REQ_OP_READ) {
+                out[0] += v;
+            } else if (op.bits() == REQ_OP_WRITE) {
+                out[1] += v;
+            }
+        }
+        return out;
+    }
+
+    /** The exited tasks by command, from ebpf-exits.bt's counts and CPU sums, most CPU first. */
+    static List<EbpfFindings.Exited> exited(MapDump counts, MapDump cpu) {
+        Map<String, long[]> by = new LinkedHashMap<>();
+        for (MapDump.Entry e : cpu.entries()) {
+            if (e.key().size() == 1 && e.key().get(0) instanceof Value.Str c && e.value() instanceof MapValue.Sum sm) {
+                by.computeIfAbsent(c.text(), k -> new long[2])[1] += sm.sum();
+            }
+        }
+        for (MapDump.Entry e : counts.entries()) {
+            if (e.key().size() == 1 && e.key().get(0) instanceof Value.Str c && e.value() instanceof MapValue.Count n) {
+                by.computeIfAbsent(c.text(), k -> new long[2])[0] += n.count();
+            }
+        }
+        List<EbpfFindings.Exited> out = new ArrayList<>();
+        by.forEach((c, v) -> out.add(new EbpfFindings.Exited(c, v[0], v[1])));
+        out.sort(Comparator.comparingLong(EbpfFindings.Exited::cpuNs).reversed().thenComparing(EbpfFindings.Exited::command));
+        return out;
     }
 
     /**
@@ -404,7 +472,8 @@ final class Ebpf implements AutoCloseable {
 
     /**
      * The one map of a script collector that its finding shows (read below in {@link #finish}), the only one read back
-     * at the end besides the run-queue collector's {@link #RUNQ_UNSEEN} (another name fails there, saying which were
+     * at the end besides the run-queue collector's {@link #RUNQ_UNSEEN}, the block collector's {@link #BIO_BYTES} and
+     * {@link #BIO_OPS} and the exits collector's {@link #EXIT_COUNT} (another name fails there, saying which were
      * read): ebpf-sched.bt's
      * per-thread state ({@code @kst}, {@code @ust}: stacks of threads still off a CPU) is not decoded nor symbolized.
      */
@@ -414,6 +483,7 @@ final class Ebpf implements AutoCloseable {
             case ONCPU -> "@oncpu";
             case OFFCPU -> "@offcpu";
             case BIOLAT -> "@bio_us";
+            case EXITS -> "@exit_ns";
             case SYSCALLS, FILES -> throw new IllegalArgumentException(c + " is not a script: it has no map to read");
         };
     }

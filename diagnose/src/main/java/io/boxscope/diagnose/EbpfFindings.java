@@ -25,15 +25,30 @@ import io.boxscope.tools.stacks.StackSample;
  * @param onCpuSymbolsMissing kernel frames of the on-CPU stacks shown as {@code [unknown]} because kallsyms could not
  *        be read, and why (the probe runtime's count, {@code StackRun.Result}); empty when every one was looked up
  * @param offCpuSymbolsMissing the same for the off-CPU stacks
+ * @param blockTraffic bytes and requests of the same block requests as {@code blockIo}, by direction: the target's
+ *        block I/O measured in the kernel, used where its cgroup's counters do not move ({@link Metrics#withBlockTraffic})
+ * @param exited the target's tasks that exited in the window, by command, most CPU first: processes too short-lived for
+ *        the /proc samples ({@code ebpf-exits.bt})
  */
 public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
         Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
         Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured,
         double syscallsTracedShare, Optional<KernelSymbolsMissing> onCpuSymbolsMissing,
-        Optional<KernelSymbolsMissing> offCpuSymbolsMissing) {
+        Optional<KernelSymbolsMissing> offCpuSymbolsMissing, Optional<BlockTraffic> blockTraffic,
+        Optional<List<Exited>> exited) {
 
     public static final EbpfFindings NONE = new EbpfFindings(Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(),
             Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(), 1);
+
+    /** Findings without the block traffic and the exited processes (collectors that did not run). */
+    public EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
+            Optional<List<StackSample>> offCpu, Map<OffCpu, Long> offCpuByReason, Optional<LatencyHistogram> blockIo,
+            Optional<List<Syscall>> syscalls, List<Failure> failures, Optional<List<FileIo>> files, List<String> unmeasured,
+            double syscallsTracedShare, Optional<KernelSymbolsMissing> onCpuSymbolsMissing,
+            Optional<KernelSymbolsMissing> offCpuSymbolsMissing) {
+        this(runQueue, onCpu, onCpuHz, offCpu, offCpuByReason, blockIo, syscalls, failures, files, unmeasured, syscallsTracedShare,
+                onCpuSymbolsMissing, offCpuSymbolsMissing, Optional.empty(), Optional.empty());
+    }
 
     /** Findings whose kernel frames were all looked up (kallsyms readable). */
     public EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<StackSample>> onCpu, int onCpuHz,
@@ -54,6 +69,8 @@ public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<St
     public EbpfFindings {
         java.util.Objects.requireNonNull(onCpuSymbolsMissing, "onCpuSymbolsMissing");
         java.util.Objects.requireNonNull(offCpuSymbolsMissing, "offCpuSymbolsMissing");
+        java.util.Objects.requireNonNull(blockTraffic, "blockTraffic");
+        exited = exited.map(List::copyOf);
         offCpuByReason = Map.copyOf(offCpuByReason);
         failures = List.copyOf(failures);
         unmeasured = List.copyOf(unmeasured);
@@ -67,6 +84,25 @@ public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<St
 
     /** One open file of the target: path (or a description when it was closed before the end), bytes moved, time in read/write/fsync. */
     public record FileIo(String path, int pid, int fd, long bytes, long totalNs, long syncs) {}
+
+    /**
+     * The target's block requests completed in the window, as the block I/O latency collector attributed them
+     * ({@link BlockRequests}): bytes and requests read and written (other operations, such as the flushes an fsync
+     * sends, move no data and are left out, as the cgroup counters leave them out).
+     */
+    public record BlockTraffic(long readBytes, long writeBytes, long readOps, long writeOps) {
+        /** Read and write requests together. */
+        public long ops() {
+            return readOps + writeOps;
+        }
+    }
+
+    /**
+     * Tasks of the target that exited in the window with command {@code command}: {@code processes} whole processes
+     * (their last thread exited), {@code cpuNs} the CPU time of every such task over its whole life (threads and
+     * processes; a task that started before the window brings its earlier CPU time too).
+     */
+    public record Exited(String command, long processes, long cpuNs) {}
 
     /** Total on-CPU samples. */
     public long onCpuSamples() {

@@ -24,6 +24,11 @@ import java.util.OptionalDouble;
  * @param memoryLimitBytes 0 if none
  * @param oomKills OOM kills in the window (-1 if the kernel does not say)
  * @param pressure some/full stall shares (0..1) over the window, per resource, and their scope
+ * @param ioKnown whether the block I/O rates (read/write bytes and operations per second) are a measurement, from
+ *     {@code ioSource}
+ * @param ioSource where the block I/O rates come from
+ * @param ioCounterNotMeasured why the cgroup's I/O counters are not a measurement in this window (they did not move while
+ *     the eBPF block collector attributed requests to the target), or empty
  */
 public record Metrics(double seconds, int samples, int processes, int threads, double cpuCores,
         OptionalDouble cpuQuota, int cpusAvailable, double throttledShare, double throttledSeconds,
@@ -32,7 +37,21 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
         long memoryLimitBytes, long workingSetBytes, long pageCacheBytes, long memoryGrowthBytes,
         double majorFaultsPerSecond, long oomKills, boolean ioKnown, double readBytesPerSecond,
         double writeBytesPerSecond, double readOpsPerSecond, double writeOpsPerSecond,
-        PressureShares pressure, Map<String, Double> topCommsByCpu) {
+        PressureShares pressure, Map<String, Double> topCommsByCpu, IoSource ioSource,
+        java.util.Optional<String> ioCounterNotMeasured) {
+
+    /** Where the block I/O rates come from. */
+    public enum IoSource {
+        /** The cgroup's counters: v2 {@code io.stat}, else v1 {@code blkio.throttle.io_service*}. */
+        CGROUP,
+        /**
+         * The eBPF block I/O collector's requests ({@link EbpfFindings#blockTraffic}): the cgroup counters did not move
+         * while it attributed requests to the target, or the target (a process) has no counters of its own.
+         */
+        EBPF,
+        /** Neither: the rates are not measured ({@code ioKnown} false). */
+        NONE
+    }
 
     /** Stall shares over the window (0..1), from the PSI totals. */
     public record PressureShares(Snapshot.Scope scope, double cpuSome, double memorySome, double memoryFull,
@@ -166,7 +185,41 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
                 run + wait == 0 ? 0 : (double) wait / (run + wait), (run + wait) / 1e9 / secs, active.size(), share,
                 slices / secs, mb.present(), mb.usage(), peak, mb.limit(), mb.workingSet(), mb.pageCache(),
                 mb.usage() - ma.usage(), (mb.majorFaults() - ma.majorFaults()) / secs, oom, ioKnown, rB, wB, rO, wO,
-                psi, top);
+                psi, top, ioKnown ? IoSource.CGROUP : IoSource.NONE, java.util.Optional.empty());
+    }
+
+    /**
+     * These metrics with the block I/O rates judged against what the eBPF block collector saw over the same window.
+     * A cgroup counter that did not move while the collector attributed read or write requests to the target is not a
+     * measurement of 0: this kernel leaves cgroup v1 {@code blkio.throttle.io_service*_recursive} at 0 (docs/diagnose.md,
+     * "Block I/O bytes"). Then, and for a target without counters (a process), the collector's bytes and requests are
+     * the figures ({@link IoSource#EBPF}), with the reason the counters were not used; a counter that moved, or a
+     * collector that did not run or saw nothing, leaves the cgroup's figures as they are.
+     */
+    public Metrics withBlockTraffic(EbpfFindings e) {
+        if (e.blockTraffic().isEmpty() || ioSource == IoSource.EBPF) {
+            return this;
+        }
+        EbpfFindings.BlockTraffic t = e.blockTraffic().get();
+        boolean countersStill = ioSource == IoSource.CGROUP && readOpsPerSecond == 0 && writeOpsPerSecond == 0
+                && readBytesPerSecond == 0 && writeBytesPerSecond == 0;
+        java.util.Optional<String> why;
+        if (countersStill && t.ops() > 0) {
+            why = java.util.Optional.of(String.format(java.util.Locale.ROOT,
+                    "the cgroup's I/O counters did not move while the eBPF block I/O collector attributed %d read and %d write "
+                            + "requests to the target (cgroup v1 blkio.throttle.io_service*_recursive stay at 0 on some kernels)",
+                    t.readOps(), t.writeOps()));
+        } else if (ioSource == IoSource.NONE) {
+            why = java.util.Optional.empty();
+        } else {
+            return this;
+        }
+        double secs = Math.max(seconds, 1e-9);
+        return new Metrics(seconds, samples, processes, threads, cpuCores, cpuQuota, cpusAvailable, throttledShare,
+                throttledSeconds, runWaitShare, threadsWantingCpu, activeThreads, stateShare, wakeupsPerSecond, memoryKnown,
+                memoryUsageBytes, memoryPeakBytes, memoryLimitBytes, workingSetBytes, pageCacheBytes, memoryGrowthBytes,
+                majorFaultsPerSecond, oomKills, true, t.readBytes() / secs, t.writeBytes() / secs, t.readOps() / secs,
+                t.writeOps() / secs, pressure, topCommsByCpu, IoSource.EBPF, why);
     }
 
     private static double clamp(double v) {

@@ -4,6 +4,7 @@ import io.boxscope.mem.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns {@link Metrics} into a {@link Verdict}. The rules and every threshold are explained in
@@ -37,6 +38,36 @@ public final class Rules {
 
     private Rules() {}
 
+    /** Where the block I/O figures come from, as the text and the report say it. */
+    public static String ioSource(Metrics m) {
+        return switch (m.ioSource()) {
+            case CGROUP -> "the cgroup's I/O counters";
+            case EBPF -> "the eBPF block I/O collector's requests";
+            case NONE -> "not measured";
+        };
+    }
+
+    /** How many exited processes of each command the text shows. */
+    static final int EXITED_SHOWN = 5;
+
+    /**
+     * "exited processes: sh x300 1.25 CPU-s, ..." (the {@link #EXITED_SHOWN} commands with most CPU), empty when the
+     * collector did not run or no task of the target exited: the CPU of processes too short-lived for the samples.
+     */
+    public static Optional<String> exited(EbpfFindings e) {
+        List<EbpfFindings.Exited> x = e.exited().orElse(List.of());
+        if (x.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        x.stream().limit(EXITED_SHOWN).forEach(p -> parts.add(String.format(Locale.ROOT, "%s x%d, %.2f CPU-s", p.command(),
+                p.processes(), p.cpuNs() / 1e9)));
+        long rest = x.size() - Math.min(x.size(), EXITED_SHOWN);
+        return Optional.of("exited processes (eBPF, by command): " + String.join("; ", parts)
+                + (rest > 0 ? String.format(Locale.ROOT, "; %d more command(s), %.2f CPU-s", rest,
+                        x.stream().skip(EXITED_SHOWN).mapToLong(EbpfFindings.Exited::cpuNs).sum() / 1e9) : ""));
+    }
+
     /** Run-queue latency p99 (microseconds) at which runnable threads wait about a whole CFS scheduling period. */
     static final long RUNQ_P99_CONTENDED_US = 10_000;
     /** Waits a run-queue histogram needs before its p99 is trusted. */
@@ -62,9 +93,12 @@ public final class Rules {
         if (!m.memoryKnown()) {
             unmeasuredAll.add("memory: no cgroup memory controller for the target");
         }
-        if (!m.ioKnown()) {
+        if (m.ioCounterNotMeasured().isPresent()) {
+            unmeasuredAll.add("block I/O bytes (cgroup counters): " + m.ioCounterNotMeasured().get()
+                    + (m.ioSource() == Metrics.IoSource.EBPF ? "; the figures shown are the eBPF collector's requests" : ""));
+        } else if (!m.ioKnown()) {
             unmeasuredAll.add("block I/O bytes: no io.stat or blkio files for the target's cgroup");
-        } else if (m.readOpsPerSecond() == 0 && m.writeOpsPerSecond() == 0 && m.pressure().ioSome() > 0
+        } else if (m.ioSource() == Metrics.IoSource.CGROUP && m.readOpsPerSecond() == 0 && m.writeOpsPerSecond() == 0 && m.pressure().ioSome() > 0
                 && m.pressure().scope() == Snapshot.Scope.CGROUP) {
             unmeasuredAll.add("block I/O bytes: the cgroup's I/O counters did not move although its tasks stalled on I/O "
                     + "(cgroup v1 blkio.throttle.* counters stay at 0 on some kernels); I/O wait comes from thread states and PSI");
@@ -132,9 +166,9 @@ public final class Rules {
         if (ioSampled || ioPsi) {
             List<String> ev = new ArrayList<>(List.of(states));
             if (m.ioKnown()) {
-                ev.add(String.format(Locale.ROOT, "block I/O: %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)",
+                ev.add(String.format(Locale.ROOT, "block I/O: %s/s read (%.0f ops/s), %s/s written (%.0f ops/s) (%s)",
                         Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()),
-                        m.writeOpsPerSecond()));
+                        m.writeOpsPerSecond(), ioSource(m)));
             }
             ev.add(String.format(Locale.ROOT, "I/O pressure (%s): some %.0f%%, full %.0f%%", scope(m),
                     100 * m.pressure().ioSome(), 100 * m.pressure().ioFull()));
@@ -162,6 +196,7 @@ public final class Rules {
             if (!m.topCommsByCpu().isEmpty()) {
                 ev.add("CPU by command: " + topComms(m));
             }
+            exited(ebpf).ifPresent(ev::add);
             runQueue(ebpf).ifPresent(ev::add);
             onCpu(ebpf).ifPresent(ev::add);
             boolean runqContended = ebpf.runQueue().filter(h -> h.count() >= RUNQ_MIN_WAITS
@@ -208,6 +243,7 @@ public final class Rules {
             // Not one sample of an active thread, yet the idle rule did not hold (CPU time was used): there
             // is no evidence to name a bottleneck from, nor to call it idle.
             List<String> ev = new ArrayList<>(List.of(states));
+            exited(ebpf).ifPresent(ev::add);
             onCpu(ebpf).ifPresent(ev::add);
             return verdict(Verdict.Kind.INSUFFICIENT_DATA, Verdict.Confidence.LOW,
                     String.format(Locale.ROOT, "%s cannot be judged: it used %.2f CPUs, but no active thread of it was seen in the %d "

@@ -107,11 +107,13 @@ public final class DiagnoseViews {
             b.append("  MEMORY     not measured\n");
         }
         if (m.ioKnown()) {
-            b.append(String.format(Locale.ROOT, "  BLOCK I/O  %s/s read (%.0f ops/s), %s/s written (%.0f ops/s)%n",
-                    Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond()));
+            b.append(String.format(Locale.ROOT, "  BLOCK I/O  %s/s read (%.0f ops/s), %s/s written (%.0f ops/s), from %s%n",
+                    Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond(),
+                    io.boxscope.diagnose.Rules.ioSource(m)));
         } else {
             b.append("  BLOCK I/O  not measured\n");
         }
+        m.ioCounterNotMeasured().ifPresent(why -> b.append("             cgroup I/O counters not measured: ").append(Text.safe(why)).append('\n'));
         var p = m.pressure();
         b.append(String.format(Locale.ROOT, "  PRESSURE   (%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%%n",
                 p.scope().name().toLowerCase(Locale.ROOT), 100 * p.cpuSome(), 100 * p.memorySome(), 100 * p.memoryFull(),
@@ -121,6 +123,7 @@ public final class DiagnoseViews {
             m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
             b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
         }
+        io.boxscope.diagnose.Rules.exited(d.ebpf()).ifPresent(x -> b.append("  EXITED     ").append(Text.safe(x)).append('\n'));
         Neighbours n = d.neighbours();
         if (n.hostCpus() > 0) {
             List<String> others = new ArrayList<>();
@@ -290,6 +293,12 @@ public final class DiagnoseViews {
         o.put("memory", mem);
         Map<String, Object> io = Json.object();
         io.put("measured", m.ioKnown());
+        io.put("source", switch (m.ioSource()) {
+            case CGROUP -> "cgroup";
+            case EBPF -> "ebpf";
+            case NONE -> null;
+        });
+        io.put("cgroup_counters_not_measured", m.ioCounterNotMeasured().orElse(null));
         io.put("read_bytes_per_s", m.readBytesPerSecond());
         io.put("write_bytes_per_s", m.writeBytesPerSecond());
         io.put("read_ops_per_s", m.readOpsPerSecond());
@@ -331,6 +340,17 @@ public final class DiagnoseViews {
         Map<String, Object> o = Json.object();
         o.put("run_queue_latency", e.runQueue().map(DiagnoseViews::histJson).orElse(null));
         o.put("block_io_latency", e.blockIo().map(DiagnoseViews::histJson).orElse(null));
+        o.put("exited_processes", e.exited().map(l -> {
+            List<Object> out = new ArrayList<>();
+            for (EbpfFindings.Exited x : l) {
+                Map<String, Object> j = Json.object();
+                j.put("command", x.command());
+                j.put("processes", x.processes());
+                j.put("cpu_s", x.cpuNs() / 1e9);
+                out.add(j);
+            }
+            return out;
+        }).orElse(null));
         if (e.onCpu().isPresent()) {
             Map<String, Object> on = Json.object();
             on.put("frequency_hz", e.onCpuHz());

@@ -82,9 +82,10 @@ public final class HtmlReport {
                 Units.bytes(m.memoryUsageBytes()), Units.bytes(m.memoryPeakBytes()), Units.bytes(m.workingSetBytes()), Units.bytes(m.pageCacheBytes()),
                 m.memoryLimitBytes() > 0 ? Units.bytes(m.memoryLimitBytes()) : "none", m.majorFaultsPerSecond(),
                 m.oomKills() < 0 ? "unknown" : Long.toString(m.oomKills())) : "not measured");
-        row(b, "Block I/O", m.ioKnown() ? String.format(Locale.ROOT, "%s/s read (%.0f ops/s), %s/s written (%.0f ops/s)",
-                Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond())
-                : "not measured");
+        row(b, "Block I/O", (m.ioKnown() ? String.format(Locale.ROOT, "%s/s read (%.0f ops/s), %s/s written (%.0f ops/s), from %s",
+                Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond(),
+                Rules.ioSource(m)) : "not measured")
+                + m.ioCounterNotMeasured().map(why -> "; cgroup I/O counters not measured: " + why).orElse(""));
         var p = m.pressure();
         row(b, "Pressure", String.format(Locale.ROOT, "(%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%",
                 p.scope().name().toLowerCase(Locale.ROOT), 100 * p.cpuSome(), 100 * p.memorySome(), 100 * p.memoryFull(),
@@ -92,6 +93,7 @@ public final class HtmlReport {
         List<String> top = new ArrayList<>();
         m.topCommsByCpu().forEach((comm, cores) -> top.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
         row(b, "CPU by command", top.isEmpty() ? "-" : String.join(", ", top));
+        row(b, "Exited processes", d.ebpf().exited().isEmpty() ? "not measured" : Rules.exited(d.ebpf()).orElse("none"));
         b.append("</table></div>\n");
         b.append("<h2>Not measured</h2><div class=\"missing\"><ul>");
         for (String s : v.unmeasured()) {

@@ -200,7 +200,26 @@ final class EbpfSeries {
     private void runqlat(Families f, Map<String, MapDump> maps, Map<Long, Exported> byCgroup, Set<Long> unmatched) {
         perCgroup(f, maps.get("@runq"), maps.get("@runq_ns"), byCgroup, unmatched, "boxscope_container_runqueue_latency_seconds",
                 "Time the container's threads waited on a CPU's run queue (wake-up or preemption to running; runqlat(8)).");
+        MapDump unseen = maps.get(RUNQ_UNSEEN);
+        if (unseen != null) {
+            long n = 0;
+            for (MapDump.Entry e : unseen.entries()) {
+                if (e.value() instanceof MapValue.Count c && c.count() > 0) {
+                    n += c.count();
+                }
+            }
+            f.counter("boxscope_runqueue_unseen_waits", "Run-queue waits of watched containers' threads that ended with no"
+                    + " sched_switch event reaching the collector (the thread switched out again while its wait was still"
+                    + " open): not in any container's runqueue latency histogram (docs/diagnose.md, \"Waits not seen\").",
+                    null, Labels.EMPTY, n);
+        }
     }
+
+    /**
+     * serve/runqlat.bt's count of waits it did not see end, over every watched cgroup since start (unkeyed: a
+     * container's share would vanish with its entries when it ends, and the counter would go down).
+     */
+    static final String RUNQ_UNSEEN = "@runq_unseen";
 
     /** Block I/O latency by the container each request is charged to ({@link io.boxscope.diagnose.BlockRequests}). */
     private void containerBiolat(Families f, Map<String, MapDump> maps, Map<Long, Exported> byCgroup, Set<Long> unmatched) {

@@ -49,7 +49,7 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
     /** The maps a scrape reads, per script (not the per-thread and per-request state maps, which can be large). */
     private static final Map<String, List<String>> READ = Map.of(
             "syscalls", List.of("@calls", "@errors", "@slat", "@slat_ns"),
-            "runqlat", List.of("@runq", "@runq_ns"),
+            "runqlat", List.of("@runq", "@runq_ns", EbpfSeries.RUNQ_UNSEEN),
             "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns"));
 
     private final Map<String, StackRun.Started> running = new LinkedHashMap<>();

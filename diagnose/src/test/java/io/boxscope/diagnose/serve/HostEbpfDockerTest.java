@@ -134,7 +134,32 @@ class HostEbpfDockerTest {
                     + ", events skipped " + skipped;
             assertTrue(preempted >= 10, why);
             assertTrue(waits >= preempted - 2 - skipped, why);
+
+            // The waits whose end no sched_switch event showed (docs/diagnose.md, "Waits not seen"): one counter for every
+            // watched container, exported as a counter, never going down, and a small part of the waits counted (a
+            // script that never ended a wait would count every switch out there).
+            assertTrue(second.contains("# TYPE boxscope_runqueue_unseen_waits"), grep(second, "unseen"));
+            assertTrue(second.lines().anyMatch(l -> l.startsWith("# TYPE boxscope_runqueue_unseen_waits") && l.endsWith(" counter")),
+                    grep(second, "unseen"));
+            long unseen = counter(second, "boxscope_runqueue_unseen_waits_total");
+            long allWaits = 0;
+            Matcher all = Pattern.compile("(?m)^boxscope_container_runqueue_latency_seconds_count\\{[^}]*\\} ([0-9.eE+]+)$").matcher(second);
+            while (all.find()) {
+                allWaits += (long) Double.parseDouble(all.group(1));
+            }
+            why += ", waits not seen (every watched container) " + unseen + ", waits of every watched container " + allWaits;
+            assertTrue(unseen >= 0 && unseen * 10 <= allWaits, why);
+            assertTrue(waits + unseen >= preempted - 2 - skipped, why);
+            String third = ContainerCollectorTest.exposition(collector.collect());
+            assertTrue(counter(third, "boxscope_runqueue_unseen_waits_total") >= unseen, why + "\n" + grep(third, "unseen"));
         }
+    }
+
+    /** The value of the one unlabelled series {@code name}, as a whole number. */
+    static long counter(String text, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(text);
+        assertTrue(m.find(), "no " + name + " in\n" + grep(text, name.replaceAll("_total$", "")));
+        return (long) Double.parseDouble(m.group(1));
     }
 
     /** The value of the one series {@code name{...container_id="ID"EXTRA}}, as a whole number. */
