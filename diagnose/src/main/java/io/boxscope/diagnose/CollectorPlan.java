@@ -50,21 +50,43 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
 
     /** The plan for {@code target} from {@code first}, a full sample taken just before the collectors load. */
     static CollectorPlan of(Target target, Snapshot first, HostPaths paths) {
-        return of(target, first, deviceBytes(first, paths));
+        return of(target, first, deviceBytes(first, paths), countersTrusted(target, paths));
+    }
+
+    /** As below, the cgroup's I/O counters trusted (a cgroup v2 {@code io.stat}). */
+    static CollectorPlan of(Target target, Snapshot first, OptionalLong deviceBytes) {
+        return of(target, first, deviceBytes, true);
+    }
+
+    /**
+     * Whether a zero in the target's cgroup I/O counters means no I/O: only v2 {@code io.stat}. Cgroup v1
+     * {@code blkio.throttle.io_service*} stay at 0 on some kernels (this machine's, a hybrid host, while the eBPF collector
+     * counts the cgroup's requests: docs/diagnose.md, "Block I/O bytes"), so there they are not known, and the block
+     * collector loads for a container or cgroup target.
+     */
+    static boolean countersTrusted(Target target, HostPaths paths) {
+        try {
+            return new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedDir(target.cgroups())
+                    .map(d -> java.nio.file.Files.isRegularFile(d.resolve("io.stat"))).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // cannot tell: not trusted, the collector loads
+        }
     }
 
     /**
      * As above with {@code deviceBytes}, the bytes the target's processes read from or wrote to devices in their
-     * lives (empty: not known).
+     * lives (empty: not known), and whether its cgroup's I/O counters can be trusted to say "no I/O"
+     * ({@link #countersTrusted}; when not, a container or cgroup target's counters count as not known).
      */
-    static CollectorPlan of(Target target, Snapshot first, OptionalLong deviceBytes) {
+    static CollectorPlan of(Target target, Snapshot first, OptionalLong deviceBytes, boolean countersTrusted) {
         EnumSet<Ebpf.Collector> load = EnumSet.allOf(Ebpf.Collector.class);
         Map<Ebpf.Collector, String> skipped = new EnumMap<>(Ebpf.Collector.class);
         boolean ioWait = first.tasks().stream().anyMatch(t -> t.state() == 'D');
         // a process target's cgroup may be the host's root (its io counters are every process's): its own /proc
         // counters decide alone; a container's or cgroup's exited processes did their I/O in its cgroup
         boolean cgroupIo = target.kind() != Target.Kind.PROCESS
-                && first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(true); // unreadable: not known
+                && (!countersTrusted // v1 blkio: a 0 there is no evidence
+                        || first.io().map(io -> io.readBytes() + io.writeBytes() + io.readOps() + io.writeOps() > 0).orElse(true)); // unreadable: not known
         if (first.processes() > 0 && !first.tasks().isEmpty() && !ioWait && !cgroupIo && deviceBytes.isPresent()
                 && deviceBytes.getAsLong() < QUIET_BYTES) {
             load.remove(Ebpf.Collector.BIOLAT);

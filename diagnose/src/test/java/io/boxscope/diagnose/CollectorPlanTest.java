@@ -58,7 +58,9 @@ class CollectorPlanTest {
                 // a cgroup whose I/O counters cannot be read (no io controller delegated): not known, so loaded
                 CollectorPlan.of(CGROUP, snap(Optional.empty(), task(7, 7, 'S')), OptionalLong.of(0)),
                 // no thread seen (the target exited while diagnose started): no evidence either way
-                CollectorPlan.of(PROCESS, snap(Optional.empty()), OptionalLong.of(0)));
+                CollectorPlan.of(PROCESS, snap(Optional.empty()), OptionalLong.of(0)),
+                // zero counters of cgroup v1 blkio, which some kernels leave at 0 while the cgroup does I/O: not known
+                CollectorPlan.of(CGROUP, snap(Optional.of(CgroupIo.ZERO), task(7, 7, 'S')), OptionalLong.of(0), false));
         for (CollectorPlan p : plans) {
             assertEquals(EnumSet.allOf(Ebpf.Collector.class), EnumSet.copyOf(p.load()), p.toString());
             assertTrue(p.skipped().isEmpty(), p.toString());
