@@ -123,7 +123,6 @@ public final class DiagnoseViews {
             m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
             b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
         }
-        io.boxscope.diagnose.Rules.exited(d.ebpf()).ifPresent(x -> b.append("  EXITED     ").append(Text.safe(x)).append('\n'));
         Neighbours n = d.neighbours();
         if (n.hostCpus() > 0) {
             List<String> others = new ArrayList<>();
@@ -150,6 +149,7 @@ public final class DiagnoseViews {
 
     /** The in-kernel collectors' figures, one line each, for what was measured. */
     static void ebpfText(StringBuilder b, EbpfFindings e) {
+        io.boxscope.diagnose.Rules.exited(e).ifPresent(x -> b.append("  EXITED     ").append(Text.safe(x)).append('\n'));
         e.runQueue().filter(h -> h.count() > 0).ifPresent(h -> b.append(String.format(Locale.ROOT,
                 "  RUNQ LAT   p50 < %d us, p99 < %d us over %d waits (runqlat)%n", h.percentileUs(0.5), h.percentileUs(0.99), h.count())));
         long total = e.onCpuSamples();
