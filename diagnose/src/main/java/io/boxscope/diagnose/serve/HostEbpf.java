@@ -27,7 +27,8 @@ import io.boxscope.tools.stacks.StackRun;
  * <li>{@code syscalls}: {@code raw_syscalls:sys_enter/sys_exit}, calls by (cgroup, syscall),
  *     failures by (cgroup, syscall, errno), and the latency of the read, write and fsync families
  *     ({@link EbpfSeries#TIMED}) by (cgroup, syscall);</li>
- * <li>{@code runqlat}: {@code sched_switch}/{@code sched_wakeup}, run-queue latency by cgroup;</li>
+ * <li>{@code runqlat}: {@code sched_switch}/{@code sched_wakeup}, run-queue latency by cgroup, and the waits whose end
+ *     no {@code sched_switch} event showed ({@link EbpfSeries#RUNQ_UNSEEN}, one count for every watched cgroup);</li>
  * <li>{@code biolat}: {@code block_rq_issue}/{@code block_rq_complete}, block I/O latency by disk, and
  *     by the container each request is charged to ({@link BlockRequests}).</li>
  * </ul>
