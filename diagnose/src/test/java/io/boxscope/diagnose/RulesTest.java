@@ -176,6 +176,36 @@ class RulesTest {
     }
 
     /** Findings of the in-kernel collectors, written out: a run-queue histogram and off-CPU time by reason. */
+    static EbpfFindings traffic(Optional<EbpfFindings.BlockTraffic> t) {
+        return new EbpfFindings(Optional.empty(), Optional.empty(), 99, Optional.empty(), java.util.Map.of(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.empty(), List.of(), 1, Optional.empty(), Optional.empty(), t, Optional.empty());
+    }
+
+    /**
+     * Cgroup I/O counters that stayed at 0 while the block collector attributed requests to the target are not a
+     * measurement (docs/diagnose.md, "Block I/O bytes"): the collector's figures, said where they came from and why;
+     * counters at 0 beside a collector that saw no read or write request, or one that did not run, stay the counters'.
+     */
+    @Test
+    void stillCountersBesideRequestsAreNotAMeasurement() {
+        Window w = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0.5), new Thread(1, "D", "", S / 10, 0, 10));
+        Metrics m = Metrics.of(w, OptionalDouble.empty(), 2);
+        assertEquals(Metrics.IoSource.CGROUP, m.ioSource());
+        Metrics e = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 400 * 4096, 0, 400))));
+        assertEquals(Metrics.IoSource.EBPF, e.ioSource());
+        assertTrue(e.ioKnown());
+        assertEquals(40, e.writeOpsPerSecond(), 1e-9); // 400 over the 10 s window
+        assertEquals(40 * 4096, e.writeBytesPerSecond(), 1e-6);
+        assertTrue(e.ioCounterNotMeasured().orElseThrow().contains("0 read and 400 write requests"), e.ioCounterNotMeasured().toString());
+        Verdict v = Rules.judge(CGROUP, e, List.of());
+        assertEquals(Verdict.Kind.IO_BOUND, v.kind());
+        assertTrue(v.unmeasured().stream().anyMatch(l -> l.startsWith("block I/O bytes (cgroup counters): ")), v.unmeasured().toString());
+        assertTrue(v.evidence().stream().anyMatch(l -> l.contains("(the eBPF block I/O collector's requests)")), v.evidence().toString());
+        // only flushes (no data) or nothing at all: the counters' zero stands
+        assertEquals(m, m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 0, 0, 0)))));
+        assertEquals(m, m.withBlockTraffic(traffic(Optional.empty())));
+    }
+
     static EbpfFindings findings(long[] runq, java.util.Map<OffCpu, Long> offCpu) {
         return new EbpfFindings(Optional.of(new LatencyHistogram(runq)), Optional.of(List.of(
                 new io.boxscope.tools.stacks.StackSample(1, "app", List.of("spin", "main"), List.of(), 90),
