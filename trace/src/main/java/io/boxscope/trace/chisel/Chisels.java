@@ -205,6 +205,17 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
                         new ChiselInfo.Arg("dump_range_ms", "int", "Not supported", true), noColor)),
                 (info, args, c) -> new SpySyslog(info, args, c));
+        register(new ChiselInfo("lscontainers", "System State", "The containers, like docker ps",
+                "Lists the containers known (described in the capture file) as the first event that passes the "
+                        + "filter finds them: type, image, name and id.",
+                List.of(new ChiselInfo.Arg("desc", "string", "Not supported", true))),
+                (info, args, c) -> new LsContainers(info, args));
+        register(new ChiselInfo("list_login_shells", "Security", "Login shell ids",
+                "Prints the id of the login shell (the oldest shell above the process) of the last program started, "
+                        + "optionally the last whose name or arguments contain a text; ids to use with spy_users." + PC,
+                List.of(new ChiselInfo.Arg("command", "string", "Only programs whose argv[0] contains this text (* for any)", true),
+                        new ChiselInfo.Arg("arguments", "string", "Only programs whose arguments contain this text", true))),
+                ListLoginShells::new);
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
                 "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
