@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * lscontainers: the containers known at the first event that passes the filter (reading stops there), as
+ * lscontainers: the containers known at the first event that passes the filter (reading stops there): those
+ * the file describes and those its threads' cgroups name, as
  * sysdig 0.29's {@code lscontainers.lua} prints its container table: type, image, name and id, each
  * column cut or padded by common.lua's extend_string to 15, 16, 20 and 13 characters, under a header and
  * a line of dashes. The type is named as libsinsp's chisel API names sinsp_container_type (chisel_api.cpp,
@@ -36,7 +37,33 @@ final class LsContainers extends StreamChisel {
     @Override
     public void event(EventView e, Consumer<String> out) {
         done = true;
-        seen.addAll(e.fields().inspector().containers());
+        seen.addAll(table(e.fields().inspector()));
+    }
+
+    /**
+     * libsinsp's container table as a file reader has it: the containers the file's container events
+     * describe, and every container a known thread's cgroups name (the container manager adds those as it
+     * resolves each thread, with no name or image).
+     */
+    static List<Inspector.Container> table(Inspector inspector) {
+        java.util.Map<String, Inspector.Container> m = new java.util.LinkedHashMap<>();
+        for (Inspector.Container c : inspector.containers()) {
+            m.put(c.id(), c);
+        }
+        for (Inspector.Thread t : inspector.threads().values()) {
+            var ref = io.boxscope.trace.scap.ScapFields.containerOf(t.cgroups());
+            if (!ref.isHost()) {
+                m.putIfAbsent(ref.shortId(), new Inspector.Container(ref.shortId(), "", "", switch (ref.runtime()) {
+                    case DOCKER -> 0;
+                    case LXC -> 1;
+                    case KUBERNETES -> 6;
+                    case CONTAINERD -> 7;
+                    case CRIO -> 8;
+                    case PODMAN, HOST -> -1;
+                }));
+            }
+        }
+        return List.copyOf(m.values());
     }
 
     @Override
@@ -61,7 +88,7 @@ final class LsContainers extends StreamChisel {
 
     @Override
     public void end(Consumer<String> out, boolean json, long lastTs) {
-        List<Inspector.Container> l = done || inspector == null ? seen : List.copyOf(inspector.containers());
+        List<Inspector.Container> l = done || inspector == null ? seen : table(inspector);
         out.accept(Units.extend("container.type", 15) + Units.extend("container.image", 16) + Units.extend("container.name", 20)
                 + Units.extend("container.id", 13));
         out.accept(Units.extend("-".repeat(15), 15) + Units.extend("-".repeat(16), 16) + Units.extend("-".repeat(20), 20)
