@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * spy_ip, spy_port, netlower, httplog, httptop, fdtime_by, stdin and spy_syslog on a capture that
  * {@code trace -s 1024 -w} writes of a real workload: a python3 process reads {@link #STDIN} from a pipe
  * on its stdin, serves HTTP on 127.0.0.1 and makes {@link #REQUESTS} requests to itself (the last one a
- * 404), then sends {@link #SYSLOG} messages to a syslog socket it binds at DIR/dev/log. Oracles: sysdig
+ * 404), then sends {@link #SYSLOG} messages to a syslog socket it binds at DIR/dev/log and writes lines
+ * (an empty one, CR LF, control bytes, a tab, no final newline) to DIR/app.log and DIR/app.log.gz. Oracles: sysdig
  * 0.29 reading the same file (the installed {@code sysdig -r F -c CHISEL}), and the workload's own counts.
  */
 @KernelTest
@@ -67,6 +68,13 @@ class TraceNetChiselTest {
             for m in sys.argv[4:]:
                 c.send(m.encode())
                 log.recv(1000)
+            f = os.open(logdir + "/app.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.write(f, b"first line\\nWARNING: disk\\n\\nan error here\\r\\nend\\x01\\x02 \\t tab\\n")
+            os.write(f, b"no newline")
+            os.close(f)
+            f = os.open(logdir + "/app.log.gz", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.write(f, b"compressed\\n")
+            os.close(f)
             """;
 
     @TempDir
@@ -205,5 +213,18 @@ class TraceNetChiselTest {
             assertEquals(SYSLOG.size(), s.lines().count(), s);
         }
         assertTrue(theirs(List.of("-c", "spy_syslog")).startsWith("user.info python3["), theirs(List.of("-c", "spy_syslog")));
+    }
+
+    @Test
+    void spyLogsPrintsTheLogLinesAsSysdig() throws Exception {
+        for (List<String> run : List.of(List.of("-c", "spy_logs"), List.of("-pc", "-c", "spy_logs"))) {
+            String t = theirs(run);
+            assertEquals(t, ours(run), run.toString());
+            // app.log's five non-empty lines; app.log.gz is not a log
+            assertEquals(5, t.lines().count(), t);
+        }
+        String t = theirs(List.of("-c", "spy_logs"));
+        assertTrue(t.contains("/app.log end  tab\n"), t);
+        assertTrue(t.endsWith("/app.log no newline\n"), t);
     }
 }

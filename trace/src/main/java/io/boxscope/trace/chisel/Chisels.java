@@ -216,6 +216,12 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("command", "string", "Only programs whose argv[0] contains this text (* for any)", true),
                         new ChiselInfo.Arg("arguments", "string", "Only programs whose arguments contain this text", true))),
                 ListLoginShells::new);
+        register(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
+                "Prints every line written to a file whose name contains .log, _log or /var/log (not .gz or .tgz) "
+                        + "with the process and the file." + PC,
+                List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
+                        new ChiselInfo.Arg("dump_range_ms", "int", "Not supported", true), noColor)),
+                (info, args, c) -> new SpyLogs(info, args, c));
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
                 "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
