@@ -84,11 +84,19 @@ class TraceNetChiselTest {
 
     @BeforeAll
     static void capture() throws Exception {
-        Path script = dir.resolve("work.py");
+        capture = dir.resolve("net.scap");
+        Cli r = live(dir.resolve("w"), List.of("-s", "1024", "-w", capture.toString()));
+        assertEquals("", r.out());
+    }
+
+    /** Runs the workload in {@code work} under {@code trace -M 6 ARGS proc.pid=PYTHON}; sets {@link #port}. */
+    private static Cli live(Path work, List<String> args) throws Exception {
+        Files.createDirectories(work);
+        Path script = work.resolve("work.py");
         Files.writeString(script, WORKLOAD);
-        Path go = dir.resolve("go");
+        Path go = work.resolve("go");
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), go.toString(), Integer.toString(REQUESTS),
-                dir.resolve("log").toString()));
+                work.resolve("log").toString()));
         cmd.addAll(SYSLOG);
         Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -98,8 +106,9 @@ class TraceNetChiselTest {
             String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
             port = Integer.parseInt(first[0]);
             long pid = Long.parseLong(first[1]);
-            capture = dir.resolve("net.scap");
-            List<String> a = List.of("trace", "-M", "6", "-s", "1024", "-w", capture.toString(), "proc.pid=" + pid);
+            List<String> a = new ArrayList<>(List.of("trace", "-M", "6"));
+            a.addAll(args);
+            a.add("proc.pid=" + pid);
             AtomicReference<Cli> result = new AtomicReference<>();
             Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
             t.start();
@@ -109,8 +118,29 @@ class TraceNetChiselTest {
             assertEquals(0, child.exitValue());
             t.join(60_000);
             assertEquals(0, result.get().code(), result.get().err());
+            return result.get();
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Live, httplog's capture takes the 1024 bytes of each buffer its Lua asks for (set_snaplen), not the
+     * default 80: every transaction has its Content-Length (the body is 100 bytes plus the path's length).
+     */
+    @Test
+    void liveHttplogSeesWholeHeaders() throws Exception {
+        int saved = port;
+        try {
+            Cli r = live(dir.resolve("live"), List.of("-c", "httplog"));
+            List<String> lines = r.out().lines().toList();
+            assertEquals(2 * REQUESTS, lines.size(), r.out());
+            for (String l : lines) {
+                String path = l.substring(l.indexOf("url=127.0.0.1:" + port) + ("url=127.0.0.1:" + port).length(), l.indexOf(" response_code="));
+                assertTrue(l.endsWith(" size=" + (100 + path.length()) + "B"), l);
+            }
+        } finally {
+            port = saved;
         }
     }
 

@@ -191,4 +191,10 @@ final class Http extends StreamChisel {
             byKey.clear();
         }
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(1024)}. */
+    @Override
+    public int snapLen() {
+        return 1024;
+    }
 }

@@ -43,4 +43,10 @@ final class SpyLogs extends StreamChisel {
             }
         }
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(2000)}. */
+    @Override
+    public int snapLen() {
+        return 2000;
+    }
 }

@@ -63,4 +63,10 @@ final class SpyNet extends StreamChisel {
     public void end(Consumer<String> out, boolean json, long lastTs) {
         out.accept(sgr(color, RESET));
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(1000)}. */
+    @Override
+    public int snapLen() {
+        return 1000;
+    }
 }

@@ -82,4 +82,10 @@ final class SpySyslog extends StreamChisel {
                         text(e, CONTAINER, "nil"), m.severity()) + who
                 : m.facility() + "." + m.severity() + " " + who);
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(1000)}. */
+    @Override
+    public int snapLen() {
+        return 1000;
+    }
 }
