@@ -202,7 +202,9 @@ final class TraceLiveCli {
             err.println("boxscope trace: " + Text.safe(p));
         }
         LiveCapture.Options opts = new LiveCapture.Options(q.paths(), q.filter(), kernel,
-                q.snapLen() == null ? LiveCapture.DEFAULT_SNAPLEN : q.snapLen(),
+                q.snapLen() != null ? q.snapLen() // the user's -s, else what the chisel's Lua sets (set_snaplen)
+                        : q.display().chisel() != null && q.display().chisel().snapLen() > 0
+                        ? Math.max(LiveCapture.DEFAULT_SNAPLEN, q.display().chisel().snapLen()) : LiveCapture.DEFAULT_SNAPLEN,
                 LiveCapture.defaultRingBytes(io.boxscope.bpf.sys.Cpus.online().size()),
                 q.count() == null ? 0 : q.count(), q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
                 q.write() == null);

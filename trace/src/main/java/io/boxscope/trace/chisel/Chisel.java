@@ -62,6 +62,15 @@ public interface Chisel {
     void end(Consumer<String> out, boolean json, long lastTs);
 
     /**
+     * The snap length (bytes of each I/O buffer captured) the chisel asks for on a live capture
+     * ({@code sysdig.set_snaplen} in its Lua's on_init: 1000 to 2000 bytes for the chisels that print or parse
+     * buffers), or 0 to leave the default; a {@code -s} the user gives wins.
+     */
+    default int snapLen() {
+        return 0;
+    }
+
+    /**
      * On a live capture, how often the chisel prints its result and starts over (sysdig's
      * {@code chisel.set_interval_s} in {@code on_capture_start} when {@code sysdig.is_live()}), in
      * nanoseconds; 0 for chisels that print only at the end or as events come.

@@ -157,15 +157,71 @@ public final class Chisels {
         register(new ChiselInfo("fileslower", "Performance", "File I/O slower than a threshold",
                 "Prints every read and write on a file (not under /dev) slower than a number of milliseconds, "
                         + "0 for all of them." + PC, List.of(minMs, noColor)),
-                (info, args, c) -> new Slower(info, true, args, c));
+                (info, args, c) -> new Slower(info, Slower.Kind.FILES, args, c));
         register(new ChiselInfo("scallslower", "Performance", "System calls slower than a threshold",
                 "Prints every system call slower than a number of milliseconds." + PC, List.of(minMs, noColor)),
-                (info, args, c) -> new Slower(info, false, args, c));
+                (info, args, c) -> new Slower(info, Slower.Kind.SCALLS, args, c));
+        register(new ChiselInfo("netlower", "Performance", "Network I/O slower than a threshold",
+                "Prints every read and write on an IPv4 or IPv6 socket slower than a number of milliseconds, 0 for "
+                        + "all of them." + PC, List.of(minMs, noColor)),
+                (info, args, c) -> new Slower(info, Slower.Kind.NET, args, c));
         register(new ChiselInfo("spy_users", "Security", "What users do in their shells",
                 "Prints every command users start from a shell and every directory a shell changes to, indented "
                         + "by depth below the shell." + PC,
                 List.of(new ChiselInfo.Arg("max_depth", "int", "Leave out processes deeper than this below their shell", true),
                         noColor)), SpyUsers::new);
+        ChiselInfo.Arg colors = new ChiselInfo.Arg("disable_color", "string", "disable_colors to print without colours", true);
+        register(new ChiselInfo("spy_ip", "Net", "The data exchanged with one IP address",
+                "Prints the data of every successful read and write on an IPv4 or IPv6 socket whose local or remote "
+                        + "address is the one given, under a header with the direction and size.",
+                List.of(new ChiselInfo.Arg("host_ip", "ipv4", "The address, e.g. 127.0.0.1", false), colors)),
+                (info, args, c) -> new SpyNet(info, true, args));
+        register(new ChiselInfo("spy_port", "Net", "The data exchanged on one port",
+                "Prints the data of every successful read and write on an IPv4 or IPv6 socket whose local or remote "
+                        + "port is the one given, under a header with the direction and size.",
+                List.of(new ChiselInfo.Arg("host_port", "int", "The port number, e.g. 80", false), colors)),
+                (info, args, c) -> new SpyNet(info, false, args));
+        register(new ChiselInfo("fdtime_by", "I/O", "I/O time by any field",
+                "Sums the time spent in I/O calls by the value of a field and prints the 10 largest, e.g. by "
+                        + "proc.name or fd.name to see where I/O waits.", List.of(key)),
+                (info, args, c) -> new TableChisel(info, new Spec(List.of(field(info, args.get(0))), List.of(args.get(0)),
+                        "evt.latency", "Time", "evt.is_io=true", 10, ValueUnits.TIME),
+                        Filter.compile("evt.is_io=true", ServiceNames.none())));
+        register(new ChiselInfo("stdin", "I/O", "What processes read from standard input",
+                "Prints the data of every read and write on file descriptor 0, as it is; add a filter to pick "
+                        + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 0));
+        register(new ChiselInfo("httplog", "Application", "HTTP requests, one line each",
+                "Pairs HTTP requests and responses seen in socket reads and writes and prints each with its "
+                        + "direction, method, URL, status, latency and size." + PC, List.of()),
+                (info, args, c) -> new Http(info, false, args, c));
+        register(new ChiselInfo("httptop", "Application", "HTTP requests by calls, bytes or time",
+                "Pairs HTTP requests and responses seen in socket reads and writes and prints the 30 method and URL "
+                        + "pairs with the most calls, response bytes or mean latency." + PC,
+                List.of(new ChiselInfo.Arg("by", "string", "ncalls (the default), bytes or time", true))),
+                (info, args, c) -> new Http(info, true, args, c));
+        register(new ChiselInfo("spy_syslog", "Logs", "Messages written to syslog",
+                "Prints every message written to a syslog socket (/dev/log) with its facility, severity, process "
+                        + "and thread." + PC,
+                List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
+                        new ChiselInfo.Arg("dump_range_ms", "int", "Not supported", true), noColor)),
+                (info, args, c) -> new SpySyslog(info, args, c));
+        register(new ChiselInfo("lscontainers", "System State", "The containers, like docker ps",
+                "Lists the containers known (described in the capture file) as the first event that passes the "
+                        + "filter finds them: type, image, name and id.",
+                List.of(new ChiselInfo.Arg("desc", "string", "Not supported", true))),
+                (info, args, c) -> new LsContainers(info, args));
+        register(new ChiselInfo("list_login_shells", "Security", "Login shell ids",
+                "Prints the id of the login shell (the oldest shell above the process) of the last program started, "
+                        + "optionally the last whose name or arguments contain a text; ids to use with spy_users." + PC,
+                List.of(new ChiselInfo.Arg("command", "string", "Only programs whose argv[0] contains this text (* for any)", true),
+                        new ChiselInfo.Arg("arguments", "string", "Only programs whose arguments contain this text", true))),
+                ListLoginShells::new);
+        register(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
+                "Prints every line written to a file whose name contains .log, _log or /var/log (not .gz or .tgz) "
+                        + "with the process and the file." + PC,
+                List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
+                        new ChiselInfo.Arg("dump_range_ms", "int", "Not supported", true), noColor)),
+                (info, args, c) -> new SpyLogs(info, args, c));
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
                 "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",

@@ -21,4 +21,10 @@ final class EchoFd extends StreamChisel {
             out.accept(new String(b, StandardCharsets.UTF_8));
         }
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(2000)}. */
+    @Override
+    public int snapLen() {
+        return 2000;
+    }
 }

@@ -57,4 +57,10 @@ final class EchoFds extends StreamChisel {
     public void end(Consumer<String> out, boolean json, long lastTs) {
         out.accept(sgr(RESET));
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(2000)}. */
+    @Override
+    public int snapLen() {
+        return 2000;
+    }
 }

@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * fileslower and scallslower: calls slower than a number of milliseconds, one line each as they come, under
- * a header, as sysdig 0.29's chisels print them: fileslower takes file I/O exits (leaving out files under
- * /dev/) and prints whole milliseconds ({@code %12d} of the latency in ms), scallslower takes any call and
- * prints the milliseconds as Lua prints a number ({@code %.14g}). Each line starts green, or blue in a
+ * fileslower, netlower and scallslower: calls slower than a number of milliseconds, one line each as they
+ * come, under a header, as sysdig 0.29's chisels print them: fileslower takes file I/O exits (leaving out
+ * files under /dev/) and prints whole milliseconds ({@code %12d} of the latency in ms), netlower does the
+ * same for I/O on IPv4/IPv6 sockets (netlower.lua: same columns, no /dev/ rule), scallslower takes any call
+ * and prints the milliseconds as Lua prints a number ({@code %.14g}). Each line starts green, or blue in a
  * container; the argument {@code disable_color} leaves colours out; {@code -pc} adds the container's id and
  * name.
  */
@@ -20,15 +21,23 @@ final class Slower extends StreamChisel {
     private static final OutputField DIR = OutputField.parse("evt.dir");
     private static final OutputField DATETIME = OutputField.parse("evt.datetime");
 
+    /** Which chisel: fileslower, netlower (both print fileslower's columns) or scallslower. */
+    enum Kind { FILES, NET, SCALLS }
+
+    private final Kind kind;
     private final boolean files;
     private final boolean container;
     private final boolean color;
     private final double minMs;
 
-    /** {@code files}: fileslower, else scallslower. */
-    Slower(ChiselInfo info, boolean files, List<String> args, boolean container) {
-        super(info, files ? "evt.is_io=true and fd.type=file" : "");
-        this.files = files;
+    Slower(ChiselInfo info, Kind kind, List<String> args, boolean container) {
+        super(info, switch (kind) {
+            case FILES -> "evt.is_io=true and fd.type=file";
+            case NET -> "evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6)";
+            case SCALLS -> "";
+        });
+        this.kind = kind;
+        this.files = kind != Kind.SCALLS;
         this.container = container;
         this.color = !(args.size() > 1 && args.get(1).equals("disable_color"));
         try {
@@ -72,7 +81,7 @@ final class Slower extends StreamChisel {
         }
         double ms = latency.value() / 1_000_000.0;
         String fd = e.text(FD_NAME);
-        if (ms <= minMs || files && (!"<".equals(e.text(DIR)) || fd == null || fd.startsWith("/dev/"))) {
+        if (ms <= minMs || files && (!"<".equals(e.text(DIR)) || fd == null || kind == Kind.FILES && fd.startsWith("/dev/"))) {
             return;
         }
         String cn = e.text(CONTAINER);

@@ -45,4 +45,10 @@ final class SpyFile extends StreamChisel {
         out.accept(e.text(TIME) + " " + e.text(NAME) + "(" + e.text(PID) + ") " + (write ? "W" : "R") + " "
                 + Units.bytes(res) + " " + e.text(FD_NAME) + " " + data);
     }
+
+    /** The Lua's {@code sysdig.set_snaplen(2000)}. */
+    @Override
+    public int snapLen() {
+        return 2000;
+    }
 }

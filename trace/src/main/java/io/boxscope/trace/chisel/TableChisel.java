@@ -60,14 +60,32 @@ public final class TableChisel implements Chisel {
     private final Map<Long, Long> lastCpu = new java.util.HashMap<>();
     private long firstTs;
 
+    /** Whether the sums come only through {@link #add} (a chisel's own keys, not event fields): httptop. */
+    private final boolean fed;
+
     TableChisel(ChiselInfo info, Spec spec, Filter filter) {
+        this(info, spec, filter, false);
+    }
+
+    private TableChisel(ChiselInfo info, Spec spec, Filter filter, boolean fed) {
         this.info = info;
         this.spec = spec;
         this.filter = filter;
-        for (String k : spec.keys()) {
-            keyFields.add(OutputField.parse(k));
+        this.fed = fed;
+        if (!fed) {
+            for (String k : spec.keys()) {
+                keyFields.add(OutputField.parse(k));
+            }
         }
-        this.valueField = spec.units() == ValueUnits.TIMEPCT ? null : OutputField.parse(spec.value());
+        this.valueField = fed || spec.units() == ValueUnits.TIMEPCT ? null : OutputField.parse(spec.value());
+    }
+
+    /**
+     * A table whose keys and values a chisel computes itself and hands to {@link #add} (print_sorted_table
+     * called by a chisel on its own table, as httptop.lua does): the same printing, no fields read.
+     */
+    static TableChisel fedByAdd(ChiselInfo info, Spec spec) {
+        return new TableChisel(info, spec, Chisels.ALL, true);
     }
 
     @Override
@@ -87,6 +105,9 @@ public final class TableChisel implements Chisel {
 
     @Override
     public void event(EventView e, Consumer<String> out) {
+        if (fed) {
+            return;
+        }
         List<String> key = new ArrayList<>(keyFields.size());
         for (OutputField f : keyFields) {
             String s = e.text(f);

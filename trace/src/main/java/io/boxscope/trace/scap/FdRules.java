@@ -155,8 +155,10 @@ final class FdRules {
                 add(t, fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
                         + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
             } else {
+                // the tuple is the socket's endpoints too (sinsp_fdinfo's sockinfo): fd.sip, fd.port, fd.ip...
                 add(t, fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
-                        EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2));
+                        EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2, 0,
+                        new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport())));
             }
         }
     }

@@ -217,7 +217,7 @@ public final class Inspector {
     private final LongMap<Thread> threads = new LongMap<>();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
-    private final Map<String, Container> containers = new HashMap<>();
+    private final Map<String, Container> containers = new java.util.LinkedHashMap<>();
     private final List<InterfaceInfo> interfaces;
     private long removeAfter = -1;
     private Fd eventFd;
@@ -289,9 +289,10 @@ public final class Inspector {
 
     /**
      * A container as the capture file describes it (libsinsp's container event: its JSON's
-     * {@code container.id}, {@code name}, {@code image}).
+     * {@code container.id}, {@code name}, {@code image}, and {@code type}, libsinsp's sinsp_container_type
+     * number, -1 when absent).
      */
-    public record Container(String id, String name, String image) {}
+    public record Container(String id, String name, String image, int type) {}
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
     public static boolean isContainerEvent(EventInfo info) {
@@ -315,11 +316,16 @@ public final class Inspector {
             Object root = io.boxscope.proc.json.Json.parse(text.string());
             if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
                 containers.put(id, new Container(id, c.get("name") instanceof String n ? n : null,
-                        c.get("image") instanceof String i ? i : null));
+                        c.get("image") instanceof String i ? i : null, c.get("type") instanceof Number t ? t.intValue() : -1));
             }
         } catch (RuntimeException bad) {
             // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
         }
+    }
+
+    /** Every container the file has described so far, in the file's order (lscontainers). */
+    public java.util.Collection<Container> containers() {
+        return java.util.Collections.unmodifiableCollection(containers.values());
     }
 
     /** The container the file describes with this (12-character) id, or null. */
