@@ -467,16 +467,14 @@ public final class EventBuilder {
             v.put("tid", r.tid());
             v.put("pid", r.pid());
         }
-        // a new thread: PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES, as pthread_create clones (the flags
-        // themselves are not captured); sinsp shares the process's fd table only with CLONE_FILES
-        long thread = LiveTables.THREAD_FLAGS;
-        if (ret > 0) {
-            TaskInfo child = threads.get(ret);
-            if (child != null && t != null && child.pid() == t.pid()) {
-                v.put("flags", thread);
+        if (r.id() == -1) {
+            // a state-only clone (no record): a thread as libscap's proc scan lists it, PPM_CL_CLONE_THREAD |
+            // PPM_CL_CLONE_FILES; sinsp shares the process's fd table only with CLONE_FILES
+            if (t != null && t.tid() != t.pid()) {
+                v.put("flags", (long) LiveTables.THREAD_FLAGS);
             }
-        } else if (ret == 0 && t != null && t.tid() != t.pid()) {
-            v.put("flags", thread);
+        } else if (!constant.equals("PPME_SYSCALL_EXECVE_19_X")) {
+            v.put("flags", cloneExitFlags(constant, r, t));
         }
         // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
         io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
@@ -511,6 +509,29 @@ public final class EventBuilder {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The flags of a clone-family exit, the parent's and the child's alike, as libs e5c53d64's fillers write them
+     * (driver/bpf/fillers.h, f_proc_startupdate): clone's flags argument (still in the child's registers, copied from
+     * the parent's) or clone3's {@code clone_args.flags} (read by the probe at the exit: {@link SyscallConfig}), fork
+     * and vfork none, as PPM_CL_* ({@link OtherEvents#cloneFlags}); then PPM_CL_CHILD_IN_PIDNS when the calling thread
+     * is not in the initial PID namespace (its ids there differ from the host's: the driver's pidns level != 0). The
+     * driver's second test, a thread whose children go to another namespace after unshare(CLONE_NEWPID), is not
+     * made (its nsproxy is not read). PPM_CL_CLONE_INVERTED is sinsp's own, never in the file.
+     */
+    private static long cloneExitFlags(String constant, RawRecord r, TaskInfo t) {
+        long k = switch (constant) {
+            case "PPME_SYSCALL_CLONE_20_X" -> r.args()[0];
+            case "PPME_SYSCALL_CLONE3_X" -> r.buf().length >= 8
+                    ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+            default -> 0;
+        };
+        long flags = OtherEvents.cloneFlags(k);
+        if (t != null && t.vtid() != t.tid()) {
+            flags |= 1L << 29; // PPM_CL_CHILD_IN_PIDNS
+        }
+        return flags;
     }
 
     /**

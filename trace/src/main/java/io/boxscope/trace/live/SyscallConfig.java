@@ -210,6 +210,13 @@ public final class SyscallConfig {
                     out[base + MSGHDR_IN] = IOV | IOV_WRITE | 2;
                     out[base + MSGHDR_OUT] = IOV | IOV_WRITE | 2;
                 }
+                // clone3: the u64 flags at the head of struct clone_args (argument 1), read at the exit, the parent's and
+                // the child's (its memory a copy of the parent's or the same), whose events carry them (f_proc_startupdate)
+                case "clone3" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 8);
+                    out[base + OUT_BUF] = 1;
+                }
                 // the int[2] socketpair wrote (argument 4), read as pipe's
                 case "socketpair" -> out[base + PIPE_FDS] = (byte) (SOCK_PAIR | 4);
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
