@@ -84,8 +84,6 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
-    static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
     private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
@@ -96,6 +94,14 @@ public final class CaptureProbe implements AutoCloseable {
     static final int S_REM = -72;    // readv and the like: bytes still to copy
     static final int S_TOT = -80;    // readv and the like: bytes copied
     static final int S_SLOT = -200;  // readv and the like: the data slot's offset
+    static final int S_IDX = -208;
+    /**
+     * Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged, up to the snap length) at the exit:
+     * the verifier walks the copy loop once per turn on each of the paths that reach it, so the bound is its cost
+     * (trace_exit's verified instructions, LiveWriteIovecTest); a copy the bound cut short is counted by
+     * {@link EventBuilder#truncatedLists}.
+     */
+    static final int IOV_COPY = 96;   // readv and the like: the iovec being copied
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,

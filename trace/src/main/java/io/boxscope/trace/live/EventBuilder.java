@@ -105,7 +105,8 @@ public final class EventBuilder {
     /**
      * Events whose argument list the probe cut: poll and ppoll with more pollfds than {@link CaptureProbe#BLOB_MAX}
      * bytes hold (1,024; the first ones are kept), readv, writev, preadv and pwritev with more than
-     * {@link CaptureProbe#IOV_MAX} iovecs (size adds up the first ones), counted so that {@code trace -v} shows them.
+     * {@link CaptureProbe#IOV_MAX} iovecs (size adds up the first ones) or, at the exit, whose data the probe's
+     * {@link CaptureProbe#IOV_COPY} bound cut short of the snap length ({@link #copyCut}), counted so that {@code trace -v} shows them.
      */
     public long truncatedLists() {
         return truncatedLists;
@@ -120,9 +121,25 @@ public final class EventBuilder {
         long[] a = r.args();
         return switch (n) {
             case "poll", "ppoll" -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
-            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX;
+            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX
+                    || r.kind() == RawRecord.EXIT && copyCut(r);
             default -> false;
         };
+    }
+
+    /**
+     * Whether the probe stopped copying an exit's iovec buffers at its {@link CaptureProbe#IOV_COPY} bound with bytes
+     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, and the
+     * call moved more (its result, or a write's iovecs added up).
+     */
+    private static boolean copyCut(RawRecord r) {
+        byte[] iovs = r.strB();
+        if ((r.args()[2] & 0xffff_ffffL) <= CaptureProbe.IOV_COPY || iovs.length < 16 * (CaptureProbe.IOV_COPY + 1)) {
+            return false;
+        }
+        long first = iovBytes(java.util.Arrays.copyOf(iovs, 16 * CaptureProbe.IOV_COPY));
+        long moved = r.ret() > 0 ? Math.min(r.ret(), iovBytes(iovs)) : 0;
+        return r.buf().length == first && moved > first;
     }
 
     /** The events of one record (none for fork and exec records, which only update the thread table). */
