@@ -932,6 +932,14 @@ public final class CaptureProbe implements AutoCloseable {
             field(a, k.rss() + c * k.stride(), 8, RawRecord.ARGS + 8 + 8 * c);
         }
         a.st(Size.DW, Reg.R9, RawRecord.ARGS + 40, 1).bind(noMm);
+        // the open-files soft limit in the (unused) return value: current->signal->rlim[RLIMIT_NOFILE].rlim_cur, the
+        // execve exit's fdlimit (f_proc_startupdate reads the task's rlimit); -1 when it could not be read
+        Label noLimit = a.newLabel("exec_nofile_skip");
+        a.st(Size.DW, Reg.R9, RawRecord.RET, -1).call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
+        chase(a, k.taskSignal(), noLimit);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, noLimit);
+        field(a, k.nofileCur(), 8, RawRecord.RET);
+        a.bind(noLimit);
     }
 
     /** fork: the child's ids (from its task_struct) in ID; exec: the new comm and argv in the data; exit: nothing. */
