@@ -285,6 +285,9 @@ final class TraceLiveCli {
                 err.println("Truncated: " + s.truncatedLists() + " events kept only the first pollfds (1024) or iovecs ("
                         + "255) of a longer list");
             }
+            if (q.verbose()) {
+                err.println("Exec limits: " + s.fdLimitFromProc() + " execve exits took fdlimit from /proc (not read at the exec)");
+            }
             if (s.badRecords() > 0) {
                 err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");
             }

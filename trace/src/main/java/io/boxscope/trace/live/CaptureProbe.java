@@ -84,8 +84,6 @@ public final class CaptureProbe implements AutoCloseable {
     static final int UNIX_PATH = 108;
     /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
     static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    /** Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged) at the exit. */
-    static final int IOV_DATA = 8;
     private static final int S_CPU = -28;
     private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
     private static final int S_TID = -32;
@@ -96,6 +94,14 @@ public final class CaptureProbe implements AutoCloseable {
     static final int S_REM = -72;    // readv and the like: bytes still to copy
     static final int S_TOT = -80;    // readv and the like: bytes copied
     static final int S_SLOT = -200;  // readv and the like: the data slot's offset
+    static final int S_IDX = -208;
+    /**
+     * Most iovecs of readv, writev, preadv, pwritev whose buffers are copied (merged, up to the snap length) at the exit:
+     * the verifier walks the copy loop once per turn on each of the paths that reach it, so the bound is its cost
+     * (trace_exit's verified instructions, LiveWriteIovecTest); a copy the bound cut short is counted by
+     * {@link EventBuilder#truncatedLists}.
+     */
+    static final int IOV_COPY = 96;   // readv and the like: the iovec being copied
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
@@ -649,7 +655,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** Replaces the pointer in S_SRC by the pointer stored {@code off} bytes into what it points to (kernel memory). */
-    private static void chase(Asm a, int off, Label skip) {
+    static void chase(Asm a, int off, Label skip) {
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, off)
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip);
@@ -665,7 +671,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** Reads {@code size} bytes at S_SRC + {@code off} (kernel memory) to the record at {@code dst}; a failed read leaves zeros. */
-    private static void field(Asm a, int off, int size, int dst) {
+    static void field(Asm a, int off, int size, int dst) {
         if (off < 0) {
             return;
         }
@@ -891,43 +897,6 @@ public final class CaptureProbe implements AutoCloseable {
         a.bind(skip);
     }
 
-    /**
-     * exec: the new image's argument area, {@code current->mm->arg_start..arg_end} (the NUL-separated argv the
-     * kernel copied to the new stack), at most {@link #STR_MAX} bytes, as slot 1 after the comm. As the
-     * driver's execve exit (libs driver/ppm_fillers.c f_proc_startupdate) it is read from the task itself
-     * at the exec, so a process that exits (or execs again) before its record is read still has its own
-     * exe and args, not what /proc or its parent had. Left empty when a read fails (the table then asks /proc).
-     */
-    private static void execArgs(Asm a, FdOffsets.Mm k) {
-        Label skip = a.newLabel("argv_skip");
-        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskMm(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.argEnd())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip);
-        chase(a, k.argStart(), skip);
-        a.ldx(Size.DW, Reg.R2, Reg.R10, S_LEN).ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).alu64(AluOp.SUB, Reg.R2, Reg.R3)
-                .jmp(JmpOp.JSLE, Reg.R2, 0, skip);
-        cap(a, STR_MAX);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2);
-        readSlot(a, Helper.PROBE_READ_USER, STR_MAX, 1, RawRecord.DATA + 16, skip);
-        a.bind(skip);
-        // the new image's memory counters, as mmCounters lays them out, in the (unused) argument words 0-4;
-        // word 5 = 1 when read: the execve exit's vm_size/vm_rss/vm_swap (f_proc_startupdate reads the mm too)
-        Label noMm = a.newLabel("exec_mm_skip");
-        for (int i = 0; i < 6; i++) {
-            a.st(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, 0);
-        }
-        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskMm(), noMm);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, noMm);
-        field(a, k.totalVm(), 8, RawRecord.ARGS);
-        for (int c = 0; c < 4; c++) {
-            field(a, k.rss() + c * k.stride(), 8, RawRecord.ARGS + 8 + 8 * c);
-        }
-        a.st(Size.DW, Reg.R9, RawRecord.ARGS + 40, 1).bind(noMm);
-    }
-
     /** fork: the child's ids (from its task_struct) in ID; exec: the new comm and argv in the data; exit: nothing. */
     static List<Insn> schedProgram(Options o, Maps m, int kind) {
         Asm a = new Asm();
@@ -944,7 +913,7 @@ public final class CaptureProbe implements AutoCloseable {
             a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
                     .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16);
             if (o.fdOffsets() != null && o.fdOffsets().mm() != null) {
-                execArgs(a, o.fdOffsets().mm());
+                ExecRecord.fill(a, o.fdOffsets().mm());
             }
         }
         output(a, m, out);

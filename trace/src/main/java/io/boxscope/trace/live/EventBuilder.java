@@ -27,7 +27,8 @@ public final class EventBuilder {
     /** System calls with events of their own that the capture fills. */
     public static final Set<String> DECODED = union(Set.of("open", "openat", "read", "write", "pread64", "pwrite64", "close",
             "clone", "clone3", "fork", "vfork", "execve", "socket", "connect", "bind", "listen", "dup", "dup2", "dup3", "fcntl", "sendto", "recvfrom",
-            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap", "brk", "readv", "writev", "preadv", "pwritev"), FileEvents.NAMES, OtherEvents.NAMES);
+            "accept", "accept4", "pipe", "pipe2", "sendmsg", "recvmsg", "mmap", "munmap", "brk", "readv", "writev", "preadv", "pwritev", "execveat"), FileEvents.NAMES, OtherEvents.NAMES,
+            AdminEvents.NAMES);
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
@@ -45,6 +46,9 @@ public final class EventBuilder {
     private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
     /** By thread: the memory counters its last exec record carried (argument words 0-4), until its execve exit. */
     private final Map<Long, long[]> execMemory = new HashMap<>();
+    /** By thread: the open-files soft limit its last exec record carried (its return value), until its execve exit. */
+    private final Map<Long, Long> execFdLimit = new HashMap<>();
+    private long fdLimitFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
     private final Map<Long, RawRecord> lastEnter = new HashMap<>();
     private long truncatedLists;
@@ -105,10 +109,19 @@ public final class EventBuilder {
     /**
      * Events whose argument list the probe cut: poll and ppoll with more pollfds than {@link CaptureProbe#BLOB_MAX}
      * bytes hold (1,024; the first ones are kept), readv, writev, preadv and pwritev with more than
-     * {@link CaptureProbe#IOV_MAX} iovecs (size adds up the first ones), counted so that {@code trace -v} shows them.
+     * {@link CaptureProbe#IOV_MAX} iovecs (size adds up the first ones) or, at the exit, whose data the probe's
+     * {@link CaptureProbe#IOV_COPY} bound cut short of the snap length ({@link #copyCut}), counted so that {@code trace -v} shows them.
      */
     public long truncatedLists() {
         return truncatedLists;
+    }
+
+    /**
+     * Successful execve and execveat exits whose fdlimit came from /proc when the event was built, because the probe
+     * could not read the task's RLIMIT_NOFILE at the exec (no exec record, or its read failed).
+     */
+    public long fdLimitFromProc() {
+        return fdLimitFromProc;
     }
 
     /** Whether {@code r}'s list argument is longer than the probe copies ({@link #truncatedLists}). */
@@ -120,9 +133,25 @@ public final class EventBuilder {
         long[] a = r.args();
         return switch (n) {
             case "poll", "ppoll" -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
-            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX;
+            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX
+                    || r.kind() == RawRecord.EXIT && copyCut(r);
             default -> false;
         };
+    }
+
+    /**
+     * Whether the probe stopped copying an exit's iovec buffers at its {@link CaptureProbe#IOV_COPY} bound with bytes
+     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, and the
+     * call moved more (its result, or a write's iovecs added up).
+     */
+    private static boolean copyCut(RawRecord r) {
+        byte[] iovs = r.strB();
+        if ((r.args()[2] & 0xffff_ffffL) <= CaptureProbe.IOV_COPY || iovs.length < 16 * (CaptureProbe.IOV_COPY + 1)) {
+            return false;
+        }
+        long first = iovBytes(java.util.Arrays.copyOf(iovs, 16 * CaptureProbe.IOV_COPY));
+        long moved = r.ret() > 0 ? Math.min(r.ret(), iovBytes(iovs)) : 0;
+        return r.buf().length == first && moved > first;
     }
 
     /** The events of one record (none for fork and exec records, which only update the thread table). */
@@ -149,6 +178,11 @@ public final class EventBuilder {
             }
             case RawRecord.EXEC -> {
                 threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()), r.strB());
+                if (r.ret() >= 0) {
+                    execFdLimit.put(r.tid(), r.ret());
+                } else {
+                    execFdLimit.remove(r.tid());
+                }
                 if (r.args()[5] == 1) {
                     execMemory.put(r.tid(), r.args().clone());
                 } else {
@@ -159,6 +193,7 @@ public final class EventBuilder {
             case RawRecord.PROCEXIT -> {
                 lastEnter.remove(r.tid());
                 execMemory.remove(r.tid());
+                execFdLimit.remove(r.tid());
                 ScapEvent e = ScapEvent.builder("PPME_PROCEXIT_1_E", ts, r.tid(), r.cpu())
                         .num(0).num(0).num(0).num(0).build();
                 threads.exit(r.tid());
@@ -218,6 +253,11 @@ public final class EventBuilder {
             case "fork" -> b("PPME_SYSCALL_FORK_20_E", r, ts).build();
             case "vfork" -> b("PPME_SYSCALL_VFORK_20_E", r, ts).build();
             case "execve" -> b("PPME_SYSCALL_EXECVE_19_E", r, ts).str(r.strA()).build();
+            // sys_execveat_e: dirfd (AT_FDCWD is PPM_AT_FDCWD, the same -100), the path ("<NA>" when unreadable), the
+            // flags as PPM_EXVAT_* (AT_EMPTY_PATH 0x1000, AT_SYMLINK_NOFOLLOW 0x100: include/uapi/linux/fcntl.h)
+            case "execveat" -> b("PPME_SYSCALL_EXECVEAT_E", r, ts).num((int) a[0])
+                    .str(r.strA().length > 0 ? r.strA() : "<NA>".getBytes(StandardCharsets.US_ASCII))
+                    .num(((a[4] & 0x1000) != 0 ? 1 : 0) | ((a[4] & 0x100) != 0 ? 2 : 0)).build();
             // PPM_AF_* are Linux's AF_* numbers; type and protocol go as the caller gave them
             case "socket" -> b("PPME_SOCKET_SOCKET_E", r, ts).num((int) a[0]).num(a[1] & 0xffff_ffffL).num(a[2] & 0xffff_ffffL).build();
             case "connect" -> {
@@ -263,6 +303,7 @@ public final class EventBuilder {
             case "brk" -> b("PPME_SYSCALL_BRK_4_E", r, ts).num(a[0]).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.enter(n, r, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.enter(n, r, ts)
+                    : AdminEvents.NAMES.contains(n) ? AdminEvents.enter(n, r, ts)
                     : b("PPME_GENERIC_E", r, ts).num(ppmSc(n)).num(r.id()).build();
         };
     }
@@ -290,6 +331,7 @@ public final class EventBuilder {
             case "fork" -> process("PPME_SYSCALL_FORK_20_X", r, ts, ret);
             case "vfork" -> process("PPME_SYSCALL_VFORK_20_X", r, ts, ret);
             case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, ts, ret);
+            case "execveat" -> process("PPME_SYSCALL_EXECVEAT_X", r, ts, ret);
             case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
             case "connect" -> {
                 // the local end from the kernel socket, the remote one as the caller gave it (the driver's connect filler)
@@ -353,6 +395,7 @@ public final class EventBuilder {
             case "pwritev" -> b("PPME_SYSCALL_PWRITEV_X", r, ts).num(ret).bytes(r.buf()).build();
             default -> FileEvents.NAMES.contains(n) ? FileEvents.exit(n, r, e, ts, openFlags)
                     : OtherEvents.NAMES.contains(n) ? OtherEvents.exit(n, r, e, ts)
+                    : AdminEvents.NAMES.contains(n) ? AdminEvents.exit(n, r, e, ts)
                     : b("PPME_GENERIC_X", r, ts).num(ppmSc(n)).build();
         };
     }
@@ -445,6 +488,7 @@ public final class EventBuilder {
      * entry for the child's exit, which the fork record created; the refreshed entry after an exec).
      */
     private ScapEvent process(String constant, RawRecord r, long ts, long ret) {
+        boolean exec = constant.equals("PPME_SYSCALL_EXECVE_19_X") || constant.equals("PPME_SYSCALL_EXECVEAT_X");
         TaskInfo t = threads.get(r.tid());
         Map<String, Object> v = new HashMap<>();
         v.put("res", ret);
@@ -467,28 +511,33 @@ public final class EventBuilder {
             v.put("tid", r.tid());
             v.put("pid", r.pid());
         }
-        // a new thread: PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES, as pthread_create clones (the flags
-        // themselves are not captured); sinsp shares the process's fd table only with CLONE_FILES
-        long thread = LiveTables.THREAD_FLAGS;
-        if (ret > 0) {
-            TaskInfo child = threads.get(ret);
-            if (child != null && t != null && child.pid() == t.pid()) {
-                v.put("flags", thread);
+        if (r.id() == -1) {
+            // a state-only clone (no record): a thread as libscap's proc scan lists it, PPM_CL_CLONE_THREAD |
+            // PPM_CL_CLONE_FILES; sinsp shares the process's fd table only with CLONE_FILES
+            if (t != null && t.tid() != t.pid()) {
+                v.put("flags", (long) LiveTables.THREAD_FLAGS);
             }
-        } else if (ret == 0 && t != null && t.tid() != t.pid()) {
-            v.put("flags", thread);
+        } else if (!exec) {
+            v.put("flags", cloneExitFlags(constant, r, t));
         }
         // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
         io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
                 : io.boxscope.proc.tasks.TaskMemory.NONE;
         v.put("fdlimit", mem.fdLimit() >= 0 ? mem.fdLimit() : 1024L);
+        Long nofile = exec ? execFdLimit.remove(r.tid()) : null;
+        if (nofile != null && ret == 0) {
+            // the new image's, read by the probe at the exec (the process may be gone when /proc is read)
+            v.put("fdlimit", nofile);
+        } else if (exec && ret == 0) {
+            fdLimitFromProc++;
+        }
         v.put("vm_size", mem.vmSizeKb());
         v.put("vm_rss", mem.vmRssKb());
         v.put("vm_swap", mem.vmSwapKb());
-        long[] exec = constant.equals("PPME_SYSCALL_EXECVE_19_X") ? execMemory.remove(r.tid()) : null;
-        if (exec != null && ret == 0 && pageShift >= 10) {
+        long[] execMem = exec ? execMemory.remove(r.tid()) : null;
+        if (execMem != null && ret == 0 && pageShift >= 10) {
             // the new image's, read by the probe at the exec: /proc is read now, after a short process is gone
-            long[] kb = memoryKb(exec);
+            long[] kb = memoryKb(execMem);
             v.put("vm_size", kb[0]);
             v.put("vm_rss", kb[1]);
             v.put("vm_swap", kb[2]);
@@ -511,6 +560,29 @@ public final class EventBuilder {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The flags of a clone-family exit, the parent's and the child's alike, as libs e5c53d64's fillers write them
+     * (driver/bpf/fillers.h, f_proc_startupdate): clone's flags argument (still in the child's registers, copied from
+     * the parent's) or clone3's {@code clone_args.flags} (read by the probe at the exit: {@link SyscallConfig}), fork
+     * and vfork none, as PPM_CL_* ({@link OtherEvents#cloneFlags}); then PPM_CL_CHILD_IN_PIDNS when the calling thread
+     * is not in the initial PID namespace (its ids there differ from the host's: the driver's pidns level != 0). The
+     * driver's second test, a thread whose children go to another namespace after unshare(CLONE_NEWPID), is not
+     * made (its nsproxy is not read). PPM_CL_CLONE_INVERTED is sinsp's own, never in the file.
+     */
+    private static long cloneExitFlags(String constant, RawRecord r, TaskInfo t) {
+        long k = switch (constant) {
+            case "PPME_SYSCALL_CLONE_20_X" -> r.args()[0];
+            case "PPME_SYSCALL_CLONE3_X" -> r.buf().length >= 8
+                    ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+            default -> 0;
+        };
+        long flags = OtherEvents.cloneFlags(k);
+        if (t != null && t.vtid() != t.tid()) {
+            flags |= 1L << 29; // PPM_CL_CHILD_IN_PIDNS
+        }
+        return flags;
     }
 
     /**

@@ -37,9 +37,13 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
      * on kernels since 6.2, an atomic_long_t before. The driver's mmap/munmap exits read these
      * (bpf_get_mm_rss, bpf_get_mm_swap); {@code pageShift} converts pages to KiB. {@code argStart} and
      * {@code argEnd}: {@code mm_struct.arg_start/arg_end}, the new image's argv area that the driver's execve
-     * exit (f_proc_startupdate) reads its exe and args from.
+     * exit (f_proc_startupdate) reads its exe and args from. {@code taskSignal}: {@code task_struct.signal};
+     * {@code nofileCur}: {@code signal_struct.rlim[RLIMIT_NOFILE].rlim_cur} (RLIMIT_NOFILE 7,
+     * include/uapi/asm-generic/resource.h; struct rlimit two unsigned longs), the fdlimit the driver's execve exit
+     * writes.
      */
-    public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift, int argStart, int argEnd) {}
+    public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift, int argStart, int argEnd,
+                     int taskSignal, int nofileCur) {}
 
     /** The offsets of the running kernel, or null when its BTF lacks one of the required members. */
     public static FdOffsets of(Btf btf) {
@@ -73,7 +77,8 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
             }
             long page = io.boxscope.bpf.sys.Sys.pageSize();
             return new Mm(off(btf, "task_struct.mm"), off(btf, "mm_struct.total_vm"), base, stride,
-                    Long.numberOfTrailingZeros(page), off(btf, "mm_struct.arg_start"), off(btf, "mm_struct.arg_end"));
+                    Long.numberOfTrailingZeros(page), off(btf, "mm_struct.arg_start"), off(btf, "mm_struct.arg_end"),
+                    off(btf, "task_struct.signal"), off(btf, "signal_struct.rlim") + 7 * 16);
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

@@ -151,9 +151,12 @@ public final class LiveCapture implements AutoCloseable {
      * @param names       container lookups that found no name, and why ({@link ContainerNames#misses})
      * @param truncatedLists events whose pollfd or iovec list was longer than the probe copies
      *                    ({@link EventBuilder#truncatedLists}): kept with the first items
+     * @param fdLimitFromProc execve/execveat exits whose fdlimit came from /proc, the probe not having read the
+     *                    task's RLIMIT_NOFILE at the exec ({@link EventBuilder#fdLimitFromProc})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
-                          long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists) {
+                          long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
+                          long fdLimitFromProc) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -552,7 +555,8 @@ public final class LiveCapture implements AutoCloseable {
 
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
-                probe.syscallDrops(), containers.misses(), builder.truncatedLists());
+                probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
+                builder.fdLimitFromProc());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

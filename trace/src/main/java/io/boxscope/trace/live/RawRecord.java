@@ -12,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  *  8 u64 ts        bpf_ktime_get_ns (CLOCK_MONOTONIC)
  * 16 u64 pid_tgid  the task's tgid &lt;&lt; 32 | tid
  * 24 u64 id        syscall number; for FORK the child's tgid &lt;&lt; 32 | tid
- * 32 i64 ret       return value (EXIT)
+ * 32 i64 ret       return value (EXIT); EXEC: the task's RLIMIT_NOFILE soft limit, -1 when not read
  * 40 u64 args[6]   syscall arguments (ENTER; EXIT for syscalls whose buffer is read at exit); EXEC: the
  *                  new mm's total_vm and rss_stat counters in 0-4, 1 in 5 when they were read
  * 88 u16 len[4]    lengths of the data slots: string A, string B, buffer, socket address

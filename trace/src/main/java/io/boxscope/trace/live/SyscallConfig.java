@@ -210,6 +210,22 @@ public final class SyscallConfig {
                     out[base + MSGHDR_IN] = IOV | IOV_WRITE | 2;
                     out[base + MSGHDR_OUT] = IOV | IOV_WRITE | 2;
                 }
+                // clone3: the u64 flags at the head of struct clone_args (argument 1), read at the exit, the parent's and
+                // the child's (its memory a copy of the parent's or the same), whose events carry them (f_proc_startupdate)
+                case "clone3" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 8);
+                    out[base + OUT_BUF] = 1;
+                }
+                // umount2's target (argument 1, typed char *, not const: not taken for a string by its signature)
+                case "umount2" -> out[base + STR_A] = 1;
+                // ptrace: the word PEEKTEXT, PEEKDATA and PEEKUSR stored at the data address (argument 4), read at the
+                // exit whatever the request (AdminEvents keeps it for those only)
+                case "ptrace" -> {
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 8);
+                    out[base + OUT_BUF] = 4;
+                }
                 // the int[2] socketpair wrote (argument 4), read as pipe's
                 case "socketpair" -> out[base + PIPE_FDS] = (byte) (SOCK_PAIR | 4);
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry
@@ -233,7 +249,7 @@ public final class SyscallConfig {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
-                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access"))
+                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access") || sig.name().equals("umount2"))
                     && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }

@@ -69,6 +69,22 @@ final class UserBuffers {
     }
 
     /**
+     * Copies R2 bytes (at most {@code cap}) from the iovec in S_IOV to the data slot at S_SLOT after the S_TOT bytes it
+     * holds (R4: S_TOT, at most {@code cap}), and adds them to S_TOT and the slot's length; a failed read goes to
+     * {@code end}. The slot's start (at most OFF_AFTER_IOVS) plus what it holds (at most the snap length) bounds
+     * the destination for the verifier.
+     */
+    private static void iovCopy(Asm a, int cap, Label end) {
+        a.jmp(JmpOp.JGT, Reg.R2, cap, end).jmp(JmpOp.JGT, Reg.R4, cap, end)
+                .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_IOVS, end)
+                .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
+                .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, end)
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN)
+                .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_TOT, Reg.R1)
+                .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1);
+    }
+
+    /**
      * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
      * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
      * {@link CaptureProbe#IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
@@ -77,7 +93,7 @@ final class UserBuffers {
      * <p>With {@link SyscallConfig#IOV} in the configuration byte (readv, writev, preadv, pwritev) the argument is
      * the iovec array itself and the next argument its count: the array is slot 1 at the entry and the exit
      * (whatever the result: the driver's size adds the lengths up even for a failed call), and at the exit the
-     * buffers of its first {@link CaptureProbe#IOV_DATA} iovecs, merged, are slot 2 (parse_readv_writev_bufs of libs
+     * buffers of its iovecs (up to {@link CaptureProbe#IOV_MAX}), merged, are slot 2 (parse_readv_writev_bufs of libs
      * e5c53d64's driver/ppm_events.c): up to the snap length, and for a read (no {@link SyscallConfig#IOV_WRITE})
      * only when it returned &gt; 0 and up to the return value; a write's buffers whatever it returned, as the
      * driver copies them (its "retval" there is the snap length).
@@ -124,31 +140,38 @@ final class UserBuffers {
                     .bind(limited).stx(Size.DW, Reg.R10, CaptureProbe.S_REM, Reg.R2).st(Size.DW, Reg.R10, CaptureProbe.S_TOT, 0)
                     .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_IOVS, iovDone)
                     .stx(Size.DW, Reg.R10, CaptureProbe.S_SLOT, Reg.R1);
-            for (int j = 0; j < CaptureProbe.IOV_DATA; j++) {
-                Label next = a.newLabel("iov_next");
-                a.ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, j, iovDone)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM).jmp(JmpOp.JEQ, Reg.R1, 0, iovDone)
-                        .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG + 16).add(Reg.R3, 16 * j)
-                        .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
-                        .jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
-                        .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM);
-                Label le = a.newLabel("iov_le");
-                a.jmp(JmpOp.JLE, Reg.R2, Reg.R1, le).mov(Reg.R2, Reg.R1).bind(le)
-                        .jmp(JmpOp.JEQ, Reg.R2, 0, next).jmp(JmpOp.JGT, Reg.R2, cap, iovDone)
-                        // the slot's start (at most CaptureProbe.OFF_AFTER_IOVS) plus what it holds (at most the snap length):
-                        // the verifier's bound for the destination, which the remaining count keeps in the slot
-                        .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_TOT).jmp(JmpOp.JGT, Reg.R4, cap, iovDone)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).jmp(JmpOp.JGT, Reg.R1, CaptureProbe.OFF_AFTER_IOVS, iovDone)
-                        .add(Reg.R1, Reg.R4).add(Reg.R1, Reg.R9).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
-                        .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IOV).call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, iovDone)
-                        .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_TOT).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_TOT, Reg.R1)
-                        .stx(Size.H, Reg.R9, RawRecord.LENS + 4, Reg.R1)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM).sub(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_REM, Reg.R1)
-                        .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R1)
-                        .bind(next);
+            // one bounded loop over the iovecs (at most IOV_MAX, the array's own limit), not unrolled copies: each turn
+            // reads iovec j and copies its whole buffer after the ones before it while it fits in the bytes still to
+            // copy (S_REM, the limit, less S_TOT); the one that does not fit is copied in part and ends the loop. So
+            // one path goes on from each turn (the verifier walks the turns one after the other, not their
+            // combinations), and S_OFF is set once, after the loop.
+            Label loop = a.newLabel("iov_loop");
+            Label end = a.newLabel("iov_end");
+            Label last = a.newLabel("iov_last");
+            a.st(Size.DW, Reg.R10, CaptureProbe.S_IDX, 0).bind(loop)
+                    .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_IDX).jmp(JmpOp.JGE, Reg.R3, CaptureProbe.IOV_COPY, end)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_MSG + 24).jmp(JmpOp.JLE, Reg.R1, Reg.R3, end)
+                    .lsh(Reg.R3, 4).ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_MSG + 16).add(Reg.R3, Reg.R1)
+                    .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_IOV).movImm(Reg.R2, 16).call(Helper.PROBE_READ_USER)
+                    .jmp(JmpOp.JNE, Reg.R0, 0, end)
+                    .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_IOV + 8).ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_REM)
+                    .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_TOT).jmp(JmpOp.JGE, Reg.R4, Reg.R1, end).sub(Reg.R1, Reg.R4)
+                    .jmp(JmpOp.JGT, Reg.R2, Reg.R1, last);
+            iovCopy(a, cap, end);
+            a.ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_IDX).add(Reg.R1, 1).stx(Size.DW, Reg.R10, CaptureProbe.S_IDX, Reg.R1)
+                    .ja(loop)
+                    .bind(last).mov(Reg.R2, Reg.R1);
+            iovCopy(a, cap, end);
+            // the record's end: after the slot's bytes (a failed read stored none of its own). The registers and the
+            // loop's own slots are set to constants first: while the loop is being walked the verifier compares the
+            // states here exactly, dead registers and slots included, so that the exits of every turn after the
+            // second are the same state and are pruned, not walked through the rest of the program again
+            a.bind(end);
+            for (Reg r : new Reg[] {Reg.R0, Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5}) {
+                a.movImm(r, 0);
             }
-            a.ja(iovDone);
+            a.st(Size.DW, Reg.R10, CaptureProbe.S_IDX, 0).st(Size.DW, Reg.R10, CaptureProbe.S_LEN, 0).ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_SLOT).ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_TOT)
+                    .add(Reg.R1, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R1).ja(iovDone);
         }
         a.bind(msgData)
                 .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_MSG + 16).jmp(JmpOp.JEQ, Reg.R3, 0, noData)

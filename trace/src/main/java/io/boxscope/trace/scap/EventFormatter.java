@@ -254,6 +254,12 @@ public final class EventFormatter {
             // driver/dynamic_params_table.c: PPM_BPF_IDX_FD an FD, PPM_BPF_IDX_RES an ERRNO)
             p = new EventInfo.ParamInfo(p.name(), raw[0] == 0 ? ParamType.FD : ParamType.ERRNO, p.format(), "");
             raw = java.util.Arrays.copyOfRange(raw, 1, 9);
+        } else if (p.type() == ParamType.DYN && p.info().startsWith("ptrace_dynamic_param") && raw.length >= 2 && raw[0] >= 0
+                && raw[0] <= 1) {
+            // ptrace's addr and data (PT_DYN, sys_ptrace_x): ptrace_dynamic_param of libs e5c53d64
+            // dynamic_params_table.c: 0 a u64 in hex, 1 a signal
+            p = new EventInfo.ParamInfo(p.name(), raw[0] == 0 ? ParamType.UINT64 : ParamType.SIGTYPE, raw[0] == 0 ? "HEX" : "DEC", "");
+            raw = java.util.Arrays.copyOfRange(raw, 1, raw.length);
         } else if (p.type() == ParamType.DYN && p.info().startsWith("sockopt_dynamic_param") && raw.length >= 1 && raw[0] >= 0
                 && raw[0] <= 4) {
             // getsockopt's and setsockopt's val (PT_DYN, parse_sockopt): sockopt_dynamic_param[index] of libs

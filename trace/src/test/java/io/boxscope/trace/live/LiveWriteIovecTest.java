@@ -75,7 +75,7 @@ class LiveWriteIovecTest {
 
     /**
      * writev's size adds up every iovec up to the driver's limit (parse_readv_writev_bufs, libs e5c53d64: an array
-     * under a page, 255 iovecs), not the first 64: 100 iovecs of 2 bytes are size=200; beyond that limit (300 of 1
+     * under a page, 255 iovecs), not the first 64, and its data runs across the iovecs up to the snap length: 100 iovecs of 2 bytes are size=200; beyond that limit (300 of 1
      * byte) the first 255 are added up and the capture counts each such entry and exit as cut (the driver loses
      * the event whole), as it counts poll's with more than 1,024 pollfds.
      */
@@ -84,21 +84,27 @@ class LiveWriteIovecTest {
         String d = WrittenCapture.realDirWith(dir, "f", "");
         String p = "$| = 1; open(my $f, '+<', '" + d + "/f') or die; my $fd = fileno($f); print \"fd $fd\\n\"; "
                 + "sub iov { my $s = ''; for my $b (@_) { $s .= pack('QQ', unpack('J', pack('p', $$b)), length($$b)); } $s } "
-                + "my ($two, $one) = ('ab', 'c'); my $w100 = iov((\\$two) x 100); my $w300 = iov((\\$one) x 300); "
+                + "my ($two, $one) = ('ab', 'c'); my $w100 = iov((\\$two) x 100); my $w300 = iov((\\$one) x 300);  "
+                // past the copy bound, empty iovecs, then 2 bytes: the probe's copy stops with none (counted as cut)
+                + "my $none = ''; my $wgap = iov((\\$none) x " + CaptureProbe.IOV_COPY + ", \\$two); "
                 + "for my $i (1.." + N + ") { "
                 + sc("writev", "$fd, $w100, 100") + " == 200 or die 'writev 100'; "
                 + sc("writev", "$fd, $w300, 300") + " == 300 or die 'writev 300'; "
+                + sc("writev", "$fd, $wgap, " + (CaptureProbe.IOV_COPY + 1)) + " == 2 or die 'writev gap'; "
                 // 1,100 pollfds of the (always readable) file: the probe keeps the first 1,024 and counts the list as cut
                 + "my $pfds = pack('iss', $fd, 1, 0) x 1100; " + sc("poll", "$pfds, 1100, 0") + " == 1100 or die \"poll $!\"; "
                 + "} ";
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("iovmany.scap"), Workload.perl(p));
         String file = r.values().get("fd") + "(<f>" + d + "/f)";
         List<String[]> pairs = new ArrayList<>();
-        // the data: the buffers of the first IOV_DATA iovecs only (the driver's would run to the snap length)
-        pairs.add(new String[] {"> writev fd=" + file + " size=200 ", "< writev res=200 data=" + "ab".repeat(CaptureProbe.IOV_DATA) + " "});
-        pairs.add(new String[] {"> writev fd=" + file + " size=255 ", "< writev res=300 data=" + "c".repeat(CaptureProbe.IOV_DATA) + " "});
+        // the data: the buffers of as many iovecs as the snap length holds (80 bytes: 40 of the 2-byte ones), as the
+        // driver copies them; before, the first 8 iovecs' only
+        int snap = LiveCapture.DEFAULT_SNAPLEN;
+        pairs.add(new String[] {"> writev fd=" + file + " size=200 ", "< writev res=200 data=" + "ab".repeat(snap / 2) + " "});
+        pairs.add(new String[] {"> writev fd=" + file + " size=255 ", "< writev res=300 data=" + "c".repeat(snap) + " "});
         WrittenCapture.assertPairs(r.calls(), pairs, N);
-        assertEquals(4 * N, r.summary().truncatedLists(), "entries and exits of writev with 300 iovecs and poll with 1,100 fds counted as cut");
+        assertEquals(5 * N, r.summary().truncatedLists(),
+                "entries and exits of writev with 300 iovecs and poll with 1,100 fds, exits of writev past the copy bound, counted as cut");
     }
 
     /**
