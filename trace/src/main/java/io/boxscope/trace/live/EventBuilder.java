@@ -65,6 +65,7 @@ public final class EventBuilder {
             }
             ppmSc.putIfAbsent(n.get(), id);
         }
+        lists = lists(syscalls);
         generic = new int[CaptureProbe.MAX_SYSCALLS];
         int genericType = EventTable.get().byConstant("PPME_GENERIC_E").id();
         for (int nr = 0; nr < generic.length; nr++) {
@@ -75,6 +76,8 @@ public final class EventBuilder {
 
     /** By syscall number: the PPM_SC number its generic events carry, or -1 (an event of its own). */
     private final int[] generic;
+    /** By syscall number: the list argument the probe may cut. */
+    private final ListArg[] lists;
 
     private int enterType(int nr) {
         byte[] none = new byte[0];
@@ -111,17 +114,43 @@ public final class EventBuilder {
         return truncatedLists;
     }
 
+    /** The list argument of a system call that the probe may cut ({@link #cut}). */
+    private enum ListArg {
+        /** No list the probe cuts. */
+        NONE,
+        /** poll and ppoll: argument 1 counts 8-byte pollfds. */
+        POLLFDS,
+        /** readv, writev, preadv and pwritev: argument 2 counts iovecs. */
+        IOVECS
+    }
+
+    /**
+     * By syscall number: its {@link ListArg}, decided once from the names, so that the per-record test is an array
+     * read rather than a name lookup and a string switch.
+     */
+    private static ListArg[] lists(SyscallTable syscalls) {
+        ListArg[] out = new ListArg[CaptureProbe.MAX_SYSCALLS];
+        for (int nr = 0; nr < out.length; nr++) {
+            out[nr] = switch (syscalls.name(nr)) {
+                case "poll", "ppoll" -> ListArg.POLLFDS;
+                case "readv", "writev", "preadv", "pwritev" -> ListArg.IOVECS;
+                default -> ListArg.NONE;
+            };
+        }
+        return out;
+    }
+
     /** Whether {@code r}'s list argument is longer than the probe copies ({@link #truncatedLists}). */
     private boolean cut(RawRecord r) {
-        String n = name(r);
-        if (n == null) {
+        long nr = r.id();
+        if (nr < 0 || nr >= lists.length) {
             return false;
         }
         long[] a = r.args();
-        return switch (n) {
-            case "poll", "ppoll" -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
-            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX;
-            default -> false;
+        return switch (lists[(int) nr]) {
+            case POLLFDS -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
+            case IOVECS -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX;
+            case NONE -> false;
         };
     }
 
