@@ -10,6 +10,7 @@ import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.tasks.TaskInfo;
 import io.boxscope.trace.scap.EventInfo;
 import io.boxscope.trace.scap.EventTable;
+import io.boxscope.trace.scap.LongMap;
 import io.boxscope.trace.scap.ParamValue;
 import io.boxscope.trace.scap.ScapEvent;
 
@@ -44,9 +45,10 @@ public final class EventBuilder {
     private final long epochOffset;
     private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
     /** By thread: the memory counters its last exec record carried (argument words 0-4), until its execve exit. */
-    private final Map<Long, long[]> execMemory = new HashMap<>();
+    private final LongMap<long[]> execMemory = new LongMap<>();
     private final Map<String, Integer> ppmSc = new HashMap<>();
-    private final Map<Long, RawRecord> lastEnter = new HashMap<>();
+    /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
+    private final LongMap<RawRecord> lastEnter = new LongMap<>();
     private long truncatedLists;
 
     /**
@@ -100,7 +102,7 @@ public final class EventBuilder {
      * the thread has none kept.
      */
     public void forgetEnter(long tid) {
-        if (!lastEnter.isEmpty()) {
+        if (lastEnter.size() > 0) {
             lastEnter.remove(tid);
         }
     }
