@@ -10,6 +10,7 @@ import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.tasks.TaskInfo;
 import io.boxscope.trace.scap.EventInfo;
 import io.boxscope.trace.scap.EventTable;
+import io.boxscope.trace.scap.LongMap;
 import io.boxscope.trace.scap.ParamValue;
 import io.boxscope.trace.scap.ScapEvent;
 
@@ -45,12 +46,13 @@ public final class EventBuilder {
     private final long epochOffset;
     private final int pageShift = Long.numberOfTrailingZeros(io.boxscope.bpf.sys.Sys.pageSize());
     /** By thread: the memory counters its last exec record carried (argument words 0-4), until its execve exit. */
-    private final Map<Long, long[]> execMemory = new HashMap<>();
+    private final LongMap<long[]> execMemory = new LongMap<>();
     /** By thread: the open-files soft limit its last exec record carried (its return value), until its execve exit. */
-    private final Map<Long, Long> execFdLimit = new HashMap<>();
+    private final LongMap<Long> execFdLimit = new LongMap<>();
     private long fdLimitFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
-    private final Map<Long, RawRecord> lastEnter = new HashMap<>();
+    /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
+    private final LongMap<RawRecord> lastEnter = new LongMap<>();
     private long truncatedLists;
 
     /**
@@ -69,6 +71,7 @@ public final class EventBuilder {
             }
             ppmSc.putIfAbsent(n.get(), id);
         }
+        lists = lists(syscalls);
         generic = new int[CaptureProbe.MAX_SYSCALLS];
         int genericType = EventTable.get().byConstant("PPME_GENERIC_E").id();
         for (int nr = 0; nr < generic.length; nr++) {
@@ -79,6 +82,8 @@ public final class EventBuilder {
 
     /** By syscall number: the PPM_SC number its generic events carry, or -1 (an event of its own). */
     private final int[] generic;
+    /** By syscall number: the list argument the probe may cut. */
+    private final ListArg[] lists;
 
     private int enterType(int nr) {
         byte[] none = new byte[0];
@@ -101,7 +106,7 @@ public final class EventBuilder {
      * the thread has none kept.
      */
     public void forgetEnter(long tid) {
-        if (!lastEnter.isEmpty()) {
+        if (lastEnter.size() > 0) {
             lastEnter.remove(tid);
         }
     }
@@ -124,18 +129,44 @@ public final class EventBuilder {
         return fdLimitFromProc;
     }
 
+    /** The list argument of a system call that the probe may cut ({@link #cut}). */
+    private enum ListArg {
+        /** No list the probe cuts. */
+        NONE,
+        /** poll and ppoll: argument 1 counts 8-byte pollfds. */
+        POLLFDS,
+        /** readv, writev, preadv and pwritev: argument 2 counts iovecs. */
+        IOVECS
+    }
+
+    /**
+     * By syscall number: its {@link ListArg}, decided once from the names, so that the per-record test is an array
+     * read rather than a name lookup and a string switch.
+     */
+    private static ListArg[] lists(SyscallTable syscalls) {
+        ListArg[] out = new ListArg[CaptureProbe.MAX_SYSCALLS];
+        for (int nr = 0; nr < out.length; nr++) {
+            out[nr] = switch (syscalls.name(nr)) {
+                case "poll", "ppoll" -> ListArg.POLLFDS;
+                case "readv", "writev", "preadv", "pwritev" -> ListArg.IOVECS;
+                default -> ListArg.NONE;
+            };
+        }
+        return out;
+    }
+
     /** Whether {@code r}'s list argument is longer than the probe copies ({@link #truncatedLists}). */
     private boolean cut(RawRecord r) {
-        String n = name(r);
-        if (n == null) {
+        long nr = r.id();
+        if (nr < 0 || nr >= lists.length) {
             return false;
         }
         long[] a = r.args();
-        return switch (n) {
-            case "poll", "ppoll" -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
-            case "readv", "writev", "preadv", "pwritev" -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX
+        return switch (lists[(int) nr]) {
+            case POLLFDS -> (a[1] & 0xffff_ffffL) > CaptureProbe.BLOB_MAX / 8;
+            case IOVECS -> (a[2] & 0xffff_ffffL) > CaptureProbe.IOV_MAX
                     || r.kind() == RawRecord.EXIT && copyCut(r);
-            default -> false;
+            case NONE -> false;
         };
     }
 

@@ -32,7 +32,7 @@ public final class Inspector {
         String cwd;
         LongMap<Fd> fds;
         /** The inspector's thread table, where {@link ScapPaths#mainThread} finds this thread's process leader. */
-        final LongMap<Thread> table;
+        final ThreadTable table;
         ScapEvent lastEnter;
         /**
          * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
@@ -78,7 +78,7 @@ public final class Inspector {
          */
         long lastEventFd;
 
-        Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, LongMap<Thread> table) {
+        Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, ThreadTable table) {
             this.tid = tid;
             this.table = table;
             this.pid = pid;
@@ -214,7 +214,7 @@ public final class Inspector {
         }
     }
 
-    private final LongMap<Thread> threads = new LongMap<>();
+    private final ThreadTable threads = new ThreadTable();
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
     private final Map<String, Container> containers = new java.util.LinkedHashMap<>();
@@ -246,7 +246,7 @@ public final class Inspector {
             th.vmswapKb = Integer.toUnsignedLong(t.vmswapKb());
             th.fdlimit = t.fdlimit();
             th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
-            threads.put(t.tid(), th);
+            threads.put(th);
         }
         ThreadRules.countChildren(threads);
         // sinsp_thread_manager::fix_sockets_coming_from_proc (threadinfo.cpp): an IPv4 connection of the fd list

@@ -9,9 +9,10 @@ import java.util.TreeMap;
  * for (fds above 127 and most tids are not in Long's cache), and a reader asks for a thread and an fd on
  * nearly every event of a file (docs/benchmarks.md, "trace: reading capture files"). Not thread-safe, as the
  * inspector is not. Removal shifts the following entries of the run back (no tombstones), so a table that
- * sees many opens and closes does not fill up with deleted slots.
+ * sees many opens and closes does not fill up with deleted slots. Public for the live capture's pairing of entries
+ * and exits by thread ({@code EventBuilder}), which asks on every record of a busy host.
  */
-final class LongMap<V> {
+public final class LongMap<V> {
     private static final int MIN_CAPACITY = 8;
     private long[] keys;
     private Object[] values;
@@ -19,7 +20,7 @@ final class LongMap<V> {
     /** values.length - 1 (a power of two less one). */
     private int mask;
 
-    LongMap() {
+    public LongMap() {
         keys = new long[MIN_CAPACITY];
         values = new Object[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
@@ -39,7 +40,7 @@ final class LongMap<V> {
     }
 
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    public V get(long key) {
         Object[] vs = values;
         long[] ks = keys;
         for (int i = slot(key); ; i = (i + 1) & mask) {
@@ -59,7 +60,7 @@ final class LongMap<V> {
 
     /** Maps {@code key} to {@code value} (not null); returns the value it replaced, or null. */
     @SuppressWarnings("unchecked")
-    V put(long key, V value) {
+    public V put(long key, V value) {
         if (value == null) {
             throw new IllegalArgumentException("LongMap holds no null values");
         }
@@ -82,7 +83,7 @@ final class LongMap<V> {
 
     /** Removes {@code key}; returns its value, or null when it was not there. */
     @SuppressWarnings("unchecked")
-    V remove(long key) {
+    public V remove(long key) {
         int i = slot(key);
         while (true) {
             Object v = values[i];
@@ -113,7 +114,7 @@ final class LongMap<V> {
         return old;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 

@@ -39,7 +39,7 @@ final class ThreadRules {
      * again when a main thread with references was removed by force (recreate_child_dependencies): every count
      * from the table as it is.
      */
-    static void countChildren(LongMap<Thread> threads) {
+    static void countChildren(ThreadTable threads) {
         List<Thread> all = threads.values();
         for (Thread t : all) {
             t.nchilds = 0;
@@ -54,17 +54,13 @@ final class ThreadRules {
      * system (which a capture file cannot): nameless, its own process, no cwd, and as many references as the
      * table has threads whose pid is that tid. Its fd limit, vtid and vpid are unknown: -1 (sinsp_threadinfo::init).
      */
-    static Thread fake(long tid, LongMap<Thread> threads) {
+    static Thread fake(long tid, ThreadTable threads) {
         Thread t = new Thread(tid, tid, null, null, new LongMap<>(), threads);
         t.fdlimit = -1;
         t.vtid = -1;
         t.vpid = -1;
-        for (Thread other : threads.values()) {
-            if (other.pid == tid) {
-                t.nchilds++;
-            }
-        }
-        threads.put(tid, t);
+        t.nchilds = threads.withPid(tid);
+        threads.put(t);
         return t;
     }
 
@@ -78,7 +74,7 @@ final class ThreadRules {
      * (a new {@link #fake}, without the old entry's fds and cwd) and gives it the comm, exe and args of the event
      * (its exepath the child's, still empty then).
      */
-    private static Thread renewCaller(long tid, Thread old, ScapEvent e, String comm, LongMap<Thread> threads) {
+    private static Thread renewCaller(long tid, Thread old, ScapEvent e, String comm, ThreadTable threads) {
         if (old != null) {
             remove(old, true);
         }
@@ -206,7 +202,7 @@ final class ThreadRules {
         }
         long pid = num(e, "pid");
         if (pid != Long.MIN_VALUE) {
-            t.pid = pid;
+            t.table.setPid(t, pid);
         }
         if (t.ptid == -1 && num(e, "ptid") != Long.MIN_VALUE) {
             t.ptid = num(e, "ptid");
@@ -230,7 +226,7 @@ final class ThreadRules {
      * in the nameless entry made for it (sinsp's PPM_CL_CLONE_INVERTED). Entries may leave the table (a reused
      * tid, an invalid caller), so the caller drops its cache.
      */
-    static void clone(ScapEvent e, Thread parent, LongMap<Thread> threads) {
+    static void clone(ScapEvent e, Thread parent, ThreadTable threads) {
         long res = num(e, "res");
         String comm = text(e, "comm");
         if (comm == null) {
@@ -294,13 +290,13 @@ final class ThreadRules {
             child.cloneTs = e.ts();
             memory(child, e);
             child.cloneThread = sameProcess;
-            threads.put(res, child);
+            threads.put(child);
             countChild(child); // add_thread
         } else if (res == 0 && parent != null && parent.comm == null) {
             // the child's side of a clone whose parent's side was not seen
             parent.inverted = true;
             parent.comm = comm;
-            parent.pid = num(e, "pid");
+            threads.setPid(parent, num(e, "pid"));
             // parse_clone_exit's inverted clone copies the cwd of the thread that called clone (pid for a
             // thread, ptid for a process), not the event's cwd parameter; an unlisted caller is a fake entry
             // without a cwd
