@@ -267,10 +267,12 @@ public final class Main {
                     err.println("boxscope: " + Text.safe(u.getMessage() == null ? "" : u.getMessage()));
                     yield ExitCode.USAGE;
                 }
+                // What the user named is not there: exit 1, like a PID that does not exist (docs/cli.md, "Exit codes").
                 case UnknownContainerException u -> {
                     err.println("boxscope: " + unknownContainer(u));
-                    yield ExitCode.USAGE;
+                    yield ExitCode.FAILURE;
                 }
+                case NotFoundException n -> printLine(err, n.getMessage() == null ? "" : n.getMessage(), ExitCode.FAILURE);
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
                 case BpfPermissionException b -> bpfRefused(err, b, Privileges.self());
                 // Another process's /proc files, cgroup and tracefs files: a privilege is missing.
@@ -300,7 +302,8 @@ public final class Main {
          * BOXSCOPE_DEBUG; a stack trace would only bury it. Every other error keeps its trace under BOXSCOPE_DEBUG.
          */
         static boolean saidInFull(Exception ex) {
-            return ex instanceof UsageException || ex instanceof UnknownContainerException || ex instanceof NoSuchProcessException;
+            return ex instanceof UsageException || ex instanceof UnknownContainerException || ex instanceof NoSuchProcessException
+                    || ex instanceof NotFoundException;
         }
 
         /** One line whatever the message holds: for messages with file names, which may contain newlines. */

@@ -75,7 +75,7 @@ class ContainersDockerTest {
             for (String[] args : List.of(new String[] {"containers", "--container", created},
                     new String[] {"mem", "container", created}, new String[] {"mem", "top", "--container", created})) {
                 Cli r = Cli.run(args);
-                assertEquals(2, r.code(), r.err());
+                assertEquals(ExitCode.FAILURE, r.code(), r.err());
                 assertEquals(1, r.err().lines().count(), r.err());
                 assertTrue(r.err().startsWith("boxscope: container '" + created + "' is not running (state: created)"), r.err());
             }

@@ -48,7 +48,7 @@ final class CompareBench extends CliCommand {
             }
             return (Map<String, Object>) m;
         } catch (NoSuchFileException e) {
-            throw new UsageException("no such file: " + p);
+            throw new io.boxscope.cli.NotFoundException("no such file: " + Text.safe(p.toString()));
         } catch (JsonException e) {
             throw new UsageException(p + " is not valid JSON: " + e.getMessage());
         }

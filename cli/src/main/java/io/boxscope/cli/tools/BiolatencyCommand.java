@@ -9,7 +9,6 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
-import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.proc.Partitions;
 import io.boxscope.proc.json.Json;
@@ -62,7 +61,7 @@ public final class BiolatencyCommand extends IntervalCommand<Biolatency.Report> 
         partitions = Partitions.read(g.paths());
         Long dev = null;
         if (disk.value() != null) {
-            dev = partitions.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+            dev = partitions.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + Text.safe(disk.value())
                     + " in " + g.paths().procRoot().resolve("partitions") + "; disks: " + String.join(", ", partitions.names())));
         }
         Biolatency.Options o = new Biolatency.Options(queued.value(), perDisk.value(), perFlag.value(), milliseconds.value(), dev);

@@ -75,7 +75,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
             Long dev = null;
             if (disk.value() != null) {
                 Partitions p = Partitions.read(paths);
-                dev = p.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+                dev = p.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + Text.safe(disk.value())
                         + " in " + paths.procRoot().resolve("partitions") + "; disks: " + String.join(", ", p.names())));
             }
             options = new Biosnoop.Options(queued.value(), dev, min.value(), timestamp.value());

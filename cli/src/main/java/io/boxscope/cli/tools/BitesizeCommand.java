@@ -8,7 +8,6 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
-import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.proc.Partitions;
 import io.boxscope.proc.json.Json;
@@ -51,7 +50,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
         Long dev = null;
         if (disk.value() != null) {
             Partitions p = Partitions.read(g.paths());
-            dev = p.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+            dev = p.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + Text.safe(disk.value())
                     + " in " + g.paths().procRoot().resolve("partitions") + "; disks: " + String.join(", ", p.names())));
         }
         return Bitesize.run(new Bitesize.Options(comm.value(), dev), timestamp.value());

@@ -194,7 +194,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
         }
         if (cgroup != null) {
             if (!Files.isDirectory(cgroup)) {
-                throw new UsageException("cgroup directory " + Text.safe(cgroup.toString()) + " does not exist");
+                throw new io.boxscope.cli.NotFoundException("cgroup directory " + Text.safe(cgroup.toString()) + " does not exist");
             }
             return new ToolTarget(null, cgroup, null);
         }
