@@ -25,7 +25,7 @@ class HistToolCommandsTest {
 
     @Test
     void usageErrors() {
-        assertEquals(2, Cli.run("biolatency", "-d", "no-such-disk", "1", "1").code());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, Cli.run("biolatency", "-d", "no-such-disk", "1", "1").code()); // docs/cli.md
         assertEquals(2, Cli.run("biolatency", "1", "2", "3").code());
         assertEquals(2, Cli.run("biolatency", "0").code());
         assertEquals(2, Cli.run("runqlat", "-P", "-L", "1", "1").code());
