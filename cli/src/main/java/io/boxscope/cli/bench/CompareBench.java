@@ -48,7 +48,7 @@ final class CompareBench extends CliCommand {
             }
             return (Map<String, Object>) m;
         } catch (NoSuchFileException e) {
-            throw new io.boxscope.cli.NotFoundException("no such file: " + Text.safe(p.toString()));
+            throw new io.boxscope.cli.NotFoundException("no such file: " + p);
         } catch (JsonException e) {
             throw new UsageException(p + " is not valid JSON: " + e.getMessage());
         }
