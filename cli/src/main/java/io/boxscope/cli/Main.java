@@ -202,7 +202,8 @@ public final class Main {
             list = "running: " + String.join(", ", shown)
                     + (known.size() > shown.size() ? " and " + (known.size() - shown.size()) + " more" : "");
         }
-        return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")";
+        String why = u.namesUnavailable().isEmpty() ? "" : "; names unavailable: " + Text.safe(u.namesUnavailable().getFirst());
+        return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")" + why;
     }
 
     /**
@@ -268,9 +269,11 @@ public final class Main {
                     yield ExitCode.USAGE;
                 }
                 // What the user named is not there: exit 1, like a PID that does not exist (docs/cli.md, "Exit codes").
+                // Not found because this user may not ask the runtime for names (nobody and the Docker socket): a
+                // missing privilege, exit 3, with the reason.
                 case UnknownContainerException u -> {
                     err.println("boxscope: " + unknownContainer(u));
-                    yield ExitCode.FAILURE;
+                    yield !u.namesUnavailable().isEmpty() && !Privileges.self().isRoot() ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
                 }
                 case NotFoundException n -> printLine(err, n.getMessage() == null ? "" : n.getMessage(), ExitCode.FAILURE);
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
