@@ -88,6 +88,17 @@ class ExitCodesTest {
         }
     }
 
+    /** bench compare without its two files: a usage error naming them, not "internal error (NullPointerException)". */
+    @Test
+    void benchCompareWithoutItsFilesIsAUsageError() {
+        for (List<String> args : List.of(List.of("bench", "compare"), List.of("bench", "compare", "a.json"))) {
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE, r.code(), args + ": " + r.err());
+            assertTrue(r.err().startsWith("boxscope: Missing required parameter") && r.err().contains("B.json"), r.err());
+            assertFalse(r.err().contains("internal error"), r.err());
+        }
+    }
+
     @Test
     void containersTakesPidOrContainerNotBoth() {
         Cli r = Cli.run("containers", "--pid", SELF, "--container", "web");
