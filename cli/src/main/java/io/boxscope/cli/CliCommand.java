@@ -192,6 +192,61 @@ public abstract class CliCommand implements Callable<Integer> {
         return out.toArray(String[]::new);
     }
 
+    /** The width EXAMPLES are wrapped to: picocli's default usage width, the narrowest any help is shown at. */
+    static final int EXAMPLE_WIDTH = 80;
+
+    /** The narrowest description column worth keeping beside a command; a narrower one goes under the command. */
+    private static final int MIN_DESCRIPTION = 24;
+
+    /**
+     * EXAMPLES lines laid out for {@code width} columns, printed as they are. Each is "  command   what it does":
+     * picocli wrapped a footer line longer than the width at column 0, which put "what Boxscope sees" under the
+     * commands, cut a file name ("base." / "json") and broke commands in two. A long description wraps within its
+     * column; when that column leaves fewer than {@value #MIN_DESCRIPTION} characters, or the command alone is too
+     * long, the description goes on the next lines, indented under the command. A command is never broken: it is
+     * there to be copied whole (a terminal folds a line wider than itself without adding a newline).
+     */
+    static String[] exampleLines(String[] lines, int width) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Pattern twoColumns = java.util.regex.Pattern.compile("^( *)(\\S.*?\\S)( {2,})(\\S.*)$");
+        for (String line : lines) {
+            if (line.length() <= width) {
+                out.add(line);
+                continue;
+            }
+            java.util.regex.Matcher m = twoColumns.matcher(line);
+            if (!m.matches()) {
+                out.add(line); // a command alone: whole
+                continue;
+            }
+            int column = m.end(3);
+            if (width - column >= MIN_DESCRIPTION) {
+                wrapWords(m.group(4), line.substring(0, column), " ".repeat(column), width, out);
+            } else {
+                out.add(m.group(1) + m.group(2));
+                String under = m.group(1) + "      ";
+                wrapWords(m.group(4), under, under, width, out);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** {@code text}'s words in lines of at most {@code width}, the first after {@code first}, the others after {@code next}. */
+    private static void wrapWords(String text, String first, String next, int width, List<String> out) {
+        StringBuilder line = new StringBuilder(first);
+        boolean empty = true;
+        for (String word : text.split(" +")) {
+            if (!empty && line.length() + 1 + word.length() > width) {
+                out.add(line.toString());
+                line = new StringBuilder(next);
+                empty = true;
+            }
+            line.append(empty ? "" : " ").append(word);
+            empty = false;
+        }
+        out.add(line.toString());
+    }
+
     /** Wrap help text to the terminal's width rather than 80 columns. */
     protected final void autoWidth() {
         this.autoWidth = true;
@@ -237,6 +292,13 @@ public abstract class CliCommand implements Callable<Integer> {
             s.name(name).aliases(aliases).versionProvider(new VersionProvider());
             s.usageMessage().description(paragraphs(description)).sortOptions(false).autoWidth(autoWidth)
                     .footerHeading("%nEXAMPLES%n").footer(examples);
+            // Laid out here, printed as they are: picocli would wrap a long line at column 0 (exampleLines).
+            String[] exampleText = exampleLines(examples, EXAMPLE_WIDTH);
+            java.util.Map<String, picocli.CommandLine.IHelpSectionRenderer> sections =
+                    new java.util.LinkedHashMap<>(s.usageMessage().sectionMap());
+            sections.put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> exampleText.length == 0 ? ""
+                    : String.join(System.lineSeparator(), exampleText) + System.lineSeparator());
+            s.usageMessage().sectionMap(sections);
             // The parent's command list shows a command's header, else the first element of its description: a
             // description wrapped by hand in the source made that list end mid-sentence ("funccount  Count function
             // calls and tracepoint events, in the kernel (BCC funccount, on"). The header is the first sentence

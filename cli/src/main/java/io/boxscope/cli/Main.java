@@ -202,7 +202,8 @@ public final class Main {
             list = "running: " + String.join(", ", shown)
                     + (known.size() > shown.size() ? " and " + (known.size() - shown.size()) + " more" : "");
         }
-        return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")";
+        String why = u.namesUnavailable().isEmpty() ? "" : "; names unavailable: " + Text.safe(u.namesUnavailable().getFirst());
+        return Text.safe(u.getMessage() == null ? "" : u.getMessage()) + " (" + list + ")" + why;
     }
 
     /**
@@ -267,10 +268,14 @@ public final class Main {
                     err.println("boxscope: " + Text.safe(u.getMessage() == null ? "" : u.getMessage()));
                     yield ExitCode.USAGE;
                 }
+                // What the user named is not there: exit 1, like a PID that does not exist (docs/cli.md, "Exit codes").
+                // Not found because this user may not ask the runtime for names (nobody and the Docker socket): a
+                // missing privilege, exit 3, with the reason.
                 case UnknownContainerException u -> {
                     err.println("boxscope: " + unknownContainer(u));
-                    yield ExitCode.USAGE;
+                    yield !u.namesUnavailable().isEmpty() && !Privileges.self().isRoot() ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
                 }
+                case NotFoundException n -> printLine(err, n.getMessage() == null ? "" : n.getMessage(), ExitCode.FAILURE);
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);
                 case BpfPermissionException b -> bpfRefused(err, b, Privileges.self());
                 // Another process's /proc files, cgroup and tracefs files: a privilege is missing.
@@ -300,7 +305,8 @@ public final class Main {
          * BOXSCOPE_DEBUG; a stack trace would only bury it. Every other error keeps its trace under BOXSCOPE_DEBUG.
          */
         static boolean saidInFull(Exception ex) {
-            return ex instanceof UsageException || ex instanceof UnknownContainerException || ex instanceof NoSuchProcessException;
+            return ex instanceof UsageException || ex instanceof UnknownContainerException || ex instanceof NoSuchProcessException
+                    || ex instanceof NotFoundException;
         }
 
         /** One line whatever the message holds: for messages with file names, which may contain newlines. */

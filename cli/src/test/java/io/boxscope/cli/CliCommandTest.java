@@ -220,6 +220,58 @@ class CliCommandTest {
     }
 
     /**
+     * Every EXAMPLES line of every command and subcommand fits in 80 columns, but for a command alone on its line, and
+     * keeps its indentation: picocli wrapped a longer one at column 0 ("  boxscope demo   start a limited test container and show" / "what Boxscope sees",
+     * "boxscope bench compare base." / "json new.json").
+     */
+    @Test
+    void examplesFitTheWidthAndKeepTheirIndentation() {
+        List<String> bad = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>();
+        todo.add(Commands.commandLineFor(new String[] {"--help"}));
+        for (java.util.function.Supplier<CliCommand> make : Commands.ALL) {
+            CliCommand c = make.get();
+            todo.addAll(Commands.commandLineFor(new String[] {c.name(), "--help"}).getSubcommands().values());
+        }
+        int seen = 0;
+        while (!todo.isEmpty()) {
+            CommandLine cl = todo.poll();
+            todo.addAll(cl.getSubcommands().values());
+            String help = cl.getUsageMessage();
+            int at = help.indexOf("\nEXAMPLES\n");
+            if (at < 0) {
+                continue;
+            }
+            seen++;
+            for (String line : help.substring(at + "\nEXAMPLES\n".length()).lines().toList()) {
+                // Only a command alone may be longer (it is never broken): no gap of 3 spaces before a description.
+                boolean commandAlone = !line.strip().contains("   ");
+                if (!line.isEmpty() && ((line.length() > 80 && !commandAlone) || !line.startsWith("  "))) {
+                    bad.add(cl.getCommandSpec().qualifiedName() + ": \"" + line + "\"");
+                }
+            }
+        }
+        assertTrue(seen > 40, "commands with examples: " + seen);
+        assertEquals(List.of(), bad);
+    }
+
+    @Test
+    void exampleLinesWrapTheDescriptionInItsColumnOrUnderTheCommand() {
+        String[] wrapped = CliCommand.exampleLines(new String[] {
+            "  boxscope demo                      start a limited test container and show what Boxscope sees",
+            "  boxscope containers --proc-root /host/proc --sys-root /host/sys   from inside a container",
+            "  boxscope bench cpu --runs 5 --save base.json; boxscope bench compare base.json new.json",
+            "  short   kept"}, 80);
+        assertEquals(List.of(
+                "  boxscope demo                      start a limited test container and show",
+                "                                     what Boxscope sees",
+                "  boxscope containers --proc-root /host/proc --sys-root /host/sys",
+                "        from inside a container",
+                "  boxscope bench cpu --runs 5 --save base.json; boxscope bench compare base.json new.json",
+                "  short   kept"), List.of(wrapped));
+    }
+
+    /**
      * {@code boxscope --help} lists each command with a whole sentence: picocli lists the first element of a
      * description, which commands wrap by hand in the source, so most entries ended mid-sentence ("funccount  Count
      * function calls and tracepoint events, in the kernel (BCC funccount, on"). Each entry of the list, its lines

@@ -87,9 +87,9 @@ class CliTest {
     }
 
     @Test
-    void unknownContainerExitsTwoAndListsNames() {
+    void unknownContainerExitsOneAndListsNames() {
         Cli r = Cli.run("containers", "--container", "no-such-container-\u001b[31m");
-        assertEquals(ExitCode.USAGE, r.code());
+        assertEquals(ExitCode.FAILURE, r.code());
         assertTrue(r.err().contains("no container named"), r.err());
         assertTrue(r.err().contains("(running: ") || r.err().contains("(no containers are running on this host)"), r.err());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());

@@ -57,6 +57,29 @@ class ContainersDockerTest {
         }
     }
 
+    /**
+     * As nobody, the Docker socket refuses the connection, so a running container is known by its id only and its
+     * name matches nothing: exit 3 with the reason (the socket, "run as root"), not "no container named" alone, which
+     * read as if the container were not there (and was exit 2). By id it is still found.
+     */
+    @Test
+    void aNameThatOnlyTheRuntimeKnowsNeedsItsSocketAsNobody() throws Exception {
+        io.boxscope.testkit.Requirements.requireRoot();
+        String name = "boxscope-test-containers-nobody-" + ProcessHandle.current().pid();
+        try (Docker.Container c = Docker.start(name, List.of(), "sleep", "300");
+             io.boxscope.testkit.Unprivileged nobody = new io.boxscope.testkit.Unprivileged()) {
+            List<String> jvm = List.of("--enable-native-access=ALL-UNNAMED");
+            io.boxscope.testkit.Unprivileged.Result r = nobody.java(jvm, "io.boxscope.cli.Main", "mem", "container", name);
+            assertEquals(ExitCode.PRIVILEGE, r.code(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("boxscope: no container named '" + name + "'"), r.err());
+            assertTrue(r.err().contains("names unavailable: cannot ask ") && r.err().contains("run as root"), r.err());
+            io.boxscope.testkit.Unprivileged.Result byId = nobody.java(jvm, "io.boxscope.cli.Main", "containers", "--container",
+                    c.id().substring(0, 12));
+            assertEquals(0, byId.code(), byId.err());
+        }
+    }
+
     private static Path unifiedRoot() {
         Path root = Path.of("/sys/fs/cgroup");
         return Files.exists(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
@@ -75,7 +98,7 @@ class ContainersDockerTest {
             for (String[] args : List.of(new String[] {"containers", "--container", created},
                     new String[] {"mem", "container", created}, new String[] {"mem", "top", "--container", created})) {
                 Cli r = Cli.run(args);
-                assertEquals(2, r.code(), r.err());
+                assertEquals(ExitCode.FAILURE, r.code(), r.err());
                 assertEquals(1, r.err().lines().count(), r.err());
                 assertTrue(r.err().startsWith("boxscope: container '" + created + "' is not running (state: created)"), r.err());
             }

@@ -27,7 +27,7 @@ class ContainersPodmanTest {
             Podman.run("run", "--name", name, "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
                     io.boxscope.testkit.Requirements.TEST_IMAGE, "true");
             Cli r = Cli.run("containers", "--container", name);
-            assertEquals(2, r.code(), r.err());
+            assertEquals(ExitCode.FAILURE, r.code(), r.err()); // not running: docs/cli.md, "Exit codes"
             assertTrue(r.err().startsWith("boxscope: container '" + name + "' is not running (state: exited)"), r.err());
         } finally {
             io.boxscope.testkit.Requirements.run("podman", "rm", "-f", name);

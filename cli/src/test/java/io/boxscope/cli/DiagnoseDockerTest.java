@@ -219,7 +219,7 @@ class DiagnoseDockerTest {
     @Test
     void badTargetsAreUsageErrors() {
         assertEquals(2, Cli.run("diagnose").code());
-        assertEquals(2, Cli.run("diagnose", "no-such-container-" + name("x")).code());
+        assertEquals(ExitCode.FAILURE, Cli.run("diagnose", "no-such-container-" + name("x")).code()); // docs/cli.md, "Exit codes"
         assertEquals(2, Cli.run("diagnose", "--duration", "0s", "x").code());
         assertEquals(2, Cli.run("diagnose", "--duration", "5 parsecs", "x").code());
         assertEquals(2, Cli.run("diagnose", "/a/../../etc").code());

@@ -61,6 +61,44 @@ class ExitCodesTest {
         assertFalse(Cli.run("mem", "smaps", "--help").out().contains("--container"));
     }
 
+    /**
+     * One rule for "the thing you named does not exist" (docs/cli.md, "Exit codes"): exit 1 with one line, for a
+     * container as for a PID, a cgroup directory, a disk or a file; pmap(1) and {@code docker inspect} fail that
+     * way too. Before, a container, a cgroup directory, a disk and bench compare's file were usage errors (2).
+     */
+    @Test
+    void aNamedThingThatDoesNotExistIsExitOne() {
+        String nosuch = "boxscope-nosuch-" + SELF;
+        Path noDir = dir.resolve("no-such-cgroup");
+        for (List<String> args : List.of(
+                List.of("containers", "--container", nosuch),
+                List.of("mem", "container", nosuch),
+                List.of("--container", nosuch, "bench", "cpu", "--events=1"),
+                List.of("containers", "--pid", "2147483647"),
+                List.of("mem", "rollup", "2147483647"),
+                List.of("syscount", "-c", noDir.toString()),
+                List.of("biolatency", "-c", noDir.toString()),
+                List.of("biolatency", "-d", nosuch),
+                List.of("bench", "compare", dir.resolve("a.json").toString(), dir.resolve("b.json").toString()))) {
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCode.FAILURE, r.code(), args + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), args + ": " + r.err());
+            assertTrue(r.err().startsWith("boxscope: "), args + ": " + r.err());
+            assertEquals("", r.out(), args.toString());
+        }
+    }
+
+    /** bench compare without its two files: a usage error naming them, not "internal error (NullPointerException)". */
+    @Test
+    void benchCompareWithoutItsFilesIsAUsageError() {
+        for (List<String> args : List.of(List.of("bench", "compare"), List.of("bench", "compare", "a.json"))) {
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE, r.code(), args + ": " + r.err());
+            assertTrue(r.err().startsWith("boxscope: Missing required parameter") && r.err().contains("B.json"), r.err());
+            assertFalse(r.err().contains("internal error"), r.err());
+        }
+    }
+
     @Test
     void containersTakesPidOrContainerNotBoth() {
         Cli r = Cli.run("containers", "--pid", SELF, "--container", "web");
@@ -85,7 +123,7 @@ class ExitCodesTest {
         assertEquals(ExitCode.FAILURE, save.code(), save.err());
         assertEquals(1, save.err().lines().count(), save.err());
         Cli compare = Cli.run("bench", "compare", file.toString(), file.toString());
-        assertEquals(ExitCode.USAGE, compare.code(), compare.err());
+        assertEquals(ExitCode.FAILURE, compare.code(), compare.err()); // no such file: docs/cli.md, "Exit codes"
         assertEquals(1, compare.err().lines().count(), compare.err());
     }
 

@@ -23,10 +23,10 @@ import io.boxscope.proc.json.Json;
 import io.boxscope.proc.json.JsonException;
 
 final class CompareBench extends CliCommand {
-    final Opt<Path> a = positional(Path.class, null).index("0").label("A.json")
+    final Opt<Path> a = positional(Path.class, null).index("0").label("A.json").required()
             .help("The baseline.");
 
-    final Opt<Path> b = positional(Path.class, null).index("1").label("B.json")
+    final Opt<Path> b = positional(Path.class, null).index("1").label("B.json").required()
             .help("The result to compare with the baseline.");
 
     CompareBench() {
@@ -48,7 +48,7 @@ final class CompareBench extends CliCommand {
             }
             return (Map<String, Object>) m;
         } catch (NoSuchFileException e) {
-            throw new UsageException("no such file: " + p);
+            throw new io.boxscope.cli.NotFoundException("no such file: " + p);
         } catch (JsonException e) {
             throw new UsageException(p + " is not valid JSON: " + e.getMessage());
         }

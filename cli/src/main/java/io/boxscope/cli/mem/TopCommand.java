@@ -98,6 +98,12 @@ final class TopCommand extends CliCommand {
         // Each process's container comes from the same pass; the runtimes are asked for names only
         // when some process is in a container.
         MemTop.Scan scan = MemTop.scan(new ProcMemReader(g.paths()), pids, threads.value());
+        if (g.pid() != null && scan.denied() > 0) {
+            // The one process asked for is denied: say so as mem rollup does (exit 3 as nobody), not a table
+            // whose only content is the footer's "skipped: 1 could not be read" and exit 0.
+            throw new java.nio.file.AccessDeniedException(
+                    g.paths().procRoot().resolve(Integer.toString(pids.getFirst())).resolve("smaps_rollup").toString());
+        }
         Map<String, String> containerNames = MemTop.containerNames(scan);
         Map<Integer, String> users;
         try {

@@ -147,7 +147,7 @@ public final class SyscountCommand extends CliCommand {
                     "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; syscount filters on cgroup v2"));
         }
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new UsageException("cgroup directory " + dir + " does not exist");
+            throw new io.boxscope.cli.NotFoundException("cgroup directory " + dir + " does not exist");
         }
         return new SyscountProbe.Options(target, dir, failures.value(), err, latency.value(), process.value());
     }

@@ -9,7 +9,6 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
-import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.proc.Partitions;
 import io.boxscope.proc.json.Json;
@@ -28,7 +27,7 @@ public final class BiolatencyCommand extends IntervalCommand<Biolatency.Report> 
     final Opt<String> disk = option(String.class, null, "-d").label("DISK").help("Trace this disk only.");
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("CG")
             .help("Trace processes in this cgroup v2 directory (checked at start and completion, as libbpf-tools).");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     private Partitions partitions;
@@ -62,7 +61,7 @@ public final class BiolatencyCommand extends IntervalCommand<Biolatency.Report> 
         partitions = Partitions.read(g.paths());
         Long dev = null;
         if (disk.value() != null) {
-            dev = partitions.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+            dev = partitions.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + disk.value()
                     + " in " + g.paths().procRoot().resolve("partitions") + "; disks: " + String.join(", ", partitions.names())));
         }
         Biolatency.Options o = new Biolatency.Options(queued.value(), perDisk.value(), perFlag.value(), milliseconds.value(), dev);

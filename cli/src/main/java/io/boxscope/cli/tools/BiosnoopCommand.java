@@ -28,7 +28,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
     final Opt<String> disk = option(String.class, null, "-d", "--disk").label("DISK").help("Trace this disk only.");
     final Opt<Integer> min = option(Integer.class, 0, "-m", "--min").label("MIN").help("Min latency to trace, in ms.");
     final Opt<Boolean> timestamp = flag("-t", "--timestamp").help("Include timestamp on output.");
-    final Opt<List<Integer>> seconds = positionals(Integer.class).arity("0..1").label("duration")
+    final Opt<List<String>> seconds = positionals(String.class).arity("0..1").label("duration")
             .help("Trace for this many seconds (default: until Ctrl-C).");
 
     private Biosnoop.Options options;
@@ -53,7 +53,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
             if (duration.value() != null) {
                 throw new UsageException("give the duration once: as the argument or as --duration");
             }
-            int s = seconds.value().getFirst();
+            int s = IntervalCommand.whole(seconds.value().getFirst(), "duration", "seconds, above 0");
             if (s <= 0) {
                 throw new UsageException("invalid duration: " + s + " (seconds, above 0)");
             }
@@ -75,7 +75,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
             Long dev = null;
             if (disk.value() != null) {
                 Partitions p = Partitions.read(paths);
-                dev = p.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+                dev = p.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + disk.value()
                         + " in " + paths.procRoot().resolve("partitions") + "; disks: " + String.join(", ", p.names())));
             }
             options = new Biosnoop.Options(queued.value(), dev, min.value(), timestamp.value());

@@ -8,7 +8,6 @@ import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
-import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.proc.Partitions;
 import io.boxscope.proc.json.Json;
@@ -22,7 +21,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
     final Opt<Boolean> timestamp = flag("-T", "--timestamp").help("Include timestamp on output.");
     final Opt<String> comm = option(String.class, null, "-c", "--comm").label("COMM").help("Trace this comm only.");
     final Opt<String> disk = option(String.class, null, "-d", "--disk").label("DISK").help("Trace this disk only.");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public BitesizeCommand() {
@@ -51,7 +50,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
         Long dev = null;
         if (disk.value() != null) {
             Partitions p = Partitions.read(g.paths());
-            dev = p.dev(disk.value()).orElseThrow(() -> new UsageException("no disk " + Text.safe(disk.value())
+            dev = p.dev(disk.value()).orElseThrow(() -> new io.boxscope.cli.NotFoundException("no disk " + disk.value()
                     + " in " + g.paths().procRoot().resolve("partitions") + "; disks: " + String.join(", ", p.names())));
         }
         return Bitesize.run(new Bitesize.Options(comm.value(), dev), timestamp.value());

@@ -16,7 +16,7 @@ import io.boxscope.tools.hist.IntervalRun;
 /** libbpf-tools' cachestat: page cache hits and misses per interval, from tracepoints (docs/tools.md says how). */
 public final class CachestatCommand extends IntervalCommand<Cachestat.Interval> {
     final Opt<Boolean> timestamp = flag("-T", "--timestamp").help("Print timestamp.");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a line every INTERVAL seconds (default 1), COUNT times (default: until Ctrl-C).");
 
     private boolean json;

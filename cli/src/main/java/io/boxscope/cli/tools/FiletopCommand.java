@@ -36,7 +36,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
     final Opt<Integer> rows = option(Integer.class, 20, "-r", "--rows").label("ROWS").help("Maximum rows to print, default 20");
     final Opt<String> sort = option(String.class, "all", "-s", "--sort").label("SORT")
             .help("Sort columns, default all [all, reads, writes, rbytes, wbytes]");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a table every INTERVAL seconds (default 1), COUNT times (default: until Ctrl-C).");
 
     public FiletopCommand() {

@@ -28,7 +28,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
     final Opt<Boolean> timestamp = flag("-T", "--timestamp").help("Include timestamp on output.");
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("CG")
             .help("Refused: interrupts are not per container or cgroup (libbpf-tools filters on the interrupted task).");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public HardirqsCommand() {

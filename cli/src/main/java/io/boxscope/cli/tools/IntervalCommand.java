@@ -168,13 +168,17 @@ public abstract class IntervalCommand<R> extends CliCommand {
         };
     }
 
-    /** libbpf-tools' {@code [interval [count]]}: seconds between reports (none: one at the end) and how many. */
-    protected static Schedule intervals(List<Integer> args, Integer defaultInterval) {
+    /**
+     * libbpf-tools' {@code [interval [count]]}: seconds between reports (none: one at the end) and how many. The words
+     * come as text: picocli leaves a word its type cannot convert unmatched, so {@code biolatency abc} said
+     * "Unmatched argument at index 1: 'abc'" where libbpf-tools' filetop says "invalid interval".
+     */
+    protected static Schedule intervals(List<String> args, Integer defaultInterval) {
         if (args.size() > 2) {
             throw new UsageException("unrecognized positional argument: " + args.get(2));
         }
-        Integer interval = args.isEmpty() ? defaultInterval : args.get(0);
-        long count = args.size() == 2 ? args.get(1) : 0;
+        Integer interval = args.isEmpty() ? defaultInterval : Integer.valueOf(whole(args.get(0), "interval", "seconds, above 0"));
+        long count = args.size() == 2 ? whole(args.get(1), "count", "above 0") : 0;
         if (interval != null && interval <= 0) {
             throw new UsageException("invalid interval: " + interval + " (seconds, above 0)");
         }
@@ -182,6 +186,15 @@ public abstract class IntervalCommand<R> extends CliCommand {
             throw new UsageException("invalid count: " + count + " (above 0)");
         }
         return new Schedule(null, interval == null ? null : Duration.ofSeconds(interval), count);
+    }
+
+    /** A positional word that must be a whole number: its value, or a usage error naming {@code what} it is (Main escapes it). */
+    static int whole(String word, String what, String unit) {
+        try {
+            return Integer.parseInt(word.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid " + what + ": '" + word + "' is not a whole number (" + unit + ")");
+        }
     }
 
     /**
@@ -194,7 +207,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
         }
         if (cgroup != null) {
             if (!Files.isDirectory(cgroup)) {
-                throw new UsageException("cgroup directory " + Text.safe(cgroup.toString()) + " does not exist");
+                throw new io.boxscope.cli.NotFoundException("cgroup directory " + cgroup + " does not exist");
             }
             return new ToolTarget(null, cgroup, null);
         }

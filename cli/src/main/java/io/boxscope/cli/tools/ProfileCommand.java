@@ -70,7 +70,7 @@ public final class ProfileCommand extends CliCommand {
         if (flame.value() != null) {
             Path dir = flame.value().toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {
-                throw new UsageException("--flame " + flame.value() + ": the directory " + dir + " does not exist");
+                throw new io.boxscope.cli.NotFoundException("--flame " + flame.value() + ": the directory " + dir + " does not exist");
             }
         }
         PrintWriter out = out();

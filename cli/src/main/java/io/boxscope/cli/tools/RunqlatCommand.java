@@ -28,7 +28,7 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
             .help("Trace this PID only (same as the global --pid).");
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("CG")
             .help("Trace processes in this cgroup v2 directory.");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public RunqlatCommand() {

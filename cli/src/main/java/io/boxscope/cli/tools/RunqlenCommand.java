@@ -25,7 +25,7 @@ public final class RunqlenCommand extends IntervalCommand<Runqlen.Report> {
     final Opt<Boolean> timestamp = flag("-T", "--timestamp").help("Include timestamp on output.");
     final Opt<Boolean> host = flag("-H", "--host").help("Report nr_running from host's rq (every scheduling class)"
             + " instead of the running task's CFS run queue.");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public RunqlenCommand() {

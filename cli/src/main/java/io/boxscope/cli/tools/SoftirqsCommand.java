@@ -21,7 +21,7 @@ public final class SoftirqsCommand extends IntervalCommand<Softirqs.Report> {
     final Opt<Boolean> timestamp = flag("-T", "--timestamp").help("Include timestamp on output.");
     final Opt<Boolean> nanoseconds = flag("-N", "--nanoseconds").help("Output in nanoseconds.");
     final Opt<Boolean> count = flag("-C", "--count").help("Show event counts with timing.");
-    final Opt<List<Integer>> args = positionals(Integer.class).arity("0..2").label("interval [count]")
+    final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")
             .help("Print a summary every INTERVAL seconds, COUNT times (default: one at Ctrl-C).");
 
     public SoftirqsCommand() {

@@ -23,7 +23,16 @@ class ContainerMemCommandTest {
     }
 
     static void oneLineUsageError(Result r, String contains) {
-        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        oneLineError(r, ExitCode.USAGE, contains);
+    }
+
+    /** A container that does not exist: exit 1, as a PID that does not exist (docs/cli.md, "Exit codes"). */
+    static void oneLineNotFound(Result r, String contains) {
+        oneLineError(r, ExitCode.FAILURE, contains);
+    }
+
+    static void oneLineError(Result r, int code, String contains) {
+        assertEquals(code, r.code(), r.err());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("boxscope: ") && r.err().contains(contains), r.err());
@@ -35,14 +44,14 @@ class ContainerMemCommandTest {
     @Test
     void unknownContainerIsOneLineWithTheContainersThatExist() {
         Result r = run("mem", "container", NOSUCH);
-        oneLineUsageError(r, "no container named '" + NOSUCH + "' (");
+        oneLineNotFound(r, "no container named '" + NOSUCH + "' (");
         assertTrue(r.err().contains(" (running: ") || r.err().contains(" (no containers are running on this host)"), r.err());
     }
 
     @Test
     void unknownContainerNameIsEscaped() {
         Result r = run("mem", "container", NOSUCH + "\u001b[31m\nforged");
-        oneLineUsageError(r, NOSUCH + "\\x1b[31m\\x0aforged");
+        oneLineNotFound(r, NOSUCH + "\\x1b[31m\\x0aforged");
         assertFalse(r.err().contains("\u001b"), r.err());
     }
 
@@ -57,7 +66,7 @@ class ContainerMemCommandTest {
     void theSameContainerTwiceIsFine() {
         // Not a usage error about the two: the lookup runs, and finds nothing of that name.
         Result r = run("mem", "container", NOSUCH, "--container", NOSUCH);
-        oneLineUsageError(r, "no container named '" + NOSUCH + "'");
+        oneLineNotFound(r, "no container named '" + NOSUCH + "'");
         assertFalse(r.err().contains("two containers"), r.err());
     }
 

@@ -67,6 +67,16 @@ class MemAsNobodyTest {
         deniedInOneLine(boxscope("mem", "smaps", Long.toString(target.pid())), "smaps");
     }
 
+    /**
+     * The one process named with --pid: denied is exit 3 in one line, as mem rollup says it; before, an empty table
+     * with "skipped: 1 could not be read" under it and exit 0 (the whole output was the footer).
+     */
+    @Test
+    void topOfOneRootProcessIsDenied() throws Exception {
+        deniedInOneLine(boxscope("mem", "top", "--pid", Long.toString(target.pid())), "smaps_rollup");
+        deniedInOneLine(boxscope("mem", "top", "--json", "--pid", Long.toString(target.pid())), "smaps_rollup");
+    }
+
     @Test
     void topSkipsAndCounts() throws Exception {
         Unprivileged.Result r = boxscope("mem", "top", "--json");

@@ -114,7 +114,7 @@ class MemCommandTest {
     @Test
     void unknownContainerListsNames() {
         Result r = run("mem", "container", "no-such-container-xyz");
-        assertEquals(2, r.code());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, r.code());
         assertTrue(r.err().startsWith("boxscope: no container named 'no-such-container-xyz'"), r.err());
         // Main lists the containers that do run ("running: a, b") or says there are none.
         assertTrue(r.err().contains("(running: ") || r.err().contains("no containers"), r.err());

@@ -178,7 +178,7 @@ class SyscountCommandTest {
         PrintStream s = new PrintStream(b, true, StandardCharsets.UTF_8);
         assertEquals(2, Main.run(new String[] {"syscount", "-e", "ENOPE"}, s, s));
         assertTrue(b.toString(StandardCharsets.UTF_8).contains("invalid errno"));
-        assertEquals(2, Main.run(new String[] {"syscount", "-c", "/nonexistent/cgroup"}, s, s));
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, Main.run(new String[] {"syscount", "-c", "/nonexistent/cgroup"}, s, s)); // docs/cli.md
         assertEquals(0, Main.run(new String[] {"syscount", "-l"}, s, s));
         assertTrue(b.toString(StandardCharsets.UTF_8).contains("257: openat"));
     }

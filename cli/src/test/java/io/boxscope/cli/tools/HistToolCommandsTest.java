@@ -25,7 +25,7 @@ class HistToolCommandsTest {
 
     @Test
     void usageErrors() {
-        assertEquals(2, Cli.run("biolatency", "-d", "no-such-disk", "1", "1").code());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, Cli.run("biolatency", "-d", "no-such-disk", "1", "1").code()); // docs/cli.md
         assertEquals(2, Cli.run("biolatency", "1", "2", "3").code());
         assertEquals(2, Cli.run("biolatency", "0").code());
         assertEquals(2, Cli.run("runqlat", "-P", "-L", "1", "1").code());
@@ -33,6 +33,30 @@ class HistToolCommandsTest {
         assertEquals(2, Cli.run("funccount", "x:a:b").code());
         assertEquals(2, Cli.run("funccount").code());
         assertEquals(2, Cli.run("cachestat", "--pid", "1").code(), "cachestat has no -p");
+    }
+
+    /**
+     * A word that is not a number where an interval, a count or a duration goes says which it is, in one line, exit 2
+     * (libbpf-tools' filetop: "invalid interval"); it used to be "Unmatched argument at index 1: 'abc'".
+     */
+    @Test
+    void aNonNumericIntervalOrCountSaysWhichItIs() {
+        for (String tool : List.of("biolatency", "runqlat", "runqlen", "bitesize", "cachestat", "cpudist", "filetop",
+                "hardirqs", "softirqs")) {
+            Cli interval = Cli.run(tool, "abc");
+            assertEquals(2, interval.code(), tool + ": " + interval.err());
+            assertEquals("boxscope: invalid interval: 'abc' is not a whole number (seconds, above 0)", interval.err().strip(), tool);
+            Cli count = Cli.run(tool, "1", "x\u001b[31m");
+            assertEquals(2, count.code(), tool + ": " + count.err());
+            assertEquals("boxscope: invalid count: 'x\\x1b[31m' is not a whole number (above 0)", count.err().strip(), tool);
+            assertEquals("", interval.out() + count.out(), tool);
+        }
+        Cli biosnoop = Cli.run("biosnoop", "ten");
+        assertEquals(2, biosnoop.code(), biosnoop.err());
+        assertEquals("boxscope: invalid duration: 'ten' is not a whole number (seconds, above 0)", biosnoop.err().strip());
+        // Escaped once, by Main: a disk name's escape shows as \x1b, not \\x1b.
+        Cli disk = Cli.run("biolatency", "-d", "sd\u001bz", "1", "1");
+        assertTrue(disk.err().startsWith("boxscope: no disk sd\\x1bz in "), disk.err());
     }
 
     /** interval 1, count 1: libbpf-tools' layout, "Tracing ...", a blank line, then the histogram (or nothing when empty). */

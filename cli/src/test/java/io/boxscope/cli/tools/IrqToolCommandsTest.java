@@ -42,7 +42,7 @@ class IrqToolCommandsTest {
         assertEquals(2, cg.code());
         assertTrue(cg.err().contains("-c/--cgroup: interrupts are not per container"), cg.err());
         assertEquals(2, Cli.run("runqlen", "-f", "0", "1", "1").code());
-        assertEquals(2, Cli.run("runqlen", "--container", "boxscope-test-no-such-container", "1", "1").code());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, Cli.run("runqlen", "--container", "boxscope-test-no-such-container", "1", "1").code()); // docs/cli.md
     }
 
     @Test

@@ -206,7 +206,8 @@ public final class ContainerDiscovery {
             if (idle.size() == 1) {
                 RuntimeContainer c = idle.getFirst();
                 String who = c.name().isEmpty() || c.name().equals(query) ? "'" + query + "'" : "'" + query + "' (" + c.name() + ")";
-                throw new UnknownContainerException("container " + who + " is not running (state: " + c.state() + ")", e.known());
+                throw new UnknownContainerException("container " + who + " is not running (state: " + c.state() + ")", e.known(),
+                        e.namesUnavailable());
             }
             throw e;
         }
@@ -232,6 +233,8 @@ public final class ContainerDiscovery {
             throw new UnknownContainerException("container id prefix '" + query + "' is ambiguous: it matches "
                     + prefix.stream().map(ContainerInfo::displayName).toList(), known);
         }
-        throw new UnknownContainerException("no container named '" + query + "'", known);
+        // Some containers known by id only (names unavailable): say why the name may not have matched.
+        boolean unnamed = d.containers().stream().anyMatch(c -> c.name().isEmpty());
+        throw new UnknownContainerException("no container named '" + query + "'", known, unnamed ? d.notices() : List.of());
     }
 }
