@@ -52,10 +52,16 @@ public enum Field {
     PROC_VPID(FieldClass.PROCESS, "proc.vpid", FieldType.INT64, Arg.NONE, "the process ID as the process's own PID namespace numbers it (inside its container)."),
     THREAD_VMSIZE(FieldClass.PROCESS, "thread.vmsize", FieldType.UINT64, Arg.NONE, "proc.vmsize on the process's main thread; 0 on its other threads."),
     THREAD_VMRSS(FieldClass.PROCESS, "thread.vmrss", FieldType.UINT64, Arg.NONE, "proc.vmrss on the process's main thread; 0 on its other threads."),
+    PROC_SID(FieldClass.PROCESS, "proc.sid", FieldType.INT64, Arg.NONE, "the session ID of the process (-1 when the capture never said)."),
+    PROC_SNAME(FieldClass.PROCESS, "proc.sname", FieldType.CHARBUF, Arg.NONE, "the name of the process's session leader: the process whose ID is proc.sid, or, when it has gone, the eldest ancestor in the same session."),
+    PROC_TTY(FieldClass.PROCESS, "proc.tty", FieldType.INT32, Arg.NONE, "the controlling terminal's device number as /proc/PID/stat's tty_nr encodes it; 0 for none. Known from the process's last execve: 0 for processes the capture saw none of."),
     PROC_EXEPATH(FieldClass.PROCESS, "proc.exepath", FieldType.CHARBUF, Arg.NONE, "the full path of the process's executable."),
+    PROC_VPGID(FieldClass.PROCESS, "proc.vpgid", FieldType.INT64, Arg.NONE, "the process group ID as the process's own PID namespace numbers it (-1 when the capture never said)."),
 
     USER_UID(FieldClass.USER, "user.uid", FieldType.UINT32, Arg.NONE, "the user ID."),
     USER_NAME(FieldClass.USER, "user.name", FieldType.CHARBUF, Arg.NONE, "the user's name."),
+    USER_LOGINUID(FieldClass.USER, "user.loginuid", FieldType.INT32, Arg.NONE, "the audit login user ID (auid: who logged in, kept across su and sudo); -1 when unset."),
+    USER_LOGINNAME(FieldClass.USER, "user.loginname", FieldType.CHARBUF, Arg.NONE, "the name of the audit login user; no value when the login user ID is unset or not in the capture's user list."),
 
     GROUP_GID(FieldClass.GROUP, "group.gid", FieldType.UINT64, Arg.NONE, "the group ID."),
     GROUP_NAME(FieldClass.GROUP, "group.name", FieldType.CHARBUF, Arg.NONE, "the group's name."),

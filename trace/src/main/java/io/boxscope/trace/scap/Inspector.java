@@ -77,6 +77,16 @@ public final class Inspector {
          * this number, and the other fd.* fields fall back to its entry when the event has none of its own.
          */
         long lastEventFd;
+        /**
+         * sinsp_threadinfo's m_sid, m_vpgid, m_tty and m_loginuid (threadinfo.h, libs e5c53d64): the session id and
+         * the process group id in the thread's PID namespace (-1 unset), the controlling terminal's device number
+         * as /proc/PID/stat's tty_nr encodes it (0 none) and the audit login uid (-1 unset; 0 in sinsp_threadinfo::init).
+         * See {@link ThreadSession} for where they come from and how they change.
+         */
+        long sid = -1;
+        long vpgid = -1;
+        int tty;
+        int loginuid;
 
         Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, LongMap<Thread> table) {
             this.tid = tid;
@@ -187,6 +197,26 @@ public final class Inspector {
             return fdlimit;
         }
 
+        /** The session id (proc.sid), -1 when unset. */
+        public long sid() {
+            return sid;
+        }
+
+        /** The process group id in the thread's PID namespace (proc.vpgid), -1 when unset. */
+        public long vpgid() {
+            return vpgid;
+        }
+
+        /** The controlling terminal's device number, encoded as /proc/PID/stat's tty_nr (proc.tty); 0 for none. */
+        public int tty() {
+            return tty;
+        }
+
+        /** The audit login uid (user.loginuid), -1 when unset. */
+        public int loginuid() {
+            return loginuid;
+        }
+
         /** The fds this thread sees (its process's table when it shares it), by number. */
         public java.util.SortedMap<Long, Fd> fds() {
             return java.util.Collections.unmodifiableSortedMap(fds.sorted());
@@ -246,6 +276,7 @@ public final class Inspector {
             th.vmswapKb = Integer.toUnsignedLong(t.vmswapKb());
             th.fdlimit = t.fdlimit();
             th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
+            ThreadSession.listed(th, t);
             threads.put(t.tid(), th);
         }
         ThreadRules.countChildren(threads);
@@ -438,6 +469,7 @@ public final class Inspector {
             case PIPE -> FdRules.pipe(e, t);
             case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
+            case SETSID -> ThreadSession.setsid(e, t);
             case CLOSE -> FdRules.close(e, t, etype, eventFd);
             case CHDIR -> ThreadRules.chdir(e, t);
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);

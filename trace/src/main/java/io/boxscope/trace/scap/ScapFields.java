@@ -235,8 +235,16 @@ public final class ScapFields implements FieldSource {
             case THREAD_VTID -> t == null || t.vtid() == -1 ? null : num(t.vtid());
             case PROC_VPID -> t == null || t.vpid() == -1 ? null : num(t.vpid());
             case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
+            // filterchecks.cpp TYPE_SID, TYPE_SNAME, TYPE_TTY, TYPE_VPGID: the thread's own values (see ThreadSession)
+            case PROC_SID -> t == null ? null : num(t.sid());
+            case PROC_SNAME -> t == null ? null : text(SessionLeader.name(inspector, t));
+            case PROC_TTY -> t == null ? null : num(t.tty());
+            case PROC_VPGID -> t == null ? null : num(t.vpgid());
             case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
+            // TYPE_LOGINUID / TYPE_LOGINNAME (libs e5c53d64): sinsp::get_user has no user 0xffffffff
+            case USER_LOGINUID -> t == null ? null : num(t.loginuid());
+            case USER_LOGINNAME -> t == null || t.loginuid() == -1 ? null : text(inspector.user(t.loginuid()));
             case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
             case GROUP_NAME -> t == null || t.gid() < 0 ? null : text(inspector.group((int) t.gid()));
             case CONTAINER_ID -> {
