@@ -69,7 +69,11 @@ public enum Field {
     CONTAINER_ID(FieldClass.CONTAINER, "container.id", FieldType.CHARBUF, Arg.NONE, "the container's ID (its first 12 characters for Docker), or 'host'."),
     CONTAINER_NAME(FieldClass.CONTAINER, "container.name", FieldType.CHARBUF, Arg.NONE, "the container's name, or 'host'."),
     CONTAINER_IMAGE(FieldClass.CONTAINER, "container.image", FieldType.CHARBUF, Arg.NONE, "the container's image name (e.g. busybox:latest)."),
+    CONTAINER_IMAGE_ID(FieldClass.CONTAINER, "container.image.id", FieldType.CHARBUF, Arg.NONE, "the container image's ID, when the capture's container description has one (trace -w's do not)."),
     CONTAINER_TYPE(FieldClass.CONTAINER, "container.type", FieldType.CHARBUF, Arg.NONE, "the container runtime, e.g. docker, containerd, cri-o, podman."),
+
+    CONTAINER_IMAGE_REPOSITORY(FieldClass.CONTAINER, "container.image.repository", FieldType.CHARBUF, Arg.NONE, "the container image without its tag (e.g. busybox)."),
+    CONTAINER_IMAGE_TAG(FieldClass.CONTAINER, "container.image.tag", FieldType.CHARBUF, Arg.NONE, "the container image's tag (e.g. latest)."),
 
     FD_NUM(FieldClass.FD, "fd.num", FieldType.INT64, Arg.NONE, "the file descriptor's number."),
     FD_TYPE(FieldClass.FD, "fd.type", FieldType.CHARBUF, Arg.NONE, "the kind of file descriptor: 'file', 'directory', 'ipv4', 'ipv6', 'unix', 'pipe', 'event', 'signalfd', 'eventpoll', 'inotify' or 'timerfd'."),
@@ -90,6 +94,10 @@ public enum Field {
     FD_L4PROTO(FieldClass.FD, "fd.l4proto", FieldType.CHARBUF, Arg.NONE, "a socket's IP protocol: 'tcp', 'udp', 'icmp' or 'raw'."),
     FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
     FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
+    FD_CPROTO(FieldClass.FD, "fd.cproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the client's port as text (sysdig -r resolves no service names: the number)."),
+    FD_SPROTO(FieldClass.FD, "fd.sproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the server's port as text; empty for a listening socket, as in sysdig."),
+    FD_LPROTO(FieldClass.FD, "fd.lproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the local port as text."),
+    FD_RPROTO(FieldClass.FD, "fd.rproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the remote port as text."),
     FD_NET(FieldClass.FD, "fd.net", FieldType.IPNET, Arg.NONE, "matches when the client or the server IP address is in the network (e.g. fd.net=10.0.0.0/8); != when neither is."),
     FD_CNET(FieldClass.FD, "fd.cnet", FieldType.IPNET, Arg.NONE, "matches when the client IP address is in the network."),
     FD_SNET(FieldClass.FD, "fd.snet", FieldType.IPNET, Arg.NONE, "matches when the server IP address is in the network."),

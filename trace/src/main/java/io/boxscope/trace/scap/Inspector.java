@@ -320,9 +320,9 @@ public final class Inspector {
 
     /**
      * A container as the capture file describes it (libsinsp's container event: its JSON's
-     * {@code container.id}, {@code name}, {@code image}).
+     * {@code container.id}, {@code name}, {@code image}, {@code imageid}, {@code imagerepo}, {@code imagetag}).
      */
-    public record Container(String id, String name, String image) {}
+    public record Container(String id, String name, String image, String imageId, String imageRepo, String imageTag) {}
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
     public static boolean isContainerEvent(EventInfo info) {
@@ -345,12 +345,16 @@ public final class Inspector {
         try {
             Object root = io.boxscope.proc.json.Json.parse(text.string());
             if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
-                containers.put(id, new Container(id, c.get("name") instanceof String n ? n : null,
-                        c.get("image") instanceof String i ? i : null));
+                containers.put(id, new Container(id, string(c, "name"), string(c, "image"), string(c, "imageid"),
+                        string(c, "imagerepo"), string(c, "imagetag")));
             }
         } catch (RuntimeException bad) {
             // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
         }
+    }
+
+    private static String string(Map<?, ?> json, String key) {
+        return json.get(key) instanceof String s ? s : null;
     }
 
     /** The container the file describes with this (12-character) id, or null. */
