@@ -44,4 +44,15 @@ class TraceImageAndProtoFieldsTest {
                     List.of("-p", "*" + fmt, "fd.type in (ipv4, ipv6, unix)")));
         }
     }
+
+    /**
+     * evt.rawarg.NAME in -p: sysdig prints it with print format PF_NA, so a 32-bit or unsigned argument (size,
+     * a UINT32) prints {@code <NA>} while res (INT64-like) and name (a string) print; the line goes without {@code *}.
+     */
+    @Test
+    void rawargInFormatsAsSysdigPrintsIt() throws Exception {
+        String fmt = "%evt.num %evt.type %evt.rawarg.res %evt.rawarg.size %evt.rawarg.name";
+        TraceReadFilterTest.assertSameAsSysdig(TraceReadFilterTest.capture(), List.of(List.of("-p", "*" + fmt),
+                List.of("-p", fmt), List.of("-p", "*%evt.num %evt.rawarg.size", "evt.rawarg.size > 0")));
+    }
 }
