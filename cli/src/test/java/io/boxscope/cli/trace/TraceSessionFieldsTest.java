@@ -61,14 +61,15 @@ class TraceSessionFieldsTest {
         getuid(700);
         getuid(800);                            // a thread nobody listed: sinsp's fake entry
         Path file = ChiselCapture.write(dir.resolve("session.scap"), tables, ev);
-        String fmt = "%evt.num %thread.tid %evt.type %proc.sid %proc.sname %proc.tty %proc.vpgid %user.loginuid %user.loginname";
+        String fmt = "%evt.num %thread.tid %evt.type %proc.sid %proc.sname %proc.tty %proc.vpgid %user.loginuid %user.loginname"
+                + " %user.name %user.homedir %user.shell %user.uid %group.gid";
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", "*" + fmt), List.of("-p", fmt),
                 List.of("-p", "*" + fmt, "proc.tty!=0"), List.of("-p", "*" + fmt, "user.loginuid=1000"),
                 List.of("-p", "*" + fmt, "proc.sname=less or proc.sid<0"), List.of("-p", "*" + fmt, "user.loginname=alice"),
                 List.of("-p", "*" + fmt, "proc.vpgid in (200, 300)")));
         String lines = TraceReadFilterTest.oursRead(file, List.of("-p", "*" + fmt));
-        assertTrue(lines.contains(" 400 getuid 200 less 34819 200 1000 alice"), lines);
-        assertTrue(lines.contains(" 800 getuid -1 <NA> 0 -1 -1 <NA>"), lines);
+        assertTrue(lines.contains(" 400 getuid 200 less 34819 200 1000 alice root /root /bin/bash"), lines);
+        assertTrue(lines.contains(" 800 getuid -1 <NA> 0 -1 -1 <NA> <NA> <NA> <NA> 4294967295 4294967295"), lines);
     }
 
     private static ThreadInfo listed(long pid, long ppid, String comm, long sid, long vpgid, int loginuid) {

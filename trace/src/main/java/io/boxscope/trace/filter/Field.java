@@ -60,6 +60,8 @@ public enum Field {
 
     USER_UID(FieldClass.USER, "user.uid", FieldType.UINT32, Arg.NONE, "the user ID."),
     USER_NAME(FieldClass.USER, "user.name", FieldType.CHARBUF, Arg.NONE, "the user's name."),
+    USER_HOMEDIR(FieldClass.USER, "user.homedir", FieldType.CHARBUF, Arg.NONE, "the user's home directory, from the capture's user list."),
+    USER_SHELL(FieldClass.USER, "user.shell", FieldType.CHARBUF, Arg.NONE, "the user's login shell, from the capture's user list."),
     USER_LOGINUID(FieldClass.USER, "user.loginuid", FieldType.INT32, Arg.NONE, "the audit login user ID (auid: who logged in, kept across su and sudo); -1 when unset."),
     USER_LOGINNAME(FieldClass.USER, "user.loginname", FieldType.CHARBUF, Arg.NONE, "the name of the audit login user; no value when the login user ID is unset or not in the capture's user list."),
 

@@ -70,7 +70,8 @@ public final class LiveTables {
         }
         List<UserInfo> users = new ArrayList<>();
         try {
-            Passwd.read(paths).forEach((uid, name) -> users.add(new UserInfo(uid, 0, name, "", "")));
+            // libscap's user list: uid, gid, name, home directory and shell of each passwd entry (user.homedir, user.shell)
+            Passwd.readEntries(paths).values().forEach(u -> users.add(new UserInfo(u.uid(), u.gid(), u.name(), u.home(), u.shell())));
         } catch (IOException e) {
             // no passwd under this root: user names print as numbers, as sysdig's do without a user list
         }

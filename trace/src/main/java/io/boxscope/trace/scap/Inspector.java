@@ -245,7 +245,7 @@ public final class Inspector {
     }
 
     private final LongMap<Thread> threads = new LongMap<>();
-    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, UserInfo> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
     private final Map<String, Container> containers = new HashMap<>();
     private final List<InterfaceInfo> interfaces;
@@ -301,7 +301,7 @@ public final class Inspector {
             }
         }
         interfaces = tables.interfaces();
-        tables.users().forEach(u -> users.put(u.uid(), u.name()));
+        tables.users().forEach(u -> users.put(u.uid(), u)); // a later entry of a uid replaces an earlier one, as before
         tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
     }
 
@@ -385,6 +385,12 @@ public final class Inspector {
 
     /** The user named by uid {@code uid} in the capture's user table, or null. */
     public String user(int uid) {
+        UserInfo u = users.get(uid);
+        return u == null ? null : u.name();
+    }
+
+    /** The user list's entry for {@code uid} (name, home directory, shell), or null (sinsp::get_user). */
+    public UserInfo userInfo(int uid) {
         return users.get(uid);
     }
 

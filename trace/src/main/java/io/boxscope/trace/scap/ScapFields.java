@@ -240,12 +240,23 @@ public final class ScapFields implements FieldSource {
             case PROC_SNAME -> t == null ? null : text(SessionLeader.name(inspector, t));
             case PROC_TTY -> t == null ? null : num(t.tty());
             case PROC_VPGID -> t == null ? null : num(t.vpgid());
-            case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
+            // sinsp's entry of a thread nobody listed has uid and gid 0xffffffff, which user.uid and group.gid print
+            // (sysdig -r: 4294967295); only the names have no value then (get_user/get_group find none)
+            case USER_UID -> t == null ? null : num(t.uid() < 0 ? 0xffffffffL : t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
             // TYPE_LOGINUID / TYPE_LOGINNAME (libs e5c53d64): sinsp::get_user has no user 0xffffffff
+            // TYPE_HOMEDIR / TYPE_SHELL: the user list's entry of the thread's uid, none when the list lacks it
+            case USER_HOMEDIR -> {
+                UserInfo u = t == null || t.uid() < 0 ? null : inspector.userInfo((int) t.uid());
+                yield u == null ? null : text(u.home());
+            }
+            case USER_SHELL -> {
+                UserInfo u = t == null || t.uid() < 0 ? null : inspector.userInfo((int) t.uid());
+                yield u == null ? null : text(u.shell());
+            }
             case USER_LOGINUID -> t == null ? null : num(t.loginuid());
             case USER_LOGINNAME -> t == null || t.loginuid() == -1 ? null : text(inspector.user(t.loginuid()));
-            case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
+            case GROUP_GID -> t == null ? null : num(t.gid() < 0 ? 0xffffffffL : t.gid());
             case GROUP_NAME -> t == null || t.gid() < 0 ? null : text(inspector.group((int) t.gid()));
             case CONTAINER_ID -> {
                 ContainerRef c = container();
