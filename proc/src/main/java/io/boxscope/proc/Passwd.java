@@ -31,6 +31,35 @@ public final class Passwd {
         return m;
     }
 
+    /** One passwd(5) line's fields a tracer's user list keeps (libscap's scap_userinfo: uid, gid, name, home, shell). */
+    public record Entry(int uid, int gid, String name, String home, String shell) {}
+
+    /**
+     * name:password:uid:gid:gecos:home:shell, by uid; the first line of a uid wins, lines without seven fields or
+     * with a uid or gid that is not a number are skipped (getpwent(3) reads the same layout).
+     */
+    public static Map<Integer, Entry> entries(String text) {
+        Map<Integer, Entry> m = new java.util.LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.split(":", -1);
+            if (f.length < 7 || f[0].isEmpty()) {
+                continue;
+            }
+            try {
+                int uid = Integer.parseInt(f[2]);
+                m.putIfAbsent(uid, new Entry(uid, Integer.parseInt(f[3]), f[0], f[5], f[6]));
+            } catch (NumberFormatException e) {
+                continue; // not a passwd line: ids are numbers
+            }
+        }
+        return m;
+    }
+
+    /** Reads {@link #fileFor} as {@link #entries}; an unreadable file is an IOException for the caller to report. */
+    public static Map<Integer, Entry> readEntries(HostPaths paths) throws IOException {
+        return entries(new String(Files.readAllBytes(fileFor(paths)), StandardCharsets.UTF_8));
+    }
+
     /** The passwd file that belongs with these host paths. */
     public static Path fileFor(HostPaths paths) {
         Path parent = paths.procRoot().toAbsolutePath().getParent();

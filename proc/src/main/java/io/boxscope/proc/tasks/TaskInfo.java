@@ -20,12 +20,21 @@ import java.util.List;
  * @param vpid    process id in its innermost PID namespace
  * @param cgroups {@code controllers=path} entries from /proc/PID/cgroup ({@code =path} for v2's unified line)
  * @param loginuid audit login uid, -1 when unset
+ * @param session  the process's session, process group and controlling terminal
  */
 public record TaskInfo(long tid, long pid, long ppid, String comm, String exe, String exepath, List<String> args,
-                       String cwd, int uid, int gid, long vtid, long vpid, List<String> cgroups, int loginuid) {
+                       String cwd, int uid, int gid, long vtid, long vpid, List<String> cgroups, int loginuid,
+                       TaskSession session) {
     public TaskInfo {
         args = List.copyOf(args);
         cgroups = List.copyOf(cgroups);
+        java.util.Objects.requireNonNull(session, "session");
+    }
+
+    /** A thread whose session, group and terminal are unknown ({@link TaskSession#UNKNOWN}). */
+    public TaskInfo(long tid, long pid, long ppid, String comm, String exe, String exepath, List<String> args,
+                    String cwd, int uid, int gid, long vtid, long vpid, List<String> cgroups, int loginuid) {
+        this(tid, pid, ppid, comm, exe, exepath, args, cwd, uid, gid, vtid, vpid, cgroups, loginuid, TaskSession.UNKNOWN);
     }
 
     /** Whether this thread leads its thread group. */

@@ -112,6 +112,8 @@ public final class TaskTable {
             } catch (IOException | NumberFormatException e) {
                 // no audit support: libscap reports -1 too
             }
+            String stat = readOrNull(dir.resolve("stat"));
+            TaskSession session = stat == null ? TaskSession.UNKNOWN : TaskSession.parse(stat, Status.field(status, "NSpgid"));
             String exe = cmdline.isEmpty() ? "" : cmdline.getFirst();
             List<String> args = cmdline.isEmpty() ? List.of() : cmdline.subList(1, cmdline.size());
             List<TaskInfo> out = new ArrayList<>();
@@ -126,7 +128,7 @@ public final class TaskTable {
                 }
                 Status s = Status.parse(ts);
                 out.add(new TaskInfo(tid, pid, s.ppid, s.name, exe, exepath, args, cwd, s.uid, s.gid,
-                        s.nsTid, s.nsPid, cgroups, loginuid));
+                        s.nsTid, s.nsPid, cgroups, loginuid, session));
             }
             return out;
         } catch (IOException e) {
@@ -289,6 +291,16 @@ public final class TaskTable {
             }
             // a thread's NSpid is its tid in each PID namespace, NStgid its group's id (proc(5))
             return new Status(name, ppid, uid, gid, nsPid, nsTid);
+        }
+
+        /** The value of status line {@code NAME:}, or null when there is none. */
+        static String field(String text, String name) {
+            for (String line : text.split("\n")) {
+                if (line.startsWith(name + ":")) {
+                    return line.substring(name.length() + 1);
+                }
+            }
+            return null;
         }
 
         private static long last(String v) {

@@ -60,7 +60,7 @@ final class LsContainers extends StreamChisel {
                     case CONTAINERD -> 7;
                     case CRIO -> 8;
                     case PODMAN, HOST -> -1;
-                }));
+                }, null, null, null));
             }
         }
         return List.copyOf(m.values());

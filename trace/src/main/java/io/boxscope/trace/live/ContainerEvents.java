@@ -64,19 +64,10 @@ final class ContainerEvents {
      */
     static String json(ContainerInfo c) {
         String image = c.image();
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        int at = image.indexOf('@');
-        String repo = image;
-        String tag = "";
-        String digest = "";
-        if (at >= 0) {
-            repo = image.substring(0, at);
-            digest = image.substring(at + 1);
-        } else if (colon > slash) {
-            repo = image.substring(0, colon);
-            tag = image.substring(colon + 1);
-        }
+        io.boxscope.trace.scap.ImageName split = io.boxscope.trace.scap.ImageName.split(image);
+        String repo = split.repository();
+        String tag = split.tag();
+        String digest = split.digest();
         Map<String, Object> o = Json.object();
         o.put("Mounts", List.of());
         o.put("full_id", c.ref().id());

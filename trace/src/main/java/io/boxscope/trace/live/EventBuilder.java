@@ -537,7 +537,10 @@ public final class EventBuilder {
             v.put("vtid", t.vtid());
             v.put("vpid", t.vpid());
             v.put("loginuid", (long) t.loginuid());
-            v.put("pgid", t.pid());
+            // the driver's execve exit (driver/bpf/fillers.h, libs e5c53d64): the group id in the task's PID
+            // namespace and the tty_nr of its controlling terminal, which /proc/PID/stat shows the same
+            v.put("pgid", t.session().vpgid());
+            v.put("tty", (long) t.session().tty());
         } else {
             v.put("tid", r.tid());
             v.put("pid", r.pid());
@@ -573,7 +576,6 @@ public final class EventBuilder {
             v.put("vm_rss", kb[1]);
             v.put("vm_swap", kb[2]);
         }
-        v.put("tty", 0L);
         ScapEvent.Builder b = b(constant, r, ts);
         EventInfo info = EventTable.get().byConstant(constant);
         for (EventInfo.ParamInfo p : info.params()) {

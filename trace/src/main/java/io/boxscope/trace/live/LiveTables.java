@@ -55,7 +55,8 @@ public final class LiveTables {
             // libscap's proc scan: vmsize/vmrss/vmswap from status, fdlimit from limits (the process's, for each thread)
             TaskMemory m = memoryOf.computeIfAbsent(t.pid(), proc::memory);
             String cwd = t.cwd().endsWith("/") ? t.cwd() : t.cwd() + "/";
-            ts.add(new ThreadInfo(t.tid(), t.pid(), t.ppid(), t.pid(), t.pid(), t.comm(), t.exe(), t.exepath(), t.args(),
+            // libscap's scan: sid and vpgid from stat and status (TaskSession); the PL block has no tty
+            ts.add(new ThreadInfo(t.tid(), t.pid(), t.ppid(), t.session().sid(), t.session().vpgid(), t.comm(), t.exe(), t.exepath(), t.args(),
                     cwd, m.fdLimit(), t.isMain() ? 0 : THREAD_FLAGS, t.uid(), t.gid(), (int) m.vmSizeKb(), (int) m.vmRssKb(),
                     (int) m.vmSwapKb(), 0, 0, List.of(), t.vtid(),
                     t.vpid(), t.cgroups(), "/", t.loginuid(), false));
@@ -69,7 +70,8 @@ public final class LiveTables {
         }
         List<UserInfo> users = new ArrayList<>();
         try {
-            Passwd.read(paths).forEach((uid, name) -> users.add(new UserInfo(uid, 0, name, "", "")));
+            // libscap's user list: uid, gid, name, home directory and shell of each passwd entry (user.homedir, user.shell)
+            Passwd.readEntries(paths).values().forEach(u -> users.add(new UserInfo(u.uid(), u.gid(), u.name(), u.home(), u.shell())));
         } catch (IOException e) {
             // no passwd under this root: user names print as numbers, as sysdig's do without a user list
         }

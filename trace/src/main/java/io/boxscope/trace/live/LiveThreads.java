@@ -75,7 +75,7 @@ public final class LiveThreads {
         boolean hostNs = p.tid() == p.vtid();
         threads.put(childTid, new TaskInfo(childTid, childPid, thread ? p.ppid() : parentPid, p.comm(), p.exe(),
                 p.exepath(), p.args(), p.cwd(), p.uid(), p.gid(), hostNs ? childTid : -1, hostNs ? childPid : -1,
-                p.cgroups(), p.loginuid()));
+                p.cgroups(), p.loginuid(), p.session())); // fork(2): the child is in its parent's session and group
     }
 
     /**
@@ -101,7 +101,7 @@ public final class LiveThreads {
         }
         if (!t.comm().equals(comm) || !t.exe().equals(exe) || !t.args().equals(args)) {
             threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, t.exepath(), args, t.cwd(),
-                    t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid()));
+                    t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid(), t.session()));
         }
     }
 

@@ -69,7 +69,8 @@ public final class EventView {
     /** The field as sysdig prints it, or null when the event has none ({@code <NA>}). */
     public String text(OutputField f) {
         return switch (f) {
-            case OutputField.Catalogue c -> FieldText.of(c.ref(), fields.get(c.ref()));
+            case OutputField.Catalogue c -> c.ref().field() == Field.EVT_RAWARG ? rawarg(c.ref())
+                    : FieldText.of(c.ref(), fields.get(c.ref()));
             case OutputField.Extra x -> switch (x.kind()) {
                 case EVT_OUTPUTTIME -> outputTime();
                 case EVT_DATETIME -> {
@@ -82,6 +83,22 @@ public final class EventView {
                 case EVT_RAWTIME_NS -> String.format(Locale.ROOT, "%09d", event.ts() % 1_000_000_000L);
                 default -> FieldText.of(LATENCY, value(f)) ;
             };
+        };
+    }
+
+    /**
+     * evt.rawarg.NAME as sysdig 0.29 prints it: sinsp_filter_check::rawval_to_string at the type of the first event
+     * argument so named and the field's print format, PF_NA (libs e5c53d64 filter.cpp, filterchecks.cpp): with
+     * PF_NA only 64-bit signed numbers (INT64, PID, ERRNO), strings and booleans print; every other number prints
+     * nothing ({@code <NA>}, or no line without {@code *}). Types rawval_to_string has no case for (PT_FD,
+     * PT_FLAGS*, PT_UID, PT_MODE...) end sysdig's read with "wrong event type N": we print their value instead.
+     */
+    private String rawarg(FieldRef ref) {
+        String pt = io.boxscope.trace.filter.EventTable.sysdig().paramType(ref.argName());
+        return switch (pt == null ? "" : pt) {
+            case "PT_INT8", "PT_INT16", "PT_INT32", "PT_UINT8", "PT_UINT16", "PT_UINT32", "PT_UINT64", "PT_RELTIME",
+                 "PT_ABSTIME", "PT_PORT", "PT_L4PROTO", "PT_SOCKADDR", "PT_SOCKFAMILY" -> null;
+            default -> FieldText.of(ref, fields.get(ref));
         };
     }
 

@@ -26,7 +26,7 @@ final class EventKinds {
     static final int SKIP_RESET = 1 << 8;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
-    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, CLOSE, CHDIR, FCHDIR }
+    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, SETSID, CLOSE, CHDIR, FCHDIR }
 
     private static final int SIZE = 1024;
     private static final int[] FLAGS = new int[SIZE];
@@ -71,6 +71,7 @@ final class EventKinds {
                     case "pipe", "pipe2" -> Op.PIPE;
                     case "socketpair" -> Op.SOCKETPAIR;
                     case "setuid", "setresuid", "setgid", "setresgid" -> Op.SETID;
+                    case "setsid" -> Op.SETSID;
                     case "close" -> Op.CLOSE;
                     // parse_getcwd_exit (libs e5c53d64 parsers.cpp) does what parse_chdir_exit does: on success
                     // set_cwd with the path the kernel wrote (outside its _DEBUG check), so a getcwd puts back

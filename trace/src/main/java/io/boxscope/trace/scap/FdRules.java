@@ -155,7 +155,8 @@ final class FdRules {
                 add(t, fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
                         + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
             } else {
-                // the tuple is the socket's endpoints too (sinsp_fdinfo's sockinfo): fd.sip, fd.port, fd.ip...
+                // parse_accept_exit fills the socket's tuple (the client first) and makes it the server's end,
+                // so fd.cport/sport/cproto/... have values on it
                 add(t, fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
                         EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2, 0,
                         new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport())));

@@ -77,6 +77,16 @@ public final class Inspector {
          * this number, and the other fd.* fields fall back to its entry when the event has none of its own.
          */
         long lastEventFd;
+        /**
+         * sinsp_threadinfo's m_sid, m_vpgid, m_tty and m_loginuid (threadinfo.h, libs e5c53d64): the session id and
+         * the process group id in the thread's PID namespace (-1 unset), the controlling terminal's device number
+         * as /proc/PID/stat's tty_nr encodes it (0 none) and the audit login uid (-1 unset; 0 in sinsp_threadinfo::init).
+         * See {@link ThreadSession} for where they come from and how they change.
+         */
+        long sid = -1;
+        long vpgid = -1;
+        int tty;
+        int loginuid;
 
         Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, ThreadTable table) {
             this.tid = tid;
@@ -187,6 +197,26 @@ public final class Inspector {
             return fdlimit;
         }
 
+        /** The session id (proc.sid), -1 when unset. */
+        public long sid() {
+            return sid;
+        }
+
+        /** The process group id in the thread's PID namespace (proc.vpgid), -1 when unset. */
+        public long vpgid() {
+            return vpgid;
+        }
+
+        /** The controlling terminal's device number, encoded as /proc/PID/stat's tty_nr (proc.tty); 0 for none. */
+        public int tty() {
+            return tty;
+        }
+
+        /** The audit login uid (user.loginuid), -1 when unset. */
+        public int loginuid() {
+            return loginuid;
+        }
+
         /** The fds this thread sees (its process's table when it shares it), by number. */
         public java.util.SortedMap<Long, Fd> fds() {
             return java.util.Collections.unmodifiableSortedMap(fds.sorted());
@@ -215,7 +245,7 @@ public final class Inspector {
     }
 
     private final ThreadTable threads = new ThreadTable();
-    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, UserInfo> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
     private final Map<String, Container> containers = new java.util.LinkedHashMap<>();
     private final List<InterfaceInfo> interfaces;
@@ -246,6 +276,7 @@ public final class Inspector {
             th.vmswapKb = Integer.toUnsignedLong(t.vmswapKb());
             th.fdlimit = t.fdlimit();
             th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
+            ThreadSession.listed(th, t);
             threads.put(th);
         }
         ThreadRules.countChildren(threads);
@@ -270,7 +301,7 @@ public final class Inspector {
             }
         }
         interfaces = tables.interfaces();
-        tables.users().forEach(u -> users.put(u.uid(), u.name()));
+        tables.users().forEach(u -> users.put(u.uid(), u)); // a later entry of a uid replaces an earlier one, as before
         tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
     }
 
@@ -289,10 +320,11 @@ public final class Inspector {
 
     /**
      * A container as the capture file describes it (libsinsp's container event: its JSON's
-     * {@code container.id}, {@code name}, {@code image}, and {@code type}, libsinsp's sinsp_container_type
-     * number, -1 when absent).
+     * {@code container.id}, {@code name}, {@code image}, {@code imageid}, {@code imagerepo}, {@code imagetag}, and
+     * {@code type}, libsinsp's sinsp_container_type number, -1 when absent).
      */
-    public record Container(String id, String name, String image, int type) {}
+    public record Container(String id, String name, String image, int type, String imageId, String imageRepo,
+            String imageTag) {}
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
     public static boolean isContainerEvent(EventInfo info) {
@@ -315,8 +347,9 @@ public final class Inspector {
         try {
             Object root = io.boxscope.proc.json.Json.parse(text.string());
             if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
-                containers.put(id, new Container(id, c.get("name") instanceof String n ? n : null,
-                        c.get("image") instanceof String i ? i : null, c.get("type") instanceof Number t ? t.intValue() : -1));
+                containers.put(id, new Container(id, string(c, "name"), string(c, "image"),
+                        c.get("type") instanceof Number n ? n.intValue() : -1, string(c, "imageid"),
+                        string(c, "imagerepo"), string(c, "imagetag")));
             }
         } catch (RuntimeException bad) {
             // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
@@ -326,6 +359,10 @@ public final class Inspector {
     /** Every container the file has described so far, in the file's order (lscontainers). */
     public java.util.Collection<Container> containers() {
         return java.util.Collections.unmodifiableCollection(containers.values());
+    }
+
+    private static String string(Map<?, ?> json, String key) {
+        return json.get(key) instanceof String s ? s : null;
     }
 
     /** The container the file describes with this (12-character) id, or null. */
@@ -356,6 +393,12 @@ public final class Inspector {
 
     /** The user named by uid {@code uid} in the capture's user table, or null. */
     public String user(int uid) {
+        UserInfo u = users.get(uid);
+        return u == null ? null : u.name();
+    }
+
+    /** The user list's entry for {@code uid} (name, home directory, shell), or null (sinsp::get_user). */
+    public UserInfo userInfo(int uid) {
         return users.get(uid);
     }
 
@@ -444,6 +487,7 @@ public final class Inspector {
             case PIPE -> FdRules.pipe(e, t);
             case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
+            case SETSID -> ThreadSession.setsid(e, t);
             case CLOSE -> FdRules.close(e, t, etype, eventFd);
             case CHDIR -> ThreadRules.chdir(e, t);
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);

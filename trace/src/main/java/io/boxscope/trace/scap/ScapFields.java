@@ -235,9 +235,28 @@ public final class ScapFields implements FieldSource {
             case THREAD_VTID -> t == null || t.vtid() == -1 ? null : num(t.vtid());
             case PROC_VPID -> t == null || t.vpid() == -1 ? null : num(t.vpid());
             case PROC_EXEPATH -> t == null ? null : text(t.exepath() == null ? "" : t.exepath());
-            case USER_UID -> t == null || t.uid() < 0 ? null : num(t.uid());
+            // filterchecks.cpp TYPE_SID, TYPE_SNAME, TYPE_TTY, TYPE_VPGID: the thread's own values (see ThreadSession)
+            case PROC_SID -> t == null ? null : num(t.sid());
+            case PROC_SNAME -> t == null ? null : text(SessionLeader.name(inspector, t));
+            case PROC_TTY -> t == null ? null : num(t.tty());
+            case PROC_VPGID -> t == null ? null : num(t.vpgid());
+            // sinsp's entry of a thread nobody listed has uid and gid 0xffffffff, which user.uid and group.gid print
+            // (sysdig -r: 4294967295); only the names have no value then (get_user/get_group find none)
+            case USER_UID -> t == null ? null : num(t.uid() < 0 ? 0xffffffffL : t.uid());
             case USER_NAME -> t == null || t.uid() < 0 ? null : text(inspector.user((int) t.uid()));
-            case GROUP_GID -> t == null || t.gid() < 0 ? null : num(t.gid());
+            // TYPE_LOGINUID / TYPE_LOGINNAME (libs e5c53d64): sinsp::get_user has no user 0xffffffff
+            // TYPE_HOMEDIR / TYPE_SHELL: the user list's entry of the thread's uid, none when the list lacks it
+            case USER_HOMEDIR -> {
+                UserInfo u = t == null || t.uid() < 0 ? null : inspector.userInfo((int) t.uid());
+                yield u == null ? null : text(u.home());
+            }
+            case USER_SHELL -> {
+                UserInfo u = t == null || t.uid() < 0 ? null : inspector.userInfo((int) t.uid());
+                yield u == null ? null : text(u.shell());
+            }
+            case USER_LOGINUID -> t == null ? null : num(t.loginuid());
+            case USER_LOGINNAME -> t == null || t.loginuid() == -1 ? null : text(inspector.user(t.loginuid()));
+            case GROUP_GID -> t == null ? null : num(t.gid() < 0 ? 0xffffffffL : t.gid());
             case GROUP_NAME -> t == null || t.gid() < 0 ? null : text(inspector.group((int) t.gid()));
             case CONTAINER_ID -> {
                 ContainerRef c = container();
@@ -275,6 +294,7 @@ public final class ScapFields implements FieldSource {
                 var live = containers == null ? null : containers.apply(c);
                 yield live == null ? null : text(live.image());
             }
+            case CONTAINER_IMAGE_ID, CONTAINER_IMAGE_REPOSITORY, CONTAINER_IMAGE_TAG -> imagePart(ref.field());
             case FD_NUM -> {
                 Long n = fdNum();
                 yield n == null ? null : num(n);
@@ -294,6 +314,15 @@ public final class ScapFields implements FieldSource {
             case FD_SPORT -> listening() != null ? num(listening().sport()) : port(1);
             case FD_LPORT -> port(local() ? 0 : 1);
             case FD_RPORT -> port(local() ? 1 : 0);
+            // filterchecks.cpp TYPE_CLIENTPROTO/SERVERPROTO/LPROTO/RPROTO (libs e5c53d64): port_to_string of the
+            // port, which without name resolution (sysdig -r's default) is the number; a unix socket with a role
+            // gives "" for the client's, a listening socket "" for the server's
+            case FD_CPROTO -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
+                    ? text("") : portText(port(0));
+            case FD_SPROTO -> fd != null && fdNum() != null && (fd.type() == FdType.IPV4_SERVSOCK || fd.type() == FdType.IPV6_SERVSOCK)
+                    ? text("") : portText(port(1));
+            case FD_LPROTO -> portText(port(local() ? 0 : 1));
+            case FD_RPROTO -> portText(port(local() ? 1 : 0));
             case FD_L4PROTO -> fd == null || fdNum() == null ? null : switch (fd.l4proto()) {
                 case 2 -> text("tcp");
                 case 3 -> text("udp");
@@ -310,6 +339,30 @@ public final class ScapFields implements FieldSource {
             // filter-only fields: Filter compares the fields they stand for and never asks for them
             case FD_IP, FD_PORT, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
         };
+    }
+
+    /**
+     * container.image.id, .repository and .tag (filterchecks.cpp TYPE_CONTAINER_IMAGE_ID/REPOSITORY/TAG, libs
+     * e5c53d64): the container description's imageid, imagerepo and imagetag, no value when empty or on the host;
+     * live, the repository and tag of the image the runtimes name ({@link ImageName}), no id.
+     */
+    private Value imagePart(io.boxscope.trace.filter.Field f) {
+        ContainerRef c = container();
+        if (c == null || c.isHost()) {
+            return null;
+        }
+        Inspector.Container known = inspector.container(c.shortId());
+        boolean id = f == io.boxscope.trace.filter.Field.CONTAINER_IMAGE_ID;
+        boolean repo = f == io.boxscope.trace.filter.Field.CONTAINER_IMAGE_REPOSITORY;
+        String v;
+        if (known != null) {
+            v = id ? known.imageId() : repo ? known.imageRepo() : known.imageTag();
+        } else {
+            var live = containers == null ? null : containers.apply(c);
+            ImageName n = id || live == null || live.image() == null ? null : ImageName.split(live.image());
+            v = n == null ? null : repo ? n.repository() : n.tag();
+        }
+        return v == null || v.isEmpty() ? null : text(v);
     }
 
     private static Value text(String s) {
@@ -609,6 +662,11 @@ public final class ScapFields implements FieldSource {
     private Value socket(int which) {
         SocketTuples.Endpoints s = ends();
         return s == null ? null : new Value.Addr(which == 0 ? s.sip() : s.dip());
+    }
+
+    /** A port as the *proto fields print it (port_to_string without resolution), or null. */
+    private static Value portText(Value port) {
+        return port instanceof Value.Num n ? text(Long.toString(n.value())) : null;
     }
 
     private Value port(int which) {

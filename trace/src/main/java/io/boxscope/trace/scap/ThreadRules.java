@@ -59,6 +59,7 @@ final class ThreadRules {
         t.fdlimit = -1;
         t.vtid = -1;
         t.vpid = -1;
+        ThreadSession.unknown(t);
         t.nchilds = threads.withPid(tid);
         threads.put(t);
         return t;
@@ -123,6 +124,7 @@ final class ThreadRules {
             String comm = text(e, "comm");
             t.comm = comm != null ? comm : ScapPaths.basename(text(e, "exe"));
             execed(t, e);
+            ThreadSession.execve(t, e);
             // parse_execve_exit sets the flags to PPM_CL_ACTIVE (keeping only the inverted, shell-pipe and
             // main-thread ones): after an execve the thread holds no reference on a main thread
             t.cloneThread = false;
@@ -256,7 +258,8 @@ final class ThreadRules {
             if (before != null) {
                 remove(before, true);
             }
-            if (parent == null || nameless(parent)) {
+            boolean validCaller = parent != null && !nameless(parent);
+            if (!validCaller) {
                 parent = renewCaller(e.tid(), parent, e, comm, threads);
             }
             // parse_clone_exit: a thread's pid is the event's pid parameter, a process's its own tid
@@ -288,6 +291,11 @@ final class ThreadRules {
             child.cgroups = e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c ? List.copyOf(c.strings())
                     : parent != null ? parent.cgroups : List.of();
             child.cloneTs = e.ts();
+            if (validCaller) {
+                ThreadSession.inherit(child, parent);
+            } else {
+                ThreadSession.fresh(child);
+            }
             memory(child, e);
             child.cloneThread = sameProcess;
             threads.put(child);
@@ -302,8 +310,14 @@ final class ThreadRules {
             // without a cwd
             long callerTid = sameProcess ? num(e, "pid") : num(e, "ptid");
             Thread caller = threads.get(callerTid);
+            boolean validCaller = caller != null && caller != parent && !nameless(caller);
             if (caller == null || (caller != parent && nameless(caller))) {
                 caller = renewCaller(callerTid, caller, e, comm, threads);
+            }
+            if (validCaller) {
+                ThreadSession.inherit(parent, caller);
+            } else {
+                ThreadSession.fresh(parent);
             }
             parent.cwd = caller != null && caller != parent ? ScapPaths.mainThread(caller).cwd : null;
             if (caller != null && caller != parent) {
