@@ -192,6 +192,21 @@ public final class Main {
      * then how many more. Every part is made {@link Text#safe} (the query and the names are
      * anyone's choice; a newline in them must not start a second line).
      */
+    /**
+     * docs/cli.md, "Exit codes": what the user named is not there, or not running, exit 1, like a PID that does not
+     * exist; an id prefix that several containers share is a usage error, 2 (the message lists them); not found
+     * because a runtime socket refused this user (nobody and the Docker socket), so that names are unknown, a missing
+     * privilege, 3. Decided from the library's reason, never from the text of its notices: a daemon that is down or
+     * unreadable containerd metadata also leave names unknown, and no privilege would help there.
+     */
+    static int exitCode(UnknownContainerException u, boolean root) {
+        return switch (u.reason()) {
+            case AMBIGUOUS -> ExitCode.USAGE;
+            case NOT_RUNNING -> ExitCode.FAILURE;
+            case NO_MATCH -> u.namesRefused() && !root ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+        };
+    }
+
     static String unknownContainer(UnknownContainerException u) {
         List<String> known = u.known();
         String list;
@@ -268,12 +283,9 @@ public final class Main {
                     err.println("boxscope: " + Text.safe(u.getMessage() == null ? "" : u.getMessage()));
                     yield ExitCode.USAGE;
                 }
-                // What the user named is not there: exit 1, like a PID that does not exist (docs/cli.md, "Exit codes").
-                // Not found because this user may not ask the runtime for names (nobody and the Docker socket): a
-                // missing privilege, exit 3, with the reason.
                 case UnknownContainerException u -> {
                     err.println("boxscope: " + unknownContainer(u));
-                    yield !u.namesUnavailable().isEmpty() && !Privileges.self().isRoot() ? ExitCode.PRIVILEGE : ExitCode.FAILURE;
+                    yield exitCode(u, Privileges.self().isRoot());
                 }
                 case NotFoundException n -> printLine(err, n.getMessage() == null ? "" : n.getMessage(), ExitCode.FAILURE);
                 case PrivilegeException p -> print(err, p.getMessage(), ExitCode.PRIVILEGE);

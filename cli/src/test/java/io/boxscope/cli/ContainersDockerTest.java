@@ -80,6 +80,86 @@ class ContainersDockerTest {
         }
     }
 
+    /**
+     * A mistyped name, as each user (docs/cli.md, "Exit codes"). As nobody with the sockets refusing: exit 3, the
+     * refusal given as the reason. As nobody with the runtimes down (sockets covered, in a mount namespace of the
+     * test's own, by /dev/null: connect(2) gets ECONNREFUSED, not EACCES): names are unknown but no privilege would
+     * help, exit 1; before, any notice made a non-root miss exit 3. As root: exit 1.
+     */
+    @Test
+    void aMistypedNameIsAPrivilegeErrorOnlyWhenTheSocketRefusedThisUser() throws Exception {
+        io.boxscope.testkit.Requirements.requireRoot();
+        String name = "boxscope-test-containers-typo-" + ProcessHandle.current().pid();
+        String typo = name + "-typo";
+        try (Docker.Container c = Docker.start(name, List.of(), "sleep", "300");
+             io.boxscope.testkit.Unprivileged nobody = new io.boxscope.testkit.Unprivileged()) {
+            List<String> jvm = List.of("--enable-native-access=ALL-UNNAMED");
+            io.boxscope.testkit.Unprivileged.Result refused = nobody.java(jvm, "io.boxscope.cli.Main", "mem", "container", typo);
+            assertEquals(ExitCode.PRIVILEGE, refused.code(), refused.out() + refused.err());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+            assertTrue(refused.err().contains("names unavailable: cannot ask ") && refused.err().contains("run as root"),
+                    refused.err());
+
+            StringBuilder cover = new StringBuilder();
+            for (String socket : List.of("/var/run/docker.sock", "/run/podman/podman.sock")) {
+                if (Files.exists(Path.of(socket))) {
+                    cover.append("mount --bind /dev/null ").append(socket).append(" && ");
+                }
+            }
+            List<String> daemonsDown = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                    cover + "exec \"$@\"", "sh");
+            io.boxscope.testkit.Unprivileged.Result down = nobody.javaUnder(daemonsDown,
+                    io.boxscope.testkit.Unprivileged.AS_NOBODY, jvm, "io.boxscope.cli.Main", "mem", "container", typo);
+            assertEquals(ExitCode.FAILURE, down.code(), down.out() + down.err());
+            assertEquals(1, down.err().lines().count(), down.err());
+            assertTrue(down.err().startsWith("boxscope: no container named '" + typo + "'"), down.err());
+            assertTrue(down.err().contains("names unavailable: cannot ask ") && !down.err().contains("run as root"), down.err());
+
+            Cli root = Cli.run("mem", "container", typo);
+            assertEquals(ExitCode.FAILURE, root.code(), root.out() + root.err());
+            assertTrue(root.err().startsWith("boxscope: no container named '" + typo + "'"), root.err());
+            assertTrue(root.err().contains(name), "the containers that exist are listed: " + root.err());
+        }
+    }
+
+    /**
+     * An id prefix that two containers share is a usage error (exit 2), as {@code docker} refuses it, with both
+     * listed; it was exit 1, "not found". Containers are started until two of them share a first hex digit (at most
+     * 17 by the pigeonhole principle; about 5 on average).
+     */
+    @Test
+    void anAmbiguousIdPrefixIsAUsageErrorListingTheCandidates() throws Exception {
+        List<Docker.Container> started = new java.util.ArrayList<>();
+        try {
+            Map<Character, Docker.Container> byDigit = new java.util.HashMap<>();
+            Docker.Container first = null;
+            Docker.Container second = null;
+            for (int i = 0; i < 17 && second == null; i++) {
+                Docker.Container c = Docker.start("boxscope-test-containers-ambiguous-" + ProcessHandle.current().pid() + "-" + i,
+                        List.of(), "sleep", "300");
+                started.add(c);
+                first = byDigit.putIfAbsent(c.id().charAt(0), c);
+                second = first == null ? null : c;
+            }
+            assertTrue(second != null, "17 containers and no two share a first hex digit: " + started);
+            String prefix = second.id().substring(0, 1);
+            for (String[] args : List.of(new String[] {"containers", "--container", prefix},
+                    new String[] {"mem", "container", prefix})) {
+                Cli r = Cli.run(args);
+                assertEquals(ExitCode.USAGE, r.code(), List.of(args) + ": " + r.out() + r.err());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().startsWith("boxscope: container id prefix '" + prefix + "' is ambiguous"), r.err());
+                assertTrue(r.err().contains(first.id().substring(0, 12)) && r.err().contains(second.id().substring(0, 12)),
+                        "both candidates listed: " + r.err());
+                assertEquals("", r.out());
+            }
+            Cli longer = Cli.run("containers", "--container", second.id().substring(0, 12));
+            assertEquals(0, longer.code(), longer.err());
+        } finally {
+            started.forEach(Docker.Container::close);
+        }
+    }
+
     private static Path unifiedRoot() {
         Path root = Path.of("/sys/fs/cgroup");
         return Files.exists(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");

@@ -89,8 +89,18 @@ public final class Unprivileged implements AutoCloseable {
     /** The same with other setpriv options ({@link #AS_NOBODY}, {@link #rootWithout}). */
     public Result javaWith(List<String> setpriv, List<String> jvmArgs, String mainClass, String... args)
             throws IOException, InterruptedException {
+        return javaUnder(List.of(), setpriv, jvmArgs, mainClass, args);
+    }
+
+    /**
+     * The same, run by {@code wrapper} (a command that ends by executing its arguments, e.g. unshare(1) and a shell
+     * that bind-mounts something first): the wrapper runs as root, the JVM as {@code setpriv} makes it.
+     */
+    public Result javaUnder(List<String> wrapper, List<String> setpriv, List<String> jvmArgs, String mainClass,
+            String... args) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of("setpriv"));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.add("setpriv");
         cmd.addAll(setpriv);
         cmd.addAll(List.of("--", java, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmArgs);

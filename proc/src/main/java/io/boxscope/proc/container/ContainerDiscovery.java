@@ -116,11 +116,13 @@ public final class ContainerDiscovery {
             }
         }
         List<String> notices = new ArrayList<>();
+        List<String> refused = List.of();
         Map<String, RuntimeContainer> names = Map.of();
         if (!groups.isEmpty()) {
             RuntimeApis.Lookup lookup = apis.lookup();
             names = lookup.byId();
             notices.addAll(lookup.notices());
+            refused = lookup.refused();
         }
         notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
@@ -158,7 +160,7 @@ public final class ContainerDiscovery {
                     + (why.isEmpty() ? "not in containerd's metadata" : why) + ")");
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
-        return new Discovery(out, host, skipped, notices);
+        return new Discovery(out, host, skipped, notices, refused);
     }
 
     private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api,
@@ -196,6 +198,9 @@ public final class ContainerDiscovery {
         try {
             return find(d, query);
         } catch (UnknownContainerException e) {
+            if (e.reason() != UnknownContainerException.Reason.NO_MATCH) {
+                throw e; // an ambiguous prefix stays one, whatever else it would match among the stopped ones
+            }
             List<RuntimeContainer> idle = new ArrayList<>();
             for (RuntimeContainer c : apis.lookup(true).byId().values()) {
                 boolean named = c.name().equals(query) || c.id().equals(query) || (!query.isEmpty() && c.id().startsWith(query));
@@ -206,8 +211,8 @@ public final class ContainerDiscovery {
             if (idle.size() == 1) {
                 RuntimeContainer c = idle.getFirst();
                 String who = c.name().isEmpty() || c.name().equals(query) ? "'" + query + "'" : "'" + query + "' (" + c.name() + ")";
-                throw new UnknownContainerException("container " + who + " is not running (state: " + c.state() + ")", e.known(),
-                        e.namesUnavailable());
+                throw new UnknownContainerException(UnknownContainerException.Reason.NOT_RUNNING,
+                        "container " + who + " is not running (state: " + c.state() + ")", e.known(), List.of(), false);
             }
             throw e;
         }
@@ -230,11 +235,15 @@ public final class ContainerDiscovery {
             return prefix.getFirst();
         }
         if (prefix.size() > 1) {
-            throw new UnknownContainerException("container id prefix '" + query + "' is ambiguous: it matches "
-                    + prefix.stream().map(ContainerInfo::displayName).toList(), known);
+            throw new UnknownContainerException(UnknownContainerException.Reason.AMBIGUOUS, "container id prefix '" + query
+                    + "' is ambiguous: it matches " + String.join(", ", prefix.stream().map(c -> c.ref().shortId()
+                    + (c.name().isEmpty() ? "" : " (" + c.name() + ")")).toList()) + "; give more of the id", known, List.of(), false);
         }
-        // Some containers known by id only (names unavailable): say why the name may not have matched.
+        // Some containers known by id only (names unavailable): say why the name may not have matched, a refusal first.
         boolean unnamed = d.containers().stream().anyMatch(c -> c.name().isEmpty());
-        throw new UnknownContainerException("no container named '" + query + "'", known, unnamed ? d.notices() : List.of());
+        List<String> why = new ArrayList<>(d.namesRefused());
+        d.notices().stream().filter(n -> !why.contains(n)).forEach(why::add);
+        throw new UnknownContainerException(UnknownContainerException.Reason.NO_MATCH, "no container named '" + query + "'",
+                known, unnamed ? why : List.of(), unnamed && !d.namesRefused().isEmpty());
     }
 }

@@ -68,8 +68,17 @@ public final class RuntimeApis {
         return sockets;
     }
 
-    /** Result: containers by full id, and one notice per socket that could not be asked. */
-    public record Lookup(Map<String, RuntimeContainer> byId, List<String> notices) {}
+    /**
+     * Result: containers by full id, and one notice per socket that could not be asked. {@code refused}: the notices
+     * of the sockets that refused this user's connect(2) (EACCES: connecting to a unix socket needs write permission
+     * on its file, unix(7)), a missing privilege, unlike a daemon that is down or answers an error.
+     */
+    public record Lookup(Map<String, RuntimeContainer> byId, List<String> notices, List<String> refused) {
+        public Lookup {
+            notices = List.copyOf(notices);
+            refused = List.copyOf(refused);
+        }
+    }
 
     /** The running containers of every runtime that answers. */
     public Lookup lookup() {
@@ -83,6 +92,7 @@ public final class RuntimeApis {
     public Lookup lookup(boolean all) {
         Map<String, RuntimeContainer> byId = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         boolean anySocket = false;
         for (Path socket : sockets.stream().distinct().toList()) {
             if (!Files.exists(socket)) {
@@ -104,16 +114,21 @@ public final class RuntimeApis {
                     byId.putIfAbsent(c.id(), c);
                 }
             } catch (IOException | JsonException | SecurityException e) {
-                // connect(2) on a socket file we may not write to fails with EACCES (unix(7)).
-                boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
-                notices.add("cannot ask " + socket + " for container names (" + e.getMessage() + "): showing ids"
-                        + (denied ? "; run as root" : ""));
+                // connect(2) on a socket file we may not write to fails with EACCES (unix(7)); Java reports it as
+                // a BindException or SocketException with strerror's text, so the file's mode decides (access(2)).
+                boolean denied = !Files.isWritable(socket) || String.valueOf(e.getMessage()).contains("Permission denied");
+                String notice = "cannot ask " + socket + " for container names (" + e.getMessage() + "): showing ids"
+                        + (denied ? "; run as root" : "");
+                notices.add(notice);
+                if (denied) {
+                    refused.add(notice);
+                }
             }
         }
         if (!anySocket) {
             notices.add("no container runtime socket found (" + sockets.getFirst() + "): showing ids, not names");
         }
-        return new Lookup(byId, notices);
+        return new Lookup(byId, notices, refused);
     }
 
     /**
