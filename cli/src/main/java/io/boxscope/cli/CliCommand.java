@@ -149,9 +149,10 @@ public abstract class CliCommand implements Callable<Integer> {
         for (CommandLine sub : root.getSubcommands().values()) {
             CommandSpec spec = sub.getCommandSpec();
             if (spec.userObject() instanceof CliCommand command) {
+                boolean pidAlias = pidAlias(spec) != null;
                 for (OptionSpec o : List.copyOf(spec.options())) {
                     if (o.inherited() && !o.hidden() && GlobalOptions.NAMES.contains(o.longestName())
-                            && !command.globals.contains(o.longestName())) {
+                            && (!command.globals.contains(o.longestName()) || pidAlias && o.longestName().equals("--pid"))) {
                         spec.remove(o);
                         // LOCAL: an INHERIT copy would be added to the subcommands again.
                         spec.addOption(o.toBuilder().hidden(true).scopeType(picocli.CommandLine.ScopeType.LOCAL).build());
@@ -161,6 +162,39 @@ public abstract class CliCommand implements Callable<Integer> {
             hideRefusedGlobals(sub);
         }
         return root;
+    }
+
+    /**
+     * The command's own {@code -p PID} when the global {@code --pid} means the same for it (libbpf-tools' tools, whose
+     * help lists {@code -p, --pid=PID}, libbpf-tools/opensnoop.c's argp options): --help shows the two as one line,
+     * {@code -p, --pid=PID}, and hides the global's own line. Null when the command has no such -p.
+     */
+    static OptionSpec pidAlias(CommandSpec spec) {
+        if (!(spec.userObject() instanceof CliCommand command) || !command.globals.contains("--pid")) {
+            return null;
+        }
+        for (OptionSpec o : spec.options()) {
+            if (!o.inherited() && List.of(o.names()).equals(List.of("-p")) && "PID".equals(o.paramLabel())) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** picocli's option list, with {@link #pidAlias} rendered under both its names. */
+    private static String optionList(picocli.CommandLine.Help help) {
+        OptionSpec alias = pidAlias(help.commandSpec());
+        if (alias == null) {
+            return help.optionList();
+        }
+        picocli.CommandLine.Help.Layout def = help.createDefaultLayout();
+        picocli.CommandLine.Help.IOptionRenderer base = def.optionRenderer();
+        // Rendered from a copy named -p and --pid: never parsed, so it cannot clash with the global --pid.
+        OptionSpec shown = OptionSpec.builder("-p", "--pid").paramLabel(alias.paramLabel()).type(alias.type())
+                .arity(alias.arity().toString()).description(alias.description()).build();
+        picocli.CommandLine.Help.Layout layout = new picocli.CommandLine.Help.Layout(def.colorScheme(), def.textTable(),
+                (option, label, scheme) -> base.render(option == alias ? shown : option, label, scheme), def.parameterRenderer());
+        return help.optionList(layout, null, help.parameterLabelRenderer());
     }
 
     /**
@@ -298,6 +332,7 @@ public abstract class CliCommand implements Callable<Integer> {
                     new java.util.LinkedHashMap<>(s.usageMessage().sectionMap());
             sections.put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> exampleText.length == 0 ? ""
                     : String.join(System.lineSeparator(), exampleText) + System.lineSeparator());
+            sections.put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, CliCommand::optionList);
             s.usageMessage().sectionMap(sections);
             // The parent's command list shows a command's header, else the first element of its description: a
             // description wrapped by hand in the source made that list end mid-sentence ("funccount  Count function

@@ -35,7 +35,7 @@ import io.boxscope.proc.container.ContainerInfo;
  */
 public final class SyscountCommand extends CliCommand {
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new io.boxscope.cli.PidConverter())
-            .help("Process PID to trace (same as the global --pid).");
+            .help("Process PID to trace.");
 
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("PATH")
             .help("Trace processes in this cgroup v2 directory and below, e.g. /sys/fs/cgroup/system.slice/x.scope.");

@@ -21,7 +21,7 @@ public final class CpudistCommand extends IntervalCommand<Runqlat.Report> {
     final Opt<Boolean> pids = flag("-P", "--pids").help("Print a histogram per process ID.");
     final Opt<Boolean> tids = flag("-L", "--tids").help("Print a histogram per thread ID.");
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
-            .help("Trace this PID only (same as the global --pid).");
+            .help("Trace this PID only.");
     final Opt<Path> cgroup = option(Path.class, null, "-c", "--cgroup").label("CG")
             .help("Trace processes in this cgroup v2 directory.");
     final Opt<List<String>> args = positionals(String.class).arity("0..2").label("interval [count]")

@@ -32,7 +32,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
     final Opt<Boolean> all = flag("-a", "--all").help("Include special files");
     final Opt<Boolean> noclear = flag("-C", "--noclear").help("Don't clear the screen");
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
-            .help("Process ID to trace (same as the global --pid)");
+            .help("Process ID to trace");
     final Opt<Integer> rows = option(Integer.class, 20, "-r", "--rows").label("ROWS").help("Maximum rows to print, default 20");
     final Opt<String> sort = option(String.class, "all", "-s", "--sort").label("SORT")
             .help("Sort columns, default all [all, reads, writes, rbytes, wbytes]");

@@ -23,7 +23,7 @@ import io.boxscope.tools.hist.IntervalRun;
 /** BCC's funccount: calls per tracepoint or user function, counted in the kernel. */
 public final class FunccountCommand extends IntervalCommand<Funccount.Report> {
     final Opt<Integer> pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
-            .help("Trace this PID only (same as the global --pid).");
+            .help("Trace this PID only.");
     final Opt<Integer> interval = option(Integer.class, null, "-i", "--interval").label("INTERVAL")
             .help("Summary interval, seconds.");
     final Opt<Integer> duration = option(Integer.class, null, "-d", "--duration").label("DURATION")

@@ -61,7 +61,7 @@ public abstract class ToolCommand<E> extends CliCommand {
         super(name, description);
         globals("--json", "--proc-root", "--sys-root", "--container", "--pid");
         pid = option(Integer.class, null, "-p").label("PID").converter(new PidConverter())
-                .help("Process ID to trace (same as the global --pid).");
+                .help("Process ID to trace.");
         containerColumn = (columnShort == null ? flag("--container-column") : flag(columnShort, "--container-column"))
                 .help("Print a CONTAINER column: the container's name, '-' on the host.");
         duration = (durationShort ? option(Integer.class, null, "-d", "--duration") : option(Integer.class, null, "--duration")).label("DURATION")
