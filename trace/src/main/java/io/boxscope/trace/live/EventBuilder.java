@@ -54,11 +54,20 @@ public final class EventBuilder {
     /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
     private final LongMap<RawRecord> lastEnter = new LongMap<>();
     private long truncatedLists;
+    /** The probe's snap length: data that ends there was cut by it, not by the iovec copy bound ({@link #copyCut}). */
+    private final int snapLen;
+
+    /** A builder for records of a probe that copies up to {@link CaptureProbe#BLOB_MAX} bytes of I/O data. */
+    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset) {
+        this(syscalls, openFlags, threads, epochOffset, CaptureProbe.BLOB_MAX);
+    }
 
     /**
      * @param epochOffset nanoseconds to add to a record's CLOCK_MONOTONIC time for the wall clock
+     * @param snapLen     the bytes of I/O data the probe copies (-s, bounded by {@link CaptureProbe#BLOB_MAX})
      */
-    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset) {
+    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset, int snapLen) {
+        this.snapLen = snapLen;
         this.syscalls = syscalls;
         this.openFlags = openFlags;
         this.threads = threads;
@@ -172,17 +181,18 @@ public final class EventBuilder {
 
     /**
      * Whether the probe stopped copying an exit's iovec buffers at its {@link CaptureProbe#IOV_COPY} bound with bytes
-     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, and the
-     * call moved more (its result, or a write's iovecs added up).
+     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, fewer than
+     * the snap length (data that fills it was cut by the snap length, as every capture's is, even when the first
+     * iovecs end there too), and the call moved more (its result, or a write's iovecs added up).
      */
-    private static boolean copyCut(RawRecord r) {
+    private boolean copyCut(RawRecord r) {
         byte[] iovs = r.strB();
         if ((r.args()[2] & 0xffff_ffffL) <= CaptureProbe.IOV_COPY || iovs.length < 16 * (CaptureProbe.IOV_COPY + 1)) {
             return false;
         }
         long first = iovBytes(java.util.Arrays.copyOf(iovs, 16 * CaptureProbe.IOV_COPY));
         long moved = r.ret() > 0 ? Math.min(r.ret(), iovBytes(iovs)) : 0;
-        return r.buf().length == first && moved > first;
+        return r.buf().length == first && first < snapLen && moved > first;
     }
 
     /** The events of one record (none for fork and exec records, which only update the thread table). */
