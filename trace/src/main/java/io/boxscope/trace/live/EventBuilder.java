@@ -49,6 +49,13 @@ public final class EventBuilder {
     private final LongMap<long[]> execMemory = new LongMap<>();
     /** By thread: the open-files soft limit its last exec record carried (its return value), until its execve exit. */
     private final LongMap<Long> execFdLimit = new LongMap<>();
+    /**
+     * By process: the kernel clone flags of its last clone3 that made a thread, as the parent's exit read them
+     * ({@link #cloneExitFlags}). A new thread's own exit reads {@code clone_args} from memory it shares with its
+     * parent, whose stack may already hold something else (glibc 2.34+ pthread_create calls clone3 with the
+     * struct on its stack); the parent reads it before returning to user space.
+     */
+    private final LongMap<Long> threadClone3 = new LongMap<>();
     private long fdLimitFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
     /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
@@ -562,7 +569,7 @@ public final class EventBuilder {
                 v.put("flags", (long) LiveTables.THREAD_FLAGS);
             }
         } else if (!exec) {
-            v.put("flags", cloneExitFlags(constant, r, t));
+            v.put("flags", cloneExitFlags(constant, r, t, ret));
         }
         // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
         io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
@@ -614,11 +621,10 @@ public final class EventBuilder {
      * driver's second test, a thread whose children go to another namespace after unshare(CLONE_NEWPID), is not
      * made (its nsproxy is not read). PPM_CL_CLONE_INVERTED is sinsp's own, never in the file.
      */
-    private static long cloneExitFlags(String constant, RawRecord r, TaskInfo t) {
+    private long cloneExitFlags(String constant, RawRecord r, TaskInfo t, long ret) {
         long k = switch (constant) {
             case "PPME_SYSCALL_CLONE_20_X" -> r.args()[0];
-            case "PPME_SYSCALL_CLONE3_X" -> r.buf().length >= 8
-                    ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+            case "PPME_SYSCALL_CLONE3_X" -> clone3Flags(r, ret);
             default -> 0;
         };
         long flags = OtherEvents.cloneFlags(k);
@@ -627,6 +633,29 @@ public final class EventBuilder {
         }
         return flags;
     }
+
+    /**
+     * clone3's {@code clone_args.flags} for its exit. The driver reads them from user memory at each exit, the
+     * child's too (libs e5c53d64 driver/ppm_fillers.c f_proc_startupdate, PPME_SYSCALL_CLONE3_X); a new thread
+     * (CLONE_VM: its tid is not its pid) reads its parent's stack, which may have moved on, so it takes the flags
+     * its process's last thread-making clone3 read in the parent ({@link #threadClone3}) when there is one.
+     */
+    private long clone3Flags(RawRecord r, long ret) {
+        long read = r.buf().length >= 8
+                ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+        if (ret > 0 && (read & CLONE_THREAD) != 0) {
+            threadClone3.put(r.pid(), read);
+        } else if (ret == 0 && r.pid() != r.tid()) {
+            Long parent = threadClone3.get(r.pid());
+            if (parent != null) {
+                return parent;
+            }
+        }
+        return read;
+    }
+
+    /** include/uapi/linux/sched.h. */
+    private static final long CLONE_THREAD = 0x00010000L;
 
     /**
      * A state-only clone exit on the child's side ({@code SCAP_DF_STATE_ONLY}: sysdig applies it and
