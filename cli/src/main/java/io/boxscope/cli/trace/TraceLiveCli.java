@@ -283,7 +283,8 @@ final class TraceLiveCli {
             }
             if (q.verbose() || s.truncatedLists() > 0) {
                 err.println("Truncated: " + s.truncatedLists() + " events kept only the first pollfds (1024) or iovecs ("
-                        + "255) of a longer list");
+                        + "255) of a longer list, or data cut short of the snap length by the copy of the first "
+                        + io.boxscope.trace.live.LiveCapture.IOV_COPY + " iovecs");
             }
             if (q.verbose()) {
                 err.println("Exec limits: " + s.fdLimitFromProc() + " execve exits took fdlimit from /proc (not read at the exec)");

@@ -85,7 +85,9 @@ final class TraceReadCli {
         try {
             reader = ScapReader.open(q.read());
         } catch (NoSuchFileException e) {
-            throw new UsageException("no such capture file: " + Text.safe(q.read().toString()));
+            // a thing named that is not there: exit 1, as for a missing process or container (docs/cli.md)
+            err.println("boxscope: no such capture file: " + Text.safe(q.read().toString()));
+            return ExitCode.FAILURE;
         } catch (ScapFormatException e) {
             err.println("boxscope trace: " + Text.safe(q.read().toString()) + ": " + e.getMessage());
             return ExitCode.FAILURE;

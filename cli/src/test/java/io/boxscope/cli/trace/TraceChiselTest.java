@@ -196,5 +196,10 @@ class TraceChiselTest {
         Cli missing = Cli.run("trace", "-r", capture.toString(), "-c", "fdbytes_by");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("missing arguments for chisel fdbytes_by"), missing.err());
+        // a capture file that is not there is a named thing missing: exit 1 (docs/cli.md), not a usage error
+        java.nio.file.Path none = capture.resolveSibling("nosuch-" + ProcessHandle.current().pid() + ".scap");
+        Cli gone = Cli.run("trace", "-r", none.toString());
+        assertEquals(1, gone.code(), gone.err());
+        assertEquals("boxscope: no such capture file: " + none + "\n", gone.err());
     }
 }

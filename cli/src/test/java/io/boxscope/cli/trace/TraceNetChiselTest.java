@@ -32,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 @KernelTest
 class TraceNetChiselTest {
     private static final int REQUESTS = 5;
-    private static final String STDIN = "hello stdin\nsecond line\n";
-    private static final List<String> SYSLOG = List.of("<14>app: hello", "<11>app: failed", "<12>app: warn", "<30>d: up");
+    /** The last line hostile: an SGR code that hides what follows, and a CR that rewrites the line. */
+    private static final String STDIN = "hello stdin\nsecond line\n\u001b[8mhid\rforged\n";
+    /** The last message hostile: an SGR code that hides text, a newline that forges a line. */
+    private static final String HOSTILE = "<14>app: a\u001b[8mhidden\nuser.info forged[1] line";
+    private static final List<String> SYSLOG = List.of("<14>app: hello", "<11>app: failed", "<12>app: warn", "<30>d: up", HOSTILE);
 
     private static final String WORKLOAD = """
             import http.server, threading, urllib.request, urllib.error, sys, os, time, socket
@@ -225,7 +228,11 @@ class TraceNetChiselTest {
     void stdinAndSpySyslogAreSysdigs() throws Exception {
         String t = theirs(List.of("-c", "stdin"));
         assertTrue(t.length() > STDIN.length(), t);
-        assertEquals(t, ours(List.of("-c", "stdin")));
+        // the fourth read is "ne", LF, ESC "[8m": a whole SGR code. sysdig prints the bytes raw; ours escapes the
+        // ESC and the CR another process wrote and keeps its newlines
+        String o = ours(List.of("-c", "stdin"));
+        assertEquals(t.replace("\u001b", "\\x1b").replace("\r", "\\x0d"), o);
+        assertTrue(o.indexOf('\u001b') < 0 && o.indexOf('\r') < 0, o);
         // the reads of 7 bytes, each printed with a newline after it, then the final empty read's newline
         StringBuilder joined = new StringBuilder();
         String rest = t;
@@ -239,8 +246,12 @@ class TraceNetChiselTest {
         assertEquals("\n", rest);
         for (List<String> run : List.of(List.of("-c", "spy_syslog"), List.of("-pc", "-c", "spy_syslog"))) {
             String s = theirs(run);
-            assertEquals(s, ours(run), run.toString());
-            assertEquals(SYSLOG.size(), s.lines().count(), s);
+            String ours = ours(run);
+            // sysdig's raw message spans two lines (the forged one) and carries the SGR code; ours is one line, escaped
+            assertEquals(s.replace("a\u001b[8mhidden\nuser.info", "a\\x1b[8mhidden\\nuser.info"), ours, run.toString());
+            assertEquals(SYSLOG.size() + 1, s.lines().count(), s);
+            assertEquals(SYSLOG.size(), ours.lines().count(), ours);
+            assertTrue(ours.indexOf('\u001b') < 0, ours);
         }
         assertTrue(theirs(List.of("-c", "spy_syslog")).startsWith("user.info python3["), theirs(List.of("-c", "spy_syslog")));
     }

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * (RFC 5424's table: kern, user, ... local7), severity = priority % 8 (emerg ... debug), the message is what
  * follows the {@code >}. Writes that are not such a message have no syslog fields and are left out.
  * The colours sysdig adds on a terminal and its dump to a file ({@code dump_file_name}) are not done.
+ * The message is another process's text: escaped ({@link ChiselText}), a newline in it shown as {@code \n}
+ * (sysdig prints it raw, so a message can forge a line or hide text with an SGR code).
  */
 final class SpySyslog extends StreamChisel {
     private static final OutputField TID = OutputField.parse("thread.tid");
@@ -76,7 +78,7 @@ final class SpySyslog extends StreamChisel {
         if (m == null) {
             return;
         }
-        String who = text(e, NAME, "nil") + "[" + text(e, TID, "0") + "] " + m.text();
+        String who = text(e, NAME, "nil") + "[" + text(e, TID, "0") + "] " + ChiselText.escape(m.text(), false);
         out.accept(container
                 ? String.format(java.util.Locale.ROOT, "%-20s %-20s %s.%s ", m.facility(), text(e, CONTAINER_ID, "nil"),
                         text(e, CONTAINER, "nil"), m.severity()) + who

@@ -26,12 +26,17 @@ final class ContainerEvents {
     private final CycleWriter writer;
     private final Set<String> described = new HashSet<>();
     /**
-     * The cgroups lists decided lately, by identity (a thread's list is one object, shared by its process), in a
-     * direct-mapped cache of {@link #RECENT} slots: the events of a busy host interleave threads of many processes,
-     * and recognizing a container by its cgroup paths splits strings (2-4 % of a mixed capture's consumer when only
-     * the last list was kept). A list that falls out is decided again, which only costs that time.
+     * The cgroups lists seen lately, by identity, in a direct-mapped cache of {@link #RECENT} slots, with the
+     * container each names ({@code refs}; null once decided: the host, or a container described). Recognizing a
+     * container by its cgroup paths splits strings (2-4 % of a mixed capture's consumer when nothing was kept); a
+     * thread's list is one object until its next clone or execve event (ThreadRules copies each event's
+     * cgroups, so the threads of a process hold equal lists, not the same one), and the events of a busy host interleave many
+     * threads. A list whose container is not decided yet (the runtime has not named it, or {@link ContainerNames}
+     * scanned less than a second ago) keeps its ref and is asked again at each event until it is described: a
+     * container started during the capture gets its name in the file once a runtime gives it.
      */
     private final Object[] recent = new Object[RECENT];
+    private final ContainerRef[] refs = new ContainerRef[RECENT];
     private static final int RECENT = 64;
 
     ContainerEvents(Function<ContainerRef, ContainerInfo> names, CycleWriter writer) {
@@ -42,18 +47,26 @@ final class ContainerEvents {
     /** Describes the container of a thread with these cgroups, unless it is the host or already described. */
     void see(List<String> cgroups) {
         int slot = System.identityHashCode(cgroups) & (RECENT - 1);
+        ContainerRef ref;
         if (recent[slot] == cgroups) {
-            return; // a thread (or process) decided lately
+            ref = refs[slot];
+            if (ref == null) {
+                return; // decided lately: the host, or described
+            }
+        } else {
+            ref = ScapFields.containerOf(cgroups);
+            recent[slot] = cgroups;
         }
-        recent[slot] = cgroups;
-        ContainerRef ref = ScapFields.containerOf(cgroups);
         if (ref.isHost() || described.contains(ref.id())) {
+            refs[slot] = null;
             return;
         }
+        refs[slot] = ref;
         ContainerInfo info = names.apply(ref);
         if (info != null && !info.name().isEmpty()) {
             described.add(ref.id());
             writer.describeContainer(ref.id(), json(info));
+            refs[slot] = null;
         }
     }
 

@@ -25,6 +25,7 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
     private long lastScan = Long.MIN_VALUE;
     private long failedScans;
     private long unnamed;
+    private long deferred;
     private String why = "";
 
     public ContainerNames(HostPaths paths) {
@@ -39,13 +40,15 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
     /**
      * Lookups that named no container: {@code failedScans} scans that failed whole (the process table could not
      * be read), {@code unnamed} scans after which the container asked for still had no name (no runtime named it),
-     * and {@code why} the last reason (the scan's error, or the runtimes' own notices); empty when all went well.
+     * {@code deferred} lookups of a container not named yet that waited for the next scan (at most one a second:
+     * the events asked for in between have no name), and {@code why} the last reason (the scan's error, or the
+     * runtimes' own notices); empty when all went well.
      */
-    public record Misses(long failedScans, long unnamed, String why) {
-        public static final Misses NONE = new Misses(0, 0, "");
+    public record Misses(long failedScans, long unnamed, long deferred, String why) {
+        public static final Misses NONE = new Misses(0, 0, 0, "");
 
         public boolean any() {
-            return failedScans > 0 || unnamed > 0;
+            return failedScans > 0 || unnamed > 0 || deferred > 0;
         }
 
         /** One line for the command's footer: how many lookups failed and why. */
@@ -58,14 +61,19 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
                 sb.append(failedScans > 0 ? ", " : ": ").append(unnamed).append(unnamed == 1 ? " lookup" : " lookups")
                         .append(" found no name");
             }
-            return sb.append(" (").append(why).append("); those events have no container.name or container.image")
+            if (deferred > 0) {
+                sb.append(failedScans > 0 || unnamed > 0 ? ", " : ": ").append(deferred)
+                        .append(deferred == 1 ? " lookup" : " lookups").append(" waited for the next scan");
+            }
+            return sb.append(" (").append(why.isEmpty() ? "a runtime scan at most once a second" : why).append("); those events have no container.name or container.image")
                     .toString();
         }
     }
 
     /** What the lookups so far could not name, and why. */
     public Misses misses() {
-        return failedScans == 0 && unnamed == 0 ? Misses.NONE : new Misses(failedScans, unnamed, why);
+        return failedScans == 0 && unnamed == 0 && deferred == 0 ? Misses.NONE
+                : new Misses(failedScans, unnamed, deferred, why);
     }
 
     @Override
@@ -92,6 +100,8 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
                 why = "container " + ref.shortId() + ": " + (d.notices().isEmpty()
                         ? (c == null ? "not running any more" : "no runtime knows it") : String.join("; ", d.notices()));
             }
+        } else if (c == null) {
+            deferred++;
         }
         return c;
     }

@@ -49,16 +49,32 @@ public final class EventBuilder {
     private final LongMap<long[]> execMemory = new LongMap<>();
     /** By thread: the open-files soft limit its last exec record carried (its return value), until its execve exit. */
     private final LongMap<Long> execFdLimit = new LongMap<>();
+    /**
+     * By process: the kernel clone flags of its last clone3 that made a thread, as the parent's exit read them
+     * ({@link #cloneExitFlags}). A new thread's own exit reads {@code clone_args} from memory it shares with its
+     * parent, whose stack may already hold something else (glibc 2.34+ pthread_create calls clone3 with the
+     * struct on its stack); the parent reads it before returning to user space.
+     */
+    private final LongMap<Long> threadClone3 = new LongMap<>();
     private long fdLimitFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
     /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
     private final LongMap<RawRecord> lastEnter = new LongMap<>();
     private long truncatedLists;
+    /** The probe's snap length: data that ends there was cut by it, not by the iovec copy bound ({@link #copyCut}). */
+    private final int snapLen;
+
+    /** A builder for records of a probe that copies up to {@link CaptureProbe#BLOB_MAX} bytes of I/O data. */
+    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset) {
+        this(syscalls, openFlags, threads, epochOffset, CaptureProbe.BLOB_MAX);
+    }
 
     /**
      * @param epochOffset nanoseconds to add to a record's CLOCK_MONOTONIC time for the wall clock
+     * @param snapLen     the bytes of I/O data the probe copies (-s, bounded by {@link CaptureProbe#BLOB_MAX})
      */
-    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset) {
+    public EventBuilder(SyscallTable syscalls, OpenFlags openFlags, LiveThreads threads, long epochOffset, int snapLen) {
+        this.snapLen = snapLen;
         this.syscalls = syscalls;
         this.openFlags = openFlags;
         this.threads = threads;
@@ -172,17 +188,18 @@ public final class EventBuilder {
 
     /**
      * Whether the probe stopped copying an exit's iovec buffers at its {@link CaptureProbe#IOV_COPY} bound with bytes
-     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, and the
-     * call moved more (its result, or a write's iovecs added up).
+     * left that the snap length would have taken: the data holds exactly the first IOV_COPY iovecs' bytes, fewer than
+     * the snap length (data that fills it was cut by the snap length, as every capture's is, even when the first
+     * iovecs end there too), and the call moved more (its result, or a write's iovecs added up).
      */
-    private static boolean copyCut(RawRecord r) {
+    private boolean copyCut(RawRecord r) {
         byte[] iovs = r.strB();
         if ((r.args()[2] & 0xffff_ffffL) <= CaptureProbe.IOV_COPY || iovs.length < 16 * (CaptureProbe.IOV_COPY + 1)) {
             return false;
         }
         long first = iovBytes(java.util.Arrays.copyOf(iovs, 16 * CaptureProbe.IOV_COPY));
         long moved = r.ret() > 0 ? Math.min(r.ret(), iovBytes(iovs)) : 0;
-        return r.buf().length == first && moved > first;
+        return r.buf().length == first && first < snapLen && moved > first;
     }
 
     /** The events of one record (none for fork and exec records, which only update the thread table). */
@@ -552,7 +569,7 @@ public final class EventBuilder {
                 v.put("flags", (long) LiveTables.THREAD_FLAGS);
             }
         } else if (!exec) {
-            v.put("flags", cloneExitFlags(constant, r, t));
+            v.put("flags", cloneExitFlags(constant, r, t, ret));
         }
         // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
         io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
@@ -604,11 +621,10 @@ public final class EventBuilder {
      * driver's second test, a thread whose children go to another namespace after unshare(CLONE_NEWPID), is not
      * made (its nsproxy is not read). PPM_CL_CLONE_INVERTED is sinsp's own, never in the file.
      */
-    private static long cloneExitFlags(String constant, RawRecord r, TaskInfo t) {
+    private long cloneExitFlags(String constant, RawRecord r, TaskInfo t, long ret) {
         long k = switch (constant) {
             case "PPME_SYSCALL_CLONE_20_X" -> r.args()[0];
-            case "PPME_SYSCALL_CLONE3_X" -> r.buf().length >= 8
-                    ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+            case "PPME_SYSCALL_CLONE3_X" -> clone3Flags(r, ret);
             default -> 0;
         };
         long flags = OtherEvents.cloneFlags(k);
@@ -617,6 +633,29 @@ public final class EventBuilder {
         }
         return flags;
     }
+
+    /**
+     * clone3's {@code clone_args.flags} for its exit. The driver reads them from user memory at each exit, the
+     * child's too (libs e5c53d64 driver/ppm_fillers.c f_proc_startupdate, PPME_SYSCALL_CLONE3_X); a new thread
+     * (CLONE_VM: its tid is not its pid) reads its parent's stack, which may have moved on, so it takes the flags
+     * its process's last thread-making clone3 read in the parent ({@link #threadClone3}) when there is one.
+     */
+    private long clone3Flags(RawRecord r, long ret) {
+        long read = r.buf().length >= 8
+                ? java.nio.ByteBuffer.wrap(r.buf()).order(java.nio.ByteOrder.nativeOrder()).getLong(0) : 0;
+        if (ret > 0 && (read & CLONE_THREAD) != 0) {
+            threadClone3.put(r.pid(), read);
+        } else if (ret == 0 && r.pid() != r.tid()) {
+            Long parent = threadClone3.get(r.pid());
+            if (parent != null) {
+                return parent;
+            }
+        }
+        return read;
+    }
+
+    /** include/uapi/linux/sched.h. */
+    private static final long CLONE_THREAD = 0x00010000L;
 
     /**
      * A state-only clone exit on the child's side ({@code SCAP_DF_STATE_ONLY}: sysdig applies it and

@@ -79,6 +79,8 @@ public final class LiveCapture implements AutoCloseable {
     static final int POLL_MAX = 16_384;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
+    /** The iovecs whose buffers the probe copies at most ({@link CaptureProbe#IOV_COPY}), for trace -v's line. */
+    public static final int IOV_COPY = CaptureProbe.IOV_COPY;
 
     /**
      * What to capture.
@@ -240,7 +242,7 @@ public final class LiveCapture implements AutoCloseable {
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
             LiveThreads live = new LiveThreads(proc, threads, before);
-            EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset);
+            EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset, snap);
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
                     new DirectLayouts(sigs.table(), flags));
         } catch (IOException | RuntimeException e) {

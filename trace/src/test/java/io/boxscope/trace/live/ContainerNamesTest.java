@@ -43,7 +43,9 @@ class ContainerNamesTest {
         assertEquals(1, m.failedScans(), m.toString());
         assertEquals(0, m.unnamed(), m.toString());
         assertTrue(m.why().startsWith("cannot scan the processes for containers: ") && m.why().contains(proc.toString()), m.why());
-        assertEquals("container names could not be resolved: 1 lookup failed (" + m.why() + "); those events have no"
+        assertEquals(1, m.deferred(), "the second lookup waited for the next scan: counted");
+        assertEquals("container names could not be resolved: 1 lookup failed, 1 lookup waited for the next scan ("
+                + m.why() + "); those events have no"
                 + " container.name or container.image", m.describe());
     }
 
@@ -67,5 +69,6 @@ class ContainerNamesTest {
         ContainerRef gone = new ContainerRef(Runtime.DOCKER, "f".repeat(64), Optional.empty());
         assertNull(names.apply(gone), "within the second of the last scan: not asked");
         assertEquals(1, names.misses().unnamed());
+        assertEquals(1, names.misses().deferred(), "the lookup that waited is counted");
     }
 }

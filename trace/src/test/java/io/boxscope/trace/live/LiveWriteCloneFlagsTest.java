@@ -57,4 +57,36 @@ class LiveWriteCloneFlagsTest {
             }
         }
     }
+
+    /**
+     * A thread's clone3 exit: glibc (2.34+) pthread_create calls clone3 with struct clone_args on its own stack, and
+     * the new thread's first return shares that memory, which the parent may have reused when the thread's exit
+     * reads it. Python makes {@link #N} threads one after another; in the file, as {@code sysdig -r} prints it,
+     * every thread's exit (res=0) carries the same flags as its parent's exit, CLONE_THREAD among them.
+     */
+    @Test
+    void aThreadsClone3ExitCarriesItsParentsFlags(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(WrittenCapture.has("clone3"), "no clone3 on this architecture");
+        Process child = new ProcessBuilder("python3", "-c", "import sys, threading\nsys.stdin.readline()\n"
+                + "for i in range(" + (5 * N) + "):\n    t = threading.Thread(target=sum, args=([i],))\n    t.start()\n    t.join()\n")
+                .start();
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("threads.scap"), child,
+                "evt.type=clone3 and evt.dir=< and proc.pid=" + child.pid(), false);
+        List<String> parents = r.sysdig().stream().filter(l -> l.contains(" < clone3 res=") && !l.contains(" < clone3 res=0 "))
+                .map(LiveWriteCloneFlagsTest::flags).toList();
+        List<String> children = r.sysdig().stream().filter(l -> l.contains(" < clone3 res=0 "))
+                .map(LiveWriteCloneFlagsTest::flags).toList();
+        org.junit.jupiter.api.Assumptions.assumeTrue(!parents.isEmpty(), "python's threads do not use clone3 here: " + r.sysdig());
+        assertEquals(5 * N, parents.size(), r.sysdig().toString());
+        assertEquals(5 * N, children.size(), r.sysdig().toString());
+        assertEquals(true, parents.get(0).contains("CLONE_THREAD"), parents.get(0));
+        for (String f : children) {
+            assertEquals(parents.get(0), f, "a thread's clone3 exit");
+        }
+    }
+
+    private static String flags(String line) {
+        int at = line.indexOf(" flags=");
+        return line.substring(at, line.indexOf(' ', at + 1));
+    }
 }

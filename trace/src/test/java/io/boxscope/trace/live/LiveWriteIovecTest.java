@@ -87,10 +87,16 @@ class LiveWriteIovecTest {
                 + "my ($two, $one) = ('ab', 'c'); my $w100 = iov((\\$two) x 100); my $w300 = iov((\\$one) x 300);  "
                 // past the copy bound, empty iovecs, then 2 bytes: the probe's copy stops with none (counted as cut)
                 + "my $none = ''; my $wgap = iov((\\$none) x " + CaptureProbe.IOV_COPY + ", \\$two); "
+                // the snap length's bytes in the first IOV_COPY iovecs, then 1 more past the bound: cut by the snap
+                // length, as any capture's data, not by the copy bound (not counted)
+                + "my $wsnap = iov((\\$one) x " + LiveCapture.DEFAULT_SNAPLEN + ", (\\$none) x "
+                + (CaptureProbe.IOV_COPY - LiveCapture.DEFAULT_SNAPLEN) + ", \\$one); "
                 + "for my $i (1.." + N + ") { "
                 + sc("writev", "$fd, $w100, 100") + " == 200 or die 'writev 100'; "
                 + sc("writev", "$fd, $w300, 300") + " == 300 or die 'writev 300'; "
                 + sc("writev", "$fd, $wgap, " + (CaptureProbe.IOV_COPY + 1)) + " == 2 or die 'writev gap'; "
+                + sc("writev", "$fd, $wsnap, " + (CaptureProbe.IOV_COPY + 1)) + " == " + (LiveCapture.DEFAULT_SNAPLEN + 1)
+                + " or die 'writev snap'; "
                 // 1,100 pollfds of the (always readable) file: the probe keeps the first 1,024 and counts the list as cut
                 + "my $pfds = pack('iss', $fd, 1, 0) x 1100; " + sc("poll", "$pfds, 1100, 0") + " == 1100 or die \"poll $!\"; "
                 + "} ";
@@ -102,6 +108,8 @@ class LiveWriteIovecTest {
         int snap = LiveCapture.DEFAULT_SNAPLEN;
         pairs.add(new String[] {"> writev fd=" + file + " size=200 ", "< writev res=200 data=" + "ab".repeat(snap / 2) + " "});
         pairs.add(new String[] {"> writev fd=" + file + " size=255 ", "< writev res=300 data=" + "c".repeat(snap) + " "});
+        pairs.add(new String[] {"> writev fd=" + file + " size=" + (snap + 1) + " ",
+            "< writev res=" + (snap + 1) + " data=" + "c".repeat(snap) + " "});
         WrittenCapture.assertPairs(r.calls(), pairs, N);
         assertEquals(5 * N, r.summary().truncatedLists(),
                 "entries and exits of writev with 300 iovecs and poll with 1,100 fds, exits of writev past the copy bound, counted as cut");
