@@ -9,14 +9,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test support: perl children that wait for a line on standard input before they make their system calls, so
- * a capture or a chisel attached before {@link #release} sees every one of them.
+ * a capture or a chisel attached before {@link #release} sees every one of them -- and none of perl's start-up:
+ * {@link #perl} returns once the child has started (its loader's failed probes of library directories, ENOENT
+ * openats, are done), which on a loaded machine can be after the caller attached its programs.
  */
 final class Workload {
     private Workload() {}
 
-    /** {@code perl -e 'my $go = <STDIN>; BODY exit 0;'}. */
+    /**
+     * {@code perl -e 'print STDERR "ready\n"; my $go = <STDIN>; BODY exit 0;'}, returned once the child wrote its
+     * ready line (its start-up system calls are behind it).
+     */
     static Process perl(String body) throws IOException {
-        return new ProcessBuilder("perl", "-e", "my $go = <STDIN>; " + body + " exit 0;").start();
+        Process p = new ProcessBuilder("perl", "-e", "print STDERR \"ready\\n\"; my $go = <STDIN>; " + body + " exit 0;")
+                .start();
+        byte[] ready = p.getErrorStream().readNBytes(6);
+        if (!new String(ready, StandardCharsets.US_ASCII).equals("ready\n")) {
+            p.destroyForcibly();
+            throw new IOException("the perl child did not start: " + new String(ready, StandardCharsets.UTF_8));
+        }
+        return p;
     }
 
     /** A child making {@code calls} getpid calls as fast as perl can: {@code syscall(getpid)}, getpid's number given. */
