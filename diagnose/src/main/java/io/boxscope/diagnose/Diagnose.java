@@ -123,7 +123,7 @@ public final class Diagnose {
         }
         Neighbours neighbours = around.finish();
         // the cgroup's block I/O counters checked against the eBPF block collector's requests (Metrics.withBlockTraffic)
-        Metrics m = Metrics.of(w, quota, cpus).withBlockTraffic(found);
+        Metrics m = Metrics.of(w, quota, cpus).withBlockTraffic(found, collector.ioCounterFiles());
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,
