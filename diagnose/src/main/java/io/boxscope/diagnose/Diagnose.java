@@ -101,7 +101,9 @@ public final class Diagnose {
             // that would measure nothing it uses is not compiled, verified nor read, and is said under NOT MEASURED.
             Snapshot before = collector.preview();
             java.util.OptionalLong device = CollectorPlan.deviceBytes(before, paths);
-            CollectorPlan plan = CollectorPlan.of(target, before, device, CollectorPlan.countersTrusted(target, paths));
+            List<String> notices = new ArrayList<>();
+            CollectorPlan plan = CollectorPlan.of(target, before, device, CollectorPlan.countersTrusted(target, paths, notices))
+                    .withNotices(notices);
             phase.accept("collectors planned (" + before.tasks().size() + " threads, " + before.tasks().stream()
                     .filter(t -> t.state() == 'D').count() + " in D, device bytes " + (device.isPresent() ? device.getAsLong() : "unknown")
                     + (plan.skipped().isEmpty() ? "; all loaded" : "; skipped: " + plan.skipped().keySet().stream().map(c -> c.script).toList())

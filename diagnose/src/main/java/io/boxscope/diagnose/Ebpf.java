@@ -110,6 +110,7 @@ final class Ebpf implements AutoCloseable {
                 e.unmeasured.add(why);
             }
         }
+        e.unmeasured.addAll(plan.notices());
         return e;
     }
 

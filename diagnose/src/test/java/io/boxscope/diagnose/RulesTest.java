@@ -206,6 +206,20 @@ class RulesTest {
         assertEquals(m, m.withBlockTraffic(traffic(Optional.empty()), V1_FILES));
     }
 
+    /**
+     * Each exited command is quoted, so a comm made to look like more entries ({@code x; y x9, 9.00 CPU-s}) stays one
+     * (it was joined unquoted before 2026-12-06, branch fixdiag); a quote or backslash in a comm is escaped.
+     */
+    @Test
+    void exitedCommandsAreQuoted() {
+        EbpfFindings e = new EbpfFindings(Optional.empty(), Optional.empty(), 99, Optional.empty(), java.util.Map.of(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.empty(), List.of(), 1, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(List.of(new EbpfFindings.Exited("x; y x9, 9.00 CPU-s", 2, 30_000_000L),
+                        new EbpfFindings.Exited("q\"\\", 1, 10_000_000L))));
+        assertEquals("exited processes (eBPF, by command): \"x; y x9, 9.00 CPU-s\" x2, 0.03 CPU-s; \"q\\\"\\\\\" x1, 0.01 CPU-s",
+                Rules.exited(e).orElseThrow());
+    }
+
     static final String V1_FILES = "blkio.throttle.io_service_bytes_recursive and blkio.throttle.io_serviced_recursive";
 
     /**
