@@ -132,4 +132,9 @@ public final class Collector {
     public boolean cutShort() {
         return cutShort;
     }
+
+    /** The files the cgroup's block I/O counters were read from ({@link Sampler#ioCounterFiles()}). */
+    String ioCounterFiles() {
+        return sampler.ioCounterFiles();
+    }
 }

@@ -30,7 +30,7 @@ import io.boxscope.proc.Procfs;
  * zero too: processes of it that already exited did their I/O there. An unreadable {@code io} file (another
  * user namespace, a process gone) means "not known": the collector loads.
  */
-record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipped) {
+record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipped, java.util.List<String> notices) {
     /**
      * Device bytes in a target's life below which it counts as doing no block I/O: write_bytes counts page-cache
      * pages when they are dirtied, so a benchmark whose standard output goes to a file has a few pages (sysbench
@@ -41,6 +41,19 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
     CollectorPlan {
         load = Set.copyOf(load);
         skipped = Map.copyOf(skipped);
+        notices = java.util.List.copyOf(notices);
+    }
+
+    /** A plan with nothing to say besides what it leaves out. */
+    CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipped) {
+        this(load, skipped, java.util.List.of());
+    }
+
+    /** This plan with {@code more} said too (shown under NOT MEASURED with the skipped collectors). */
+    CollectorPlan withNotices(java.util.List<String> more) {
+        java.util.List<String> all = new java.util.ArrayList<>(notices);
+        all.addAll(more);
+        return new CollectorPlan(load, skipped, all);
     }
 
     /** Every collector: no sample to decide from (the {@code Ebpf.start} overloads without a plan). */
@@ -50,7 +63,8 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
 
     /** The plan for {@code target} from {@code first}, a full sample taken just before the collectors load. */
     static CollectorPlan of(Target target, Snapshot first, HostPaths paths) {
-        return of(target, first, deviceBytes(first, paths), countersTrusted(target, paths));
+        java.util.List<String> notices = new java.util.ArrayList<>();
+        return of(target, first, deviceBytes(first, paths), countersTrusted(target, paths, notices)).withNotices(notices);
     }
 
     /** As below, the cgroup's I/O counters trusted (a cgroup v2 {@code io.stat}). */
@@ -62,14 +76,18 @@ record CollectorPlan(Set<Ebpf.Collector> load, Map<Ebpf.Collector, String> skipp
      * Whether a zero in the target's cgroup I/O counters means no I/O: only v2 {@code io.stat}. Cgroup v1
      * {@code blkio.throttle.io_service*} stay at 0 on some kernels (this machine's, a hybrid host, while the eBPF collector
      * counts the cgroup's requests: docs/diagnose.md, "Block I/O bytes"), so there they are not known, and the block
-     * collector loads for a container or cgroup target.
+     * collector loads for a container or cgroup target. A cgroup path that cannot be placed in this host's v2 tree
+     * (CgroupNamespaceException: a private cgroup namespace) is "cannot tell": not trusted, and why is added to
+     * {@code notices}, which the report shows.
      */
-    static boolean countersTrusted(Target target, HostPaths paths) {
+    static boolean countersTrusted(Target target, HostPaths paths, java.util.List<String> notices) {
         try {
             return new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedDir(target.cgroups())
                     .map(d -> java.nio.file.Files.isRegularFile(d.resolve("io.stat"))).orElse(false);
         } catch (RuntimeException e) {
-            return false; // cannot tell: not trusted, the collector loads
+            notices.add("whether the cgroup's I/O counters can say \"no I/O\": cannot tell (" + e.getMessage()
+                    + "), so they do not decide whether the block I/O latency collector loads");
+            return false;
         }
     }
 

@@ -101,7 +101,9 @@ public final class Diagnose {
             // that would measure nothing it uses is not compiled, verified nor read, and is said under NOT MEASURED.
             Snapshot before = collector.preview();
             java.util.OptionalLong device = CollectorPlan.deviceBytes(before, paths);
-            CollectorPlan plan = CollectorPlan.of(target, before, device, CollectorPlan.countersTrusted(target, paths));
+            List<String> notices = new ArrayList<>();
+            CollectorPlan plan = CollectorPlan.of(target, before, device, CollectorPlan.countersTrusted(target, paths, notices))
+                    .withNotices(notices);
             phase.accept("collectors planned (" + before.tasks().size() + " threads, " + before.tasks().stream()
                     .filter(t -> t.state() == 'D').count() + " in D, device bytes " + (device.isPresent() ? device.getAsLong() : "unknown")
                     + (plan.skipped().isEmpty() ? "; all loaded" : "; skipped: " + plan.skipped().keySet().stream().map(c -> c.script).toList())
@@ -123,7 +125,7 @@ public final class Diagnose {
         }
         Neighbours neighbours = around.finish();
         // the cgroup's block I/O counters checked against the eBPF block collector's requests (Metrics.withBlockTraffic)
-        Metrics m = Metrics.of(w, quota, cpus).withBlockTraffic(found);
+        Metrics m = Metrics.of(w, quota, cpus).withBlockTraffic(found, collector.ioCounterFiles());
         List<String> unmeasured = new ArrayList<>(ebpf ? found.unmeasured() : NOT_YET);
         if (w.targetExited()) {
             unmeasured.add(String.format(java.util.Locale.ROOT,

@@ -110,6 +110,7 @@ final class Ebpf implements AutoCloseable {
                 e.unmeasured.add(why);
             }
         }
+        e.unmeasured.addAll(plan.notices());
         return e;
     }
 
@@ -148,7 +149,7 @@ final class Ebpf implements AutoCloseable {
             String name = String.join("+", cs.stream().map(c -> c.script).toList());
             try {
                 StackRun.Started s = cs.contains(Collector.RUNQLAT) ? loadSched(name, cs, filter.get(), blockStart, paths, phase, rawScript)
-                        : StackRun.load("diagnose-" + name, script(cs, Wakeups.RAW, filter.get(), blockStart), paths, null);
+                        : StackRun.load("diagnose-" + name, script(cs, Wakeups.RAW, filter.get(), blockStart, paths.sysRoot()), paths, null);
                 try {
                     String what = "the target's " + (filter.get().byTgid() ? "pid" : "cgroup id");
                     try {
@@ -218,13 +219,13 @@ final class Ebpf implements AutoCloseable {
             java.util.function.Supplier<BlockRequests.Start> blockStart, HostPaths paths, java.util.function.Consumer<String> phase,
             java.util.function.UnaryOperator<String> rawScript) throws Exception {
         try {
-            return StackRun.load("diagnose-" + name, rawScript.apply(script(cs, Wakeups.RAW, filter, blockStart)), paths, null);
+            return StackRun.load("diagnose-" + name, rawScript.apply(script(cs, Wakeups.RAW, filter, blockStart, paths.sysRoot())), paths, null);
         } catch (io.boxscope.probe.lang.diag.ProgramException | io.boxscope.probe.runtime.ProbeRunException ex) {
             String raw = oneLine(ex);
             phase.accept(name + ": the program with raw sched_wakeup was refused (" + raw + "), trying tracepoint:sched:sched_wakeup");
             StackRun.Started s;
             try {
-                s = StackRun.load("diagnose-" + name, script(cs, Wakeups.TRACEPOINT, filter, blockStart), paths, null);
+                s = StackRun.load("diagnose-" + name, script(cs, Wakeups.TRACEPOINT, filter, blockStart, paths.sysRoot()), paths, null);
             } catch (Exception again) {
                 again.addSuppressed(ex);
                 throw new IllegalStateException("refused with raw sched_wakeup (" + raw + ") and with tracepoint:sched:sched_wakeup ("
@@ -608,11 +609,18 @@ final class Ebpf implements AutoCloseable {
         }
     }
 
-    /** The program text for {@code cs}, the target's filter and the block start (asked only when the script needs it). */
+    /**
+     * The program text for {@code cs}, the target's filter, the block start (asked only when the script needs it) and
+     * the exits collector's end-of-process test ({@link ProcessExits}, read from tracefs under {@code sysRoot} only when
+     * the script needs it).
+     */
     static String script(List<Collector> cs, Wakeups wakeups, SyscallCounters.Filter filter,
-            java.util.function.Supplier<BlockRequests.Start> blockStart) throws IOException {
+            java.util.function.Supplier<BlockRequests.Start> blockStart, java.nio.file.Path sysRoot) throws IOException {
         String src = source(cs, wakeups).replace("${FILTER}", filter.script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
                 .replace("${BLKCG}", filter.blkcgScript("$b"));
+        if (src.contains("${GROUP_DEAD}")) {
+            src = src.replace("${GROUP_DEAD}", ProcessExits.detect(sysRoot).expression());
+        }
         return src.contains("${START}") ? src.replace("${START}", blockStart.get().probe()) : src;
     }
 

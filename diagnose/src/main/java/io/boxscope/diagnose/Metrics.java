@@ -194,9 +194,12 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
      * measurement of 0: this kernel leaves cgroup v1 {@code blkio.throttle.io_service*_recursive} at 0 (docs/diagnose.md,
      * "Block I/O bytes"). Then, and for a target without counters (a process), the collector's bytes and requests are
      * the figures ({@link IoSource#EBPF}), with the reason the counters were not used; a counter that moved, or a
-     * collector that did not run or saw nothing, leaves the cgroup's figures as they are.
+     * collector that did not run or saw nothing, leaves the cgroup's figures as they are. A process's figures are then
+     * only the requests its own tasks submitted (in blk_mq_submit_bio's context, {@link BlockRequests}): its buffered
+     * writes reach the disk from writeback's kernel threads, so a collector that saw none leaves it not measured, never
+     * a confident 0. {@code counterFiles} names the files the counters were read from ({@link Sampler#ioCounterFiles()}).
      */
-    public Metrics withBlockTraffic(EbpfFindings e) {
+    public Metrics withBlockTraffic(EbpfFindings e, String counterFiles) {
         if (e.blockTraffic().isEmpty() || ioSource == IoSource.EBPF) {
             return this;
         }
@@ -204,13 +207,20 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
         boolean countersStill = ioSource == IoSource.CGROUP && readOpsPerSecond == 0 && writeOpsPerSecond == 0
                 && readBytesPerSecond == 0 && writeBytesPerSecond == 0;
         java.util.Optional<String> why;
-        if (countersStill && t.ops() > 0) {
+        if (t.ops() == 0) {
+            // nothing seen is no measurement of 0 (a process's buffered writes are flushed by kernel threads)
+            return this;
+        } else if (countersStill) {
             why = java.util.Optional.of(String.format(java.util.Locale.ROOT,
-                    "the cgroup's I/O counters did not move while the eBPF block I/O collector attributed %d read and %d write "
-                            + "requests to the target (cgroup v1 blkio.throttle.io_service*_recursive stay at 0 on some kernels)",
-                    t.readOps(), t.writeOps()));
+                    "the cgroup's I/O counters (%s) did not move while the eBPF block I/O collector attributed %d read and %d "
+                            + "write requests to the target%s",
+                    counterFiles, t.readOps(), t.writeOps(), counterFiles.startsWith("blkio.")
+                            ? " (cgroup v1 blkio.throttle.io_service*_recursive stay at 0 on some kernels)" : ""));
         } else if (ioSource == IoSource.NONE) {
-            why = java.util.Optional.empty();
+            why = java.util.Optional.of(String.format(java.util.Locale.ROOT,
+                    "the target has no I/O counters of its own: the figures are the %d read and %d write requests its tasks "
+                            + "submitted themselves; data written through the page cache and flushed later by kernel "
+                            + "threads is not among them", t.readOps(), t.writeOps()));
         } else {
             return this;
         }

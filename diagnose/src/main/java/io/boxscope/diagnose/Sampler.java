@@ -102,6 +102,8 @@ public final class Sampler {
 
     /** The last full sample (its memory controller's directory and version: where a sample between reads usage). */
     private Snapshot last;
+    /** {@link #ioCounterFiles()}. */
+    private String ioCounterFiles = "none";
     private Optional<CgroupMemory> lastMemory = Optional.empty();
 
     /**
@@ -224,19 +226,26 @@ public final class Sampler {
     private Optional<CgroupIo> io(Optional<Path> v2, Optional<Path> blkio1) {
         Optional<String> ioStat = v2.flatMap(d -> read(d.resolve("io.stat")));
         if (ioStat.isPresent() && !ioStat.get().isBlank()) {
+            ioCounterFiles = "io.stat";
             return Optional.of(parse(() -> CgroupIo.parseV2(ioStat.get()), CgroupIo.ZERO));
         } else if (blkio1.isPresent()) {
-            Optional<String> bytes = read(blkio1.get().resolve("blkio.throttle.io_service_bytes_recursive"))
-                    .or(() -> read(blkio1.get().resolve("blkio.throttle.io_service_bytes")));
-            Optional<String> ops = read(blkio1.get().resolve("blkio.throttle.io_serviced_recursive"))
-                    .or(() -> read(blkio1.get().resolve("blkio.throttle.io_serviced")));
+            String suffix = Files.exists(blkio1.get().resolve("blkio.throttle.io_service_bytes_recursive")) ? "_recursive" : "";
+            Optional<String> bytes = read(blkio1.get().resolve("blkio.throttle.io_service_bytes" + suffix));
+            Optional<String> ops = read(blkio1.get().resolve("blkio.throttle.io_serviced" + suffix));
             if (bytes.isPresent() && ops.isPresent()) {
+                ioCounterFiles = "blkio.throttle.io_service_bytes" + suffix + " and blkio.throttle.io_serviced" + suffix;
                 return Optional.of(parse(() -> CgroupIo.parseV1(bytes.get(), ops.get()), CgroupIo.ZERO));
             }
         } else if (ioStat.isPresent()) {
+            ioCounterFiles = "io.stat";
             return Optional.of(CgroupIo.ZERO); // an empty io.stat: no I/O reached a device yet
         }
         return Optional.empty();
+    }
+
+    /** The files the last sample read the cgroup's block I/O counters from ("io.stat", "blkio.throttle..."); "none" before. */
+    String ioCounterFiles() {
+        return ioCounterFiles;
     }
 
     /**

@@ -17,6 +17,10 @@ import io.boxscope.proc.container.ContainerInfo;
  * {@code /} is a cgroup path (relative to the cgroup root, as {@code /proc/PID/cgroup} prints it,
  * e.g. {@code /docker/<id>} or {@code /system.slice/nginx.service}), anything else a container name
  * or id (prefix) as {@code docker} accepts it.
+ *
+ * <p>A spec that is wrong whatever the host holds is an {@link IllegalArgumentException}; a well-formed one naming
+ * what is not there is a {@link NoSuchTargetException} (a cgroup), the proc module's {@code NoSuchProcessException}
+ * (a PID) or {@code UnknownContainerException} (a container).
  */
 public final class Targets {
     private Targets() {}
@@ -49,7 +53,7 @@ public final class Targets {
                 exists |= fs.v1Dir(m, c).filter(java.nio.file.Files::isDirectory).isPresent();
             }
             if (!exists) {
-                throw new IllegalArgumentException("no cgroup " + spec + " under " + paths.cgroupRoot()
+                throw new NoSuchTargetException("no cgroup " + spec + " under " + paths.cgroupRoot()
                         + " (neither in the v2 tree nor in a v1 hierarchy): give the path as /proc/PID/cgroup prints it");
             }
             return new Target(Target.Kind.CGROUP, spec, Optional.empty(), m, OptionalInt.empty());

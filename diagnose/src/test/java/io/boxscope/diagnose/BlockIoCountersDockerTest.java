@@ -35,8 +35,8 @@ class BlockIoCountersDockerTest {
     @Test
     void countersThatDoNotMoveAreNotAMeasurement() throws Exception {
         String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        // a directory on a block device (not a tmpfs /tmp): the module's target directory
-        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "dsync-");
+        // a directory on a block device (not a tmpfs /tmp, not an overlay): where each dd's fsync becomes a request
+        Path dir = Files.createTempDirectory(onABlockDevice(), "dsync-");
         // 2 MiB written first, before diagnose looks: a container that has done no I/O has its block collector left out
         // (CollectorPlan); the seed's slow container writes all the time
         String script = "dd if=/dev/zero of=/trig/warm bs=1M count=2 oflag=direct 2>/dev/null; " + Triggered.WAIT_FOR_GO
@@ -75,6 +75,34 @@ class BlockIoCountersDockerTest {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /**
+     * A directory whose file system is on a block device: the module's target/ where it is (a checkout on a disk), else
+     * /var/tmp, /tmp or the home directory. A file system's st_dev is its device's number when it has one, an anonymous
+     * number (major 0: tmpfs, overlayfs) when not; /sys/dev/block/MAJOR:MINOR exists for block devices only (sysfs-dev(5)
+     * ABI, Documentation/ABI/stable/sysfs-dev). None of them: the test fails, saying so (a skipped kernel test is a
+     * failure in CI).
+     */
+    static Path onABlockDevice() throws java.io.IOException {
+        List<Path> candidates = List.of(Path.of("target").toAbsolutePath(), Path.of("/var/tmp"), Path.of("/tmp"),
+                Path.of(System.getProperty("user.home")));
+        StringBuilder seen = new StringBuilder();
+        for (Path p : candidates) {
+            if (!Files.isDirectory(p) || !Files.isWritable(p)) {
+                seen.append(p).append(": not a writable directory; ");
+                continue;
+            }
+            long dev = ((Number) Files.getAttribute(p, "unix:dev")).longValue();
+            // glibc's gnu_dev_major/gnu_dev_minor (sys/sysmacros.h)
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            if (Files.exists(Path.of("/sys/dev/block/" + major + ":" + minor))) {
+                return p;
+            }
+            seen.append(p).append(": device ").append(major).append(':').append(minor).append(" is not a block device; ");
+        }
+        throw new AssertionError("no directory on a block device to write to: " + seen);
     }
 
     /** The counters diagnose reads for the container (Sampler): its v2 io.stat where there is one, else v1 blkio's. */

@@ -150,4 +150,25 @@ class CollectorPlanTest {
         return "rchar: 5000\nwchar: 4000\nsyscr: 12\nsyscw: 9\nread_bytes: " + readBytes + "\nwrite_bytes: " + writeBytes
                 + "\ncancelled_write_bytes: 0\n";
     }
+
+    /**
+     * A cgroup path that climbs out of the v2 tree (relative to a private cgroup namespace) cannot say whether the
+     * counters are trusted: not trusted, and said (it returned false without a word before 2026-12-06, branch fixdiag).
+     */
+    @Test
+    void countersThatCannotBePlacedAreUntrustedAndSaid(@TempDir Path root) throws IOException {
+        HostPaths paths = new HostPaths(root.resolve("proc"), root.resolve("sys"));
+        Files.createDirectories(paths.cgroupRoot());
+        Files.writeString(paths.cgroupRoot().resolve("cgroup.controllers"), "cpu io memory pids\n");
+        CgroupMembership climbs = new CgroupMembership(List.of(new CgroupEntry(0, List.of(), "/../outside")));
+        Target t = new Target(Target.Kind.CGROUP, "/../outside", Optional.empty(), climbs, OptionalInt.empty());
+        List<String> notices = new java.util.ArrayList<>();
+        assertFalse(CollectorPlan.countersTrusted(t, paths, notices));
+        assertEquals(1, notices.size(), notices.toString());
+        assertTrue(notices.getFirst().contains("cannot tell") && notices.getFirst().contains("private cgroup namespace"), notices.toString());
+        CollectorPlan p = CollectorPlan.of(t, snap(Optional.of(CgroupIo.ZERO), task(7, 7, 'S')), OptionalLong.of(0), false)
+                .withNotices(notices);
+        assertTrue(p.load().contains(Ebpf.Collector.BIOLAT));
+        assertEquals(notices, p.notices());
+    }
 }

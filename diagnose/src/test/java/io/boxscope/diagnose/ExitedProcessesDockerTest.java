@@ -43,7 +43,7 @@ class ExitedProcessesDockerTest {
             double cgroupCpuS = d.metrics().cpuCores() * d.metrics().seconds();
             assertTrue(ash.cpuNs() / 1e9 <= cgroupCpuS + 0.5, ash + " against the cgroup's " + cgroupCpuS + " CPU-s");
             String line = Rules.exited(d.ebpf()).orElseThrow();
-            assertTrue(line.contains("ash x" + RUNS + ", "), line);
+            assertTrue(line.contains("\"ash\" x" + RUNS + ", "), line);
         } finally {
             for (String f : List.of("go", "done")) {
                 Files.deleteIfExists(dir.resolve(f));

@@ -107,7 +107,7 @@ class RawWakeupKernelTest {
     @Test
     void theFallbackScriptLoads() throws Exception {
         String src = Ebpf.script(List.of(Ebpf.Collector.RUNQLAT, Ebpf.Collector.OFFCPU), Ebpf.Wakeups.TRACEPOINT,
-                SyscallCounters.Filter.process((int) ProcessHandle.current().pid()), () -> BlockRequests.Start.values()[0]);
+                SyscallCounters.Filter.process((int) ProcessHandle.current().pid()), () -> BlockRequests.Start.values()[0], HostPaths.DEFAULT.sysRoot());
         try (var s = io.boxscope.tools.stacks.StackRun.load("diagnose-fallback-test", src, HostPaths.DEFAULT, null)) {
             s.attach();
         }

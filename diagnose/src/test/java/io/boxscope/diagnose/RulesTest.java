@@ -191,7 +191,7 @@ class RulesTest {
         Window w = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0.5), new Thread(1, "D", "", S / 10, 0, 10));
         Metrics m = Metrics.of(w, OptionalDouble.empty(), 2);
         assertEquals(Metrics.IoSource.CGROUP, m.ioSource());
-        Metrics e = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 400 * 4096, 0, 400))));
+        Metrics e = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 400 * 4096, 0, 400))), V1_FILES);
         assertEquals(Metrics.IoSource.EBPF, e.ioSource());
         assertTrue(e.ioKnown());
         assertEquals(40, e.writeOpsPerSecond(), 1e-9); // 400 over the 10 s window
@@ -202,8 +202,61 @@ class RulesTest {
         assertTrue(v.unmeasured().stream().anyMatch(l -> l.startsWith("block I/O bytes (cgroup counters): ")), v.unmeasured().toString());
         assertTrue(v.evidence().stream().anyMatch(l -> l.contains("(the eBPF block I/O collector's requests)")), v.evidence().toString());
         // only flushes (no data) or nothing at all: the counters' zero stands
-        assertEquals(m, m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 0, 0, 0)))));
-        assertEquals(m, m.withBlockTraffic(traffic(Optional.empty())));
+        assertEquals(m, m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 0, 0, 0))), V1_FILES));
+        assertEquals(m, m.withBlockTraffic(traffic(Optional.empty()), V1_FILES));
+    }
+
+    /**
+     * Each exited command is quoted, so a comm made to look like more entries ({@code x; y x9, 9.00 CPU-s}) stays one
+     * (it was joined unquoted before 2026-12-06, branch fixdiag); a quote or backslash in a comm is escaped.
+     */
+    @Test
+    void exitedCommandsAreQuoted() {
+        EbpfFindings e = new EbpfFindings(Optional.empty(), Optional.empty(), 99, Optional.empty(), java.util.Map.of(), Optional.empty(),
+                Optional.empty(), List.of(), Optional.empty(), List.of(), 1, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(List.of(new EbpfFindings.Exited("x; y x9, 9.00 CPU-s", 2, 30_000_000L),
+                        new EbpfFindings.Exited("q\"\\", 1, 10_000_000L))));
+        assertEquals("exited processes (eBPF, by command): \"x; y x9, 9.00 CPU-s\" x2, 0.03 CPU-s; \"q\\\"\\\\\" x1, 0.01 CPU-s",
+                Rules.exited(e).orElseThrow());
+    }
+
+    static final String V1_FILES = "blkio.throttle.io_service_bytes_recursive and blkio.throttle.io_serviced_recursive";
+
+    /**
+     * Still counters on a cgroup v2 host are named as the file they came from, io.stat, not as v1's blkio files (the
+     * message named blkio whatever the host before 2026-12-06, branch fixdiag).
+     */
+    @Test
+    void stillCountersAreNamedByTheFileTheyCameFrom() {
+        Window w = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0.5), new Thread(1, "D", "", S / 10, 0, 10));
+        Metrics m = Metrics.of(w, OptionalDouble.empty(), 2);
+        String why = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(4096, 0, 1, 0))), "io.stat")
+                .ioCounterNotMeasured().orElseThrow();
+        assertTrue(why.contains("(io.stat)") && !why.contains("blkio"), why);
+        String v1 = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(4096, 0, 1, 0))), V1_FILES)
+                .ioCounterNotMeasured().orElseThrow();
+        assertTrue(v1.contains("(" + V1_FILES + ")"), v1);
+    }
+
+    /**
+     * A target without counters of its own (a process) takes the collector's requests only when it saw some: they are the
+     * requests the process submitted itself, and a process whose writes go through the page cache submits none (writeback's
+     * kernel threads do), so a collector that saw nothing leaves the I/O not measured, not a "0 B/s" (it was 0 B/s,
+     * measured, before 2026-12-06, branch fixdiag); requests it did see are the figures, said to be only its own.
+     */
+    @Test
+    void aTargetWithoutCountersIsNotMeasuredAtZeroRequests() {
+        Window cg = window(new Step(S / 2, 0, 0, 1 << 20, 0, 0, 0, 0.5), new Thread(1, "D", "", S / 10, 0, 10));
+        List<Snapshot> snaps = cg.snapshots().stream().map(x -> new Snapshot(x.monoNs(), x.cpuUsageNs(), x.throttling(), x.memory(),
+                Optional.empty(), x.pressure(), x.tasks(), x.processes())).toList();
+        Metrics m = Metrics.of(new Window(snaps, List.of(), 0, false), OptionalDouble.empty(), 2);
+        assertEquals(Metrics.IoSource.NONE, m.ioSource());
+        assertEquals(m, m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 0, 0, 0))), "none"));
+        Metrics e = m.withBlockTraffic(traffic(Optional.of(new EbpfFindings.BlockTraffic(0, 40 * 4096, 0, 40))), "none");
+        assertEquals(Metrics.IoSource.EBPF, e.ioSource());
+        assertEquals(4, e.writeOpsPerSecond(), 1e-9);
+        assertTrue(e.ioCounterNotMeasured().orElseThrow().contains("40 write requests its tasks submitted themselves"),
+                e.ioCounterNotMeasured().toString());
     }
 
     static EbpfFindings findings(long[] runq, java.util.Map<OffCpu, Long> offCpu) {

@@ -68,7 +68,8 @@ public final class DiagnoseCommand extends CliCommand {
         if (html.value() != null) {
             java.nio.file.Path dir = html.value().toAbsolutePath().getParent();
             if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
-                throw new UsageException("--html " + html.value() + ": the directory " + dir + " does not exist");
+                // a directory that is not there is a named thing that does not exist: exit 1 (docs/cli.md)
+                throw new io.boxscope.cli.NotFoundException("--html " + html.value() + ": the directory " + dir + " does not exist");
             }
         }
         if (nice.value() < -20 || nice.value() > 19) {
@@ -90,6 +91,8 @@ public final class DiagnoseCommand extends CliCommand {
         Target t;
         try {
             t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));
+        } catch (io.boxscope.diagnose.NoSuchTargetException e) {
+            throw new io.boxscope.cli.NotFoundException(e.getMessage()); // well formed, not on this host: exit 1
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

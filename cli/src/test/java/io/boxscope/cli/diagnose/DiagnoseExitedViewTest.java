@@ -37,7 +37,7 @@ class DiagnoseExitedViewTest {
         DiagnoseViews.ebpfText(b, findings(Optional.of(List.of(new EbpfFindings.Exited("a\u001b[2Jb", 3, 20_000_000L),
                 new EbpfFindings.Exited("cc", 1, 10_000_000L)))));
         List<String> lines = b.toString().lines().filter(l -> l.startsWith("  EXITED")).toList();
-        assertEquals(List.of("  EXITED     exited processes (eBPF, by command): a\\x1b[2Jb x3, 0.02 CPU-s; cc x1, 0.01 CPU-s"), lines,
+        assertEquals(List.of("  EXITED     exited processes (eBPF, by command): \"a\\x1b[2Jb\" x3, 0.02 CPU-s; \"cc\" x1, 0.01 CPU-s"), lines,
                 b::toString);
         assertFalse(b.toString().contains("\u001b"), "a control character reached the terminal");
         StringBuilder none = new StringBuilder();

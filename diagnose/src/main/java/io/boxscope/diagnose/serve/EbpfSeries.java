@@ -307,7 +307,19 @@ final class EbpfSeries {
                     + " (block_rq_issue to block_rq_complete, biolatency(8)); per disk, not per container: writeback is"
                     + " issued by kernel threads.", Labels.of("device", h.getKey()), h.getValue(), sumByName.get(h.getKey()) / 1e9);
         }
+        Map<String, Long> replaced = new TreeMap<>();
+        for (Map.Entry<List<Long>, Long> r : sums(maps.get(BIO_REPLACED), 1).entrySet()) {
+            replaced.merge(deviceName.apply(r.getKey().get(0)), r.getValue(), Long::sum);
+        }
+        for (Map.Entry<String, Long> r : replaced.entrySet()) {
+            f.counter("boxscope_disk_io_unmatched_requests", "Requests of the disk issued at the sector of one still in"
+                    + " flight: the earlier one's issue time was replaced, and one of the two is not in"
+                    + " boxscope_disk_io_latency_seconds.", null, Labels.of("device", r.getKey()), r.getValue());
+        }
     }
+
+    /** serve/biolat.bt's requests per disk whose issue time another request at the same sector replaced. */
+    static final String BIO_REPLACED = "@bio_replaced";
 
     /** Hist entries by their key of {@code n} integers: the kernel's buckets, summed over duplicate keys. */
     private static Map<List<Long>, long[]> hists(MapDump m, int n) {

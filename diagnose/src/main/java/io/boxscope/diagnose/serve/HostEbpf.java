@@ -51,7 +51,7 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
     private static final Map<String, List<String>> READ = Map.of(
             "syscalls", List.of("@calls", "@errors", "@slat", "@slat_ns"),
             "runqlat", List.of("@runq", "@runq_ns", EbpfSeries.RUNQ_UNSEEN),
-            "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns"));
+            "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns", EbpfSeries.BIO_REPLACED));
 
     private final Map<String, StackRun.Started> running = new LinkedHashMap<>();
     private final Map<String, String> absent = new LinkedHashMap<>();

@@ -294,7 +294,8 @@ class EbpfSeriesTest {
         b[12] = 4;
         b[13] = -7;
         Map<String, MapDump> maps = Map.of("@calls", calls, "@errors", counts("@errors", count(2, 998, 1, 2)),
-                "@bio", hists("@bio", hist(b, 254L << 20), hist(b, 8L << 20 | 16)), "@bio_ns", sums("@bio_ns"));
+                "@bio", hists("@bio", hist(b, 254L << 20), hist(b, 8L << 20 | 16)), "@bio_ns", sums("@bio_ns"),
+                EbpfSeries.BIO_REPLACED, sums(EbpfSeries.BIO_REPLACED, sum(3, 254L << 20)));
         Families f = new Families();
         new EbpfSeries(TABLE, EbpfSeries.sysfsDeviceNames(sys)).add(f, new KernelMaps.Reading(List.of(up("syscalls"),
                 new KernelMaps.Collector("runqlat", Optional.of("no CAP_BPF"), 0, 0, 0), up("biolat")), maps),
@@ -308,6 +309,9 @@ class EbpfSeriesTest {
         assertFalse(t.contains("boxscope_ebpf_skipped_events_total{collector=\"runqlat\"}"), t);
         assertTrue(t.contains("boxscope_disk_io_latency_seconds_count{device=\"vda\"} 4\n"), t);
         assertTrue(t.contains("boxscope_disk_io_latency_seconds_count{device=\"8:16\"} 4\n"), t);
+        // requests whose start another at the same sector replaced: counted per disk beside the histogram
+        assertTrue(t.contains("boxscope_disk_io_unmatched_requests_total{device=\"vda\"} 3.0\n"), t);
+        assertFalse(t.contains("boxscope_disk_io_unmatched_requests_total{device=\"8:16\"}"), t);
     }
 
     /** Through the collector: each scrape watches the exported containers' cgroup ids and labels their series. */

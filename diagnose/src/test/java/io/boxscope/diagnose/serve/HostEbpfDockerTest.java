@@ -67,7 +67,15 @@ class HostEbpfDockerTest {
             while (m.find()) {
                 disks += Long.parseLong(m.group(1));
             }
-            assertTrue(disks >= requests + 4096, "the disks saw the host's and the container's requests: " + disks);
+            // What the per-disk histogram did not count is counted beside it: requests whose start another at the same
+            // sector replaced, runs of the collector the kernel skipped (another BPF program on that CPU: a completion
+            // interrupt can land in one), updates a full map refused. It once counted 4,069 under load, with none shown.
+            long unmatched = sum(second, "boxscope_disk_io_unmatched_requests_total\\{[^}]*\\}");
+            long skipped = sum(second, "boxscope_ebpf_skipped_events_total\\{collector=\"biolat\"\\}");
+            long failed = sum(second, "boxscope_ebpf_failed_map_updates_total\\{collector=\"biolat\"\\}");
+            assertTrue(disks + unmatched + skipped + failed >= requests + 4096, "the disks saw the host's and the container's "
+                    + "requests: " + disks + " counted, " + unmatched + " unmatched, " + skipped + " skipped runs, " + failed
+                    + " failed updates");
 
             // One fsync, counted with its latency; dd's reads and writes with theirs.
             Docker.run("exec", writer.id(), "dd", "if=/dev/zero", "of=/data/g", "bs=4096", "count=1", "conv=fsync");
@@ -168,6 +176,16 @@ class HostEbpfDockerTest {
                 + "[^}]*" + Pattern.quote(extra) + "\\} ([0-9.eE+-]+)$").matcher(text);
         assertTrue(m.find(), "no " + name + " for " + id + extra + " in\n" + grep(text, name.replaceAll("_(count|sum)$", "")));
         return (long) Double.parseDouble(m.group(1));
+    }
+
+    /** The sum of the values of the series matching {@code series} (a regex up to the value). */
+    static long sum(String text, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(text);
+        long n = 0;
+        while (m.find()) {
+            n += (long) Double.parseDouble(m.group(1));
+        }
+        return n;
     }
 
     static String grep(String text, String word) {
