@@ -223,8 +223,9 @@ class DiagnoseDockerTest {
         assertEquals(2, Cli.run("diagnose", "--duration", "0s", "x").code());
         assertEquals(2, Cli.run("diagnose", "--duration", "5 parsecs", "x").code());
         assertEquals(2, Cli.run("diagnose", "/a/../../etc").code());
-        assertEquals(2, Cli.run("diagnose", "/no/such/cgroup-" + name("x")).code());
-        assertEquals(2, Cli.run("diagnose", "--html", "/no/such/dir/report.html", "1").code());
+        // a named thing that does not exist is a failure, not a usage error (docs/cli.md; DiagnoseExitCodesTest)
+        assertEquals(ExitCode.FAILURE, Cli.run("diagnose", "/no/such/cgroup-" + name("x")).code());
+        assertEquals(ExitCode.FAILURE, Cli.run("diagnose", "--html", "/no/such/dir/report.html", "1").code());
         assertEquals(2, Cli.run("demo", "--throttled", "--idle").code());
     }
 }
