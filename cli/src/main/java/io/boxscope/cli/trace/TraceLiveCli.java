@@ -288,6 +288,8 @@ final class TraceLiveCli {
             }
             if (q.verbose()) {
                 err.println("Exec limits: " + s.fdLimitFromProc() + " execve exits took fdlimit from /proc (not read at the exec)");
+                err.println("Exec paths: " + s.pathsFromProc() + " execs took their exe path or cwd from /proc (the kernel's"
+                        + " walk from the task did not reach a root)");
             }
             if (s.badRecords() > 0) {
                 err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");

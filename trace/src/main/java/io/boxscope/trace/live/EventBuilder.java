@@ -57,6 +57,10 @@ public final class EventBuilder {
      */
     private final LongMap<Long> threadClone3 = new LongMap<>();
     private long fdLimitFromProc;
+    /** By thread: the environment area its last exec record carried, until its execve exit. */
+    private final LongMap<byte[]> execEnv = new LongMap<>();
+    /** Exec records whose exe path or cwd the kernel's walk could not give ({@link PathWalk}): /proc's then. */
+    private long pathsFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
     /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
     private final LongMap<RawRecord> lastEnter = new LongMap<>();
@@ -145,6 +149,34 @@ public final class EventBuilder {
         return fdLimitFromProc;
     }
 
+    /**
+     * Exec records whose exe path or cwd the probe's walk from the task did not give ({@link PathWalk}: no BTF for it,
+     * a path deeper or longer than the walk, a failed read), so the thread table's /proc value was used.
+     */
+    public long pathsFromProc() {
+        return pathsFromProc;
+    }
+
+    /**
+     * The exe path and cwd an exec record's walks gave ({@link PathWalk}: slot 3 holds the exe path's components then
+     * the cwd's, the id the first part's length and which walk reached a root); null for one that did not.
+     */
+    static String[] execPaths(RawRecord r) {
+        byte[] s = r.sockaddr();
+        int exeLen = (int) (r.id() & 0xffff_ffffL);
+        String[] out = new String[2];
+        if (exeLen > s.length) {
+            return out;
+        }
+        if ((r.id() & PathWalk.EXE_DONE) != 0) {
+            out[0] = PathWalk.path(java.util.Arrays.copyOfRange(s, 0, exeLen));
+        }
+        if ((r.id() & PathWalk.CWD_DONE) != 0) {
+            out[1] = PathWalk.path(java.util.Arrays.copyOfRange(s, exeLen, s.length));
+        }
+        return out;
+    }
+
     /** The list argument of a system call that the probe may cut ({@link #cut}). */
     private enum ListArg {
         /** No list the probe cuts. */
@@ -225,7 +257,18 @@ public final class EventBuilder {
                 yield List.of();
             }
             case RawRecord.EXEC -> {
-                threads.exec(r.pid(), r.tid(), RawRecord.string(r.buf().length > 0 ? r.buf() : r.strA()), r.strB());
+                String[] paths = execPaths(r);
+                threads.exec(r.pid(), r.tid(), RawRecord.string(r.strA()), r.strB(), paths[0], paths[1]);
+                if (paths[0] == null || paths[1] == null) {
+                    pathsFromProc++;
+                }
+                if (r.buf().length > 0) {
+                    byte[] env = r.buf().clone();
+                    env[env.length - 1] = 0; // as the driver ends a cut area (str_storage[env_len - 1] = 0)
+                    execEnv.put(r.tid(), env);
+                } else {
+                    execEnv.remove(r.tid());
+                }
                 if (r.ret() >= 0) {
                     execFdLimit.put(r.tid(), r.ret());
                 } else {
@@ -242,6 +285,7 @@ public final class EventBuilder {
                 lastEnter.remove(r.tid());
                 execMemory.remove(r.tid());
                 execFdLimit.remove(r.tid());
+                execEnv.remove(r.tid());
                 ScapEvent e = ScapEvent.builder("PPME_PROCEXIT_1_E", ts, r.tid(), r.cpu())
                         .num(0).num(0).num(0).num(0).build();
                 threads.exit(r.tid());
@@ -581,6 +625,10 @@ public final class EventBuilder {
             v.put("fdlimit", nofile);
         } else if (exec && ret == 0) {
             fdLimitFromProc++;
+        }
+        byte[] env = exec ? execEnv.remove(r.tid()) : null;
+        if (env != null && ret == 0) {
+            v.put("env", env); // the new image's environment area, read by the probe at the exec
         }
         v.put("vm_size", mem.vmSizeKb());
         v.put("vm_rss", mem.vmRssKb());

@@ -25,6 +25,36 @@ final class ExecRecord {
      * exe and args, not what /proc or its parent had. Left empty when a read fails (the table then asks /proc).
      */
     static void fill(Asm a, FdOffsets.Mm k) {
+        fillArgs(a, k);
+    }
+
+    /** Longest environment copied: the driver's STR_STORAGE_SIZE (one page, driver/ppm_fillers.c f_proc_startupdate). */
+    static final int ENV_MAX = 4096;
+    /** Where the environment's slot ends at most: after the comm, the argv area and the environment. */
+    static final int ENV_END = RawRecord.DATA + 16 + CaptureProbe.STR_MAX + ENV_MAX;
+
+    /**
+     * exec: the new image's environment, {@code current->mm->env_start..env_end} (the NUL-separated strings the kernel
+     * copied to the new stack), at most {@link #ENV_MAX} bytes, as slot 2: the execve exit's env, which the driver
+     * copies from the same area (f_proc_startupdate, "Parameter 16: env"). Left empty when a read fails.
+     */
+    private static void env(Asm a, FdOffsets.Mm k) {
+        Label skip = a.newLabel("env_skip");
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
+        CaptureProbe.chase(a, k.taskMm(), skip);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.envEnd())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_LEN).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip);
+        CaptureProbe.chase(a, k.envStart(), skip);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).alu64(AluOp.SUB, Reg.R2, Reg.R3)
+                .jmp(JmpOp.JSLE, Reg.R2, 0, skip);
+        CaptureProbe.cap(a, ENV_MAX);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, ENV_MAX, 2, RawRecord.DATA + 16 + CaptureProbe.STR_MAX, skip);
+        a.bind(skip);
+    }
+
+    private static void fillArgs(Asm a, FdOffsets.Mm k) {
         Label skip = a.newLabel("argv_skip");
         a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
         CaptureProbe.chase(a, k.taskMm(), skip);
@@ -38,6 +68,10 @@ final class ExecRecord {
         a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
         CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.STR_MAX, 1, RawRecord.DATA + 16, skip);
         a.bind(skip);
+        env(a, k);
+        if (k.paths() != null) {
+            k.paths().emit(a, k.taskMm(), ENV_END);
+        }
         // the new image's memory counters, as mmCounters lays them out, in the (unused) argument words 0-4;
         // word 5 = 1 when read: the execve exit's vm_size/vm_rss/vm_swap (f_proc_startupdate reads the mm too)
         Label noMm = a.newLabel("exec_mm_skip");

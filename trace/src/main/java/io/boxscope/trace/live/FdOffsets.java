@@ -40,10 +40,13 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
      * exit (f_proc_startupdate) reads its exe and args from. {@code taskSignal}: {@code task_struct.signal};
      * {@code nofileCur}: {@code signal_struct.rlim[RLIMIT_NOFILE].rlim_cur} (RLIMIT_NOFILE 7,
      * include/uapi/asm-generic/resource.h; struct rlimit two unsigned longs), the fdlimit the driver's execve exit
-     * writes.
+     * writes. {@code envStart} and {@code envEnd}: {@code mm_struct.env_start/env_end}, the new image's environment
+     * area, the execve exit's env (f_proc_startupdate copies it as it copies the args). {@code paths}: the walk from
+     * the exe file and the working directory to their names ({@link PathWalk}), null when this kernel's BTF lacks a
+     * member it needs (the exit's exepath and cwd then come from /proc).
      */
     public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift, int argStart, int argEnd,
-                     int taskSignal, int nofileCur) {}
+                     int taskSignal, int nofileCur, int envStart, int envEnd, PathWalk paths) {}
 
     /** The offsets of the running kernel, or null when its BTF lacks one of the required members. */
     public static FdOffsets of(Btf btf) {
@@ -78,7 +81,8 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
             long page = io.boxscope.bpf.sys.Sys.pageSize();
             return new Mm(off(btf, "task_struct.mm"), off(btf, "mm_struct.total_vm"), base, stride,
                     Long.numberOfTrailingZeros(page), off(btf, "mm_struct.arg_start"), off(btf, "mm_struct.arg_end"),
-                    off(btf, "task_struct.signal"), off(btf, "signal_struct.rlim") + 7 * 16);
+                    off(btf, "task_struct.signal"), off(btf, "signal_struct.rlim") + 7 * 16,
+                    off(btf, "mm_struct.env_start"), off(btf, "mm_struct.env_end"), PathWalk.of(btf));
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

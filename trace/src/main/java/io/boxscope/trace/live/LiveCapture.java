@@ -155,10 +155,12 @@ public final class LiveCapture implements AutoCloseable {
      *                    ({@link EventBuilder#truncatedLists}): kept with the first items
      * @param fdLimitFromProc execve/execveat exits whose fdlimit came from /proc, the probe not having read the
      *                    task's RLIMIT_NOFILE at the exec ({@link EventBuilder#fdLimitFromProc})
+     * @param pathsFromProc exec records whose exe path or cwd the probe's walk did not give, taken from /proc
+     *                    ({@link EventBuilder#pathsFromProc})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc) {
+                          long fdLimitFromProc, long pathsFromProc) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -558,7 +560,7 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc());
+                builder.fdLimitFromProc(), builder.pathsFromProc());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -82,9 +82,10 @@ public final class LiveThreads {
      * An exec: the process re-read from /proc, then its comm and, when the probe read it ({@code argv}: the
      * new image's NUL-separated arguments, empty when the read failed), its exe (argv[0]) and args from the
      * record: /proc is read when the record is, later, and by then a short process is gone (the table kept
-     * its parent's command line) or has exec'd again.
+     * its parent's command line) or has exec'd again. So are {@code exepath} and {@code cwd} when the probe's walk
+     * gave them ({@link PathWalk}; null: /proc's, or the parent's for a process gone by then).
      */
-    void exec(long pid, long tid, String comm, byte[] argv) {
+    void exec(long pid, long tid, String comm, byte[] argv, String exepath, String cwd) {
         for (TaskInfo t : proc.process(pid)) {
             threads.put(t.tid(), t);
         }
@@ -99,8 +100,11 @@ public final class LiveThreads {
             exe = v.isEmpty() ? "" : v.getFirst();
             args = v.isEmpty() ? List.of() : v.subList(1, v.size());
         }
-        if (!t.comm().equals(comm) || !t.exe().equals(exe) || !t.args().equals(args)) {
-            threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, t.exepath(), args, t.cwd(),
+        String path = exepath != null ? exepath : t.exepath();
+        String dir = cwd != null ? cwd : t.cwd();
+        if (!t.comm().equals(comm) || !t.exe().equals(exe) || !t.args().equals(args) || !java.util.Objects.equals(t.exepath(), path)
+                || !java.util.Objects.equals(t.cwd(), dir)) {
+            threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, path, args, dir,
                     t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid(), t.session()));
         }
     }

@@ -11,12 +11,14 @@ import java.lang.foreign.ValueLayout;
  *  4 u32 cpu
  *  8 u64 ts        bpf_ktime_get_ns (CLOCK_MONOTONIC)
  * 16 u64 pid_tgid  the task's tgid &lt;&lt; 32 | tid
- * 24 u64 id        syscall number; for FORK the child's tgid &lt;&lt; 32 | tid
+ * 24 u64 id        syscall number; for FORK the child's tgid &lt;&lt; 32 | tid; for EXEC the byte count of the exe
+ *                  path's components in slot 3 (low 32 bits) and whether each walk reached a root (PathWalk)
  * 32 i64 ret       return value (EXIT); EXEC: the task's RLIMIT_NOFILE soft limit, -1 when not read
  * 40 u64 args[6]   syscall arguments (ENTER; EXIT for syscalls whose buffer is read at exit); EXEC: the
  *                  new mm's total_vm and rss_stat counters in 0-4, 1 in 5 when they were read
  * 88 u16 len[4]    lengths of the data slots: string A, string B, buffer, socket address
- * 96 data          the slots back to back (EXEC: the new comm, 16 bytes; its argv area as string B)
+ * 96 data          the slots back to back (EXEC: the new comm, 16 bytes; its argv area as string B, its
+ *                  environment area as the buffer, the exe path's then the cwd's components as the socket address)
  * </pre>
  * The entry or exit of a system call without events of its own (a generic event: it carries only the
  * system call's number) is sent short, {@link #GENERIC_SIZE} bytes: the first 24 bytes above with the
