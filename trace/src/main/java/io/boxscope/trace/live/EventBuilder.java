@@ -59,6 +59,10 @@ public final class EventBuilder {
     private long fdLimitFromProc;
     /** By thread: the environment area its last exec record carried, until its execve exit. */
     private final LongMap<byte[]> execEnv = new LongMap<>();
+    /** By thread: the execve exit's flags its last exec record decided ({@link ExeAccess}), until its execve exit. */
+    private final LongMap<Long> execFlags = new LongMap<>();
+    /** PPM_EXE_WRITABLE (libs e5c53d64 driver/ppm_events_public.h): the exec'd file is writable by the process. */
+    static final long PPM_EXE_WRITABLE = 1;
     /** Exec records whose exe path or cwd the kernel's walk could not give ({@link PathWalk}): /proc's then. */
     private long pathsFromProc;
     private final Map<String, Integer> ppmSc = new HashMap<>();
@@ -262,6 +266,11 @@ public final class EventBuilder {
                 if (paths[0] == null || paths[1] == null) {
                     pathsFromProc++;
                 }
+                if ((r.id() & ExeAccess.KNOWN) != 0) {
+                    execFlags.put(r.tid(), (r.id() & ExeAccess.WRITABLE) != 0 ? PPM_EXE_WRITABLE : 0L);
+                } else {
+                    execFlags.remove(r.tid());
+                }
                 if (r.buf().length > 0) {
                     byte[] env = r.buf().clone();
                     env[env.length - 1] = 0; // as the driver ends a cut area (str_storage[env_len - 1] = 0)
@@ -286,6 +295,7 @@ public final class EventBuilder {
                 execMemory.remove(r.tid());
                 execFdLimit.remove(r.tid());
                 execEnv.remove(r.tid());
+                execFlags.remove(r.tid());
                 ScapEvent e = ScapEvent.builder("PPME_PROCEXIT_1_E", ts, r.tid(), r.cpu())
                         .num(0).num(0).num(0).num(0).build();
                 threads.exit(r.tid());
@@ -629,6 +639,10 @@ public final class EventBuilder {
         byte[] env = exec ? execEnv.remove(r.tid()) : null;
         if (env != null && ret == 0) {
             v.put("env", env); // the new image's environment area, read by the probe at the exec
+        }
+        Long exeFlags = exec ? execFlags.remove(r.tid()) : null;
+        if (exeFlags != null && ret == 0) {
+            v.put("flags", exeFlags); // PPM_EXE_WRITABLE, decided by the probe at the exec
         }
         v.put("vm_size", mem.vmSizeKb());
         v.put("vm_rss", mem.vmRssKb());

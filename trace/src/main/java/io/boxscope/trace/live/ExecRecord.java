@@ -72,6 +72,9 @@ final class ExecRecord {
         if (k.paths() != null) {
             k.paths().emit(a, k.taskMm(), ENV_END);
         }
+        if (k.access() != null) {
+            k.access().emit(a, k.taskMm(), k.exeFile());
+        }
         // the new image's memory counters, as mmCounters lays them out, in the (unused) argument words 0-4;
         // word 5 = 1 when read: the execve exit's vm_size/vm_rss/vm_swap (f_proc_startupdate reads the mm too)
         Label noMm = a.newLabel("exec_mm_skip");

@@ -43,10 +43,12 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
      * writes. {@code envStart} and {@code envEnd}: {@code mm_struct.env_start/env_end}, the new image's environment
      * area, the execve exit's env (f_proc_startupdate copies it as it copies the args). {@code paths}: the walk from
      * the exe file and the working directory to their names ({@link PathWalk}), null when this kernel's BTF lacks a
-     * member it needs (the exit's exepath and cwd then come from /proc).
+     * member it needs (the exit's exepath and cwd then come from /proc). {@code exeFile}: {@code mm_struct.exe_file};
+     * {@code access}: whether that file is writable by the process ({@link ExeAccess}), null without BTF for it.
      */
     public record Mm(int taskMm, int totalVm, int rss, int stride, int pageShift, int argStart, int argEnd,
-                     int taskSignal, int nofileCur, int envStart, int envEnd, PathWalk paths) {}
+                     int taskSignal, int nofileCur, int envStart, int envEnd, PathWalk paths, int exeFile,
+                     ExeAccess access) {}
 
     /** The offsets of the running kernel, or null when its BTF lacks one of the required members. */
     public static FdOffsets of(Btf btf) {
@@ -82,7 +84,8 @@ public record FdOffsets(int taskFiles, int filesFdt, int fdtableMaxFds, int fdta
             return new Mm(off(btf, "task_struct.mm"), off(btf, "mm_struct.total_vm"), base, stride,
                     Long.numberOfTrailingZeros(page), off(btf, "mm_struct.arg_start"), off(btf, "mm_struct.arg_end"),
                     off(btf, "task_struct.signal"), off(btf, "signal_struct.rlim") + 7 * 16,
-                    off(btf, "mm_struct.env_start"), off(btf, "mm_struct.env_end"), PathWalk.of(btf));
+                    off(btf, "mm_struct.env_start"), off(btf, "mm_struct.env_end"), PathWalk.of(btf),
+                    off(btf, "mm_struct.exe_file"), ExeAccess.of(btf));
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

@@ -49,4 +49,44 @@ class LiveWriteExecPathsTest {
                     "one execve exit with" + cwd + "and" + env + "in " + exits);
         }
     }
+
+    /**
+     * The execve exit's flags: PPM_EXE_WRITABLE when the exec'd file is writable by the process (the driver's
+     * file_permission(MAY_WRITE) or inode_owner_or_capable; {@link ExeAccess}), written 0 before. A perl child runs
+     * three children: root execs a root-owned copy of /bin/true (writable: root has CAP_FOWNER), and a child that
+     * became nobody (65534, its capabilities gone with setuid) execs the same root-owned 0755 file (not writable) and
+     * a copy owned by nobody (writable: its owner).
+     */
+    @Test
+    void execveExitSaysWhetherTheExeIsWritable(@TempDir Path dir) throws Exception {
+        String name = "bxew" + ProcessHandle.current().pid() % 100000;
+        Path real = dir.toRealPath();
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path rootOwned = real.resolve("r").resolve(name);
+        Path nobodyOwned = real.resolve("n").resolve(name);
+        for (Path p : List.of(rootOwned, nobodyOwned)) {
+            Files.createDirectories(p.getParent());
+            Files.setPosixFilePermissions(p.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.copy(Path.of("/bin/true"), p, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        var nobody = real.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("65534");
+        Files.setOwner(nobodyOwned, nobody);
+        String p = "require POSIX; my @runs = (['" + rootOwned + "', 0], ['" + rootOwned + "', 1], ['" + nobodyOwned + "', 1]); "
+                + "for my $i (0..2) { my ($exe, $drop) = @{$runs[$i]}; my $c = fork; defined $c or die 'fork'; "
+                + "if ($c == 0) { if ($drop) { POSIX::setgid(65534) or die 'setgid'; POSIX::setuid(65534) or die 'setuid'; } "
+                + "exec {$exe} $exe, \"run$i\"; exit 127; } "
+                + "waitpid($c, 0); $? == 0 or die 'child'; }";
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("exec.scap"), Workload.perl(p),
+                "evt.type=execve and proc.name=" + name, true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve ")).toList();
+        assertEquals(3, exits.size(), "execve exits of " + name + ": " + r.sysdig());
+        String[] flags = {" flags=1(EXE_WRITABLE)", " flags=0", " flags=1(EXE_WRITABLE)"};
+        for (int i = 0; i < 3; i++) {
+            String run = " args=run" + i + ". ";
+            String flag = flags[i];
+            assertEquals(1, exits.stream().filter(l -> l.contains(run) && (l + " ").contains(flag + " ")).count(),
+                    "one execve exit with" + run + "and" + flag + " in " + exits);
+        }
+    }
 }

@@ -1,0 +1,103 @@
+package io.boxscope.trace.live;
+
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+import io.boxscope.bpf.btf.Btf;
+import io.boxscope.bpf.btf.BtfException;
+
+/**
+ * Whether the exec'd file is writable by the process that runs it: the execve (and execveat) exit's flag
+ * PPM_EXE_WRITABLE, which the driver sets when {@code file_permission(exe_file, MAY_WRITE)} succeeds or
+ * {@code inode_owner_or_capable} holds (libs e5c53d64 driver/ppm_fillers.c f_proc_startupdate, "exe_writable").
+ * Decided in the exec program from {@code mm->exe_file->f_inode} ({@code i_uid}, {@code i_gid}, {@code i_mode},
+ * {@code i_sb->s_flags}) and {@code current->cred} ({@code fsuid}, {@code fsgid}, {@code cap_effective}) as
+ * fs/namei.c decides: the owner (fsuid = i_uid) or CAP_FOWNER (inode_owner_or_capable); else, on a filesystem not
+ * mounted read-only (SB_RDONLY), CAP_DAC_OVERRIDE or the mode's write bit of the caller's class (generic_permission:
+ * owner, group by fsgid, others). Not modelled: supplementary groups (in_group_p), ACLs, user namespaces' id maps,
+ * immutable inodes; {@code cap_effective} is read as one u64 (kernel_cap_t since 6.3; two u32 before, the same bits
+ * on a little-endian host).
+ */
+record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int fileInode, int iUid, int iGid, int iMode,
+                 int iSb, int sFlags) {
+    /** Bit of the exec record's id set when the check was made. */
+    static final long KNOWN = 1L << 34;
+    /** Bit of the exec record's id set when the exe file is writable (PPM_EXE_WRITABLE). */
+    static final long WRITABLE = 1L << 35;
+    private static final int CAP_DAC_OVERRIDE = 1;
+    private static final int CAP_FOWNER = 3;
+    private static final int SB_RDONLY = 1;
+
+    // stack slots (the walk's, free again once PathWalk is done)
+    private static final int A_UID = -216;
+    private static final int A_GID = -224;
+    private static final int A_MODE = -232;
+    private static final int A_SBF = -240;
+    private static final int A_FSUID = -248;
+    private static final int A_FSGID = -256;
+    private static final int A_CAP = -264;
+
+    /** The running kernel's offsets; null when its BTF lacks one. */
+    static ExeAccess of(Btf btf) {
+        try {
+            return new ExeAccess(off(btf, "task_struct.cred"), off(btf, "cred.fsuid"), off(btf, "cred.fsgid"),
+                    off(btf, "cred.cap_effective"), off(btf, "file.f_inode"), off(btf, "inode.i_uid"), off(btf, "inode.i_gid"),
+                    off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_flags"));
+        } catch (BtfException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int off(Btf btf, String path) throws BtfException {
+        return (int) btf.member(path).byteOffset();
+    }
+
+    /** Sets {@link #KNOWN} and maybe {@link #WRITABLE} in the record's id; nothing when a read fails. */
+    void emit(Asm a, int taskMm, int mmExeFile) {
+        Label end = a.newLabel("access_end");
+        Label yes = a.newLabel("access_yes");
+        Label no = a.newLabel("access_no");
+        Label group = a.newLabel("access_group");
+        for (int s : new int[] {A_UID, A_GID, A_MODE, A_SBF, A_FSUID, A_FSGID, A_CAP}) {
+            a.st(Size.DW, Reg.R10, s, 0);
+        }
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
+        CaptureProbe.chase(a, taskMm, end);
+        CaptureProbe.chase(a, mmExeFile, end);
+        CaptureProbe.chase(a, fileInode, end);
+        read(a, iUid, 4, A_UID, end);
+        read(a, iGid, 4, A_GID, end);
+        read(a, iMode, 2, A_MODE, end);
+        CaptureProbe.chase(a, iSb, end);
+        read(a, sFlags, 8, A_SBF, end);
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
+        CaptureProbe.chase(a, taskCred, end);
+        read(a, fsuid, 4, A_FSUID, end);
+        read(a, fsgid, 4, A_FSGID, end);
+        read(a, capEffective, 8, A_CAP, end);
+        a.ldx(Size.W, Reg.R1, Reg.R10, A_FSUID).ldx(Size.W, Reg.R2, Reg.R10, A_UID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, yes)
+                .ldx(Size.DW, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_FOWNER).jmp(JmpOp.JNE, Reg.R1, 0, yes)
+                .ldx(Size.DW, Reg.R1, Reg.R10, A_SBF).alu64(AluOp.AND, Reg.R1, SB_RDONLY).jmp(JmpOp.JNE, Reg.R1, 0, no)
+                .ldx(Size.DW, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_DAC_OVERRIDE).jmp(JmpOp.JNE, Reg.R1, 0, yes)
+                .ldx(Size.H, Reg.R3, Reg.R10, A_MODE)
+                .ldx(Size.W, Reg.R1, Reg.R10, A_FSGID).ldx(Size.W, Reg.R2, Reg.R10, A_GID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, group)
+                .alu64(AluOp.AND, Reg.R3, 0002).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no)
+                .bind(group).alu64(AluOp.AND, Reg.R3, 0020).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no);
+        a.bind(yes).ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ID).mov(Reg.R2, Reg.R1).movImm(Reg.R1, 3).lsh(Reg.R1, 34)
+                .alu64(AluOp.OR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R1).ja(end);
+        a.bind(no).ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ID).mov(Reg.R2, Reg.R1).movImm(Reg.R1, 1).lsh(Reg.R1, 34)
+                .alu64(AluOp.OR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R1);
+        a.bind(end);
+    }
+
+    /** Stack slot {@code dst} (zeroed) = {@code size} bytes at S_SRC + {@code off} (kernel memory), or a jump to {@code fail}. */
+    private static void read(Asm a, int off, int size, int dst, Label fail) {
+        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, fail).add(Reg.R3, off)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, dst).movImm(Reg.R2, size).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, fail);
+    }
+}
