@@ -17,10 +17,22 @@ import io.boxscope.trace.scap.ScapEvent;
  * a u64 (index 0); data, for PEEKTEXT, PEEKDATA and PEEKUSR the word the kernel stored at the data address (read
  * by the probe at the exit), for CONT, SINGLESTEP, DETACH and SYSCALL the signal (index 1, one byte), else the
  * argument; a failed call's both u64 0 (sys_ptrace_x).</li>
+ * <li>mount: the entry's flags (argument 3) as passed, the MS_MGC_VAL magic (0xC0ED in the top 16 bits, ignored by
+ * the kernel since 2.4) cleared: the MS_* bits are the PPM_MS_* bits; the exit's result, then dev, dir and type
+ * (arguments 0-2, read at the exit; the type as a buffer of at most 63 bytes cut at its NUL). mount.bpf.c of libs
+ * e5c53d64 (its MOUNT_X carries the flags; sysdig 0.29's MOUNT_E does).</li>
+ * <li>quotactl: the entry's cmd as PPM_Q_* and type as PPM_USRQUOTA/GRPQUOTA (quotactl_cmd_to_scap,
+ * quotactl_type_to_scap: {@code cmd >> 8}, {@code cmd & 0xff}; driver/ppm_flag_helpers.h), id for the per-user
+ * commands only (GETQUOTA, SETQUOTA, XGETQUOTA, XSETQLIM; else 0), quota_fmt the format id of QUOTAON
+ * (quotactl_fmt_to_scap) else PPM_QFMT_NOT_USED; the exit's result, special (argument 1), quotafilepath (argument
+ * 3 as a string, QUOTAON only), dqi_bgrace, dqi_igrace, dqi_flags from the {@code struct if_dqinfo} at argument 3
+ * for GETINFO and SETINFO when its dqi_valid says so, quota_fmt_out the u32 GETFMT stored there (quotactl.bpf.c of
+ * libs e5c53d64). The {@code struct if_dqblk} fields of GETQUOTA/SETQUOTA (72 bytes, more than the probe's constant
+ * reads of at most 63) are written 0.</li>
  * </ul>
  */
 final class AdminEvents {
-    static final Set<String> NAMES = Set.of("umount2", "ptrace");
+    static final Set<String> NAMES = Set.of("umount2", "ptrace", "mount", "quotactl");
 
     private static final int PEEKTEXT = 2;
     private static final int PEEKDATA = 3;
@@ -37,6 +49,13 @@ final class AdminEvents {
         return switch (n) {
             case "umount2" -> b("PPME_SYSCALL_UMOUNT_E", r, ts).num(a[1] & 0xffff_ffffL).build();
             case "ptrace" -> b("PPME_SYSCALL_PTRACE_E", r, ts).num(request(a[0])).num(a[1]).build();
+            case "mount" -> b("PPME_SYSCALL_MOUNT_E", r, ts).num(mountFlags(a[3])).build();
+            case "quotactl" -> {
+                int cmd = quotaCmd(a[0]);
+                boolean perId = cmd == Q_GETQUOTA || cmd == Q_SETQUOTA || cmd == Q_XGETQUOTA || cmd == Q_XSETQLIM;
+                yield b("PPME_SYSCALL_QUOTACTL_E", r, ts).num(cmd).num(quotaType(a[0])).num(perId ? a[2] & 0xffff_ffffL : 0)
+                        .num(cmd == Q_QUOTAON ? quotaFormat(a[2] & 0xffff_ffffL) : QFMT_NOT_USED).build();
+            }
             default -> throw new IllegalArgumentException(n);
         };
     }
@@ -46,6 +65,9 @@ final class AdminEvents {
         long ret = r.ret();
         return switch (n) {
             case "umount2" -> b("PPME_SYSCALL_UMOUNT_X", r, ts).num(ret).str(r.strA().length > 0 ? r.strA() : e.strA()).build();
+            case "mount" -> b("PPME_SYSCALL_MOUNT_X", r, ts).num(ret).str(r.strA().length > 0 ? r.strA() : e.strA())
+                    .str(r.strB().length > 0 ? r.strB() : e.strB()).str(cString(r.buf())).build();
+            case "quotactl" -> quotactlExit(r, e, ts);
             case "ptrace" -> {
                 ScapEvent.Builder c = b("PPME_SYSCALL_PTRACE_X", r, ts).num(ret);
                 if (ret < 0) {
@@ -63,6 +85,95 @@ final class AdminEvents {
             }
             default -> throw new IllegalArgumentException(n);
         };
+    }
+
+    private static final int Q_QUOTAON = 1;
+    private static final int Q_GETFMT = 1 << 2;
+    private static final int Q_GETINFO = 1 << 3;
+    private static final int Q_SETINFO = 1 << 4;
+    private static final int Q_GETQUOTA = 1 << 5;
+    private static final int Q_SETQUOTA = 1 << 6;
+    private static final int Q_XGETQUOTA = 1 << 10;
+    private static final int Q_XSETQLIM = 1 << 11;
+    private static final int QFMT_NOT_USED = 1;
+
+    /** QUOTACTL_X (quotactl.bpf.c): the dqblk fields 0, the dqinfo fields and the format as the command has them. */
+    private static ScapEvent quotactlExit(RawRecord r, RawRecord e, long ts) {
+        long[] a = r.args();
+        int cmd = quotaCmd(a[0]);
+        ScapEvent.Builder c = b("PPME_SYSCALL_QUOTACTL_X", r, ts).num(r.ret()).str(r.strA().length > 0 ? r.strA() : e.strA())
+                .str(cmd == Q_QUOTAON ? (r.strB().length > 0 ? r.strB() : e.strB()) : new byte[0]);
+        for (int i = 0; i < 7; i++) {
+            c.num(0);
+        }
+        long bgrace = 0;
+        long igrace = 0;
+        long flags = 0;
+        byte[] buf = r.buf();
+        if ((cmd == Q_GETINFO || cmd == Q_SETINFO) && buf.length >= 24) {
+            // struct if_dqinfo (include/uapi/linux/quota.h): u64 dqi_bgrace, u64 dqi_igrace, u32 dqi_flags, u32 dqi_valid
+            ByteBuffer d = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+            int valid = d.getInt(20);
+            bgrace = (valid & 1) != 0 ? d.getLong(0) : 0;   // IIF_BGRACE
+            igrace = (valid & 2) != 0 ? d.getLong(8) : 0;   // IIF_IGRACE
+            flags = (valid & 4) != 0 ? d.getInt(16) & 0xff : 0; // IIF_FLAGS, a PT_FLAGS8
+        }
+        long fmtOut = QFMT_NOT_USED;
+        if (cmd == Q_GETFMT && buf.length >= 4) {
+            fmtOut = quotaFormat(ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getInt(0) & 0xffff_ffffL);
+        }
+        return c.num(bgrace).num(igrace).num(flags).num(fmtOut).build();
+    }
+
+    /** mount's flags as the driver writes them: the MS_MGC_VAL magic in the top 16 bits cleared (PPM_MS_MGC_MSK/VAL). */
+    static long mountFlags(long arg) {
+        long f = arg & 0xffff_ffffL;
+        return (f & 0xffff_0000L) == 0xC0ED_0000L ? f & 0xffffL : f;
+    }
+
+    /** quotactl_cmd_to_scap: {@code cmd >> 8} (SUBCMDSHIFT) as PPM_Q_* (include/uapi/linux/quota.h, dqblk_xfs.h); others 0. */
+    static int quotaCmd(long arg) {
+        return switch ((int) ((arg & 0xffff_ffffL) >>> 8)) {
+            case 0x800002 -> Q_QUOTAON;
+            case 0x800003 -> 1 << 1;         // Q_QUOTAOFF
+            case 0x800004 -> Q_GETFMT;
+            case 0x800005 -> Q_GETINFO;
+            case 0x800006 -> Q_SETINFO;
+            case 0x800007 -> Q_GETQUOTA;
+            case 0x800008 -> Q_SETQUOTA;
+            case 0x800001 -> 1 << 7;         // Q_SYNC
+            case 0x5801 -> 1 << 8;           // Q_XQUOTAON ('X' << 8 | 1)
+            case 0x5802 -> 1 << 9;           // Q_XQUOTAOFF
+            case 0x5803 -> Q_XGETQUOTA;
+            case 0x5804 -> Q_XSETQLIM;
+            case 0x5805 -> 1 << 12;          // Q_XGETQSTAT
+            case 0x5806 -> 1 << 13;          // Q_XQUOTARM
+            case 0x5807 -> 1 << 14;          // Q_XQUOTASYNC
+            default -> 0;
+        };
+    }
+
+    /** quotactl_type_to_scap: {@code cmd & 0xff} (SUBCMDMASK), USRQUOTA 0 and GRPQUOTA 1 as PPM_USRQUOTA/GRPQUOTA; others 0. */
+    static int quotaType(long arg) {
+        return switch ((int) (arg & 0xff)) {
+            case 0 -> 1;
+            case 1 -> 2;
+            default -> 0;
+        };
+    }
+
+    /** quotactl_fmt_to_scap: QFMT_VFS_OLD 1, QFMT_VFS_V0 2, QFMT_VFS_V1 4 as PPM_QFMT_*; others PPM_QFMT_NOT_USED. */
+    static int quotaFormat(long fmt) {
+        return fmt == 1 ? 2 : fmt == 2 ? 4 : fmt == 4 ? 8 : QFMT_NOT_USED;
+    }
+
+    /** A string read as a constant-length buffer: up to its first NUL. */
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A PT_DYN value: its index byte, then {@code size} bytes of {@code v}, little-endian as the driver writes. */

@@ -219,6 +219,24 @@ public final class SyscallConfig {
                 }
                 // umount2's target (argument 1, typed char *, not const: not taken for a string by its signature)
                 case "umount2" -> out[base + STR_A] = 1;
+                // mount: dev_name and dir_name (arguments 1 and 2, char *: not strings by their signature) at the exit, and
+                // the filesystem type (argument 3) as a buffer of at most 63 bytes (a third string has no slot)
+                case "mount" -> {
+                    out[base + STR_A] = 1;
+                    out[base + STR_B] = 2;
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 63);
+                    out[base + OUT_BUF] = 3;
+                }
+                // quotactl: special (argument 2) and addr (argument 4) as a string (QUOTAON's quota file) at the exit, and
+                // the first 24 bytes at addr (a struct if_dqinfo, or GETFMT's u32) at the exit, whichever way it went
+                case "quotactl" -> {
+                    out[base + STR_A] = 2;
+                    out[base + STR_B] = 4;
+                    out[base + IN_BUF] = 0;
+                    out[base + IN_LEN] = (byte) (LEN_CONST | 24);
+                    out[base + OUT_BUF] = 4;
+                }
                 // ptrace: the word PEEKTEXT, PEEKDATA and PEEKUSR stored at the data address (argument 4), read at the
                 // exit whatever the request (AdminEvents keeps it for those only)
                 case "ptrace" -> {
@@ -249,7 +267,8 @@ public final class SyscallConfig {
                 out[base + KEEP_ARGS] = 1;
             }
             if ((sig.name().equals("open") || sig.name().equals("openat") || FileEvents.PATH_AT_EXIT.contains(sig.name())
-                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access") || sig.name().equals("umount2"))
+                    || FileEvents.PATHS_AT_EXIT.contains(sig.name()) || sig.name().equals("access") || sig.name().equals("umount2")
+                    || sig.name().equals("mount") || sig.name().equals("quotactl"))
                     && out[base + STR_A] != 0) {
                 out[base + TRACED] |= STR_EXIT;
             }

@@ -1,0 +1,73 @@
+package io.boxscope.trace.live;
+
+import static io.boxscope.trace.live.WrittenCapture.sc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: mount and quotactl were generic events under {@code trace -w}; the driver records them as MOUNT and
+ * QUOTACTL (libs e5c53d64 driver/syscall_table.c) with its parameters ({@link AdminEvents}). A perl child moves to a
+ * private mount namespace (unshare(CLONE_NEWNS), then / made private: one mount call), then {@link #N} times mounts a
+ * tmpfs on a directory of its own (flags MS_NOSUID|MS_NODEV with the old MS_MGC_VAL magic in the top bits, which the
+ * driver clears) and unmounts it, and asks quotactl for the format of user quotas (Q_GETFMT), to turn group quotas on
+ * with format QFMT_VFS_V0 and a quota file (Q_QUOTAON), and for user 1234's quota (Q_GETQUOTA) on that directory,
+ * no block device: each fails, with the errno the child prints. {@code sysdig -r} prints each under its own name with
+ * the driver's conversions (mount flags as PPM_MS_*, cmd as PPM_Q_*, type, id, formats as PPM_QFMT_*); our reader
+ * prints the same lines.
+ */
+@KernelTest
+class LiveWriteMountQuotaTest {
+    private static final int N = 2;
+
+    @Test
+    void mountAndQuotactlHaveTheirOwnEvents(@TempDir Path dir) throws Exception {
+        Path mp = dir.toRealPath().resolve("mnt");
+        Files.createDirectories(mp);
+        String p = "$| = 1; my $mp = '" + mp + "'; my $none = 'none'; my $root = '/'; "
+                + sc("unshare", "0x20000") + " == 0 or die \"unshare $!\"; "
+                + sc("mount", "$none, $root, 0, 0x44000, 0") + " == 0 or die \"private $!\"; "
+                + "my $src = 'bxtmp'; my $type = 'tmpfs'; my $opts = 'size=1m'; "
+                + "for my $i (1.." + N + ") { "
+                + sc("mount", "$src, $mp, $type, 0xC0ED0006, $opts") + " == 0 or die \"mount $!\"; "
+                + sc("umount2", "$mp, 0") + " == 0 or die \"umount $!\"; "
+                + "my $fmt = pack('L', 0); " + sc("quotactl", "0x80000400, $mp, 0, $fmt") + " == -1 or die 'getfmt'; "
+                + "print \"getfmt \", $! + 0, \"\\n\" if $i == 1; "
+                + "my $qf = '/aquota.group'; " + sc("quotactl", "0x80000201, $mp, 2, $qf") + " == -1 or die 'quotaon'; "
+                + "print \"quotaon \", $! + 0, \"\\n\" if $i == 1; "
+                + "my $dq = \"\\0\" x 72; " + sc("quotactl", "0x80000700, $mp, 1234, $dq") + " == -1 or die 'getquota'; "
+                + "print \"getquota \", $! + 0, \"\\n\" if $i == 1; "
+                + "} ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("mount.scap"), child,
+                "evt.type in (mount, umount, quotactl) and proc.pid=" + child.pid(), true);
+        List<String> lines = r.sysdig().stream().map(l -> l.substring(l.indexOf(") ") + 2)).toList();
+        Map<String, String> v = r.values();
+        WrittenCapture.assertFollowed(lines, "> mount flags=278528(REC|PRIVATE) ", 1, "< mount res=0 dev=none dir=/ type= ");
+        WrittenCapture.assertFollowed(lines, "> mount flags=6(NOSUID|NODEV) ", N, "< mount res=0 dev=bxtmp dir=" + mp + " type=tmpfs ");
+        WrittenCapture.assertFollowed(lines, "> umount flags=0 ", N, "< umount res=0 name=" + mp + " ");
+        WrittenCapture.assertFollowed(lines, "> quotactl cmd=4(Q_GETFMT) type=1(USRQUOTA) id=0 quota_fmt=1(QFMT_NOT_USED) ", N,
+                "< quotactl res=" + errno(v.get("getfmt")) + " special=" + mp + " quotafilepath= ...");
+        WrittenCapture.assertFollowed(lines, "> quotactl cmd=1(Q_QUOTAON) type=2(GRPQUOTA) id=0 quota_fmt=4(QFMT_VFS_V0) ", N,
+                "< quotactl res=" + errno(v.get("quotaon")) + " special=" + mp + " quotafilepath=/aquota.group ...");
+        WrittenCapture.assertFollowed(lines, "> quotactl cmd=32(Q_GETQUOTA) type=1(USRQUOTA) id=1234 quota_fmt=1(QFMT_NOT_USED) ", N,
+                "< quotactl res=" + errno(v.get("getquota")) + " special=" + mp + " quotafilepath= ...");
+    }
+
+    /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
+    private static String errno(String n) {
+        return switch (n) {
+            case "15" -> "-15(ENOTBLK)";
+            case "2" -> "-2(ENOENT)";
+            case "22" -> "-22(EINVAL)";
+            case "1" -> "-1(EPERM)";
+            case "19" -> "-19(ENODEV)";
+            default -> throw new AssertionError("quotactl on a directory failed with errno " + n);
+        };
+    }
+}
