@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: an execve exit under {@code trace -w} carried the cwd of the thread table (/proc when the exec record
- * was read, or the parent's for a process gone by then) and an empty env. A perl child forks {@link #N} children
- * that each change to a directory of their own, set an environment of one variable and exec a copy of /bin/true (so
- * each is gone long before its records are read, as {@code sh -c 'cd /tmp && exec /bin/true'}); {@code sysdig -r}
+ * was read, or the parent's for a process gone by then) and an empty env. A perl child execs a chain of {@link #N}
+ * steps in its own pid: each changes to a directory of its own, sets an environment of one variable and execs the
+ * next, the last a copy of /bin/true (gone long before its records are read, as {@code sh -c 'cd /tmp && exec
+ * /bin/true'}; the others have moved on); {@code sysdig -r}
  * on the file prints each execve exit with that directory as {@code cwd} and that variable as {@code env}, as the
  * driver reads them from the task at the exec (libs e5c53d64 driver/ppm_fillers.c f_proc_startupdate: {@code env}
  * from {@code mm->env_start..env_end}; the cwd by a walk of {@code fs->pwd}, {@link PathWalk}), and our reader
@@ -33,21 +34,24 @@ class LiveWriteExecPathsTest {
         for (int i = 1; i <= N; i++) {
             Files.createDirectories(real.resolve("w" + i).resolve("deeper"));
         }
-        String p = "for my $i (1.." + N + ") { my $c = fork; defined $c or die 'fork'; "
-                + "if ($c == 0) { chdir('" + real + "/w' . $i . '/deeper') or die 'chdir'; %ENV = (BXEV => \"v$i\"); "
-                + "exec {'" + prog + "'} '" + prog + "'; exit 127; } "
-                + "waitpid($c, 0); $? == 0 or die 'child'; }";
-        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("exec.scap"), Workload.perl(p),
-                "evt.type=execve and proc.name=" + name, true);
-        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve ")).toList();
-        assertEquals(N, exits.size(), "execve exits of " + name + ": " + r.sysdig());
+        // one process, its pid pushed down: each step changes directory and environment, then execs the next step
+        // (perl again, the last time the copy of /bin/true, which exits at once)
+        Path chain = real.resolve("chain.pl");
+        Files.writeString(chain, "my $i = shift; chdir(\"" + real + "/w$i/deeper\") or die 'chdir'; %ENV = (BXEV => \"v$i\"); "
+                + "if ($i < " + N + ") { exec {'/usr/bin/perl'} 'perl', '" + chain + "', $i + 1; } "
+                + "else { exec {'" + prog + "'} '" + prog + "'; } exit 127;\n");
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("exec.scap"),
+                Workload.perl("exec {'/usr/bin/perl'} 'perl', '" + chain + "', 1; exit 127;"));
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve res=0 ")).toList();
+        assertEquals(N + 1, exits.size(), "execve exits: " + r.sysdig());
         for (int i = 1; i <= N; i++) {
-            // the directory the child chose, as the kernel names it (readlink /proc/self/cwd of a process there)
+            // the directory the step chose, as the kernel names it (readlink /proc/self/cwd of a process there)
             String cwd = " cwd=" + real.resolve("w" + i).resolve("deeper") + " ";
             String env = " env=BXEV=v" + i + ". ";
-            assertEquals(1, exits.stream().filter(l -> l.contains(cwd) && l.contains(env)).count(),
-                    "one execve exit with" + cwd + "and" + env + "in " + exits);
+            String line = exits.get(i);
+            assertEquals(true, line.contains(cwd) && line.contains(env), "execve exit " + (i + 1) + " with" + cwd + "and" + env + ": " + line);
         }
+        assertEquals(true, exits.get(N).contains(" exe=" + prog + " "), "the last exec's exe: " + exits.get(N));
     }
 
     /**
