@@ -48,7 +48,7 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
         List<Integer> tids = new ArrayList<>();
         if (byTgid) {
             int root = target.pid().orElseThrow();
-            descendants.addAll(descendants(root, parents(paths)));
+            descendants.addAll(childrenFiles(paths, root).orElseGet(() -> descendants(root, parents(paths))));
             tgids.add(root);
             tgids.addAll(descendants);
             for (int p : tgids) {
@@ -76,8 +76,46 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
         return new ExitBaseline(descendants, start, unreadable);
     }
 
+    /**
+     * The descendants of {@code root} from each thread's {@code /proc/PID/task/TID/children} (proc(5); CONFIG_PROC_CHILDREN):
+     * the files of the target's threads and its descendants' only, where {@link #parents} reads every process's stat
+     * (17 ms of CPU for a childless target beside 135 processes at load 17, 2026-12-06). Empty when the kernel has no
+     * such file: then {@link #parents} is read.
+     */
+    static java.util.Optional<Set<Integer>> childrenFiles(HostPaths paths, int root) {
+        if (!Files.exists(paths.pidFile(root, "task").resolve(Integer.toString(root)).resolve("children"))) {
+            return java.util.Optional.empty();
+        }
+        Set<Integer> out = new LinkedHashSet<>();
+        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            int pid = todo.poll();
+            for (int tid : threads(paths, pid)) {
+                String text;
+                try {
+                    text = Files.readString(paths.pidFile(pid, "task").resolve(Integer.toString(tid)).resolve("children"));
+                } catch (IOException e) {
+                    continue; // the thread exited meanwhile
+                }
+                for (String c : text.strip().split("\\s+")) {
+                    if (!c.isEmpty()) {
+                        try {
+                            int child = Integer.parseInt(c);
+                            if (child != root && out.add(child)) {
+                                todo.add(child);
+                            }
+                        } catch (NumberFormatException e) {
+                            // not a pid: nothing to follow
+                        }
+                    }
+                }
+            }
+        }
+        return java.util.Optional.of(out);
+    }
+
     /** Every process's parent, from /proc/PID/stat; processes that exit while it is read are left out. */
-    static Map<Integer, Integer> parents(HostPaths paths) throws IOException {
+    static Map<Integer, Integer> parents(HostPaths paths) {
         Map<Integer, Integer> parent = new HashMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(paths.procRoot())) {
             for (Path p : ds) {
@@ -92,6 +130,8 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
                     // gone between listing and reading, or not ours to read: not known as anyone's descendant
                 }
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + paths.procRoot() + " for the target's descendants", e);
         }
         return parent;
     }

@@ -108,11 +108,17 @@ class ExitsWindowKernelTest {
         String kid = unique("dgk");
         Files.createSymbolicLink(dir.resolve(kid), Path.of("/bin/true").toRealPath());
         Path go = dir.resolve("go");
-        // 10 children, and 10 grandchildren (each through an sh -c that forks it: "; :" keeps dash from exec'ing it)
-        Process sh = new ProcessBuilder("sh", "-c", "echo ready; while [ ! -e \"$1\" ]; do sleep 0.02; done; i=0; while [ $i -lt 10 ]; do "
-                + "\"$0\"; sh -c '\"$0\"; :' \"$0\"; i=$((i+1)); done", dir.resolve(kid).toString(), go.toString()).start();
+        String old = unique("dgo");
+        // a grandchild there before the window (a python3 waiting for go, under an sh -c that waits for it), then in
+        // the window 10 children and 10 grandchildren (each through an sh -c that forks it: "; :" keeps dash from
+        // exec'ing it); the shell waits for the first grandchild's sh before it ends
+        Process sh = new ProcessBuilder("sh", "-c", "sh -c '\"$0\" -c \"$1\" 0 0 \"$2\" >\"$3\"; :' \"$2\" \"$3\" \"$1\" \"$4\" & "
+                + "while [ ! -e \"$4\" ]; do sleep 0.02; done; echo ready; while [ ! -e \"$1\" ]; do sleep 0.02; done; i=0; "
+                + "while [ $i -lt 10 ]; do \"$0\"; sh -c '\"$0\"; :' \"$0\"; i=$((i+1)); done; wait",
+                dir.resolve(kid).toString(), go.toString(), python(dir, old).toString(), BURN, dir.resolve("started").toString()).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
+            // the grandchild exists once "started" does: the file is its standard output, opened after the fork
             assertEquals("ready", out.readLine());
             HostPaths paths = HostPaths.DEFAULT;
             Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
@@ -122,6 +128,7 @@ class ExitsWindowKernelTest {
                 assertEquals(0, sh.exitValue());
                 EbpfFindings f = e.finish();
                 assertEquals(20, one(f, kid).processes(), f.exited() + "; not measured " + f.unmeasured());
+                assertEquals(1, one(f, old).processes(), "the grandchild there before the window: " + f.exited());
             }
         } finally {
             sh.destroyForcibly();
