@@ -231,6 +231,9 @@ final class Ebpf implements AutoCloseable {
             try {
                 s.session().seed("@dg_target", d, 1);
             } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                    throw ex; // not a full map: the collector is left out with the kernel's reason
+                }
                 full++;
             }
         }
@@ -243,12 +246,15 @@ final class Ebpf implements AutoCloseable {
             try {
                 s.session().seed("@dg_start", t.getKey(), t.getValue());
             } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                    throw ex; // not a full map: the collector is left out with the kernel's reason
+                }
                 noStart++;
             }
         }
         if (noStart > 0) {
             unmeasured.add(Collector.EXITS.what + ": the CPU time at the window's start of " + noStart + " of the target's "
-                    + (b.startNs().size() + b.unreadable()) + " tasks (unreadable, or no room in @dg_start): if they exit in "
+                    + (b.startNs().size() + b.unreadable()) + " tasks (unreadable, or @dg_start full): if they exit in "
                     + "the window, their CPU time before it is counted too");
         }
         return "exits collector told " + b.startNs().size() + " tasks' CPU time and " + b.descendants().size() + " descendants";
