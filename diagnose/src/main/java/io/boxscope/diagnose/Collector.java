@@ -1,5 +1,7 @@
 package io.boxscope.diagnose;
 
+import java.util.Optional;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,5 +138,10 @@ public final class Collector {
     /** The files the cgroup's block I/O counters were read from ({@link Sampler#ioCounterFiles()}). */
     String ioCounterFiles() {
         return sampler.ioCounterFiles();
+    }
+
+    /** A process target's own I/O over the window ({@link Sampler#processIo()}); empty for other targets. */
+    Optional<ProcessIo> processIo() {
+        return sampler.processIo();
     }
 }

@@ -151,7 +151,8 @@ public final class Diagnose {
         problems.addAll(limits.problems());
         problems.addAll(neighbours.problems());
         phase.accept("neighbours and verdict");
-        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found, neighbours);
+        return new Diagnosis(target, m, v, timeline(w), problems, w.vanished(), w.targetExited(), found, neighbours,
+                collector.processIo());
     }
 
     /** Other containers must use at least this many CPUs on the target's CPUs to be named as competition. */

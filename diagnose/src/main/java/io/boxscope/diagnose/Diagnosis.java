@@ -7,13 +7,21 @@ import java.util.List;
  * timeline (one point per sample) for charts.
  */
 public record Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
-        int vanishedThreads, boolean targetExited, EbpfFindings ebpf, Neighbours neighbours) {
+        int vanishedThreads, boolean targetExited, EbpfFindings ebpf, Neighbours neighbours,
+        java.util.Optional<ProcessIo> processIo) {
 
     public Diagnosis {
+        java.util.Objects.requireNonNull(processIo, "processIo");
         timeline = List.copyOf(timeline);
         problems = List.copyOf(problems);
         java.util.Objects.requireNonNull(ebpf, "ebpf");
         java.util.Objects.requireNonNull(neighbours, "neighbours");
+    }
+
+    /** Without a process target's own I/O ({@link ProcessIo}: a container or cgroup target, or not read). */
+    public Diagnosis(Target target, Metrics metrics, Verdict verdict, List<Point> timeline, List<String> problems,
+            int vanishedThreads, boolean targetExited, EbpfFindings ebpf, Neighbours neighbours) {
+        this(target, metrics, verdict, timeline, problems, vanishedThreads, targetExited, ebpf, neighbours, java.util.Optional.empty());
     }
 
     /** Without the host around the target ({@link Neighbours#NONE}). */

@@ -181,6 +181,17 @@ final class Ebpf implements AutoCloseable {
             }
             phase.accept("syscall collector loaded");
         }
+        StackRun.Started exits = e.running.get(Collector.EXITS);
+        if (exits != null) {
+            // Read just before attaching: a task's CPU time read earlier would count its CPU since then as the window's.
+            try {
+                phase.accept(e.seedExits(exits, target, filter.get(), paths));
+            } catch (Exception ex) {
+                e.unmeasured.add(Collector.EXITS.what + ": " + oneLine(ex));
+                exits.close();
+                e.running.values().removeIf(v -> v == exits);
+            }
+        }
         // Loading (the verifier) takes a while per script; attaching is quick: attach them all last, so
         // every collector watches the same window as the /proc sampling that starts next.
         for (StackRun.Started s : e.programs()) {
@@ -204,6 +215,49 @@ final class Ebpf implements AutoCloseable {
         }
         phase.accept("collectors attached");
         return e;
+    }
+
+    /**
+     * Tells the exits program what it cannot see for itself ({@link ExitBaseline}): each task's CPU time at the window's
+     * start ({@code @dg_start}, subtracted from its whole-life CPU time when it exits), and a process target's
+     * descendants ({@code @dg_target}: its children's exits are the target's too; those forked later the program adds).
+     * A task whose figure the map has no room for (or could not be read) is said under NOT MEASURED: its exit in the
+     * window counts its whole life. Returns a line for BOXSCOPE_DEBUG.
+     */
+    private String seedExits(StackRun.Started s, Target target, SyscallCounters.Filter filter, HostPaths paths) throws IOException {
+        ExitBaseline b = ExitBaseline.read(target, paths, filter.byTgid());
+        int full = 0;
+        for (int d : b.descendants()) {
+            try {
+                s.session().seed("@dg_target", d, 1);
+            } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                    throw ex; // not a full map: the collector is left out with the kernel's reason
+                }
+                full++;
+            }
+        }
+        if (full > 0) {
+            unmeasured.add(Collector.EXITS.what + ": " + full + " of the target's " + b.descendants().size()
+                    + " descendant processes could not be written into @dg_target (full): their exits are not counted");
+        }
+        int noStart = b.unreadable();
+        for (var t : b.startNs().entrySet()) {
+            try {
+                s.session().seed("@dg_start", t.getKey(), t.getValue());
+            } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                    throw ex; // not a full map: the collector is left out with the kernel's reason
+                }
+                noStart++;
+            }
+        }
+        if (noStart > 0) {
+            unmeasured.add(Collector.EXITS.what + ": the CPU time at the window's start of " + noStart + " of the target's "
+                    + (b.startNs().size() + b.unreadable()) + " tasks (unreadable, or @dg_start full): if they exit in "
+                    + "the window, their CPU time before it is counted too");
+        }
+        return "exits collector told " + b.startNs().size() + " tasks' CPU time and " + b.descendants().size() + " descendants";
     }
 
     /**
@@ -616,7 +670,7 @@ final class Ebpf implements AutoCloseable {
      */
     static String script(List<Collector> cs, Wakeups wakeups, SyscallCounters.Filter filter,
             java.util.function.Supplier<BlockRequests.Start> blockStart, java.nio.file.Path sysRoot) throws IOException {
-        String src = source(cs, wakeups).replace("${FILTER}", filter.script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
+        String src = source(cs, wakeups, filter.byTgid()).replace("${FILTER}", filter.script()).replace("${HZ}", Integer.toString(PROFILE_HZ))
                 .replace("${BLKCG}", filter.blkcgScript("$b"));
         if (src.contains("${GROUP_DEAD}")) {
             src = src.replace("${GROUP_DEAD}", ProcessExits.detect(sysRoot).expression());
@@ -630,6 +684,15 @@ final class Ebpf implements AutoCloseable {
      * {@code wakeups}' section and the run-queue collector is.
      */
     static String source(List<Collector> collectors, Wakeups wakeups) throws IOException {
+        return source(collectors, wakeups, false);
+    }
+
+    /**
+     * As above; the lines of section {@code descendants} ({@code ebpf-exits.bt}: a process target's children are the
+     * target too) kept when {@code descendants}: a process target, filtered by pid. A cgroup target's filter is its
+     * cgroup id, which holds the children already; and its ids in {@code @dg_target} must not be taken for pids.
+     */
+    static String source(List<Collector> collectors, Wakeups wakeups, boolean descendants) throws IOException {
         String name = PROGRAMS.stream().filter(p -> p.contains(collectors.get(0))).findFirst().orElseThrow().size() > 1
                 ? "sched" : collectors.get(0).script;
         String text;
@@ -646,7 +709,8 @@ final class Ebpf implements AutoCloseable {
             if (t.startsWith("#if ")) {
                 String c = t.substring(4).strip();
                 keep = collectors.stream().anyMatch(x -> x.script.equals(c))
-                        || c.equals(wakeups.section) && collectors.contains(Collector.RUNQLAT);
+                        || c.equals(wakeups.section) && collectors.contains(Collector.RUNQLAT)
+                        || c.equals("descendants") && descendants;
             } else if (t.equals("#end")) {
                 keep = true;
             } else if (keep) {

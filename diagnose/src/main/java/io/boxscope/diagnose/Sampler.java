@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import io.boxscope.mem.cgroup.CgroupMemory;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.ProcIo;
 import io.boxscope.proc.ProcParseException;
 import io.boxscope.proc.ProcStat;
 import io.boxscope.proc.TaskSchedStat;
@@ -135,6 +136,43 @@ public final class Sampler {
         return dirs;
     }
 
+    /** A process target's {@code /proc/PID/io} at the first and the last full sample that read it, and when. */
+    private ProcIo firstIo;
+    private ProcIo lastIo;
+    private long firstIoNs;
+    private long lastIoNs;
+
+    /**
+     * A process target's own I/O between the first and the last full sample that read its {@code /proc/PID/io}
+     * ({@link ProcessIo}); empty for a container or cgroup target, and when the file was read fewer than twice
+     * (unreadable: another user namespace's process, a kernel without CONFIG_TASK_IO_ACCOUNTING; or the process
+     * exited before a second read). What a process did after the last read before it exited is not in it.
+     */
+    Optional<ProcessIo> processIo() {
+        if (firstIo == null || lastIoNs == firstIoNs) {
+            return Optional.empty();
+        }
+        return Optional.of(ProcessIo.between(firstIo, lastIo, (lastIoNs - firstIoNs) / 1e9));
+    }
+
+    /** Reads a process target's /proc/PID/io (its start time checked through {@code st}) into first/last. */
+    private void readProcessIo(Optional<ProcStat> st) {
+        if (st.isEmpty() || target.startTicks().isPresent() && st.get().startTimeTicks() != target.startTicks().getAsLong()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Optional<ProcIo> io = read(paths.pidFile(target.pid().getAsInt(), "io")).map(t -> parse(() -> ProcIo.parse(t), null));
+        if (io.isEmpty()) {
+            return;
+        }
+        if (firstIo == null) {
+            firstIo = io.get();
+            firstIoNs = now;
+        }
+        lastIo = io.get();
+        lastIoNs = now;
+    }
+
     private Snapshot sample(boolean withTasks, boolean between) throws IOException {
         Dirs cg = dirs();
         Optional<Path> v2 = cg.v2();
@@ -187,6 +225,9 @@ public final class Sampler {
             return new Snapshot(now, usage, throttling, memoryUsage(), last.io(), last.pressure(), tasks, pids.size());
         }
         Optional<CgroupIo> io = io(v2, blkio1);
+        if (process && withTasks) {
+            readProcessIo(procStat);
+        }
         Snapshot.MemorySample memory = memory();
         Snapshot.PressureSet pressure = pressure(cg);
         List<Integer> pids = pids(v2, cpu1, procStat);

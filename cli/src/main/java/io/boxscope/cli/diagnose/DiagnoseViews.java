@@ -114,6 +114,7 @@ public final class DiagnoseViews {
             b.append("  BLOCK I/O  not measured\n");
         }
         m.ioCounterNotMeasured().ifPresent(why -> b.append("             cgroup I/O counters not measured: ").append(Text.safe(why)).append('\n'));
+        d.processIo().ifPresent(pio -> b.append("  PROC I/O   ").append(pio.sentence()).append('\n'));
         var p = m.pressure();
         b.append(String.format(Locale.ROOT, "  PRESSURE   (%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%%n",
                 p.scope().name().toLowerCase(Locale.ROOT), 100 * p.cpuSome(), 100 * p.memorySome(), 100 * p.memoryFull(),
@@ -304,6 +305,20 @@ public final class DiagnoseViews {
         io.put("read_ops_per_s", m.readOpsPerSecond());
         io.put("write_ops_per_s", m.writeOpsPerSecond());
         o.put("block_io", io);
+        o.put("process_io", d.processIo().map(pio -> {
+            Map<String, Object> x = Json.object();
+            x.put("seconds", pio.seconds());
+            x.put("read_bytes", pio.readBytes());
+            x.put("write_bytes", pio.writeBytes());
+            x.put("cancelled_write_bytes", pio.cancelledWriteBytes());
+            x.put("read_bytes_per_s", pio.perSecond(pio.readBytes()));
+            x.put("write_bytes_per_s", pio.perSecond(pio.writeBytes()));
+            x.put("rchar", pio.rchar());
+            x.put("wchar", pio.wchar());
+            x.put("syscr", pio.syscr());
+            x.put("syscw", pio.syscw());
+            return x;
+        }).orElse(null));
         var p = m.pressure();
         Map<String, Object> psi = Json.object();
         psi.put("scope", p.scope().name().toLowerCase(Locale.ROOT));

@@ -182,6 +182,14 @@ class ServePrometheusTest {
                 double requests = await(api, "histogram_count(boxscope_container_block_io_latency_seconds{" + sel + "})",
                         v -> v >= DIRECT_WRITES, why);
                 assertTrue(requests >= DIRECT_WRITES, "block requests of the container: " + requests);
+                // its direct writes' bytes, counted by eBPF: the cgroup's own counters (boxscope_container_io_bytes_total)
+                // stay 0 on a cgroup v1 blkio host such as this one; 64 KiB each, at least (dd's first write may split)
+                double wrote = await(api, "boxscope_container_block_io_bytes_total{" + sel + ",operation=\"write\"}",
+                        v -> v >= DIRECT_WRITES * 65536.0, why);
+                assertTrue(wrote >= DIRECT_WRITES * 65536.0, "bytes written by the container's block requests: " + wrote);
+                double writeRequests = await(api, "boxscope_container_block_io_requests_total{" + sel + ",operation=\"write\"}",
+                        v -> v >= DIRECT_WRITES, why);
+                assertTrue(writeRequests >= DIRECT_WRITES, "write requests of the container: " + writeRequests);
                 // the same after more scrapes: a counter of a finished loop does not move
                 Thread.sleep(2500);
                 assertEquals(UNAMES, single(api, "boxscope_container_syscalls_total{" + sel + ",syscall=\"uname\"}").orElseThrow());

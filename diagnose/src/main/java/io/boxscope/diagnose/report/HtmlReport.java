@@ -86,6 +86,7 @@ public final class HtmlReport {
                 Units.bytes((long) m.readBytesPerSecond()), m.readOpsPerSecond(), Units.bytes((long) m.writeBytesPerSecond()), m.writeOpsPerSecond(),
                 Rules.ioSource(m)) : "not measured")
                 + m.ioCounterNotMeasured().map(why -> "; cgroup I/O counters not measured: " + why).orElse(""));
+        d.processIo().ifPresent(pio -> row(b, "Process I/O", pio.sentence()));
         var p = m.pressure();
         row(b, "Pressure", String.format(Locale.ROOT, "(%s) cpu some %.0f%%; memory some %.0f%% full %.0f%%; io some %.0f%% full %.0f%%",
                 p.scope().name().toLowerCase(Locale.ROOT), 100 * p.cpuSome(), 100 * p.memorySome(), 100 * p.memoryFull(),

@@ -278,10 +278,13 @@ public final class ContainerCollector implements MultiCollector {
             pressure(f, help, l, "io", s.pressure().io());
         }
         if (s.io().isPresent()) {
-            String help = "Bytes the cgroup read from and wrote to block devices (io.stat rbytes/wbytes, blkio io_service_bytes).";
+            String help = "Bytes the cgroup read from and wrote to block devices (io.stat rbytes/wbytes, blkio io_service_bytes):"
+                    + " the cgroup's own counters, which some kernels leave at 0 on a cgroup v1 blkio host; the eBPF figure is"
+                    + " boxscope_container_block_io_bytes.";
             f.counter("boxscope_container_io_bytes", help, Unit.BYTES, l.add("operation", "read"), s.io().get().readBytes());
             f.counter("boxscope_container_io_bytes", help, Unit.BYTES, l.add("operation", "write"), s.io().get().writeBytes());
-            String opsHelp = "Block I/O operations of the cgroup (io.stat rios/wios, blkio io_serviced).";
+            String opsHelp = "Block I/O operations of the cgroup (io.stat rios/wios, blkio io_serviced): the cgroup's own"
+                    + " counters, 0 on some cgroup v1 blkio hosts; the eBPF figure is boxscope_container_block_io_requests.";
             f.counter("boxscope_container_io_operations", opsHelp, null, l.add("operation", "read"), s.io().get().readOps());
             f.counter("boxscope_container_io_operations", opsHelp, null, l.add("operation", "write"), s.io().get().writeOps());
         }

@@ -45,13 +45,13 @@ public final class HostEbpf implements KernelMaps, AutoCloseable {
     private static final Map<String, List<String>> BY_CGROUP = Map.of(
             "syscalls", List.of("@watch", "@calls", "@errors", "@sstart", "@slat", "@slat_ns"),
             "runqlat", List.of("@watch", "@runq", "@runq_ns"),
-            "biolat", List.of("@watch", "@bio_cg", "@bio_cg_ns"));
+            "biolat", List.of("@watch", "@bio_cg", "@bio_cg_ns", "@bio_cg_bytes", "@bio_cg_reqs"));
     static final List<String> COLLECTORS = List.of("syscalls", "runqlat", "biolat");
     /** The maps a scrape reads, per script (not the per-thread and per-request state maps, which can be large). */
     private static final Map<String, List<String>> READ = Map.of(
             "syscalls", List.of("@calls", "@errors", "@slat", "@slat_ns"),
             "runqlat", List.of("@runq", "@runq_ns", EbpfSeries.RUNQ_UNSEEN),
-            "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns", EbpfSeries.BIO_REPLACED));
+            "biolat", List.of("@bio", "@bio_ns", "@bio_cg", "@bio_cg_ns", "@bio_cg_bytes", "@bio_cg_reqs", EbpfSeries.BIO_REPLACED));
 
     private final Map<String, StackRun.Started> running = new LinkedHashMap<>();
     private final Map<String, String> absent = new LinkedHashMap<>();

@@ -1,0 +1,153 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerDiscovery;
+import io.boxscope.testkit.KernelTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exits collector ({@code ebpf-exits.bt}) counts the window's part of an exiting task's CPU time, and a process
+ * target's children's exits. Each workload is the test's own, with a command name nothing else on the host runs.
+ */
+@KernelTest
+class ExitsWindowKernelTest {
+    /** Burns {@code before} CPU-s, says "ready", waits for GO to exist, burns {@code after} CPU-s, exits. */
+    static final String BURN = "import os, sys, time\n"
+            + "def burn(s):\n    end = time.process_time() + s\n    while time.process_time() < end: pass\n"
+            + "burn(float(sys.argv[1])); print('ready', flush=True)\n"
+            + "while not os.path.exists(sys.argv[3]): time.sleep(0.02)\n"
+            + "burn(float(sys.argv[2])); os._exit(0)\n";
+
+    static String unique(String prefix) {
+        return prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /** python3 under a name of its own (a link: the exiting task's comm is the link's name, up to 15 bytes). */
+    static Path python(Path dir, String name) throws Exception {
+        Path p = dir.resolve(name);
+        Files.createSymbolicLink(p, Path.of("/usr/bin/python3").toRealPath());
+        return p;
+    }
+
+    @Test
+    void aProcessTargetsCpuBeforeTheWindowIsNotCounted() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String name = unique("dgb");
+        Path go = dir.resolve("go");
+        Process p = new ProcessBuilder(python(dir, name).toString(), "-c", BURN, "2.0", "0.5", go.toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine()); // 2 CPU-s burnt before the collector starts
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                Files.writeString(go, "");
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                EbpfFindings f = e.finish();
+                EbpfFindings.Exited x = one(f, name);
+                assertEquals(1, x.processes(), f.exited().toString());
+                // 0.5 CPU-s burnt in the window, plus its polling and exit; with its whole life counted: 2.5 and more
+                assertTrue(x.cpuNs() >= 450_000_000L && x.cpuNs() < 1_500_000_000L,
+                        "CPU counted " + x.cpuNs() / 1e9 + " s for 0.5 s in the window (2 s before it); not measured " + f.unmeasured());
+            }
+        } finally {
+            p.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    @Test
+    void aCgroupTargetsCpuBeforeTheWindowIsNotCounted() throws Exception {
+        HostPaths paths = HostPaths.DEFAULT;
+        String cgName = unique("boxscope-test-exitcpu-");
+        Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
+                .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
+        Files.createDirectory(cg);
+        Path dir = Files.createTempDirectory("dg-exits");
+        String name = unique("dgc");
+        Path go = dir.resolve("go");
+        Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs") + " && exec \"$0\" -c \"$1\" 2.0 0.0 \"$2\"",
+                python(dir, name).toString(), BURN, go.toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            Target t = Targets.resolve("/" + cgName, paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                Files.writeString(go, "");
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                EbpfFindings f = e.finish();
+                EbpfFindings.Exited x = one(f, name);
+                assertEquals(1, x.processes(), f.exited().toString());
+                assertTrue(x.cpuNs() < 500_000_000L,
+                        "CPU counted " + x.cpuNs() / 1e9 + " s for a process that burnt 2 s before the window and ~0 in it; not measured "
+                                + f.unmeasured());
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            Files.delete(cg);
+            clean(dir);
+        }
+    }
+
+    @Test
+    void aProcessTargetSeesItsDescendantsExits() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String kid = unique("dgk");
+        Files.createSymbolicLink(dir.resolve(kid), Path.of("/bin/true").toRealPath());
+        Path go = dir.resolve("go");
+        String old = unique("dgo");
+        // a grandchild there before the window (a python3 waiting for go, under an sh -c that waits for it), then in
+        // the window 10 children and 10 grandchildren (each through an sh -c that forks it: "; :" keeps dash from
+        // exec'ing it); the shell waits for the first grandchild's sh before it ends
+        Process sh = new ProcessBuilder("sh", "-c", "sh -c '\"$0\" -c \"$1\" 0 0 \"$2\" >\"$3\"; :' \"$2\" \"$3\" \"$1\" \"$4\" & "
+                + "while [ ! -e \"$4\" ]; do sleep 0.02; done; echo ready; while [ ! -e \"$1\" ]; do sleep 0.02; done; i=0; "
+                + "while [ $i -lt 10 ]; do \"$0\"; sh -c '\"$0\"; :' \"$0\"; i=$((i+1)); done; wait",
+                dir.resolve(kid).toString(), go.toString(), python(dir, old).toString(), BURN, dir.resolve("started").toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
+            // the grandchild exists once "started" does: the file is its standard output, opened after the fork
+            assertEquals("ready", out.readLine());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                Files.writeString(go, "");
+                assertTrue(sh.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                assertEquals(0, sh.exitValue());
+                EbpfFindings f = e.finish();
+                assertEquals(20, one(f, kid).processes(), f.exited() + "; not measured " + f.unmeasured());
+                assertEquals(1, one(f, old).processes(), "the grandchild there before the window: " + f.exited());
+            }
+        } finally {
+            sh.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    static EbpfFindings.Exited one(EbpfFindings f, String command) {
+        List<EbpfFindings.Exited> exited = f.exited().orElseThrow(() -> new AssertionError("exits collector not measured: " + f.unmeasured()));
+        return exited.stream().filter(x -> x.command().equals(command)).findFirst()
+                .orElseThrow(() -> new AssertionError("no exit of " + command + " counted: " + exited + "; not measured " + f.unmeasured()));
+    }
+
+    static void clean(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.delete(dir);
+    }
+}
