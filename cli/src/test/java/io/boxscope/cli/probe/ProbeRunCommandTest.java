@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Cli;
+import io.boxscope.cli.ExitCode;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Requirements;
 import io.boxscope.testkit.Unprivileged;
@@ -51,6 +52,27 @@ class ProbeRunCommandTest {
         assertEquals(0, ours.code(), ours.err());
         // comm is the process's name: bpftrace's own, or java's here
         assertEquals(bpftrace("-e", PROGRAM).replace("<bpftrace>", "<java>"), ours.out().replaceAll("<[^>]*>", "<java>"));
+    }
+
+    /**
+     * bpftrace 0.17 refuses {@code -c /no/such/cmd} before attaching ("path ... does not exist or is not
+     * executable"); before 2026-12-06 ours attached, printed sh's "not found" and exited 0.
+     */
+    @Test
+    void aCommandThatCannotBeRunIsRefusedBeforeAttaching() throws Exception {
+        Path notExecutable = Files.writeString(dir.resolve("script.sh"), "echo hi\n");
+        for (String cmd : List.of(dir.resolve("no-such-cmd").toString(), notExecutable.toString(),
+                "boxscope-no-such-cmd-in-path")) {
+            Cli r = Cli.run("probe", "-c", cmd, "-e", "BEGIN { printf(\"begin\\n\"); }");
+            assertEquals(ExitCode.FAILURE, r.code(), cmd + ": " + r.out() + r.err());
+            assertEquals("", r.out(), cmd);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("boxscope: cannot run -c ") && r.err().contains("no such file or not executable"),
+                    r.err());
+        }
+        Cli ok = Cli.run("probe", "-c", "true", "-e", "BEGIN { printf(\"begin\\n\"); }");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("begin"), ok.out());
     }
 
     @Test
