@@ -76,6 +76,8 @@ class ExitCodesTest {
                 List.of("--container", nosuch, "bench", "cpu", "--events=1"),
                 List.of("containers", "--pid", "2147483647"),
                 List.of("mem", "rollup", "2147483647"),
+                List.of("probe", "-p", "2147483647", "-e", "BEGIN { exit(); }"),
+                List.of("--pid", "2147483647", "probe", "-e", "BEGIN { exit(); }"),
                 List.of("syscount", "-c", noDir.toString()),
                 List.of("biolatency", "-c", noDir.toString()),
                 List.of("biolatency", "-d", nosuch),

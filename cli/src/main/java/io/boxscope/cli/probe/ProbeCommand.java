@@ -222,12 +222,17 @@ public final class ProbeCommand extends CliCommand {
                 cgroupDir = new CgroupFs(global().paths()).unifiedDir(c.cgroups()).orElseThrow(() -> new UsageException(
                         "container " + Text.safe(c.displayName()) + " has no cgroup v2 directory; probe --container filters on cgroup v2"));
             }
+            Integer target = pid.value() != null ? pid.value() : global().pid();
+            // bpftrace -p 999999 fails ("No such process", exit 1) instead of tracing nothing: so do we (docs/cli.md)
+            if (target != null && !new io.boxscope.proc.Procfs(global().paths()).exists(target)) {
+                throw new io.boxscope.proc.NoSuchProcessException(target, global().paths().procRoot().toString());
+            }
             List<String> w = words.value();
             String file = program.value() == null ? w.getFirst() : null;
             List<String> params = program.value() == null ? w.subList(1, w.size()) : w;
             return ProbeRun.run(new ProbeRun.Options(program.value(), file, unsafe.value(), quiet.value(),
                     format.value().equals("json"), outFile.value(), verbose.value(), params, global().paths(),
-                    command.value(), cgroupDir, pid.value() != null ? pid.value() : global().pid(), dryRun.value(),
+                    command.value(), cgroupDir, target, dryRun.value(),
                     mapKeys(System.getenv("BPFTRACE_MAP_KEYS_MAX")), ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES")),
                     strlen(System.getenv("BPFTRACE_STRLEN"))), out, err, terminal()::bytes);
         }

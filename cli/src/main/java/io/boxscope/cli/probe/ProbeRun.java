@@ -190,6 +190,12 @@ final class ProbeRun {
                     flushAll();
                     err.print(output.render(event));
                     err.flush();
+                } else if (file && event instanceof Event.Exit x) {
+                    // bpftrace 0.17 -o FILE: the blank line pair before the exit maps goes to standard output (its
+                    // std::cout), the maps to FILE (its output stream) -- in text and in JSON alike
+                    out.print("\n\n");
+                    out.flush();
+                    rendered.accept(output.allMaps(x.maps()));
                 } else {
                     rendered.accept(output.render(event));
                 }

@@ -83,6 +83,21 @@ public final class FunccountCommand extends IntervalCommand<Funccount.Report> {
         }
     }
 
+    /**
+     * funccount's script is made from the user's pattern, so a compile error is the pattern matching nothing (no such
+     * tracepoint, library or function): one line naming the pattern and why, exit 1 (a thing named that is not there,
+     * docs/cli.md), as BCC's funccount fails with "No functions matched by pattern". It printed the generated
+     * script's diagnostics (funccount.bt:3:1) and "the funccount script does not compile on this kernel".
+     */
+    @Override
+    protected int programFailed(io.boxscope.probe.lang.diag.ProgramException e, java.io.PrintWriter err) {
+        String why = e.diagnostics().stream().filter(d -> d.severity() == io.boxscope.probe.lang.diag.Diagnostic.Severity.ERROR)
+                .map(io.boxscope.probe.lang.diag.Diagnostic::message).findFirst().orElse(e.diagnostics().getFirst().message());
+        err.println("boxscope: nothing to count for '" + Text.safe(pattern.value()) + "': " + Text.safe(why));
+        err.flush();
+        return io.boxscope.cli.ExitCode.FAILURE;
+    }
+
     @Override
     protected String header(int probes) {
         return Text.safeLines(Funccount.header(probes, pattern.value()));

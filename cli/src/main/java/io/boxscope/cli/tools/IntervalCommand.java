@@ -139,9 +139,16 @@ public abstract class IntervalCommand<R> extends CliCommand {
                 out.flush();
             }
             return ExitCode.OK;
-        } catch (ProgramException | ProbeRunException | InterruptedException e) {
+        } catch (ProgramException e) {
+            return programFailed(e, err);
+        } catch (ProbeRunException | InterruptedException e) {
             return ToolCommand.failed(name(), e, err);
         }
+    }
+
+    /** A script that does not compile here: the tool's shipped script needs what this kernel lacks (every tool but funccount). */
+    protected int programFailed(ProgramException e, PrintWriter err) {
+        return ToolCommand.failed(name(), e, err);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Cli;
+import io.boxscope.cli.ExitCode;
 import io.boxscope.testkit.KernelTest;
 import io.boxscope.testkit.Requirements;
 import io.boxscope.testkit.Unprivileged;
@@ -53,6 +54,27 @@ class ProbeRunCommandTest {
         assertEquals(bpftrace("-e", PROGRAM).replace("<bpftrace>", "<java>"), ours.out().replaceAll("<[^>]*>", "<java>"));
     }
 
+    /**
+     * bpftrace 0.17 refuses {@code -c /no/such/cmd} before attaching ("path ... does not exist or is not
+     * executable"); before 2026-12-06 ours attached, printed sh's "not found" and exited 0.
+     */
+    @Test
+    void aCommandThatCannotBeRunIsRefusedBeforeAttaching() throws Exception {
+        Path notExecutable = Files.writeString(dir.resolve("script.sh"), "echo hi\n");
+        for (String cmd : List.of(dir.resolve("no-such-cmd").toString(), notExecutable.toString(),
+                "boxscope-no-such-cmd-in-path")) {
+            Cli r = Cli.run("probe", "-c", cmd, "-e", "BEGIN { printf(\"begin\\n\"); }");
+            assertEquals(ExitCode.FAILURE, r.code(), cmd + ": " + r.out() + r.err());
+            assertEquals("", r.out(), cmd);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("boxscope: cannot run -c ") && r.err().contains("no such file or not executable"),
+                    r.err());
+        }
+        Cli ok = Cli.run("probe", "-c", "true", "-e", "BEGIN { printf(\"begin\\n\"); }");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("begin"), ok.out());
+    }
+
     @Test
     void jsonQuietAndOutputFile() throws Exception {
         Cli json = Cli.run("probe", "-f", "json", "-e", PROGRAM);
@@ -63,8 +85,26 @@ class ProbeRunCommandTest {
         Path file = dir.resolve("out.txt");
         Cli toFile = Cli.run("probe", "-o", file.toString(), "-e", "BEGIN { @a = 1; exit(); }");
         assertEquals(0, toFile.code(), toFile.err());
-        assertEquals("", toFile.out());
-        assertEquals("Attaching 1 probe...\n\n\n@a: 1\n", Files.readString(file));
+        assertEquals("\n\n", toFile.out());
+        assertEquals("Attaching 1 probe...\n@a: 1\n", Files.readString(file));
+    }
+
+    /**
+     * bpftrace 0.17 -o FILE writes the blank line pair that precedes the maps at exit to standard output, and the rest
+     * (header, printf, maps) to FILE, in text and in JSON; before 2026-12-06 ours wrote the pair into FILE.
+     */
+    @Test
+    void outputFileSplitsTheExitLinesAsBpftraceDoes() throws Exception {
+        String program = "BEGIN { printf(\"hi\\n\"); @x = 1; @y[1] = 2; exit(); }";
+        for (String format : List.of("text", "json")) {
+            Path theirs = dir.resolve("bpftrace-" + format + ".txt");
+            String theirOut = bpftrace("-f", format, "-o", theirs.toString(), "-e", program);
+            Path ours = dir.resolve("ours-" + format + ".txt");
+            Cli r = Cli.run("probe", "-f", format, "-o", ours.toString(), "-e", program);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(theirOut, r.out(), format);
+            assertEquals(Files.readString(theirs), Files.readString(ours), format);
+        }
     }
 
     /**
@@ -78,7 +118,7 @@ class ProbeRunCommandTest {
             Cli r = Cli.run("probe", "-o", "/dev/full", "-e", program);
             assertEquals(1, r.code(), program + ": " + r.err());
             assertTrue(r.err().contains("boxscope: cannot write /dev/full: No space left on device"), r.err());
-            assertEquals("", r.out());
+            assertEquals("\n\n", r.out()); // the exit's blank line pair goes to standard output, as bpftrace -o writes it
         }
     }
 
@@ -114,7 +154,7 @@ class ProbeRunCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("precious\n", Files.readString(victim), "-o wrote through the link");
         assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link was not replaced");
-        assertEquals("Attaching 1 probe...\nx\n\n\n", Files.readString(link));
+        assertEquals("Attaching 1 probe...\nx\n", Files.readString(link));
         try (var s = Files.list(shared)) {
             assertEquals(1, s.count(), "a temporary file was left behind");
         }
@@ -139,8 +179,8 @@ class ProbeRunCommandTest {
         assertEquals(0, p.exitValue(), "bpftrace exit status");
         Cli r = Cli.run("probe", "-o", ours.toString(), "-e", program);
         assertEquals(0, r.code(), r.err());
-        // bpftrace 0.17 writes the two blank lines of its exit to standard output even with -o; Boxscope to FILE
-        assertTrue(Files.readString(ours).startsWith(Files.readString(theirs)), Files.readString(ours));
+        // bpftrace 0.17 writes the two blank lines of its exit to standard output even with -o; so does Boxscope
+        assertEquals(Files.readString(theirs), Files.readString(ours));
         for (String attribute : List.of("unix:uid", "unix:gid", "unix:mode", "unix:ino", "unix:nlink")) {
             assertEquals(kept(theirs, attribute), kept(ours, attribute), attribute + " kept as bpftrace keeps it");
         }
@@ -166,7 +206,7 @@ class ProbeRunCommandTest {
         try {
             Cli r = Cli.run("probe", "-o", mounted.toString(), "-e", "BEGIN { printf(\"new\\n\"); exit(); }");
             assertEquals(0, r.code(), r.err());
-            assertEquals("Attaching 1 probe...\nnew\n\n\n", Files.readString(source), "the mounted file's source");
+            assertEquals("Attaching 1 probe...\nnew\n", Files.readString(source), "the mounted file's source");
         } finally {
             assertEquals(0, Requirements.run("umount", mounted.toString()), "umount");
         }

@@ -32,6 +32,12 @@ public final class ChildCommand implements AutoCloseable {
         if (argv.getFirst().isEmpty()) {
             throw new IOException("-c needs a command");
         }
+        if (executable(argv.getFirst(), System.getenv("PATH")) == null) {
+            // bpftrace refuses it before attaching ("path '/no/such' does not exist or is not executable", exit 1)
+            // instead of tracing a shell that then fails to exec it
+            throw new IOException(argv.getFirst() + ": no such file or not executable"
+                    + (argv.getFirst().contains("/") ? "" : " in $PATH"));
+        }
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "read _ && exec \"$@\"", "sh"));
         cmd.addAll(argv);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -48,6 +54,26 @@ public final class ChildCommand implements AutoCloseable {
             throw new IOException("interrupted while starting " + command, e);
         }
         return new ChildCommand(p);
+    }
+
+    /**
+     * The file {@code exec "$@"} of sh(1) would run for {@code name}, or null when there is none: a name with a
+     * slash is a path (relative to the working directory), any other is looked up in each directory of
+     * {@code path} in order, an empty entry meaning the working directory (execvp(3), POSIX "Command Search and
+     * Execution"). A regular file with an execute bit for this user is what exec accepts.
+     */
+    static Path executable(String name, String path) {
+        if (name.contains("/")) {
+            Path p = Path.of(name);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
+        }
+        for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":", -1)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir).resolve(name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The command's process id (the shell's, which becomes the command's at exec): bpftrace's {@code cpid}. */
