@@ -60,8 +60,8 @@ final class ValueDecoder {
     /**
      * Starts a scan of the host's containers now, in the background, for a program that prints the
      * {@code container} builtin: the scan (every process's cgroup, the container runtimes' state) takes a cold
-     * JVM a few hundred milliseconds, which then overlap with loading and attaching the programs instead of
-     * delaying the first event (and a tool's header, printed after the events that came during start-up).
+     * JVM tens to hundreds of milliseconds, which then overlap with reading the first records (ProbeSession starts
+     * it at its first read, after a tool's header) until a record first prints a container.
      */
     static java.util.concurrent.Future<java.util.Map<Long, String>> startContainerScan() {
         java.util.concurrent.FutureTask<java.util.Map<Long, String>> task = new java.util.concurrent.FutureTask<>(
