@@ -43,8 +43,8 @@ class LauncherChoiceTest {
 
     @Test
     void probeRunningAProgramGetsItOtherCommandsDoNot() throws Exception {
-        assertEquals("tracing|", choice("probe", "-e", "BEGIN { exit(); }"));
-        assertEquals("tracing|", choice("bpftrace", "-e", "BEGIN { exit(); }"));
+        assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("probe", "-e", "BEGIN { exit(); }"));
+        assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("bpftrace", "-e", "BEGIN { exit(); }"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("probe", "-l", "tracepoint:syscalls:*"));
         assertEquals("|", choice("probe", "--help"));
         assertEquals("|-XX:TieredStopAtLevel=1", choice("mem", "pmap", "-x", "1"));
@@ -80,9 +80,30 @@ class LauncherChoiceTest {
 
     @Test
     void theJitChoiceOfTheToolsIsUnchanged() throws Exception {
-        assertEquals("tracing|-XX:TieredStopAtLevel=1", choice("runqlat", "1", "1"));
-        assertEquals("tracing|-XX:TieredStopAtLevel=1", choice("syscount"));
-        assertEquals("tracing|", choice("opensnoop"));
-        assertEquals("tracing|", choice("--pid", "1", "execsnoop"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5", choice("runqlat", "1", "1"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5", choice("syscount"));
+        assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("opensnoop"));
+        assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("--pid", "1", "execsnoop"));
+    }
+
+    /**
+     * Every tracing command's JIT options start this JVM and take effect (a misspelt or refused -XX option would stop
+     * the tool before main): the thresholds scaled as the file says, the C1-only tools still stopping at level 1.
+     */
+    @Test
+    void theTracingCommandsJvmOptionsStartTheJvmWithScaledThresholds() throws Exception {
+        for (String[] args : List.of(new String[] {"opensnoop"}, new String[] {"runqlat"}, new String[] {"probe", "-e", "x"})) {
+            String jit = choice(args).split("\\|", -1)[1];
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(List.of(jit.split(" ")));
+            cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*double CompileThresholdScaling\\s+= 5\\.0+\\s.*")),
+                    String.join(" ", args) + ": " + out.lines().filter(l -> l.contains("CompileThresholdScaling")).toList());
+            assertEquals(args[0].equals("runqlat"), out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")),
+                    String.join(" ", args));
+        }
     }
 }

@@ -80,7 +80,7 @@ public final class ProbeSession implements AutoCloseable {
     private byte[] record = new byte[0];
 
     private ProbeSession(CompiledScript script, BpfCollection collection, Output output, String source,
-                         java.util.concurrent.Future<java.util.Map<Long, String>> containerScan, java.nio.file.Path procRoot) {
+                         boolean scansContainers, java.nio.file.Path procRoot) {
         this.script = script;
         this.source = source;
         this.updatesReported = new long[2 * script.updateSites().size()];
@@ -89,7 +89,7 @@ public final class ProbeSession implements AutoCloseable {
         this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.maps().get("stacks"), procRoot));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
-        values.containersFrom(containerScan);
+        this.containerScanPending = scansContainers;
         this.printfRecord = new PrintfRecord((t, b, off) -> values.decode(t, b, off, false));
         this.printfIds = new int[script.actions().size()];
         this.printfBytes = new io.boxscope.probe.output.PrintfBytes[printfIds.length];
@@ -164,8 +164,6 @@ public final class ProbeSession implements AutoCloseable {
      */
     public static ProbeSession load(CompiledScript script, Output output, String source, java.nio.file.Path procRoot)
             throws ProbeRunException {
-        // the host's containers are scanned while the kernel verifies the programs
-        var containerScan = printsContainers(script) ? ValueDecoder.startContainerScan() : null;
         BpfCollection c;
         try {
             c = BpfCollection.load(script.spec());
@@ -175,7 +173,7 @@ public final class ProbeSession implements AutoCloseable {
             throw new ProbeRunException(VerifierMessage.of(source, unit, e), e);
         }
         try {
-            return new ProbeSession(script, c, output, source, containerScan, procRoot);
+            return new ProbeSession(script, c, output, source, printsContainers(script), procRoot);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -184,6 +182,24 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Whether BEGIN already ran (attach() runs it first, as bpftrace does). */
     private boolean begun;
+
+    /**
+     * Whether a printf of the script prints the {@code container} builtin and its first scan of the host's containers
+     * is still to start. It starts when records are first read ({@link #begin}, {@link #poll}, {@link #finish}), not
+     * while the programs load: a tool prints its header between attaching and its first read, and on a two-CPU machine
+     * the scan's thread (~20-50 ms of cold CPU) competed with loading, attaching and the JIT for the CPUs before it
+     * (docs/benchmarks.md, "Start-up: JIT thresholds and the container scan"). The first record that prints a container
+     * waits for the scan, as it did when the scan had not ended by then.
+     */
+    private boolean containerScanPending;
+
+    /** Starts the first container scan in the background, once, if the script prints containers. */
+    private void startContainerScan() {
+        if (containerScanPending) {
+            containerScanPending = false;
+            values.containersFrom(ValueDecoder.startContainerScan());
+        }
+    }
 
     /**
      * Runs BEGIN, then attaches every probe that fires on its own, and returns bpftrace's
@@ -349,6 +365,7 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Waits up to {@code timeout} for records and hands them to {@code sink}; true once {@code exit()} ran. */
     public boolean poll(Duration timeout, ProbeSink sink) throws InterruptedException {
+        startContainerScan();
         if (!exited) {
             ring.pollAvailable(r -> handle(copy(r), sink), timeout, LINGER, BATCH, POLL_MAX);
         }
@@ -717,6 +734,7 @@ public final class ProbeSession implements AutoCloseable {
     }
 
     private void drain(ProbeSink out) {
+        startContainerScan();
         ring.drain(r -> {
             if (!exited) {
                 handle(copy(r), out);

@@ -60,16 +60,25 @@ final class ValueDecoder {
     /**
      * Starts a scan of the host's containers now, in the background, for a program that prints the
      * {@code container} builtin: the scan (every process's cgroup, the container runtimes' state) takes a cold
-     * JVM a few hundred milliseconds, which then overlap with loading and attaching the programs instead of
-     * delaying the first event (and a tool's header, printed after the events that came during start-up).
+     * JVM tens to hundreds of milliseconds, which then overlap with reading the first records (ProbeSession starts
+     * it at its first read, after a tool's header) until a record first prints a container.
      */
     static java.util.concurrent.Future<java.util.Map<Long, String>> startContainerScan() {
+        SCANS_STARTED.incrementAndGet();
         java.util.concurrent.FutureTask<java.util.Map<Long, String>> task = new java.util.concurrent.FutureTask<>(
                 ValueDecoder::scanContainers);
         Thread t = new Thread(task, "boxscope-containers");
         t.setDaemon(true);
         t.start();
         return task;
+    }
+
+    /** Background scans started by {@link #startContainerScan} in this process (when a scan starts is tested). */
+    private static final java.util.concurrent.atomic.AtomicLong SCANS_STARTED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Background container scans started so far in this process. */
+    static long scansStarted() {
+        return SCANS_STARTED.get();
     }
 
     /** The first lookup of a container takes the scan {@link #startContainerScan} started (null: none). */
