@@ -1,5 +1,6 @@
 package io.boxscope.trace.output;
 
+import io.boxscope.trace.filter.FieldRef;
 import io.boxscope.trace.filter.FilterException;
 import io.boxscope.trace.filter.Value;
 
@@ -90,6 +91,11 @@ public final class OutputFormat {
                 try {
                     field = OutputField.parse(f.substring(k, n));
                 } catch (FilterException e) {
+                    if (FieldRef.knownToSysdig(f.substring(k, n))) {
+                        // a sysdig field boxscope lacks (evt.count.error.file): refused, not read as evt.count + text
+                        throw new FilterException(f, j, "field " + f.substring(k, n) + " is not supported by boxscope yet"
+                                + " (sysdig 0.29 has it; 'boxscope trace -l' lists the fields boxscope supports)");
+                    }
                     // shorter
                 }
             }
