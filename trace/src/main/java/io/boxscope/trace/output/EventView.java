@@ -132,8 +132,8 @@ public final class EventView {
                 case BOOL -> false;
                 case STRING, BUFFER, ADDRESS, NETWORK -> false;
             };
-            // evt.datetime and evt.time.s are timestamps (ABSTIME): -j writes them as the raw number
-            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN && x.kind() != OutputField.Kind.EVT_TIME_ISO8601;
+            // evt.datetime, evt.time.s and evt.time.iso8601 are timestamps to -j (sinsp_filter_check_gen_event::extract_as_js): the raw number
+            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN;
         };
     }
 

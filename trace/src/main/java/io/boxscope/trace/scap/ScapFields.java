@@ -206,7 +206,9 @@ public final class ScapFields implements FieldSource {
                 yield main == null ? null : num(main.ptid());
             }
             case PROC_PNAME -> {
-                Inspector.Thread p = ancestor(1);
+                // TYPE_PNAME: get_thread_ref(tinfo->m_ptid), the thread's own parent (a thread's is the thread that
+                // cloned it, so a thread of python3 started by its main thread has pname python3)
+                Inspector.Thread p = t == null || t.ptid() < 0 ? null : inspector.thread(t.ptid());
                 yield p == null ? null : text(p.comm());
             }
             case PROC_APID -> {
@@ -229,7 +231,9 @@ public final class ScapFields implements FieldSource {
             case PROC_NTHREADS -> t == null ? null : numOrNull(ProcessFields.nthreads(inspector, t));
             case PROC_NCHILDS -> t == null ? null : num(t.nchilds());
             case PROC_PCMDLINE -> {
-                Inspector.Thread p = ancestor(1);
+                // TYPE_PCMDLINE: get_thread_ref(tinfo->m_ptid), the thread's own parent (a thread's is the thread
+                // that cloned it), not the main thread's
+                Inspector.Thread p = t == null || t.ptid() < 0 ? null : inspector.thread(t.ptid());
                 yield p == null ? null : text(cmdline(p));
             }
             case PROC_LOGINSHELLID -> t == null ? null : numOrNull(ProcessFields.loginShellId(inspector, t));

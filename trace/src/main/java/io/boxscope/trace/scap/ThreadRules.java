@@ -315,7 +315,8 @@ final class ThreadRules {
             String cwd = parent == null ? text(e, "cwd") : sameProcess ? parent.cwd : ScapPaths.mainThread(parent).cwd;
             Thread child = new Thread(res, pid, comm, cwd, fds, threads);
             child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
-            child.exe = parent != null && parent.exe != null ? parent.exe : text(e, "exe");
+            // parse_clone_exit copies the caller's exe, then takes the event's exe parameter over it
+            child.exe = text(e, "exe") != null ? text(e, "exe") : parent != null ? parent.exe : null;
             child.exepath = parent != null ? parent.exepath : null;
             child.args = e.value("args").orElse(null) instanceof ParamValue.Bytes a ? List.copyOf(a.strings())
                     : parent != null ? parent.args : List.of();
