@@ -70,6 +70,25 @@ class TraceProcessFieldsTest {
                 List.of("-j", "-p", "*%evt.num %evt.time.iso8601 %evt.reltime %evt.count.exit")));
     }
 
+    /**
+     * evt.reltime and {@code -t r} count from the first event that is not a container description (sinsp::next's
+     * m_firstevent_ts), as sysdig -r reads a file that starts with its containers.
+     */
+    @Test
+    void relativeTimeStartsAfterTheContainerDescriptions() throws Exception {
+        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "reltime"), List.of(),
+                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+                List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of(), "/root/", 0, 0)), Map.of());
+        ev.add(ScapEvent.builder("PPME_CONTAINER_JSON_2_E", ts += 5000, -1, 0).str("{\"container\":{\"id\":\"abcdef123456\","
+                + "\"name\":\"web\",\"image\":\"nginx:latest\",\"type\":0}}").build());
+        getuid(100);
+        getuid(100);
+        Path file = ChiselCapture.write(dir.resolve("reltime.scap"), tables, ev);
+        TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", "*%evt.num %evt.reltime %evt.reltime.s %evt.reltime.ns"),
+                List.of("-t", "r")));
+        assertTrue(TraceReadFilterTest.oursRead(file, List.of("-p", "%evt.num %evt.reltime")).startsWith("2 000000000\n3 000001000\n"));
+    }
+
     /** fd.proto compares as fd.port (filterchecks.cpp: TYPE_PORT || TYPE_PROTO), client or server port. */
     @Test
     void fdProtoFiltersAsSysdig() throws Exception {
