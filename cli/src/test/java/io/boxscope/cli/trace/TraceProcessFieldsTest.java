@@ -49,7 +49,9 @@ class TraceProcessFieldsTest {
                 List.of("-p", "*" + fmt, "proc.loginshellid=100"), List.of("-p", "*" + fmt, "thread.pfminor>50 and proc.nchilds=0"),
                 List.of("-p", "*" + fmt, "proc.exeline contains python and proc.fdopencount>=2"),
                 List.of("-p", "*" + fmt, "proc.pcmdline startswith bash and proc.duration>0"),
-                List.of("-p", "*" + fmt, "thread.cgroups contains user.slice"), List.of("-p", "*" + fmt, "proc.pname=python3")));
+                List.of("-p", "*" + fmt, "thread.cgroups contains user.slice"), List.of("-p", "*" + fmt, "proc.pname=python3"),
+                List.of("-p", "*%evt.num %thread.cgroup.cpu %thread.cgroup.memory %thread.cgroup.pids"),
+                List.of("-p", "%evt.num %thread.cgroup.cpu", "thread.cgroup.cpu=/user.slice/app")));
         String lines = TraceReadFilterTest.oursRead(file, List.of("-p", "*" + fmt));
         // derived from the events written above: the exec's environment stops at its trailing NULs but keeps the empty
         // entry between A=1 and B=2; the clone's exe is the event's (/bin/x), not the caller's; a thread's parent is
@@ -107,6 +109,9 @@ class TraceProcessFieldsTest {
         Cli c = Cli.run("trace", "-r", TraceReadFilterTest.capture().toString(), "-p", "%evt.num %evt.count.error.file");
         assertEquals(2, c.code(), c.out() + c.err());
         assertTrue(c.err().contains("evt.count.error.file is not supported by boxscope yet"), c.err());
+        Cli bare = Cli.run("trace", "-r", TraceReadFilterTest.capture().toString(), "-p", "%evt.num %thread.cgroup");
+        assertEquals(2, bare.code(), bare.out() + bare.err());
+        assertTrue(bare.err().contains("filter syntax error: thread.cgroup"), bare.err()); // sysdig's words
     }
 
     private Path capture() throws Exception {

@@ -59,6 +59,7 @@ public enum Field {
     THREAD_TID(FieldClass.PROCESS, "thread.tid", FieldType.INT64, Arg.NONE, "the thread ID of the thread that made the call."),
     THREAD_ISMAIN(FieldClass.PROCESS, "thread.ismain", FieldType.BOOL, Arg.NONE, "'true' when the thread is the process's main thread (its thread ID is the process ID)."),
     THREAD_CGROUPS(FieldClass.PROCESS, "thread.cgroups", FieldType.CHARBUF, Arg.NONE, "the thread's cgroups in one string, subsystem=path entries separated by spaces; no value when the capture gave none."),
+    THREAD_CGROUP(FieldClass.PROCESS, "thread.cgroup", FieldType.CHARBUF, Arg.NAME, "the thread's cgroup in one subsystem, named after the field: thread.cgroup.cpu; no value when the thread has none there."),
     THREAD_VTID(FieldClass.PROCESS, "thread.vtid", FieldType.INT64, Arg.NONE, "the thread ID as the thread's own PID namespace numbers it (inside its container)."),
     PROC_VPID(FieldClass.PROCESS, "proc.vpid", FieldType.INT64, Arg.NONE, "the process ID as the process's own PID namespace numbers it (inside its container)."),
     THREAD_VMSIZE(FieldClass.PROCESS, "thread.vmsize", FieldType.UINT64, Arg.NONE, "proc.vmsize on the process's main thread; 0 on its other threads."),

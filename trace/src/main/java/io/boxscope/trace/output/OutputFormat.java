@@ -92,9 +92,10 @@ public final class OutputFormat {
                     field = OutputField.parse(f.substring(k, n));
                 } catch (FilterException e) {
                     if (FieldRef.knownToSysdig(f.substring(k, n))) {
-                        // a sysdig field boxscope lacks (evt.count.error.file): refused, not read as evt.count + text
-                        throw new FilterException(f, j, "field " + f.substring(k, n) + " is not supported by boxscope yet"
-                                + " (sysdig 0.29 has it; 'boxscope trace -l' lists the fields boxscope supports)");
+                        // a sysdig field boxscope lacks (evt.count.error.file: "not supported"), or one missing its
+                        // argument (thread.cgroup: a syntax error, as sysdig's): refused, not read as a shorter
+                        // field followed by text ("1.error.file")
+                        throw new FilterException(f, j, e.problem());
                     }
                     // shorter
                 }

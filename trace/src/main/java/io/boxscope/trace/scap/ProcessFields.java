@@ -77,4 +77,15 @@ final class ProcessFields {
         List<String> c = t.cgroups();
         return c.isEmpty() ? null : String.join(" ", c);
     }
+
+    /** TYPE_CGROUP: the path of the thread's entry for subsystem {@code subsys}; null when it has none. */
+    static String cgroup(Thread t, String subsys) {
+        for (String c : t.cgroups()) {
+            int eq = c.indexOf('=');
+            if (eq >= 0 && c.substring(0, eq).equals(subsys)) {
+                return c.substring(eq + 1);
+            }
+        }
+        return null;
+    }
 }

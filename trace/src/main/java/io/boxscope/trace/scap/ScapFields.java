@@ -244,6 +244,7 @@ public final class ScapFields implements FieldSource {
             case THREAD_PFMAJOR -> t == null ? null : num(t.pfMajor());
             case THREAD_PFMINOR -> t == null ? null : num(t.pfMinor());
             case THREAD_CGROUPS -> t == null ? null : text(ProcessFields.cgroups(t));
+            case THREAD_CGROUP -> t == null ? null : text(ProcessFields.cgroup(t, ref.argName()));
             case PROC_IS_EXE_WRITABLE -> t == null ? null : new Value.Bool(t.exeWritable());
             case PROC_VMSIZE -> t == null ? null : num(t.vmsizeKb());
             case PROC_VMRSS -> t == null ? null : num(t.vmrssKb());
