@@ -36,18 +36,30 @@ public enum Field {
     PROC_EXE(FieldClass.PROCESS, "proc.exe", FieldType.CHARBUF, Arg.NONE, "the process's first command-line argument (usually the program, as it was started)."),
     PROC_NAME(FieldClass.PROCESS, "proc.name", FieldType.CHARBUF, Arg.NONE, "the name of the process's program, without its directory."),
     PROC_ARGS(FieldClass.PROCESS, "proc.args", FieldType.CHARBUF, Arg.NONE, "the process's command-line arguments after the first, separated by spaces."),
+    PROC_ENV(FieldClass.PROCESS, "proc.env", FieldType.CHARBUF, Arg.NONE, "the process's environment as its last execve gave it (or the capture's process list), NAME=value entries separated by spaces."),
     PROC_CMDLINE(FieldClass.PROCESS, "proc.cmdline", FieldType.CHARBUF, Arg.NONE, "proc.name followed by proc.args."),
+    PROC_EXELINE(FieldClass.PROCESS, "proc.exeline", FieldType.CHARBUF, Arg.NONE, "proc.exe followed by proc.args."),
     PROC_CWD(FieldClass.PROCESS, "proc.cwd", FieldType.CHARBUF, Arg.NONE, "the process's current working directory."),
+    PROC_NTHREADS(FieldClass.PROCESS, "proc.nthreads", FieldType.UINT32, Arg.NONE, "how many threads the process has in the capture's thread table, its main thread included."),
+    PROC_NCHILDS(FieldClass.PROCESS, "proc.nchilds", FieldType.UINT32, Arg.NONE, "on a main thread, how many other threads its process has in the capture's thread table; 0 on other threads."),
     PROC_PPID(FieldClass.PROCESS, "proc.ppid", FieldType.INT64, Arg.NONE, "the process ID of the process's parent."),
     PROC_PNAME(FieldClass.PROCESS, "proc.pname", FieldType.CHARBUF, Arg.NONE, "the program name (without directory) of the process's parent."),
+    PROC_PCMDLINE(FieldClass.PROCESS, "proc.pcmdline", FieldType.CHARBUF, Arg.NONE, "proc.cmdline of the process's parent."),
     PROC_APID(FieldClass.PROCESS, "proc.apid", FieldType.INT64, Arg.ANCESTOR, "the process ID of an ancestor: proc.apid[1] is the parent's, proc.apid[2] the grandparent's, proc.apid[0] the process's own. Without [N], in filters only, it matches when any ancestor matches, e.g. proc.apid=1234."),
     PROC_ANAME(FieldClass.PROCESS, "proc.aname", FieldType.CHARBUF, Arg.ANCESTOR, "the program name of an ancestor: proc.aname[1] is the parent's, proc.aname[2] the grandparent's, proc.aname[0] the process's own. Without [N], in filters only, it matches when any ancestor matches, e.g. proc.aname=bash."),
+    PROC_LOGINSHELLID(FieldClass.PROCESS, "proc.loginshellid", FieldType.INT64, Arg.NONE, "the process ID of the eldest shell (a name ending in 'sh') among the process and its ancestors; no value when there is none."),
+    PROC_DURATION(FieldClass.PROCESS, "proc.duration", FieldType.RELTIME, Arg.NONE, "nanoseconds since the capture saw the thread's clone; no value for threads made before the capture."),
+    PROC_FDOPENCOUNT(FieldClass.PROCESS, "proc.fdopencount", FieldType.UINT64, Arg.NONE, "how many file descriptors the process has open in the capture's fd table."),
     PROC_FDLIMIT(FieldClass.PROCESS, "proc.fdlimit", FieldType.INT64, Arg.NONE, "how many file descriptors the process may have open (its RLIMIT_NOFILE soft limit); -1 when unknown."),
     PROC_VMSIZE(FieldClass.PROCESS, "proc.vmsize", FieldType.UINT64, Arg.NONE, "the process's virtual memory size in kB, as of its last clone or execve (or the capture's process list)."),
     PROC_VMRSS(FieldClass.PROCESS, "proc.vmrss", FieldType.UINT64, Arg.NONE, "the process's resident memory (not swapped out) in kB, as of its last clone or execve (or the capture's process list)."),
     PROC_VMSWAP(FieldClass.PROCESS, "proc.vmswap", FieldType.UINT64, Arg.NONE, "how much of the process's memory was swapped out, in kB, as of its last clone or execve (or the capture's process list)."),
+    THREAD_PFMAJOR(FieldClass.PROCESS, "thread.pfmajor", FieldType.UINT64, Arg.NONE, "the thread's major page faults, as of its last clone or execve (or the capture's process list)."),
+    THREAD_PFMINOR(FieldClass.PROCESS, "thread.pfminor", FieldType.UINT64, Arg.NONE, "the thread's minor page faults, as of its last clone or execve (or the capture's process list)."),
     THREAD_TID(FieldClass.PROCESS, "thread.tid", FieldType.INT64, Arg.NONE, "the thread ID of the thread that made the call."),
     THREAD_ISMAIN(FieldClass.PROCESS, "thread.ismain", FieldType.BOOL, Arg.NONE, "'true' when the thread is the process's main thread (its thread ID is the process ID)."),
+    THREAD_CGROUPS(FieldClass.PROCESS, "thread.cgroups", FieldType.CHARBUF, Arg.NONE, "the thread's cgroups in one string, subsystem=path entries separated by spaces; no value when the capture gave none."),
+    THREAD_CGROUP(FieldClass.PROCESS, "thread.cgroup", FieldType.CHARBUF, Arg.NAME, "the thread's cgroup in one subsystem, named after the field: thread.cgroup.cpu; no value when the thread has none there."),
     THREAD_VTID(FieldClass.PROCESS, "thread.vtid", FieldType.INT64, Arg.NONE, "the thread ID as the thread's own PID namespace numbers it (inside its container)."),
     PROC_VPID(FieldClass.PROCESS, "proc.vpid", FieldType.INT64, Arg.NONE, "the process ID as the process's own PID namespace numbers it (inside its container)."),
     THREAD_VMSIZE(FieldClass.PROCESS, "thread.vmsize", FieldType.UINT64, Arg.NONE, "proc.vmsize on the process's main thread; 0 on its other threads."),
@@ -57,6 +69,7 @@ public enum Field {
     PROC_TTY(FieldClass.PROCESS, "proc.tty", FieldType.INT32, Arg.NONE, "the controlling terminal's device number as /proc/PID/stat's tty_nr encodes it; 0 for none. Known from the process's last execve: 0 for processes the capture saw none of."),
     PROC_EXEPATH(FieldClass.PROCESS, "proc.exepath", FieldType.CHARBUF, Arg.NONE, "the full path of the process's executable."),
     PROC_VPGID(FieldClass.PROCESS, "proc.vpgid", FieldType.INT64, Arg.NONE, "the process group ID as the process's own PID namespace numbers it (-1 when the capture never said)."),
+    PROC_IS_EXE_WRITABLE(FieldClass.PROCESS, "proc.is_exe_writable", FieldType.BOOL, Arg.NONE, "'true' when the process's executable is writable by the user that started it (the execve exit's flags, inherited by clone)."),
 
     USER_UID(FieldClass.USER, "user.uid", FieldType.UINT32, Arg.NONE, "the user ID."),
     USER_NAME(FieldClass.USER, "user.name", FieldType.CHARBUF, Arg.NONE, "the user's name."),
@@ -96,6 +109,7 @@ public enum Field {
     FD_L4PROTO(FieldClass.FD, "fd.l4proto", FieldType.CHARBUF, Arg.NONE, "a socket's IP protocol: 'tcp', 'udp', 'icmp' or 'raw'."),
     FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
     FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
+    FD_PROTO(FieldClass.FD, "fd.proto", FieldType.PORT, Arg.NONE, "matches when the client or the server port matches, as fd.port (sysdig compares fd.proto as fd.port)."),
     FD_CPROTO(FieldClass.FD, "fd.cproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the client's port as text (sysdig -r resolves no service names: the number)."),
     FD_SPROTO(FieldClass.FD, "fd.sproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the server's port as text; empty for a listening socket, as in sysdig."),
     FD_LPROTO(FieldClass.FD, "fd.lproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the local port as text."),
@@ -120,7 +134,7 @@ public enum Field {
     private static final Map<String, Field> BY_NAME = new HashMap<>();
     /** An EnumMap: the filter asks every field of every check of every event (an array index, not a hash probe). */
     private static final Map<Field, List<Field>> COMPARES = new java.util.EnumMap<>(Map.of(
-            FD_IP, List.of(FD_CIP, FD_SIP), FD_PORT, List.of(FD_CPORT, FD_SPORT), FD_NET, List.of(FD_CIP, FD_SIP),
+            FD_IP, List.of(FD_CIP, FD_SIP), FD_PORT, List.of(FD_CPORT, FD_SPORT), FD_PROTO, List.of(FD_CPORT, FD_SPORT), FD_NET, List.of(FD_CIP, FD_SIP),
             FD_CNET, List.of(FD_CIP), FD_SNET, List.of(FD_SIP), FD_LNET, List.of(FD_LIP), FD_RNET, List.of(FD_RIP)));
 
     static {

@@ -16,6 +16,15 @@ public record FieldRef(Field field, String argName, Integer index, FieldType typ
     }
 
     /**
+     * Whether sysdig 0.29 knows a field of this name (its {@code -l} list, or a field taking an argument such as
+     * {@code thread.cgroup.cpu}), whether or not boxscope supports it: an output format must not read such a name
+     * as a shorter field followed by text.
+     */
+    public static boolean knownToSysdig(String name) {
+        return FieldResolver.knownToSysdig(name);
+    }
+
+    /**
      * A field named as a filter names it ({@code proc.name}, {@code evt.rawarg.res}, {@code proc.aname[2]}):
      * what output formats ({@code -p %fd.name}) and chisels' key and value fields use.
      *

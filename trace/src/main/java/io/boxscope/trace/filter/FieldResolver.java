@@ -46,6 +46,13 @@ final class FieldResolver {
         if (name.startsWith("proc.aname")) {
             return ancestor(Field.PROC_ANAME, name, pos);
         }
+        if (name.startsWith("thread.cgroup") && !name.equals("thread.cgroups")) {
+            // sinsp_filter_check_thread::extract_arg: thread.cgroup takes the subsystem after a dot, whatever it is
+            if (!name.startsWith("thread.cgroup.") || name.length() == "thread.cgroup.".length()) {
+                throw new FilterException(filter, pos, "filter syntax error: " + name + " (give a subsystem: thread.cgroup.cpu)");
+            }
+            return new FieldRef(Field.THREAD_CGROUP, name.substring("thread.cgroup.".length()), null, FieldType.CHARBUF);
+        }
         Field f = Field.byName(name);
         if (f != null) {
             return FieldRef.of(f);

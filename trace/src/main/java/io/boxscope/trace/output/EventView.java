@@ -55,7 +55,14 @@ public final class EventView {
             case OutputField.Catalogue c -> fields.get(c.ref());
             case OutputField.Extra x -> switch (x.kind()) {
                 case EVT_COUNT -> new Value.Num(1);
-                case EVT_RAWTIME, EVT_OUTPUTTIME, EVT_DATETIME, EVT_TIME_S -> new Value.Num(event.ts());
+                case EVT_RAWTIME, EVT_OUTPUTTIME, EVT_DATETIME, EVT_TIME_S, EVT_DATETIME_S, EVT_TIME_ISO8601 -> new Value.Num(event.ts());
+                case EVT_RELTIME -> new Value.Num(event.ts() - timeline.first());
+                case EVT_RELTIME_S -> new Value.Num((event.ts() - timeline.first()) / 1_000_000_000L);
+                case EVT_RELTIME_NS -> new Value.Num((event.ts() - timeline.first()) % 1_000_000_000L);
+                case EVT_DELTATIME_S -> new Value.Num((event.ts() - timeline.previous()) / 1_000_000_000L);
+                case EVT_DELTATIME_NS -> new Value.Num((event.ts() - timeline.previous()) % 1_000_000_000L);
+                case EVT_COUNT_EXIT -> event.info().map(i -> !i.isEnter()).orElse(false) ? new Value.Num(1) : null;
+                case EVT_COUNT_ERROR -> fields.errorCount() ? new Value.Num(1) : null;
                 case EVT_RAWTIME_S -> new Value.Num(event.ts() / 1_000_000_000L);
                 case EVT_RAWTIME_NS -> new Value.Num(event.ts() % 1_000_000_000L);
                 case EVT_DELTATIME -> new Value.Num(event.ts() - timeline.previous());
@@ -79,6 +86,21 @@ public final class EventView {
                             formatter.time(event.ts()));
                 }
                 case EVT_TIME_S -> formatter.time(event.ts()).substring(0, 8);
+                case EVT_DATETIME_S -> {
+                    ZonedDateTime z = local(event.ts());
+                    yield String.format(Locale.ROOT, "%04d-%02d-%02d %s", z.getYear(), z.getMonthValue(), z.getDayOfMonth(),
+                            formatter.time(event.ts()).substring(0, 8));
+                }
+                case EVT_TIME_ISO8601 -> {
+                    // sinsp_utils::ts_to_iso_8601: strftime %FT%T of gmtime, nine digits, %z of gmtime (+0000)
+                    ZonedDateTime z = Instant.ofEpochSecond(Math.floorDiv(event.ts(), 1_000_000_000L),
+                            Math.floorMod(event.ts(), 1_000_000_000L)).atZone(java.time.ZoneOffset.UTC);
+                    yield String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d.%09d+0000", z.getYear(), z.getMonthValue(),
+                            z.getDayOfMonth(), z.getHour(), z.getMinute(), z.getSecond(), z.getNano());
+                }
+                // PF_10_PADDED_DEC: nine digits
+                case EVT_RELTIME, EVT_RELTIME_NS, EVT_DELTATIME_NS ->
+                        value(f) instanceof Value.Num n ? String.format(Locale.ROOT, "%09d", n.value()) : null;
                 case EVT_LATENCY_NS -> String.format(Locale.ROOT, "%09d", latency() % 1_000_000_000L);
                 case EVT_RAWTIME_NS -> String.format(Locale.ROOT, "%09d", event.ts() % 1_000_000_000L);
                 default -> FieldText.of(LATENCY, value(f)) ;
@@ -110,7 +132,7 @@ public final class EventView {
                 case BOOL -> false;
                 case STRING, BUFFER, ADDRESS, NETWORK -> false;
             };
-            // evt.datetime and evt.time.s are timestamps (ABSTIME): -j writes them as the raw number
+            // evt.datetime, evt.time.s and evt.time.iso8601 are timestamps to -j (sinsp_filter_check_gen_event::extract_as_js): the raw number
             case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN;
         };
     }

@@ -32,8 +32,25 @@ public sealed interface OutputField {
         EVT_DATETIME("evt.datetime"),
         /** evt.time.s: local {@code HH:MM:SS}. */
         EVT_TIME_S("evt.time.s"),
+        /** evt.datetime.s: local {@code YYYY-MM-DD HH:MM:SS}. */
+        EVT_DATETIME_S("evt.datetime.s"),
+        /** evt.time.iso8601: UTC {@code YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000} (sinsp_utils::ts_to_iso_8601). */
+        EVT_TIME_ISO8601("evt.time.iso8601"),
+        /** evt.reltime: nanoseconds since the first event of the capture (m_firstevent_ts), and its parts. */
+        EVT_RELTIME("evt.reltime"),
+        EVT_RELTIME_S("evt.reltime.s"),
+        EVT_RELTIME_NS("evt.reltime.ns"),
         /** evt.deltatime: nanoseconds since the previous event. */
         EVT_DELTATIME("evt.deltatime"),
+        EVT_DELTATIME_S("evt.deltatime.s"),
+        EVT_DELTATIME_NS("evt.deltatime.ns"),
+        /** evt.count.exit: 1 for an exit event, no value for an enter event. */
+        EVT_COUNT_EXIT("evt.count.exit"),
+        /**
+         * evt.count.error: 1 for an event whose res is negative, or the exit of an fd-creating event whose fd
+         * is (extract_error_count); no value otherwise.
+         */
+        EVT_COUNT_ERROR("evt.count.error"),
         EVT_LATENCY_S("evt.latency.s"),
         /** evt.latency.ns: the latency's nanoseconds within its second, nine digits. */
         EVT_LATENCY_NS("evt.latency.ns"),

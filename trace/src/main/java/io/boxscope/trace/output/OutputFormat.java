@@ -1,5 +1,6 @@
 package io.boxscope.trace.output;
 
+import io.boxscope.trace.filter.FieldRef;
 import io.boxscope.trace.filter.FilterException;
 import io.boxscope.trace.filter.Value;
 
@@ -90,6 +91,12 @@ public final class OutputFormat {
                 try {
                     field = OutputField.parse(f.substring(k, n));
                 } catch (FilterException e) {
+                    if (FieldRef.knownToSysdig(f.substring(k, n))) {
+                        // a sysdig field boxscope lacks (evt.count.error.file: "not supported"), or one missing its
+                        // argument (thread.cgroup: a syntax error, as sysdig's): refused, not read as a shorter
+                        // field followed by text ("1.error.file")
+                        throw new FilterException(f, j, e.problem());
+                    }
                     // shorter
                 }
             }

@@ -45,7 +45,8 @@ public final class Timeline {
 
     /** The view of {@code e}, which {@link EventFormatter#next} has just applied. */
     public EventView view(ScapEvent e) {
-        if (first < 0) {
+        // sinsp::next sets m_firstevent_ts (evt.reltime, -t r) at the first event that is not a container description
+        if (first < 0 && !Inspector.isContainerEvent(e)) {
             first = e.ts();
         }
         previous = current < 0 ? e.ts() : current;

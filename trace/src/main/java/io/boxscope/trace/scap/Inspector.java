@@ -87,6 +87,16 @@ public final class Inspector {
         long vpgid = -1;
         int tty;
         int loginuid;
+        /**
+         * sinsp_threadinfo's m_env, m_exe_writable, m_pfmajor and m_pfminor (threadinfo.h, libs e5c53d64): the
+         * environment (a process's, read through its main thread as get_env does), the execve exit's
+         * PPM_EXE_WRITABLE flag, and the page fault counts of the last clone or execve exit (parse_clone_exit,
+         * parse_execve_exit) or of the process list. {@link ThreadRules} keeps them.
+         */
+        List<String> env = List.of();
+        boolean exeWritable;
+        long pfMajor;
+        long pfMinor;
 
         Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, ThreadTable table) {
             this.tid = tid;
@@ -150,6 +160,33 @@ public final class Inspector {
         /** {@code subsys=path} entries, as the process list or the last clone/execve gave them. */
         public List<String> cgroups() {
             return cgroups;
+        }
+
+        /** The environment entries (NAME=value) this thread itself holds; see {@link #env}. */
+        public List<String> env() {
+            return env;
+        }
+
+        public boolean exeWritable() {
+            return exeWritable;
+        }
+
+        public long pfMajor() {
+            return pfMajor;
+        }
+
+        public long pfMinor() {
+            return pfMinor;
+        }
+
+        /** sinsp_threadinfo::m_nchilds: on a main thread, how many threads of its process the table holds besides it. */
+        public int nchilds() {
+            return nchilds;
+        }
+
+        /** How many fds the table of this thread holds (sinsp_fdtable::size). */
+        public int fdCount() {
+            return fds.size();
         }
 
         /** The fd {@code fd} of this thread's process, or null. */
@@ -276,6 +313,10 @@ public final class Inspector {
             th.vmswapKb = Integer.toUnsignedLong(t.vmswapKb());
             th.fdlimit = t.fdlimit();
             th.cloneThread = (t.flags() & ThreadRules.CLONE_THREAD) != 0;
+            th.env = ThreadRules.env(t.env());
+            th.exeWritable = t.exeWritable();
+            th.pfMajor = t.pfMajor();
+            th.pfMinor = t.pfMinor();
             ThreadSession.listed(th, t);
             threads.put(th);
         }

@@ -206,7 +206,9 @@ public final class ScapFields implements FieldSource {
                 yield main == null ? null : num(main.ptid());
             }
             case PROC_PNAME -> {
-                Inspector.Thread p = ancestor(1);
+                // TYPE_PNAME: get_thread_ref(tinfo->m_ptid), the thread's own parent (a thread's is the thread that
+                // cloned it, so a thread of python3 started by its main thread has pname python3)
+                Inspector.Thread p = t == null || t.ptid() < 0 ? null : inspector.thread(t.ptid());
                 yield p == null ? null : text(p.comm());
             }
             case PROC_APID -> {
@@ -224,6 +226,26 @@ public final class ScapFields implements FieldSource {
                 Inspector.Thread m = t == null ? null : t.tid() == t.pid() ? t : inspector.thread(t.pid());
                 yield t == null ? null : num(m == null ? -1 : m.fdlimit());
             }
+            case PROC_ENV -> t == null ? null : text(ProcessFields.env(inspector, t));
+            case PROC_EXELINE -> t == null ? null : text(ProcessFields.exeline(t));
+            case PROC_NTHREADS -> t == null ? null : numOrNull(ProcessFields.nthreads(inspector, t));
+            case PROC_NCHILDS -> t == null ? null : num(t.nchilds());
+            case PROC_PCMDLINE -> {
+                // TYPE_PCMDLINE: get_thread_ref(tinfo->m_ptid), the thread's own parent (a thread's is the thread
+                // that cloned it), not the main thread's
+                Inspector.Thread p = t == null || t.ptid() < 0 ? null : inspector.thread(t.ptid());
+                yield p == null ? null : text(cmdline(p));
+            }
+            case PROC_LOGINSHELLID -> t == null ? null : numOrNull(ProcessFields.loginShellId(inspector, t));
+            // TYPE_DURATION: since the clone the capture saw (m_clone_ts), none for a thread made before it
+            case PROC_DURATION -> t == null || t.cloneTs() == 0 ? null : num(e.ts() - t.cloneTs());
+            case PROC_FDOPENCOUNT -> t == null ? null : num(ProcessFields.fdOpenCount(inspector, t,
+                    !info.isEnter() && info.name().equals("close") && !failed() && inspector.eventFd(e) != null ? t.lastEventFd() : -1));
+            case THREAD_PFMAJOR -> t == null ? null : num(t.pfMajor());
+            case THREAD_PFMINOR -> t == null ? null : num(t.pfMinor());
+            case THREAD_CGROUPS -> t == null ? null : text(ProcessFields.cgroups(t));
+            case THREAD_CGROUP -> t == null ? null : text(ProcessFields.cgroup(t, ref.argName()));
+            case PROC_IS_EXE_WRITABLE -> t == null ? null : new Value.Bool(t.exeWritable());
             case PROC_VMSIZE -> t == null ? null : num(t.vmsizeKb());
             case PROC_VMRSS -> t == null ? null : num(t.vmrssKb());
             case PROC_VMSWAP -> t == null ? null : num(t.vmswapKb());
@@ -337,7 +359,7 @@ public final class ScapFields implements FieldSource {
             };
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
             // filter-only fields: Filter compares the fields they stand for and never asks for them
-            case FD_IP, FD_PORT, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
+            case FD_IP, FD_PORT, FD_PROTO, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
         };
     }
 
@@ -371,6 +393,10 @@ public final class ScapFields implements FieldSource {
 
     private static Value num(long n) {
         return new Value.Num(n);
+    }
+
+    private static Value numOrNull(Long n) {
+        return n == null ? null : new Value.Num(n);
     }
 
     /**
@@ -431,6 +457,24 @@ public final class ScapFields implements FieldSource {
     private boolean failed() {
         int i = rawresIndex();
         return e.isNum(i) && e.num(i) < 0;
+    }
+
+    /**
+     * evt.count.error (filterchecks.cpp extract_error_count): the event's res is negative, or it is the exit of an
+     * fd-creating event whose fd is.
+     */
+    public boolean errorCount() {
+        if (info == null) {
+            return false;
+        }
+        int type = e.type();
+        int r = EventKinds.res(type);
+        if (r >= 0 && e.isNum(r) && e.num(r) < 0) {
+            return true;
+        }
+        int f = EventKinds.fd(type);
+        return (EventKinds.flags(type) & (EventKinds.ENTER | EventKinds.CREATES_FD)) == EventKinds.CREATES_FD
+                && f >= 0 && e.isNum(f) && e.num(f) < 0;
     }
 
     private int rawresIndex() {

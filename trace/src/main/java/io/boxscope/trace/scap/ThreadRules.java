@@ -190,6 +190,30 @@ final class ThreadRules {
         if (num(e, "fdlimit") != Long.MIN_VALUE) {
             t.fdlimit = num(e, "fdlimit");
         }
+        if (num(e, "pgft_maj") != Long.MIN_VALUE) {
+            t.pfMajor = num(e, "pgft_maj");
+            t.pfMinor = num(e, "pgft_min");
+        }
+    }
+
+    /**
+     * sinsp_threadinfo::set_env (threadinfo.cpp, libs e5c53d64): the NUL-separated entries, ending at an empty
+     * entry when only NULs follow it (the kernel's buffer may be padded); an empty entry with text after it stays.
+     */
+    static List<String> env(List<String> entries) {
+        int n = entries.size();
+        while (n > 0 && entries.get(n - 1).isEmpty()) {
+            n--;
+        }
+        return List.copyOf(entries.subList(0, n));
+    }
+
+    /** parse_clone_exit copies the exe-writable flag from a valid caller, and its environment to a new process. */
+    private static void inheritExe(Thread child, Thread caller, boolean sameProcess) {
+        child.exeWritable = caller.exeWritable;
+        if (!sameProcess) {
+            child.env = caller.env;
+        }
     }
 
     /** What parse_execve_exit keeps besides comm and cwd: argv, the pid, cgroups, the path the enter event executed. */
@@ -211,6 +235,15 @@ final class ThreadRules {
         }
         if (e.value("cgroups").orElse(null) instanceof ParamValue.Bytes c) {
             t.cgroups = List.copyOf(c.strings());
+        }
+        // parse_execve_exit: the environment (set_env of the env parameter) and, when the event has flags,
+        // PPM_EXE_WRITABLE (1 << 0, ppm_events_public.h)
+        if (e.value("env").orElse(null) instanceof ParamValue.Bytes env) {
+            t.env = env(env.strings());
+        }
+        long execFlags = num(e, "flags");
+        if (execFlags != Long.MIN_VALUE) {
+            t.exeWritable = (execFlags & 1) != 0;
         }
         ScapEvent enter = t.lastEnter;
         if (enter != null && enter.type() == e.type() - 1 && e.info().map(i -> i.name().equals("execve")).orElse(false)) {
@@ -282,7 +315,8 @@ final class ThreadRules {
             String cwd = parent == null ? text(e, "cwd") : sameProcess ? parent.cwd : ScapPaths.mainThread(parent).cwd;
             Thread child = new Thread(res, pid, comm, cwd, fds, threads);
             child.ptid = e.tid(); // parse_clone_exit: the thread that called clone
-            child.exe = parent != null && parent.exe != null ? parent.exe : text(e, "exe");
+            // parse_clone_exit copies the caller's exe, then takes the event's exe parameter over it
+            child.exe = text(e, "exe") != null ? text(e, "exe") : parent != null ? parent.exe : null;
             child.exepath = parent != null ? parent.exepath : null;
             child.args = e.value("args").orElse(null) instanceof ParamValue.Bytes a ? List.copyOf(a.strings())
                     : parent != null ? parent.args : List.of();
@@ -293,6 +327,7 @@ final class ThreadRules {
             child.cloneTs = e.ts();
             if (validCaller) {
                 ThreadSession.inherit(child, parent);
+                inheritExe(child, parent, sameProcess);
             } else {
                 ThreadSession.fresh(child);
             }
@@ -316,6 +351,7 @@ final class ThreadRules {
             }
             if (validCaller) {
                 ThreadSession.inherit(parent, caller);
+                inheritExe(parent, caller, sameProcess);
             } else {
                 ThreadSession.fresh(parent);
             }
