@@ -63,7 +63,8 @@ class LauncherChoiceTest {
 
     /**
      * diagnose's options start this JVM (AOTReplayTraining is a diagnostic flag: without the unlock, or misspelt, the
-     * JVM refuses to start) and take effect: the flag's final value is false, and C1 is the last tier.
+     * JVM refuses to start) and take effect: the flag is false as given on the command line (without an AOT cache, as
+     * here, its default is false too, so the origin is what tells the launcher's choice apart), and C1 is the last tier.
      */
     @Test
     void diagnosesJvmOptionsStartTheJvmWithoutTheTrainingReplay() throws Exception {
@@ -74,7 +75,7 @@ class LauncherChoiceTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*bool AOTReplayTraining\\s+= false\\s.*")), out);
+        assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*bool AOTReplayTraining\\s+= false\\s+\\{diagnostic\\} \\{command line[,}].*")), out);
         assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")), out);
     }
 
