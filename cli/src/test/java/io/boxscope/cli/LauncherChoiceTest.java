@@ -58,7 +58,25 @@ class LauncherChoiceTest {
         assertEquals(blackhole, choice("sysbench", "--memory-block-size=1M", "memory", "run"));
         assertEquals("|", choice("sysbench", "cpu", "run"));
         assertEquals("tracing|-XX:TieredStopAtLevel=1 -Xmn16m", choice("trace", "-r", "x.scap"));
-        assertEquals("|-XX:TieredStopAtLevel=1", choice("diagnose", "1"));
+        assertEquals("|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining", choice("diagnose", "1"));
+    }
+
+    /**
+     * diagnose's options start this JVM (AOTReplayTraining is a diagnostic flag: without the unlock, or misspelt, the
+     * JVM refuses to start) and take effect: the flag is false as given on the command line (without an AOT cache, as
+     * here, its default is false too, so the origin is what tells the launcher's choice apart), and C1 is the last tier.
+     */
+    @Test
+    void diagnosesJvmOptionsStartTheJvmWithoutTheTrainingReplay() throws Exception {
+        String jit = choice("diagnose", "--duration", "3s", "1").split("\\|", -1)[1];
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(jit.split(" ")));
+        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*bool AOTReplayTraining\\s+= false\\s+\\{diagnostic\\} \\{command line[,}].*")), out);
+        assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")), out);
     }
 
     /**

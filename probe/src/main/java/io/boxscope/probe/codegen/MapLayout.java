@@ -23,7 +23,16 @@ import io.boxscope.probe.output.MapKind;
  */
 public record MapLayout(MapInfo info, String kernelName, MapType type, int keySize, int valueSize, int maxEntries,
                         boolean signedSum) {
-    /** Kernel entries a hist/lhist map has per script key: the key is (script key, bucket), room for eight buckets a key. */
+    /**
+     * Kernel entries a hist/lhist map has per script key: the key is (script key, bucket), room for eight buckets a key.
+     * An unkeyed hist has one entry per bucket the hist bucket code can produce ({@link AggGen#HIST_BUCKETS}),
+     * never more: its map is sized to exactly that, not to {@code mapKeys} times eight. The kernel preallocates every
+     * entry of a hash map (and a per-CPU value for each on every CPU, kernel/bpf/hashtab.c, prealloc_init) when the
+     * map is created and frees them all when it goes: a 32,768-entry per-CPU map took ~12 ms of system time to create
+     * on this 2-CPU machine against well under a millisecond for 34 entries, in every runqlat-like script and in
+     * {@code boxscope diagnose} (issue 15: what diagnose costs a busy target; docs/benchmarks.md). An unkeyed lhist
+     * keeps the old size: its bucket count is the call's (max - min) / step + 2, which can exceed it.
+     */
     static final int HIST_ENTRIES_PER_KEY = 8;
 
     /** @param maxKeys keys a hash map holds ({@code CheckOptions.mapKeys}, bpftrace's BPFTRACE_MAP_KEYS_MAX) */
@@ -37,7 +46,9 @@ public record MapLayout(MapInfo info, String kernelName, MapType type, int keySi
                         : new MapLayout(info, name, MapType.PERCPU_ARRAY, 4, 8, 1, false);
                 case SUM, MAX -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 8, maxKeys, false);
                 case MIN, AVG, STATS -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize, 16, maxKeys, false);
-                case HIST, LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, maxKeys * HIST_ENTRIES_PER_KEY, false);
+                case HIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8,
+                        keyed ? maxKeys * HIST_ENTRIES_PER_KEY : AggGen.HIST_BUCKETS, false);
+                case LHIST -> new MapLayout(info, name, MapType.PERCPU_HASH, keySize + 8, 8, maxKeys * HIST_ENTRIES_PER_KEY, false);
             };
         }
         return new MapLayout(info, name, MapType.HASH, keySize, Layouts.size(info.value()), maxKeys, false);

@@ -60,6 +60,31 @@ class RuntimeKernelTest {
                 + "@l[2]: \n[0, 10)                3 " + bar + "\n\n", out);
     }
 
+    /**
+     * An unkeyed hist's map holds one kernel entry per bucket and no more (34: negative, zero, 2^0 ... 2^31 and above;
+     * MapLayout), so that the kernel does not preallocate 32,768 per-CPU entries for it (issue 15): one value in each
+     * of the 34 buckets, and two more in the last, are all counted, and no update failed for lack of room. Fails on the
+     * old sizing (the map held 32,768).
+     */
+    @Test
+    void anUnkeyedHistHoldsEveryBucketInAMapOfThatSize() throws Throwable {
+        int tid = Libc.gettid();
+        StringBuilder body = new StringBuilder();
+        for (String v : List.of("-1", "0", "1", "1 << 1", "1 << 2", "1 << 3", "1 << 4", "1 << 5", "1 << 6", "1 << 7", "1 << 8", "1 << 9", "1 << 10", "1 << 11", "1 << 12", "1 << 13", "1 << 14", "1 << 15", "1 << 16", "1 << 17", "1 << 18", "1 << 19", "1 << 20", "1 << 21", "1 << 22", "1 << 23", "1 << 24", "1 << 25", "1 << 26", "1 << 27", "1 << 28", "1 << 29", "1 << 30", "1 << 31", "1 << 32", "1 << 40")) {
+            body.append("@h = hist(").append(v).append("); ");
+        }
+        Runs.Result r = Runs.run("tracepoint:syscalls:sys_enter_getppid /tid == " + tid + "/ { " + body + "}", false, RUN,
+                () -> call(() -> Libc.getppid(1)));
+        assertEquals(List.of(34), r.script().spec().maps().stream().filter(m -> m.type() == io.boxscope.bpf.map.MapType.PERCPU_HASH)
+                .map(m -> m.maxEntries()).toList(), r.script().spec().maps().toString());
+        // the hist's lines ((..., 0), [0], [1], [2, 4) ... up to the last bucket, where 1 << 31 and above go): each value
+        // counted once, 36 in all
+        long counted = r.out().lines().filter(l -> l.startsWith("[") || l.startsWith("("))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("^[^)\\]]*[)\\]]\\s+(\\d+).*$", "$1"))).sum();
+        assertEquals(36, counted, r.out());
+        assertTrue(!r.out().toLowerCase(java.util.Locale.ROOT).contains("fail"), r.out());
+    }
+
     @Test
     void wildcardProbesTellWhichTracepointFired() throws Throwable {
         int tid = Libc.gettid();
