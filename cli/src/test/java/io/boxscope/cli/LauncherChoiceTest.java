@@ -69,12 +69,7 @@ class LauncherChoiceTest {
     @Test
     void diagnosesJvmOptionsStartTheJvmWithoutTheTrainingReplay() throws Exception {
         String jit = choice("diagnose", "--duration", "3s", "1").split("\\|", -1)[1];
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(List.of(jit.split(" ")));
-        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = finalFlags(jit);
         assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*bool AOTReplayTraining\\s+= false\\s+\\{diagnostic\\} \\{command line[,}].*")), out);
         assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")), out);
     }
@@ -87,12 +82,7 @@ class LauncherChoiceTest {
     @Test
     void theMemoryBenchmarksJvmOptionsStartTheJvmAndAlignLoopsTo64() throws Exception {
         String jit = choice("bench", "memory").split("\\|", -1)[1];
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(List.of(jit.split(" ")));
-        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = finalFlags(jit);
         assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*intx OptoLoopAlignment\\s+= 64\\s.*")), out);
     }
 
@@ -112,16 +102,22 @@ class LauncherChoiceTest {
     void theTracingCommandsJvmOptionsStartTheJvmWithScaledThresholds() throws Exception {
         for (String[] args : List.of(new String[] {"opensnoop"}, new String[] {"runqlat"}, new String[] {"probe", "-e", "x"})) {
             String jit = choice(args).split("\\|", -1)[1];
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            cmd.addAll(List.of(jit.split(" ")));
-            cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, p.waitFor(), out);
+            String out = finalFlags(jit);
             assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*double CompileThresholdScaling\\s+= 5\\.0+\\s.*")),
                     String.join(" ", args) + ": " + out.lines().filter(l -> l.contains("CompileThresholdScaling")).toList());
             assertEquals(args[0].equals("runqlat"), out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")),
                     String.join(" ", args));
         }
+    }
+
+    /** This JVM started with the given options, its final flags (-XX:+PrintFlagsFinal); fails if it does not start. */
+    private static String finalFlags(String jit) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(jit.split(" ")));
+        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 }

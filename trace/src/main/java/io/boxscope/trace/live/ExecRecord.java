@@ -39,35 +39,34 @@ final class ExecRecord {
      * copies from the same area (f_proc_startupdate, "Parameter 16: env"). Left empty when a read fails.
      */
     private static void env(Asm a, FdOffsets.Mm k) {
-        Label skip = a.newLabel("env_skip");
+        copyArea(a, k, "env_skip", k.envStart(), k.envEnd(), ENV_MAX, 2, RawRecord.DATA + 16 + CaptureProbe.STR_MAX);
+    }
+
+    /**
+     * Copies the user memory between two of {@code current->mm}'s bounds (at {@code startOff}/{@code endOff} in
+     * mm_struct), at most {@code max} bytes, into record slot {@code slot} ending at most at {@code maxOff}; nothing
+     * when a read fails or the area is empty. The kernel lays the arguments and the environment out the same way
+     * (NUL-separated strings on the new stack: fs/exec.c copy_strings), hence one routine for both.
+     */
+    private static void copyArea(Asm a, FdOffsets.Mm k, String label, int startOff, int endOff, int max, int slot,
+            int maxOff) {
+        Label skip = a.newLabel(label);
         a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
         CaptureProbe.chase(a, k.taskMm(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.envEnd())
+        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, endOff)
                 .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_LEN).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip);
-        CaptureProbe.chase(a, k.envStart(), skip);
+        CaptureProbe.chase(a, startOff, skip);
         a.ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).alu64(AluOp.SUB, Reg.R2, Reg.R3)
                 .jmp(JmpOp.JSLE, Reg.R2, 0, skip);
-        CaptureProbe.cap(a, ENV_MAX);
+        CaptureProbe.cap(a, max);
         a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
-        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, ENV_MAX, 2, RawRecord.DATA + 16 + CaptureProbe.STR_MAX, skip);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, max, slot, maxOff, skip);
         a.bind(skip);
     }
 
     private static void fillArgs(Asm a, FdOffsets.Mm k) {
-        Label skip = a.newLabel("argv_skip");
-        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
-        CaptureProbe.chase(a, k.taskMm(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, k.argEnd())
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_LEN).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip);
-        CaptureProbe.chase(a, k.argStart(), skip);
-        a.ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).alu64(AluOp.SUB, Reg.R2, Reg.R3)
-                .jmp(JmpOp.JSLE, Reg.R2, 0, skip);
-        CaptureProbe.cap(a, CaptureProbe.STR_MAX);
-        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
-        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.STR_MAX, 1, RawRecord.DATA + 16, skip);
-        a.bind(skip);
+        copyArea(a, k, "argv_skip", k.argStart(), k.argEnd(), CaptureProbe.STR_MAX, 1, RawRecord.DATA + 16);
         env(a, k);
         if (k.paths() != null) {
             k.paths().emit(a, k.taskMm(), ENV_END);
