@@ -45,6 +45,9 @@ class TraceReadMidStreamContainerTest {
                 "for (1.." + OPENS + ") { open(my $f, '<', '/missing-" + PREFIX + "host'); }").start();
         assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host's perl did not finish its opens");
         try (FailingOpener c = FailingOpener.start(PREFIX, OPENS, sync)) {
+            // the capture asks the runtimes for a new container's name at most once a second (ContainerNames):
+            // its waiting loop's threads get it named before its opens, so that the file describes it
+            Thread.sleep(3000);
             c.go();
             c.awaitDone(Duration.ofSeconds(30));
             t.join(60_000);
