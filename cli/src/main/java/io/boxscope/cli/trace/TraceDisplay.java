@@ -9,7 +9,6 @@ import io.boxscope.cli.Text;
 import io.boxscope.proc.json.Json;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.output.EventView;
-import io.boxscope.trace.scap.Inspector;
 import io.boxscope.trace.scap.ScapEvent;
 
 /**
@@ -205,12 +204,14 @@ final class TraceDisplay {
     }
 
     /**
-     * Whether sysdig's chisels get {@code e}: not state-only events nor container descriptions, which sysdig
-     * applies without showing; but internal events it does not print, such as the infrastructure event
-     * Boxscope writes its drop counts in, are counted (sysdig 0.29's topscalls shows a row "infra" for it).
+     * Whether sysdig's chisels get {@code e}: not state-only events, which sysdig applies without showing (nor the
+     * container descriptions of a file's initial state, which the reader does not pass here); but a later container
+     * description is returned by sinsp::next like any event, and internal events it does not print, such as the
+     * infrastructure event Boxscope writes its drop counts in, are counted (sysdig 0.29's topscalls shows a row
+     * "infra" for it).
      */
     static boolean chiselSees(ScapEvent e) {
-        return e.info().map(i -> !e.stateOnly() && !Inspector.isContainerEvent(i)).orElse(false);
+        return e.info().isPresent() && !e.stateOnly();
     }
 
     /** The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). */

@@ -126,9 +126,11 @@ final class TraceReadCli {
                     // count it: sysdig -r f -n N prints N lines whatever number of these the file holds
                     continue;
                 }
-                if (Inspector.isContainerEvent(e)) {
-                    // a container description: libsinsp parses it and does not return it to sysdig's loop (not
-                    // counted by -n, not filtered); sysdig's dumper writes the containers it knows into a -w file
+                if (inspector.initialStateEvent(e) || writer != null && Inspector.isContainerEvent(e)) {
+                    // a container description before any other event: libsinsp parses it and does not return it
+                    // to sysdig's loop (not counted by -n, not filtered; a later one is an event like any other,
+                    // Inspector.initialStateEvent). sysdig's dumper writes the containers it knows into a -w file,
+                    // so -w writes every description whatever the filter
                     if (writer != null && show.chisel() == null) {
                         writer.write(e);
                     }
@@ -143,7 +145,7 @@ final class TraceReadCli {
                 // with -p the line is only a mark (not hidden): its evt.info would render every parameter, which
                 // sysdig does not, and so change what a later length-0 path prints (EventFormatter's storage)
                 String line = writer != null || show.chisel() != null ? null
-                        : show.format() != null ? (EventFormatter.hidden(e) ? null : "") : fmt.line(e);
+                        : show.format() != null ? (fmt.hidden(e) ? null : "") : fmt.line(e);
                 if (writer != null && show.chisel() == null) {
                     writer.write(e);
                 } else {

@@ -75,7 +75,7 @@ public final class EventFormatter {
             return null;
         }
         String type = typeName(e);
-        Inspector.Thread t = inspector.thread(e.tid());
+        Inspector.Thread t = inspector.eventThread(e);
         StringBuilder b = new StringBuilder(160);
         b.append(num).append(' ');
         time(b, e.ts()).append(' ').append(e.cpu()).append(' ')
@@ -96,13 +96,14 @@ public final class EventFormatter {
     }
 
     /**
-     * Whether sysdig reads {@code e} without showing it (it is numbered all the same): internal events
-     * (Boxscope's drop record), state-only events, container descriptions, numbers beyond the table.
-     * Chisels do not see these events either.
+     * Whether sysdig reads {@code e}, the event just applied, without showing it (it is numbered all the same):
+     * internal events (Boxscope's drop record), state-only events, the container descriptions of the file's
+     * initial state ({@link Inspector#initialStateEvent}), numbers beyond the table. Chisels do not see these
+     * events either.
      */
-    public static boolean hidden(ScapEvent e) {
+    public boolean hidden(ScapEvent e) {
         EventInfo info = e.info().orElse(null);
-        return info == null || info.category().equals("INTERNAL") || e.stateOnly() || Inspector.isContainerEvent(info);
+        return info == null || info.category().equals("INTERNAL") || e.stateOnly() || inspector.initialStateEvent(e);
     }
 
     /** The number of the last event passed to {@link #next} (sysdig's evt.num). */

@@ -97,6 +97,11 @@ public final class Inspector {
         boolean exeWritable;
         long pfMajor;
         long pfMinor;
+        /**
+         * The id of the container a container description past the file's initial state describes, for the
+         * temporary thread sysdig gives that event ({@link Inspector#eventThread}); null for every real thread.
+         */
+        String describedContainer;
 
         Thread(long tid, long pid, String comm, String cwd, LongMap<Fd> fds, ThreadTable table) {
             this.tid = tid;
@@ -160,6 +165,11 @@ public final class Inspector {
         /** {@code subsys=path} entries, as the process list or the last clone/execve gave them. */
         public List<String> cgroups() {
             return cgroups;
+        }
+
+        /** The container of a container description's temporary thread ({@link Inspector#eventThread}), else null. */
+        public String describedContainer() {
+            return describedContainer;
         }
 
         /** The environment entries (NAME=value) this thread itself holds; see {@link #env}. */
@@ -290,6 +300,16 @@ public final class Inspector {
     private Fd eventFd;
     /** The thread {@link #thread} found last (still in {@link #threads}), or null. */
     private Thread cachedThread;
+    /**
+     * sinsp::consume_initialstate_events (libsinsp sinsp.cpp): while opening a file, libsinsp parses the container
+     * descriptions that come before any other event and returns none of them; one that comes later is returned as
+     * an event like any other. True until an event that is not a container description is applied.
+     */
+    private boolean initialState = true;
+    /** Whether the container description applied last came in the initial state (see {@link #initialState}). */
+    private boolean initialContainer;
+    /** The temporary thread of the container description applied last past the initial state, else null. */
+    private Thread containerThread;
 
     public Inspector(CaptureTables tables) {
         Map<Long, LongMap<Fd>> byPid = new HashMap<>();
@@ -381,20 +401,63 @@ public final class Inspector {
         return (EventKinds.flags(e.type()) & EventKinds.CONTAINER) != 0;
     }
 
-    private void container(ScapEvent e) {
+    /** Records the container {@code e} describes and returns it; null when it describes none this reader decodes. */
+    private Container container(ScapEvent e) {
         if (!(e.value("json").orElse(null) instanceof ParamValue.Text text)) {
-            return; // the old PPME_CONTAINER_E (id, type, name, image) is not decoded
+            return null; // the old PPME_CONTAINER_E (id, type, name, image) is not decoded
         }
         try {
             Object root = io.boxscope.proc.json.Json.parse(text.string());
             if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
-                containers.put(id, new Container(id, string(c, "name"), string(c, "image"),
+                Container known = new Container(id, string(c, "name"), string(c, "image"),
                         c.get("type") instanceof Number n ? n.intValue() : -1, string(c, "imageid"),
-                        string(c, "imagerepo"), string(c, "imagetag")));
+                        string(c, "imagerepo"), string(c, "imagetag"));
+                containers.put(id, known);
+                return known;
             }
         } catch (RuntimeException bad) {
             // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
         }
+        return null;
+    }
+
+    /**
+     * The thread libsinsp gives a container description it returns as an event (parse_container_json_evt sets the
+     * event's thread to sinsp_container_info::get_tinfo, which is in no table): tid and pid -1, vtid and vpid -2,
+     * comm {@code container:ID}, the container's id; every other value as sinsp_threadinfo::init leaves it (parent
+     * 0, uid, gid and loginuid 0, no exe, args, cwd or session, fd limit -1). sysdig 0.29 -r prints these values.
+     */
+    private Thread containerThread(Container c) {
+        Thread t = new Thread(-1, -1, "container:" + c.id(), null, new LongMap<>(), threads);
+        t.vtid = -2;
+        t.vpid = -2;
+        t.ptid = 0;
+        t.uid = 0;
+        t.gid = 0;
+        t.exe = "";
+        t.exepath = "";
+        t.fdlimit = -1;
+        t.describedContainer = c.id();
+        return t;
+    }
+
+    /**
+     * Whether {@code e}, the event just applied, is a container description of the file's initial state, which
+     * sysdig parses without returning it (not printed, not counted by {@code -n}, not filtered, not seen by
+     * chisels). A later one is an event like any other ({@link #eventThread}): sysdig -r prints
+     * {@code container:ID (-1) > container json=...} for it.
+     */
+    public boolean initialStateEvent(ScapEvent e) {
+        return isContainerEvent(e) && initialContainer;
+    }
+
+    /**
+     * The thread of {@code e}, the event just applied: the table's thread of its tid, or for a container
+     * description past the initial state the temporary thread sysdig gives it (null when it describes no
+     * container this reader decodes).
+     */
+    public Thread eventThread(ScapEvent e) {
+        return isContainerEvent(e) ? containerThread : thread(e.tid());
     }
 
     /** Every container the file has described so far, in the file's order (lscontainers). */
@@ -465,14 +528,21 @@ public final class Inspector {
             removeAfter = -1;
         }
         eventFd = null;
+        containerThread = null;
         EventInfo info = e.infoOrNull();
-        if (info == null) {
+        int etype = e.type();
+        int kind = info == null ? 0 : EventKinds.flags(etype);
+        if ((kind & EventKinds.CONTAINER) != 0) {
+            // describes a container; its tid (-1) is no thread of the table
+            Container c = container(e);
+            initialContainer = initialState;
+            if (!initialState && c != null) {
+                containerThread = containerThread(c);
+            }
             return;
         }
-        int etype = e.type();
-        int kind = EventKinds.flags(etype);
-        if ((kind & EventKinds.CONTAINER) != 0) {
-            container(e); // describes a container; its tid (-1) is no thread
+        initialState = false;
+        if (info == null) {
             return;
         }
         boolean internal = (kind & EventKinds.INTERNAL) != 0;

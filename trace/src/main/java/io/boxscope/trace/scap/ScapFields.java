@@ -61,7 +61,7 @@ public final class ScapFields implements FieldSource {
         this.inspector = inspector;
         this.e = e;
         this.info = e == null ? null : e.infoOrNull();
-        this.t = e == null ? null : inspector.thread(e.tid());
+        this.t = e == null ? null : inspector.eventThread(e);
         this.tableFd = tableFd;
     }
 
@@ -80,7 +80,7 @@ public final class ScapFields implements FieldSource {
         }
         this.e = event;
         this.info = event.infoOrNull();
-        this.t = inspector.thread(event.tid());
+        this.t = inspector.eventThread(event);
         this.fd = null;
         this.failedConnect = false;
         this.fdKnown = false;
@@ -549,7 +549,26 @@ public final class ScapFields implements FieldSource {
     }
 
     private ContainerRef container() {
+        if (t != null && t.describedContainer() != null) {
+            Inspector.Container c = inspector.container(t.describedContainer());
+            return new ContainerRef(runtime(c == null ? -1 : c.type()), t.describedContainer(), java.util.Optional.empty());
+        }
         return t == null ? null : containerOf(t.cgroups());
+    }
+
+    /**
+     * The runtime of sinsp_container_type's number (container_info.h: CT_DOCKER 0, CT_LXC 1, CT_CRI 6,
+     * CT_CONTAINERD 7, CT_CRIO 8, CT_PODMAN 11); docker for a number Boxscope has no runtime for.
+     */
+    private static io.boxscope.proc.container.Runtime runtime(int type) {
+        return switch (type) {
+            case 1 -> io.boxscope.proc.container.Runtime.LXC;
+            case 6 -> io.boxscope.proc.container.Runtime.KUBERNETES;
+            case 7 -> io.boxscope.proc.container.Runtime.CONTAINERD;
+            case 8 -> io.boxscope.proc.container.Runtime.CRIO;
+            case 11 -> io.boxscope.proc.container.Runtime.PODMAN;
+            default -> io.boxscope.proc.container.Runtime.DOCKER;
+        };
     }
 
     /**
