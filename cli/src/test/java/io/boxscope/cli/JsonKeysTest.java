@@ -291,7 +291,9 @@ class JsonKeysTest {
                 // a refused connect was still attempted: it is counted
             }
         }, "tcpconnect", "-c", "--json", "-d", "2", "-p", self());
-        tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-k", "-x");
+        tool("killsnoop", () -> run("/bin/kill", "-0", "4194305"), "killsnoop", "--json", "-d", "2", "-x");
+        // each child's exit generates a SIGCHLD for this JVM, sent by the child
+        tool("sigsnoop", () -> run("/bin/true"), "sigsnoop", "--json", "-d", "2", "-s", "CHLD");
         tool("statsnoop", () -> run("/bin/ls", "/nonexistent-jsonkeys"), "statsnoop", "--json", "-d", "2", "-x");
         tool("tcplife", () -> {
             try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"));

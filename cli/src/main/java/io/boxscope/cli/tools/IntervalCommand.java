@@ -26,7 +26,11 @@ import io.boxscope.tools.hist.IntervalRun;
  * {@code cachestat}, {@code funccount}): the run through {@link IntervalRun} (Ctrl-C, SIGTERM, the
  * schedule's end or its count end it, everything detached), the header libbpf-tools print once
  * the probes are attached, one report per interval (text, or one JSON object per line with --json)
- * and lost events on standard error. A subclass declares its options, builds the run and the view.
+ * and lost events on standard error. Runs the kernel skipped (another BPF program was running on the CPU) are
+ * added up and said ONCE, on standard error after the last report, with the total: libbpf-tools' histogram tools
+ * print nothing but their reports, and the probe runtime reports skips every 100 ms, which put a line between
+ * (or, on a terminal, inside) every report of a loaded machine (docs/tools.md). A subclass declares its options,
+ * builds the run and the view.
  * Each JSON report also has {@code split_deletes}, as syscount's summaries: the idle map keys its reads
  * deleted with lookup then delete ({@link IntervalRun.Listener#splitDeletes}; 0 where the kernel has
  * BPF_MAP_LOOKUP_AND_DELETE_ELEM); the text output says the same on standard error after the report.
@@ -81,6 +85,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         long[] split = {0}; // split deletes of the report about to come
+        long[] skipped = {0}; // runs the kernel skipped, said once at the end
         phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             check(g);
@@ -121,7 +126,7 @@ public abstract class IntervalCommand<R> extends CliCommand {
 
                 @Override
                 public void skipped(long events) {
-                    ToolCommand.reportSkipped(out, err, events);
+                    skipped[0] += events;
                 }
 
                 @Override
@@ -143,6 +148,10 @@ public abstract class IntervalCommand<R> extends CliCommand {
             return programFailed(e, err);
         } catch (ProbeRunException | InterruptedException e) {
             return ToolCommand.failed(name(), e, err);
+        } finally {
+            if (skipped[0] > 0) {
+                ToolCommand.reportSkipped(out, err, skipped[0]);
+            }
         }
     }
 

@@ -14,29 +14,64 @@ import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.killsnoop.KillEvent;
 import io.boxscope.tools.killsnoop.Killsnoop;
 
-/** {@code boxscope killsnoop}: libbpf-tools' killsnoop (sigsnoop), its options and columns, plus --container, -C and --json. */
+/**
+ * {@code boxscope killsnoop} and {@code boxscope sigsnoop}: libbpf-tools' sigsnoop, its options and columns, plus
+ * --container, -C and --json. libbpf-tools builds ONE binary and installs killsnoop as a link to sigsnoop; its
+ * {@code alias_parse()} (libbpf-tools/sigsnoop.c) turns on {@code -k} when the program's name contains "killsnoop".
+ * So {@code killsnoop} traces the kill()/tkill()/tgkill() calls only (with their result: signal 0 and failed kills
+ * shown) and its {@code -k} changes nothing; {@code sigsnoop} traces every signal the kernel generates
+ * ({@code signal:signal_generate}) unless given {@code -k}.
+ */
 public final class KillsnoopCommand extends ToolCommand<KillEvent> {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    final Opt<Boolean> killOnly = flag("-k", "--kill").help("Trace signals issued by kill syscall only.");
+    /** true for killsnoop (kill syscalls only, always), false for sigsnoop. */
+    private final boolean killsnoop;
+
+    final Opt<Boolean> killOnly = flag("-k", "--kill").help("Trace signals issued by kill syscall only (killsnoop always does).");
     final Opt<Boolean> names = flag("-n", "--name").help("Output signal name instead of signal number.");
     final Opt<String> signal = option(String.class, null, "-s", "--signal").label("SIGNAL").help("Signal to trace.");
     final Opt<Boolean> failed = flag("-x", "--failed").help("Trace failed signals only.");
 
+    /** {@code boxscope killsnoop}. */
     public KillsnoopCommand() {
-        super("killsnoop", "-C", "Trace standard and real-time signals (libbpf-tools killsnoop/sigsnoop, on the",
-                "signal_generate and kill/tkill/tgkill tracepoints). Needs root (CAP_BPF + CAP_PERFMON).");
-        examples("  boxscope killsnoop             trace signals system-wide",
-                "  boxscope killsnoop -k          trace signals issued by kill syscall only",
-                "  boxscope killsnoop -x          trace failed signals only",
-                "  boxscope killsnoop -p 1216     only trace PID 1216",
-                "  boxscope killsnoop -s 9 -n     only trace signal 9, by name",
-                "  boxscope killsnoop --container web -C -k",
-                "  boxscope killsnoop --json -k -d 10 | jq -c '[.comm, .signal, .tpid]'");
+        this(true);
+    }
+
+    /** @param killsnoop true for {@code killsnoop} (always {@code -k}, as libbpf-tools' alias), false for {@code sigsnoop} */
+    public KillsnoopCommand(boolean killsnoop) {
+        super(killsnoop ? "killsnoop" : "sigsnoop", "-C", killsnoop
+                ? new String[] {"Trace signals issued by the kill(), tkill() and tgkill() syscalls, with their result",
+                        "(libbpf-tools killsnoop: sigsnoop -k). Needs root (CAP_BPF + CAP_PERFMON)."}
+                : new String[] {"Trace standard and real-time signals (libbpf-tools sigsnoop, on the signal_generate",
+                        "tracepoint, or with -k the kill/tkill/tgkill ones). Needs root (CAP_BPF + CAP_PERFMON)."});
+        this.killsnoop = killsnoop;
+        if (killsnoop) {
+            examples("  boxscope killsnoop             trace kill(), tkill() and tgkill() system-wide",
+                    "  boxscope killsnoop -x          trace failed kill calls only",
+                    "  boxscope killsnoop -p 1216     only trace PID 1216",
+                    "  boxscope killsnoop -s 9 -n     only trace signal 9, by name",
+                    "  boxscope killsnoop --container web -C",
+                    "  boxscope killsnoop --json -d 10 | jq -c '[.comm, .signal, .tpid, .result]'",
+                    "  boxscope sigsnoop              every signal the kernel generates, not only kill calls");
+        } else {
+            examples("  boxscope sigsnoop              trace signals system-wide",
+                    "  boxscope sigsnoop -k           trace signals issued by kill syscall only (= boxscope killsnoop)",
+                    "  boxscope sigsnoop -x           trace failed signals only",
+                    "  boxscope sigsnoop -p 1216      only trace PID 1216",
+                    "  boxscope sigsnoop -s 9 -n      only trace signal 9, by name",
+                    "  boxscope sigsnoop --container web -C",
+                    "  boxscope sigsnoop --json -d 10 | jq -c '[.comm, .signal, .tpid]'");
+        }
     }
 
     @Override
     protected EventTool<KillEvent> tool(ToolTarget target) {
+        return new Killsnoop(options());
+    }
+
+    /** The library options for the flags given: killsnoop is always kill-only (libbpf-tools' alias_parse). */
+    Killsnoop.Options options() {
         Integer sig = null;
         if (signal.value() != null) {
             sig = Signals.parse(signal.value());
@@ -44,7 +79,7 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
                 throw new UsageException("invalid signal: " + Text.safe(signal.value()) + " (give a number or a name such as TERM)");
             }
         }
-        return new Killsnoop(new Killsnoop.Options(killOnly.value(), failed.value(), sig));
+        return new Killsnoop.Options(killsnoop || killOnly.value(), failed.value(), sig);
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class ToolCommands {
             CliCommand.named("tcpconnect", TcpconnectCommand::new),
             CliCommand.named("tcplife", TcplifeCommand::new),
             CliCommand.named("killsnoop", KillsnoopCommand::new),
+            CliCommand.named("sigsnoop", () -> new KillsnoopCommand(false)),
             CliCommand.named("statsnoop", StatsnoopCommand::new),
             CliCommand.named("oomkill", OomkillCommand::new),
             CliCommand.named("filetop", FiletopCommand::new),

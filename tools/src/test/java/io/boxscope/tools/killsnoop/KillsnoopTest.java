@@ -17,13 +17,15 @@ import io.boxscope.tools.core.ToolTarget;
 import org.junit.jupiter.api.Test;
 
 /**
- * killsnoop -p DASH on a child dash that sends SIGTERM to a sleep it started and then kill -0 to a PID
- * above any pid_max (2^22 on 64-bit: ESRCH), then exits (the kernel sends its parent SIGCHLD). Oracles: the script, numbers by name, libbpf-tools' killsnoop.
+ * killsnoop -p DASH on a child dash that sends SIGTERM to a sleep it started, calls kill -0 on itself three times
+ * (no signal is generated: kill(2), "If sig is 0, then no signal is sent") and then kill -0 to a PID above any
+ * pid_max (2^22 on 64-bit: ESRCH), then exits (the kernel sends its parent SIGCHLD). Oracles: the script, numbers
+ * by name, libbpf-tools' killsnoop (sigsnoop run as killsnoop, which is -k: its alias_parse()).
  */
 @KernelTest
 class KillsnoopTest {
     static Process child() throws Exception {
-        return new ProcessBuilder("/bin/dash", "-c", "read go; sleep 30 & kill -TERM $!; wait; kill -0 4194305; exit 0")
+        return new ProcessBuilder("/bin/dash", "-c", "read go; sleep 30 & kill -TERM $!; wait; kill -0 $$; kill -0 $$; kill -0 $$; kill -0 4194305; exit 0")
                 .redirectErrorStream(true).start();
     }
 
@@ -72,13 +74,17 @@ class KillsnoopTest {
         String pid = Long.toString(child.pid());
         List<KillEvent> ours;
         List<String> theirs;
-        try (PeerTool peer = new PeerTool("TPID", "/usr/sbin/killsnoop", "-k", "-p", pid)) {
+        // no -k: /usr/sbin/killsnoop is a link to sigsnoop, which turns -k on by its name
+        try (PeerTool peer = new PeerTool("TPID", "/usr/sbin/killsnoop", "-p", pid)) {
             ours = run(new Killsnoop.Options(true, false, null), child);
             theirs = peer.stop().stream().filter(l -> l.contains(" " + pid + " ")).map(l -> l.substring(9).stripTrailing()).toList();
         }
         List<String> mine = ours.stream().map(e -> String.format("%-7d %-16s %-9s %-7d %-6d", e.pid(), e.comm(), e.signal(), e.tpid(),
                 e.result()).stripTrailing()).toList();
-        assertEquals(2, mine.size(), ours::toString);
+        // kill -TERM, three kill -0 on itself (result 0), kill -0 4194305 (-ESRCH): 5 calls, 5 lines
+        assertEquals(5, mine.size(), ours::toString);
+        assertEquals(List.of(Signals.parse("TERM"), 0, 0, 0, 0), ours.stream().map(KillEvent::signal).toList(), ours::toString);
+        assertEquals(List.of((int) child.pid(), (int) child.pid(), (int) child.pid()), ours.subList(1, 4).stream().map(KillEvent::tpid).toList());
         assertEquals(theirs, mine);
     }
 }

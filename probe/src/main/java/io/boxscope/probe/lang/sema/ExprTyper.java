@@ -303,6 +303,10 @@ final class ExprTyper {
         };
     }
 
+    private static boolean isContainer(SType t) {
+        return t instanceof SType.Special s && s.kind() == SpecialKind.CONTAINER;
+    }
+
     private SType binary(Expr.Binary b) {
         SType l = type(b.left());
         SType r = type(b.right());
@@ -316,6 +320,12 @@ final class ExprTyper {
         }
         boolean li = l.isIntegerLike() || l instanceof SType.Special s && s.kind() == SpecialKind.CONTAINER;
         boolean ri = r.isIntegerLike() || r instanceof SType.Special s2 && s2.kind() == SpecialKind.CONTAINER;
+        if (isContainer(l) && r instanceof SType.Str || l instanceof SType.Str && isContainer(r)) {
+            // the name exists only in user space (a scan of the container runtimes when the value is printed):
+            // the kernel holds the cgroup id, so say what to filter on instead of a bare type mismatch
+            return error(b.span(), "cannot compare 'container' with '" + (isContainer(l) ? r : l).display()
+                    + "': container is a cgroup id, named only when printed; filter with --container NAME or cgroup == cgroupid(\"/sys/fs/cgroup/...\")");
+        }
         if (!li || !ri) {
             String hint = l instanceof SType.Str && r instanceof SType.Str ? "strings compare only with == and != (or strncmp())" : "";
             return error(b.span(), "Type mismatch for '" + op.symbol() + "': comparing '" + l.display() + "' with '"
