@@ -250,6 +250,48 @@ class ExitsWindowKernelTest {
         }
     }
 
+    /**
+     * A thread other than the leader that execs takes the leader's pid, and its old tid is released with no exit of
+     * its own (kernel/exec.c de_thread): the entry the fork program made for it is deleted. Until 2026-12-06 it stayed.
+     */
+    @Test
+    void aThreadThatExecsLeavesNoEntryForItsOldTid() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String name = unique("dgx");
+        Files.createSymbolicLink(dir.resolve(name), Path.of("/bin/true").toRealPath());
+        Path go = dir.resolve("go");
+        Path go2 = dir.resolve("go2");
+        String script = "import os, sys, threading, time\n"
+                + "print('ready', flush=True)\n"
+                + "while not os.path.exists(sys.argv[1]): time.sleep(0.02)\n"
+                + "def run():\n    print(threading.get_native_id(), flush=True)\n"
+                + "    while not os.path.exists(sys.argv[2]): time.sleep(0.02)\n"
+                + "    os.execv(sys.argv[3], [sys.argv[3]])\n"
+                + "threading.Thread(target=run).start()\n"
+                + "time.sleep(120)\n";
+        Process p = new ProcessBuilder("python3", "-c", script, go.toString(), go2.toString(), dir.resolve(name).toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                Files.writeString(go, "");
+                long tid = Long.parseLong(out.readLine().strip()); // made in the window: the fork program added it
+                assertTrue(tid != p.pid());
+                Files.writeString(go2, "");
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+                assertEquals(0, s.forget("@dg_target", k -> k == tid), "the exec'd thread's old tid is still in @dg_target");
+                EbpfFindings f = e.finish();
+                assertEquals(1, one(f, name).processes(), f.exited() + "; not measured " + f.unmeasured());
+            }
+        } finally {
+            p.destroyForcibly();
+            clean(dir);
+        }
+    }
+
     /** Whether {@code pid} is gone or a zombie within 10 s. */
     static boolean waitGone(long pid) {
         for (int i = 0; i < 1000; i++) {
