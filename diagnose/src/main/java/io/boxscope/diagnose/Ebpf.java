@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.probe.output.MapDump;
@@ -71,6 +72,8 @@ final class Ebpf implements AutoCloseable {
     private final List<String> unmeasured = new ArrayList<>();
     private final HostPaths paths;
     private SyscallCounters syscalls;
+    /** What the exits collector was told before it was attached, checked again after ({@link #recheckExits}). */
+    private ExitBaseline exitBaseline;
 
     private Ebpf(HostPaths paths) {
         this.paths = paths;
@@ -122,6 +125,16 @@ final class Ebpf implements AutoCloseable {
      */
     static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, BlockRequests.Start blockStart) {
         return start(target, paths, which, () -> blockStart, phase -> { }, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, telling {@code phase} as each step is done: a test acts between reading the baseline and attaching. */
+    static Ebpf start(Target target, HostPaths paths, java.util.Set<Collector> which, java.util.function.Consumer<String> phase) {
+        return start(target, paths, which, () -> BlockRequests.Start.IO_START, phase, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The session of {@code c}'s program while it runs (tests read and write its maps). */
+    Optional<io.boxscope.probe.runtime.ProbeSession> session(Collector c) {
+        return Optional.ofNullable(running.get(c)).map(StackRun.Started::session);
     }
 
     /** {@code blockStart} is asked only when the block I/O collector's script is compiled. */
@@ -204,6 +217,16 @@ final class Ebpf implements AutoCloseable {
                 e.running.values().removeIf(v -> v == s);
             }
         }
+        StackRun.Started attachedExits = e.running.get(Collector.EXITS);
+        if (attachedExits != null && e.exitBaseline != null) {
+            try {
+                phase.accept(e.recheckExits(attachedExits, target, filter.get(), paths));
+            } catch (RuntimeException ex) {
+                e.unmeasured.add(Collector.EXITS.what + ": " + oneLine(ex));
+                attachedExits.close();
+                e.running.values().removeIf(v -> v == attachedExits);
+            }
+        }
         if (e.syscalls != null) {
             try {
                 e.syscalls.attach(cpuNs(target, paths));
@@ -226,6 +249,7 @@ final class Ebpf implements AutoCloseable {
      */
     private String seedExits(StackRun.Started s, Target target, SyscallCounters.Filter filter, HostPaths paths) throws IOException {
         ExitBaseline b = ExitBaseline.read(target, paths, filter.byTgid());
+        exitBaseline = b;
         int full = 0;
         for (int d : b.descendants()) {
             try {
@@ -258,6 +282,55 @@ final class Ebpf implements AutoCloseable {
                     + "the window, their CPU time before it is counted too");
         }
         return "exits collector told " + b.startNs().size() + " tasks' CPU time and " + b.descendants().size() + " descendants";
+    }
+
+    /**
+     * Mends, once the exits program is attached, what changed since {@link #seedExits} read the baseline (the program
+     * saw none of it). A descendant or task that exited in between had no exit seen: its entries are deleted
+     * ({@link ExitBaseline#stale}), or the next task given its id (pids wrap at pid_max, 32768 by default) would be
+     * taken for the target's, and would have another task's CPU time subtracted. A process a descendant forked in
+     * between had no fork seen: the children files are read again and the new pids written into {@code @dg_target}.
+     * What remains: a process forked and gone within the gap is never seen; a pid freed and given again within it to
+     * a process outside the target is deleted only if it has not become a descendant's (docs/diagnose.md).
+     */
+    private String recheckExits(StackRun.Started s, Target target, SyscallCounters.Filter filter, HostPaths paths) {
+        ExitBaseline b = exitBaseline;
+        Set<Integer> goneTasks = b.stale(paths, b.startNs().keySet());
+        if (!goneTasks.isEmpty()) {
+            s.session().forget("@dg_start", k -> goneTasks.contains((int) k));
+        }
+        if (!filter.byTgid()) {
+            return "exits collector: " + goneTasks.size() + " tasks gone before the attach";
+        }
+        Set<Integer> now = ExitBaseline.descendantsNow(paths, target.pid().orElseThrow());
+        Set<Integer> gone = b.stale(paths, b.descendants());
+        gone.removeAll(now); // the pid given again, to a process forked below the target: the program added it
+        if (!gone.isEmpty()) {
+            s.session().forget("@dg_target", k -> gone.contains((int) k));
+        }
+        int added = 0;
+        int full = 0;
+        for (int d : now) {
+            if (b.descendants().contains(d) && !gone.contains(d)) {
+                continue;
+            }
+            try {
+                if (s.session().seed("@dg_target", d, 1)) {
+                    added++;
+                }
+            } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
+                    throw ex; // not a full map: the collector is left out with the kernel's reason
+                }
+                full++;
+            }
+        }
+        if (full > 0) {
+            unmeasured.add(Collector.EXITS.what + ": " + full + " of the target's descendant processes forked before the "
+                    + "program was attached could not be written into @dg_target (full): their exits are not counted");
+        }
+        return "exits collector: " + goneTasks.size() + " tasks and " + gone.size() + " descendants gone, " + added
+                + " descendants forked before the attach";
     }
 
     /**

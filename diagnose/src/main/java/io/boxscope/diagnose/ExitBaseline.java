@@ -35,10 +35,18 @@ import io.boxscope.proc.cgroup.CgroupFs;
  *
  * @param descendants the processes below a process target (empty for a container or cgroup target)
  * @param startNs CPU time so far of every task of the target (and of its descendants) by thread id
+ * <p>Each of those ids' start time ({@link #born}): the program is attached after this is read, so a process or thread
+ * that exits in between is never seen to exit, and its id, given again to another task (pids wrap at
+ * {@code /proc/sys/kernel/pid_max}), would be taken for the target's: {@link #stale} names the ids whose task is gone
+ * since, for the caller to delete once the program is attached.
+ *
+ * @param descendants the processes below a process target (empty for a container or cgroup target)
+ * @param startNs CPU time so far of every task of the target (and of its descendants) by thread id
  * @param unreadable tasks listed whose CPU time could not be read (they exited meanwhile, or their files are not
  *     readable): their exits in the window count their whole life
+ * @param born start time (proc(5) stat field 22, clock ticks after boot) of each descendant and task read, by id
  */
-record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int unreadable) {
+record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int unreadable, Map<Integer, Long> born) {
     private static final long NS_PER_TICK = 1_000_000_000L / 100; // USER_HZ is 100 on Linux (proc(5))
 
     /** For {@code target}: by pid (its descendants and their threads) or by the threads of its cgroup v2 directory. */
@@ -48,7 +56,7 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
         List<Integer> tids = new ArrayList<>();
         if (byTgid) {
             int root = target.pid().orElseThrow();
-            descendants.addAll(childrenFiles(paths, root).orElseGet(() -> descendants(root, parents(paths))));
+            descendants.addAll(descendantsNow(paths, root));
             tgids.add(root);
             tgids.addAll(descendants);
             for (int p : tgids) {
@@ -64,8 +72,13 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
             }
         }
         Map<Integer, Long> start = new LinkedHashMap<>();
+        Map<Integer, Long> born = new HashMap<>();
+        for (int d : descendants) {
+            born.put(d, startTime(paths, d));
+        }
         int unreadable = 0;
         for (int tid : tids) {
+            born.put(tid, startTime(paths, tid));
             long ns = cpuNs(paths, tid);
             if (ns < 0) {
                 unreadable++;
@@ -73,7 +86,44 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
                 start.put(tid, ns);
             }
         }
-        return new ExitBaseline(descendants, start, unreadable);
+        return new ExitBaseline(descendants, start, unreadable, born);
+    }
+
+    /** The processes below {@code root} now: from the children files where the kernel has them, else every stat. */
+    static Set<Integer> descendantsNow(HostPaths paths, int root) {
+        return childrenFiles(paths, root).orElseGet(() -> descendants(root, parents(paths)));
+    }
+
+    /**
+     * The ids of {@code ids} whose task is gone since {@link #read}: no longer there, there with another start time (the
+     * id given to a new task), or a zombie that is the last of its process (it exited; its id is free once reaped). A
+     * task that exited while the program was attached was deleted by the program already; deleting it again is harmless.
+     */
+    Set<Integer> stale(HostPaths paths, java.util.Collection<Integer> ids) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (int id : ids) {
+            long then = born.getOrDefault(id, -1L);
+            if (then < 0 || startTime(paths, id) != then) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A task's start time in clock ticks after boot (proc(5) stat field 22), read from {@code /proc/ID/task/ID/stat}
+     * (any thread's id, not only a process's, fs/proc/base.c proc_pid_lookup); -1 when it is gone or exited: a zombie
+     * (state Z or X) that is the last task of its process, which no sched_process_exit will report again.
+     */
+    static long startTime(HostPaths paths, int id) {
+        try {
+            ProcStat st = ProcStat.parse(Files.readString(paths.pidFile(id, "task").resolve(Integer.toString(id)).resolve("stat"),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            boolean dead = (st.state() == 'Z' || st.state() == 'X') && st.numThreads() <= 1;
+            return dead ? -1 : st.startTimeTicks();
+        } catch (IOException | ProcParseException e) {
+            return -1;
+        }
     }
 
     /**

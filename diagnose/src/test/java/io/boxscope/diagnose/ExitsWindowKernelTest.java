@@ -136,6 +136,181 @@ class ExitsWindowKernelTest {
         }
     }
 
+    /**
+     * A task whose tid held a bigger CPU time at the window's start than it has run (its tid another task's then: tids
+     * wrap at pid_max) counts its whole runtime. Until 2026-12-06 the unsigned subtraction wrapped to ~2^64 ns.
+     */
+    @Test
+    void aStartAboveTheRuntimeCountsTheWholeRuntime() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String name = unique("dgw");
+        Path go = dir.resolve("go");
+        Process p = new ProcessBuilder(python(dir, name).toString(), "-c", BURN, "0.0", "0.3", go.toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+                assertEquals(1, s.forget("@dg_start", k -> k == p.pid()), "the process's start was not seeded");
+                assertTrue(s.seed("@dg_start", p.pid(), 1L << 50)); // 13 days of CPU: more than it will have run
+                Files.writeString(go, "");
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                EbpfFindings f = e.finish();
+                EbpfFindings.Exited x = one(f, name);
+                assertTrue(x.cpuNs() >= 250_000_000L && x.cpuNs() < 600_000_000_000L,
+                        "CPU counted " + x.cpuNs() + " ns for a process that ran ~0.3 s; not measured " + f.unmeasured());
+            }
+        } finally {
+            p.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    /**
+     * A descendant that exits between the baseline's read and the attach is deleted from {@code @dg_target}: its pid,
+     * given again to another process, is not the target's. Until 2026-12-06 its entry stayed for the window.
+     */
+    @Test
+    void aDescendantGoneBeforeTheAttachIsForgotten() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        Path go = dir.resolve("go");
+        Path kidPid = dir.resolve("kidpid");
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 600 & echo $! > \"$1\"; echo ready; "
+                + "while [ ! -e \"$0\" ]; do sleep 0.02; done; wait", go.toString(), kidPid.toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            long kid = Long.parseLong(Files.readString(kidPid).strip());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
+            boolean[] killed = {false};
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
+                if (phase.startsWith("exits collector told")) {
+                    ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
+                    killed[0] = waitGone(kid);
+                }
+            })) {
+                assertTrue(killed[0], "the descendant did not exit before the attach");
+                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+                assertEquals(0, s.forget("@dg_target", k -> k == kid), "the gone descendant's pid is still in @dg_target");
+                assertEquals(1, s.forget("@dg_target", k -> k == sh.pid()), "the target's own pid was deleted");
+            }
+            Files.writeString(go, "");
+            assertTrue(sh.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            sh.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    /**
+     * A process a descendant forks between the baseline's read and the attach (no fork seen by the program) is found
+     * by reading the children files again after it: its exit is counted. Until 2026-12-06 it was missed.
+     */
+    @Test
+    void aForkBeforeTheAttachIsCounted() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String kid = unique("dgg");
+        Path fork = dir.resolve("fork");
+        Path go = dir.resolve("go");
+        Path kidPid = dir.resolve("kidpid");
+        Process sh = new ProcessBuilder("sh", "-c", "echo ready; while [ ! -e \"$1\" ]; do sleep 0.02; done; "
+                + "\"$0\" -c \"$3\" 0 0 \"$2\" > /dev/null & echo $! > \"$4.tmp\"; mv \"$4.tmp\" \"$4\"; wait",
+                python(dir, kid).toString(), fork.toString(), go.toString(), BURN, kidPid.toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
+            boolean[] forked = {false};
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
+                if (phase.startsWith("exits collector told")) {
+                    try {
+                        Files.writeString(fork, "");
+                        for (int i = 0; i < 3000 && !Files.exists(kidPid); i++) {
+                            Thread.sleep(10);
+                        }
+                        forked[0] = Files.exists(kidPid);
+                    } catch (Exception ex) {
+                        throw new AssertionError(ex);
+                    }
+                }
+            })) {
+                assertTrue(forked[0], "the descendant was not forked before the attach");
+                Files.writeString(go, "");
+                assertTrue(sh.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                EbpfFindings f = e.finish();
+                assertEquals(1, one(f, kid).processes(), f.exited() + "; not measured " + f.unmeasured());
+            }
+        } finally {
+            sh.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    /**
+     * A thread other than the leader that execs takes the leader's pid, and its old tid is released with no exit of
+     * its own (kernel/exec.c de_thread): the entry the fork program made for it is deleted. Until 2026-12-06 it stayed.
+     */
+    @Test
+    void aThreadThatExecsLeavesNoEntryForItsOldTid() throws Exception {
+        Path dir = Files.createTempDirectory("dg-exits");
+        String name = unique("dgx");
+        Files.createSymbolicLink(dir.resolve(name), Path.of("/bin/true").toRealPath());
+        Path go = dir.resolve("go");
+        Path go2 = dir.resolve("go2");
+        String script = "import os, sys, threading, time\n"
+                + "print('ready', flush=True)\n"
+                + "while not os.path.exists(sys.argv[1]): time.sleep(0.02)\n"
+                + "def run():\n    print(threading.get_native_id(), flush=True)\n"
+                + "    while not os.path.exists(sys.argv[2]): time.sleep(0.02)\n"
+                + "    os.execv(sys.argv[3], [sys.argv[3]])\n"
+                + "threading.Thread(target=run).start()\n"
+                + "time.sleep(120)\n";
+        Process p = new ProcessBuilder("python3", "-c", script, go.toString(), go2.toString(), dir.resolve(name).toString()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            HostPaths paths = HostPaths.DEFAULT;
+            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
+            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
+                Files.writeString(go, "");
+                long tid = Long.parseLong(out.readLine().strip()); // made in the window: the fork program added it
+                assertTrue(tid != p.pid());
+                Files.writeString(go2, "");
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
+                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+                assertEquals(0, s.forget("@dg_target", k -> k == tid), "the exec'd thread's old tid is still in @dg_target");
+                EbpfFindings f = e.finish();
+                assertEquals(1, one(f, name).processes(), f.exited() + "; not measured " + f.unmeasured());
+            }
+        } finally {
+            p.destroyForcibly();
+            clean(dir);
+        }
+    }
+
+    /** Whether {@code pid} is gone or a zombie within 10 s. */
+    static boolean waitGone(long pid) {
+        for (int i = 0; i < 1000; i++) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+                Thread.sleep(10);
+            } catch (java.io.IOException ex) {
+                return true;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     static EbpfFindings.Exited one(EbpfFindings f, String command) {
         List<EbpfFindings.Exited> exited = f.exited().orElseThrow(() -> new AssertionError("exits collector not measured: " + f.unmeasured()));
         return exited.stream().filter(x -> x.command().equals(command)).findFirst()

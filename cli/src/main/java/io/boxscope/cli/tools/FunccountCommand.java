@@ -84,18 +84,35 @@ public final class FunccountCommand extends IntervalCommand<Funccount.Report> {
     }
 
     /**
-     * funccount's script is made from the user's pattern, so a compile error is the pattern matching nothing (no such
-     * tracepoint, library or function): one line naming the pattern and why, exit 1 (a thing named that is not there,
-     * docs/cli.md), as BCC's funccount fails with "No functions matched by pattern". It printed the generated
-     * script's diagnostics (funccount.bt:3:1) and "the funccount script does not compile on this kernel".
+     * funccount's script is made from the user's pattern, so a compile error that the pattern matches nothing (no such
+     * tracepoint, library or function: {@link #matchesNothing}) is one line naming the pattern and why, exit 1 (a thing
+     * named that is not there, docs/cli.md), as BCC's funccount fails with "No functions matched by pattern". Any other
+     * error (a library that is not an ELF file, say) is its own message, not "nothing to count", also exit 1. The
+     * messages carry their own escapes ({@code \x7fELF}): {@link Text#safeVerbatimWhenPlain} escapes a message once,
+     * only when it holds a control character, where {@link Text#safe} doubled every backslash.
      */
     @Override
     protected int programFailed(io.boxscope.probe.lang.diag.ProgramException e, java.io.PrintWriter err) {
         String why = e.diagnostics().stream().filter(d -> d.severity() == io.boxscope.probe.lang.diag.Diagnostic.Severity.ERROR)
-                .map(io.boxscope.probe.lang.diag.Diagnostic::message).findFirst().orElse(e.diagnostics().getFirst().message());
-        err.println("boxscope: nothing to count for '" + Text.safe(pattern.value()) + "': " + Text.safe(why));
+                .map(io.boxscope.probe.lang.diag.Diagnostic::message).findFirst()
+                .orElseGet(() -> e.diagnostics().isEmpty() ? e.getMessage().strip().lines().findFirst().orElse("")
+                        : e.diagnostics().getFirst().message());
+        err.println(matchesNothing(why) ? "boxscope: nothing to count for '" + Text.safe(pattern.value()) + "': "
+                + Text.safeVerbatimWhenPlain(why) : "boxscope: " + Text.safeVerbatimWhenPlain(why));
         err.flush();
         return io.boxscope.cli.ExitCode.FAILURE;
+    }
+
+    /**
+     * Whether a compile error says the pattern matched nothing: the resolver's wording for a missing tracepoint
+     * ({@code tracepoint(s) not found}, as bpftrace says it), a missing library ({@code uprobe target ... is not a
+     * file}) or no function of a library matching ({@code no functions of ... match}); probe's ProbeResolver and
+     * UprobeTargets.
+     */
+    static boolean matchesNothing(String message) {
+        return message.startsWith("tracepoint not found: ") || message.startsWith("tracepoints not found: ")
+                || message.startsWith("rawtracepoint not found: ") || message.startsWith("no functions of ")
+                || message.startsWith("uprobe target ") && message.endsWith(" is not a file");
     }
 
     @Override

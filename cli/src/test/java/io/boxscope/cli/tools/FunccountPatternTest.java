@@ -38,4 +38,38 @@ class FunccountPatternTest {
             assertEquals("", r.out(), pattern);
         }
     }
+
+    /**
+     * A library that is there but is not an ELF file is not "nothing to count": its own message, escaped once. Until
+     * 2026-12-06 it was labelled "nothing to count for ..." and its {@code \x7fELF} printed as {@code \\x7fELF}.
+     */
+    @Test
+    void aLibraryThatIsNotElfSaysSoOnceEscaped() throws Exception {
+        Requirements.requireRoot();
+        Path dir = Files.createTempDirectory("funccount-notelf");
+        Path lib = dir.resolve("notelf.so");
+        Files.writeString(lib, "not an ELF file, just text long enough to pass a size check if one were made first....\n");
+        try {
+            String pattern = "u:" + lib + ":x";
+            Cli r = Cli.run("funccount", "-d", "1", pattern);
+            assertEquals(ExitCode.FAILURE, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertFalse(r.err().contains("nothing to count"), r.err());
+            assertTrue(r.err().startsWith("boxscope: ") && r.err().contains(lib.toString()), r.err());
+            assertTrue(r.err().contains("no \\x7fELF magic") && !r.err().contains("\\\\x7f"), r.err());
+            assertEquals("", r.out());
+        } finally {
+            Files.delete(lib);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void onlyTheResolversNoMatchWordingsAreNothingToCount() {
+        assertTrue(FunccountCommand.matchesNothing("tracepoint not found: syscalls:x"));
+        assertTrue(FunccountCommand.matchesNothing("tracepoints not found: x:*"));
+        assertTrue(FunccountCommand.matchesNothing("no functions of /bin/sh match x*"));
+        assertTrue(FunccountCommand.matchesNothing("uprobe target /no/such is not a file"));
+        assertFalse(FunccountCommand.matchesNothing("cannot resolve uprobe:/etc/passwd:x: /etc/passwd is not an ELF file"));
+    }
 }
