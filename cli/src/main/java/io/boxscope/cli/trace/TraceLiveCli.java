@@ -240,6 +240,9 @@ final class TraceLiveCli {
             if (q.verbose()) {
                 err.println(attachLine(cap.typedRegs()));
                 err.println(cap.ringLayout());
+                if (cap.execFallback() != null) {
+                    err.println(Text.safe(cap.execFallback()));
+                }
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             } else if (cap.sharedRingFallback()) {

@@ -66,7 +66,7 @@ final class AdminEvents {
         return switch (n) {
             case "umount2" -> b("PPME_SYSCALL_UMOUNT_X", r, ts).num(ret).str(r.strA().length > 0 ? r.strA() : e.strA()).build();
             case "mount" -> b("PPME_SYSCALL_MOUNT_X", r, ts).num(ret).str(r.strA().length > 0 ? r.strA() : e.strA())
-                    .str(r.strB().length > 0 ? r.strB() : e.strB()).str(cString(r.buf())).build();
+                    .str(r.strB().length > 0 ? r.strB() : e.strB()).str(r.buf()).build(); // up to its NUL, its bytes unchanged
             case "quotactl" -> quotactlExit(r, e, ts);
             case "ptrace" -> {
                 ScapEvent.Builder c = b("PPME_SYSCALL_PTRACE_X", r, ts).num(ret);
@@ -165,15 +165,6 @@ final class AdminEvents {
     /** quotactl_fmt_to_scap: QFMT_VFS_OLD 1, QFMT_VFS_V0 2, QFMT_VFS_V1 4 as PPM_QFMT_*; others PPM_QFMT_NOT_USED. */
     static int quotaFormat(long fmt) {
         return fmt == 1 ? 2 : fmt == 2 ? 4 : fmt == 4 ? 8 : QFMT_NOT_USED;
-    }
-
-    /** A string read as a constant-length buffer: up to its first NUL. */
-    private static String cString(byte[] b) {
-        int n = 0;
-        while (n < b.length && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A PT_DYN value: its index byte, then {@code size} bytes of {@code v}, little-endian as the driver writes. */

@@ -19,11 +19,16 @@ import io.boxscope.bpf.btf.BtfException;
  * fs/namei.c decides: the owner (fsuid = i_uid) or CAP_FOWNER (inode_owner_or_capable); else, on a filesystem not
  * mounted read-only (SB_RDONLY), CAP_DAC_OVERRIDE or the mode's write bit of the caller's class (generic_permission:
  * owner, group by fsgid, others). Not modelled: supplementary groups (in_group_p), ACLs, user namespaces' id maps,
- * immutable inodes; {@code cap_effective} is read as one u64 (kernel_cap_t since 6.3; two u32 before, the same bits
- * on a little-endian host).
+ * immutable inodes. {@code cap_effective} is a kernel_cap_t: {@code struct { u64 val; }} since Linux 6.3
+ * (include/linux/capability.h, commit f122a08b197d), {@code struct { __u32 cap[2]; }} before; which one is decided
+ * from BTF ({@link #capField}), not from the kernel version, and the old layout is read as cap[0], a u32 (CAP_FOWNER
+ * and CAP_DAC_OVERRIDE are below 32): one u64 read there would take the wrong half on a big-endian host.
+ *
+ * @param capEffective where the capability word to test is in {@code struct cred}
+ * @param capSize      its size: 8 (kernel_cap_t.val) or 4 (kernel_cap_t.cap[0])
  */
-record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int fileInode, int iUid, int iGid, int iMode,
-                 int iSb, int sFlags) {
+record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSize, int fileInode, int iUid, int iGid,
+                 int iMode, int iSb, int sFlags) {
     /** Bit of the exec record's id set when the check was made. */
     static final long KNOWN = 1L << 34;
     /** Bit of the exec record's id set when the exe file is writable (PPM_EXE_WRITABLE). */
@@ -44,12 +49,35 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int fileI
     /** The running kernel's offsets; null when its BTF lacks one. */
     static ExeAccess of(Btf btf) {
         try {
+            int[] cap = capField(btf);
             return new ExeAccess(off(btf, "task_struct.cred"), off(btf, "cred.fsuid"), off(btf, "cred.fsgid"),
-                    off(btf, "cred.cap_effective"), off(btf, "file.f_inode"), off(btf, "inode.i_uid"), off(btf, "inode.i_gid"),
+                    cap[0], cap[1], off(btf, "file.f_inode"), off(btf, "inode.i_uid"), off(btf, "inode.i_gid"),
                     off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_flags"));
         } catch (BtfException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The offset in {@code struct cred} and the size of the capability word holding CAP_FOWNER and CAP_DAC_OVERRIDE:
+     * {@code cap_effective.val} (u64) where kernel_cap_t has a {@code val}, else {@code cap_effective.cap[0]} (u32)
+     * where it has the array {@code cap}.
+     */
+    static int[] capField(Btf btf) throws BtfException {
+        var cap = btf.member("cred.cap_effective");
+        int type = btf.resolve(cap.typeId());
+        if (btf.type(type) instanceof io.boxscope.bpf.btf.BtfType.Struct s) {
+            for (var m : s.members()) {
+                if (m.name().equals("val") && btf.sizeOf(m.type()) == 8) {
+                    return new int[] {(int) (cap.byteOffset() + m.bitOffset() / 8), 8};
+                }
+                if (m.name().equals("cap") && btf.type(btf.resolve(m.type())) instanceof io.boxscope.bpf.btf.BtfType.Array a
+                        && btf.sizeOf(a.elementType()) == 4) {
+                    return new int[] {(int) (cap.byteOffset() + m.bitOffset() / 8), 4};
+                }
+            }
+        }
+        throw new BtfException("cred.cap_effective is neither { u64 val; } nor { u32 cap[]; }");
     }
 
     private static int off(Btf btf, String path) throws BtfException {
@@ -78,11 +106,12 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int fileI
         CaptureProbe.chase(a, taskCred, end);
         read(a, fsuid, 4, A_FSUID, end);
         read(a, fsgid, 4, A_FSGID, end);
-        read(a, capEffective, 8, A_CAP, end);
+        read(a, capEffective, capSize, A_CAP, end);
+        Size cap = capSize == 4 ? Size.W : Size.DW; // the slot's first bytes: a u32 loaded as one on either byte order
         a.ldx(Size.W, Reg.R1, Reg.R10, A_FSUID).ldx(Size.W, Reg.R2, Reg.R10, A_UID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, yes)
-                .ldx(Size.DW, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_FOWNER).jmp(JmpOp.JNE, Reg.R1, 0, yes)
+                .ldx(cap, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_FOWNER).jmp(JmpOp.JNE, Reg.R1, 0, yes)
                 .ldx(Size.DW, Reg.R1, Reg.R10, A_SBF).alu64(AluOp.AND, Reg.R1, SB_RDONLY).jmp(JmpOp.JNE, Reg.R1, 0, no)
-                .ldx(Size.DW, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_DAC_OVERRIDE).jmp(JmpOp.JNE, Reg.R1, 0, yes)
+                .ldx(cap, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_DAC_OVERRIDE).jmp(JmpOp.JNE, Reg.R1, 0, yes)
                 .ldx(Size.H, Reg.R3, Reg.R10, A_MODE)
                 .ldx(Size.W, Reg.R1, Reg.R10, A_FSGID).ldx(Size.W, Reg.R2, Reg.R10, A_GID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, group)
                 .alu64(AluOp.AND, Reg.R3, 0002).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no)

@@ -23,9 +23,11 @@ final class ExecRecord {
      * driver's execve exit (libs driver/ppm_fillers.c f_proc_startupdate) it is read from the task itself
      * at the exec, so a process that exits (or execs again) before its record is read still has its own
      * exe and args, not what /proc or its parent had. Left empty when a read fails (the table then asks /proc).
+     * {@code env}: whether the environment is copied too (slot 2; left empty otherwise: the fallback of a kernel
+     * whose verifier refuses the program with it, CaptureProbe's execProgram).
      */
-    static void fill(Asm a, FdOffsets.Mm k) {
-        fillArgs(a, k);
+    static void fill(Asm a, FdOffsets.Mm k, boolean env) {
+        fillArgs(a, k, env);
     }
 
     /** Longest environment copied: the driver's STR_STORAGE_SIZE (one page, driver/ppm_fillers.c f_proc_startupdate). */
@@ -65,9 +67,11 @@ final class ExecRecord {
         a.bind(skip);
     }
 
-    private static void fillArgs(Asm a, FdOffsets.Mm k) {
+    private static void fillArgs(Asm a, FdOffsets.Mm k, boolean withEnv) {
         copyArea(a, k, "argv_skip", k.argStart(), k.argEnd(), CaptureProbe.STR_MAX, 1, RawRecord.DATA + 16);
-        env(a, k);
+        if (withEnv) {
+            env(a, k);
+        }
         if (k.paths() != null) {
             k.paths().emit(a, k.taskMm(), ENV_END);
         }

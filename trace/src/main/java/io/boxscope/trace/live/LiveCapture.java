@@ -581,6 +581,14 @@ public final class LiveCapture implements AutoCloseable {
         return probe.ringLayout();
     }
 
+    /**
+     * Null when the exec program was loaded whole; else one line saying what the kernel's verifier refused and that
+     * the exec paths then come from /proc ({@link CaptureProbe#execFallback}).
+     */
+    public String execFallback() {
+        return probe.execFallback();
+    }
+
     /** The kernel side (tests read its rings directly). */
     CaptureProbe probe() {
         return probe;

@@ -109,18 +109,22 @@ public final class LiveThreads {
         }
     }
 
-    /** NUL-separated strings as /proc/PID/cmdline holds them (a last one without its NUL kept: a cut area). */
+    /**
+     * NUL-separated strings as /proc/PID/cmdline holds them (a last one without its NUL kept: a cut area), decoded
+     * with {@link io.boxscope.trace.scap.RawText} so that bytes that are not UTF-8 are written back to a capture as
+     * they were (argv, and the exec paths of {@link PathWalk#path}).
+     */
     static List<String> nulSeparated(byte[] b) {
         List<String> out = new java.util.ArrayList<>();
         int start = 0;
         for (int i = 0; i < b.length; i++) {
             if (b[i] == 0) {
-                out.add(new String(b, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                out.add(io.boxscope.trace.scap.RawText.decode(b, start, i - start));
                 start = i + 1;
             }
         }
         if (start < b.length) {
-            out.add(new String(b, start, b.length - start, java.nio.charset.StandardCharsets.UTF_8));
+            out.add(io.boxscope.trace.scap.RawText.decode(b, start, b.length - start));
         }
         return out;
     }

@@ -32,6 +32,11 @@ public record PathWalk(int taskFs, int fsRoot, int fsPwd, int mmExeFile, int fil
                        int dParent, int dName, int mountMnt, int mountParent, int mountMountpoint, int mntRoot) {
     /** Most components walked per path (a deeper path is incomplete: /proc is asked). */
     static final int DEPTH = 48;
+    /**
+     * The turns the program is built with: {@link #DEPTH}; tests raise it past what the verifier accepts to check
+     * that a refused walk leaves the capture running (CaptureProbe's execProgram falls back to /proc).
+     */
+    static volatile int depth = DEPTH;
     /** Bytes read per component: NAME_MAX (255, include/uapi/linux/limits.h) and its NUL. */
     static final int NAME_MAX = 256;
     /** Room for both paths' components together (the exe path's, then the cwd's). */
@@ -125,7 +130,7 @@ public record PathWalk(int taskFs, int fsRoot, int fsPwd, int mmExeFile, int fil
         read(a, CaptureProbe.S_SRC, path + pathDentry, W_DENT, out);
         read(a, CaptureProbe.S_SRC, path + pathMnt, W_MNT, out);
         a.st(Size.DW, Reg.R10, W_I, 0).bind(loop)
-                .ldx(Size.DW, Reg.R1, Reg.R10, W_I).jmp(JmpOp.JGE, Reg.R1, DEPTH, out)
+                .ldx(Size.DW, Reg.R1, Reg.R10, W_I).jmp(JmpOp.JGE, Reg.R1, depth, out)
                 .add(Reg.R1, 1).stx(Size.DW, Reg.R10, W_I, Reg.R1)
                 // the task's root: the path ends here
                 .ldx(Size.DW, Reg.R1, Reg.R10, W_DENT).ldx(Size.DW, Reg.R2, Reg.R10, W_ROOTD).jmp(JmpOp.JNE, Reg.R1, Reg.R2, notRoot)

@@ -62,6 +62,13 @@ public final class SyscallConfig {
     static final int IOV_WRITE = 0x20;
     /** Flag of a length byte ({@link #IN_LEN}, {@link #SOCKADDR_LEN}, {@link #OUT_ADDRLEN}): the length is its low 6 bits. */
     static final int LEN_CONST = 0x80;
+    /**
+     * Flag of the {@link #IN_BUF} / {@link #OUT_BUF} byte: the buffer is a NUL-terminated string, read with
+     * {@code bpf_probe_read_user_str} up to the length (mount's type, which the driver reads as a string: libs
+     * e5c53d64 driver/ppm_fillers.c f_sys_mount_e/x, bpf_val_to_ring PT_CHARBUF). A fixed-length read of a short string
+     * near the end of its mapping would fail whole.
+     */
+    static final int BUF_STR = 0x40;
     /** Flag of a length byte: the argument it names counts 8-byte items (struct pollfd). */
     static final int LEN_PER8 = 0x40;
     /**
@@ -220,13 +227,14 @@ public final class SyscallConfig {
                 // umount2's target (argument 1, typed char *, not const: not taken for a string by its signature)
                 case "umount2" -> out[base + STR_A] = 1;
                 // mount: dev_name and dir_name (arguments 1 and 2, char *: not strings by their signature) at the exit, and
-                // the filesystem type (argument 3) as a buffer of at most 63 bytes (a third string has no slot)
+                // the filesystem type (argument 3) as a string of at most 63 bytes in the buffer's slot (a third string
+                // has no slot of its own)
                 case "mount" -> {
                     out[base + STR_A] = 1;
                     out[base + STR_B] = 2;
                     out[base + IN_BUF] = 0;
                     out[base + IN_LEN] = (byte) (LEN_CONST | 63);
-                    out[base + OUT_BUF] = 3;
+                    out[base + OUT_BUF] = 3 | BUF_STR;
                 }
                 // quotactl: special (argument 2) and addr (argument 4) as a string (QUOTAON's quota file) at the exit, and
                 // the first 24 bytes at addr (a struct if_dqinfo, or GETFMT's u32) at the exit, whichever way it went

@@ -24,6 +24,8 @@ final class UserBuffers {
      * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
      * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link CaptureProbe#BLOB_MAX}
      * bytes (not cut to the snap length; more items: the first ones, and {@link EventBuilder#truncatedLists} counts the cut). {@code constOnly}: read nothing unless the length is constant.
+     * A buffer byte with {@link SyscallConfig#BUF_STR} is a string: read with {@code bpf_probe_read_user_str} up to the
+     * length, its length then what that read (its NUL included).
      */
     static void blob(Asm a, int cfgByte, int lenCfgByte, boolean exit, boolean constOnly, int cap, int slot, int maxOff) {
         Label skip = a.newLabel("blob_skip");
@@ -57,12 +59,25 @@ final class UserBuffers {
         // more items than fit: the first ones (EventBuilder counts the list as cut)
         a.lsh(Reg.R2, 32).rsh(Reg.R2, 32).jmp(JmpOp.JLE, Reg.R2, bound / 8, items).movImm(Reg.R2, bound / 8)
                 .bind(items).lsh(Reg.R2, 3);
-        a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
+        Label str = a.newLabel("blob_str");
+        Label read = a.newLabel("blob_read");
+        a.bind(have).jmp(JmpOp.JEQ, Reg.R2, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.BUF_STR).jmp(JmpOp.JNE, Reg.R1, 0, str);
         CaptureProbe.argOfCfg(a, Reg.R3);
         a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
                 .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
                 .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
+                .ja(read);
+        // a string: up to its NUL (at most the length), its length what was read
+        a.bind(str);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
+                .call(Helper.PROBE_READ_USER_STR).jmp(JmpOp.JSLE, Reg.R0, 0, skip).jmp(JmpOp.JGT, Reg.R0, bound, skip)
+                .stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R0);
+        a.bind(read)
                 .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
                 .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4)
                 .bind(skip);

@@ -615,9 +615,12 @@ public final class ScapEvent {
             return this;
         }
 
-        /** A CHARBUF, FSPATH or FSRELPATH: the string's UTF-8 bytes and a terminating NUL. */
+        /**
+         * A CHARBUF, FSPATH or FSRELPATH: the string's UTF-8 bytes and a terminating NUL; the bytes a kernel string
+         * that was not UTF-8 was read from when {@link RawText#decode} made it (they are written back unchanged).
+         */
         public Builder str(String s) {
-            return str(s.getBytes(StandardCharsets.UTF_8));
+            return str(RawText.encode(s));
         }
 
         /**

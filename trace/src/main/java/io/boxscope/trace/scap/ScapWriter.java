@@ -487,7 +487,7 @@ public final class ScapWriter implements Closeable {
 
         /** A u16 length then the string's bytes, no NUL (libscap's on-disk strings); cut at {@code max} bytes. */
         Block str16(String s, int max) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            byte[] b = RawText.encode(s); // a kernel string's own bytes (RawText), else UTF-8
             int n = Math.min(b.length, max);
             u16(n);
             body.write(b, 0, n);
@@ -502,7 +502,7 @@ public final class ScapWriter implements Closeable {
         Block list16(List<String> l, int max) {
             ByteArrayOutputStream o = new ByteArrayOutputStream();
             for (String s : l) {
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                byte[] b = RawText.encode(s);
                 int room = max - o.size() - 1;
                 if (room <= 0) {
                     break;

@@ -56,13 +56,51 @@ class ExecPathWalkTest {
         assertNull(deeper[1], "a cwd of " + (PathWalk.DEPTH + 2 + real.getNameCount()) + " components is not walked");
     }
 
-    /** The exec records whose comm is {@code name}, of one {@code sh -c 'cd DIR && exec PROG'} per directory, in order. */
+    /**
+     * A walk the verifier refuses (built with more turns than its 1,000,000-instruction limit lets it check, as a
+     * stricter verifier might refuse the real one) does not fail the capture: the exec program is loaded without it,
+     * {@link LiveCapture#execFallback} says so in one line (what {@code -v} prints), and the exec still gives its
+     * record, argv included, with no exe path or cwd (taken from /proc instead).
+     */
+    @Test
+    void aRefusedWalkLeavesTheCaptureRunningWithoutIt(@TempDir Path dir) throws Exception {
+        String name = "bxwr" + ProcessHandle.current().pid() % 100000;
+        Path prog = dir.toRealPath().resolve(name);
+        Files.copy(Path.of("/bin/true"), prog, StandardCopyOption.COPY_ATTRIBUTES);
+        List<String> fallback = new ArrayList<>();
+        List<RawRecord> execs;
+        PathWalk.depth = 20_000;
+        try {
+            execs = execs(name, List.of(dir.toRealPath()), prog, fallback);
+        } finally {
+            PathWalk.depth = PathWalk.DEPTH;
+        }
+        assertEquals(1, fallback.size());
+        assertTrue(fallback.getFirst() != null
+                && fallback.getFirst().startsWith("exec paths from /proc: the kernel refused the walk: "), "" + fallback);
+        assertTrue(fallback.getFirst().indexOf('\n') < 0, "one line: " + fallback);
+        assertEquals(1, execs.size(), "exec records of " + name);
+        assertEquals(prog.toString(), LiveThreads.nulSeparated(execs.getFirst().strB()).getFirst(), "argv[0] still read");
+        String[] paths = EventBuilder.execPaths(execs.getFirst());
+        assertNull(paths[0], "no walk, no exe path");
+        assertNull(paths[1], "no walk, no cwd");
+    }
+
     private static List<RawRecord> execs(String name, List<Path> dirs, Path prog) throws Exception {
+        List<String> fallback = new ArrayList<>();
+        List<RawRecord> out = execs(name, dirs, prog, fallback);
+        assertNull(fallback.getFirst(), "the exec program loaded whole");
+        return out;
+    }
+
+    /** The exec records whose comm is {@code name}, of one {@code sh -c 'cd DIR && exec PROG'} per directory, in order. */
+    private static List<RawRecord> execs(String name, List<Path> dirs, Path prog, List<String> fallback) throws Exception {
         Filter f = Filter.compile("evt.type=execve and proc.name=" + name, ServiceNames.none());
         PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
         List<RawRecord> out = new ArrayList<>();
         try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, null, split.kernel(),
                 LiveCapture.DEFAULT_SNAPLEN, LiveCapture.DEFAULT_RING_BYTES, 0, null, false))) {
+            fallback.add(cap.execFallback());
             for (Path d : dirs) {
                 Process p = new ProcessBuilder("sh", "-c", "cd '" + d + "' && exec '" + prog + "'").start();
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "sh -c cd && exec " + prog);

@@ -1,6 +1,8 @@
 package io.boxscope.trace.live;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,5 +94,51 @@ class LiveWriteExecPathsTest {
             assertEquals(1, exits.stream().filter(l -> l.contains(run) && (l + " ").contains(flag + " ")).count(),
                     "one execve exit with" + run + "and" + flag + " in " + exits);
         }
+    }
+
+    /**
+     * A cwd and an argument that are not UTF-8 (the byte 0xff) and hold an escape sequence keep their bytes in the
+     * written execve exit, as the driver copies them (its cwd from the task, its args from the new stack): the walk's
+     * names ({@link PathWalk#path}) and the argv area went through a UTF-8 decoding that made 0xff U+FFFD's three bytes
+     * before. {@code sysdig -r} reads the file, and our reader prints the same lines ({@link WrittenCapture#run}).
+     */
+    @Test
+    void execveExitKeepsTheBytesOfACwdAndArgsThatAreNotUtf8(@TempDir Path dir) throws Exception {
+        String name = "bxeb" + ProcessHandle.current().pid() % 100000;
+        Path real = dir.toRealPath();
+        Path prog = real.resolve(name);
+        Files.copy(Path.of("/bin/true"), prog, StandardCopyOption.COPY_ATTRIBUTES);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("raw.scap"), Workload.perl(
+                "my $d = '" + real + "/c' . \"\\xff\\e[31m\"; mkdir($d) or die 'mkdir'; chdir($d) or die 'chdir'; "
+                        + "exec {'" + prog + "'} '" + prog + "', \"a\\xffb\\e[0m\"; exit 127;"));
+        byte[] cwd = raw(real + "/c", 0xff, 0x1b, '[', '3', '1', 'm', 0);
+        byte[] args = raw("a", 0xff, 'b', 0x1b, '[', '0', 'm', 0);
+        int execveX = io.boxscope.trace.scap.EventTable.get().byConstant("PPME_SYSCALL_EXECVE_19_X").id();
+        int exits = 0;
+        try (io.boxscope.trace.scap.ScapReader in = io.boxscope.trace.scap.ScapReader.open(dir.resolve("raw.scap"))) {
+            for (io.boxscope.trace.scap.ScapEvent e = in.nextOrNull(); e != null; e = in.nextOrNull()) {
+                if (e.tid() != r.pid() || e.type() != execveX || !java.util.Arrays.equals(raw(prog.toString(), 0), e.raw(1))) {
+                    continue;
+                }
+                exits++;
+                assertArrayEquals(args, e.raw(2), "args in the file");
+                assertArrayEquals(cwd, e.raw(6), "cwd in the file");
+            }
+        }
+        assertEquals(1, exits, "execve exits of " + prog + " by " + r.pid() + ": " + r.sysdig());
+        String line = r.sysdig().stream().filter(l -> l.contains(" < execve res=0 ") && l.contains(name)).findFirst().orElseThrow();
+        // sysdig prints a CHARBUF's bytes as they are (the 0xff, the escape sequence): the same bytes either way once
+        // decoded here, so the check that matters is the file's bytes above
+        assertTrue(line.contains(" cwd=" + real + "/c") && line.contains(" args=a.b"), "sysdig -r read the exit: " + line);
+    }
+
+    /** {@code prefix}'s UTF-8 bytes then {@code tail}'s values as bytes. */
+    private static byte[] raw(String prefix, int... tail) {
+        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(p, p.length + tail.length);
+        for (int i = 0; i < tail.length; i++) {
+            out[p.length + i] = (byte) tail[i];
+        }
+        return out;
     }
 }

@@ -59,6 +59,31 @@ class LiveWriteMountQuotaTest {
                 "< quotactl res=" + errno(v.get("getquota")) + " special=" + mp + " quotafilepath= ...");
     }
 
+    /**
+     * mount's type is a string, read up to its NUL as the driver reads it: a child maps two pages, unmaps the second
+     * and puts "bxfs" and its NUL in the last 5 bytes of the first, then mounts with that type on a directory that
+     * does not exist (ENOENT, after the kernel copied the type). The exit's {@code type} is "bxfs"; it was empty
+     * when the type was read as 63 bytes, which ran into the unmapped page and failed whole.
+     */
+    @Test
+    void mountsTypeIsReadAsAStringAtTheEndOfAMapping(@TempDir Path dir) throws Exception {
+        Path type = dir.toRealPath().resolve("type");
+        Files.write(type, new byte[] {'b', 'x', 'f', 's', 0});
+        String p = "my $a = " + sc("mmap", "0, 8192, 3, 0x22, -1, 0") + "; $a > 0 or die \"mmap $!\"; "
+                + sc("munmap", "$a + 4096, 4096") + " == 0 or die \"munmap $!\"; "
+                + "open(my $f, '<', '" + type + "') or die 'open'; "
+                + sc("read", "fileno($f), $a + 4091, 5") + " == 5 or die \"read $!\"; "
+                + "my $src = 'none'; my $mp = '" + dir.toRealPath() + "/absent'; "
+                + sc("mount", "$src, $mp, $a + 4091, 0, 0") + " == -1 or die 'mount'; ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("type.scap"), child,
+                "evt.type=mount and proc.pid=" + child.pid(), true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < mount ")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(1, exits.size(), "mount exits: " + r.sysdig());
+        org.junit.jupiter.api.Assertions.assertTrue((exits.getFirst() + " ").contains(" dir=" + dir.toRealPath() + "/absent type=bxfs "),
+                "the type read up to its NUL: " + exits.getFirst());
+    }
+
     /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
     private static String errno(String n) {
         return switch (n) {
