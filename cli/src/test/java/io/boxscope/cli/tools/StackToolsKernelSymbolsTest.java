@@ -34,8 +34,12 @@ class StackToolsKernelSymbolsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * profile at 999 Hz: the workload is on a CPU a few % of the time (a 1 MiB read, then a 1 ms sleep), so 99 Hz over
+     * 2 s gave a handful of samples and sometimes none (CI at bb4c759d and a rerun: "samples": 0, no frame to check).
+     */
     static List<String> args(String tool, long pid) {
-        return tool.equals("profile") ? List.of("profile", "-F", "99", "-p", Long.toString(pid), "2")
+        return tool.equals("profile") ? List.of("profile", "-F", "999", "-p", Long.toString(pid), "2")
                 : List.of("offcputime", "-p", Long.toString(pid), "2");
     }
 
