@@ -70,7 +70,9 @@ class CachestatKernelTest {
             long pages = MIB * (1L << 20) / pageSize;
             assertTrue(first.misses() >= pages * 9 / 10, "the first read misses nearly every page: " + first);
             assertTrue(first.ratio() < 0.05, "first read after the pages were dropped: ~0% hits, " + first);
-            assertTrue(second.hits() >= pages, "the second read hits every page: " + second);
+            // nearly every page: a few of the file's pages can be reclaimed between the reads on a busy machine (CI at
+            // dad1c261: 8,185 hits of 8,192 pages, 16 misses)
+            assertTrue(second.hits() >= pages * 99 / 100, "the second read hits nearly every page: " + second);
             assertTrue(second.ratio() > 0.95, "second read: ~100% hits, " + second);
         } finally {
             Files.deleteIfExists(file);
