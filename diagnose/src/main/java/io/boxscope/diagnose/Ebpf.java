@@ -250,32 +250,12 @@ final class Ebpf implements AutoCloseable {
     private String seedExits(StackRun.Started s, Target target, SyscallCounters.Filter filter, HostPaths paths) throws IOException {
         ExitBaseline b = ExitBaseline.read(target, paths, filter.byTgid());
         exitBaseline = b;
-        int full = 0;
-        for (int d : b.descendants()) {
-            try {
-                s.session().seed("@dg_target", d, 1);
-            } catch (io.boxscope.bpf.BpfException ex) {
-                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
-                    throw ex; // not a full map: the collector is left out with the kernel's reason
-                }
-                full++;
-            }
-        }
+        int full = seed(s, "@dg_target", b.descendants(), d -> 1).full();
         if (full > 0) {
             unmeasured.add(Collector.EXITS.what + ": " + full + " of the target's " + b.descendants().size()
                     + " descendant processes could not be written into @dg_target (full): their exits are not counted");
         }
-        int noStart = b.unreadable();
-        for (var t : b.startNs().entrySet()) {
-            try {
-                s.session().seed("@dg_start", t.getKey(), t.getValue());
-            } catch (io.boxscope.bpf.BpfException ex) {
-                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
-                    throw ex; // not a full map: the collector is left out with the kernel's reason
-                }
-                noStart++;
-            }
-        }
+        int noStart = b.unreadable() + seed(s, "@dg_start", b.startNs().keySet(), b.startNs()::get).full();
         if (noStart > 0) {
             unmeasured.add(Collector.EXITS.what + ": the CPU time at the window's start of " + noStart + " of the target's "
                     + (b.startNs().size() + b.unreadable()) + " tasks (unreadable, or @dg_start full): if they exit in "
@@ -308,29 +288,45 @@ final class Ebpf implements AutoCloseable {
         if (!gone.isEmpty()) {
             s.session().forget("@dg_target", k -> gone.contains((int) k));
         }
-        int added = 0;
-        int full = 0;
-        for (int d : now) {
-            if (b.descendants().contains(d) && !gone.contains(d)) {
-                continue;
-            }
-            try {
-                if (s.session().seed("@dg_target", d, 1)) {
-                    added++;
-                }
-            } catch (io.boxscope.bpf.BpfException ex) {
-                if (ex.errno() != io.boxscope.bpf.Errno.E2BIG.number()) {
-                    throw ex; // not a full map: the collector is left out with the kernel's reason
-                }
-                full++;
-            }
-        }
+        List<Integer> forked = now.stream().filter(d -> !b.descendants().contains(d) || gone.contains(d)).toList();
+        Seeded seeded = seed(s, "@dg_target", forked, d -> 1);
+        int added = seeded.added();
+        int full = seeded.full();
         if (full > 0) {
             unmeasured.add(Collector.EXITS.what + ": " + full + " of the target's descendant processes forked before the "
                     + "program was attached could not be written into @dg_target (full): their exits are not counted");
         }
         return "exits collector: " + goneTasks.size() + " tasks and " + gone.size() + " descendants gone, " + added
                 + " descendants forked before the attach";
+    }
+
+    /**
+     * What {@link #seed} wrote: {@code added} new entries, {@code full} keys refused because the map was full (E2BIG);
+     * the rest were present already (the program's entry is newer and kept, {@code ProbeSession.seed}).
+     */
+    private record Seeded(int added, int full) {}
+
+    /**
+     * Writes {@code value(key)} for each key into the script's map {@code map}, counting the keys a full map refused
+     * (E2BIG, {@code htab_map_update_elem} in kernel/bpf/hashtab.c) so the caller can say how many under NOT MEASURED.
+     * Any other refusal is thrown: the collector is then left out with the kernel's reason.
+     */
+    private static Seeded seed(StackRun.Started s, String map, Iterable<Integer> keys, java.util.function.IntToLongFunction value) {
+        int added = 0;
+        int full = 0;
+        for (int k : keys) {
+            try {
+                if (s.session().seed(map, k, value.applyAsLong(k))) {
+                    added++;
+                }
+            } catch (io.boxscope.bpf.BpfException ex) {
+                if (ex.errno() != Errno.E2BIG.number()) {
+                    throw ex;
+                }
+                full++;
+            }
+        }
+        return new Seeded(added, full);
     }
 
     /**
