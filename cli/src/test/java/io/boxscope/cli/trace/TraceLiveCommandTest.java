@@ -3,10 +3,8 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +49,7 @@ class TraceLiveCommandTest {
                 t.join(60_000);
                 Cli r = result.get();
                 assertEquals(0, r.code(), r.err());
-                List<String> lines = write ? sysdigRead(file) : r.out().lines().toList();
+                List<String> lines = write ? SysdigRead.lines(file) : r.out().lines().toList();
                 assertEquals(2 * OPENS, lines.size(), String.join("\n", lines));
                 for (int i = 0; i < OPENS; i++) {
                     assertTrue(lines.get(2 * i).contains(" > openat dirfd=-100(AT_FDCWD) name=" + missing + " "), lines.get(2 * i));
@@ -174,15 +172,5 @@ class TraceLiveCommandTest {
             Thread.sleep(20);
         }
         throw new AssertionError("the capture did not attach within 60 s");
-    }
-
-    private static List<String> sysdigRead(Path file) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString());
-        pb.environment().put("TZ", ZoneId.systemDefault().getId());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r (Debian package sysdig 0.29) failed");
-        return out.lines().toList();
     }
 }

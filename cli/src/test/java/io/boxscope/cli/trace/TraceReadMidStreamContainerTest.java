@@ -3,11 +3,9 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.cli.Cli;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +24,7 @@ class TraceReadMidStreamContainerTest {
 
     @Test
     void aContainerDescribedInMidStreamPrintsAsSysdigPrintsIt() throws Exception {
-        List<String> lines = sysdig(FILE);
+        List<String> lines = SysdigRead.lines(FILE);
         assertTrue(lines.stream().anyMatch(l -> l.contains("container:abcdef123456 (-1) > container json=")),
                 "sysdig -r prints the mid-stream description:\n" + String.join("\n", lines));
         List<List<String>> forms = List.of(List.of(), List.of("-pc"), List.of("-j"), List.of("evt.type=container"),
@@ -37,19 +35,8 @@ class TraceReadMidStreamContainerTest {
         for (List<String> form : forms) {
             List<String> more = new ArrayList<>(List.of("trace", "-r", FILE.toString()));
             more.addAll(form);
-            assertEquals(sysdig(FILE, form.toArray(String[]::new)), Cli.run(more.toArray(String[]::new)).out().lines().toList(),
+            assertEquals(SysdigRead.lines(FILE, form.toArray(String[]::new)), Cli.run(more.toArray(String[]::new)).out().lines().toList(),
                     "trace -r " + form);
         }
-    }
-
-    private static List<String> sysdig(Path file, String... more) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
-        command.addAll(List.of(more));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r (Debian package sysdig 0.29) failed");
-        return out.lines().toList();
     }
 }

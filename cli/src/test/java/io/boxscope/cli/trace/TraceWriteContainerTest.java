@@ -1,14 +1,11 @@
 package io.boxscope.cli.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.Docker;
@@ -52,22 +49,11 @@ class TraceWriteContainerTest {
             for (int i = 0; i < OPENS; i++) {
                 expected.add(c.name() + " " + image + " " + "open ENOENT");
             }
-            List<String> sysdig = sysdig(file, "-p", format, "container.name=" + c.name());
+            List<String> sysdig = SysdigRead.lines(file, "-p", format, "container.name=" + c.name());
             assertEquals(expected, sysdig.stream().map(l -> l.replace("openat", "open")).toList(),
                     "sysdig -r names the container from the file");
             assertEquals(sysdig, Cli.run("trace", "-r", file.toString(), "-p", format, "container.name=" + c.name()).out()
                     .lines().toList(), "trace -r prints what sysdig -r prints");
         }
-    }
-
-    private static List<String> sysdig(Path file, String... more) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
-        command.addAll(List.of(more));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r (Debian package sysdig 0.29) failed");
-        return out.lines().toList();
     }
 }
