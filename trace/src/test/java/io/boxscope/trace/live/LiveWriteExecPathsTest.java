@@ -29,10 +29,9 @@ class LiveWriteExecPathsTest {
 
     @Test
     void execveExitHasTheNewImagesCwdAndEnv(@TempDir Path dir) throws Exception {
-        String name = "bxep" + ProcessHandle.current().pid() % 100000;
         Path real = dir.toRealPath();
-        Path prog = real.resolve(name);
-        Files.copy(Path.of("/bin/true"), prog, StandardCopyOption.COPY_ATTRIBUTES);
+        Path prog = trueNamed(real, "bxep");
+        String name = prog.getFileName().toString();
         for (int i = 1; i <= N; i++) {
             Files.createDirectories(real.resolve("w" + i).resolve("deeper"));
         }
@@ -104,10 +103,9 @@ class LiveWriteExecPathsTest {
      */
     @Test
     void execveExitKeepsTheBytesOfACwdAndArgsThatAreNotUtf8(@TempDir Path dir) throws Exception {
-        String name = "bxeb" + ProcessHandle.current().pid() % 100000;
         Path real = dir.toRealPath();
-        Path prog = real.resolve(name);
-        Files.copy(Path.of("/bin/true"), prog, StandardCopyOption.COPY_ATTRIBUTES);
+        Path prog = trueNamed(real, "bxeb");
+        String name = prog.getFileName().toString();
         WrittenCapture.Result r = WrittenCapture.run(dir.resolve("raw.scap"), Workload.perl(
                 "my $d = '" + real + "/c' . \"\\xff\\e[31m\"; mkdir($d) or die 'mkdir'; chdir($d) or die 'chdir'; "
                         + "exec {'" + prog + "'} '" + prog + "', \"a\\xffb\\e[0m\"; exit 127;"));
@@ -141,4 +139,12 @@ class LiveWriteExecPathsTest {
         }
         return out;
     }
+
+    /** A copy of /bin/true in {@code dir} under a name of this test's own (its comm: the prefix and this JVM's pid). */
+    private static Path trueNamed(Path dir, String prefix) throws java.io.IOException {
+        Path prog = dir.resolve(prefix + ProcessHandle.current().pid() % 100000);
+        Files.copy(Path.of("/bin/true"), prog, StandardCopyOption.COPY_ATTRIBUTES);
+        return prog;
+    }
+
 }
