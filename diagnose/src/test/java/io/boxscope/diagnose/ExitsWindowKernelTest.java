@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exits collector ({@code ebpf-exits.bt}) counts the window's part of an exiting task's CPU time, and a process
@@ -42,16 +43,14 @@ class ExitsWindowKernelTest {
     }
 
     @Test
-    void aProcessTargetsCpuBeforeTheWindowIsNotCounted() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aProcessTargetsCpuBeforeTheWindowIsNotCounted(@TempDir Path dir) throws Exception {
         String name = unique("dgb");
         Path go = dir.resolve("go");
         Process p = new ProcessBuilder(python(dir, name).toString(), "-c", BURN, "2.0", "0.5", go.toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine()); // 2 CPU-s burnt before the collector starts
+            BufferedReader out = lines(p);
+            Target t = whenReady(p, out); // 2 CPU-s burnt before the collector starts
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 Files.writeString(go, "");
                 assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
@@ -64,25 +63,22 @@ class ExitsWindowKernelTest {
             }
         } finally {
             p.destroyForcibly();
-            clean(dir);
         }
     }
 
     @Test
-    void aCgroupTargetsCpuBeforeTheWindowIsNotCounted() throws Exception {
+    void aCgroupTargetsCpuBeforeTheWindowIsNotCounted(@TempDir Path dir) throws Exception {
         HostPaths paths = HostPaths.DEFAULT;
         String cgName = unique("boxscope-test-exitcpu-");
         Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
                 .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
         Files.createDirectory(cg);
-        Path dir = Files.createTempDirectory("dg-exits");
         String name = unique("dgc");
         Path go = dir.resolve("go");
         Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs") + " && exec \"$0\" -c \"$1\" 2.0 0.0 \"$2\"",
                 python(dir, name).toString(), BURN, go.toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            assertEquals("ready", lines(p).readLine());
             Target t = Targets.resolve("/" + cgName, paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 Files.writeString(go, "");
@@ -98,13 +94,11 @@ class ExitsWindowKernelTest {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
             Files.delete(cg);
-            clean(dir);
         }
     }
 
     @Test
-    void aProcessTargetSeesItsDescendantsExits() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aProcessTargetSeesItsDescendantsExits(@TempDir Path dir) throws Exception {
         String kid = unique("dgk");
         Files.createSymbolicLink(dir.resolve(kid), Path.of("/bin/true").toRealPath());
         Path go = dir.resolve("go");
@@ -117,11 +111,10 @@ class ExitsWindowKernelTest {
                 + "while [ $i -lt 10 ]; do \"$0\"; sh -c '\"$0\"; :' \"$0\"; i=$((i+1)); done; wait",
                 dir.resolve(kid).toString(), go.toString(), python(dir, old).toString(), BURN, dir.resolve("started").toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = lines(sh);
             // the grandchild exists once "started" does: the file is its standard output, opened after the fork
-            assertEquals("ready", out.readLine());
+            Target t = whenReady(sh, out);
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 Files.writeString(go, "");
                 assertTrue(sh.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
@@ -132,7 +125,6 @@ class ExitsWindowKernelTest {
             }
         } finally {
             sh.destroyForcibly();
-            clean(dir);
         }
     }
 
@@ -141,16 +133,14 @@ class ExitsWindowKernelTest {
      * wrap at pid_max) counts its whole runtime. Until 2026-12-06 the unsigned subtraction wrapped to ~2^64 ns.
      */
     @Test
-    void aStartAboveTheRuntimeCountsTheWholeRuntime() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aStartAboveTheRuntimeCountsTheWholeRuntime(@TempDir Path dir) throws Exception {
         String name = unique("dgw");
         Path go = dir.resolve("go");
         Process p = new ProcessBuilder(python(dir, name).toString(), "-c", BURN, "0.0", "0.3", go.toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            BufferedReader out = lines(p);
+            Target t = whenReady(p, out);
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
                 assertEquals(1, s.forget("@dg_start", k -> k == p.pid()), "the process's start was not seeded");
@@ -164,7 +154,6 @@ class ExitsWindowKernelTest {
             }
         } finally {
             p.destroyForcibly();
-            clean(dir);
         }
     }
 
@@ -173,18 +162,16 @@ class ExitsWindowKernelTest {
      * given again to another process, is not the target's. Until 2026-12-06 its entry stayed for the window.
      */
     @Test
-    void aDescendantGoneBeforeTheAttachIsForgotten() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aDescendantGoneBeforeTheAttachIsForgotten(@TempDir Path dir) throws Exception {
         Path go = dir.resolve("go");
         Path kidPid = dir.resolve("kidpid");
         Process sh = new ProcessBuilder("sh", "-c", "sleep 600 & echo $! > \"$1\"; echo ready; "
                 + "while [ ! -e \"$0\" ]; do sleep 0.02; done; wait", go.toString(), kidPid.toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            BufferedReader out = lines(sh);
+            Target t = whenReady(sh, out);
             long kid = Long.parseLong(Files.readString(kidPid).strip());
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
             boolean[] killed = {false};
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
                 if (phase.startsWith("exits collector told")) {
@@ -201,7 +188,6 @@ class ExitsWindowKernelTest {
             assertTrue(sh.waitFor(120, TimeUnit.SECONDS));
         } finally {
             sh.destroyForcibly();
-            clean(dir);
         }
     }
 
@@ -210,8 +196,7 @@ class ExitsWindowKernelTest {
      * by reading the children files again after it: its exit is counted. Until 2026-12-06 it was missed.
      */
     @Test
-    void aForkBeforeTheAttachIsCounted() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aForkBeforeTheAttachIsCounted(@TempDir Path dir) throws Exception {
         String kid = unique("dgg");
         Path fork = dir.resolve("fork");
         Path go = dir.resolve("go");
@@ -220,10 +205,9 @@ class ExitsWindowKernelTest {
                 + "\"$0\" -c \"$3\" 0 0 \"$2\" > /dev/null & echo $! > \"$4.tmp\"; mv \"$4.tmp\" \"$4\"; wait",
                 python(dir, kid).toString(), fork.toString(), go.toString(), BURN, kidPid.toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            BufferedReader out = lines(sh);
+            Target t = whenReady(sh, out);
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(sh.pid()), paths, ContainerDiscovery.of(paths));
             boolean[] forked = {false};
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
                 if (phase.startsWith("exits collector told")) {
@@ -246,7 +230,6 @@ class ExitsWindowKernelTest {
             }
         } finally {
             sh.destroyForcibly();
-            clean(dir);
         }
     }
 
@@ -255,8 +238,7 @@ class ExitsWindowKernelTest {
      * its own (kernel/exec.c de_thread): the entry the fork program made for it is deleted. Until 2026-12-06 it stayed.
      */
     @Test
-    void aThreadThatExecsLeavesNoEntryForItsOldTid() throws Exception {
-        Path dir = Files.createTempDirectory("dg-exits");
+    void aThreadThatExecsLeavesNoEntryForItsOldTid(@TempDir Path dir) throws Exception {
         String name = unique("dgx");
         Files.createSymbolicLink(dir.resolve(name), Path.of("/bin/true").toRealPath());
         Path go = dir.resolve("go");
@@ -271,10 +253,9 @@ class ExitsWindowKernelTest {
                 + "time.sleep(120)\n";
         Process p = new ProcessBuilder("python3", "-c", script, go.toString(), go2.toString(), dir.resolve(name).toString()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+            BufferedReader out = lines(p);
+            Target t = whenReady(p, out);
             HostPaths paths = HostPaths.DEFAULT;
-            Target t = Targets.resolve(Long.toString(p.pid()), paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 Files.writeString(go, "");
                 long tid = Long.parseLong(out.readLine().strip()); // made in the window: the fork program added it
@@ -288,8 +269,17 @@ class ExitsWindowKernelTest {
             }
         } finally {
             p.destroyForcibly();
-            clean(dir);
         }
+    }
+
+    static BufferedReader lines(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Waits for the workload's "ready" line on {@code out}, then resolves its process as {@code diagnose PID} does. */
+    static Target whenReady(Process p, BufferedReader out) throws java.io.IOException {
+        assertEquals("ready", out.readLine());
+        return Targets.resolve(Long.toString(p.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
     }
 
     /** Whether {@code pid} is gone or a zombie within 10 s. */
@@ -315,14 +305,5 @@ class ExitsWindowKernelTest {
         List<EbpfFindings.Exited> exited = f.exited().orElseThrow(() -> new AssertionError("exits collector not measured: " + f.unmeasured()));
         return exited.stream().filter(x -> x.command().equals(command)).findFirst()
                 .orElseThrow(() -> new AssertionError("no exit of " + command + " counted: " + exited + "; not measured " + f.unmeasured()));
-    }
-
-    static void clean(Path dir) throws Exception {
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.delete(dir);
     }
 }
