@@ -30,11 +30,10 @@ import io.boxscope.proc.cgroup.CgroupFs;
  * schedstat (no CONFIG_SCHED_INFO) the task's {@code utime + stime} from its {@code stat} (proc(5), clock ticks of
  * 1/100 s) stands in, at tick resolution.
  *
- * <p>A process target's descendants ({@link #descendants}): its children and theirs, found by each process's parent in
- * {@code /proc/PID/stat} (field 4, ppid); the script adds those forked later itself.
+ * <p>A process target's descendants ({@link #descendants}): its children and theirs, from its threads'
+ * {@code /proc/PID/task/TID/children} files where the kernel has them ({@link #childrenFiles}), else by each process's
+ * parent in {@code /proc/PID/stat} (field 4, ppid); the script adds those forked later itself.
  *
- * @param descendants the processes below a process target (empty for a container or cgroup target)
- * @param startNs CPU time so far of every task of the target (and of its descendants) by thread id
  * <p>Each of those ids' start time ({@link #born}): the program is attached after this is read, so a process or thread
  * that exits in between is never seen to exit, and its id, given again to another task (pids wrap at
  * {@code /proc/sys/kernel/pid_max}), would be taken for the target's: {@link #stale} names the ids whose task is gone
