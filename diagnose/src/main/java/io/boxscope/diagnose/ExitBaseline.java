@@ -88,9 +88,17 @@ record ExitBaseline(Set<Integer> descendants, Map<Integer, Long> startNs, int un
         return new ExitBaseline(descendants, start, unreadable, born);
     }
 
-    /** The processes below {@code root} now: from the children files where the kernel has them, else every stat. */
+    /**
+     * The processes below {@code root} now: from the children files where the kernel has them, else every stat. One
+     * that has exited is left out though its parent has not reaped it yet: the children file lists such a zombie
+     * (fs/proc/array.c get_children_pid walks {@code task->children}, where an exited child stays until its parent's
+     * wait), and so does its stat's ppid. Its exit is over: taken for a live descendant, the recheck after the attach
+     * ({@code Ebpf.recheckExits}) kept its {@code @dg_target} entry, which a new process given its pid inherited.
+     */
     static Set<Integer> descendantsNow(HostPaths paths, int root) {
-        return childrenFiles(paths, root).orElseGet(() -> descendants(root, parents(paths)));
+        Set<Integer> out = childrenFiles(paths, root).orElseGet(() -> descendants(root, parents(paths)));
+        out.removeIf(pid -> startTime(paths, pid) < 0);
+        return out;
     }
 
     /**

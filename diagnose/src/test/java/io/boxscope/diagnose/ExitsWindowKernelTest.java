@@ -192,6 +192,51 @@ class ExitsWindowKernelTest {
     }
 
     /**
+     * A descendant that exits before the attach and stays a zombie (its parent, a python3 that does not wait for it
+     * until told to, has not reaped it) is forgotten too: the children file lists a zombie until it is reaped
+     * (fs/proc/array.c get_children_pid), and the recheck took it for a live descendant, so its entry stayed. Until
+     * 2026-12-06 it did: {@link #aDescendantGoneBeforeTheAttachIsForgotten} failed whenever its shell had not reaped
+     * the killed sleep by the recheck.
+     */
+    @Test
+    void aZombieDescendantGoneBeforeTheAttachIsForgotten(@TempDir Path dir) throws Exception {
+        Path go = dir.resolve("go");
+        String script = "import os, sys, time\n"
+                + "kid = os.fork()\n"
+                + "if kid == 0:\n    time.sleep(600)\n    os._exit(0)\n"
+                + "print(kid)\nprint('ready', flush=True)\n"
+                + "while not os.path.exists(sys.argv[1]): time.sleep(0.02)\n"
+                + "os.waitpid(kid, 0)\n";
+        Process p = new ProcessBuilder("python3", "-c", script, go.toString()).start();
+        long kid = -1;
+        try {
+            BufferedReader out = lines(p);
+            kid = Long.parseLong(out.readLine().strip());
+            long child = kid;
+            Target t = whenReady(p, out);
+            boolean[] zombie = {false};
+            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
+                if (phase.startsWith("exits collector told")) {
+                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+                    zombie[0] = waitGone(child) && Files.exists(Path.of("/proc", Long.toString(child)));
+                }
+            })) {
+                assertTrue(zombie[0], "the descendant did not become a zombie before the attach");
+                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+                assertEquals(0, s.forget("@dg_target", k -> k == child), "the zombie descendant's pid is still in @dg_target");
+                assertEquals(1, s.forget("@dg_target", k -> k == p.pid()), "the target's own pid was deleted");
+            }
+            Files.writeString(go, "");
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+            if (kid > 0) {
+                ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
      * A process a descendant forks between the baseline's read and the attach (no fork seen by the program) is found
      * by reading the children files again after it: its exit is counted. Until 2026-12-06 it was missed.
      */
