@@ -81,12 +81,12 @@ class UnknownArchitectureTest {
         prepare.addAll(List.of(size));
         prepare.add("prepare");
         assertRefused(run(dir, prepare.toArray(String[]::new)), "bench fileio prepare",
-                "architecture '" + ARCH + "'", "O_DIRECT and O_NOFOLLOW", "add them to io.boxscope.bench.fileio.OpenFlags");
+                "architecture '" + ARCH + "'", "O_DIRECT and O_NOFOLLOW", "to io.boxscope.bench.fileio.OpenFlags");
         List<String> sysbench = new ArrayList<>(List.of("sysbench", "fileio"));
         sysbench.addAll(List.of(size));
         sysbench.add("prepare");
         Run r = run(dir, sysbench.toArray(String[]::new));
-        assertRefused(r, "sysbench fileio prepare", "architecture '" + ARCH + "'", "add them to io.boxscope.bench.fileio.OpenFlags");
+        assertRefused(r, "sysbench fileio prepare", "architecture '" + ARCH + "'", "to io.boxscope.bench.fileio.OpenFlags");
         try (var files = Files.list(dir)) {
             assertEquals(List.of("err", "out"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no test file was created");

@@ -9,7 +9,11 @@ import java.util.Locale;
  * arch/arm64/include/uapi/asm/fcntl.h and arch/powerpc/include/uapi/asm/fcntl.h. Using x86_64's
  * numbers on arm64 would ask for O_LARGEFILE instead of O_NOFOLLOW (the symlink protection of the
  * test files would silently vanish) and O_DIRECTORY instead of O_DIRECT. An architecture not in
- * the table is refused with a message rather than guessed.
+ * the table is refused with a message rather than guessed: on mips and sparc (Java's mips64el,
+ * sparcv9) even the flags this record keeps as constants differ (arch/mips/include/uapi/asm/fcntl.h:
+ * O_CREAT 0x100, O_EXCL 0x400, O_DSYNC 0x10, O_SYNC 0x4010; arch/sparc/include/uapi/asm/fcntl.h:
+ * O_CREAT 0x200, O_EXCL 0x800, O_DSYNC 0x2000, O_CLOEXEC 0x400000), so adding such an architecture
+ * means making those per-architecture too, which the refusal says.
  *
  * @param direct O_DIRECT
  * @param noFollow O_NOFOLLOW
@@ -41,9 +45,10 @@ record OpenFlags(String arch, int direct, int noFollow) {
             // powerpc: O_DIRECTORY 040000, O_NOFOLLOW 0100000, O_LARGEFILE 0200000, O_DIRECT 0400000
             case "ppc64le", "ppc64" -> new OpenFlags(a, 0400000, 0100000);
             default -> throw new UnsupportedOperationException("bench fileio cannot open its test files on architecture '"
-                    + osArch + "': its O_DIRECT and O_NOFOLLOW values are not in Boxscope's table (known: amd64, aarch64,"
-                    + " riscv64, s390x, loongarch64, ppc64le); add them to io.boxscope.bench.fileio.OpenFlags from the"
-                    + " kernel's arch/<arch>/include/uapi/asm/fcntl.h, or run a benchmark other than fileio");
+                    + osArch + "': its open(2) flags are not in Boxscope's table (known: amd64, aarch64, riscv64, s390x,"
+                    + " loongarch64, ppc64le, ppc64); run a benchmark other than fileio, or add its O_DIRECT and O_NOFOLLOW"
+                    + " to io.boxscope.bench.fileio.OpenFlags from the kernel's arch/<arch>/include/uapi/asm/fcntl.h (on mips"
+                    + " and sparc O_CREAT, O_EXCL, O_DSYNC and O_SYNC differ from asm-generic's too)");
         };
     }
 }

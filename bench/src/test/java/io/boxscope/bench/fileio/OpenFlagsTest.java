@@ -3,6 +3,7 @@ package io.boxscope.bench.fileio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -59,4 +60,19 @@ class OpenFlagsTest {
         assertEquals(0400000, OpenFlags.forArch("ppc64le").direct());
         assertEquals(0100000, OpenFlags.forArch("ppc64le").noFollow());
     }
+
+    /**
+     * mips's and sparc's open(2) flags differ beyond O_DIRECT and O_NOFOLLOW (arch/mips/include/uapi/asm/fcntl.h:
+     * O_CREAT 0x100; arch/sparc/include/uapi/asm/fcntl.h: O_CREAT 0x200; asm-generic 0100 = 0x40): the refusal says
+     * what else to change, where it asked for the two flags only before; and it names the other way out.
+     */
+    @Test
+    void aRefusalSaysWhatDiffersAndWhatToDo() {
+        for (String a : java.util.List.of("mips64el", "sparcv9")) {
+            String m = assertThrows(UnsupportedOperationException.class, () -> OpenFlags.forArch(a)).getMessage();
+            assertTrue(m.contains("'" + a + "'") && m.contains("O_CREAT, O_EXCL, O_DSYNC and O_SYNC differ"), m);
+            assertTrue(m.contains("run a benchmark other than fileio") && !m.contains("\n"), m);
+        }
+    }
+
 }
