@@ -308,8 +308,9 @@ final class Ebpf implements AutoCloseable {
 
     /**
      * Writes {@code value(key)} for each key into the script's map {@code map}, counting the keys a full map refused
-     * (E2BIG, {@code htab_map_update_elem} in kernel/bpf/hashtab.c) so the caller can say how many under NOT MEASURED.
-     * Any other refusal is thrown: the collector is then left out with the kernel's reason.
+     * (E2BIG: {@code alloc_htab_elem} in kernel/bpf/hashtab.c, from {@code htab_map_update_elem}) so that the caller
+     * can say how many under NOT MEASURED. Any other refusal is thrown: the collector is then left out with the
+     * kernel's reason.
      */
     private static Seeded seed(StackRun.Started s, String map, Iterable<Integer> keys, java.util.function.IntToLongFunction value) {
         int added = 0;
