@@ -42,8 +42,8 @@ class TraceAppChiselTest {
     private static final String WORKLOAD = """
             import socket, threading, sys, os, time
             go = sys.argv[1]
-            cmds = [a.encode("latin-1") for a in sys.argv[2].split("|")]
-            udp = [a.encode("latin-1") for a in sys.argv[3].split("|")]
+            cmds = [bytes.fromhex(a) for a in sys.argv[2].split(",")]
+            udp = [bytes.fromhex(a) for a in sys.argv[3].split(",")]
             srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
             print(srv.getsockname()[1], os.getpid(), flush=True)
             while not os.path.exists(go):
@@ -88,8 +88,7 @@ class TraceAppChiselTest {
         Files.copy(python, memcached);
         memcached.toFile().setExecutable(true);
         Path go = work.resolve("go");
-        Process child = new ProcessBuilder(memcached.toString(), script.toString(), go.toString(), String.join("|", COMMANDS),
-                String.join("|", UDP)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = new ProcessBuilder(memcached.toString(), script.toString(), go.toString(), hex(COMMANDS), hex(UDP)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
             port = Integer.parseInt(first[0]);
@@ -107,6 +106,11 @@ class TraceAppChiselTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /** The payloads as hex, one per comma (argv holds no NUL; each char is one byte, ISO-8859-1). */
+    private static String hex(List<String> payloads) {
+        return String.join(",", payloads.stream().map(p -> java.util.HexFormat.of().formatHex(p.getBytes(StandardCharsets.ISO_8859_1))).toList());
     }
 
     private static Cli ours(String... args) {
@@ -209,18 +213,31 @@ class TraceAppChiselTest {
         }
     }
 
+    /** sysdig -r on the capture: exit status, standard output and standard error (standard input closed). */
+    private static Cli sysdigRun(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+        a.addAll(List.of(args));
+        Path out = dir.resolve("sysdig.out");
+        Path err = dir.resolve("sysdig.err");
+        Process p = new ProcessBuilder(a).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     @Test
     void spectrogramAndSubsecoffsetRefuseWhatIsNotATerminal() throws Exception {
         for (String c : List.of("spectrogram", "subsecoffset")) {
-            Cli r = ours("-c", c);
-            assertEquals("This chisel only works on ANSI terminals. Aborting.\n", r.out(), c);
-            assertEquals(theirs("-c", c), r.out(), c);
-            assertEquals("init() for chisel " + c + " failed.\n", r.err(), c);
-            assertEquals(1, r.code(), c);
-            Cli bad = ours("-c", c, "abc");
-            assertEquals(theirs("-c", c, "abc"), bad.out(), c);
-            assertEquals("Input refresh_time must be a number.\n", bad.out(), c);
-            assertEquals(0, bad.code(), c);
+            for (String[] run : List.of(new String[] {"-c", c}, new String[] {"-c", c, "250"}, new String[] {"-c", c, "abc"})) {
+                Cli r = ours(run);
+                Cli s = sysdigRun(run);
+                assertEquals(s.out(), r.out(), Arrays.toString(run));
+                assertEquals(s.err(), r.err(), Arrays.toString(run));
+                assertEquals(s.code(), r.code(), Arrays.toString(run));
+            }
+            assertEquals("This chisel only works on ANSI terminals. Aborting.\n", ours("-c", c).out(), c);
+            assertEquals("init() for chisel " + c + " failed.\n", ours("-c", c).err(), c);
+            assertEquals("Input refresh_time must be a number.\n", ours("-c", c, "abc").out(), c);
         }
     }
 
