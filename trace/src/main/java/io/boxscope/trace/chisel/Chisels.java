@@ -231,8 +231,9 @@ public final class Chisels {
         registerWith(new ChiselInfo("memcachelog", "Application", "memcached get and set commands, one line each",
                 "Prints every memcached text-protocol command starting with get or set seen in I/O on port 11211 or "
                         + "by a process named memcached: time, method, the size field and the key.",
-                List.of(new ChiselInfo.Arg("method", "string", "get or set: only this method", true),
-                        new ChiselInfo.Arg("size", "string", "With set: only objects of at least this many bytes", true))),
+                // no argtype in the Lua: sysdig -i prints "[]"
+                List.of(new ChiselInfo.Arg("method", "", "get or set: only this method", true),
+                        new ChiselInfo.Arg("size", "", "With set: only objects of at least this many bytes", true))),
                 (info, args, c) -> new MemcacheLog(info, args, c.buffers()));
         registerWith(new ChiselInfo("udp_extract", "I/O", "UDP data written to files",
                 "Reads a capture file and writes the data of every UDP socket (sent and received) into one file per "
