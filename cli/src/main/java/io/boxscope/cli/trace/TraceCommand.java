@@ -10,6 +10,8 @@ import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.chisel.ChiselInfo;
+import io.boxscope.trace.chisel.ChiselContext;
+import io.boxscope.trace.chisel.ChiselInitException;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.scap.BufferFormat;
@@ -156,6 +158,12 @@ public final class TraceCommand extends CliCommand {
         }
         List<String> words = filter.value();
         boolean container = "c".equals(print.value()) || "container".equals(print.value());
+        int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
+        if (buffers > 1) {
+            throw new UsageException("give one of -A, -x and -X");
+        }
+        BufferFormat bf = ascii.value() ? BufferFormat.ASCII : hex.value() ? BufferFormat.HEX
+                : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
         Chisel ch = null;
         if (chisel.value() != null) {
             if (write.value() != null) {
@@ -177,8 +185,20 @@ public final class TraceCommand extends CliCommand {
                 args = List.of(words.get(0).split(" "));
                 words = words.subList(1, words.size());
             }
+            boolean tty = System.console() != null && System.console().isTerminal();
             try {
-                ch = Chisels.create(chisel.value(), args, container);
+                ch = Chisels.create(chisel.value(), args,
+                        new ChiselContext(container, bf, read.value() == null, tty, java.nio.file.Path.of("")));
+            } catch (ChiselInitException e) {
+                // sysdig: the Lua's print goes to standard output, then "init() for chisel X failed." and
+                // status 1; a Lua that called os.exit() ends with status 0 and no failure line
+                out().println(Text.safe(e.printed()));
+                out().flush();
+                if (e.exited()) {
+                    return io.boxscope.cli.ExitCode.OK;
+                }
+                err().println(Text.safe(e.getMessage()));
+                return io.boxscope.cli.ExitCode.FAILURE;
             } catch (IllegalArgumentException e) {
                 throw new UsageException(Text.safe(e.getMessage()));
             }
@@ -211,12 +231,6 @@ public final class TraceCommand extends CliCommand {
         if (snaplen.value() != null && snaplen.value() < 0) {
             throw new UsageException("-s takes a non-negative number of bytes");
         }
-        int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
-        if (buffers > 1) {
-            throw new UsageException("give one of -A, -x and -X");
-        }
-        BufferFormat bf = ascii.value() ? BufferFormat.ASCII : hex.value() ? BufferFormat.HEX
-                : hexAscii.value() ? BufferFormat.HEX_ASCII : BufferFormat.DOTS;
         // sysdig cuts buffers at 80 characters only in its default display, and not with -v or a chisel
         boolean cut = bf == BufferFormat.DOTS && !verbose.value() && ch == null && !sysdigJson.value();
         if (read.value() == null) {

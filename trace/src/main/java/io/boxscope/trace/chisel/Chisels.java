@@ -36,7 +36,13 @@ public final class Chisels {
         Chisel create(ChiselInfo info, List<String> args, boolean container);
     }
 
-    private record Entry(ChiselInfo info, Factory factory) {}
+    /** Makes a chisel from its arguments and everything sysdig tells a chisel ({@link ChiselContext}). */
+    @FunctionalInterface
+    private interface ContextFactory {
+        Chisel create(ChiselInfo info, List<String> args, ChiselContext context);
+    }
+
+    private record Entry(ChiselInfo info, ContextFactory factory) {}
 
     /** The one list: every chisel, by name. */
     private static final Map<String, Entry> CHISELS = new LinkedHashMap<>();
@@ -105,17 +111,17 @@ public final class Chisels {
                 "Counts the distinct file descriptors (number and name) used by each value of a field, e.g. by "
                         + "proc.name to see which processes touch the most files and sockets.", List.of(key)),
                 (info, args, c) -> new FdCountBy(info, field(info, args.get(0))));
-        register(new ChiselInfo("spy_file", "I/O", "The data of file reads and writes",
+        registerWith(new ChiselInfo("spy_file", "I/O", "The data of file reads and writes",
                 "Prints every successful read and write on a file with its time, process, size, file name and data "
                         + "as text; terminals are left out unless a file is named.",
                 List.of(new ChiselInfo.Arg("read_or_write", "string", "R for reads only, W for writes only, RW (the default) for both", true),
                         new ChiselInfo.Arg("spy_on_file_name", "string", "Only this file", true))),
-                (info, args, c) -> new SpyFile(info, args));
-        register(new ChiselInfo("echo_fds", "I/O", "The data processes read and write",
+                (info, args, c) -> new SpyFile(info, args, c.buffers()));
+        registerWith(new ChiselInfo("echo_fds", "I/O", "The data processes read and write",
                 "Prints the data of every successful read and write, on any kind of file descriptor, under a header "
                         + "with its size, the file or connection and the process (reads red, writes blue).",
                 List.of(new ChiselInfo.Arg("disable_color", "string", "disable_color to print without colours", true))),
-                EchoFds::new);
+                (info, args, c) -> new EchoFds(info, args, c.container(), c.buffers()));
         register(new ChiselInfo("stdout", "I/O", "What processes write to standard output",
                 "Prints the data of every read and write on file descriptor 1, as it is; add a filter to pick "
                         + "processes.", List.of()), (info, args, c) -> new EchoFd(info, 1));
@@ -171,16 +177,16 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("max_depth", "int", "Leave out processes deeper than this below their shell", true),
                         noColor)), SpyUsers::new);
         ChiselInfo.Arg colors = new ChiselInfo.Arg("disable_color", "string", "disable_colors to print without colours", true);
-        register(new ChiselInfo("spy_ip", "Net", "The data exchanged with one IP address",
+        registerWith(new ChiselInfo("spy_ip", "Net", "The data exchanged with one IP address",
                 "Prints the data of every successful read and write on an IPv4 or IPv6 socket whose local or remote "
                         + "address is the one given, under a header with the direction and size.",
                 List.of(new ChiselInfo.Arg("host_ip", "ipv4", "The address, e.g. 127.0.0.1", false), colors)),
-                (info, args, c) -> new SpyNet(info, true, args));
-        register(new ChiselInfo("spy_port", "Net", "The data exchanged on one port",
+                (info, args, c) -> new SpyNet(info, true, args, c.buffers()));
+        registerWith(new ChiselInfo("spy_port", "Net", "The data exchanged on one port",
                 "Prints the data of every successful read and write on an IPv4 or IPv6 socket whose local or remote "
                         + "port is the one given, under a header with the direction and size.",
                 List.of(new ChiselInfo.Arg("host_port", "int", "The port number, e.g. 80", false), colors)),
-                (info, args, c) -> new SpyNet(info, false, args));
+                (info, args, c) -> new SpyNet(info, false, args, c.buffers()));
         register(new ChiselInfo("fdtime_by", "I/O", "I/O time by any field",
                 "Sums the time spent in I/O calls by the value of a field and prints the 10 largest, e.g. by "
                         + "proc.name or fd.name to see where I/O waits.", List.of(key)),
@@ -222,6 +228,26 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
                         new ChiselInfo.Arg("dump_range_ms", "int", "Not supported", true), noColor)),
                 (info, args, c) -> new SpyLogs(info, args, c));
+        registerWith(new ChiselInfo("memcachelog", "Application", "memcached get and set commands, one line each",
+                "Prints every memcached text-protocol command starting with get or set seen in I/O on port 11211 or "
+                        + "by a process named memcached: time, method, the size field and the key.",
+                // no argtype in the Lua: sysdig -i prints "[]"
+                List.of(new ChiselInfo.Arg("method", "", "get or set: only this method", true),
+                        new ChiselInfo.Arg("size", "", "With set: only objects of at least this many bytes", true))),
+                (info, args, c) -> new MemcacheLog(info, args, c.buffers()));
+        registerWith(new ChiselInfo("udp_extract", "I/O", "UDP data written to files",
+                "Reads a capture file and writes the data of every UDP socket (sent and received) into one file per "
+                        + "connection under ./udp_dump_files, named after the connection's addresses.", List.of()),
+                (info, args, c) -> new UdpExtract(info, c));
+        ChiselInfo.Arg refresh = new ChiselInfo.Arg("refresh_time", "int", "How often a row is drawn, in milliseconds", true);
+        registerWith(new ChiselInfo("spectrogram", "CPU Usage", "System call latencies as a heat map",
+                "Draws, on an ANSI terminal, one row per refresh period (500 ms by default) of how many system calls "
+                        + "returned after each latency, from 1 ns to 100 s on a log scale.", List.of(refresh)),
+                (info, args, c) -> new TerminalOnly(info, args, c));
+        registerWith(new ChiselInfo("subsecoffset", "CPU Usage", "When within each second system calls start",
+                "Draws, on an ANSI terminal, one row per refresh period (1 s by default) of how many system calls "
+                        + "started at each offset within the period, to show patterns averages hide.", List.of(refresh)),
+                (info, args, c) -> new TerminalOnly(info, args, c));
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
                 "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
@@ -254,6 +280,10 @@ public final class Chisels {
     }
 
     private static void register(ChiselInfo info, Factory factory) {
+        registerWith(info, (i, args, context) -> factory.create(i, args, context.container()));
+    }
+
+    private static void registerWith(ChiselInfo info, ContextFactory factory) {
         if (CHISELS.put(info.name(), new Entry(info, factory)) != null) {
             throw new IllegalStateException("chisel " + info.name() + " is registered twice");
         }
@@ -290,6 +320,16 @@ public final class Chisels {
      * @throws IllegalArgumentException for an unknown chisel, missing arguments or a bad field argument
      */
     public static Chisel create(String name, List<String> args, boolean container) {
+        return create(name, args, ChiselContext.of(container));
+    }
+
+    /**
+     * A new chisel, told what sysdig tells its chisels (-pc, -A/-x/-X, live or not, a terminal or not).
+     *
+     * @throws IllegalArgumentException for an unknown chisel, missing arguments or a bad argument
+     * @throws ChiselInitException      when the chisel refuses to run here, as its Lua's on_init returning false
+     */
+    public static Chisel create(String name, List<String> args, ChiselContext context) {
         ChiselInfo info = info(name).orElseThrow(() -> new IllegalArgumentException(
                 "chisel " + name + " not found - use -cl to list them."));
         if (args.size() < info.required()) {
@@ -299,6 +339,6 @@ public final class Chisels {
             throw new IllegalArgumentException("too many parameters for chisel " + name + ", " + info.required() + " required, "
                     + (info.args().size() - info.required()) + " optional, " + args.size() + " given");
         }
-        return CHISELS.get(name).factory().create(info, args, container);
+        return CHISELS.get(name).factory().create(info, args, context);
     }
 }

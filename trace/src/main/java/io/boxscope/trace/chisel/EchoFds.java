@@ -12,18 +12,21 @@ import java.util.function.Consumer;
  * echo_fds: the data of every successful I/O call, as sysdig's chisel prints it: a coloured header
  * ({@code ------ Read 35B from  /etc/passwd (cat)}, red for reads, blue for writes, with {@code -pc} the
  * container in green for the host and cyan otherwise), then the buffer with dots for what is not printable,
- * in full; an SGR reset at the end. The argument {@code disable_color} leaves the colour codes out.
+ * in full (or as -A, -x or -X print buffers: the Lua's formatter is {@code %evt.arg.data}); an SGR reset at the end. The argument {@code disable_color} leaves the colour codes out.
  * Colour codes are SGR sequences ({@code ESC [ N m}); front ends keep them and escape everything else.
  */
 final class EchoFds extends StreamChisel {
 
     private final boolean container;
     private final boolean color;
+    /** How the data prints: the Lua's event formatter is {@code %evt.arg.data}, which -A, -x and -X format. */
+    private final BufferFormat buffers;
 
-    EchoFds(ChiselInfo info, List<String> args, boolean container) {
+    EchoFds(ChiselInfo info, List<String> args, boolean container, BufferFormat buffers) {
         super(info, "evt.is_io=true and evt.dir=< and evt.rawres>0");
         this.container = container;
         this.color = !(args.size() == 1 && args.get(0).equals("disable_color"));
+        this.buffers = buffers;
     }
 
     private String sgr(int code) {
@@ -49,7 +52,7 @@ final class EchoFds extends StreamChisel {
         // then sysdig prints the event with the chisel's format %evt.arg.data (no line when it has none)
         byte[] b = data(e);
         if (b != null) {
-            out.accept(BufferFormat.DOTS.render(b));
+            out.accept(buffers.render(b));
         }
     }
 

@@ -11,15 +11,21 @@ import java.util.function.Consumer;
 /**
  * spy_file: every successful read and write on a file (terminals left out unless one file is named), as
  * sysdig's chisel prints it: {@code evt.time proc.name(proc.pid) R|W BYTES fd.name DATA}, the data as
- * {@code -A} shows buffers (a newline, then the printable text). Arguments, both optional: R, W or RW,
- * and one file name.
+ * {@code -A} shows buffers (a newline, then the printable text): the Lua's on_init calls
+ * {@code sysdig.set_output_format("ascii")}, and sysdig applies a {@code -x} or {@code -X} given on the command
+ * line after it, so those print the data in hex (checked with sysdig 0.29 {@code -r F -x -c spy_file}).
+ * Arguments, both optional: R, W or RW, and one file name.
  */
 final class SpyFile extends StreamChisel {
     private static final OutputField TIME = OutputField.parse("evt.time");
     private static final OutputField WRITE = OutputField.parse("evt.is_io_write");
 
-    SpyFile(ChiselInfo info, List<String> args) {
+    /** ASCII, or the hex format -x or -X asked for. */
+    private final BufferFormat buffers;
+
+    SpyFile(ChiselInfo info, List<String> args, BufferFormat buffers) {
         super(info, filter(args));
+        this.buffers = buffers == BufferFormat.HEX || buffers == BufferFormat.HEX_ASCII ? buffers : BufferFormat.ASCII;
     }
 
     private static String filter(List<String> args) {
@@ -39,7 +45,7 @@ final class SpyFile extends StreamChisel {
     @Override
     public void event(EventView e, Consumer<String> out) {
         byte[] b = data(e);
-        String data = b != null ? BufferFormat.ASCII.render(b) : "";
+        String data = b != null ? buffers.render(b) : "";
         long res = e.value(RES) instanceof Value.Num n ? n.value() : 0;
         boolean write = e.value(WRITE) instanceof Value.Bool w && w.value();
         out.accept(e.text(TIME) + " " + e.text(NAME) + "(" + e.text(PID) + ") " + (write ? "W" : "R") + " "

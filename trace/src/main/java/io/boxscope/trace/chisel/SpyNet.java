@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * spy_ip and spy_port: the data of successful I/O on IPv4/IPv6 sockets to or from one address
  * ({@code fd.ip=ADDR}) or one port ({@code fd.port=PORT}), as sysdig 0.29's {@code spy_ip.lua} and
  * {@code spy_port.lua} print it: each buffer (dots for bytes that are not printable, in full) under a
- * header line. The header is made when the direction changes (read after write or the first event) and
+ * header line (in sysdig's {@code -A}, {@code -x} or {@code -X} format when one is given: the Lua prints
+ * the field {@code evt.arg.data}, which libsinsp renders in the inspector's buffer format). The header is made when the direction changes (read after write or the first event) and
  * then printed again, unchanged, before every buffer in the same direction, so its byte count is that of
  * the first call of the run. Reads are red ({@code ------ Read 124B}), writes blue; spy_ip's write header
  * says {@code Read} too, as its Lua does. The argument {@code disable_colors} leaves the colour codes out;
@@ -20,15 +21,18 @@ import java.util.function.Consumer;
 final class SpyNet extends StreamChisel {
     private final boolean ipChisel;
     private final boolean color;
+    /** How the data prints: the Lua prints {@code evt.arg.data}, which -A, -x and -X format. */
+    private final BufferFormat buffers;
     /** The last header made, or null before the first buffer; and the direction it was made for. */
     private String header;
     private Boolean lastRead;
 
     /** {@code ip}: spy_ip (args: address), else spy_port (args: port). */
-    SpyNet(ChiselInfo info, boolean ip, List<String> args) {
+    SpyNet(ChiselInfo info, boolean ip, List<String> args, BufferFormat buffers) {
         super(info, "evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6) and " + (ip ? "fd.ip=" : "fd.port=") + check(info, ip, args.get(0)));
         this.ipChisel = ip;
         this.color = !(args.size() > 1 && args.get(1).equals("disable_colors"));
+        this.buffers = buffers;
     }
 
     /** The address or port, checked before it goes into a filter (sysdig checks the argument's type). */
@@ -56,7 +60,7 @@ final class SpyNet extends StreamChisel {
             lastRead = read;
         }
         out.accept(header);
-        out.accept(BufferFormat.DOTS.render(b));
+        out.accept(buffers.render(b));
     }
 
     @Override

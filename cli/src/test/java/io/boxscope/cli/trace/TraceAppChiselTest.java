@@ -1,0 +1,262 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.cli.Cli;
+import io.boxscope.testkit.KernelTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * memcachelog, udp_extract, spectrogram and subsecoffset, and the buffer formats -A, -x and -X in spy_port,
+ * spy_ip, echo_fds and spy_file, on a capture {@code trace -s 4096 -w} writes of a real workload: python3,
+ * run under the name {@code memcached} (memcachelog's filter keeps a process so named), serves a text protocol
+ * on a loopback TCP port and sends itself {@link #COMMANDS} (one with an escape sequence and bytes that are not
+ * UTF-8), then two connected UDP sockets exchange {@link #UDP} (NUL, 0xff, ESC, UTF-8). Oracles: sysdig 0.29
+ * reading the same file ({@code sysdig -r F -c CHISEL}, in a directory of its own for udp_extract's files) and
+ * the workload's own bytes.
+ */
+@KernelTest
+class TraceAppChiselTest {
+    /** The client's writes; each one with a space whose first word starts with get or set is logged twice (write, read). */
+    private static final List<String> COMMANDS = List.of("get foo\r\n", "set bar 0 0 5\r\nhello\r\n", "set big 0 0 2000",
+            "gets k1 k2\r\n", "get \u001b[31mevil\u00ff\u00fe\n\r\n", "set x", "delete foo\r\n", "get", "set k 1 2 3000 noreply",
+            "settings  a");
+    private static final List<String> UDP = List.of("hello udp\n", "\u0000\u0001\u0002\u00ff\u001b[2J", "caf\u00c3\u00a9\n", "connected");
+
+    private static final String WORKLOAD = """
+            import socket, threading, sys, os, time
+            go = sys.argv[1]
+            cmds = [bytes.fromhex(a) for a in sys.argv[2].split(",")]
+            udp = [bytes.fromhex(a) for a in sys.argv[3].split(",")]
+            srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+            print(srv.getsockname()[1], os.getpid(), flush=True)
+            while not os.path.exists(go):
+                time.sleep(0.02)
+            def serve():
+                c, _ = srv.accept()
+                while True:
+                    d = c.recv(4096)
+                    if not d:
+                        break
+                    c.sendall(b"END\\r\\n")
+                c.close()
+            t = threading.Thread(target=serve); t.start()
+            cl = socket.create_connection(srv.getsockname())
+            for m in cmds:
+                cl.sendall(m); cl.recv(100)
+            cl.close(); t.join()
+            a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+            b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 0))
+            a.connect(b.getsockname()); b.connect(a.getsockname())
+            for p in udp:
+                a.send(p); b.recv(100)
+            b.send(b"reply"); a.recv(100)
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path capture;
+    static int port;
+
+    @BeforeAll
+    static void capture() throws Exception {
+        capture = dir.resolve("app.scap");
+        Path work = dir.resolve("w");
+        Files.createDirectories(work);
+        Path script = work.resolve("work.py");
+        Files.writeString(script, WORKLOAD);
+        // a copy of the interpreter named memcached: its comm is what memcachelog's filter asks for
+        Path python = Path.of(new String(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start()
+                .getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        Path memcached = work.resolve("memcached");
+        Files.copy(python, memcached);
+        memcached.toFile().setExecutable(true);
+        Path go = work.resolve("go");
+        Process child = new ProcessBuilder(memcached.toString(), script.toString(), go.toString(), hex(COMMANDS), hex(UDP)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
+            port = Integer.parseInt(first[0]);
+            long pid = Long.parseLong(first[1]);
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "6", "-s", "4096", "-w", capture.toString(),
+                    "proc.pid=" + pid)));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Files.createFile(go);
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
+            assertEquals(0, child.exitValue());
+            t.join(60_000);
+            assertEquals(0, result.get().code(), result.get().err());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The payloads as hex, one per comma (argv holds no NUL; each char is one byte, ISO-8859-1). */
+    private static String hex(List<String> payloads) {
+        return String.join(",", payloads.stream().map(p -> java.util.HexFormat.of().formatHex(p.getBytes(StandardCharsets.ISO_8859_1))).toList());
+    }
+
+    private static Cli ours(String... args) {
+        List<String> a = new ArrayList<>(List.of("trace", "-r", capture.toString()));
+        a.addAll(List.of(args));
+        return Cli.run(a.toArray(String[]::new));
+    }
+
+    private static String theirs(String... args) throws Exception {
+        return TraceReadFilterTest.sysdigRead(capture, List.of(args));
+    }
+
+    /** The lines memcachelog prints for the workload, derived from the commands sent (each seen as a write and a read). */
+    private static List<String> expected(String method, long minSize) {
+        List<String> l = new ArrayList<>();
+        for (String c : COMMANDS) {
+            String[] w = c.replaceAll("[^\\x20-\\x7e]", ".").split(" ", -1);
+            if ((w[0].startsWith("get") || w[0].startsWith("set")) && w.length > 1 && (method == null || method.equals(w[0]))) {
+                long size = w.length > 4 && w[4].matches("\\d+") ? Long.parseLong(w[4]) : 0;
+                if (!"set".equals(method) || size >= minSize) {
+                    l.add(" method=" + w[0] + " size=" + size + "B key=" + w[1]);
+                    l.add(" method=" + w[0] + " size=" + size + "B key=" + w[1]);
+                }
+            }
+        }
+        return l;
+    }
+
+    @Test
+    void memcachelogPrintsSysdigsLines() throws Exception {
+        for (String[] run : List.of(new String[] {"-c", "memcachelog"}, new String[] {"-c", "memcachelog", "get"},
+                new String[] {"-c", "memcachelog", "set 1000"}, new String[] {"-c", "memcachelog", "gets"},
+                new String[] {"-A", "-c", "memcachelog"})) {
+            Cli r = ours(run);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(theirs(run), r.out(), Arrays.toString(run));
+        }
+        // the lines themselves, from the workload: time stamps left out
+        for (var m : new TreeMap<>(java.util.Map.of("", 0L, "get", 0L, "set", 1000L)).entrySet()) {
+            String[] run = m.getKey().isEmpty() ? new String[] {"-c", "memcachelog"}
+                    : new String[] {"-c", "memcachelog", m.getKey().equals("set") ? "set 1000" : m.getKey()};
+            List<String> got = ours(run).out().lines().map(l -> l.substring(l.indexOf(" method="))).toList();
+            assertEquals(expected(m.getKey().isEmpty() ? null : m.getKey(), m.getValue()), got, Arrays.toString(run));
+        }
+        // -A: the data starts with a newline, so no first word is get or set (sysdig prints nothing either)
+        assertEquals("", ours("-A", "-c", "memcachelog").out());
+        // sysdig's Lua compares the size with nil at the first set and stops with an error: refused before reading
+        Cli r = ours("-c", "memcachelog", "set");
+        assertEquals(2, r.code(), r.out());
+    }
+
+    @Test
+    void udpExtractWritesSysdigsFiles() throws Exception {
+        Path theirsDir = dir.resolve("sysdig-udp");
+        Files.createDirectories(theirsDir);
+        Process p = new ProcessBuilder("/usr/bin/sysdig", "-r", capture.toString(), "-c", "udp_extract").directory(theirsDir.toFile())
+                .redirectErrorStream(true).start();
+        String sysdigOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Path oursDir = Path.of("").toAbsolutePath().resolve("udp_dump_files");
+        delete(oursDir);
+        try {
+            Cli r = ours("-c", "udp_extract");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(sysdigOut, r.out());
+            TreeMap<String, String> mine = files(oursDir);
+            assertEquals(files(theirsDir.resolve("udp_dump_files")), mine);
+            // every datagram is in a file twice (sent and received): the workload's bytes, from its own list
+            int sent = UDP.stream().mapToInt(String::length).sum() + "reply".length();
+            assertEquals(2 * sent, mine.values().stream().mapToInt(String::length).sum(), mine.toString());
+            assertTrue(mine.values().stream().anyMatch(v -> v.contains("\u0000\u0001\u0002\u00ff\u001b[2J")), mine.toString());
+        } finally {
+            delete(oursDir);
+        }
+        // live: refused as the Lua's on_capture_start refuses
+        Cli live = Cli.run("trace", "-M", "1", "-c", "udp_extract");
+        assertEquals(1, live.code(), live.out());
+        assertEquals("live capture not supported\n", live.out());
+        assertEquals("init() for chisel udp_extract failed.\n", live.err());
+    }
+
+    /** Every file under {@code d} by name, its bytes as ISO-8859-1 text. */
+    private static TreeMap<String, String> files(Path d) throws Exception {
+        TreeMap<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path f : s.toList()) {
+                m.put(f.getFileName().toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return m;
+    }
+
+    private static void delete(Path d) throws Exception {
+        if (Files.exists(d)) {
+            try (Stream<Path> s = Files.walk(d)) {
+                for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** sysdig -r on the capture: exit status, standard output and standard error (standard input closed). */
+    private static Cli sysdigRun(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+        a.addAll(List.of(args));
+        Path out = dir.resolve("sysdig.out");
+        Path err = dir.resolve("sysdig.err");
+        Process p = new ProcessBuilder(a).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void spectrogramAndSubsecoffsetRefuseWhatIsNotATerminal() throws Exception {
+        for (String c : List.of("spectrogram", "subsecoffset")) {
+            for (String[] run : List.of(new String[] {"-c", c}, new String[] {"-c", c, "250"}, new String[] {"-c", c, "abc"})) {
+                Cli r = ours(run);
+                Cli s = sysdigRun(run);
+                assertEquals(s.out(), r.out(), Arrays.toString(run));
+                assertEquals(s.err(), r.err(), Arrays.toString(run));
+                assertEquals(s.code(), r.code(), Arrays.toString(run));
+            }
+            assertEquals("This chisel only works on ANSI terminals. Aborting.\n", ours("-c", c).out(), c);
+            assertEquals("init() for chisel " + c + " failed.\n", ours("-c", c).err(), c);
+            assertEquals("Input refresh_time must be a number.\n", ours("-c", c, "abc").out(), c);
+        }
+    }
+
+    @Test
+    void bufferChiselsFollowAsciiAndHex() throws Exception {
+        int hexRows = 0;
+        for (String f : List.of("-A", "-x", "-X")) {
+            for (String[] c : List.of(new String[] {"spy_port", port + " disable_colors"}, new String[] {"spy_ip", "127.0.0.1"},
+                    new String[] {"echo_fds", "disable_color", "fd.type=ipv4"}, new String[] {"spy_file"})) {
+                List<String> run = new ArrayList<>(List.of(f, "-c"));
+                run.addAll(List.of(c));
+                String[] a = run.toArray(String[]::new);
+                Cli r = ours(a);
+                assertEquals(0, r.code(), r.err());
+                assertEquals(TraceReadCli.safeChiselLine(theirs(a)), r.out(), run.toString());
+                hexRows += (int) r.out().lines().filter(l -> l.startsWith("\t0x0000: 6765 7420 666f 6f0d 0a")).count();
+            }
+        }
+        // "get foo\r\n" in hex, under -x and -X, by spy_port, spy_ip and echo_fds, as the client's write and the server's read
+        assertEquals(2 * 3 * 2, hexRows);
+    }
+}
