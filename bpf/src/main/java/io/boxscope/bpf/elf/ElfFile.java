@@ -119,14 +119,21 @@ public final class ElfFile {
         }
     }
 
-    /** Maps and parses the file (read-only; nothing is copied). */
+    /**
+     * Maps and parses the file (read-only; nothing is copied). Mapped as a memory segment of an automatic arena
+     * (unmapped when the last buffer over it is unreachable, as a MappedByteBuffer is) and viewed as a buffer:
+     * {@code FileChannel.map} without an arena makes its MappedByteBuffer through a reflective constructor call
+     * (sun.nio.ch.Util.newMappedByteBufferR), whose first use in a JVM spins ~20 method-handle classes that C1
+     * then compiles, ~20 ms of CPU in each {@code boxscope diagnose} that a busy target pays for (issue 15;
+     * docs/benchmarks.md, "diagnose: classes spun at run time").
+     */
     public static ElfFile read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
                 throw new ElfException(file + " is larger than 2 GiB, which this reader does not map");
             }
-            return parse(file.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+            return parse(file.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, size, java.lang.foreign.Arena.ofAuto()).asByteBuffer());
         }
     }
 

@@ -1,10 +1,8 @@
 package io.boxscope.cli.diagnose;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
-import java.lang.foreign.ValueLayout;
+import io.boxscope.bpf.sys.Sys;
+import io.boxscope.bpf.syscalls.SyscallTable;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,28 +23,34 @@ final class Yield {
     /**
      * Sets the nice value of every thread of this process to {@code nice}; returns the threads that
      * could not be changed (they exited meanwhile, or no CAP_SYS_NICE to go below the current value). Best
-     * effort like {@link #current()}: a JDK without an FFM native linker for this architecture changes none
-     * (-1), and diagnose goes on to the reason it cannot run there, if any, instead of failing here.
+     * effort like {@link #current()}: where system calls cannot be made (an architecture without a syscall table, a
+     * JDK without an FFM native linker for it) it changes none (-1), and diagnose goes on to the reason it cannot run
+     * there, if any, instead of failing here. The call is setpriority(2) made through bpf's one syscall(2) downcall
+     * ({@link Sys#raw}), already linked by the time the window starts, not a downcall of its own: linking a second
+     * one spun its stub and ~20 method-handle classes at run time, which C1 then compiled (~20-30 ms of CPU in each
+     * diagnose that a busy target pays for, issue 15; docs/benchmarks.md, "diagnose: classes spun at run time").
+     * The kernel's setpriority takes the nice value itself (kernel/sys.c), as glibc's wrapper passes it.
      */
-    @SuppressWarnings("restricted")
     static int renice(int nice) throws IOException {
-        Linker linker;
+        int nr;
         try {
-            linker = Linker.nativeLinker();
+            nr = SyscallTable.current().number("setpriority");
         } catch (UnsupportedOperationException e) {
             return -1;
         }
-        MethodHandle setpriority = linker.downcallHandle(linker.defaultLookup().find("setpriority").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        if (nr < 0) {
+            return -1;
+        }
         int failed = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path t : tasks) {
+                Sys.Result rc;
                 try {
-                    int rc = (int) setpriority.invokeExact(PRIO_PROCESS, Integer.parseInt(t.getFileName().toString()), nice);
-                    if (rc != 0) {
-                        failed++;
-                    }
-                } catch (Throwable e) {
+                    rc = Sys.raw(nr, PRIO_PROCESS, Integer.parseInt(t.getFileName().toString()), nice, 0, 0);
+                } catch (UnsupportedOperationException e) {
+                    return -1;
+                }
+                if (rc.failed() || rc.value() != 0) {
                     failed++;
                 }
             }

@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +63,53 @@ class YieldTest {
         int[] s = seen.get();
         assertEquals(s[0], s[1], "getpriority after setpriority");
         assertEquals(s[1], s[2], "Yield.current() against getpriority(2)");
+    }
+
+    /**
+     * {@code renice} (setpriority(2) through bpf's syscall(2) downcall, not a downcall of its own) sets every thread
+     * of this JVM, one started just before included, to the value asked: each thread's field 19 of
+     * /proc/self/task/TID/stat says so. Then every thread gets its value back (we run as root: lowering a nice value
+     * needs CAP_SYS_NICE).
+     */
+    @Test
+    void reniceSetsEveryThreadOfTheProcess() throws Exception {
+        int before = Yield.current();
+        int wanted = Math.min(19, before + 3);
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread idle = new Thread(() -> {
+            started.countDown();
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        idle.start();
+        started.await();
+        try {
+            assertEquals(0, Yield.renice(wanted), "threads that could not be changed");
+            java.util.Map<String, Integer> nice = new java.util.TreeMap<>();
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : tasks.toList()) {
+                    try {
+                        nice.put(t.getFileName().toString(), Yield.niceOf(Files.readString(t.resolve("stat"),
+                                java.nio.charset.StandardCharsets.ISO_8859_1)));
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // a thread that exited between the listing and the read
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(nice.size() >= 2, "threads read: " + nice);
+            // threads the JVM starts after the renice (a compiler thread) inherit their creator's value, so all match
+            for (Map.Entry<String, Integer> e : nice.entrySet()) {
+                assertEquals(wanted, e.getValue(), "nice of thread " + e.getKey() + " in " + nice);
+            }
+        } finally {
+            Yield.renice(before);
+            stop.countDown();
+            idle.join();
+        }
+        assertEquals(before, Yield.current());
     }
 }

@@ -24,6 +24,23 @@ public record StackSample(int pid, String comm, List<String> user, List<String> 
         }
     }
 
+    /**
+     * Written out rather than the record's generated equals and hashCode: those are bound at their first call through
+     * an invokedynamic bootstrap (java.lang.runtime.ObjectMethods) that spins ~13 method-handle classes at run time,
+     * which C1 then compiles: in {@code boxscope diagnose} (which merges stacks by name) part of the CPU a busy target
+     * pays for (issue 15; docs/benchmarks.md, "diagnose: classes spun at run time"). The same fields, the same meaning.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StackSample s && pid == s.pid && weight == s.weight && comm.equals(s.comm)
+                && user.equals(s.user) && kernel.equals(s.kernel);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pid, comm, user, kernel, weight);
+    }
+
     /** The frame that was running: the innermost user frame when the sample has no kernel frame. */
     public String leaf() {
         if (!kernel.isEmpty()) {
