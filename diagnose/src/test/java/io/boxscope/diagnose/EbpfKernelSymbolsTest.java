@@ -33,13 +33,35 @@ class EbpfKernelSymbolsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Watches for 3 s once the workload is in its loop (it has read a MiB of /dev/zero: {@code rchar} of
+     * /proc/PID/io, proc(5)). The profile samples at diagnose's fixed 99 Hz and the workload is on a CPU a few % of the
+     * time: CI at d0afe0ec (load 20-25) watched 1.5 s from the start of a Python still starting and saw no on-CPU
+     * kernel frame.
+     */
     static EbpfFindings watch(Process w, HostPaths symbols) throws Exception {
+        awaitReading(w);
         Target t = Targets.resolve(Long.toString(w.pid()), HostPaths.DEFAULT, ContainerDiscovery.of(HostPaths.DEFAULT));
         try (Ebpf e = Ebpf.start(t, symbols, EnumSet.of(Ebpf.Collector.ONCPU, Ebpf.Collector.OFFCPU), BlockRequests.Start.IO_START)) {
-            Thread.sleep(1500);
+            Thread.sleep(3000);
             assertTrue(w.isAlive(), "the workload ended early");
             return e.finish();
         }
+    }
+
+    static void awaitReading(Process w) throws Exception {
+        Path io = Path.of("/proc", Long.toString(w.pid()), "io");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            assertTrue(w.isAlive(), "the workload ended before it read");
+            long rchar = java.nio.file.Files.readAllLines(io).stream().filter(l -> l.startsWith("rchar:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(6).trim())).findFirst().orElse(0);
+            if (rchar >= 1 << 20) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the workload read no MiB of /dev/zero in 30 s");
     }
 
     static List<String> kernelFrames(Optional<List<StackSample>> stacks) {
