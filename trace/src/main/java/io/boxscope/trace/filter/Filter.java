@@ -146,6 +146,7 @@ public final class Filter {
         FieldType type = c.field().type();
         return switch (type.kind()) {
             case STRING -> compareString(c.op(), cString(bytes(v, c)), c.values());
+            case DOUBLE -> throw mismatch(c, v); // FilterChecker lets only exists through
             case BUFFER -> compareBuffer(c.op(), bytes(v, c), c.values());
             case SIGNED, UNSIGNED, BOOL -> compareNumber(c.op(), type, number(v, c), c.values());
             case NETWORK -> {
