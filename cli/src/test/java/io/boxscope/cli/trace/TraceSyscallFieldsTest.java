@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13: fields sysdig 0.29 has that boxscope refused, printed and filtered as the installed sysdig prints and
  * filters the same file: syscall.type, evt.is_open_exec, evt.count.error.file/.net/.memory/.other, proc.fdusage,
- * thread.exectime, thread.totexectime, fd.dev, fd.dev.major, fd.dev.minor; {@code %proc.aname}/{@code %proc.apid}
+ * thread.exectime, thread.totexectime, fd.dev, fd.dev.major, fd.dev.minor, evt.around[T] in filters; {@code %proc.aname}/{@code %proc.apid}
  * without an index in a format, and {@code -pk}. The capture: a shell from the process list with a file from the
  * fd list (its dev), creating files with and without execute bits, a failed open, a failed connect, a failed mmap,
  * a failed kill, a generic event, a thread nobody listed and a process exit.
@@ -67,7 +67,14 @@ class TraceSyscallFieldsTest {
                 List.of("evt.is_open_exec=true"), List.of("evt.is_open_exec=false and evt.type=creat"),
                 List.of("fd.dev=2051"), List.of("fd.dev.major=8"), List.of("fd.dev.minor>3 and not fd.type=ipv4"), List.of("fd.dev.major=259 and fd.dev.minor=5"),
                 List.of("proc.fdusage exists"), List.of("thread.exectime=0"), List.of("thread.totexectime>0"),
-                List.of("proc.aname=bash"), List.of("proc.apid=1")));
+                List.of("proc.aname=bash"), List.of("proc.apid=1"),
+                // the events are 1 us apart from 1700000000000001000: D=0 keeps the one event at T, D=1 (ms) all of them
+                List.of("evt.around[1700000000000005000]=0"), List.of("evt.around[1700000000000005000]=1"),
+                List.of("not evt.around[1700000000000005000]=0 and evt.num<8"), List.of("evt.around[1]=1000")));
+        assertEquals("5\n", TraceReadFilterTest.oursRead(file, List.of("-p", "%evt.num", "evt.around[1700000000000005000]=0")));
+        Cli ne = Cli.run("trace", "-r", file.toString(), "evt.around[1700000000000005000]!=0");
+        assertEquals(2, ne.code(), ne.out() + ne.err());
+        assertTrue(ne.err().contains("evt.around supports only '=' comparison operator"), ne.err());
         // sysdig cannot read a filter value of type DOUBLE (wrong parameter type 33): only exists compares proc.fdusage
         Cli c = Cli.run("trace", "-r", file.toString(), "proc.fdusage > 0.3");
         assertEquals(2, c.code(), c.out() + c.err());

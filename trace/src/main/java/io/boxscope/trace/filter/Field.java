@@ -31,6 +31,7 @@ public enum Field {
     EVT_IS_IO_READ(FieldClass.EVT_SYSCALL, "evt.is_io_read", FieldType.BOOL, Arg.NONE, "'true' for events that read from a file descriptor (read, recv, recvfrom, ...)."),
     EVT_IS_IO_WRITE(FieldClass.EVT_SYSCALL, "evt.is_io_write", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor (write, send, ...)."),
 
+    EVT_AROUND(FieldClass.EVT_SYSCALL, "evt.around", FieldType.UINT64, Arg.TIME, "evt.around[T]=D keeps the events within D milliseconds of T, a time in nanoseconds since the epoch as %evt.rawtime prints it: evt.around[1404996934793590564]=1000 keeps two seconds of events around it. Only '=' compares it."),
     EVT_IS_OPEN_READ(FieldClass.EVT_SYSCALL, "evt.is_open_read", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for reading (O_RDONLY or O_RDWR)."),
     EVT_IS_OPEN_WRITE(FieldClass.EVT_SYSCALL, "evt.is_open_write", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for writing (O_WRONLY or O_RDWR)."),
     EVT_IS_OPEN_EXEC(FieldClass.EVT_SYSCALL, "evt.is_open_exec", FieldType.BOOL, Arg.NONE, "'true' for an open, openat, openat2 or creat that creates a file (O_CREAT or O_TMPFILE; creat always) with an execute bit in its mode."),
@@ -136,7 +137,9 @@ public enum Field {
         /** {@code .NAME} only. */
         NAME,
         /** {@code [N]} (N generations up), or none: any ancestor. */
-        ANCESTOR
+        ANCESTOR,
+        /** {@code [T]}, required: a time in nanoseconds since the epoch (evt.around). */
+        TIME
     }
 
     private static final Map<String, Field> BY_NAME = new HashMap<>();
@@ -197,7 +200,7 @@ public enum Field {
 
     /** Whether this field can only be used in filters (sysdig -l tags it "(FILTER ONLY)"). */
     public boolean filterOnly() {
-        return !compares().isEmpty();
+        return !compares().isEmpty() || this == EVT_AROUND;
     }
 
     /** The field with exactly this name, or null. */

@@ -108,6 +108,9 @@ public final class Filter {
 
     static boolean check(Expr.Check c, FieldSource src) {
         FieldRef ref = c.field();
+        if (ref.field() == Field.EVT_AROUND) {
+            return around(c, src.get(ref));
+        }
         List<Field> compares = ref.field().compares();
         if (!compares.isEmpty()) {
             // sysdig's filter-only fields (fd.ip, fd.port, fd.net...): = and the others hold when one
@@ -140,6 +143,19 @@ public final class Filter {
             return false;
         }
         return c.op() == CmpOp.EXISTS || compare(c, v);
+    }
+
+    /**
+     * evt.around[T]=D (sinsp_filter_check_event::compare, libs e5c53d64): T lies in [ts - D ms, ts + D ms] of the
+     * event's time, compared as unsigned 64-bit numbers (the bounds wrap as sysdig's do). The source gives the time.
+     */
+    private static boolean around(Expr.Check c, Value ts) {
+        if (!(ts instanceof Value.Num n) || c.values().isEmpty()) {
+            return false;
+        }
+        long t = Long.parseUnsignedLong(c.field().argName());
+        long delta = ((Value.Num) c.values().get(0)).value() * 1_000_000L;
+        return Long.compareUnsigned(t, n.value() - delta) >= 0 && Long.compareUnsigned(t, n.value() + delta) <= 0;
     }
 
     private static boolean compare(Expr.Check c, Value v) {

@@ -77,6 +77,12 @@ final class FilterChecker {
         FieldType type = field.type();
         int at = c.opPos();
         boolean ordering = op == CmpOp.LT || op == CmpOp.LE || op == CmpOp.GT || op == CmpOp.GE;
+        if (field.field() == Field.EVT_AROUND) {
+            if (op != CmpOp.EQ) {
+                throw new FilterException(filter, at, "evt.around supports only '=' comparison operator");
+            }
+            return;
+        }
         if (field.field().filterOnly()) {
             boolean ok = op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN || (type == FieldType.PORT && ordering);
             if (!ok) {

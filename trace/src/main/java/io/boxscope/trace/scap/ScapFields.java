@@ -165,6 +165,7 @@ public final class ScapFields implements FieldSource {
             case EVT_LATENCY -> num(latency());
             case EVT_DIR -> text(String.valueOf(info.direction()));
             case EVT_TYPE -> text(EventFormatter.typeName(e));
+            case EVT_AROUND -> num(e.ts()); // the event's time, which Filter compares with evt.around's window
             case SYSCALL_TYPE -> text(SyscallFields.syscallType(e, info));
             case EVT_CATEGORY -> text(category());
             case EVT_CPU -> num(e.cpu());
