@@ -68,7 +68,7 @@ public final class TraceCommand extends CliCommand {
     final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
             .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
                     + "for missing fields instead of skipping the event. -pc: the container format (and container "
-                    + "columns in chisels).");
+                    + "columns in chisels); -pk: the Kubernetes format (the pod's name, <NA> in capture files).");
     final Opt<Boolean> sysdigJson = flag("-j")
             .help("Print each event as a JSON object keyed by sysdig's field names (sysdig -j), one per line; "
                     + "chisels print their JSON.");
@@ -221,7 +221,9 @@ public final class TraceCommand extends CliCommand {
         }
         OutputFormat format = null;
         if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN) {
-            String f = print.value() == null ? OutputFormat.DEFAULT : container ? OutputFormat.CONTAINER : print.value();
+            boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
+            String f = print.value() == null ? OutputFormat.DEFAULT : container ? OutputFormat.CONTAINER
+                    : kubernetes ? OutputFormat.KUBERNETES : print.value();
             try {
                 format = OutputFormat.parse(f);
             } catch (FilterException e) {

@@ -87,6 +87,7 @@ public final class TraceFilterCli {
                 case NAME_OR_INDEX -> ".NAME or [N]";
                 case NAME -> ".NAME";
                 case ANCESTOR -> "[N], or none for any ancestor";
+                case TIME -> "[T], required";
             });
             m.put("description", f.description());
             fields.add(m);

@@ -16,6 +16,7 @@ public enum Field {
     EVT_LATENCY(FieldClass.EVT_SYSCALL, "evt.latency", FieldType.RELTIME, Arg.NONE, "for an exit event, the nanoseconds since its enter event; 0 for enter events."),
     EVT_DIR(FieldClass.EVT_SYSCALL, "evt.dir", FieldType.CHARBUF, Arg.NONE, "'>' for an enter event, '<' for an exit event."),
     EVT_TYPE(FieldClass.EVT_SYSCALL, "evt.type", FieldType.CHARBUF, Arg.NONE, "the event's name, e.g. 'open' or 'connect'; for system calls without an event of their own, the system call's name."),
+    SYSCALL_TYPE(FieldClass.EVT_SYSCALL, "syscall.type", FieldType.CHARBUF, Arg.NONE, "for system call events, the system call's name (evt.type, or a generic event's system call); no value for the switch event and the events sysdig keeps out of its parser's state (container, procinfo, drop...)."),
     EVT_CATEGORY(FieldClass.EVT_SYSCALL, "evt.category", FieldType.CHARBUF, Arg.NONE, "what the event is about: 'file', 'net', 'memory', 'process', 'io', 'ipc' and so on."),
     EVT_CPU(FieldClass.EVT_SYSCALL, "evt.cpu", FieldType.INT16, Arg.NONE, "the CPU the event happened on."),
     EVT_ARGS(FieldClass.EVT_SYSCALL, "evt.args", FieldType.CHARBUF, Arg.NONE, "every argument of the event in one string, as NAME=VALUE pairs."),
@@ -30,8 +31,10 @@ public enum Field {
     EVT_IS_IO_READ(FieldClass.EVT_SYSCALL, "evt.is_io_read", FieldType.BOOL, Arg.NONE, "'true' for events that read from a file descriptor (read, recv, recvfrom, ...)."),
     EVT_IS_IO_WRITE(FieldClass.EVT_SYSCALL, "evt.is_io_write", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor (write, send, ...)."),
 
+    EVT_AROUND(FieldClass.EVT_SYSCALL, "evt.around", FieldType.UINT64, Arg.TIME, "evt.around[T]=D keeps the events within D milliseconds of T, a time in nanoseconds since the epoch as %evt.rawtime prints it: evt.around[1404996934793590564]=1000 keeps two seconds of events around it. Only '=' compares it."),
     EVT_IS_OPEN_READ(FieldClass.EVT_SYSCALL, "evt.is_open_read", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for reading (O_RDONLY or O_RDWR)."),
     EVT_IS_OPEN_WRITE(FieldClass.EVT_SYSCALL, "evt.is_open_write", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for writing (O_WRONLY or O_RDWR)."),
+    EVT_IS_OPEN_EXEC(FieldClass.EVT_SYSCALL, "evt.is_open_exec", FieldType.BOOL, Arg.NONE, "'true' for an open, openat, openat2 or creat that creates a file (O_CREAT or O_TMPFILE; creat always) with an execute bit in its mode."),
     PROC_PID(FieldClass.PROCESS, "proc.pid", FieldType.INT64, Arg.NONE, "the process ID of the process that made the call."),
     PROC_EXE(FieldClass.PROCESS, "proc.exe", FieldType.CHARBUF, Arg.NONE, "the process's first command-line argument (usually the program, as it was started)."),
     PROC_NAME(FieldClass.PROCESS, "proc.name", FieldType.CHARBUF, Arg.NONE, "the name of the process's program, without its directory."),
@@ -51,6 +54,7 @@ public enum Field {
     PROC_DURATION(FieldClass.PROCESS, "proc.duration", FieldType.RELTIME, Arg.NONE, "nanoseconds since the capture saw the thread's clone; no value for threads made before the capture."),
     PROC_FDOPENCOUNT(FieldClass.PROCESS, "proc.fdopencount", FieldType.UINT64, Arg.NONE, "how many file descriptors the process has open in the capture's fd table."),
     PROC_FDLIMIT(FieldClass.PROCESS, "proc.fdlimit", FieldType.INT64, Arg.NONE, "how many file descriptors the process may have open (its RLIMIT_NOFILE soft limit); -1 when unknown."),
+    PROC_FDUSAGE(FieldClass.PROCESS, "proc.fdusage", FieldType.DOUBLE, Arg.NONE, "proc.fdopencount as a percentage of proc.fdlimit (0 when the limit is unknown); filters can only test it with exists, as in sysdig."),
     PROC_VMSIZE(FieldClass.PROCESS, "proc.vmsize", FieldType.UINT64, Arg.NONE, "the process's virtual memory size in kB, as of its last clone or execve (or the capture's process list)."),
     PROC_VMRSS(FieldClass.PROCESS, "proc.vmrss", FieldType.UINT64, Arg.NONE, "the process's resident memory (not swapped out) in kB, as of its last clone or execve (or the capture's process list)."),
     PROC_VMSWAP(FieldClass.PROCESS, "proc.vmswap", FieldType.UINT64, Arg.NONE, "how much of the process's memory was swapped out, in kB, as of its last clone or execve (or the capture's process list)."),
@@ -58,6 +62,8 @@ public enum Field {
     THREAD_PFMINOR(FieldClass.PROCESS, "thread.pfminor", FieldType.UINT64, Arg.NONE, "the thread's minor page faults, as of its last clone or execve (or the capture's process list)."),
     THREAD_TID(FieldClass.PROCESS, "thread.tid", FieldType.INT64, Arg.NONE, "the thread ID of the thread that made the call."),
     THREAD_ISMAIN(FieldClass.PROCESS, "thread.ismain", FieldType.BOOL, Arg.NONE, "'true' when the thread is the process's main thread (its thread ID is the process ID)."),
+    THREAD_EXECTIME(FieldClass.PROCESS, "thread.exectime", FieldType.RELTIME, Arg.NONE, "on a switch event, the CPU time of the thread leaving the CPU (since the last switch on that CPU); 0 on every other event."),
+    THREAD_TOTEXECTIME(FieldClass.PROCESS, "thread.totexectime", FieldType.RELTIME, Arg.NONE, "the thread's CPU time summed over the switch events of the capture; 0 for captures without switch events (trace -w writes none)."),
     THREAD_CGROUPS(FieldClass.PROCESS, "thread.cgroups", FieldType.CHARBUF, Arg.NONE, "the thread's cgroups in one string, subsystem=path entries separated by spaces; no value when the capture gave none."),
     THREAD_CGROUP(FieldClass.PROCESS, "thread.cgroup", FieldType.CHARBUF, Arg.NAME, "the thread's cgroup in one subsystem, named after the field: thread.cgroup.cpu; no value when the thread has none there."),
     THREAD_VTID(FieldClass.PROCESS, "thread.vtid", FieldType.INT64, Arg.NONE, "the thread ID as the thread's own PID namespace numbers it (inside its container)."),
@@ -118,7 +124,10 @@ public enum Field {
     FD_CNET(FieldClass.FD, "fd.cnet", FieldType.IPNET, Arg.NONE, "matches when the client IP address is in the network."),
     FD_SNET(FieldClass.FD, "fd.snet", FieldType.IPNET, Arg.NONE, "matches when the server IP address is in the network."),
     FD_LNET(FieldClass.FD, "fd.lnet", FieldType.IPNET, Arg.NONE, "matches when the local IP address is in the network."),
-    FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network.");
+    FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network."),
+    FD_DEV(FieldClass.FD, "fd.dev", FieldType.INT32, Arg.NONE, "the device number of the file system holding the file, as the open's exit (or the capture's fd list) gives it: printed in hexadecimal, major and minor in the kernel's old encoding (fd.dev.major, fd.dev.minor)."),
+    FD_DEV_MAJOR(FieldClass.FD, "fd.dev.major", FieldType.INT32, Arg.NONE, "the major part of fd.dev."),
+    FD_DEV_MINOR(FieldClass.FD, "fd.dev.minor", FieldType.INT32, Arg.NONE, "the minor part of fd.dev.");
 
     /** Which argument a field takes after its name. */
     public enum Arg {
@@ -128,7 +137,9 @@ public enum Field {
         /** {@code .NAME} only. */
         NAME,
         /** {@code [N]} (N generations up), or none: any ancestor. */
-        ANCESTOR
+        ANCESTOR,
+        /** {@code [T]}, required: a time in nanoseconds since the epoch (evt.around). */
+        TIME
     }
 
     private static final Map<String, Field> BY_NAME = new HashMap<>();
@@ -189,7 +200,7 @@ public enum Field {
 
     /** Whether this field can only be used in filters (sysdig -l tags it "(FILTER ONLY)"). */
     public boolean filterOnly() {
-        return !compares().isEmpty();
+        return !compares().isEmpty() || this == EVT_AROUND;
     }
 
     /** The field with exactly this name, or null. */

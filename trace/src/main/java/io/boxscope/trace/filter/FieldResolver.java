@@ -40,6 +40,9 @@ final class FieldResolver {
         if (name.startsWith("evt.rawarg")) {
             return eventArg(Field.EVT_RAWARG, "evt.rawarg", name, pos);
         }
+        if (name.startsWith("evt.around")) {
+            return around(name, pos);
+        }
         if (name.startsWith("proc.apid")) {
             return ancestor(Field.PROC_APID, name, pos);
         }
@@ -120,6 +123,25 @@ final class FieldResolver {
                     + ", which sysdig 0.29 cannot compare (wrong parameter type); use evt.arg." + name.substring(name.indexOf('.', 4) + 1)
                     + " to compare its text");
         };
+    }
+
+    /**
+     * evt.around[T] (sinsp_filter_check_event::extract_arg, libs e5c53d64): T is read with parseu64 and kept in the
+     * reference's argument (a 64-bit unsigned number does not fit its index); {@code evt.around.X} is "wrong syntax".
+     */
+    private FieldRef around(String name, int pos) {
+        String prefix = Field.EVT_AROUND.fieldName();
+        if (name.length() > prefix.length() && name.charAt(prefix.length()) == '.') {
+            throw new FilterException(filter, pos, "wrong syntax for evt.around (evt.around[T]=D)");
+        }
+        if (name.length() <= prefix.length() + 1 || name.charAt(prefix.length()) != '[' || !name.endsWith("]")) {
+            if (name.length() > prefix.length() && name.charAt(prefix.length()) != '[') {
+                throw unknown(name, pos);
+            }
+            throw new FilterException(filter, pos, "filter syntax error: " + name + " (give a time: evt.around[T]=D)");
+        }
+        long t = ValueParser.parseUnsigned(name.substring(prefix.length() + 1, name.length() - 1), 64, filter, pos, name);
+        return new FieldRef(Field.EVT_AROUND, Long.toUnsignedString(t), null, FieldType.UINT64);
     }
 
     private FieldRef ancestor(Field field, String name, int pos) {

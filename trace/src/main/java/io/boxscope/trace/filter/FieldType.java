@@ -29,11 +29,17 @@ public enum FieldType {
     IPNET("IPNET", Kind.NETWORK, 0),
     /** A TCP/UDP port: a number or a service name from /etc/services. */
     PORT("PORT", Kind.UNSIGNED, 16),
+    /**
+     * A floating-point number (proc.fdusage). sysdig 0.29 prints it with {@code %.1lf} (filter.cpp rawval_to_string)
+     * and cannot parse a filter value for it (string_to_rawval has no PT_DOUBLE: "wrong parameter type 33"), so
+     * only {@code exists} compares it.
+     */
+    DOUBLE("DOUBLE", Kind.DOUBLE, 64),
     /** The type of the event argument named, found when the field is parsed (evt.rawarg.NAME). */
     DYNAMIC("DYNAMIC", Kind.STRING, 0);
 
     /** How values of a type compare. */
-    public enum Kind { STRING, BUFFER, SIGNED, UNSIGNED, BOOL, ADDRESS, NETWORK }
+    public enum Kind { STRING, BUFFER, SIGNED, UNSIGNED, BOOL, ADDRESS, NETWORK, DOUBLE }
 
     private final String label;
     private final Kind kind;

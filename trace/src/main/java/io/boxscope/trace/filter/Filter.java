@@ -108,6 +108,9 @@ public final class Filter {
 
     static boolean check(Expr.Check c, FieldSource src) {
         FieldRef ref = c.field();
+        if (ref.field() == Field.EVT_AROUND) {
+            return around(c, src.get(ref));
+        }
         List<Field> compares = ref.field().compares();
         if (!compares.isEmpty()) {
             // sysdig's filter-only fields (fd.ip, fd.port, fd.net...): = and the others hold when one
@@ -142,10 +145,24 @@ public final class Filter {
         return c.op() == CmpOp.EXISTS || compare(c, v);
     }
 
+    /**
+     * evt.around[T]=D (sinsp_filter_check_event::compare, libs e5c53d64): T lies in [ts - D ms, ts + D ms] of the
+     * event's time, compared as unsigned 64-bit numbers (the bounds wrap as sysdig's do). The source gives the time.
+     */
+    private static boolean around(Expr.Check c, Value ts) {
+        if (!(ts instanceof Value.Num n) || c.values().isEmpty()) {
+            return false;
+        }
+        long t = Long.parseUnsignedLong(c.field().argName());
+        long delta = ((Value.Num) c.values().get(0)).value() * 1_000_000L;
+        return Long.compareUnsigned(t, n.value() - delta) >= 0 && Long.compareUnsigned(t, n.value() + delta) <= 0;
+    }
+
     private static boolean compare(Expr.Check c, Value v) {
         FieldType type = c.field().type();
         return switch (type.kind()) {
             case STRING -> compareString(c.op(), cString(bytes(v, c)), c.values());
+            case DOUBLE -> throw mismatch(c, v); // FilterChecker lets only exists through
             case BUFFER -> compareBuffer(c.op(), bytes(v, c), c.values());
             case SIGNED, UNSIGNED, BOOL -> compareNumber(c.op(), type, number(v, c), c.values());
             case NETWORK -> {

@@ -62,7 +62,7 @@ final class FilterChecker {
     /** What an empty value of this type lacks, or null when an empty value is a value (text, bytes). */
     private static String needs(FieldType type) {
         return switch (type) {
-            case CHARBUF, DYNAMIC, BYTEBUF -> null;
+            case CHARBUF, DYNAMIC, BYTEBUF, DOUBLE -> null;
             case INT16, INT32, INT64, UINT8, UINT16, UINT32, UINT64, RELTIME, ABSTIME -> "a number";
             case BOOL -> "true or false";
             case IPADDR -> "an IP address";
@@ -77,6 +77,12 @@ final class FilterChecker {
         FieldType type = field.type();
         int at = c.opPos();
         boolean ordering = op == CmpOp.LT || op == CmpOp.LE || op == CmpOp.GT || op == CmpOp.GE;
+        if (field.field() == Field.EVT_AROUND) {
+            if (op != CmpOp.EQ) {
+                throw new FilterException(filter, at, "evt.around supports only '=' comparison operator");
+            }
+            return;
+        }
         if (field.field().filterOnly()) {
             boolean ok = op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN || (type == FieldType.PORT && ordering);
             if (!ok) {
@@ -86,6 +92,10 @@ final class FilterChecker {
                 });
             }
             return;
+        }
+        if (type.kind() == FieldType.Kind.DOUBLE && op != CmpOp.EXISTS) {
+            // string_to_rawval (libs e5c53d64 filter.cpp) has no case for PT_DOUBLE, 33
+            throw new FilterException(filter, at, "filter error: wrong parameter type 33 (" + field + " is DOUBLE: sysdig 0.29 can only test it with exists)");
         }
         if (op == CmpOp.EXISTS || op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN) {
             return;
@@ -97,7 +107,7 @@ final class FilterChecker {
             return;
         }
         switch (type.kind()) {
-            case STRING -> { }
+            case STRING, DOUBLE -> { }
             case SIGNED, UNSIGNED, BOOL -> {
                 if (!ordering) {
                     throw new FilterException(filter, at, "'" + op.spelling() + "' not supported for numeric filters (" + field + " is " + label(field) + ")");

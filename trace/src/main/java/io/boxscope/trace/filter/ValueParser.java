@@ -49,6 +49,7 @@ final class ValueParser {
             case IPADDR -> address(cstr(bytes), filter, pos, v.text());
             case PORT -> port(cstr(bytes), services, filter, pos, v.text());
             case IPNET -> network(cstr(bytes), filter, pos, v.text());
+            case DOUBLE -> throw new FilterException(filter, pos, "filter error: wrong parameter type 33"); // FilterChecker refuses first
         };
     }
 

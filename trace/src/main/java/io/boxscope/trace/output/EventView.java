@@ -8,6 +8,7 @@ import io.boxscope.trace.filter.Value;
 import io.boxscope.trace.scap.EventFormatter;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ScapFields;
+import io.boxscope.trace.scap.SyscallFields;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -63,12 +64,17 @@ public final class EventView {
                 case EVT_DELTATIME_NS -> new Value.Num((event.ts() - timeline.previous()) % 1_000_000_000L);
                 case EVT_COUNT_EXIT -> event.info().map(i -> !i.isEnter()).orElse(false) ? new Value.Num(1) : null;
                 case EVT_COUNT_ERROR -> fields.errorCount() ? new Value.Num(1) : null;
+                case EVT_COUNT_ERROR_FILE -> fields.errorCount(SyscallFields.ErrorKind.FILE) ? new Value.Num(1) : null;
+                case EVT_COUNT_ERROR_NET -> fields.errorCount(SyscallFields.ErrorKind.NET) ? new Value.Num(1) : null;
+                case EVT_COUNT_ERROR_MEMORY -> fields.errorCount(SyscallFields.ErrorKind.MEMORY) ? new Value.Num(1) : null;
+                case EVT_COUNT_ERROR_OTHER -> fields.errorCount(SyscallFields.ErrorKind.OTHER) ? new Value.Num(1) : null;
                 case EVT_RAWTIME_S -> new Value.Num(event.ts() / 1_000_000_000L);
                 case EVT_RAWTIME_NS -> new Value.Num(event.ts() % 1_000_000_000L);
                 case EVT_DELTATIME -> new Value.Num(event.ts() - timeline.previous());
                 case EVT_LATENCY_S -> new Value.Num(latency() / 1_000_000_000L);
                 case EVT_LATENCY_NS -> new Value.Num(latency() % 1_000_000_000L);
                 case EVT_LATENCY_HUMAN -> new Value.Text(Units.time(latency()));
+                case K8S_POD_NAME -> null;
             };
         };
     }
@@ -77,6 +83,8 @@ public final class EventView {
     public String text(OutputField f) {
         return switch (f) {
             case OutputField.Catalogue c -> c.ref().field() == Field.EVT_RAWARG ? rawarg(c.ref())
+                    // fd.dev is PF_HEX (filterchecks.cpp): printed with %X
+                    : c.ref().field() == Field.FD_DEV && fields.get(c.ref()) instanceof Value.Num n ? Integer.toHexString((int) n.value()).toUpperCase(java.util.Locale.ROOT)
                     : FieldText.of(c.ref(), fields.get(c.ref()));
             case OutputField.Extra x -> switch (x.kind()) {
                 case EVT_OUTPUTTIME -> outputTime();
@@ -128,12 +136,12 @@ public final class EventView {
     public static boolean numeric(OutputField f) {
         return switch (f) {
             case OutputField.Catalogue c -> switch (c.ref().type().kind()) {
-                case SIGNED, UNSIGNED -> true;
+                case SIGNED, UNSIGNED, DOUBLE -> true;
                 case BOOL -> false;
                 case STRING, BUFFER, ADDRESS, NETWORK -> false;
             };
             // evt.datetime, evt.time.s and evt.time.iso8601 are timestamps to -j (sinsp_filter_check_gen_event::extract_as_js): the raw number
-            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN;
+            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN && x.kind() != OutputField.Kind.K8S_POD_NAME;
         };
     }
 

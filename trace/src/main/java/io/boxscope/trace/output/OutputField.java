@@ -51,11 +51,21 @@ public sealed interface OutputField {
          * is (extract_error_count); no value otherwise.
          */
         EVT_COUNT_ERROR("evt.count.error"),
+        /** evt.count.error.file/.net/.memory/.other: evt.count.error of the events of that kind (ScapFields#errorCount(kind)). */
+        EVT_COUNT_ERROR_FILE("evt.count.error.file"),
+        EVT_COUNT_ERROR_NET("evt.count.error.net"),
+        EVT_COUNT_ERROR_MEMORY("evt.count.error.memory"),
+        EVT_COUNT_ERROR_OTHER("evt.count.error.other"),
         EVT_LATENCY_S("evt.latency.s"),
         /** evt.latency.ns: the latency's nanoseconds within its second, nine digits. */
         EVT_LATENCY_NS("evt.latency.ns"),
         /** evt.latency.human: the latency as chisels print times (1.50us, 12ms, 1.02s). */
-        EVT_LATENCY_HUMAN("evt.latency.human");
+        EVT_LATENCY_HUMAN("evt.latency.human"),
+        /**
+         * k8s.pod.name, for {@code -pk}'s line: sysdig 0.29 -r reads no Kubernetes metadata from a capture file (its k8s
+         * state comes from the API server, k8s events are not in our files), so the pod's name has no value.
+         */
+        K8S_POD_NAME("k8s.pod.name");
 
         private final String fieldName;
 

@@ -23,6 +23,13 @@ public final class OutputFormat {
     public static final String CONTAINER = "*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name "
             + "(%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info";
 
+    /**
+     * sysdig's {@code -pk} / {@code -pkubernetes} line (sysdig.cpp): the pod's name where {@code -pc} has the
+     * container's. A capture file carries no Kubernetes metadata that sysdig 0.29 -r reads, so the column is {@code <NA>}.
+     */
+    public static final String KUBERNETES = "*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name "
+            + "(%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info";
+
     /** A piece of the format: literal text, or a field with a width (0: as it is). */
     sealed interface Token {}
 
@@ -102,6 +109,17 @@ public final class OutputFormat {
             }
             if (field == null) {
                 throw new FilterException(f, j, "invalid formatting token " + f.substring(k));
+            }
+            if (field instanceof OutputField.Catalogue cat && cat.ref().anyAncestor()) {
+                // proc.aname / proc.apid without [N] (sinsp_filter_check_thread::parse_field_name, libs e5c53d64): the
+                // name is read with the rest of the format after it, so only a name that ends the format is taken
+                // whole (argid -1); otherwise the field takes 0 characters and the name is printed after the value
+                // as text. Either way the value is the process's own (the walk up takes no step): "%proc.aname x"
+                // prints "bashproc.aname x". The token's name is what the field took: "" (sysdig -j's key)
+                boolean whole = n + 1 == f.length();
+                tokens.add(new FieldToken(new OutputField.Catalogue(whole ? cat.name() : "", cat.ref().ancestor(0)), width));
+                j = whole ? n : k - 1;
+                continue;
             }
             tokens.add(new FieldToken(field, width));
             j = n; // n was decremented once past the match
@@ -200,7 +218,9 @@ public final class OutputFormat {
                 o.put(f.name(), null);
                 continue;
             }
-            if (f instanceof OutputField.Catalogue c && c.ref().field() == io.boxscope.trace.filter.Field.EVT_TIME) {
+            if (f instanceof OutputField.Catalogue c && c.ref().field() == io.boxscope.trace.filter.Field.FD_DEV) {
+                o.put(f.name(), v.text(f)); // PF_HEX: sysdig -j writes the hexadecimal text, quoted
+            } else if (f instanceof OutputField.Catalogue c && c.ref().field() == io.boxscope.trace.filter.Field.EVT_TIME) {
                 o.put(f.name(), v.event().ts()); // a timestamp (ABSTIME): JSON has the number
             } else if (EventView.bool(f) && val instanceof Value.Bool b) {
                 o.put(f.name(), b.value());

@@ -26,7 +26,9 @@ final class FdRules {
             // parse_open_openat_creat_exit: PPM_O_DIRECTORY (1 << 10) in the flags makes a directory fd
             long flags = num(from, "flags");
             boolean dir = flags != Long.MIN_VALUE && (flags & (1 << 10)) != 0;
-            add(t, fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0));
+            // the exit's own dev (open, creat, openat's second version; openat2's exit has none), 0 without it
+            long dev = num(e, "dev");
+            add(t, fd, new Fd(dir ? FdType.DIRECTORY : FdType.FILE_V2, name, 0, 0, null, dev == Long.MIN_VALUE ? 0 : (int) dev));
         }
     }
 

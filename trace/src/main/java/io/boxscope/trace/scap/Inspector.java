@@ -271,7 +271,11 @@ public final class Inspector {
     }
 
     /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
-    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
+    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev) {
+        public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
+            this(type, name, l4proto, intendedL4, ends, 0);
+        }
+
         public Fd(FdType type, String name, int l4proto) {
             this(type, name, l4proto, 0, null);
         }
@@ -375,7 +379,7 @@ public final class Inspector {
             case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
                     0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()));
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
-            default -> new Fd(f.type(), f.name(), 0);
+            default -> new Fd(f.type(), f.name(), 0, 0, null, f.dev()); // FILE_V2's dev (0 for the other kinds)
         };
     }
 

@@ -165,6 +165,8 @@ public final class ScapFields implements FieldSource {
             case EVT_LATENCY -> num(latency());
             case EVT_DIR -> text(String.valueOf(info.direction()));
             case EVT_TYPE -> text(EventFormatter.typeName(e));
+            case EVT_AROUND -> num(e.ts()); // the event's time, which Filter compares with evt.around's window
+            case SYSCALL_TYPE -> text(SyscallFields.syscallType(e, info));
             case EVT_CATEGORY -> text(category());
             case EVT_CPU -> num(e.cpu());
             case EVT_ARGS, EVT_INFO -> text(fmt.args(e));
@@ -190,6 +192,7 @@ public final class ScapFields implements FieldSource {
             // enter, an openat or openat2 exit (PPM_O_RDONLY 1, PPM_O_WRONLY 2; O_RDWR is both); false elsewhere
             case EVT_IS_OPEN_READ -> new Value.Bool((openFlags() & 1) != 0);
             case EVT_IS_OPEN_WRITE -> new Value.Bool((openFlags() & 2) != 0);
+            case EVT_IS_OPEN_EXEC -> new Value.Bool(SyscallFields.isOpenExec(e, info));
             case PROC_PID -> t == null ? null : num(t.pid());
             // a thread the tables did not list is get_thread_ref's fake entry, whose comm and exe are the
             // string "<NA>": a value (sysdig -j prints "<NA>", a -p line without * is printed), not a missing field
@@ -217,7 +220,8 @@ public final class ScapFields implements FieldSource {
             }
             case PROC_ANAME -> {
                 Inspector.Thread a = ancestor(ref.index() == null ? 1 : ref.index());
-                yield a == null ? null : text(a.comm());
+                // get_thread_ref's entry for a thread nobody listed has the comm "<NA>" (as proc.name)
+                yield a == null ? null : text(a.comm() == null ? "<NA>" : a.comm());
             }
             // filterchecks.cpp (libs e5c53d64): the fd limit is the main thread's (get_fd_limit; a main thread the
             // table lacks is sinsp's fake entry, limit -1), the memory sizes the thread's own, the thread.* ones 0 on
@@ -226,6 +230,12 @@ public final class ScapFields implements FieldSource {
                 Inspector.Thread m = t == null ? null : t.tid() == t.pid() ? t : inspector.thread(t.pid());
                 yield t == null ? null : num(m == null ? -1 : m.fdlimit());
             }
+            // TYPE_FDUSAGE: get_fd_usage_pct_d, the open count over the (main thread's) limit
+            case PROC_FDUSAGE -> t == null ? null : text(SyscallFields.fdUsage(((Value.Num) get(FDOPENCOUNT)).value(),
+                    ((Value.Num) get(FDLIMIT)).value()));
+            // TYPE_EXECTIME/TYPE_TOTEXECTIME: only switch events add CPU time; trace -w writes none (see docs/trace.md)
+            case THREAD_EXECTIME -> num(0);
+            case THREAD_TOTEXECTIME -> t == null ? null : num(0);
             case PROC_ENV -> t == null ? null : text(ProcessFields.env(inspector, t));
             case PROC_EXELINE -> t == null ? null : text(ProcessFields.exeline(t));
             case PROC_NTHREADS -> t == null ? null : numOrNull(ProcessFields.nthreads(inspector, t));
@@ -358,6 +368,10 @@ public final class ScapFields implements FieldSource {
                 default -> null;
             };
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
+            // TYPE_DEV, TYPE_DEV_MAJOR, TYPE_DEV_MINOR (fdinfo.h get_device_major/minor: the old 8+8+12 encoding)
+            case FD_DEV -> fd == null || fdNum() == null ? null : num(fd.dev());
+            case FD_DEV_MAJOR -> fd == null || fdNum() == null ? null : num((fd.dev() & 0xfff00) >>> 8);
+            case FD_DEV_MINOR -> fd == null || fdNum() == null ? null : num((fd.dev() & 0xff) | ((fd.dev() >>> 12) & 0xfff00));
             // filter-only fields: Filter compares the fields they stand for and never asks for them
             case FD_IP, FD_PORT, FD_PROTO, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
         };
@@ -385,6 +399,20 @@ public final class ScapFields implements FieldSource {
             v = n == null ? null : repo ? n.repository() : n.tag();
         }
         return v == null || v.isEmpty() ? null : text(v);
+    }
+
+    private static final FieldRef FDOPENCOUNT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDOPENCOUNT);
+    private static final FieldRef FDLIMIT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDLIMIT);
+
+    /** evt.count.error.FILE/NET/MEMORY/OTHER: {@link #errorCount()} and the kind {@link SyscallFields#errorIn} gives. */
+    public boolean errorCount(SyscallFields.ErrorKind kind) {
+        if (!errorCount()) {
+            return false;
+        }
+        if (!fdKnown) {
+            resolveFd();
+        }
+        return SyscallFields.errorIn(kind, info, fd, category().equals("memory"));
     }
 
     private static Value text(String s) {

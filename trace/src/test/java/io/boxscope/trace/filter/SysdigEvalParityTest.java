@@ -73,7 +73,7 @@ class SysdigEvalParityTest {
                     return null;
                 }
                 return switch (ref.type().kind()) {
-                    case STRING, BUFFER -> new Value.Text(v);
+                    case STRING, BUFFER, DOUBLE -> new Value.Text(v);
                     case SIGNED, UNSIGNED -> new Value.Num(Long.parseLong(v));
                     case BOOL -> new Value.Bool(Boolean.parseBoolean(v));
                     case ADDRESS, NETWORK -> new Value.Addr(v.contains(".") ? ValueParser.ipv4(v) : ValueParser.ipv6(v));
