@@ -63,6 +63,11 @@ public final class Main {
     /**
      * What identifies this build for the compile cache (docs/probe.md, "Compile cache"): the jar's path, size and
      * modification time, which every build changes; null (no compile cache) when the classes do not come from a jar.
+     * Joined with a StringBuilder, not {@code +}: a string concatenation is an invokedynamic call site whose first call
+     * spins a {@code String$$StringConcat} class and its method-handle forms with the class-file API, and the AOT cache
+     * holds it resolved only when the training ran it, which it does not (the training returns before this); that was
+     * ~7-10 ms of every start's main thread before the command line was parsed (-Xlog:class+init, docs/benchmarks.md,
+     * "Start-up: per-family caches, the training replay").
      */
     static String buildId() {
         try {
@@ -71,8 +76,8 @@ public final class Main {
             if (jar == null || !java.nio.file.Files.isRegularFile(jar)) {
                 return null;
             }
-            return jar + " " + java.nio.file.Files.size(jar) + " "
-                    + java.nio.file.Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            return new StringBuilder(jar.toString()).append(' ').append(java.nio.file.Files.size(jar)).append(' ')
+                    .append(java.nio.file.Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.NANOSECONDS)).toString();
         } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
             return null; // no compile cache: every run compiles, as before it existed
         }

@@ -87,16 +87,18 @@ class LauncherChoiceTest {
     }
 
     @Test
-    void theJitChoiceOfTheToolsIsUnchanged() throws Exception {
-        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5", choice("runqlat", "1", "1"));
-        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5", choice("syscount"));
+    void theJitChoiceOfTheTools() throws Exception {
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=5", choice("runqlat", "1", "1"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=5", choice("syscount"));
         assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("opensnoop"));
         assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("--pid", "1", "execsnoop"));
     }
 
     /**
      * Every tracing command's JIT options start this JVM and take effect (a misspelt or refused -XX option would stop
-     * the tool before main): the thresholds scaled as the file says, the C1-only tools still stopping at level 1.
+     * the tool before main): the thresholds scaled as the file says, the C1-only tools still stopping at level 1 and
+     * without the AOT cache's training replay, as given on the command line (a diagnostic flag: without the unlock the
+     * JVM refuses to start); the per-event tools and probe keep the replay (it has C2 compile their drain early).
      */
     @Test
     void theTracingCommandsJvmOptionsStartTheJvmWithScaledThresholds() throws Exception {
@@ -107,6 +109,8 @@ class LauncherChoiceTest {
                     String.join(" ", args) + ": " + out.lines().filter(l -> l.contains("CompileThresholdScaling")).toList());
             assertEquals(args[0].equals("runqlat"), out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")),
                     String.join(" ", args));
+            assertEquals(args[0].equals("runqlat"), out.lines().anyMatch(l -> l.matches("\\s*bool AOTReplayTraining\\s+= false\\s+\\{diagnostic\\} \\{command line[,}].*")),
+                    String.join(" ", args) + ": " + out.lines().filter(l -> l.contains("AOTReplayTraining")).toList());
         }
     }
 
