@@ -52,6 +52,9 @@ public final class Signals {
     public static Integer parse(String s) {
         String t = s.trim();
         if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+            if (t.length() > 9) { // past int's range: no signal (Integer.parseInt would throw)
+                return null;
+            }
             int n = Integer.parseInt(t);
             return n >= 1 && n <= SIGRTMAX ? n : null;
         }

@@ -36,6 +36,7 @@ class SignalsTest {
         assertNull(Signals.parse("SIGNOPE"));
         assertNull(Signals.parse("0"));
         assertNull(Signals.parse("65"));
+        assertNull(Signals.parse("99999999999")); // past int: null, not a NumberFormatException
         assertEquals(9, Signals.parse("9"));
     }
 }

@@ -181,20 +181,45 @@ public abstract class CliCommand implements Callable<Integer> {
         return null;
     }
 
-    /** picocli's option list, with {@link #pidAlias} rendered under both its names. */
+    /**
+     * picocli's option list, with {@link #pidAlias} rendered under both its names, and an option with a short name
+     * only and a value rendered as argp writes it, {@code -d DISK} (libbpf-tools' {@code biolatency --help}; argp
+     * takes {@code -d=sda} as the disk "=sda"), not picocli's {@code -d=DISK}. Parsing is unchanged: {@code -d sda},
+     * {@code -dsda} and {@code -d=sda} all give sda.
+     */
     private static String optionList(picocli.CommandLine.Help help) {
         OptionSpec alias = pidAlias(help.commandSpec());
-        if (alias == null) {
-            return help.optionList();
-        }
         picocli.CommandLine.Help.Layout def = help.createDefaultLayout();
         picocli.CommandLine.Help.IOptionRenderer base = def.optionRenderer();
         // Rendered from a copy named -p and --pid: never parsed, so it cannot clash with the global --pid.
-        OptionSpec shown = OptionSpec.builder("-p", "--pid").paramLabel(alias.paramLabel()).type(alias.type())
-                .arity(alias.arity().toString()).description(alias.description()).build();
+        OptionSpec shown = alias == null ? null : OptionSpec.builder("-p", "--pid").paramLabel(alias.paramLabel())
+                .type(alias.type()).arity(alias.arity().toString()).description(alias.description()).build();
         picocli.CommandLine.Help.Layout layout = new picocli.CommandLine.Help.Layout(def.colorScheme(), def.textTable(),
-                (option, label, scheme) -> base.render(option == alias ? shown : option, label, scheme), def.parameterRenderer());
+                (option, label, scheme) -> {
+                    picocli.CommandLine.Help.Ansi.Text[][] rows = base.render(option == alias ? shown : option, label, scheme);
+                    return shortOnly(option) ? spaced(rows, scheme) : rows;
+                }, def.parameterRenderer());
         return help.optionList(layout, null, help.parameterLabelRenderer());
+    }
+
+    /** An option named by one short name only ({@code -d}) that takes a value. */
+    private static boolean shortOnly(OptionSpec option) {
+        return option.names().length == 1 && option.names()[0].length() == 2 && option.arity().max() > 0;
+    }
+
+    /** The rows of a short-only option with {@code =LABEL} written {@code  LABEL}, as argp's help writes it. */
+    private static picocli.CommandLine.Help.Ansi.Text[][] spaced(picocli.CommandLine.Help.Ansi.Text[][] rows,
+            picocli.CommandLine.Help.ColorScheme scheme) {
+        for (picocli.CommandLine.Help.Ansi.Text[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                String plain = row[i] == null ? "" : row[i].plainString();
+                if (plain.startsWith("=")) {
+                    row[i] = scheme.parameterText(" " + plain.substring(1));
+                    break;
+                }
+            }
+        }
+        return rows;
     }
 
     /**

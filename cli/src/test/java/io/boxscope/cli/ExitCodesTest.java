@@ -81,6 +81,10 @@ class ExitCodesTest {
                 List.of("syscount", "-c", noDir.toString()),
                 List.of("biolatency", "-c", noDir.toString()),
                 List.of("biolatency", "-d", nosuch),
+                // sysdig 0.29: `sysdig -i nosuch` and `sysdig -c nosuch` exit 1 too
+                List.of("trace", "-c", nosuch),
+                List.of("trace", "-i", nosuch),
+                List.of("sysdig", "-c", nosuch),
                 List.of("bench", "compare", dir.resolve("a.json").toString(), dir.resolve("b.json").toString()))) {
             Cli r = Cli.run(args.toArray(String[]::new));
             assertEquals(ExitCode.FAILURE, r.code(), args + ": " + r.err());

@@ -67,6 +67,23 @@ class PrivilegeExitCodesTest {
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
     }
 
+    /**
+     * A capture file of root's, mode 0600 as -w creates it (docs/scap.md), read by nobody: the file's own permissions,
+     * exit 1 naming it (docs/cli.md), as {@code sysdig -r} exits 1 ("can't open file"); not exit 3, which is for what
+     * Boxscope itself needs (trace -r needs no privilege at all).
+     */
+    @Test
+    void readingSomeoneElsesPrivateCaptureIsAFailureNamingTheFile() throws Exception {
+        Path file = rootsDir.resolve("private.scap");
+        Files.write(file, new byte[] {0x0a, 0x0d, 0x0d, 0x0a});
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Unprivileged.Result r = asNobody("trace", "-r", file.toString());
+        oneLine(r, ExitCode.FAILURE);
+        assertTrue(r.err().startsWith("boxscope: permission denied: " + file), r.err());
+        assertFalse(r.err().contains("run as root"), r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
     void savingWhereNobodyMayNotWriteIsAFailureNamingTheFile() throws Exception {
         Path file = rootsDir.resolve("base.json");

@@ -202,9 +202,18 @@ public final class SyscountCommand extends CliCommand {
      */
     private void run(SyscountProbe probe, SyscountProbe.Options opts, SyscountFormat view, StopSignals stop) {
         PrintWriter out = out();
+        SyscountFormat.SkippedTally skipped = new SyscountFormat.SkippedTally();
         new SyscountSession(top.value(), interval.value(), duration.value() == null ? 0 : duration.value()).run(probe, opts, stop::await, s -> {
+            skipped.add(s);
             emit(s, view);
             return !out.checkError(); // nobody reads any more: Main reports it
         });
+        if (!global().json()) {
+            skipped.line().ifPresent(line -> {
+                out.flush();
+                err().println(line);
+                err().flush();
+            });
+        }
     }
 }

@@ -22,10 +22,7 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
 
     @Override
     public void text(SyscountSession.Summary s, Terminal t) {
-        if (s.skipped() > 0) {
-            t.err().println(io.boxscope.tools.core.Lost.skipped(s.skipped()));
-            t.err().flush();
-        }
+        // the runs the kernel skipped: once, after the last summary (SkippedTally), not before every one
         if (!s.rows().isEmpty()) { // libbpf-tools prints nothing for an empty interval
             t.out().print(text(s, table, milliseconds));
         }
@@ -47,6 +44,25 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
                         + SyscountProbe.MAP_KEYS + " processes, or more than " + SyscountProbe.MAP_KEYS + " threads inside a syscall with -L)");
             }
             err.flush();
+        }
+    }
+
+    /**
+     * The runs the kernel skipped over all of a run's summaries, said once after the last, with the total, as the
+     * interval tools say theirs (docs/tools.md, IntervalCommand): libbpf-tools syscount prints only its summaries,
+     * and a line before each of them put one between every two tables on a loaded machine. JSON keeps each
+     * summary's own count ({@code skipped_events}).
+     */
+    static final class SkippedTally {
+        private long total;
+
+        void add(SyscountSession.Summary s) {
+            total += s.skipped();
+        }
+
+        /** The line to print after the last summary, if the kernel skipped any run. */
+        java.util.Optional<String> line() {
+            return total > 0 ? java.util.Optional.of(io.boxscope.tools.core.Lost.skipped(total)) : java.util.Optional.empty();
         }
     }
 

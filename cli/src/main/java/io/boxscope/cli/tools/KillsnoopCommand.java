@@ -30,7 +30,7 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
 
     final Opt<Boolean> killOnly = flag("-k", "--kill").help("Trace signals issued by kill syscall only (killsnoop always does).");
     final Opt<Boolean> names = flag("-n", "--name").help("Output signal name instead of signal number.");
-    final Opt<String> signal = option(String.class, null, "-s", "--signal").label("SIGNAL").help("Signal to trace.");
+    final Opt<String> signal = option(String.class, null, "-s", "--signal").label("SIGNAL").help("Signal to trace (a list: 9,15).");
     final Opt<Boolean> failed = flag("-x", "--failed").help("Trace failed signals only.");
 
     /** {@code boxscope killsnoop}. */
@@ -72,14 +72,26 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
 
     /** The library options for the flags given: killsnoop is always kill-only (libbpf-tools' alias_parse). */
     Killsnoop.Options options() {
-        Integer sig = null;
-        if (signal.value() != null) {
-            sig = Signals.parse(signal.value());
-            if (sig == null) {
-                throw new UsageException("invalid signal: " + Text.safe(signal.value()) + " (give a number or a name such as TERM)");
-            }
+        return new Killsnoop.Options(killsnoop || killOnly.value(), failed.value(), signals(signal.value()));
+    }
+
+    /**
+     * -s: one signal or a comma-separated list ({@code -s 9,15}, {@code -s KILL,TERM}), as libbpf-tools' sigsnoop.c
+     * parses its -s with strtok(arg, ",") into a bit mask; each a number or a name (ours takes names too).
+     */
+    static java.util.Set<Integer> signals(String arg) {
+        if (arg == null) {
+            return java.util.Set.of();
         }
-        return new Killsnoop.Options(killsnoop || killOnly.value(), failed.value(), sig);
+        java.util.Set<Integer> all = new java.util.TreeSet<>();
+        for (String one : arg.split(",", -1)) {
+            Integer sig = Signals.parse(one.trim());
+            if (sig == null) {
+                throw new UsageException("invalid signal: " + Text.safe(one) + " (give a number or a name such as TERM, or a list: 9,15)");
+            }
+            all.add(sig);
+        }
+        return all;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.boxscope.cli.trace;
 
 import io.boxscope.cli.ExitCode;
-import io.boxscope.cli.Text;
-import io.boxscope.cli.UsageException;
+import io.boxscope.cli.NotFoundException;
 import io.boxscope.trace.chisel.ChiselInfo;
 import io.boxscope.trace.chisel.ChiselListing;
 import io.boxscope.trace.chisel.Chisels;
@@ -20,8 +19,8 @@ final class TraceChiselCli {
     }
 
     static int describe(PrintWriter out, String name) {
-        ChiselInfo info = Chisels.info(name).orElseThrow(() -> new UsageException(
-                "chisel " + Text.safe(name) + " not found - use -cl to list them."));
+        ChiselInfo info = Chisels.info(name).orElseThrow(() -> new NotFoundException(
+                "chisel " + name + " not found - use -cl to list them."));
         ChiselListing.describe(info).forEach(out::println);
         out.flush();
         return ExitCode.OK;

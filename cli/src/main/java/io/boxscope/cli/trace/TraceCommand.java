@@ -7,6 +7,7 @@ import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.GlobalOptions;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
+import io.boxscope.cli.NotFoundException;
 import io.boxscope.cli.UsageException;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.chisel.ChiselInfo;
@@ -170,8 +171,9 @@ public final class TraceCommand extends CliCommand {
                 throw new UsageException("-c runs a chisel over the events: it cannot be combined with -w");
             }
             // sysdig: a chisel with required arguments takes the first word after the options (split at spaces)
-            ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new UsageException(
-                    "chisel " + Text.safe(chisel.value()) + " not found - use -cl to list them."));
+            // an unknown chisel is a named thing that is not there: exit 1, as sysdig 0.29 exits (docs/cli.md)
+            ChiselInfo info = Chisels.info(chisel.value()).orElseThrow(() -> new NotFoundException(
+                    "chisel " + chisel.value() + " not found - use -cl to list them."));
             List<String> args = List.of();
             boolean filterArg = !info.args().isEmpty() && info.args().get(0).type().equals("filter");
             if ((info.required() > 0 || filterArg) && !words.isEmpty()) {

@@ -32,4 +32,16 @@ class SyscountFormatTest {
         assertEquals(List.of(Map.of("map", "@pcalls", "failed", 50L, "full", true, "capacity", 10240L, "error", "Argument list too long")),
                 o.get("map_updates_failed"));
     }
+
+    /** Skipped runs are said once, with the total of every summary, not before each summary. */
+    @Test
+    void skippedRunsAreTalliedOverTheSummariesAndSaidOnce() {
+        SyscountFormat.SkippedTally tally = new SyscountFormat.SkippedTally();
+        assertEquals(java.util.Optional.empty(), tally.line());
+        for (long n : new long[] {3, 0, 4}) {
+            tally.add(new SyscountSession.Summary(LocalTime.of(12, 0), false, false, List.of(), 0, List.of(), n, 0));
+        }
+        assertEquals(java.util.Optional.of(io.boxscope.tools.core.Lost.skipped(7)), tally.line());
+        assertEquals(true, tally.line().orElseThrow().startsWith("7 events skipped by the kernel"), tally.line().orElseThrow());
+    }
 }

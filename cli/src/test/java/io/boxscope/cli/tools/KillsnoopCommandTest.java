@@ -65,4 +65,30 @@ class KillsnoopCommandTest {
             child.destroyForcibly();
         }
     }
+
+    /**
+     * -s takes a list, as libbpf-tools' sigsnoop.c (strtok on "," into its target_signals mask): a dash sending
+     * itself SIGUSR1, SIGUSR2 and SIGHUP (all trapped) traced with {@code -s USR1,12} shows 10 and 12, never 1.
+     */
+    @Test
+    void signalTakesAListOfSignals() throws Exception {
+        Process child = new ProcessBuilder("/bin/dash", "-c",
+                "trap : USR1 USR2 HUP; while :; do kill -USR1 $$; kill -USR2 $$; kill -HUP $$; sleep 0.05; done")
+                .redirectErrorStream(true).start();
+        try {
+            String pid = Long.toString(child.pid());
+            for (String tool : List.of("killsnoop", "sigsnoop")) {
+                Cli r = Cli.run(tool, "-p", pid, "-s", "USR1,12", "-d", "2");
+                assertEquals(0, r.code(), r.err());
+                Set<String> sigs = new TreeSet<>();
+                r.out().lines().skip(1).forEach(line -> sigs.add(line.trim().split(" +")[3]));
+                assertEquals(Set.of("10", "12"), sigs, tool + ": " + r.out());
+            }
+            Cli bad = Cli.run("killsnoop", "-s", "9,NOPE", "-d", "1");
+            assertEquals(2, bad.code(), bad.err());
+            assertTrue(bad.err().startsWith("boxscope: invalid signal: NOPE"), bad.err());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
 }

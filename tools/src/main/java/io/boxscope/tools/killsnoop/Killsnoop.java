@@ -17,13 +17,26 @@ public final class Killsnoop extends EventTool<KillEvent> {
     /**
      * @param killOnly the kill syscalls only (-k)
      * @param failed   failed only (-x)
-     * @param signal   only this signal (-s), or null
+     * @param signals  only these signals (-s, a comma-separated list since libbpf-tools' sigsnoop.c keeps a
+     *                 bit mask, {@code target_signals}), or empty for every signal
      */
-    public record Options(boolean killOnly, boolean failed, Integer signal) {
+    public record Options(boolean killOnly, boolean failed, java.util.Set<Integer> signals) {
         public Options {
-            if (signal != null && (signal < 1 || signal > 64)) {
-                throw new IllegalArgumentException("invalid signal " + signal);
+            signals = java.util.Set.copyOf(signals);
+            for (int signal : signals) {
+                if (signal < 1 || signal > 64) {
+                    throw new IllegalArgumentException("invalid signal " + signal);
+                }
             }
+        }
+
+        /** The signals as the script's bit mask: bit {@code sig - 1} per signal, 0 for all. */
+        long mask() {
+            long m = 0;
+            for (int signal : signals) {
+                m |= 1L << (signal - 1);
+            }
+            return m;
         }
     }
 
@@ -41,7 +54,7 @@ public final class Killsnoop extends EventTool<KillEvent> {
     @Override
     protected List<String> params(ToolTarget target) {
         return List.of(target.pidParam(), options.killOnly() ? "1" : "0", options.failed() ? "1" : "0",
-                options.signal() == null ? "0" : Integer.toString(options.signal()));
+                "0x" + Long.toHexString(options.mask())); // hex: signal 64 is bit 63, read unsigned
     }
 
     /** S pid comm sig tpid result cgroup container */

@@ -51,7 +51,7 @@ class KillsnoopTest {
     @Test
     void generatedSignalsOfOneSender() throws Exception {
         Process child = child();
-        List<KillEvent> events = run(new Killsnoop.Options(false, false, null), child);
+        List<KillEvent> events = run(new Killsnoop.Options(false, false, java.util.Set.of()), child);
         // SIGTERM to the sleep, then SIGCHLD to this JVM (the thread that started the dash) as the dash exits
         assertEquals(List.of(Signals.parse("TERM"), Signals.parse("CHLD")), events.stream().map(KillEvent::signal).toList(), events::toString);
         KillEvent e = events.getFirst();
@@ -62,7 +62,7 @@ class KillsnoopTest {
     @Test
     void failedKillCallsOnly() throws Exception {
         Process child = child();
-        List<KillEvent> events = run(new Killsnoop.Options(true, true, null), child);
+        List<KillEvent> events = run(new Killsnoop.Options(true, true, java.util.Set.of()), child);
         assertEquals(1, events.size(), events::toString);
         KillEvent e = events.getFirst();
         assertEquals(List.of(0, 4194305, -Errno.parse("ESRCH").number()), List.of(e.signal(), e.tpid(), e.result()));
@@ -76,7 +76,7 @@ class KillsnoopTest {
         List<String> theirs;
         // no -k: /usr/sbin/killsnoop is a link to sigsnoop, which turns -k on by its name
         try (PeerTool peer = new PeerTool("TPID", "/usr/sbin/killsnoop", "-p", pid)) {
-            ours = run(new Killsnoop.Options(true, false, null), child);
+            ours = run(new Killsnoop.Options(true, false, java.util.Set.of()), child);
             theirs = peer.stop().stream().filter(l -> l.contains(" " + pid + " ")).map(l -> l.substring(9).stripTrailing()).toList();
         }
         List<String> mine = ours.stream().map(e -> String.format("%-7d %-16s %-9s %-7d %-6d", e.pid(), e.comm(), e.signal(), e.tpid(),
