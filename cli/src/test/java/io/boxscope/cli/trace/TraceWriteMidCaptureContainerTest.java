@@ -66,7 +66,7 @@ class TraceWriteMidCaptureContainerTest {
         t.start();
         TraceLiveCommandTest.awaitAttached();
         // host events first (as the capture that found the gap had): the file's initial state ends before the container
-        Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '/missing-" + name + "-host'); }").start();
+        Process host = new ProcessBuilder("perl", "-e", "for (1..3) { open(my $f, '<', '/missing-host-" + name + "'); }").start();
         assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host's perl did not finish its opens");
         // the container starts during the capture (host network: Docker sets up no network between runc's create and
         // start), and makes its opens as soon as it runs
