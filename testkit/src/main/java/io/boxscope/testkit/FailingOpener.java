@@ -18,11 +18,19 @@ import java.util.concurrent.TimeUnit;
 public record FailingOpener(Docker.Container container, String missing, Path sync) implements AutoCloseable {
     /** Starts the container, named {@code prefix} and a random suffix, with {@code sync} mounted at /sync. */
     public static FailingOpener start(String prefix, int opens, Path sync) {
-        String name = prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        return startNamed(prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt()), opens, sync);
+    }
+
+    /**
+     * Starts the container named {@code name} exactly (a test that filters on the name before it exists), with these
+     * {@code docker run} options besides the mount.
+     */
+    public static FailingOpener startNamed(String name, int opens, Path sync, String... options) {
         String missing = "/missing-" + name;
         String script = "while [ ! -e /sync/go ]; do sleep 0.05; done; i=0; while [ $i -lt " + opens + " ]; do "
                 + "( : < " + missing + " ) 2>/dev/null; i=$((i+1)); done; : > /sync/done; sleep 300";
-        return new FailingOpener(Docker.start(name, List.of("-v", sync + ":/sync"), "sh", "-c", script), missing, sync);
+        return new FailingOpener(Docker.start(name, java.util.stream.Stream.concat(java.util.stream.Stream.of("-v", sync + ":/sync"),
+                java.util.stream.Stream.of(options)).toList(), "sh", "-c", script), missing, sync);
     }
 
     public String name() {

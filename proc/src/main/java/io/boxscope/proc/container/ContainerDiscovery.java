@@ -123,6 +123,7 @@ public final class ContainerDiscovery {
             names = lookup.byId();
             notices.addAll(lookup.notices());
             refused = lookup.refused();
+            names = withStarting(groups.keySet(), lookup, names);
         }
         notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
@@ -161,6 +162,27 @@ public final class ContainerDiscovery {
         }
         out.sort((a, b) -> a.displayName().compareTo(b.displayName()));
         return new Discovery(out, host, skipped, notices, refused);
+    }
+
+    /**
+     * {@code names} and, when a Docker or Podman container found in the process table is not among the running
+     * containers the runtimes listed (and they all answered), the containers they list with {@code all=1}: a
+     * container being started has its processes in its cgroup (runc's init, waiting for {@code runc start}) while
+     * the daemon still lists it as "created", which {@code GET /containers/json} leaves out (Docker Engine API,
+     * ContainerList: running containers only unless {@code all}). A capture that meets such a container's first
+     * events then names it from the start (it was left unnamed). One more call, only on such a miss.
+     */
+    private Map<String, RuntimeContainer> withStarting(java.util.Set<ContainerRef> refs, RuntimeApis.Lookup running,
+            Map<String, RuntimeContainer> names) {
+        boolean missing = refs.stream().anyMatch(r -> (r.runtime() == Runtime.DOCKER || r.runtime() == Runtime.PODMAN)
+                && !names.containsKey(r.id()));
+        if (!missing || !running.notices().isEmpty()) {
+            return names;
+        }
+        RuntimeApis.Lookup all = apis.lookup(true);
+        Map<String, RuntimeContainer> out = new LinkedHashMap<>(names);
+        all.byId().forEach(out::putIfAbsent);
+        return out;
     }
 
     private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api,

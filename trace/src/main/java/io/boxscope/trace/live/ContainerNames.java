@@ -2,7 +2,9 @@ package io.boxscope.trace.live;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import io.boxscope.proc.HostPaths;
@@ -14,14 +16,16 @@ import io.boxscope.proc.container.Discovery;
 /**
  * Names and images of the containers a live capture sees, for {@code container.name} and
  * {@code container.image}: asked of the runtimes through proc's container discovery when an event's
- * container is not known yet, at most once a second (a container started during the capture is
- * named from its first second on). A runtime that does not answer leaves the name unknown; that is
+ * container is not named yet: at once for a container no scan has met (a container started during the
+ * capture is named at its first event), then at most once a second while no runtime names it. A runtime that does not answer leaves the name unknown; that is
  * counted with the reason ({@link #misses}) for the command to show, never dropped silently.
  */
 public final class ContainerNames implements Function<ContainerRef, ContainerInfo> {
     private static final long RESCAN_NS = 1_000_000_000L;
     private final Supplier<ContainerDiscovery> discovery;
     private final Map<String, ContainerInfo> byId = new HashMap<>();
+    /** The ids asked about or found by a scan so far: one not among them is scanned for at once. */
+    private final Set<String> scanned = new HashSet<>();
     private long lastScan = Long.MIN_VALUE;
     private long failedScans;
     private long unnamed;
@@ -76,22 +80,36 @@ public final class ContainerNames implements Function<ContainerRef, ContainerInf
                 : new Misses(failedScans, unnamed, deferred, why);
     }
 
+    /**
+     * The container's description, named when a runtime named it. A container no scan has met yet is asked about at
+     * once, whatever the last scan's time: a container started during the capture is then named at its first event,
+     * not up to a second later (its events in between had no name: a Java filter on {@code container.name} dropped
+     * them, and a {@code -w} file wrote them before the container's description, so {@code sysdig -r} did not name
+     * them). Asked again at most once a second while it stays unnamed (a container the runtime had not named at the
+     * first scan was kept unnamed for the rest of the capture).
+     */
     @Override
     public ContainerInfo apply(ContainerRef ref) {
         ContainerInfo c = byId.get(ref.id());
+        if (c != null && !c.name().isEmpty()) {
+            return c;
+        }
         long now = System.nanoTime();
-        if (c == null && (lastScan == Long.MIN_VALUE || now - lastScan > RESCAN_NS)) {
+        boolean unseen = !scanned.contains(ref.id());
+        if (unseen || lastScan == Long.MIN_VALUE || now - lastScan > RESCAN_NS) {
             lastScan = now;
+            scanned.add(ref.id());
             Discovery d;
             try {
                 d = discovery.get().scan();
             } catch (IOException e) {
                 failedScans++;
                 why = "cannot scan the processes for containers: " + e.getMessage();
-                return null;
+                return c;
             }
             for (ContainerInfo i : d.containers()) {
                 byId.put(i.ref().id(), i);
+                scanned.add(i.ref().id());
             }
             c = byId.get(ref.id());
             if (c == null || c.name().isEmpty()) {

@@ -67,8 +67,35 @@ class ContainerNamesTest {
         assertTrue(m.why().startsWith("container " + ID.substring(0, 12) + ": ") && m.why().contains(NO_SOCKET.toString()), m.why());
         assertTrue(m.describe().startsWith("container names could not be resolved: 1 lookup found no name ("), m.describe());
         ContainerRef gone = new ContainerRef(Runtime.DOCKER, "f".repeat(64), Optional.empty());
-        assertNull(names.apply(gone), "within the second of the last scan: not asked");
-        assertEquals(1, names.misses().unnamed());
+        assertNull(names.apply(gone), "a container no scan has met: asked at once, not there");
+        assertEquals(2, names.misses().unnamed(), "asked at once although the last scan was within the second");
+        assertTrue(names.misses().why().startsWith("container " + "f".repeat(12) + ": "), names.misses().why());
+        assertEquals(0, names.misses().deferred());
+        assertNull(names.apply(gone), "asked again within the second: waits for the next scan");
+        assertEquals(2, names.misses().unnamed());
         assertEquals(1, names.misses().deferred(), "the lookup that waited is counted");
+    }
+
+    /**
+     * A container the first scan found but no runtime named (as Docker lists a container still "created" while runc's
+     * init runs in its cgroup) is asked about again once the second since the last scan has passed: it was kept
+     * unnamed for the rest of the capture (no second scan, whatever the runtimes said later).
+     */
+    @Test
+    void aContainerFoundUnnamedIsAskedAgain(@TempDir Path tmp) throws Exception {
+        Path proc = tmp.resolve("proc");
+        Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
+        Files.createDirectories(proc.resolve("self"));
+        Files.createDirectories(tmp.resolve("sys"));
+        ContainerNames names = names(new HostPaths(proc, tmp.resolve("sys")));
+        assertEquals("", names.apply(REF).name());
+        assertEquals(1, names.misses().unnamed());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (names.misses().unnamed() < 2 && System.nanoTime() < deadline) {
+            assertEquals("", names.apply(REF).name());
+            Thread.sleep(50);
+        }
+        assertEquals(2, names.misses().unnamed(), "scanned again for it");
     }
 }
