@@ -296,6 +296,20 @@ public final class Inspector {
     }
 
     private final ThreadTable threads = new ThreadTable();
+    /**
+     * What thread.exectime and thread.totexectime remember, one {@link ExecTimes} per field occurrence: sysdig 0.29
+     * keeps the per-CPU times of the last switch in each filter check (m_last_proc_switch_times, extract_exectime in
+     * libsinsp's filterchecks.cpp) and the per-thread sum in that check's own private thread state, so an occurrence
+     * sees only the switch events it was asked about (checked against sysdig -r: a format's totexectime after a filter
+     * on totexectime starts from 0). Keyed by the FieldRef object (identity).
+     */
+    private final java.util.IdentityHashMap<Object, ExecTimes> execTimes = new java.util.IdentityHashMap<>();
+
+    /** One occurrence's per-CPU last switch times and per-thread sums (weak: a removed thread's sum goes with it). */
+    private static final class ExecTimes {
+        long[] lastSwitch = new long[16];
+        final java.util.WeakHashMap<Thread, long[]> total = new java.util.WeakHashMap<>();
+    }
     private final Map<Integer, UserInfo> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
     private final Map<String, Container> containers = new java.util.LinkedHashMap<>();
@@ -460,6 +474,30 @@ public final class Inspector {
      * description past the initial state the temporary thread sysdig gives it (null when it describes no
      * container this reader decodes).
      */
+    /**
+     * The time since the last switch event on {@code cpu} that {@code occurrence} (a field of a filter or format)
+     * was asked about, 0 on its first there; records {@code ts} as that CPU's last switch (extract_exectime).
+     */
+    long sinceLastSwitch(Object occurrence, int cpu, long ts) {
+        if (cpu < 0) {
+            return 0;
+        }
+        ExecTimes x = execTimes.computeIfAbsent(occurrence, k -> new ExecTimes());
+        if (cpu >= x.lastSwitch.length) {
+            x.lastSwitch = java.util.Arrays.copyOf(x.lastSwitch, Math.max(cpu + 1, x.lastSwitch.length * 2));
+        }
+        long res = x.lastSwitch[cpu] != 0 ? ts - x.lastSwitch[cpu] : 0;
+        x.lastSwitch[cpu] = ts;
+        return res;
+    }
+
+    /** {@code occurrence}'s sum for {@code t} plus {@code add}, kept as the new sum (TYPE_TOTEXECTIME). */
+    long addExecTime(Object occurrence, Thread t, long add) {
+        long[] sum = execTimes.computeIfAbsent(occurrence, k -> new ExecTimes()).total.computeIfAbsent(t, k -> new long[1]);
+        sum[0] += add;
+        return sum[0];
+    }
+
     public Thread eventThread(ScapEvent e) {
         return isContainerEvent(e) ? containerThread : thread(e.tid());
     }

@@ -87,6 +87,11 @@ public final class ScapFields implements FieldSource {
         return this;
     }
 
+    /** PPME_SCHEDSWITCH_6_E, the only event extract_exectime counts. */
+    private boolean isSwitch() {
+        return info.constant().equals("PPME_SCHEDSWITCH_6_E");
+    }
+
     /** Works out {@link #fd} and {@link #failedConnect} from the state as it is now (the event just applied). */
     private void resolveFd() {
         fdKnown = true;
@@ -233,9 +238,16 @@ public final class ScapFields implements FieldSource {
             // TYPE_FDUSAGE: get_fd_usage_pct_d, the open count over the (main thread's) limit
             case PROC_FDUSAGE -> t == null ? null : text(SyscallFields.fdUsage(((Value.Num) get(FDOPENCOUNT)).value(),
                     ((Value.Num) get(FDLIMIT)).value()));
-            // TYPE_EXECTIME/TYPE_TOTEXECTIME: only switch events add CPU time; trace -w writes none (see docs/trace.md)
-            case THREAD_EXECTIME -> num(0);
-            case THREAD_TOTEXECTIME -> t == null ? null : num(0);
+            // TYPE_EXECTIME/TYPE_TOTEXECTIME (sinsp_filtercheck_thread.cpp): on a switch event the time since the
+            // last switch on its CPU that this field occurrence saw, charged to the event's thread (the one leaving)
+            case THREAD_EXECTIME -> num(isSwitch() ? inspector.sinceLastSwitch(ref, e.cpu(), e.ts()) : 0);
+            case THREAD_TOTEXECTIME -> {
+                long add = isSwitch() ? inspector.sinceLastSwitch(ref, e.cpu(), e.ts()) : 0;
+                if (t == null) {
+                    yield null;
+                }
+                yield num(inspector.addExecTime(ref, t, add));
+            }
             case PROC_ENV -> t == null ? null : text(ProcessFields.env(inspector, t));
             case PROC_EXELINE -> t == null ? null : text(ProcessFields.exeline(t));
             case PROC_NTHREADS -> t == null ? null : numOrNull(ProcessFields.nthreads(inspector, t));
