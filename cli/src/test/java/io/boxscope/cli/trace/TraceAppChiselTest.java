@@ -124,7 +124,7 @@ class TraceAppChiselTest {
     }
 
     /** The lines memcachelog prints for the workload, derived from the commands sent (each seen as a write and a read). */
-    private static List<String> expected(String method, long minSize) {
+    private static List<String> expected(String method, double minSize) {
         List<String> l = new ArrayList<>();
         for (String c : COMMANDS) {
             String[] w = c.replaceAll("[^\\x20-\\x7e]", ".").split(" ", -1);
@@ -142,18 +142,21 @@ class TraceAppChiselTest {
     @Test
     void memcachelogPrintsSysdigsLines() throws Exception {
         for (String[] run : List.of(new String[] {"-c", "memcachelog"}, new String[] {"-c", "memcachelog", "get"},
-                new String[] {"-c", "memcachelog", "set 1000"}, new String[] {"-c", "memcachelog", "gets"},
+                new String[] {"-c", "memcachelog", "set 1000"}, new String[] {"-c", "memcachelog", "set 2000.5"},
+                new String[] {"-c", "memcachelog", "gets"},
                 new String[] {"-A", "-c", "memcachelog"})) {
             Cli r = ours(run);
             assertEquals(0, r.code(), r.err());
             assertEquals(theirs(run), r.out(), Arrays.toString(run));
         }
         // the lines themselves, from the workload: time stamps left out
-        for (var m : new TreeMap<>(java.util.Map.of("", 0L, "get", 0L, "set", 1000L)).entrySet()) {
-            String[] run = m.getKey().isEmpty() ? new String[] {"-c", "memcachelog"}
-                    : new String[] {"-c", "memcachelog", m.getKey().equals("set") ? "set 1000" : m.getKey()};
+        // set 2000.5: the Lua compares unrounded numbers, so the set of size 2000 is below it
+        for (var m : new TreeMap<>(java.util.Map.of("", "", "get", "get", "set", "set 1000", "set.5", "set 2000.5")).entrySet()) {
+            String[] run = m.getKey().isEmpty() ? new String[] {"-c", "memcachelog"} : new String[] {"-c", "memcachelog", m.getValue()};
+            String[] words = m.getValue().split(" ");
             List<String> got = ours(run).out().lines().map(l -> l.substring(l.indexOf(" method="))).toList();
-            assertEquals(expected(m.getKey().isEmpty() ? null : m.getKey(), m.getValue()), got, Arrays.toString(run));
+            assertEquals(expected(m.getKey().isEmpty() ? null : words[0], words.length > 1 ? Double.parseDouble(words[1]) : 0),
+                    got, Arrays.toString(run));
         }
         // -A: the data starts with a newline, so no first word is get or set (sysdig prints nothing either)
         assertEquals("", ours("-A", "-c", "memcachelog").out());

@@ -30,7 +30,8 @@ final class MemcacheLog extends StreamChisel {
     private static final OutputField DATETIME = OutputField.parse("evt.datetime");
 
     private final String method;
-    private final long minSize;
+    /** The Lua's opt_size as tonumber read it, unrounded: {@code size < opt_size} compares two Lua numbers (doubles). */
+    private final double minSize;
     private final BufferFormat buffers;
 
     MemcacheLog(ChiselInfo info, List<String> args, BufferFormat buffers) {
@@ -40,7 +41,7 @@ final class MemcacheLog extends StreamChisel {
         if ("set".equals(method) && size == null) {
             throw new IllegalArgumentException("chisel memcachelog: the method set needs a size (a number), e.g. 'set 1000'");
         }
-        this.minSize = size == null ? 0 : (long) Math.floor(size);
+        this.minSize = size == null ? 0 : size;
         this.buffers = buffers;
     }
 
@@ -59,14 +60,14 @@ final class MemcacheLog extends StreamChisel {
         }
         String m = line[0];
         Double parsed = line.length > 4 ? luaNumber(line[4]) : null;
-        long size = parsed == null ? 0 : (long) (double) parsed; // string.format %d truncates toward zero
+        double size = parsed == null ? 0 : parsed; // compared unrounded, as memcachelog.lua's size < opt_size
         if (method != null && !method.equals(m)) {
             return;
         }
         if ("set".equals(method) && size < minSize) {
             return;
         }
-        out.accept(text(e, DATETIME, "<NA>") + " method=" + m + " size=" + size + "B key=" + line[1]);
+        out.accept(text(e, DATETIME, "<NA>") + " method=" + m + " size=" + (long) size + "B key=" + line[1]);
     }
 
     /** evt.arg[1] as libsinsp renders it: a buffer in the display's format, anything else as printed. */
