@@ -547,6 +547,27 @@ public abstract class CliCommand implements Callable<Integer> {
      * Whether standard output is a terminal (and standard input: {@link java.io.Console#isTerminal}
      * looks at both): a stream is then flushed line by line, as stdio line-buffers a terminal.
      */
+    /**
+     * Whether standard output alone is a terminal, as isatty(1) answers (what sysdig's chisels ask through
+     * {@code sysdig.is_tty()}): {@link System#console()} is null in JDK 25 unless standard input is a terminal too
+     * (checked: {@code script -qec "java T.java < /dev/null"} gives no console with fd 1 on /dev/pts/0), so this reads
+     * where /proc/self/fd/1 points (proc(5)): a pseudo-terminal, a virtual terminal or the console.
+     */
+    public static boolean stdoutIsTty() {
+        return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/1"));
+    }
+
+    /** Whether the fd link {@code fd} (/proc/PID/fd/N) names a terminal device; false when it cannot be read. */
+    static boolean isTerminalDevice(java.nio.file.Path fd) {
+        String target;
+        try {
+            target = java.nio.file.Files.readSymbolicLink(fd).toString();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false; // no such fd (closed) or no procfs: not a terminal, as isatty on a bad fd
+        }
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    }
+
     protected static boolean stdoutIsTerminal() {
         java.io.Console c = System.console();
         return c != null && c.isTerminal();

@@ -187,7 +187,7 @@ public final class TraceCommand extends CliCommand {
                 args = List.of(words.get(0).split(" "));
                 words = words.subList(1, words.size());
             }
-            boolean tty = System.console() != null && System.console().isTerminal();
+            boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
             try {
                 ch = Chisels.create(chisel.value(), args,
                         new ChiselContext(container, bf, read.value() == null, tty, java.nio.file.Path.of("")));
