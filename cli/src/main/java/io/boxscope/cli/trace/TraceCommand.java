@@ -31,6 +31,11 @@ import io.boxscope.trace.filter.FilterException;
  * {@code -r}, a live capture ({@link TraceLiveCli}).
  */
 public final class TraceCommand extends CliCommand {
+    /**
+     * Where chisels write relative paths (udp_extract's udp_dump_files): the process's working directory, as the
+     * Lua's io.open, unless a caller in this JVM (a test running the command in-process) binds another.
+     */
+    static final ScopedValue<java.nio.file.Path> WORK_DIR = ScopedValue.newInstance();
     final Opt<Path> read = option(Path.class, null, "-r", "--read").label("FILE")
             .help("Read events from a sysdig capture file (plain or gzipped) instead of the live system.");
     final Opt<Path> write = option(Path.class, null, "-w", "--write").label("FILE")
@@ -190,7 +195,7 @@ public final class TraceCommand extends CliCommand {
             boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
             try {
                 ch = Chisels.create(chisel.value(), args,
-                        new ChiselContext(container, bf, read.value() == null, tty, java.nio.file.Path.of("")));
+                        new ChiselContext(container, bf, read.value() == null, tty, WORK_DIR.orElse(java.nio.file.Path.of(""))));
             } catch (ChiselInitException e) {
                 // sysdig: the Lua's print goes to standard output, then "init() for chisel X failed." and
                 // status 1; a Lua that called os.exit() ends with status 0 and no failure line

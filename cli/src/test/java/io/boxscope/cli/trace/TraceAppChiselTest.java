@@ -102,6 +102,7 @@ class TraceAppChiselTest {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
             assertEquals(0, child.exitValue());
             t.join(60_000);
+            assertTrue(result.get() != null, "trace -w did not finish within 60 s of the workload's end");
             assertEquals(0, result.get().code(), result.get().err());
         } finally {
             child.destroyForcibly();
@@ -173,10 +174,12 @@ class TraceAppChiselTest {
                 .redirectErrorStream(true).start();
         String sysdigOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        Path oursDir = Path.of("").toAbsolutePath().resolve("udp_dump_files");
-        delete(oursDir);
+        // our run writes into a temporary directory of its own (TraceCommand.WORK_DIR), not the module's
+        Path work = dir.resolve("ours-udp");
+        Files.createDirectories(work);
+        Path oursDir = work.resolve("udp_dump_files");
         try {
-            Cli r = ours("-c", "udp_extract");
+            Cli r = ScopedValue.where(TraceCommand.WORK_DIR, work).call(() -> ours("-c", "udp_extract"));
             assertEquals(0, r.code(), r.err());
             assertEquals(sysdigOut, r.out());
             TreeMap<String, String> mine = files(oursDir);
