@@ -191,6 +191,17 @@ class TraceAppChiselTest {
         } finally {
             delete(oursDir);
         }
+        // links planted where the files go are not followed (we run as root): the write fails, the target keeps its bytes
+        Path trap = dir.resolve("trap");
+        Files.createDirectories(trap.resolve("udp_dump_files"));
+        Path target = dir.resolve("target.txt");
+        Files.writeString(target, "keep");
+        for (String n : files(theirsDir.resolve("udp_dump_files")).keySet()) {
+            Files.createSymbolicLink(trap.resolve("udp_dump_files").resolve(n), target);
+        }
+        Cli trapped = ScopedValue.where(TraceCommand.WORK_DIR, trap).call(() -> ours("-c", "udp_extract"));
+        assertEquals("keep", Files.readString(target));
+        assertTrue(trapped.code() != 0 && trapped.err().contains("udp_extract"), trapped.code() + " " + trapped.err());
         // live: refused as the Lua's on_capture_start refuses
         Cli live = Cli.run("trace", "-M", "1", "-c", "udp_extract");
         assertEquals(1, live.code(), live.out());

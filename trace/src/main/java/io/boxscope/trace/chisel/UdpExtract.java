@@ -54,16 +54,21 @@ final class UdpExtract extends StreamChisel {
         if (b == null || name == null) {
             return;
         }
+        // keyed by the file name: two fd names made one safe name share the file instead of truncating it
+        String file = fileName(name);
         try {
-            OutputStream f = files.get(name);
+            OutputStream f = files.get(file);
             if (f == null) {
                 Files.createDirectories(dir);
-                f = Files.newOutputStream(dir.resolve(fileName(name)));
-                files.put(name, f);
+                // we run as root: a link planted in the directory must not redirect the write (O_NOFOLLOW)
+                f = Files.newOutputStream(dir.resolve(file), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                files.put(file, f);
             }
             f.write(b);
         } catch (IOException x) {
-            throw new UncheckedIOException("udp_extract: " + dir.resolve(fileName(name)) + ": " + x.getMessage(), x);
+            throw new UncheckedIOException("udp_extract: " + dir.resolve(file) + ": " + x.getMessage(), x);
         }
     }
 
