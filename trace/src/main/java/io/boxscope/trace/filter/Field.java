@@ -125,6 +125,7 @@ public enum Field {
     FD_SNET(FieldClass.FD, "fd.snet", FieldType.IPNET, Arg.NONE, "matches when the server IP address is in the network."),
     FD_LNET(FieldClass.FD, "fd.lnet", FieldType.IPNET, Arg.NONE, "matches when the local IP address is in the network."),
     FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network."),
+    FD_CONNECTED(FieldClass.FD, "fd.connected", FieldType.BOOL, Arg.NONE, "for a socket, 'true' once a connect succeeded or is in progress, an accept made it, or a read or write on an IPv4/IPv6 socket succeeded (and for TCP sockets of the capture's fd list); never cleared."),
     FD_DEV(FieldClass.FD, "fd.dev", FieldType.INT32, Arg.NONE, "the device number of the file system holding the file, as the open's exit (or the capture's fd list) gives it: printed in hexadecimal, major and minor in the kernel's old encoding (fd.dev.major, fd.dev.minor)."),
     FD_DEV_MAJOR(FieldClass.FD, "fd.dev.major", FieldType.INT32, Arg.NONE, "the major part of fd.dev."),
     FD_DEV_MINOR(FieldClass.FD, "fd.dev.minor", FieldType.INT32, Arg.NONE, "the minor part of fd.dev.");

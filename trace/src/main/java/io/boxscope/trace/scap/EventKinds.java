@@ -24,10 +24,14 @@ final class EventKinds {
     static final int PROCEXIT = 1 << 7;
     /** EF_SKIPPARSERESET: sinsp's reset leaves the thread's last-event state alone (switch, page_fault, drop...). */
     static final int SKIP_RESET = 1 << 8;
+    /** An exit parse_rw_exit handles (libs e5c53d64 parsers.cpp process_event): the I/O calls that mark a socket connected. */
+    static final int RW = 1 << 9;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
     enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, SETSID, CLOSE, CHDIR, FCHDIR }
 
+    private static final java.util.Set<String> RW_EXITS = java.util.Set.of("read", "write", "recv", "send", "recvfrom",
+            "recvmsg", "sendto", "sendmsg", "readv", "writev", "pread", "pwrite", "preadv", "pwritev");
     private static final int SIZE = 1024;
     private static final int[] FLAGS = new int[SIZE];
     private static final Op[] OPS = new Op[SIZE];
@@ -52,7 +56,8 @@ final class EventKinds {
                     | (Inspector.isContainerEvent(i) ? CONTAINER : 0)
                     | (i.name().equals("connect") ? CONNECT : 0)
                     | (i.isEnter() && i.name().equals("procexit") ? PROCEXIT : 0)
-                    | (i.flags().contains("EF_SKIPPARSERESET") ? SKIP_RESET : 0);
+                    | (i.flags().contains("EF_SKIPPARSERESET") ? SKIP_RESET : 0)
+                    | (!i.isEnter() && RW_EXITS.contains(i.name()) ? RW : 0);
             FD[t] = i.indexOf("fd");
             RES[t] = i.indexOf("res");
             if (!i.isEnter()) {

@@ -86,7 +86,10 @@ final class FdRules {
         }
     }
 
-    /** parse_connect_exit: the socket named after the exit's tuple. */
+    /**
+     * parse_connect_exit: the socket marked connected (set_socket_connected: success or EINPROGRESS, sysdig not
+     * tracking connection status) and named after the exit's tuple.
+     */
     static void connect(ScapEvent e, Thread t, List<InterfaceInfo> interfaces) {
         long res = num(e, "res");
         if (t != null && t.lastEnter != null && (res >= 0 || res == -115)) { // parse_connect_exit: success or EINPROGRESS
@@ -95,11 +98,13 @@ final class FdRules {
             if (old != null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
                 if (st.family() == 1) {
                     t.fds.put(fd, new Fd(old.type(), Long.toHexString(st.unixSource()) + "->"
-                            + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4()));
+                            + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4(), null, old.dev(), true));
                 } else {
                     Fd now = SocketTuples.update(old, st, named(old), interfaces);
-                    t.fds.put(fd, now != null ? now : SocketTuples.renamed(old, named(old)));
+                    t.fds.put(fd, (now != null ? now : SocketTuples.renamed(old, named(old))).withConnected(true));
                 }
+            } else if (old != null) {
+                t.fds.put(fd, old.withConnected(true)); // set_socket_connected comes before the tuple is read
             }
         }
     }
@@ -124,6 +129,19 @@ final class FdRules {
         }
     }
 
+    /**
+     * parse_rw_exit (libs e5c53d64 parsers.cpp): a read, write, send or receive exit that pairs with its enter and
+     * succeeded marks an IPv4/IPv6 socket connected (set_socket_connected; a datagram socket too). Only the
+     * connection-status tracking sysdig leaves off clears it on failure.
+     */
+    static void ioDone(ScapEvent e, int etype, Thread t) {
+        Fd now = t.fds.get(t.lastEventFd);
+        if (now != null && !now.connected() && (now.type() == FdType.IPV4_SOCK || now.type() == FdType.IPV6_SOCK)
+                && EventKinds.res(etype) >= 0 && e.num(EventKinds.res(etype)) >= 0) {
+            t.fds.put(t.lastEventFd, now.withConnected(true));
+        }
+    }
+
     /** parse_bind_exit: the socket named after the address it was bound to. */
     static void bind(ScapEvent e, Thread t) {
         if (t != null && t.lastEnter != null && num(e, "res") >= 0
@@ -133,7 +151,8 @@ final class FdRules {
             if (old != null) {
                 // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
                 int l4 = a.port() != 0 ? named(old) : old.l4proto();
-                t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4()));
+                t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4(), null, old.dev(),
+                        old.connected()));
             }
         } else if (t != null && t.lastEnter != null && num(e, "res") >= 0
                 && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
@@ -141,12 +160,12 @@ final class FdRules {
             long fd = num(t.lastEnter, "fd");
             Fd old = t.fds.get(fd);
             if (old != null) {
-                t.fds.put(fd, new Fd(old.type(), a.path(), old.l4proto(), old.intendedL4()));
+                t.fds.put(fd, new Fd(old.type(), a.path(), old.l4proto(), old.intendedL4(), null, old.dev(), old.connected()));
             }
         }
     }
 
-    /** parse_accept_exit: a new connected socket named after the tuple. */
+    /** parse_accept_exit: a new connected socket (set_socket_connected, any family) named after the tuple. */
     static void accept(ScapEvent e, Thread t) {
         long fd = num(e, "fd");
         if (t != null && fd >= 0) {
@@ -155,13 +174,13 @@ final class FdRules {
         if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
             if (st.family() == 1) {
                 add(t, fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
-                        + Long.toHexString(st.unixDest()) + " " + st.path(), 0));
+                        + Long.toHexString(st.unixDest()) + " " + st.path(), 0, 0, null, 0, true));
             } else {
                 // parse_accept_exit fills the socket's tuple (the client first) and makes it the server's end,
                 // so fd.cport/sport/cproto/... have values on it
                 add(t, fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
                         EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2, 0,
-                        new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport())));
+                        new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), 0, true));
             }
         }
     }
@@ -255,7 +274,8 @@ final class FdRules {
         if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
             Fd old = t.fds.get(num(e, "fd"));
             if (old != null) {
-                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto())); // sinsp names a unix socket at connect's enter
+                // sinsp names a unix socket at connect's enter
+                t.fds.put(num(e, "fd"), new Fd(old.type(), a.path(), old.l4proto(), 0, null, old.dev(), old.connected()));
             }
         }
         if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && (a.family() == 2 || a.family() == 10)) {

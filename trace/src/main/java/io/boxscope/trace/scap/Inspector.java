@@ -270,10 +270,26 @@ public final class Inspector {
         }
     }
 
-    /** An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). */
-    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev) {
+    /**
+     * An open fd: its type, name and, for sockets, transport protocol (scap_l4_proto; 0 unknown). {@code connected}
+     * is sinsp's FLAGS_SOCKET_CONNECTED (fd.connected, libs e5c53d64 fdinfo.h): set by a connect exit that succeeded
+     * or returned EINPROGRESS, on accept's new fd, by a successful I/O exit on an IPv4/IPv6 socket, and for a TCP
+     * socket of the capture's fd list; nothing clears it (sysdig does not track connection status), and dup, fcntl's
+     * F_DUPFD and clone copy it with the rest of the entry.
+     */
+    public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev,
+            boolean connected) {
+        public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev) {
+            this(type, name, l4proto, intendedL4, ends, dev, false);
+        }
+
         public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
             this(type, name, l4proto, intendedL4, ends, 0);
+        }
+
+        /** This entry with sinsp's FLAGS_SOCKET_CONNECTED set or kept as it was (the entry replaced keeps its flags). */
+        Fd withConnected(boolean c) {
+            return c == connected ? this : new Fd(type, name, l4proto, intendedL4, ends, dev, c);
         }
 
         public Fd(FdType type, String name, int l4proto) {
@@ -390,8 +406,9 @@ public final class Inspector {
             s = new FdInfo.SocketInfo(s.dip(), s.dport(), s.sip(), s.sport(), s.l4proto(), s.unixSource(), s.unixDest());
         }
         return switch (f.type()) {
+            // add_fd_from_scap (libs e5c53d64 threadinfo.cpp): a TCP socket of the list is connected
             case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
-                    0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()));
+                    0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()), 0, s.l4proto() == 2);
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
             default -> new Fd(f.type(), f.name(), 0, 0, null, f.dev()); // FILE_V2's dev (0 for the other kinds)
         };
@@ -645,6 +662,9 @@ public final class Inspector {
             case CHDIR -> ThreadRules.chdir(e, t);
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);
         }
+        if (eventFd != null && (kind & EventKinds.RW) != 0) {
+            FdRules.ioDone(e, etype, t);
+        }
         if (eventFd != null) {
             Fd now = t.fds.get(t.lastEventFd);
             if (now != null) {
@@ -680,7 +700,8 @@ public final class Inspector {
         if (ei != null && !enter && (kind & EventKinds.CONNECT) != 0 && eventFd != null
                 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
             return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
-                    eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()));
+                    eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.dev(),
+                    eventFd.connected());
         }
         if (eventFd != null) {
             return eventFd;

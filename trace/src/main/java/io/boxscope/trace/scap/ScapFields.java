@@ -380,6 +380,8 @@ public final class ScapFields implements FieldSource {
                 default -> null;
             };
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
+            // TYPE_IS_CONNECTED (libs e5c53d64 filterchecks.cpp): the entry's FLAGS_SOCKET_CONNECTED (Inspector.Fd)
+            case FD_CONNECTED -> fd == null || fdNum() == null ? null : new Value.Bool(fd.connected());
             // TYPE_DEV, TYPE_DEV_MAJOR, TYPE_DEV_MINOR (fdinfo.h get_device_major/minor: the old 8+8+12 encoding)
             case FD_DEV -> fd == null || fdNum() == null ? null : num(fd.dev());
             case FD_DEV_MAJOR -> fd == null || fdNum() == null ? null : num((fd.dev() & 0xfff00) >>> 8);

@@ -31,7 +31,7 @@ final class SocketTuples {
         int dport = e == null || e.dport() == 0 ? st.dport() : e.dport();
         Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
         return new Inspector.Fd(type, EventFormatter.tuple(now.sip(), now.sport(), now.dip(), now.dport()), l4,
-                old.intendedL4(), now);
+                old.intendedL4(), now, old.dev(), old.connected());
     }
 
     /**
@@ -43,14 +43,15 @@ final class SocketTuples {
         byte[] sip = e != null && e.sip().length == a.addr().length ? e.sip() : new byte[a.addr().length];
         int sport = e != null ? e.sport() : 0;
         FdType type = a.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
-        return new Inspector.Fd(type, old.name(), old.l4proto(), old.intendedL4(), new Endpoints(sip, sport, a.addr(), a.port()));
+        return new Inspector.Fd(type, old.name(), old.l4proto(), old.intendedL4(), new Endpoints(sip, sport, a.addr(), a.port()),
+                old.dev(), old.connected());
     }
 
     /** The socket named after its endpoints (connect's exit renames even when the tuple changed nothing). */
     static Inspector.Fd renamed(Inspector.Fd old, int l4) {
         Endpoints e = old.ends();
         return e == null ? old : new Inspector.Fd(old.type(), EventFormatter.tuple(e.sip(), e.sport(), e.dip(), e.dport()),
-                l4, old.intendedL4(), e);
+                l4, old.intendedL4(), e, old.dev(), old.connected());
     }
 
     /** sinsp_network_interfaces::update_fd: fills a zero source or destination address from the interfaces. */

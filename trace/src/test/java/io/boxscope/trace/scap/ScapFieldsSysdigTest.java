@@ -31,7 +31,7 @@ class ScapFieldsSysdigTest {
             "proc.exepath", "user.uid", "user.name", "group.gid", "group.name", "container.id", "container.name",
             "container.image", "container.type", "fd.num", "fd.type", "fd.typechar", "fd.name", "fd.directory",
             "fd.filename", "fd.cip", "fd.sip", "fd.lip", "fd.rip", "fd.cport", "fd.sport", "fd.lport", "fd.rport",
-            "fd.l4proto", "fd.sockfamily", "fd.is_server", "proc.aname[0]", "proc.aname[1]", "proc.aname[2]",
+            "fd.l4proto", "fd.sockfamily", "fd.is_server", "fd.connected", "proc.aname[0]", "proc.aname[1]", "proc.aname[2]",
             "proc.apid[1]", "proc.apid[2]", "evt.arg.fd", "evt.arg.name", "evt.arg.res", "evt.arg.size",
             "evt.arg[0]", "evt.arg[1]", "evt.arg[2]");
 
@@ -117,7 +117,7 @@ class ScapFieldsSysdigTest {
      */
     static final List<String> FILTERS = List.of(
             "evt.type=connect", "fd.type=ipv6", "fd.typechar=u", "fd.sockfamily=unix", "fd.l4proto=udp",
-            "fd.is_server=true", "fd.sport=443", "fd.lport=5000 or fd.rport=5000", "fd.rip=::1", "fd.cip=127.0.0.1",
+            "fd.is_server=true", "fd.connected=true", "fd.connected=false", "fd.sport=443", "fd.lport=5000 or fd.rport=5000", "fd.rip=::1", "fd.cip=127.0.0.1",
             "fd.sport in (53, 443)", "user.name=nobody", "user.uid=0 and evt.type=read",
             "group.name=root and evt.dir=<", "evt.category=ipc", "evt.category=net", "evt.failed=true",
             "evt.res=ECONNREFUSED", "evt.rawres<0 and not evt.type=read", "proc.name=cat and fd.name contains /etc",
