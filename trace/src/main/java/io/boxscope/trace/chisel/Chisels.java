@@ -248,7 +248,7 @@ public final class Chisels {
                 "Draws, on an ANSI terminal, one row per refresh period (1 s by default) of how many system calls "
                         + "started at each offset within the period, to show patterns averages hide.", List.of(refresh)),
                 (info, args, c) -> new TerminalOnly(info, args, c));
-        registerWith(new ChiselInfo("around", "Misc", "Export to file the events around the time range where the given filter matches.",
+        registerWith(new ChiselInfo("around", "Misc", "The events near each filter match, saved to a file",
                 "Reads a capture file, prints the time, process and thread of every event the filter keeps, then writes to "
                         + "a file the events within dump_range_ms milliseconds before and after each of them on the same "
                         + "thread (sysdig's around chisel: a filter is required, live captures are refused).",
