@@ -12,6 +12,7 @@ import io.boxscope.cli.UsageException;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.chisel.ChiselInfo;
 import io.boxscope.trace.chisel.ChiselContext;
+import io.boxscope.trace.chisel.SecondPass;
 import io.boxscope.trace.chisel.ChiselInitException;
 import io.boxscope.trace.chisel.Chisels;
 import io.boxscope.trace.filter.Filter;
@@ -195,7 +196,8 @@ public final class TraceCommand extends CliCommand {
             boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
             try {
                 ch = Chisels.create(chisel.value(), args,
-                        new ChiselContext(container, bf, read.value() == null, tty, WORK_DIR.orElse(java.nio.file.Path.of(""))));
+                        new ChiselContext(container, bf, read.value() == null, tty, WORK_DIR.orElse(java.nio.file.Path.of("")),
+                                String.join(" ", words), read.value()));
             } catch (ChiselInitException e) {
                 // sysdig: the Lua's print goes to standard output, then "init() for chisel X failed." and
                 // status 1; a Lua that called os.exit() ends with status 0 and no failure line
@@ -260,8 +262,23 @@ public final class TraceCommand extends CliCommand {
         if (rolloverMb.value() != null || rolloverSeconds.value() != null || fileLimit.value() != null) {
             throw new UsageException("-C, -G and -W rotate the files of a live capture (-w without -r)");
         }
-        return TraceReadCli.read(terminal(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
+        int code = TraceReadCli.read(terminal(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,
                 new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
+        if (code != io.boxscope.cli.ExitCode.OK || ch == null || ch.secondPass().isEmpty()) {
+            return code;
+        }
+        // around: sysdig's Lua runs sysdig again on the file (run_app), as -r SOURCE -w FILE FILTER
+        SecondPass pass = ch.secondPass().orElseThrow();
+        Filter second = null;
+        if (!pass.filter().isEmpty()) {
+            try {
+                second = TraceFilterCli.compile(pass.filter());
+            } catch (FilterException e) {
+                return TraceFilterCli.printFilterError(err(), e);
+            }
+        }
+        return TraceReadCli.read(terminal(), new TraceReadCli.Request(pass.source(), pass.write(), false, null, false,
+                g.json(), second, TraceReadCli.Display.DEFAULT, true));
     }
 }

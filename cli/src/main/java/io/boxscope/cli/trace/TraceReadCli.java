@@ -43,9 +43,17 @@ final class TraceReadCli {
      * @param count  -n: how many events to print (or write); with a filter, matching events, as sysdig counts
      *               (internal events such as the drop record count though not printed, state-only events and
      *               container descriptions do not)
+     * @param fatfile sysdig's {@code -F} with {@code -w} (what around's second pass runs): an event the filter leaves
+     *               out is still written, flagged SCAP_DF_STATE_ONLY, when its type has EF_MODIFIES_STATE, so a
+     *               reader of the file keeps its thread and fd tables (libsinsp sinsp_evt::get_dump_flags)
      */
     record Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
-                   Display display) {
+                   Display display, boolean fatfile) {
+        Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json, Filter filter,
+                Display display) {
+            this(read, write, compress, count, verbose, json, filter, display, false);
+        }
+
         Request(Path read, Path write, boolean compress, Long count, boolean verbose, boolean json) {
             this(read, write, compress, count, verbose, json, null, Display.DEFAULT);
         }
@@ -120,7 +128,11 @@ final class TraceReadCli {
                 EventView view = views ? timeline.view(e) : null;
                 ScapFields fields = view != null ? view.fields() : null;
                 display.seen(view); // a chisel's own clock sees every event read
+                boolean fat = q.fatfile() && writer != null && show.chisel() == null && e.type() >= 0 && e.type() < MODIFIES_STATE.length && MODIFIES_STATE[e.type()];
                 if (e.stateOnly()) {
+                    if (fat) {
+                        writer.write(e); // libsinsp filters it out, and -F writes it again, still state-only
+                    }
                     // SCAP_DF_STATE_ONLY: libsinsp's parser applies the event, then marks it filtered out
                     // (parsers.cpp process_event), so sinsp::next never returns it and sysdig's -n does not
                     // count it: sysdig -r f -n N prints N lines whatever number of these the file holds
@@ -139,6 +151,9 @@ final class TraceReadCli {
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
                 if (q.filter() != null && !q.filter().matches(fields != null ? fields : reused.at(e))) {
+                    if (fat) {
+                        writer.write(new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), e.dumpFlags() | 1));
+                    }
                     continue;
                 }
                 n++;
@@ -210,6 +225,16 @@ final class TraceReadCli {
             from = m.end();
         }
         return b.append(safeKeepingLayout(s.substring(from))).toString();
+    }
+
+    /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
+    private static final boolean[] MODIFIES_STATE = new boolean[1024];
+
+    static {
+        for (int t = 0; t < MODIFIES_STATE.length; t++) {
+            MODIFIES_STATE[t] = io.boxscope.trace.scap.EventTable.get().info(t)
+                    .map(i -> i.flags().contains("EF_MODIFIES_STATE")).orElse(false);
+        }
     }
 
     /** The event number of PPME_INFRASTRUCTURE_EVENT_E, the drop record's (ScapWriter.writeDrops). */

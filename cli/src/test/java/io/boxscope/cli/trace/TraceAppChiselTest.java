@@ -209,6 +209,66 @@ class TraceAppChiselTest {
         assertEquals("init() for chisel udp_extract failed.\n", live.err());
     }
 
+    /**
+     * around: the workload makes 3 connect calls (the TCP client, the two UDP sockets), so the filter
+     * {@code evt.type=connect} matches 6 events (enter and exit): 6 lines, then the file of the events within 50 ms
+     * of each on its thread. sysdig 0.29's around.lua on the same capture is the oracle for the lines and, read back
+     * with sysdig -r, for the written file (its second pass is {@code sysdig -F -r F -w OUT ...}).
+     */
+    @Test
+    void aroundPrintsMatchesAndWritesTheEventsNearThem() throws Exception {
+        Path mine = dir.resolve("around-ours.scap");
+        Path theirsFile = dir.resolve("around-sysdig.scap");
+        String filter = "evt.type=connect";
+        Cli r = ours("-c", "around", mine + " 50", filter);
+        assertEquals(0, r.code(), r.err());
+        Cli s = sysdigRun("-c", "around", theirsFile + " 50", filter);
+        assertEquals(0, s.code(), s.err());
+        assertEquals(s.out().replace(theirsFile.toString(), mine.toString()), r.out());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(6 + 2, lines.size(), r.out());
+        assertEquals("Saving events around 6 syslog entries to " + mine, lines.get(lines.size() - 1));
+        String p = "%evt.num %evt.rawtime %thread.tid %evt.dir %evt.type %evt.info";
+        String back = TraceReadFilterTest.sysdigRead(mine, List.of("-p", p));
+        assertEquals(TraceReadFilterTest.sysdigRead(theirsFile, List.of("-p", p)), back);
+        // more than the matches (the calls around them), fewer than the whole capture
+        long n = back.lines().count();
+        long all = theirs("-p", p).lines().count();
+        assertTrue(n > 6 && n < all, n + " of " + all);
+    }
+
+    /**
+     * around refuses as its Lua does (no filter; a live capture), and a hostile dump_range_ms goes into the second
+     * filter as the Lua puts it there: the filter fails to compile, no file is written (sysdig: the same).
+     */
+    @Test
+    void aroundRefusesAndTakesHostileArgumentsAsTheLua() throws Exception {
+        Path out = dir.resolve("around-none.scap");
+        Cli r = ours("-c", "around", out.toString());
+        Cli s = sysdigRun("-c", "around", out.toString());
+        assertEquals(1, r.code());
+        assertEquals(s.code(), r.code());
+        assertEquals("no filter specified\n", r.out());
+        assertEquals(s.out(), r.out());
+        assertEquals("init() for chisel around failed.\n", r.err());
+        Cli live = Cli.run("trace", "-M", "1", "-c", "around", out.toString(), "evt.type=connect");
+        assertEquals(1, live.code(), live.out());
+        assertEquals("live capture not supported\n", live.out());
+        assertTrue(Files.notExists(out));
+        String hostile = out + " 50)\u001b[2J_or_(proc.name=x";
+        Cli h = ours("-c", "around", hostile, "evt.type=connect");
+        assertEquals(2, h.code(), h.err());
+        assertTrue(h.err().contains("bad filter") && !h.err().contains("\u001b"), h.err());
+        assertTrue(Files.notExists(out));
+        assertEquals(1, sysdigRun("-c", "around", hostile, "evt.type=connect").code());
+        assertTrue(Files.notExists(out));
+        // no match at all: the second filter is empty and every event is written, as sysdig writes them
+        Path every = dir.resolve("around-every.scap");
+        assertEquals(0, ours("-c", "around", every.toString(), "proc.name=nosuchprocess").code());
+        String p = "%evt.num %evt.rawtime %thread.tid %evt.dir %evt.type";
+        assertEquals(theirs("-p", p), TraceReadFilterTest.sysdigRead(every, List.of("-p", p)));
+    }
+
     /** Every file under {@code d} by name, its bytes as ISO-8859-1 text. */
     private static TreeMap<String, String> files(Path d) throws Exception {
         TreeMap<String, String> m = new TreeMap<>();

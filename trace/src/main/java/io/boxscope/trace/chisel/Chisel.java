@@ -87,4 +87,12 @@ public interface Chisel {
      */
     default void interval(Consumer<String> out, boolean json, long ts) {
     }
+
+    /**
+     * After {@link #end}: the second reading of the file the chisel asks for (around's dump of the events near
+     * each match), or empty. Called once, after {@link #end}.
+     */
+    default java.util.Optional<SecondPass> secondPass() {
+        return java.util.Optional.empty();
+    }
 }

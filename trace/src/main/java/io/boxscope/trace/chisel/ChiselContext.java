@@ -17,8 +17,16 @@ import java.nio.file.Path;
  * @param live      a live capture, not {@code -r FILE}
  * @param tty       standard output is a terminal
  * @param workDir   where a chisel's relative paths are (the command's working directory)
+ * @param filter    the user's filter text ({@code sysdig.get_filter}), empty when there is none
+ * @param source    the file read ({@code sysdig.get_evtsource_name}), or null on a live capture
  */
-public record ChiselContext(boolean container, BufferFormat buffers, boolean live, boolean tty, Path workDir) {
+public record ChiselContext(boolean container, BufferFormat buffers, boolean live, boolean tty, Path workDir,
+                            String filter, Path source) {
+    /** No filter and no file named: what the chisels that do not ask for them are given. */
+    public ChiselContext(boolean container, BufferFormat buffers, boolean live, boolean tty, Path workDir) {
+        this(container, buffers, live, tty, workDir, "", null);
+    }
+
     /** A file read with the default display, output not a terminal, relative paths in the working directory. */
     public static ChiselContext of(boolean container) {
         return new ChiselContext(container, BufferFormat.DOTS, false, false, Path.of(""));

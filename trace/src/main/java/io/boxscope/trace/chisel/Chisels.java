@@ -248,6 +248,13 @@ public final class Chisels {
                 "Draws, on an ANSI terminal, one row per refresh period (1 s by default) of how many system calls "
                         + "started at each offset within the period, to show patterns averages hide.", List.of(refresh)),
                 (info, args, c) -> new TerminalOnly(info, args, c));
+        registerWith(new ChiselInfo("around", "Misc", "The events near each filter match, saved to a file",
+                "Reads a capture file, prints the time, process and thread of every event the filter keeps, then writes to "
+                        + "a file the events within dump_range_ms milliseconds before and after each of them on the same "
+                        + "thread (sysdig's around chisel: a filter is required, live captures are refused).",
+                List.of(new ChiselInfo.Arg("dump_file_name", "string", "The file the events around the matches are written to", false),
+                        new ChiselInfo.Arg("dump_range_ms", "int", "Milliseconds saved before and after each match (default 1000)", true))),
+                Around::new);
         ChiselInfo.Arg tableFilter = new ChiselInfo.Arg("filter", "filter",
                 "A filter over threads and their fds, one word, e.g. proc.name=nginx or fd.sport=80 (no evt fields)", true);
         register(new ChiselInfo("netstat", "System State", "Network connections, like netstat",
