@@ -40,6 +40,10 @@ public final class CycleWriter implements Closeable {
     /** Those the current file does not hold yet: written before its next event. */
     private final List<String> pending = new ArrayList<>();
     private ScapWriter current;
+    /** Files opened whose header tables alone were over -C ({@link #overfullHeaders}). */
+    private long overfullHeaders;
+    /** The largest header written (bytes), for the line that explains a rotation per event. */
+    private long largestHeader;
     private long fileNumber;
     private long lastSecond;
 
@@ -73,6 +77,10 @@ public final class CycleWriter implements Closeable {
         }
         Path p = dir.resolve(name);
         current = ScapWriter.create(p, tables.now(), compress);
+        largestHeader = Math.max(largestHeader, current.offset());
+        if (names.rolloverMb() > 0 && current.offset() > names.rolloverBytes()) {
+            overfullHeaders++;
+        }
         pending.clear();
         pending.addAll(containers.values());
         written.add(p);
@@ -144,6 +152,21 @@ public final class CycleWriter implements Closeable {
     /** The drop record, in the file being written (see {@link ScapWriter#writeDrops}). */
     public void writeDrops(long ts, long[] dropsPerCpu) throws IOException {
         current.writeDrops(ts, dropsPerCpu);
+    }
+
+    /**
+     * Files opened whose header tables (processes, fds, users) alone held more than {@code -C}: each of them got
+     * one event, the next one starting a new file, as libsinsp's cycle_writer decides on the whole file's offset
+     * (scap_dump_get_offset, the header included; cyclewriter.cpp, consider). Shown so that a capture of one event
+     * per file is explained (a larger -C), not mistaken for a broken writer.
+     */
+    public long overfullHeaders() {
+        return overfullHeaders;
+    }
+
+    /** The largest header tables written into a file so far, in bytes. */
+    public long largestHeader() {
+        return largestHeader;
     }
 
     /** The files written, in the order they were first opened (a wrapped name appears once). */
