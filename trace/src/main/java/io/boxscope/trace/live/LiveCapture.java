@@ -80,11 +80,13 @@ public final class LiveCapture implements AutoCloseable {
     /**
      * How long after the stop request (Ctrl-C, SIGTERM, -M) the records already in the ring are still handed on;
      * the rest are read and counted ({@link Summary#leftAtStop}), so the capture ends within about this long
-     * whatever each record costs. Without it a capture whose -C rotation started a file per event (the header
-     * tables alone over -C: sysdig's cycle_writer also compares the whole file's offset, header included, with
-     * -C) never returned from the ring: each rotation's /proc reads made the records of the next.
+     * whatever each record costs. With -w the writer starts no new file after the stop ({@link CycleWriter#finishing}),
+     * so a record costs little and the ring usually empties well within it. Before, a capture whose -C rotation
+     * started a file per event (the header tables alone over -C: sysdig's cycle_writer also compares the whole
+     * file's offset, header included, with -C) never returned from the ring: each rotation's /proc reads made the
+     * records of the next, and the stop was looked at only between drains.
      */
-    public static final long STOP_GRACE_NS = 1_000_000_000L;
+    public static final long STOP_GRACE_NS = 2_000_000_000L;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
     /** The iovecs whose buffers the probe copies at most ({@link CaptureProbe#IOV_COPY}), for trace -v's line. */
@@ -319,6 +321,7 @@ public final class LiveCapture implements AutoCloseable {
      */
     public void write(CycleWriter writer, BooleanSupplier stop) throws IOException, InterruptedException {
         direct = options.filter() == null && !options.lines() ? writer : null;
+        writing = writer;
         // the containers of the threads running at the start, then each new one before its thread's first
         // event written (events written directly are of threads seen before: described already)
         ContainerEvents described = new ContainerEvents(containers, writer);
@@ -336,6 +339,7 @@ public final class LiveCapture implements AutoCloseable {
             }, stop);
         } finally {
             direct = null;
+            writing = null;
         }
     }
 
@@ -405,6 +409,7 @@ public final class LiveCapture implements AutoCloseable {
             if (stopAt[0] == 0) {
                 if (stop.getAsBoolean() || deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                     stopAt[0] = System.nanoTime();
+                    stopping();
                 }
             } else if (!cut[0] && System.nanoTime() - stopAt[0] > STOP_GRACE_NS) {
                 cut[0] = true;
@@ -440,6 +445,7 @@ public final class LiveCapture implements AutoCloseable {
             while (more[0] && stopAt[0] == 0) {
                 if (stop.getAsBoolean() || System.nanoTime() >= deadline) {
                     stopAt[0] = System.nanoTime();
+                    stopping();
                     break;
                 }
                 if (probe.rings().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
@@ -455,6 +461,15 @@ public final class LiveCapture implements AutoCloseable {
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** {@link #write}'s writer while it writes: told when the capture stops ({@link CycleWriter#finishing}). */
+    private CycleWriter writing;
+
+    private void stopping() {
+        if (writing != null) {
+            writing.finishing();
         }
     }
 

@@ -130,8 +130,22 @@ public final class CycleWriter implements Closeable {
         current.writeNumbers(ts, tid, cpu, type, sizes, values, varIndex, buf, bufOff, bufLen);
     }
 
+    /**
+     * The capture is stopping: no new file from now on, the events still in the ring go into the current one (which
+     * may then exceed -C). sysdig stops reading at once; the drain after the stop is Boxscope's, and a rotation per
+     * event there (header tables over -C) re-reads /proc, whose reads are events of their own: it never ended.
+     */
+    public void finishing() {
+        finishing = true;
+    }
+
+    private boolean finishing;
+
     /** Starts the next file when an event at {@code ts} (ns since the epoch) is to go into a new one. */
     private void rotate(long ts) throws IOException {
+        if (finishing) {
+            return;
+        }
         boolean next = false;
         if (names.durationSeconds() > 0) {
             long second = Math.floorDiv(ts, 1_000_000_000L);
