@@ -283,7 +283,7 @@ final class TraceLiveCli {
             if (writer != null && writer.overfullHeaders() > 0) {
                 err.println("boxscope: the process and fd tables at the start of each file take up to "
                         + writer.largestHeader() + " bytes, more than -C " + q.rotation().mb() + " MB: "
-                        + writer.overfullHeaders() + " files held one event each, as sysdig's rotation does (use a larger -C)");
+                        + "every event started a new file (" + writer.overfullHeaders() + " files), as sysdig's rotation does (use a larger -C)");
             }
             if (q.verbose() && writer != null && q.rotation().any()) {
                 err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));
