@@ -303,6 +303,7 @@ public final class Main {
                 case AccessDeniedException a -> printLine(err, "permission denied: " + a.getFile()
                         + (a.getReason() != null ? " (" + a.getReason() + ")" : "")
                         + " (check the permissions of the file and its directory, or choose another path)", ExitCode.FAILURE);
+                case io.boxscope.trace.scap.CaptureFileException c -> printLine(err, c.getMessage(), ExitCode.FAILURE);
                 case NoSuchFileException n when isSystemFile(n.getFile(), paths(cmd)) -> printLine(err, "cannot read " + n.getFile()
                         + ": no such file or directory (is --proc-root or --sys-root right?)", ExitCode.FAILURE);
                 case NoSuchFileException n -> printLine(err, n.getFile() + ": no such file or directory", ExitCode.FAILURE);

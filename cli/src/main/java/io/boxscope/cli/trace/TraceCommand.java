@@ -149,8 +149,9 @@ public final class TraceCommand extends CliCommand {
             return TraceChiselCli.describe(out(), chiselInfo.value());
         }
         if (list.value()) {
-            if (checkFilter.value() != null || read.value() != null) {
-                throw new UsageException("-l lists fields: give it alone (not with --check-filter or -r)");
+            // -r is ignored, as sysdig 0.29 lists its fields and exits before it opens the file
+            if (checkFilter.value() != null) {
+                throw new UsageException("-l lists fields: give it alone (not with --check-filter)");
             }
             return show(new TraceFilterCli.FieldList(verbose.value()), TraceFilterCli.FIELDS);
         }

@@ -142,16 +142,16 @@ final class TraceLiveCli {
                 err.println(io.boxscope.bpf.prog.ProgramInfo.skippedMessage(s.skipped()));
             }
             if (s.lost() > 0) {
-                err.println("boxscope trace: " + s.lost() + " " + s.unit() + " were not counted in the table: the kernel's map of "
+                err.println("boxscope: " + s.lost() + " " + s.unit() + " were not counted in the table: the kernel's map of "
                         + s.capacity() + " " + s.keys() + " was full");
             }
             if (s.unnamed() > 0) {
-                err.println("boxscope trace: " + s.unnamed() + " " + s.unit() + " were in cgroups whose container has no name"
+                err.println("boxscope: " + s.unnamed() + " " + s.unit() + " were in cgroups whose container has no name"
                         + " (removed before it was looked up, or not known to its runtime): not in the table, as on the"
                         + " event stream");
             }
             if (s.names().any()) {
-                err.println("boxscope trace: " + Text.safe(s.names().describe()));
+                err.println("boxscope: " + Text.safe(s.names().describe()));
             }
             if (q.verbose()) {
                 err.println("Drops: none possible (counted in the kernel, nothing streamed)");
@@ -199,7 +199,7 @@ final class TraceLiveCli {
             err.println("filter: (none): the kernel passes every event");
         }
         for (String p : problems) {
-            err.println("boxscope trace: " + Text.safe(p));
+            err.println("boxscope: " + Text.safe(p));
         }
         LiveCapture.Options opts = new LiveCapture.Options(q.paths(), q.filter(), kernel,
                 q.snapLen() != null ? q.snapLen() // the user's -s, else what the chisel's Lua sets (set_snaplen)
@@ -230,7 +230,7 @@ final class TraceLiveCli {
                 return countInKernel(term, q, kernel);
             }
             if (q.display().chisel() instanceof TableChisel t && t.spec().filter().equals(io.boxscope.trace.chisel.Chisels.PROCINFO)) {
-                err.println("boxscope trace: " + q.display().chisel().info().name() + " on the event stream sums the driver's"
+                err.println("boxscope: " + q.display().chisel().info().name() + " on the event stream sums the driver's"
                         + " procinfo events, which a live capture does not produce: its tables stay empty (" + Text.safe(why)
                         + "; it is counted in the kernel without -pc, -n and filter terms only Java decides)");
             }
@@ -246,7 +246,7 @@ final class TraceLiveCli {
                 err.println("capturing: " + cap.summary().threads() + " threads in the table; Ctrl-C ends");
                 err.flush();
             } else if (cap.sharedRingFallback()) {
-                err.println("boxscope trace: " + cap.ringLayout()); // the one line that says the per-CPU rings were refused
+                err.println("boxscope: " + cap.ringLayout()); // the one line that says the per-CPU rings were refused
                 err.flush();
             }
             if (writer != null) {
@@ -275,6 +275,16 @@ final class TraceLiveCli {
                 err.println(d.append("; of ").append(s.produced()).append(" records the kernel produced, ")
                         .append(s.records()).append(" read and ").append(s.drops()).append(" dropped"));
             }
+            if (s.leftAtStop() > 0 || q.verbose() && writer != null) {
+                err.println("Stop: " + s.leftAtStop() + " records still coming from the kernel "
+                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after the stop were read and counted, not "
+                        + (writer != null ? "written" : "shown"));
+            }
+            if (writer != null && writer.overfullHeaders() > 0) {
+                err.println("boxscope: the process and fd tables at the start of each file take up to "
+                        + writer.largestHeader() + " bytes, more than -C " + q.rotation().mb() + " MB: "
+                        + "every event started a new file (" + writer.overfullHeaders() + " files), as sysdig's rotation does (use a larger -C)");
+            }
             if (q.verbose() && writer != null && q.rotation().any()) {
                 err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));
             }
@@ -295,10 +305,10 @@ final class TraceLiveCli {
                         + " walk from the task did not reach a root)");
             }
             if (s.badRecords() > 0) {
-                err.println("boxscope trace: skipped " + s.badRecords() + " malformed records from the kernel");
+                err.println("boxscope: skipped " + s.badRecords() + " malformed records from the kernel");
             }
             if (s.names().any()) {
-                err.println("boxscope trace: " + Text.safe(s.names().describe()));
+                err.println("boxscope: " + Text.safe(s.names().describe()));
             }
             err.flush();
         }

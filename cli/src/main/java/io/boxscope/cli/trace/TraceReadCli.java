@@ -97,7 +97,7 @@ final class TraceReadCli {
             err.println("boxscope: no such capture file: " + Text.safe(q.read().toString()));
             return ExitCode.FAILURE;
         } catch (ScapFormatException e) {
-            err.println("boxscope trace: " + Text.safe(q.read().toString()) + ": " + e.getMessage());
+            err.println("boxscope: " + Text.safe(q.read().toString()) + ": " + e.getMessage());
             return ExitCode.FAILURE;
         }
         String drops = null;
@@ -178,11 +178,11 @@ final class TraceReadCli {
                 err.println(drops == null ? "Drops: none recorded in the file" : "Drops: " + drops);
             }
             if (reader.skippedUnknown() > 0) {
-                err.println("boxscope trace: skipped " + reader.skippedUnknown()
+                err.println("boxscope: skipped " + reader.skippedUnknown()
                         + " events of types newer than sysdig 0.29's event table");
             }
             if (reader.failure() != null) {
-                err.println("boxscope trace: " + Text.safe(q.read().toString()) + ": " + reader.failure().getMessage());
+                err.println("boxscope: " + Text.safe(q.read().toString()) + ": " + reader.failure().getMessage());
                 return ExitCode.FAILURE;
             }
         }

@@ -25,6 +25,15 @@ class TraceFilterCommandTest {
         assertTrue(v.out().contains("\nfd.sport                      (Type: PORT) "), v.out());
     }
 
+    /** sysdig 0.29 lists its fields and exits 0 with -r FILE too (the file is never opened): so do we. */
+    @Test
+    void listIgnoresRead() {
+        Cli r = Cli.run("trace", "-l", "-r", "/nonexistent/x.scap");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Cli.run("trace", "-l").out(), r.out());
+        assertEquals("", r.err());
+    }
+
     @Test
     void listAsJson() {
         Cli r = Cli.run("--json", "trace", "-l");

@@ -77,6 +77,16 @@ public final class LiveCapture implements AutoCloseable {
      */
     static final Duration LINGER = Duration.ofMillis(2);
     static final int POLL_MAX = 16_384;
+    /**
+     * How long after the stop request (Ctrl-C, SIGTERM, -M) the records already in the ring are still handed on;
+     * the rest are read and counted ({@link Summary#leftAtStop}), so the capture ends within about this long
+     * whatever each record costs. With -w the writer starts no new file after the stop ({@link CycleWriter#finishing}),
+     * so a record costs little and the ring usually empties well within it. Before, a capture whose -C rotation
+     * started a file per event (the header tables alone over -C: sysdig's cycle_writer also compares the whole
+     * file's offset, header included, with -C) never returned from the ring: each rotation's /proc reads made the
+     * records of the next, and the stop was looked at only between drains.
+     */
+    public static final long STOP_GRACE_NS = 2_000_000_000L;
     /** sysdig's default snap length (-s). */
     public static final int DEFAULT_SNAPLEN = 80;
     /** The iovecs whose buffers the probe copies at most ({@link CaptureProbe#IOV_COPY}), for trace -v's line. */
@@ -157,10 +167,12 @@ public final class LiveCapture implements AutoCloseable {
      *                    task's RLIMIT_NOFILE at the exec ({@link EventBuilder#fdLimitFromProc})
      * @param pathsFromProc exec records whose exe path or cwd the probe's walk did not give, taken from /proc
      *                    ({@link EventBuilder#pathsFromProc})
+     * @param leftAtStop  records still coming from the ring more than {@link #STOP_GRACE_NS} after the stop request:
+     *                    read and counted (in {@code records}), not handed on
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -200,6 +212,8 @@ public final class LiveCapture implements AutoCloseable {
     private long badRecords;
     private long events;
     private long matched;
+    /** Records read after {@link #STOP_GRACE_NS} past the stop: counted, not handed on. */
+    private long leftAtStop;
     private long consumerCpuNs;
 
     private LiveCapture(Options o, CaptureTables tables, CaptureProbe probe, EventBuilder builder, int seedThreads,
@@ -307,6 +321,7 @@ public final class LiveCapture implements AutoCloseable {
      */
     public void write(CycleWriter writer, BooleanSupplier stop) throws IOException, InterruptedException {
         direct = options.filter() == null && !options.lines() ? writer : null;
+        writing = writer;
         // the containers of the threads running at the start, then each new one before its thread's first
         // event written (events written directly are of threads seen before: described already)
         ContainerEvents described = new ContainerEvents(containers, writer);
@@ -324,6 +339,7 @@ public final class LiveCapture implements AutoCloseable {
             }, stop);
         } finally {
             direct = null;
+            writing = null;
         }
     }
 
@@ -386,7 +402,23 @@ public final class LiveCapture implements AutoCloseable {
         Timeline views = timeline;
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         boolean[] more = {true};
+        // when the stop (or -M's deadline) was seen, 0 before; the records after STOP_GRACE_NS of it are only counted
+        long[] stopAt = {0};
+        boolean[] cut = {false};
         RingBufReader.Handler handler = rec -> {
+            if (stopAt[0] == 0) {
+                if (stop.getAsBoolean() || deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
+                    stopAt[0] = System.nanoTime();
+                    stopping();
+                }
+            } else if (!cut[0] && System.nanoTime() - stopAt[0] > STOP_GRACE_NS) {
+                cut[0] = true;
+            }
+            if (cut[0]) {
+                records++;
+                leftAtStop++; // read, counted and shown at exit, not handed on: the stop is kept
+                return;
+            }
             if (direct != null && writeDirect(rec, more)) {
                 return;
             }
@@ -410,10 +442,10 @@ public final class LiveCapture implements AutoCloseable {
             }
         };
         try {
-            while (more[0]) {
+            while (more[0] && stopAt[0] == 0) {
                 if (stop.getAsBoolean() || System.nanoTime() >= deadline) {
-                    // what the kernel produced up to now, once (a busy host never leaves the ring empty)
-                    probe.rings().drain(handler);
+                    stopAt[0] = System.nanoTime();
+                    stopping();
                     break;
                 }
                 if (probe.rings().pollAvailable(handler, Duration.ofMillis(10), LINGER, BATCH, POLL_MAX) == 0 && more[0]
@@ -421,8 +453,23 @@ public final class LiveCapture implements AutoCloseable {
                     break;
                 }
             }
+            if (stopAt[0] != 0) {
+                // what the kernel produced up to now, once (a busy host never leaves the ring empty): handed on
+                // for STOP_GRACE_NS after the stop, then only counted (a -C rotation per event can take longer
+                // than the producers: its /proc reads make records of their own)
+                probe.rings().drain(handler);
+            }
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** {@link #write}'s writer while it writes: told when the capture stops ({@link CycleWriter#finishing}). */
+    private CycleWriter writing;
+
+    private void stopping() {
+        if (writing != null) {
+            writing.finishing();
         }
     }
 
@@ -560,7 +607,7 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc());
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop);
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

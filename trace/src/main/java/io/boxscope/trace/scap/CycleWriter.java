@@ -40,6 +40,10 @@ public final class CycleWriter implements Closeable {
     /** Those the current file does not hold yet: written before its next event. */
     private final List<String> pending = new ArrayList<>();
     private ScapWriter current;
+    /** Files opened whose header tables alone were over -C ({@link #overfullHeaders}). */
+    private long overfullHeaders;
+    /** The largest header written (bytes), for the line that explains a rotation per event. */
+    private long largestHeader;
     private long fileNumber;
     private long lastSecond;
 
@@ -73,6 +77,10 @@ public final class CycleWriter implements Closeable {
         }
         Path p = dir.resolve(name);
         current = ScapWriter.create(p, tables.now(), compress);
+        largestHeader = Math.max(largestHeader, current.offset());
+        if (names.rolloverMb() > 0 && current.offset() > names.rolloverBytes()) {
+            overfullHeaders++;
+        }
         pending.clear();
         pending.addAll(containers.values());
         written.add(p);
@@ -122,8 +130,22 @@ public final class CycleWriter implements Closeable {
         current.writeNumbers(ts, tid, cpu, type, sizes, values, varIndex, buf, bufOff, bufLen);
     }
 
+    /**
+     * The capture is stopping: no new file from now on, the events still in the ring go into the current one (which
+     * may then exceed -C). sysdig stops reading at once; the drain after the stop is Boxscope's, and a rotation per
+     * event there (header tables over -C) re-reads /proc, whose reads are events of their own: it never ended.
+     */
+    public void finishing() {
+        finishing = true;
+    }
+
+    private boolean finishing;
+
     /** Starts the next file when an event at {@code ts} (ns since the epoch) is to go into a new one. */
     private void rotate(long ts) throws IOException {
+        if (finishing) {
+            return;
+        }
         boolean next = false;
         if (names.durationSeconds() > 0) {
             long second = Math.floorDiv(ts, 1_000_000_000L);
@@ -144,6 +166,21 @@ public final class CycleWriter implements Closeable {
     /** The drop record, in the file being written (see {@link ScapWriter#writeDrops}). */
     public void writeDrops(long ts, long[] dropsPerCpu) throws IOException {
         current.writeDrops(ts, dropsPerCpu);
+    }
+
+    /**
+     * Files opened whose header tables (processes, fds, users) alone held more than {@code -C}: each of them got
+     * one event, the next one starting a new file, as libsinsp's cycle_writer decides on the whole file's offset
+     * (scap_dump_get_offset, the header included; cyclewriter.cpp, consider). Shown so that a capture of one event
+     * per file is explained (a larger -C), not mistaken for a broken writer.
+     */
+    public long overfullHeaders() {
+        return overfullHeaders;
+    }
+
+    /** The largest header tables written into a file so far, in bytes. */
+    public long largestHeader() {
+        return largestHeader;
     }
 
     /** The files written, in the order they were first opened (a wrapped name appears once). */

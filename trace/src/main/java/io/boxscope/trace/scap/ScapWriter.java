@@ -62,8 +62,13 @@ public final class ScapWriter implements Closeable {
      * @param compress gzip the file, as {@code sysdig -z} does (libscap writes through gzopen)
      */
     public static ScapWriter create(Path path, CaptureTables tables, boolean compress) throws IOException {
-        var ch = Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        java.nio.channels.SeekableByteChannel ch;
+        try {
+            ch = Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (java.nio.file.FileSystemException e) {
+            throw CaptureFileException.of(path, e); // the user's file, not one of the traced system's
+        }
         OutputStream raw = Channels.newOutputStream(ch);
         try {
             Files.setPosixFilePermissions(path, OWNER_ONLY);
