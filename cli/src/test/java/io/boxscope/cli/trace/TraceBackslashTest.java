@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A buffer byte 0x5c prints as one backslash, as sysdig 0.29 prints it (on a 2,000,000-event capture 577
@@ -24,28 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  * (a process named with an ESC) is escaped whole, its backslashes doubled, where sysdig writes the ESC raw:
  * the deliberate difference of docs/trace.md, "Fidelity to sysdig -r".
  */
-class TraceBackslashTest {
-    @TempDir
-    Path dir;
-
+class TraceBackslashTest extends CaptureFileTest {
     @Test
     void backslashesPrintAsSysdigPrintsThemUnlessTheLineHoldsAnEscape() throws Exception {
         List<ThreadInfo> threads = List.of(ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0),
                 ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of(), "/root/", 0, 0),
                 ThreadInfo.of(200, 200, 1, "ev\u001bil", "/bin/evil", List.of(), "/root/", 0, 0));
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "backslash"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")), threads,
-                Map.of());
-        List<ScapEvent> events = new ArrayList<>();
-        long ts = 1_700_000_000_000_000_000L;
+        CaptureTables tables = tables("backslash", threads, Map.of());
         for (long tid : new long[] {100, 200}) {
             for (String data : new String[] {"\\", "a\\x1b[31mb"}) {
                 byte[] d = data.getBytes(StandardCharsets.US_ASCII);
-                events.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, tid, 0).num(0).num(64).build());
-                events.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, tid, 0).num(d.length).bytes(d).build());
+                ev.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, tid, 0).num(0).num(64).build());
+                ev.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, tid, 0).num(d.length).bytes(d).build());
             }
         }
-        Path file = ChiselCapture.write(dir.resolve("backslash.scap"), tables, events);
+        Path file = write("backslash", tables);
         List<String> theirs = List.of(TraceReadFilterTest.sysdig("-r", file.toString()).split("\n"));
         Cli ours = Cli.run("trace", "-r", file.toString());
         assertEquals(0, ours.code(), ours.err());

@@ -1,21 +1,15 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: a close whose fd another thread of the process re-creates between the close's enter and exit.
@@ -27,18 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * fd; a close whose exit the capture lacks removes nothing. Boxscope's rule (remove the fd a paired close
  * exit with res &gt;= 0 names) gives the same lines; this test holds it to sysdig's.
  */
-class TraceCloseCanceledTest {
-    @TempDir
-    Path dir;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
+class TraceCloseCanceledTest extends CaptureFileTest {
     @Test
     void aCloseRacingAnOpenOfTheSameFdEndsAsSysdigEndsIt() throws Exception {
         int threadFlags = (1 << 13) | 1; // PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "closecancel"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("closecancel",
                 List.of(ThreadInfo.of(200, 200, 100, "mt", "/tmp/mt", List.of(), "/etc/", 0, 0),
                         new ThreadInfo(201, 200, 100, 200, 200, "mt", "/tmp/mt", "/tmp/mt", List.of(), "/etc/", 1024,
                                 threadFlags, 0, 0, 0, 0, 0, 0, 0, List.of(), 201, 200, List.of(), "/", -1, false)),
@@ -46,7 +33,7 @@ class TraceCloseCanceledTest {
                         FdInfo.file(7, 3, "/etc/c", 0, 0))));
         // 1. thread 201 opens fd 5 again between 200's close enter and exit
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 200, 0).num(5).build());
-        openat(201, "/etc/new5", 5);
+        openat(201, 5, "/etc/new5", 1, 0, 0);
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 200, 0).num(0).build());
         read(201, 5);
         // 2. a failed close keeps the fd
@@ -56,15 +43,15 @@ class TraceCloseCanceledTest {
         // 3. a close whose exit is missing (the thread's next event is another enter), then fd 7 re-created
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 200, 0).num(7).build());
         read(200, 6);
-        openat(201, "/etc/new7", 7);
+        openat(201, 7, "/etc/new7", 1, 0, 0);
         read(201, 7);
         read(200, 7);
         // 4. the same race with a close exit that fails
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 200, 0).num(6).build());
-        openat(201, "/etc/new6", 6);
+        openat(201, 6, "/etc/new6", 1, 0, 0);
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 200, 0).num(-4).build());
         read(200, 6);
-        Path file = ChiselCapture.write(dir.resolve("closecancel.scap"), tables, ev);
+        Path file = write("closecancel", tables);
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.<String>of(), List.of("-j"),
                 List.of("-p", "*%evt.num %thread.tid %evt.type %fd.num %fd.name %fd.type %evt.info")));
         String lines = TraceReadFilterTest.oursRead(file, List.of("-p", "*%evt.num %thread.tid %evt.type %fd.num %fd.name %evt.info"));
@@ -72,12 +59,6 @@ class TraceCloseCanceledTest {
         assertTrue(lines.contains("201 read 6 /etc/b fd=6(<f>/etc/b) size=10"), lines); // case 2
         assertTrue(lines.contains("200 read 7 /etc/new7 fd=7(<f>/etc/new7) size=10"), lines); // case 3
         assertTrue(lines.contains("200 read 6 /etc/new6 fd=6(<f>/etc/new6) size=10"), lines); // case 4
-    }
-
-    private void openat(long tid, String name, long fd) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, tid, 0).num(-100).str(name).num(1).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, tid, 0).num(fd).num(-100).str(name).num(1)
-                .num(0).num(0).build());
     }
 
     private void read(long tid, long fd) {

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: a fork inside a container's pid namespace. The caller's clone exit returns the child's id in the
@@ -24,21 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * entry for tid 7 named after the caller, so {@code res=7(sh)} and every later {@code pid=7} were named, and a
  * host thread with tid 7 was replaced. The expectations are what the installed sysdig 0.29 prints.
  */
-class TraceContainerCloneTest {
-    @TempDir
-    Path dir;
-
+class TraceContainerCloneTest extends CaptureFileTest {
     /** PPM_CL_CHILD_IN_PIDNS (driver/ppm_events_public.h). */
     private static final long IN_PIDNS = 1L << 29;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
 
     @Test
     void aCloneInAPidNamespaceNamesNoThreadByItsNamespaceId() throws Exception {
         // host thread 7 ("kworker") and a container's shell: host tid 500, tid 1 in its namespace
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "pidns"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("pidns",
                 List.of(ThreadInfo.of(7, 7, 2, "kworker", "", List.of(), "/", 0, 0),
                         new ThreadInfo(500, 500, 400, 500, 500, "sh", "/bin/sh", "/bin/sh", List.of("-c", "x"), "/", 1024,
                                 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 1, 1, List.of(), "/", -1, false)),
@@ -47,14 +35,12 @@ class TraceContainerCloneTest {
         clone(500, 7, 500, 400, 1, 1);
         // the child's side: host tid 501, tid 7 in the namespace
         clone(501, 0, 501, 500, 7, 7);
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 500, 0).num(7).num(15).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 500, 0).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 501, 0).num(501).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 501, 0).num(0).build());
+        kill(500, 7, 15, 0);
+        kill(501, 501, 0, 0);
         // a thread the tables do not list (vtid and vpid unknown: <NA>) and a child whose exit gives vtid -1
         ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 900, 0).num(1).num(0).build());
         clone(502, 0, 502, 500, -1, -1);
-        Path file = ChiselCapture.write(dir.resolve("pidns.scap"), tables, ev);
+        Path file = write("pidns", tables);
         String fmt = "%evt.num %thread.tid %thread.vtid %proc.pid %proc.vpid %proc.ppid %evt.type %proc.name %proc.exe"
                 + " %proc.cmdline %evt.info";
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.<String>of(), List.of("-j"), List.of("-v"),
@@ -74,14 +60,12 @@ class TraceContainerCloneTest {
      */
     @Test
     void psPrintsAnUnknownFdLimitAsSysdigDoes() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "fdlimit"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("fdlimit",
                 List.of(new ThreadInfo(500, 500, 400, 500, 500, "sh", "/bin/sh", "/bin/sh", List.of("-c", "x"), "/", -1,
                         0, 0, 0, 0, 0, 0, 0, 0, List.of(), 500, 500, List.of(), "/", -1, false)),
                 Map.of());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 900, 0).num(500).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 900, 0).num(0).build());
-        Path file = ChiselCapture.write(dir.resolve("fdlimit.scap"), tables, ev);
+        kill(900, 500, 0, 0);
+        Path file = write("fdlimit", tables);
         String theirs = TraceReadFilterTest.sysdigRead(file, List.of("-c", "ps"));
         assertEquals(theirs, TraceReadFilterTest.oursRead(file, List.of("-c", "ps")));
         assertEquals(2, theirs.lines().filter(l -> l.contains(" 429496729 ")).count(), theirs);

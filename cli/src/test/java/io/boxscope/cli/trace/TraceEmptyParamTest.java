@@ -1,20 +1,14 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: string and buffer parameters of length 0 (a parameter the probe could not read, as opposed to
@@ -24,18 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code res=-2(ENOENT)}, {@code newpath=-100} after {@code newdirfd=-100(AT_FDCWD)}, or an earlier event's
  * value), so the order fields are rendered in counts: with {@code -p}, only the format's fields.
  */
-class TraceEmptyParamTest {
-    @TempDir
-    Path dir;
-
+class TraceEmptyParamTest extends CaptureFileTest {
     @Test
     void emptyParametersPrintAsSysdigPrintsThem() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "emptyparam"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("emptyparam",
                 List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of("-c", "x"), "/root/", 0, 0)),
                 Map.of(100L, List.of(FdInfo.file(3, 9, "/dev/null", 0, 5))));
-        List<ScapEvent> ev = new ArrayList<>();
-        long ts = 1_700_000_000_000_000_000L;
         // BYTEBUF: a write of 0 bytes (length 0) and a read of one NUL byte
         ev.add(ScapEvent.builder("PPME_SYSCALL_WRITE_E", ts += 1000, 100, 0).num(3).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_WRITE_X", ts += 1000, 100, 0).num(0).empty().build());
@@ -62,7 +50,7 @@ class TraceEmptyParamTest {
         ev.add(ScapEvent.builder("PPME_SYSCALL_RENAMEAT2_X", ts += 1000, 100, 0).num(-2).num(-100).str("a").num(-100).empty().num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_RENAMEAT2_E", ts += 1000, 100, 0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_RENAMEAT2_X", ts += 1000, 100, 0).num(-2).num(-100).empty().num(3).str("b").num(0).build());
-        Path file = ChiselCapture.write(dir.resolve("emptyparam.scap"), tables, ev);
+        Path file = write("emptyparam", tables);
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.<String>of(), List.of("-j"),
                 List.of("-p", "*%evt.num %evt.type %evt.arg.data %evt.arg.path %evt.arg.filename %evt.arg.name"
                         + " %evt.arg.target %evt.arg.newpath %evt.arg.oldpath"),

@@ -3,17 +3,12 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * thread.exectime / thread.totexectime come from switch events (libsinsp sinsp_filtercheck_thread.cpp
@@ -21,17 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * thread of the switch event; every field occurrence keeps its own per-CPU times, so a format field after a
  * filter sees only the events the filter kept. Held to sysdig 0.29 reading the same file.
  */
-class TraceExecTimeTest {
-    @TempDir
-    Path dir;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
+class TraceExecTimeTest extends CaptureFileTest {
     @Test
     void execTimeFieldsAreSysdigsOnSwitchEvents() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "exectime"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("exectime",
                 List.of(ThreadInfo.of(100, 100, 1, "a", "/tmp/a", List.of(), "/", 0, 0),
                         ThreadInfo.of(200, 200, 1, "b", "/tmp/b", List.of(), "/", 0, 0)),
                 Map.of());
@@ -44,7 +32,7 @@ class TraceExecTimeTest {
         sw(200, 1, 100, 2_000_000);
         sw(200, 0, 100, 4_000_000);
         getuid(200, 1);
-        Path file = ChiselCapture.write(dir.resolve("exectime.scap"), tables, ev);
+        Path file = write("exectime", tables);
         String fmt = "*%evt.num %evt.cpu %evt.type %thread.tid %thread.exectime %thread.totexectime";
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", fmt),
                 List.of("-p", fmt, "thread.exectime>0"),
@@ -58,10 +46,5 @@ class TraceExecTimeTest {
     private void sw(long tid, int cpu, long next, long gap) {
         ev.add(ScapEvent.builder("PPME_SCHEDSWITCH_6_E", ts += gap, tid, cpu).num(next).num(0).num(0).num(1000)
                 .num(500).num(0).build());
-    }
-
-    private void getuid(long tid, int cpu) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_E", ts += 1000, tid, cpu).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_X", ts += 1000, tid, cpu).num(0).build());
     }
 }

@@ -1,21 +1,16 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * sysdig's per-thread "last-event fd" (libsinsp m_lastevent_fd, 0 for every new thread, set by enters that
@@ -26,10 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code %evt.num %evt.type %fd.num %fd.name %fd.type %fd.typechar} differed before (fcntl's new fd, exits
  * without their enter). The expectations are what the installed sysdig 0.29 prints for the same file.
  */
-class TraceLastEventFdTest {
-    @TempDir
-    Path dir;
-
+class TraceLastEventFdTest extends CaptureFileTest {
     private static final List<String> FORMATS = List.of(
             "%evt.num %evt.type %fd.num %fd.name %fd.type %fd.typechar",
             "*%evt.num %evt.type %fd.num %fd.name %fd.type",
@@ -38,13 +30,10 @@ class TraceLastEventFdTest {
 
     @Test
     void fdFieldsFallBackToTheThreadsLastEventFdAndUnpairedClosesKeepTheFd() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "lastfd"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("lastfd",
                 List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of("-c", "x"), "/root/", 0, 0)),
                 Map.of(100L, List.of(FdInfo.file(0, 3, "/dev/null", 0, 5), FdInfo.file(1, 3, "/dev/pts/0", 2, 0x88),
                         FdInfo.file(3, 9, "/etc/passwd", 0, 0x801))));
-        List<ScapEvent> ev = new ArrayList<>();
-        long ts = 1_700_000_000_000_000_000L;
         byte[] x = "x".getBytes(StandardCharsets.US_ASCII);
         // 1: a close exit whose enter the capture does not hold: fd 0 (a listed thread's last-event fd), kept
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 100, 0).num(0).build());
@@ -76,7 +65,7 @@ class TraceLastEventFdTest {
         ev.add(ScapEvent.builder("PPME_SYSCALL_READ_X", ts += 1000, 16955, 0).num(1).bytes(x).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 16955, 0).num(4).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 16955, 0).num(0).build());
-        Path file = ChiselCapture.write(dir.resolve("lastfd.scap"), tables, ev);
+        Path file = write("lastfd", tables);
         List<List<String>> runs = new ArrayList<>();
         runs.add(List.of());
         FORMATS.forEach(f -> runs.add(List.of("-p", f)));

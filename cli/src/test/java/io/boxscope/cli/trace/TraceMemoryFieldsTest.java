@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: sysdig's proc.fdlimit, proc.vmsize, proc.vmrss, proc.vmswap, thread.vmsize and thread.vmrss (libs e5c53d64
@@ -23,29 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
  * sysdig 0.29 prints for the eval capture and for a file whose threads are listed, cloned (a process and a
  * thread: thread.* are 0 off the main thread), and unlisted (sinsp's fake entry: fd limit -1).
  */
-class TraceMemoryFieldsTest {
-    @TempDir
-    Path dir;
-
+class TraceMemoryFieldsTest extends CaptureFileTest {
     private static final String FMT = "%evt.num %thread.tid %proc.pid %proc.fdlimit %proc.vmsize %proc.vmrss %proc.vmswap %thread.vmsize"
             + " %thread.vmrss %evt.type";
 
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
     @Test
     void memoryAndFdLimitFieldsAsSysdigPrintsThem() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "mem"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("mem",
                 List.of(new ThreadInfo(500, 500, 400, 500, 500, "sh", "/bin/sh", "/bin/sh", List.of("-c", "x"), "/", 4096,
                         0, 0, 0, 2000, 700, 60, 0, 0, List.of(), 500, 500, List.of(), "/", -1, false)),
                 Map.of());
         clone(500, 501, 500, 400, 0);            // a process: its own sizes and limit from the exit
         clone(500, 502, 500, 400, 1 | (1 << 13)); // a thread of 500 (CLONE_FILES|CLONE_THREAD)
-        kill(501);
-        kill(502);
-        kill(900);                               // a thread the tables do not list
-        Path file = ChiselCapture.write(dir.resolve("mem.scap"), tables, ev);
+        kill(501, 1, 0, 0);
+        kill(502, 1, 0, 0);
+        kill(900, 1, 0, 0);                      // a thread the tables do not list
+        Path file = write("mem", tables);
         for (Path f : List.of(file, TraceReadFilterTest.capture())) {
             for (List<String> args : List.of(List.of("-p", "*" + FMT), List.of("-p", FMT),
                     List.of("-p", "*" + FMT, "proc.vmrss > 0 and thread.vmsize = 0"), List.of("-p", "*" + FMT, "proc.fdlimit < 0"))) {
@@ -64,8 +52,7 @@ class TraceMemoryFieldsTest {
     /** evt.is_open_read/write: the flags of the open events filterchecks.cpp looks at (PPM_O_RDONLY 1, WRONLY 2, RDWR 3). */
     @Test
     void isOpenReadAndWriteAsSysdigPrintsThem() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "open"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("open",
                 List.of(ThreadInfo.of(500, 500, 400, "sh", "/bin/sh", List.of(), "/", 0, 0)), Map.of());
         long fd = 3;
         for (long flags : new long[] {1, 2, 3, 1 | (1 << 2), 0}) {
@@ -73,7 +60,7 @@ class TraceMemoryFieldsTest {
             ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, 500, 0).num(fd++).num(-100).str("/f").num(flags)
                     .num(0).num(0).build());
         }
-        Path file = ChiselCapture.write(dir.resolve("open.scap"), tables, ev);
+        Path file = write("open", tables);
         String fmt = "*%evt.num %evt.type %evt.is_open_read %evt.is_open_write";
         for (Path f : List.of(file, TraceReadFilterTest.capture())) {
             for (List<String> args : List.of(List.of("-p", fmt), List.of("-p", fmt, "evt.is_open_read=true"),
@@ -83,11 +70,6 @@ class TraceMemoryFieldsTest {
         }
         String lines = TraceReadFilterTest.oursRead(file, List.of("-p", fmt, "evt.is_open_write=true"));
         assertEquals(List.of("4 openat false true", "6 openat true true"), lines.lines().toList());
-    }
-
-    private void kill(long tid) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, tid, 0).num(1).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, tid, 0).num(0).build());
     }
 
     /** A clone exit's caller side: res, exe, args, tid, pid, ptid, cwd, fdlimit, pgft, vm_size, vm_rss, vm_swap, comm, cgroups, flags, ids. */

@@ -1,20 +1,14 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: sysdig names an opened fd after its ENTER event's name, flags and dirfd when the exit pairs with
@@ -24,22 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * tgkill) shows the target's comm from the thread table (event.cpp get_param_as_str, PT_PID). The
  * expectations are what the installed sysdig 0.29 prints for the same file.
  */
-class TraceOpenEnterNameTest {
-    @TempDir
-    Path dir;
-
+class TraceOpenEnterNameTest extends CaptureFileTest {
     private static final int O_RDONLY = 1;
     private static final int O_DIRECTORY = 1 << 10;
 
     @Test
     void openNamesItsFdAfterTheEnterAndPidsShowTheirComm() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "openenter"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("openenter",
                 List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of("-c", "x"), "/root/", 0, 0),
                         ThreadInfo.of(200, 200, 1, "sleep", "/bin/sleep", List.of("9"), "/tmp/", 0, 0)),
                 Map.of(100L, List.of(FdInfo.file(0, 3, "/dev/null", 0, 5), FdInfo.file(7, 9, "/etc", 0, 0x801))));
-        List<ScapEvent> ev = new ArrayList<>();
-        long ts = 1_700_000_000_000_000_000L;
         // openat: the enter's name "" (one NUL): sysdig names fd 3 after the cwd
         ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, 100, 0).num(-100).str("").num(O_RDONLY).num(0).build());
         ev.add(openatExit(ts += 1000, 3, -100, "/etc/passwd", O_RDONLY));
@@ -64,17 +52,15 @@ class TraceOpenEnterNameTest {
             ev.add(ScapEvent.builder("PPME_SYSCALL_READ_E", ts += 1000, 100, 0).num(fd).num(1).build());
         }
         // kill, tkill and tgkill of a listed thread, of one the capture never saw, and of one it saw only act
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 100, 0).num(200).num(15).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 100, 0).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 100, 0).num(4489).num(15).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 100, 0).num(-3).build());
+        kill(100, 200, 15, 0);
+        kill(100, 4489, 15, -3);
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts += 1000, 16955, 0).num(4).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts += 1000, 16955, 0).num(-9).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_TKILL_E", ts += 1000, 100, 0).num(16955).num(9).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_TKILL_X", ts += 1000, 100, 0).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_TGKILL_E", ts += 1000, 100, 0).num(200).num(4490).num(10).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_TGKILL_X", ts += 1000, 100, 0).num(-3).build());
-        Path file = ChiselCapture.write(dir.resolve("openenter.scap"), tables, ev);
+        Path file = write("openenter", tables);
         TraceReadFilterTest.assertSameAsSysdig(file,
                 List.of(List.<String>of(), List.of("-p", "%evt.num %evt.type %fd.num %fd.name %fd.type")));
     }

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: the proc and thread fields sysdig 0.29 answers from its thread table (proc.env, proc.exeline,
@@ -26,14 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * child that inherits environment and flag, execs with an environment that holds an empty entry and ends in NULs
  * (sinsp's set_env stops there), opens and closes files, starts a thread, and a grandchild execs a writable file.
  */
-class TraceProcessFieldsTest {
+class TraceProcessFieldsTest extends CaptureFileTest {
     private static final int CLONE_THREAD = 8192;
-
-    @TempDir
-    Path dir;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
 
     @Test
     void processFieldsAreSysdigs() throws Exception {
@@ -78,14 +67,13 @@ class TraceProcessFieldsTest {
      */
     @Test
     void relativeTimeStartsAfterTheContainerDescriptions() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "reltime"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("reltime",
                 List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of(), "/root/", 0, 0)), Map.of());
         ev.add(ScapEvent.builder("PPME_CONTAINER_JSON_2_E", ts += 5000, -1, 0).str("{\"container\":{\"id\":\"abcdef123456\","
                 + "\"name\":\"web\",\"image\":\"nginx:latest\",\"type\":0}}").build());
         getuid(100);
         getuid(100);
-        Path file = ChiselCapture.write(dir.resolve("reltime.scap"), tables, ev);
+        Path file = write("reltime", tables);
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", "*%evt.num %evt.reltime %evt.reltime.s %evt.reltime.ns"),
                 List.of("-t", "r")));
         assertTrue(TraceReadFilterTest.oursRead(file, List.of("-p", "%evt.num %evt.reltime")).startsWith("2 000000000\n3 000001000\n"));
@@ -120,8 +108,7 @@ class TraceProcessFieldsTest {
                 List.of("cpu=/user.slice", "memory=/user.slice"), "/", 0, true);
         ThreadInfo bashThread = new ThreadInfo(101, 100, 50, 100, 100, "bash", "/bin/bash", "/bin/bash", List.of("-l"),
                 "/root/", 1024, CLONE_THREAD | 1, 0, 0, 9000, 4000, 0, 1, 2, List.of(), 101, 100, List.of(), "/", 0, true);
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "procfields"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("procfields",
                 List.of(ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0),
                         ThreadInfo.of(50, 50, 1, "sshd", "/usr/sbin/sshd", List.of(), "/", 0, 0), bash, bashThread),
                 Map.of());
@@ -131,8 +118,8 @@ class TraceProcessFieldsTest {
         getuid(200);                                  // the login shell's environment and writable flag, copied
         execve(200, "/usr/bin/python3", "python3", List.of("app.py"), SessionCapture.nul("A=1", "", "B=2", "", ""), 0, 9, 99);
         getuid(200);
-        open(200, 3, "/etc/hosts");
-        open(200, 4, "/etc/passwd");
+        openat(200, 3, "/etc/hosts", 1, 0, 0x803);
+        openat(200, 4, "/etc/passwd", 1, 0, 0x803);
         close(200, 3);
         getuid(200);
         fork(200, 201, CLONE_THREAD | 1, 1, 1);       // a thread of python3: nthreads 2 on both
@@ -142,12 +129,7 @@ class TraceProcessFieldsTest {
         execve(300, "/tmp/tool", "tool", List.of(), SessionCapture.nul("X=1"), 1, 4, 40); // PPM_EXE_WRITABLE
         getuid(300);
         getuid(800);                                  // a thread nobody listed
-        return ChiselCapture.write(dir.resolve("procfields.scap"), tables, ev);
-    }
-
-    private void getuid(long tid) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_E", ts += 1000, tid, 0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_X", ts += 1000, tid, 0).num(0).build());
+        return write("procfields", tables);
     }
 
     /** A clone as the driver records it: the caller's enter and exit (res = child), then the child's exit (res 0). */
@@ -172,12 +154,6 @@ class TraceProcessFieldsTest {
                 .num(pfMajor).num(pfMinor).num(0).num(0).num(0).str(comm)
                 .bytes(SessionCapture.nul("cpu=/user.slice/app", "memory=/user.slice")).bytes(env).num(0).num(tid).num(0)
                 .num(flags).build());
-    }
-
-    private void open(long tid, long fd, String path) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, tid, 0).num(-100).str(path).num(1).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, tid, 0).num(fd).num(-100).str(path).num(1).num(0)
-                .num(0x803).build());
     }
 
     private void close(long tid, long fd) {

@@ -3,17 +3,13 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
 import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: proc.sid, proc.sname, proc.tty, proc.vpgid, user.loginuid and user.loginname as sysdig 0.29 prints
@@ -23,21 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * clone whose caller the capture never listed starts with libsinsp's defaults, and a thread nobody listed has
  * sinsp's fake entry (login uid -1). The expectations are what the installed sysdig prints for the same file.
  */
-class TraceSessionFieldsTest {
+class TraceSessionFieldsTest extends CaptureFileTest {
     /** /dev/pts/3 as the driver and /proc/PID/stat's tty_nr encode it: major 136 in bits 8..15, minor 3. */
     private static final long PTS3 = (136 << 8) | 3;
 
-    @TempDir
-    Path dir;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
     @Test
     void sessionTerminalAndLoginFieldsAreSysdigs() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "session"), List.of(),
+        CaptureTables tables = tables("session",
                 List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(1000, 1000, "alice", "/home/alice", "/bin/bash")),
-                List.of(new GroupInfo(0, "root")),
                 List.of(listed(1, 0, "systemd", 1, 1, -1), listed(50, 1, "sshd", 50, 50, -1),
                         listed(100, 50, "bash", 100, 100, 1000)),
                 Map.of());
@@ -60,7 +49,7 @@ class TraceSessionFieldsTest {
         cloneChildSide(700, 9);                 // caller 9 never listed: sinsp_threadinfo::init's values
         getuid(700);
         getuid(800);                            // a thread nobody listed: sinsp's fake entry
-        Path file = ChiselCapture.write(dir.resolve("session.scap"), tables, ev);
+        Path file = write("session", tables);
         String fmt = "%evt.num %thread.tid %evt.type %proc.sid %proc.sname %proc.tty %proc.vpgid %user.loginuid %user.loginname"
                 + " %user.name %user.homedir %user.shell %user.uid %group.gid";
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", "*" + fmt), List.of("-p", fmt),
@@ -75,11 +64,6 @@ class TraceSessionFieldsTest {
     private static ThreadInfo listed(long pid, long ppid, String comm, long sid, long vpgid, int loginuid) {
         return new ThreadInfo(pid, pid, ppid, sid, vpgid, comm, "/bin/" + comm, "/bin/" + comm, List.of(), "/", 1024, 0,
                 0, 0, 0, 0, 0, 0, 0, List.of(), pid, pid, List.of(), "/", loginuid, false);
-    }
-
-    private void getuid(long tid) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_E", ts += 1000, tid, 0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_X", ts += 1000, tid, 0).num(0).build());
     }
 
     /** A fork as the driver records it: the caller's enter and exit (res = child), then the child's exit (res 0). */

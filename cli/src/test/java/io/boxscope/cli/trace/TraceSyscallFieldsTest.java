@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.boxscope.cli.Cli;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.FdInfo;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ParamValue;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: fields sysdig 0.29 has that boxscope refused, printed and filtered as the installed sysdig prints and
@@ -27,13 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fd list (its dev), creating files with and without execute bits, a failed open, a failed connect, a failed mmap,
  * a failed kill, a generic event, a thread nobody listed and a process exit.
  */
-class TraceSyscallFieldsTest {
-    @TempDir
-    Path dir;
-
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
+class TraceSyscallFieldsTest extends CaptureFileTest {
     @Test
     void newFieldsPrintAsSysdigPrintsThem() throws Exception {
         Path file = capture();
@@ -84,8 +73,7 @@ class TraceSyscallFieldsTest {
     private Path capture() throws Exception {
         ThreadInfo bash = new ThreadInfo(100, 100, 50, 100, 100, "bash", "/bin/bash", "/bin/bash", List.of("-l"), "/root/",
                 1024, 0, 0, 0, 9000, 4000, 0, 3, 44, List.of("HOME=/root"), 100, 100, List.of("cpu=/user.slice"), "/", 0, false);
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "syscallfields"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("syscallfields",
                 List.of(ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0),
                         ThreadInfo.of(50, 50, 1, "sshd", "/usr/sbin/sshd", List.of(), "/", 0, 0), bash),
                 Map.of(100L, List.of(FdInfo.file(7, 1234, "/var/log/x", 1, 0x10305))));
@@ -107,19 +95,11 @@ class TraceSyscallFieldsTest {
                 .bytes(ParamValue.SockTuple.ipv4(lo, 40000, lo, 9).encode()).build());       // ECONNREFUSED: .net
         ev.add(ScapEvent.builder("PPME_SYSCALL_MMAP_E", ts += 1000, 100, 0).num(0).num(1L << 40).num(3).num(0x22).num(-1).num(0).build());
         ev.add(ScapEvent.builder("PPME_SYSCALL_MMAP_X", ts += 1000, 100, 0).num(-12).num(9000).num(4000).num(0).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_E", ts += 1000, 100, 0).num(99999).num(15).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_KILL_X", ts += 1000, 100, 0).num(-3).build());            // ESRCH: .other
+        kill(100, 99999, 15, -3);            // ESRCH: .other
         ev.add(ScapEvent.builder("PPME_GENERIC_E", ts += 1000, 100, 0).num(4).num(4).build());           // stat
         ev.add(ScapEvent.builder("PPME_GENERIC_X", ts += 1000, 100, 0).num(4).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_E", ts += 1000, 800, 1).build());                   // nobody listed 800
-        ev.add(ScapEvent.builder("PPME_SYSCALL_GETUID_X", ts += 1000, 800, 1).num(0).build());
+        getuid(800, 1);                                                                                   // nobody listed 800
         ev.add(ScapEvent.builder("PPME_PROCEXIT_1_E", ts += 1000, 100, 0).num(0).num(0).num(0).num(0).build());
-        return ChiselCapture.write(dir.resolve("syscallfields.scap"), tables, ev);
-    }
-
-    private void openat(long tid, long fd, String path, int flags, int mode, int dev) {
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts += 1000, tid, 0).num(-100).str(path).num(flags).num(mode).build());
-        ev.add(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts += 1000, tid, 0).num(fd).num(-100).str(path).num(flags).num(mode)
-                .num(dev).build());
+        return write("syscallfields", tables);
     }
 }

@@ -1,21 +1,15 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.trace.scap.CaptureTables;
-import io.boxscope.trace.scap.GroupInfo;
-import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
-import io.boxscope.trace.scap.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13: the event sequence a live {@code trace -w "proc.name in (mt, cat)"} wrote for a C program whose
@@ -28,20 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * caller the capture never saw names a fresh entry for the caller after the event (parse_clone_exit's invalid
  * parent): {@code ptid=9(sh)}. The expectations are what the installed sysdig 0.29 prints for the same file.
  */
-class TraceThreadGroupTest {
-    @TempDir
-    Path dir;
-
+class TraceThreadGroupTest extends CaptureFileTest {
     /** pthread_create's flags as PPM_CL_*: CLONE_FILES|FS|SIGHAND|THREAD|VM|SYSVSEM|SETTLS|PARENT/CHILD_SETTID... */
     private static final long PTHREAD = 1 | 2 | (1 << 11) | (1 << 13) | (1 << 12) | (1 << 15) | (1 << 25) | (1 << 9) | (1 << 23);
 
-    private final List<ScapEvent> ev = new ArrayList<>();
-    private long ts = 1_700_000_000_000_000_000L;
-
     @Test
     void threadsOfAMainThreadThatExitedKeepItsStateAsSysdigDoes() throws Exception {
-        CaptureTables tables = new CaptureTables(new MachineInfo(2, 1L << 30, 4194304, "threadgroup"), List.of(),
-                List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash")), List.of(new GroupInfo(0, "root")),
+        CaptureTables tables = tables("threadgroup",
                 List.of(ThreadInfo.of(100, 100, 1, "bash", "/bin/bash", List.of("-i"), "/root/", 0, 0),
                         ThreadInfo.of(200, 200, 100, "mt", "/tmp/mt", List.of("x"), "/root/", 0, 0)),
                 Map.of());
@@ -72,7 +59,7 @@ class TraceThreadGroupTest {
         // the child's side of a fork whose caller (9) the capture never saw: sysdig names 9 after the event
         clone(300, 0, 300, 9, 0);
         call(300, "CHDIR", new Object[] {}, new Object[] {0L, "/tmp"});
-        Path file = ChiselCapture.write(dir.resolve("threadgroup.scap"), tables, ev);
+        Path file = write("threadgroup", tables);
         String fmt = "%evt.num %thread.tid %proc.pid %evt.type %proc.cwd %proc.name %proc.exe %proc.exepath %proc.args"
                 + " %proc.cmdline %fd.num %fd.name %evt.info";
         TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.<String>of(), List.of("-j"), List.of("-p", "*" + fmt), List.of("-p", fmt),
