@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,25 +85,8 @@ class TraceAppChiselTest {
         Files.copy(python, memcached);
         memcached.toFile().setExecutable(true);
         Path go = work.resolve("go");
-        Process child = new ProcessBuilder(memcached.toString(), script.toString(), go.toString(), hex(COMMANDS), hex(UDP)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
-            port = Integer.parseInt(first[0]);
-            long pid = Long.parseLong(first[1]);
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "6", "-s", "4096", "-w", capture.toString(),
-                    "proc.pid=" + pid)));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
-            assertEquals(0, child.exitValue());
-            t.join(60_000);
-            assertTrue(result.get() != null, "trace -w did not finish within 60 s of the workload's end");
-            assertEquals(0, result.get().code(), result.get().err());
-        } finally {
-            child.destroyForcibly();
-        }
+        port = LiveWorkload.trace(new ProcessBuilder(memcached.toString(), script.toString(), go.toString(), hex(COMMANDS), hex(UDP)),
+                "", go, List.of("-s", "4096", "-w", capture.toString())).port();
     }
 
     /** The payloads as hex, one per comma (argv holds no NUL; each char is one byte, ISO-8859-1). */

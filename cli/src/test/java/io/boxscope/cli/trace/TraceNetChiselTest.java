@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.boxscope.cli.Cli;
 import io.boxscope.proc.json.Json;
 import io.boxscope.testkit.KernelTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,30 +96,9 @@ class TraceNetChiselTest {
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), go.toString(), Integer.toString(REQUESTS),
                 work.resolve("log").toString()));
         cmd.addAll(SYSLOG);
-        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            child.getOutputStream().write(STDIN.getBytes(StandardCharsets.UTF_8));
-            child.getOutputStream().close();
-            // the port, and python's own pid: python3 may be a launcher (pyenv's shim) that runs it as a child
-            String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
-            port = Integer.parseInt(first[0]);
-            long pid = Long.parseLong(first[1]);
-            List<String> a = new ArrayList<>(List.of("trace", "-M", "6"));
-            a.addAll(args);
-            a.add("proc.pid=" + pid);
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the python3 workload did not finish");
-            assertEquals(0, child.exitValue());
-            t.join(60_000);
-            assertEquals(0, result.get().code(), result.get().err());
-            return result.get();
-        } finally {
-            child.destroyForcibly();
-        }
+        LiveWorkload.Run run = LiveWorkload.trace(new ProcessBuilder(cmd), STDIN, go, args);
+        port = run.port();
+        return run.cli();
     }
 
     /**

@@ -1,0 +1,59 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxscope.cli.Cli;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real workload under a live {@code trace -M 6 ARGS proc.pid=PID}, as the chisel tests that hold sysdig's chisels
+ * to their own workload's bytes run it: the workload prints its port and its own pid on its first line (python3 may
+ * be a launcher, pyenv's shim, that runs the interpreter as a child: the pid it prints is the one to filter on), then
+ * waits for a file {@code go} to exist, which the test creates once trace's programs are attached, and ends.
+ */
+final class LiveWorkload {
+    private LiveWorkload() {}
+
+    /** What a run gave: the port the workload printed and trace's result (exit 0, checked). */
+    record Run(int port, Cli cli) {}
+
+    /**
+     * Starts {@code workload} (its standard error discarded), writes {@code stdin} to its standard input and closes it,
+     * runs trace with {@code args} on the pid the workload printed, creates {@code go}, and waits for both to end.
+     */
+    static Run trace(ProcessBuilder workload, String stdin, Path go, List<String> args) throws Exception {
+        Process child = workload.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            child.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            child.getOutputStream().close();
+            String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
+            int port = Integer.parseInt(first[0]);
+            long pid = Long.parseLong(first[1]);
+            List<String> a = new ArrayList<>(List.of("trace", "-M", "6"));
+            a.addAll(args);
+            a.add("proc.pid=" + pid);
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Files.createFile(go);
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
+            assertEquals(0, child.exitValue());
+            t.join(60_000);
+            assertTrue(result.get() != null, "trace did not finish within 60 s of the workload's end");
+            assertEquals(0, result.get().code(), result.get().err());
+            return new Run(port, result.get());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+}
