@@ -32,6 +32,19 @@ class ContainerNamesTest {
         return new ContainerNames(() -> new ContainerDiscovery(paths, new RuntimeApis(List.of(NO_SOCKET))));
     }
 
+    /**
+     * Names over a proc root under {@code tmp} whose one process (4242) is in Docker container {@link #ID} (its
+     * cgroup v2 path as systemd's cgroup driver names it), while no runtime answers.
+     */
+    private static ContainerNames namesOverOneDockerContainer(Path tmp) throws Exception {
+        Path proc = tmp.resolve("proc");
+        Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
+        Files.createDirectories(proc.resolve("self"));
+        Files.createDirectories(tmp.resolve("sys"));
+        return names(new HostPaths(proc, tmp.resolve("sys")));
+    }
+
     @Test
     void aFailedScanIsCountedWithItsError(@TempDir Path tmp) {
         Path proc = tmp.resolve("no-proc-here");
@@ -51,12 +64,7 @@ class ContainerNamesTest {
 
     @Test
     void aContainerNoRuntimeNamesIsCountedWithTheRuntimesNotice(@TempDir Path tmp) throws Exception {
-        Path proc = tmp.resolve("proc");
-        Files.createDirectories(proc.resolve("4242"));
-        Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
-        Files.createDirectories(proc.resolve("self"));
-        Files.createDirectories(tmp.resolve("sys"));
-        ContainerNames names = names(new HostPaths(proc, tmp.resolve("sys")));
+        ContainerNames names = namesOverOneDockerContainer(tmp);
         ContainerInfo c = names.apply(REF);
         assertEquals(List.of(4242), c.pids(), "found in the process table");
         assertEquals("", c.name(), "but not named");
@@ -83,12 +91,7 @@ class ContainerNamesTest {
      */
     @Test
     void aContainerFoundUnnamedIsAskedAgain(@TempDir Path tmp) throws Exception {
-        Path proc = tmp.resolve("proc");
-        Files.createDirectories(proc.resolve("4242"));
-        Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
-        Files.createDirectories(proc.resolve("self"));
-        Files.createDirectories(tmp.resolve("sys"));
-        ContainerNames names = names(new HostPaths(proc, tmp.resolve("sys")));
+        ContainerNames names = namesOverOneDockerContainer(tmp);
         assertEquals("", names.apply(REF).name());
         assertEquals(1, names.misses().unnamed());
         long deadline = System.nanoTime() + 30_000_000_000L;
