@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LiveWorkload {
     private LiveWorkload() {}
 
+    /** Writes {@code workload} to work.py in {@code work}, creating the folder; returns the script's path. */
+    static Path script(Path work, String workload) throws Exception {
+        Files.createDirectories(work);
+        return Files.writeString(work.resolve("work.py"), workload);
+    }
+
     /** What a run gave: the port the workload printed and trace's result (exit 0, checked). */
     record Run(int port, Cli cli) {}
 

@@ -75,9 +75,7 @@ class TraceAppChiselTest {
     static void capture() throws Exception {
         capture = dir.resolve("app.scap");
         Path work = dir.resolve("w");
-        Files.createDirectories(work);
-        Path script = work.resolve("work.py");
-        Files.writeString(script, WORKLOAD);
+        Path script = LiveWorkload.script(work, WORKLOAD);
         // a copy of the interpreter named memcached: its comm is what memcachelog's filter asks for
         Path python = Path.of(new String(new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start()
                 .getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());

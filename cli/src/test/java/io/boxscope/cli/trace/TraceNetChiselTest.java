@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.boxscope.cli.Cli;
 import io.boxscope.proc.json.Json;
 import io.boxscope.testkit.KernelTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,9 +88,7 @@ class TraceNetChiselTest {
 
     /** Runs the workload in {@code work} under {@code trace -M 6 ARGS proc.pid=PYTHON}; sets {@link #port}. */
     private static Cli live(Path work, List<String> args) throws Exception {
-        Files.createDirectories(work);
-        Path script = work.resolve("work.py");
-        Files.writeString(script, WORKLOAD);
+        Path script = LiveWorkload.script(work, WORKLOAD);
         Path go = work.resolve("go");
         List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), go.toString(), Integer.toString(REQUESTS),
                 work.resolve("log").toString()));
