@@ -53,19 +53,26 @@ class ExitsnoopTest {
         return out;
     }
 
-    @Test
-    void exitCodesAndSignalsOfKnownProcesses() throws Exception {
+    /** The shell child's pid and what exitsnoop with {@code options} saw while it ran its exits. */
+    private record Run(int dash, List<ExitEvent> events) {}
+
+    private Run run(Exitsnoop.Options options) throws Exception {
         Process child = child();
-        int dash = (int) child.pid();
-        List<ExitEvent> events;
-        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)), ToolTarget.ALL)) {
+        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(options), ToolTarget.ALL)) {
             h.awaitStarted();
             release(child);
             Thread.sleep(300);
-            events = h.stop();
+            return new Run((int) child.pid(), h.stop());
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    @Test
+    void exitCodesAndSignalsOfKnownProcesses() throws Exception {
+        Run r = run(new Exitsnoop.Options(false, false));
+        int dash = r.dash();
+        List<ExitEvent> events = r.events();
         assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL, "dash code 0"), summary(events, dash),
                 events.stream().filter(e -> e.ppid() == dash || e.pid() == dash).toList()::toString);
         ExitEvent last = events.stream().filter(e -> e.pid() == dash).findFirst().orElseThrow();
@@ -75,17 +82,9 @@ class ExitsnoopTest {
 
     @Test
     void failedOnlyLeavesOutTheCleanExit() throws Exception {
-        Process child = child();
-        int dash = (int) child.pid();
-        List<ExitEvent> events;
-        try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, true)), ToolTarget.ALL)) {
-            h.awaitStarted();
-            release(child);
-            Thread.sleep(300);
-            events = h.stop();
-        } finally {
-            child.destroyForcibly();
-        }
+        Run r = run(new Exitsnoop.Options(false, true));
+        int dash = r.dash();
+        List<ExitEvent> events = r.events();
         assertEquals(List.of("dash code 3", "sh signal " + SIGTERM, "sh signal " + SIGKILL), summary(events, dash));
     }
 
