@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,19 +172,8 @@ class ExitsWindowKernelTest {
             BufferedReader out = lines(sh);
             Target t = whenReady(sh, out);
             long kid = Long.parseLong(Files.readString(kidPid).strip());
-            HostPaths paths = HostPaths.DEFAULT;
-            boolean[] killed = {false};
-            try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
-                if (phase.startsWith("exits collector told")) {
-                    ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
-                    killed[0] = waitGone(kid);
-                }
-            })) {
-                assertTrue(killed[0], "the descendant did not exit before the attach");
-                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
-                assertEquals(0, s.forget("@dg_target", k -> k == kid), "the gone descendant's pid is still in @dg_target");
-                assertEquals(1, s.forget("@dg_target", k -> k == sh.pid()), "the target's own pid was deleted");
-            }
+            assertKilledBeforeTheAttachIsForgotten(t, sh.pid(), kid, () -> waitGone(kid),
+                    "the descendant did not exit before the attach", "gone");
             Files.writeString(go, "");
             assertTrue(sh.waitFor(120, TimeUnit.SECONDS));
         } finally {
@@ -214,18 +204,9 @@ class ExitsWindowKernelTest {
             kid = Long.parseLong(out.readLine().strip());
             long child = kid;
             Target t = whenReady(p, out);
-            boolean[] zombie = {false};
-            try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
-                if (phase.startsWith("exits collector told")) {
-                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
-                    zombie[0] = waitGone(child) && Files.exists(Path.of("/proc", Long.toString(child)));
-                }
-            })) {
-                assertTrue(zombie[0], "the descendant did not become a zombie before the attach");
-                var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
-                assertEquals(0, s.forget("@dg_target", k -> k == child), "the zombie descendant's pid is still in @dg_target");
-                assertEquals(1, s.forget("@dg_target", k -> k == p.pid()), "the target's own pid was deleted");
-            }
+            assertKilledBeforeTheAttachIsForgotten(t, p.pid(), child,
+                    () -> waitGone(child) && Files.exists(Path.of("/proc", Long.toString(child))),
+                    "the descendant did not become a zombie before the attach", "zombie");
             Files.writeString(go, "");
             assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         } finally {
@@ -233,6 +214,28 @@ class ExitsWindowKernelTest {
             if (kid > 0) {
                 ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
             }
+        }
+    }
+
+    /**
+     * Starts the exits collector on {@code t} (the process {@code target}) and, when the collector is told of the
+     * target's descendants (the phase between the baseline's read and the attach), kills {@code kid}; {@code
+     * settled} says whether it reached the state the test is about ({@code state}: gone, zombie) before the attach.
+     * Then {@code kid}'s entry must be gone from {@code @dg_target} and the target's own must stay.
+     */
+    private static void assertKilledBeforeTheAttachIsForgotten(Target t, long target, long kid, BooleanSupplier settled,
+                                                                String unsettled, String state) throws Exception {
+        boolean[] reached = {false};
+        try (Ebpf e = Ebpf.start(t, HostPaths.DEFAULT, EnumSet.of(Ebpf.Collector.EXITS), phase -> {
+            if (phase.startsWith("exits collector told")) {
+                ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
+                reached[0] = settled.getAsBoolean();
+            }
+        })) {
+            assertTrue(reached[0], unsettled);
+            var s = e.session(Ebpf.Collector.EXITS).orElseThrow(() -> new AssertionError("exits collector not running"));
+            assertEquals(0, s.forget("@dg_target", k -> k == kid), "the " + state + " descendant's pid is still in @dg_target");
+            assertEquals(1, s.forget("@dg_target", k -> k == target), "the target's own pid was deleted");
         }
     }
 
