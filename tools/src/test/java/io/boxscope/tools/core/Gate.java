@@ -1,8 +1,11 @@
 package io.boxscope.tools.core;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A child shell that waits in {@code read go} until the tool under test is attached (its start-up
@@ -22,5 +25,15 @@ public final class Gate {
         try (OutputStream in = child.getOutputStream()) {
             in.write("go\n".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /**
+     * {@link #open}s the gate, then waits up to 20 s for the child to end (failing the test if it does not) and reads
+     * what it printed, so that the events the tool saw are all the child's and the child is gone.
+     */
+    public static void release(Process child) throws Exception {
+        open(child);
+        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
+        child.getInputStream().readAllBytes();
     }
 }

@@ -3,15 +3,14 @@ package io.boxscope.tools.exitsnoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Signals;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Procfs;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.Schedule;
@@ -34,14 +33,6 @@ class ExitsnoopTest {
                 .redirectErrorStream(true).start();
     }
 
-    static void release(Process child) throws Exception {
-        try (OutputStream in = child.getOutputStream()) {
-            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
-        child.getInputStream().readAllBytes();
-    }
-
     /** "comm code|signal" of the dash's children in order, then the dash. */
     static List<String> summary(List<ExitEvent> events, int dash) {
         List<String> out = new ArrayList<>();
@@ -60,7 +51,7 @@ class ExitsnoopTest {
         Process child = child();
         try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(options), ToolTarget.ALL)) {
             h.awaitStarted();
-            release(child);
+            Gate.release(child);
             Thread.sleep(300);
             return new Run((int) child.pid(), h.stop());
         } finally {
@@ -105,7 +96,7 @@ class ExitsnoopTest {
             try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)),
                     ToolTarget.ALL)) {
                 h.awaitStarted();
-                release(child);
+                Gate.release(child);
                 Thread.sleep(500);
                 ours = h.stop();
             }
@@ -149,7 +140,7 @@ class ExitsnoopTest {
         int dash = (int) child.pid();
         List<ExitEvent> events;
         try (Harness<ExitEvent> h = new Harness<>(new Exitsnoop(new Exitsnoop.Options(false, false)),
-                ToolTarget.ALL, Schedule.UNTIL_STOPPED, () -> release(child))) {
+                ToolTarget.ALL, Schedule.UNTIL_STOPPED, () -> Gate.release(child))) {
             h.awaitStarted();
             Thread.sleep(300);
             events = h.stop();
@@ -185,7 +176,7 @@ class ExitsnoopTest {
 
         /** Releases the dash, checks that the sleep was reparented, kills the sleep: its parent after the reparenting. */
         long reparentAndKill() throws Exception {
-            release(dash);
+            Gate.release(dash);
             long reaper = PROCFS.stat(sleep).ppid();
             assertTrue(reaper != dash.pid(), "sleep was reparented when the dash exited");
             ProcessHandle.of(sleep).orElseThrow().destroyForcibly();

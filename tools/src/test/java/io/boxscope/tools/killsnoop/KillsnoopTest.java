@@ -3,14 +3,12 @@ package io.boxscope.tools.killsnoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Errno;
 import io.boxscope.bpf.Signals;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -32,20 +30,12 @@ class KillsnoopTest {
     static List<KillEvent> run(Killsnoop.Options o, Process child) throws Exception {
         try (Harness<KillEvent> h = new Harness<>(new Killsnoop(o), ToolTarget.resolve(HostPaths.DEFAULT, (int) child.pid(), null))) {
             h.awaitStarted();
-            release(child);
+            Gate.release(child);
             Thread.sleep(300);
             return h.stop();
         } finally {
             child.destroyForcibly();
         }
-    }
-
-    static void release(Process child) throws Exception {
-        try (OutputStream in = child.getOutputStream()) {
-            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
-        child.getInputStream().readAllBytes();
     }
 
     @Test

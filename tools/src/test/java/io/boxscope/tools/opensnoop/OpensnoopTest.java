@@ -3,15 +3,13 @@ package io.boxscope.tools.opensnoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Errno;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
+import io.boxscope.tools.core.Gate;
 import io.boxscope.tools.core.Harness;
 import io.boxscope.tools.core.PeerTool;
 import io.boxscope.tools.core.ToolTarget;
@@ -37,14 +35,6 @@ class OpensnoopTest {
         return new ProcessBuilder("/bin/dash", "-c", script).redirectErrorStream(true).start();
     }
 
-    static void release(Process child) throws Exception {
-        try (OutputStream in = child.getOutputStream()) {
-            in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
-        child.getInputStream().readAllBytes();
-    }
-
     /** What the child's failed opens must be: path and errno, in order. */
     static List<String> expected(String token) {
         List<String> out = new ArrayList<>();
@@ -65,7 +55,7 @@ class OpensnoopTest {
         try (Harness<OpenEvent> h = new Harness<>(new Opensnoop(new Opensnoop.Options(null, null, true, null)),
                 ToolTarget.resolve(HostPaths.DEFAULT, pid, null))) {
             h.awaitStarted();
-            release(child);
+            Gate.release(child);
             Thread.sleep(300);
             events = h.stop();
         } finally {
@@ -88,7 +78,7 @@ class OpensnoopTest {
         try (Harness<OpenEvent> h = new Harness<>(new Opensnoop(Opensnoop.Options.defaults()),
                 ToolTarget.resolve(HostPaths.DEFAULT, (int) child.pid(), null))) {
             h.awaitStarted();
-            release(child);
+            Gate.release(child);
             Thread.sleep(300);
             events = h.stop();
         } finally {
@@ -116,7 +106,7 @@ class OpensnoopTest {
             try (Harness<OpenEvent> h = new Harness<>(new Opensnoop(new Opensnoop.Options(null, null, true, null)),
                     ToolTarget.resolve(HostPaths.DEFAULT, pid, null))) {
                 h.awaitStarted();
-                release(child);
+                Gate.release(child);
                 Thread.sleep(500);
                 ours = h.stop();
             }

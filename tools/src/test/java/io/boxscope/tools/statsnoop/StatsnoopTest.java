@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import io.boxscope.bpf.Errno;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.testkit.KernelTest;
@@ -37,12 +36,6 @@ class StatsnoopTest {
         return new ProcessBuilder("/bin/dash", "-c", script).redirectErrorStream(true).start();
     }
 
-    static void release(Process child) throws Exception {
-        Gate.open(child);
-        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "child shell did not finish");
-        child.getInputStream().readAllBytes();
-    }
-
     static List<StatEvent> trace(boolean failed) throws Exception {
         String token = token();
         Process child = child(token);
@@ -50,7 +43,7 @@ class StatsnoopTest {
         try (Harness<StatEvent> h = new Harness<>(new Statsnoop(new Statsnoop.Options(failed)),
                 ToolTarget.resolve(HostPaths.DEFAULT, (int) child.pid(), null))) {
             h.awaitStarted();
-            release(child);
+            Gate.release(child);
             Thread.sleep(300);
             events = h.stop();
         } finally {
@@ -107,7 +100,7 @@ class StatsnoopTest {
         try (PeerTool peer = new PeerTool("PATH", "bpftrace", "/usr/sbin/statsnoop.bt")) {
             try (Harness<StatEvent> h = new Harness<>(new Statsnoop(new Statsnoop.Options(false)), ToolTarget.resolve(HostPaths.DEFAULT, pid, null))) {
                 h.awaitStarted();
-                release(child);
+                Gate.release(child);
                 Thread.sleep(500);
                 ours = h.stop();
             }
