@@ -25,20 +25,12 @@ public final class Docker {
     /** {@code docker run -d --name NAME OPTIONS... IMAGE COMMAND...}; options and command are separate lists. */
     public static Container start(String name, List<String> options, String... command) {
         runQuietly("rm", "-f", name);
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name));
-        args.addAll(options);
-        args.add(Requirements.TEST_IMAGE);
-        args.addAll(List.of(command));
-        String id = run(args.toArray(String[]::new)).strip();
-        return new Container(name, id);
+        return new Container(name, Requirements.runDetached("docker", name, options, command));
     }
 
     /** Runs docker with the arguments and returns its standard output; fails the test on a non-zero exit. */
     public static String run(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("docker");
-        command.addAll(List.of(args));
-        return Requirements.output(command);
+        return Requirements.output("docker", args);
     }
 
     private static void runQuietly(String... args) {

@@ -34,20 +34,13 @@ public final class Podman {
 
     /** {@code podman run -d --name NAME <base options> OPTIONS... IMAGE COMMAND...}. */
     public static Container start(String name, List<String> options, String... command) {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name));
-        args.addAll(BASE_OPTIONS);
-        args.addAll(options);
-        args.add(Requirements.TEST_IMAGE);
-        args.addAll(List.of(command));
-        String id = run(args.toArray(String[]::new)).strip();
-        return new Container(name, id);
+        List<String> all = new ArrayList<>(BASE_OPTIONS);
+        all.addAll(options);
+        return new Container(name, Requirements.runDetached("podman", name, all, command));
     }
 
     /** Runs podman and returns its standard output; fails the test on a non-zero exit. */
     public static String run(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add("podman");
-        command.addAll(List.of(args));
-        return Requirements.output(command);
+        return Requirements.output("podman", args);
     }
 }

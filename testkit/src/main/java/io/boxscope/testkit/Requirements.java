@@ -80,6 +80,26 @@ public final class Requirements {
                 "the test image " + Containerd.IMAGE + " in containerd namespace " + Containerd.NAMESPACE);
     }
 
+    /** {@link #output(java.util.List)} of {@code cli ARGS...} (docker, podman). */
+    static String output(String cli, String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(cli);
+        command.addAll(java.util.List.of(args));
+        return output(command);
+    }
+
+    /**
+     * {@code cli run -d --name NAME OPTIONS... IMAGE COMMAND...} with the test image, as docker and podman both take
+     * it (docker-run(1), podman-run(1)); the new container's id.
+     */
+    static String runDetached(String cli, String name, java.util.List<String> options, String... command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "-d", "--name", name));
+        args.addAll(options);
+        args.add(TEST_IMAGE);
+        args.addAll(java.util.List.of(command));
+        return output(cli, args.toArray(String[]::new)).strip();
+    }
+
     /** Standard output of a command; fails the test on a non-zero exit or after 60 s. */
     public static String output(java.util.List<String> command) {
         try {
