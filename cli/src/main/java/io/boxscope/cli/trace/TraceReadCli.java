@@ -97,7 +97,7 @@ final class TraceReadCli {
             err.println("boxscope: no such capture file: " + Text.safe(q.read().toString()));
             return ExitCode.FAILURE;
         } catch (ScapFormatException e) {
-            err.println("boxscope: " + Text.safe(q.read().toString()) + ": " + e.getMessage());
+            err.println("boxscope: " + Text.safe(q.read().toString()) + ": " + Text.safe(e.getMessage()));
             return ExitCode.FAILURE;
         }
         String drops = null;
