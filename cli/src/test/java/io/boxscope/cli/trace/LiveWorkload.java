@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A real workload under a live {@code trace -M 6 ARGS proc.pid=PID}, as the chisel tests that hold sysdig's chisels
+ * A real workload under a live {@code trace -M 15 ARGS proc.pid=PID}, as the chisel tests that hold sysdig's chisels
  * to their own workload's bytes run it: the workload prints its port and its own pid on its first line (python3 may
  * be a launcher, pyenv's shim, that runs the interpreter as a child: the pid it prints is the one to filter on), then
- * waits for a file {@code go} to exist, which the test creates once trace's programs are attached, and ends.
+ * waits for a file {@code go} to exist, which the test creates once trace's programs are attached, and ends. The
+ * capture lasts 15 s from its attach: at 6 s, under a CI load of ~20 on two CPUs, one run saw almost none of the
+ * workload's events (its python had not finished by the deadline).
  */
 final class LiveWorkload {
     private LiveWorkload() {}
@@ -44,7 +46,7 @@ final class LiveWorkload {
             String[] first = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine().strip().split(" ");
             int port = Integer.parseInt(first[0]);
             long pid = Long.parseLong(first[1]);
-            List<String> a = new ArrayList<>(List.of("trace", "-M", "6"));
+            List<String> a = new ArrayList<>(List.of("trace", "-M", "15"));
             a.addAll(args);
             a.add("proc.pid=" + pid);
             AtomicReference<Cli> result = new AtomicReference<>();

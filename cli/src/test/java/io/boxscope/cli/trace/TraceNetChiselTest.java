@@ -86,7 +86,7 @@ class TraceNetChiselTest {
         assertEquals("", r.out());
     }
 
-    /** Runs the workload in {@code work} under {@code trace -M 6 ARGS proc.pid=PYTHON}; sets {@link #port}. */
+    /** Runs the workload in {@code work} under {@code trace -M 15 ARGS proc.pid=PYTHON}; sets {@link #port}. */
     private static Cli live(Path work, List<String> args) throws Exception {
         Path script = LiveWorkload.script(work, WORKLOAD);
         Path go = work.resolve("go");
