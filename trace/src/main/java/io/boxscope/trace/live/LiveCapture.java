@@ -251,13 +251,15 @@ public final class LiveCapture implements AutoCloseable {
         List<TaskInfo> before = proc.threads();
         // attach first, then read /proc: a process that starts in between is in both, never in neither
         CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
-                taskPid, taskTgid, FdOffsets.of(btf)));
+                taskPid, taskTgid, FdOffsets.of(btf), SchedPrograms.TaskCgroup.of(btf)));
         try {
             List<TaskInfo> threads = proc.since(before); // lists /proc again, reads only what is new
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
             LiveThreads live = new LiveThreads(proc, threads, before);
+            // the kernel's fork and exec records carry v2 cgroup ids; a v1-only host has no v2 directory to name them
+            new io.boxscope.proc.cgroup.CgroupFs(o.paths()).unifiedRoot().ifPresent(root -> live.cgroupPaths(new CgroupPaths(root)));
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset, snap);
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
                     new DirectLayouts(sigs.table(), flags));
