@@ -169,10 +169,13 @@ public final class LiveCapture implements AutoCloseable {
      *                    ({@link EventBuilder#pathsFromProc})
      * @param leftAtStop  records still coming from the ring more than {@link #STOP_GRACE_NS} after the stop request:
      *                    read and counted (in {@code records}), not handed on
+     * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
+     *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
+     *                    ({@link LiveThreads#cgroupsUnknown})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc, long leftAtStop) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -609,7 +612,7 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop);
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
