@@ -113,7 +113,9 @@ final class CgroupPaths {
         List<String> out = new ArrayList<>(cgroups.size() + 1);
         boolean v2 = false;
         for (String e : cgroups) {
-            int eq = e.indexOf('=');
+            // controllers=path: a named hierarchy's controllers hold a '=' too (name=systemd), a path starts with '/'
+            int eq = e.indexOf("=/");
+            eq = eq >= 0 ? eq : e.lastIndexOf('=');
             if (eq == 0) {
                 out.add("=" + path);
                 v2 = true;
