@@ -303,6 +303,8 @@ final class TraceLiveCli {
                 err.println("Exec limits: " + s.fdLimitFromProc() + " execve exits took fdlimit from /proc (not read at the exec)");
                 err.println("Exec paths: " + s.pathsFromProc() + " execs took their exe path or cwd from /proc (the kernel's"
                         + " walk from the task did not reach a root)");
+                err.println("Cgroups: " + s.cgroupsUnknown() + " fork or exec records named a cgroup gone before they were"
+                        + " read (the process kept the cgroups /proc or its parent gave)");
             }
             if (s.badRecords() > 0) {
                 err.println("boxscope: skipped " + s.badRecords() + " malformed records from the kernel");

@@ -99,7 +99,7 @@ class TraceWriteMidCaptureContainerTest {
         }
     }
 
-    private static List<String> sysdig(Path file, String... more) throws Exception {
+    static List<String> sysdig(Path file, String... more) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
         command.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -105,7 +105,8 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** What the probe needs to know. */
     public record Options(KernelFilter filter, int snapLen, long selfPid, int ringBytes, byte[] syscallConfig,
-                          List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid, FdOffsets fdOffsets) {}
+                          List<Integer> regsArgs, int regsSyscallNr, int taskPid, int taskTgid, FdOffsets fdOffsets,
+                          SchedPrograms.TaskCgroup taskCgroup) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** The shared ring, or the array of per-CPU rings the programs index by CPU. */
@@ -120,7 +121,7 @@ public final class CaptureProbe implements AutoCloseable {
     /** The system call programs are tp_btf (typed pt_regs, plain loads) rather than raw tracepoints. */
     private final boolean btfRegs;
     /** Why the exec program was loaded without its path walk (and maybe its environment): {@link #execFallback}. */
-    private String execFallback;
+    private final String execFallback;
 
     public CaptureProbe(Options o) {
         try {
@@ -167,9 +168,13 @@ public final class CaptureProbe implements AutoCloseable {
             Program enter = own(sys[0]);
             Program exit = own(sys[1]);
             Maps pm = new Maps(ring, procDrops, scratch, config, inflight, m.pids(), m.tids(), m.cgroups());
-            Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.FORK))));
-            Program exec = own(execProgram(o, pm));
-            Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.PROCEXIT))));
+            Program fork = own(Program.load(ProgramSpec.of("trace_fork", ProgramType.RAW_TRACEPOINT,
+                    SchedPrograms.program(o, pm, RawRecord.FORK))));
+            SchedPrograms.Exec loaded = SchedPrograms.exec(o, pm);
+            Program exec = own(loaded.program());
+            execFallback = loaded.fallback();
+            Program pexit = own(Program.load(ProgramSpec.of("trace_pexit", ProgramType.RAW_TRACEPOINT,
+                    SchedPrograms.program(o, pm, RawRecord.PROCEXIT))));
             rings = new RingBufSet(readers, RawRecord.TS);
             // process events first, so no syscall of a new process comes before its fork
             own(Attach.rawTracepoint(fork, "sched_process_fork"));
@@ -209,6 +214,14 @@ public final class CaptureProbe implements AutoCloseable {
                 : ProgramSpec.of(name, ProgramType.RAW_TRACEPOINT, insns);
     }
 
+    /**
+     * Null when the exec program was loaded whole; else one line: what was left out of it because the kernel's
+     * verifier refused it ({@link SchedPrograms#exec}), and the verifier's words.
+     */
+    public String execFallback() {
+        return execFallback;
+    }
+
     /** Whether the system call programs are tp_btf (typed pt_regs, plain loads) rather than raw tracepoints. */
     public boolean typedRegs() {
         return btfRegs;
@@ -227,69 +240,6 @@ public final class CaptureProbe implements AutoCloseable {
             return new Maps(ring, drops, scratch, config, inflight, set(filter.pids(), "trace_pids", 4, owner),
                     set(filter.tids(), "trace_tids", 4, owner), set(filter.cgroupIds(), "trace_cgroups", 8, owner));
         }
-    }
-
-    /**
-     * The exec program, whole (the path walk and the exe access check: about 110,000 verified instructions on Linux
-     * 6.18, two {@link PathWalk#DEPTH}-turn loops), else without them, else without the environment too: another
-     * kernel's verifier may refuse the walk (a lower complexity limit, a pruning that does not merge its turns), and
-     * a refused exec program must not fail the whole capture. What is left out is then taken from /proc as for any
-     * walk that did not reach a root (counted: {@link EventBuilder#pathsFromProc}); {@link #execFallback} says why.
-     */
-    private Program execProgram(Options o, Maps pm) {
-        FdOffsets.Mm mm = o.fdOffsets() == null ? null : o.fdOffsets().mm();
-        if (mm == null || (mm.paths() == null && mm.access() == null)) {
-            return Program.load(execSpec(o, pm, mm, true));
-        }
-        try {
-            return Program.load(execSpec(o, pm, mm, true));
-        } catch (io.boxscope.bpf.prog.VerifierException e) {
-            FdOffsets.Mm plain = new FdOffsets.Mm(mm.taskMm(), mm.totalVm(), mm.rss(), mm.stride(), mm.pageShift(),
-                    mm.argStart(), mm.argEnd(), mm.taskSignal(), mm.nofileCur(), mm.envStart(), mm.envEnd(), null,
-                    mm.exeFile(), null);
-            String why = verifierReason(e);
-            try {
-                Program p = Program.load(execSpec(o, pm, plain, true));
-                execFallback = "exec paths from /proc: the kernel refused the walk: " + why;
-                return p;
-            } catch (io.boxscope.bpf.prog.VerifierException e2) {
-                Program p = Program.load(execSpec(o, pm, plain, false));
-                execFallback = "exec paths from /proc: the kernel refused the walk: " + why
-                        + "; and the environment's copy: " + verifierReason(e2);
-                return p;
-            }
-        }
-    }
-
-    private static ProgramSpec execSpec(Options o, Maps pm, FdOffsets.Mm mm, boolean env) {
-        return ProgramSpec.of("trace_exec", ProgramType.RAW_TRACEPOINT, schedProgram(o, pm, RawRecord.EXEC, mm, env));
-    }
-
-    /**
-     * The verifier's last complaint, one line (its log ends with it, then statistics left out here), else the
-     * exception's message; control characters escaped by the caller's renderer.
-     */
-    static String verifierReason(io.boxscope.bpf.prog.VerifierException e) {
-        String log = e.log() == null ? "" : e.log();
-        String last = null;
-        for (String l : log.split("\n")) {
-            String s = l.strip();
-            if (s.isEmpty() || s.startsWith("processed ") || s.startsWith("verification time") || s.startsWith("stack depth")) {
-                continue;
-            }
-            last = s;
-        }
-        String m = last != null ? last : String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /**
-     * Null when the exec program was loaded whole; else one line: what was left out of it because the kernel's
-     * verifier refused it ({@link #execProgram}), and the verifier's words.
-     */
-    public String execFallback() {
-        return execFallback;
     }
 
     /** The per-syscall configuration array ({@link SyscallConfig}), owned by {@code owner}. */
@@ -406,7 +356,7 @@ public final class CaptureProbe implements AutoCloseable {
     // ---- programs ----
 
     /** Common prologue: R6 = ctx, R7 = pid_tgid; skips the tracer itself and what the sets exclude. */
-    private static void prologue(Asm a, Options o, Maps m, Label out, boolean filter) {
+    static void prologue(Asm a, Options o, Maps m, Label out, boolean filter) {
         prologue(a, o.selfPid(), m, out, filter);
     }
 
@@ -457,7 +407,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** R9 = this CPU's scratch record; writes kind, cpu, timestamp, pid_tgid; zeroes ret and lengths. */
-    private static void header(Asm a, Maps m, int kind, Label out) {
+    static void header(Asm a, Maps m, int kind, Label out) {
         a.call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R10, S_CPU, Reg.R0);
         lookupOrOut(a, m.scratch(), S_CPU, out);
         a.mov(Reg.R9, Reg.R0).st(Size.H, Reg.R9, RawRecord.KIND, kind).st(Size.H, Reg.R9, RawRecord.SHORT_ID, 0)
@@ -470,7 +420,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** Copies the record (S_OFF bytes) to the ring; a full ring counts a drop on this CPU. */
-    private static void output(Asm a, Maps m, Label out) {
+    static void output(Asm a, Maps m, Label out) {
         Label done = a.newLabel("sent");
         ringOrDrop(a, m, out);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R3, VALUE_SIZE, out)
@@ -960,35 +910,6 @@ public final class CaptureProbe implements AutoCloseable {
         a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
         readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
         a.bind(skip);
-    }
-
-    /** fork: the child's ids (from its task_struct) in ID; exec: the new comm and argv in the data; exit: nothing. */
-    static List<Insn> schedProgram(Options o, Maps m, int kind) {
-        return schedProgram(o, m, kind, o.fdOffsets() == null ? null : o.fdOffsets().mm(), true);
-    }
-
-    /** {@link #schedProgram} with the exec record's layout {@code mm} (null: comm only) and its environment or not. */
-    static List<Insn> schedProgram(Options o, Maps m, int kind, FdOffsets.Mm mm, boolean env) {
-        Asm a = new Asm();
-        Label out = a.newLabel("out");
-        prologue(a, o, m, out, false);
-        header(a, m, kind, out);
-        a.st(Size.DW, Reg.R9, RawRecord.ID, 0);
-        if (kind == RawRecord.FORK) {
-            a.ldx(Size.DW, Reg.R3, Reg.R6, 8).add(Reg.R3, o.taskPid())   // ctx->args[1]: the child
-                    .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ID).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL)
-                    .ldx(Size.DW, Reg.R3, Reg.R6, 8).add(Reg.R3, o.taskTgid())
-                    .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.ID + 4).movImm(Reg.R2, 4).call(Helper.PROBE_READ_KERNEL);
-        } else if (kind == RawRecord.EXEC) {
-            a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 16).call(Helper.GET_CURRENT_COMM)
-                    .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16);
-            if (mm != null) {
-                ExecRecord.fill(a, mm, env);
-            }
-        }
-        output(a, m, out);
-        a.bind(out).movImm(Reg.R0, 0).exit();
-        return a.build();
     }
 
     /**

@@ -257,12 +257,12 @@ public final class EventBuilder {
                 yield List.of(exit(r, e == null ? r : e, ts));
             }
             case RawRecord.FORK -> {
-                threads.fork(r.pid(), r.tid(), r.id() >>> 32, r.id() & 0xffff_ffffL);
+                threads.fork(r.pid(), r.tid(), r.id() >>> 32, r.id() & 0xffff_ffffL, r.ret()); // ret: the child's v2 cgroup id
                 yield List.of();
             }
             case RawRecord.EXEC -> {
                 String[] paths = execPaths(r);
-                threads.exec(r.pid(), r.tid(), RawRecord.string(r.strA()), r.strB(), paths[0], paths[1]);
+                threads.exec(r.pid(), r.tid(), RawRecord.execComm(r.strA()), r.strB(), paths[0], paths[1], RawRecord.execCgroup(r.strA()));
                 if (paths[0] == null || paths[1] == null) {
                     pathsFromProc++;
                 }

@@ -33,7 +33,7 @@ final class ExecRecord {
     /** Longest environment copied: the driver's STR_STORAGE_SIZE (one page, driver/ppm_fillers.c f_proc_startupdate). */
     static final int ENV_MAX = 4096;
     /** Where the environment's slot ends at most: after the comm, the argv area and the environment. */
-    static final int ENV_END = RawRecord.DATA + 16 + CaptureProbe.STR_MAX + ENV_MAX;
+    static final int ENV_END = RawRecord.DATA + RawRecord.EXEC_COMM + CaptureProbe.STR_MAX + ENV_MAX;
 
     /**
      * exec: the new image's environment, {@code current->mm->env_start..env_end} (the NUL-separated strings the kernel
@@ -41,7 +41,7 @@ final class ExecRecord {
      * copies from the same area (f_proc_startupdate, "Parameter 16: env"). Left empty when a read fails.
      */
     private static void env(Asm a, FdOffsets.Mm k) {
-        copyArea(a, k, "env_skip", k.envStart(), k.envEnd(), ENV_MAX, 2, RawRecord.DATA + 16 + CaptureProbe.STR_MAX);
+        copyArea(a, k, "env_skip", k.envStart(), k.envEnd(), ENV_MAX, 2, RawRecord.DATA + RawRecord.EXEC_COMM + CaptureProbe.STR_MAX);
     }
 
     /**
@@ -68,7 +68,7 @@ final class ExecRecord {
     }
 
     private static void fillArgs(Asm a, FdOffsets.Mm k, boolean withEnv) {
-        copyArea(a, k, "argv_skip", k.argStart(), k.argEnd(), CaptureProbe.STR_MAX, 1, RawRecord.DATA + 16);
+        copyArea(a, k, "argv_skip", k.argStart(), k.argEnd(), CaptureProbe.STR_MAX, 1, RawRecord.DATA + RawRecord.EXEC_COMM);
         if (withEnv) {
             env(a, k);
         }

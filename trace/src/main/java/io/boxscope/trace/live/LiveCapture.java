@@ -169,10 +169,13 @@ public final class LiveCapture implements AutoCloseable {
      *                    ({@link EventBuilder#pathsFromProc})
      * @param leftAtStop  records still coming from the ring more than {@link #STOP_GRACE_NS} after the stop request:
      *                    read and counted (in {@code records}), not handed on
+     * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
+     *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
+     *                    ({@link LiveThreads#cgroupsUnknown})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc, long leftAtStop) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -251,13 +254,15 @@ public final class LiveCapture implements AutoCloseable {
         List<TaskInfo> before = proc.threads();
         // attach first, then read /proc: a process that starts in between is in both, never in neither
         CaptureProbe probe = new CaptureProbe(new CaptureProbe.Options(k, snap, self, o.ringBytes(), config, regsArgs, nrOff,
-                taskPid, taskTgid, FdOffsets.of(btf)));
+                taskPid, taskTgid, FdOffsets.of(btf), SchedPrograms.TaskCgroup.of(btf)));
         try {
             List<TaskInfo> threads = proc.since(before); // lists /proc again, reads only what is new
             OpenFlags flags = OpenFlags.of(arch);
             CaptureTables tables = LiveTables.of(o.paths(), proc, threads, flags, Cpus.possible());
             long epochOffset = epochNanos() - System.nanoTime();
             LiveThreads live = new LiveThreads(proc, threads, before);
+            // the kernel's fork and exec records carry v2 cgroup ids; a v1-only host has no v2 directory to name them
+            new io.boxscope.proc.cgroup.CgroupFs(o.paths()).unifiedRoot().ifPresent(root -> live.cgroupPaths(new CgroupPaths(root)));
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset, snap);
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
                     new DirectLayouts(sigs.table(), flags));
@@ -607,7 +612,7 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop);
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

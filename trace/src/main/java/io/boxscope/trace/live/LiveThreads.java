@@ -24,6 +24,10 @@ public final class LiveThreads {
     private final Map<Long, TaskInfo> threads = new HashMap<>();
     /** Threads the scan before the attach found and the scan after it did not: exited during the start. */
     private final Map<Long, TaskInfo> departed = new HashMap<>();
+    /** The v2 cgroup ids of fork and exec records to paths; null on a host without a v2 hierarchy (v1 only). */
+    private CgroupPaths cgroupPaths;
+    /** Fork and exec records whose cgroup id named no v2 directory (the table's cgroups were kept). */
+    private long cgroupsUnknown;
 
     public LiveThreads(TaskTable proc, List<TaskInfo> seed) {
         this(proc, seed, List.of());
@@ -45,6 +49,19 @@ public final class LiveThreads {
         }
     }
 
+    /**
+     * Names the cgroup ids of the kernel's fork and exec records through {@code paths} from now on (null: the ids are
+     * ignored, the cgroups are /proc's or the parent's, as on a v1-only host, where every task's v2 id is the root's).
+     */
+    void cgroupPaths(CgroupPaths paths) {
+        this.cgroupPaths = paths;
+    }
+
+    /** Fork and exec records whose v2 cgroup id named no directory of the hierarchy when read (the cgroup was gone). */
+    public long cgroupsUnknown() {
+        return cgroupsUnknown;
+    }
+
     public TaskInfo get(long tid) {
         TaskInfo t = threads.get(tid);
         return t != null ? t : departed.get(tid);
@@ -59,10 +76,16 @@ public final class LiveThreads {
         return threads.size();
     }
 
-    void fork(long parentPid, long parentTid, long childPid, long childTid) {
+    /**
+     * A fork: the child from /proc when it is still there, else a copy of its parent; then its cgroups are those of
+     * {@code cgroupId}, the child's v2 cgroup the probe read at the fork (0: not read), when that differs
+     * ({@link #withCgroup}): /proc is read later, when a short process is gone or has moved on, and a copied parent
+     * may be in another cgroup (runc's init is forked in runc's own and moved into the container's before it execs).
+     */
+    void fork(long parentPid, long parentTid, long childPid, long childTid, long cgroupId) {
         for (TaskInfo t : proc.process(childPid)) {
             if (t.tid() == childTid) {
-                threads.put(childTid, t);
+                threads.put(childTid, withCgroup(t, cgroupId));
                 return;
             }
         }
@@ -76,6 +99,30 @@ public final class LiveThreads {
         threads.put(childTid, new TaskInfo(childTid, childPid, thread ? p.ppid() : parentPid, p.comm(), p.exe(),
                 p.exepath(), p.args(), p.cwd(), p.uid(), p.gid(), hostNs ? childTid : -1, hostNs ? childPid : -1,
                 p.cgroups(), p.loginuid(), p.session())); // fork(2): the child is in its parent's session and group
+        threads.put(childTid, withCgroup(threads.get(childTid), cgroupId));
+    }
+
+    /**
+     * {@code t} in v2 cgroup {@code id} (the kernel's, read in the task at its fork or exec, as sysdig's driver reads
+     * the task's cgroups at clone and execve exits: libs driver/modern_bpf auxmap__store_cgroups_param) when the path
+     * of {@code id} differs from the table's v2 entry ({@link CgroupPaths#moved}); {@code t} itself when the id is 0
+     * (not read), names no directory (a cgroup removed since: counted), or there is no v2 hierarchy.
+     */
+    private TaskInfo withCgroup(TaskInfo t, long id) {
+        if (cgroupPaths == null || id == 0 || t == null) {
+            return t;
+        }
+        String path = cgroupPaths.path(id);
+        if (path == null) {
+            cgroupsUnknown++;
+            return t;
+        }
+        List<String> cgroups = CgroupPaths.moved(t.cgroups(), path);
+        if (cgroups == t.cgroups()) {
+            return t;
+        }
+        return new TaskInfo(t.tid(), t.pid(), t.ppid(), t.comm(), t.exe(), t.exepath(), t.args(), t.cwd(), t.uid(), t.gid(),
+                t.vtid(), t.vpid(), cgroups, t.loginuid(), t.session());
     }
 
     /**
@@ -83,9 +130,10 @@ public final class LiveThreads {
      * new image's NUL-separated arguments, empty when the read failed), its exe (argv[0]) and args from the
      * record: /proc is read when the record is, later, and by then a short process is gone (the table kept
      * its parent's command line) or has exec'd again. So are {@code exepath} and {@code cwd} when the probe's walk
-     * gave them ({@link PathWalk}; null: /proc's, or the parent's for a process gone by then).
+     * gave them ({@link PathWalk}; null: /proc's, or the parent's for a process gone by then), and its cgroups when
+     * {@code cgroupId} (the task's v2 cgroup at the exec, 0 when not read) names another one ({@link #withCgroup}).
      */
-    void exec(long pid, long tid, String comm, byte[] argv, String exepath, String cwd) {
+    void exec(long pid, long tid, String comm, byte[] argv, String exepath, String cwd, long cgroupId) {
         for (TaskInfo t : proc.process(pid)) {
             threads.put(t.tid(), t);
         }
@@ -104,9 +152,10 @@ public final class LiveThreads {
         String dir = cwd != null ? cwd : t.cwd();
         if (!t.comm().equals(comm) || !t.exe().equals(exe) || !t.args().equals(args) || !java.util.Objects.equals(t.exepath(), path)
                 || !java.util.Objects.equals(t.cwd(), dir)) {
-            threads.put(tid, new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, path, args, dir,
-                    t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid(), t.session()));
+            t = new TaskInfo(t.tid(), t.pid(), t.ppid(), comm, exe, path, args, dir,
+                    t.uid(), t.gid(), t.vtid(), t.vpid(), t.cgroups(), t.loginuid(), t.session());
         }
+        threads.put(tid, withCgroup(t, cgroupId));
     }
 
     /**

@@ -13,11 +13,13 @@ import java.lang.foreign.ValueLayout;
  * 16 u64 pid_tgid  the task's tgid &lt;&lt; 32 | tid
  * 24 u64 id        syscall number; for FORK the child's tgid &lt;&lt; 32 | tid; for EXEC the byte count of the exe
  *                  path's components in slot 3 (low 32 bits) and whether each walk reached a root (PathWalk)
- * 32 i64 ret       return value (EXIT); EXEC: the task's RLIMIT_NOFILE soft limit, -1 when not read
+ * 32 i64 ret       return value (EXIT); EXEC: the task's RLIMIT_NOFILE soft limit, -1 when not read; FORK: the
+ *                  child's v2 cgroup id (its css_set's dfl_cgrp's kernfs node id), 0 when not read
  * 40 u64 args[6]   syscall arguments (ENTER; EXIT for syscalls whose buffer is read at exit); EXEC: the
  *                  new mm's total_vm and rss_stat counters in 0-4, 1 in 5 when they were read
  * 88 u16 len[4]    lengths of the data slots: string A, string B, buffer, socket address
- * 96 data          the slots back to back (EXEC: the new comm, 16 bytes; its argv area as string B, its
+ * 96 data          the slots back to back (EXEC: the new comm, 16 bytes, then the task's v2 cgroup id, a u64, as
+ *                  string A ({@link #EXEC_COMM}); its argv area as string B, its
  *                  environment area as the buffer, the exe path's then the cwd's components as the socket address)
  * </pre>
  * The entry or exit of a system call without events of its own (a generic event: it carries only the
@@ -111,6 +113,24 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
     /** The CPU of any record. */
     static int cpu(MemorySegment r) {
         return r.get(I32, CPU);
+    }
+
+    /** An exec record's string A: the new comm (16 bytes, TASK_COMM_LEN) then the task's v2 cgroup id (u64). */
+    static final int EXEC_COMM = 24;
+
+    /** The comm of an exec record's string A ({@link #EXEC_COMM}): its first 16 bytes up to the first NUL. */
+    public static String execComm(byte[] strA) {
+        int n = 0;
+        while (n < Math.min(16, strA.length) && strA[n] != 0) {
+            n++;
+        }
+        return new String(strA, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The task's v2 cgroup id of an exec record's string A ({@link #EXEC_COMM}), 0 when the record has none. */
+    static long execCgroup(byte[] strA) {
+        return strA.length < EXEC_COMM ? 0
+                : java.nio.ByteBuffer.wrap(strA, 16, 8).order(java.nio.ByteOrder.nativeOrder()).getLong();
     }
 
     /** A string slot without its terminating NUL (bpf_probe_read_user_str counts it). */

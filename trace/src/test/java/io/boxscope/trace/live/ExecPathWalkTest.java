@@ -107,7 +107,7 @@ class ExecPathWalkTest {
             }
             cap.probe().rings().drain(seg -> {
                 RawRecord r = RawRecord.parse(seg);
-                if (r.kind() == RawRecord.EXEC && RawRecord.string(r.strA()).equals(name)) {
+                if (r.kind() == RawRecord.EXEC && RawRecord.execComm(r.strA()).equals(name)) {
                     out.add(r);
                 }
             });
