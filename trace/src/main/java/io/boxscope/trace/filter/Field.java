@@ -123,6 +123,8 @@ public enum Field {
     FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
     FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
     FD_UID(FieldClass.FD, "fd.uid", FieldType.CHARBUF, Arg.NONE, "the thread ID followed by the fd number (thread 1234 fd 5: '12345'), as sysdig chains them."),
+    FD_CONTAINERNAME(FieldClass.FD, "fd.containername", FieldType.CHARBUF, Arg.NONE, "the container's ID, ':' and fd.name (the ID is empty on the host: ':/etc/passwd')."),
+    FD_CONTAINERDIRECTORY(FieldClass.FD, "fd.containerdirectory", FieldType.CHARBUF, Arg.NONE, "the container's ID, ':' and fd.directory (the ID is empty on the host)."),
     FD_PROTO(FieldClass.FD, "fd.proto", FieldType.PORT, Arg.NONE, "matches when the client or the server port matches, as fd.port (sysdig compares fd.proto as fd.port)."),
     FD_CPROTO(FieldClass.FD, "fd.cproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the client's port as text (sysdig -r resolves no service names: the number)."),
     FD_SPROTO(FieldClass.FD, "fd.sproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the server's port as text; empty for a listening socket, as in sysdig."),

@@ -67,45 +67,18 @@ final class CallFields {
      * extract_abspath: the directory fd and path arguments of the event's kind ({@code which}: null or "src" the
      * source, "dst" the destination), joined by concatenate_paths onto "." for an absolute path, the thread's cwd for
      * AT_FDCWD, else the fd's name and "/" ({@code <UNKNOWN>/} when the tables lack the fd). Null for other events.
-     * Unlike sinsp, this does not make the directory fd the event's fd for the fields read after it.
+     * sinsp also makes the directory fd the event's fd for the fields read after it: {@link #abspathDirFd}.
      */
     static String abspath(ScapEvent e, EventInfo info, Inspector.Thread t, String which) {
         if (t == null) {
             return null;
         }
-        boolean dst = "dst".equals(which);
-        String dirArg;
-        String pathArg;
-        switch (info.constant()) {
-            case "PPME_SYSCALL_RENAMEAT_X", "PPME_SYSCALL_RENAMEAT2_X" -> {
-                dirArg = dst ? "newdirfd" : "olddirfd";
-                pathArg = dst ? "newpath" : "oldpath";
-            }
-            case "PPME_SYSCALL_SYMLINKAT_X" -> {
-                dirArg = "linkdirfd";
-                pathArg = "linkpath";
-            }
-            case "PPME_SYSCALL_OPENAT_E", "PPME_SYSCALL_OPENAT_2_X", "PPME_SYSCALL_OPENAT2_X",
-                 "PPME_SYSCALL_UNLINKAT_E", "PPME_SYSCALL_UNLINKAT_2_X" -> {
-                dirArg = "dirfd";
-                pathArg = "name";
-            }
-            case "PPME_SYSCALL_LINKAT_E", "PPME_SYSCALL_LINKAT_2_X" -> {
-                dirArg = dst ? "newdir" : "olddir";
-                pathArg = dst ? "newpath" : "oldpath";
-            }
-            case "PPME_SYSCALL_MKDIRAT_X" -> {
-                dirArg = "dirfd";
-                pathArg = "path";
-            }
-            case "PPME_SYSCALL_FCHMODAT_X" -> {
-                dirArg = "dirfd";
-                pathArg = "filename";
-            }
-            default -> {
-                return null;
-            }
+        String[] args = pathArgs(info, which);
+        if (args == null) {
+            return null;
         }
+        String dirArg = args[0];
+        String pathArg = args[1];
         int d = info.indexOf(dirArg);
         int p = info.indexOf(pathArg);
         if (d < 0 || p < 0 || d >= e.params().size() || p >= e.params().size() || !e.isNum(d)) {
@@ -124,6 +97,38 @@ final class CallFields {
             dir = fd == null ? "<UNKNOWN>/" : fd.name() + "/";
         }
         return ScapPaths.concatenate(dir, path);
+    }
+
+    /**
+     * The directory fd extract_abspath looked up (and made the event's fd: {@code evt->m_fdinfo = get_fd(dirfd)}) for
+     * this event, or null when it looked none up (an absolute path, AT_FDCWD, another event).
+     */
+    static Long abspathDirFd(ScapEvent e, EventInfo info, String which) {
+        String[] args = pathArgs(info, which);
+        int d = args == null ? -1 : info.indexOf(args[0]);
+        int p = args == null ? -1 : info.indexOf(args[1]);
+        if (d < 0 || p < 0 || d >= e.params().size() || p >= e.params().size() || !e.isNum(d)) {
+            return null;
+        }
+        byte[] path = e.value(p) instanceof ParamValue.Text s ? s.bytes() : new byte[0];
+        return (path.length > 0 && path[0] == '/') || e.num(d) == AT_FDCWD ? null : e.num(d);
+    }
+
+    /** extract_abspath's directory fd and path argument names for the event's kind, or null. */
+    private static String[] pathArgs(EventInfo info, String which) {
+        boolean dst = "dst".equals(which);
+        return switch (info.constant()) {
+            case "PPME_SYSCALL_RENAMEAT_X", "PPME_SYSCALL_RENAMEAT2_X" ->
+                    dst ? new String[] {"newdirfd", "newpath"} : new String[] {"olddirfd", "oldpath"};
+            case "PPME_SYSCALL_SYMLINKAT_X" -> new String[] {"linkdirfd", "linkpath"};
+            case "PPME_SYSCALL_OPENAT_E", "PPME_SYSCALL_OPENAT_2_X", "PPME_SYSCALL_OPENAT2_X",
+                 "PPME_SYSCALL_UNLINKAT_E", "PPME_SYSCALL_UNLINKAT_2_X" -> new String[] {"dirfd", "name"};
+            case "PPME_SYSCALL_LINKAT_E", "PPME_SYSCALL_LINKAT_2_X" ->
+                    dst ? new String[] {"newdir", "newpath"} : new String[] {"olddir", "oldpath"};
+            case "PPME_SYSCALL_MKDIRAT_X" -> new String[] {"dirfd", "path"};
+            case "PPME_SYSCALL_FCHMODAT_X" -> new String[] {"dirfd", "filename"};
+            default -> null;
+        };
     }
 
     /**

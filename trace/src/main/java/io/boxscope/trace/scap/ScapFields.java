@@ -207,7 +207,21 @@ public final class ScapFields implements FieldSource {
             case EVT_IS_WAIT -> new Value.Bool(CallFields.isWait(info));
             case EVT_WAIT_LATENCY -> CallFields.isWait(info) && !info.isEnter() ? num(latency()) : null;
             case EVT_IS_SYSLOG -> new Value.Bool(CallFields.isSyslog(info, fd));
-            case EVT_ABSPATH -> text(CallFields.abspath(e, info, t, ref.argName()));
+            case EVT_ABSPATH -> {
+                String path = CallFields.abspath(e, info, t, ref.argName());
+                Long dirfd = path == null ? null : CallFields.abspathDirFd(e, info, ref.argName());
+                if (dirfd != null) {
+                    // extract_abspath sets evt->m_fdinfo = get_fd(dirfd): the fd fields read after it in the same
+                    // format or filter see the directory (or, when the table lacks it, extract_fd's fallback to the
+                    // thread's last-event fd), as sysdig 0.29 -j prints them
+                    if (!fdKnown) {
+                        resolveFd();
+                    }
+                    Inspector.Fd dir = t.fd(dirfd);
+                    fd = dir != null ? dir : t.lastEventFd() != -1 ? t.fd(t.lastEventFd()) : null;
+                }
+                yield text(path);
+            }
             // filterchecks.cpp TYPE_ISOPEN_READ/WRITE (libs e5c53d64): the flags of an open exit, an old openat's
             // enter, an openat or openat2 exit (PPM_O_RDONLY 1, PPM_O_WRONLY 2; O_RDWR is both); false elsewhere
             case EVT_IS_OPEN_READ -> new Value.Bool((openFlags() & 1) != 0);
@@ -399,6 +413,13 @@ public final class ScapFields implements FieldSource {
                 Long n = fdNum();
                 yield n == null ? null : text(Long.toString(t.tid()) + n);
             }
+            // TYPE_CONTAINERNAME / TYPE_CONTAINERDIRECTORY: the thread's m_container_id ("" on the host), ':' and
+            // fd.name / fd.directory, no value where those have none
+            case FD_CONTAINERNAME, FD_CONTAINERDIRECTORY -> {
+                Value v = get(ref.field() == io.boxscope.trace.filter.Field.FD_CONTAINERNAME ? FDNAME : FDDIRECTORY);
+                ContainerRef c = container();
+                yield v instanceof Value.Text s ? text((c == null || c.isHost() ? "" : c.shortId()) + ":" + s.value()) : null;
+            }
             case FDLIST_NUMS, FDLIST_NAMES, FDLIST_CIPS, FDLIST_SIPS, FDLIST_CPORTS, FDLIST_SPORTS ->
                     text(CallFields.fdlist(e, info, t, ref.field()));
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
@@ -437,6 +458,8 @@ public final class ScapFields implements FieldSource {
         return v == null || v.isEmpty() ? null : text(v);
     }
 
+    private static final FieldRef FDNAME = FieldRef.of(io.boxscope.trace.filter.Field.FD_NAME);
+    private static final FieldRef FDDIRECTORY = FieldRef.of(io.boxscope.trace.filter.Field.FD_DIRECTORY);
     private static final FieldRef FDOPENCOUNT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDOPENCOUNT);
     private static final FieldRef FDLIMIT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDLIMIT);
 
