@@ -90,6 +90,12 @@ public final class TraceCommand extends CliCommand {
             .help("Print buffers in hex and ASCII, 16 bytes a row, in full.");
     final Opt<Boolean> listEvents = flag("-L", "--list-events")
             .help("List the events sysdig's format can hold, with their parameters' types and names.");
+    final Opt<String> k8sApi = option(String.class, null, "-k", "--k8s-api").label("URL")
+            .help("Accepted for sysdig's command lines and ignored: boxscope reads no Kubernetes metadata (the k8s.* "
+                    + "fields are not supported, -pk's pod column is <NA>), as sysdig 0.29 -r prints without a reachable "
+                    + "API server. One line on standard error says so.");
+    final Opt<String> k8sApiCert = option(String.class, null, "-K", "--k8s-api-cert").label("FILES")
+            .help("sysdig's Kubernetes API credentials (bearer token file, or cert:key[:ca]): accepted and ignored, as -k.");
     final Opt<String> checkFilter = option(String.class, null, "--check-filter").label("FILTER").hidden()
             .help("Compile FILTER and print which part the kernel decides and which part user space does; "
                     + "a bad filter exits 2 with a caret under the problem.");
@@ -163,6 +169,12 @@ public final class TraceCommand extends CliCommand {
                 return TraceFilterCli.printFilterError(err(), e);
             }
             return show(check, TraceFilterCli.CHECK);
+        }
+        if (k8sApi.value() != null || k8sApiCert.value() != null) {
+            // sysdig 0.29 asks the API server for pods, not the capture file, and prints the events the same
+            // without one (sysdig -r FILE -k http://127.0.0.1:1: no message, exit 0); boxscope has no k8s client
+            err().println("boxscope: " + (k8sApi.value() != null ? "-k" : "-K")
+                    + " ignored: no Kubernetes metadata is read (no API client; k8s.* fields are not supported)");
         }
         List<String> words = filter.value();
         boolean container = "c".equals(print.value()) || "container".equals(print.value());

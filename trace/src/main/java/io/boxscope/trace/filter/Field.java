@@ -16,6 +16,7 @@ public enum Field {
     EVT_LATENCY(FieldClass.EVT_SYSCALL, "evt.latency", FieldType.RELTIME, Arg.NONE, "for an exit event, the nanoseconds since its enter event; 0 for enter events."),
     EVT_DIR(FieldClass.EVT_SYSCALL, "evt.dir", FieldType.CHARBUF, Arg.NONE, "'>' for an enter event, '<' for an exit event."),
     EVT_TYPE(FieldClass.EVT_SYSCALL, "evt.type", FieldType.CHARBUF, Arg.NONE, "the event's name, e.g. 'open' or 'connect'; for system calls without an event of their own, the system call's name."),
+    EVT_TYPE_IS(FieldClass.EVT_SYSCALL, "evt.type.is", FieldType.UINT32, Arg.NAME, "evt.type.is.NAME is 1 for the enter and exit events of the first event kind so named in sysdig's event table (evt.type.is.poll), 0 for any other event; evt.type.is.N is 1 for event number N only. Formats print <NA> for it, as sysdig 0.29 does."),
     SYSCALL_TYPE(FieldClass.EVT_SYSCALL, "syscall.type", FieldType.CHARBUF, Arg.NONE, "for system call events, the system call's name (evt.type, or a generic event's system call); no value for the switch event and the events sysdig keeps out of its parser's state (container, procinfo, drop...)."),
     EVT_CATEGORY(FieldClass.EVT_SYSCALL, "evt.category", FieldType.CHARBUF, Arg.NONE, "what the event is about: 'file', 'net', 'memory', 'process', 'io', 'ipc' and so on."),
     EVT_CPU(FieldClass.EVT_SYSCALL, "evt.cpu", FieldType.INT16, Arg.NONE, "the CPU the event happened on."),
@@ -23,6 +24,7 @@ public enum Field {
     EVT_ARG(FieldClass.EVT_SYSCALL, "evt.arg", FieldType.CHARBUF, Arg.NAME_OR_INDEX, "one argument of the event, by name (evt.arg.fd) or by position from 0 (evt.arg[0]), as text: file descriptors and return codes are shown resolved where possible."),
     EVT_RAWARG(FieldClass.EVT_SYSCALL, "evt.rawarg", FieldType.DYNAMIC, Arg.NAME, "one argument of the event by name (evt.rawarg.res), with its own type, so numbers compare as numbers."),
     EVT_INFO(FieldClass.EVT_SYSCALL, "evt.info", FieldType.CHARBUF, Arg.NONE, "what the event did, in words: usually the same as evt.args."),
+    EVT_BUFFER(FieldClass.EVT_SYSCALL, "evt.buffer", FieldType.BYTEBUF, Arg.NONE, "the data buffer of events that carry one (read, write, sendto, recvfrom... exits): printed as -A, -x or -X ask; filters compare its bytes (=, !=, contains, startswith, endswith, in)."),
     EVT_BUFLEN(FieldClass.EVT_SYSCALL, "evt.buflen", FieldType.UINT64, Arg.NONE, "the size of the data buffer of events that carry one, such as read, write and sendto."),
     EVT_RES(FieldClass.EVT_SYSCALL, "evt.res", FieldType.CHARBUF, Arg.NONE, "the event's result as text: 'SUCCESS', or the error's name (e.g. 'ENOENT') when it failed."),
     EVT_RAWRES(FieldClass.EVT_SYSCALL, "evt.rawres", FieldType.INT64, Arg.NONE, "the event's result as a number (e.g. -2), for range comparisons."),
@@ -30,8 +32,13 @@ public enum Field {
     EVT_IS_IO(FieldClass.EVT_SYSCALL, "evt.is_io", FieldType.BOOL, Arg.NONE, "'true' for events that read from or write to a file descriptor (read, send, recvfrom, ...)."),
     EVT_IS_IO_READ(FieldClass.EVT_SYSCALL, "evt.is_io_read", FieldType.BOOL, Arg.NONE, "'true' for events that read from a file descriptor (read, recv, recvfrom, ...)."),
     EVT_IS_IO_WRITE(FieldClass.EVT_SYSCALL, "evt.is_io_write", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor (write, send, ...)."),
+    EVT_IO_DIR(FieldClass.EVT_SYSCALL, "evt.io_dir", FieldType.CHARBUF, Arg.NONE, "'write' for events that write to a file descriptor, 'read' for events that read from one; no value for other events."),
+    EVT_IS_WAIT(FieldClass.EVT_SYSCALL, "evt.is_wait", FieldType.BOOL, Arg.NONE, "'true' for events that make the thread wait: poll, ppoll, select, epoll_wait, nanosleep."),
+    EVT_WAIT_LATENCY(FieldClass.EVT_SYSCALL, "evt.wait_latency", FieldType.RELTIME, Arg.NONE, "for the exit of an event that makes the thread wait (evt.is_wait), the nanoseconds it waited (its evt.latency); no value for other events."),
+    EVT_IS_SYSLOG(FieldClass.EVT_SYSCALL, "evt.is_syslog", FieldType.BOOL, Arg.NONE, "'true' for events that write to a file descriptor whose name contains /dev/log."),
 
     EVT_AROUND(FieldClass.EVT_SYSCALL, "evt.around", FieldType.UINT64, Arg.TIME, "evt.around[T]=D keeps the events within D milliseconds of T, a time in nanoseconds since the epoch as %evt.rawtime prints it: evt.around[1404996934793590564]=1000 keeps two seconds of events around it. Only '=' compares it."),
+    EVT_ABSPATH(FieldClass.EVT_SYSCALL, "evt.abspath", FieldType.CHARBUF, Arg.NAME, "the absolute path a *at call (openat, renameat, linkat, symlinkat, unlinkat, mkdirat, fchmodat) works on: its directory fd's name (or the cwd for AT_FDCWD) joined with its path argument. evt.abspath.src and evt.abspath.dst name the source and destination of renameat and linkat (evt.abspath is the source)."),
     EVT_IS_OPEN_READ(FieldClass.EVT_SYSCALL, "evt.is_open_read", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for reading (O_RDONLY or O_RDWR)."),
     EVT_IS_OPEN_WRITE(FieldClass.EVT_SYSCALL, "evt.is_open_write", FieldType.BOOL, Arg.NONE, "'true' for an open, openat or openat2 whose flags ask for writing (O_WRONLY or O_RDWR)."),
     EVT_IS_OPEN_EXEC(FieldClass.EVT_SYSCALL, "evt.is_open_exec", FieldType.BOOL, Arg.NONE, "'true' for an open, openat, openat2 or creat that creates a file (O_CREAT or O_TMPFILE; creat always) with an execute bit in its mode."),
@@ -115,6 +122,9 @@ public enum Field {
     FD_L4PROTO(FieldClass.FD, "fd.l4proto", FieldType.CHARBUF, Arg.NONE, "a socket's IP protocol: 'tcp', 'udp', 'icmp' or 'raw'."),
     FD_SOCKFAMILY(FieldClass.FD, "fd.sockfamily", FieldType.CHARBUF, Arg.NONE, "a socket's family: 'ip' or 'unix'."),
     FD_IS_SERVER(FieldClass.FD, "fd.is_server", FieldType.BOOL, Arg.NONE, "'true' when the process is the server end of the connection."),
+    FD_UID(FieldClass.FD, "fd.uid", FieldType.CHARBUF, Arg.NONE, "the thread ID followed by the fd number (thread 1234 fd 5: '12345'), as sysdig chains them."),
+    FD_CONTAINERNAME(FieldClass.FD, "fd.containername", FieldType.CHARBUF, Arg.NONE, "the container's ID, ':' and fd.name (the ID is empty on the host: ':/etc/passwd')."),
+    FD_CONTAINERDIRECTORY(FieldClass.FD, "fd.containerdirectory", FieldType.CHARBUF, Arg.NONE, "the container's ID, ':' and fd.directory (the ID is empty on the host)."),
     FD_PROTO(FieldClass.FD, "fd.proto", FieldType.PORT, Arg.NONE, "matches when the client or the server port matches, as fd.port (sysdig compares fd.proto as fd.port)."),
     FD_CPROTO(FieldClass.FD, "fd.cproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the client's port as text (sysdig -r resolves no service names: the number)."),
     FD_SPROTO(FieldClass.FD, "fd.sproto", FieldType.CHARBUF, Arg.NONE, "for TCP and UDP, the server's port as text; empty for a listening socket, as in sysdig."),
@@ -128,7 +138,13 @@ public enum Field {
     FD_CONNECTED(FieldClass.FD, "fd.connected", FieldType.BOOL, Arg.NONE, "for a socket, 'true' once a connect succeeded or is in progress, an accept made it, or a read or write on an IPv4/IPv6 socket succeeded (and for TCP sockets of the capture's fd list); never cleared."),
     FD_DEV(FieldClass.FD, "fd.dev", FieldType.INT32, Arg.NONE, "the device number of the file system holding the file, as the open's exit (or the capture's fd list) gives it: printed in hexadecimal, major and minor in the kernel's old encoding (fd.dev.major, fd.dev.minor)."),
     FD_DEV_MAJOR(FieldClass.FD, "fd.dev.major", FieldType.INT32, Arg.NONE, "the major part of fd.dev."),
-    FD_DEV_MINOR(FieldClass.FD, "fd.dev.minor", FieldType.INT32, Arg.NONE, "the minor part of fd.dev.");
+    FD_DEV_MINOR(FieldClass.FD, "fd.dev.minor", FieldType.INT32, Arg.NONE, "the minor part of fd.dev."),
+    FDLIST_NUMS(FieldClass.FDLIST, "fdlist.nums", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the numbers of the fds in its fds argument, separated by commas."),
+    FDLIST_NAMES(FieldClass.FDLIST, "fdlist.names", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the names of the fds in its fds argument, separated by commas (<NA> for an fd the tables do not know)."),
+    FDLIST_CIPS(FieldClass.FDLIST, "fdlist.cips", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the client IP addresses of the IPv4 and IPv6 sockets in its fds argument, separated by commas."),
+    FDLIST_SIPS(FieldClass.FDLIST, "fdlist.sips", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the server IP addresses of the sockets in its fds argument (a listening socket's own), separated by commas."),
+    FDLIST_CPORTS(FieldClass.FDLIST, "fdlist.cports", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the client ports of the IPv4 and IPv6 sockets in its fds argument, separated by commas."),
+    FDLIST_SPORTS(FieldClass.FDLIST, "fdlist.sports", FieldType.CHARBUF, Arg.NONE, "for poll and ppoll, the server ports of the IPv4 and IPv6 sockets in its fds argument, separated by commas.");
 
     /** Which argument a field takes after its name. */
     public enum Arg {

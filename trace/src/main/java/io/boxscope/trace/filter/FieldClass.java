@@ -14,7 +14,8 @@ public enum FieldClass {
     CONTAINER("container", "", "The container the event's thread runs in; 'host' for both id and name "
             + "when it runs in none."),
     FD("fd", "", "The file descriptor a system call works on, for every call that has one among its "
-            + "arguments.");
+            + "arguments."),
+    FDLIST("fdlist", "", "The file descriptors a poll or ppoll call waits on, from its fds argument.");
 
     private final String name;
     private final String shortDescription;

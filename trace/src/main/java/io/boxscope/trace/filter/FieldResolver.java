@@ -43,6 +43,18 @@ final class FieldResolver {
         if (name.startsWith("evt.around")) {
             return around(name, pos);
         }
+        if (name.startsWith("evt.type.is")) {
+            return typeIs(name, pos);
+        }
+        if (name.startsWith("evt.abspath")) {
+            return switch (name) {
+                case "evt.abspath" -> FieldRef.of(Field.EVT_ABSPATH);
+                case "evt.abspath.src" -> new FieldRef(Field.EVT_ABSPATH, "src", null, FieldType.CHARBUF);
+                case "evt.abspath.dst" -> new FieldRef(Field.EVT_ABSPATH, "dst", null, FieldType.CHARBUF);
+                default -> throw new FilterException(filter, pos, "filter error: unrecognized field " + name
+                        + " (evt.abspath, evt.abspath.src, evt.abspath.dst)");
+            };
+        }
         if (name.startsWith("proc.apid")) {
             return ancestor(Field.PROC_APID, name, pos);
         }
@@ -142,6 +154,43 @@ final class FieldResolver {
         }
         long t = ValueParser.parseUnsigned(name.substring(prefix.length() + 1, name.length() - 1), 64, filter, pos, name);
         return new FieldRef(Field.EVT_AROUND, Long.toUnsignedString(t), null, FieldType.UINT64);
+    }
+
+    /**
+     * evt.type.is.NAME / evt.type.is.N (sinsp_filter_check_event::extract_type, libs e5c53d64): N, a decimal number,
+     * is one event number; NAME the first event of the table with that name and the one after it (its exit). The
+     * reference keeps the text as its argument and the first event number as its index. A name no event has is an
+     * unrecognized field, a missing one sysdig's syntax error.
+     */
+    private FieldRef typeIs(String name, int pos) {
+        String prefix = "evt.type.is";
+        if (name.equals(prefix)) {
+            throw new FilterException(filter, pos, "filter syntax error: " + name + " (give an event: evt.type.is.open)");
+        }
+        if (name.charAt(prefix.length()) != '.') {
+            throw unknown(name, pos);
+        }
+        String type = name.substring(prefix.length() + 1);
+        Integer id = null;
+        if (!type.isEmpty() && type.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                id = (int) Math.min(Long.parseLong(type), Integer.MAX_VALUE);
+            } catch (NumberFormatException e) {
+                id = null;
+            }
+        } else {
+            for (io.boxscope.trace.scap.EventInfo e : io.boxscope.trace.scap.EventTable.get().all()) {
+                if (e.name().equals(type)) {
+                    id = e.id();
+                    break;
+                }
+            }
+        }
+        if (id == null) {
+            throw new FilterException(filter, pos, "filter error: unrecognized field " + name
+                    + " ('boxscope trace -L' lists the event names)");
+        }
+        return new FieldRef(Field.EVT_TYPE_IS, type, id, FieldType.UINT32);
     }
 
     private FieldRef ancestor(Field field, String name, int pos) {

@@ -53,7 +53,8 @@ public final class EventView {
     /** The field's value, or null when the event has none. */
     public Value value(OutputField f) {
         return switch (f) {
-            case OutputField.Catalogue c -> fields.get(c.ref());
+            // evt.type.is is PF_NA: sysdig's formatter prints no number of that format (<NA>, null in -j)
+            case OutputField.Catalogue c -> c.ref().field() == Field.EVT_TYPE_IS ? null : fields.get(c.ref());
             case OutputField.Extra x -> switch (x.kind()) {
                 case EVT_COUNT -> new Value.Num(1);
                 case EVT_RAWTIME, EVT_OUTPUTTIME, EVT_DATETIME, EVT_TIME_S, EVT_DATETIME_S, EVT_TIME_ISO8601 -> new Value.Num(event.ts());
@@ -83,6 +84,9 @@ public final class EventView {
     public String text(OutputField f) {
         return switch (f) {
             case OutputField.Catalogue c -> c.ref().field() == Field.EVT_RAWARG ? rawarg(c.ref())
+                    : c.ref().field() == Field.EVT_TYPE_IS ? null
+                    // TYPE_BUFFER outside comparisons: get_param_value_str of "data" in the buffer format (-A/-x/-X)
+                    : c.ref().field() == Field.EVT_BUFFER ? fields.bufferText()
                     // fd.dev is PF_HEX (filterchecks.cpp): printed with %X
                     : c.ref().field() == Field.FD_DEV && fields.get(c.ref()) instanceof Value.Num n ? Integer.toHexString((int) n.value()).toUpperCase(java.util.Locale.ROOT)
                     : FieldText.of(c.ref(), fields.get(c.ref()));

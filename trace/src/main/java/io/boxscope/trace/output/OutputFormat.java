@@ -121,6 +121,15 @@ public final class OutputFormat {
                 j = whole ? n : k - 1;
                 continue;
             }
+            if (field instanceof OutputField.Catalogue cat && cat.ref().field() == io.boxscope.trace.filter.Field.EVT_TYPE_IS
+                    && n + 1 != f.length()) {
+                // evt.type.is (sinsp_filter_check_event::extract_type): the event name is the whole rest of the
+                // format, so unless the field ends the format it takes no characters (-j's key ""), prints <NA>,
+                // and its name is printed as text
+                tokens.add(new FieldToken(new OutputField.Catalogue("", cat.ref()), width));
+                j = k - 1;
+                continue;
+            }
             tokens.add(new FieldToken(field, width));
             j = n; // n was decremented once past the match
         }

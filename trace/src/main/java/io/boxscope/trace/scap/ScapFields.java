@@ -140,6 +140,11 @@ public final class ScapFields implements FieldSource {
         return FieldSource.super.text(ref);
     }
 
+    /** evt.buffer as formats print it: the data argument as -A/-x/-X ask, or null (CallFields#bufferText). */
+    public String bufferText() {
+        return info == null ? null : CallFields.bufferText(fmt, e, info);
+    }
+
     /** The tables these fields read (the state after the event). */
     public Inspector inspector() {
         return inspector;
@@ -161,7 +166,8 @@ public final class ScapFields implements FieldSource {
             return null;
         }
         if (!fdKnown && (ref.field().fieldClass() == io.boxscope.trace.filter.FieldClass.FD
-                || ref.field() == io.boxscope.trace.filter.Field.EVT_CATEGORY || ref.field() == io.boxscope.trace.filter.Field.EVT_BUFLEN)) {
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_CATEGORY || ref.field() == io.boxscope.trace.filter.Field.EVT_BUFLEN
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_IS_SYSLOG)) {
             resolveFd();
         }
         return switch (ref.field()) {
@@ -193,6 +199,29 @@ public final class ScapFields implements FieldSource {
             case EVT_IS_IO -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD") || info.flags().contains("EF_WRITES_TO_FD"));
             case EVT_IS_IO_READ -> new Value.Bool(info.flags().contains("EF_READS_FROM_FD"));
             case EVT_IS_IO_WRITE -> new Value.Bool(info.flags().contains("EF_WRITES_TO_FD"));
+            // filterchecks.cpp TYPE_TYPE_IS, TYPE_BUFFER, TYPE_IODIR, TYPE_ISWAIT, TYPE_WAIT_LATENCY (the thread's
+            // m_latency: evt.latency), TYPE_ISSYSLOG, TYPE_ABSPATH (libs e5c53d64; CallFields)
+            case EVT_TYPE_IS -> num(CallFields.typeIs(e, ref));
+            case EVT_BUFFER -> CallFields.buffer(e, info);
+            case EVT_IO_DIR -> text(CallFields.ioDir(info));
+            case EVT_IS_WAIT -> new Value.Bool(CallFields.isWait(info));
+            case EVT_WAIT_LATENCY -> CallFields.isWait(info) && !info.isEnter() ? num(latency()) : null;
+            case EVT_IS_SYSLOG -> new Value.Bool(CallFields.isSyslog(info, fd));
+            case EVT_ABSPATH -> {
+                String path = CallFields.abspath(e, info, t, ref.argName());
+                Long dirfd = path == null ? null : CallFields.abspathDirFd(e, info, ref.argName());
+                if (dirfd != null) {
+                    // extract_abspath sets evt->m_fdinfo = get_fd(dirfd): the fd fields read after it in the same
+                    // format or filter see the directory (or, when the table lacks it, extract_fd's fallback to the
+                    // thread's last-event fd), as sysdig 0.29 -j prints them
+                    if (!fdKnown) {
+                        resolveFd();
+                    }
+                    Inspector.Fd dir = t.fd(dirfd);
+                    fd = dir != null ? dir : t.lastEventFd() != -1 ? t.fd(t.lastEventFd()) : null;
+                }
+                yield text(path);
+            }
             // filterchecks.cpp TYPE_ISOPEN_READ/WRITE (libs e5c53d64): the flags of an open exit, an old openat's
             // enter, an openat or openat2 exit (PPM_O_RDONLY 1, PPM_O_WRONLY 2; O_RDWR is both); false elsewhere
             case EVT_IS_OPEN_READ -> new Value.Bool((openFlags() & 1) != 0);
@@ -379,6 +408,20 @@ public final class ScapFields implements FieldSource {
                 case UNIX_SOCK -> text("unix");
                 default -> null;
             };
+            // TYPE_UID: the thread's tid, then its last-event fd, as decimal text
+            case FD_UID -> {
+                Long n = fdNum();
+                yield n == null ? null : text(Long.toString(t.tid()) + n);
+            }
+            // TYPE_CONTAINERNAME / TYPE_CONTAINERDIRECTORY: the thread's m_container_id ("" on the host), ':' and
+            // fd.name / fd.directory, no value where those have none
+            case FD_CONTAINERNAME, FD_CONTAINERDIRECTORY -> {
+                Value v = get(ref.field() == io.boxscope.trace.filter.Field.FD_CONTAINERNAME ? FDNAME : FDDIRECTORY);
+                ContainerRef c = container();
+                yield v instanceof Value.Text s ? text((c == null || c.isHost() ? "" : c.shortId()) + ":" + s.value()) : null;
+            }
+            case FDLIST_NUMS, FDLIST_NAMES, FDLIST_CIPS, FDLIST_SIPS, FDLIST_CPORTS, FDLIST_SPORTS ->
+                    text(CallFields.fdlist(e, info, t, ref.field()));
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(isServer());
             // TYPE_IS_CONNECTED (libs e5c53d64 filterchecks.cpp): the entry's FLAGS_SOCKET_CONNECTED (Inspector.Fd)
             case FD_CONNECTED -> fd == null || fdNum() == null ? null : new Value.Bool(fd.connected());
@@ -415,6 +458,8 @@ public final class ScapFields implements FieldSource {
         return v == null || v.isEmpty() ? null : text(v);
     }
 
+    private static final FieldRef FDNAME = FieldRef.of(io.boxscope.trace.filter.Field.FD_NAME);
+    private static final FieldRef FDDIRECTORY = FieldRef.of(io.boxscope.trace.filter.Field.FD_DIRECTORY);
     private static final FieldRef FDOPENCOUNT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDOPENCOUNT);
     private static final FieldRef FDLIMIT = FieldRef.of(io.boxscope.trace.filter.Field.PROC_FDLIMIT);
 
