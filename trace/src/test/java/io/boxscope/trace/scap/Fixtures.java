@@ -17,7 +17,16 @@ final class Fixtures {
     private Fixtures() {}
 
     static CaptureTables tables() {
-        ThreadInfo bash = new ThreadInfo(4000, 4000, 1, 4000, 4000, "bash", "/bin/bash", "/usr/bin/bash", List.of("-i"),
+        return tables(4000);
+    }
+
+    /**
+     * The same tables with bash as thread {@code bashTid}. sysdig -r names an fd its file never described by reading
+     * the reading machine's /proc/TID/fd/N (a live lookup): a test whose expectations come from sysdig and use such
+     * an fd needs a tid no process here can have (above PID_MAX_LIMIT, 4194304 on 64-bit kernels; linux/threads.h).
+     */
+    static CaptureTables tables(long bashTid) {
+        ThreadInfo bash = new ThreadInfo(bashTid, bashTid, 1, bashTid, bashTid, "bash", "/bin/bash", "/usr/bin/bash", List.of("-i"),
                 "/root/", 1024, 0, 0, 0, 8000, 4000, 0, 1, 2, List.of("HOME=/root", "TERM=xterm"), 4000, 4000,
                 List.of("cpu=/user.slice", "memory=/user.slice"), "/", 0, false);
         ThreadInfo init = ThreadInfo.of(1, 1, 0, "systemd", "/sbin/init", List.of(), "/", 0, 0);
@@ -32,7 +41,7 @@ final class Fixtures {
                 List.of(new UserInfo(0, 0, "root", "/root", "/bin/bash"), new UserInfo(65534, 65534, "nobody", "/nonexistent", "/usr/sbin/nologin")),
                 List.of(new GroupInfo(0, "root"), new GroupInfo(65534, "nogroup")),
                 List.of(init, bash),
-                Map.of(4000L, List.of(FdInfo.file(0, 3, "/dev/pts/0", 3, 0x88), FdInfo.file(1, 3, "/dev/pts/0", 3, 0x88),
+                Map.of(bashTid, List.of(FdInfo.file(0, 3, "/dev/pts/0", 3, 0x88), FdInfo.file(1, 3, "/dev/pts/0", 3, 0x88),
                         FdInfo.file(2, 3, "/dev/pts/0", 3, 0x88), FdInfo.named(255, 0, FdType.DIRECTORY, "/root"))));
     }
 

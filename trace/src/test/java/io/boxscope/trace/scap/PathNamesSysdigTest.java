@@ -19,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PathNamesSysdigTest {
     private static final int RDONLY_DIRECTORY = 1 | (1 << 10); // PPM_O_RDONLY | PPM_O_DIRECTORY
+    /**
+     * bash's tid, above PID_MAX_LIMIT: sysdig -r names the undescribed dirfd 9 from the reading machine's
+     * /proc/TID/fd/9, so with tid 4000 its expected line named another process's fd whenever a pid 4000 ran here.
+     */
+    private static final long TID = 4_194_304L + 4000;
 
     @TempDir
     Path dir;
@@ -27,7 +32,7 @@ class PathNamesSysdigTest {
     void openatNamesAsSysdigDoes() throws Exception {
         Path p = dir.resolve("paths.scap");
         long[] ts = {Fixtures.T0};
-        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(), false)) {
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(TID), false)) {
             // bash (cwd /root/, fd 255 = /root) opens / as fd 5, then walks below it
             openat(w, ts, -100, "/", 5);
             openat(w, ts, 5, "tmp", 6);            // //tmp
@@ -58,7 +63,7 @@ class PathNamesSysdigTest {
     void alternatingAndReusedDirectoryFdsAsSysdigDoes() throws Exception {
         Path p = dir.resolve("dirfds.scap");
         long[] ts = {Fixtures.T0};
-        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(), false)) {
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(TID), false)) {
             openat(w, ts, -100, "/", 5);
             openat(w, ts, 255, "caf\u00e9", 14);   // /root/caf..
             openat(w, ts, 14, "x", 20);
@@ -83,15 +88,15 @@ class PathNamesSysdigTest {
     }
 
     private static void close(ScapWriter w, long[] ts, long fd) throws Exception {
-        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, 4000, 0).num(fd).build());
-        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, 4000, 0).num(0).build());
+        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_E", ts[0] += 1000, TID, 0).num(fd).build());
+        w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ts[0] += 1000, TID, 0).num(0).build());
     }
 
     private static void openat(ScapWriter w, long[] ts, long dirfd, String name, long fd) throws Exception {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts[0] += 1000, 4000, 0).num(dirfd).str(new String(n,
+        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts[0] += 1000, TID, 0).num(dirfd).str(new String(n,
                 StandardCharsets.UTF_8)).num(RDONLY_DIRECTORY).num(0).build());
-        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts[0] += 1000, 4000, 0).num(fd).num(dirfd).str(name)
+        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts[0] += 1000, TID, 0).num(fd).num(dirfd).str(name)
                 .num(RDONLY_DIRECTORY).num(0).num(0x801).build());
     }
 }
