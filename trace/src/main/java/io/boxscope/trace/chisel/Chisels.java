@@ -243,11 +243,11 @@ public final class Chisels {
         registerWith(new ChiselInfo("spectrogram", "CPU Usage", "System call latencies as a heat map",
                 "Draws, on an ANSI terminal, one row per refresh period (500 ms by default) of how many system calls "
                         + "returned after each latency, from 1 ns to 100 s on a log scale.", List.of(refresh)),
-                (info, args, c) -> new TerminalOnly(info, args, c));
+                (info, args, c) -> new HeatMap(info, HeatMap.Kind.SPECTROGRAM, args, c));
         registerWith(new ChiselInfo("subsecoffset", "CPU Usage", "When within each second system calls start",
                 "Draws, on an ANSI terminal, one row per refresh period (1 s by default) of how many system calls "
                         + "started at each offset within the period, to show patterns averages hide.", List.of(refresh)),
-                (info, args, c) -> new TerminalOnly(info, args, c));
+                (info, args, c) -> new HeatMap(info, HeatMap.Kind.SUBSECOFFSET, args, c));
         registerWith(new ChiselInfo("around", "Misc", "The events near each filter match, saved to a file",
                 "Reads a capture file, prints the time, process and thread of every event the filter keeps, then writes to "
                         + "a file the events within dump_range_ms milliseconds before and after each of them on the same "
