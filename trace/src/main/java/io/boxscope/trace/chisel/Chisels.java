@@ -205,7 +205,7 @@ public final class Chisels {
                         + "pairs with the most calls, response bytes or mean latency." + PC,
                 List.of(new ChiselInfo.Arg("by", "string", "ncalls (the default), bytes or time", true))),
                 (info, args, c) -> new Http(info, true, args, c));
-        register(new ChiselInfo("spy_syslog", "Logs", "Messages written to syslog",
+        registerWith(new ChiselInfo("spy_syslog", "Logs", "Messages written to syslog",
                 "Prints every message written to a syslog socket (/dev/log) with its facility, severity, process "
                         + "and thread." + PC,
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
@@ -222,7 +222,7 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("command", "string", "Only programs whose argv[0] contains this text (* for any)", true),
                         new ChiselInfo.Arg("arguments", "string", "Only programs whose arguments contain this text", true))),
                 ListLoginShells::new);
-        register(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
+        registerWith(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
                 "Prints every line written to a file whose name contains .log, _log or /var/log (not .gz or .tgz) "
                         + "with the process and the file." + PC,
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
