@@ -2,24 +2,18 @@ package io.boxscope.cli.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.boxscope.cli.ChildJvm;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.GroupInfo;
 import io.boxscope.trace.scap.MachineInfo;
 import io.boxscope.trace.scap.ScapEvent;
 import io.boxscope.trace.scap.ThreadInfo;
 import io.boxscope.trace.scap.UserInfo;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,38 +83,9 @@ class TraceHeatMapTest {
         capture = ChiselCapture.write(dir.resolve("heatmap.scap"), tables, EVENTS);
     }
 
-    /** What a program wrote to a script(1) pty of {@code cols} by {@code rows}, with its exit status last. */
-    private static String onTerminal(int cols, int rows, List<String> command) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/script"))) {
-            fail("script(1) is not installed (Debian package bsdutils)");
-        }
-        String quoted = command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
-        Path out = Files.createTempFile(dir, "pty", ".out");
-        Process p = new ProcessBuilder("script", "-qfec", "stty cols " + cols + " rows " + rows + "; " + quoted + "; echo \"[exit $?]\"",
-                "/dev/null").redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(out.toFile())
-                .redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail(command + " did not end in 180 s");
-            }
-        } finally {
-            p.getOutputStream().close();
-        }
-        return Files.readString(out, StandardCharsets.ISO_8859_1); // bytes as they are
-    }
-
     /** Compares the screens; returns sysdig's. */
     private static String assertSameScreen(int cols, int rows, String... args) throws Exception {
-        List<String> sysdig = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
-        sysdig.addAll(List.of(args));
-        List<String> trace = new ArrayList<>(List.of("trace", "-r", capture.toString()));
-        trace.addAll(List.of(args));
-        String theirs = onTerminal(cols, rows, sysdig);
-        String ours = onTerminal(cols, rows, ChildJvm.boxscope(trace.toArray(String[]::new)));
-        assertTrue(theirs.endsWith("[exit 0]\r\n"), "sysdig failed: " + theirs);
-        assertEquals(theirs, ours, cols + "x" + rows + " " + List.of(args));
-        return theirs;
+        return Pty.assertSame(dir, capture, cols, rows, List.of(args));
     }
 
     /** Rows drawn (the cursor moved up once per row) and cells in a colour other than black. */
