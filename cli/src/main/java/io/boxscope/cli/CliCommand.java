@@ -544,17 +544,19 @@ public abstract class CliCommand implements Callable<Integer> {
     }
 
     /**
-     * Whether standard output is a terminal (and standard input: {@link java.io.Console#isTerminal}
-     * looks at both): a stream is then flushed line by line, as stdio line-buffers a terminal.
-     */
-    /**
      * Whether standard output alone is a terminal, as isatty(1) answers (what sysdig's chisels ask through
-     * {@code sysdig.is_tty()}): {@link System#console()} is null in JDK 25 unless standard input is a terminal too
-     * (checked: {@code script -qec "java T.java < /dev/null"} gives no console with fd 1 on /dev/pts/0), so this reads
-     * where /proc/self/fd/1 points (proc(5)): a pseudo-terminal, a virtual terminal or the console.
+     * {@code sysdig.is_tty()}, and what decides stdio's line buffering): {@link System#console()} is null in JDK 25
+     * unless standard input is a terminal too (checked: {@code script -qec "java T.java < /dev/null"} gives no
+     * console with fd 1 on /dev/pts/0), so this reads where /proc/self/fd/1 points (proc(5)): a pseudo-terminal, a
+     * virtual terminal or the console. Every "is the output a terminal" question of the commands is this one.
      */
     public static boolean stdoutIsTty() {
-        return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/1"));
+        return isTty(1);
+    }
+
+    /** Whether this process's file descriptor {@code fd} is a terminal (isatty(fd)): 0 standard input, 2 standard error. */
+    public static boolean isTty(int fd) {
+        return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/" + fd));
     }
 
     /** Whether the fd link {@code fd} (/proc/PID/fd/N) names a terminal device; false when it cannot be read. */
@@ -566,11 +568,6 @@ public abstract class CliCommand implements Callable<Integer> {
             return false; // no such fd (closed) or no procfs: not a terminal, as isatty on a bad fd
         }
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-    }
-
-    protected static boolean stdoutIsTerminal() {
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal();
     }
 
     /**

@@ -120,6 +120,18 @@ public enum Arch {
     }
 
     /**
+     * ioctl(2)'s TIOCGWINSZ, a terminal's window size (tty_ioctl(4)): 0x5413 in include/uapi/asm-generic/ioctls.h,
+     * which x86, arm64, riscv, loongarch and s390 include; powerpc encodes it as {@code _IOR('t', 104, struct
+     * winsize)}, 0x40087468 (arch/powerpc/include/uapi/asm/ioctls.h).
+     */
+    public long tiocgwinsz() {
+        return switch (this) {
+            case X86_64, AARCH64, RISCV64, LOONGARCH64, S390X -> 0x5413;
+            case PPC64LE -> 0x40087468L;
+        };
+    }
+
+    /**
      * Debian's multiarch tuple, the directory of the architecture's libraries ({@code /lib/x86_64-linux-gnu}):
      * dpkg-architecture's DEB_HOST_MULTIARCH for amd64, arm64, riscv64, loong64, s390x and ppc64el.
      */

@@ -138,6 +138,28 @@ public final class Sys {
         return call(operation, arch().ioctl, fd, request, arg, 0, 0);
     }
 
+    /** A terminal's size in character cells, as the kernel's struct winsize holds it (tty_ioctl(4)). */
+    public record WindowSize(int columns, int rows) {}
+
+    /**
+     * The size of the terminal on {@code fd}, from ioctl(fd, TIOCGWINSZ) ({@link Arch#tiocgwinsz()}), or empty when
+     * the call fails (ENOTTY: {@code fd} is a file or a pipe; EBADF: it is closed). struct winsize is four unsigned
+     * shorts, ws_row, ws_col, ws_xpixel, ws_ypixel (include/uapi/asm-generic/termios.h, the same on every
+     * architecture), in the host's byte order. A terminal nobody sized (a pty a program opened without setting one)
+     * answers 0 columns and 0 rows.
+     */
+    public static java.util.Optional<WindowSize> windowSize(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ws = arena.allocate(8, 2);
+            Result r = raw(arch().ioctl, fd, arch().tiocgwinsz(), ws.address(), 0, 0);
+            if (r.failed()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new WindowSize(Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 2)),
+                    Short.toUnsignedInt(ws.get(ValueLayout.JAVA_SHORT, 0))));
+        }
+    }
+
     /** mmap(NULL, len, prot, MAP_SHARED, fd, off) → address. */
     public static long mmapShared(String operation, int fd, long len, int prot, long offset) {
         Result r = raw(arch().mmap, 0, len, prot, 0x01 /* MAP_SHARED */, fd, offset);

@@ -134,6 +134,17 @@ class ArchTablesTest {
     }
 
     @Test
+    void windowSizeRequestPerArchitecture() {
+        // include/uapi/asm-generic/ioctls.h (x86's, arm64's, riscv's, loongarch's and s390's asm/ioctls.h include it)
+        for (Arch a : List.of(Arch.X86_64, Arch.AARCH64, Arch.RISCV64, Arch.LOONGARCH64, Arch.S390X)) {
+            assertEquals(0x5413, a.tiocgwinsz(), a.toString());
+        }
+        // arch/powerpc/include/uapi/asm/ioctls.h: _IOR('t', 104, struct winsize) with powerpc's asm/ioctl.h
+        // (_IOC_READ 2 at bit 29, a 13-bit size of 8 at bit 16, type 't' at bit 8, number 104)
+        assertEquals((2L << 29) | (8 << 16) | ('t' << 8) | 104, Arch.PPC64LE.tiocgwinsz());
+    }
+
+    @Test
     void jvmNamesAndTheOneLineRefusal() {
         assertEquals(Arch.X86_64, Arch.of("amd64"));
         assertEquals(Arch.AARCH64, Arch.of("aarch64"));

@@ -18,8 +18,7 @@ class Progress {
     }
 
     static Progress startIfUseful(Engine engine, RunOptions o, boolean json, PrintWriter err) {
-        var console = System.console();
-        boolean terminal = console != null && console.isTerminal();
+        boolean terminal = io.boxscope.cli.CliCommand.isTty(2); // the line is drawn on standard error
         double expected = o.timeSeconds() + o.warmupSeconds();
         if (!terminal || json || o.reportInterval() > 0 || (expected > 0 && expected <= 2)) {
             return new Progress(null);

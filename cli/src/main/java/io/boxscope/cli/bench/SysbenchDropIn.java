@@ -259,7 +259,7 @@ public final class SysbenchDropIn {
 
     /** No test name: sysbench runs a Lua script read from standard input, which Boxscope cannot. */
     private int script() throws Exit {
-        if (System.console() != null) {
+        if (io.boxscope.cli.CliCommand.isTty(0)) { // sysbench: isatty(fileno(stdin))
             log.text(SbLog.NOTICE, "Reading the script from the standard input:\n");
         }
         byte[] script;

@@ -154,12 +154,12 @@ final class ProbeRun {
             err.println("boxscope: cannot write " + Text.safe(o.outFile()) + ": " + Text.safe(String.valueOf(e.getMessage())));
             return ExitCode.FAILURE;
         }
-        boolean terminal = !file && !o.json() && System.console() != null;
+        boolean terminal = !file && !o.json() && io.boxscope.cli.CliCommand.stdoutIsTty();
         PrintWriter w = target;
         io.boxscope.cli.FirstWriteFailure written = fileErrors;
         // stdio's buffering (setvbuf(3)), as bpftrace's printf gets it: line by line to a terminal; to a
         // file or a pipe once a batch, when the ring buffer has been drained (ProbeSink#drained)
-        boolean lineBuffered = !file && System.console() != null && System.console().isTerminal();
+        boolean lineBuffered = !file && io.boxscope.cli.CliCommand.stdoutIsTty();
         Consumer<String> text = s -> {
             w.print(terminal ? Text.safeLines(s) : s);
             if (lineBuffered) {

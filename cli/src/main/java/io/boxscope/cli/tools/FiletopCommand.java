@@ -79,7 +79,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
 
     @Override
     protected View<Filetop.Report> view() {
-        boolean clear = !noclear.value() && stdoutIsTerminal();
+        boolean clear = !noclear.value() && stdoutIsTty();
         return new View<>() {
             @Override
             public void text(Filetop.Report r, Terminal t) {

@@ -131,7 +131,7 @@ public abstract class ToolCommand<E> extends CliCommand {
         PrintWriter err = err();
         // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a terminal;
         // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
-        boolean lineBuffered = stdoutIsTerminal();
+        boolean lineBuffered = stdoutIsTty();
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
         int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
                 EventTool.DEFAULT_RING_BYTES);

@@ -9,6 +9,7 @@ import io.boxscope.cli.Opt;
 import io.boxscope.cli.Text;
 import io.boxscope.cli.NotFoundException;
 import io.boxscope.cli.UsageException;
+import io.boxscope.bpf.sys.Sys;
 import io.boxscope.trace.chisel.Chisel;
 import io.boxscope.trace.chisel.ChiselInfo;
 import io.boxscope.trace.chisel.ChiselContext;
@@ -207,10 +208,11 @@ public final class TraceCommand extends CliCommand {
                 words = words.subList(1, words.size());
             }
             boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
+            Sys.WindowSize size = terminalSize(tty);
             try {
                 ch = Chisels.create(chisel.value(), args,
                         new ChiselContext(container, bf, read.value() == null, tty, WORK_DIR.orElse(java.nio.file.Path.of("")),
-                                String.join(" ", words), read.value()));
+                                String.join(" ", words), read.value(), size.columns(), size.rows()));
             } catch (ChiselInitException e) {
                 // sysdig: the Lua's print goes to standard output, then "init() for chisel X failed." and
                 // status 1; a Lua that called os.exit() ends with status 0 and no failure line
@@ -293,5 +295,22 @@ public final class TraceCommand extends CliCommand {
         }
         return TraceReadCli.read(terminal(), new TraceReadCli.Request(pass.source(), pass.write(), false, null, false,
                 g.json(), second, TraceReadCli.Display.DEFAULT, true));
+    }
+
+    /**
+     * sysdig.get_terminal_info(): ioctl TIOCGWINSZ on standard output (chisel_api.cpp), -1 by -1 when it fails. Not
+     * asked when standard output is not a terminal (the ioctl fails there: ENOTTY), nor where Boxscope cannot make
+     * system calls (an architecture {@code Arch} does not know), which reads a file as well as anywhere.
+     */
+    private static Sys.WindowSize terminalSize(boolean tty) {
+        Sys.WindowSize none = new Sys.WindowSize(-1, -1);
+        if (!tty) {
+            return none;
+        }
+        try {
+            return Sys.windowSize(1).orElse(none);
+        } catch (UnsupportedOperationException e) {
+            return none; // what the failed ioctl gives sysdig
+        }
     }
 }

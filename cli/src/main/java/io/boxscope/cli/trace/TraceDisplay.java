@@ -34,6 +34,7 @@ final class TraceDisplay {
     private static final String HOME = "\u001b[0;0H";
     private static final String HIDE_CURSOR = "\u001b[?25l";
     private static final String SHOW_CURSOR = "\u001b[?25h";
+    private static final String RESET_COLOURS = "\u001b[00m";
 
     /** Bytes of event lines held before a write(2): the size of stdio's and the writer's buffers, twice. */
     private static final int BUFFER = 16384;
@@ -61,8 +62,13 @@ final class TraceDisplay {
         this.show = show;
         this.boxscopeJson = boxscopeJson;
         this.terminal = terminal;
-        // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab)
-        this.sink = s -> out.println(TraceReadCli.safeChiselLine(s));
+        // chisel lines: each field escaped, the tabs between them kept (fdcount_by separates with a tab); a chisel
+        // that draws (spectrogram) writes its own control sequences and newlines, of numbers only: as they are,
+        // each row at once, as sysdig's line-buffered standard output shows it on a terminal
+        this.sink = show.chisel() != null && show.chisel().draws() ? s -> {
+            out.print(s);
+            out.flush();
+        } : s -> out.println(TraceReadCli.safeChiselLine(s));
         this.interval = live && show.chisel() != null ? show.chisel().liveIntervalNs() : 0;
         this.screen = interval > 0 && terminal && !show.sysdigJson();
         if (screen) {
@@ -80,6 +86,13 @@ final class TraceDisplay {
     void seen(EventView view) {
         if (show.chisel() != null && view != null) {
             show.chisel().seen(view, sink);
+        }
+    }
+
+    /** A live capture's ring was empty up to {@code now}: the chisel's own clock moves on ({@link Chisel#idle}). */
+    void idle(long now) {
+        if (show.chisel() != null) {
+            show.chisel().idle(now, sink);
         }
     }
 
@@ -214,10 +227,18 @@ final class TraceDisplay {
         return e.info().isPresent() && !e.stateOnly();
     }
 
-    /** The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). */
+    /**
+     * The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). On a terminal
+     * sysdig 0.29 resets the colours ({@code ESC[00m}) at the end of the capture, before the chisels' on_capture_end
+     * (seen under a pty: before topscalls' table, spectrogram's last row, after spy_file's last line; with -j and
+     * -pc too); Boxscope writes it likewise before a chisel's end.
+     */
     void end(long lastTs) {
         drain();
         if (show.chisel() != null) {
+            if (terminal) {
+                out.print(RESET_COLOURS);
+            }
             if (screen) {
                 out.print(CLEAR + HOME);
             }

@@ -72,7 +72,7 @@ final class TraceLiveCli {
     private static void show(Terminal t, Request q, LiveCapture cap, StopSignals stop)
             throws IOException, InterruptedException {
         TraceReadCli.Display show = q.display();
-        boolean terminal = System.console() != null && System.console().isTerminal();
+        boolean terminal = io.boxscope.cli.CliCommand.stdoutIsTty();
         TraceDisplay display = new TraceDisplay(t, show, q.json(), true, terminal);
         long[] printed = {0};
         long[] lastTs = {0};
@@ -91,8 +91,16 @@ final class TraceLiveCli {
             }
 
             @Override
+            public void filtered(ScapEvent e, EventView view) {
+                // sysdig's do_timeout sees the events its filter drops: the chisels' clocks move on them
+                display.tick(e.ts());
+                display.seen(view);
+            }
+
+            @Override
             public boolean idle(long now) {
                 display.tick(now);
+                display.idle(now);
                 return !display.checkError();
             }
         }, new LiveCapture.Display(show.time(), show.buffers(), show.cutBuffers(), display.views()), stop::requested);
@@ -124,7 +132,7 @@ final class TraceLiveCli {
             throws IOException, InterruptedException {
         PrintWriter out = t.out();
         PrintWriter err = t.err();
-        boolean terminal = System.console() != null && System.console().isTerminal();
+        boolean terminal = io.boxscope.cli.CliCommand.stdoutIsTty();
         try (StopSignals stop = StopSignals.install();
              KernelChisel counts = KernelChisel.start(q.paths(), (TableChisel) q.display().chisel(), kernel)) {
             if (q.verbose()) {

@@ -108,7 +108,7 @@ final class TraceReadCli {
             Display show = q.display();
             fmt.buffers(show.buffers(), show.cutBuffers());
             Timeline timeline = new Timeline(fmt, inspector, ZoneId.systemDefault(), show.time());
-            boolean terminal = System.console() != null && System.console().isTerminal();
+            boolean terminal = io.boxscope.cli.CliCommand.stdoutIsTty();
             TraceDisplay display = new TraceDisplay(t, show, q.json(), false, terminal);
             boolean views = display.views();
             long limit = q.count() == null ? Long.MAX_VALUE : q.count();

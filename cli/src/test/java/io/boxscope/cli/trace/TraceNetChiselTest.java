@@ -239,4 +239,22 @@ class TraceNetChiselTest {
         assertTrue(t.contains("/app.log end  tab\n"), t);
         assertTrue(t.endsWith("/app.log no newline\n"), t);
     }
+
+    /**
+     * On a terminal spy_syslog and spy_logs colour each line (and spy_syslog's -pc layout changes): the screens
+     * under a pty are sysdig's, but for the hostile message, which sysdig writes raw (its SGR code and newline) and
+     * Boxscope escaped.
+     */
+    @Test
+    void spySyslogAndSpyLogsColourOnATerminal() throws Exception {
+        for (List<String> run : List.of(List.of("-c", "spy_syslog"), List.of("-pc", "-c", "spy_syslog"), List.of("-c", "spy_logs"),
+                List.of("-pc", "-c", "spy_logs"))) {
+            String[] s = Pty.screens(dir, capture, 120, 40, run);
+            assertEquals(s[0].replace("a\u001b[8mhidden\r\nuser.info", "a\\x1b[8mhidden\\nuser.info"), s[1], run.toString());
+            assertTrue(s[0].contains("\u001b[32m") && s[0].endsWith("\u001b[00m\u001b[0m\r\n[exit 0]\r\n"), s[0]);
+        }
+        String[] s = Pty.screens(dir, capture, 120, 40, List.of("-c", "spy_syslog"));
+        // <11> is user.err: red; <12> user.warn: yellow; <14> user.info on the host: green
+        assertTrue(s[0].contains("\u001b[31muser.err ") && s[0].contains("\u001b[33muser.warn ") && s[0].contains("\u001b[32muser.info "), s[0]);
+    }
 }

@@ -45,6 +45,25 @@ public interface Chisel {
         // most chisels do not look at the clock
     }
 
+    /**
+     * A live capture found its ring empty: every event up to about {@code now} (ns since the epoch, the events'
+     * clock) has been handed over. sysdig's live loop gives do_timeout the events its filter dropped, so a chisel's
+     * clock runs while the events it keeps are idle; Boxscope's kernel drops them before user space, and this is
+     * the clock it has instead.
+     */
+    default void idle(long now, Consumer<String> out) {
+        // most chisels do not look at the clock
+    }
+
+    /**
+     * Whether the chisel draws on the terminal itself (spectrogram, subsecoffset): what it hands the sink is
+     * written as it is, control sequences and newlines included, with no newline added. Such a chisel writes
+     * numbers and its own fixed text, nothing taken from an event, so there is nothing to escape.
+     */
+    default boolean draws() {
+        return false;
+    }
+
     /** Whether the chisel has what it wanted and reading should stop (sysdig.end_capture()). */
     default boolean done() {
         return false;

@@ -19,12 +19,15 @@ import java.nio.file.Path;
  * @param workDir   where a chisel's relative paths are (the command's working directory)
  * @param filter    the user's filter text ({@code sysdig.get_filter}), empty when there is none
  * @param source    the file read ({@code sysdig.get_evtsource_name}), or null on a live capture
+ * @param width     the terminal's columns ({@code sysdig.get_terminal_info().width}: TIOCGWINSZ on standard output),
+ *                  -1 when standard output has no window size (not a terminal), as sysdig then says
+ * @param height    the terminal's rows ({@code .height}), -1 likewise
  */
 public record ChiselContext(boolean container, BufferFormat buffers, boolean live, boolean tty, Path workDir,
-                            String filter, Path source) {
+                            String filter, Path source, int width, int height) {
     /** No filter and no file named: what the chisels that do not ask for them are given. */
     public ChiselContext(boolean container, BufferFormat buffers, boolean live, boolean tty, Path workDir) {
-        this(container, buffers, live, tty, workDir, "", null);
+        this(container, buffers, live, tty, workDir, "", null, -1, -1);
     }
 
     /** A file read with the default display, output not a terminal, relative paths in the working directory. */

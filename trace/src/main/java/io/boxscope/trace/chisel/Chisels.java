@@ -205,7 +205,7 @@ public final class Chisels {
                         + "pairs with the most calls, response bytes or mean latency." + PC,
                 List.of(new ChiselInfo.Arg("by", "string", "ncalls (the default), bytes or time", true))),
                 (info, args, c) -> new Http(info, true, args, c));
-        register(new ChiselInfo("spy_syslog", "Logs", "Messages written to syslog",
+        registerWith(new ChiselInfo("spy_syslog", "Logs", "Messages written to syslog",
                 "Prints every message written to a syslog socket (/dev/log) with its facility, severity, process "
                         + "and thread." + PC,
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
@@ -222,7 +222,7 @@ public final class Chisels {
                 List.of(new ChiselInfo.Arg("command", "string", "Only programs whose argv[0] contains this text (* for any)", true),
                         new ChiselInfo.Arg("arguments", "string", "Only programs whose arguments contain this text", true))),
                 ListLoginShells::new);
-        register(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
+        registerWith(new ChiselInfo("spy_logs", "Logs", "Lines written to log files",
                 "Prints every line written to a file whose name contains .log, _log or /var/log (not .gz or .tgz) "
                         + "with the process and the file." + PC,
                 List.of(new ChiselInfo.Arg("dump_file_name", "string", "Not supported: leave empty", true),
@@ -243,11 +243,11 @@ public final class Chisels {
         registerWith(new ChiselInfo("spectrogram", "CPU Usage", "System call latencies as a heat map",
                 "Draws, on an ANSI terminal, one row per refresh period (500 ms by default) of how many system calls "
                         + "returned after each latency, from 1 ns to 100 s on a log scale.", List.of(refresh)),
-                (info, args, c) -> new TerminalOnly(info, args, c));
+                (info, args, c) -> new HeatMap(info, HeatMap.Kind.SPECTROGRAM, args, c));
         registerWith(new ChiselInfo("subsecoffset", "CPU Usage", "When within each second system calls start",
                 "Draws, on an ANSI terminal, one row per refresh period (1 s by default) of how many system calls "
                         + "started at each offset within the period, to show patterns averages hide.", List.of(refresh)),
-                (info, args, c) -> new TerminalOnly(info, args, c));
+                (info, args, c) -> new HeatMap(info, HeatMap.Kind.SUBSECOFFSET, args, c));
         registerWith(new ChiselInfo("around", "Misc", "The events near each filter match, saved to a file",
                 "Reads a capture file, prints the time, process and thread of every event the filter keeps, then writes to "
                         + "a file the events within dump_range_ms milliseconds before and after each of them on the same "

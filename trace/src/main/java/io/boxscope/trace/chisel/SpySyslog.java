@@ -17,7 +17,11 @@ import java.util.function.Consumer;
  * starts with {@code <}, at least 3 bytes, the priority's digits up to {@code >}; facility = priority / 8
  * (RFC 5424's table: kern, user, ... local7), severity = priority % 8 (emerg ... debug), the message is what
  * follows the {@code >}. Writes that are not such a message have no syslog fields and are left out.
- * The colours sysdig adds on a terminal and its dump to a file ({@code dump_file_name}) are not done.
+ * On a terminal ({@code sysdig.is_tty()}) the Lua starts each line with a colour: yellow for severity warn, red for
+ * err and above, blue for a process in a container, green otherwise ({@code disable_color} as the third argument
+ * leaves the codes out); with {@code -pc} its terminal layout puts the container id and name before
+ * {@code FACILITY.SEVERITY}; at the end it prints {@code ESC[0m} and a newline. Its dump to a file
+ * ({@code dump_file_name}) is not done.
  * The message is another process's text: escaped ({@link ChiselText}), a newline in it shown as {@code \n}
  * (sysdig prints it raw, so a message can forge a line or hide text with an SGR code).
  */
@@ -32,14 +36,18 @@ final class SpySyslog extends StreamChisel {
     record Message(String facility, String severity, String text) {}
 
     private final boolean container;
+    private final boolean tty;
+    private final boolean colors;
 
-    SpySyslog(ChiselInfo info, List<String> args, boolean container) {
+    SpySyslog(ChiselInfo info, List<String> args, ChiselContext context) {
         super(info, "fd.name contains /dev/log and evt.is_io_write=true and evt.dir=< and evt.failed=false");
         if (!args.isEmpty() && !args.get(0).isEmpty()) {
             throw new IllegalArgumentException("chisel " + info.name() + ": writing the events around each message to a file"
                     + " (dump_file_name) is not supported");
         }
-        this.container = container;
+        this.container = context.container();
+        this.tty = context.tty();
+        this.colors = !(args.size() > 2 && args.get(2).equals("disable_color"));
     }
 
     /** The syslog message in a written buffer, or null when the buffer is not one. */
@@ -79,10 +87,27 @@ final class SpySyslog extends StreamChisel {
             return;
         }
         String who = text(e, NAME, "nil") + "[" + text(e, TID, "0") + "] " + ChiselText.escape(m.text(), false);
+        if (tty) {
+            int sev = SEVERITIES.indexOf(m.severity());
+            String color = sgr(colors, sev == 4 ? YELLOW : sev < 4 ? RED : !"host".equals(text(e, CONTAINER, "nil")) ? BLUE : GREEN);
+            out.accept(color + (container
+                    ? String.format(java.util.Locale.ROOT, "%-20s %-20s %s.%s ", text(e, CONTAINER_ID, "nil"),
+                            text(e, CONTAINER, "nil"), m.facility(), m.severity())
+                    : m.facility() + "." + m.severity() + " ") + who);
+            return;
+        }
         out.accept(container
                 ? String.format(java.util.Locale.ROOT, "%-20s %-20s %s.%s ", m.facility(), text(e, CONTAINER_ID, "nil"),
                         text(e, CONTAINER, "nil"), m.severity()) + who
                 : m.facility() + "." + m.severity() + " " + who);
+    }
+
+    /** on_capture_end: on a terminal, the colours reset ({@code print(terminal.reset)}). */
+    @Override
+    public void end(Consumer<String> out, boolean json, long lastTs) {
+        if (tty) {
+            out.accept(sgr(colors, RESET));
+        }
     }
 
     /** The Lua's {@code sysdig.set_snaplen(1000)}. */

@@ -137,6 +137,15 @@ public final class LiveCapture implements AutoCloseable {
         default boolean idle(long now) throws IOException {
             return true;
         }
+
+        /**
+         * An event the user's filter left out, with its view (null unless {@link Display#views}): sysdig's live loop
+         * hands such events to its chisels' do_timeout (sysdig.cpp, the SCAP_TIMEOUT branch with
+         * {@code ev->is_filtered_out()}), so a chisel's clock moves on them; events the kernel dropped by the
+         * pushed-down part of the filter never get here ({@link #idle} stands for them).
+         */
+        default void filtered(ScapEvent event, EventView view) throws IOException {
+        }
     }
 
     /**
@@ -363,6 +372,11 @@ public final class LiveCapture implements AutoCloseable {
             public boolean idle(long now) throws IOException {
                 return sink.idle(now);
             }
+
+            @Override
+            public void filtered(ScapEvent e, EventView view) throws IOException {
+                sink.filtered(e, view);
+            }
         }, display, stop);
     }
 
@@ -371,6 +385,10 @@ public final class LiveCapture implements AutoCloseable {
         boolean accept(ScapEvent e, EventView view, String line, long num) throws IOException;
 
         boolean idle(long now) throws IOException;
+
+        /** An event the filter left out ({@link ViewSink#filtered}). */
+        default void filtered(ScapEvent e, EventView view) throws IOException {
+        }
     }
 
     private void loop(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
@@ -599,6 +617,7 @@ public final class LiveCapture implements AutoCloseable {
             EventView view = views == null ? null : views.view(e);
             if (options.filter() != null && !options.filter().matches(
                     view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {
+                sink.filtered(e, view);
                 return true;
             }
             matched++;
