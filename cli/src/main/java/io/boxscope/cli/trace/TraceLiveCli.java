@@ -281,9 +281,11 @@ final class TraceLiveCli {
                         + (writer != null ? "written" : "shown"));
             }
             if (writer != null && writer.overfullHeaders() > 0) {
-                err.println("boxscope: the process and fd tables at the start of each file take up to "
-                        + writer.largestHeader() + " bytes, more than -C " + q.rotation().mb() + " MB: "
-                        + "every event started a new file (" + writer.overfullHeaders() + " files), as sysdig's rotation does (use a larger -C)");
+                long n = writer.overfullHeaders();
+                err.println("boxscope: the process and fd tables at the start of " + n + (n == 1 ? " file" : " files")
+                        + " took more than -C " + q.rotation().mb() + " MB (up to " + writer.largestHeader() + " bytes): "
+                        + (n == 1 ? "that file holds" : "each of them holds") + " one event, the next one starting a new file,"
+                        + " as sysdig's rotation does (use a larger -C)");
             }
             if (q.verbose() && writer != null && q.rotation().any()) {
                 err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));

@@ -238,6 +238,29 @@ class TraceAppChiselTest {
     }
 
     /**
+     * around on a file with a container description in mid-stream (trace/src/test/resources/.../midstream-container.scap,
+     * TraceReadMidStreamContainerTest): its second pass ({@code -F -r F -w OUT FILTER}) leaves the description out
+     * of the filter (thread.tid -1), and sysdig 0.29 writes it state-only (EF_MODIFIES_STATE: kept, not printed, its
+     * number skipped); trace wrote it as a normal event, so sysdig -r OUT printed a {@code container} line more.
+     */
+    @Test
+    void aroundKeepsAMidStreamDescriptionStateOnlyAsSysdig() throws Exception {
+        Path in = Path.of("..", "trace", "src", "test", "resources", "io", "boxscope", "trace", "scap", "midstream-container.scap");
+        Path mine = dir.resolve("around-mid-ours.scap");
+        Path theirsFile = dir.resolve("around-mid-sysdig.scap");
+        Cli r = Cli.run("trace", "-r", in.toString(), "-c", "around", mine + " 50", "evt.type=getuid");
+        assertEquals(0, r.code(), r.err());
+        Cli s = sysdigRun(in, "-c", "around", theirsFile + " 50", "evt.type=getuid");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(s.out().replace(theirsFile.toString(), mine.toString()), r.out());
+        String p = "%evt.num %thread.tid %container.name %evt.type";
+        List<String> want = TraceReadFilterTest.sysdigRead(theirsFile, List.of("-p", p)).lines().toList();
+        assertEquals(6, want.size(), "sysdig's file: the 6 getuid events\n" + want);
+        assertEquals(want, TraceReadFilterTest.sysdigRead(mine, List.of("-p", p)).lines().toList());
+        assertEquals(TraceReadFilterTest.sysdigRead(theirsFile, List.of()), TraceReadFilterTest.sysdigRead(mine, List.of()));
+    }
+
+    /**
      * around refuses as its Lua does (no filter; a live capture), and a hostile dump_range_ms goes into the second
      * filter as the Lua puts it there: the filter fails to compile, no file is written (sysdig: the same).
      */
@@ -292,7 +315,11 @@ class TraceAppChiselTest {
 
     /** sysdig -r on the capture: exit status, standard output and standard error (standard input closed). */
     private static Cli sysdigRun(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+        return sysdigRun(capture, args);
+    }
+
+    private static Cli sysdigRun(Path in, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", in.toString()));
         a.addAll(List.of(args));
         Path out = dir.resolve("sysdig.out");
         Path err = dir.resolve("sysdig.err");
