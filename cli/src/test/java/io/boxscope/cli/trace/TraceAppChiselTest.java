@@ -202,6 +202,19 @@ class TraceAppChiselTest {
         Cli trapped = ScopedValue.where(TraceCommand.WORK_DIR, trap).call(() -> ours("-c", "udp_extract"));
         assertEquals("keep", new String(Files.readAllBytes(target), StandardCharsets.ISO_8859_1), "a write went through a planted link");
         assertTrue(trapped.code() != 0 && trapped.err().contains("udp_extract"), trapped.code() + " " + trapped.err());
+        // udp_dump_files itself a link to another directory: refused, nothing written there (NOFOLLOW_LINKS on the
+        // file's path protected only its last component)
+        Path trap2 = dir.resolve("trap2");
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.createDirectories(trap2);
+        Files.createDirectories(elsewhere);
+        Files.createSymbolicLink(trap2.resolve("udp_dump_files"), elsewhere);
+        Cli linked = ScopedValue.where(TraceCommand.WORK_DIR, trap2).call(() -> ours("-c", "udp_extract"));
+        try (var in = Files.list(elsewhere)) {
+            assertEquals(List.of(), in.toList(), "files written through a linked udp_dump_files");
+        }
+        assertTrue(linked.code() != 0 && linked.err().contains("udp_extract") && linked.err().contains("symbolic link"),
+                linked.code() + " " + linked.err());
         // live: refused as the Lua's on_capture_start refuses
         Cli live = Cli.run("trace", "-M", "1", "-c", "udp_extract");
         assertEquals(1, live.code(), live.out());
