@@ -276,8 +276,8 @@ final class TraceLiveCli {
                         .append(s.records()).append(" read and ").append(s.drops()).append(" dropped"));
             }
             if (s.leftAtStop() > 0 || q.verbose() && writer != null) {
-                err.println("Stop: " + s.leftAtStop() + " records still coming from the kernel "
-                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after the stop were read and counted, not "
+                err.println("Stop: " + s.leftAtStop() + " records left in the ring at the stop and still unread "
+                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it were read and counted, not "
                         + (writer != null ? "written" : "shown"));
             }
             if (writer != null && writer.overfullHeaders() > 0) {
