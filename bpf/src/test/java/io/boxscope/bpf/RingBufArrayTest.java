@@ -125,6 +125,48 @@ class RingBufArrayTest {
         }
     }
 
+    /**
+     * A drain at a capture's stop while the producers keep writing: here every record read makes a new one (a
+     * producer as fast as the consumer). {@link RingBufSet#drainToNow} reads the 300 records there at the call and
+     * returns; the 300 written meanwhile stay in the rings. {@link RingBufSet#drain}, which LiveCapture used at the
+     * stop, re-reads the producer positions and never returned (the handler's guard ends it here).
+     */
+    @Test
+    void aDrainToNowEndsWhileTheProducersKeepWriting() throws Exception {
+        try (BpfMap template = BpfMap.create(MapSpec.ringBuffer("test_rbtmpl", 1 << 16));
+                BpfMap outer = BpfMap.createOuter("test_rbarray", 2, template);
+                BpfMap r0 = BpfMap.create(MapSpec.ringBuffer("test_rb0", 1 << 16));
+                BpfMap r1 = BpfMap.create(MapSpec.ringBuffer("test_rb1", 1 << 16))) {
+            outer.setInner(0, r0);
+            outer.setInner(1, r1);
+            try (Program p = Program.load(ProgramSpec.of("rb_array", ProgramType.RAW_TRACEPOINT, program(outer)));
+                    RingBufSet set = new RingBufSet(List.of(new RingBufReader(r0), new RingBufReader(r1)), 0)) {
+                int n = 300;
+                for (int key = 0; key < n; key++) {
+                    assertEquals(1, p.run(key % 2, key, 0));
+                }
+                List<Long> keys = new ArrayList<>();
+                long[] next = {n};
+                int read = set.drainToNow(rec -> {
+                    keys.add(rec.get(ValueLayout.JAVA_LONG, 0));
+                    if (keys.size() > 20 * n) {
+                        throw new IllegalStateException("the drain did not end: " + keys.size() + " records read");
+                    }
+                    assertEquals(1, p.run((int) (next[0] % 2), next[0], 0));
+                    next[0]++;
+                });
+                assertEquals(n, read, "the records there at the call");
+                for (int i = 0; i < n; i++) {
+                    assertEquals(i, keys.get(i), "merged by key");
+                }
+                List<Long> rest = new ArrayList<>();
+                set.drain(rec -> rest.add(rec.get(ValueLayout.JAVA_LONG, 0)));
+                assertEquals(n, rest.size(), "those written during the drain stayed in the rings");
+                assertEquals(n, rest.getFirst());
+            }
+        }
+    }
+
     @Test
     void anArrayOfMapsNeedsATemplateAndTakesOnlyMapsOfItsType() {
         assertThrows(IllegalArgumentException.class,

@@ -58,7 +58,29 @@ public final class RingBufSet implements AutoCloseable {
             return rings[0].drain(h);
         }
         int total = 0;
-        for (int n; (n = merged(h, 4096)) > 0; ) {
+        for (int n; (n = merged(h, 4096, null)) > 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * Consumes, merged, the records the rings held when called and no more: each ring's producer position is noted
+     * first and read up to it only, so a drain at a capture's stop ends even while the producers write faster than
+     * {@code h} reads (a {@link #drain} re-reads the producers and, on such a host, never returns). The records
+     * written after the call stay in the rings. A single ring reads its producer position once
+     * ({@link RingBufReader#drain}), which is the same bound.
+     */
+    public int drainToNow(RingBufReader.Handler h) {
+        if (rings.length == 1) {
+            return rings[0].drain(h);
+        }
+        long[] caps = new long[rings.length];
+        for (int i = 0; i < rings.length; i++) {
+            caps[i] = (long) RingBufReader.LONG.getAcquire(rings[i].producer, 0L);
+        }
+        int total = 0;
+        for (int n; (n = merged(h, 4096, caps)) > 0; ) {
             total += n;
         }
         return total;
@@ -85,7 +107,7 @@ public final class RingBufSet implements AutoCloseable {
         long sleep = RingBufReader.MIN_SLEEP_NS;
         int want = Math.min(batch, max);
         int n;
-        while ((n = merged(h, want)) == 0) {
+        while ((n = merged(h, want, null)) == 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || closing()) {
                 return 0;
@@ -96,7 +118,7 @@ public final class RingBufSet implements AutoCloseable {
         int total = n;
         while (n == want && total < max && !closing()) {
             want = Math.min(batch, max - total);
-            n = merged(h, want);
+            n = merged(h, want, null);
             total += n;
         }
         lastDelivery = System.nanoTime();
@@ -139,8 +161,11 @@ public final class RingBufSet implements AutoCloseable {
         return n;
     }
 
-    /** One merged batch of at most {@code budget} records, every ring locked (in index order) for its length. */
-    private int merged(RingBufReader.Handler h, int budget) {
+    /**
+     * One merged batch of at most {@code budget} records, every ring locked (in index order) for its length; with
+     * {@code caps}, ring i is read up to producer position {@code caps[i]} at most.
+     */
+    private int merged(RingBufReader.Handler h, int budget, long[] caps) {
         int locked = 0;
         try {
             for (RingBufReader r : rings) {
@@ -151,7 +176,7 @@ public final class RingBufSet implements AutoCloseable {
             for (RingBufReader r : rings) {
                 r.draining = true;
             }
-            return mergedLocked(h, budget);
+            return mergedLocked(h, budget, caps);
         } finally {
             for (int i = locked - 1; i >= 0; i--) {
                 RingBufReader r = rings[i];
@@ -174,6 +199,8 @@ public final class RingBufSet implements AutoCloseable {
         long cons;
         long prod;
         long headKey;
+        /** The producer position not to read past (a drain to the stop), else Long.MAX_VALUE. */
+        long cap = Long.MAX_VALUE;
         /** Payload length of the ring's first record; -1: none known yet. */
         int headLen = -1;
 
@@ -185,7 +212,7 @@ public final class RingBufSet implements AutoCloseable {
         }
     }
 
-    private int mergedLocked(RingBufReader.Handler h, int budget) {
+    private int mergedLocked(RingBufReader.Handler h, int budget, long[] caps) {
         Cursor[] cs = new Cursor[rings.length];
         Arena scope = Arena.ofConfined();
         int n = 0;
@@ -193,7 +220,8 @@ public final class RingBufSet implements AutoCloseable {
             for (int i = 0; i < cs.length; i++) {
                 Cursor c = new Cursor(rings[i]);
                 c.cons = (long) RingBufReader.LONG.getAcquire(c.ring.consumer, 0L);
-                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                c.cap = caps == null ? Long.MAX_VALUE : caps[i];
+                c.prod = Math.min(c.cap, (long) RingBufReader.LONG.getAcquire(c.producer, 0L));
                 c.view = c.data.reinterpret(scope, null).asReadOnly();
                 cs[i] = c;
             }
@@ -237,7 +265,7 @@ public final class RingBufSet implements AutoCloseable {
     private boolean head(Cursor c) {
         while (true) {
             if (c.cons == c.prod) {
-                c.prod = (long) RingBufReader.LONG.getAcquire(c.producer, 0L);
+                c.prod = Math.min(c.cap, (long) RingBufReader.LONG.getAcquire(c.producer, 0L));
                 if (c.cons == c.prod) {
                     return false;
                 }

@@ -284,14 +284,16 @@ final class TraceLiveCli {
                         .append(s.records()).append(" read and ").append(s.drops()).append(" dropped"));
             }
             if (s.leftAtStop() > 0 || q.verbose() && writer != null) {
-                err.println("Stop: " + s.leftAtStop() + " records still coming from the kernel "
-                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after the stop were read and counted, not "
+                err.println("Stop: " + s.leftAtStop() + " records left in the ring at the stop and still unread "
+                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it were read and counted, not "
                         + (writer != null ? "written" : "shown"));
             }
             if (writer != null && writer.overfullHeaders() > 0) {
-                err.println("boxscope: the process and fd tables at the start of each file take up to "
-                        + writer.largestHeader() + " bytes, more than -C " + q.rotation().mb() + " MB: "
-                        + "every event started a new file (" + writer.overfullHeaders() + " files), as sysdig's rotation does (use a larger -C)");
+                long n = writer.overfullHeaders();
+                err.println("boxscope: the process and fd tables at the start of " + n + (n == 1 ? " file" : " files")
+                        + " took more than -C " + q.rotation().mb() + " MB (up to " + writer.largestHeader() + " bytes): "
+                        + (n == 1 ? "that file holds" : "each of them holds") + " one event, the next one starting a new file,"
+                        + " as sysdig's rotation does (use a larger -C)");
             }
             if (q.verbose() && writer != null && q.rotation().any()) {
                 err.println("Files: " + Text.safe(String.join(" ", writer.files().stream().map(Path::toString).toList())));

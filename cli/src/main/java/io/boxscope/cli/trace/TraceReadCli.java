@@ -89,6 +89,10 @@ final class TraceReadCli {
         if (q.compress() && q.write() == null) {
             throw new UsageException("-z needs -w FILE");
         }
+        if (q.write() != null && sameFile(q.read(), q.write())) {
+            // sysdig 0.29 takes -r X -w X (exit 0) and truncates the file it reads: what it had not read yet is lost
+            throw new UsageException("-w " + Text.safe(q.write().toString()) + " is the file -r reads: write to another file");
+        }
         ScapReader reader;
         try {
             reader = ScapReader.open(q.read());
@@ -138,11 +142,13 @@ final class TraceReadCli {
                     // count it: sysdig -r f -n N prints N lines whatever number of these the file holds
                     continue;
                 }
-                if (inspector.initialStateEvent(e) || writer != null && Inspector.isContainerEvent(e)) {
+                if (inspector.initialStateEvent(e)) {
                     // a container description before any other event: libsinsp parses it and does not return it
-                    // to sysdig's loop (not counted by -n, not filtered; a later one is an event like any other,
-                    // Inspector.initialStateEvent). sysdig's dumper writes the containers it knows into a -w file,
-                    // so -w writes every description whatever the filter
+                    // to sysdig's loop (not counted by -n, not filtered), and sysdig's dumper writes the containers
+                    // it knows at the open into a -w file, so -w writes these whatever the filter. A later one is an
+                    // event like any other (Inspector.initialStateEvent): filtered, so a -w FILTER leaves it out
+                    // when it fails the filter, and -F writes it state-only (EF_MODIFIES_STATE), as sysdig 0.29's
+                    // -r IN [-F] -w OUT FILTER does (TraceAppChiselTest compares the files with sysdig -r)
                     if (writer != null && show.chisel() == null) {
                         writer.write(e);
                     }
@@ -228,6 +234,15 @@ final class TraceReadCli {
     }
 
     /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
+    /** Whether {@code write} names the file {@code read} is (a link or another path to it included). */
+    private static boolean sameFile(Path read, Path write) {
+        try {
+            return java.nio.file.Files.exists(write) && java.nio.file.Files.isSameFile(read, write);
+        } catch (java.io.IOException e) {
+            return false; // a file that cannot be compared (not there, unreadable): the open that follows says why
+        }
+    }
+
     private static final boolean[] MODIFIES_STATE = new boolean[1024];
 
     static {

@@ -87,6 +87,10 @@ class YieldTest {
         });
         idle.start();
         started.await();
+        java.util.Set<String> existing;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            existing = tasks.map(t -> t.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
         try {
             assertEquals(0, Yield.renice(wanted), "threads that could not be changed");
             java.util.Map<String, Integer> nice = new java.util.TreeMap<>();
@@ -100,10 +104,19 @@ class YieldTest {
                     }
                 }
             }
-            org.junit.jupiter.api.Assertions.assertTrue(nice.size() >= 2, "threads read: " + nice);
-            // threads the JVM starts after the renice (a compiler thread) inherit their creator's value, so all match
+            long checked = nice.keySet().stream().filter(existing::contains).count();
+            org.junit.jupiter.api.Assertions.assertTrue(checked >= 2, "threads there before the renice and read after: "
+                    + checked + " of " + nice);
+            // every thread there before the renice has the value; one the JVM started during it (a compiler thread)
+            // inherits its creator's value, the old one when the creator was not reniced yet: that one alone may be
+            // either (it made the test flake), any other value fails
             for (Map.Entry<String, Integer> e : nice.entrySet()) {
-                assertEquals(wanted, e.getValue(), "nice of thread " + e.getKey() + " in " + nice);
+                if (existing.contains(e.getKey())) {
+                    assertEquals(wanted, e.getValue(), "nice of thread " + e.getKey() + " in " + nice);
+                } else {
+                    org.junit.jupiter.api.Assertions.assertTrue(e.getValue() == wanted || e.getValue() == before,
+                            "nice of thread " + e.getKey() + ", started during the renice, in " + nice);
+                }
             }
         } finally {
             Yield.renice(before);

@@ -180,6 +180,19 @@ class TraceAppChiselTest {
         Cli trapped = ScopedValue.where(TraceCommand.WORK_DIR, trap).call(() -> ours("-c", "udp_extract"));
         assertEquals("keep", new String(Files.readAllBytes(target), StandardCharsets.ISO_8859_1), "a write went through a planted link");
         assertTrue(trapped.code() != 0 && trapped.err().contains("udp_extract"), trapped.code() + " " + trapped.err());
+        // udp_dump_files itself a link to another directory: refused, nothing written there (NOFOLLOW_LINKS on the
+        // file's path protected only its last component)
+        Path trap2 = dir.resolve("trap2");
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.createDirectories(trap2);
+        Files.createDirectories(elsewhere);
+        Files.createSymbolicLink(trap2.resolve("udp_dump_files"), elsewhere);
+        Cli linked = ScopedValue.where(TraceCommand.WORK_DIR, trap2).call(() -> ours("-c", "udp_extract"));
+        try (var in = Files.list(elsewhere)) {
+            assertEquals(List.of(), in.toList(), "files written through a linked udp_dump_files");
+        }
+        assertTrue(linked.code() != 0 && linked.err().contains("udp_extract") && linked.err().contains("symbolic link"),
+                linked.code() + " " + linked.err());
         // live: refused as the Lua's on_capture_start refuses
         Cli live = Cli.run("trace", "-M", "1", "-c", "udp_extract");
         assertEquals(1, live.code(), live.out());
@@ -213,6 +226,29 @@ class TraceAppChiselTest {
         long n = back.lines().count();
         long all = theirs("-p", p).lines().count();
         assertTrue(n > 6 && n < all, n + " of " + all);
+    }
+
+    /**
+     * around on a file with a container description in mid-stream (trace/src/test/resources/.../midstream-container.scap,
+     * TraceReadMidStreamContainerTest): its second pass ({@code -F -r F -w OUT FILTER}) leaves the description out
+     * of the filter (thread.tid -1), and sysdig 0.29 writes it state-only (EF_MODIFIES_STATE: kept, not printed, its
+     * number skipped); trace wrote it as a normal event, so sysdig -r OUT printed a {@code container} line more.
+     */
+    @Test
+    void aroundKeepsAMidStreamDescriptionStateOnlyAsSysdig() throws Exception {
+        Path in = Path.of("..", "trace", "src", "test", "resources", "io", "boxscope", "trace", "scap", "midstream-container.scap");
+        Path mine = dir.resolve("around-mid-ours.scap");
+        Path theirsFile = dir.resolve("around-mid-sysdig.scap");
+        Cli r = Cli.run("trace", "-r", in.toString(), "-c", "around", mine + " 50", "evt.type=getuid");
+        assertEquals(0, r.code(), r.err());
+        Cli s = sysdigRun(in, "-c", "around", theirsFile + " 50", "evt.type=getuid");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(s.out().replace(theirsFile.toString(), mine.toString()), r.out());
+        String p = "%evt.num %thread.tid %container.name %evt.type";
+        List<String> want = TraceReadFilterTest.sysdigRead(theirsFile, List.of("-p", p)).lines().toList();
+        assertEquals(6, want.size(), "sysdig's file: the 6 getuid events\n" + want);
+        assertEquals(want, TraceReadFilterTest.sysdigRead(mine, List.of("-p", p)).lines().toList());
+        assertEquals(TraceReadFilterTest.sysdigRead(theirsFile, List.of()), TraceReadFilterTest.sysdigRead(mine, List.of()));
     }
 
     /**
@@ -270,7 +306,11 @@ class TraceAppChiselTest {
 
     /** sysdig -r on the capture: exit status, standard output and standard error (standard input closed). */
     private static Cli sysdigRun(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+        return sysdigRun(capture, args);
+    }
+
+    private static Cli sysdigRun(Path in, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", in.toString()));
         a.addAll(List.of(args));
         Path out = dir.resolve("sysdig.out");
         Path err = dir.resolve("sysdig.err");

@@ -123,7 +123,7 @@ public final class ContainerDiscovery {
             names = lookup.byId();
             notices.addAll(lookup.notices());
             refused = lookup.refused();
-            names = withStarting(groups.keySet(), lookup, names);
+            names = withStarting(groups.keySet(), lookup, names, notices);
         }
         notices.addAll(containerd().problems());
         List<ContainerInfo> out = new ArrayList<>();
@@ -170,16 +170,18 @@ public final class ContainerDiscovery {
      * container being started has its processes in its cgroup (runc's init, waiting for {@code runc start}) while
      * the daemon still lists it as "created", which {@code GET /containers/json} leaves out (Docker Engine API,
      * ContainerList: running containers only unless {@code all}). A capture that meets such a container's first
-     * events then names it from the start (it was left unnamed). One more call, only on such a miss.
+     * events then names it from the start (it was left unnamed). One more call, only on such a miss; its notices
+     * (a daemon that answered the first call and not this one) are added to {@code notices}.
      */
     private Map<String, RuntimeContainer> withStarting(java.util.Set<ContainerRef> refs, RuntimeApis.Lookup running,
-            Map<String, RuntimeContainer> names) {
+            Map<String, RuntimeContainer> names, List<String> notices) {
         boolean missing = refs.stream().anyMatch(r -> (r.runtime() == Runtime.DOCKER || r.runtime() == Runtime.PODMAN)
                 && !names.containsKey(r.id()));
         if (!missing || !running.notices().isEmpty()) {
             return names;
         }
         RuntimeApis.Lookup all = apis.lookup(true);
+        notices.addAll(all.notices());
         Map<String, RuntimeContainer> out = new LinkedHashMap<>(names);
         all.byId().forEach(out::putIfAbsent);
         return out;

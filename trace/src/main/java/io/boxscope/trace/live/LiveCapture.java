@@ -176,8 +176,9 @@ public final class LiveCapture implements AutoCloseable {
      *                    task's RLIMIT_NOFILE at the exec ({@link EventBuilder#fdLimitFromProc})
      * @param pathsFromProc exec records whose exe path or cwd the probe's walk did not give, taken from /proc
      *                    ({@link EventBuilder#pathsFromProc})
-     * @param leftAtStop  records still coming from the ring more than {@link #STOP_GRACE_NS} after the stop request:
-     *                    read and counted (in {@code records}), not handed on
+     * @param leftAtStop  records that were in the ring at the stop and were still unread {@link #STOP_GRACE_NS} after
+     *                    the stop request: read and counted (in {@code records}), not handed on. Records the kernel
+     *                    writes after the stop are not read (RingBufSet.drainToNow), so the drain ends
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
@@ -195,8 +196,9 @@ public final class LiveCapture implements AutoCloseable {
 
         /**
          * Every record the kernel produced for the capture: those read ({@link #records}, each handed on or counted
-         * as malformed) and those the full ring refused ({@link #drops}, counted per CPU by the programs). Exact once
-         * the capture has stopped (the last drain empties the ring).
+         * as malformed) and those the full ring refused ({@link #drops}, counted per CPU by the programs), up to the
+         * stop: the last drain reads the rings up to their producer positions at the stop, and what the kernel
+         * writes after it is not read nor counted here (the drops counters may still count a few of its misses).
          */
         public long produced() {
             return records + drops();
@@ -477,10 +479,12 @@ public final class LiveCapture implements AutoCloseable {
                 }
             }
             if (stopAt[0] != 0) {
-                // what the kernel produced up to now, once (a busy host never leaves the ring empty): handed on
-                // for STOP_GRACE_NS after the stop, then only counted (a -C rotation per event can take longer
-                // than the producers: its /proc reads make records of their own)
-                probe.rings().drain(handler);
+                // what the kernel produced up to now, and no more: each ring up to its producer position now (a busy
+                // host never leaves the ring empty, and drain(), which re-reads the producers, never ended while they
+                // wrote faster than the consumer reads); handed on for STOP_GRACE_NS after the stop, then only
+                // counted (a -C rotation per event can take longer than the producers: its /proc reads make records
+                // of their own). The records written after this are not read: the capture has stopped.
+                probe.rings().drainToNow(handler);
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();

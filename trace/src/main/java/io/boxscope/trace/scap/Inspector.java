@@ -487,11 +487,6 @@ public final class Inspector {
     }
 
     /**
-     * The thread of {@code e}, the event just applied: the table's thread of its tid, or for a container
-     * description past the initial state the temporary thread sysdig gives it (null when it describes no
-     * container this reader decodes).
-     */
-    /**
      * The time since the last switch event on {@code cpu} that {@code occurrence} (a field of a filter or format)
      * was asked about, 0 on its first there; records {@code ts} as that CPU's last switch (extract_exectime).
      */
@@ -515,6 +510,11 @@ public final class Inspector {
         return sum[0];
     }
 
+    /**
+     * The thread of {@code e}, the event just applied: the table's thread of its tid, or for a container
+     * description past the initial state the temporary thread sysdig gives it (null when it describes no
+     * container this reader decodes).
+     */
     public Thread eventThread(ScapEvent e) {
         return isContainerEvent(e) ? containerThread : thread(e.tid());
     }
