@@ -111,10 +111,11 @@ final class TraceLiveCli {
     private static CycleWriter writer(Request q, LiveCapture cap) throws IOException {
         Rotation r = q.rotation();
         RotationNames names = new RotationNames(q.write().toString(), r.mb(), r.seconds(), r.files(), 0);
-        CaptureTables[] last = {null};
+        boolean[] opened = {false};
         return new CycleWriter(names, q.compress(), () -> {
-            last[0] = last[0] == null ? cap.tables() : cap.tablesNow(last[0]);
-            return last[0];
+            CaptureTables t = opened[0] ? cap.tablesNow(cap.tables()) : cap.tables();
+            opened[0] = true;
+            return t;
         }, ZoneId.systemDefault(), Path.of(""), System.currentTimeMillis() / 1000);
     }
 

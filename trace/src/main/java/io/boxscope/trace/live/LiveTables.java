@@ -39,15 +39,6 @@ public final class LiveTables {
     /** Tables of {@code threads} (read by {@code proc} just before), with their processes' fds. */
     public static CaptureTables of(HostPaths paths, TaskTable proc, List<TaskInfo> threads, OpenFlags flags,
                                    int cpus) throws IOException {
-        return of(paths, proc, threads, flags, cpus, Map.of());
-    }
-
-    /**
-     * Tables of {@code threads}; a process whose fds /proc no longer lists (it has exited since) keeps
-     * those of {@code fallbackFds} (by main thread id), as an earlier file's tables had them.
-     */
-    public static CaptureTables of(HostPaths paths, TaskTable proc, List<TaskInfo> threads, OpenFlags flags,
-                                   int cpus, Map<Long, List<FdInfo>> fallbackFds) throws IOException {
         List<ThreadInfo> ts = new ArrayList<>();
         Map<Long, List<FdInfo>> fds = new HashMap<>();
         Map<Long, TaskMemory> memoryOf = new HashMap<>();
@@ -65,7 +56,7 @@ public final class LiveTables {
                 for (OpenFd f : proc.fds(t.pid())) {
                     list.add(fdInfo(f, flags));
                 }
-                fds.put(t.tid(), list.isEmpty() ? fallbackFds.getOrDefault(t.tid(), list) : list);
+                fds.put(t.tid(), list);
             }
         }
         List<UserInfo> users = new ArrayList<>();

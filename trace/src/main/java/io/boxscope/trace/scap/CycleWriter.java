@@ -163,6 +163,11 @@ public final class CycleWriter implements Closeable {
         }
     }
 
+    /** Whether files are rotated at all ({@code -C} or {@code -G}): only then are header tables written mid-capture. */
+    public boolean rotates() {
+        return names.rolloverMb() > 0 || names.durationSeconds() > 0;
+    }
+
     /** The drop record, in the file being written (see {@link ScapWriter#writeDrops}). */
     public void writeDrops(long ts, long[] dropsPerCpu) throws IOException {
         current.writeDrops(ts, dropsPerCpu);

@@ -101,7 +101,9 @@ final class FdRules {
                             + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4(), null, old.dev(), true));
                 } else {
                     Fd now = SocketTuples.update(old, st, named(old), interfaces);
-                    t.fds.put(fd, (now != null ? now : SocketTuples.renamed(old, named(old))).withConnected(true));
+                    // fill_client_socket_info: a socket without a role becomes a client
+                    Fd named = (now != null ? now : SocketTuples.renamed(old, named(old))).withConnected(true);
+                    t.fds.put(fd, named.role() == Fd.ROLE_NONE ? named.withRole(Fd.ROLE_CLIENT) : named);
                 }
             } else if (old != null) {
                 t.fds.put(fd, old.withConnected(true)); // set_socket_connected comes before the tuple is read
@@ -121,7 +123,8 @@ final class FdRules {
             if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK)
                     && (old.name().isEmpty() || old.l4proto() != 2)
                     && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
-                Fd now = SocketTuples.update(old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces);
+                Fd now = SocketTuples.datagram(t.fds, fd, old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces,
+                        !info.name().startsWith("send"));
                 if (now != null) {
                     t.fds.put(fd, now);
                 }
@@ -151,8 +154,9 @@ final class FdRules {
             if (old != null) {
                 // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
                 int l4 = a.port() != 0 ? named(old) : old.l4proto();
+                // parse_bind_exit: a port makes it a server socket (SCAP_FD_IPV4_SERVSOCK, set_role_server)
                 t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4(), null, old.dev(),
-                        old.connected()));
+                        old.connected(), a.port() != 0 ? Fd.ROLE_SERVER : old.role()));
             }
         } else if (t != null && t.lastEnter != null && num(e, "res") >= 0
                 && e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {
@@ -180,7 +184,7 @@ final class FdRules {
                 // so fd.cport/sport/cproto/... have values on it
                 add(t, fd, new Fd(st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK,
                         EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), 2, 0,
-                        new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), 0, true));
+                        new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), 0, true, Fd.ROLE_SERVER));
             }
         }
     }

@@ -278,9 +278,26 @@ public final class Inspector {
      * F_DUPFD and clone copy it with the rest of the entry.
      */
     public record Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev,
-            boolean connected) {
+            boolean connected, int role) {
+        /** No role yet (sinsp_fdinfo's FLAGS_ROLE_CLIENT and FLAGS_ROLE_SERVER both clear). */
+        public static final int ROLE_NONE = 0;
+        /** FLAGS_ROLE_CLIENT: set by connect, or guessed at a datagram call's tuple (set_net_role_by_guessing). */
+        public static final int ROLE_CLIENT = 1;
+        /** FLAGS_ROLE_SERVER: set by bind to a port, accept, or guessed. */
+        public static final int ROLE_SERVER = 2;
+
+        public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev,
+                  boolean connected) {
+            this(type, name, l4proto, intendedL4, ends, dev, connected, ROLE_NONE);
+        }
+
         public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends, int dev) {
             this(type, name, l4proto, intendedL4, ends, dev, false);
+        }
+
+        /** This entry with {@code r} as its role (sinsp's set_role_client/set_role_server). */
+        Fd withRole(int r) {
+            return r == role ? this : new Fd(type, name, l4proto, intendedL4, ends, dev, connected, r);
         }
 
         public Fd(FdType type, String name, int l4proto, int intendedL4, SocketTuples.Endpoints ends) {
@@ -289,7 +306,7 @@ public final class Inspector {
 
         /** This entry with sinsp's FLAGS_SOCKET_CONNECTED set or kept as it was (the entry replaced keeps its flags). */
         Fd withConnected(boolean c) {
-            return c == connected ? this : new Fd(type, name, l4proto, intendedL4, ends, dev, c);
+            return c == connected ? this : new Fd(type, name, l4proto, intendedL4, ends, dev, c, role);
         }
 
         public Fd(FdType type, String name, int l4proto) {
@@ -701,7 +718,7 @@ public final class Inspector {
                 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
             return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
                     eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.dev(),
-                    eventFd.connected());
+                    eventFd.connected(), eventFd.role());
         }
         if (eventFd != null) {
             return eventFd;

@@ -31,7 +31,7 @@ final class SocketTuples {
         int dport = e == null || e.dport() == 0 ? st.dport() : e.dport();
         Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
         return new Inspector.Fd(type, EventFormatter.tuple(now.sip(), now.sport(), now.dip(), now.dport()), l4,
-                old.intendedL4(), now, old.dev(), old.connected());
+                old.intendedL4(), now, old.dev(), old.connected(), old.role());
     }
 
     /**
@@ -44,14 +44,140 @@ final class SocketTuples {
         int sport = e != null ? e.sport() : 0;
         FdType type = a.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
         return new Inspector.Fd(type, old.name(), old.l4proto(), old.intendedL4(), new Endpoints(sip, sport, a.addr(), a.port()),
-                old.dev(), old.connected());
+                old.dev(), old.connected(), old.role());
     }
 
     /** The socket named after its endpoints (connect's exit renames even when the tuple changed nothing). */
     static Inspector.Fd renamed(Inspector.Fd old, int l4) {
         Endpoints e = old.ends();
         return e == null ? old : new Inspector.Fd(old.type(), EventFormatter.tuple(e.sip(), e.sport(), e.dip(), e.dport()),
-                l4, old.intendedL4(), e, old.dev(), old.connected());
+                l4, old.intendedL4(), e, old.dev(), old.connected(), old.role());
+    }
+
+    /**
+     * A datagram call's tuple (sendto/sendmsg's enter, recvfrom/recvmsg's exit) applied to an inet socket as libsinsp's
+     * parse_rw_exit does (libs e5c53d64 parsers.cpp): update_fd sets the source address and port, and the destination
+     * address and port only where they are zero, in the socket's memory as sinsp holds it; a socket bound to a port is a
+     * server socket there, whose address and port (sinsp_sockinfo's m_ipv4serverinfo/m_ipv6serverinfo, a union with the
+     * tuple) lie over the tuple's source address and the first bytes of its destination address, so the destination
+     * address it keeps is the port's two bytes in memory order and the protocol's byte ({@link #memory}: sysdig -r names
+     * such a socket {@code 127.0.0.1:38526->216.202.3.0:51928} for port 51928). A socket without a role gets one
+     * (sinsp_fdinfo::set_net_role_by_guessing, fdinfo.cpp, {@link #guess}); then a client's received tuple and a server's
+     * sent tuple are swapped (swap_addresses) and the socket is named after it. Null when update_fd changed nothing (the
+     * same tuple either way round, or no field to set): the name stays. {@code table} is the process's fd table, which
+     * the guess reads with the socket's new endpoints in it.
+     */
+    static Inspector.Fd datagram(LongMap<Inspector.Fd> table, long fd, Inspector.Fd old, ParamValue.SockTuple st, int l4,
+                                 List<InterfaceInfo> ifs, boolean incoming) {
+        int len = st.sip().length;
+        FdType type = st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
+        Endpoints e = memory(old, len);
+        byte[] zero = new byte[len];
+        if ((Arrays.equals(e.sip(), st.sip()) && e.sport() == st.sport() && Arrays.equals(e.dip(), st.dip()) && e.dport() == st.dport())
+                || (Arrays.equals(e.dip(), st.sip()) && e.dport() == st.sport() && Arrays.equals(e.sip(), st.dip()) && e.sport() == st.dport())) {
+            return null;
+        }
+        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
+        byte[] dip = e.dip();
+        int dport = e.dport();
+        if (Arrays.equals(dip, zero)) {
+            dip = st.dip();
+            changed = true;
+        }
+        if (dport == 0) {
+            dport = st.dport();
+            changed = true;
+        }
+        if (!changed) {
+            return null;
+        }
+        Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
+        int role = old.role();
+        if (role == Inspector.Fd.ROLE_NONE) {
+            table.put(fd, new Inspector.Fd(type, old.name(), l4, old.intendedL4(), now, old.dev(), old.connected()));
+            role = guess(table, now, incoming);
+        }
+        if (incoming ? role == Inspector.Fd.ROLE_CLIENT : role == Inspector.Fd.ROLE_SERVER) {
+            now = new Endpoints(now.dip(), now.dport(), now.sip(), now.sport());
+        }
+        return new Inspector.Fd(type, EventFormatter.tuple(now.sip(), now.sport(), now.dip(), now.dport()), l4,
+                old.intendedL4(), now, old.dev(), old.connected(), role);
+    }
+
+    /**
+     * The socket's endpoints as sinsp's memory holds them: its tuple; for a socket bound to a port (a server socket
+     * there, {@link #bound}) the server info laid over a zero tuple (address over the source address, port and protocol
+     * over the destination address's first three bytes, the port in this machine's byte order as sinsp stores it);
+     * else zeros.
+     */
+    static Endpoints memory(Inspector.Fd f, int len) {
+        Endpoints e = f.ends();
+        if (e != null && e.sip().length == len && e.dip().length == len) {
+            return e;
+        }
+        Endpoints b = bound(f);
+        if (e == null && b != null && b.sip().length == len) {
+            byte[] dip = new byte[len];
+            java.nio.ByteBuffer.wrap(dip).order(java.nio.ByteOrder.nativeOrder()).putShort((short) b.sport())
+                    .put((byte) (f.l4proto() != 0 ? f.l4proto() : f.intendedL4()));
+            return new Endpoints(b.sip(), 0, dip, 0);
+        }
+        return new Endpoints(new byte[len], 0, new byte[len], 0);
+    }
+
+    /**
+     * The address and port of a socket bound to a port (parse_bind_exit makes it SCAP_FD_IPV4_SERVSOCK or _IPV6_): an
+     * inet socket without a tuple named {@code ADDR:PORT} ({@link EventFormatter#address}) with a port that is not 0, or a
+     * server socket of the capture's fd list; else null.
+     */
+    static Endpoints bound(Inspector.Fd f) {
+        boolean inet = f.type() == FdType.IPV4_SOCK || f.type() == FdType.IPV6_SOCK || f.type() == FdType.IPV4_SERVSOCK
+                || f.type() == FdType.IPV6_SERVSOCK;
+        String n = f.name();
+        int colon = n == null ? -1 : n.lastIndexOf(':');
+        if (!inet || f.ends() != null || colon <= 0) {
+            return null;
+        }
+        try {
+            byte[] ip = java.net.InetAddress.ofLiteral(n.substring(0, colon)).getAddress();
+            int port = Integer.parseInt(n.substring(colon + 1));
+            return port > 0 && port <= 0xffff ? new Endpoints(ip, port, new byte[0], 0) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not an address literal: not a bound socket
+        }
+    }
+
+    /**
+     * set_net_role_by_guessing (fdinfo.cpp): a server when the process has a socket bound to the destination port
+     * (sinsp_threadinfo::is_bound_to_port: an IPv4 socket with that destination port, or an IPv4 server socket on it),
+     * unless it also has an IPv4 socket with the source port as its own (uses_client_port): then a server when the call
+     * receives; else a client. Only IPv4 entries are looked at, and the ports are read through the IPv4 view of the
+     * socket's memory, as sinsp reads them (for an IPv6 socket, bytes 8-11 of its source address).
+     */
+    private static int guess(LongMap<Inspector.Fd> table, Endpoints now, boolean incoming) {
+        int sport = now.sport();
+        int dport = now.dport();
+        if (now.sip().length == 16) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(now.sip()).order(java.nio.ByteOrder.nativeOrder());
+            sport = b.getShort(8) & 0xffff;
+            dport = b.getShort(10) & 0xffff;
+        }
+        boolean boundTo = false;
+        boolean clientPort = false;
+        for (Inspector.Fd f : table.sorted().values()) {
+            Endpoints b = bound(f);
+            if (b != null && b.sip().length == 4) {
+                boundTo |= b.sport() == dport; // a server socket (IPv4)
+            } else if (f.type() == FdType.IPV4_SOCK) {
+                Endpoints e = memory(f, 4);
+                boundTo |= e.dport() == dport;
+                clientPort |= e.sport() == sport;
+            }
+        }
+        if (!boundTo) {
+            return Inspector.Fd.ROLE_CLIENT;
+        }
+        return clientPort && !incoming ? Inspector.Fd.ROLE_CLIENT : Inspector.Fd.ROLE_SERVER;
     }
 
     /** sinsp_network_interfaces::update_fd: fills a zero source or destination address from the interfaces. */

@@ -1,0 +1,100 @@
+package io.boxscope.cli.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.boxscope.cli.Cli;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unconnected UDP sockets named as sysdig names them after sendto and recvfrom (libsinsp parse_rw_exit → update_fd,
+ * set_net_role_by_guessing, swap_addresses): a python server bound to a fixed port on 127.0.0.1 and a client that
+ * never binds exchange 3 datagrams with sendto/recvfrom under {@code trace -w FILE}. {@code sysdig -r FILE} (0.29, the
+ * oracle) names the server's socket with the port's bytes as its destination address ({@code 127.0.0.1:C->216.202.3.0:P}
+ * for port 51928: sinsp's server info lies over the tuple) and swaps a server's sent tuple; {@code trace -r FILE} prints
+ * the same lines. (The live view runs the same {@code Inspector}; a second capture at once in the test's JVM printed
+ * exits only, without fds, so it is not compared here.) Before, Boxscope named the server's socket {@code 127.0.0.1:C->127.0.0.1:P} and kept that name after the
+ * server's sendto, where sysdig turns it round.
+ */
+@KernelTest
+class TraceUdpNameTest {
+    private static final String CHILD = String.join("\n",
+            "import os, sys, time, socket",
+            "d = sys.argv[1]",
+            "t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.bind(('127.0.0.1', 0)); P = t.getsockname()[1]; t.close()",
+            "print('ready', flush=True)",
+            "while not os.path.exists(d + '/go'): time.sleep(0.02)",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', P))",
+            "c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "for i in range(3):",
+            "    c.sendto(b'ping', ('127.0.0.1', P)); data, addr = s.recvfrom(100); s.sendto(b'pong', addr); c.recvfrom(100)",
+            "print(P, c.getsockname()[1], s.fileno(), c.fileno(), flush=True)",
+            "");
+
+    @Test
+    void datagramSocketsAreNamedAsSysdigNamesThem(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder("python3", "-c", CHILD, dir.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            Path file = dir.resolve("udp.scap");
+            String format = "%evt.type %evt.dir %fd.num %fd.name";
+            String filter = "evt.type in (bind, sendto, recvfrom) and proc.pid=" + child.pid();
+            AtomicReference<Cli> written = new AtomicReference<>();
+            Thread w = new Thread(() -> written.set(Cli.run("trace", "-M", "20", "-w", file.toString(), "proc.pid=" + child.pid())));
+            w.start();
+            awaitLinks(1);
+            Files.createFile(dir.resolve("go"));
+            String[] ids = out.readLine().split(" ");
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            w.join(120_000);
+            assertEquals(0, written.get().code(), written.get().err());
+            List<String> sysdig = SysdigRead.lines(file, "-p", format, filter);
+            // 3 rounds: the client's sendto and recvfrom, the server's recvfrom and sendto, each an enter and an exit
+            assertEquals(2 + 3 * 8, sysdig.size(), String.join("\n", sysdig));
+            String server = ids[2];
+            assertTrue(sysdig.stream().anyMatch(s -> s.startsWith("recvfrom < " + server + " 127.0.0.1:" + ids[1] + "->")),
+                    "the server's recvfrom names the client's port first: " + sysdig);
+            assertEquals(sysdig, Cli.run("trace", "-r", file.toString(), "-p", format, filter).out().lines().toList(),
+                    "trace -r names the sockets as sysdig -r does");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** Waits until this process holds {@code n} sys_enter links (the capture attached). */
+    private static void awaitLinks(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            int found = 0;
+            try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+                for (Path p : fds.toList()) {
+                    try {
+                        String info = Files.readString(p);
+                        if (info.contains("link_type:\traw_tracepoint") && info.contains("tp_name:\tsys_enter\n")) {
+                            found++;
+                        }
+                    } catch (java.io.IOException e) {
+                        // closed since the listing
+                    }
+                }
+            }
+            if (found >= n) {
+                Thread.sleep(300);
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the captures did not attach");
+    }
+}
