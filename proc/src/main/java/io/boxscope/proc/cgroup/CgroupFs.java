@@ -2,9 +2,13 @@ package io.boxscope.proc.cgroup;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,6 +157,39 @@ public final class CgroupFs {
     public static long cgroupId(Path unifiedDir) throws IOException {
         Object ino = Files.getAttribute(unifiedDir, "unix:ino");
         return ((Number) ino).longValue();
+    }
+
+    /**
+     * Every cgroup directory below a v2 hierarchy's mount {@code root}, by id ({@link #cgroupId}): its path from the
+     * root ("/" for the root), as the kernel names it in /proc/PID/cgroup. One walk of the tree; a cgroup removed
+     * while walking is left out (the caller counts ids that name nothing), never an error.
+     *
+     * @throws IOException when the root itself cannot be walked
+     */
+    public static Map<Long, String> cgroupIds(Path root) throws IOException {
+        Map<Long, String> ids = new HashMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                try {
+                    ids.put(cgroupId(dir), "/" + root.relativize(dir));
+                } catch (IOException e) {
+                    // removed while walking: left out, as the doc says
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // a directory removed while walking, as above
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                return FileVisitResult.CONTINUE; // listing cut short by a removal, as above
+            }
+        });
+        return ids;
     }
 
     /**

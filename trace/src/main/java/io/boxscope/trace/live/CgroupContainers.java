@@ -1,11 +1,7 @@
 package io.boxscope.trace.live;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import io.boxscope.proc.HostPaths;
@@ -63,28 +59,8 @@ final class CgroupContainers {
     /** Maps every cgroup directory's inode to its path below the root ("/" for the root). */
     private void walk() {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    try {
-                        String rel = root.relativize(dir).toString();
-                        paths.put(CgroupFs.cgroupId(dir), "/" + rel);
-                    } catch (IOException e) {
-                        // removed while walking: a cgroup that is gone has no name (counted by the caller)
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // a directory removed while walking, as above
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    return FileVisitResult.CONTINUE; // listing cut short by a removal, as above
-                }
-            });
+            Map<Long, String> found = CgroupFs.cgroupIds(root);
+            paths.putAll(found);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot walk the cgroup v2 hierarchy " + root
                     + " to name the containers of the counted cgroup ids: " + e.getMessage()

@@ -1,11 +1,7 @@
 package io.boxscope.trace.live;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,30 +56,9 @@ final class CgroupPaths {
     private void walk() {
         walks++;
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    try {
-                        String rel = root.relativize(dir).toString();
-                        long id = CgroupFs.cgroupId(dir);
-                        paths.put(id, "/" + rel);
-                        unknown.remove(id);
-                    } catch (IOException e) {
-                        // removed while walking: its id stays unknown (counted by the caller)
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // a directory removed while walking, as above
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    return FileVisitResult.CONTINUE; // listing cut short by a removal, as above
-                }
-            });
+            Map<Long, String> found = CgroupFs.cgroupIds(root);
+            paths.putAll(found);
+            unknown.removeAll(found.keySet());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot walk the cgroup v2 hierarchy " + root
                     + " to name the cgroups of new processes: " + e.getMessage() + "; check that it is readable", e);
