@@ -81,7 +81,7 @@ public final class PrintfBytes {
                     text.append('%');
                     k = spec.end;
                 } else if (specs[i] == null) {
-                    boolean fits = arg instanceof IntArg ? spec.integerConversion() : spec.conversion == 's';
+                    boolean fits = arg instanceof IntArg ? spec.integerConversion() || spec.conversion == 'c' : spec.conversion == 's';
                     if (!fits) {
                         return null;
                     }
@@ -111,8 +111,13 @@ public final class PrintfBytes {
         for (int i = 0; i < args.length; i++) {
             out.bytes(before[i]);
             switch (args[i]) {
-                case IntArg a -> specs[i].integerBytes(
-                        Value.Int.normalize((long) U64.get(rec, a.offset()), a.width(), a.signed()), out, digits);
+                case IntArg a -> {
+                    if (specs[i].conversion == 'c') {
+                        specs[i].charBytes((long) U64.get(rec, a.offset()), out);
+                    } else {
+                        specs[i].integerBytes(Value.Int.normalize((long) U64.get(rec, a.offset()), a.width(), a.signed()), out, digits);
+                    }
+                }
                 case StrArg s -> {
                     int max = Math.min(s.bytes(), rec.length - s.offset());
                     int n = 0;

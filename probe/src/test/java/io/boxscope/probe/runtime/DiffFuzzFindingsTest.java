@@ -89,6 +89,19 @@ class DiffFuzzFindingsTest {
         }
     }
 
+    /**
+     * {@code %c} writes the argument's low byte as it is: 200 is the byte 0xc8 (not valid UTF-8 on its own, so
+     * both outputs read back as U+FFFD here); we wrote U+00C8 as UTF-8 ("È"), two bytes.
+     */
+    @Test
+    void percentCWritesTheByte() throws Exception {
+        String program = "BEGIN { printf(\"%c|%3c|%-3c|%c|%c\\n\", 65, 321, 66, 200, -1); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("A|  A|B  |\uFFFD|\uFFFD\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
+
     /** {@code @2} is the map {@code @} followed by the integer 2 (a syntax error), not a map named "2". */
     @Test
     void aMapNameCannotStartWithADigit() throws Exception {
