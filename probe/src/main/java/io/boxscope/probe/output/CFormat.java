@@ -271,16 +271,21 @@ final class CFormat {
         /**
          * {@code %c}: the argument's low byte as it is, padded to the width (C11 7.21.6.1: the int is converted to
          * unsigned char and that character written). 200 is the byte 0xc8, not the UTF-8 encoding of U+00C8,
-         * as bpftrace 0.17 writes it; only this byte path sees raw bytes, {@link #format} keeps a char.
+         * as bpftrace 0.17 writes it; only this byte path sees raw bytes, {@link #format} keeps a char. True when
+         * the byte is a NUL, which ends the piece.
          */
-        void charBytes(long bits, TextBuffer out) {
+        boolean charBytes(long bits, TextBuffer out) {
             if (!left) {
                 out.fill((byte) ' ', width - 1);
+            }
+            if ((byte) bits == 0) {
+                return true; // a NUL ends the piece bpftrace formats as a C string (corpus printf-char-nul-truncates)
             }
             out.bytes(new byte[] {(byte) bits});
             if (left) {
                 out.fill((byte) ' ', width - 1);
             }
+            return false;
         }
 
         void stringBytes(byte[] src, int off, int n, TextBuffer out) {

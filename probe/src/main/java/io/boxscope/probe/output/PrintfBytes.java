@@ -110,10 +110,11 @@ public final class PrintfBytes {
     public void write(byte[] rec, TextBuffer out) {
         for (int i = 0; i < args.length; i++) {
             out.bytes(before[i]);
+            boolean ended = false;
             switch (args[i]) {
                 case IntArg a -> {
                     if (specs[i].conversion == 'c') {
-                        specs[i].charBytes((long) U64.get(rec, a.offset()), out);
+                        ended = specs[i].charBytes((long) U64.get(rec, a.offset()), out);
                     } else {
                         specs[i].integerBytes(Value.Int.normalize((long) U64.get(rec, a.offset()), a.width(), a.signed()), out, digits);
                     }
@@ -127,7 +128,9 @@ public final class PrintfBytes {
                     specs[i].stringBytes(rec, s.offset(), n, out);
                 }
             }
-            out.bytes(after[i]);
+            if (!ended) {
+                out.bytes(after[i]);
+            }
         }
         out.bytes(tail);
         out.full();
