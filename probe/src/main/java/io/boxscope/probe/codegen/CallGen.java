@@ -52,8 +52,7 @@ final class CallGen {
     private long literal(Expr e) {
         return switch (e) {
             case Expr.IntLit l -> l.value();
-            case Expr.Positional p -> p.index() <= g.program.options().positionals().size()
-                    ? Long.decode(g.program.options().positionals().get(p.index() - 1)) : 0;
+            case Expr.Positional p -> io.boxscope.probe.lang.sema.PositionalParams.value(g.program.options().positionals(), p.index());
             default -> throw ExprGen.unsupported(e, "a length that is not a literal");
         };
     }

@@ -86,12 +86,7 @@ final class ExprGen {
     }
 
     private long positional(Expr.Positional p) {
-        List<String> ps = g.program.options().positionals();
-        if (p.index() > ps.size()) {
-            return 0;
-        }
-        String v = ps.get(p.index() - 1);
-        return v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v);
+        return io.boxscope.probe.lang.sema.PositionalParams.value(g.program.options().positionals(), p.index());
     }
 
     /** The register a scratch variable's bytes are addressed from: R10 (the stack) or {@link Gen#SCRATCH}. */

@@ -65,13 +65,8 @@ final class StrGen {
     /** A string into a zeroed place of {@code cap} bytes (at most cap - 1 characters and a NUL). */
     void string(Expr e, SType t, int cap, Reg base, int off) {
         switch (e) {
-            case Expr.StrLit s -> {
-                byte[] b = s.bytes();
-                int n = Math.min(b.length, cap - 1);
-                for (int i = 0; i < n; i++) {
-                    a.st(Size.B, base, off + i, b[i]);
-                }
-            }
+            case Expr.StrLit s -> literal(s.bytes(), cap, base, off);
+            case Expr.Positional p -> literal(positionalText(p), cap, base, off);
             case Expr.Builtin b when b.name().equals("comm") -> {
                 g.addr(Reg.R1, base, off);
                 a.movImm(Reg.R2, Math.min(16, cap));
@@ -108,8 +103,38 @@ final class StrGen {
         }
     }
 
+    /** Constant bytes into a zeroed place of {@code cap} bytes (at most cap - 1 of them, then the NUL already there). */
+    private void literal(byte[] b, int cap, Reg base, int off) {
+        int n = Math.min(b.length, cap - 1);
+        for (int i = 0; i < n; i++) {
+            a.st(Size.B, base, off + i, b[i]);
+        }
+    }
+
+    /** A positional parameter's text as the user typed it ("" when there are fewer parameters). */
+    private byte[] positionalText(Expr.Positional p) {
+        java.util.List<String> ps = g.program.options().positionals();
+        return p.index() <= ps.size() ? ps.get(p.index() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+    }
+
     private void str(Expr.Call c, int cap, Reg base, int off) {
         Expr arg = c.args().getFirst();
+        if (arg instanceof Expr.Positional p) {
+            // str($N) is the parameter's text, also when it looks like a number (bpftrace 0.17's positional
+            // parameter pass reads a parameter inside str() as a string literal: `str($1)` with $1 = -5 is "-5");
+            // str($N, LEN) keeps its first LEN characters
+            int n = cap;
+            if (c.args().size() == 2) {
+                long len = switch (c.args().get(1)) {
+                    case Expr.IntLit l -> l.value();
+                    case Expr.Positional q -> io.boxscope.probe.lang.sema.PositionalParams.value(g.program.options().positionals(), q.index());
+                    default -> throw ExprGen.unsupported(c.args().get(1), "a length that is not a literal for str($N, LEN)");
+                };
+                n = (int) Math.max(1, Math.min(cap, len + 1));
+            }
+            literal(positionalText(p), n, base, off);
+            return;
+        }
         SType at = x.type(arg);
         if (at instanceof SType.Str) {
             string(arg, at, cap, base, off);

@@ -268,6 +268,26 @@ final class CFormat {
          * NUL, decoded as UTF-8 by the slow path), as UTF-8 bytes appended to {@code out}. ASCII is copied as it
          * is; other text takes the slow path's decode and encode, so invalid UTF-8 becomes the same U+FFFD.
          */
+        /**
+         * {@code %c}: the argument's low byte as it is, padded to the width (C11 7.21.6.1: the int is converted to
+         * unsigned char and that character written). 200 is the byte 0xc8, not the UTF-8 encoding of U+00C8,
+         * as bpftrace 0.17 writes it; only this byte path sees raw bytes, {@link #format} keeps a char. True when
+         * the byte is a NUL, which ends the piece.
+         */
+        boolean charBytes(long bits, TextBuffer out) {
+            if (!left) {
+                out.fill((byte) ' ', width - 1);
+            }
+            if ((byte) bits == 0) {
+                return true; // a NUL ends the piece bpftrace formats as a C string (corpus printf-char-nul-truncates)
+            }
+            out.bytes(new byte[] {(byte) bits});
+            if (left) {
+                out.fill((byte) ' ', width - 1);
+            }
+            return false;
+        }
+
         void stringBytes(byte[] src, int off, int n, TextBuffer out) {
             boolean ascii = true;
             for (int k = 0; k < n; k++) {

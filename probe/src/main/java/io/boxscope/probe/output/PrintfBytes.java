@@ -81,7 +81,7 @@ public final class PrintfBytes {
                     text.append('%');
                     k = spec.end;
                 } else if (specs[i] == null) {
-                    boolean fits = arg instanceof IntArg ? spec.integerConversion() : spec.conversion == 's';
+                    boolean fits = arg instanceof IntArg ? spec.integerConversion() || spec.conversion == 'c' : spec.conversion == 's';
                     if (!fits) {
                         return null;
                     }
@@ -110,9 +110,15 @@ public final class PrintfBytes {
     public void write(byte[] rec, TextBuffer out) {
         for (int i = 0; i < args.length; i++) {
             out.bytes(before[i]);
+            boolean ended = false;
             switch (args[i]) {
-                case IntArg a -> specs[i].integerBytes(
-                        Value.Int.normalize((long) U64.get(rec, a.offset()), a.width(), a.signed()), out, digits);
+                case IntArg a -> {
+                    if (specs[i].conversion == 'c') {
+                        ended = specs[i].charBytes((long) U64.get(rec, a.offset()), out);
+                    } else {
+                        specs[i].integerBytes(Value.Int.normalize((long) U64.get(rec, a.offset()), a.width(), a.signed()), out, digits);
+                    }
+                }
                 case StrArg s -> {
                     int max = Math.min(s.bytes(), rec.length - s.offset());
                     int n = 0;
@@ -122,7 +128,9 @@ public final class PrintfBytes {
                     specs[i].stringBytes(rec, s.offset(), n, out);
                 }
             }
-            out.bytes(after[i]);
+            if (!ended) {
+                out.bytes(after[i]);
+            }
         }
         out.bytes(tail);
         out.full();

@@ -162,7 +162,7 @@ class PrintfBytesTest {
     @Test
     void formatsTheValuesPathKeeps() {
         List<PrintfBytes.Arg> one = List.of(new PrintfBytes.IntArg(8, 64, true));
-        assertNull(PrintfBytes.compile("%c\n", one));
+        // %c is on the byte path (the argument's byte as it is, as C and bpftrace write it: DiffFuzzFindingsTest)
         assertNull(PrintfBytes.compile("%p\n", one));
         assertNull(PrintfBytes.compile("%r\n", one));
         assertNull(PrintfBytes.compile("%s\n", one)); // the values path throws for these

@@ -113,7 +113,9 @@ public final class Lexer {
         }
         if (c == '@') {
             pos++;
-            while (pos < s.length() && isIdentPart(s.charAt(pos))) {
+            // bpftrace 0.17's lexer (src/lexer.l): map "@"{ident}|"@", an ident starting with a letter or '_';
+            // so @2 is the map @ followed by the integer 2, a syntax error, not a map named "2"
+            while (pos < s.length() && (pos > start + 1 ? isIdentPart(s.charAt(pos)) : isIdentStart(s.charAt(pos)))) {
                 pos++;
             }
             return new Token(TokenKind.MAP, s.substring(start + 1, pos), new Span(start, pos));

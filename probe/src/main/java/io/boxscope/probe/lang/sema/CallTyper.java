@@ -98,8 +98,8 @@ final class CallTyper {
         if (a instanceof Expr.Unary u && u.op() == io.boxscope.probe.lang.ast.UnaryOp.NEG && u.operand() instanceof Expr.IntLit l) {
             return -l.value();
         }
-        if (a instanceof Expr.Positional p && t.positional(p.index()) instanceof SType.Int) {
-            return p.index() <= t.options.positionals().size() ? Long.decode(t.options.positionals().get(p.index() - 1)) : 0L;
+        if (a instanceof Expr.Positional p && t.type(p) instanceof SType.Int) {
+            return PositionalParams.value(t.options.positionals(), p.index());
         }
         err(a, c.name() + "() expects an integer literal" + (what.isEmpty() ? "" : " for " + what));
         return null;
@@ -352,11 +352,11 @@ final class CallTyper {
         if (!arity(c, 1, 2)) {
             return ExprTyper.ERROR;
         }
-        SType a = arg(c, 0);
+        Expr e = c.args().getFirst();
+        SType a = e instanceof Expr.Positional p ? t.positionalText(p) : arg(c, 0);
         if (a == ExprTyper.ERROR) {
             return a;
         }
-        Expr e = c.args().getFirst();
         boolean dataLoc = e instanceof Expr.Field f && t.fields.get(f) != null
                 && t.fields.get(f).layout() != FieldAccess.Layout.PLAIN && t.fields.get(f).layout() != FieldAccess.Layout.BITFIELD;
         boolean stringOk = a instanceof SType.Str && (e instanceof Expr.Positional || dataLoc);

@@ -91,7 +91,7 @@ final class Checker {
         if (u.count() instanceof Expr.IntLit l) {
             n = l.value();
         } else if (u.count() instanceof Expr.Positional p && ct instanceof SType.Int) {
-            n = p.index() <= t.options.positionals().size() ? Long.decode(t.options.positionals().get(p.index() - 1)) : 0;
+            n = PositionalParams.value(t.options.positionals(), p.index());
         } else {
             if (ct != ExprTyper.ERROR) {
                 t.error(u.count().span(), "unroll count must be an integer literal or a positional parameter");

@@ -62,7 +62,7 @@ final class ExprTyper {
             case Expr.StrLit s -> new SType.Str(s.value().length() + 1);
             case Expr.Builtin b -> builtin(b);
             case Expr.Identifier i -> identifier(i);
-            case Expr.Positional p -> positional(p.index());
+            case Expr.Positional p -> positional(p);
             case Expr.PositionalCount p -> SType.Int.I64;
             case Expr.Variable v -> variable(v);
             case Expr.MapRef m -> mapRead(m);
@@ -101,12 +101,25 @@ final class ExprTyper {
         return SType.Int.I64;
     }
 
-    SType positional(int index) {
-        if (index > options.positionals().size()) {
-            return SType.Int.I64;
+    /**
+     * {@code $N} outside {@code str()} is a number (bpftrace 0.17: "$1 used numerically but given ..."; inside
+     * {@code str()} it is the parameter's text, typed by {@link CallTyper}); {@link PositionalParams} reads it.
+     */
+    SType positional(Expr.Positional p) {
+        if (PositionalParams.number(options.positionals(), p.index()).isEmpty()) {
+            return error(p.span(), "$" + p.index() + " used numerically but given \"" + options.positionals().get(p.index() - 1)
+                    + "\". Try using str($" + p.index() + ").");
         }
-        String v = options.positionals().get(index - 1);
-        return v.matches("-?[0-9]+|0x[0-9a-fA-F]+") ? SType.Int.I64 : new SType.Str(v.length() + 1);
+        return SType.Int.I64;
+    }
+
+    /** {@code $N} inside {@code str()}: its text as a string literal ("" past the last parameter). */
+    SType positionalText(Expr.Positional p) {
+        int n = p.index() <= options.positionals().size()
+                ? options.positionals().get(p.index() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8).length : 0;
+        SType t = new SType.Str(n + 1);
+        types.put(p, t);
+        return t;
     }
 
     private SType variable(Expr.Variable v) {

@@ -1,0 +1,116 @@
+package io.boxscope.probe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import io.boxscope.probe.lang.diag.ProgramException;
+import io.boxscope.probe.lang.diag.SourceText;
+import io.boxscope.probe.lang.sema.CheckOptions;
+import io.boxscope.testkit.KernelTest;
+import io.boxscope.testkit.Requirements;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The differences {@code probe/src/test/scripts/difffuzz.py} found between bpftrace 0.17 and us, each run
+ * under live bpftrace on this machine and through our pipeline with the same program and parameters
+ * (docs/probe.md, "Differential fuzzing"). Programs use BEGIN only, so each run is short.
+ */
+@KernelTest
+class DiffFuzzFindingsTest {
+    /** What bpftrace printed on standard output, its exit status and its standard error. */
+    record Theirs(String out, int status, String err) {}
+
+    static Theirs bpftrace(String program, List<String> params) throws Exception {
+        Requirements.require(Requirements.run("bpftrace", "--version") == 0, "bpftrace 0.17 (Debian package bpftrace)");
+        List<String> cmd = new ArrayList<>(List.of("bpftrace", "-e", program, "--"));
+        cmd.addAll(params);
+        Path err = java.nio.file.Files.createTempFile("bpftrace", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
+            return new Theirs(new String(out, StandardCharsets.UTF_8), p.exitValue(), java.nio.file.Files.readString(err));
+        } finally {
+            java.nio.file.Files.delete(err);
+        }
+    }
+
+    static String ours(String program, List<String> params) throws Exception {
+        return Runs.run(program, new CheckOptions(false, params), false, Duration.ofSeconds(20), null, null).out();
+    }
+
+    static String refusal(String program, List<String> params) {
+        ProgramException e = assertThrows(ProgramException.class,
+                () -> Scripts.compile(new SourceText("stdin", program), Path.of("/sys"), new CheckOptions(false, params)));
+        return e.diagnostics().getFirst().message();
+    }
+
+    /** str($1) is the parameter's text, a number's too (we read "-5" as an address and printed ""). */
+    @Test
+    void strOfANumericParameterIsItsText() throws Exception {
+        String program = "BEGIN { printf(\"[%s][%s][%s]\\n\", str($1), str($1, 2), str($3)); @[str($2)] = count(); exit(); }";
+        List<String> params = List.of("-5", "0x10", "hello");
+        Theirs theirs = bpftrace(program, params);
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("[-5][-5][hello]\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, params));
+    }
+
+    /** A parameter used as a number is C's strtoll(text, 0): octal 010, "+5", " 5"; we read 010 as 10. */
+    @Test
+    void numericParametersAreStrtollBaseZero() throws Exception {
+        String program = "BEGIN { printf(\"%d %d %d %d %d\\n\", $1, $2, $3, $4, $5); @n = $1 + $6; exit(); }";
+        List<String> params = List.of("010", "+5", " 7", "0X1f", "-0x10", "-9223372036854775807");
+        Theirs theirs = bpftrace(program, params);
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("8 5 7 31 -16\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, params));
+    }
+
+    /** A parameter that is not a number, used as one, is refused by both with the same words. */
+    @Test
+    void aTextParameterUsedAsANumberIsRefused() throws Exception {
+        for (String param : List.of("hello", "5x", "1e3", "", "18446744073709551615")) {
+            String program = "BEGIN { printf(\"[%s]\\n\", $1); exit(); }";
+            Theirs theirs = bpftrace(program, List.of(param));
+            assertNotEquals(0, theirs.status(), param + ": " + theirs.out());
+            String words = "$1 used numerically but given \"" + param + "\". Try using str($1).";
+            assertTrue(theirs.err().contains(words), theirs.err());
+            assertEquals(words, refusal(program, List.of(param)));
+        }
+    }
+
+    /**
+     * {@code %c} writes the argument's low byte as it is: 200 is the byte 0xc8 (not valid UTF-8 on its own, so
+     * both outputs read back as U+FFFD here); we wrote U+00C8 as UTF-8 ("È"), two bytes.
+     */
+    @Test
+    void percentCWritesTheByte() throws Exception {
+        String program = "BEGIN { printf(\"%c|%3c|%-3c|%c|%c\\n\", 65, 321, 66, 200, -1); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("A|  A|B  |\uFFFD|\uFFFD\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
+
+    /** {@code @2} is the map {@code @} followed by the integer 2 (a syntax error), not a map named "2". */
+    @Test
+    void aMapNameCannotStartWithADigit() throws Exception {
+        String program = "BEGIN { @2 = 1; exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertNotEquals(0, theirs.status(), theirs.out());
+        assertTrue(theirs.err().contains("syntax error, unexpected integer"), theirs.err());
+        assertTrue(refusal(program, List.of()).startsWith("syntax error, unexpected integer"));
+        String ok = "BEGIN { @_2 = 1; @a2 = 2; exit(); }";
+        assertEquals(bpftrace(ok, List.of()).out(), ours(ok, List.of()));
+    }
+}
