@@ -244,16 +244,24 @@ public final class TraceCommand extends CliCommand {
             }
         }
         OutputFormat format = null;
-        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN) {
-            boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
-            String f = print.value() == null ? OutputFormat.DEFAULT : container ? OutputFormat.CONTAINER
-                    : kubernetes ? OutputFormat.KUBERNETES : print.value();
+        // sysdig.cpp: on a terminal (isatty(1)) the default line is coloured, and -j of it has proc.pid too; -pc, -pk
+        // and -p FORMAT are not (no colour is added to them); Boxscope's own --json never
+        boolean coloured = print.value() == null && stdoutIsTty() && !g.json();
+        boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
+        boolean userFormat = print.value() != null && !container && !kubernetes;
+        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured) {
+            String f = print.value() == null ? (coloured ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT)
+                    : container ? OutputFormat.CONTAINER : kubernetes ? OutputFormat.KUBERNETES : print.value();
             try {
                 format = OutputFormat.parse(f);
             } catch (FilterException e) {
                 throw new UsageException(Text.safe(e.problem()));
             }
         }
+        // sysdig resets the colours at the end when its events' or its plugins' format holds an escape: -p FORMAT
+        // replaces both (reset only if FORMAT has \e, terminal or not); otherwise the plugins' format is coloured
+        // on a terminal (so -pc and -pk reset there too)
+        boolean reset = userFormat ? format.colours() : stdoutIsTty() && !g.json();
         if (snaplen.value() != null && snaplen.value() < 0) {
             throw new UsageException("-s takes a non-negative number of bytes");
         }
@@ -265,7 +273,7 @@ public final class TraceCommand extends CliCommand {
             try {
                 return TraceLiveCli.capture(terminal(), new TraceLiveCli.Request(write.value(), compress.value(),
                         count.value(), seconds.value(), snaplen.value(), verbose.value(), g.json(), compiled, g.paths(),
-                        new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut), rotation));
+                        new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut, reset), rotation));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return io.boxscope.cli.ExitCode.FAILURE;
@@ -279,7 +287,7 @@ public final class TraceCommand extends CliCommand {
         }
         int code = TraceReadCli.read(terminal(), new TraceReadCli.Request(read.value(), write.value(), compress.value(),
                 count.value(), verbose.value(), g.json(), compiled,
-                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut)));
+                new TraceReadCli.Display(ch, format, sysdigJson.value(), mode, bf, cut, reset)));
         if (code != io.boxscope.cli.ExitCode.OK || ch == null || ch.secondPass().isEmpty()) {
             return code;
         }

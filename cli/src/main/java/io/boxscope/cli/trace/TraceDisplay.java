@@ -142,9 +142,18 @@ final class TraceDisplay {
                     print(Json.write(o));
                 }
             } else {
-                String s = show.format().line(view);
-                if (s != null) {
-                    print(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safeVerbatimWhenPlain(s));
+                if (show.format().colours()) {
+                    // the format's colour codes as they are, what the event brings (names, paths) escaped
+                    String s = show.format().line(view, show.keepLayout() ? TraceReadCli::safeKeepingLayout
+                            : Text::safeVerbatimWhenPlain);
+                    if (s != null) {
+                        print(s);
+                    }
+                } else {
+                    String s = show.format().line(view);
+                    if (s != null) {
+                        print(show.keepLayout() ? TraceReadCli.safeKeepingLayout(s) : Text.safeVerbatimWhenPlain(s));
+                    }
                 }
             }
         } else if (line != null) {
@@ -228,17 +237,18 @@ final class TraceDisplay {
     }
 
     /**
-     * The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). On a terminal
-     * sysdig 0.29 resets the colours ({@code ESC[00m}) at the end of the capture, before the chisels' on_capture_end
-     * (seen under a pty: before topscalls' table, spectrogram's last row, after spy_file's last line; with -j and
-     * -pc too); Boxscope writes it likewise before a chisel's end.
+     * The end of the events: the chisel's result ({@code lastTs}: the last event read, 0 for none). sysdig 0.29
+     * resets the colours ({@code ESC[00m}, no newline) at the end of the capture (end of file, -n reached, stopped,
+     * nothing matched), before the chisels' on_capture_end (sysdig.cpp handle_end_of_file; seen under a pty: after the
+     * last line, before topscalls' table, spectrogram's last row; with -j, -pc and -pk too), when its formats hold an
+     * escape ({@link TraceReadCli.Display#resetColours}); Boxscope writes it likewise.
      */
     void end(long lastTs) {
         drain();
+        if (show.resetColours()) {
+            out.print(RESET_COLOURS);
+        }
         if (show.chisel() != null) {
-            if (terminal) {
-                out.print(RESET_COLOURS);
-            }
             if (screen) {
                 out.print(CLEAR + HOME);
             }

@@ -68,10 +68,13 @@ final class TraceReadCli {
      * @param time       -t
      * @param buffers    -A, -x, -X
      * @param cutBuffers whether buffers print at most 80 characters (sysdig's default display)
+     * @param resetColours whether {@code ESC[00m} is written at the end of the capture (sysdig.cpp's
+     *               {@code reset_colors}: one of its two formats, events' and plugins', holds an escape; on a
+     *               terminal the plugins' default is coloured, so always there unless {@code -p FORMAT} replaced both)
      */
     record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time, BufferFormat buffers,
-                   boolean cutBuffers) {
-        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true);
+                   boolean cutBuffers, boolean resetColours) {
+        static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true, false);
 
         /** Whether printed lines carry newlines and tabs on purpose. */
         boolean keepLayout() {

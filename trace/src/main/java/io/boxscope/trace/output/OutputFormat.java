@@ -24,6 +24,15 @@ public final class OutputFormat {
             + "(%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info";
 
     /**
+     * sysdig's default line when standard output is a terminal (sysdig.cpp 0.29, {@code isatty(fileno(stdout))}):
+     * the process name green, its pid (not in the plain line) cyan before the thread id, the event type blue, each
+     * followed by the SGR reset {@code \e[00m}. Written in sysdig's {@code -p} syntax, so {@code -j} on a terminal
+     * has a {@code proc.pid} key too, as sysdig's has.
+     */
+    public static final String DEFAULT_TTY = "*%evt.num %evt.outputtime %evt.cpu \\e[01;32m%proc.name\\e[00m "
+            + "(\\e[01;36m%proc.pid\\e[00m.%thread.tid) %evt.dir \\e[01;34m%evt.type\\e[00m %evt.info";
+
+    /**
      * sysdig's {@code -pk} / {@code -pkubernetes} line (sysdig.cpp): the pod's name where {@code -pc} has the
      * container's. A capture file carries no Kubernetes metadata that sysdig 0.29 -r reads, so the column is {@code <NA>}.
      */
@@ -179,8 +188,30 @@ public final class OutputFormat {
         return l;
     }
 
+    /**
+     * Whether the format's own text holds an escape character (ESC, from {@code \e}): sysdig then resets the
+     * colours ({@code \e[00m}) at the end of the capture (sysdig.cpp: {@code reset_colors}), terminal or not.
+     */
+    public boolean colours() {
+        for (Token t : tokens) {
+            if (t instanceof Literal l && l.text().indexOf('\u001b') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The event's line, or null when a field has no value and the format does not start with {@code *}. */
     public String line(EventView v) {
+        return line(v, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The event's line with each field's value (after its width) passed through {@code value}, the format's own
+     * text as it is: a caller escapes what the event brings (process names, paths) and keeps the colour codes the
+     * format itself writes.
+     */
+    public String line(EventView v, java.util.function.UnaryOperator<String> value) {
         StringBuilder b = new StringBuilder(128);
         for (Token t : tokens) {
             switch (t) {
@@ -200,7 +231,7 @@ public final class OutputFormat {
                             s = s + " ".repeat(ft.width() - s.length());
                         }
                     }
-                    b.append(s);
+                    b.append(value.apply(s));
                 }
             }
         }
