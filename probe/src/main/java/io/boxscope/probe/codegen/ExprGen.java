@@ -228,11 +228,14 @@ final class ExprGen {
         return g.regs;
     }
 
-    /** R0 = bpf_get_stackid(ctx, stacks, flags): the id of the current kernel or user stack (negative on failure). */
-    private void stack(boolean user) {
+    /**
+     * R0 = bpf_get_stackid(ctx, stacks_N, flags): the id of the current kernel or user stack's first N frames in the
+     * map of the stack's limit ({@link StackMaps}), negative on failure.
+     */
+    private void stack(SType.Stack st) {
         a.mov(Reg.R1, Gen.CTX);
-        a.ldMap(Reg.R2, Gen.STACKS);
-        a.movImm(Reg.R3, user ? 1 << 8 : 0); // BPF_F_USER_STACK
+        a.ldMap(Reg.R2, StackMaps.name(st.limit()));
+        a.movImm(Reg.R3, st.user() ? 1 << 8 : 0); // BPF_F_USER_STACK
         a.call(Helper.GET_STACKID);
     }
 
@@ -507,7 +510,7 @@ final class ExprGen {
             a.bind(end);
             g.frame.release(mark);
         } else if (t instanceof SType.Stack st) {
-            stack(st.user());
+            stack(st);
             a.stx(Size.DW, base, off, Reg.R0);
             if (st.user()) {
                 a.call(Helper.GET_CURRENT_PID_TGID);

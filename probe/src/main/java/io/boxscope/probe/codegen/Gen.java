@@ -43,10 +43,6 @@ final class Gen {
     static final String UPDATES = ProbeCompiler.UPDATES;
     /** E2BIG (include/uapi/asm-generic/errno-base.h): what bpf_map_update_elem returns for a new key in a full hash map. */
     static final int E2BIG = 7;
-    /** kstack/ustack: the stack trace map the ids point into. */
-    static final String STACKS = "stacks";
-    /** Frames kept per stack (bpftrace's limit). */
-    static final int STACK_DEPTH = 127;
 
     /**
      * Scratch space beyond the stack: a struct value larger than {@link #SCRATCH_MIN} bytes kept in a scratch

@@ -86,7 +86,7 @@ public final class ProbeSession implements AutoCloseable {
         this.updatesReported = new long[2 * script.updateSites().size()];
         this.collection = collection;
         this.output = output;
-        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(collection.maps().get("stacks"), procRoot));
+        this.values = new ValueDecoder(script.probeNames(), script.actions(), new Stacks(limit -> collection.maps().get(io.boxscope.probe.codegen.StackMaps.name(limit)), procRoot));
         this.reader = new MapReader(values);
         this.ring = new RingBufReader(collection.map("events"));
         this.containerScanPending = scansContainers;

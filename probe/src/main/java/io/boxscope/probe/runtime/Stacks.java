@@ -6,16 +6,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import io.boxscope.bpf.map.BpfMap;
 import io.boxscope.bpf.symbols.KernelSymbolizer;
 import io.boxscope.bpf.symbols.KernelSymbols;
 import io.boxscope.bpf.symbols.ProcessSymbolizer;
 import io.boxscope.bpf.symbols.Symbol;
+import io.boxscope.probe.codegen.StackMaps;
 import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.Value;
 
 /**
- * kstack, ustack and ksym values back to text: stack ids are looked up in the stack trace map, addresses
+ * kstack, ustack and ksym values back to text: stack ids are looked up in the stack trace map of their frame limit, addresses
  * symbolized with /proc/kallsyms ({@link KernelSymbols#shared}, one table per process) or the process's mappings
  * ({@link ProcessSymbolizer}, one per pid). A frame prints as bpftrace 0.17 prints it: {@code name+offset}
  * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only. Kernel
@@ -23,14 +25,17 @@ import io.boxscope.probe.output.Value;
  * be read, for the run's one notice ({@link #kernelSymbolsMissing}).
  */
 final class Stacks {
-    private final BpfMap map;
+    private final IntFunction<BpfMap> maps;
     private final Path proc;
     private final KernelSymbolizer kernel;
     private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
 
-    /** {@code map}: the program's stack trace map, null when it has none (no kstack or ustack: nothing reads it). */
-    Stacks(BpfMap map, Path proc) {
-        this.map = map;
+    /**
+     * {@code maps}: the program's stack trace map for a kstack/ustack frame limit ({@link StackMaps#name}); null when
+     * the program has none (no kstack or ustack: nothing reads it).
+     */
+    Stacks(IntFunction<BpfMap> maps, Path proc) {
+        this.maps = maps;
         this.proc = proc;
         this.kernel = new KernelSymbolizer(proc);
     }
@@ -79,7 +84,7 @@ final class Stacks {
         if (id < 0) {
             return out;
         }
-        long[] ips = map.stack(id);
+        long[] ips = maps.apply(limit).stack(id);
         if (ips == null) {
             return out;
         }
