@@ -21,7 +21,8 @@ final class UserBuffers {
      * Reads a user buffer into the record: its address is the argument named by configuration byte
      * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or at the exit ({@code exit}) the
      * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
-     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
+     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset; with {@link SyscallConfig#LEN_PER8} too, that many
+     * 8-byte words: quotactl's 72-byte struct if_dqblk); with {@link SyscallConfig#LEN_PER8} the
      * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link CaptureProbe#BLOB_MAX}
      * bytes (not cut to the snap length; more items: the first ones, and {@link EventBuilder#truncatedLists} counts the cut). {@code constOnly}: read nothing unless the length is constant.
      * A buffer byte with {@link SyscallConfig#BUF_STR} is a string: read with {@code bpf_probe_read_user_str} up to the
@@ -52,7 +53,10 @@ final class UserBuffers {
         if (!constOnly) {
             a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped).ja(have);
         }
-        a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
+        Label words = a.newLabel("blob_const_words");
+        a.bind(konst).mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_PER8).alu64(AluOp.AND, Reg.R2, 0x3f)
+                .jmp(JmpOp.JNE, Reg.R1, 0, words).ja(have)
+                .bind(words).lsh(Reg.R2, 3).ja(have);
         a.bind(per8);
         CaptureProbe.argOfCfg(a, Reg.R2);
         Label items = a.newLabel("blob_items");

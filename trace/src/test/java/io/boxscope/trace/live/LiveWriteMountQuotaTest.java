@@ -84,6 +84,30 @@ class LiveWriteMountQuotaTest {
                 "the type read up to its NUL: " + exits.getFirst());
     }
 
+    /**
+     * quotactl's {@code struct if_dqblk} (Q_GETQUOTA, Q_SETQUOTA) as f_sys_quotactl_x writes it (libs e5c53d64
+     * driver/ppm_fillers.c): the 72 bytes at addr copied at the exit whatever the call returned, each field written
+     * when its dqb_valid bit is set, 0 otherwise. On a directory (no quota here) both calls fail and leave the
+     * caller's buffer as it was: valid = QIF_BLIMITS|QIF_SPACE|QIF_ILIMITS|QIF_ITIME, so dqb_btime (1007 in the
+     * buffer) is written 0 and the rest as the buffer has them. Before, every field was 0.
+     */
+    @Test
+    void quotactlWritesTheDqblkFieldsByTheirValidBits(@TempDir Path dir) throws Exception {
+        String p = "my $mp = '" + dir.toRealPath() + "'; "
+                + "my $dq = pack('QQQQQQQQLL', 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 39, 0); "
+                + sc("quotactl", "0x80000800, $mp, 4321, $dq") + " == -1 or die 'setquota'; "
+                + sc("quotactl", "0x80000700, $mp, 4321, $dq") + " == -1 or die 'getquota'; ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("dqblk.scap"), child,
+                "evt.type=quotactl and proc.pid=" + child.pid(), true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(2, exits.size(), "quotactl exits: " + r.sysdig());
+        for (String e : exits) {
+            org.junit.jupiter.api.Assertions.assertTrue((e + " ").contains(" dqb_bhardlimit=1001 dqb_bsoftlimit=1002 dqb_curspace=1003 "
+                    + "dqb_ihardlimit=1004 dqb_isoftlimit=1005 dqb_btime=0(0s) dqb_itime=1008(1.008e-06s) "), "the dqblk fields by their valid bits: " + e);
+        }
+    }
+
     /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
     private static String errno(String n) {
         return switch (n) {
