@@ -27,8 +27,8 @@ import io.boxscope.trace.scap.ScapEvent;
  * (quotactl_fmt_to_scap) else PPM_QFMT_NOT_USED; the exit's result, special (argument 1), quotafilepath (argument
  * 3 as a string, QUOTAON only), dqi_bgrace, dqi_igrace, dqi_flags from the {@code struct if_dqinfo} at argument 3
  * for GETINFO and SETINFO when its dqi_valid says so, quota_fmt_out the u32 GETFMT stored there (quotactl.bpf.c of
- * libs e5c53d64). The {@code struct if_dqblk} fields of GETQUOTA/SETQUOTA (72 bytes, more than the probe's constant
- * reads of at most 63) are written 0.</li>
+ * libs e5c53d64), and the {@code struct if_dqblk} fields of GETQUOTA/SETQUOTA by its dqb_valid bits (72 bytes read
+ * at the exit, whatever the call returned, as f_sys_quotactl_x copies them).</li>
  * </ul>
  */
 final class AdminEvents {
@@ -97,19 +97,42 @@ final class AdminEvents {
     private static final int Q_XSETQLIM = 1 << 11;
     private static final int QFMT_NOT_USED = 1;
 
-    /** QUOTACTL_X (quotactl.bpf.c): the dqblk fields 0, the dqinfo fields and the format as the command has them. */
+    /**
+     * QUOTACTL_X (libs e5c53d64 driver/ppm_fillers.c f_sys_quotactl_x): the dqblk fields of GETQUOTA/SETQUOTA by their
+     * dqb_valid bits from the 72 bytes at addr read at the exit (also of a failed call: the caller's buffer as it was),
+     * the dqinfo fields and the format as the command has them; 0 when addr could not be read (the driver loses the event).
+     */
     private static ScapEvent quotactlExit(RawRecord r, RawRecord e, long ts) {
         long[] a = r.args();
         int cmd = quotaCmd(a[0]);
         ScapEvent.Builder c = b("PPME_SYSCALL_QUOTACTL_X", r, ts).num(r.ret()).str(r.strA().length > 0 ? r.strA() : e.strA())
                 .str(cmd == Q_QUOTAON ? (r.strB().length > 0 ? r.strB() : e.strB()) : new byte[0]);
-        for (int i = 0; i < 7; i++) {
-            c.num(0);
+        byte[] buf = r.buf();
+        long[] dq = new long[7];
+        if ((cmd == Q_GETQUOTA || cmd == Q_SETQUOTA) && buf.length >= 72) {
+            // struct if_dqblk (include/uapi/linux/quota.h): u64 dqb_bhardlimit, dqb_bsoftlimit, dqb_curspace,
+            // dqb_ihardlimit, dqb_isoftlimit, dqb_curinodes, dqb_btime, dqb_itime, u32 dqb_valid; each field written
+            // when its QIF_* bit is set, as f_sys_quotactl_x (dqb_curinodes never)
+            ByteBuffer d = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+            int valid = d.getInt(64);
+            if ((valid & 1) != 0) { // QIF_BLIMITS
+                dq[0] = d.getLong(0);
+                dq[1] = d.getLong(8);
+            }
+            dq[2] = (valid & 2) != 0 ? d.getLong(16) : 0; // QIF_SPACE
+            if ((valid & 4) != 0) { // QIF_ILIMITS
+                dq[3] = d.getLong(24);
+                dq[4] = d.getLong(32);
+            }
+            dq[5] = (valid & 16) != 0 ? d.getLong(48) : 0; // QIF_BTIME
+            dq[6] = (valid & 32) != 0 ? d.getLong(56) : 0; // QIF_ITIME
+        }
+        for (long v : dq) {
+            c.num(v);
         }
         long bgrace = 0;
         long igrace = 0;
         long flags = 0;
-        byte[] buf = r.buf();
         if ((cmd == Q_GETINFO || cmd == Q_SETINFO) && buf.length >= 24) {
             // struct if_dqinfo (include/uapi/linux/quota.h): u64 dqi_bgrace, u64 dqi_igrace, u32 dqi_flags, u32 dqi_valid
             ByteBuffer d = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());

@@ -18,8 +18,8 @@ import io.boxscope.bpf.btf.BtfException;
  * {@code i_sb->s_flags}) and {@code current->cred} ({@code fsuid}, {@code fsgid}, {@code cap_effective}) as
  * fs/namei.c decides: the owner (fsuid = i_uid) or CAP_FOWNER (inode_owner_or_capable); else, on a filesystem not
  * mounted read-only (SB_RDONLY), CAP_DAC_OVERRIDE or the mode's write bit of the caller's class (generic_permission:
- * owner, group by fsgid, others). Not modelled: supplementary groups (in_group_p), ACLs, user namespaces' id maps,
- * immutable inodes. {@code cap_effective} is a kernel_cap_t: {@code struct { u64 val; }} since Linux 6.3
+ * owner, group, others; the group class by in_group_p: the fsgid, else a member of {@code cred->group_info}, the
+ * supplementary groups: {@link #supplementary}). Not modelled: ACLs, user namespaces' id maps, immutable inodes. {@code cap_effective} is a kernel_cap_t: {@code struct { u64 val; }} since Linux 6.3
  * (include/linux/capability.h, commit f122a08b197d), {@code struct { __u32 cap[2]; }} before; which one is decided
  * from BTF ({@link #capField}), not from the kernel version, and the old layout is read as cap[0], a u32 (CAP_FOWNER
  * and CAP_DAC_OVERRIDE are below 32): one u64 read there would take the wrong half on a big-endian host.
@@ -28,7 +28,31 @@ import io.boxscope.bpf.btf.BtfException;
  * @param capSize      its size: 8 (kernel_cap_t.val) or 4 (kernel_cap_t.cap[0])
  */
 record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSize, int fileInode, int iUid, int iGid,
-                 int iMode, int iSb, int sFlags) {
+                 int iMode, int iSb, int sFlags, Groups groups) {
+    /**
+     * Where a cred's supplementary groups are: {@code cred.group_info}, {@code group_info.ngroups} (an int) and
+     * {@code group_info.gid} (a flexible array of kgid_t, sorted: include/linux/cred.h; set_groups' callers sort it
+     * with groups_sort, kernel/groups.c). Null when the kernel's BTF lacks one: the group class is then the fsgid's
+     * alone, as before.
+     */
+    record Groups(int credGroupInfo, int ngroups, int gid) {
+        static Groups of(Btf btf) {
+            try {
+                return new Groups(off(btf, "cred.group_info"), off(btf, "group_info.ngroups"), off(btf, "group_info.gid"));
+            } catch (BtfException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Steps of the binary search over {@code group_info.gid}: 17 decide any list of up to 2^17 - 1 groups, more than
+     * the kernel's NGROUPS_MAX (65,536, include/uapi/linux/limits.h; setgroups refuses more: kernel/groups.c), so the
+     * search is the kernel's groups_search whole, not a cut of it. libs' modern probe makes 16
+     * (MAX_GROUP_SEARCH_DEPTH, driver/modern_bpf/helpers/extract/extract_from_kernel.h groups_search), one short of
+     * a list of 65,536. Should a search end undecided all the same, the group is taken as not the caller's.
+     */
+    static final int SEARCH_STEPS = 17;
     /** Bit of the exec record's id set when the check was made. */
     static final long KNOWN = 1L << 34;
     /** Bit of the exec record's id set when the exe file is writable (PPM_EXE_WRITABLE). */
@@ -45,6 +69,10 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSi
     private static final int A_FSUID = -248;
     private static final int A_FSGID = -256;
     private static final int A_CAP = -264;
+    // below PathWalk's slots (its last is -280): the group search's
+    private static final int A_GI = -288;
+    private static final int A_G = -296;
+    private static final int A_MID = -304;
 
     /** The running kernel's offsets; null when its BTF lacks one. */
     static ExeAccess of(Btf btf) {
@@ -52,7 +80,7 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSi
             int[] cap = capField(btf);
             return new ExeAccess(off(btf, "task_struct.cred"), off(btf, "cred.fsuid"), off(btf, "cred.fsgid"),
                     cap[0], cap[1], off(btf, "file.f_inode"), off(btf, "inode.i_uid"), off(btf, "inode.i_gid"),
-                    off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_flags"));
+                    off(btf, "inode.i_mode"), off(btf, "inode.i_sb"), off(btf, "super_block.s_flags"), Groups.of(btf));
         } catch (BtfException | RuntimeException e) {
             return null;
         }
@@ -90,6 +118,7 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSi
         Label yes = a.newLabel("access_yes");
         Label no = a.newLabel("access_no");
         Label group = a.newLabel("access_group");
+        Label other = a.newLabel("access_other");
         for (int s : new int[] {A_UID, A_GID, A_MODE, A_SBF, A_FSUID, A_FSGID, A_CAP}) {
             a.st(Size.DW, Reg.R10, s, 0);
         }
@@ -112,15 +141,52 @@ record ExeAccess(int taskCred, int fsuid, int fsgid, int capEffective, int capSi
                 .ldx(cap, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_FOWNER).jmp(JmpOp.JNE, Reg.R1, 0, yes)
                 .ldx(Size.DW, Reg.R1, Reg.R10, A_SBF).alu64(AluOp.AND, Reg.R1, SB_RDONLY).jmp(JmpOp.JNE, Reg.R1, 0, no)
                 .ldx(cap, Reg.R1, Reg.R10, A_CAP).alu64(AluOp.AND, Reg.R1, 1 << CAP_DAC_OVERRIDE).jmp(JmpOp.JNE, Reg.R1, 0, yes)
-                .ldx(Size.H, Reg.R3, Reg.R10, A_MODE)
-                .ldx(Size.W, Reg.R1, Reg.R10, A_FSGID).ldx(Size.W, Reg.R2, Reg.R10, A_GID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, group)
-                .alu64(AluOp.AND, Reg.R3, 0002).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no)
-                .bind(group).alu64(AluOp.AND, Reg.R3, 0020).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no);
+                .ldx(Size.W, Reg.R1, Reg.R10, A_FSGID).ldx(Size.W, Reg.R2, Reg.R10, A_GID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, group);
+        if (groups != null) {
+            supplementary(a, group, other);
+        }
+        a.bind(other).ldx(Size.H, Reg.R3, Reg.R10, A_MODE).alu64(AluOp.AND, Reg.R3, 0002).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no)
+                .bind(group).ldx(Size.H, Reg.R3, Reg.R10, A_MODE).alu64(AluOp.AND, Reg.R3, 0020).jmp(JmpOp.JNE, Reg.R3, 0, yes).ja(no);
         a.bind(yes).ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ID).mov(Reg.R2, Reg.R1).movImm(Reg.R1, 3).lsh(Reg.R1, 34)
                 .alu64(AluOp.OR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R1).ja(end);
         a.bind(no).ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ID).mov(Reg.R2, Reg.R1).movImm(Reg.R1, 1).lsh(Reg.R1, 34)
                 .alu64(AluOp.OR, Reg.R1, Reg.R2).stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R1);
         a.bind(end);
+    }
+
+    /**
+     * The kernel's in_group_p past the fsgid (kernel/groups.c): a binary search of the inode's gid in the sorted
+     * {@code current->cred->group_info->gid[0..ngroups)}, as groups_search makes it, {@link #SEARCH_STEPS} steps
+     * unrolled; found jumps to {@code group}, else (or a failed read) to {@code other}. The bounds lo and hi live in
+     * the record's argument words 0 and 1 (map memory, zeroed after this by {@link ExecRecord}): the verifier does
+     * not track map values, so a step's two outcomes (lo = mid + 1, hi = mid) reach the next step in one state and
+     * the 17 steps cost it about 17 times a step's instructions, not 2^17 paths.
+     */
+    private void supplementary(Asm a, Label group, Label other) {
+        int lo = RawRecord.ARGS;
+        int hi = RawRecord.ARGS + 8;
+        a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
+        CaptureProbe.chase(a, taskCred, other);
+        CaptureProbe.chase(a, groups.credGroupInfo(), other);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, other)
+                .stx(Size.DW, Reg.R10, A_GI, Reg.R3).st(Size.DW, Reg.R10, A_G, 0);
+        read(a, groups.ngroups(), 4, A_G, other);
+        a.st(Size.DW, Reg.R9, lo, 0).ldx(Size.W, Reg.R1, Reg.R10, A_G).stx(Size.DW, Reg.R9, hi, Reg.R1);
+        for (int step = 0; step < SEARCH_STEPS; step++) {
+            Label below = a.newLabel("groups_below" + step);
+            Label next = a.newLabel("groups_next" + step);
+            a.ldx(Size.DW, Reg.R1, Reg.R9, lo).ldx(Size.DW, Reg.R2, Reg.R9, hi).jmp(JmpOp.JGE, Reg.R1, Reg.R2, other)
+                    .add(Reg.R1, Reg.R2).rsh(Reg.R1, 1).stx(Size.DW, Reg.R10, A_MID, Reg.R1)
+                    .lsh(Reg.R1, 2).ldx(Size.DW, Reg.R3, Reg.R10, A_GI).add(Reg.R3, Reg.R1).add(Reg.R3, groups.gid())
+                    .st(Size.DW, Reg.R10, A_G, 0).mov(Reg.R1, Reg.R10).add(Reg.R1, A_G).movImm(Reg.R2, 4)
+                    .call(Helper.PROBE_READ_KERNEL).jmp(JmpOp.JNE, Reg.R0, 0, other)
+                    .ldx(Size.W, Reg.R1, Reg.R10, A_G).ldx(Size.W, Reg.R2, Reg.R10, A_GID).jmp(JmpOp.JEQ, Reg.R1, Reg.R2, group)
+                    .jmp(JmpOp.JLT, Reg.R2, Reg.R1, below)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, A_MID).add(Reg.R1, 1).stx(Size.DW, Reg.R9, lo, Reg.R1).ja(next)
+                    .bind(below).ldx(Size.DW, Reg.R1, Reg.R10, A_MID).stx(Size.DW, Reg.R9, hi, Reg.R1)
+                    .bind(next);
+        }
+        a.ja(other);
     }
 
     /** Stack slot {@code dst} (zeroed) = {@code size} bytes at S_SRC + {@code off} (kernel memory), or a jump to {@code fail}. */

@@ -69,7 +69,10 @@ public final class SyscallConfig {
      * near the end of its mapping would fail whole.
      */
     static final int BUF_STR = 0x40;
-    /** Flag of a length byte: the argument it names counts 8-byte items (struct pollfd). */
+    /**
+     * Flag of a length byte: the argument it names counts 8-byte items (struct pollfd); with {@link #LEN_CONST}, the low
+     * 6 bits count 8-byte words (a constant length above 63: quotactl's struct if_dqblk, 72 bytes).
+     */
     static final int LEN_PER8 = 0x40;
     /**
      * Flag of the {@link #OUT_ADDRLEN} byte (getsockopt): the u32 behind the length pointer is kept whole as slot 2
@@ -237,12 +240,13 @@ public final class SyscallConfig {
                     out[base + OUT_BUF] = 3 | BUF_STR;
                 }
                 // quotactl: special (argument 2) and addr (argument 4) as a string (QUOTAON's quota file) at the exit, and
-                // the first 24 bytes at addr (a struct if_dqinfo, or GETFMT's u32) at the exit, whichever way it went
+                // the first 72 bytes at addr (a struct if_dqblk; a struct if_dqinfo or GETFMT's u32 are its first 24 and 4)
+                // at the exit, whichever way it went, as f_sys_quotactl_x copies them (LEN_PER8: 9 words)
                 case "quotactl" -> {
                     out[base + STR_A] = 2;
                     out[base + STR_B] = 4;
                     out[base + IN_BUF] = 0;
-                    out[base + IN_LEN] = (byte) (LEN_CONST | 24);
+                    out[base + IN_LEN] = (byte) (LEN_CONST | LEN_PER8 | 9);
                     out[base + OUT_BUF] = 4;
                 }
                 // ptrace: the word PEEKTEXT, PEEKDATA and PEEKUSR stored at the data address (argument 4), read at the

@@ -21,7 +21,8 @@ final class UserBuffers {
      * Reads a user buffer into the record: its address is the argument named by configuration byte
      * {@code cfgByte}; its length the argument named by {@code lenCfgByte}, or at the exit ({@code exit}) the
      * return value; at most {@code cap} bytes. A length byte with {@link SyscallConfig#LEN_CONST} gives the length
-     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset); with {@link SyscallConfig#LEN_PER8} the
+     * itself (its low 6 bits: a struct timespec, rlimit, off_t, sigset; with {@link SyscallConfig#LEN_PER8} too, that many
+     * 8-byte words: quotactl's 72-byte struct if_dqblk); with {@link SyscallConfig#LEN_PER8} the
      * argument it names counts 8-byte items (poll's nfds of struct pollfd), read whole up to {@link CaptureProbe#BLOB_MAX}
      * bytes (not cut to the snap length; more items: the first ones, and {@link EventBuilder#truncatedLists} counts the cut). {@code constOnly}: read nothing unless the length is constant.
      * A buffer byte with {@link SyscallConfig#BUF_STR} is a string: read with {@code bpf_probe_read_user_str} up to the
@@ -52,7 +53,10 @@ final class UserBuffers {
         if (!constOnly) {
             a.jmp(JmpOp.JLE, Reg.R2, cap, capped).movImm(Reg.R2, cap).bind(capped).ja(have);
         }
-        a.bind(konst).alu64(AluOp.AND, Reg.R2, 0x3f).ja(have);
+        Label words = a.newLabel("blob_const_words");
+        a.bind(konst).mov(Reg.R1, Reg.R2).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_PER8).alu64(AluOp.AND, Reg.R2, 0x3f)
+                .jmp(JmpOp.JNE, Reg.R1, 0, words).ja(have)
+                .bind(words).lsh(Reg.R2, 3).ja(have);
         a.bind(per8);
         CaptureProbe.argOfCfg(a, Reg.R2);
         Label items = a.newLabel("blob_items");
@@ -67,8 +71,11 @@ final class UserBuffers {
         a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
                 .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, skip)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip) // unreadable: length stays 0
-                .ja(read);
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JEQ, Reg.R0, 0, read);
+        if (exit) {
+            constWordsAgain(a, cfgByte, lenCfgByte, bound, maxOff, read);
+        }
+        a.ja(skip);
         // a string: up to its NUL (at most the length), its length what was read
         a.bind(str);
         CaptureProbe.argOfCfg(a, Reg.R3);
@@ -81,6 +88,28 @@ final class UserBuffers {
                 .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R2)
                 .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4)
                 .bind(skip);
+    }
+
+    /**
+     * A failed read (its length stays 0) of a constant length in words (a struct read whole, of which the call may use
+     * only a first part: quotactl's if_dqinfo in its if_dqblk's place) is read again up to the end of the 4 KiB
+     * page it starts in (a mapping ends at a page boundary, a multiple of 4 KiB on every page size).
+     * Only at the exit, where the one such length is configured (quotactl's OUT_BUF). Goes to {@code read} when read.
+     */
+    private static void constWordsAgain(Asm a, int cfgByte, int lenCfgByte, int bound, int maxOff, Label read) {
+        Label fail = a.newLabel("blob_again_fail");
+        a.ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + lenCfgByte).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST | SyscallConfig.LEN_PER8)
+                .jmp(JmpOp.JNE, Reg.R1, SyscallConfig.LEN_CONST | SyscallConfig.LEN_PER8, fail)
+                .ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + cfgByte);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.mov(Reg.R2, Reg.R3).alu64(AluOp.AND, Reg.R2, 4095).mov(Reg.R1, Reg.R2).movImm(Reg.R2, 4096).alu64(AluOp.SUB, Reg.R2, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGE, Reg.R2, Reg.R1, fail) // within one page: failed
+                .stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2)
+                .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, fail)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                .ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_LEN).jmp(JmpOp.JGT, Reg.R2, bound, fail).jmp(JmpOp.JEQ, Reg.R2, 0, fail)
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JEQ, Reg.R0, 0, read);
+        a.bind(fail);
     }
 
     /**

@@ -96,6 +96,46 @@ class LiveWriteExecPathsTest {
     }
 
     /**
+     * The group class of the exe's mode counts for a group the caller has only as a supplementary group, as the
+     * kernel's in_group_p decides it (kernel/groups.c: the fsgid, else a search of {@code cred->group_info}) and the
+     * driver's check with it: a root-owned file of group 4242 with mode 0775 is writable by nobody (uid and fsgid
+     * 65534) holding 4242 among its supplementary groups (alone, among a few, among 2,000: the search's deeper
+     * steps) and not without it. Before, only the fsgid was compared and every run below said {@code flags=0}.
+     */
+    @Test
+    void execveExitCountsSupplementaryGroupsForExeWritable(@TempDir Path dir) throws Exception {
+        String name = "bxsg" + ProcessHandle.current().pid() % 100000;
+        Path real = dir.toRealPath();
+        Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path exe = real.resolve(name);
+        Files.copy(Path.of("/bin/true"), exe, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.setPosixFilePermissions(exe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.setAttribute(exe, "unix:gid", 4242);
+        // egid 65534, then the supplementary groups (perl passes the rest of $) to setgroups), then uid 65534
+        String[] groups = {"65534", "65534 4242", "65534 100 200 4242 5000 6000 7000", "65534 100 200 5000 6000 7000",
+            "65534 ' . join(' ', 3000..4999) . '", "65534 ' . join(' ', grep { $_ != 4242 } 3000..4999) . '"};
+        StringBuilder p = new StringBuilder("require POSIX; my @g = (");
+        for (String g : groups) {
+            p.append("'").append(g).append("', ");
+        }
+        p.append("); for my $i (0..$#g) { my $c = fork; defined $c or die 'fork'; if ($c == 0) { $! = 0; $) = $g[$i]; "
+                + "$! and die \"setgroups $!\"; POSIX::setuid(65534) or die 'setuid'; exec {'" + exe + "'} '" + exe
+                + "', \"run$i\"; exit 127; } waitpid($c, 0); $? == 0 or die 'child'; }");
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("groups.scap"), Workload.perl(p.toString()),
+                "evt.type=execve and proc.name=" + name, true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve ")).toList();
+        assertEquals(groups.length, exits.size(), "execve exits of " + name + ": " + r.sysdig());
+        String[] flags = {" flags=0", " flags=1(EXE_WRITABLE)", " flags=1(EXE_WRITABLE)", " flags=0",
+            " flags=1(EXE_WRITABLE)", " flags=0"};
+        for (int i = 0; i < groups.length; i++) {
+            String run = " args=run" + i + ". ";
+            String flag = flags[i];
+            assertEquals(1, exits.stream().filter(l -> l.contains(run) && (l + " ").contains(flag + " ")).count(),
+                    "one execve exit with" + run + "and" + flag + " in " + exits);
+        }
+    }
+
+    /**
      * A cwd and an argument that are not UTF-8 (the byte 0xff) and hold an escape sequence keep their bytes in the
      * written execve exit, as the driver copies them (its cwd from the task, its args from the new stack): the walk's
      * names ({@link PathWalk#path}) and the argv area went through a UTF-8 decoding that made 0xff U+FFFD's three bytes

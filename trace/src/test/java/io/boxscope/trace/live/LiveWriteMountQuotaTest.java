@@ -84,6 +84,57 @@ class LiveWriteMountQuotaTest {
                 "the type read up to its NUL: " + exits.getFirst());
     }
 
+    /**
+     * quotactl's {@code struct if_dqblk} (Q_GETQUOTA, Q_SETQUOTA) as f_sys_quotactl_x writes it (libs e5c53d64
+     * driver/ppm_fillers.c): the 72 bytes at addr copied at the exit whatever the call returned, each field written
+     * when its dqb_valid bit is set, 0 otherwise. On a directory (no quota here) both calls fail and leave the
+     * caller's buffer as it was: valid = QIF_BLIMITS|QIF_SPACE|QIF_ILIMITS|QIF_ITIME, so dqb_btime (1007 in the
+     * buffer) is written 0 and the rest as the buffer has them. Before, every field was 0.
+     */
+    @Test
+    void quotactlWritesTheDqblkFieldsByTheirValidBits(@TempDir Path dir) throws Exception {
+        String p = "my $mp = '" + dir.toRealPath() + "'; "
+                + "my $dq = pack('QQQQQQQQLL', 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 39, 0); "
+                + sc("quotactl", "0x80000800, $mp, 4321, $dq") + " == -1 or die 'setquota'; "
+                + sc("quotactl", "0x80000700, $mp, 4321, $dq") + " == -1 or die 'getquota'; ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("dqblk.scap"), child,
+                "evt.type=quotactl and proc.pid=" + child.pid(), true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(2, exits.size(), "quotactl exits: " + r.sysdig());
+        for (String e : exits) {
+            org.junit.jupiter.api.Assertions.assertTrue((e + " ").contains(" dqb_bhardlimit=1001 dqb_bsoftlimit=1002 dqb_curspace=1003 "
+                    + "dqb_ihardlimit=1004 dqb_isoftlimit=1005 dqb_btime=0(0s) dqb_itime=1008(1.008e-06s) "), "the dqblk fields by their valid bits: " + e);
+        }
+    }
+
+    /**
+     * Q_SETINFO's {@code struct if_dqinfo} (24 bytes) in the last 24 bytes of a mapping: the exit reads 72 bytes at addr
+     * for any quotactl (an if_dqblk's size), which fails there; it then reads up to the end of the page, so the
+     * dqinfo fields are written by their dqi_valid bits as the driver copies the 24 bytes (f_sys_quotactl_x), not 0.
+     */
+    @Test
+    void quotactlReadsADqinfoAtTheEndOfAMapping(@TempDir Path dir) throws Exception {
+        Path info = dir.toRealPath().resolve("info");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(11).putLong(22).putInt(5).putInt(7); // dqi_bgrace, dqi_igrace, dqi_flags, dqi_valid = IIF_ALL
+        Files.write(info, b.array());
+        String p = "my $a = " + sc("mmap", "0, 8192, 3, 0x22, -1, 0") + "; $a > 0 or die \"mmap $!\"; "
+                + sc("munmap", "$a + 4096, 4096") + " == 0 or die \"munmap $!\"; "
+                + "open(my $f, '<', '" + info + "') or die 'open'; "
+                + sc("read", "fileno($f), $a + 4072, 24") + " == 24 or die \"read $!\"; "
+                + "my $mp = '" + dir.toRealPath() + "'; "
+                + sc("quotactl", "0x80000600, $mp, 0, $a + 4072") + " == -1 or die 'setinfo'; ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("info.scap"), child,
+                "evt.type=quotactl and proc.pid=" + child.pid(), true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(1, exits.size(), "quotactl exits: " + r.sysdig());
+        String e = exits.getFirst() + " ";
+        org.junit.jupiter.api.Assertions.assertTrue(e.contains(" dqi_bgrace=11(") && e.contains(" dqi_igrace=22(")
+                && e.contains(" dqi_flags=5"), "the dqinfo fields: " + e);
+    }
+
     /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
     private static String errno(String n) {
         return switch (n) {
