@@ -292,6 +292,19 @@ final class ProbeRun {
                     err.flush();
                 }
             }
+            var unread = session.stacksUnread();
+            if (unread.isPresent()) {
+                // always, as kernel symbols missing: stacks printed empty are data the user did not get
+                String line = output.stacksUnread(unread.get());
+                if (o.json()) {
+                    rendered.accept(line);
+                    sink.drained();
+                } else {
+                    sink.drained();
+                    err.println("boxscope: " + Text.safe(line.stripTrailing()));
+                    err.flush();
+                }
+            }
             if (file) {
                 sink.drained();
                 w.close(); // the last bytes reach the file here: a failure to write them is said too

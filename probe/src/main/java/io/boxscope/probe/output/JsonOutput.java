@@ -33,6 +33,23 @@ public final class JsonOutput extends Output {
                 + ", \"reason\": \"" + Escapes.json(missing.reason()) + "\"}}\n";
     }
 
+    /**
+     * {@code {"type": "stacks_unread", "data": {"stacks": 3, "errors": {"EEXIST": 2, "EFAULT": 1}}}}, shaped like
+     * lost_events (bpftrace 0.17 has no JSON for these: its log lines go to standard error as text).
+     */
+    @Override
+    public String stacksUnread(StacksUnread unread) {
+        StringBuilder sb = new StringBuilder("{\"type\": \"stacks_unread\", \"data\": {\"stacks\": ")
+                .append(Long.toUnsignedString(unread.stacks())).append(", \"errors\": {");
+        String sep = "";
+        for (java.util.Map.Entry<Integer, Long> e : unread.byErrno().entrySet()) {
+            sb.append(sep).append('"').append(Escapes.json(StacksUnread.name(e.getKey()))).append("\": ")
+                    .append(Long.toUnsignedString(e.getValue()));
+            sep = ", ";
+        }
+        return sb.append("}}}\n").toString();
+    }
+
     /** {@code {"type": "skipped_events", "data": {"events": 3}}}, shaped like lost_events. */
     @Override
     public String skippedEvents(long skipped) {

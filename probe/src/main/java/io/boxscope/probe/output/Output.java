@@ -88,6 +88,12 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
     public abstract String kernelSymbolsMissing(KernelSymbolsMissing missing);
 
     /**
+     * kstack/ustack values printed empty because bpf_get_stackid failed or the id was gone ({@link StacksUnread}):
+     * Boxscope's notice, once at the end of the run, where bpftrace 0.17 logs one line per value on standard error.
+     */
+    public abstract String stacksUnread(StacksUnread unread);
+
+    /**
      * Failed map updates at one place of the script. bpftrace 0.17 prints nothing unless run with
      * {@code -k}, and then one warning per failure ({@code stdin:1:66-73: WARNING: Failed to map_update_elem:
      * Argument list too long (-7)}); later releases word a full map {@code Map full; can't update element}.

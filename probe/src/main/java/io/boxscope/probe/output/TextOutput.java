@@ -36,6 +36,12 @@ public final class TextOutput extends Output {
         return missing.sentence(KernelSymbolsMissing.Shown.HEX) + "\n";
     }
 
+    /** {@link StacksUnread#sentence} and a newline. */
+    @Override
+    public String stacksUnread(StacksUnread unread) {
+        return unread.sentence() + "\n";
+    }
+
     @Override
     public String skippedEvents(long skipped) {
         return skippedMessage(skipped) + "\n";

@@ -423,6 +423,15 @@ public final class ProbeSession implements AutoCloseable {
     }
 
     /**
+     * kstack/ustack values decoded so far as an empty stack because bpf_get_stackid failed in the kernel or the id was
+     * gone from the stack map, by errno; empty when none were. Read on the thread that polls; the command line shows it
+     * at the end of the run.
+     */
+    public java.util.Optional<io.boxscope.probe.output.StacksUnread> stacksUnread() {
+        return values.stacksUnread();
+    }
+
+    /**
      * The distinct kernel addresses decoded so far in hex because their symbols could not be read (each once, whichever
      * map or event decoded it, however often): a tool that shows some maps only counts the addresses of those
      * ({@code StackRun.Result#kernelSymbolsMissing}); {@link #kernelSymbolsUnavailable} says why.

@@ -14,6 +14,7 @@ import io.boxscope.bpf.symbols.ProcessSymbolizer;
 import io.boxscope.bpf.symbols.Symbol;
 import io.boxscope.probe.codegen.StackMaps;
 import io.boxscope.probe.output.KernelSymbolsMissing;
+import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.probe.output.Value;
 
 /**
@@ -22,13 +23,17 @@ import io.boxscope.probe.output.Value;
  * ({@link ProcessSymbolizer}, one per pid). A frame prints as bpftrace 0.17 prints it: {@code name+offset}
  * with a decimal offset, the bare address in hex when no symbol covers it; ksym prints the name only. Kernel
  * addresses go through one {@link KernelSymbolizer} a run, which counts those left in hex because kallsyms could not
- * be read, for the run's one notice ({@link #kernelSymbolsMissing}).
+ * be read, for the run's one notice ({@link #kernelSymbolsMissing}). A stack whose frames cannot be read (a negative id:
+ * bpf_get_stackid failed in the kernel; an id no longer in the map) prints empty, as in bpftrace 0.17, and is counted
+ * by errno for the run's other notice ({@link #stacksUnread}).
  */
 final class Stacks {
     private final IntFunction<BpfMap> maps;
     private final Path proc;
     private final KernelSymbolizer kernel;
     private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
+    /** Stacks printed empty so far, by positive errno. */
+    private final Map<Integer, Long> unread = new HashMap<>();
 
     /**
      * {@code maps}: the program's stack trace map for a kstack/ustack frame limit ({@link StackMaps#name}); null when
@@ -52,6 +57,11 @@ final class Stacks {
     Optional<KernelSymbolsMissing> kernelSymbolsMissing() {
         long n = kernel.unresolved();
         return n == 0 ? Optional.empty() : Optional.of(new KernelSymbolsMissing(n, kernel.unavailable().orElseThrow()));
+    }
+
+    /** Stacks printed empty because their frames could not be read, by errno; empty when none were. */
+    Optional<StacksUnread> stacksUnread() {
+        return unread.isEmpty() ? Optional.empty() : Optional.of(new StacksUnread(unread));
     }
 
     /** The distinct kernel addresses left in hex so far, and why ({@link KernelSymbolizer#unresolvedAddresses}). */
@@ -79,13 +89,20 @@ final class Stacks {
         return s.map(Symbol::name).orElse(pointer(addr));
     }
 
+    /**
+     * The frames of stack {@code id} in the map of {@code limit}. A negative id is bpf_get_stackid's error, stored as
+     * the value (kernel/bpf/stackmap.c: -EEXIST, -ENOMEM, -EFAULT); an id the map no longer holds is ENOENT (the
+     * lookup's error, as bpftrace 0.17 reports it). Either prints empty as in bpftrace and is counted.
+     */
     List<Value.Frame> frames(int id, boolean user, int pid, int limit, boolean perf) {
         List<Value.Frame> out = new ArrayList<>();
         if (id < 0) {
+            unread.merge(-id, 1L, Long::sum);
             return out;
         }
         long[] ips = maps.apply(limit).stack(id);
         if (ips == null) {
+            unread.merge(2, 1L, Long::sum); // ENOENT
             return out;
         }
         for (int i = 0; i < ips.length && i < limit; i++) {

@@ -154,6 +154,11 @@ final class ValueDecoder {
         return stacks == null ? java.util.Optional.empty() : stacks.kernelSymbolsMissing();
     }
 
+    /** Stacks decoded empty because their frames could not be read ({@link Stacks#stacksUnread}). */
+    java.util.Optional<io.boxscope.probe.output.StacksUnread> stacksUnread() {
+        return stacks == null ? java.util.Optional.empty() : stacks.stacksUnread();
+    }
+
     /** The distinct kernel addresses decoded into hex so far ({@link Stacks#unresolvedKernelAddresses}). */
     java.util.Set<Long> unresolvedKernelAddresses() {
         return stacks == null ? java.util.Set.of() : stacks.unresolvedKernelAddresses();

@@ -13,7 +13,11 @@ public final class Runs {
     private Runs() {}
 
     /** What a run printed, and the session's compiled script. */
-    public record Result(String out, CompiledScript script) {}
+    public record Result(String out, CompiledScript script, java.util.Optional<io.boxscope.probe.output.StacksUnread> stacksUnread) {
+        public Result(String out, CompiledScript script) {
+            this(out, script, java.util.Optional.empty());
+        }
+    }
 
     /** Compiles and runs {@code program} until exit() or {@code max}, then finishes as on Ctrl-C. */
     public static Result run(String program, boolean json, Duration max, Runnable whileRunning) throws Exception {
@@ -70,6 +74,7 @@ public final class Runs {
             }
         };
         ChildCommand child = null;
+        java.util.Optional<io.boxscope.probe.output.StacksUnread> unread;
         try (ProbeSession session = ProbeSession.load(s, output, "stdin")) {
             if (command != null) {
                 child = ChildCommand.start(command);
@@ -88,6 +93,7 @@ public final class Runs {
                 session.poll(Duration.ofMillis(50), sink);
             }
             session.finish(sink);
+            unread = session.stacksUnread();
         } finally {
             if (child != null) {
                 child.close();
@@ -96,7 +102,7 @@ public final class Runs {
         if (buffer != null) {
             buffer.flush();
         }
-        return new Result(sb + bytes.toString(java.nio.charset.StandardCharsets.UTF_8), s);
+        return new Result(sb + bytes.toString(java.nio.charset.StandardCharsets.UTF_8), s, unread);
     }
 
     public static Result run(String program) throws Exception {
