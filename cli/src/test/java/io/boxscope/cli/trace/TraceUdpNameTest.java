@@ -72,6 +72,68 @@ class TraceUdpNameTest {
         }
     }
 
+    private static final String BOUND = String.join("\n",
+            "import os, sys, time, socket",
+            "d = sys.argv[1]",
+            "t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.bind(('127.0.0.1', 0)); P = t.getsockname()[1]; t.close()",
+            "print('ready', flush=True)",
+            "while not os.path.exists(d + '/go'): time.sleep(0.02)",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', P)); s.setblocking(False)",
+            "try: s.recvfrom(100)",
+            "except BlockingIOError: pass",
+            "s.setblocking(True)",
+            "c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.connect(('127.0.0.1', P))",
+            "for i in range(2):",
+            "    c.send(b'ping'); data, addr = s.recvfrom(100); s.connect(addr); s.send(b'pong'); c.recv(100)",
+            "print(P, flush=True)",
+            "");
+
+    /**
+     * A UDP socket bound to a port, before and after its first datagram, and a UDP client and server that call
+     * connect(): every fd.* network field and a filter on them as {@code sysdig -r} gives them. sinsp makes the bound
+     * socket a server socket (parse_bind_exit), so fd.sip and fd.sport are its address and port, fd.cport 0, fd.is_server
+     * true, and its first datagram does not mark it connected; the server's connect swaps the tuple
+     * (fill_client_socket_info). Before, Boxscope had no fd.sip/sport/cport/is_server for the bound socket, called it
+     * connected after its first datagram and named the server's connected socket after the raw tuple.
+     */
+    @Test
+    void boundAndConnectedDatagramSocketsHaveSysdigsFields(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder("python3", "-c", BOUND, dir.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            Path file = dir.resolve("bound.scap");
+            AtomicReference<Cli> written = new AtomicReference<>();
+            Thread w = new Thread(() -> written.set(Cli.run("trace", "-M", "20", "-w", file.toString(), "proc.pid=" + child.pid())));
+            w.start();
+            awaitLinks(1);
+            Files.createFile(dir.resolve("go"));
+            String port = out.readLine();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            w.join(120_000);
+            assertEquals(0, written.get().code(), written.get().err());
+            String format = "*%evt.type %evt.dir %fd.num %fd.name %fd.sip %fd.sport %fd.cip %fd.cport %fd.lip %fd.lport %fd.rip"
+                    + " %fd.rport %fd.l4proto %fd.sockfamily %fd.is_server %fd.sproto %fd.cproto %fd.connected";
+            String filter = "evt.type in (bind, connect, send, recv, recvfrom, sendto) and proc.pid=" + child.pid();
+            List<String> sysdig = SysdigRead.lines(file, "-p", format, filter);
+            // enter and exit of: the server's bind, the failed recvfrom, the client's connect, and 2 rounds of send,
+            // recvfrom, connect, send, recv (python's send and recv are sendto and recvfrom calls)
+            assertEquals(2 * (1 + 1 + 1 + 2 * 5), sysdig.size(), String.join("\n", sysdig));
+            String bound = " 127.0.0.1:" + port + " 127.0.0.1 " + port + " <NA> 0 <NA> <NA> <NA> <NA> udp ip true   false";
+            assertTrue(sysdig.stream().anyMatch(l -> l.startsWith("bind < ") && l.endsWith(bound)),
+                    "sysdig answers the bound socket's fields from its server info: " + sysdig);
+            assertEquals(sysdig, Cli.run("trace", "-r", file.toString(), "-p", format, filter).out().lines().toList(),
+                    "trace -r gives the bound and connected UDP sockets sysdig's fd fields");
+            String servers = "fd.is_server=true and fd.sport=" + port + " and fd.cport=0 and fd.sip=127.0.0.1 and " + filter;
+            List<String> sysdigServers = SysdigRead.lines(file, "-p", "%evt.type %evt.dir %fd.num", servers);
+            assertTrue(sysdigServers.size() >= 4, "sysdig filters the bound socket on its server fields: " + sysdigServers);
+            assertEquals(sysdigServers, Cli.run("trace", "-r", file.toString(), "-p", "%evt.type %evt.dir %fd.num", servers)
+                    .out().lines().toList(), "the same filter on the same fields");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     /** Waits until this process holds {@code n} sys_enter links (the capture attached). */
     private static void awaitLinks(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

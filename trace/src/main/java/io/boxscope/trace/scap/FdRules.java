@@ -101,6 +101,14 @@ final class FdRules {
                             + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4(), null, old.dev(), true));
                 } else {
                     Fd now = SocketTuples.update(old, st, named(old), interfaces);
+                    if (now != null && old.role() == Fd.ROLE_SERVER && now.l4proto() == 3) {
+                        // fill_client_socket_info (libs e5c53d64 parsers.cpp): a UDP server's connect that changed the
+                        // tuple swaps it (swap_addresses), so the peer stays the client
+                        SocketTuples.Endpoints x = now.ends();
+                        now = SocketTuples.renamed(new Fd(now.type(), now.name(), now.l4proto(), now.intendedL4(),
+                                new SocketTuples.Endpoints(x.dip(), x.dport(), x.sip(), x.sport()), now.dev(), now.connected(),
+                                now.role()), now.l4proto());
+                    }
                     // fill_client_socket_info: a socket without a role becomes a client
                     Fd named = (now != null ? now : SocketTuples.renamed(old, named(old))).withConnected(true);
                     t.fds.put(fd, named.role() == Fd.ROLE_NONE ? named.withRole(Fd.ROLE_CLIENT) : named);
@@ -135,11 +143,14 @@ final class FdRules {
     /**
      * parse_rw_exit (libs e5c53d64 parsers.cpp): a read, write, send or receive exit that pairs with its enter and
      * succeeded marks an IPv4/IPv6 socket connected (set_socket_connected; a datagram socket too). Only the
-     * connection-status tracking sysdig leaves off clears it on failure.
+     * connection-status tracking sysdig leaves off clears it on failure. It looks at the socket as the event found it
+     * ({@code before}): one bound to a port is a server socket (SCAP_FD_IPV4_SERVSOCK) there until the datagram's
+     * tuple makes it an IPv4 socket, so its first datagram leaves it unconnected.
      */
-    static void ioDone(ScapEvent e, int etype, Thread t) {
+    static void ioDone(ScapEvent e, int etype, Thread t, Fd before) {
         Fd now = t.fds.get(t.lastEventFd);
         if (now != null && !now.connected() && (now.type() == FdType.IPV4_SOCK || now.type() == FdType.IPV6_SOCK)
+                && SocketTuples.bound(before) == null
                 && EventKinds.res(etype) >= 0 && e.num(EventKinds.res(etype)) >= 0) {
             t.fds.put(t.lastEventFd, now.withConnected(true));
         }

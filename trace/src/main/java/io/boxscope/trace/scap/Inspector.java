@@ -680,7 +680,7 @@ public final class Inspector {
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);
         }
         if (eventFd != null && (kind & EventKinds.RW) != 0) {
-            FdRules.ioDone(e, etype, t);
+            FdRules.ioDone(e, etype, t, eventFd);
         }
         if (eventFd != null) {
             Fd now = t.fds.get(t.lastEventFd);
@@ -714,7 +714,9 @@ public final class Inspector {
         EventInfo ei = e.infoOrNull();
         int kind = EventKinds.flags(e.type());
         boolean enter = (kind & EventKinds.ENTER) != 0;
+        // a UDP server's connect swapped the tuple (FdRules.connect): sinsp shows the socket as it names it
         if (ei != null && !enter && (kind & EventKinds.CONNECT) != 0 && eventFd != null
+                && !(eventFd.role() == Fd.ROLE_SERVER && eventFd.l4proto() == 3)
                 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
             return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
                     eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.dev(),

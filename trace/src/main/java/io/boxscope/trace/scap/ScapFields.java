@@ -378,21 +378,25 @@ public final class ScapFields implements FieldSource {
             case FD_DIRECTORY -> fdNum() == null ? null : directory();
             case FD_FILENAME -> fdNum() == null || fd == null ? null : filename();
             case FD_CIP -> socket(0);
-            case FD_SIP -> socket(1);
+            case FD_SIP -> boundServer() != null ? new Value.Addr(boundServer().sip()) : socket(1);
             case FD_LIP -> socket(local() ? 0 : 1);
             case FD_RIP -> socket(local() ? 1 : 0);
-            case FD_CPORT -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
+            case FD_CPORT -> fd != null && fdNum() != null && ((fd.type() == FdType.UNIX_SOCK && fd.name().contains("->"))
+                    || boundServer() != null)
                     ? num(0) // a unix socket with a role: sysdig's client port falls through to an empty protocol string
                     : port(0);
-            case FD_SPORT -> listening() != null ? num(listening().sport()) : port(1);
+            case FD_SPORT -> listening() != null ? num(listening().sport())
+                    : boundServer() != null ? num(boundServer().sport()) : port(1);
             case FD_LPORT -> port(local() ? 0 : 1);
             case FD_RPORT -> port(local() ? 1 : 0);
             // filterchecks.cpp TYPE_CLIENTPROTO/SERVERPROTO/LPROTO/RPROTO (libs e5c53d64): port_to_string of the
             // port, which without name resolution (sysdig -r's default) is the number; a unix socket with a role
             // gives "" for the client's, a listening socket "" for the server's
-            case FD_CPROTO -> fd != null && fdNum() != null && fd.type() == FdType.UNIX_SOCK && fd.name().contains("->")
+            case FD_CPROTO -> fd != null && fdNum() != null && ((fd.type() == FdType.UNIX_SOCK && fd.name().contains("->"))
+                    || boundServer() != null)
                     ? text("") : portText(port(0));
-            case FD_SPROTO -> fd != null && fdNum() != null && (fd.type() == FdType.IPV4_SERVSOCK || fd.type() == FdType.IPV6_SERVSOCK)
+            case FD_SPROTO -> fd != null && fdNum() != null && (fd.type() == FdType.IPV4_SERVSOCK || fd.type() == FdType.IPV6_SERVSOCK
+                    || boundServer() != null)
                     ? text("") : portText(port(1));
             case FD_LPROTO -> portText(port(local() ? 0 : 1));
             case FD_RPROTO -> portText(port(local() ? 1 : 0));
@@ -526,6 +530,9 @@ public final class ScapFields implements FieldSource {
 
     /** fd.is_server: a listening socket, or a connected one whose server end is this machine's address. */
     private boolean isServer() {
+        if (boundServer() != null) {
+            return true;
+        }
         return switch (fd.type()) {
             case IPV4_SERVSOCK, IPV6_SERVSOCK -> true;
             case IPV4_SOCK -> fd.ends() != null && isLocal(fd.ends().dip());
@@ -848,6 +855,22 @@ public final class ScapFields implements FieldSource {
         } catch (NumberFormatException | java.io.IOException e) {
             return null;
         }
+    }
+
+    /**
+     * A socket bound to a port by the capture's bind (parse_bind_exit: SCAP_FD_IPV4_SERVSOCK/_IPV6_ with the server
+     * role, kept here as an inet socket named ADDR:PORT, {@link SocketTuples#bound}): its address and port, which
+     * filterchecks.cpp (libs e5c53d64) answers as fd.sip and fd.sport (the m_ipv4serverinfo/m_ipv6serverinfo), fd.cport
+     * as 0 and fd.cproto/fd.sproto as "" (TYPE_CLIENTPORT falls through to TYPE_CLIENTPROTO's empty string for a server
+     * socket), fd.is_server as true; null for any other fd (a listening socket of the capture's fd list has no role, so
+     * sinsp gives it no fd.sip: {@link #listening}).
+     */
+    private SocketTuples.Endpoints boundServer() {
+        if (fd == null || fdNum() == null || fd.role() != Inspector.Fd.ROLE_SERVER || failedConnect
+                || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
+            return null;
+        }
+        return SocketTuples.bound(fd);
     }
 
     /** Whether the client address is this machine's (fd.lip/fd.lport then name the client end). */
