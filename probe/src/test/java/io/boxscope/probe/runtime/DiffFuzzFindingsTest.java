@@ -134,4 +134,18 @@ class DiffFuzzFindingsTest {
                     new CheckOptions(false, List.of())), refused);
         }
     }
+
+    /**
+     * A keyed {@code max(0)} makes an entry holding 0 (bpftrace 0.17 stores when the value is s>= the 0 a missing
+     * key reads as); a negative first value makes none. We stored only values above 0 (difffuzz seed 10).
+     */
+    @Test
+    void keyedMaxOfZeroIsAnEntry() throws Exception {
+        String program = "BEGIN { @x[1] = max(0); @x[2] = max(-1); @y[1, \"a\"] = max(0); @y[2, \"b\"] = max(5); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("@x[1]: 0\n"), theirs.out());
+        assertTrue(!theirs.out().contains("@x[2]"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
 }
