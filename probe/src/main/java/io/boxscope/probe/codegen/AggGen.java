@@ -98,8 +98,9 @@ final class AggGen {
             case COUNT, HIST, LHIST -> a.st(Size.DW, Reg.R10, val, 1);
             case SUM -> a.stx(Size.DW, Reg.R10, val, Reg.R2);
             case MAX -> {
-                // bpftrace 0.17 compares with 0 when the key is absent: max(-5) stores nothing
-                a.jmp(JmpOp.JSLE, Reg.R2, 0, done);
+                // bpftrace 0.17 compares with 0 when the key is absent (codegen_llvm.cpp, "max": the lookup of
+                // a missing key reads 0, and it stores when value s>= old): max(-5) stores nothing, max(0) stores 0
+                a.jmp(JmpOp.JSLT, Reg.R2, 0, done);
                 a.stx(Size.DW, Reg.R10, val, Reg.R2);
             }
             case MIN -> {

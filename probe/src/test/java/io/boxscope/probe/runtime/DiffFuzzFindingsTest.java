@@ -113,4 +113,39 @@ class DiffFuzzFindingsTest {
         String ok = "BEGIN { @_2 = 1; @a2 = 2; exit(); }";
         assertEquals(bpftrace(ok, List.of()).out(), ours(ok, List.of()));
     }
+
+    /**
+     * Integer literals as bpftrace 0.17's lexer and int_parser read them: separators anywhere between digits,
+     * C's u/l/ll suffixes, {@code CeE} only for C <= 9 and E <= 16, no separator in hex or next to the e. We
+     * refused the suffixes and {@code 1__000} and accepted {@code 1_e3}, {@code 0x1_0}, {@code 10e2}, {@code 1e17}.
+     */
+    @Test
+    void integerLiteralsFollowTheLexer() throws Exception {
+        String program = "BEGIN { printf(\"%lld %lld %lld %lld %lld %lld %lld %lld %lld\\n\", 1__000, 1u, 1ULL, 5U, 1L, 1e3u, 1e1_0, 0_10, 9e16); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("1000 1 1 5 1 1000 10000000000 8 90000000000000000\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+        for (String refused : List.of("1_e3", "2_e3", "1e_3", "0x1_0", "0x_1", "10e2", "1e17", "08", "0x10u", "1lu")) {
+            String bad = "BEGIN { printf(\"%d\\n\", " + refused + "); exit(); }";
+            Theirs t = bpftrace(bad, List.of());
+            assertNotEquals(0, t.status(), refused + ": " + t.out());
+            assertThrows(ProgramException.class, () -> Scripts.compile(new SourceText("stdin", bad), Path.of("/sys"),
+                    new CheckOptions(false, List.of())), refused);
+        }
+    }
+
+    /**
+     * A keyed {@code max(0)} makes an entry holding 0 (bpftrace 0.17 stores when the value is s>= the 0 a missing
+     * key reads as); a negative first value makes none. We stored only values above 0 (difffuzz seed 10).
+     */
+    @Test
+    void keyedMaxOfZeroIsAnEntry() throws Exception {
+        String program = "BEGIN { @x[1] = max(0); @x[2] = max(-1); @y[1, \"a\"] = max(0); @y[2, \"b\"] = max(5); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("@x[1]: 0\n"), theirs.out());
+        assertTrue(!theirs.out().contains("@x[2]"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
 }

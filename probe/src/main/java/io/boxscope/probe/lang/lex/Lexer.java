@@ -2,6 +2,8 @@ package io.boxscope.probe.lang.lex;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.boxscope.probe.lang.diag.Diagnostic;
 import io.boxscope.probe.lang.diag.SourceText;
 import io.boxscope.probe.lang.diag.Span;
@@ -228,47 +230,76 @@ public final class Lexer {
         return new Token(TokenKind.VARIABLE, s.substring(start + 1, pos), new Span(start, pos));
     }
 
+    /** bpftrace 0.17's {@code int} (src/lexer.l): digits with inner {@code _}, then C's u/l/ll suffixes. */
+    private static final Pattern INT = Pattern.compile("[0-9](?:[0-9_]*[0-9])?(?:[uU]?[lL]?[lL]|[uU])?");
+    /** bpftrace 0.17's {@code hex}: no separators, no suffix. */
+    private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F]+");
+    /** bpftrace 0.17's {@code exponent}: {@code {int}[eE]{int}}. */
+    private static final Pattern EXPONENT = Pattern.compile(INT.pattern() + "[eE]" + INT.pattern());
+    /** The suffixes C allows after an integer, which bpftrace's int_parser accepts and ignores. */
+    private static final Pattern SUFFIX = Pattern.compile("(?i)u|u?l?l");
+
     /**
-     * Decimal, hex ({@code 0x}), octal (leading 0), digit separators ({@code 1_000}) and bpftrace's
-     * {@code 1e6} (an integer power of ten). Values above 2^64-1 are an error.
+     * An integer literal, the longest match of bpftrace 0.17's three lexer rules ({@code int}, {@code hex},
+     * {@code exponent} in src/lexer.l), valued as its src/ast/int_parser.cpp does: separators removed, hex in
+     * base 16, otherwise C's strtoull base 0 (a leading 0 is octal, so {@code 08} is an error), and
+     * {@code CeE} as C * 10^E with C at most 9 and E at most 16. What follows the match is the next token
+     * ({@code 1_e3} is 1 then the identifier {@code _e3}, a syntax error in both).
      */
     private Token number(int start) {
-        while (pos < s.length() && (isIdentPart(s.charAt(pos)))) {
-            pos++;
-        }
-        String text = s.substring(start, pos);
-        Span span = new Span(start, pos);
+        int end = Math.max(longest(INT, start), Math.max(longest(HEX, start), longest(EXPONENT, start)));
+        pos = end;
+        String text = s.substring(start, end);
+        Span span = new Span(start, end);
         if (text.length() > MAX_LITERAL) {
-            throw error(start, pos, "integer literal is too large (more than 64 bits)");
+            throw error(start, end, "integer literal is too large (more than 64 bits)");
         }
         String t = text.replace("_", "");
         BigInteger v;
-        try {
-            if (t.startsWith("0x") || t.startsWith("0X")) {
-                v = new BigInteger(t.substring(2), 16);
-            } else if (t.matches("[0-9]+[eE][0-9]+")) {
-                int e = t.indexOf('e') >= 0 ? t.indexOf('e') : t.indexOf('E');
-                int exp = Integer.parseInt(t.substring(e + 1));
-                if (exp > 20) {
-                    throw error(start, pos, "integer literal is too large (more than 64 bits)");
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            v = new BigInteger(t.substring(2), 16);
+        } else {
+            int e = Math.max(t.indexOf('e'), t.indexOf('E'));
+            if (e >= 0) {
+                BigInteger c = integer(t.substring(0, e), 10, start, end);
+                BigInteger x = integer(t.substring(e + 1), 10, start, end);
+                if (c.compareTo(BigInteger.valueOf(9)) > 0) {
+                    throw error(start, end, "Coefficient part of scientific literal must be in range (0,9), got: "
+                            + t.substring(0, e));
                 }
-                v = new BigInteger(t.substring(0, e)).multiply(BigInteger.TEN.pow(exp));
-            } else if (t.length() > 1 && t.startsWith("0")) {
-                v = new BigInteger(t.substring(1), 8);
+                if (x.compareTo(BigInteger.valueOf(16)) > 0) {
+                    throw error(start, end, "Exponent will overflow integer range: " + t.substring(e + 1));
+                }
+                v = c.multiply(BigInteger.TEN.pow(x.intValue()));
             } else {
-                v = new BigInteger(t, 10);
+                v = integer(t, t.length() > 1 && t.charAt(0) == '0' ? 8 : 10, start, end);
             }
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw error(start, pos, "invalid integer literal '" + text + "'",
-                    "integers are decimal (1000, 1_000, 1e3), hex (0x3e8) or octal (01750), without suffix");
-        }
-        if (text.endsWith("_") || text.contains("__")) {
-            throw error(start, pos, "invalid integer literal '" + text + "'");
         }
         if (v.compareTo(U64_MAX) > 0) {
-            throw error(start, pos, "integer literal is too large (more than 64 bits)");
+            throw error(start, end, "integer literal is too large (more than 64 bits)");
         }
         return new Token(TokenKind.INT, text, v.longValue(), v.bitLength() > 63, span);
+    }
+
+    private int longest(Pattern p, int start) {
+        Matcher m = p.matcher(s).region(start, s.length());
+        return m.lookingAt() ? m.end() : start;
+    }
+
+    /**
+     * strtoull's digits in base 8 or 10 then an optional C suffix; anything else left over is bpftrace's
+     * "Found trailing non-numeric characters" ({@code 08}: octal stops at the 8).
+     */
+    private BigInteger integer(String t, int base, int start, int end) {
+        int i = 0;
+        while (i < t.length() && Character.digit(t.charAt(i), base) >= 0) {
+            i++;
+        }
+        if (i == t.length() || SUFFIX.matcher(t.substring(i)).matches()) {
+            return new BigInteger(t.substring(0, i), base);
+        }
+        throw error(start, end, "invalid integer literal '" + s.substring(start, end) + "': Found trailing non-numeric characters",
+                "integers are decimal (1000, 1_000, 1e3), hex (0x3e8) or octal (01750), with an optional u/l/ll suffix");
     }
 
     /**
