@@ -68,7 +68,8 @@ class TraceStopRotationTest {
                 TraceReadFilterTest.sysdig("-r", f.toString()); // exits 0
             }
             // the one-event files are explained, with the size of the tables that caused them
-            assertTrue(e.contains(" files), as sysdig's rotation does (use a larger -C)"), e);
+            assertTrue(e.contains(" MB (up to ") && e.contains(" bytes): each of them holds one event, the next one starting a new file,"
+                    + " as sysdig's rotation does (use a larger -C)"), e);
         } finally {
             if (p != null) {
                 p.destroyForcibly().waitFor();
