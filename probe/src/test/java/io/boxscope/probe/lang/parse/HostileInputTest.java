@@ -40,7 +40,8 @@ class HostileInputTest {
     void hugeLiterals() {
         assertTrue(fails("BEGIN { $x = 18446744073709551616; }").getMessage().contains("too large"));
         assertTrue(fails("BEGIN { $x = " + "9".repeat(100_000) + "; }").getMessage().contains("too large"));
-        assertTrue(fails("BEGIN { $x = 1e99; }").getMessage().contains("too large"));
+        // bpftrace 0.17's words (src/ast/int_parser.cpp), since the lexer reads NeM as it does
+        assertTrue(fails("BEGIN { $x = 1e99; }").getMessage().contains("Exponent will overflow integer range: 99"));
         assertTrue(fails("BEGIN { print($99999999999); }").getMessage().contains("too large"));
     }
 
