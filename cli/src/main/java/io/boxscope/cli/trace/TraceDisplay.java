@@ -8,6 +8,7 @@ import io.boxscope.cli.Terminal;
 import io.boxscope.cli.Text;
 import io.boxscope.proc.json.Json;
 import io.boxscope.trace.chisel.Chisel;
+import io.boxscope.trace.chisel.ChiselRuntimeException;
 import io.boxscope.trace.output.EventView;
 import io.boxscope.trace.scap.ScapEvent;
 
@@ -50,6 +51,7 @@ final class TraceDisplay {
     private final Consumer<String> sink;
     private final long interval;
     private long lastSample = -1;
+    private ChiselRuntimeException failure;
 
     /**
      * @param term     standard output: its writer (chisels, screen control) and the bytes under it (event lines)
@@ -98,7 +100,12 @@ final class TraceDisplay {
 
     /** Whether the chisel ended the capture (netstat, lsof, ps: the tables at the first event kept). */
     boolean done() {
-        return show.chisel() != null && show.chisel().done();
+        return failure != null || show.chisel() != null && show.chisel().done();
+    }
+
+    /** The chisel's run-time error that ended the reading (its capture end still runs), or null. */
+    ChiselRuntimeException failure() {
+        return failure;
     }
 
     /** Whether this display needs each event's {@link EventView}. */
@@ -132,8 +139,12 @@ final class TraceDisplay {
     void event(ScapEvent e, EventView view, String line, long num) {
         Chisel chisel = show.chisel();
         if (chisel != null) {
-            if (chiselSees(e) && chisel.filter().matches(view.fields())) {
-                chisel.event(view, sink);
+            if (failure == null && chiselSees(e) && chisel.filter().matches(view.fields())) {
+                try {
+                    chisel.event(view, sink);
+                } catch (ChiselRuntimeException x) {
+                    failure = x; // sysdig: the reading stops, the capture end runs, then the error and status 1
+                }
             }
         } else if (line != null && show.format() != null) {
             if (show.sysdigJson()) {

@@ -21,6 +21,7 @@ import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.filter.PushDown;
 import io.boxscope.trace.live.KernelChisel;
 import io.boxscope.trace.live.LiveCapture;
+import io.boxscope.trace.chisel.ChiselRuntimeException;
 import io.boxscope.trace.chisel.TableChisel;
 import io.boxscope.trace.scap.CaptureTables;
 import io.boxscope.trace.scap.CycleWriter;
@@ -69,7 +70,7 @@ final class TraceLiveCli {
     }
 
     /** Prints the events (or feeds the chisel) as {@code -r} does, with the chisel's live intervals. */
-    private static void show(Terminal t, Request q, LiveCapture cap, StopSignals stop)
+    private static ChiselRuntimeException show(Terminal t, Request q, LiveCapture cap, StopSignals stop)
             throws IOException, InterruptedException {
         TraceReadCli.Display show = q.display();
         boolean terminal = io.boxscope.cli.CliCommand.stdoutIsTty();
@@ -104,7 +105,14 @@ final class TraceLiveCli {
                 return !display.checkError();
             }
         }, new LiveCapture.Display(show.time(), show.buffers(), show.cutBuffers(), display.views()), stop::requested);
+        if (display.failure() != null) {
+            // sysdig writes the chisel's error when it happens, then runs the capture end
+            display.checkError();
+            t.err().println(Text.safe(display.failure().getMessage()));
+            t.err().flush();
+        }
         display.end(lastTs[0]);
+        return display.failure();
     }
 
     /** The -w writer: one file, or rotated files named as sysdig names them. */
@@ -261,7 +269,10 @@ final class TraceLiveCli {
             if (writer != null) {
                 cap.write(writer, stop::requested);
             } else {
-                show(term, q, cap, stop);
+                if (show(term, q, cap, stop) != null) {
+                    out.flush();
+                    return ExitCode.FAILURE; // the chisel's error is written
+                }
             }
             out.flush();
             if (out.checkError()) {

@@ -182,7 +182,16 @@ final class TraceReadCli {
                     }
                 }
             }
+            if (display.failure() != null) {
+                // sysdig writes the chisel's error when it happens, then runs the capture end
+                display.checkError();
+                err.println(Text.safe(display.failure().getMessage()));
+                err.flush();
+            }
             display.end(lastTs);
+            if (display.failure() != null) {
+                return ExitCode.FAILURE;
+            }
             if (q.verbose()) {
                 err.println(drops == null ? "Drops: none recorded in the file" : "Drops: " + drops);
             }

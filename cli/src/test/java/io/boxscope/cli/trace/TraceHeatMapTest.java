@@ -113,6 +113,33 @@ class TraceHeatMapTest {
         assertSameScreen(0, 0, "-c", "subsecoffset");
     }
 
+    /**
+     * The refresh time is read as LuaJIT's tonumber reads it ({@code inf}, {@code nan}: drawn as sysdig draws them), and
+     * a subsecoffset refresh time of 0 or nan fails on the first event as the Lua does (a NaN table index): the error
+     * written where sysdig writes it, the capture's end still drawn, status 1. sysdig's error names a line of its Lua
+     * chunk where ours says what to give instead: the two screens are compared without that line.
+     */
+    @Test
+    void refreshTimesAsLuaReadsThem() throws Exception {
+        assertSameScreen(120, 40, "-c", "subsecoffset", "inf");
+        assertSameScreen(120, 40, "-c", "spectrogram", "nan");
+        assertSameScreen(120, 40, "-c", "spectrogram", "inf");
+        for (String zero : List.of("0", "nan")) {
+            String theirs = Pty.run(dir, 120, 40, List.of("/usr/bin/sysdig", "-r", capture.toString(), "-c", "subsecoffset", zero));
+            String ours = Pty.run(dir, 120, 40, io.boxscope.cli.ChildJvm.boxscope("trace", "-r", capture.toString(), "-c",
+                    "subsecoffset", zero));
+            assertTrue(theirs.contains("subsecoffset chisel error: [string \"--[[...\"]:98: table index is NaN\r\n"), theirs);
+            assertTrue(ours.contains("subsecoffset chisel error: table index is NaN (a refresh_time of " + zero
+                    + " ms gives no column: give a positive number of milliseconds)\r\n"), ours);
+            assertTrue(ours.endsWith("[exit 1]\r\n"), ours);
+            assertEquals(withoutErrorLine(theirs), withoutErrorLine(ours), "subsecoffset " + zero);
+        }
+    }
+
+    private static String withoutErrorLine(String screen) {
+        return screen.replaceAll("subsecoffset chisel error: [^\r\n]*\r\n", "");
+    }
+
     /** The capture holds what the test meant: every tenth's calls of a, b's calls, the late three. */
     @Test
     void captureHoldsTheWorkload() throws Exception {

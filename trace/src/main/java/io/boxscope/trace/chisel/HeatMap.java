@@ -172,7 +172,14 @@ final class HeatMap extends StreamChisel {
             }
             case SUBSECOFFSET -> {
                 double a = (double) e.event().ts() * 1000 / refresh; // evt.rawtime as a Lua number
-                yield Math.floor(luaMod(a, 1000) / 1000 * width);
+                double column = Math.floor(luaMod(a, 1000) / 1000 * width);
+                if (Double.isNaN(column)) {
+                    // refresh_time 0 or nan: the Lua indexes its frequencies table with NaN and fails
+                    throw new ChiselRuntimeException(info().name(), "table index is NaN (a refresh_time of "
+                            + Units.luaNumber(refresh / 1000000) + " ms gives no column: give a positive number of"
+                            + " milliseconds)");
+                }
+                yield column;
             }
         };
         if (bucket >= 1 && bucket <= width) {
@@ -183,10 +190,17 @@ final class HeatMap extends StreamChisel {
     /** on_capture_end: spectrogram's last row, then the colours reset and the cursor shown. */
     @Override
     public void end(Consumer<String> out, boolean json, long lastTs) {
-        String last = switch (kind) {
-            case SPECTROGRAM -> row();
-            case SUBSECOFFSET -> "";
-        };
+        String last;
+        try {
+            last = switch (kind) {
+                case SPECTROGRAM -> row();
+                case SUBSECOFFSET -> "";
+            };
+        } catch (NoColour e) {
+            // the Lua's on_capture_end stopped at the cell; sysdig drops a capture end's error and exits 0
+            out.accept(e.drawn);
+            return;
+        }
         out.accept(last + RESET_SGR + "\n" + SHOW_CURSOR);
     }
 
@@ -219,6 +233,10 @@ final class HeatMap extends StreamChisel {
     /** mkcol: the cell's colours and shade for n calls in the period. */
     private void cell(StringBuilder b, long n) {
         double col = Math.log10(n * perSecond + 1) / Math.log10(1.6);
+        if (Double.isNaN(col)) {
+            // a refresh time of nan: mkcol's palette lookup gives nil and terminal.setfgcol fails on it
+            throw new NoColour(b.toString());
+        }
         if (col < 1) {
             col = 1;
         } else if (col > PALETTE.length) {
@@ -265,6 +283,19 @@ final class HeatMap extends StreamChisel {
                 b.append(' ');
                 x++;
             }
+        }
+    }
+
+    /**
+     * mkcol found no colour for a cell (the Lua raises an error there): what the row had written before it, which is
+     * all sysdig shows of the row.
+     */
+    private static final class NoColour extends RuntimeException {
+        final String drawn;
+
+        NoColour(String drawn) {
+            super(null, null, false, false);
+            this.drawn = drawn;
         }
     }
 

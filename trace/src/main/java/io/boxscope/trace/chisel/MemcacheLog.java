@@ -95,6 +95,11 @@ final class MemcacheLog extends StreamChisel {
             String lower = t.toLowerCase(Locale.ROOT);
             boolean neg = lower.startsWith("-");
             String body = neg || lower.startsWith("+") ? lower.substring(1) : lower;
+            if (body.equals("inf") || body.equals("infinity") || body.equals("nan")) {
+                // LuaJIT's tonumber (lj_strscan: "inf", "infinity", "nan" in any case, signed)
+                double v = body.equals("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
+                return neg ? -v : v;
+            }
             if (body.startsWith("0x")) {
                 double v = Long.parseUnsignedLong(body.substring(2), 16);
                 return neg ? -v : v;
