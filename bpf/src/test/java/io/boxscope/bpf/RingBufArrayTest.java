@@ -90,39 +90,31 @@ class RingBufArrayTest {
 
     @Test
     void aSetMergesTheRingsByKeyAndCountsEveryRecordOnce() throws Exception {
-        try (BpfMap template = BpfMap.create(MapSpec.ringBuffer("test_rbtmpl", 1 << 16));
-                BpfMap outer = BpfMap.createOuter("test_rbarray", 2, template);
-                BpfMap r0 = BpfMap.create(MapSpec.ringBuffer("test_rb0", 1 << 16));
-                BpfMap r1 = BpfMap.create(MapSpec.ringBuffer("test_rb1", 1 << 16))) {
-            outer.setInner(0, r0);
-            outer.setInner(1, r1);
-            try (Program p = Program.load(ProgramSpec.of("rb_array", ProgramType.RAW_TRACEPOINT, program(outer)));
-                    RingBufSet set = new RingBufSet(List.of(new RingBufReader(r0), new RingBufReader(r1)), 0)) {
-                // keys interleave unevenly: ring 0 gets 0, 3, 6, ...; ring 1 the rest, each ring in increasing order
-                int n = 300;
-                for (int key = 0; key < n; key++) {
-                    assertEquals(1, p.run(key % 3 == 0 ? 0 : 1, key, key % 3 == 0 ? 0 : 1));
-                }
-                List<Long> keys = new ArrayList<>();
-                int[] bad = {0};
-                int first = set.pollAvailable(rec -> {
-                    long key = rec.get(ValueLayout.JAVA_LONG, 0);
-                    if (rec.get(ValueLayout.JAVA_LONG, 8) != (key % 3 == 0 ? 0 : 1)) {
-                        bad[0]++;
-                    }
-                    keys.add(key);
-                }, Duration.ofSeconds(1), Duration.ofMillis(1), 64, 100);
-                assertEquals(100, first, "max stops the poll");
-                set.drain(rec -> keys.add(rec.get(ValueLayout.JAVA_LONG, 0)));
-                assertEquals(n, keys.size());
-                for (int i = 0; i < n; i++) {
-                    assertEquals(i, keys.get(i), "merged by key");
-                }
-                assertEquals(0, bad[0], "a record came from the wrong ring");
-                assertEquals(n, set.records());
-                assertEquals(0, set.pending());
+        withTwoRings((p, set) -> {
+            // keys interleave unevenly: ring 0 gets 0, 3, 6, ...; ring 1 the rest, each ring in increasing order
+            int n = 300;
+            for (int key = 0; key < n; key++) {
+                assertEquals(1, p.run(key % 3 == 0 ? 0 : 1, key, key % 3 == 0 ? 0 : 1));
             }
-        }
+            List<Long> keys = new ArrayList<>();
+            int[] bad = {0};
+            int first = set.pollAvailable(rec -> {
+                long key = rec.get(ValueLayout.JAVA_LONG, 0);
+                if (rec.get(ValueLayout.JAVA_LONG, 8) != (key % 3 == 0 ? 0 : 1)) {
+                    bad[0]++;
+                }
+                keys.add(key);
+            }, Duration.ofSeconds(1), Duration.ofMillis(1), 64, 100);
+            assertEquals(100, first, "max stops the poll");
+            set.drain(rec -> keys.add(rec.get(ValueLayout.JAVA_LONG, 0)));
+            assertEquals(n, keys.size());
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, keys.get(i), "merged by key");
+            }
+            assertEquals(0, bad[0], "a record came from the wrong ring");
+            assertEquals(n, set.records());
+            assertEquals(0, set.pending());
+        });
     }
 
     /**
@@ -133,6 +125,39 @@ class RingBufArrayTest {
      */
     @Test
     void aDrainToNowEndsWhileTheProducersKeepWriting() throws Exception {
+        withTwoRings((p, set) -> {
+            int n = 300;
+            for (int key = 0; key < n; key++) {
+                assertEquals(1, p.run(key % 2, key, 0));
+            }
+            List<Long> keys = new ArrayList<>();
+            long[] next = {n};
+            int read = set.drainToNow(rec -> {
+                keys.add(rec.get(ValueLayout.JAVA_LONG, 0));
+                if (keys.size() > 20 * n) {
+                    throw new IllegalStateException("the drain did not end: " + keys.size() + " records read");
+                }
+                assertEquals(1, p.run((int) (next[0] % 2), next[0], 0));
+                next[0]++;
+            });
+            assertEquals(n, read, "the records there at the call");
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, keys.get(i), "merged by key");
+            }
+            List<Long> rest = new ArrayList<>();
+            set.drain(rec -> rest.add(rec.get(ValueLayout.JAVA_LONG, 0)));
+            assertEquals(n, rest.size(), "those written during the drain stayed in the rings");
+            assertEquals(n, rest.getFirst());
+        });
+    }
+
+    /** What a test does with {@link #program} loaded on a two-slot array of rings and a set reading both rings. */
+    private interface TwoRings {
+        void run(Program p, RingBufSet set) throws Exception;
+    }
+
+    /** Runs {@code body} on a fresh two-slot array whose slots hold a ring each, closing everything after. */
+    private static void withTwoRings(TwoRings body) throws Exception {
         try (BpfMap template = BpfMap.create(MapSpec.ringBuffer("test_rbtmpl", 1 << 16));
                 BpfMap outer = BpfMap.createOuter("test_rbarray", 2, template);
                 BpfMap r0 = BpfMap.create(MapSpec.ringBuffer("test_rb0", 1 << 16));
@@ -141,28 +166,7 @@ class RingBufArrayTest {
             outer.setInner(1, r1);
             try (Program p = Program.load(ProgramSpec.of("rb_array", ProgramType.RAW_TRACEPOINT, program(outer)));
                     RingBufSet set = new RingBufSet(List.of(new RingBufReader(r0), new RingBufReader(r1)), 0)) {
-                int n = 300;
-                for (int key = 0; key < n; key++) {
-                    assertEquals(1, p.run(key % 2, key, 0));
-                }
-                List<Long> keys = new ArrayList<>();
-                long[] next = {n};
-                int read = set.drainToNow(rec -> {
-                    keys.add(rec.get(ValueLayout.JAVA_LONG, 0));
-                    if (keys.size() > 20 * n) {
-                        throw new IllegalStateException("the drain did not end: " + keys.size() + " records read");
-                    }
-                    assertEquals(1, p.run((int) (next[0] % 2), next[0], 0));
-                    next[0]++;
-                });
-                assertEquals(n, read, "the records there at the call");
-                for (int i = 0; i < n; i++) {
-                    assertEquals(i, keys.get(i), "merged by key");
-                }
-                List<Long> rest = new ArrayList<>();
-                set.drain(rec -> rest.add(rec.get(ValueLayout.JAVA_LONG, 0)));
-                assertEquals(n, rest.size(), "those written during the drain stayed in the rings");
-                assertEquals(n, rest.getFirst());
+                body.run(p, set);
             }
         }
     }

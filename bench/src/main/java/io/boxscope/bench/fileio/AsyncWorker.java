@@ -23,7 +23,7 @@ final class AsyncWorker implements Worker {
     /** I/O threads per worker: enough to keep a device queue busy, few enough not to crowd the CPUs. */
     static final int IO_THREADS = 8;
 
-    private final FileIoWorkload.SyncWorker io;
+    final FileIoWorkload.SyncWorker io;
     private final int backlog;
     private final Semaphore slots;
     private final ExecutorService pool;

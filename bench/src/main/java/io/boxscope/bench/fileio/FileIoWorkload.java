@@ -372,29 +372,14 @@ public final class FileIoWorkload implements Workload {
         return new SyncWorker(arena.allocate(o.requestSize(), 4096), Posix.state(arena), seeds.forThread(threadId), threadId);
     }
 
-    final class SyncWorker implements Worker {
+    final class SyncWorker extends RequestWorker {
         final MemorySegment buf;
         final MemorySegment st;
-        final Xoroshiro rnd;
-        final Request r = new Request();
-        private final boolean skip = seeds.histogramDraw();
-        private boolean started;
 
         SyncWorker(MemorySegment buf, MemorySegment st, Xoroshiro rnd, int threadId) {
-            r.thread = threadId;
+            super(FileIoWorkload.this, rnd, seeds.histogramDraw(), threadId);
             this.buf = buf;
             this.st = st;
-            this.rnd = rnd;
-        }
-
-        @Override
-        public boolean next() {
-            if (skip && started) {
-                rnd.nextLong(); // what sysbench's histogram took after the previous event
-            }
-            started = true;
-            nextRequest(r, rnd);
-            return true;
         }
 
         @Override
@@ -409,17 +394,7 @@ public final class FileIoWorkload implements Workload {
 
         /** Does request {@code q} with errno captured in {@code state}, under its block's lock if it needs one; counts it. */
         void perform(Request q, MemorySegment state) throws IOException {
-            java.util.concurrent.locks.Lock l = blockLock(q);
-            if (l == null) {
-                performNow(q, state);
-                return;
-            }
-            l.lock();
-            try {
-                performNow(q, state);
-            } finally {
-                l.unlock();
-            }
+            locked(q, () -> performNow(q, state));
         }
 
         private void performNow(Request q, MemorySegment state) throws IOException {

@@ -3,7 +3,6 @@ package io.boxscope.bench.fileio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import io.boxscope.bench.engine.Worker;
 import io.boxscope.bench.workload.Xoroshiro;
 
 /**
@@ -12,48 +11,20 @@ import io.boxscope.bench.workload.Xoroshiro;
  * of the whole mapping ({@link MemorySegment#force}), as sysbench's 64-bit "fast mmaped" mode does
  * (sb_fileio.c: file_mmap_prepare, file_pread/file_pwrite, file_fsync with msync(MS_SYNC)).
  */
-final class MappedWorker implements Worker {
-    private final FileIoWorkload w;
+final class MappedWorker extends RequestWorker {
     private final MemorySegment[] maps;
     private final MemorySegment buf;
-    private final Xoroshiro rnd;
-    private final FileIoWorkload.Request r = new FileIoWorkload.Request();
-    private final boolean skip;
-    private boolean started;
 
     MappedWorker(FileIoWorkload w, MemorySegment[] maps, MemorySegment buf, Xoroshiro rnd, boolean skip, int threadId) {
-        r.thread = threadId;
-        this.skip = skip;
-        this.w = w;
+        super(w, rnd, skip, threadId);
         this.maps = maps;
         this.buf = buf;
-        this.rnd = rnd;
-    }
-
-    @Override
-    public boolean next() {
-        if (skip && started) {
-            rnd.nextLong(); // what sysbench's histogram took after the previous event
-        }
-        started = true;
-        w.next(r, rnd);
-        return true;
     }
 
     /** Copies the request, under its block's lock when it needs one ({@link FileIoWorkload#blockLock}). */
     @Override
     public void execute() throws IOException {
-        java.util.concurrent.locks.Lock l = w.blockLock(r);
-        if (l == null) {
-            copy();
-            return;
-        }
-        l.lock();
-        try {
-            copy();
-        } finally {
-            l.unlock();
-        }
+        locked(r, this::copy);
     }
 
     private void copy() throws IOException {

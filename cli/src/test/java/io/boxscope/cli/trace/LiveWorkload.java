@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real workload under a live {@code trace -M 15 ARGS proc.pid=PID}, as the chisel tests that hold sysdig's chisels
@@ -36,7 +35,8 @@ final class LiveWorkload {
 
     /**
      * Starts {@code workload} (its standard error discarded), writes {@code stdin} to its standard input and closes it,
-     * runs trace with {@code args} on the pid the workload printed, creates {@code go}, and waits for both to end.
+     * runs trace with {@code args} on the pid the workload printed, creates {@code go}, and waits for both to end
+     * ({@link PythonCapture#traceAround}).
      */
     static Run trace(ProcessBuilder workload, String stdin, Path go, List<String> args) throws Exception {
         Process child = workload.redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -49,17 +49,12 @@ final class LiveWorkload {
             List<String> a = new ArrayList<>(List.of("trace", "-M", "15"));
             a.addAll(args);
             a.add("proc.pid=" + pid);
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run(a.toArray(String[]::new))));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
-            assertEquals(0, child.exitValue());
-            t.join(60_000);
-            assertTrue(result.get() != null, "trace did not finish within 60 s of the workload's end");
-            assertEquals(0, result.get().code(), result.get().err());
-            return new Run(port, result.get());
+            Cli cli = PythonCapture.traceAround(a, () -> {
+                Files.createFile(go);
+                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the workload did not finish");
+                assertEquals(0, child.exitValue());
+            });
+            return new Run(port, cli);
         } finally {
             child.destroyForcibly();
         }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,24 +65,11 @@ class TraceCallFieldsTest {
 
     @Test
     void callFieldsAreWhatSysdigReads() throws Exception {
-        Path script = dir.resolve("calls.py");
-        Files.writeString(script, WORKLOAD);
-        Path go = dir.resolve("go");
+        Path script = Files.writeString(dir.resolve("calls.py"), WORKLOAD);
         Path work = dir.resolve("d");
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process child = new ProcessBuilder(python, script.toString(), go.toString(), work.toString())
-                .redirectErrorStream(true).start();
-        try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", in.readLine());
+        try (PythonCapture child = PythonCapture.start(script.toString(), dir.resolve("go").toString(), work.toString())) {
             Path file = dir.resolve("cap.scap");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "12", "-w", file.toString(), "proc.pid=" + child.pid())));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            t.join(60_000);
-            assertEquals(0, result.get().code(), result.get().err());
+            child.write(file, dir.resolve("go"), "-M", "12");
 
             String fmt = "*%evt.num %evt.type %evt.dir %fd.num [%evt.io_dir] %evt.is_wait %evt.wait_latency %evt.is_syslog "
                     + "{%evt.buffer} A=%evt.abspath S=%evt.abspath.src D=%evt.abspath.dst U=%fd.uid F=%fdlist.nums "
@@ -119,8 +102,6 @@ class TraceCallFieldsTest {
                     List.of("-p", "*%evt.num %evt.type", "fdlist.nums contains , and fdlist.sips exists and fdlist.cports exists"),
                     List.of("-p", "*%evt.num %evt.type %evt.type.is.poll", "fdlist.names contains sub or fdlist.cips exists"),
                     List.of("-p", "*%evt.num %fd.name %fd.containername %fd.containerdirectory", "fd.containername startswith :/")));
-        } finally {
-            child.destroyForcibly();
         }
     }
 

@@ -1,17 +1,11 @@
 package io.boxscope.cli.trace;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,22 +50,10 @@ class TraceConnectedLiveTest {
 
     @Test
     void connectedIsWhatSysdigReads() throws Exception {
-        Path script = dir.resolve("conn.py");
-        Files.writeString(script, WORKLOAD);
-        Path go = dir.resolve("go");
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process child = new ProcessBuilder(python, script.toString(), go.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", in.readLine());
+        Path script = Files.writeString(dir.resolve("conn.py"), WORKLOAD);
+        try (PythonCapture child = PythonCapture.start(script.toString(), dir.resolve("go").toString())) {
             Path file = dir.resolve("cap.scap");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "4", "-w", file.toString(), "proc.pid=" + child.pid())));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            t.join(60_000);
-            assertEquals(0, result.get().code(), result.get().err());
+            child.write(file, dir.resolve("go"), "-M", "4");
             // without fd.name: a recvfrom exit on the unconnected UDP socket names it after the tuple the other way
             // round from sysdig (a difference of fd.name, not of fd.connected; see docs/trace.md)
             String fmt = "*%evt.num %evt.type %evt.dir %evt.rawres %fd.num %fd.type %fd.l4proto %fd.connected";
@@ -86,8 +68,6 @@ class TraceConnectedLiveTest {
                     List.of("-p", fmt, "fd.connected=false"), List.of("-p", fmt, "not fd.connected=true and fd.type=ipv4"),
                     List.of("-j", "-p", "*%evt.num %fd.connected", "fd.type=ipv4"),
                     List.of("-p", fmt + " %fd.name", "fd.connected=true and not evt.type=recvfrom")));
-        } finally {
-            child.destroyForcibly();
         }
     }
 }

@@ -3,16 +3,11 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Test;
@@ -53,22 +48,11 @@ class TraceRotationStateTest {
 
     @Test
     void everyFileNamesTheFdsAndProcessesTheStreamKnows(@TempDir Path dir) throws Exception {
-        Process child = new ProcessBuilder("python3", "-c", CHILD, dir.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+        try (PythonCapture child = PythonCapture.start("-c", CHILD, dir.toString())) {
             Path base = dir.resolve("rot.scap");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-v", "-M", String.valueOf(ROUNDS * 2 + 1), "-w",
-                    base.toString(), "-G", "1", "proc.pid=" + child.pid())));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(dir.resolve("go"));
-            String[] ids = out.readLine().split(" ");
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-            t.join(120_000);
-            Cli r = result.get();
-            assertEquals(0, r.code(), r.err());
+            Cli r = child.write(base, dir.resolve("go"), "-v", "-M", String.valueOf(ROUNDS * 2 + 1), "-G", "1");
+            String[] ids = child.line().split(" ");
+            child.awaitExit(60);
             assertTrue(!r.err().contains("Drops: total=") || r.err().contains("Drops: total=0 "), r.err());
             String before = dir.resolve("before.txt").toString();
             String during = dir.resolve("during.txt").toString();
@@ -102,8 +86,6 @@ class TraceRotationStateTest {
             }
             assertEquals(2 * 3 * ROUNDS, lines, "every write and send of both threads, once, in some file");
             assertTrue(filesWithRounds >= 3, "rounds in " + filesWithRounds + " files");
-        } finally {
-            child.destroyForcibly();
         }
     }
 }

@@ -3,14 +3,8 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Test;
@@ -43,22 +37,13 @@ class TraceUdpNameTest {
 
     @Test
     void datagramSocketsAreNamedAsSysdigNamesThem(@TempDir Path dir) throws Exception {
-        Process child = new ProcessBuilder("python3", "-c", CHILD, dir.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+        try (PythonCapture child = PythonCapture.start("-c", CHILD, dir.toString())) {
             Path file = dir.resolve("udp.scap");
             String format = "%evt.type %evt.dir %fd.num %fd.name";
             String filter = "evt.type in (bind, sendto, recvfrom) and proc.pid=" + child.pid();
-            AtomicReference<Cli> written = new AtomicReference<>();
-            Thread w = new Thread(() -> written.set(Cli.run("trace", "-M", "20", "-w", file.toString(), "proc.pid=" + child.pid())));
-            w.start();
-            awaitLinks(1);
-            Files.createFile(dir.resolve("go"));
-            String[] ids = out.readLine().split(" ");
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            w.join(120_000);
-            assertEquals(0, written.get().code(), written.get().err());
+            child.write(file, dir.resolve("go"), "-M", "20");
+            String[] ids = child.line().split(" ");
+            child.awaitExit(30);
             List<String> sysdig = SysdigRead.lines(file, "-p", format, filter);
             // 3 rounds: the client's sendto and recvfrom, the server's recvfrom and sendto, each an enter and an exit
             assertEquals(2 + 3 * 8, sysdig.size(), String.join("\n", sysdig));
@@ -67,8 +52,6 @@ class TraceUdpNameTest {
                     "the server's recvfrom names the client's port first: " + sysdig);
             assertEquals(sysdig, Cli.run("trace", "-r", file.toString(), "-p", format, filter).out().lines().toList(),
                     "trace -r names the sockets as sysdig -r does");
-        } finally {
-            child.destroyForcibly();
         }
     }
 
@@ -98,20 +81,11 @@ class TraceUdpNameTest {
      */
     @Test
     void boundAndConnectedDatagramSocketsHaveSysdigsFields(@TempDir Path dir) throws Exception {
-        Process child = new ProcessBuilder("python3", "-c", BOUND, dir.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+        try (PythonCapture child = PythonCapture.start("-c", BOUND, dir.toString())) {
             Path file = dir.resolve("bound.scap");
-            AtomicReference<Cli> written = new AtomicReference<>();
-            Thread w = new Thread(() -> written.set(Cli.run("trace", "-M", "20", "-w", file.toString(), "proc.pid=" + child.pid())));
-            w.start();
-            awaitLinks(1);
-            Files.createFile(dir.resolve("go"));
-            String port = out.readLine();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            w.join(120_000);
-            assertEquals(0, written.get().code(), written.get().err());
+            child.write(file, dir.resolve("go"), "-M", "20");
+            String port = child.line();
+            child.awaitExit(30);
             String format = "*%evt.type %evt.dir %fd.num %fd.name %fd.sip %fd.sport %fd.cip %fd.cport %fd.lip %fd.lport %fd.rip"
                     + " %fd.rport %fd.l4proto %fd.sockfamily %fd.is_server %fd.sproto %fd.cproto %fd.connected";
             String filter = "evt.type in (bind, connect, send, recv, recvfrom, sendto) and proc.pid=" + child.pid();
@@ -129,34 +103,6 @@ class TraceUdpNameTest {
             assertTrue(sysdigServers.size() >= 4, "sysdig filters the bound socket on its server fields: " + sysdigServers);
             assertEquals(sysdigServers, Cli.run("trace", "-r", file.toString(), "-p", "%evt.type %evt.dir %fd.num", servers)
                     .out().lines().toList(), "the same filter on the same fields");
-        } finally {
-            child.destroyForcibly();
         }
-    }
-
-    /** Waits until this process holds {@code n} sys_enter links (the capture attached). */
-    private static void awaitLinks(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            int found = 0;
-            try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
-                for (Path p : fds.toList()) {
-                    try {
-                        String info = Files.readString(p);
-                        if (info.contains("link_type:\traw_tracepoint") && info.contains("tp_name:\tsys_enter\n")) {
-                            found++;
-                        }
-                    } catch (java.io.IOException e) {
-                        // closed since the listing
-                    }
-                }
-            }
-            if (found >= n) {
-                Thread.sleep(300);
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the captures did not attach");
     }
 }

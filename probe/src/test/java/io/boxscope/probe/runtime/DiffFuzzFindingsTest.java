@@ -54,26 +54,42 @@ class DiffFuzzFindingsTest {
         return e.diagnostics().getFirst().message();
     }
 
+    /**
+     * Runs {@code program} under bpftrace and through our pipeline: bpftrace must exit 0 and print {@code line} (what
+     * the finding says it prints, so a bpftrace that changed fails here first), ours must print what bpftrace printed.
+     * Returns bpftrace's output.
+     */
+    static String sameAsBpftrace(String program, List<String> params, String line) throws Exception {
+        Theirs theirs = bpftrace(program, params);
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains(line), theirs.out());
+        assertEquals(theirs.out(), ours(program, params));
+        return theirs.out();
+    }
+
+    /**
+     * bpftrace refuses {@code program} (a status other than 0) with {@code words} on its standard error; returns the
+     * first diagnostic our compiler refuses it with.
+     */
+    static String refusedByBoth(String program, List<String> params, String words) throws Exception {
+        Theirs theirs = bpftrace(program, params);
+        assertNotEquals(0, theirs.status(), params + ": " + theirs.out());
+        assertTrue(theirs.err().contains(words), theirs.err());
+        return refusal(program, params);
+    }
+
     /** str($1) is the parameter's text, a number's too (we read "-5" as an address and printed ""). */
     @Test
     void strOfANumericParameterIsItsText() throws Exception {
         String program = "BEGIN { printf(\"[%s][%s][%s]\\n\", str($1), str($1, 2), str($3)); @[str($2)] = count(); exit(); }";
-        List<String> params = List.of("-5", "0x10", "hello");
-        Theirs theirs = bpftrace(program, params);
-        assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("[-5][-5][hello]\n"), theirs.out());
-        assertEquals(theirs.out(), ours(program, params));
+        sameAsBpftrace(program, List.of("-5", "0x10", "hello"), "[-5][-5][hello]\n");
     }
 
     /** A parameter used as a number is C's strtoll(text, 0): octal 010, "+5", " 5"; we read 010 as 10. */
     @Test
     void numericParametersAreStrtollBaseZero() throws Exception {
         String program = "BEGIN { printf(\"%d %d %d %d %d\\n\", $1, $2, $3, $4, $5); @n = $1 + $6; exit(); }";
-        List<String> params = List.of("010", "+5", " 7", "0X1f", "-0x10", "-9223372036854775807");
-        Theirs theirs = bpftrace(program, params);
-        assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("8 5 7 31 -16\n"), theirs.out());
-        assertEquals(theirs.out(), ours(program, params));
+        sameAsBpftrace(program, List.of("010", "+5", " 7", "0X1f", "-0x10", "-9223372036854775807"), "8 5 7 31 -16\n");
     }
 
     /** A parameter that is not a number, used as one, is refused by both with the same words. */
@@ -81,11 +97,8 @@ class DiffFuzzFindingsTest {
     void aTextParameterUsedAsANumberIsRefused() throws Exception {
         for (String param : List.of("hello", "5x", "1e3", "", "18446744073709551615")) {
             String program = "BEGIN { printf(\"[%s]\\n\", $1); exit(); }";
-            Theirs theirs = bpftrace(program, List.of(param));
-            assertNotEquals(0, theirs.status(), param + ": " + theirs.out());
             String words = "$1 used numerically but given \"" + param + "\". Try using str($1).";
-            assertTrue(theirs.err().contains(words), theirs.err());
-            assertEquals(words, refusal(program, List.of(param)));
+            assertEquals(words, refusedByBoth(program, List.of(param), words));
         }
     }
 
@@ -96,20 +109,15 @@ class DiffFuzzFindingsTest {
     @Test
     void percentCWritesTheByte() throws Exception {
         String program = "BEGIN { printf(\"%c|%3c|%-3c|%c|%c\\n\", 65, 321, 66, 200, -1); exit(); }";
-        Theirs theirs = bpftrace(program, List.of());
-        assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("A|  A|B  |\uFFFD|\uFFFD\n"), theirs.out());
-        assertEquals(theirs.out(), ours(program, List.of()));
+        sameAsBpftrace(program, List.of(), "A|  A|B  |\uFFFD|\uFFFD\n");
     }
 
     /** {@code @2} is the map {@code @} followed by the integer 2 (a syntax error), not a map named "2". */
     @Test
     void aMapNameCannotStartWithADigit() throws Exception {
         String program = "BEGIN { @2 = 1; exit(); }";
-        Theirs theirs = bpftrace(program, List.of());
-        assertNotEquals(0, theirs.status(), theirs.out());
-        assertTrue(theirs.err().contains("syntax error, unexpected integer"), theirs.err());
-        assertTrue(refusal(program, List.of()).startsWith("syntax error, unexpected integer"));
+        String refusal = refusedByBoth(program, List.of(), "syntax error, unexpected integer");
+        assertTrue(refusal.startsWith("syntax error, unexpected integer"), refusal);
         String ok = "BEGIN { @_2 = 1; @a2 = 2; exit(); }";
         assertEquals(bpftrace(ok, List.of()).out(), ours(ok, List.of()));
     }
@@ -122,10 +130,7 @@ class DiffFuzzFindingsTest {
     @Test
     void integerLiteralsFollowTheLexer() throws Exception {
         String program = "BEGIN { printf(\"%lld %lld %lld %lld %lld %lld %lld %lld %lld\\n\", 1__000, 1u, 1ULL, 5U, 1L, 1e3u, 1e1_0, 0_10, 9e16); exit(); }";
-        Theirs theirs = bpftrace(program, List.of());
-        assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("1000 1 1 5 1 1000 10000000000 8 90000000000000000\n"), theirs.out());
-        assertEquals(theirs.out(), ours(program, List.of()));
+        sameAsBpftrace(program, List.of(), "1000 1 1 5 1 1000 10000000000 8 90000000000000000\n");
         for (String refused : List.of("1_e3", "2_e3", "1e_3", "0x1_0", "0x_1", "10e2", "1e17", "08", "0x10u", "1lu")) {
             String bad = "BEGIN { printf(\"%d\\n\", " + refused + "); exit(); }";
             Theirs t = bpftrace(bad, List.of());
@@ -142,10 +147,7 @@ class DiffFuzzFindingsTest {
     @Test
     void keyedMaxOfZeroIsAnEntry() throws Exception {
         String program = "BEGIN { @x[1] = max(0); @x[2] = max(-1); @y[1, \"a\"] = max(0); @y[2, \"b\"] = max(5); exit(); }";
-        Theirs theirs = bpftrace(program, List.of());
-        assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("@x[1]: 0\n"), theirs.out());
-        assertTrue(!theirs.out().contains("@x[2]"), theirs.out());
-        assertEquals(theirs.out(), ours(program, List.of()));
+        String theirs = sameAsBpftrace(program, List.of(), "@x[1]: 0\n");
+        assertTrue(!theirs.contains("@x[2]"), theirs);
     }
 }

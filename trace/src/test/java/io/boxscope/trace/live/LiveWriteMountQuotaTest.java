@@ -1,6 +1,8 @@
 package io.boxscope.trace.live;
 
 import static io.boxscope.trace.live.WrittenCapture.sc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,20 +69,12 @@ class LiveWriteMountQuotaTest {
      */
     @Test
     void mountsTypeIsReadAsAStringAtTheEndOfAMapping(@TempDir Path dir) throws Exception {
-        Path type = dir.toRealPath().resolve("type");
-        Files.write(type, new byte[] {'b', 'x', 'f', 's', 0});
-        String p = "my $a = " + sc("mmap", "0, 8192, 3, 0x22, -1, 0") + "; $a > 0 or die \"mmap $!\"; "
-                + sc("munmap", "$a + 4096, 4096") + " == 0 or die \"munmap $!\"; "
-                + "open(my $f, '<', '" + type + "') or die 'open'; "
-                + sc("read", "fileno($f), $a + 4091, 5") + " == 5 or die \"read $!\"; "
+        String p = atEndOfMapping(dir.toRealPath().resolve("type"), new byte[] {'b', 'x', 'f', 's', 0})
                 + "my $src = 'none'; my $mp = '" + dir.toRealPath() + "/absent'; "
-                + sc("mount", "$src, $mp, $a + 4091, 0, 0") + " == -1 or die 'mount'; ";
-        Process child = Workload.perl(p);
-        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("type.scap"), child,
-                "evt.type=mount and proc.pid=" + child.pid(), true);
-        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < mount ")).toList();
-        org.junit.jupiter.api.Assertions.assertEquals(1, exits.size(), "mount exits: " + r.sysdig());
-        org.junit.jupiter.api.Assertions.assertTrue((exits.getFirst() + " ").contains(" dir=" + dir.toRealPath() + "/absent type=bxfs "),
+                + sc("mount", "$src, $mp, $at, 0, 0") + " == -1 or die 'mount'; ";
+        List<String> exits = exits(dir.resolve("type.scap"), "mount", p);
+        assertEquals(1, exits.size(), "mount exits: " + exits);
+        assertTrue((exits.getFirst() + " ").contains(" dir=" + dir.toRealPath() + "/absent type=bxfs "),
                 "the type read up to its NUL: " + exits.getFirst());
     }
 
@@ -97,13 +91,10 @@ class LiveWriteMountQuotaTest {
                 + "my $dq = pack('QQQQQQQQLL', 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 39, 0); "
                 + sc("quotactl", "0x80000800, $mp, 4321, $dq") + " == -1 or die 'setquota'; "
                 + sc("quotactl", "0x80000700, $mp, 4321, $dq") + " == -1 or die 'getquota'; ";
-        Process child = Workload.perl(p);
-        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("dqblk.scap"), child,
-                "evt.type=quotactl and proc.pid=" + child.pid(), true);
-        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
-        org.junit.jupiter.api.Assertions.assertEquals(2, exits.size(), "quotactl exits: " + r.sysdig());
+        List<String> exits = exits(dir.resolve("dqblk.scap"), "quotactl", p);
+        assertEquals(2, exits.size(), "quotactl exits: " + exits);
         for (String e : exits) {
-            org.junit.jupiter.api.Assertions.assertTrue((e + " ").contains(" dqb_bhardlimit=1001 dqb_bsoftlimit=1002 dqb_curspace=1003 "
+            assertTrue((e + " ").contains(" dqb_bhardlimit=1001 dqb_bsoftlimit=1002 dqb_curspace=1003 "
                     + "dqb_ihardlimit=1004 dqb_isoftlimit=1005 dqb_btime=0(0s) dqb_itime=1008(1.008e-06s) "), "the dqblk fields by their valid bits: " + e);
         }
     }
@@ -115,24 +106,38 @@ class LiveWriteMountQuotaTest {
      */
     @Test
     void quotactlReadsADqinfoAtTheEndOfAMapping(@TempDir Path dir) throws Exception {
-        Path info = dir.toRealPath().resolve("info");
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.nativeOrder());
         b.putLong(11).putLong(22).putInt(5).putInt(7); // dqi_bgrace, dqi_igrace, dqi_flags, dqi_valid = IIF_ALL
-        Files.write(info, b.array());
-        String p = "my $a = " + sc("mmap", "0, 8192, 3, 0x22, -1, 0") + "; $a > 0 or die \"mmap $!\"; "
-                + sc("munmap", "$a + 4096, 4096") + " == 0 or die \"munmap $!\"; "
-                + "open(my $f, '<', '" + info + "') or die 'open'; "
-                + sc("read", "fileno($f), $a + 4072, 24") + " == 24 or die \"read $!\"; "
+        String p = atEndOfMapping(dir.toRealPath().resolve("info"), b.array())
                 + "my $mp = '" + dir.toRealPath() + "'; "
-                + sc("quotactl", "0x80000600, $mp, 0, $a + 4072") + " == -1 or die 'setinfo'; ";
-        Process child = Workload.perl(p);
-        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("info.scap"), child,
-                "evt.type=quotactl and proc.pid=" + child.pid(), true);
-        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
-        org.junit.jupiter.api.Assertions.assertEquals(1, exits.size(), "quotactl exits: " + r.sysdig());
+                + sc("quotactl", "0x80000600, $mp, 0, $at") + " == -1 or die 'setinfo'; ";
+        List<String> exits = exits(dir.resolve("info.scap"), "quotactl", p);
+        assertEquals(1, exits.size(), "quotactl exits: " + exits);
         String e = exits.getFirst() + " ";
-        org.junit.jupiter.api.Assertions.assertTrue(e.contains(" dqi_bgrace=11(") && e.contains(" dqi_igrace=22(")
-                && e.contains(" dqi_flags=5"), "the dqinfo fields: " + e);
+        assertTrue(e.contains(" dqi_bgrace=11(") && e.contains(" dqi_igrace=22(") && e.contains(" dqi_flags=5"),
+                "the dqinfo fields: " + e);
+    }
+
+    /**
+     * Perl that leaves {@code bytes} (written to {@code file} first) at {@code $at}, the last bytes of a page whose
+     * next page is unmapped: it maps two pages of the system's size, unmaps the second and reads the file to the end
+     * of the first, so that a read past the bytes faults.
+     */
+    private static String atEndOfMapping(Path file, byte[] bytes) throws java.io.IOException {
+        Files.write(file, bytes);
+        int n = bytes.length;
+        return "use POSIX (); my $ps = POSIX::sysconf(POSIX::_SC_PAGESIZE()); "
+                + "my $a = " + sc("mmap", "0, 2 * $ps, 3, 0x22, -1, 0") + "; $a > 0 or die \"mmap $!\"; "
+                + sc("munmap", "$a + $ps, $ps") + " == 0 or die \"munmap $!\"; my $at = $a + $ps - " + n + "; "
+                + "open(my $f, '<', '" + file + "') or die 'open'; "
+                + sc("read", "fileno($f), $at, " + n) + " == " + n + " or die \"read $!\"; ";
+    }
+
+    /** The exits of {@code call} a perl child running {@code body} made under {@code trace -w scap}, as sysdig -r prints them. */
+    private static List<String> exits(Path scap, String call, String body) throws Exception {
+        Process child = Workload.perl(body);
+        WrittenCapture.Result r = WrittenCapture.run(scap, child, "evt.type=" + call + " and proc.pid=" + child.pid(), true);
+        return r.sysdig().stream().filter(l -> l.contains(" < " + call + " ")).toList();
     }
 
     /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
