@@ -558,13 +558,22 @@ public final class CaptureProbe implements AutoCloseable {
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
                 .mov(Reg.R3, Reg.R9).add(Reg.R3, RawRecord.ARGS).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
                 .bind(noInflight);
+        io.boxscope.bpf.syscalls.SyscallTable names = io.boxscope.bpf.syscalls.SyscallTable.current();
+        int execve = names.number("execve");
+        int execveat = names.number("execveat");
         if (o.filter().failedOnly()) {
-            // only failed exits are wanted: the exit reads the strings, from the arguments kept here
+            // only failed exits are wanted: the exit reads the strings, from the arguments kept here; but an exec's
+            // entry carries the caller's argv and envp, which a failed exec's exit event is made of (ExecArgv; the
+            // entry event itself is left out by the filter in Java)
+            ExecArgv.onlyExec(a, execve, execveat, out);
+            ExecArgv.emit(a, execve, execveat);
+            output(a, m, out);
             a.bind(generic).bind(out).movImm(Reg.R0, 0).exit();
             return a.build();
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
+        ExecArgv.emit(a, execve, execveat);
         // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
         UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {

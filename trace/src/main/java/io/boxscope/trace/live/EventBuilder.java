@@ -432,8 +432,8 @@ public final class EventBuilder {
             case "clone3" -> process("PPME_SYSCALL_CLONE3_X", r, ts, ret);
             case "fork" -> process("PPME_SYSCALL_FORK_20_X", r, ts, ret);
             case "vfork" -> process("PPME_SYSCALL_VFORK_20_X", r, ts, ret);
-            case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, ts, ret);
-            case "execveat" -> process("PPME_SYSCALL_EXECVEAT_X", r, ts, ret);
+            case "execve" -> process("PPME_SYSCALL_EXECVE_19_X", r, e, ts, ret);
+            case "execveat" -> process("PPME_SYSCALL_EXECVEAT_X", r, e, ts, ret);
             case "socket" -> b("PPME_SOCKET_SOCKET_X", r, ts).num(ret).build();
             case "connect" -> {
                 // the local end from the kernel socket, the remote one as the caller gave it (the driver's connect filler)
@@ -590,7 +590,19 @@ public final class EventBuilder {
      * entry for the child's exit, which the fork record created; the refreshed entry after an exec).
      */
     private ScapEvent process(String constant, RawRecord r, long ts, long ret) {
+        return process(constant, r, r, ts, ret);
+    }
+
+    /**
+     * {@link #process} with the call's entry record {@code e} (the exit record itself when the entry was not seen): a
+     * failed execve's or execveat's exe, args and env are the caller's argv and envp, which the probe copied at the
+     * entry ({@link ExecArgv}), as the driver's exit reads them from the call's arguments when it returned a negative
+     * value (libs driver/modern_bpf execve.bpf.c); everything else is the calling task's, as for any exit. Without the
+     * entry (a capture that started mid-call) they stay the thread table's, the caller's own command line.
+     */
+    private ScapEvent process(String constant, RawRecord r, RawRecord e, long ts, long ret) {
         boolean exec = constant.equals("PPME_SYSCALL_EXECVE_19_X") || constant.equals("PPME_SYSCALL_EXECVEAT_X");
+        boolean fromEntry = exec && ret < 0 && e != r && e.kind() == RawRecord.ENTER;
         TaskInfo t = threads.get(r.tid());
         Map<String, Object> v = new HashMap<>();
         v.put("res", ret);
@@ -626,7 +638,8 @@ public final class EventBuilder {
             v.put("flags", cloneExitFlags(constant, r, t, ret));
         }
         // fdlimit and memory sizes of the process now (the driver reads them from the task's rlimits and mm)
-        io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 ? threads.memory(t != null ? t.pid() : r.pid())
+        // (a failed exec's too: the driver reads the caller's, which is still there; a failed clone has no child)
+        io.boxscope.proc.tasks.TaskMemory mem = ret >= 0 || exec ? threads.memory(t != null ? t.pid() : r.pid())
                 : io.boxscope.proc.tasks.TaskMemory.NONE;
         v.put("fdlimit", mem.fdLimit() >= 0 ? mem.fdLimit() : 1024L);
         Long nofile = exec ? execFdLimit.remove(r.tid()) : null;
@@ -639,6 +652,9 @@ public final class EventBuilder {
         byte[] env = exec ? execEnv.remove(r.tid()) : null;
         if (env != null && ret == 0) {
             v.put("env", env); // the new image's environment area, read by the probe at the exec
+        }
+        if (fromEntry) {
+            failedExec(v, e);
         }
         Long exeFlags = exec ? execFlags.remove(r.tid()) : null;
         if (exeFlags != null && ret == 0) {
@@ -672,6 +688,32 @@ public final class EventBuilder {
             }
         }
         return b.build();
+    }
+
+    /**
+     * A failed exec's exe (argv[0]), args (argv[1..], each with its NUL) and env (envp's strings, each with its NUL)
+     * from its entry record's slots 1 and 2 ({@link ExecArgv}); an area the probe cut ends with a NUL, as the driver
+     * ends a cut one. An empty or NULL argv gives an empty exe and args, as the driver's.
+     */
+    private static void failedExec(Map<String, Object> v, RawRecord e) {
+        byte[] argv = nulEnded(e.strB());
+        int first = 0;
+        while (first < argv.length && argv[first] != 0) {
+            first++;
+        }
+        v.put("exe", io.boxscope.trace.scap.RawText.decode(argv, 0, first));
+        v.put("args", first + 1 >= argv.length ? new byte[0] : java.util.Arrays.copyOfRange(argv, first + 1, argv.length));
+        v.put("env", nulEnded(e.buf()));
+    }
+
+    /** {@code area} with its last byte NUL (a copy when it was not). */
+    private static byte[] nulEnded(byte[] area) {
+        if (area.length == 0 || area[area.length - 1] == 0) {
+            return area;
+        }
+        byte[] c = area.clone();
+        c[c.length - 1] = 0;
+        return c;
     }
 
     /**

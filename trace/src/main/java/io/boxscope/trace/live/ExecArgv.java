@@ -1,0 +1,123 @@
+package io.boxscope.trace.live;
+
+import io.boxscope.bpf.asm.AluOp;
+import io.boxscope.bpf.asm.Asm;
+import io.boxscope.bpf.asm.Helper;
+import io.boxscope.bpf.asm.JmpOp;
+import io.boxscope.bpf.asm.Label;
+import io.boxscope.bpf.asm.Reg;
+import io.boxscope.bpf.asm.Size;
+
+/**
+ * The part of {@link CaptureProbe}'s entry program that copies an execve's (or execveat's) {@code argv} and
+ * {@code envp} string arrays from the caller's memory into the entry record: {@code argv}'s strings as slot 1 and
+ * {@code envp}'s as slot 2, each string with its NUL, back to back. A failed call's exit event carries them: the
+ * driver's execve exit takes {@code exe} (argv[0]), {@code args} (argv[1..]) and {@code env} from these arrays when
+ * the call returned a negative value, everything else from the calling task (libs driver/modern_bpf execve.bpf.c
+ * and execveat.bpf.c, "In case of success we take `exe` and `args` directly from the kernel otherwise we get them
+ * from the syscall arguments"; auxmap__store_execve_exe/_args: at most 16 pointers per array,
+ * MAX_CHARBUF_POINTERS). A successful call's exit takes them from the new image instead ({@link ExecRecord}), so the
+ * consumer ({@link EventBuilder}) uses these only for a failed one.
+ *
+ * <p>Why at the entry: the exit program is near 200,000 verified instructions; the entry program is at ~17,000 and
+ * this costs it {@link #POINTERS} turns per array, each turn's running length kept in the record's map memory (its
+ * slot length), which the verifier does not track, so the turns' early ends prune into one state. The caller is
+ * blocked in the call between its entry and exit, so its arrays are the ones the driver reads at the exit (unless
+ * another thread of the process rewrites them meanwhile). A successful exec's entry record grows by the two areas
+ * (at most {@link #ARGV_MAX} + {@link #ENV_MAX} bytes of ring), nothing else does.
+ */
+final class ExecArgv {
+    private ExecArgv() {}
+
+    /** Pointers read per array: the driver's MAX_CHARBUF_POINTERS (libs driver/modern_bpf/definitions). */
+    static final int POINTERS = 16;
+    /** Most bytes of argv copied: as much as the exec record's argument area ({@link CaptureProbe#STR_MAX}). */
+    static final int ARGV_MAX = CaptureProbe.STR_MAX;
+    /** Most bytes of envp copied: the exec record's environment ({@link ExecRecord#ENV_MAX}, the driver's STR_STORAGE_SIZE). */
+    static final int ENV_MAX = ExecRecord.ENV_MAX;
+    /** Where the argv slot starts at most: after strings A and B. */
+    private static final int ARGV_START_MAX = CaptureProbe.OFF_AFTER_STRINGS;
+    /** Where the envp slot starts at most. */
+    private static final int ENV_START_MAX = ARGV_START_MAX + ARGV_MAX;
+    /** The argv and envp user pointers while they are walked (stack slots the entry program does not use for an exec). */
+    private static final int S_ARGV = CaptureProbe.S_REM;
+    private static final int S_ENVP = CaptureProbe.S_TOT;
+
+    /** Bytes the two slots may reach in the record (each string read may write up to its area past the slot start). */
+    static final int END_MAX = ENV_START_MAX + 2 * ENV_MAX;
+
+    /**
+     * R8 holds the system call number and R9 the entry record (arguments copied, S_OFF after strings A and B): for
+     * {@code execveNr} (argv, envp = arguments 1, 2) or {@code execveatNr} (2, 3) the two arrays' strings as slots 1
+     * and 2; nothing for any other call (a negative number: that call does not exist here).
+     */
+    static void emit(Asm a, int execveNr, int execveatNr) {
+        Label done = a.newLabel("execargv_done");
+        Label execve = a.newLabel("execargv_execve");
+        Label execveat = a.newLabel("execargv_execveat");
+        Label walk = a.newLabel("execargv_walk");
+        if (execveNr >= 0) {
+            a.jmp(JmpOp.JEQ, Reg.R8, execveNr, execve);
+        }
+        if (execveatNr >= 0) {
+            a.jmp(JmpOp.JEQ, Reg.R8, execveatNr, execveat);
+        }
+        a.ja(done);
+        a.bind(execve);
+        pointers(a, 1, 2);
+        a.ja(walk).bind(execveat);
+        pointers(a, 2, 3);
+        a.bind(walk);
+        array(a, S_ARGV, 1, ARGV_MAX, ARGV_START_MAX);
+        array(a, S_ENVP, 2, ENV_MAX, ENV_START_MAX);
+        a.bind(done);
+    }
+
+    /** Jumps to {@code notExec} unless R8 is {@code execveNr} or {@code execveatNr}. */
+    static void onlyExec(Asm a, int execveNr, int execveatNr, Label notExec) {
+        Label exec = a.newLabel("execargv_is_exec");
+        if (execveNr >= 0) {
+            a.jmp(JmpOp.JEQ, Reg.R8, execveNr, exec);
+        }
+        if (execveatNr >= 0) {
+            a.jmp(JmpOp.JEQ, Reg.R8, execveatNr, exec);
+        }
+        a.ja(notExec).bind(exec);
+    }
+
+    private static void pointers(Asm a, int argv, int envp) {
+        a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ARGS + 8 * argv).stx(Size.DW, Reg.R10, S_ARGV, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ARGS + 8 * envp).stx(Size.DW, Reg.R10, S_ENVP, Reg.R1);
+    }
+
+    /**
+     * The strings of the NULL-terminated pointer array at stack slot {@code ptrSlot} as record slot {@code slot}, at
+     * most {@code max} bytes and {@link #POINTERS} strings: a failed pointer read or a NULL pointer ends the array
+     * (auxmap__store_execve_args); a string that cannot be read is an empty one (its NUL), as the driver pushes it;
+     * the last string is cut at {@code max}, with its NUL. The running length lives in the slot's length field.
+     */
+    private static void array(Asm a, int ptrSlot, int slot, int max, int startMax) {
+        Label end = a.newLabel("execargv_end");
+        int lens = RawRecord.LENS + 2 * slot;
+        for (int i = 0; i < POINTERS; i++) {
+            Label ok = a.newLabel("execargv_str");
+            a.ldx(Size.DW, Reg.R3, Reg.R10, ptrSlot).jmp(JmpOp.JEQ, Reg.R3, 0, end).add(Reg.R3, 8 * i)
+                    .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_SRC).movImm(Reg.R2, 8).call(Helper.PROBE_READ_USER)
+                    .jmp(JmpOp.JNE, Reg.R0, 0, end)
+                    .ldx(Size.DW, Reg.R3, Reg.R10, CaptureProbe.S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, end)
+                    // room left: max - used (used from map memory, bounded here)
+                    .ldx(Size.H, Reg.R4, Reg.R9, lens).jmp(JmpOp.JGE, Reg.R4, max, end)
+                    .movImm(Reg.R2, max).alu64(AluOp.SUB, Reg.R2, Reg.R4)
+                    .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R1, startMax, end)
+                    .add(Reg.R1, Reg.R4).mov(Reg.R4, Reg.R1).mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                    .call(Helper.PROBE_READ_USER_STR)
+                    // an unreadable string: the helper zeroed its first byte, an empty string
+                    .jmp(JmpOp.JSGT, Reg.R0, 0, ok).movImm(Reg.R0, 1).bind(ok)
+                    .ldx(Size.H, Reg.R1, Reg.R9, lens).add(Reg.R1, Reg.R0).stx(Size.H, Reg.R9, lens, Reg.R1);
+        }
+        Label capped = a.newLabel("execargv_capped");
+        a.bind(end).ldx(Size.H, Reg.R1, Reg.R9, lens).jmp(JmpOp.JLE, Reg.R1, max, capped).movImm(Reg.R1, max)
+                .stx(Size.H, Reg.R9, lens, Reg.R1).bind(capped)
+                .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).add(Reg.R4, Reg.R1).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4);
+    }
+}
