@@ -316,7 +316,9 @@ public final class EventFormatter {
                     b.append(Long.toHexString(s.unixSource())).append("->").append(Long.toHexString(s.unixDest()))
                             .append(' ').append(s.path());
                 } else {
-                    b.append(tuple(s.sip(), s.sport(), s.dip(), s.dport()));
+                    // event.cpp PT_SOCKTUPLE: an AF_INET6 tuple of IPv4-mapped (or zero) addresses prints as IPv4
+                    ParamValue.SockTuple st4 = s.sinspView();
+                    b.append(tuple(st4.sip(), st4.sport(), st4.dip(), st4.dport()));
                 }
             }
             // as libsinsp's PT_FDLIST (libs e5c53d64 userspace/libsinsp/event.cpp): each fd as a u64 (-1 is

@@ -100,7 +100,15 @@ final class FdRules {
                     t.fds.put(fd, new Fd(old.type(), Long.toHexString(st.unixSource()) + "->"
                             + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4(), null, old.dev(), true));
                 } else {
-                    Fd now = SocketTuples.update(old, st, named(old), interfaces);
+                    // fill_client_socket_info: an AF_INET6 tuple of IPv4-mapped addresses makes the socket an IPv4 one,
+                    // which keeps the protocol its memory holds (none for an AF_INET6 socket: named <unknown>)
+                    int l4 = named(old);
+                    if (st.mapped()) {
+                        old = SocketTuples.ipv4View(old);
+                        st = st.sinspView();
+                        l4 = SocketTuples.stored(old);
+                    }
+                    Fd now = SocketTuples.update(old, st, l4, interfaces);
                     if (now != null && old.role() == Fd.ROLE_SERVER && now.l4proto() == 3) {
                         // fill_client_socket_info (libs e5c53d64 parsers.cpp): a UDP server's connect that changed the
                         // tuple swaps it (swap_addresses), so the peer stays the client
@@ -110,7 +118,7 @@ final class FdRules {
                                 now.role()), now.l4proto());
                     }
                     // fill_client_socket_info: a socket without a role becomes a client
-                    Fd named = (now != null ? now : SocketTuples.renamed(old, named(old))).withConnected(true);
+                    Fd named = (now != null ? now : SocketTuples.renamed(old, l4)).withConnected(true);
                     t.fds.put(fd, named.role() == Fd.ROLE_NONE ? named.withRole(Fd.ROLE_CLIENT) : named);
                 }
             } else if (old != null) {
@@ -128,7 +136,9 @@ final class FdRules {
             long fd = num(t.lastEnter, "fd");
             Fd old = t.fds.get(fd);
             ScapEvent withTuple = info.name().startsWith("send") ? t.lastEnter : e;
-            if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK)
+            // a socket bound to an IPv6 port stays a server socket after its datagrams (SocketTuples.datagram)
+            boolean server6 = old != null && old.type() == FdType.IPV6_SERVSOCK && old.role() == Fd.ROLE_SERVER;
+            if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK || server6)
                     && (old.name().isEmpty() || old.l4proto() != 2)
                     && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
                 Fd now = SocketTuples.datagram(t.fds, fd, old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces,
@@ -165,8 +175,10 @@ final class FdRules {
             if (old != null) {
                 // a server socket (a port to listen on) shows its protocol; a client bound to port 0 not yet
                 int l4 = a.port() != 0 ? named(old) : old.l4proto();
-                // parse_bind_exit: a port makes it a server socket (SCAP_FD_IPV4_SERVSOCK, set_role_server)
-                t.fds.put(fd, new Fd(old.type(), EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4(), null, old.dev(),
+                // parse_bind_exit: a port makes it a server socket (SCAP_FD_IPV4_SERVSOCK, set_role_server); an
+                // IPv4-mapped or zero IPv6 address (::) an IPv4 one, its address the last 4 bytes (SocketTuples.bound)
+                FdType type = a.port() != 0 && a.mapped() ? FdType.IPV4_SOCK : old.type();
+                t.fds.put(fd, new Fd(type, EventFormatter.address(a.addr(), a.port()), l4, old.intendedL4(), null, old.dev(),
                         old.connected(), a.port() != 0 ? Fd.ROLE_SERVER : old.role()));
             }
         } else if (t != null && t.lastEnter != null && num(e, "res") >= 0
@@ -186,7 +198,8 @@ final class FdRules {
         if (t != null && fd >= 0) {
             t.lastEventFd = fd; // parse_accept_exit sets it before it reads the tuple
         }
-        if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st) {
+        if (t != null && fd >= 0 && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple raw) {
+            ParamValue.SockTuple st = raw.sinspView(); // IPv4-mapped addresses: an IPv4 socket, named as IPv4
             if (st.family() == 1) {
                 add(t, fd, new Fd(FdType.UNIX_SOCK, Long.toHexString(st.unixSource()) + "->"
                         + Long.toHexString(st.unixDest()) + " " + st.path(), 0, 0, null, 0, true));

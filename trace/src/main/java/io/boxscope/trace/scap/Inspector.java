@@ -717,10 +717,15 @@ public final class Inspector {
         // a UDP server's connect swapped the tuple (FdRules.connect): sinsp shows the socket as it names it
         if (ei != null && !enter && (kind & EventKinds.CONNECT) != 0 && eventFd != null
                 && !(eventFd.role() == Fd.ROLE_SERVER && eventFd.l4proto() == 3)
-                && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
-            return new Fd(eventFd.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.l4proto(),
-                    eventFd.intendedL4(), new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport()), eventFd.dev(),
-                    eventFd.connected(), eventFd.role());
+                && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple raw && raw.family() != 1) {
+            ParamValue.SockTuple st = raw.sinspView();
+            SocketTuples.Endpoints ends = new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport());
+            // an IPv4-mapped tuple: an IPv4 socket named with the protocol its memory holds (FdRules.connect)
+            Fd base = raw.mapped() ? SocketTuples.ipv4View(eventFd) : eventFd;
+            String name = raw.mapped() ? SocketTuples.name(FdType.IPV4_SOCK, ends, SocketTuples.stored(base))
+                    : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
+            return new Fd(base.type(), name, base.l4proto(), base.intendedL4(), ends, eventFd.dev(), eventFd.connected(),
+                    eventFd.role());
         }
         if (eventFd != null) {
             return eventFd;

@@ -66,6 +66,15 @@ public sealed interface ParamValue {
             return new SockAddr(2, ip, port, "");
         }
 
+        /**
+         * Whether sinsp treats this address as IPv4: an AF_INET6 address that is IPv4-mapped or all zeros
+         * (sinsp_utils::is_ipv4_mapped_ipv6, libs e5c53d64 utils.cpp; parse_bind_exit and parse_connect_enter then
+         * make the socket an IPv4 one).
+         */
+        public boolean mapped() {
+            return family == 10 && SockTuple.isMapped(addr);
+        }
+
         /** The driver's encoding: family, then address and port (little-endian) or the NUL-terminated path. */
         public byte[] encode() {
             if (family == 1) {
@@ -91,6 +100,37 @@ public sealed interface ParamValue {
 
         public static SockTuple ipv4(byte[] sip, int sport, byte[] dip, int dport) {
             return new SockTuple(2, sip, sport, dip, dport, 0, 0, "");
+        }
+
+        /**
+         * Whether sinsp reads this tuple as an IPv4 one: an AF_INET6 tuple whose both addresses are IPv4-mapped
+         * ({@code ::ffff:a.b.c.d}) or all zeros ({@code ::}), as sinsp_utils::is_ipv4_mapped_ipv6 (libs e5c53d64
+         * utils.cpp) decides. The driver writes the AF_INET6 tuple as the kernel names the socket (ppm_events.c
+         * fd_to_socktuple); sinsp's parsers (update_fd, fill_client_socket_info, parse_accept_exit) then make the
+         * socket an IPv4 one, and event.cpp prints the tuple as IPv4.
+         */
+        public boolean mapped() {
+            return family == 10 && isMapped(sip) && isMapped(dip);
+        }
+
+        /** This tuple as sinsp reads it: the IPv4 tuple of the mapped addresses' last 4 bytes when {@link #mapped}. */
+        public SockTuple sinspView() {
+            return mapped() ? ipv4(java.util.Arrays.copyOfRange(sip, 12, 16), sport, java.util.Arrays.copyOfRange(dip, 12, 16), dport)
+                    : this;
+        }
+
+        /** is_ipv4_mapped_ipv6: 10 zero bytes, then ff ff or six zero bytes. */
+        static boolean isMapped(byte[] a) {
+            if (a.length != 16) {
+                return false;
+            }
+            for (int i = 0; i < 10; i++) {
+                if (a[i] != 0) {
+                    return false;
+                }
+            }
+            boolean ffff = a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+            return ffff || (a[10] == 0 && a[11] == 0 && a[12] == 0 && a[13] == 0 && a[14] == 0 && a[15] == 0);
         }
 
         public byte[] encode() {

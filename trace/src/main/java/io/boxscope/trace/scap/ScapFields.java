@@ -836,7 +836,8 @@ public final class ScapFields implements FieldSource {
      * port (sysdig 0.29 -r: a lsof filter fd.sport=80 keeps it, fd.sip=0.0.0.0 and fd.lport=80 do not); null for any other fd.
      */
     private SocketTuples.Endpoints listening() {
-        if (fd == null || fdNum() == null || (fd.type() != FdType.IPV4_SERVSOCK && fd.type() != FdType.IPV6_SERVSOCK)) {
+        if (fd == null || fdNum() == null || fd.ends() != null
+                || (fd.type() != FdType.IPV4_SERVSOCK && fd.type() != FdType.IPV6_SERVSOCK)) {
             return null;
         }
         // named ADDRESS:PORT (EventFormatter.address) when the process list or bind named it
@@ -867,7 +868,8 @@ public final class ScapFields implements FieldSource {
      */
     private SocketTuples.Endpoints boundServer() {
         if (fd == null || fdNum() == null || fd.role() != Inspector.Fd.ROLE_SERVER || failedConnect
-                || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
+                || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK
+                    && !(fd.type() == FdType.IPV6_SERVSOCK && fd.ends() != null))) {
             return null;
         }
         return SocketTuples.bound(fd);

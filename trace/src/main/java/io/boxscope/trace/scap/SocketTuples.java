@@ -30,8 +30,7 @@ final class SocketTuples {
         byte[] dip = e == null || e.dip().length != zero.length || Arrays.equals(e.dip(), zero) ? st.dip() : e.dip();
         int dport = e == null || e.dport() == 0 ? st.dport() : e.dport();
         Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
-        return new Inspector.Fd(type, EventFormatter.tuple(now.sip(), now.sport(), now.dip(), now.dport()), l4,
-                old.intendedL4(), now, old.dev(), old.connected(), old.role());
+        return new Inspector.Fd(type, name(type, now, l4), l4, old.intendedL4(), now, old.dev(), old.connected(), old.role());
     }
 
     /**
@@ -39,6 +38,15 @@ final class SocketTuples {
      * name stays until the exit event names the socket.
      */
     static Inspector.Fd withPeer(Inspector.Fd old, ParamValue.SockAddr a) {
+        if (a.mapped()) {
+            // parse_connect_enter: an IPv4-mapped (or zero) address makes the socket an IPv4 one (SCAP_FD_IPV4_SOCK),
+            // its destination written through the IPv4 view of the socket's memory
+            Inspector.Fd v4 = ipv4View(old);
+            Endpoints e = v4.ends();
+            return new Inspector.Fd(FdType.IPV4_SOCK, old.name(), v4.l4proto(), v4.intendedL4(),
+                    new Endpoints(e.sip(), e.sport(), java.util.Arrays.copyOfRange(a.addr(), 12, 16), a.port()), old.dev(),
+                    old.connected(), old.role());
+        }
         Endpoints e = old.ends();
         byte[] sip = e != null && e.sip().length == a.addr().length ? e.sip() : new byte[a.addr().length];
         int sport = e != null ? e.sport() : 0;
@@ -50,8 +58,48 @@ final class SocketTuples {
     /** The socket named after its endpoints (connect's exit renames even when the tuple changed nothing). */
     static Inspector.Fd renamed(Inspector.Fd old, int l4) {
         Endpoints e = old.ends();
-        return e == null ? old : new Inspector.Fd(old.type(), EventFormatter.tuple(e.sip(), e.sport(), e.dip(), e.dport()),
-                l4, old.intendedL4(), e, old.dev(), old.connected(), old.role());
+        return e == null ? old : new Inspector.Fd(old.type(), name(old.type(), e, l4), l4, old.intendedL4(), e, old.dev(),
+                old.connected(), old.role());
+    }
+
+    /**
+     * An inet socket's name as sinsp_utils::sockinfo_to_str (libs e5c53d64 utils.cpp) builds it from the socket's type,
+     * endpoints and protocol: {@code SIP:SPORT->DIP:DPORT} for TCP and UDP, the addresses only for ICMP (and raw
+     * IPv4), else {@code <unknown>}. An AF_INET6 socket that an IPv4-mapped address made an IPv4 one has the IPv4
+     * view of its memory as protocol, which is 0 ({@link #ipv4View}): sysdig names it {@code <unknown>} after connect.
+     */
+    static String name(FdType type, Endpoints e, int l4) {
+        boolean v4 = type == FdType.IPV4_SOCK;
+        return switch (l4) {
+            case 2, 3 -> EventFormatter.tuple(e.sip(), e.sport(), e.dip(), e.dport());
+            case 4 -> EventFormatter.ip(e.sip()) + "->" + EventFormatter.ip(e.dip());
+            case 5 -> v4 ? EventFormatter.ip(e.sip()) + "->" + EventFormatter.ip(e.dip()) : "<unknown>";
+            default -> "<unknown>";
+        };
+    }
+
+    /**
+     * An AF_INET6 socket (SCAP_FD_IPV6_SOCK) as sinsp sees it once an IPv4-mapped address makes it an IPv4 one: the
+     * same memory (sinsp_sockinfo is a union of the IPv4 and IPv6 tuples) read through the IPv4 tuple, whose source
+     * address, destination address, ports and protocol lie over the first 13 bytes of the IPv6 source address (the
+     * ports in this machine's byte order, as sinsp stores them). A new socket's are zeros: no protocol, so
+     * sockinfo_to_str names it {@code <unknown>} and update_fd's datagram makes it UDP. Any other fd is returned as it is.
+     */
+    static Inspector.Fd ipv4View(Inspector.Fd old) {
+        if (old.type() != FdType.IPV6_SOCK) {
+            return old;
+        }
+        byte[] m = memory(old, 16).sip();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder());
+        int l4 = m[12] & 0xff;
+        Endpoints e = new Endpoints(Arrays.copyOfRange(m, 0, 4), b.getShort(8) & 0xffff, Arrays.copyOfRange(m, 4, 8),
+                b.getShort(10) & 0xffff);
+        return new Inspector.Fd(FdType.IPV4_SOCK, old.name(), l4, l4, e, old.dev(), old.connected(), old.role());
+    }
+
+    /** The protocol sinsp holds for a socket (its l4proto field, which fd.l4proto hides while the socket has no role). */
+    static int stored(Inspector.Fd f) {
+        return f.l4proto() != 0 ? f.l4proto() : f.intendedL4();
     }
 
     /**
@@ -69,6 +117,20 @@ final class SocketTuples {
      */
     static Inspector.Fd datagram(LongMap<Inspector.Fd> table, long fd, Inspector.Fd old, ParamValue.SockTuple st, int l4,
                                  List<InterfaceInfo> ifs, boolean incoming) {
+        if (st.family() == 10 && !st.mapped()) {
+            Endpoints b = bound(old);
+            if (b != null && b.sip().length == 16) {
+                return ipv6Server(old, st);
+            }
+        }
+        if (st.mapped()) {
+            // update_fd: an AF_INET6 tuple of IPv4-mapped addresses makes the socket an IPv4 one
+            // (set_ipv4_mapped_ipv6_addresses_and_ports); a socket bound to a mapped address is one already (bind)
+            if (bound(old) == null) {
+                old = ipv4View(old);
+            }
+            st = st.sinspView();
+        }
         int len = st.sip().length;
         FdType type = st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
         Endpoints e = memory(old, len);
@@ -100,8 +162,38 @@ final class SocketTuples {
         if (incoming ? role == Inspector.Fd.ROLE_CLIENT : role == Inspector.Fd.ROLE_SERVER) {
             now = new Endpoints(now.dip(), now.dport(), now.sip(), now.sport());
         }
-        return new Inspector.Fd(type, EventFormatter.tuple(now.sip(), now.sport(), now.dip(), now.dport()), l4,
-                old.intendedL4(), now, old.dev(), old.connected(), role);
+        return new Inspector.Fd(type, name(type, now, l4), l4, old.intendedL4(), now, old.dev(), old.connected(), role);
+    }
+
+    /**
+     * A datagram on a socket bound to an IPv6 port (parse_bind_exit made it SCAP_FD_IPV6_SERVSOCK): update_fd changes
+     * the type only for IPv4 tuples, so it stays a server socket, its server info (address over the tuple's source
+     * address, port and protocol over the first bytes of the destination address) rewritten by
+     * set_ipv6_addresses_and_ports, which sets the source address and port and a destination address or port that is
+     * zero (no either-way-round test: that is for SCAP_FD_IPV6_SOCK only). parse_rw_exit then names it after the
+     * event's tuple as it is (no role guessed, nothing swapped, no interface inferred: those are for the *_SOCK types).
+     * Kept as {@link FdType#IPV6_SERVSOCK} with its memory as endpoints ({@link #bound} reads the server info back).
+     * Null when nothing changed.
+     */
+    private static Inspector.Fd ipv6Server(Inspector.Fd old, ParamValue.SockTuple st) {
+        Endpoints e = memory(old, 16);
+        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
+        byte[] dip = e.dip();
+        int dport = e.dport();
+        if (Arrays.equals(dip, new byte[16])) {
+            dip = st.dip();
+            changed = true;
+        }
+        if (dport == 0) {
+            dport = st.dport();
+            changed = true;
+        }
+        if (!changed) {
+            return null;
+        }
+        return new Inspector.Fd(FdType.IPV6_SERVSOCK, EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()),
+                old.l4proto(), old.intendedL4(), new Endpoints(st.sip(), st.sport(), dip, dport), old.dev(), old.connected(),
+                old.role());
     }
 
     /**
@@ -133,6 +225,11 @@ final class SocketTuples {
     static Endpoints bound(Inspector.Fd f) {
         boolean inet = f.type() == FdType.IPV4_SOCK || f.type() == FdType.IPV6_SOCK || f.type() == FdType.IPV4_SERVSOCK
                 || f.type() == FdType.IPV6_SERVSOCK;
+        if (f.type() == FdType.IPV6_SERVSOCK && f.ends() != null && f.ends().dip().length == 16) {
+            // a bound IPv6 socket after a datagram ({@link #ipv6Server}): the server info read from its memory
+            int port = java.nio.ByteBuffer.wrap(f.ends().dip()).order(java.nio.ByteOrder.nativeOrder()).getShort(0) & 0xffff;
+            return new Endpoints(f.ends().sip(), port, new byte[0], 0);
+        }
         String n = f.name();
         int colon = n == null ? -1 : n.lastIndexOf(':');
         if (!inet || f.ends() != null || colon <= 0) {
@@ -140,6 +237,10 @@ final class SocketTuples {
         }
         try {
             byte[] ip = java.net.InetAddress.ofLiteral(n.substring(0, colon)).getAddress();
+            if ((f.type() == FdType.IPV4_SOCK || f.type() == FdType.IPV4_SERVSOCK) && ip.length == 16) {
+                // bound to an IPv4-mapped or zero IPv6 address: parse_bind_exit keeps its last 4 bytes (m_ipv4serverinfo)
+                ip = Arrays.copyOfRange(ip, 12, 16);
+            }
             int port = Integer.parseInt(n.substring(colon + 1));
             return port > 0 && port <= 0xffff ? new Endpoints(ip, port, new byte[0], 0) : null;
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,5 @@
 package io.boxscope.trace.scap;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,24 +92,18 @@ public final class StateTables {
                 sized(e.dip(), len), e.dport(), f.l4proto(), 0, 0));
     }
 
-    /** A server socket from its name, {@code ADDR:PORT} ({@link EventFormatter#address}), or null when it is not one. */
+    /**
+     * A server socket from its name, {@code ADDR:PORT} ({@link EventFormatter#address}), or from its memory for a bound
+     * IPv6 socket after a datagram ({@link SocketTuples#bound}); null when it is not one. A socket bound to an IPv4-mapped
+     * or zero IPv6 address is an IPv4 server socket, as parse_bind_exit makes it.
+     */
     private static FdInfo server(long fd, Inspector.Fd f, int len) {
-        String n = f.name();
-        int colon = n.lastIndexOf(':');
-        if (colon <= 0) {
+        SocketTuples.Endpoints b = SocketTuples.bound(f);
+        if (b == null || b.sip().length != len) {
             return null;
         }
-        try {
-            byte[] ip = InetAddress.ofLiteral(n.substring(0, colon)).getAddress();
-            int port = Integer.parseInt(n.substring(colon + 1));
-            if (ip.length != len || port < 0 || port > 0xffff) {
-                return null;
-            }
-            FdType type = len == 4 ? FdType.IPV4_SERVSOCK : FdType.IPV6_SERVSOCK;
-            return new FdInfo(fd, 0, type, "", 0, 0, new FdInfo.SocketInfo(ip, port, new byte[0], 0, f.l4proto(), 0, 0));
-        } catch (IllegalArgumentException e) {
-            return null; // not an address literal (a name the inspector took from elsewhere): not a bound socket
-        }
+        FdType type = len == 4 ? FdType.IPV4_SERVSOCK : FdType.IPV6_SERVSOCK;
+        return new FdInfo(fd, 0, type, "", 0, 0, new FdInfo.SocketInfo(b.sip(), b.sport(), new byte[0], 0, f.l4proto(), 0, 0));
     }
 
     private static byte[] sized(byte[] a, int len) {
