@@ -258,9 +258,7 @@ public final class TraceCommand extends CliCommand {
         boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
         boolean mesos = "m".equals(print.value()) || "mesos".equals(print.value());
         boolean userFormat = print.value() != null && !container && !kubernetes && !mesos;
-        // a filter with a syslog field changes evt.info (the decoder's line): the line is built from the fields
-        boolean syslog = compiled != null && compiled.uses(io.boxscope.trace.filter.FieldClass.SYSLOG);
-        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured || syslog) {
+        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured) {
             String f = print.value() == null ? (coloured ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT)
                     : container ? OutputFormat.CONTAINER : kubernetes ? OutputFormat.KUBERNETES
                     : mesos ? OutputFormat.MESOS : print.value();

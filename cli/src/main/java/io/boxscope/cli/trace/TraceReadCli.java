@@ -120,8 +120,6 @@ final class TraceReadCli {
         try (reader; ScapWriter writer = q.write() == null ? null
                 : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
             Inspector inspector = new Inspector(reader.tables());
-            inspector.decodeSyslog((q.filter() != null && q.filter().uses(io.boxscope.trace.filter.FieldClass.SYSLOG))
-                    || (q.display().format() != null && q.display().format().uses(io.boxscope.trace.filter.FieldClass.SYSLOG)));
             EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
             Display show = q.display();
             fmt.buffers(show.buffers(), show.cutBuffers());

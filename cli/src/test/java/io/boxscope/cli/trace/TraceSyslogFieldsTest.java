@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trace -w} wrote of a Python workload as the installed sysdig reads it. The workload sends datagrams with
  * valid, malformed and empty priorities to a socket named .../dev/log, by send, sendto and write. sysdig decodes
  * a write(2) (no EF_MODIFIES_STATE) only after its filter ran, so a filter on syslog fields misses it while a
- * format shows it: compared too. trace refused all these fields before (and -pm was a format of its own).
+ * format shows it: compared too. sysdig always runs the decoder: evt.info of a decoded write, in the default line too,
+ * is its "syslog sev=S msg=M". trace refused all these fields before (and -pm was a format of its own).
  */
 @KernelTest
 class TraceSyslogFieldsTest {
@@ -91,6 +92,7 @@ class TraceSyslogFieldsTest {
                     List.of("-p", "*%evt.num", "proc.is_container_healthcheck = true or container.privileged = true"),
                     List.of("-p", "*%evt.num", "container.mounts exists"),
                     List.of("-pm", "-n", "20"),
+                    List.of(),
                     List.of("-pmesos", "-n", "5")));
         } finally {
             child.destroyForcibly();

@@ -57,21 +57,6 @@ public final class Filter {
         return new Filter(text, root, List.of());
     }
 
-    /** Whether a comparison of the filter names a field of {@code c} (sysdig makes a field class's state on parse). */
-    public boolean uses(FieldClass c) {
-        return uses(root, c);
-    }
-
-    private static boolean uses(Expr x, FieldClass c) {
-        return switch (x) {
-            case Expr.And a -> a.terms().stream().anyMatch(y -> uses(y, c));
-            case Expr.Or o -> o.terms().stream().anyMatch(y -> uses(y, c));
-            case Expr.Not n -> uses(n.term(), c);
-            case Expr.Const k -> false;
-            case Expr.Check k -> k.field().field().fieldClass() == c;
-        };
-    }
-
     public String text() {
         return text;
     }

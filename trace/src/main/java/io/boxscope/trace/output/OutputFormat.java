@@ -192,11 +192,6 @@ public final class OutputFormat {
         return l;
     }
 
-    /** Whether a field of the format is of class {@code c}. */
-    public boolean uses(io.boxscope.trace.filter.FieldClass c) {
-        return fields().stream().anyMatch(f -> f instanceof OutputField.Catalogue k && k.ref().field().fieldClass() == c);
-    }
-
     /**
      * Whether the format's own text holds an escape character (ESC, from {@code \e}): sysdig then resets the
      * colours ({@code \e[00m}) at the end of the capture (sysdig.cpp: {@code reset_colors}), terminal or not.

@@ -554,21 +554,6 @@ public final class Inspector {
     }
 
     /**
-     * Whether the syslog decoder is in use: sysdig creates it when a filter or format names a syslog field
-     * (sinsp_filter_check_syslog::parse_field_name, require_protodecoder), and from then on evt.info of a write it
-     * decodes is the decoder's line ({@link SyslogFields}).
-     */
-    private boolean syslogDecoder;
-
-    public void decodeSyslog(boolean on) {
-        syslogDecoder = on;
-    }
-
-    public boolean decodesSyslog() {
-        return syslogDecoder;
-    }
-
-    /**
      * {@code occurrence}'s last CPU total of {@code t} (0 the first time), replaced by {@code now}: thread.cpu's
      * private per-thread state (extract_thread_cpu's m_last_t_tot_cpu, one slot per use of the field).
      */

@@ -174,7 +174,7 @@ public final class ScapFields implements FieldSource {
                 || ref.field() == io.boxscope.trace.filter.Field.EVT_CATEGORY || ref.field() == io.boxscope.trace.filter.Field.EVT_BUFLEN
                 || ref.field() == io.boxscope.trace.filter.Field.EVT_IS_SYSLOG
                 || ref.field().fieldClass() == io.boxscope.trace.filter.FieldClass.SYSLOG
-                || (ref.field() == io.boxscope.trace.filter.Field.EVT_INFO && inspector.decodesSyslog()))) {
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_INFO)) {
             resolveFd();
         }
         return switch (ref.field()) {
@@ -189,8 +189,8 @@ public final class ScapFields implements FieldSource {
             case EVT_CPU -> num(e.cpu());
             case EVT_ARGS -> text(fmt.args(e));
             case EVT_INFO -> {
-                // with the syslog decoder in use, a /dev/log write's info line is the decoder's (TYPE_INFO)
-                SyslogFields.Message m = inspector.decodesSyslog() ? syslog() : null;
+                // a /dev/log write's info line is the syslog decoder's (TYPE_INFO): sysdig 0.29 always has it
+                SyslogFields.Message m = syslog();
                 yield text(m != null ? m.infoLine() : fmt.args(e));
             }
             case EVT_PLUGINNAME, EVT_PLUGININFO -> null; // no plugin made the events of a capture file
