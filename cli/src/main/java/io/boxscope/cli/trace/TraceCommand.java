@@ -76,7 +76,8 @@ public final class TraceCommand extends CliCommand {
     final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
             .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
                     + "for missing fields instead of skipping the event. -pc: the container format (and container "
-                    + "columns in chisels); -pk: the Kubernetes format (the pod's name, <NA> in capture files).");
+                    + "columns in chisels); -pk: the Kubernetes format (the pod's name, <NA> in capture files); -pm: the "
+                    + "Mesos format (the task's name, <NA> in capture files); -pp prints the default format and exits.");
     final Opt<Boolean> sysdigJson = flag("-j")
             .help("Print each event as a JSON object keyed by sysdig's field names (sysdig -j), one per line; "
                     + "chisels print their JSON.");
@@ -177,6 +178,13 @@ public final class TraceCommand extends CliCommand {
             err().println("boxscope: " + (k8sApi.value() != null ? "-k" : "-K")
                     + " ignored: no Kubernetes metadata is read (no API client; k8s.* fields are not supported)");
         }
+        if ("p".equals(print.value())) {
+            // sysdig.cpp: -pp prints the output format as it stands (the default, coloured on a terminal, written
+            // with its \e escapes) and exits 0 before anything else is done
+            out().println(stdoutIsTty() ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT);
+            out().flush();
+            return io.boxscope.cli.ExitCode.OK;
+        }
         List<String> words = filter.value();
         boolean container = "c".equals(print.value()) || "container".equals(print.value());
         int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
@@ -248,10 +256,12 @@ public final class TraceCommand extends CliCommand {
         // and -p FORMAT are not (no colour is added to them); Boxscope's own --json never
         boolean coloured = print.value() == null && stdoutIsTty() && !g.json();
         boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
-        boolean userFormat = print.value() != null && !container && !kubernetes;
+        boolean mesos = "m".equals(print.value()) || "mesos".equals(print.value());
+        boolean userFormat = print.value() != null && !container && !kubernetes && !mesos;
         if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured) {
             String f = print.value() == null ? (coloured ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT)
-                    : container ? OutputFormat.CONTAINER : kubernetes ? OutputFormat.KUBERNETES : print.value();
+                    : container ? OutputFormat.CONTAINER : kubernetes ? OutputFormat.KUBERNETES
+                    : mesos ? OutputFormat.MESOS : print.value();
             try {
                 format = OutputFormat.parse(f);
             } catch (FilterException e) {

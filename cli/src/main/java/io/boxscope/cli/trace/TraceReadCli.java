@@ -72,6 +72,15 @@ final class TraceReadCli {
      *               {@code reset_colors}: one of its two formats, events' and plugins', holds an escape; on a
      *               terminal the plugins' default is coloured, so always there unless {@code -p FORMAT} replaced both)
      */
+    /** The filter's verdict on the event, its fields marked as a filter's for that time (ScapFields#filtering). */
+    private static boolean matches(Filter filter, ScapFields fields) {
+        try {
+            return filter.matches(fields.filtering(true));
+        } finally {
+            fields.filtering(false);
+        }
+    }
+
     record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time, BufferFormat buffers,
                    boolean cutBuffers, boolean resetColours) {
         static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true, false);
@@ -159,7 +168,7 @@ final class TraceReadCli {
                 }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !q.filter().matches(fields != null ? fields : reused.at(e))) {
+                if (q.filter() != null && !matches(q.filter(), fields != null ? fields : reused.at(e))) {
                     if (fat) {
                         writer.write(new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), e.dumpFlags() | 1));
                     }

@@ -15,6 +15,8 @@ public enum FieldClass {
             + "when it runs in none."),
     FD("fd", "", "The file descriptor a system call works on, for every call that has one among its "
             + "arguments."),
+    SYSLOG("syslog", "", "Content of syslog messages: what a write to an fd whose name contains /dev/log says, when it "
+            + "starts with '<PRI>'. No value for any other event."),
     FDLIST("fdlist", "", "The file descriptors a poll or ppoll call waits on, from its fds argument.");
 
     private final String name;

@@ -75,7 +75,7 @@ public final class EventView {
                 case EVT_LATENCY_S -> new Value.Num(latency() / 1_000_000_000L);
                 case EVT_LATENCY_NS -> new Value.Num(latency() % 1_000_000_000L);
                 case EVT_LATENCY_HUMAN -> new Value.Text(Units.time(latency()));
-                case K8S_POD_NAME -> null;
+                case K8S_POD_NAME, MESOS_TASK_NAME -> null;
             };
         };
     }
@@ -145,7 +145,8 @@ public final class EventView {
                 case STRING, BUFFER, ADDRESS, NETWORK -> false;
             };
             // evt.datetime, evt.time.s and evt.time.iso8601 are timestamps to -j (sinsp_filter_check_gen_event::extract_as_js): the raw number
-            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN && x.kind() != OutputField.Kind.K8S_POD_NAME;
+            case OutputField.Extra x -> x.kind() != OutputField.Kind.EVT_LATENCY_HUMAN && x.kind() != OutputField.Kind.K8S_POD_NAME
+                    && x.kind() != OutputField.Kind.MESOS_TASK_NAME;
         };
     }
 

@@ -65,7 +65,12 @@ public sealed interface OutputField {
          * k8s.pod.name, for {@code -pk}'s line: sysdig 0.29 -r reads no Kubernetes metadata from a capture file (its k8s
          * state comes from the API server, k8s events are not in our files), so the pod's name has no value.
          */
-        K8S_POD_NAME("k8s.pod.name");
+        K8S_POD_NAME("k8s.pod.name"),
+        /**
+         * mesos.task.name, for {@code -pm}'s line: sysdig 0.29 reads Mesos tasks from a Mesos master (-m), never from
+         * a capture file, so the task's name has no value.
+         */
+        MESOS_TASK_NAME("mesos.task.name");
 
         private final String fieldName;
 

@@ -39,6 +39,10 @@ public final class OutputFormat {
     public static final String KUBERNETES = "*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name "
             + "(%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info";
 
+    /** sysdig's {@code -pm} / {@code -pmesos} line (sysdig.cpp): the Mesos task's name, {@code <NA>} in capture files. */
+    public static final String MESOS = "*%evt.num %evt.outputtime %evt.cpu %mesos.task.name (%container.id) %proc.name "
+            + "(%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info";
+
     /** A piece of the format: literal text, or a field with a width (0: as it is). */
     sealed interface Token {}
 

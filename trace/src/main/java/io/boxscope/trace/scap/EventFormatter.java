@@ -81,6 +81,12 @@ public final class EventFormatter {
         time(b, e.ts()).append(' ').append(e.cpu()).append(' ')
                 .append(t == null || t.comm() == null ? "<NA>" : t.comm()).append(" (").append(e.tid()).append(") ")
                 .append(info.direction()).append(' ').append(type).append(' ');
+        // evt.info: a /dev/log write's is the syslog decoder's line (sysdig 0.29 always runs the decoder)
+        SyslogFields.Message m = !info.isEnter() && info.flags().contains("EF_WRITES_TO_FD")
+                ? SyslogFields.decode(e, info, inspector.eventFd(e)) : null;
+        if (m != null) {
+            return b.append(m.infoLine()).toString();
+        }
         args(b, e);
         return b.toString();
     }

@@ -342,6 +342,7 @@ public final class Inspector {
     private static final class ExecTimes {
         long[] lastSwitch = new long[16];
         final java.util.WeakHashMap<Thread, long[]> total = new java.util.WeakHashMap<>();
+        final java.util.WeakHashMap<Thread, long[]> lastCpu = new java.util.WeakHashMap<>();
     }
     private final Map<Integer, UserInfo> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
@@ -437,7 +438,22 @@ public final class Inspector {
      * {@code type}, libsinsp's sinsp_container_type number, -1 when absent).
      */
     public record Container(String id, String name, String image, int type, String imageId, String imageRepo,
-            String imageTag) {}
+            String imageTag, boolean privileged, List<Mount> mounts) {
+        public Container(String id, String name, String image, int type, String imageId, String imageRepo, String imageTag) {
+            this(id, name, image, type, imageId, imageRepo, imageTag, false, List.of());
+        }
+    }
+
+    /**
+     * One entry of a container description's {@code Mounts} (container_mount_info: Source, Destination, Mode, RW,
+     * Propagation), printed {@code source:dest:mode:rdwr:propagation} as its to_string does.
+     */
+    public record Mount(String source, String dest, String mode, boolean rdwr, String propagation) {
+        @Override
+        public String toString() {
+            return source + ":" + dest + ":" + mode + ":" + rdwr + ":" + propagation;
+        }
+    }
 
     /** Whether the event is a container description (PPME_CONTAINER_E, _JSON_E, _JSON_2_E: sysdig -w writes them first). */
     public static boolean isContainerEvent(EventInfo info) {
@@ -463,7 +479,8 @@ public final class Inspector {
             if (root instanceof Map<?, ?> m && m.get("container") instanceof Map<?, ?> c && c.get("id") instanceof String id) {
                 Container known = new Container(id, string(c, "name"), string(c, "image"),
                         c.get("type") instanceof Number n ? n.intValue() : -1, string(c, "imageid"),
-                        string(c, "imagerepo"), string(c, "imagetag"));
+                        string(c, "imagerepo"), string(c, "imagetag"), c.get("privileged") instanceof Boolean b && b,
+                        mounts(c.get("Mounts")));
                 containers.put(id, known);
                 return known;
             }
@@ -471,6 +488,22 @@ public final class Inspector {
             // a container event whose JSON does not parse describes nothing; sysdig ignores it the same way
         }
         return null;
+    }
+
+    /** parse_container_json_evt's Mounts: each object's Source, Destination, Mode, RW and Propagation. */
+    private static List<Mount> mounts(Object list) {
+        if (!(list instanceof List<?> l)) {
+            return List.of();
+        }
+        List<Mount> out = new java.util.ArrayList<>();
+        for (Object o : l) {
+            if (o instanceof Map<?, ?> m) {
+                out.add(new Mount(java.util.Objects.toString(string(m, "Source"), ""), java.util.Objects.toString(string(m, "Destination"), ""),
+                        java.util.Objects.toString(string(m, "Mode"), ""),
+                        m.get("RW") instanceof Boolean b && b, java.util.Objects.toString(string(m, "Propagation"), "")));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -518,6 +551,17 @@ public final class Inspector {
         long res = x.lastSwitch[cpu] != 0 ? ts - x.lastSwitch[cpu] : 0;
         x.lastSwitch[cpu] = ts;
         return res;
+    }
+
+    /**
+     * {@code occurrence}'s last CPU total of {@code t} (0 the first time), replaced by {@code now}: thread.cpu's
+     * private per-thread state (extract_thread_cpu's m_last_t_tot_cpu, one slot per use of the field).
+     */
+    long swapCpu(Object occurrence, Thread t, long now) {
+        long[] last = execTimes.computeIfAbsent(occurrence, k -> new ExecTimes()).lastCpu.computeIfAbsent(t, k -> new long[1]);
+        long before = last[0];
+        last[0] = now;
+        return before;
     }
 
     /** {@code occurrence}'s sum for {@code t} plus {@code add}, kept as the new sum (TYPE_TOTEXECTIME). */

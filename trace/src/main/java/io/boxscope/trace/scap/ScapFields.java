@@ -34,6 +34,11 @@ public final class ScapFields implements FieldSource {
      * need them, and a filter on evt.type or proc.name rejects most events of a file without asking.
      */
     private boolean fdKnown;
+    /**
+     * Whether a filter is asking: sysdig filters an event that does not modify state (no EF_MODIFIES_STATE) before
+     * parsing it (parsers.cpp process_event), so the syslog decoder has not seen that write yet ({@link #syslog}).
+     */
+    private boolean filtering;
     /** The fd a thread-table listing gives (withFd), or null. */
     private final Inspector.Fd tableFd;
 
@@ -167,7 +172,9 @@ public final class ScapFields implements FieldSource {
         }
         if (!fdKnown && (ref.field().fieldClass() == io.boxscope.trace.filter.FieldClass.FD
                 || ref.field() == io.boxscope.trace.filter.Field.EVT_CATEGORY || ref.field() == io.boxscope.trace.filter.Field.EVT_BUFLEN
-                || ref.field() == io.boxscope.trace.filter.Field.EVT_IS_SYSLOG)) {
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_IS_SYSLOG
+                || ref.field().fieldClass() == io.boxscope.trace.filter.FieldClass.SYSLOG
+                || ref.field() == io.boxscope.trace.filter.Field.EVT_INFO)) {
             resolveFd();
         }
         return switch (ref.field()) {
@@ -180,7 +187,20 @@ public final class ScapFields implements FieldSource {
             case SYSCALL_TYPE -> text(SyscallFields.syscallType(e, info));
             case EVT_CATEGORY -> text(category());
             case EVT_CPU -> num(e.cpu());
-            case EVT_ARGS, EVT_INFO -> text(fmt.args(e));
+            case EVT_ARGS -> text(fmt.args(e));
+            case EVT_INFO -> {
+                // a /dev/log write's info line is the syslog decoder's (TYPE_INFO): sysdig 0.29 always has it
+                SyslogFields.Message m = syslog();
+                yield text(m != null ? m.infoLine() : fmt.args(e));
+            }
+            case EVT_PLUGINNAME, EVT_PLUGININFO -> null; // no plugin made the events of a capture file
+            case SYSLOG_FACILITY_STR, SYSLOG_FACILITY, SYSLOG_SEVERITY_STR, SYSLOG_SEVERITY, SYSLOG_MESSAGE ->
+                    SyslogFields.get(ref.field(), syslog());
+            case THREAD_CPU, THREAD_CPU_USER, THREAD_CPU_SYSTEM -> t == null ? null : threadCpu(ref);
+            // m_category is set only for a container whose description has health probes: trace -w's have none
+            case PROC_IS_CONTAINER_HEALTHCHECK, PROC_IS_CONTAINER_LIVENESS_PROBE, PROC_IS_CONTAINER_READINESS_PROBE ->
+                    t == null ? null : new Value.Bool(false);
+            case CONTAINER_PRIVILEGED, CONTAINER_MOUNTS -> containerState(ref.field());
             case EVT_ARG -> arg(ref);
             case EVT_RAWARG -> rawarg(ref);
             case EVT_BUFLEN -> buflen();
@@ -443,6 +463,61 @@ public final class ScapFields implements FieldSource {
      * e5c53d64): the container description's imageid, imagerepo and imagetag, no value when empty or on the host;
      * live, the repository and tag of the image the runtimes name ({@link ImageName}), no id.
      */
+    /** Marks the fields as asked by a filter (true) or by a format (false): see {@link #filtering}. */
+    public ScapFields filtering(boolean on) {
+        this.filtering = on;
+        return this;
+    }
+
+    /** The syslog message the decoder holds for this event, or null (a filter before the parse sees none). */
+    private SyslogFields.Message syslog() {
+        return filtering && !info.flags().contains("EF_MODIFIES_STATE") ? null : SyslogFields.decode(e, info, fd);
+    }
+
+    /**
+     * thread.cpu, .user, .system (extract_thread_cpu): on a procinfo event only, the growth of cpu_usr, cpu_sys or
+     * both since this use of the field last saw the thread's procinfo (0 the first time), at most 100.
+     */
+    private Value threadCpu(FieldRef ref) {
+        if (!info.constant().equals("PPME_PROCINFO_E")) {
+            return null;
+        }
+        long total = 0;
+        io.boxscope.trace.filter.Field f = ref.field();
+        if (f != io.boxscope.trace.filter.Field.THREAD_CPU_SYSTEM && e.value("cpu_usr").orElse(null) instanceof ParamValue.Num u) {
+            total += u.value();
+        }
+        if (f != io.boxscope.trace.filter.Field.THREAD_CPU_USER && e.value("cpu_sys").orElse(null) instanceof ParamValue.Num k) {
+            total += k.value();
+        }
+        long last = inspector.swapCpu(ref, t, total);
+        double d = last == 0 ? 0 : Math.min(100.0, (double) (total - last));
+        return text(String.format(java.util.Locale.ROOT, "%.1f", d));
+    }
+
+    /**
+     * container.privileged and container.mounts (TYPE_CONTAINER_PRIVILEGED, TYPE_CONTAINER_MOUNTS): no value on the
+     * host or for a container the file does not describe; privileged only for Docker-compatible runtimes (docker,
+     * cri, containerd, cri-o, podman: is_docker_compatible); the mounts' to_string joined with commas.
+     */
+    private Value containerState(io.boxscope.trace.filter.Field f) {
+        ContainerRef ref = container();
+        if (ref == null || ref.isHost()) {
+            return null;
+        }
+        Inspector.Container c = inspector.container(ref.shortId());
+        if (c == null) {
+            return null;
+        }
+        if (f == io.boxscope.trace.filter.Field.CONTAINER_MOUNTS) {
+            return text(String.join(",", c.mounts().stream().map(Inspector.Mount::toString).toList()));
+        }
+        return switch (c.type()) {
+            case 0, 6, 7, 8, 11 -> new Value.Bool(c.privileged());
+            default -> null;
+        };
+    }
+
     private Value imagePart(io.boxscope.trace.filter.Field f) {
         ContainerRef c = container();
         if (c == null || c.isHost()) {
