@@ -31,15 +31,35 @@ import io.boxscope.bpf.vfs.FdTable;
  * the names leaf first in {@link #ROOM} bytes. A name is read {@link DentryWalk#NAME_MAX} bytes at a time, so the
  * walk stops (incomplete) once fewer than that are left: a path whose names above the leaf's fill more than
  * {@code ROOM - NAME_MAX} bytes, or deeper than {@link #TURNS}, is shown by its end, {@code .../dir/file}. A walk that
- * gave nothing (a pipe's or socket's file: their dentries are their own parents, the kernel names them with
- * {@code d_dname}; a failed read; no BTF member) leaves the name to /proc at the end, as before.
+ * gave nothing because the file is a pseudo file system's (its dentry is its own parent: a pipe, a socket, an
+ * anonymous inode such as an eventfd) is named as the kernel's {@code d_dname} names it, {@code pipe:[INO]},
+ * {@code socket:[INO]}, {@code anon_inode:[eventfd]} (what /proc/PID/fd/FD shows), from its inode number, its
+ * super block's magic and its dentry's name ({@link #PSEUDO}); any other failure (a failed read, a file system
+ * not known here, no BTF member) leaves the name to /proc at the end, as before.
  *
  * <p>The path is the one the process sees (the walk ends at its {@code fs->root}: a container's path inside the
  * container, as sysdig's {@code fd.name}), keyed by (pid, fd) as the counters are: a descriptor closed and reopened
  * on another file in the window keeps its first name. An unlinked file has its last name, without /proc's
  * " (deleted)".
  */
-record FileNames(DentryWalk walk, FdTable fds) {
+record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
+    /**
+     * Where a pseudo file system's file gets the name /proc gives it: {@code file.f_inode}, {@code inode.i_ino},
+     * {@code inode.i_sb}, {@code super_block.s_magic}.
+     */
+    record Pseudo(int fileInode, int inodeIno, int inodeSb, int sbMagic) {
+        static Pseudo of(Btf btf) throws BtfException {
+            return new Pseudo((int) btf.member("file.f_inode").byteOffset(), (int) btf.member("inode.i_ino").byteOffset(),
+                    (int) btf.member("inode.i_sb").byteOffset(), (int) btf.member("super_block.s_magic").byteOffset());
+        }
+    }
+
+    /** include/uapi/linux/magic.h: fs/pipe.c's pipefs_dname names its files "pipe:[INO]". */
+    static final long PIPEFS_MAGIC = 0x50495045L;
+    /** net/socket.c sockfs_dname: "socket:[INO]". */
+    static final long SOCKFS_MAGIC = 0x534F434BL;
+    /** fs/anon_inodes.c anon_inodefs_dname: "anon_inode:" and the dentry's name ("[eventfd]", "[eventpoll]"...). */
+    static final long ANON_INODE_FS_MAGIC = 0x09041934L;
     static final int LEN = 0;
     static final int FLAGS = 8;
     static final int NAMES = 16;
@@ -48,6 +68,12 @@ record FileNames(DentryWalk walk, FdTable fds) {
     static final int SIZE = NAMES + ROOM;
     /** {@link #FLAGS}: the walk reached the task's root. */
     static final long COMPLETE = 1;
+    /**
+     * {@link #FLAGS}: the walk gave nothing; the value holds the file's inode number (u64 at {@link #NAMES}), its
+     * file system's magic (u64 after it) and its dentry's name (from {@code NAMES + 16}, NUL-terminated), from which
+     * {@link #path} makes the name the kernel's {@code d_dname} gives a pipe, a socket or an anonymous inode.
+     */
+    static final long PSEUDO = 2;
     /** Dentries and mount crossings walked at most (trace's exec walk takes as many). */
     static final int TURNS = 48;
 
@@ -62,6 +88,7 @@ record FileNames(DentryWalk walk, FdTable fds) {
     private static final int W_FD = -128;
     private static final int W_MAXFDS = -136;
     private static final int W_ZERO = -144;
+    private static final int W_FILE = -152;
     private static final DentryWalk.Slots SLOTS = new DentryWalk.Slots(W_SRC, W_DENT, W_MNT, W_ROOTD, W_ROOTM, W_TURN, W_TMP);
 
     /** The per-boot cache's key for the offsets ({@link #of}). */
@@ -92,7 +119,7 @@ record FileNames(DentryWalk walk, FdTable fds) {
         Optional<FileNames> out;
         try {
             Btf b = btf.get();
-            out = Optional.of(new FileNames(DentryWalk.of(b), FdTable.of(b)));
+            out = Optional.of(new FileNames(DentryWalk.of(b), FdTable.of(b), Pseudo.of(b)));
         } catch (BtfException e) {
             out = Optional.empty();
         }
@@ -101,12 +128,13 @@ record FileNames(DentryWalk walk, FdTable fds) {
         return out;
     }
 
-    /** The cache's text: the fifteen offsets, space-separated. */
+    /** The cache's text: the nineteen offsets, space-separated. */
     String format() {
         DentryWalk w = walk;
         return String.join(" ", Arrays.stream(new int[] {w.taskFs(), w.fsRoot(), w.filePath(), w.pathMnt(), w.pathDentry(),
                 w.dParent(), w.dName(), w.mountMnt(), w.mountParent(), w.mountMountpoint(), w.mntRoot(), fds.taskFiles(),
-                fds.filesFdt(), fds.maxFds(), fds.fdArray()}).mapToObj(Integer::toString).toList());
+                fds.filesFdt(), fds.maxFds(), fds.fdArray(), pseudo.fileInode(), pseudo.inodeIno(), pseudo.inodeSb(),
+                pseudo.sbMagic()}).mapToObj(Integer::toString).toList());
     }
 
     /** A cached value read back: empty when it does not parse (asked of BTF again and replaced). */
@@ -116,12 +144,12 @@ record FileNames(DentryWalk walk, FdTable fds) {
             return Optional.of(Optional.empty());
         }
         String[] f = s.split(" ");
-        if (f.length != 15) {
+        if (f.length != OFFSETS) {
             return Optional.empty();
         }
-        int[] o = new int[15];
+        int[] o = new int[OFFSETS];
         try {
-            for (int i = 0; i < 15; i++) {
+            for (int i = 0; i < OFFSETS; i++) {
                 o[i] = Integer.parseInt(f[i]);
                 if (o[i] < 0 || o[i] >= 1 << 16) {
                     return Optional.empty();
@@ -131,8 +159,10 @@ record FileNames(DentryWalk walk, FdTable fds) {
             return Optional.empty();
         }
         return Optional.of(Optional.of(new FileNames(new DentryWalk(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9],
-                o[10]), new FdTable(o[11], o[12], o[13], o[14]))));
+                o[10]), new FdTable(o[11], o[12], o[13], o[14]), new Pseudo(o[15], o[16], o[17], o[18]))));
     }
+
+    private static final int OFFSETS = 19;
 
     /**
      * Names the file of the call in slot {@code slot} (its fd at {@code slotFd}) under the key at stack slot {@code
@@ -142,6 +172,8 @@ record FileNames(DentryWalk walk, FdTable fds) {
     void emit(Asm a, int bufFd, int namesFd, Reg slot, int slotFd, int key, Label done) {
         Label complete = a.newLabel("name_complete");
         Label incomplete = a.newLabel("name_incomplete");
+        Label store = a.newLabel("name_store");
+        Label pseudoFile = a.newLabel("name_pseudo");
         a.st(Size.W, Reg.R10, W_ZERO, 0)
                 .ldMapFd(Reg.R1, bufFd).mov(Reg.R2, Reg.R10).add(Reg.R2, W_ZERO).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JEQ, Reg.R0, 0, done).mov(Reg.R8, Reg.R0)
@@ -149,12 +181,30 @@ record FileNames(DentryWalk walk, FdTable fds) {
         walk.emitRoot(a, SLOTS, done);
         a.ldx(Size.DW, Reg.R1, slot, slotFd).stx(Size.DW, Reg.R10, W_FD, Reg.R1);
         fds.emit(a, W_SRC, W_FD, W_MAXFDS, done);
+        a.stx(Size.DW, Reg.R10, W_FILE, Reg.R3); // FdTable leaves the struct file * in R3 too
         walk.emitWalk(a, SLOTS, new DentryWalk.Out(Reg.R8, LEN, 0, NAMES, ROOM), walk.filePath(), TURNS, "name", complete, incomplete);
         a.bind(complete).st(Size.DW, Reg.R8, FLAGS, (int) COMPLETE);
         a.bind(incomplete).ldx(Size.DW, Reg.R1, Reg.R8, LEN).ldx(Size.DW, Reg.R2, Reg.R8, FLAGS).alu64(io.boxscope.bpf.asm.AluOp.OR, Reg.R1, Reg.R2)
-                .jmp(JmpOp.JEQ, Reg.R1, 0, done) // nothing walked: /proc names it at the end
-                .ldMapFd(Reg.R1, namesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, key).mov(Reg.R3, Reg.R8)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, pseudoFile); // nothing walked
+        a.bind(store).ldMapFd(Reg.R1, namesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, key).mov(Reg.R3, Reg.R8)
                 .movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM).ja(done);
+        // a pseudo file system's file? its inode number and super block magic, its dentry's name (user space decides)
+        a.bind(pseudoFile).ldx(Size.DW, Reg.R1, Reg.R10, W_FILE).stx(Size.DW, Reg.R10, W_SRC, Reg.R1);
+        FdTable.chase(a, W_SRC, pseudo.fileInode(), done);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, W_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, done).add(Reg.R3, pseudo.inodeIno())
+                .mov(Reg.R1, Reg.R8).add(Reg.R1, NAMES).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, done);
+        FdTable.chase(a, W_SRC, pseudo.inodeSb(), done);
+        a.ldx(Size.DW, Reg.R3, Reg.R10, W_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, done).add(Reg.R3, pseudo.sbMagic())
+                .mov(Reg.R1, Reg.R8).add(Reg.R1, NAMES + 8).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
+                .jmp(JmpOp.JNE, Reg.R0, 0, done)
+                .st(Size.B, Reg.R8, NAMES + 16, 0)
+                .ldx(Size.DW, Reg.R1, Reg.R10, W_FILE).stx(Size.DW, Reg.R10, W_SRC, Reg.R1);
+        FdTable.chase(a, W_SRC, walk.filePath() + walk.pathDentry(), done);
+        FdTable.chase(a, W_SRC, walk.dName(), done);
+        a.mov(Reg.R1, Reg.R8).add(Reg.R1, NAMES + 16).movImm(Reg.R2, DentryWalk.NAME_MAX)
+                .ldx(Size.DW, Reg.R3, Reg.R10, W_SRC).call(Helper.PROBE_READ_KERNEL_STR)
+                .st(Size.DW, Reg.R8, FLAGS, (int) PSEUDO).ja(store);
     }
 
     /**
@@ -170,10 +220,28 @@ record FileNames(DentryWalk walk, FdTable fds) {
         if (len < 0 || len > ROOM) {
             return null;
         }
+        if ((b.getLong(FLAGS) & PSEUDO) != 0) {
+            return pseudoName(b.getLong(NAMES), b.getLong(NAMES + 8), value);
+        }
         List<String> names = DentryWalk.components(value, NAMES, (int) len);
         if ((b.getLong(FLAGS) & COMPLETE) != 0) {
             return DentryWalk.join(names);
         }
         return names.isEmpty() ? null : DentryWalk.truncated(names);
+    }
+
+    /** The name the kernel's d_dname gives a pseudo file system's file, as /proc/PID/fd/FD shows it; null for another. */
+    private static String pseudoName(long ino, long magic, byte[] value) {
+        if (magic == PIPEFS_MAGIC) {
+            return "pipe:[" + Long.toUnsignedString(ino) + "]";
+        }
+        if (magic == SOCKFS_MAGIC) {
+            return "socket:[" + Long.toUnsignedString(ino) + "]";
+        }
+        if (magic == ANON_INODE_FS_MAGIC) {
+            List<String> n = DentryWalk.components(value, NAMES + 16, DentryWalk.NAME_MAX);
+            return "anon_inode:" + (n.isEmpty() ? "" : n.getFirst());
+        }
+        return null;
     }
 }

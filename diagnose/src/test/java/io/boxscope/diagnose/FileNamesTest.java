@@ -58,13 +58,30 @@ class FileNamesTest {
         assertEquals("/a\ufffd[", FileNames.path(w));
     }
 
+    /** A pseudo file system's file as the program leaves it: inode number, magic, dentry name. */
+    private static byte[] pseudo(long ino, long magic, String name) {
+        ByteBuffer b = ByteBuffer.allocate(FileNames.SIZE).order(ByteOrder.nativeOrder());
+        b.putLong(FileNames.NAMES, ino).putLong(FileNames.NAMES + 8, magic).put(FileNames.NAMES + 16, name.getBytes(StandardCharsets.UTF_8));
+        return b.putLong(FileNames.FLAGS, FileNames.PSEUDO).array();
+    }
+
+    @Test
+    void pipesSocketsAndAnonymousInodesAreNamedAsProcNamesThem() {
+        assertEquals("pipe:[445775]", FileNames.path(pseudo(445775, FileNames.PIPEFS_MAGIC, "")));
+        assertEquals("socket:[18446744073709551615]", FileNames.path(pseudo(-1, FileNames.SOCKFS_MAGIC, "TCP")));
+        assertEquals("anon_inode:[eventfd]", FileNames.path(pseudo(3, FileNames.ANON_INODE_FS_MAGIC, "[eventfd]")));
+        assertNull(FileNames.path(pseudo(3, 0x9fa0, "x")), "another file system (procfs): /proc names it");
+    }
+
     @Test
     void theCachedOffsetsReadBackAsWritten() {
-        FileNames n = new FileNames(new DentryWalk(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), new FdTable(12, 13, 14, 15));
+        FileNames n = new FileNames(new DentryWalk(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), new FdTable(12, 13, 14, 15),
+                new FileNames.Pseudo(16, 17, 18, 19));
         assertEquals(Optional.of(Optional.of(n)), FileNames.parse(n.format()));
         assertEquals(Optional.of(Optional.empty()), FileNames.parse("none\n"));
-        for (String bad : new String[] {"", "1 2 3", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 x", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1",
-                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 99999999999", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"}) {
+        for (String bad : new String[] {"", "1 2 3", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 x",
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 -1", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 99999999999",
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20"}) {
             assertEquals(Optional.empty(), FileNames.parse(bad), bad);
         }
     }
