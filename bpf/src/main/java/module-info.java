@@ -14,4 +14,5 @@ module io.boxscope.bpf {
     exports io.boxscope.bpf.sys;
     exports io.boxscope.bpf.collection;
     exports io.boxscope.bpf.symbols;
+    exports io.boxscope.bpf.vfs;
 }

@@ -676,11 +676,15 @@ final class Ebpf implements AutoCloseable {
         return out.size() > TOP ? List.copyOf(out.subList(0, TOP)) : out;
     }
 
-    /** The target's files by time in read/write/fsync, each named from /proc now. */
+    /**
+     * The target's files by time in read/write/fsync, each named as the kernel named it when it was first charged
+     * ({@link FileNames}), else from /proc now.
+     */
     List<EbpfFindings.FileIo> files(SyscallCounters.Result r) {
         List<EbpfFindings.FileIo> out = new ArrayList<>();
         for (SyscallCounters.File f : r.files()) {
-            out.add(new EbpfFindings.FileIo(fdPath(f.pid(), f.fd()), f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs()));
+            String path = f.path() != null ? f.path() : fdPath(f.pid(), f.fd());
+            out.add(new EbpfFindings.FileIo(path, f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs()));
         }
         out.sort(Comparator.comparingLong(EbpfFindings.FileIo::totalNs).reversed());
         return out;

@@ -58,6 +58,9 @@ import io.boxscope.bpf.syscalls.SyscallTable;
  *     not alias with the sampling period); their bytes and time are scaled up by that factor when read.
  *     fsync and fdatasync are rare and slow, and what the I/O-bound verdict looks at: every one is
  *     charged.</li>
+ * <li>A file is named in the kernel when its (process, descriptor) entry is made, once per window ({@link
+ *     FileNames}): a process that ends before the window does (every {@code dd} of a shell loop) keeps its
+ *     files' names. The calls that find their entry run the same instructions as before.</li>
  * <li>A thread that ends inside a call never reaches its exit: {@code sched_process_exit} forgets its
  *     slot, so a later thread given the same id is not charged from it.</li>
  * </ul>
@@ -136,8 +139,12 @@ final class SyscallCounters implements AutoCloseable {
     /** Failures of syscall {@code nr} with {@code errno}. */
     record Failure(int nr, int errno, long count) {}
 
-    /** One (process, descriptor): bytes and time of read/write (estimated from samples), fsyncs and their time (exact). */
-    record File(int pid, int fd, long bytes, long ns, long syncs) {}
+    /**
+     * One (process, descriptor): bytes and time of read/write (estimated from samples), fsyncs and their time (exact);
+     * {@code path} as the kernel named it when the entry was made ({@link FileNames}), null when it did not (a pipe, a
+     * socket, a failed walk, no BTF for it): then /proc names it at the end.
+     */
+    record File(int pid, int fd, long bytes, long ns, long syncs, String path) {}
 
     /**
      * What was counted.
@@ -157,7 +164,7 @@ final class SyscallCounters implements AutoCloseable {
             return new Result(calls.stream().map(c -> new Call(c.nr(), up(c.count(), k), up(c.totalNs(), k), up(c.errors(), k),
                     up(c.timedCalls(), k))).toList(),
                     failures.stream().map(f -> new Failure(f.nr(), f.errno(), up(f.count(), k))).toList(),
-                    files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k))).toList(),
+                    files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k), f.path())).toList(),
                     up(untimed, k), up(inProgress, k), lost, tracedShare);
         }
 
@@ -173,13 +180,15 @@ final class SyscallCounters implements AutoCloseable {
     private final BpfMap files;
     private final BpfMap lost;
     private final BpfMap ctl;
+    /** The files' names walked in the kernel ({@link FileNames}); null when this kernel's BTF lacks a member. */
+    private final BpfMap names;
     private final Program enter;
     private final Program exit;
     private final Program threadExit;
 
     private final double budget;
 
-    private SyscallCounters(Filter f, int arg0, SyscallTable table, double budget) {
+    private SyscallCounters(Filter f, int arg0, java.util.Optional<FileNames> naming, SyscallTable table, double budget) {
         this.budget = budget;
         try {
             stats = own(BpfMap.create(MapSpec.of("dg_sc", MapType.PERCPU_ARRAY, 4, SC_SIZE, MAX_SYSCALLS)));
@@ -188,12 +197,16 @@ final class SyscallCounters implements AutoCloseable {
             files = own(BpfMap.create(MapSpec.of("dg_files", MapType.PERCPU_HASH, 8, F_SIZE, MAX_FILES)));
             lost = own(BpfMap.create(MapSpec.of("dg_lost", MapType.PERCPU_ARRAY, 4, L_SIZE, 1)));
             ctl = own(BpfMap.create(MapSpec.of("dg_ctl", MapType.ARRAY, 4, CTL_SIZE, 1)));
+            names = naming.isEmpty() ? null : own(BpfMap.create(MapSpec.of("dg_names", MapType.HASH, 8, FileNames.SIZE, MAX_FILES)));
+            BpfMap nameBuf = naming.isEmpty() ? null
+                    : own(BpfMap.create(MapSpec.of("dg_namebuf", MapType.PERCPU_ARRAY, 4, FileNames.SIZE, 1)));
             int[] rw = numbers(table, "read", "write", "pread64", "pwrite64");
             int[] sync = numbers(table, "fsync", "fdatasync");
             enter = own(Program.load(ProgramSpec.of("dg_sys_enter", ProgramType.RAW_TRACEPOINT,
                     enterProgram(f, stats.fd(), slots.fd(), ctl.fd(), lost.fd(), arg0, rw, sync))));
             exit = own(Program.load(ProgramSpec.of("dg_sys_exit", ProgramType.RAW_TRACEPOINT,
-                    exitProgram(f, stats.fd(), slots.fd(), ctl.fd(), errnos.fd(), files.fd(), lost.fd()))));
+                    exitProgram(f, stats.fd(), slots.fd(), ctl.fd(), errnos.fd(), files.fd(), lost.fd(), naming.orElse(null),
+                            nameBuf == null ? -1 : nameBuf.fd(), names == null ? -1 : names.fd()))));
             threadExit = own(Program.load(ProgramSpec.of("dg_task_exit", ProgramType.RAW_TRACEPOINT,
                     threadExitProgram(f, slots.fd(), ctl.fd(), lost.fd()))));
         } catch (RuntimeException e) {
@@ -210,7 +223,16 @@ final class SyscallCounters implements AutoCloseable {
     /** As above, with the share of the target's CPU time the tracing may cost it ({@link #BUDGET} by default). */
     static SyscallCounters load(Filter f, Path sysRoot, double budget) throws java.io.IOException {
         Arch arch = Arch.current();
-        return new SyscallCounters(f, syscallArg0(sysRoot, arch), SyscallTable.of(arch), budget);
+        java.util.Optional<BootCache> cache = cache(sysRoot);
+        Btf[] parsed = new Btf[1];
+        FileNames.BtfSource btf = () -> parsed[0] != null ? parsed[0] : (parsed[0] = Btf.vmlinux(sysRoot));
+        int arg0 = syscallArg0(arch, cache, btf);
+        return new SyscallCounters(f, arg0, FileNames.of(btf, cache), SyscallTable.of(arch), budget);
+    }
+
+    /** The per-boot cache for the running kernel's own BTF ({@code /sys}); none for another sys root. */
+    private static java.util.Optional<BootCache> cache(Path sysRoot) {
+        return RUNNING_SYS.equals(sysRoot) ? BootCache.shared("diagnose", BootCache.Scope.KERNEL) : java.util.Optional.empty();
     }
 
     /**
@@ -222,12 +244,16 @@ final class SyscallCounters implements AutoCloseable {
      * diagnose of a boot parses BTF for it. Another sys root (tests, a copied tree) is always parsed.
      */
     static int syscallArg0(Path sysRoot, Arch arch) throws java.io.IOException {
-        return syscallArg0(sysRoot, arch, RUNNING_SYS.equals(sysRoot) ? BootCache.shared("diagnose", BootCache.Scope.KERNEL)
-                : java.util.Optional.empty());
+        return syscallArg0(sysRoot, arch, cache(sysRoot));
     }
 
     /** As above, with {@code cache} (empty: BTF is parsed). */
     static int syscallArg0(Path sysRoot, Arch arch, java.util.Optional<BootCache> cache) throws java.io.IOException {
+        return syscallArg0(arch, cache, () -> Btf.vmlinux(sysRoot));
+    }
+
+    /** As above, BTF from {@code btf} when the cache has no answer (parsed once for this and {@link FileNames}). */
+    private static int syscallArg0(Arch arch, java.util.Optional<BootCache> cache, FileNames.BtfSource btf) throws java.io.IOException {
         String key = "syscall_arg0_offset " + arch.name().toLowerCase(java.util.Locale.ROOT);
         if (cache.isPresent()) {
             java.util.Optional<String> v = cache.get().get(key);
@@ -242,7 +268,7 @@ final class SyscallCounters implements AutoCloseable {
                 }
             }
         }
-        int arg0 = PtRegs.syscallArgs(Btf.vmlinux(sysRoot), arch).getFirst();
+        int arg0 = PtRegs.syscallArgs(btf.get(), arch).getFirst();
         cache.ifPresent(c -> c.put(key, Integer.toString(arg0)));
         return arg0;
     }
@@ -513,7 +539,8 @@ final class SyscallCounters implements AutoCloseable {
             ByteBuffer k = host(e.key());
             ByteBuffer v = host(files.sumPerCpu(e.value(), F_SIZE / 8));
             out.add(new File(k.getInt(0), k.getInt(4), v.getLong(F_BYTES) * FILE_SAMPLE,
-                    v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS)));
+                    v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS),
+                    names == null ? null : FileNames.path(names.lookup(e.key()))));
         }
         ByteBuffer l = host(lost.sumPerCpu(lost.lookup(host32(0)), L_SIZE / 8));
         long untimed = l.getLong(L_OVERWRITTEN) + l.getLong(L_SPANNED);
@@ -628,7 +655,8 @@ final class SyscallCounters implements AutoCloseable {
      * time) was not counted at entry either and is skipped; a start stamped in an earlier attachment is a
      * counted call that spanned a switch-off: its time is unknown, counted as lost.
      */
-    static List<Insn> exitProgram(Filter f, int statsFd, int slotsFd, int ctlFd, int errnoFd, int filesFd, int lostFd) {
+    static List<Insn> exitProgram(Filter f, int statsFd, int slotsFd, int ctlFd, int errnoFd, int filesFd, int lostFd,
+            FileNames naming, int nameBufFd, int namesFd) {
         Asm a = new Asm();
         Label out = a.newLabel("out");
         Label spanned = a.newLabel("spanned");
@@ -639,6 +667,8 @@ final class SyscallCounters implements AutoCloseable {
         Label rw = a.newLabel("file_rw");
         Label lostFile = a.newLabel("lost_file");
         Label lostErr = a.newLabel("lost_errno");
+        Label name = a.newLabel("name");
+        Label created = a.newLabel("file_created");
         a.mov(Reg.R6, Reg.R1);
         filter(a, f, out);
         slot(a, slotsFd, out);
@@ -676,8 +706,11 @@ final class SyscallCounters implements AutoCloseable {
             a.st(Size.DW, Reg.R10, S_VAL + off, 0);
         }
         a.ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).mov(Reg.R3, Reg.R10).add(Reg.R3, S_VAL)
-                .movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM)
-                .ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+                .movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM);
+        if (naming != null) {
+            a.jmp(JmpOp.JEQ, Reg.R0, 0, name); // made here, not by another CPU: name its file (once per entry)
+        }
+        a.bind(created).ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JEQ, Reg.R0, 0, lostFile);
         a.bind(fileFound).ldx(Size.W, Reg.R1, Reg.R9, SLOT_KIND).jmp(JmpOp.JEQ, Reg.R1, 1, rw);
         inc(a, Reg.R0, F_SYNCS);
@@ -689,6 +722,10 @@ final class SyscallCounters implements AutoCloseable {
         lostCounter(a, lostFile, lostFd, L_FILES, out);
         lostCounter(a, lostErr, lostFd, L_ERRNOS, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
+        if (naming != null) {
+            a.bind(name);
+            naming.emit(a, nameBufFd, namesFd, Reg.R9, SLOT_FD, S_KEY2, created);
+        }
         return a.build();
     }
 

@@ -69,6 +69,7 @@ class SyscallCountersTest {
             assertEquals(1, synced.size(), r.files().toString());
             fdPath = Files.readSymbolicLink(Path.of("/proc/self/fd/" + synced.getFirst().fd())).toString();
             assertEquals(file.toString(), fdPath);
+            assertEquals(file.toString(), synced.getFirst().path(), "the kernel's name of the file (FileNames)");
             assertEquals(n, synced.getFirst().syncs());
         }
     }
