@@ -681,12 +681,31 @@ final class Ebpf implements AutoCloseable {
      * ({@link FileNames}), else from /proc now.
      */
     List<EbpfFindings.FileIo> files(SyscallCounters.Result r) {
-        List<EbpfFindings.FileIo> out = new ArrayList<>();
+        List<EbpfFindings.FileIo> each = new ArrayList<>();
         for (SyscallCounters.File f : r.files()) {
             String path = f.path() != null ? f.path() : fdPath(f.pid(), f.fd());
-            out.add(new EbpfFindings.FileIo(path, f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs()));
+            each.add(new EbpfFindings.FileIo(path, f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs(), 1));
         }
-        out.sort(Comparator.comparingLong(EbpfFindings.FileIo::totalNs).reversed());
+        return byPath(each);
+    }
+
+    /**
+     * One row per file, as sysdig's topfiles chisels key by fd.name: the descriptors that named the same path (a shell
+     * loop's dd processes appending to one file, each through its own descriptor) are summed; the row keeps the pid and
+     * fd of the descriptor with the most time (then bytes) and says how many it sums. Sorted by time, then bytes.
+     */
+    static List<EbpfFindings.FileIo> byPath(List<EbpfFindings.FileIo> each) {
+        Comparator<EbpfFindings.FileIo> most = Comparator.comparingLong(EbpfFindings.FileIo::totalNs)
+                .thenComparingLong(EbpfFindings.FileIo::bytes).reversed();
+        List<EbpfFindings.FileIo> sorted = new ArrayList<>(each);
+        sorted.sort(most);
+        java.util.Map<String, EbpfFindings.FileIo> rows = new java.util.LinkedHashMap<>();
+        for (EbpfFindings.FileIo f : sorted) {
+            rows.merge(f.path(), f, (a, b) -> new EbpfFindings.FileIo(a.path(), a.pid(), a.fd(), a.bytes() + b.bytes(),
+                    a.totalNs() + b.totalNs(), a.syncs() + b.syncs(), a.descriptors() + b.descriptors()));
+        }
+        List<EbpfFindings.FileIo> out = new ArrayList<>(rows.values());
+        out.sort(most);
         return out;
     }
 

@@ -83,7 +83,7 @@ public record EbpfFindings(Optional<LatencyHistogram> runQueue, Optional<List<St
     public record Failure(String name, String errno, long count) {}
 
     /** One open file of the target: path (or a description when it was closed before the end), bytes moved, time in read/write/fsync. */
-    public record FileIo(String path, int pid, int fd, long bytes, long totalNs, long syncs) {}
+    public record FileIo(String path, int pid, int fd, long bytes, long totalNs, long syncs, int descriptors) {}
 
     /**
      * The target's block requests completed in the window, as the block I/O latency collector attributed them

@@ -122,7 +122,7 @@ class HtmlReportTest {
                 Optional.of(List.of(off)), java.util.Map.of(OffCpu.LOCK, 5_000_000L), Optional.of(new LatencyHistogram(runq)),
                 Optional.of(List.of(new EbpfFindings.Syscall("futex", 12, 5_000_000_000L, 1))),
                 List.of(new EbpfFindings.Failure("openat", "ENOENT", 3)),
-                Optional.of(List.of(new EbpfFindings.FileIo("/tmp/" + XSS, 7, 3, 4096, 1_000_000, 1))), List.of());
+                Optional.of(List.of(new EbpfFindings.FileIo("/tmp/" + XSS, 7, 3, 4096, 1_000_000, 1, 1))), List.of());
         Verdict v = Rules.judge(d.target(), d.metrics(), List.of(), e);
         return new Diagnosis(d.target(), d.metrics(), v, d.timeline(), d.problems(), 0, false, e);
     }

@@ -436,6 +436,7 @@ public final class DiagnoseViews {
                 x.put("bytes", f.bytes());
                 x.put("total_ns", f.totalNs());
                 x.put("fsyncs", f.syncs());
+                x.put("descriptors", f.descriptors());
                 files.add(x);
             }
             o.put("files", files);

@@ -192,8 +192,10 @@ public final class HtmlReport {
         e.files().ifPresent(list -> {
             b.append("<h2>Files</h2><div class=\"card\" id=\"files\"><table class=\"top\">");
             b.append("<tr><th>file</th><td><b>time in read/write/fsync, bytes, fsyncs</b></td></tr>");
-            list.stream().limit(15).forEach(f -> row(b, f.path(), String.format(Locale.ROOT, "%.3f s, %s, %d fsync (pid %d fd %d)",
-                    f.totalNs() / 1e9, Units.bytes(f.bytes()), f.syncs(), f.pid(), f.fd())));
+            list.stream().limit(15).forEach(f -> row(b, f.path(), String.format(Locale.ROOT, "%.3f s, %s, %d fsync (%s)",
+                    f.totalNs() / 1e9, Units.bytes(f.bytes()), f.syncs(), f.descriptors() > 1
+                            ? f.descriptors() + " descriptors, the most from pid " + f.pid() + " fd " + f.fd()
+                            : "pid " + f.pid() + " fd " + f.fd())));
             if (list.isEmpty()) {
                 b.append("<tr><td colspan=\"2\">no file reads or writes in the window</td></tr>");
             }

@@ -1,0 +1,39 @@
+package io.boxscope.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * diagnose's files are one row per name, as sysdig's topfiles chisels key by fd.name: the lab's slow app appends to
+ * one file from a new dd each turn, which listed the same path once per dd (seen in `./boxscope demo`).
+ */
+class FilesByPathTest {
+    private static EbpfFindings.FileIo f(String path, int pid, int fd, long bytes, long ns, long syncs) {
+        return new EbpfFindings.FileIo(path, pid, fd, bytes, ns, syncs, 1);
+    }
+
+    @Test
+    void descriptorsOfOneFileAreSummedIntoOneRow() {
+        List<EbpfFindings.FileIo> rows = Ebpf.byPath(List.of(
+                f("/tmp/out", 101, 1, 10_240, 2_000, 0),
+                f("pipe:[77]", 100, 3, 80, 7_000, 0),
+                f("/tmp/out", 102, 1, 10_240, 5_000, 1),
+                f("/tmp/out", 103, 1, 10_240, 1_000, 0),
+                f("/var/log/x", 104, 4, 1_000_000, 0, 0),
+                f("/var/log/y", 105, 4, 10, 0, 0)));
+        assertEquals(List.of(
+                new EbpfFindings.FileIo("/tmp/out", 102, 1, 30_720, 8_000, 1, 3),
+                new EbpfFindings.FileIo("pipe:[77]", 100, 3, 80, 7_000, 0, 1),
+                new EbpfFindings.FileIo("/var/log/x", 104, 4, 1_000_000, 0, 0, 1),
+                new EbpfFindings.FileIo("/var/log/y", 105, 4, 10, 0, 0, 1)), rows);
+    }
+
+    @Test
+    void closedDescriptorsWithoutANameStayApart() {
+        String a = "(pid 7 fd 3, closed before the end of the window)";
+        String b = "(pid 8 fd 3, closed before the end of the window)";
+        assertEquals(2, Ebpf.byPath(List.of(f(a, 7, 3, 1, 1, 0), f(b, 8, 3, 1, 1, 0))).size());
+    }
+}
