@@ -345,6 +345,7 @@ public final class LiveCapture implements AutoCloseable {
         for (io.boxscope.trace.scap.ThreadInfo t : tables.threads()) {
             described.see(t.cgroups());
         }
+        arriving = described;
         try {
             run((e, line, num) -> {
                 Inspector.Thread t = inspector.thread(e.tid());
@@ -358,6 +359,7 @@ public final class LiveCapture implements AutoCloseable {
             direct = null;
             writing = null;
             tracking = false;
+            arriving = null;
         }
     }
 
@@ -446,6 +448,9 @@ public final class LiveCapture implements AutoCloseable {
                 leftAtStop++; // read, counted and shown at exit, not handed on: the stop is kept
                 return;
             }
+            if (arriving != null) {
+                arriving.arrivals(); // a container a scan has named since: described before this record
+            }
             if (direct != null && writeDirect(rec, more)) {
                 return;
             }
@@ -501,6 +506,12 @@ public final class LiveCapture implements AutoCloseable {
             writing.finishing();
         }
     }
+
+    /**
+     * {@link #write}'s container descriptions while it writes: the names the scan thread found since the last record
+     * are described before the next ({@link ContainerEvents#arrivals}).
+     */
+    private ContainerEvents arriving;
 
     /** Where {@link #write} sends the events of generic system calls directly, or null (every event is built). */
     private CycleWriter direct;
