@@ -183,10 +183,13 @@ public final class LiveCapture implements AutoCloseable {
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
+     * @param faultDrops  system call exits the driver loses on unreadable user memory, not written (their entries
+     *                    are), counted as its page-fault drops ({@link EventBuilder#faultDrops})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown,
+                          long faultDrops) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -668,7 +671,8 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown());
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown(),
+                builder.faultDrops());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
