@@ -166,6 +166,34 @@ public final class ContainerNames implements ContainerEvents.Names {
         }
     }
 
+    /**
+     * The first scan, waited for: the containers running when the capture starts are named before its first event, as
+     * libsinsp looks up the containers of its /proc scan synchronously ("until sinsp is not started, force-run
+     * synchronously", libs e5c53d64 container.cpp async_allowed) and only later ones asynchronously. Called once before
+     * the consumer reads the ring; nothing when a scan has run or runs. Charged to the scan budget as any scan.
+     */
+    void prime() throws InterruptedException {
+        synchronized (lock) {
+            if (budgetAt != Long.MIN_VALUE || scanning) {
+                return;
+            }
+            long now = System.nanoTime();
+            budgetAt = now;
+            scanning = true;
+            try {
+                Thread.ofPlatform().daemon().name("boxscope-container-scan").start(() -> scan(null, now, SECOND_NS, true));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                scanning = false;
+                failedScans++;
+                why = "cannot start the container scan thread: " + e;
+                return;
+            }
+            while (scanning) {
+                lock.wait();
+            }
+        }
+    }
+
     /** Waits until no scan is in flight (tests, and a command's end). */
     void awaitScans() throws InterruptedException {
         synchronized (lock) {
@@ -217,7 +245,7 @@ public final class ContainerNames implements ContainerEvents.Names {
         return true;
     }
 
-    /** The scan thread: one scan of the runtimes, its results merged and its misses counted. */
+    /** The scan thread: one scan of the runtimes, its results merged and its misses counted ({@code ref} null: prime). */
     private void scan(ContainerRef ref, long start, long backoff, boolean waits) {
         Discovery d = null;
         String error = null;
@@ -231,7 +259,9 @@ public final class ContainerNames implements ContainerEvents.Names {
                 long end = System.nanoTime();
                 budget -= end - start;
                 budgetAt = end;
-                retry.put(ref.id(), new long[] {end + backoff, backoff});
+                if (ref != null) {
+                    retry.put(ref.id(), new long[] {end + backoff, backoff});
+                }
                 if (d == null) {
                     failedScans++;
                     why = error;
@@ -247,8 +277,10 @@ public final class ContainerNames implements ContainerEvents.Names {
                     }
                     retry.putIfAbsent(i.ref().id(), new long[] {end + SECOND_NS, SECOND_NS});
                 }
-                ContainerInfo c = byId.get(ref.id());
-                if (c == null || c.name().isEmpty()) {
+                ContainerInfo c = ref == null ? null : byId.get(ref.id());
+                if (ref == null) {
+                    // the first scan (prime): no lookup asked, none to count
+                } else if (c == null || c.name().isEmpty()) {
                     // a container no runtime named (no socket, a refused call, gone before the scan)
                     unnamed++;
                     why = "container " + ref.shortId() + ": " + (d.notices().isEmpty()
