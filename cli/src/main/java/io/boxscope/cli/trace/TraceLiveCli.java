@@ -331,6 +331,11 @@ final class TraceLiveCli {
             if (s.badRecords() > 0) {
                 err.println("boxscope: skipped " + s.badRecords() + " malformed records from the kernel");
             }
+            if (q.verbose() || s.faultDrops() > 0) {
+                err.println("Page faults: " + s.faultDrops() + " system call exits not " + (writer != null ? "written" : "shown")
+                        + ": the structure they copy from the caller (quotactl's addr) could not be read, where sysdig's"
+                        + " driver loses the exit and counts a page-fault drop; their entries are kept");
+            }
             if (s.names().any()) {
                 err.println("boxscope: " + Text.safe(s.names().describe()));
             }

@@ -28,7 +28,13 @@ import io.boxscope.trace.scap.ScapEvent;
  * 3 as a string, QUOTAON only), dqi_bgrace, dqi_igrace, dqi_flags from the {@code struct if_dqinfo} at argument 3
  * for GETINFO and SETINFO when its dqi_valid says so, quota_fmt_out the u32 GETFMT stored there (quotactl.bpf.c of
  * libs e5c53d64), and the {@code struct if_dqblk} fields of GETQUOTA/SETQUOTA by its dqb_valid bits (72 bytes read
- * at the exit, whatever the call returned, as f_sys_quotactl_x copies them).</li>
+ * at the exit, whatever the call returned, as f_sys_quotactl_x copies them). When the structure the command
+ * names (if_dqblk, if_dqinfo, GETFMT's u32) cannot be read at addr, the driver loses the exit: f_sys_quotactl_x
+ * returns PPM_FAILURE_INVALID_USER_MEMORY (libs e5c53d64 driver/ppm_fillers.c and driver/bpf/fillers.h, the kernel
+ * module and the BPF probe of sysdig 0.29's libs; still so in the kernel module's filler today), the event is not
+ * written and the probe counts it in its page-fault drops (n_drops_pf, bpf/fillers.h). So does this: no exit event,
+ * counted ({@link EventBuilder#faultDrops}). libs' later modern BPF probe (quotactl.bpf.c, 2023) writes zeros
+ * instead; the reference here is the driver sysdig 0.29 reads.</li>
  * </ul>
  */
 final class AdminEvents {
@@ -60,7 +66,10 @@ final class AdminEvents {
         };
     }
 
-    /** {@code e}: the entry record, or the exit itself (which carries the arguments from pt_regs). */
+    /**
+     * {@code e}: the entry record, or the exit itself (which carries the arguments from pt_regs). Null when the driver
+     * loses the exit (quotactl's structure at an unreadable addr: {@link #quotactlExit}).
+     */
     static ScapEvent exit(String n, RawRecord r, RawRecord e, long ts) {
         long ret = r.ret();
         return switch (n) {
@@ -100,11 +109,18 @@ final class AdminEvents {
     /**
      * QUOTACTL_X (libs e5c53d64 driver/ppm_fillers.c f_sys_quotactl_x): the dqblk fields of GETQUOTA/SETQUOTA by their
      * dqb_valid bits from the 72 bytes at addr read at the exit (also of a failed call: the caller's buffer as it was),
-     * the dqinfo fields and the format as the command has them; 0 when addr could not be read (the driver loses the event).
+     * the dqinfo fields and the format as the command has them. Null when the structure the command reads (72 bytes of
+     * if_dqblk, 24 of if_dqinfo, GETFMT's 4) could not be read at addr: f_sys_quotactl_x returns
+     * PPM_FAILURE_INVALID_USER_MEMORY there and the exit is lost (the probe read it whole, or up to the end of its
+     * page: {@code UserBuffers.constWordsAgain}; fewer bytes than the structure is a read the driver's copy failed).
      */
     private static ScapEvent quotactlExit(RawRecord r, RawRecord e, long ts) {
         long[] a = r.args();
         int cmd = quotaCmd(a[0]);
+        int needs = cmd == Q_GETQUOTA || cmd == Q_SETQUOTA ? 72 : cmd == Q_GETINFO || cmd == Q_SETINFO ? 24 : cmd == Q_GETFMT ? 4 : 0;
+        if (r.buf().length < needs) {
+            return null; // the driver loses it: PPM_FAILURE_INVALID_USER_MEMORY
+        }
         ScapEvent.Builder c = b("PPME_SYSCALL_QUOTACTL_X", r, ts).num(r.ret()).str(r.strA().length > 0 ? r.strA() : e.strA())
                 .str(cmd == Q_QUOTAON ? (r.strB().length > 0 ? r.strB() : e.strB()) : new byte[0]);
         byte[] buf = r.buf();

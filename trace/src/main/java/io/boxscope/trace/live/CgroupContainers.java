@@ -14,7 +14,9 @@ import io.boxscope.proc.container.ContainerRef;
  * The container name of a v2 cgroup id, as the event stream gives {@code container.name} for a thread in that
  * cgroup: the cgroup's path (found by walking the v2 hierarchy for the directory whose inode is the id, which
  * is what {@code bpf_get_current_cgroup_id} returns, bpf-helpers(7)) recognised by {@link ContainerRecognizer},
- * "host" outside containers, else the runtime's name through {@link ContainerNames}. The walk is repeated for
+ * "host" outside containers, else the runtime's name through {@link ContainerNames}, waiting for its scan
+ * ({@link ContainerNames#applyWaiting}): the counts wait in the kernel's map meanwhile, nothing is lost, and a
+ * container's first second is named rather than counted as unnamed. The walk is repeated for
  * an id not seen yet, at most once a second; a cgroup removed before that (a container that lived less than a
  * second) is not found and has no name, as a container the runtimes no longer know has none on the stream.
  */
@@ -32,7 +34,7 @@ final class CgroupContainers {
     }
 
     /** The container.name of threads in cgroup {@code id}: "host", a container's name, or null when unknown. */
-    String name(long id) {
+    String name(long id) throws InterruptedException {
         String path = paths.get(id);
         long now = System.nanoTime();
         if (path == null && (lastWalk == Long.MIN_VALUE || now - lastWalk > RESCAN_NS)) {
@@ -47,7 +49,7 @@ final class CgroupContainers {
         if (ref.isHost()) {
             return "host";
         }
-        ContainerInfo c = names.apply(ref);
+        ContainerInfo c = names.applyWaiting(ref);
         return c == null ? null : c.name();
     }
 

@@ -72,7 +72,10 @@ final class CgroupPaths {
      * whose path was the old v2 entry's: a runtime moves a task into its container's cgroup in every hierarchy at once
      * (runc's cgroupfs manager writes the pid to each controller's cgroup.procs), and the entries the table had were
      * the task's before the move (its parent's, or /proc's before an exec). v1 entries that differed from the v2 one
-     * are kept: the kernel's id says nothing of them.
+     * are kept: the kernel's id says nothing of them. libs differs: its driver reads each controller's path in the
+     * kernel at every clone and execve exit and libsinsp replaces the whole list with them (libs e5c53d64 parsers.cpp
+     * parse_clone_exit, threadinfo.cpp set_cgroups clears it first), so its v1 entries are never stale; matching that
+     * needs a kernfs name walk per v1 controller in the probe, not done (docs/trace.md).
      */
     static List<String> moved(List<String> cgroups, String path) {
         String old = null;

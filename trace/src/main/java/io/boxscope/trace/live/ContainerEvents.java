@@ -1,5 +1,6 @@
 package io.boxscope.trace.live;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,37 @@ import io.boxscope.trace.scap.ScapFields;
  * on the file in {@code sysdig -r} and {@code boxscope trace -r} as they did live. sysdig's dumper writes one
  * PPME_CONTAINER_JSON_2_E per container its container manager knows when a file opens, and one more when a
  * new container is found (libsinsp container.cpp dump_containers, container_to_json); here each container is
- * described once per file, before the first event written after its threads were seen. A container no
+ * described once per file, before the first event written after its threads were seen and a runtime named it. The
+ * names come from scans off the consumer's thread ({@link ContainerNames}): a container not named yet when its
+ * threads are seen waits in {@link #pending}, and is described as soon as a scan names it, before the next record
+ * written ({@link #arrivals}), whichever thread's: where libsinsp's async lookup puts its container event
+ * (container.cpp notify_new_container queues it; sinsp::next returns it before the next kernel event). The events
+ * of its threads written before that have {@code container.id} only in {@code sysdig -r}, as in a sysdig capture
+ * whose lookup had not returned yet; {@link ContainerNames} counts them. A container no
  * runtime names is not described (its events keep {@code container.id} only, as in a sysdig capture whose
  * lookup failed); the miss is counted by {@link ContainerNames}.
  */
 final class ContainerEvents {
-    private final Function<ContainerRef, ContainerInfo> names;
+    /**
+     * Container names as {@link ContainerNames} gives them: {@link #apply} may start a lookup and answers from what is
+     * known; {@link #generation} changes when a lookup named a container; {@link #named} is what is known, asking
+     * nothing. A bare function (tests) never names a container later.
+     */
+    interface Names extends Function<ContainerRef, ContainerInfo> {
+        default long generation() {
+            return 0;
+        }
+
+        default ContainerInfo named(String id) {
+            return null;
+        }
+    }
+
+    private final Names names;
+    /** Containers whose threads were seen and that no lookup has named yet, by full id. */
+    private final Map<String, ContainerRef> pending = new HashMap<>();
+    /** {@link Names#generation} when {@link #pending} was last looked at. */
+    private long generation;
     private final CycleWriter writer;
     private final Set<String> described = new HashSet<>();
     /**
@@ -39,9 +65,36 @@ final class ContainerEvents {
     private final ContainerRef[] refs = new ContainerRef[RECENT];
     private static final int RECENT = 64;
 
-    ContainerEvents(Function<ContainerRef, ContainerInfo> names, CycleWriter writer) {
+    ContainerEvents(Names names, CycleWriter writer) {
         this.names = names;
         this.writer = writer;
+        this.generation = names.generation();
+    }
+
+    /**
+     * Describes the containers waiting for a name that a lookup has named since the last call: called before each
+     * record written (a volatile read when nothing changed), so a name that arrives is in the file before the next
+     * event, also when the container's own threads' events are written directly without {@link #see}.
+     */
+    void arrivals() {
+        long g = names.generation();
+        if (g == generation) {
+            return;
+        }
+        generation = g;
+        for (var it = pending.values().iterator(); it.hasNext();) {
+            ContainerRef ref = it.next();
+            ContainerInfo info = names.named(ref.id());
+            if (info != null) {
+                it.remove();
+                describe(ref, info);
+            }
+        }
+    }
+
+    private void describe(ContainerRef ref, ContainerInfo info) {
+        described.add(ref.id());
+        writer.describeContainer(ref.id(), json(info));
     }
 
     /** Describes the container of a thread with these cgroups, unless it is the host or already described. */
@@ -64,9 +117,11 @@ final class ContainerEvents {
         refs[slot] = ref;
         ContainerInfo info = names.apply(ref);
         if (info != null && !info.name().isEmpty()) {
-            described.add(ref.id());
-            writer.describeContainer(ref.id(), json(info));
+            pending.remove(ref.id());
+            describe(ref, info);
             refs[slot] = null;
+        } else {
+            pending.putIfAbsent(ref.id(), ref);
         }
     }
 

@@ -69,6 +69,8 @@ public final class EventBuilder {
     /** By thread: its last entry record on the full path, until its exit (a primitive map: no boxed tid per record). */
     private final LongMap<RawRecord> lastEnter = new LongMap<>();
     private long truncatedLists;
+    /** Exits not written because the driver loses them on unreadable user memory ({@link #faultDrops}). */
+    private long faultDrops;
     /** The probe's snap length: data that ends there was cut by it, not by the iovec copy bound ({@link #copyCut}). */
     private final int snapLen;
 
@@ -143,6 +145,16 @@ public final class EventBuilder {
      */
     public long truncatedLists() {
         return truncatedLists;
+    }
+
+    /**
+     * System call exits not turned into events because the driver loses them: the structure they copy from the caller
+     * could not be read (quotactl's, {@link AdminEvents#exit}), where the driver's filler returns
+     * PPM_FAILURE_INVALID_USER_MEMORY and counts a page-fault drop (n_drops_pf; libs e5c53d64 driver/bpf/fillers.h).
+     * Their entries are written.
+     */
+    public long faultDrops() {
+        return faultDrops;
     }
 
     /**
@@ -254,7 +266,12 @@ public final class EventBuilder {
                 if (e != null && e.id() != r.id()) {
                     e = null;
                 }
-                yield List.of(exit(r, e == null ? r : e, ts));
+                ScapEvent x = exit(r, e == null ? r : e, ts);
+                if (x == null) {
+                    faultDrops++; // the driver loses this exit (unreadable user memory): counted, as its n_drops_pf
+                    yield List.of();
+                }
+                yield List.of(x);
             }
             case RawRecord.FORK -> {
                 threads.fork(r.pid(), r.tid(), r.id() >>> 32, r.id() & 0xffff_ffffL, r.ret()); // ret: the child's v2 cgroup id

@@ -321,7 +321,7 @@ public final class KernelChisel implements AutoCloseable {
     }
 
     /** Adds the counters' growth since the last call to the chisel. */
-    private void feed() {
+    private void feed() throws InterruptedException {
         for (CountProbe.Counts c : counter.next()) {
             enters += c.slot() == CountProbe.PROCEXIT_SLOT ? 0 : c.enters();
             exits += c.exits();

@@ -183,10 +183,13 @@ public final class LiveCapture implements AutoCloseable {
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
+     * @param faultDrops  system call exits the driver loses on unreadable user memory, not written (their entries
+     *                    are), counted as its page-fault drops ({@link EventBuilder#faultDrops})
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown,
+                          long faultDrops) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -245,6 +248,7 @@ public final class LiveCapture implements AutoCloseable {
         this.formatter = new EventFormatter(inspector, ZoneId.systemDefault());
         this.seedThreads = seedThreads;
         this.containers = new ContainerNames(o.paths());
+        this.filterNames = this::filterName;
     }
 
     /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
@@ -341,10 +345,12 @@ public final class LiveCapture implements AutoCloseable {
         tracking = writer.rotates();
         // the containers of the threads running at the start, then each new one before its thread's first
         // event written (events written directly are of threads seen before: described already)
+        containers.prime(); // names for the containers running now, before they are described (libsinsp's /proc scan)
         ContainerEvents described = new ContainerEvents(containers, writer);
         for (io.boxscope.trace.scap.ThreadInfo t : tables.threads()) {
             described.see(t.cgroups());
         }
+        arriving = described;
         try {
             run((e, line, num) -> {
                 Inspector.Thread t = inspector.thread(e.tid());
@@ -358,6 +364,7 @@ public final class LiveCapture implements AutoCloseable {
             direct = null;
             writing = null;
             tracking = false;
+            arriving = null;
         }
     }
 
@@ -419,12 +426,14 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private void consume(Target sink, Display display, BooleanSupplier stop) throws IOException, InterruptedException {
+        containers.prime(); // the containers running at the start are named before the first event (libsinsp's /proc scan)
         Timeline timeline = null;
         if (display != null) {
             formatter.buffers(display.buffers(), display.cutBuffers());
         }
         if (display != null && display.views()) {
-            timeline = new Timeline(formatter, inspector, ZoneId.systemDefault(), display.time(), containers);
+            timeline = new Timeline(formatter, inspector, ZoneId.systemDefault(), display.time(),
+                    options.filter() != null ? filterNames : containers);
         }
         Timeline views = timeline;
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
@@ -445,6 +454,9 @@ public final class LiveCapture implements AutoCloseable {
                 records++;
                 leftAtStop++; // read, counted and shown at exit, not handed on: the stop is kept
                 return;
+            }
+            if (arriving != null) {
+                arriving.arrivals(); // a container a scan has named since: described before this record
             }
             if (direct != null && writeDirect(rec, more)) {
                 return;
@@ -501,6 +513,12 @@ public final class LiveCapture implements AutoCloseable {
             writing.finishing();
         }
     }
+
+    /**
+     * {@link #write}'s container descriptions while it writes: the names the scan thread found since the last record
+     * are described before the next ({@link ContainerEvents#arrivals}).
+     */
+    private ContainerEvents arriving;
 
     /** Where {@link #write} sends the events of generic system calls directly, or null (every event is built). */
     private CycleWriter direct;
@@ -621,6 +639,23 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
+    /**
+     * The container names a Java filter reads: the lookup waits for the scan a container not named yet starts (bounded
+     * by the scan budget and back-off as any scan), so that {@code container.name=X} keeps the first events of a
+     * container started during the capture instead of dropping them while the runtime answers. Only a filter that
+     * reads container fields asks; an interrupt ends the wait (the stop), the lookup then answers what is known.
+     */
+    private final java.util.function.Function<io.boxscope.proc.container.ContainerRef, io.boxscope.proc.container.ContainerInfo> filterNames;
+
+    private io.boxscope.proc.container.ContainerInfo filterName(io.boxscope.proc.container.ContainerRef ref) {
+        try {
+            return containers.applyWaiting(ref);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt(); // kept for the loop, which stops on it
+            return containers.apply(ref);
+        }
+    }
+
     private boolean handle(ScapEvent e, Target sink, ContainerNames containers, Timeline views) {
         try {
             events++;
@@ -642,7 +677,7 @@ public final class LiveCapture implements AutoCloseable {
             }
             EventView view = views == null ? null : views.view(e);
             if (options.filter() != null && !options.filter().matches(
-                    view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {
+                    view != null ? view.fields() : new ScapFields(formatter, inspector, e, filterNames))) {
                 sink.filtered(e, view);
                 return true;
             }
@@ -657,7 +692,8 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown());
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown(),
+                builder.faultDrops());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -6,6 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.boxscope.proc.container.ContainerRef;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.cgroup.CgroupLimits;
+import io.boxscope.proc.cgroup.CgroupMembership;
+import io.boxscope.trace.scap.CaptureTables;
+import io.boxscope.trace.scap.CycleWriter;
+import io.boxscope.trace.scap.EventTable;
+import io.boxscope.trace.scap.MachineInfo;
+import io.boxscope.trace.scap.RotationNames;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapFields;
+import io.boxscope.trace.scap.ScapReader;
+import io.boxscope.trace.scap.ThreadInfo;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +50,66 @@ class ContainerEventsTest {
             events.see(l);
         }
         assertEquals(5, calls.get(), "each event of an undecided container asks the names again");
+    }
+
+    /**
+     * A container whose name a scan brings after its threads were seen (the scans run off the consumer's thread) is
+     * described before the next record written, whichever thread's, as libsinsp queues the container event of an
+     * async lookup before the next event: the events written before it have no name, those after it have.
+     */
+    @Test
+    void aNameThatArrivesLaterIsDescribedBeforeTheNextRecord(@TempDir Path dir) throws Exception {
+        ContainerInfo[] named = {null};
+        long[] generation = {0};
+        ContainerEvents.Names names = new ContainerEvents.Names() {
+            @Override
+            public ContainerInfo apply(ContainerRef ref) {
+                return null; // not named yet: the scan it started has not returned
+            }
+
+            @Override
+            public long generation() {
+                return generation[0];
+            }
+
+            @Override
+            public ContainerInfo named(String id) {
+                return named[0] != null && named[0].ref().id().equals(id) ? named[0] : null;
+            }
+        };
+        Path file = dir.resolve("c.scap");
+        ThreadInfo sh = ThreadInfo.of(700, 700, 1, "sh", "/bin/sh", List.of(), "/tmp/", 0, 0);
+        CaptureTables t = new CaptureTables(new MachineInfo(1, 1L << 30, 32768, "h"), List.of(), List.of(), List.of(),
+                List.of(sh), Map.of());
+        List<String> cgroups = docker('a');
+        ContainerRef ref = ScapFields.containerOf(cgroups);
+        try (CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, () -> t,
+                ZoneOffset.UTC, dir, 1_700_000_000L)) {
+            ContainerEvents events = new ContainerEvents(names, w);
+            events.see(cgroups);
+            long ts = 1_700_000_000_000_000_000L;
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ++ts, 700, 0).num(0).build());
+            events.arrivals();
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ++ts, 700, 0).num(0).build());
+            named[0] = new ContainerInfo(ref, "web", "nginx:1.27", List.of(700), CgroupMembership.parse("0::/x\n"), "/x",
+                    OptionalLong.empty(), new CgroupLimits(java.util.OptionalDouble.empty(), 0, "",
+                    OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                    OptionalLong.empty(), CgroupLimits.CpuThrottling.NONE, CgroupLimits.CgroupVersion.NONE,
+                    CgroupLimits.CgroupVersion.NONE, List.of()), Map.of());
+            events.arrivals();
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ++ts, 700, 0).num(0).build());
+            generation[0]++;
+            events.arrivals(); // a thread of another container writes: the name is described before its record
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ++ts, 701, 0).num(0).build());
+            events.arrivals();
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", ++ts, 700, 0).num(0).build());
+        }
+        List<String> order = new ArrayList<>();
+        for (ScapEvent e : ScapReader.readAll(file).events()) {
+            order.add(EventTable.get().info(e.type()).orElseThrow().name() + (e.tid() == 701 ? "@701" : ""));
+        }
+        assertEquals(List.of("close", "close", "close", "container", "close@701", "close"), order,
+                "the description once, when the name arrived, before the next record");
     }
 
     @Test

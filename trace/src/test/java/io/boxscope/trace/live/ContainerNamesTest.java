@@ -33,7 +33,7 @@ class ContainerNamesTest {
     private static final Path NO_SOCKET = Path.of("/nonexistent/boxscope-test-docker.sock");
 
     private static ContainerNames names(HostPaths paths) {
-        return new ContainerNames(() -> new ContainerDiscovery(paths, new RuntimeApis(List.of(NO_SOCKET))));
+        return new ContainerNames(() -> new ContainerDiscovery(paths, new RuntimeApis(List.of(NO_SOCKET))).scan());
     }
 
     /**
@@ -50,12 +50,13 @@ class ContainerNamesTest {
     }
 
     @Test
-    void aFailedScanIsCountedWithItsError(@TempDir Path tmp) {
+    void aFailedScanIsCountedWithItsError(@TempDir Path tmp) throws Exception {
         Path proc = tmp.resolve("no-proc-here");
         ContainerNames names = names(new HostPaths(proc, tmp));
         assertFalse(names.misses().any());
         assertNull(names.apply(REF));
-        assertNull(names.apply(REF), "asked again within the second: no second scan");
+        assertNull(names.apply(REF), "asked again while the scan runs or within the second: no second scan");
+        names.awaitScans();
         ContainerNames.Misses m = names.misses();
         assertEquals(1, m.failedScans(), m.toString());
         assertEquals(0, m.unnamed(), m.toString());
@@ -69,10 +70,11 @@ class ContainerNamesTest {
     @Test
     void aContainerNoRuntimeNamesIsCountedWithTheRuntimesNotice(@TempDir Path tmp) throws Exception {
         ContainerNames names = namesOverOneDockerContainer(tmp);
+        assertNull(names.apply(REF), "no scan has met it: the lookup starts one and answers at once");
+        names.awaitScans();
         ContainerInfo c = names.apply(REF);
         assertEquals(List.of(4242), c.pids(), "found in the process table");
         assertEquals("", c.name(), "but not named");
-        assertEquals(c, names.apply(REF));
         assertEquals(1, names.misses().deferred(), "a found but unnamed container's lookup between scans is counted");
         ContainerNames.Misses m = names.misses();
         assertEquals(0, m.failedScans(), m.toString());
@@ -81,6 +83,7 @@ class ContainerNamesTest {
         assertTrue(m.describe().startsWith("container names could not be resolved: 1 lookup found no name, 1 lookup waited"), m.describe());
         ContainerRef gone = new ContainerRef(Runtime.DOCKER, "f".repeat(64), Optional.empty());
         assertNull(names.apply(gone), "a container no scan has met: asked at once, not there");
+        names.awaitScans();
         assertEquals(2, names.misses().unnamed(), "asked at once although the last scan was within the second");
         assertTrue(names.misses().why().startsWith("container " + "f".repeat(12) + ": "), names.misses().why());
         assertEquals(1, names.misses().deferred());
@@ -97,6 +100,8 @@ class ContainerNamesTest {
     @Test
     void aContainerFoundUnnamedIsAskedAgain(@TempDir Path tmp) throws Exception {
         ContainerNames names = namesOverOneDockerContainer(tmp);
+        assertNull(names.apply(REF));
+        names.awaitScans();
         assertEquals("", names.apply(REF).name());
         assertEquals(1, names.misses().unnamed());
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -109,13 +114,13 @@ class ContainerNamesTest {
 
     /**
      * A Docker socket that takes connections and never answers (a hung dockerd) costs each scan the socket's 3 s
-     * timeout, on the ring consumer's thread. Asked about every 100 ms for 5 s, a container the process table shows
-     * and no runtime names is scanned for once: the scan overdrew the scan budget (a tenth of the time), so the next
-     * waits about 20 s. It was scanned for again as soon as each 3 s scan returned (the second had passed), blocking
-     * the consumer most of the time; the lookups in between are counted as deferred.
+     * timeout, on the scan thread: the consumer is not blocked at all. Asked about every millisecond while that scan
+     * runs, every lookup returns (the consumer made progress before the scan ended: before, the first lookup ran the
+     * scan itself, so none did), and over 5 s the container is scanned for once: the scan overdrew the scan budget (a
+     * tenth of the time), so the next waits about 20 s; the lookups after the first are counted as deferred.
      */
     @Test
-    void aHungRuntimeIsNotAskedAgainAndAgain(@TempDir Path tmp) throws Exception {
+    void aHungRuntimeNeitherBlocksTheConsumerNorIsAskedAgainAndAgain(@TempDir Path tmp) throws Exception {
         Path proc = tmp.resolve("proc");
         Files.createDirectories(proc.resolve("4242"));
         Files.writeString(proc.resolve("4242/cgroup"), "0::/system.slice/docker-" + ID + ".scope\n");
@@ -128,20 +133,63 @@ class ContainerNamesTest {
             HostPaths paths = new HostPaths(proc, tmp.resolve("sys"));
             ContainerNames names = new ContainerNames(() -> {
                 scans.incrementAndGet();
-                return new ContainerDiscovery(paths, new RuntimeApis(List.of(sock)));
+                return new ContainerDiscovery(paths, new RuntimeApis(List.of(sock))).scan();
             });
             long start = System.nanoTime();
-            int lookups = 0;
+            assertNull(names.apply(REF), "the lookup that starts the scan answers at once");
+            int lookups = 1;
+            int duringScan = 0;
             while (System.nanoTime() - start < 5_000_000_000L) {
+                boolean scanRunning = names.misses().unnamed() == 0; // the scan counts its miss when it returns
                 ContainerInfo c = names.apply(REF);
                 lookups++;
+                if (scanRunning && names.misses().unnamed() == 0) {
+                    duringScan++; // returned while the hung runtime still held the scan
+                }
                 assertEquals("", c == null ? "" : c.name());
-                Thread.sleep(100);
+                Thread.sleep(1);
             }
+            names.awaitScans();
             ContainerNames.Misses m = names.misses();
+            assertTrue(duringScan > 0, "lookups that returned while the scan hung on the runtime: " + duringScan + " of " + lookups);
+            assertEquals(1, m.unnamed(), "the scan ended and counted its miss: " + m);
             assertEquals(1, scans.get(), "one scan for " + lookups + " lookups in 5 s: " + m);
             assertEquals(lookups - 1, m.deferred(), m.toString());
             assertTrue(m.why().contains(sock.toString()), m.why());
         }
+    }
+
+    /**
+     * A scan that names the container: its name is there for the lookups after the scan, {@link
+     * ContainerNames#generation} changes (a writer describes the container then), and the lookup that started the scan,
+     * which answered before the name came, is counted as deferred: its event has no name.
+     */
+    @Test
+    void aNameFoundByTheScanArrivesForTheNextLookup(@TempDir Path tmp) throws Exception {
+        ContainerNames unnamed = namesOverOneDockerContainer(tmp);
+        unnamed.apply(REF);
+        unnamed.awaitScans();
+        ContainerInfo found = unnamed.apply(REF);
+        ContainerInfo web = new ContainerInfo(found.ref(), "web", "nginx:1.27", found.pids(), found.cgroups(),
+                found.unifiedPath(), found.cgroupId(), found.limits(), found.labels());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ContainerNames names = new ContainerNames(() -> {
+            try {
+                release.await(); // a runtime that answers when the test says so
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+            return new io.boxscope.proc.container.Discovery(List.of(web), 0, 0, List.of());
+        });
+        long g = names.generation();
+        assertNull(names.apply(REF), "answers before the runtime does");
+        assertNull(names.named(ID));
+        release.countDown();
+        names.awaitScans();
+        assertTrue(names.generation() != g, "a name arrived");
+        assertEquals(web, names.named(ID));
+        assertEquals(web, names.apply(REF));
+        ContainerNames.Misses m = names.misses();
+        assertEquals(new ContainerNames.Misses(0, 0, 1, ""), m, "the first lookup's event went without the name");
     }
 }

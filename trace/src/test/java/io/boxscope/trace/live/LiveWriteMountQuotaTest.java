@@ -140,6 +140,31 @@ class LiveWriteMountQuotaTest {
         return r.sysdig().stream().filter(l -> l.contains(" < " + call + " ")).toList();
     }
 
+    /**
+     * quotactl with an addr that cannot be read (NULL) for the commands whose structure the driver copies from it
+     * (Q_GETQUOTA's if_dqblk, Q_GETINFO's if_dqinfo, Q_GETFMT's u32): f_sys_quotactl_x returns
+     * PPM_FAILURE_INVALID_USER_MEMORY and the driver loses the exit (libs e5c53d64 driver/ppm_fillers.c,
+     * driver/bpf/fillers.h), counting a page-fault drop. So: their 3 entries are written, their exits are not and are
+     * counted ({@link LiveCapture.Summary#faultDrops}); Q_SYNC, which reads nothing at addr, keeps its exit. Before,
+     * the 3 exits were written with zeros.
+     */
+    @Test
+    void quotactlAtAnUnreadableAddrLosesItsExitAsTheDriverDoes(@TempDir Path dir) throws Exception {
+        String p = "my $mp = '" + dir.toRealPath() + "'; "
+                + sc("quotactl", "0x80000700, $mp, 4321, 0") + " == -1 or die 'getquota'; "
+                + sc("quotactl", "0x80000500, $mp, 0, 0") + " == -1 or die 'getinfo'; "
+                + sc("quotactl", "0x80000400, $mp, 0, 0") + " == -1 or die 'getfmt'; "
+                + sc("quotactl", "0x80000100, $mp, 0, 0") + " == -1 or die 'sync'; ";
+        Process child = Workload.perl(p);
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("fault.scap"), child,
+                "evt.type=quotactl and proc.pid=" + child.pid(), true);
+        List<String> enters = r.sysdig().stream().filter(l -> l.contains(" > quotactl ")).toList();
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < quotactl ")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(4, enters.size(), "quotactl entries: " + r.sysdig());
+        org.junit.jupiter.api.Assertions.assertEquals(1, exits.size(), "only Q_SYNC's exit: " + r.sysdig());
+        org.junit.jupiter.api.Assertions.assertEquals(3, r.summary().faultDrops(), "the lost exits are counted: " + r.summary());
+    }
+
     /** "-N(NAME)" as sysdig prints a failed call's result, for the errno numbers quotactl gives here. */
     private static String errno(String n) {
         return switch (n) {
