@@ -45,7 +45,8 @@ class DiffFuzzFindingsTest {
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bpftrace finished");
-            return new Theirs(new String(out, StandardCharsets.UTF_8), p.exitValue(), java.nio.file.Files.readString(err));
+            // bytes that are not UTF-8 kept (RawText), as Runs keeps ours
+            return new Theirs(io.boxscope.proc.RawText.decode(out), p.exitValue(), java.nio.file.Files.readString(err));
         } finally {
             java.nio.file.Files.delete(err);
         }
@@ -97,15 +98,15 @@ class DiffFuzzFindingsTest {
     }
 
     /**
-     * {@code %c} writes the argument's low byte as it is: 200 is the byte 0xc8 (not valid UTF-8 on its own, so
-     * both outputs read back as U+FFFD here); we wrote U+00C8 as UTF-8 ("È"), two bytes.
+     * {@code %c} writes the argument's low byte as it is: 200 is the byte 0xc8 (not valid UTF-8 on its own: both
+     * outputs read back with RawText, the byte as U+DCC8); we wrote U+00C8 as UTF-8 ("È"), two bytes.
      */
     @Test
     void percentCWritesTheByte() throws Exception {
         String program = "BEGIN { printf(\"%c|%3c|%-3c|%c|%c\\n\", 65, 321, 66, 200, -1); exit(); }";
         Theirs theirs = bpftrace(program, List.of());
         assertEquals(0, theirs.status(), theirs.err());
-        assertTrue(theirs.out().contains("A|  A|B  |\uFFFD|\uFFFD\n"), theirs.out());
+        assertTrue(theirs.out().contains("A|  A|B  |\udcc8|\udcff\n"), theirs.out());
         assertEquals(theirs.out(), ours(program, List.of()));
     }
 
@@ -173,6 +174,28 @@ class DiffFuzzFindingsTest {
         Theirs json = bpftrace(List.of("-f", "json"), program, List.of());
         assertEquals(0, json.status(), json.err());
         assertTrue(json.out().contains("{\"type\": \"value\", \"data\": \"\"}\n"), json.out());
+        assertEquals(json.out(), Runs.run(program, new CheckOptions(false, List.of()), true, Duration.ofSeconds(20), null, null).out());
+    }
+
+    /**
+     * A string's bytes that are not UTF-8 are written as they are, in printf's {@code %s} (with width and precision
+     * counted in bytes, a cut character's first byte kept), {@code %c}, map keys and values and {@code print}, and in
+     * {@code -f json} as bpftrace's {@code \\uffffffNN} per byte: we wrote U+FFFD (EF BF BD) for each invalid byte
+     * in text (docs/probe.md, "Strings that are not UTF-8").
+     */
+    @Test
+    void bytesThatAreNotUtf8AreWrittenAsTheyAre() throws Exception {
+        String program = "BEGIN { printf(\"%s|%s|%-5s|%.1s|%c\\n\", \"\\xff\\xfe\", \"caf\\xc3\\xa9\", \"\\xc3\", \"\\xc3\\xa9\", 200);"
+                + " @[\"\\xff\"] = count(); @s = \"\\xc3\"; print(\"a\\xe2\\x82\"); exit(); }";
+        Theirs text = bpftrace(program, List.of());
+        assertEquals(0, text.status(), text.err());
+        byte[] line = {(byte) 0xff, (byte) 0xfe, '|', 'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, '|', (byte) 0xc3, ' ', ' ', ' ', ' ',
+                '|', (byte) 0xc3, '|', (byte) 0xc8, '\n'};
+        assertTrue(text.out().contains(io.boxscope.proc.RawText.decode(line)), text.out());
+        assertEquals(text.out(), ours(program, List.of()));
+        Theirs json = bpftrace(List.of("-f", "json"), program, List.of());
+        assertEquals(0, json.status(), json.err());
+        assertTrue(json.out().contains("{\"type\": \"map\", \"data\": {\"@\": {\"\\uffffffff\": 1}}}"), json.out());
         assertEquals(json.out(), Runs.run(program, new CheckOptions(false, List.of()), true, Duration.ofSeconds(20), null, null).out());
     }
 }
