@@ -198,4 +198,40 @@ class DiffFuzzFindingsTest {
         assertTrue(json.out().contains("{\"type\": \"map\", \"data\": {\"@\": {\"\\uffffffff\": 1}}}"), json.out());
         assertEquals(json.out(), Runs.run(program, new CheckOptions(false, List.of()), true, Duration.ofSeconds(20), null, null).out());
     }
+
+    /**
+     * A cast that widens extends by the target's signedness, as bpftrace 0.17's code does (the LLVM cast is told the
+     * target's sign): {@code (uint64)(int32)-7} is 4294967289 and {@code (int64)(uint32)4294967295} is -1; we extended
+     * by the operand's (C's conversion by value: 18446744073709551609 and 4294967295). Difffuzz seed 31:
+     * {@code (uint64)(int32)(-7) / ($v2 | 1)} printed 1 where bpftrace printed 0.
+     */
+    @Test
+    void aWideningCastExtendsByTheTargetsSign() throws Exception {
+        String program = "BEGIN { $x = (int32)(-7); $y = (int8)(-1); $u = (uint32)4294967295;"
+                + " printf(\"%llu %llu %llu %llu %lld %llu\\n\", (uint64)(int32)(-7), (uint64)$x, (uint64)(int16)(-2),"
+                + " (uint32)(int8)(-1), (int64)(int32)(-7), (uint64)$y);"
+                + " printf(\"%lld %lld %lld %d %lld %llu\\n\", (int64)(uint32)4294967295, (int64)$u, (int64)(uint8)255,"
+                + " (int32)(uint8)200, (int64)(uint16)65535 + 0, (uint64)(int32)(-7) / (9223372036854775807 | 1));"
+                + " @m[(uint64)(int8)(-3)] = (int64)(uint16)65535; exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("4294967289 4294967289 65534 255 -7 255\n-1 -1 -1 -56 -1 0\n"), theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
+
+    /**
+     * Keyless aggregations of 0 are entries ({@code @z: 0}), a keyless {@code max} of a negative first value is none
+     * (an empty map: one blank line), as in bpftrace 0.17 whose keyless maps are hash maps under the key 0. Session 31's
+     * notes listed {@code @z = max(0)} printing nothing; it prints {@code @z: 0} since the keyed fix (this test keeps it).
+     */
+    @Test
+    void keylessAggregationsOfZeroAreEntries() throws Exception {
+        String program = "BEGIN { @a = max(0); @b = min(0); @c = avg(0); @d = stats(0); @e = sum(0); @f = max(-1);"
+                + " @g = min(-1); @h = max(0); @h = max(-3); exit(); }";
+        Theirs theirs = bpftrace(program, List.of());
+        assertEquals(0, theirs.status(), theirs.err());
+        assertTrue(theirs.out().contains("@a: 0\n@b: 0\n@c: 0\n\n@d: count 1, average 0, total 0\n\n@e: 0\n\n@g: -1\n@h: 0\n"),
+                theirs.out());
+        assertEquals(theirs.out(), ours(program, List.of()));
+    }
 }
