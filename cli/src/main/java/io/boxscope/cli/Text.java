@@ -18,18 +18,22 @@ public final class Text {
      * so an escape cannot be forged. The bidi controls (embeddings and overrides U+202A..U+202E,
      * isolates U+2066..U+2069, and the marks U+200E, U+200F, U+061C; Unicode UAX #9) reorder the
      * characters after them: a process named "x", U+202E (right-to-left override), "exe.sh" would show
-     * as "xhs.exe" (CVE-2021-42574, "Trojan Source").
+     * as "xhs.exe" (CVE-2021-42574, "Trojan Source"). A lone surrogate is a byte that was not UTF-8, kept by
+     * {@link io.boxscope.proc.RawText} (U+DC80..U+DCFF: {@code \xNN}, the byte), or no character at all ({@code &#92;uNNNN}):
+     * a terminal's encoder would write {@code ?} for it.
      */
     public static String safe(String s) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
-            if (control || c == '\\' || isFormatting(c)) {
+            boolean raw = c >= 0xdc80 && c <= 0xdcff && lone(s, i);
+            if (control || c == '\\' || isFormatting(c) || raw || (Character.isSurrogate(c) && lone(s, i))) {
                 if (sb == null) {
                     sb = new StringBuilder(s.substring(0, i));
                 }
-                sb.append(c == '\\' ? "\\\\" : control ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+                sb.append(c == '\\' ? "\\\\" : control ? String.format("\\x%02x", (int) c)
+                        : raw ? String.format("\\x%02x", c & 0xff) : String.format("\\u%04x", (int) c));
             } else if (sb != null) {
                 sb.append(c);
             }
@@ -62,11 +66,18 @@ public final class Text {
                 continue;
             }
             // not printable ASCII: C0 controls (< 0x20), DEL (0x7f) and C1 controls (0x80-0x9f) are all below 0xa0
-            if (c < 0xa0 || isFormatting(c)) {
+            if (c < 0xa0 || isFormatting(c) || (Character.isSurrogate(c) && lone(s, i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the surrogate at {@code i} is not half of a pair (a byte {@link io.boxscope.proc.RawText} kept, or garbage). */
+    private static boolean lone(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+                : i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
     }
 
     /** Line and paragraph separators and the bidirectional controls (see {@link #safe}). */

@@ -39,4 +39,20 @@ class TextEscapeTest {
         assertEquals("a\\x7f", Text.safeVerbatimWhenPlain("a\u007f"));
         assertEquals("a\\b", Text.safeVerbatimWhenPlain("a\\b"));      // a plain line keeps its one backslash
     }
+
+    /**
+     * A byte that was not UTF-8, kept by RawText as a lone U+DC80..U+DCFF (probe's strings: bpftrace writes the byte),
+     * shows on a terminal as {@code \xNN}; a terminal's encoder would have written {@code ?}. A surrogate pair (a
+     * character above U+FFFF) is left alone; any other lone surrogate is {@code \\uNNNN}.
+     */
+    @Test
+    void bytesThatWereNotUtf8ShowAsHexEscapes() {
+        String s = io.boxscope.proc.RawText.decode(new byte[] {'a', (byte) 0xff, 'b', (byte) 0xc3});
+        assertEquals("a\\xffb\\xc3", Text.safe(s));
+        assertTrue(Text.needsEscape(s));
+        assertEquals("\uD83D\uDE00", Text.safe("\uD83D\uDE00"));
+        assertFalse(Text.needsEscape("\uD83D\uDE00"));
+        assertEquals("x\\ud83dy", Text.safe("x\uD83Dy"));
+        assertEquals("a\\xff\n\\xfe", Text.safeLines(io.boxscope.proc.RawText.decode(new byte[] {'a', (byte) 0xff, '\n', (byte) 0xfe})));
+    }
 }

@@ -171,7 +171,7 @@ final class ProbeRun {
         // printfs of integers and strings are formatted from their records into it (ProbeSink#text), the rest
         // is rendered and encoded into it, in order
         TextBuffer.Sink direct = bytesOut != null ? bytesOut
-                : (b, off, len) -> w.write(new String(b, off, len, StandardCharsets.UTF_8)); // whole lines: valid UTF-8
+                : (b, off, len) -> w.write(io.boxscope.proc.RawText.decode(b, off, len)); // a Writer has no bytes: ? for a non-UTF-8 one
         TextBuffer buffer = terminal || lineBuffered || o.json() ? null : new TextBuffer((b, off, len) -> {
             w.flush();
             direct.write(b, off, len);

@@ -66,6 +66,12 @@ final class ExprGen {
             case Expr.Cast c -> {
                 integer(c.operand());
                 if (type(c) instanceof SType.Int t) {
+                    // bpftrace 0.17 widens by the target's signedness, not the operand's (codegen_llvm.cpp, visit(Cast):
+                    // CreateIntCast(value, target, target.IsSigned())): (uint64)(int32)-7 is 4294967289, (int64)(uint32)
+                    // 4294967295 is -1, where C would give 2^64-7 and 4294967295 (difffuzz seed 31)
+                    if (type(c.operand()) instanceof SType.Int from && from.bytes() < t.bytes()) {
+                        extend(from.bytes(), t.signed());
+                    }
                     extend(t.bytes(), t.signed());
                 }
             }

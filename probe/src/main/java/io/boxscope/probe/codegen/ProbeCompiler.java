@@ -189,10 +189,11 @@ public final class ProbeCompiler {
         specs.add(MapSpec.of(Gen.CPID, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.STOP, MapType.ARRAY, 4, 8, 1));
         specs.add(MapSpec.of(Gen.UPDATES, MapType.ARRAY, 4, Math.max(8, updateSites.size() * UpdateSite.BYTES), 1));
-        // Only the limits kstack or ustack use: a stack trace map preallocates every entry (4,096 x 1,016 bytes
-        // at depth 127), 5-20 ms of kernel time to create at each start for a program that never reads it.
+        // Only the limits kstack or ustack use: a stack trace map preallocates every entry (131,072 x 1,016 bytes
+        // at depth 127 by default, CheckOptions.DEFAULT_STACK_KEYS), ~0.1 s of kernel time to create at each start for
+        // a program that never reads it.
         programs.stream().flatMap(ps -> ps.mapRefs().stream()).map(r -> r.map()).distinct().sorted().forEach(name ->
-                StackMaps.depthOf(name).ifPresent(depth -> specs.add(MapSpec.stackTrace(name, depth, checked.options().mapKeys()))));
+                StackMaps.depthOf(name).ifPresent(depth -> specs.add(MapSpec.stackTrace(name, depth, checked.options().stackKeys()))));
         if (cgroupFilter) {
             specs.add(MapSpec.of(Gen.CGROUP, MapType.CGROUP_ARRAY, 4, 4, 1));
         }

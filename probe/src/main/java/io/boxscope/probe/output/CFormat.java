@@ -1,7 +1,7 @@
 package io.boxscope.probe.output;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import io.boxscope.proc.RawText;
 
 /**
  * C's {@code snprintf} (glibc) for one piece of a bpftrace format string with its one argument,
@@ -94,7 +94,7 @@ final class CFormat {
         String format(Object arg) {
             return switch (conversion) {
                 case 's' -> pad(truncate(String.valueOf(arg)));
-                case 'c' -> pad(String.valueOf((char) (bits(arg) & 0xff)));
+                case 'c' -> pad(charText((int) (bits(arg) & 0xff)));
                 case 'p' -> pointer(bits(arg));
                 case 'd', 'i' -> integer(signedValue(bits(arg)), 10, false);
                 case 'u' -> integer(unsignedValue(bits(arg)), 10, false);
@@ -113,12 +113,21 @@ final class CFormat {
             };
         }
 
+        /**
+         * C's {@code %.Ns}: at most {@code precision} bytes, cut where the byte count says even inside a multi-byte
+         * character, as glibc's printf cuts (the cut character's bytes stay as they are, {@link RawText}).
+         */
         private String truncate(String s) {
             if (precision < 0) {
                 return s;
             }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            return b.length <= precision ? s : new String(Arrays.copyOf(b, precision), StandardCharsets.UTF_8);
+            byte[] b = RawText.encode(s);
+            return b.length <= precision ? s : RawText.decode(Arrays.copyOf(b, precision));
+        }
+
+        /** {@code %c}'s one byte as the values path's text: a byte above 0x7f is that byte ({@link RawText}), not U+0080..U+00FF. */
+        private static String charText(int b) {
+            return String.valueOf((char) (b < 0x80 ? b : 0xdc00 | b));
         }
 
         private boolean wide() {
@@ -288,32 +297,18 @@ final class CFormat {
             return false;
         }
 
+        /**
+         * {@code %s} of a string's {@code n} bytes, written as they are (glibc's printf counts bytes for the width and the
+         * precision and copies them unchanged; bpftrace 0.17 prints a string that is not UTF-8 as its bytes).
+         */
         void stringBytes(byte[] src, int off, int n, TextBuffer out) {
-            boolean ascii = true;
-            for (int k = 0; k < n; k++) {
-                if (src[off + k] < 0) {
-                    ascii = false;
-                    break;
-                }
-            }
-            if (ascii) {
-                int shown = precision < 0 ? n : Math.min(n, precision);
-                if (!left) {
-                    out.fill((byte) ' ', width - shown);
-                }
-                out.bytes(src, off, shown);
-                if (left) {
-                    out.fill((byte) ' ', width - shown);
-                }
-                return;
-            }
-            byte[] b = truncate(new String(src, off, n, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            int shown = precision < 0 ? n : Math.min(n, precision);
             if (!left) {
-                out.fill((byte) ' ', width - b.length);
+                out.fill((byte) ' ', width - shown);
             }
-            out.bytes(b);
+            out.bytes(src, off, shown);
             if (left) {
-                out.fill((byte) ' ', width - b.length);
+                out.fill((byte) ' ', width - shown);
             }
         }
 
@@ -321,7 +316,7 @@ final class CFormat {
                 HEX_LOWER = {'0', 'x'}, HEX_UPPER = {'0', 'X'};
 
         private String pad(String s) {
-            int fill = width - s.getBytes(StandardCharsets.UTF_8).length;
+            int fill = width - RawText.encode(s).length;
             if (fill <= 0) {
                 return s;
             }

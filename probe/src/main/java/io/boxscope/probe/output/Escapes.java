@@ -1,6 +1,5 @@
 package io.boxscope.probe.output;
 
-import java.nio.charset.StandardCharsets;
 
 /** bpftrace 0.17's two escapers: {@code hex_format_buffer} (src/utils.cpp) and {@code JsonOutput::json_escape}. */
 final class Escapes {
@@ -38,7 +37,7 @@ final class Escapes {
      * <code>&#92;uffffffc3&#92;uffffffa9</code>). DEL (0x7f) is left raw.
      */
     static String json(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = io.boxscope.proc.RawText.encode(s); // a string's bytes that are not UTF-8 as they were
         StringBuilder sb = new StringBuilder(bytes.length + 8);
         for (byte c : bytes) {
             switch (c) {

@@ -1,6 +1,5 @@
 package io.boxscope.probe.output;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * A key argument's bytes as the kernel stores them (integers in the host's byte order, little-endian
@@ -14,7 +13,7 @@ final class KeyBytes {
     static byte[] of(Value v) {
         return switch (v) {
             case Value.Int i -> hostOrder(i.bits(), 8); // keys hold integers promoted to 64 bits
-            case Value.Str s -> s.text().getBytes(StandardCharsets.UTF_8);
+            case Value.Str s -> io.boxscope.proc.RawText.encode(s.text());
             case Value.Buffer b -> withLength(b.bytes());
             case Value.Pointer p -> hostOrder(p.address(), 8);
             case Value.Resolved r -> hostOrder(r.raw(), 8);

@@ -1,6 +1,5 @@
 package io.boxscope.probe.output;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -126,7 +125,7 @@ final class MapOrder {
     }
 
     private static byte[] utf8(Value v) {
-        return ((Value.Str) v).text().getBytes(StandardCharsets.UTF_8);
+        return io.boxscope.proc.RawText.encode(((Value.Str) v).text());
     }
 
     /** Unsigned lexicographic order, the shorter padded with zero bytes. */

@@ -190,8 +190,17 @@ public abstract sealed class Output permits TextOutput, JsonOutput {
     /** A value in this output's flavour (JSON quotes strings). */
     abstract String valueText(Value v);
 
-    /** {@code BPFtrace::get_stack}: a newline, then one line per frame. */
+    /**
+     * {@code BPFtrace::get_stack}: a newline, then one line per frame; nothing at all for a stack without frames (one
+     * that could not be read, {@link StacksUnread}: 0.17's get_stack returns "" when the lookup of the id fails, so
+     * {@code printf("[%s]", ustack)} in a kernel thread prints {@code []}, {@code print(ustack)} one newline, a key
+     * {@code @[]} and {@code -f json} {@code ""}). The kernel never stores a stack of no frames (stackmap.c refuses
+     * one with -EFAULT), so no frames means unread.
+     */
     static String stack(Value.Stack s, int indent) {
+        if (s.frames().isEmpty()) {
+            return "";
+        }
         StringBuilder sb = new StringBuilder("\n");
         String pad = " ".repeat(indent);
         for (Value.Frame f : s.frames()) {

@@ -1,6 +1,5 @@
 package io.boxscope.probe.output;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -33,9 +32,12 @@ public final class TextBuffer {
         this.buf = new byte[Math.min(limit, 1 << 16) + 512];
     }
 
-    /** Appends {@code s} encoded as UTF-8 (what a PrintWriter on a UTF-8 stream writes for it). */
+    /**
+     * Appends {@code s} encoded as UTF-8, a string's bytes that were not UTF-8 as they were ({@link io.boxscope.proc.RawText}:
+     * bpftrace writes them unchanged; a PrintWriter would write {@code ?} for each).
+     */
     public void utf8(String s) {
-        bytes(s.getBytes(StandardCharsets.UTF_8));
+        bytes(io.boxscope.proc.RawText.encode(s));
         full();
     }
 

@@ -187,7 +187,7 @@ public final class CompileCache {
      */
     private static String options(CheckOptions o) {
         StringBuilder sb = new StringBuilder().append("unsafe=").append(o.unsafe()).append(" strlen=").append(o.strlen())
-                .append(" map_keys=").append(o.mapKeys()).append(" pid=").append(o.pid()).append(" ring=").append(o.ringBytes())
+                .append(" map_keys=").append(o.mapKeys()).append(" stack_keys=").append(o.stackKeys()).append(" pid=").append(o.pid()).append(" ring=").append(o.ringBytes())
                 .append(" positionals=").append(o.positionals().size());
         for (String p : o.positionals()) {
             sb.append('\n').append(p.length()).append(':').append(p); // length first: no two lists read alike

@@ -3,7 +3,6 @@ package io.boxscope.probe.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.probe.codegen.Action;
@@ -115,10 +114,10 @@ public final class PrintfRecord {
         throw new IllegalStateException("argument " + index + " is not a string in the record: " + printf.types().get(index));
     }
 
-    /** Argument {@code index} as the values path's String: a string decoded as UTF-8, a resolved value's text. */
+    /** Argument {@code index} as the values path's String: a string decoded as {@link io.boxscope.proc.RawText}, a resolved value's text. */
     public String s(int index) {
         if (inRecord(index)) {
-            return new String(rec, at(index), length(index), StandardCharsets.UTF_8);
+            return io.boxscope.proc.RawText.decode(rec, at(index), length(index));
         }
         return switch (decoder.decode(printf.types().get(index), rec, printf.offsets().get(index))) {
             case Value.Str v -> v.text();

@@ -1,7 +1,6 @@
 package io.boxscope.probe.runtime;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import io.boxscope.probe.codegen.Layouts;
@@ -344,12 +343,15 @@ final class ValueDecoder {
         return List.of(decode(t, b, 0, true));
     }
 
-    /** A NUL-terminated string of at most {@code max} bytes, decoded as UTF-8 (bpftrace prints the bytes). */
+    /**
+     * A NUL-terminated string of at most {@code max} bytes, decoded as UTF-8 with each byte that is not kept as a lone
+     * surrogate ({@link io.boxscope.proc.RawText}): bpftrace prints the bytes, and the output encodes them back.
+     */
     static String cString(byte[] b, int off, int max) {
         int n = 0;
         while (n < max && b[off + n] != 0) {
             n++;
         }
-        return new String(b, off, n, StandardCharsets.UTF_8);
+        return io.boxscope.proc.RawText.decode(b, off, n);
     }
 }

@@ -102,7 +102,8 @@ public final class Runs {
         if (buffer != null) {
             buffer.flush();
         }
-        return new Result(sb + bytes.toString(java.nio.charset.StandardCharsets.UTF_8), s, unread);
+        // bytes that are not UTF-8 (a string's own) kept as RawText's lone surrogates: compared as bpftrace wrote them
+        return new Result(sb + io.boxscope.proc.RawText.decode(bytes.toByteArray()), s, unread);
     }
 
     public static Result run(String program) throws Exception {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stack bpf_get_stackid could not store prints empty, as in bpftrace 0.17, and is counted by errno for the run's
- * notice. The collision is forced: with one map key (BPFTRACE_MAP_KEYS_MAX=1) the stack trace map has one bucket
+ * notice. The collision is forced: with one stack key ({@code withStackKeys(1)}) the stack trace map has one bucket
  * (kernel/bpf/stackmap.c: n_buckets = roundup_pow_of_two(max_entries), id = hash &amp; (n_buckets - 1)), so the first
  * stack stored holds it, and a different stack gets -EEXIST (no BPF_F_REUSE_STACKID). A syscall's entry and exit are
  * reached by different kernel paths, so their stacks differ.
@@ -27,7 +27,7 @@ class StacksUnreadKernelTest {
 
     @Test
     void aStackMapBucketCollisionIsCountedAsEexist() throws Exception {
-        CheckOptions oneKey = new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, 1);
+        CheckOptions oneKey = new CheckOptions(false, List.of()).withStackKeys(1);
         Runs.Result r = Runs.run("tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @a = kstack; }"
                 + " tracepoint:raw_syscalls:sys_exit /pid == cpid/ { @b = kstack; }", oneKey, false, Duration.ofSeconds(20),
                 null, "/usr/bin/sleep 0");

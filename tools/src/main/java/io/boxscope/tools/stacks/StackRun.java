@@ -128,7 +128,10 @@ public final class StackRun {
     public static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), paths.sysRoot(),
-                new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys), cgroupDir != null);
+                // stack maps of mapKeys stacks, not probe's 131,072 (CheckOptions.DEFAULT_STACK_KEYS: 136 MB of locked kernel
+                // memory a map at 127 frames): profile and offcputime keep one each, diagnose both at once; libbpf-tools'
+                // profile and offcputime hold 1,024 (--stack-storage-size). A stack that collides is counted (stacksUnread)
+                new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys).withStackKeys(mapKeys), cgroupDir != null);
         ProbeSession session = ProbeSession.load(script, Output.text(), name, paths.procRoot());
         try {
             if (cgroupDir != null) {

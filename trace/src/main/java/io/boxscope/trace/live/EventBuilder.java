@@ -801,7 +801,7 @@ public final class EventBuilder {
     private static byte[] nulJoined(List<String> items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String s : items) {
-            out.writeBytes(io.boxscope.trace.scap.RawText.encode(s)); // the kernel's bytes (RawText)
+            out.writeBytes(io.boxscope.proc.RawText.encode(s)); // the kernel's bytes (RawText)
             out.write(0);
         }
         return out.toByteArray();

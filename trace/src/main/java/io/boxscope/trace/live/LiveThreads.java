@@ -160,7 +160,7 @@ public final class LiveThreads {
 
     /**
      * NUL-separated strings as /proc/PID/cmdline holds them (a last one without its NUL kept: a cut area), decoded
-     * with {@link io.boxscope.trace.scap.RawText} so that bytes that are not UTF-8 are written back to a capture as
+     * with {@link io.boxscope.proc.RawText} so that bytes that are not UTF-8 are written back to a capture as
      * they were (argv, and the exec paths of {@link PathWalk#path}).
      */
     static List<String> nulSeparated(byte[] b) {
@@ -168,12 +168,12 @@ public final class LiveThreads {
         int start = 0;
         for (int i = 0; i < b.length; i++) {
             if (b[i] == 0) {
-                out.add(io.boxscope.trace.scap.RawText.decode(b, start, i - start));
+                out.add(io.boxscope.proc.RawText.decode(b, start, i - start));
                 start = i + 1;
             }
         }
         if (start < b.length) {
-            out.add(io.boxscope.trace.scap.RawText.decode(b, start, b.length - start));
+            out.add(io.boxscope.proc.RawText.decode(b, start, b.length - start));
         }
         return out;
     }

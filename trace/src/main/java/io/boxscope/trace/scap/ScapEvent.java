@@ -1,5 +1,6 @@
 package io.boxscope.trace.scap;
 
+import io.boxscope.proc.RawText;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.boxscope.trace.scap;
 
+import io.boxscope.proc.RawText;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

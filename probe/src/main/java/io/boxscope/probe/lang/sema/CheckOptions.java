@@ -13,8 +13,10 @@ import java.util.List;
  * process maps, as bpftrace does. {@code ringBytes} is the size of the ring buffer the program's events
  * reach user space through (a power of two of at least a page; {@link #DEFAULT_RING_BYTES}): bpftrace
  * sizes its perf buffer with {@code BPFTRACE_PERF_RB_PAGES} pages per CPU, see {@link #ringBytesForPages}.
+ * {@code stackKeys} is how many stacks each stack trace map holds (kstack/ustack ids; {@link #DEFAULT_STACK_KEYS}).
  */
-public record CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid, int ringBytes) {
+public record CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid, int ringBytes,
+                           int stackKeys) {
     /**
      * The default ring buffer: 1 MiB, shared by all CPUs. bpftrace 0.17's default perf buffer is 64 pages per CPU
      * (bpftrace(8), BPFTRACE_PERF_RB_PAGES), libbpf-tools' opensnoop's too (PERF_BUFFER_PAGES): 512 KiB on two
@@ -31,6 +33,16 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
      * caps a map at what it can allocate; 2^24 keys is far beyond any script's need.
      */
     public static final int MAX_MAP_KEYS = 1 << 24;
+    /**
+     * The stacks a stack trace map holds unless told otherwise: bpftrace 0.17's 131,072 (src/map.cpp, the stack map's
+     * {@code max_entries = 128 << 10}, fixed whatever BPFTRACE_MAP_KEYS_MAX says; `bpftool map show` of a running
+     * bpftrace shows it). The kernel preallocates every entry (kernel/bpf/stackmap.c {@code stack_map_alloc}, which
+     * refuses BPF_F_NO_PREALLOC): at the default depth of 127 frames that is 136,315,200 bytes of locked kernel memory
+     * a map (bpftool's memlock) and about 0.1 s to create it, where 4,096 entries cost 4 MiB and a few ms; a script
+     * gets one map per frame limit it uses ({@code StackMaps}). The constructors without {@code stackKeys} take the
+     * larger of this and {@code mapKeys}, so a BPFTRACE_MAP_KEYS_MAX above it raises the stack maps too.
+     */
+    public static final int DEFAULT_STACK_KEYS = 128 << 10;
     /** bpftrace 0.17's default BPFTRACE_STRLEN. */
     public static final int DEFAULT_STRLEN = 64;
     /** The largest {@code strlen}: a string still fits a ring-buffer record and a map value comfortably. */
@@ -99,10 +111,17 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
         if (mapKeys < 1 || mapKeys > MAX_MAP_KEYS) {
             throw new IllegalArgumentException("map keys must be between 1 and " + MAX_MAP_KEYS + ", not " + mapKeys);
         }
+        if (stackKeys < 1 || stackKeys > MAX_MAP_KEYS) {
+            throw new IllegalArgumentException("stack keys must be between 1 and " + MAX_MAP_KEYS + ", not " + stackKeys);
+        }
         if (ringBytes < 4096 || ringBytes > MAX_RING_BYTES || Integer.bitCount(ringBytes) != 1) {
             throw new IllegalArgumentException("the ring buffer must be a power of two from 4096 to " + MAX_RING_BYTES
                     + " bytes, not " + ringBytes);
         }
+    }
+
+    public CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid, int ringBytes) {
+        this(unsafe, positionals, strlen, mapKeys, pid, ringBytes, Math.max(DEFAULT_STACK_KEYS, mapKeys));
     }
 
     public CheckOptions(boolean unsafe, List<String> positionals, int strlen, int mapKeys, int pid) {
@@ -111,7 +130,12 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
 
     /** These options with a ring buffer of {@code bytes} bytes. */
     public CheckOptions withRingBytes(int bytes) {
-        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, bytes);
+        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, bytes, stackKeys);
+    }
+
+    /** These options with stack trace maps of {@code keys} stacks each. */
+    public CheckOptions withStackKeys(int keys) {
+        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, ringBytes, keys);
     }
 
     /**
@@ -145,7 +169,7 @@ public record CheckOptions(boolean unsafe, List<String> positionals, int strlen,
 
     /** These options for the process {@code pid} ({@code -p}; 0 for none). */
     public CheckOptions withPid(int pid) {
-        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, ringBytes);
+        return new CheckOptions(unsafe, positionals, strlen, mapKeys, pid, ringBytes, stackKeys);
     }
 
     public CheckOptions(boolean unsafe, List<String> positionals) {

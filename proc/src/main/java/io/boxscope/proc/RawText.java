@@ -1,4 +1,4 @@
-package io.boxscope.trace.scap;
+package io.boxscope.proc;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * surrogate U+DC00 + the byte (U+DC80..U+DCFF: bytes below 0x80 are always valid), the "surrogateescape" scheme of
  * PEP 383; {@link #encode} writes such a character back as its byte and everything else as UTF-8. A lone surrogate
  * never comes out of a UTF-8 decoder otherwise (UTF-8 cannot encode one), so valid text encodes exactly as
- * {@code getBytes(UTF_8)} would.
+ * {@code getBytes(UTF_8)} would. Used by trace (capture files keep a path's bytes) and probe (bpftrace prints a
+ * string's bytes as they are, in printf, map keys and values; docs/probe.md, "Strings that are not UTF-8").
  */
 public final class RawText {
     private RawText() {}

@@ -1,4 +1,4 @@
-package io.boxscope.trace.scap;
+package io.boxscope.proc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
