@@ -276,6 +276,7 @@ public final class LiveCapture implements AutoCloseable {
             // the kernel's fork and exec records carry v2 cgroup ids; a v1-only host has no v2 directory to name them
             new io.boxscope.proc.cgroup.CgroupFs(o.paths()).unifiedRoot().ifPresent(root -> live.cgroupPaths(new CgroupPaths(root)));
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset, snap);
+            builder.passedExits(k.syscalls(), k.failedOnly());
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
                     new DirectLayouts(sigs.table(), flags));
         } catch (IOException | RuntimeException e) {
@@ -467,6 +468,9 @@ public final class LiveCapture implements AutoCloseable {
                     more[0] = false;
                 }
             }
+            if (r.kind() == RawRecord.EXEC && more[0] && !stateExec(r, sink, views)) {
+                more[0] = false;
+            }
         };
         try {
             while (more[0] && stopAt[0] == 0) {
@@ -618,6 +622,28 @@ public final class LiveCapture implements AutoCloseable {
             more[0] = false;
         }
         return true;
+    }
+
+    /**
+     * The new image of a thread the inspector knows, for an exec whose exit the capture will not see
+     * ({@link EventBuilder#stateExec}): applied and handed on state-only (written by {@code -w}, never printed), as
+     * {@link #handle} hands on a state-only clone; false when the capture is to stop.
+     */
+    private boolean stateExec(RawRecord r, Target sink, Timeline views) {
+        Inspector.Thread known = inspector.thread(r.tid());
+        if (known == null || known.comm() == null) {
+            return true; // its next event brings a state-only clone from the thread table, which has the new image
+        }
+        ScapEvent state = builder.stateExec(r);
+        if (state == null) {
+            return true;
+        }
+        try {
+            formatter.apply(state); // not counted in events, as a state-only clone is not
+            return sink.accept(state, views == null ? null : views.view(state), null, formatter.num());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
     }
 
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
