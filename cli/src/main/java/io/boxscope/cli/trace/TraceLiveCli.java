@@ -297,8 +297,8 @@ final class TraceLiveCli {
             }
             if (s.leftAtStop() > 0 || q.verbose() && writer != null) {
                 err.println("Stop: " + s.leftAtStop() + " records left in the ring at the stop and still unread "
-                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it were read and counted, not "
-                        + (writer != null ? "written" : "shown"));
+                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it, or behind a record still being"
+                        + " written then, were counted, not " + (writer != null ? "written" : "shown"));
             }
             if (writer != null && writer.overfullHeaders() > 0) {
                 long n = writer.overfullHeaders();

@@ -179,7 +179,9 @@ public final class LiveCapture implements AutoCloseable {
      *                    ({@link EventBuilder#pathsFromProc})
      * @param leftAtStop  records that were in the ring at the stop and were still unread {@link #STOP_GRACE_NS} after
      *                    the stop request: read and counted (in {@code records}), not handed on. Records the kernel
-     *                    writes after the stop are not read (RingBufSet.drainToNow), so the drain ends
+     *                    writes after the stop are not read (RingBufSet.drainToNow), so the drain ends; and the
+     *                    records the ring held at the stop behind a record still being written then, which end its
+     *                    drain: counted here and in {@code records}, not read
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
@@ -490,7 +492,10 @@ public final class LiveCapture implements AutoCloseable {
                 // wrote faster than the consumer reads); handed on for STOP_GRACE_NS after the stop, then only
                 // counted (a -C rotation per event can take longer than the producers: its /proc reads make records
                 // of their own). The records written after this are not read: the capture has stopped.
-                probe.rings().drainToNow(handler);
+                // a record still being written at the stop ends its ring's drain: those behind it are counted
+                long behind = probe.rings().drainToNow(handler).left();
+                records += behind;
+                leftAtStop += behind;
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
