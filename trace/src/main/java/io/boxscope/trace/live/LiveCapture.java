@@ -185,10 +185,15 @@ public final class LiveCapture implements AutoCloseable {
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
+     * @param cgroupsForgotten unknown cgroup ids forgotten to keep their set bounded ({@link CgroupPaths#UNKNOWN_MAX}):
+     *                    each met again cost one more walk of the hierarchy
+     * @param cgroupDirsUnreadable directories of the cgroup v2 hierarchy its last walk could not read (their cgroups
+     *                    and those below are not named from the kernel's ids)
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
-                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown) {
+                          long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown,
+                          long cgroupsForgotten, int cgroupDirsUnreadable) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -688,7 +693,8 @@ public final class LiveCapture implements AutoCloseable {
     public Summary summary() {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
-                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown());
+                builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown(),
+                threads.cgroupsForgotten(), threads.cgroupDirsUnreadable());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */
