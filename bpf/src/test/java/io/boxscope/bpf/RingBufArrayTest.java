@@ -132,7 +132,7 @@ class RingBufArrayTest {
             }
             List<Long> keys = new ArrayList<>();
             long[] next = {n};
-            int read = set.drainToNow(rec -> {
+            RingBufSet.ToNow toNow = set.drainToNow(rec -> {
                 keys.add(rec.get(ValueLayout.JAVA_LONG, 0));
                 if (keys.size() > 20 * n) {
                     throw new IllegalStateException("the drain did not end: " + keys.size() + " records read");
@@ -140,7 +140,8 @@ class RingBufArrayTest {
                 assertEquals(1, p.run((int) (next[0] % 2), next[0], 0));
                 next[0]++;
             });
-            assertEquals(n, read, "the records there at the call");
+            assertEquals(n, toNow.read(), "the records there at the call");
+            assertEquals(0, toNow.left(), "no record was being written at the call: none left below the noted positions");
             for (int i = 0; i < n; i++) {
                 assertEquals(i, keys.get(i), "merged by key");
             }

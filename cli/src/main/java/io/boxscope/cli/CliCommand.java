@@ -547,19 +547,35 @@ public abstract class CliCommand implements Callable<Integer> {
      * Whether standard output alone is a terminal, as isatty(1) answers (what sysdig's chisels ask through
      * {@code sysdig.is_tty()}, and what decides stdio's line buffering): {@link System#console()} is null in JDK 25
      * unless standard input is a terminal too (checked: {@code script -qec "java T.java < /dev/null"} gives no
-     * console with fd 1 on /dev/pts/0), so this reads where /proc/self/fd/1 points (proc(5)): a pseudo-terminal, a
-     * virtual terminal or the console. Every "is the output a terminal" question of the commands is this one.
+     * console with fd 1 on /dev/pts/0), so this asks the kernel about fd 1 ({@link #isTty}). Every "is the output a terminal" question of the commands is this one.
      */
     public static boolean stdoutIsTty() {
         return isTty(1);
     }
 
-    /** Whether this process's file descriptor {@code fd} is a terminal (isatty(fd)): 0 standard input, 2 standard error. */
+    /**
+     * Whether this process's file descriptor {@code fd} is a terminal (isatty(fd)): 0 standard input, 2 standard error.
+     * Asked of the kernel, as isatty(3) does: glibc's isatty is a TCGETS ioctl, and TIOCGWINSZ, which
+     * {@link io.boxscope.bpf.sys.Sys#windowSize} makes, fails with ENOTTY exactly when TCGETS does (both are answered
+     * by every tty driver, tty_ioctl/tty_mode_ioctl in drivers/tty/tty_io.c), so every terminal is one whatever its
+     * device name: a pty, a virtual terminal, the console, /dev/hvc0, /dev/ttyAMA0, a pty master, a renamed node.
+     * On an architecture Boxscope does not know (no ioctl number), where the link /proc/self/fd/N points
+     * ({@link #isTerminalDevice}).
+     */
     public static boolean isTty(int fd) {
-        return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/" + fd));
+        try {
+            io.boxscope.bpf.sys.Sys.arch();
+        } catch (UnsupportedOperationException unknownArchitecture) {
+            return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/" + fd));
+        }
+        return io.boxscope.bpf.sys.Sys.windowSize(fd).isPresent();
     }
 
-    /** Whether the fd link {@code fd} (/proc/PID/fd/N) names a terminal device; false when it cannot be read. */
+    /**
+     * Whether the fd link {@code fd} (/proc/PID/fd/N) names a terminal device by its name (a pseudo-terminal, a
+     * virtual terminal, the console); false when it cannot be read. Another process's fd, or this one's where the
+     * ioctl number is not known: {@link #isTty} asks the kernel.
+     */
     static boolean isTerminalDevice(java.nio.file.Path fd) {
         String target;
         try {

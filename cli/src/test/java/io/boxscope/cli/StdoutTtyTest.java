@@ -38,4 +38,35 @@ class StdoutTtyTest {
             script.destroy();
         }
     }
+    /**
+     * {@link CliCommand#isTty} asks the kernel as isatty does, not the device's name: a pty master opened from
+     * /dev/ptmx is a terminal to isatty (TCGETS works on it) though its link reads /dev/ptmx, which the name check
+     * (/dev/pts/, /dev/tty*, /dev/console; /dev/hvc0 missed the same way) answered false; /dev/null and a regular
+     * file are not.
+     */
+    @Test
+    void aTerminalIsOneWhateverItsDeviceIsNamed() throws Exception {
+        int ptmx = open("/dev/ptmx", 2 | 0400); // O_RDWR | O_NOCTTY: not made our controlling terminal
+        int devNull = open("/dev/null", 0);
+        int file = open("/proc/self/status", 0);
+        try {
+            assertTrue(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + ptmx)).toString().equals("/dev/ptmx"));
+            assertTrue(CliCommand.isTty(ptmx), "a pty master");
+            assertFalse(CliCommand.isTty(devNull), "/dev/null");
+            assertFalse(CliCommand.isTty(file), "a regular file");
+            assertFalse(CliCommand.isTty(99_999), "no such fd");
+        } finally {
+            io.boxscope.bpf.sys.Sys.close(ptmx);
+            io.boxscope.bpf.sys.Sys.close(devNull);
+            io.boxscope.bpf.sys.Sys.close(file);
+        }
+    }
+
+    private static int open(String path, int flags) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            io.boxscope.bpf.sys.Sys.Result r = io.boxscope.bpf.sys.Sys.openat(arena.allocateFrom(path), flags);
+            assertFalse(r.failed(), path + ": errno " + r.errno());
+            return (int) r.value();
+        }
+    }
 }

@@ -100,6 +100,46 @@ public final class RingBufReader implements AutoCloseable {
         return locked(h, budget, false);
     }
 
+    /**
+     * The records between the consumer position and {@code cap} (a producer position noted earlier), submitted or
+     * still reserved, that a drain did not hand on: a record still being written (BPF_RINGBUF_BUSY_BIT) ends a drain,
+     * and the submitted records behind it wait for it. Read only, nothing consumed; 0 when closed.
+     */
+    public long recordsBefore(long cap) {
+        lock.lock();
+        try {
+            if (closeRequested || unmapped) {
+                return 0;
+            }
+            return countRecords(data, mask, (long) LONG.getAcquire(consumer, 0L), cap);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Counts the records of the ring {@code data} (positions taken {@code & mask}) from position {@code cons} up to
+     * {@code cap}: each record's header gives its length whether it is submitted or still reserved (the kernel's
+     * bpf_ringbuf_reserve writes {@code len | BPF_RINGBUF_BUSY_BIT} before handing the space out,
+     * kernel/bpf/ringbuf.c), so the walk crosses a busy record; discarded ones are not records. A length that would
+     * pass {@code cap} ends the count (the position was noted while a record was being reserved).
+     */
+    static long countRecords(MemorySegment data, long mask, long cons, long cap) {
+        long n = 0;
+        while (cons < cap) {
+            int len = (int) INT.getAcquire(data, cons & mask);
+            long step = ((len & ~(BUSY | DISCARD)) + HEADER + 7) & ~7L;
+            if (cons + step > cap) {
+                break;
+            }
+            if ((len & DISCARD) == 0) {
+                n++;
+            }
+            cons += step;
+        }
+        return n;
+    }
+
     /** Runs one drain under the lock, marked as draining so that a concurrent {@link #close} waits. */
     private int locked(Handler h, int budget, boolean batch) {
         if (budget < 0) {

@@ -65,25 +65,38 @@ public final class RingBufSet implements AutoCloseable {
     }
 
     /**
+     * What {@link #drainToNow} did: {@code read} records handed on, and {@code left} records the rings held below the
+     * noted producer positions that it could not hand on, because a record before them in their ring was still being
+     * written (reserved, not yet submitted: the ring's later records wait for it). Counted so that none is lost
+     * silently.
+     */
+    public record ToNow(int read, long left) {}
+
+    /**
      * Consumes, merged, the records the rings held when called and no more: each ring's producer position is noted
      * first and read up to it only, so a drain at a capture's stop ends even while the producers write faster than
      * {@code h} reads (a {@link #drain} re-reads the producers and, on such a host, never returns). The records
-     * written after the call stay in the rings. A single ring reads its producer position once
-     * ({@link RingBufReader#drain}), which is the same bound.
+     * written after the call stay in the rings. A ring whose next record is still reserved ends its part of the
+     * drain there: the records from it up to the noted position are counted in {@link ToNow#left}, not read.
      */
-    public int drainToNow(RingBufReader.Handler h) {
-        if (rings.length == 1) {
-            return rings[0].drain(h);
-        }
+    public ToNow drainToNow(RingBufReader.Handler h) {
         long[] caps = new long[rings.length];
         for (int i = 0; i < rings.length; i++) {
             caps[i] = (long) RingBufReader.LONG.getAcquire(rings[i].producer, 0L);
         }
         int total = 0;
-        for (int n; (n = merged(h, 4096, caps)) > 0; ) {
-            total += n;
+        if (rings.length == 1) {
+            total = rings[0].drain(h); // reads its producer position once: the same bound, or a little later
+        } else {
+            for (int n; (n = merged(h, 4096, caps)) > 0; ) {
+                total += n;
+            }
         }
-        return total;
+        long left = 0;
+        for (int i = 0; i < rings.length; i++) {
+            left += rings[i].recordsBefore(caps[i]);
+        }
+        return new ToNow(total, left);
     }
 
     /**

@@ -297,8 +297,8 @@ final class TraceLiveCli {
             }
             if (s.leftAtStop() > 0 || q.verbose() && writer != null) {
                 err.println("Stop: " + s.leftAtStop() + " records left in the ring at the stop and still unread "
-                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it were read and counted, not "
-                        + (writer != null ? "written" : "shown"));
+                        + LiveCapture.STOP_GRACE_NS / 1_000_000_000L + " s after it, or behind a record still being"
+                        + " written then, were counted, not " + (writer != null ? "written" : "shown"));
             }
             if (writer != null && writer.overfullHeaders() > 0) {
                 long n = writer.overfullHeaders();
@@ -326,7 +326,9 @@ final class TraceLiveCli {
                 err.println("Exec paths: " + s.pathsFromProc() + " execs took their exe path or cwd from /proc (the kernel's"
                         + " walk from the task did not reach a root)");
                 err.println("Cgroups: " + s.cgroupsUnknown() + " fork or exec records named a cgroup gone before they were"
-                        + " read (the process kept the cgroups /proc or its parent gave)");
+                        + " read (the process kept the cgroups /proc or its parent gave); " + s.cgroupsForgotten()
+                        + " such ids forgotten to bound their cache; " + s.cgroupDirsUnreadable()
+                        + " directories of the v2 hierarchy could not be read at its last walk");
             }
             if (s.badRecords() > 0) {
                 err.println("boxscope: skipped " + s.badRecords() + " malformed records from the kernel");

@@ -162,34 +162,58 @@ public final class CgroupFs {
     /**
      * Every cgroup directory below a v2 hierarchy's mount {@code root}, by id ({@link #cgroupId}): its path from the
      * root ("/" for the root), as the kernel names it in /proc/PID/cgroup. One walk of the tree; a cgroup removed
-     * while walking is left out (the caller counts ids that name nothing), never an error.
+     * while walking is left out (the caller counts ids that name nothing), never an error; so is one that cannot be
+     * read (its id, or its listing: EACCES under a delegated subtree), counted: {@link #walkIds}.
      *
      * @throws IOException when the root itself cannot be walked
      */
     public static Map<Long, String> cgroupIds(Path root) throws IOException {
+        return walkIds(root).ids();
+    }
+
+    /**
+     * What one walk of a v2 hierarchy found: the cgroups by id, and how many directories could not be read for a
+     * reason other than their removal (a stat or a listing that failed: permissions, an I/O error), whose cgroups
+     * (and those below them) are missing from {@code ids}.
+     */
+    public record IdWalk(Map<Long, String> ids, int unreadable) {}
+
+    /** {@link #cgroupIds} with the count of the directories it could not read. */
+    public static IdWalk walkIds(Path root) throws IOException {
         Map<Long, String> ids = new HashMap<>();
+        int[] unreadable = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 try {
                     ids.put(cgroupId(dir), "/" + root.relativize(dir));
                 } catch (IOException e) {
-                    // removed while walking: left out, as the doc says
+                    failed(e); // removed while walking: left out, as the doc says
                 }
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE; // a directory removed while walking, as above
+                failed(e); // a directory removed while walking, as above, or one that cannot be read
+                return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                return FileVisitResult.CONTINUE; // listing cut short by a removal, as above
+                if (e != null) {
+                    failed(e); // listing cut short by a removal, as above, or refused
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void failed(IOException e) {
+                if (!(e instanceof java.nio.file.NoSuchFileException)) {
+                    unreadable[0]++;
+                }
             }
         });
-        return ids;
+        return new IdWalk(ids, unreadable[0]);
     }
 
     /**

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import io.boxscope.proc.cgroup.CgroupFs;
 
 /**
@@ -20,17 +18,33 @@ import io.boxscope.proc.cgroup.CgroupFs;
  * <p>Paths are cached; an id not in the cache makes one walk of the hierarchy (a container's cgroup made since the
  * last walk), once per id: an id still missing after its walk (a cgroup removed before the consumer reached the
  * record, a task of a short container) is remembered as unknown and answered null without walking again, so a busy
- * host's removed cgroups cost one walk each, not one per record. The caller counts those misses.
+ * host's removed cgroups cost one walk each, not one per record. The caller counts those misses. The unknown ids
+ * kept are bounded ({@link #UNKNOWN_MAX}, the oldest forgotten first and counted: {@link #forgotten}): a host that
+ * makes many short-lived cgroups would otherwise grow the set for as long as the capture runs; a forgotten id met
+ * again costs one more walk. Directories a walk could not read are counted ({@link #unreadable}).
  */
 final class CgroupPaths {
     private final Path root;
     private final Map<Long, String> paths = new HashMap<>();
-    private final Set<Long> unknown = new HashSet<>();
+    /** Ids no directory had at their walk, oldest first. */
+    private final java.util.LinkedHashSet<Long> unknown = new java.util.LinkedHashSet<>();
     private long walks;
+    private long forgotten;
+    private int unreadable;
+
+    /** How many unknown ids are remembered at most: 65,536 (about 4 MiB of boxed longs and set entries). */
+    static final int UNKNOWN_MAX = 1 << 16;
+    private final int unknownMax;
 
     /** @param root the v2 hierarchy's mount ({@link CgroupFs#unifiedRoot}: the cgroup root, or unified/ on a hybrid host) */
     CgroupPaths(Path root) {
+        this(root, UNKNOWN_MAX);
+    }
+
+    /** With at most {@code unknownMax} unknown ids remembered (tests). */
+    CgroupPaths(Path root, int unknownMax) {
         this.root = root;
+        this.unknownMax = unknownMax;
     }
 
     /** The path of cgroup {@code id} below the v2 root ({@code /} for the root itself), or null when no directory has it. */
@@ -42,9 +56,23 @@ final class CgroupPaths {
         walk();
         p = paths.get(id);
         if (p == null) {
+            if (unknown.size() >= unknownMax) {
+                unknown.removeFirst();
+                forgotten++;
+            }
             unknown.add(id);
         }
         return p;
+    }
+
+    /** Unknown ids forgotten to keep the set within its bound (each met again costs one more walk). */
+    long forgotten() {
+        return forgotten;
+    }
+
+    /** Directories of the hierarchy the last walk could not read (their cgroups, and those below, are not named). */
+    int unreadable() {
+        return unreadable;
     }
 
     /** How many times the hierarchy was walked (one per id not found in the cache). */
@@ -56,7 +84,9 @@ final class CgroupPaths {
     private void walk() {
         walks++;
         try {
-            Map<Long, String> found = CgroupFs.cgroupIds(root);
+            CgroupFs.IdWalk walk = CgroupFs.walkIds(root);
+            Map<Long, String> found = walk.ids();
+            unreadable = walk.unreadable();
             paths.putAll(found);
             unknown.removeAll(found.keySet());
         } catch (IOException e) {

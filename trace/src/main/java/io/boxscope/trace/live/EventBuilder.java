@@ -795,6 +795,56 @@ public final class EventBuilder {
         return new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), STATE_ONLY);
     }
 
+    /**
+     * The system calls whose exits the probe passes ({@link io.boxscope.trace.filter.KernelFilter#syscalls}: null for
+     * all) and whether it passes only failed exits ({@code failedOnly}): {@link #stateExec} asks whether a successful
+     * exec's exit will come. Every call's, by default.
+     */
+    public void passedExits(java.util.Set<Integer> syscalls, boolean failedOnly) {
+        this.passedSyscalls = syscalls;
+        this.failedOnlyExits = failedOnly;
+    }
+
+    private java.util.Set<Integer> passedSyscalls;
+    private boolean failedOnlyExits;
+
+    /**
+     * A state-only execve exit ({@code SCAP_DF_STATE_ONLY}) describing the new image of the thread of the exec record
+     * {@code exec} from the thread table (comm, exe, args, cwd, cgroups, env, fdlimit, memory as the exit would carry
+     * them), for an exec whose successful exit the capture will not see: execve and execveat outside a pushed-down
+     * syscall set, or only failed exits pushed down. sinsp learns a new image only from the exit
+     * (sinsp_parser::parse_execve_exit, libs e5c53d64); without it every later event of the thread keeps the old
+     * name, exe, args and container, and {@code proc.name=NEW} drops them. Null when the exit will come: the probe
+     * passes both exec calls' exits, or the call's entry was seen (it passes the same call's exit). Apply it before
+     * the thread's next event; {@code -w} writes it, so {@code sysdig -r} names the new image too.
+     */
+    public ScapEvent stateExec(RawRecord exec) {
+        if (!failedOnlyExits) {
+            int execve = syscalls.number("execve");
+            int execveat = syscalls.number("execveat");
+            if (passedSyscalls == null || passes(execve) && passes(execveat)) {
+                return null;
+            }
+            RawRecord entry = lastEnter.get(exec.tid());
+            if (entry != null && entry.kind() == RawRecord.ENTER && (entry.id() == execve || entry.id() == execveat)
+                    && passes((int) entry.id())) {
+                return null;
+            }
+        }
+        TaskInfo t = threads.get(exec.tid());
+        if (t == null) {
+            return null;
+        }
+        RawRecord r = new RawRecord(RawRecord.EXIT, exec.cpu(), exec.ts(), t.pid(), exec.tid(), syscalls.number("execve"),
+                0, new long[6], new byte[0], new byte[0], new byte[0], new byte[0]);
+        ScapEvent e = process("PPME_SYSCALL_EXECVE_19_X", r, exec.ts() + epochOffset, 0);
+        return new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), STATE_ONLY);
+    }
+
+    private boolean passes(int nr) {
+        return nr < 0 || passedSyscalls.contains(nr); // a call this architecture lacks is never made
+    }
+
     /** libscap's SCAP_DF_STATE_ONLY dump flag. */
     static final int STATE_ONLY = 1;
 

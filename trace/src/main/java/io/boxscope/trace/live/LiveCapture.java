@@ -179,17 +179,24 @@ public final class LiveCapture implements AutoCloseable {
      *                    ({@link EventBuilder#pathsFromProc})
      * @param leftAtStop  records that were in the ring at the stop and were still unread {@link #STOP_GRACE_NS} after
      *                    the stop request: read and counted (in {@code records}), not handed on. Records the kernel
-     *                    writes after the stop are not read (RingBufSet.drainToNow), so the drain ends
+     *                    writes after the stop are not read (RingBufSet.drainToNow), so the drain ends; and the
+     *                    records the ring held at the stop behind a record still being written then, which end its
+     *                    drain: counted here and in {@code records}, not read
      * @param cgroupsUnknown fork and exec records whose v2 cgroup id named no directory of the hierarchy when read
      *                    (a cgroup removed before): the thread kept the cgroups /proc or its parent gave
      *                    ({@link LiveThreads#cgroupsUnknown})
      * @param faultDrops  system call exits the driver loses on unreadable user memory, not written (their entries
      *                    are), counted as its page-fault drops ({@link EventBuilder#faultDrops})
+     * @param cgroupsForgotten unknown cgroup ids forgotten to keep their set bounded ({@link CgroupPaths#UNKNOWN_MAX}):
+     *                    each met again cost one more walk of the hierarchy
+     * @param cgroupDirsUnreadable directories of the cgroup v2 hierarchy its last walk could not read (their cgroups
+     *                    and those below are not named from the kernel's ids)
      */
     public record Summary(long records, long syscallRecords, long badRecords, long events, long matched, long[] dropsPerCpu, int threads,
                           long consumerCpuNs, long syscallDrops, ContainerNames.Misses names, long truncatedLists,
                           long fdLimitFromProc, long pathsFromProc, long leftAtStop, long cgroupsUnknown,
-                          long faultDrops) {
+                          long faultDrops,
+                          long cgroupsForgotten, int cgroupDirsUnreadable) {
         public long drops() {
             long d = 0;
             for (long x : dropsPerCpu) {
@@ -280,6 +287,7 @@ public final class LiveCapture implements AutoCloseable {
             // the kernel's fork and exec records carry v2 cgroup ids; a v1-only host has no v2 directory to name them
             new io.boxscope.proc.cgroup.CgroupFs(o.paths()).unifiedRoot().ifPresent(root -> live.cgroupPaths(new CgroupPaths(root)));
             EventBuilder builder = new EventBuilder(sigs.table(), flags, live, epochOffset, snap);
+            builder.passedExits(k.syscalls(), k.failedOnly());
             return new LiveCapture(o, tables, probe, builder, threads.size(), epochOffset, flags, live,
                     new DirectLayouts(sigs.table(), flags));
         } catch (IOException | RuntimeException e) {
@@ -479,6 +487,9 @@ public final class LiveCapture implements AutoCloseable {
                     more[0] = false;
                 }
             }
+            if (r.kind() == RawRecord.EXEC && more[0] && !stateExec(r, sink, views)) {
+                more[0] = false;
+            }
         };
         try {
             while (more[0] && stopAt[0] == 0) {
@@ -498,7 +509,10 @@ public final class LiveCapture implements AutoCloseable {
                 // wrote faster than the consumer reads); handed on for STOP_GRACE_NS after the stop, then only
                 // counted (a -C rotation per event can take longer than the producers: its /proc reads make records
                 // of their own). The records written after this are not read: the capture has stopped.
-                probe.rings().drainToNow(handler);
+                // a record still being written at the stop ends its ring's drain: those behind it are counted
+                long behind = probe.rings().drainToNow(handler).left();
+                records += behind;
+                leftAtStop += behind;
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -638,6 +652,28 @@ public final class LiveCapture implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The new image of a thread the inspector knows, for an exec whose exit the capture will not see
+     * ({@link EventBuilder#stateExec}): applied and handed on state-only (written by {@code -w}, never printed), as
+     * {@link #handle} hands on a state-only clone; false when the capture is to stop.
+     */
+    private boolean stateExec(RawRecord r, Target sink, Timeline views) {
+        Inspector.Thread known = inspector.thread(r.tid());
+        if (known == null || known.comm() == null) {
+            return true; // its next event brings a state-only clone from the thread table, which has the new image
+        }
+        ScapEvent state = builder.stateExec(r);
+        if (state == null) {
+            return true;
+        }
+        try {
+            formatter.apply(state); // not counted in events, as a state-only clone is not
+            return sink.accept(state, views == null ? null : views.view(state), null, formatter.num());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
     /**
      * The container names a Java filter reads: the lookup waits for the scan a container not named yet starts (bounded
@@ -693,7 +729,8 @@ public final class LiveCapture implements AutoCloseable {
         return new Summary(records, syscallRecords, badRecords, events, matched, probe.dropsPerCpu(), seedThreads, consumerCpuNs,
                 probe.syscallDrops(), containers.misses(), builder.truncatedLists(),
                 builder.fdLimitFromProc(), builder.pathsFromProc(), leftAtStop, threads.cgroupsUnknown(),
-                builder.faultDrops());
+                builder.faultDrops(),
+                threads.cgroupsForgotten(), threads.cgroupDirsUnreadable());
     }
 
     /** Drops per CPU so far (for the capture file's drop record). */

@@ -62,6 +62,16 @@ public final class LiveThreads {
         return cgroupsUnknown;
     }
 
+    /** Unknown cgroup ids forgotten to bound their set ({@link CgroupPaths#forgotten}); 0 without a v2 hierarchy. */
+    public long cgroupsForgotten() {
+        return cgroupPaths == null ? 0 : cgroupPaths.forgotten();
+    }
+
+    /** Directories of the v2 hierarchy its last walk could not read ({@link CgroupPaths#unreadable}). */
+    public int cgroupDirsUnreadable() {
+        return cgroupPaths == null ? 0 : cgroupPaths.unreadable();
+    }
+
     public TaskInfo get(long tid) {
         TaskInfo t = threads.get(tid);
         return t != null ? t : departed.get(tid);

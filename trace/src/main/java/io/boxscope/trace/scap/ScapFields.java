@@ -837,7 +837,16 @@ public final class ScapFields implements FieldSource {
                     yield null;
                 }
                 String r = ScapPaths.resolve(t, with, wi.params().get(i));
-                yield r != null ? r : with.value(i) instanceof ParamValue.Text s ? s.string() : "";
+                if (r != null) {
+                    yield r;
+                }
+                if (!(with.value(i) instanceof ParamValue.Text s)) {
+                    yield "";
+                }
+                // extract_fdname_from_creator joins the name onto the directory with concatenate_paths for an
+                // absolute name too (libs e5c53d64 sinsp_filter_check_fd): "/a/b/../c/" is named "/a/c"
+                byte[] b = s.bytes();
+                yield b.length > 0 && b[0] == '/' ? ScapPaths.concatenate("", b) : s.string();
             }
             default -> "";
         };

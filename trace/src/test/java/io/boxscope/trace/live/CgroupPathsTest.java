@@ -51,6 +51,34 @@ class CgroupPathsTest {
         assertNull(paths.path(0));
     }
 
+    /**
+     * The unknown ids kept are bounded: past the bound the oldest is forgotten and counted, and costs one more walk when
+     * met again; the ids still kept cost none. Any directory tree has inode numbers, so a temporary one stands for the
+     * hierarchy.
+     */
+    @Test
+    void unknownIdsAreBoundedAndTheForgottenCounted(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        Files.createDirectory(root.resolve("a"));
+        CgroupPaths paths = new CgroupPaths(root, 2);
+        assertEquals("/a", paths.path(CgroupFs.cgroupId(root.resolve("a"))));
+        long g1 = Long.MAX_VALUE - 1;
+        long g2 = Long.MAX_VALUE - 2;
+        long g3 = Long.MAX_VALUE - 3;
+        assertNull(paths.path(g1));
+        assertNull(paths.path(g2));
+        assertEquals(0, paths.forgotten());
+        assertNull(paths.path(g3)); // the third: g1 is forgotten
+        assertEquals(1, paths.forgotten());
+        long walks = paths.walks();
+        assertNull(paths.path(g2));
+        assertNull(paths.path(g3));
+        assertEquals(walks, paths.walks(), "the ids kept answer without a walk");
+        assertNull(paths.path(g1));
+        assertEquals(walks + 1, paths.walks(), "a forgotten id walks again");
+        assertEquals(2, paths.forgotten(), "and takes the place of the oldest, g2");
+        assertEquals(0, paths.unreadable());
+    }
+
     @Test
     void moveRewritesTheV2EntryAndTheV1EntriesThatWereTheSame() {
         List<String> hybrid = List.of("name=systemd=/", "memory=/process_api/x", "cpu=/", "=/");

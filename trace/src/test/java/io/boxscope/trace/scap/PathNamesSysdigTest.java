@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import io.boxscope.trace.filter.FieldRef;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +84,54 @@ class PathNamesSysdigTest {
         String all = ourLines(p);
         assertTrue(all.contains("(/root/other/w)"), all);
         assertEquals(String.join("\n", Sysdig.run("-r", p.toString())), all);
+    }
+
+    /**
+     * A failed openat of an absolute path: sysdig names the fd (fd.name, fd.directory, fd.containername,
+     * fd.containerdirectory) from the name cleaned by concatenate_paths, a final {@code /} dropped and {@code ..}
+     * folded; Boxscope printed the raw argument (424 lines of a 219,844-event capture of a JVM start differed).
+     */
+    @Test
+    void failedOpenOfAnAbsolutePathIsNamedCleanedAsSysdigDoes() throws Exception {
+        Path p = dir.resolve("failed.scap");
+        long[] ts = {Fixtures.T0};
+        try (ScapWriter w = ScapWriter.create(p, Fixtures.tables(TID), false)) {
+            failedOpenat(w, ts, -100, "/usr/share/sysdig/plugins/");
+            failedOpenat(w, ts, -100, "/usr/lib/jvm/bin/../lib/tls/libjli.so");
+            failedOpenat(w, ts, 255, "/a/./b//c");
+            failedOpenat(w, ts, -100, "rel/../x/");
+        }
+        // "*": sysdig prints a line whose fields have no value (fd.filename of a failed call) only so
+        String format = "*%evt.num %fd.name|%fd.directory|%fd.filename|%fd.containername|%fd.containerdirectory";
+        List<String> theirs = Sysdig.run("-r", p.toString(), "-p", format, "evt.type=openat and evt.dir=<");
+        ScapCapture c = ScapReader.readAll(p);
+        Inspector insp = new Inspector(c.tables());
+        EventFormatter fmt = new EventFormatter(insp, ZoneId.of("UTC"));
+        List<String> ours = new ArrayList<>();
+        for (ScapEvent e : c.events()) {
+            if (fmt.next(e) == null || !EventFormatter.typeName(e).equals("openat") || e.infoOrNull().isEnter()) {
+                continue;
+            }
+            ScapFields f = new ScapFields(fmt, insp, e);
+            StringBuilder line = new StringBuilder().append(fmt.num());
+            String sep = " ";
+            for (String name : List.of("fd.name", "fd.directory", "fd.filename", "fd.containername",
+                    "fd.containerdirectory")) {
+                FieldRef ref = ScapFieldsSysdigTest.ref(name);
+                line.append(sep).append(ScapFieldsSysdigTest.printed(ref, f.get(ref)));
+                sep = "|";
+            }
+            ours.add(line.toString());
+        }
+        assertTrue(String.join("\n", ours).contains(" /usr/share/sysdig/plugins|"), String.join("\n", ours));
+        assertEquals(theirs, ours);
+    }
+
+    private static void failedOpenat(ScapWriter w, long[] ts, long dirfd, String name) throws Exception {
+        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_E", ts[0] += 1000, TID, 0).num(dirfd).str(name)
+                .num(RDONLY_DIRECTORY).num(0).build());
+        w.write(ScapEvent.builder("PPME_SYSCALL_OPENAT_2_X", ts[0] += 1000, TID, 0).num(-2).num(dirfd).str(name)
+                .num(RDONLY_DIRECTORY).num(0).num(0).build());
     }
 
     /** What our reader prints for the capture {@code p}, one string (sysdig -r's lines must equal it). */

@@ -1,0 +1,72 @@
+package io.boxscope.trace.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import io.boxscope.testkit.KernelTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13 (review of session 31): an exec of a thread the capture already described reaches the inspector when the
+ * pushed-down syscall set leaves execve out, or only failed exits are pushed down. sinsp learns a new image only from
+ * the execve exit (sinsp_parser::parse_execve_exit); before, the capture updated only its own thread table, so every
+ * later event kept the old name, exe and args, {@code proc.name=NEW} dropped the new image's events, and {@code -w}
+ * files named the old image. Now a state-only execve exit ({@link EventBuilder#stateExec}) is applied and written.
+ * A perl child fails to open a missing file, execs perl again through a link named {@code bxperl} (comm
+ * {@code bxperl}) and fails to open it again: the second open is bxperl's in our lines and in {@code sysdig -r} of
+ * the file (the oracle; {@link WrittenCapture#run} checks our reader prints the same lines).
+ */
+@KernelTest
+class LiveWriteExecStateTest {
+
+    @Test
+    void anExecOutsideTheSyscallSetNamesTheNewImage(@TempDir Path dir) throws Exception {
+        Result r = run(dir, "evt.type=openat and evt.dir=<");
+        assertEquals(List.of("perl", "bxperl"), r.names(), r.lines().toString());
+    }
+
+    @Test
+    void anExecUnderAFailedOnlyPushDownNamesTheNewImage(@TempDir Path dir) throws Exception {
+        Result r = run(dir, "evt.failed=true and evt.type=openat");
+        assertEquals(List.of("perl", "bxperl"), r.names(), r.lines().toString());
+    }
+
+    /** A filter on the new name keeps the new image's events (it dropped them all before). */
+    @Test
+    void aFilterOnTheNewNameKeepsItsEvents(@TempDir Path dir) throws Exception {
+        Result r = run(dir, "proc.name=bxperl and evt.type=openat and evt.dir=<");
+        assertEquals(List.of("bxperl"), r.names(), r.lines().toString());
+    }
+
+    private record Result(List<String> lines, List<String> names) {}
+
+    private static Result run(Path dir, String filter) throws Exception {
+        String d = WrittenCapture.realDirWith(dir, "unused", "");
+        Files.createSymbolicLink(dir.resolve("bxperl"), Path.of("/usr/bin/perl"));
+        String missing = d + "/missing";
+        Process child = Workload.perl("open(my $f, '<', '" + missing + "'); "
+                + "exec {'" + d + "/bxperl'} 'bxperl', '-e', 'open(my $g, q(<), q(" + missing + ")); exit 0' or die 'exec'; ");
+        Path file = dir.resolve("exec.scap");
+        WrittenCapture.Result r = WrittenCapture.run(file, child,
+                "proc.pid=" + child.pid() + " and evt.arg.name=" + missing + " and " + filter, true);
+        List<String> calls = r.calls().stream().filter(l -> l.startsWith("< openat")).toList();
+        String who = " (" + child.pid() + ") < openat";
+        List<String> names = r.sysdig().stream().filter(l -> l.contains(who))
+                .map(l -> l.substring(0, l.indexOf(who)))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertEquals(names.size(), calls.size(), r.sysdig().toString());
+        for (String c : calls) {
+            assertTrue(c.startsWith("< openat fd=-2(ENOENT) "), c);
+        }
+        // the new image's exe and args too, as sysdig -r reads them from the file
+        List<String> exe = LiveCaptureTest.sysdig(file, "-p", "%proc.name %proc.exe %proc.args", "evt.type=openat");
+        if (names.contains("bxperl")) {
+            assertTrue(exe.contains("bxperl bxperl -e open(my $g, q(<), q(" + missing + ")); exit 0"), exe.toString());
+        }
+        return new Result(r.sysdig(), names);
+    }
+}
