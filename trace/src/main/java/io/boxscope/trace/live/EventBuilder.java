@@ -718,7 +718,7 @@ public final class EventBuilder {
         while (first < argv.length && argv[first] != 0) {
             first++;
         }
-        v.put("exe", io.boxscope.trace.scap.RawText.decode(argv, 0, first));
+        v.put("exe", io.boxscope.proc.RawText.decode(argv, 0, first));
         v.put("args", first + 1 >= argv.length ? new byte[0] : java.util.Arrays.copyOfRange(argv, first + 1, argv.length));
         v.put("env", nulEnded(e.buf()));
     }
