@@ -7,7 +7,6 @@ import java.util.OptionalLong;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
-import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.StopSignals;
 import io.boxscope.cli.Terminal;
@@ -117,7 +116,7 @@ public final class OffcputimeCommand extends CliCommand {
             StackViews.print(t.out(), r.stacks(), folded, false);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
-            StackViews.stacksUnread(t, r.stacksUnread(), StacksUnread.Advice.option(r.options().stackStorageSize(), "--stack-storage-size"));
+            StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));
         }
 
         @Override

@@ -11,7 +11,6 @@ import java.util.Map;
 import io.boxscope.cli.CliCommand;
 import io.boxscope.cli.ExitCode;
 import io.boxscope.cli.GlobalOptions;
-import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.OutputFile;
 import io.boxscope.cli.StopSignals;
@@ -145,7 +144,7 @@ public final class ProfileCommand extends CliCommand {
     static String flameNote(Profile.Report r) {
         List<String> notes = new ArrayList<>();
         r.kernelSymbolsMissing().ifPresent(m -> notes.add(m.sentence(KernelSymbolsMissing.Shown.UNKNOWN)));
-        r.stacksUnread().ifPresent(u -> notes.add(u.sentence(StacksUnread.Advice.option(r.options().stackStorageSize(), "--stack-storage-size"))));
+        r.stacksUnread().ifPresent(u -> notes.add(u.sentence(StackViews.advice(r.options().stackStorageSize()))));
         return String.join(". ", notes);
     }
 
@@ -191,7 +190,7 @@ public final class ProfileCommand extends CliCommand {
             StackViews.print(t.out(), r.stacks(), folded, delimiter);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
-            StackViews.stacksUnread(t, r.stacksUnread(), StacksUnread.Advice.option(r.options().stackStorageSize(), "--stack-storage-size"));
+            StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));
         }
 
         @Override

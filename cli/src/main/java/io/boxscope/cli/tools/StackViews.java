@@ -82,6 +82,11 @@ public final class StackViews {
         }
     }
 
+    /** The advice of profile's and offcputime's notice: their map of {@code stackStorageSize} stacks and the option. */
+    static StacksUnread.Advice advice(int stackStorageSize) {
+        return StacksUnread.Advice.option(stackStorageSize, "--stack-storage-size");
+    }
+
     /**
      * {@code stacks_unread} of a document: {@link StacksUnread#json}, the data of probe's stream line of that name;
      * {@code {"stacks": 0, "errors": {}}} when every stack was read.

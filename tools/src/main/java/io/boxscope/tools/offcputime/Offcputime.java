@@ -50,10 +50,7 @@ public final class Offcputime {
         }
 
         public Options {
-            if (stackStorageSize < 1 || stackStorageSize > io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS) {
-                throw new IllegalArgumentException("invalid stack storage size: " + stackStorageSize + " (1 to "
-                        + io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS + " stacks)");
-            }
+            StackRun.checkStackKeys(stackStorageSize);
             if (minBlockUs >= maxBlockUs) {
                 throw new IllegalArgumentException("min_block_time should be smaller than max_block_time");
             }

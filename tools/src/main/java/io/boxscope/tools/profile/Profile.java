@@ -44,10 +44,7 @@ public final class Profile {
         }
 
         public Options {
-            if (stackStorageSize < 1 || stackStorageSize > io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS) {
-                throw new IllegalArgumentException("invalid stack storage size: " + stackStorageSize + " (1 to "
-                        + io.boxscope.probe.lang.sema.CheckOptions.MAX_MAP_KEYS + " stacks)");
-            }
+            StackRun.checkStackKeys(stackStorageSize);
             pids = List.copyOf(pids);
             tids = List.copyOf(tids);
             if (frequency <= 0) {

@@ -35,6 +35,17 @@ public final class StackRun {
     public static final int STACK_KEYS = CheckOptions.DEFAULT_MAP_KEYS;
 
     /**
+     * Refuses a stack map size ({@code --stack-storage-size}) the runtime cannot make: 1 to {@link CheckOptions#MAX_MAP_KEYS}.
+     *
+     * @throws IllegalArgumentException the size is out of range, said with the range
+     */
+    public static void checkStackKeys(int stacks) {
+        if (stacks < 1 || stacks > CheckOptions.MAX_MAP_KEYS) {
+            throw new IllegalArgumentException("invalid stack storage size: " + stacks + " (1 to " + CheckOptions.MAX_MAP_KEYS + " stacks)");
+        }
+    }
+
+    /**
      * What one run read back, and how long it watched; {@code lost} ring-buffer records, {@code skipped}
      * runs of its programs (the kernel did not run them: another BPF program was running on the CPU) and
      * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
