@@ -456,6 +456,10 @@ final class Ebpf implements AutoCloseable {
                     if (res.lost() > 0) {
                         missing.add(what(cs) + ": " + res.lost() + " events lost (the ring buffer was full)");
                     }
+                    // stacks shown empty (the stack map of StackRun.STACK_KEYS was full, or its bucket held another
+                    // stack): said for the collector whose stacks they are, in the words probe and profile use
+                    res.stacksUnread().ifPresent(u -> missing.add(
+                            (cs.contains(Collector.OFFCPU) ? Collector.OFFCPU.what : what(cs)) + ": " + u.sentence(STACKS)));
                     if (res.skipped() > 0) {
                         missing.add(what(cs) + ": " + res.skipped()
                                 + " events skipped by the kernel (another BPF program was running on the CPU)");
@@ -567,6 +571,14 @@ final class Ebpf implements AutoCloseable {
         out.sort(Comparator.comparingLong(EbpfFindings.Exited::cpuNs).reversed().thenComparing(EbpfFindings.Exited::command));
         return out;
     }
+
+    /**
+     * The advice of the unread-stacks notice: diagnose has no option for its stack maps' size, the tools that show the
+     * same stacks do.
+     */
+    static final io.boxscope.probe.output.StacksUnread.Advice STACKS = new io.boxscope.probe.output.StacksUnread.Advice(
+            "shown empty", "the stack map holds " + StackRun.STACK_KEYS + " stacks: boxscope profile and offcputime take"
+            + " --stack-storage-size");
 
     /**
      * The distinct kernel addresses of a collector's shown map (kernel stack at key 3) left unnamed (kallsyms

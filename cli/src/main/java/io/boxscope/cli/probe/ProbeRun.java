@@ -72,6 +72,22 @@ final class ProbeRun {
     private ProbeRun() {}
 
     /**
+     * One end-of-run notice of data the user did not get (kernel symbols missing, stacks unread), rendered by
+     * {@code Output}: standard error in text, after what the run printed; a line of the stream in JSON, as container
+     * misses are shown.
+     */
+    private static void endNotice(String line, boolean json, Consumer<String> rendered, ProbeSink sink, PrintWriter err) {
+        if (json) {
+            rendered.accept(line);
+            sink.drained();
+        } else {
+            sink.drained(); // after what the run printed
+            err.println("boxscope: " + Text.safe(line.stripTrailing()));
+            err.flush();
+        }
+    }
+
+    /**
      * @throws java.nio.file.AccessDeniedException when tracefs or BTF is not readable (exit 3, from Main)
      * @throws BpfPermissionException when the kernel refuses a map, program or attachment (Main: exit 3
      *         with advice from the uid and capabilities, or 1 when the capabilities are there)
@@ -278,32 +294,14 @@ final class ProbeRun {
                 }
                 sink.drained();
             }
+            // always (addresses printed in hex, stacks printed empty: data the user did not get)
             var missing = session.kernelSymbolsMissing();
             if (missing.isPresent()) {
-                // always (addresses printed in hex are data the user did not get): standard error in text, a line of
-                // the stream in JSON, as container misses are shown
-                String line = output.kernelSymbolsMissing(missing.get());
-                if (o.json()) {
-                    rendered.accept(line);
-                    sink.drained();
-                } else {
-                    sink.drained(); // after what the run printed
-                    err.println("boxscope: " + Text.safe(line.stripTrailing()));
-                    err.flush();
-                }
+                endNotice(output.kernelSymbolsMissing(missing.get()), o.json(), rendered, sink, err);
             }
             var unread = session.stacksUnread();
             if (unread.isPresent()) {
-                // always, as kernel symbols missing: stacks printed empty are data the user did not get
-                String line = output.stacksUnread(unread.get());
-                if (o.json()) {
-                    rendered.accept(line);
-                    sink.drained();
-                } else {
-                    sink.drained();
-                    err.println("boxscope: " + Text.safe(line.stripTrailing()));
-                    err.flush();
-                }
+                endNotice(output.stacksUnread(unread.get()), o.json(), rendered, sink, err);
             }
             if (file) {
                 sink.drained();

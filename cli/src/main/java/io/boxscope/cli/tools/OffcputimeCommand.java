@@ -34,6 +34,9 @@ public final class OffcputimeCommand extends CliCommand {
             .help("The amount of time in microseconds under which we store traces (default U64_MAX).");
     final Opt<Long> state = option(Long.class, null, "--state").label("STATE")
             .help("Filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see include/linux/sched.h.");
+    final Opt<Integer> stackStorage = option(int.class, io.boxscope.tools.stacks.StackRun.STACK_KEYS, "--stack-storage-size")
+            .label("STACK-STORAGE-SIZE").help("Distinct stacks the stack map holds (default " + io.boxscope.tools.stacks.StackRun.STACK_KEYS
+                    + "); raise it when stacks are reported unread.");
     final Opt<Boolean> folded = flag("-f", "--folded").help("Output folded format, one line per stack (for flame graphs).");
     final Opt<Integer> duration = positional(Integer.class, null).arity("0..1").label("duration")
             .help("Seconds to trace (default: until Ctrl-C).");
@@ -83,7 +86,7 @@ public final class OffcputimeCommand extends CliCommand {
         Offcputime.Options o;
         try {
             o = new Offcputime.Options(p, tid.value() == null ? -1 : tid.value(), min.value(), max.value(), stateGiven(), cgroup,
-                    duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()));
+                    duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()), stackStorage.value());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -113,6 +116,7 @@ public final class OffcputimeCommand extends CliCommand {
             StackViews.print(t.out(), r.stacks(), folded, false);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
+            StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));
         }
 
         @Override
@@ -122,6 +126,7 @@ public final class OffcputimeCommand extends CliCommand {
             o.put("total_us", r.totalUs());
             o.put("skipped_events", r.skipped());
             o.put("kernel_symbols_missing", StackViews.kernelSymbolsMissing(r.kernelSymbolsMissing()));
+            o.put("stacks_unread", StackViews.stacksUnread(r.stacksUnread()));
             o.put("stacks", StackViews.json(r.stacks(), "off_cpu_us"));
             return o;
         }

@@ -44,6 +44,9 @@ public final class ProfileCommand extends CliCommand {
     final Opt<Boolean> idle = flag("-I", "--include-idle").help("Include CPU idle stacks.");
     final Opt<Boolean> folded = flag("-f", "--folded").help("Output folded format, one line per stack (for flame graphs).");
     final Opt<Integer> cpu = option(int.class, -1, "-C", "--cpu").label("CPU").help("CPU number to run profile on.");
+    final Opt<Integer> stackStorage = option(int.class, io.boxscope.tools.stacks.StackRun.STACK_KEYS, "--stack-storage-size")
+            .label("STACK-STORAGE-SIZE").help("Distinct stacks the stack map holds (default " + io.boxscope.tools.stacks.StackRun.STACK_KEYS
+                    + "); raise it when stacks are reported unread.");
     final Opt<Path> flame = option(Path.class, null, "--flame").label("FILE.html")
             .help("Also write an interactive flame graph (one self-contained HTML file: click to zoom, search).");
     final Opt<Integer> duration = positional(Integer.class, null).arity("0..1").label("duration")
@@ -87,7 +90,7 @@ public final class ProfileCommand extends CliCommand {
             if (flame.value() != null) {
                 OutputFile.write(flame.value(), FlameGraph.page("boxscope profile: " + r.samples() + " samples at "
                         + o.frequency() + " Hz", r.stacks(), "samples",
-                        r.kernelSymbolsMissing().map(m -> m.sentence(KernelSymbolsMissing.Shown.UNKNOWN)).orElse("")));
+                        flameNote(r)));
             }
             show(r, new ReportView(folded.value(), delimited.value()));
             r.failedUpdates().forEach(f -> ToolCommand.reportMapUpdatesFailed(out, err(), f));
@@ -129,8 +132,20 @@ public final class ProfileCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Profile.Options(frequency.value(), p, t, userOnly.value(), kernelOnly.value(), idle.value(), cpu.value(), dir,
-                duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()));
+        try {
+            return new Profile.Options(frequency.value(), p, t, userOnly.value(), kernelOnly.value(), idle.value(), cpu.value(), dir,
+                    duration.value() == null ? Duration.ZERO : Duration.ofSeconds(duration.value()), stackStorage.value());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The flame graph's note: what its stacks lack (kernel frames unnamed, stacks unread), as standard error says it. */
+    static String flameNote(Profile.Report r) {
+        List<String> notes = new ArrayList<>();
+        r.kernelSymbolsMissing().ifPresent(m -> notes.add(m.sentence(KernelSymbolsMissing.Shown.UNKNOWN)));
+        r.stacksUnread().ifPresent(u -> notes.add(u.sentence(StackViews.advice(r.options().stackStorageSize()))));
+        return String.join(". ", notes);
     }
 
     static List<Integer> ids(String option, String list) {
@@ -175,6 +190,7 @@ public final class ProfileCommand extends CliCommand {
             StackViews.print(t.out(), r.stacks(), folded, delimiter);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
+            StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));
         }
 
         @Override
@@ -185,6 +201,7 @@ public final class ProfileCommand extends CliCommand {
             o.put("samples", r.samples());
             o.put("skipped_events", r.skipped());
             o.put("kernel_symbols_missing", StackViews.kernelSymbolsMissing(r.kernelSymbolsMissing()));
+            o.put("stacks_unread", StackViews.stacksUnread(r.stacksUnread()));
             o.put("stacks", StackViews.json(r.stacks(), "samples"));
             return o;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import io.boxscope.cli.Text;
 import io.boxscope.probe.output.KernelSymbolsMissing;
+import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.stacks.Folded;
 import io.boxscope.tools.stacks.StackSample;
@@ -66,6 +67,32 @@ public final class StackViews {
         o.put("addresses", missing.map(KernelSymbolsMissing::addresses).orElse(0L));
         o.put("reason", missing.map(KernelSymbolsMissing::reason).orElse(null));
         return o;
+    }
+
+    /**
+     * The stacks shown empty because bpf_get_stackid could not store them, on standard error after the stacks, once, in
+     * probe's words ({@link StacksUnread#sentence}) with {@code advice}: {@code boxscope: 3 stacks shown empty because
+     * they could not be read: 3 EEXIST (...; raise --stack-storage-size)}; nothing when every stack was read.
+     */
+    public static void stacksUnread(io.boxscope.cli.Terminal t, Optional<StacksUnread> unread, StacksUnread.Advice advice) {
+        if (unread.isPresent()) {
+            t.out().flush();
+            t.err().println("boxscope: " + Text.safe(unread.get().sentence(advice)));
+            t.err().flush();
+        }
+    }
+
+    /** The advice of profile's and offcputime's notice: their map of {@code stackStorageSize} stacks and the option. */
+    static StacksUnread.Advice advice(int stackStorageSize) {
+        return StacksUnread.Advice.option(stackStorageSize, "--stack-storage-size");
+    }
+
+    /**
+     * {@code stacks_unread} of a document: {@link StacksUnread#json}, the data of probe's stream line of that name;
+     * {@code {"stacks": 0, "errors": {}}} when every stack was read.
+     */
+    public static Map<String, Object> stacksUnread(Optional<StacksUnread> unread) {
+        return unread.orElse(new StacksUnread(Map.of())).json();
     }
 
     /** Every stack, folded or multi-line, in the order given. */

@@ -1,6 +1,7 @@
 package io.boxscope.probe.output;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * bpftrace 0.17's {@code JsonOutput} ({@code -f json}): one JSON document a line, with its exact
@@ -34,17 +35,19 @@ public final class JsonOutput extends Output {
     }
 
     /**
-     * {@code {"type": "stacks_unread", "data": {"stacks": 3, "errors": {"EEXIST": 2, "EFAULT": 1}}}}, shaped like
+     * {@code {"type": "stacks_unread", "data": {"stacks": 3, "errors": {"eexist": 2, "efault": 1}}}}, shaped like
      * lost_events (bpftrace 0.17 has no JSON for these: its log lines go to standard error as text).
      */
     @Override
     public String stacksUnread(StacksUnread unread) {
+        // StacksUnread#json's object (profile, offcputime and diagnose show it too), in this stream's spacing
+        Map<String, Object> data = unread.json();
         StringBuilder sb = new StringBuilder("{\"type\": \"stacks_unread\", \"data\": {\"stacks\": ")
-                .append(Long.toUnsignedString(unread.stacks())).append(", \"errors\": {");
+                .append(Long.toUnsignedString((Long) data.get("stacks"))).append(", \"errors\": {");
         String sep = "";
-        for (java.util.Map.Entry<Integer, Long> e : unread.byErrno().entrySet()) {
-            sb.append(sep).append('"').append(Escapes.json(StacksUnread.name(e.getKey()))).append("\": ")
-                    .append(Long.toUnsignedString(e.getValue()));
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) data.get("errors")).entrySet()) {
+            sb.append(sep).append('"').append(Escapes.json((String) e.getKey())).append("\": ")
+                    .append(Long.toUnsignedString((Long) e.getValue()));
             sep = ", ";
         }
         return sb.append("}}}\n").toString();

@@ -36,10 +36,10 @@ public final class TextOutput extends Output {
         return missing.sentence(KernelSymbolsMissing.Shown.HEX) + "\n";
     }
 
-    /** {@link StacksUnread#sentence} and a newline. */
+    /** {@link StacksUnread#sentence} worded for probe ({@link StacksUnread.Advice#PROBE}) and a newline. */
     @Override
     public String stacksUnread(StacksUnread unread) {
-        return unread.sentence() + "\n";
+        return unread.sentence(StacksUnread.Advice.PROBE) + "\n";
     }
 
     @Override

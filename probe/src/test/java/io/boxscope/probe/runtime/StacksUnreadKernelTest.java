@@ -57,13 +57,26 @@ class StacksUnreadKernelTest {
     void theNoticeInTextAndJson() {
         StacksUnread u = new StacksUnread(Map.of(17, 2L, 14, 1L));
         assertEquals("3 stacks printed empty because they could not be read: 1 EFAULT (no stack to walk, e.g. ustack in a kernel"
-                + " thread), 2 EEXIST (another stack held the id's bucket of the stack map; raise BPFTRACE_MAP_KEYS_MAX)\n",
+                + " thread), 2 EEXIST (another stack held the id's bucket of the stack map); the stack maps hold 131072 stacks, or BPFTRACE_MAP_KEYS_MAX if"
+                + " larger: raise BPFTRACE_MAP_KEYS_MAX\n",
                 Output.text().stacksUnread(u));
-        assertEquals("1 stack printed empty because it could not be read: 1 ENOMEM (the stack map had no free entry)\n",
+        assertEquals("1 stack printed empty because it could not be read: 1 ENOMEM (the stack map had no free entry); the stack maps hold 131072 stacks,"
+                + " or BPFTRACE_MAP_KEYS_MAX if larger: raise BPFTRACE_MAP_KEYS_MAX\n",
                 Output.text().stacksUnread(new StacksUnread(Map.of(12, 1L))));
         String json = Output.json().stacksUnread(u);
         assertTrue(json.endsWith("}\n") && json.indexOf('\n') == json.length() - 1, json);
-        assertEquals(Map.of("type", "stacks_unread", "data", Map.of("stacks", 3L, "errors", Map.of("EEXIST", 2L, "EFAULT", 1L))),
+        assertEquals(Map.of("type", "stacks_unread", "data", Map.of("stacks", 3L, "errors", Map.of("eexist", 2L, "efault", 1L))),
                 Json.parse(json));
+        // the words another command uses: its own size and option
+        assertEquals("1 stack shown empty because it could not be read: 1 EEXIST (another stack held the id's bucket of the"
+                + " stack map); the stack map holds 4096 stacks: raise --stack-storage-size",
+                new StacksUnread(Map.of(17, 1L)).sentence(StacksUnread.Advice.option(4096, "--stack-storage-size")));
+        assertEquals(Map.of("stacks", 3L, "errors", Map.of("eexist", 2L, "efault", 1L)), u.json());
+        // no advice when the map's size is not why; a tool's count leaves out the EFAULTs of threads without such a stack
+        assertEquals("1 stack shown empty because it could not be read: 1 ENOENT (the id was not in the stack map when read)",
+                new StacksUnread(Map.of(2, 1L)).sentence(StacksUnread.Advice.option(1, "--stack-storage-size")));
+        assertEquals(Map.of(17, 2L), u.lost().orElseThrow().byErrno());
+        assertTrue(new StacksUnread(Map.of(14, 5L)).lost().isEmpty());
+        assertEquals(Map.of("stacks", 4L, "errors", Map.of("errno_99", 4L)), new StacksUnread(Map.of(99, 4L)).json());
     }
 }

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.KernelSymbolsMissing;
+import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.sched.SwitchState;
@@ -39,11 +40,17 @@ public final class Offcputime {
     /**
      * offcputime's options: {@code -p} tgid, {@code -t} tid, {@code -m}/{@code -M} microseconds,
      * {@code --state} (the {@code prev_state} value, e.g. 2 for TASK_UNINTERRUPTIBLE; 0 is every switch that left the
-     * thread runnable, preemptions included: {@link SwitchState}), a cgroup id.
+     * thread runnable, preemptions included: {@link SwitchState}), a cgroup id; {@code stackStorageSize}: the stacks the
+     * stack map holds ({@code --stack-storage-size}; libbpf-tools' default is 1,024, Boxscope's {@link StackRun#STACK_KEYS}).
      */
     public record Options(int pid, int tid, long minBlockUs, long maxBlockUs, long state, OptionalLong cgroupId,
-            Duration duration) {
+            Duration duration, int stackStorageSize) {
+        public Options(int pid, int tid, long minBlockUs, long maxBlockUs, long state, OptionalLong cgroupId, Duration duration) {
+            this(pid, tid, minBlockUs, maxBlockUs, state, cgroupId, duration, StackRun.STACK_KEYS);
+        }
+
         public Options {
+            StackRun.checkStackKeys(stackStorageSize);
             if (minBlockUs >= maxBlockUs) {
                 throw new IllegalArgumentException("min_block_time should be smaller than max_block_time");
             }
@@ -67,11 +74,14 @@ public final class Offcputime {
      * program was running on the CPU); {@code failedUpdates}: map updates that failed in the kernel (a full
      * map: stacks past its capacity not counted), as the probe runtime reports them for every tool;
      * {@code kernelSymbolsMissing}: the distinct kernel addresses of {@code stacks} shown as {@code [unknown]} because kallsyms could not be read, and
-     * why (empty when none were).
+     * why (empty when none were); {@code stacksUnread}: the stacks shown empty because bpf_get_stackid could not store
+     * them (a full or colliding stack map), by errno.
      */
     public record Report(Options options, List<StackSample> stacks, long totalUs, Duration elapsed, long skipped,
-                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
+                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing,
+                         Optional<StacksUnread> stacksUnread) {
         public Report {
+            java.util.Objects.requireNonNull(stacksUnread, "stacksUnread");
             stacks = List.copyOf(stacks);
             failedUpdates = List.copyOf(failedUpdates);
             java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
@@ -101,10 +111,12 @@ public final class Offcputime {
 
     public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop, List.of("@offcpu"));
+        StackRun.Result r = StackRun.run("offcputime", script(o), paths, null, o.duration(), stop, List.of("@offcpu"),
+                o.stackStorageSize());
         List<StackSample> stacks = StackSamples.of(r.map("@offcpu"), StackSamples.Keys.STANDARD);
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@offcpu", 3));
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@offcpu", 3),
+                r.stacksUnread());
     }
 
     private static String template() {

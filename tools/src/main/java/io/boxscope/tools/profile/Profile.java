@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.boxscope.probe.lang.diag.ProgramException;
 import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.KernelSymbolsMissing;
+import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.tools.stacks.StackRun;
@@ -32,11 +33,18 @@ public final class Profile {
     /**
      * profile's options (libbpf-tools names): {@code -F}, {@code -p} (several pids), {@code -L}
      * (tids), {@code -U}, {@code -K}, {@code -I}, {@code -C}, {@code --container} as a cgroup v2
-     * directory; {@code duration} zero runs until stopped.
+     * directory; {@code duration} zero runs until stopped; {@code stackStorageSize}: the stacks the stack map holds
+     * ({@code --stack-storage-size}; libbpf-tools' default is 1,024, Boxscope's {@link StackRun#STACK_KEYS}).
      */
     public record Options(int frequency, List<Integer> pids, List<Integer> tids, boolean userOnly, boolean kernelOnly,
-            boolean includeIdle, int cpu, Path cgroupDir, Duration duration) {
+            boolean includeIdle, int cpu, Path cgroupDir, Duration duration, int stackStorageSize) {
+        public Options(int frequency, List<Integer> pids, List<Integer> tids, boolean userOnly, boolean kernelOnly,
+                boolean includeIdle, int cpu, Path cgroupDir, Duration duration) {
+            this(frequency, pids, tids, userOnly, kernelOnly, includeIdle, cpu, cgroupDir, duration, StackRun.STACK_KEYS);
+        }
+
         public Options {
+            StackRun.checkStackKeys(stackStorageSize);
             pids = List.copyOf(pids);
             tids = List.copyOf(tids);
             if (frequency <= 0) {
@@ -60,11 +68,14 @@ public final class Profile {
      * kernel skipped (another BPF program was running on the CPU when the timer fired), and the map updates
      * that failed in the kernel (a full {@code @stacks}: samples of stacks past its capacity not counted), as
      * the probe runtime reports them for every tool; {@code kernelSymbolsMissing}: the distinct kernel addresses of {@code stacks} shown as
-     * {@code [unknown]} because kallsyms could not be read, and why (empty when none were).
+     * {@code [unknown]} because kallsyms could not be read, and why (empty when none were); {@code stacksUnread}: the
+     * stacks shown empty because bpf_get_stackid could not store them (a full or colliding stack map), by errno.
      */
     public record Report(Options options, List<StackSample> stacks, long samples, Duration elapsed, long skipped,
-                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing) {
+                         List<Event.MapUpdateFailed> failedUpdates, Optional<KernelSymbolsMissing> kernelSymbolsMissing,
+                         Optional<StacksUnread> stacksUnread) {
         public Report {
+            java.util.Objects.requireNonNull(stacksUnread, "stacksUnread");
             stacks = List.copyOf(stacks);
             failedUpdates = List.copyOf(failedUpdates);
             java.util.Objects.requireNonNull(kernelSymbolsMissing, "kernelSymbolsMissing");
@@ -101,10 +112,12 @@ public final class Profile {
     /** Samples until the duration ends or {@code stop} says so, then reads and symbolizes the stacks. */
     public static Report run(Options o, HostPaths paths, SyscountSession.Stop stop)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop, List.of("@stacks"));
+        StackRun.Result r = StackRun.run("profile", script(o), paths, o.cgroupDir(), o.duration(), stop, List.of("@stacks"),
+                o.stackStorageSize());
         List<StackSample> stacks = StackSamples.of(r.map("@stacks"), keys(o));
         long total = stacks.stream().mapToLong(StackSample::weight).sum();
-        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@stacks", keys(o).kernel()));
+        return new Report(o, stacks, total, r.elapsed(), r.skipped(), r.failedUpdates(), r.kernelSymbolsMissing("@stacks", keys(o).kernel()),
+                r.stacksUnread());
     }
 
     private static String anyOf(String builtin, List<Integer> ids) {

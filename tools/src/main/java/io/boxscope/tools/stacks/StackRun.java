@@ -13,6 +13,7 @@ import io.boxscope.probe.output.Event;
 import io.boxscope.probe.output.KernelSymbolsMissing;
 import io.boxscope.probe.output.MapDump;
 import io.boxscope.probe.output.Output;
+import io.boxscope.probe.output.StacksUnread;
 import io.boxscope.probe.runtime.ProbeRunException;
 import io.boxscope.probe.runtime.ProbeSession;
 import io.boxscope.probe.runtime.Scripts;
@@ -28,6 +29,23 @@ public final class StackRun {
     private StackRun() {}
 
     /**
+     * The stacks each stack map holds unless told otherwise ({@link CheckOptions#DEFAULT_MAP_KEYS}, 4,096): the size the
+     * notice of unread stacks names ({@link StacksUnread.Advice}).
+     */
+    public static final int STACK_KEYS = CheckOptions.DEFAULT_MAP_KEYS;
+
+    /**
+     * Refuses a stack map size ({@code --stack-storage-size}) the runtime cannot make: 1 to {@link CheckOptions#MAX_MAP_KEYS}.
+     *
+     * @throws IllegalArgumentException the size is out of range, said with the range
+     */
+    public static void checkStackKeys(int stacks) {
+        if (stacks < 1 || stacks > CheckOptions.MAX_MAP_KEYS) {
+            throw new IllegalArgumentException("invalid stack storage size: " + stacks + " (1 to " + CheckOptions.MAX_MAP_KEYS + " stacks)");
+        }
+    }
+
+    /**
      * What one run read back, and how long it watched; {@code lost} ring-buffer records, {@code skipped}
      * runs of its programs (the kernel did not run them: another BPF program was running on the CPU) and
      * the map updates that failed in the kernel ({@code failedUpdates}, one a place of the script and kind
@@ -36,11 +54,15 @@ public final class StackRun {
      * why ({@code kernelSymbolsReason}, empty when every kernel address could be looked up). Only the maps the caller
      * shows are read back ({@link Started#finish}): offcputime's {@code @kst} (stacks of threads still off a CPU at
      * detach) is neither decoded nor symbolized, which cost a kallsyms lookup per frame for nothing.
-     * {@link #kernelSymbolsMissing(String, int)} counts the stacks of one map the tool shows.
+     * {@link #kernelSymbolsMissing(String, int)} counts the stacks of one map the tool shows. {@code stacksUnread}: the
+     * stacks of the maps read that bpf_get_stackid could not store (a full or colliding stack map: they show empty), by
+     * errno, as {@code probe} counts them, less the EFAULTs of threads that had no such stack ({@link StacksUnread#lost});
+     * empty when every one was read.
      */
     public record Result(List<MapDump> maps, Duration elapsed, long lost, long skipped, List<Event.MapUpdateFailed> failedUpdates,
-                         java.util.Set<Long> unresolvedKernel, Optional<String> kernelSymbolsReason) {
+                         java.util.Set<Long> unresolvedKernel, Optional<String> kernelSymbolsReason, Optional<StacksUnread> stacksUnread) {
         public Result {
+            java.util.Objects.requireNonNull(stacksUnread, "stacksUnread");
             maps = List.copyOf(maps);
             failedUpdates = List.copyOf(failedUpdates);
             unresolvedKernel = java.util.Set.copyOf(unresolvedKernel);
@@ -88,7 +110,14 @@ public final class StackRun {
     public static Result run(String name, String source, HostPaths paths, Path cgroupDir, Duration duration,
             SyscountSession.Stop stop, List<String> shown)
             throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
-        try (Started s = load(name, source, paths, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS)) {
+        return run(name, source, paths, cgroupDir, duration, stop, shown, STACK_KEYS);
+    }
+
+    /** As above, with stack maps of {@code stackKeys} stacks (profile's and offcputime's --stack-storage-size). */
+    public static Result run(String name, String source, HostPaths paths, Path cgroupDir, Duration duration,
+            SyscountSession.Stop stop, List<String> shown, int stackKeys)
+            throws ProgramException, AccessDeniedException, ProbeRunException, InterruptedException {
+        try (Started s = load(name, source, paths, cgroupDir, CheckOptions.DEFAULT_MAP_KEYS, stackKeys)) {
             s.attach();
             long start = System.nanoTime();
             long end = duration.isPositive() ? start + duration.toNanos() : Long.MAX_VALUE;
@@ -127,11 +156,17 @@ public final class StackRun {
     /** As above, stacks named from {@code paths.procRoot()}, with room for {@code mapKeys} keys in each hash map. */
     public static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys)
             throws ProgramException, AccessDeniedException, ProbeRunException {
+        return load(name, source, paths, cgroupDir, mapKeys, mapKeys);
+    }
+
+    /** As above, with stack maps of {@code stackKeys} stacks. */
+    public static Started load(String name, String source, HostPaths paths, Path cgroupDir, int mapKeys, int stackKeys)
+            throws ProgramException, AccessDeniedException, ProbeRunException {
         CompiledScript script = Scripts.compile(new SourceText(name, source), paths.sysRoot(),
                 // stack maps of mapKeys stacks, not probe's 131,072 (CheckOptions.DEFAULT_STACK_KEYS: 136 MB of locked kernel
                 // memory a map at 127 frames): profile and offcputime keep one each, diagnose both at once; libbpf-tools'
                 // profile and offcputime hold 1,024 (--stack-storage-size). A stack that collides is counted (stacksUnread)
-                new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys).withStackKeys(mapKeys), cgroupDir != null);
+                new CheckOptions(false, List.of(), CheckOptions.DEFAULT_STRLEN, mapKeys).withStackKeys(stackKeys), cgroupDir != null);
         ProbeSession session = ProbeSession.load(script, Output.text(), name, paths.procRoot());
         try {
             if (cgroupDir != null) {
@@ -190,7 +225,8 @@ public final class StackRun {
             }
             // gathered while the maps above were read and their stacks named
             return new Result(maps, Duration.ofNanos(end - start), session.lost(), session.skipped(),
-                    session.mapUpdateFailures(), session.unresolvedKernelAddresses(), session.kernelSymbolsUnavailable());
+                    session.mapUpdateFailures(), session.unresolvedKernelAddresses(), session.kernelSymbolsUnavailable(),
+                    session.stacksUnread().flatMap(StacksUnread::lost));
         }
 
         @Override

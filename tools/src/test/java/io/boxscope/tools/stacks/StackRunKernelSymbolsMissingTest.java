@@ -40,7 +40,7 @@ class StackRunKernelSymbolsMissingTest {
                 offcpu(1, kstack(1, A, B, C), 100), offcpu(2, kstack(2, A, D), 50), offcpu(3, kstack(3, E), 0)));
         MapDump kst = new MapDump("@kst", MapKind.VALUE, true, null, List.of(
                 new MapDump.Entry(List.of(new Value.Int(4, 32, false)), new MapValue.Plain(kstack(4, F, A)))));
-        return new StackRun.Result(List.of(kst, shown), Duration.ofSeconds(1), 0, 0, List.of(), unresolved, reason);
+        return new StackRun.Result(List.of(kst, shown), Duration.ofSeconds(1), 0, 0, List.of(), unresolved, reason, java.util.Optional.empty());
     }
 
     @Test
