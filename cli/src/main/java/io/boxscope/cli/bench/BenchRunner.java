@@ -194,7 +194,7 @@ final class BenchRunner {
             sb.append("    CPU:     no quota\n");
         }
         sb.append("    cpuset:  ").append(e.cpuset().isEmpty() ? "all" : Text.safe(e.cpuset()))
-                .append(" (").append(e.availableProcessors()).append(" of ").append(e.onlineCpus()).append(" CPUs usable)\n");
+                .append(" (").append(cpusInSet(e)).append(" of ").append(e.onlineCpus()).append(" CPUs usable)\n");
         sb.append("    memory:  ").append(e.memoryLimit().isPresent() ? Text.bytes(e.memoryLimit().getAsLong()) : "no limit").append('\n');
         if (e.ioLimits().isEmpty()) {
             sb.append("    I/O:     no limits\n");
@@ -207,6 +207,23 @@ final class BenchRunner {
             sb.append("    (could not read: ").append(Text.safe(p)).append(")\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * How many CPUs the cpuset lets the benchmark run on: the CPUs of its cpulist, all online CPUs when there is none.
+     * Not the JVM's available processors: under {@code --container} the JVM is started with
+     * {@code -XX:ActiveProcessorCount} rounded from the CPU quota (1 for 0.5 CPUs), which the quota line already shows,
+     * and "0-1 (1 of 2 CPUs usable)" read as a cpuset of one CPU. A cpulist that does not parse shows the JVM's count.
+     */
+    static int cpusInSet(Environment e) {
+        if (e.cpuset().isEmpty()) {
+            return e.onlineCpus();
+        }
+        try {
+            return io.boxscope.proc.SystemCpu.cpuList(e.cpuset()).cardinality();
+        } catch (io.boxscope.proc.ProcParseException ex) {
+            return e.availableProcessors();
+        }
     }
 
     /** "CPU-limited: throttled in 48% of periods, 2.4 s in total", after each run. */

@@ -149,10 +149,12 @@ final class TraceLiveCli {
                 err.flush();
             }
             TraceDisplay display = new TraceDisplay(t, q.display(), q.json(), true, terminal);
-            long end = counts.run(display::tick, q.seconds() == null ? null : Duration.ofSeconds(q.seconds()), stop::requested);
+            // a closed pipe (| head -1) ends the counting at the next table's write, as a stop does (checkError flushes)
+            long end = counts.run(display::tick, q.seconds() == null ? null : Duration.ofSeconds(q.seconds()),
+                    () -> stop.requested() || out.checkError());
             display.end(end);
             if (out.checkError()) {
-                return ExitCode.FAILURE;
+                return ExitCode.OK; // Main says a lost output (> /dev/full) and exits 1; a closed pipe is a normal end
             }
             KernelChisel.Summary s = counts.summary();
             if (q.verbose() || s.skipped() > 0) {
@@ -276,7 +278,7 @@ final class TraceLiveCli {
             }
             out.flush();
             if (out.checkError()) {
-                return ExitCode.FAILURE;
+                return ExitCode.OK; // Main says a lost output (> /dev/full) and exits 1; a closed pipe is a normal end
             }
             LiveCapture.Summary s = cap.summary();
             if (writer != null) {
