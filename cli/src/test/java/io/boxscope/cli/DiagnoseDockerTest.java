@@ -96,6 +96,12 @@ class DiagnoseDockerTest {
     /** The run-queue waits the kernel ended with no sched_switch event reaching the program: counted, said (docs/diagnose.md). */
     static final java.util.regex.Pattern WAITS_NOT_SEEN = java.util.regex.Pattern.compile(
             "run-queue latency histogram: [1-9][0-9]* waits? not seen \\(.*\\)");
+    /**
+     * The stacks a collector's map could not store (bpf_get_stackid's EEXIST when another stack holds the id's bucket:
+     * a few of a hundred distinct stacks in 4,096 buckets collide), counted and said (docs/diagnose.md): seen in CI.
+     */
+    static final java.util.regex.Pattern STACKS_UNREAD = java.util.regex.Pattern.compile(
+            "[a-zA-Z /-]+: [1-9][0-9]* stacks? shown empty because (it|they) could not be read: .*");
 
     /**
      * The eBPF collectors on two busy loops sharing one CPU: each loop waits while the other runs, so
@@ -121,6 +127,7 @@ class DiagnoseDockerTest {
             // block I/O collector left out because the loops did no I/O before the window (CollectorPlan).
             List<Object> gaps = notMeasured.stream().filter(x -> !SKIPPED_RUNS.matcher((String) x).matches()
                     && !WAITS_NOT_SEEN.matcher((String) x).matches()
+                    && !STACKS_UNREAD.matcher((String) x).matches()
                     && !((String) x).startsWith("thread states: only ")
                     && !((String) x).startsWith("block I/O latency histogram: not loaded, to spare the target's CPU: ")).toList();
             assertEquals(List.of(), gaps, "a collector did not run: " + notMeasured);
