@@ -139,21 +139,11 @@ final class SocketTuples {
                 || (Arrays.equals(e.dip(), st.sip()) && e.dport() == st.sport() && Arrays.equals(e.sip(), st.dip()) && e.sport() == st.dport())) {
             return null;
         }
-        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
-        byte[] dip = e.dip();
-        int dport = e.dport();
-        if (Arrays.equals(dip, zero)) {
-            dip = st.dip();
-            changed = true;
-        }
-        if (dport == 0) {
-            dport = st.dport();
-            changed = true;
-        }
-        if (!changed) {
+        Endpoints set = addressesAndPorts(e, st);
+        if (set == null) {
             return null;
         }
-        Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
+        Endpoints now = infer(set, zero, ifs);
         int role = old.role();
         if (role == Inspector.Fd.ROLE_NONE) {
             table.put(fd, new Inspector.Fd(type, old.name(), l4, old.intendedL4(), now, old.dev(), old.connected()));
@@ -176,23 +166,12 @@ final class SocketTuples {
      * Null when nothing changed.
      */
     private static Inspector.Fd ipv6Server(Inspector.Fd old, ParamValue.SockTuple st) {
-        Endpoints e = memory(old, 16);
-        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
-        byte[] dip = e.dip();
-        int dport = e.dport();
-        if (Arrays.equals(dip, new byte[16])) {
-            dip = st.dip();
-            changed = true;
-        }
-        if (dport == 0) {
-            dport = st.dport();
-            changed = true;
-        }
-        if (!changed) {
+        Endpoints set = addressesAndPorts(memory(old, 16), st);
+        if (set == null) {
             return null;
         }
         return new Inspector.Fd(FdType.IPV6_SERVSOCK, EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()),
-                old.l4proto(), old.intendedL4(), new Endpoints(st.sip(), st.sport(), dip, dport), old.dev(), old.connected(),
+                old.l4proto(), old.intendedL4(), set, old.dev(), old.connected(),
                 old.role());
     }
 
@@ -332,5 +311,25 @@ final class SocketTuples {
         byte[] one = new byte[16];
         one[15] = 1;
         return Arrays.equals(a, one);
+    }
+
+    /**
+     * sinsp's set_ipv4_addresses_and_ports / set_ipv6_addresses_and_ports: the tuple's source address and port over
+     * the socket's memory {@code e}, and its destination address or port where the memory's is zero; null when that
+     * changes nothing (the caller keeps the socket as it is).
+     */
+    private static Endpoints addressesAndPorts(Endpoints e, ParamValue.SockTuple st) {
+        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
+        byte[] dip = e.dip();
+        int dport = e.dport();
+        if (Arrays.equals(dip, new byte[dip.length])) {
+            dip = st.dip();
+            changed = true;
+        }
+        if (dport == 0) {
+            dport = st.dport();
+            changed = true;
+        }
+        return changed ? new Endpoints(st.sip(), st.sport(), dip, dport) : null;
     }
 }
