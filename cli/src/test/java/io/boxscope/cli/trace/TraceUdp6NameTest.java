@@ -64,9 +64,7 @@ class TraceUdp6NameTest {
         String named = " ::1:" + client + "->::1:" + port + " ipv6 6 udp ::1 " + port + " <NA> 0 <NA> <NA> true false";
         assertTrue(sysdig.stream().anyMatch(l -> l.contains(" recvfrom res=4 data=ping ") && l.endsWith(named)),
                 "sysdig names the bound server after the datagram's tuple and keeps it a server socket: " + sysdig);
-        same(c, "-p", FIELDS, CALLS + " and proc.pid=" + c.pid());
-        same(c, CALLS + " and proc.pid=" + c.pid());
-        same(c, "-j", CALLS + " and proc.pid=" + c.pid());
+        sameInEachFormat(c);
         List<String> servers = same(c, "-p", "%evt.num %evt.type %fd.num",
                 "fd.is_server=true and fd.sip=::1 and fd.sport=" + port + " and fd.cport=0 and proc.pid=" + c.pid());
         assertTrue(servers.size() >= 12, "the server socket's events, before and after its datagrams: " + servers);
@@ -105,14 +103,20 @@ class TraceUdp6NameTest {
                 "sysdig prints the mapped tuple as IPv4 and names the connected socket <unknown>: " + sysdig);
         assertTrue(sysdig.stream().anyMatch(l -> l.contains(" accept fd=") && l.contains(" ipv4 4 tcp 127.0.0.1 " + tcp + " ")),
                 "the accepted socket is an IPv4 TCP one: " + sysdig);
-        same(c, "-p", FIELDS, CALLS + " and proc.pid=" + c.pid());
-        same(c, CALLS + " and proc.pid=" + c.pid());
-        same(c, "-j", CALLS + " and proc.pid=" + c.pid());
+        sameInEachFormat(c);
         List<String> servers = same(c, "-p", "%evt.num %evt.type %fd.num",
                 "fd.sip=0.0.0.0 and fd.sport=" + udp + " and fd.type=ipv4 and proc.pid=" + c.pid());
         assertTrue(servers.size() >= 4, "the server on :: answers as an IPv4 one: " + servers);
         List<String> unknown = same(c, "-p", "%evt.num %evt.type %fd.num", "fd.name=<unknown> and proc.pid=" + c.pid());
         assertTrue(unknown.size() >= 8, "the two connected AF_INET6 sockets: " + unknown);
+    }
+
+    /** The socket calls of the workload: the fields above, the default line and JSON, each as sysdig -r prints them. */
+    private static void sameInEachFormat(Capture c) throws Exception {
+        String filter = CALLS + " and proc.pid=" + c.pid();
+        same(c, "-p", FIELDS, filter);
+        same(c, filter);
+        same(c, "-j", filter);
     }
 
     /** {@code trace -r FILE ARGS} prints what {@code sysdig -r FILE ARGS} prints; sysdig's lines. */
