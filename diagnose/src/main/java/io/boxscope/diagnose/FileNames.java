@@ -35,7 +35,8 @@ import io.boxscope.bpf.vfs.FdTable;
  * anonymous inode such as an eventfd) is named as the kernel's {@code d_dname} names it, {@code pipe:[INO]},
  * {@code socket:[INO]}, {@code anon_inode:[eventfd]} (what /proc/PID/fd/FD shows), from its inode number, its
  * super block's magic and its dentry's name ({@link #PSEUDO}); any other failure (a failed read, a file system
- * not known here, no BTF member) leaves the name to /proc at the end, as before.
+ * not known here, no BTF member) leaves the name to /proc at the end, as before, and is counted
+ * ({@link SyscallCounters.Result#unnamed}, said under NOT MEASURED by {@link Ebpf#unnamedFiles}).
  *
  * <p>The path is the one the process sees (the walk ends at its {@code fs->root}: a container's path inside the
  * container, as sysdig's {@code fd.name}), keyed by (pid, fd) as the counters are: a descriptor closed and reopened
