@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupLimits;
 import io.boxscope.proc.cgroup.CgroupLimitsReader;
+import io.boxscope.proc.container.Discovery;
 
 /**
  * {@code boxscope diagnose}: watches a target for a window and says whether it is CPU-bound,
@@ -80,6 +82,17 @@ public final class Diagnose {
     public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
             Duration interval, java.util.function.Consumer<Live> live, StopRequest stop, Runnable windowStarts,
             java.util.function.Consumer<String> phase) throws IOException, InterruptedException {
+        return run(target, paths, window, step, ebpf, interval, live, stop, windowStarts, phase, Optional.empty());
+    }
+
+    /**
+     * With {@code containers}, the scan of the host's containers made when the target was resolved (a container
+     * target: {@link Targets#resolve(String, HostPaths, io.boxscope.proc.container.ContainerDiscovery,
+     * java.util.function.Consumer)}): the neighbours are watched in it, not in a second scan ({@link Neighbours.Watch}).
+     */
+    public static Diagnosis run(Target target, HostPaths paths, Duration window, Duration step, boolean ebpf,
+            Duration interval, java.util.function.Consumer<Live> live, StopRequest stop, Runnable windowStarts,
+            java.util.function.Consumer<String> phase, Optional<Discovery> containers) throws IOException, InterruptedException {
         CgroupLimits limits = new CgroupLimitsReader(new CgroupFs(paths)).read(target.cgroups());
         OptionalDouble quota = limits.cpus();
         int cpus = cpusAvailable(limits, paths);
@@ -93,7 +106,7 @@ public final class Diagnose {
         };
         Window w;
         EbpfFindings found = EbpfFindings.NONE;
-        Neighbours.Watch around = Neighbours.Watch.start(paths, target);
+        Neighbours.Watch around = Neighbours.Watch.start(paths, target, containers);
         Collector collector = new Collector(target, paths);
         phase.accept("limits and neighbours read");
         if (ebpf) {

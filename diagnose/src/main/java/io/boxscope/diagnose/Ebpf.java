@@ -507,6 +507,7 @@ final class Ebpf implements AutoCloseable {
                 }
                 sys = Optional.of(syscalls(r, failures));
                 files = Optional.of(files(r));
+                unnamedFiles(r, files.get()).ifPresent(missing::add);
             } catch (RuntimeException ex) {
                 missing.add(Collector.SYSCALLS.what + " and " + Collector.FILES.what + ": " + oneLine(ex));
             }
@@ -693,12 +694,34 @@ final class Ebpf implements AutoCloseable {
      * ({@link FileNames}), else from /proc now.
      */
     List<EbpfFindings.FileIo> files(SyscallCounters.Result r) {
+        return files(r, paths);
+    }
+
+    /** As {@link #files(SyscallCounters.Result)}, /proc read under {@code paths}. */
+    static List<EbpfFindings.FileIo> files(SyscallCounters.Result r, HostPaths paths) {
         List<EbpfFindings.FileIo> each = new ArrayList<>();
         for (SyscallCounters.File f : r.files()) {
-            String path = f.path() != null ? f.path() : fdPath(f.pid(), f.fd());
+            String path = f.path() != null ? f.path() : fdPath(paths, f.pid(), f.fd());
             each.add(new EbpfFindings.FileIo(path, f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs(), 1));
         }
         return byPath(each);
+    }
+
+    /**
+     * The files the kernel did not name ({@link SyscallCounters.Result#unnamed}), said under NOT MEASURED, as the
+     * tools say what they could not read (a count and why), never left silently to /proc: how many /proc could not
+     * name either (their descriptor was closed before the end). Empty when the kernel named every file.
+     */
+    static Optional<String> unnamedFiles(SyscallCounters.Result r, List<EbpfFindings.FileIo> rows) {
+        if (r.unnamed() == 0) {
+            return Optional.empty();
+        }
+        long closed = r.files().stream().filter(f -> f.path() == null)
+                .filter(f -> rows.stream().anyMatch(x -> x.path().equals(closedName(f.pid(), f.fd())))).count();
+        return Optional.of(String.format(Locale.ROOT, "%s: %d of %d files not named in the kernel when first charged (a read "
+                + "of the file table or of a dentry failed, or a pseudo file system it does not name); named from "
+                + "/proc/PID/fd at the end instead%s", Collector.FILES.what, r.unnamed(), r.files().size(),
+                closed == 0 ? "" : ", " + closed + " of them closed by then"));
     }
 
     /**
@@ -722,13 +745,18 @@ final class Ebpf implements AutoCloseable {
     }
 
     /** What {@code /proc/PID/fd/FD} points at now; a description when the descriptor is closed or unreadable. */
-    String fdPath(int pid, int fd) {
+    static String fdPath(HostPaths paths, int pid, int fd) {
         try {
             return Files.readSymbolicLink(paths.procRoot().resolve(Integer.toString(pid)).resolve("fd").resolve(Integer.toString(fd)))
                     .toString();
         } catch (IOException | UnsupportedOperationException e) {
-            return String.format(Locale.ROOT, "(pid %d fd %d, closed before the end of the window)", pid, fd);
+            return closedName(pid, fd);
         }
+    }
+
+    /** How a descriptor neither the kernel nor /proc could name is shown. */
+    static String closedName(int pid, int fd) {
+        return String.format(Locale.ROOT, "(pid %d fd %d, closed before the end of the window)", pid, fd);
     }
 
     static String oneLine(Throwable t) {

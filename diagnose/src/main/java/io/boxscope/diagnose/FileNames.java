@@ -35,14 +35,23 @@ import io.boxscope.bpf.vfs.FdTable;
  * anonymous inode such as an eventfd) is named as the kernel's {@code d_dname} names it, {@code pipe:[INO]},
  * {@code socket:[INO]}, {@code anon_inode:[eventfd]} (what /proc/PID/fd/FD shows), from its inode number, its
  * super block's magic and its dentry's name ({@link #PSEUDO}); any other failure (a failed read, a file system
- * not known here, no BTF member) leaves the name to /proc at the end, as before.
+ * not known here, no BTF member) leaves the name to /proc at the end, as before, and is counted
+ * ({@link SyscallCounters.Result#unnamed}, said under NOT MEASURED by {@link Ebpf#unnamedFiles}).
  *
  * <p>The path is the one the process sees (the walk ends at its {@code fs->root}: a container's path inside the
  * container, as sysdig's {@code fd.name}), keyed by (pid, fd) as the counters are: a descriptor closed and reopened
- * on another file in the window keeps its first name. An unlinked file has its last name, without /proc's
- * " (deleted)".
+ * on another file in the window keeps its first name. A file unlinked when it was named has its last name followed by
+ * " (deleted)", as /proc/PID/fd/FD shows it ({@link #DELETED}); one unlinked after that is shown by its name alone.
  */
-record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
+record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo, int dentryHashPprev) {
+    /**
+     * The offset of {@code dentry.d_hash.pprev} from BTF: 0 there (an unhashed dentry) is what the kernel's
+     * {@code d_unlinked} tests, with {@code !IS_ROOT}, before d_path adds " (deleted)" (fs/d_path.c, include/linux/dcache.h).
+     */
+    static int dentryHashPprev(Btf btf) throws BtfException {
+        return (int) (btf.member("dentry.d_hash").byteOffset() + btf.member("hlist_bl_node.pprev").byteOffset());
+    }
+
     /**
      * Where a pseudo file system's file gets the name /proc gives it: {@code file.f_inode}, {@code inode.i_ino},
      * {@code inode.i_sb}, {@code super_block.s_magic}.
@@ -74,6 +83,13 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
      * {@link #path} makes the name the kernel's {@code d_dname} gives a pipe, a socket or an anonymous inode.
      */
     static final long PSEUDO = 2;
+    /**
+     * {@link #FLAGS}: the walked file's dentry was unhashed when it was named (its {@code d_hash.pprev} read 0): the file
+     * was unlinked, and /proc/PID/fd/FD shows its path followed by " (deleted)" (fs/d_path.c: {@code d_unlinked}, which
+     * also tests {@code !IS_ROOT}, true of every file the walk named). Not tested on a pseudo file system's file, whose
+     * dentry is never hashed and which /proc names by {@code d_dname}.
+     */
+    static final long DELETED = 4;
     /** Dentries and mount crossings walked at most (trace's exec walk takes as many). */
     static final int TURNS = 48;
 
@@ -119,7 +135,7 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
         Optional<FileNames> out;
         try {
             Btf b = btf.get();
-            out = Optional.of(new FileNames(DentryWalk.of(b), FdTable.of(b), Pseudo.of(b)));
+            out = Optional.of(new FileNames(DentryWalk.of(b), FdTable.of(b), Pseudo.of(b), dentryHashPprev(b)));
         } catch (BtfException e) {
             out = Optional.empty();
         }
@@ -128,13 +144,13 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
         return out;
     }
 
-    /** The cache's text: the nineteen offsets, space-separated. */
+    /** The cache's text: the twenty offsets, space-separated. */
     String format() {
         DentryWalk w = walk;
         return String.join(" ", Arrays.stream(new int[] {w.taskFs(), w.fsRoot(), w.filePath(), w.pathMnt(), w.pathDentry(),
                 w.dParent(), w.dName(), w.mountMnt(), w.mountParent(), w.mountMountpoint(), w.mntRoot(), fds.taskFiles(),
                 fds.filesFdt(), fds.maxFds(), fds.fdArray(), pseudo.fileInode(), pseudo.inodeIno(), pseudo.inodeSb(),
-                pseudo.sbMagic()}).mapToObj(Integer::toString).toList());
+                pseudo.sbMagic(), dentryHashPprev}).mapToObj(Integer::toString).toList());
     }
 
     /** A cached value read back: empty when it does not parse (asked of BTF again and replaced). */
@@ -159,10 +175,10 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
             return Optional.empty();
         }
         return Optional.of(Optional.of(new FileNames(new DentryWalk(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9],
-                o[10]), new FdTable(o[11], o[12], o[13], o[14]), new Pseudo(o[15], o[16], o[17], o[18]))));
+                o[10]), new FdTable(o[11], o[12], o[13], o[14]), new Pseudo(o[15], o[16], o[17], o[18]), o[19])));
     }
 
-    private static final int OFFSETS = 19;
+    private static final int OFFSETS = 20;
 
     /**
      * Names the file of the call in slot {@code slot} (its fd at {@code slotFd}) under the key at stack slot {@code
@@ -186,6 +202,15 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
         a.bind(complete).st(Size.DW, Reg.R8, FLAGS, (int) COMPLETE);
         a.bind(incomplete).ldx(Size.DW, Reg.R1, Reg.R8, LEN).ldx(Size.DW, Reg.R2, Reg.R8, FLAGS).alu64(io.boxscope.bpf.asm.AluOp.OR, Reg.R1, Reg.R2)
                 .jmp(JmpOp.JEQ, Reg.R1, 0, pseudoFile); // nothing walked
+        // unlinked? the file's dentry unhashed (d_hash.pprev 0); a failed read leaves the name as walked
+        Label named = a.newLabel("name_named");
+        a.ldx(Size.DW, Reg.R1, Reg.R10, W_FILE).stx(Size.DW, Reg.R10, W_SRC, Reg.R1);
+        FdTable.chase(a, W_SRC, walk.filePath() + walk.pathDentry(), named);
+        FdTable.chase(a, W_SRC, dentryHashPprev, named);
+        a.ldx(Size.DW, Reg.R1, Reg.R10, W_SRC).jmp(JmpOp.JNE, Reg.R1, 0, named)
+                .ldx(Size.DW, Reg.R1, Reg.R8, FLAGS).alu64(io.boxscope.bpf.asm.AluOp.OR, Reg.R1, (int) DELETED)
+                .stx(Size.DW, Reg.R8, FLAGS, Reg.R1);
+        a.bind(named);
         a.bind(store).ldMapFd(Reg.R1, namesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, key).mov(Reg.R3, Reg.R8)
                 .movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM).ja(done);
         // a pseudo file system's file? its inode number and super block magic, its dentry's name (user space decides)
@@ -224,10 +249,11 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo) {
             return pseudoName(b.getLong(NAMES), b.getLong(NAMES + 8), value);
         }
         List<String> names = DentryWalk.components(value, NAMES, (int) len);
+        String deleted = (b.getLong(FLAGS) & DELETED) != 0 ? " (deleted)" : "";
         if ((b.getLong(FLAGS) & COMPLETE) != 0) {
-            return DentryWalk.join(names);
+            return DentryWalk.join(names) + deleted;
         }
-        return names.isEmpty() ? null : DentryWalk.truncated(names);
+        return names.isEmpty() ? null : DentryWalk.truncated(names) + deleted;
     }
 
     /** The name the kernel's d_dname gives a pseudo file system's file, as /proc/PID/fd/FD shows it; null for another. */

@@ -156,16 +156,19 @@ final class SyscallCounters implements AutoCloseable {
      * @param lost    files and errno pairs not recorded because their table was full
      * @param tracedShare the share of the window the system calls were counted in (1: all of it), from the
      *                times the kernel counted; the other figures are scaled up from it
+     * @param unnamed files the kernel was to name when first charged ({@link FileNames}) and did not: a failed read
+     *                of the file table or a dentry, or a pseudo file system it does not name (0 when it names none:
+     *                no BTF for it); /proc names them at the end where their descriptor is still open
      */
     record Result(List<Call> calls, List<Failure> failures, List<File> files, long untimed, long inProgress, long lost,
-            double tracedShare) {
+            double tracedShare, long unnamed) {
         /** Counts and times multiplied by {@code k} (figures from a share 1/k of the window, made whole). */
         Result scaled(double k) {
             return new Result(calls.stream().map(c -> new Call(c.nr(), up(c.count(), k), up(c.totalNs(), k), up(c.errors(), k),
                     up(c.timedCalls(), k))).toList(),
                     failures.stream().map(f -> new Failure(f.nr(), f.errno(), up(f.count(), k))).toList(),
                     files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k), f.path())).toList(),
-                    up(untimed, k), up(inProgress, k), lost, tracedShare);
+                    up(untimed, k), up(inProgress, k), lost, tracedShare, unnamed);
         }
 
         private static long up(long v, double k) {
@@ -535,12 +538,14 @@ final class SyscallCounters implements AutoCloseable {
             failures.add(new Failure(k.getInt(0), k.getInt(4), errnos.sumLong(e.value())));
         }
         List<File> out = new ArrayList<>();
+        long unnamed = 0;
         for (BpfMap.Entry e : files.entries()) {
             ByteBuffer k = host(e.key());
             ByteBuffer v = host(files.sumPerCpu(e.value(), F_SIZE / 8));
             out.add(new File(k.getInt(0), k.getInt(4), v.getLong(F_BYTES) * FILE_SAMPLE,
                     v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS),
                     names == null ? null : FileNames.path(names.lookup(e.key()))));
+            unnamed += names != null && out.getLast().path() == null ? 1 : 0;
         }
         ByteBuffer l = host(lost.sumPerCpu(lost.lookup(host32(0)), L_SIZE / 8));
         long untimed = l.getLong(L_OVERWRITTEN) + l.getLong(L_SPANNED);
@@ -550,7 +555,7 @@ final class SyscallCounters implements AutoCloseable {
         synchronized (this) {
             share = !cycled || windowNs <= 0 ? 1 : Math.min(1, countedNs / (double) windowNs);
         }
-        return new Result(calls, failures, out, untimed, inProgress, l.getLong(L_FILES) + l.getLong(L_ERRNOS), share);
+        return new Result(calls, failures, out, untimed, inProgress, l.getLong(L_FILES) + l.getLong(L_ERRNOS), share, unnamed);
     }
 
     @Override

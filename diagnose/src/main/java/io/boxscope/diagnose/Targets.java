@@ -11,6 +11,7 @@ import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupMembership;
 import io.boxscope.proc.container.ContainerDiscovery;
 import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.Discovery;
 
 /**
  * Resolves what the user typed into a {@link Target}: a number is a PID, a string starting with
@@ -26,6 +27,18 @@ public final class Targets {
     private Targets() {}
 
     public static Target resolve(String spec, HostPaths paths, ContainerDiscovery discovery) throws IOException {
+        return resolve(spec, paths, discovery, d -> { });
+    }
+
+    /**
+     * As {@link #resolve(String, HostPaths, ContainerDiscovery)}; a container's name is found in a scan of every
+     * process ({@link ContainerDiscovery#scan}), which is handed to {@code scanned} (not called for a PID or a cgroup
+     * path): diagnose watches the containers around the target in that scan ({@link Neighbours.Watch#start(HostPaths,
+     * Target, Optional)}) instead of making a second one a few milliseconds later (issue 15: ~40-50 ms of its CPU,
+     * which a target keeping every CPU busy loses; docs/benchmarks.md, "diagnose: one container scan").
+     */
+    public static Target resolve(String spec, HostPaths paths, ContainerDiscovery discovery,
+            java.util.function.Consumer<Discovery> scanned) throws IOException {
         if (!spec.isEmpty() && spec.chars().allMatch(Character::isDigit)) {
             int pid;
             try {
@@ -58,7 +71,9 @@ public final class Targets {
             }
             return new Target(Target.Kind.CGROUP, spec, Optional.empty(), m, OptionalInt.empty());
         }
-        ContainerInfo c = discovery.locate(spec);
+        Discovery all = discovery.scan();
+        ContainerInfo c = discovery.locate(all, spec);
+        scanned.accept(all);
         return new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(), OptionalInt.empty());
     }
 }

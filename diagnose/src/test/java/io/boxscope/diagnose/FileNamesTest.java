@@ -40,6 +40,13 @@ class FileNamesTest {
     }
 
     @Test
+    void aFileUnlinkedWhenNamedIsSaidDeletedAsProcSaysIt() {
+        assertEquals("/tmp/x (deleted)", FileNames.path(value(FileNames.COMPLETE | FileNames.DELETED, "x", "tmp")));
+        assertEquals(".../dir/file (deleted)", FileNames.path(value(FileNames.DELETED, "file", "dir")));
+        assertNull(FileNames.path(value(FileNames.DELETED)), "nothing walked: /proc names it");
+    }
+
+    @Test
     void hostileValuesNameNothingOrWhatTheyHold() {
         byte[] v = value(FileNames.COMPLETE, "x");
         ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).putLong(FileNames.LEN, FileNames.ROOM + 1);
@@ -76,12 +83,13 @@ class FileNamesTest {
     @Test
     void theCachedOffsetsReadBackAsWritten() {
         FileNames n = new FileNames(new DentryWalk(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), new FdTable(12, 13, 14, 15),
-                new FileNames.Pseudo(16, 17, 18, 19));
+                new FileNames.Pseudo(16, 17, 18, 19), 20);
         assertEquals(Optional.of(Optional.of(n)), FileNames.parse(n.format()));
         assertEquals(Optional.of(Optional.empty()), FileNames.parse("none\n"));
-        for (String bad : new String[] {"", "1 2 3", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 x",
-                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 -1", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 99999999999",
-                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20"}) {
+        for (String bad : new String[] {"", "1 2 3", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 x",
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 -1", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 99999999999",
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19",
+                "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21"}) {
             assertEquals(Optional.empty(), FileNames.parse(bad), bad);
         }
     }

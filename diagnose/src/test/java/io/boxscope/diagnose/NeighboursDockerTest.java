@@ -90,4 +90,37 @@ class NeighboursDockerTest {
             }
         }
     }
+    /**
+     * A container target's neighbours are watched in the scan that found the target (issue 15: diagnose made a second
+     * scan of every process a few milliseconds later, ~40-50 ms of its CPU): {@link Targets#resolve} hands its scan
+     * over once for a container (never for a PID), and a watch started in it has the containers of that scan, the busy
+     * neighbour measured, and not one started after it (a second scan would have found that one; busy too, so that it
+     * would be among the {@link Neighbours#TOP} shown).
+     */
+    @Test
+    void aContainerTargetsScanIsTheOneWatched() throws Exception {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
+                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+            HostPaths paths = HostPaths.DEFAULT;
+            List<io.boxscope.proc.container.Discovery> scans = new java.util.ArrayList<>();
+            Target tt = Targets.resolve(target.id(), paths, ContainerDiscovery.of(paths), scans::add);
+            assertEquals(1, scans.size(), "one scan handed over for a container target");
+            assertEquals(target.id(), tt.container().orElseThrow().ref().id());
+            Targets.resolve(Long.toString(ProcessHandle.current().pid()), paths, ContainerDiscovery.of(paths), scans::add);
+            assertEquals(1, scans.size(), "a PID target is resolved without a scan");
+            try (Docker.Container late = Docker.start("boxscope-test-neigh-late-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+                Neighbours.Watch w = Neighbours.Watch.start(paths, tt, Optional.of(scans.getFirst()));
+                w.begin();
+                Thread.sleep(1000);
+                Neighbours n = w.finish();
+                assertTrue(n.problems().isEmpty(), n.problems().toString());
+                assertTrue(n.top().stream().anyMatch(x -> x.id().equals(busy.id()) && x.usedCpus() > 0),
+                        "the busy neighbour of the scan is measured: " + n);
+                assertTrue(n.top().stream().noneMatch(x -> x.id().equals(late.id())),
+                        "a container started after the scan is not watched (no second scan): " + n);
+                assertTrue(n.top().stream().noneMatch(x -> x.id().equals(target.id())), "the target is not its own neighbour: " + n);
+            }
+        }
+    }
 }

@@ -89,8 +89,10 @@ public final class DiagnoseCommand extends CliCommand {
             throws IOException, InterruptedException {
         io.boxscope.cli.DebugPhases phases = new io.boxscope.cli.DebugPhases(err());
         Target t;
+        java.util.concurrent.atomic.AtomicReference<io.boxscope.proc.container.Discovery> scanned = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()));
+            // a container target's scan is kept: the neighbours are watched in it (Diagnose.run, one scan, not two)
+            t = Targets.resolve(spec, g.paths(), ContainerDiscovery.of(g.paths()), scanned::set);
         } catch (io.boxscope.diagnose.NoSuchTargetException e) {
             throw new io.boxscope.cli.NotFoundException(e.getMessage()); // well formed, not on this host: exit 1
         } catch (IllegalArgumentException e) {
@@ -139,7 +141,7 @@ public final class DiagnoseCommand extends CliCommand {
                         } else {
                             phases.mark(p);
                         }
-                    });
+                    }, java.util.Optional.ofNullable(scanned.get()));
         }
         phases.markWithProcess("diagnosis");
         if (html.value() != null) {
