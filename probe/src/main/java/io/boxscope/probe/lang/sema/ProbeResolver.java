@@ -180,7 +180,7 @@ final class ProbeResolver {
             return List.of();
         }
         if (s instanceof Support.Unsupported u) {
-            String why = featureReason(u.reason());
+            String why = u.cause();
             diags.refused(ap.span(), kprobeRefusal(ap, fn, kind, why), "kprobes are not available on this kernel",
                     insteadHint(fn, kind), "why: " + why);
             return List.of();
@@ -275,15 +275,6 @@ final class ProbeResolver {
         String fentry = kernel.attach(AttachKind.FENTRY).isSupported() ? "; or " + kf
                 : "; " + kf + " is no alternative here: fentry programs do not attach on this kernel either";
         return ap.text() + ": the kernel does not attach kprobes (" + why + "); " + insteadHint(fn, kind) + fentry;
-    }
-
-    /**
-     * A feature probe's reason without the probe's own attachment ({@code attach kprobe do_sys_openat2: }): the
-     * user's function is named by the message, and a function they never wrote would mislead (the walk of
-     * session 32: {@code kprobe:vfs_read} was told about do_sys_openat2).
-     */
-    static String featureReason(String reason) {
-        return reason.replaceFirst("^attach kprobe \\S+: ", "");
     }
 
     private String insteadHint(String fn, ProbeKind kind) {
