@@ -50,7 +50,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 throw new IllegalArgumentException("--max-args must be between 1 and " + MAX_ARGS + ", not " + maxArgs);
             }
             if (uid != null && uid < 0) {
-                throw new IllegalArgumentException("invalid UID " + uid);
+                throw new IllegalArgumentException("invalid UID " + uid + " (give a user id, 0 or above)");
             }
         }
 
