@@ -22,7 +22,7 @@ final class ContainerViews {
         @Override
         public void text(Discovery d, Terminal t) {
             if (d.containers().isEmpty()) {
-                t.out().println("No containers: all " + d.hostProcesses() + " processes are on the host.");
+                t.out().println("No containers: " + (d.hostProcesses() == 1 ? "the 1 process is" : "all " + d.hostProcesses() + " processes are") + " on the host.");
             } else {
                 t.out().print(table(d.containers()));
             }
@@ -58,7 +58,7 @@ final class ContainerViews {
             t.notice(n);
         }
         if (d.skippedProcesses() > 0) {
-            t.notice(d.skippedProcesses() + " processes could not be read (exited during the scan or permission denied)");
+            t.notice(Text.count(d.skippedProcesses(), "process", "processes") + " could not be read (exited during the scan or permission denied)");
         }
     }
 

@@ -23,12 +23,32 @@ public final class Text {
      * a terminal's encoder would write {@code ?} for it.
      */
     public static String safe(String s) {
+        return escape(s, false);
+    }
+
+    /**
+     * {@link #safe}, except that a byte {@link io.boxscope.proc.RawText} kept (a lone U+DC80..U+DCFF) stays as it is,
+     * to be written back as that byte: for text to a file or a pipe, where libbpf-tools' execsnoop and opensnoop
+     * write an argument's or a path's bytes that are not UTF-8 as they are (their printf {@code %s}), and so does
+     * probe (docs/probe.md, "Strings that are not UTF-8"). Control characters and the bidi controls are still
+     * escaped. On a terminal use {@link #safe}: such a byte is shown as {@code \xNN} there.
+     */
+    public static String safeKeepingBytes(String s) {
+        return escape(s, true);
+    }
+
+    /** {@link #safe}; with {@code keepBytes} a byte RawText kept is left as it is ({@link #safeKeepingBytes}). */
+    private static String escape(String s, boolean keepBytes) {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
             boolean raw = c >= 0xdc80 && c <= 0xdcff && lone(s, i);
-            if (control || c == '\\' || isFormatting(c) || raw || (Character.isSurrogate(c) && lone(s, i))) {
+            if (raw && keepBytes) {
+                if (sb != null) {
+                    sb.append(c);
+                }
+            } else if (control || c == '\\' || isFormatting(c) || raw || (Character.isSurrogate(c) && lone(s, i))) {
                 if (sb == null) {
                     sb = new StringBuilder(s.substring(0, i));
                 }
@@ -101,6 +121,11 @@ public final class Text {
             sb.setLength(sb.length() - 1);
         }
         return sb.toString();
+    }
+
+    /** {@code n} and the noun for it: {@code count(1, "process", "processes")} is "1 process", 0 or 2 take {@code many}. */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** Binary units as docker stats prints them: 512KiB, 128MiB, 1.5GiB. */

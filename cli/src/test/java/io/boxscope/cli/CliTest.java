@@ -78,6 +78,25 @@ class CliTest {
         assertEquals(ExitCode.USAGE, Cli.run().code());
     }
 
+    /**
+     * A mistyped option is named with the closest option the command has (the walk of session 32: {@code diagnose
+     * --duraton 5 X} said "Unknown options: '--duraton', 'X'", 5 taken as the target), exit 2; one way for every
+     * command (Main's parameter error handler).
+     */
+    @Test
+    void aMistypedOptionIsNamedWithTheClosestOne() {
+        Cli r = Cli.run("diagnose", "--duraton", "5", "X");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertEquals("boxscope: unknown option '--duraton' (did you mean '--duration'?)\n"
+                + "Try 'boxscope diagnose --help' for more information.\n", r.err());
+        Cli mem = Cli.run("mem", "pmap", "--extendd", "1");
+        assertEquals(ExitCode.USAGE, mem.code(), mem.err());
+        assertTrue(mem.err().startsWith("boxscope: unknown option '--extendd' (did you mean '--extended'?)\n"), mem.err());
+        Cli none = Cli.run("containers", "--no-such-option=\u001b[31m");
+        assertEquals(ExitCode.USAGE, none.code(), none.err());
+        assertTrue(none.err().startsWith("boxscope: unknown option '--no-such-option'\n"), none.err());
+    }
+
     @Test
     void missingPidExitsOneWithAClearMessage() {
         Cli r = Cli.run("containers", "--pid", "2147483647");

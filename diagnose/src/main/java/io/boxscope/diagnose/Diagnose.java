@@ -182,7 +182,7 @@ public final class Diagnose {
             return v;
         }
         List<String> parts = new ArrayList<>();
-        for (Neighbours.Neighbour x : n.top()) {
+        for (Neighbours.Neighbour x : n.measured()) {
             if (x.sharesCpus() && x.usedCpus() >= COMPETING_CPUS) {
                 parts.add(String.format(java.util.Locale.ROOT, "container %s %.2f CPUs", x.name(), x.usedCpus()));
             }

@@ -33,18 +33,30 @@ import java.util.OptionalLong;
  * @param hostBusyCpus CPUs' worth of busy time on the whole host during the window
  * @param hostCpus CPUs the host has
  * @param outsideContainersCpus busy time not in the target nor in another container (host processes, kernel)
- * @param top other containers by CPU used, most first, at most {@link #TOP}
- * @param containers other containers watched
+ * @param measured every other container measured over the window, by CPU used, most first ({@link #top} the
+ *                 first {@link #TOP} of them, what the text names)
+ * @param containers other containers watched (those that stopped during the window are not in {@code measured})
  * @param problems what could not be read
  */
-public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContainersCpus, List<Neighbour> top,
+public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContainersCpus, List<Neighbour> measured,
         int containers, List<String> problems) {
     public Neighbours {
-        top = List.copyOf(top);
+        measured = List.copyOf(measured);
         problems = List.copyOf(problems);
     }
 
-    static final int TOP = 5;
+    /** The containers a one-line summary names: the first {@link #TOP} of {@link #measured}. */
+    public static final int TOP = 5;
+
+    /** The other containers that used most CPU, at most {@link #TOP}, most first. */
+    public List<Neighbour> top() {
+        return measured.subList(0, Math.min(TOP, measured.size()));
+    }
+
+    /** Containers watched that stopped during the window (no figure for them). */
+    public int stopped() {
+        return Math.max(0, containers - measured.size());
+    }
 
     /** One other container: name (or short id), full id, CPUs used over the window, and whether its CPUs meet the target's. */
     public record Neighbour(String name, String id, double usedCpus, boolean sharesCpus) {}
@@ -145,11 +157,11 @@ public record Neighbours(double hostBusyCpus, int hostCpus, double outsideContai
             }
             all.sort(Comparator.comparingDouble(Neighbour::usedCpus).reversed().thenComparing(Neighbour::name));
             if (host0.isEmpty() || host1.isEmpty()) {
-                return new Neighbours(0, 0, 0, all.subList(0, Math.min(TOP, all.size())), others.size(), problems);
+                return new Neighbours(0, 0, 0, all, others.size(), problems);
             }
             double busy = host1.get().busyCpusSince(host0.get());
             return new Neighbours(busy, host1.get().cpus(), Math.max(0, busy - containersCpus),
-                    all.subList(0, Math.min(TOP, all.size())), others.size(), problems);
+                    all, others.size(), problems);
         }
 
         private OptionalLong usage(ContainerInfo c) {

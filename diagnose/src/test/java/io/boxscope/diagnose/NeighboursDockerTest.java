@@ -38,11 +38,11 @@ class NeighboursDockerTest {
             Thread.sleep(2000);
             Neighbours n = w.finish();
             assertTrue(n.problems().isEmpty(), n.problems().toString());
-            assertTrue(n.top().stream().noneMatch(x -> x.id().equals(target.id())), "the target is not its own neighbour: " + n);
-            Neighbours.Neighbour b = n.top().stream().filter(x -> x.id().equals(busy.id())).findFirst()
+            assertTrue(n.measured().stream().noneMatch(x -> x.id().equals(target.id())), "the target is not its own neighbour: " + n);
+            Neighbours.Neighbour b = n.measured().stream().filter(x -> x.id().equals(busy.id())).findFirst()
                     .orElseThrow(() -> new AssertionError("the busy container is not among the top neighbours: " + n));
             assertTrue(b.sharesCpus(), "no cpuset was set: every container shares every CPU: " + b);
-            double idleCpus = n.top().stream().filter(x -> x.id().equals(idle.id())).mapToDouble(Neighbours.Neighbour::usedCpus)
+            double idleCpus = n.measured().stream().filter(x -> x.id().equals(idle.id())).mapToDouble(Neighbours.Neighbour::usedCpus)
                     .findFirst().orElse(0);
             assertTrue(b.usedCpus() > idleCpus, "busy " + b.usedCpus() + " vs idle " + idleCpus);
             assertTrue(n.hostBusyCpus() + 0.05 >= b.usedCpus(), "the host was at least as busy as one of its containers: " + n);
@@ -81,7 +81,7 @@ class NeighboursDockerTest {
                 w.begin();
                 Thread.sleep(1000);
                 Neighbours n = w.finish();
-                Neighbours.Neighbour x = n.top().stream().filter(y -> y.id().equals(busy.id())).findFirst()
+                Neighbours.Neighbour x = n.measured().stream().filter(y -> y.id().equals(busy.id())).findFirst()
                         .orElseThrow(() -> new AssertionError("the paused container is not among the neighbours: " + n));
                 assertEquals(0.0, x.usedCpus(), 0.001, "frozen for the whole window, yet " + x.usedCpus() + " CPUs; "
                         + spent / 1e9 + " s of CPU before it");

@@ -124,16 +124,7 @@ public final class DiagnoseViews {
             m.topCommsByCpu().forEach((comm, cores) -> parts.add(String.format(Locale.ROOT, "%s %.2f", comm, cores)));
             b.append("  TOP CPU    ").append(Text.safe(String.join(", ", parts))).append('\n');
         }
-        Neighbours n = d.neighbours();
-        if (n.hostCpus() > 0) {
-            List<String> others = new ArrayList<>();
-            for (Neighbours.Neighbour x : n.top()) {
-                others.add(String.format(Locale.ROOT, "%s %.2f%s", x.name(), x.usedCpus(), x.sharesCpus() ? "" : " (other CPUs)"));
-            }
-            b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %d other container(s)%s; outside containers %.2f CPUs",
-                    n.hostBusyCpus(), n.hostCpus(), n.containers(), others.isEmpty() ? "" : ": " + String.join(", ", others),
-                    n.outsideContainersCpus()))).append('\n'); // the newline outside Text.safe, which escapes it
-        }
+        hostText(b, d.neighbours());
         ebpfText(b, d.ebpf());
         b.append('\n');
         section(b, "NEXT", v.nextCommands());
@@ -146,6 +137,49 @@ public final class DiagnoseViews {
             section(b, "NOTICES", notes);
         }
         return b.toString();
+    }
+
+    /**
+     * The HOST line: the host's busy CPUs, the other containers that used most CPU (the first {@link Neighbours#TOP};
+     * "and N more" when there were more, --json lists them all), and what ran outside containers. Nothing when the
+     * host was not measured.
+     */
+    static void hostText(StringBuilder b, Neighbours n) {
+        if (n.hostCpus() == 0) {
+            return;
+        }
+        List<String> others = new ArrayList<>();
+        for (Neighbours.Neighbour x : n.top()) {
+            others.add(String.format(Locale.ROOT, "%s %.2f%s", x.name(), x.usedCpus(), x.sharesCpus() ? "" : " (other CPUs)"));
+        }
+        // the list is cut at Neighbours.TOP: say how many more (--json has every one), and how many stopped
+        int more = n.measured().size() - n.top().size();
+        String list = (others.isEmpty() ? "" : ": " + String.join(", ", others)) + (more > 0 ? " and " + more + " more" : "")
+                + (n.stopped() > 0 ? " (" + n.stopped() + " stopped during the window)" : "");
+        b.append(Text.safe(String.format(Locale.ROOT, "  HOST       %.2f of %d CPUs busy; %s%s; outside containers %.2f CPUs",
+                n.hostBusyCpus(), n.hostCpus(), Text.count(n.containers(), "other container", "other containers"), list,
+                n.outsideContainersCpus()))).append('\n'); // the newline outside Text.safe, which escapes it
+    }
+
+    /** The {@code host} object of --json: every other container measured, most CPU first ({@code containers}). */
+    static Map<String, Object> hostJson(Neighbours n) {
+        Map<String, Object> host = Json.object();
+        host.put("cpus", n.hostCpus());
+        host.put("busy_cpus", n.hostBusyCpus());
+        host.put("outside_containers_cpus", n.outsideContainersCpus());
+        host.put("other_containers", n.containers());
+        host.put("stopped_containers", n.stopped());
+        List<Object> top = new ArrayList<>();
+        for (Neighbours.Neighbour x : n.measured()) { // every one measured (the text names the first Neighbours.TOP)
+            Map<String, Object> e = Json.object();
+            e.put("name", x.name());
+            e.put("container_id", x.id());
+            e.put("used_cpus", x.usedCpus());
+            e.put("shares_cpus", x.sharesCpus());
+            top.add(e);
+        }
+        host.put("containers", top);
+        return host;
     }
 
     /** The in-kernel collectors' figures, one line each, for what was measured. */
@@ -233,24 +267,8 @@ public final class DiagnoseViews {
         verdict.put("not_measured", v.unmeasured());
         verdict.put("next_commands", v.nextCommands());
         o.put("verdict", verdict);
-        Neighbours n = d.neighbours();
-        if (n.hostCpus() > 0) {
-            Map<String, Object> host = Json.object();
-            host.put("cpus", n.hostCpus());
-            host.put("busy_cpus", n.hostBusyCpus());
-            host.put("outside_containers_cpus", n.outsideContainersCpus());
-            host.put("other_containers", n.containers());
-            List<Object> top = new ArrayList<>();
-            for (Neighbours.Neighbour x : n.top()) {
-                Map<String, Object> e = Json.object();
-                e.put("name", x.name());
-                e.put("container_id", x.id());
-                e.put("used_cpus", x.usedCpus());
-                e.put("shares_cpus", x.sharesCpus());
-                top.add(e);
-            }
-            host.put("top_containers", top);
-            o.put("host", host);
+        if (d.neighbours().hostCpus() > 0) {
+            o.put("host", hostJson(d.neighbours()));
         }
         Metrics m = d.metrics();
         Map<String, Object> cpu = Json.object();

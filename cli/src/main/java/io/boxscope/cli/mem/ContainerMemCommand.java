@@ -98,7 +98,7 @@ final class ContainerMemCommand extends CliCommand {
         rows.add(List.of("docker stats", Long.toString(cg.dockerStatsUsage()), Units.bytes(cg.dockerStatsUsage()),
                 "MEM USAGE as the docker CLI computes it"));
         ContainerMemoryReport.Sums s = rep.processKb();
-        rows.add(List.of("processes' RSS", Long.toString(s.rss() * 1024), Units.kb(s.rss()), "sum over " + scan.processes().size() + " processes: shared pages counted once per process"));
+        rows.add(List.of("processes' RSS", Long.toString(s.rss() * 1024), Units.kb(s.rss()), "sum over " + Text.count(scan.processes().size(), "process", "processes") + ": shared pages counted once per process"));
         rows.add(List.of("processes' PSS", Long.toString(s.pss() * 1024), Units.kb(s.pss()), "sum of PSS: shared pages divided among their users"));
         rows.add(List.of("processes' USS", Long.toString(s.uss() * 1024), Units.kb(s.uss()), "sum of Private_Clean + Private_Dirty"));
         rows.add(List.of("processes' swap", Long.toString(s.swap() * 1024), Units.kb(s.swap()), "sum of Swap"));
@@ -144,7 +144,7 @@ final class ContainerMemCommand extends CliCommand {
                     100 * rep.workingSetShare()));
         }
         if (scan.exited() + scan.denied() + scan.unparsable() > 0) {
-            out.println("(" + scan.exited() + " processes exited during the scan, " + scan.denied() + " could not be read, "
+            out.println("(" + Text.count(scan.exited(), "process", "processes") + " exited during the scan, " + scan.denied() + " could not be read, "
                     + scan.unparsable() + " had smaps that could not be parsed: left out of the sums above)");
         }
         for (String p : cg.problems()) {

@@ -145,7 +145,8 @@ final class TopCommand extends CliCommand {
             if (scan.unparsable() > 0) {
                 notes.add(scan.unparsable() + " had unreadable smaps");
             }
-            out.println(report.rows().size() + " rows, " + report.total().count() + " processes (" + scan.kernelThreads()
+            out.println(io.boxscope.cli.Text.count(report.rows().size(), "row", "rows") + ", "
+                    + io.boxscope.cli.Text.count(report.total().count(), "process", "processes") + " (" + scan.kernelThreads()
                     + " without user memory (kernel threads, zombies) left out"
                     + (notes.isEmpty() ? "" : "; skipped: " + String.join(", ", notes)) + "). Sizes like smem -k; exact kB with --json.");
         }

@@ -4,7 +4,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
@@ -92,7 +91,7 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
 
     @Override
     protected io.boxscope.tools.core.RecordLines lines(io.boxscope.probe.output.TextBuffer out) {
-        return execsnoop.lines(columns(), Text::safe, out);
+        return execsnoop.lines(columns(), escaping(), out);
     }
 
     /** The optional columns given. */
@@ -117,22 +116,22 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
             sb.append(containerCell(e.container()));
         }
         // "%-16s %-6d %-6d %3d " without String.format (Pad.left)
-        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, escaped(e.comm()), 16).append(' ');
         Pad.left(sb, e.pid(), 6).append(' ');
         Pad.left(sb, e.ppid(), 6).append(' ');
         Pad.right(sb, e.ret(), 3).append(' ');
-        args(sb, e, quote.value());
+        args(sb, e, quote.value(), escaping());
         sb.append('\n');
         return sb.toString();
     }
 
     /** print_args: each argument followed by a space; with -q each in quotes, with \", \t and \n escaped. */
-    static void args(StringBuilder sb, ExecEvent e, boolean quote) {
+    static void args(StringBuilder sb, ExecEvent e, boolean quote, java.util.function.UnaryOperator<String> safe) {
         for (String a : e.args()) {
             if (quote) {
-                sb.append('"').append(Text.safe(a.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).append("\" ");
+                sb.append('"').append(safe.apply(a.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).append("\" ");
             } else {
-                sb.append(Text.safe(a)).append(' ');
+                sb.append(safe.apply(a)).append(' ');
             }
         }
         if (e.truncated()) {

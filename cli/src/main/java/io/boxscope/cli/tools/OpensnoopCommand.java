@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.PidConverter;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
@@ -97,7 +96,7 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
 
     @Override
     protected io.boxscope.tools.core.RecordLines lines(io.boxscope.probe.output.TextBuffer out) {
-        return opensnoop.lines(columns(), Text::safe, out);
+        return opensnoop.lines(columns(), escaping(), out);
     }
 
     /** The optional columns given. */
@@ -120,13 +119,13 @@ public final class OpensnoopCommand extends ToolCommand<OpenEvent> {
         }
         // "%-6d %-16s %3d %3d " without String.format (Pad.left)
         Pad.left(sb, e.pid(), 6).append(' ');
-        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, escaped(e.comm()), 16).append(' ');
         Pad.right(sb, e.fd(), 3).append(' ');
         Pad.right(sb, e.errno(), 3).append(' ');
         if (extended.value()) {
             // the installed libbpf-tools (Debian) prints FLAGS only; newer ones add a MODE column (in --json here)
             sb.append(String.format(Locale.ROOT, "%08o ", e.flags()));
         }
-        return sb.append(Text.safe(e.path())).append('\n').toString();
+        return sb.append(escaped(e.path())).append('\n').toString();
     }
 }

@@ -68,6 +68,28 @@ public abstract class ToolCommand<E> extends CliCommand {
                 .help("Duration to trace, in seconds (default: until Ctrl-C).");
     }
 
+    /**
+     * How this run escapes a process's strings (names, paths, arguments) in its text lines: {@link Text#safe} on a
+     * terminal; {@link Text#safeKeepingBytes} to a file or a pipe, where bytes that are not UTF-8 are written as
+     * they were, as libbpf-tools write them ({@link #call} decides from isatty(1)).
+     */
+    private java.util.function.UnaryOperator<String> escape = Text::safe;
+
+    /** {@code s} escaped for this run's output ({@link #escape}). */
+    protected final String escaped(String s) {
+        return escape.apply(s);
+    }
+
+    /** This run's escaping, for a tool's byte lines ({@link #lines}). */
+    protected final java.util.function.UnaryOperator<String> escaping() {
+        return escape;
+    }
+
+    /** Whether standard output is a terminal ({@link #escape}); {@link #call} sets it, tests may. */
+    final void toTerminal(boolean terminal) {
+        escape = terminal ? Text::safe : Text::safeKeepingBytes;
+    }
+
     /** The library tool for the options given (a usage error throws {@link UsageException}). */
     protected abstract EventTool<E> tool(ToolTarget target);
 
@@ -132,6 +154,7 @@ public abstract class ToolCommand<E> extends CliCommand {
         // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a terminal;
         // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
         boolean lineBuffered = stdoutIsTty();
+        toTerminal(lineBuffered);
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
         int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
                 EventTool.DEFAULT_RING_BYTES);

@@ -204,16 +204,27 @@ public final class TraceCommand extends CliCommand {
                     "chisel " + chisel.value() + " not found - use -cl to list them."));
             List<String> args = List.of();
             boolean filterArg = !info.args().isEmpty() && info.args().get(0).type().equals("filter");
-            if ((info.required() > 0 || filterArg) && !words.isEmpty()) {
-                // required arguments, or a chisel whose argument is a filter (netstat, lsof, ps): sysdig
-                // takes the first word
-                args = List.of(words.get(0).split(" "));
-                words = words.subList(1, words.size());
-            } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
-                    && !compiles(String.join(" ", words))) {
-                // optional arguments: the first word is the chisel's when the words are not a filter
-                args = List.of(words.get(0).split(" "));
-                words = words.subList(1, words.size());
+            try {
+                if ((info.required() > 0 || filterArg) && !words.isEmpty()) {
+                    // required arguments, or a chisel whose argument is a filter (netstat, lsof, ps): sysdig
+                    // takes the first word, split as its set_args splits it (' 5' is one argument, 5)
+                    args = Chisels.splitArgs(chisel.value(), words.get(0));
+                    words = words.subList(1, words.size());
+                } else if (!info.args().isEmpty() && !words.isEmpty() && !words.get(0).startsWith("-")
+                        && !compiles(String.join(" ", words))) {
+                    // optional arguments: the first word is the chisel's when the words are not a filter
+                    args = Chisels.splitArgs(chisel.value(), words.get(0));
+                    words = words.subList(1, words.size());
+                } else if (!info.args().isEmpty() && !words.isEmpty() && words.get(0).matches("-.+")
+                        && !compiles(String.join(" ", words))) {
+                    // sysdig's getopt reads "-5" as option 5 ("invalid option -- '5'"), not as the chisel's argument
+                    // nor as a filter: say so, and how to give such an argument
+                    throw new UsageException("invalid option " + Text.safe(words.get(0)) + ": a word after the options that starts"
+                            + " with '-' is read as an option, as sysdig reads it; to give chisel " + Text.safe(chisel.value())
+                            + " the argument " + Text.safe(words.get(0)) + ", start it with a space: ' " + Text.safe(words.get(0)) + "'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(Text.safe(e.getMessage()));
             }
             boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
             Sys.WindowSize size = terminalSize(tty);

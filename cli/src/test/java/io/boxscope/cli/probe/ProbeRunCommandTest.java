@@ -308,6 +308,28 @@ class ProbeRunCommandTest {
     }
 
     /**
+     * kprobe where the running kernel does not attach kprobes (locked down, no kprobe PMU): a runtime failure, exit 1
+     * (bpftrace 0.17 fails the attach too, exit 255; a usage error, 2, said the program was wrong), in one line naming
+     * the user's function, not the feature probe's (the walk of session 32 was told about do_sys_openat2), with the
+     * tracepoint to use instead and whether kfunc is an alternative; where kprobes attach, --dry-run exits 0.
+     */
+    @Test
+    void kprobeWhereTheKernelDoesNotAttachThemIsARuntimeFailureNamingTheFunction() {
+        Cli r = Cli.run("probe", "--dry-run", "-e", "kprobe:vfs_read { @ = count(); }");
+        if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.KPROBE)
+                instanceof io.boxscope.bpf.feature.Support.Unsupported) {
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("boxscope: kprobe:vfs_read: the kernel does not attach kprobes ("), r.err());
+            assertTrue(r.err().contains("use tracepoint:syscalls:sys_enter_read instead"), r.err());
+            assertTrue(r.err().contains("kfunc:vfs_read"), "the fentry alternative, or why it is none: " + r.err());
+            assertTrue(!r.err().contains("do_sys_openat2"), "the feature probe's function is not the user's: " + r.err());
+        } else {
+            assertEquals(0, r.code(), r.err());
+        }
+    }
+
+    /**
      * {@code container} of a cgroup no container runtime names (BEGIN runs in this JVM's cgroup, a host one): printed
      * as the cgroup id, and counted; {@code -v} says how many at the end, on standard error in text and as a
      * container_misses line in JSON; without {@code -v} nothing is said.

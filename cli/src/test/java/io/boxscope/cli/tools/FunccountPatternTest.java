@@ -40,6 +40,26 @@ class FunccountPatternTest {
     }
 
     /**
+     * A kernel function where kprobes do not attach: one line naming the user's function and a tracepoint to count
+     * instead, not the feature probe's function (do_sys_openat2, which the walk of session 32 was told about), exit 1;
+     * where kprobes attach, funccount runs (-d 1, exit 0).
+     */
+    @Test
+    void kernelFunctionsWithoutKprobesNameTheUsersFunction() {
+        Requirements.requireRoot();
+        Cli r = Cli.run("funccount", "-d", "1", "vfs_read");
+        if (io.boxscope.bpf.feature.Features.attach(io.boxscope.bpf.feature.AttachKind.KPROBE)
+                instanceof io.boxscope.bpf.feature.Support.Unsupported) {
+            assertEquals(ExitCode.FAILURE, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("boxscope: cannot count kernel function 'vfs_read': kprobes are not available"), r.err());
+            assertFalse(r.err().contains("do_sys_openat2"), r.err());
+        } else {
+            assertEquals(ExitCode.OK, r.code(), r.err());
+        }
+    }
+
+    /**
      * A library that is there but is not an ELF file is not "nothing to count": its own message, escaped once. Until
      * 2026-12-06 it was labelled "nothing to count for ..." and its {@code \x7fELF} printed as {@code \\x7fELF}.
      */

@@ -1,5 +1,6 @@
 package io.boxscope.cli.tools;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.LocalTime;
@@ -88,5 +89,44 @@ class ToolLinesTest {
                 c.line(new OomEvent(T, 10, "stress", 11, "stress-ng", 0, 0, 0, 0, 262144, "1.00 0.50 0.25 2/300 1234", null)));
         assertEquals("21:00:01 Triggered by PID 10 (\"stress\"), OOM kill of PID 11 (\"stress-ng\"), 262144 pages" + NL,
                 c.line(new OomEvent(T, 10, "stress", 11, "stress-ng", 0, 0, 0, 0, 262144, null, null)));
+    }
+
+    /**
+     * An argument and a path holding bytes that are not UTF-8 (ff fe, as {@code RawText} keeps them: U+DCFF U+DCFE):
+     * to a file or a pipe written as those bytes, as /usr/sbin/execsnoop and opensnoop (libbpf-tools) write them,
+     * not as U+FFFD; on a terminal shown as {@code \xff\xfe}; control characters escaped either way.
+     */
+    @Test
+    void bytesThatAreNotUtf8AreWrittenAsTheyAreToAFileAndEscapedOnATerminal() {
+        String raw = io.boxscope.proc.RawText.decode(new byte[] {'a', (byte) 0xff, (byte) 0xfe});
+        ExecsnoopCommand x = new ExecsnoopCommand();
+        io.boxscope.tools.execsnoop.ExecEvent exec = new io.boxscope.tools.execsnoop.ExecEvent(T, 0, 10, 1, 0, 0, "echo",
+                java.util.List.of("/bin/echo", raw, "e\u001b"), false, null);
+        x.toTerminal(false);
+        assertArrayEquals(bytes("echo             10     1        0 /bin/echo a", 0xff, 0xfe, " e\\x1b \n"),
+                io.boxscope.proc.RawText.encode(x.line(exec)));
+        x.quote.set(true);
+        assertArrayEquals(bytes("echo             10     1        0 \"/bin/echo\" \"a", 0xff, 0xfe, "\" \"e\\x1b\" \n"),
+                io.boxscope.proc.RawText.encode(x.line(exec)));
+        x.toTerminal(true);
+        assertEquals("echo             10     1        0 \"/bin/echo\" \"a\\xff\\xfe\" \"e\\x1b\" \n", x.line(exec));
+
+        OpensnoopCommand o = new OpensnoopCommand();
+        io.boxscope.tools.opensnoop.OpenEvent open = new io.boxscope.tools.opensnoop.OpenEvent(T, 10, 0, "cat", 3, 0, 0,
+                "/tmp/" + raw, null);
+        o.toTerminal(false);
+        assertArrayEquals(bytes("10     cat                3   0 /tmp/a", 0xff, 0xfe, "\n"), io.boxscope.proc.RawText.encode(o.line(open)));
+        o.toTerminal(true);
+        assertEquals("10     cat                3   0 /tmp/a\\xff\\xfe\n", o.line(open));
+    }
+
+    /** {@code head}'s UTF-8, then the bytes {@code b1} and {@code b2}, then {@code tail}'s. */
+    private static byte[] bytes(String head, int b1, int b2, String tail) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        o.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        o.write(b1);
+        o.write(b2);
+        o.writeBytes(tail.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return o.toByteArray();
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.runtime.PrintfRecord;
 import io.boxscope.proc.Pad;
+import io.boxscope.proc.RawText;
 
 /**
  * printf's padded columns written as bytes into a {@link TextBuffer}, for the tools' {@link RecordLines}: the
@@ -16,8 +17,9 @@ import io.boxscope.proc.Pad;
  * a process controls (comm, paths, arguments) go through the caller's terminal escaping ({@code safe}: cli's
  * {@code Text.safe}) exactly as the String lines do; a string whose bytes are printable ASCII other than the
  * backslash is left unchanged by that escaping, so it is copied from the record as it is (the fast path), and
- * any other takes the String path: decoded as UTF-8 as the values path decodes it, escaped, padded by
- * {@link Pad}, encoded. Not thread-safe: the reading thread owns it.
+ * any other takes the String path: decoded as the values path decodes it ({@link RawText}: bytes that are not
+ * UTF-8 kept), escaped, padded by {@link Pad}, encoded back ({@link RawText#encode}: such a byte the escaping
+ * left alone is written as it was, as libbpf-tools write it). Not thread-safe: the reading thread owns it.
  */
 public final class LineBytes {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -86,9 +88,9 @@ public final class LineBytes {
         return this;
     }
 
-    /** Text as it is (encoded as UTF-8). */
+    /** Text as it is: encoded as UTF-8, a byte {@link RawText} kept written as that byte. */
     public LineBytes text(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = RawText.encode(s);
         out.append(b, 0, b.length);
         return this;
     }
@@ -102,7 +104,7 @@ public final class LineBytes {
             out.append(b, at, n);
             out.repeat((byte) ' ', width - n);
         } else {
-            left(safe.apply(new String(b, at, n, StandardCharsets.UTF_8)), width);
+            left(safe.apply(RawText.decode(b, at, n)), width);
         }
         return this;
     }
@@ -117,7 +119,7 @@ public final class LineBytes {
         if (plain(b, at, n, false)) {
             out.append(b, at, n);
         } else {
-            text(safe.apply(new String(b, at, n, StandardCharsets.UTF_8)));
+            text(safe.apply(RawText.decode(b, at, n)));
         }
         return this;
     }

@@ -1,6 +1,5 @@
 package io.boxscope.tools.execsnoop;
 
-import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import io.boxscope.probe.output.TextBuffer;
 import io.boxscope.probe.runtime.PrintfRecord;
+import io.boxscope.proc.RawText;
 import io.boxscope.tools.core.Args;
 import io.boxscope.tools.core.Containers;
 import io.boxscope.tools.core.EventTool;
@@ -50,7 +50,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
                 throw new IllegalArgumentException("--max-args must be between 1 and " + MAX_ARGS + ", not " + maxArgs);
             }
             if (uid != null && uid < 0) {
-                throw new IllegalArgumentException("invalid UID " + uid);
+                throw new IllegalArgumentException("invalid UID " + uid + " (give a user id, 0 or above)");
             }
         }
 
@@ -226,7 +226,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
 
         @Override
         public String text(byte[] arg) {
-            return new String(arg, StandardCharsets.UTF_8); // as the values path decodes it
+            return RawText.decode(arg); // as the values path decodes it
         }
     }
 
@@ -282,7 +282,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
             } else if (LineBytes.plain(a, 0, a.length, true)) {
                 w.ch('"').safe(a, 0, a.length).ch('"').ch(' ');
             } else {
-                String s = new String(a, StandardCharsets.UTF_8);
+                String s = RawText.decode(a);
                 w.ch('"').text(w.safe(s.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).ch('"').ch(' ');
             }
         }

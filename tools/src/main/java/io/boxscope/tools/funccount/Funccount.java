@@ -83,7 +83,7 @@ public final class Funccount {
             for (TracepointId t : Tracefs.locate(sysRoot).events("syscalls:*")) {
                 syscalls.add(t.event());
             }
-            throw new IllegalArgumentException(pattern.noKprobesMessage(u.reason(), syscalls));
+            throw new IllegalArgumentException(pattern.noKprobesMessage(u.cause(), syscalls));
         }
     }
 

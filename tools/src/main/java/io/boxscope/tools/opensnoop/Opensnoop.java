@@ -34,7 +34,7 @@ public final class Opensnoop extends EventTool<OpenEvent> {
                 throw new IllegalArgumentException("invalid TID " + tid);
             }
             if (uid != null && uid < 0) {
-                throw new IllegalArgumentException("invalid UID " + uid);
+                throw new IllegalArgumentException("invalid UID " + uid + " (give a user id, 0 or above)");
             }
         }
 

@@ -24,7 +24,7 @@ public final class Tcpconnect extends EventTool<ConnectEvent> {
         public Options {
             ports = Set.copyOf(ports);
             if (uid != null && uid < 0) {
-                throw new IllegalArgumentException("invalid UID " + uid);
+                throw new IllegalArgumentException("invalid UID " + uid + " (give a user id, 0 or above)");
             }
             for (int p : ports) {
                 if (p < 1 || p > 65535) {

@@ -320,6 +320,40 @@ public final class Chisels {
     }
 
     /**
+     * A chisel's argument string as sysdig 0.29 splits it into arguments (libsinsp chisel.cpp, set_args): trimmed,
+     * then cut at each space outside quotes, a quote being {@code '} or {@code `} (the quotes themselves dropped); an
+     * empty or all-space string is no argument. So {@code -c spectrogram ' 5'} is one argument "5", and
+     * {@code "'a b' c"} two, "a b" and "c".
+     *
+     * @throws IllegalArgumentException when a quote is not closed ("corrupted parameters for chisel NAME", sysdig's words)
+     */
+    public static List<String> splitArgs(String name, String args) {
+        String a = args.strip();
+        List<String> out = new java.util.ArrayList<>();
+        if (a.isEmpty()) {
+            return out;
+        }
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (c == ' ' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else if (c == '\'' || c == '`') {
+                quoted = !quoted;
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("corrupted parameters for chisel " + name);
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    /**
      * A new chisel.
      *
      * @param args      its arguments, as many as it takes

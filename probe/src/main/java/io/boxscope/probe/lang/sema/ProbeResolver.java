@@ -180,8 +180,9 @@ final class ProbeResolver {
             return List.of();
         }
         if (s instanceof Support.Unsupported u) {
-            diags.error(ap.span(), "kprobes are not available on this kernel", insteadHint(fn, kind),
-                    "why: " + u.reason());
+            String why = u.cause();
+            diags.refused(ap.span(), kprobeRefusal(ap, fn, kind, why), "kprobes are not available on this kernel",
+                    insteadHint(fn, kind), "why: " + why);
             return List.of();
         }
         Glob g = Glob.of(fn);
@@ -262,6 +263,18 @@ final class ProbeResolver {
                 : "; " + kp + " is no alternative here: kprobes do not attach on this kernel either";
         String instead = insteadHint(fn, kind);
         return ap.text() + ": the kernel refused fentry (" + why + "); " + instead + kprobes;
+    }
+
+    /**
+     * The one line of a kprobe the kernel does not attach (a runtime failure, exit 1, as bpftrace's "Error attaching
+     * probe"; not a usage error: the program is right): the user's probe and function, why (the feature probe's
+     * reason), the tracepoint to use instead, and whether kfunc (fentry) is an alternative here.
+     */
+    private String kprobeRefusal(AttachPoint ap, String fn, ProbeKind kind, String why) {
+        String kf = (kind == ProbeKind.KRETPROBE ? "kretfunc:" : "kfunc:") + fn;
+        String fentry = kernel.attach(AttachKind.FENTRY).isSupported() ? "; or " + kf
+                : "; " + kf + " is no alternative here: fentry programs do not attach on this kernel either";
+        return ap.text() + ": the kernel does not attach kprobes (" + why + "); " + insteadHint(fn, kind) + fentry;
     }
 
     private String insteadHint(String fn, ProbeKind kind) {
