@@ -268,7 +268,9 @@ public final class LiveCapture implements AutoCloseable {
         int taskPid = (int) btf.member("task_struct.pid").byteOffset();
         int taskTgid = (int) btf.member("task_struct.tgid").byteOffset();
         KernelFilter k = o.kernel();
-        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
+        // a pushed-down syscall set or failed-only: the calls that build the inspector's tables go out state-only
+        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains,
+                k.syscalls() != null || k.failedOnly());
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
         // the threads before the attach too: a process that exits between the attach and the scan below
@@ -483,7 +485,7 @@ public final class LiveCapture implements AutoCloseable {
             // each record is handled as it is read: a process event (fork, exit) changes the thread
             // table that the next records' events are built from
             for (ScapEvent e : builder.events(r)) {
-                if (more[0] && !handle(e, sink, containers, views)) {
+                if (more[0] && !(r.stateOnly() ? handleState(e, sink, views) : handle(e, sink, containers, views))) {
                     more[0] = false;
                 }
             }
@@ -594,7 +596,7 @@ public final class LiveCapture implements AutoCloseable {
             return false;
         }
         int kind = RawRecord.kind(rec);
-        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT) {
+        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT || RawRecord.stateOnly(rec)) {
             return false;
         }
         long nr = RawRecord.syscallNr(rec);
@@ -672,6 +674,43 @@ public final class LiveCapture implements AutoCloseable {
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
+    }
+
+    /**
+     * An event of a state-only record ({@link RawRecord#stateOnly}: a call the pushed-down filter leaves out, sent
+     * because it builds the fd or thread tables later kept events are named from): applied to the inspector and handed on
+     * state-only ({@code SCAP_DF_STATE_ONLY}: {@code -w} writes it, so that {@code sysdig -r} names the later events as
+     * this capture does; never printed, counted, filtered or shown to chisels), as sysdig's parser sees every event before
+     * its filter; false when the capture is to stop. A thread the inspector does not know gets its state-only clone first,
+     * as in {@link #handle}.
+     */
+    private boolean handleState(ScapEvent e, Target sink, Timeline views) {
+        try {
+            stateEvents++;
+            Inspector.Thread known = inspector.thread(e.tid());
+            if (known == null || known.comm() == null) {
+                ScapEvent clone = builder.stateClone(e.tid(), e.ts(), e.cpu());
+                if (clone != null) {
+                    formatter.apply(clone);
+                    if (!sink.accept(clone, views == null ? null : views.view(clone), null, formatter.num())) {
+                        return false;
+                    }
+                }
+            }
+            ScapEvent state = new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), EventBuilder.STATE_ONLY);
+            formatter.apply(state);
+            return sink.accept(state, views == null ? null : views.view(state), null, formatter.num());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** Events of state-only records ({@link #handleState}) so far. */
+    private long stateEvents;
+
+    /** Events of state-only records so far: calls the push-down left out, applied to the tables only. */
+    public long stateEvents() {
+        return stateEvents;
     }
 
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */
