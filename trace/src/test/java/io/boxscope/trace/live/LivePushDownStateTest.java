@@ -40,8 +40,8 @@ class LivePushDownStateTest {
     @Test
     void failedCallsKeepTheirTupleAndNameUnderAFailedOnlyPushDown(@TempDir Path dir) throws Exception {
         List<String> kept = compare(dir, "evt.failed=true and (evt.type=connect or evt.type=openat)");
-        assertTrue(kept.contains("< connect 3 0.0.0.0:0->127.0.0.1:1 res=-111(ECONNREFUSED) tuple=0.0.0.0:0->127.0.0.1:1"),
-                kept.toString());
+        assertTrue(kept.stream().anyMatch(l -> l.strip().equals(
+                "< connect 3 0.0.0.0:0->127.0.0.1:1 res=-111(ECONNREFUSED) tuple=0.0.0.0:0->127.0.0.1:1")), kept.toString());
         String d = dir.toRealPath().toString();
         // sysdig's fd.num of a failed open is -1, its fd.name the path the call was given (from its entry event)
         assertTrue(kept.stream().anyMatch(l -> l.startsWith("< openat -1 " + d + "/missing fd=-2(ENOENT)")), kept.toString());
