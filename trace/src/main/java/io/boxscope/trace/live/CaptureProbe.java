@@ -590,7 +590,9 @@ public final class CaptureProbe implements AutoCloseable {
         UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
         a.ja(out).bind(generic);
-        genericRecord(a, m, RawRecord.ENTER, out);
+        if (!o.filter().failedOnly()) { // failed-only: a generic call's entry is no event of the capture
+            genericRecord(a, m, RawRecord.ENTER, out);
+        }
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
     }
