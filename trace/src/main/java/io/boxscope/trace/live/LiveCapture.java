@@ -268,9 +268,13 @@ public final class LiveCapture implements AutoCloseable {
         int taskPid = (int) btf.member("task_struct.pid").byteOffset();
         int taskTgid = (int) btf.member("task_struct.tgid").byteOffset();
         KernelFilter k = o.kernel();
-        // a pushed-down syscall set or failed-only: the calls that build the inspector's tables go out state-only
+        // a pushed-down syscall set or failed-only under a pid, tid or cgroup set: the calls that build the inspector's
+        // tables go out state-only (docs/trace.md "State-only records"); host-wide they would be every open and close
+        // of the host, which the consumer cannot keep up with (docs/benchmarks.md: 62 % of the ring dropped, kept
+        // events with it), so a push-down without a "who" set keeps the old cost and its stale names
+        boolean who = k.pids() != null || k.tids() != null || k.cgroupIds() != null;
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains,
-                k.syscalls() != null || k.failedOnly());
+                who && (k.syscalls() != null || k.failedOnly()));
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
         // the threads before the attach too: a process that exits between the attach and the scan below

@@ -66,7 +66,8 @@ class LivePushDownStateTest {
      */
     @Test
     void verifierWorkOfThePushDownsStaysWellBelowTheLimit() throws Exception {
-        for (String filter : List.of("evt.failed=true", "evt.type=read", "evt.type=read and evt.failed=true")) {
+        for (String what : List.of("evt.failed=true", "evt.type=read", "evt.type=read and evt.failed=true")) {
+            String filter = "proc.pid=" + ProcessHandle.current().pid() + " and " + what;
             Filter f = Filter.compile(filter, ServiceNames.none());
             PushDown.Split split = PushDown.split(f, SyscallTable.current(), EventTable.sysdig(), ContainerResolver.NONE);
             try (LiveCapture cap = LiveCapture.start(new LiveCapture.Options(HostPaths.DEFAULT, f, split.kernel(),
