@@ -485,6 +485,9 @@ public final class LiveCapture implements AutoCloseable {
             }
             if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
                 syscallRecords++;
+                if (r.stateOnly()) {
+                    stateRecords++;
+                }
             }
             // each record is handled as it is read: a process event (fork, exit) changes the thread
             // table that the next records' events are built from
@@ -707,6 +710,14 @@ public final class LiveCapture implements AutoCloseable {
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
+    }
+
+    /** System call records flagged state-only ({@link RawRecord#stateOnly}) so far, among the system call records. */
+    private long stateRecords;
+
+    /** System call records the kernel sent state-only so far (counted among the summary's system call records too). */
+    public long stateRecords() {
+        return stateRecords;
     }
 
     /** Events of state-only records ({@link #handleState}) so far. */
