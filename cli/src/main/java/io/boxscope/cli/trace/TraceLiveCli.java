@@ -317,6 +317,9 @@ final class TraceLiveCli {
                         + s.matched() + " matched the filter; the consumer used "
                         + String.format(java.util.Locale.ROOT, "%.1f", s.consumerCpuNs() / 1e6) + " ms of CPU ("
                         + (s.records() == 0 ? 0 : s.consumerCpuNs() / s.records()) + " ns per record)");
+                // calls the push-down left out but whose state later events are named from (docs/trace.md "State-only records")
+                err.println("State: " + cap.stateEvents() + " state-only events (calls the pushed-down filter leaves out that"
+                        + " build fd or thread state: applied, " + (writer != null ? "written state-only" : "not shown") + ")");
             }
             if (q.verbose() || s.truncatedLists() > 0) {
                 err.println("Truncated: " + s.truncatedLists() + " events kept only the first pollfds (1024) or iovecs ("

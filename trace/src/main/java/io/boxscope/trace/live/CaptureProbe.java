@@ -564,12 +564,18 @@ public final class CaptureProbe implements AutoCloseable {
         if (o.filter().failedOnly()) {
             // only failed exits are wanted: the exit reads the strings, from the arguments kept here; but an exec's
             // entry carries the caller's argv and envp, which a failed exec's exit event is made of (ExecArgv; the
-            // entry event itself is left out by the filter in Java)
+            // entry event itself is left out by the filter in Java); and the entry of a call that builds state
+            // (SyscallConfig.STATE_CALL) goes out whole, state-only: its exit event is made with it (connect's
+            // destination, socket's domain) and sinsp names a failed open's fd from it
+            Label stateEntry = a.newLabel("state_entry");
+            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STATE_CALL)
+                    .jmp(JmpOp.JNE, Reg.R1, 0, stateEntry);
             ExecArgv.onlyExec(a, execve, execveat, out);
             ExecArgv.emit(a, execve, execveat);
             output(a, m, out);
-            a.bind(generic).bind(out).movImm(Reg.R0, 0).exit();
-            return a.build();
+            a.ja(out).bind(stateEntry).st(Size.H, Reg.R9, RawRecord.KIND, RawRecord.ENTER | RawRecord.STATE_FLAG);
+        } else {
+            stateFlag(a, RawRecord.ENTER);
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
@@ -584,9 +590,22 @@ public final class CaptureProbe implements AutoCloseable {
         UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         output(a, m, out);
         a.ja(out).bind(generic);
-        genericRecord(a, m, RawRecord.ENTER, out);
+        if (!o.filter().failedOnly()) { // failed-only: a generic call's entry is no event of the capture
+            genericRecord(a, m, RawRecord.ENTER, out);
+        }
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
+    }
+
+    /**
+     * Flags the record in R9 state-only ({@link RawRecord#STATE_FLAG}) when its call is outside the pushed-down syscall
+     * set and configured only because it builds state ({@link SyscallConfig#OUTSIDE}).
+     */
+    private static void stateFlag(Asm a, int kind) {
+        Label inside = a.newLabel("inside_set");
+        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.OUTSIDE)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, inside)
+                .st(Size.H, Reg.R9, RawRecord.KIND, kind | RawRecord.STATE_FLAG).bind(inside);
     }
 
     /** sys_exit; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */
@@ -621,8 +640,14 @@ public final class CaptureProbe implements AutoCloseable {
         }
         a.ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM)
                 .bind(noArgs);
+        stateFlag(a, RawRecord.EXIT);
         if (o.filter().failedOnly()) {
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
+            // a successful exit: out, unless the call builds state (SyscallConfig.STATE_CALL): then state-only
+            Label failed = a.newLabel("exit_failed");
+            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, failed)
+                    .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STATE_CALL)
+                    .jmp(JmpOp.JEQ, Reg.R1, 0, out)
+                    .st(Size.H, Reg.R9, RawRecord.KIND, RawRecord.EXIT | RawRecord.STATE_FLAG).bind(failed);
             string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
             string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
         } else {

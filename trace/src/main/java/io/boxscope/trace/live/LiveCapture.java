@@ -268,7 +268,13 @@ public final class LiveCapture implements AutoCloseable {
         int taskPid = (int) btf.member("task_struct.pid").byteOffset();
         int taskTgid = (int) btf.member("task_struct.tgid").byteOffset();
         KernelFilter k = o.kernel();
-        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains);
+        // a pushed-down syscall set or failed-only under a pid, tid or cgroup set: the calls that build the inspector's
+        // tables go out state-only (docs/trace.md "State-only records"); host-wide they would be every open and close
+        // of the host, which the consumer cannot keep up with (docs/benchmarks.md: 62 % of the ring dropped, kept
+        // events with it), so a push-down without a "who" set keeps the old cost and its stale names
+        boolean who = k.pids() != null || k.tids() != null || k.cgroupIds() != null;
+        byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains,
+                who && (k.syscalls() != null || k.failedOnly()));
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
         // the threads before the attach too: a process that exits between the attach and the scan below
@@ -479,11 +485,14 @@ public final class LiveCapture implements AutoCloseable {
             }
             if (r.kind() == RawRecord.ENTER || r.kind() == RawRecord.EXIT) {
                 syscallRecords++;
+                if (r.stateOnly()) {
+                    stateRecords++;
+                }
             }
             // each record is handled as it is read: a process event (fork, exit) changes the thread
             // table that the next records' events are built from
             for (ScapEvent e : builder.events(r)) {
-                if (more[0] && !handle(e, sink, containers, views)) {
+                if (more[0] && !(r.stateOnly() ? handleState(e, sink, views) : handle(e, sink, containers, views))) {
                     more[0] = false;
                 }
             }
@@ -594,7 +603,7 @@ public final class LiveCapture implements AutoCloseable {
             return false;
         }
         int kind = RawRecord.kind(rec);
-        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT) {
+        if (kind != RawRecord.ENTER && kind != RawRecord.EXIT || RawRecord.stateOnly(rec)) {
             return false;
         }
         long nr = RawRecord.syscallNr(rec);
@@ -672,6 +681,51 @@ public final class LiveCapture implements AutoCloseable {
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
+    }
+
+    /**
+     * An event of a state-only record ({@link RawRecord#stateOnly}: a call the pushed-down filter leaves out, sent
+     * because it builds the fd or thread tables later kept events are named from): applied to the inspector and handed on
+     * state-only ({@code SCAP_DF_STATE_ONLY}: {@code -w} writes it, so that {@code sysdig -r} names the later events as
+     * this capture does; never printed, counted, filtered or shown to chisels), as sysdig's parser sees every event before
+     * its filter; false when the capture is to stop. A thread the inspector does not know gets its state-only clone first,
+     * as in {@link #handle}.
+     */
+    private boolean handleState(ScapEvent e, Target sink, Timeline views) {
+        try {
+            stateEvents++;
+            Inspector.Thread known = inspector.thread(e.tid());
+            if (known == null || known.comm() == null) {
+                ScapEvent clone = builder.stateClone(e.tid(), e.ts(), e.cpu());
+                if (clone != null) {
+                    formatter.apply(clone);
+                    if (!sink.accept(clone, views == null ? null : views.view(clone), null, formatter.num())) {
+                        return false;
+                    }
+                }
+            }
+            ScapEvent state = new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), EventBuilder.STATE_ONLY);
+            formatter.apply(state);
+            return sink.accept(state, views == null ? null : views.view(state), null, formatter.num());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** System call records flagged state-only ({@link RawRecord#stateOnly}) so far, among the system call records. */
+    private long stateRecords;
+
+    /** System call records the kernel sent state-only so far (counted among the summary's system call records too). */
+    public long stateRecords() {
+        return stateRecords;
+    }
+
+    /** Events of state-only records ({@link #handleState}) so far. */
+    private long stateEvents;
+
+    /** Events of state-only records so far: calls the push-down left out, applied to the tables only. */
+    public long stateEvents() {
+        return stateEvents;
     }
 
     /** Applies one event, filters it, hands it on; false when the capture is to stop. */

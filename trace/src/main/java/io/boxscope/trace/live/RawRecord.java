@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 /**
  * One record of {@link CaptureProbe}'s ring buffer, copied out of the ring. Layout (native byte order):
  * <pre>
- *  0 u16 kind      ENTER, EXIT, FORK, EXEC, PROCEXIT
+ *  0 u16 kind      ENTER, EXIT, FORK, EXEC, PROCEXIT; ENTER and EXIT with {@link #STATE_FLAG} set: state-only
  *  2 u16 0         (a generic record's syscall number, below)
  *  4 u32 cpu
  *  8 u64 ts        bpf_ktime_get_ns (CLOCK_MONOTONIC)
@@ -29,7 +29,20 @@ import java.lang.foreign.ValueLayout;
  * arguments, return value 0 and empty slots, which is all its event needs.
  */
 public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id, long ret, long[] args,
-                        byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr) {
+                        byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr, boolean stateOnly) {
+    /** A record that is not state-only. */
+    public RawRecord(int kind, int cpu, long ts, long pid, long tid, long id, long ret, long[] args,
+                     byte[] strA, byte[] strB, byte[] buf, byte[] sockaddr) {
+        this(kind, cpu, ts, pid, tid, id, ret, args, strA, strB, buf, sockaddr, false);
+    }
+
+    /**
+     * Flag of the kind: the probe sent this entry or exit only because the call builds state (an fd, a socket's tuple, a
+     * cwd) that a later kept event is named from, while the pushed-down part of the filter leaves the call itself out
+     * ({@link SyscallConfig#STATE_CALLS}). Its events update the inspector and are never printed, counted or handed to
+     * chisels (sysdig's parser sees every event before its filter does).
+     */
+    static final int STATE_FLAG = 0x100;
     public static final int ENTER = 1;
     public static final int EXIT = 2;
     public static final int FORK = 3;
@@ -87,12 +100,18 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
             off += len;
         }
         return new RawRecord(kind(r), r.get(I32, CPU), r.get(I64, TS), pidTgid >>> 32, pidTgid & 0xffff_ffffL,
-                r.get(I64, ID), r.get(I64, RET), args, slots[0], slots[1], slots[2], slots[3]);
+                r.get(I64, ID), r.get(I64, RET), args, slots[0], slots[1], slots[2], slots[3],
+                (Short.toUnsignedInt(r.get(I16, KIND)) & STATE_FLAG) != 0);
     }
 
-    /** The record's kind (its first u16). */
+    /** The record's kind (its first u16, without {@link #STATE_FLAG}). */
     static int kind(MemorySegment r) {
-        return Short.toUnsignedInt(r.get(I16, KIND));
+        return Short.toUnsignedInt(r.get(I16, KIND)) & ~STATE_FLAG;
+    }
+
+    /** Whether the record is flagged state-only ({@link #STATE_FLAG}). */
+    static boolean stateOnly(MemorySegment r) {
+        return (Short.toUnsignedInt(r.get(I16, KIND)) & STATE_FLAG) != 0;
     }
 
     /** A system call record's number: the u16 at {@link #SHORT_ID} of a generic record, else the u64 id. */

@@ -29,6 +29,30 @@ public final class SyscallConfig {
      * the exit), so that the exit record alone makes its event.
      */
     static final int STR_EXIT = 4;
+    /**
+     * Flag of the {@link #TRACED} byte: the syscall is outside the pushed-down syscall set and traced only because it
+     * builds state ({@link #STATE_CALLS}): its records go out flagged state-only ({@link RawRecord#STATE_FLAG}).
+     */
+    static final int OUTSIDE = 8;
+    /**
+     * Flag of the {@link #TRACED} byte: the syscall builds the inspector's fd or process state ({@link #STATE_CALLS});
+     * under a failed-only push-down its entry and its successful exit go out flagged state-only.
+     */
+    static final int STATE_CALL = 16;
+    /**
+     * The system calls whose events libsinsp's parser turns into fd-table and thread changes (sinsp_parser::process_event
+     * of libs e5c53d64, userspace/libsinsp/parsers.cpp: parse_open_openat_creat_exit, parse_socket_exit,
+     * parse_connect_exit, parse_accept_exit, parse_bind_exit, parse_pipe_exit, parse_eventfd/signalfd/timerfd/inotify/
+     * epoll exits, parse_dup_exit, parse_fcntl_exit, parse_close_exit, parse_fchdir/chdir_exit, parse_setuid/setgid
+     * exits). A push-down that leaves them out would lose the fd names and tuples of later kept events, which sysdig,
+     * filtering after its parser, keeps: they are sent state-only. Only those with events of their own
+     * ({@code decoded}) count: a generic event changes no table. execve and the clone family are not here: their state
+     * reaches the inspector from the exec and fork records ({@link EventBuilder#stateExec}, {@link EventBuilder#stateClone}).
+     */
+    static final Set<String> STATE_CALLS = Set.of("open", "openat", "openat2", "creat", "socket", "socketpair", "connect",
+            "accept", "accept4", "bind", "pipe", "pipe2", "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create",
+            "inotify_init", "inotify_init1", "epoll_create", "epoll_create1", "memfd_create", "userfaultfd", "dup", "dup2",
+            "dup3", "fcntl", "close", "chdir", "fchdir", "setuid", "setresuid", "setgid", "setresgid");
     static final int STR_A = 1;
     static final int STR_B = 2;
     static final int IN_BUF = 3;
@@ -96,19 +120,33 @@ public final class SyscallConfig {
      *                carry the data; the others are reported as generic events
      */
     public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded) {
+        return build(sigs, traced, decoded, false);
+    }
+
+    /**
+     * As {@link #build(SyscallSignatures, Set, Predicate)}; with {@code state}, the {@link #STATE_CALLS} with events of
+     * their own are configured whatever {@code traced} says, flagged {@link #STATE_CALL}, and {@link #OUTSIDE} when
+     * {@code traced} leaves them out: the capture's push-down then keeps the inspector's tables whole.
+     */
+    public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded, boolean state) {
         byte[] out = new byte[CaptureProbe.MAX_SYSCALLS * SIZE];
         for (var e : sigs.table().all().entrySet()) {
             int nr = e.getKey();
-            if (nr < 0 || nr >= CaptureProbe.MAX_SYSCALLS || (traced != null && !traced.contains(nr))) {
+            if (nr < 0 || nr >= CaptureProbe.MAX_SYSCALLS) {
+                continue;
+            }
+            SyscallSignature sig = sigs.of(nr).orElse(null);
+            boolean stateCall = state && sig != null && STATE_CALLS.contains(sig.name()) && decoded.test(sig.name());
+            boolean outside = traced != null && !traced.contains(nr);
+            if (outside && !stateCall) {
                 continue;
             }
             int base = nr * SIZE;
             out[base + TRACED] = 1;
-            SyscallSignature sig = sigs.of(nr).orElse(null);
             if (sig == null || !decoded.test(sig.name())) {
                 continue;
             }
-            out[base + TRACED] = 1 | DECODED;
+            out[base + TRACED] = (byte) (1 | DECODED | (stateCall ? STATE_CALL : 0) | (stateCall && outside ? OUTSIDE : 0));
             int strings = 0;
             for (SyscallArg a : sig.args()) {
                 int idx = a.index() + 1;
@@ -298,7 +336,8 @@ public final class SyscallConfig {
 
     /** Whether a configuration array traces syscall {@code nr}. */
     static boolean traced(byte[] config, int nr) {
-        return nr >= 0 && nr < CaptureProbe.MAX_SYSCALLS && config[nr * SIZE + TRACED] != 0;
+        return nr >= 0 && nr < CaptureProbe.MAX_SYSCALLS && config[nr * SIZE + TRACED] != 0
+                && (config[nr * SIZE + TRACED] & OUTSIDE) == 0;
     }
 
     /** Kinds that are read from user memory (for the Javadoc's account; used by tests). */

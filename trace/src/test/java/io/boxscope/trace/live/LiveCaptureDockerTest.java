@@ -57,8 +57,10 @@ class LiveCaptureDockerTest {
                 for (String l : snapshot) {
                     assertTrue(l.matches(".* < open(at)? fd=-2\\(ENOENT\\) .*") && l.contains(" name=" + c.missing() + " "), l);
                 }
-                assertEquals(OPENS, cap.summary().syscallRecords(), "the kernel passed only the container's failed opens: "
-                        + cap.summary());
+                // besides state-only records (the opens' entries, the container's other fd calls: docs/trace.md)
+                assertEquals(OPENS, cap.summary().syscallRecords() - cap.stateRecords(),
+                        "the kernel passed only the container's failed opens: " + cap.summary());
+                assertTrue(cap.stateRecords() >= OPENS, cap.stateRecords() + " state-only records");
             }
         }
     }
