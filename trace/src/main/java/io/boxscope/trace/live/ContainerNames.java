@@ -2,6 +2,7 @@ package io.boxscope.trace.live;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import io.boxscope.proc.HostPaths;
@@ -54,6 +55,9 @@ public final class ContainerNames implements ContainerEvents.Names {
     private long unnamed;
     private long deferred;
     private String why = "";
+    /** Containers named whose details (privileged, mounts) the runtime could not give, and the last reason. */
+    private long undetailed;
+    private String whyUndetailed = "";
     /** Incremented after each scan that named a container not named before ({@link #generation}). */
     private volatile long generation;
 
@@ -61,10 +65,25 @@ public final class ContainerNames implements ContainerEvents.Names {
     @FunctionalInterface
     interface Scanner {
         Discovery scan() throws IOException;
+
+        /** {@code c} with its runtime's details (privileged, mounts), asked once per container when a scan names it. */
+        default ContainerInfo details(ContainerInfo c) throws IOException {
+            return c;
+        }
     }
 
     public ContainerNames(HostPaths paths) {
-        this(() -> ContainerDiscovery.of(paths).scan());
+        this(new Scanner() {
+            @Override
+            public Discovery scan() throws IOException {
+                return ContainerDiscovery.of(paths).scan();
+            }
+
+            @Override
+            public ContainerInfo details(ContainerInfo c) throws IOException {
+                return ContainerDiscovery.of(paths).details(c);
+            }
+        });
     }
 
     /** With the scan each lookup runs (tests: runtimes of their own, a discovery of their own). */
@@ -81,15 +100,32 @@ public final class ContainerNames implements ContainerEvents.Names {
      * container), and {@code why} the last reason (the scan's error, or the
      * runtimes' own notices); empty when all went well.
      */
-    public record Misses(long failedScans, long unnamed, long deferred, String why) {
+    public record Misses(long failedScans, long unnamed, long deferred, String why, long undetailed, String whyUndetailed) {
         public static final Misses NONE = new Misses(0, 0, 0, "");
 
-        public boolean any() {
-            return failedScans > 0 || unnamed > 0 || deferred > 0;
+        public Misses(long failedScans, long unnamed, long deferred, String why) {
+            this(failedScans, unnamed, deferred, why, 0, "");
         }
 
-        /** One line for the command's footer: how many lookups failed and why. */
+        public boolean any() {
+            return failedScans > 0 || unnamed > 0 || deferred > 0 || undetailed > 0;
+        }
+
+        /**
+         * One line for the command's footer: how many lookups failed and why; and how many named containers are
+         * described without their privileged flag and mounts (the runtime's inspect call failed), and why.
+         */
         public String describe() {
+            String details = undetailed == 0 ? "" : undetailed + (undetailed == 1 ? " container is" : " containers are")
+                    + " described without privileged and mounts (" + whyUndetailed + "): container.privileged reads false"
+                    + " and container.mounts is empty for " + (undetailed == 1 ? "it" : "them");
+            if (failedScans == 0 && unnamed == 0 && deferred == 0) {
+                return details;
+            }
+            return names() + (details.isEmpty() ? "" : "; " + details);
+        }
+
+        private String names() {
             StringBuilder sb = new StringBuilder("container names could not be resolved");
             if (failedScans > 0) {
                 sb.append(": ").append(failedScans).append(failedScans == 1 ? " lookup" : " lookups").append(" failed");
@@ -110,8 +146,8 @@ public final class ContainerNames implements ContainerEvents.Names {
     /** What the lookups so far could not name, and why. */
     public Misses misses() {
         synchronized (lock) {
-            return failedScans == 0 && unnamed == 0 && deferred == 0 ? Misses.NONE
-                    : new Misses(failedScans, unnamed, deferred, why);
+            return failedScans == 0 && unnamed == 0 && deferred == 0 && undetailed == 0 ? Misses.NONE
+                    : new Misses(failedScans, unnamed, deferred, why, undetailed, whyUndetailed);
         }
     }
 
@@ -254,6 +290,25 @@ public final class ContainerNames implements ContainerEvents.Names {
         } catch (IOException | RuntimeException e) {
             error = "cannot scan the processes for containers: " + e.getMessage();
         }
+        // the runtime's details (privileged, mounts) of each container this scan names for the first time, asked here on
+        // the scan thread, before its name is published: a capture file describes a container once
+        List<ContainerInfo> found = new java.util.ArrayList<>();
+        long failedDetails = 0;
+        String whyDetails = null;
+        for (ContainerInfo i : d == null ? List.<ContainerInfo>of() : d.containers()) {
+            ContainerInfo old = byId.get(i.ref().id());
+            if (old != null && old.details().known()) {
+                i = i.withDetails(old.details());
+            } else if (!i.name().isEmpty() && (old == null || old.name().isEmpty())) {
+                try {
+                    i = discovery.details(i);
+                } catch (IOException | RuntimeException e) {
+                    failedDetails++;
+                    whyDetails = e.getMessage();
+                }
+            }
+            found.add(i);
+        }
         synchronized (lock) {
             try {
                 long end = System.nanoTime();
@@ -268,7 +323,11 @@ public final class ContainerNames implements ContainerEvents.Names {
                     return;
                 }
                 boolean fresh = false;
-                for (ContainerInfo i : d.containers()) {
+                undetailed += failedDetails;
+                if (whyDetails != null) {
+                    whyUndetailed = whyDetails;
+                }
+                for (ContainerInfo i : found) {
                     // never downgrade: a runtime that did not answer this time leaves the name it gave before
                     ContainerInfo old = byId.get(i.ref().id());
                     if (old == null || old.name().isEmpty() || !i.name().isEmpty()) {
