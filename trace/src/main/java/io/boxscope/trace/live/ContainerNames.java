@@ -40,6 +40,8 @@ public final class ContainerNames implements ContainerEvents.Names {
     private static final long BUDGET_CAP_NS = SECOND_NS;
     /** The budget grows by the elapsed time over this: scans take at most a tenth of the capture's time. */
     private static final long BUDGET_SHARE = 10;
+    /** How long a scan waits for the runtimes' details (privileged, mounts) of the containers it names, in all. */
+    private static final long DETAILS_NS = SECOND_NS;
     private final Scanner discovery;
     /** What the scans found, by full id: read by the consumer without the lock, written by the scan thread. */
     private final Map<String, ContainerInfo> byId = new ConcurrentHashMap<>();
@@ -291,23 +293,53 @@ public final class ContainerNames implements ContainerEvents.Names {
             error = "cannot scan the processes for containers: " + e.getMessage();
         }
         // the runtime's details (privileged, mounts) of each container this scan names for the first time, asked here on
-        // the scan thread, before its name is published: a capture file describes a container once
-        List<ContainerInfo> found = new java.util.ArrayList<>();
-        long failedDetails = 0;
-        String whyDetails = null;
-        for (ContainerInfo i : d == null ? List.<ContainerInfo>of() : d.containers()) {
+        // the scan thread before its name is published (a capture file describes a container once), all at once, one
+        // virtual thread each, for at most DETAILS_NS in all: the first scan is waited for before a capture reads its
+        // ring, and a runtime slow to answer (a container being removed: up to its 3 s timeout) must not hold it back.
+        // A container not answered in time is described without them, counted.
+        List<ContainerInfo> found = new java.util.ArrayList<>(d == null ? List.of() : d.containers());
+        var answers = new java.util.concurrent.atomic.AtomicReferenceArray<Object>(found.size());
+        List<Thread> asking = new java.util.ArrayList<>();
+        List<Integer> asked = new java.util.ArrayList<>();
+        for (int k = 0; k < found.size(); k++) {
+            ContainerInfo i = found.get(k);
             ContainerInfo old = byId.get(i.ref().id());
             if (old != null && old.details().known()) {
-                i = i.withDetails(old.details());
+                found.set(k, i.withDetails(old.details()));
             } else if (!i.name().isEmpty() && (old == null || old.name().isEmpty())) {
-                try {
-                    i = discovery.details(i);
-                } catch (IOException | RuntimeException e) {
-                    failedDetails++;
-                    whyDetails = e.getMessage();
-                }
+                int slot = k;
+                asked.add(k);
+                asking.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        answers.set(slot, discovery.details(i));
+                    } catch (IOException | RuntimeException e) {
+                        answers.set(slot, String.valueOf(e.getMessage()));
+                    }
+                }));
             }
-            found.add(i);
+        }
+        long detailsEnd = System.nanoTime() + DETAILS_NS;
+        for (Thread t : asking) {
+            long left = detailsEnd - System.nanoTime();
+            try {
+                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long failedDetails = 0;
+        String whyDetails = null;
+        for (int k : asked) {
+            Object a = answers.get(k);
+            if (a instanceof ContainerInfo withDetails) {
+                found.set(k, withDetails);
+            } else {
+                failedDetails++;
+                whyDetails = a instanceof String why ? why : "the runtime did not answer within " + DETAILS_NS / 1_000_000 + " ms";
+            }
         }
         synchronized (lock) {
             try {
