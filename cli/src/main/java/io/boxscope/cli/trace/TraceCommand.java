@@ -73,11 +73,12 @@ public final class TraceCommand extends CliCommand {
                     + "which way a chisel runs.");
     final Opt<String> chiselInfo = option(String.class, null, "-i", "--chisel-info").label("CHISEL")
             .help("Describe a chisel and its arguments.");
-    final Opt<String> print = option(String.class, null, "-p", "--print").label("FORMAT")
+    final Opt<List<String>> print = options(String.class, "-p", "--print").label("FORMAT")
             .help("Print events with sysdig's format syntax: %%field, %%Nfield (N columns), a leading * prints <NA> "
                     + "for missing fields instead of skipping the event. -pc: the container format (and container "
                     + "columns in chisels); -pk: the Kubernetes format (the pod's name, <NA> in capture files); -pm: the "
-                    + "Mesos format (the task's name, <NA> in capture files); -pp prints the default format and exits.");
+                    + "Mesos format (the task's name, <NA> in capture files); -pp prints the format the options before it set "
+                    + "(the default one if none) and exits. Given again, the last -p wins, as in sysdig.");
     final Opt<Boolean> sysdigJson = flag("-j")
             .help("Print each event as a JSON object keyed by sysdig's field names (sysdig -j), one per line; "
                     + "chisels print their JSON.");
@@ -178,15 +179,25 @@ public final class TraceCommand extends CliCommand {
             err().println("boxscope: " + (k8sApi.value() != null ? "-k" : "-K")
                     + " ignored: no Kubernetes metadata is read (no API client; k8s.* fields are not supported)");
         }
-        if ("p".equals(print.value())) {
-            // sysdig.cpp: -pp prints the output format as it stands (the default, coloured on a terminal, written
-            // with its \e escapes) and exits 0 before anything else is done
-            out().println(stdoutIsTty() ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT);
+        if (print.value().contains("p")) {
+            // sysdig.cpp (0.29.3): getopt meets -pp after the -p options before it, which set output_format: -pp prints
+            // it as it stands (as typed, before escape_output_format: the default coloured one's \e stay two
+            // characters) and exits 0 before anything else is done. The later -p options are not read.
+            String before = null;
+            for (String p : print.value()) {
+                if (p.equals("p")) {
+                    break;
+                }
+                before = p;
+            }
+            out().println(before == null ? (stdoutIsTty() ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT) : namedFormat(before));
             out().flush();
             return io.boxscope.cli.ExitCode.OK;
         }
+        // sysdig: each -p replaces output_format, so the last one is in effect
+        String printed = print.value().isEmpty() ? null : print.value().getLast();
         List<String> words = filter.value();
-        boolean container = "c".equals(print.value()) || "container".equals(print.value());
+        boolean container = "c".equals(printed) || "container".equals(printed);
         int buffers = (ascii.value() ? 1 : 0) + (hex.value() ? 1 : 0) + (hexAscii.value() ? 1 : 0);
         if (buffers > 1) {
             throw new UsageException("give one of -A, -x and -X");
@@ -252,7 +263,15 @@ public final class TraceCommand extends CliCommand {
             try {
                 compiled = TraceFilterCli.compile(String.join(" ", words));
             } catch (FilterException e) {
-                return TraceFilterCli.printFilterError(err(), e);
+                int code = TraceFilterCli.printFilterError(err(), e);
+                // sysdig.cpp: the compile's exception reaches handle_end_of_file, which writes \e[00m to standard output
+                // when reset_colors is set (below: a terminal, or a -p format with \e)
+                if (printed != null && !container && !"k".equals(printed) && !"kubernetes".equals(printed) && !"m".equals(printed)
+                        && !"mesos".equals(printed) ? OutputFormat.hasEscape(printed) : stdoutIsTty() && !g.json()) {
+                    out().print("\u001b[00m");
+                    out().flush();
+                }
+                return code;
             }
         }
         TimeMode mode = TimeMode.HUMAN;
@@ -265,14 +284,13 @@ public final class TraceCommand extends CliCommand {
         OutputFormat format = null;
         // sysdig.cpp: on a terminal (isatty(1)) the default line is coloured, and -j of it has proc.pid too; -pc, -pk
         // and -p FORMAT are not (no colour is added to them); Boxscope's own --json never
-        boolean coloured = print.value() == null && stdoutIsTty() && !g.json();
-        boolean kubernetes = "k".equals(print.value()) || "kubernetes".equals(print.value());
-        boolean mesos = "m".equals(print.value()) || "mesos".equals(print.value());
-        boolean userFormat = print.value() != null && !container && !kubernetes && !mesos;
-        if (print.value() != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured) {
-            String f = print.value() == null ? (coloured ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT)
-                    : container ? OutputFormat.CONTAINER : kubernetes ? OutputFormat.KUBERNETES
-                    : mesos ? OutputFormat.MESOS : print.value();
+        boolean coloured = printed == null && stdoutIsTty() && !g.json();
+        boolean kubernetes = "k".equals(printed) || "kubernetes".equals(printed);
+        boolean mesos = "m".equals(printed) || "mesos".equals(printed);
+        boolean userFormat = printed != null && !container && !kubernetes && !mesos;
+        if (printed != null || sysdigJson.value() || mode != TimeMode.HUMAN || coloured) {
+            String f = printed == null ? (coloured ? OutputFormat.DEFAULT_TTY : OutputFormat.DEFAULT)
+                    : namedFormat(printed);
             try {
                 format = OutputFormat.parse(f);
             } catch (FilterException e) {
@@ -324,6 +342,16 @@ public final class TraceCommand extends CliCommand {
         }
         return TraceReadCli.read(terminal(), new TraceReadCli.Request(pass.source(), pass.write(), false, null, false,
                 g.json(), second, TraceReadCli.Display.DEFAULT, true));
+    }
+
+    /** The format -p VALUE sets: sysdig's -pc, -pk and -pm lines by their names, else VALUE itself. */
+    private static String namedFormat(String value) {
+        return switch (value) {
+            case "c", "container" -> OutputFormat.CONTAINER;
+            case "k", "kubernetes" -> OutputFormat.KUBERNETES;
+            case "m", "mesos" -> OutputFormat.MESOS;
+            default -> value;
+        };
     }
 
     /**

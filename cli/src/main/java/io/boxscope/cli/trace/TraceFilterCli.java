@@ -88,6 +88,7 @@ public final class TraceFilterCli {
                 case NAME -> ".NAME";
                 case ANCESTOR -> "[N], or none for any ancestor";
                 case TIME -> "[T], required";
+                case MOUNT -> "[N] or [GLOB], required";
             });
             m.put("description", f.description());
             fields.add(m);

@@ -270,6 +270,11 @@ final class TraceLiveCli {
             }
             if (writer != null) {
                 cap.write(writer, stop::requested);
+                if (q.display().resetColours()) {
+                    // sysdig.cpp: the live -w loop ends in handle_end_of_file too, which writes \e[00m to standard output
+                    // when reset_colors is set (a terminal; a -p format holding \e), though no event was printed
+                    out.print("\u001b[00m");
+                }
             } else {
                 if (show(term, q, cap, stop) != null) {
                     out.flush();

@@ -48,6 +48,26 @@ class TraceSyscallFieldsTest extends CaptureFileTest {
         assertTrue(lines.contains(" read read false <NA> <NA> <NA> <NA> 0.1 0 0 7 /var/log/x 10305 259 5\n"), lines);
     }
 
+    /**
+     * {@code evt.type.is.X in (...)}: sysdig 0.29 makes one copy of the check per value (new_filter_check_from_another),
+     * which loses the event X named, so the copies test event type 0, the generic system call entries: {@code
+     * evt.type.is.read in (1)} keeps the generic entry and no read, {@code in (0)} every other event. {@code =} tests X.
+     * The build before kept the reads.
+     */
+    @Test
+    void typeIsInTestsWhatSysdigTests() throws Exception {
+        Path file = capture();
+        TraceReadFilterTest.assertSameAsSysdig(file, List.of(List.of("-p", "%evt.num %evt.type", "evt.type.is.read in (1)"),
+                List.of("-p", "%evt.num %evt.type", "evt.type.is.read in (0)"), List.of("-p", "%evt.num", "evt.type.is.poll in (1, 0)"),
+                List.of("-p", "%evt.num %evt.type", "evt.type.is.read=1"), List.of("-p", "%evt.num", "evt.type.is.3 in (1)"),
+                List.of("-p", "%evt.num %evt.type", "evt.type.is.read in (1) or evt.type.is.read=1")));
+        // the capture's one generic entry (PPME_GENERIC_E, written above), not its read
+        String kept = TraceReadFilterTest.oursRead(file, List.of("-p", "%evt.num %evt.dir %syscall.type", "evt.type.is.read in (1)"));
+        assertEquals(TraceReadFilterTest.oursRead(file, List.of("-p", "%evt.num %evt.dir %syscall.type", "evt.type.is.0=1")), kept);
+        assertEquals(1, kept.lines().count(), kept);
+        assertTrue(kept.contains(" > ") && !kept.contains("read"), kept);
+    }
+
     @Test
     void newFieldsFilterAsSysdigFilters() throws Exception {
         Path file = capture();

@@ -113,4 +113,27 @@ class TraceTerminalLineTest {
         assertEquals(0, q.waitFor());
         assertEquals(theirs, ours);
     }
+
+    /**
+     * A filter error on a terminal: sysdig writes its message, then \\e[00m to standard output (sysdig.cpp: the
+     * compile's exception reaches handle_end_of_file with reset_colors set, the terminal's formats holding \\e);
+     * off a terminal it writes none, nor with a -p format without \\e. The build before wrote none on a terminal.
+     * The messages differ (boxscope's points at the column), so the screens' ends are compared.
+     */
+    @Test
+    void aFilterErrorOnATerminalResetsTheColours() throws Exception {
+        String bad = "proc.name=(";
+        for (List<String> args : List.of(List.of(bad), List.of("-pc", bad), List.of("-p", "%proc.name", bad),
+                List.of("-p", "\\e[01m%proc.name", bad))) {
+            List<String> sysdig = new java.util.ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+            sysdig.addAll(args);
+            List<String> trace = new java.util.ArrayList<>(List.of("trace", "-r", capture.toString()));
+            trace.addAll(args);
+            String theirs = Pty.run(dir, 120, 40, sysdig);
+            String ours = Pty.run(dir, 120, 40, io.boxscope.cli.ChildJvm.boxscope(trace.toArray(String[]::new)));
+            boolean reset = theirs.matches("(?s).*\u001b\\[00m\\[exit \\d+\\]\r\n");
+            assertEquals(!args.contains("-p") || args.get(1).contains("\\e"), reset, args + ": " + theirs);
+            assertEquals(reset, ours.matches("(?s).*\u001b\\[00m\\[exit 2\\]\r\n"), args + ": " + ours);
+        }
+    }
 }

@@ -209,6 +209,22 @@ public final class ContainerDiscovery {
     }
 
     /**
+     * {@code c} with its runtime's details (privileged, mounts; {@link RuntimeApis#inspect}) when its runtime speaks the
+     * Docker Engine API (Docker, Podman, a kubepods container of Docker's); else {@code c} as it is ({@link RuntimeDetails#UNKNOWN}: containerd, CRI-O
+     * and LXC keep these in places this code does not read). One API call per container, so asked only by a command
+     * that needs them (trace's capture files), not by every scan.
+     *
+     * @throws IOException when the runtime could not be asked (the message says which socket and why)
+     */
+    public ContainerInfo details(ContainerInfo c) throws IOException {
+        return switch (c.ref().runtime()) {
+            // a kubepods container may be Docker's (cri-dockerd): a runtime that does not know the id answers 404
+            case DOCKER, PODMAN, KUBERNETES -> c.withDetails(apis.inspect(c.ref().id()));
+            case CONTAINERD, CRIO, LXC, HOST -> c;
+        };
+    }
+
+    /**
      * {@link #find(Discovery, String)}, and when no running container matches, asks the runtimes
      * about stopped ones too, so that "no container named 'web'" becomes "container 'web' is not
      * running (exited)" when that is the reason. Asked only on a miss: a hit costs no API call.

@@ -176,6 +176,70 @@ public final class RuntimeApis {
         }
     }
 
+    /**
+     * The privileged flag and mounts of one container, from the first runtime that knows it: {@code GET
+     * /containers/{id}/json} (Docker Engine API ContainerInspect; Podman's compatible API) on each socket in turn, a
+     * 404 passing to the next. {@link RuntimeDetails#UNKNOWN} when no runtime knows the id (or it is not a runtime's
+     * hexadecimal id, which is never put in a request path).
+     *
+     * @throws IOException when no runtime answered it and one failed (its message names the socket and why)
+     */
+    public RuntimeDetails inspect(String id) throws IOException {
+        if (id.isEmpty() || !id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return RuntimeDetails.UNKNOWN;
+        }
+        IOException failed = null;
+        for (Path socket : sockets.stream().distinct().toList()) {
+            if (!Files.exists(socket)) {
+                continue;
+            }
+            try {
+                long start = System.nanoTime();
+                String version = apiVersion(socket);
+                long left = Math.max(1, TIMEOUT_MS - (System.nanoTime() - start) / 1_000_000);
+                String target = "/v" + version + "/containers/" + id + "/json";
+                UnixHttp.Response r = UnixHttp.get(socket, target, left);
+                if (r.status() == 200) {
+                    return parseInspect(r.body());
+                }
+                if (r.status() != 404) {
+                    failed = new IOException(socket + " answered HTTP " + r.status() + " to GET " + target + errorMessage(r.body()));
+                }
+            } catch (IOException | JsonException | SecurityException | ClassCastException e) {
+                failed = new IOException("cannot ask " + socket + " about container " + id.substring(0, Math.min(12, id.length()))
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return RuntimeDetails.UNKNOWN;
+    }
+
+    /**
+     * Parses an inspect answer ({@code GET /containers/{id}/json}): {@code HostConfig.Privileged} and each
+     * {@code Mounts} entry's Source, Destination, Mode, RW and Propagation (absent strings read as "", as libsinsp's
+     * parse_json_mounts reads a null Json value's asString).
+     */
+    public static RuntimeDetails parseInspect(String json) {
+        Map<String, Object> root = Json.asObject(Json.parse(json));
+        boolean privileged = root.get("HostConfig") instanceof Map<?, ?> hc && Boolean.TRUE.equals(hc.get("Privileged"));
+        List<RuntimeDetails.Mount> mounts = new ArrayList<>();
+        if (root.get("Mounts") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    mounts.add(new RuntimeDetails.Mount(text(m.get("Source")), text(m.get("Destination")), text(m.get("Mode")),
+                            Boolean.TRUE.equals(m.get("RW")), text(m.get("Propagation"))));
+                }
+            }
+        }
+        return new RuntimeDetails(true, privileged, mounts);
+    }
+
+    private static String text(Object o) {
+        return o instanceof String s ? s : "";
+    }
+
     /** Parses the Engine API's container list (Id, Names, Image, State). */
     public static List<RuntimeContainer> parseList(String json) {
         List<RuntimeContainer> out = new ArrayList<>();

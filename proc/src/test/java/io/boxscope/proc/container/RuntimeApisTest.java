@@ -86,4 +86,41 @@ class RuntimeApisTest {
         assertEquals(1, l.notices().size());
         assertTrue(l.notices().getFirst().contains("showing ids"));
     }
+
+    /**
+     * A real answer of Docker 20.10 to GET /v1.41/containers/ID/json (body only) for {@code docker run --network host
+     * -v /tmp/rf5x:/x -v /tmp:/hosttmp:ro boxscope-test/busybox sleep 600}: both binds, in order, with mode, RW and
+     * propagation; not privileged.
+     */
+    @Test
+    void inspectAnswerGivesTheMountsAndThePrivilegedFlag() throws IOException {
+        String body = Files.readString(Fixtures.path("docker/container-inspect.json"));
+        RuntimeDetails d = RuntimeApis.parseInspect(body);
+        assertTrue(d.known());
+        assertEquals(false, d.privileged());
+        assertEquals(List.of(new RuntimeDetails.Mount("/tmp/rf5x", "/x", "", true, "rprivate"),
+                new RuntimeDetails.Mount("/tmp", "/hosttmp", "ro", false, "rprivate")), d.mounts());
+        // the same answer for a container run with --privileged (which this machine's runc cannot start: it may not
+        // apply every capability), the flag flipped in place
+        String privileged = body.replace("\"Privileged\":false", "\"Privileged\":true");
+        assertTrue(!privileged.equals(body));
+        assertTrue(RuntimeApis.parseInspect(privileged).privileged());
+    }
+
+    @Test
+    void hostileInspectAnswersReadAsNothingOrFail() {
+        RuntimeDetails d = RuntimeApis.parseInspect("{\"HostConfig\":{\"Privileged\":\"yes\"},\"Mounts\":[7,null,"
+                + "{\"Source\":5,\"RW\":\"true\"}]}");
+        assertEquals(false, d.privileged());
+        assertEquals(List.of(new RuntimeDetails.Mount("", "", "", false, "")), d.mounts());
+        assertEquals(List.of(), RuntimeApis.parseInspect("{\"Mounts\":null}").mounts());
+        assertThrows(RuntimeException.class, () -> RuntimeApis.parseInspect("[1]"));
+    }
+
+    @Test
+    void anIdThatIsNotHexIsNeverPutInARequest() throws IOException {
+        RuntimeApis apis = new RuntimeApis(List.of(Path.of("/var/run/docker.sock")));
+        assertEquals(RuntimeDetails.UNKNOWN, apis.inspect("../../_ping"));
+        assertEquals(RuntimeDetails.UNKNOWN, apis.inspect(""));
+    }
 }

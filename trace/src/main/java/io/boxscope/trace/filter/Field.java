@@ -109,6 +109,12 @@ public enum Field {
     CONTAINER_TYPE(FieldClass.CONTAINER, "container.type", FieldType.CHARBUF, Arg.NONE, "the container runtime, e.g. docker, containerd, cri-o, podman."),
     CONTAINER_PRIVILEGED(FieldClass.CONTAINER, "container.privileged", FieldType.BOOL, Arg.NONE, "'true' for a Docker-compatible container (docker, cri, containerd, cri-o, podman) its description says runs privileged; no value on the host and for other runtimes."),
     CONTAINER_MOUNTS(FieldClass.CONTAINER, "container.mounts", FieldType.CHARBUF, Arg.NONE, "the container's mounts as its description lists them, source:dest:mode:rdwr:propagation each, separated by commas; no value on the host."),
+    CONTAINER_MOUNT(FieldClass.CONTAINER, "container.mount", FieldType.CHARBUF, Arg.MOUNT, "one of the container's mounts, source:dest:mode:rdwr:propagation: container.mount[N] the Nth (from 0), container.mount[GLOB] the first whose source matches the glob; no value when none does, on the host, or for a container the capture does not describe."),
+    CONTAINER_MOUNT_SOURCE(FieldClass.CONTAINER, "container.mount.source", FieldType.CHARBUF, Arg.MOUNT, "a mount's source: [N] the Nth mount's, [GLOB] that of the first mount whose destination matches the glob."),
+    CONTAINER_MOUNT_DEST(FieldClass.CONTAINER, "container.mount.dest", FieldType.CHARBUF, Arg.MOUNT, "a mount's destination: [N] the Nth mount's, [GLOB] that of the first mount whose source matches the glob."),
+    CONTAINER_MOUNT_MODE(FieldClass.CONTAINER, "container.mount.mode", FieldType.CHARBUF, Arg.MOUNT, "a mount's mode (e.g. ro, z, or empty): [N] the Nth mount's, [GLOB] that of the first mount whose source matches the glob."),
+    CONTAINER_MOUNT_RDWR(FieldClass.CONTAINER, "container.mount.rdwr", FieldType.CHARBUF, Arg.MOUNT, "'true' or 'false', whether a mount is writable: [N] the Nth mount's, [GLOB] that of the first mount whose source matches the glob."),
+    CONTAINER_MOUNT_PROPAGATION(FieldClass.CONTAINER, "container.mount.propagation", FieldType.CHARBUF, Arg.MOUNT, "a mount's propagation (e.g. rprivate): [N] the Nth mount's, [GLOB] that of the first mount whose source matches the glob."),
 
     CONTAINER_IMAGE_REPOSITORY(FieldClass.CONTAINER, "container.image.repository", FieldType.CHARBUF, Arg.NONE, "the container image without its tag (e.g. busybox)."),
     CONTAINER_IMAGE_TAG(FieldClass.CONTAINER, "container.image.tag", FieldType.CHARBUF, Arg.NONE, "the container image's tag (e.g. latest)."),
@@ -171,7 +177,9 @@ public enum Field {
         /** {@code [N]} (N generations up), or none: any ancestor. */
         ANCESTOR,
         /** {@code [T]}, required: a time in nanoseconds since the epoch (evt.around). */
-        TIME
+        TIME,
+        /** {@code [N]} (a mount's position) or {@code [GLOB]} (a path glob), required: the container.mount fields. */
+        MOUNT
     }
 
     private static final Map<String, Field> BY_NAME = new HashMap<>();

@@ -6,8 +6,9 @@ package io.boxscope.trace.filter;
  * {@code proc.aname} without index (any ancestor: {@code index} is null).
  *
  * @param field    the catalogue field
- * @param argName  the event argument's name for evt.arg.NAME and evt.rawarg.NAME, else null
- * @param index    the N of evt.arg[N], proc.aname[N], proc.apid[N], else null
+ * @param argName  the event argument's name for evt.arg.NAME and evt.rawarg.NAME, the glob of container.mount[GLOB],
+ *                 else null
+ * @param index    the N of evt.arg[N], proc.aname[N], proc.apid[N], container.mount[N], else null
  * @param type     the type values compare as: the field's, or for evt.rawarg.NAME the argument's
  */
 public record FieldRef(Field field, String argName, Integer index, FieldType type) {
@@ -47,6 +48,9 @@ public record FieldRef(Field field, String argName, Integer index, FieldType typ
     /** As written in a filter. */
     @Override
     public String toString() {
+        if (field.arg() == Field.Arg.MOUNT) {
+            return field.fieldName() + "[" + (argName != null ? argName : index) + "]";
+        }
         if (argName != null) {
             return field.fieldName() + "." + argName;
         }

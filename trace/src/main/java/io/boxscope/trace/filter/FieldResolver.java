@@ -55,6 +55,9 @@ final class FieldResolver {
                         + " (evt.abspath, evt.abspath.src, evt.abspath.dst)");
             };
         }
+        if (name.startsWith("container.mount") && (name.length() == MOUNT.length() || name.charAt(MOUNT.length()) != 's')) {
+            return mount(name, pos);
+        }
         if (name.startsWith("proc.apid")) {
             return ancestor(Field.PROC_APID, name, pos);
         }
@@ -75,7 +78,20 @@ final class FieldResolver {
         throw unknown(name, pos);
     }
 
+    private static final String DNS = "sysdig resolves the host name a filter compares it with through DNS and matches the"
+            + " socket's address against the answer; boxscope resolves no names: compare the address (fd.cip, fd.sip, fd.lip,"
+            + " fd.rip), e.g. fd.sip=127.0.0.1";
+    /** Why a sysdig field is refused, and what to use instead, where a reason is known (docs/trace.md, "Not done yet"). */
+    private static final java.util.Map<String, String> WHY_NOT = java.util.Map.of(
+            "fd.name_changed", "sysdig sets it while parsing an event that renamed its fd (a connect, a UDP sendto to a new"
+                    + " address), which boxscope's reader does not record; -p %fd.name shows the name after each event",
+            "fd.cip.name", DNS, "fd.sip.name", DNS, "fd.lip.name", DNS, "fd.rip.name", DNS);
+
     private FilterException unknown(String name, int pos) {
+        String why = WHY_NOT.get(name);
+        if (why != null) {
+            return new FilterException(filter, pos, "field " + name + " is not supported by boxscope yet: " + why);
+        }
         if (knownToSysdig(name)) {
             return new FilterException(filter, pos, "field " + name + " is not supported by boxscope yet "
                     + "(sysdig 0.29 has it; 'boxscope trace -l' lists the fields boxscope supports)");
@@ -191,6 +207,50 @@ final class FieldResolver {
                     + " ('boxscope trace -L' lists the event names)");
         }
         return new FieldRef(Field.EVT_TYPE_IS, type, id, FieldType.UINT32);
+    }
+
+    private static final String MOUNT = "container.mount";
+
+    /**
+     * container.mount[ARG] and container.mount.source/.dest/.mode/.rdwr/.propagation[ARG]
+     * (sinsp_filter_check_container::parse_field_name and extract_arg, libs e5c53d64): after "container.mount." the
+     * part's name is matched as a prefix, then ARG runs from the first '[' to the first ']'; a number sscanf's %d reads
+     * whole (parsed32) is a mount's position, anything else a glob on a mount path. No '[' or ']' is sysdig's syntax
+     * error; text after the ']' is a field sysdig does not know.
+     */
+    private FieldRef mount(String name, int pos) {
+        Field field = Field.CONTAINER_MOUNT;
+        int base = MOUNT.length();
+        if (name.startsWith(MOUNT + ".")) {
+            base++;
+            field = null;
+            for (Field f : List.of(Field.CONTAINER_MOUNT_SOURCE, Field.CONTAINER_MOUNT_DEST, Field.CONTAINER_MOUNT_MODE,
+                    Field.CONTAINER_MOUNT_RDWR, Field.CONTAINER_MOUNT_PROPAGATION)) {
+                if (name.startsWith(f.fieldName().substring(base), base)) {
+                    field = f;
+                    break;
+                }
+            }
+            if (field == null) {
+                throw new FilterException(filter, pos, "filter syntax error: " + name
+                        + " (container.mount.source, .dest, .mode, .rdwr or .propagation, then [N] or [GLOB])");
+            }
+        }
+        int open = name.indexOf('[', base);
+        int close = open < 0 ? -1 : name.indexOf(']', open);
+        if (close < 0) {
+            throw new FilterException(filter, pos, "filter syntax error: " + name + " (give a mount: "
+                    + field.fieldName() + "[0] or " + field.fieldName() + "[/path/*])");
+        }
+        if (close + 1 != name.length()) {
+            throw unknown(name, pos);
+        }
+        String arg = name.substring(open + 1, close);
+        Integer index = ValueParser.scanInt32(arg);
+        if (index != null && index == -1) {
+            return new FieldRef(field, "", null, FieldType.CHARBUF); // sysdig's "no index" marker: a glob of ""
+        }
+        return index != null ? new FieldRef(field, null, index, FieldType.CHARBUF) : new FieldRef(field, arg, null, FieldType.CHARBUF);
     }
 
     private FieldRef ancestor(Field field, String name, int pos) {

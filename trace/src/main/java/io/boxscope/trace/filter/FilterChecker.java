@@ -34,6 +34,14 @@ final class FilterChecker {
 
     private Expr compare(Ast.Compare c) {
         FieldRef field = resolver.resolve(c.field(), c.fieldPos());
+        if (c.op() == CmpOp.IN && field.field() == Field.EVT_TYPE_IS) {
+            // sinsp_filter_compiler::parse_check (libs e5c53d64): 'in' on a field that is not a PT_CHARBUF becomes
+            // field=V1 or field=V2 ..., each a new check made by new_filter_check_from_another, which copies the field
+            // id but not extract_type's event numbers: the copies test event type 0 (PPME_GENERIC_E) only, whatever
+            // event was named. sysdig 0.29 -r: evt.type.is.poll in (1) keeps the generic system call entries (and
+            // evt.type.is.X in (0) everything else), exactly as evt.type.is.0=1 does.
+            field = new FieldRef(Field.EVT_TYPE_IS, "0", 0, FieldType.UINT32);
+        }
         FieldType type = field.type();
         checkOperator(field, c);
         List<Value> values = new ArrayList<>();

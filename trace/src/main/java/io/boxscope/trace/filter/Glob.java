@@ -7,10 +7,11 @@ package io.boxscope.trace.filter;
  * [:classes:]); a backslash makes the next character literal. Strings are bytes (one char each),
  * compared as in the C locale.
  */
-final class Glob {
+public final class Glob {
     private Glob() {}
 
-    static boolean matches(String pattern, String text) {
+    /** Whether {@code text} matches {@code pattern} as fnmatch(pattern, text, 0) == 0. */
+    public static boolean matches(String pattern, String text) {
         return match(pattern, 0, text, 0);
     }
 

@@ -74,6 +74,16 @@ final class ValueParser {
         return bits == 64 ? l : (l << (64 - bits)) >> (64 - bits);
     }
 
+    /** sinsp_numparser::parsed32 without its exception: the number sscanf("%d%c") reads whole, or null. */
+    static Integer scanInt32(String s) {
+        BigInteger n = scanInteger(s);
+        if (n == null) {
+            return null;
+        }
+        long l = n.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE : n.compareTo(LONG_MIN) < 0 ? Long.MIN_VALUE : n.longValue();
+        return (int) l;
+    }
+
     /** sscanf("%u%c") / ("%lu%c"): a minus sign negates modulo 2^64; then the low bits. */
     static long parseUnsigned(String s, int bits, String filter, int pos, String shown) {
         BigInteger n = scanInteger(s);

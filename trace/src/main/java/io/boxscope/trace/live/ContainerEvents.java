@@ -128,7 +128,9 @@ final class ContainerEvents {
     /**
      * The JSON of one container as libsinsp's container_to_json writes it, with the keys its
      * parse_container_json_evt reads for the fields Boxscope has: the short and full id, sysdig's container
-     * type number (container_info.h sinsp_container_type), name, image and the image's repository and tag.
+     * type number (container_info.h sinsp_container_type), name, image and the image's repository and tag, and the
+     * runtime's privileged flag and mounts ({@link io.boxscope.proc.container.RuntimeDetails}: Docker-compatible
+     * runtimes; false and none for the others, whose privileged flag sysdig does not print either).
      */
     static String json(ContainerInfo c) {
         String image = c.image();
@@ -137,7 +139,17 @@ final class ContainerEvents {
         String tag = split.tag();
         String digest = split.digest();
         Map<String, Object> o = Json.object();
-        o.put("Mounts", List.of());
+        List<Object> mounts = new java.util.ArrayList<>();
+        for (io.boxscope.proc.container.RuntimeDetails.Mount m : c.details().mounts()) {
+            Map<String, Object> e = Json.object(); // container_to_json's keys, in its order
+            e.put("Source", m.source());
+            e.put("Destination", m.destination());
+            e.put("Mode", m.mode());
+            e.put("RW", m.rw());
+            e.put("Propagation", m.propagation());
+            mounts.add(e);
+        }
+        o.put("Mounts", mounts);
         o.put("full_id", c.ref().id());
         o.put("id", c.ref().shortId());
         o.put("image", image);
@@ -146,7 +158,7 @@ final class ContainerEvents {
         o.put("imagerepo", repo);
         o.put("imagetag", tag);
         o.put("name", c.name());
-        o.put("privileged", false);
+        o.put("privileged", c.details().privileged());
         o.put("type", type(c.ref().runtime()));
         Map<String, Object> root = Json.object();
         root.put("container", o);

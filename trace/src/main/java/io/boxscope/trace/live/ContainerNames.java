@@ -2,6 +2,7 @@ package io.boxscope.trace.live;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import io.boxscope.proc.HostPaths;
@@ -39,6 +40,8 @@ public final class ContainerNames implements ContainerEvents.Names {
     private static final long BUDGET_CAP_NS = SECOND_NS;
     /** The budget grows by the elapsed time over this: scans take at most a tenth of the capture's time. */
     private static final long BUDGET_SHARE = 10;
+    /** How long a scan waits for the runtimes' details (privileged, mounts) of the containers it names, in all. */
+    private static final long DETAILS_NS = SECOND_NS;
     private final Scanner discovery;
     /** What the scans found, by full id: read by the consumer without the lock, written by the scan thread. */
     private final Map<String, ContainerInfo> byId = new ConcurrentHashMap<>();
@@ -54,6 +57,9 @@ public final class ContainerNames implements ContainerEvents.Names {
     private long unnamed;
     private long deferred;
     private String why = "";
+    /** Containers named whose details (privileged, mounts) the runtime could not give, and the last reason. */
+    private long undetailed;
+    private String whyUndetailed = "";
     /** Incremented after each scan that named a container not named before ({@link #generation}). */
     private volatile long generation;
 
@@ -61,10 +67,25 @@ public final class ContainerNames implements ContainerEvents.Names {
     @FunctionalInterface
     interface Scanner {
         Discovery scan() throws IOException;
+
+        /** {@code c} with its runtime's details (privileged, mounts), asked once per container when a scan names it. */
+        default ContainerInfo details(ContainerInfo c) throws IOException {
+            return c;
+        }
     }
 
     public ContainerNames(HostPaths paths) {
-        this(() -> ContainerDiscovery.of(paths).scan());
+        this(new Scanner() {
+            @Override
+            public Discovery scan() throws IOException {
+                return ContainerDiscovery.of(paths).scan();
+            }
+
+            @Override
+            public ContainerInfo details(ContainerInfo c) throws IOException {
+                return ContainerDiscovery.of(paths).details(c);
+            }
+        });
     }
 
     /** With the scan each lookup runs (tests: runtimes of their own, a discovery of their own). */
@@ -81,15 +102,32 @@ public final class ContainerNames implements ContainerEvents.Names {
      * container), and {@code why} the last reason (the scan's error, or the
      * runtimes' own notices); empty when all went well.
      */
-    public record Misses(long failedScans, long unnamed, long deferred, String why) {
+    public record Misses(long failedScans, long unnamed, long deferred, String why, long undetailed, String whyUndetailed) {
         public static final Misses NONE = new Misses(0, 0, 0, "");
 
-        public boolean any() {
-            return failedScans > 0 || unnamed > 0 || deferred > 0;
+        public Misses(long failedScans, long unnamed, long deferred, String why) {
+            this(failedScans, unnamed, deferred, why, 0, "");
         }
 
-        /** One line for the command's footer: how many lookups failed and why. */
+        public boolean any() {
+            return failedScans > 0 || unnamed > 0 || deferred > 0 || undetailed > 0;
+        }
+
+        /**
+         * One line for the command's footer: how many lookups failed and why; and how many named containers are
+         * described without their privileged flag and mounts (the runtime's inspect call failed), and why.
+         */
         public String describe() {
+            String details = undetailed == 0 ? "" : undetailed + (undetailed == 1 ? " container is" : " containers are")
+                    + " described without privileged and mounts (" + whyUndetailed + "): container.privileged reads false"
+                    + " and container.mounts is empty for " + (undetailed == 1 ? "it" : "them");
+            if (failedScans == 0 && unnamed == 0 && deferred == 0) {
+                return details;
+            }
+            return names() + (details.isEmpty() ? "" : "; " + details);
+        }
+
+        private String names() {
             StringBuilder sb = new StringBuilder("container names could not be resolved");
             if (failedScans > 0) {
                 sb.append(": ").append(failedScans).append(failedScans == 1 ? " lookup" : " lookups").append(" failed");
@@ -110,8 +148,8 @@ public final class ContainerNames implements ContainerEvents.Names {
     /** What the lookups so far could not name, and why. */
     public Misses misses() {
         synchronized (lock) {
-            return failedScans == 0 && unnamed == 0 && deferred == 0 ? Misses.NONE
-                    : new Misses(failedScans, unnamed, deferred, why);
+            return failedScans == 0 && unnamed == 0 && deferred == 0 && undetailed == 0 ? Misses.NONE
+                    : new Misses(failedScans, unnamed, deferred, why, undetailed, whyUndetailed);
         }
     }
 
@@ -254,6 +292,55 @@ public final class ContainerNames implements ContainerEvents.Names {
         } catch (IOException | RuntimeException e) {
             error = "cannot scan the processes for containers: " + e.getMessage();
         }
+        // the runtime's details (privileged, mounts) of each container this scan names for the first time, asked here on
+        // the scan thread before its name is published (a capture file describes a container once), all at once, one
+        // virtual thread each, for at most DETAILS_NS in all: the first scan is waited for before a capture reads its
+        // ring, and a runtime slow to answer (a container being removed: up to its 3 s timeout) must not hold it back.
+        // A container not answered in time is described without them, counted.
+        List<ContainerInfo> found = new java.util.ArrayList<>(d == null ? List.of() : d.containers());
+        var answers = new java.util.concurrent.atomic.AtomicReferenceArray<Object>(found.size());
+        List<Thread> asking = new java.util.ArrayList<>();
+        List<Integer> asked = new java.util.ArrayList<>();
+        for (int k = 0; k < found.size(); k++) {
+            ContainerInfo i = found.get(k);
+            ContainerInfo old = byId.get(i.ref().id());
+            if (old != null && old.details().known()) {
+                found.set(k, i.withDetails(old.details()));
+            } else if (!i.name().isEmpty() && (old == null || old.name().isEmpty())) {
+                int slot = k;
+                asked.add(k);
+                asking.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        answers.set(slot, discovery.details(i));
+                    } catch (IOException | RuntimeException e) {
+                        answers.set(slot, String.valueOf(e.getMessage()));
+                    }
+                }));
+            }
+        }
+        long detailsEnd = System.nanoTime() + DETAILS_NS;
+        for (Thread t : asking) {
+            long left = detailsEnd - System.nanoTime();
+            try {
+                if (left <= 0 || !t.join(java.time.Duration.ofNanos(left))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long failedDetails = 0;
+        String whyDetails = null;
+        for (int k : asked) {
+            Object a = answers.get(k);
+            if (a instanceof ContainerInfo withDetails) {
+                found.set(k, withDetails);
+            } else {
+                failedDetails++;
+                whyDetails = a instanceof String why ? why : "the runtime did not answer within " + DETAILS_NS / 1_000_000 + " ms";
+            }
+        }
         synchronized (lock) {
             try {
                 long end = System.nanoTime();
@@ -268,7 +355,11 @@ public final class ContainerNames implements ContainerEvents.Names {
                     return;
                 }
                 boolean fresh = false;
-                for (ContainerInfo i : d.containers()) {
+                undetailed += failedDetails;
+                if (whyDetails != null) {
+                    whyUndetailed = whyDetails;
+                }
+                for (ContainerInfo i : found) {
                     // never downgrade: a runtime that did not answer this time leaves the name it gave before
                     ContainerInfo old = byId.get(i.ref().id());
                     if (old == null || old.name().isEmpty() || !i.name().isEmpty()) {

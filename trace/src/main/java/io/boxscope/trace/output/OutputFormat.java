@@ -193,6 +193,14 @@ public final class OutputFormat {
     }
 
     /**
+     * Whether a format's text holds an escape character once sysdig's escapes are read ({@code \e}): what sysdig.cpp
+     * tests ({@code output_format.find("\e")}) to set reset_colors, before and whether or not the format parses.
+     */
+    public static boolean hasEscape(String format) {
+        return unescape(format).indexOf('\u001b') >= 0;
+    }
+
+    /**
      * Whether the format's own text holds an escape character (ESC, from {@code \e}): sysdig then resets the
      * colours ({@code \e[00m}) at the end of the capture (sysdig.cpp: {@code reset_colors}), terminal or not.
      */

@@ -201,6 +201,8 @@ public final class ScapFields implements FieldSource {
             case PROC_IS_CONTAINER_HEALTHCHECK, PROC_IS_CONTAINER_LIVENESS_PROBE, PROC_IS_CONTAINER_READINESS_PROBE ->
                     t == null ? null : new Value.Bool(false);
             case CONTAINER_PRIVILEGED, CONTAINER_MOUNTS -> containerState(ref.field());
+            case CONTAINER_MOUNT, CONTAINER_MOUNT_SOURCE, CONTAINER_MOUNT_DEST, CONTAINER_MOUNT_MODE, CONTAINER_MOUNT_RDWR,
+                    CONTAINER_MOUNT_PROPAGATION -> mount(ref);
             case EVT_ARG -> arg(ref);
             case EVT_RAWARG -> rawarg(ref);
             case EVT_BUFLEN -> buflen();
@@ -516,6 +518,46 @@ public final class ScapFields implements FieldSource {
             case 0, 6, 7, 8, 11 -> new Value.Bool(c.privileged());
             default -> null;
         };
+    }
+
+    /**
+     * container.mount[ARG] and its parts (TYPE_CONTAINER_MOUNT, _SOURCE ... _PROPAGATION, libs e5c53d64): [N] the Nth
+     * mount of the container's description (mount_by_idx: none past the end nor below 0), [GLOB] the first mount whose
+     * source matches (mount_by_source, fnmatch), for container.mount.source the first whose destination does
+     * (mount_by_dest); the whole mount as its to_string, or the part, rdwr as "true"/"false". No value on the host,
+     * for a container the file does not describe, or when no mount matches.
+     */
+    private Value mount(FieldRef ref) {
+        ContainerRef cref = container();
+        if (cref == null || cref.isHost()) {
+            return null;
+        }
+        Inspector.Container c = inspector.container(cref.shortId());
+        if (c == null) {
+            return null;
+        }
+        io.boxscope.trace.filter.Field f = ref.field();
+        Inspector.Mount m = null;
+        if (ref.index() != null) {
+            m = ref.index() >= 0 && ref.index() < c.mounts().size() ? c.mounts().get(ref.index()) : null;
+        } else {
+            for (Inspector.Mount each : c.mounts()) {
+                String path = f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_SOURCE ? each.dest() : each.source();
+                if (io.boxscope.trace.filter.Glob.matches(ref.argName(), path)) {
+                    m = each;
+                    break;
+                }
+            }
+        }
+        if (m == null) {
+            return null;
+        }
+        return text(f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_SOURCE ? m.source()
+                : f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_DEST ? m.dest()
+                : f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_MODE ? m.mode()
+                : f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_RDWR ? Boolean.toString(m.rdwr())
+                : f == io.boxscope.trace.filter.Field.CONTAINER_MOUNT_PROPAGATION ? m.propagation()
+                : m.toString());
     }
 
     private Value imagePart(io.boxscope.trace.filter.Field f) {

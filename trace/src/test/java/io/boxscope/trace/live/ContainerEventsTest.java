@@ -125,4 +125,48 @@ class ContainerEventsTest {
         }
         assertEquals(List.of(), asked, "the host is never asked for a name");
     }
+
+    /**
+     * The runtime's privileged flag and mounts are written in the description as libsinsp's container_to_json writes
+     * them ({@code privileged}; {@code Mounts} of Source, Destination, Mode, RW, Propagation: libs e5c53d64
+     * container.cpp), so {@code sysdig -r} of the file prints {@code container.privileged=true} and each mount. A
+     * privileged container cannot be started on every test machine (runc may not apply all capabilities), so the
+     * details are given here as the Docker API's inspect answer gives them (proc's RuntimeApisTest reads a real one).
+     * The build before wrote {@code privileged: false} and no mounts whatever the runtime said.
+     */
+    @Test
+    void privilegedAndMountsAreWrittenSoSysdigReadsThem(@TempDir Path dir) throws Exception {
+        List<String> cgroups = docker('b');
+        ContainerRef ref = ScapFields.containerOf(cgroups);
+        io.boxscope.proc.container.RuntimeDetails details = new io.boxscope.proc.container.RuntimeDetails(true, true, List.of(
+                new io.boxscope.proc.container.RuntimeDetails.Mount("/srv/data", "/data", "", true, "rprivate"),
+                new io.boxscope.proc.container.RuntimeDetails.Mount("/etc/app", "/conf", "ro", false, "rslave")));
+        ContainerInfo info = new ContainerInfo(ref, "priv", "busybox:latest", List.of(800), CgroupMembership.parse("0::/x\n"), "/x",
+                OptionalLong.empty(), new CgroupLimits(java.util.OptionalDouble.empty(), 0, "",
+                OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty(), CgroupLimits.CpuThrottling.NONE, CgroupLimits.CgroupVersion.NONE,
+                CgroupLimits.CgroupVersion.NONE, List.of()), Map.of()).withDetails(details);
+        Map<String, Object> c = io.boxscope.proc.json.Json.asObject(io.boxscope.proc.json.Json.asObject(
+                io.boxscope.proc.json.Json.parse(ContainerEvents.json(info))).get("container"));
+        assertEquals(true, c.get("privileged"));
+        assertEquals(List.of(Map.of("Source", "/srv/data", "Destination", "/data", "Mode", "", "RW", true, "Propagation", "rprivate"),
+                Map.of("Source", "/etc/app", "Destination", "/conf", "Mode", "ro", "RW", false, "Propagation", "rslave")), c.get("Mounts"));
+
+        Path file = dir.resolve("p.scap");
+        ThreadInfo sh = new ThreadInfo(800, 800, 1, 800, 800, "sh", "/bin/sh", "/bin/sh", List.of(), "/", 1024, 0, 0, 0, 0, 0, 0, 0, 0,
+                List.of(), 800, 800, cgroups, "/", -1, false);
+        CaptureTables t = new CaptureTables(new MachineInfo(1, 1L << 30, 32768, "h"), List.of(), List.of(), List.of(),
+                List.of(sh), Map.of());
+        try (CycleWriter w = new CycleWriter(new RotationNames(file.toString(), 0, 0, 0, 0), false, () -> t,
+                ZoneOffset.UTC, dir, 1_700_000_000L)) {
+            ContainerEvents events = new ContainerEvents(r -> info, w);
+            events.see(cgroups);
+            w.write(ScapEvent.builder("PPME_SYSCALL_CLOSE_X", 1_700_000_000_000_000_001L, 800, 0).num(0).build());
+        }
+        String format = "%container.privileged %container.mounts";
+        Process p = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString(), "-p", format).redirectErrorStream(true).start();
+        String sysdig = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), sysdig);
+        assertEquals("true /srv/data:/data::true:rprivate,/etc/app:/conf:ro:false:rslave\n", sysdig);
+    }
 }

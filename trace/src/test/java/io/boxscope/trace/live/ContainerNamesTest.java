@@ -192,4 +192,61 @@ class ContainerNamesTest {
         ContainerNames.Misses m = names.misses();
         assertEquals(new ContainerNames.Misses(0, 0, 1, ""), m, "the first lookup's event went without the name");
     }
+
+    /**
+     * A container a scan names for the first time is asked for its runtime details (privileged, mounts) once, on the
+     * scan thread, before its name is published, so the file's description holds them; a later scan keeps them without
+     * asking again; a runtime that cannot answer leaves the container described without them, counted and said. The
+     * build before never asked (a privileged container was written privileged: false, with no mounts).
+     */
+    @Test
+    void detailsAreAskedOnceWhenTheContainerIsFirstNamedAndAFailureIsCounted(@TempDir Path tmp) throws Exception {
+        ContainerNames unnamed = namesOverOneDockerContainer(tmp);
+        unnamed.apply(REF);
+        unnamed.awaitScans();
+        ContainerInfo found = unnamed.apply(REF);
+        ContainerInfo web = new ContainerInfo(found.ref(), "web", "nginx:1.27", found.pids(), found.cgroups(),
+                found.unifiedPath(), found.cgroupId(), found.limits(), found.labels());
+        io.boxscope.proc.container.RuntimeDetails d = new io.boxscope.proc.container.RuntimeDetails(true, true,
+                List.of(new io.boxscope.proc.container.RuntimeDetails.Mount("/srv", "/srv", "ro", false, "rprivate")));
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ContainerNames names = new ContainerNames(new ContainerNames.Scanner() {
+            @Override
+            public io.boxscope.proc.container.Discovery scan() {
+                return new io.boxscope.proc.container.Discovery(List.of(web), 0, 0, List.of());
+            }
+
+            @Override
+            public ContainerInfo details(ContainerInfo c) {
+                asked.incrementAndGet();
+                return c.withDetails(d);
+            }
+        });
+        names.apply(REF);
+        names.awaitScans();
+        assertEquals(d, names.named(ID).details());
+        assertEquals(1, asked.get());
+        names.prime(); // no scan: one has run
+        assertEquals(1, asked.get());
+
+        ContainerNames failing = new ContainerNames(new ContainerNames.Scanner() {
+            @Override
+            public io.boxscope.proc.container.Discovery scan() {
+                return new io.boxscope.proc.container.Discovery(List.of(web), 0, 0, List.of());
+            }
+
+            @Override
+            public ContainerInfo details(ContainerInfo c) throws java.io.IOException {
+                throw new java.io.IOException("cannot ask /var/run/docker.sock about container 6de102c1cecc: refused");
+            }
+        });
+        failing.apply(REF);
+        failing.awaitScans();
+        assertEquals("web", failing.named(ID).name(), "named all the same");
+        assertEquals(io.boxscope.proc.container.RuntimeDetails.UNKNOWN, failing.named(ID).details());
+        ContainerNames.Misses m = failing.misses();
+        assertEquals(1, m.undetailed());
+        assertTrue(m.describe().contains("1 container is described without privileged and mounts (cannot ask"
+                + " /var/run/docker.sock about container 6de102c1cecc: refused)"), m.describe());
+    }
 }
