@@ -88,15 +88,16 @@ class LauncherChoiceTest {
 
     @Test
     void theJitChoiceOfTheTools() throws Exception {
-        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=5", choice("runqlat", "1", "1"));
-        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=5", choice("syscount"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=20", choice("runqlat", "1", "1"));
+        assertEquals("tracing|-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining -XX:CompileThresholdScaling=20", choice("syscount"));
         assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("opensnoop"));
         assertEquals("tracing|-XX:CompileThresholdScaling=5", choice("--pid", "1", "execsnoop"));
     }
 
     /**
      * Every tracing command's JIT options start this JVM and take effect (a misspelt or refused -XX option would stop
-     * the tool before main): the thresholds scaled as the file says, the C1-only tools still stopping at level 1 and
+     * the tool before main): the thresholds scaled as the file says (by 20 for runqlat, a tool that sums in the kernel;
+     * by 5 for opensnoop and probe), the C1-only tools still stopping at level 1 and
      * without the AOT cache's training replay, as given on the command line (a diagnostic flag: without the unlock the
      * JVM refuses to start); the per-event tools and probe keep the replay (it has C2 compile their drain early).
      */
@@ -105,7 +106,8 @@ class LauncherChoiceTest {
         for (String[] args : List.of(new String[] {"opensnoop"}, new String[] {"runqlat"}, new String[] {"probe", "-e", "x"})) {
             String jit = choice(args).split("\\|", -1)[1];
             String out = finalFlags(jit);
-            assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*double CompileThresholdScaling\\s+= 5\\.0+\\s.*")),
+            String scale = args[0].equals("runqlat") ? "20" : "5"; // the summing tools by 20, the others by 5
+            assertEquals(true, out.lines().anyMatch(l -> l.matches("\\s*double CompileThresholdScaling\\s+= " + scale + "\\.0+\\s.*")),
                     String.join(" ", args) + ": " + out.lines().filter(l -> l.contains("CompileThresholdScaling")).toList());
             assertEquals(args[0].equals("runqlat"), out.lines().anyMatch(l -> l.matches("\\s*intx TieredStopAtLevel\\s+= 1\\s.*")),
                     String.join(" ", args));
