@@ -566,14 +566,14 @@ public final class CaptureProbe implements AutoCloseable {
             // entry carries the caller's argv and envp, which a failed exec's exit event is made of (ExecArgv; the
             // entry event itself is left out by the filter in Java)
             ExecArgv.onlyExec(a, execve, execveat, out);
-            ExecArgv.emit(a, execve, execveat);
+            ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
             output(a, m, out);
             a.bind(generic).bind(out).movImm(Reg.R0, 0).exit();
             return a.build();
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
-        ExecArgv.emit(a, execve, execveat);
+        ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
         // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
         UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {

@@ -681,6 +681,9 @@ public final class EventBuilder {
         v.put("vm_rss", mem.vmRssKb());
         v.put("vm_swap", mem.vmSwapKb());
         long[] execMem = exec ? execMemory.remove(r.tid()) : null;
+        if (fromEntry) {
+            failedExecTask(v, e);
+        }
         if (execMem != null && ret == 0 && pageShift >= 10) {
             // the new image's, read by the probe at the exec: /proc is read now, after a short process is gone
             long[] kb = memoryKb(execMem);
@@ -721,6 +724,32 @@ public final class EventBuilder {
         v.put("exe", io.boxscope.proc.RawText.decode(argv, 0, first));
         v.put("args", first + 1 >= argv.length ? new byte[0] : java.util.Arrays.copyOfRange(argv, first + 1, argv.length));
         v.put("env", nulEnded(e.buf()));
+    }
+
+    /**
+     * A failed exec's fdlimit, vm_size, vm_rss and vm_swap: the caller's, which the probe read from the task at the
+     * entry (its slot 3, {@link ExecArgv#TASK_INFO}), as the driver's exit reads them from the task; a part the probe
+     * could not read stays /proc's, read now (1024 and zeros once the caller is gone).
+     */
+    private void failedExecTask(Map<String, Object> v, RawRecord e) {
+        byte[] s = e.sockaddr();
+        if (s.length != ExecArgv.TASK_INFO) {
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s).order(java.nio.ByteOrder.nativeOrder());
+        long[] w = new long[ExecArgv.TASK_INFO / 8];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = b.getLong(8 * i);
+        }
+        if (w[ExecArgv.TASK_NOFILE] != -1) {
+            v.put("fdlimit", w[ExecArgv.TASK_NOFILE]);
+        }
+        if (w[ExecArgv.TASK_MM_READ] == 1 && pageShift >= 10) {
+            long[] kb = memoryKb(w);
+            v.put("vm_size", kb[0]);
+            v.put("vm_rss", kb[1]);
+            v.put("vm_swap", kb[2]);
+        }
     }
 
     /** {@code area} with its last byte NUL (a copy when it was not). */
