@@ -278,6 +278,16 @@ public final class EventBuilder {
                 yield List.of();
             }
             case RawRecord.EXEC -> {
+                long oldTid = (r.id() >>> SchedPrograms.OLD_TID_SHIFT) & SchedPrograms.OLD_TID_MASK;
+                if (oldTid != 0 && oldTid != r.tid()) {
+                    // a thread that was not the leader now has the leader's tid (fs/exec.c de_thread): its execve
+                    // entry (the exit comes under the new tid) and its table entry follow it
+                    RawRecord entry = lastEnter.remove(oldTid);
+                    if (entry != null) {
+                        lastEnter.put(r.tid(), entry);
+                    }
+                    threads.retid(oldTid, r.tid());
+                }
                 String[] paths = execPaths(r);
                 threads.exec(r.pid(), r.tid(), RawRecord.execComm(r.strA()), r.strB(), paths[0], paths[1], RawRecord.execCgroup(r.strA()));
                 if (paths[0] == null || paths[1] == null) {
@@ -727,8 +737,8 @@ public final class EventBuilder {
     }
 
     /**
-     * A failed exec's fdlimit, vm_size, vm_rss and vm_swap: the caller's, which the probe read from the task at the
-     * entry (its slot 3, {@link ExecArgv#TASK_INFO}), as the driver's exit reads them from the task; a part the probe
+     * A failed exec's fdlimit, vm_size, vm_rss, vm_swap and flags (PPM_EXE_WRITABLE of the caller's own exe): the
+     * caller's, which the probe read from the task at the entry (its slot 3, {@link ExecArgv#TASK_INFO}), as the driver's exit reads them from the task; a part the probe
      * could not read stays /proc's, read now (1024 and zeros once the caller is gone).
      */
     private void failedExecTask(Map<String, Object> v, RawRecord e) {
@@ -743,6 +753,9 @@ public final class EventBuilder {
         }
         if (w[ExecArgv.TASK_NOFILE] != -1) {
             v.put("fdlimit", w[ExecArgv.TASK_NOFILE]);
+        }
+        if (w[ExecArgv.TASK_EXE_WRITABLE] != -1) {
+            v.put("flags", w[ExecArgv.TASK_EXE_WRITABLE] == 1 ? PPM_EXE_WRITABLE : 0L);
         }
         if (w[ExecArgv.TASK_MM_READ] == 1 && pageShift >= 10) {
             long[] kb = memoryKb(w);

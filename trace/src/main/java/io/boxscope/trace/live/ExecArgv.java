@@ -88,12 +88,17 @@ final class ExecArgv {
         a.ja(notExec).bind(exec);
     }
 
-    /** Bytes of slot 3 of an exec entry: total_vm, the four rss_stat counters, 1 when they were read, the NOFILE soft limit. */
-    static final int TASK_INFO = 56;
+    /**
+     * Bytes of slot 3 of an exec entry: total_vm, the four rss_stat counters, 1 when they were read, the NOFILE soft
+     * limit, whether the caller's exe is writable by it.
+     */
+    static final int TASK_INFO = 64;
     /** Word of {@link #TASK_INFO} that is 1 when the memory counters were read. */
     static final int TASK_MM_READ = 5;
     /** Word of {@link #TASK_INFO} holding the open-files soft limit, -1 when it was not read. */
     static final int TASK_NOFILE = 6;
+    /** Word of {@link #TASK_INFO}: 1 when the caller's exe is writable by it, 0 when not, -1 when not decided. */
+    static final int TASK_EXE_WRITABLE = 7;
 
     /**
      * The caller's memory counters and open-files soft limit as slot 3, {@link #TASK_INFO} bytes: a failed exec's
@@ -104,7 +109,12 @@ final class ExecArgv {
      * the ones it had at its entry, but for what another thread of the process changed meanwhile. Words 0-4 as
      * {@link CaptureProbe#mmCounters} lays them out (total_vm, then rss_stat's file, anon, swap, shmem counters), word
      * {@link #TASK_MM_READ} 1 when they were read, word {@link #TASK_NOFILE}
-     * {@code current->signal->rlim[RLIMIT_NOFILE].rlim_cur}, -1 when not read.
+     * {@code current->signal->rlim[RLIMIT_NOFILE].rlim_cur}, -1 when not read; word {@link #TASK_EXE_WRITABLE} the
+     * exit's PPM_EXE_WRITABLE, which the driver decides from the task's {@code mm->exe_file} whatever the return
+     * value (execve.bpf.c, extract__exe_writable; libs' driver test execveX_failure expects the flag on a failed
+     * call), so a failed exec's is the caller's own exe's: {@link ExeAccess}, as the exec program decides it for the
+     * new image. ExeAccess marks the record's id and uses argument words 0 and 1; both are put back here (the entry
+     * event and the exit's lookup of its entry read them).
      */
     private static void task(Asm a, FdOffsets.Mm k) {
         Label noMm = a.newLabel("exectask_nomm");
@@ -113,7 +123,7 @@ final class ExecArgv {
         a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, END_MAX, out)
                 .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4);
         for (int i = 0; i < TASK_INFO; i += 8) {
-            a.st(Size.DW, Reg.R1, i, i == 8 * TASK_NOFILE ? -1 : 0);
+            a.st(Size.DW, Reg.R1, i, i == 8 * TASK_NOFILE || i == 8 * TASK_EXE_WRITABLE ? -1 : 0);
         }
         a.call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
         CaptureProbe.chase(a, k.taskMm(), noMm);
@@ -127,9 +137,33 @@ final class ExecArgv {
         a.bind(noMm).call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R0);
         CaptureProbe.chase(a, k.taskSignal(), noLimit);
         word(a, k.nofileCur(), TASK_NOFILE, noLimit);
-        a.bind(noLimit).ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, END_MAX, out)
+        a.bind(noLimit);
+        if (k.access() != null) {
+            writable(a, k);
+        }
+        a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, END_MAX, out)
                 .st(Size.H, Reg.R9, RawRecord.LENS + 2 * 3, TASK_INFO)
                 .add(Reg.R4, TASK_INFO).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4)
+                .bind(out);
+    }
+
+    /**
+     * Word {@link #TASK_EXE_WRITABLE} from {@link ExeAccess}'s bits in the record's id (R8, the call's number, is
+     * written back), with argument words 0 and 1 kept aside in S_ARGV/S_ENVP (free once the arrays are copied).
+     */
+    private static void writable(Asm a, FdOffsets.Mm k) {
+        Label out = a.newLabel("exectask_access_out");
+        Label known = a.newLabel("exectask_access_known");
+        a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ARGS).stx(Size.DW, Reg.R10, S_ARGV, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ARGS + 8).stx(Size.DW, Reg.R10, S_ENVP, Reg.R1);
+        k.access().emit(a, k.taskMm(), k.exeFile());
+        a.ldx(Size.DW, Reg.R1, Reg.R10, S_ARGV).stx(Size.DW, Reg.R9, RawRecord.ARGS, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R10, S_ENVP).stx(Size.DW, Reg.R9, RawRecord.ARGS + 8, Reg.R1)
+                .ldx(Size.DW, Reg.R2, Reg.R9, RawRecord.ID).stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8)
+                .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, END_MAX, out)
+                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4)
+                .rsh(Reg.R2, 34).alu64(AluOp.AND, Reg.R2, 3).jmp(JmpOp.JNE, Reg.R2, 0, known)
+                .ja(out).bind(known).rsh(Reg.R2, 1).stx(Size.DW, Reg.R1, 8 * TASK_EXE_WRITABLE, Reg.R2)
                 .bind(out);
     }
 

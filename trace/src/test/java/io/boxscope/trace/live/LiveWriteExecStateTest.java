@@ -42,6 +42,28 @@ class LiveWriteExecStateTest {
         assertEquals(List.of("bxperl"), r.names(), r.lines().toString());
     }
 
+    /**
+     * A thread that is not the process's leader execs with execve pushed down (and execveat not): the kernel gives it
+     * the leader's tid (fs/exec.c de_thread), so its exit comes as the leader's while its entry was the thread's. The
+     * exit is the new image's only execve exit in the file: before, the exec record (the leader's tid, whose last
+     * entry was no exec) also gave a state-only execve exit, two in the file for one exec.
+     */
+    @Test
+    void aNonLeaderThreadsExecIsDescribedOnce(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder("python3", "-c", "import os, sys, threading\nsys.stdin.readline()\n"
+                + "t = threading.Thread(target=lambda: os.execv('/bin/true', ['bxthrexec']))\nt.start()\nt.join()\n").start();
+        Path file = dir.resolve("threadexec.scap");
+        WrittenCapture.Result r = WrittenCapture.run(file, child, "evt.type=execve and proc.pid=" + child.pid(), true);
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve ")).toList();
+        assertEquals(1, exits.size(), r.sysdig().toString());
+        assertTrue(exits.get(0).contains(" < execve res=0 exe=bxthrexec "), exits.get(0));
+        List<io.boxscope.trace.scap.ScapEvent> all = io.boxscope.trace.scap.ScapReader.readAll(file).events().stream()
+                .filter(e -> e.tid() == child.pid()).toList();
+        long execExits = all.stream().filter(e -> e.info().map(i -> i.constant().equals("PPME_SYSCALL_EXECVE_19_X")).orElse(false))
+                .count();
+        assertEquals(1, execExits, "execve exits of " + child.pid() + " in the file, state-only ones too: " + all);
+    }
+
     private record Result(List<String> lines, List<String> names) {}
 
     private static Result run(Path dir, String filter) throws Exception {
