@@ -75,10 +75,17 @@ class LiveWriteExecStateTest {
         assertEquals(1, execExits(file, child.pid()), "execve exits in the file, state-only ones too");
     }
 
-    /** A python child whose second thread execs /bin/true as {@code bxthrexec} once told to go. */
+    /**
+     * A python child whose second thread execs /bin/true as {@code bxthrexec} once told to go; returned once python
+     * says it is ready, so that the capture lists python itself (python3 may be a launcher script that execs it).
+     */
     private static Process threadExec() throws java.io.IOException {
-        return new ProcessBuilder("python3", "-c", "import os, sys, threading\nsys.stdin.readline()\n"
+        Process p = new ProcessBuilder("python3", "-c", "import os, sys, threading\nsys.stderr.write('ready\\n')\n"
+                + "sys.stderr.flush()\nsys.stdin.readline()\n"
                 + "t = threading.Thread(target=lambda: os.execv('/bin/true', ['bxthrexec']))\nt.start()\nt.join()\n").start();
+        byte[] ready = p.getErrorStream().readNBytes(6);
+        assertEquals("ready\n", new String(ready, java.nio.charset.StandardCharsets.US_ASCII), "the python child did not start");
+        return p;
     }
 
     /** The execve exits of thread {@code tid} in {@code file}, state-only ones too. */
