@@ -571,7 +571,7 @@ public final class CaptureProbe implements AutoCloseable {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STATE_CALL)
                     .jmp(JmpOp.JNE, Reg.R1, 0, stateEntry);
             ExecArgv.onlyExec(a, execve, execveat, out);
-            ExecArgv.emit(a, execve, execveat);
+            ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
             output(a, m, out);
             a.ja(out).bind(stateEntry).st(Size.H, Reg.R9, RawRecord.KIND, RawRecord.ENTER | RawRecord.STATE_FLAG);
         } else {
@@ -579,7 +579,7 @@ public final class CaptureProbe implements AutoCloseable {
         }
         string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
         string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
-        ExecArgv.emit(a, execve, execveat);
+        ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
         // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
         UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
         if (o.fdOffsets() != null) {

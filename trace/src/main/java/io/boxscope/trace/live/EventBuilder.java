@@ -278,6 +278,16 @@ public final class EventBuilder {
                 yield List.of();
             }
             case RawRecord.EXEC -> {
+                long oldTid = (r.id() >>> SchedPrograms.OLD_TID_SHIFT) & SchedPrograms.OLD_TID_MASK;
+                if (oldTid != 0 && oldTid != r.tid()) {
+                    // a thread that was not the leader now has the leader's tid (fs/exec.c de_thread): its execve
+                    // entry (the exit comes under the new tid) and its table entry follow it
+                    RawRecord entry = lastEnter.remove(oldTid);
+                    if (entry != null) {
+                        lastEnter.put(r.tid(), entry);
+                    }
+                    threads.retid(oldTid, r.tid());
+                }
                 String[] paths = execPaths(r);
                 threads.exec(r.pid(), r.tid(), RawRecord.execComm(r.strA()), r.strB(), paths[0], paths[1], RawRecord.execCgroup(r.strA()));
                 if (paths[0] == null || paths[1] == null) {
@@ -681,6 +691,9 @@ public final class EventBuilder {
         v.put("vm_rss", mem.vmRssKb());
         v.put("vm_swap", mem.vmSwapKb());
         long[] execMem = exec ? execMemory.remove(r.tid()) : null;
+        if (fromEntry) {
+            failedExecTask(v, e);
+        }
         if (execMem != null && ret == 0 && pageShift >= 10) {
             // the new image's, read by the probe at the exec: /proc is read now, after a short process is gone
             long[] kb = memoryKb(execMem);
@@ -721,6 +734,35 @@ public final class EventBuilder {
         v.put("exe", io.boxscope.proc.RawText.decode(argv, 0, first));
         v.put("args", first + 1 >= argv.length ? new byte[0] : java.util.Arrays.copyOfRange(argv, first + 1, argv.length));
         v.put("env", nulEnded(e.buf()));
+    }
+
+    /**
+     * A failed exec's fdlimit, vm_size, vm_rss, vm_swap and flags (PPM_EXE_WRITABLE of the caller's own exe): the
+     * caller's, which the probe read from the task at the entry (its slot 3, {@link ExecArgv#TASK_INFO}), as the driver's exit reads them from the task; a part the probe
+     * could not read stays /proc's, read now (1024 and zeros once the caller is gone).
+     */
+    private void failedExecTask(Map<String, Object> v, RawRecord e) {
+        byte[] s = e.sockaddr();
+        if (s.length != ExecArgv.TASK_INFO) {
+            return;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(s).order(java.nio.ByteOrder.nativeOrder());
+        long[] w = new long[ExecArgv.TASK_INFO / 8];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = b.getLong(8 * i);
+        }
+        if (w[ExecArgv.TASK_NOFILE] != -1) {
+            v.put("fdlimit", w[ExecArgv.TASK_NOFILE]);
+        }
+        if (w[ExecArgv.TASK_EXE_WRITABLE] != -1) {
+            v.put("flags", w[ExecArgv.TASK_EXE_WRITABLE] == 1 ? PPM_EXE_WRITABLE : 0L);
+        }
+        if (w[ExecArgv.TASK_MM_READ] == 1 && pageShift >= 10) {
+            long[] kb = memoryKb(w);
+            v.put("vm_size", kb[0]);
+            v.put("vm_rss", kb[1]);
+            v.put("vm_swap", kb[2]);
+        }
     }
 
     /** {@code area} with its last byte NUL (a copy when it was not). */

@@ -193,6 +193,21 @@ public final class LiveThreads {
         return proc.memory(pid);
     }
 
+    /**
+     * A thread {@code oldTid} that exec'd while not its process's leader: the kernel gave it the leader's tid
+     * {@code tid} (fs/exec.c de_thread, exchange_tids), and the old tid is gone with no exit of its own. Its entry
+     * moves to {@code tid} (as the leader's: its vtid the process's vpid) unless the table has that tid already.
+     */
+    void retid(long oldTid, long tid) {
+        TaskInfo t = threads.remove(oldTid);
+        departed.remove(oldTid);
+        if (t == null || threads.get(tid) != null) {
+            return;
+        }
+        threads.put(tid, new TaskInfo(tid, t.pid(), t.ppid(), t.comm(), t.exe(), t.exepath(), t.args(), t.cwd(), t.uid(),
+                t.gid(), t.vpid(), t.vpid(), t.cgroups(), t.loginuid(), t.session()));
+    }
+
     void exit(long tid) {
         threads.remove(tid);
         departed.remove(tid);

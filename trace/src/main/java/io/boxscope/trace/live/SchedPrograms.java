@@ -130,10 +130,29 @@ final class SchedPrograms {
             if (mm != null) {
                 ExecRecord.fill(a, mm, env);
             }
+            oldTid(a);
         }
         CaptureProbe.output(a, m, out);
         a.bind(out).movImm(Reg.R0, 0).exit();
         return a.build();
+    }
+
+    /** Where the exec record's id holds the thread's tid before the exec ({@link #oldTid}). */
+    static final int OLD_TID_SHIFT = 40;
+    /** Its width: PID_MAX_LIMIT is 2^22 (include/linux/threads.h), so 24 bits hold any tid. */
+    static final long OLD_TID_MASK = 0xff_ffffL;
+
+    /**
+     * The exec record's id, bits {@link #OLD_TID_SHIFT} up: {@code old_pid}, the second argument of the raw tracepoint
+     * sched_process_exec (include/trace/events/sched.h: the task, old_pid, the binprm), the tid the thread had before
+     * the exec. A thread that is not its process's leader takes the leader's tid in de_thread (fs/exec.c
+     * exchange_tids), so its record's tid is the leader's while its execve entry and thread-table entry were under
+     * old_pid. Or-ed in last: PathWalk and ExeAccess write the id's low bits.
+     */
+    private static void oldTid(Asm a) {
+        a.ldx(Size.DW, Reg.R1, Reg.R6, 8).alu64(io.boxscope.bpf.asm.AluOp.AND, Reg.R1, (int) OLD_TID_MASK).lsh(Reg.R1, OLD_TID_SHIFT)
+                .ldx(Size.DW, Reg.R2, Reg.R9, RawRecord.ID).alu64(io.boxscope.bpf.asm.AluOp.OR, Reg.R2, Reg.R1)
+                .stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R2);
     }
 
     /**

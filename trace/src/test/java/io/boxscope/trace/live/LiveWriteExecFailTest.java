@@ -35,6 +35,62 @@ class LiveWriteExecFailTest {
         check(dir, "evt.failed=true");
     }
 
+    /**
+     * A failed exec's fdlimit and vm_size/vm_rss are the caller's at the call, read by the probe from the task (the
+     * driver's exit reads them from the task: libs driver/modern_bpf execve.bpf.c, extract__fdlimit, extract__vm_*).
+     * The child sets its open-files soft limit to 777 and holds a 64 MiB string (touched: resident) around a failed
+     * execve, prints its VmSize before and after the call (/proc/self/status), then sets the limit to 555 and exits:
+     * /proc, read when the event is built, has 555 or nothing (1024 and zeros). Before, the exit said 1024 and zeros
+     * (or 555 and the child's sizes then, when it was still there), and flags=0 (the driver decides PPM_EXE_WRITABLE
+     * on the caller's own exe).
+     */
+    @Test
+    void failedExecExitsCarryTheCallersLimitAndMemory(@TempDir Path dir) throws Exception {
+        String d = WrittenCapture.realDirWith(dir, "unused", "");
+        String vmSize = "sub vmsize { open(my $s, '<', '/proc/self/status') or die 'status'; "
+                + "while (<$s>) { return $1 if /^VmSize:\\s+(\\d+) kB/ } die 'no VmSize' } ";
+        String p = vmSize + "my $old = pack('QQ', 0, 0); " + sc("prlimit64", "0, 7, 0, $old") + " == 0 or die 'getrlimit'; "
+                + "my ($cur, $max) = unpack('QQ', $old); "
+                + sc("prlimit64", "0, 7, my $new = pack('QQ', " + NOFILE + ", $max), 0") + " == 0 or die 'setrlimit'; "
+                + "my $big = 'x' x (" + BIG_KB + " * 1024); my $av = pack('p*', 'bxmem') . pack('Q', 0); "
+                + "my $before = vmsize(); "
+                + "my $missing = '" + d + "/missing'; " + sc("execve", "$missing, $av, 0") + " == -1 && $!{ENOENT} or die 'execve'; "
+                + "my $after = vmsize(); print \"before $before\\nafter $after\\n\"; "
+                + sc("prlimit64", "0, 7, my $later = pack('QQ', " + (NOFILE - 222) + ", $max), 0") + " == 0 or die 'setrlimit 2'; "
+                + "undef $big; ";
+        Process child = Workload.perl(p);
+        Path exe = Path.of(child.info().command().orElseThrow()).toRealPath();
+        WrittenCapture.Result r = WrittenCapture.run(dir.resolve("execmem.scap"), child);
+        long before = Long.parseLong(r.values().get("before"));
+        long after = Long.parseLong(r.values().get("after"));
+        List<String> exits = r.sysdig().stream().filter(l -> l.contains(" < execve ")).toList();
+        assertEquals(1, exits.size(), "failed execve exits: " + r.sysdig());
+        String exit = exits.get(0);
+        assertEquals(NOFILE, field(exit, "fdlimit"), "the caller's open-files soft limit at the call: " + exit);
+        long size = field(exit, "vm_size");
+        assertTrue(size >= Math.min(before, after) && size <= Math.max(before, after),
+                "vm_size between the child's VmSize before (" + before + " kB) and after (" + after + " kB) the call: " + exit);
+        // rss_stat's folded count, as the driver reads it (the per-CPU parts not yet added): most of the touched string
+        assertTrue(field(exit, "vm_rss") >= BIG_KB / 2, "vm_rss holds the 64 MiB string: " + exit);
+        // the caller's own exe decides PPM_EXE_WRITABLE (libs' driver test execveX_failure expects it for its root
+        // caller); this test's caller is this JVM's user on perl's file (root, which may write it)
+        boolean writable = Files.isWritable(exe);
+        assertEquals(writable ? 1 : 0, field(exit, "flags"), "flags of a failed exec by a caller that "
+                + (writable ? "may" : "may not") + " write " + exe + ": " + exit);
+    }
+
+    /** The number after {@code name=} in an event line. */
+    private static long field(String line, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + name + "=(\\d+)[ (]").matcher(line);
+        assertTrue(m.find(), name + " in " + line);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The failed-exec child's open-files soft limit at the call. */
+    private static final int NOFILE = 777;
+    /** The string the failed-exec child holds, in KiB. */
+    private static final int BIG_KB = 64 * 1024;
+
     private static void check(Path dir, String extraFilter) throws Exception {
         String d = WrittenCapture.realDirWith(dir, "noexec", "#!/bin/sh\n");
         Files.setPosixFilePermissions(dir.resolve("noexec"), PosixFilePermissions.fromString("rw-r--r--"));
