@@ -136,6 +136,19 @@ class TraceHeatMapTest {
         }
     }
 
+    /**
+     * A chisel's error ends the reading with status 1 after the counts are said (-v's drop line): trace returned before
+     * them, so what was counted was never shown.
+     */
+    @Test
+    void aChiselErrorStillSaysTheCountsThenExits1() {
+        io.boxscope.cli.Cli r = io.boxscope.cli.Cli.run("trace", "-r", capture.toString(), "-v", "-c", "subsecoffset", "0");
+        assertEquals(1, r.code(), r.err());
+        int error = r.err().indexOf("subsecoffset chisel error: table index is NaN");
+        int drops = r.err().indexOf("Drops: ");
+        assertTrue(error >= 0 && drops > error, r.err());
+    }
+
     private static String withoutErrorLine(String screen) {
         return screen.replaceAll("subsecoffset chisel error: [^\r\n]*\r\n", "");
     }

@@ -99,6 +99,21 @@ class TraceLiveCommandTest {
         }
     }
 
+    /**
+     * A chisel that fails on a live capture (subsecoffset with a refresh time of 0: a NaN table index at its first
+     * event) still has the capture's counts said (-v: the drop and event lines), then status 1: trace returned before
+     * them, so the records the kernel dropped went unshown.
+     */
+    @Test
+    void aFailedChiselStillSaysTheCountsThenExits1() {
+        Cli r = Cli.run("trace", "-v", "-M", "2", "-c", "subsecoffset", "0");
+        assertEquals(1, r.code(), r.err());
+        int error = r.err().indexOf("subsecoffset chisel error: table index is NaN");
+        assertTrue(error >= 0, r.err());
+        assertTrue(r.err().indexOf("Drops: total=") > error, r.err());
+        assertTrue(r.err().indexOf("Events: ") > error, r.err());
+    }
+
     /** How many BPF maps of {@code type} (fdinfo's map_type, include/uapi/linux/bpf.h) this process holds open. */
     private static int openMapsOfType(int type) throws Exception {
         int n = 0;
