@@ -258,7 +258,6 @@ final class TraceReadCli {
         return b.append(safeKeepingLayout(s.substring(from))).toString();
     }
 
-    /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
     /** Whether {@code write} names the file {@code read} is (a link or another path to it included). */
     private static boolean sameFile(Path read, Path write) {
         try {
@@ -268,6 +267,7 @@ final class TraceReadCli {
         }
     }
 
+    /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
     private static final boolean[] MODIFIES_STATE = new boolean[1024];
 
     static {
