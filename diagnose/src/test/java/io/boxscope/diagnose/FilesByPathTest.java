@@ -55,7 +55,7 @@ class FilesByPathTest {
                 new EbpfFindings.FileIo("anon_inode:[eventfd]", 100, 5, 8, 3_000, 0, 1),
                 new EbpfFindings.FileIo("anon_inode:[eventfd]", 100, 6, 8, 2_000, 0, 1),
                 new EbpfFindings.FileIo(".../dir/file", 101, 3, 100, 1_000, 0, 1),
-                new EbpfFindings.FileIo(".../dir/file", 102, 3, 100, 500, 0, 1),
-                new EbpfFindings.FileIo("socket:[9]", 103, 4, 2, 700, 0, 2)), rows);
+                new EbpfFindings.FileIo("socket:[9]", 103, 4, 2, 700, 0, 2),
+                new EbpfFindings.FileIo(".../dir/file", 102, 3, 100, 500, 0, 1)), rows);
     }
 }
