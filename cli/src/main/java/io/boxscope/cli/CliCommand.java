@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import io.boxscope.bpf.sys.Sys;
 import io.boxscope.proc.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -556,7 +557,7 @@ public abstract class CliCommand implements Callable<Integer> {
     /**
      * Whether this process's file descriptor {@code fd} is a terminal (isatty(fd)): 0 standard input, 2 standard error.
      * Asked of the kernel, as isatty(3) does: glibc's isatty is a TCGETS ioctl, and TIOCGWINSZ, which
-     * {@link io.boxscope.bpf.sys.Sys#windowSize} makes, fails with ENOTTY exactly when TCGETS does (both are answered
+     * {@link Sys#windowSize} makes, fails with ENOTTY exactly when TCGETS does (both are answered
      * by every tty driver, tty_ioctl/tty_mode_ioctl in drivers/tty/tty_io.c), so every terminal is one whatever its
      * device name: a pty, a virtual terminal, the console, /dev/hvc0, /dev/ttyAMA0, a pty master, a renamed node.
      * On an architecture Boxscope does not know (no ioctl number), where the link /proc/self/fd/N points
@@ -564,11 +565,11 @@ public abstract class CliCommand implements Callable<Integer> {
      */
     public static boolean isTty(int fd) {
         try {
-            io.boxscope.bpf.sys.Sys.arch();
+            Sys.arch();
         } catch (UnsupportedOperationException unknownArchitecture) {
             return isTerminalDevice(java.nio.file.Path.of("/proc/self/fd/" + fd));
         }
-        return io.boxscope.bpf.sys.Sys.windowSize(fd).isPresent();
+        return Sys.windowSize(fd).isPresent();
     }
 
     /**

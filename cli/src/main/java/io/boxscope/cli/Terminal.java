@@ -43,6 +43,14 @@ public final class Terminal {
         raw.flush();
     }
 
+    /**
+     * Whether standard output failed (a closed pipe, a full disk): the byte stream's error state, which Main reports at
+     * the end; a writer of raw bytes (trace -w -) stops on it.
+     */
+    public boolean failed() {
+        return raw.checkError();
+    }
+
     /** "notice: ..." on standard error, made {@link Text#safe}. */
     public void notice(String message) {
         err.println("notice: " + Text.safe(message));

@@ -9,7 +9,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,88 @@ class OutputErrorsTest {
             assertEquals(ExitCode.OK, p.exitValue(), "a closed pipe is the reader's normal end, not a failure");
             assertEquals("", Files.readString(err, StandardCharsets.UTF_8), "a closed pipe is not an error to print");
         } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** {@link ChildJvm#boxscope} with an absolute class path, for a child that runs in another directory. */
+    private static List<String> boxscopeAnywhere(String... args) {
+        List<String> cmd = new ArrayList<>(ChildJvm.boxscope(args));
+        int cp = cmd.indexOf("-cp") + 1;
+        cmd.set(cp, Arrays.stream(cmd.get(cp).split(File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator)));
+        return cmd;
+    }
+
+    private static final Path FIXTURE = Path.of("..", "trace", "src", "test", "resources", "io", "boxscope", "trace", "scap",
+            "midstream-container.scap").toAbsolutePath().normalize();
+
+    /** What {@code sysdig -r FILE} prints of a capture file (the oracle for what {@code -w -} wrote). */
+    private static String sysdigRead(Path file) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/sysdig", "-r", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "sysdig -r " + file);
+        return out;
+    }
+
+    /**
+     * {@code trace -r FILE -w -} writes the capture to standard output, as sysdig takes {@code -} (sysdig -r F -w - |
+     * xxd starts 0a0d 0d0a); trace wrote a file named {@code -}. What it wrote reads, with sysdig, as the file read
+     * does; with standard output on /dev/full it fails with exit 1 and says so; {@code -r -} is refused as sysdig refuses
+     * it (sysdig: "can't open file -", status 1), with no file named {@code -} made either way.
+     */
+    @Test
+    void traceWriteDashWritesTheCaptureToStandardOutput() throws Exception {
+        Path out = dir.resolve("out.scap");
+        Path err = dir.resolve("err");
+        Process p = new ProcessBuilder(boxscopeAnywhere("trace", "-r", FIXTURE.toString(), "-w", "-")).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "trace -r -w - did not end");
+        assertEquals(ExitCode.OK, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+        assertTrue(Files.notExists(dir.resolve("-")), "a file named - was written");
+        byte[] b = Files.readAllBytes(out);
+        assertTrue(b.length > 4 && b[0] == 0x0a && b[1] == 0x0d && b[2] == 0x0d && b[3] == 0x0a, "not a capture: " + b.length + " bytes");
+        assertEquals(sysdigRead(FIXTURE), sysdigRead(out));
+
+        Process full = new ProcessBuilder(boxscopeAnywhere("trace", "-r", FIXTURE.toString(), "-w", "-")).directory(dir.toFile())
+                .redirectOutput(new File("/dev/full")).redirectError(err.toFile()).start();
+        assertTrue(full.waitFor(60, TimeUnit.SECONDS), "trace -w - > /dev/full did not end");
+        String said = Files.readString(err, StandardCharsets.UTF_8);
+        assertEquals(ExitCode.FAILURE, full.exitValue(), said);
+        assertTrue(said.startsWith("boxscope: cannot write standard output: "), said);
+        assertTrue(Files.notExists(dir.resolve("-")), "a file named - was written");
+
+        Process stdin = new ProcessBuilder(boxscopeAnywhere("trace", "-r", "-")).directory(dir.toFile())
+                .redirectInput(FIXTURE.toFile()).redirectError(err.toFile()).start();
+        assertTrue(stdin.waitFor(60, TimeUnit.SECONDS), "trace -r - did not end");
+        assertEquals(ExitCode.FAILURE, stdin.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code boxscope trace -w - | head -c 100} under {@code set -o pipefail}: the live capture goes to standard output
+     * and ends at its next write once head has gone, status 0, nothing said; it ran until the test's timeout and left
+     * a file named {@code -} of hundreds of MB.
+     */
+    @Test
+    @KernelTest
+    void traceWriteDashIntoHeadEndsWithStatusZero() throws Exception {
+        Path err = dir.resolve("err");
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : boxscopeAnywhere("trace", "-w", "-")) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        line.append("| head -c 100 | od -An -tx1 -N4; echo \"status $?\"");
+        Process p = new ProcessBuilder("bash", "-c", line.toString()).directory(dir.toFile()).redirectError(err.toFile()).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "trace -w - kept running with nobody reading");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String said = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals(" 0a 0d 0d 0a\nstatus 0\n", out, said);
+            assertTrue(said.lines().noneMatch(l -> l.contains("pipe") || l.contains("standard output") || l.contains("Exception")), said);
+            assertTrue(Files.notExists(dir.resolve("-")), "a file named - was written");
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
     }

@@ -727,7 +727,9 @@ final class Ebpf implements AutoCloseable {
     /**
      * One row per file, as sysdig's topfiles chisels key by fd.name: the descriptors that named the same path (a shell
      * loop's dd processes appending to one file, each through its own descriptor) are summed; the row keeps the pid and
-     * fd of the descriptor with the most time (then bytes) and says how many it sums. Sorted by time, then bytes.
+     * fd of the descriptor with the most time (then bytes) and says how many it sums. Sorted by time, then bytes. Only
+     * a name that is one file's is merged ({@link #namesOneFile}); a descriptor whose name many files share (every
+     * eventfd is {@code anon_inode:[eventfd]}, two files cut to the same {@code .../dir/file}) keeps a row of its own.
      */
     static List<EbpfFindings.FileIo> byPath(List<EbpfFindings.FileIo> each) {
         Comparator<EbpfFindings.FileIo> most = Comparator.comparingLong(EbpfFindings.FileIo::totalNs)
@@ -736,12 +738,22 @@ final class Ebpf implements AutoCloseable {
         sorted.sort(most);
         java.util.Map<String, EbpfFindings.FileIo> rows = new java.util.LinkedHashMap<>();
         for (EbpfFindings.FileIo f : sorted) {
-            rows.merge(f.path(), f, (a, b) -> new EbpfFindings.FileIo(a.path(), a.pid(), a.fd(), a.bytes() + b.bytes(),
+            String key = namesOneFile(f.path()) ? f.path() : f.path() + "\0" + f.pid() + "/" + f.fd();
+            rows.merge(key, f, (a, b) -> new EbpfFindings.FileIo(a.path(), a.pid(), a.fd(), a.bytes() + b.bytes(),
                     a.totalNs() + b.totalNs(), a.syncs() + b.syncs(), a.descriptors() + b.descriptors()));
         }
         List<EbpfFindings.FileIo> out = new ArrayList<>(rows.values());
         out.sort(most);
         return out;
+    }
+
+    /**
+     * Whether {@code name} is one file's: an absolute path of a whole walk, or a pipe's or socket's name, which holds its
+     * inode ({@link FileNames}). Not an anonymous inode's ({@code anon_inode:[eventfd]}: one shared inode, fs/anon_inodes.c),
+     * nor a walk cut short ({@code .../dir/file}), nor the description of a descriptor closed before it was named.
+     */
+    static boolean namesOneFile(String name) {
+        return name.startsWith("/") || name.startsWith("pipe:[") || name.startsWith("socket:[");
     }
 
     /** What {@code /proc/PID/fd/FD} points at now; a description when the descriptor is closed or unreadable. */

@@ -36,4 +36,26 @@ class FilesByPathTest {
         String b = "(pid 8 fd 3, closed before the end of the window)";
         assertEquals(2, Ebpf.byPath(List.of(f(a, 7, 3, 1, 1, 0), f(b, 8, 3, 1, 1, 0))).size());
     }
+
+    /**
+     * A name many files share is not merged: every eventfd is {@code anon_inode:[eventfd]} (one shared inode), and two
+     * files whose walk was cut short can both read {@code .../dir/file}; each descriptor keeps its row, its own pid and
+     * fd. They became one row with one pid/fd. The same descriptor's name seen twice is still one row.
+     */
+    @Test
+    void namesManyFilesShareStayApart() {
+        List<EbpfFindings.FileIo> rows = Ebpf.byPath(List.of(
+                f("anon_inode:[eventfd]", 100, 5, 8, 3_000, 0),
+                f("anon_inode:[eventfd]", 100, 6, 8, 2_000, 0),
+                f(".../dir/file", 101, 3, 100, 1_000, 0),
+                f(".../dir/file", 102, 3, 100, 500, 0),
+                f("socket:[9]", 103, 4, 1, 400, 0),
+                f("socket:[9]", 104, 4, 1, 300, 0)));
+        assertEquals(List.of(
+                new EbpfFindings.FileIo("anon_inode:[eventfd]", 100, 5, 8, 3_000, 0, 1),
+                new EbpfFindings.FileIo("anon_inode:[eventfd]", 100, 6, 8, 2_000, 0, 1),
+                new EbpfFindings.FileIo(".../dir/file", 101, 3, 100, 1_000, 0, 1),
+                new EbpfFindings.FileIo("socket:[9]", 103, 4, 2, 700, 0, 2),
+                new EbpfFindings.FileIo(".../dir/file", 102, 3, 100, 500, 0, 1)), rows);
+    }
 }

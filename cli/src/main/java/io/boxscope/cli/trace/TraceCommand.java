@@ -41,7 +41,7 @@ public final class TraceCommand extends CliCommand {
     final Opt<Path> read = option(Path.class, null, "-r", "--read").label("FILE")
             .help("Read events from a sysdig capture file (plain or gzipped) instead of the live system.");
     final Opt<Path> write = option(Path.class, null, "-w", "--write").label("FILE")
-            .help("Write the events read to FILE in sysdig's capture format (mode 0600).");
+            .help("Write the events read to FILE in sysdig's capture format (mode 0600); - writes to standard output, as sysdig does.");
     final Opt<Boolean> compress = flag("-z", "--compress")
             .help("With -w: gzip the file, as sysdig -z does.");
     final Opt<Integer> rolloverMb = option(Integer.class, null, "-C", "--file-size").label("MB")

@@ -2,6 +2,7 @@ package io.boxscope.cli.trace;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +117,10 @@ final class TraceLiveCli {
     }
 
     /** The -w writer: one file, or rotated files named as sysdig names them. */
-    private static CycleWriter writer(Request q, LiveCapture cap) throws IOException {
+    private static CycleWriter writer(Terminal term, Request q, LiveCapture cap) throws IOException {
+        if (StdoutCapture.isStdout(q.write())) {
+            return CycleWriter.toStream(new StdoutCapture(term), q.compress(), () -> cap.tables());
+        }
         Rotation r = q.rotation();
         RotationNames names = new RotationNames(q.write().toString(), r.mb(), r.seconds(), r.files(), 0);
         boolean[] opened = {false};
@@ -201,6 +205,9 @@ final class TraceLiveCli {
         if (q.rotation().any() && q.write() == null) {
             throw new UsageException("-C, -G and -W rotate the files of -w FILE: give -w");
         }
+        if (q.rotation().any() && StdoutCapture.isStdout(q.write())) {
+            throw new UsageException("-C, -G and -W rotate files: -w - writes one capture to standard output; give -w FILE");
+        }
         List<String> problems = new ArrayList<>();
         KernelFilter kernel = KernelFilter.ANY;
         PushDown.Split split = null;
@@ -255,7 +262,7 @@ final class TraceLiveCli {
             }
         }
         try (StopSignals stop = StopSignals.install(); LiveCapture cap = LiveCapture.start(opts);
-             CycleWriter writer = q.write() == null ? null : writer(q, cap)) {
+             CycleWriter writer = q.write() == null ? null : writer(term, q, cap)) {
             if (q.verbose()) {
                 err.println(attachLine(cap.typedRegs()));
                 err.println(cap.ringLayout());
@@ -268,6 +275,8 @@ final class TraceLiveCli {
                 err.println("boxscope: " + cap.ringLayout()); // the one line that says the per-CPU rings were refused
                 err.flush();
             }
+            // a chisel's error (written by show) still leaves the counted losses to say below; then exit 1
+            boolean chiselFailed = false;
             if (writer != null) {
                 cap.write(writer, stop::requested);
                 if (q.display().resetColours()) {
@@ -276,10 +285,7 @@ final class TraceLiveCli {
                     out.print("\u001b[00m");
                 }
             } else {
-                if (show(term, q, cap, stop) != null) {
-                    out.flush();
-                    return ExitCode.FAILURE; // the chisel's error is written
-                }
+                chiselFailed = show(term, q, cap, stop) != null;
             }
             out.flush();
             if (out.checkError()) {
@@ -352,8 +358,15 @@ final class TraceLiveCli {
                 err.println("boxscope: " + Text.safe(s.names().describe()));
             }
             err.flush();
+            return chiselFailed ? ExitCode.FAILURE : ExitCode.OK;
+        } catch (IOException | UncheckedIOException e) {
+            if (!StdoutCapture.closed(e)) {
+                throw e;
+            }
+            // -w -: standard output failed (its header or an event); Main says a lost output (> /dev/full) and exits 1,
+            // a closed pipe is a normal end
+            return ExitCode.OK;
         }
-        return ExitCode.OK;
     }
 
     /**

@@ -59,6 +59,15 @@ final class TraceReadCli {
         }
     }
 
+    /** The filter's verdict on the event, its fields marked as a filter's for that time (ScapFields#filtering). */
+    private static boolean matches(Filter filter, ScapFields fields) {
+        try {
+            return filter.matches(fields.filtering(true));
+        } finally {
+            fields.filtering(false);
+        }
+    }
+
     /**
      * How events are shown.
      *
@@ -72,15 +81,6 @@ final class TraceReadCli {
      *               {@code reset_colors}: one of its two formats, events' and plugins', holds an escape; on a
      *               terminal the plugins' default is coloured, so always there unless {@code -p FORMAT} replaced both)
      */
-    /** The filter's verdict on the event, its fields marked as a filter's for that time (ScapFields#filtering). */
-    private static boolean matches(Filter filter, ScapFields fields) {
-        try {
-            return filter.matches(fields.filtering(true));
-        } finally {
-            fields.filtering(false);
-        }
-    }
-
     record Display(Chisel chisel, OutputFormat format, boolean sysdigJson, TimeMode time, BufferFormat buffers,
                    boolean cutBuffers, boolean resetColours) {
         static final Display DEFAULT = new Display(null, null, false, TimeMode.HUMAN, BufferFormat.DOTS, true, false);
@@ -101,7 +101,7 @@ final class TraceReadCli {
         if (q.compress() && q.write() == null) {
             throw new UsageException("-z needs -w FILE");
         }
-        if (q.write() != null && sameFile(q.read(), q.write())) {
+        if (q.write() != null && !StdoutCapture.isStdout(q.write()) && sameFile(q.read(), q.write())) {
             // sysdig 0.29 takes -r X -w X (exit 0) and truncates the file it reads: what it had not read yet is lost
             throw new UsageException("-w " + Text.safe(q.write().toString()) + " is the file -r reads: write to another file");
         }
@@ -118,6 +118,7 @@ final class TraceReadCli {
         }
         String drops = null;
         try (reader; ScapWriter writer = q.write() == null ? null
+                : StdoutCapture.isStdout(q.write()) ? ScapWriter.to(new StdoutCapture(t), reader.tables(), q.compress())
                 : ScapWriter.create(q.write(), reader.tables(), q.compress())) {
             Inspector inspector = new Inspector(reader.tables());
             EventFormatter fmt = new EventFormatter(inspector, ZoneId.systemDefault());
@@ -198,9 +199,7 @@ final class TraceReadCli {
                 err.flush();
             }
             display.end(lastTs);
-            if (display.failure() != null) {
-                return ExitCode.FAILURE;
-            }
+            // a chisel's error ends the reading with exit 1, after what was counted (-v's drops, skipped events)
             if (q.verbose()) {
                 err.println(drops == null ? "Drops: none recorded in the file" : "Drops: " + drops);
             }
@@ -212,6 +211,11 @@ final class TraceReadCli {
                 err.println("boxscope: " + Text.safe(q.read().toString()) + ": " + reader.failure().getMessage());
                 return ExitCode.FAILURE;
             }
+            if (display.failure() != null) {
+                return ExitCode.FAILURE;
+            }
+        } catch (StdoutCapture.Closed e) {
+            return ExitCode.OK; // -w -: Main says a lost output (> /dev/full) and exits 1; a closed pipe is a normal end
         }
         return ExitCode.OK;
     }
@@ -254,7 +258,6 @@ final class TraceReadCli {
         return b.append(safeKeepingLayout(s.substring(from))).toString();
     }
 
-    /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
     /** Whether {@code write} names the file {@code read} is (a link or another path to it included). */
     private static boolean sameFile(Path read, Path write) {
         try {
@@ -264,6 +267,7 @@ final class TraceReadCli {
         }
     }
 
+    /** EF_MODIFIES_STATE by event type (the events -F writes though the filter leaves them out). */
     private static final boolean[] MODIFIES_STATE = new boolean[1024];
 
     static {

@@ -157,6 +157,20 @@ class TraceHeatMapTest {
         assertEquals(1, minus.err().lines().count(), minus.err());
     }
 
+    /**
+     * A chisel's error ends the reading with status 1 after the counts are said (-v's drop line): trace returned before
+     * them, so what was counted was never shown. Under a pseudo-terminal, where the chisel starts (it refuses a pipe).
+     */
+    @Test
+    void aChiselErrorStillSaysTheCountsThenExits1() throws Exception {
+        String screen = Pty.run(dir, 120, 40, io.boxscope.cli.ChildJvm.boxscope("trace", "-r", capture.toString(), "-v", "-c",
+                "subsecoffset", "0"));
+        int error = screen.indexOf("subsecoffset chisel error: table index is NaN");
+        int drops = screen.indexOf("Drops: ");
+        assertTrue(error >= 0 && drops > error, screen);
+        assertTrue(screen.endsWith("[exit 1]\r\n"), screen);
+    }
+
     private static String withoutErrorLine(String screen) {
         return screen.replaceAll("subsecoffset chisel error: [^\r\n]*\r\n", "");
     }

@@ -99,6 +99,22 @@ class TraceLiveCommandTest {
         }
     }
 
+    /**
+     * A chisel that fails on a live capture (subsecoffset with a refresh time of 0: a NaN table index at its first
+     * event) still has the capture's counts said (-v: the drop and event lines), then status 1: trace returned before
+     * them, so the records the kernel dropped went unshown. Under a pseudo-terminal, where the chisel starts.
+     */
+    @Test
+    void aFailedChiselStillSaysTheCountsThenExits1(@TempDir Path dir) throws Exception {
+        String screen = Pty.run(dir, 120, 40, io.boxscope.cli.ChildJvm.boxscope("trace", "-v", "-M", "2", "-c",
+                "subsecoffset", "0"));
+        int error = screen.indexOf("subsecoffset chisel error: table index is NaN");
+        assertTrue(error >= 0, screen);
+        assertTrue(screen.indexOf("Drops: total=") > error, screen);
+        assertTrue(screen.indexOf("Events: ") > error, screen);
+        assertTrue(screen.endsWith("[exit 1]\r\n"), screen);
+    }
+
     /** How many BPF maps of {@code type} (fdinfo's map_type, include/uapi/linux/bpf.h) this process holds open. */
     private static int openMapsOfType(int type) throws Exception {
         int n = 0;

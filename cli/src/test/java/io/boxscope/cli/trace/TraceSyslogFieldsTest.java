@@ -99,6 +99,67 @@ class TraceSyslogFieldsTest {
         }
     }
 
+    /**
+     * A message whose bytes are not UTF-8 ({@code <13>caf\xc3\xa9 \xff\xfe raw}) keeps them: sysdig prints the bytes, trace
+     * printed U+FFFD for each. trace shows each such byte as {@code \xNN} (a line with a byte that is not UTF-8 is
+     * escaped as a line with a control character is, docs/trace.md "backslashes"), so its line is sysdig's with those
+     * bytes escaped; the message's é, valid UTF-8, is as sysdig prints it.
+     */
+    @Test
+    void aMessageThatIsNotUtf8KeepsItsBytes() throws Exception {
+        String workload = String.join("\n",
+                "import os, socket, sys, time",
+                "go = sys.argv[1]; d = sys.argv[2]",
+                "os.makedirs(d + '/dev')",
+                "log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); log.bind(d + '/dev/log')",
+                "print('ready', flush=True)",
+                "while not os.path.exists(go): time.sleep(0.02)",
+                "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect(d + '/dev/log')",
+                "s.send(b'<13>caf\\xc3\\xa9 \\xff\\xfe raw'); log.recv(100)",
+                "s.close(); log.close()",
+                "time.sleep(60)", "");
+        Path script = dir.resolve("raw.py");
+        Files.writeString(script, workload);
+        Path go = dir.resolve("go");
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process child = new ProcessBuilder(python, script.toString(), go.toString(), dir.resolve("d").toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", in.readLine());
+            Path file = dir.resolve("raw.scap");
+            AtomicReference<Cli> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-w", file.toString(), "proc.pid=" + child.pid())));
+            t.start();
+            TraceLiveCommandTest.awaitAttached();
+            Files.createFile(go);
+            t.join(60_000);
+            assertEquals(0, result.get().code(), result.get().err());
+            List<String> args = List.of("-p", "%evt.num {%syslog.message} I=%evt.info", "evt.type=sendto and evt.dir=<");
+            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
+            cmd.addAll(args);
+            Process sysdig = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] theirs = sysdig.getInputStream().readAllBytes();
+            assertTrue(sysdig.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String raw = new String(theirs, StandardCharsets.ISO_8859_1); // one char per byte: the bytes as they are
+            assertTrue(raw.contains("{caf\u00c3\u00a9 \u00ff\u00fe raw} I=syslog sev=notice msg=caf\u00c3\u00a9 \u00ff\u00fe raw\n"),
+                    raw);
+            List<String> cli = new java.util.ArrayList<>(List.of("trace", "-r", file.toString()));
+            cli.addAll(args);
+            Cli ours = Cli.run(cli.toArray(String[]::new));
+            assertEquals(0, ours.code(), ours.err());
+            StringBuilder want = new StringBuilder();
+            for (String line : raw.split("\n")) {
+                want.append(io.boxscope.cli.Text.safeVerbatimWhenPlain(
+                        io.boxscope.proc.RawText.decode(line.getBytes(StandardCharsets.ISO_8859_1)))).append('\n');
+            }
+            assertEquals(want.toString(), ours.out());
+            assertTrue(ours.out().contains("{caf\u00e9 \\xff\\xfe raw} I=syslog sev=notice msg=caf\u00e9 \\xff\\xfe raw\n"), ours.out());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     /** sysdig 0.29's -pp prints the default format (the plain one when standard output is not a terminal) and exits 0. */
     @Test
     void ppPrintsTheDefaultFormat() throws Exception {

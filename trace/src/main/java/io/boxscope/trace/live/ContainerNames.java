@@ -53,6 +53,8 @@ public final class ContainerNames implements ContainerEvents.Names {
     private long budgetAt = Long.MIN_VALUE;
     /** Whether a scan is running on the scan thread. */
     private boolean scanning;
+    /** The lookup that started the scan in flight to wait for it stopped waiting ({@link #applyWaiting(ContainerRef, long)}). */
+    private boolean waiterGone;
     private long failedScans;
     private long unnamed;
     private long deferred;
@@ -184,17 +186,31 @@ public final class ContainerNames implements ContainerEvents.Names {
     /**
      * As {@link #apply}, but waits for the scan in flight (the one this lookup started, or one already running) to
      * end and answers from it. For a reader that loses nothing while it waits (a kernel chisel's table, counted in the
-     * kernel's maps), never for a ring consumer.
+     * kernel's maps).
      */
     ContainerInfo applyWaiting(ContainerRef ref) throws InterruptedException {
+        return applyWaiting(ref, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #applyWaiting(ContainerRef)}, but waits at most {@code timeoutNs} (a ring consumer: a hung runtime
+     * costs a scan up to its socket timeout). A lookup that stops waiting answers what is known; the scan it started
+     * counts it when it ends: failed, unnamed, or deferred when it names the container after the lookup returned.
+     */
+    ContainerInfo applyWaiting(ContainerRef ref, long timeoutNs) throws InterruptedException {
         ContainerInfo c = byId.get(ref.id());
         if (c != null && !c.name().isEmpty()) {
             return c;
         }
         synchronized (lock) {
             boolean started = startScan(ref, true);
-            while (scanning) {
-                lock.wait();
+            long end = System.nanoTime() + Math.min(timeoutNs, Long.MAX_VALUE / 2);
+            for (long left = timeoutNs; scanning && left > 0; left = end - System.nanoTime()) {
+                long ms = Math.max(1, left / 1_000_000);
+                lock.wait(timeoutNs == Long.MAX_VALUE ? 0 : ms);
+            }
+            if (started && scanning) {
+                waiterGone = true; // the scan counts this lookup as deferred if it names the container
             }
             c = byId.get(ref.id());
             if (!started && (c == null || c.name().isEmpty())) {
@@ -273,6 +289,7 @@ public final class ContainerNames implements ContainerEvents.Names {
         }
         long backoff = r == null ? SECOND_NS : Math.min(MAX_BACKOFF_NS, r[1] * 2);
         scanning = true;
+        waiterGone = false;
         try {
             Thread.ofPlatform().daemon().name("boxscope-container-scan").start(() -> scan(ref, now, backoff, waits));
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -291,6 +308,11 @@ public final class ContainerNames implements ContainerEvents.Names {
             d = discovery.scan();
         } catch (IOException | RuntimeException e) {
             error = "cannot scan the processes for containers: " + e.getMessage();
+        } catch (Error e) {
+            // a StackOverflowError or OutOfMemoryError in the scan: this thread ends here, so it is counted with its
+            // reason like any failed scan, and the block below still clears scanning and wakes prime()/applyWaiting,
+            // which would otherwise wait forever
+            error = "the scan for containers failed: " + e;
         }
         // the runtime's details (privileged, mounts) of each container this scan names for the first time, asked here on
         // the scan thread before its name is published (a capture file describes a container once), all at once, one
@@ -376,7 +398,7 @@ public final class ContainerNames implements ContainerEvents.Names {
                     unnamed++;
                     why = "container " + ref.shortId() + ": " + (d.notices().isEmpty()
                             ? (c == null ? "not running any more" : "no runtime knows it") : String.join("; ", d.notices()));
-                } else if (!waits) {
+                } else if (!waits || waiterGone) {
                     deferred++; // named, but after the lookup that asked had returned without the name
                 }
                 if (fresh) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import io.boxscope.bpf.btf.Btf;
 import io.boxscope.bpf.btf.PtRegs;
 import io.boxscope.bpf.ringbuf.RingBufReader;
@@ -14,8 +15,12 @@ import io.boxscope.bpf.sys.Arch;
 import io.boxscope.bpf.sys.Cpus;
 import io.boxscope.bpf.syscalls.SyscallSignatures;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.container.ContainerInfo;
+import io.boxscope.proc.container.ContainerRef;
 import io.boxscope.proc.tasks.TaskInfo;
 import io.boxscope.proc.tasks.TaskTable;
+import io.boxscope.trace.filter.Expr;
+import io.boxscope.trace.filter.FieldClass;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.KernelFilter;
 import io.boxscope.trace.output.EventView;
@@ -255,7 +260,7 @@ public final class LiveCapture implements AutoCloseable {
         this.formatter = new EventFormatter(inspector, ZoneId.systemDefault());
         this.seedThreads = seedThreads;
         this.containers = new ContainerNames(o.paths());
-        this.filterNames = this::filterName;
+        this.filterNames = o.filter() != null && readsContainer(o.filter().root()) ? this::filterName : null;
     }
 
     /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
@@ -446,8 +451,8 @@ public final class LiveCapture implements AutoCloseable {
             formatter.buffers(display.buffers(), display.cutBuffers());
         }
         if (display != null && display.views()) {
-            timeline = new Timeline(formatter, inspector, ZoneId.systemDefault(), display.time(),
-                    options.filter() != null ? filterNames : containers);
+            // the display never waits for a scan: only a filter that reads container fields does (filterNames)
+            timeline = new Timeline(formatter, inspector, ZoneId.systemDefault(), display.time(), containers);
         }
         Timeline views = timeline;
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
@@ -728,24 +733,38 @@ public final class LiveCapture implements AutoCloseable {
         return stateEvents;
     }
 
-    /** Applies one event, filters it, hands it on; false when the capture is to stop. */
     /**
-     * The container names a Java filter reads: the lookup waits for the scan a container not named yet starts (bounded
-     * by the scan budget and back-off as any scan), so that {@code container.name=X} keeps the first events of a
-     * container started during the capture instead of dropping them while the runtime answers. Only a filter that
-     * reads container fields asks; an interrupt ends the wait (the stop), the lookup then answers what is known.
+     * The container names a Java filter that reads container fields gets (null for any other filter, which never
+     * waits): the lookup waits for the scan a container not named yet starts, at most {@link #FILTER_WAIT_NS} (the
+     * ring consumer must not stall for a runtime's socket timeout), so that {@code container.name=X} keeps the first
+     * events of a container started during the capture instead of dropping them while the runtime answers. An
+     * interrupt ends the wait (the stop), the lookup then answers what is known.
      */
-    private final java.util.function.Function<io.boxscope.proc.container.ContainerRef, io.boxscope.proc.container.ContainerInfo> filterNames;
+    private final Function<ContainerRef, ContainerInfo> filterNames;
+    /** The longest a filter's container lookup waits for a scan on the ring consumer thread. */
+    static final long FILTER_WAIT_NS = 500_000_000L;
 
-    private io.boxscope.proc.container.ContainerInfo filterName(io.boxscope.proc.container.ContainerRef ref) {
+    private ContainerInfo filterName(ContainerRef ref) {
         try {
-            return containers.applyWaiting(ref);
+            return containers.applyWaiting(ref, FILTER_WAIT_NS);
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt(); // kept for the loop, which stops on it
             return containers.apply(ref);
         }
     }
 
+    /** Whether the filter compares a container.* field: only then does its lookup wait for a scan ({@link #filterNames}). */
+    static boolean readsContainer(Expr e) {
+        return switch (e) {
+            case Expr.And a -> a.terms().stream().anyMatch(LiveCapture::readsContainer);
+            case Expr.Or o -> o.terms().stream().anyMatch(LiveCapture::readsContainer);
+            case Expr.Not n -> readsContainer(n.term());
+            case Expr.Const c -> false;
+            case Expr.Check c -> c.field().field().fieldClass() == FieldClass.CONTAINER;
+        };
+    }
+
+    /** Applies one event, filters it, hands it on; false when the capture is to stop. */
     private boolean handle(ScapEvent e, Target sink, ContainerNames containers, Timeline views) {
         try {
             events++;
@@ -766,8 +785,9 @@ public final class LiveCapture implements AutoCloseable {
                 exitPending = e.type() == PROCEXIT;
             }
             EventView view = views == null ? null : views.view(e);
-            if (options.filter() != null && !options.filter().matches(
-                    view != null ? view.fields() : new ScapFields(formatter, inspector, e, filterNames))) {
+            if (options.filter() != null && !options.filter().matches(filterNames != null
+                    ? new ScapFields(formatter, inspector, e, filterNames) // waits for a scan; the view's lookups do not
+                    : view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {
                 sink.filtered(e, view);
                 return true;
             }

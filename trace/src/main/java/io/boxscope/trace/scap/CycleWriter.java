@@ -2,6 +2,7 @@ package io.boxscope.trace.scap;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -40,6 +41,8 @@ public final class CycleWriter implements Closeable {
     /** Those the current file does not hold yet: written before its next event. */
     private final List<String> pending = new ArrayList<>();
     private ScapWriter current;
+    /** Where the one capture goes instead of files ({@link #toStream}), or null. */
+    private final OutputStream stream;
     /** Files opened whose header tables alone were over -C ({@link #overfullHeaders}). */
     private long overfullHeaders;
     /** The largest header written (bytes), for the line that explains a rotation per event. */
@@ -55,6 +58,20 @@ public final class CycleWriter implements Closeable {
      */
     public CycleWriter(RotationNames names, boolean compress, Tables tables, ZoneId zone, Path dir, long startEpochSecond)
             throws IOException {
+        this(names, compress, tables, zone, dir, startEpochSecond, null);
+    }
+
+    /**
+     * One capture written to {@code stream} ({@code -w -}: standard output), never rotated; the stream stays open.
+     */
+    public static CycleWriter toStream(OutputStream stream, boolean compress, Tables tables) throws IOException {
+        return new CycleWriter(new RotationNames("-", 0, 0, 0, 0), compress, tables, ZoneId.systemDefault(), Path.of(""),
+                0, stream);
+    }
+
+    private CycleWriter(RotationNames names, boolean compress, Tables tables, ZoneId zone, Path dir, long startEpochSecond,
+                        OutputStream stream) throws IOException {
+        this.stream = stream;
         this.names = names;
         this.compress = compress;
         this.tables = tables;
@@ -66,6 +83,14 @@ public final class CycleWriter implements Closeable {
     }
 
     private void open() throws IOException {
+        if (stream != null) {
+            current = ScapWriter.to(stream, tables.now(), compress);
+            largestHeader = current.offset();
+            pending.clear();
+            pending.addAll(containers.values());
+            fileNumber++;
+            return;
+        }
         String name = names.name(fileNumber, lastSecond, zone);
         if (pastNames.length > 0 && names.durationSeconds() > 0 && names.base().contains("%")) {
             int slot = (int) (fileNumber % pastNames.length);

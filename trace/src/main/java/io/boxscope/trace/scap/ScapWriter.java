@@ -90,6 +90,18 @@ public final class ScapWriter implements Closeable {
         return w;
     }
 
+    /**
+     * Writes to {@code out} through a buffer, gzipped when {@code compress} ({@code -w -}: standard output, as sysdig
+     * takes {@code -}); {@link #close()} flushes (and ends the gzip stream) but leaves {@code out} open: the caller
+     * owns it.
+     */
+    public static ScapWriter to(OutputStream out, CaptureTables tables, boolean compress) throws IOException {
+        GZIPOutputStream gz = compress ? new GZIPOutputStream(out, 1 << 16, true) : null;
+        ScapWriter w = new ScapWriter(new BufferedOutputStream(gz != null ? gz : out, 1 << 16), gz, false);
+        w.writeHeader(tables);
+        return w;
+    }
+
     /** Bytes written so far, before compression (what sysdig's -C compares against). */
     public long offset() {
         return offset;

@@ -1,5 +1,7 @@
 package io.boxscope.trace.scap;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,7 +46,7 @@ final class SocketTuples {
             Inspector.Fd v4 = ipv4View(old);
             Endpoints e = v4.ends();
             return new Inspector.Fd(FdType.IPV4_SOCK, old.name(), v4.l4proto(), v4.intendedL4(),
-                    new Endpoints(e.sip(), e.sport(), java.util.Arrays.copyOfRange(a.addr(), 12, 16), a.port()), old.dev(),
+                    new Endpoints(e.sip(), e.sport(), Arrays.copyOfRange(a.addr(), 12, 16), a.port()), old.dev(),
                     old.connected(), old.role());
         }
         Endpoints e = old.ends();
@@ -90,7 +92,7 @@ final class SocketTuples {
             return old;
         }
         byte[] m = memory(old, 16).sip();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
         int l4 = m[12] & 0xff;
         Endpoints e = new Endpoints(Arrays.copyOfRange(m, 0, 4), b.getShort(8) & 0xffff, Arrays.copyOfRange(m, 4, 8),
                 b.getShort(10) & 0xffff);
@@ -189,7 +191,7 @@ final class SocketTuples {
         Endpoints b = bound(f);
         if (e == null && b != null && b.sip().length == len) {
             byte[] dip = new byte[len];
-            java.nio.ByteBuffer.wrap(dip).order(java.nio.ByteOrder.nativeOrder()).putShort((short) b.sport())
+            ByteBuffer.wrap(dip).order(ByteOrder.nativeOrder()).putShort((short) b.sport())
                     .put((byte) (f.l4proto() != 0 ? f.l4proto() : f.intendedL4()));
             return new Endpoints(b.sip(), 0, dip, 0);
         }
@@ -206,7 +208,7 @@ final class SocketTuples {
                 || f.type() == FdType.IPV6_SERVSOCK;
         if (f.type() == FdType.IPV6_SERVSOCK && f.ends() != null && f.ends().dip().length == 16) {
             // a bound IPv6 socket after a datagram ({@link #ipv6Server}): the server info read from its memory
-            int port = java.nio.ByteBuffer.wrap(f.ends().dip()).order(java.nio.ByteOrder.nativeOrder()).getShort(0) & 0xffff;
+            int port = ByteBuffer.wrap(f.ends().dip()).order(ByteOrder.nativeOrder()).getShort(0) & 0xffff;
             return new Endpoints(f.ends().sip(), port, new byte[0], 0);
         }
         String n = f.name();
@@ -238,7 +240,7 @@ final class SocketTuples {
         int sport = now.sport();
         int dport = now.dport();
         if (now.sip().length == 16) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(now.sip()).order(java.nio.ByteOrder.nativeOrder());
+            ByteBuffer b = ByteBuffer.wrap(now.sip()).order(ByteOrder.nativeOrder());
             sport = b.getShort(8) & 0xffff;
             dport = b.getShort(10) & 0xffff;
         }

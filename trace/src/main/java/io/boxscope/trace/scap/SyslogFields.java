@@ -1,9 +1,10 @@
 package io.boxscope.trace.scap;
 
+import io.boxscope.proc.RawText;
 import io.boxscope.trace.filter.Field;
 import io.boxscope.trace.filter.Value;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,13 +45,16 @@ final class SyslogFields {
             return facility() < FACILITIES.size() ? FACILITIES.get((int) facility()) : "<NA>";
         }
 
-        /** The message as sinsp's string prints (its bytes up to the first NUL, as the C string it hands on). */
+        /**
+         * The message as sinsp's string holds it: its bytes up to the first NUL (the C string it hands on), not UTF-8
+         * ones kept as {@link RawText} escapes (sysdig prints the bytes; a U+FFFD would lose them).
+         */
         String message() {
             int n = 0;
             while (n < text.length && text[n] != 0) {
                 n++;
             }
-            return new String(text, 0, n, StandardCharsets.UTF_8);
+            return RawText.decode(text, 0, n);
         }
 
         /** sinsp_decoder_syslog::get_info_line: what evt.info shows for the write. */
@@ -89,21 +93,47 @@ final class SyslogFields {
         if (pri == -1) {
             return null; // m_priority -1 is the decoder's "no data"
         }
-        return new Message(pri, java.util.Arrays.copyOfRange(data, j + 2, data.length));
+        return new Message(pri, Arrays.copyOfRange(data, j + 2, data.length));
     }
 
-    /** The value of a syslog field for the message, or null when there is none. */
-    static Value get(Field field, Message m) {
-        if (m == null) {
+    /**
+     * The syslog class's fields, each with its {@link Field}: {@link #get} switches over all of them without a
+     * default, and SyslogFieldsTest checks that every field of the class has one.
+     */
+    enum Kind {
+        FACILITY_STR(Field.SYSLOG_FACILITY_STR), FACILITY(Field.SYSLOG_FACILITY), SEVERITY_STR(Field.SYSLOG_SEVERITY_STR),
+        SEVERITY(Field.SYSLOG_SEVERITY), MESSAGE(Field.SYSLOG_MESSAGE);
+
+        private static final Kind[] ALL = values();
+        final Field field;
+
+        Kind(Field field) {
+            this.field = field;
+        }
+
+        /** The syslog field {@code field} is, or null for a field of another class. */
+        static Kind of(Field field) {
+            for (Kind k : ALL) {
+                if (k.field == field) {
+                    return k;
+                }
+            }
             return null;
         }
-        return switch (field) {
-            case SYSLOG_FACILITY_STR -> new Value.Text(m.facilityText());
-            case SYSLOG_FACILITY -> new Value.Num(m.facility());
-            case SYSLOG_SEVERITY_STR -> new Value.Text(m.severityText());
-            case SYSLOG_SEVERITY -> new Value.Num(m.severity());
-            case SYSLOG_MESSAGE -> new Value.Text(m.message());
-            default -> throw new IllegalArgumentException(field + " is not a syslog field");
+    }
+
+    /** The value of a syslog field for the message, or null when there is none (or the field is not a syslog one). */
+    static Value get(Field field, Message m) {
+        Kind k = Kind.of(field);
+        if (m == null || k == null) {
+            return null;
+        }
+        return switch (k) {
+            case FACILITY_STR -> new Value.Text(m.facilityText());
+            case FACILITY -> new Value.Num(m.facility());
+            case SEVERITY_STR -> new Value.Text(m.severityText());
+            case SEVERITY -> new Value.Num(m.severity());
+            case MESSAGE -> new Value.Text(m.message());
         };
     }
 }

@@ -67,6 +67,68 @@ class ContainerNamesTest {
                 + " container.name or container.image", m.describe());
     }
 
+    /**
+     * A scan that ends in an Error (a StackOverflowError in a runtime's reply parser, say) is counted with its reason,
+     * and the lookups waiting for it (prime, applyWaiting, awaitScans) return: before, the Error escaped before the
+     * scan flag was cleared, and each of them waited forever.
+     */
+    @Test
+    void aScanEndingInAnErrorIsCountedAndWakesTheWaiters() throws Exception {
+        AtomicInteger scans = new AtomicInteger();
+        ContainerNames names = new ContainerNames(() -> {
+            scans.incrementAndGet();
+            throw new StackOverflowError("injected");
+        });
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                names.prime();
+                names.applyWaiting(REF);
+                names.awaitScans();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.join(30_000);
+        assertFalse(waiter.isAlive(), "prime/applyWaiting/awaitScans still wait for a scan that ended in an Error");
+        ContainerNames.Misses m = names.misses();
+        assertEquals(scans.get(), m.failedScans(), m.toString());
+        assertEquals(2, scans.get(), "prime's scan and applyWaiting's");
+        assertEquals("the scan for containers failed: java.lang.StackOverflowError: injected", m.why());
+    }
+
+    /**
+     * The ring consumer's lookup (a filter on container fields) stops waiting for a scan that does not end (a hung
+     * runtime: up to its socket timeout); the scan still counts it when it ends. Before, it waited as long as the scan.
+     */
+    @Test
+    void aBoundedWaitReturnsWhileTheScanHangs() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ContainerNames names = new ContainerNames(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.io.IOException("runtime down");
+        });
+        java.util.concurrent.atomic.AtomicReference<ContainerInfo> got = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread consumer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                got.set(names.applyWaiting(REF, 50_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        consumer.join(30_000);
+        boolean returned = !consumer.isAlive();
+        release.countDown(); // the scan ends only now
+        names.awaitScans();
+        assertTrue(returned, "the bounded lookup still waits for a scan that has not ended");
+        assertNull(got.get());
+        assertEquals(1, names.misses().failedScans(), names.misses().toString());
+        assertEquals(0, names.misses().deferred(), "counted once, by its scan");
+    }
+
     @Test
     void aContainerNoRuntimeNamesIsCountedWithTheRuntimesNotice(@TempDir Path tmp) throws Exception {
         ContainerNames names = namesOverOneDockerContainer(tmp);
