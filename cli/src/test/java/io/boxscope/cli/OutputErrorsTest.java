@@ -69,6 +69,18 @@ class OutputErrorsTest {
         }
     }
 
+    /**
+     * The start of a {@code bash -c} line that runs {@code command} under {@code set -o pipefail} (as scripts do), each
+     * word single-quoted for the shell; the pipe and its reader follow.
+     */
+    private static StringBuilder pipefail(List<String> command) {
+        StringBuilder line = new StringBuilder("set -o pipefail; ");
+        for (String a : command) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        return line;
+    }
+
     /** {@link ChildJvm#boxscope} with an absolute class path, for a child that runs in another directory. */
     private static List<String> boxscopeAnywhere(String... args) {
         List<String> cmd = new ArrayList<>(ChildJvm.boxscope(args));
@@ -132,10 +144,7 @@ class OutputErrorsTest {
     @KernelTest
     void traceWriteDashIntoHeadEndsWithStatusZero() throws Exception {
         Path err = dir.resolve("err");
-        StringBuilder line = new StringBuilder("set -o pipefail; ");
-        for (String a : boxscopeAnywhere("trace", "-w", "-")) {
-            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
-        }
+        StringBuilder line = pipefail(boxscopeAnywhere("trace", "-w", "-"));
         line.append("| head -c 100 | od -An -tx1 -N4; echo \"status $?\"");
         Process p = new ProcessBuilder("bash", "-c", line.toString()).directory(dir.toFile()).redirectError(err.toFile()).start();
         try {
@@ -170,10 +179,7 @@ class OutputErrorsTest {
         String[] parts = commandAndReader.split("\\|");
         String self = Long.toString(ProcessHandle.current().pid());
         Path err = dir.resolve("err");
-        StringBuilder line = new StringBuilder("set -o pipefail; ");
-        for (String a : ChildJvm.boxscope(parts[0].replace("SELF", self).split(" "))) {
-            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
-        }
+        StringBuilder line = pipefail(ChildJvm.boxscope(parts[0].replace("SELF", self).split(" ")));
         line.append("| ").append(parts[1]).append(" >/dev/null; echo \"status $?\"");
         Process p = new ProcessBuilder("bash", "-c", line.toString()).redirectError(err.toFile()).start();
         try {
@@ -205,10 +211,7 @@ class OutputErrorsTest {
         String defSaid = new String(def.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Assumptions.assumeTrue(def.waitFor() == 0, "localedef could not compile de_DE.UTF-8: " + defSaid);
         Path err = dir.resolve("err");
-        StringBuilder line = new StringBuilder("set -o pipefail; ");
-        for (String a : ChildJvm.boxscope("probe", "-l")) {
-            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
-        }
+        StringBuilder line = pipefail(ChildJvm.boxscope("probe", "-l"));
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + "| head -1 >/dev/null; echo \"status $?\"").redirectError(err.toFile());
         pb.environment().put("LOCPATH", locales.toString());
         pb.environment().put("LC_ALL", "de_DE.UTF-8");
@@ -247,10 +250,7 @@ class OutputErrorsTest {
     @KernelTest
     void aPipeIntoHeadEndsTheCommandWithStatusZero(String command) throws Exception {
         Path err = dir.resolve("err");
-        StringBuilder line = new StringBuilder("set -o pipefail; ");
-        for (String a : ChildJvm.boxscope(command.split(" "))) {
-            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
-        }
+        StringBuilder line = pipefail(ChildJvm.boxscope(command.split(" ")));
         line.append("| head -1 >/dev/null; echo \"status $?\"");
         Process p = new ProcessBuilder("bash", "-c", line.toString()).redirectError(err.toFile()).start();
         try {

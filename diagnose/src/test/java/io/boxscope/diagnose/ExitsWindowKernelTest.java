@@ -70,17 +70,12 @@ class ExitsWindowKernelTest {
     @Test
     void aCgroupTargetsCpuBeforeTheWindowIsNotCounted(@TempDir Path dir) throws Exception {
         HostPaths paths = HostPaths.DEFAULT;
-        String cgName = unique("boxscope-test-exitcpu-");
-        Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
-                .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
-        Files.createDirectory(cg);
         String name = unique("dgc");
         Path go = dir.resolve("go");
-        Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + cg.resolve("cgroup.procs") + " && exec \"$0\" -c \"$1\" 2.0 0.0 \"$2\"",
-                python(dir, name).toString(), BURN, go.toString()).start();
-        try {
-            assertEquals("ready", lines(p).readLine());
-            Target t = Targets.resolve("/" + cgName, paths, ContainerDiscovery.of(paths));
+        try (TestCgroup cg = TestCgroup.create("boxscope-test-exitcpu-")) {
+            Process p = cg.start(List.of("sh", "-c", "echo $$ > " + cg.procs() + " && exec \"$0\" -c \"$1\" 2.0 0.0 \"$2\"",
+                    python(dir, name).toString(), BURN, go.toString()));
+            Target t = Targets.resolve("/" + cg.name(), paths, ContainerDiscovery.of(paths));
             try (Ebpf e = Ebpf.start(t, paths, EnumSet.of(Ebpf.Collector.EXITS), BlockRequests.Start.IO_START)) {
                 Files.writeString(go, "");
                 assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the workload did not end");
@@ -91,10 +86,6 @@ class ExitsWindowKernelTest {
                         "CPU counted " + x.cpuNs() / 1e9 + " s for a process that burnt 2 s before the window and ~0 in it; not measured "
                                 + f.unmeasured());
             }
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.delete(cg);
         }
     }
 

@@ -9,7 +9,6 @@ import io.boxscope.testkit.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +29,6 @@ class FileNamesKernelTest {
     @Test
     void shortLivedProcessesFilesAreNamedByTheirPaths(@TempDir Path tmp) throws Exception {
         Path dir = tmp.toRealPath();
-        HostPaths paths = HostPaths.DEFAULT;
-        String cgName = ExitsWindowKernelTest.unique("boxscope-test-filenames-");
-        Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
-                .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
-        Files.createDirectory(cg);
         // names above the leaf that fill more than the room less one name (512 - 256 bytes): walked from the leaf up
         // until the next name might not fit
         String c1 = "a".repeat(200);
@@ -50,30 +44,18 @@ class FileNamesKernelTest {
         }
         // a pipe, a socket and an eventfd, fsync'd (EINVAL, charged all the same), named as /proc names them
         script.append("python3 -c \"$").append(files.size() + 4).append("\"; : > \"$3\"; exec sleep 600");
-        List<String> cmd = new java.util.ArrayList<>(List.of("sh", "-c", script.toString(), "sh", cg.resolve("cgroup.procs").toString(),
-                go.toString(), done.toString()));
-        files.forEach(f -> cmd.add(f.toString()));
-        Path pseudo = dir.resolve("pseudo");
-        cmd.add("import os, socket\nr, w = os.pipe(); e = os.eventfd(0); s = socket.socket()\n"
-                // descriptors no earlier file of this python had: a (pid, fd) keeps its first file's name
-                + "fds = (os.dup2(w, 100), os.dup2(e, 101), os.dup2(s.fileno(), 102))\n"
-                + "open('" + pseudo + "', 'w').write('\\n'.join(os.readlink('/proc/self/fd/%d' % f) for f in fds))\n"
-                + "for f in fds:\n    try: os.fsync(f)\n    except OSError: pass\n");
-        Process sh = new ProcessBuilder(cmd).start();
-        try {
-            assertEquals("ready", ExitsWindowKernelTest.lines(sh).readLine());
-            long cgroupId = ((Number) Files.getAttribute(cg, "unix:ino")).longValue();
-            // budget 1: every call traced (diagnose's 2 % may switch the tracing off for part of the window: a file
-            // charged then is not in the result, named or not)
-            try (SyscallCounters c = SyscallCounters.load(SyscallCounters.Filter.cgroup(cgroupId), Path.of("/sys"), 1.0)) {
-                c.attach(() -> -1);
-                Files.writeString(go, "");
-                for (int i = 0; i < 3000 && !Files.exists(done); i++) {
-                    Thread.sleep(10);
-                }
-                assertTrue(Files.exists(done), "the dds did not finish");
-                c.detach();
-                SyscallCounters.Result r = c.read();
+        try (TestCgroup cg = TestCgroup.create("boxscope-test-filenames-")) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("sh", "-c", script.toString(), "sh", cg.procs().toString(),
+                    go.toString(), done.toString()));
+            files.forEach(f -> cmd.add(f.toString()));
+            Path pseudo = dir.resolve("pseudo");
+            cmd.add("import os, socket\nr, w = os.pipe(); e = os.eventfd(0); s = socket.socket()\n"
+                    // descriptors no earlier file of this python had: a (pid, fd) keeps its first file's name
+                    + "fds = (os.dup2(w, 100), os.dup2(e, 101), os.dup2(s.fileno(), 102))\n"
+                    + "open('" + pseudo + "', 'w').write('\\n'.join(os.readlink('/proc/self/fd/%d' % f) for f in fds))\n"
+                    + "for f in fds:\n    try: os.fsync(f)\n    except OSError: pass\n");
+            cg.start(cmd);
+            cg.countCalls(go, done, "the dds did not finish", r -> {
                 assertEquals(1.0, r.tracedShare());
                 List<SyscallCounters.File> got = r.files();
                 List<String> named = got.stream().map(SyscallCounters.File::path).toList();
@@ -90,11 +72,7 @@ class FileNamesKernelTest {
                     assertTrue(named.contains(p), p + " (as /proc named it) not named: " + got + "; failures " + r.failures() + ", untimed " + r.untimed() + ", lost " + r.lost());
                 }
                 assertEquals(3, Files.readAllLines(pseudo).size());
-            }
-        } finally {
-            sh.destroyForcibly();
-            sh.waitFor(10, TimeUnit.SECONDS);
-            Files.delete(cg);
+            });
         }
     }
 
@@ -106,17 +84,9 @@ class FileNamesKernelTest {
     @Test
     void anUnlinkedFileIsNamedAsProcNamesIt(@TempDir Path tmp) throws Exception {
         Path dir = tmp.toRealPath();
-        HostPaths paths = HostPaths.DEFAULT;
-        String cgName = ExitsWindowKernelTest.unique("boxscope-test-filenames-");
-        Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
-                .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
-        Files.createDirectory(cg);
         Path go = dir.resolve("go");
         Path shown = dir.resolve("shown");
-        String py = "import os, sys, time\n"
-                + "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
-                + "print('ready', flush=True)\n"
-                + "while not os.path.exists(sys.argv[2]): time.sleep(0.02)\n"
+        String py = TestCgroup.PYTHON_READY
                 + "a = os.open(sys.argv[4], os.O_WRONLY | os.O_CREAT, 0o600); b = os.open(sys.argv[5], os.O_WRONLY | os.O_CREAT, 0o600)\n"
                 + "a2 = os.dup2(a, 100); b2 = os.dup2(b, 101)\n"
                 + "os.unlink(sys.argv[4])\n"
@@ -124,31 +94,18 @@ class FileNamesKernelTest {
                 + "open(sys.argv[3] + '.tmp', 'w').write(os.readlink('/proc/self/fd/100') + '\\n' + os.readlink('/proc/self/fd/101'))\n"
                 + "os.rename(sys.argv[3] + '.tmp', sys.argv[3])\n"
                 + "time.sleep(600)\n";
-        Process p = new ProcessBuilder("python3", "-c", py, cg.resolve("cgroup.procs").toString(), go.toString(), shown.toString(),
-                dir.resolve("gone").toString(), dir.resolve("kept").toString()).start();
-        try {
-            assertEquals("ready", ExitsWindowKernelTest.lines(p).readLine());
-            long cgroupId = ((Number) Files.getAttribute(cg, "unix:ino")).longValue();
-            try (SyscallCounters c = SyscallCounters.load(SyscallCounters.Filter.cgroup(cgroupId), Path.of("/sys"), 1.0)) {
-                c.attach(() -> -1);
-                Files.writeString(go, "");
-                for (int i = 0; i < 3000 && !Files.exists(shown); i++) {
-                    Thread.sleep(10);
-                }
-                assertTrue(Files.exists(shown), "the python did not write its files");
-                c.detach();
+        try (TestCgroup cg = TestCgroup.create("boxscope-test-filenames-")) {
+            cg.start(List.of("python3", "-c", py, cg.procs().toString(), go.toString(), shown.toString(),
+                    dir.resolve("gone").toString(), dir.resolve("kept").toString()));
+            cg.countCalls(go, shown, "the python did not write its files", r -> {
                 List<String> proc = Files.readAllLines(shown);
                 assertEquals(List.of(dir.resolve("gone") + " (deleted)", dir.resolve("kept").toString()), proc,
                         "what /proc showed (the expectation)");
-                List<String> named = c.read().files().stream().map(SyscallCounters.File::path).toList();
+                List<String> named = r.files().stream().map(SyscallCounters.File::path).toList();
                 for (String n : proc) {
                     assertTrue(named.contains(n), n + " (as /proc named it) not named: " + named);
                 }
-            }
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.delete(cg);
+            });
         }
     }
 
@@ -162,35 +119,18 @@ class FileNamesKernelTest {
     void aFileTheKernelDidNotNameIsCountedAndSaid(@TempDir Path tmp) throws Exception {
         Path dir = tmp.toRealPath();
         HostPaths paths = HostPaths.DEFAULT;
-        String cgName = ExitsWindowKernelTest.unique("boxscope-test-filenames-");
-        Path cg = new io.boxscope.proc.cgroup.CgroupFs(paths).unifiedRoot()
-                .orElseThrow(() -> new AssertionError("no cgroup v2 tree")).resolve(cgName);
-        Files.createDirectory(cg);
         Path go = dir.resolve("go");
         Path shown = dir.resolve("shown");
-        String py = "import os, sys, time\n"
-                + "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
-                + "print('ready', flush=True)\n"
-                + "while not os.path.exists(sys.argv[2]): time.sleep(0.02)\n"
+        String py = TestCgroup.PYTHON_READY
                 + "m = os.dup2(os.memfd_create('boxscope-test'), 100); f = os.dup2(os.open(sys.argv[4], os.O_WRONLY | os.O_CREAT, 0o600), 101)\n"
                 + "os.write(m, b'x'); os.fsync(m); os.write(f, b'y'); os.fsync(f)\n"
                 + "open(sys.argv[3] + '.tmp', 'w').write(os.readlink('/proc/self/fd/100'))\n"
                 + "os.rename(sys.argv[3] + '.tmp', sys.argv[3])\n"
                 + "time.sleep(600)\n";
-        Process p = new ProcessBuilder("python3", "-c", py, cg.resolve("cgroup.procs").toString(), go.toString(), shown.toString(),
-                dir.resolve("plain").toString()).start();
-        try {
-            assertEquals("ready", ExitsWindowKernelTest.lines(p).readLine());
-            long cgroupId = ((Number) Files.getAttribute(cg, "unix:ino")).longValue();
-            try (SyscallCounters c = SyscallCounters.load(SyscallCounters.Filter.cgroup(cgroupId), Path.of("/sys"), 1.0)) {
-                c.attach(() -> -1);
-                Files.writeString(go, "");
-                for (int i = 0; i < 3000 && !Files.exists(shown); i++) {
-                    Thread.sleep(10);
-                }
-                assertTrue(Files.exists(shown), "the python did not write its files");
-                c.detach();
-                SyscallCounters.Result r = c.read();
+        try (TestCgroup cg = TestCgroup.create("boxscope-test-filenames-")) {
+            cg.start(List.of("python3", "-c", py, cg.procs().toString(), go.toString(), shown.toString(),
+                    dir.resolve("plain").toString()));
+            cg.countCalls(go, shown, "the python did not write its files", r -> {
                 List<String> named = r.files().stream().map(SyscallCounters.File::path).toList();
                 assertTrue(named.contains(dir.resolve("plain").toString()), "the regular file is named: " + named);
                 long memfds = r.files().stream().filter(f -> f.fd() == 100 && f.path() == null).count();
@@ -202,11 +142,7 @@ class FileNamesKernelTest {
                 String said = Ebpf.unnamedFiles(r, rows).orElseThrow(() -> new AssertionError("not said"));
                 assertTrue(said.contains("1 of " + r.files().size() + " files not named in the kernel"), said);
                 assertFalse(said.contains("closed"), "still open at the end: " + said);
-            }
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.delete(cg);
+            });
         }
     }
 

@@ -23,16 +23,35 @@ import org.junit.jupiter.api.Test;
  */
 @DockerTest
 class NeighboursDockerTest {
+    /** A suffix for the containers' names: the test's own, beside any other run's. */
+    private static String tag() {
+        return Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /** A container {@code boxscope-test-neigh-NAME} that sleeps 120 s (uses no CPU). */
+    private static Docker.Container sleeping(String name) {
+        return Docker.start("boxscope-test-neigh-" + name, List.of(), "sleep", "120");
+    }
+
+    /** A container {@code boxscope-test-neigh-NAME} that spins (a busy loop: a CPU's worth when it gets one). */
+    private static Docker.Container spinning(String name) {
+        return Docker.start("boxscope-test-neigh-" + name, List.of(), "sh", "-c", "while :; do :; done");
+    }
+
+    /** A container target of {@code c}, as diagnose makes one. */
+    private static Target target(ContainerInfo c) {
+        return new Target(Target.Kind.CONTAINER, c.displayName(), Optional.of(c), c.cgroups(), OptionalInt.empty());
+    }
 
     @Test
     void theBusyNeighbourIsNamed() throws Exception {
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
-                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done");
-                Docker.Container idle = Docker.start("boxscope-test-neigh-idle-" + tag, List.of(), "sleep", "120")) {
+        String tag = tag();
+        try (Docker.Container target = sleeping("target-" + tag);
+                Docker.Container busy = spinning("busy-" + tag);
+                Docker.Container idle = sleeping("idle-" + tag)) {
             HostPaths paths = HostPaths.DEFAULT;
             ContainerInfo t = ContainerDiscovery.of(paths).locate(target.id());
-            Target tt = new Target(Target.Kind.CONTAINER, t.displayName(), Optional.of(t), t.cgroups(), OptionalInt.empty());
+            Target tt = target(t);
             Neighbours.Watch w = Neighbours.Watch.start(paths, tt);
             w.begin();
             Thread.sleep(2000);
@@ -58,22 +77,20 @@ class NeighboursDockerTest {
      */
     @Test
     void cpuUsedBeforeTheWindowIsNotCounted() throws Exception {
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
-                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+        String tag = tag();
+        try (Docker.Container target = sleeping("target-" + tag);
+                Docker.Container busy = spinning("busy-" + tag)) {
             HostPaths paths = HostPaths.DEFAULT;
             ContainerInfo t = ContainerDiscovery.of(paths).locate(target.id());
-            Target tt = new Target(Target.Kind.CONTAINER, t.displayName(), Optional.of(t), t.cgroups(), OptionalInt.empty());
+            Target tt = target(t);
             Neighbours.Watch w = Neighbours.Watch.start(paths, tt);
             ContainerInfo b = ContainerDiscovery.of(paths).locate(busy.id());
-            long spent0 = new Sampler(new Target(Target.Kind.CONTAINER, b.displayName(), Optional.of(b), b.cgroups(),
-                    OptionalInt.empty()), paths).cpuUsageNs().orElseThrow();
+            long spent0 = new Sampler(target(b), paths).cpuUsageNs().orElseThrow();
             long spent;
             long deadline = System.nanoTime() + 30_000_000_000L;
             do { // at least 0.3 s of CPU before the window, however busy the machine
                 Thread.sleep(200);
-                spent = new Sampler(new Target(Target.Kind.CONTAINER, b.displayName(), Optional.of(b), b.cgroups(),
-                        OptionalInt.empty()), paths).cpuUsageNs().orElseThrow() - spent0;
+                spent = new Sampler(target(b), paths).cpuUsageNs().orElseThrow() - spent0;
             } while (spent < 300_000_000L && System.nanoTime() < deadline);
             assertTrue(spent >= 300_000_000L, "the busy loop got " + spent + " ns of CPU in 30 s");
             Docker.run("pause", busy.id());
@@ -99,9 +116,9 @@ class NeighboursDockerTest {
      */
     @Test
     void aContainerTargetsScanIsTheOneWatched() throws Exception {
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-        try (Docker.Container target = Docker.start("boxscope-test-neigh-target-" + tag, List.of(), "sleep", "120");
-                Docker.Container busy = Docker.start("boxscope-test-neigh-busy-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+        String tag = tag();
+        try (Docker.Container target = sleeping("target-" + tag);
+                Docker.Container busy = spinning("busy-" + tag)) {
             HostPaths paths = HostPaths.DEFAULT;
             List<io.boxscope.proc.container.Discovery> scans = new java.util.ArrayList<>();
             Target tt = Targets.resolve(target.id(), paths, ContainerDiscovery.of(paths), scans::add);
@@ -109,7 +126,7 @@ class NeighboursDockerTest {
             assertEquals(target.id(), tt.container().orElseThrow().ref().id());
             Targets.resolve(Long.toString(ProcessHandle.current().pid()), paths, ContainerDiscovery.of(paths), scans::add);
             assertEquals(1, scans.size(), "a PID target is resolved without a scan");
-            try (Docker.Container late = Docker.start("boxscope-test-neigh-late-" + tag, List.of(), "sh", "-c", "while :; do :; done")) {
+            try (Docker.Container late = spinning("late-" + tag)) {
                 Neighbours.Watch w = Neighbours.Watch.start(paths, tt, Optional.of(scans.getFirst()));
                 w.begin();
                 Thread.sleep(1000);

@@ -74,10 +74,19 @@ final class PythonCapture implements AutoCloseable {
      * returns trace's result, its exit 0 checked.
      */
     Cli write(Path file, Path go, String... options) throws Exception {
+        return write(file, () -> Files.createFile(go), options);
+    }
+
+    /**
+     * Runs {@code trace OPTIONS -w file proc.pid=PID} until it ends, running {@code attached} (which releases the
+     * workload, and may read what it prints or wait for it) once its programs are attached; returns trace's result,
+     * its exit 0 checked.
+     */
+    Cli write(Path file, Attached attached, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("trace"));
         args.addAll(List.of(options));
         args.addAll(List.of("-w", file.toString(), "proc.pid=" + pid()));
-        return traceAround(args, () -> Files.createFile(go));
+        return traceAround(args, attached);
     }
 
     /** Asserts that the workload ended within {@code seconds}. */
@@ -98,7 +107,8 @@ final class PythonCapture implements AutoCloseable {
     /**
      * Runs boxscope with {@code args} (a live trace) on a thread of its own, waits until its programs are attached
      * ({@link TraceLiveCommandTest#awaitAttached()}), runs {@code attached}, and waits up to 120 s for trace to end;
-     * returns its result, its exit 0 checked.
+     * returns its result, its exit 0 checked. For any live capture a test releases once attached: a container's too
+     * ({@link TraceContainerMountsTest}).
      */
     static Cli traceAround(List<String> args, Attached attached) throws Exception {
         AtomicReference<Cli> result = new AtomicReference<>();

@@ -18,14 +18,19 @@ final class SysdigRead {
     private SysdigRead() {}
 
     static List<String> lines(Path file, String... more) throws Exception {
+        return new String(bytes(file, more), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** Its standard output as it is, byte for byte (a test of bytes that are not UTF-8). */
+    static byte[] bytes(Path file, String... more) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
         command.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("TZ", ZoneId.systemDefault().getId());
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "sysdig -r (Debian package sysdig 0.29) failed");
-        return out.lines().toList();
+        return out;
     }
 }

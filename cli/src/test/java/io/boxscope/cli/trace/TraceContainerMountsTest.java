@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.Docker;
 import io.boxscope.testkit.DockerTest;
@@ -43,15 +41,10 @@ class TraceContainerMountsTest {
             Path file = dir.resolve("m.scap");
             List<String> args = List.of("trace", "-M", "4", "-w", file.toString(),
                     "container.name=" + c.name() + " and evt.type in (open, openat) and evt.failed=true");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run(args.toArray(String[]::new))));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            c.go();
-            c.awaitDone(Duration.ofSeconds(30));
-            t.join(60_000);
-            Cli r = result.get();
-            assertEquals(0, r.code(), r.err());
+            PythonCapture.traceAround(args, () -> {
+                c.go();
+                c.awaitDone(Duration.ofSeconds(30));
+            });
 
             String format = "*%container.privileged|%container.mounts|%container.mount[0]|%container.mount[1]|%container.mount[2]"
                     + "|%container.mount[" + data + "*]|%container.mount[/nowhere*]|%container.mount.source[/data]"

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,20 +27,30 @@ class TraceSyslogFieldsTest {
     @TempDir
     Path dir;
 
-    private static final String WORKLOAD = String.join("\n",
-            "import os, socket, sys, time",
-            "go = sys.argv[1]; d = sys.argv[2]",
-            "os.makedirs(d + '/dev')",
-            "log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); log.bind(d + '/dev/log')",
-            "print('ready', flush=True)",
-            "while not os.path.exists(go): time.sleep(0.02)",
-            "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect(d + '/dev/log')",
+    /**
+     * A workload that binds a datagram socket at D/dev/log (D its second argument), says ready, waits for GO (its first
+     * argument) to exist, connects a second socket to it and runs {@code sends} (python lines of {@code s}, the
+     * sender, and {@code log}, which must take every datagram), then closes both and sleeps 60 s (the test kills it first).
+     */
+    private static String syslogWorkload(String... sends) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "import os, socket, sys, time",
+                "go = sys.argv[1]; d = sys.argv[2]",
+                "os.makedirs(d + '/dev')",
+                "log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); log.bind(d + '/dev/log')",
+                "print('ready', flush=True)",
+                "while not os.path.exists(go): time.sleep(0.02)",
+                "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect(d + '/dev/log')"));
+        lines.addAll(List.of(sends));
+        lines.addAll(List.of("s.close(); log.close()", "time.sleep(60)", ""));
+        return String.join("\n", lines);
+    }
+
+    private static final String WORKLOAD = syslogWorkload(
             "for m in (b'<13>syslog msg', b'<191>debug local7', b'<abc>bad', b'<>x', b'no pri', b'<3>', b'<99999>high'):",
             "    s.send(m)",
             "s.sendto(b'<14>again', d + '/dev/log'); os.write(s.fileno(), b'<165>via write')",
-            "for i in range(9): log.recv(100)",
-            "s.close(); log.close()",
-            "time.sleep(60)", "");
+            "for i in range(9): log.recv(100)");
 
     @Test
     void syslogAndStateFieldsAreWhatSysdigReads() throws Exception {
@@ -51,20 +58,9 @@ class TraceSyslogFieldsTest {
         Files.writeString(script, WORKLOAD);
         Path go = dir.resolve("go");
         Path work = dir.resolve("d");
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process child = new ProcessBuilder(python, script.toString(), go.toString(), work.toString())
-                .redirectErrorStream(true).start();
-        try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", in.readLine());
+        try (PythonCapture child = PythonCapture.start(script.toString(), go.toString(), work.toString())) {
             Path file = dir.resolve("cap.scap");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "10", "-w", file.toString(), "proc.pid=" + child.pid())));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            t.join(60_000);
-            assertEquals(0, result.get().code(), result.get().err());
+            child.write(file, go, "-M", "10");
 
             String fmt = "*%evt.num %evt.type %evt.dir [%syslog.facility %syslog.facility.str %syslog.severity "
                     + "%syslog.severity.str] {%syslog.message} I=%evt.info";
@@ -94,8 +90,6 @@ class TraceSyslogFieldsTest {
                     List.of("-pm", "-n", "20"),
                     List.of(),
                     List.of("-pmesos", "-n", "5")));
-        } finally {
-            child.destroyForcibly();
         }
     }
 
@@ -107,40 +101,15 @@ class TraceSyslogFieldsTest {
      */
     @Test
     void aMessageThatIsNotUtf8KeepsItsBytes() throws Exception {
-        String workload = String.join("\n",
-                "import os, socket, sys, time",
-                "go = sys.argv[1]; d = sys.argv[2]",
-                "os.makedirs(d + '/dev')",
-                "log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); log.bind(d + '/dev/log')",
-                "print('ready', flush=True)",
-                "while not os.path.exists(go): time.sleep(0.02)",
-                "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect(d + '/dev/log')",
-                "s.send(b'<13>caf\\xc3\\xa9 \\xff\\xfe raw'); log.recv(100)",
-                "s.close(); log.close()",
-                "time.sleep(60)", "");
+        String workload = syslogWorkload("s.send(b'<13>caf\\xc3\\xa9 \\xff\\xfe raw'); log.recv(100)");
         Path script = dir.resolve("raw.py");
         Files.writeString(script, workload);
         Path go = dir.resolve("go");
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process child = new ProcessBuilder(python, script.toString(), go.toString(), dir.resolve("d").toString())
-                .redirectErrorStream(true).start();
-        try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", in.readLine());
+        try (PythonCapture child = PythonCapture.start(script.toString(), go.toString(), dir.resolve("d").toString())) {
             Path file = dir.resolve("raw.scap");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "5", "-w", file.toString(), "proc.pid=" + child.pid())));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(go);
-            t.join(60_000);
-            assertEquals(0, result.get().code(), result.get().err());
+            child.write(file, go, "-M", "5");
             List<String> args = List.of("-p", "%evt.num {%syslog.message} I=%evt.info", "evt.type=sendto and evt.dir=<");
-            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/sysdig", "-r", file.toString()));
-            cmd.addAll(args);
-            Process sysdig = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] theirs = sysdig.getInputStream().readAllBytes();
-            assertTrue(sysdig.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            byte[] theirs = SysdigRead.bytes(file, args.toArray(String[]::new));
             String raw = new String(theirs, StandardCharsets.ISO_8859_1); // one char per byte: the bytes as they are
             assertTrue(raw.contains("{caf\u00c3\u00a9 \u00ff\u00fe raw} I=syslog sev=notice msg=caf\u00c3\u00a9 \u00ff\u00fe raw\n"),
                     raw);
@@ -155,8 +124,6 @@ class TraceSyslogFieldsTest {
             }
             assertEquals(want.toString(), ours.out());
             assertTrue(ours.out().contains("{caf\u00e9 \\xff\\xfe raw} I=syslog sev=notice msg=caf\u00e9 \\xff\\xfe raw\n"), ours.out());
-        } finally {
-            child.destroyForcibly();
         }
     }
 

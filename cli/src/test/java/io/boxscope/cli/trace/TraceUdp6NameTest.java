@@ -3,14 +3,9 @@ package io.boxscope.cli.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Test;
@@ -137,24 +132,16 @@ class TraceUdp6NameTest {
 
     /** Runs {@code script} under {@code trace -w} of its pid; what it printed last, split at spaces. */
     private static Capture capture(Path dir, String script) throws Exception {
-        Process child = new ProcessBuilder("python3", "-c", script, dir.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", out.readLine());
+        try (PythonCapture child = PythonCapture.start("-c", script, dir.toString())) {
             Path file = dir.resolve("udp6.scap");
-            AtomicReference<Cli> written = new AtomicReference<>();
-            Thread w = new Thread(() -> written.set(Cli.run("trace", "-M", "20", "-w", file.toString(), "proc.pid=" + child.pid())));
-            w.start();
-            TraceLiveCommandTest.awaitAttached();
-            Files.createFile(dir.resolve("go"));
-            String last = out.readLine();
-            assertTrue(last != null && last.matches("\\d+ \\d+"), "the workload failed: " + last);
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            w.join(120_000);
-            assertEquals(0, written.get().code(), written.get().err());
-            return new Capture(file, child.pid(), last.split(" "));
-        } finally {
-            child.destroyForcibly();
+            String[] last = new String[1];
+            child.write(file, () -> {
+                Files.createFile(dir.resolve("go"));
+                last[0] = child.line();
+                assertTrue(last[0] != null && last[0].matches("\\d+ \\d+"), "the workload failed: " + last[0]);
+                child.awaitExit(30);
+            }, "-M", "20");
+            return new Capture(file, child.pid(), last[0].split(" "));
         }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import io.boxscope.cli.Cli;
 import io.boxscope.testkit.Docker;
 import io.boxscope.testkit.DockerTest;
@@ -35,15 +34,10 @@ class TraceWriteContainerTest {
             Path file = dir.resolve("c.scap");
             List<String> args = List.of("sysdig", "-M", "4", "-w", file.toString(),
                     "container.name=" + c.name() + " and evt.type in (open, openat) and evt.failed=true");
-            AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run(args.toArray(String[]::new))));
-            t.start();
-            TraceLiveCommandTest.awaitAttached();
-            c.go();
-            c.awaitDone(Duration.ofSeconds(30));
-            t.join(60_000);
-            Cli r = result.get();
-            assertEquals(0, r.code(), r.err());
+            PythonCapture.traceAround(args, () -> {
+                c.go();
+                c.awaitDone(Duration.ofSeconds(30));
+            });
             String format = "%container.name %container.image %evt.type %evt.res";
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < OPENS; i++) {

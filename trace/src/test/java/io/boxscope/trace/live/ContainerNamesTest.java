@@ -49,6 +49,19 @@ class ContainerNamesTest {
         return names(new HostPaths(proc, tmp.resolve("sys")));
     }
 
+    /**
+     * Container {@link #ID} as a scan of {@link #namesOverOneDockerContainer} finds it (no runtime: no name), named
+     * "web" (image nginx:1.27), as a runtime that answers would describe it.
+     */
+    private static ContainerInfo web(Path tmp) throws Exception {
+        ContainerNames unnamed = namesOverOneDockerContainer(tmp);
+        unnamed.apply(REF);
+        unnamed.awaitScans();
+        ContainerInfo found = unnamed.apply(REF);
+        return new ContainerInfo(found.ref(), "web", "nginx:1.27", found.pids(), found.cgroups(),
+                found.unifiedPath(), found.cgroupId(), found.limits(), found.labels());
+    }
+
     @Test
     void aFailedScanIsCountedWithItsError(@TempDir Path tmp) throws Exception {
         Path proc = tmp.resolve("no-proc-here");
@@ -228,12 +241,7 @@ class ContainerNamesTest {
      */
     @Test
     void aNameFoundByTheScanArrivesForTheNextLookup(@TempDir Path tmp) throws Exception {
-        ContainerNames unnamed = namesOverOneDockerContainer(tmp);
-        unnamed.apply(REF);
-        unnamed.awaitScans();
-        ContainerInfo found = unnamed.apply(REF);
-        ContainerInfo web = new ContainerInfo(found.ref(), "web", "nginx:1.27", found.pids(), found.cgroups(),
-                found.unifiedPath(), found.cgroupId(), found.limits(), found.labels());
+        ContainerInfo web = web(tmp);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         ContainerNames names = new ContainerNames(() -> {
             try {
@@ -263,12 +271,7 @@ class ContainerNamesTest {
      */
     @Test
     void detailsAreAskedOnceWhenTheContainerIsFirstNamedAndAFailureIsCounted(@TempDir Path tmp) throws Exception {
-        ContainerNames unnamed = namesOverOneDockerContainer(tmp);
-        unnamed.apply(REF);
-        unnamed.awaitScans();
-        ContainerInfo found = unnamed.apply(REF);
-        ContainerInfo web = new ContainerInfo(found.ref(), "web", "nginx:1.27", found.pids(), found.cgroups(),
-                found.unifiedPath(), found.cgroupId(), found.limits(), found.labels());
+        ContainerInfo web = web(tmp);
         io.boxscope.proc.container.RuntimeDetails d = new io.boxscope.proc.container.RuntimeDetails(true, true,
                 List.of(new io.boxscope.proc.container.RuntimeDetails.Mount("/srv", "/srv", "ro", false, "rprivate")));
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
