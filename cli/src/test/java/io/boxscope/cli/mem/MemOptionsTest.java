@@ -56,7 +56,7 @@ class MemOptionsTest {
         assertEquals(odd.pid(), ((Number) Json.asObject(rows.getFirst()).get("pid")).longValue());
         Result text = run("mem", "top", "--pid", Long.toString(odd.pid()));
         assertEquals(0, text.code(), text.err());
-        assertTrue(text.out().contains("1 rows, 1 processes"), text.out());
+        assertTrue(text.out().contains("1 row, 1 process ("), text.out());
     }
 
     @Test
