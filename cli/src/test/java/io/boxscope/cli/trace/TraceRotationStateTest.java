@@ -41,7 +41,7 @@ class TraceRotationStateTest {
             "print(a, b, c.fileno(), c.getsockname()[1], ls.getsockname()[1], flush=True)",
             "def rounds():",
             "    for i in range(" + ROUNDS + "):",
-            "        os.write(a, b'a'); os.write(b, b'b'); c.send(b'c'); s.recv(16)",
+            "        os.write(a, b'a'); os.write(b, b'b'); c.send(b'c'); s.recv(1)",
             "        time.sleep(1.3)",
             "t = threading.Thread(target=rounds); t.start(); rounds(); t.join()",
             "");
