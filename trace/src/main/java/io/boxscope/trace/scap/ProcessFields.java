@@ -88,4 +88,46 @@ final class ProcessFields {
         }
         return null;
     }
+
+    /** The process's main thread (whose ptid is the process's parent), or the thread itself; null for null. */
+    static Thread main(Inspector inspector, Thread th) {
+        if (th == null) {
+            return null;
+        }
+        Thread m = inspector.thread(th.pid());
+        return m != null ? m : th;
+    }
+
+    /** The n-th ancestor of {@code t}'s process (0 the process itself), as sinsp walks get_parent_thread, or null. */
+    static Thread ancestor(Inspector inspector, Thread t, int n) {
+        Thread a = main(inspector, t);
+        for (int i = 0; i < n && a != null; i++) {
+            a = a.ptid() < 0 ? null : main(inspector, inspector.thread(a.ptid()));
+        }
+        return a;
+    }
+
+    /**
+     * TYPE_PNAME, TYPE_PCMDLINE: get_thread_ref(tinfo->m_ptid), the thread's own parent (a thread's is the thread that
+     * cloned it, so a thread of python3 started by its main thread has pname python3), not the main thread's; null
+     * without one.
+     */
+    static Thread parent(Inspector inspector, Thread t) {
+        return t == null || t.ptid() < 0 ? null : inspector.thread(t.ptid());
+    }
+
+    /**
+     * TYPE_FDLIMIT (get_fd_limit): the main thread's limit; a main thread the table lacks is sinsp's fake entry,
+     * limit -1.
+     */
+    static long fdLimit(Inspector inspector, Thread t) {
+        Thread m = t.tid() == t.pid() ? t : inspector.thread(t.pid());
+        return m == null ? -1 : m.fdlimit();
+    }
+
+    /** proc.cmdline (sinsp_threadinfo::populate_cmdline): comm, then each argument after a space; comm {@code <NA>} when unknown. */
+    static String cmdline(Thread t) {
+        String comm = t.comm() == null ? "<NA>" : t.comm();
+        return t.args().isEmpty() ? comm : comm + " " + String.join(" ", t.args());
+    }
 }
