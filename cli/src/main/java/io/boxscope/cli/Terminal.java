@@ -34,6 +34,30 @@ public final class Terminal {
     }
 
     /**
+     * Writes text that holds strings a process chose (comms, paths), rendered by {@code render} with the escaping for
+     * where standard output goes ({@link Text#escaping}): on a terminal escaped, through {@link #out()}; to a file or a
+     * pipe with bytes that are not UTF-8 as they are ({@link #rawText}), as libbpf-tools' printf {@code %s} writes them.
+     */
+    public void processText(java.util.function.Function<java.util.function.UnaryOperator<String>, String> render) {
+        boolean tty = CliCommand.stdoutIsTty();
+        String text = render.apply(Text.escaping(tty));
+        if (tty) {
+            out.print(text);
+        } else {
+            rawText(text);
+        }
+    }
+
+    /**
+     * Writes text to standard output as {@link io.boxscope.proc.RawText} encodes it, after whatever {@link #out()} holds:
+     * UTF-8, and a byte that was not UTF-8 (kept by RawText, left by {@link Text#safeKeepingBytes}) as that byte, where
+     * {@link #out()}'s encoder would write {@code ?} for it. For text to a file or a pipe.
+     */
+    public void rawText(String s) {
+        bytes(io.boxscope.proc.RawText.encode(s));
+    }
+
+    /**
      * Writes {@code len} bytes of {@code bytes} from {@code off} as they are to standard output, after whatever
      * {@link #out()} holds (a stream's batch of already-encoded lines: one write for many lines).
      */

@@ -37,6 +37,17 @@ public final class Text {
         return escape(s, true);
     }
 
+    /**
+     * How a command escapes the strings a process controls (comm, paths, arguments) in its text output: {@link #safe}
+     * on a terminal (rule: control bytes and bytes that are not UTF-8 never reach a terminal raw), {@link #safeKeepingBytes}
+     * to a file or a pipe, where libbpf-tools' printf {@code %s} writes a kernel string's bytes as they are. One choice
+     * for every tool (execsnoop, opensnoop, statsnoop, killsnoop, exitsnoop, tcpconnect, tcplife, oomkill, biosnoop,
+     * filetop); JSON escapes on its own ({@code Json}).
+     */
+    public static java.util.function.UnaryOperator<String> escaping(boolean terminal) {
+        return terminal ? Text::safe : Text::safeKeepingBytes;
+    }
+
     /** {@link #safe}; with {@code keepBytes} a byte RawText kept is left as it is ({@link #safeKeepingBytes}). */
     private static String escape(String s, boolean keepBytes) {
         StringBuilder sb = null;

@@ -316,36 +316,12 @@ class JsonKeysTest {
     @KernelTest
     void oomkillStreamsOneObjectPerKill() throws Exception {
         String name = "boxscope-test-jsonkeys-oom-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0xfffffff);
-        Path v1 = null;
-        Path v2 = null;
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f[2].equals("cgroup") && List.of(f[3].split(",")).contains("memory")) {
-                v1 = Path.of(f[1]);
-            } else if (f[2].equals("cgroup2")) {
-                v2 = Path.of(f[1]);
-            }
-        }
-        Path memcg = (v1 != null ? v1 : v2).resolve(name);
-        Files.createDirectory(memcg);
+        Path memcg = MemoryCgroup.create(name);
         try {
-            if (v1 == null && !Files.exists(memcg.resolve("memory.max"))) { // the memory controller is not enabled below the root yet
-                Files.writeString(memcg.getParent().resolve("cgroup.subtree_control"), "+memory");
-            }
-            Files.writeString(memcg.resolve(v1 != null ? "memory.limit_in_bytes" : "memory.max"), Long.toString(32L << 20));
-            if (v1 == null) {
-                Files.writeString(memcg.resolve("memory.swap.max"), "0");
-            }
             tool("oomkill", () -> run("sh", "-c", "echo $$ > " + memcg.resolve("cgroup.procs") + " && exec tail /dev/zero"),
                     "oomkill", "--json", "-d", "3");
         } finally {
-            for (int i = 0; i < 50 && Files.exists(memcg); i++) {
-                try {
-                    Files.delete(memcg);
-                } catch (java.io.IOException busy) {
-                    Thread.sleep(100);
-                }
-            }
+            MemoryCgroup.remove(memcg);
         }
     }
 

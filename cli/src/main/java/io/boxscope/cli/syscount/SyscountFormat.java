@@ -24,7 +24,9 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
     public void text(SyscountSession.Summary s, Terminal t) {
         // the runs the kernel skipped: once, after the last summary (SkippedTally), not before every one
         if (!s.rows().isEmpty()) { // libbpf-tools prints nothing for an empty interval
-            t.out().print(text(s, table, milliseconds));
+            // a comm's bytes that are not UTF-8 as they are to a file or a pipe (libbpf-tools syscount's %-15s),
+            // escaped on a terminal (Text.escaping)
+            t.processText(escape -> text(s, table, milliseconds, escape));
         }
         if (s.dropped() > 0 || !s.failedUpdates().isEmpty() || s.splitDeletes() > 0) {
             t.out().flush();
@@ -66,7 +68,8 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
         }
     }
 
-    static String text(SyscountSession.Summary s, SyscallTable table, boolean milliseconds) {
+    static String text(SyscountSession.Summary s, SyscallTable table, boolean milliseconds,
+                       java.util.function.UnaryOperator<String> escape) {
         boolean process = s.byProcess();
         boolean latency = s.latency();
         StringBuilder sb = new StringBuilder();
@@ -81,7 +84,7 @@ record SyscountFormat(SyscallTable table, boolean milliseconds) implements View<
         double div = milliseconds ? 1e6 : 1e3;
         for (SyscountProbe.Row r : s.rows()) {
             if (process) {
-                String comm = Text.safe(r.comm());
+                String comm = escape.apply(r.comm());
                 sb.append(String.format(Locale.ROOT, "%-6d %-15.15s", r.key(), comm));
             } else {
                 sb.append(String.format(Locale.ROOT, "%-22s", table.name(r.key())));

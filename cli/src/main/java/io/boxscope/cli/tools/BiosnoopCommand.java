@@ -9,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.Partitions;
@@ -95,7 +94,7 @@ public final class BiosnoopCommand extends ToolCommand<Biosnoop.Event> {
         if (first < 0) {
             first = e.timeNs();
         }
-        return Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS), Text::safe); // the comm escaped (its only string a task chooses)
+        return Biosnoop.line(e, options, first, LocalTime.now().format(HMS_MS), escaping()); // the comm escaped (its only string a task chooses)
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class BitesizeCommand extends IntervalCommand<Bitesize.Report> {
     static final View<Bitesize.Report> VIEW = new View<>() {
         @Override
         public void text(Bitesize.Report r, Terminal t) {
-            t.out().print(Bitesize.text(r, Text::safe));
+            t.processText(escape -> Bitesize.text(r, escape)); // bitesize.c: "Process Name = %s"
         }
 
         @Override

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import io.boxscope.bpf.Signals;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Text;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
@@ -77,7 +76,7 @@ public final class ExitsnoopCommand extends ToolCommand<ExitEvent> {
             sb.append(containerCell(e.container()));
         }
         // "%-16s %-7d %-7d %-7d %-7.2f " without String.format (Pad.left, Pad.fixedLeft)
-        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, escaped(e.comm()), 16).append(' ');
         Pad.left(sb, e.pid(), 7).append(' ');
         Pad.left(sb, e.ppid(), 7).append(' ');
         Pad.left(sb, e.tid(), 7).append(' ');

@@ -83,7 +83,9 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
         return new View<>() {
             @Override
             public void text(Filetop.Report r, Terminal t) {
-                t.out().print((clear ? CLEAR : "") + FiletopCommand.text(r));
+                // a comm's and a file name's bytes that are not UTF-8 as they are to a file or a pipe (print_stat's
+                // printf %s), escaped on a terminal
+                t.processText(escape -> (clear ? CLEAR : "") + FiletopCommand.text(r, escape));
             }
 
             @Override
@@ -119,7 +121,7 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
      * libbpf-tools filetop's print_stat(): the time and /proc/loadavg (whose own newline makes a blank
      * line follow), the header, the rows (KB rounded down) and a blank line.
      */
-    static String text(Filetop.Report r) {
+    static String text(Filetop.Report r, java.util.function.UnaryOperator<String> escape) {
         StringBuilder sb = new StringBuilder();
         if (r.loadavg() != null) {
             sb.append(String.format(Locale.ROOT, "%8s loadavg: %s%n%n", r.time(), r.loadavg()));
@@ -127,8 +129,8 @@ public final class FiletopCommand extends IntervalCommand<Filetop.Report> {
         sb.append(String.format(Locale.ROOT, "%-7s %-16s %-6s %-6s %-7s %-7s %1s %s%n", "TID", "COMM", "READS", "WRITES", "R_Kb", "W_Kb",
                 "T", "FILE"));
         for (Filetop.Row row : r.rows()) {
-            sb.append(String.format(Locale.ROOT, "%-7d %-16s %-6d %-6d %-7d %-7d %c %s%n", row.tid(), Text.safe(row.comm()), row.reads(),
-                    row.writes(), row.readBytes() / 1024, row.writeBytes() / 1024, row.type(), Text.safe(row.file())));
+            sb.append(String.format(Locale.ROOT, "%-7d %-16s %-6d %-6d %-7d %-7d %c %s%n", row.tid(), escape.apply(row.comm()), row.reads(),
+                    row.writes(), row.readBytes() / 1024, row.writeBytes() / 1024, row.type(), escape.apply(row.file())));
         }
         return sb.append(System.lineSeparator()).toString();
     }

@@ -125,7 +125,7 @@ public final class KillsnoopCommand extends ToolCommand<KillEvent> {
         }
         Pad.left(sb, e.time().format(HMS), 8).append(' ');
         Pad.left(sb, e.pid(), 7).append(' ');
-        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, escaped(e.comm()), 16).append(' ');
         Pad.left(sb, sig, 9).append(' ');
         Pad.left(sb, e.tpid(), 7).append(' ');
         Pad.left(sb, e.result(), 6);

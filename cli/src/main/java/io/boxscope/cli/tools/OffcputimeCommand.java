@@ -113,7 +113,7 @@ public final class OffcputimeCommand extends CliCommand {
     record ReportView(boolean folded) implements View<Offcputime.Report> {
         @Override
         public void text(Offcputime.Report r, Terminal t) {
-            StackViews.print(t.out(), r.stacks(), folded, false);
+            StackViews.print(t, r.stacks(), folded, false);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
             StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));

@@ -3,7 +3,6 @@ package io.boxscope.cli.tools;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import io.boxscope.proc.json.Json;
-import io.boxscope.cli.Text;
 import io.boxscope.tools.core.EventTool;
 import io.boxscope.tools.core.ToolTarget;
 import io.boxscope.tools.oomkill.OomEvent;
@@ -64,8 +63,8 @@ public final class OomkillCommand extends ToolCommand<OomEvent> {
             sb.append(containerCell(e.container()));
         }
         sb.append(e.time().format(HMS)).append(" Triggered by PID ").append(e.triggerPid()).append(" (\"")
-                .append(Text.safe(e.triggerComm())).append("\"), OOM kill of PID ").append(e.victimPid()).append(" (\"")
-                .append(Text.safe(e.victimComm())).append("\"), ").append(e.pages()).append(" pages");
+                .append(escaped(e.triggerComm())).append("\"), OOM kill of PID ").append(e.victimPid()).append(" (\"")
+                .append(escaped(e.victimComm())).append("\"), ").append(e.pages()).append(" pages");
         if (e.loadavg() != null) {
             sb.append(", loadavg: ").append(e.loadavg());
         }

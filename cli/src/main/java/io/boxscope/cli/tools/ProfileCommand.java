@@ -187,7 +187,7 @@ public final class ProfileCommand extends CliCommand {
     record ReportView(boolean folded, boolean delimiter) implements View<Profile.Report> {
         @Override
         public void text(Profile.Report r, Terminal t) {
-            StackViews.print(t.out(), r.stacks(), folded, delimiter);
+            StackViews.print(t, r.stacks(), folded, delimiter);
             StackViews.skipped(t, r.skipped());
             StackViews.kernelSymbolsMissing(t, r.kernelSymbolsMissing());
             StackViews.stacksUnread(t, r.stacksUnread(), StackViews.advice(r.options().stackStorageSize()));

@@ -99,7 +99,7 @@ public final class RunqlatCommand extends IntervalCommand<Runqlat.Report> {
     static final View<Runqlat.Report> VIEW = new View<>() {
         @Override
         public void text(Runqlat.Report r, Terminal t) {
-            t.out().print(Runqlat.text(r, Text::safe));
+            t.processText(escape -> Runqlat.text(r, escape)); // runqlat.c -P: "pid = %d %s" of the comm
         }
 
         @Override

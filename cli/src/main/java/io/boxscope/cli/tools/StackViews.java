@@ -17,23 +17,26 @@ import io.boxscope.tools.stacks.StackSample;
  * (profile.c and offcputime.c {@code print_map}): kernel frames innermost first, then (with
  * {@code -d}) {@code --}, then user frames, each on a line indented by four spaces, then
  * {@code     -                COMM (PID)}, the weight indented by eight, and an empty line.
- * Folded: {@link Folded}. Every name goes through {@link Text#safe}.
+ * Folded: {@link Folded}. Every name goes through {@link Text#escaping}: on a terminal {@link Text#safe}, to a file or a
+ * pipe a comm's or a symbol's bytes that are not UTF-8 as they are, as profile.c and offcputime.c print them
+ * ({@code %s}); control characters escaped either way.
  */
 public final class StackViews {
     private StackViews() {}
 
-    static void multiLine(PrintWriter out, StackSample s, boolean delimiter) {
+    static void multiLine(StringBuilder out, StackSample s, boolean delimiter, java.util.function.UnaryOperator<String> safe) {
+        String nl = System.lineSeparator();
         for (String f : s.kernel()) {
-            out.println("    " + Text.safe(f));
+            out.append("    ").append(safe.apply(f)).append(nl);
         }
         if (delimiter && !s.kernel().isEmpty() && !s.user().isEmpty()) {
-            out.println("    --");
+            out.append("    --").append(nl);
         }
         for (String f : s.user()) {
-            out.println("    " + Text.safe(f));
+            out.append("    ").append(safe.apply(f)).append(nl);
         }
-        out.printf("    %-16s %s (%d)%n", "-", Text.safe(s.comm()), s.pid());
-        out.printf("        %d%n%n", s.weight());
+        out.append(String.format(java.util.Locale.ROOT, "    %-16s %s (%d)%n", "-", safe.apply(s.comm()), s.pid()));
+        out.append(String.format(java.util.Locale.ROOT, "        %d%n%n", s.weight()));
     }
 
     /** Runs the kernel skipped (another BPF program was running on the CPU), on standard error after the stacks; nothing when none. */
@@ -95,19 +98,22 @@ public final class StackViews {
         return unread.orElse(new StacksUnread(Map.of())).json();
     }
 
-    /** Every stack, folded or multi-line, in the order given. */
-    static void print(PrintWriter out, List<StackSample> stacks, boolean folded, boolean delimiter) {
-        for (StackSample s : stacks) {
-            if (folded) {
-                folded(out, s, delimiter);
-            } else {
-                multiLine(out, s, delimiter);
+    /**
+     * Every stack, folded or multi-line, in the order given: escaped for a terminal ({@link Text#safe}) when standard
+     * output is one, else with bytes that are not UTF-8 written as they are ({@link Text#escaping}).
+     */
+    static void print(io.boxscope.cli.Terminal t, List<StackSample> stacks, boolean folded, boolean delimiter) {
+        t.processText(safe -> {
+            StringBuilder sb = new StringBuilder();
+            for (StackSample s : stacks) {
+                if (folded) {
+                    sb.append(safe.apply(Folded.line(s, delimiter))).append(System.lineSeparator());
+                } else {
+                    multiLine(sb, s, delimiter, safe);
+                }
             }
-        }
-    }
-
-    static void folded(PrintWriter out, StackSample s, boolean delimiter) {
-        out.println(Text.safe(Folded.line(s, delimiter)));
+            return sb.toString();
+        });
     }
 
     /** One stack as JSON: frames innermost first; {@code weightKey} names the weight with its unit. */

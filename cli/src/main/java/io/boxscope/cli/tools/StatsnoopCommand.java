@@ -3,7 +3,6 @@ package io.boxscope.cli.tools;
 import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Text;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
 import io.boxscope.tools.core.EventTool;
@@ -82,13 +81,13 @@ public final class StatsnoopCommand extends ToolCommand<StatEvent> {
         }
         // "%-7d %-20s %-4d %-4d" and " %-10s" without String.format (Pad.left)
         Pad.left(sb, e.pid(), 7).append(' ');
-        Pad.left(sb, Text.safe(e.comm()), 20).append(' ');
+        Pad.left(sb, escaped(e.comm()), 20).append(' ');
         Pad.left(sb, e.fd(), 4).append(' ');
         Pad.left(sb, e.errno(), 4);
         if (sysname.value()) {
             Pad.left(sb.append(' '), Statsnoop.syscallName(e.syscall()), 10);
         }
-        return sb.append(' ').append(Text.safe(e.path())).append(System.lineSeparator()).toString();
+        return sb.append(' ').append(escaped(e.path())).append(System.lineSeparator()).toString();
     }
 
     /** Nanoseconds since the first event (its own time, kernel clock). */

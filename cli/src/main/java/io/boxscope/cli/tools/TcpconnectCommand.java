@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import io.boxscope.cli.Opt;
 import io.boxscope.cli.Terminal;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.cli.View;
 import io.boxscope.proc.Pad;
@@ -153,7 +152,7 @@ public final class TcpconnectCommand extends ToolCommand<ConnectEvent> {
             sb.append(containerCell(e.container()));
         }
         // "%-6d %-16.16s %-2d %-16s %-16s %-5d%n" without String.format (Pad.left)
-        String comm = Text.safe(e.comm());
+        String comm = escaped(e.comm());
         Pad.left(sb, e.pid(), 6).append(' ');
         Pad.left(sb, comm.length() > 16 ? comm.substring(0, 16) : comm, 16).append(' ');
         Pad.left(sb, e.ipVersion(), 2).append(' ');

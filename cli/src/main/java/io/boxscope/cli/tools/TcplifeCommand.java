@@ -7,7 +7,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import io.boxscope.cli.Opt;
-import io.boxscope.cli.Text;
 import io.boxscope.cli.UsageException;
 import io.boxscope.proc.Pad;
 import io.boxscope.proc.json.Json;
@@ -115,13 +114,13 @@ public final class TcplifeCommand extends ToolCommand<TcpSession> {
         if (containerColumn()) {
             sb.append(containerCell(e.container()));
         }
-        return line(sb, e, width()).toString();
+        return line(sb, e, width(), escaping()).toString();
     }
 
     /** "%-7d %-16s %-Ws %-5d %-Ws %-5d %-6s %-6s %s%n" (W: the address width) without String.format (Pad.left). */
-    static StringBuilder line(StringBuilder sb, TcpSession e, int w) {
+    static StringBuilder line(StringBuilder sb, TcpSession e, int w, java.util.function.UnaryOperator<String> escape) {
         Pad.left(sb, e.pid(), 7).append(' ');
-        Pad.left(sb, Text.safe(e.comm()), 16).append(' ');
+        Pad.left(sb, escape.apply(e.comm()), 16).append(' ');
         Pad.left(sb, e.laddr(), w).append(' ');
         Pad.left(sb, e.lport(), 5).append(' ');
         Pad.left(sb, e.raddr(), w).append(' ');

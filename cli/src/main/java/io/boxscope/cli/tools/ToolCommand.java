@@ -87,7 +87,7 @@ public abstract class ToolCommand<E> extends CliCommand {
 
     /** Whether standard output is a terminal ({@link #escape}); {@link #call} sets it, tests may. */
     final void toTerminal(boolean terminal) {
-        escape = terminal ? Text::safe : Text::safeKeepingBytes;
+        escape = Text.escaping(terminal);
     }
 
     /** The library tool for the options given (a usage error throws {@link UsageException}). */

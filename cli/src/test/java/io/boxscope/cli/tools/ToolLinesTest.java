@@ -120,6 +120,37 @@ class ToolLinesTest {
         assertEquals("10     cat                3   0 /tmp/a\\xff\\xfe\n", o.line(open));
     }
 
+    /**
+     * oomkill's two comms and biosnoop's comm, which no kernel test here can make (an OOM kill, a disk's I/O): to a file
+     * or a pipe their bytes that are not UTF-8 as they are (oomkill.c and biosnoop.c print them with {@code %s}),
+     * on a terminal {@code \xff\xfe}; the control byte escaped either way.
+     */
+    @Test
+    void oomkillAndBiosnoopWriteTheCommsBytesAsTheyAreToAFile() {
+        String raw = io.boxscope.proc.RawText.decode(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 1});
+        OomkillCommand c = new OomkillCommand();
+        OomEvent oom = new OomEvent(T, 10, raw, 11, raw, 0, 0, 0, 0, 262144, null, null);
+        c.toTerminal(false);
+        java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+        want.writeBytes(bytes("21:00:01 Triggered by PID 10 (\"a", 0xff, 0xfe, "\\x01\"), OOM kill of PID 11 (\"a"));
+        want.writeBytes(bytes("", 0xff, 0xfe, "\\x01\"), 262144 pages" + NL));
+        assertArrayEquals(want.toByteArray(), io.boxscope.proc.RawText.encode(c.line(oom)));
+        c.toTerminal(true);
+        assertEquals("21:00:01 Triggered by PID 10 (\"a\\xff\\xfe\\x01\"), OOM kill of PID 11 (\"a\\xff\\xfe\\x01\"), 262144 pages"
+                + NL, c.line(oom));
+
+        io.boxscope.tools.biosnoop.Biosnoop.Event bio = new io.boxscope.tools.biosnoop.Biosnoop.Event(1_000_000L, 0, "sda", 42,
+                raw, "W", 8, 4096, 0, 1_000_000L);
+        io.boxscope.tools.biosnoop.Biosnoop.Options o = new io.boxscope.tools.biosnoop.Biosnoop.Options(false, null, 0, false);
+        String file = io.boxscope.tools.biosnoop.Biosnoop.line(bio, o, 0, "", io.boxscope.cli.Text.escaping(false));
+        String tty = io.boxscope.tools.biosnoop.Biosnoop.line(bio, o, 0, "", io.boxscope.cli.Text.escaping(true));
+        // the comm cut to 14 columns, escaped, padded: raw bytes are one column each in the file
+        String fileBytes = new String(io.boxscope.proc.RawText.encode(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(true, java.util.regex.Pattern.compile(" a\u00ff\u00fe\\\\x01 + 42 ").matcher(fileBytes).find(), fileBytes);
+        assertEquals(true, java.util.regex.Pattern.compile(" a\\\\xff\\\\xfe\\\\x01 + 42 ").matcher(tty).find(), tty);
+        assertEquals(false, fileBytes.contains("\\xff"), fileBytes);
+    }
+
     /** {@code head}'s UTF-8, then the bytes {@code b1} and {@code b2}, then {@code tail}'s. */
     private static byte[] bytes(String head, int b1, int b2, String tail) {
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();

@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
  * terminal (sysdig's {@code sysdig.is_tty()}): what it wrote to the pty (the tty's ONLCR makes each newline CR LF),
  * with its exit status appended as {@code [exit N]}.
  */
-final class Pty {
+public final class Pty {
     private Pty() {}
 
-    static String run(Path dir, int cols, int rows, List<String> command) throws Exception {
+    public static String run(Path dir, int cols, int rows, List<String> command) throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/script"))) {
             fail("script(1) is not installed (Debian package bsdutils)");
         }
