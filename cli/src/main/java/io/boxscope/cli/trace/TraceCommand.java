@@ -134,6 +134,19 @@ public final class TraceCommand extends CliCommand {
                 "  boxscope trace --check-filter 'proc.name=nginx and evt.type=connect'");
     }
 
+    /**
+     * A chisel's argument refused (a word after the options read as an option, an unclosed quote, missing or too many
+     * arguments, a bad field): "boxscope: MESSAGE" and exit 1, as sysdig 0.29 exits for each of these ("sysdig: invalid
+     * option -- '5'", "corrupted parameters for chisel X", "missing arguments for chisel X", "too many parameters for
+     * chisel X, ..." all end with status 1: sysdig's main returns EXIT_FAILURE for every sinsp_exception and getopt
+     * error). Boxscope's own usage errors of trace stay exit 2 (docs/cli.md "Exit codes").
+     */
+    private int chiselArgumentError(String message) {
+        err().println("boxscope: " + Text.safe(message == null ? "" : message));
+        err().flush();
+        return io.boxscope.cli.ExitCode.FAILURE;
+    }
+
     private static boolean compiles(String filter) throws IOException {
         try {
             TraceFilterCli.compile(filter);
@@ -230,12 +243,12 @@ public final class TraceCommand extends CliCommand {
                         && !compiles(String.join(" ", words))) {
                     // sysdig's getopt reads "-5" as option 5 ("invalid option -- '5'"), not as the chisel's argument
                     // nor as a filter: say so, and how to give such an argument
-                    throw new UsageException("invalid option " + Text.safe(words.get(0)) + ": a word after the options that starts"
-                            + " with '-' is read as an option, as sysdig reads it; to give chisel " + Text.safe(chisel.value())
-                            + " the argument " + Text.safe(words.get(0)) + ", start it with a space: ' " + Text.safe(words.get(0)) + "'");
+                    return chiselArgumentError("invalid option " + words.get(0) + ": a word after the options that starts"
+                            + " with '-' is read as an option, as sysdig reads it; to give chisel " + chisel.value()
+                            + " the argument " + words.get(0) + ", start it with a space: ' " + words.get(0) + "'");
                 }
             } catch (IllegalArgumentException e) {
-                throw new UsageException(Text.safe(e.getMessage()));
+                return chiselArgumentError(e.getMessage());
             }
             boolean tty = stdoutIsTty(); // sysdig.is_tty(): isatty(1), whatever standard input is
             Sys.WindowSize size = terminalSize(tty);
@@ -254,7 +267,7 @@ public final class TraceCommand extends CliCommand {
                 err().println(Text.safe(e.getMessage()));
                 return io.boxscope.cli.ExitCode.FAILURE;
             } catch (IllegalArgumentException e) {
-                throw new UsageException(Text.safe(e.getMessage()));
+                return chiselArgumentError(e.getMessage()); // missing or too many arguments, a bad field
             }
         }
         Filter compiled = null;
@@ -337,7 +350,10 @@ public final class TraceCommand extends CliCommand {
             try {
                 second = TraceFilterCli.compile(pass.filter());
             } catch (FilterException e) {
-                return TraceFilterCli.printFilterError(err(), e);
+                // the filter the chisel made of its argument (around's file name and window): a chisel's argument
+                // error, exit 1 as sysdig's run_app fails (chiselArgumentError), not a usage error of trace's own
+                TraceFilterCli.printFilterError(err(), e);
+                return io.boxscope.cli.ExitCode.FAILURE;
             }
         }
         return TraceReadCli.read(terminal(), new TraceReadCli.Request(pass.source(), pass.write(), false, null, false,

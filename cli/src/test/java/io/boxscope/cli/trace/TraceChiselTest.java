@@ -194,12 +194,47 @@ class TraceChiselTest {
         assertEquals(1, bad.code()); // sysdig -i nosuch exits 1 too
         assertTrue(bad.err().contains("chisel nosuch not found - use -cl to list them."), bad.err());
         Cli missing = Cli.run("trace", "-r", capture.toString(), "-c", "fdbytes_by");
-        assertEquals(2, missing.code());
+        assertEquals(1, missing.code()); // sysdig exits 1 (chiselArgumentErrorsExitAsSysdigExits)
         assertTrue(missing.err().contains("missing arguments for chisel fdbytes_by"), missing.err());
         // a capture file that is not there is a named thing missing: exit 1 (docs/cli.md), not a usage error
         java.nio.file.Path none = capture.resolveSibling("nosuch-" + ProcessHandle.current().pid() + ".scap");
         Cli gone = Cli.run("trace", "-r", none.toString());
         assertEquals(1, gone.code(), gone.err());
         assertEquals("boxscope: no such capture file: " + none + "\n", gone.err());
+    }
+
+    /**
+     * An error in a chisel's arguments exits as sysdig 0.29 exits for it, 1 (its main returns EXIT_FAILURE for getopt's
+     * "invalid option" and for the chisel's "corrupted parameters", "missing arguments", "too many parameters"), run
+     * side by side with sysdig on the same capture; trace's own usage errors stay 2 (docs/cli.md).
+     */
+    @Test
+    void chiselArgumentErrorsExitAsSysdigExits() throws Exception {
+        List<List<String>> cases = List.of(
+                List.of("-c", "spectrogram", "-5"), // sysdig: invalid option -- '5'
+                List.of("-c", "spectrogram", "'100"), // corrupted parameters for chisel spectrogram
+                List.of("-c", "fdbytes_by"), // missing arguments for chisel fdbytes_by
+                List.of("-c", "spectrogram", "1 2 3")); // too many parameters for chisel spectrogram
+        for (List<String> c : cases) {
+            List<String> theirs = new ArrayList<>(List.of("/usr/bin/sysdig", "-r", capture.toString()));
+            theirs.addAll(c);
+            Process p = new ProcessBuilder(theirs).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), c.toString());
+            List<String> a = new ArrayList<>(List.of("trace", "-r", capture.toString()));
+            a.addAll(c);
+            Cli ours = Cli.run(a.toArray(String[]::new));
+            assertEquals(1, p.exitValue(), "sysdig " + c + ": " + said);
+            assertEquals(p.exitValue(), ours.code(), c + ": " + ours.err());
+            assertEquals(1, ours.err().lines().count(), ours.err());
+            assertTrue(ours.err().startsWith("boxscope: "), ours.err());
+            assertEquals("", ours.out(), c.toString());
+        }
+        // sysdig's wording where it has one
+        assertTrue(Cli.run("trace", "-r", capture.toString(), "-c", "spectrogram", "1 2 3").err()
+                .contains("too many parameters for chisel spectrogram, 0 required, 1 optional, 3 given"));
+        // trace's own usage error is still 2
+        Cli usage = Cli.run("trace", "-r", capture.toString(), "-c", "topscalls", "-w", dir.resolve("x.scap").toString());
+        assertEquals(2, usage.code(), usage.err());
     }
 }

@@ -140,18 +140,18 @@ class TraceHeatMapTest {
      * The chisel's argument word as sysdig's set_args splits it: {@code ' 100'} is one argument (trimmed; it was split
      * into "" and "100", "too many parameters"), quoted words are one argument, an open quote is refused. A word that
      * starts with '-' where the chisel takes an argument is an option to sysdig's getopt ("invalid option -- '5'",
-     * exit 1): here a usage error saying so and how to give it (a leading space), exit 2 as every usage error
-     * (docs/cli.md).
+     * exit 1): here an error saying so and how to give it (a leading space), exit 1 as sysdig exits for a chisel's
+     * argument (TraceChiselTest.chiselArgumentErrorsExitAsSysdigExits).
      */
     @Test
     void theArgumentWordIsSplitAsSysdigSplitsIt() throws Exception {
         assertSameScreen(120, 40, "-c", "spectrogram", " 100 ");
         assertSameScreen(120, 40, "-c", "spectrogram", "'100'");
         io.boxscope.cli.Cli open = io.boxscope.cli.Cli.run("trace", "-r", capture.toString(), "-c", "spectrogram", "'100");
-        assertEquals(io.boxscope.cli.ExitCode.USAGE, open.code(), open.err());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, open.code(), open.err());
         assertEquals("boxscope: corrupted parameters for chisel spectrogram\n", open.err());
         io.boxscope.cli.Cli minus = io.boxscope.cli.Cli.run("trace", "-r", capture.toString(), "-c", "spectrogram", "-5");
-        assertEquals(io.boxscope.cli.ExitCode.USAGE, minus.code(), minus.err());
+        assertEquals(io.boxscope.cli.ExitCode.FAILURE, minus.code(), minus.err());
         assertTrue(minus.err().startsWith("boxscope: invalid option -5: "), minus.err());
         assertTrue(minus.err().contains("' -5'"), minus.err());
         assertEquals(1, minus.err().lines().count(), minus.err());

@@ -191,7 +191,7 @@ class TraceNetChiselTest {
         assertEquals(new java.util.HashSet<>((List<?>) t.get("data")), new java.util.HashSet<>((List<?>) o.get("data")));
         assertEquals(REQUESTS, ((List<?>) o.get("data")).size());
         Cli bad = Cli.run("trace", "-r", capture.toString(), "-c", "httptop", "calls");
-        assertEquals(2, bad.code());
+        assertEquals(1, bad.code()); // sysdig: "set_arg() for chisel httptop failed.", exit 1
         assertTrue(bad.err().contains("Valid options: ncalls, bytes, time"), bad.err());
     }
 
