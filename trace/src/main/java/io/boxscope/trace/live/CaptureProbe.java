@@ -39,8 +39,10 @@ import io.boxscope.trace.filter.KernelFilter;
  * and the snap length) and which is a socket address: computed from the kernel's own
  * {@code syscalls:sys_enter_*} formats ({@link SyscallConfig}).
  *
- * <p>A generic system call's short record is written in place with {@code bpf_ringbuf_reserve}/{@code submit}
- * ({@link #genericRecord}); every other record is built in a per-CPU scratch slot and copied out with {@code bpf_ringbuf_output}
+ * <p>The system call programs' code is {@link SyscallPrograms}'s (with {@link KernelObjects} and {@link UserBuffers});
+ * this class holds their maps, stack slots and shared pieces (prologue, configuration, header, output), loads and
+ * attaches them and reports drops. A generic system call's short record is written in place with
+ * {@code bpf_ringbuf_reserve}/{@code submit}; every other record is built in a per-CPU scratch slot and copied out with {@code bpf_ringbuf_output}
  * (its length depends on the strings read); a full ring increments the drop counter of the CPU, which
  * {@link #dropsPerCpu()} reports. The tracer's own process is never traced.
  */
@@ -74,23 +76,17 @@ public final class CaptureProbe implements AutoCloseable {
     static final int S_KEY = -16;
     static final int S_CFG = -96;    // 16 bytes: -96 .. -81
     static final int S_SRC = -104;   // an address to read from
-    private static final int S_FD = -112;    // a file descriptor to look up
+    static final int S_FD = -112;    // a file descriptor to look up
     static final int S_MSG = -168;   // a struct user_msghdr (56 bytes on LP64)
     static final int S_IOV = -184;   // a struct iovec
-    private static final int S_MAXFDS = -192; // fdtable.max_fds of the task being looked at (u32)
-    /** Size of the socket endpoints record (slot 0 of an exit): see {@link #socketInfo}. */
-    static final int SOCK_INFO = 56;
-    /** Longest unix socket path (UNIX_PATH_MAX, include/uapi/linux/un.h). */
-    static final int UNIX_PATH = 108;
-    /** Size of a unix socket's endpoints record: {@link #SOCK_INFO} then the local and the peer path. */
-    static final int SOCK_INFO_UNIX = SOCK_INFO + 2 * UNIX_PATH;
-    private static final int S_CPU = -28;
-    private static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
-    private static final int S_TID = -32;
+    static final int S_MAXFDS = -192; // fdtable.max_fds of the task being looked at (u32)
+    static final int S_CPU = -28;
+    static final int S_RING = -24;   // u32: the CPU whose ring is looked up in the array of rings
+    static final int S_TID = -32;
     static final int S_LEN = -40;
     static final int S_RET = -48;
-    private static final int S_DROP = -52;
-    private static final int S_SK = -64;     // a unix socket's struct sock *
+    static final int S_DROP = -52;
+    static final int S_SK = -64;     // a unix socket's struct sock *
     static final int S_REM = -72;    // readv and the like: bytes still to copy
     static final int S_TOT = -80;    // readv and the like: bytes copied
     static final int S_SLOT = -200;  // readv and the like: the data slot's offset
@@ -196,8 +192,8 @@ public final class CaptureProbe implements AutoCloseable {
     private static Program[] syscallPrograms(Options o, Maps m, boolean btf) {
         Program enter = null;
         try {
-            enter = Program.load(syscallSpec("trace_enter", "sys_enter", enterProgram(o, m, btf), btf));
-            return new Program[] {enter, Program.load(syscallSpec("trace_exit", "sys_exit", exitProgram(o, m, btf), btf))};
+            enter = Program.load(syscallSpec("trace_enter", "sys_enter", SyscallPrograms.enterProgram(o, m, btf), btf));
+            return new Program[] {enter, Program.load(syscallSpec("trace_exit", "sys_exit", SyscallPrograms.exitProgram(o, m, btf), btf))};
         } catch (io.boxscope.bpf.prog.VerifierException e) {
             if (enter != null) {
                 closeQuietly(enter);
@@ -431,7 +427,7 @@ public final class CaptureProbe implements AutoCloseable {
     }
 
     /** Whether the programs write into one ring per CPU, looked up in the array {@link Maps#ring} by CPU. */
-    private static boolean perCpuRings(Maps m) {
+    static boolean perCpuRings(Maps m) {
         return m.ring().type() == MapType.ARRAY_OF_MAPS;
     }
 
@@ -441,7 +437,7 @@ public final class CaptureProbe implements AutoCloseable {
      * the capture started) counts a drop on this CPU and goes to {@code out}, so read + dropped = produced still holds.
      * Clobbers R0–R5.
      */
-    private static void ringOrDrop(Asm a, Maps m, Label out) {
+    static void ringOrDrop(Asm a, Maps m, Label out) {
         if (!perCpuRings(m)) {
             a.ldMapFd(Reg.R1, m.ring().fd());
             return;
@@ -452,236 +448,6 @@ public final class CaptureProbe implements AutoCloseable {
                 .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JNE, Reg.R0, 0, found);
         m.drops().emitIncrement(a, S_DROP);
         a.ja(out).bind(found).mov(Reg.R1, Reg.R0);
-    }
-
-    /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
-    static void argOfCfg(Asm a, Reg cfgAndResult) {
-        a.add(cfgAndResult, -1).alu64(AluOp.AND, cfgAndResult, 7).lsh(cfgAndResult, 3)
-                .add(cfgAndResult, Reg.R9).ldx(Size.DW, cfgAndResult, cfgAndResult, RawRecord.ARGS);
-    }
-
-    /** Reads the user string named by configuration byte {@code cfgByte} into the record. */
-    private static void string(Asm a, int cfgByte, int slot, int maxOff) {
-        Label skip = a.newLabel("str_skip");
-        Label ok = a.newLabel("str_ok");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + cfgByte).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        argOfCfg(a, Reg.R3);
-        a.ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R4, maxOff, skip)
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).movImm(Reg.R2, STR_MAX)
-                .call(Helper.PROBE_READ_USER_STR)
-                .jmp(JmpOp.JSGT, Reg.R0, 0, ok).movImm(Reg.R0, 0).bind(ok)
-                .jmp(JmpOp.JGT, Reg.R0, STR_MAX, skip)
-                .stx(Size.H, Reg.R9, RawRecord.LENS + 2 * slot, Reg.R0)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R0).stx(Size.DW, Reg.R10, S_OFF, Reg.R4)
-                .bind(skip);
-    }
-
-    /**
-     * Copies the six syscall arguments from the {@code struct pt_regs} in ctx->args[0] to the record: with a
-     * typed pointer (tp_btf, {@code btf}) six plain loads, which the verifier makes fault-safe; otherwise one
-     * bpf_probe_read_kernel of the span holding them (into the data area, not yet used), then six moves.
-     */
-    private static void arguments(Asm a, Options o, boolean btf) {
-        if (btf) {
-            a.ldx(Size.DW, Reg.R3, Reg.R6, 0);
-            for (int i = 0; i < 6; i++) {
-                a.ldx(Size.DW, Reg.R1, Reg.R3, o.regsArgs().get(i)).stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
-            }
-            return;
-        }
-        int lo = o.regsArgs().stream().mapToInt(Integer::intValue).min().orElseThrow();
-        int hi = o.regsArgs().stream().mapToInt(Integer::intValue).max().orElseThrow() + 8;
-        a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, lo)
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, hi - lo)
-                .call(Helper.PROBE_READ_KERNEL);
-        for (int i = 0; i < 6; i++) {
-            a.ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.DATA + o.regsArgs().get(i) - lo)
-                    .stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
-        }
-    }
-
-    /** Jumps to {@code generic} for a system call without events of its own ({@link SyscallConfig#DECODED} clear). */
-    private static void genericOr(Asm a, Label generic) {
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DECODED)
-                .jmp(JmpOp.JEQ, Reg.R1, 0, generic);
-    }
-
-    /**
-     * A generic system call's record (its events carry only its number): {@link RawRecord#GENERIC_SIZE} bytes
-     * (u16 kind, u16 number, u32 CPU, u64 time, u64 pid_tgid) written in place in the ring with
-     * {@code bpf_ringbuf_reserve} and {@code bpf_ringbuf_submit}, as libs' modern probe writes its events
-     * (driver/modern_bpf: reserve the exact size, fill, submit with BPF_RB_NO_WAKEUP), with no scratch record,
-     * argument read, return value or lengths; R8 holds the number (below {@link #MAX_SYSCALLS}, {@link #config}).
-     * 32 bytes of ring with its header. Reserving instead of building the record on the stack and copying it
-     * with {@code bpf_ringbuf_output} cost 20–90 ns less per system call (both programs, bpf_stats, getppid loop,
-     * docs/benchmarks.md "trace: where a generic system call's kernel time goes"). The time is read before the
-     * reservation, as before: a record's time is never later than the records reserved after it on its CPU.
-     */
-    private static void genericRecord(Asm a, Maps m, int kind, Label out) {
-        Label reserved = a.newLabel("gen_reserved");
-        a.call(Helper.KTIME_GET_NS).mov(Reg.R9, Reg.R0);
-        ringOrDrop(a, m, out);
-        a.movImm(Reg.R2, RawRecord.GENERIC_SIZE).movImm(Reg.R3, 0)
-                .call(Helper.RINGBUF_RESERVE).jmp(JmpOp.JNE, Reg.R0, 0, reserved);
-        m.drops().emitIncrement(a, S_DROP);
-        a.ja(out).bind(reserved)
-                .st(Size.H, Reg.R0, RawRecord.KIND, kind).stx(Size.H, Reg.R0, RawRecord.SHORT_ID, Reg.R8)
-                .stx(Size.DW, Reg.R0, RawRecord.TS, Reg.R9).stx(Size.DW, Reg.R0, RawRecord.PID_TGID, Reg.R7);
-        if (perCpuRings(m)) {
-            // the CPU number the ring was looked up by: no second helper call
-            a.ldx(Size.W, Reg.R1, Reg.R10, S_RING).stx(Size.W, Reg.R0, RawRecord.CPU, Reg.R1).mov(Reg.R1, Reg.R0);
-        } else {
-            a.mov(Reg.R9, Reg.R0).call(Helper.GET_SMP_PROCESSOR_ID).stx(Size.W, Reg.R9, RawRecord.CPU, Reg.R0)
-                    .mov(Reg.R1, Reg.R9);
-        }
-        a.movImm(Reg.R2, RingBufReader.BPF_RB_NO_WAKEUP).call(Helper.RINGBUF_SUBMIT).ja(out);
-    }
-
-    /** sys_enter; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */
-    static List<Insn> enterProgram(Options o, Maps m, boolean btf) {
-        Asm a = new Asm();
-        Label out = a.newLabel("out");
-        Label noInflight = a.newLabel("no_inflight");
-        Label generic = a.newLabel("generic");
-        prologue(a, o, m, out, true);
-        a.ldx(Size.DW, Reg.R8, Reg.R6, 8); // ctx->args[1]: the syscall number
-        config(a, m, out);
-        genericOr(a, generic);
-        header(a, m, RawRecord.ENTER, out);
-        a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8);
-        arguments(a, o, btf);
-        // the kernel fills a buffer (or, failed-only, the exit reports everything): keep the arguments for the exit
-        if (!o.filter().failedOnly()) {
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noInflight);
-        }
-        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
-                .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
-                .mov(Reg.R3, Reg.R9).add(Reg.R3, RawRecord.ARGS).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
-                .bind(noInflight);
-        io.boxscope.bpf.syscalls.SyscallTable names = io.boxscope.bpf.syscalls.SyscallTable.current();
-        int execve = names.number("execve");
-        int execveat = names.number("execveat");
-        if (o.filter().failedOnly()) {
-            // only failed exits are wanted: the exit reads the strings, from the arguments kept here; but an exec's
-            // entry carries the caller's argv and envp, which a failed exec's exit event is made of (ExecArgv; the
-            // entry event itself is left out by the filter in Java); and the entry of a call that builds state
-            // (SyscallConfig.STATE_CALL) goes out whole, state-only: its exit event is made with it (connect's
-            // destination, socket's domain) and sinsp names a failed open's fd from it
-            Label stateEntry = a.newLabel("state_entry");
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STATE_CALL)
-                    .jmp(JmpOp.JNE, Reg.R1, 0, stateEntry);
-            ExecArgv.onlyExec(a, execve, execveat, out);
-            ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
-            output(a, m, out);
-            a.ja(out).bind(stateEntry).st(Size.H, Reg.R9, RawRecord.KIND, RawRecord.ENTER | RawRecord.STATE_FLAG);
-        } else {
-            stateFlag(a, RawRecord.ENTER);
-        }
-        string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
-        string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
-        ExecArgv.emit(a, execve, execveat, o.fdOffsets() != null ? o.fdOffsets().mm() : null);
-        // a small struct behind OUT_ADDR with a constant OUT_ADDRLEN, at the entry (ppoll's sigmask): slot 1
-        UserBuffers.blob(a, SyscallConfig.OUT_ADDR, SyscallConfig.OUT_ADDRLEN, false, true, 0, 1, RawRecord.DATA + STR_MAX);
-        if (o.fdOffsets() != null) {
-            socketInfo(a, o.fdOffsets(), true);
-        }
-        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
-        UserBuffers.blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
-        output(a, m, out);
-        a.ja(out).bind(generic);
-        if (!o.filter().failedOnly()) { // failed-only: a generic call's entry is no event of the capture
-            genericRecord(a, m, RawRecord.ENTER, out);
-        }
-        a.bind(out).movImm(Reg.R0, 0).exit();
-        return a.build();
-    }
-
-    /**
-     * Flags the record in R9 state-only ({@link RawRecord#STATE_FLAG}) when its call is outside the pushed-down syscall
-     * set and configured only because it builds state ({@link SyscallConfig#OUTSIDE}).
-     */
-    private static void stateFlag(Asm a, int kind) {
-        Label inside = a.newLabel("inside_set");
-        a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.OUTSIDE)
-                .jmp(JmpOp.JEQ, Reg.R1, 0, inside)
-                .st(Size.H, Reg.R9, RawRecord.KIND, kind | RawRecord.STATE_FLAG).bind(inside);
-    }
-
-    /** sys_exit; {@code btf}: loaded as tp_btf (ctx->args[0] a typed {@code struct pt_regs *}). */
-    static List<Insn> exitProgram(Options o, Maps m, boolean btf) {
-        Asm a = new Asm();
-        Label out = a.newLabel("out");
-        Label noArgs = a.newLabel("no_args");
-        Label generic = a.newLabel("generic");
-        prologue(a, o, m, out, true);
-        if (btf) {
-            a.ldx(Size.DW, Reg.R3, Reg.R6, 0).ldx(Size.DW, Reg.R8, Reg.R3, o.regsSyscallNr());
-        } else {
-            a.ldx(Size.DW, Reg.R3, Reg.R6, 0).add(Reg.R3, o.regsSyscallNr())
-                    .mov(Reg.R1, Reg.R10).add(Reg.R1, S_KEY).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL)
-                    .ldx(Size.DW, Reg.R8, Reg.R10, S_KEY);
-        }
-        config(a, m, out);
-        a.ldx(Size.DW, Reg.R1, Reg.R6, 8).stx(Size.DW, Reg.R10, S_RET, Reg.R1); // ctx->args[1]: the return value
-        genericOr(a, generic);
-        header(a, m, RawRecord.EXIT, out);
-        a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
-                .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
-        arguments(a, o, btf); // still in pt_regs at exit: an exit whose entry was not streamed has them too
-        if (!o.filter().failedOnly()) {
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
-        }
-        a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
-                .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
-                .call(Helper.MAP_LOOKUP_ELEM).jmp(JmpOp.JEQ, Reg.R0, 0, noArgs);
-        for (int i = 0; i < 6; i++) {
-            a.ldx(Size.DW, Reg.R1, Reg.R0, 8 * i).stx(Size.DW, Reg.R9, RawRecord.ARGS + 8 * i, Reg.R1);
-        }
-        a.ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM)
-                .bind(noArgs);
-        stateFlag(a, RawRecord.EXIT);
-        if (o.filter().failedOnly()) {
-            // a successful exit: out, unless the call builds state (SyscallConfig.STATE_CALL): then state-only
-            Label failed = a.newLabel("exit_failed");
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, failed)
-                    .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STATE_CALL)
-                    .jmp(JmpOp.JEQ, Reg.R1, 0, out)
-                    .st(Size.H, Reg.R9, RawRecord.KIND, RawRecord.EXIT | RawRecord.STATE_FLAG).bind(failed);
-            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
-            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
-        } else {
-            // open, openat...: the paths again at the exit (SyscallConfig.STR_EXIT), whose event carries them
-            Label noPath = a.newLabel("no_exit_path");
-            a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.STR_EXIT)
-                    .jmp(JmpOp.JEQ, Reg.R1, 0, noPath);
-            string(a, SyscallConfig.STR_A, 0, RawRecord.DATA);
-            // and the second one (rename, link, symlink...: the driver reads both at the exit); none configured: no read
-            string(a, SyscallConfig.STR_B, 1, RawRecord.DATA + STR_MAX);
-            a.bind(noPath);
-        }
-        if (o.fdOffsets() != null) {
-            socketInfo(a, o.fdOffsets(), false);
-            pipeFds(a, o.fdOffsets());
-            if (o.fdOffsets().mm() != null) {
-                mmCounters(a, o.fdOffsets().mm());
-            }
-        }
-        // readv and the like end their reads there (nothing else configured): the verifier then walks their
-        // iovec loop's exits once, not once more through every path of the reads below
-        Label iovDone = a.newLabel("iov_done");
-        UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
-        UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
-        a.bind(iovDone);
-        output(a, m, out);
-        a.ja(out).bind(generic);
-        if (o.filter().failedOnly()) {
-            a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);
-        }
-        genericRecord(a, m, RawRecord.EXIT, out);
-        a.bind(out).movImm(Reg.R0, 0).exit();
-        return a.build();
     }
 
     /**
@@ -697,6 +463,12 @@ public final class CaptureProbe implements AutoCloseable {
                 .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).add(Reg.R4, Reg.R2).stx(Size.DW, Reg.R10, S_OFF, Reg.R4);
     }
 
+    /** R1 = args[cfg byte - 1] of the record (cfg byte in R1 on entry, non-zero). */
+    static void argOfCfg(Asm a, Reg cfgAndResult) {
+        a.add(cfgAndResult, -1).alu64(AluOp.AND, cfgAndResult, 7).lsh(cfgAndResult, 3)
+                .add(cfgAndResult, Reg.R9).ldx(Size.DW, cfgAndResult, cfgAndResult, RawRecord.ARGS);
+    }
+
     /** R2 = min(R2, cap) (unsigned). */
     static void cap(Asm a, int cap) {
         Label ok = a.newLabel("capped");
@@ -710,15 +482,6 @@ public final class CaptureProbe implements AutoCloseable {
                 .jmp(JmpOp.JNE, Reg.R0, 0, skip);
     }
 
-    /**
-     * S_SRC = the {@code struct file *} of fd S_FD of the current task (current->files->fdt->fd[fd]), or skip;
-     * an fd at or beyond {@code fdt->max_fds} is not in the table (the kernel's files_lookup_fd_raw checks the
-     * same), and reading past the array would name another file or garbage.
-     */
-    private static void fileOfFd(Asm a, FdOffsets k, Label skip) {
-        new FdWalk(k.taskFiles(), k.filesFdt(), k.fdtableMaxFds(), k.fdtableFd()).emit(a, S_SRC, S_FD, S_MAXFDS, skip);
-    }
-
     /** Reads {@code size} bytes at S_SRC + {@code off} (kernel memory) to the record at {@code dst}; a failed read leaves zeros. */
     static void field(Asm a, int off, int size, int dst) {
         if (off < 0) {
@@ -726,224 +489,6 @@ public final class CaptureProbe implements AutoCloseable {
         }
         a.mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, size)
                 .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).add(Reg.R3, off).call(Helper.PROBE_READ_KERNEL);
-    }
-
-    /**
-     * Exits of syscalls whose configuration names a socket fd (argument, or 7: the return value, when
-     * it is one): the socket's endpoints and accept queue as slot 0, {@link #SOCK_INFO}
-     * bytes: u16 family, u16 local port (host order), u16 peer port (network order), u16 0, u32 local and
-     * u32 peer IPv4 address, 16-byte local and peer IPv6 addresses, u32 sk_ack_backlog, u32
-     * sk_max_ack_backlog (sock.__sk_common and sock: what the driver's bpf_getsockname and accept filler read;
-     * for accept, the listening socket's queue: {@link #listenerQueue}).
-     */
-    private static void socketInfo(Asm a, FdOffsets k, boolean enter) {
-        Label skip = a.newLabel("sock_skip");
-        Label fromArg = a.newLabel("sock_arg");
-        Label have = a.newLabel("sock_fd");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.AT_ENTRY)
-                .jmp(enter ? JmpOp.JEQ : JmpOp.JNE, Reg.R1, 0, skip) // configured for the other side of the call
-                .alu64(AluOp.AND, Reg.R3, SyscallConfig.AT_ENTRY - 1)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip)
-                .jmp(JmpOp.JNE, Reg.R3, 7, fromArg);
-        if (enter) {
-            a.ja(skip); // no return value at the entry
-        } else {
-            a.ldx(Size.DW, Reg.R3, Reg.R10, S_RET).ja(have);
-        }
-        a.bind(fromArg);
-        argOfCfg(a, Reg.R3);
-        a.bind(have).lsh(Reg.R3, 32).alu64(AluOp.ARSH, Reg.R3, 32).jmp(JmpOp.JSLT, Reg.R3, 0, skip)
-                .jmp(JmpOp.JGT, Reg.R3, 1 << 24, skip).stx(Size.DW, Reg.R10, S_FD, Reg.R3);
-        fileOfFd(a, k, skip);
-        chase(a, k.filePrivate(), skip);
-        chase(a, k.socketSk(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        for (int i = 0; i < SOCK_INFO; i += 8) {
-            a.st(Size.DW, Reg.R9, RawRecord.DATA + i, 0);
-        }
-        int d = RawRecord.DATA;
-        field(a, k.family(), 2, d);
-        field(a, k.num(), 2, d + 2);
-        field(a, k.dport(), 2, d + 4);
-        field(a, k.rcvSaddr(), 4, d + 8);
-        field(a, k.daddr(), 4, d + 12);
-        field(a, k.v6Rcv(), 16, d + 16);
-        field(a, k.v6Daddr(), 16, d + 32);
-        field(a, k.ackBacklog(), 4, d + 48);
-        field(a, k.maxAckBacklog(), 4, d + 52);
-        a.st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + SOCK_INFO);
-        if (k.unix() != null) {
-            unixInfo(a, k.unix());
-        }
-        if (!enter) {
-            listenerQueue(a, k, skip);
-        }
-        a.bind(skip);
-    }
-
-    /**
-     * accept and accept4 (configured 7: the socket is the returned fd): the accept queue fields become the
-     * LISTENING socket's (argument 0), as sysdig 0.29's kernel module reads them (libs e5c53d64
-     * driver/ppm_fillers.c f_sys_accept_x: sockfd_lookup(srvskfd)) and libs' modern probe does (accept.bpf.c);
-     * the accepted socket's own sk_ack_backlog says nothing about the queue. Zeros when argument 0 is no socket.
-     */
-    private static void listenerQueue(Asm a, FdOffsets k, Label skip) {
-        int d = RawRecord.DATA;
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).jmp(JmpOp.JNE, Reg.R3, 7, skip)
-                .st(Size.W, Reg.R9, d + 48, 0).st(Size.W, Reg.R9, d + 52, 0)
-                .ldx(Size.DW, Reg.R3, Reg.R9, RawRecord.ARGS)
-                .lsh(Reg.R3, 32).alu64(AluOp.ARSH, Reg.R3, 32).jmp(JmpOp.JSLT, Reg.R3, 0, skip)
-                .jmp(JmpOp.JGT, Reg.R3, 1 << 24, skip).stx(Size.DW, Reg.R10, S_FD, Reg.R3);
-        fileOfFd(a, k, skip);
-        chase(a, k.filePrivate(), skip);
-        chase(a, k.socketSk(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        field(a, k.ackBacklog(), 4, d + 48);
-        field(a, k.maxAckBacklog(), 4, d + 52);
-    }
-
-    /**
-     * A unix socket (family 1, S_SRC its sock): the record becomes {@link #SOCK_INFO_UNIX} bytes, the
-     * inet addresses' place holding u64 the socket's own {@code struct sock *} (at 8) and u64 its peer's
-     * (at 16, 0 when unconnected), then the bound path of the socket and of its peer
-     * ({@code unix_sock.addr->name[0].sun_path}, {@link #UNIX_PATH} bytes each, NUL-terminated, empty when
-     * unbound; an abstract name without its leading NUL, as the driver's AF_UNIX tuple has it).
-     */
-    private static void unixInfo(Asm a, FdOffsets.Unix u) {
-        Label done = a.newLabel("unix_done");
-        Label peerPath = a.newLabel("unix_peer_path");
-        Label end = a.newLabel("unix_paths_done");
-        int d = RawRecord.DATA;
-        a.ldx(Size.H, Reg.R1, Reg.R9, d).jmp(JmpOp.JNE, Reg.R1, 1, done)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_SRC).stx(Size.DW, Reg.R10, S_SK, Reg.R1).stx(Size.DW, Reg.R9, d + 8, Reg.R1)
-                .st(Size.DW, Reg.R9, d + 16, 0);
-        field(a, u.peer(), 8, d + 16);
-        for (int i = SOCK_INFO; i < SOCK_INFO_UNIX; i += 4) {
-            a.st(Size.W, Reg.R9, d + i, 0);
-        }
-        chase(a, u.addr(), peerPath);
-        unixPath(a, u, d + SOCK_INFO, peerPath);
-        a.bind(peerPath).ldx(Size.DW, Reg.R1, Reg.R9, d + 16).stx(Size.DW, Reg.R10, S_SRC, Reg.R1);
-        chase(a, u.addr(), end);
-        unixPath(a, u, d + SOCK_INFO + UNIX_PATH, end);
-        a.bind(end).ldx(Size.DW, Reg.R1, Reg.R10, S_SK).stx(Size.DW, Reg.R10, S_SRC, Reg.R1)
-                .st(Size.H, Reg.R9, RawRecord.LENS, SOCK_INFO_UNIX).st(Size.DW, Reg.R10, S_OFF, d + SOCK_INFO_UNIX)
-                .bind(done);
-    }
-
-    /** The sun_path of the unix_address in S_SRC to the record at {@code dst}, past a leading NUL (abstract name). */
-    private static void unixPath(Asm a, FdOffsets.Unix u, int dst, Label skip) {
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).add(Reg.R3, u.path())
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, UNIX_PATH).call(Helper.PROBE_READ_KERNEL_STR)
-                .ldx(Size.B, Reg.R1, Reg.R9, dst).jmp(JmpOp.JNE, Reg.R1, 0, skip)
-                .ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).add(Reg.R3, u.path() + 1)
-                .mov(Reg.R1, Reg.R9).add(Reg.R1, dst).movImm(Reg.R2, UNIX_PATH - 1).call(Helper.PROBE_READ_KERNEL_STR);
-    }
-
-    /**
-     * pipe/pipe2 exits that returned 0: the two fds the kernel wrote to the caller's int[2] and the inode
-     * number of the first one's file as slot 0 (u32 fd1, u32 fd2, u64 ino), as the driver's pipe filler.
-     */
-    private static void pipeFds(Asm a, FdOffsets k) {
-        Label skip = a.newLabel("pipe_skip");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.PIPE_FDS).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JNE, Reg.R1, 0, skip)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip);
-        argOfCfg(a, Reg.R3);
-        Label pair = a.newLabel("pipe_pair");
-        a.mov(Reg.R1, Reg.R9).add(Reg.R1, RawRecord.DATA).movImm(Reg.R2, 8).call(Helper.PROBE_READ_USER)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .st(Size.DW, Reg.R9, RawRecord.DATA + 8, 0)
-                .st(Size.H, Reg.R9, RawRecord.LENS, 16).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 16)
-                .ldx(Size.W, Reg.R1, Reg.R9, RawRecord.DATA).jmp(JmpOp.JGT, Reg.R1, 1 << 24, skip)
-                .stx(Size.DW, Reg.R10, S_FD, Reg.R1)
-                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.PIPE_FDS).alu64(AluOp.AND, Reg.R1, SyscallConfig.SOCK_PAIR)
-                .jmp(JmpOp.JNE, Reg.R1, 0, pair);
-        fileOfFd(a, k, skip);
-        chase(a, k.fileInode(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        field(a, k.inodeIno(), 8, RawRecord.DATA + 8);
-        a.ja(skip);
-        // socketpair (f_sys_socketpair_x): the first fd's unix_sock (socket.sk: a unix_sock starts with its sock)
-        // and that sock's peer, the other end, as u64 at 8 and 16
-        a.bind(pair).st(Size.DW, Reg.R9, RawRecord.DATA + 16, 0)
-                .st(Size.H, Reg.R9, RawRecord.LENS, 24).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + 24);
-        fileOfFd(a, k, skip);
-        chase(a, k.filePrivate(), skip);
-        chase(a, k.socketSk(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R9, RawRecord.DATA + 8, Reg.R3);
-        if (k.unix() != null) {
-            field(a, k.unix().peer(), 8, RawRecord.DATA + 16);
-        }
-        a.bind(skip);
-    }
-
-    /** Size of the memory counters record (slot 0 of an mmap/munmap exit): see {@link #mmCounters}. */
-    static final int MM_INFO = 40;
-
-    /**
-     * mmap/munmap exits: the process's u64 total_vm and the four rss_stat counters (file, anon, swap entries,
-     * shmem pages) as slot 0, {@link #MM_INFO} bytes, read from current->mm after the call.
-     */
-    private static void mmCounters(Asm a, FdOffsets.Mm k) {
-        Label skip = a.newLabel("mm_skip");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.MM).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .ldx(Size.DW, Reg.R4, Reg.R10, S_OFF).jmp(JmpOp.JNE, Reg.R4, RawRecord.DATA, skip)
-                .call(Helper.GET_CURRENT_TASK).stx(Size.DW, Reg.R10, S_SRC, Reg.R0);
-        chase(a, k.taskMm(), skip);
-        a.ldx(Size.DW, Reg.R3, Reg.R10, S_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, skip);
-        for (int i = 0; i < MM_INFO; i += 8) {
-            a.st(Size.DW, Reg.R9, RawRecord.DATA + i, 0);
-        }
-        field(a, k.totalVm(), 8, RawRecord.DATA);
-        for (int c = 0; c < 4; c++) {
-            field(a, k.rss() + c * k.stride(), 8, RawRecord.DATA + 8 + 8 * c);
-        }
-        a.st(Size.H, Reg.R9, RawRecord.LENS, MM_INFO).st(Size.DW, Reg.R10, S_OFF, RawRecord.DATA + MM_INFO).bind(skip);
-    }
-
-    /**
-     * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
-     * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
-     *
-     * <p>getsockopt ({@link SyscallConfig#LEN_SOCKOPT}) as libs e5c53d64's f_sys_getsockopt_x (driver/ppm_fillers.c):
-     * the u32 behind optlen, whole, as slot 2 (the event's optlen), and optval up to it and the snap length
-     * ({@code snap}) as slot 3, whether the call failed or not (a failed call leaves the caller's optlen).
-     */
-    private static void outAddr(Asm a, int snap) {
-        Label skip = a.newLabel("oaddr_skip");
-        Label addr = a.newLabel("oaddr_addr");
-        Label read = a.newLabel("oaddr_read");
-        a.ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
-                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
-                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
-                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT).jmp(JmpOp.JNE, Reg.R1, 0, read)
-                .ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip)
-                .bind(read);
-        argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3).st(Size.DW, Reg.R10, S_LEN, 0)
-                .mov(Reg.R1, Reg.R10).add(Reg.R1, S_LEN).movImm(Reg.R2, 4).call(Helper.PROBE_READ_USER)
-                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
-                .ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.OUT_ADDRLEN).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT)
-                .jmp(JmpOp.JEQ, Reg.R1, 0, addr)
-                // getsockopt: the length whole (slot 2, read again from the pointer in S_SRC), then optval
-                .ldx(Size.W, Reg.R1, Reg.R10, S_LEN).stx(Size.DW, Reg.R10, S_TOT, Reg.R1).st(Size.DW, Reg.R10, S_LEN, 4);
-        readSlot(a, Helper.PROBE_READ_USER, 4, 2, OFF_AFTER_STRINGS, skip);
-        a.ldx(Size.DW, Reg.R2, Reg.R10, S_TOT);
-        cap(a, Math.max(snap, 1));
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
-        argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 3, OFF_AFTER_STRINGS, skip);
-        a.ja(skip);
-        a.bind(addr).ldx(Size.W, Reg.R2, Reg.R10, S_LEN);
-        cap(a, SOCKADDR_MAX);
-        a.stx(Size.DW, Reg.R10, S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, S_CFG + SyscallConfig.OUT_ADDR);
-        argOfCfg(a, Reg.R3);
-        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, S_SRC, Reg.R3);
-        readSlot(a, Helper.PROBE_READ_USER, SOCKADDR_MAX, 3, OFF_AFTER_BLOB, skip);
-        a.bind(skip);
     }
 
     /**

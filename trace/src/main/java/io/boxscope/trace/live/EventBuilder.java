@@ -572,7 +572,7 @@ public final class EventBuilder {
      */
     private ScapEvent.Builder memory(ScapEvent.Builder c, RawRecord r) {
         byte[] m = r.strA();
-        if (m.length < CaptureProbe.MM_INFO || pageShift < 10) {
+        if (m.length < KernelObjects.MM_INFO || pageShift < 10) {
             return c.num(0).num(0).num(0);
         }
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m).order(java.nio.ByteOrder.nativeOrder());
@@ -584,7 +584,7 @@ public final class EventBuilder {
         return c.num(kb[0]).num(kb[1]).num(kb[2]);
     }
 
-    /** vm_size, vm_rss, vm_swap in KiB of the counters {@link CaptureProbe#MM_INFO} lays out (total_vm, file, anon, swap, shmem pages). */
+    /** vm_size, vm_rss, vm_swap in KiB of the counters {@link KernelObjects#MM_INFO} lays out (total_vm, file, anon, swap, shmem pages). */
     private long[] memoryKb(long[] w) {
         int toKb = pageShift - 10;
         long rss = Math.max(0, w[1]) + Math.max(0, w[2]) + Math.max(0, w[4]);

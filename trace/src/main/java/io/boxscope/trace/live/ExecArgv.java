@@ -107,7 +107,7 @@ final class ExecArgv {
      * return value). Read here, at the entry, for the exit program's cost (near the verifier's budget): a failed exec
      * never reached the point of no return (fs/exec.c begin_new_exec), so the task's mm and rlimits at its exit are
      * the ones it had at its entry, but for what another thread of the process changed meanwhile. Words 0-4 as
-     * {@link CaptureProbe#mmCounters} lays them out (total_vm, then rss_stat's file, anon, swap, shmem counters), word
+     * {@link KernelObjects#mmCounters} lays them out (total_vm, then rss_stat's file, anon, swap, shmem counters), word
      * {@link #TASK_MM_READ} 1 when they were read, word {@link #TASK_NOFILE}
      * {@code current->signal->rlim[RLIMIT_NOFILE].rlim_cur}, -1 when not read; word {@link #TASK_EXE_WRITABLE} the
      * exit's PPM_EXE_WRITABLE, which the driver decides from the task's {@code mm->exe_file} whatever the return

@@ -21,6 +21,11 @@ import io.boxscope.trace.scap.ScapEvent;
  * getsockname and getpeername (no parameters at all in that driver), flock (fd, operation as PPM_LOCK_*), setsid,
  * setpgid (pid, pgid; the result as a PID) and fchmod (FCHMOD: nothing at the entry; result, fd and mode as
  * chmod_mode_to_scap, whose PPM_S_* bits are the kernel's S_I* bits of 07777, at the exit).
+ *
+ * <p>And the setuid family (SETUID, SETGID, SETRESUID, SETRESGID: driver/syscall_table.c gives them events of their
+ * own, the fillers autofill the ids as passed and the result): the inspector's thread table takes the new user or
+ * group from them (parse_setuid_exit and the like), so they are state calls under a push-down
+ * ({@link SyscallConfig#STATE_CALLS}).
  */
 final class OtherEvents {
     /** System calls built here. */
@@ -28,7 +33,7 @@ final class OtherEvents {
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
             "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
             "sendfile", "sendfile64", "sendmmsg", "recvmmsg", "seccomp", "semget", "semctl", "unshare", "setns",
-            "copy_file_range", "setsockopt", "getsockopt", "semop");
+            "copy_file_range", "setsockopt", "getsockopt", "semop", "setuid", "setgid", "setresuid", "setresgid");
 
     private OtherEvents() {}
 
@@ -58,6 +63,13 @@ final class OtherEvents {
             // flock_flags_to_scap: LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN (1, 2, 4, 8) are PPM_LOCK_*'s bits; others dropped
             case "flock" -> b("PPME_SYSCALL_FLOCK_E", r, ts).num((int) a[0]).num(a[1] & 0xf).build();
             case "setsid" -> b("PPME_SYSCALL_SETSID_E", r, ts).build();
+            // the ids as passed (uid_t, gid_t: 32 bits; -1, "unchanged", is 4294967295 as sysdig prints it)
+            case "setuid" -> b("PPME_SYSCALL_SETUID_E", r, ts).num(a[0] & 0xffff_ffffL).build();
+            case "setgid" -> b("PPME_SYSCALL_SETGID_E", r, ts).num(a[0] & 0xffff_ffffL).build();
+            case "setresuid" -> b("PPME_SYSCALL_SETRESUID_E", r, ts).num(a[0] & 0xffff_ffffL).num(a[1] & 0xffff_ffffL)
+                    .num(a[2] & 0xffff_ffffL).build();
+            case "setresgid" -> b("PPME_SYSCALL_SETRESGID_E", r, ts).num(a[0] & 0xffff_ffffL).num(a[1] & 0xffff_ffffL)
+                    .num(a[2] & 0xffff_ffffL).build();
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_E", r, ts).num(a[0]).num(a[1]).build();
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_E", r, ts).build();
             // the pollfd array the probe read (slot 2): every fd with its events; the timeout as the register holds it
@@ -116,6 +128,10 @@ final class OtherEvents {
             case "getpeername" -> b("PPME_SOCKET_GETPEERNAME_X", r, ts).build();
             case "flock" -> b("PPME_SYSCALL_FLOCK_X", r, ts).num(ret).build();
             case "setsid" -> b("PPME_SYSCALL_SETSID_X", r, ts).num(ret).build();
+            case "setuid" -> b("PPME_SYSCALL_SETUID_X", r, ts).num(ret).build();
+            case "setgid" -> b("PPME_SYSCALL_SETGID_X", r, ts).num(ret).build();
+            case "setresuid" -> b("PPME_SYSCALL_SETRESUID_X", r, ts).num(ret).build();
+            case "setresgid" -> b("PPME_SYSCALL_SETRESGID_X", r, ts).num(ret).build();
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_X", r, ts).num(ret).build();
             // the driver reads fd and mode at the exit (f_sys_fchmod_x): the exit record's own arguments
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_X", r, ts).num(ret).num((int) r.args()[0]).num(r.args()[1] & 07777).build();

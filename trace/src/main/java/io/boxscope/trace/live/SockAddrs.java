@@ -81,7 +81,7 @@ final class SockAddrs {
 
     /** The socket endpoints record of an exit, or null when the probe read none (or the socket is neither inet nor unix). */
     static SockInfo sockInfo(byte[] raw) {
-        if (raw.length < CaptureProbe.SOCK_INFO) {
+        if (raw.length < KernelObjects.SOCK_INFO) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
@@ -93,10 +93,10 @@ final class SockAddrs {
         return switch (family) {
             case AF_INET -> new SockInfo(AF_INET, Arrays.copyOfRange(raw, 8, 12), local, Arrays.copyOfRange(raw, 12, 16), peer, ack, max, null);
             case AF_INET6 -> new SockInfo(AF_INET6, Arrays.copyOfRange(raw, 16, 32), local, Arrays.copyOfRange(raw, 32, 48), peer, ack, max, null);
-            case AF_UNIX -> raw.length < CaptureProbe.SOCK_INFO_UNIX ? null
+            case AF_UNIX -> raw.length < KernelObjects.SOCK_INFO_UNIX ? null
                     : new SockInfo(AF_UNIX, new byte[0], 0, new byte[0], 0, ack, max, new Unix(b.getLong(8), b.getLong(16),
-                            cString(raw, CaptureProbe.SOCK_INFO, CaptureProbe.UNIX_PATH),
-                            cString(raw, CaptureProbe.SOCK_INFO + CaptureProbe.UNIX_PATH, CaptureProbe.UNIX_PATH)));
+                            cString(raw, KernelObjects.SOCK_INFO, KernelObjects.UNIX_PATH),
+                            cString(raw, KernelObjects.SOCK_INFO + KernelObjects.UNIX_PATH, KernelObjects.UNIX_PATH)));
             default -> null;
         };
     }

@@ -40,19 +40,28 @@ public final class SyscallConfig {
      */
     static final int STATE_CALL = 16;
     /**
-     * The system calls whose events libsinsp's parser turns into fd-table and thread changes (sinsp_parser::process_event
-     * of libs e5c53d64, userspace/libsinsp/parsers.cpp: parse_open_openat_creat_exit, parse_socket_exit,
-     * parse_connect_exit, parse_accept_exit, parse_bind_exit, parse_pipe_exit, parse_eventfd/signalfd/timerfd/inotify/
-     * epoll exits, parse_dup_exit, parse_fcntl_exit, parse_close_exit, parse_fchdir/chdir_exit, parse_setuid/setgid
-     * exits). A push-down that leaves them out would lose the fd names and tuples of later kept events, which sysdig,
-     * filtering after its parser, keeps: they are sent state-only. Only those with events of their own
-     * ({@code decoded}) count: a generic event changes no table. execve and the clone family are not here: their state
-     * reaches the inspector from the exec and fork records ({@link EventBuilder#stateExec}, {@link EventBuilder#stateClone}).
+     * The system calls whose events libsinsp's parser turns into fd-table and thread changes whatever the filter says
+     * (sinsp_parser::process_event of libs e5c53d64, userspace/libsinsp/parsers.cpp: parse_open_openat_creat_exit,
+     * parse_socket_exit, parse_connect_exit, parse_accept_exit, parse_bind_exit, parse_pipe_exit,
+     * parse_eventfd/signalfd/timerfd/inotify/userfaultfd exits, parse_dup_exit, parse_fcntl_exit, parse_close_exit,
+     * parse_fchdir/chdir_exit, parse_setuid/setgid exits, parse_setsid_exit; and parse_rw_exit, which names a datagram
+     * socket after the tuple of a sendto, recvfrom, sendmsg or recvmsg). A push-down that leaves them out would lose the
+     * fd names and tuples, users and sessions of later kept events, which sysdig, filtering after its parser, keeps:
+     * they are sent state-only. "Whatever the filter says" is the event table's EF_MODIFIES_STATE: process_event runs
+     * the filter first on an event without that flag and parses it only when it passes (do_filter_later), so getrlimit,
+     * setrlimit and prlimit (EF_DROP_SIMPLE_CONS, EF_NONE), which sinsp parses into the process's fd limit, change
+     * nothing in sysdig when a filter drops them, and are not here ({@code SyscallConfigTest} checks the flag of every
+     * call listed). Only those with events of their own ({@code decoded}) count: a generic event changes no table. Left
+     * out because sysdig 0.29 changes nothing with them: epoll_create(1), memfd_create, capset, pidfd_open, pidfd_getfd
+     * and io_uring_setup have no events in its table (PPM_EVENT_MAX 336: generic events, parsed by nobody); listen,
+     * shutdown and setpgid are parsed for nothing but their own event (parse_shutdown_exit only tells an fd listener;
+     * setpgid's entry is stored). execve and the clone family are not here: their state reaches the inspector from the
+     * exec and fork records ({@link EventBuilder#stateExec}, {@link EventBuilder#stateClone}).
      */
     static final Set<String> STATE_CALLS = Set.of("open", "openat", "openat2", "creat", "socket", "socketpair", "connect",
             "accept", "accept4", "bind", "pipe", "pipe2", "eventfd", "eventfd2", "signalfd", "signalfd4", "timerfd_create",
-            "inotify_init", "inotify_init1", "epoll_create", "epoll_create1", "memfd_create", "userfaultfd", "dup", "dup2",
-            "dup3", "fcntl", "close", "chdir", "fchdir", "setuid", "setresuid", "setgid", "setresgid");
+            "inotify_init", "inotify_init1", "userfaultfd", "dup", "dup2", "dup3", "fcntl", "close", "chdir", "fchdir",
+            "setuid", "setresuid", "setgid", "setresgid", "setsid", "sendto", "recvfrom", "sendmsg", "recvmsg");
     static final int STR_A = 1;
     static final int STR_B = 2;
     static final int IN_BUF = 3;

@@ -11,7 +11,8 @@ import io.boxscope.bpf.asm.Size;
 /**
  * The parts of {@link CaptureProbe}'s programs that copy caller memory whose size the configuration gives
  * ({@link SyscallConfig}): a buffer behind an argument (its length an argument, the return value, a constant or a
- * count of 8-byte items) and the iovecs behind a msghdr or a readv-family call. They use the programs' stack slots
+ * count of 8-byte items), the iovecs behind a msghdr or a readv-family call, and what the kernel wrote behind an
+ * address argument (recvfrom's source address, getsockopt's optval). They use the programs' stack slots
  * and record layout ({@link RawRecord}) as CaptureProbe defines them.
  */
 final class UserBuffers {
@@ -236,6 +237,49 @@ final class UserBuffers {
         CaptureProbe.cap(a, CaptureProbe.SOCKADDR_MAX);
         a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2);
         CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.SOCKADDR_MAX, 3, CaptureProbe.OFF_AFTER_IOVS + CaptureProbe.BLOB_MAX, skip);
+        a.bind(skip);
+    }
+
+    /**
+     * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
+     * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
+     *
+     * <p>getsockopt ({@link SyscallConfig#LEN_SOCKOPT}) as libs e5c53d64's f_sys_getsockopt_x (driver/ppm_fillers.c):
+     * the u32 behind optlen, whole, as slot 2 (the event's optlen), and optval up to it and the snap length
+     * ({@code snap}) as slot 3, whether the call failed or not (a failed call leaves the caller's optlen).
+     */
+    static void outAddr(Asm a, int snap) {
+        Label skip = a.newLabel("oaddr_skip");
+        Label addr = a.newLabel("oaddr_addr");
+        Label read = a.newLabel("oaddr_read");
+        a.ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.OUT_ADDRLEN).jmp(JmpOp.JEQ, Reg.R3, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_CONST).jmp(JmpOp.JNE, Reg.R1, 0, skip) // read at the entry
+                .ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.OUT_ADDR).jmp(JmpOp.JEQ, Reg.R1, 0, skip)
+                .mov(Reg.R1, Reg.R3).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT).jmp(JmpOp.JNE, Reg.R1, 0, read)
+                .ldx(Size.DW, Reg.R1, Reg.R10, CaptureProbe.S_RET).jmp(JmpOp.JSLT, Reg.R1, 0, skip)
+                .bind(read);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3).st(Size.DW, Reg.R10, CaptureProbe.S_LEN, 0)
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_LEN).movImm(Reg.R2, 4).call(Helper.PROBE_READ_USER)
+                .jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                .ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.OUT_ADDRLEN).alu64(AluOp.AND, Reg.R1, SyscallConfig.LEN_SOCKOPT)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, addr)
+                // getsockopt: the length whole (slot 2, read again from the pointer in CaptureProbe.S_SRC), then optval
+                .ldx(Size.W, Reg.R1, Reg.R10, CaptureProbe.S_LEN).stx(Size.DW, Reg.R10, CaptureProbe.S_TOT, Reg.R1).st(Size.DW, Reg.R10, CaptureProbe.S_LEN, 4);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, 4, 2, CaptureProbe.OFF_AFTER_STRINGS, skip);
+        a.ldx(Size.DW, Reg.R2, Reg.R10, CaptureProbe.S_TOT);
+        CaptureProbe.cap(a, Math.max(snap, 1));
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.OUT_ADDR);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, Math.max(snap, 1), 3, CaptureProbe.OFF_AFTER_STRINGS, skip);
+        a.ja(skip);
+        a.bind(addr).ldx(Size.W, Reg.R2, Reg.R10, CaptureProbe.S_LEN);
+        CaptureProbe.cap(a, CaptureProbe.SOCKADDR_MAX);
+        a.stx(Size.DW, Reg.R10, CaptureProbe.S_LEN, Reg.R2).ldx(Size.B, Reg.R3, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.OUT_ADDR);
+        CaptureProbe.argOfCfg(a, Reg.R3);
+        a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).stx(Size.DW, Reg.R10, CaptureProbe.S_SRC, Reg.R3);
+        CaptureProbe.readSlot(a, Helper.PROBE_READ_USER, CaptureProbe.SOCKADDR_MAX, 3, CaptureProbe.OFF_AFTER_BLOB, skip);
         a.bind(skip);
     }
 }

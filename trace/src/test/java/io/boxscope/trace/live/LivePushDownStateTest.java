@@ -3,10 +3,12 @@ package io.boxscope.trace.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import io.boxscope.bpf.syscalls.SyscallTable;
 import io.boxscope.proc.HostPaths;
 import io.boxscope.trace.filter.ContainerResolver;
@@ -87,6 +89,84 @@ class LivePushDownStateTest {
     private static final long VERIFIER_BUDGET = 400_000;
 
     /**
+     * A datagram names its socket in sinsp (parse_rw_exit: an unconnected UDP socket takes the tuple of a sendto's entry
+     * or a recvfrom's exit): under {@code evt.type=close} the sends and receives go out state-only, so the closes name
+     * both sockets by their tuples, as sysdig filtering after its parser does. Fails on the code before (the closes
+     * named only by the bind's address, or not at all).
+     */
+    @Test
+    void datagramSocketsAreNamedByTheirTuplesUnderATypePushDown() throws Exception {
+        String script = "use Socket; "
+                + "socket(my $r, PF_INET, SOCK_DGRAM, 0) or die 'socket r'; "
+                + "bind($r, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die 'bind'; "
+                + "my ($port) = unpack_sockaddr_in(getsockname($r)); "
+                + "socket(my $s, PF_INET, SOCK_DGRAM, 0) or die 'socket s'; "
+                + "defined(send($s, 'x', 0, pack_sockaddr_in($port, inet_aton('127.0.0.1')))) or die 'sendto'; "
+                + "defined(recv($r, my $b, 16, 0)) or die 'recvfrom'; "
+                + "close($s); close($r);";
+        List<String> kept = compare(script, "evt.type=close", FORMAT, l -> l.contains(" close ") && l.contains("127.0.0.1"));
+        // the sender's socket: named by the tuple its sendto gave (client port -> the receiver's port)
+        assertTrue(kept.stream().anyMatch(l -> l.matches("> close \\d+ 127\\.0\\.0\\.1:P\\d+->127\\.0\\.0\\.1:P\\d+ .*")),
+                kept.toString());
+    }
+
+    /**
+     * sinsp's thread table takes the session of a setsid (parse_setsid_exit) and the ids of setgid and setuid
+     * (parse_setgid_exit, parse_setuid_exit, from their entry events): under {@code evt.type=openat} those calls go out
+     * state-only, so the open after them shows the new session (the caller's pid), user and group. The expectation
+     * comes from the workload (setsid makes the caller's pid its session; 65534 is what it asks for), and the lines
+     * equal sysdig's on the unfiltered capture. Fails on the code before: setsid was dropped by the push-down, and the
+     * setuid family were generic events, which no parser reads.
+     */
+    @Test
+    void sessionUserAndGroupOfACallerAreKeptUnderATypePushDown(@TempDir Path dir) throws Exception {
+        String d = WrittenCapture.realDirWith(dir, "a", "first file\n");
+        String script = "use POSIX (); "
+                + "POSIX::setsid() or die 'setsid'; "
+                + "POSIX::setgid(65534) or die 'setgid'; "
+                + "POSIX::setuid(65534) or die 'setuid'; "
+                + "open(my $f, '<', '" + d + "/a');";
+        List<String> kept = compare(script, "evt.type=openat", "%proc.pid %evt.dir %evt.type %proc.sid %user.uid %group.gid %fd.name",
+                l -> l.contains(d + "/a"));
+        // PID: the child's own pid (compare names it so), its session after setsid
+        assertTrue(kept.stream().anyMatch(l -> l.startsWith("PID < openat PID 65534 65534 " + d + "/a")), kept.toString());
+    }
+
+    /**
+     * The fd-limit calls are no state calls, and rightly: sinsp parses a successful getrlimit, setrlimit or prlimit of
+     * RLIMIT_NOFILE into the process's fd limit (parse_getrlimit_setrlimit_exit, parse_prlimit_exit), but their events
+     * lack EF_MODIFIES_STATE, so sysdig runs its filter first and parses them only when it keeps them: under
+     * {@code evt.type=openat} the opens after a setrlimit to 512 and a prlimit64 to 256 (on its own pid; pid 0 names
+     * no thread in sinsp) show the limit the process started with, in sysdig's filtered reading of the unfiltered
+     * capture (the oracle) as in the pushed-down file. Sending them state-only (tried: session 34) made the pushed-down
+     * file show 512 and 256 and this test fail.
+     */
+    @Test
+    void fdLimitsSetByCallsTheFilterDropsStayAsSysdigShowsThem(@TempDir Path dir) throws Exception {
+        String d = WrittenCapture.realDirWith(dir, "a", "first file\n");
+        WrittenCapture.realDirWith(dir, "b", "second file\n");
+        SyscallTable table = SyscallTable.current();
+        // the hard limit read with prlimit64 (pid 0: changes nothing in sinsp); setrlimit where the architecture has
+        // one (asm-generic leaves it to those that asked for it: riscv64 and loongarch64 have only prlimit64)
+        int setrlimit = table.number("setrlimit");
+        String script = "my $l = \"\\0\" x 16; "
+                + "syscall(" + table.number("prlimit64") + ", 0, 7, 0, $l) == 0 or die 'prlimit64 get'; "
+                + "my (undef, $max) = unpack('QQ', $l); "
+                + (setrlimit >= 0 ? "syscall(" + setrlimit + ", 7, pack('QQ', 512, $max)) == 0 or die 'setrlimit'; " : "")
+                + "open(my $f, '<', '" + d + "/a') or die 'a'; "
+                + "syscall(" + table.number("prlimit64") + ", $$ + 0, 7, pack('QQ', 256, $max), 0) == 0 or die 'prlimit64'; "
+                + "open(my $g, '<', '" + d + "/b') or die 'b';";
+        List<String> kept = compare(script, "evt.type=openat", "%proc.pid %evt.dir %evt.type %proc.fdlimit %fd.name",
+                l -> l.contains(d + "/") && l.contains("< openat"));
+        assertEquals(2, kept.size(), kept.toString());
+        // both opens show one limit, the one the process had before the calls (neither 512 nor 256)
+        String first = kept.get(0).split(" ")[3];
+        assertEquals("PID < openat " + first + " " + d + "/a", kept.get(0));
+        assertEquals("PID < openat " + first + " " + d + "/b", kept.get(1));
+        assertTrue(!first.equals("512") && !first.equals("256"), kept.toString());
+    }
+
+    /**
      * The lines {@code sysdig -r} prints for the workload's calls (those naming the capture's directory or a connect)
      * under {@code filter}: from a capture with {@code filter} pushed down, equal to those of a capture with only the
      * pid pushed down, filtered by sysdig.
@@ -94,31 +174,60 @@ class LivePushDownStateTest {
     private static List<String> compare(Path dir, String filter) throws Exception {
         String d = WrittenCapture.realDirWith(dir, "a", "first file\n");
         WrittenCapture.realDirWith(dir, "b", "second file\n");
-        List<String> oracle = lines(dir, d, "all.scap", null, filter);
-        List<String> pushed = lines(dir, d, "pushed.scap", filter, null);
-        assertTrue(!oracle.isEmpty(), "sysdig kept nothing of the unfiltered capture for " + filter);
-        assertEquals(oracle, pushed, "pushed-down capture vs sysdig -r of the unfiltered one, filter " + filter);
-        return pushed;
-    }
-
-    /**
-     * Runs the workload under {@code pushed} (with the child's pid; null: the pid only) into {@code name}, and returns
-     * {@code sysdig -r}'s lines for it under {@code readFilter} (null: none), those of the workload's calls only.
-     */
-    private static List<String> lines(Path dir, String d, String name, String pushed, String readFilter) throws Exception {
-        Process child = Workload.perl("use Socket; use POSIX (); "
+        String script = "use Socket; use POSIX (); "
                 + "socket(my $s, PF_INET, SOCK_STREAM, 0) or die 'socket'; "
                 + "connect($s, pack_sockaddr_in(1, inet_aton('127.0.0.1'))) and die 'connected'; "
                 + "open(my $f, '<', '" + d + "/a') or die 'a'; my $x; sysread($f, $x, 4); "
                 + "POSIX::dup2(fileno($f), 9) or die 'dup2'; close($f); "
                 + "open(my $g, '<', '" + d + "/b') or die 'b'; "
                 + "POSIX::read(9, $x, 4); sysread($g, $x, 4); "
-                + "open(my $h, '<', '" + d + "/missing') and die 'missing';");
+                + "open(my $h, '<', '" + d + "/missing') and die 'missing';";
+        return compare(script, filter, FORMAT, l -> l.contains(d) || l.contains(" connect "));
+    }
+
+    /**
+     * The lines {@code select} takes of those {@code sysdig -r} prints with {@code format} for the perl {@code script}
+     * under {@code filter}: from a capture with {@code filter} pushed down, equal to those of a capture with only the
+     * pid pushed down, filtered by sysdig (the oracle), and not empty. What differs between the two runs is named
+     * alike in both: each run's child pid is {@code PID}, and the ephemeral ports (4 or 5 digits after a colon) are
+     * P1, P2... in the order they first appear, so the same ports in the same places still have to match.
+     */
+    private static List<String> compare(String script, String filter, String format, Predicate<String> select)
+            throws Exception {
+        Path dir = Files.createTempDirectory("bxpushstate");
+        try {
+            List<String> oracle = lines(dir, script, "all.scap", null, filter, format, select);
+            List<String> pushed = lines(dir, script, "pushed.scap", filter, null, format, select);
+            assertTrue(!oracle.isEmpty(), "sysdig kept nothing of the unfiltered capture for " + filter);
+            assertEquals(oracle, pushed, "pushed-down capture vs sysdig -r of the unfiltered one, filter " + filter);
+            return pushed;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * Runs the perl {@code script} under {@code pushed} (with the child's pid; null: the pid only) into {@code name},
+     * and returns {@code sysdig -r}'s lines for it under {@code readFilter} (null: none) that {@code select} takes, the
+     * child's pid and the ports named as {@link #compare(String, String, String, Predicate)} says.
+     */
+    private static List<String> lines(Path dir, String script, String name, String pushed, String readFilter, String format,
+                                      Predicate<String> select) throws Exception {
+        Process child = Workload.perl(script);
         Path file = dir.resolve(name);
         String filter = "proc.pid=" + child.pid() + (pushed == null ? "" : " and " + pushed);
         WrittenCapture.run(file, child, filter, pushed != null);
-        List<String> out = readFilter == null ? LiveCaptureTest.sysdig(file, "-p", FORMAT)
-                : LiveCaptureTest.sysdig(file, "-p", FORMAT, readFilter);
-        return out.stream().filter(l -> l.contains(d) || l.contains(" connect ")).toList();
+        List<String> out = readFilter == null ? LiveCaptureTest.sysdig(file, "-p", format)
+                : LiveCaptureTest.sysdig(file, "-p", format, readFilter);
+        List<String> kept = out.stream().filter(select).map(l -> l.replaceAll("\\b" + child.pid() + "\\b", "PID")).toList();
+        java.util.Map<String, String> ports = new java.util.HashMap<>();
+        java.util.regex.Pattern port = java.util.regex.Pattern.compile(":(\\d{4,5})\\b");
+        return kept.stream().map(l -> port.matcher(l).replaceAll(m -> ":P" + ports.computeIfAbsent(m.group(1),
+                k -> String.valueOf(ports.size() + 1)))).toList();
     }
 }
