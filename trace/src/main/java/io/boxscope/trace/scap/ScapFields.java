@@ -926,7 +926,10 @@ public final class ScapFields implements FieldSource {
         };
     }
 
-    /** A client socket's endpoints (client = source of its tuple), or null while its role is not settled. */
+    /**
+     * A client socket's endpoints (client = source of its tuple), or null while its role is not settled (filterchecks.cpp
+     * answers fd.cip/sip/... of a socket without a role with no value: an IPv6 connection of the capture's fd list).
+     */
     private SocketTuples.Endpoints ends() {
         if (failedConnect) {
             // a failed connect does not give the socket a role: what it had before, if anything
@@ -934,7 +937,7 @@ public final class ScapFields implements FieldSource {
             Inspector.Fd before = t == null || n == null ? null : t.fd(n);
             return before == null || before.ends() == null || before.name().isEmpty() ? null : before.ends();
         }
-        if (fd == null || fd.ends() == null || fd.name().isEmpty()
+        if (fd == null || fd.ends() == null || fd.name().isEmpty() || fd.role() == Inspector.Fd.ROLE_NONE
                 || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
             return null;
         }
@@ -962,6 +965,10 @@ public final class ScapFields implements FieldSource {
      * port (sysdig 0.29 -r: a lsof filter fd.sport=80 keeps it, fd.sip=0.0.0.0 and fd.lport=80 do not); null for any other fd.
      */
     private SocketTuples.Endpoints listening() {
+        if (fd != null && fdNum() != null && fd.type() == FdType.IPV6_SERVSOCK && fd.ends() != null) {
+            // one that datagrams wrote over (SocketTuples.datagram): the port its memory still holds
+            return SocketTuples.bound(fd);
+        }
         if (fd == null || fdNum() == null || fd.ends() != null
                 || (fd.type() != FdType.IPV4_SERVSOCK && fd.type() != FdType.IPV6_SERVSOCK)) {
             return null;
