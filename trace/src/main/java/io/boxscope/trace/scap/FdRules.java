@@ -310,6 +310,19 @@ final class FdRules {
         t.lastEventFd = fd;
     }
 
+    /**
+     * sendto's enter on an fd the table does not hold (libs e5c53d64 parsers.cpp infer_sendto_fdinfo: the socket()
+     * was missed, e.g. made before the capture but not in its fd list): sinsp adds a UDP socket of the tuple's family,
+     * nameless and without a role (add_socket), which the exit's tuple then names.
+     */
+    static void sendtoEnter(ScapEvent e, Thread t) {
+        long fd = num(e, "fd");
+        if (fd >= 0 && t.fds.get(fd) == null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st
+                && (st.family() == 2 || st.family() == 10)) {
+            add(t, fd, new Fd(st.family() == 2 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK, "", 0, 3));
+        }
+    }
+
     /** connect's enter: sinsp names the socket after the address it connects to before the call returns. */
     static void connectEnter(ScapEvent e, Thread t) {
         if (e.value("addr").orElse(null) instanceof ParamValue.SockAddr a && a.family() == 1) {

@@ -696,6 +696,9 @@ public final class Inspector {
         if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
             FdRules.connectEnter(e, t);
         }
+        if (t != null && isEnter && info.name().equals("sendto")) {
+            FdRules.sendtoEnter(e, t);
+        }
         if (t != null && !internal && isEnter && (kind & EventKinds.SKIP_RESET) == 0) {
             enterFd(e, t, kind);
         } else if (t != null && !isEnter && (kind & EventKinds.USES_FD) != 0 && FdRules.paired(t, etype)) {
