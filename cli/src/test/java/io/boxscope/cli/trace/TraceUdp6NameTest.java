@@ -115,7 +115,7 @@ class TraceUdp6NameTest {
     }
 
     /** {@code trace -r FILE ARGS} prints what {@code sysdig -r FILE ARGS} prints; sysdig's lines. */
-    private static List<String> same(Capture c, String... args) throws Exception {
+    static List<String> same(Capture c, String... args) throws Exception {
         List<String> sysdig = SysdigRead.lines(c.file(), args);
         String[] ours = new String[args.length + 3];
         ours[0] = "trace";
@@ -128,10 +128,10 @@ class TraceUdp6NameTest {
         return sysdig;
     }
 
-    private record Capture(Path file, long pid, String[] printed) {}
+    record Capture(Path file, long pid, String[] printed) {}
 
     /** Runs {@code script} under {@code trace -w} of its pid; what it printed last, split at spaces. */
-    private static Capture capture(Path dir, String script) throws Exception {
+    static Capture capture(Path dir, String script) throws Exception {
         try (PythonCapture child = PythonCapture.start("-c", script, dir.toString())) {
             Path file = dir.resolve("udp6.scap");
             String[] last = new String[1];

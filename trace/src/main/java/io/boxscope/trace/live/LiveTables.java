@@ -107,6 +107,16 @@ public final class LiveTables {
         };
     }
 
+    /** Whether a socket table's remote address is all zeros (0.0.0.0 or ::). */
+    private static boolean unconnected(byte[] remote) {
+        for (byte b : remote) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static FdInfo socket(OpenFd f) {
         SocketEndpoint s = f.socket();
         if (s == null) {
@@ -118,7 +128,10 @@ public final class LiveTables {
         }
         int l4 = s.proto().equals("tcp") ? 2 : 3; // SCAP_L4_TCP, SCAP_L4_UDP
         boolean v4 = s.family() == 4;
-        FdType type = s.listening() ? (v4 ? FdType.IPV4_SERVSOCK : FdType.IPV6_SERVSOCK) : (v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK);
+        // libscap's proc scan (scap_fds.c, libs e5c53d64) lists a socket with no remote address as a server socket
+        // (dip == 0, scap_fd_is_ipv6_server_socket), whatever its state: a listening TCP socket, and a bound UDP one too
+        FdType type = unconnected(s.remoteAddr()) ? (v4 ? FdType.IPV4_SERVSOCK : FdType.IPV6_SERVSOCK)
+                : (v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK);
         return new FdInfo(f.fd(), f.inode(), type, "", 0, 0,
                 new FdInfo.SocketInfo(s.localAddr(), s.localPort(), s.remoteAddr(), s.remotePort(), l4, 0, 0));
     }

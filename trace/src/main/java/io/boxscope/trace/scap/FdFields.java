@@ -207,7 +207,10 @@ final class FdFields {
         };
     }
 
-    /** A client socket's endpoints (client = source of its tuple), or null while its role is not settled. */
+    /**
+     * A client socket's endpoints (client = source of its tuple), or null while its role is not settled (filterchecks.cpp
+     * answers fd.cip/sip/... of a socket without a role with no value: an IPv6 connection of the capture's fd list).
+     */
     private static SocketTuples.Endpoints ends(ScapFields f) {
         if (f.failedConnect) {
             // a failed connect does not give the socket a role: what it had before, if anything
@@ -216,7 +219,7 @@ final class FdFields {
             return before == null || before.ends() == null || before.name().isEmpty() ? null : before.ends();
         }
         Inspector.Fd fd = f.fd;
-        if (fd == null || fd.ends() == null || fd.name().isEmpty()
+        if (fd == null || fd.ends() == null || fd.name().isEmpty() || fd.role() == Inspector.Fd.ROLE_NONE
                 || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK)) {
             return null;
         }
@@ -246,6 +249,10 @@ final class FdFields {
      */
     private static SocketTuples.Endpoints listening(ScapFields f) {
         Inspector.Fd fd = f.fd;
+        if (fd != null && f.fdNum() != null && fd.type() == FdType.IPV6_SERVSOCK && fd.ends() != null) {
+            // one that datagrams wrote over (SocketTuples.datagram): the port its memory still holds
+            return SocketTuples.bound(fd);
+        }
         if (fd == null || f.fdNum() == null || fd.ends() != null
                 || (fd.type() != FdType.IPV4_SERVSOCK && fd.type() != FdType.IPV6_SERVSOCK)) {
             return null;

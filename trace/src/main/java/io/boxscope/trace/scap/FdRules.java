@@ -129,16 +129,28 @@ final class FdRules {
 
     /**
      * A datagram socket learns its peer from these calls' tuples (parse_rw_exit: tuple of sendto's and
-     * sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket.
+     * sendmsg's enter event, recvfrom's and recvmsg's exit event), unless it is a named TCP socket. A server socket
+     * of the capture's fd list (SCAP_FD_IPV4_SERVSOCK/_IPV6_SERVSOCK, no role: add_fd_from_scap) takes them too, as
+     * parse_rw_exit calls update_fd for any fd but a named IPv4 TCP one: an IPv4 tuple makes it an IPv4 socket whose
+     * role is guessed ({@link SocketTuples#datagram}), an IPv6 one leaves it a server socket named after the tuple.
      */
     static void sendRecv(ScapEvent e, EventInfo info, Thread t, List<InterfaceInfo> interfaces) {
         if (t != null && t.lastEnter != null && num(e, "res") >= 0) {
             long fd = num(t.lastEnter, "fd");
             Fd old = t.fds.get(fd);
             ScapEvent withTuple = info.name().startsWith("send") ? t.lastEnter : e;
-            // a socket bound to an IPv6 port stays a server socket after its datagrams (SocketTuples.datagram)
-            boolean server6 = old != null && old.type() == FdType.IPV6_SERVSOCK && old.role() == Fd.ROLE_SERVER;
-            if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK || server6)
+            // a server socket: bound during the capture (an inet socket named ADDR:PORT), or listed in the capture's fd
+            // list; one bound to an IPv6 port stays a server socket after its datagrams (SocketTuples.datagram)
+            boolean server = old != null && (old.type() == FdType.IPV4_SERVSOCK || old.type() == FdType.IPV6_SERVSOCK);
+            if (old != null && old.type() == FdType.UNSUPPORTED
+                    && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st
+                    && (st.family() == 2 || st.mapped())) {
+                // a socket the capture's fd list could not resolve (one not yet bound is in no /proc/net table: the
+                // list has it as socket:[INODE]): update_fd makes any fd an IPv4 socket for an IPv4 tuple, its memory
+                // zeros, no role yet
+                old = new Fd(FdType.IPV4_SOCK, old.name(), 0, 0, null, old.dev(), old.connected());
+            }
+            if (old != null && (old.type() == FdType.IPV4_SOCK || old.type() == FdType.IPV6_SOCK || server)
                     && (old.name().isEmpty() || old.l4proto() != 2)
                     && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st && st.family() != 1) {
                 Fd now = SocketTuples.datagram(t.fds, fd, old, st, old.l4proto() != 0 ? old.l4proto() : 3, interfaces,
@@ -160,6 +172,7 @@ final class FdRules {
     static void ioDone(ScapEvent e, int etype, Thread t, Fd before) {
         Fd now = t.fds.get(t.lastEventFd);
         if (now != null && !now.connected() && (now.type() == FdType.IPV4_SOCK || now.type() == FdType.IPV6_SOCK)
+                && before != null && (before.type() == FdType.IPV4_SOCK || before.type() == FdType.IPV6_SOCK)
                 && SocketTuples.bound(before) == null
                 && EventKinds.res(etype) >= 0 && e.num(EventKinds.res(etype)) >= 0) {
             t.fds.put(t.lastEventFd, now.withConnected(true));
@@ -295,6 +308,19 @@ final class FdRules {
     private static void add(Thread t, long fd, Fd f) {
         t.fds.put(fd, f);
         t.lastEventFd = fd;
+    }
+
+    /**
+     * sendto's enter on an fd the table does not hold (libs e5c53d64 parsers.cpp infer_sendto_fdinfo: the socket()
+     * was missed, e.g. made before the capture but not in its fd list): sinsp adds a UDP socket of the tuple's family,
+     * nameless and without a role (add_socket), which the exit's tuple then names.
+     */
+    static void sendtoEnter(ScapEvent e, Thread t) {
+        long fd = num(e, "fd");
+        if (fd >= 0 && t.fds.get(fd) == null && e.value("tuple").orElse(null) instanceof ParamValue.SockTuple st
+                && (st.family() == 2 || st.family() == 10)) {
+            add(t, fd, new Fd(st.family() == 2 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK, "", 0, 3));
+        }
     }
 
     /** connect's enter: sinsp names the socket after the address it connects to before the call returns. */

@@ -394,12 +394,13 @@ public final class Inspector {
         }
         ThreadRules.countChildren(threads);
         // sinsp_thread_manager::fix_sockets_coming_from_proc (threadinfo.cpp): an IPv4 connection of the fd list
-        // whose source port is the port of an IPv4 server socket of any fd list is the server's end; sinsp
-        // turns it round (the client first) and names it so
+        // whose source port is the port of a server socket (IPv4 or IPv6: add_fd_from_scap notes both in m_server_ports)
+        // of any fd list is the server's end; sinsp turns it round (the client first), names it so and makes it a
+        // server; any other IPv4 connection of the list a client
         java.util.Set<Integer> serverPorts = new java.util.HashSet<>();
         for (List<FdInfo> list : tables.fds().values()) {
             for (FdInfo f : list) {
-                if (f.type() == FdType.IPV4_SERVSOCK) {
+                if (f.type() == FdType.IPV4_SERVSOCK || f.type() == FdType.IPV6_SERVSOCK) {
                     serverPorts.add(f.socket().sport());
                 }
             }
@@ -418,17 +419,36 @@ public final class Inspector {
         tables.groups().forEach(g -> groups.put(g.gid(), g.name()));
     }
 
+    /**
+     * One fd of the capture's fd list as sinsp_threadinfo::add_fd_from_scap (libs e5c53d64 threadinfo.cpp) and then
+     * fix_sockets_coming_from_proc make it: an IPv6 connection whose two addresses are IPv4-mapped is an IPv4 one (the
+     * addresses' last 4 bytes); an IPv4 connection gets a role (server, turned round, when its source port is a server
+     * socket's of {@code serverPorts}; else client); an IPv6 connection none, so fd.l4proto has no value on it
+     * (sinsp_fdinfo::get_l4proto) until a datagram's role guess; a TCP connection is connected.
+     */
     private static Fd fromTable(FdInfo f, java.util.Set<Integer> serverPorts) {
         FdInfo.SocketInfo s = f.socket();
-        if (f.type() == FdType.IPV4_SOCK && serverPorts.contains(s.sport())) {
+        FdType type = f.type();
+        if (type == FdType.IPV6_SOCK && ParamValue.SockTuple.isMapped(s.sip()) && ParamValue.SockTuple.isMapped(s.dip())) {
+            type = FdType.IPV4_SOCK;
+            s = new FdInfo.SocketInfo(java.util.Arrays.copyOfRange(s.sip(), 12, 16), s.sport(),
+                    java.util.Arrays.copyOfRange(s.dip(), 12, 16), s.dport(), s.l4proto(), s.unixSource(), s.unixDest());
+        }
+        boolean server = type == FdType.IPV4_SOCK && serverPorts.contains(s.sport());
+        if (server) {
             s = new FdInfo.SocketInfo(s.dip(), s.dport(), s.sip(), s.sport(), s.l4proto(), s.unixSource(), s.unixDest());
         }
-        return switch (f.type()) {
-            // add_fd_from_scap (libs e5c53d64 threadinfo.cpp): a TCP socket of the list is connected
-            case IPV4_SOCK, IPV6_SOCK -> new Fd(f.type(), EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
-                    0, new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport()), 0, s.l4proto() == 2);
-            case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(f.type(), EventFormatter.address(s.sip(), s.sport()), s.l4proto());
-            default -> new Fd(f.type(), f.name(), 0, 0, null, f.dev()); // FILE_V2's dev (0 for the other kinds)
+        SocketTuples.Endpoints ends = switch (type) {
+            case IPV4_SOCK, IPV6_SOCK -> new SocketTuples.Endpoints(s.sip(), s.sport(), s.dip(), s.dport());
+            default -> null;
+        };
+        return switch (type) {
+            case IPV4_SOCK -> new Fd(type, EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), s.l4proto(),
+                    0, ends, 0, s.l4proto() == 2, server ? Fd.ROLE_SERVER : Fd.ROLE_CLIENT);
+            case IPV6_SOCK -> new Fd(type, EventFormatter.tuple(s.sip(), s.sport(), s.dip(), s.dport()), 0,
+                    s.l4proto(), ends, 0, s.l4proto() == 2);
+            case IPV4_SERVSOCK, IPV6_SERVSOCK -> new Fd(type, EventFormatter.address(s.sip(), s.sport()), s.l4proto());
+            default -> new Fd(type, f.name(), 0, 0, null, f.dev()); // FILE_V2's dev (0 for the other kinds)
         };
     }
 
@@ -675,6 +695,9 @@ public final class Inspector {
         }
         if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
             FdRules.connectEnter(e, t);
+        }
+        if (t != null && isEnter && info.name().equals("sendto")) {
+            FdRules.sendtoEnter(e, t);
         }
         if (t != null && !internal && isEnter && (kind & EventKinds.SKIP_RESET) == 0) {
             enterFd(e, t, kind);

@@ -16,22 +16,36 @@ import java.util.List;
 final class SocketTuples {
     private SocketTuples() {}
 
-    /** A socket's endpoints, addresses in network order. */
-    record Endpoints(byte[] sip, int sport, byte[] dip, int dport) {}
+    /**
+     * A socket's endpoints, addresses in network order. {@code union} is null, or, for an IPv4 socket that a real IPv6
+     * tuple wrote over ({@link #ipv6OverIpv4}), all {@value #UNION} bytes of sinsp's sinsp_sockinfo as they are then:
+     * the IPv4 fields above are its IPv4 view, and the next datagram works on these bytes.
+     */
+    record Endpoints(byte[] sip, int sport, byte[] dip, int dport, byte[] union) {
+        Endpoints(byte[] sip, int sport, byte[] dip, int dport) {
+            this(sip, sport, dip, dport, null);
+        }
+    }
+
+    /**
+     * The bytes of sinsp_sockinfo (libs e5c53d64 fdinfo.h: a union of packed structs) that the tuples use: the IPv4
+     * tuple is sip 0-3, dip 4-7, sport 8-9, dport 10-11, l4proto 12; the IPv6 tuple sip 0-15, dip 16-31, sport 32-33,
+     * dport 34-35, l4proto 36 (ports in this machine's byte order, as sinsp stores them).
+     */
+    static final int UNION = 37;
 
     /** {@code old} updated by {@code st}, with {@code l4} as its protocol, or null when nothing changed. */
     static Inspector.Fd update(Inspector.Fd old, ParamValue.SockTuple st, int l4, List<InterfaceInfo> ifs) {
         FdType type = st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
         Endpoints e = old.ends();
-        byte[] zero = new byte[st.sip().length];
         if (e != null && old.type() == type
                 && ((Arrays.equals(e.sip(), st.sip()) && e.sport() == st.sport() && Arrays.equals(e.dip(), st.dip()) && e.dport() == st.dport())
                 || (Arrays.equals(e.dip(), st.sip()) && e.dport() == st.sport() && Arrays.equals(e.sip(), st.dip()) && e.sport() == st.dport()))) {
             return null;
         }
-        byte[] dip = e == null || e.dip().length != zero.length || Arrays.equals(e.dip(), zero) ? st.dip() : e.dip();
+        byte[] dip = e == null || e.dip().length != st.dip().length || zero(e.dip(), 0, e.dip().length) ? st.dip() : e.dip();
         int dport = e == null || e.dport() == 0 ? st.dport() : e.dport();
-        Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), zero, ifs);
+        Endpoints now = infer(new Endpoints(st.sip(), st.sport(), dip, dport), ifs);
         return new Inspector.Fd(type, name(type, now, l4), l4, old.intendedL4(), now, old.dev(), old.connected(), old.role());
     }
 
@@ -91,12 +105,16 @@ final class SocketTuples {
         if (old.type() != FdType.IPV6_SOCK) {
             return old;
         }
-        byte[] m = memory(old, 16).sip();
-        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
+        Endpoints v6 = memory(old, 16);
+        byte[] m = new byte[UNION];
+        System.arraycopy(v6.sip(), 0, m, 0, 16);
+        System.arraycopy(v6.dip(), 0, m, 16, 16);
+        ByteBuffer.wrap(m).order(ByteOrder.nativeOrder()).putShort(32, (short) v6.sport()).putShort(34, (short) v6.dport());
+        m[36] = (byte) stored(old);
         int l4 = m[12] & 0xff;
-        Endpoints e = new Endpoints(Arrays.copyOfRange(m, 0, 4), b.getShort(8) & 0xffff, Arrays.copyOfRange(m, 4, 8),
-                b.getShort(10) & 0xffff);
-        return new Inspector.Fd(FdType.IPV4_SOCK, old.name(), l4, l4, e, old.dev(), old.connected(), old.role());
+        Endpoints e = ipv4Of(m);
+        return new Inspector.Fd(FdType.IPV4_SOCK, old.name(), l4, l4, new Endpoints(e.sip(), e.sport(), e.dip(), e.dport(), m),
+                old.dev(), old.connected(), old.role());
     }
 
     /** The protocol sinsp holds for a socket (its l4proto field, which fd.l4proto hides while the socket has no role). */
@@ -124,6 +142,9 @@ final class SocketTuples {
             if (b != null && b.sip().length == 16) {
                 return ipv6Server(old, st);
             }
+            if (old.type() == FdType.IPV4_SOCK && b == null) {
+                return ipv6OverIpv4(table, fd, old, st, ifs, incoming);
+            }
         }
         if (st.mapped()) {
             // update_fd: an AF_INET6 tuple of IPv4-mapped addresses makes the socket an IPv4 one
@@ -136,7 +157,6 @@ final class SocketTuples {
         int len = st.sip().length;
         FdType type = st.family() == 10 ? FdType.IPV6_SOCK : FdType.IPV4_SOCK;
         Endpoints e = memory(old, len);
-        byte[] zero = new byte[len];
         if ((Arrays.equals(e.sip(), st.sip()) && e.sport() == st.sport() && Arrays.equals(e.dip(), st.dip()) && e.dport() == st.dport())
                 || (Arrays.equals(e.dip(), st.sip()) && e.dport() == st.sport() && Arrays.equals(e.sip(), st.dip()) && e.sport() == st.dport())) {
             return null;
@@ -145,7 +165,7 @@ final class SocketTuples {
         if (set == null) {
             return null;
         }
-        Endpoints now = infer(set, zero, ifs);
+        Endpoints now = infer(set, ifs);
         int role = old.role();
         if (role == Inspector.Fd.ROLE_NONE) {
             table.put(fd, new Inspector.Fd(type, old.name(), l4, old.intendedL4(), now, old.dev(), old.connected()));
@@ -154,7 +174,91 @@ final class SocketTuples {
         if (incoming ? role == Inspector.Fd.ROLE_CLIENT : role == Inspector.Fd.ROLE_SERVER) {
             now = new Endpoints(now.dip(), now.dport(), now.sip(), now.sport());
         }
+        if (type == FdType.IPV4_SOCK && old.ends() != null && old.ends().union() != null) {
+            // an IPv4 tuple over memory an IPv6 tuple wrote: the IPv4 fields change, the bytes past them stay
+            byte[] m = old.ends().union().clone();
+            putIpv4(m, now, l4);
+            now = new Endpoints(now.sip(), now.sport(), now.dip(), now.dport(), m);
+        }
         return new Inspector.Fd(type, name(type, now, l4), l4, old.intendedL4(), now, old.dev(), old.connected(), role);
+    }
+
+    /**
+     * A real (not IPv4-mapped) IPv6 tuple on a socket sinsp holds as an IPv4 one (SCAP_FD_IPV4_SOCK: an AF_INET6 socket
+     * that an IPv4-mapped tuple, address or the capture's fd list made one). update_fd (libs e5c53d64 parsers.cpp)
+     * changes the type only for IPv4 tuples, so it stays an IPv4 socket, and set_ipv6_addresses_and_ports writes the
+     * tuple over the IPv6 fields of the socket's memory (no either-way-round test: the type is not SCAP_FD_IPV6_SOCK):
+     * the source address and port, and the destination address and port where they are zero. The IPv4 fields lie over
+     * the first 13 bytes of the IPv6 source address ({@link #UNION}); an IPv4 protocol still 0 becomes UDP (update_fd,
+     * writing byte 12 of that address), the interfaces fill a zero IPv4 address, the role is guessed on the IPv4 view,
+     * a client's received tuple and a server's sent one are swapped in the IPv4 fields (swap_addresses), and
+     * sockinfo_to_str names it from the IPv4 view: a datagram from {@code ::1} names it {@code 0.0.0.0:0->0.0.0.0:0},
+     * UDP, as sysdig -r does. Null when nothing changed (the name stays).
+     */
+    private static Inspector.Fd ipv6OverIpv4(LongMap<Inspector.Fd> table, long fd, Inspector.Fd old, ParamValue.SockTuple st,
+                                             List<InterfaceInfo> ifs, boolean incoming) {
+        byte[] m = union(old);
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
+        boolean changed = !Arrays.equals(m, 0, 16, st.sip(), 0, 16) || (b.getShort(32) & 0xffff) != st.sport();
+        System.arraycopy(st.sip(), 0, m, 0, 16);
+        b.putShort(32, (short) st.sport());
+        if (zero(m, 16, 32)) {
+            System.arraycopy(st.dip(), 0, m, 16, 16);
+            changed = true;
+        }
+        if ((b.getShort(34) & 0xffff) == 0) {
+            b.putShort(34, (short) st.dport());
+            changed = true;
+        }
+        if (!changed) {
+            return null;
+        }
+        if (m[12] == 0) {
+            m[12] = 3; // update_fd: an IPv4 socket without a protocol is taken as UDP
+        }
+        int l4 = m[12] & 0xff;
+        Endpoints now = infer(ipv4Of(m), ifs);
+        putIpv4(m, now, l4);
+        int role = old.role();
+        if (role == Inspector.Fd.ROLE_NONE) {
+            table.put(fd, new Inspector.Fd(FdType.IPV4_SOCK, old.name(), l4, old.intendedL4(), now, old.dev(), old.connected()));
+            role = guess(table, now, incoming);
+        }
+        if (incoming ? role == Inspector.Fd.ROLE_CLIENT : role == Inspector.Fd.ROLE_SERVER) {
+            now = new Endpoints(now.dip(), now.dport(), now.sip(), now.sport());
+            putIpv4(m, now, l4);
+        }
+        now = new Endpoints(now.sip(), now.sport(), now.dip(), now.dport(), m);
+        return new Inspector.Fd(FdType.IPV4_SOCK, name(FdType.IPV4_SOCK, now, l4), l4, old.intendedL4(), now, old.dev(),
+                old.connected(), role);
+    }
+
+    /** An IPv4 socket's {@link #UNION} bytes: the ones an IPv6 tuple left, else its IPv4 fields and protocol over zeros. */
+    private static byte[] union(Inspector.Fd f) {
+        Endpoints e = f.ends();
+        if (e != null && e.union() != null) {
+            return e.union().clone();
+        }
+        byte[] m = new byte[UNION];
+        Endpoints v4 = memory(f, 4);
+        putIpv4(m, v4, stored(f));
+        return m;
+    }
+
+    /** Writes the IPv4 fields (addresses, ports in this machine's order, protocol) into {@link #UNION} bytes {@code m}. */
+    private static void putIpv4(byte[] m, Endpoints e, int l4) {
+        System.arraycopy(e.sip(), 0, m, 0, 4);
+        System.arraycopy(e.dip(), 0, m, 4, 4);
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
+        b.putShort(8, (short) e.sport()).putShort(10, (short) e.dport());
+        m[12] = (byte) l4;
+    }
+
+    /** The IPv4 view of {@link #UNION} bytes {@code m}. */
+    private static Endpoints ipv4Of(byte[] m) {
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.nativeOrder());
+        return new Endpoints(Arrays.copyOfRange(m, 0, 4), b.getShort(8) & 0xffff, Arrays.copyOfRange(m, 4, 8),
+                b.getShort(10) & 0xffff);
     }
 
     /**
@@ -262,10 +366,20 @@ final class SocketTuples {
         return clientPort && !incoming ? Inspector.Fd.ROLE_CLIENT : Inspector.Fd.ROLE_SERVER;
     }
 
+    /** Whether bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code a} are all 0 (no array made per datagram). */
+    private static boolean zero(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** sinsp_network_interfaces::update_fd: fills a zero source or destination address from the interfaces. */
-    private static Endpoints infer(Endpoints e, byte[] zero, List<InterfaceInfo> ifs) {
-        boolean zs = Arrays.equals(e.sip(), zero);
-        boolean zd = Arrays.equals(e.dip(), zero);
+    private static Endpoints infer(Endpoints e, List<InterfaceInfo> ifs) {
+        boolean zs = zero(e.sip(), 0, e.sip().length);
+        boolean zd = zero(e.dip(), 0, e.dip().length);
         if (!zs && !zd) {
             return e;
         }
@@ -324,7 +438,7 @@ final class SocketTuples {
         boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport();
         byte[] dip = e.dip();
         int dport = e.dport();
-        if (Arrays.equals(dip, new byte[dip.length])) {
+        if (zero(dip, 0, dip.length)) {
             dip = st.dip();
             changed = true;
         }
