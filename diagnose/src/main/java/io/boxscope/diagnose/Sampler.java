@@ -553,6 +553,18 @@ public final class Sampler {
         return kept == null ? Set.of() : Set.copyOf(kept.keySet());
     }
 
+    /**
+     * Whether {@code p} gives the figures of now when read again from offset 0 through a kept descriptor: not a cgroup's
+     * list of processes or threads ({@code cgroup.procs}, v1's {@code tasks}): cgroup v1 builds that list once per open
+     * file and keeps it while the file is read again within a second (kernel/cgroup/cgroup-v1.c, {@code cgroup_pidlist_start}
+     * reuses {@code ctx->procs1.pidlist}; CGROUP_PIDLIST_DESTROY_DELAY), so a kept one read every 100 ms stayed empty for a
+     * process that joined the cgroup after the first read (DiagnoseLiveTest). These are read by path each sample.
+     */
+    private static boolean keepable(Path p) {
+        String name = p.getFileName().toString();
+        return !name.equals("cgroup.procs") && !name.equals("tasks");
+    }
+
     /** {@code f}'s text from offset 0 into {@link #buffer}; throws when the kernel refuses the read. */
     private String readFromStart(java.io.RandomAccessFile f) throws IOException {
         f.seek(0);
@@ -578,7 +590,7 @@ public final class Sampler {
         if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
             return readRaw(p);
         }
-        if (kept != null) {
+        if (kept != null && keepable(p)) {
             Kept k = kept.get(p);
             if (k == null && kept.size() < KEPT_MAX) {
                 try {
