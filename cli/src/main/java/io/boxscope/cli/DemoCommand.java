@@ -104,15 +104,17 @@ final class DemoCommand extends CliCommand {
                 out.flush();
             }
             Thread.sleep(1000);
-            ContainerDiscovery discovery = ContainerDiscovery.of(g.paths());
-            Discovery d = discovery.scan();
-            Target target = Targets.resolve(NAME, g.paths(), discovery);
+            // One scan of every process: it finds the container, is the table shown, and is where diagnose watches the
+            // neighbours (it was three: the table's, the target's and the neighbours'; ContainerDiscovery.scans)
+            java.util.concurrent.atomic.AtomicReference<Discovery> scanned = new java.util.concurrent.atomic.AtomicReference<>();
+            Target target = Targets.resolve(NAME, g.paths(), ContainerDiscovery.of(g.paths()), scanned::set);
+            Discovery d = scanned.get();
             if (!g.json()) {
                 out.println("$ boxscope containers");
                 out.print(ContainerViews.table(d.containers()));
                 out.println();
             }
-            return diagnose(w, target, NAME, ContainerViews.json(d).get("containers"), g, out);
+            return diagnose(w, target, NAME, ContainerViews.json(d).get("containers"), java.util.Optional.of(d), g, out);
         } finally {
             docker("rm", "-f", NAME);
         }
@@ -140,7 +142,7 @@ final class DemoCommand extends CliCommand {
                 throw new IOException("could not move the workload into cgroup " + box.path());
             }
             Target target = Targets.resolve(box.path(), g.paths(), ContainerDiscovery.of(g.paths()));
-            return diagnose(w, target, box.path(), null, g, out);
+            return diagnose(w, target, box.path(), null, java.util.Optional.empty(), g, out);
         } finally {
             try (var files = java.nio.file.Files.list(scratch)) {
                 for (var f : files.toList()) {
@@ -151,13 +153,15 @@ final class DemoCommand extends CliCommand {
         }
     }
 
-    private Integer diagnose(DemoWorkload w, Target target, String shownName, Object containers, GlobalOptions g, PrintWriter out)
-            throws IOException, InterruptedException {
+    /** {@code scan}: the scan that found a container target, where the neighbours are watched (empty: diagnose scans once). */
+    private Integer diagnose(DemoWorkload w, Target target, String shownName, Object containers, java.util.Optional<Discovery> scan,
+            GlobalOptions g, PrintWriter out) throws IOException, InterruptedException {
         if (!g.json()) {
             out.println("$ boxscope diagnose " + Text.safe(shownName) + " --duration " + seconds.value() + "s");
             out.flush();
         }
-        Diagnosis diagnosis = Diagnose.run(target, g.paths(), Duration.ofSeconds(seconds.value()), Duration.ofMillis(100));
+        Diagnosis diagnosis = Diagnose.run(target, g.paths(), Duration.ofSeconds(seconds.value()), Duration.ofMillis(100), true, null,
+                l -> { }, io.boxscope.diagnose.StopRequest.NEVER, () -> { }, phase -> { }, scan);
         return show(new Result(w, containers, diagnosis), VIEW);
     }
 

@@ -198,8 +198,11 @@ class DiagnoseDockerTest {
 
     @Test
     void theDemoRunsAVariantEndToEnd() {
+        long scans = io.boxscope.proc.container.ContainerDiscovery.scans();
         Cli r = Cli.run("demo", "--memory-bound", "--seconds", "2");
         assertEquals(0, r.code(), r.err() + r.out());
+        // the table, the target and the neighbours from one scan of every process (three before, issue 15)
+        assertEquals(1, io.boxscope.proc.container.ContainerDiscovery.scans() - scans, "scans of every process by the demo");
         assertTrue(r.out().contains("$ boxscope containers"), r.out());
         assertTrue(r.out().contains("$ boxscope diagnose boxscope-demo --duration 2s"), r.out());
         assertTrue(r.out().contains("VERDICT     memory pressure"), r.out());

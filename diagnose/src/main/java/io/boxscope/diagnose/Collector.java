@@ -61,6 +61,17 @@ public final class Collector {
         if (step.isNegative() || step.isZero()) {
             throw new IllegalArgumentException("the sampling step must be longer than zero, not " + step);
         }
+        // the target's files stay open for the window and are read again from their start each sample (Sampler#keepFilesOpen)
+        sampler.keepFilesOpen();
+        try {
+            return window(duration, step, interval, onInterval, stop);
+        } finally {
+            sampler.closeFiles();
+        }
+    }
+
+    private Window window(Duration duration, Duration step, Duration interval, java.util.function.Consumer<Window> onInterval,
+            StopRequest stop) throws IOException, InterruptedException {
         List<Snapshot> out = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + duration.toNanos();

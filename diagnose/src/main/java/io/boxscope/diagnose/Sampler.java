@@ -174,6 +174,15 @@ public final class Sampler {
     }
 
     private Snapshot sample(boolean withTasks, boolean between) throws IOException {
+        generation++;
+        try {
+            return readSample(withTasks, between);
+        } finally {
+            closeUnread();
+        }
+    }
+
+    private Snapshot readSample(boolean withTasks, boolean between) throws IOException {
         Dirs cg = dirs();
         Optional<Path> v2 = cg.v2();
         Optional<Path> cpu1 = cg.cpu1();
@@ -472,6 +481,104 @@ public final class Sampler {
     private byte[] buffer = new byte[4096];
 
     /**
+     * At most this many files are kept open ({@link #keepFilesOpen}): three per thread of the target (stat, schedstat,
+     * wchan) and its few cgroup and process files; a target with more threads has the rest opened for each read.
+     */
+    static final int KEPT_MAX = 256;
+    /** The files kept open between samples, by path; null while {@link #keepFilesOpen} was not asked for. */
+    private java.util.Map<Path, Kept> kept;
+    /** The sample being read; a kept file not read in it is closed at its end (its thread exited: no slot held for it). */
+    private long generation;
+
+    /** A kept file and the last sample that read it. */
+    private static final class Kept {
+        final java.io.RandomAccessFile file;
+        long read;
+
+        Kept(java.io.RandomAccessFile file) {
+            this.file = file;
+        }
+    }
+
+    /**
+     * From now until {@link #closeFiles}, the files read are kept open and read again from offset 0 at the next
+     * sample: the kernel makes a /proc or cgroup file's text again for each read from its start (seq_file's
+     * {@code seq_read_iter} restarts at position 0; proc_single_show, kernfs), so the figures are the same, without
+     * the open(2), the path walk through /proc and the close(2) of each file each sample (issue 15: beside a
+     * sysbench of 2 threads, ~300 of a sample's ~500 us of CPU were the kernel's, and an open-read-close of a /proc file
+     * took 14 us against 4 us for a read of one kept open). A kept file that fails (its thread exited: ESRCH; its
+     * cgroup removed) is closed and read again by its path, which gives what a read by path always gave
+     * (NoSuchFileException for a thread gone). {@link Collector} keeps them for a window.
+     */
+    void keepFilesOpen() {
+        if (kept == null) {
+            kept = new java.util.HashMap<>();
+        }
+    }
+
+    /** Closes the files {@link #keepFilesOpen} kept, and reads by path again. */
+    synchronized void closeFiles() {
+        if (kept == null) {
+            return;
+        }
+        for (Kept k : kept.values()) {
+            close(k.file);
+        }
+        kept = null;
+    }
+
+    /** Closes the kept files the sample just read did not read: its threads that exited, files read at full samples only. */
+    private synchronized void closeUnread() {
+        if (kept != null) {
+            kept.values().removeIf(k -> {
+                if (k.read != generation) {
+                    close(k.file);
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private static void close(java.io.RandomAccessFile f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            // a read-only /proc or cgroup file: nothing was written that a failed close could lose
+        }
+    }
+
+    /** The files kept open now (tests). */
+    synchronized Set<Path> filesKeptOpen() {
+        return kept == null ? Set.of() : Set.copyOf(kept.keySet());
+    }
+
+    /**
+     * Whether {@code p} gives the figures of now when read again from offset 0 through a kept descriptor: not a cgroup's
+     * list of processes or threads ({@code cgroup.procs}, v1's {@code tasks}): cgroup v1 builds that list once per open
+     * file and keeps it while the file is read again within a second (kernel/cgroup/cgroup-v1.c, {@code cgroup_pidlist_start}
+     * reuses {@code ctx->procs1.pidlist}; CGROUP_PIDLIST_DESTROY_DELAY), so a kept one read every 100 ms stayed empty for a
+     * process that joined the cgroup after the first read (DiagnoseLiveTest). These are read by path each sample.
+     */
+    private static boolean keepable(Path p) {
+        String name = p.getFileName().toString();
+        return !name.equals("cgroup.procs") && !name.equals("tasks");
+    }
+
+    /** {@code f}'s text from offset 0 into {@link #buffer}; throws when the kernel refuses the read. */
+    private String readFromStart(java.io.RandomAccessFile f) throws IOException {
+        f.seek(0);
+        int n = 0;
+        for (int r; (r = f.read(buffer, n, buffer.length - n)) > 0; ) {
+            n += r;
+            if (n == buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            }
+        }
+        return new String(buffer, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
      * A file's text as {@link #readRaw}, read into one buffer kept for the sampler's life: a sample reads ~10 small files
      * per thread of the target ten times a second, and {@code Files.readAllBytes} of a /proc file (its size is 0) makes a
      * channel, asks its size and grows a new array for each (issue 15). {@link FileInputStream} reads up to 8 KiB into the
@@ -482,6 +589,27 @@ public final class Sampler {
     private synchronized String text(Path p) throws IOException {
         if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
             return readRaw(p);
+        }
+        if (kept != null && keepable(p)) {
+            Kept k = kept.get(p);
+            if (k == null && kept.size() < KEPT_MAX) {
+                try {
+                    k = new Kept(new java.io.RandomAccessFile(p.toFile(), "r"));
+                    kept.put(p, k);
+                } catch (java.io.FileNotFoundException e) {
+                    k = null; // gone or unreadable: the read by path below says which, as before
+                }
+            }
+            if (k != null) {
+                try {
+                    String text = readFromStart(k.file);
+                    k.read = generation;
+                    return text;
+                } catch (IOException e) {
+                    kept.remove(p);
+                    close(k.file);
+                }
+            }
         }
         FileInputStream in;
         try {

@@ -25,7 +25,11 @@ import io.boxscope.bpf.elf.ElfFile;
  *
  * <p>Indexes are cached for the whole JVM by device and inode (a file mapped by many processes is read
  * once) and by build id (the same library in several containers). An address outside every mapping
- * makes one re-read of maps (the process may have mapped something since). What could not be read is
+ * makes one re-read of maps (the process may have mapped something since), and a check of the perf map's size;
+ * within one <em>pass</em> ({@link #resolve(long, long)}: the stacks of one map read, all captured before it)
+ * only the first such address does: the stacks of a process built without frame pointers end in addresses no
+ * mapping holds, and re-reading maps, status and the perf map for each of them took 1.6-2.4 ms of CPU a frame,
+ * ~100 ms of diagnose's off-CPU read beside a sysbench (issue 15, docs/benchmarks.md). What could not be read is
  * counted in {@link #problems()}. Not thread-safe.
  */
 public final class ProcessSymbolizer {
@@ -38,6 +42,13 @@ public final class ProcessSymbolizer {
     private List<Mapping> maps;
     private PerfMap perfMap;
     private long perfMapSize = -1;
+    /** The pass in which maps was last read ({@link #NO_PASS}: none, or read outside a pass). */
+    private long mapsReadIn = NO_PASS;
+    /** The pass in which the perf map was last looked for, and what that found (null: no perf map). */
+    private long perfMapCheckedIn = NO_PASS;
+    private PerfMap perfMapInPass;
+    /** The last NSpid field of status, once read (a process's pid namespace does not change). */
+    private String nsPid;
     private final List<String> problems = new ArrayList<>();
 
     private ProcessSymbolizer(Path procRoot, int pid) {
@@ -66,12 +77,25 @@ public final class ProcessSymbolizer {
         return pid;
     }
 
+    /** No pass: {@link #resolve(long, long)} re-reads maps and the perf map for every address outside every mapping. */
+    public static final long NO_PASS = -1;
+
     /** The function containing {@code address} in this process, or empty (then print the address). */
     public Optional<Symbol> resolve(long address) {
-        Optional<Mapping> m = mappingOf(address);
-        if (m.isEmpty()) {
+        return resolve(address, NO_PASS);
+    }
+
+    /**
+     * As {@link #resolve(long)}, an address outside every mapping re-reading maps and the perf map only when they
+     * were not read in {@code pass} yet (a number the caller changes for each batch of addresses captured before the
+     * batch is resolved, such as the stacks of one map read: a mapping made after the first re-read of the pass
+     * cannot hold an address captured before it). {@link #NO_PASS}: every time, as {@link #resolve(long)}.
+     */
+    public Optional<Symbol> resolve(long address, long pass) {
+        Optional<Mapping> m = mappingOf(address, pass);
+        if (m.isEmpty() && (pass == NO_PASS || mapsReadIn != pass)) {
             refresh();
-            m = mappingOf(address);
+            m = mappingOf(address, pass);
         }
         if (m.isPresent() && m.get().isFile()) {
             Optional<ElfSymbolIndex> idx = index(m.get());
@@ -81,13 +105,21 @@ public final class ProcessSymbolizer {
             }
             return Optional.empty();
         }
-        return perfMap().flatMap(p -> p.resolve(address));
+        if (pass != NO_PASS && perfMapCheckedIn == pass) {
+            return Optional.ofNullable(perfMapInPass).flatMap(p -> p.resolve(address));
+        }
+        Optional<PerfMap> p = perfMap();
+        perfMapCheckedIn = pass;
+        perfMapInPass = p.orElse(null);
+        return p.flatMap(x -> x.resolve(address));
     }
 
     /** Forgets this process's maps and perf map, so they are read again on the next lookup. */
     public void refresh() {
         maps = null;
         perfMapSize = -1;
+        mapsReadIn = NO_PASS;
+        perfMapCheckedIn = NO_PASS;
     }
 
     /** What could not be read (maps lines, files, perf map), one message each. */
@@ -95,8 +127,9 @@ public final class ProcessSymbolizer {
         return List.copyOf(problems);
     }
 
-    private Optional<Mapping> mappingOf(long address) {
+    private Optional<Mapping> mappingOf(long address, long pass) {
         if (maps == null) {
+            mapsReadIn = pass;
             Path f = procRoot.resolve(Integer.toString(pid)).resolve("maps");
             try {
                 int[] skipped = {0};
@@ -189,11 +222,15 @@ public final class ProcessSymbolizer {
 
     /** The process's pid in its own pid namespace (last NSpid field of status), which names its perf map. */
     private String nsPid(Path pidDir) {
+        if (nsPid != null) {
+            return nsPid;
+        }
         try {
             for (String line : Files.readAllLines(pidDir.resolve("status"), StandardCharsets.ISO_8859_1)) {
                 if (line.startsWith("NSpid:")) {
                     String[] f = line.substring(6).strip().split("\\s+");
-                    return f[f.length - 1];
+                    nsPid = f[f.length - 1];
+                    return nsPid;
                 }
             }
         } catch (IOException e) {

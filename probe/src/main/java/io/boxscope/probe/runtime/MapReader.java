@@ -33,6 +33,16 @@ final class MapReader {
 
     /** {@code raw} (entries of {@code map}, or their growth from {@link MapDeltas}) decoded as {@link #read(MapLayout, BpfMap)} does. */
     MapDump read(MapLayout l, BpfMap map, List<BpfMap.Entry> raw) {
+        // every stack of the map was captured before this read: one pass of user-address lookups (Stacks#beginPass)
+        values.beginPass();
+        try {
+            return decode(l, map, raw);
+        } finally {
+            values.endPass();
+        }
+    }
+
+    private MapDump decode(MapLayout l, BpfMap map, List<BpfMap.Entry> raw) {
         String name = l.info().display();
         boolean keyed = l.info().hasKeys();
         AggKind agg = l.agg();

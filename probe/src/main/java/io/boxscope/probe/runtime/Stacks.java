@@ -32,6 +32,13 @@ final class Stacks {
     private final Path proc;
     private final KernelSymbolizer kernel;
     private final Map<Integer, ProcessSymbolizer> processes = new HashMap<>();
+    /**
+     * The pass user addresses are resolved in ({@link ProcessSymbolizer#resolve(long, long)}): one per map read
+     * ({@link #beginPass}), whose stacks were all captured before it, so an address in no mapping re-reads the process's
+     * maps once a read, not once a frame; {@link ProcessSymbolizer#NO_PASS} for values decoded one event at a time.
+     */
+    private long pass = ProcessSymbolizer.NO_PASS;
+    private long passes;
     /** Stacks printed empty so far, by positive errno. */
     private final Map<Integer, Long> unread = new HashMap<>();
 
@@ -74,6 +81,16 @@ final class Stacks {
         return kernel.unavailable();
     }
 
+    /** A map read begins: its user addresses are resolved in a new pass; {@link #endPass} when it is decoded. */
+    void beginPass() {
+        pass = passes++;
+    }
+
+    /** The map read is decoded: user addresses decoded later (one event at a time) re-read maps as before. */
+    void endPass() {
+        pass = ProcessSymbolizer.NO_PASS;
+    }
+
     String ksym(long addr) {
         return kernelSymbol(addr).map(Symbol::name).orElse(pointer(addr));
     }
@@ -85,7 +102,7 @@ final class Stacks {
 
     /** usym(): the function name in process {@code pid}, or the address in hex (the process may be gone). */
     String usym(long addr, int pid) {
-        Optional<Symbol> s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(addr) : Optional.empty();
+        Optional<Symbol> s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(addr, pass) : Optional.empty();
         return s.map(Symbol::name).orElse(pointer(addr));
     }
 
@@ -109,7 +126,7 @@ final class Stacks {
             long ip = ips[i];
             Optional<Symbol> s;
             if (user) {
-                s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(ip) : Optional.empty();
+                s = pid > 0 ? processes.computeIfAbsent(pid, p -> ProcessSymbolizer.of(proc, p)).resolve(ip, pass) : Optional.empty();
             } else {
                 s = kernelSymbol(ip);
             }

@@ -148,6 +148,19 @@ final class ValueDecoder {
         return containerMisses;
     }
 
+    /** A map read begins, and ends: its stacks' user addresses are resolved in one pass ({@link Stacks#beginPass}). */
+    void beginPass() {
+        if (stacks != null) {
+            stacks.beginPass();
+        }
+    }
+
+    void endPass() {
+        if (stacks != null) {
+            stacks.endPass();
+        }
+    }
+
     /** Kernel addresses decoded into hex because their symbols could not be read ({@link Stacks#kernelSymbolsMissing}). */
     java.util.Optional<io.boxscope.probe.output.KernelSymbolsMissing> kernelSymbolsMissing() {
         return stacks == null ? java.util.Optional.empty() : stacks.kernelSymbolsMissing();

@@ -96,8 +96,19 @@ public final class ContainerDiscovery {
         return s;
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong SCANS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Scans of every process made so far by this process ({@link #scan}): each reads every /proc/PID/cgroup and asks the
+     * runtimes' APIs, ~40-50 ms of CPU on a busy machine, so a command should make one (diagnose, demo: issue 15).
+     */
+    public static long scans() {
+        return SCANS.get();
+    }
+
     /** Scans every process; never throws for a single process that vanishes or cannot be read. */
     public Discovery scan() throws IOException {
+        SCANS.incrementAndGet();
         Map<ContainerRef, List<Placement>> groups = new LinkedHashMap<>();
         int host = 0;
         int skipped = 0;
