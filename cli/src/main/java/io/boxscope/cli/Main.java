@@ -31,6 +31,16 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
     private Main() {}
 
+    static {
+        // picocli's DefaultFactory looks for Groovy's closure class (Class.forName("groovy.lang.Closure")) when it is
+        // first used; the class is nowhere, so the application class loader searches the class path for it, and that
+        // opens boxscope.jar and indexes its central directory (~2,650 entries, interpreted): 10-25 ms of the main
+        // thread's wall time before the command line is parsed, and for `probe -e` the only reason the jar is opened
+        // before the first line (-Xlog:exceptions shows the ClassNotFoundException; docs/benchmarks.md, "Start-up: the
+        // critical path in wall time"). Boxscope has no Groovy; picocli's own switch skips the lookup.
+        System.setProperty("picocli.disable.closures", "true");
+    }
+
     public static void main(String[] args) {
         DebugPhases.mainStarted();
         String training = System.getProperty("boxscope.aot.training");

@@ -151,17 +151,15 @@ public abstract class ToolCommand<E> extends CliCommand {
         View<E> view = view();
         PrintWriter out = out();
         PrintWriter err = err();
-        // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a terminal;
-        // to a file or a pipe once a batch, when the ring buffer has been drained (EventTool.Listener#drained)
-        boolean lineBuffered = stdoutIsTty();
-        toTerminal(lineBuffered);
         // bpftrace's BPFTRACE_PERF_RB_PAGES sizes the ring, as for probe (docs/tools.md)
         int ringBytes = io.boxscope.cli.probe.ProbeCommand.ringBytes(System.getenv("BPFTRACE_PERF_RB_PAGES"),
                 EventTool.DEFAULT_RING_BYTES);
-        // text to a file or a pipe: each line encoded into one byte buffer, written once a drained ring (no
-        // PrintWriter encoder and lock a line); the same bytes as emitBuffered's text view
         io.boxscope.cli.Terminal terminal = terminal();
-        TextBuffer buffer = g.json() || lineBuffered ? null : new TextBuffer(terminal::bytes, 1 << 16);
+        // Standard output's mode is decided once every probe is attached (Listener#lines), not here: isatty(1) is an
+        // ioctl through Sys, whose syscall(2) downcall is still being linked on its background thread at this point,
+        // and asking here made the main thread wait for that linking (37-90 ms of wall time at load 17, with ~10 ms of
+        // CPU) instead of compiling meanwhile (docs/benchmarks.md, "Start-up: the critical path in wall time").
+        Stdout stdout = new Stdout();
         phases.mark("target and tool set up");
         try (StopSignals stop = StopSignals.install()) {
             tool.run(g.paths().sysRoot(), target, schedule, () -> stop.requested() || out.checkError(),
@@ -173,7 +171,15 @@ public abstract class ToolCommand<E> extends CliCommand {
 
                         @Override
                         public io.boxscope.tools.core.RecordLines lines() {
-                            return buffer == null ? null : ToolCommand.this.lines(buffer);
+                            // stdio's buffering (setvbuf(3)), as libbpf-tools' printf gets it: line by line to a
+                            // terminal; to a file or a pipe once a batch, when the ring buffer has been drained
+                            // (EventTool.Listener#drained)
+                            stdout.lineBuffered = stdoutIsTty();
+                            toTerminal(stdout.lineBuffered);
+                            // text to a file or a pipe: each line encoded into one byte buffer, written once a drained
+                            // ring (no PrintWriter encoder and lock a line); the same bytes as emitBuffered's text view
+                            stdout.buffer = g.json() || stdout.lineBuffered ? null : new TextBuffer(terminal::bytes, 1 << 16);
+                            return stdout.buffer == null ? null : ToolCommand.this.lines(stdout.buffer);
                         }
 
                         @Override
@@ -190,9 +196,9 @@ public abstract class ToolCommand<E> extends CliCommand {
                             if (!show(event)) {
                                 return;
                             }
-                            if (buffer != null) {
-                                buffer.utf8(line(event));
-                            } else if (lineBuffered) {
+                            if (stdout.buffer != null) {
+                                stdout.buffer.utf8(line(event));
+                            } else if (stdout.lineBuffered) {
                                 emit(event, view);
                             } else {
                                 emitBuffered(event, view);
@@ -224,23 +230,33 @@ public abstract class ToolCommand<E> extends CliCommand {
                         }
 
                         private void flushBuffer() {
-                            if (buffer != null) {
-                                buffer.flush();
+                            if (stdout.buffer != null) {
+                                stdout.buffer.flush();
                             }
                         }
                     }, ringBytes);
-            if (buffer != null) {
-                buffer.flush();
+            if (stdout.buffer != null) {
+                stdout.buffer.flush();
             }
             end();
             return ExitCode.OK;
         } catch (ProgramException | ProbeRunException | InterruptedException e) {
             return failed(name(), e, err);
         } finally {
-            if (buffer != null) {
-                buffer.flush(); // an exception mid-batch: the lines already built are still written
+            if (stdout.buffer != null) {
+                stdout.buffer.flush(); // an exception mid-batch: the lines already built are still written
             }
         }
+    }
+
+    /**
+     * Standard output's mode for one run, decided once every probe is attached ({@link EventTool.Listener#lines}):
+     * whether it is a terminal (line by line), and the byte buffer text to a file or a pipe is written through (null
+     * on a terminal, with --json, and before the decision).
+     */
+    private static final class Stdout {
+        boolean lineBuffered;
+        TextBuffer buffer;
     }
 
     /** Lost events on standard error, after what standard output holds so far (every tool command). */

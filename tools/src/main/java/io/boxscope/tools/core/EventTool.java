@@ -56,7 +56,10 @@ public abstract class EventTool<E> {
         /**
          * Where the caller takes events as text lines written straight from the records (its output to a file or
          * a pipe: {@code Opensnoop.lines}), or null (the default): then every event is decoded and reaches
-         * {@link #event}. Asked once, when the run starts.
+         * {@link #event}. Asked once, once every probe is attached: right after {@link #started} (the header) and
+         * before any record is read, so that a caller may decide its output's mode (isatty(1), an ioctl through the
+         * {@code syscall(2)} downcall) only then, when loading has linked that downcall, and not wait for its linking
+         * on the way to compiling.
          */
         default RecordLines lines() {
             return null;
@@ -139,8 +142,10 @@ public abstract class EventTool<E> {
         // leaves its records, and those of probes that fired since attaching, to the first poll of s.run. So
         // the header follows attaching at once, as libbpf-tools print theirs before polling, and the events of
         // start-up are decoded after started() seeded what the tool keeps in user space.
-        RecordLines lines = listener.lines();
-        ProbeSink sink = new ProbeSink() {
+        var sink = new ProbeSink() {
+            /** The listener's, asked once every probe is attached ({@link Listener#lines}). */
+            RecordLines lines;
+
             @Override
             public boolean record(int formatId, io.boxscope.probe.runtime.PrintfRecord record) {
                 return lines != null && lines.write(formatId, record);
@@ -173,6 +178,7 @@ public abstract class EventTool<E> {
         ToolTarget session = filtersCgroupItself() ? new ToolTarget(target.pid(), null, target.containerName()) : target;
         try (ToolSession s = ToolSession.start(script(sysRoot), sysRoot, session, params(target), ringBytes, listener::phase)) {
             listener.started(s.probes());
+            sink.lines = listener.lines();
             // after the header, as libbpf-tools print theirs once attached; records wait in the ring buffer
             started(s);
             listener.phase("tool started");

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
  * and only then is any record decoded, also the records of probes that fired before the header. Before,
  * the records of start-up were drained and decoded ahead of the header (opensnoop printed its header only
  * after decoding them, with the container scan waited for), and before the seeding they depend on.
- * The probe fires from this thread right after attaching, in the "attached" phase.
+ * The probe fires from this thread right after attaching, in the "attached" phase. The listener's
+ * {@link EventTool.Listener#lines} is asked once, after the header and before any record: a command decides its
+ * output's mode there (isatty(1), through the downcall loading has linked), not before compiling, where it waited
+ * for the downcall's linking on the main thread.
  */
 @KernelTest
 class EventToolOrderTest {
@@ -76,6 +79,12 @@ class EventToolOrderTest {
                     }
 
                     @Override
+                    public RecordLines lines() {
+                        log.add("lines");
+                        return null;
+                    }
+
+                    @Override
                     public void event(Long tid) {
                         if (tid == self) {
                             ours.add(tid);
@@ -91,7 +100,7 @@ class EventToolOrderTest {
                     }
                 });
         assertEquals(FIRED, ours.size(), () -> "events of this thread: " + ours + "; log " + log);
-        assertEquals(List.of("fired", "header", "seeded"), log.subList(0, 3), log::toString);
-        assertTrue(log.subList(3, log.size()).stream().allMatch("decoded"::equals) && log.size() >= 3 + FIRED, log::toString);
+        assertEquals(List.of("fired", "header", "lines", "seeded"), log.subList(0, 4), log::toString);
+        assertTrue(log.subList(4, log.size()).stream().allMatch("decoded"::equals) && log.size() >= 4 + FIRED, log::toString);
     }
 }
