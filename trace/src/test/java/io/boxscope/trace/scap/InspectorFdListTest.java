@@ -3,7 +3,6 @@ package io.boxscope.trace.scap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,20 +14,8 @@ import org.junit.jupiter.api.Test;
  * IPv4-mapped addresses is an IPv4 one; a server socket keeps no role.
  */
 class InspectorFdListTest {
-    private static byte[] ip(String literal) {
-        byte[] a = InetAddress.ofLiteral(literal).getAddress();
-        if (a.length == 4 && literal.contains(":")) {
-            byte[] m = new byte[16];
-            m[10] = (byte) 0xff;
-            m[11] = (byte) 0xff;
-            System.arraycopy(a, 0, m, 12, 4);
-            return m;
-        }
-        return a;
-    }
-
     private static FdInfo sock(long fd, FdType type, String sip, int sport, String dip, int dport, int l4) {
-        return new FdInfo(fd, 0, type, "", 0, 0, new FdInfo.SocketInfo(ip(sip), sport, ip(dip), dport, l4, 0, 0));
+        return new FdInfo(fd, 0, type, "", 0, 0, new FdInfo.SocketInfo(SocketTuplesTest.ip(sip), sport, SocketTuplesTest.ip(dip), dport, l4, 0, 0));
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * with sysdig -r is cli's TraceUdp6NameTest.
  */
 class SocketTuplesTest {
-    private static byte[] ip(String literal) {
+    /** An address literal as the wire carries it (InspectorFdListTest uses it too). */
+    static byte[] ip(String literal) {
         byte[] a = InetAddress.ofLiteral(literal).getAddress();
         if (a.length == 4 && literal.contains(":")) { // Java gives ::ffff:a.b.c.d as an IPv4 address: the wire has 16 bytes
             byte[] m = new byte[16];
