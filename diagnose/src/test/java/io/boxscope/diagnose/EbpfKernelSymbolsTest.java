@@ -83,7 +83,7 @@ class EbpfKernelSymbolsTest {
         Process w = Workloads.readZeroAndSleep();
         try {
             EbpfFindings f = watch(w, new HostPaths(proc, Path.of("/sys")));
-            assertEquals(List.of(), f.unmeasured());
+            assertEquals(List.of(), f.unmeasured().stream().filter(u -> !PreemptedWaitsKernelTest.STACKS_UNREAD.matcher(u).matches()).toList());
             assertCounted(f.onCpu(), f.onCpuSymbolsMissing(), proc.resolve("kallsyms"));
             assertCounted(f.offCpu(), f.offCpuSymbolsMissing(), proc.resolve("kallsyms"));
         } finally {

@@ -38,6 +38,13 @@ class PreemptedWaitsKernelTest {
     static final Pattern SKIPPED = Pattern.compile("(\\d+) events? skipped by the kernel");
     /** Ebpf.finish's line for the waits whose end the script did not see (ebpf-sched.bt's {@code @runq_unseen}). */
     static final Pattern UNSEEN = Pattern.compile("(\\d+) waits? not seen");
+    /**
+     * A stack collector's note for stacks its map could not store: bpf_get_stackid's EEXIST when two stacks hash to one
+     * bucket (a birthday collision among a few stacks in 4,096 buckets; seen in CI run s34b), counted and said, as
+     * cli's DiagnoseDockerTest accepts it.
+     */
+    static final Pattern STACKS_UNREAD = Pattern.compile(
+            "[a-zA-Z /-]+: [1-9][0-9]* stacks? shown empty because (it|they) could not be read: [1-9][0-9]* EEXIST .*");
 
     /** The sum of the counts {@code p} finds in the lines of {@code unmeasured}. */
     static long counted(List<String> unmeasured, Pattern p) {
@@ -66,7 +73,8 @@ class PreemptedWaitsKernelTest {
                 EbpfFindings f = e.finish();
                 long skipped = counted(f.unmeasured(), SKIPPED);
                 long unseen = counted(f.unmeasured(), UNSEEN);
-                assertEquals(List.of(), f.unmeasured().stream().filter(u -> !SKIPPED.matcher(u).find() && !UNSEEN.matcher(u).find()).toList());
+                assertEquals(List.of(), f.unmeasured().stream().filter(u -> !SKIPPED.matcher(u).find() && !UNSEEN.matcher(u).find()
+                        && !STACKS_UNREAD.matcher(u).matches()).toList());
                 long preempted = after[1] - before[1];
                 long waits = f.runQueue().orElseThrow().count();
                 String why = "preemption model " + model + ": run-queue waits " + waits + ", not seen " + unseen + ", nonvoluntary switches "

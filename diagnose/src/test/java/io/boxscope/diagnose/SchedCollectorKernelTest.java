@@ -43,11 +43,13 @@ class SchedCollectorKernelTest {
             for (var p : List.of(new Object[] {a, first}, new Object[] {b, second})) {
                 long pid = ((Process) p[0]).pid();
                 EbpfFindings f = (EbpfFindings) p[1];
-                // other engineers' BPF programs on this machine can make the kernel skip some events, and the kernel
-                // can put a thread back on a CPU with no sched_switch event (both counted, said): anything else
+                // other engineers' BPF programs on this machine can make the kernel skip some events, the kernel
+                // can put a thread back on a CPU with no sched_switch event, and two stacks can hash to one bucket of
+                // the stack map (bpf_get_stackid's EEXIST; seen in CI run s34b): each counted and said; anything else
                 // unmeasured is a failure
                 assertEquals(List.of(), f.unmeasured().stream().filter(u -> !u.contains("events skipped by the kernel")
-                        && !PreemptedWaitsKernelTest.UNSEEN.matcher(u).find()).toList(), "pid " + pid);
+                        && !PreemptedWaitsKernelTest.UNSEEN.matcher(u).find() && !PreemptedWaitsKernelTest.STACKS_UNREAD.matcher(u).matches())
+                        .toList(), "pid " + pid);
                 assertTrue(f.runQueue().orElseThrow().count() > 0, "pid " + pid + ": no run-queue wait counted");
                 List<StackSample> off = f.offCpu().orElseThrow();
                 assertFalse(off.isEmpty(), "pid " + pid + ": no off-CPU time");
