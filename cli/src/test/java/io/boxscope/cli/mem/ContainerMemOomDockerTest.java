@@ -25,6 +25,9 @@ class ContainerMemOomDockerTest {
     /** The "oom_kill N" line of memory.oom_control (v1) or memory.events (v2), read here; -1 if absent. */
     static long oomKills(Path dir) throws IOException {
         Path f = Files.exists(dir.resolve("memory.oom_control")) ? dir.resolve("memory.oom_control") : dir.resolve("memory.events");
+        if (!Files.isDirectory(dir)) {
+            return -1; // the container ended: its cgroup is gone
+        }
         for (String line : Files.readAllLines(f)) {
             if (line.startsWith("oom_kill ")) {
                 return Long.parseLong(line.substring("oom_kill ".length()).strip());
@@ -35,7 +38,8 @@ class ContainerMemOomDockerTest {
 
     @Test
     void oomKillOfAChildIsShown() throws Exception {
-        String name = "boxscope-test-cgfix-oom-" + ProcessHandle.current().pid();
+      for (int attempt = 1; ; attempt++) {
+        String name = "boxscope-test-cgfix-oom-" + ProcessHandle.current().pid() + "-" + attempt;
         // "; echo" keeps the shell (as the last command, sleep would replace it by exec); the
         // parentheses put the allocation in a child, the OOM killer's victim (the largest process).
         try (Docker.Container c = Docker.start(name, List.of("--memory=32m", "--memory-swap=32m"),
@@ -44,11 +48,19 @@ class ContainerMemOomDockerTest {
             Path dir = io.boxscope.testkit.CgroupFiles.memoryDir(shell);
             long kills = -1;
             List<String> seen = List.of();
-            for (int i = 0; i < 200 && !(kills >= 1 && seen.equals(List.of("sh", "sleep"))); i++) {
+            for (int i = 0; i < 200 && Files.isDirectory(dir) && !(kills >= 1 && seen.equals(List.of("sh", "sleep"))); i++) {
                 Thread.sleep(100);
                 kills = oomKills(dir);
+                if (!Files.isDirectory(dir)) {
+                    break;
+                }
                 seen = Docker.run("top", c.id(), "-o", "pid,comm").lines().skip(1)
                         .map(l -> l.strip().split("\\s+")).map(f -> f[f.length - 1]).sorted().toList();
+            }
+            if (!Files.isDirectory(dir) && attempt == 1) {
+                // the container ended: the OOM killer chose its shell (the kernel's choice among the container's
+                // processes, seen once in CI run s34c), not what this test is about: once more
+                continue;
             }
             // Oracle: the cgroup file, read here, before anything of boxscope runs.
             long n = kills;
@@ -72,6 +84,8 @@ class ContainerMemOomDockerTest {
                 assertEquals(kills, ((Number) Json.asObject(cg.get("oom_control")).get("oom_kill")).longValue(), cg.toString());
             }
             assertTrue(j.get("oom_alerts").toString().contains(plural), j.toString());
+            return;
         }
+      }
     }
 }
