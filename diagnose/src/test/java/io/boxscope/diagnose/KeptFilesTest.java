@@ -100,6 +100,14 @@ class KeptFilesTest {
                     "the process's own CPU time (its kept stat file) grew by the burn, to a tick");
             exit.countDown();
             t.join();
+            // Thread.join returns when the Java thread has terminated; the kernel task ends a moment later (the JVM
+            // notifies joiners before the pthread exits), so wait for its /proc entry to go before sampling
+            Path entry = Path.of("/proc/self/task/" + tid[0]);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.exists(entry) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertFalse(Files.exists(entry), "thread " + tid[0] + " still in /proc 10 s after join");
             Snapshot gone = s.sampleBetween();
             assertFalse(gone.tasks().stream().anyMatch(x -> x.tid() == tid[0]), "an exited thread is not sampled");
             assertFalse(s.filesKeptOpen().stream().anyMatch(p -> p.toString().contains(mine)), "its kept files were closed: "
