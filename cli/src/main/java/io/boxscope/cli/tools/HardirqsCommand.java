@@ -86,7 +86,7 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
 
     /**
      * JSON: {@code {time?, irqs: [{name, total_us | count | buckets}], handler_entries, handler_exits,
-     * unmatched_exits, unattributed_runs, unseen_runs, unseen: [{name, unseen_runs}], handlers_not_checked,
+     * unmatched_exits, unattributed_runs, unseen_runs, unseen: [{name, unseen_runs}], handlers_not_checked, handlers_in_flight,
      * interrupts_error?}} ({@code unseen_runs} null when /proc/interrupts could not be read); text: libbpf-tools'
      * table, and on standard error the runs the kernel counted or the programs saw that are not in it
      * ({@link Hardirqs#missedMessage}).
@@ -139,11 +139,13 @@ public final class HardirqsCommand extends IntervalCommand<Hardirqs.Report> {
                     }
                     o.put("unseen", unseen);
                     o.put("handlers_not_checked", c.notChecked());
+                    o.put("handlers_in_flight", c.inFlight());
                 }
                 case Hardirqs.KernelCheck.Unreadable u -> {
                     o.put("unseen_runs", null);
                     o.put("unseen", List.of());
                     o.put("handlers_not_checked", null);
+                    o.put("handlers_in_flight", null);
                     o.put("interrupts_error", u.reason());
                 }
             }

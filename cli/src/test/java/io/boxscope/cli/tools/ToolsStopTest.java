@@ -102,13 +102,9 @@ class ToolsStopTest {
             // lost and skipped events are the machine's (other BPF programs run here), never an error
             String said = Files.readString(err, StandardCharsets.UTF_8).replaceAll(
                     "(?m)^(Lost \\d+ events!|\\d+ events? skipped by the kernel \\(another BPF program was running on the CPU\\))\n", "");
-            // hardirqs compares its figures with /proc/interrupts: at most one handler per CPU can be counted by the
-            // kernel and not yet by the programs when a window closes (KernelCounts' Javadoc; seen in CI run s34c,
-            // virtio3-tx 1, on a stop right after the header): the machine's timing, not the stop's
-            Matcher edge = IRQ_EDGE.matcher(said);
-            if (edge.find() && Long.parseLong(edge.group(1)) <= Runtime.getRuntime().availableProcessors()) {
-                said = edge.replaceFirst("");
-            }
+            // hardirqs' unseen-runs line is not tolerated: a handler still running when the programs were detached
+            // (seen in CI run s34c, virtio3-tx 1, on a stop right after the header) is counted in flight by the tool
+            // itself (KernelCounts) and not called missed
             assertEquals("", said);
             Set<Integer> left = new TreeSet<>(heldLinks());
             left.retainAll(links);
@@ -117,10 +113,6 @@ class ToolsStopTest {
             p.destroyForcibly();
         }
     }
-
-    /** Hardirqs' note for runs /proc/interrupts counted and its programs did not (Hardirqs.missedMessage). */
-    private static final Pattern IRQ_EDGE = Pattern.compile(
-            "(?m)^hardirqs: (\\d+) interrupts? counted by the kernel \\(/proc/interrupts\\) were not seen by the probes \\(.*\n");
 
     /** link_id of the file descriptors of {@code pid}. */
     static Set<Integer> linkIds(long pid) throws IOException {

@@ -89,10 +89,25 @@ public final class Hardirqs {
          * @param unseen     per handler with runs the figures miss, in /proc/interrupts' order
          * @param notChecked handlers not compared: on a shared line (one event runs every handler), a name
          *                   cut at 31 characters or not printable ASCII, or a line freed during the interval
+         * @param inFlight   handler runs whose entry the programs saw and whose exit they had not when the figures
+         *                   were read (the script's {@code @start} entries then; at the end, handlers still running
+         *                   when the programs were detached): counted by the kernel, not yet in the figures, so up
+         *                   to this many of {@link #unseen} may be runs the programs did see (TIME and DISTRIBUTION;
+         *                   0 with -C, which counts at entry)
          */
-        record Checked(List<Unseen> unseen, int notChecked) implements KernelCheck {
+        record Checked(List<Unseen> unseen, int notChecked, long inFlight) implements KernelCheck {
             public Checked {
                 unseen = List.copyOf(unseen);
+            }
+
+            /** Compared with no run in flight. */
+            public Checked(List<Unseen> unseen, int notChecked) {
+                this(unseen, notChecked, 0);
+            }
+
+            /** Runs the programs did not run for at all: {@link #total()} less the runs in flight, at least. */
+            public long missedAtLeast() {
+                return Math.max(0, total() - inFlight);
             }
 
             /** Runs the programs did not see, over every handler compared. */
@@ -179,7 +194,10 @@ public final class Hardirqs {
         long unmatched = o.mode() == Mode.COUNT ? 0 : count(maps.apply("@unmatched"));
         MapDump figures = maps.apply(map(o.mode()));
         Report r = report(figures, o, time);
-        KernelCheck check = kernel == null ? r.kernel() : kernel.check(runs(figures, o.mode()));
+        // read after the figures: a handler whose entry set its CPU's start time and whose exit had not run (or, at the
+        // end, was detached before it ran) is in the kernel's count and not in the figures (KernelCheck.Checked)
+        long inFlight = o.mode() == Mode.COUNT ? 0 : maps.apply("@start").entries().size();
+        KernelCheck check = kernel == null ? r.kernel() : kernel.check(runs(figures, o.mode()), inFlight);
         return new Report(r.time(), r.mode(), r.unit(), r.irqs(), entries, exits, unmatched, r.attributed(), check);
     }
 
@@ -248,14 +266,19 @@ public final class Hardirqs {
      */
     public static String missedMessage(Report r) {
         String kernel = switch (r.kernel()) {
-            case KernelCheck.Checked c when c.total() > 0 -> {
+            case KernelCheck.Checked c when c.missedAtLeast() > 0 -> {
                 StringBuilder sb = new StringBuilder("hardirqs: ").append(c.total())
                         .append(c.total() == 1 ? " interrupt" : " interrupts")
                         .append(" counted by the kernel (/proc/interrupts) were not seen by the probes (");
                 for (int i = 0; i < c.unseen().size(); i++) {
                     sb.append(i > 0 ? ", " : "").append(c.unseen().get(i).name()).append(' ').append(c.unseen().get(i).runs());
                 }
-                yield sb.append("): the BPF programs did not run for them; see docs/tools.md\n").toString();
+                if (c.inFlight() == 0) {
+                    yield sb.append("): the BPF programs did not run for them; see docs/tools.md\n").toString();
+                }
+                yield sb.append("): the BPF programs did not run for at least ").append(c.missedAtLeast()).append(" (")
+                        .append(c.inFlight()).append(c.inFlight() == 1 ? " handler was" : " handlers were")
+                        .append(" still running when the figures were read); see docs/tools.md\n").toString();
             }
             case KernelCheck.Checked c -> "";
             case KernelCheck.Unreadable u when u.first() -> "hardirqs: cannot compare with the kernel's counts ("

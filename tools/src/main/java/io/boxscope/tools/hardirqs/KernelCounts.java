@@ -21,8 +21,10 @@ import io.boxscope.tools.hist.IntervalRun;
  * opens after the maps were read (after attaching, for the first interval) and closes before they are
  * read (before detaching, at the end), so every run the kernel counted in it ran while the programs were
  * attached and belongs to this interval's figures: {@code kernel delta - runs in the figures} can only be
- * runs the programs missed. One exception, a handler still running when the window closed (at most one per
- * CPU; handlers run microseconds with interrupts off, the maps are read milliseconds later).
+ * runs the programs missed, or a handler still running when the window closed (at most one per CPU: its
+ * entry seen, its exit not yet when the figures were read, or at the end detached before it ran, seen in CI
+ * on a stop right after the header). Those are counted by the caller from the script's per-CPU start times
+ * and passed to {@link #check} as in flight, so the report says only the runs the programs surely missed.
  *
  * <p>Not stateless: one per run, called on the run's thread ({@link IntervalRun.Window}).
  */
@@ -66,15 +68,19 @@ final class KernelCounts implements IntervalRun.Window {
         }
     }
 
-    /** The window just closed against the interval's runs per handler name (the figures'). */
-    Hardirqs.KernelCheck check(Map<String, Long> seen) {
+    /**
+     * The window just closed against the interval's runs per handler name (the figures'), with {@code inFlight}
+     * handler runs entered and not exited when the figures were read ({@link Hardirqs.KernelCheck.Checked#inFlight}).
+     */
+    Hardirqs.KernelCheck check(Map<String, Long> seen, long inFlight) {
         if (start == null || end == null) {
             String why = error != null ? error : "not read";
             boolean first = !said;
             said = true;
             return new Hardirqs.KernelCheck.Unreadable(why, first);
         }
-        return compare(start, end, seen);
+        Hardirqs.KernelCheck.Checked c = compare(start, end, seen);
+        return new Hardirqs.KernelCheck.Checked(c.unseen(), c.notChecked(), inFlight);
     }
 
     /**
