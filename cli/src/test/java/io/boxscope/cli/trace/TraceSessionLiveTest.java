@@ -42,7 +42,7 @@ class TraceSessionLiveTest {
         try {
             Path file = dir.resolve("cap.scap");
             AtomicReference<Cli> result = new AtomicReference<>();
-            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "4", "-w", file.toString(), "proc.name=sesscat")));
+            Thread t = new Thread(() -> result.set(Cli.run("trace", "-M", "12", "-w", file.toString(), "proc.name=sesscat")));
             t.start();
             TraceLiveCommandTest.awaitAttached();
             Files.createFile(go);
