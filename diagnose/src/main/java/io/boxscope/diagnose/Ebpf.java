@@ -701,7 +701,7 @@ final class Ebpf implements AutoCloseable {
     static List<EbpfFindings.FileIo> files(SyscallCounters.Result r, HostPaths paths) {
         List<EbpfFindings.FileIo> each = new ArrayList<>();
         for (SyscallCounters.File f : r.files()) {
-            String path = f.path() != null ? f.path() : fdPath(paths, f.pid(), f.fd());
+            String path = f.path() != null ? f.path() : fdPath(paths, f.pid(), f.fd(), f.inode());
             each.add(new EbpfFindings.FileIo(path, f.pid(), f.fd(), f.bytes(), f.ns(), f.syncs(), 1));
         }
         return byPath(each);
@@ -764,6 +764,26 @@ final class Ebpf implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return closedName(pid, fd);
         }
+    }
+
+    /**
+     * As {@link #fdPath(HostPaths, int, int)}, for the file whose inode number was {@code inode} when it was charged
+     * ({@link SyscallCounters.File#inode}, 0 when unknown): a descriptor that now holds another file (closed and
+     * reopened since) is described as closed, not named after the file it holds now.
+     */
+    static String fdPath(HostPaths paths, int pid, int fd, long inode) {
+        if (inode != 0) {
+            try {
+                Object now = Files.getAttribute(paths.procRoot().resolve(Integer.toString(pid)).resolve("fd").resolve(Integer.toString(fd)),
+                        "unix:ino");
+                if (now instanceof Long ino && ino != inode) {
+                    return closedName(pid, fd);
+                }
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return closedName(pid, fd);
+            }
+        }
+        return fdPath(paths, pid, fd);
     }
 
     /** How a descriptor neither the kernel nor /proc could name is shown. */

@@ -22,10 +22,10 @@ import io.boxscope.bpf.vfs.FdTable;
  * The names of the files {@link SyscallCounters} charges reads, writes and fsyncs to, walked in the kernel when a
  * file's (pid, fd) entry is first made (issue 15: a short-lived process, every {@code dd} of a shell loop, is gone
  * when the window ends, and /proc/PID/fd/FD with it). The exit program, on the branch that has just created the
- * entry (once per (pid, fd) per window, never on the calls that find it), takes {@code current->files->fdt->fd[fd]}
+ * entry (once per (pid, fd, inode) per window, never on the calls that find it), takes {@code current->files->fdt->fd[fd]}
  * ({@link FdTable}) and walks its {@code f_path} up to the task's root ({@link DentryWalk}: d_path's walk by hand,
  * as trace names exec paths) into a per-CPU scratch value, then copies that into {@code dg_names}, a hash map keyed
- * as the file map. The cost of a read or write that finds its entry does not change: the same instructions run.
+ * as the file map. A read or write that finds its entry runs no walk.
  *
  * <p>A value: the names' length (u64), flags (u64: {@link #COMPLETE} when the walk reached the task's root), then
  * the names leaf first in {@link #ROOM} bytes. A name is read {@link DentryWalk#NAME_MAX} bytes at a time, so the
@@ -39,8 +39,8 @@ import io.boxscope.bpf.vfs.FdTable;
  * ({@link SyscallCounters.Result#unnamed}, said under NOT MEASURED by {@link Ebpf#unnamedFiles}).
  *
  * <p>The path is the one the process sees (the walk ends at its {@code fs->root}: a container's path inside the
- * container, as sysdig's {@code fd.name}), keyed by (pid, fd) as the counters are: a descriptor closed and reopened
- * on another file in the window keeps its first name. A file unlinked when it was named has its last name followed by
+ * container, as sysdig's {@code fd.name}), keyed by (pid, fd, inode number) as the counters are ({@link #emitInode}): a descriptor closed and
+ * reopened on another file in the window makes a new entry, named after the new file. A file unlinked when it was named has its last name followed by
  * " (deleted)", as /proc/PID/fd/FD shows it ({@link #DELETED}); one unlinked after that is shown by its name alone.
  */
 record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo, int dentryHashPprev) {
@@ -179,6 +179,28 @@ record FileNames(DentryWalk walk, FdTable fds, Pseudo pseudo, int dentryHashPpre
     }
 
     private static final int OFFSETS = 20;
+
+    /**
+     * Stack slot {@code out} (8 bytes) = the inode number of the file at the fd of the call in slot {@code slot} (its fd
+     * at {@code slotFd}) now: {@code current->files->fdt->fd[fd]->f_inode->i_ino}, the third part of a file's key in the
+     * file map (pid, fd, inode), so that a descriptor closed and reopened on another file in the window is charged to
+     * a new entry, named after its new file, instead of adding to the first file's (the kernel reuses the lowest free
+     * descriptor, open(2), and often the same {@code struct file} memory, so neither the fd nor the pointer tells two
+     * files apart; their inode numbers do). 0 when the table or a pointer cannot be read (the descriptor closed by
+     * another thread during the call): the entry is then keyed as before this, by (pid, fd). Uses the walk's stack
+     * slots below -64 and R0 to R5; R6 to R9 are kept. Not one inode per file for an anonymous inode (every eventfd
+     * shares one, fs/anon_inodes.c): those are named alike anyway.
+     */
+    void emitInode(Asm a, Reg slot, int slotFd, int out) {
+        Label none = a.newLabel("ino_none");
+        a.st(Size.DW, Reg.R10, out, 0).ldx(Size.DW, Reg.R1, slot, slotFd).stx(Size.DW, Reg.R10, W_FD, Reg.R1);
+        fds.emit(a, W_SRC, W_FD, W_MAXFDS, none);
+        FdTable.chase(a, W_SRC, pseudo.fileInode(), none);
+        // bpf_probe_read_kernel zeroes its destination when the read fails (bpf-helpers(7)): 0, the fallback key
+        a.ldx(Size.DW, Reg.R3, Reg.R10, W_SRC).jmp(JmpOp.JEQ, Reg.R3, 0, none).add(Reg.R3, pseudo.inodeIno())
+                .mov(Reg.R1, Reg.R10).add(Reg.R1, out).movImm(Reg.R2, 8).call(Helper.PROBE_READ_KERNEL);
+        a.bind(none);
+    }
 
     /**
      * Names the file of the call in slot {@code slot} (its fd at {@code slotFd}) under the key at stack slot {@code

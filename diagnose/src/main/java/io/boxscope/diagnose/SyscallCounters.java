@@ -58,9 +58,11 @@ import io.boxscope.bpf.syscalls.SyscallTable;
  *     not alias with the sampling period); their bytes and time are scaled up by that factor when read.
  *     fsync and fdatasync are rare and slow, and what the I/O-bound verdict looks at: every one is
  *     charged.</li>
- * <li>A file is named in the kernel when its (process, descriptor) entry is made, once per window ({@link
- *     FileNames}): a process that ends before the window does (every {@code dd} of a shell loop) keeps its
- *     files' names. The calls that find their entry run the same instructions as before.</li>
+ * <li>A charged call's file is keyed by (process, descriptor, inode number), the inode read from the file table
+ *     ({@link FileNames#emitInode}): a descriptor closed and reopened on another file is charged to a new entry.
+ *     A file is named in the kernel when its entry is made, once per window ({@link FileNames}): a process that
+ *     ends before the window does (every {@code dd} of a shell loop) keeps its files' names. The calls that find
+ *     their entry run no walk.</li>
  * <li>A thread that ends inside a call never reaches its exit: {@code sched_process_exit} forgets its
  *     slot, so a later thread given the same id is not charged from it.</li>
  * </ul>
@@ -101,6 +103,10 @@ final class SyscallCounters implements AutoCloseable {
     private static final int S_NR = -24;
     private static final int S_TS = -64;
     private static final int S_VAL = -56; // F_SIZE bytes
+    /** A file's key (pid u32, fd u32, inode number u64: {@link FileNames#emitInode}), below FileNames' walk slots. */
+    private static final int S_FKEY = -168;
+    /** Bytes of a file's key in {@code dg_files} and {@code dg_names}. */
+    static final int FILE_KEY = 16;
 
     /** What to count: the processes of one cgroup v2 ({@code cgroupId}) or of one process ({@code tgid}). */
     record Filter(boolean byTgid, long value) {
@@ -140,11 +146,13 @@ final class SyscallCounters implements AutoCloseable {
     record Failure(int nr, int errno, long count) {}
 
     /**
-     * One (process, descriptor): bytes and time of read/write (estimated from samples), fsyncs and their time (exact);
-     * {@code path} as the kernel named it when the entry was made ({@link FileNames}), null when it did not (a pipe, a
-     * socket, a failed walk, no BTF for it): then /proc names it at the end.
+     * One (process, descriptor, file): bytes and time of read/write (estimated from samples), fsyncs and their time
+     * (exact); {@code path} as the kernel named it when the entry was made ({@link FileNames}), null when it did not (a
+     * failed walk, a pseudo file system it does not name, no BTF for it): then /proc names it at the end. {@code inode}:
+     * the file's inode number when it was charged ({@link FileNames#emitInode}), which tells the files a descriptor
+     * closed and reopened in the window held apart; 0 when unknown.
      */
-    record File(int pid, int fd, long bytes, long ns, long syncs, String path) {}
+    record File(int pid, int fd, long bytes, long ns, long syncs, String path, long inode) {}
 
     /**
      * What was counted.
@@ -167,7 +175,7 @@ final class SyscallCounters implements AutoCloseable {
             return new Result(calls.stream().map(c -> new Call(c.nr(), up(c.count(), k), up(c.totalNs(), k), up(c.errors(), k),
                     up(c.timedCalls(), k))).toList(),
                     failures.stream().map(f -> new Failure(f.nr(), f.errno(), up(f.count(), k))).toList(),
-                    files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k), f.path())).toList(),
+                    files.stream().map(f -> new File(f.pid(), f.fd(), up(f.bytes(), k), up(f.ns(), k), up(f.syncs(), k), f.path(), f.inode())).toList(),
                     up(untimed, k), up(inProgress, k), lost, tracedShare, unnamed);
         }
 
@@ -197,10 +205,10 @@ final class SyscallCounters implements AutoCloseable {
             stats = own(BpfMap.create(MapSpec.of("dg_sc", MapType.PERCPU_ARRAY, 4, SC_SIZE, MAX_SYSCALLS)));
             BpfMap slots = own(BpfMap.create(MapSpec.of("dg_slots", MapType.ARRAY, 4, SLOT_SIZE, SLOTS)));
             errnos = own(BpfMap.create(MapSpec.of("dg_errno", MapType.PERCPU_HASH, 8, 8, MAX_ERRNOS)));
-            files = own(BpfMap.create(MapSpec.of("dg_files", MapType.PERCPU_HASH, 8, F_SIZE, MAX_FILES)));
+            files = own(BpfMap.create(MapSpec.of("dg_files", MapType.PERCPU_HASH, FILE_KEY, F_SIZE, MAX_FILES)));
             lost = own(BpfMap.create(MapSpec.of("dg_lost", MapType.PERCPU_ARRAY, 4, L_SIZE, 1)));
             ctl = own(BpfMap.create(MapSpec.of("dg_ctl", MapType.ARRAY, 4, CTL_SIZE, 1)));
-            names = naming.isEmpty() ? null : own(BpfMap.create(MapSpec.of("dg_names", MapType.HASH, 8, FileNames.SIZE, MAX_FILES)));
+            names = naming.isEmpty() ? null : own(BpfMap.create(MapSpec.of("dg_names", MapType.HASH, FILE_KEY, FileNames.SIZE, MAX_FILES)));
             BpfMap nameBuf = naming.isEmpty() ? null
                     : own(BpfMap.create(MapSpec.of("dg_namebuf", MapType.PERCPU_ARRAY, 4, FileNames.SIZE, 1)));
             int[] rw = numbers(table, "read", "write", "pread64", "pwrite64");
@@ -544,7 +552,7 @@ final class SyscallCounters implements AutoCloseable {
             ByteBuffer v = host(files.sumPerCpu(e.value(), F_SIZE / 8));
             out.add(new File(k.getInt(0), k.getInt(4), v.getLong(F_BYTES) * FILE_SAMPLE,
                     v.getLong(F_NS) * FILE_SAMPLE + v.getLong(F_SYNC_NS), v.getLong(F_SYNCS),
-                    names == null ? null : FileNames.path(names.lookup(e.key()))));
+                    names == null ? null : FileNames.path(names.lookup(e.key())), k.getLong(8)));
             unnamed += names != null && out.getLast().path() == null ? 1 : 0;
         }
         ByteBuffer l = host(lost.sumPerCpu(lost.lookup(host32(0)), L_SIZE / 8));
@@ -702,20 +710,25 @@ final class SyscallCounters implements AutoCloseable {
         a.bind(errFound);
         inc(a, Reg.R0, 0);
         a.bind(noErr).ldx(Size.W, Reg.R1, Reg.R9, SLOT_KIND).jmp(JmpOp.JNE, Reg.R1, 0, file).ja(out);
-        // the call's file: (tgid, fd)
-        a.bind(file).mov(Reg.R1, Reg.R8).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_KEY2, Reg.R1)
-                .ldx(Size.DW, Reg.R1, Reg.R9, SLOT_FD).stx(Size.W, Reg.R10, S_KEY2 + 4, Reg.R1)
-                .ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+        // the call's file: (tgid, fd, inode number), the inode 0 without the file table's offsets
+        a.bind(file).mov(Reg.R1, Reg.R8).rsh(Reg.R1, 32).stx(Size.W, Reg.R10, S_FKEY, Reg.R1)
+                .ldx(Size.DW, Reg.R1, Reg.R9, SLOT_FD).stx(Size.W, Reg.R10, S_FKEY + 4, Reg.R1);
+        if (naming != null) {
+            naming.emitInode(a, Reg.R9, SLOT_FD, S_FKEY + 8);
+        } else {
+            a.st(Size.DW, Reg.R10, S_FKEY + 8, 0);
+        }
+        a.ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_FKEY).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JNE, Reg.R0, 0, fileFound);
         for (int off = 0; off < F_SIZE; off += 8) {
             a.st(Size.DW, Reg.R10, S_VAL + off, 0);
         }
-        a.ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).mov(Reg.R3, Reg.R10).add(Reg.R3, S_VAL)
+        a.ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_FKEY).mov(Reg.R3, Reg.R10).add(Reg.R3, S_VAL)
                 .movImm(Reg.R4, (int) BpfMap.NOEXIST).call(Helper.MAP_UPDATE_ELEM);
         if (naming != null) {
             a.jmp(JmpOp.JEQ, Reg.R0, 0, name); // made here, not by another CPU: name its file (once per entry)
         }
-        a.bind(created).ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_KEY2).call(Helper.MAP_LOOKUP_ELEM)
+        a.bind(created).ldMapFd(Reg.R1, filesFd).mov(Reg.R2, Reg.R10).add(Reg.R2, S_FKEY).call(Helper.MAP_LOOKUP_ELEM)
                 .jmp(JmpOp.JEQ, Reg.R0, 0, lostFile);
         a.bind(fileFound).ldx(Size.W, Reg.R1, Reg.R9, SLOT_KIND).jmp(JmpOp.JEQ, Reg.R1, 1, rw);
         inc(a, Reg.R0, F_SYNCS);
@@ -729,7 +742,7 @@ final class SyscallCounters implements AutoCloseable {
         a.bind(out).movImm(Reg.R0, 0).exit();
         if (naming != null) {
             a.bind(name);
-            naming.emit(a, nameBufFd, namesFd, Reg.R9, SLOT_FD, S_KEY2, created);
+            naming.emit(a, nameBufFd, namesFd, Reg.R9, SLOT_FD, S_FKEY, created);
         }
         return a.build();
     }

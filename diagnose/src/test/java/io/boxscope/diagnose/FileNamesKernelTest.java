@@ -110,6 +110,63 @@ class FileNamesKernelTest {
     }
 
     /**
+     * A descriptor closed and reopened on another file in the window: the kernel gives the lowest free descriptor to the
+     * next open (open(2)), so a python of the test's cgroup opens A, writes it and fsyncs it once, closes it, opens B
+     * on the same descriptor (checked: the test proves nothing otherwise), writes three times A's bytes and fsyncs it
+     * twice, then says the descriptor and waits. B's fsyncs (exact: every one is charged) and bytes (1 write in 16
+     * sampled, scaled up) are under B's name and A's under A's; until session 35 the file map was keyed by (pid, fd)
+     * alone and B's were added to A's entry, named A.
+     */
+    @Test
+    void aReusedDescriptorChargesItsNewFileUnderItsNewName(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.toRealPath();
+        Path go = dir.resolve("go");
+        Path shown = dir.resolve("shown");
+        int writes = 2000;
+        String py = TestCgroup.PYTHON_READY
+                + "a = os.open(sys.argv[4], os.O_WRONLY | os.O_CREAT, 0o600)\n"
+                + "for i in range(" + writes + "): os.write(a, b'x' * 10)\n"
+                + "os.fsync(a); os.close(a)\n"
+                + "b = os.open(sys.argv[5], os.O_WRONLY | os.O_CREAT, 0o600)\n"
+                + "for i in range(" + writes + "): os.write(b, b'y' * 30)\n"
+                + "os.fsync(b); os.fsync(b)\n"
+                + "open(sys.argv[3] + '.tmp', 'w').write('%d %d' % (a, b))\n"
+                + "os.rename(sys.argv[3] + '.tmp', sys.argv[3])\n"
+                + "time.sleep(600)\n";
+        Path fileA = dir.resolve("first");
+        Path fileB = dir.resolve("second");
+        try (TestCgroup cg = TestCgroup.create("boxscope-test-filenames-")) {
+            cg.start(List.of("python3", "-c", py, cg.procs().toString(), go.toString(), shown.toString(),
+                    fileA.toString(), fileB.toString()));
+            cg.countCalls(go, shown, "the python did not write its files", r -> {
+                String[] fds = Files.readString(shown).strip().split(" ");
+                assertEquals(fds[0], fds[1], "B did not get A's descriptor: the test proves nothing");
+                int fd = Integer.parseInt(fds[0]);
+                List<SyscallCounters.File> got = r.files().stream().filter(f -> f.fd() == fd).toList();
+                SyscallCounters.File a = got.stream().filter(f -> fileA.toString().equals(f.path())).findFirst()
+                        .orElseThrow(() -> new AssertionError("A not named on fd " + fd + ": " + r.files()));
+                SyscallCounters.File b = got.stream().filter(f -> fileB.toString().equals(f.path())).findFirst()
+                        .orElseThrow(() -> new AssertionError("B not named on fd " + fd + " (its bytes under A's name?): " + r.files()));
+                assertEquals(1, a.syncs(), "A's fsync: " + got);
+                assertEquals(2, b.syncs(), "B's fsyncs: " + got);
+                assertEquals(Files.getAttribute(fileA, "unix:ino"), a.inode(), "A's inode: " + a);
+                assertEquals(Files.getAttribute(fileB, "unix:ino"), b.inode(), "B's inode: " + b);
+                // 1 write in 16 sampled (bpf_get_prandom_u32): ~125 of each file's 2,000, so each estimate is within
+                // half of the truth far beyond 4 standard deviations (binomial, sd ~11 samples)
+                long bytesA = 10L * writes;
+                long bytesB = 30L * writes;
+                assertTrue(a.bytes() > bytesA / 2 && a.bytes() < bytesA * 3 / 2, "A's bytes ~" + bytesA + ": " + a);
+                assertTrue(b.bytes() > bytesB / 2 && b.bytes() < bytesB * 3 / 2, "B's bytes ~" + bytesB + ": " + b);
+                assertEquals(2, got.size(), "one entry per file on fd " + fd + ": " + got);
+                // and as diagnose shows them: a row each, by name
+                List<EbpfFindings.FileIo> rows = Ebpf.files(r, HostPaths.DEFAULT);
+                assertTrue(rows.stream().anyMatch(x -> x.path().equals(fileB.toString()) && x.syncs() == 2), rows.toString());
+                assertTrue(rows.stream().anyMatch(x -> x.path().equals(fileA.toString()) && x.syncs() == 1), rows.toString());
+            });
+        }
+    }
+
+    /**
      * A file the kernel does not name is counted ({@link SyscallCounters.Result#unnamed}) and said under NOT MEASURED
      * ({@link Ebpf#unnamedFiles}), not left silently to /proc: a memfd (shmem's pseudo file, "/memfd:NAME (deleted)" in
      * /proc; its dentry is its own parent and tmpfs is not among the pseudo file systems named in the kernel) beside a

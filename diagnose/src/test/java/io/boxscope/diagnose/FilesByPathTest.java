@@ -2,8 +2,12 @@ package io.boxscope.diagnose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.boxscope.proc.HostPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * diagnose's files are one row per name, as sysdig's topfiles chisels key by fd.name: the lab's slow app appends to
@@ -57,5 +61,25 @@ class FilesByPathTest {
                 new EbpfFindings.FileIo(".../dir/file", 101, 3, 100, 1_000, 0, 1),
                 new EbpfFindings.FileIo("socket:[9]", 103, 4, 2, 700, 0, 2),
                 new EbpfFindings.FileIo(".../dir/file", 102, 3, 100, 500, 0, 1)), rows);
+    }
+
+    /**
+     * A file the kernel did not name is named from /proc/PID/fd/FD at the end only when that descriptor still holds the
+     * file charged (the same inode number): one closed and reopened on another file since is described as closed, not
+     * named after the file it holds now. A fixture /proc whose fd links point at two real files.
+     */
+    @Test
+    void procNamesADescriptorOnlyWhileItHoldsTheFileCharged(@TempDir Path tmp) throws Exception {
+        Path held = Files.writeString(tmp.resolve("held"), "x");
+        Path other = Files.writeString(tmp.resolve("other"), "y");
+        Path fd = Files.createDirectories(tmp.resolve("proc/42/fd"));
+        Files.createSymbolicLink(fd.resolve("3"), held);
+        HostPaths paths = new HostPaths(tmp.resolve("proc"), tmp.resolve("sys"));
+        long heldIno = (Long) Files.getAttribute(held, "unix:ino");
+        long otherIno = (Long) Files.getAttribute(other, "unix:ino");
+        assertEquals(held.toString(), Ebpf.fdPath(paths, 42, 3, heldIno));
+        assertEquals(Ebpf.closedName(42, 3), Ebpf.fdPath(paths, 42, 3, otherIno));
+        assertEquals(held.toString(), Ebpf.fdPath(paths, 42, 3, 0), "inode unknown: named from /proc as before");
+        assertEquals(Ebpf.closedName(42, 4), Ebpf.fdPath(paths, 42, 4, otherIno), "no such descriptor");
     }
 }

@@ -183,26 +183,34 @@ public final class ElfFile {
 
     /** Every entry of .symtab then .dynsym (entry 0, the null symbol, left out), in table order. */
     public List<ElfSymbol> symbols() throws ElfException {
+        return symbols(false);
+    }
+
+    /** Defined FUNC and IFUNC symbols with an address: what a uprobe can be placed on. */
+    public List<ElfSymbol> functions() throws ElfException {
+        return java.util.Collections.unmodifiableList(symbols(true));
+    }
+
+    /**
+     * With {@code functionsOnly}, the entries {@link #functions} keeps, tested before their name and version are
+     * decoded (a stack's symbolizer indexes every function of each file it meets: issue 15, libc's 3,043 entries).
+     */
+    private List<ElfSymbol> symbols(boolean functionsOnly) throws ElfException {
         List<ElfSymbol> out = new ArrayList<>();
         for (ElfSection s : sections) {
             if (s.type() == ElfSection.SHT_SYMTAB) {
-                readSymbols(s, ElfSymbol.Table.SYMTAB, out);
+                readSymbols(s, ElfSymbol.Table.SYMTAB, out, functionsOnly);
             }
         }
         for (ElfSection s : sections) {
             if (s.type() == ElfSection.SHT_DYNSYM) {
-                readSymbols(s, ElfSymbol.Table.DYNSYM, out);
+                readSymbols(s, ElfSymbol.Table.DYNSYM, out, functionsOnly);
             }
         }
         return out;
     }
 
-    /** Defined FUNC and IFUNC symbols with an address: what a uprobe can be placed on. */
-    public List<ElfSymbol> functions() throws ElfException {
-        return symbols().stream().filter(s -> s.isFunction() && s.isDefined() && s.value() != 0).toList();
-    }
-
-    private void readSymbols(ElfSection s, ElfSymbol.Table table, List<ElfSymbol> out) throws ElfException {
+    private void readSymbols(ElfSection s, ElfSymbol.Table table, List<ElfSymbol> out, boolean functionsOnly) throws ElfException {
         if (s.entsize() != SYM_SIZE && s.entsize() != 0) {
             throw new ElfException(origin + ": " + s.name() + " has entry size " + s.entsize() + ", expected " + SYM_SIZE);
         }
@@ -217,10 +225,17 @@ public final class ElfFile {
         ElfSection versym = table == ElfSymbol.Table.DYNSYM ? versym(s.index()) : null;
         for (int i = 1; i < n; i++) {
             int p = base + i * SYM_SIZE;
-            String name = cString(strtab.offset(), strtab.size(), Integer.toUnsignedLong(buf.getInt(p)));
             int info = buf.get(p + 4) & 0xff;
             int other = buf.get(p + 5) & 0xff;
             int shndx = u16(p + 6);
+            if (functionsOnly) {
+                ElfSymbol.Type type = ElfSymbol.Type.of(info & 0xf);
+                if ((type != ElfSymbol.Type.FUNC && type != ElfSymbol.Type.IFUNC) || shndx == ElfSymbol.SHN_UNDEF
+                        || buf.getLong(p + 8) == 0) {
+                    continue; // not ElfSymbol.isFunction() && isDefined() && value != 0
+                }
+            }
+            String name = cString(strtab.offset(), strtab.size(), Integer.toUnsignedLong(buf.getInt(p)));
             String version = "";
             boolean isDefault = false;
             if (versym != null && (long) i * 2 + 2 <= versym.size()) {
