@@ -187,6 +187,15 @@ public final class MemoryWorkload implements Workload {
      * shift per word, as in sysbench. Written as {@code n - i} instead, C2 keeps the count in a
      * register and derives each value with one instruction, which made this loop 1.36-1.53x
      * sysbench's on the same block (docs/bench.md).
+     *
+     * <p>The loop is written eight words per iteration because gcc's is ({@code -funroll-loops}: eight
+     * stores, then one add, compare and branch). Left to itself C2 unrolls it by four (a loop branch per
+     * four stores); in this machine's runs of 2026-12-07 that shape, even written out in C without a
+     * JVM, wrote 0.59-0.79x gcc's MiB per CPU-second at 1 MiB (0.99x in the runs of 2026-12-06);
+     * unrolled by eight here it wrote 0.92-0.93x on the same block (docs/benchmarks.md, "the seq write
+     * unrolled by 8"). Each word
+     * still gets its own shift and store, and its value from the group's one subtraction less a
+     * constant, as C2 derived it before.
      */
     static final class SeqWrite extends Base {
         SeqWrite(long[] buf, long quota) {
@@ -198,7 +207,21 @@ public final class MemoryWorkload implements Workload {
             long[] b = buf;
             int n = b.length;
             long end = (long) n << 3;
-            for (int i = 0; i < n; i++) {
+            int m = n & ~7;
+            // eight words per iteration, as gcc -O2 -funroll-loops lays out sysbench's loop: one add, compare
+            // and branch per 8 stores (see the class comment)
+            for (int i = 0; i < m; i += 8) {
+                long left = end - ((long) i << 3);
+                WORDS.setOpaque(b, i, left >> 3);
+                WORDS.setOpaque(b, i + 1, (left - 8) >> 3);
+                WORDS.setOpaque(b, i + 2, (left - 16) >> 3);
+                WORDS.setOpaque(b, i + 3, (left - 24) >> 3);
+                WORDS.setOpaque(b, i + 4, (left - 32) >> 3);
+                WORDS.setOpaque(b, i + 5, (left - 40) >> 3);
+                WORDS.setOpaque(b, i + 6, (left - 48) >> 3);
+                WORDS.setOpaque(b, i + 7, (left - 56) >> 3);
+            }
+            for (int i = m; i < n; i++) { // blocks of 8 to 56 bytes, and none otherwise (blocks are powers of two)
                 WORDS.setOpaque(b, i, (end - ((long) i << 3)) >> 3);
             }
         }
