@@ -74,6 +74,12 @@ class TraceFdLimitSetIdTest {
         assertEquals(List.of(), same(file, false, "-p", LIMITS, "proc.fdlimit=512 and " + own));
         assertEquals(List.of(), same(file, false, "-p", LIMITS, "proc.fdlimit=256 and " + own));
         same(file, "-p", LIMITS, "(evt.type in (openat, prlimit) or proc.fdlimit=300) and " + own);
+        // a filter that drops the calls' enters: sinsp stored no enter, so the exits change nothing (the limit stays)
+        List<String> exits = same(file, "-p", LIMITS, "evt.type in (openat, setrlimit, prlimit) and evt.dir=< and " + own);
+        List<String> afterLimits = exits.stream().filter(l -> l.contains(" openat ") && l.contains("/go"))
+                .map(l -> l.split(" ")[l.split(" ").length - 2]).distinct().toList();
+        assertEquals(1, afterLimits.size(), String.join("\n", exits));
+        assertTrue(!List.of("512", "256", "300").contains(afterLimits.get(0)), String.join("\n", exits));
         List<String> setid = same(file, "-p", "%evt.num %evt.type %evt.args %user.uid %group.gid", SETID + " and " + own);
         assertEquals(8, setid.size(), String.join("\n", setid));
         same(file, "-p", "%evt.num %evt.type %evt.args", "evt.type=setuid and " + own);

@@ -41,6 +41,12 @@ public final class Inspector {
          */
         String addedOldName;
         /**
+         * Whether the filter dropped this thread's last enter ({@link Inspector#filteredOut}): sinsp filters an enter
+         * without EF_MODIFIES_STATE before parsing it, so it neither stores it (store_event) nor keeps its type as
+         * m_lastevent_type, and the exit's retrieve_enter_event fails (used for the fd-limit calls).
+         */
+        boolean enterDropped;
+        /**
          * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
          * is refilled by the next event read, so the enter its exit pairs with is kept here; the slot takes the
          * view's block array and the reader reads on into the slot's former one ({@link ScapEvent#keepInto}).
@@ -372,6 +378,8 @@ public final class Inspector {
      * next event ({@link #settleFdLimit}). Null when none is pending.
      */
     private Thread fdLimitThread;
+    /** The thread of the event just applied when it is an enter, else null ({@link #filteredOut}). */
+    private Thread lastEnterThread;
     private long fdLimitValue;
     /** The host names filters resolved (fd.cip.name ...), for the fields of every event of this inspector. */
     private final HostNames hostNames = new HostNames();
@@ -696,6 +704,7 @@ public final class Inspector {
         eventFd = null;
         eventFdOldName = null;
         eventFdThread = null;
+        lastEnterThread = null;
         containerThread = null;
         EventInfo info = e.infoOrNull();
         int etype = e.type();
@@ -743,6 +752,10 @@ public final class Inspector {
             lookedUpNum = t.lastEventFd;
         }
         if (isEnter) {
+            if (t != null) {
+                t.enterDropped = false;
+                lastEnterThread = t;
+            }
             if (t != null && !internal) {
                 if (e.isView()) {
                     if (t.enterSlot == null) {
@@ -835,7 +848,7 @@ public final class Inspector {
      * prlimit on a pid the tables lack, for which sinsp adds a thread entry (get_thread_ref with query_os).
      */
     private void fdLimit(ScapEvent e, EventInfo info, Thread t) {
-        if (t == null || !FdRules.paired(t, e.type()) || !e.isNum(0) || e.num(0) < 0 || !e.isNum(1)) {
+        if (t == null || !FdRules.paired(t, e.type()) || t.enterDropped || !e.isNum(0) || e.num(0) < 0 || !e.isNum(1)) {
             return;
         }
         ScapEvent enter = t.lastEnter;
@@ -874,6 +887,9 @@ public final class Inspector {
      */
     public void filteredOut() {
         fdLimitThread = null;
+        if (lastEnterThread != null) {
+            lastEnterThread.enterDropped = true; // the exit then finds no stored enter (retrieve_enter_event)
+        }
     }
 
     /** The host names filters on fd.cip.name, fd.sip.name, fd.lip.name and fd.rip.name resolved ({@link HostNames}). */
