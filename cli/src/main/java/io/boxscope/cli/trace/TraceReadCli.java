@@ -62,7 +62,11 @@ final class TraceReadCli {
     /** The filter's verdict on the event, its fields marked as a filter's for that time (ScapFields#filtering). */
     private static boolean matches(Filter filter, ScapFields fields) {
         try {
-            return filter.matches(fields.filtering(true));
+            boolean kept = filter.matches(fields.filtering(true));
+            if (!kept) {
+                fields.inspector().filteredOut(); // sinsp does not parse what its filter drops first (no EF_MODIFIES_STATE)
+            }
+            return kept;
         } finally {
             fields.filtering(false);
         }

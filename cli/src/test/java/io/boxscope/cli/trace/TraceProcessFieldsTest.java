@@ -91,12 +91,12 @@ class TraceProcessFieldsTest extends CaptureFileTest {
                 TraceReadFilterTest.oursRead(TraceReadFilterTest.capture(), List.of("fd.proto>8000")));
     }
 
-    /** A sysdig field boxscope lacks is refused, not read as a shorter field followed by text (fd.name and "_changed"). */
+    /** A sysdig field boxscope lacks is refused, not read as a shorter field followed by text (container.image and ".digest"). */
     @Test
     void aSysdigFieldBoxscopeLacksIsRefusedInFormats() {
-        Cli c = Cli.run("trace", "-r", TraceReadFilterTest.capture().toString(), "-p", "%evt.num %fd.name_changed");
+        Cli c = Cli.run("trace", "-r", TraceReadFilterTest.capture().toString(), "-p", "%evt.num %container.image.digest");
         assertEquals(2, c.code(), c.out() + c.err());
-        assertTrue(c.err().contains("fd.name_changed is not supported by boxscope yet"), c.err());
+        assertTrue(c.err().contains("container.image.digest is not supported by boxscope yet"), c.err());
         Cli bare = Cli.run("trace", "-r", TraceReadFilterTest.capture().toString(), "-p", "%evt.num %thread.cgroup");
         assertEquals(2, bare.code(), bare.out() + bare.err());
         assertTrue(bare.err().contains("filter syntax error: thread.cgroup"), bare.err()); // sysdig's words

@@ -110,6 +110,10 @@ class TraceUdp6NameTest {
     private static void sameInEachFormat(Capture c) throws Exception {
         String filter = CALLS + " and proc.pid=" + c.pid();
         same(c, "-p", FIELDS, filter);
+        // fd.name_changed (true where the call named the socket: a datagram to a new address, a connect, an accept) and
+        // the host names a filter comparison resolved (sinsp_dns_manager: from then on the fields' value)
+        same(c, "-p", FIELDS + " %fd.name_changed %fd.cip.name %fd.sip.name %fd.lip.name %fd.rip.name",
+                "(fd.sip.name=localhost or fd.cip.name in (::1, 127.0.0.1) or evt.num>0) and " + filter);
         same(c, filter);
         same(c, "-j", filter);
     }

@@ -171,7 +171,7 @@ final class CompiledFilter {
 
     private static Node compileCheck(Expr.Check c) {
         FieldRef ref = c.field();
-        if (!ref.field().compares().isEmpty() || ref.anyAncestor()) {
+        if (!ref.field().compares().isEmpty() || ref.anyAncestor() || ref.field().hostName()) {
             return new Interpreted(c);
         }
         if (ref.field() == Field.EVT_TYPE) {

@@ -152,6 +152,11 @@ public enum Field {
     FD_LNET(FieldClass.FD, "fd.lnet", FieldType.IPNET, Arg.NONE, "matches when the local IP address is in the network."),
     FD_RNET(FieldClass.FD, "fd.rnet", FieldType.IPNET, Arg.NONE, "matches when the remote IP address is in the network."),
     FD_CONNECTED(FieldClass.FD, "fd.connected", FieldType.BOOL, Arg.NONE, "for a socket, 'true' once a connect succeeded or is in progress, an accept made it, or a read or write on an IPv4/IPv6 socket succeeded (and for TCP sockets of the capture's fd list); never cleared."),
+    FD_NAME_CHANGED(FieldClass.FD, "fd.name_changed", FieldType.BOOL, Arg.NONE, "'true' when parsing the event renamed its fd (an open or accept naming a new fd, a connect, a datagram to a new address); formats only: a filter sees 'false' wherever there is an fd, as sysdig 0.29's, which filters before it compares the names."),
+    FD_CIP_NAME(FieldClass.FD, "fd.cip.name", FieldType.CHARBUF, Arg.NONE, "the host name of the client's IP address, once a filter comparison (fd.cip.name=NAME, !=, in) resolved NAME to it: no value before, as in sysdig (no reverse lookup)."),
+    FD_SIP_NAME(FieldClass.FD, "fd.sip.name", FieldType.CHARBUF, Arg.NONE, "the host name of the server's IP address, once a filter comparison resolved it (see fd.cip.name)."),
+    FD_LIP_NAME(FieldClass.FD, "fd.lip.name", FieldType.CHARBUF, Arg.NONE, "the host name of the local IP address, once a filter comparison resolved it (see fd.cip.name)."),
+    FD_RIP_NAME(FieldClass.FD, "fd.rip.name", FieldType.CHARBUF, Arg.NONE, "the host name of the remote IP address, once a filter comparison resolved it (see fd.cip.name)."),
     FD_DEV(FieldClass.FD, "fd.dev", FieldType.INT32, Arg.NONE, "the device number of the file system holding the file, as the open's exit (or the capture's fd list) gives it: printed in hexadecimal, major and minor in the kernel's old encoding (fd.dev.major, fd.dev.minor)."),
     FD_DEV_MAJOR(FieldClass.FD, "fd.dev.major", FieldType.INT32, Arg.NONE, "the major part of fd.dev."),
     FD_DEV_MINOR(FieldClass.FD, "fd.dev.minor", FieldType.INT32, Arg.NONE, "the minor part of fd.dev."),
@@ -241,6 +246,14 @@ public enum Field {
     /** Whether this field can only be used in filters (sysdig -l tags it "(FILTER ONLY)"). */
     public boolean filterOnly() {
         return !compares().isEmpty() || this == EVT_AROUND;
+    }
+
+    /**
+     * fd.cip.name, fd.sip.name, fd.lip.name, fd.rip.name: a comparison on one without a value resolves the filter's
+     * names and matches the socket's address against them (sinsp_filter_check_fd::compare_domain, libs e5c53d64).
+     */
+    public boolean hostName() {
+        return this == FD_CIP_NAME || this == FD_SIP_NAME || this == FD_LIP_NAME || this == FD_RIP_NAME;
     }
 
     /** The field with exactly this name, or null. */

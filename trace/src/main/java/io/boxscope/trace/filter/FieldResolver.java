@@ -78,20 +78,7 @@ final class FieldResolver {
         throw unknown(name, pos);
     }
 
-    private static final String DNS = "sysdig resolves the host name a filter compares it with through DNS and matches the"
-            + " socket's address against the answer; boxscope resolves no names: compare the address (fd.cip, fd.sip, fd.lip,"
-            + " fd.rip), e.g. fd.sip=127.0.0.1";
-    /** Why a sysdig field is refused, and what to use instead, where a reason is known (docs/trace.md, "Not done yet"). */
-    private static final java.util.Map<String, String> WHY_NOT = java.util.Map.of(
-            "fd.name_changed", "sysdig sets it while parsing an event that renamed its fd (a connect, a UDP sendto to a new"
-                    + " address), which boxscope's reader does not record; -p %fd.name shows the name after each event",
-            "fd.cip.name", DNS, "fd.sip.name", DNS, "fd.lip.name", DNS, "fd.rip.name", DNS);
-
     private FilterException unknown(String name, int pos) {
-        String why = WHY_NOT.get(name);
-        if (why != null) {
-            return new FilterException(filter, pos, "field " + name + " is not supported by boxscope yet: " + why);
-        }
         if (knownToSysdig(name)) {
             return new FilterException(filter, pos, "field " + name + " is not supported by boxscope yet "
                     + "(sysdig 0.29 has it; 'boxscope trace -l' lists the fields boxscope supports)");

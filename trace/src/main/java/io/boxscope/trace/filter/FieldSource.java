@@ -1,5 +1,7 @@
 package io.boxscope.trace.filter;
 
+import java.util.List;
+
 /**
  * What a filter reads an event through: one method, so the filter does not depend on how events
  * are captured or stored (live ring buffer, .scap file, test data).
@@ -35,5 +37,15 @@ public interface FieldSource {
      */
     default String text(FieldRef field) {
         return get(field) instanceof Value.Text t ? t.value() : null;
+    }
+
+    /**
+     * For fd.cip.name, fd.sip.name, fd.lip.name and fd.rip.name without a value: whether one of {@code names}, resolved
+     * in order until one does, holds the address of the event's socket that the field names (and from then on the
+     * field's value for that address is the name); null when the event has no IPv4/IPv6 socket with a role to compare.
+     * A source that resolves no names answers null.
+     */
+    default Boolean hostNameMatch(FieldRef field, List<String> names) {
+        return null;
     }
 }

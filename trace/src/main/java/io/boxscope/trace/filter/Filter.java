@@ -140,9 +140,23 @@ public final class Filter {
         }
         Value v = src.get(ref);
         if (v == null) {
-            return false;
+            return ref.field().hostName() && hostName(c, src);
         }
         return c.op() == CmpOp.EXISTS || compare(c, v);
+    }
+
+    /**
+     * fd.*ip.name without a value (sinsp_filter_check_fd::compare_domain, libs e5c53d64): the source resolves the
+     * filter's names in order until one holds the socket's address ({@link FieldSource#hostNameMatch}); = and in hold
+     * when one does, != when it does not; an event without a socket to compare holds for none of them.
+     */
+    private static boolean hostName(Expr.Check c, FieldSource src) {
+        List<String> names = new java.util.ArrayList<>(c.values().size());
+        for (Value w : c.values()) {
+            names.add(w instanceof Value.Text t ? t.value() : String.valueOf(w));
+        }
+        Boolean m = src.hostNameMatch(c.field(), names);
+        return m != null && (c.op() == CmpOp.NE ? !m : m);
     }
 
     /**

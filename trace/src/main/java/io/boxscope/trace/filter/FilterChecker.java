@@ -91,6 +91,10 @@ final class FilterChecker {
             }
             return;
         }
+        if (field.field().hostName() && op != CmpOp.EQ && op != CmpOp.NE && op != CmpOp.IN) {
+            // sinsp_filter_check_fd::compare_domain throws this at the first socket event the name is not known for
+            throw new FilterException(filter, at, "filter error: fd.*ip.name filter only supports '=' and '!=' operators (and in)");
+        }
         if (field.field().filterOnly()) {
             boolean ok = op == CmpOp.EQ || op == CmpOp.NE || op == CmpOp.IN || (type == FieldType.PORT && ordering);
             if (!ok) {

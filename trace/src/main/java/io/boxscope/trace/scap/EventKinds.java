@@ -28,7 +28,7 @@ final class EventKinds {
     static final int RW = 1 << 9;
 
     /** The state change an exit event makes (Inspector.apply's cases, by the event's name). */
-    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, SETSID, CLOSE, CHDIR, FCHDIR }
+    enum Op { NONE, CLONE, EXECVE, OPEN, SOCKET, CONNECT, SENDRECV, BIND, ACCEPT, DUP, FCNTL, NEWFD, PIPE, SOCKETPAIR, SETID, SETSID, RLIMIT, CLOSE, CHDIR, FCHDIR }
 
     private static final java.util.Set<String> RW_EXITS = java.util.Set.of("read", "write", "recv", "send", "recvfrom",
             "recvmsg", "sendto", "sendmsg", "readv", "writev", "pread", "pwrite", "preadv", "pwritev");
@@ -77,6 +77,7 @@ final class EventKinds {
                     case "socketpair" -> Op.SOCKETPAIR;
                     case "setuid", "setresuid", "setgid", "setresgid" -> Op.SETID;
                     case "setsid" -> Op.SETSID;
+                    case "getrlimit", "setrlimit", "prlimit" -> Op.RLIMIT;
                     case "close" -> Op.CLOSE;
                     // parse_getcwd_exit (libs e5c53d64 parsers.cpp) does what parse_chdir_exit does: on success
                     // set_cwd with the path the kernel wrote (outside its _DEBUG check), so a getcwd puts back

@@ -293,6 +293,23 @@ final class FdFields {
         return SocketTuples.bound(fd);
     }
 
+    /** Whether sinsp holds the event's inet socket as a server socket (SCAP_FD_IPV4_SERVSOCK/_IPV6_): bound during the capture. */
+    static boolean serverSocket(ScapFields f) {
+        return boundServer(f) != null;
+    }
+
+    /** The address field whose address a host-name field names: fd.cip for fd.cip.name, and so on. */
+    static io.boxscope.trace.filter.Field addressOf(io.boxscope.trace.filter.Field nameField) {
+        if (nameField == io.boxscope.trace.filter.Field.FD_CIP_NAME) {
+            return io.boxscope.trace.filter.Field.FD_CIP;
+        }
+        if (nameField == io.boxscope.trace.filter.Field.FD_SIP_NAME) {
+            return io.boxscope.trace.filter.Field.FD_SIP;
+        }
+        return nameField == io.boxscope.trace.filter.Field.FD_LIP_NAME ? io.boxscope.trace.filter.Field.FD_LIP
+                : io.boxscope.trace.filter.Field.FD_RIP;
+    }
+
     /** Whether the client address is this machine's (fd.lip/fd.lport then name the client end). */
     static boolean local(ScapFields f) {
         SocketTuples.Endpoints s = ends(f);

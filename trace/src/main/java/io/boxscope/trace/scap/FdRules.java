@@ -232,6 +232,7 @@ final class FdRules {
         Fd old = t == null || t.lastEnter == null ? null : t.fds.get(num(t.lastEnter, "fd"));
         if (res >= 0 && old != null) {
             add(t, res, old);
+            t.addedOldName = old.name(); // add_fd copies the entry, its m_oldname (the name get_fd saw) with it
         }
     }
 
@@ -243,6 +244,7 @@ final class FdRules {
         Fd old = cmd == 1 || cmd == 26 ? t.fds.get(num(enter, "fd")) : null;
         if (res >= 0 && old != null) {
             add(t, res, old);
+            t.addedOldName = old.name(); // add_fd copies the entry, its m_oldname (the name get_fd saw) with it
         }
     }
 
@@ -308,6 +310,7 @@ final class FdRules {
     private static void add(Thread t, long fd, Fd f) {
         t.fds.put(fd, f);
         t.lastEventFd = fd;
+        t.addedOldName = ""; // a new sinsp_fdinfo_t's m_oldname
     }
 
     /**

@@ -35,6 +35,18 @@ public final class Inspector {
         final ThreadTable table;
         ScapEvent lastEnter;
         /**
+         * The name the fd this event added had before its parsing (sinsp_fdinfo_t::m_oldname of the entry add_fd
+         * copied: "" for a new one, the old fd's name for a dup), or null when the event being applied added none
+         * ({@link FdRules#add}, read by {@link Inspector#apply} for fd.name_changed).
+         */
+        String addedOldName;
+        /**
+         * Whether the filter dropped this thread's last enter ({@link Inspector#filteredOut}): sinsp filters an enter
+         * without EF_MODIFIES_STATE before parsing it, so it neither stores it (store_event) nor keeps its type as
+         * m_lastevent_type, and the exit's retrieve_enter_event fails (used for the fd-limit calls).
+         */
+        boolean enterDropped;
+        /**
          * This thread's last enter when events arrive as a reader's views ({@link ScapEvent#isView()}): the view
          * is refilled by the next event read, so the enter its exit pairs with is kept here; the slot takes the
          * view's block array and the reader reads on into the slot's former one ({@link ScapEvent#keepInto}).
@@ -350,6 +362,27 @@ public final class Inspector {
     private final List<InterfaceInfo> interfaces;
     private long removeAfter = -1;
     private Fd eventFd;
+    /**
+     * fd.name_changed (libs e5c53d64 parsers.cpp, end of process_event): the name the event's fd entry
+     * (evt->m_fdinfo) had when it was looked up (m_oldname: sinsp_threadinfo::get_fd sets it; add_fd copies it), or
+     * null when the event ends with no entry; compared with its name after parsing ({@link #eventFdRenamed}).
+     */
+    private String eventFdOldName;
+    /** The thread and fd number of {@link #eventFdOldName}'s entry. */
+    private Thread eventFdThread;
+    private long eventFdNum;
+    /**
+     * The fd limit a getrlimit, setrlimit or prlimit exit sets ({@link #fdLimit}), not applied yet: sinsp filters those
+     * events before it parses them (no EF_MODIFIES_STATE), so a filter sees the limit before the call and a dropped
+     * event changes nothing ({@link #filteredOut}); a kept one is applied when its fields are formatted or at the
+     * next event ({@link #settleFdLimit}). Null when none is pending.
+     */
+    private Thread fdLimitThread;
+    /** The thread of the event just applied when it is an enter, else null ({@link #filteredOut}). */
+    private Thread lastEnterThread;
+    private long fdLimitValue;
+    /** The host names filters resolved (fd.cip.name ...), for the fields of every event of this inspector. */
+    private final HostNames hostNames = new HostNames();
     /** The thread {@link #thread} found last (still in {@link #threads}), or null. */
     private Thread cachedThread;
     /**
@@ -660,6 +693,7 @@ public final class Inspector {
      * own parsing produced (an execve's exit already shows the new name).
      */
     public void apply(ScapEvent e) {
+        settleFdLimit();
         if (removeAfter >= 0) {
             Thread gone = threads.get(removeAfter);
             if (gone != null && ThreadRules.remove(gone, false) && cachedThread == gone) {
@@ -668,6 +702,9 @@ public final class Inspector {
             removeAfter = -1;
         }
         eventFd = null;
+        eventFdOldName = null;
+        eventFdThread = null;
+        lastEnterThread = null;
         containerThread = null;
         EventInfo info = e.infoOrNull();
         int etype = e.type();
@@ -693,6 +730,13 @@ public final class Inspector {
             t = ThreadRules.fake(e.tid(), threads);
             cachedThread = t;
         }
+        if (t != null) {
+            t.addedOldName = null;
+        }
+        // sinsp's reset looks the enter's fd up (get_fd: its m_oldname) before connect's or sendto's enter renames it
+        Fd lookedUp = t != null && !internal && isEnter && (kind & EventKinds.SKIP_RESET) == 0
+                && (kind & EventKinds.USES_FD) != 0 && e.isNum(0) ? t.fds.get(e.num(0)) : null;
+        long lookedUpNum = lookedUp == null ? -1 : e.num(0);
         if (t != null && isEnter && (kind & EventKinds.CONNECT) != 0) {
             FdRules.connectEnter(e, t);
         }
@@ -704,8 +748,14 @@ public final class Inspector {
         } else if (t != null && !isEnter && (kind & EventKinds.USES_FD) != 0 && FdRules.paired(t, etype)) {
             // sinsp's reset: an exit that pairs with its enter has the enter's fd entry (taken before parsing)
             eventFd = t.fds.get(t.lastEventFd);
+            lookedUp = eventFd;
+            lookedUpNum = t.lastEventFd;
         }
         if (isEnter) {
+            if (t != null) {
+                t.enterDropped = false;
+                lastEnterThread = t;
+            }
             if (t != null && !internal) {
                 if (e.isView()) {
                     if (t.enterSlot == null) {
@@ -719,6 +769,7 @@ public final class Inspector {
             if ((kind & EventKinds.PROCEXIT) != 0) {
                 removeAfter = e.tid();
             }
+            settleOldName(t, lookedUp, lookedUpNum);
             return;
         }
         switch (EventKinds.op(etype)) {
@@ -742,6 +793,7 @@ public final class Inspector {
             case SOCKETPAIR -> FdRules.socketpair(e, t);
             case SETID -> ThreadRules.setId(e, info, t);
             case SETSID -> ThreadSession.setsid(e, t);
+            case RLIMIT -> fdLimit(e, info, t);
             case CLOSE -> FdRules.close(e, t, etype, eventFd);
             case CHDIR -> ThreadRules.chdir(e, t);
             case FCHDIR -> ThreadRules.fchdir(e, t, eventFd);
@@ -755,6 +807,94 @@ public final class Inspector {
                 eventFd = now; // connect renamed it; close removed it and the name before stays
             }
         }
+        settleOldName(t, lookedUp, lookedUpNum);
+    }
+
+    /** {@link #eventFdOldName} once the event is parsed: an added fd's copied old name, else the looked-up one's. */
+    private void settleOldName(Thread t, Fd lookedUp, long lookedUpNum) {
+        eventFdThread = t;
+        if (t != null && t.addedOldName != null) {
+            eventFdOldName = t.addedOldName;
+            eventFdNum = t.lastEventFd;
+            t.addedOldName = null;
+        } else {
+            eventFdOldName = lookedUp == null ? null : lookedUp.name();
+            eventFdNum = lookedUpNum;
+        }
+    }
+
+    /**
+     * fd.name_changed of the event just applied (libs e5c53d64 parsers.cpp process_event: evt->m_fdinfo's m_name
+     * against its m_oldname): whether its fd entry's name after parsing differs from the name it had when the event
+     * looked it up, "" for an fd the event created (an open, socket, accept: true when it named it); false when the
+     * event ended with no entry (a failed open).
+     */
+    public boolean eventFdRenamed() {
+        if (eventFdOldName == null || eventFdThread == null) {
+            return false;
+        }
+        // the entry's own name (m_name), not the one a failed connect's fields show (extract_fdname_from_creator);
+        // an entry the event removed (a close) keeps its name
+        Fd now = eventFdThread.fds.get(eventFdNum);
+        return now != null && !now.name().equals(eventFdOldName);
+    }
+
+    /**
+     * parse_getrlimit_setrlimit_exit and parse_prlimit_exit (libs e5c53d64 parsers.cpp): a successful call whose enter
+     * the thread's last one is (retrieve_enter_event) and whose resource is RLIMIT_NOFILE (PPM_RLIMIT_NOFILE 7) sets
+     * the process's fd limit (its main thread's m_fdlimit: proc.fdlimit) to the exit's cur (getrlimit, setrlimit) or
+     * newcur (prlimit, on the process of its pid argument, 0 the caller's), unless that is -1 (RLIM_INFINITY, or
+     * prlimit not setting one). Kept pending until the filter had its say ({@link #fdLimitThread}). Not modelled: a
+     * prlimit on a pid the tables lack, for which sinsp adds a thread entry (get_thread_ref with query_os).
+     */
+    private void fdLimit(ScapEvent e, EventInfo info, Thread t) {
+        if (t == null || !FdRules.paired(t, e.type()) || t.enterDropped || !e.isNum(0) || e.num(0) < 0 || !e.isNum(1)) {
+            return;
+        }
+        ScapEvent enter = t.lastEnter;
+        boolean pr = info.name().equals("prlimit");
+        int resource = enter.infoOrNull() == null ? -1 : enter.infoOrNull().indexOf("resource");
+        if (resource < 0 || !enter.isNum(resource) || (enter.num(resource) & 0xff) != 7) {
+            return;
+        }
+        long cur = e.num(1);
+        if (cur == -1) {
+            return;
+        }
+        Thread target = t;
+        if (pr) {
+            long tid = enter.isNum(0) ? enter.num(0) : 0;
+            target = tid == 0 ? t : threads.get(tid);
+        }
+        Thread main = target == null ? null : target.tid == target.pid ? target : threads.get(target.pid);
+        if (main != null) {
+            fdLimitThread = main;
+            fdLimitValue = cur;
+        }
+    }
+
+    /** Applies the fd limit the last event set, if any ({@link #fdLimitThread}): the filter kept it, or there is none. */
+    public void settleFdLimit() {
+        if (fdLimitThread != null) {
+            fdLimitThread.fdlimit = fdLimitValue;
+            fdLimitThread = null;
+        }
+    }
+
+    /**
+     * The filter dropped the event just applied: what sinsp parses only for the events its filter keeps (those without
+     * EF_MODIFIES_STATE that change its tables: the fd-limit calls) is forgotten.
+     */
+    public void filteredOut() {
+        fdLimitThread = null;
+        if (lastEnterThread != null) {
+            lastEnterThread.enterDropped = true; // the exit then finds no stored enter (retrieve_enter_event)
+        }
+    }
+
+    /** The host names filters on fd.cip.name, fd.sip.name, fd.lip.name and fd.rip.name resolved ({@link HostNames}). */
+    public HostNames hostNames() {
+        return hostNames;
     }
 
     /**

@@ -272,7 +272,12 @@ public final class ScapFields implements FieldSource {
             // filterchecks.cpp (libs e5c53d64): the fd limit is the main thread's (get_fd_limit; a main thread the
             // table lacks is sinsp's fake entry, limit -1), the memory sizes the thread's own, the thread.* ones 0 on
             // a thread that is not its process's main thread
-            case PROC_FDLIMIT -> t == null ? null : num(ProcessFields.fdLimit(inspector, t));
+            case PROC_FDLIMIT -> {
+                if (!filtering) {
+                    inspector.settleFdLimit(); // a filter kept the fd-limit call, or none asked: sinsp parsed it
+                }
+                yield t == null ? null : num(ProcessFields.fdLimit(inspector, t));
+            }
             // TYPE_FDUSAGE: get_fd_usage_pct_d, the open count over the (main thread's) limit
             case PROC_FDUSAGE -> t == null ? null : text(SyscallFields.fdUsage(((Value.Num) get(FDOPENCOUNT)).value(),
                     ((Value.Num) get(FDLIMIT)).value()));
@@ -385,6 +390,17 @@ public final class ScapFields implements FieldSource {
             case FD_IS_SERVER -> fd == null || fdNum() == null ? null : new Value.Bool(FdFields.isServer(this));
             // TYPE_IS_CONNECTED (libs e5c53d64 filterchecks.cpp): the entry's FLAGS_SOCKET_CONNECTED (Inspector.Fd)
             case FD_CONNECTED -> fd == null || fdNum() == null ? null : new Value.Bool(fd.connected());
+            // TYPE_NAME_CHANGED (libs e5c53d64): the event's flag, which process_event sets after the filter ran
+            // (parsers.cpp: a filter sees the value reset() left, false), on an event with an fd entry
+            case FD_NAME_CHANGED -> fd == null || fdNum() == null ? null
+                    : new Value.Bool(!filtering && inspector.eventFdRenamed());
+            // TYPE_CLIENTIP_NAME ... TYPE_RIP_NAME: the name a filter resolved to the address the address field gives
+            // (the same socket types and roles), else no value (sinsp_dns_manager::name_of: no reverse lookup)
+            case FD_CIP_NAME, FD_SIP_NAME, FD_LIP_NAME, FD_RIP_NAME -> {
+                Value a = get(FieldRef.of(FdFields.addressOf(ref.field())));
+                String name = a instanceof Value.Addr addr ? inspector.hostNames().nameOf(addr.bytes()) : null;
+                yield name == null ? null : text(name);
+            }
             // TYPE_DEV, TYPE_DEV_MAJOR, TYPE_DEV_MINOR (fdinfo.h get_device_major/minor: the old 8+8+12 encoding)
             case FD_DEV -> fd == null || fdNum() == null ? null : num(fd.dev());
             case FD_DEV_MAJOR -> fd == null || fdNum() == null ? null : num((fd.dev() & 0xfff00) >>> 8);
@@ -392,6 +408,33 @@ public final class ScapFields implements FieldSource {
             // filter-only fields: Filter compares the fields they stand for and never asks for them
             case FD_IP, FD_PORT, FD_PROTO, FD_NET, FD_CNET, FD_SNET, FD_LNET, FD_RNET -> null;
         };
+    }
+
+    /**
+     * sinsp_filter_check_fd::compare_domain (libs e5c53d64 filterchecks.cpp): only an IPv4 or IPv6 socket with a role
+     * (not a server socket: a listening one, one bound during the capture) is compared; its address the field names
+     * against the names, resolved in order until one holds it ({@link HostNames#match}).
+     */
+    @Override
+    public Boolean hostNameMatch(FieldRef ref, List<String> names) {
+        if (info == null || fdNum() == null) {
+            return null;
+        }
+        if (!fdKnown) {
+            resolveFd();
+        }
+        if (fd == null || (fd.type() != FdType.IPV4_SOCK && fd.type() != FdType.IPV6_SOCK) || FdFields.serverSocket(this)) {
+            return null;
+        }
+        if (!(get(FieldRef.of(FdFields.addressOf(ref.field()))) instanceof Value.Addr addr)) {
+            return null;
+        }
+        for (String n : names) {
+            if (inspector.hostNames().match(n, addr.bytes())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Marks the fields as asked by a filter (true) or by a format (false): see {@link #filtering}. */

@@ -115,7 +115,7 @@ class FilterParserTest {
         assertEquals(new Err(9, "'contains' not supported for numeric filters (proc.pid is INT64)"), Err.of(error("proc.pid contains 1")));
         assertEquals(new Err(0, "unknown event argument foo"), Err.of(error("evt.arg.foo=1")));
         assertEquals(new Err(11, "filter error: unrecognized boolean value yes"), Err.of(error("evt.failed=yes")));
-        assertTrue(error("fd.name_changed=true").problem().contains("not supported by boxscope yet"));
+        assertTrue(error("container.healthcheck=true").problem().contains("not supported by boxscope yet"));
         assertEquals(new Err(10, "filter error: unrecognized escape sequence at \\xZZ"), Err.of(error("proc.name=\\xZZ")));
     }
 
