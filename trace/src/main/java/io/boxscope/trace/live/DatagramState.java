@@ -122,7 +122,11 @@ final class DatagramState {
         Label fresh = a.newLabel("dg_fresh");
         Label again = a.newLabel("dg_again");
         dgram(a, plain);
-        if (!entry) {
+        if (entry) {
+            // a skip an exit never took (its thread gone in the call, the tid reused) must not cost this call its exit
+            a.stx(Size.W, Reg.R10, S_TID, Reg.R7)
+                    .ldMapFd(Reg.R1, d.skip().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM);
+        } else {
             // a send's exit goes as its entry went (exitSkipped); a receive's exit carries its entry
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.SOCK_FD).alu64(AluOp.AND, Reg.R1, SyscallConfig.AT_ENTRY)
                     .jmp(JmpOp.JNE, Reg.R1, 0, plain);
@@ -132,7 +136,8 @@ final class DatagramState {
         a.ldx(Size.H, Reg.R1, Reg.R9, RawRecord.KIND).alu64(AluOp.AND, Reg.R1, RawRecord.STATE_FLAG).jmp(JmpOp.JEQ, Reg.R1, 0, plain);
         // an inet socket's endpoints (slot 0), nothing in slots 1 and 2, a short address: cached; else sent as always
         a.ldx(Size.H, Reg.R1, Reg.R9, RawRecord.LENS).jmp(JmpOp.JNE, Reg.R1, KernelObjects.SOCK_INFO, plain)
-                .ldx(Size.W, Reg.R1, Reg.R9, RawRecord.LENS + 2).jmp(JmpOp.JNE, Reg.R1, 0, plain)
+                .ldx(Size.H, Reg.R1, Reg.R9, RawRecord.LENS + 2).jmp(JmpOp.JNE, Reg.R1, 0, plain)
+                .ldx(Size.H, Reg.R1, Reg.R9, RawRecord.LENS + 4).jmp(JmpOp.JNE, Reg.R1, 0, plain)
                 .ldx(Size.H, Reg.R1, Reg.R9, RawRecord.LENS + 6).jmp(JmpOp.JGT, Reg.R1, ADDR_MAX, plain)
                 .ldx(Size.DW, Reg.R1, Reg.R9, RawRecord.ARGS).lsh(Reg.R1, 32).rsh(Reg.R1, 32) // the fd: the low 32 bits
                 .mov(Reg.R2, Reg.R7).rsh(Reg.R2, 32).lsh(Reg.R2, 32)
