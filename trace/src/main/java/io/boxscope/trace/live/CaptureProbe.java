@@ -149,7 +149,8 @@ public final class CaptureProbe implements AutoCloseable {
             BpfMap scratch = own(BpfMap.create(MapSpec.of("trace_scratch", MapType.ARRAY, 4, VALUE_SIZE, cpus)));
             BpfMap config = configMap(o.syscallConfig(), resources);
             BpfMap inflight = own(BpfMap.create(MapSpec.of("trace_inflight", MapType.LRU_HASH, 4, 48, MAX_INFLIGHT)));
-            Maps m = Maps.withSets(ring, drops, scratch, config, inflight, o.filter(), resources);
+            Maps m = Maps.withSets(ring, drops, scratch, config, inflight, o.filter(), resources)
+                    .withDgram(DatagramState.maps(o.syscallConfig(), resources));
             // tp_btf where the kernel has it: the pt_regs pointer is then typed, and the syscall number and
             // arguments are plain loads instead of a bpf_probe_read_kernel call per record (what libs' modern
             // probe does, driver/modern_bpf: SEC("tp_btf/sys_enter")); raw tracepoints otherwise
@@ -225,7 +226,17 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** The maps the programs use; the ones a program does not need may be null (the pid, tid and cgroup sets: no check). */
     record Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
-                        BpfMap pids, BpfMap tids, BpfMap cgroups) {
+                        BpfMap pids, BpfMap tids, BpfMap cgroups, DatagramState.Maps dgram) {
+        Maps(BpfMap ring, DropCounter drops, BpfMap scratch, BpfMap config, BpfMap inflight,
+             BpfMap pids, BpfMap tids, BpfMap cgroups) {
+            this(ring, drops, scratch, config, inflight, pids, tids, cgroups, null);
+        }
+
+        /** These maps with the datagram state maps {@code d} (null: none). */
+        Maps withDgram(DatagramState.Maps d) {
+            return new Maps(ring, drops, scratch, config, inflight, pids, tids, cgroups, d);
+        }
+
         /**
          * These maps with the pid, tid and cgroup sets of {@code filter} that {@link #prologue} checks, made
          * here and owned by {@code owner}: the one set-up of the filter's sets, for the capture and for
@@ -417,12 +428,20 @@ public final class CaptureProbe implements AutoCloseable {
 
     /** Copies the record (S_OFF bytes) to the ring; a full ring counts a drop on this CPU. */
     static void output(Asm a, Maps m, Label out) {
+        output(a, m, out, null);
+    }
+
+    /** As {@link #output(Asm, Maps, Label)}; a record not sent then goes to {@code failed} (null: on, as a sent one). */
+    static void output(Asm a, Maps m, Label out, Label failed) {
         Label done = a.newLabel("sent");
         ringOrDrop(a, m, out);
         a.ldx(Size.DW, Reg.R3, Reg.R10, S_OFF).jmp(JmpOp.JGT, Reg.R3, VALUE_SIZE, out)
                 .mov(Reg.R2, Reg.R9).movImm(Reg.R4, RingBufReader.BPF_RB_NO_WAKEUP)
                 .call(Helper.RINGBUF_OUTPUT).jmp(JmpOp.JEQ, Reg.R0, 0, done);
         m.drops().emitIncrement(a, S_DROP);
+        if (failed != null) {
+            a.ja(failed);
+        }
         a.bind(done);
     }
 

@@ -263,6 +263,14 @@ public final class LiveCapture implements AutoCloseable {
         this.filterNames = o.filter() != null && readsContainer(o.filter().root()) ? this::filterName : null;
     }
 
+    /**
+     * Whether a push-down without a pid, tid or cgroup set sends state-only records too (system property
+     * {@code boxscope.trace.hostWideState=true}): off, and only for measuring what they cost
+     * ({@code benchmarks/trace-capture.d/pushdown-state}, MODES=host; docs/benchmarks.md "trace: datagrams the consumer
+     * has"), because host-wide they are every open and close of the host.
+     */
+    static final boolean HOST_WIDE_STATE = Boolean.getBoolean("boxscope.trace.hostWideState");
+
     /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
     public static LiveCapture start(Options o) throws IOException {
         Arch arch = Arch.current();
@@ -279,7 +287,7 @@ public final class LiveCapture implements AutoCloseable {
         // events with it), so a push-down without a "who" set keeps the old cost and its stale names
         boolean who = k.pids() != null || k.tids() != null || k.cgroupIds() != null;
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains,
-                who && (k.syscalls() != null || k.failedOnly()));
+                (who || HOST_WIDE_STATE) && (k.syscalls() != null || k.failedOnly()), k.failedOnly());
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
         // the threads before the attach too: a process that exits between the attach and the scan below
@@ -492,6 +500,14 @@ public final class LiveCapture implements AutoCloseable {
                 syscallRecords++;
                 if (r.stateOnly()) {
                     stateRecords++;
+                }
+            }
+            if (r.kind() == RawRecord.EXIT && RawRecord.entryImplied(rec)) {
+                // the entry the kernel did not send (DatagramState): made from the exit's arguments, state-only
+                for (ScapEvent e : builder.events(r.impliedEntry())) {
+                    if (more[0] && !handleState(e, sink, views)) {
+                        more[0] = false;
+                    }
                 }
             }
             // each record is handled as it is read: a process event (fork, exit) changes the thread

@@ -43,6 +43,11 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
      * chisels (sysdig's parser sees every event before its filter does).
      */
     static final int STATE_FLAG = 0x100;
+    /**
+     * Flag of a state-only exit's kind: its entry was not sent, and its event is made from this record's arguments
+     * ({@link DatagramState}: recvfrom, whose tuple is its exit's).
+     */
+    static final int ENTRY_IMPLIED = 0x200;
     public static final int ENTER = 1;
     public static final int EXIT = 2;
     public static final int FORK = 3;
@@ -104,9 +109,22 @@ public record RawRecord(int kind, int cpu, long ts, long pid, long tid, long id,
                 (Short.toUnsignedInt(r.get(I16, KIND)) & STATE_FLAG) != 0);
     }
 
-    /** The record's kind (its first u16, without {@link #STATE_FLAG}). */
+    /** The record's kind (its first u16, without {@link #STATE_FLAG} and {@link #ENTRY_IMPLIED}). */
     static int kind(MemorySegment r) {
-        return Short.toUnsignedInt(r.get(I16, KIND)) & ~STATE_FLAG;
+        return Short.toUnsignedInt(r.get(I16, KIND)) & ~(STATE_FLAG | ENTRY_IMPLIED);
+    }
+
+    /** Whether the record is an exit that stands for its entry too ({@link #ENTRY_IMPLIED}). */
+    static boolean entryImplied(MemorySegment r) {
+        return r.byteSize() >= DATA && (Short.toUnsignedInt(r.get(I16, KIND)) & ENTRY_IMPLIED) != 0;
+    }
+
+    /**
+     * The entry an {@link #ENTRY_IMPLIED} exit stands for: state-only, its arguments (recvfrom's entry event is fd and
+     * size), at the exit's time (the entry's is not known).
+     */
+    RawRecord impliedEntry() {
+        return new RawRecord(ENTER, cpu, ts, pid, tid, id, 0, args.clone(), EMPTY, EMPTY, EMPTY, EMPTY, true);
     }
 
     /** Whether the record is flagged state-only ({@link #STATE_FLAG}). */

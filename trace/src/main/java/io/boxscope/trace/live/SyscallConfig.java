@@ -40,6 +40,14 @@ public final class SyscallConfig {
      */
     static final int STATE_CALL = 16;
     /**
+     * Flag of the {@link #TRACED} byte: a datagram call (sendto, recvfrom) configured state-only ({@link #OUTSIDE}, or
+     * under a failed-only push-down), sent only when its tuple teaches the consumer something (or, failed-only, when it
+     * failed), without its data ({@link DatagramState}).
+     */
+    static final int DGRAM = 32;
+    /** The datagram calls {@link #DGRAM} applies to: their tuple is the socket's endpoints and a plain address. */
+    static final Set<String> DGRAM_CALLS = Set.of("sendto", "recvfrom");
+    /**
      * The system calls whose events libsinsp's parser turns into fd-table and thread changes whatever the filter says
      * (sinsp_parser::process_event of libs e5c53d64, userspace/libsinsp/parsers.cpp: parse_open_openat_creat_exit,
      * parse_socket_exit, parse_connect_exit, parse_accept_exit, parse_bind_exit, parse_pipe_exit,
@@ -138,6 +146,16 @@ public final class SyscallConfig {
      * {@code traced} leaves them out: the capture's push-down then keeps the inspector's tables whole.
      */
     public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded, boolean state) {
+        return build(sigs, traced, decoded, state, false);
+    }
+
+    /**
+     * As {@link #build(SyscallSignatures, Set, Predicate, boolean)}; {@code failedOnly}: the push-down keeps failed
+     * exits only, so the datagram calls' records are state-only but for a failed exit, and {@link #DGRAM} applies to them
+     * inside the syscall set too.
+     */
+    public static byte[] build(SyscallSignatures sigs, Set<Integer> traced, Predicate<String> decoded, boolean state,
+                               boolean failedOnly) {
         byte[] out = new byte[CaptureProbe.MAX_SYSCALLS * SIZE];
         for (var e : sigs.table().all().entrySet()) {
             int nr = e.getKey();
@@ -338,6 +356,14 @@ public final class SyscallConfig {
                 out[base + OUT_BUF] = out[base + IN_BUF];
                 out[base + IN_BUF] = 0;
                 out[base + IN_LEN] = 0;
+            }
+            // a datagram sent only for its tuple: no data (its events are never printed), so that the tuple's bytes
+            // sit at fixed places for DatagramState to compare
+            if (stateCall && (outside || failedOnly) && DGRAM_CALLS.contains(sig.name())) {
+                out[base + TRACED] |= DGRAM;
+                out[base + IN_BUF] = 0;
+                out[base + IN_LEN] = 0;
+                out[base + OUT_BUF] = 0;
             }
         }
         return out;

@@ -141,6 +141,7 @@ final class SyscallPrograms {
                 .ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID)
                 .mov(Reg.R3, Reg.R9).add(Reg.R3, RawRecord.ARGS).movImm(Reg.R4, 0).call(Helper.MAP_UPDATE_ELEM)
                 .bind(noInflight);
+        DatagramState.entryRecv(a, m.dgram(), out);
         io.boxscope.bpf.syscalls.SyscallTable names = io.boxscope.bpf.syscalls.SyscallTable.current();
         int execve = names.number("execve");
         int execveat = names.number("execveat");
@@ -170,8 +171,9 @@ final class SyscallPrograms {
         }
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
         UserBuffers.blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        DatagramState.clearAddress(a, m.dgram());
         UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
-        output(a, m, out);
+        DatagramState.output(a, m, m.dgram(), true, out);
         a.ja(out).bind(generic);
         if (!o.filter().failedOnly()) { // failed-only: a generic call's entry is no event of the capture
             genericRecord(a, m, RawRecord.ENTER, out);
@@ -211,6 +213,7 @@ final class SyscallPrograms {
         header(a, m, RawRecord.EXIT, out);
         a.stx(Size.DW, Reg.R9, RawRecord.ID, Reg.R8).ldx(Size.DW, Reg.R1, Reg.R10, S_RET)
                 .stx(Size.DW, Reg.R9, RawRecord.RET, Reg.R1);
+        DatagramState.exitSkipped(a, m.dgram(), out);
         arguments(a, o, btf); // still in pt_regs at exit: an exit whose entry was not streamed has them too
         if (!o.filter().failedOnly()) {
             a.ldx(Size.B, Reg.R1, Reg.R10, S_CFG + SyscallConfig.KEEP_ARGS).jmp(JmpOp.JEQ, Reg.R1, 0, noArgs);
@@ -223,6 +226,7 @@ final class SyscallPrograms {
         }
         a.ldMapFd(Reg.R1, m.inflight().fd()).mov(Reg.R2, Reg.R10).add(Reg.R2, S_TID).call(Helper.MAP_DELETE_ELEM)
                 .bind(noArgs);
+        DatagramState.forget(a, m.dgram());
         stateFlag(a, RawRecord.EXIT);
         if (o.filter().failedOnly()) {
             // a successful exit: out, unless the call builds state (SyscallConfig.STATE_CALL): then state-only
@@ -255,9 +259,10 @@ final class SyscallPrograms {
         Label iovDone = a.newLabel("iov_done");
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
         UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
+        DatagramState.clearAddress(a, m.dgram());
         UserBuffers.outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
         a.bind(iovDone);
-        output(a, m, out);
+        DatagramState.output(a, m, m.dgram(), false, out);
         a.ja(out).bind(generic);
         if (o.filter().failedOnly()) {
             a.ldx(Size.DW, Reg.R1, Reg.R10, S_RET).jmp(JmpOp.JSGE, Reg.R1, 0, out);

@@ -111,6 +111,66 @@ class LivePushDownStateTest {
     }
 
     /**
+     * Datagrams that teach the consumer nothing are not sent (session 35, {@link DatagramState}): a UDP socket's sends
+     * and receives with the tuple it already has (sent twice) leave no record, a new peer's datagram, and a connect or a
+     * close and reuse of the number, are sent again. The closes under {@code evt.type=close} name each socket, its
+     * connection state and role as sysdig filtering after its parser does (the oracle: every datagram in the file),
+     * and the pushed-down capture reads fewer system call records than the workload's rounds (ROUNDS rounds of a
+     * sendto and a recvfrom, 4 records each before: fails on the code before, which read more than 4 x ROUNDS).
+     */
+    @Test
+    void datagramsWithATupleTheConsumerHasAreNotSentUnderATypePushDown() throws Exception {
+        int rounds = 1000;
+        String script = "use Socket; "
+                + "my $lo = inet_aton('127.0.0.1'); "
+                + "socket(my $r, PF_INET, SOCK_DGRAM, 0) or die 'socket r'; "
+                + "bind($r, pack_sockaddr_in(0, $lo)) or die 'bind'; my $to = getsockname($r); "
+                + "socket(my $s, PF_INET, SOCK_DGRAM, 0) or die 'socket s'; "
+                + "socket(my $t, PF_INET, SOCK_DGRAM, 0) or die 'socket t'; my $b; "
+                + "for (1.." + rounds + ") { defined(send($s, 'x', 0, $to)) or die 'send'; defined(recv($r, $b, 16, 0)) or die 'recv'; } "
+                // a new peer: the receiver's tuple changes, and back
+                + "defined(send($t, 'y', 0, $to)) or die 'send t'; defined(recv($r, $b, 16, 0)) or die 'recv t'; "
+                + "defined(send($s, 'x', 0, $to)) or die 'send s'; defined(recv($r, $b, 16, 0)) or die 'recv s'; "
+                // the sender connected (a new tuple in sinsp only where it has none), then its number closed and reused
+                + "connect($s, $to) or die 'connect'; defined(send($s, 'z', 0)) or die 'send c'; defined(recv($r, $b, 16, 0)) or die 'recv c'; "
+                + "my $n = fileno($s); close($s); socket(my $u, PF_INET, SOCK_DGRAM, 0) or die 'socket u'; fileno($u) == $n or die 'reuse'; "
+                + "for (1..3) { defined(send($u, 'w', 0, $to)) or die 'send u'; defined(recv($r, $b, 16, 0)) or die 'recv u'; } "
+                + "close($u); close($t); close($r);";
+        LiveCapture.Summary[] pushed = new LiveCapture.Summary[1];
+        List<String> kept = compare(script, "evt.type=close", "%evt.dir %evt.type %fd.num %fd.name %fd.connected %fd.is_server",
+                l -> l.contains(" close ") && l.contains("127.0.0.1"), pushed);
+        assertEquals(4, kept.stream().filter(l -> l.startsWith("> close")).count(), kept.toString());
+        assertTrue(pushed[0].syscallRecords() < rounds, "system call records of " + rounds + " rounds: " + pushed[0]);
+    }
+
+    /**
+     * The same under {@code evt.failed=true} (session 35): the successful datagrams after the second with one tuple leave
+     * no record, and a failed send and a failed receive after them are kept events named by their sockets' tuples, as
+     * sysdig filtering after its parser prints them: their entries were not sent (the send's by the tuple cache, the
+     * receive's never), so each exit carries its entry ({@link RawRecord#ENTRY_IMPLIED}). Fails on the code before on
+     * the record count (4 a round).
+     */
+    @Test
+    void failedDatagramsAfterKnownOnesAreNamedUnderAFailedOnlyPushDown() throws Exception {
+        int rounds = 1000;
+        String script = "use Socket; "
+                + "socket(my $r, PF_INET, SOCK_DGRAM, 0) or die 'socket r'; "
+                + "bind($r, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die 'bind'; my $to = getsockname($r); "
+                + "socket(my $s, PF_INET, SOCK_DGRAM, 0) or die 'socket s'; my $b; "
+                + "for (1.." + rounds + ") { defined(send($s, 'x', 0, $to)) or die 'send'; defined(recv($r, $b, 16, 0)) or die 'recv'; } "
+                + "defined(send($s, 'x' x 70000, 0, $to)) and die 'a datagram too long was sent'; "
+                + "defined(recv($r, $b, 16, MSG_DONTWAIT)) and die 'an empty socket gave a datagram'; "
+                + "close($s); close($r);";
+        LiveCapture.Summary[] pushed = new LiveCapture.Summary[1];
+        List<String> kept = compare(script, "evt.failed=true and evt.type in (sendto, recvfrom)",
+                "%evt.dir %evt.type %fd.num %fd.name %fd.connected %fd.is_server %evt.res",
+                l -> l.contains("127.0.0.1"), pushed);
+        assertTrue(kept.stream().anyMatch(l -> l.startsWith("< sendto ") && l.endsWith("EMSGSIZE")), kept.toString());
+        assertTrue(kept.stream().anyMatch(l -> l.startsWith("< recvfrom ") && l.endsWith("EAGAIN")), kept.toString());
+        assertTrue(pushed[0].syscallRecords() < rounds, "system call records of " + rounds + " rounds: " + pushed[0]);
+    }
+
+    /**
      * sinsp's thread table takes the session of a setsid (parse_setsid_exit) and the ids of setgid and setuid
      * (parse_setgid_exit, parse_setuid_exit, from their entry events): under {@code evt.type=openat} those calls go out
      * state-only, so the open after them shows the new session (the caller's pid), user and group. The expectation
@@ -194,10 +254,16 @@ class LivePushDownStateTest {
      */
     private static List<String> compare(String script, String filter, String format, Predicate<String> select)
             throws Exception {
+        return compare(script, filter, format, select, new LiveCapture.Summary[1]);
+    }
+
+    /** As {@link #compare(String, String, String, Predicate)}; the pushed-down capture's summary into {@code pushedSummary[0]}. */
+    private static List<String> compare(String script, String filter, String format, Predicate<String> select,
+                                        LiveCapture.Summary[] pushedSummary) throws Exception {
         Path dir = Files.createTempDirectory("bxpushstate");
         try {
-            List<String> oracle = lines(dir, script, "all.scap", null, filter, format, select);
-            List<String> pushed = lines(dir, script, "pushed.scap", filter, null, format, select);
+            List<String> oracle = lines(dir, script, "all.scap", null, filter, format, select, new LiveCapture.Summary[1]);
+            List<String> pushed = lines(dir, script, "pushed.scap", filter, null, format, select, pushedSummary);
             assertTrue(!oracle.isEmpty(), "sysdig kept nothing of the unfiltered capture for " + filter);
             assertEquals(oracle, pushed, "pushed-down capture vs sysdig -r of the unfiltered one, filter " + filter);
             return pushed;
@@ -217,11 +283,11 @@ class LivePushDownStateTest {
      * child's pid and the ports named as {@link #compare(String, String, String, Predicate)} says.
      */
     private static List<String> lines(Path dir, String script, String name, String pushed, String readFilter, String format,
-                                      Predicate<String> select) throws Exception {
+                                      Predicate<String> select, LiveCapture.Summary[] summary) throws Exception {
         Process child = Workload.perl(script);
         Path file = dir.resolve(name);
         String filter = "proc.pid=" + child.pid() + (pushed == null ? "" : " and " + pushed);
-        WrittenCapture.run(file, child, filter, pushed != null);
+        summary[0] = WrittenCapture.run(file, child, filter, pushed != null).summary();
         List<String> out = readFilter == null ? LiveCaptureTest.sysdig(file, "-p", format)
                 : LiveCaptureTest.sysdig(file, "-p", format, readFilter);
         List<String> kept = out.stream().filter(select).map(l -> l.replaceAll("\\b" + child.pid() + "\\b", "PID")).toList();
