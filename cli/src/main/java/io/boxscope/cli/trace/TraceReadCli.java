@@ -59,19 +59,6 @@ final class TraceReadCli {
         }
     }
 
-    /** The filter's verdict on the event, its fields marked as a filter's for that time (ScapFields#filtering). */
-    private static boolean matches(Filter filter, ScapFields fields) {
-        try {
-            boolean kept = filter.matches(fields.filtering(true));
-            if (!kept) {
-                fields.inspector().filteredOut(); // sinsp does not parse what its filter drops first (no EF_MODIFIES_STATE)
-            }
-            return kept;
-        } finally {
-            fields.filtering(false);
-        }
-    }
-
     /**
      * How events are shown.
      *
@@ -173,7 +160,7 @@ final class TraceReadCli {
                 }
                 // sysdig evaluates the filter after parsing the event (state updated), and counts -n
                 // in events that pass it; -w with a filter writes only the matching events
-                if (q.filter() != null && !matches(q.filter(), fields != null ? fields : reused.at(e))) {
+                if (q.filter() != null && !(fields != null ? fields : reused.at(e)).kept(q.filter())) {
                     if (fat) {
                         writer.write(new ScapEvent(e.ts(), e.tid(), e.cpu(), e.type(), e.params(), e.dumpFlags() | 1));
                     }

@@ -801,9 +801,9 @@ public final class LiveCapture implements AutoCloseable {
                 exitPending = e.type() == PROCEXIT;
             }
             EventView view = views == null ? null : views.view(e);
-            if (options.filter() != null && !matches(options.filter(), filterNames != null
+            if (options.filter() != null && !(filterNames != null
                     ? new ScapFields(formatter, inspector, e, filterNames) // waits for a scan; the view's lookups do not
-                    : view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers))) {
+                    : view != null ? view.fields() : new ScapFields(formatter, inspector, e, containers)).kept(options.filter())) {
                 sink.filtered(e, view);
                 return true;
             }
@@ -871,21 +871,5 @@ public final class LiveCapture implements AutoCloseable {
     @Override
     public void close() {
         probe.close();
-    }
-
-    /**
-     * The filter's verdict, its fields marked as a filter's meanwhile ({@link ScapFields#filtering}): sinsp runs the
-     * filter before the end of process_event, so fd.name_changed is false to it and a write's syslog fields absent.
-     */
-    private static boolean matches(io.boxscope.trace.filter.Filter filter, ScapFields fields) {
-        try {
-            boolean kept = filter.matches(fields.filtering(true));
-            if (!kept) {
-                fields.inspector().filteredOut(); // sinsp does not parse what its filter drops first (no EF_MODIFIES_STATE)
-            }
-            return kept;
-        } finally {
-            fields.filtering(false);
-        }
     }
 }

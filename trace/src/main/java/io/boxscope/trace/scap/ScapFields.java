@@ -443,6 +443,24 @@ public final class ScapFields implements FieldSource {
         return this;
     }
 
+    /**
+     * {@code filter}'s verdict on this event, the fields marked as a filter's meanwhile ({@link #filtering}): sinsp runs
+     * the filter before the end of process_event, so fd.name_changed is false to it and a write's syslog fields absent;
+     * a dropped event is told to the inspector (sinsp does not parse what its filter drops first, unless the event has
+     * EF_MODIFIES_STATE). One rule for live captures and {@code -r}.
+     */
+    public boolean kept(io.boxscope.trace.filter.Filter filter) {
+        try {
+            boolean kept = filter.matches(filtering(true));
+            if (!kept) {
+                inspector().filteredOut();
+            }
+            return kept;
+        } finally {
+            filtering(false);
+        }
+    }
+
     /** The syslog message the decoder holds for this event, or null (a filter before the parse sees none). */
     private SyslogFields.Message syslog() {
         return filtering && !info.flags().contains("EF_MODIFIES_STATE") ? null : SyslogFields.decode(e, info, fd);
