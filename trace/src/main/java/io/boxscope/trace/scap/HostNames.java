@@ -16,7 +16,9 @@ import java.util.function.Function;
  * {@link #nameOf} gives the first kept name holding an address, which is then those fields' value. No reverse lookup
  * is ever made, so before a filter compared a name the fields have no value, and a format alone prints {@code <NA>}.
  * A name that does not resolve is kept with no addresses. Not modelled: sinsp's resolver thread re-resolves names
- * every 10 s and forgets those unused for an hour; one run of a command resolves each name once.
+ * every 10 s and forgets those unused for an hour (event time against the wall clock, so on a capture over an hour old
+ * sysdig drops a name at a moment that thread picks: a race, not a rule); one run of a command resolves each name once
+ * and keeps it.
  */
 public final class HostNames {
     private final Function<String, List<byte[]>> resolver;
