@@ -45,6 +45,9 @@ class HtmlReportTest {
             assertFalse(html.contains(ref), "the report would make a request: " + ref);
         }
         assertEquals("&amp;&lt;&gt;&quot;&#39;\uFFFD\uFFFD\uFFFD", Html.text("&<>\"'\u0007\u202e\u2028"));
+        // every bidi control Text.safe escapes, the marks too (session 36: U+200E, U+200F, U+061C were kept)
+        assertEquals("a\uFFFD".repeat(12) + "a", Html.text("a\u202aa\u202ba\u202ca\u202da\u202ea\u2066a\u2067a\u2068a\u2069a"
+                + "\u200ea\u200fa\u061ca"));
     }
 
     @Test
