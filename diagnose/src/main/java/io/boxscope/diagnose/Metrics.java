@@ -176,10 +176,18 @@ public record Metrics(double seconds, int samples, int processes, int threads, d
         Map<String, Double> top = new java.util.LinkedHashMap<>();
         byComm.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(5)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));
+        // Processes as threads are counted: every one seen in the window (a shell loop's children, an OOM-killed
+        // command started again), at least as many as were in the cgroup at once; the most at once beside the threads
+        // seen read "2 process(es), 49 thread(s)" for a loop of 48 single-threaded commands.
         int maxProcs = 0;
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
         for (Snapshot s : w.snapshots()) {
             maxProcs = Math.max(maxProcs, s.processes());
+            for (TaskSample t : s.tasks()) {
+                pids.add(t.pid());
+            }
         }
+        maxProcs = Math.max(maxProcs, pids.size());
         return new Metrics(w.seconds(), w.snapshots().size(), maxProcs, last.size(), cpuCores, quota, cpus,
                 periods <= 0 ? 0 : (double) throttled / periods, throttledSecs,
                 run + wait == 0 ? 0 : (double) wait / (run + wait), (run + wait) / 1e9 / secs, active.size(), share,

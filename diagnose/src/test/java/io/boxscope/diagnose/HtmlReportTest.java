@@ -45,6 +45,28 @@ class HtmlReportTest {
             assertFalse(html.contains(ref), "the report would make a request: " + ref);
         }
         assertEquals("&amp;&lt;&gt;&quot;&#39;\uFFFD\uFFFD\uFFFD", Html.text("&<>\"'\u0007\u202e\u2028"));
+        // every bidi control Text.safe escapes, the marks too (session 36: U+200E, U+200F, U+061C were kept)
+        assertEquals("a\uFFFD".repeat(12) + "a", Html.text("a\u202aa\u202ba\u202ca\u202da\u202ea\u2066a\u2067a\u2068a\u2069a"
+                + "\u200ea\u200fa\u061ca"));
+    }
+
+    /**
+     * A comm the kernel cut inside a UTF-8 character (15 bytes: "<b>", ESC[31m, U+200E, "&\"x" and the first byte of
+     * U+202E, session 36's walk) reaches the report as a lone surrogate (proc's RawText keeps the byte as U+DCE2): the
+     * report must still be UTF-8 (the old code's file write failed, "Input length = 1"), a character beyond U+FFFF kept.
+     */
+    @Test
+    void aByteThatWasNotUtf8IsReplacedAndTheReportEncodes() throws Exception {
+        String comm = "<b>\u001b[31m\u200e&\"x\udce2";
+        Diagnosis d = hostile();
+        Target t = new Target(Target.Kind.PROCESS, "pid 7 (" + comm + ") \ud83d\ude00", Optional.empty(), RulesTest.CGROUP.cgroups(),
+                OptionalInt.of(7));
+        String html = HtmlReport.render(new Diagnosis(t, d.metrics(), d.verdict(), d.timeline(), d.problems(), d.vanishedThreads(),
+                d.targetExited()));
+        java.nio.charset.StandardCharsets.UTF_8.newEncoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).encode(java.nio.CharBuffer.wrap(html));
+        assertTrue(html.contains("&lt;b&gt;\uFFFD[31m\uFFFD&amp;&quot;x\uFFFD) \ud83d\ude00"), html);
+        assertEquals("a\uFFFDb\uFFFDc\ud83d\ude00", Html.text("a\udce2b\ud83dc\ud83d\ude00"));
     }
 
     @Test

@@ -164,6 +164,11 @@ class RulesTest {
         }
         Verdict v = judge(new Window(snaps, List.of(), 0, false), OptionalDouble.empty());
         assertEquals(Verdict.Kind.LOCK_SLEEP_BOUND, v.kind(), v.toString());
+        // processes and threads both as seen in the window: the shell and its four children, one thread each (the old
+        // code gave the most processes at once, 2, beside 5 threads)
+        Metrics m = Metrics.of(new Window(snaps, List.of(), 0, false), OptionalDouble.empty(), 2);
+        assertEquals(5, m.threads());
+        assertEquals(5, m.processes());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.boxscope.proc.HostPaths;
 import io.boxscope.proc.NoSuchProcessException;
 import io.boxscope.proc.ProcParseException;
 import io.boxscope.proc.Procfs;
+import io.boxscope.proc.cgroup.CgroupEntry;
 import io.boxscope.proc.cgroup.CgroupFs;
 import io.boxscope.proc.cgroup.CgroupLimitsReader;
 import io.boxscope.proc.cgroup.CgroupMembership;
@@ -198,11 +199,26 @@ public final class ContainerDiscovery {
         return out;
     }
 
+    /** How many of {@code m}'s v1 hierarchies say "/" (see {@link #describe}). */
+    private static int v1AtRoot(CgroupMembership m) {
+        int n = 0;
+        for (CgroupEntry e : m.entries()) {
+            n += !e.isUnified() && e.path().equals("/") ? 1 : 0;
+        }
+        return n;
+    }
+
     private ContainerInfo describe(ContainerRef ref, List<Placement> members, RuntimeContainer api,
             Map<String, String> labels, List<String> notices) {
-        // The container's own cgroup is the shortest path among its processes (a process may sit in a child).
+        // The container's own cgroup is the shortest path among its processes (a process may sit in a child); of equal
+        // ones, the process with the fewest v1 hierarchies at "/": an exiting process keeps its unified path but reads
+        // "/" for every v1 hierarchy (kernel/cgroup/cgroup.c, proc_cgroup_show, once the task is PF_EXITING), and taken
+        // as the container's it would give it the root's v1 cpu, memory and blkio files (the whole host's figures).
         Placement top = members.stream()
-                .min((a, b) -> Integer.compare(a.cgroups().identifyingPath().length(), b.cgroups().identifyingPath().length()))
+                .min((a, b) -> {
+                    int c = Integer.compare(a.cgroups().identifyingPath().length(), b.cgroups().identifyingPath().length());
+                    return c != 0 ? c : Integer.compare(v1AtRoot(a.cgroups()), v1AtRoot(b.cgroups()));
+                })
                 .orElseThrow();
         CgroupMembership m = top.cgroups();
         Optional<Path> dir = cgroupFs.unifiedDir(m);

@@ -220,8 +220,11 @@ public final class Json {
                     if (html) hex(sb, c); else sb.append(c);
                 }
                 default -> {
-                    // C1 controls too: valid raw in JSON, but `cat`ing the output would hand them to a terminal.
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                    // C1 controls too: valid raw in JSON, but `cat`ing the output would hand them to a terminal; and the
+                    // bidi controls cli's Text.safe escapes (UAX #9 embeddings, overrides, isolates, marks: a comm of "x",
+                    // U+202E, "exe.sh" reads "xhs.exe" in a terminal or jq's output, CVE-2021-42574). Lossless: a parser
+                    // gives back the same string.
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || bidi(c)) {
                         hex(sb, c);
                     } else if (Character.isSurrogate(c) && !validSurrogate(s, i)) {
                         sb.append('\ufffd');
@@ -274,5 +277,11 @@ public final class Json {
 
     private static String kind(Object o) {
         return o == null ? "null" : o.getClass().getSimpleName();
+    }
+
+    /** The Unicode bidi controls: U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C (as cli's Text.safe). */
+    private static boolean bidi(char c) {
+        return (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f'
+                || c == '\u061c';
     }
 }

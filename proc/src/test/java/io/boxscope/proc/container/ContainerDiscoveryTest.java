@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import io.boxscope.proc.Fixtures;
 import io.boxscope.proc.HostPaths;
+import io.boxscope.proc.cgroup.CgroupMembership;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,35 @@ class ContainerDiscoveryTest {
         UnknownContainerException e = assertThrows(UnknownContainerException.class, () -> ContainerDiscovery.find(d, "web"));
         assertEquals(List.of("f6e7ee405536"), e.known());
         assertTrue(discovery.placement(1).ref().isHost());
+    }
+
+    /**
+     * A process of the container that is exiting when the scan reads it (an OOM-killed child, a shell loop's command):
+     * on a hybrid host its /proc/PID/cgroup keeps the unified path but says "/" for every v1 hierarchy (the kernel's
+     * proc_cgroup_show, kernel/cgroup/cgroup.c, prints "/" for a v1 hierarchy once the task is PF_EXITING). Seen on
+     * this project's host with pids wrapping: the dying child had a lower pid than the container's shell, was taken as
+     * the container's cgroup, and `diagnose` then read the root's v1 cpu and memory files (the whole host's figures,
+     * no limit) under the container's name.
+     */
+    @Test
+    void anExitingMemberDoesNotGiveTheContainerTheRootsV1Cgroups(@TempDir Path proc) throws IOException {
+        String live = Fixtures.text("cgroup/docker-cgroupfs-hybrid.cgroup");
+        StringBuilder exiting = new StringBuilder();
+        for (String line : live.split("\n")) {
+            exiting.append(line.startsWith("0::") ? line : line.substring(0, line.indexOf(':', line.indexOf(':') + 1) + 1) + "/")
+                    .append('\n');
+        }
+        write(proc, 1, Fixtures.text("cgroup/host-pid1-hybrid.cgroup"));
+        write(proc, 4169, exiting.toString()); // lower pid: the first of the container's processes in the scan
+        write(proc, 4170, live);
+        Files.createDirectories(proc.resolve("self"));
+        HostPaths paths = new HostPaths(proc, Fixtures.path("sysfs-hybrid"));
+        Discovery d = new ContainerDiscovery(paths, new RuntimeApis(List.of(Path.of("/nonexistent.sock")))).scan();
+        assertEquals(1, d.containers().size(), d.toString());
+        ContainerInfo c = d.containers().getFirst();
+        assertEquals(List.of(4169, 4170), c.pids());
+        assertEquals(CgroupMembership.parse(live), c.cgroups());
+        assertEquals(0.5, c.limits().cpus().getAsDouble(), "the container's cpu cgroup, not the root's");
     }
 
     /**

@@ -37,6 +37,20 @@ class JsonTest {
         assertEquals(evil.replace('\ud800', '\ufffd'), back.get("comm"));
     }
 
+    /**
+     * The bidi controls are written as escapes (a process named "x", U+202E, "exe.sh" would read "xhs.exe" where the
+     * JSON is shown: session 36's walk of `diagnose --json` found U+202E raw), and parse back to the same string.
+     */
+    @Test
+    void bidiControlsAreEscapedAndRoundTrip() {
+        String evil = "x\u202eexe.sh \u202a\u202b\u202c\u202d \u2066\u2067\u2068\u2069 \u200e\u200f\u061c";
+        String text = Json.write(Map.of("comm", evil));
+        assertTrue(text.chars().noneMatch(c -> c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069 || c == 0x200e
+                || c == 0x200f || c == 0x061c), text);
+        assertTrue(text.contains("\\u202e"), text);
+        assertEquals(evil, Json.asObject(Json.parse(text)).get("comm"));
+    }
+
     @Test
     void parseErrorsNameTheOffset() {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\": [1, 2,, 3]}"));
