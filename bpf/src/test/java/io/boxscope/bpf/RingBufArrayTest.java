@@ -152,6 +152,32 @@ class RingBufArrayTest {
         });
     }
 
+    /**
+     * Marks ({@link RingBufSet#producerPositions}) say how many of the records written before them the consumer has
+     * not read yet ({@link RingBufSet#recordsBefore(long[])}), whatever was written after them: the test support that
+     * stops a capture only once the records of a workload that has exited are read.
+     */
+    @Test
+    void marksCountTheRecordsBeforeThemUntilTheyAreRead() throws Exception {
+        withTwoRings((p, set) -> {
+            int n = 300;
+            for (int key = 0; key < n; key++) {
+                assertEquals(1, p.run(key % 2, key, 0));
+            }
+            long[] marks = set.producerPositions();
+            assertEquals(2, marks.length);
+            for (int key = n; key < n + 100; key++) {
+                assertEquals(1, p.run(key % 2, key, 0));
+            }
+            assertEquals(n, set.recordsBefore(marks), "the records written before the marks, none after");
+            List<Long> keys = new ArrayList<>();
+            set.drain(rec -> keys.add(rec.get(ValueLayout.JAVA_LONG, 0)));
+            assertEquals(n + 100, keys.size());
+            assertEquals(0, set.recordsBefore(marks), "all read");
+            assertThrows(IllegalArgumentException.class, () -> set.recordsBefore(new long[1]));
+        });
+    }
+
     /** What a test does with {@link #program} loaded on a two-slot array of rings and a set reading both rings. */
     private interface TwoRings {
         void run(Program p, RingBufSet set) throws Exception;

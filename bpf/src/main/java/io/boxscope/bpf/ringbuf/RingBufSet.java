@@ -80,10 +80,7 @@ public final class RingBufSet implements AutoCloseable {
      * drain there: the records from it up to the noted position are counted in {@link ToNow#left}, not read.
      */
     public ToNow drainToNow(RingBufReader.Handler h) {
-        long[] caps = new long[rings.length];
-        for (int i = 0; i < rings.length; i++) {
-            caps[i] = (long) RingBufReader.LONG.getAcquire(rings[i].producer, 0L);
-        }
+        long[] caps = producerPositions();
         int total = 0;
         if (rings.length == 1) {
             total = rings[0].drain(h); // reads its producer position once: the same bound, or a little later
@@ -92,11 +89,36 @@ public final class RingBufSet implements AutoCloseable {
                 total += n;
             }
         }
+        return new ToNow(total, recordsBefore(caps));
+    }
+
+    /**
+     * Each ring's producer position now, in index order: everything written into the rings up to now lies below them.
+     * A mark for {@link #recordsBefore(long[])} (a caller that knows its producers are done, a traced process that has
+     * exited, asks whether the consumer has read their records yet).
+     */
+    public long[] producerPositions() {
+        long[] marks = new long[rings.length];
+        for (int i = 0; i < rings.length; i++) {
+            marks[i] = (long) RingBufReader.LONG.getAcquire(rings[i].producer, 0L);
+        }
+        return marks;
+    }
+
+    /**
+     * The records below {@code marks} ({@link #producerPositions}) not consumed yet, all rings
+     * ({@link RingBufReader#recordsBefore}): 0 once the consumer has handed on everything written before the marks
+     * were taken. Read only; callable from another thread than the consumer's (each ring's lock is taken).
+     */
+    public long recordsBefore(long[] marks) {
+        if (marks.length != rings.length) {
+            throw new IllegalArgumentException(marks.length + " marks for " + rings.length + " rings");
+        }
         long left = 0;
         for (int i = 0; i < rings.length; i++) {
-            left += rings[i].recordsBefore(caps[i]);
+            left += rings[i].recordsBefore(marks[i]);
         }
-        return new ToNow(total, left);
+        return left;
     }
 
     /**

@@ -35,7 +35,11 @@ import io.boxscope.bpf.map.MapType;
  * sent either. recvfrom's tuple is its exit's, so its entry is never sent (its arguments wait in the inflight map, as
  * for any call whose exit needs them) and its exit, when sent, carries {@link RawRecord#ENTRY_IMPLIED}: the consumer
  * makes the entry event (fd, size: arguments only) from it. Data buffers are not read for these records (the events
- * are never printed). sendmsg and recvmsg still go out whole (their tuple sits behind a msghdr).
+ * are never printed). sendmsg and recvmsg (session 36) are the same two cases: sendmsg's tuple is its entry's,
+ * recvmsg's its exit's (RECVMSG_E is the fd alone), and of their msghdr only msg_name is read
+ * ({@link UserBuffers#msghdr}), so their records have sendto's and recvfrom's layout (slot 0 the endpoints, slot 3 the
+ * address); a sendmsg entry sent state-only says size 0 (the iovecs that give it are not read: sinsp's state does not
+ * use it).
  */
 final class DatagramState {
     private DatagramState() {}

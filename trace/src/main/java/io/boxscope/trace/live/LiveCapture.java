@@ -263,14 +263,6 @@ public final class LiveCapture implements AutoCloseable {
         this.filterNames = o.filter() != null && readsContainer(o.filter().root()) ? this::filterName : null;
     }
 
-    /**
-     * Whether a push-down without a pid, tid or cgroup set sends state-only records too (system property
-     * {@code boxscope.trace.hostWideState=true}): off, and only for measuring what they cost
-     * ({@code benchmarks/trace-capture.d/pushdown-state}, MODES=host; docs/benchmarks.md "trace: datagrams the consumer
-     * has"), because host-wide they are every open and close of the host.
-     */
-    static final boolean HOST_WIDE_STATE = Boolean.getBoolean("boxscope.trace.hostWideState");
-
     /** Reads /proc, loads and attaches the programs. The probe is attached before /proc is read. */
     public static LiveCapture start(Options o) throws IOException {
         Arch arch = Arch.current();
@@ -287,7 +279,7 @@ public final class LiveCapture implements AutoCloseable {
         // events with it), so a push-down without a "who" set keeps the old cost and its stale names
         boolean who = k.pids() != null || k.tids() != null || k.cgroupIds() != null;
         byte[] config = SyscallConfig.build(sigs, k.syscalls(), EventBuilder.DECODED::contains,
-                (who || HOST_WIDE_STATE) && (k.syscalls() != null || k.failedOnly()), k.failedOnly());
+                who && (k.syscalls() != null || k.failedOnly()), k.failedOnly());
         int snap = Math.max(0, Math.min(o.snapLen(), CaptureProbe.BLOB_MAX));
         long self = ProcessHandle.current().pid();
         // the threads before the attach too: a process that exits between the attach and the scan below

@@ -40,13 +40,17 @@ public final class SyscallConfig {
      */
     static final int STATE_CALL = 16;
     /**
-     * Flag of the {@link #TRACED} byte: a datagram call (sendto, recvfrom) configured state-only ({@link #OUTSIDE}, or
-     * under a failed-only push-down), sent only when its tuple teaches the consumer something (or, failed-only, when it
-     * failed), without its data ({@link DatagramState}).
+     * Flag of the {@link #TRACED} byte: a datagram call (sendto, recvfrom, sendmsg, recvmsg) configured state-only
+     * ({@link #OUTSIDE}, or under a failed-only push-down), sent only when its tuple teaches the consumer something (or,
+     * failed-only, when it failed), without its data ({@link DatagramState}): of a msghdr only msg_name is read, not its
+     * iovecs nor their buffers ({@link UserBuffers#msghdr}; session 36).
      */
     static final int DGRAM = 32;
-    /** The datagram calls {@link #DGRAM} applies to: their tuple is the socket's endpoints and a plain address. */
-    static final Set<String> DGRAM_CALLS = Set.of("sendto", "recvfrom");
+    /**
+     * The datagram calls {@link #DGRAM} applies to: their tuple is the socket's endpoints and a plain address (sendmsg's
+     * and recvmsg's msg_name).
+     */
+    static final Set<String> DGRAM_CALLS = Set.of("sendto", "recvfrom", "sendmsg", "recvmsg");
     /**
      * The system calls whose events libsinsp's parser turns into fd-table and thread changes whatever the filter says
      * (sinsp_parser::process_event of libs e5c53d64, userspace/libsinsp/parsers.cpp: parse_open_openat_creat_exit,
@@ -358,7 +362,8 @@ public final class SyscallConfig {
                 out[base + IN_LEN] = 0;
             }
             // a datagram sent only for its tuple: no data (its events are never printed), so that the tuple's bytes
-            // sit at fixed places for DatagramState to compare
+            // sit at fixed places for DatagramState to compare (sendmsg and recvmsg keep their msghdr byte: its msg_name
+            // is the address, and UserBuffers.msghdr reads nothing else for them)
             if (stateCall && (outside || failedOnly) && DGRAM_CALLS.contains(sig.name())) {
                 out[base + TRACED] |= DGRAM;
                 out[base + IN_BUF] = 0;

@@ -169,9 +169,9 @@ final class SyscallPrograms {
         if (o.fdOffsets() != null) {
             KernelObjects.socketInfo(a, o.fdOffsets(), true);
         }
+        DatagramState.clearAddress(a, m.dgram()); // before sendmsg's msg_name too
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_IN, false, Math.min(o.snapLen(), BLOB_MAX), null);
         UserBuffers.blob(a, SyscallConfig.IN_BUF, SyscallConfig.IN_LEN, false, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        DatagramState.clearAddress(a, m.dgram());
         UserBuffers.blob(a, SyscallConfig.SOCKADDR, SyscallConfig.SOCKADDR_LEN, false, false, SOCKADDR_MAX, 3, OFF_AFTER_BLOB);
         DatagramState.output(a, m, m.dgram(), true, out);
         a.ja(out).bind(generic);
@@ -257,9 +257,9 @@ final class SyscallPrograms {
         // readv and the like end their reads there (nothing else configured): the verifier then walks their
         // iovec loop's exits once, not once more through every path of the reads below
         Label iovDone = a.newLabel("iov_done");
+        DatagramState.clearAddress(a, m.dgram()); // before recvmsg's msg_name too
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
         UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
-        DatagramState.clearAddress(a, m.dgram());
         UserBuffers.outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
         a.bind(iovDone);
         DatagramState.output(a, m, m.dgram(), false, out);

@@ -133,7 +133,11 @@ final class UserBuffers {
      * sendmsg (entry) and recvmsg (exit, when it returned ≥ 0): from the struct user_msghdr the
      * configuration names (LP64 layout: msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24), its first
      * {@link CaptureProbe#IOV_MAX} iovecs as slot 1, the first iovec's buffer as slot 2 (up to its length, the snap
-     * length and, at exit, the return value) and msg_name as slot 3.
+     * length and, at exit, the return value) and msg_name as slot 3. A call sent state-only for its tuple
+     * ({@link SyscallConfig#DGRAM}) reads msg_name only: sinsp's parse_rw_exit reads nothing else of these events (the
+     * tuple of SENDMSG_E and of RECVMSG_X; its data buffer only for fd listeners and protocol decoders, which a
+     * state-only event never reaches: libs e5c53d64 parsers.cpp), and slots 1 and 2 empty put the name right after the
+     * socket's endpoints, where {@link DatagramState} compares it.
      *
      * <p>With {@link SyscallConfig#IOV} in the configuration byte (readv, writev, preadv, pwritev) the argument is
      * the iovec array itself and the next argument its count: the array is slot 1 at the entry and the exit
@@ -157,7 +161,10 @@ final class UserBuffers {
         }
         CaptureProbe.argOfCfg(a, Reg.R3);
         a.jmp(JmpOp.JEQ, Reg.R3, 0, skip).mov(Reg.R1, Reg.R10).add(Reg.R1, CaptureProbe.S_MSG).movImm(Reg.R2, 56)
-                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip).ja(haveMsg);
+                .call(Helper.PROBE_READ_USER).jmp(JmpOp.JNE, Reg.R0, 0, skip)
+                // a datagram sent state-only (SyscallConfig.DGRAM): only msg_name, the tuple sinsp's parser reads
+                .ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.DGRAM)
+                .jmp(JmpOp.JNE, Reg.R1, 0, noData).ja(haveMsg);
         // readv and the like: the iovec array and its count are the argument and the next one; no name
         a.bind(iovArgs).mov(Reg.R4, Reg.R3);
         CaptureProbe.argOfCfg(a, Reg.R3);

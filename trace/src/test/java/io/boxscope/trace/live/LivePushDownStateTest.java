@@ -16,6 +16,9 @@ import io.boxscope.trace.filter.EventTable;
 import io.boxscope.trace.filter.Filter;
 import io.boxscope.trace.filter.PushDown;
 import io.boxscope.trace.filter.ServiceNames;
+import io.boxscope.trace.scap.EventInfo;
+import io.boxscope.trace.scap.ScapEvent;
+import io.boxscope.trace.scap.ScapReader;
 import org.junit.jupiter.api.Assumptions;
 import io.boxscope.testkit.KernelTest;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,67 @@ class LivePushDownStateTest {
     }
 
     /**
+     * sendmsg and recvmsg sent state-only carry their tuple and nothing else (session 36): sinsp's parse_rw_exit reads
+     * of them only SENDMSG_E's and RECVMSG_X's tuple (libs e5c53d64 parsers.cpp; their data only for fd listeners and
+     * protocol decoders, which a state-only event never reaches), so of the msghdr the programs read msg_name alone,
+     * not its iovecs nor their buffers, and {@link DatagramState} leaves out the datagrams whose tuple the consumer has,
+     * as for sendto and recvfrom. A python child (perl has no sendmsg) sends ROUNDS datagrams of two 40-byte iovecs to
+     * an unconnected UDP socket on 127.0.0.1 with sendmsg and receives them with recvmsg, then one from a new peer and
+     * one more from the first sender. Under {@code evt.type=close} the closes name the three sockets, their connection
+     * state and role, as sysdig filtering after its parser does (the oracle: every datagram in the file); the
+     * pushed-down capture reads fewer system call records than ROUNDS, and no state-only sendmsg or recvmsg event of its
+     * file carries data. Fails on the code before on both: 4 records a round, each exit with its datagram's bytes.
+     */
+    @Test
+    void sendmsgAndRecvmsgGoForTheirTupleOnlyUnderATypePushDown() throws Exception {
+        int rounds = 1000;
+        String script = String.join("\n",
+                "import socket",
+                "r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "r.bind(('127.0.0.1', 0))",
+                "to = r.getsockname()",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "iov = [b'x' * 40, b'y' * 40]",
+                "for i in range(" + rounds + "):",
+                "    assert s.sendmsg(iov, [], 0, to) == 80",
+                "    assert len(r.recvmsg(256)[0]) == 80",
+                // a new peer: the receiver's tuple changes, and back
+                "assert t.sendmsg([b'z'], [], 0, to) == 1",
+                "assert len(r.recvmsg(256)[0]) == 1",
+                "assert s.sendmsg(iov, [], 0, to) == 80",
+                "assert len(r.recvmsg(256)[0]) == 80",
+                "s.close()",
+                "t.close()",
+                "r.close()",
+                "");
+        LiveCapture.Summary[] pushed = new LiveCapture.Summary[1];
+        long[] state = new long[3]; // state-only sendmsg and recvmsg events of the pushed-down file, those with data, their bytes
+        List<String> kept = compare(() -> Workload.python(script), "evt.type=close",
+                "%evt.dir %evt.type %fd.num %fd.name %fd.connected %fd.is_server",
+                l -> l.contains(" close ") && l.contains("127.0.0.1"), pushed, file -> {
+                    try (ScapReader reader = ScapReader.open(file)) {
+                        for (ScapEvent e; (e = reader.nextOrNull()) != null; ) {
+                            EventInfo info = e.info().orElse(null);
+                            if (e.stateOnly() && info != null && (info.name().equals("sendmsg") || info.name().equals("recvmsg"))) {
+                                int data = info.indexOf("data");
+                                state[0]++;
+                                state[1] += data >= 0 && e.raw(data).length > 0 ? 1 : 0;
+                                state[2] += e.encodedLength();
+                            }
+                        }
+                    }
+                });
+        System.out.println(rounds + " sendmsg/recvmsg rounds under evt.type=close: " + pushed[0].syscallRecords()
+                + " system call records read; state-only sendmsg/recvmsg events written " + state[0] + " (" + state[2]
+                + " bytes), with data " + state[1]);
+        assertEquals(3, kept.stream().filter(l -> l.startsWith("> close")).count(), kept.toString());
+        assertTrue(pushed[0].syscallRecords() < rounds, "system call records of " + rounds + " rounds: " + pushed[0]);
+        assertTrue(state[0] > 0, "no state-only sendmsg or recvmsg event in the pushed-down file");
+        assertEquals(0, state[1], "state-only sendmsg and recvmsg events with data, of " + state[0]);
+    }
+
+    /**
      * sinsp's thread table takes the session of a setsid (parse_setsid_exit) and the ids of setgid and setuid
      * (parse_setgid_exit, parse_setuid_exit, from their entry events): under {@code evt.type=openat} those calls go out
      * state-only, so the open after them shows the new session (the caller's pid), user and group. The expectation
@@ -260,12 +324,34 @@ class LivePushDownStateTest {
     /** As {@link #compare(String, String, String, Predicate)}; the pushed-down capture's summary into {@code pushedSummary[0]}. */
     private static List<String> compare(String script, String filter, String format, Predicate<String> select,
                                         LiveCapture.Summary[] pushedSummary) throws Exception {
+        return compare(() -> Workload.perl(script), filter, format, select, pushedSummary, file -> { });
+    }
+
+    /** A child that waits for its line ({@link Workload}). */
+    @FunctionalInterface
+    private interface Child {
+        Process start() throws Exception;
+    }
+
+    /** A look at the pushed-down capture's file before it is deleted. */
+    @FunctionalInterface
+    private interface FileCheck {
+        void check(Path file) throws Exception;
+    }
+
+    /**
+     * As {@link #compare(String, String, String, Predicate, LiveCapture.Summary[])} for the children {@code child}
+     * starts; {@code pushedFile} is handed the pushed-down capture's file.
+     */
+    private static List<String> compare(Child child, String filter, String format, Predicate<String> select,
+                                        LiveCapture.Summary[] pushedSummary, FileCheck pushedFile) throws Exception {
         Path dir = Files.createTempDirectory("bxpushstate");
         try {
-            List<String> oracle = lines(dir, script, "all.scap", null, filter, format, select, new LiveCapture.Summary[1]);
-            List<String> pushed = lines(dir, script, "pushed.scap", filter, null, format, select, pushedSummary);
+            List<String> oracle = lines(dir, child, "all.scap", null, filter, format, select, new LiveCapture.Summary[1]);
+            List<String> pushed = lines(dir, child, "pushed.scap", filter, null, format, select, pushedSummary);
             assertTrue(!oracle.isEmpty(), "sysdig kept nothing of the unfiltered capture for " + filter);
             assertEquals(oracle, pushed, "pushed-down capture vs sysdig -r of the unfiltered one, filter " + filter);
+            pushedFile.check(dir.resolve("pushed.scap"));
             return pushed;
         } finally {
             try (var files = Files.list(dir)) {
@@ -278,13 +364,13 @@ class LivePushDownStateTest {
     }
 
     /**
-     * Runs the perl {@code script} under {@code pushed} (with the child's pid; null: the pid only) into {@code name},
+     * Runs the child {@code start} starts under {@code pushed} (with the child's pid; null: the pid only) into {@code name},
      * and returns {@code sysdig -r}'s lines for it under {@code readFilter} (null: none) that {@code select} takes, the
      * child's pid and the ports named as {@link #compare(String, String, String, Predicate)} says.
      */
-    private static List<String> lines(Path dir, String script, String name, String pushed, String readFilter, String format,
+    private static List<String> lines(Path dir, Child start, String name, String pushed, String readFilter, String format,
                                       Predicate<String> select, LiveCapture.Summary[] summary) throws Exception {
-        Process child = Workload.perl(script);
+        Process child = start.start();
         Path file = dir.resolve(name);
         String filter = "proc.pid=" + child.pid() + (pushed == null ? "" : " and " + pushed);
         summary[0] = WrittenCapture.run(file, child, filter, pushed != null).summary();

@@ -21,12 +21,25 @@ final class Workload {
      * ready line (its start-up system calls are behind it).
      */
     static Process perl(String body) throws IOException {
-        Process p = new ProcessBuilder("perl", "-e", "print STDERR \"ready\\n\"; my $go = <STDIN>; " + body + " exit 0;")
-                .start();
+        return ready(new ProcessBuilder("perl", "-e", "print STDERR \"ready\\n\"; my $go = <STDIN>; " + body + " exit 0;")
+                .start(), "perl");
+    }
+
+    /**
+     * As {@link #perl}, a python3 child (for the calls perl has no function for: sendmsg, recvmsg): {@code body} is
+     * python statements, one a line, run once the child read its line.
+     */
+    static Process python(String body) throws IOException {
+        return ready(new ProcessBuilder("python3", "-c", "import os, sys\nos.write(2, b'ready\\n')\nsys.stdin.readline()\n" + body)
+                .start(), "python3");
+    }
+
+    /** {@code p} once it wrote "ready\n" to its standard error; destroyed, and an IOException, if it wrote anything else. */
+    private static Process ready(Process p, String what) throws IOException {
         byte[] ready = p.getErrorStream().readNBytes(6);
         if (!new String(ready, StandardCharsets.US_ASCII).equals("ready\n")) {
             p.destroyForcibly();
-            throw new IOException("the perl child did not start: " + new String(ready, StandardCharsets.UTF_8));
+            throw new IOException("the " + what + " child did not start: " + new String(ready, StandardCharsets.UTF_8));
         }
         return p;
     }
