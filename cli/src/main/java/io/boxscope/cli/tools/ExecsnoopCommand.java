@@ -125,11 +125,11 @@ public final class ExecsnoopCommand extends ToolCommand<ExecEvent> {
         return sb.toString();
     }
 
-    /** print_args: each argument followed by a space; with -q each in quotes, with \", \t and \n escaped. */
+    /** print_args: each argument followed by a space; with -q each in quotes, with \", \t and \n escaped ({@link Execsnoop#quoted}). */
     static void args(StringBuilder sb, ExecEvent e, boolean quote, java.util.function.UnaryOperator<String> safe) {
         for (String a : e.args()) {
             if (quote) {
-                sb.append('"').append(safe.apply(a.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).append("\" ");
+                sb.append('"').append(Execsnoop.quoted(a, safe)).append("\" ");
             } else {
                 sb.append(safe.apply(a)).append(' ');
             }

@@ -121,6 +121,27 @@ class ToolLinesTest {
     }
 
     /**
+     * execsnoop -q as /usr/sbin/execsnoop (libbpf-tools 0.26) printed it in a user walk (session 36) for
+     * {@code /bin/true a 'b c' w36q 'd"e' f}: {@code "/bin/true" "a" "b c" "w36q" "d\"e" "f" } (one backslash before the
+     * quote; Boxscope printed two), and its quoted_symbol() writes a tab and a newline as {@code \t} and {@code \n}.
+     * A backslash the process put in an argument stays doubled (Text.safe, so no escape can be forged).
+     */
+    @Test
+    void execsnoopQuotedArgumentsEscapeTheQuoteOnce() {
+        ExecsnoopCommand x = new ExecsnoopCommand();
+        x.quote.set(true);
+        io.boxscope.tools.execsnoop.ExecEvent exec = new io.boxscope.tools.execsnoop.ExecEvent(T, 0, 10564, 9776, 0, 0, "true",
+                java.util.List.of("/bin/true", "a", "b c", "w36q", "d\"e", "f"), false, null);
+        for (boolean terminal : new boolean[] {false, true}) {
+            x.toTerminal(terminal);
+            assertEquals("true             10564  9776     0 \"/bin/true\" \"a\" \"b c\" \"w36q\" \"d\\\"e\" \"f\" \n", x.line(exec));
+        }
+        io.boxscope.tools.execsnoop.ExecEvent controls = new io.boxscope.tools.execsnoop.ExecEvent(T, 0, 10, 1, 0, 0, "sh",
+                java.util.List.of("a\tb", "x\ny", "\"\"", "c\\d\u001b"), false, null);
+        assertEquals("sh               10     1        0 \"a\\tb\" \"x\\ny\" \"\\\"\\\"\" \"c\\\\d\\x1b\" \n", x.line(controls));
+    }
+
+    /**
      * oomkill's two comms and biosnoop's comm, which no kernel test here can make (an OOM kill, a disk's I/O): to a file
      * or a pipe their bytes that are not UTF-8 as they are (oomkill.c and biosnoop.c print them with {@code %s}),
      * on a terminal {@code \xff\xfe}; the control byte escaped either way.

@@ -200,6 +200,28 @@ public final class Execsnoop extends EventTool<ExecEvent> {
     }
 
     /**
+     * An argument's text between execsnoop -q's quotes: libbpf-tools' execsnoop.c {@code quoted_symbol()} writes a
+     * {@code "} as {@code \"}, a tab as {@code \t} and a newline as {@code \n}, every other byte as it is. Here the
+     * pieces between those three are escaped with {@code safe} (the terminal escaping, which doubles a backslash and
+     * writes other control characters as {@code \xNN}) and the three escapes are added after it, so they are not
+     * escaped a second time: {@code d"e} is {@code d\"e} as libbpf-tools print it, not {@code d\\"e} (a user walk,
+     * session 36, saw that; the old code escaped the quote first and {@code safe} then doubled its backslash).
+     */
+    public static String quoted(String arg, UnaryOperator<String> safe) {
+        StringBuilder sb = new StringBuilder(arg.length() + 8);
+        int from = 0;
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i);
+            String esc = c == '"' ? "\\\"" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : null;
+            if (esc != null) {
+                sb.append(safe.apply(arg.substring(from, i))).append(esc);
+                from = i + 1;
+            }
+        }
+        return sb.append(safe.apply(arg.substring(from))).toString();
+    }
+
+    /**
      * The optional columns of the text line (libbpf-tools' -T, -t, -U, -q and Boxscope's -C), in their order:
      * TIME, TIME(s), UID, CONTAINER, then PCOMM PID PPID RET ARGS.
      */
@@ -282,8 +304,7 @@ public final class Execsnoop extends EventTool<ExecEvent> {
             } else if (LineBytes.plain(a, 0, a.length, true)) {
                 w.ch('"').safe(a, 0, a.length).ch('"').ch(' ');
             } else {
-                String s = RawText.decode(a);
-                w.ch('"').text(w.safe(s.replace("\"", "\\\"").replace("\t", "\\t").replace("\n", "\\n"))).ch('"').ch(' ');
+                w.ch('"').text(quoted(RawText.decode(a), w::safe)).ch('"').ch(' ');
             }
         }
         if (p.more()[0]) {

@@ -269,12 +269,14 @@ public final class Hardirqs {
             case KernelCheck.Checked c when c.missedAtLeast() > 0 -> {
                 StringBuilder sb = new StringBuilder("hardirqs: ").append(c.total())
                         .append(c.total() == 1 ? " interrupt" : " interrupts")
-                        .append(" counted by the kernel (/proc/interrupts) were not seen by the probes (");
+                        .append(" counted by the kernel (/proc/interrupts)")
+                        .append(c.total() == 1 ? " was" : " were").append(" not seen by the probes (");
                 for (int i = 0; i < c.unseen().size(); i++) {
                     sb.append(i > 0 ? ", " : "").append(c.unseen().get(i).name()).append(' ').append(c.unseen().get(i).runs());
                 }
                 if (c.inFlight() == 0) {
-                    yield sb.append("): the BPF programs did not run for them; see docs/tools.md\n").toString();
+                    yield sb.append("): the BPF programs did not run for ").append(c.total() == 1 ? "it" : "them")
+                            .append("; see docs/tools.md\n").toString();
                 }
                 yield sb.append("): the BPF programs did not run for at least ").append(c.missedAtLeast()).append(" (")
                         .append(c.inFlight()).append(c.inFlight() == 1 ? " handler was" : " handlers were")

@@ -58,6 +58,18 @@ class HardirqsUnseenTest {
     }
 
     /**
+     * One unseen interrupt is one that "was" not seen: a user walk (session 36, `boxscope hardirqs 3 1`) read "1
+     * interrupt counted by the kernel (/proc/interrupts) were not seen by the probes (virtio3-tx 1)".
+     */
+    @Test
+    void oneUnseenInterruptIsSingular() {
+        Hardirqs.KernelCheck.Checked one = new Hardirqs.KernelCheck.Checked(List.of(new Hardirqs.Unseen("virtio3-tx", 1)), 0, 0);
+        assertEquals("hardirqs: 1 interrupt counted by the kernel (/proc/interrupts) was not seen by the probes"
+                + " (virtio3-tx 1): the BPF programs did not run for it; see docs/tools.md\n",
+                Hardirqs.missedMessage(new Hardirqs.Report(null, Hardirqs.Mode.COUNT, "usecs", List.of(), 5, 5, 0, 5, one)));
+    }
+
+    /**
      * Runs in flight when the figures were read (entered, not exited: the script's start times) are counted by the
      * kernel and not in the figures: the line says only what the programs surely missed, and nothing when the runs
      * in flight account for every unseen one (virtio3-tx 1 on a stop right after the header, CI run s34c).
