@@ -107,7 +107,7 @@ class ToolsStopTest {
             // them, as it must; a stop does not cause them. The line's shape is still checked.
             String said = text(err).replaceAll(
                     "(?m)^(Lost \\d+ events!|\\d+ events? skipped by the kernel \\(another BPF program was running on the CPU\\)"
-                    + "|hardirqs: \\d+ interrupts? counted by the kernel \\(/proc/interrupts\\) were not seen by the probes"
+                    + "|hardirqs: \\d+ interrupts? counted by the kernel \\(/proc/interrupts\\) (was|were) not seen by the probes"
                     + " \\([^\n]*\\): the BPF programs did not run for [^\n]*; see docs/tools\\.md)\n", "");
             assertEquals("", said);
             Set<Integer> left = new TreeSet<>(heldLinks());
