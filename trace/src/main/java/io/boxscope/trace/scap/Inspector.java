@@ -947,7 +947,10 @@ public final class Inspector {
             SocketTuples.Endpoints ends = new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport());
             // an IPv4-mapped tuple: an IPv4 socket named with the protocol its memory holds (FdRules.connect)
             Fd base = raw.mapped() ? SocketTuples.ipv4View(eventFd) : eventFd;
+            // a socket of the fd list the list could not resolve has no protocol in its memory: FdRules.connect named it
+            // <unknown>, as sinsp does
             String name = raw.mapped() ? SocketTuples.name(FdType.IPV4_SOCK, ends, SocketTuples.stored(base))
+                    : base.l4proto() == 0 && base.intendedL4() == 0 && base.name().equals("<unknown>") ? base.name()
                     : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
             return new Fd(base.type(), name, base.l4proto(), base.intendedL4(), ends, eventFd.dev(), eventFd.connected(),
                     eventFd.role());
