@@ -26,6 +26,13 @@ import io.boxscope.trace.scap.ScapEvent;
  * own, the fillers autofill the ids as passed and the result): the inspector's thread table takes the new user or
  * group from them (parse_setuid_exit and the like), so they are state calls under a push-down
  * ({@link SyscallConfig#STATE_CALLS}).
+ *
+ * <p>And the getters (GETUID, GETEUID, GETGID, GETEGID, GETRESUID, GETRESGID: events of their own in
+ * driver/syscall_table.c; sinsp parses none of them): nothing at the entry (sys_empty); at the exit getuid and the like
+ * carry their return value as the id (driver/fillers_table.c: sys_autofill of AF_ID_RETVAL), getresuid and getresgid
+ * the result and the three ids the kernel stored behind the caller's pointers (f_sys_getresuid_and_gid_x, read at
+ * the exit whatever the call returned; an id the probe could not read is 0, as the bpf driver's _READ gives; the kernel
+ * module's filler drops such an event instead). The probe reads them into the buffer slot ({@link SyscallConfig#IDS}).
  */
 final class OtherEvents {
     /** System calls built here. */
@@ -33,7 +40,8 @@ final class OtherEvents {
             "futex", "epoll_wait", "select", "getdents", "getdents64", "splice", "shutdown", "getsockname", "getpeername",
             "flock", "setsid", "setpgid", "fchmod", "poll", "ppoll", "nanosleep", "getrlimit", "setrlimit", "prlimit64",
             "sendfile", "sendfile64", "sendmmsg", "recvmmsg", "seccomp", "semget", "semctl", "unshare", "setns",
-            "copy_file_range", "setsockopt", "getsockopt", "semop", "setuid", "setgid", "setresuid", "setresgid");
+            "copy_file_range", "setsockopt", "getsockopt", "semop", "setuid", "setgid", "setresuid", "setresgid", "getuid", "geteuid",
+            "getgid", "getegid", "getresuid", "getresgid");
 
     private OtherEvents() {}
 
@@ -71,6 +79,12 @@ final class OtherEvents {
             case "setresgid" -> b("PPME_SYSCALL_SETRESGID_E", r, ts).num(a[0] & 0xffff_ffffL).num(a[1] & 0xffff_ffffL)
                     .num(a[2] & 0xffff_ffffL).build();
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_E", r, ts).num(a[0]).num(a[1]).build();
+            case "getuid" -> b("PPME_SYSCALL_GETUID_E", r, ts).build();
+            case "geteuid" -> b("PPME_SYSCALL_GETEUID_E", r, ts).build();
+            case "getgid" -> b("PPME_SYSCALL_GETGID_E", r, ts).build();
+            case "getegid" -> b("PPME_SYSCALL_GETEGID_E", r, ts).build();
+            case "getresuid" -> b("PPME_SYSCALL_GETRESUID_E", r, ts).build();
+            case "getresgid" -> b("PPME_SYSCALL_GETRESGID_E", r, ts).build();
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_E", r, ts).build();
             // the pollfd array the probe read (slot 2): every fd with its events; the timeout as the register holds it
             case "poll" -> b("PPME_SYSCALL_POLL_E", r, ts).bytes(fdList(r.buf(), true)).num(a[2]).build();
@@ -133,6 +147,13 @@ final class OtherEvents {
             case "setresuid" -> b("PPME_SYSCALL_SETRESUID_X", r, ts).num(ret).build();
             case "setresgid" -> b("PPME_SYSCALL_SETRESGID_X", r, ts).num(ret).build();
             case "setpgid" -> b("PPME_SYSCALL_SETPGID_X", r, ts).num(ret).build();
+            // the id is the return value, as a 32-bit uid_t/gid_t
+            case "getuid" -> b("PPME_SYSCALL_GETUID_X", r, ts).num(ret & 0xffff_ffffL).build();
+            case "geteuid" -> b("PPME_SYSCALL_GETEUID_X", r, ts).num(ret & 0xffff_ffffL).build();
+            case "getgid" -> b("PPME_SYSCALL_GETGID_X", r, ts).num(ret & 0xffff_ffffL).build();
+            case "getegid" -> b("PPME_SYSCALL_GETEGID_X", r, ts).num(ret & 0xffff_ffffL).build();
+            case "getresuid" -> ids(b("PPME_SYSCALL_GETRESUID_X", r, ts).num(ret), r.buf()).build();
+            case "getresgid" -> ids(b("PPME_SYSCALL_GETRESGID_X", r, ts).num(ret), r.buf()).build();
             // the driver reads fd and mode at the exit (f_sys_fchmod_x): the exit record's own arguments
             case "fchmod" -> b("PPME_SYSCALL_FCHMOD_X", r, ts).num(ret).num((int) r.args()[0]).num(r.args()[1] & 07777).build();
             // the pollfd array again after the call: the fds that returned something, with their revents
@@ -354,6 +375,15 @@ final class OtherEvents {
     /** The first 8 bytes of a slot as a number (an off_t, a sigset word); 0 when not read. */
     private static long word(byte[] slot) {
         return slot.length < 8 ? 0 : ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    /** The three u32 ids the probe read behind getresuid's or getresgid's pointers (slot 2, 12 bytes); 0 for each missing. */
+    private static ScapEvent.Builder ids(ScapEvent.Builder c, byte[] slot) {
+        ByteBuffer b = ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < 3; i++) {
+            c.num(slot.length >= 4 * (i + 1) ? b.getInt(4 * i) & 0xffff_ffffL : 0);
+        }
+        return c;
     }
 
     /** cur and max of a struct rlimit (two u64 as int64), or -1, -1 (none, or not read). */

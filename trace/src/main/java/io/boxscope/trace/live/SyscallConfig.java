@@ -47,6 +47,12 @@ public final class SyscallConfig {
      */
     static final int DGRAM = 32;
     /**
+     * Flag of the {@link #TRACED} byte: the exit reads the three u32 behind arguments 1, 2 and 3 into the buffer slot
+     * (12 bytes, an unreadable one as 0): getresuid and getresgid, whose exit events carry the ids the kernel stored
+     * there (libs e5c53d64 driver/bpf/fillers.h sys_getresuid_and_gid_x).
+     */
+    static final int IDS = 64;
+    /**
      * The datagram calls {@link #DGRAM} applies to: their tuple is the socket's endpoints and a plain address (sendmsg's
      * and recvmsg's msg_name).
      */
@@ -325,6 +331,7 @@ public final class SyscallConfig {
                     out[base + IN_LEN] = (byte) (LEN_CONST | 8);
                     out[base + OUT_BUF] = 4;
                 }
+                case "getresuid", "getresgid" -> out[base + TRACED] |= IDS;
                 // the int[2] socketpair wrote (argument 4), read as pipe's
                 case "socketpair" -> out[base + PIPE_FDS] = (byte) (SOCK_PAIR | 4);
                 // struct open_how (argument 3, its size argument 4): flags, mode and resolve, read at the entry

@@ -261,6 +261,7 @@ final class SyscallPrograms {
         UserBuffers.msghdr(a, SyscallConfig.MSGHDR_OUT, true, Math.min(o.snapLen(), BLOB_MAX), iovDone);
         UserBuffers.blob(a, SyscallConfig.OUT_BUF, SyscallConfig.IN_LEN, true, false, Math.min(o.snapLen(), BLOB_MAX), 2, OFF_AFTER_STRINGS);
         UserBuffers.outAddr(a, Math.min(o.snapLen(), BLOB_MAX));
+        UserBuffers.ids(a);
         a.bind(iovDone);
         DatagramState.output(a, m, m.dgram(), false, out);
         a.ja(out).bind(generic);

@@ -248,6 +248,25 @@ final class UserBuffers {
     }
 
     /**
+     * getresuid, getresgid ({@link SyscallConfig#IDS}): the u32 behind each of the record's arguments 1, 2 and 3, back to
+     * back into the buffer slot (slot 2, 12 bytes). bpf_probe_read_user zeroes what it fails to read (kernel/trace/
+     * bpf_trace.c bpf_probe_read_user_common), so an unreadable id is 0, as the driver's _READ gives.
+     */
+    static void ids(Asm a) {
+        Label skip = a.newLabel("ids_skip");
+        a.ldx(Size.B, Reg.R1, Reg.R10, CaptureProbe.S_CFG + SyscallConfig.TRACED).alu64(AluOp.AND, Reg.R1, SyscallConfig.IDS)
+                .jmp(JmpOp.JEQ, Reg.R1, 0, skip);
+        for (int i = 0; i < 3; i++) {
+            a.ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).jmp(JmpOp.JGT, Reg.R4, CaptureProbe.OFF_AFTER_STRINGS, skip)
+                    .mov(Reg.R1, Reg.R9).add(Reg.R1, Reg.R4).add(Reg.R1, 4 * i).movImm(Reg.R2, 4)
+                    .ldx(Size.DW, Reg.R3, Reg.R9, RawRecord.ARGS + 8 * i).call(Helper.PROBE_READ_USER);
+        }
+        a.st(Size.H, Reg.R9, RawRecord.LENS + 2 * 2, 12)
+                .ldx(Size.DW, Reg.R4, Reg.R10, CaptureProbe.S_OFF).add(Reg.R4, 12).stx(Size.DW, Reg.R10, CaptureProbe.S_OFF, Reg.R4)
+                .bind(skip);
+    }
+
+    /**
      * The socket address the kernel wrote to the caller's memory (recvfrom's src_addr, its length from the
      * int its addrlen argument points to) as slot 3, when the call returned ≥ 0.
      *

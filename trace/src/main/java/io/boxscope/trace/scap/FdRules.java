@@ -101,8 +101,10 @@ final class FdRules {
                             + Long.toHexString(st.unixDest()) + " " + st.path(), 0, old.intendedL4(), null, old.dev(), true));
                 } else {
                     // fill_client_socket_info: an AF_INET6 tuple of IPv4-mapped addresses makes the socket an IPv4 one,
-                    // which keeps the protocol its memory holds (none for an AF_INET6 socket: named <unknown>)
-                    int l4 = named(old);
+                    // which keeps the protocol its memory holds (none for an AF_INET6 socket: named <unknown>); it never
+                    // sets the protocol itself, so a socket of the capture's fd list that the list could not resolve
+                    // (socket:[INODE], its memory zeros) is named <unknown> and has no fd.l4proto after its connect
+                    int l4 = unresolved(old) ? 0 : named(old);
                     if (st.mapped()) {
                         old = SocketTuples.ipv4View(old);
                         st = st.sinspView();
@@ -142,6 +144,14 @@ final class FdRules {
             // a server socket: bound during the capture (an inet socket named ADDR:PORT), or listed in the capture's fd
             // list; one bound to an IPv6 port stays a server socket after its datagrams (SocketTuples.datagram)
             boolean server = old != null && (old.type() == FdType.IPV4_SERVSOCK || old.type() == FdType.IPV6_SERVSOCK);
+            if (old != null && old.type() == FdType.UNSUPPORTED
+                    && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st6 && st6.family() == 10 && !st6.mapped()) {
+                Fd now = SocketTuples.ipv6OverUnsupported(old, st6);
+                if (now != null) {
+                    t.fds.put(fd, now);
+                }
+                return;
+            }
             if (old != null && old.type() == FdType.UNSUPPORTED
                     && withTuple.value("tuple").orElse(null) instanceof ParamValue.SockTuple st
                     && (st.family() == 2 || st.mapped())) {
@@ -341,6 +351,15 @@ final class FdRules {
                 t.fds.put(num(e, "fd"), SocketTuples.withPeer(old, a));
             }
         }
+    }
+
+    /**
+     * A socket of the capture's fd list that the list could not resolve (no /proc/net entry when it was read: one not
+     * bound yet), {@code socket:[INODE]}, with no protocol known: sinsp's entry for it (add_fd_from_scap of an
+     * SCAP_FD_UNKNOWN fd) has zeros for its tuple and protocol, and connect's enter makes it an inet socket by type only.
+     */
+    private static boolean unresolved(Fd old) {
+        return old.l4proto() == 0 && old.intendedL4() == 0 && old.name().startsWith("socket:[");
     }
 
     /** A socket's protocol once connect or bind names it: what its socket() call asked for, TCP when unknown. */

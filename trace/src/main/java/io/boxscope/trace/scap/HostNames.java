@@ -23,6 +23,16 @@ import java.util.function.Function;
 public final class HostNames {
     private final Function<String, List<byte[]>> resolver;
     private final Map<String, List<byte[]>> resolved = new LinkedHashMap<>();
+    /**
+     * The resolved names in sinsp's cache order ({@link #nameOf}), each with its sort key (the bit-reversed
+     * {@link #stdHash}) computed once, when the name is added: a name is inserted after every name whose key is not
+     * larger, so names with equal keys keep the order they were resolved in.
+     */
+    private final List<Cached> order = new ArrayList<>();
+    /** How many names were hashed ({@link #stdHash}), for the test that each is hashed once. */
+    private int hashed;
+
+    private record Cached(String name, long key, List<byte[]> addrs) {}
 
     /** Names resolved by the system's resolver ({@link InetAddress#getAllByName}, getaddrinfo as sinsp's). */
     public HostNames() {
@@ -52,7 +62,18 @@ public final class HostNames {
 
     /** Whether {@code name} (resolved now if it was not before) has the address {@code addr}. */
     public synchronized boolean match(String name, byte[] addr) {
-        List<byte[]> addrs = resolved.computeIfAbsent(name, resolver);
+        List<byte[]> addrs = resolved.get(name);
+        if (addrs == null) {
+            addrs = resolver.apply(name);
+            resolved.put(name, addrs);
+            long key = Long.reverse(stdHash(name));
+            hashed++;
+            int at = order.size();
+            while (at > 0 && Long.compareUnsigned(order.get(at - 1).key(), key) > 0) {
+                at--;
+            }
+            order.add(at, new Cached(name, key, addrs));
+        }
         for (byte[] a : addrs) {
             if (Arrays.equals(a, addr)) {
                 return true;
@@ -66,19 +87,22 @@ public final class HostNames {
      * is a tbb::concurrent_unordered_map of the names (oneTBB 2021, as Debian's sysdig 0.29 links it): a split-ordered
      * list, iterated in the ascending order of each name's bit-reversed std::hash (libstdc++'s {@link #stdHash}), so
      * of two names with the address ("localhost" and "127.0.0.1") the one first in that order answers, whichever a
-     * filter resolved first.
+     * filter resolved first. The order is kept as names are added ({@link #match}), so an evaluation only walks it.
      */
     public synchronized String nameOf(byte[] addr) {
-        List<Map.Entry<String, List<byte[]>>> entries = new java.util.ArrayList<>(resolved.entrySet());
-        entries.sort((x, y) -> Long.compareUnsigned(Long.reverse(stdHash(x.getKey())), Long.reverse(stdHash(y.getKey()))));
-        for (Map.Entry<String, List<byte[]>> e : entries) {
-            for (byte[] a : e.getValue()) {
+        for (Cached c : order) {
+            for (byte[] a : c.addrs()) {
                 if (Arrays.equals(a, addr)) {
-                    return e.getKey();
+                    return c.name();
                 }
             }
         }
         return null;
+    }
+
+    /** How many times a name was hashed for the cache order: once per name resolved (for tests). */
+    synchronized int hashed() {
+        return hashed;
     }
 
     /**

@@ -381,6 +381,11 @@ public final class Inspector {
     /** The thread of the event just applied when it is an enter, else null ({@link #filteredOut}). */
     private Thread lastEnterThread;
     private long fdLimitValue;
+    /**
+     * The pid of a prlimit the tables lack whose fd limit is pending (as {@link #fdLimitThread}), or -1: sinsp adds a
+     * thread for it when it parses the event, which it does only for an event its filter kept.
+     */
+    private long fdLimitNewTid = -1;
     /** The host names filters resolved (fd.cip.name ...), for the fields of every event of this inspector. */
     private final HostNames hostNames = new HostNames();
     /** The thread {@link #thread} found last (still in {@link #threads}), or null. */
@@ -844,8 +849,10 @@ public final class Inspector {
      * the thread's last one is (retrieve_enter_event) and whose resource is RLIMIT_NOFILE (PPM_RLIMIT_NOFILE 7) sets
      * the process's fd limit (its main thread's m_fdlimit: proc.fdlimit) to the exit's cur (getrlimit, setrlimit) or
      * newcur (prlimit, on the process of its pid argument, 0 the caller's), unless that is -1 (RLIM_INFINITY, or
-     * prlimit not setting one). Kept pending until the filter had its say ({@link #fdLimitThread}). Not modelled: a
-     * prlimit on a pid the tables lack, for which sinsp adds a thread entry (get_thread_ref with query_os).
+     * prlimit not setting one). Kept pending until the filter had its say ({@link #fdLimitThread}). A prlimit on a pid
+     * the tables lack makes sinsp add that thread (get_thread_ref(tid, query_os_if_not_found true): a capture file
+     * cannot be queried, so it is threadinfo.cpp's fake entry, its own process, nameless) and give it the limit: the
+     * same entry {@link ThreadRules#fake} makes for an event of an unknown thread, added when the limit is applied.
      */
     private void fdLimit(ScapEvent e, EventInfo info, Thread t) {
         if (t == null || !FdRules.paired(t, e.type()) || t.enterDropped || !e.isNum(0) || e.num(0) < 0 || !e.isNum(1)) {
@@ -865,6 +872,11 @@ public final class Inspector {
         if (pr) {
             long tid = enter.isNum(0) ? enter.num(0) : 0;
             target = tid == 0 ? t : threads.get(tid);
+            if (target == null) {
+                fdLimitNewTid = tid;
+                fdLimitValue = cur;
+                return;
+            }
         }
         Thread main = target == null ? null : target.tid == target.pid ? target : threads.get(target.pid);
         if (main != null) {
@@ -875,6 +887,11 @@ public final class Inspector {
 
     /** Applies the fd limit the last event set, if any ({@link #fdLimitThread}): the filter kept it, or there is none. */
     public void settleFdLimit() {
+        if (fdLimitNewTid != -1) {
+            Thread added = threads.get(fdLimitNewTid);
+            fdLimitThread = added != null ? added : ThreadRules.fake(fdLimitNewTid, threads);
+            fdLimitNewTid = -1;
+        }
         if (fdLimitThread != null) {
             fdLimitThread.fdlimit = fdLimitValue;
             fdLimitThread = null;
@@ -887,6 +904,7 @@ public final class Inspector {
      */
     public void filteredOut() {
         fdLimitThread = null;
+        fdLimitNewTid = -1;
         if (lastEnterThread != null) {
             lastEnterThread.enterDropped = true; // the exit then finds no stored enter (retrieve_enter_event)
         }
@@ -929,7 +947,10 @@ public final class Inspector {
             SocketTuples.Endpoints ends = new SocketTuples.Endpoints(st.sip(), st.sport(), st.dip(), st.dport());
             // an IPv4-mapped tuple: an IPv4 socket named with the protocol its memory holds (FdRules.connect)
             Fd base = raw.mapped() ? SocketTuples.ipv4View(eventFd) : eventFd;
+            // a socket of the fd list the list could not resolve has no protocol in its memory: FdRules.connect named it
+            // <unknown>, as sinsp does
             String name = raw.mapped() ? SocketTuples.name(FdType.IPV4_SOCK, ends, SocketTuples.stored(base))
+                    : base.l4proto() == 0 && base.intendedL4() == 0 && base.name().equals("<unknown>") ? base.name()
                     : EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport());
             return new Fd(base.type(), name, base.l4proto(), base.intendedL4(), ends, eventFd.dev(), eventFd.connected(),
                     eventFd.role());

@@ -50,6 +50,28 @@ final class SocketTuples {
     }
 
     /**
+     * A real IPv6 tuple (not IPv4-mapped) of a datagram call on an fd sinsp holds as neither IPv4 nor IPv6 (a socket of
+     * the capture's fd list the list could not resolve, {@code socket:[INODE]}): update_fd (libs e5c53d64 parsers.cpp)
+     * keeps the type and set_ipv6_addresses_and_ports writes the IPv6 view of the socket's memory (zeros at first): the
+     * source address and port always, the destination address and port only while zero, and any of the four writes
+     * counts as a change (a zero destination "changes" each time); on a change parse_rw_exit names the fd after the
+     * tuple as the event prints it (PF_SIMPLE), not after the memory. The fd keeps no protocol, role or connected flag
+     * (set_socket_connected is for IPv4/IPv6 sockets). Null when nothing changed.
+     */
+    static Inspector.Fd ipv6OverUnsupported(Inspector.Fd old, ParamValue.SockTuple st) {
+        Endpoints e = old.ends() != null && old.ends().sip().length == 16 ? old.ends()
+                : new Endpoints(new byte[16], 0, new byte[16], 0);
+        boolean dipZero = zero(e.dip(), 0, 16);
+        boolean changed = !Arrays.equals(e.sip(), st.sip()) || e.sport() != st.sport() || dipZero || e.dport() == 0;
+        if (!changed) {
+            return null;
+        }
+        Endpoints now = new Endpoints(st.sip(), st.sport(), dipZero ? st.dip() : e.dip(), e.dport() == 0 ? st.dport() : e.dport());
+        return new Inspector.Fd(old.type(), EventFormatter.tuple(st.sip(), st.sport(), st.dip(), st.dport()), old.l4proto(),
+                old.intendedL4(), now, old.dev(), old.connected(), old.role());
+    }
+
+    /**
      * connect's enter event (parse_connect_enter): the destination becomes the address connected to, the
      * name stays until the exit event names the socket.
      */
