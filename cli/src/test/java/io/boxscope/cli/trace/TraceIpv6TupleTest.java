@@ -26,9 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @KernelTest
 class TraceIpv6TupleTest {
-    private static final String FIELDS = "*%evt.num %proc.name %evt.type %evt.info %fd.name %fd.type %fd.typechar"
-            + " %fd.l4proto %fd.sip %fd.sport %fd.cip %fd.cport %fd.lip %fd.rip %fd.lport %fd.rport %fd.is_server"
-            + " %fd.connected";
+    private static final String FIELDS = TraceUdpListedServerTest.FIELDS;
     private static final String CALLS = "evt.type in (socket, bind, listen, accept, accept4, connect, sendto, recvfrom,"
             + " sendmsg, recvmsg, read, write, close)";
 

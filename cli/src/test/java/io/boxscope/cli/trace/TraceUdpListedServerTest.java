@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @KernelTest
 class TraceUdpListedServerTest {
-    private static final String FIELDS = "*%evt.num %proc.name %evt.type %evt.info %fd.name %fd.type %fd.typechar"
+    /** The socket fields compared with sysdig's, the ports of both ends included (TraceIpv6TupleTest uses them too). */
+    static final String FIELDS = "*%evt.num %proc.name %evt.type %evt.info %fd.name %fd.type %fd.typechar"
             + " %fd.l4proto %fd.sip %fd.sport %fd.cip %fd.cport %fd.lip %fd.rip %fd.lport %fd.rport %fd.is_server"
             + " %fd.connected";
     private static final String CALLS = "evt.type in (socket, bind, connect, sendto, recvfrom, sendmsg, recvmsg, read,"
